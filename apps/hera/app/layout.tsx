@@ -1,0 +1,24 @@
+import type { Metadata } from "next";
+import type { CSSProperties, ReactNode } from "react";
+import { startupConfig } from "@olympus/sdk/config";
+import "./globals.css";
+
+// The domain is runtime configuration: never prerender with build-time env.
+export const dynamic = "force-dynamic";
+
+export function generateMetadata(): Metadata {
+  const { branding, domain } = startupConfig();
+  return { title: `Sign in · ${branding.productName} (${domain.toUpperCase()})` };
+}
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  const { branding, domain } = startupConfig();
+  const brandStyle = { "--brand-primary": branding.primaryColor, "--brand-accent": branding.accentColor } as CSSProperties;
+  return (
+    <html lang="en" data-domain={domain}>
+      <body style={brandStyle} className="min-h-screen bg-slate-50 text-slate-900 antialiased">
+        {children}
+      </body>
+    </html>
+  );
+}

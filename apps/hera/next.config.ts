@@ -1,0 +1,17 @@
+import path from "node:path";
+import type { NextConfig } from "next";
+
+// One build serves both domains: nothing here may depend on DOMAIN. The dev
+// launcher runs the CIAM and IAM dev servers side by side, each with its own
+// dist dir; production builds always use .next. The Docker image asks for a
+// standalone server (NEXT_OUTPUT=standalone); `next start` serves the rest.
+const nextConfig: NextConfig = {
+  output: process.env.NEXT_OUTPUT === "standalone" ? "standalone" : undefined,
+  outputFileTracingRoot: path.resolve(process.cwd(), "../.."),
+  transpilePackages: ["@olympus/sdk"],
+  distDir: process.env.NEXT_DIST_DIR ?? ".next",
+  poweredByHeader: false,
+  reactStrictMode: true,
+};
+
+export default nextConfig;

@@ -1,0 +1,16 @@
+// Next.js apps: the shared base plus Next's own rules (core web vitals).
+import nextPlugin from "@next/eslint-plugin-next";
+import globals from "globals";
+import { base } from "./base.js";
+
+export default [
+  ...base,
+  {
+    plugins: { "@next/next": nextPlugin },
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      ...nextPlugin.configs.recommended.rules,
+      ...nextPlugin.configs["core-web-vitals"].rules,
+    },
+  },
+];

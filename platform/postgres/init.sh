@@ -1,0 +1,13 @@
+#!/bin/sh
+# Postgres entrypoint hook (mounted into /docker-entrypoint-initdb.d/): runs
+# init.sql once, on an empty data volume, with each role's password taken
+# from the container's environment. Every password is required.
+set -eu
+: "${CIAM_KRATOS_DB_PASSWORD:?}" "${CIAM_HYDRA_DB_PASSWORD:?}" "${IAM_KRATOS_DB_PASSWORD:?}" "${IAM_HYDRA_DB_PASSWORD:?}" "${OLYMPUS_DB_PASSWORD:?}"
+psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres \
+  -v ciam_kratos_password="$CIAM_KRATOS_DB_PASSWORD" \
+  -v ciam_hydra_password="$CIAM_HYDRA_DB_PASSWORD" \
+  -v iam_kratos_password="$IAM_KRATOS_DB_PASSWORD" \
+  -v iam_hydra_password="$IAM_HYDRA_DB_PASSWORD" \
+  -v olympus_password="$OLYMPUS_DB_PASSWORD" \
+  -f /etc/olympus/postgres/init.sql

@@ -1,0 +1,68 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestPostgres, type TestPostgres } from "@olympus/test-postgres";
+import { DATABASE_ROLES, renderInitSql, renderInitStatements, type DatabaseRole, type RolePasswords } from "./postgres-init";
+
+const passwords = Object.fromEntries(DATABASE_ROLES.map((role) => [role, `${role}-pw-'quoted'`])) as RolePasswords;
+
+/** Tries to log in as `role` to `database`; returns "ok" or Postgres' error code. */
+async function connectAs(server: TestPostgres, role: DatabaseRole, database: string): Promise<string> {
+  const client = new pg.Client({ host: "127.0.0.1", port: server.port, user: role, password: passwords[role], database });
+  try {
+    await client.connect();
+    await client.query("select 1");
+    return "ok";
+  } catch (error) {
+    return (error as { code?: string }).code ?? String(error);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+describe("platform/postgres/init.sql on a real PostgreSQL", () => {
+  let server: TestPostgres;
+  beforeAll(async () => {
+    server = await startTestPostgres();
+    for (const statement of renderInitStatements(passwords)) await server.query(statement);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it("creates the five databases, each owned by its own role", async () => {
+    const { rows } = await server.query(
+      "select d.datname, r.rolname from pg_database d join pg_roles r on r.oid = d.datdba where d.datname = any($1) order by 1",
+      [DATABASE_ROLES],
+    );
+    expect(rows).toEqual([...DATABASE_ROLES].sort().map((name) => ({ datname: name, rolname: name })));
+  });
+
+  it.each(DATABASE_ROLES)("%s connects to its own database and to no other", async (role) => {
+    expect(await connectAs(server, role, role)).toBe("ok");
+    for (const other of DATABASE_ROLES.filter((r) => r !== role)) {
+      // 42501 insufficient_privilege: "permission denied for database"
+      expect(await connectAs(server, role, other)).toBe("42501");
+    }
+  });
+
+  it("splits init.sql into the statements psql would run", () => {
+    const statements = renderInitStatements(passwords);
+    expect(statements.filter((s) => s.startsWith("CREATE DATABASE"))).toHaveLength(5);
+    expect(statements.every((s) => !s.includes("--") && !s.endsWith(";"))).toBe(true);
+  });
+
+  it("the check fails when isolation is broken on purpose (CONNECT granted to PUBLIC)", async () => {
+    await server.query("GRANT CONNECT ON DATABASE iam_kratos TO PUBLIC");
+    try {
+      expect(await connectAs(server, "ciam_kratos", "iam_kratos")).toBe("ok");
+    } finally {
+      await server.query("REVOKE CONNECT ON DATABASE iam_kratos FROM PUBLIC");
+    }
+    expect(await connectAs(server, "ciam_kratos", "iam_kratos")).toBe("42501");
+  });
+
+  it("quotes passwords so a quote cannot break out of the literal", () => {
+    expect(renderInitSql(passwords, "PASSWORD :'olympus_password';")).toBe("PASSWORD 'olympus-pw-''quoted''';");
+    expect(() => renderInitSql(passwords, ":'root_password'")).toThrow(/unknown role password: root/);
+  });
+});
