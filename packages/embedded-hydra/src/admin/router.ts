@@ -1,0 +1,58 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { HydraError } from "../errors";
+
+export interface AdminRequest {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  params: Record<string, string>;
+}
+
+export type AdminHandler = (request: AdminRequest) => Promise<void>;
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  keys: string[];
+  handler: AdminHandler;
+}
+
+/** A tiny method+path router; `:name` segments become params. */
+export class AdminRouter {
+  private readonly routes: Route[] = [];
+
+  add(method: string, path: string, handler: AdminHandler): this {
+    const keys: string[] = [];
+    const source = path.replace(/:([a-z_]+)/g, (_match, key: string) => {
+      keys.push(key);
+      return "([^/]+)";
+    });
+    this.routes.push({ method, pattern: new RegExp(`^${source}/?$`), keys, handler });
+    return this;
+  }
+
+  async dispatch(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    let pathMatched = false;
+    for (const route of this.routes) {
+      const match = route.pattern.exec(url.pathname);
+      if (!match) continue;
+      pathMatched = true;
+      if (route.method !== req.method) continue;
+      const params: Record<string, string> = {};
+      route.keys.forEach((key, index) => {
+        params[key] = decodeURIComponent(match[index + 1] ?? "");
+      });
+      await route.handler({ req, res, url, params });
+      return;
+    }
+    if (pathMatched) throw new HydraError(405, "method_not_allowed", `${req.method} is not allowed on ${url.pathname}`);
+    throw HydraError.notFound(`No admin route matches ${url.pathname}`);
+  }
+}
+
+/** Reads a required query parameter or fails with Hydra's 400. */
+export function requiredQuery(url: URL, name: string): string {
+  const value = url.searchParams.get(name);
+  if (!value) throw HydraError.badRequest(`The query parameter "${name}" is required`);
+  return value;
+}

@@ -1,0 +1,100 @@
+import { z } from "zod";
+import { parseDurationSeconds } from "./duration";
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const seconds = parseDurationSeconds(value);
+      if (seconds === undefined || seconds <= 0) {
+        ctx.addIssue({ code: "custom", message: `expected a positive Go duration such as "1h" or "30m", got "${value}"` });
+        return z.NEVER;
+      }
+      return seconds;
+    });
+
+const url = z.url();
+const port = z.number().int().min(0).max(65535);
+
+/**
+ * The subset of Hydra's configuration file the embedded server honours. Keys
+ * outside it are reported (one line each) but do not stop the server; a value
+ * of the wrong type or out of range does.
+ */
+export const hydraConfigSchema = z.object({
+  version: z.string().optional(),
+  dsn: z.string().optional(),
+  serve: z
+    .object({
+      public: z
+        .object({
+          port: port.default(4444),
+          host: z.string().optional(),
+          cors: z
+            .object({
+              enabled: z.boolean().default(false),
+              allowed_origins: z.array(z.string()).default([]),
+            }).prefault({}),
+        }).prefault({}),
+      admin: z.object({ port: port.default(4445), host: z.string().optional() }).prefault({}),
+      cookies: z
+        .object({
+          same_site_mode: z.enum(["Lax", "Strict", "None"]).default("Lax"),
+          names: z
+            .object({
+              login_csrf: z.string().min(1).default("ory_hydra_login_csrf"),
+              consent_csrf: z.string().min(1).default("ory_hydra_consent_csrf"),
+              session: z.string().min(1).default("ory_hydra_session"),
+            }).prefault({}),
+        }).prefault({}),
+    })
+    .prefault({}),
+  urls: z.object({
+    self: z
+      .object({ issuer: url.optional(), public: url.optional(), admin: url.optional() }).prefault({}),
+    login: url,
+    consent: url,
+    logout: url.optional(),
+    error: url.optional(),
+    post_logout_redirect: url.optional(),
+  }),
+  strategies: z
+    .object({
+      access_token: z.literal("opaque", { message: 'only "opaque" access tokens are supported by embedded-hydra' }).default("opaque"),
+      scope: z.literal("exact", { message: 'only the "exact" scope strategy is supported by embedded-hydra' }).default("exact"),
+    }).prefault({}),
+  oauth2: z
+    .object({
+      pkce: z
+        .object({
+          enforced: z.boolean().default(false),
+          enforced_for_public_clients: z.boolean().default(false),
+        }).prefault({}),
+      expose_internal_errors: z.boolean().default(false),
+      allowed_top_level_claims: z.array(z.string().min(1)).default([]),
+    })
+    .prefault({}),
+  ttl: z
+    .object({
+      login_consent_request: duration("30m"),
+      access_token: duration("1h"),
+      refresh_token: duration("720h"),
+      id_token: duration("1h"),
+      auth_code: duration("10m"),
+    })
+    .prefault({}),
+  secrets: z
+    .object({
+      system: z.array(z.string().min(16, "secrets.system entries must be at least 16 characters")).min(1).optional(),
+      cookie: z.array(z.string().min(16, "secrets.cookie entries must be at least 16 characters")).min(1).optional(),
+    }).prefault({}),
+  log: z
+    .object({
+      level: z.enum(["trace", "debug", "info", "warn", "warning", "error", "fatal", "panic"]).default("info"),
+      format: z.enum(["text", "json", "json_pretty"]).default("text"),
+      leak_sensitive_values: z.boolean().default(false),
+    }).prefault({}),
+});
+
+export type HydraConfig = z.output<typeof hydraConfigSchema>;

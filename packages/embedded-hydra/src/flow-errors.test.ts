@@ -1,0 +1,170 @@
+import * as oidc from "openid-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TestBrowser } from "./testing/browser";
+import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+
+const LOGIN_UI = "http://ciam.localhost:3000/login";
+const CONSENT_UI = "http://ciam.localhost:3000/consent";
+const ERROR_UI = "http://ciam.localhost:3000/error";
+const REDIRECT_URI = "http://rp.localhost:5555/callback";
+
+let pg: TestPostgres;
+let hydra: HydraUnderTest;
+let confidential: { id: string; secret: string };
+let publicClientId: string;
+let machine: { id: string; secret: string };
+
+const startsWith = (...prefixes: string[]) => (url: URL) => prefixes.some((prefix) => url.toString().startsWith(prefix));
+
+function rp(id: string, secret?: string): Promise<oidc.Configuration> {
+  return oidc.discovery(new URL(hydra.issuer), id, secret, secret ? undefined : oidc.None(), { execute: [oidc.allowInsecureRequests] });
+}
+
+async function authorize(config: oidc.Configuration, params: Record<string, string> = {}) {
+  const verifier = oidc.randomPKCECodeVerifier();
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: REDIRECT_URI,
+    scope: "openid",
+    state: "s-123",
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: "S256",
+    ...params,
+  });
+  return { url: url.toString(), verifier };
+}
+
+async function acceptLogin(browser: TestBrowser, authorizeUrl: string, subject = "alice") {
+  const atLogin = await browser.navigate(authorizeUrl, startsWith(LOGIN_UI));
+  const loginChallenge = atLogin.url.searchParams.get("login_challenge") ?? "";
+  const { data } = await hydra.admin.acceptOAuth2LoginRequest({ loginChallenge, acceptOAuth2LoginRequest: { subject } });
+  return browser.navigate(data.redirect_to, startsWith(CONSENT_UI, REDIRECT_URI));
+}
+
+async function acceptConsent(browser: TestBrowser, consentUrl: URL) {
+  const consentChallenge = consentUrl.searchParams.get("consent_challenge") ?? "";
+  const { data } = await hydra.admin.acceptOAuth2ConsentRequest({ consentChallenge, acceptOAuth2ConsentRequest: { grant_scope: ["openid"] } });
+  return browser.navigate(data.redirect_to, startsWith(REDIRECT_URI));
+}
+
+beforeAll(async () => {
+  pg = await startTestPostgres();
+  hydra = await startHydraUnderTest(pg);
+  const { data: conf } = await hydra.admin.createOAuth2Client({
+    oAuth2Client: { redirect_uris: [REDIRECT_URI], scope: "openid email", skip_consent: false },
+  });
+  confidential = { id: conf.client_id ?? "", secret: conf.client_secret ?? "" };
+  const { data: pub } = await hydra.admin.createOAuth2Client({
+    oAuth2Client: { redirect_uris: [REDIRECT_URI], scope: "openid", token_endpoint_auth_method: "none", skip_consent: true },
+  });
+  publicClientId = pub.client_id ?? "";
+  const { data: m2m } = await hydra.admin.createOAuth2Client({
+    oAuth2Client: { grant_types: ["client_credentials"], scope: "reports.read reports.write" },
+  });
+  machine = { id: m2m.client_id ?? "", secret: m2m.client_secret ?? "" };
+});
+
+afterAll(async () => {
+  await hydra?.close();
+  await pg?.stop();
+});
+
+describe("refusals reach the client as OAuth2 errors", () => {
+  it("login reject redirects to the client with error=access_denied", async () => {
+    const browser = new TestBrowser();
+    const { url } = await authorize(await rp(confidential.id, confidential.secret));
+    const atLogin = await browser.navigate(url, startsWith(LOGIN_UI));
+    const loginChallenge = atLogin.url.searchParams.get("login_challenge") ?? "";
+    const { data } = await hydra.admin.rejectOAuth2LoginRequest({
+      loginChallenge,
+      rejectOAuth2Request: { error: "access_denied", error_description: "The user cancelled" },
+    });
+    const back = await browser.navigate(data.redirect_to, startsWith(REDIRECT_URI));
+    expect(back.url.searchParams.get("error")).toBe("access_denied");
+    expect(back.url.searchParams.get("state")).toBe("s-123");
+    // A handled request answers 410 with where the browser was sent.
+    const gone = await hydra.admin.getOAuth2LoginRequest({ loginChallenge }).catch((error: { response: { status: number; data: unknown } }) => error.response);
+    expect(gone.status).toBe(410);
+  });
+
+  it("consent reject redirects to the client with error=access_denied", async () => {
+    const browser = new TestBrowser();
+    const { url } = await authorize(await rp(confidential.id, confidential.secret));
+    const atConsent = await acceptLogin(browser, url);
+    const consentChallenge = atConsent.url.searchParams.get("consent_challenge") ?? "";
+    const { data } = await hydra.admin.rejectOAuth2ConsentRequest({ consentChallenge, rejectOAuth2Request: { error: "access_denied" } });
+    const back = await browser.navigate(data.redirect_to, startsWith(REDIRECT_URI));
+    expect(back.url.searchParams.get("error")).toBe("access_denied");
+  });
+
+  it("rejects a code exchange with the wrong PKCE verifier", async () => {
+    const config = await rp(confidential.id, confidential.secret);
+    const browser = new TestBrowser();
+    const { url } = await authorize(config);
+    const atConsent = await acceptLogin(browser, url);
+    const callback = await acceptConsent(browser, atConsent.url);
+    await expect(
+      oidc.authorizationCodeGrant(config, callback.url, { pkceCodeVerifier: oidc.randomPKCECodeVerifier(), expectedState: "s-123" }),
+    ).rejects.toMatchObject({ error: "invalid_grant" });
+  });
+
+  it("sends a mismatched redirect_uri to the error UI, never to the client", async () => {
+    const { url } = await authorize(await rp(confidential.id, confidential.secret), { redirect_uri: "http://evil.localhost/callback" });
+    const result = await new TestBrowser().navigate(url, startsWith(ERROR_UI, "http://evil.localhost"));
+    expect(result.url.toString().startsWith(ERROR_UI)).toBe(true);
+    expect(result.url.searchParams.get("error")).toBe("invalid_redirect_uri");
+  });
+
+  it("refuses a public client that sends no PKCE challenge", async () => {
+    const config = await rp(publicClientId);
+    const url = oidc.buildAuthorizationUrl(config, { redirect_uri: REDIRECT_URI, scope: "openid", state: "s-123" });
+    const result = await new TestBrowser().navigate(url.toString(), startsWith(REDIRECT_URI, LOGIN_UI));
+    expect(result.url.toString().startsWith(REDIRECT_URI)).toBe(true);
+    expect(result.url.searchParams.get("error")).toBe("invalid_request");
+  });
+
+  it("lets a public client with PKCE through, skipping consent for skip_consent clients", async () => {
+    const config = await rp(publicClientId);
+    const browser = new TestBrowser();
+    const { url, verifier } = await authorize(config);
+    const atConsent = await acceptLogin(browser, url, "bob");
+    const { data: consent } = await hydra.admin.getOAuth2ConsentRequest({ consentChallenge: atConsent.url.searchParams.get("consent_challenge") ?? "" });
+    expect(consent.skip).toBe(true);
+    const callback = await acceptConsent(browser, atConsent.url);
+    const tokens = await oidc.authorizationCodeGrant(config, callback.url, { pkceCodeVerifier: verifier, expectedState: "s-123" });
+    expect(tokens.claims()?.sub).toBe("bob");
+  });
+});
+
+describe("client_credentials", () => {
+  it("issues a token for registered scopes and refuses others", async () => {
+    const config = await rp(machine.id, machine.secret);
+    const tokens = await oidc.clientCredentialsGrant(config, { scope: "reports.read" });
+    expect(tokens.scope).toBe("reports.read");
+    const { data } = await hydra.admin.introspectOAuth2Token({ token: tokens.access_token });
+    expect(data).toMatchObject({ active: true, client_id: machine.id, sub: machine.id, scope: "reports.read" });
+    await expect(oidc.clientCredentialsGrant(config, { scope: "admin" })).rejects.toMatchObject({ error: "invalid_scope" });
+  });
+
+  it("answers a wrong secret with 401 invalid_client", async () => {
+    const response = await fetch(new URL("oauth2/token", hydra.publicUrl), {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        authorization: `Basic ${Buffer.from(`${machine.id}:wrong-secret`).toString("base64")}`,
+      },
+      body: "grant_type=client_credentials",
+    });
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ error: "invalid_client" });
+  });
+
+  it("answers malformed token requests with 400 JSON", async () => {
+    const response = await fetch(new URL("oauth2/token", hydra.publicUrl), {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "grant_type=nonsense",
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toHaveProperty("error");
+  });
+});

@@ -1,0 +1,197 @@
+import * as oidc from "openid-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TestBrowser } from "./testing/browser";
+import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+
+const LOGIN_UI = "http://ciam.localhost:3000/login";
+const CONSENT_UI = "http://ciam.localhost:3000/consent";
+const LOGOUT_UI = "http://ciam.localhost:3000/logout";
+const REDIRECT_URI = "http://rp.localhost:5555/callback";
+const POST_LOGOUT_URI = "http://rp.localhost:5555/bye";
+
+let pg: TestPostgres;
+let hydra: HydraUnderTest;
+let clientId: string;
+let clientSecret: string;
+
+const startsWith = (prefix: string) => (url: URL) => url.toString().startsWith(prefix);
+
+async function relyingParty(): Promise<oidc.Configuration> {
+  return oidc.discovery(new URL(hydra.issuer), clientId, clientSecret, undefined, { execute: [oidc.allowInsecureRequests] });
+}
+
+/** Runs authorize → login UI → consent UI → callback, accepting both with the given subject. */
+async function signIn(browser: TestBrowser, config: oidc.Configuration, subject: string, remember = false) {
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const authorizeUrl = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: REDIRECT_URI,
+    scope: "openid offline_access email",
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: "S256",
+    state,
+  });
+  const atLogin = await browser.navigate(authorizeUrl.toString(), startsWith(LOGIN_UI));
+  const loginChallenge = atLogin.url.searchParams.get("login_challenge") ?? "";
+  const { data: loginRequest } = await hydra.admin.getOAuth2LoginRequest({ loginChallenge });
+  const { data: loginAccepted } = await hydra.admin.acceptOAuth2LoginRequest({
+    loginChallenge,
+    acceptOAuth2LoginRequest: { subject, remember, remember_for: 3600, context: { via: "test" } },
+  });
+  const atConsent = await browser.navigate(loginAccepted.redirect_to, startsWith(CONSENT_UI));
+  const consentChallenge = atConsent.url.searchParams.get("consent_challenge") ?? "";
+  const { data: consentRequest } = await hydra.admin.getOAuth2ConsentRequest({ consentChallenge });
+  const { data: consentAccepted } = await hydra.admin.acceptOAuth2ConsentRequest({
+    consentChallenge,
+    acceptOAuth2ConsentRequest: {
+      grant_scope: consentRequest.requested_scope ?? [],
+      remember,
+      session: { id_token: { email: `${subject}@example.com`, email_verified: true, name: "Ada" }, access_token: { tier: "gold" } },
+    },
+  });
+  const atCallback = await browser.navigate(consentAccepted.redirect_to, startsWith(REDIRECT_URI));
+  return { loginRequest, consentRequest, callback: atCallback.url, verifier, state };
+}
+
+beforeAll(async () => {
+  pg = await startTestPostgres();
+  hydra = await startHydraUnderTest(pg);
+  const { data } = await hydra.admin.createOAuth2Client({
+    oAuth2Client: {
+      client_name: "Relying party",
+      redirect_uris: [REDIRECT_URI],
+      post_logout_redirect_uris: [POST_LOGOUT_URI],
+      grant_types: ["authorization_code", "refresh_token"],
+      response_types: ["code"],
+      scope: "openid offline_access email",
+    },
+  });
+  clientId = data.client_id ?? "";
+  clientSecret = data.client_secret ?? "";
+});
+
+afterAll(async () => {
+  await hydra?.close();
+  await pg?.stop();
+});
+
+describe("authorization code flow with openid-client as the relying party", () => {
+  it("runs login, consent, code exchange, userinfo, refresh, revoke, introspection and RP logout", async () => {
+    const config = await relyingParty();
+    const browser = new TestBrowser();
+    const { loginRequest, consentRequest, callback, verifier, state } = await signIn(browser, config, "user-1");
+
+    expect(loginRequest.skip).toBe(false);
+    expect(loginRequest.subject).toBe("");
+    expect(loginRequest.client.client_id).toBe(clientId);
+    expect(loginRequest.client.client_secret).toBeUndefined();
+    expect(loginRequest.requested_scope).toEqual(["openid", "offline_access", "email"]);
+    expect(loginRequest.request_url).toContain("/oauth2/auth?");
+    expect(consentRequest.subject).toBe("user-1");
+    expect(consentRequest.skip).toBe(false);
+    expect(consentRequest.context).toEqual({ via: "test" });
+
+    const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state });
+    expect(tokens.token_type.toLowerCase()).toBe("bearer");
+    expect(tokens.refresh_token).toBeTruthy();
+    const claims = tokens.claims();
+    expect(claims?.sub).toBe("user-1");
+    expect(claims?.iss).toBe(hydra.issuer);
+    expect(claims?.email).toBe("user-1@example.com");
+    expect(claims?.name).toBe("Ada");
+
+    const userinfo = await oidc.fetchUserInfo(config, tokens.access_token, "user-1");
+    expect(userinfo.email).toBe("user-1@example.com");
+
+    const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token ?? "");
+    expect(refreshed.access_token).not.toBe(tokens.access_token);
+    expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
+    await expect(oidc.refreshTokenGrant(config, tokens.refresh_token ?? "")).rejects.toMatchObject({ error: "invalid_grant" });
+
+    // Reusing the rotated refresh token revoked the whole grant (reuse detection).
+    const { data: afterReuse } = await hydra.admin.introspectOAuth2Token({ token: refreshed.access_token });
+    expect(afterReuse.active).toBe(false);
+
+    // A fresh sign-in (remembered session absent: skip stays false) for the rest.
+    const second = await signIn(new TestBrowser(), config, "user-2", true);
+    const fresh = await oidc.authorizationCodeGrant(config, second.callback, {
+      pkceCodeVerifier: second.verifier,
+      expectedState: second.state,
+    });
+    const { data: active } = await hydra.admin.introspectOAuth2Token({ token: fresh.access_token });
+    expect(active).toMatchObject({ active: true, sub: "user-2", client_id: clientId, token_use: "access_token", ext: { tier: "gold" } });
+    expect(active.scope?.split(" ")).toContain("openid");
+
+    await oidc.tokenRevocation(config, fresh.access_token);
+    const { data: revoked } = await hydra.admin.introspectOAuth2Token({ token: fresh.access_token });
+    expect(revoked.active).toBe(false);
+  });
+});
+
+describe("remembered sessions and RP-initiated logout", () => {
+  it("skips login for a remembered session, then logs out through the logout challenge", async () => {
+    const config = await relyingParty();
+    const browser = new TestBrowser();
+    const first = await signIn(browser, config, "user-3", true);
+    const tokens = await oidc.authorizationCodeGrant(config, first.callback, { pkceCodeVerifier: first.verifier, expectedState: first.state });
+
+    const sessionCookie = browser.setCookieHeaders.find((header) => header.startsWith("ciam_hydra_session="));
+    expect(sessionCookie).toBeDefined();
+    expect(sessionCookie).toMatch(/httponly/i);
+    expect(sessionCookie).toMatch(/samesite=lax/i);
+    expect(sessionCookie).not.toMatch(/domain=/i);
+
+    // Second authorization in the same browser: login and consent are both remembered.
+    const again = await signIn(browser, config, "user-3", true);
+    expect(again.loginRequest.skip).toBe(true);
+    expect(again.loginRequest.subject).toBe("user-3");
+    expect(again.consentRequest.skip).toBe(true);
+
+    const { data: consents } = await hydra.admin.listOAuth2ConsentSessions({ subject: "user-3" });
+    expect(consents.length).toBeGreaterThanOrEqual(1);
+    expect(consents[0]?.grant_scope).toContain("openid");
+
+    const logoutUrl = oidc.buildEndSessionUrl(config, {
+      id_token_hint: tokens.id_token ?? "",
+      post_logout_redirect_uri: POST_LOGOUT_URI,
+      state: "bye-state",
+    });
+    const atLogoutUi = await browser.navigate(logoutUrl.toString(), startsWith(LOGOUT_UI));
+    const logoutChallenge = atLogoutUi.url.searchParams.get("logout_challenge") ?? "";
+    const { data: logoutRequest } = await hydra.admin.getOAuth2LogoutRequest({ logoutChallenge });
+    expect(logoutRequest).toMatchObject({ subject: "user-3", rp_initiated: true });
+    expect(logoutRequest.client?.client_id).toBe(clientId);
+    const { data: logoutAccepted } = await hydra.admin.acceptOAuth2LogoutRequest({ logoutChallenge });
+    const done = await browser.navigate(logoutAccepted.redirect_to, startsWith(POST_LOGOUT_URI));
+    expect(done.url.searchParams.get("state")).toBe("bye-state");
+
+    // The login session is gone: the next authorization is not skipped.
+    const afterLogout = await signIn(browser, config, "user-3");
+    expect(afterLogout.loginRequest.skip).toBe(false);
+  });
+});
+
+describe("signing key rotation", () => {
+  it("signs new ID tokens with the newest key while older keys stay published", async () => {
+    const rotated = await fetch(new URL("admin/keys/hydra.openid.id-token", hydra.adminUrl), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ alg: "RS256", use: "sig" }),
+    });
+    const newKid = ((await rotated.json()) as { keys: Array<{ kid: string }> }).keys[0]?.kid;
+    const config = await relyingParty();
+    const { callback, verifier, state } = await signIn(new TestBrowser(), config, "user-4");
+    const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state });
+    const header = JSON.parse(Buffer.from((tokens.id_token ?? "").split(".")[0] ?? "", "base64url").toString()) as { kid: string; alg: string };
+    expect(header).toMatchObject({ kid: newKid, alg: "RS256" });
+    const jwks = (await fetch(new URL(".well-known/jwks.json", hydra.publicUrl)).then((r) => r.json())) as { keys: unknown[] };
+    expect(jwks.keys.length).toBe(2);
+
+    // Revoking the subject's consent sessions revokes the tokens issued under them.
+    expect((await hydra.admin.introspectOAuth2Token({ token: tokens.access_token })).data.active).toBe(true);
+    expect((await hydra.admin.revokeOAuth2ConsentSessions({ subject: "user-4", all: true })).status).toBe(204);
+    expect((await hydra.admin.introspectOAuth2Token({ token: tokens.access_token })).data.active).toBe(false);
+    expect((await hydra.admin.listOAuth2ConsentSessions({ subject: "user-4" })).data).toEqual([]);
+    expect((await hydra.admin.revokeOAuth2LoginSessions({ subject: "user-4" })).status).toBe(204);
+  });
+});

@@ -1,0 +1,167 @@
+import Provider, { errors, interactionPolicy, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
+import { FULL_SCOPE_METADATA, PROVIDER_SCOPES } from "../clients/model";
+import { verifyClientSecret } from "../clients/secret-hash";
+import type { HydraContext } from "../context";
+import type { PrivateJwk } from "../storage/keys-repo";
+import { adapterFactory } from "../storage/adapter";
+import { createFindAccount } from "./account";
+import { INJECTED_PROMPT_PARAM, interactionUrl } from "./interactions";
+import { createLogoutSource, createPostLogoutSuccessSource, createRenderError } from "./logout";
+
+const { Prompt, Check } = interactionPolicy;
+
+/** Internal resource identifier client_credentials tokens are bound to (never shown to callers). */
+export const CLIENT_SCOPES_RESOURCE = "urn:olympus:embedded-hydra:client-scopes";
+
+/** Hydra-style routes (relative to the issuer) for oidc-provider's endpoints. */
+export const ROUTES = {
+  authorization: "/oauth2/auth",
+  token: "/oauth2/token",
+  revocation: "/oauth2/revoke",
+  userinfo: "/userinfo",
+  end_session: "/oauth2/sessions/logout",
+  jwks: "/.well-known/jwks.json",
+  introspection: "/oauth2/introspect",
+} as const;
+
+const STANDARD_CLAIMS: Record<string, string[]> = {
+  email: ["email", "email_verified"],
+  profile: ["name", "family_name", "given_name", "middle_name", "nickname", "preferred_username", "profile", "picture", "website", "gender", "birthdate", "zoneinfo", "locale", "updated_at"],
+  phone: ["phone_number", "phone_number_verified"],
+  address: ["address"],
+};
+
+/**
+ * Hydra always hands each authorization request to the login UI and then to
+ * the consent UI (telling them via `skip` when the user is remembered), so
+ * both prompts are required until this request has their results.
+ */
+function hydraPolicy() {
+  return [
+    new Prompt(
+      { name: "login", requestable: true },
+      new Check("hydra_scope", "the requested scope is registered on the client", (ctx) => {
+        assertRegisteredScopes(ctx, ctx.oidc.params?.scope as string | undefined);
+        return false;
+      }),
+      new Check("hydra_login", "the login UI has not accepted this request yet", "login_required", (ctx) => !ctx.oidc.result?.login),
+    ),
+    new Prompt(
+      { name: "consent", requestable: true },
+      new Check("hydra_consent", "the consent UI has not accepted this request yet", "consent_required", (ctx) => !ctx.oidc.result?.consent),
+    ),
+  ];
+}
+
+/** Hydra's "exact" scope strategy: every requested scope must be registered on the client. */
+function assertRegisteredScopes(ctx: KoaContextWithOIDC, scope: string | undefined): void {
+  const registered = ctx.oidc.client?.metadata()[FULL_SCOPE_METADATA];
+  const allowed = new Set(typeof registered === "string" ? registered.split(" ") : []);
+  for (const requested of (scope ?? "").split(" ").filter(Boolean)) {
+    if (!allowed.has(requested)) throw new errors.InvalidScope("requested scope is not allowed", requested);
+  }
+}
+
+export function createProvider(hctx: HydraContext, keys: PrivateJwk[]): Provider {
+  const { config } = hctx;
+  const topLevelClaims = config.oauth2.allowed_top_level_claims;
+  const cookieKeys = config.secrets.cookie ?? config.secrets.system;
+  const sameSite = config.serve.cookies.same_site_mode.toLowerCase() as "lax" | "strict" | "none";
+  const cookieOptions = { httpOnly: true, sameSite, signed: Boolean(cookieKeys), overwrite: true };
+  const corsOrigins = new Set(config.serve.public.cors.enabled ? config.serve.public.cors.allowed_origins : []);
+  const { pkce } = config.oauth2;
+
+  const configuration: Configuration = {
+    adapter: adapterFactory(hctx.db, hctx.clients),
+    clients: [],
+    clientAuthMethods: ["client_secret_basic", "client_secret_post", "none"],
+    clientBasedCORS: (_ctx, origin) => corsOrigins.has("*") || corsOrigins.has(origin),
+    claims: {
+      openid: ["sub", ...topLevelClaims],
+      ...STANDARD_CLAIMS,
+    },
+    scopes: PROVIDER_SCOPES,
+    extraClientMetadata: { properties: [FULL_SCOPE_METADATA] },
+    conformIdTokenClaims: false,
+    cookies: {
+      names: {
+        session: config.serve.cookies.names.session,
+        interaction: config.serve.cookies.names.login_csrf,
+        resume: config.serve.cookies.names.consent_csrf,
+      },
+      long: cookieOptions,
+      short: cookieOptions,
+      ...(cookieKeys ? { keys: cookieKeys } : {}),
+    },
+    extraParams: ["audience", INJECTED_PROMPT_PARAM],
+    extraTokenClaims: (ctx, token) => {
+      if (token.kind === "ClientCredentials") assertRegisteredScopes(ctx, ctx.oidc.params?.scope as string | undefined);
+      return undefined;
+    },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      // A client may revoke only its own tokens (as in Hydra).
+      revocation: { enabled: true, allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId },
+      introspection: { enabled: false },
+      userinfo: { enabled: true },
+      dPoP: { enabled: false },
+      pushedAuthorizationRequests: { enabled: false },
+      // oidc-provider only issues non-OpenID scopes to a resource server; client_credentials
+      // tokens get an implicit one whose scopes are the client's registered scopes.
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: (ctx) => (ctx.oidc.params?.grant_type === "client_credentials" ? CLIENT_SCOPES_RESOURCE : undefined),
+        getResourceServerInfo: (ctx, resource, client) => {
+          if (resource !== CLIENT_SCOPES_RESOURCE || ctx.oidc.params?.grant_type !== "client_credentials") {
+            throw new errors.InvalidTarget("resource indicators are not supported");
+          }
+          const registered = client.metadata()[FULL_SCOPE_METADATA];
+          return { scope: typeof registered === "string" ? registered : "", accessTokenFormat: "opaque", accessTokenTTL: config.ttl.access_token };
+        },
+      },
+      backchannelLogout: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: createLogoutSource(hctx),
+        postLogoutSuccessSource: createPostLogoutSuccessSource(hctx),
+      },
+    },
+    findAccount: createFindAccount(hctx),
+    interactions: {
+      policy: hydraPolicy(),
+      url: (ctx, interaction) => interactionUrl(hctx, ctx, interaction),
+    },
+    issueRefreshToken: (_ctx, client, code) =>
+      client.grantTypeAllowed("refresh_token") && (code.scopes.has("offline_access") || code.scopes.has("offline")),
+    jwks: { keys },
+    pkce: {
+      required: (_ctx, client) => pkce.enforced || (pkce.enforced_for_public_clients && client.clientAuthMethod === "none"),
+    },
+    renderError: createRenderError(hctx),
+    responseTypes: ["code"],
+    // Hydra rotates every refresh token on use; reusing a rotated one revokes the whole grant.
+    rotateRefreshToken: true,
+    routes: ROUTES,
+    ttl: {
+      AccessToken: config.ttl.access_token,
+      AuthorizationCode: config.ttl.auth_code,
+      ClientCredentials: config.ttl.access_token,
+      IdToken: config.ttl.id_token,
+      RefreshToken: config.ttl.refresh_token,
+      Interaction: config.ttl.login_consent_request,
+      Grant: config.ttl.refresh_token,
+      Session: 30 * 24 * 3600,
+    },
+  };
+
+  const provider = new Provider(hctx.issuer, configuration);
+  // Behind Caddy the public URL is https; trust X-Forwarded-* like Hydra's serve.public does.
+  provider.proxy = true;
+  // Client secrets are stored hashed (clients/secret-hash.ts); compare against the hash.
+  provider.Client.prototype.compareClientSecret = function compareHashed(this: { clientSecret?: string }, actual: string) {
+    return this.clientSecret ? verifyClientSecret(actual, this.clientSecret) : false;
+  };
+  provider.on("server_error", (_ctx, error: Error) => hctx.logger.log("error", "oidc-provider server error", { error: error.message }));
+  return provider;
+}

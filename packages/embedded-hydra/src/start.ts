@@ -1,0 +1,148 @@
+import type { RequestListener, Server } from "node:http";
+import type Provider from "oidc-provider";
+import { loadHydraConfig, type HydraConfig } from "./config/load";
+import type { HydraContext } from "./context";
+import { createLogger, type Logger } from "./logging";
+import { createAdminServer } from "./admin/server";
+import { createPublicServer } from "./public/server";
+import { createProvider } from "./provider/create-provider";
+import { ClientRepository } from "./storage/clients-repo";
+import { createPool } from "./storage/db";
+import { FlowRepository } from "./storage/flows-repo";
+import { ID_TOKEN_KEY_SET, KeyRepository } from "./storage/keys-repo";
+import { deleteExpired, runMigrations } from "./storage/migrations";
+import { SessionRepository } from "./storage/sessions-repo";
+
+export interface EmbeddedHydraOptions {
+  /** Path of a Hydra YAML config (e.g. platform/dev/ciam-hydra/hydra.yml). */
+  configPath: string;
+  /** Overrides `dsn` from the file. */
+  dsn?: string;
+  publicPort?: number;
+  adminPort?: number;
+  /** Overrides urls.self.issuer; derived as http://127.0.0.1:<publicPort>/ when only the port is overridden. */
+  issuer?: string;
+  /** When set, every /admin request needs `Authorization: Bearer <adminToken>`. */
+  adminToken?: string;
+  /** Interface to listen on (default 127.0.0.1). */
+  host?: string;
+  logger?: Logger;
+}
+
+export interface EmbeddedHydra {
+  publicUrl: string;
+  adminUrl: string;
+  issuer: string;
+  close(): Promise<void>;
+}
+
+const CLEANUP_INTERVAL_MS = 60_000;
+
+function withSlash(url: string): string {
+  return url.endsWith("/") ? url : `${url}/`;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      const address = server.address();
+      resolve(address && typeof address === "object" ? address.port : port);
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+function resolveUrls(config: HydraConfig, options: EmbeddedHydraOptions, publicPort: number) {
+  const portOverridden = options.publicPort !== undefined;
+  const issuer = withSlash(
+    options.issuer ?? (portOverridden ? `http://127.0.0.1:${publicPort}/` : (config.urls.self.issuer ?? `http://127.0.0.1:${publicPort}/`)),
+  );
+  const publicUrl = options.issuer || portOverridden ? issuer : withSlash(config.urls.self.public ?? issuer);
+  return { issuer, publicUrl };
+}
+
+/** Starts one Hydra-compatible instance (public + admin ports) for one domain's config. */
+export async function startEmbeddedHydra(options: EmbeddedHydraOptions): Promise<EmbeddedHydra> {
+  const config = await loadHydraConfig(options.configPath);
+  const dsn = options.dsn ?? config.dsn;
+  if (!dsn) throw new Error(`no database: set "dsn" in ${options.configPath} or pass the dsn option (DSN env in the CLI)`);
+  const host = options.host ?? "127.0.0.1";
+  const publicPort = options.publicPort ?? config.serve.public.port;
+  const adminPort = options.adminPort ?? config.serve.admin.port;
+  const { issuer, publicUrl } = resolveUrls(config, options, publicPort);
+  const logger = options.logger ?? createLogger(config.log.format === "text" ? "text" : "json");
+
+  const db = createPool(dsn);
+  try {
+    await runMigrations(db);
+  } catch (error) {
+    await db.end();
+    throw error;
+  }
+  const keys = new KeyRepository(db);
+  let current: { provider: Provider; callback: RequestListener } | undefined;
+
+  const hctx: HydraContext = {
+    config,
+    issuer,
+    publicUrl,
+    db,
+    clients: new ClientRepository(db),
+    flows: new FlowRepository(db),
+    sessions: new SessionRepository(db),
+    keys,
+    logger,
+    provider: () => {
+      if (!current) throw new Error("provider not ready");
+      return current.provider;
+    },
+    providerCallback: () => {
+      if (!current) throw new Error("provider not ready");
+      return current.callback;
+    },
+    reloadProvider: async () => {
+      const provider = createProvider(hctx, await keys.ensure(ID_TOKEN_KEY_SET));
+      current = { provider, callback: provider.callback() as RequestListener };
+    },
+  };
+  await hctx.reloadProvider();
+
+  const publicServer = createPublicServer(hctx);
+  const adminServer = createAdminServer(hctx, options.adminToken);
+  let boundPublic: number;
+  let boundAdmin: number;
+  try {
+    boundPublic = await listen(publicServer, publicPort, host);
+    boundAdmin = await listen(adminServer, adminPort, host);
+  } catch (error) {
+    await Promise.all([closeServer(publicServer), closeServer(adminServer)]);
+    await db.end();
+    throw error;
+  }
+
+  const cleanup = setInterval(() => {
+    deleteExpired(db).catch((error: unknown) => logger.log("warn", "expired-row cleanup failed", { error: String(error) }));
+  }, CLEANUP_INTERVAL_MS);
+  cleanup.unref();
+
+  const displayHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
+  logger.log("info", "embedded-hydra listening", { issuer, public: boundPublic, admin: boundAdmin });
+  return {
+    publicUrl: `http://${displayHost}:${boundPublic}/`,
+    adminUrl: `http://${displayHost}:${boundAdmin}/`,
+    issuer,
+    async close() {
+      clearInterval(cleanup);
+      await Promise.all([closeServer(publicServer), closeServer(adminServer)]);
+      await db.end();
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import type { Adapter, AdapterPayload } from "oidc-provider";
+import type { Db } from "./db";
+import type { ClientRepository } from "./clients-repo";
+
+type Row = { payload: AdapterPayload; consumed_at: Date | null };
+
+const SELECT = "SELECT payload, consumed_at FROM oidc_payloads";
+const LIVE = "(expires_at IS NULL OR expires_at > now())";
+
+function withConsumed(row: Row | undefined): AdapterPayload | undefined {
+  if (!row) return undefined;
+  return row.consumed_at ? { ...row.payload, consumed: Math.floor(row.consumed_at.getTime() / 1000) } : row.payload;
+}
+
+/**
+ * oidc-provider's storage contract over one Postgres table keyed by
+ * (model, id). Columns beside the JSON payload exist only for lookups the
+ * library and the admin API make (grant, uid, user code, account).
+ */
+export class PostgresAdapter implements Adapter {
+  constructor(
+    private readonly db: Db,
+    private readonly model: string,
+  ) {}
+
+  async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
+    await this.db.query(
+      `INSERT INTO oidc_payloads (model, id, payload, grant_id, user_code, uid, account_id, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $8::int IS NULL THEN NULL ELSE now() + make_interval(secs => $8::int) END)
+       ON CONFLICT (model, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id,
+         user_code = EXCLUDED.user_code, uid = EXCLUDED.uid, account_id = EXCLUDED.account_id, expires_at = EXCLUDED.expires_at`,
+      [
+        this.model,
+        id,
+        JSON.stringify(payload),
+        payload.grantId ?? null,
+        payload.userCode ?? null,
+        payload.uid ?? null,
+        payload.accountId ?? null,
+        expiresIn ?? null,
+      ],
+    );
+  }
+
+  async find(id: string): Promise<AdapterPayload | undefined> {
+    const result = await this.db.query<Row>(`${SELECT} WHERE model = $1 AND id = $2 AND ${LIVE}`, [this.model, id]);
+    return withConsumed(result.rows[0]);
+  }
+
+  async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+    const result = await this.db.query<Row>(`${SELECT} WHERE model = $1 AND uid = $2 AND ${LIVE}`, [this.model, uid]);
+    return withConsumed(result.rows[0]);
+  }
+
+  async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+    const result = await this.db.query<Row>(`${SELECT} WHERE model = $1 AND user_code = $2 AND ${LIVE}`, [
+      this.model,
+      userCode,
+    ]);
+    return withConsumed(result.rows[0]);
+  }
+
+  async consume(id: string): Promise<void> {
+    await this.db.query("UPDATE oidc_payloads SET consumed_at = now() WHERE model = $1 AND id = $2", [this.model, id]);
+  }
+
+  async destroy(id: string): Promise<void> {
+    await this.db.query("DELETE FROM oidc_payloads WHERE model = $1 AND id = $2", [this.model, id]);
+  }
+
+  async revokeByGrantId(grantId: string): Promise<void> {
+    await this.db.query("DELETE FROM oidc_payloads WHERE grant_id = $1", [grantId]);
+  }
+}
+
+/** Clients live in their own table (Hydra's shape); oidc-provider only reads them. */
+class ClientAdapter implements Adapter {
+  constructor(private readonly clients: ClientRepository) {}
+  async find(id: string): Promise<AdapterPayload | undefined> {
+    return this.clients.providerMetadata(id);
+  }
+  async upsert(): Promise<void> {
+    throw new Error("clients are managed through the admin API");
+  }
+  async findByUid(): Promise<undefined> {
+    return undefined;
+  }
+  async findByUserCode(): Promise<undefined> {
+    return undefined;
+  }
+  async consume(): Promise<void> {}
+  async destroy(): Promise<void> {}
+  async revokeByGrantId(): Promise<void> {}
+}
+
+export function adapterFactory(db: Db, clients: ClientRepository): (model: string) => Adapter {
+  const cache = new Map<string, Adapter>();
+  return (model) => {
+    let adapter = cache.get(model);
+    if (!adapter) {
+      adapter = model === "Client" ? new ClientAdapter(clients) : new PostgresAdapter(db, model);
+      cache.set(model, adapter);
+    }
+    return adapter;
+  };
+}

@@ -1,0 +1,115 @@
+import { randomBytes } from "node:crypto";
+import type { Db } from "./db";
+
+export type FlowKind = "login" | "consent" | "logout";
+export type FlowState = "pending" | "accepted" | "rejected" | "used";
+
+export interface Flow<Request = Record<string, unknown>, Handled = Record<string, unknown>> {
+  challenge: string;
+  kind: FlowKind;
+  state: FlowState;
+  verifier: string | null;
+  interactionUid: string | null;
+  subject: string | null;
+  clientId: string | null;
+  request: Request;
+  handled: Handled | null;
+  requestedAt: Date;
+  expiresAt: Date;
+}
+
+type FlowRow = {
+  challenge: string;
+  kind: FlowKind;
+  state: FlowState;
+  verifier: string | null;
+  interaction_uid: string | null;
+  subject: string | null;
+  client_id: string | null;
+  request: Record<string, unknown>;
+  handled: Record<string, unknown> | null;
+  requested_at: Date;
+  expires_at: Date;
+};
+
+function fromRow(row: FlowRow): Flow {
+  return {
+    challenge: row.challenge,
+    kind: row.kind,
+    state: row.state,
+    verifier: row.verifier,
+    interactionUid: row.interaction_uid,
+    subject: row.subject,
+    clientId: row.client_id,
+    request: row.request,
+    handled: row.handled,
+    requestedAt: row.requested_at,
+    expiresAt: row.expires_at,
+  };
+}
+
+/** An unguessable, URL-safe identifier for challenges and verifiers. */
+export function randomToken(): string {
+  return randomBytes(24).toString("base64url");
+}
+
+/** Login, consent and logout requests awaiting (or past) the UI's decision. */
+export class FlowRepository {
+  constructor(private readonly db: Db) {}
+
+  async create(input: {
+    kind: FlowKind;
+    interactionUid?: string;
+    subject?: string;
+    clientId?: string;
+    request: Record<string, unknown>;
+    ttlSeconds: number;
+  }): Promise<string> {
+    const challenge = randomToken();
+    await this.db.query(
+      `INSERT INTO hydra_flows (challenge, kind, state, interaction_uid, subject, client_id, request, expires_at)
+       VALUES ($1, $2, 'pending', $3, $4, $5, $6, now() + make_interval(secs => $7::int))`,
+      [
+        challenge,
+        input.kind,
+        input.interactionUid ?? null,
+        input.subject ?? null,
+        input.clientId ?? null,
+        JSON.stringify(input.request),
+        input.ttlSeconds,
+      ],
+    );
+    return challenge;
+  }
+
+  async get(kind: FlowKind, challenge: string): Promise<Flow | undefined> {
+    const result = await this.db.query<FlowRow>(
+      "SELECT * FROM hydra_flows WHERE challenge = $1 AND kind = $2 AND expires_at > now()",
+      [challenge, kind],
+    );
+    const row = result.rows[0];
+    return row ? fromRow(row) : undefined;
+  }
+
+  /** Records the UI's decision once; false if it was already handled or has expired. */
+  async decide(challenge: string, state: "accepted" | "rejected", handled: Record<string, unknown>, verifier: string | null): Promise<boolean> {
+    const result = await this.db.query(
+      `UPDATE hydra_flows SET state = $2, handled = $3, verifier = $4
+       WHERE challenge = $1 AND state = 'pending' AND expires_at > now()`,
+      [challenge, state, JSON.stringify(handled), verifier],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  /** Redeems a verifier exactly once. */
+  async redeem(kind: FlowKind, verifier: string): Promise<Flow | undefined> {
+    const result = await this.db.query<FlowRow>(
+      `UPDATE hydra_flows SET state = 'used'
+       WHERE verifier = $1 AND kind = $2 AND state IN ('accepted', 'rejected') AND expires_at > now()
+       RETURNING *`,
+      [verifier, kind],
+    );
+    const row = result.rows[0];
+    return row ? fromRow(row) : undefined;
+  }
+}

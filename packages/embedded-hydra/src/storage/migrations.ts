@@ -1,0 +1,156 @@
+import type pg from "pg";
+
+/**
+ * Ordered schema migrations. Each runs once, in its own transaction, and is
+ * recorded in hydra_schema_migrations; the whole run holds an advisory lock so
+ * two processes starting against one database do not race. Append only.
+ */
+export const migrations: ReadonlyArray<{ version: number; name: string; sql: string }> = [
+  {
+    version: 1,
+    name: "oidc-provider models",
+    sql: `
+      CREATE TABLE oidc_payloads (
+        model       text        NOT NULL,
+        id          text        NOT NULL,
+        payload     jsonb       NOT NULL,
+        grant_id    text,
+        user_code   text,
+        uid         text,
+        account_id  text,
+        expires_at  timestamptz,
+        consumed_at timestamptz,
+        PRIMARY KEY (model, id)
+      );
+      CREATE INDEX oidc_payloads_grant_id ON oidc_payloads (grant_id) WHERE grant_id IS NOT NULL;
+      CREATE INDEX oidc_payloads_uid ON oidc_payloads (model, uid) WHERE uid IS NOT NULL;
+      CREATE INDEX oidc_payloads_user_code ON oidc_payloads (model, user_code) WHERE user_code IS NOT NULL;
+      CREATE INDEX oidc_payloads_account ON oidc_payloads (model, account_id) WHERE account_id IS NOT NULL;
+      CREATE INDEX oidc_payloads_expires_at ON oidc_payloads (expires_at) WHERE expires_at IS NOT NULL;
+      CREATE INDEX oidc_payloads_client_id ON oidc_payloads ((payload->>'clientId'));
+    `,
+  },
+  {
+    version: 2,
+    name: "oauth2 clients",
+    sql: `
+      CREATE TABLE hydra_clients (
+        pk          bigserial   UNIQUE,
+        id          text        PRIMARY KEY,
+        secret_hash text,
+        data        jsonb       NOT NULL,
+        created_at  timestamptz NOT NULL DEFAULT now(),
+        updated_at  timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX hydra_clients_name ON hydra_clients ((data->>'client_name'));
+      CREATE INDEX hydra_clients_owner ON hydra_clients ((data->>'owner'));
+    `,
+  },
+  {
+    version: 3,
+    name: "json web keys",
+    sql: `
+      CREATE TABLE hydra_jwks (
+        pk          bigserial   PRIMARY KEY,
+        set_id      text        NOT NULL,
+        kid         text        NOT NULL,
+        private_jwk jsonb       NOT NULL,
+        created_at  timestamptz NOT NULL DEFAULT now(),
+        UNIQUE (set_id, kid)
+      );
+    `,
+  },
+  {
+    version: 4,
+    name: "login, consent and logout challenges",
+    sql: `
+      CREATE TABLE hydra_flows (
+        challenge       text        PRIMARY KEY,
+        kind            text        NOT NULL CHECK (kind IN ('login', 'consent', 'logout')),
+        state           text        NOT NULL CHECK (state IN ('pending', 'accepted', 'rejected', 'used')),
+        verifier        text        UNIQUE,
+        interaction_uid text,
+        subject         text,
+        client_id       text,
+        request         jsonb       NOT NULL,
+        handled         jsonb,
+        requested_at    timestamptz NOT NULL DEFAULT now(),
+        expires_at      timestamptz NOT NULL
+      );
+      CREATE INDEX hydra_flows_expires_at ON hydra_flows (expires_at);
+    `,
+  },
+  {
+    version: 5,
+    name: "remembered login and consent sessions",
+    sql: `
+      CREATE TABLE hydra_login_sessions (
+        id               text        PRIMARY KEY,
+        subject          text        NOT NULL,
+        remember         boolean     NOT NULL,
+        authenticated_at timestamptz NOT NULL DEFAULT now(),
+        expires_at       timestamptz
+      );
+      CREATE INDEX hydra_login_sessions_subject ON hydra_login_sessions (subject);
+      CREATE INDEX hydra_login_sessions_expires_at ON hydra_login_sessions (expires_at) WHERE expires_at IS NOT NULL;
+
+      CREATE TABLE hydra_consent_sessions (
+        grant_id          text        PRIMARY KEY,
+        subject           text        NOT NULL,
+        client_id         text        NOT NULL,
+        login_session_id  text,
+        challenge         text        NOT NULL,
+        grant_scope       jsonb       NOT NULL,
+        grant_audience    jsonb       NOT NULL,
+        session           jsonb       NOT NULL,
+        context           jsonb,
+        consent_request   jsonb       NOT NULL,
+        remember          boolean     NOT NULL,
+        remember_for      integer     NOT NULL,
+        handled_at        timestamptz NOT NULL DEFAULT now(),
+        expires_at        timestamptz
+      );
+      CREATE INDEX hydra_consent_sessions_subject_client ON hydra_consent_sessions (subject, client_id);
+      CREATE INDEX hydra_consent_sessions_expires_at ON hydra_consent_sessions (expires_at) WHERE expires_at IS NOT NULL;
+    `,
+  },
+];
+
+const LOCK_KEY = 7_244_501; // arbitrary, constant: "embedded-hydra migrations"
+
+export async function runMigrations(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock($1)", [LOCK_KEY]);
+    await client.query(`CREATE TABLE IF NOT EXISTS hydra_schema_migrations (
+      version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    const applied = await client.query<{ version: number }>("SELECT version FROM hydra_schema_migrations");
+    const done = new Set(applied.rows.map((row) => row.version));
+    for (const migration of migrations) {
+      if (done.has(migration.version)) continue;
+      await client.query("BEGIN");
+      try {
+        await client.query(migration.sql);
+        await client.query("INSERT INTO hydra_schema_migrations (version, name) VALUES ($1, $2)", [
+          migration.version,
+          migration.name,
+        ]);
+        await client.query("COMMIT");
+      } catch (error) {
+        await client.query("ROLLBACK");
+        throw error;
+      }
+    }
+  } finally {
+    await client.query("SELECT pg_advisory_unlock($1)", [LOCK_KEY]).catch(() => undefined);
+    client.release();
+  }
+}
+
+/** Deletes rows whose lifetime has passed; run periodically. */
+export async function deleteExpired(pool: pg.Pool): Promise<void> {
+  await pool.query("DELETE FROM oidc_payloads WHERE expires_at < now()");
+  await pool.query("DELETE FROM hydra_flows WHERE expires_at < now()");
+  await pool.query("DELETE FROM hydra_login_sessions WHERE expires_at < now()");
+  await pool.query("DELETE FROM hydra_consent_sessions WHERE expires_at < now()");
+}

@@ -1,0 +1,154 @@
+import type { Db } from "./db";
+
+export interface ConsentSessionRecord {
+  grantId: string;
+  subject: string;
+  clientId: string;
+  loginSessionId: string | null;
+  challenge: string;
+  grantScope: string[];
+  grantAudience: string[];
+  session: { access_token: Record<string, unknown>; id_token: Record<string, unknown> };
+  context: unknown;
+  consentRequest: Record<string, unknown>;
+  remember: boolean;
+  rememberFor: number;
+  handledAt: Date;
+}
+
+type ConsentRow = {
+  grant_id: string;
+  subject: string;
+  client_id: string;
+  login_session_id: string | null;
+  challenge: string;
+  grant_scope: string[];
+  grant_audience: string[];
+  session: ConsentSessionRecord["session"];
+  context: unknown;
+  consent_request: Record<string, unknown>;
+  remember: boolean;
+  remember_for: number;
+  handled_at: Date;
+};
+
+function fromRow(row: ConsentRow): ConsentSessionRecord {
+  return {
+    grantId: row.grant_id,
+    subject: row.subject,
+    clientId: row.client_id,
+    loginSessionId: row.login_session_id,
+    challenge: row.challenge,
+    grantScope: row.grant_scope,
+    grantAudience: row.grant_audience,
+    session: row.session,
+    context: row.context,
+    consentRequest: row.consent_request,
+    remember: row.remember,
+    rememberFor: row.remember_for,
+    handledAt: row.handled_at,
+  };
+}
+
+/**
+ * Hydra's notion of "remembered" login and consent, which oidc-provider does
+ * not track: a login session is remembered when the UI accepted it with
+ * remember=true (until remember_for elapses); a consent likewise.
+ */
+export class SessionRepository {
+  constructor(private readonly db: Db) {}
+
+  async rememberLogin(sessionId: string, subject: string, remember: boolean, rememberFor: number): Promise<void> {
+    await this.db.query(
+      `INSERT INTO hydra_login_sessions (id, subject, remember, authenticated_at, expires_at)
+       VALUES ($1, $2, $3, now(), CASE WHEN $4::int > 0 THEN now() + make_interval(secs => $4::int) END)
+       ON CONFLICT (id) DO UPDATE SET subject = EXCLUDED.subject, remember = EXCLUDED.remember,
+         authenticated_at = EXCLUDED.authenticated_at, expires_at = EXCLUDED.expires_at`,
+      [sessionId, subject, remember, rememberFor],
+    );
+  }
+
+  /** The subject of a remembered, unexpired login session, if any. */
+  async rememberedSubject(sessionId: string): Promise<string | undefined> {
+    const result = await this.db.query<{ subject: string }>(
+      `SELECT subject FROM hydra_login_sessions
+       WHERE id = $1 AND remember AND (expires_at IS NULL OR expires_at > now())`,
+      [sessionId],
+    );
+    return result.rows[0]?.subject;
+  }
+
+  async forgetLogins(filter: { subject?: string; sessionId?: string }): Promise<void> {
+    if (filter.sessionId) await this.db.query("DELETE FROM hydra_login_sessions WHERE id = $1", [filter.sessionId]);
+    if (filter.subject) await this.db.query("DELETE FROM hydra_login_sessions WHERE subject = $1", [filter.subject]);
+  }
+
+  async saveConsent(record: Omit<ConsentSessionRecord, "handledAt">, ttlSeconds: number): Promise<void> {
+    await this.db.query(
+      `INSERT INTO hydra_consent_sessions (grant_id, subject, client_id, login_session_id, challenge, grant_scope,
+         grant_audience, session, context, consent_request, remember, remember_for, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now() + make_interval(secs => $13::int))`,
+      [
+        record.grantId,
+        record.subject,
+        record.clientId,
+        record.loginSessionId,
+        record.challenge,
+        JSON.stringify(record.grantScope),
+        JSON.stringify(record.grantAudience),
+        JSON.stringify(record.session),
+        record.context === undefined ? null : JSON.stringify(record.context),
+        JSON.stringify(record.consentRequest),
+        record.remember,
+        record.rememberFor,
+        ttlSeconds,
+      ],
+    );
+  }
+
+  async consentByGrant(grantId: string): Promise<ConsentSessionRecord | undefined> {
+    const result = await this.db.query<ConsentRow>("SELECT * FROM hydra_consent_sessions WHERE grant_id = $1", [grantId]);
+    const row = result.rows[0];
+    return row ? fromRow(row) : undefined;
+  }
+
+  /** The newest remembered, unexpired consent of subject for client covering every requested scope. */
+  async rememberedConsent(subject: string, clientId: string, scopes: string[]): Promise<ConsentSessionRecord | undefined> {
+    const result = await this.db.query<ConsentRow>(
+      `SELECT * FROM hydra_consent_sessions
+       WHERE subject = $1 AND client_id = $2 AND remember
+         AND (remember_for = 0 OR handled_at + make_interval(secs => remember_for) > now())
+         AND grant_scope @> $3::jsonb
+       ORDER BY handled_at DESC LIMIT 1`,
+      [subject, clientId, JSON.stringify(scopes)],
+    );
+    const row = result.rows[0];
+    return row ? fromRow(row) : undefined;
+  }
+
+  async listConsents(subject: string, loginSessionId?: string): Promise<ConsentSessionRecord[]> {
+    const result = await this.db.query<ConsentRow>(
+      `SELECT * FROM hydra_consent_sessions WHERE subject = $1 AND ($2::text IS NULL OR login_session_id = $2)
+       ORDER BY handled_at DESC`,
+      [subject, loginSessionId ?? null],
+    );
+    return result.rows.map(fromRow);
+  }
+
+  /** Deletes consent records and returns their grant ids (whose tokens the caller revokes). */
+  async deleteConsents(subject: string, clientId?: string): Promise<string[]> {
+    const result = await this.db.query<{ grant_id: string }>(
+      "DELETE FROM hydra_consent_sessions WHERE subject = $1 AND ($2::text IS NULL OR client_id = $2) RETURNING grant_id",
+      [subject, clientId ?? null],
+    );
+    return result.rows.map((row) => row.grant_id);
+  }
+
+  async deleteConsentsOfClient(clientId: string): Promise<string[]> {
+    const result = await this.db.query<{ grant_id: string }>(
+      "DELETE FROM hydra_consent_sessions WHERE client_id = $1 RETURNING grant_id",
+      [clientId],
+    );
+    return result.rows.map((row) => row.grant_id);
+  }
+}
