@@ -1,0 +1,251 @@
+import { z } from "zod";
+import { parseDuration } from "./duration";
+
+/**
+ * The subset of Kratos' configuration this server understands. Keys Kratos
+ * knows but this server does not act on are declared loosely (so they are not
+ * reported as unknown); anything else triggers a one-line warning at start-up.
+ */
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const ms = parseDuration(value);
+      if (ms === undefined) {
+        ctx.addIssue({ code: "custom", message: `"${value}" is not a duration (use e.g. 15m, 1h, 720h)` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const url = z.string().refine((v) => URL.canParse(v), { message: "must be an absolute URL" });
+
+const corsSchema = z.object({
+  enabled: z.boolean().default(false),
+  allowed_origins: z.array(z.string()).default([]),
+  allowed_methods: z.array(z.string()).default(["POST", "GET", "PUT", "PATCH", "DELETE"]),
+  allowed_headers: z.array(z.string()).default(["Authorization", "Content-Type", "Cookie", "X-Session-Token", "X-CSRF-Token"]),
+  exposed_headers: z.array(z.string()).default(["Content-Type", "Set-Cookie"]),
+  allow_credentials: z.boolean().default(true),
+  max_age: z.number().int().nonnegative().optional(),
+  debug: z.boolean().optional(),
+});
+
+const serveEndpoint = (defaultPort: number) =>
+  z
+    .object({
+      base_url: url.optional(),
+      port: z.number().int().min(0).max(65535).default(defaultPort),
+      host: z.string().default(""),
+      cors: corsSchema.optional(),
+      request_log: z.looseObject({}).optional(),
+      tls: z.looseObject({}).optional(),
+      socket: z.looseObject({}).optional(),
+    })
+    .prefault({});
+
+const hookSchema = z.object({ hook: z.string(), config: z.looseObject({}).optional() });
+const hooksSchema = z.object({ hooks: z.array(hookSchema).default([]) });
+/** `after:` blocks: default hooks, per-method hooks, default_browser_return_url. */
+const afterSchema = z
+  .looseObject({
+    default_browser_return_url: url.optional(),
+    hooks: z.array(hookSchema).optional(),
+    password: hooksSchema.extend({ default_browser_return_url: url.optional() }).optional(),
+    oidc: hooksSchema.extend({ default_browser_return_url: url.optional() }).optional(),
+    code: hooksSchema.extend({ default_browser_return_url: url.optional() }).optional(),
+    webauthn: hooksSchema.extend({ default_browser_return_url: url.optional() }).optional(),
+    passkey: hooksSchema.extend({ default_browser_return_url: url.optional() }).optional(),
+    totp: hooksSchema.extend({ default_browser_return_url: url.optional() }).optional(),
+    lookup_secret: hooksSchema.extend({ default_browser_return_url: url.optional() }).optional(),
+    profile: hooksSchema.extend({ default_browser_return_url: url.optional() }).optional(),
+  })
+  .prefault({});
+
+const flowBase = {
+  ui_url: url.optional(),
+  lifespan: duration("1h"),
+  after: afterSchema,
+  before: z.looseObject({ hooks: z.array(hookSchema).optional() }).optional(),
+};
+
+const methodSchema = z.looseObject({
+  enabled: z.boolean().default(false),
+  config: z.looseObject({}).optional(),
+});
+
+const passwordMethodSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    config: z
+      .object({
+        min_password_length: z.number().int().min(1).max(1000).default(8),
+        identifier_similarity_check_enabled: z.boolean().default(true),
+        haveibeenpwned_enabled: z.boolean().default(true),
+        haveibeenpwned_host: z.string().optional(),
+        max_breaches: z.number().int().nonnegative().optional(),
+        ignore_network_errors: z.boolean().optional(),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+const profileMethodSchema = z.object({ enabled: z.boolean().default(true) }).prefault({});
+
+export const kratosConfigSchema = z.object({
+  version: z.string().optional(),
+  dsn: z.string().optional(),
+  serve: z
+    .object({
+      public: serveEndpoint(4433),
+      admin: serveEndpoint(4434),
+    })
+    .prefault({}),
+  selfservice: z.object({
+    default_browser_return_url: url,
+    allowed_return_urls: z.array(z.string()).default([]),
+    methods: z
+      .looseObject({
+        password: passwordMethodSchema,
+        profile: profileMethodSchema,
+        code: methodSchema.optional(),
+        link: methodSchema.optional(),
+        totp: methodSchema.optional(),
+        lookup_secret: methodSchema.optional(),
+        webauthn: methodSchema.optional(),
+        passkey: methodSchema.optional(),
+        oidc: methodSchema.optional(),
+        saml: methodSchema.optional(),
+      })
+      .prefault({}),
+    flows: z
+      .object({
+        error: z.object({ ui_url: url.optional() }).prefault({}),
+        login: z.object({ ...flowBase, style: z.string().optional() }).prefault({}),
+        registration: z
+          .object({
+            ...flowBase,
+            enabled: z.boolean().default(true),
+            login_hints: z.boolean().optional(),
+            enable_legacy_one_step: z.boolean().optional(),
+            // Only the one-step (unified) form is implemented; see README.
+            style: z.enum(["unified", "profile_first"]).optional(),
+          })
+          .prefault({}),
+        settings: z
+          .object({
+            ...flowBase,
+            privileged_session_max_age: duration("1h"),
+            required_aal: z.enum(["aal1", "highest_available"]).default("highest_available"),
+          })
+          .prefault({}),
+        recovery: z
+          .object({ ...flowBase, enabled: z.boolean().default(false), use: z.enum(["code", "link"]).default("code"), notify_unknown_recipients: z.boolean().optional() })
+          .prefault({}),
+        verification: z
+          .object({ ...flowBase, enabled: z.boolean().default(false), use: z.enum(["code", "link"]).default("code"), notify_unknown_recipients: z.boolean().optional() })
+          .prefault({}),
+        logout: z.object({ after: z.object({ default_browser_return_url: url.optional() }).prefault({}) }).prefault({}),
+      })
+      .prefault({}),
+  }),
+  session: z
+    .object({
+      lifespan: duration("24h"),
+      earliest_possible_extend: z.string().optional().transform((v, ctx) => {
+        if (v === undefined) return undefined;
+        const ms = parseDuration(v);
+        if (ms === undefined) {
+          ctx.addIssue({ code: "custom", message: `"${v}" is not a duration` });
+          return z.NEVER;
+        }
+        return ms;
+      }),
+      whoami: z
+        .object({ required_aal: z.enum(["aal1", "highest_available"]).default("highest_available"), tokenizer: z.looseObject({}).optional() })
+        .prefault({}),
+      cookie: z
+        .object({
+          name: z.string().regex(/^[A-Za-z0-9_.-]+$/, "cookie names may contain letters, digits, _ . - only").default("ory_kratos_session"),
+          domain: z.string().optional(),
+          path: z.string().optional(),
+          same_site: z.enum(["Lax", "Strict", "None"]).optional(),
+          persistent: z.boolean().default(true),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  cookies: z
+    .object({
+      domain: z.string().optional(),
+      path: z.string().default("/"),
+      same_site: z.enum(["Lax", "Strict", "None"]).default("Lax"),
+      secure: z.boolean().optional(),
+    })
+    .prefault({}),
+  secrets: z
+    .object({
+      default: z.array(z.string().min(16)).optional(),
+      cookie: z.array(z.string().min(16, "cookie secrets must be at least 16 characters")).optional(),
+      cipher: z.array(z.string().length(32, "cipher secrets must be exactly 32 characters")).optional(),
+    })
+    .prefault({}),
+  hashers: z
+    .object({
+      algorithm: z.enum(["bcrypt", "argon2"]).default("bcrypt"),
+      bcrypt: z.object({ cost: z.number().int().min(4).max(31).default(12) }).prefault({}),
+      argon2: z
+        .object({
+          memory: z.union([z.number(), z.string()]).optional(),
+          iterations: z.number().int().min(1).default(1),
+          parallelism: z.number().int().min(1).optional(),
+          salt_length: z.number().int().min(8).default(16),
+          key_length: z.number().int().min(16).default(32),
+          expected_duration: z.string().optional(),
+          expected_deviation: z.string().optional(),
+          dedicated_memory: z.string().optional(),
+        })
+        .optional(),
+    })
+    .prefault({}),
+  identity: z.object({
+    default_schema_id: z.string().min(1),
+    schemas: z.array(z.object({ id: z.string().min(1), url: z.string().min(1), selfservice_selectable: z.boolean().optional() })).min(1),
+  }),
+  courier: z
+    .looseObject({
+      delivery_strategy: z.enum(["smtp", "http"]).default("smtp"),
+      smtp: z
+        .object({
+          connection_uri: z.string().optional(),
+          from_address: z.string().optional(),
+          from_name: z.string().optional(),
+          headers: z.record(z.string(), z.string()).optional(),
+          local_name: z.string().optional(),
+        })
+        .optional(),
+      template_override_path: z.string().optional(),
+      templates: z.record(z.string(), z.unknown()).optional(),
+      message_retries: z.number().int().min(0).default(5),
+      worker: z.looseObject({}).optional(),
+      channels: z.array(z.unknown()).optional(),
+      http: z.looseObject({}).optional(),
+    })
+    .prefault({}),
+  // Accepted and ignored: they change nothing observable through the APIs this server implements.
+  log: z.looseObject({}).optional(),
+  ciphers: z.looseObject({}).optional(),
+  oauth2_provider: z.looseObject({ url: url.optional() }).optional(),
+  dev: z.boolean().optional(),
+  feature_flags: z.looseObject({}).optional(),
+  tracing: z.looseObject({}).optional(),
+  organizations: z.array(z.unknown()).optional(),
+  preview: z.looseObject({}).optional(),
+  clients: z.looseObject({}).optional(),
+  database: z.looseObject({}).optional(),
+});
+
+export type RawKratosConfig = z.input<typeof kratosConfigSchema>;
+export type ParsedKratosConfig = z.output<typeof kratosConfigSchema>;

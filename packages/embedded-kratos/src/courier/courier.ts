@@ -1,0 +1,152 @@
+import { z } from "zod";
+import { ConfigError, type KratosConfig } from "../config/load";
+import { parseDuration } from "../config/duration";
+import type { Database, Queryable } from "../storage/database";
+import { CourierRepository, type CourierMessage } from "./repository";
+import { createSmtpSender, type EmailSender } from "./smtp";
+import { TemplateRegistry, type TemplateModel, type TemplateType } from "./templates";
+
+export interface QueueEmailInput {
+  templateType: TemplateType;
+  recipient: string;
+  model: TemplateModel;
+}
+
+export interface CourierOptions {
+  /** Replaces the SMTP sender built from config (tests). */
+  sender?: EmailSender;
+  log?: (line: string) => void;
+}
+
+const workerConfig = z
+  .looseObject({
+    pull_count: z.number().int().min(1).max(1000).default(10),
+    pull_wait: z.string().default("1s"),
+  })
+  .prefault({});
+
+/** A `processing` message older than this belongs to a worker that died mid-send. */
+const STALE_PROCESSING_MS = 2 * 60_000;
+const MAX_BACKOFF_MS = 5 * 60_000;
+
+/**
+ * Kratos' courier: messages are rendered and queued in `courier_messages`
+ * (inside the caller's transaction, next to the token they carry), and a
+ * background worker sends them over SMTP. A failed attempt is recorded as a
+ * dispatch, the message goes back to `queued` and is retried with
+ * exponential back-off (doubling from `courier.worker.pull_wait`); after
+ * `courier.message_retries` retries it is `abandoned`.
+ */
+export class Courier {
+  readonly messages: CourierRepository;
+  readonly templates: TemplateRegistry;
+  private readonly sender: EmailSender | undefined;
+  private readonly pullCount: number;
+  private readonly pullWaitMs: number;
+  private readonly maxRetries: number;
+  private readonly log: (line: string) => void;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = true;
+  private warnedNoSender = false;
+
+  constructor(
+    private readonly config: KratosConfig,
+    db: Database,
+    options: CourierOptions = {},
+  ) {
+    this.messages = new CourierRepository(db);
+    this.templates = new TemplateRegistry(config);
+    this.sender = options.sender ?? createSmtpSender(config);
+    this.log = options.log ?? (() => {});
+    const worker = workerConfig.safeParse(config.courier.worker ?? {});
+    if (!worker.success) throw new ConfigError(`invalid Kratos config ${config.source}: courier.worker: ${worker.error.issues[0]?.message ?? "invalid"}`);
+    const wait = parseDuration(worker.data.pull_wait);
+    if (wait === undefined || wait <= 0) throw new ConfigError(`invalid Kratos config ${config.source}: courier.worker.pull_wait "${worker.data.pull_wait}" is not a positive duration`);
+    this.pullCount = worker.data.pull_count;
+    this.pullWaitMs = wait;
+    this.maxRetries = config.courier.message_retries;
+  }
+
+  /** Renders and queues an email; pass the transaction that also stores the code/token it carries. */
+  async queueEmail(q: Queryable, input: QueueEmailInput): Promise<string> {
+    const rendered = this.templates.render(input.templateType, input.model);
+    const id = await this.messages.insert(q, {
+      type: "email",
+      recipient: input.recipient,
+      subject: rendered.subject,
+      body: rendered.plaintext,
+      templateType: input.templateType,
+      templateData: input.model,
+      channel: "email",
+    });
+    this.kick();
+    return id;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+    this.sender?.close();
+  }
+
+  /** Runs the worker soon (a message was just queued); the caller's transaction has usually committed by then. */
+  private kick(): void {
+    if (!this.stopped && !this.running) this.schedule(25);
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.running = this.dispatchQueue()
+        .then(() => undefined)
+        .catch((error: unknown) => this.log(`courier: dispatching the queue failed: ${(error as Error).message}`))
+        .finally(() => {
+          this.running = undefined;
+          this.schedule(this.pullWaitMs);
+        });
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  /** One pass over the due messages; returns how many were handled. Exposed for tests and one-shot sends. */
+  async dispatchQueue(): Promise<number> {
+    if (!this.sender) {
+      if (!this.warnedNoSender) this.log("courier: courier.smtp.connection_uri is not set; messages stay queued");
+      this.warnedNoSender = true;
+      return 0;
+    }
+    await this.messages.requeueStale(STALE_PROCESSING_MS);
+    const due = await this.messages.claimDue(this.pullCount, this.pullWaitMs, MAX_BACKOFF_MS);
+    for (const message of due) await this.dispatch(this.sender, message);
+    return due.length;
+  }
+
+  private async dispatch(sender: EmailSender, message: CourierMessage): Promise<void> {
+    const sendCount = await this.messages.incrementSendCount(message.id);
+    try {
+      const rendered = this.templates.render(message.templateType, message.templateData);
+      await sender.send({ to: message.recipient, subject: message.subject, text: message.body, html: rendered.html });
+    } catch (error) {
+      const abandon = sendCount > this.maxRetries;
+      await this.messages.recordFailure(message.id, { reason: (error as Error).message }, abandon);
+      this.log(
+        abandon
+          ? `courier: message ${message.id} abandoned after ${sendCount} attempts: ${(error as Error).message}`
+          : `courier: sending message ${message.id} failed (attempt ${sendCount}), will retry: ${(error as Error).message}`,
+      );
+      return;
+    }
+    await this.messages.recordSuccess(message.id);
+  }
+}

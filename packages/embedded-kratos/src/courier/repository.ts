@@ -1,0 +1,219 @@
+import { randomUUID } from "node:crypto";
+import type { Database, Queryable } from "../storage/database";
+import type { TemplateModel, TemplateType } from "./templates";
+
+export const MESSAGE_STATUSES = ["queued", "sent", "processing", "abandoned"] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+export interface MessageDispatch {
+  id: string;
+  messageId: string;
+  status: "failed" | "success";
+  error: Record<string, unknown> | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface CourierMessage {
+  id: string;
+  status: MessageStatus;
+  type: "email" | "phone";
+  recipient: string;
+  subject: string;
+  /** The plaintext body (the HTML body is rendered again from template data at send time). */
+  body: string;
+  templateType: TemplateType;
+  templateData: TemplateModel;
+  channel: string | null;
+  sendCount: number;
+  createdAt: Date;
+  updatedAt: Date;
+  dispatches?: MessageDispatch[];
+}
+
+interface MessageRow {
+  id: string;
+  type: "email" | "phone";
+  status: MessageStatus;
+  recipient: string;
+  subject: string;
+  body: string;
+  template_type: TemplateType;
+  template_data: TemplateModel;
+  channel: string | null;
+  send_count: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+interface DispatchRow {
+  id: string;
+  message_id: string;
+  status: "failed" | "success";
+  error: Record<string, unknown> | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface ListMessagesQuery {
+  pageSize: number;
+  /** Keyset cursor (newest first): the id of the last message of the previous page. */
+  afterId?: string;
+  status?: MessageStatus;
+  recipient?: string;
+}
+
+/** The `courier_messages` queue and its dispatch log. */
+export class CourierRepository {
+  constructor(private readonly db: Database) {}
+
+  async insert(q: Queryable, message: Omit<CourierMessage, "id" | "status" | "sendCount" | "createdAt" | "updatedAt">): Promise<string> {
+    const id = randomUUID();
+    await q.query(
+      `INSERT INTO courier_messages (id, type, status, recipient, subject, body, template_type, template_data, channel)
+       VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8)`,
+      [id, message.type, message.recipient, message.subject, message.body, message.templateType, JSON.stringify(message.templateData), message.channel],
+    );
+    return id;
+  }
+
+  async get(id: string): Promise<CourierMessage | undefined> {
+    const { rows } = await this.db.query<MessageRow>("SELECT * FROM courier_messages WHERE id = $1", [id]);
+    const row = rows[0];
+    if (!row) return undefined;
+    const dispatches = await this.db.query<DispatchRow>("SELECT * FROM courier_message_dispatches WHERE message_id = $1 ORDER BY created_at DESC, id", [id]);
+    return { ...fromRow(row), dispatches: dispatches.rows.map(dispatchFromRow) };
+  }
+
+  /** Newest first, like Kratos' keyset pagination on (created_at DESC, id). */
+  async list(query: ListMessagesQuery): Promise<CourierMessage[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.afterId) {
+      // Compare in SQL so the cursor keeps Postgres' microsecond precision.
+      params.push(query.afterId);
+      where.push(`(created_at, id) < (SELECT created_at, id FROM courier_messages WHERE id = $${params.length})`);
+    }
+    if (query.status) {
+      params.push(query.status);
+      where.push(`status = $${params.length}`);
+    }
+    if (query.recipient !== undefined && query.recipient !== "") {
+      params.push(query.recipient);
+      where.push(`recipient = $${params.length}`);
+    }
+    params.push(query.pageSize);
+    const { rows } = await this.db.query<MessageRow>(
+      `SELECT * FROM courier_messages ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map(fromRow);
+  }
+
+  /**
+   * Claims up to `limit` queued messages that are due (first attempt, or the
+   * back-off after the last failure has passed) and marks them `processing`.
+   * SKIP LOCKED keeps two workers on one database from sending a message twice.
+   */
+  async claimDue(limit: number, backoffBaseMs: number, backoffMaxMs: number): Promise<CourierMessage[]> {
+    const { rows } = await this.db.query<MessageRow>(
+      `UPDATE courier_messages SET status = 'processing', updated_at = now()
+        WHERE id IN (
+          SELECT id FROM courier_messages
+           WHERE status = 'queued'
+             AND (send_count = 0 OR updated_at <= now() - LEAST($2::float8 * power(2, send_count - 1), $3::float8) * interval '1 millisecond')
+           ORDER BY created_at, id
+           LIMIT $1
+           FOR UPDATE SKIP LOCKED)
+        RETURNING *`,
+      [limit, backoffBaseMs, backoffMaxMs],
+    );
+    return rows.map(fromRow).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  }
+
+  async incrementSendCount(id: string): Promise<number> {
+    const { rows } = await this.db.query<{ send_count: number }>(
+      "UPDATE courier_messages SET send_count = send_count + 1, updated_at = now() WHERE id = $1 RETURNING send_count",
+      [id],
+    );
+    return rows[0]?.send_count ?? 0;
+  }
+
+  async recordSuccess(id: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.query("UPDATE courier_messages SET status = 'sent', updated_at = now() WHERE id = $1", [id]);
+      await tx.query("INSERT INTO courier_message_dispatches (id, message_id, status) VALUES ($1, $2, 'success')", [randomUUID(), id]);
+    });
+  }
+
+  /** Logs the failed attempt and puts the message back in the queue, or gives up on it. */
+  async recordFailure(id: string, error: Record<string, unknown>, abandon: boolean): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.query("UPDATE courier_messages SET status = $2, updated_at = now() WHERE id = $1", [id, abandon ? "abandoned" : "queued"]);
+      await tx.query("INSERT INTO courier_message_dispatches (id, message_id, status, error) VALUES ($1, $2, 'failed', $3)", [
+        randomUUID(),
+        id,
+        JSON.stringify(error),
+      ]);
+    });
+  }
+
+  /** Messages left `processing` by a worker that died mid-send go back to the queue. */
+  async requeueStale(olderThanMs: number): Promise<number> {
+    const result = await this.db.query(
+      "UPDATE courier_messages SET status = 'queued', updated_at = now() WHERE status = 'processing' AND updated_at < now() - $1::float8 * interval '1 millisecond'",
+      [olderThanMs],
+    );
+    return result.rowCount ?? 0;
+  }
+}
+
+function fromRow(row: MessageRow): CourierMessage {
+  return {
+    id: row.id,
+    status: row.status,
+    type: row.type,
+    recipient: row.recipient,
+    subject: row.subject,
+    body: row.body,
+    templateType: row.template_type,
+    templateData: row.template_data,
+    channel: row.channel,
+    sendCount: row.send_count,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function dispatchFromRow(row: DispatchRow): MessageDispatch {
+  return { id: row.id, messageId: row.message_id, status: row.status, error: row.error, createdAt: row.created_at, updatedAt: row.updated_at };
+}
+
+/** The courier message JSON of Kratos' admin API (courier/message.go). */
+export function messageToJson(message: CourierMessage, options: { redact: boolean }): Record<string, unknown> {
+  return {
+    id: message.id,
+    status: message.status,
+    type: message.type,
+    recipient: message.recipient,
+    body: options.redact ? "<redacted-unless-dev-mode>" : message.body,
+    subject: options.redact ? "<redacted-unless-dev-mode>" : message.subject,
+    template_type: message.templateType,
+    channel: message.channel,
+    send_count: message.sendCount,
+    ...(message.dispatches && message.dispatches.length > 0
+      ? {
+          dispatches: message.dispatches.map((d) => ({
+            id: d.id,
+            message_id: d.messageId,
+            status: d.status,
+            ...(d.error ? { error: d.error } : {}),
+            created_at: d.createdAt.toISOString(),
+            updated_at: d.updatedAt.toISOString(),
+          })),
+        }
+      : {}),
+    created_at: message.createdAt.toISOString(),
+    updated_at: message.updatedAt.toISOString(),
+  };
+}

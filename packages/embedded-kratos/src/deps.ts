@@ -1,0 +1,37 @@
+import type { KratosConfig } from "./config/load";
+import type { Courier } from "./courier/courier";
+import type { PasswordHasher } from "./hashing/hasher";
+import type { CsrfManager } from "./http/csrf";
+import type { IdentityManager } from "./identity/manager";
+import type { IdentityRepository } from "./identity/repository";
+import type { SchemaRegistry } from "./identity/schema-registry";
+import type { ErrorManager } from "./selfservice/flow/error/manager";
+import type { FlowRepository } from "./selfservice/flow/repository";
+import type { ReturnToPolicy } from "./selfservice/flow/return-to";
+import type { StrategyRegistry } from "./selfservice/strategy/registry";
+import type { AalPolicy } from "./session/aal";
+import type { SessionManager } from "./session/manager";
+import type { Database } from "./storage/database";
+
+/**
+ * Everything a handler, flow or strategy may use — built once at start-up
+ * (server.ts). New modules (courier, MFA) add their service here.
+ */
+export interface Deps {
+  config: KratosConfig;
+  db: Database;
+  schemas: SchemaRegistry;
+  identities: IdentityManager;
+  identityRepository: IdentityRepository;
+  sessions: SessionManager;
+  aal: AalPolicy;
+  hasher: PasswordHasher;
+  flows: FlowRepository;
+  errors: ErrorManager;
+  csrf: CsrfManager;
+  returnTo: ReturnToPolicy;
+  strategies: StrategyRegistry;
+  /** Mail queue + SMTP worker (src/courier). */
+  courier: Courier;
+  log: (line: string) => void;
+}

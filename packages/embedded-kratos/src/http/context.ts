@@ -1,0 +1,123 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { parseCookies } from "./cookies";
+import { KratosError } from "./errors";
+
+/** Everything a handler needs about one request, plus the response it writes to. */
+export class HttpContext {
+  readonly method: string;
+  readonly url: URL;
+  readonly path: string;
+  readonly requestId = randomUUID();
+  params: Record<string, string> = {};
+  private cookieCache: Map<string, string> | undefined;
+  private readonly pendingCookies: string[] = [];
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    /** The server's own base URL (used to build absolute URLs of the incoming request). */
+    readonly baseUrl: string,
+  ) {
+    this.method = (req.method ?? "GET").toUpperCase();
+    let url: URL;
+    try {
+      url = new URL(req.url ?? "/", baseUrl);
+    } catch {
+      url = new URL("/", baseUrl);
+    }
+    this.url = url;
+    this.path = url.pathname;
+  }
+
+  get query(): URLSearchParams {
+    return this.url.searchParams;
+  }
+
+  /** The full URL of this request on the configured public host (what Kratos records as `request_url`). */
+  get requestUrl(): string {
+    return new URL(`${this.url.pathname}${this.url.search}`, this.baseUrl).toString();
+  }
+
+  header(name: string): string | undefined {
+    const value = this.req.headers[name.toLowerCase()];
+    return Array.isArray(value) ? value[0] : value;
+  }
+
+  get cookies(): Map<string, string> {
+    this.cookieCache ??= parseCookies(this.header("cookie"));
+    return this.cookieCache;
+  }
+
+  cookie(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+
+  setCookie(serialized: string): void {
+    this.pendingCookies.push(serialized);
+  }
+
+  get ip(): string | undefined {
+    return this.req.socket.remoteAddress;
+  }
+
+  /** True when the client negotiates JSON (Accept) or sent a JSON body, like Kratos' x.IsJSONRequest. */
+  get isJsonRequest(): boolean {
+    return this.acceptsJson || (this.header("content-type") ?? "").toLowerCase().startsWith("application/json");
+  }
+
+  /** Accept negotiation between text/html (default) and application/json. */
+  get acceptsJson(): boolean {
+    const accept = this.header("accept");
+    if (!accept) return false;
+    let html = -1;
+    let json = -1;
+    accept.split(",").forEach((entry, index) => {
+      const [type = "", ...params] = entry.trim().toLowerCase().split(";");
+      const qParam = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+      const q = qParam ? Number(qParam.slice(2)) : 1;
+      // Earlier entries win ties, as in Go's httputil negotiation.
+      const score = q - index * 1e-6;
+      if (type === "application/json") json = Math.max(json, score);
+      else if (type === "text/html") html = Math.max(html, score);
+    });
+    return json >= 0 && json > html;
+  }
+
+  get responded(): boolean {
+    return this.res.headersSent || this.res.writableEnded;
+  }
+
+  private flushCookies(): void {
+    if (this.pendingCookies.length > 0) this.res.setHeader("Set-Cookie", this.pendingCookies);
+  }
+
+  json(status: number, body: unknown, headers: Record<string, string> = {}): void {
+    const payload = JSON.stringify(body);
+    this.flushCookies();
+    this.res.writeHead(status, { ...headers, "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(payload) });
+    this.res.end(payload);
+  }
+
+  redirect(location: string, status = 303): void {
+    this.flushCookies();
+    this.res.writeHead(status, { Location: location, "Content-Length": 0 });
+    this.res.end();
+  }
+
+  noContent(headers: Record<string, string> = {}): void {
+    this.flushCookies();
+    this.res.writeHead(204, headers);
+    this.res.end();
+  }
+
+  text(status: number, body: string, contentType = "text/plain; charset=utf-8"): void {
+    this.flushCookies();
+    this.res.writeHead(status, { "Content-Type": contentType, "Content-Length": Buffer.byteLength(body) });
+    this.res.end(body);
+  }
+
+  error(err: KratosError): void {
+    this.json(err.code, err.toJSON(this.requestId));
+  }
+}

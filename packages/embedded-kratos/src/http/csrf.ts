@@ -1,0 +1,64 @@
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import type { KratosConfig } from "../config/load";
+import type { HttpContext } from "./context";
+import { serializeCookie } from "./cookies";
+
+const TOKEN_BYTES = 32;
+const ONE_YEAR_SECONDS = 365 * 24 * 3600;
+
+/**
+ * Double-submit CSRF like Kratos' nosurf: the cookie holds a raw random
+ * token, forms carry a per-flow masked copy (pad || token XOR pad) that
+ * unmasks to the cookie value. Native (`api`) flows never use it.
+ */
+export class CsrfManager {
+  constructor(private readonly config: KratosConfig) {}
+
+  get cookieName(): string {
+    return this.config.csrfCookieName;
+  }
+
+  /** The browser's raw token from its cookie, if present and well-formed. */
+  rawFromRequest(ctx: HttpContext): Buffer | undefined {
+    const value = ctx.cookie(this.cookieName);
+    if (!value) return undefined;
+    const raw = Buffer.from(value, "base64");
+    return raw.length === TOKEN_BYTES ? raw : undefined;
+  }
+
+  /** Returns the request's raw token, issuing a new cookie when there is none. */
+  ensure(ctx: HttpContext): Buffer {
+    const existing = this.rawFromRequest(ctx);
+    if (existing) return existing;
+    const raw = randomBytes(TOKEN_BYTES);
+    ctx.setCookie(
+      serializeCookie(this.cookieName, raw.toString("base64"), {
+        path: this.config.cookies.path,
+        domain: this.config.cookies.domain,
+        maxAgeSeconds: ONE_YEAR_SECONDS,
+        httpOnly: true,
+        secure: this.config.secureCookies,
+        sameSite: this.config.cookies.same_site,
+      }),
+    );
+    return raw;
+  }
+
+  mask(raw: Buffer): string {
+    const pad = randomBytes(TOKEN_BYTES);
+    const out = Buffer.alloc(TOKEN_BYTES * 2);
+    pad.copy(out, 0);
+    for (let i = 0; i < TOKEN_BYTES; i++) out[TOKEN_BYTES + i] = (raw[i] ?? 0) ^ (pad[i] ?? 0);
+    return out.toString("base64");
+  }
+
+  /** True when `masked` unmasks to the raw cookie token. */
+  verify(masked: string | undefined, raw: Buffer | undefined): boolean {
+    if (!masked || !raw) return false;
+    const buf = Buffer.from(masked, "base64");
+    if (buf.length !== TOKEN_BYTES * 2) return false;
+    const unmasked = Buffer.alloc(TOKEN_BYTES);
+    for (let i = 0; i < TOKEN_BYTES; i++) unmasked[i] = (buf[i] ?? 0) ^ (buf[TOKEN_BYTES + i] ?? 0);
+    return timingSafeEqual(unmasked, raw);
+  }
+}

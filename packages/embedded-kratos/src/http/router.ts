@@ -1,0 +1,79 @@
+import type { HttpContext } from "./context";
+import { errors } from "./errors";
+
+export type Handler = (ctx: HttpContext) => Promise<void> | void;
+
+interface Route {
+  methods: Set<string>;
+  segments: string[];
+  handler: Handler;
+}
+
+/**
+ * A small path router: `/admin/identities/:id` style patterns, exact
+ * segment matching, 404 for unknown paths and 405 for known paths with an
+ * unsupported method. Strategies add their own routes through it.
+ */
+export class Router {
+  private readonly routes: Route[] = [];
+
+  on(methods: string | string[], pattern: string, handler: Handler): this {
+    const list = Array.isArray(methods) ? methods : [methods];
+    this.routes.push({ methods: new Set(list.map((m) => m.toUpperCase())), segments: split(pattern), handler });
+    return this;
+  }
+
+  get(pattern: string, handler: Handler): this {
+    return this.on("GET", pattern, handler);
+  }
+  post(pattern: string, handler: Handler): this {
+    return this.on("POST", pattern, handler);
+  }
+  put(pattern: string, handler: Handler): this {
+    return this.on("PUT", pattern, handler);
+  }
+  patch(pattern: string, handler: Handler): this {
+    return this.on("PATCH", pattern, handler);
+  }
+  delete(pattern: string, handler: Handler): this {
+    return this.on("DELETE", pattern, handler);
+  }
+
+  /** Resolves a handler or throws 404/405 as Kratos' error JSON. */
+  resolve(ctx: HttpContext): Handler {
+    const segments = split(ctx.path);
+    let pathMatched = false;
+    for (const route of this.routes) {
+      const params = match(route.segments, segments);
+      if (!params) continue;
+      pathMatched = true;
+      if (route.methods.has(ctx.method) || (ctx.method === "HEAD" && route.methods.has("GET"))) {
+        ctx.params = params;
+        return route.handler;
+      }
+    }
+    if (pathMatched) throw errors.methodNotAllowed();
+    throw errors.notFound("The requested resource could not be found");
+  }
+}
+
+function split(path: string): string[] {
+  return path.split("/").filter((s) => s.length > 0);
+}
+
+function match(pattern: string[], actual: string[]): Record<string, string> | undefined {
+  if (pattern.length !== actual.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < pattern.length; i++) {
+    const p = pattern[i] ?? "";
+    const a = actual[i] ?? "";
+    if (p.startsWith(":")) {
+      try {
+        params[p.slice(1)] = decodeURIComponent(a);
+      } catch {
+        return undefined;
+      }
+    } else if (p !== a) return undefined;
+  }
+  return params;
+}

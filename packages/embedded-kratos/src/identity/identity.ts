@@ -1,0 +1,115 @@
+/** Identity domain types (identity/identity.go) and their JSON forms. */
+export type IdentityState = "active" | "inactive";
+export type AuthenticatorAssuranceLevel = "aal0" | "aal1" | "aal2" | "aal3";
+
+export interface Credential {
+  id: string;
+  type: string;
+  identifiers: string[];
+  config: Record<string, unknown>;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface VerifiableAddress {
+  id: string;
+  value: string;
+  verified: boolean;
+  via: string;
+  status: "pending" | "sent" | "completed";
+  verifiedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface RecoveryAddress {
+  id: string;
+  value: string;
+  via: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface Identity {
+  id: string;
+  schemaId: string;
+  state: IdentityState;
+  stateChangedAt: Date | null;
+  traits: Record<string, unknown>;
+  metadataPublic: unknown;
+  metadataAdmin: unknown;
+  externalId: string | null;
+  organizationId: string | null;
+  /** Highest AAL the identity's credentials allow (cached for whoami's `highest_available` check). */
+  availableAal: AuthenticatorAssuranceLevel | null;
+  createdAt: Date;
+  updatedAt: Date;
+  verifiableAddresses: VerifiableAddress[];
+  recoveryAddresses: RecoveryAddress[];
+  /** Keyed by credential type. Loaded only where needed (admin, login). */
+  credentials: Record<string, Credential>;
+}
+
+export interface IdentityJsonOptions {
+  schemaUrl: string;
+  /** Admin API: include metadata_admin and credentials (identifiers only). */
+  admin?: boolean;
+  /** Credential types whose `config` is included (admin `include_credential`). */
+  includeCredentialConfig?: ReadonlySet<string>;
+}
+
+export function identityToJson(identity: Identity, options: IdentityJsonOptions): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    id: identity.id,
+    schema_id: identity.schemaId,
+    schema_url: options.schemaUrl,
+    state: identity.state,
+  };
+  if (identity.stateChangedAt) out.state_changed_at = identity.stateChangedAt.toISOString();
+  out.traits = identity.traits;
+  if (identity.verifiableAddresses.length > 0) out.verifiable_addresses = identity.verifiableAddresses.map(verifiableAddressToJson);
+  if (identity.recoveryAddresses.length > 0) out.recovery_addresses = identity.recoveryAddresses.map(recoveryAddressToJson);
+  out.metadata_public = identity.metadataPublic ?? null;
+  if (options.admin) {
+    out.metadata_admin = identity.metadataAdmin ?? null;
+    const creds = Object.values(identity.credentials);
+    if (creds.length > 0) {
+      out.credentials = Object.fromEntries(
+        creds.map((c) => [
+          c.type,
+          {
+            type: c.type,
+            identifiers: c.identifiers,
+            ...(options.includeCredentialConfig?.has(c.type) ? { config: c.config } : {}),
+            version: c.version,
+            created_at: c.createdAt.toISOString(),
+            updated_at: c.updatedAt.toISOString(),
+          },
+        ]),
+      );
+    }
+  }
+  if (identity.externalId) out.external_id = identity.externalId;
+  if (identity.organizationId) out.organization_id = identity.organizationId;
+  out.created_at = identity.createdAt.toISOString();
+  out.updated_at = identity.updatedAt.toISOString();
+  return out;
+}
+
+export function verifiableAddressToJson(a: VerifiableAddress): Record<string, unknown> {
+  return {
+    id: a.id,
+    value: a.value,
+    verified: a.verified,
+    via: a.via,
+    status: a.status,
+    ...(a.verifiedAt ? { verified_at: a.verifiedAt.toISOString() } : {}),
+    created_at: a.createdAt.toISOString(),
+    updated_at: a.updatedAt.toISOString(),
+  };
+}
+
+export function recoveryAddressToJson(a: RecoveryAddress): Record<string, unknown> {
+  return { id: a.id, value: a.value, via: a.via, created_at: a.createdAt.toISOString(), updated_at: a.updatedAt.toISOString() };
+}

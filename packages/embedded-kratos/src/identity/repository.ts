@@ -1,0 +1,323 @@
+import { randomUUID } from "node:crypto";
+import type pg from "pg";
+import { type Database, isUniqueViolation, type Queryable } from "../storage/database";
+import type { AuthenticatorAssuranceLevel, Credential, Identity, IdentityState, RecoveryAddress, VerifiableAddress } from "./identity";
+
+interface IdentityRow {
+  id: string;
+  schema_id: string;
+  state: IdentityState;
+  state_changed_at: Date | null;
+  traits: Record<string, unknown>;
+  metadata_public: unknown;
+  metadata_admin: unknown;
+  external_id: string | null;
+  organization_id: string | null;
+  available_aal: AuthenticatorAssuranceLevel | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+interface CredentialRow {
+  id: string;
+  identity_id: string;
+  type: string;
+  config: Record<string, unknown>;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+  identifiers: string[] | null;
+}
+
+interface VerifiableAddressRow {
+  id: string;
+  identity_id: string;
+  via: string;
+  value: string;
+  verified: boolean;
+  status: VerifiableAddress["status"];
+  verified_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+interface RecoveryAddressRow {
+  id: string;
+  identity_id: string;
+  via: string;
+  value: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** Raised when an identifier is already used by another identity of the same credential type. */
+export class DuplicateIdentifierError extends Error {
+  override name = "DuplicateIdentifierError";
+}
+
+export interface ListIdentitiesQuery {
+  pageSize: number;
+  /** Keyset cursor: return identities with id > after. */
+  after?: string;
+  ids?: string[];
+  credentialsIdentifier?: string;
+  withCredentials?: boolean;
+}
+
+const IDENTITY_COLUMNS =
+  "id, schema_id, state, state_changed_at, traits, metadata_public, metadata_admin, external_id, organization_id, available_aal, created_at, updated_at";
+
+export class IdentityRepository {
+  constructor(private readonly db: Database) {}
+
+  /** Inserts an identity with its credentials and addresses in one transaction. */
+  async create(identity: Identity): Promise<void> {
+    await this.db
+      .transaction(async (tx) => {
+        await tx.query(
+          `INSERT INTO identities (${IDENTITY_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`,
+          [
+            identity.id,
+            identity.schemaId,
+            identity.state,
+            identity.stateChangedAt,
+            JSON.stringify(identity.traits),
+            jsonOrNull(identity.metadataPublic),
+            jsonOrNull(identity.metadataAdmin),
+            identity.externalId,
+            identity.organizationId,
+            identity.availableAal,
+            identity.createdAt,
+            identity.updatedAt,
+          ],
+        );
+        await this.writeCredentials(tx, identity);
+        await this.writeAddresses(tx, identity);
+      })
+      .catch(rethrowDuplicate);
+  }
+
+  /** Replaces an identity's row, credentials and addresses (addresses keep their verification state by value). */
+  async update(identity: Identity): Promise<void> {
+    await this.db
+      .transaction(async (tx) => {
+        const result = await tx.query(
+          `UPDATE identities SET schema_id=$2, state=$3, state_changed_at=$4, traits=$5, metadata_public=$6, metadata_admin=$7,
+             external_id=$8, organization_id=$9, updated_at=$10, available_aal=$11 WHERE id=$1`,
+          [
+            identity.id,
+            identity.schemaId,
+            identity.state,
+            identity.stateChangedAt,
+            JSON.stringify(identity.traits),
+            jsonOrNull(identity.metadataPublic),
+            jsonOrNull(identity.metadataAdmin),
+            identity.externalId,
+            identity.organizationId,
+            identity.updatedAt,
+            identity.availableAal,
+          ],
+        );
+        if (result.rowCount === 0) return;
+        await this.writeCredentials(tx, identity);
+        await this.writeAddresses(tx, identity);
+      })
+      .catch(rethrowDuplicate);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const result = await this.db.query("DELETE FROM identities WHERE id = $1", [id]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async get(id: string, options: { withCredentials?: boolean } = {}): Promise<Identity | undefined> {
+    if (!isUuid(id)) return undefined;
+    const { rows } = await this.db.query<IdentityRow>(`SELECT ${IDENTITY_COLUMNS} FROM identities WHERE id = $1`, [id]);
+    const [identity] = await this.hydrate(this.db, rows, options.withCredentials ?? false);
+    return identity;
+  }
+
+  async list(query: ListIdentitiesQuery): Promise<Identity[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.after) {
+      params.push(query.after);
+      where.push(`i.id > $${params.length}`);
+    }
+    if (query.ids && query.ids.length > 0) {
+      params.push(query.ids.filter(isUuid));
+      where.push(`i.id = ANY($${params.length}::uuid[])`);
+    }
+    if (query.credentialsIdentifier !== undefined) {
+      params.push(query.credentialsIdentifier.trim().toLowerCase());
+      where.push(`i.id IN (SELECT identity_id FROM identity_credential_identifiers WHERE identifier = $${params.length})`);
+    }
+    params.push(query.pageSize);
+    const sql = `SELECT ${IDENTITY_COLUMNS.split(", ").map((c) => `i.${c}`).join(", ")} FROM identities i
+      ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY i.id ASC LIMIT $${params.length}`;
+    const { rows } = await this.db.query<IdentityRow>(sql, params);
+    return this.hydrate(this.db, rows, query.withCredentials ?? false);
+  }
+
+  /** Finds the identity owning `identifier` for a credential type, with all its credentials loaded. */
+  async findByCredentialIdentifier(type: string, identifier: string): Promise<{ identity: Identity; credential: Credential } | undefined> {
+    const { rows } = await this.db.query<IdentityRow>(
+      `SELECT ${IDENTITY_COLUMNS.split(", ").map((c) => `i.${c}`).join(", ")}
+         FROM identity_credential_identifiers ci JOIN identities i ON i.id = ci.identity_id
+        WHERE ci.type = $1 AND ci.identifier = $2`,
+      [type, identifier.trim().toLowerCase()],
+    );
+    const [identity] = await this.hydrate(this.db, rows, true);
+    const credential = identity?.credentials[type];
+    return identity && credential ? { identity, credential } : undefined;
+  }
+
+  async updateCredentialConfig(credentialId: string, config: Record<string, unknown>): Promise<void> {
+    await this.db.query("UPDATE identity_credentials SET config = $2, updated_at = now() WHERE id = $1", [credentialId, JSON.stringify(config)]);
+  }
+
+  private async hydrate(q: Queryable, rows: IdentityRow[], withCredentials: boolean): Promise<Identity[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const [verifiable, recovery, credentials] = await Promise.all([
+      q.query<VerifiableAddressRow>("SELECT * FROM identity_verifiable_addresses WHERE identity_id = ANY($1::uuid[]) ORDER BY id", [ids]),
+      q.query<RecoveryAddressRow>("SELECT * FROM identity_recovery_addresses WHERE identity_id = ANY($1::uuid[]) ORDER BY id", [ids]),
+      withCredentials
+        ? q.query<CredentialRow>(
+            `SELECT c.id, c.identity_id, c.type, c.config, c.version, c.created_at, c.updated_at,
+                    array_remove(array_agg(ci.identifier ORDER BY ci.identifier), NULL) AS identifiers
+               FROM identity_credentials c LEFT JOIN identity_credential_identifiers ci ON ci.identity_credential_id = c.id
+              WHERE c.identity_id = ANY($1::uuid[]) GROUP BY c.id`,
+            [ids],
+          )
+        : Promise.resolve(undefined),
+    ]);
+    return rows.map((row) => ({
+      id: row.id,
+      schemaId: row.schema_id,
+      state: row.state,
+      stateChangedAt: row.state_changed_at,
+      traits: row.traits,
+      metadataPublic: row.metadata_public,
+      metadataAdmin: row.metadata_admin,
+      externalId: row.external_id,
+      organizationId: row.organization_id,
+      availableAal: row.available_aal,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      verifiableAddresses: verifiable.rows
+        .filter((a) => a.identity_id === row.id)
+        .map((a) => ({
+          id: a.id,
+          value: a.value,
+          verified: a.verified,
+          via: a.via,
+          status: a.status,
+          verifiedAt: a.verified_at,
+          createdAt: a.created_at,
+          updatedAt: a.updated_at,
+        })),
+      recoveryAddresses: recovery.rows
+        .filter((a) => a.identity_id === row.id)
+        .map((a) => ({ id: a.id, value: a.value, via: a.via, createdAt: a.created_at, updatedAt: a.updated_at })),
+      credentials: Object.fromEntries(
+        (credentials?.rows ?? [])
+          .filter((c) => c.identity_id === row.id)
+          .map((c) => [
+            c.type,
+            {
+              id: c.id,
+              type: c.type,
+              identifiers: c.identifiers ?? [],
+              config: c.config,
+              version: c.version,
+              createdAt: c.created_at,
+              updatedAt: c.updated_at,
+            },
+          ]),
+      ),
+    }));
+  }
+
+  private async writeCredentials(tx: pg.PoolClient, identity: Identity): Promise<void> {
+    const types = Object.keys(identity.credentials);
+    await tx.query("DELETE FROM identity_credentials WHERE identity_id = $1 AND NOT (type = ANY($2::text[]))", [identity.id, types]);
+    for (const credential of Object.values(identity.credentials)) {
+      const { rows } = await tx.query<{ id: string }>(
+        `INSERT INTO identity_credentials (id, identity_id, type, config, version, created_at, updated_at)
+         VALUES ($1,$2,$3,$4,$5,$6,$7)
+         ON CONFLICT (identity_id, type) DO UPDATE SET config = EXCLUDED.config, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
+         RETURNING id`,
+        [credential.id, identity.id, credential.type, JSON.stringify(credential.config), credential.version, credential.createdAt, credential.updatedAt],
+      );
+      const credentialId = rows[0]?.id ?? credential.id;
+      credential.id = credentialId;
+      await tx.query("DELETE FROM identity_credential_identifiers WHERE identity_credential_id = $1", [credentialId]);
+      const identifiers = [...new Set(credential.identifiers)];
+      if (identifiers.length > 0) {
+        await tx.query(
+          `INSERT INTO identity_credential_identifiers (id, identity_credential_id, identity_id, type, identifier)
+           SELECT gen_random_uuid(), $1, $2, $3, unnest($4::text[])`,
+          [credentialId, identity.id, credential.type, identifiers],
+        );
+      }
+    }
+  }
+
+  private async writeAddresses(tx: pg.PoolClient, identity: Identity): Promise<void> {
+    await tx.query(
+      "DELETE FROM identity_verifiable_addresses WHERE identity_id = $1 AND (via, value) NOT IN (SELECT * FROM unnest($2::text[], $3::text[]))",
+      [identity.id, identity.verifiableAddresses.map((a) => a.via), identity.verifiableAddresses.map((a) => a.value)],
+    );
+    for (const a of identity.verifiableAddresses) {
+      const { rows } = await tx.query<VerifiableAddressRow>(
+        `INSERT INTO identity_verifiable_addresses (id, identity_id, via, value, verified, status, verified_at, created_at, updated_at)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)
+         ON CONFLICT (via, value) DO UPDATE SET verified = EXCLUDED.verified, status = EXCLUDED.status, verified_at = EXCLUDED.verified_at,
+           updated_at = EXCLUDED.updated_at
+         WHERE identity_verifiable_addresses.identity_id = EXCLUDED.identity_id
+         RETURNING *`,
+        [a.id, identity.id, a.via, a.value, a.verified, a.status, a.verifiedAt, a.createdAt, a.updatedAt],
+      );
+      // No row back means the address belongs to another identity.
+      if (rows.length === 0) throw new DuplicateIdentifierError(`address ${a.value} is used by another identity`);
+      a.id = rows[0]?.id ?? a.id;
+    }
+    await tx.query(
+      "DELETE FROM identity_recovery_addresses WHERE identity_id = $1 AND (via, value) NOT IN (SELECT * FROM unnest($2::text[], $3::text[]))",
+      [identity.id, identity.recoveryAddresses.map((a) => a.via), identity.recoveryAddresses.map((a) => a.value)],
+    );
+    for (const a of identity.recoveryAddresses) {
+      const { rows } = await tx.query<RecoveryAddressRow>(
+        `INSERT INTO identity_recovery_addresses (id, identity_id, via, value, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6)
+         ON CONFLICT (via, value) DO UPDATE SET updated_at = identity_recovery_addresses.updated_at
+         WHERE identity_recovery_addresses.identity_id = EXCLUDED.identity_id
+         RETURNING *`,
+        [a.id, identity.id, a.via, a.value, a.createdAt, a.updatedAt],
+      );
+      if (rows.length === 0) throw new DuplicateIdentifierError(`address ${a.value} is used by another identity`);
+      a.id = rows[0]?.id ?? a.id;
+    }
+  }
+}
+
+function rethrowDuplicate(error: unknown): never {
+  if (isUniqueViolation(error)) throw new DuplicateIdentifierError("an identifier is already in use");
+  throw error;
+}
+
+function jsonOrNull(value: unknown): string | null {
+  return value === undefined || value === null ? null : JSON.stringify(value);
+}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export function isUuid(value: string): boolean {
+  return UUID_RE.test(value);
+}
+
+export function newCredential(type: string, identifiers: string[], config: Record<string, unknown>, version = 0): Credential {
+  const now = new Date();
+  return { id: randomUUID(), type, identifiers, config, version, createdAt: now, updatedAt: now };
+}
+
+export type { RecoveryAddress, VerifiableAddress };

@@ -1,0 +1,73 @@
+import { loadKratosConfig as loadConfigFile, type KratosConfig, type LoadConfigOptions } from "./config/load";
+import { startServer } from "./server";
+import { freePort } from "./http/free-port";
+import type { Strategy } from "./selfservice/strategy/strategy";
+
+export type { KratosConfig, LoadConfigOptions } from "./config/load";
+export { ConfigError } from "./config/load";
+export type { Strategy, FlowStrategy, StrategyContext } from "./selfservice/strategy/strategy";
+export { FlowValidationError } from "./selfservice/strategy/strategy";
+
+export interface EmbeddedKratosOptions {
+  /** Path of a Kratos config file (kratos.yml). */
+  configPath: string;
+  /** Overrides `dsn` from the file. */
+  dsn?: string;
+  /** Overrides serve.public.port (0 = any free port). */
+  publicPort?: number;
+  /** Overrides serve.admin.port. */
+  adminPort?: number;
+  /** Overrides serve.public.base_url; defaults to http://127.0.0.1:<publicPort>/ when publicPort is overridden. */
+  publicBaseUrl?: string;
+  /** When set, admin requests need `Authorization: Bearer <adminToken>`. */
+  adminToken?: string;
+  /** Interface to bind (default 127.0.0.1). */
+  host?: string;
+  /** Deep-merged over the config file before validation (e.g. shorter lifespans, lower bcrypt cost in tests). */
+  configOverrides?: Record<string, unknown>;
+  /** One line per request and warnings; defaults to console.log. */
+  log?: (line: string) => void;
+}
+
+export interface EmbeddedKratos {
+  publicUrl: string;
+  adminUrl: string;
+  close(): Promise<void>;
+}
+
+export function loadKratosConfig(path: string, options?: LoadConfigOptions): KratosConfig {
+  return loadConfigFile(path, options);
+}
+
+/** Starts a Kratos-compatible public + admin server for one config (one domain). */
+export async function startEmbeddedKratos(options: EmbeddedKratosOptions & { strategies?: readonly Strategy[] }): Promise<EmbeddedKratos> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  // Port 0 means "any free port"; resolve it first so base URLs name the real port.
+  if (options.publicPort === 0) options = { ...options, publicPort: await freePort() };
+  if (options.adminPort === 0) options = { ...options, adminPort: await freePort() };
+  const serveOverrides: Record<string, unknown> = {};
+  if (options.publicPort !== undefined || options.publicBaseUrl !== undefined) {
+    serveOverrides.public = {
+      ...(options.publicPort !== undefined ? { port: options.publicPort } : {}),
+      ...(options.publicBaseUrl !== undefined
+        ? { base_url: options.publicBaseUrl }
+        : options.publicPort !== undefined
+          ? { base_url: `http://127.0.0.1:${options.publicPort}/` }
+          : {}),
+    };
+  }
+  if (options.adminPort !== undefined) serveOverrides.admin = { port: options.adminPort, base_url: `http://127.0.0.1:${options.adminPort}/` };
+  const overrides: Record<string, unknown> = { ...(options.configOverrides ?? {}) };
+  if (Object.keys(serveOverrides).length > 0) {
+    const existing = (overrides.serve ?? {}) as Record<string, Record<string, unknown>>;
+    overrides.serve = {
+      ...existing,
+      ...Object.fromEntries(Object.entries(serveOverrides).map(([k, v]) => [k, { ...(existing[k] ?? {}), ...(v as Record<string, unknown>) }])),
+    };
+  }
+  const config = loadConfigFile(options.configPath, { overrides, warn: log });
+  const dsn = options.dsn ?? config.dsn;
+  if (!dsn) throw new Error(`embedded-kratos: no database configured — set "dsn" in ${config.source} or pass the dsn option (DSN env in the CLI)`);
+  const server = await startServer({ config, dsn, host: options.host ?? "127.0.0.1", adminToken: options.adminToken, log, strategies: options.strategies });
+  return { publicUrl: server.publicUrl, adminUrl: server.adminUrl, close: () => server.close() };
+}

@@ -1,0 +1,194 @@
+import { createHash } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TestBrowser, type BrowserResponse } from "../../testing/browser";
+import { startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../../testing/harness";
+
+interface FlowJson {
+  id: string;
+  type: string;
+  return_to?: string;
+  ui: { action: string; messages?: { id: number }[]; nodes: { group: string; attributes: { name?: string; value?: unknown }; messages: { id: number }[] }[] };
+}
+
+const csrfOf = (flow: FlowJson) => String(flow.ui.nodes.find((n) => n.attributes.name === "csrf_token")?.attributes.value ?? "");
+const asFlow = (r: BrowserResponse) => r.body as FlowJson;
+
+describe("browser flows: cookies, CSRF and redirects", () => {
+  let pg: TestPostgres;
+  let kratos: TestKratos;
+  let csrfCookieName: string;
+  const sessionCookie = "ciam_kratos_session";
+
+  beforeAll(async () => {
+    pg = await startTestPostgres();
+    kratos = await startKratos(pg, "ciam_browser_flows");
+    csrfCookieName = `csrf_token_${createHash("sha256").update(`${kratos.publicUrl}/`).digest("hex")}`;
+  });
+  afterAll(async () => {
+    await kratos?.close();
+    await pg?.stop();
+  });
+
+  async function registerSpa(browser: TestBrowser, email: string) {
+    const init = await browser.request(`${kratos.publicUrl}/self-service/registration/browser`, { headers: { Accept: "application/json" } });
+    const flow = asFlow(init);
+    return browser.request(flow.ui.action, {
+      json: { method: "password", csrf_token: csrfOf(flow), password: STRONG_PASSWORD, traits: { email } },
+    });
+  }
+
+  it("redirects an HTML client to the login UI and sets a host-only, HttpOnly, SameSite=Lax CSRF cookie", async () => {
+    const browser = new TestBrowser();
+    const res = await browser.request(`${kratos.publicUrl}/self-service/login/browser`);
+    expect(res.status).toBe(303);
+    expect(res.location).toMatch(/^http:\/\/ciam\.localhost:3000\/login\?flow=[0-9a-f-]{36}$/);
+    const cookie = browser.cookies.get(csrfCookieName);
+    expect(cookie).toBeDefined();
+    expect(cookie?.attributes).toMatchObject({ path: "/", httponly: true, samesite: "Lax" });
+    expect(cookie?.attributes.domain).toBeUndefined();
+    expect(cookie?.attributes.secure).toBeUndefined();
+
+    const flowId = new URL(res.location ?? "").searchParams.get("flow") ?? "";
+    const withCookie = await browser.request(`${kratos.publicUrl}/self-service/login/flows?id=${flowId}`, { headers: { Accept: "application/json" } });
+    expect(withCookie.status).toBe(200);
+    expect(csrfOf(asFlow(withCookie))).not.toBe(cookie?.value);
+
+    const stranger = new TestBrowser();
+    const withoutCookie = await stranger.request(`${kratos.publicUrl}/self-service/login/flows?id=${flowId}`, { headers: { Accept: "application/json" } });
+    expect(withoutCookie.status).toBe(403);
+    expect((withoutCookie.body as { error: { id: string } }).error.id).toBe("security_csrf_violation");
+  });
+
+  it("registers through an SPA (JSON) and answers with continue_with redirect_browser_to and a session cookie", async () => {
+    const browser = new TestBrowser();
+    const email = uniqueEmail("spa");
+    const res = await registerSpa(browser, email);
+    expect(res.status).toBe(200);
+    const body = res.body as { identity: { traits: { email: string } }; session: { id: string }; session_token?: string; continue_with: { action: string }[] };
+    expect(body.identity.traits.email).toBe(email);
+    expect(body.session_token).toBeUndefined();
+    expect(body.continue_with.map((c) => c.action)).toEqual(["show_verification_ui", "redirect_browser_to"]);
+    expect(body.continue_with.at(-1)).toEqual({ action: "redirect_browser_to", redirect_browser_to: "http://ciam.localhost:3000/" });
+    const cookie = browser.cookies.get(sessionCookie);
+    expect(cookie?.attributes).toMatchObject({ httponly: true, samesite: "Lax", path: "/" });
+    expect(cookie?.attributes.domain).toBeUndefined();
+    expect(cookie?.attributes.expires).toBeDefined();
+
+    const whoami = await browser.request(`${kratos.publicUrl}/sessions/whoami`);
+    expect(whoami.status).toBe(200);
+    expect((whoami.body as { id: string }).id).toBe(body.session.id);
+
+    const again = await browser.request(`${kratos.publicUrl}/self-service/login/browser`);
+    expect(again.status).toBe(303);
+    expect(again.location).toBe("http://ciam.localhost:3000/");
+    const againJson = await browser.request(`${kratos.publicUrl}/self-service/login/browser`, { headers: { Accept: "application/json" } });
+    expect(againJson.status).toBe(400);
+    expect((againJson.body as { error: { id: string } }).error.id).toBe("session_already_available");
+  });
+
+  it("logs in with a classic form post: 303 back to the UI on a wrong password, 303 to return_to on success", async () => {
+    const email = uniqueEmail("form");
+    await registerSpa(new TestBrowser(), email);
+    const browser = new TestBrowser();
+    const init = await browser.request(`${kratos.publicUrl}/self-service/login/browser?return_to=${encodeURIComponent("http://ciam.localhost:3002/welcome")}`);
+    const flowId = new URL(init.location ?? "").searchParams.get("flow") ?? "";
+    const flow = asFlow(await browser.request(`${kratos.publicUrl}/self-service/login/flows?id=${flowId}`, { headers: { Accept: "application/json" } }));
+    expect(flow.return_to).toBe("http://ciam.localhost:3002/welcome");
+
+    const wrong = await browser.request(flow.ui.action, { form: { method: "password", csrf_token: csrfOf(flow), identifier: email, password: "wrong-password-1" } });
+    expect(wrong.status).toBe(303);
+    expect(wrong.location).toBe(`http://ciam.localhost:3000/login?flow=${flow.id}`);
+    const rendered = asFlow(await browser.request(`${kratos.publicUrl}/self-service/login/flows?id=${flow.id}`, { headers: { Accept: "application/json" } }));
+    expect(rendered.ui.messages?.map((m) => m.id)).toEqual([4000006]);
+
+    const ok = await browser.request(flow.ui.action, { form: { method: "password", csrf_token: csrfOf(rendered), identifier: email, password: STRONG_PASSWORD } });
+    expect(ok.status).toBe(303);
+    expect(ok.location).toBe("http://ciam.localhost:3002/welcome");
+    expect(browser.cookies.get(sessionCookie)).toBeDefined();
+  });
+
+  it("rejects CSRF mismatches: 403 JSON for SPAs, the error UI for form posts", async () => {
+    const browser = new TestBrowser();
+    const flow = asFlow(await browser.request(`${kratos.publicUrl}/self-service/login/browser`, { headers: { Accept: "application/json" } }));
+    const spa = await browser.request(flow.ui.action, {
+      json: { method: "password", csrf_token: "bm90LXRoZS10b2tlbg==", identifier: "a@example.com", password: "x" },
+      headers: { "Sec-Fetch-Mode": "cors" },
+    });
+    expect(spa.status).toBe(403);
+    const error = (spa.body as { error: { id: string; code: number; reason: string; details: { hint?: string } } }).error;
+    expect(error).toMatchObject({ id: "security_csrf_violation", code: 403 });
+    expect(error.details.hint).toContain("AJAX");
+
+    const attacker = new TestBrowser();
+    const form = await attacker.request(flow.ui.action, { form: { method: "password", csrf_token: csrfOf(flow), identifier: "a@example.com", password: "x" } });
+    expect(form.status).toBe(303);
+    const errorUrl = new URL(form.location ?? "");
+    expect(`${errorUrl.origin}${errorUrl.pathname}`).toBe("http://ciam.localhost:3000/error");
+    const stored = await attacker.request(`${kratos.publicUrl}/self-service/errors?id=${errorUrl.searchParams.get("id")}`);
+    expect(stored.status).toBe(200);
+    expect((stored.body as { error: { id: string } }).error.id).toBe("security_csrf_violation");
+  });
+
+  it("refuses return_to URLs outside the allow-list", async () => {
+    const browser = new TestBrowser();
+    const res = await browser.request(`${kratos.publicUrl}/self-service/login/browser?return_to=${encodeURIComponent("https://evil.example/")}`, {
+      headers: { Accept: "application/json" },
+    });
+    expect(res.status).toBe(400);
+    expect((res.body as { error: { id: string } }).error.id).toBe("self_service_flow_return_to_forbidden");
+  });
+
+  it("runs a settings flow from the cookie session and logs out through the logout URL", async () => {
+    const browser = new TestBrowser();
+    const email = uniqueEmail("settings");
+    await registerSpa(browser, email);
+
+    const noSession = await new TestBrowser().request(`${kratos.publicUrl}/self-service/settings/browser`);
+    expect(noSession.status).toBe(303);
+    expect(noSession.location).toContain("/self-service/login/browser");
+
+    const flow = asFlow(await browser.request(`${kratos.publicUrl}/self-service/settings/browser`, { headers: { Accept: "application/json" } }));
+    const saved = await browser.request(flow.ui.action, {
+      json: { method: "profile", csrf_token: csrfOf(flow), traits: { email, name: { first: "Linus" } } },
+    });
+    expect(saved.status).toBe(200);
+    expect((saved.body as { state: string }).state).toBe("success");
+
+    const logout = await browser.request(`${kratos.publicUrl}/self-service/logout/browser`);
+    expect(logout.status).toBe(200);
+    const { logout_url: logoutUrl, logout_token: logoutToken } = logout.body as { logout_url: string; logout_token: string };
+    expect(logoutUrl).toBe(`${kratos.publicUrl}/self-service/logout?token=${logoutToken}`);
+    const done = await browser.request(logoutUrl);
+    expect(done.status).toBe(303);
+    expect(done.location).toBe("http://ciam.localhost:3000/login");
+    expect(browser.cookies.get(sessionCookie)).toBeUndefined();
+    expect((await browser.request(`${kratos.publicUrl}/sessions/whoami`)).status).toBe(401);
+  });
+
+  it("answers CORS preflights for the configured UI origin with credentials", async () => {
+    const res = await fetch(`${kratos.publicUrl}/self-service/login`, {
+      method: "OPTIONS",
+      headers: { Origin: "http://ciam.localhost:3000", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type" },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get("access-control-allow-origin")).toBe("http://ciam.localhost:3000");
+    expect(res.headers.get("access-control-allow-credentials")).toBe("true");
+    const other = await fetch(`${kratos.publicUrl}/health/alive`, { headers: { Origin: "http://evil.example" } });
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("keeps bad input in Kratos' error shape: malformed JSON, oversized bodies, wrong methods", async () => {
+    const browser = new TestBrowser();
+    const flow = asFlow(await browser.request(`${kratos.publicUrl}/self-service/registration/api`));
+    const malformed = await browser.request(flow.ui.action, { body: "{not json", headers: { "Content-Type": "application/json" } });
+    expect(malformed.status).toBe(400);
+    expect((malformed.body as { error: { code: number } }).error.code).toBe(400);
+    const huge = await browser.request(flow.ui.action, { body: JSON.stringify({ traits: { email: "x".repeat(1_100_000) } }), headers: { "Content-Type": "application/json" } });
+    expect(huge.status).toBe(413);
+    const wrongMethod = await browser.request(`${kratos.publicUrl}/self-service/login/api`, { method: "DELETE" });
+    expect(wrongMethod.status).toBe(405);
+    const unknownPath = await browser.request(`${kratos.publicUrl}/nope`);
+    expect(unknownPath.status).toBe(404);
+    expect(kratos.logs.some((l) => /^GET \/nope 404 \d+\.\dms$/.test(l))).toBe(true);
+  });
+});

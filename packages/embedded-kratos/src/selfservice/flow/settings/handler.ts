@@ -1,0 +1,183 @@
+import type { Deps } from "../../../deps";
+import { readSubmission } from "../../../http/body";
+import type { HttpContext } from "../../../http/context";
+import { errors, KratosError } from "../../../http/errors";
+import type { Router } from "../../../http/router";
+import type { Identity } from "../../../identity/identity";
+import { DuplicateIdentifierError } from "../../../identity/repository";
+import { messages } from "../../../ui/messages";
+import { sessionAal } from "../../../session/aal";
+import type { Session } from "../../../session/session";
+import { FlowValidationError, type StrategyContext } from "../../strategy/strategy";
+import {
+  checkCsrf,
+  createFlow,
+  fetchFlowHandler,
+  handleExpired,
+  loadFlowForSubmit,
+  renderUi,
+  respondWithFlow,
+  respondWithNewFlow,
+  respondWithValidationError,
+  returnToFromQuery,
+  submittedMethod,
+} from "../engine";
+import { isExpired, urlWithFlow, type Flow, type FlowType } from "../flow";
+import { settingsFlow } from "./definition";
+
+export function registerSettingsRoutes(router: Router, deps: Deps): void {
+  router.get("/self-service/settings/browser", (ctx) => initSettings(deps, ctx, "browser"));
+  router.get("/self-service/settings/api", (ctx) => initSettings(deps, ctx, "api"));
+  router.get("/self-service/settings/flows", async (ctx) => {
+    const session = await requireSettingsSession(deps, ctx, "api");
+    await fetchFlowHandler(deps, settingsFlow, ctx, async (flow) => assertSameIdentity(flow, session));
+  });
+  router.on(["POST", "GET"], "/self-service/settings", (ctx) => submitSettings(deps, ctx));
+  router.get("/.well-known/change-password", (ctx) => ctx.redirect(`${deps.config.publicBaseUrl}self-service/settings/browser`, 302));
+}
+
+async function initSettings(deps: Deps, ctx: HttpContext, type: FlowType): Promise<void> {
+  const returnTo = returnToFromQuery(deps, ctx);
+  const session = await requireSettingsSession(deps, ctx, type);
+  if (!session) return;
+  if (!enforceAal(deps, ctx, session, type)) return;
+  const identity = await loadIdentity(deps, session);
+  const flow = await createFlow(deps, settingsFlow, ctx, type, {
+    returnTo,
+    strategy: { session, identity },
+    prepare: (f) => {
+      f.identityId = identity.id;
+      f.sessionId = session.id;
+      f.extra.__schema_keys = deps.identities.schemaOf(identity.schemaId).paths.map((p) => p.name);
+    },
+  });
+  await respondWithNewFlow(deps, settingsFlow, ctx, flow);
+}
+
+/** The session for settings; browsers without one are sent to login (undefined returned), others get 401. */
+async function requireSettingsSession(deps: Deps, ctx: HttpContext, type: FlowType): Promise<Session | undefined> {
+  const session = await deps.sessions.fromRequest(ctx);
+  if (session) return session;
+  if (type === "browser" && !ctx.acceptsJson) {
+    const login = new URL(`${deps.config.publicBaseUrl}self-service/login/browser`);
+    ctx.redirect(login.toString());
+    return undefined;
+  }
+  throw errors.noActiveSession();
+}
+
+/** [mfa] false when the browser was redirected (303) to the aal2 login, as Kratos' settings error handler does for non-JSON browsers. */
+function enforceAal(deps: Deps, ctx: HttpContext, session: Session, type: FlowType): boolean {
+  const identity = session.identity;
+  if (!identity) return true;
+  if (!deps.aal.satisfies(session.aal, identity, deps.config.selfservice.flows.settings.required_aal)) {
+    const aal2Login = `${deps.config.publicBaseUrl}self-service/login/browser?aal=aal2`;
+    if (type === "browser" && !ctx.isJsonRequest) {
+      ctx.redirect(aal2Login);
+      return false;
+    }
+    throw errors.aal2Required(aal2Login);
+  }
+  return true;
+}
+
+function assertSameIdentity(flow: Flow, session: Session | undefined): void {
+  if (!session || flow.identityId !== session.identityId) {
+    throw new KratosError(403, {
+      id: "security_identity_mismatch",
+      message: "The requested action was forbidden",
+      reason: "The request was initiated by someone else and has been blocked for security reasons. Please go back and try again.",
+    });
+  }
+}
+
+async function loadIdentity(deps: Deps, session: Session): Promise<Identity> {
+  const identity = await deps.identityRepository.get(session.identityId, { withCredentials: true });
+  if (!identity) throw errors.noActiveSession();
+  return identity;
+}
+
+async function submitSettings(deps: Deps, ctx: HttpContext): Promise<void> {
+  const flow = await loadFlowForSubmit(deps, settingsFlow, ctx);
+  const body = await readSubmission(ctx);
+  const session = await deps.sessions.fromRequest(ctx);
+  if (!session) throw errors.noActiveSession();
+  assertSameIdentity(flow, session);
+  const identity = await loadIdentity(deps, session);
+  const sctx: StrategyContext = { deps, http: ctx, session, identity };
+  if (isExpired(flow)) return handleExpired(deps, settingsFlow, ctx, flow, { session, identity });
+  checkCsrf(deps, ctx, flow, body);
+  if (!enforceAal(deps, ctx, session, flow.type)) return;
+
+  // [mfa] Kratos' totp/lookup_secret/webauthn settings also accept their own buttons without `method`.
+  const method = submittedMethod(body, ctx) || methodOfButton(body);
+  const strategy = deps.strategies.for("settings").find((s) => s.id === method);
+  try {
+    if (!strategy) throw FlowValidationError.flow(settingsFlow.noStrategyMessage());
+    const result = await strategy.settings.submit(flow, body, sctx);
+    if (result.privileged && !isPrivileged(deps, session)) {
+      const settingsUi = deps.config.selfservice.flows.settings.ui_url;
+      const login = new URL(`${deps.config.publicBaseUrl}self-service/login/browser`);
+      login.searchParams.set("refresh", "true");
+      login.searchParams.set("return_to", settingsUi ? urlWithFlow(settingsUi, flow.id) : flow.requestUrl);
+      if (flow.type === "browser" && !ctx.isJsonRequest) {
+        ctx.redirect(login.toString());
+        return;
+      }
+      throw errors.refreshRequired(login.toString());
+    }
+    flow.active = method;
+    if (result.returnToUi) {
+      // [mfa] The strategy only changed what the flow shows (lookup codes revealed/regenerated).
+      await renderUi(deps, settingsFlow, flow, sctx);
+      await deps.flows.save(flow);
+      await respondWithFlow(deps, settingsFlow, ctx, flow);
+      return;
+    }
+    try {
+      result.identity.availableAal = deps.aal.availableFor(result.identity);
+      result.identity.updatedAt = new Date();
+      await deps.identityRepository.update(result.identity);
+    } catch (error) {
+      if (error instanceof DuplicateIdentifierError) throw FlowValidationError.flow(messages.duplicateCredentials());
+      throw error;
+    }
+    if (result.authenticationMethod) {
+      // [mfa] Enrolling a factor proves it: add it to the session (Kratos' SessionAddAuthenticationMethods).
+      session.authenticationMethods = [...session.authenticationMethods, result.authenticationMethod];
+      session.aal = sessionAal(session.authenticationMethods);
+      await deps.sessions.repository.updateAuthentication(session);
+    }
+    flow.state = "success";
+    await renderUi(deps, settingsFlow, flow, { ...sctx, identity: result.identity });
+    flow.ui.addMessage(messages.settingsSaved());
+    if (flow.type === "browser" && ctx.isJsonRequest && flow.returnTo) {
+      flow.extra.continue_with = [{ action: "redirect_browser_to", redirect_browser_to: flow.returnTo }];
+    }
+    await deps.flows.save(flow);
+    if (flow.type === "browser" && !ctx.isJsonRequest && flow.returnTo) {
+      ctx.redirect(flow.returnTo);
+      return;
+    }
+    await respondWithFlow(deps, settingsFlow, ctx, flow);
+  } catch (error) {
+    if (error instanceof FlowValidationError) {
+      await respondWithValidationError(deps, settingsFlow, ctx, flow, body, error, sctx);
+      return;
+    }
+    throw error;
+  }
+}
+
+/** [mfa] The strategy a settings button belongs to when a form posts it without `method` (as Kratos' strategies detect). */
+function methodOfButton(body: Record<string, unknown>): string {
+  const set = (key: string) => body[key] !== undefined && body[key] !== "" && body[key] !== false && body[key] !== "false";
+  if (set("totp_unlink")) return "totp";
+  if (["lookup_secret_confirm", "lookup_secret_reveal", "lookup_secret_regenerate", "lookup_secret_disable"].some(set)) return "lookup_secret";
+  if (set("webauthn_register") || set("webauthn_remove")) return "webauthn";
+  return "";
+}
+
+function isPrivileged(deps: Deps, session: Session): boolean {
+  return Date.now() - session.authenticatedAt.getTime() < deps.config.selfservice.flows.settings.privileged_session_max_age;
+}

@@ -1,0 +1,40 @@
+import { readTrait } from "../../identity/extensions";
+import type { IdentitySchema } from "../../identity/schema-registry";
+import { messages } from "../../ui/messages";
+import { inputNode, type InputNode, type NodeGroup } from "../../ui/node";
+
+/** Input nodes for every trait of a schema (ui/node NewInputFieldFromSchema), optionally pre-filled. */
+export function traitNodes(schema: IdentitySchema, group: NodeGroup, values?: Record<string, unknown>): InputNode[] {
+  return schema.paths.map((p) => {
+    let type = p.type === "number" || p.type === "integer" ? "number" : p.type === "boolean" ? "checkbox" : "text";
+    let autocomplete: string | undefined;
+    switch (p.format) {
+      case "date-time":
+        type = "datetime-local";
+        break;
+      case "email":
+        type = "email";
+        autocomplete = "email";
+        break;
+      case "tel":
+        type = "tel";
+        autocomplete = "tel";
+        break;
+      case "date":
+        type = "date";
+        break;
+      case "uri":
+        type = "url";
+        autocomplete = "url";
+        break;
+    }
+    return inputNode(group, p.name, type, {
+      value: values ? readTrait(values, p.segments) : undefined,
+      required: p.required,
+      autocomplete,
+      pattern: p.pattern,
+      options: p.enum?.slice(0, 500).map((value) => ({ value })),
+      label: p.title ? messages.labelGenerated(p.title, p.name) : undefined,
+    });
+  });
+}

@@ -1,0 +1,114 @@
+import { normalizeIdentifier } from "../../../identity/extensions";
+import { publicIdentityJson } from "../../../session/json";
+import { messages } from "../../../ui/messages";
+import { inputNode } from "../../../ui/node";
+import type { Flow } from "../../flow/flow";
+import { FlowValidationError, type FlowStrategy, type LoginResult, type StrategyContext } from "../strategy";
+import { findCodeIdentity } from "./addresses";
+import { codeMethodConfig } from "./config";
+import { codeMessages } from "./messages";
+import { appendRaw, codeInputNode, methodSubmitNode } from "./nodes";
+import { generateCode, hashSecret } from "./secrets";
+import { secretsFor } from "./tokens";
+
+const LOGIN_IDENTIFIER = "code_login_identifier";
+
+/**
+ * Passwordless login by one-time code (`selfservice.methods.code.passwordless_enabled`):
+ * first submission (identifier) mails a code and moves the flow to
+ * `sent_email` (answered like a validation error — 400 with the flow for
+ * JSON, 303 back to the UI for browsers — as Kratos does); the second
+ * (code) signs in with method `code` at aal1. Unknown identifiers get the
+ * same answer and no mail, so the form reveals nothing about accounts.
+ */
+export const codeLogin: FlowStrategy<LoginResult> = {
+  populate(flow, ctx) {
+    if (!applies(flow, ctx)) return;
+    if (flow.state === "sent_email") {
+      const identifier = flow.internal[LOGIN_IDENTIFIER];
+      flow.ui.upsert(inputNode("default", "identifier", "hidden", { value: typeof identifier === "string" ? identifier : "", required: true }));
+      flow.ui.removeGroup("code");
+      appendRaw(
+        flow,
+        codeInputNode(codeMessages.labelLoginCode()),
+        inputNode("code", "method", "hidden", { value: "code" }),
+        methodSubmitNode("code", "code"),
+        inputNode("code", "resend", "submit", { value: "code", label: codeMessages.labelResend() }),
+      );
+      return;
+    }
+    if (!flow.ui.findInput("identifier")) flow.ui.append(inputNode("default", "identifier", "text", { required: true, label: messages.labelId() }));
+    flow.ui.append(methodSubmitNode("code", "code", codeMessages.loginSendCode()));
+  },
+
+  async submit(flow, body, ctx) {
+    if (!applies(flow, ctx)) throw FlowValidationError.flow(messages.noStrategy("login"));
+    const resend = body.resend === "code";
+    if (flow.state !== "sent_email" || resend) {
+      const stored = flow.internal[LOGIN_IDENTIFIER];
+      const identifier = resend && typeof stored === "string" ? stored : typeof body.identifier === "string" ? body.identifier.trim() : "";
+      if (identifier === "") throw FlowValidationError.field("identifier", messages.required("identifier"));
+      await sendLoginCode(flow, identifier, ctx);
+      throw new FlowValidationError([{ name: undefined, message: codeMessages.loginCodeSent() }], { identifier });
+    }
+
+    const identifier = flow.internal[LOGIN_IDENTIFIER];
+    const code = typeof body.code === "string" ? body.code.trim() : "";
+    if (code === "") throw FlowValidationError.field("code", messages.required("code"), { identifier });
+    const secrets = secretsFor(ctx.deps.db);
+    const submissions = await secrets.countSubmission(flow.id);
+    flow.internal.code_submit_count = submissions;
+    if (submissions > codeMethodConfig(ctx.deps.config).config.max_submissions) throw FlowValidationError.flow(codeMessages.tooManySubmissions(), { identifier });
+    const used = await secrets.useLoginRegistrationCode(flow.id, "login", hashSecret(ctx.deps.config, code));
+    const identity = used?.identityId ? await ctx.deps.identityRepository.get(used.identityId, { withCredentials: true }) : undefined;
+    if (!used || !identity) throw FlowValidationError.flow(codeMessages.loginCodeInvalid(), { identifier });
+
+    // Receiving the code proves the address, as in Kratos.
+    const address = identity.verifiableAddresses.find((a) => a.value === used.address && !a.verified);
+    if (address) {
+      await secrets.markAddressVerified(address.id);
+      Object.assign(address, { verified: true, status: "completed", verifiedAt: new Date() });
+    }
+    return { identity, method: { method: "code", aal: "aal1", completed_at: new Date().toISOString() } };
+  },
+};
+
+function applies(flow: Flow, ctx: StrategyContext): boolean {
+  return codeMethodConfig(ctx.deps.config).passwordless_enabled && flow.requestedAal !== "aal2";
+}
+
+async function sendLoginCode(flow: Flow, identifier: string, ctx: StrategyContext): Promise<void> {
+  const { deps } = ctx;
+  const secrets = secretsFor(deps.db);
+  const lifespan = codeMethodConfig(deps.config).config.lifespan;
+  const identity = await findCodeIdentity(deps, identifier);
+  const address = normalizeIdentifier(identifier);
+  await deps.db.transaction(async (tx) => {
+    await secrets.deleteLoginRegistrationCodesOfFlow(tx, flow.id);
+    if (!identity || identity.state !== "active") return;
+    const code = generateCode();
+    await secrets.createLoginRegistrationCode(tx, {
+      flowId: flow.id,
+      kind: "login",
+      hash: hashSecret(deps.config, code),
+      address,
+      via: "email",
+      identityId: identity.id,
+      expiresAt: new Date(Date.now() + lifespan),
+    });
+    await deps.courier.queueEmail(tx, {
+      templateType: "login_code_valid",
+      recipient: address,
+      model: {
+        To: address,
+        LoginCode: code,
+        Identity: publicIdentityJson(deps, identity),
+        RequestURL: flow.requestUrl,
+        ExpiresInMinutes: Math.round(lifespan / 60_000),
+      },
+    });
+  });
+  flow.state = "sent_email";
+  flow.active = "code";
+  flow.internal[LOGIN_IDENTIFIER] = identifier;
+}

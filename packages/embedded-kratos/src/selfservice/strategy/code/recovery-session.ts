@@ -1,0 +1,80 @@
+import { errors, KratosError } from "../../../http/errors";
+import { createFlow } from "../../flow/engine";
+import { type ContinueWith, type Flow, urlWithFlow } from "../../flow/flow";
+import { recoveryFlow } from "../../flow/recovery/definition";
+import { settingsFlow } from "../../flow/settings/definition";
+import type { FlowUpdatedResult, StrategyContext } from "../strategy";
+import { codeMessages } from "./messages";
+
+/**
+ * The end of a successful recovery (code or link): a fresh session for the
+ * recovered identity (authentication method `code_recovery` /
+ * `link_recovery`, aal1), a settings flow carrying message 1060001, and the
+ * answer Kratos gives: 303 to the settings UI for browser navigations, 200
+ * with the recovery flow and `continue_with` for SPAs and native apps
+ * (native apps also get `set_ory_session_token`).
+ */
+export async function completeRecovery(
+  flow: Flow,
+  identityId: string,
+  method: "code_recovery" | "link_recovery",
+  ctx: StrategyContext,
+): Promise<FlowUpdatedResult> {
+  const { deps, http } = ctx;
+  const identity = await deps.identityRepository.get(identityId, { withCredentials: true });
+  if (!identity) throw errors.notFound("The recovered identity does not exist anymore.");
+  if (identity.state !== "active") throw errors.identityDisabled();
+
+  const issued = await deps.sessions.issue(http, identity, [{ method, aal: "aal1", completed_at: new Date().toISOString() }]);
+
+  flow.state = "passed_challenge";
+  flow.identityId = identity.id;
+  flow.ui.clearMessages();
+  await deps.flows.save(flow);
+
+  const settingsType = method === "link_recovery" ? "browser" : flow.type;
+  const settings = await createFlow(deps, settingsFlow, http, settingsType, {
+    strategy: { session: issued.session, identity },
+    prepare: (f) => {
+      // Same bookkeeping as the settings handler's own init (sort order of trait nodes).
+      f.identityId = identity.id;
+      f.sessionId = issued.session.id;
+      f.extra.__schema_keys = deps.identities.schemaOf(identity.schemaId).paths.map((p) => p.name);
+    },
+  });
+  settings.ui.addMessage(codeMessages.recoverySuccessful(new Date(Date.now() + deps.config.selfservice.flows.settings.privileged_session_max_age)));
+  await deps.flows.save(settings);
+
+  const settingsUi = deps.config.selfservice.flows.settings.ui_url;
+  const settingsUrl = settingsUi ? urlWithFlow(settingsUi, settings.id) : `${deps.config.publicBaseUrl}self-service/settings/flows?id=${settings.id}`;
+  const continueWith: ContinueWith[] = [{ action: "show_settings_ui", flow: { id: settings.id, url: settingsUrl } }];
+
+  // A mailed link is opened by a browser even for a native app's flow: Kratos treats link recovery as browser-only.
+  if (flow.type === "api" && !(method === "link_recovery" && !http.isJsonRequest)) {
+    continueWith.unshift({ action: "set_ory_session_token", ory_session_token: issued.token });
+    http.json(200, { ...(await recoveryFlow.toJson(flow, deps)), continue_with: continueWith });
+    return { kind: "responded" };
+  }
+  deps.sessions.setCookie(http, issued.token, issued.session);
+  if (http.isJsonRequest) http.json(200, { ...(await recoveryFlow.toJson(flow, deps)), continue_with: continueWith });
+  else http.redirect(settingsUrl);
+  return { kind: "responded" };
+}
+
+/**
+ * Asking for a recovery message while signed in is refused, as in Kratos:
+ * JSON clients get 400 session_already_available, browsers go to the
+ * default return URL. Returns true when it answered.
+ */
+export function refuseWhenSignedIn(ctx: StrategyContext): boolean {
+  if (!ctx.session) return false;
+  if (ctx.http.isJsonRequest || ctx.http.method !== "POST") {
+    throw new KratosError(400, {
+      id: "session_already_available",
+      message: "you are already logged in",
+      reason: "A valid session was detected and thus recovery is not possible.",
+    });
+  }
+  ctx.http.redirect(ctx.deps.config.selfservice.default_browser_return_url);
+  return true;
+}

@@ -1,0 +1,129 @@
+import type { JsonObject } from "../../../http/body";
+import { coerceFormTraits, normalizeIdentifier } from "../../../identity/extensions";
+import { TraitsValidationError } from "../../../identity/manager";
+import { messages } from "../../../ui/messages";
+import { inputNode } from "../../../ui/node";
+import type { Flow } from "../../flow/flow";
+import { traitNodes } from "../../flow/trait-nodes";
+import { registrationSchemaId } from "../password/registration";
+import { FlowValidationError, type FlowStrategy, type RegistrationResult, type StrategyContext } from "../strategy";
+import { canonicalJson } from "./addresses";
+import { codeMethodConfig } from "./config";
+import { codeMessages } from "./messages";
+import { appendRaw, codeInputNode, methodSubmitNode } from "./nodes";
+import { generateCode, hashSecret } from "./secrets";
+import { secretsFor } from "./tokens";
+
+const REGISTRATION_TRAITS = "code_registration_traits";
+
+/**
+ * Passwordless registration by one-time code: the traits are validated and
+ * a code is mailed to every code identifier in them (flow → `sent_email`,
+ * 1040005); submitting the same traits with the code builds the identity,
+ * with the address it proved marked verified. An address that already has
+ * an account gets a code too, so the answer never reveals it; the duplicate
+ * surfaces only to whoever can read that inbox.
+ */
+export const codeRegistration: FlowStrategy<RegistrationResult> = {
+  populate(flow, ctx) {
+    if (!codeMethodConfig(ctx.deps.config).passwordless_enabled) return;
+    const schema = ctx.deps.identities.schemaOf(registrationSchemaId(flow, ctx.deps.schemas.defaultId));
+    if (flow.state === "sent_email") {
+      const traits = flow.internal[REGISTRATION_TRAITS];
+      for (const node of traitNodes(schema, "default", isObject(traits) ? traits : {})) {
+        node.attributes.type = "hidden";
+        delete node.attributes.autocomplete;
+        flow.ui.upsert(node);
+      }
+      flow.ui.removeGroup("code");
+      appendRaw(
+        flow,
+        codeInputNode(codeMessages.labelRegistrationCode()),
+        inputNode("code", "method", "hidden", { value: "code" }),
+        methodSubmitNode("code", "code"),
+        inputNode("code", "resend", "submit", { value: "code", label: codeMessages.labelResend() }),
+      );
+      return;
+    }
+    for (const node of traitNodes(schema, "default")) if (!flow.ui.find(node.attributes.name, "default")) flow.ui.append(node);
+    flow.ui.append(methodSubmitNode("code", "code", codeMessages.registrationSendCode()));
+  },
+
+  async submit(flow, body, ctx) {
+    const { deps } = ctx;
+    if (!codeMethodConfig(deps.config).passwordless_enabled) throw FlowValidationError.flow(messages.noStrategy("registration"));
+    const schemaId = registrationSchemaId(flow, deps.schemas.defaultId);
+    const schema = deps.identities.schemaOf(schemaId);
+    const raw = isObject(body.traits) ? body.traits : {};
+    const stored = flow.internal[REGISTRATION_TRAITS];
+    const resend = body.resend === "code";
+    const traits = resend && isObject(stored) ? stored : ctx.http.isJsonRequest ? raw : coerceFormTraits(schema, raw);
+
+    if (flow.state !== "sent_email" || resend) {
+      const problems = deps.identities.validateTraits(schemaId, traits);
+      if (problems.length > 0) throw new FlowValidationError(problems);
+      const addresses = deps.identities.identifiersFor(schemaId, traits, "code");
+      if (addresses.length === 0) throw FlowValidationError.flow(messages.identifierMissing());
+      await sendRegistrationCode(flow, traits, addresses, ctx);
+      throw FlowValidationError.flow(codeMessages.registrationCodeSent());
+    }
+
+    const code = typeof body.code === "string" ? body.code.trim() : "";
+    if (code === "") throw FlowValidationError.field("code", messages.required("code"));
+    if (!isObject(stored) || canonicalJson(stored) !== canonicalJson(traits)) throw FlowValidationError.flow(codeMessages.traitsMismatch());
+    const secrets = secretsFor(deps.db);
+    const submissions = await secrets.countSubmission(flow.id);
+    flow.internal.code_submit_count = submissions;
+    if (submissions > codeMethodConfig(deps.config).config.max_submissions) throw FlowValidationError.flow(codeMessages.tooManySubmissions());
+    const used = await secrets.useLoginRegistrationCode(flow.id, "registration", hashSecret(deps.config, code));
+    if (!used) throw FlowValidationError.flow(codeMessages.registrationCodeInvalid());
+
+    const addresses = deps.identities.identifiersFor(schemaId, stored, "code");
+    let identity;
+    try {
+      identity = deps.identities.build({
+        schemaId,
+        traits: stored,
+        credentials: { code: { identifiers: addresses, config: { addresses: addresses.map((address) => ({ channel: "email", address })) }, version: 1 } },
+        verifiableAddresses: [{ value: used.address, via: used.addressVia, verified: true, status: "completed" }],
+      });
+    } catch (error) {
+      if (error instanceof TraitsValidationError) throw new FlowValidationError(error.fieldErrors);
+      throw error;
+    }
+    return { identity, method: { method: "code", aal: "aal1", completed_at: new Date().toISOString() } };
+  },
+};
+
+async function sendRegistrationCode(flow: Flow, traits: JsonObject, addresses: string[], ctx: StrategyContext): Promise<void> {
+  const { deps } = ctx;
+  const secrets = secretsFor(deps.db);
+  const lifespan = codeMethodConfig(deps.config).config.lifespan;
+  const code = generateCode();
+  await deps.db.transaction(async (tx) => {
+    await secrets.deleteLoginRegistrationCodesOfFlow(tx, flow.id);
+    for (const raw of addresses) {
+      const address = normalizeIdentifier(raw);
+      await secrets.createLoginRegistrationCode(tx, {
+        flowId: flow.id,
+        kind: "registration",
+        hash: hashSecret(deps.config, code),
+        address,
+        via: "email",
+        expiresAt: new Date(Date.now() + lifespan),
+      });
+      await deps.courier.queueEmail(tx, {
+        templateType: "registration_code_valid",
+        recipient: address,
+        model: { To: address, RegistrationCode: code, Traits: traits, RequestURL: flow.requestUrl, ExpiresInMinutes: Math.round(lifespan / 60_000) },
+      });
+    }
+  });
+  flow.state = "sent_email";
+  flow.active = "code";
+  flow.internal[REGISTRATION_TRAITS] = traits;
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,28 @@
+import type { Strategy } from "../strategy";
+import { registerAdminRecoveryCodeRoute } from "./admin";
+import { codeStrategyEnabled } from "./config";
+import { codeLogin } from "./login";
+import { codeMigrations } from "./migrations";
+import { codeRecovery } from "./recovery";
+import { codeRegistration } from "./registration";
+import { codeVerification } from "./verification";
+
+/**
+ * One-time codes by email (selfservice/strategy/code): recovery and
+ * verification when `selfservice.flows.<kind>.use: code`, passwordless
+ * login and registration when `passwordless_enabled`, and the admin
+ * `POST /admin/recovery/code`.
+ */
+export const codeStrategy: Strategy = {
+  id: "code",
+  group: "code",
+  enabled: codeStrategyEnabled,
+  migrations: codeMigrations,
+  routes({ admin }, deps) {
+    registerAdminRecoveryCodeRoute(admin, deps);
+  },
+  login: codeLogin,
+  registration: codeRegistration,
+  recovery: codeRecovery,
+  verification: codeVerification,
+};

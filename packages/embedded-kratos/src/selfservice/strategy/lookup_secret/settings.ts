@@ -1,0 +1,89 @@
+import { errors } from "../../../http/errors";
+import type { Identity } from "../../../identity/identity";
+import { messages } from "../../../ui/messages";
+import type { Flow } from "../../flow/flow";
+import { FlowValidationError, type FlowStrategy, type SettingsResult, type StrategyContext } from "../strategy";
+import { CODE_COUNT, lookupConfigOf, newRecoveryCodes, type RecoveryCode } from "./credential";
+import { codesNode, confirmNode, disableNode, regenerateNode, revealNode } from "./nodes";
+
+/**
+ * What the settings flow currently shows for backup codes. Kratos keeps this
+ * in the flow's internal context; the nodes are derived from it on every render.
+ */
+interface LookupInternal {
+  revealed?: boolean;
+  /** Freshly generated codes waiting for `lookup_secret_confirm`. */
+  regenerated?: RecoveryCode[];
+}
+
+function state(flow: Flow): LookupInternal {
+  const value = flow.internal.lookup_secret;
+  return typeof value === "object" && value !== null ? (value as LookupInternal) : {};
+}
+
+function setState(flow: Flow, next: LookupInternal | undefined): void {
+  const { lookup_secret: _old, ...rest } = flow.internal;
+  flow.internal = next ? { ...rest, lookup_secret: next } : rest;
+}
+
+/** Reveal, regenerate (then confirm) and disable backup codes, as Kratos' lookup strategy does. */
+export const lookupSettings: FlowStrategy<SettingsResult> = {
+  populate(flow: Flow, ctx: StrategyContext) {
+    const identity = ctx.identity;
+    if (!identity) return;
+    const { revealed, regenerated } = state(flow);
+    const current = lookupConfigOf(identity);
+    if (regenerated && regenerated.length === CODE_COUNT) {
+      flow.ui.append(codesNode(regenerated), confirmNode());
+    } else if (current && revealed) {
+      flow.ui.append(codesNode(current.recovery_codes), disableNode(), regenerateNode());
+    } else if (current) {
+      flow.ui.append(revealNode(), disableNode());
+    } else {
+      flow.ui.append(regenerateNode());
+    }
+  },
+
+  submit(flow, body, ctx) {
+    const identity = ctx.identity;
+    if (!identity) throw FlowValidationError.flow(messages.noStrategy("settings"));
+    if (isTrue(body.lookup_secret_confirm)) return Promise.resolve(confirm(flow, ctx, identity));
+    if (isTrue(body.lookup_secret_reveal)) {
+      if (!lookupConfigOf(identity)) throw errors.badRequest("Can not reveal lookup codes because you have none.");
+      setState(flow, { ...state(flow), revealed: true });
+      return Promise.resolve({ identity, privileged: true, returnToUi: true });
+    }
+    if (isTrue(body.lookup_secret_disable)) {
+      const { lookup_secret: _removed, ...rest } = identity.credentials;
+      identity.credentials = rest;
+      setState(flow, undefined);
+      return Promise.resolve({ identity, privileged: true });
+    }
+    if (isTrue(body.lookup_secret_regenerate)) {
+      setState(flow, { regenerated: newRecoveryCodes() });
+      return Promise.resolve({ identity, privileged: true, returnToUi: true });
+    }
+    throw FlowValidationError.flow(messages.noStrategy("settings"));
+  },
+};
+
+function confirm(flow: Flow, ctx: StrategyContext, identity: Identity): SettingsResult {
+  const codes = state(flow).regenerated;
+  if (!codes || codes.length !== CODE_COUNT) throw errors.badRequest("You must (re-)generate recovery backup codes before you can save them.");
+  ctx.deps.identities.setCredential(identity, {
+    type: "lookup_secret",
+    identifiers: [identity.id],
+    config: { recovery_codes: codes.map((c) => ({ code: c.code })) },
+    version: 0,
+  });
+  setState(flow, undefined);
+  return {
+    identity,
+    privileged: true,
+    authenticationMethod: { method: "lookup_secret", aal: "aal2", completed_at: new Date().toISOString() },
+  };
+}
+
+function isTrue(value: unknown): boolean {
+  return value === true || value === "true";
+}

@@ -1,0 +1,67 @@
+import { randomBytes } from "node:crypto";
+import type { PasswordHasher } from "../../../hashing/hasher";
+import { messages } from "../../../ui/messages";
+import type { Flow } from "../../flow/flow";
+import { FlowValidationError, type FlowStrategy, type LoginResult, type StrategyContext } from "../strategy";
+import { identifierNode, passwordNode, submitNode } from "./nodes";
+import { readPasswordCredential } from "./credential";
+
+/**
+ * A hash of a random string made with the configured hasher, compared when
+ * the identifier is unknown so response timing does not reveal accounts.
+ */
+const dummyHashes = new WeakMap<PasswordHasher, Promise<string>>();
+function dummyHash(hasher: PasswordHasher): Promise<string> {
+  let hash = dummyHashes.get(hasher);
+  if (!hash) {
+    hash = hasher.hash(randomBytes(16).toString("hex"));
+    dummyHashes.set(hasher, hash);
+  }
+  return hash;
+}
+
+export const passwordLogin: FlowStrategy<LoginResult> = {
+  populate(flow: Flow, ctx: StrategyContext) {
+    // Password is a first factor only.
+    if (flow.requestedAal === "aal2") return;
+    const refreshIdentifier = flow.refresh && ctx.session?.identity ? firstIdentifier(ctx) : undefined;
+    flow.ui.append(identifierNode(refreshIdentifier ?? "", refreshIdentifier !== undefined), passwordNode("current-password"), submitNode(messages.loginSubmitPassword()));
+  },
+
+  async submit(flow, body, ctx) {
+    const identifier = typeof body.identifier === "string" ? body.identifier : typeof body.password_identifier === "string" ? body.password_identifier : "";
+    const password = typeof body.password === "string" ? body.password : "";
+    const missing = [];
+    if (identifier.trim() === "") missing.push({ name: "identifier", message: messages.required("identifier") });
+    if (password === "") missing.push({ name: "password", message: messages.required("password") });
+    if (missing.length > 0) throw new FlowValidationError(missing, { identifier });
+
+    const { deps } = ctx;
+    const found = await deps.identityRepository.findByCredentialIdentifier("password", identifier);
+    const hash = found ? readPasswordCredential(found.credential.config) : undefined;
+    if (!found || !hash) {
+      await deps.hasher.verify(password, await dummyHash(deps.hasher));
+      throw FlowValidationError.flow(messages.invalidCredentials(), { identifier });
+    }
+    if (!(await deps.hasher.verify(password, hash))) throw FlowValidationError.flow(messages.invalidCredentials(), { identifier });
+    if (flow.refresh && ctx.session && ctx.session.identityId !== found.identity.id) {
+      throw FlowValidationError.flow(messages.invalidCredentials(), { identifier });
+    }
+
+    if (deps.hasher.needsRehash(hash)) {
+      // Upgrade to the configured parameters without delaying the response.
+      const credential = found.credential;
+      void deps.hasher
+        .hash(password)
+        .then((upgraded) => deps.identityRepository.updateCredentialConfig(credential.id, { ...credential.config, hashed_password: upgraded }))
+        .catch((error: unknown) => deps.log(`password hash upgrade failed: ${(error as Error).message}`));
+    }
+    return { identity: found.identity, method: { method: "password", aal: "aal1", completed_at: new Date().toISOString() } };
+  },
+};
+
+function firstIdentifier(ctx: StrategyContext): string | undefined {
+  const identity = ctx.session?.identity;
+  if (!identity) return undefined;
+  return ctx.deps.identities.identifiersFor(identity.schemaId, identity.traits, "password")[0];
+}

@@ -1,0 +1,53 @@
+import { coerceFormTraits } from "../../../identity/extensions";
+import { TraitsValidationError } from "../../../identity/manager";
+import type { JsonObject } from "../../../http/body";
+import type { FieldError } from "../../../identity/schema-registry";
+import { messages } from "../../../ui/messages";
+import { traitNodes } from "../../flow/trait-nodes";
+import { FlowValidationError, type FlowStrategy, type RegistrationResult } from "../strategy";
+import { passwordNode, submitNode } from "./nodes";
+import { checkPasswordPolicy } from "./policy";
+
+export const passwordRegistration: FlowStrategy<RegistrationResult> = {
+  populate(flow, ctx) {
+    const schema = ctx.deps.identities.schemaOf(registrationSchemaId(flow, ctx.deps.schemas.defaultId));
+    flow.ui.append(...traitNodes(schema, "default"), passwordNode("new-password"), submitNode(messages.registrationSubmit()));
+  },
+
+  async submit(flow, body, ctx) {
+    const { deps } = ctx;
+    const schemaId = registrationSchemaId(flow, deps.schemas.defaultId);
+    const schema = deps.identities.schemaOf(schemaId);
+    const rawTraits = typeof body.traits === "object" && body.traits !== null && !Array.isArray(body.traits) ? (body.traits as JsonObject) : {};
+    const traits = ctx.http.isJsonRequest ? rawTraits : coerceFormTraits(schema, rawTraits);
+    const password = typeof body.password === "string" ? body.password : "";
+
+    const problems: FieldError[] = [...deps.identities.validateTraits(schemaId, traits)];
+    if (password === "") problems.push({ name: "password", message: messages.required("password") });
+    if (problems.length > 0) throw new FlowValidationError(problems);
+
+    const identifiers = deps.identities.identifiersFor(schemaId, traits, "password");
+    if (identifiers.length === 0) throw FlowValidationError.flow(messages.identifierMissing());
+    const policyViolation = checkPasswordPolicy(deps.config, identifiers[0] ?? "", password);
+    if (policyViolation) throw FlowValidationError.field("password", policyViolation);
+    for (const identifier of identifiers) {
+      if (await deps.identityRepository.findByCredentialIdentifier("password", identifier)) {
+        throw FlowValidationError.flow(messages.duplicateCredentials());
+      }
+    }
+
+    const hashed = await deps.hasher.hash(password);
+    try {
+      const identity = deps.identities.build({ schemaId, traits, credentials: { password: { config: { hashed_password: hashed }, version: 1 } } });
+      return { identity, method: { method: "password", aal: "aal1", completed_at: new Date().toISOString() } };
+    } catch (error) {
+      if (error instanceof TraitsValidationError) throw new FlowValidationError(error.fieldErrors);
+      throw error;
+    }
+  },
+};
+
+export function registrationSchemaId(flow: { extra: Record<string, unknown> }, fallback: string): string {
+  const id = flow.extra.identity_schema;
+  return typeof id === "string" ? id : fallback;
+}

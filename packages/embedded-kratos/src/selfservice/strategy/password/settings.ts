@@ -1,0 +1,29 @@
+import { messages } from "../../../ui/messages";
+import { FlowValidationError, type FlowStrategy, type SettingsResult } from "../strategy";
+import { passwordNode } from "./nodes";
+import { checkPasswordPolicy } from "./policy";
+import { inputNode } from "../../../ui/node";
+import { readPasswordCredential } from "./credential";
+
+export const passwordSettings: FlowStrategy<SettingsResult> = {
+  populate(flow) {
+    flow.ui.append(passwordNode("new-password"), inputNode("password", "method", "submit", { value: "password", label: messages.labelSave() }));
+  },
+
+  async submit(_flow, body, ctx) {
+    const { deps } = ctx;
+    const identity = ctx.identity;
+    if (!identity) throw new Error("settings strategy called without identity");
+    const password = typeof body.password === "string" ? body.password : "";
+    if (password === "") throw FlowValidationError.field("password", messages.required("password"));
+    const identifiers = deps.identities.identifiersFor(identity.schemaId, identity.traits, "password");
+    const violation = checkPasswordPolicy(deps.config, identifiers[0] ?? "", password);
+    if (violation) throw FlowValidationError.field("password", violation);
+    const existing = identity.credentials.password;
+    const oldHash = existing ? readPasswordCredential(existing.config) : undefined;
+    if (oldHash && (await deps.hasher.verify(password, oldHash))) throw FlowValidationError.field("password", messages.passwordSameAsOld());
+    const hashed = await deps.hasher.hash(password);
+    deps.identities.setCredential(identity, { type: "password", identifiers, config: { hashed_password: hashed }, version: 1 });
+    return { identity, privileged: true };
+  },
+};

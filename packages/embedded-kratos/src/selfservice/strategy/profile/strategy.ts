@@ -1,0 +1,38 @@
+import { coerceFormTraits } from "../../../identity/extensions";
+import type { JsonObject } from "../../../http/body";
+import { messages } from "../../../ui/messages";
+import { inputNode } from "../../../ui/node";
+import { traitNodes } from "../../flow/trait-nodes";
+import { FlowValidationError, type Strategy } from "../strategy";
+
+/** Profile: edit traits in settings (registration collects traits through the credential strategies, one-step). */
+export const profileStrategy: Strategy = {
+  id: "profile",
+  group: "profile",
+  enabled: (config) => config.selfservice.methods.profile.enabled,
+  settings: {
+    populate(flow, ctx) {
+      const identity = ctx.identity;
+      if (!identity) return;
+      const schema = ctx.deps.identities.schemaOf(identity.schemaId);
+      flow.ui.append(...traitNodes(schema, "profile", identity.traits), inputNode("profile", "method", "submit", { value: "profile", label: messages.labelSave() }));
+    },
+
+    async submit(_flow, body, ctx) {
+      const identity = ctx.identity;
+      if (!identity) throw new Error("settings strategy called without identity");
+      const schema = ctx.deps.identities.schemaOf(identity.schemaId);
+      const raw = typeof body.traits === "object" && body.traits !== null && !Array.isArray(body.traits) ? (body.traits as JsonObject) : {};
+      const traits = ctx.http.isJsonRequest ? raw : coerceFormTraits(schema, raw);
+      const problems = ctx.deps.identities.validateTraits(identity.schemaId, traits);
+      if (problems.length > 0) throw new FlowValidationError(problems);
+      const before = JSON.stringify(Object.values(identity.credentials).map((c) => c.identifiers));
+      const addressesBefore = JSON.stringify(identity.verifiableAddresses.map((a) => a.value));
+      ctx.deps.identities.setTraits(identity, traits);
+      const after = JSON.stringify(Object.values(identity.credentials).map((c) => c.identifiers));
+      const addressesAfter = JSON.stringify(identity.verifiableAddresses.map((a) => a.value));
+      // Changing a login identifier or a verifiable address needs a fresh login, as in Kratos.
+      return { identity, privileged: before !== after || addressesBefore !== addressesAfter };
+    },
+  },
+};

@@ -1,0 +1,30 @@
+import { messages } from "../../../ui/messages";
+import type { Flow } from "../../flow/flow";
+import { FlowValidationError, type FlowStrategy, type LoginResult, type StrategyContext } from "../strategy";
+import { totpSecretOf } from "./credential";
+import { verifyTotp } from "./key";
+import { totpMessages } from "./messages";
+import { loginCodeNode, loginSubmitNode } from "./nodes";
+import { sessionIdentityWithCredentials } from "../session-identity";
+
+/** TOTP is a second factor only: offered on `aal=aal2` flows of identities that have a TOTP device. */
+export const totpLogin: FlowStrategy<LoginResult> = {
+  async populate(flow: Flow, ctx: StrategyContext) {
+    if (flow.requestedAal !== "aal2") return;
+    const identity = await sessionIdentityWithCredentials(ctx);
+    if (!identity || !totpSecretOf(identity)) return;
+    flow.ui.append(loginCodeNode(), loginSubmitNode());
+  },
+
+  async submit(flow, body, ctx) {
+    if (flow.requestedAal !== "aal2") throw FlowValidationError.flow(messages.noStrategy("login"));
+    const code = typeof body.totp_code === "string" ? body.totp_code.trim() : "";
+    if (code === "") throw FlowValidationError.field("totp_code", messages.required("totp_code"));
+
+    const identity = await sessionIdentityWithCredentials(ctx);
+    const secret = identity ? totpSecretOf(identity) : undefined;
+    if (!identity || !secret) throw FlowValidationError.flow(totpMessages.noDevice());
+    if (!verifyTotp(code, secret)) throw FlowValidationError.flow(totpMessages.wrongCode());
+    return { identity, method: { method: "totp", aal: "aal2", completed_at: new Date().toISOString() } };
+  },
+};

@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { authenticationOptions, registrationOptions, verifyAuthentication, verifyRegistration } from "./ceremony";
+import type { WebAuthnConfig } from "./config";
+import type { StoredWebAuthnCredential } from "./credential";
+import { SoftwareAuthenticator } from "./testing/software-authenticator";
+
+const config: WebAuthnConfig = { passwordless: false, rpId: "iam.localhost", rpName: "Olympus Workforce", origins: ["http://iam.localhost:4000"] };
+const userHandle = new Uint8Array(16).fill(7);
+
+async function registered(key: SoftwareAuthenticator): Promise<StoredWebAuthnCredential> {
+  const { optionsJson, challenge } = await registrationOptions(config, userHandle, []);
+  const created = await verifyRegistration(config, key.create(JSON.parse(optionsJson)), challenge);
+  if (!created) throw new Error("registration did not verify");
+  return {
+    id: created.id,
+    public_key: created.publicKey,
+    attestation_type: "none",
+    authenticator: { aaguid: created.aaguid, sign_count: created.signCount, clone_warning: false },
+    display_name: "",
+    added_at: new Date().toISOString(),
+    is_passwordless: false,
+  };
+}
+
+describe("WebAuthn ceremonies with a software authenticator", () => {
+  it("offers Kratos-shaped options: {publicKey} with the RP, the identity's user handle and attestation none", async () => {
+    const { optionsJson, challenge } = await registrationOptions(config, userHandle, []);
+    const options = JSON.parse(optionsJson) as { publicKey: Record<string, unknown> };
+    expect(options.publicKey).toMatchObject({
+      challenge,
+      rp: { id: "iam.localhost", name: "Olympus Workforce" },
+      user: { id: Buffer.from(userHandle).toString("base64url") },
+      attestation: "none",
+      authenticatorSelection: { userVerification: "discouraged" },
+    });
+  });
+
+  it("verifies a registration and stores the key in Kratos' format (standard base64 bytes)", async () => {
+    const key = new SoftwareAuthenticator("http://iam.localhost:4000", "iam.localhost");
+    const stored = await registered(key);
+    expect(Buffer.from(stored.id, "base64").equals(key.credentialId)).toBe(true);
+    expect(stored.public_key).toMatch(/^[A-Za-z0-9+/]+=*$/);
+  });
+
+  it("rejects registrations for another challenge or an origin outside rp.origins", async () => {
+    const key = new SoftwareAuthenticator("http://iam.localhost:4000", "iam.localhost");
+    const { optionsJson, challenge } = await registrationOptions(config, userHandle, []);
+    const options = JSON.parse(optionsJson);
+    expect(await verifyRegistration(config, key.create(options, { challenge: "AAAA" }), challenge)).toBeUndefined();
+    expect(await verifyRegistration(config, key.create(options, { origin: "http://evil.example" }), challenge)).toBeUndefined();
+    expect(await verifyRegistration(config, "{not json", challenge)).toBeUndefined();
+  });
+
+  it("verifies an assertion from the registered key and rejects a foreign signature or a stale challenge", async () => {
+    const key = new SoftwareAuthenticator("http://iam.localhost:4000", "iam.localhost");
+    const stored = await registered(key);
+    const { optionsJson, challenge } = await authenticationOptions(config, [stored]);
+    const options = JSON.parse(optionsJson);
+    expect(options.publicKey.allowCredentials).toEqual([{ id: key.idBase64Url, type: "public-key" }]);
+
+    const ok = await verifyAuthentication(config, key.get(options), challenge, [stored]);
+    expect(ok?.newCounter).toBe(1);
+
+    const impostor = new SoftwareAuthenticator("http://iam.localhost:4000", "iam.localhost");
+    expect(await verifyAuthentication(config, key.get(options, { signWith: impostor }), challenge, [stored])).toBeUndefined();
+    expect(await verifyAuthentication(config, key.get(options, { challenge: "c3RhbGU" }), challenge, [stored])).toBeUndefined();
+    expect(await verifyAuthentication(config, key.get(options), challenge, [])).toBeUndefined();
+  });
+});

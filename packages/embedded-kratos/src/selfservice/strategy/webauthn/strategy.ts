@@ -1,0 +1,32 @@
+import type { Identity } from "../../../identity/identity";
+import type { Strategy } from "../strategy";
+import { webauthnConfig } from "./config";
+import { countCredentials } from "./credential";
+import { webauthnLogin } from "./login";
+import { webauthnRegistration } from "./registration";
+import { WEBAUTHN_SCRIPT, WEBAUTHN_SCRIPT_PATH } from "./script";
+import { webauthnSettings } from "./settings";
+
+/**
+ * Security keys via WebAuthn (@simplewebauthn/server). A second factor by
+ * default; with `config.passwordless: true` a first factor instead.
+ */
+export const webauthnStrategy: Strategy = {
+  id: "webauthn",
+  group: "webauthn",
+  enabled: (config) => config.selfservice.methods.webauthn?.enabled ?? false,
+  credentialAal: (identity: Identity) => {
+    if (countCredentials(identity, false) > 0) return "aal2";
+    if (countCredentials(identity, true) > 0) return "aal1";
+    return undefined;
+  },
+  start: (deps) => {
+    webauthnConfig(deps.config);
+  },
+  routes: ({ public: router }) => {
+    router.get(`/${WEBAUTHN_SCRIPT_PATH}`, (ctx) => ctx.text(200, WEBAUTHN_SCRIPT, "text/javascript; charset=UTF-8"));
+  },
+  login: webauthnLogin,
+  registration: webauthnRegistration,
+  settings: webauthnSettings,
+};

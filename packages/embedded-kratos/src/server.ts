@@ -1,0 +1,234 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { registerAdminIdentityRoutes } from "./admin/identities";
+import { registerSchemaRoutes } from "./admin/schemas";
+import { registerAdminSessionRoutes } from "./admin/sessions";
+import type { KratosConfig } from "./config/load";
+import { Courier } from "./courier/courier";
+import { registerCourierAdminRoutes } from "./courier/handler";
+import type { Deps } from "./deps";
+import { WorkerPasswordHasher } from "./hashing/hasher";
+import { HttpContext } from "./http/context";
+import { applyCors } from "./http/cors";
+import { CsrfManager } from "./http/csrf";
+import { errors, KratosError } from "./http/errors";
+import { Router } from "./http/router";
+import { IdentityManager } from "./identity/manager";
+import { IdentityRepository } from "./identity/repository";
+import { SchemaRegistry } from "./identity/schema-registry";
+import { ErrorManager } from "./selfservice/flow/error/manager";
+import { registerErrorRoutes } from "./selfservice/flow/error/handler";
+import { registerLoginRoutes } from "./selfservice/flow/login/handler";
+import { registerLogoutRoutes } from "./selfservice/flow/logout/handler";
+import { registerRecoveryRoutes } from "./selfservice/flow/recovery/handler";
+import { registerRegistrationRoutes } from "./selfservice/flow/registration/handler";
+import { FlowRepository } from "./selfservice/flow/repository";
+import { ReturnToPolicy } from "./selfservice/flow/return-to";
+import { registerSettingsRoutes } from "./selfservice/flow/settings/handler";
+import { registerVerificationRoutes } from "./selfservice/flow/verification/handler";
+import { unsupportedHooks } from "./selfservice/hook/registry";
+import { StrategyRegistry } from "./selfservice/strategy/registry";
+import type { Strategy } from "./selfservice/strategy/strategy";
+import { AalPolicy } from "./session/aal";
+import { registerSessionRoutes } from "./session/handler";
+import { SessionManager } from "./session/manager";
+import { SessionRepository } from "./session/repository";
+import { Database } from "./storage/database";
+import { coreMigrations, migrate } from "./storage/migrate";
+
+export interface ServerOptions {
+  config: KratosConfig;
+  dsn: string;
+  host: string;
+  adminToken?: string;
+  log: (line: string) => void;
+  /** Test/bench hook: replace the strategy list. */
+  strategies?: readonly Strategy[];
+}
+
+export interface RunningServer {
+  publicUrl: string;
+  adminUrl: string;
+  deps: Deps;
+  close(): Promise<void>;
+}
+
+/** Builds the dependencies, runs migrations and starts the public and admin listeners. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const { config, log } = options;
+  const db = new Database(options.dsn);
+  const strategies = new StrategyRegistry(config, options.strategies);
+  let hasher: WorkerPasswordHasher | undefined;
+  try {
+    await migrate(db, [...coreMigrations(), ...strategies.enabled.flatMap((s) => s.migrations ?? [])]);
+    const schemas = new SchemaRegistry(config.identity.schemas, config.identity.default_schema_id, config.publicBaseUrl);
+    const identityRepository = new IdentityRepository(db);
+    hasher = new WorkerPasswordHasher(config.hashers);
+    const deps: Deps = {
+      config,
+      db,
+      schemas,
+      identityRepository,
+      identities: new IdentityManager(identityRepository, schemas),
+      sessions: new SessionManager(config, new SessionRepository(db)),
+      aal: new AalPolicy(strategies.enabled.flatMap((s) => (s.credentialAal ? [s.credentialAal] : []))),
+      hasher,
+      flows: new FlowRepository(db),
+      errors: new ErrorManager(db, config),
+      csrf: new CsrfManager(config),
+      returnTo: new ReturnToPolicy(config),
+      strategies,
+      // courier: queue + SMTP worker (courier engineer)
+      courier: new Courier(config, db, { log }),
+      log,
+    };
+    for (const line of unsupportedHooks(config)) log(`embedded-kratos: hook not supported and skipped: ${line}`);
+
+    const publicRouter = new Router();
+    const adminRouter = new Router();
+    registerPublicRoutes(publicRouter, deps);
+    registerAdminRoutes(adminRouter, deps);
+    for (const s of strategies.enabled) s.routes?.({ public: publicRouter, admin: adminRouter }, deps);
+    for (const s of strategies.enabled) await s.start?.(deps);
+    deps.courier.start();
+
+    const publicServer = createServer((req, res) => void handle(deps, publicRouter, req, res, config.publicBaseUrl, "public", options));
+    const adminServer = createServer((req, res) => void handle(deps, adminRouter, req, res, config.adminBaseUrl, "admin", options));
+    const publicPort = await listen(publicServer, config.serve.public.port, options.host);
+    const adminPort = await listen(adminServer, config.serve.admin.port, options.host);
+
+    const cleanup = setInterval(() => void deps.flows.deleteExpired().catch(() => {}), 10 * 60_000);
+    cleanup.unref();
+
+    const displayHost = options.host === "0.0.0.0" || options.host === "" ? "127.0.0.1" : options.host;
+    return {
+      publicUrl: `http://${displayHost}:${publicPort}`,
+      adminUrl: `http://${displayHost}:${adminPort}`,
+      deps,
+      async close() {
+        clearInterval(cleanup);
+        await Promise.all([closeServer(publicServer), closeServer(adminServer)]);
+        for (const s of strategies.enabled) await s.stop?.();
+        await deps.courier.stop();
+        await hasher?.close();
+        await db.close();
+      },
+    };
+  } catch (error) {
+    await hasher?.close();
+    await db.close().catch(() => {});
+    throw error;
+  }
+}
+
+function registerHealth(router: Router, deps: Deps): void {
+  router.get("/health/alive", (ctx) => ctx.json(200, { status: "ok" }));
+  router.get("/health/ready", async (ctx) => {
+    if (await deps.db.ping()) ctx.json(200, { status: "ok" });
+    else ctx.json(503, { errors: { database: "the database is not reachable" } });
+  });
+  router.get("/version", (ctx) => ctx.json(200, { version: deps.config.version ?? "v0.0.0-embedded" }));
+}
+
+function registerPublicRoutes(router: Router, deps: Deps): void {
+  registerHealth(router, deps);
+  registerSchemaRoutes(router, deps);
+  registerSessionRoutes(router, deps);
+  registerErrorRoutes(router, deps.errors);
+  registerLoginRoutes(router, deps);
+  registerRegistrationRoutes(router, deps);
+  registerSettingsRoutes(router, deps);
+  registerRecoveryRoutes(router, deps);
+  registerVerificationRoutes(router, deps);
+  registerLogoutRoutes(router, deps);
+}
+
+function registerAdminRoutes(router: Router, deps: Deps): void {
+  registerHealth(router, deps);
+  registerSchemaRoutes(router, deps, "/admin");
+  registerSchemaRoutes(router, deps);
+  registerAdminIdentityRoutes(router, deps);
+  registerAdminSessionRoutes(router, deps);
+  registerCourierAdminRoutes(router, deps);
+}
+
+async function handle(
+  deps: Deps,
+  router: Router,
+  req: IncomingMessage,
+  res: ServerResponse,
+  baseUrl: string,
+  which: "public" | "admin",
+  options: ServerOptions,
+): Promise<void> {
+  const started = performance.now();
+  const ctx = new HttpContext(req, res, baseUrl);
+  try {
+    if (which === "public" && applyCors(deps.config.serve.public.cors, req, res)) return;
+    if (which === "admin" && ctx.path.startsWith("/admin/") === false && /^\/(self-service|sessions)(\/|$)/.test(ctx.path)) {
+      ctx.redirect(new URL(`${ctx.path}${ctx.url.search}`, deps.config.publicBaseUrl).toString(), 307);
+      return;
+    }
+    if (which === "public" && ctx.path.startsWith("/admin/")) {
+      ctx.redirect(new URL(`${ctx.path}${ctx.url.search}`, deps.config.adminBaseUrl).toString(), 307);
+      return;
+    }
+    if (which === "admin" && options.adminToken && !ctx.path.startsWith("/health/") && !bearerMatches(ctx, options.adminToken)) {
+      throw errors.unauthorized("A valid admin API token is required (Authorization: Bearer <token>).");
+    }
+    const handler = router.resolve(ctx);
+    await handler(ctx);
+  } catch (error) {
+    await respondWithError(deps, ctx, error);
+  } finally {
+    if (!ctx.responded) ctx.error(errors.internal());
+    options.log(`${ctx.method} ${ctx.path} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms`);
+  }
+}
+
+async function respondWithError(deps: Deps, ctx: HttpContext, error: unknown): Promise<void> {
+  if (ctx.responded) return;
+  if (error instanceof KratosError) {
+    // Browser navigations to self-service endpoints see errors in the error UI, like Kratos' error manager.
+    const browserNavigation =
+      ctx.path.startsWith("/self-service/") && !ctx.path.endsWith("/api") && !ctx.path.endsWith("/flows") && !ctx.isJsonRequest && !ctx.path.startsWith("/self-service/errors");
+    if (browserNavigation && error.code !== 404 && error.code !== 405 && error.code !== 413) {
+      await deps.errors.forward(ctx, error).catch(() => ctx.error(error));
+    } else ctx.error(error);
+    return;
+  }
+  deps.log(`embedded-kratos: internal error on ${ctx.method} ${ctx.path}: ${(error as Error).stack ?? String(error)}`);
+  ctx.error(errors.internal());
+}
+
+function bearerMatches(ctx: HttpContext, token: string): boolean {
+  const header = ctx.header("authorization") ?? "";
+  const m = /^bearer\s+(.+)$/i.exec(header);
+  if (!m?.[1]) return false;
+  const a = Buffer.from(m[1].trim());
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqualBuffers(a, b);
+}
+
+function timingSafeEqualBuffers(a: Buffer, b: Buffer): boolean {
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
+  return diff === 0;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host || undefined, () => {
+      server.off("error", reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,48 @@
+import type { AuthenticatorAssuranceLevel, Identity } from "../identity/identity";
+import type { AuthenticationMethod } from "./session";
+
+const ORDER: AuthenticatorAssuranceLevel[] = ["aal0", "aal1", "aal2", "aal3"];
+
+export function aalRank(aal: AuthenticatorAssuranceLevel | null | undefined): number {
+  return aal ? ORDER.indexOf(aal) : 0;
+}
+
+/** The session's AAL from its completed methods: any first factor = aal1, plus a second factor = aal2. */
+export function sessionAal(methods: AuthenticationMethod[]): AuthenticatorAssuranceLevel {
+  const hasFirst = methods.some((m) => m.aal === "aal1");
+  const hasSecond = methods.some((m) => m.aal === "aal2");
+  if (hasFirst && hasSecond) return "aal2";
+  if (hasFirst || hasSecond) return "aal1";
+  return "aal0";
+}
+
+/**
+ * Answers "what is the highest AAL this identity could reach?" by asking
+ * every registered strategy about the identity's credentials. With no
+ * second-factor strategy registered this is aal1, so `highest_available`
+ * is always satisfied by a password login.
+ */
+export class AalPolicy {
+  constructor(private readonly credentialAal: ((identity: Identity) => AuthenticatorAssuranceLevel | undefined)[]) {}
+
+  availableFor(identity: Identity): AuthenticatorAssuranceLevel {
+    let best: AuthenticatorAssuranceLevel = "aal0";
+    let hasFirst = false;
+    let hasSecond = false;
+    for (const f of this.credentialAal) {
+      const aal = f(identity);
+      if (aal === "aal1") hasFirst = true;
+      if (aal === "aal2") hasSecond = true;
+    }
+    if (hasFirst) best = "aal1";
+    if (hasFirst && hasSecond) best = "aal2";
+    return best;
+  }
+
+  /** True when a session's AAL satisfies `required` for the identity (highest_available uses the cached available_aal). */
+  satisfies(sessionAal: AuthenticatorAssuranceLevel, identity: Identity, required: "aal1" | "highest_available"): boolean {
+    if (required === "aal1") return aalRank(sessionAal) >= aalRank("aal1");
+    const available = identity.availableAal ?? "aal1";
+    return aalRank(sessionAal) >= Math.max(aalRank("aal1"), aalRank(available));
+  }
+}

@@ -1,0 +1,49 @@
+import type { Deps } from "../deps";
+import { errors } from "../http/errors";
+import type { Router } from "../http/router";
+import { isUuid } from "../identity/repository";
+import { parsePageSize, pageTokenCursor, setLinkHeader } from "../admin/pagination";
+import { publicSessionJson } from "./json";
+
+/** /sessions/whoami and the "my sessions" endpoints of the public API. */
+export function registerSessionRoutes(router: Router, deps: Deps): void {
+  router.on(["GET", "POST", "PUT", "PATCH", "DELETE"], "/sessions/whoami", async (ctx) => {
+    const session = await deps.sessions.require(ctx);
+    const identity = session.identity;
+    if (identity && !deps.aal.satisfies(session.aal, identity, deps.config.session.whoami.required_aal)) {
+      throw errors.aal2Required(`${deps.config.publicBaseUrl}self-service/login/browser?aal=aal2`);
+    }
+    ctx.json(200, publicSessionJson(deps, session), { "X-Kratos-Authenticated-Identity-Id": session.identityId });
+  });
+
+  router.get("/sessions", async (ctx) => {
+    const current = await deps.sessions.require(ctx);
+    const pageSize = parsePageSize(ctx.query, 250);
+    const after = pageTokenCursor(ctx.query);
+    const sessions = await deps.sessions.repository.list({
+      identityId: current.identityId,
+      exceptId: current.id,
+      active: true,
+      pageSize: pageSize + 1,
+      after,
+      withIdentity: true,
+    });
+    const page = sessions.slice(0, pageSize);
+    setLinkHeader(ctx, "/sessions", pageSize, sessions.length > pageSize ? page[page.length - 1]?.id : undefined);
+    ctx.json(200, page.map((s) => publicSessionJson(deps, s)));
+  });
+
+  router.delete("/sessions", async (ctx) => {
+    const current = await deps.sessions.require(ctx);
+    const count = await deps.sessions.repository.deactivateAllForIdentity(current.identityId, current.id);
+    ctx.json(200, { count });
+  });
+
+  router.delete("/sessions/:id", async (ctx) => {
+    const current = await deps.sessions.require(ctx);
+    const id = ctx.params.id ?? "";
+    if (id === current.id) throw errors.badRequest("You can not revoke the session you are currently using. Use the logout flow instead.");
+    if (!isUuid(id) || !(await deps.sessions.repository.deactivate(id, current.identityId))) throw errors.notFound();
+    ctx.noContent();
+  });
+}

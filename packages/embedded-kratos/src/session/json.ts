@@ -1,0 +1,20 @@
+import type { Deps } from "../deps";
+import { identityToJson, type Identity } from "../identity/identity";
+import { sessionToJson, type Session } from "./session";
+
+/** Identity as public endpoints render it (no credentials, no metadata_admin). */
+export function publicIdentityJson(deps: Pick<Deps, "schemas">, identity: Identity): Record<string, unknown> {
+  return identityToJson(identity, { schemaUrl: deps.schemas.schemaUrl(identity.schemaId) });
+}
+
+export function adminIdentityJson(deps: Pick<Deps, "schemas">, identity: Identity, includeCredentialConfig?: ReadonlySet<string>): Record<string, unknown> {
+  return identityToJson(identity, { schemaUrl: deps.schemas.schemaUrl(identity.schemaId), admin: true, includeCredentialConfig });
+}
+
+export function publicSessionJson(deps: Pick<Deps, "schemas">, session: Session): Record<string, unknown> {
+  return sessionToJson(session, session.identity ? publicIdentityJson(deps, session.identity) : undefined);
+}
+
+export function adminSessionJson(deps: Pick<Deps, "schemas">, session: Session): Record<string, unknown> {
+  return sessionToJson(session, session.identity ? adminIdentityJson(deps, session.identity) : undefined);
+}

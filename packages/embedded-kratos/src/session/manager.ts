@@ -1,0 +1,124 @@
+import { randomUUID } from "node:crypto";
+import type { KratosConfig } from "../config/load";
+import type { Identity } from "../identity/identity";
+import type { HttpContext } from "../http/context";
+import { serializeCookie } from "../http/cookies";
+import { errors } from "../http/errors";
+import { sessionAal } from "./aal";
+import type { SessionRepository } from "./repository";
+import { type AuthenticationMethod, isSessionActive, type Session } from "./session";
+import { hashToken, newLogoutToken, newSessionToken } from "./tokens";
+
+export interface IssuedSession {
+  session: Session;
+  token: string;
+}
+
+/** Issues sessions, finds the session of a request, and writes the session cookie. */
+export class SessionManager {
+  constructor(
+    private readonly config: KratosConfig,
+    readonly repository: SessionRepository,
+  ) {}
+
+  get cookieName(): string {
+    return this.config.session.cookie.name;
+  }
+
+  async issue(ctx: HttpContext, identity: Identity, methods: AuthenticationMethod[]): Promise<IssuedSession> {
+    const now = new Date();
+    const token = newSessionToken();
+    const session: Session = {
+      id: randomUUID(),
+      identityId: identity.id,
+      active: true,
+      aal: sessionAal(methods),
+      authenticationMethods: methods,
+      authenticatedAt: now,
+      issuedAt: now,
+      expiresAt: new Date(now.getTime() + this.config.session.lifespan),
+      devices: [],
+      identity,
+    };
+    const device = {
+      id: randomUUID(),
+      ip_address: forwardedFor(ctx) ?? ctx.ip ?? null,
+      user_agent: ctx.header("user-agent") ?? null,
+      location: null,
+    };
+    await this.repository.create(session, hashToken(token), hashToken(newLogoutToken()), device);
+    session.devices = [device];
+    return { session, token };
+  }
+
+  /** The session token of a request: X-Session-Token, Authorization: Bearer, or the session cookie. */
+  tokenFrom(ctx: HttpContext, options: { cookie?: boolean } = {}): string | undefined {
+    const header = ctx.header("x-session-token");
+    if (header) return header;
+    const auth = ctx.header("authorization");
+    if (auth && /^bearer\s+/i.test(auth)) return auth.replace(/^bearer\s+/i, "").trim();
+    if (options.cookie === false) return undefined;
+    return ctx.cookie(this.cookieName);
+  }
+
+  /** The active session of the request (identity loaded), or undefined. */
+  async fromRequest(ctx: HttpContext): Promise<Session | undefined> {
+    const token = this.tokenFrom(ctx);
+    if (!token) return undefined;
+    return this.fromToken(token);
+  }
+
+  async fromToken(token: string): Promise<Session | undefined> {
+    if (token.length > 512) return undefined;
+    const session = await this.repository.findByTokenHash(hashToken(token));
+    if (!session || !isSessionActive(session) || session.identity?.state !== "active") return undefined;
+    return session;
+  }
+
+  async require(ctx: HttpContext): Promise<Session> {
+    const session = await this.fromRequest(ctx);
+    if (!session) throw errors.noActiveSession();
+    return session;
+  }
+
+  /** A new logout token for the session (only its digest is stored; a newer token replaces an older one). */
+  async newLogoutToken(session: Session): Promise<string> {
+    const token = newLogoutToken();
+    await this.repository.setLogoutTokenHash(session.id, hashToken(token));
+    return token;
+  }
+
+  setCookie(ctx: HttpContext, token: string, session: Session): void {
+    const c = this.config.session.cookie;
+    ctx.setCookie(
+      serializeCookie(this.cookieName, token, {
+        path: c.path ?? this.config.cookies.path,
+        domain: c.domain ?? this.config.cookies.domain,
+        httpOnly: true,
+        secure: this.config.secureCookies,
+        sameSite: c.same_site ?? this.config.cookies.same_site,
+        ...(c.persistent ? { expires: session.expiresAt, maxAgeSeconds: (session.expiresAt.getTime() - Date.now()) / 1000 } : {}),
+      }),
+    );
+  }
+
+  clearCookie(ctx: HttpContext): void {
+    const c = this.config.session.cookie;
+    ctx.setCookie(
+      serializeCookie(this.cookieName, "", {
+        path: c.path ?? this.config.cookies.path,
+        domain: c.domain ?? this.config.cookies.domain,
+        httpOnly: true,
+        secure: this.config.secureCookies,
+        sameSite: c.same_site ?? this.config.cookies.same_site,
+        expires: new Date(0),
+        maxAgeSeconds: 0,
+      }),
+    );
+  }
+}
+
+function forwardedFor(ctx: HttpContext): string | undefined {
+  const header = ctx.header("x-forwarded-for");
+  return header?.split(",")[0]?.trim() || undefined;
+}

@@ -1,0 +1,229 @@
+import type { Identity, IdentityState } from "../identity/identity";
+import type { Database } from "../storage/database";
+import type { AuthenticationMethod, Session, SessionDevice } from "./session";
+
+interface SessionRow {
+  id: string;
+  identity_id: string;
+  active: boolean;
+  aal: Session["aal"];
+  authentication_methods: AuthenticationMethod[];
+  authenticated_at: Date;
+  issued_at: Date;
+  expires_at: Date;
+  devices: SessionDevice[];
+}
+
+interface JsonAddressRow {
+  id: string;
+  value: string;
+  via: string;
+  verified?: boolean;
+  status?: "pending" | "sent" | "completed";
+  verified_at?: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+interface SessionWithIdentityRow extends SessionRow {
+  i_schema_id: string;
+  i_state: IdentityState;
+  i_state_changed_at: Date | null;
+  i_traits: Record<string, unknown>;
+  i_metadata_public: unknown;
+  i_metadata_admin: unknown;
+  i_external_id: string | null;
+  i_organization_id: string | null;
+  i_available_aal: Session["aal"] | null;
+  i_created_at: Date;
+  i_updated_at: Date;
+  i_verifiable: JsonAddressRow[];
+  i_recovery: JsonAddressRow[];
+}
+
+export interface ListSessionsQuery {
+  identityId?: string;
+  active?: boolean;
+  pageSize: number;
+  after?: string;
+  exceptId?: string;
+  withIdentity?: boolean;
+}
+
+const SESSION_SELECT = `s.id, s.identity_id, s.active, s.aal, s.authentication_methods, s.authenticated_at, s.issued_at, s.expires_at,
+  (SELECT coalesce(json_agg(json_build_object('id', d.id, 'ip_address', d.ip_address, 'user_agent', d.user_agent, 'location', d.location)
+     ORDER BY d.created_at), '[]'::json) FROM session_devices d WHERE d.session_id = s.id) AS devices`;
+
+const IDENTITY_SELECT = `i.schema_id AS i_schema_id, i.state AS i_state, i.state_changed_at AS i_state_changed_at, i.traits AS i_traits,
+  i.metadata_public AS i_metadata_public, i.metadata_admin AS i_metadata_admin, i.external_id AS i_external_id,
+  i.organization_id AS i_organization_id, i.available_aal AS i_available_aal, i.created_at AS i_created_at, i.updated_at AS i_updated_at,
+  (SELECT coalesce(json_agg(v ORDER BY v.id), '[]'::json) FROM identity_verifiable_addresses v WHERE v.identity_id = i.id) AS i_verifiable,
+  (SELECT coalesce(json_agg(r ORDER BY r.id), '[]'::json) FROM identity_recovery_addresses r WHERE r.identity_id = i.id) AS i_recovery`;
+
+/** Sessions and their devices. Tokens arrive here already hashed. */
+export class SessionRepository {
+  constructor(private readonly db: Database) {}
+
+  async create(session: Session, tokenHash: Buffer, logoutTokenHash: Buffer, device: Omit<SessionDevice, "id"> & { id: string }): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO sessions (id, identity_id, token_hash, logout_token_hash, active, aal, authentication_methods, authenticated_at, issued_at, expires_at)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
+        [
+          session.id,
+          session.identityId,
+          tokenHash,
+          logoutTokenHash,
+          session.active,
+          session.aal,
+          JSON.stringify(session.authenticationMethods),
+          session.authenticatedAt,
+          session.issuedAt,
+          session.expiresAt,
+        ],
+      );
+      await tx.query("INSERT INTO session_devices (id, session_id, ip_address, user_agent, location) VALUES ($1,$2,$3,$4,$5)", [
+        device.id,
+        session.id,
+        device.ip_address,
+        device.user_agent,
+        device.location,
+      ]);
+    });
+  }
+
+  /** One round trip: session, devices and the identity (without credentials) by token digest. */
+  async findByTokenHash(tokenHash: Buffer): Promise<Session | undefined> {
+    const { rows } = await this.db.prepared<SessionWithIdentityRow>(
+      "ek_session_by_token",
+      `SELECT ${SESSION_SELECT}, ${IDENTITY_SELECT} FROM sessions s JOIN identities i ON i.id = s.identity_id WHERE s.token_hash = $1`,
+      [tokenHash],
+    );
+    const row = rows[0];
+    return row ? withIdentity(row) : undefined;
+  }
+
+  async findByLogoutTokenHash(hash: Buffer): Promise<Session | undefined> {
+    const { rows } = await this.db.query<SessionRow>(`SELECT ${SESSION_SELECT} FROM sessions s WHERE s.logout_token_hash = $1`, [hash]);
+    const row = rows[0];
+    return row ? fromRow(row) : undefined;
+  }
+
+  async get(id: string, withIdentityData = false): Promise<Session | undefined> {
+    const { rows } = await this.db.query<SessionWithIdentityRow>(
+      `SELECT ${SESSION_SELECT}${withIdentityData ? `, ${IDENTITY_SELECT}` : ""} FROM sessions s JOIN identities i ON i.id = s.identity_id WHERE s.id = $1`,
+      [id],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    return withIdentityData ? withIdentity(row) : fromRow(row);
+  }
+
+  async list(query: ListSessionsQuery): Promise<Session[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (clause: (n: number) => string, value: unknown) => {
+      params.push(value);
+      where.push(clause(params.length));
+    };
+    if (query.identityId) add((n) => `s.identity_id = $${n}`, query.identityId);
+    if (query.after) add((n) => `s.id > $${n}`, query.after);
+    if (query.exceptId) add((n) => `s.id <> $${n}`, query.exceptId);
+    if (query.active === true) where.push("s.active AND s.expires_at > now()");
+    if (query.active === false) where.push("NOT (s.active AND s.expires_at > now())");
+    params.push(query.pageSize);
+    const { rows } = await this.db.query<SessionWithIdentityRow>(
+      `SELECT ${SESSION_SELECT}${query.withIdentity ? `, ${IDENTITY_SELECT}` : ""}
+         FROM sessions s JOIN identities i ON i.id = s.identity_id
+        ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY s.id ASC LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map((r) => (query.withIdentity ? withIdentity(r) : fromRow(r)));
+  }
+
+  async deactivate(id: string, identityId?: string): Promise<boolean> {
+    const result = identityId
+      ? await this.db.query("UPDATE sessions SET active = false, updated_at = now() WHERE id = $1 AND identity_id = $2 AND active", [id, identityId])
+      : await this.db.query("UPDATE sessions SET active = false, updated_at = now() WHERE id = $1", [id]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async deactivateByTokenHash(hash: Buffer): Promise<boolean> {
+    const result = await this.db.query("UPDATE sessions SET active = false, updated_at = now() WHERE token_hash = $1 AND active", [hash]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async deactivateAllForIdentity(identityId: string, exceptId?: string): Promise<number> {
+    const result = await this.db.query(
+      "UPDATE sessions SET active = false, updated_at = now() WHERE identity_id = $1 AND active AND expires_at > now() AND ($2::uuid IS NULL OR id <> $2)",
+      [identityId, exceptId ?? null],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  async setLogoutTokenHash(id: string, hash: Buffer): Promise<void> {
+    await this.db.query("UPDATE sessions SET logout_token_hash = $2 WHERE id = $1", [id, hash]);
+  }
+
+  async extend(id: string, expiresAt: Date): Promise<void> {
+    await this.db.query("UPDATE sessions SET expires_at = $2, updated_at = now() WHERE id = $1", [id, expiresAt]);
+  }
+
+  /** Replaces authentication state after a further factor or re-authentication. */
+  async updateAuthentication(session: Session): Promise<void> {
+    await this.db.query(
+      "UPDATE sessions SET aal = $2, authentication_methods = $3, authenticated_at = $4, expires_at = $5, updated_at = now() WHERE id = $1",
+      [session.id, session.aal, JSON.stringify(session.authenticationMethods), session.authenticatedAt, session.expiresAt],
+    );
+  }
+}
+
+function fromRow(row: SessionRow): Session {
+  return {
+    id: row.id,
+    identityId: row.identity_id,
+    active: row.active,
+    aal: row.aal,
+    authenticationMethods: row.authentication_methods,
+    authenticatedAt: row.authenticated_at,
+    issuedAt: row.issued_at,
+    expiresAt: row.expires_at,
+    devices: row.devices,
+  };
+}
+
+function withIdentity(row: SessionWithIdentityRow): Session {
+  const identity: Identity = {
+    id: row.identity_id,
+    schemaId: row.i_schema_id,
+    state: row.i_state,
+    stateChangedAt: row.i_state_changed_at,
+    traits: row.i_traits,
+    metadataPublic: row.i_metadata_public,
+    metadataAdmin: row.i_metadata_admin,
+    externalId: row.i_external_id,
+    organizationId: row.i_organization_id,
+    availableAal: row.i_available_aal,
+    createdAt: row.i_created_at,
+    updatedAt: row.i_updated_at,
+    verifiableAddresses: row.i_verifiable.map((a) => ({
+      id: a.id,
+      value: a.value,
+      via: a.via,
+      verified: a.verified ?? false,
+      status: a.status ?? "pending",
+      verifiedAt: a.verified_at ? new Date(a.verified_at) : null,
+      createdAt: new Date(a.created_at),
+      updatedAt: new Date(a.updated_at),
+    })),
+    recoveryAddresses: row.i_recovery.map((a) => ({
+      id: a.id,
+      value: a.value,
+      via: a.via,
+      createdAt: new Date(a.created_at),
+      updatedAt: new Date(a.updated_at),
+    })),
+    credentials: {},
+  };
+  return { ...fromRow(row), identity };
+}

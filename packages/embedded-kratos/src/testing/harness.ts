@@ -1,0 +1,56 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Configuration, FrontendApi, IdentityApi } from "@ory/client";
+import { startTestPostgres, type TestPostgres } from "@olympus/test-postgres";
+import { startEmbeddedKratos, type EmbeddedKratos } from "../index";
+import { passwordStrategy } from "../selfservice/strategy/password/strategy";
+import { profileStrategy } from "../selfservice/strategy/profile/strategy";
+import type { Strategy } from "../selfservice/strategy/strategy";
+
+/** Only the core strategies: tests of the flow engine stay independent of the other strategy folders. */
+export const CORE_STRATEGIES: readonly Strategy[] = [profileStrategy, passwordStrategy];
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const CIAM_CONFIG = path.resolve(here, "../../../../platform/dev/ciam-kratos/kratos.yml");
+export const IAM_CONFIG = path.resolve(here, "../../../../platform/dev/iam-kratos/kratos.yml");
+
+export interface TestKratos extends EmbeddedKratos {
+  frontend: FrontendApi;
+  identity: IdentityApi;
+  logs: string[];
+}
+
+/** Bcrypt cost 4 keeps tests fast; everything else comes from the real platform config. */
+export const FAST_HASHING = { hashers: { algorithm: "bcrypt", bcrypt: { cost: 4 } } };
+
+export async function startKratos(
+  pg: TestPostgres,
+  database: string,
+  options: { configPath?: string; configOverrides?: Record<string, unknown>; adminToken?: string; strategies?: readonly Strategy[] } = {},
+): Promise<TestKratos> {
+  const dsn = await pg.createDatabase(database);
+  const logs: string[] = [];
+  const kratos = await startEmbeddedKratos({
+    configPath: options.configPath ?? CIAM_CONFIG,
+    dsn,
+    publicPort: 0,
+    adminPort: 0,
+    configOverrides: { ...FAST_HASHING, ...options.configOverrides },
+    adminToken: options.adminToken,
+    strategies: options.strategies,
+    log: (line) => logs.push(line),
+  });
+  return {
+    ...kratos,
+    logs,
+    frontend: new FrontendApi(new Configuration({ basePath: kratos.publicUrl })),
+    identity: new IdentityApi(new Configuration({ basePath: kratos.adminUrl, ...(options.adminToken ? { accessToken: options.adminToken } : {}) })),
+  };
+}
+
+export { startTestPostgres };
+export type { TestPostgres };
+
+let counter = 0;
+export const uniqueEmail = (prefix = "user") => `${prefix}-${Date.now().toString(36)}-${counter++}@example.com`;
+export const STRONG_PASSWORD = "correct-horse-battery-staple-42";

@@ -1,0 +1,43 @@
+import type { UiContainer } from "./container";
+import { nodeName, type NodeGroup, type UiNode } from "./node";
+
+export interface SortOptions {
+  /** Group order; nodes of unlisted groups go last, keeping their order. */
+  groups: NodeGroup[];
+  /** Key order (prefix match on node names); `method` submit nodes always sort last within a group. */
+  keys: string[];
+}
+
+/**
+ * Orders nodes like Kratos' Nodes.SortBySchema: first by group, then —
+ * within a group, and between `default` and `password` which Kratos
+ * interleaves — by the position of the node's name in `keys`.
+ */
+export function sortNodes(ui: UiContainer, options: SortOptions): void {
+  const groupIndex = (n: UiNode) => {
+    const i = options.groups.indexOf(n.group);
+    return i < 0 ? options.groups.length : i;
+  };
+  const keyIndex = (n: UiNode) => {
+    const name = nodeName(n);
+    if (name === "method") return Number.MAX_SAFE_INTEGER;
+    const i = options.keys.findIndex((k) => name.startsWith(k));
+    return i < 0 ? options.keys.length : i;
+  };
+  const interleaved = (a: UiNode, b: UiNode) =>
+    a.group === b.group || (a.group === "default" && b.group === "password") || (a.group === "password" && b.group === "default");
+
+  const byGroup = ui.nodes.map((n, i) => ({ n, i })).sort((a, b) => groupIndex(a.n) - groupIndex(b.n) || a.i - b.i).map((x) => x.n);
+  // Insertion sort: the comparison is not a total order across groups, so only swap comparable neighbours (stable).
+  const out: UiNode[] = [];
+  for (const node of byGroup) {
+    let at = out.length;
+    while (at > 0) {
+      const prev = out[at - 1];
+      if (!prev || !interleaved(prev, node) || keyIndex(prev) <= keyIndex(node)) break;
+      at--;
+    }
+    out.splice(at, 0, node);
+  }
+  ui.nodes = out;
+}
