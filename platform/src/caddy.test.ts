@@ -46,7 +46,7 @@ describe("platform/caddy/Caddyfile (Debian caddy)", () => {
 describe("Caddy checks catch a boundary broken on purpose", () => {
   it("a CIAM host sent to the IAM Hera", () => {
     expect(checkFile(brokenCopy("{$CIAM_HERA_UPSTREAM:ciam-hera:3000}", "iam-hera:4000"))).toMatch(
-      /ciam.localhost: routes to iam-hera:4000, which is not a ciam upstream/,
+      /ciam.localhost: routes to iam-hera:4000, which is not an upstream of the ciam domain/,
     );
   });
 

@@ -54,7 +54,7 @@ export function checkCaddyRoutes(config: YamlValue, parentDomain: string, file: 
           const port = Number(dial.slice(dial.lastIndexOf(":") + 1));
           const upstreamDomain = domainOfHost(dial.slice(0, dial.lastIndexOf(":"))) ?? domainOfPort(port);
           if (ADMIN_PORTS.has(port)) add(`routes to admin port ${port} (${dial}); admin APIs must stay private`);
-          else if (upstreamDomain !== domain) add(`routes to ${dial}, which is not a ${domain} upstream`);
+          else if (upstreamDomain !== domain) add(`routes to ${dial}, which is not an upstream of the ${domain} domain`);
         }
       }
     }

@@ -55,10 +55,12 @@ export interface Branding {
   primaryColor: string;
   accentColor: string;
   logoPath: string;
+  /** Where a stuck person gets help: an http(s) or mailto: URL. */
+  supportUrl: string;
 }
 
 /** Deliberately different looks so an employee never mistakes one side for the other. */
 export const DEFAULT_BRANDING: Record<Domain, Branding> = {
-  ciam: { productName: "Olympus", primaryColor: "#2563eb", accentColor: "#f59e0b", logoPath: "/brand/ciam-logo.svg" },
-  iam: { productName: "Olympus Workforce", primaryColor: "#7c3aed", accentColor: "#10b981", logoPath: "/brand/iam-logo.svg" },
+  ciam: { productName: "Olympus", primaryColor: "#2563eb", accentColor: "#f59e0b", logoPath: "/brand/ciam-logo.svg", supportUrl: "mailto:support@olympus.dev" },
+  iam: { productName: "Olympus Workforce", primaryColor: "#7c3aed", accentColor: "#10b981", logoPath: "/brand/iam-logo.svg", supportUrl: "mailto:it-helpdesk@olympus.dev" },
 };

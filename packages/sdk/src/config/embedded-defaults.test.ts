@@ -15,6 +15,12 @@ describe("embeddedAppEnv", () => {
     },
   );
 
+  it("gives Hera the browser-facing Kratos URL on its own domain's host", () => {
+    expect(loadConfig(embeddedAppEnv("ciam", "hera")).browser.kratosPublicUrl).toBe("http://ciam.localhost:3100");
+    expect(loadConfig(embeddedAppEnv("iam", "hera")).browser.kratosPublicUrl).toBe("http://iam.localhost:4100");
+    expect(loadConfig(embeddedAppEnv("iam", "hera")).kratos.publicUrl).toBe("http://127.0.0.1:4100");
+  });
+
   it("puts each app on its port-table port", () => {
     expect(embeddedAppEnv("ciam", "hera").PORT).toBe("3000");
     expect(embeddedAppEnv("iam", "athena").PORT).toBe("4001");

@@ -31,6 +31,61 @@ export function embeddedAppEnv(domain: Domain, app: App, port: number = SERVICE_
     [`${prefix}HYDRA_PUBLIC_URL`]: `http://127.0.0.1:${ports.hydraPublic}`,
     [`${prefix}HYDRA_ADMIN_URL`]: `http://127.0.0.1:${ports.hydraAdmin}`,
     [`${prefix}COOKIE_SECRET`]: DEV_COOKIE_SECRET[domain],
+    // Hera's pages call Kratos from the browser too (Ory Elements), by the
+    // host name that keeps Kratos' cookies on this domain's host.
+    ...(app === "hera" ? { [`${prefix}KRATOS_BROWSER_URL`]: `http://${domain}.localhost:${ports.kratosPublic}` } : {}),
+    ...(app === "athena" ? embeddedAthenaEnv(domain) : {}),
+  };
+}
+
+/**
+ * The OAuth2 clients the devstack seeds in IAM Hydra for each Athena (both
+ * sign employees in through IAM; packages/devstack/src/seeds/dev-seeds.ts
+ * must agree), and the embedded stack's shared settings
+ * database. Development values only: production refuses every secret here.
+ */
+export const EMBEDDED_ATHENA_CLIENTS: Record<Domain, { clientId: string; clientSecret: string; redirectUri: string; postLogoutRedirectUri: string }> = {
+  ciam: {
+    clientId: "iam-athena-ciam",
+    clientSecret: "dev-athena-ciam-client-secret-NOT-FOR-PRODUCTION",
+    redirectUri: `http://ciam.localhost:${SERVICE_PORTS.ciam.athena}/api/auth/callback/olympus-iam`,
+    postLogoutRedirectUri: `http://ciam.localhost:${SERVICE_PORTS.ciam.athena}/`,
+  },
+  iam: {
+    clientId: "iam-athena-iam",
+    clientSecret: "dev-athena-iam-client-secret-NOT-FOR-PRODUCTION",
+    redirectUri: `http://iam.localhost:${SERVICE_PORTS.iam.athena}/api/auth/callback/olympus-iam`,
+    postLogoutRedirectUri: `http://iam.localhost:${SERVICE_PORTS.iam.athena}/`,
+  },
+};
+
+export const EMBEDDED_OLYMPUS_DATABASE_URL = "postgres://olympus:olympus_dev_password@127.0.0.1:5432/olympus";
+export const EMBEDDED_ADMIN_API_TOKEN: Record<Domain, string> = {
+  ciam: "dev-admin-token-ciam-not-for-production",
+  iam: "dev-admin-token-iam-not-for-production",
+};
+const DEV_ENCRYPTION_KEY: Record<Domain, string> = {
+  ciam: "dev-encryption-key-ciam-not-for-production-0123",
+  iam: "dev-encryption-key-iam-not-for-production-01234",
+};
+const DEV_AUTH_SECRET: Record<Domain, string> = {
+  ciam: "dev-auth-secret-athena-ciam-not-for-production",
+  iam: "dev-auth-secret-athena-iam-not-for-production",
+};
+
+function embeddedAthenaEnv(domain: Domain): Record<string, string> {
+  const prefix = envPrefix(domain);
+  const client = EMBEDDED_ATHENA_CLIENTS[domain];
+  return {
+    // IAM Hydra's issuer as configured in platform/dev/iam-hydra/hydra.yml; the
+    // same for both Athenas, hence no prefix.
+    AUTH_ISSUER_URL: `http://iam.localhost:${SERVICE_PORTS.iam.hydraPublic}/`,
+    [`${prefix}AUTH_CLIENT_ID`]: client.clientId,
+    [`${prefix}AUTH_CLIENT_SECRET`]: client.clientSecret,
+    [`${prefix}AUTH_SECRET`]: DEV_AUTH_SECRET[domain],
+    [`${prefix}ENCRYPTION_KEY`]: DEV_ENCRYPTION_KEY[domain],
+    [`${prefix}ADMIN_API_TOKEN`]: EMBEDDED_ADMIN_API_TOKEN[domain],
+    [`${prefix}OLYMPUS_DATABASE_URL`]: EMBEDDED_OLYMPUS_DATABASE_URL,
   };
 }
 

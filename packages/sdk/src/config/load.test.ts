@@ -67,14 +67,27 @@ describe("loadConfig: accepted configurations", () => {
     expect(config.publicUrl).toBe("https://ciam.example.com");
   });
 
+  it("uses KRATOS_PUBLIC_URL for browsers unless KRATOS_BROWSER_URL says otherwise", () => {
+    expect(loadConfig(ciamEnv).browser.kratosPublicUrl).toBe("http://ciam.localhost:3100");
+    const split = loadConfig({ ...ciamEnv, KRATOS_PUBLIC_URL: "http://127.0.0.1:3100", CIAM_KRATOS_BROWSER_URL: "http://ciam.localhost:3100/" });
+    expect(split.kratos.publicUrl).toBe("http://127.0.0.1:3100");
+    expect(split.browser.kratosPublicUrl).toBe("http://ciam.localhost:3100");
+  });
+
   it("takes branding overrides", () => {
     const config = loadConfig({
       ...ciamEnv,
       BRAND_PRODUCT_NAME: "Acme Shop",
       BRAND_PRIMARY_COLOR: "#112233",
       BRAND_LOGO_PATH: "/brand/acme.svg",
+      BRAND_SUPPORT_URL: "https://help.acme.example/",
     });
-    expect(config.branding).toMatchObject({ productName: "Acme Shop", primaryColor: "#112233", logoPath: "/brand/acme.svg" });
+    expect(config.branding).toMatchObject({
+      productName: "Acme Shop",
+      primaryColor: "#112233",
+      logoPath: "/brand/acme.svg",
+      supportUrl: "https://help.acme.example/",
+    });
   });
 
   it("accepts example secrets in development only", () => {
@@ -167,6 +180,13 @@ describe("loadConfig: rejections name the variable", () => {
     expect(rejection({ ...ciamEnv, BRAND_LOGO_PATH: "https://cdn.example.com/x.svg" })).toContain("BRAND_LOGO_PATH: must be an absolute path");
     expect(rejection({ ...ciamEnv, BRAND_LOGO_PATH: "/brand/../../etc/passwd" })).toContain("BRAND_LOGO_PATH: must not contain '..'");
     expect(rejection({ ...ciamEnv, BRAND_PRODUCT_NAME: "x".repeat(61) })).toContain("BRAND_PRODUCT_NAME: must be at most 60 characters");
+    expect(rejection({ ...ciamEnv, BRAND_SUPPORT_URL: "javascript:alert(1)" })).toContain("BRAND_SUPPORT_URL: must be an http(s) or mailto: URL");
+  });
+
+  it("rejects a KRATOS_BROWSER_URL of the other domain or malformed", () => {
+    expect(rejection({ ...ciamEnv, KRATOS_BROWSER_URL: "http://iam.localhost:4100" })).toContain("KRATOS_BROWSER_URL: port 4100 is in the iam range");
+    expect(rejection({ ...ciamEnv, KRATOS_BROWSER_URL: "kratos" })).toContain('KRATOS_BROWSER_URL: is not a valid URL: "kratos"');
+    expect(rejection({ ...ciamEnv, IAM_KRATOS_BROWSER_URL: "http://127.0.0.1:3100" })).toContain("IAM_KRATOS_BROWSER_URL: belongs to the iam domain");
   });
 
   it("rejects an unknown OLYMPUS_ENV", () => {

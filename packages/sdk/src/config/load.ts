@@ -16,6 +16,7 @@ import {
   DOMAIN_SCOPED_VARIABLES,
   EXAMPLE_SECRET_VALUES,
   MIN_SECRET_LENGTH,
+  OPTIONAL_URL_VARIABLES,
   SECRET_VARIABLES,
   SERVICE_URL_VARIABLES,
 } from "./variables";
@@ -30,6 +31,8 @@ export interface OlympusConfig {
   publicUrl: string;
   kratos: { publicUrl: string; adminUrl: string };
   hydra: { publicUrl: string; adminUrl: string };
+  /** Addresses browsers use (they may differ from what the server uses). */
+  browser: { kratosPublicUrl: string };
   branding: Branding;
   secrets: { cookieSecret: string; adminApiToken: string | undefined };
 }
@@ -42,6 +45,9 @@ const logoPath = z
   .regex(/^\/[A-Za-z0-9._/-]*$/, "must be an absolute path under the app, like /brand/logo.svg")
   .refine((p) => !p.includes(".."), "must not contain '..'");
 const productName = z.string().max(60, "must be at most 60 characters");
+const supportUrl = z
+  .string()
+  .refine((value) => /^(https?:\/\/[^\s]+|mailto:[^\s@]+@[^\s@]+)$/.test(value), "must be an http(s) or mailto: URL");
 
 /**
  * Reads and validates the configuration for one domain from `env`.
@@ -77,6 +83,11 @@ export function loadConfig(env: Env): OlympusConfig {
   const kratos = { publicUrl: url(SERVICE_URL_VARIABLES.kratosPublicUrl), adminUrl: url(SERVICE_URL_VARIABLES.kratosAdminUrl) };
   const hydra = { publicUrl: url(SERVICE_URL_VARIABLES.hydraPublicUrl), adminUrl: url(SERVICE_URL_VARIABLES.hydraAdminUrl) };
   const publicUrl = url(SERVICE_URL_VARIABLES.publicUrl);
+  const optionalUrl = (name: string) => {
+    const { value, source } = read(name);
+    return value === undefined ? undefined : validateServiceUrl(value, source, domain, other, fail);
+  };
+  const browser = { kratosPublicUrl: optionalUrl(OPTIONAL_URL_VARIABLES.kratosBrowserUrl) ?? kratos.publicUrl };
 
   const defaults = DEFAULT_BRANDING[domain];
   const branded = <T extends string>(name: string, schema: z.ZodType<T>, fallback: T): T => {
@@ -94,6 +105,7 @@ export function loadConfig(env: Env): OlympusConfig {
     primaryColor: branded(BRANDING_VARIABLES.primaryColor, hexColor, defaults.primaryColor),
     accentColor: branded(BRANDING_VARIABLES.accentColor, hexColor, defaults.accentColor),
     logoPath: branded(BRANDING_VARIABLES.logoPath, logoPath, defaults.logoPath),
+    supportUrl: branded(BRANDING_VARIABLES.supportUrl, supportUrl, defaults.supportUrl),
   };
 
   const secret = (name: string, required: boolean) => {
@@ -115,7 +127,7 @@ export function loadConfig(env: Env): OlympusConfig {
   };
 
   if (problems.length > 0) throw new InvalidConfigError(problems);
-  return { domain, environment, publicUrl, kratos, hydra, branding, secrets };
+  return { domain, environment, publicUrl, kratos, hydra, browser, branding, secrets };
 }
 
 function readEnvironment(env: Env, fail: (v: string, r: string) => void): Environment {

@@ -10,11 +10,22 @@ export const SERVICE_URL_VARIABLES = {
   publicUrl: "PUBLIC_URL",
 } as const;
 
+/**
+ * Optional URLs. KRATOS_BROWSER_URL is Kratos' public API as browsers reach
+ * it (http://ciam.localhost:3100) when that differs from the address the
+ * server uses (http://127.0.0.1:3100, because Node cannot resolve
+ * *.localhost); it defaults to KRATOS_PUBLIC_URL.
+ */
+export const OPTIONAL_URL_VARIABLES = {
+  kratosBrowserUrl: "KRATOS_BROWSER_URL",
+} as const;
+
 export const BRANDING_VARIABLES = {
   productName: "BRAND_PRODUCT_NAME",
   primaryColor: "BRAND_PRIMARY_COLOR",
   accentColor: "BRAND_ACCENT_COLOR",
   logoPath: "BRAND_LOGO_PATH",
+  supportUrl: "BRAND_SUPPORT_URL",
 } as const;
 
 export const SECRET_VARIABLES = {
@@ -22,11 +33,33 @@ export const SECRET_VARIABLES = {
   adminApiToken: "ADMIN_API_TOKEN",
 } as const;
 
+/**
+ * Athena's own per-domain variables (validated by loadAthenaConfig). Each
+ * Athena has its own OAuth2 client, session secret and settings key.
+ */
+export const ATHENA_VARIABLES = {
+  authClientId: "AUTH_CLIENT_ID",
+  authClientSecret: "AUTH_CLIENT_SECRET",
+  authSecret: "AUTH_SECRET",
+  encryptionKey: "ENCRYPTION_KEY",
+  /** Optional: the key being rotated away from, still accepted for reading until the rotation has run. */
+  encryptionKeyPrevious: "ENCRYPTION_KEY_PREVIOUS",
+  databaseUrl: "OLYMPUS_DATABASE_URL",
+} as const;
+
+/**
+ * The IAM Hydra issuer every Athena (CIAM too) signs employees in with. It is
+ * the same IAM URL for both domains, so it never carries a domain prefix.
+ */
+export const AUTH_ISSUER_VARIABLE = "AUTH_ISSUER_URL";
+
 /** Every name that may carry a domain prefix; used to spot the other domain's values. */
 export const DOMAIN_SCOPED_VARIABLES: readonly string[] = [
   ...Object.values(SERVICE_URL_VARIABLES),
+  ...Object.values(OPTIONAL_URL_VARIABLES),
   ...Object.values(BRANDING_VARIABLES),
   ...Object.values(SECRET_VARIABLES),
+  ...Object.values(ATHENA_VARIABLES),
 ];
 
 /**
@@ -39,6 +72,10 @@ export const EXAMPLE_SECRET_VALUES: readonly string[] = [
   "dev-cookie-secret-iam-0123456789abcdef0",
   "dev-admin-token-ciam-not-for-production",
   "dev-admin-token-iam-not-for-production",
+  "dev-auth-secret-athena-ciam-not-for-production",
+  "dev-auth-secret-athena-iam-not-for-production",
+  "dev-athena-ciam-client-secret-NOT-FOR-PRODUCTION",
+  "dev-athena-iam-client-secret-NOT-FOR-PRODUCTION",
 ];
 
 export const MIN_SECRET_LENGTH = 32;

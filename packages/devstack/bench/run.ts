@@ -1,0 +1,93 @@
+/**
+ * npm run bench -w @olympus/devstack
+ *
+ * Starts the dev stack headless (backend only, free ports, a fresh data dir)
+ * exactly as `npm run dev` does, and prints:
+ *  - cold start: empty data dir (initdb, migrations, seeds) to "ready";
+ *  - warm start: the same data dir again (what every later `npm run dev` costs);
+ *  - memory at idle of the backend: the Postgres processes plus the one Node
+ *    process hosting the four Kratos/Hydra servers, as RSS and as PSS (RSS
+ *    counts Postgres' shared buffers once per process; PSS splits shared pages
+ *    between the processes that map them, so PSS sums to real usage). The mail
+ *    catcher (maildev, its own process) is listed separately.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
+import { readState } from "../src/state";
+import { freePorts, runCli, testOptions, type CliRun } from "../src/test-support";
+
+const TARGET_MB = 300;
+const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 10_000);
+
+interface Memory {
+  rssKb: number;
+  pssKb: number;
+}
+
+function memoryOf(pid: number): Memory {
+  const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+  const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(rollup)?.[1] ?? 0);
+  return { rssKb: field("Rss"), pssKb: field("Pss") };
+}
+
+function childrenOf(pid: number): number[] {
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        return readFileSync(`/proc/${entry}/stat`, "utf8").replace(/^\d+ \(.*\) /, "").split(" ")[1] === String(pid);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+function sum(pids: number[]): Memory {
+  return pids.map(memoryOf).reduce((a, b) => ({ rssKb: a.rssKb + b.rssKb, pssKb: a.pssKb + b.pssKb }), { rssKb: 0, pssKb: 0 });
+}
+
+const mb = (kb: number) => `${(kb / 1024).toFixed(0).padStart(4)} MB`;
+
+async function timeToReady(env: Record<string, string>): Promise<{ run: CliRun; seconds: number }> {
+  const started = process.hrtime.bigint();
+  const run = runCli(env);
+  await run.waitFor(/^ready$/m, 180_000);
+  return { run, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+}
+
+async function stop(run: CliRun): Promise<void> {
+  run.child.kill("SIGINT");
+  await run.exited;
+}
+
+const options = await testOptions();
+const env = { OLYMPUS_DATA_DIR: options.dataDir, OLYMPUS_DEV_PORTS: JSON.stringify(await freePorts()), OLYMPUS_DEV_APPS: "0" };
+try {
+  const cold = await timeToReady(env);
+  await stop(cold.run);
+  const warm = await timeToReady(env);
+  console.log(`cold start to ready (initdb, migrations, seeds)   ${cold.seconds.toFixed(1)} s`);
+  console.log(`warm start to ready (data kept)                   ${warm.seconds.toFixed(1)} s`);
+
+  await new Promise((r) => setTimeout(r, IDLE_MS));
+  const state = readState(options.dataDir);
+  const nodePid = warm.run.child.pid;
+  if (!state?.postgresPid || !state.mailPid || nodePid === undefined) throw new Error("dev stack state incomplete");
+  const postgresPids = [state.postgresPid, ...childrenOf(state.postgresPid)];
+  const postgres = sum(postgresPids);
+  const servers = memoryOf(nodePid);
+  const mail = memoryOf(state.mailPid);
+  const backend = { rssKb: postgres.rssKb + servers.rssKb, pssKb: postgres.pssKb + servers.pssKb };
+
+  console.log(`\nmemory at idle (${IDLE_MS / 1000} s after ready)                      RSS       PSS`);
+  console.log(`  PostgreSQL (${String(postgresPids.length).padStart(2)} processes)                      ${mb(postgres.rssKb)}   ${mb(postgres.pssKb)}`);
+  console.log(`  Node: CIAM+IAM Kratos and Hydra (1 process)       ${mb(servers.rssKb)}   ${mb(servers.pssKb)}`);
+  console.log(`  backend total (Postgres + four servers)           ${mb(backend.rssKb)}   ${mb(backend.pssKb)}   target ≤ ${TARGET_MB} MB`);
+  console.log(`  mail catcher (maildev, separate process)          ${mb(mail.rssKb)}   ${mb(mail.pssKb)}`);
+  const verdict = backend.pssKb / 1024 <= TARGET_MB ? "within" : "OVER";
+  console.log(`\nbackend PSS ${(backend.pssKb / 1024).toFixed(0)} MB: ${verdict} the ${TARGET_MB} MB target (RSS sum ${(backend.rssKb / 1024).toFixed(0)} MB)`);
+  await stop(warm.run);
+} finally {
+  await rm(options.dataDir, { recursive: true, force: true });
+}

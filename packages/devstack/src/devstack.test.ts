@@ -1,0 +1,171 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestPostgres } from "@olympus/test-postgres";
+import { startDevstack, type RunningDevstack } from "./devstack";
+import type { DevstackOptions } from "./options";
+import { isAlive } from "./postgres/cluster";
+import { apiLogin, apiRegister, processesMentioning, removeTestDataDirs, testOptions, waitForMail } from "./test-support";
+
+afterAll(removeTestDataDirs);
+
+describe("the dev stack, headless (backend only, free ports)", () => {
+  let options: DevstackOptions;
+  let stack: RunningDevstack;
+  const progress: string[] = [];
+
+  beforeAll(async () => {
+    options = await testOptions();
+    stack = await startDevstack(options, { onProgress: (line) => progress.push(line) });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it("reports progress while starting", () => {
+    expect(progress.some((line) => line.startsWith("postgres: ready on 127.0.0.1"))).toBe(true);
+    expect(progress.some((line) => line.startsWith("guard: "))).toBe(true);
+    expect(progress.some((line) => line.startsWith("seeds: admin created"))).toBe(true);
+  });
+
+  it("answers on every service's health endpoint", async () => {
+    const { ciam, iam } = stack.urls;
+    const urls = [ciam, iam].flatMap((d) => [d.health.kratosPublic, d.health.kratosAdmin, d.health.hydraPublic, d.health.hydraAdmin]);
+    urls.push(...urls.map((url) => url.replace("/health/ready", "/health/alive")));
+    urls.push(`${stack.urls.inboxApi.replace(/\/email$/, "")}/healthz`);
+    for (const url of urls) expect([url, (await fetch(url)).status]).toEqual([url, 200]);
+    expect(stack.healthTargets).toHaveLength(9);
+  });
+
+  it("binds every admin API to loopback, as printed", () => {
+    expect(stack.urls.ciam.kratosAdmin).toBe(`http://127.0.0.1:${options.ports.ciam.kratosAdmin}`);
+    expect(stack.urls.iam.hydraAdmin).toBe(`http://127.0.0.1:${options.ports.iam.hydraAdmin}`);
+    expect(stack.urls.ciam.kratosPublic).toBe(`http://ciam.localhost:${options.ports.ciam.kratosPublic}`);
+  });
+
+  it("seeds an IAM admin who obtains a session through the IAM Kratos API", async () => {
+    const login = await apiLogin(stack.servers["iam-kratos"].publicUrl, options.admin.email, options.admin.password);
+    expect(login.status).toBe(200);
+    expect(login.body?.session.identity).toMatchObject({ schema_id: "admin", traits: { email: options.admin.email, iam_admin_role: "admin" } });
+    const whoami = await fetch(`${stack.servers["iam-kratos"].publicUrl.replace(/\/$/, "")}/sessions/whoami`, {
+      headers: { "x-session-token": login.body?.session_token ?? "" },
+    });
+    expect(whoami.status).toBe(200);
+  });
+
+  it("keeps the admin out of CIAM: the customer Kratos does not know them", async () => {
+    const login = await apiLogin(stack.servers["ciam-kratos"].publicUrl, options.admin.email, options.admin.password);
+    expect(login.status).toBe(400);
+  });
+
+  it("registers Athena's clients in IAM Hydra and the demo relying party in CIAM Hydra only", async () => {
+    const get = async (adminUrl: string, id: string) => (await fetch(`${adminUrl.replace(/\/$/, "")}/admin/clients/${id}`)).status;
+    const iamHydra = stack.servers["iam-hydra"].adminUrl;
+    const ciamHydra = stack.servers["ciam-hydra"].adminUrl;
+    expect(await get(iamHydra, "iam-athena-ciam")).toBe(200);
+    expect(await get(iamHydra, "iam-athena-iam")).toBe(200);
+    expect(await get(iamHydra, "ciam-demo-rp")).toBe(404);
+    expect(await get(ciamHydra, "ciam-demo-rp")).toBe(200);
+    expect(await get(ciamHydra, "iam-athena-ciam")).toBe(404);
+  });
+
+  it("delivers the verification mail of a CIAM registration to the inbox API", async () => {
+    const email = `customer-${Date.now()}@example.com`;
+    const status = await apiRegister(stack.servers["ciam-kratos"].publicUrl, { email, name: { first: "Ada", last: "Lovelace" } }, "a-customer-password-1");
+    expect(status).toBe(200);
+    const mail = await waitForMail(stack.urls.inboxApi, email);
+    // platform/dev/ciam-kratos/templates/verification_code: the branded subject and a one-time code.
+    expect(mail?.subject).toBe("Olympus: Confirm your email address");
+    expect(mail?.text).toMatch(/\b\d{6}\b/);
+    expect(mail?.text).toContain(`sent to ${email}`);
+  });
+
+  it("stops everything, then starts again on the same data with seeds already in place", async () => {
+    const { postgres, mail } = stack.pids;
+    await stack.close();
+    expect(postgres !== undefined && isAlive(postgres)).toBe(false);
+    expect(isAlive(mail)).toBe(false);
+    expect(processesMentioning(options.dataDir)).toEqual([]);
+
+    // This time with the apps: stand-ins answer /api/health as Hera and Athena do, each port for its own app and domain.
+    const apps = await fakeApps(options);
+    const progress: string[] = [];
+    try {
+      stack = await startDevstack({ ...options, apps: true }, { onProgress: (line) => progress.push(line) });
+    } finally {
+      await apps.close();
+    }
+    expect(progress).toContain("apps: Hera CIAM healthy");
+    expect(progress).toContain("apps: Athena IAM healthy");
+    expect(stack.healthTargets).toHaveLength(13);
+    expect(progress).toContain(`postgres: reusing the cluster in ${path.join(options.dataDir, "postgres")}`);
+    expect(stack.seeds.admin).toBe("unchanged");
+    expect(stack.seeds.clients.map((c) => c.outcome)).toEqual(["unchanged", "unchanged", "unchanged"]);
+    expect((await apiLogin(stack.servers["iam-kratos"].publicUrl, options.admin.email, options.admin.password)).status).toBe(200);
+  });
+});
+
+/** Minimal stand-ins for the four app instances' health routes. */
+async function fakeApps(options: DevstackOptions): Promise<{ close(): Promise<void> }> {
+  const servers: Server[] = [];
+  for (const domain of ["ciam", "iam"] as const) {
+    for (const app of ["hera", "athena"] as const) {
+      const server = createServer((req, res) => {
+        res.setHeader("content-type", "application/json");
+        res.end(JSON.stringify(req.url === "/api/health" ? { status: "ok", app, domain } : {}));
+      });
+      await new Promise<void>((resolve) => server.listen(options.ports[domain][app], "127.0.0.1", resolve));
+      servers.push(server);
+    }
+  }
+  return { close: async () => void (await Promise.all(servers.map((s) => new Promise((r) => s.close(r))))) };
+}
+
+describe("on an existing PostgreSQL server (OLYMPUS_DEV_POSTGRES_URL)", () => {
+  it("applies init.sql there, starts no Postgres of its own and leaves the server running on stop", async () => {
+    const server = await startTestPostgres();
+    try {
+      const options = await testOptions({ databaseUrl: server.url() });
+      const progress: string[] = [];
+      const external = await startDevstack(options, { onProgress: (line) => progress.push(line) });
+      expect(external.pids.postgres).toBeUndefined();
+      expect(progress).toContain(`postgres: using the server at 127.0.0.1:${server.port}`);
+      expect(external.urls.postgres).toBe(`postgres://127.0.0.1:${server.port}`);
+      expect((await apiLogin(external.servers["iam-kratos"].publicUrl, options.admin.email, options.admin.password)).status).toBe(200);
+      await external.close();
+      const { rows } = await server.query("select count(*)::int as n from pg_database where datname like '%_kratos' or datname like '%_hydra'");
+      expect(rows[0]?.n).toBe(4);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe("when Postgres cannot start", () => {
+  it("says so in one message and leaves no processes", async () => {
+    const options = await testOptions();
+    await mkdir(path.join(options.dataDir, "postgres"));
+    await writeFile(path.join(options.dataDir, "postgres", "notes.txt"), "not a cluster");
+    await expect(startDevstack(options)).rejects.toMatchObject({
+      kind: "postgres",
+      message: expect.stringMatching(/^Postgres cannot start: .*postgres exists but is not a PostgreSQL data directory; remove it \(npm run dev:reset\)/),
+    });
+    expect(processesMentioning(options.dataDir)).toEqual([]);
+  });
+});
+
+describe("the seeds' guard inside the dev stack", () => {
+  it("refuses a shared DATABASE_URL before any server starts, leaving no processes", async () => {
+    const options = await testOptions();
+    const shared = `postgres://iam_kratos:iam_kratos_dev_password@127.0.0.1:${options.ports.postgres}/iam_kratos?sslmode=disable`;
+    options.dsnOverrides = { "ciam-kratos": shared, "iam-kratos": shared };
+    const progress: string[] = [];
+    await expect(startDevstack(options, { onProgress: (line) => progress.push(line) })).rejects.toMatchObject({
+      kind: "seed-guard",
+      message: expect.stringContaining("CIAM Kratos's DSN points at database \"iam_kratos\", which belongs to IAM Kratos"),
+    });
+    expect(progress.some((line) => line.startsWith("servers:"))).toBe(false);
+    expect(processesMentioning(options.dataDir)).toEqual([]);
+  });
+});

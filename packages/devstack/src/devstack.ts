@@ -1,0 +1,235 @@
+import path from "node:path";
+import type { RolePasswords } from "@olympus/platform/postgres-init";
+import { DOMAINS } from "@olympus/sdk/config";
+import { EMBEDDED_OLYMPUS_DATABASE_URL } from "@olympus/sdk/config/embedded-defaults";
+import { DevstackError, throwIfAborted } from "./errors";
+import { waitUntilHealthy, type HealthTarget } from "./health";
+import { startMailCatcher, type MailCatcher } from "./mail/catcher";
+import { resolveOryConfigs, type OryServerConfig } from "./ory/configs";
+import type { RunningOryServer } from "./ory/servers";
+import type { AdminLogin, DevstackOptions, OryServerId } from "./options";
+import { assertPortsFree, type PortClaim } from "./ports";
+import { clearStalePostmaster } from "./postgres/cluster";
+import { parseDsn } from "./postgres/dsn";
+import { applyDatabaseLayout, DATABASE_ROLES } from "./postgres/layout";
+import { startEmbeddedPostgres, type RunningPostgres } from "./postgres/server";
+import { verifyDatabaseIsolation } from "./seeds/guard";
+import { runSeeds, type SeedReport } from "./seeds/run";
+import { claimDataDir, releaseDataDir, writeState } from "./state";
+import { Teardown } from "./teardown";
+import { devstackUrls, type DevstackUrls } from "./urls";
+
+export interface StartHooks {
+  /** One line per step ("postgres: ready on 127.0.0.1:5432"). */
+  onProgress?: (line: string) => void;
+  /** Aborting (Ctrl-C) stops the start-up at the next step and closes what already runs. */
+  signal?: AbortSignal;
+}
+
+export interface RunningDevstack {
+  urls: DevstackUrls;
+  admin: AdminLogin;
+  seeds: SeedReport;
+  pids: { postgres: number | undefined; mail: number };
+  servers: Record<OryServerId, RunningOryServer>;
+  /** Every health endpoint the stack checked before it called itself ready. */
+  healthTargets: HealthTarget[];
+  /** Stops the apps' backends: servers, then mail, then Postgres. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** The settings database's role password, from the URL Athena is started with. */
+const OLYMPUS_DB_PASSWORD = decodeURIComponent(new URL(EMBEDDED_OLYMPUS_DATABASE_URL).password);
+const SERVER_HEALTH_TIMEOUT_MS = 30_000;
+
+export async function startDevstack(options: DevstackOptions, hooks: StartHooks = {}): Promise<RunningDevstack> {
+  const { signal } = hooks;
+  const progress = hooks.onProgress ?? (() => {});
+  const database = options.databaseUrl ? parseDsn(options.databaseUrl, "OLYMPUS_DEV_POSTGRES_URL") : { host: "127.0.0.1", port: options.ports.postgres };
+  // Config files first: a broken one costs nothing to report.
+  const configs = resolveOryConfigs({ database, dsnOverrides: options.dsnOverrides });
+  await claimDataDir(options.dataDir);
+  const teardown = new Teardown();
+  teardown.add("data directory lock", () => releaseDataDir(options.dataDir));
+  const logDir = path.join(options.dataDir, "logs");
+  try {
+    if (!options.databaseUrl) {
+      // A dev stack killed with SIGKILL leaves its postmaster holding the port; it is ours to stop.
+      const stale = await clearStalePostmaster(path.join(options.dataDir, "postgres"));
+      if (stale === "stopped-orphan") progress("postgres: stopped a postmaster left running by an earlier dev stack");
+    }
+    await assertPortsFree(portClaims(options));
+    throwIfAborted(signal);
+    progress(options.databaseUrl ? `postgres: using the server at ${database.host}:${database.port}` : "postgres: starting…");
+    const mailStarting = startMailCatcher({
+      smtpPort: options.ports.smtp,
+      webPort: options.ports.inbox,
+      mailDirectory: path.join(options.dataDir, "mail"),
+      logFile: path.join(logDir, "maildev.log"),
+      signal,
+    });
+    // Stop it even when Postgres fails first.
+    mailStarting.then((mail) => teardown.add("mail catcher", mail.stop), () => {});
+
+    let postgres: RunningPostgres | undefined;
+    let superuserUrl = options.databaseUrl;
+    try {
+      if (!superuserUrl) {
+        postgres = await startEmbeddedPostgres({
+          dataDir: path.join(options.dataDir, "postgres"),
+          port: options.ports.postgres,
+          logFile: path.join(logDir, "postgres.log"),
+          signal,
+          onProgress: (line) => progress(`postgres: ${line}`),
+        });
+        const running = postgres;
+        teardown.add("postgres", () => running.stop());
+        superuserUrl = postgres.superuserUrl();
+        progress(`postgres: ready on 127.0.0.1:${postgres.port} (pid ${postgres.pid})`);
+      }
+    } finally {
+      // Whatever Postgres did, wait for the mail catcher so teardown knows about it.
+      await mailStarting.catch(() => undefined);
+    }
+    const mail: MailCatcher = await mailStarting;
+    progress(`mail: maildev on SMTP 127.0.0.1:${options.ports.smtp}, inbox ${mail.inboxUrl}`);
+    await writeState(options.dataDir, { pid: process.pid, startedAt: new Date().toISOString(), postgresPid: postgres?.pid, mailPid: mail.pid });
+
+    throwIfAborted(signal);
+    const layout = await applyDatabaseLayout(superuserUrl, rolePasswords(configs));
+    progress(
+      layout.createdDatabases.length > 0
+        ? `postgres: created ${layout.createdDatabases.join(", ")} from platform/postgres/init.sql`
+        : "postgres: databases and roles in place (platform/postgres/init.sql)",
+    );
+
+    throwIfAborted(signal);
+    await verifyDatabaseIsolation(configs);
+    progress("guard: each server's role reaches its own database and no other");
+
+    throwIfAborted(signal);
+    const servers = await startServers(configs, options, logDir, teardown, progress);
+    const healthTargets = serverHealthTargets(options, mail);
+    for (const target of healthTargets) await waitUntilHealthy(target, { timeoutMs: SERVER_HEALTH_TIMEOUT_MS, signal });
+    progress(`health: ${healthTargets.length} endpoints healthy`);
+
+    throwIfAborted(signal);
+    const seeds = await runSeeds(
+      { iamKratosAdminUrl: servers["iam-kratos"].adminUrl, iamHydraAdminUrl: servers["iam-hydra"].adminUrl, ciamHydraAdminUrl: servers["ciam-hydra"].adminUrl },
+      options.admin,
+      options.ports,
+    );
+    progress(`seeds: admin ${seeds.admin}; clients ${seeds.clients.map((c) => `${c.clientId} ${c.outcome}`).join(", ")}`);
+
+    if (options.apps) {
+      const apps = appHealthTargets(options);
+      progress("apps: waiting for Hera and Athena (started by turbo; the first compile takes a while)…");
+      for (const target of apps) {
+        await waitUntilHealthy(target, {
+          timeoutMs: options.appsTimeoutMs,
+          signal,
+          intervalMs: 1000,
+          onStillWaiting: (seconds) => progress(`apps: still waiting for ${target.name} at ${target.url} (${seconds} s; see its output above)`),
+        });
+        progress(`apps: ${target.name} healthy`);
+      }
+      healthTargets.push(...apps);
+    }
+    throwIfAborted(signal);
+
+    return {
+      urls: devstackUrls(options.ports, database),
+      admin: options.admin,
+      seeds,
+      pids: { postgres: postgres?.pid, mail: mail.pid },
+      servers,
+      healthTargets,
+      close: async () => {
+        await teardown.run();
+      },
+    };
+  } catch (error) {
+    await teardown.run();
+    throw error;
+  }
+}
+
+async function startServers(
+  configs: OryServerConfig[],
+  options: DevstackOptions,
+  logDir: string,
+  teardown: Teardown,
+  progress: (line: string) => void,
+): Promise<Record<OryServerId, RunningOryServer>> {
+  progress("servers: starting CIAM and IAM Kratos and Hydra…");
+  // Loaded only now: a config or port problem reported earlier stays a single line, without the servers' import-time notices.
+  const { startOryServer } = await import("./ory/servers");
+  const results = await Promise.allSettled(configs.map((config) => startOryServer(config, { ports: options.ports, smtpPort: options.ports.smtp, logDir })));
+  const started: Partial<Record<OryServerId, RunningOryServer>> = {};
+  for (const result of results) {
+    if (result.status === "fulfilled") {
+      started[result.value.config.id] = result.value;
+      teardown.add(result.value.config.label, result.value.close);
+    }
+  }
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
+  for (const server of Object.values(started)) progress(`servers: ${server.config.label} on ${server.publicUrl} (admin ${server.adminUrl}), logs in ${path.join(logDir, `${server.config.id}.log`)}`);
+  return started as Record<OryServerId, RunningOryServer>;
+}
+
+function rolePasswords(configs: OryServerConfig[]): RolePasswords {
+  const passwords: Record<string, string> = { olympus: OLYMPUS_DB_PASSWORD };
+  for (const config of configs) passwords[config.expectedRole] = parseDsn(config.configDsn, config.configPath).password;
+  for (const role of DATABASE_ROLES) {
+    if (!passwords[role]) throw new DevstackError("config", `no password for database role ${role}`);
+  }
+  return passwords as RolePasswords;
+}
+
+function portClaims(options: DevstackOptions): PortClaim[] {
+  const claims: PortClaim[] = [];
+  if (!options.databaseUrl) claims.push({ port: options.ports.postgres, service: "PostgreSQL" });
+  claims.push({ port: options.ports.smtp, service: "mail catcher SMTP (maildev)" }, { port: options.ports.inbox, service: "mail inbox (maildev web)" });
+  for (const domain of DOMAINS) {
+    const p = options.ports[domain];
+    const name = domain.toUpperCase();
+    claims.push(
+      { port: p.kratosPublic, service: `${name} Kratos public API` },
+      { port: p.kratosAdmin, service: `${name} Kratos admin API` },
+      { port: p.hydraPublic, service: `${name} Hydra public API` },
+      { port: p.hydraAdmin, service: `${name} Hydra admin API` },
+    );
+  }
+  return claims;
+}
+
+function serverHealthTargets(options: DevstackOptions, mail: MailCatcher): HealthTarget[] {
+  const urls = devstackUrls(options.ports, { host: "127.0.0.1", port: options.ports.postgres });
+  const targets: HealthTarget[] = [];
+  for (const domain of DOMAINS) {
+    const { health } = urls[domain];
+    const name = domain.toUpperCase();
+    targets.push(
+      { name: `${name} Kratos public`, url: health.kratosPublic },
+      { name: `${name} Kratos admin`, url: health.kratosAdmin },
+      { name: `${name} Hydra public`, url: health.hydraPublic },
+      { name: `${name} Hydra admin`, url: health.hydraAdmin },
+    );
+  }
+  targets.push({ name: "mail inbox", url: `${mail.apiUrl}/api/healthz` });
+  return targets;
+}
+
+function appHealthTargets(options: DevstackOptions): HealthTarget[] {
+  const urls = devstackUrls(options.ports, { host: "127.0.0.1", port: options.ports.postgres });
+  return DOMAINS.flatMap((domain) =>
+    (["hera", "athena"] as const).map((app) => ({
+      name: `${app === "hera" ? "Hera" : "Athena"} ${domain.toUpperCase()}`,
+      url: urls[domain].health[app],
+      // The port must be served by the right app for the right domain, not by anything that answers.
+      accept: (body: unknown) =>
+        typeof body === "object" && body !== null && "app" in body && "domain" in body && body.app === app && body.domain === domain,
+    })),
+  );
+}

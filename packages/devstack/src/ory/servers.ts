@@ -1,0 +1,100 @@
+import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
+import path from "node:path";
+import { startEmbeddedHydra, createLogger, HydraConfigError } from "@olympus/embedded-hydra";
+import { ConfigError as KratosConfigError, startEmbeddedKratos } from "@olympus/embedded-kratos";
+import { SERVICE_PORTS } from "@olympus/sdk/config";
+import { DevstackError, messageOf } from "../errors";
+import type { DevstackPorts } from "../options";
+import { displayPath } from "../paths";
+import type { OryServerConfig } from "./configs";
+
+export interface RunningOryServer {
+  config: OryServerConfig;
+  /** Loopback URLs (what the apps and the seeds call). */
+  publicUrl: string;
+  adminUrl: string;
+  close(): Promise<void>;
+}
+
+export interface StartOryOptions {
+  ports: DevstackPorts;
+  /** maildev's SMTP port: both Kratos couriers send there. */
+  smtpPort: number;
+  logDir: string;
+}
+
+/**
+ * Starts one Kratos- or Hydra-compatible server in this process from its
+ * platform/dev config, with its own DSN. Ports that differ from the port
+ * table (tests) also move the public base URL/issuer, Kratos' link to its
+ * Hydra and the courier's SMTP port, so nothing points at a default port.
+ */
+export async function startOryServer(server: OryServerConfig, options: StartOryOptions): Promise<RunningOryServer> {
+  const ports = options.ports[server.domain];
+  const defaults = SERVICE_PORTS[server.domain];
+  const host = `${server.domain}.localhost`;
+  const log = openLog(path.join(options.logDir, `${server.id}.log`));
+  try {
+    if (server.service === "kratos") {
+      const moved = ports.kratosPublic !== defaults.kratosPublic;
+      const kratos = await startEmbeddedKratos({
+        configPath: server.configPath,
+        dsn: server.dsn,
+        publicPort: ports.kratosPublic,
+        adminPort: ports.kratosAdmin,
+        ...(moved ? { publicBaseUrl: `http://${host}:${ports.kratosPublic}/` } : {}),
+        host: "127.0.0.1",
+        configOverrides: {
+          courier: { smtp: { connection_uri: `smtp://127.0.0.1:${options.smtpPort}/?disable_starttls=true` } },
+          oauth2_provider: { url: `http://127.0.0.1:${ports.hydraAdmin}/` },
+        },
+        log: (line) => log.write(`${line}\n`),
+      });
+      return { config: server, publicUrl: kratos.publicUrl, adminUrl: kratos.adminUrl, close: closeBoth(kratos.close, log) };
+    }
+    const moved = ports.hydraPublic !== defaults.hydraPublic;
+    const hydra = await startEmbeddedHydra({
+      configPath: server.configPath,
+      dsn: server.dsn,
+      publicPort: ports.hydraPublic,
+      adminPort: ports.hydraAdmin,
+      ...(moved ? { issuer: `http://${host}:${ports.hydraPublic}/` } : {}),
+      host: "127.0.0.1",
+      logger: createLogger("text", (line) => log.write(`${line}\n`)),
+    });
+    return { config: server, publicUrl: hydra.publicUrl, adminUrl: hydra.adminUrl, close: closeBoth(hydra.close, log) };
+  } catch (error) {
+    log.end();
+    throw explain(server, error);
+  }
+}
+
+function closeBoth(close: () => Promise<void>, log: WriteStream): () => Promise<void> {
+  return async () => {
+    try {
+      await close();
+    } finally {
+      await new Promise<void>((resolve) => log.end(resolve));
+    }
+  };
+}
+
+function openLog(file: string): WriteStream {
+  mkdirSync(path.dirname(file), { recursive: true });
+  return createWriteStream(file, { flags: "a" });
+}
+
+/** Maps a server's start-up failure to the dev stack's one-line messages. */
+function explain(server: OryServerConfig, error: unknown): DevstackError {
+  if (error instanceof DevstackError) return error;
+  const where = displayPath(server.configPath);
+  if (error instanceof KratosConfigError || error instanceof HydraConfigError) {
+    return new DevstackError("config", `config file ${where} is invalid: ${messageOf(error).replace(/\s*\n\s*/g, " ")}`, { cause: error });
+  }
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "EADDRINUSE") {
+    const port = /:(\d+)$/.exec(messageOf(error))?.[1] ?? "?";
+    return new DevstackError("port-in-use", `port ${port} (${server.label}) is already in use`, { cause: error });
+  }
+  return new DevstackError("server", `${server.label} failed to start (${where}): ${messageOf(error)}`, { cause: error });
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_PORTS } from "./options";
+import { renderReadyTable } from "./output";
+import { devstackUrls } from "./urls";
+
+const urls = devstackUrls(DEFAULT_PORTS, { host: "127.0.0.1", port: 5432 });
+
+describe("the ready table", () => {
+  it("lists every app, API and the inbox, admin APIs on 127.0.0.1 only, and the seeded admin", () => {
+    const table = renderReadyTable({ urls, admin: { email: "admin@olympus.local", password: "dev-password-change-me", passwordFromEnv: false }, apps: true, dataDir: ".olympus" });
+    for (const url of [
+      "http://ciam.localhost:3000",
+      "http://ciam.localhost:3001",
+      "http://iam.localhost:4000",
+      "http://iam.localhost:4001",
+      "http://ciam.localhost:3100",
+      "http://iam.localhost:4100",
+      "http://ciam.localhost:3102",
+      "http://iam.localhost:4102",
+      "http://127.0.0.1:3101",
+      "http://127.0.0.1:3103",
+      "http://127.0.0.1:4101",
+      "http://127.0.0.1:4103",
+      "http://localhost:1080",
+    ]) {
+      expect(table).toContain(url);
+    }
+    expect(table).not.toMatch(/localhost:(3101|3103|4101|4103)/);
+    expect(table).toContain("admin@olympus.local  /  dev-password-change-me");
+    expect(table).not.toContain("olympus_dev_password");
+  });
+
+  it("never prints a password that came from the environment", () => {
+    const table = renderReadyTable({ urls, admin: { email: "ops@example.com", password: "my-own-secret-value", passwordFromEnv: true }, apps: false, dataDir: ".olympus" });
+    expect(table).not.toContain("my-own-secret-value");
+    expect(table).toContain("OLYMPUS_ADMIN_PASSWORD");
+    expect(table).toContain("OLYMPUS_DEV_APPS=0");
+  });
+});

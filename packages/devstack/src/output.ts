@@ -1,0 +1,45 @@
+import type { AdminLogin } from "./options";
+import type { DevstackUrls } from "./urls";
+
+export interface ReadyTableInput {
+  urls: DevstackUrls;
+  admin: AdminLogin;
+  apps: boolean;
+  dataDir: string;
+}
+
+/**
+ * The one table `npm run dev` prints once everything is healthy: every URL a
+ * developer needs and the seeded admin login. Admin APIs are shown on
+ * 127.0.0.1 — they are for servers and curl, never for a browser.
+ */
+export function renderReadyTable({ urls, admin, apps, dataDir }: ReadyTableInput): string {
+  const rows: [string, string, string][] = [
+    ["", "CIAM (customers)", "IAM (employees)"],
+    ["Hera (login UI)", urls.ciam.hera, urls.iam.hera],
+    ["Athena (admin UI)", urls.ciam.athena, urls.iam.athena],
+    ["Kratos public API", urls.ciam.kratosPublic, urls.iam.kratosPublic],
+    ["Kratos admin API", urls.ciam.kratosAdmin, urls.iam.kratosAdmin],
+    ["Hydra public API", urls.ciam.hydraPublic, urls.iam.hydraPublic],
+    ["Hydra admin API", urls.ciam.hydraAdmin, urls.iam.hydraAdmin],
+  ];
+  const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
+  const line = (cells: string[]) => `  ${cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("   ")}`.trimEnd();
+  const password = admin.passwordFromEnv ? "(the password in OLYMPUS_ADMIN_PASSWORD)" : admin.password;
+  const out = [
+    "",
+    "  Olympus dev stack",
+    "",
+    ...rows.map((row, index) => (index === 0 ? line(row) : line(row))),
+    "",
+    `  Mail inbox          ${urls.inbox}   (REST API ${urls.inboxApi}; both Kratos send to ${urls.smtp})`,
+    `  PostgreSQL          ${urls.postgres}   (settings DB ${urls.olympusDatabase.replace(/:[^:@/]+@/, ":***@")})`,
+    `  Data                ${dataDir}   (npm run dev:reset wipes it)`,
+    "",
+    `  Seeded IAM admin    ${admin.email}  /  ${password}`,
+    `                      sign in to Athena at ${urls.iam.athena} (or ${urls.ciam.athena}) through IAM Hera ${urls.iam.hera}`,
+  ];
+  if (!apps) out.push("", "  Apps not started (OLYMPUS_DEV_APPS=0): backend only.");
+  out.push("");
+  return out.join("\n");
+}

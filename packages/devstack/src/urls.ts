@@ -1,0 +1,68 @@
+import { DOMAINS, type Domain } from "@olympus/sdk/config";
+import type { DevstackPorts } from "./options";
+
+export interface DomainUrls {
+  /** Browser URLs on the domain's own host, so cookies stay host-scoped as in production. */
+  hera: string;
+  athena: string;
+  kratosPublic: string;
+  hydraPublic: string;
+  /** Admin APIs: loopback only, never a browser's business. */
+  kratosAdmin: string;
+  hydraAdmin: string;
+  /** What the dev stack probes (Node cannot resolve *.localhost). */
+  health: {
+    hera: string;
+    athena: string;
+    kratosPublic: string;
+    kratosAdmin: string;
+    hydraPublic: string;
+    hydraAdmin: string;
+  };
+}
+
+export interface DevstackUrls {
+  ciam: DomainUrls;
+  iam: DomainUrls;
+  inbox: string;
+  inboxApi: string;
+  smtp: string;
+  postgres: string;
+  /** The settings database (role olympus). */
+  olympusDatabase: string;
+}
+
+export function domainUrls(domain: Domain, ports: DevstackPorts): DomainUrls {
+  const p = ports[domain];
+  const browser = (port: number) => `http://${domain}.localhost:${port}`;
+  const loopback = (port: number) => `http://127.0.0.1:${port}`;
+  return {
+    hera: browser(p.hera),
+    athena: browser(p.athena),
+    kratosPublic: browser(p.kratosPublic),
+    hydraPublic: browser(p.hydraPublic),
+    kratosAdmin: loopback(p.kratosAdmin),
+    hydraAdmin: loopback(p.hydraAdmin),
+    health: {
+      hera: `${loopback(p.hera)}/api/health`,
+      athena: `${loopback(p.athena)}/api/health`,
+      kratosPublic: `${loopback(p.kratosPublic)}/health/ready`,
+      kratosAdmin: `${loopback(p.kratosAdmin)}/health/ready`,
+      hydraPublic: `${loopback(p.hydraPublic)}/health/ready`,
+      hydraAdmin: `${loopback(p.hydraAdmin)}/health/ready`,
+    },
+  };
+}
+
+export function devstackUrls(ports: DevstackPorts, database: { host: string; port: number }): DevstackUrls {
+  const [ciam, iam] = DOMAINS.map((domain) => domainUrls(domain, ports)) as [DomainUrls, DomainUrls];
+  return {
+    ciam,
+    iam,
+    inbox: `http://localhost:${ports.inbox}`,
+    inboxApi: `http://127.0.0.1:${ports.inbox}/api/email`,
+    smtp: `smtp://127.0.0.1:${ports.smtp}`,
+    postgres: `postgres://${database.host}:${database.port}`,
+    olympusDatabase: `postgres://olympus:olympus_dev_password@${database.host}:${database.port}/olympus`,
+  };
+}

@@ -1,0 +1,93 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { fakeUpstream } from "../testing/fake-upstream";
+import { OryError } from "../ory/errors";
+import { HydraOAuth2AdminClient, HydraRejection } from "./hydra-admin";
+import { KratosAdminClient, KratosRejection } from "./kratos-admin";
+import { nextPageToken } from "./pagination";
+
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await Promise.all(closers.splice(0).map((c) => c()));
+});
+
+async function upstream(responder: Parameters<typeof fakeUpstream>[0]) {
+  const server = await fakeUpstream(responder);
+  closers.push(server.close);
+  return server;
+}
+
+describe("nextPageToken", () => {
+  it("reads rel=next from a Link header and nothing else", () => {
+    expect(nextPageToken('</admin/identities?page_size=2>; rel="first",</admin/identities?page_size=2&page_token=abc>; rel="next"')).toBe("abc");
+    expect(nextPageToken('</admin/identities?page_size=2>; rel="first"')).toBeUndefined();
+    expect(nextPageToken(undefined)).toBeUndefined();
+  });
+});
+
+describe("KratosAdminClient", () => {
+  it("sends the admin bearer token and returns a page with its next token", async () => {
+    const kratos = await upstream((req) => ({
+      status: 200,
+      body: [{ id: "i1", schema_id: "customer", schema_url: "", traits: { email: "a@example.com" } }],
+      headers: { Link: `<${req.path}&page_token=next-1>; rel="next"` },
+    }));
+    const client = new KratosAdminClient({ adminUrl: kratos.url, publicUrl: kratos.url, adminToken: "t".repeat(40) });
+    const page = await client.listIdentities({ pageSize: 1, credentialsIdentifier: "a@example.com" });
+    expect(page.items.map((i) => i.id)).toEqual(["i1"]);
+    expect(page.nextPageToken).toBe("next-1");
+    expect(kratos.requests[0]?.headers.authorization).toBe(`Bearer ${"t".repeat(40)}`);
+    expect(kratos.requests[0]?.path).toContain("credentials_identifier=a%40example.com");
+  });
+
+  it("maps 404 to undefined and a 400 to a rejection carrying Kratos' reason", async () => {
+    const kratos = await upstream((req) =>
+      req.method === "GET" ? { status: 404, body: { error: { code: 404 } } } : { status: 400, body: { error: { code: 400, reason: "traits.email is missing" } } },
+    );
+    const client = new KratosAdminClient({ adminUrl: kratos.url, publicUrl: kratos.url });
+    expect(await client.getIdentity("nope")).toBeUndefined();
+    await expect(client.createIdentity({ schema_id: "customer", traits: {} })).rejects.toThrow(new KratosRejection(400, "traits.email is missing"));
+  });
+
+  it("reports an unreachable Kratos as an OryError, without the upstream body", async () => {
+    const client = new KratosAdminClient({ adminUrl: "http://127.0.0.1:9", publicUrl: "http://127.0.0.1:9" });
+    const error = await client.listSchemas().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OryError);
+    expect((error as OryError).id).toBe("kratos_unavailable");
+  });
+
+  it("mails recovery by running a native recovery flow with the given method", async () => {
+    const kratos = await upstream((req) => {
+      if (req.method === "GET") return { status: 200, body: { id: "flow-1", type: "api", state: "choose_method", ui: { nodes: [], action: "", method: "POST" } } };
+      return { status: 200, body: { id: "flow-1", type: "api", state: "sent_email", ui: { nodes: [], action: "", method: "POST", messages: [] } } };
+    });
+    await new KratosAdminClient({ adminUrl: kratos.url, publicUrl: kratos.url }).sendRecoveryEmail("a@example.com", "code");
+    expect(kratos.requests.map((r) => `${r.method} ${r.path.split("?")[0]}`)).toEqual(["GET /self-service/recovery/api", "POST /self-service/recovery"]);
+    expect(JSON.parse(kratos.requests[1]?.body ?? "{}")).toEqual({ method: "code", email: "a@example.com" });
+    expect(kratos.requests[1]?.headers.authorization).toBeUndefined();
+  });
+});
+
+describe("HydraOAuth2AdminClient", () => {
+  it("creates a client and hands back Hydra's refusal reason", async () => {
+    const hydra = await upstream((req) =>
+      req.method === "POST" && JSON.parse(req.body).client_name === "bad"
+        ? { status: 400, body: { error: "invalid_client_metadata", error_description: "redirect_uris must be https" } }
+        : { status: 201, body: { client_id: "c1", client_secret: "s3cret" } },
+    );
+    const client = new HydraOAuth2AdminClient(hydra.url, "h".repeat(40));
+    expect(await client.createClient({ client_name: "ok" })).toMatchObject({ client_id: "c1", client_secret: "s3cret" });
+    await expect(client.createClient({ client_name: "bad" })).rejects.toThrow(new HydraRejection(400, "redirect_uris must be https"));
+    expect(hydra.requests[0]?.headers.authorization).toBe(`Bearer ${"h".repeat(40)}`);
+  });
+
+  it("revokes one client's consent or all of a subject's", async () => {
+    const hydra = await upstream(() => ({ status: 204 }));
+    const client = new HydraOAuth2AdminClient(hydra.url);
+    await client.revokeConsentSessions("sub-1", "c1");
+    await client.revokeConsentSessions("sub-1");
+    expect(hydra.requests.map((r) => r.path)).toEqual([
+      "/admin/oauth2/auth/sessions/consent?subject=sub-1&client=c1",
+      "/admin/oauth2/auth/sessions/consent?subject=sub-1&all=true",
+    ]);
+  });
+});

@@ -1,0 +1,3 @@
+export { createOlympusPool } from "./pool";
+export { migrateOlympusDatabase, MIGRATIONS, type Migration } from "./migrations";
+export { inDomainTransaction } from "./scoped";
