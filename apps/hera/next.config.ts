@@ -12,6 +12,19 @@ const nextConfig: NextConfig = {
   distDir: process.env.NEXT_DIST_DIR ?? ".next",
   poweredByHeader: false,
   reactStrictMode: true,
+  // Ory Elements imports its SDK through one barrel file; importing the
+  // modules it names directly keeps every other Ory Network API out of the
+  // browser bundle.
+  experimental: { optimizePackageImports: ["@ory/client-fetch"] },
+  turbopack: {
+    rules: {
+      // Keep only English in Ory Elements' bundled translations (see the loader).
+      "*.mjs": {
+        condition: { path: /@ory[\\/]elements-react[\\/]dist[\\/]/ },
+        loaders: [path.resolve(process.cwd(), "build", "english-only-ory-locales.cjs")],
+      },
+    },
+  },
 };
 
 export default nextConfig;

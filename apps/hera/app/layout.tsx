@@ -8,17 +8,21 @@ export const dynamic = "force-dynamic";
 
 export function generateMetadata(): Metadata {
   const { branding, domain } = startupConfig();
-  return { title: `Sign in · ${branding.productName} (${domain.toUpperCase()})` };
+  const suffix = `${branding.productName} (${domain.toUpperCase()})`;
+  return {
+    title: { default: `Sign in · ${suffix}`, template: `%s · ${suffix}` },
+    icons: { icon: branding.logoPath },
+    robots: { index: false, follow: false },
+  };
 }
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   const { branding, domain } = startupConfig();
+  // On <html>, so both our Tailwind theme and Ory Elements' variables inherit it.
   const brandStyle = { "--brand-primary": branding.primaryColor, "--brand-accent": branding.accentColor } as CSSProperties;
   return (
-    <html lang="en" data-domain={domain}>
-      <body style={brandStyle} className="min-h-screen bg-slate-50 text-slate-900 antialiased">
-        {children}
-      </body>
+    <html lang="en" data-domain={domain} style={brandStyle}>
+      <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">{children}</body>
     </html>
   );
 }

@@ -1,21 +1,68 @@
+import { redirect } from "next/navigation";
 import { startupConfig } from "@olympus/sdk/config";
+import { isOryError, type Session } from "@olympus/sdk/kratos";
+import { PageShell } from "@/components/page-shell";
+import { browserCookie } from "@/lib/server/cookies";
+import { startFlowPath } from "@/lib/server/flows";
+import { kratos } from "@/lib/server/ory";
 
-export default function HomePage() {
+/** Who is signed in, if anyone; the landing page still renders while Kratos is down. */
+async function currentSession(): Promise<Session | undefined> {
+  try {
+    const result = await kratos().toSession(await browserCookie());
+    // Signed in with a first factor, second factor still due: finish signing in.
+    if (result.status === "aal2_required") redirect(startFlowPath("login", { aal: "aal2", return_to: `${startupConfig().publicUrl}/` }));
+    return result.status === "active" ? result.session : undefined;
+  } catch (error) {
+    if (isOryError(error)) return undefined;
+    throw error;
+  }
+}
+
+function emailOf(session: Session): string | undefined {
+  const traits: unknown = session.identity?.traits;
+  if (typeof traits !== "object" || traits === null || !("email" in traits)) return undefined;
+  return typeof traits.email === "string" ? traits.email : undefined;
+}
+
+export default async function HomePage() {
   const { branding, domain } = startupConfig();
+  const session = await currentSession();
+  const link = "rounded-lg px-4 py-2.5 font-semibold";
   return (
-    <main className="mx-auto flex min-h-screen max-w-xl flex-col justify-center gap-6 p-8">
-      <header className="flex items-center gap-4">
-        {/* eslint-disable-next-line @next/next/no-img-element -- the logo path is runtime config, not a build-time asset */}
-        <img src={branding.logoPath} alt="" width={48} height={48} />
-        <div>
-          <p className="text-sm font-medium uppercase tracking-wide text-brand">hera</p>
-          <h1 className="text-3xl font-semibold">{branding.productName}</h1>
-        </div>
-      </header>
-      <p data-testid="domain" className="w-fit rounded-full bg-brand px-4 py-1 text-sm font-semibold text-white">
-        Serving the {domain.toUpperCase()} domain
-      </p>
-      <p className="text-slate-600">Login, registration and account pages for this domain arrive with the Hera issue.</p>
-    </main>
+    <PageShell>
+      <section className="w-full rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
+        <h1 className="text-2xl font-semibold">{branding.productName}</h1>
+        <p data-testid="domain" className="mt-3 w-fit rounded-full bg-brand px-4 py-1 text-sm font-semibold text-white">
+          Serving the {domain.toUpperCase()} domain
+        </p>
+        {session ? (
+          <>
+            <p className="mt-6" data-testid="signed-in-as">
+              Signed in as <strong>{emailOf(session) ?? "you"}</strong>
+            </p>
+            <div className="mt-6 flex flex-wrap gap-3">
+              <a className={`${link} bg-brand text-white`} href="/settings">
+                Account settings
+              </a>
+              <a className={`${link} border border-slate-300`} href="/logout">
+                Sign out
+              </a>
+            </div>
+          </>
+        ) : (
+          <div className="mt-6 flex flex-wrap gap-3">
+            <a className={`${link} bg-brand text-white`} href="/login">
+              Sign in
+            </a>
+            {domain === "ciam" ? (
+              <a className={`${link} border border-slate-300`} href="/registration">
+                Create an account
+              </a>
+            ) : null}
+          </div>
+        )}
+      </section>
+    </PageShell>
   );
 }

@@ -36,7 +36,7 @@ async function signIn(browser: TestBrowser, config: oidc.Configuration, subject:
   const { data: loginRequest } = await hydra.admin.getOAuth2LoginRequest({ loginChallenge });
   const { data: loginAccepted } = await hydra.admin.acceptOAuth2LoginRequest({
     loginChallenge,
-    acceptOAuth2LoginRequest: { subject, remember, remember_for: 3600, context: { via: "test" } },
+    acceptOAuth2LoginRequest: { subject, remember, remember_for: 3600, acr: "aal2", amr: ["password", "totp"], context: { via: "test" } },
   });
   const atConsent = await browser.navigate(loginAccepted.redirect_to, startsWith(CONSENT_UI));
   const consentChallenge = atConsent.url.searchParams.get("consent_challenge") ?? "";
@@ -99,6 +99,10 @@ describe("authorization code flow with openid-client as the relying party", () =
     expect(claims?.iss).toBe(hydra.issuer);
     expect(claims?.email).toBe("user-1@example.com");
     expect(claims?.name).toBe("Ada");
+    // The login's assurance travels into the ID token, as in Hydra.
+    expect(claims?.acr).toBe("aal2");
+    expect(claims?.amr).toEqual(["password", "totp"]);
+    expect(typeof claims?.auth_time).toBe("number");
 
     const userinfo = await oidc.fetchUserInfo(config, tokens.access_token, "user-1");
     expect(userinfo.email).toBe("user-1@example.com");

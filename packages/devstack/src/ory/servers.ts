@@ -2,7 +2,6 @@ import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
 import path from "node:path";
 import { startEmbeddedHydra, createLogger, HydraConfigError } from "@olympus/embedded-hydra";
 import { ConfigError as KratosConfigError, startEmbeddedKratos } from "@olympus/embedded-kratos";
-import { SERVICE_PORTS } from "@olympus/sdk/config";
 import { DevstackError, messageOf } from "../errors";
 import type { DevstackPorts } from "../options";
 import { displayPath } from "../paths";
@@ -25,24 +24,25 @@ export interface StartOryOptions {
 
 /**
  * Starts one Kratos- or Hydra-compatible server in this process from its
- * platform/dev config, with its own DSN. Ports that differ from the port
- * table (tests) also move the public base URL/issuer, Kratos' link to its
- * Hydra and the courier's SMTP port, so nothing points at a default port.
+ * platform/dev config, with its own DSN. The public base URL/issuer always
+ * names the domain's *.localhost host with the port in use, and Kratos' link
+ * to its Hydra and the courier's SMTP port follow the ports in use, so
+ * nothing points at a default port when tests move them.
  */
 export async function startOryServer(server: OryServerConfig, options: StartOryOptions): Promise<RunningOryServer> {
   const ports = options.ports[server.domain];
-  const defaults = SERVICE_PORTS[server.domain];
   const host = `${server.domain}.localhost`;
   const log = openLog(path.join(options.logDir, `${server.id}.log`));
   try {
     if (server.service === "kratos") {
-      const moved = ports.kratosPublic !== defaults.kratosPublic;
       const kratos = await startEmbeddedKratos({
         configPath: server.configPath,
         dsn: server.dsn,
         publicPort: ports.kratosPublic,
         adminPort: ports.kratosAdmin,
-        ...(moved ? { publicBaseUrl: `http://${host}:${ports.kratosPublic}/` } : {}),
+        // Always the browser-facing host: given only a port, the servers would
+        // advertise 127.0.0.1, where the host-scoped cookies are never sent.
+        publicBaseUrl: `http://${host}:${ports.kratosPublic}/`,
         host: "127.0.0.1",
         configOverrides: {
           courier: { smtp: { connection_uri: `smtp://127.0.0.1:${options.smtpPort}/?disable_starttls=true` } },
@@ -52,13 +52,12 @@ export async function startOryServer(server: OryServerConfig, options: StartOryO
       });
       return { config: server, publicUrl: kratos.publicUrl, adminUrl: kratos.adminUrl, close: closeBoth(kratos.close, log) };
     }
-    const moved = ports.hydraPublic !== defaults.hydraPublic;
     const hydra = await startEmbeddedHydra({
       configPath: server.configPath,
       dsn: server.dsn,
       publicPort: ports.hydraPublic,
       adminPort: ports.hydraAdmin,
-      ...(moved ? { issuer: `http://${host}:${ports.hydraPublic}/` } : {}),
+      issuer: `http://${host}:${ports.hydraPublic}/`,
       host: "127.0.0.1",
       logger: createLogger("text", (line) => log.write(`${line}\n`)),
     });

@@ -50,6 +50,8 @@ export function clientSeeds(ports: DevstackPorts): ClientSeeds {
       grant_types: [...CODE_FLOW.grant_types],
       response_types: [...CODE_FLOW.response_types],
       token_endpoint_auth_method: "client_secret_basic",
+      // Olympus' own admin app: employees are not asked to consent to it.
+      skip_consent: true,
       // Hera IAM reads this to treat the client as Olympus' own application.
       metadata: { first_party: true, app: "athena", manages_domain: domain },
     };

@@ -77,7 +77,11 @@ export function createProvider(hctx: HydraContext, keys: PrivateJwk[]): Provider
     clientAuthMethods: ["client_secret_basic", "client_secret_post", "none"],
     clientBasedCORS: (_ctx, origin) => corsOrigins.has("*") || corsOrigins.has(origin),
     claims: {
-      openid: ["sub", ...topLevelClaims],
+      // Hydra puts the login's acr/amr (and auth_time) into every ID token.
+      // Listed under openid rather than as top-level entries: oidc-provider
+      // drops a top-level acr unless acrValues restricts it, and Hydra
+      // accepts any acr the login UI sends.
+      openid: ["sub", "acr", "amr", "auth_time", ...topLevelClaims],
       ...STANDARD_CLAIMS,
     },
     scopes: PROVIDER_SCOPES,

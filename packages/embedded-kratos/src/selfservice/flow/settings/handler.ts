@@ -22,7 +22,8 @@ import {
   returnToFromQuery,
   submittedMethod,
 } from "../engine";
-import { isExpired, urlWithFlow, type Flow, type FlowType } from "../flow";
+import { isExpired, urlWithFlow, type ContinueWith, type Flow, type FlowType } from "../flow";
+import { startVerificationForIdentity } from "../verification/start";
 import { settingsFlow } from "./definition";
 
 export function registerSettingsRoutes(router: Router, deps: Deps): void {
@@ -114,6 +115,8 @@ async function submitSettings(deps: Deps, ctx: HttpContext): Promise<void> {
   const strategy = deps.strategies.for("settings").find((s) => s.id === method);
   try {
     if (!strategy) throw FlowValidationError.flow(settingsFlow.noStrategyMessage());
+    // Strategies change the identity in place: remember which addresses it had.
+    const knownAddresses = new Set(identity.verifiableAddresses.map((a) => a.value));
     const result = await strategy.settings.submit(flow, body, sctx);
     if (result.privileged && !isPrivileged(deps, session)) {
       const settingsUi = deps.config.selfservice.flows.settings.ui_url;
@@ -151,9 +154,11 @@ async function submitSettings(deps: Deps, ctx: HttpContext): Promise<void> {
     flow.state = "success";
     await renderUi(deps, settingsFlow, flow, { ...sctx, identity: result.identity });
     flow.ui.addMessage(messages.settingsSaved());
+    const continueWith = await verifyChangedAddress(deps, ctx, flow, knownAddresses, result.identity);
     if (flow.type === "browser" && ctx.isJsonRequest && flow.returnTo) {
-      flow.extra.continue_with = [{ action: "redirect_browser_to", redirect_browser_to: flow.returnTo }];
+      continueWith.push({ action: "redirect_browser_to", redirect_browser_to: flow.returnTo });
     }
+    if (continueWith.length > 0) flow.extra.continue_with = continueWith;
     await deps.flows.save(flow);
     if (flow.type === "browser" && !ctx.isJsonRequest && flow.returnTo) {
       ctx.redirect(flow.returnTo);
@@ -167,6 +172,25 @@ async function submitSettings(deps: Deps, ctx: HttpContext): Promise<void> {
     }
     throw error;
   }
+}
+
+/**
+ * A new verifiable address (an email changed in the profile) is unverified:
+ * as Kratos does, mail it a verification message and point the client at
+ * that verification flow.
+ */
+async function verifyChangedAddress(deps: Deps, ctx: HttpContext, flow: Flow, known: Set<string>, after: Identity): Promise<ContinueWith[]> {
+  const added = after.verifiableAddresses.find((a) => !a.verified && !known.has(a.value));
+  if (!added) return [];
+  const started = await startVerificationForIdentity(deps, ctx, { ...after, verifiableAddresses: [added] }, flow.type);
+  if (!started) return [];
+  const uiUrl = deps.config.selfservice.flows.verification.ui_url;
+  return [
+    {
+      action: "show_verification_ui",
+      flow: { id: started.flow.id, verifiable_address: started.address, ...(uiUrl ? { url: urlWithFlow(uiUrl, started.flow.id) } : {}) },
+    },
+  ];
 }
 
 /** [mfa] The strategy a settings button belongs to when a form posts it without `method` (as Kratos' strategies detect). */

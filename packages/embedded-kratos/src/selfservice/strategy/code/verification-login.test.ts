@@ -54,6 +54,33 @@ describe("verification, passwordless login and registration by code", () => {
     expect(messageIds(reused.data as unknown as VerificationFlow)).toEqual([4070002]);
   });
 
+  it("mails a verification code when the email changes in settings", async () => {
+    const email = uniqueEmail("before-change");
+    const { data: flow } = await kratos.frontend.createNativeRegistrationFlow();
+    const { data: registered } = await kratos.frontend.updateRegistrationFlow({
+      flow: flow.id,
+      updateRegistrationFlowBody: { method: "password", password: STRONG_PASSWORD, traits: { email } },
+    });
+    await smtp.waitFor(email);
+    const xSessionToken = registered.session_token ?? "";
+    const { data: settings } = await kratos.frontend.createNativeSettingsFlow({ xSessionToken });
+    const changed = uniqueEmail("after-change");
+    const { data: saved } = await kratos.frontend.updateSettingsFlow({
+      flow: settings.id,
+      xSessionToken,
+      updateSettingsFlowBody: { method: "profile", traits: { email: changed } },
+    });
+    expect(saved.state).toBe("success");
+    const show = (saved.continue_with ?? []).find((c) => c.action === "show_verification_ui");
+    expect(show && "flow" in show ? show.flow : undefined).toMatchObject({ verifiable_address: changed });
+
+    const mail = await smtp.waitFor(changed);
+    const verificationId = show && "flow" in show ? show.flow.id : "";
+    await kratos.frontend.updateVerificationFlow({ flow: verificationId, updateVerificationFlowBody: { method: "code", code: codeFrom(mail) } });
+    const { data: identity } = await kratos.identity.getIdentity({ id: registered.identity.id });
+    expect(identity.verifiable_addresses?.find((a) => a.value === changed)).toMatchObject({ verified: true, status: "completed" });
+  });
+
   it("verifies from the link in the mail: the code is pre-filled and the browser lands on the verification UI", async () => {
     const email = uniqueEmail("verify-link");
     await createIdentity(kratos, email);

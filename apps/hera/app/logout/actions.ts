@@ -1,0 +1,38 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { isOryError } from "@olympus/sdk/kratos";
+import { browserCookie, relaySetCookies } from "@/lib/server/cookies";
+import { endKratosSession } from "@/lib/server/logout";
+import { hydra } from "@/lib/server/ory";
+
+const answer = z.object({
+  challenge: z.string().max(2048).optional(),
+  decision: z.enum(["logout", "stay"]),
+});
+
+/**
+ * The sign-out confirmation. "Sign out" ends the Kratos session and, for a
+ * Hydra logout challenge, accepts it (Hydra ends its own session and returns
+ * the browser to the client); "Stay signed in" rejects the challenge.
+ */
+export async function decideLogout(form: FormData): Promise<void> {
+  const parsed = answer.safeParse({ challenge: form.get("challenge") || undefined, decision: form.get("decision") });
+  if (!parsed.success) redirect("/logout");
+  const { challenge, decision } = parsed.data;
+  let to: string;
+  try {
+    if (decision === "stay") {
+      if (challenge) await hydra().rejectLogout(challenge);
+      to = "/";
+    } else {
+      await relaySetCookies(await endKratosSession(await browserCookie()));
+      to = challenge ? await hydra().acceptLogout(challenge) : "/login";
+    }
+  } catch (error) {
+    if (!isOryError(error)) throw error;
+    to = `/unavailable?retry=${encodeURIComponent(challenge ? `/logout?logout_challenge=${challenge}` : "/logout")}`;
+  }
+  redirect(to);
+}

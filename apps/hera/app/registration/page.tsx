@@ -1,0 +1,41 @@
+import type { Metadata } from "next";
+import { Registration } from "@ory/elements-react/theme";
+import { startupConfig } from "@olympus/sdk/config";
+import { PageShell } from "@/components/page-shell";
+import { cspNonce } from "@/lib/server/cookies";
+import { elementsConfig } from "@/lib/server/elements-config";
+import { toElements } from "@/lib/server/elements-flows";
+import { flowForPage } from "@/lib/server/flows";
+import { renderWithOry, selfHref } from "@/lib/server/guard";
+
+export const metadata: Metadata = { title: "Create an account" };
+
+export default async function RegistrationPage({ searchParams }: PageProps<"/registration">) {
+  const params = await searchParams;
+  const { domain, branding } = startupConfig();
+  if (domain === "iam") {
+    // IAM Kratos has registration disabled; say why instead of showing an error.
+    return (
+      <PageShell>
+        <section data-testid="registration-invite-only" className="w-full rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
+          <h1 className="text-xl font-semibold">Accounts are created by invitation</h1>
+          <p className="mt-3 text-slate-700">
+            {branding.productName} is for employees. You cannot sign up here: an administrator creates your account and sends you an
+            invitation by email.
+          </p>
+          <a href="/login" className="mt-6 inline-block font-semibold text-brand underline">
+            Back to sign in
+          </a>
+        </section>
+      </PageShell>
+    );
+  }
+  return renderWithOry(selfHref("/registration", params), async () => {
+    const flow = await flowForPage("registration", params);
+    return (
+      <PageShell>
+        <Registration flow={toElements.registration(flow, await cspNonce())} config={elementsConfig()} />
+      </PageShell>
+    );
+  });
+}

@@ -1,0 +1,26 @@
+import type { Metadata } from "next";
+import { HeraSettings } from "@/components/elements/settings";
+import { PageShell } from "@/components/page-shell";
+import { browserCookie, cspNonce } from "@/lib/server/cookies";
+import { elementsConfig } from "@/lib/server/elements-config";
+import { toElements } from "@/lib/server/elements-flows";
+import { flowForPage } from "@/lib/server/flows";
+import { renderWithOry, selfHref } from "@/lib/server/guard";
+import { kratos } from "@/lib/server/ory";
+import { SessionsPanel } from "./sessions-panel";
+
+export const metadata: Metadata = { title: "Account settings" };
+
+export default async function SettingsPage({ searchParams }: PageProps<"/settings">) {
+  const params = await searchParams;
+  return renderWithOry(selfHref("/settings", params), async () => {
+    const flow = await flowForPage("settings", params);
+    const session = await kratos().toSession(await browserCookie());
+    return (
+      <PageShell wide>
+        <HeraSettings flow={toElements.settings(flow, await cspNonce())} config={elementsConfig()} />
+        <SessionsPanel current={session.status === "active" ? session.session : undefined} />
+      </PageShell>
+    );
+  });
+}

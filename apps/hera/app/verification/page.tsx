@@ -1,0 +1,22 @@
+import type { Metadata } from "next";
+import { Verification } from "@ory/elements-react/theme";
+import { PageShell } from "@/components/page-shell";
+import { cspNonce } from "@/lib/server/cookies";
+import { elementsConfig } from "@/lib/server/elements-config";
+import { toElements } from "@/lib/server/elements-flows";
+import { flowForPage } from "@/lib/server/flows";
+import { renderWithOry, selfHref } from "@/lib/server/guard";
+
+export const metadata: Metadata = { title: "Verify your email address" };
+
+export default async function VerificationPage({ searchParams }: PageProps<"/verification">) {
+  const params = await searchParams;
+  return renderWithOry(selfHref("/verification", params), async () => {
+    const flow = await flowForPage("verification", params);
+    return (
+      <PageShell>
+        <Verification flow={toElements.verification(flow, await cspNonce())} config={elementsConfig()} />
+      </PageShell>
+    );
+  });
+}

@@ -1,0 +1,31 @@
+import "server-only";
+import type { OryClientConfiguration } from "@ory/elements-react";
+import { startupConfig } from "@olympus/sdk/config";
+
+/**
+ * Ory Elements' configuration for this instance, built from runtime config
+ * on the server and handed to the client components as plain data: the
+ * browser talks to its own domain's Kratos only, by the browser-facing URL.
+ */
+export function elementsConfig(): OryClientConfiguration {
+  const { domain, publicUrl, browser, branding } = startupConfig();
+  return {
+    sdk: { url: browser.kratosPublicUrl, options: { credentials: "include" } },
+    project: {
+      name: branding.productName,
+      logo_light_url: branding.logoPath,
+      hide_ory_branding: true,
+      default_redirect_url: `${publicUrl}/`,
+      error_ui_url: `${publicUrl}/error`,
+      login_ui_url: `${publicUrl}/login`,
+      registration_ui_url: `${publicUrl}/registration`,
+      recovery_ui_url: `${publicUrl}/recovery`,
+      verification_ui_url: `${publicUrl}/verification`,
+      settings_ui_url: `${publicUrl}/settings`,
+      // Employees are invited by an administrator: IAM has no sign-up.
+      registration_enabled: domain === "ciam",
+      recovery_enabled: true,
+      verification_enabled: true,
+    },
+  };
+}

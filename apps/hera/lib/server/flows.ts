@@ -1,0 +1,56 @@
+import "server-only";
+import { redirect } from "next/navigation";
+import { startupConfig } from "@olympus/sdk/config";
+import type { FlowByKind, FlowKind } from "@olympus/sdk/kratos";
+import { one, type SearchParams } from "../search-params";
+import { browserCookie } from "./cookies";
+import { kratos } from "./ory";
+
+/** Query parameters that survive a flow (re)start. */
+const START_PARAMS = ["return_to", "refresh", "aal"] as const;
+
+/**
+ * Hera's own flow start, `/self-service/<kind>/browser`: a route handler
+ * that creates the flow at Kratos server-side and relays its CSRF cookie.
+ */
+export function startFlowPath(kind: FlowKind, params: SearchParams = {}): string {
+  const query = new URLSearchParams();
+  for (const name of START_PARAMS) {
+    const value = one(params, name);
+    if (value) query.set(name, value);
+  }
+  const qs = query.toString();
+  return `/self-service/${kind}/browser${qs ? `?${qs}` : ""}`;
+}
+
+/** Kratos' own browser start URL: it checks return_to against its allow-list before sending the browser there. */
+export function kratosBrowserPath(kind: FlowKind, returnTo: string | undefined): string {
+  const url = new URL(`${startupConfig().browser.kratosPublicUrl}/self-service/${kind}/browser`);
+  if (returnTo) url.searchParams.set("return_to", returnTo);
+  return url.toString();
+}
+
+/**
+ * The flow a page renders, fetched with the browser's cookies. Without a
+ * `flow` parameter, or when the flow expired, was replaced or lost its CSRF
+ * cookie, the browser is sent to start a new one (keeping return_to).
+ */
+export async function flowForPage<K extends FlowKind>(kind: K, params: SearchParams): Promise<FlowByKind[K]> {
+  const id = one(params, "flow");
+  if (!id) redirect(startFlowPath(kind, params));
+  const result = await kratos().getFlow(kind, id, await browserCookie());
+  switch (result.status) {
+    case "ok":
+      return result.flow;
+    case "restart":
+      return redirect(startFlowPath(kind, { ...params, return_to: result.returnTo ?? one(params, "return_to") }));
+    case "session_already_available":
+      return redirect(kratosBrowserPath("login", one(params, "return_to")));
+    case "login_required":
+      return redirect(startFlowPath("login", { return_to: `${startupConfig().publicUrl}/${kind}` }));
+    case "redirect":
+      return redirect(result.to);
+    case "disabled":
+      return redirect(`/error?disabled=${kind}`);
+  }
+}

@@ -1,0 +1,54 @@
+import "server-only";
+import { startupConfig } from "@olympus/sdk/config";
+import { idTokenClaims, type OAuth2ConsentRequest } from "@olympus/sdk/hydra";
+import { hydra, kratos } from "./ory";
+
+/**
+ * Accepts a consent request for the given scopes, with ID token claims taken
+ * from the identity's traits per granted scope. Returns where the browser
+ * goes next (back through Hydra to the client).
+ */
+export async function grantConsent(request: OAuth2ConsentRequest, grantScope: readonly string[], remember: boolean): Promise<string> {
+  const { domain } = startupConfig();
+  const subject = request.subject ?? "";
+  const identity = subject ? await kratos().getIdentity(subject) : undefined;
+  if (!identity) {
+    return hydra().rejectConsent(request.challenge, {
+      error: "access_denied",
+      error_description: "The account no longer exists.",
+      status_code: 403,
+    });
+  }
+  return hydra().acceptConsent(request.challenge, {
+    grant_scope: [...grantScope],
+    grant_access_token_audience: request.requested_access_token_audience ?? [],
+    remember,
+    remember_for: 0,
+    session: { id_token: idTokenClaims(domain, identity, grantScope), access_token: {} },
+  });
+}
+
+/**
+ * Olympus' own applications: Hydra's `skip_consent`, or the seeds' marker
+ * `metadata.first_party: true` (the Athena clients carry it).
+ */
+export function isFirstParty(client: OAuth2ConsentRequest["client"]): boolean {
+  if (!client) return false;
+  if (client.skip_consent === true) return true;
+  const metadata: unknown = client.metadata;
+  return typeof metadata === "object" && metadata !== null && "first_party" in metadata && metadata.first_party === true;
+}
+
+/** Consent needs no question when the client is first-party or Hydra remembers an earlier answer. */
+export function consentIsImplicit(request: OAuth2ConsentRequest): boolean {
+  return request.skip === true || isFirstParty(request.client);
+}
+
+/** The person said no: the client receives `access_denied`. */
+export function denyConsent(challenge: string): Promise<string> {
+  return hydra().rejectConsent(challenge, {
+    error: "access_denied",
+    error_description: "The user denied the request.",
+    status_code: 403,
+  });
+}

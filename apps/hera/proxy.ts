@@ -1,0 +1,29 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { startupConfig } from "@olympus/sdk/config";
+import { contentSecurityPolicy, securityHeaders } from "@/lib/security-headers";
+
+/**
+ * Security headers on every response, and a fresh CSP nonce per request:
+ * Next reads it from the request's CSP header and puts it on its own
+ * scripts. Flow pages (and every other dynamic response) are never cached.
+ */
+export function proxy(request: NextRequest) {
+  const config = startupConfig();
+  const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
+  const csp = contentSecurityPolicy(config, nonce, process.env.NODE_ENV === "development");
+
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("x-nonce", nonce);
+  requestHeaders.set("Content-Security-Policy", csp);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+
+  response.headers.set("Content-Security-Policy", csp);
+  for (const [name, value] of Object.entries(securityHeaders(config))) response.headers.set(name, value);
+  if (!request.nextUrl.pathname.startsWith("/brand/")) response.headers.set("Cache-Control", "no-store, max-age=0");
+  return response;
+}
+
+export const config = {
+  // Static build output is immutable and carries no user data.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+};

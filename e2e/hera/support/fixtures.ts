@@ -1,0 +1,54 @@
+import { test as base, expect, type Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { startHeraStack, type HeraStack } from "./stack";
+
+/**
+ * One dev stack and one pair of Hera instances per worker, shared by every
+ * Hera journey (starting them takes most of a minute); torn down when the
+ * worker ends.
+ */
+export const test = base.extend<{ cspGuard: void }, { stack: HeraStack }>({
+  // Every journey doubles as a CSP check: the policy must permit everything the pages need.
+  cspGuard: [
+    async ({ page }, use) => {
+      const violations: string[] = [];
+      page.on("console", (message) => {
+        if (message.type() === "error" && /Content Security Policy/i.test(message.text())) violations.push(message.text());
+      });
+      await use();
+      expect(violations, "CSP violations").toEqual([]);
+    },
+    { auto: true },
+  ],
+  stack: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies by destructuring; this one has none
+    async ({}, use) => {
+      const running = await startHeraStack();
+      try {
+        await use(running.stack);
+      } finally {
+        await running.stop();
+      }
+    },
+    { scope: "worker", timeout: 300_000 },
+  ],
+});
+
+export { expect };
+
+/** Fails on any serious or critical accessibility violation on the current page. */
+export async function expectAccessible(page: Page, label: string): Promise<void> {
+  // Scan the settled page, not a button mid-submit (Elements dims it while loading).
+  await page.waitForLoadState("networkidle");
+  await expect(page.locator('[data-loading="true"]')).toHaveCount(0);
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const blocking = results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  expect(blocking, `accessibility of ${label}`).toEqual([]);
+}
+
+/** A fresh address per journey, so runs never collide. */
+export function uniqueEmail(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}@example.com`;
+}
