@@ -86,10 +86,29 @@ test("a customer registers, verifies, signs in and out, enrols TOTP, recovers th
       await page.waitForURL(/\/settings\?flow=/);
     }
     password = "a-brand-new-secret-42";
-    const form = page.getByTestId("ory/screen/settings/group/password");
-    await form.getByTestId("ory/form/node/input/password").fill(password);
-    await form.getByRole("button", { name: "Save" }).click();
-    await expect(page.getByText(/your changes have been saved/i).first()).toBeVisible();
+    const savePassword = async () => {
+      const form = page.getByTestId("ory/screen/settings/group/password");
+      await form.getByTestId("ory/form/node/input/password").fill(password);
+      await form.getByRole("button", { name: "Save" }).click();
+    };
+    const saved = page.getByText(/your changes have been saved/i).first();
+    await savePassword();
+    // Kratos may ask for the second factor only when the change is submitted
+    // (highest_available): complete it and save again on the settings page.
+    const outcome = await Promise.race([
+      page.waitForURL(/\/login\?flow=/, { timeout: 30_000 }).then(() => "step-up" as const),
+      saved.waitFor({ timeout: 30_000 }).then(() => "saved" as const),
+    ]);
+    if (outcome === "step-up") {
+      await input(page, "totp_code").fill(authenticator.generate(totpSecret));
+      await page.getByRole("button", { name: /continue|verify|sign in/i }).first().click();
+      // The embedded Kratos does not yet carry return_to through this step-up
+      // (real Kratos returns to the settings flow): reopen settings.
+      await page.waitForURL(`${base}/`);
+      await page.goto(`${base}/settings`);
+      await savePassword();
+    }
+    await expect(saved).toBeVisible();
   });
 
   await test.step("changes the email address in settings, which must be verified again", async () => {
@@ -99,7 +118,8 @@ test("a customer registers, verifies, signs in and out, enrols TOTP, recovers th
     const profile = page.getByTestId("ory/screen/settings/group/profile");
     await profile.getByTestId("ory/form/node/input/traits.email").fill(newEmail);
     await profile.getByRole("button", { name: "Save" }).click();
-    await expect(page.getByText(/your changes have been saved/i).first()).toBeVisible();
+    // Kratos mails the new address a code and sends the browser to verification.
+    await page.waitForURL(/\/verification\?flow=/);
     const mail = await waitForMail(stack.inboxApi, newEmail, /confirm your email/i, since);
     expect(codeIn(mail.text)).toMatch(/^\d{6}$/);
 
@@ -113,8 +133,7 @@ test("a customer registers, verifies, signs in and out, enrols TOTP, recovers th
 });
 
 // Recovery and an email change for a customer without a second factor (no
-// step-up to AAL2), with the new address verified on request through Hera's
-// verification page.
+// step-up to AAL2), with the new address verified on Hera's verification page.
 test("a customer without a second factor recovers the password by code, changes email and verifies it", async ({ page, stack }) => {
   const base = stack.ciam.hera;
   const email = uniqueEmail("recover");
@@ -141,13 +160,10 @@ test("a customer without a second factor recovers the password by code, changes 
   const profile = page.getByTestId("ory/screen/settings/group/profile");
   await profile.getByTestId("ory/form/node/input/traits.email").fill(newEmail);
   await profile.getByRole("button", { name: "Save" }).click();
-  await expect(page.getByText(/your changes have been saved/i).first()).toBeVisible();
 
-  // The new address is verified on demand through Hera's verification page.
-  await page.goto(`${base}/verification`);
-  await expect(page).toHaveURL(/\/verification\?flow=/);
-  await input(page, "email").fill(newEmail);
-  await page.getByRole("button", { name: /continue|submit|send/i }).first().click();
+  // Kratos mails the changed address a code and Hera shows the verification page.
+  await page.waitForURL(/\/verification\?flow=/);
+  await expectAccessible(page, "verification after an email change");
   const verification = await waitForMail(stack.inboxApi, newEmail, /confirm your email/i, changed);
   await input(page, "code").fill(codeIn(verification.text));
   await page.getByRole("button", { name: "Continue" }).click();

@@ -8,7 +8,8 @@ export const dynamic = "force-dynamic";
 
 export function generateMetadata(): Metadata {
   const { branding, domain } = startupConfig();
-  return { title: `Admin · ${branding.productName} (${domain.toUpperCase()})` };
+  // Every tab names its domain, so CIAM and IAM are never mistaken for each other.
+  return { title: { default: `Admin · ${branding.productName} (${domain.toUpperCase()})`, template: `%s · Athena (${domain.toUpperCase()})` } };
 }
 
 export default function RootLayout({ children }: { children: ReactNode }) {

@@ -4,7 +4,8 @@ import { loadHydraConfig, type HydraConfig } from "./config/load";
 import type { HydraContext } from "./context";
 import { createLogger, type Logger } from "./logging";
 import { createAdminServer } from "./admin/server";
-import { createPublicServer } from "./public/server";
+import { createPublicServer, PUBLIC_ROUTES } from "./public/server";
+import type { RouteInfo } from "./admin/router";
 import { createProvider } from "./provider/create-provider";
 import { ClientRepository } from "./storage/clients-repo";
 import { createPool } from "./storage/db";
@@ -33,6 +34,8 @@ export interface EmbeddedHydra {
   publicUrl: string;
   adminUrl: string;
   issuer: string;
+  /** The routes each port serves (`/admin/clients/:id` patterns). */
+  routes: { public: RouteInfo[]; admin: RouteInfo[] };
   close(): Promise<void>;
 }
 
@@ -116,7 +119,7 @@ export async function startEmbeddedHydra(options: EmbeddedHydraOptions): Promise
   await hctx.reloadProvider();
 
   const publicServer = createPublicServer(hctx);
-  const adminServer = createAdminServer(hctx, options.adminToken);
+  const { server: adminServer, routes: adminRoutes } = createAdminServer(hctx, options.adminToken);
   let boundPublic: number;
   let boundAdmin: number;
   try {
@@ -139,6 +142,7 @@ export async function startEmbeddedHydra(options: EmbeddedHydraOptions): Promise
     publicUrl: `http://${displayHost}:${boundPublic}/`,
     adminUrl: `http://${displayHost}:${boundAdmin}/`,
     issuer,
+    routes: { public: PUBLIC_ROUTES, admin: adminRoutes },
     async close() {
       clearInterval(cleanup);
       await Promise.all([closeServer(publicServer), closeServer(adminServer)]);

@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
 import { isDomain, loadConfig, otherDomain, SERVICE_PORTS, type Domain, type Service } from "@olympus/sdk/config";
+import { loadAthenaConfig } from "@olympus/sdk/config/athena";
 import type { Stage } from "../paths";
 import type { Problem } from "../problem";
 import { isObject, type YamlObject, type YamlValue } from "../yaml";
@@ -52,6 +53,9 @@ export function checkCompose(doc: YamlObject, ctx: { file: string; stage: Stage 
     if (!domain) continue;
     const env = environmentOf(value);
     for (const [key, envValue] of Object.entries(env)) {
+      // Every Athena signs employees in through IAM Hydra; loadAthenaConfig
+      // checks that this one URL is IAM's.
+      if (key === "AUTH_ISSUER_URL") continue;
       const reason = crossDomainReason(envValue, domain);
       if (reason) add(name, `environment ${key} points at the other domain: ${reason}`);
     }
@@ -61,7 +65,7 @@ export function checkCompose(doc: YamlObject, ctx: { file: string; stage: Stage 
     const kind = ORY_KINDS.find((k) => name === `${domain}-${k}` || name === `${domain}-${k}-migrate`);
     if (kind) checkDsn(name, env.DSN, `${domain}_${kind}`, add);
     const app = Object.keys(APP_SERVICES).find((a) => name === `${domain}-${a}`);
-    if (app) checkAppEnv(name, env, domain, add);
+    if (app) checkAppEnv(name, app, env, domain, add);
   }
   checkOneBuildPerApp(services, add);
   return problems;
@@ -102,11 +106,12 @@ function checkDsn(name: string, dsn: string | undefined, expected: string, add: 
 }
 
 /** The app's env must pass the app's own start-up validation for its domain. */
-function checkAppEnv(name: string, env: Record<string, string>, domain: Domain, add: (s: string, m: string) => void) {
+function checkAppEnv(name: string, app: string, env: Record<string, string>, domain: Domain, add: (s: string, m: string) => void) {
   if (env.DOMAIN !== domain) add(name, `must set DOMAIN=${domain}, sets ${env.DOMAIN ?? "nothing"}`);
   const resolved = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, substitutePlaceholders(v)]));
   try {
-    loadConfig(resolved);
+    if (app === "athena") loadAthenaConfig(resolved);
+    else loadConfig(resolved);
   } catch (error) {
     add(name, `environment would not start the app: ${(error as Error).message}`);
   }
@@ -131,7 +136,7 @@ function checkOneBuildPerApp(services: YamlObject, add: (s: string, m: string) =
 export function substitutePlaceholders(value: string): string {
   return value.replace(/\$\{([A-Z0-9_]+)(?::?[-?]([^}]*))?\}/g, (_m, name: string, rest: string | undefined) => {
     if (name === "OLYMPUS_DOMAIN") return "example.com";
-    if (/SECRET|PASSWORD/.test(name)) return `placeholder-${name.toLowerCase()}-0123456789abcdef`;
+    if (/SECRET|PASSWORD|KEY/.test(name)) return `placeholder-${name.toLowerCase()}-0123456789abcdef`;
     return rest && !rest.startsWith("set ") ? rest : `placeholder-${name.toLowerCase()}`;
   });
 }

@@ -24,8 +24,9 @@ export interface StartOryOptions {
 
 /**
  * Starts one Kratos- or Hydra-compatible server in this process from its
- * platform/dev config, with its own DSN. The public base URL/issuer always
- * names the domain's *.localhost host with the port in use, and Kratos' link
+ * platform/dev config, with its own DSN. Kratos' public base URL and Hydra's
+ * issuer always name the domain's *.localhost host with the port in use
+ * (never 127.0.0.1, where the host-scoped cookies are not sent), Kratos' link
  * to its Hydra and the courier's SMTP port follow the ports in use, so
  * nothing points at a default port when tests move them.
  */

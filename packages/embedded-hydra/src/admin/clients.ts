@@ -62,9 +62,15 @@ async function mustGet(hctx: HydraContext, id: string): Promise<StoredClient> {
   return client;
 }
 
+/** Client bodies are JSON objects; anything else is a 400, never a property read on null. */
+function objectBody(body: unknown): Record<string, unknown> {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw HydraError.badRequest("The request body must be a JSON object");
+  return body as Record<string, unknown>;
+}
+
 async function createClient(hctx: HydraContext, { req, res }: AdminRequest): Promise<void> {
-  const body = await readJson(req);
-  const requestedId = (body as { client_id?: unknown }).client_id;
+  const body = objectBody(await readJson(req));
+  const requestedId = body.client_id;
   const id = typeof requestedId === "string" && requestedId ? requestedId : randomUUID();
   const prepared = await prepareClient(hctx, body, id, null);
   try {
@@ -76,9 +82,10 @@ async function createClient(hctx: HydraContext, { req, res }: AdminRequest): Pro
   }
 }
 
-async function replaceClient(hctx: HydraContext, id: string, body: unknown, res: AdminRequest["res"]): Promise<void> {
+async function replaceClient(hctx: HydraContext, id: string, input: unknown, res: AdminRequest["res"]): Promise<void> {
+  const body = objectBody(input);
   const existing = await mustGet(hctx, id);
-  const bodyId = (body as { client_id?: unknown }).client_id;
+  const bodyId = body.client_id;
   if (bodyId !== undefined && bodyId !== id) throw HydraError.badRequest("client_id in the body does not match the path");
   const prepared = await prepareClient(hctx, body, id, existing.secretHash);
   const updated = await hctx.clients.update(id, prepared.secretHash, prepared.data);

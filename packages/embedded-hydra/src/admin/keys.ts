@@ -5,10 +5,13 @@ import { readJson } from "../http";
 import { ID_TOKEN_KEY_SET, publicJwk } from "../storage/keys-repo";
 import type { AdminRouter } from "./router";
 
+const URL_SAFE_NAME = /^[A-Za-z0-9._~:-]+$/;
+
 const createKeySchema = z.object({
   alg: z.literal("RS256", { message: 'only alg "RS256" keys can be generated' }).optional().default("RS256"),
   use: z.literal("sig", { message: 'only use "sig" keys can be generated' }).optional().default("sig"),
-  kid: z.string().min(1).max(255).optional(),
+  // A kid is addressed in URL paths (/admin/keys/{set}/{kid}) and JWT headers: URL-safe characters only.
+  kid: z.string().min(1).max(255).regex(URL_SAFE_NAME, "kid may only contain letters, digits and . _ ~ : -").optional(),
 });
 
 /**
@@ -34,6 +37,7 @@ export function registerKeyRoutes(router: AdminRouter, hctx: HydraContext): void
     const parsed = createKeySchema.safeParse(await readJson(req));
     if (!parsed.success) throw HydraError.badRequest(parsed.error.issues.map((issue) => issue.message).join("; "));
     const setId = params.set ?? "";
+    if (!URL_SAFE_NAME.test(setId) || setId.length > 255) throw HydraError.badRequest("A key set name may only contain letters, digits and . _ ~ : - (at most 255)");
     const existing = await hctx.keys.list(setId);
     if (parsed.data.kid && existing.some((key) => key.kid === parsed.data.kid)) {
       throw new HydraError(409, "conflict", `A key with kid ${parsed.data.kid} already exists in ${setId}`);

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HydraError } from "../errors";
+import { isStorableText } from "../storable";
 
 export interface AdminRequest {
   req: IncomingMessage;
@@ -10,7 +11,14 @@ export interface AdminRequest {
 
 export type AdminHandler = (request: AdminRequest) => Promise<void>;
 
+export interface RouteInfo {
+  methods: string[];
+  /** `/admin/clients/:id` style. */
+  pattern: string;
+}
+
 interface Route {
+  path: string;
   method: string;
   pattern: RegExp;
   keys: string[];
@@ -27,8 +35,15 @@ export class AdminRouter {
       keys.push(key);
       return "([^/]+)";
     });
-    this.routes.push({ method, pattern: new RegExp(`^${source}/?$`), keys, handler });
+    this.routes.push({ path, method, pattern: new RegExp(`^${source}/?$`), keys, handler });
     return this;
+  }
+
+  /** Every registered route, methods grouped per path (for the route-wide header and fuzz tests). */
+  list(): RouteInfo[] {
+    const byPath = new Map<string, string[]>();
+    for (const r of this.routes) byPath.set(r.path, [...(byPath.get(r.path) ?? []), r.method]);
+    return [...byPath].map(([pattern, methods]) => ({ pattern, methods }));
   }
 
   async dispatch(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -39,9 +54,17 @@ export class AdminRouter {
       pathMatched = true;
       if (route.method !== req.method) continue;
       const params: Record<string, string> = {};
-      route.keys.forEach((key, index) => {
-        params[key] = decodeURIComponent(match[index + 1] ?? "");
-      });
+      for (const [index, key] of route.keys.entries()) {
+        let value: string;
+        try {
+          value = decodeURIComponent(match[index + 1] ?? "");
+        } catch {
+          throw HydraError.notFound(`No admin route matches ${url.pathname}`);
+        }
+        // NUL or broken surrogates never name a client, key or session.
+        if (!isStorableText(value)) throw HydraError.notFound(`No admin route matches ${url.pathname}`);
+        params[key] = value;
+      }
       await route.handler({ req, res, url, params });
       return;
     }

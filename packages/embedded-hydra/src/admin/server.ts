@@ -2,15 +2,17 @@ import { timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { HydraContext } from "../context";
 import { HydraError, sendError } from "../errors";
+import { hardenParserErrors, requireHost, SERVER_OPTIONS, setSecurityHeaders } from "../hardening";
 import { logRequests } from "../logging";
-import { HEALTH_PATHS, handleHealth } from "../public/health";
+import { isStorableQuery } from "../storable";
+import { HEALTH_PATHS, HEALTH_ROUTES, handleHealth } from "../public/health";
 import { registerClientRoutes } from "./clients";
 import { registerConsentRoutes } from "./consent";
 import { registerIntrospectionRoutes } from "./introspect";
 import { registerKeyRoutes } from "./keys";
 import { registerLoginRoutes } from "./login";
 import { registerLogoutRoutes } from "./logout";
-import { AdminRouter } from "./router";
+import { AdminRouter, type RouteInfo } from "./router";
 import { registerSessionRoutes } from "./sessions";
 
 function authorized(req: IncomingMessage, token: string): boolean {
@@ -23,7 +25,7 @@ function authorized(req: IncomingMessage, token: string): boolean {
 }
 
 /** The admin port: health (always open), then the bearer check, then Hydra's admin API. */
-export function createAdminServer(hctx: HydraContext, adminToken?: string): Server {
+export function createAdminServer(hctx: HydraContext, adminToken?: string): { server: Server; routes: RouteInfo[] } {
   const router = new AdminRouter();
   registerClientRoutes(router, hctx);
   registerLoginRoutes(router, hctx);
@@ -33,10 +35,13 @@ export function createAdminServer(hctx: HydraContext, adminToken?: string): Serv
   registerIntrospectionRoutes(router, hctx);
   registerKeyRoutes(router, hctx);
 
-  return createServer((req, res) => {
+  const server = createServer(SERVER_OPTIONS, (req, res) => {
+    setSecurityHeaders(res);
     logRequests(hctx.logger, "admin", req, res);
     const url = new URL(req.url ?? "/", "http://placeholder");
     const handle = async () => {
+      requireHost(req);
+      if (!isStorableQuery(url.searchParams)) throw HydraError.badRequest("The query contains characters that cannot be stored (NUL or unpaired UTF-16 surrogates)");
       if (HEALTH_PATHS.has(url.pathname)) return handleHealth(url.pathname, hctx.db, res);
       if (adminToken && !authorized(req, adminToken)) {
         res.setHeader("www-authenticate", 'Bearer realm="hydra-admin"');
@@ -48,4 +53,5 @@ export function createAdminServer(hctx: HydraContext, adminToken?: string): Serv
       sendError(res, error, (cause) => hctx.logger.log("error", "admin request failed", { error: String(cause) })),
     );
   });
+  return { server: hardenParserErrors(server), routes: [...HEALTH_ROUTES, ...router.list()] };
 }

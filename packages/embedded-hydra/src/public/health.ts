@@ -3,6 +3,7 @@ import { sendJson } from "../errors";
 import type { Db } from "../storage/db";
 
 export const HEALTH_PATHS = new Set(["/health/alive", "/health/ready"]);
+export const HEALTH_ROUTES = [...HEALTH_PATHS].map((pattern) => ({ methods: ["GET"], pattern }));
 
 /** Hydra's health endpoints, on both ports and never behind admin auth. */
 export async function handleHealth(path: string, db: Db, res: ServerResponse): Promise<void> {

@@ -1,23 +1,62 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { HydraContext } from "../context";
-import { sendError } from "../errors";
+import { HydraError, sendError } from "../errors";
+import { isStorableQuery } from "../storable";
+import { hardenParserErrors, requireHost, SERVER_OPTIONS, setSecurityHeaders } from "../hardening";
 import { logRequests } from "../logging";
-import { HEALTH_PATHS, handleHealth } from "./health";
+import type { RouteInfo } from "../admin/router";
+import { ROUTES } from "../provider/create-provider";
+import { HEALTH_PATHS, HEALTH_ROUTES, handleHealth } from "./health";
 import { mapHydraRequest } from "./hydra-paths";
+
+/** What the public port serves: health, and oidc-provider's endpoints under Hydra's paths (public-routes test, fuzz). */
+export const PUBLIC_ROUTES: RouteInfo[] = [
+  ...HEALTH_ROUTES,
+  { methods: ["GET", "OPTIONS"], pattern: "/.well-known/openid-configuration" },
+  { methods: ["GET", "OPTIONS"], pattern: "/.well-known/oauth-authorization-server" },
+  { methods: ["GET", "OPTIONS"], pattern: ROUTES.jwks },
+  { methods: ["GET", "POST"], pattern: ROUTES.authorization },
+  { methods: ["GET"], pattern: `${ROUTES.authorization}/:uid` },
+  { methods: ["POST", "OPTIONS"], pattern: ROUTES.token },
+  { methods: ["POST", "OPTIONS"], pattern: ROUTES.revocation },
+  { methods: ["GET", "POST", "OPTIONS"], pattern: ROUTES.userinfo },
+  { methods: ["GET", "POST"], pattern: ROUTES.end_session },
+  { methods: ["POST"], pattern: `${ROUTES.end_session}/confirm` },
+  { methods: ["GET"], pattern: `${ROUTES.end_session}/success` },
+];
+
+/**
+ * Hydra builds every URL it hands out (discovery endpoints, redirects) from
+ * urls.self.public, whatever host a request arrived on: a relying party in
+ * Node may call 127.0.0.1 while browsers use the public name, and both must
+ * be sent to the same host or the browser's Hydra cookies go missing.
+ * oidc-provider (proxy mode) builds them from the forwarded host, so pin it.
+ */
+function pinPublicOrigin(req: IncomingMessage, publicUrl: string): void {
+  const origin = new URL(publicUrl);
+  req.headers["x-forwarded-host"] = origin.host;
+  req.headers["x-forwarded-proto"] = origin.protocol.replace(/:$/, "");
+}
 
 /** The public port: health, Hydra's browser-facing glue, then oidc-provider. */
 export function createPublicServer(hctx: HydraContext): Server {
-  return createServer((req, res) => {
+  const server = createServer(SERVER_OPTIONS, (req, res) => {
+    setSecurityHeaders(res);
     logRequests(hctx.logger, "public", req, res);
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     const handle = async () => {
+      requireHost(req);
       if (HEALTH_PATHS.has(path)) return handleHealth(path, hctx.db, res);
+      if (!isStorableQuery(new URL(req.url ?? "/", "http://placeholder").searchParams)) {
+        throw HydraError.badRequest("The query contains characters that cannot be stored (NUL or unpaired UTF-16 surrogates)");
+      }
       const mapping = await mapHydraRequest(hctx, req);
       if (mapping.kind === "redirect") {
         res.writeHead(302, { location: mapping.location, "cache-control": "no-store" });
         res.end();
         return;
       }
+      pinPublicOrigin(req, hctx.publicUrl);
       // Resolved per request: key rotation swaps in a new provider instance.
       await hctx.providerCallback()(req, res);
     };
@@ -25,4 +64,5 @@ export function createPublicServer(hctx: HydraContext): Server {
       sendError(res, error, (cause) => hctx.logger.log("error", "public request failed", { error: String(cause) })),
     );
   });
+  return hardenParserErrors(server);
 }

@@ -1,4 +1,5 @@
-import type { Adapter, AdapterPayload } from "oidc-provider";
+import { errors, type Adapter, type AdapterPayload } from "oidc-provider";
+import { isStorableJson, isStorableText } from "../storable";
 import type { Db } from "./db";
 import type { ClientRepository } from "./clients-repo";
 
@@ -24,6 +25,9 @@ export class PostgresAdapter implements Adapter {
   ) {}
 
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
+    const json = JSON.stringify(payload);
+    // Request parameters (state, nonce, scope, ...) end up in payloads: refuse what jsonb cannot hold as a client error.
+    if (!isStorableJson(json) || !isStorableText(id)) throw new errors.InvalidRequest("the request contains characters that cannot be stored");
     await this.db.query(
       `INSERT INTO oidc_payloads (model, id, payload, grant_id, user_code, uid, account_id, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $8::int IS NULL THEN NULL ELSE now() + make_interval(secs => $8::int) END)
@@ -32,7 +36,7 @@ export class PostgresAdapter implements Adapter {
       [
         this.model,
         id,
-        JSON.stringify(payload),
+        json,
         payload.grantId ?? null,
         payload.userCode ?? null,
         payload.uid ?? null,
@@ -43,16 +47,19 @@ export class PostgresAdapter implements Adapter {
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
+    if (!isStorableText(id)) return undefined;
     const result = await this.db.query<Row>(`${SELECT} WHERE model = $1 AND id = $2 AND ${LIVE}`, [this.model, id]);
     return withConsumed(result.rows[0]);
   }
 
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+    if (!isStorableText(uid)) return undefined;
     const result = await this.db.query<Row>(`${SELECT} WHERE model = $1 AND uid = $2 AND ${LIVE}`, [this.model, uid]);
     return withConsumed(result.rows[0]);
   }
 
   async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+    if (!isStorableText(userCode)) return undefined;
     const result = await this.db.query<Row>(`${SELECT} WHERE model = $1 AND user_code = $2 AND ${LIVE}`, [
       this.model,
       userCode,
@@ -77,6 +84,7 @@ export class PostgresAdapter implements Adapter {
 class ClientAdapter implements Adapter {
   constructor(private readonly clients: ClientRepository) {}
   async find(id: string): Promise<AdapterPayload | undefined> {
+    if (!isStorableText(id)) return undefined;
     return this.clients.providerMetadata(id);
   }
   async upsert(): Promise<void> {

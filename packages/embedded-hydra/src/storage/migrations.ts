@@ -114,6 +114,18 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE INDEX hydra_consent_sessions_expires_at ON hydra_consent_sessions (expires_at) WHERE expires_at IS NOT NULL;
     `,
   },
+  {
+    version: 6,
+    name: "hash indexes for client name and owner lookups",
+    // A B-tree entry is limited to ~2.7 kB, so a long client_name or owner made client writes fail
+    // with a 500; the admin API only looks these up by equality, which a hash index serves at any length.
+    sql: `
+      DROP INDEX IF EXISTS hydra_clients_name;
+      DROP INDEX IF EXISTS hydra_clients_owner;
+      CREATE INDEX hydra_clients_name ON hydra_clients USING hash ((data->>'client_name'));
+      CREATE INDEX hydra_clients_owner ON hydra_clients USING hash ((data->>'owner'));
+    `,
+  },
 ];
 
 const LOCK_KEY = 7_244_501; // arbitrary, constant: "embedded-hydra migrations"

@@ -2,7 +2,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Configuration, OAuth2Api } from "@ory/client";
 import { freePort, startTestPostgres, type TestPostgres } from "@olympus/test-postgres";
-import { silentLogger } from "../logging";
+import { silentLogger, type Logger } from "../logging";
 import { startEmbeddedHydra, type EmbeddedHydra } from "../start";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -19,7 +19,7 @@ let databaseCounter = 0;
 /** Starts an instance on its own fresh database of the given Postgres server. */
 export async function startHydraUnderTest(
   pg: TestPostgres,
-  options: { configPath?: string; adminToken?: string; database?: string } = {},
+  options: { configPath?: string; adminToken?: string; database?: string; logger?: Logger } = {},
 ): Promise<HydraUnderTest> {
   const database = options.database ?? `hydra_test_${process.pid}_${++databaseCounter}`;
   const dsn = options.database ? pg.url(database) : await pg.createDatabase(database);
@@ -28,7 +28,7 @@ export async function startHydraUnderTest(
     dsn,
     publicPort: await freePort(),
     adminPort: await freePort(),
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     ...(options.adminToken ? { adminToken: options.adminToken } : {}),
   });
   const admin = new OAuth2Api(

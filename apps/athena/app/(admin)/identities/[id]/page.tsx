@@ -1,0 +1,141 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { Badge, Card, DefinitionList, ErrorNotice, PageHeader, ReadOnlyNotice, Time } from "@/components/ui/primitives";
+import { requireAdminPage } from "@/lib/auth/session";
+import { roleAllows } from "@/lib/auth/roles";
+import { asRecord } from "@/lib/json";
+import { formValue, traitFields } from "@/lib/schema-form";
+import { describeLoadError } from "@/lib/server/load-error";
+import { kratosAdmin } from "@/lib/server/ory";
+import { toRow } from "@/lib/server/identity-list";
+import { IdentityActions } from "./identity-actions";
+import { MetadataForm } from "./metadata-form";
+import { SessionList } from "./session-list";
+import { TraitsForm } from "./traits-form";
+
+export const metadata: Metadata = { title: "Identity" };
+
+export default async function IdentityPage({ params }: { params: Promise<{ id: string }> }) {
+  const admin = await requireAdminPage("viewer");
+  const { id } = await params;
+  if (!/^[0-9a-f-]{36}$/i.test(id)) notFound();
+  const kratos = kratosAdmin();
+  let identity;
+  try {
+    identity = await kratos.getIdentity(id, ["password", "totp", "webauthn", "oidc", "lookup_secret", "code", "passkey"]);
+  } catch (error) {
+    return <ErrorNotice title="This identity could not be loaded">{describeLoadError(error)}</ErrorNotice>;
+  }
+  if (!identity) notFound();
+  const [schema, sessions] = await Promise.all([kratos.getSchema(identity.schema_id).catch(() => undefined), kratos.listIdentitySessions(id).catch(() => [])]);
+  const canWrite = roleAllows(admin.role, "admin");
+  const row = toRow(identity);
+  const fields = traitFields(schema);
+  const values = Object.fromEntries(fields.map((f) => [f.path.join("."), formValue(f, identity.traits)]));
+  const credentials = Object.entries(identity.credentials ?? {});
+
+  return (
+    <>
+      <PageHeader
+        title={row.identifier}
+        description={
+          <>
+            <Link href="/identities" className="underline">
+              Identities
+            </Link>{" "}
+            · <span className="font-mono">{identity.id}</span>
+          </>
+        }
+        actions={
+          <>
+            <Badge color={row.state === "active" ? "green" : "gray"}>{row.state}</Badge>
+            <Badge>{identity.schema_id}</Badge>
+          </>
+        }
+      />
+      {!canWrite && <ReadOnlyNotice />}
+      <div className="grid gap-4 xl:grid-cols-[2fr_1fr]">
+        <div className="flex flex-col gap-4">
+          <Card title="Traits">
+            {fields.length > 0 ? (
+              <TraitsForm identityId={identity.id} fields={fields} initialValues={values} existingTraits={asRecord(identity.traits)} canWrite={canWrite} />
+            ) : (
+              <pre className="overflow-x-auto rounded bg-slate-50 p-3 text-xs">{JSON.stringify(identity.traits, null, 2)}</pre>
+            )}
+          </Card>
+          <Card title="Metadata">
+            <MetadataForm
+              identityId={identity.id}
+              metadataPublic={identity.metadata_public ? JSON.stringify(identity.metadata_public, null, 2) : ""}
+              metadataAdmin={identity.metadata_admin ? JSON.stringify(identity.metadata_admin, null, 2) : ""}
+              canWrite={canWrite}
+            />
+          </Card>
+          <Card title={`Sessions (${sessions.length})`}>
+            <SessionList identityId={identity.id} sessions={sessions.map((s) => ({ id: s.id, active: s.active ?? false, authenticatedAt: s.authenticated_at ?? null, expiresAt: s.expires_at ?? null, aal: s.authenticator_assurance_level ?? null, device: s.devices?.[0]?.user_agent ?? null, ip: s.devices?.[0]?.ip_address ?? null }))} canWrite={canWrite} />
+          </Card>
+        </div>
+        <div className="flex flex-col gap-4">
+          <Card title="Actions">
+            <IdentityActions
+              identityId={identity.id}
+              state={row.state}
+              confirmText={typeof asRecord(identity.traits).email === "string" ? String(asRecord(identity.traits).email) : identity.id}
+              hasRecoveryAddress={(identity.recovery_addresses ?? []).length > 0}
+              canWrite={canWrite}
+            />
+          </Card>
+          <Card title="Details">
+            <DefinitionList
+              items={[
+                ["Created", <Time key="c" value={identity.created_at} />],
+                ["Updated", <Time key="u" value={identity.updated_at} />],
+                ["State changed", <Time key="s" value={identity.state_changed_at} />],
+                ["Schema", <span key="sc" className="font-mono text-xs">{identity.schema_id}</span>],
+              ]}
+            />
+          </Card>
+          <Card title="Credentials">
+            {credentials.length === 0 ? (
+              <p className="text-sm text-slate-500">No credentials: this identity cannot sign in yet (send a recovery link).</p>
+            ) : (
+              <ul className="flex flex-col gap-2 text-sm" data-testid="credentials">
+                {credentials.map(([type, credential]) => (
+                  <li key={type} className="flex flex-wrap items-center gap-2">
+                    <Badge color="blue">{type}</Badge>
+                    <span className="text-slate-600">{(credential.identifiers ?? []).join(", ") || "—"}</span>
+                    <span className="text-xs text-slate-400">
+                      since <Time value={credential.created_at} />
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Card>
+          <Card title="Verifiable addresses">
+            <ul className="flex flex-col gap-1 text-sm">
+              {(identity.verifiable_addresses ?? []).map((a) => (
+                <li key={`${a.via}:${a.value}`} className="flex items-center gap-2">
+                  <span>{a.value}</span>
+                  <Badge color={a.verified ? "green" : "amber"}>{a.verified ? "verified" : a.status}</Badge>
+                </li>
+              ))}
+              {(identity.verifiable_addresses ?? []).length === 0 && <li className="text-slate-500">None</li>}
+            </ul>
+          </Card>
+          <Card title="Recovery addresses">
+            <ul className="flex flex-col gap-1 text-sm">
+              {(identity.recovery_addresses ?? []).map((a) => (
+                <li key={`${a.via}:${a.value}`}>
+                  {a.value} <span className="text-xs text-slate-500">via {a.via}</span>
+                </li>
+              ))}
+              {(identity.recovery_addresses ?? []).length === 0 && <li className="text-slate-500">None</li>}
+            </ul>
+          </Card>
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,51 @@
+import type { ReactNode } from "react";
+import { Toaster } from "sonner";
+import { SessionKeepAlive } from "@/components/session-keep-alive";
+import { NavLinks } from "@/components/nav-links";
+import { requireAdminPage } from "@/lib/auth/session";
+import { signOut } from "@/lib/auth/sign-out";
+import { athenaConfig } from "@/lib/server/config";
+
+export default async function AdminLayout({ children }: { children: ReactNode }) {
+  const admin = await requireAdminPage("viewer");
+  const { branding, domain } = athenaConfig();
+  return (
+    <div className="flex min-h-screen">
+      <aside className="sticky top-0 flex h-screen w-56 shrink-0 flex-col gap-6 border-r border-slate-200 bg-white p-4">
+        <div className="flex items-center gap-3">
+          {/* eslint-disable-next-line @next/next/no-img-element -- the logo path is runtime config */}
+          <img src={branding.logoPath} alt="" width={32} height={32} />
+          <div className="leading-tight">
+            <p className="text-xs font-medium uppercase tracking-wide text-brand">Athena</p>
+            <p className="font-semibold">{branding.productName}</p>
+          </div>
+        </div>
+        <p data-testid="domain" className="w-fit rounded-full bg-brand px-3 py-0.5 text-xs font-semibold text-white">
+          {domain.toUpperCase()} domain
+        </p>
+        <NavLinks />
+      </aside>
+      <div className="flex min-w-0 flex-1 flex-col">
+        <header className="flex items-center justify-end gap-4 border-b border-slate-200 bg-white px-6 py-3 text-sm">
+          <span data-testid="signed-in-as" className="text-slate-700">
+            {admin.email ?? admin.id}
+          </span>
+          <span
+            data-testid="role"
+            className={`rounded-full px-2 py-0.5 text-xs font-semibold ${admin.role === "admin" ? "bg-emerald-100 text-emerald-800" : "bg-slate-200 text-slate-700"}`}
+          >
+            {admin.role}
+          </span>
+          <form action={signOut}>
+            <button type="submit" className="rounded-md border border-slate-300 px-3 py-1 hover:bg-slate-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-brand">
+              Sign out
+            </button>
+          </form>
+        </header>
+        <main className="min-w-0 flex-1 p-6">{children}</main>
+      </div>
+      <SessionKeepAlive />
+      <Toaster position="bottom-right" richColors closeButton />
+    </div>
+  );
+}

@@ -1,0 +1,14 @@
+"use client";
+
+import { Button } from "@/components/ui/primitives";
+import { useServerAction } from "@/components/ui/use-server-action";
+import { revokeSession } from "@/lib/actions/identities";
+
+export function RevokeSessionButton({ sessionId, disabled }: { sessionId: string; disabled: boolean }) {
+  const revoke = useServerAction(revokeSession);
+  return (
+    <Button onClick={() => revoke.run({ sessionId })} disabled={disabled || revoke.pending} title={disabled ? "Needs the admin role" : undefined}>
+      {revoke.pending ? "Revoking…" : "Revoke"}
+    </Button>
+  );
+}

@@ -1,0 +1,107 @@
+"use server";
+
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import { HydraRejection, type OAuth2Client } from "@olympus/sdk/admin";
+import { adminAction } from "@/lib/server/action";
+import { AdminActionError } from "@/lib/server/action-result";
+import { hydraAdmin } from "@/lib/server/ory";
+import { m2mPolicy } from "@/lib/server/m2m-policy";
+import { oauth2ClientInput, toHydraClient } from "@/lib/oauth2-client-form";
+
+async function hydra<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof HydraRejection) throw new AdminActionError(error.message);
+    throw error;
+  }
+}
+
+/** A client secret Athena generates: 256 bits, shown once, stored only as Hydra's hash. */
+function newSecret(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+export const createOAuth2Client = adminAction({ action: "oauth2_client.create", input: oauth2ClientInput }, async (input) => {
+  const secret = input.tokenEndpointAuthMethod === "none" ? undefined : newSecret();
+  const created = await hydra(() => hydraAdmin().createClient({ ...toHydraClient(input), ...(secret ? { client_secret: secret } : {}) }));
+  return {
+    data: { clientId: created.client_id ?? "", clientSecret: created.client_secret ?? secret ?? null },
+    target: created.client_id ?? null,
+    details: { grantTypes: input.grantTypes, firstParty: input.firstParty },
+    message: "Client created. Copy the secret now: it is not shown again.",
+  };
+});
+
+export const updateOAuth2Client = adminAction(
+  { action: "oauth2_client.update", input: oauth2ClientInput.extend({ clientId: z.string().min(1).max(255) }), target: (i) => i.clientId },
+  async (input) => {
+    const existing = await hydraAdmin().getClient(input.clientId);
+    if (!existing) throw new AdminActionError("This client no longer exists.");
+    // No client_secret in the body: Hydra keeps the current one.
+    await hydra(() => hydraAdmin().setClient(input.clientId, { ...existing, ...toHydraClient(input), client_secret: undefined }));
+    return { data: null, details: { grantTypes: input.grantTypes }, message: "Client saved." };
+  },
+);
+
+export const deleteOAuth2Client = adminAction(
+  { action: "oauth2_client.delete", input: z.object({ clientId: z.string().min(1).max(255), confirmation: z.string() }), target: (i) => i.clientId },
+  async ({ clientId, confirmation }) => {
+    if (confirmation !== clientId) throw new AdminActionError("The confirmation text does not match the client id.");
+    await hydraAdmin().deleteClient(clientId);
+    return { data: null, message: "Client deleted; its tokens no longer work." };
+  },
+);
+
+export const rotateClientSecret = adminAction(
+  { action: "oauth2_client.rotate_secret", input: z.object({ clientId: z.string().min(1).max(255) }), target: (i) => i.clientId },
+  async ({ clientId }) => {
+    const existing = await hydraAdmin().getClient(clientId);
+    if (!existing) throw new AdminActionError("This client no longer exists.");
+    if (existing.token_endpoint_auth_method === "none") throw new AdminActionError("A public client has no secret.");
+    const secret = newSecret();
+    await hydra(() => hydraAdmin().setClient(clientId, { ...existing, client_secret: secret }));
+    await hydraAdmin().deleteClientTokens(clientId);
+    return { data: { clientId, clientSecret: secret }, message: "New secret set and the client's tokens revoked. Copy it now: it is not shown again." };
+  },
+);
+
+export const createM2MClient = adminAction(
+  {
+    action: "m2m_client.create",
+    input: z.object({
+      name: z.string().trim().min(1).max(100),
+      scopes: z.array(z.string().regex(/^[A-Za-z0-9:._/-]{1,100}$/)).min(1).max(50),
+      tokenLifetimeMinutes: z.number().int().min(1).max(24 * 60),
+    }),
+  },
+  async (input) => {
+    const policy = await m2mPolicy();
+    const refused = input.scopes.filter((s) => !policy.allowedScopes.includes(s));
+    if (refused.length > 0) throw new AdminActionError(`Not on this domain's allow-list: ${refused.join(", ")}`);
+    if (input.tokenLifetimeMinutes > policy.maxTokenLifetimeMinutes) {
+      throw new AdminActionError(`Token lifetime is capped at ${policy.maxTokenLifetimeMinutes} minutes on this domain.`);
+    }
+    const secret = newSecret();
+    const lifespan = `${input.tokenLifetimeMinutes}m`;
+    const client: OAuth2Client = {
+      client_name: input.name,
+      client_secret: secret,
+      grant_types: ["client_credentials"],
+      response_types: ["code"],
+      scope: input.scopes.join(" "),
+      token_endpoint_auth_method: "client_secret_basic",
+      redirect_uris: [],
+      client_credentials_grant_access_token_lifespan: lifespan,
+      metadata: { athena_kind: "m2m", token_lifetime: lifespan },
+    };
+    const created = await hydra(() => hydraAdmin().createClient(client));
+    return {
+      data: { clientId: created.client_id ?? "", clientSecret: created.client_secret ?? secret },
+      target: created.client_id ?? null,
+      details: { scopes: input.scopes, tokenLifetime: lifespan },
+      message: "Machine client created. Copy the secret now: it is not shown again.",
+    };
+  },
+);

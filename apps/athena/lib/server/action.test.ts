@@ -1,0 +1,68 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { z } from "zod";
+import type { AuditEventInput } from "@olympus/sdk/audit";
+import type { Admin } from "@/lib/auth/session";
+
+// The wrapper's collaborators: who is signed in, and where audit events go.
+const state: { admin: Admin | null; events: AuditEventInput[] } = { admin: null, events: [] };
+vi.mock("@/lib/auth/session", () => ({ currentAdmin: async () => state.admin }));
+vi.mock("./audit", () => ({ recordAudit: async (event: AuditEventInput) => void state.events.push(event) }));
+vi.mock("./olympus-db", () => ({ auditLog: async () => ({}) }));
+
+const { adminAction } = await import("./action");
+const { AdminActionError } = await import("./action-result");
+
+const runs: string[] = [];
+const deleteThing = adminAction({ action: "thing.delete", input: z.object({ id: z.string().min(1) }), target: (i) => i.id }, async ({ id }) => {
+  runs.push(id);
+  return { data: { deleted: id }, message: "Deleted." };
+});
+
+beforeEach(() => {
+  state.admin = null;
+  state.events = [];
+  runs.length = 0;
+});
+
+describe("adminAction", () => {
+  it("refuses without a session and does nothing", async () => {
+    expect(await deleteThing({ id: "a" })).toEqual({ ok: false, error: { code: "unauthenticated", message: expect.any(String) } });
+    expect(runs).toEqual([]);
+  });
+
+  it("refuses a viewer on the server, audits the refusal, and does nothing", async () => {
+    state.admin = { id: "v1", email: "viewer@olympus.local", name: null, role: "viewer" };
+    const result = await deleteThing({ id: "a" });
+    expect(result).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    expect(runs).toEqual([]);
+    expect(state.events).toEqual([
+      { actor: { id: "v1", email: "viewer@olympus.local", role: "viewer" }, action: "thing.delete", target: "a", outcome: "denied", details: { reason: "requires admin" } },
+    ]);
+  });
+
+  it("runs for an admin and audits the success with its target", async () => {
+    state.admin = { id: "a1", email: "admin@olympus.local", name: "Admin", role: "admin" };
+    expect(await deleteThing({ id: "x" })).toEqual({ ok: true, data: { deleted: "x" }, message: "Deleted." });
+    expect(state.events.map((e) => [e.action, e.target, e.outcome])).toEqual([["thing.delete", "x", "success"]]);
+  });
+
+  it("reports invalid input field by field without running", async () => {
+    state.admin = { id: "a1", email: null, name: null, role: "admin" };
+    expect(await deleteThing({ id: "" })).toMatchObject({ ok: false, error: { code: "invalid_input", fields: { id: expect.any(String) } } });
+    expect(runs).toEqual([]);
+  });
+
+  it("audits a failure and shows only a refusal's own message", async () => {
+    state.admin = { id: "a1", email: null, name: null, role: "admin" };
+    const failing = adminAction({ action: "thing.fail", input: z.object({}) }, async () => {
+      throw new AdminActionError("Type the email to confirm.");
+    });
+    const crashing = adminAction({ action: "thing.crash", input: z.object({}) }, async () => {
+      throw new Error("SELECT * FROM secrets failed");
+    });
+    expect(await failing({})).toEqual({ ok: false, error: { code: "rejected", message: "Type the email to confirm." } });
+    const crashed = await crashing({});
+    expect(crashed.ok ? "" : crashed.error.message).not.toContain("SELECT");
+    expect(state.events.map((e) => e.outcome)).toEqual(["failure", "failure"]);
+  });
+});

@@ -1,0 +1,20 @@
+import "server-only";
+import { HydraOAuth2AdminClient, KratosAdminClient } from "@olympus/sdk/admin";
+import { athenaConfig } from "./config";
+
+let kratos: KratosAdminClient | undefined;
+let hydra: HydraOAuth2AdminClient | undefined;
+
+/** This domain's Kratos admin API, with the admin bearer token. Athena never holds the other domain's URLs. */
+export function kratosAdmin(): KratosAdminClient {
+  const config = athenaConfig();
+  kratos ??= new KratosAdminClient({ adminUrl: config.kratos.adminUrl, publicUrl: config.kratos.publicUrl, adminToken: config.secrets.adminApiToken });
+  return kratos;
+}
+
+/** This domain's Hydra admin API, with the admin bearer token. */
+export function hydraAdmin(): HydraOAuth2AdminClient {
+  const config = athenaConfig();
+  hydra ??= new HydraOAuth2AdminClient(config.hydra.adminUrl, config.secrets.adminApiToken);
+  return hydra;
+}
