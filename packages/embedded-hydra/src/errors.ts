@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import { isDatabaseUnavailable } from "./storage/db";
 
 /**
  * The one error type of the admin and glue layers: an HTTP status plus a
@@ -45,6 +46,16 @@ export function sendError(res: ServerResponse, error: unknown, onInternal?: (err
   }
   if (error instanceof HydraError) {
     sendJson(res, error.status, errorBody(error));
+    return;
+  }
+  if (isDatabaseUnavailable(error)) {
+    // Postgres is down or restarting: not a bug, and the pool reconnects by itself.
+    sendJson(
+      res,
+      503,
+      { error: "temporarily_unavailable", error_description: "The database cannot be reached at the moment; retry shortly", status_code: 503 },
+      { "retry-after": "5" },
+    );
     return;
   }
   onInternal?.(error);

@@ -85,7 +85,7 @@ export async function startEmbeddedHydra(options: EmbeddedHydraOptions): Promise
 
   const db = createPool(dsn);
   try {
-    await runMigrations(db);
+    await runMigrations(db.pool);
   } catch (error) {
     await db.end();
     throw error;
@@ -132,7 +132,7 @@ export async function startEmbeddedHydra(options: EmbeddedHydraOptions): Promise
   }
 
   const cleanup = setInterval(() => {
-    deleteExpired(db).catch((error: unknown) => logger.log("warn", "expired-row cleanup failed", { error: String(error) }));
+    deleteExpired(db.pool).catch((error: unknown) => logger.log("warn", "expired-row cleanup failed", { error: String(error) }));
   }, CLEANUP_INTERVAL_MS);
   cleanup.unref();
 

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { registerAdminIdentityRoutes } from "./admin/identities";
 import { registerSchemaRoutes } from "./admin/schemas";
 import { registerAdminSessionRoutes } from "./admin/sessions";
@@ -8,6 +9,7 @@ import { Courier } from "./courier/courier";
 import { registerCourierAdminRoutes } from "./courier/handler";
 import type { Deps } from "./deps";
 import { WorkerPasswordHasher } from "./hashing/hasher";
+import { isStorableText } from "./http/body";
 import { HttpContext } from "./http/context";
 import { applyCors } from "./http/cors";
 import { CsrfManager } from "./http/csrf";
@@ -33,11 +35,15 @@ import { AalPolicy } from "./session/aal";
 import { registerSessionRoutes } from "./session/handler";
 import { SessionManager } from "./session/manager";
 import { SessionRepository } from "./session/repository";
-import { Database } from "./storage/database";
+import { Database, isDatabaseUnavailable } from "./storage/database";
+import type { LimitsConfig } from "./ratelimit/config";
+import { AbuseLimits } from "./ratelimit/guard";
 import { coreMigrations, migrate } from "./storage/migrate";
 
 export interface ServerOptions {
   config: KratosConfig;
+  /** olympus-limits.yml (ratelimit/config.ts). */
+  limits: LimitsConfig;
   dsn: string;
   host: string;
   adminToken?: string;
@@ -46,10 +52,17 @@ export interface ServerOptions {
   strategies?: readonly Strategy[];
 }
 
+export interface RouteInfo {
+  methods: string[];
+  /** `/admin/identities/:id` style. */
+  pattern: string;
+}
+
 export interface RunningServer {
   publicUrl: string;
   adminUrl: string;
   deps: Deps;
+  routes: { public: RouteInfo[]; admin: RouteInfo[] };
   close(): Promise<void>;
 }
 
@@ -80,6 +93,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       strategies,
       // courier: queue + SMTP worker (courier engineer)
       courier: new Courier(config, db, { log }),
+      limits: new AbuseLimits(options.limits, db),
       log,
     };
     for (const line of unsupportedHooks(config)) log(`embedded-kratos: hook not supported and skipped: ${line}`);
@@ -92,12 +106,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     for (const s of strategies.enabled) await s.start?.(deps);
     deps.courier.start();
 
-    const publicServer = createServer((req, res) => void handle(deps, publicRouter, req, res, config.publicBaseUrl, "public", options));
-    const adminServer = createServer((req, res) => void handle(deps, adminRouter, req, res, config.adminBaseUrl, "admin", options));
+    // Node's own "missing Host" answer would skip the security headers: the handler refuses it instead.
+    const serverOptions = { requireHostHeader: false };
+    const publicServer = createServer(serverOptions, (req, res) => void handle(deps, publicRouter, req, res, config.publicBaseUrl, "public", options));
+    const adminServer = createServer(serverOptions, (req, res) => void handle(deps, adminRouter, req, res, config.adminBaseUrl, "admin", options));
+    for (const server of [publicServer, adminServer]) server.on("clientError", answerClientError);
     const publicPort = await listen(publicServer, config.serve.public.port, options.host);
     const adminPort = await listen(adminServer, config.serve.admin.port, options.host);
 
-    const cleanup = setInterval(() => void deps.flows.deleteExpired().catch(() => {}), 10 * 60_000);
+    const cleanup = setInterval(() => {
+      void deps.flows.deleteExpired().catch(() => {});
+      void deps.limits.counters.deleteExpired().catch(() => {});
+    }, 10 * 60_000);
     cleanup.unref();
 
     const displayHost = options.host === "0.0.0.0" || options.host === "" ? "127.0.0.1" : options.host;
@@ -105,6 +125,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       publicUrl: `http://${displayHost}:${publicPort}`,
       adminUrl: `http://${displayHost}:${adminPort}`,
       deps,
+      routes: { public: publicRouter.list(), admin: adminRouter.list() },
       async close() {
         clearInterval(cleanup);
         await Promise.all([closeServer(publicServer), closeServer(adminServer)]);
@@ -162,7 +183,8 @@ async function handle(
   options: ServerOptions,
 ): Promise<void> {
   const started = performance.now();
-  const ctx = new HttpContext(req, res, baseUrl);
+  setSecurityHeaders(res);
+  const ctx = new HttpContext(req, res, baseUrl, (r) => deps.limits.clientIps.resolve(r.socket.remoteAddress, r.headers["x-forwarded-for"]));
   try {
     if (which === "public" && applyCors(deps.config.serve.public.cors, req, res)) return;
     if (which === "admin" && ctx.path.startsWith("/admin/") === false && /^\/(self-service|sessions)(\/|$)/.test(ctx.path)) {
@@ -175,6 +197,10 @@ async function handle(
     }
     if (which === "admin" && options.adminToken && !ctx.path.startsWith("/health/") && !bearerMatches(ctx, options.adminToken)) {
       throw errors.unauthorized("A valid admin API token is required (Authorization: Bearer <token>).");
+    }
+    if (req.httpVersion === "1.1" && req.headers.host === undefined) throw errors.badRequest("HTTP/1.1 requests must carry a Host header.");
+    for (const [key, value] of ctx.query) {
+      if (!isStorableText(key) || !isStorableText(value)) throw errors.badRequest("The query contains characters that cannot be stored (NUL or unpaired UTF-16 surrogates).");
     }
     const handler = router.resolve(ctx);
     await handler(ctx);
@@ -197,8 +223,41 @@ async function respondWithError(deps: Deps, ctx: HttpContext, error: unknown): P
     } else ctx.error(error);
     return;
   }
+  if (isDatabaseUnavailable(error)) {
+    // Not a bug: Postgres is down or restarting. Clients retry; the pool reconnects by itself.
+    deps.log(`embedded-kratos: database unavailable on ${ctx.method} ${ctx.path}: ${(error as Error).message}`);
+    ctx.res.setHeader("Retry-After", "5");
+    ctx.error(errors.databaseUnavailable());
+    return;
+  }
   deps.log(`embedded-kratos: internal error on ${ctx.method} ${ctx.path}: ${(error as Error).stack ?? String(error)}`);
   ctx.error(errors.internal());
+}
+
+/**
+ * On every response of both ports, before any handler runs: no MIME
+ * sniffing, no framing, and nothing stored by caches — flows, sessions and
+ * tokens must never be replayed from a shared cache. Node's http server
+ * sends no Server or X-Powered-By header of its own.
+ */
+function setSecurityHeaders(res: ServerResponse): void {
+  res.setHeader("X-Content-Type-Options", "nosniff");
+  res.setHeader("X-Frame-Options", "DENY");
+  res.setHeader("Cache-Control", "no-store");
+}
+
+/**
+ * Requests Node's HTTP parser refuses (malformed request line or headers,
+ * oversized headers) never reach a handler; answer them with the same
+ * security headers instead of Node's bare default, and never let them throw.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = error.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : "400 Bad Request";
+  socket.end(`HTTP/1.1 ${status}\r\nX-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\nCache-Control: no-store\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
 }
 
 function bearerMatches(ctx: HttpContext, token: string): boolean {

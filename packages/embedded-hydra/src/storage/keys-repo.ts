@@ -60,22 +60,14 @@ export class KeyRepository {
     const existing = await this.list(setId);
     if (existing.length > 0) return existing;
     const jwk = await generateRsaKey(randomUUID());
-    const client = await this.db.connect();
-    try {
-      await client.query("BEGIN");
+    await this.db.transaction(async (client) => {
       await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`hydra_jwks:${setId}`]);
       await client.query(
         `INSERT INTO hydra_jwks (set_id, kid, private_jwk)
          SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM hydra_jwks WHERE set_id = $1)`,
         [setId, jwk.kid, JSON.stringify(jwk)],
       );
-      await client.query("COMMIT");
-    } catch (error) {
-      await client.query("ROLLBACK");
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
     return this.list(setId);
   }
 

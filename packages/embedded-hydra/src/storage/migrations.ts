@@ -132,6 +132,9 @@ const LOCK_KEY = 7_244_501; // arbitrary, constant: "embedded-hydra migrations"
 
 export async function runMigrations(pool: pg.Pool): Promise<void> {
   const client = await pool.connect();
+  // A connection cut while checked out must fail the start-up, not be an unhandled 'error' event.
+  const onError = () => undefined;
+  client.on("error", onError);
   try {
     await client.query("SELECT pg_advisory_lock($1)", [LOCK_KEY]);
     await client.query(`CREATE TABLE IF NOT EXISTS hydra_schema_migrations (
@@ -155,6 +158,7 @@ export async function runMigrations(pool: pg.Pool): Promise<void> {
     }
   } finally {
     await client.query("SELECT pg_advisory_unlock($1)", [LOCK_KEY]).catch(() => undefined);
+    client.removeListener("error", onError);
     client.release();
   }
 }

@@ -1,4 +1,4 @@
-import { errors } from "./errors";
+import { errors, KratosError } from "./errors";
 import type { HttpContext } from "./context";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -14,27 +14,65 @@ export async function readRawBody(ctx: HttpContext): Promise<Buffer> {
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of ctx.req) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > MAX_BODY_BYTES) {
-      ctx.req.resume();
-      throw errors.payloadTooLarge();
+  try {
+    for await (const chunk of ctx.req) {
+      const buf = chunk as Buffer;
+      size += buf.length;
+      if (size > MAX_BODY_BYTES) {
+        ctx.req.resume();
+        throw errors.payloadTooLarge();
+      }
+      chunks.push(buf);
     }
-    chunks.push(buf);
+  } catch (error) {
+    if (error instanceof KratosError) throw error;
+    // The client went away or sent broken chunked framing: nothing to act on, and not our fault.
+    throw errors.badRequest(`The request body could not be read: ${(error as Error).message}`);
   }
   return Buffer.concat(chunks);
+}
+
+/**
+ * Text Postgres cannot store — NUL characters and unpaired UTF-16
+ * surrogates (text and jsonb both refuse them) — is refused at the door
+ * with 400, instead of failing later as a 500 in the middle of a write.
+ */
+export function isStorableText(value: string): boolean {
+  return !value.includes("\u0000") && !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value);
+}
+
+/** Throws 400 when any string or key in a parsed body is not storable (see isStorableText). */
+export function assertStorable(value: unknown, depth = 0): void {
+  if (typeof value === "string") {
+    if (!isStorableText(value)) throw errors.badRequest("The request contains characters that cannot be stored (NUL or unpaired UTF-16 surrogates).");
+    return;
+  }
+  if (typeof value !== "object" || value === null) return;
+  // JSON.parse already bounds nesting by the stack; this walk stops far earlier than that.
+  if (depth > 64) throw errors.badRequest("The request body is nested too deeply.");
+  if (Array.isArray(value)) {
+    for (const item of value) assertStorable(item, depth + 1);
+    return;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    assertStorable(key, depth + 1);
+    assertStorable(item, depth + 1);
+  }
 }
 
 /** Parses a JSON value body; malformed JSON is a 400 in Kratos' shape. */
 export async function readJson(ctx: HttpContext): Promise<unknown> {
   const raw = await readRawBody(ctx);
   if (raw.length === 0) return undefined;
+  let value: unknown;
   try {
-    return JSON.parse(raw.toString("utf8")) as unknown;
+    value = JSON.parse(raw.toString("utf8")) as unknown;
   } catch (error) {
+    // A RangeError here is nesting deeper than the parser's stack: malformed for our purposes too.
     throw errors.badRequest(`Unable to decode the request body as JSON: ${(error as Error).message}`);
   }
+  assertStorable(value);
+  return value;
 }
 
 /**
@@ -54,15 +92,24 @@ export async function readSubmission(ctx: HttpContext): Promise<JsonObject> {
   if (type === "application/x-www-form-urlencoded" || type === "multipart/form-data" || type === "") {
     if (type === "multipart/form-data") throw errors.unsupportedMediaType(type);
     const raw = await readRawBody(ctx);
-    return formToObject(new URLSearchParams(raw.toString("utf8")));
+    const form = formToObject(new URLSearchParams(raw.toString("utf8")));
+    assertStorable(form);
+    return form;
   }
   throw errors.unsupportedMediaType(type);
 }
+
+/** Key segments that would reach Object.prototype through a dotted form key (prototype pollution). */
+const FORBIDDEN_SEGMENTS = new Set(["__proto__", "prototype", "constructor"]);
+/** Dotted keys deeper than this are refused: no form Kratos renders nests more than a few levels. */
+const MAX_FORM_KEY_DEPTH = 16;
 
 export function formToObject(form: URLSearchParams): JsonObject {
   const out: JsonObject = {};
   for (const [key, value] of form) {
     const parts = key.split(".");
+    if (parts.some((p) => FORBIDDEN_SEGMENTS.has(p))) throw errors.badRequest("A form field name uses a reserved segment (__proto__, prototype or constructor).");
+    if (parts.length > MAX_FORM_KEY_DEPTH) throw errors.badRequest("A form field name is nested too deeply.");
     let node: JsonObject = out;
     for (let i = 0; i < parts.length - 1; i++) {
       const part = parts[i] ?? "";

@@ -11,6 +11,7 @@ export class HttpContext {
   readonly requestId = randomUUID();
   params: Record<string, string> = {};
   private cookieCache: Map<string, string> | undefined;
+  private clientIpCache: string | undefined;
   private readonly pendingCookies: string[] = [];
 
   constructor(
@@ -18,6 +19,8 @@ export class HttpContext {
     readonly res: ServerResponse,
     /** The server's own base URL (used to build absolute URLs of the incoming request). */
     readonly baseUrl: string,
+    /** Resolves the client address (socket, or X-Forwarded-For behind a trusted proxy); default: the socket. */
+    private readonly resolveClientIp: (req: IncomingMessage) => string = (r) => r.socket.remoteAddress ?? "unknown",
   ) {
     this.method = (req.method ?? "GET").toUpperCase();
     let url: URL;
@@ -59,6 +62,12 @@ export class HttpContext {
 
   get ip(): string | undefined {
     return this.req.socket.remoteAddress;
+  }
+
+  /** The client's address: the socket's, or the forwarded one when the socket is a trusted proxy (olympus-limits.yml). */
+  get clientIp(): string {
+    this.clientIpCache ??= this.resolveClientIp(this.req);
+    return this.clientIpCache;
   }
 
   /** True when the client negotiates JSON (Accept) or sent a JSON body, like Kratos' x.IsJSONRequest. */

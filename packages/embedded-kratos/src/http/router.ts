@@ -1,4 +1,5 @@
 import type { HttpContext } from "./context";
+import { isStorableText } from "./body";
 import { errors } from "./errors";
 
 export type Handler = (ctx: HttpContext) => Promise<void> | void;
@@ -39,6 +40,11 @@ export class Router {
     return this.on("DELETE", pattern, handler);
   }
 
+  /** Every registered route (for the route-wide header and fuzz tests). */
+  list(): { methods: string[]; pattern: string }[] {
+    return this.routes.map((r) => ({ methods: [...r.methods], pattern: `/${r.segments.join("/")}` }));
+  }
+
   /** Resolves a handler or throws 404/405 as Kratos' error JSON. */
   resolve(ctx: HttpContext): Handler {
     const segments = split(ctx.path);
@@ -73,6 +79,8 @@ function match(pattern: string[], actual: string[]): Record<string, string> | un
       } catch {
         return undefined;
       }
+      // NUL or broken surrogates never name anything: no match (404), and never a database error.
+      if (!isStorableText(params[p.slice(1)] ?? "")) return undefined;
     } else if (p !== a) return undefined;
   }
   return params;

@@ -42,7 +42,7 @@ export class SessionManager {
     };
     const device = {
       id: randomUUID(),
-      ip_address: forwardedFor(ctx) ?? ctx.ip ?? null,
+      ip_address: ctx.clientIp,
       user_agent: ctx.header("user-agent") ?? null,
       location: null,
     };
@@ -118,7 +118,3 @@ export class SessionManager {
   }
 }
 
-function forwardedFor(ctx: HttpContext): string | undefined {
-  const header = ctx.header("x-forwarded-for");
-  return header?.split(",")[0]?.trim() || undefined;
-}

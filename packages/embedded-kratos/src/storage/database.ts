@@ -10,7 +10,8 @@ export class Database {
   readonly pool: pg.Pool;
 
   constructor(dsn: string, max = 16) {
-    this.pool = new pg.Pool({ connectionString: stripUnsupportedParams(dsn), max, idleTimeoutMillis: 30_000 });
+    // A connect that cannot finish (Postgres gone, network black hole) fails after 5 s instead of hanging the request.
+    this.pool = new pg.Pool({ connectionString: stripUnsupportedParams(dsn), max, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000 });
     // An idle client losing its connection must not crash the process.
     this.pool.on("error", () => {});
   }
@@ -26,6 +27,13 @@ export class Database {
 
   async transaction<T>(work: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // A checked-out client has no pool listener: a connection cut between two statements (Postgres
+    // stopped, backend terminated) would be an unhandled 'error' event and end the process.
+    let broken: Error | undefined;
+    const onError = (error: Error) => {
+      broken = error;
+    };
+    client.on("error", onError);
     try {
       await client.query("BEGIN");
       const result = await work(client);
@@ -35,7 +43,9 @@ export class Database {
       await client.query("ROLLBACK").catch(() => {});
       throw error;
     } finally {
-      client.release();
+      client.removeListener("error", onError);
+      // A broken connection is destroyed instead of going back to the pool.
+      client.release(broken);
     }
   }
 
@@ -64,4 +74,25 @@ function stripUnsupportedParams(dsn: string): string {
 
 export function isUniqueViolation(error: unknown): error is pg.DatabaseError {
   return error instanceof pg.DatabaseError && error.code === "23505";
+}
+
+const NETWORK_ERRORS = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN"]);
+// Connection exceptions, "terminating connection due to administrator command", crash/startup shutdowns, too many connections.
+const UNAVAILABLE_SQLSTATES = new Set(["57P01", "57P02", "57P03", "53300"]);
+
+/**
+ * True when an error means "the database cannot be reached right now"
+ * (stopped, restarting, refusing connections, connection cut) rather than a
+ * bug: the server answers those with 503 and recovers by itself.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (error instanceof AggregateError) return error.errors.some(isDatabaseUnavailable);
+  if (error instanceof pg.DatabaseError) {
+    const code = error.code ?? "";
+    return code.startsWith("08") || UNAVAILABLE_SQLSTATES.has(code) || (code === "55000" && /not currently accepting connections/.test(error.message));
+  }
+  if (!(error instanceof Error)) return false;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code && NETWORK_ERRORS.has(code)) return true;
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|connection error|Client was closed/i.test(error.message);
 }

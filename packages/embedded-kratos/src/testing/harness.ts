@@ -26,9 +26,17 @@ export const FAST_HASHING = { hashers: { algorithm: "bcrypt", bcrypt: { cost: 4 
 export async function startKratos(
   pg: TestPostgres,
   database: string,
-  options: { configPath?: string; configOverrides?: Record<string, unknown>; adminToken?: string; strategies?: readonly Strategy[] } = {},
+  options: {
+    configPath?: string;
+    configOverrides?: Record<string, unknown>;
+    limitsOverrides?: Record<string, unknown>;
+    adminToken?: string;
+    strategies?: readonly Strategy[];
+    /** An existing database (a second instance, a restart) instead of a fresh one. */
+    existingDatabase?: boolean;
+  } = {},
 ): Promise<TestKratos> {
-  const dsn = await pg.createDatabase(database);
+  const dsn = options.existingDatabase ? pg.url(database) : await pg.createDatabase(database);
   const logs: string[] = [];
   const kratos = await startEmbeddedKratos({
     configPath: options.configPath ?? CIAM_CONFIG,
@@ -36,6 +44,7 @@ export async function startKratos(
     publicPort: 0,
     adminPort: 0,
     configOverrides: { ...FAST_HASHING, ...options.configOverrides },
+    limitsOverrides: options.limitsOverrides,
     adminToken: options.adminToken,
     strategies: options.strategies,
     log: (line) => logs.push(line),

@@ -55,12 +55,16 @@ describe("KratosAdminClient", () => {
     expect((error as OryError).id).toBe("kratos_unavailable");
   });
 
-  it("mails recovery by running a native recovery flow with the given method", async () => {
+  it("mails recovery by running a native recovery flow with the method the domain offers", async () => {
     const kratos = await upstream((req) => {
-      if (req.method === "GET") return { status: 200, body: { id: "flow-1", type: "api", state: "choose_method", ui: { nodes: [], action: "", method: "POST" } } };
+      if (req.method === "GET") {
+        const node = (group: string) => ({ type: "input", group, attributes: { name: "method", node_type: "input" }, messages: [], meta: {} });
+        return { status: 200, body: { id: "flow-1", type: "api", state: "choose_method", ui: { nodes: [node("code")], action: "", method: "POST" } } };
+      }
       return { status: 200, body: { id: "flow-1", type: "api", state: "sent_email", ui: { nodes: [], action: "", method: "POST", messages: [] } } };
     });
-    await new KratosAdminClient({ adminUrl: kratos.url, publicUrl: kratos.url }).sendRecoveryEmail("a@example.com", "code");
+    // The domain recovers by code only: asked for a link, Kratos is given what it offers.
+    expect(await new KratosAdminClient({ adminUrl: kratos.url, publicUrl: kratos.url }).sendRecoveryEmail("a@example.com", "link")).toBe("code");
     expect(kratos.requests.map((r) => `${r.method} ${r.path.split("?")[0]}`)).toEqual(["GET /self-service/recovery/api", "POST /self-service/recovery"]);
     expect(JSON.parse(kratos.requests[1]?.body ?? "{}")).toEqual({ method: "code", email: "a@example.com" });
     expect(kratos.requests[1]?.headers.authorization).toBeUndefined();

@@ -189,21 +189,24 @@ export class KratosAdminClient {
   /**
    * Has Kratos mail a recovery message to `email`, exactly as if the person
    * had asked on the recovery page: a native (API) recovery flow is started
-   * on the public API and submitted with the domain's recovery method
-   * (`code` or `link`), so Kratos' courier sends its own template.
+   * on the public API and submitted, so Kratos' courier sends its own
+   * template. The method is the one the domain's recovery flow offers
+   * (`selfservice.flows.recovery.use`): `preferred` when offered, else the
+   * other. Returns the method used.
    */
-  async sendRecoveryEmail(email: string, method: "code" | "link"): Promise<void> {
+  async sendRecoveryEmail(email: string, preferred: "code" | "link" = "code"): Promise<"code" | "link"> {
     const created = await call("kratos", "create recovery flow", () => this.frontend.createNativeRecoveryFlow());
     const flow = ok(created, "start a recovery flow");
+    const offered = new Set(flow.ui.nodes.map((n) => n.group).filter((g) => g === "code" || g === "link"));
+    const method = offered.has(preferred) || offered.size === 0 ? preferred : preferred === "code" ? "link" : "code";
     const body = method === "code" ? { method: "code" as const, email } : { method: "link" as const, email };
     const submitted = await call("kratos", "submit recovery flow", () => this.frontend.updateRecoveryFlow({ flow: flow.id, updateRecoveryFlowBody: body }));
-    if (submitted.status === 200) return;
+    if (submitted.status === 200) return method;
     if (submitted.status === 400) {
+      // Some Kratos versions answer 400 with the flow in sent_email state: the mail is on its way.
+      if (submitted.data.state === "sent_email") return method;
       const messages = (submitted.data.ui?.messages ?? []).filter((m) => m.type === "error").map((m) => m.text);
-      if (messages.length > 0) throw new KratosRejection(400, messages.join(" "));
-      // A 400 with the flow in sent_email state is success for some Kratos versions.
-      if (submitted.data.state === "sent_email") return;
-      throw new KratosRejection(400, `Kratos did not accept recovery by ${method}; is it enabled for this domain?`);
+      throw new KratosRejection(400, messages.join(" ") || `Kratos did not accept recovery by ${method}`);
     }
     throw unexpected("kratos", "submit recovery flow", submitted);
   }

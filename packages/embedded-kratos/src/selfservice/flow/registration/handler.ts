@@ -78,13 +78,17 @@ async function submitRegistration(deps: Deps, ctx: HttpContext): Promise<void> {
       throw FlowValidationError.flow({ id: 4040002, text: "The request was already completed successfully and can not be retried.", type: "error" });
     }
     if (!strategy) throw FlowValidationError.flow(registrationFlow.noStrategyMessage());
-    const result = await strategy.registration.submit(flow, body, sctx);
-    flow.active = method;
+    // One account per submission counts against the client IP; a submission that creates none gives it back.
+    const reservation = await deps.limits.registration(ctx);
+    let result;
     try {
+      result = await strategy.registration.submit(flow, body, sctx);
+      flow.active = method;
       deps.identities.deriveFromTraits(result.identity);
       result.identity.availableAal = deps.aal.availableFor(result.identity);
       await deps.identityRepository.create(result.identity);
     } catch (error) {
+      await reservation.release();
       if (error instanceof DuplicateIdentifierError) throw FlowValidationError.flow(messages.duplicateCredentials());
       throw error;
     }
