@@ -1,12 +1,5 @@
-import { spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { embeddedAppEnv, withoutDomainVariables } from "@olympus/sdk/config/embedded-defaults";
-import { startApp, type RunningApp } from "../../support/app-server";
-
-const REPO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+import { embeddedAppEnv } from "@olympus/sdk/config/embedded-defaults";
+import { startDevstack } from "../../support/devstack";
 
 /** What Athena's journeys reach. Browsers use *.localhost names; Node uses 127.0.0.1. */
 export interface AthenaStack {
@@ -49,51 +42,10 @@ export interface RunningStack {
 export async function startAthenaStack(): Promise<RunningStack> {
   if (process.env.ATHENA_E2E_EXTERNAL_STACK === "1") return { stack: STACK, stop: async () => {} };
 
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), "olympus-athena-e2e-"));
-  const devstack = spawn(process.execPath, ["--import", "tsx", "src/cli.ts"], {
-    cwd: path.join(REPO_DIR, "packages", "devstack"),
-    env: { ...withoutDomainVariables(process.env), OLYMPUS_DATA_DIR: dataDir, OLYMPUS_DEV_APPS: "0" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let log = "";
-  const ready = new Promise<void>((resolve, reject) => {
-    devstack.stdout.on("data", (chunk: Buffer) => {
-      log += chunk.toString();
-      if (/^ready$/m.test(log)) resolve();
-    });
-    devstack.stderr.on("data", (chunk: Buffer) => (log += chunk.toString()));
-    devstack.once("exit", (code) => reject(new Error(`devstack exited (${code}) before it was ready:\n${log}`)));
-    setTimeout(() => reject(new Error(`devstack not ready after 180 s:\n${log}`)), 180_000).unref();
-  });
-
-  const apps: RunningApp[] = [];
-  const stopDevstack = async () => {
-    if (devstack.exitCode === null) {
-      const exited = new Promise((resolve) => devstack.once("exit", resolve));
-      devstack.kill("SIGTERM");
-      await exited;
-    }
-    await rm(dataDir, { recursive: true, force: true });
-  };
-  try {
-    await ready;
-    apps.push(
-      ...(await Promise.all([
-        startApp("hera", embeddedAppEnv("iam", "hera")),
-        startApp("athena", embeddedAppEnv("ciam", "athena")),
-        startApp("athena", embeddedAppEnv("iam", "athena")),
-      ])),
-    );
-  } catch (error) {
-    await Promise.all(apps.map((app) => app.stop()));
-    await stopDevstack();
-    throw error;
-  }
-  return {
-    stack: STACK,
-    stop: async () => {
-      await Promise.all(apps.map((app) => app.stop()));
-      await stopDevstack();
-    },
-  };
+  const running = await startDevstack([
+    { app: "hera", domain: "iam" },
+    { app: "athena", domain: "ciam" },
+    { app: "athena", domain: "iam" },
+  ]);
+  return { stack: STACK, stop: running.stop };
 }

@@ -1,13 +1,5 @@
-import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:http";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { embeddedAppEnv, withoutDomainVariables } from "@olympus/sdk/config/embedded-defaults";
-import { startApp, type RunningApp } from "../../support/app-server";
-
-const REPO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+import { startDevstack, type RunningDevstack } from "../../support/devstack";
 
 /** Everything a Hera journey needs to reach. Browser URLs use *.localhost; Node uses 127.0.0.1. */
 export interface HeraStack {
@@ -92,48 +84,9 @@ function startRelyingPartyStub(port: number): Promise<Server> {
   });
 }
 
-async function startBackendAndHera(): Promise<{ stop: () => Promise<void> }> {
-
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), "olympus-hera-e2e-"));
-  const devstack = spawn(process.execPath, ["--import", "tsx", "src/cli.ts"], {
-    cwd: path.join(REPO_DIR, "packages", "devstack"),
-    env: { ...withoutDomainVariables(process.env), OLYMPUS_DATA_DIR: dataDir, OLYMPUS_DEV_APPS: "0" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let log = "";
-  const ready = new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      log += chunk.toString();
-      if (/^ready$/m.test(log)) resolve();
-    };
-    devstack.stdout.on("data", onData);
-    devstack.stderr.on("data", (chunk: Buffer) => (log += chunk.toString()));
-    devstack.once("exit", (code) => reject(new Error(`devstack exited (${code}) before it was ready:\n${log}`)));
-    setTimeout(() => reject(new Error(`devstack not ready after 180 s:\n${log}`)), 180_000).unref();
-  });
-
-  const apps: RunningApp[] = [];
-  const stopDevstack = async () => {
-    if (devstack.exitCode === null) {
-      const exited = new Promise((resolve) => devstack.once("exit", resolve));
-      devstack.kill("SIGTERM");
-      await exited;
-    }
-    await rm(dataDir, { recursive: true, force: true });
-  };
-  try {
-    await ready;
-    apps.push(await startApp("hera", embeddedAppEnv("ciam", "hera")));
-    apps.push(await startApp("hera", embeddedAppEnv("iam", "hera")));
-  } catch (error) {
-    await Promise.all(apps.map((app) => app.stop()));
-    await stopDevstack();
-    throw error;
-  }
-  return {
-    stop: async () => {
-      await Promise.all(apps.map((app) => app.stop()));
-      await stopDevstack();
-    },
-  };
+function startBackendAndHera(): Promise<RunningDevstack> {
+  return startDevstack([
+    { app: "hera", domain: "ciam" },
+    { app: "hera", domain: "iam" },
+  ]);
 }

@@ -1,0 +1,68 @@
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { embeddedAppEnv, withoutDomainVariables } from "@olympus/sdk/config/embedded-defaults";
+import { startApp, type AppName, type RunningApp } from "./app-server";
+
+const REPO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+/** One app instance to start on the embedded stack's port table (built output, `next start`). */
+export interface AppInstance {
+  app: AppName;
+  domain: "ciam" | "iam";
+}
+
+export interface RunningDevstack {
+  /** Everything the devstack printed so far (for failure messages). */
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Starts the embedded dev stack (Postgres, both domains' Kratos and Hydra,
+ * maildev, seeds) from a throwaway data directory, waits for "ready", then
+ * the built apps on their embedded-default ports. Everything started is
+ * stopped again when any step fails, and by `stop()`.
+ */
+export async function startDevstack(apps: AppInstance[], extraEnv: Record<string, string> = {}): Promise<RunningDevstack> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "olympus-e2e-"));
+  const devstack = spawn(process.execPath, ["--import", "tsx", "src/cli.ts"], {
+    cwd: path.join(REPO_DIR, "packages", "devstack"),
+    env: { ...withoutDomainVariables(process.env), OLYMPUS_DATA_DIR: dataDir, OLYMPUS_DEV_APPS: "0", ...extraEnv },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let log = "";
+  const ready = new Promise<void>((resolve, reject) => {
+    devstack.stdout.on("data", (chunk: Buffer) => {
+      log += chunk.toString();
+      if (/^ready$/m.test(log)) resolve();
+    });
+    devstack.stderr.on("data", (chunk: Buffer) => (log += chunk.toString()));
+    devstack.once("exit", (code) => reject(new Error(`devstack exited (${code}) before it was ready:\n${log}`)));
+    setTimeout(() => reject(new Error(`devstack not ready after 180 s:\n${log}`)), 180_000).unref();
+  });
+
+  const running: RunningApp[] = [];
+  const stopDevstack = async () => {
+    if (devstack.exitCode === null) {
+      const exited = new Promise((resolve) => devstack.once("exit", resolve));
+      devstack.kill("SIGTERM");
+      await exited;
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  const stop = async () => {
+    await Promise.all(running.map((app) => app.stop()));
+    await stopDevstack();
+  };
+  try {
+    await ready;
+    running.push(...(await Promise.all(apps.map(({ app, domain }) => startApp(app, embeddedAppEnv(domain, app))))));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { output: () => log, stop };
+}

@@ -1,0 +1,67 @@
+import { execFile } from "node:child_process";
+
+/**
+ * Load from a separate Node process, so the server keeps this process to
+ * itself and its CPU time per operation can be read with process.cpuUsage():
+ * a figure that other load on a busy machine distorts far less than a rate.
+ */
+export interface LoadSpec {
+  url: string;
+  method: "GET" | "POST";
+  headers: Record<string, string>;
+  /** Bodies are sent in turn (one per request, cycling). */
+  bodies: string[];
+  concurrency: number;
+  durationMs: number;
+  expectStatus: number;
+}
+
+export interface LoadResult {
+  count: number;
+  errors: number;
+  elapsedMs: number;
+  /** Up to 1,000 response bodies, for a later phase to use (e.g. tokens to introspect). */
+  samples: string[];
+}
+
+const WORKER_SOURCE = `
+const http = require("node:http");
+const spec = JSON.parse(process.env.LOAD_SPEC);
+const target = new URL(spec.url);
+const agent = new http.Agent({ keepAlive: true, maxSockets: spec.concurrency });
+const samples = [];
+let count = 0, errors = 0, next = 0;
+const deadline = Date.now() + spec.durationMs;
+function once() {
+  return new Promise((resolve) => {
+    const body = spec.bodies[next++ % spec.bodies.length];
+    const req = http.request({ host: target.hostname, port: target.port, path: target.pathname, method: spec.method,
+      headers: { ...spec.headers, "content-length": Buffer.byteLength(body) }, agent }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk) => { if (samples.length < 1000) text += chunk; });
+      res.on("end", () => {
+        if (res.statusCode === spec.expectStatus) count++; else errors++;
+        if (samples.length < 1000 && text) samples.push(text);
+        resolve();
+      });
+    });
+    req.on("error", () => { errors++; resolve(); });
+    req.end(body);
+  });
+}
+async function lane() { while (Date.now() < deadline) await once(); }
+const began = Date.now();
+Promise.all(Array.from({ length: spec.concurrency }, lane)).then(() => {
+  agent.destroy();
+  process.stdout.write(JSON.stringify({ count, errors, elapsedMs: Date.now() - began, samples }));
+});
+`;
+
+export function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ["-e", WORKER_SOURCE], { env: { ...process.env, LOAD_SPEC: JSON.stringify(spec) }, maxBuffer: 256 * 1024 * 1024 }, (error, stdout) =>
+      error ? reject(error) : resolve(JSON.parse(stdout) as LoadResult),
+    );
+  });
+}
