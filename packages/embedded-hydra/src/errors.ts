@@ -28,6 +28,9 @@ export function errorBody(error: HydraError): { error: string; error_description
   return { error: error.error, error_description: error.description, status_code: error.status };
 }
 
+/** Retry-After of every 503 the server sends while Postgres is unreachable. */
+export const DATABASE_RETRY_AFTER_SECONDS = "5";
+
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const payload = JSON.stringify(body);
   res.writeHead(status, {
@@ -54,7 +57,7 @@ export function sendError(res: ServerResponse, error: unknown, onInternal?: (err
       res,
       503,
       { error: "temporarily_unavailable", error_description: "The database cannot be reached at the moment; retry shortly", status_code: 503 },
-      { "retry-after": "5" },
+      { "retry-after": DATABASE_RETRY_AFTER_SECONDS },
     );
     return;
   }
