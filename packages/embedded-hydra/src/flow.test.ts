@@ -4,6 +4,7 @@ import { TestBrowser } from "./testing/browser";
 import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
 
 const LOGIN_UI = "http://ciam.localhost:3000/login";
+const REGISTRATION_UI = "http://ciam.localhost:3000/registration";
 const CONSENT_UI = "http://ciam.localhost:3000/consent";
 const LOGOUT_UI = "http://ciam.localhost:3000/logout";
 const REDIRECT_URI = "http://rp.localhost:5555/callback";
@@ -21,7 +22,7 @@ async function relyingParty(): Promise<oidc.Configuration> {
 }
 
 /** Runs authorize → login UI → consent UI → callback, accepting both with the given subject. */
-async function signIn(browser: TestBrowser, config: oidc.Configuration, subject: string, remember = false) {
+async function signIn(browser: TestBrowser, config: oidc.Configuration, subject: string, remember = false, prompt?: string) {
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
   const authorizeUrl = oidc.buildAuthorizationUrl(config, {
@@ -30,8 +31,11 @@ async function signIn(browser: TestBrowser, config: oidc.Configuration, subject:
     code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
     code_challenge_method: "S256",
     state,
+    ...(prompt ? { prompt } : {}),
   });
-  const atLogin = await browser.navigate(authorizeUrl.toString(), startsWith(LOGIN_UI));
+  // CIAM's hydra.yml sets urls.registration: prompt=registration lands on the sign-up page.
+  const loginUi = prompt?.split(" ").includes("registration") ? REGISTRATION_UI : LOGIN_UI;
+  const atLogin = await browser.navigate(authorizeUrl.toString(), startsWith(loginUi));
   const loginChallenge = atLogin.url.searchParams.get("login_challenge") ?? "";
   const { data: loginRequest } = await hydra.admin.getOAuth2LoginRequest({ loginChallenge });
   const { data: loginAccepted } = await hydra.admin.acceptOAuth2LoginRequest({
@@ -129,6 +133,38 @@ describe("authorization code flow with openid-client as the relying party", () =
     await oidc.tokenRevocation(config, fresh.access_token);
     const { data: revoked } = await hydra.admin.introspectOAuth2Token({ token: fresh.access_token });
     expect(revoked.active).toBe(false);
+  });
+});
+
+describe("prompt=registration (Hydra 2.2+)", () => {
+  it("sends the login challenge to urls.registration, keeps the prompt in request_url and completes like a sign-in", async () => {
+    const config = await relyingParty();
+    const { loginRequest, callback, verifier, state } = await signIn(new TestBrowser(), config, "new-customer", false, "registration");
+    expect(new URL(loginRequest.request_url).searchParams.get("prompt")).toBe("registration");
+    expect(loginRequest.request_url).not.toContain("olympus_");
+    const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state });
+    expect(tokens.claims()?.sub).toBe("new-customer");
+  });
+
+  it("keeps the other prompt values: prompt=login registration", async () => {
+    const config = await relyingParty();
+    const { loginRequest } = await signIn(new TestBrowser(), config, "new-customer-2", false, "login registration");
+    expect(new URL(loginRequest.request_url).searchParams.get("prompt")?.split(" ").sort()).toEqual(["login", "registration"]);
+  });
+
+  it("refuses registration together with none, as Hydra refuses none with anything else", async () => {
+    const config = await relyingParty();
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: REDIRECT_URI,
+      scope: "openid",
+      prompt: "none registration",
+      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+      code_challenge_method: "S256",
+      state: "s-1",
+    });
+    const back = await new TestBrowser().navigate(url.toString(), startsWith(REDIRECT_URI));
+    expect(back.url.searchParams.get("error")).toBe("invalid_request");
+    expect(back.url.searchParams.get("state")).toBe("s-1");
   });
 });
 

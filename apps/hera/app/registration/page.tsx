@@ -1,17 +1,28 @@
 import type { Metadata } from "next";
 import { Registration } from "@ory/elements-react/theme";
 import { startupConfig } from "@olympus/sdk/config";
+import { ChallengeError } from "@/components/challenge-error";
 import { PageShell } from "@/components/page-shell";
 import { cspNonce } from "@/lib/server/cookies";
 import { elementsConfig } from "@/lib/server/elements-config";
 import { toElements } from "@/lib/server/elements-flows";
 import { flowForPage } from "@/lib/server/flows";
 import { renderWithOry, selfHref } from "@/lib/server/guard";
+import { handleRegistrationChallenge } from "@/lib/server/oauth2-login";
+import { one } from "@/lib/search-params";
 
 export const metadata: Metadata = { title: "Create an account" };
 
 export default async function RegistrationPage({ searchParams }: PageProps<"/registration">) {
   const params = await searchParams;
+  const challenge = one(params, "login_challenge");
+  if (challenge) {
+    // Hydra's urls.registration: an OAuth2 client asked for sign-up (prompt=registration).
+    return renderWithOry(selfHref("/registration", params), async () => {
+      await handleRegistrationChallenge(challenge);
+      return <ChallengeError kind="login" />;
+    });
+  }
   const { domain, branding } = startupConfig();
   if (domain === "iam") {
     // IAM Kratos has registration disabled; say why instead of showing an error.

@@ -7,7 +7,7 @@ import { browserCookie } from "./cookies";
 import { kratos } from "./ory";
 
 /** Query parameters that survive a flow (re)start. */
-const START_PARAMS = ["return_to", "refresh", "aal"] as const;
+const START_PARAMS = ["return_to", "refresh", "aal", "after_verification_return_to"] as const;
 
 /**
  * Hera's own flow start, `/self-service/<kind>/browser`: a route handler

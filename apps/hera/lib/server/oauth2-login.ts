@@ -87,6 +87,28 @@ export async function handleLoginChallenge(challenge: string, params: { reauthAf
   redirect(startFlowPath("login", { return_to: here }));
 }
 
+/**
+ * `/registration?login_challenge=`: Hydra sent a `prompt=registration`
+ * request here (`urls.registration`). Someone already signed in, or whom
+ * Hydra remembers, is handled exactly as on `/login`. Anyone else signs up;
+ * the sign-up and the verification it starts both continue at
+ * `/login?login_challenge=`, which then accepts the new session — so the
+ * address is verified before the client gets its ID token. IAM has no
+ * self-registration, so there the challenge is a plain sign-in.
+ * Never returns unless the challenge is unknown to this domain's Hydra.
+ */
+export async function handleRegistrationChallenge(challenge: string): Promise<LoginChallengeOutcome> {
+  const { publicUrl, domain } = startupConfig();
+  const result = await hydra().getLoginRequest(challenge);
+  if (result.status === "handled") redirect(result.redirectTo);
+  if (result.status === "not_found") return { status: "unknown_challenge" };
+  const login = `${publicUrl}/login?login_challenge=${encodeURIComponent(challenge)}`;
+  if (domain === "iam" || result.request.skip) redirect(login);
+  const session = await kratos().toSession(await browserCookie());
+  if (session.status !== "none") redirect(login);
+  redirect(startFlowPath("registration", { return_to: login, after_verification_return_to: login }));
+}
+
 /** The client gave up or the person declined to sign in: tell the client with an OAuth2 error. */
 export async function rejectLoginChallenge(challenge: string): Promise<string> {
   return hydra().rejectLogin(challenge, { error: "access_denied", error_description: "The user did not sign in." });

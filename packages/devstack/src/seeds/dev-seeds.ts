@@ -1,5 +1,5 @@
 import type { Domain } from "@olympus/sdk/config";
-import { EMBEDDED_ATHENA_CLIENTS } from "@olympus/sdk/config/embedded-defaults";
+import { EMBEDDED_ATHENA_CLIENTS, EMBEDDED_DEMO_CLIENT } from "@olympus/sdk/config/embedded-defaults";
 import type { DevstackPorts } from "../options";
 
 /**
@@ -28,8 +28,8 @@ export interface ClientSeeds {
   ciam: OAuth2ClientSeed[];
 }
 
-/** The demo relying party's development secret (Athena's come from the SDK's embedded defaults, which Athena reads too). */
-export const DEMO_RP_CLIENT_SECRET = "dev-demo-rp-client-secret-NOT-FOR-PRODUCTION";
+/** The demo relying party's development secret (from the SDK's embedded defaults, which apps/demo reads too, as Athena's). */
+export const DEMO_RP_CLIENT_SECRET = EMBEDDED_DEMO_CLIENT.clientSecret;
 
 export const ATHENA_CALLBACK_PATH = "/api/auth/callback/olympus-iam";
 const SCOPE = "openid offline_access email profile";
@@ -60,11 +60,11 @@ export function clientSeeds(ports: DevstackPorts): ClientSeeds {
     iam: [athena("ciam"), athena("iam")],
     ciam: [
       {
-        client_id: "ciam-demo-rp",
+        client_id: EMBEDDED_DEMO_CLIENT.clientId,
         client_name: "Demo relying party",
         client_secret: DEMO_RP_CLIENT_SECRET,
-        redirect_uris: ["http://ciam.localhost:3002/callback"],
-        post_logout_redirect_uris: ["http://ciam.localhost:3002/"],
+        redirect_uris: [`${EMBEDDED_DEMO_CLIENT.publicUrl}/callback`],
+        post_logout_redirect_uris: [`${EMBEDDED_DEMO_CLIENT.publicUrl}/`],
         grant_types: [...CODE_FLOW.grant_types],
         response_types: [...CODE_FLOW.response_types],
         scope: SCOPE,

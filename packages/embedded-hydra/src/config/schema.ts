@@ -54,6 +54,8 @@ export const hydraConfigSchema = z.object({
     self: z
       .object({ issuer: url.optional(), public: url.optional(), admin: url.optional() }).prefault({}),
     login: url,
+    /** Where `prompt=registration` sends the login challenge (Hydra 2.2+); defaults to `login`. */
+    registration: url.optional(),
     consent: url,
     logout: url.optional(),
     error: url.optional(),

@@ -2,10 +2,11 @@ import Provider, { errors, interactionPolicy, type Configuration, type KoaContex
 import { FULL_SCOPE_METADATA, PROVIDER_SCOPES } from "../clients/model";
 import { verifyClientSecret } from "../clients/secret-hash";
 import type { HydraContext } from "../context";
+import { DATABASE_RETRY_AFTER_SECONDS } from "../errors";
 import type { PrivateJwk } from "../storage/keys-repo";
 import { adapterFactory } from "../storage/adapter";
 import { createFindAccount } from "./account";
-import { INJECTED_PROMPT_PARAM, interactionUrl } from "./interactions";
+import { INJECTED_PROMPT_PARAM, interactionUrl, REGISTRATION_PROMPT_PARAM } from "./interactions";
 import { createLogoutSource, createPostLogoutSuccessSource, createRenderError } from "./logout";
 
 const { Prompt, Check } = interactionPolicy;
@@ -97,7 +98,7 @@ export function createProvider(hctx: HydraContext, keys: PrivateJwk[]): Provider
       short: cookieOptions,
       ...(cookieKeys ? { keys: cookieKeys } : {}),
     },
-    extraParams: ["audience", INJECTED_PROMPT_PARAM],
+    extraParams: ["audience", INJECTED_PROMPT_PARAM, REGISTRATION_PROMPT_PARAM],
     extraTokenClaims: (ctx, token) => {
       if (token.kind === "ClientCredentials") assertRegisteredScopes(ctx, ctx.oidc.params?.scope as string | undefined);
       return undefined;
@@ -162,6 +163,11 @@ export function createProvider(hctx: HydraContext, keys: PrivateJwk[]): Provider
   const provider = new Provider(hctx.issuer, configuration);
   // Behind Caddy the public URL is https; trust X-Forwarded-* like Hydra's serve.public does.
   provider.proxy = true;
+  // The OAuth2 endpoints answer "database away" with oidc-provider's own 503 (storage/db.ts); say when to come back, as every other 503 of this server does.
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.status === 503 && !ctx.response.get("retry-after")) ctx.set("Retry-After", DATABASE_RETRY_AFTER_SECONDS);
+  });
   // Client secrets are stored hashed (clients/secret-hash.ts); compare against the hash.
   provider.Client.prototype.compareClientSecret = function compareHashed(this: { clientSecret?: string }, actual: string) {
     return this.clientSecret ? verifyClientSecret(actual, this.clientSecret) : false;

@@ -4,6 +4,8 @@ import { withQuery, type HydraContext } from "../context";
 
 /** Marker the public router adds when it injects prompt=consent (see public/hydra-paths.ts). */
 export const INJECTED_PROMPT_PARAM = "olympus_injected_prompt";
+/** Marker the public router adds when it takes `registration` out of `prompt` (see public/hydra-paths.ts). */
+export const REGISTRATION_PROMPT_PARAM = "olympus_prompt_registration";
 
 /** What the login accept handler stores on the interaction for the consent step. */
 export interface HydraLoginResult {
@@ -27,12 +29,16 @@ function splitParam(params: Params, name: string): string[] {
   return stringParam(params, name)?.split(" ").filter(Boolean) ?? [];
 }
 
-/** The parameters the relying party actually sent (without what the router injected). */
+/** The parameters the relying party actually sent (without what the router injected or moved). */
 function originalParams(params: Params): Params {
   const copy: Params = { ...params };
   if (copy[INJECTED_PROMPT_PARAM]) {
     delete copy.prompt;
     delete copy[INJECTED_PROMPT_PARAM];
+  }
+  if (copy[REGISTRATION_PROMPT_PARAM]) {
+    copy.prompt = [...splitParam(copy, "prompt"), "registration"].join(" ");
+    delete copy[REGISTRATION_PROMPT_PARAM];
   }
   return copy;
 }
@@ -103,7 +109,10 @@ export async function interactionUrl(hctx: HydraContext, ctx: KoaContextWithOIDC
       request,
       ttlSeconds,
     });
-    return withQuery(hctx.config.urls.login, { login_challenge: challenge });
+    // Hydra sends `prompt=registration` to the registration UI, any other request to the login UI.
+    const { login, registration } = hctx.config.urls;
+    const ui = params[REGISTRATION_PROMPT_PARAM] ? (registration ?? login) : login;
+    return withQuery(ui, { login_challenge: challenge });
   }
 
   const result = ctx.oidc.result ?? {};

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { HydraContext } from "../context";
 import { withQuery } from "../context";
-import { INJECTED_PROMPT_PARAM } from "../provider/interactions";
+import { INJECTED_PROMPT_PARAM, REGISTRATION_PROMPT_PARAM } from "../provider/interactions";
 import { LOGOUT_XSRF_KEY } from "../provider/logout";
 import { ROUTES } from "../provider/create-provider";
 
@@ -22,6 +22,9 @@ function errorRedirect(hctx: HydraContext, description: string): Mapping {
  *   decision and continue oidc-provider's interaction at its resume path;
  * - `/oauth2/sessions/logout?logout_verifier=` becomes oidc-provider's logout
  *   confirmation (a POST carrying its xsrf secret);
+ * - `prompt=registration` (Hydra's own value, unknown to oidc-provider) is
+ *   taken out of `prompt` and kept as a marker: it only changes where the
+ *   login challenge is sent (`urls.registration`);
  * - `offline_access` without `prompt=consent` gets the prompt added, because
  *   OIDC Core lets oidc-provider drop it otherwise, while Hydra honours it
  *   (the consent UI always runs here anyway; the marker keeps `skip` honest).
@@ -38,12 +41,14 @@ export async function mapHydraRequest(hctx: HydraContext, req: IncomingMessage):
       if (!flow?.interactionUid) return errorRedirect(hctx, `The ${kind} verifier has already been used, has not been granted, or is invalid.`);
       return { kind: "redirect", location: `${ROUTES.authorization}/${encodeURIComponent(flow.interactionUid)}` };
     }
+    let rewritten = extractRegistrationPrompt(searchParams);
     const scopes = (searchParams.get("scope") ?? "").split(" ");
     if (scopes.includes("offline_access") && !searchParams.has("prompt")) {
       searchParams.set("prompt", "consent");
       searchParams.set(INJECTED_PROMPT_PARAM, "1");
-      req.url = `${url.pathname}?${searchParams.toString()}`;
+      rewritten = true;
     }
+    if (rewritten) req.url = `${url.pathname}?${searchParams.toString()}`;
     return { kind: "pass" };
   }
 
@@ -54,6 +59,21 @@ export async function mapHydraRequest(hctx: HydraContext, req: IncomingMessage):
     rewriteAsForm(req, `${ROUTES.end_session}/confirm`, new URLSearchParams({ xsrf, logout: "yes" }));
   }
   return { kind: "pass" };
+}
+
+/**
+ * Moves `registration` out of `prompt` into a marker parameter. With `none`
+ * the request is left alone: oidc-provider then refuses it, as Hydra refuses
+ * `none` combined with anything else.
+ */
+function extractRegistrationPrompt(searchParams: URLSearchParams): boolean {
+  const prompts = (searchParams.get("prompt") ?? "").split(" ").filter(Boolean);
+  if (!prompts.includes("registration") || prompts.includes("none")) return false;
+  const rest = prompts.filter((prompt) => prompt !== "registration");
+  if (rest.length > 0) searchParams.set("prompt", rest.join(" "));
+  else searchParams.delete("prompt");
+  searchParams.set(REGISTRATION_PROMPT_PARAM, "1");
+  return true;
 }
 
 /** Turns a body-less GET into a form POST to another path, before anything has read the stream. */

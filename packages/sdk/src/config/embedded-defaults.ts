@@ -59,6 +59,20 @@ export const EMBEDDED_ATHENA_CLIENTS: Record<Domain, { clientId: string; clientS
   },
 };
 
+/**
+ * The demo relying party (`apps/demo`, CIAM :3002) the devstack seeds in CIAM
+ * Hydra (packages/devstack/src/seeds/dev-seeds.ts reads it from here, the
+ * demo's `dev` script too). Development values only.
+ */
+export const EMBEDDED_DEMO_CLIENT = {
+  clientId: "ciam-demo-rp",
+  clientSecret: "dev-demo-rp-client-secret-NOT-FOR-PRODUCTION",
+  port: 3002,
+  publicUrl: "http://ciam.localhost:3002",
+  /** CIAM Hydra's issuer as its hydra.yml announces it. */
+  issuer: `http://ciam.localhost:${SERVICE_PORTS.ciam.hydraPublic}/`,
+} as const;
+
 export const EMBEDDED_OLYMPUS_DATABASE_URL = "postgres://olympus:olympus_dev_password@127.0.0.1:5432/olympus";
 export const EMBEDDED_ADMIN_API_TOKEN: Record<Domain, string> = {
   ciam: "dev-admin-token-ciam-not-for-production",

@@ -43,6 +43,15 @@ describe("KratosClient flows", () => {
     expect(request?.headers.accept).toContain("application/json");
   });
 
+  it("passes a sign-up's after_verification_return_to to Kratos", async () => {
+    const { kratos, requests } = await kratosWith(() => ({ status: 200, body: { ...loginFlow, id: "r1" } }));
+    const next = "http://ciam.localhost:3000/login?login_challenge=c1";
+    await kratos.createBrowserFlow("registration", { returnTo: next, afterVerificationReturnTo: next }, undefined);
+    const query = new URL(requests[0]?.path ?? "", "http://x").searchParams;
+    expect(query.get("return_to")).toBe(next);
+    expect(query.get("after_verification_return_to")).toBe(next);
+  });
+
   it("fetches a flow by id with the browser's cookies", async () => {
     const { kratos, requests } = await kratosWith(() => ({ status: 200, body: { ...loginFlow, id: "f2" } }));
     const result = await kratos.getFlow("registration", "f2", "csrf=1");

@@ -56,7 +56,10 @@ const FLOW_CALLS: {
     get: (api, id, o) => api.getLoginFlow({ id }, o),
   },
   registration: {
-    create: (api, p, o) => api.createBrowserRegistrationFlow({ returnTo: p.returnTo, loginChallenge: p.loginChallenge }, o),
+    create: (api, p, o) => api.createBrowserRegistrationFlow(
+        { returnTo: p.returnTo, loginChallenge: p.loginChallenge, afterVerificationReturnTo: p.afterVerificationReturnTo },
+        o,
+      ),
     get: (api, id, o) => api.getRegistrationFlow({ id }, o),
   },
   recovery: {

@@ -27,6 +27,8 @@ export interface CreateFlowParams {
   aal?: "aal1" | "aal2";
   /** login/registration: a Hydra login challenge Kratos should know about. */
   loginChallenge?: string;
+  /** registration: where the verification flow the sign-up starts continues to (its return_to). */
+  afterVerificationReturnTo?: string;
 }
 
 /**

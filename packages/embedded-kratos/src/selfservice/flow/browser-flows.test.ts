@@ -86,6 +86,35 @@ describe("browser flows: cookies, CSRF and redirects", () => {
     expect((againJson.body as { error: { id: string } }).error.id).toBe("session_already_available");
   });
 
+  it("hands after_verification_return_to to the verification flow a sign-up starts (Kratos' post-hook flow)", async () => {
+    const browser = new TestBrowser();
+    const returnTo = "http://ciam.localhost:3000/login?login_challenge=abc";
+    const query = new URLSearchParams({ return_to: "http://ciam.localhost:3002/", after_verification_return_to: returnTo });
+    const init = asFlow(await browser.request(`${kratos.publicUrl}/self-service/registration/browser?${query}`, { headers: { Accept: "application/json" } }));
+    const res = await browser.request(init.ui.action, {
+      json: { method: "password", csrf_token: csrfOf(init), password: STRONG_PASSWORD, traits: { email: uniqueEmail("after-verification") } },
+    });
+    const body = res.body as { continue_with: { action: string; flow?: { id: string }; redirect_browser_to?: string }[] };
+    // The registration itself still continues to its own return_to.
+    expect(body.continue_with.at(-1)?.redirect_browser_to).toBe("http://ciam.localhost:3002/");
+    const verificationId = body.continue_with.find((c) => c.action === "show_verification_ui")?.flow?.id ?? "";
+    const verification = await browser.request(`${kratos.publicUrl}/self-service/verification/flows?id=${verificationId}`, { headers: { Accept: "application/json" } });
+    const flow = verification.body as FlowJson & { request_url: string };
+    expect(flow.return_to).toBe(returnTo);
+    const requestUrl = new URL(flow.request_url);
+    expect(requestUrl.searchParams.get("return_to")).toBe(returnTo);
+    expect(requestUrl.searchParams.has("after_verification_return_to")).toBe(false);
+  });
+
+  it("refuses an after_verification_return_to outside the allow-list when the sign-up starts", async () => {
+    const res = await new TestBrowser().request(
+      `${kratos.publicUrl}/self-service/registration/browser?after_verification_return_to=${encodeURIComponent("https://evil.example/")}`,
+      { headers: { Accept: "application/json" } },
+    );
+    expect(res.status).toBe(400);
+    expect((res.body as { error: { id: string } }).error.id).toBe("self_service_flow_return_to_forbidden");
+  });
+
   it("logs in with a classic form post: 303 back to the UI on a wrong password, 303 to return_to on success", async () => {
     const email = uniqueEmail("form");
     await registerSpa(new TestBrowser(), email);

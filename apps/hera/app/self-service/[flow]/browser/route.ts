@@ -23,6 +23,8 @@ export async function GET(request: NextRequest, context: RouteContext<"/self-ser
     returnTo: query.get("return_to") ?? undefined,
     refresh: query.get("refresh") === "true" ? true : undefined,
     aal: aal === "aal1" || aal === "aal2" ? aal : undefined,
+    // Kratos reads it on registration only (the verification flow a sign-up starts returns there).
+    afterVerificationReturnTo: kind === "registration" ? (query.get("after_verification_return_to") ?? undefined) : undefined,
   };
   const { publicUrl } = startupConfig();
   const to = (path: string) => new URL(path, publicUrl);

@@ -32,6 +32,9 @@ export function registerRegistrationRoutes(router: Router, deps: Deps): void {
 async function initRegistration(deps: Deps, ctx: HttpContext, type: FlowType): Promise<void> {
   requireEnabled(deps, registrationFlow);
   const returnTo = returnToFromQuery(deps, ctx);
+  // Checked now, like return_to, so a forbidden target fails at the start rather than after sign-up.
+  const afterVerification = ctx.query.get("after_verification_return_to");
+  if (afterVerification) deps.returnTo.check(afterVerification);
   const session = type === "api" ? await tokenSession(deps, ctx) : await deps.sessions.fromRequest(ctx);
   if (session) {
     if (type === "browser" && !ctx.acceptsJson) {

@@ -25,7 +25,7 @@ export function registrationReturnUrl(deps: Deps, method: string | undefined, fl
 export async function completeRegistration(deps: Deps, ctx: HttpContext, flow: Flow, result: RegistrationResult): Promise<void> {
   const method = flow.active ?? result.method.method;
   const args: HookArgs = { ctx, flow, identity: result.identity, continueWith: [] };
-  args.verificationFlow = await startVerificationForIdentity(deps, ctx, result.identity, flow.type);
+  args.verificationFlow = await startVerificationForIdentity(deps, ctx, result.identity, flow);
   await runAfterHooks(deps, "registration", method, "post", args);
 
   flow.state = "passed_challenge";

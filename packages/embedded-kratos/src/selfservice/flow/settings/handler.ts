@@ -182,7 +182,7 @@ async function submitSettings(deps: Deps, ctx: HttpContext): Promise<void> {
 async function verifyChangedAddress(deps: Deps, ctx: HttpContext, flow: Flow, known: Set<string>, after: Identity): Promise<ContinueWith[]> {
   const added = after.verifiableAddresses.find((a) => !a.verified && !known.has(a.value));
   if (!added) return [];
-  const started = await startVerificationForIdentity(deps, ctx, { ...after, verifiableAddresses: [added] }, flow.type);
+  const started = await startVerificationForIdentity(deps, ctx, { ...after, verifiableAddresses: [added] }, flow);
   if (!started) return [];
   const uiUrl = deps.config.selfservice.flows.verification.ui_url;
   return [

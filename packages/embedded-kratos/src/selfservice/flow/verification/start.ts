@@ -16,15 +16,40 @@ export async function startVerificationForIdentity(
   deps: Deps,
   ctx: HttpContext,
   identity: Identity,
-  type: FlowType,
+  original: Pick<Flow, "type" | "requestUrl">,
 ): Promise<{ flow: Flow; address: string } | undefined> {
   if (!deps.config.selfservice.flows.verification.enabled) return undefined;
   const address = identity.verifiableAddresses.find((a) => !a.verified);
   if (!address) return undefined;
-  const flow = await createFlow(deps, verificationFlow, ctx, type, { strategy: { identity } });
+  const { requestUrl, returnTo } = postHookOrigin(deps, original.requestUrl);
+  const type: FlowType = original.type;
+  const flow = await createFlow(deps, verificationFlow, ctx, type, { strategy: { identity }, requestUrl, ...(returnTo ? { returnTo } : {}) });
   flow.ui.setValue("email", address.value);
   const strategy = activeStrategy(deps, "verification");
   if (strategy?.initiate) await strategy.initiate(flow, { address: address.value, via: address.via }, { deps, http: ctx, identity });
   await deps.flows.save(flow);
   return { flow, address: address.value };
+}
+
+/**
+ * Kratos' verification.NewPostHookFlow: the flow inherits the original
+ * flow's request URL, whose `after_verification_return_to` becomes its
+ * `return_to` — where the verification page's "Continue" leads (for a
+ * sign-up started by an OAuth2 client: back into that client's login). A
+ * value outside allowed_return_urls is dropped (the defaults apply).
+ */
+export function postHookOrigin(deps: Deps, originalRequestUrl: string): { requestUrl: string; returnTo: string | undefined } {
+  if (!URL.canParse(originalRequestUrl)) return { requestUrl: originalRequestUrl, returnTo: undefined };
+  const url = new URL(originalRequestUrl);
+  const after = url.searchParams.get("after_verification_return_to");
+  url.searchParams.delete("after_verification_return_to");
+  url.searchParams.delete("return_to");
+  let returnTo: string | undefined;
+  try {
+    returnTo = after ? deps.returnTo.check(after) : undefined;
+  } catch {
+    returnTo = undefined;
+  }
+  if (returnTo) url.searchParams.set("return_to", returnTo);
+  return { requestUrl: url.toString(), returnTo };
 }
