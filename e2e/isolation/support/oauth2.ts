@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { EMBEDDED_DEMO_CLIENT } from "@olympus/sdk/config/embedded-defaults";
 
-/** The seeded CIAM relying party (packages/devstack/src/seeds/dev-seeds.ts). */
-export const CIAM_DEMO_CLIENT = { id: "ciam-demo-rp", redirectUri: "http://ciam.localhost:3002/callback" } as const;
+/** The seeded CIAM relying party (the demo app; packages/devstack/src/seeds/dev-seeds.ts). */
+export const CIAM_DEMO_CLIENT = { id: EMBEDDED_DEMO_CLIENT.clientId, redirectUri: `${EMBEDDED_DEMO_CLIENT.publicUrl}/callback` } as const;
 
 const clientList = z.array(z.object({ client_id: z.string() }));
 
