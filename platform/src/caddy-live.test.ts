@@ -1,29 +1,8 @@
-import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { freePort } from "@olympus/test-postgres";
+import { startCaddy, UPSTREAM_VARIABLES as UPSTREAMS, type RunningCaddy, type UpstreamVariable as Upstream } from "./caddy-process";
 import { domainOfPublicHost } from "./checks/caddy";
-import { PLATFORM_DIR } from "./paths";
-
-const run = promisify(execFile);
-const CADDYFILE = path.join(PLATFORM_DIR, "caddy", "Caddyfile");
-
-/** The upstream variables the Caddyfile reads, each named after the service it stands for. */
-const UPSTREAMS = [
-  "CIAM_HERA_UPSTREAM",
-  "CIAM_ATHENA_UPSTREAM",
-  "CIAM_KRATOS_PUBLIC_UPSTREAM",
-  "CIAM_HYDRA_PUBLIC_UPSTREAM",
-  "IAM_HERA_UPSTREAM",
-  "IAM_ATHENA_UPSTREAM",
-  "IAM_KRATOS_PUBLIC_UPSTREAM",
-  "IAM_HYDRA_PUBLIC_UPSTREAM",
-] as const;
-type Upstream = (typeof UPSTREAMS)[number];
 
 const HOSTS = ["ciam.localhost", "admin.ciam.localhost", "iam.localhost", "admin.iam.localhost"];
 // Every kind of path a browser or attacker might try, including admin API paths.
@@ -61,48 +40,11 @@ async function startStubs(): Promise<{ ports: Record<Upstream, number>; close: (
   return { ports, close: async () => void (await Promise.all(servers.map((s) => new Promise((r) => s.close(r))))) };
 }
 
-async function startCaddy(env: Record<string, string>): Promise<{ httpsPort: number; child: ChildProcess; log: () => string }> {
-  const [httpPort, httpsPort] = [await freePort(), await freePort()];
-  const home = mkdtempSync(path.join(tmpdir(), "olympus-caddy-home-"));
-  const child = spawn("caddy", ["run", "--config", CADDYFILE, "--adapter", "caddyfile"], {
-    env: {
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
-      HOME: home,
-      XDG_DATA_HOME: home,
-      XDG_CONFIG_HOME: home,
-      DOMAIN: "localhost",
-      CADDY_HTTP_PORT: String(httpPort),
-      CADDY_HTTPS_PORT: String(httpsPort),
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
-  return { httpsPort, child, log: () => output };
-}
-
-async function request(host: string, port: number, urlPath: string): Promise<string> {
-  // --resolve pins the name to loopback; -k: Caddy's local CA is not trusted here.
-  const { stdout } = await run("curl", ["-sk", "--max-time", "5", "--resolve", `${host}:${port}:127.0.0.1`, `https://${host}:${port}${urlPath}`]);
-  return stdout;
-}
-
-async function waitForCaddy(port: number, log: () => string) {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if ((await request("ciam.localhost", port, "/").catch(() => "")).length > 0) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`caddy did not serve in time:\n${log()}`);
-}
-
-async function probeAll(port: number): Promise<Answer[]> {
+async function probeAll(caddy: RunningCaddy): Promise<Answer[]> {
   const answers: Answer[] = [];
   for (const host of HOSTS) {
     for (const urlPath of PATHS) {
-      const body = await request(host, port, urlPath);
+      const { body } = await caddy.get(host, urlPath);
       answers.push({ host, path: urlPath, upstream: (UPSTREAMS as readonly string[]).includes(body) ? (body as Upstream) : "none" });
     }
   }
@@ -126,11 +68,10 @@ describe("a real Caddy with the project's Caddyfile", () => {
   async function serve(overrides: Partial<Record<Upstream, Upstream>> = {}) {
     const stubs = await startStubs();
     cleanups.push(stubs.close);
-    const env = Object.fromEntries(UPSTREAMS.map((name) => [name, `127.0.0.1:${stubs.ports[overrides[name] ?? name]}`]));
+    const env = Object.fromEntries(UPSTREAMS.map((name) => [name, `127.0.0.1:${stubs.ports[overrides[name] ?? name]}`])) as Record<Upstream, string>;
     const caddy = await startCaddy(env);
-    cleanups.push(() => void caddy.child.kill("SIGKILL"));
-    await waitForCaddy(caddy.httpsPort, caddy.log);
-    return probeAll(caddy.httpsPort);
+    cleanups.push(caddy.stop);
+    return probeAll(caddy);
   }
 
   it("answers every host and path from that host's own domain only", async () => {

@@ -1,5 +1,6 @@
 import { embeddedAppEnv } from "@olympus/sdk/config/embedded-defaults";
 import { startDevstack } from "../../support/devstack";
+import type { RunningStack } from "../../support/worker-stack";
 
 /** What Athena's journeys reach. Browsers use *.localhost names; Node uses 127.0.0.1. */
 export interface AthenaStack {
@@ -26,11 +27,6 @@ export const STACK: AthenaStack = {
   admin: { email: "admin@olympus.local", password: "dev-password-change-me" },
 };
 
-export interface RunningStack {
-  stack: AthenaStack;
-  stop: () => Promise<void>;
-}
-
 /**
  * Starts the embedded dev stack (Postgres with the olympus database, both
  * domains' Kratos and Hydra, maildev, seeds) from a throwaway data
@@ -39,7 +35,7 @@ export interface RunningStack {
  * seeded OAuth2 clients' redirect URIs name.
  * ATHENA_E2E_EXTERNAL_STACK=1 uses an already running stack and apps instead.
  */
-export async function startAthenaStack(): Promise<RunningStack> {
+export async function startAthenaStack(): Promise<RunningStack<AthenaStack>> {
   if (process.env.ATHENA_E2E_EXTERNAL_STACK === "1") return { stack: STACK, stop: async () => {} };
 
   const running = await startDevstack([

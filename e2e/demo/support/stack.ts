@@ -3,6 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { withoutDomainVariables } from "@olympus/sdk/config/embedded-defaults";
 import { startDevstack } from "../../support/devstack";
+import type { RunningStack } from "../../support/worker-stack";
 
 const REPO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 
@@ -30,18 +31,13 @@ export const STACK: DemoStack = {
   inboxApi: "http://127.0.0.1:1080/api/email",
 };
 
-export interface RunningDemoStack {
-  stack: DemoStack;
-  stop: () => Promise<void>;
-}
-
 /**
  * Starts the embedded dev stack from a throwaway data directory (its seeds
  * register ciam-demo-rp), the built Hera CIAM on :3000 and the demo app on
  * :3002 with its embedded defaults — the same command `npm run dev` runs.
  * DEMO_E2E_EXTERNAL_STACK=1 uses an already running `npm run dev` instead.
  */
-export async function startDemoStack(): Promise<RunningDemoStack> {
+export async function startDemoStack(): Promise<RunningStack<DemoStack>> {
   if (process.env.DEMO_E2E_EXTERNAL_STACK === "1") return { stack: STACK, stop: async () => {} };
   const backend = await startDevstack([{ app: "hera", domain: "ciam" }]);
   try {

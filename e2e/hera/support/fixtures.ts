@@ -1,6 +1,7 @@
 import { test as base, expect, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { startHeraStack, type HeraStack } from "./stack";
+import { uniqueEmail, workerStack } from "../../support/worker-stack";
 
 /**
  * One dev stack and one pair of Hera instances per worker, shared by every
@@ -20,18 +21,7 @@ export const test = base.extend<{ cspGuard: void }, { stack: HeraStack }>({
     },
     { auto: true },
   ],
-  stack: [
-    // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies by destructuring; this one has none
-    async ({}, use) => {
-      const running = await startHeraStack();
-      try {
-        await use(running.stack);
-      } finally {
-        await running.stop();
-      }
-    },
-    { scope: "worker", timeout: 300_000 },
-  ],
+  stack: workerStack(startHeraStack),
 });
 
 export { expect };
@@ -48,7 +38,4 @@ export async function expectAccessible(page: Page, label: string): Promise<void>
   expect(blocking, `accessibility of ${label}`).toEqual([]);
 }
 
-/** A fresh address per journey, so runs never collide. */
-export function uniqueEmail(prefix: string): string {
-  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}@example.com`;
-}
+export { uniqueEmail };

@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import { startDevstack, type RunningDevstack } from "../../support/devstack";
+import type { RunningStack } from "../../support/worker-stack";
 
 /** Everything a Hera journey needs to reach. Browser URLs use *.localhost; Node uses 127.0.0.1. */
 export interface HeraStack {
@@ -39,11 +40,6 @@ export const STACK: HeraStack = {
   admin: { email: "admin@olympus.local", password: "dev-password-change-me" },
 };
 
-export interface RunningStack {
-  stack: HeraStack;
-  stop: () => Promise<void>;
-}
-
 /**
  * Starts the embedded dev stack (Postgres, both domains' Kratos and Hydra,
  * maildev, seeds) from a throwaway data directory, then the built Hera twice
@@ -51,7 +47,7 @@ export interface RunningStack {
  * HERA_E2E_EXTERNAL_STACK=1 uses an already running stack and Hera instead
  * (for working on the journeys; nothing is started or stopped).
  */
-export async function startHeraStack(): Promise<RunningStack> {
+export async function startHeraStack(): Promise<RunningStack<HeraStack>> {
   const relyingParties = await Promise.all([3002, 4002].map(startRelyingPartyStub));
   const stopRelyingParties = () => Promise.all(relyingParties.map((server) => new Promise((resolve) => server.close(resolve))));
   if (process.env.HERA_E2E_EXTERNAL_STACK === "1") return { stack: STACK, stop: async () => void (await stopRelyingParties()) };

@@ -1,6 +1,7 @@
 import { EMBEDDED_ADMIN_API_TOKEN, EMBEDDED_OLYMPUS_DATABASE_URL } from "@olympus/sdk/config/embedded-defaults";
 import { SERVICE_PORTS, type Domain } from "@olympus/sdk/config";
 import { startDevstack } from "../../support/devstack";
+import type { RunningStack } from "../../support/worker-stack";
 
 /** One domain's half of the running platform. Browser URLs use *.localhost; Node uses 127.0.0.1. */
 export interface DomainSide {
@@ -52,18 +53,13 @@ export const STACK: IsolationStack = {
   admin: { email: "admin@olympus.local", password: "dev-password-change-me" },
 };
 
-export interface RunningStack {
-  stack: IsolationStack;
-  stop: () => Promise<void>;
-}
-
 /**
  * The whole platform as `npm run dev` runs it (throwaway data directory):
  * Postgres, both domains' Kratos and Hydra, maildev, the seeds, and the built
  * Hera and Athena for both domains. The isolation checks run against this,
  * not against stand-ins.
  */
-export async function startIsolationStack(): Promise<RunningStack> {
+export async function startIsolationStack(): Promise<RunningStack<IsolationStack>> {
   const running = await startDevstack([
     { app: "hera", domain: "ciam" },
     { app: "hera", domain: "iam" },
