@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadKratosConfig } from "../config/load";
-import { CIAM_CONFIG } from "../testing/harness";
+import { CIAM_CONFIG, IAM_CONFIG } from "../testing/harness";
 import { compileTemplate, escapeHtml } from "./go-template";
 import { TemplateRegistry } from "./templates";
 
@@ -37,6 +37,18 @@ describe("template registry", () => {
     const login = registry.render("login_code_valid", { To: "ann@example.com", LoginCode: "135791", ExpiresInMinutes: 15 });
     expect(login.subject).toBe("Your sign-in code: 135791");
     expect(login.plaintext).toContain("It expires in 15 minutes.");
+  });
+
+  it("renders each domain's own branding: an employee's mail never looks like a customer's", () => {
+    const render = (configPath: string) =>
+      new TemplateRegistry(loadKratosConfig(configPath, { warn: () => {} })).render("recovery_code_valid", { To: "ann@example.com", RecoveryCode: "024680" });
+    const [customer, employee] = [render(CIAM_CONFIG), render(IAM_CONFIG)];
+    expect(employee.subject).toBe("Olympus Workforce: Recover access to your account");
+    expect(employee.html).toContain('<h1 style="color:#7c3aed;font-size:20px">Olympus Workforce</h1>');
+    expect(employee.plaintext).toContain("024680");
+    expect(employee.subject).not.toBe(customer.subject);
+    expect(employee.html).not.toContain("#2563eb");
+    expect(customer.html).not.toContain("Workforce");
   });
 
   it("fails at start-up on a template file that is missing or uses unsupported syntax", () => {
