@@ -135,6 +135,30 @@ describe("refusals reach the client as OAuth2 errors", () => {
   });
 });
 
+describe("no implicit or hybrid flow", () => {
+  it.each(["token", "id_token token", "code id_token", "id_token"])("refuses response_type=%s with an OAuth2 error and never issues a token", async (responseType) => {
+    const url = new URL("oauth2/auth", hydra.publicUrl);
+    url.search = new URLSearchParams({
+      client_id: confidential.id,
+      redirect_uri: REDIRECT_URI,
+      response_type: responseType,
+      scope: "openid",
+      state: "s-implicit",
+      nonce: "n-implicit",
+    }).toString();
+    const end = await new TestBrowser().navigate(url.toString(), startsWith(REDIRECT_URI, ERROR_UI, LOGIN_UI));
+    // Never handed to the login UI, so no token can follow.
+    expect(end.url.toString().startsWith(LOGIN_UI)).toBe(false);
+    const params = new URLSearchParams(end.url.hash.slice(1) || end.url.search);
+    expect(["unsupported_response_type", "invalid_request"]).toContain(params.get("error"));
+    if (end.url.toString().startsWith(REDIRECT_URI)) expect(params.get("state")).toBe("s-implicit");
+    for (const leaked of ["access_token", "id_token", "code"]) {
+      expect(end.url.searchParams.has(leaked)).toBe(false);
+      expect(new URLSearchParams(end.url.hash.slice(1)).has(leaked)).toBe(false);
+    }
+  });
+});
+
 describe("client_credentials", () => {
   it("issues a token for registered scopes and refuses others", async () => {
     const config = await rp(machine.id, machine.secret);

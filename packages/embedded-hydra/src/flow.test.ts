@@ -1,3 +1,4 @@
+import { Configuration as OryConfiguration, JwkApi, OidcApi } from "@ory/client";
 import * as oidc from "openid-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "./testing/browser";
@@ -22,7 +23,7 @@ async function relyingParty(): Promise<oidc.Configuration> {
 }
 
 /** Runs authorize → login UI → consent UI → callback, accepting both with the given subject. */
-async function signIn(browser: TestBrowser, config: oidc.Configuration, subject: string, remember = false, prompt?: string) {
+async function signIn(browser: TestBrowser, config: oidc.Configuration, subject: string, remember = false, prompt?: string, extra: Record<string, string> = {}) {
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
   const authorizeUrl = oidc.buildAuthorizationUrl(config, {
@@ -32,6 +33,7 @@ async function signIn(browser: TestBrowser, config: oidc.Configuration, subject:
     code_challenge_method: "S256",
     state,
     ...(prompt ? { prompt } : {}),
+    ...extra,
   });
   // CIAM's hydra.yml sets urls.registration: prompt=registration lands on the sign-up page.
   const loginUi = prompt?.split(" ").includes("registration") ? REGISTRATION_UI : LOGIN_UI;
@@ -49,6 +51,7 @@ async function signIn(browser: TestBrowser, config: oidc.Configuration, subject:
     consentChallenge,
     acceptOAuth2ConsentRequest: {
       grant_scope: consentRequest.requested_scope ?? [],
+      grant_access_token_audience: consentRequest.requested_access_token_audience ?? [],
       remember,
       session: { id_token: { email: `${subject}@example.com`, email_verified: true, name: "Ada" }, access_token: { tier: "gold" } },
     },
@@ -233,5 +236,93 @@ describe("signing key rotation", () => {
     expect((await hydra.admin.introspectOAuth2Token({ token: tokens.access_token })).data.active).toBe(false);
     expect((await hydra.admin.listOAuth2ConsentSessions({ subject: "user-4" })).data).toEqual([]);
     expect((await hydra.admin.revokeOAuth2LoginSessions({ subject: "user-4" })).status).toBe(204);
+  });
+});
+
+describe("Hydra's login and consent request fields", () => {
+  it("carries the requested audience, oidc_context and login session id, and grants the audience into the access token", async () => {
+    const { data: client } = await hydra.admin.createOAuth2Client({
+      oAuth2Client: {
+        redirect_uris: [REDIRECT_URI],
+        grant_types: ["authorization_code", "refresh_token"],
+        scope: "openid offline_access email",
+        audience: ["https://api.ciam.localhost", "https://other.localhost"],
+      },
+    });
+    const config = await oidc.discovery(new URL(hydra.issuer), client.client_id ?? "", client.client_secret ?? "", undefined, {
+      execute: [oidc.allowInsecureRequests],
+    });
+    const { loginRequest, consentRequest, callback, verifier, state } = await signIn(new TestBrowser(), config, "aud-user", false, undefined, {
+      audience: "https://api.ciam.localhost",
+      ui_locales: "de en",
+      login_hint: "ada@example.com",
+      acr_values: "aal2",
+    });
+
+    expect(loginRequest.requested_access_token_audience).toEqual(["https://api.ciam.localhost"]);
+    expect(loginRequest.oidc_context).toMatchObject({ ui_locales: ["de", "en"], login_hint: "ada@example.com", acr_values: ["aal2"] });
+    expect(loginRequest.session_id).toEqual(expect.any(String));
+    expect(loginRequest.session_id).not.toBe("");
+    expect(consentRequest.requested_access_token_audience).toEqual(["https://api.ciam.localhost"]);
+    expect(consentRequest.oidc_context).toEqual(loginRequest.oidc_context);
+    // The consent request names the login it followed.
+    expect(consentRequest.login_session_id).toBe(loginRequest.session_id);
+    expect(consentRequest.login_challenge).toBe(loginRequest.challenge);
+
+    const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state });
+    const { data: introspected } = await hydra.admin.introspectOAuth2Token({ token: tokens.access_token });
+    expect(introspected.aud).toEqual(["https://api.ciam.localhost"]);
+    const { data: consents } = await hydra.admin.listOAuth2ConsentSessions({ subject: "aud-user", loginSessionId: loginRequest.session_id ?? "" });
+    expect(consents[0]?.grant_access_token_audience).toEqual(["https://api.ciam.localhost"]);
+  });
+});
+
+describe("@ory/client OidcApi and JwkApi", () => {
+  it("discovers the configuration, reads userinfo and lists the signing key set", async () => {
+    const oidcApi = new OidcApi(new OryConfiguration({ basePath: hydra.publicUrl.replace(/\/$/, "") }));
+    const { data: discovery } = await oidcApi.discoverOidcConfiguration();
+    expect(discovery.issuer).toBe(hydra.issuer);
+    expect(discovery.response_types_supported).toEqual(["code"]);
+    expect(discovery.userinfo_endpoint).toMatch(/\/userinfo$/);
+
+    const config = await relyingParty();
+    const { callback, verifier, state } = await signIn(new TestBrowser(), config, "sdk-user");
+    const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state });
+    const asUser = new OidcApi(new OryConfiguration({ basePath: hydra.publicUrl.replace(/\/$/, ""), accessToken: tokens.access_token }));
+    const { data: userinfo } = await asUser.getOidcUserInfo();
+    expect(userinfo).toMatchObject({ sub: "sdk-user", email: "sdk-user@example.com", email_verified: true });
+    const anonymous = await oidcApi.getOidcUserInfo().catch((error: { response: { status: number } }) => error.response);
+    expect(anonymous.status).toBe(401);
+
+    const jwkApi = new JwkApi(new OryConfiguration({ basePath: hydra.adminUrl.replace(/\/$/, "") }));
+    const { data: keySet } = await jwkApi.getJsonWebKeySet({ set: "hydra.openid.id-token" });
+    const kid = JSON.parse(Buffer.from((tokens.id_token ?? "").split(".")[0] ?? "", "base64url").toString()).kid as string;
+    expect(keySet.keys?.map((key) => key.kid)).toContain(kid);
+    for (const key of keySet.keys ?? []) expect(key).not.toHaveProperty("d");
+    const { data: single } = await jwkApi.getJsonWebKey({ set: "hydra.openid.id-token", kid });
+    expect(single.keys).toHaveLength(1);
+  });
+});
+
+describe("consent revocation per client", () => {
+  it("revokes the subject's consent and tokens for one client and leaves the other client's alone", async () => {
+    const { data: other } = await hydra.admin.createOAuth2Client({
+      oAuth2Client: { redirect_uris: [REDIRECT_URI], grant_types: ["authorization_code", "refresh_token"], scope: "openid offline_access email" },
+    });
+    const otherConfig = await oidc.discovery(new URL(hydra.issuer), other.client_id ?? "", other.client_secret ?? "", undefined, {
+      execute: [oidc.allowInsecureRequests],
+    });
+    const config = await relyingParty();
+    const first = await signIn(new TestBrowser(), config, "two-apps");
+    const second = await signIn(new TestBrowser(), otherConfig, "two-apps");
+    const revokedTokens = await oidc.authorizationCodeGrant(config, first.callback, { pkceCodeVerifier: first.verifier, expectedState: first.state });
+    const keptTokens = await oidc.authorizationCodeGrant(otherConfig, second.callback, { pkceCodeVerifier: second.verifier, expectedState: second.state });
+
+    expect((await hydra.admin.revokeOAuth2ConsentSessions({ subject: "two-apps", client: clientId })).status).toBe(204);
+    expect((await hydra.admin.introspectOAuth2Token({ token: revokedTokens.access_token })).data.active).toBe(false);
+    await expect(oidc.refreshTokenGrant(config, revokedTokens.refresh_token ?? "")).rejects.toMatchObject({ error: "invalid_grant" });
+    expect((await hydra.admin.introspectOAuth2Token({ token: keptTokens.access_token })).data.active).toBe(true);
+    const { data: remaining } = await hydra.admin.listOAuth2ConsentSessions({ subject: "two-apps" });
+    expect(remaining.map((session) => session.consent_request?.client?.client_id)).toEqual([other.client_id]);
   });
 });

@@ -28,6 +28,8 @@ export interface EmbeddedHydraOptions {
   /** Interface to listen on (default 127.0.0.1). */
   host?: string;
   logger?: Logger;
+  /** How often expired rows (tokens, codes, sessions, challenges) are deleted; default one minute. */
+  cleanupIntervalMs?: number;
 }
 
 export interface EmbeddedHydra {
@@ -133,7 +135,7 @@ export async function startEmbeddedHydra(options: EmbeddedHydraOptions): Promise
 
   const cleanup = setInterval(() => {
     deleteExpired(db.pool).catch((error: unknown) => logger.log("warn", "expired-row cleanup failed", { error: String(error) }));
-  }, CLEANUP_INTERVAL_MS);
+  }, options.cleanupIntervalMs ?? CLEANUP_INTERVAL_MS);
   cleanup.unref();
 
   const displayHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { ZodError } from "zod";
 import { clientInputSchema, clientToJson, toProviderMetadata, type StoredClient } from "../clients/model";
 import { applyJsonPatch, jsonPatchSchema } from "../clients/json-patch";
+import { LIFESPAN_FIELDS, lifespansSchema } from "../clients/lifespans";
 import { generateClientSecret, hashClientSecret, MIN_CLIENT_SECRET_LENGTH } from "../clients/secret-hash";
 import type { HydraContext } from "../context";
 import { HydraError, sendJson } from "../errors";
@@ -29,6 +30,10 @@ async function prepareClient(hctx: HydraContext, body: unknown, id: string, exis
   const parsed = clientInputSchema.safeParse(body);
   if (!parsed.success) throw invalidMetadata(describeZod(parsed.error));
   const { client_id: _ignored, client_secret: requestedSecret, ...data } = parsed.data;
+  if (data.frontchannel_logout_uri) {
+    // Kept so the client round-trips, but oidc-provider 9 has no front-channel logout (README, "Known differences").
+    hctx.logger.log("warn", "frontchannel_logout_uri is stored but front-channel logout is not supported; use backchannel_logout_uri", { client_id: id });
+  }
   const isPublic = data.token_endpoint_auth_method === "none";
   let secretHash: string | null = null;
   let shownSecret: string | undefined;
@@ -140,6 +145,15 @@ export function registerClientRoutes(router: AdminRouter, hctx: HydraContext): v
       const existing = await mustGet(hctx, params.id ?? "");
       const { created_at: _c, updated_at: _u, ...current } = clientToJson(existing);
       await replaceClient(hctx, existing.id, applyJsonPatch(current, patch.data), res);
+    })
+    // Hydra replaces all lifespans at once (unset ones fall back to ttl.*) and leaves every other field and the secret alone.
+    .add("PUT", "/admin/clients/:id/lifespans", async ({ req, params, res }) => {
+      const lifespans = lifespansSchema.safeParse(objectBody(await readJson(req)));
+      if (!lifespans.success) throw invalidMetadata(describeZod(lifespans.error));
+      const existing = await mustGet(hctx, params.id ?? "");
+      const { created_at: _c, updated_at: _u, ...current } = clientToJson(existing);
+      for (const field of LIFESPAN_FIELDS) delete current[field];
+      await replaceClient(hctx, existing.id, { ...current, ...lifespans.data }, res);
     })
     .add("DELETE", "/admin/clients/:id", (request) => deleteClient(hctx, request))
     .add("DELETE", "/admin/oauth2/tokens", async ({ url, res }) => {

@@ -1,5 +1,6 @@
 import type { ClientMetadata } from "oidc-provider";
 import { z } from "zod";
+import { lifespanSeconds, lifespansSchema, LIFESPANS_METADATA } from "./lifespans";
 
 const SUPPORTED_GRANTS = ["authorization_code", "refresh_token", "client_credentials"] as const;
 const AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"] as const;
@@ -54,6 +55,8 @@ export const clientInputSchema = z.object({
   skip_logout_consent: z.boolean().nullish().transform((value) => value ?? false),
   access_token_strategy: z.literal("opaque", { message: 'only access_token_strategy "opaque" is supported' }).nullish().transform(() => "opaque" as const),
   userinfo_signed_response_alg: z.literal("none").nullish().transform(() => "none" as const),
+  // Hydra's per-client token lifespans (clients/lifespans.ts); unset ones are omitted from the JSON.
+  ...lifespansSchema.shape,
 });
 
 export type ClientInput = z.input<typeof clientInputSchema>;
@@ -97,6 +100,8 @@ export function toProviderMetadata(client: StoredClient): ClientMetadata {
     // oidc-provider only accepts scopes it knows; the full list rides along for our own checks.
     scope: data.scope.split(" ").filter((scope) => PROVIDER_SCOPES.includes(scope)).join(" ") || undefined,
     [FULL_SCOPE_METADATA]: data.scope,
+    // Read synchronously by the ttl functions (provider/token-ttl.ts).
+    [LIFESPANS_METADATA]: lifespanSeconds(data),
     token_endpoint_auth_method: data.token_endpoint_auth_method,
     client_secret_expires_at: data.client_secret_expires_at,
   };

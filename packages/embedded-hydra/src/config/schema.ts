@@ -77,6 +77,12 @@ export const hydraConfigSchema = z.object({
       allowed_top_level_claims: z.array(z.string().min(1)).default([]),
     })
     .prefault({}),
+  // Hydra's outbound HTTP policy (back-channel logout); Hydra allows private and loopback targets unless told not to.
+  clients: z
+    .object({
+      http: z.object({ disallow_private_ip_ranges: z.boolean().default(false) }).prefault({}),
+    })
+    .prefault({}),
   ttl: z
     .object({
       login_consent_request: duration("30m"),

@@ -1,4 +1,5 @@
 import Provider, { errors, interactionPolicy, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
+import { LIFESPANS_METADATA } from "../clients/lifespans";
 import { FULL_SCOPE_METADATA, PROVIDER_SCOPES } from "../clients/model";
 import { verifyClientSecret } from "../clients/secret-hash";
 import type { HydraContext } from "../context";
@@ -8,6 +9,8 @@ import { adapterFactory } from "../storage/adapter";
 import { createFindAccount } from "./account";
 import { INJECTED_PROMPT_PARAM, interactionUrl, REGISTRATION_PROMPT_PARAM } from "./interactions";
 import { createLogoutSource, createPostLogoutSuccessSource, createRenderError } from "./logout";
+import { outboundFetch } from "./outbound-fetch";
+import { tokenTtls } from "./token-ttl";
 
 const { Prompt, Check } = interactionPolicy;
 
@@ -86,7 +89,7 @@ export function createProvider(hctx: HydraContext, keys: PrivateJwk[]): Provider
       ...STANDARD_CLAIMS,
     },
     scopes: PROVIDER_SCOPES,
-    extraClientMetadata: { properties: [FULL_SCOPE_METADATA] },
+    extraClientMetadata: { properties: [FULL_SCOPE_METADATA, LIFESPANS_METADATA] },
     conformIdTokenClaims: false,
     cookies: {
       names: {
@@ -99,6 +102,7 @@ export function createProvider(hctx: HydraContext, keys: PrivateJwk[]): Provider
       ...(cookieKeys ? { keys: cookieKeys } : {}),
     },
     extraParams: ["audience", INJECTED_PROMPT_PARAM, REGISTRATION_PROMPT_PARAM],
+    fetch: outboundFetch(config.clients.http.disallow_private_ip_ranges),
     extraTokenClaims: (ctx, token) => {
       if (token.kind === "ClientCredentials") assertRegisteredScopes(ctx, ctx.oidc.params?.scope as string | undefined);
       return undefined;
@@ -149,11 +153,8 @@ export function createProvider(hctx: HydraContext, keys: PrivateJwk[]): Provider
     rotateRefreshToken: true,
     routes: ROUTES,
     ttl: {
-      AccessToken: config.ttl.access_token,
-      AuthorizationCode: config.ttl.auth_code,
-      ClientCredentials: config.ttl.access_token,
-      IdToken: config.ttl.id_token,
-      RefreshToken: config.ttl.refresh_token,
+      // Per-client lifespans override these (provider/token-ttl.ts).
+      ...tokenTtls(config.ttl),
       Interaction: config.ttl.login_consent_request,
       Grant: config.ttl.refresh_token,
       Session: 30 * 24 * 3600,
@@ -172,6 +173,10 @@ export function createProvider(hctx: HydraContext, keys: PrivateJwk[]): Provider
   provider.Client.prototype.compareClientSecret = function compareHashed(this: { clientSecret?: string }, actual: string) {
     return this.clientSecret ? verifyClientSecret(actual, this.clientSecret) : false;
   };
+  // A relying party that cannot be reached must not block the logout, but operators need to see it.
+  provider.on("backchannel.error", (_ctx, error: Error, client: { clientId: string }) =>
+    hctx.logger.log("warn", "back-channel logout delivery failed", { client_id: client.clientId, error: error.message }),
+  );
   provider.on("server_error", (_ctx, error: Error) => hctx.logger.log("error", "oidc-provider server error", { error: error.message }));
   return provider;
 }

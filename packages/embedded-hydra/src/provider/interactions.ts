@@ -88,6 +88,11 @@ export async function interactionUrl(hctx: HydraContext, ctx: KoaContextWithOIDC
   const ttlSeconds = hctx.config.ttl.login_consent_request;
 
   if (interaction.prompt.name === "login") {
+    // Hydra's login request names the login session the accepted login will have. oidc-provider
+    // would drop a fresh, empty session and start another at resume; keeping it keeps its uid,
+    // so session_id here, the consent's login_session_id and revocation by sid agree.
+    // (`new`/`touched` exist at runtime but not in @types/oidc-provider.)
+    if (session && Reflect.get(session, "new") === true) Reflect.set(session, "touched", true);
     const accountId = session?.accountId;
     const remembered = accountId && session ? await hctx.sessions.rememberedSubject(session.uid) : undefined;
     const skip = Boolean(remembered && remembered === accountId);

@@ -19,7 +19,7 @@ let databaseCounter = 0;
 /** Starts an instance on its own fresh database of the given Postgres server. */
 export async function startHydraUnderTest(
   pg: TestPostgres,
-  options: { configPath?: string; adminToken?: string; database?: string; logger?: Logger } = {},
+  options: { configPath?: string; adminToken?: string; database?: string; logger?: Logger; cleanupIntervalMs?: number } = {},
 ): Promise<HydraUnderTest> {
   const database = options.database ?? `hydra_test_${process.pid}_${++databaseCounter}`;
   const dsn = options.database ? pg.url(database) : await pg.createDatabase(database);
@@ -30,6 +30,7 @@ export async function startHydraUnderTest(
     adminPort: await freePort(),
     logger: options.logger ?? silentLogger,
     ...(options.adminToken ? { adminToken: options.adminToken } : {}),
+    ...(options.cleanupIntervalMs ? { cleanupIntervalMs: options.cleanupIntervalMs } : {}),
   });
   const admin = new OAuth2Api(
     new Configuration({

@@ -1,0 +1,175 @@
+import { createServer, type Server } from "node:http";
+import { freePort } from "@olympus/test-postgres";
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from "jose";
+import * as oidc from "openid-client";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { TestBrowser } from "./testing/browser";
+import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { LOGIN_UI, LOGOUT_UI, relyingParty, signIn, startsWith } from "./testing/sign-in";
+
+const REDIRECT_URI = "http://rp.localhost:5555/callback";
+const POST_LOGOUT_URI = "http://rp.localhost:5555/bye";
+const SCOPE = "openid offline_access";
+const BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout";
+
+let pg: TestPostgres;
+let hydra: HydraUnderTest;
+let receiver: Server;
+let client: { id: string; secret: string };
+/** Form bodies the relying party's back-channel endpoint received. */
+const delivered: URLSearchParams[] = [];
+
+/** Resolves once a logout token arrives (oidc-provider sends it without awaiting the browser's redirect). */
+async function nextLogoutToken(timeoutMs = 5000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const token = delivered.shift()?.get("logout_token");
+    if (token) return token;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error("no logout token arrived");
+}
+
+/** An authorization in the same browser that stops at the login UI, to read `skip`. */
+async function loginSkip(browser: TestBrowser, config: oidc.Configuration): Promise<boolean> {
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: REDIRECT_URI,
+    scope: SCOPE,
+    code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+    code_challenge_method: "S256",
+    state: oidc.randomState(),
+  });
+  const atLogin = await browser.navigate(url.toString(), startsWith(LOGIN_UI));
+  const { data } = await hydra.admin.getOAuth2LoginRequest({ loginChallenge: atLogin.url.searchParams.get("login_challenge") ?? "" });
+  return data.skip;
+}
+
+async function startLogout(browser: TestBrowser, config: oidc.Configuration, idToken: string): Promise<string> {
+  const url = oidc.buildEndSessionUrl(config, { id_token_hint: idToken, post_logout_redirect_uri: POST_LOGOUT_URI, state: "bye" });
+  const atLogoutUi = await browser.navigate(url.toString(), startsWith(LOGOUT_UI));
+  return atLogoutUi.url.searchParams.get("logout_challenge") ?? "";
+}
+
+beforeAll(async () => {
+  const port = await freePort();
+  receiver = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+    req.on("end", () => {
+      if (req.method === "POST" && req.url === "/backchannel") delivered.push(new URLSearchParams(body));
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(port, "127.0.0.1", resolve));
+  pg = await startTestPostgres();
+  hydra = await startHydraUnderTest(pg);
+  const { data } = await hydra.admin.createOAuth2Client({
+    oAuth2Client: {
+      redirect_uris: [REDIRECT_URI],
+      post_logout_redirect_uris: [POST_LOGOUT_URI],
+      grant_types: ["authorization_code", "refresh_token"],
+      scope: SCOPE,
+      backchannel_logout_uri: `http://127.0.0.1:${port}/backchannel`,
+      backchannel_logout_session_required: true,
+    },
+  });
+  client = { id: data.client_id ?? "", secret: data.client_secret ?? "" };
+});
+
+beforeEach(() => {
+  delivered.length = 0;
+});
+
+afterAll(async () => {
+  await hydra?.close();
+  await pg?.stop();
+  await new Promise((resolve) => receiver?.close(resolve));
+});
+
+describe("back-channel logout", () => {
+  it("posts a logout token signed with the published keys, naming the subject and the session, when the logout is accepted", async () => {
+    const config = await relyingParty(hydra, client.id, client.secret);
+    const browser = new TestBrowser();
+    const { tokens } = await signIn(hydra, browser, config, { subject: "bc-user", redirectUri: REDIRECT_URI, scope: SCOPE, remember: true });
+    const idClaims = tokens.claims();
+    expect(idClaims?.sid).toBeTruthy();
+
+    const logoutChallenge = await startLogout(browser, config, tokens.id_token ?? "");
+    // Nothing is sent before the logout UI accepts.
+    expect(delivered).toEqual([]);
+    const { data: accepted } = await hydra.admin.acceptOAuth2LogoutRequest({ logoutChallenge });
+    const done = await browser.navigate(accepted.redirect_to, startsWith(POST_LOGOUT_URI));
+    expect(done.url.searchParams.get("state")).toBe("bye");
+
+    const logoutToken = await nextLogoutToken();
+    const jwks = (await fetch(new URL(".well-known/jwks.json", hydra.publicUrl)).then((response) => response.json())) as JSONWebKeySet;
+    const { payload, protectedHeader } = await jwtVerify(logoutToken, createLocalJWKSet(jwks), { issuer: hydra.issuer, audience: client.id });
+    expect(protectedHeader.alg).toBe("RS256");
+    expect(payload.sub).toBe("bc-user");
+    expect(payload.sid).toBe(idClaims?.sid);
+    expect(payload.events).toEqual({ [BACKCHANNEL_EVENT]: {} });
+    expect(payload.jti).toBeTruthy();
+    // A logout token never carries a nonce (OpenID Back-Channel Logout 1.0, 2.4).
+    expect(payload).not.toHaveProperty("nonce");
+  });
+});
+
+describe("rejecting a logout request", () => {
+  it("answers 204 without a redirect, ends no session and sends no logout token", async () => {
+    const config = await relyingParty(hydra, client.id, client.secret);
+    const browser = new TestBrowser();
+    const { tokens } = await signIn(hydra, browser, config, { subject: "stays-in", redirectUri: REDIRECT_URI, scope: SCOPE, remember: true });
+    const logoutChallenge = await startLogout(browser, config, tokens.id_token ?? "");
+
+    const rejected = await fetch(new URL(`admin/oauth2/auth/requests/logout/reject?logout_challenge=${logoutChallenge}`, hydra.adminUrl), { method: "PUT" });
+    // Hydra gives no redirect_to: the logout UI decides where the browser goes next.
+    expect(rejected.status).toBe(204);
+    expect(await rejected.text()).toBe("");
+    // The decision is final.
+    const late = await hydra.admin.acceptOAuth2LogoutRequest({ logoutChallenge }).catch((error: { response: { status: number } }) => error.response);
+    expect(late.status).toBe(409);
+
+    // The user is still signed in: the RP's tokens work and the next authorization is remembered.
+    expect((await hydra.admin.introspectOAuth2Token({ token: tokens.access_token })).data.active).toBe(true);
+    expect(await loginSkip(browser, config)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(delivered).toEqual([]);
+  });
+});
+
+describe("login session revocation", () => {
+  it("by subject: the next authorization in the same browser is no longer skipped", async () => {
+    const config = await relyingParty(hydra, client.id, client.secret);
+    const browser = new TestBrowser();
+    await signIn(hydra, browser, config, { subject: "revoked-by-subject", redirectUri: REDIRECT_URI, scope: SCOPE, remember: true });
+    // Control: the session is remembered before the revocation.
+    expect(await loginSkip(browser, config)).toBe(true);
+    expect((await hydra.admin.revokeOAuth2LoginSessions({ subject: "revoked-by-subject" })).status).toBe(204);
+    expect(await loginSkip(browser, config)).toBe(false);
+  });
+
+  it("by sid: only that login session is forgotten", async () => {
+    const config = await relyingParty(hydra, client.id, client.secret);
+    const revokedBrowser = new TestBrowser();
+    const otherBrowser = new TestBrowser();
+    await signIn(hydra, revokedBrowser, config, { subject: "two-browsers", redirectUri: REDIRECT_URI, scope: SCOPE, remember: true });
+    await signIn(hydra, otherBrowser, config, { subject: "two-browsers", redirectUri: REDIRECT_URI, scope: SCOPE, remember: true });
+
+    // The login request's session_id is the sid Hydra's revocation takes.
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: REDIRECT_URI,
+      scope: SCOPE,
+      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+      code_challenge_method: "S256",
+      state: oidc.randomState(),
+    });
+    const atLogin = await revokedBrowser.navigate(url.toString(), startsWith(LOGIN_UI));
+    const { data: pending } = await hydra.admin.getOAuth2LoginRequest({ loginChallenge: atLogin.url.searchParams.get("login_challenge") ?? "" });
+    expect(pending.skip).toBe(true);
+    expect(pending.session_id).toBeTruthy();
+
+    expect((await hydra.admin.revokeOAuth2LoginSessions({ sid: pending.session_id ?? "" })).status).toBe(204);
+    expect(await loginSkip(revokedBrowser, config)).toBe(false);
+    expect(await loginSkip(otherBrowser, config)).toBe(true);
+  });
+});

@@ -1,0 +1,46 @@
+import type { Configuration, KoaContextWithOIDC } from "oidc-provider";
+import { LIFESPANS_METADATA, type EnforcedLifespan, type LifespanSeconds } from "../clients/lifespans";
+import type { HydraConfig } from "../config/load";
+
+type TtlConfig = NonNullable<Configuration["ttl"]>;
+interface ClientLike {
+  metadata(): Record<string, unknown>;
+}
+
+function clientLifespans(client: ClientLike | undefined): LifespanSeconds {
+  const value = client?.metadata()[LIFESPANS_METADATA];
+  return typeof value === "object" && value !== null ? (value as LifespanSeconds) : {};
+}
+
+/** Tokens minted by the refresh_token grant use its lifespans; everything else here comes from a code exchange. */
+function isRefreshGrant(ctx: KoaContextWithOIDC | undefined): boolean {
+  return ctx?.oidc?.params?.grant_type === "refresh_token";
+}
+
+function pick(client: ClientLike | undefined, field: EnforcedLifespan, fallback: number): number {
+  return clientLifespans(client)[field] ?? fallback;
+}
+
+/**
+ * oidc-provider's ttl functions with Hydra's precedence: a lifespan set on
+ * the client wins over the instance-wide `ttl.*` for the grant that mints
+ * the token (authorization_code, refresh_token, client_credentials).
+ */
+export function tokenTtls(ttl: HydraConfig["ttl"]): TtlConfig {
+  return {
+    AccessToken: (ctx, _token, client) =>
+      isRefreshGrant(ctx)
+        ? pick(client, "refresh_token_grant_access_token_lifespan", ttl.access_token)
+        : pick(client, "authorization_code_grant_access_token_lifespan", ttl.access_token),
+    ClientCredentials: (_ctx, _token, client) => pick(client, "client_credentials_grant_access_token_lifespan", ttl.access_token),
+    IdToken: (ctx, _token, client) =>
+      isRefreshGrant(ctx)
+        ? pick(client, "refresh_token_grant_id_token_lifespan", ttl.id_token)
+        : pick(client, "authorization_code_grant_id_token_lifespan", ttl.id_token),
+    RefreshToken: (ctx, _token, client) =>
+      isRefreshGrant(ctx)
+        ? pick(client, "refresh_token_grant_refresh_token_lifespan", ttl.refresh_token)
+        : pick(client, "authorization_code_grant_refresh_token_lifespan", ttl.refresh_token),
+    AuthorizationCode: ttl.auth_code,
+  };
+}

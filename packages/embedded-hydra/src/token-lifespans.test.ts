@@ -1,0 +1,203 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import * as oidc from "openid-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { TestBrowser } from "./testing/browser";
+import { CIAM_CONFIG, startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+
+const CONSENT_UI = "http://ciam.localhost:3000/consent";
+const LOGIN_UI = "http://ciam.localhost:3000/login";
+const REDIRECT_URI = "http://rp.localhost:5555/callback";
+/** The instance-wide ttl.access_token of this file's instance: short enough to watch a token expire. */
+const GLOBAL_ACCESS_TOKEN_SECONDS = 2;
+
+let pg: TestPostgres;
+let hydra: HydraUnderTest;
+let configDir: string;
+
+const startsWith = (prefix: string) => (url: URL) => url.toString().startsWith(prefix);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function rp(id: string, secret: string): Promise<oidc.Configuration> {
+  return oidc.discovery(new URL(hydra.issuer), id, secret, undefined, { execute: [oidc.allowInsecureRequests] });
+}
+
+async function machineClient(lifespans: Record<string, string> = {}) {
+  const { data } = await hydra.admin.createOAuth2Client({
+    oAuth2Client: { client_name: "m2m", grant_types: ["client_credentials"], scope: "jobs.run", ...lifespans },
+  });
+  return { id: data.client_id ?? "", secret: data.client_secret ?? "", created: data };
+}
+
+async function introspect(token: string) {
+  return (await hydra.admin.introspectOAuth2Token({ token })).data;
+}
+
+async function tokenRows(token: string): Promise<number> {
+  const { rows } = await pg.query("SELECT count(*)::int AS n FROM oidc_payloads WHERE id = $1", [token], hydra.dsn.split("/").pop());
+  return (rows[0] as { n: number }).n;
+}
+
+beforeAll(async () => {
+  // The CIAM config with a 2-second access-token lifespan, written where only this run reads it.
+  configDir = await mkdtemp(path.join(tmpdir(), "hydra-lifespans-"));
+  const config = parseYaml(await readFile(CIAM_CONFIG, "utf8")) as { ttl: Record<string, string> };
+  config.ttl.access_token = `${GLOBAL_ACCESS_TOKEN_SECONDS}s`;
+  const configPath = path.join(configDir, "hydra.yml");
+  await writeFile(configPath, stringifyYaml(config));
+  pg = await startTestPostgres();
+  hydra = await startHydraUnderTest(pg, { configPath, cleanupIntervalMs: 300 });
+});
+
+afterAll(async () => {
+  await hydra?.close();
+  await pg?.stop();
+  if (configDir) await rm(configDir, { recursive: true, force: true });
+});
+
+describe("per-client token lifespans (Hydra's client lifespans)", () => {
+  it("bounds a client_credentials token by client_credentials_grant_access_token_lifespan", async () => {
+    const machine = await machineClient({ client_credentials_grant_access_token_lifespan: "5m" });
+    // Hydra answers lifespans as Go durations.
+    expect(machine.created.client_credentials_grant_access_token_lifespan).toBe("5m0s");
+    expect((await hydra.admin.getOAuth2Client({ id: machine.id })).data.client_credentials_grant_access_token_lifespan).toBe("5m0s");
+
+    const tokens = await oidc.clientCredentialsGrant(await rp(machine.id, machine.secret), { scope: "jobs.run" });
+    expect(tokens.expires_in).toBeGreaterThanOrEqual(299);
+    expect(tokens.expires_in).toBeLessThanOrEqual(300);
+    const info = await introspect(tokens.access_token);
+    expect(info.active).toBe(true);
+    expect((info.exp ?? 0) - (info.iat ?? 0)).toBe(300);
+  });
+
+  it("sets lifespans alone with PUT /admin/clients/{id}/lifespans, keeping the other fields and the secret", async () => {
+    const machine = await machineClient();
+    const { data: updated } = await hydra.admin.setOAuth2ClientLifespans({
+      id: machine.id,
+      oAuth2ClientTokenLifespans: { client_credentials_grant_access_token_lifespan: "10m", refresh_token_grant_id_token_lifespan: "90s" },
+    });
+    expect(updated).toMatchObject({
+      client_id: machine.id,
+      client_name: "m2m",
+      scope: "jobs.run",
+      client_credentials_grant_access_token_lifespan: "10m0s",
+      refresh_token_grant_id_token_lifespan: "1m30s",
+    });
+    expect(updated.client_secret).toBeUndefined();
+    const config = await rp(machine.id, machine.secret);
+    expect((await oidc.clientCredentialsGrant(config, { scope: "jobs.run" })).expires_in).toBeGreaterThanOrEqual(599);
+
+    // A body without a lifespan clears it: the instance-wide ttl applies again, and unset lifespans are omitted.
+    const { data: cleared } = await hydra.admin.setOAuth2ClientLifespans({ id: machine.id, oAuth2ClientTokenLifespans: {} });
+    expect(cleared).not.toHaveProperty("client_credentials_grant_access_token_lifespan");
+    expect(cleared).not.toHaveProperty("refresh_token_grant_id_token_lifespan");
+    expect((await oidc.clientCredentialsGrant(config, { scope: "jobs.run" })).expires_in).toBeLessThanOrEqual(GLOBAL_ACCESS_TOKEN_SECONDS);
+  });
+
+  it("refuses a lifespan that is not a positive Go duration", async () => {
+    for (const value of ["forever", "-5m", "0s", "5"]) {
+      const response = await fetch(new URL("admin/clients", hydra.adminUrl), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ grant_types: ["client_credentials"], client_credentials_grant_access_token_lifespan: value }),
+      });
+      expect(response.status, value).toBe(400);
+      expect(await response.json()).toMatchObject({ error: "invalid_client_metadata" });
+    }
+    const machine = await machineClient();
+    const lifespans = await fetch(new URL(`admin/clients/${machine.id}/lifespans`, hydra.adminUrl), {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ authorization_code_grant_access_token_lifespan: "soon" }),
+    });
+    expect(lifespans.status).toBe(400);
+    const missing = await hydra.admin
+      .setOAuth2ClientLifespans({ id: "no-such-client", oAuth2ClientTokenLifespans: {} })
+      .catch((error: { response: { status: number } }) => error.response);
+    expect(missing.status).toBe(404);
+  });
+
+  it("uses the authorization_code_grant_* lifespans on a code exchange and refresh_token_grant_* on a refresh", async () => {
+    const { data: client } = await hydra.admin.createOAuth2Client({
+      oAuth2Client: {
+        redirect_uris: [REDIRECT_URI],
+        grant_types: ["authorization_code", "refresh_token"],
+        scope: "openid offline_access",
+        skip_consent: true,
+        authorization_code_grant_access_token_lifespan: "7m",
+        authorization_code_grant_id_token_lifespan: "8m",
+        authorization_code_grant_refresh_token_lifespan: "9m",
+        refresh_token_grant_access_token_lifespan: "3m",
+        refresh_token_grant_id_token_lifespan: "4m",
+        refresh_token_grant_refresh_token_lifespan: "6m",
+      },
+    });
+    const config = await rp(client.client_id ?? "", client.client_secret ?? "");
+    const browser = new TestBrowser();
+    const verifier = oidc.randomPKCECodeVerifier();
+    const authorizeUrl = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: REDIRECT_URI,
+      scope: "openid offline_access",
+      state: "s-1",
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: "S256",
+    });
+    const atLogin = await browser.navigate(authorizeUrl.toString(), startsWith(LOGIN_UI));
+    const { data: login } = await hydra.admin.acceptOAuth2LoginRequest({
+      loginChallenge: atLogin.url.searchParams.get("login_challenge") ?? "",
+      acceptOAuth2LoginRequest: { subject: "lifespan-user" },
+    });
+    const atConsent = await browser.navigate(login.redirect_to, startsWith(CONSENT_UI));
+    const { data: consent } = await hydra.admin.acceptOAuth2ConsentRequest({
+      consentChallenge: atConsent.url.searchParams.get("consent_challenge") ?? "",
+      acceptOAuth2ConsentRequest: { grant_scope: ["openid", "offline_access"] },
+    });
+    const callback = await browser.navigate(consent.redirect_to, startsWith(REDIRECT_URI));
+    const tokens = await oidc.authorizationCodeGrant(config, callback.url, { pkceCodeVerifier: verifier, expectedState: "s-1" });
+
+    expect(tokens.expires_in).toBeGreaterThanOrEqual(419);
+    expect(tokens.expires_in).toBeLessThanOrEqual(420);
+    const idClaims = tokens.claims();
+    expect((idClaims?.exp ?? 0) - (idClaims?.iat ?? 0)).toBe(480);
+    const refreshInfo = await introspect(tokens.refresh_token ?? "");
+    expect(refreshInfo.active).toBe(true);
+    expect((refreshInfo.exp ?? 0) - (refreshInfo.iat ?? 0)).toBe(540);
+
+    const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token ?? "");
+    expect(refreshed.expires_in).toBeGreaterThanOrEqual(179);
+    expect(refreshed.expires_in).toBeLessThanOrEqual(180);
+    const refreshedClaims = refreshed.claims();
+    expect((refreshedClaims?.exp ?? 0) - (refreshedClaims?.iat ?? 0)).toBe(240);
+    const rotated = await introspect(refreshed.refresh_token ?? "");
+    expect((rotated.exp ?? 0) - (rotated.iat ?? 0)).toBe(360);
+  });
+});
+
+describe("instance-wide lifespans and expiry cleanup", () => {
+  it("introspects an access token past ttl.access_token as inactive, and the cleanup deletes its row", async () => {
+    const machine = await machineClient();
+    const tokens = await oidc.clientCredentialsGrant(await rp(machine.id, machine.secret), { scope: "jobs.run" });
+    expect(tokens.expires_in).toBeLessThanOrEqual(GLOBAL_ACCESS_TOKEN_SECONDS);
+    expect((await introspect(tokens.access_token)).active).toBe(true);
+    // The row exists (stored with its expiry) while the token is live.
+    expect(await tokenRows(tokens.access_token)).toBe(1);
+
+    await sleep(GLOBAL_ACCESS_TOKEN_SECONDS * 1000 + 500);
+    expect(await introspect(tokens.access_token)).toEqual({ active: false });
+
+    // The periodic cleanup (cleanupIntervalMs: 300 here, a minute by default) removes the expired row.
+    let rows = await tokenRows(tokens.access_token);
+    for (let attempt = 0; rows > 0 && attempt < 20; attempt++) {
+      await sleep(200);
+      rows = await tokenRows(tokens.access_token);
+    }
+    expect(rows).toBe(0);
+
+    // A live token issued meanwhile survives the same cleanup.
+    const fresh = await oidc.clientCredentialsGrant(await rp(machine.id, machine.secret), { scope: "jobs.run" });
+    await sleep(700);
+    expect(await tokenRows(fresh.access_token)).toBe(1);
+  });
+});
