@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { csrfOf } from "./testing/flow-json";
+import { TestBrowser } from "./testing/browser";
 import { IAM_CONFIG, startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "./testing/harness";
 
 describe("CIAM and IAM side by side", () => {
@@ -29,6 +31,26 @@ describe("CIAM and IAM side by side", () => {
     expect(rejected.status).toBe(401);
     expect(((await rejected.json()) as { error: { id: string } }).error.id).toBe("session_inactive");
     expect((await iam.identity.listIdentities({ credentialsIdentifier: email })).data).toEqual([]);
+  });
+
+  it("rejects a CIAM session cookie at IAM, under either domain's cookie name", async () => {
+    const browser = new TestBrowser();
+    const flow = await browser.viaSdk(() => ciam.frontend.createBrowserRegistrationFlow());
+    await browser.viaSdk((cookie) =>
+      ciam.frontend.updateRegistrationFlow({
+        flow: flow.id,
+        cookie,
+        updateRegistrationFlowBody: { method: "password", csrf_token: csrfOf(flow), password: STRONG_PASSWORD, traits: { email: uniqueEmail("cookie") } },
+      }),
+    );
+    const value = browser.cookies.get("ciam_kratos_session")?.value ?? "";
+    expect((await ciam.frontend.toSession({ cookie: `ciam_kratos_session=${value}` })).status).toBe(200);
+
+    for (const cookie of [`ciam_kratos_session=${value}`, `iam_kratos_session=${value}`]) {
+      const rejected = await fetch(`${iam.publicUrl}/sessions/whoami`, { headers: { Cookie: cookie } });
+      expect(rejected.status).toBe(401);
+      expect(((await rejected.json()) as { error: { id: string } }).error.id).toBe("session_inactive");
+    }
   });
 
   it("applies each domain's own config: IAM has no self-service registration and needs 12-character passwords", async () => {

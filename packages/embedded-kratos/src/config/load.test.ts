@@ -53,6 +53,23 @@ describe("loadKratosConfig", () => {
     expect(config.selfservice.flows.login.lifespan).toBe(3_600_000);
   });
 
+  it("warns about selfservice.methods.passkey, which no strategy here implements (passkeys go through webauthn)", () => {
+    const warnings: string[] = [];
+    const config = loadKratosConfig(writeConfig(MINIMAL), { overrides: { selfservice: { methods: { passkey: { enabled: true } } } }, warn: (w) => warnings.push(w) });
+    expect(warnings).toEqual([expect.stringContaining('config key "selfservice.methods.passkey"')]);
+    expect(warnings[0]).toContain("is not supported");
+    expect(config.selfservice.methods.passkey).toEqual({ enabled: true });
+  });
+
+  it("sets Secure on cookies outside dev mode: https base URL without dev, or cookies.secure", () => {
+    const secure = (yaml: string) => loadKratosConfig(writeConfig(`${MINIMAL}${yaml}`), { warn: () => undefined }).secureCookies;
+    expect(secure("serve:\n  public:\n    base_url: https://auth.example.test/\n")).toBe(true);
+    expect(secure("serve:\n  public:\n    base_url: https://auth.example.test/\ndev: true\n")).toBe(false);
+    expect(secure("serve:\n  public:\n    base_url: http://auth.localhost/\n")).toBe(false);
+    expect(secure("serve:\n  public:\n    base_url: http://auth.localhost/\ncookies:\n  secure: true\n")).toBe(true);
+    expect(secure("serve:\n  public:\n    base_url: https://auth.example.test/\ncookies:\n  secure: false\n")).toBe(false);
+  });
+
   it("fails with the key and the fix for invalid values", () => {
     expect(() => loadKratosConfig(writeConfig(`${MINIMAL}\nsession:\n  lifespan: forever\n`))).toThrow(/session\.lifespan: "forever" is not a duration/);
     expect(() => loadKratosConfig(writeConfig(`${MINIMAL}\nhashers:\n  bcrypt:\n    cost: 99\n`))).toThrow(ConfigError);

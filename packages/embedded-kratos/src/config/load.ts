@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { kratosConfigSchema, type ParsedKratosConfig } from "./schema";
-import { findUnknownKeys, isPlainObject } from "./unknown-keys";
+import { findNotImplementedKeys, findUnknownKeys, isPlainObject } from "./unknown-keys";
 
 /** Folder Kratos' Compose setup mounts the config folder at; such URLs are mapped back to the file's own folder. */
 const MOUNTED_CONFIG_DIR = "/etc/config/kratos/";
@@ -30,7 +30,11 @@ export interface KratosConfig extends Omit<ParsedKratosConfig, "identity"> {
   identity: { default_schema_id: string; schemas: IdentitySchemaSource[] };
   /** `csrf_token_<sha256 hex of the public base URL>` */
   csrfCookieName: string;
-  /** True when the public base URL is https: cookies get the Secure attribute. */
+  /**
+   * Whether cookies get the Secure attribute: `cookies.secure` when set; else,
+   * as in Kratos, outside dev mode — where an http public base URL counts as
+   * dev mode too (there is no `--dev` flag, and Secure cookies would be lost on http).
+   */
   secureCookies: boolean;
 }
 
@@ -61,7 +65,7 @@ export function loadKratosConfig(configPath: string, options: LoadConfigOptions 
 }
 
 function buildConfig(source: string, raw: Record<string, unknown>, warn: (m: string) => void): KratosConfig {
-  for (const key of findUnknownKeys(kratosConfigSchema, raw)) {
+  for (const key of [...findUnknownKeys(kratosConfigSchema, raw), ...findNotImplementedKeys(raw)]) {
     warn(`embedded-kratos: config key "${key}" in ${source} is not supported and is ignored`);
   }
   const result = kratosConfigSchema.safeParse(raw);
@@ -89,7 +93,7 @@ function buildConfig(source: string, raw: Record<string, unknown>, warn: (m: str
     adminBaseUrl,
     identity: { default_schema_id: parsed.identity.default_schema_id, schemas },
     csrfCookieName: csrfCookieNameFor(publicBaseUrl),
-    secureCookies: parsed.cookies.secure ?? publicBaseUrl.startsWith("https:"),
+    secureCookies: parsed.cookies.secure ?? (publicBaseUrl.startsWith("https:") && parsed.dev !== true),
   };
 }
 

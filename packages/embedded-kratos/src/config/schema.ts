@@ -239,7 +239,12 @@ export const kratosConfigSchema = z.object({
   ciphers: z.looseObject({}).optional(),
   oauth2_provider: z.looseObject({ url: url.optional() }).optional(),
   dev: z.boolean().optional(),
-  feature_flags: z.looseObject({}).optional(),
+  feature_flags: z
+    .looseObject({
+      // Kratos' default (false) ends a JSON recovery with 422 browser_location_change_required instead of continue_with.
+      use_continue_with_transitions: z.boolean().default(false),
+    })
+    .prefault({}),
   tracing: z.looseObject({}).optional(),
   organizations: z.array(z.unknown()).optional(),
   preview: z.looseObject({}).optional(),

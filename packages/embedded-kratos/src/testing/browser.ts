@@ -50,6 +50,28 @@ export class TestBrowser {
     return { status: res.status, headers: res.headers, location: res.headers.get("location"), body: parsed, text };
   }
 
+  /**
+   * Runs one @ory/client FrontendApi call as this browser: the call gets the
+   * jar's Cookie header (the SDK's `cookie` parameter) and the cookies the
+   * answer sets — success or error — are kept. Lets tests drive browser flows
+   * through the official client instead of raw HTTP.
+   */
+  async viaSdk<T>(call: (cookie: string | undefined) => Promise<{ data: T; headers: unknown }>): Promise<T> {
+    try {
+      const res = await call(this.cookieHeader() || undefined);
+      this.storeAll(res.headers);
+      return res.data;
+    } catch (error) {
+      this.storeAll((error as { response?: { headers?: unknown } }).response?.headers);
+      throw error;
+    }
+  }
+
+  private storeAll(headers: unknown): void {
+    const raw = (headers as { "set-cookie"?: unknown } | undefined)?.["set-cookie"];
+    if (Array.isArray(raw)) for (const line of raw) if (typeof line === "string") this.store(line);
+  }
+
   private store(raw: string): void {
     this.setCookieLog.push(raw);
     const [pair = "", ...attrs] = raw.split(";").map((s) => s.trim());

@@ -31,6 +31,8 @@ export async function startKratos(
     configOverrides?: Record<string, unknown>;
     limitsOverrides?: Record<string, unknown>;
     adminToken?: string;
+    /** serve.public.base_url as clients would see it (e.g. https behind a proxy); the server still listens on plain http. */
+    publicBaseUrl?: string;
     strategies?: readonly Strategy[];
     /** An existing database (a second instance, a restart) instead of a fresh one. */
     existingDatabase?: boolean;
@@ -46,6 +48,7 @@ export async function startKratos(
     configOverrides: { ...FAST_HASHING, ...options.configOverrides },
     limitsOverrides: options.limitsOverrides,
     adminToken: options.adminToken,
+    publicBaseUrl: options.publicBaseUrl,
     strategies: options.strategies,
     log: (line) => logs.push(line),
   });

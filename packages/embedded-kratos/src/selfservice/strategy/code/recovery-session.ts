@@ -10,9 +10,11 @@ import { codeMessages } from "./messages";
  * The end of a successful recovery (code or link): a fresh session for the
  * recovered identity (authentication method `code_recovery` /
  * `link_recovery`, aal1), a settings flow carrying message 1060001, and the
- * answer Kratos gives: 303 to the settings UI for browser navigations, 200
- * with the recovery flow and `continue_with` for SPAs and native apps
- * (native apps also get `set_ory_session_token`).
+ * answer Kratos gives: 303 to the settings UI for browser navigations; for
+ * SPAs and native apps 422 `browser_location_change_required` pointing at the
+ * settings UI by default, or — with `feature_flags.use_continue_with_transitions`
+ * — 200 with the recovery flow and `continue_with` (native apps also get
+ * `set_ory_session_token`).
  */
 export async function completeRecovery(
   flow: Flow,
@@ -50,13 +52,18 @@ export async function completeRecovery(
   const continueWith: ContinueWith[] = [{ action: "show_settings_ui", flow: { id: settings.id, url: settingsUrl } }];
 
   // A mailed link is opened by a browser even for a native app's flow: Kratos treats link recovery as browser-only.
-  if (flow.type === "api" && !(method === "link_recovery" && !http.isJsonRequest)) {
-    continueWith.unshift({ action: "set_ory_session_token", ory_session_token: issued.token });
-    http.json(200, { ...(await recoveryFlow.toJson(flow, deps)), continue_with: continueWith });
+  const nativeAnswer = flow.type === "api" && !(method === "link_recovery" && !http.isJsonRequest);
+  if (!nativeAnswer) deps.sessions.setCookie(http, issued.token, issued.session);
+
+  if (!deps.config.feature_flags.use_continue_with_transitions) {
+    // Kratos' default (pre-continue_with) transition: an AJAX client is told to move the
+    // browser to the settings UI; a native app gets no session token this way, as in Kratos.
+    if (http.isJsonRequest) http.error(errors.browserLocationChangeRequired(settingsUrl));
+    else http.redirect(settingsUrl);
     return { kind: "responded" };
   }
-  deps.sessions.setCookie(http, issued.token, issued.session);
-  if (http.isJsonRequest) http.json(200, { ...(await recoveryFlow.toJson(flow, deps)), continue_with: continueWith });
+  if (nativeAnswer) continueWith.unshift({ action: "set_ory_session_token", ory_session_token: issued.token });
+  if (nativeAnswer || http.isJsonRequest) http.json(200, { ...(await recoveryFlow.toJson(flow, deps)), continue_with: continueWith });
   else http.redirect(settingsUrl);
   return { kind: "responded" };
 }

@@ -14,7 +14,8 @@ describe("recovery by one-time code", () => {
 
   beforeAll(async () => {
     [pg, smtp] = await Promise.all([startTestPostgres(), TestSmtpServer.start()]);
-    kratos = await startMailKratos(pg, "ciam_code_recovery", smtp);
+    // The continue_with transitions (Kratos' own recovery tests enable them too); Kratos' default is tested below.
+    kratos = await startMailKratos(pg, "ciam_code_recovery", smtp, { feature_flags: { use_continue_with_transitions: true } });
   });
   afterAll(async () => {
     await kratos?.close();
@@ -200,5 +201,66 @@ describe("recovery by one-time code", () => {
     expect(unknown.status).toBe(404);
     const badExpiry = await expectFailure(kratos.identity.createRecoveryCodeForIdentity({ createRecoveryCodeForIdentityBody: { identity_id: identity.id, expires_in: "-5m" } }));
     expect(badExpiry.status).toBe(400);
+  });
+});
+
+describe("recovery with Kratos' default transitions (feature_flags.use_continue_with_transitions unset)", () => {
+  let pg: TestPostgres;
+  let smtp: TestSmtpServer;
+  let kratos: MailKratos;
+
+  beforeAll(async () => {
+    [pg, smtp] = await Promise.all([startTestPostgres(), TestSmtpServer.start()]);
+    kratos = await startMailKratos(pg, "ciam_code_recovery_legacy", smtp);
+  });
+  afterAll(async () => {
+    await kratos?.close();
+    await smtp?.stop();
+    await pg?.stop();
+  });
+
+  async function adminCode(flowType: "browser" | "api") {
+    const identity = await createIdentity(kratos, uniqueEmail(`legacy-${flowType}`), STRONG_PASSWORD);
+    const { data } = await kratos.identity.createRecoveryCodeForIdentity({ createRecoveryCodeForIdentityBody: { identity_id: identity.id, flow_type: flowType } });
+    return { identity, flowId: new URL(data.recovery_link).searchParams.get("flow") ?? "", code: data.recovery_code };
+  }
+
+  it("tells an SPA to move the browser to the settings UI (422 browser_location_change_required) and signs it in", async () => {
+    const { identity, flowId, code } = await adminCode("browser");
+    const browser = new TestBrowser();
+    const done = await browser.request(`${kratos.publicUrl}/self-service/recovery?flow=${flowId}`, { json: { method: "code", code } });
+    expect(done.status).toBe(422);
+    const body = done.body as { error: { id: string; code: number; reason: string }; redirect_browser_to: string };
+    expect(body.error).toMatchObject({ id: "browser_location_change_required", code: 422 });
+    expect(body.redirect_browser_to).toMatch(/^http:\/\/ciam\.localhost:3000\/settings\?flow=[0-9a-f-]{36}$/);
+    expect(body.error.reason).toContain(body.redirect_browser_to);
+
+    const whoami = await browser.request(`${kratos.publicUrl}/sessions/whoami`);
+    expect((whoami.body as { identity: { id: string } }).identity.id).toBe(identity.id);
+    const settingsId = new URL(body.redirect_browser_to).searchParams.get("flow") ?? "";
+    const settings = await browser.request(`${kratos.publicUrl}/self-service/settings/flows?id=${settingsId}`, { headers: { Accept: "application/json" } });
+    expect(settings.status).toBe(200);
+    expect(messageIds(settings.body as RecoveryFlow)).toEqual([1060001]);
+  });
+
+  it("answers a native app's JSON submission the same way, through @ory/client (no session token without the transitions)", async () => {
+    const { flowId, code } = await adminCode("api");
+    const done = await expectFailure(kratos.frontend.updateRecoveryFlow({ flow: flowId, updateRecoveryFlowBody: { method: "code", code } }));
+    expect(done.status).toBe(422);
+    expect((done.data.error as { id: string }).id).toBe("browser_location_change_required");
+    expect(done.data.redirect_browser_to).toMatch(/^http:\/\/ciam\.localhost:3000\/settings\?flow=/);
+    expect(done.data).not.toHaveProperty("continue_with");
+  });
+
+  it("still redirects a classic form post (303 to the settings UI)", async () => {
+    const { flowId, code } = await adminCode("browser");
+    const browser = new TestBrowser();
+    const flow = await browser.request(`${kratos.publicUrl}/self-service/recovery/flows?id=${flowId}`, { headers: { Accept: "application/json" } });
+    const done = await browser.request(`${kratos.publicUrl}/self-service/recovery?flow=${flowId}`, {
+      form: { method: "code", code, csrf_token: csrfOf(flow.body as RecoveryFlow) },
+    });
+    expect(done.status).toBe(303);
+    expect(done.location).toMatch(/^http:\/\/ciam\.localhost:3000\/settings\?flow=/);
+    expect(browser.cookies.get("ciam_kratos_session")).toBeDefined();
   });
 });

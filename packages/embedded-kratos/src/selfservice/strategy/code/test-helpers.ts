@@ -1,5 +1,4 @@
 import { Configuration, CourierApi } from "@ory/client";
-import type { UiNodeInputAttributes } from "@ory/client";
 import { TestSmtpServer } from "../../../courier/test-smtp";
 import { startKratos, type TestKratos, type TestPostgres } from "../../../testing/harness";
 
@@ -19,31 +18,8 @@ export async function startMailKratos(pg: TestPostgres, database: string, smtp: 
   return { ...kratos, courier: new CourierApi(new Configuration({ basePath: kratos.adminUrl })) };
 }
 
-export function responseOf(error: unknown): { status: number; data: Record<string, unknown> } {
-  // @ory/client bundles its own axios, so match the error by shape.
-  const response = (error as { response?: { status: number; data: unknown } }).response;
-  if (response) return { status: response.status, data: response.data as Record<string, unknown> };
-  throw error;
-}
-
-export async function expectFailure(promise: Promise<unknown>): Promise<{ status: number; data: Record<string, unknown> }> {
-  try {
-    await promise;
-  } catch (error) {
-    return responseOf(error);
-  }
-  throw new Error("expected the request to fail");
-}
-
-interface AnyFlow {
-  state?: unknown;
-  ui: { messages?: { id: number }[]; nodes: { group: string; attributes: unknown; messages: { id: number }[] }[] };
-}
-
-export const messageIds = (flow: AnyFlow) => (flow.ui.messages ?? []).map((m) => m.id);
-export const inputs = (flow: AnyFlow) =>
-  flow.ui.nodes.map((n) => ({ group: n.group, ...(n.attributes as UiNodeInputAttributes) }));
-export const csrfOf = (flow: AnyFlow) => String(inputs(flow).find((n) => n.name === "csrf_token")?.value ?? "");
+// Flow-JSON helpers live in src/testing so tests outside this folder need not reach into it.
+export { csrfOf, expectFailure, inputs, messageIds, responseOf } from "../../../testing/flow-json";
 
 export async function createIdentity(kratos: TestKratos, email: string, password?: string) {
   const { data } = await kratos.identity.createIdentity({
