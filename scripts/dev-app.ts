@@ -5,10 +5,18 @@
  *
  *   tsx scripts/dev-app.ts hera|athena
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import path from "node:path";
-import { DOMAINS } from "@olympus/sdk/config";
+import { DOMAINS, SERVICE_PORTS } from "@olympus/sdk/config";
 import { embeddedAppEnv, withoutDomainVariables, type App } from "@olympus/sdk/config/embedded-defaults";
+import { killGroupsOnExit, spawnGroup, stopGroups } from "./lib/process-groups";
+
+/**
+ * `next dev` needs well under a second to stop (it gives its server 100 ms);
+ * a dev server still running after this is wedged and gets SIGKILL, group and
+ * all, so Ctrl-C never leaves one holding its port.
+ */
+const STOP_GRACE_MS = 5_000;
 
 const app = process.argv[2];
 if (app !== "hera" && app !== "athena") {
@@ -18,28 +26,35 @@ if (app !== "hera" && app !== "athena") {
 const appDir = path.resolve(import.meta.dirname, "..", "apps", app);
 const nextBin = path.resolve(import.meta.dirname, "..", "node_modules", "next", "dist", "bin", "next");
 
+let stopping: Promise<void> | undefined;
+/** Stops both dev servers (each with everything it started), waits for them, then exits with `code`. */
+function stop(code: number, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+  stopping ??= stopGroups(children, { signal, graceMs: STOP_GRACE_MS }).then((killed) => {
+    for (const child of killed) console.error(`[${app}] pid ${child.pid} did not stop within ${STOP_GRACE_MS / 1000} s; killed`);
+    process.exit(code);
+  });
+  return stopping;
+}
+
 const children: ChildProcess[] = DOMAINS.map((domain) => {
-  const env = { ...withoutDomainVariables(process.env), ...embeddedAppEnv(domain, app as App), NEXT_DIST_DIR: `.next-dev-${domain}`, NEXT_TELEMETRY_DISABLED: "1" };
-  const child = spawn(process.execPath, [nextBin, "dev", "--port", env.PORT as string], { cwd: appDir, env, stdio: ["ignore", "pipe", "pipe"] });
+  const port = SERVICE_PORTS[domain][app as App];
+  const env = { ...withoutDomainVariables(process.env), ...embeddedAppEnv(domain, app as App, port), NEXT_DIST_DIR: `.next-dev-${domain}`, NEXT_TELEMETRY_DISABLED: "1" };
+  // Its own process group: Ctrl-C reaches it through this script, and a stop reaches the server `next dev` forks.
+  const child = spawnGroup(process.execPath, [nextBin, "dev", "--port", String(port)], { cwd: appDir, env, stdio: ["ignore", "pipe", "pipe"] });
   const tag = `[${app}:${domain}] `;
   const relay = (stream: NodeJS.WritableStream) => (chunk: Buffer) =>
     stream.write(chunk.toString().replace(/^(?=.)/gm, tag));
   child.stdout?.on("data", relay(process.stdout));
   child.stderr?.on("data", relay(process.stderr));
-  child.on("exit", (code) => {
+  child.on("exit", (code, signal) => {
     if (!stopping) {
-      console.error(`${tag}exited with code ${code}; stopping ${app}`);
-      stop(code ?? 1);
+      console.error(`${tag}exited with ${signal ?? `code ${code}`}; stopping ${app}`);
+      void stop(code || 1);
     }
   });
   return child;
 });
+killGroupsOnExit(children);
 
-let stopping = false;
-function stop(code: number) {
-  stopping = true;
-  for (const child of children) child.kill("SIGTERM");
-  setTimeout(() => process.exit(code), 500).unref();
-}
-process.on("SIGINT", () => stop(0));
-process.on("SIGTERM", () => stop(0));
+// Registered before anything awaits: tsx relays Ctrl-C here and only waits for us if we handle it.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void stop(0, signal === "SIGHUP" ? "SIGTERM" : signal));

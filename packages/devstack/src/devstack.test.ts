@@ -88,7 +88,7 @@ describe("the dev stack, headless (backend only, free ports)", () => {
     expect(isAlive(mail)).toBe(false);
     expect(processesMentioning(options.dataDir)).toEqual([]);
 
-    // This time with the apps: stand-ins answer /api/health as Hera and Athena do, each port for its own app and domain.
+    // This time with the apps: stand-ins answer /api/health as Hera, Athena and the demo do, each port for its own app (and domain).
     const apps = await fakeApps(options);
     const progress: string[] = [];
     try {
@@ -98,7 +98,8 @@ describe("the dev stack, headless (backend only, free ports)", () => {
     }
     expect(progress).toContain("apps: Hera CIAM healthy");
     expect(progress).toContain("apps: Athena IAM healthy");
-    expect(stack.healthTargets).toHaveLength(13);
+    expect(progress).toContain("apps: demo relying party healthy");
+    expect(stack.healthTargets).toHaveLength(14);
     expect(progress).toContain(`postgres: reusing the cluster in ${path.join(options.dataDir, "postgres")}`);
     expect(stack.seeds.admin).toBe("unchanged");
     expect(stack.seeds.clients.map((c) => c.outcome)).toEqual(["unchanged", "unchanged", "unchanged"]);
@@ -106,19 +107,21 @@ describe("the dev stack, headless (backend only, free ports)", () => {
   });
 });
 
-/** Minimal stand-ins for the four app instances' health routes. */
+/** Minimal stand-ins for the health routes of the four app instances and the demo relying party. */
 async function fakeApps(options: DevstackOptions): Promise<{ close(): Promise<void> }> {
   const servers: Server[] = [];
+  const serve = async (port: number, health: Record<string, string>) => {
+    const server = createServer((req, res) => {
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify(req.url === "/api/health" ? health : {}));
+    });
+    await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+    servers.push(server);
+  };
   for (const domain of ["ciam", "iam"] as const) {
-    for (const app of ["hera", "athena"] as const) {
-      const server = createServer((req, res) => {
-        res.setHeader("content-type", "application/json");
-        res.end(JSON.stringify(req.url === "/api/health" ? { status: "ok", app, domain } : {}));
-      });
-      await new Promise<void>((resolve) => server.listen(options.ports[domain][app], "127.0.0.1", resolve));
-      servers.push(server);
-    }
+    for (const app of ["hera", "athena"] as const) await serve(options.ports[domain][app], { status: "ok", app, domain });
   }
+  await serve(options.ports.demo, { status: "ok", app: "demo" });
   return { close: async () => void (await Promise.all(servers.map((s) => new Promise((r) => s.close(r))))) };
 }
 

@@ -2,6 +2,7 @@ import path from "node:path";
 import type { RolePasswords } from "@olympus/platform/postgres-init";
 import { DOMAINS } from "@olympus/sdk/config";
 import { EMBEDDED_OLYMPUS_DATABASE_URL } from "@olympus/sdk/config/embedded-defaults";
+import { appHealthTargets } from "./app-health";
 import { DevstackError, throwIfAborted } from "./errors";
 import { waitUntilHealthy, type HealthTarget } from "./health";
 import { startMailCatcher, type MailCatcher } from "./mail/catcher";
@@ -122,8 +123,8 @@ export async function startDevstack(options: DevstackOptions, hooks: StartHooks 
     progress(`seeds: admin ${seeds.admin}; clients ${seeds.clients.map((c) => `${c.clientId} ${c.outcome}`).join(", ")}`);
 
     if (options.apps) {
-      const apps = appHealthTargets(options);
-      progress("apps: waiting for Hera and Athena (started by turbo; the first compile takes a while)…");
+      const apps = appHealthTargets(options.ports);
+      progress("apps: waiting for Hera, Athena and the demo relying party (started by turbo; the first compile takes a while)…");
       for (const target of apps) {
         await waitUntilHealthy(target, {
           timeoutMs: options.appsTimeoutMs,
@@ -219,17 +220,4 @@ function serverHealthTargets(options: DevstackOptions, mail: MailCatcher): Healt
   }
   targets.push({ name: "mail inbox", url: `${mail.apiUrl}/api/healthz` });
   return targets;
-}
-
-function appHealthTargets(options: DevstackOptions): HealthTarget[] {
-  const urls = devstackUrls(options.ports, { host: "127.0.0.1", port: options.ports.postgres });
-  return DOMAINS.flatMap((domain) =>
-    (["hera", "athena"] as const).map((app) => ({
-      name: `${app === "hera" ? "Hera" : "Athena"} ${domain.toUpperCase()}`,
-      url: urls[domain].health[app],
-      // The port must be served by the right app for the right domain, not by anything that answers.
-      accept: (body: unknown) =>
-        typeof body === "object" && body !== null && "app" in body && "domain" in body && body.app === app && body.domain === domain,
-    })),
-  );
 }

@@ -40,8 +40,9 @@ describe("optionsFromEnv", () => {
   });
 
   it("moves ports with OLYMPUS_POSTGRES_PORT and OLYMPUS_DEV_PORTS, naming the variable when invalid", () => {
-    const options = optionsFromEnv({ OLYMPUS_POSTGRES_PORT: "15432", OLYMPUS_DEV_PORTS: '{"smtp":11025,"iam":{"kratosAdmin":14101}}' });
+    const options = optionsFromEnv({ OLYMPUS_POSTGRES_PORT: "15432", OLYMPUS_DEV_PORTS: '{"smtp":11025,"demo":13002,"iam":{"kratosAdmin":14101}}' });
     expect(options.ports.postgres).toBe(15432);
+    expect(options.ports.demo).toBe(13002);
     expect(options.ports.smtp).toBe(11025);
     expect(options.ports.iam).toEqual({ ...SERVICE_PORTS.iam, kratosAdmin: 14101 });
     expect(configError({ OLYMPUS_POSTGRES_PORT: "lots" })).toMatch(/^OLYMPUS_POSTGRES_PORT: /);

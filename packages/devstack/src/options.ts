@@ -1,6 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { SERVICE_PORTS, type Domain } from "@olympus/sdk/config";
+import { EMBEDDED_DEMO_CLIENT } from "@olympus/sdk/config/embedded-defaults";
 import { DevstackError } from "./errors";
 import { DEFAULT_DATA_DIR } from "./paths";
 
@@ -20,6 +21,8 @@ export interface DevstackPorts {
   postgres: number;
   smtp: number;
   inbox: number;
+  /** The demo relying party (a CIAM app, started by turbo beside Hera and Athena). */
+  demo: number;
   ciam: DomainPorts;
   iam: DomainPorts;
 }
@@ -43,7 +46,7 @@ export interface DevstackOptions {
   databaseUrl: string | undefined;
   /** Replaces a server's config-file DSN (as Compose's DSN variable does). */
   dsnOverrides: Partial<Record<OryServerId, string>>;
-  /** Wait for Hera and Athena (started by turbo) before "ready". */
+  /** Wait for Hera, Athena and the demo relying party (started by turbo) before "ready". */
   apps: boolean;
   appsTimeoutMs: number;
   admin: AdminLogin;
@@ -60,6 +63,7 @@ export const DEFAULT_PORTS: DevstackPorts = {
   postgres: 5432,
   smtp: 1025,
   inbox: 1080,
+  demo: EMBEDDED_DEMO_CLIENT.port,
   ciam: { ...SERVICE_PORTS.ciam },
   iam: { ...SERVICE_PORTS.iam },
 };
@@ -77,7 +81,7 @@ const domainPortsOverride = z
   .partial()
   .strict();
 const portsOverride = z
-  .object({ postgres: port, smtp: port, inbox: port, ciam: domainPortsOverride, iam: domainPortsOverride })
+  .object({ postgres: port, smtp: port, inbox: port, demo: port, ciam: domainPortsOverride, iam: domainPortsOverride })
   .partial()
   .strict();
 export type PortsOverride = z.infer<typeof portsOverride>;
@@ -87,6 +91,7 @@ export function withPorts(base: DevstackPorts, override: PortsOverride): Devstac
     postgres: override.postgres ?? base.postgres,
     smtp: override.smtp ?? base.smtp,
     inbox: override.inbox ?? base.inbox,
+    demo: override.demo ?? base.demo,
     ciam: { ...base.ciam, ...override.ciam },
     iam: { ...base.iam, ...override.iam },
   };

@@ -22,6 +22,7 @@ describe("the ready table", () => {
       "http://127.0.0.1:4101",
       "http://127.0.0.1:4103",
       "http://localhost:1080",
+      "http://ciam.localhost:3002",
     ]) {
       expect(table).toContain(url);
     }

@@ -1,4 +1,3 @@
-import { EMBEDDED_DEMO_CLIENT } from "@olympus/sdk/config/embedded-defaults";
 import type { AdminLogin } from "./options";
 import type { DevstackUrls } from "./urls";
 
@@ -34,7 +33,7 @@ export function renderReadyTable({ urls, admin, apps, dataDir }: ReadyTableInput
     ...rows.map(line),
     "",
     // Started by turbo beside Hera and Athena, so only listed with them.
-    ...(apps ? [`  Demo relying party  ${EMBEDDED_DEMO_CLIENT.publicUrl}   (a CIAM customer app: sign up, sign in and out through Hera CIAM)`] : []),
+    ...(apps ? [`  Demo relying party  ${urls.demo}   (a CIAM customer app: sign up, sign in and out through Hera CIAM)`] : []),
     `  Mail inbox          ${urls.inbox}   (REST API ${urls.inboxApi}; both Kratos send to ${urls.smtp})`,
     `  PostgreSQL          ${urls.postgres}   (settings DB ${urls.olympusDatabase.replace(/:[^:@/]+@/, ":***@")})`,
     `  Data                ${dataDir}   (npm run dev:reset wipes it)`,

@@ -30,7 +30,7 @@ export async function freePorts(): Promise<DevstackPorts> {
     hydraPublic: await next(),
     hydraAdmin: await next(),
   });
-  return { postgres: await next(), smtp: await next(), inbox: await next(), ciam: await domain(), iam: await domain() };
+  return { postgres: await next(), smtp: await next(), inbox: await next(), demo: await next(), ciam: await domain(), iam: await domain() };
 }
 
 const createdDataDirs: string[] = [];

@@ -24,6 +24,9 @@ export interface DomainUrls {
 export interface DevstackUrls {
   ciam: DomainUrls;
   iam: DomainUrls;
+  /** The demo relying party, a CIAM app on the CIAM host. */
+  demo: string;
+  demoHealth: string;
   inbox: string;
   inboxApi: string;
   smtp: string;
@@ -59,6 +62,8 @@ export function devstackUrls(ports: DevstackPorts, database: { host: string; por
   return {
     ciam,
     iam,
+    demo: `http://ciam.localhost:${ports.demo}`,
+    demoHealth: `http://127.0.0.1:${ports.demo}/api/health`,
     inbox: `http://localhost:${ports.inbox}`,
     inboxApi: `http://127.0.0.1:${ports.inbox}/api/email`,
     smtp: `smtp://127.0.0.1:${ports.smtp}`,
