@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { startupConfig } from "@olympus/sdk/config";
-import { contentSecurityPolicy, securityHeaders } from "@/lib/security-headers";
+import { contentSecurityPolicy, newCspNonce, securityHeaders } from "@/lib/security-headers";
 
 /**
  * Security headers on every response, and a fresh CSP nonce per request:
@@ -9,7 +9,7 @@ import { contentSecurityPolicy, securityHeaders } from "@/lib/security-headers";
  */
 export function proxy(request: NextRequest) {
   const config = startupConfig();
-  const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
+  const nonce = newCspNonce();
   const csp = contentSecurityPolicy(config, nonce, process.env.NODE_ENV === "development");
 
   const requestHeaders = new Headers(request.headers);

@@ -34,6 +34,25 @@ test.describe("Hera IAM (employees)", () => {
     expect(cookies.some((c) => c.name === "ciam_kratos_session")).toBe(false);
   });
 
+  test("an employee signs in for a third-party app and consents: IAM's login and consent pages pass the scan", async ({ page, stack }) => {
+    const client = await createClient(stack.iam, { name: "Expense tracker", firstParty: false });
+    const rp = await relyingParty(stack.iam, client);
+    const auth = await authorization(rp, client, "openid email");
+    await page.goto(auth.url.href);
+    await expect(page).toHaveURL(/iam\.localhost:4000\/login\?flow=/);
+    await expectAccessible(page, "IAM login for an OAuth2 client");
+    await submitPassword(page, stack.admin.email, stack.admin.password);
+
+    await expect(page).toHaveURL(/iam\.localhost:4000\/consent\?consent_challenge=/);
+    await expect(page.getByTestId("consent-client")).toHaveText("Expense tracker");
+    await expect(page.getByTestId("domain-badge")).toHaveText(/employees only/i);
+    await expectAccessible(page, "IAM consent");
+    await page.getByTestId("consent-allow").click();
+    await page.waitForURL((url) => url.href.startsWith(client.redirectUri));
+    const { claims } = await redeem(rp, page.url(), auth);
+    expect(claims).toMatchObject({ email: stack.admin.email });
+  });
+
   test("registration is refused: the page explains that employees are invited", async ({ page, stack }) => {
     await page.goto(`${stack.iam.hera}/registration`);
     await expect(page.getByTestId("registration-invite-only")).toContainText(/invitation/i);

@@ -30,6 +30,14 @@ export function contentSecurityPolicy(config: Pick<OlympusConfig, "browser" | "e
   return directives.join("; ");
 }
 
+/**
+ * A fresh nonce for one response's CSP: 128 bits of randomness (a UUID), so a
+ * nonce seen in one page never unlocks a script in another.
+ */
+export function newCspNonce(): string {
+  return Buffer.from(crypto.randomUUID()).toString("base64");
+}
+
 /** Headers every response carries, besides the CSP. */
 export function securityHeaders(config: Pick<OlympusConfig, "environment">): Record<string, string> {
   const headers: Record<string, string> = {
@@ -40,6 +48,6 @@ export function securityHeaders(config: Pick<OlympusConfig, "environment">): Rec
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
   };
   // Outside development, browsers must only ever reach Hera over HTTPS.
-  if (config.environment === "production") headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains";
+  if (config.environment !== "development") headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains";
   return headers;
 }

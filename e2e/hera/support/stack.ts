@@ -14,7 +14,11 @@ export interface HeraStack {
 
 export interface DomainEndpoints {
   hera: string;
+  /** Kratos' public API as browsers reach it (forms post there). */
+  kratosBrowser: string;
   kratosAdmin: string;
+  /** Kratos' own database (journeys that must age a flow past its lifespan). */
+  kratosDatabase: string;
   hydraAdmin: string;
   hydraPublic: string;
   /** Hydra's issuer as browsers and ID tokens name it. */
@@ -24,14 +28,18 @@ export interface DomainEndpoints {
 export const STACK: HeraStack = {
   ciam: {
     hera: "http://ciam.localhost:3000",
+    kratosBrowser: "http://ciam.localhost:3100",
     kratosAdmin: "http://127.0.0.1:3101",
+    kratosDatabase: "postgres://ciam_kratos:ciam_kratos_dev_password@127.0.0.1:5432/ciam_kratos",
     hydraAdmin: "http://127.0.0.1:3103",
     hydraPublic: "http://127.0.0.1:3102",
     issuer: "http://ciam.localhost:3102/",
   },
   iam: {
     hera: "http://iam.localhost:4000",
+    kratosBrowser: "http://iam.localhost:4100",
     kratosAdmin: "http://127.0.0.1:4101",
+    kratosDatabase: "postgres://iam_kratos:iam_kratos_dev_password@127.0.0.1:5432/iam_kratos",
     hydraAdmin: "http://127.0.0.1:4103",
     hydraPublic: "http://127.0.0.1:4102",
     issuer: "http://iam.localhost:4102/",

@@ -31,7 +31,12 @@ export function registerSettingsRoutes(router: Router, deps: Deps): void {
   router.get("/self-service/settings/api", (ctx) => initSettings(deps, ctx, "api"));
   router.get("/self-service/settings/flows", async (ctx) => {
     const session = await requireSettingsSession(deps, ctx, "api");
-    await fetchFlowHandler(deps, settingsFlow, ctx, async (flow) => assertSameIdentity(flow, session));
+    await fetchFlowHandler(deps, settingsFlow, ctx, async (flow) => {
+      assertSameIdentity(flow, session);
+      // Kratos checks the AAL when the UI fetches the flow too (a flow opened
+      // by recovery, say); the step-up then returns to this flow's page.
+      if (session) requireAal(deps, session, settingsUiReturn(deps, flow));
+    });
   });
   router.on(["POST", "GET"], "/self-service/settings", (ctx) => submitSettings(deps, ctx));
   router.get("/.well-known/change-password", (ctx) => ctx.redirect(`${deps.config.publicBaseUrl}self-service/settings/browser`, 302));
@@ -41,7 +46,9 @@ async function initSettings(deps: Deps, ctx: HttpContext, type: FlowType): Promi
   const returnTo = returnToFromQuery(deps, ctx);
   const session = await requireSettingsSession(deps, ctx, type);
   if (!session) return;
-  if (!enforceAal(deps, ctx, session, type)) return;
+  // As Kratos: the step-up comes back to this very request only when it asked to go somewhere afterwards.
+  const initReturn = returnTo ? `${deps.config.publicBaseUrl}self-service/settings/${type}?return_to=${encodeURIComponent(returnTo)}` : undefined;
+  if (!enforceAal(deps, ctx, session, type, initReturn)) return;
   const identity = await loadIdentity(deps, session);
   const flow = await createFlow(deps, settingsFlow, ctx, type, {
     returnTo,
@@ -67,19 +74,46 @@ async function requireSettingsSession(deps: Deps, ctx: HttpContext, type: FlowTy
   throw errors.noActiveSession();
 }
 
-/** [mfa] false when the browser was redirected (303) to the aal2 login, as Kratos' settings error handler does for non-JSON browsers. */
-function enforceAal(deps: Deps, ctx: HttpContext, session: Session, type: FlowType): boolean {
-  const identity = session.identity;
-  if (!identity) return true;
-  if (!deps.aal.satisfies(session.aal, identity, deps.config.selfservice.flows.settings.required_aal)) {
-    const aal2Login = `${deps.config.publicBaseUrl}self-service/login/browser?aal=aal2`;
-    if (type === "browser" && !ctx.isJsonRequest) {
-      ctx.redirect(aal2Login);
-      return false;
-    }
-    throw errors.aal2Required(aal2Login);
+/**
+ * [mfa] false when the browser was redirected (303) to the aal2 login, as
+ * Kratos' settings error handler does for non-JSON browsers. `returnTo` is
+ * where that login sends the browser afterwards (Kratos' session.WithRequestURL).
+ */
+function enforceAal(deps: Deps, ctx: HttpContext, session: Session, type: FlowType, returnTo: string | undefined): boolean {
+  if (satisfiesSettingsAal(deps, session)) return true;
+  if (type === "browser" && !ctx.isJsonRequest) {
+    ctx.redirect(aal2LoginUrl(deps, returnTo));
+    return false;
   }
-  return true;
+  throw errors.aal2Required(aal2LoginUrl(deps, returnTo));
+}
+
+/** Throws 403 session_aal2_required (redirect_browser_to: the aal2 login carrying `returnTo`) when the session is below settings' required AAL. */
+function requireAal(deps: Deps, session: Session, returnTo: string | undefined): void {
+  if (!satisfiesSettingsAal(deps, session)) throw errors.aal2Required(aal2LoginUrl(deps, returnTo));
+}
+
+function satisfiesSettingsAal(deps: Deps, session: Session): boolean {
+  const identity = session.identity;
+  return !identity || deps.aal.satisfies(session.aal, identity, deps.config.selfservice.flows.settings.required_aal);
+}
+
+function aal2LoginUrl(deps: Deps, returnTo: string | undefined): string {
+  const login = new URL(`${deps.config.publicBaseUrl}self-service/login/browser`);
+  login.searchParams.set("aal", "aal2");
+  if (returnTo) login.searchParams.set("return_to", returnTo);
+  return login.toString();
+}
+
+/**
+ * Where a step-up from an existing flow returns: the settings page showing
+ * that flow. (Kratos' fetch does the same; its submit names the POST URL,
+ * which a browser can only GET back into a "no strategy" error, so the page
+ * is the useful target.)
+ */
+function settingsUiReturn(deps: Deps, flow: Flow): string {
+  const settingsUi = deps.config.selfservice.flows.settings.ui_url;
+  return settingsUi ? urlWithFlow(settingsUi, flow.id) : flow.requestUrl;
 }
 
 function assertSameIdentity(flow: Flow, session: Session | undefined): void {
@@ -108,7 +142,7 @@ async function submitSettings(deps: Deps, ctx: HttpContext): Promise<void> {
   const sctx: StrategyContext = { deps, http: ctx, session, identity };
   if (isExpired(flow)) return handleExpired(deps, settingsFlow, ctx, flow, { session, identity });
   checkCsrf(deps, ctx, flow, body);
-  if (!enforceAal(deps, ctx, session, flow.type)) return;
+  if (!enforceAal(deps, ctx, session, flow.type, settingsUiReturn(deps, flow))) return;
 
   // [mfa] Kratos' totp/lookup_secret/webauthn settings also accept their own buttons without `method`.
   const method = submittedMethod(body, ctx) || methodOfButton(body);
