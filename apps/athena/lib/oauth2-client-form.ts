@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { OAuth2Client } from "@olympus/sdk/admin";
+import { lifespanMinutes } from "./token-lifespan";
 
 /** Grant types Athena offers (the implicit grant is deliberately absent). */
 export const GRANT_TYPES = ["authorization_code", "refresh_token", "client_credentials"] as const;
@@ -24,6 +25,8 @@ export const oauth2ClientInput = z
       .max(1000),
     tokenEndpointAuthMethod: z.enum(AUTH_METHODS),
     firstParty: z.boolean(),
+    /** Lifetime of client-credentials access tokens; the server applies the domain's cap (and the cap when absent). */
+    tokenLifetimeMinutes: z.number().int().min(1).max(24 * 60).optional(),
   })
   .refine((c) => !c.grantTypes.includes("authorization_code") || c.redirectUris.length > 0, {
     message: "the authorization code grant needs at least one redirect URI",
@@ -61,6 +64,7 @@ export function fromHydraClient(client: OAuth2Client): OAuth2ClientInput {
     scope: client.scope ?? "",
     tokenEndpointAuthMethod: method,
     firstParty: client.skip_consent ?? false,
+    tokenLifetimeMinutes: lifespanMinutes(client.client_credentials_grant_access_token_lifespan),
   };
 }
 

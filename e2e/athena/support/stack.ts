@@ -9,6 +9,8 @@ export interface AthenaStack {
   kratosPublic: { ciam: string; iam: string };
   kratosAdmin: { ciam: string; iam: string };
   hydraAdmin: { ciam: string; iam: string };
+  /** Hydra's public API by loopback address (token endpoint, discovery) for Node's own calls. */
+  hydraPublic: { ciam: string; iam: string };
   /** maildev's REST API: every mail both Kratos send. */
   inboxApi: string;
   /** Bearer token the admin APIs may require (the embedded stack's dev token). */
@@ -22,6 +24,7 @@ export const STACK: AthenaStack = {
   kratosPublic: { ciam: "http://127.0.0.1:3100", iam: "http://127.0.0.1:4100" },
   kratosAdmin: { ciam: "http://127.0.0.1:3101", iam: "http://127.0.0.1:4101" },
   hydraAdmin: { ciam: "http://127.0.0.1:3103", iam: "http://127.0.0.1:4103" },
+  hydraPublic: { ciam: "http://127.0.0.1:3102", iam: "http://127.0.0.1:4102" },
   inboxApi: "http://127.0.0.1:1080/api/email",
   adminToken: { ciam: embeddedAppEnv("ciam", "athena").CIAM_ADMIN_API_TOKEN ?? "", iam: embeddedAppEnv("iam", "athena").IAM_ADMIN_API_TOKEN ?? "" },
   admin: { email: "admin@olympus.local", password: "dev-password-change-me" },

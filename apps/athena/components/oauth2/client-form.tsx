@@ -34,6 +34,8 @@ export function ClientForm({
   const [scope, setScope] = useState(initial.scope);
   const [method, setMethod] = useState(initial.tokenEndpointAuthMethod);
   const [firstParty, setFirstParty] = useState(initial.firstParty);
+  const [lifetime, setLifetime] = useState(initial.tokenLifetimeMinutes === undefined ? "" : String(initial.tokenLifetimeMinutes));
+  const machineGrant = grants.includes("client_credentials");
   const error = (key: string) => errors[key] && <span className="text-xs text-red-700">{errors[key]}</span>;
 
   return (
@@ -42,7 +44,9 @@ export function ClientForm({
       className="flex flex-col gap-4"
       onSubmit={(event) => {
         event.preventDefault();
-        onSubmit({ name, redirectUris: lines(redirects), postLogoutRedirectUris: lines(postLogout), grantTypes: grants, scope, tokenEndpointAuthMethod: method, firstParty });
+        // Empty lifetime: the server applies this domain's cap.
+        const tokenLifetimeMinutes = machineGrant && lifetime.trim() ? Number(lifetime) : undefined;
+        onSubmit({ name, redirectUris: lines(redirects), postLogoutRedirectUris: lines(postLogout), grantTypes: grants, scope, tokenEndpointAuthMethod: method, firstParty, tokenLifetimeMinutes });
       }}
     >
       <fieldset disabled={disabled} className="grid gap-4 md:grid-cols-2">
@@ -75,6 +79,14 @@ export function ClientForm({
             </label>
           ))}
           {error("grantTypes")}
+          {machineGrant && (
+            <label htmlFor={`${id}-lifetime`} className="mt-2 flex flex-col gap-1">
+              <span>Client-credentials token lifetime (minutes; empty for this domain&apos;s cap)</span>
+              <input id={`${id}-lifetime`} type="number" min={1} value={lifetime} onChange={(e) => setLifetime(e.target.value)} className={inputClass} />
+              <span className="text-xs text-slate-500">Scopes must come from the machine-to-machine allow-list in Settings.</span>
+              {error("tokenLifetimeMinutes")}
+            </label>
+          )}
         </fieldset>
         <div className="flex flex-col gap-3 text-sm">
           <label htmlFor={`${id}-method`} className="flex flex-col gap-1">

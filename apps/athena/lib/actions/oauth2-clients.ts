@@ -6,7 +6,7 @@ import { HydraRejection, type OAuth2Client } from "@olympus/sdk/admin";
 import { adminAction } from "@/lib/server/action";
 import { AdminActionError } from "@/lib/server/action-result";
 import { hydraAdmin } from "@/lib/server/ory";
-import { m2mPolicy } from "@/lib/server/m2m-policy";
+import { enforceM2MPolicy } from "@/lib/server/m2m-enforcement";
 import { oauth2ClientInput, toHydraClient } from "@/lib/oauth2-client-form";
 
 async function hydra<T>(work: () => Promise<T>): Promise<T> {
@@ -24,12 +24,13 @@ function newSecret(): string {
 }
 
 export const createOAuth2Client = adminAction({ action: "oauth2_client.create", input: oauth2ClientInput }, async (input) => {
+  const client = await enforceM2MPolicy(toHydraClient(input), input.tokenLifetimeMinutes);
   const secret = input.tokenEndpointAuthMethod === "none" ? undefined : newSecret();
-  const created = await hydra(() => hydraAdmin().createClient({ ...toHydraClient(input), ...(secret ? { client_secret: secret } : {}) }));
+  const created = await hydra(() => hydraAdmin().createClient({ ...client, ...(secret ? { client_secret: secret } : {}) }));
   return {
     data: { clientId: created.client_id ?? "", clientSecret: created.client_secret ?? secret ?? null },
     target: created.client_id ?? null,
-    details: { grantTypes: input.grantTypes, firstParty: input.firstParty },
+    details: { grantTypes: input.grantTypes, firstParty: input.firstParty, tokenLifetime: client.client_credentials_grant_access_token_lifespan },
     message: "Client created. Copy the secret now: it is not shown again.",
   };
 });
@@ -39,9 +40,14 @@ export const updateOAuth2Client = adminAction(
   async (input) => {
     const existing = await hydraAdmin().getClient(input.clientId);
     if (!existing) throw new AdminActionError("This client no longer exists.");
+    const client = await enforceM2MPolicy({ ...existing, ...toHydraClient(input) }, input.tokenLifetimeMinutes);
     // No client_secret in the body: Hydra keeps the current one.
-    await hydra(() => hydraAdmin().setClient(input.clientId, { ...existing, ...toHydraClient(input), client_secret: undefined }));
-    return { data: null, details: { grantTypes: input.grantTypes }, message: "Client saved." };
+    await hydra(() => hydraAdmin().setClient(input.clientId, { ...client, client_secret: undefined }));
+    return {
+      data: null,
+      details: { grantTypes: input.grantTypes, tokenLifetime: client.client_credentials_grant_access_token_lifespan },
+      message: "Client saved.",
+    };
   },
 );
 
@@ -77,30 +83,22 @@ export const createM2MClient = adminAction(
     }),
   },
   async (input) => {
-    const policy = await m2mPolicy();
-    const refused = input.scopes.filter((s) => !policy.allowedScopes.includes(s));
-    if (refused.length > 0) throw new AdminActionError(`Not on this domain's allow-list: ${refused.join(", ")}`);
-    if (input.tokenLifetimeMinutes > policy.maxTokenLifetimeMinutes) {
-      throw new AdminActionError(`Token lifetime is capped at ${policy.maxTokenLifetimeMinutes} minutes on this domain.`);
-    }
-    const secret = newSecret();
-    const lifespan = `${input.tokenLifetimeMinutes}m`;
-    const client: OAuth2Client = {
+    const machine: OAuth2Client = {
       client_name: input.name,
-      client_secret: secret,
       grant_types: ["client_credentials"],
       response_types: ["code"],
       scope: input.scopes.join(" "),
       token_endpoint_auth_method: "client_secret_basic",
       redirect_uris: [],
-      client_credentials_grant_access_token_lifespan: lifespan,
-      metadata: { athena_kind: "m2m", token_lifetime: lifespan },
+      metadata: { athena_kind: "m2m" },
     };
-    const created = await hydra(() => hydraAdmin().createClient(client));
+    const client = await enforceM2MPolicy(machine, input.tokenLifetimeMinutes);
+    const secret = newSecret();
+    const created = await hydra(() => hydraAdmin().createClient({ ...client, client_secret: secret }));
     return {
       data: { clientId: created.client_id ?? "", clientSecret: created.client_secret ?? secret },
       target: created.client_id ?? null,
-      details: { scopes: input.scopes, tokenLifetime: lifespan },
+      details: { scopes: input.scopes, tokenLifetime: client.client_credentials_grant_access_token_lifespan },
       message: "Machine client created. Copy the secret now: it is not shown again.",
     };
   },

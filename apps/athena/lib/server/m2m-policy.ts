@@ -10,7 +10,12 @@ import { athenaConfig } from "./config";
 const DEFAULT_SCOPES = { ciam: ["orders:read", "orders:write", "customers:read"], iam: ["directory:read", "audit:read"] } as const;
 export const M2M_LIFETIME_CAP_MINUTES = 60;
 
-export async function m2mPolicy(): Promise<{ allowedScopes: string[]; maxTokenLifetimeMinutes: number }> {
+export interface M2MPolicy {
+  allowedScopes: readonly string[];
+  maxTokenLifetimeMinutes: number;
+}
+
+export async function m2mPolicy(): Promise<M2MPolicy> {
   const { domain } = athenaConfig();
   let scopes: string[] = [...DEFAULT_SCOPES[domain]];
   let max = M2M_LIFETIME_CAP_MINUTES;

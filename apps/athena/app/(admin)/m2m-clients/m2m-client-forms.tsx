@@ -7,7 +7,7 @@ import { Button, inputClass } from "@/components/ui/primitives";
 import { useServerAction } from "@/components/ui/use-server-action";
 import { createM2MClient, deleteOAuth2Client, rotateClientSecret } from "@/lib/actions/oauth2-clients";
 
-export function NewM2MClient({ allowedScopes, maxLifetime, canWrite }: { allowedScopes: string[]; maxLifetime: number; canWrite: boolean }) {
+export function NewM2MClient({ allowedScopes, maxLifetime, canWrite }: { allowedScopes: readonly string[]; maxLifetime: number; canWrite: boolean }) {
   const id = useId();
   const [name, setName] = useState("");
   const [scopes, setScopes] = useState<string[]>([]);

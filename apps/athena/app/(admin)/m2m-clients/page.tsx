@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import type { OAuth2Client } from "@olympus/sdk/admin";
 import { Badge, Card, EmptyState, ErrorNotice, PageHeader, ReadOnlyNotice, Time } from "@/components/ui/primitives";
 import { requireAdminPage } from "@/lib/auth/session";
 import { roleAllows } from "@/lib/auth/roles";
@@ -7,9 +8,17 @@ import { isM2MClient } from "@/lib/oauth2-client-form";
 import { describeLoadError } from "@/lib/server/load-error";
 import { m2mPolicy } from "@/lib/server/m2m-policy";
 import { hydraAdmin } from "@/lib/server/ory";
+import { lifespanMinutes } from "@/lib/token-lifespan";
 import { M2MActions, NewM2MClient } from "./m2m-client-forms";
 
 export const metadata: Metadata = { title: "Machine clients" };
+
+/** Hydra's own lifespan is the truth; clients made before Athena sent it carry it only in metadata. */
+function describeLifetime(client: OAuth2Client): string {
+  const minutes = lifespanMinutes(client.client_credentials_grant_access_token_lifespan);
+  if (minutes !== undefined) return `${minutes} min`;
+  return String(asRecord(client.metadata).token_lifetime ?? "Hydra's default");
+}
 
 export default async function M2MClientsPage() {
   const admin = await requireAdminPage("viewer");
@@ -49,7 +58,7 @@ export default async function M2MClientsPage() {
                           ))}
                         </p>
                         <p className="mt-1 text-xs text-slate-500">
-                          token lifetime {String(asRecord(c.metadata).token_lifetime ?? "default")} · created <Time value={c.created_at} />
+                          token lifetime <span data-testid="m2m-token-lifetime">{describeLifetime(c)}</span> · created <Time value={c.created_at} />
                         </p>
                       </div>
                       <M2MActions clientId={c.client_id ?? ""} canWrite={canWrite} />
