@@ -30,8 +30,8 @@ async function nextLogoutToken(timeoutMs = 5000): Promise<string> {
   throw new Error("no logout token arrived");
 }
 
-/** An authorization in the same browser that stops at the login UI, to read `skip`. */
-async function loginSkip(browser: TestBrowser, config: oidc.Configuration): Promise<boolean> {
+/** An authorization in the same browser that stops at the login UI: the login request Hydra hands that UI. */
+async function pendingLogin(browser: TestBrowser, config: oidc.Configuration) {
   const url = oidc.buildAuthorizationUrl(config, {
     redirect_uri: REDIRECT_URI,
     scope: SCOPE,
@@ -41,7 +41,12 @@ async function loginSkip(browser: TestBrowser, config: oidc.Configuration): Prom
   });
   const atLogin = await browser.navigate(url.toString(), startsWith(LOGIN_UI));
   const { data } = await hydra.admin.getOAuth2LoginRequest({ loginChallenge: atLogin.url.searchParams.get("login_challenge") ?? "" });
-  return data.skip;
+  return data;
+}
+
+/** Whether Hydra would skip the login UI for this browser (a remembered login session). */
+async function loginSkip(browser: TestBrowser, config: oidc.Configuration): Promise<boolean> {
+  return (await pendingLogin(browser, config)).skip;
 }
 
 async function startLogout(browser: TestBrowser, config: oidc.Configuration, idToken: string): Promise<string> {
@@ -156,15 +161,7 @@ describe("login session revocation", () => {
     await signIn(hydra, otherBrowser, config, { subject: "two-browsers", redirectUri: REDIRECT_URI, scope: SCOPE, remember: true });
 
     // The login request's session_id is the sid Hydra's revocation takes.
-    const url = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: REDIRECT_URI,
-      scope: SCOPE,
-      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
-      code_challenge_method: "S256",
-      state: oidc.randomState(),
-    });
-    const atLogin = await revokedBrowser.navigate(url.toString(), startsWith(LOGIN_UI));
-    const { data: pending } = await hydra.admin.getOAuth2LoginRequest({ loginChallenge: atLogin.url.searchParams.get("login_challenge") ?? "" });
+    const pending = await pendingLogin(revokedBrowser, config);
     expect(pending.skip).toBe(true);
     expect(pending.session_id).toBeTruthy();
 

@@ -27,6 +27,7 @@ import {
   stackEndpoints,
   VirtualClient,
   type JourneyContext,
+  type StackEndpoints,
 } from "./journeys";
 import { startLoad } from "./load";
 import { courierMessages, eventually, inboxCounts, type CourierMessage } from "./mail";
@@ -64,6 +65,16 @@ describe("the running dev stack under faults (real Postgres and maildev processe
     await postgres?.stop();
   });
 
+  /** A fresh load context: its own recorder, nothing acknowledged yet. */
+  const journeyContext = (endpoints: StackEndpoints, machineClients: JourneyContext["machineClients"]): JourneyContext => ({
+    endpoints,
+    recorder: new LoadRecorder(),
+    admin: options.admin,
+    machineClients,
+    customers: [],
+    registeredClients: new Map(),
+  });
+
   const readiness = () => {
     const urls = devstackUrls(options.ports, { host: "127.0.0.1", port: options.ports.postgres });
     return [urls.ciam, urls.iam].flatMap((d) => [d.health.kratosPublic, d.health.kratosAdmin, d.health.hydraPublic, d.health.hydraAdmin]);
@@ -79,15 +90,11 @@ describe("the running dev stack under faults (real Postgres and maildev processe
 
   it("answers 503 while its Postgres is stopped for 10 s, recovers without a restart, and loses or doubles no acknowledged record", async () => {
     const endpoints = stackEndpoints(options.ports);
-    const recorder = new LoadRecorder();
-    const context: JourneyContext = {
-      endpoints,
-      recorder,
-      admin: options.admin,
-      machineClients: { ciam: await createMachineClient(endpoints.ciamHydraAdmin), iam: await createMachineClient(endpoints.iamHydraAdmin) },
-      customers: [],
-      registeredClients: new Map(),
-    };
+    const context = journeyContext(endpoints, {
+      ciam: await createMachineClient(endpoints.ciamHydraAdmin),
+      iam: await createMachineClient(endpoints.iamHydraAdmin),
+    });
+    const { recorder } = context;
     const load = startLoad(context, {
       // Three clients on Kratos (bcrypt at cost 12 keeps them slow), two on Hydra.
       clients: [
@@ -155,15 +162,10 @@ describe("the running dev stack under faults (real Postgres and maildev processe
 
   it("keeps mail queued while maildev is stopped and delivers every one when it is back", async () => {
     const endpoints = stackEndpoints(options.ports);
-    const recorder = new LoadRecorder();
-    const context: JourneyContext = {
-      endpoints,
-      recorder,
-      admin: options.admin,
-      machineClients: { ciam: { clientId: "", clientSecret: "" }, iam: { clientId: "", clientSecret: "" } },
-      customers: [],
-      registeredClients: new Map(),
-    };
+    // Mail only: no journey here asks Hydra for tokens.
+    const noMachineClient = { clientId: "", clientSecret: "" };
+    const context = journeyContext(endpoints, { ciam: noMachineClient, iam: noMachineClient });
+    const { recorder } = context;
     const client = new VirtualClient(99);
     const inboxApi = `http://127.0.0.1:${options.ports.inbox}/api/email`;
 
