@@ -2,9 +2,8 @@ import * as oidc from "openid-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "./testing/browser";
 import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { CONSENT_UI, LOGIN_UI, startsWith } from "./testing/sign-in";
 
-const LOGIN_UI = "http://ciam.localhost:3000/login";
-const CONSENT_UI = "http://ciam.localhost:3000/consent";
 const ERROR_UI = "http://ciam.localhost:3000/error";
 const REDIRECT_URI = "http://rp.localhost:5555/callback";
 
@@ -14,7 +13,6 @@ let confidential: { id: string; secret: string };
 let publicClientId: string;
 let machine: { id: string; secret: string };
 
-const startsWith = (...prefixes: string[]) => (url: URL) => prefixes.some((prefix) => url.toString().startsWith(prefix));
 
 function rp(id: string, secret?: string): Promise<oidc.Configuration> {
   return oidc.discovery(new URL(hydra.issuer), id, secret, secret ? undefined : oidc.None(), { execute: [oidc.allowInsecureRequests] });

@@ -3,11 +3,9 @@ import * as oidc from "openid-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "./testing/browser";
 import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { CONSENT_UI, LOGIN_UI, LOGOUT_UI, startsWith } from "./testing/sign-in";
 
-const LOGIN_UI = "http://ciam.localhost:3000/login";
 const REGISTRATION_UI = "http://ciam.localhost:3000/registration";
-const CONSENT_UI = "http://ciam.localhost:3000/consent";
-const LOGOUT_UI = "http://ciam.localhost:3000/logout";
 const REDIRECT_URI = "http://rp.localhost:5555/callback";
 const POST_LOGOUT_URI = "http://rp.localhost:5555/bye";
 
@@ -16,7 +14,6 @@ let hydra: HydraUnderTest;
 let clientId: string;
 let clientSecret: string;
 
-const startsWith = (prefix: string) => (url: URL) => url.toString().startsWith(prefix);
 
 async function relyingParty(): Promise<oidc.Configuration> {
   return oidc.discovery(new URL(hydra.issuer), clientId, clientSecret, undefined, { execute: [oidc.allowInsecureRequests] });

@@ -2,14 +2,13 @@ import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "./testing/browser";
 import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { CONSENT_UI, LOGIN_UI, startsWith } from "./testing/sign-in";
 
 /**
  * OAuth2 abuse, spoken directly to the endpoints (no client library to
  * smooth anything over): code replay, refresh-token reuse, PKCE downgrade,
  * redirect-URI tricks, and state/nonce integrity.
  */
-const LOGIN_UI = "http://ciam.localhost:3000/login";
-const CONSENT_UI = "http://ciam.localhost:3000/consent";
 const ERROR_UI = "http://ciam.localhost:3000/error";
 const REDIRECT_URI = "http://rp.localhost:5555/callback";
 
@@ -18,7 +17,6 @@ let hydra: HydraUnderTest;
 let confidential: { id: string; secret: string };
 let publicClient: string;
 
-const startsWith = (...prefixes: string[]) => (url: URL) => prefixes.some((p) => url.toString().startsWith(p));
 const s256 = (verifier: string) => createHash("sha256").update(verifier).digest("base64url");
 const newVerifier = () => randomBytes(32).toString("base64url");
 

@@ -6,9 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { TestBrowser } from "./testing/browser";
 import { CIAM_CONFIG, startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { CONSENT_UI, LOGIN_UI, startsWith } from "./testing/sign-in";
 
-const CONSENT_UI = "http://ciam.localhost:3000/consent";
-const LOGIN_UI = "http://ciam.localhost:3000/login";
 const REDIRECT_URI = "http://rp.localhost:5555/callback";
 /** The instance-wide ttl.access_token of this file's instance: short enough to watch a token expire. */
 const GLOBAL_ACCESS_TOKEN_SECONDS = 2;
@@ -17,7 +16,6 @@ let pg: TestPostgres;
 let hydra: HydraUnderTest;
 let configDir: string;
 
-const startsWith = (prefix: string) => (url: URL) => url.toString().startsWith(prefix);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function rp(id: string, secret: string): Promise<oidc.Configuration> {

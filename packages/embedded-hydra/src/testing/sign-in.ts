@@ -7,7 +7,8 @@ export const LOGIN_UI = "http://ciam.localhost:3000/login";
 export const CONSENT_UI = "http://ciam.localhost:3000/consent";
 export const LOGOUT_UI = "http://ciam.localhost:3000/logout";
 
-export const startsWith = (prefix: string) => (url: URL) => url.toString().startsWith(prefix);
+/** A navigation stop condition: the browser reached a URL under one of these prefixes. */
+export const startsWith = (...prefixes: string[]) => (url: URL) => prefixes.some((prefix) => url.toString().startsWith(prefix));
 
 export function relyingParty(hydra: HydraUnderTest, clientId: string, clientSecret: string): Promise<oidc.Configuration> {
   return oidc.discovery(new URL(hydra.issuer), clientId, clientSecret, undefined, { execute: [oidc.allowInsecureRequests] });
