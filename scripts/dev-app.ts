@@ -18,6 +18,9 @@ import { killGroupsOnExit, spawnGroup, stopGroups } from "./lib/process-groups";
  */
 const STOP_GRACE_MS = 5_000;
 
+/** Browsers reach the apps as ciam.localhost / iam.localhost, which resolve to loopback. */
+const DEV_HOSTNAME = "127.0.0.1";
+
 const app = process.argv[2];
 if (app !== "hera" && app !== "athena") {
   console.error("usage: tsx scripts/dev-app.ts hera|athena");
@@ -40,7 +43,12 @@ const children: ChildProcess[] = DOMAINS.map((domain) => {
   const port = SERVICE_PORTS[domain][app as App];
   const env = { ...withoutDomainVariables(process.env), ...embeddedAppEnv(domain, app as App, port), NEXT_DIST_DIR: `.next-dev-${domain}`, NEXT_TELEMETRY_DISABLED: "1" };
   // Its own process group: Ctrl-C reaches it through this script, and a stop reaches the server `next dev` forks.
-  const child = spawnGroup(process.execPath, [nextBin, "dev", "--port", String(port)], { cwd: appDir, env, stdio: ["ignore", "pipe", "pipe"] });
+  // Loopback only, like the Ory servers: without --hostname `next dev` listens on every interface, serving the app to the whole network.
+  const child = spawnGroup(process.execPath, [nextBin, "dev", "--port", String(port), "--hostname", DEV_HOSTNAME], {
+    cwd: appDir,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const tag = `[${app}:${domain}] `;
   const relay = (stream: NodeJS.WritableStream) => (chunk: Buffer) =>
     stream.write(chunk.toString().replace(/^(?=.)/gm, tag));

@@ -8,7 +8,7 @@ import type { NextConfig } from "next";
 const nextConfig: NextConfig = {
   output: process.env.NEXT_OUTPUT === "standalone" ? "standalone" : undefined,
   outputFileTracingRoot: path.resolve(process.cwd(), "../.."),
-  transpilePackages: ["@olympus/sdk"],
+  transpilePackages: ["@olympus/sdk", "@olympus/web-security"],
   distDir: process.env.NEXT_DIST_DIR ?? ".next",
   poweredByHeader: false,
   reactStrictMode: true,

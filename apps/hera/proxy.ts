@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { startupConfig } from "@olympus/sdk/config";
-import { contentSecurityPolicy, newCspNonce, securityHeaders } from "@/lib/security-headers";
+import { contentSecurityPolicy, newCspNonce, securityHeaders } from "@olympus/web-security";
 
 /**
  * Security headers on every response, and a fresh CSP nonce per request:
@@ -10,7 +10,9 @@ import { contentSecurityPolicy, newCspNonce, securityHeaders } from "@/lib/secur
 export function proxy(request: NextRequest) {
   const config = startupConfig();
   const nonce = newCspNonce();
-  const csp = contentSecurityPolicy(config, nonce, process.env.NODE_ENV === "development");
+  // Ory Elements calls this domain's Kratos from the browser and posts its forms there.
+  const kratos = config.browser.kratosPublicUrl;
+  const csp = contentSecurityPolicy({ environment: config.environment, sources: { connect: [kratos], formActions: [kratos] } }, nonce, process.env.NODE_ENV === "development");
 
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
@@ -18,7 +20,7 @@ export function proxy(request: NextRequest) {
   const response = NextResponse.next({ request: { headers: requestHeaders } });
 
   response.headers.set("Content-Security-Policy", csp);
-  for (const [name, value] of Object.entries(securityHeaders(config))) response.headers.set(name, value);
+  for (const [name, value] of Object.entries(securityHeaders(config.environment))) response.headers.set(name, value);
   if (!request.nextUrl.pathname.startsWith("/brand/")) response.headers.set("Cache-Control", "no-store, max-age=0");
   return response;
 }

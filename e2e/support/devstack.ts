@@ -12,6 +12,8 @@ const REPO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".."
 export interface AppInstance {
   app: AppName;
   domain: "ciam" | "iam";
+  /** Variables on top of the app's embedded defaults (e.g. a short re-validation window). */
+  env?: Record<string, string>;
 }
 
 export interface RunningDevstack {
@@ -59,7 +61,7 @@ export async function startDevstack(apps: AppInstance[], extraEnv: Record<string
   };
   try {
     await ready;
-    running.push(...(await Promise.all(apps.map(({ app, domain }) => startApp(app, embeddedAppEnv(domain, app))))));
+    running.push(...(await Promise.all(apps.map(({ app, domain, env }) => startApp(app, { ...embeddedAppEnv(domain, app), ...env })))));
   } catch (error) {
     await stop();
     throw error;

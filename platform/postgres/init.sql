@@ -1,6 +1,7 @@
 -- Olympus database layout: one server, five databases, one login role each.
 -- Each Ory role may connect to its own database only: CONNECT is revoked from
--- PUBLIC, so a leaked CIAM credential opens nothing on the IAM side.
+-- PUBLIC, on these five databases and on initdb's postgres/template0/template1,
+-- so a leaked CIAM credential opens nothing on the IAM side or on the server.
 --
 -- Run with psql variables for the passwords (see init.sh; the embedded dev
 -- stack substitutes the same :'variables' itself):
@@ -25,6 +26,17 @@ REVOKE CONNECT, TEMPORARY ON DATABASE ciam_hydra FROM PUBLIC;
 REVOKE CONNECT, TEMPORARY ON DATABASE iam_kratos FROM PUBLIC;
 REVOKE CONNECT, TEMPORARY ON DATABASE iam_hydra FROM PUBLIC;
 REVOKE CONNECT, TEMPORARY ON DATABASE olympus FROM PUBLIC;
+
+-- initdb's own databases grant CONNECT and TEMPORARY to PUBLIC too: without
+-- these lines every login role could open `postgres` and `template1`, which
+-- are not theirs: a leaked Ory or olympus credential must open one database
+-- only. Only the superuser needs them, and it bypasses these grants: it still
+-- connects there, runs this file and CREATE DATABASE.
+-- template0 refuses connections anyway (datallowconn = false); its grant goes
+-- too, so that a later ALTER DATABASE … ALLOW_CONNECTIONS opens nothing.
+REVOKE CONNECT, TEMPORARY ON DATABASE postgres FROM PUBLIC;
+REVOKE CONNECT, TEMPORARY ON DATABASE template1 FROM PUBLIC;
+REVOKE CONNECT, TEMPORARY ON DATABASE template0 FROM PUBLIC;
 
 GRANT CONNECT, TEMPORARY ON DATABASE ciam_kratos TO ciam_kratos;
 GRANT CONNECT, TEMPORARY ON DATABASE ciam_hydra TO ciam_hydra;

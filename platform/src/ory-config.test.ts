@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { compileIdentitySchema, checkIdentitySchema } from "./checks/identity-schema";
+import { adminOnlyTraits, compileIdentitySchema, checkIdentitySchema } from "./checks/identity-schema";
 import { checkHydraConfig, checkKratosConfig } from "./checks/ory-config";
 import { oryConfigPath, PLATFORM_DIR } from "./paths";
 import { formatProblems } from "./problem";
@@ -92,6 +92,26 @@ describe("Ory config checks catch a boundary broken on purpose", () => {
     expect(formatProblems(check(service, config, "ciam"))).toMatch(expected);
   });
 
+  it.each([
+    ["dev", "ciam"],
+    ["dev", "iam"],
+    ["prod", "ciam"],
+    ["prod", "iam"],
+  ] as const)("%s %s Kratos ends other sessions after a new password and after recovery", (stage, domain) => {
+    const config = load(stage, domain, "kratos").config;
+    expect(at(config, "selfservice.flows.settings.after.password.hooks")).toEqual([{ hook: "revoke_active_sessions" }]);
+    expect(at(config, "selfservice.flows.recovery.after.hooks")).toEqual([{ hook: "revoke_active_sessions" }]);
+  });
+
+  it("Kratos without revoke_active_sessions after a password change or a recovery", () => {
+    const config = clone(load("prod", "iam", "kratos").config);
+    set(config, "selfservice.flows.settings.after.password.hooks", "none");
+    (at(config, "selfservice.flows.recovery.after") as YamlObject).hooks = [{ hook: "web_hook" }];
+    const problems = formatProblems(check("kratos", config, "iam"));
+    expect(problems).toMatch(/settings.after.password.hooks: must include revoke_active_sessions/);
+    expect(problems).toMatch(/recovery.after.hooks: must include revoke_active_sessions/);
+  });
+
   it("IAM with self-registration turned on", () => {
     const config = clone(load("dev", "iam", "kratos").config);
     set(config, "selfservice.flows.registration.enabled", true);
@@ -134,20 +154,26 @@ describe("identity schemas", () => {
     expect(checkIdentitySchema(file)).toEqual([]);
   });
 
-  it("the IAM admin schema carries the Athena role", () => {
+  it("the IAM admin schema has no Athena role: it is admin-only data (metadata_admin), never a trait", () => {
     const validate = compileIdentitySchema(path.join(PLATFORM_DIR, "dev/iam-kratos/identity.admin.schema.json"));
-    const employee = { traits: { email: "ada@olympus.example", name: { first: "Ada", last: "Lovelace" }, iam_admin_role: "admin" } };
+    const employee = { traits: { email: "ada@olympus.example", name: { first: "Ada", last: "Lovelace" } } };
     expect(validate(employee)).toBe(true);
-    expect(validate({ traits: { ...employee.traits, iam_admin_role: "viewer" } })).toBe(true);
-    expect(validate({ traits: { ...employee.traits, iam_admin_role: "root" } })).toBe(false);
+    expect(validate({ traits: { ...employee.traits, iam_admin_role: "admin" } })).toBe(false);
+    expect(validate({ traits: { ...employee.traits, iam_admin_role: "viewer" } })).toBe(false);
     expect(validate({ traits: { ...employee.traits, name: { first: "Ada" } } })).toBe(false);
     expect(validate({ traits: { ...employee.traits, email: "not-an-email" } })).toBe(false);
   });
 
-  it("customer traits are validated, unknown traits refused", () => {
+  it.each(schemaFiles.map((f) => [path.basename(f), f]))("%s declares no admin-only trait", (_name, file) => {
+    expect(adminOnlyTraits(file)).toEqual([]);
+  });
+
+  it("customer traits are validated, unknown traits and business attributes (admin-only: metadata_admin) refused", () => {
     const validate = compileIdentitySchema(path.join(PLATFORM_DIR, "dev/ciam-kratos/identity.customer.schema.json"));
-    expect(validate({ traits: { email: "c@example.com", loyalty_tier: "gold", phone: "+491701234567" } })).toBe(true);
-    expect(validate({ traits: { email: "c@example.com", loyalty_tier: "diamond" } })).toBe(false);
+    expect(validate({ traits: { email: "c@example.com", phone: "+491701234567" } })).toBe(true);
+    expect(validate({ traits: { email: "c@example.com", phone: "12" } })).toBe(false);
     expect(validate({ traits: { email: "c@example.com", is_admin: true } })).toBe(false);
+    expect(validate({ traits: { email: "c@example.com", loyalty_tier: "gold" } })).toBe(false);
+    expect(validate({ traits: { email: "c@example.com", customer_id: "C-1001" } })).toBe(false);
   });
 });

@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestPostgres, type TestPostgres } from "@olympus/test-postgres";
 import { DATABASE_ROLES, renderInitSql, renderInitStatements, type DatabaseRole, type RolePasswords } from "./postgres-init";
 
+/** initdb's databases: every role could open them (and list roles and sessions there) unless init.sql says otherwise. */
+const MAINTENANCE_DATABASES = ["postgres", "template1"] as const;
+
 const passwords = Object.fromEntries(DATABASE_ROLES.map((role) => [role, `${role}-pw-'quoted'`])) as RolePasswords;
 
 /** Tries to log in as `role` to `database`; returns "ok" or Postgres' error code. */
@@ -37,12 +40,33 @@ describe("platform/postgres/init.sql on a real PostgreSQL", () => {
     expect(rows).toEqual([...DATABASE_ROLES].sort().map((name) => ({ datname: name, rolname: name })));
   });
 
-  it.each(DATABASE_ROLES)("%s connects to its own database and to no other", async (role) => {
+  it.each(DATABASE_ROLES)("%s connects to its own database and to no other, the maintenance databases included", async (role) => {
     expect(await connectAs(server, role, role)).toBe("ok");
-    for (const other of DATABASE_ROLES.filter((r) => r !== role)) {
+    for (const other of [...DATABASE_ROLES.filter((r) => r !== role), ...MAINTENANCE_DATABASES]) {
       // 42501 insufficient_privilege: "permission denied for database"
-      expect(await connectAs(server, role, other)).toBe("42501");
+      expect({ database: other, outcome: await connectAs(server, role, other) }).toEqual({ database: other, outcome: "42501" });
     }
+    // template0 never accepts connections (55000 object_not_in_prerequisite_state), whoever asks.
+    expect(await connectAs(server, role, "template0")).toBe("55000");
+  });
+
+  it("keeps the superuser's own access: it still connects to postgres and template1 and creates databases", async () => {
+    for (const database of MAINTENANCE_DATABASES) {
+      const { rows } = await server.query("select current_database() as db", [], database);
+      expect(rows).toEqual([{ db: database }]);
+    }
+    await server.query("CREATE DATABASE after_init");
+    await server.query("DROP DATABASE after_init");
+  });
+
+  it("the check fails when the maintenance databases are left open on purpose (CONNECT granted to PUBLIC)", async () => {
+    await server.query("GRANT CONNECT ON DATABASE postgres TO PUBLIC");
+    try {
+      expect(await connectAs(server, "iam_hydra", "postgres")).toBe("ok");
+    } finally {
+      await server.query("REVOKE CONNECT ON DATABASE postgres FROM PUBLIC");
+    }
+    expect(await connectAs(server, "iam_hydra", "postgres")).toBe("42501");
   });
 
   it("splits init.sql into the statements psql would run", () => {

@@ -8,7 +8,8 @@ import { SESSION_KEEPALIVE_SECONDS } from "@/lib/auth/policy";
  * The session cookie expires after a short idle time. While the employee is
  * active (pointer, keys, scroll), this asks next-auth's session endpoint at
  * most once a minute, which re-issues the cookie with a fresh expiry; once
- * the session is gone (idle, absolute cap), the page goes to sign-in.
+ * the session is gone (idle, absolute cap, signed out elsewhere, or ended
+ * when IAM refused to re-validate it), the page goes to sign-in.
  */
 export function SessionKeepAlive() {
   const router = useRouter();

@@ -9,7 +9,8 @@ export interface Employee {
 /**
  * Creates an IAM employee through IAM Kratos' admin API (the way the devstack
  * seeds the admin): schema `admin`, a password, a verified address, and the
- * given `iam_admin_role` — or none at all.
+ * given Athena role in `metadata_admin.iam_admin_role` (admin-only data,
+ * never a trait) — or none at all.
  */
 export async function createEmployee(stack: AthenaStack, email: string, role: "admin" | "viewer" | undefined): Promise<Employee> {
   const password = `employee-${Math.random().toString(36).slice(2)}-Pw1`;
@@ -19,7 +20,8 @@ export async function createEmployee(stack: AthenaStack, email: string, role: "a
     body: JSON.stringify({
       schema_id: "admin",
       state: "active",
-      traits: { email, name: { first: "Test", last: role ?? "Nobody" }, ...(role ? { iam_admin_role: role } : {}) },
+      traits: { email, name: { first: "Test", last: role ?? "Nobody" } },
+      ...(role ? { metadata_admin: { iam_admin_role: role } } : {}),
       credentials: { password: { config: { password } } },
       verifiable_addresses: [{ value: email, via: "email", verified: true, status: "completed" }],
     }),

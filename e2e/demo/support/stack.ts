@@ -55,7 +55,8 @@ export async function startDemoStack(): Promise<RunningStack<DemoStack>> {
   }
 }
 
-async function startDemoApp(): Promise<{ stop: () => Promise<void> }> {
+/** Starts apps/demo on :3002 with its embedded defaults and waits for its health route. */
+export async function startDemoApp(): Promise<{ stop: () => Promise<void> }> {
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", "--embedded"], {
     cwd: path.join(REPO_DIR, "apps", "demo"),
     env: withoutDomainVariables(process.env),

@@ -47,7 +47,12 @@ describe("the dev stack, headless (backend only, free ports)", () => {
   it("seeds an IAM admin who obtains a session through the IAM Kratos API", async () => {
     const login = await apiLogin(stack.servers["iam-kratos"].publicUrl, options.admin.email, options.admin.password);
     expect(login.status).toBe(200);
-    expect(login.body?.session.identity).toMatchObject({ schema_id: "admin", traits: { email: options.admin.email, iam_admin_role: "admin" } });
+    expect(login.body?.session.identity).toMatchObject({ schema_id: "admin", traits: { email: options.admin.email } });
+    // The Athena role is admin-only data: in metadata_admin (admin API), never a trait the admin could edit.
+    expect(login.body?.session.identity.traits).not.toHaveProperty("iam_admin_role");
+    const adminApi = stack.servers["iam-kratos"].adminUrl.replace(/\/$/, "");
+    const [stored] = (await (await fetch(`${adminApi}/admin/identities?credentials_identifier=${encodeURIComponent(options.admin.email)}`)).json()) as { metadata_admin?: unknown }[];
+    expect(stored?.metadata_admin).toEqual({ iam_admin_role: "admin" });
     const whoami = await fetch(`${stack.servers["iam-kratos"].publicUrl.replace(/\/$/, "")}/sessions/whoami`, {
       headers: { "x-session-token": login.body?.session_token ?? "" },
     });

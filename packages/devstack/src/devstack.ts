@@ -116,11 +116,19 @@ export async function startDevstack(options: DevstackOptions, hooks: StartHooks 
 
     throwIfAborted(signal);
     const seeds = await runSeeds(
-      { iamKratosAdminUrl: servers["iam-kratos"].adminUrl, iamHydraAdminUrl: servers["iam-hydra"].adminUrl, ciamHydraAdminUrl: servers["ciam-hydra"].adminUrl },
+      {
+        ciamKratosAdminUrl: servers["ciam-kratos"].adminUrl,
+        iamKratosAdminUrl: servers["iam-kratos"].adminUrl,
+        iamHydraAdminUrl: servers["iam-hydra"].adminUrl,
+        ciamHydraAdminUrl: servers["ciam-hydra"].adminUrl,
+      },
       options.admin,
       options.ports,
     );
-    progress(`seeds: admin ${seeds.admin}; clients ${seeds.clients.map((c) => `${c.clientId} ${c.outcome}`).join(", ")}`);
+    progress(
+      `seeds: admin ${seeds.admin}; clients ${seeds.clients.map((c) => `${c.clientId} ${c.outcome}`).join(", ")}; ` +
+        `admin-only traits moved to metadata_admin: ciam ${seeds.movedToAdminMetadata.ciam}, iam ${seeds.movedToAdminMetadata.iam}`,
+    );
 
     if (options.apps) {
       const apps = appHealthTargets(options.ports);

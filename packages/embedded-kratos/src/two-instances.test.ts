@@ -61,7 +61,8 @@ describe("CIAM and IAM side by side", () => {
     const { data: employee } = await iam.identity.createIdentity({
       createIdentityBody: {
         schema_id: "admin",
-        traits: { email: uniqueEmail("emp"), name: { first: "Eve", last: "Employee" }, iam_admin_role: "viewer" },
+        traits: { email: uniqueEmail("emp"), name: { first: "Eve", last: "Employee" } },
+        metadata_admin: { iam_admin_role: "viewer" },
         credentials: { password: { config: { password: STRONG_PASSWORD } } },
       },
     });

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { ADMIN_ONLY_KEYS } from "@olympus/sdk/identity";
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import type { Problem } from "../problem";
@@ -32,4 +33,18 @@ export function checkIdentitySchema(file: string): Problem[] {
   const required = at(schema, "properties.traits.required");
   if (!Array.isArray(required) || !required.includes("email")) problems.push({ where: `${file}:traits`, message: "email must be required" });
   return problems;
+}
+
+/**
+ * Traits a schema declares that only an administrator may decide (the Athena
+ * role, CIAM business attributes). Kratos' settings flow lets every person
+ * edit their own traits, so these belong in metadata_admin; any found here
+ * is a way to promote oneself.
+ */
+export function adminOnlyTraits(file: string): string[] {
+  const schema = JSON.parse(readFileSync(file, "utf8")) as YamlValue;
+  const traits = at(schema, "properties.traits.properties");
+  if (!isObject(traits)) return [];
+  const forbidden = new Set(Object.values(ADMIN_ONLY_KEYS).flat());
+  return Object.keys(traits).filter((key) => forbidden.has(key));
 }

@@ -4,6 +4,7 @@ import { resolveKratosFileUrl } from "../paths";
 import type { Problem } from "../problem";
 import { ORY_VERSION } from "../versions";
 import { at, isObject, stringLeaves, type YamlObject } from "../yaml";
+import { adminOnlyTraits } from "./identity-schema";
 import { crossDomainReason } from "./url-ownership";
 
 /** Schema ids each domain must offer (see the identity schema table in the README). */
@@ -48,6 +49,7 @@ export function checkKratosConfig(config: YamlObject, ctx: CheckContext): Proble
 
   checkSchemas(config, ctx, add);
   checkTemplates(config, ctx, add);
+  checkSessionRevocation(config, add);
   return problems;
 }
 
@@ -122,7 +124,33 @@ function checkSchemas(config: YamlObject, ctx: CheckContext, add: (path: string,
   const defaultId = at(config, "identity.default_schema_id");
   if (!ids.includes(defaultId as string)) add("identity.default_schema_id", `"${String(defaultId)}" is not one of the listed schemas`);
   for (const [path, value] of stringLeaves(schemas, "identity.schemas")) {
-    if (path.endsWith(".url")) checkFileExists(value, ctx.domain, path, add);
+    if (!path.endsWith(".url")) continue;
+    checkFileExists(value, ctx.domain, path, add);
+    const file = resolveKratosFileUrl(value, ctx.domain);
+    for (const trait of file && existsSync(file) ? adminOnlyTraits(file) : []) {
+      add(path, `declares the trait "${trait}", which the person could set themselves; keep it in metadata_admin`);
+    }
+  }
+}
+
+/**
+ * A new password (settings) and a completed recovery must end every other
+ * session, as Kratos' revoke_active_sessions hook does: whoever held the
+ * account before is out. Kratos runs a method's own hooks, or the flow-wide
+ * list when the method has none; recovery has the flow-wide list only.
+ */
+function checkSessionRevocation(config: YamlObject, add: (path: string, message: string) => void) {
+  const names = (path: string) => {
+    const hooks = at(config, path);
+    return Array.isArray(hooks) ? hooks.map((hook) => (isObject(hook) ? hook.hook : undefined)) : [];
+  };
+  const perMethod = names("selfservice.flows.settings.after.password.hooks");
+  const settings = perMethod.length > 0 ? perMethod : names("selfservice.flows.settings.after.hooks");
+  if (!settings.includes("revoke_active_sessions")) {
+    add("selfservice.flows.settings.after.password.hooks", "must include revoke_active_sessions: a new password has to end every other session");
+  }
+  if (!names("selfservice.flows.recovery.after.hooks").includes("revoke_active_sessions")) {
+    add("selfservice.flows.recovery.after.hooks", "must include revoke_active_sessions: a completed recovery has to end every other session");
   }
 }
 

@@ -25,7 +25,7 @@ function main(): number {
   }
   const problems = verifyProductionConfig({ dir: path.resolve(values.dir), caddyfile: path.resolve(values.caddyfile), env: readEnvFile(values.env) });
   if (problems.length === 0) {
-    console.log("verify-config: OK — routes, cookies, databases, OAuth2 clients and ENCRYPTION_KEY keep CIAM and IAM apart");
+    console.log("verify-config: OK — routes, cookies, databases, networks, admin ports, OAuth2 clients and secrets keep CIAM and IAM apart");
     return 0;
   }
   for (const problem of problems) console.error(`verify-config: ${problem.where}: ${problem.message}`);

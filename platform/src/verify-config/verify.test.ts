@@ -1,50 +1,10 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { PLATFORM_DIR } from "../paths";
-import { formatProblems } from "../problem";
-import { verifyProductionConfig } from "./verify";
-
-const CADDYFILE = path.join(PLATFORM_DIR, "caddy", "Caddyfile");
-
-/** A complete, strong deployment environment for the shipped production configs. */
-function goodEnv(): Record<string, string> {
-  const secret = (name: string) => `${name.toLowerCase()}-f3a9c1d7e5b2046a8c1d9e7f5a3b1c0d`;
-  const names = [
-    "POSTGRES_PASSWORD", "CIAM_KRATOS_DB_PASSWORD", "CIAM_HYDRA_DB_PASSWORD", "IAM_KRATOS_DB_PASSWORD", "IAM_HYDRA_DB_PASSWORD",
-    "OLYMPUS_DB_PASSWORD", "CIAM_HERA_COOKIE_SECRET", "CIAM_ATHENA_COOKIE_SECRET", "IAM_HERA_COOKIE_SECRET", "IAM_ATHENA_COOKIE_SECRET",
-    "CIAM_ATHENA_CLIENT_SECRET", "IAM_ATHENA_CLIENT_SECRET", "CIAM_ATHENA_AUTH_SECRET", "IAM_ATHENA_AUTH_SECRET",
-  ];
-  return {
-    OLYMPUS_DOMAIN: "example.com",
-    OLYMPUS_VERSION: "0.1.0",
-    ENCRYPTION_KEY: "9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a0",
-    ...Object.fromEntries(names.map((n) => [n, secret(n)])),
-  };
-}
-
-/** A throwaway copy of platform/prod that a test may break. */
-function prodCopy(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "olympus-prod-"));
-  cpSync(path.join(PLATFORM_DIR, "prod"), dir, { recursive: true });
-  return dir;
-}
-
-function edit(file: string, from: string | RegExp, to: string) {
-  const before = readFileSync(file, "utf8");
-  const after = before.replace(from, to);
-  expect(after).not.toBe(before);
-  writeFileSync(file, after);
-}
-
-function verify(dir: string, env = goodEnv()) {
-  return formatProblems(verifyProductionConfig({ dir, caddyfile: CADDYFILE, env }));
-}
+import { edit, goodEnv, prodCopy, SHIPPED_PROD_DIR, verify } from "./test-support";
 
 describe("verify-config", () => {
   it("accepts the shipped production configuration with strong secrets", () => {
-    expect(verify(path.join(PLATFORM_DIR, "prod"))).toBe("");
+    expect(verify(SHIPPED_PROD_DIR)).toBe("");
   });
 
   it("refuses a Caddy route sending a CIAM host to an IAM upstream", () => {

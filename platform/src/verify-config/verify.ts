@@ -8,7 +8,16 @@ import { checkCompose } from "../checks/compose";
 import { checkHydraConfig, checkKratosConfig } from "../checks/ory-config";
 import type { Problem } from "../problem";
 import { isObject, readYamlObject, type YamlObject, type YamlValue } from "../yaml";
+import { checkCaddyUpstreams } from "./caddy-upstreams";
+import { loadComposeProject, type ComposeProject } from "./compose-model";
+import { checkComposeScope } from "./compose-scope";
+import { checkServiceDatabaseUrls, dsnQueryProblem } from "./database-urls";
 import { interpolate } from "./env-file";
+import { checkNetworks } from "./networks";
+import { checkOryCommand } from "./ory-command";
+import { checkOryEnvironment, overlayEnvironment, type OryKind } from "./ory-environment";
+import { checkOrySecrets } from "./ory-secrets";
+import { checkRequiredVariables } from "./required-variables";
 
 export interface ProductionConfigSet {
   /** Folder with compose.yml, <domain>-{kratos,hydra}/ and oauth2-clients.yml (platform/prod). */
@@ -20,8 +29,12 @@ export interface ProductionConfigSet {
 
 /**
  * Checks a production configuration set for every way the CIAM/IAM boundary
- * is known to break: cross-domain Caddy routes, parent cookie domains, shared
- * DSNs or roles, OAuth2 client ids on both domains, and a weak ENCRYPTION_KEY.
+ * is known to break: cross-domain or request-time Caddy upstreams, parent
+ * cookie domains, shared DSNs or roles and DSN query strings that override
+ * them, Ory settings undone through the environment, networks and aliases
+ * that cross domains, admin ports reachable from outside, OAuth2 client ids
+ * on both domains, secrets Kratos or Hydra would refuse at start, variables
+ * the env file lacks, and a weak ENCRYPTION_KEY.
  */
 export function verifyProductionConfig(set: ProductionConfigSet): Problem[] {
   const problems: Problem[] = [];
@@ -34,18 +47,34 @@ export function verifyProductionConfig(set: ProductionConfigSet): Problem[] {
 
   problems.push(...checkEncryptionKey(set.env));
 
+  const oryConfigs: OryConfigFile[] = [];
   for (const domain of DOMAINS) {
-    const kratos = path.join(set.dir, `${domain}-kratos`, "kratos.yml");
-    const hydra = path.join(set.dir, `${domain}-hydra`, "hydra.yml");
-    if (required(kratos)) problems.push(...checkKratosConfig(readYamlObject(kratos), { domain, file: rel(kratos) }));
-    if (required(hydra)) problems.push(...checkHydraConfig(readYamlObject(hydra), { domain, file: rel(hydra) }));
+    for (const kind of ["kratos", "hydra"] as const) {
+      const file = path.join(set.dir, `${domain}-${kind}`, `${kind}.yml`);
+      if (!required(file)) continue;
+      const config = readYamlObject(file);
+      const label = rel(file);
+      problems.push(...(kind === "kratos" ? checkKratosConfig : checkHydraConfig)(config, { domain, file: label }));
+      const dsnProblem = typeof config.dsn === "string" ? dsnQueryProblem(config.dsn) : undefined;
+      if (dsnProblem) problems.push({ where: `${label}:dsn`, message: dsnProblem });
+      oryConfigs.push({ domain, kind, config, file, label });
+    }
   }
 
   const composeFile = path.join(set.dir, "compose.yml");
   if (required(composeFile)) {
-    const compose = interpolateDeep(readYamlObject(composeFile), set.env) as YamlObject;
-    problems.push(...checkCompose(compose, { file: rel(composeFile), stage: "prod" }));
-    problems.push(...checkSharedDatabaseAccess(compose, rel(composeFile)));
+    const raw = readYamlObject(composeFile);
+    const label = rel(composeFile);
+    const compose = interpolateDeep(raw, set.env) as YamlObject;
+    const project = loadComposeProject(raw, composeFile, label, set.env);
+    problems.push(...checkComposeScope(set.dir, raw, label, rel));
+    problems.push(...checkRequiredVariables(raw, label, set.env));
+    problems.push(...project.problems);
+    problems.push(...checkCompose(compose, { file: label, stage: "prod" }));
+    problems.push(...checkSharedDatabaseAccess(compose, label));
+    problems.push(...project.services.flatMap(checkServiceDatabaseUrls));
+    problems.push(...checkNetworks(project));
+    problems.push(...checkOryServices(project, oryConfigs, set.dir, set.env));
   }
 
   const clientsFile = path.join(set.dir, "oauth2-clients.yml");
@@ -54,9 +83,45 @@ export function verifyProductionConfig(set: ProductionConfigSet): Problem[] {
   if (required(set.caddyfile)) {
     const parent = set.env.OLYMPUS_DOMAIN;
     if (!parent) problems.push({ where: "OLYMPUS_DOMAIN", message: "is missing; set the parent domain (example.com)" });
-    else problems.push(...checkCaddyRoutes(adaptCaddyfile(set.caddyfile, { ...set.env, DOMAIN: parent }), parent, rel(set.caddyfile)));
+    else {
+      const adapted = adaptCaddyfile(set.caddyfile, { ...set.env, DOMAIN: parent });
+      const upstreams = checkCaddyUpstreams(adapted, rel(set.caddyfile));
+      problems.push(...upstreams.problems);
+      // A request-time upstream is refused above; "not an upstream of the domain" would say it twice.
+      const repeats = (message: string) => [...upstreams.refusedDials].some((dial) => message.includes(dial));
+      problems.push(...checkCaddyRoutes(adapted, parent, rel(set.caddyfile)).filter((problem) => !repeats(problem.message)));
+    }
   }
   return problems;
+}
+
+interface OryConfigFile {
+  domain: Domain;
+  kind: OryKind;
+  config: YamlObject;
+  /** Absolute path, and its label in messages. */
+  file: string;
+  label: string;
+}
+
+/**
+ * The Kratos and Hydra services as they would run: started with the checked
+ * config file, with their Compose environment laid over it, held to the same
+ * checks and to the bounds the binaries put on their secrets.
+ */
+function checkOryServices(project: ComposeProject, configs: readonly OryConfigFile[], dir: string, env: Record<string, string>): Problem[] {
+  return configs.flatMap(({ domain, kind, config, file, label }) => {
+    const name = `${domain}-${kind}`;
+    const service = project.services.find((s) => s.name === name);
+    if (!service) return [{ where: `${project.label}:services.${name}`, message: "is missing" }];
+    const migrate = project.services.find((s) => s.name === `${name}-migrate`);
+    const overlay = overlayEnvironment(kind, config, service.environment);
+    return [
+      ...[service, ...(migrate ? [migrate] : [])].flatMap((s) => checkOryCommand(s, file, dir, env)),
+      ...checkOryEnvironment({ kind, domain, service, file: config, fileLabel: label, overlay }),
+      ...checkOrySecrets(kind, overlay, service, label),
+    ];
+  });
 }
 
 function checkEncryptionKey(env: Record<string, string>): Problem[] {

@@ -2,12 +2,13 @@ import type { ReactNode } from "react";
 import { Toaster } from "sonner";
 import { SessionKeepAlive } from "@/components/session-keep-alive";
 import { NavLinks } from "@/components/nav-links";
-import { requireAdminPage } from "@/lib/auth/session";
+import { currentSession, requireAdminPage } from "@/lib/auth/session";
 import { signOut } from "@/lib/auth/sign-out";
 import { athenaConfig } from "@/lib/server/config";
 
 export default async function AdminLayout({ children }: { children: ReactNode }) {
   const admin = await requireAdminPage("viewer");
+  const unverified = (await currentSession()).status === "unverified";
   const { branding, domain } = athenaConfig();
   return (
     <div className="flex min-h-screen">
@@ -42,6 +43,11 @@ export default async function AdminLayout({ children }: { children: ReactNode })
             </button>
           </form>
         </header>
+        {unverified && (
+          <p role="status" data-testid="session-unverified" className="border-b border-amber-200 bg-amber-50 px-6 py-2 text-sm text-amber-900">
+            Olympus Workforce (IAM) cannot be reached to re-check your session. You can keep reading for a few minutes; changes are paused until it is back.
+          </p>
+        )}
         <main className="min-w-0 flex-1 p-6">{children}</main>
       </div>
       <SessionKeepAlive />

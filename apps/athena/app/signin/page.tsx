@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { sameOriginPath } from "@olympus/web-security";
 import { currentAdmin } from "@/lib/auth/session";
 import { athenaConfig } from "@/lib/server/config";
 import { SignInButton } from "./sign-in-button";
@@ -12,12 +13,17 @@ const ERRORS: Record<string, string> = {
   OAuthSignin: "IAM Hydra could not be reached. Try again shortly.",
   Callback: "Signing in through IAM did not complete. Try again.",
   SessionRequired: "Please sign in.",
+  SessionEnded: "Your session has ended: you signed out elsewhere, or your Olympus Workforce (IAM) access changed. Sign in again.",
+  SessionUnverifiable: "Your session could not be re-checked with Olympus Workforce (IAM) right now. Try again shortly.",
+  OfflineAccess:
+    "IAM did not grant Athena a refresh token. Ask an operator to allow the refresh_token grant and the offline_access scope on this Athena's OAuth2 client.",
 };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
   const error = typeof params.error === "string" ? params.error : undefined;
-  const callbackUrl = typeof params.callbackUrl === "string" && params.callbackUrl.startsWith("/") && !params.callbackUrl.startsWith("//") ? params.callbackUrl : "/";
+  // Only a path on Athena itself: never an open redirect (`/%5Cevil.example`, `/%09/evil.example`, …).
+  const callbackUrl = sameOriginPath(typeof params.callbackUrl === "string" ? params.callbackUrl : undefined, "/");
   if (!error && (await currentAdmin())) redirect(callbackUrl);
 
   const { branding, domain } = athenaConfig();

@@ -1,11 +1,14 @@
 "use server";
 
 import { z } from "zod";
-import { KratosRejection } from "@olympus/sdk/admin";
+import { KratosRejection, type JsonPatch } from "@olympus/sdk/admin";
+import { customerAdminMetadata, IAM_ADMIN_ROLES, iamAdminRoleOf } from "@olympus/sdk/identity";
 import { adminAction } from "@/lib/server/action";
 import { AdminActionError } from "@/lib/server/action-result";
+import { athenaConfig } from "@/lib/server/config";
 import { kratosAdmin } from "@/lib/server/ory";
-import { asRecord } from "@/lib/json";
+import { revokeAccess } from "@/lib/server/revoke-access";
+import { asRecord, isRecord } from "@/lib/json";
 
 const identityId = z.uuid();
 const jsonObject = z.record(z.string(), z.unknown());
@@ -101,13 +104,73 @@ export const updateMetadata = adminAction(
     target: (i) => i.id,
   },
   async ({ id, metadataPublic, metadataAdmin }) => {
+    const current = await kratosAdmin().getIdentity(id);
+    if (!current) throw new AdminActionError("This identity no longer exists.");
+    checkAdminMetadata(current.metadata_admin, metadataAdmin);
+    const stored: unknown = current.metadata_admin ?? null;
     await kratos(() =>
       kratosAdmin().patchIdentity(id, [
-        { op: "replace", path: "/metadata_public", value: metadataPublic },
-        { op: "replace", path: "/metadata_admin", value: metadataAdmin },
+        // Nothing is overwritten that someone else changed since this identity was read.
+        ...(stored === null ? [] : [{ op: "test", path: "/metadata_admin", value: stored } satisfies JsonPatch]),
+        // `add`, not `replace`: Kratos leaves unset admin metadata out of the patched document.
+        { op: "add", path: "/metadata_public", value: metadataPublic },
+        { op: "add", path: "/metadata_admin", value: metadataAdmin },
       ]),
     );
     return { data: null, message: "Metadata saved." };
+  },
+);
+
+/**
+ * The rules for admin metadata per domain. IAM: the Athena role is changed
+ * only with setAdminRole, which also ends the person's Hydra logins and
+ * consents. CIAM: business attributes keep the rules they had as traits.
+ */
+function checkAdminMetadata(stored: unknown, submitted: Record<string, unknown> | null): void {
+  if (athenaConfig().domain === "iam") {
+    const before = JSON.stringify(asRecord(stored).iam_admin_role ?? null);
+    const after = JSON.stringify(submitted?.iam_admin_role ?? null);
+    if (before !== after) throw new AdminActionError("Change the Athena role with the Role form: it also signs the person out of IAM's apps.");
+    return;
+  }
+  const parsed = customerAdminMetadata.safeParse(submitted ?? {});
+  if (!parsed.success) {
+    throw new AdminActionError(`Admin metadata: ${parsed.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`).join("; ")}.`);
+  }
+}
+
+/**
+ * Grants, changes or removes an employee's Athena role
+ * (`metadata_admin.iam_admin_role`, which only the admin API can write), on
+ * Athena IAM only. The change then ends the employee's IAM Hydra consents
+ * (and with them every token) and login sessions: each Athena re-validates
+ * its session with an IAM Hydra refresh, which now fails, so the old role
+ * stops working at the next re-validation, and the next sign-in carries the new one.
+ */
+export const setAdminRole = adminAction(
+  { action: "identity.set_role", input: z.object({ id: identityId, role: z.enum(IAM_ADMIN_ROLES).nullable() }), target: (i) => i.id },
+  async ({ id, role }, { admin }) => {
+    if (athenaConfig().domain !== "iam") throw new AdminActionError("Athena roles belong to IAM employees: change them in Athena IAM.");
+    if (id === admin.id) throw new AdminActionError("You cannot change your own role; ask another admin.");
+    const identity = await kratosAdmin().getIdentity(id);
+    if (!identity) throw new AdminActionError("This identity no longer exists.");
+    const stored: unknown = identity.metadata_admin ?? null;
+    if (stored !== null && !isRecord(stored)) throw new AdminActionError("This identity's admin metadata is not a JSON object; fix it in the Metadata form first.");
+    const from = iamAdminRoleOf(stored) ?? null;
+    const { iam_admin_role: _previous, ...rest } = asRecord(stored);
+    const next = role ? { ...rest, iam_admin_role: role } : rest;
+    await kratos(() =>
+      kratosAdmin().patchIdentity(id, [
+        ...(stored === null ? [] : [{ op: "test", path: "/metadata_admin", value: stored } satisfies JsonPatch]),
+        { op: "add", path: "/metadata_admin", value: Object.keys(next).length > 0 ? next : null },
+      ]),
+    );
+    const revoked = await revokeAccess(id, { kratosSessions: false });
+    return {
+      data: { role },
+      details: { from, to: role, revoked },
+      message: role ? `Role set to ${role}; the person signs in again to use it.` : "Role removed; the person no longer has access to Athena.",
+    };
   },
 );
 
@@ -115,7 +178,10 @@ export const setIdentityState = adminAction(
   { action: "identity.set_state", input: z.object({ id: identityId, state: z.enum(["active", "inactive"]) }), target: (i) => i.id },
   async ({ id, state }) => {
     await kratos(() => kratosAdmin().patchIdentity(id, [{ op: "replace", path: "/state", value: state }]));
-    return { data: null, details: { state }, message: state === "active" ? "Identity activated." : "Identity deactivated." };
+    if (state === "active") return { data: null, details: { state }, message: "Identity activated." };
+    // Inactive first (no new login is accepted), then end what is already out there.
+    const revoked = await revokeAccess(id, { kratosSessions: true });
+    return { data: null, details: { state, revoked }, message: "Identity deactivated; its sessions and tokens are revoked." };
   },
 );
 
@@ -126,8 +192,11 @@ export const deleteIdentity = adminAction(
     if (!identity) throw new AdminActionError("This identity no longer exists.");
     const expected = asRecord(identity.traits).email;
     if (confirmation !== (typeof expected === "string" ? expected : id)) throw new AdminActionError("The confirmation text does not match.");
+    // Deactivated and revoked before it goes: if revoking fails, the identity is still there (inactive) to try again.
+    await kratos(() => kratosAdmin().patchIdentity(id, [{ op: "replace", path: "/state", value: "inactive" }]));
+    const revoked = await revokeAccess(id, { kratosSessions: true });
     await kratosAdmin().deleteIdentity(id);
-    return { data: null, details: { schema: identity.schema_id }, message: "Identity deleted." };
+    return { data: null, details: { schema: identity.schema_id, revoked }, message: "Identity deleted; its sessions and tokens are revoked." };
   },
 );
 
@@ -166,8 +235,8 @@ export const createRecoveryLink = adminAction(
 export const revokeIdentitySessions = adminAction(
   { action: "identity.revoke_sessions", input: z.object({ id: identityId }), target: (i) => i.id },
   async ({ id }) => {
-    await kratosAdmin().deleteIdentitySessions(id);
-    return { data: null, message: "All sessions of this identity were revoked." };
+    const revoked = await revokeAccess(id, { kratosSessions: true });
+    return { data: null, details: { revoked }, message: "All sessions of this identity were revoked. Apps it signed in to lost their tokens." };
   },
 );
 

@@ -3,7 +3,7 @@ import type { OAuth2Client } from "@olympus/sdk/admin";
 
 // The actions' collaborators: an admin session, the audit log, Settings (the m2m policy's source) and Hydra.
 const state: { settings: Map<string, string>; hydra: Map<string, OAuth2Client>; writes: OAuth2Client[] } = { settings: new Map(), hydra: new Map(), writes: [] };
-vi.mock("@/lib/auth/session", () => ({ currentAdmin: async () => ({ id: "a1", email: "admin@olympus.local", name: null, role: "admin" }) }));
+vi.mock("@/lib/auth/session", () => ({ currentSession: async () => ({ status: "active", admin: { id: "a1", email: "admin@olympus.local", name: null, role: "admin" } }) }));
 vi.mock("@/lib/server/audit", () => ({ recordAudit: async () => undefined }));
 vi.mock("@/lib/server/config", () => ({ athenaConfig: () => ({ domain: "ciam" }) }));
 vi.mock("@/lib/server/olympus-db", () => ({

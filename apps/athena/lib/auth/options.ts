@@ -2,8 +2,10 @@ import "server-only";
 import type { CookieOption, NextAuthOptions } from "next-auth";
 import type { OAuthConfig } from "next-auth/providers/oauth";
 import { z } from "zod";
+import { sameOriginPath } from "@olympus/web-security";
 import { athenaConfig } from "@/lib/server/config";
 import { recordAudit } from "@/lib/server/audit";
+import { athenaSessions, iamTokens } from "./athena-sessions";
 import { SESSION_COOKIE_BASENAME } from "./cookie-names";
 import { loopbackLookup } from "./loopback-lookup";
 import { OIDC_PROVIDER_ID, OIDC_SCOPES, SESSION_ABSOLUTE_SECONDS, SESSION_IDLE_SECONDS } from "./policy";
@@ -36,6 +38,17 @@ function cookies(publicUrl: string): NextAuthOptions["cookies"] {
     state: cookie("athena.state", 15 * 60),
     nonce: cookie("athena.nonce", 15 * 60),
   };
+}
+
+/** An absolute URL on `baseUrl`'s origin as a path; anything else unchanged (and then refused by sameOriginPath). */
+function relativeTo(url: string, baseUrl: string): string {
+  if (url.startsWith("/")) return url;
+  try {
+    const target = new URL(url);
+    return target.origin === new URL(baseUrl).origin ? `${target.pathname}${target.search}${target.hash}` : url;
+  } catch {
+    return url;
+  }
 }
 
 let cached: NextAuthOptions | undefined;
@@ -71,45 +84,71 @@ export function authOptions(): NextAuthOptions {
     pages: { signIn: "/signin", error: "/signin" },
     useSecureCookies: config.publicUrl.startsWith("https:"),
     callbacks: {
-      async signIn({ profile }) {
+      // After sign-in next-auth goes to the callbackUrl it was given: only a path on this
+      // Athena, checked like every other redirect target (its default lets encoded tricks such as `/%5Chost` through).
+      redirect({ url, baseUrl }) {
+        return `${baseUrl}${sameOriginPath(relativeTo(url, baseUrl), "/")}`;
+      },
+      async signIn({ profile, account }) {
         const parsed = iamProfile.safeParse(profile);
         if (!parsed.success) return "/signin?error=AccessDenied";
         const role = parseAdminRole(parsed.data.iam_admin_role);
-        if (role) return true;
-        await recordAudit({
-          actor: { id: parsed.data.sub, email: parsed.data.email ?? null, role: null },
-          action: "auth.sign_in",
-          outcome: "denied",
-          details: { reason: "no iam_admin_role in the ID token" },
-        });
-        return "/signin?error=AccessDenied";
+        const refused = async (reason: string, error: string) => {
+          // A refused sign-in leaves no live grant behind at IAM Hydra.
+          if (account?.refresh_token) await iamTokens().revoke(account.refresh_token);
+          await recordAudit({
+            actor: { id: parsed.data.sub, email: parsed.data.email ?? null, role: role ?? null },
+            action: "auth.sign_in",
+            outcome: "denied",
+            details: { reason },
+          });
+          return `/signin?error=${error}`;
+        };
+        if (!role) return refused("no iam_admin_role in the ID token", "AccessDenied");
+        // The session is re-validated with this token; without it Athena could not follow the IAM account.
+        if (!account?.refresh_token || !account.id_token) return refused("IAM Hydra issued no refresh token (offline_access)", "OfflineAccess");
+        return true;
       },
       async jwt({ token, account, profile }) {
         if (account) {
           const parsed = iamProfile.parse(profile);
           const role = parseAdminRole(parsed.iam_admin_role);
-          if (!role) throw new Error("sign-in without an admin role");
+          if (!role || !account.refresh_token || !account.id_token) throw new Error("sign-in without an admin role or a refresh token");
+          // The tokens and the role stay on the server; the cookie gets the row's opaque id and display data.
+          const session = { subject: parsed.sub, email: parsed.email ?? null, name: parsed.name ?? null, role, refreshToken: account.refresh_token, idToken: account.id_token };
+          let sid: string;
+          try {
+            sid = await (await athenaSessions()).start(session);
+          } catch (error) {
+            // Not stored, so never usable: leave no live grant behind at IAM Hydra (next-auth then shows the sign-in error).
+            await iamTokens().revoke(session.refreshToken);
+            throw error;
+          }
           await recordAudit({ actor: { id: parsed.sub, email: parsed.email ?? null, role }, action: "auth.sign_in", outcome: "success" });
-          return {
-            sub: parsed.sub,
-            email: parsed.email ?? null,
-            name: parsed.name ?? null,
-            role,
-            idToken: account.id_token,
-            authTime: Math.floor(Date.now() / 1000),
-          };
+          return { sub: parsed.sub, email: parsed.email ?? null, name: parsed.name ?? null, sid, authTime: Math.floor(Date.now() / 1000) };
         }
-        // Activity extends the session (idle timeout), but never past the absolute cap.
-        if (!token.role || !token.authTime || Date.now() / 1000 - token.authTime > SESSION_ABSOLUTE_SECONDS) {
-          throw new Error("session ended");
-        }
+        // Activity extends the cookie (idle timeout), never past the absolute cap, and only while the server-side session lives.
+        if (!token.sid || !token.authTime || Date.now() / 1000 - token.authTime > SESSION_ABSOLUTE_SECONDS) throw new Error("session ended");
+        const sid = token.sid;
+        const check = await athenaSessions()
+          .then((sessions) => sessions.check(sid))
+          .catch(() => undefined);
+        // Ended: next-auth drops the cookie and the keep-alive sends the browser to sign-in. Unknown (database or IAM down): keep it.
+        if (check?.status === "ended") throw new Error("session ended");
         return token;
       },
       session({ session, token }) {
-        const role = parseAdminRole(token.role);
-        if (!token.sub || !role) throw new Error("session without an admin role");
-        session.user = { id: token.sub, email: token.email ?? null, name: token.name ?? null, role };
+        // Display data only: the role is decided on the server, per request, from the session row.
+        if (!token.sub) throw new Error("session without a subject");
+        session.user = { id: token.sub, email: token.email ?? null, name: token.name ?? null };
         return session;
+      },
+    },
+    events: {
+      // next-auth's own /api/auth/signout (Athena's button uses signOut in sign-out.ts): the grant is revoked all the same.
+      async signOut({ token }) {
+        const sid = token.sid;
+        if (sid) await athenaSessions().then((sessions) => sessions.signOut(sid)).catch(() => undefined);
       },
     },
   };

@@ -1,11 +1,16 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import type { AuditEventInput } from "@olympus/sdk/audit";
-import type { Admin } from "@/lib/auth/session";
+import type { Admin, CurrentSession } from "@/lib/auth/session";
 
-// The wrapper's collaborators: who is signed in, and where audit events go.
-const state: { admin: Admin | null; events: AuditEventInput[] } = { admin: null, events: [] };
-vi.mock("@/lib/auth/session", () => ({ currentAdmin: async () => state.admin }));
+// The wrapper's collaborators: who is signed in (and whether IAM re-validated it), and where audit events go.
+const state: { admin: Admin | null; status: "active" | "unverified" | "unavailable"; events: AuditEventInput[] } = { admin: null, status: "active", events: [] };
+vi.mock("@/lib/auth/session", () => ({
+  currentSession: async (): Promise<CurrentSession> => {
+    if (state.status === "unavailable") return { status: "none", reason: "unavailable" };
+    return state.admin ? { status: state.status, admin: state.admin } : { status: "none", reason: "none" };
+  },
+}));
 vi.mock("./audit", () => ({ recordAudit: async (event: AuditEventInput) => void state.events.push(event) }));
 vi.mock("./olympus-db", () => ({ auditLog: async () => ({}) }));
 
@@ -20,6 +25,7 @@ const deleteThing = adminAction({ action: "thing.delete", input: z.object({ id: 
 
 beforeEach(() => {
   state.admin = null;
+  state.status = "active";
   state.events = [];
   runs.length = 0;
 });
@@ -44,6 +50,20 @@ describe("adminAction", () => {
     state.admin = { id: "a1", email: "admin@olympus.local", name: "Admin", role: "admin" };
     expect(await deleteThing({ id: "x" })).toEqual({ ok: true, data: { deleted: "x" }, message: "Deleted." });
     expect(state.events.map((e) => [e.action, e.target, e.outcome])).toEqual([["thing.delete", "x", "success"]]);
+  });
+
+  it("refuses an admin whose session IAM Hydra could not re-validate, audits it, and does nothing", async () => {
+    state.admin = { id: "a1", email: "admin@olympus.local", name: null, role: "admin" };
+    state.status = "unverified";
+    expect(await deleteThing({ id: "x" })).toMatchObject({ ok: false, error: { code: "unavailable", message: expect.stringContaining("re-check your session") } });
+    expect(runs).toEqual([]);
+    expect(state.events.map((e) => [e.action, e.target, e.outcome])).toEqual([["thing.delete", "x", "denied"]]);
+  });
+
+  it("refuses, without running, when the session cannot be checked at all", async () => {
+    state.status = "unavailable";
+    expect(await deleteThing({ id: "x" })).toMatchObject({ ok: false, error: { code: "unavailable" } });
+    expect(runs).toEqual([]);
   });
 
   it("reports invalid input field by field without running", async () => {

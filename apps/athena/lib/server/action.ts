@@ -1,7 +1,7 @@
 import "server-only";
 import { isOryError } from "@olympus/sdk/kratos";
 import { z } from "zod";
-import { currentAdmin, type Admin } from "@/lib/auth/session";
+import { currentSession, type Admin } from "@/lib/auth/session";
 import { roleAllows, type AdminRole } from "@/lib/auth/roles";
 import { recordAudit } from "./audit";
 import { auditLog } from "./olympus-db";
@@ -32,7 +32,9 @@ export interface ActionSpec<S extends z.ZodType> {
 
 /**
  * The only way Athena performs a write. On the server, for every call: the
- * session is read and the role checked (a viewer is refused and the refusal
+ * session is checked (its server-side row, re-validated with IAM Hydra when
+ * the window has passed; a session IAM could not re-validate may read but
+ * never write) and the role checked (a viewer is refused and the refusal
  * audited), the input is parsed with its schema, the audit log is checked to
  * be reachable before anything changes, and the outcome is audited. Errors
  * come back typed; stack traces and upstream bodies never reach the browser.
@@ -43,12 +45,25 @@ export function adminAction<S extends z.ZodType, T>(
 ): (input: z.input<S>) => Promise<ActionResult<T>> {
   const needed = spec.role ?? "admin";
   return async (raw) => {
-    const admin = await currentAdmin();
-    if (!admin) return { ok: false, error: { code: "unauthenticated", message: "Your session has ended. Sign in again." } };
+    const session = await currentSession();
+    if (session.status === "none") {
+      return session.reason === "unavailable"
+        ? { ok: false, error: { code: "unavailable", message: "Your session could not be checked right now, so no change was made. Try again shortly." } }
+        : { ok: false, error: { code: "unauthenticated", message: "Your session has ended. Sign in again." } };
+    }
+    const { admin } = session;
     const actor = { id: admin.id, email: admin.email, role: admin.role };
 
     const parsed = spec.input.safeParse(raw);
     const target = parsed.success ? (spec.target?.(parsed.data) ?? null) : null;
+    if (session.status !== "active") {
+      // Fail closed: IAM might have revoked this employee since it last vouched for them.
+      await recordAudit({ actor, action: spec.action, target, outcome: "denied", details: { reason: "session not re-validated (IAM Hydra unreachable)" } });
+      return {
+        ok: false,
+        error: { code: "unavailable", message: "Olympus Workforce (IAM) cannot be reached to re-check your session, so no change was made. Try again shortly." },
+      };
+    }
     if (!roleAllows(admin.role, needed)) {
       await recordAudit({ actor, action: spec.action, target, outcome: "denied", details: { reason: `requires ${needed}` } });
       return { ok: false, error: { code: "forbidden", message: `Only an ${needed} may do this; you are signed in as ${admin.role}.` } };

@@ -51,6 +51,12 @@ export async function settingsStore(): Promise<SettingsStore> {
   return db().settings;
 }
 
+/** The olympus database's pool, once the schema is in place (Athena's session rows use it). */
+export async function olympusPool(): Promise<pg.Pool> {
+  await migrateOnStartup();
+  return db().pool;
+}
+
 /** This domain's audit log, once the schema is in place. */
 export async function auditLog(): Promise<AuditLog> {
   await migrateOnStartup();

@@ -17,7 +17,7 @@ export default async function LoginPage({ searchParams }: PageProps<"/login">) {
   return renderWithOry(selfHref("/login", params), async () => {
     const challenge = one(params, "login_challenge");
     if (challenge) {
-      await handleLoginChallenge(challenge, { reauthAfter: one(params, "reauth_after") });
+      await handleLoginChallenge(challenge, { reauthProof: one(params, "reauth") });
       return <ChallengeError kind="login" />;
     }
     const flow = await flowForPage("login", params);

@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { isOryError } from "@olympus/sdk/kratos";
 import { browserCookie, relaySetCookies } from "@/lib/server/cookies";
-import { endKratosSession } from "@/lib/server/logout";
+import { endKratosSession, signOutEverywhere } from "@/lib/server/logout";
 import { hydra } from "@/lib/server/ory";
 
 const answer = z.object({
@@ -15,7 +15,8 @@ const answer = z.object({
 /**
  * The sign-out confirmation. "Sign out" ends the Kratos session and, for a
  * Hydra logout challenge, accepts it (Hydra ends its own session and returns
- * the browser to the client); "Stay signed in" rejects the challenge.
+ * the browser to the client) — without one, it also ends the person's Hydra
+ * login sessions; "Stay signed in" rejects the challenge.
  */
 export async function decideLogout(form: FormData): Promise<void> {
   const parsed = answer.safeParse({ challenge: form.get("challenge") || undefined, decision: form.get("decision") });
@@ -27,8 +28,14 @@ export async function decideLogout(form: FormData): Promise<void> {
       if (challenge) await hydra().rejectLogout(challenge);
       to = "/";
     } else {
-      await relaySetCookies(await endKratosSession(await browserCookie()));
-      to = challenge ? await hydra().acceptLogout(challenge) : "/login";
+      const cookie = await browserCookie();
+      if (challenge) {
+        await relaySetCookies(await endKratosSession(cookie));
+        to = await hydra().acceptLogout(challenge);
+      } else {
+        await relaySetCookies(await signOutEverywhere(cookie));
+        to = "/login";
+      }
     }
   } catch (error) {
     if (!isOryError(error)) throw error;

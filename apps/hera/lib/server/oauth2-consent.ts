@@ -4,9 +4,10 @@ import { idTokenClaims, type OAuth2ConsentRequest } from "@olympus/sdk/hydra";
 import { hydra, kratos } from "./ory";
 
 /**
- * Accepts a consent request for the given scopes, with ID token claims taken
- * from the identity's traits per granted scope. Returns where the browser
- * goes next (back through Hydra to the client).
+ * Accepts a consent request for the given scopes, with ID token claims per
+ * granted scope taken from the identity as Kratos' admin API returns it:
+ * traits for email and name, `metadata_admin` (admin-only) for the IAM role.
+ * Returns where the browser goes next (back through Hydra to the client).
  */
 export async function grantConsent(request: OAuth2ConsentRequest, grantScope: readonly string[], remember: boolean): Promise<string> {
   const { domain } = startupConfig();

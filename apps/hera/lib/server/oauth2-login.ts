@@ -2,23 +2,14 @@ import "server-only";
 import { redirect } from "next/navigation";
 import { startupConfig } from "@olympus/sdk/config";
 import { assuranceLevelOf, authenticationMethodsOf, type Session } from "@olympus/sdk/kratos";
+import { decideLogin, type SessionFacts } from "../login-decision";
 import { browserCookie } from "./cookies";
 import { startFlowPath } from "./flows";
 import { hydra, kratos } from "./ory";
+import { issueReauthProof, readReauthProof } from "./reauth-proof";
 
 /** What the login page shows when a challenge cannot go back to its client. */
 export type LoginChallengeOutcome = { status: "unknown_challenge" };
-
-/** `prompt=login` (or max_age=0) in the authorization request: the person must sign in again. */
-function requiresFreshLogin(requestUrl: string | undefined): boolean {
-  if (!requestUrl) return false;
-  try {
-    const params = new URL(requestUrl).searchParams;
-    return (params.get("prompt") ?? "").split(" ").includes("login") || params.get("max_age") === "0";
-  } catch {
-    return false;
-  }
-}
 
 /** Seconds the Kratos session has left: Hydra remembers the login no longer than that. */
 function rememberFor(session: Session): number {
@@ -27,15 +18,35 @@ function rememberFor(session: Session): number {
   return Math.max(60, Math.floor((expires - Date.now()) / 1000));
 }
 
+function sessionFacts(session: Session | undefined): SessionFacts | undefined {
+  if (!session?.identity) return undefined;
+  const authenticatedAt = session.authenticated_at ? Date.parse(session.authenticated_at) : Number.NaN;
+  return {
+    identityId: session.identity.id,
+    identityActive: session.identity.state === undefined || session.identity.state === "active",
+    // An unreadable sign-in time is never fresh.
+    authenticatedAt: Number.isNaN(authenticatedAt) ? 0 : authenticatedAt,
+  };
+}
+
+/** Whether Kratos still has the remembered subject as an active identity. */
+async function isActiveIdentity(subject: string): Promise<boolean> {
+  if (!subject) return false;
+  const identity = await kratos().getIdentity(subject);
+  return identity?.state === "active";
+}
+
 /**
- * `/login?login_challenge=`: Hydra asks who this is. With a Kratos session
- * (or when Hydra already knows the subject) the login is accepted at once
- * with the identity id as subject and the session's AAL and methods as
- * acr/amr; otherwise the Kratos login flow runs and returns here afterwards.
+ * `/login?login_challenge=`: Hydra asks who this is. The decision
+ * (lib/login-decision.ts) rests on Hydra's request, the browser's Kratos
+ * session, the identity's state and Hera's own sealed re-authentication proof
+ * — never on a value the browser can edit. Accepting uses the identity id as
+ * subject and the session's AAL and methods as acr/amr; signing in runs the
+ * Kratos login flow, which returns here afterwards.
  * Never returns unless the challenge is unknown to this domain's Hydra.
  */
-export async function handleLoginChallenge(challenge: string, params: { reauthAfter?: string | undefined }): Promise<LoginChallengeOutcome> {
-  const { publicUrl } = startupConfig();
+export async function handleLoginChallenge(challenge: string, params: { reauthProof?: string | undefined }): Promise<LoginChallengeOutcome> {
+  const { publicUrl, secrets } = startupConfig();
   const result = await hydra().getLoginRequest(challenge);
   if (result.status === "handled") redirect(result.redirectTo);
   if (result.status === "not_found") return { status: "unknown_challenge" };
@@ -44,47 +55,41 @@ export async function handleLoginChallenge(challenge: string, params: { reauthAf
   const sessionResult = await kratos().toSession(await browserCookie());
   const session = sessionResult.status === "active" ? sessionResult.session : undefined;
   const here = `${publicUrl}/login?login_challenge=${encodeURIComponent(challenge)}`;
+  const now = Date.now();
 
-  if (request.skip) {
-    const matching = session?.identity?.id === request.subject ? session : undefined;
-    redirect(
-      await hydra().acceptLogin(challenge, {
-        subject: request.subject,
-        acr: matching ? assuranceLevelOf(matching) : undefined,
-        amr: matching ? authenticationMethodsOf(matching) : undefined,
-        identity_provider_session_id: matching?.id,
-      }),
-    );
+  const decision = decideLogin({
+    request: { skip: request.skip, subject: request.subject, requestUrl: request.request_url },
+    session: sessionFacts(session),
+    aal2Required: sessionResult.status === "aal2_required",
+    subjectActive: request.skip ? await isActiveIdentity(request.subject) : undefined,
+    reauthSince: readReauthProof(secrets.cookieSecret, challenge, params.reauthProof, now)?.since,
+    now,
+  });
+
+  if (decision.kind === "forget_remembered_login") {
+    // Hydra would keep answering `skip` for this browser: end its login session, then let
+    // the client's authorization request start over (Hydra now asks for a real sign-in).
+    await hydra().revokeLoginSessions(request.session_id ? { sid: request.session_id } : { subject: request.subject });
+    redirect(request.request_url);
   }
-
-  if (sessionResult.status === "aal2_required") {
-    redirect(startFlowPath("login", { aal: "aal2", return_to: here }));
+  if (decision.kind === "step_up") redirect(startFlowPath("login", { aal: "aal2", return_to: here }));
+  if (decision.kind === "sign_in") {
+    // Sign-ins from now on count as fresh for prompt=login / max_age; the proof says so, sealed.
+    const proof = issueReauthProof(secrets.cookieSecret, challenge, Math.floor(now / 1000) * 1000 - 1000);
+    const returnTo = `${here}&reauth=${encodeURIComponent(proof)}`;
+    redirect(startFlowPath("login", { return_to: returnTo, ...(decision.refresh ? { refresh: "true" } : {}) }));
   }
-
-  const fresh = requiresFreshLogin(request.request_url);
-  const reauthAfter = params.reauthAfter ? Number(params.reauthAfter) : Number.NaN;
-  const authenticatedAt = session?.authenticated_at ? Date.parse(session.authenticated_at) : Number.NaN;
-  const freshEnough = !fresh || (!Number.isNaN(reauthAfter) && authenticatedAt >= reauthAfter);
-
-  if (session?.identity && freshEnough) {
-    redirect(
-      await hydra().acceptLogin(challenge, {
-        subject: session.identity.id,
-        acr: assuranceLevelOf(session),
-        amr: authenticationMethodsOf(session),
-        identity_provider_session_id: session.id,
-        remember: true,
-        remember_for: rememberFor(session),
-      }),
-    );
-  }
-
-  if (fresh && session) {
-    // Re-authenticate, then come back with proof of when the request was made.
-    const returnTo = `${here}&reauth_after=${Date.now() - 1000}`;
-    redirect(startFlowPath("login", { refresh: "true", return_to: returnTo }));
-  }
-  redirect(startFlowPath("login", { return_to: here }));
+  if (!session?.identity) throw new Error("login accepted without a Kratos session");
+  redirect(
+    await hydra().acceptLogin(challenge, {
+      subject: session.identity.id,
+      acr: assuranceLevelOf(session),
+      amr: authenticationMethodsOf(session),
+      identity_provider_session_id: session.id,
+      remember: true,
+      remember_for: rememberFor(session),
+    }),
+  );
 }
 
 /**

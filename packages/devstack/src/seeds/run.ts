@@ -1,15 +1,20 @@
+import { moveAdminOnlyTraits, type MoveAdminOnlyTraitsReport } from "@olympus/sdk/identity";
+import { DevstackError } from "../errors";
 import type { AdminLogin, DevstackPorts } from "../options";
 import { seedAdminIdentity, type SeedOutcome } from "./admin-identity";
 import { clientSeeds } from "./dev-seeds";
 import { seedOAuth2Client } from "./oauth2-clients";
 
 export interface SeedTargets {
+  ciamKratosAdminUrl: string;
   iamKratosAdminUrl: string;
   iamHydraAdminUrl: string;
   ciamHydraAdminUrl: string;
 }
 
 export interface SeedReport {
+  /** Identities whose admin-only traits (IAM role, CIAM business attributes) were moved into metadata_admin. */
+  movedToAdminMetadata: { ciam: number; iam: number };
   admin: SeedOutcome;
   clients: { hydra: "ciam" | "iam"; clientId: string; outcome: SeedOutcome }[];
 }
@@ -17,7 +22,12 @@ export interface SeedReport {
 /** Runs every seed through the admin HTTP APIs; safe to run on every start. */
 export async function runSeeds(targets: SeedTargets, admin: AdminLogin, ports: DevstackPorts): Promise<SeedReport> {
   const seeds = clientSeeds(ports);
-  const report: SeedReport = { admin: await seedAdminIdentity(targets.iamKratosAdminUrl, admin), clients: [] };
+  // First, so data from before the role left the traits is valid under today's schemas (the admin seed below updates with PUT).
+  const movedToAdminMetadata = {
+    ciam: movedCount("CIAM", await moveAdminOnlyTraits({ domain: "ciam", kratosAdminUrl: targets.ciamKratosAdminUrl })),
+    iam: movedCount("IAM", await moveAdminOnlyTraits({ domain: "iam", kratosAdminUrl: targets.iamKratosAdminUrl })),
+  };
+  const report: SeedReport = { movedToAdminMetadata, admin: await seedAdminIdentity(targets.iamKratosAdminUrl, admin), clients: [] };
   for (const seed of seeds.iam) {
     report.clients.push({ hydra: "iam", clientId: seed.client_id, outcome: await seedOAuth2Client(targets.iamHydraAdminUrl, seed) });
   }
@@ -25,4 +35,12 @@ export async function runSeeds(targets: SeedTargets, admin: AdminLogin, ports: D
     report.clients.push({ hydra: "ciam", clientId: seed.client_id, outcome: await seedOAuth2Client(targets.ciamHydraAdminUrl, seed) });
   }
   return report;
+}
+
+function movedCount(label: string, report: MoveAdminOnlyTraitsReport): number {
+  const [first] = report.failed;
+  if (first) {
+    throw new DevstackError("seed", `seed: ${label} Kratos refused to move admin-only traits of ${report.failed.length} identities into metadata_admin (${first.id}: ${first.reason}); fix them by hand or run npm run dev:reset`);
+  }
+  return report.moved.length;
 }

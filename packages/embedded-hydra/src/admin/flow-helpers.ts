@@ -1,4 +1,4 @@
-import type { Interaction, InteractionResults } from "oidc-provider";
+import type { Interaction } from "oidc-provider";
 import type { HydraContext } from "../context";
 import { HydraError, sendJson } from "../errors";
 import type { Flow, FlowKind } from "../storage/flows-repo";
@@ -31,19 +31,4 @@ export async function loadInteraction(hctx: HydraContext, flow: Flow): Promise<I
   const interaction = flow.interactionUid ? await hctx.provider().Interaction.find(flow.interactionUid) : undefined;
   if (!interaction) throw HydraError.notFound(`The authorization request behind this ${flow.kind} request has expired.`);
   return interaction;
-}
-
-/** Stores the UI's decision where oidc-provider's resume endpoint will read it. */
-export async function finishInteraction(interaction: Interaction, result: InteractionResults): Promise<void> {
-  interaction.result = result;
-  const remaining = Math.max((interaction.exp ?? 0) - Math.floor(Date.now() / 1000), 1);
-  await interaction.save(remaining);
-}
-
-/** Hydra's RequestDeniedError body, shared by every reject endpoint. */
-export function rejection(body: unknown): { error: string; error_description: string } {
-  const fields = (body ?? {}) as Record<string, unknown>;
-  const error = typeof fields.error === "string" && fields.error ? fields.error : "access_denied";
-  const parts = [fields.error_description, fields.error_hint].filter((part): part is string => typeof part === "string" && part !== "");
-  return { error, error_description: parts.join(" ") || "The resource owner denied the request" };
 }

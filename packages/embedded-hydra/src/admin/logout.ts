@@ -1,7 +1,6 @@
 import type { HydraContext } from "../context";
 import { HydraError, sendJson } from "../errors";
 import { randomToken } from "../storage/flows-repo";
-import { LOGOUT_XSRF_KEY } from "../provider/logout";
 import { assertPending, loadFlow, sendIfHandled } from "./flow-helpers";
 import type { AdminRouter } from "./router";
 
@@ -11,7 +10,8 @@ export function registerLogoutRoutes(router: AdminRouter, hctx: HydraContext): v
   router.add("GET", base, async ({ url, res }) => {
     const flow = await loadFlow(hctx, "logout", url);
     if (sendIfHandled(flow, res)) return;
-    const { [LOGOUT_XSRF_KEY]: _secret, ...request } = flow.request;
+    // What only completing the logout needs (which session, where to go) stays private, as in Hydra.
+    const request = Object.fromEntries(Object.entries(flow.request).filter(([key]) => !key.startsWith("_")));
     sendJson(res, 200, {
       challenge: flow.challenge,
       ...request,

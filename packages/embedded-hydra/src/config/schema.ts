@@ -41,6 +41,8 @@ export const hydraConfigSchema = z.object({
       cookies: z
         .object({
           same_site_mode: z.enum(["Lax", "Strict", "None"]).default("Lax"),
+          /** Secure attribute of the login/consent CSRF cookies; Hydra's `--dev` default (what the dev stack runs) is false. */
+          secure: z.boolean().default(false),
           names: z
             .object({
               login_csrf: z.string().min(1).default("ory_hydra_login_csrf"),

@@ -2,13 +2,14 @@ import Provider, { errors, interactionPolicy, type Configuration, type KoaContex
 import { LIFESPANS_METADATA } from "../clients/lifespans";
 import { FULL_SCOPE_METADATA, PROVIDER_SCOPES } from "../clients/model";
 import { verifyClientSecret } from "../clients/secret-hash";
+import type { HydraConfig } from "../config/load";
 import type { HydraContext } from "../context";
 import { DATABASE_RETRY_AFTER_SECONDS } from "../errors";
 import type { PrivateJwk } from "../storage/keys-repo";
 import { adapterFactory } from "../storage/adapter";
 import { createFindAccount } from "./account";
 import { INJECTED_PROMPT_PARAM, interactionUrl, REGISTRATION_PROMPT_PARAM } from "./interactions";
-import { createLogoutSource, createPostLogoutSuccessSource, createRenderError } from "./logout";
+import { createPostLogoutSuccessSource, createRenderError } from "./logout";
 import { outboundFetch } from "./outbound-fetch";
 import { tokenTtls } from "./token-ttl";
 
@@ -66,12 +67,17 @@ function assertRegisteredScopes(ctx: KoaContextWithOIDC, scope: string | undefin
   }
 }
 
+/** oidc-provider's cookie options (session, interaction, resume): host-only, HttpOnly, SameSite from config, signed with the cookie secret. */
+export function providerCookieOptions(config: HydraConfig) {
+  const sameSite = config.serve.cookies.same_site_mode.toLowerCase() as "lax" | "strict" | "none";
+  return { httpOnly: true, sameSite, signed: Boolean(config.secrets.cookie ?? config.secrets.system), overwrite: true };
+}
+
 export function createProvider(hctx: HydraContext, keys: PrivateJwk[]): Provider {
   const { config } = hctx;
   const topLevelClaims = config.oauth2.allowed_top_level_claims;
   const cookieKeys = config.secrets.cookie ?? config.secrets.system;
-  const sameSite = config.serve.cookies.same_site_mode.toLowerCase() as "lax" | "strict" | "none";
-  const cookieOptions = { httpOnly: true, sameSite, signed: Boolean(cookieKeys), overwrite: true };
+  const cookieOptions = providerCookieOptions(config);
   const corsOrigins = new Set(config.serve.public.cors.enabled ? config.serve.public.cors.allowed_origins : []);
   const { pkce } = config.oauth2;
 
@@ -130,9 +136,10 @@ export function createProvider(hctx: HydraContext, keys: PrivateJwk[]): Provider
         },
       },
       backchannelLogout: { enabled: true },
+      // The public router answers /oauth2/sessions/logout itself, with Hydra's semantics
+      // (public/logout.ts); oidc-provider keeps the discovery entry and the "signed out" page.
       rpInitiatedLogout: {
         enabled: true,
-        logoutSource: createLogoutSource(hctx),
         postLogoutSuccessSource: createPostLogoutSuccessSource(hctx),
       },
     },
@@ -173,10 +180,9 @@ export function createProvider(hctx: HydraContext, keys: PrivateJwk[]): Provider
   provider.Client.prototype.compareClientSecret = function compareHashed(this: { clientSecret?: string }, actual: string) {
     return this.clientSecret ? verifyClientSecret(actual, this.clientSecret) : false;
   };
-  // A relying party that cannot be reached must not block the logout, but operators need to see it.
-  provider.on("backchannel.error", (_ctx, error: Error, client: { clientId: string }) =>
-    hctx.logger.log("warn", "back-channel logout delivery failed", { client_id: client.clientId, error: error.message }),
-  );
+  // Hydra puts the login session's sid into every ID token (oauth2/handler.go), which RP-initiated
+  // logout by id_token_hint relies on; oidc-provider only does for back-channel "session required" clients.
+  Reflect.set(provider.Client.prototype, "includeSid", () => true);
   provider.on("server_error", (_ctx, error: Error) => hctx.logger.log("error", "oidc-provider server error", { error: error.message }));
   return provider;
 }

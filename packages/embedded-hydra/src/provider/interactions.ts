@@ -1,6 +1,8 @@
 import type { Interaction, KoaContextWithOIDC } from "oidc-provider";
 import { clientToJson } from "../clients/model";
 import { withQuery, type HydraContext } from "../context";
+import { flowCsrfCookie, serializeCsrfCookie } from "../csrf-cookie";
+import { randomToken } from "../storage/flows-repo";
 
 /** Marker the public router adds when it injects prompt=consent (see public/hydra-paths.ts). */
 export const INJECTED_PROMPT_PARAM = "olympus_injected_prompt";
@@ -75,6 +77,31 @@ function requestedAudience(params: Params, allowed: string[]): string[] {
 }
 
 /**
+ * Hydra's reasons to send a remembered browser through the login UI again
+ * (requestAuthentication): the client asked for a fresh login with
+ * `prompt=login`, or the remembered login is older than `max_age` seconds.
+ */
+function demandsFreshLogin(params: Params, authenticatedAt: Date): boolean {
+  // Read before originalParams(): oidc-provider turns max_age=0 into prompt=login, next to an injected consent.
+  if (splitParam(params, "prompt").includes("login")) return true;
+  const raw = params.max_age;
+  const maxAge = typeof raw === "number" ? raw : typeof raw === "string" && raw !== "" ? Number(raw) : Number.NaN;
+  return Number.isInteger(maxAge) && maxAge > -1 && authenticatedAt.getTime() + maxAge * 1000 < Date.now();
+}
+
+/**
+ * Hydra's setCSRFCookie: a fresh value for this browser, kept in the flow;
+ * the verifier the UI gets back is honoured only next to this cookie
+ * (public/verifiers.ts).
+ */
+function issueCsrfCookie(hctx: HydraContext, ctx: KoaContextWithOIDC, kind: "login" | "consent", clientId: string): string {
+  const value = randomToken();
+  const { name, options } = flowCsrfCookie(hctx.config, hctx.issuer, kind, clientId);
+  ctx.append("Set-Cookie", serializeCsrfCookie(name, value, options));
+  return value;
+}
+
+/**
  * oidc-provider's `interactions.url`: instead of rendering its own pages, each
  * pending prompt becomes a Hydra login or consent request and the browser is
  * sent to the configured login/consent UI with the challenge.
@@ -94,8 +121,8 @@ export async function interactionUrl(hctx: HydraContext, ctx: KoaContextWithOIDC
     // (`new`/`touched` exist at runtime but not in @types/oidc-provider.)
     if (session && Reflect.get(session, "new") === true) Reflect.set(session, "touched", true);
     const accountId = session?.accountId;
-    const remembered = accountId && session ? await hctx.sessions.rememberedSubject(session.uid) : undefined;
-    const skip = Boolean(remembered && remembered === accountId);
+    const remembered = accountId && session ? await hctx.sessions.rememberedLogin(session.uid) : undefined;
+    const skip = Boolean(remembered && remembered.subject === accountId && !demandsFreshLogin(params, remembered.authenticatedAt));
     const request = {
       requested_scope: scopes,
       requested_access_token_audience: requestedAudience(params, audience),
@@ -106,11 +133,13 @@ export async function interactionUrl(hctx: HydraContext, ctx: KoaContextWithOIDC
       request_url: requestUrl(hctx, params),
       session_id: session?.uid ?? "",
     };
+    const csrf = issueCsrfCookie(hctx, ctx, "login", clientId);
     const challenge = await hctx.flows.create({
       kind: "login",
       interactionUid: interaction.uid,
       clientId,
       ...(skip && accountId ? { subject: accountId } : {}),
+      csrf,
       request,
       ttlSeconds,
     });
@@ -142,11 +171,13 @@ export async function interactionUrl(hctx: HydraContext, ctx: KoaContextWithOIDC
     amr: login?.amr ?? session?.amr ?? [],
     ...(login?.context !== undefined ? { context: login.context } : {}),
   };
+  const csrf = issueCsrfCookie(hctx, ctx, "consent", clientId);
   const challenge = await hctx.flows.create({
     kind: "consent",
     interactionUid: interaction.uid,
     clientId,
     subject,
+    csrf,
     request,
     ttlSeconds,
   });

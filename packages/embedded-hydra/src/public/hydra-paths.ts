@@ -1,27 +1,21 @@
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { HydraContext } from "../context";
-import { withQuery } from "../context";
-import { INJECTED_PROMPT_PARAM, REGISTRATION_PROMPT_PARAM } from "../provider/interactions";
-import { LOGOUT_XSRF_KEY } from "../provider/logout";
+import { readForm } from "../http";
 import { ROUTES } from "../provider/create-provider";
+import { INJECTED_PROMPT_PARAM, REGISTRATION_PROMPT_PARAM } from "../provider/interactions";
+import { completeLogout, startLogout } from "./logout";
+import type { Mapping } from "./responses";
+import { redeemVerifier } from "./verifiers";
 
-/** What the public server should do with a request before oidc-provider sees it. */
-export type Mapping = { kind: "pass" } | { kind: "redirect"; location: string };
-
-function errorRedirect(hctx: HydraContext, description: string): Mapping {
-  const target = hctx.config.urls.error;
-  const location = target
-    ? withQuery(target, { error: "invalid_request", error_description: description })
-    : `${hctx.publicUrl}oauth2/fallbacks/error?error=invalid_request`;
-  return { kind: "redirect", location };
-}
+export type { Mapping } from "./responses";
 
 /**
  * Hydra's browser-facing URLs on top of oidc-provider's:
  * - `/oauth2/auth?…&login_verifier=` / `consent_verifier=` redeem the UI's
- *   decision and continue oidc-provider's interaction at its resume path;
- * - `/oauth2/sessions/logout?logout_verifier=` becomes oidc-provider's logout
- *   confirmation (a POST carrying its xsrf secret);
+ *   decision and, in the browser that started the authorization only,
+ *   continue oidc-provider's interaction at its resume path (verifiers.ts);
+ * - `/oauth2/sessions/logout` (with or without `logout_verifier`) is Hydra's
+ *   logout, answered here (logout.ts);
  * - `prompt=registration` (Hydra's own value, unknown to oidc-provider) is
  *   taken out of `prompt` and kept as a marker: it only changes where the
  *   login challenge is sent (`urls.registration`);
@@ -29,17 +23,14 @@ function errorRedirect(hctx: HydraContext, description: string): Mapping {
  *   OIDC Core lets oidc-provider drop it otherwise, while Hydra honours it
  *   (the consent UI always runs here anyway; the marker keeps `skip` honest).
  */
-export async function mapHydraRequest(hctx: HydraContext, req: IncomingMessage): Promise<Mapping> {
+export async function mapHydraRequest(hctx: HydraContext, req: IncomingMessage, res: ServerResponse): Promise<Mapping> {
   const url = new URL(req.url ?? "/", "http://placeholder");
   const { searchParams } = url;
 
   if (url.pathname === ROUTES.authorization && req.method === "GET") {
     for (const kind of ["login", "consent"] as const) {
       const verifier = searchParams.get(`${kind}_verifier`);
-      if (verifier === null) continue;
-      const flow = await hctx.flows.redeem(kind, verifier);
-      if (!flow?.interactionUid) return errorRedirect(hctx, `The ${kind} verifier has already been used, has not been granted, or is invalid.`);
-      return { kind: "redirect", location: `${ROUTES.authorization}/${encodeURIComponent(flow.interactionUid)}` };
+      if (verifier !== null) return redeemVerifier(hctx, req, kind, verifier);
     }
     let rewritten = extractRegistrationPrompt(searchParams);
     const scopes = (searchParams.get("scope") ?? "").split(" ");
@@ -52,11 +43,13 @@ export async function mapHydraRequest(hctx: HydraContext, req: IncomingMessage):
     return { kind: "pass" };
   }
 
-  if (url.pathname === ROUTES.end_session && searchParams.has("logout_verifier")) {
-    const flow = await hctx.flows.redeem("logout", searchParams.get("logout_verifier") ?? "");
-    const xsrf = flow?.request[LOGOUT_XSRF_KEY];
-    if (!flow || typeof xsrf !== "string") return errorRedirect(hctx, "The logout verifier has already been used, has not been granted, or is invalid.");
-    rewriteAsForm(req, `${ROUTES.end_session}/confirm`, new URLSearchParams({ xsrf, logout: "yes" }));
+  if (url.pathname === ROUTES.end_session && (req.method === "GET" || req.method === "POST")) {
+    const verifier = searchParams.get("logout_verifier");
+    if (verifier !== null) return completeLogout(hctx, req, res, verifier);
+    // Like Go's ParseForm: the query, overridden by a posted form.
+    const params = new URLSearchParams(searchParams);
+    if (req.method === "POST") for (const [key, value] of await readForm(req)) params.set(key, value);
+    return startLogout(hctx, req, res, params);
   }
   return { kind: "pass" };
 }
@@ -74,15 +67,4 @@ function extractRegistrationPrompt(searchParams: URLSearchParams): boolean {
   else searchParams.delete("prompt");
   searchParams.set(REGISTRATION_PROMPT_PARAM, "1");
   return true;
-}
-
-/** Turns a body-less GET into a form POST to another path, before anything has read the stream. */
-function rewriteAsForm(req: IncomingMessage, path: string, form: URLSearchParams): void {
-  const body = Buffer.from(form.toString());
-  req.method = "POST";
-  req.url = path;
-  req.headers["content-type"] = "application/x-www-form-urlencoded";
-  req.headers["content-length"] = String(body.length);
-  delete req.headers["transfer-encoding"];
-  req.unshift(body);
 }

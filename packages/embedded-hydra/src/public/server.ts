@@ -50,13 +50,18 @@ export function createPublicServer(hctx: HydraContext): Server {
       if (!isStorableQuery(new URL(req.url ?? "/", "http://placeholder").searchParams)) {
         throw HydraError.badRequest("The query contains characters that cannot be stored (NUL or unpaired UTF-16 surrogates)");
       }
-      const mapping = await mapHydraRequest(hctx, req);
+      pinPublicOrigin(req, hctx.publicUrl);
+      const mapping = await mapHydraRequest(hctx, req, res);
       if (mapping.kind === "redirect") {
-        res.writeHead(302, { location: mapping.location, "cache-control": "no-store" });
+        res.writeHead(mapping.status ?? 302, { location: mapping.location, "cache-control": "no-store" });
         res.end();
         return;
       }
-      pinPublicOrigin(req, hctx.publicUrl);
+      if (mapping.kind === "html") {
+        res.writeHead(mapping.status, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
+        res.end(mapping.body);
+        return;
+      }
       // Resolved per request: key rotation swaps in a new provider instance.
       await hctx.providerCallback()(req, res);
     };

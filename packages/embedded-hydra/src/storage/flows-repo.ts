@@ -3,6 +3,7 @@ import type { Db } from "./db";
 
 export type FlowKind = "login" | "consent" | "logout";
 export type FlowState = "pending" | "accepted" | "rejected" | "used";
+type Decision = "accepted" | "rejected";
 
 export interface Flow<Request = Record<string, unknown>, Handled = Record<string, unknown>> {
   challenge: string;
@@ -12,11 +13,16 @@ export interface Flow<Request = Record<string, unknown>, Handled = Record<string
   interactionUid: string | null;
   subject: string | null;
   clientId: string | null;
+  /** The CSRF value set as a cookie in the browser that was sent to the login/consent UI (Hydra's LoginCSRF/ConsentCSRF). */
+  csrf: string | null;
   request: Request;
   handled: Handled | null;
   requestedAt: Date;
   expiresAt: Date;
 }
+
+/** A flow whose verifier was just redeemed (now `used`), with the decision it carried. */
+export type RedeemedFlow = Flow & { decision: Decision };
 
 type FlowRow = {
   challenge: string;
@@ -26,6 +32,7 @@ type FlowRow = {
   interaction_uid: string | null;
   subject: string | null;
   client_id: string | null;
+  csrf: string | null;
   request: Record<string, unknown>;
   handled: Record<string, unknown> | null;
   requested_at: Date;
@@ -41,6 +48,7 @@ function fromRow(row: FlowRow): Flow {
     interactionUid: row.interaction_uid,
     subject: row.subject,
     clientId: row.client_id,
+    csrf: row.csrf,
     request: row.request,
     handled: row.handled,
     requestedAt: row.requested_at,
@@ -62,19 +70,21 @@ export class FlowRepository {
     interactionUid?: string;
     subject?: string;
     clientId?: string;
+    csrf?: string;
     request: Record<string, unknown>;
     ttlSeconds: number;
   }): Promise<string> {
     const challenge = randomToken();
     await this.db.query(
-      `INSERT INTO hydra_flows (challenge, kind, state, interaction_uid, subject, client_id, request, expires_at)
-       VALUES ($1, $2, 'pending', $3, $4, $5, $6, now() + make_interval(secs => $7::int))`,
+      `INSERT INTO hydra_flows (challenge, kind, state, interaction_uid, subject, client_id, csrf, request, expires_at)
+       VALUES ($1, $2, 'pending', $3, $4, $5, $6, $7, now() + make_interval(secs => $8::int))`,
       [
         challenge,
         input.kind,
         input.interactionUid ?? null,
         input.subject ?? null,
         input.clientId ?? null,
+        input.csrf ?? null,
         JSON.stringify(input.request),
         input.ttlSeconds,
       ],
@@ -101,15 +111,20 @@ export class FlowRepository {
     return (result.rowCount ?? 0) > 0;
   }
 
-  /** Redeems a verifier exactly once. */
-  async redeem(kind: FlowKind, verifier: string): Promise<Flow | undefined> {
-    const result = await this.db.query<FlowRow>(
-      `UPDATE hydra_flows SET state = 'used'
-       WHERE verifier = $1 AND kind = $2 AND state IN ('accepted', 'rejected') AND expires_at > now()
-       RETURNING *`,
+  /** Redeems a verifier exactly once; says whether the UI had accepted or rejected the request. */
+  async redeem(kind: FlowKind, verifier: string): Promise<RedeemedFlow | undefined> {
+    const result = await this.db.query<FlowRow & { decision: Decision }>(
+      `WITH decided AS (
+         SELECT challenge, state FROM hydra_flows
+         WHERE verifier = $1 AND kind = $2 AND state IN ('accepted', 'rejected') AND expires_at > now()
+         FOR UPDATE
+       )
+       UPDATE hydra_flows AS f SET state = 'used' FROM decided
+       WHERE f.challenge = decided.challenge AND f.state = decided.state
+       RETURNING f.*, decided.state AS decision`,
       [verifier, kind],
     );
     const row = result.rows[0];
-    return row ? fromRow(row) : undefined;
+    return row ? { ...fromRow(row), decision: row.decision } : undefined;
   }
 }

@@ -126,6 +126,17 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE INDEX hydra_clients_owner ON hydra_clients USING hash ((data->>'owner'));
     `,
   },
+  {
+    version: 7,
+    name: "login/consent CSRF values and logout by ID-token sid",
+    // csrf: the value of the per-client CSRF cookie set when the browser was sent to the UI (Hydra's
+    // login_csrf/consent_csrf). The index serves finding the login session an id_token_hint's sid names.
+    sql: `
+      ALTER TABLE hydra_flows ADD COLUMN csrf text;
+      CREATE INDEX oidc_payloads_session_authorizations ON oidc_payloads
+        USING gin ((payload->'authorizations') jsonb_path_ops) WHERE model = 'Session';
+    `,
+  },
 ];
 
 const LOCK_KEY = 7_244_501; // arbitrary, constant: "embedded-hydra migrations"

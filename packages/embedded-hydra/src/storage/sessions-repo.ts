@@ -1,3 +1,4 @@
+import { isStorableText } from "../storable";
 import type { Db } from "./db";
 
 export interface ConsentSessionRecord {
@@ -68,14 +69,32 @@ export class SessionRepository {
     );
   }
 
-  /** The subject of a remembered, unexpired login session, if any. */
-  async rememberedSubject(sessionId: string): Promise<string | undefined> {
-    const result = await this.db.query<{ subject: string }>(
-      `SELECT subject FROM hydra_login_sessions
+  /** A remembered, unexpired login session (Hydra's GetRememberedLoginSession), if any. */
+  async rememberedLogin(sessionId: string): Promise<{ subject: string; authenticatedAt: Date } | undefined> {
+    const result = await this.db.query<{ subject: string; authenticated_at: Date }>(
+      `SELECT subject, authenticated_at FROM hydra_login_sessions
        WHERE id = $1 AND remember AND (expires_at IS NULL OR expires_at > now())`,
       [sessionId],
     );
-    return result.rows[0]?.subject;
+    const row = result.rows[0];
+    return row ? { subject: row.subject, authenticatedAt: row.authenticated_at } : undefined;
+  }
+
+  /**
+   * The login session (oidc-provider Session uid) in which `clientId` was
+   * issued ID tokens with this `sid` claim: oidc-provider's sid is per client,
+   * Hydra's is the login session id, so an id_token_hint is traced back here.
+   */
+  async loginSessionForSid(clientId: string, sid: string): Promise<string | undefined> {
+    if (!isStorableText(clientId) || !isStorableText(sid)) return undefined;
+    const result = await this.db.query<{ uid: string }>(
+      `SELECT uid FROM oidc_payloads
+       WHERE model = 'Session' AND payload->'authorizations' @> jsonb_build_object($1::text, jsonb_build_object('sid', $2::text))
+         AND (expires_at IS NULL OR expires_at > now())
+       LIMIT 1`,
+      [clientId, sid],
+    );
+    return result.rows[0]?.uid;
   }
 
   async forgetLogins(filter: { subject?: string; sessionId?: string }): Promise<void> {

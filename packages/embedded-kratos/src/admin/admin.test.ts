@@ -135,6 +135,21 @@ describe("admin API through @ory/client IdentityApi", () => {
     const badPath = await failure(kratos.identity.patchIdentity({ id: identity.id, jsonPatch: [{ op: "remove", path: "/traits/missing" }] }));
     expect(badPath.status).toBe(400);
 
+    // Unset admin metadata is absent from the patched document (Kratos' omitempty): replace fails, add sets it.
+    const { data: plain } = await create(uniqueEmail("no-admin-metadata"));
+    const replaceMissing = await failure(kratos.identity.patchIdentity({ id: plain.id, jsonPatch: [{ op: "replace", path: "/metadata_admin", value: { a: 1 } }] }));
+    expect(replaceMissing.status).toBe(400);
+    const publicReplaced = await kratos.identity.patchIdentity({ id: plain.id, jsonPatch: [{ op: "replace", path: "/metadata_public", value: { a: 1 } }] });
+    expect(publicReplaced.data.metadata_public).toEqual({ a: 1 });
+    const guarded = await kratos.identity.patchIdentity({
+      id: identity.id,
+      jsonPatch: [
+        { op: "test", path: "/metadata_admin", value: { reviewed: true } },
+        { op: "add", path: "/metadata_admin", value: { reviewed: false } },
+      ],
+    });
+    expect(guarded.data.metadata_admin).toEqual({ reviewed: false });
+
     expect((await kratos.identity.deleteIdentity({ id: identity.id })).status).toBe(204);
     const gone = await failure(kratos.identity.getIdentity({ id: identity.id }));
     expect(gone.status).toBe(404);

@@ -160,14 +160,19 @@ async function applyUpdate(deps: Deps, identity: Identity, body: UpdateIdentityB
   }
 }
 
-/** The part of an identity a JSON patch may touch (plus a write-only plaintext password). */
+/**
+ * The part of an identity a JSON patch may touch (plus a write-only plaintext
+ * password), shaped as Kratos marshals it: `metadata_public` is always there
+ * (null when unset) but an unset `metadata_admin` is absent (omitempty), so a
+ * `replace` or `test` on it fails there as in Kratos, and `add` is what sets it.
+ */
 function patchableDocument(identity: Identity): Record<string, unknown> {
   return {
     schema_id: identity.schemaId,
     traits: identity.traits,
     state: identity.state,
     metadata_public: identity.metadataPublic,
-    metadata_admin: identity.metadataAdmin,
+    ...(identity.metadataAdmin === null || identity.metadataAdmin === undefined ? {} : { metadata_admin: identity.metadataAdmin }),
     ...(identity.externalId ? { external_id: identity.externalId } : {}),
     credentials: { password: { config: {} } },
   };

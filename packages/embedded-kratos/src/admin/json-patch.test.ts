@@ -23,4 +23,10 @@ describe("applyJsonPatch (RFC 6902)", () => {
     expect(() => applyJsonPatch(doc, [{ op: "replace", path: "/a/zzz", value: 1 }])).toThrow(JsonPatchError);
     expect(() => applyJsonPatch(doc, [{ op: "test", path: "/c", value: "z" }])).toThrow(JsonPatchError);
   });
+
+  it("tests JSON equality, not text: object members in any order, arrays in order", () => {
+    expect(applyJsonPatch(doc, [{ op: "test", path: "/a", value: { list: [1, 2], b: 1 } }])).toEqual(doc);
+    expect(() => applyJsonPatch(doc, [{ op: "test", path: "/a/list", value: [2, 1] }])).toThrow(JsonPatchError);
+    expect(() => applyJsonPatch(doc, [{ op: "test", path: "/a", value: { b: 1 } }])).toThrow(JsonPatchError);
+  });
 });

@@ -94,11 +94,23 @@ export function applyJsonPatch(document: unknown, operations: PatchOperation[]):
         doc = add(doc, op.path, structuredClone(get(doc, op.from ?? "")));
         break;
       case "test":
-        if (JSON.stringify(get(doc, op.path)) !== JSON.stringify(op.value)) throw new JsonPatchError(`test operation failed at "${op.path}"`);
+        if (!sameJson(get(doc, op.path), op.value)) throw new JsonPatchError(`test operation failed at "${op.path}"`);
         break;
       default:
         throw new JsonPatchError(`unsupported operation`);
     }
   }
   return doc;
+}
+
+/** RFC 6902 `test` equality: same JSON value, whatever the order of object members. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => sameJson(item, b[i]));
+  }
+  if (typeof a === "object" && a !== null && typeof b === "object" && b !== null) {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+  }
+  return a === b;
 }

@@ -30,11 +30,6 @@ export interface Attempt {
   succeeded(): Promise<void>;
 }
 
-/** A counted registration; released again when the registration did not happen. */
-export interface Reservation {
-  release(): Promise<void>;
-}
-
 /**
  * The abuse limits of olympus-limits.yml, applied by strategies and flows:
  *
@@ -44,7 +39,8 @@ export interface Reservation {
  *   identifier's counter and gives the IP its hit back.
  * - `mailSend` charges a mail to an address (recovery, verification,
  *   login and registration codes) against the address and the client IP.
- * - `registration` charges a new account against the client IP.
+ * - `registration` charges a registration submission against the client
+ *   IP, whatever its outcome.
  */
 export class AbuseLimits {
   readonly clientIps: ClientIpResolver;
@@ -92,12 +88,17 @@ export class AbuseLimits {
     return (await this.counters.hit(this.mailKeys(addresses, http))).allowed;
   }
 
-  async registration(http: HttpContext): Promise<Reservation> {
+  /**
+   * Every submission counts, refused and duplicate ones too, never given
+   * back: "an account with the same identifier exists already" answers
+   * whether an address has an account, so only as many addresses can be
+   * tried per IP as accounts could be created.
+   */
+  async registration(http: HttpContext): Promise<void> {
     const key = this.clientKey(http);
-    if (key === undefined) return { release: async () => {} };
+    if (key === undefined) return;
     const result = await this.counters.hit([{ bucket: "registration:ip", key, rule: this.config.registrations.per_ip }]);
     if (!result.allowed) throw new RateLimitedError(result.retryAfterMs);
-    return { release: () => this.counters.refund("registration:ip", key) };
   }
 
   private mailKeys(addresses: readonly string[], http: HttpContext): CounterKey[] {

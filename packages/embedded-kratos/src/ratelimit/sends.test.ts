@@ -124,25 +124,36 @@ describe("mail, registration and guessing limits (CIAM)", () => {
     expect((await request(tight, "recovery", uniqueEmail("ipmail"), freshIp())).messages).toEqual([1060003]);
   });
 
-  it("limits registrations per client IP; a refused or failed registration stores nothing and costs nothing", async () => {
-    const headers = { "X-Forwarded-For": freshIp() };
-    const register = async (email: string, password = STRONG_PASSWORD) => {
+  it("counts every registration submission per client IP — failed, duplicate or successful — so taken addresses cannot be probed past the limit", async () => {
+    const taken = uniqueEmail("taken");
+    await tight.identity.createIdentity({ createIdentityBody: { schema_id: "default", traits: { email: taken }, credentials: { password: { config: { password: STRONG_PASSWORD } } } } });
+    const register = async (ip: string, email: string, password = STRONG_PASSWORD) => {
+      const headers = { "X-Forwarded-For": ip };
       const flow = await createApiFlow(tight, "registration", headers);
       return submit(tight, "registration", flow, { method: "password", password, traits: { email } }, headers);
     };
-    const short = await register(uniqueEmail("short"), "short");
-    expect(short.status).toBe(400);
-    expect((await register(uniqueEmail("first"))).status).toBe(200);
-    expect((await register(uniqueEmail("second"))).status).toBe(200);
-    const third = uniqueEmail("third");
-    const refused = await register(third);
-    expect(refused.status).toBe(400);
-    expect(refused.messages).toEqual([RATE_LIMITED_MESSAGE_ID]);
-    expect(Number(refused.retryAfter)).toBeGreaterThan(3500);
-    expect((await tight.identity.listIdentities({ credentialsIdentifier: third })).data).toEqual([]);
 
-    const other = { "X-Forwarded-For": freshIp() };
-    const elsewhere = await createApiFlow(tight, "registration", other);
-    expect((await submit(tight, "registration", elsewhere, { method: "password", password: STRONG_PASSWORD, traits: { email: third } }, other)).status).toBe(200);
+    const prober = freshIp();
+    const duplicate = await register(prober, taken);
+    expect(duplicate.status).toBe(400);
+    expect(duplicate.messages).toEqual([4000007]);
+    expect((await register(prober, uniqueEmail("short"), "short")).status).toBe(400);
+    // Both count: the limit (2) is used up, and a taken and a free address now get the same refusal.
+    const free = uniqueEmail("free");
+    const [takenRefused, freeRefused] = [await register(prober, taken), await register(prober, free)];
+    for (const refused of [takenRefused, freeRefused]) {
+      expect(refused.status).toBe(400);
+      expect(refused.messages).toEqual([RATE_LIMITED_MESSAGE_ID]);
+      expect(Number(refused.retryAfter)).toBeGreaterThan(3500);
+    }
+    expect(shape(takenRefused)).toEqual(shape(freeRefused));
+    expect((await tight.identity.listIdentities({ credentialsIdentifier: free })).data).toEqual([]);
+
+    // Successful submissions count the same; another address is not affected.
+    const user = freshIp();
+    expect((await register(user, uniqueEmail("first"))).status).toBe(200);
+    expect((await register(user, uniqueEmail("second"))).status).toBe(200);
+    expect((await register(user, uniqueEmail("third"))).messages).toEqual([RATE_LIMITED_MESSAGE_ID]);
+    expect((await register(freshIp(), free)).status).toBe(200);
   });
 });

@@ -57,6 +57,8 @@ export const messages = {
     error(4000032, `The password must be at least ${min} characters long, but got ${actual}.`, { min_length: min, actual_length: actual }),
   passwordMaxLength: (max: number, actual: number) =>
     error(4000033, `The password must be at most ${max} characters long, but got ${actual}.`, { max_length: max, actual_length: actual }),
+  passwordTooManyBreaches: (breaches: number) =>
+    error(4000034, "The password has been found in data breaches and must no longer be used.", { breaches }),
   passwordSameAsOld: () => error(4000039, "The new password must be different from the old password."),
   invalidEmail: (value: string) => error(4000040, "Enter a valid email address", { value }),
   invalidPhone: (value: string) => error(4000041, "Enter a valid phone number", { value }),

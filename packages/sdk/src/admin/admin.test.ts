@@ -94,4 +94,11 @@ describe("HydraOAuth2AdminClient", () => {
       "/admin/oauth2/auth/sessions/consent?subject=sub-1&all=true",
     ]);
   });
+
+  it("ends all of a subject's login sessions", async () => {
+    const hydra = await upstream(() => ({ status: 204 }));
+    await new HydraOAuth2AdminClient(hydra.url, "h".repeat(40)).revokeLoginSessions("sub-1");
+    expect(hydra.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["DELETE /admin/oauth2/auth/sessions/login?subject=sub-1"]);
+    expect(hydra.requests[0]?.headers.authorization).toBe(`Bearer ${"h".repeat(40)}`);
+  });
 });

@@ -95,4 +95,14 @@ export class HydraOAuth2AdminClient {
     );
     ok(response, "revoke consent", [204, 200, 404]);
   }
+
+  /**
+   * Ends every Hydra login session of the subject (`DELETE
+   * /admin/oauth2/auth/sessions/login?subject=`): Hydra stops remembering the
+   * login, so the next authorization goes through Hera's login again.
+   */
+  async revokeLoginSessions(subject: string): Promise<void> {
+    const response = await call("hydra", "revoke login sessions", () => this.oauth2.revokeOAuth2LoginSessions({ subject }));
+    ok(response, "end the login sessions", [204, 200, 404]);
+  }
 }

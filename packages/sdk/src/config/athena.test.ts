@@ -104,6 +104,23 @@ describe("loadAthenaConfig", () => {
     expect(rejection({ ...ciamAthena, OLYMPUS_DATABASE_URL: "postgres://x:y@db:5432/ciam_kratos" })).toContain('points at "ciam_kratos", an Ory database');
   });
 
+  it("re-validates sessions every 5 minutes unless a shorter window is set", () => {
+    expect(loadAthenaConfig(ciamAthena).session.revalidateSeconds).toBe(300);
+    expect(loadAthenaConfig({ ...ciamAthena, AUTH_SESSION_REVALIDATE_SECONDS: "3" }).session.revalidateSeconds).toBe(3);
+    expect(loadAthenaConfig({ ...ciamAthena, CIAM_AUTH_SESSION_REVALIDATE_SECONDS: "60" }).session.revalidateSeconds).toBe(60);
+    for (const value of ["0", "301", "3600", "1.5", "-1", "5s", "abc"]) {
+      expect(rejection({ ...ciamAthena, AUTH_SESSION_REVALIDATE_SECONDS: value })).toContain(
+        `AUTH_SESSION_REVALIDATE_SECONDS: must be a whole number of seconds from 1 to 300, got "${value}"`,
+      );
+    }
+    expect(rejection({ ...ciamAthena, IAM_AUTH_SESSION_REVALIDATE_SECONDS: "3" })).toContain("IAM_AUTH_SESSION_REVALIDATE_SECONDS: belongs to the iam domain");
+  });
+
+  it.each(["ciam", "iam"] as const)("the embedded %s Athena takes a shorter window under the embedded default's own name", (domain) => {
+    expect(loadAthenaConfig(embeddedAppEnv(domain, "athena")).session.revalidateSeconds).toBe(300);
+    expect(loadAthenaConfig({ ...embeddedAppEnv(domain, "athena"), AUTH_SESSION_REVALIDATE_SECONDS: "2" }).session.revalidateSeconds).toBe(2);
+  });
+
   it("reports common and Athena problems together", () => {
     const message = rejection({ ...ciamAthena, KRATOS_ADMIN_URL: undefined, AUTH_CLIENT_ID: undefined });
     expect(message).toContain("KRATOS_ADMIN_URL");

@@ -2,7 +2,7 @@ import { EXAMPLE_ENCRYPTION_KEYS, MIN_ENCRYPTION_KEY_BYTES } from "../settings/c
 import { DOMAINS, DOMAIN_PORT_RANGE, domainOfHost, domainOfPort, envPrefix, isDomain, SERVICE_PORTS, type Domain } from "./domain";
 import { ConfigError, InvalidConfigError } from "./errors";
 import { loadConfig, type Env, type OlympusConfig } from "./load";
-import { ATHENA_VARIABLES, AUTH_ISSUER_VARIABLE, EXAMPLE_SECRET_VALUES, MIN_SECRET_LENGTH } from "./variables";
+import { ATHENA_VARIABLES, AUTH_ISSUER_VARIABLE, DEFAULT_SESSION_REVALIDATE_SECONDS, EXAMPLE_SECRET_VALUES, MIN_SECRET_LENGTH } from "./variables";
 
 /** Athena's configuration: the common instance config plus its IAM sign-in and the settings database. */
 export interface AthenaConfig extends OlympusConfig {
@@ -20,6 +20,10 @@ export interface AthenaConfig extends OlympusConfig {
   encryptionKey: string;
   /** The previous ENCRYPTION_KEY during a rotation (read-only), if set. */
   encryptionKeyPrevious: string | undefined;
+  session: {
+    /** A session's role is trusted this long; then Athena re-validates it with an IAM Hydra refresh. */
+    revalidateSeconds: number;
+  };
 }
 
 const CLIENT_ID = /^[A-Za-z0-9._:-]{1,255}$/;
@@ -70,6 +74,7 @@ export function loadAthenaConfig(env: Env): AthenaConfig {
     ? undefined
     : secret(ATHENA_VARIABLES.encryptionKeyPrevious, MIN_ENCRYPTION_KEY_BYTES, "");
   const databaseUrl = readDatabaseUrl(read(ATHENA_VARIABLES.databaseUrl), fail);
+  const revalidateSeconds = readRevalidateSeconds(read(ATHENA_VARIABLES.sessionRevalidateSeconds), fail);
 
   if (problems.length > 0 || base === undefined) throw new InvalidConfigError(problems);
   return {
@@ -78,6 +83,7 @@ export function loadAthenaConfig(env: Env): AthenaConfig {
     databaseUrl,
     encryptionKey,
     encryptionKeyPrevious: previous,
+    session: { revalidateSeconds },
   };
 }
 
@@ -148,6 +154,21 @@ function readIssuer(env: Env, fail: Fail): string {
     return "";
   }
   return url.toString().replace(/\/$/, "");
+}
+
+/**
+ * Whole seconds, at most the default (5 minutes): the window bounds how long
+ * a demoted or deactivated employee keeps acting, so it may only be shortened
+ * (tests use a few seconds).
+ */
+function readRevalidateSeconds({ value, source }: { value: string | undefined; source: string }, fail: Fail): number {
+  if (value === undefined) return DEFAULT_SESSION_REVALIDATE_SECONDS;
+  const seconds = /^\d{1,6}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(seconds >= 1 && seconds <= DEFAULT_SESSION_REVALIDATE_SECONDS)) {
+    fail(source, `must be a whole number of seconds from 1 to ${DEFAULT_SESSION_REVALIDATE_SECONDS}, got "${value}"`);
+    return DEFAULT_SESSION_REVALIDATE_SECONDS;
+  }
+  return seconds;
 }
 
 function readDatabaseUrl({ value, source }: { value: string | undefined; source: string }, fail: Fail): string {

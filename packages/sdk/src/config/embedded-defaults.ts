@@ -1,4 +1,5 @@
 import { envPrefix, SERVICE_PORTS, type Domain } from "./domain";
+import { ATHENA_VARIABLES, DEFAULT_SESSION_REVALIDATE_SECONDS } from "./variables";
 
 export type App = "hera" | "athena";
 
@@ -100,6 +101,9 @@ function embeddedAthenaEnv(domain: Domain): Record<string, string> {
     [`${prefix}ENCRYPTION_KEY`]: DEV_ENCRYPTION_KEY[domain],
     [`${prefix}ADMIN_API_TOKEN`]: EMBEDDED_ADMIN_API_TOKEN[domain],
     [`${prefix}OLYMPUS_DATABASE_URL`]: EMBEDDED_OLYMPUS_DATABASE_URL,
+    // Unprefixed, so a test shortens it under the same name for either
+    // domain: startApp(..., { ...embeddedAppEnv(d, "athena"), AUTH_SESSION_REVALIDATE_SECONDS: "3" }).
+    [ATHENA_VARIABLES.sessionRevalidateSeconds]: String(DEFAULT_SESSION_REVALIDATE_SECONDS),
   };
 }
 

@@ -45,7 +45,15 @@ export const ATHENA_VARIABLES = {
   /** Optional: the key being rotated away from, still accepted for reading until the rotation has run. */
   encryptionKeyPrevious: "ENCRYPTION_KEY_PREVIOUS",
   databaseUrl: "OLYMPUS_DATABASE_URL",
+  /**
+   * Optional: how long (seconds, 1–300, default 300) a session's role is
+   * trusted before Athena re-validates it with an IAM Hydra refresh.
+   */
+  sessionRevalidateSeconds: "AUTH_SESSION_REVALIDATE_SECONDS",
 } as const;
+
+/** The re-validation window when AUTH_SESSION_REVALIDATE_SECONDS is not set, and its ceiling. */
+export const DEFAULT_SESSION_REVALIDATE_SECONDS = 300;
 
 /**
  * The IAM Hydra issuer every Athena (CIAM too) signs employees in with. It is

@@ -5,7 +5,7 @@ const customer = {
   traits: { email: "Ann@Example.com", name: { first: "Ann", last: "Lee" } },
   verifiable_addresses: [{ value: "ann@example.com", verified: true, via: "email" }],
 };
-const employee = { traits: { email: "boss@olympus.dev", name: { first: "B", last: "O" }, iam_admin_role: "admin" } };
+const employee = { traits: { email: "boss@olympus.dev", name: { first: "B", last: "O" } }, metadata_admin: { iam_admin_role: "admin", team: "ops" } };
 
 describe("idTokenClaims", () => {
   it("adds email and its verification state only with the email scope", () => {
@@ -21,7 +21,7 @@ describe("idTokenClaims", () => {
     expect(idTokenClaims("ciam", { traits: { email: "x@example.com" } }, ["email"])).toEqual({ email: "x@example.com", email_verified: false });
   });
 
-  it("maps the employee's iam_admin_role into the IAM ID token with profile or its own scope", () => {
+  it("maps the employee's role from metadata_admin into the IAM ID token with profile or its own scope", () => {
     expect(idTokenClaims("iam", employee, ["openid", "profile"]).iam_admin_role).toBe("admin");
     expect(idTokenClaims("iam", employee, ["openid", "iam_admin_role"])).toEqual({ iam_admin_role: "admin" });
     expect(idTokenClaims("iam", employee, ["openid", "email"]).iam_admin_role).toBeUndefined();
@@ -29,8 +29,16 @@ describe("idTokenClaims", () => {
 
   it("never yields an admin role on CIAM or for an unknown role value", () => {
     expect(idTokenClaims("ciam", employee, ["profile", "iam_admin_role"]).iam_admin_role).toBeUndefined();
-    const odd = { traits: { email: "x@olympus.dev", iam_admin_role: "root" } };
+    const odd = { traits: { email: "x@olympus.dev" }, metadata_admin: { iam_admin_role: "root" } };
     expect(idTokenClaims("iam", odd, ["profile"]).iam_admin_role).toBeUndefined();
+    expect(idTokenClaims("iam", { traits: {}, metadata_admin: "admin" }, ["profile"]).iam_admin_role).toBeUndefined();
+  });
+
+  it("ignores a role anywhere the person can write it: traits, metadata_public", () => {
+    const selfPromoted = { traits: { email: "x@olympus.dev", iam_admin_role: "admin" }, metadata_public: { iam_admin_role: "admin" }, metadata_admin: null };
+    expect(idTokenClaims("iam", selfPromoted, ["openid", "profile", "iam_admin_role"])).not.toHaveProperty("iam_admin_role");
+    const viewerWithAdminTrait = { traits: { email: "x@olympus.dev", iam_admin_role: "admin" }, metadata_admin: { iam_admin_role: "viewer" } };
+    expect(idTokenClaims("iam", viewerWithAdminTrait, ["profile"]).iam_admin_role).toBe("viewer");
   });
 
   it("tolerates traits that are not objects", () => {

@@ -1,9 +1,12 @@
 import { z } from "zod";
 import type { Domain } from "../config/domain";
+import { iamAdminRoleOf } from "../identity/admin-metadata";
 
-/** The parts of a Kratos identity the ID token is built from. */
+/** The parts of a Kratos identity (as the admin API returns it) the ID token is built from. */
 export interface ClaimSource {
   traits: unknown;
+  /** Only an administrator writes it; the one place an authorization claim may come from. */
+  metadata_admin?: unknown;
   verifiable_addresses?: ReadonlyArray<{ value: string; verified: boolean; via?: string }> | undefined;
 }
 
@@ -29,11 +32,12 @@ function text(value: unknown): string | undefined {
 }
 
 /**
- * ID token claims from an identity's traits, per granted scope:
- * `email` → email, email_verified; `profile` → name (plus given/family name).
- * On the IAM domain the employee's `iam_admin_role` travels with `profile`
- * (or an explicit `iam_admin_role` scope), because Athena authorises on it.
- * A CIAM identity never yields an admin role, whatever its traits say.
+ * ID token claims per granted scope: `email` → email, email_verified;
+ * `profile` → name (plus given/family name), from the identity's traits.
+ * On the IAM domain the employee's role travels as `iam_admin_role` with
+ * `profile` (or an explicit `iam_admin_role` scope), because Athena
+ * authorises on it — read from `metadata_admin`, never from traits, which
+ * the person can edit. A CIAM identity never yields an admin role.
  */
 export function idTokenClaims(domain: Domain, identity: ClaimSource, grantedScopes: readonly string[]): IdTokenClaims {
   const traits = record(identity.traits);
@@ -60,8 +64,8 @@ export function idTokenClaims(domain: Domain, identity: ClaimSource, grantedScop
   }
 
   if (domain === "iam" && (scopes.has("profile") || scopes.has("iam_admin_role"))) {
-    const role = traits.iam_admin_role;
-    if (role === "admin" || role === "viewer") claims.iam_admin_role = role;
+    const role = iamAdminRoleOf(identity.metadata_admin);
+    if (role) claims.iam_admin_role = role;
   }
 
   return claims;

@@ -76,9 +76,12 @@ export class HydraAdminClient {
     if (response.status >= 300) throw unexpected("hydra", "reject logout", response);
   }
 
-  /** Ends the subject's Hydra login sessions (so the next authorization asks again). */
-  async revokeLoginSessions(subject: string): Promise<void> {
-    const response = await call("hydra", "revoke login sessions", () => this.oauth2.revokeOAuth2LoginSessions({ subject }));
+  /**
+   * Ends Hydra login sessions — all of a subject's, or one by its id (`sid`,
+   * a login request's `session_id`) — so the next authorization asks again.
+   */
+  async revokeLoginSessions(which: { subject: string } | { sid: string }): Promise<void> {
+    const response = await call("hydra", "revoke login sessions", () => this.oauth2.revokeOAuth2LoginSessions(which));
     if (response.status >= 300 && response.status !== 404) throw unexpected("hydra", "revoke login sessions", response);
   }
 

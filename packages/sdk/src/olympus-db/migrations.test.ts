@@ -27,9 +27,12 @@ describe("migrateOlympusDatabase", () => {
 
   it("keeps every table behind row-level security forced on its owner", async () => {
     const rows = (
-      await db.superuser("SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname IN ('olympus_settings', 'olympus_audit_log') ORDER BY relname")
+      await db.superuser(
+        "SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname IN ('olympus_settings', 'olympus_audit_log', 'olympus_athena_sessions') ORDER BY relname",
+      )
     ).rows;
     expect(rows).toEqual([
+      { relname: "olympus_athena_sessions", relrowsecurity: true, relforcerowsecurity: true },
       { relname: "olympus_audit_log", relrowsecurity: true, relforcerowsecurity: true },
       { relname: "olympus_settings", relrowsecurity: true, relforcerowsecurity: true },
     ]);

@@ -81,6 +81,41 @@ export const MIGRATIONS: readonly Migration[] = [
         FOR EACH STATEMENT EXECUTE FUNCTION olympus_audit_log_append_only();
     `,
   },
+  {
+    id: 3,
+    name: "athena-sessions",
+    // Athena's server-side sessions: the browser's cookie names a row by an
+    // opaque id (only its SHA-256 is stored here); the role Athena authorises
+    // on and the IAM refresh token (sealed with ENCRYPTION_KEY) live in the row.
+    // An ended row keeps who and why, never a token.
+    sql: `
+      CREATE TABLE olympus_athena_sessions (
+        domain        text        NOT NULL CHECK (domain IN ('ciam', 'iam')),
+        id_hash       text        NOT NULL CHECK (id_hash ~ '^[A-Za-z0-9_-]{43}$'),
+        subject       text        NOT NULL,
+        email         text,
+        name          text,
+        role          text        NOT NULL CHECK (role IN ('viewer', 'admin')),
+        refresh_token text,
+        id_token      text,
+        created_at    timestamptz NOT NULL,
+        validated_at  timestamptz NOT NULL,
+        ended_at      timestamptz,
+        end_reason    text,
+        PRIMARY KEY (domain, id_hash),
+        CHECK ((ended_at IS NULL) = (end_reason IS NULL)),
+        CHECK (ended_at IS NOT NULL OR (refresh_token IS NOT NULL AND id_token IS NOT NULL)),
+        CHECK (ended_at IS NULL OR (refresh_token IS NULL AND id_token IS NULL))
+      );
+      -- Rows past the absolute session cap are purged by age.
+      CREATE INDEX olympus_athena_sessions_domain_created ON olympus_athena_sessions (domain, created_at);
+      ALTER TABLE olympus_athena_sessions ENABLE ROW LEVEL SECURITY;
+      ALTER TABLE olympus_athena_sessions FORCE ROW LEVEL SECURITY;
+      CREATE POLICY olympus_athena_sessions_domain ON olympus_athena_sessions
+        USING (domain = current_setting('olympus.domain', true))
+        WITH CHECK (domain = current_setting('olympus.domain', true));
+    `,
+  },
 ];
 
 /** An arbitrary, fixed key for pg_advisory_lock: "olym" in ASCII. */

@@ -15,6 +15,8 @@ export {
   EncryptionKeyError,
   EXAMPLE_ENCRYPTION_KEYS,
   MIN_ENCRYPTION_KEY_BYTES,
+  openSetting,
+  sealSetting,
   SettingDecryptionError,
   type EncryptionKey,
 } from "./crypto";

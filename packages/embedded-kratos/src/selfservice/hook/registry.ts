@@ -5,7 +5,8 @@ import type { Identity } from "../../identity/identity";
 import type { IssuedSession } from "../../session/manager";
 import type { Session } from "../../session/session";
 import type { ContinueWith, Flow, FlowKind } from "../flow/flow";
-import { requireVerifiedAddressHook, revokeActiveSessionsHook } from "./login-hooks";
+import { requireVerifiedAddressHook } from "./login-hooks";
+import { revokeActiveSessionsHook } from "./revoke-active-sessions";
 import { sessionHook, showVerificationUiHook } from "./registration-hooks";
 
 export interface HookArgs {
@@ -26,6 +27,12 @@ export interface HookArgs {
  */
 export interface Hook {
   name: string;
+  /**
+   * The flows Kratos runs this hook in. Kratos silently skips a hook
+   * configured for a flow whose executor interface it does not implement
+   * (e.g. `session` under settings), and so does this server.
+   */
+  flows: readonly FlowKind[];
   pre?(deps: Deps, args: HookArgs): Promise<void> | void;
   post?(deps: Deps, args: HookArgs): Promise<void> | void;
 }
@@ -35,22 +42,24 @@ const HOOKS: Hook[] = [sessionHook, showVerificationUiHook, revokeActiveSessions
 /** Hook names this server implements; others (e.g. web_hook) are reported at start-up and skipped. */
 export const KNOWN_HOOKS = new Set([...HOOKS.map((h) => h.name), "verification"]);
 
-export function configuredHooks(config: KratosConfig, kind: FlowKind, method: string): string[] {
+/**
+ * The hook names configured for `method` in a flow's `after` block, picked as
+ * Kratos does: the method's own list when it names any hook, otherwise the
+ * flow-wide `after.hooks` (never both merged). `method` undefined = flow-wide
+ * only, which is all Kratos reads for recovery and verification.
+ */
+export function configuredHooks(config: KratosConfig, kind: FlowKind, method: string | undefined): string[] {
   const flows = config.selfservice.flows as unknown as Record<string, { after?: Record<string, unknown> }>;
   const after = flows[kind]?.after ?? {};
-  const perMethod = after[method];
-  const list =
-    typeof perMethod === "object" && perMethod !== null && Array.isArray((perMethod as { hooks?: unknown }).hooks)
-      ? (perMethod as { hooks: { hook: string }[] }).hooks
-      : Array.isArray(after.hooks)
-        ? (after.hooks as { hook: string }[])
-        : [];
-  return list.map((h) => h.hook);
+  const names = (value: unknown): string[] => (Array.isArray(value) ? (value as { hook: string }[]).map((h) => h.hook) : []);
+  const perMethod = method === undefined ? undefined : after[method];
+  const own = typeof perMethod === "object" && perMethod !== null ? names((perMethod as { hooks?: unknown }).hooks) : [];
+  return own.length > 0 ? own : names(after.hooks);
 }
 
-export async function runAfterHooks(deps: Deps, kind: FlowKind, method: string, phase: "pre" | "post", args: HookArgs): Promise<void> {
+export async function runAfterHooks(deps: Deps, kind: FlowKind, method: string | undefined, phase: "pre" | "post", args: HookArgs): Promise<void> {
   for (const name of configuredHooks(deps.config, kind, method)) {
-    const hook = HOOKS.find((h) => h.name === name);
+    const hook = HOOKS.find((h) => h.name === name && h.flows.includes(kind));
     await hook?.[phase]?.(deps, args);
   }
 }

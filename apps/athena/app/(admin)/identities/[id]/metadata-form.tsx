@@ -5,6 +5,12 @@ import { Button, inputClass } from "@/components/ui/primitives";
 import { useServerAction } from "@/components/ui/use-server-action";
 import { updateMetadata } from "@/lib/actions/identities";
 
+/**
+ * metadata_public and metadata_admin as JSON. What only an admin may decide
+ * lives in metadata_admin — on CIAM the business attributes `customer_id`
+ * (4–32 of A–Z, 0–9, -) and `loyalty_tier` (standard, silver, gold,
+ * platinum), checked on save. The Athena role is changed with the Role form.
+ */
 export function MetadataForm({ identityId, metadataPublic, metadataAdmin, canWrite }: { identityId: string; metadataPublic: string; metadataAdmin: string; canWrite: boolean }) {
   const [pub, setPub] = useState(metadataPublic);
   const [adm, setAdm] = useState(metadataAdmin);
@@ -24,7 +30,7 @@ export function MetadataForm({ identityId, metadataPublic, metadataAdmin, canWri
         {errors.metadataPublic && <span className="text-xs text-red-700">{errors.metadataPublic}</span>}
       </label>
       <label className="flex flex-col gap-1 text-sm">
-        <span>Admin metadata (admins only)</span>
+        <span>Admin metadata (admins only; e.g. customer_id, loyalty_tier)</span>
         <textarea value={adm} onChange={(e) => setAdm(e.target.value)} rows={5} className={`${inputClass} font-mono text-xs`} disabled={!canWrite} aria-invalid={Boolean(errors.metadataAdmin)} />
         {errors.metadataAdmin && <span className="text-xs text-red-700">{errors.metadataAdmin}</span>}
       </label>

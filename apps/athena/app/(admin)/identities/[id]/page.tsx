@@ -1,16 +1,19 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { iamAdminRoleOf } from "@olympus/sdk/identity";
 import { Badge, Card, DefinitionList, ErrorNotice, PageHeader, ReadOnlyNotice, Time } from "@/components/ui/primitives";
 import { requireAdminPage } from "@/lib/auth/session";
 import { roleAllows } from "@/lib/auth/roles";
 import { asRecord } from "@/lib/json";
 import { formValue, traitFields } from "@/lib/schema-form";
+import { athenaConfig } from "@/lib/server/config";
 import { describeLoadError } from "@/lib/server/load-error";
 import { kratosAdmin } from "@/lib/server/ory";
 import { toRow } from "@/lib/server/identity-list";
 import { IdentityActions } from "./identity-actions";
 import { MetadataForm } from "./metadata-form";
+import { RoleForm } from "./role-form";
 import { SessionList } from "./session-list";
 import { TraitsForm } from "./traits-form";
 
@@ -34,6 +37,8 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
   const fields = traitFields(schema);
   const values = Object.fromEntries(fields.map((f) => [f.path.join("."), formValue(f, identity.traits)]));
   const credentials = Object.entries(identity.credentials ?? {});
+  // Athena roles are IAM data: employees (this domain's identities) get one only on Athena IAM.
+  const managesRoles = athenaConfig().domain === "iam";
 
   return (
     <>
@@ -77,6 +82,11 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
           </Card>
         </div>
         <div className="flex flex-col gap-4">
+          {managesRoles && (
+            <Card title="Athena role">
+              <RoleForm identityId={identity.id} role={iamAdminRoleOf(identity.metadata_admin) ?? null} canWrite={canWrite} isSelf={identity.id === admin.id} />
+            </Card>
+          )}
           <Card title="Actions">
             <IdentityActions
               identityId={identity.id}

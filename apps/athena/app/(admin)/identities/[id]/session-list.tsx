@@ -43,20 +43,20 @@ export function SessionList({ identityId, sessions, canWrite }: { identityId: st
           ))}
         </ul>
       )}
-      {active.length > 0 && (
-        <div>
-          <ConfirmDialog
-            trigger="Revoke all sessions"
-            title="Revoke every session of this identity?"
-            confirmLabel="Revoke all"
-            disabled={!canWrite}
-            pending={revokeAll.pending}
-            onConfirm={() => revokeAll.run({ id: identityId })}
-          >
-            They are signed out everywhere at their next request.
-          </ConfirmDialog>
-        </div>
-      )}
+      {/* Always offered: apps may hold the identity's tokens when no Kratos session is left. */}
+      <div>
+        <ConfirmDialog
+          trigger="Revoke all sessions"
+          title="Revoke every session of this identity?"
+          confirmLabel="Revoke all"
+          disabled={!canWrite}
+          pending={revokeAll.pending}
+          onConfirm={() => revokeAll.run({ id: identityId })}
+        >
+          {active.length > 0 ? "They are signed out everywhere at their next request" : "No sign-in session is active"}, and every app they signed in to loses its
+          tokens and has to ask them to sign in again.
+        </ConfirmDialog>
+      </div>
     </div>
   );
 }

@@ -77,12 +77,12 @@ async function submitRegistration(deps: Deps, ctx: HttpContext): Promise<void> {
   const method = submittedMethod(body, ctx) || (typeof body.webauthn_register === "string" && body.webauthn_register !== "" ? "webauthn" : "");
   const strategy = deps.strategies.for("registration").find((s) => s.id === method);
   try {
+    // Every submission counts against the client IP, whatever it answers (see AbuseLimits.registration).
+    await deps.limits.registration(ctx);
     if (flow.state === "passed_challenge") {
       throw FlowValidationError.flow({ id: 4040002, text: "The request was already completed successfully and can not be retried.", type: "error" });
     }
     if (!strategy) throw FlowValidationError.flow(registrationFlow.noStrategyMessage());
-    // One account per submission counts against the client IP; a submission that creates none gives it back.
-    const reservation = await deps.limits.registration(ctx);
     let result;
     try {
       result = await strategy.registration.submit(flow, body, sctx);
@@ -91,7 +91,6 @@ async function submitRegistration(deps: Deps, ctx: HttpContext): Promise<void> {
       result.identity.availableAal = deps.aal.availableFor(result.identity);
       await deps.identityRepository.create(result.identity);
     } catch (error) {
-      await reservation.release();
       if (error instanceof DuplicateIdentifierError) throw FlowValidationError.flow(messages.duplicateCredentials());
       throw error;
     }

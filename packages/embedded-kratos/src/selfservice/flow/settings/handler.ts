@@ -8,6 +8,7 @@ import { DuplicateIdentifierError } from "../../../identity/repository";
 import { messages } from "../../../ui/messages";
 import { sessionAal } from "../../../session/aal";
 import type { Session } from "../../../session/session";
+import { runAfterHooks } from "../../hook/registry";
 import { FlowValidationError, type StrategyContext } from "../../strategy/strategy";
 import {
   checkCsrf,
@@ -185,6 +186,8 @@ async function submitSettings(deps: Deps, ctx: HttpContext): Promise<void> {
       session.aal = sessionAal(session.authenticationMethods);
       await deps.sessions.repository.updateAuthentication(session);
     }
+    // Kratos' post-persist hooks for this method (e.g. revoke_active_sessions after a new password).
+    await runAfterHooks(deps, "settings", method, "post", { ctx, flow, identity: result.identity, session });
     flow.state = "success";
     await renderUi(deps, settingsFlow, flow, { ...sctx, identity: result.identity });
     flow.ui.addMessage(messages.settingsSaved());

@@ -3,6 +3,7 @@ import { createFlow } from "../../flow/engine";
 import { type ContinueWith, type Flow, urlWithFlow } from "../../flow/flow";
 import { recoveryFlow } from "../../flow/recovery/definition";
 import { settingsFlow } from "../../flow/settings/definition";
+import { runAfterHooks } from "../../hook/registry";
 import type { FlowUpdatedResult, StrategyContext } from "../strategy";
 import { codeMessages } from "./messages";
 
@@ -28,6 +29,8 @@ export async function completeRecovery(
   if (identity.state !== "active") throw errors.identityDisabled();
 
   const issued = await deps.sessions.issue(http, identity, [{ method, aal: "aal1", completed_at: new Date().toISOString() }]);
+  // Recovery's after hooks are flow-wide only in Kratos (e.g. revoke_active_sessions, which spares this new session).
+  await runAfterHooks(deps, "recovery", undefined, "post", { ctx: http, flow, identity, session: issued.session });
 
   flow.state = "passed_challenge";
   flow.identityId = identity.id;

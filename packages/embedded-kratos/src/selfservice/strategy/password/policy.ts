@@ -1,5 +1,6 @@
 import type { KratosConfig } from "../../../config/load";
 import { messages, type UiText } from "../../../ui/messages";
+import { isCommonPassword } from "./common-passwords";
 
 const MAX_SIMILARITY_CHECK_LENGTH = 1024;
 const MIN_IDENTIFIER_PASSWORD_DISTANCE = 5;
@@ -8,11 +9,14 @@ const MAX_SUBSTRING_THRESHOLD = 0.5;
 const MAX_PASSWORD_BYTES = 72;
 
 /**
- * Kratos' password policy (selfservice/strategy/password/validator.go):
- * minimum length, and — when enabled — a password must not be too similar
- * to the identifier (Levenshtein distance < 5 or longest common substring
- * over half the password). The haveibeenpwned check needs network access and
- * is not performed (see README).
+ * Kratos' password policy (selfservice/strategy/password/validator.go), in
+ * its order: minimum length; when enabled, not too similar to the identifier
+ * (Levenshtein distance < 5 or longest common substring over half the
+ * password); when `haveibeenpwned_enabled` (Kratos' default), not breached.
+ * Kratos asks the HIBP range API for the last one; this server, without
+ * network, refuses the common passwords of a shipped list instead (see
+ * common-passwords.ts and the README). Like Kratos, it applies to passwords
+ * users choose (registration, settings), never to admin-imported ones.
  */
 export function checkPasswordPolicy(config: KratosConfig, identifier: string, password: string): UiText | undefined {
   const policy = config.selfservice.methods.password.config;
@@ -32,6 +36,10 @@ export function checkPasswordPolicy(config: KratosConfig, identifier: string, pa
     const distance = levenshtein(a, b);
     const lcs = longestCommonSubstring(a, b) / b.length;
     if (distance < MIN_IDENTIFIER_PASSWORD_DISTANCE || lcs > MAX_SUBSTRING_THRESHOLD) return messages.passwordTooSimilar();
+  }
+  if (policy.haveibeenpwned_enabled && isCommonPassword(password)) {
+    // The list has no breach counts: report the lowest count Kratos refuses under this config.
+    return messages.passwordTooManyBreaches((policy.max_breaches ?? 0) + 1);
   }
   return undefined;
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { contentSecurityPolicy, newCspNonce, securityHeaders } from "./security-headers";
+import { contentSecurityPolicy, newCspNonce, securityHeaders } from "./headers";
 
-const browser = { kratosPublicUrl: "https://auth.example.com/kratos" };
-const production = { environment: "production", browser } as const;
-const development = { environment: "development", browser } as const;
+const sources = { connect: ["https://auth.example.com/kratos"], formActions: ["https://auth.example.com/kratos"] };
+const production = { environment: "production", sources } as const;
+const development = { environment: "development", sources } as const;
 
 /** The CSP's directives by name. */
 function directives(csp: string): Map<string, string> {
@@ -17,16 +17,16 @@ function directives(csp: string): Map<string, string> {
 
 describe("securityHeaders", () => {
   it("pins HTTPS with HSTS outside development", () => {
-    expect(securityHeaders(production)["Strict-Transport-Security"]).toBe("max-age=63072000; includeSubDomains");
+    expect(securityHeaders("production")["Strict-Transport-Security"]).toBe("max-age=63072000; includeSubDomains");
   });
 
   it("sends no HSTS in development, where the stack is plain http", () => {
-    expect(securityHeaders(development)).not.toHaveProperty("Strict-Transport-Security");
+    expect(securityHeaders("development")).not.toHaveProperty("Strict-Transport-Security");
   });
 
   it("always sends Referrer-Policy same-origin, nosniff and no framing", () => {
-    for (const config of [production, development]) {
-      expect(securityHeaders(config)).toMatchObject({ "Referrer-Policy": "same-origin", "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY" });
+    for (const environment of ["production", "development"] as const) {
+      expect(securityHeaders(environment)).toMatchObject({ "Referrer-Policy": "same-origin", "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY" });
     }
   });
 });
@@ -41,13 +41,16 @@ describe("contentSecurityPolicy", () => {
     expect(contentSecurityPolicy(production, second, false)).not.toContain(first);
   });
 
-  it("forbids framing and plugins, and talks only to Hera and this domain's Kratos origin", () => {
+  it("forbids framing and plugins, and talks only to the app and the origins named", () => {
     const csp = directives(contentSecurityPolicy(production, newCspNonce(), false));
     expect(csp.get("frame-ancestors")).toBe("'none'");
     expect(csp.get("object-src")).toBe("'none'");
     expect(csp.get("connect-src")).toBe("'self' https://auth.example.com");
     expect(csp.get("form-action")).toBe("'self' https://auth.example.com");
     expect(csp.has("upgrade-insecure-requests")).toBe(true);
+    const bare = directives(contentSecurityPolicy({ environment: "production" }, "n", false));
+    expect(bare.get("connect-src")).toBe("'self'");
+    expect(bare.get("form-action")).toBe("'self'");
   });
 
   it("allows eval only to the development server and never inline scripts", () => {

@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import { decideLogin, freshnessRequirement, type LoginDecisionInput } from "./login-decision";
+
+const NOW = 1_800_000_000_000;
+const AUTH = "https://hydra.example/oauth2/auth?client_id=c&response_type=code";
+
+function input(overrides: Partial<LoginDecisionInput> = {}): LoginDecisionInput {
+  return {
+    request: { skip: false, subject: "", requestUrl: AUTH },
+    session: { identityId: "alice", identityActive: true, authenticatedAt: NOW - 60_000 },
+    aal2Required: false,
+    subjectActive: undefined,
+    reauthSince: undefined,
+    now: NOW,
+    ...overrides,
+  };
+}
+
+describe("login decision", () => {
+  it("accepts a signed-in, active person", () => {
+    expect(decideLogin(input())).toEqual({ kind: "accept" });
+  });
+
+  it("asks someone without a session to sign in", () => {
+    expect(decideLogin(input({ session: undefined }))).toEqual({ kind: "sign_in", refresh: false });
+    expect(decideLogin(input({ session: undefined, aal2Required: true }))).toEqual({ kind: "step_up" });
+  });
+
+  it("never accepts an identity that is not active", () => {
+    const session = { identityId: "alice", identityActive: false, authenticatedAt: NOW };
+    expect(decideLogin(input({ session }))).toEqual({ kind: "sign_in", refresh: false });
+  });
+
+  describe("a login Hydra remembers (skip)", () => {
+    const remembered = { skip: true, subject: "alice", requestUrl: AUTH };
+
+    it("is honoured for the same person, signed in to Kratos here, still active", () => {
+      expect(decideLogin(input({ request: remembered, subjectActive: true }))).toEqual({ kind: "accept" });
+    });
+
+    it("is forgotten when the person signed out of Kratos (attack: signed-out people still got in)", () => {
+      expect(decideLogin(input({ request: remembered, session: undefined, subjectActive: true }))).toEqual({ kind: "forget_remembered_login" });
+    });
+
+    it("is forgotten when the identity was deactivated or deleted (attack: deactivated people still got in)", () => {
+      expect(decideLogin(input({ request: remembered, subjectActive: false }))).toEqual({ kind: "forget_remembered_login" });
+      expect(decideLogin(input({ request: remembered, subjectActive: undefined }))).toEqual({ kind: "forget_remembered_login" });
+    });
+
+    it("is forgotten when someone else is signed in to Kratos in this browser", () => {
+      const bob = { identityId: "bob", identityActive: true, authenticatedAt: NOW };
+      expect(decideLogin(input({ request: remembered, session: bob, subjectActive: true }))).toEqual({ kind: "forget_remembered_login" });
+    });
+  });
+
+  describe("prompt=login and max_age", () => {
+    const promptLogin = { skip: false, subject: "", requestUrl: `${AUTH}&prompt=login` };
+
+    it("asks for the password again unless a sign-in happened after Hera's own proof", () => {
+      expect(decideLogin(input({ request: promptLogin }))).toEqual({ kind: "sign_in", refresh: true });
+      expect(decideLogin(input({ request: promptLogin, reauthSince: NOW - 120_000 }))).toEqual({ kind: "accept" });
+      expect(decideLogin(input({ request: promptLogin, reauthSince: NOW - 1_000 }))).toEqual({ kind: "sign_in", refresh: true });
+    });
+
+    it("treats max_age=0 as prompt=login and honours max_age by the Kratos session's age", () => {
+      expect(decideLogin(input({ request: { ...promptLogin, requestUrl: `${AUTH}&max_age=0` } }))).toEqual({ kind: "sign_in", refresh: true });
+      expect(decideLogin(input({ request: { ...promptLogin, requestUrl: `${AUTH}&max_age=300` } }))).toEqual({ kind: "accept" });
+      expect(decideLogin(input({ request: { ...promptLogin, requestUrl: `${AUTH}&max_age=30` } }))).toEqual({ kind: "sign_in", refresh: true });
+    });
+
+    it("reads the requirement from the authorization request", () => {
+      expect(freshnessRequirement(`${AUTH}&prompt=consent%20login`)).toEqual({ promptLogin: true, maxAgeSeconds: undefined });
+      expect(freshnessRequirement(`${AUTH}&max_age=12`)).toEqual({ promptLogin: false, maxAgeSeconds: 12 });
+      expect(freshnessRequirement(`${AUTH}&max_age=-1`)).toEqual({ promptLogin: false, maxAgeSeconds: undefined });
+      expect(freshnessRequirement("not a url")).toEqual({ promptLogin: false, maxAgeSeconds: undefined });
+    });
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * What Hera does with a Hydra login request, decided from server-side facts
+ * only: Hydra's login request (fetched from Hydra's admin API), the browser's
+ * Kratos session (checked with Kratos), the identity's state (Kratos admin
+ * API) and, for a re-authentication, a proof Hera itself sealed. Nothing the
+ * browser can edit takes part.
+ */
+
+/** The parts of Hydra's login request the decision reads. */
+export interface LoginRequestFacts {
+  skip: boolean;
+  subject: string;
+  /** The authorization request as the client sent it (prompt, max_age). */
+  requestUrl: string | undefined;
+}
+
+/** The browser's Kratos session, as Kratos reported it. */
+export interface SessionFacts {
+  identityId: string;
+  identityActive: boolean;
+  /** When the person last proved who they are (ms since the epoch). */
+  authenticatedAt: number;
+}
+
+export interface LoginDecisionInput {
+  request: LoginRequestFacts;
+  /** undefined: no active Kratos session in this browser. */
+  session: SessionFacts | undefined;
+  /** Kratos has a session but it needs a second factor first. */
+  aal2Required: boolean;
+  /** For `skip`: whether the remembered subject is (still) an active identity. */
+  subjectActive: boolean | undefined;
+  /** From a valid re-authentication proof for this challenge: sign-ins at or after it are fresh. */
+  reauthSince: number | undefined;
+  now: number;
+}
+
+export type LoginDecision =
+  /** Accept the login for the session's identity. */
+  | { kind: "accept" }
+  /** Hydra remembers someone this browser has no matching, active Kratos session for: forget Hydra's login session and start the authorization again. */
+  | { kind: "forget_remembered_login" }
+  /** The session needs its second factor before anything else. */
+  | { kind: "step_up" }
+  /** Sign in (again, when `refresh`): Kratos' login flow, which returns to this challenge. */
+  | { kind: "sign_in"; refresh: boolean };
+
+/** `prompt=login`, or `max_age`, from the authorization request. */
+export function freshnessRequirement(requestUrl: string | undefined): { promptLogin: boolean; maxAgeSeconds: number | undefined } {
+  if (!requestUrl) return { promptLogin: false, maxAgeSeconds: undefined };
+  let params: URLSearchParams;
+  try {
+    params = new URL(requestUrl).searchParams;
+  } catch {
+    return { promptLogin: false, maxAgeSeconds: undefined };
+  }
+  const promptLogin = (params.get("prompt") ?? "").split(" ").includes("login");
+  const rawMaxAge = params.get("max_age");
+  const maxAgeSeconds = rawMaxAge !== null && /^\d{1,10}$/.test(rawMaxAge) ? Number(rawMaxAge) : undefined;
+  return { promptLogin, maxAgeSeconds };
+}
+
+/** Whether the session's last sign-in satisfies `prompt=login` / `max_age`. */
+function isFreshEnough(input: LoginDecisionInput, session: SessionFacts): boolean {
+  const { promptLogin, maxAgeSeconds } = freshnessRequirement(input.request.requestUrl);
+  const signedInSinceProof = input.reauthSince !== undefined && session.authenticatedAt >= input.reauthSince;
+  if (promptLogin || maxAgeSeconds === 0) return signedInSinceProof;
+  if (maxAgeSeconds !== undefined) return signedInSinceProof || input.now - session.authenticatedAt <= maxAgeSeconds * 1000;
+  return true;
+}
+
+export function decideLogin(input: LoginDecisionInput): LoginDecision {
+  const session = input.session?.identityActive ? input.session : undefined;
+
+  if (input.request.skip) {
+    // Hydra only remembers; Kratos and the identity's state decide. A remembered login is
+    // honoured only for the person signed in to Kratos in this very browser, and only while
+    // that identity is active — otherwise a signed-out or deactivated person would get in.
+    if (!session || session.identityId !== input.request.subject || input.subjectActive !== true) {
+      return { kind: "forget_remembered_login" };
+    }
+  }
+
+  if (!session) return input.aal2Required ? { kind: "step_up" } : { kind: "sign_in", refresh: false };
+  if (!isFreshEnough(input, session)) return { kind: "sign_in", refresh: true };
+  return { kind: "accept" };
+}

@@ -1,0 +1,240 @@
+import { createServer, type Server } from "node:http";
+import { freePort } from "@olympus/test-postgres";
+import { decodeJwt, importJWK, SignJWT, type JWK } from "jose";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { TestBrowser } from "./testing/browser";
+import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { LOGIN_UI, LOGOUT_UI, relyingParty, signIn, startsWith } from "./testing/sign-in";
+
+/**
+ * RP-initiated logout as Hydra does it: with an id_token_hint the logout
+ * request is about the hint's login session (its subject and sid), whoever
+ * is signed in in the browser that carries the link; without one, about the
+ * browser's own remembered session.
+ */
+const ERROR_UI = "http://ciam.localhost:3000/error";
+const LOGGED_OUT = "http://ciam.localhost:3000/logged-out";
+const REDIRECT_URI = "http://rp.localhost:5555/callback";
+const POST_LOGOUT_URI = "http://rp.localhost:5555/bye";
+const SCOPE = "openid offline_access";
+const INVALID_REQUEST =
+  "The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed.";
+const ANYWHERE = startsWith(LOGOUT_UI, ERROR_UI, LOGGED_OUT, POST_LOGOUT_URI);
+
+let pg: TestPostgres;
+let hydra: HydraUnderTest;
+let receiver: Server;
+let client: { id: string; secret: string };
+const delivered: URLSearchParams[] = [];
+
+async function signedIn(browser: TestBrowser, subject: string, remember = true): Promise<{ idToken: string; sid: string }> {
+  const config = await relyingParty(hydra, client.id, client.secret);
+  const { tokens } = await signIn(hydra, browser, config, { subject, redirectUri: REDIRECT_URI, scope: SCOPE, remember });
+  const idToken = tokens.id_token ?? "";
+  return { idToken, sid: String(decodeJwt(idToken).sid ?? "") };
+}
+
+function logoutUrl(params: Record<string, string>): string {
+  const url = new URL("oauth2/sessions/logout", hydra.publicUrl);
+  url.search = new URLSearchParams(params).toString();
+  return url.toString();
+}
+
+/** Whether the next authorization in this browser would skip the login UI (a remembered login session). */
+async function loginSkip(browser: TestBrowser): Promise<boolean> {
+  const url = new URL("oauth2/auth", hydra.publicUrl);
+  url.search = new URLSearchParams({ client_id: client.id, response_type: "code", redirect_uri: REDIRECT_URI, scope: SCOPE, state: "probe-state" }).toString();
+  const at = await browser.navigate(url.toString(), startsWith(LOGIN_UI));
+  const { data } = await hydra.admin.getOAuth2LoginRequest({ loginChallenge: at.url.searchParams.get("login_challenge") ?? "" });
+  return data.skip;
+}
+
+/** An ID token signed with Hydra's own key but with the claims a test chooses. */
+async function forgedHint(claims: Record<string, unknown>): Promise<string> {
+  const database = new URL(hydra.dsn).pathname.slice(1);
+  const { rows } = await pg.query("SELECT private_jwk FROM hydra_jwks WHERE set_id = 'hydra.openid.id-token' ORDER BY pk DESC LIMIT 1", [], database);
+  const jwk = (rows[0] as { private_jwk: JWK & { kid: string } }).private_jwk;
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ iss: hydra.issuer, aud: client.id, iat: now, exp: now + 600, ...claims })
+    .setProtectedHeader({ alg: "RS256", kid: jwk.kid })
+    .sign(await importJWK(jwk, "RS256"));
+}
+
+async function nextLogoutToken(): Promise<Record<string, unknown>> {
+  for (let tries = 0; tries < 100; tries++) {
+    const token = delivered.shift()?.get("logout_token");
+    if (token) return decodeJwt(token);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error("no logout token arrived");
+}
+
+beforeAll(async () => {
+  const port = await freePort();
+  receiver = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+    req.on("end", () => {
+      if (req.method === "POST") delivered.push(new URLSearchParams(body));
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(port, "127.0.0.1", resolve));
+  pg = await startTestPostgres();
+  hydra = await startHydraUnderTest(pg);
+  const { data } = await hydra.admin.createOAuth2Client({
+    oAuth2Client: {
+      redirect_uris: [REDIRECT_URI],
+      post_logout_redirect_uris: [POST_LOGOUT_URI],
+      grant_types: ["authorization_code", "refresh_token"],
+      scope: SCOPE,
+      backchannel_logout_uri: `http://127.0.0.1:${port}/backchannel`,
+      backchannel_logout_session_required: true,
+    },
+  });
+  client = { id: data.client_id ?? "", secret: data.client_secret ?? "" };
+});
+
+beforeEach(() => {
+  delivered.length = 0;
+});
+
+afterAll(async () => {
+  await hydra?.close();
+  await pg?.stop();
+  await new Promise((resolve) => receiver?.close(resolve));
+});
+
+describe("id_token_hint of another person", () => {
+  it("names the hint's subject and sid in the logout request, not the person signed in in the browser", async () => {
+    // Hydra: consent/strategy_default.go issueLogoutVerifier (Subject from the hint's sid session, SessionID = hint sid, RPInitiated).
+    // Attack: sign-out by someone else's ID token — Hera must see that the request is not about the person in the browser.
+    const alice = await signedIn(new TestBrowser(), "alice");
+    const bobsBrowser = new TestBrowser();
+    const bob = await signedIn(bobsBrowser, "bob");
+    expect(alice.sid).not.toBe(bob.sid);
+
+    const atUi = await bobsBrowser.navigate(logoutUrl({ id_token_hint: alice.idToken, post_logout_redirect_uri: POST_LOGOUT_URI, state: "s-hint" }), ANYWHERE);
+    expect(`${atUi.url.origin}${atUi.url.pathname}`).toBe(LOGOUT_UI);
+    const { data: request } = await hydra.admin.getOAuth2LogoutRequest({ logoutChallenge: atUi.url.searchParams.get("logout_challenge") ?? "" });
+    expect(request).toMatchObject({ subject: "alice", sid: alice.sid, rp_initiated: true });
+    expect(request.client?.client_id).toBe(client.id);
+    expect(request.client?.client_secret).toBeUndefined();
+  });
+
+  it("accepted, ends the hinted session (back-channel with its sid) and, as Hydra does, the browser's own session too", async () => {
+    // Hydra: consent/strategy_default.go completeLogout (deleteSession(hint sid), then revokeAuthenticationSession of the browser's cookie).
+    // Attack: sign-out by someone else's ID token — once the logout UI accepted, what ends is what Hydra ends.
+    const alicesBrowser = new TestBrowser();
+    const alice = await signedIn(alicesBrowser, "alice-2");
+    const bobsBrowser = new TestBrowser();
+    await signedIn(bobsBrowser, "bob-2");
+    const atUi = await bobsBrowser.navigate(logoutUrl({ id_token_hint: alice.idToken, post_logout_redirect_uri: POST_LOGOUT_URI, state: "s-accept" }), ANYWHERE);
+    const logoutChallenge = atUi.url.searchParams.get("logout_challenge") ?? "";
+    expect(delivered).toEqual([]);
+
+    const { data: accepted } = await hydra.admin.acceptOAuth2LogoutRequest({ logoutChallenge });
+    const done = await bobsBrowser.navigate(accepted.redirect_to, ANYWHERE);
+    expect(`${done.url.origin}${done.url.pathname}`).toBe(POST_LOGOUT_URI);
+    expect(done.url.searchParams.get("state")).toBe("s-accept");
+
+    expect(await nextLogoutToken()).toMatchObject({ sid: alice.sid });
+    // Bob's own session ends without a back-channel call (Hydra's revokeAuthenticationSession sends none).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(delivered).toEqual([]);
+    expect(await loginSkip(alicesBrowser)).toBe(false);
+    expect(await loginSkip(bobsBrowser)).toBe(false);
+    // The verifier is spent: a replay ends nothing more.
+    const replay = await bobsBrowser.navigate(accepted.redirect_to, ANYWHERE);
+    expect(replay.url.toString().startsWith(POST_LOGOUT_URI)).toBe(false);
+  });
+});
+
+describe("id_token_hint whose session is not (or no longer) remembered", () => {
+  it("redirects straight to the post-logout URI with state, without a logout challenge, once the session was revoked", async () => {
+    // Hydra: consent/strategy_default.go issueLogoutVerifier (GetRememberedLoginSession(hintSid) not found → redirect).
+    // Attack: none — a stale link must neither error nor ask anyone.
+    const browser = new TestBrowser();
+    const carol = await signedIn(browser, "carol");
+    expect((await hydra.admin.revokeOAuth2LoginSessions({ subject: "carol" })).status).toBe(204);
+    const end = await browser.navigate(logoutUrl({ id_token_hint: carol.idToken, post_logout_redirect_uri: POST_LOGOUT_URI, state: "s-gone" }), ANYWHERE);
+    expect(`${end.url.origin}${end.url.pathname}`).toBe(POST_LOGOUT_URI);
+    expect(end.url.searchParams.get("state")).toBe("s-gone");
+  });
+
+  it("redirects straight away for a login accepted without remember, and to urls.post_logout_redirect without a post_logout_redirect_uri", async () => {
+    // Hydra: consent/strategy_default.go issueLogoutVerifier (only remembered login sessions; redir defaults to LogoutRedirectURL).
+    // Attack: none — Hydra keeps no browser session for such a login.
+    const dave = await signedIn(new TestBrowser(), "dave", false);
+    const end = await new TestBrowser().navigate(logoutUrl({ id_token_hint: dave.idToken }), ANYWHERE);
+    expect(end.url.toString()).toBe(LOGGED_OUT);
+  });
+});
+
+describe("malformed logout requests", () => {
+  it.each([
+    ["without sid", { sid: undefined, sub: "erin" }, "Logout failed because query parameter id_token_hint is missing sid claim."],
+    ["without sub", { sid: "some-sid", sub: undefined }, "Logout failed because query parameter id_token_hint is missing sub claim."],
+  ])("refuses a hint %s with invalid_request at the error UI", async (_what, claims, hint) => {
+    // Hydra: consent/strategy_default.go issueLogoutVerifier (sid and sub claims are required).
+    // Attack: sign-out by a crafted hint — a token naming no session must not become a logout request.
+    const token = await forgedHint(claims);
+    const end = await new TestBrowser().navigate(logoutUrl({ id_token_hint: token }), ANYWHERE);
+    expect(`${end.url.origin}${end.url.pathname}`).toBe(ERROR_UI);
+    expect(end.url.searchParams.get("error")).toBe("invalid_request");
+    expect(end.url.searchParams.get("error_description")).toBe(`${INVALID_REQUEST} ${hint}`);
+  });
+
+  it("refuses a hint from another issuer, an unregistered post_logout_redirect_uri, and state or post_logout_redirect_uri without a hint", async () => {
+    // Hydra: consent/strategy_default.go issueLogoutVerifier (iss check, whitelisted post_logout_redirect_uri, OP-initiated parameters).
+    // Attack: open redirect / confused deputy through the logout endpoint.
+    const frank = await signedIn(new TestBrowser(), "frank");
+    const cases: Array<[Record<string, string>, string]> = [
+      [{ id_token_hint: await forgedHint({ sub: "frank", sid: frank.sid, iss: "http://evil.localhost/" }) }, "issuer claim value 'http://evil.localhost/'"],
+      [{ id_token_hint: frank.idToken, post_logout_redirect_uri: "http://evil.localhost/bye" }, "post_logout_redirect_uri is not a whitelisted"],
+      [{ state: "s" }, "query parameter state is set but id_token_hint is missing"],
+      [{ post_logout_redirect_uri: POST_LOGOUT_URI }, "query parameter post_logout_redirect_uri is set but id_token_hint is missing"],
+    ];
+    for (const [params, hint] of cases) {
+      const end = await new TestBrowser().navigate(logoutUrl(params), ANYWHERE);
+      expect(`${end.url.origin}${end.url.pathname}`, JSON.stringify(params)).toBe(ERROR_UI);
+      expect(end.url.searchParams.get("error")).toBe("invalid_request");
+      expect(end.url.searchParams.get("error_description")).toContain(hint);
+    }
+  });
+});
+
+describe("logout without id_token_hint", () => {
+  it("is about the browser's own remembered session (rp_initiated false), and without one goes to urls.post_logout_redirect", async () => {
+    // Hydra: consent/strategy_default.go issueLogoutVerifier and completeLogout (OP-initiated branch).
+    // Attack: none — the logout UI sees exactly who is signed in here.
+    const browser = new TestBrowser();
+    await signedIn(browser, "grace");
+    const atUi = await browser.navigate(logoutUrl({}), ANYWHERE);
+    expect(`${atUi.url.origin}${atUi.url.pathname}`).toBe(LOGOUT_UI);
+    const { data: request } = await hydra.admin.getOAuth2LogoutRequest({ logoutChallenge: atUi.url.searchParams.get("logout_challenge") ?? "" });
+    expect(request).toMatchObject({ subject: "grace", rp_initiated: false });
+    expect(request.client ?? undefined).toBeUndefined();
+    const { data: accepted } = await hydra.admin.acceptOAuth2LogoutRequest({ logoutChallenge: atUi.url.searchParams.get("logout_challenge") ?? "" });
+    expect((await browser.navigate(accepted.redirect_to, ANYWHERE)).url.toString()).toBe(LOGGED_OUT);
+    expect(await loginSkip(browser)).toBe(false);
+
+    const nobody = await new TestBrowser().navigate(logoutUrl({}), ANYWHERE);
+    expect(nobody.url.toString()).toBe(LOGGED_OUT);
+  });
+
+  it("accepted in a browser where someone else has signed in meanwhile, ends nobody's session", async () => {
+    // Hydra: consent/strategy_default.go completeLogout (session.Subject != lr.Subject → redirect only).
+    // Attack: a logout verifier carried into another person's browser must not sign that person out.
+    const browser = new TestBrowser();
+    await signedIn(browser, "heidi");
+    const atUi = await browser.navigate(logoutUrl({}), ANYWHERE);
+    const { data: accepted } = await hydra.admin.acceptOAuth2LogoutRequest({ logoutChallenge: atUi.url.searchParams.get("logout_challenge") ?? "" });
+    const ivansBrowser = new TestBrowser();
+    await signedIn(ivansBrowser, "ivan");
+    const end = await ivansBrowser.navigate(accepted.redirect_to, ANYWHERE);
+    expect(end.url.toString()).toBe(LOGGED_OUT);
+    expect(await loginSkip(ivansBrowser)).toBe(true);
+    expect(await loginSkip(browser)).toBe(true);
+  });
+});

@@ -1,0 +1,227 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Client, Session } from "oidc-provider";
+import { z } from "zod";
+import { clientToJson, type StoredClient } from "../clients/model";
+import { withQuery, type HydraContext } from "../context";
+import { providerCookieOptions, ROUTES } from "../provider/create-provider";
+import { isStorableText } from "../storable";
+import { errorPage, type Mapping } from "./responses";
+
+/**
+ * `/oauth2/sessions/logout` as Hydra answers it (consent/strategy_default.go
+ * issueLogoutVerifier and completeLogout), over oidc-provider's sessions.
+ *
+ * With an id_token_hint the logout request is about the login session the
+ * hint's `sid` names — its subject, whoever is signed in in the browser that
+ * follows the link — so the logout UI can tell that apart from the person
+ * in front of it. Without a hint it is about the browser's own remembered
+ * session. Only remembered login sessions can be logged out (Hydra keeps no
+ * browser session for others): a hint naming none is sent straight back.
+ */
+
+/** Key under which a logout request keeps what only completion needs (never shown by the admin API). */
+export const LOGOUT_PRIVATE_KEY = "_logout";
+const logoutPrivateSchema = z.object({ session_uid: z.string().min(1), post_logout_redirect: z.string().min(1) });
+
+const INVALID_REQUEST =
+  "The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed.";
+
+interface LogoutRequest {
+  subject: string;
+  sid: string;
+  /** The oidc-provider session to end (for a hint: the one its sid names). */
+  sessionUid: string;
+  rpInitiated: boolean;
+  client?: StoredClient;
+  /** Where the browser goes afterwards (post_logout_redirect_uri with state, or Hydra's LogoutRedirectURL). */
+  redirectTo: string;
+  requestUrl: string;
+}
+
+function invalidRequest(hctx: HydraContext, hint: string): Mapping {
+  return errorPage(hctx, { error: "invalid_request", error_description: `${INVALID_REQUEST} ${hint}` });
+}
+
+/** Hydra's LogoutRedirectURL: `urls.post_logout_redirect`, else the "signed out" page. */
+function defaultRedirect(hctx: HydraContext): string {
+  return hctx.config.urls.post_logout_redirect ?? `${hctx.publicUrl}${ROUTES.end_session.slice(1)}/success`;
+}
+
+/** The oidc-provider session behind this browser's session cookie, and a way to clear that cookie. */
+async function browserSession(hctx: HydraContext, req: IncomingMessage, res: ServerResponse) {
+  const provider = hctx.provider();
+  const { cookies } = provider.createContext(req, res);
+  const name = hctx.config.serve.cookies.names.session;
+  const options = providerCookieOptions(hctx.config);
+  const id = cookies.get(name, { signed: options.signed });
+  return {
+    session: id ? await provider.Session.find(id) : undefined,
+    clearCookie: () => cookies.set(name, null, options),
+  };
+}
+
+/** The session, if it is a remembered login (Hydra's authenticationSession / GetRememberedLoginSession). */
+async function remembered(hctx: HydraContext, session: Session | undefined): Promise<(Session & { accountId: string }) | undefined> {
+  if (!session?.accountId) return undefined;
+  const login = await hctx.sessions.rememberedLogin(session.uid);
+  return login?.subject === session.accountId ? (session as Session & { accountId: string }) : undefined;
+}
+
+export async function startLogout(hctx: HydraContext, req: IncomingMessage, res: ServerResponse, params: URLSearchParams): Promise<Mapping> {
+  const hint = params.get("id_token_hint") ?? "";
+  const state = params.get("state") ?? "";
+  const requested = params.get("post_logout_redirect_uri") ?? "";
+  const requestUrl = `${hctx.publicUrl}${ROUTES.end_session.slice(1)}${params.size ? `?${params.toString()}` : ""}`;
+
+  if (!hint) {
+    if (state) return invalidRequest(hctx, "Logout failed because query parameter state is set but id_token_hint is missing.");
+    if (requested) return invalidRequest(hctx, "Logout failed because query parameter post_logout_redirect_uri is set but id_token_hint is missing.");
+    const { session } = await browserSession(hctx, req, res);
+    const own = await remembered(hctx, session);
+    if (!own) return { kind: "redirect", location: defaultRedirect(hctx) };
+    return logoutChallenge(hctx, req, res, { subject: own.accountId, sid: own.uid, sessionUid: own.uid, rpInitiated: false, redirectTo: defaultRedirect(hctx), requestUrl });
+  }
+
+  const verified = await verifyHint(hctx, hint);
+  if ("kind" in verified) return verified;
+  const { sid, client } = verified;
+  let redirectTo = defaultRedirect(hctx);
+  if (requested) {
+    if (!client.data.post_logout_redirect_uris.includes(requested)) {
+      return invalidRequest(hctx, "Logout failed because query parameter post_logout_redirect_uri is not a whitelisted as a post_logout_redirect_uri for the client.");
+    }
+    redirectTo = state ? withQuery(requested, { state }) : requested;
+  }
+  const uid = await hctx.sessions.loginSessionForSid(client.id, sid);
+  const hinted = await remembered(hctx, uid ? await hctx.provider().Session.findByUid(uid) : undefined);
+  // Already ended (or never remembered): nothing to ask, back to the client.
+  if (!hinted) return { kind: "redirect", location: redirectTo };
+  return logoutChallenge(hctx, req, res, { subject: hinted.accountId, sid, sessionUid: hinted.uid, rpInitiated: true, client, redirectTo, requestUrl });
+}
+
+/** Hydra's checks of an id_token_hint (signed by us, expiry ignored), with its error hints. */
+async function verifyHint(hctx: HydraContext, hint: string): Promise<{ sid: string; client: StoredClient } | Mapping> {
+  let claims: Record<string, unknown>;
+  try {
+    const decoded: unknown = JSON.parse(Buffer.from(hint.split(".")[1] ?? "", "base64url").toString("utf8"));
+    if (typeof decoded !== "object" || decoded === null || Array.isArray(decoded)) throw new Error("not an object");
+    claims = decoded as Record<string, unknown>;
+  } catch {
+    return invalidRequest(hctx, "Logout failed because query parameter id_token_hint could not be decoded.");
+  }
+  const text = (name: string) => (typeof claims[name] === "string" ? (claims[name] as string) : "");
+  if (text("iss") !== hctx.issuer) {
+    return invalidRequest(
+      hctx,
+      `Logout failed because issuer claim value '${text("iss")}' from query parameter id_token_hint does not match with issuer value from configuration '${hctx.issuer}'.`,
+    );
+  }
+  const now = Math.round(Date.now() / 1000);
+  const iat = typeof claims.iat === "number" ? claims.iat : 0;
+  if (typeof claims.iat !== "number" || iat > now) {
+    return invalidRequest(hctx, `Logout failed because iat claim value '${iat.toFixed(0)}' from query parameter id_token_hint is before now ('${now}').`);
+  }
+  if (!text("sid")) return invalidRequest(hctx, "Logout failed because query parameter id_token_hint is missing sid claim.");
+  if (!text("sub")) return invalidRequest(hctx, "Logout failed because query parameter id_token_hint is missing sub claim.");
+
+  const audiences = (Array.isArray(claims.aud) ? claims.aud : [claims.aud]).filter((aud): aud is string => typeof aud === "string" && aud !== "" && isStorableText(aud));
+  for (const aud of audiences) {
+    const client = await hctx.clients.get(aud);
+    const providerClient: Client | undefined = client ? await hctx.provider().Client.find(aud).catch(() => undefined) : undefined;
+    if (!client || !providerClient) continue;
+    try {
+      await hctx.provider().IdToken.validate(hint, providerClient);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return invalidRequest(hctx, `Logout failed because query parameter id_token_hint could not be verified: ${reason}.`);
+    }
+    return { sid: text("sid"), client };
+  }
+  return invalidRequest(hctx, "Logout failed because none of the listed audiences is a registered OAuth 2.0 Client.");
+}
+
+async function logoutChallenge(hctx: HydraContext, req: IncomingMessage, res: ServerResponse, request: LogoutRequest): Promise<Mapping> {
+  const logoutUi = hctx.config.urls.logout;
+  // No logout UI configured: nobody to ask, the logout is confirmed at once.
+  if (!logoutUi) return finishLogout(hctx, req, res, request);
+  const challenge = await hctx.flows.create({
+    kind: "logout",
+    subject: request.subject,
+    ...(request.client ? { clientId: request.client.id } : {}),
+    request: {
+      subject: request.subject,
+      sid: request.sid,
+      request_url: request.requestUrl,
+      rp_initiated: request.rpInitiated,
+      ...(request.client ? { client: clientToJson(request.client) } : {}),
+      [LOGOUT_PRIVATE_KEY]: { session_uid: request.sessionUid, post_logout_redirect: request.redirectTo },
+    },
+    ttlSeconds: hctx.config.ttl.login_consent_request,
+  });
+  return { kind: "redirect", location: withQuery(logoutUi, { logout_challenge: challenge }) };
+}
+
+/** `/oauth2/sessions/logout?logout_verifier=`: the logout UI accepted; end what Hydra's completeLogout ends. */
+export async function completeLogout(hctx: HydraContext, req: IncomingMessage, res: ServerResponse, verifier: string): Promise<Mapping> {
+  const flow = await hctx.flows.redeem("logout", verifier);
+  const parsed = logoutPrivateSchema.safeParse(flow?.request[LOGOUT_PRIVATE_KEY]);
+  if (!flow || !parsed.success) {
+    return errorPage(hctx, { error: "invalid_request", error_description: "The logout verifier has already been used, has not been granted, or is invalid." });
+  }
+  return finishLogout(hctx, req, res, {
+    subject: flow.subject ?? "",
+    sid: typeof flow.request.sid === "string" ? flow.request.sid : "",
+    sessionUid: parsed.data.session_uid,
+    rpInitiated: flow.request.rp_initiated === true,
+    redirectTo: parsed.data.post_logout_redirect,
+    requestUrl: typeof flow.request.request_url === "string" ? flow.request.request_url : "",
+  });
+}
+
+async function finishLogout(hctx: HydraContext, req: IncomingMessage, res: ServerResponse, request: LogoutRequest): Promise<Mapping> {
+  const done: Mapping = { kind: "redirect", location: request.redirectTo };
+  const browser = await browserSession(hctx, req, res);
+  if (!request.rpInitiated) {
+    // The browser's session changed since (another sign-in, a replayed verifier): end nobody's session.
+    const own = await remembered(hctx, browser.session);
+    if (!own || own.accountId !== request.subject || own.uid !== request.sessionUid) return done;
+  }
+  const target = await hctx.provider().Session.findByUid(request.sessionUid);
+  // Ended meanwhile (revoked, expired, or this verifier was replayed): nothing left to do.
+  if (!target) return done;
+  await endLoginSession(hctx, target, target.accountId === request.subject);
+  // Hydra then ends the browser's own login session too, whoever it belongs to (best effort, no back-channel).
+  if (browser.session && browser.session.uid !== target.uid) {
+    await endLoginSession(hctx, browser.session, false).catch((error: unknown) =>
+      hctx.logger.log("warn", "ending the browser's login session failed", { error: String(error) }),
+    );
+  }
+  browser.clearCookie();
+  return done;
+}
+
+/** Ends an oidc-provider session and Hydra's record of it, first telling its clients over the back-channel if asked. */
+async function endLoginSession(hctx: HydraContext, session: Session, notifyClients: boolean): Promise<void> {
+  if (notifyClients && session.accountId) {
+    const subject = session.accountId;
+    await Promise.all(
+      Object.keys(session.authorizations ?? {}).map(async (clientId) => {
+        const client = await hctx.provider().Client.find(clientId).catch(() => undefined);
+        if (!client?.backchannelLogoutUri) return;
+        // A relying party that cannot be reached must not block the logout, but operators need to see it.
+        await sendBackchannelLogout(client, subject, session.sidFor(clientId)).catch((error: unknown) =>
+          hctx.logger.log("warn", "back-channel logout delivery failed", { client_id: clientId, error: error instanceof Error ? error.message : String(error) }),
+        );
+      }),
+    );
+  }
+  await session.destroy();
+  await hctx.sessions.forgetLogins({ sessionId: session.uid });
+}
+
+/** oidc-provider's Client#backchannelLogout (missing from @types/oidc-provider): signs and posts the logout token. */
+async function sendBackchannelLogout(client: Client, subject: string, sid: string | undefined): Promise<void> {
+  const send: unknown = Reflect.get(client, "backchannelLogout");
+  if (typeof send !== "function") throw new Error("this oidc-provider has no Client#backchannelLogout");
+  await (send as (this: Client, sub: string, sid?: string) => Promise<void>).call(client, subject, sid);
+}

@@ -1,0 +1,64 @@
+import type { IncomingMessage } from "node:http";
+import type { HydraContext } from "../context";
+import { checkCsrfCookie, flowCsrfCookie } from "../csrf-cookie";
+import { ROUTES } from "../provider/create-provider";
+import {
+  acceptConsentSchema,
+  acceptedLoginSchema,
+  applyLogin,
+  applyRejection,
+  finishInteraction,
+  recordConsent,
+  rejectionSchema,
+} from "../provider/decisions";
+import { authorizationError, errorPage, type Mapping } from "./responses";
+
+type Kind = "login" | "consent";
+
+/**
+ * `/oauth2/auth?…&login_verifier=` / `consent_verifier=`: Hydra's
+ * verifyAuthentication / verifyConsent on top of oidc-provider.
+ *
+ * The verifier is spent at once. A rejection goes to the client from any
+ * browser (Hydra checks it before the cookie). An acceptance reaches
+ * oidc-provider's interaction only in a request carrying the CSRF cookie
+ * that was set when this browser was sent to the login/consent UI; the
+ * browser then continues at oidc-provider's resume path, which only the
+ * browser that started the authorization can use. Anywhere else the
+ * interaction is destroyed and the client gets `request_forbidden`, so an
+ * accepted login or consent can never be picked up by the starting browser
+ * after the UI's browser was refused (login CSRF / session fixation).
+ */
+export async function redeemVerifier(hctx: HydraContext, req: IncomingMessage, kind: Kind, verifier: string): Promise<Mapping> {
+  const flow = await hctx.flows.redeem(kind, verifier);
+  if (!flow) {
+    return errorPage(hctx, { error: "invalid_request", error_description: `The ${kind} verifier has already been used, has not been granted, or is invalid.` });
+  }
+  const interaction = flow.interactionUid ? await hctx.provider().Interaction.find(flow.interactionUid) : undefined;
+  if (!interaction) {
+    return errorPage(hctx, { error: "invalid_request", error_description: `The authorization request behind this ${kind} verifier has expired or was resumed without it.` });
+  }
+  const { name, options } = flowCsrfCookie(hctx.config, hctx.issuer, kind, flow.clientId ?? "");
+  const csrf = checkCsrfCookie(req.headers.cookie, name, flow.csrf, options.keys);
+  const resume: Mapping = { kind: "redirect", location: `${ROUTES.authorization}/${encodeURIComponent(interaction.uid)}` };
+
+  if (flow.decision === "rejected") {
+    const denied = rejectionSchema.parse(flow.handled);
+    if (csrf.ok) {
+      await applyRejection(flow, interaction, denied);
+      return resume;
+    }
+    await interaction.destroy();
+    return authorizationError(hctx, interaction.params, denied);
+  }
+
+  // Hydra's verifyConsent stores the consent session before it looks at the cookie.
+  const grantId = kind === "consent" ? await recordConsent(hctx, flow, acceptConsentSchema.parse(flow.handled)) : undefined;
+  if (!csrf.ok) {
+    await interaction.destroy();
+    return authorizationError(hctx, interaction.params, { error: "request_forbidden", error_description: `The request is not allowed. ${csrf.hint}` });
+  }
+  if (grantId) await finishInteraction(interaction, { ...interaction.lastSubmission, consent: { grantId } });
+  else await applyLogin(hctx, flow, interaction, acceptedLoginSchema.parse(flow.handled));
+  return resume;
+}

@@ -1,0 +1,11 @@
+export {
+  ADMIN_ONLY_KEYS,
+  IAM_ADMIN_ROLES,
+  LOYALTY_TIERS,
+  customerAdminMetadata,
+  iamAdminMetadata,
+  iamAdminRoleOf,
+  type IamAdminRole,
+  type LoyaltyTier,
+} from "./admin-metadata";
+export { moveAdminOnlyTraits, type MoveAdminOnlyTraitsOptions, type MoveAdminOnlyTraitsReport, type MovedIdentity } from "./move-admin-only-traits";

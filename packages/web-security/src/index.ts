@@ -1,0 +1,2 @@
+export { contentSecurityPolicy, newCspNonce, securityHeaders, type AppEnvironment, type CspSources } from "./headers";
+export { sameOriginPath } from "./same-origin-path";
