@@ -1,0 +1,40 @@
+import { spawnSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { claimFreePort, freePort } from "./free-port";
+
+/** A kernel probe that answers with these ports in turn, repeating itself like the kernel may. */
+function probeAnswering(...ports: number[]): () => Promise<number> {
+  let call = 0;
+  return async () => ports[Math.min(call++, ports.length - 1)] ?? 0;
+}
+
+describe("freePort", () => {
+  it("hands out distinct ports", async () => {
+    const ports = await Promise.all(Array.from({ length: 50 }, () => freePort()));
+    expect(new Set(ports).size).toBe(ports.length);
+  });
+
+  it("skips a port the kernel offers again after this process was handed it", async () => {
+    const first = await claimFreePort(probeAnswering(46_101));
+    expect(first).toBe(46_101);
+    expect(await claimFreePort(probeAnswering(46_101, 46_101, 46_102))).toBe(46_102);
+  });
+
+  it("skips a port another live process was handed (the CI race between Vitest workers)", async () => {
+    expect(await claimFreePort(probeAnswering(46_201))).toBe(46_201);
+    const module = JSON.stringify(new URL("./free-port.ts", import.meta.url).pathname);
+    const script = `import { claimFreePort } from ${module};
+      let call = 0; const answers = [46201, 46201, 46202];
+      console.log(await claimFreePort(async () => answers[Math.min(call++, 2)]));`;
+    const child = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8" });
+    expect(child.status, child.stderr).toBe(0);
+    expect(child.stdout.trim()).toBe("46202");
+  });
+
+  it("takes over the claim of a process that has exited", async () => {
+    const module = JSON.stringify(new URL("./free-port.ts", import.meta.url).pathname);
+    const claimAndDie = `import { claimFreePort } from ${module}; console.log(await claimFreePort(async () => 46301)); process.kill(process.pid, "SIGKILL");`;
+    spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", claimAndDie], { encoding: "utf8" });
+    expect(await claimFreePort(probeAnswering(46_301))).toBe(46_301);
+  });
+});
