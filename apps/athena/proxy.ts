@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { athenaStartupConfig } from "@olympus/sdk/config/athena";
-import { contentSecurityPolicy, newCspNonce, securityHeaders } from "@olympus/web-security";
+import { contentSecurityPolicy, newCspNonce, refuseForeignServerAction, securityHeaders } from "@olympus/web-security";
 import { SESSION_COOKIE_BASENAME } from "@/lib/auth/cookie-names";
 
 /** Paths a browser may open without an Athena session (sign-in itself, next-auth, health, assets). */
@@ -34,12 +34,16 @@ export function proxy(request: NextRequest) {
     return response;
   };
 
+  // Before the sign-in gate too: its 307 would replay a cross-site action at /signin.
+  const refused = refuseForeignServerAction(request);
+  if (refused) return withHeaders(NextResponse.json(refused.body, { status: refused.status }));
+
   if (!PUBLIC_PATHS.test(pathname)) {
     const hasSession = request.cookies.getAll().some((c) => c.name.replace(/^__Host-/, "").startsWith(SESSION_COOKIE_BASENAME));
-    if (pathname === "/" && searchParams.get("state") === "signed-out" && !hasSession) return withHeaders(redirectTo(request, "/signin?signed_out"));
+    if (pathname === "/" && searchParams.get("state") === "signed-out" && !hasSession) return withHeaders(redirectTo("/signin?signed_out", config.publicUrl));
     if (!hasSession) {
       const back = pathname === "/" ? "" : `?callbackUrl=${encodeURIComponent(`${pathname}${request.nextUrl.search}`)}`;
-      return withHeaders(redirectTo(request, `/signin${back}`));
+      return withHeaders(redirectTo(`/signin${back}`, config.publicUrl));
     }
   }
 
@@ -51,13 +55,12 @@ export function proxy(request: NextRequest) {
 }
 
 /**
- * Back to the host the browser asked for: the server may listen on
- * 127.0.0.1 while browsers use the public host name, and the session cookie
- * lives on that host only. (Only the path is ours to choose.)
+ * To this Athena's own public URL, never to the Host header's: the server may
+ * listen on 127.0.0.1 behind the public name, and a forged Host must not turn
+ * the sign-in redirect into a link to another site.
  */
-function redirectTo(request: NextRequest, path: string): NextResponse {
-  const host = request.headers.get("host") ?? request.nextUrl.host;
-  return NextResponse.redirect(new URL(path, `${request.nextUrl.protocol}//${host}`), 307);
+function redirectTo(path: string, publicUrl: string): NextResponse {
+  return NextResponse.redirect(new URL(path, publicUrl), 307);
 }
 
 export const config = {

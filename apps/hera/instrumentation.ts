@@ -4,4 +4,10 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { validateConfigOrExit } = await import("@olympus/sdk/config/exit-on-invalid");
   validateConfigOrExit("hera");
+  // The Kratos proxy counts sign-in attempts per client address: stamp each
+  // request with its connection's address before Next reads it.
+  const { installPeerAddressStamp } = await import("@/lib/server/kratos-edge/peer-address");
+  installPeerAddressStamp();
+  const { validateEdgeOrExit } = await import("@/lib/server/kratos-edge/instance");
+  await validateEdgeOrExit();
 }

@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { startupConfig } from "@olympus/sdk/config";
-import { contentSecurityPolicy, newCspNonce, securityHeaders } from "@olympus/web-security";
+import { contentSecurityPolicy, newCspNonce, refuseForeignServerAction, securityHeaders } from "@olympus/web-security";
 
 /**
  * Security headers on every response, and a fresh CSP nonce per request:
@@ -10,14 +10,15 @@ import { contentSecurityPolicy, newCspNonce, securityHeaders } from "@olympus/we
 export function proxy(request: NextRequest) {
   const config = startupConfig();
   const nonce = newCspNonce();
-  // Ory Elements calls this domain's Kratos from the browser and posts its forms there.
-  const kratos = config.browser.kratosPublicUrl;
-  const csp = contentSecurityPolicy({ environment: config.environment, sources: { connect: [kratos], formActions: [kratos] } }, nonce, process.env.NODE_ENV === "development");
+  // Ory Elements calls Kratos and posts its forms on Hera's own origin (app/.ory/kratos): 'self' is all it needs.
+  const csp = contentSecurityPolicy({ environment: config.environment }, nonce, process.env.NODE_ENV === "development");
 
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("Content-Security-Policy", csp);
-  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  // A server action with a cross-site or malformed Origin is answered here, never by Next's own check.
+  const refused = refuseForeignServerAction(request);
+  const response = refused ? NextResponse.json(refused.body, { status: refused.status }) : NextResponse.next({ request: { headers: requestHeaders } });
 
   response.headers.set("Content-Security-Policy", csp);
   for (const [name, value] of Object.entries(securityHeaders(config.environment))) response.headers.set(name, value);

@@ -1,3 +1,4 @@
+import { passSecondFactor } from "../support/mfa";
 import { expect, expectAccessible, test } from "./support/fixtures";
 import { authorization, createClient, redeem, relyingParty } from "./support/oauth2";
 import { submitPassword } from "./support/ui";
@@ -23,9 +24,10 @@ test.describe("Hera IAM (employees)", () => {
     await page.goto(auth.url.href);
     await expect(page).toHaveURL(/iam\.localhost:4000\/login\?flow=/);
     await submitPassword(page, stack.admin.email, stack.admin.password);
-    await page.waitForURL((url) => url.href.startsWith(client.redirectUri));
+    // IAM requires a second factor: an authenticator is enrolled on the first sign-in, its code asked for afterwards.
+    await passSecondFactor(page, stack.admin.email, (url) => url.href.startsWith(client.redirectUri));
     const { claims } = await redeem(rp, page.url(), auth);
-    expect(claims).toMatchObject({ email: stack.admin.email, iam_admin_role: "admin" });
+    expect(claims).toMatchObject({ email: stack.admin.email, iam_admin_role: "admin", acr: "aal2" });
 
     // The Kratos session is IAM's own, host-only on iam.localhost.
     const cookies = await page.context().cookies();
@@ -42,6 +44,7 @@ test.describe("Hera IAM (employees)", () => {
     await expect(page).toHaveURL(/iam\.localhost:4000\/login\?flow=/);
     await expectAccessible(page, "IAM login for an OAuth2 client");
     await submitPassword(page, stack.admin.email, stack.admin.password);
+    await passSecondFactor(page, stack.admin.email, (url) => url.pathname === "/consent");
 
     await expect(page).toHaveURL(/iam\.localhost:4000\/consent\?consent_challenge=/);
     await expect(page.getByTestId("consent-client")).toHaveText("Expense tracker");

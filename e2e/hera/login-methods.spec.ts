@@ -44,7 +44,9 @@ test("a customer adds a passkey in settings and signs in with it alone", async (
   await keys.getByTestId("ory/form/node/input/webauthn_register_displayname").fill("Test laptop");
   await keys.getByTestId("ory/form/node/button/webauthn_register_trigger").click();
   await expect(page.getByText(saved).first()).toBeVisible();
-  const stored = await fetch(`${stack.ciam.kratosAdmin}/admin/identities/${id}?include_credential=webauthn`).then((r) => r.json() as Promise<{ credentials?: Record<string, unknown> }>);
+  const stored = await fetch(`${stack.ciam.kratosAdmin}/admin/identities/${id}?include_credential=webauthn`, {
+    headers: { Authorization: `Bearer ${stack.ciam.adminToken}` },
+  }).then((r) => r.json() as Promise<{ credentials?: Record<string, unknown> }>);
   expect(Object.keys(stored.credentials ?? {})).toContain("webauthn");
 
   await signOut(page, base, SESSION_COOKIE);

@@ -40,7 +40,9 @@ test.describe("Hera CIAM as the OAuth2 login and consent app", () => {
     await expect(page).toHaveURL(/\/consent\?consent_challenge=/);
     // Hera accepted the login with the Kratos session's AAL and methods; Hydra hands them to consent.
     const challenge = new URL(page.url()).searchParams.get("consent_challenge") ?? "";
-    const consentRequest = await fetch(`${stack.ciam.hydraAdmin}/admin/oauth2/auth/requests/consent?consent_challenge=${challenge}`);
+    const consentRequest = await fetch(`${stack.ciam.hydraAdmin}/admin/oauth2/auth/requests/consent?consent_challenge=${challenge}`, {
+      headers: { Authorization: `Bearer ${stack.ciam.adminToken}` },
+    });
     expect(await consentRequest.json()).toMatchObject({ subject: identityId, acr: "aal1", amr: ["password"] });
     await expect(page.getByTestId("consent-client")).toHaveText("Bookshop");
     await expect(page.getByTestId("scope-email")).toBeVisible();

@@ -14,7 +14,6 @@ test.describe("Hera when Kratos or Hydra is down", () => {
       ...embeddedAppEnv("ciam", "hera", port),
       CIAM_PUBLIC_URL: `http://127.0.0.1:${port}`,
       CIAM_KRATOS_PUBLIC_URL: `http://127.0.0.1:${kratos}`,
-      CIAM_KRATOS_BROWSER_URL: `http://127.0.0.1:${kratos}`,
       CIAM_KRATOS_ADMIN_URL: `http://127.0.0.1:${kratos}`,
       CIAM_HYDRA_ADMIN_URL: `http://127.0.0.1:${hydra}`,
       CIAM_HYDRA_PUBLIC_URL: `http://127.0.0.1:${hydra}`,

@@ -20,7 +20,7 @@ const IAM_ATHENA_CLIENT = (iam: DomainSide) => ({ id: "iam-athena-iam", redirect
 
 test.describe("OAuth2 clients belong to one domain's Hydra", () => {
   test("the client ids of CIAM Hydra and IAM Hydra are disjoint", async ({ stack }) => {
-    const [ciam, iam] = await Promise.all([listClientIds(stack.ciam.hydraAdmin), listClientIds(stack.iam.hydraAdmin)]);
+    const [ciam, iam] = await Promise.all([listClientIds(stack.ciam), listClientIds(stack.iam)]);
     // The seeded clients are there, so the lists are the real ones.
     expect(ciam).toContain(CIAM_DEMO_CLIENT.id);
     expect(iam).toEqual(expect.arrayContaining(["iam-athena-ciam", "iam-athena-iam"]));
@@ -50,16 +50,16 @@ test.describe("OAuth2 clients belong to one domain's Hydra", () => {
 
 test.describe("companion: a client id registered on both sides is caught", () => {
   test("registering ciam-demo-rp in IAM Hydra breaks disjointness, and IAM Hera's login is reached", async ({ page, stack }) => {
-    const remove = await registerClient(stack.iam.hydraAdmin, CIAM_DEMO_CLIENT.id, CIAM_DEMO_CLIENT.redirectUri);
+    const remove = await registerClient(stack.iam, CIAM_DEMO_CLIENT.id, CIAM_DEMO_CLIENT.redirectUri);
     try {
-      const [ciam, iam] = await Promise.all([listClientIds(stack.ciam.hydraAdmin), listClientIds(stack.iam.hydraAdmin)]);
+      const [ciam, iam] = await Promise.all([listClientIds(stack.ciam), listClientIds(stack.iam)]);
       expect(overlappingClientIds(ciam, iam)).toEqual([CIAM_DEMO_CLIENT.id]);
       const navigations = await navigationsOf(page, authorizationUrl(stack.iam.hydraBrowser, CIAM_DEMO_CLIENT));
       expect(authorizationOutcome(navigations, `${stack.iam.hera}/login`, CIAM_DEMO_CLIENT.redirectUri).reachedLogin).toBe(true);
     } finally {
       await remove();
     }
-    const [ciam, iam] = await Promise.all([listClientIds(stack.ciam.hydraAdmin), listClientIds(stack.iam.hydraAdmin)]);
+    const [ciam, iam] = await Promise.all([listClientIds(stack.ciam), listClientIds(stack.iam)]);
     expect(overlappingClientIds(ciam, iam)).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import type { OryServerId } from "@olympus/devstack";
+import { passSecondFactor } from "../support/mfa";
 import { startOutageStack, type OutageStack } from "./support/outage-stack";
 
 /**
@@ -28,9 +29,10 @@ test.beforeAll(async ({ browser }, testInfo) => {
     { app: "athena", domain: "ciam" },
   ]);
   // A customer for Athena's identity list to show once Kratos is back.
-  const created = await fetch(`${stack.devstack.servers["ciam-kratos"].adminUrl}/admin/identities`, {
+  const kratosAdmin = stack.devstack.servers["ciam-kratos"];
+  const created = await fetch(`${kratosAdmin.adminUrl}/admin/identities`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", authorization: `Bearer ${kratosAdmin.adminToken}` },
     body: JSON.stringify({ schema_id: "default", traits: { email: CUSTOMER, name: { first: "Resi", last: "Lience" } } }),
   });
   expect(created.status).toBe(201);
@@ -95,7 +97,8 @@ test("Athena: signing in while IAM Hydra is down says so, and signing in works o
   await page.getByTestId("ory/form/node/input/identifier").fill(ADMIN.email);
   await page.getByTestId("ory/form/node/input/password").fill(ADMIN.password);
   await page.getByRole("button", { name: "Sign in with password" }).click();
-  await page.waitForURL((url) => url.origin === ATHENA_CIAM || url.pathname.startsWith("/consent"));
+  // IAM requires a second factor: the seeded admin enrols an authenticator on this first sign-in.
+  await passSecondFactor(page, ADMIN.email, (url) => url.origin === ATHENA_CIAM || url.pathname.startsWith("/consent"));
   if (new URL(page.url()).pathname.startsWith("/consent")) await page.getByRole("button", { name: /allow|accept|continue/i }).first().click();
   await page.waitForURL(`${ATHENA_CIAM}/`);
   await expect(page.getByTestId("dashboard-title")).toHaveText("CIAM dashboard");

@@ -1,4 +1,5 @@
 import type { Browser, BrowserContext, Page } from "@playwright/test";
+import { enrolTotpInSettings } from "../support/mfa";
 import { createPerson, type Person } from "./support/identities";
 import type { SecurityDomain, SecurityStack } from "./support/stack";
 import { expect, test, uniqueEmail } from "./support/fixtures";
@@ -91,6 +92,9 @@ for (const target of TARGETS) {
 
       const victimPage = await victimContext.newPage();
       await signInAtHera(victimPage, domain.hera, victim.email, victim.password);
+      // IAM accepts a login only with a second factor: the victim has one, so Hera does accept the
+      // challenge with the victim's session, and what stops the attack is Hydra's browser binding.
+      if (domain.name === "iam") await enrolTotpInSettings(victimPage, domain.hera, victim.email);
       // The victim follows the link: Hera accepts the challenge with the victim's session.
       await victimPage.goto(link);
       await victimPage.waitForLoadState("networkidle").catch(() => undefined);

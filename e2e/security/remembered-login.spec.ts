@@ -1,3 +1,4 @@
+import { passSecondFactor } from "../support/mfa";
 import { createPerson } from "./support/identities";
 import { authorization, createTestClient, idTokenClaims, redeem, waitForCallback } from "./support/oauth2";
 import { expect, test, uniqueEmail } from "./support/fixtures";
@@ -14,7 +15,7 @@ test("signing out of Hera IAM ends the remembered login: Athena asks for the pas
   await page.getByRole("button", { name: "Sign in with Olympus Workforce" }).click();
   await page.waitForURL(/iam\.localhost:4000\/login\?flow=/);
   await submitPassword(page, employee.email, employee.password);
-  await page.waitForURL(`${stack.iam.athena}/`);
+  await passSecondFactor(page, employee.email, (url) => url.href === `${stack.iam.athena}/`);
 
   await page.goto(`${stack.iam.hera}/logout`);
   await page.getByTestId("logout-confirm").click();

@@ -1,3 +1,4 @@
+import { passSecondFactor } from "../support/mfa";
 import { signInToAthena } from "./support/athena";
 import { createPerson, identityOf } from "./support/identities";
 import { authorization, createTestClient, idTokenClaims, redeem, waitForCallback } from "./support/oauth2";
@@ -82,7 +83,9 @@ test("an employee cannot give themselves an Athena role through any settings met
     const client = await createTestClient(stack.iam, "self-promotion");
     const auth = await authorization(client);
     await page.goto(auth.url.href);
-    // Signed in to Hera IAM already: Hydra comes straight back with a code.
+    // Signed in to Hera IAM already, with a password only: IAM's second-factor policy has the employee
+    // enrol an authenticator first, then Hydra comes back with a code.
+    await passSecondFactor(page, employee.email, (url) => url.href.startsWith(client.redirectUri));
     const url = await waitForCallback(page, client);
     const claims = idTokenClaims(await redeem(client, url, auth));
     expect(claims.sub).toBe(employee.id);

@@ -79,7 +79,9 @@ describe("a real Caddy with the project's Caddyfile", () => {
     expect(crossDomainAnswers(answers)).toEqual([]);
     const byKey = (host: string, p: string) => answers.find((a) => a.host === host && a.path === p)?.upstream;
     expect(byKey("ciam.localhost", "/login")).toBe("CIAM_HERA_UPSTREAM");
-    expect(byKey("ciam.localhost", "/.ory/kratos/sessions/whoami")).toBe("CIAM_KRATOS_PUBLIC_UPSTREAM");
+    // Kratos' public API is Hera's to serve (its proxy, where the sign-in limits run): Caddy never reaches Kratos.
+    expect(byKey("ciam.localhost", "/.ory/kratos/sessions/whoami")).toBe("CIAM_HERA_UPSTREAM");
+    expect(byKey("iam.localhost", "/.ory/kratos/admin/identities")).toBe("IAM_HERA_UPSTREAM");
     expect(byKey("iam.localhost", "/oauth2/auth")).toBe("IAM_HYDRA_PUBLIC_UPSTREAM");
     expect(byKey("admin.iam.localhost", "/admin/identities")).toBe("IAM_ATHENA_UPSTREAM");
     // Admin API paths never reach Kratos or Hydra: only the UI answers them.
@@ -90,11 +92,11 @@ describe("a real Caddy with the project's Caddyfile", () => {
   });
 
   it("the check fails when a CIAM route is pointed at an IAM upstream on purpose", async () => {
-    const answers = await serve({ CIAM_KRATOS_PUBLIC_UPSTREAM: "IAM_KRATOS_PUBLIC_UPSTREAM" });
+    const answers = await serve({ CIAM_HERA_UPSTREAM: "IAM_HERA_UPSTREAM" });
     expect(crossDomainAnswers(answers)).toContainEqual({
       host: "ciam.localhost",
       path: "/.ory/kratos/sessions/whoami",
-      upstream: "IAM_KRATOS_PUBLIC_UPSTREAM",
+      upstream: "IAM_HERA_UPSTREAM",
     });
   });
 });

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
+import type { IncomingHttpHeaders } from "node:http";
 import { request } from "node:https";
 import os from "node:os";
 import path from "node:path";
@@ -12,11 +13,9 @@ const CADDYFILE = path.join(PLATFORM_DIR, "caddy", "Caddyfile");
 export const UPSTREAM_VARIABLES = [
   "CIAM_HERA_UPSTREAM",
   "CIAM_ATHENA_UPSTREAM",
-  "CIAM_KRATOS_PUBLIC_UPSTREAM",
   "CIAM_HYDRA_PUBLIC_UPSTREAM",
   "IAM_HERA_UPSTREAM",
   "IAM_ATHENA_UPSTREAM",
-  "IAM_KRATOS_PUBLIC_UPSTREAM",
   "IAM_HYDRA_PUBLIC_UPSTREAM",
 ] as const;
 export type UpstreamVariable = (typeof UPSTREAM_VARIABLES)[number];
@@ -24,6 +23,8 @@ export type UpstreamVariable = (typeof UPSTREAM_VARIABLES)[number];
 export interface HttpAnswer {
   status: number;
   body: string;
+  /** Response headers (lower-case names), e.g. the `www-authenticate` challenge of a guarded admin API. */
+  headers: IncomingHttpHeaders;
 }
 
 export interface RunningCaddy {
@@ -86,7 +87,7 @@ function httpsGet(port: number, host: string, urlPath: string): Promise<HttpAnsw
         let body = "";
         res.setEncoding("utf8");
         res.on("data", (chunk: string) => (body += chunk));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
       },
     );
     req.on("timeout", () => req.destroy(new Error(`timeout: https://${host}${urlPath}`)));

@@ -50,8 +50,8 @@ describe("Caddy checks catch a boundary broken on purpose", () => {
     );
   });
 
-  it("an IAM host sent to CIAM Kratos through an env override", () => {
-    expect(checkFile(CADDYFILE, { IAM_KRATOS_PUBLIC_UPSTREAM: "127.0.0.1:3100" })).toMatch(/iam.localhost: routes to 127.0.0.1:3100/);
+  it("an IAM host sent to CIAM Hera (and so to CIAM Kratos through its proxy) through an env override", () => {
+    expect(checkFile(CADDYFILE, { IAM_HERA_UPSTREAM: "127.0.0.1:3000" })).toMatch(/iam.localhost: routes to 127.0.0.1:3000/);
   });
 
   it("an admin port routed", () => {

@@ -53,12 +53,12 @@ describe("dev Compose file", () => {
         .map(([name, svc]) => [name, (svc as YamlObject).ports]),
     );
     expect(published).toEqual({
-      "ciam-kratos": ["3100:3100", "3101:3101"],
-      "ciam-hydra": ["3102:3102", "3103:3103"],
+      "ciam-kratos": ["3100:3100", "127.0.0.1:3101:3101"],
+      "ciam-hydra": ["3102:3102", "127.0.0.1:3103:3103"],
       "ciam-hera": ["3000:3000"],
       "ciam-athena": ["3001:3001"],
-      "iam-kratos": ["4100:4100", "4101:4101"],
-      "iam-hydra": ["4102:4102", "4103:4103"],
+      "iam-kratos": ["4100:4100", "127.0.0.1:4101:4101"],
+      "iam-hydra": ["4102:4102", "127.0.0.1:4103:4103"],
       "iam-hera": ["4000:4000"],
       "iam-athena": ["4001:4001"],
     });
@@ -76,6 +76,7 @@ describe("dev Compose file", () => {
 describe("Compose checks catch a boundary broken on purpose", () => {
   const cases: [string, Stage, (doc: YamlObject) => void, RegExp][] = [
     ["CIAM Kratos published on an IAM port", "dev", (d) => (service(d, "ciam-kratos").ports = ["4100:3100", "3101:3101"]), /ciam-kratos: must publish 3100:3100/],
+    ["CIAM Kratos' admin port published on every interface", "dev", (d) => (service(d, "ciam-kratos").ports = ["3100:3100", "3101:3101"]), /ciam-kratos: must publish 3100:3100, 127.0.0.1:3101:3101/],
     ["IAM Hydra admin published in production", "prod", (d) => (service(d, "iam-hydra").ports = ["4103:4103"]), /iam-hydra: publishes 4103:4103/],
     [
       "CIAM Kratos using the IAM database",
@@ -118,5 +119,26 @@ describe("substitutePlaceholders", () => {
     expect(substitutePlaceholders("https://iam.${OLYMPUS_DOMAIN:?set it}")).toBe("https://iam.example.com");
     expect(substitutePlaceholders("x?sslmode=${DB_SSLMODE:-prefer}")).toBe("x?sslmode=prefer");
     expect(substitutePlaceholders("${IAM_COOKIE_SECRET:?set IAM_COOKIE_SECRET}").length).toBeGreaterThanOrEqual(32);
+  });
+});
+
+describe.each(["dev", "prod"] as const)("%s Compose file: the bootstrap one-shot", (stage) => {
+  it("builds the operator CLI from this checkout and runs `olympus bootstrap` once IAM Kratos and Hydra are healthy", () => {
+    const bootstrap = service(load(stage), "iam-bootstrap");
+    expect(bootstrap.build).toEqual({ context: stage === "dev" ? "." : "../..", dockerfile: "packages/cli/Dockerfile" });
+    expect(bootstrap.pull_policy).toBe("build");
+    expect(String(bootstrap.image)).toMatch(/^olympus\/cli:/);
+    expect(bootstrap.command).toEqual(["bootstrap"]);
+    expect(bootstrap.depends_on).toEqual({ "iam-kratos": { condition: "service_healthy" }, "iam-hydra": { condition: "service_healthy" } });
+    expect(bootstrap.ports).toBeUndefined();
+  });
+
+  it("reaches IAM's admin APIs only: no CIAM URL or network", () => {
+    const bootstrap = service(load(stage), "iam-bootstrap");
+    const env = bootstrap.environment as YamlObject;
+    expect(env.IAM_KRATOS_ADMIN_URL).toBe("http://iam-kratos:4101");
+    expect(env.IAM_HYDRA_ADMIN_URL).toBe("http://iam-hydra:4103");
+    expect(Object.values(env).filter((value) => /ciam-(kratos|hydra)/.test(String(value)))).toEqual([]);
+    if (stage === "prod") expect(bootstrap.networks).toEqual(["iam"]);
   });
 });

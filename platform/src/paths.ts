@@ -14,11 +14,21 @@ export function oryConfigPath(stage: Stage, domain: Domain, service: OryService)
 }
 
 /**
- * Kratos config refers to schemas and templates as file:///etc/config/kratos/…,
- * where Compose mounts platform/dev/<domain>-kratos (for both stages).
+ * Where Compose mounts what a Kratos config refers to as file:// URLs:
+ * platform/dev/<domain>-kratos at /etc/config/kratos/ (identity schemas, and
+ * development's mail templates) for both stages, and platform/prod/<domain>-kratos
+ * at /etc/config/kratos-prod/ (production's own kratos.yml and mail templates).
  */
+export const KRATOS_MOUNTS: readonly { containerDir: string; stage: Stage }[] = [
+  { containerDir: "/etc/config/kratos/", stage: "dev" },
+  { containerDir: "/etc/config/kratos-prod/", stage: "prod" },
+];
+
+/** The platform file a Kratos config's file:///etc/config/kratos{,-prod}/… URL names, or undefined for any other URL. */
 export function resolveKratosFileUrl(url: string, domain: Domain): string | undefined {
-  const prefix = "file:///etc/config/kratos/";
-  if (!url.startsWith(prefix)) return undefined;
-  return path.join(PLATFORM_DIR, "dev", `${domain}-kratos`, url.slice(prefix.length));
+  for (const { containerDir, stage } of KRATOS_MOUNTS) {
+    const prefix = `file://${containerDir}`;
+    if (url.startsWith(prefix)) return path.join(PLATFORM_DIR, stage, `${domain}-kratos`, url.slice(prefix.length));
+  }
+  return undefined;
 }

@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestPostgres, type TestPostgres } from "@olympus/test-postgres";
-import { DATABASE_ROLES, renderInitSql, renderInitStatements, type DatabaseRole, type RolePasswords } from "./postgres-init";
+import { DATABASE_ROLES, DATABASES, databaseOf, renderInitSql, renderInitStatements, type DatabaseRole, type RolePasswords } from "./postgres-init";
 
 /** initdb's databases: every role could open them (and list roles and sessions there) unless init.sql says otherwise. */
 const MAINTENANCE_DATABASES = ["postgres", "template1"] as const;
@@ -32,17 +32,33 @@ describe("platform/postgres/init.sql on a real PostgreSQL", () => {
     await server?.stop();
   });
 
-  it("creates the five databases, each owned by its own role", async () => {
+  it("creates the five databases, each Ory one owned by its own role and olympus by the migration role", async () => {
     const { rows } = await server.query(
       "select d.datname, r.rolname from pg_database d join pg_roles r on r.oid = d.datdba where d.datname = any($1) order by 1",
-      [DATABASE_ROLES],
+      [DATABASES],
     );
-    expect(rows).toEqual([...DATABASE_ROLES].sort().map((name) => ({ datname: name, rolname: name })));
+    expect(rows).toEqual([...DATABASES].sort().map((name) => ({ datname: name, rolname: name === "olympus" ? "olympus_migrator" : name })));
+  });
+
+  it("gives each Athena's role CONNECT on olympus and nothing else there: no TEMPORARY, no CREATE, no role attributes", async () => {
+    const { rows } = await server.query(
+      `select r.rolname, has_database_privilege(r.rolname, 'olympus', 'CONNECT') as connect,
+              has_database_privilege(r.rolname, 'olympus', 'TEMPORARY') as temporary, has_database_privilege(r.rolname, 'olympus', 'CREATE') as create,
+              r.rolsuper, r.rolcreaterole, r.rolcreatedb, r.rolbypassrls
+       from pg_roles r where r.rolname in ('olympus_ciam', 'olympus_iam', 'olympus_migrator') order by 1`,
+    );
+    const plain = { rolsuper: false, rolcreaterole: false, rolcreatedb: false, rolbypassrls: false };
+    expect(rows).toEqual([
+      { rolname: "olympus_ciam", connect: true, temporary: false, create: false, ...plain },
+      { rolname: "olympus_iam", connect: true, temporary: false, create: false, ...plain },
+      // The owner: it creates the schema, and only the migration step logs in as it.
+      { rolname: "olympus_migrator", connect: true, temporary: true, create: true, ...plain },
+    ]);
   });
 
   it.each(DATABASE_ROLES)("%s connects to its own database and to no other, the maintenance databases included", async (role) => {
-    expect(await connectAs(server, role, role)).toBe("ok");
-    for (const other of [...DATABASE_ROLES.filter((r) => r !== role), ...MAINTENANCE_DATABASES]) {
+    expect(await connectAs(server, role, databaseOf(role))).toBe("ok");
+    for (const other of [...DATABASES.filter((d) => d !== databaseOf(role)), ...MAINTENANCE_DATABASES]) {
       // 42501 insufficient_privilege: "permission denied for database"
       expect({ database: other, outcome: await connectAs(server, role, other) }).toEqual({ database: other, outcome: "42501" });
     }
@@ -86,7 +102,9 @@ describe("platform/postgres/init.sql on a real PostgreSQL", () => {
   });
 
   it("quotes passwords so a quote cannot break out of the literal", () => {
-    expect(renderInitSql(passwords, "PASSWORD :'olympus_password';")).toBe("PASSWORD 'olympus-pw-''quoted''';");
+    expect(renderInitSql(passwords, "PASSWORD :'olympus_ciam_password';")).toBe("PASSWORD 'olympus_ciam-pw-''quoted''';");
     expect(() => renderInitSql(passwords, ":'root_password'")).toThrow(/unknown role password: root/);
+    // The shared login of earlier versions is no longer a role init.sql knows.
+    expect(() => renderInitSql(passwords, ":'olympus_password'")).toThrow(/unknown role password: olympus/);
   });
 });

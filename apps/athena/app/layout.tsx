@@ -1,19 +1,19 @@
 import type { Metadata } from "next";
 import type { CSSProperties, ReactNode } from "react";
-import { startupConfig } from "@olympus/sdk/config";
+import { athenaConfig } from "@/lib/server/config";
 import "./globals.css";
 
 // The domain is runtime configuration: never prerender with build-time env.
 export const dynamic = "force-dynamic";
 
 export function generateMetadata(): Metadata {
-  const { branding, domain } = startupConfig();
+  const { branding, domain } = athenaConfig();
   // Every tab names its domain, so CIAM and IAM are never mistaken for each other.
   return { title: { default: `Admin · ${branding.productName} (${domain.toUpperCase()})`, template: `%s · Athena (${domain.toUpperCase()})` } };
 }
 
 export default function RootLayout({ children }: { children: ReactNode }) {
-  const { branding, domain } = startupConfig();
+  const { branding, domain } = athenaConfig();
   const brandStyle = { "--brand-primary": branding.primaryColor, "--brand-accent": branding.accentColor } as CSSProperties;
   return (
     <html lang="en" data-domain={domain}>

@@ -13,6 +13,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { encode } from "next-auth/jwt";
 import { startEmbeddedKratos } from "@olympus/embedded-kratos";
+import { layOutTestOlympusDatabase } from "@olympus/sdk/olympus-db/testing";
 import { freePort, startTestPostgres } from "@olympus/test-postgres";
 
 const APP_DIR = path.resolve(import.meta.dirname, "..");
@@ -97,7 +98,8 @@ async function main(): Promise<void> {
   const cleanups: (() => Promise<void>)[] = [() => pg.stop()];
   try {
     const kratosDsn = await pg.createDatabase("ciam_kratos");
-    const olympusDsn = await pg.createDatabase("olympus");
+    // Laid out and migrated as the migration step does; Athena CIAM logs in as its own role.
+    const olympusDsn = (await layOutTestOlympusDatabase(pg)).ciam;
     const kratos = await startEmbeddedKratos({
       configPath: path.join(REPO_DIR, "platform", "dev", "ciam-kratos", "kratos.yml"),
       dsn: kratosDsn,

@@ -1,7 +1,7 @@
 /**
  * Re-encrypts every secret setting of one domain under a new ENCRYPTION_KEY.
  *
- *   DOMAIN=ciam OLYMPUS_DATABASE_URL=postgres://… \
+ *   DOMAIN=ciam OLYMPUS_DATABASE_URL=postgres://olympus_ciam:…@host:5432/olympus \
  *   ENCRYPTION_KEY_PREVIOUS=<old key> ENCRYPTION_KEY=<new key> \
  *   npm run settings:rotate-key -w athena
  *
@@ -12,7 +12,7 @@
  * ENCRYPTION_KEY_PREVIOUS.
  */
 import { isDomain, envPrefix } from "@olympus/sdk/config";
-import { createOlympusPool, migrateOlympusDatabase } from "@olympus/sdk/olympus-db";
+import { checkOlympusSchema, createOlympusPool } from "@olympus/sdk/olympus-db";
 import { deriveEncryptionKey, rotateSettingsKey } from "@olympus/sdk/settings";
 
 function fail(message: string): never {
@@ -31,7 +31,8 @@ if (from.id === to.id) fail("ENCRYPTION_KEY and ENCRYPTION_KEY_PREVIOUS are the 
 
 const pool = createOlympusPool(databaseUrl, 1);
 try {
-  await migrateOlympusDatabase(pool);
+  // The domain's own role, as Athena uses: row-level security keeps the run to this domain's rows.
+  await checkOlympusSchema(pool, domain);
   const report = await rotateSettingsKey({ pool, domain, from, to });
   console.log(`settings:rotate-key: ${domain}: ${report.rotated} secret(s) re-encrypted, ${report.alreadyCurrent} already under the new key (key id ${to.id})`);
 } catch (error) {

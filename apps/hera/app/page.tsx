@@ -2,9 +2,12 @@ import { redirect } from "next/navigation";
 import { startupConfig } from "@olympus/sdk/config";
 import { isOryError, type Session } from "@olympus/sdk/kratos";
 import { PageShell } from "@/components/page-shell";
+import { SecondFactorNotice } from "@/components/second-factor-notice";
+import { secondFactorNotice, type SecondFactorNotice as Notice } from "@/lib/second-factor-notice";
 import { browserCookie } from "@/lib/server/cookies";
 import { startFlowPath } from "@/lib/server/flows";
 import { kratos } from "@/lib/server/ory";
+import { mfaFactsFor } from "@/lib/server/second-factor";
 
 /** Who is signed in, if anyone; the landing page still renders while Kratos is down. */
 async function currentSession(): Promise<Session | undefined> {
@@ -19,6 +22,16 @@ async function currentSession(): Promise<Session | undefined> {
   }
 }
 
+/** What the signed-in person should know about the second factor the domain requires; nothing while Kratos is down. */
+async function noticeFor(session: Session | undefined): Promise<Notice> {
+  try {
+    return secondFactorNotice(await mfaFactsFor(session?.identity?.id), Date.now());
+  } catch (error) {
+    if (isOryError(error)) return { kind: "none" };
+    throw error;
+  }
+}
+
 function emailOf(session: Session): string | undefined {
   const traits: unknown = session.identity?.traits;
   if (typeof traits !== "object" || traits === null || !("email" in traits)) return undefined;
@@ -28,6 +41,7 @@ function emailOf(session: Session): string | undefined {
 export default async function HomePage() {
   const { branding, domain } = startupConfig();
   const session = await currentSession();
+  const notice = await noticeFor(session);
   const link = "rounded-lg px-4 py-2.5 font-semibold";
   return (
     <PageShell>
@@ -38,6 +52,11 @@ export default async function HomePage() {
         </p>
         {session ? (
           <>
+            {notice.kind !== "none" ? (
+              <div className="mt-6">
+                <SecondFactorNotice notice={notice} settingsLink />
+              </div>
+            ) : null}
             <p className="mt-6" data-testid="signed-in-as">
               Signed in as <strong>{emailOf(session) ?? "you"}</strong>
             </p>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decideLogin, freshnessRequirement, type LoginDecisionInput } from "./login-decision";
+import { decideLogin, freshnessRequirement, type LoginDecisionInput, type MfaFacts } from "./login-decision";
 
 const NOW = 1_800_000_000_000;
 const AUTH = "https://hydra.example/oauth2/auth?client_id=c&response_type=code";
@@ -7,10 +7,11 @@ const AUTH = "https://hydra.example/oauth2/auth?client_id=c&response_type=code";
 function input(overrides: Partial<LoginDecisionInput> = {}): LoginDecisionInput {
   return {
     request: { skip: false, subject: "", requestUrl: AUTH },
-    session: { identityId: "alice", identityActive: true, authenticatedAt: NOW - 60_000 },
+    session: { identityId: "alice", identityActive: true, authenticatedAt: NOW - 60_000, aal: "aal1" },
     aal2Required: false,
     subjectActive: undefined,
     reauthSince: undefined,
+    mfa: { required: false },
     now: NOW,
     ...overrides,
   };
@@ -27,7 +28,7 @@ describe("login decision", () => {
   });
 
   it("never accepts an identity that is not active", () => {
-    const session = { identityId: "alice", identityActive: false, authenticatedAt: NOW };
+    const session = { identityId: "alice", identityActive: false, authenticatedAt: NOW, aal: "aal1" };
     expect(decideLogin(input({ session }))).toEqual({ kind: "sign_in", refresh: false });
   });
 
@@ -48,7 +49,7 @@ describe("login decision", () => {
     });
 
     it("is forgotten when someone else is signed in to Kratos in this browser", () => {
-      const bob = { identityId: "bob", identityActive: true, authenticatedAt: NOW };
+      const bob = { identityId: "bob", identityActive: true, authenticatedAt: NOW, aal: "aal1" };
       expect(decideLogin(input({ request: remembered, session: bob, subjectActive: true }))).toEqual({ kind: "forget_remembered_login" });
     });
   });
@@ -73,6 +74,54 @@ describe("login decision", () => {
       expect(freshnessRequirement(`${AUTH}&max_age=12`)).toEqual({ promptLogin: false, maxAgeSeconds: 12 });
       expect(freshnessRequirement(`${AUTH}&max_age=-1`)).toEqual({ promptLogin: false, maxAgeSeconds: undefined });
       expect(freshnessRequirement("not a url")).toEqual({ promptLogin: false, maxAgeSeconds: undefined });
+    });
+  });
+
+  describe("a second factor where the domain requires one (IAM: Athena admins)", () => {
+    const DAY = 24 * 60 * 60 * 1000;
+    const withoutDevice = (graceEndsAt: number): MfaFacts => ({ required: true, enrolled: false, graceEndsAt });
+    const withDevice: MfaFacts = { required: true, enrolled: true, graceEndsAt: NOW - 300 * DAY };
+    const aal2 = { identityId: "alice", identityActive: true, authenticatedAt: NOW - 60_000, aal: "aal2" };
+
+    it("accepts a session that signed in with a second factor", () => {
+      expect(decideLogin(input({ session: aal2, mfa: withDevice }))).toEqual({ kind: "accept" });
+      // Enrolling a device in settings adds it to the session (Kratos), so the identity may show none yet only in theory.
+      expect(decideLogin(input({ session: aal2, mfa: withoutDevice(NOW - DAY) }))).toEqual({ kind: "accept" });
+    });
+
+    it("sends someone with a device but a password-only session to the second-factor step (attack: the password alone opened Athena)", () => {
+      expect(decideLogin(input({ mfa: withDevice }))).toEqual({ kind: "step_up" });
+    });
+
+    it("sends an admin without a second factor to enrol one on the first sign-in (grace 0 days: it ended when the identity was created)", () => {
+      expect(decideLogin(input({ mfa: withoutDevice(NOW - 1) }))).toEqual({ kind: "enrol_second_factor" });
+      expect(decideLogin(input({ mfa: withoutDevice(NOW) }))).toEqual({ kind: "enrol_second_factor" });
+      // An unreadable creation time has no grace.
+      expect(decideLogin(input({ mfa: withoutDevice(0) }))).toEqual({ kind: "enrol_second_factor" });
+    });
+
+    it("accepts a password-only sign-in within the grace period, and says until when", () => {
+      expect(decideLogin(input({ mfa: withoutDevice(NOW + 3 * DAY) }))).toEqual({ kind: "accept", mfaGraceEndsAt: NOW + 3 * DAY });
+      expect(decideLogin(input({ mfa: withoutDevice(NOW + 1) }))).toEqual({ kind: "accept", mfaGraceEndsAt: NOW + 1 });
+    });
+
+    it("never lets the grace period excuse someone who has a device: they use it", () => {
+      expect(decideLogin(input({ mfa: { required: true, enrolled: true, graceEndsAt: NOW + 30 * DAY } }))).toEqual({ kind: "step_up" });
+    });
+
+    it("applies after every other check: a remembered login, prompt=login and an inactive identity come first", () => {
+      const remembered = { skip: true, subject: "alice", requestUrl: AUTH };
+      expect(decideLogin(input({ request: remembered, subjectActive: true, mfa: withoutDevice(NOW - 1) }))).toEqual({ kind: "enrol_second_factor" });
+      expect(decideLogin(input({ request: remembered, subjectActive: true, mfa: withDevice }))).toEqual({ kind: "step_up" });
+      expect(decideLogin(input({ request: remembered, subjectActive: true, session: aal2, mfa: withDevice }))).toEqual({ kind: "accept" });
+      expect(decideLogin(input({ request: remembered, subjectActive: false, mfa: withDevice }))).toEqual({ kind: "forget_remembered_login" });
+      const promptLogin = { skip: false, subject: "", requestUrl: `${AUTH}&prompt=login` };
+      expect(decideLogin(input({ request: promptLogin, session: aal2, mfa: withDevice }))).toEqual({ kind: "sign_in", refresh: true });
+      expect(decideLogin(input({ session: { ...aal2, identityActive: false }, mfa: withDevice }))).toEqual({ kind: "sign_in", refresh: false });
+    });
+
+    it("changes nothing where the domain does not require one (CIAM by default)", () => {
+      expect(decideLogin(input({ mfa: { required: false } }))).toEqual({ kind: "accept" });
     });
   });
 });

@@ -1,9 +1,10 @@
 /**
  * What Hera does with a Hydra login request, decided from server-side facts
  * only: Hydra's login request (fetched from Hydra's admin API), the browser's
- * Kratos session (checked with Kratos), the identity's state (Kratos admin
- * API) and, for a re-authentication, a proof Hera itself sealed. Nothing the
- * browser can edit takes part.
+ * Kratos session (checked with Kratos), the identity's state and second
+ * factors (Kratos admin API), the domain's MFA policy (start-up config) and,
+ * for a re-authentication, a proof Hera itself sealed. Nothing the browser
+ * can edit takes part.
  */
 
 /** The parts of Hydra's login request the decision reads. */
@@ -20,7 +21,24 @@ export interface SessionFacts {
   identityActive: boolean;
   /** When the person last proved who they are (ms since the epoch). */
   authenticatedAt: number;
+  /** The session's authenticator assurance level (`aal1`: password only, `aal2`: plus a second factor). */
+  aal: string;
 }
+
+/**
+ * The domain's second-factor policy applied to the session's identity. When
+ * it is required, the identity's second factors and grace period come from
+ * Kratos' admin API (credentials and `created_at`).
+ */
+export type MfaFacts =
+  | { required: false }
+  | {
+      required: true;
+      /** The identity has a TOTP device or a security key. */
+      enrolled: boolean;
+      /** Until when (ms since the epoch) the identity may sign in without one: created_at + the grace days. */
+      graceEndsAt: number;
+    };
 
 export interface LoginDecisionInput {
   request: LoginRequestFacts;
@@ -32,16 +50,24 @@ export interface LoginDecisionInput {
   subjectActive: boolean | undefined;
   /** From a valid re-authentication proof for this challenge: sign-ins at or after it are fresh. */
   reauthSince: number | undefined;
+  mfa: MfaFacts;
   now: number;
 }
 
 export type LoginDecision =
-  /** Accept the login for the session's identity. */
-  | { kind: "accept" }
+  /**
+   * Accept the login for the session's identity. `mfaGraceEndsAt`: accepted
+   * without the second factor the policy requires because the identity is
+   * still within its grace period, until then (ms); Hera vouches for it in
+   * the ID token so Athena can tell.
+   */
+  | { kind: "accept"; mfaGraceEndsAt?: number }
   /** Hydra remembers someone this browser has no matching, active Kratos session for: forget Hydra's login session and start the authorization again. */
   | { kind: "forget_remembered_login" }
   /** The session needs its second factor before anything else. */
   | { kind: "step_up" }
+  /** The policy requires a second factor the identity does not have, and its grace period is over: enrol one in settings first. */
+  | { kind: "enrol_second_factor" }
   /** Sign in (again, when `refresh`): Kratos' login flow, which returns to this challenge. */
   | { kind: "sign_in"; refresh: boolean };
 
@@ -83,5 +109,23 @@ export function decideLogin(input: LoginDecisionInput): LoginDecision {
 
   if (!session) return input.aal2Required ? { kind: "step_up" } : { kind: "sign_in", refresh: false };
   if (!isFreshEnough(input, session)) return { kind: "sign_in", refresh: true };
-  return { kind: "accept" };
+  return secondFactorDecision(input.mfa, session, input.now);
+}
+
+/** AAL2 (or above) is a sign-in with a second factor. */
+function hasSecondFactorSession(session: SessionFacts): boolean {
+  return session.aal === "aal2" || session.aal === "aal3";
+}
+
+/**
+ * Where the policy requires a second factor, only an aal2 session is
+ * accepted. Below that: someone with a device steps up to it; someone
+ * without one enrols first — unless the identity is still within its grace
+ * period, which is accepted at aal1, and said so.
+ */
+function secondFactorDecision(mfa: MfaFacts, session: SessionFacts, now: number): LoginDecision {
+  if (!mfa.required || hasSecondFactorSession(session)) return { kind: "accept" };
+  if (mfa.enrolled) return { kind: "step_up" };
+  if (now < mfa.graceEndsAt) return { kind: "accept", mfaGraceEndsAt: mfa.graceEndsAt };
+  return { kind: "enrol_second_factor" };
 }

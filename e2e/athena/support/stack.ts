@@ -13,7 +13,7 @@ export interface AthenaStack {
   hydraPublic: { ciam: string; iam: string };
   /** maildev's REST API: every mail both Kratos send. */
   inboxApi: string;
-  /** Bearer token the admin APIs may require (the embedded stack's dev token). */
+  /** Bearer token the admin APIs require (the embedded stack's dev token). */
   adminToken: { ciam: string; iam: string };
   admin: { email: string; password: string };
 }

@@ -19,9 +19,14 @@ export async function shownClaims(page: Page): Promise<IdTokenClaims> {
   return idTokenClaims.parse(JSON.parse(await page.getByTestId("claims").innerText()));
 }
 
+/** What every admin API call carries: the stack's admin token. */
+function adminAuthorization(stack: DemoStack): { Authorization: string } {
+  return { Authorization: `Bearer ${stack.adminToken}` };
+}
+
 /** The Kratos identity id for a login identifier (admin API). */
 export async function identityIdOf(stack: DemoStack, email: string): Promise<string> {
-  const response = await fetch(`${stack.kratosAdmin}/admin/identities?credentials_identifier=${encodeURIComponent(email)}`);
+  const response = await fetch(`${stack.kratosAdmin}/admin/identities?credentials_identifier=${encodeURIComponent(email)}`, { headers: adminAuthorization(stack) });
   const identities = z.array(z.object({ id: z.string() })).parse(await response.json());
   if (identities.length !== 1 || !identities[0]) throw new Error(`expected one identity for ${email}, found ${identities.length}`);
   return identities[0].id;
@@ -29,7 +34,7 @@ export async function identityIdOf(stack: DemoStack, email: string): Promise<str
 
 /** The identity's active Kratos sessions (admin API). */
 export async function activeSessionsOf(stack: DemoStack, identityId: string): Promise<string[]> {
-  const response = await fetch(`${stack.kratosAdmin}/admin/identities/${identityId}/sessions?active=true`);
+  const response = await fetch(`${stack.kratosAdmin}/admin/identities/${identityId}/sessions?active=true`, { headers: adminAuthorization(stack) });
   return z.array(z.object({ id: z.string() })).parse(await response.json()).map((s) => s.id);
 }
 

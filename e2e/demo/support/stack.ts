@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { withoutDomainVariables } from "@olympus/sdk/config/embedded-defaults";
+import { EMBEDDED_ADMIN_API_TOKEN, withoutDomainVariables } from "@olympus/sdk/config/embedded-defaults";
 import { startDevstack } from "../../support/devstack";
 import type { RunningStack } from "../../support/worker-stack";
 
@@ -14,6 +14,8 @@ export interface DemoStack {
   hera: string;
   kratosPublic: string;
   kratosAdmin: string;
+  /** The bearer token CIAM's admin APIs require (the embedded stack's dev token). */
+  adminToken: string;
   /** CIAM Hydra's issuer as ID tokens name it. */
   issuer: string;
   clientId: string;
@@ -26,6 +28,7 @@ export const STACK: DemoStack = {
   hera: "http://ciam.localhost:3000",
   kratosPublic: "http://127.0.0.1:3100",
   kratosAdmin: "http://127.0.0.1:3101",
+  adminToken: EMBEDDED_ADMIN_API_TOKEN.ciam,
   issuer: "http://ciam.localhost:3102/",
   clientId: "ciam-demo-rp",
   inboxApi: "http://127.0.0.1:1080/api/email",

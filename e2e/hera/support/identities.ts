@@ -5,7 +5,7 @@ import type { DomainEndpoints } from "./stack";
 export async function createCustomer(domain: DomainEndpoints, email: string, password: string): Promise<string> {
   const response = await fetch(`${domain.kratosAdmin}/admin/identities`, {
     method: "POST",
-    headers: { "Content-Type": "application/json" },
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${domain.adminToken}` },
     body: JSON.stringify({
       schema_id: "default",
       traits: { email, name: { first: "Grace", last: "Hopper" } },

@@ -29,7 +29,7 @@ export async function createClient(domain: DomainEndpoints, options: { name: str
   };
   const response = await fetch(`${domain.hydraAdmin}/admin/clients`, {
     method: "POST",
-    headers: { "Content-Type": "application/json" },
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${domain.adminToken}` },
     body: JSON.stringify(body),
   });
   if (response.status !== 201) throw new Error(`creating client failed: ${response.status} ${await response.text()}`);

@@ -16,7 +16,9 @@ export interface SignIn {
 
 /** The identity's most recently authenticated active session, as Kratos' admin API reports it. */
 export async function latestSignIn(domain: DomainEndpoints, identityId: string): Promise<SignIn> {
-  const response = await fetch(`${domain.kratosAdmin}/admin/identities/${identityId}/sessions?active=true`);
+  const response = await fetch(`${domain.kratosAdmin}/admin/identities/${identityId}/sessions?active=true`, {
+    headers: { Authorization: `Bearer ${domain.adminToken}` },
+  });
   if (!response.ok) throw new Error(`listing sessions failed: ${response.status} ${await response.text()}`);
   const sessions = z.array(session).parse(await response.json());
   const latest = sessions.filter((s) => s.active).sort((a, b) => Date.parse(b.authenticated_at) - Date.parse(a.authenticated_at))[0];

@@ -1,4 +1,5 @@
 import { createServer, type Server } from "node:http";
+import { EMBEDDED_ADMIN_API_TOKEN } from "@olympus/sdk/config/embedded-defaults";
 import { startDevstack, type RunningDevstack } from "../../support/devstack";
 import type { RunningStack } from "../../support/worker-stack";
 
@@ -14,12 +15,14 @@ export interface HeraStack {
 
 export interface DomainEndpoints {
   hera: string;
-  /** Kratos' public API as browsers reach it (forms post there). */
+  /** Kratos' public API as browsers reach it (forms post there): Hera's own origin, under its proxy's /.ory/kratos. */
   kratosBrowser: string;
   kratosAdmin: string;
   /** Kratos' own database (journeys that must age a flow past its lifespan). */
   kratosDatabase: string;
   hydraAdmin: string;
+  /** The bearer token both admin APIs require (the embedded stack's dev token). */
+  adminToken: string;
   hydraPublic: string;
   /** Hydra's issuer as browsers and ID tokens name it. */
   issuer: string;
@@ -28,19 +31,21 @@ export interface DomainEndpoints {
 export const STACK: HeraStack = {
   ciam: {
     hera: "http://ciam.localhost:3000",
-    kratosBrowser: "http://ciam.localhost:3100",
+    kratosBrowser: "http://ciam.localhost:3000/.ory/kratos",
     kratosAdmin: "http://127.0.0.1:3101",
     kratosDatabase: "postgres://ciam_kratos:ciam_kratos_dev_password@127.0.0.1:5432/ciam_kratos",
     hydraAdmin: "http://127.0.0.1:3103",
+    adminToken: EMBEDDED_ADMIN_API_TOKEN.ciam,
     hydraPublic: "http://127.0.0.1:3102",
     issuer: "http://ciam.localhost:3102/",
   },
   iam: {
     hera: "http://iam.localhost:4000",
-    kratosBrowser: "http://iam.localhost:4100",
+    kratosBrowser: "http://iam.localhost:4000/.ory/kratos",
     kratosAdmin: "http://127.0.0.1:4101",
     kratosDatabase: "postgres://iam_kratos:iam_kratos_dev_password@127.0.0.1:5432/iam_kratos",
     hydraAdmin: "http://127.0.0.1:4103",
+    adminToken: EMBEDDED_ADMIN_API_TOKEN.iam,
     hydraPublic: "http://127.0.0.1:4102",
     issuer: "http://iam.localhost:4102/",
   },

@@ -2,21 +2,22 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createOlympusPool } from "@olympus/sdk/olympus-db";
-import { EMBEDDED_OLYMPUS_DATABASE_URL } from "@olympus/sdk/config/embedded-defaults";
+import { EMBEDDED_OLYMPUS_DATABASE_URLS } from "@olympus/sdk/config/embedded-defaults";
 
 const PLATFORM_DEV = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "platform", "dev");
 
-/** The login roles init.sql creates; each owns the database of the same name. */
+/** The databases init.sql creates, each named by (and reached as) the role that uses it. */
 export const ROLES = ["ciam_kratos", "ciam_hydra", "iam_kratos", "iam_hydra", "olympus"] as const;
 export type Role = (typeof ROLES)[number];
 
 /**
  * Each role's DSN as the running stack uses it: the Ory servers' from their
- * platform/dev config files (what the devstack reads), the settings store's
- * from the embedded Athena environment.
+ * platform/dev config files (what the devstack reads); for `olympus`, the
+ * olympus database as Athena CIAM reaches it (its own role, olympus_ciam; the
+ * two Athena roles are held apart inside that database by settings.spec.ts).
  */
 export function devDsn(role: Role): string {
-  if (role === "olympus") return EMBEDDED_OLYMPUS_DATABASE_URL;
+  if (role === "olympus") return EMBEDDED_OLYMPUS_DATABASE_URLS.ciam;
   const [domain, service] = role.split("_");
   const file = path.join(PLATFORM_DEV, `${domain}-${service}`, `${service}.yml`);
   const dsn = /^dsn:\s*(\S+)\s*$/m.exec(readFileSync(file, "utf8"))?.[1];

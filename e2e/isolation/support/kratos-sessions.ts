@@ -21,9 +21,9 @@ export async function createCustomer(kratosAdmin: string, adminToken: string, em
 /** Signs in the way a native app does (API flow) and returns the session token. */
 export async function apiLoginToken(kratosPublic: string, identifier: string, password: string): Promise<string> {
   const flow = flowJson.parse(await (await fetch(`${kratosPublic}/self-service/login/api`)).json());
-  // ui.action names the browser-facing host; Node reaches the same server on loopback.
+  // ui.action names the browser-facing address (Hera's proxy, /.ory/kratos/…); Node reaches the same server on loopback.
   const action = new URL(flow.ui.action);
-  const response = await fetch(`${kratosPublic}${action.pathname}${action.search}`, {
+  const response = await fetch(`${kratosPublic}/self-service/login${action.search}`, {
     method: "POST",
     headers: { "Content-Type": "application/json", Accept: "application/json" },
     body: JSON.stringify({ method: "password", identifier, password }),

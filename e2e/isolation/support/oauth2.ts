@@ -1,19 +1,25 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { EMBEDDED_DEMO_CLIENT } from "@olympus/sdk/config/embedded-defaults";
+import type { DomainSide } from "./stack";
 
 /** The seeded CIAM relying party (the demo app; packages/devstack/src/seeds/dev-seeds.ts). */
 export const CIAM_DEMO_CLIENT = { id: EMBEDDED_DEMO_CLIENT.clientId, redirectUri: `${EMBEDDED_DEMO_CLIENT.publicUrl}/callback` } as const;
 
 const clientList = z.array(z.object({ client_id: z.string() }));
 
+/** One domain's Hydra admin API and the token it requires. */
+export type HydraAdmin = Pick<DomainSide, "hydraAdmin" | "adminToken">;
+
+const authorization = (hydra: HydraAdmin) => ({ Authorization: `Bearer ${hydra.adminToken}` });
+
 /** Every client id a Hydra admin API lists, following its `Link: rel="next"` pages. */
-export async function listClientIds(hydraAdmin: string): Promise<string[]> {
+export async function listClientIds(hydra: HydraAdmin): Promise<string[]> {
   const ids: string[] = [];
   let next: string | undefined = "/admin/clients?page_size=100";
   while (next) {
-    const response: Response = await fetch(new URL(next, hydraAdmin));
-    if (!response.ok) throw new Error(`listing clients at ${hydraAdmin} failed: ${response.status}`);
+    const response: Response = await fetch(new URL(next, hydra.hydraAdmin), { headers: authorization(hydra) });
+    if (!response.ok) throw new Error(`listing clients at ${hydra.hydraAdmin} failed: ${response.status}`);
     ids.push(...clientList.parse(await response.json()).map((client) => client.client_id));
     next = /<([^>]+)>;\s*rel="next"/.exec(response.headers.get("link") ?? "")?.[1];
   }
@@ -41,10 +47,10 @@ export function authorizationUrl(hydraBrowser: string, client: { id: string; red
 }
 
 /** Registers a client with a chosen id (the companion's collision) and returns how to delete it again. */
-export async function registerClient(hydraAdmin: string, id: string, redirectUri: string): Promise<() => Promise<void>> {
-  const response = await fetch(new URL("/admin/clients", hydraAdmin), {
+export async function registerClient(hydra: HydraAdmin, id: string, redirectUri: string): Promise<() => Promise<void>> {
+  const response = await fetch(new URL("/admin/clients", hydra.hydraAdmin), {
     method: "POST",
-    headers: { "Content-Type": "application/json" },
+    headers: { "Content-Type": "application/json", ...authorization(hydra) },
     body: JSON.stringify({
       client_id: id,
       client_name: "isolation companion (deleted after the test)",
@@ -54,10 +60,10 @@ export async function registerClient(hydraAdmin: string, id: string, redirectUri
       scope: "openid email",
     }),
   });
-  if (response.status !== 201) throw new Error(`registering ${id} at ${hydraAdmin} failed: ${response.status} ${await response.text()}`);
+  if (response.status !== 201) throw new Error(`registering ${id} at ${hydra.hydraAdmin} failed: ${response.status} ${await response.text()}`);
   return async () => {
-    const deleted = await fetch(new URL(`/admin/clients/${encodeURIComponent(id)}`, hydraAdmin), { method: "DELETE" });
-    if (deleted.status !== 204) throw new Error(`deleting ${id} at ${hydraAdmin} failed: ${deleted.status}`);
+    const deleted = await fetch(new URL(`/admin/clients/${encodeURIComponent(id)}`, hydra.hydraAdmin), { method: "DELETE", headers: authorization(hydra) });
+    if (deleted.status !== 204) throw new Error(`deleting ${id} at ${hydra.hydraAdmin} failed: ${deleted.status}`);
   };
 }
 

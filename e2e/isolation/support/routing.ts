@@ -30,10 +30,14 @@ export interface ServiceIdentity {
 const health = z.object({ app: z.enum(["hera", "athena"]), domain: z.enum(DOMAINS) });
 const discovery = z.object({ issuer: z.string() });
 const schemas = z.array(z.object({ id: z.string() })).min(1);
-// Kratos' identity and session lists, Hydra's client list: what only an admin API returns.
+// Kratos' identity and session lists, Hydra's client list: what only an open admin API (the real Kratos and Hydra) returns.
 const adminList = z.array(z.union([z.object({ traits: z.unknown() }), z.object({ client_id: z.string() }), z.object({ identity: z.unknown() })]));
+// A guarded admin API (the embedded servers, which the dev stack starts with the domain's token) refuses a request
+// without it with this challenge: reaching it at all is the breach, token or not.
+const ADMIN_CHALLENGE = /^Bearer\s+realm="(kratos|hydra)-admin"/i;
 
-export function identifyAnswer({ status, body }: HttpAnswer): ServiceIdentity {
+export function identifyAnswer({ status, body, headers }: HttpAnswer): ServiceIdentity {
+  if (status === 401 && ADMIN_CHALLENGE.test(headers["www-authenticate"] ?? "")) return { service: "admin-api" };
   let json: unknown;
   try {
     json = JSON.parse(body);

@@ -1,4 +1,4 @@
-import { EMBEDDED_ADMIN_API_TOKEN, EMBEDDED_OLYMPUS_DATABASE_URL } from "@olympus/sdk/config/embedded-defaults";
+import { EMBEDDED_ADMIN_API_TOKEN, EMBEDDED_OLYMPUS_DATABASE_URLS } from "@olympus/sdk/config/embedded-defaults";
 import { SERVICE_PORTS, type Domain } from "@olympus/sdk/config";
 import { startDevstack } from "../../support/devstack";
 import type { RunningStack } from "../../support/worker-stack";
@@ -22,8 +22,8 @@ export interface DomainSide {
 export interface IsolationStack {
   ciam: DomainSide;
   iam: DomainSide;
-  /** The shared `olympus` settings database, as the embedded Athenas reach it. */
-  olympusDatabaseUrl: string;
+  /** The shared `olympus` database as each embedded Athena reaches it: logged in as its own domain's role. */
+  olympusDatabaseUrls: Record<Domain, string>;
   /** The embedded Postgres' superuser (README: the dev stack's settings), for the throwaway breakages only. */
   superuserUrl: string;
   admin: { email: string; password: string };
@@ -48,7 +48,7 @@ function side(domain: Domain): DomainSide {
 export const STACK: IsolationStack = {
   ciam: side("ciam"),
   iam: side("iam"),
-  olympusDatabaseUrl: EMBEDDED_OLYMPUS_DATABASE_URL,
+  olympusDatabaseUrls: EMBEDDED_OLYMPUS_DATABASE_URLS,
   superuserUrl: "postgres://postgres:postgres_dev_password@127.0.0.1:5432/postgres",
   admin: { email: "admin@olympus.local", password: "dev-password-change-me" },
 };

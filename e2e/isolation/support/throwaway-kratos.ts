@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Domain } from "@olympus/sdk/config";
+import { EMBEDDED_ADMIN_API_TOKEN } from "@olympus/sdk/config/embedded-defaults";
 import { freePort } from "@olympus/test-postgres";
 
 const REPO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
@@ -15,7 +16,7 @@ export interface ConfigEdit {
 }
 
 export interface ThrowawayKratosOptions {
-  /** Whose platform/dev/<domain>-kratos folder to copy (schemas, templates and limits come along). */
+  /** Whose platform/dev/<domain>-kratos folder to copy (schemas and templates come along). */
   config: Domain;
   /** The database it uses (a running stack's role DSN). */
   dsn: string;
@@ -44,9 +45,10 @@ export async function startThrowawayKratos(options: ThrowawayKratosOptions): Pro
   const dir = await mkdtemp(path.join(os.tmpdir(), "olympus-broken-kratos-"));
   await cp(path.join(REPO_DIR, "platform", "dev", `${options.config}-kratos`), dir, { recursive: true });
   const file = path.join(dir, "kratos.yml");
-  const own = options.config === "ciam" ? { pub: 3100, admin: 3101 } : { pub: 4100, admin: 4101 };
+  const own = options.config === "ciam" ? { hera: 3000, pub: 3100, admin: 3101 } : { hera: 4000, pub: 4100, admin: 4101 };
   const edits: ConfigEdit[] = [
-    { from: `base_url: http://${options.config}.localhost:${own.pub}/`, to: `base_url: http://${options.publicHost}:${publicPort}/` },
+    // The real one is reached through its Hera's proxy; this one is reached directly, on its own port.
+    { from: `base_url: http://${options.config}.localhost:${own.hera}/.ory/kratos/`, to: `base_url: http://${options.publicHost}:${publicPort}/` },
     { from: `port: ${own.pub}\n`, to: `port: ${publicPort}\n` },
     { from: `base_url: http://127.0.0.1:${own.admin}/`, to: `base_url: http://127.0.0.1:${adminPort}/` },
     { from: `port: ${own.admin}\n`, to: `port: ${adminPort}\n` },
@@ -62,7 +64,8 @@ export async function startThrowawayKratos(options: ThrowawayKratosOptions): Pro
 
   const child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", "--config", file], {
     cwd: path.join(REPO_DIR, "packages", "embedded-kratos"),
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? os.tmpdir(), DSN: options.dsn },
+    // Its admin API guarded like the dev stack's (nothing here calls it).
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? os.tmpdir(), DSN: options.dsn, ADMIN_API_TOKEN: EMBEDDED_ADMIN_API_TOKEN[options.config] },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let log = "";

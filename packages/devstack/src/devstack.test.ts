@@ -2,9 +2,11 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DOMAINS, envPrefix, otherDomain } from "@olympus/sdk/config";
+import { EMBEDDED_ADMIN_API_TOKEN, embeddedAppEnv } from "@olympus/sdk/config/embedded-defaults";
 import { startTestPostgres } from "@olympus/test-postgres";
 import { startDevstack, type RunningDevstack } from "./devstack";
-import type { DevstackOptions } from "./options";
+import { ORY_SERVERS, type DevstackOptions } from "./options";
 import { isAlive } from "./postgres/cluster";
 import { apiLogin, apiRegister, processesMentioning, removeTestDataDirs, testOptions, waitForMail } from "./test-support";
 
@@ -50,8 +52,11 @@ describe("the dev stack, headless (backend only, free ports)", () => {
     expect(login.body?.session.identity).toMatchObject({ schema_id: "admin", traits: { email: options.admin.email } });
     // The Athena role is admin-only data: in metadata_admin (admin API), never a trait the admin could edit.
     expect(login.body?.session.identity.traits).not.toHaveProperty("iam_admin_role");
-    const adminApi = stack.servers["iam-kratos"].adminUrl.replace(/\/$/, "");
-    const [stored] = (await (await fetch(`${adminApi}/admin/identities?credentials_identifier=${encodeURIComponent(options.admin.email)}`)).json()) as { metadata_admin?: unknown }[];
+    const { adminUrl, adminToken } = stack.servers["iam-kratos"];
+    const listed = await fetch(`${adminUrl.replace(/\/$/, "")}/admin/identities?credentials_identifier=${encodeURIComponent(options.admin.email)}`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    const [stored] = (await listed.json()) as { metadata_admin?: unknown }[];
     expect(stored?.metadata_admin).toEqual({ iam_admin_role: "admin" });
     const whoami = await fetch(`${stack.servers["iam-kratos"].publicUrl.replace(/\/$/, "")}/sessions/whoami`, {
       headers: { "x-session-token": login.body?.session_token ?? "" },
@@ -65,14 +70,45 @@ describe("the dev stack, headless (backend only, free ports)", () => {
   });
 
   it("registers Athena's clients in IAM Hydra and the demo relying party in CIAM Hydra only", async () => {
-    const get = async (adminUrl: string, id: string) => (await fetch(`${adminUrl.replace(/\/$/, "")}/admin/clients/${id}`)).status;
-    const iamHydra = stack.servers["iam-hydra"].adminUrl;
-    const ciamHydra = stack.servers["ciam-hydra"].adminUrl;
+    const get = async (hydra: { adminUrl: string; adminToken: string }, id: string) =>
+      (await fetch(`${hydra.adminUrl.replace(/\/$/, "")}/admin/clients/${id}`, { headers: { authorization: `Bearer ${hydra.adminToken}` } })).status;
+    const iamHydra = stack.servers["iam-hydra"];
+    const ciamHydra = stack.servers["ciam-hydra"];
     expect(await get(iamHydra, "iam-athena-ciam")).toBe(200);
     expect(await get(iamHydra, "iam-athena-iam")).toBe(200);
     expect(await get(iamHydra, "ciam-demo-rp")).toBe(404);
     expect(await get(ciamHydra, "ciam-demo-rp")).toBe(200);
     expect(await get(ciamHydra, "iam-athena-ciam")).toBe(404);
+  });
+
+  it("guards every admin API with its domain's token, the one the apps are started with; health stays open", async () => {
+    // The token the apps get (Hera calls Kratos admin and Hydra's challenge API, Athena both admin APIs) is the one the servers require.
+    expect(stack.adminTokens).toEqual(EMBEDDED_ADMIN_API_TOKEN);
+    for (const domain of DOMAINS) {
+      for (const app of ["hera", "athena"] as const) expect(embeddedAppEnv(domain, app)[`${envPrefix(domain)}ADMIN_API_TOKEN`]).toBe(stack.adminTokens[domain]);
+    }
+    const probes = {
+      kratos: ["/admin/identities", "/admin/sessions", "/admin/courier/messages", "/schemas"],
+      hydra: ["/admin/clients", "/admin/oauth2/auth/requests/login?login_challenge=x", "/admin/oauth2/auth/sessions/consent?subject=x"],
+    };
+    for (const id of ORY_SERVERS) {
+      const server = stack.servers[id];
+      const answer = async (path: string, token?: string) => {
+        const response = await fetch(`${server.adminUrl.replace(/\/$/, "")}${path}`, token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } });
+        await response.body?.cancel();
+        return { status: response.status, challenge: response.headers.get("www-authenticate") ?? undefined };
+      };
+      const otherDomainsToken = stack.adminTokens[otherDomain(server.config.domain)];
+      for (const path of probes[server.config.service]) {
+        const at = `${id} ${path}`;
+        expect(await answer(path), at).toEqual({ status: 401, challenge: expect.stringMatching(/^Bearer realm="(kratos|hydra)-admin"$/) });
+        expect((await answer(path, otherDomainsToken)).status, `${at} with the other domain's token`).toBe(401);
+        expect((await answer(path, `${server.adminToken}x`)).status, `${at} with a longer token`).toBe(401);
+      }
+      const list = server.config.service === "kratos" ? "/admin/identities" : "/admin/clients";
+      expect((await answer(list, server.adminToken)).status, `${id} ${list} with its token`).toBe(200);
+      for (const health of ["/health/alive", "/health/ready"]) expect((await answer(health)).status, `${id} ${health}`).toBe(200);
+    }
   });
 
   it("delivers the verification mail of a CIAM registration to the inbox API", async () => {

@@ -1,18 +1,19 @@
 import path from "node:path";
 import type { RolePasswords } from "@olympus/platform/postgres-init";
-import { DOMAINS } from "@olympus/sdk/config";
-import { EMBEDDED_OLYMPUS_DATABASE_URL } from "@olympus/sdk/config/embedded-defaults";
+import { DOMAINS, type Domain } from "@olympus/sdk/config";
+import { EMBEDDED_OLYMPUS_DATABASE_URLS, EMBEDDED_OLYMPUS_MIGRATOR_URL } from "@olympus/sdk/config/embedded-defaults";
 import { appHealthTargets } from "./app-health";
 import { DevstackError, throwIfAborted } from "./errors";
 import { waitUntilHealthy, type HealthTarget } from "./health";
 import { startMailCatcher, type MailCatcher } from "./mail/catcher";
+import type { AdminApi } from "./ory/admin-api";
 import { resolveOryConfigs, type OryServerConfig } from "./ory/configs";
 import type { RunningOryServer } from "./ory/servers";
 import type { AdminLogin, DevstackOptions, OryServerId } from "./options";
 import { assertPortsFree, type PortClaim } from "./ports";
 import { clearStalePostmaster } from "./postgres/cluster";
 import { parseDsn } from "./postgres/dsn";
-import { applyDatabaseLayout, DATABASE_ROLES } from "./postgres/layout";
+import { applyDatabaseLayout, DATABASE_ROLES, migrateOlympusAsMigrator } from "./postgres/layout";
 import { startEmbeddedPostgres, type RunningPostgres } from "./postgres/server";
 import { verifyDatabaseIsolation } from "./seeds/guard";
 import { runSeeds, type SeedReport } from "./seeds/run";
@@ -33,14 +34,20 @@ export interface RunningDevstack {
   seeds: SeedReport;
   pids: { postgres: number | undefined; mail: number };
   servers: Record<OryServerId, RunningOryServer>;
+  /** The bearer token each domain's Kratos and Hydra admin APIs require (printed in the ready table). */
+  adminTokens: Record<Domain, string>;
   /** Every health endpoint the stack checked before it called itself ready. */
   healthTargets: HealthTarget[];
   /** Stops the apps' backends: servers, then mail, then Postgres. Safe to call twice. */
   close(): Promise<void>;
 }
 
-/** The settings database's role password, from the URL Athena is started with. */
-const OLYMPUS_DB_PASSWORD = decodeURIComponent(new URL(EMBEDDED_OLYMPUS_DATABASE_URL).password);
+/** The olympus database's role passwords: each Athena's from the URL it is started with, the migrator's from its own. */
+const OLYMPUS_ROLE_PASSWORDS = {
+  olympus_migrator: passwordOf(EMBEDDED_OLYMPUS_MIGRATOR_URL),
+  olympus_ciam: passwordOf(EMBEDDED_OLYMPUS_DATABASE_URLS.ciam),
+  olympus_iam: passwordOf(EMBEDDED_OLYMPUS_DATABASE_URLS.iam),
+};
 const SERVER_HEALTH_TIMEOUT_MS = 30_000;
 
 export async function startDevstack(options: DevstackOptions, hooks: StartHooks = {}): Promise<RunningDevstack> {
@@ -103,6 +110,13 @@ export async function startDevstack(options: DevstackOptions, hooks: StartHooks 
         ? `postgres: created ${layout.createdDatabases.join(", ")} from platform/postgres/init.sql`
         : "postgres: databases and roles in place (platform/postgres/init.sql)",
     );
+    if (layout.legacyRole) progress('postgres: the shared "olympus" login of an earlier version is retired (its tables now belong to olympus_migrator)');
+    const migrated = await migrateOlympusAsMigrator(superuserUrl, OLYMPUS_ROLE_PASSWORDS.olympus_migrator);
+    progress(
+      migrated.length > 0
+        ? `olympus: migrated the olympus database as olympus_migrator (applied ${migrated.join(", ")})`
+        : "olympus: the olympus database is up to date",
+    );
 
     throwIfAborted(signal);
     await verifyDatabaseIsolation(configs);
@@ -117,10 +131,10 @@ export async function startDevstack(options: DevstackOptions, hooks: StartHooks 
     throwIfAborted(signal);
     const seeds = await runSeeds(
       {
-        ciamKratosAdminUrl: servers["ciam-kratos"].adminUrl,
-        iamKratosAdminUrl: servers["iam-kratos"].adminUrl,
-        iamHydraAdminUrl: servers["iam-hydra"].adminUrl,
-        ciamHydraAdminUrl: servers["ciam-hydra"].adminUrl,
+        ciamKratos: adminApiOf(servers["ciam-kratos"]),
+        iamKratos: adminApiOf(servers["iam-kratos"]),
+        iamHydra: adminApiOf(servers["iam-hydra"]),
+        ciamHydra: adminApiOf(servers["ciam-hydra"]),
       },
       options.admin,
       options.ports,
@@ -152,6 +166,7 @@ export async function startDevstack(options: DevstackOptions, hooks: StartHooks 
       seeds,
       pids: { postgres: postgres?.pid, mail: mail.pid },
       servers,
+      adminTokens: { ciam: servers["ciam-kratos"].adminToken, iam: servers["iam-kratos"].adminToken },
       healthTargets,
       close: async () => {
         await teardown.run();
@@ -187,13 +202,21 @@ async function startServers(
   return started as Record<OryServerId, RunningOryServer>;
 }
 
+function adminApiOf(server: RunningOryServer): AdminApi {
+  return { url: server.adminUrl, token: server.adminToken };
+}
+
 function rolePasswords(configs: OryServerConfig[]): RolePasswords {
-  const passwords: Record<string, string> = { olympus: OLYMPUS_DB_PASSWORD };
+  const passwords: Record<string, string> = { ...OLYMPUS_ROLE_PASSWORDS };
   for (const config of configs) passwords[config.expectedRole] = parseDsn(config.configDsn, config.configPath).password;
   for (const role of DATABASE_ROLES) {
     if (!passwords[role]) throw new DevstackError("config", `no password for database role ${role}`);
   }
   return passwords as RolePasswords;
+}
+
+function passwordOf(url: string): string {
+  return decodeURIComponent(new URL(url).password);
 }
 
 function portClaims(options: DevstackOptions): PortClaim[] {

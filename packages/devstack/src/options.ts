@@ -41,7 +41,7 @@ export interface DevstackOptions {
   /**
    * Superuser URL of an existing PostgreSQL server (OLYMPUS_DEV_POSTGRES_URL);
    * when set, no embedded Postgres is started. Not OLYMPUS_DATABASE_URL: that
-   * is Athena's own connection to the settings database, as role olympus.
+   * is each Athena's own connection to the olympus database, as its domain's role.
    */
   databaseUrl: string | undefined;
   /** Replaces a server's config-file DSN (as Compose's DSN variable does). */

@@ -1,13 +1,15 @@
 import { describe, expect, it } from "vitest";
+import { EMBEDDED_ADMIN_API_TOKEN } from "@olympus/sdk/config/embedded-defaults";
 import { DEFAULT_PORTS } from "./options";
 import { renderReadyTable } from "./output";
 import { devstackUrls } from "./urls";
 
 const urls = devstackUrls(DEFAULT_PORTS, { host: "127.0.0.1", port: 5432 });
+const adminTokens = EMBEDDED_ADMIN_API_TOKEN;
 
 describe("the ready table", () => {
   it("lists every app, API and the inbox, admin APIs on 127.0.0.1 only, and the seeded admin", () => {
-    const table = renderReadyTable({ urls, admin: { email: "admin@olympus.local", password: "dev-password-change-me", passwordFromEnv: false }, apps: true, dataDir: ".olympus" });
+    const table = renderReadyTable({ urls, admin: { email: "admin@olympus.local", password: "dev-password-change-me", passwordFromEnv: false }, adminTokens, apps: true, dataDir: ".olympus" });
     for (const url of [
       "http://ciam.localhost:3000",
       "http://ciam.localhost:3001",
@@ -31,8 +33,16 @@ describe("the ready table", () => {
     expect(table).not.toContain("olympus_dev_password");
   });
 
+  it("says the admin APIs need a bearer token, and which one each domain's servers were started with", () => {
+    const table = renderReadyTable({ urls, admin: { email: "admin@olympus.local", password: "dev-password-change-me", passwordFromEnv: false }, adminTokens, apps: true, dataDir: ".olympus" });
+    expect(table).toContain(`CIAM ${EMBEDDED_ADMIN_API_TOKEN.ciam}`);
+    expect(table).toContain(`IAM ${EMBEDDED_ADMIN_API_TOKEN.iam}`);
+    expect(table).toContain("Authorization: Bearer <token>");
+    expect(table).toContain(`curl -H 'Authorization: Bearer ${EMBEDDED_ADMIN_API_TOKEN.iam}' http://127.0.0.1:4101/admin/identities`);
+  });
+
   it("never prints a password that came from the environment", () => {
-    const table = renderReadyTable({ urls, admin: { email: "ops@example.com", password: "my-own-secret-value", passwordFromEnv: true }, apps: false, dataDir: ".olympus" });
+    const table = renderReadyTable({ urls, admin: { email: "ops@example.com", password: "my-own-secret-value", passwordFromEnv: true }, adminTokens, apps: false, dataDir: ".olympus" });
     expect(table).not.toContain("my-own-secret-value");
     expect(table).toContain("OLYMPUS_ADMIN_PASSWORD");
     expect(table).toContain("OLYMPUS_DEV_APPS=0");

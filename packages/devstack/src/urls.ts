@@ -31,7 +31,7 @@ export interface DevstackUrls {
   inboxApi: string;
   smtp: string;
   postgres: string;
-  /** The settings database (role olympus). */
+  /** The olympus database (settings, audit log, Athena's sessions); each Athena logs in as its own role. */
   olympusDatabase: string;
 }
 
@@ -68,6 +68,6 @@ export function devstackUrls(ports: DevstackPorts, database: { host: string; por
     inboxApi: `http://127.0.0.1:${ports.inbox}/api/email`,
     smtp: `smtp://127.0.0.1:${ports.smtp}`,
     postgres: `postgres://${database.host}:${database.port}`,
-    olympusDatabase: `postgres://olympus:olympus_dev_password@${database.host}:${database.port}/olympus`,
+    olympusDatabase: `postgres://${database.host}:${database.port}/olympus`,
   };
 }

@@ -86,9 +86,6 @@ async function main(): Promise<void> {
     publicPort: 0,
     adminPort: 0,
     log: () => {},
-    // Every lane signs in as the same person at once; the per-identifier back-off (counted before the hash
-    // is checked) would refuse lanes beyond its threshold. The counting itself still runs on every login.
-    limitsOverrides: { attempts: { password: { per_identifier: { max: 1_000_000, window: "15m", backoff: undefined, lockout: undefined } } } },
   });
   const config = loadKratosConfig(CIAM_CONFIG, { warn: () => {} });
   try {

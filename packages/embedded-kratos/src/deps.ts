@@ -4,7 +4,6 @@ import type { PasswordHasher } from "./hashing/hasher";
 import type { CsrfManager } from "./http/csrf";
 import type { IdentityManager } from "./identity/manager";
 import type { IdentityRepository } from "./identity/repository";
-import type { AbuseLimits } from "./ratelimit/guard";
 import type { SchemaRegistry } from "./identity/schema-registry";
 import type { ErrorManager } from "./selfservice/flow/error/manager";
 import type { FlowRepository } from "./selfservice/flow/repository";
@@ -34,7 +33,5 @@ export interface Deps {
   strategies: StrategyRegistry;
   /** Mail queue + SMTP worker (src/courier). */
   courier: Courier;
-  /** Brute-force and abuse limits from olympus-limits.yml (src/ratelimit). */
-  limits: AbuseLimits;
   log: (line: string) => void;
 }

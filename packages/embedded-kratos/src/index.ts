@@ -1,7 +1,6 @@
 import { loadKratosConfig as loadConfigFile, type KratosConfig, type LoadConfigOptions } from "./config/load";
 import { startServer, type RouteInfo } from "./server";
 import { freePort } from "./http/free-port";
-import { loadLimits } from "./ratelimit/config";
 import type { Strategy } from "./selfservice/strategy/strategy";
 
 export type { KratosConfig, LoadConfigOptions } from "./config/load";
@@ -9,9 +8,6 @@ export type { RouteInfo } from "./server";
 export { ConfigError } from "./config/load";
 export type { Strategy, FlowStrategy, StrategyContext } from "./selfservice/strategy/strategy";
 export { FlowValidationError } from "./selfservice/strategy/strategy";
-export type { LimitsConfig } from "./ratelimit/config";
-export { LIMITS_FILE_NAME, loadLimits } from "./ratelimit/config";
-export { RATE_LIMITED_MESSAGE_ID } from "./ratelimit/messages";
 
 export interface EmbeddedKratosOptions {
   /** Path of a Kratos config file (kratos.yml). */
@@ -30,10 +26,6 @@ export interface EmbeddedKratosOptions {
   host?: string;
   /** Deep-merged over the config file before validation (e.g. shorter lifespans, lower bcrypt cost in tests). */
   configOverrides?: Record<string, unknown>;
-  /** The abuse-limits file; default: olympus-limits.yml next to the config file (built-in defaults when absent). */
-  limitsPath?: string;
-  /** Deep-merged over the limits file before validation (tests). */
-  limitsOverrides?: Record<string, unknown>;
   /** One line per request and warnings; defaults to console.log. */
   log?: (line: string) => void;
 }
@@ -77,10 +69,8 @@ export async function startEmbeddedKratos(options: EmbeddedKratosOptions & { str
     };
   }
   const config = loadConfigFile(options.configPath, { overrides, warn: log });
-  const limits = loadLimits(config.source, { path: options.limitsPath, overrides: options.limitsOverrides });
-  log(`embedded-kratos: abuse limits from ${limits.source ?? "the built-in defaults (no olympus-limits.yml next to the config)"}`);
   const dsn = options.dsn ?? config.dsn;
   if (!dsn) throw new Error(`embedded-kratos: no database configured — set "dsn" in ${config.source} or pass the dsn option (DSN env in the CLI)`);
-  const server = await startServer({ config, limits, dsn, host: options.host ?? "127.0.0.1", adminToken: options.adminToken, log, strategies: options.strategies });
+  const server = await startServer({ config, dsn, host: options.host ?? "127.0.0.1", adminToken: options.adminToken, log, strategies: options.strategies });
   return { publicUrl: server.publicUrl, adminUrl: server.adminUrl, routes: server.routes, close: () => server.close() };
 }

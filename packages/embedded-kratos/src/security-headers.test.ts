@@ -37,7 +37,23 @@ describe("security headers on every response", () => {
 
   beforeAll(async () => {
     pg = await startTestPostgres();
-    kratos = await startKratos(pg, "ciam_headers");
+    kratos = await startKratos(pg, "ciam_headers", {
+      // platform/ turns CORS off (browsers reach Kratos through Hera's same-origin proxy); Kratos' CORS itself is still served.
+      configOverrides: {
+        serve: {
+          public: {
+            cors: {
+              enabled: true,
+              allowed_origins: ["http://ciam.localhost:3000"],
+              allowed_methods: ["POST", "GET", "PUT", "PATCH", "DELETE"],
+              allowed_headers: ["Authorization", "Cookie", "Content-Type", "X-Session-Token", "X-CSRF-Token"],
+              exposed_headers: ["Content-Type", "Set-Cookie"],
+              allow_credentials: true,
+            },
+          },
+        },
+      },
+    });
   });
   afterAll(async () => {
     await kratos?.close();

@@ -15,18 +15,23 @@ export function serviceDomain(name: string): Domain | undefined {
   return isDomain(prefix) ? prefix : undefined;
 }
 
-/** The host:container port pairs each service must publish in development. */
+/**
+ * The host:container port pairs each service must publish in development.
+ * Admin ports are published on the host's loopback only: no one else on the
+ * developer's network may manage identities or OAuth2 clients.
+ */
 export function expectedDevPorts(name: string): string[] | undefined {
   const domain = serviceDomain(name);
   if (!domain) return undefined;
   const ports = SERVICE_PORTS[domain];
   const pair = (port: number) => `${port}:${port}`;
+  const loopback = (port: number) => `127.0.0.1:${port}:${port}`;
   const role = name.slice(domain.length + 1);
   switch (role) {
     case "kratos":
-      return [pair(ports.kratosPublic), pair(ports.kratosAdmin)];
+      return [pair(ports.kratosPublic), loopback(ports.kratosAdmin)];
     case "hydra":
-      return [pair(ports.hydraPublic), pair(ports.hydraAdmin)];
+      return [pair(ports.hydraPublic), loopback(ports.hydraAdmin)];
     case "hera":
     case "athena":
       return [pair(ports[APP_SERVICES[role]])];

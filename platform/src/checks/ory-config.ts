@@ -162,7 +162,7 @@ function checkTemplates(config: YamlObject, ctx: CheckContext, add: (path: strin
 
 function checkFileExists(url: string, domain: Domain, path: string, add: (p: string, m: string) => void) {
   const file = resolveKratosFileUrl(url, domain);
-  if (!file) add(path, `must be a file:///etc/config/kratos/ URL, got "${url}"`);
+  if (!file) add(path, `must be a file:///etc/config/kratos/ (or, in production, file:///etc/config/kratos-prod/) URL, got "${url}"`);
   else if (!existsSync(file)) add(path, `refers to a missing file ${file}`);
 }
 

@@ -41,6 +41,31 @@ describe("verify-config: database URLs", () => {
     expect(verify(dir)).toMatch(/services.ciam-athena.environment.CIAM_OLYMPUS_DATABASE_URL: query parameter "user" would override the role/);
   });
 
+  it.each([
+    ["the other domain's role", "olympus_iam:${IAM_OLYMPUS_DB_PASSWORD:?set IAM_OLYMPUS_DB_PASSWORD}", "olympus_iam"],
+    ["the shared login of earlier versions", "olympus:${CIAM_OLYMPUS_DB_PASSWORD:?set CIAM_OLYMPUS_DB_PASSWORD}", "olympus"],
+    ["the migration role", "olympus_migrator:${OLYMPUS_MIGRATOR_DB_PASSWORD:?set OLYMPUS_MIGRATOR_DB_PASSWORD}", "olympus_migrator"],
+    ["the superuser", "postgres:${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}", "postgres"],
+  ])("refuses Athena CIAM's olympus database URL when it logs in as %s", (_name, credentials, user) => {
+    const dir = prodCopy();
+    // Athena CIAM's URL: the one followed by its networks (Hera CIAM's comes first in the file).
+    const athenaDsn = "postgres://olympus_ciam:${CIAM_OLYMPUS_DB_PASSWORD:?set CIAM_OLYMPUS_DB_PASSWORD}@postgres:5432/olympus?sslmode=${DB_SSLMODE:-prefer}\n    networks: [ciam, edge]";
+    edit(path.join(dir, "compose.yml"), athenaDsn, athenaDsn.replace("olympus_ciam:${CIAM_OLYMPUS_DB_PASSWORD:?set CIAM_OLYMPUS_DB_PASSWORD}", credentials));
+    const report = verify(dir);
+    expect(report).toMatch(
+      new RegExp(`services.ciam-athena: environment would not start the app: .*CIAM_OLYMPUS_DATABASE_URL: logs in as "${user}"; Athena CIAM must log in as "olympus_ciam"`),
+    );
+    if (user !== "olympus") expect(report).toMatch(/services.ciam-athena.environment.CIAM_OLYMPUS_DATABASE_URL: uses [A-Z_]+PASSWORD, /);
+  });
+
+  it("refuses the migration role's password anywhere but postgres and olympus-migrate, and a missing olympus-migrate", () => {
+    const dir = prodCopy();
+    addEnvironment(dir, "iam-hera", ["STRAY: ${OLYMPUS_MIGRATOR_DB_PASSWORD:?set OLYMPUS_MIGRATOR_DB_PASSWORD}"]);
+    expect(verify(dir)).toMatch(/services.iam-hera.environment.STRAY: uses OLYMPUS_MIGRATOR_DB_PASSWORD, which owns the olympus database; only postgres and olympus-migrate may hold it/);
+    edit(path.join(dir, "compose.yml"), "\n  olympus-migrate:\n", "\n  olympus-migrate-disabled:\n");
+    expect(verify(dir)).toMatch(/services.olympus-migrate: is missing; it migrates the olympus database before the Athenas start/);
+  });
+
   it("refuses an override that arrives through the env file", () => {
     const env = { ...goodEnv(), DB_SSLMODE: "prefer&user=iam_kratos" };
     expect(verify(prodCopy(), env)).toMatch(/services.ciam-kratos.environment.DSN: query parameter "user" would override the role/);

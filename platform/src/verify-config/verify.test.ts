@@ -13,8 +13,8 @@ describe("verify-config", () => {
   });
 
   it("refuses a Caddy route sending an IAM host to a CIAM upstream", () => {
-    const env = { ...goodEnv(), IAM_KRATOS_PUBLIC_UPSTREAM: "ciam-kratos:3100" };
-    expect(verify(prodCopy(), env)).toMatch(/iam.example.com: routes to ciam-kratos:3100, which is not an upstream of the iam domain/);
+    const env = { ...goodEnv(), IAM_HYDRA_PUBLIC_UPSTREAM: "ciam-hydra:3102" };
+    expect(verify(prodCopy(), env)).toMatch(/iam.example.com: routes to ciam-hydra:3102, which is not an upstream of the iam domain/);
   });
 
   it("refuses a cookie domain set to the parent domain", () => {

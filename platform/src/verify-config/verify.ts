@@ -14,6 +14,7 @@ import { checkComposeScope } from "./compose-scope";
 import { checkServiceDatabaseUrls, dsnQueryProblem } from "./database-urls";
 import { interpolate } from "./env-file";
 import { checkNetworks } from "./networks";
+import { checkOlympusDatabaseAccess } from "./olympus-database";
 import { checkOryCommand } from "./ory-command";
 import { checkOryEnvironment, overlayEnvironment, type OryKind } from "./ory-environment";
 import { checkOrySecrets } from "./ory-secrets";
@@ -73,7 +74,8 @@ export function verifyProductionConfig(set: ProductionConfigSet): Problem[] {
     problems.push(...checkCompose(compose, { file: label, stage: "prod" }));
     problems.push(...checkSharedDatabaseAccess(compose, label));
     problems.push(...project.services.flatMap(checkServiceDatabaseUrls));
-    problems.push(...checkNetworks(project));
+    problems.push(...checkNetworks(project, set.env));
+    problems.push(...checkOlympusDatabaseAccess(project));
     problems.push(...checkOryServices(project, oryConfigs, set.dir, set.env));
   }
 

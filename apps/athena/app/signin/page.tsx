@@ -15,6 +15,8 @@ const ERRORS: Record<string, string> = {
   SessionRequired: "Please sign in.",
   SessionEnded: "Your session has ended: you signed out elsewhere, or your Olympus Workforce (IAM) access changed. Sign in again.",
   SessionUnverifiable: "Your session could not be re-checked with Olympus Workforce (IAM) right now. Try again shortly.",
+  MfaRequired:
+    "Athena needs a sign-in with a second factor. Set up an authenticator app or a security key in your Olympus Workforce (IAM) account settings, then sign in again with it.",
   OfflineAccess:
     "IAM did not grant Athena a refresh token. Ask an operator to allow the refresh_token grant and the offline_access scope on this Athena's OAuth2 client.",
 };

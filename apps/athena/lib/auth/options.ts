@@ -2,6 +2,7 @@ import "server-only";
 import type { CookieOption, NextAuthOptions } from "next-auth";
 import type { OAuthConfig } from "next-auth/providers/oauth";
 import { z } from "zod";
+import { MFA_GRACE_UNTIL_CLAIM } from "@olympus/sdk/identity";
 import { sameOriginPath } from "@olympus/web-security";
 import { athenaConfig } from "@/lib/server/config";
 import { recordAudit } from "@/lib/server/audit";
@@ -10,6 +11,7 @@ import { SESSION_COOKIE_BASENAME } from "./cookie-names";
 import { loopbackLookup } from "./loopback-lookup";
 import { OIDC_PROVIDER_ID, OIDC_SCOPES, SESSION_ABSOLUTE_SECONDS, SESSION_IDLE_SECONDS } from "./policy";
 import { parseAdminRole } from "./roles";
+import { secondFactorVerdict } from "./second-factor";
 
 /** The ID token claims Athena reads (Hera IAM's consent puts them there). */
 const iamProfile = z.object({
@@ -17,6 +19,10 @@ const iamProfile = z.object({
   email: z.string().optional(),
   name: z.string().optional(),
   iam_admin_role: z.unknown().optional(),
+  /** The Kratos session's assurance level at sign-in (Hera IAM's login accept); read by secondFactorVerdict. */
+  acr: z.unknown().optional(),
+  /** Set by Hera IAM's consent only for a sign-in accepted without a second factor within the grace period. */
+  [MFA_GRACE_UNTIL_CLAIM]: z.unknown().optional(),
 });
 type IamProfile = z.infer<typeof iamProfile>;
 
@@ -105,6 +111,11 @@ export function authOptions(): NextAuthOptions {
           return `/signin?error=${error}`;
         };
         if (!role) return refused("no iam_admin_role in the ID token", "AccessDenied");
+        // IAM's second factor, checked here too: Hera IAM enforces it, Athena does not take that on trust.
+        if (config.auth.mfaRequired) {
+          const verdict = secondFactorVerdict(parsed.data, Math.floor(Date.now() / 1000));
+          if (!verdict.ok) return refused(verdict.reason, "MfaRequired");
+        }
         // The session is re-validated with this token; without it Athena could not follow the IAM account.
         if (!account?.refresh_token || !account.id_token) return refused("IAM Hydra issued no refresh token (offline_access)", "OfflineAccess");
         return true;
@@ -124,7 +135,14 @@ export function authOptions(): NextAuthOptions {
             await iamTokens().revoke(session.refreshToken);
             throw error;
           }
-          await recordAudit({ actor: { id: parsed.sub, email: parsed.email ?? null, role }, action: "auth.sign_in", outcome: "success" });
+          // A sign-in without a second factor, within IAM's grace period, is on the record as such.
+          const verdict = secondFactorVerdict(parsed, Math.floor(Date.now() / 1000));
+          await recordAudit({
+            actor: { id: parsed.sub, email: parsed.email ?? null, role },
+            action: "auth.sign_in",
+            outcome: "success",
+            ...(verdict.ok && verdict.via === "grace" ? { details: { second_factor: "grace", grace_until: verdict.graceUntil } } : {}),
+          });
           return { sub: parsed.sub, email: parsed.email ?? null, name: parsed.name ?? null, sid, authTime: Math.floor(Date.now() / 1000) };
         }
         // Activity extends the cookie (idle timeout), never past the absolute cap, and only while the server-side session lives.

@@ -69,15 +69,23 @@ async function redirectOf(work: Promise<unknown>): Promise<string> {
   return digest.data.digest.split(";")[2] ?? "";
 }
 
+/** How Hera IAM's login accept describes the sign-in: the Kratos session's AAL, and a grace period it vouched for. */
+interface HeraLogin {
+  acr: string;
+  /** Unix seconds: Hera accepted a password-only sign-in within the identity's grace period. */
+  graceUntil?: number;
+}
+
 /**
- * The employee signs in at IAM Hydra (Hera's consent puts the role in the ID
- * token), then next-auth's callback runs Athena's signIn and jwt callbacks
- * and sets the encrypted cookie, as /api/auth/callback/olympus-iam does.
+ * The employee signs in at IAM Hydra (Hera's consent puts the role, and a
+ * grace period Hera vouched for, in the ID token) and comes back with what
+ * next-auth hands Athena's callbacks.
  */
-async function signIn(role: "admin" | "viewer" = "admin") {
+async function signInAtIam(role: "admin" | "viewer", login: HeraLogin) {
   const subject = `employee-${++subjects}`;
   const email = `${subject}@olympus.local`;
-  const tokens = await stack.signIn(subject, { email, name: "Em Ployee", iam_admin_role: role });
+  const grace = login.graceUntil === undefined ? {} : { olympus_mfa_grace_until: login.graceUntil };
+  const tokens = await stack.signIn(subject, { email, name: "Em Ployee", iam_admin_role: role, ...grace }, { acr: login.acr });
   const account: Account = {
     provider: OIDC_PROVIDER_ID,
     type: "oauth",
@@ -89,12 +97,28 @@ async function signIn(role: "admin" | "viewer" = "admin") {
   };
   const profile: Profile = { ...tokens.claims };
   const user: User = { id: subject, email, name: "Em Ployee" };
+  return { subject, tokens, account, profile, user };
+}
+
+/**
+ * The employee signs in (by default with a second factor, as Hera IAM
+ * requires), then next-auth's callback runs Athena's signIn and jwt
+ * callbacks and sets the encrypted cookie, as /api/auth/callback/olympus-iam does.
+ */
+async function signIn(role: "admin" | "viewer" = "admin", login: HeraLogin = { acr: "aal2" }) {
+  const { subject, tokens, account, profile, user } = await signInAtIam(role, login);
   const callbacks = authOptions().callbacks;
   if (!callbacks?.signIn || !callbacks.jwt) throw new Error("Athena has no signIn/jwt callbacks");
   expect(await callbacks.signIn({ user, account, profile })).toBe(true);
   const token = await callbacks.jwt({ token: {}, user, account, profile, trigger: "signIn" });
   request.cookies.set(COOKIE, await encode({ token, secret: config().auth.secret }));
   return { subject, tokens, account, profile, user, token };
+}
+
+/** The audit rows of `subject`'s sign-ins. */
+async function signInAudit(subject: string) {
+  const result = await stack.superuser("SELECT outcome, details FROM olympus_audit_log WHERE action = 'auth.sign_in' AND actor_id = $1 ORDER BY id", [subject]);
+  return result.rows as { outcome: string; details: Record<string, unknown> }[];
 }
 
 const deleteThing = adminAction({ action: "thing.delete", input: z.object({ id: z.string() }), target: (i) => i.id }, async ({ id }) => ({ data: id }));
@@ -164,5 +188,50 @@ describe("Athena's session check (pages, actions, sign-out)", () => {
     expect(await iam.refresh(tokens.refreshToken, subject)).toMatchObject({ kind: "rejected" });
     const audit = await stack.superuser("SELECT details FROM olympus_audit_log WHERE action = 'auth.sign_out' AND actor_id = $1", [subject]);
     expect(audit.rows).toEqual([{ details: { revocation: "revoked" } }]);
+  });
+});
+
+describe("IAM's second factor, checked by Athena itself (ID token acr and Hera's grace claim)", () => {
+  const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+  it("refuses a password-only sign-in Hera did not vouch for, audited, leaving no live grant at IAM Hydra", async () => {
+    const { subject, tokens, account, profile, user } = await signInAtIam("admin", { acr: "aal1" });
+    expect(tokens.claims.acr).toBe("aal1");
+    expect(await authOptions().callbacks?.signIn?.({ user, account, profile })).toBe("/signin?error=MfaRequired");
+    expect(await signInAudit(subject)).toEqual([
+      { outcome: "denied", details: { reason: "signed in without a second factor (acr aal1) and no grace period from Hera IAM" } },
+    ]);
+    const iam = createIamTokenClient({ issuerUrl: config().auth.issuerUrl, clientId: config().auth.clientId, clientSecret: config().auth.clientSecret });
+    expect(await iam.refresh(tokens.refreshToken, subject)).toMatchObject({ kind: "rejected" });
+  });
+
+  it("refuses a sign-in whose grace period has ended", async () => {
+    const { subject, account, profile, user } = await signInAtIam("viewer", { acr: "aal1", graceUntil: nowSeconds() - 60 });
+    expect(await authOptions().callbacks?.signIn?.({ user, account, profile })).toBe("/signin?error=MfaRequired");
+    expect(await signInAudit(subject)).toMatchObject([{ outcome: "denied", details: { reason: expect.stringContaining("after the grace period ended") } }]);
+  });
+
+  it("admits a password-only sign-in within the grace period Hera vouched for, audited as such", async () => {
+    const graceUntil = nowSeconds() + 3 * 24 * 60 * 60;
+    const { subject } = await signIn("admin", { acr: "aal1", graceUntil });
+    expect(await currentAdmin()).toMatchObject({ id: subject, role: "admin" });
+    expect(await signInAudit(subject)).toEqual([{ outcome: "success", details: { second_factor: "grace", grace_until: graceUntil } }]);
+  });
+
+  it("admits a sign-in with a second factor, and re-validates it after the window as before", async () => {
+    const { subject } = await signIn("admin", { acr: "aal2" });
+    expect(await signInAudit(subject)).toEqual([{ outcome: "success", details: {} }]);
+    await afterTheWindow();
+    expect(await requireAdminPage("admin")).toMatchObject({ id: subject, role: "admin" });
+  });
+
+  it("gets the sign-in's acr and grace claim again from every refresh (what re-validation reads)", async () => {
+    const graceUntil = nowSeconds() + 3600;
+    const { subject, tokens } = await signInAtIam("admin", { acr: "aal1", graceUntil });
+    const iam = createIamTokenClient({ issuerUrl: config().auth.issuerUrl, clientId: config().auth.clientId, clientSecret: config().auth.clientSecret });
+    expect(await iam.refresh(tokens.refreshToken, subject)).toMatchObject({
+      kind: "refreshed",
+      claims: { acr: "aal1", olympus_mfa_grace_until: graceUntil, iam_admin_role: "admin" },
+    });
   });
 });

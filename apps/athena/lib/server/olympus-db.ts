@@ -1,7 +1,7 @@
 import "server-only";
 import type pg from "pg";
 import { createAuditLog, type AuditLog } from "@olympus/sdk/audit";
-import { createOlympusPool, migrateOlympusDatabase } from "@olympus/sdk/olympus-db";
+import { checkOlympusSchema, createOlympusPool } from "@olympus/sdk/olympus-db";
 import { createSettingsStore, deriveEncryptionKey, type SettingsStore } from "@olympus/sdk/settings";
 import { athenaConfig } from "./config";
 
@@ -9,7 +9,8 @@ interface OlympusDb {
   pool: pg.Pool;
   settings: SettingsStore;
   audit: AuditLog;
-  migrated: Promise<void>;
+  /** The schema check in flight or passed; cleared when it fails, so the next caller asks again. */
+  ready: Promise<void> | undefined;
 }
 
 // One pool per process, kept across dev-server module reloads.
@@ -17,6 +18,8 @@ const holder = globalThis as typeof globalThis & { __athenaOlympusDb?: OlympusDb
 
 function open(): OlympusDb {
   const config = athenaConfig();
+  // Logged in as this domain's own role (olympus_ciam / olympus_iam): row-level
+  // security gives it this domain's rows only, and it has no DDL rights.
   const pool = createOlympusPool(config.databaseUrl);
   const key = deriveEncryptionKey(config.encryptionKey, config.environment);
   const previousKeys = config.encryptionKeyPrevious ? [deriveEncryptionKey(config.encryptionKeyPrevious, config.environment)] : [];
@@ -24,7 +27,7 @@ function open(): OlympusDb {
     pool,
     settings: createSettingsStore({ pool, domain: config.domain, key, previousKeys }),
     audit: createAuditLog({ pool, domain: config.domain }),
-    migrated: migrateOlympusDatabase(pool).then(() => undefined),
+    ready: undefined,
   };
 }
 
@@ -33,32 +36,38 @@ function db(): OlympusDb {
   return holder.__athenaOlympusDb;
 }
 
-/** Runs the olympus database's migrations (at start-up; later callers wait for the same run). */
-export async function migrateOnStartup(): Promise<void> {
+/**
+ * Checks, at start-up and before first use, that the olympus database is
+ * migrated (by the migration step: the devstack, or the olympus-migrate
+ * one-shot in Compose) and that this Athena logs in as its own domain's
+ * role. Later callers wait for the same check.
+ */
+export async function olympusDbReady(): Promise<void> {
   const current = db();
+  current.ready ??= checkOlympusSchema(current.pool, athenaConfig().domain);
   try {
-    await current.migrated;
+    await current.ready;
   } catch (error) {
-    // Retry on the next call instead of caching the failure forever.
-    current.migrated = migrateOlympusDatabase(current.pool).then(() => undefined);
+    // The migration step may still be running: check again on the next call instead of caching the failure.
+    current.ready = undefined;
     throw error;
   }
 }
 
 /** This domain's settings store, once the schema is in place. */
 export async function settingsStore(): Promise<SettingsStore> {
-  await migrateOnStartup();
+  await olympusDbReady();
   return db().settings;
 }
 
 /** The olympus database's pool, once the schema is in place (Athena's session rows use it). */
 export async function olympusPool(): Promise<pg.Pool> {
-  await migrateOnStartup();
+  await olympusDbReady();
   return db().pool;
 }
 
 /** This domain's audit log, once the schema is in place. */
 export async function auditLog(): Promise<AuditLog> {
-  await migrateOnStartup();
+  await olympusDbReady();
   return db().audit;
 }

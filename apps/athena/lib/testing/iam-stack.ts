@@ -2,7 +2,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startEmbeddedHydra, silentLogger, type EmbeddedHydra } from "@olympus/embedded-hydra";
 import { EMBEDDED_ATHENA_CLIENTS } from "@olympus/sdk/config/embedded-defaults";
-import { migrateOlympusDatabase } from "@olympus/sdk/olympus-db";
+import { layOutTestOlympusDatabase } from "@olympus/sdk/olympus-db/testing";
 import { freePort, startTestPostgres, type TestPostgres } from "@olympus/test-postgres";
 import { generators, Issuer, type Client } from "openid-client";
 import pg from "pg";
@@ -10,23 +10,32 @@ import { OIDC_SCOPES } from "@/lib/auth/policy";
 
 /**
  * Real parts for Athena's session tests: a PostgreSQL server with the
- * `olympus` database (a non-superuser owner, so row-level security applies,
- * migrated) and the embedded IAM Hydra on its own database, configured from
+ * `olympus` database laid out as init.sql does and migrated (Athena CIAM logs
+ * in as olympus_ciam, so row-level security applies as in production) and the
+ * embedded IAM Hydra on its own database, configured from
  * platform/dev/iam-hydra/hydra.yml, with Athena CIAM's OAuth2 client
  * registered as the devstack seeds it. `signIn` plays the browser and Hera
  * IAM (login and consent accepted through Hydra's admin API, the role put in
  * the ID token as Hera's consent does) and returns the tokens next-auth gets.
  */
 export interface IamTestStack {
-  /** The `olympus` database as the `olympus` role (like production). */
+  /** The `olympus` database as Athena CIAM's role, olympus_ciam (like production). */
   pool: pg.Pool;
-  /** Its connection string (OLYMPUS_DATABASE_URL). */
+  /** Its connection string (Athena CIAM's OLYMPUS_DATABASE_URL). */
   databaseUrl: string;
   superuser(sql: string, params?: unknown[]): Promise<pg.QueryResult>;
   hydra: EmbeddedHydra;
   client: { clientId: string; clientSecret: string; redirectUri: string };
-  /** One authorization code flow with PKCE; `claims` are what Hera's consent would put in the ID token. */
-  signIn(subject: string, claims: { email?: string; name?: string; iam_admin_role?: string }): Promise<SignedIn>;
+  /**
+   * One authorization code flow with PKCE; `claims` are what Hera's consent
+   * would put in the ID token, `login` what Hera's login accept would add
+   * (the Kratos session's AAL as `acr`, Hera's grace-period `context`).
+   */
+  signIn(
+    subject: string,
+    claims: { email?: string; name?: string; iam_admin_role?: string; olympus_mfa_grace_until?: number },
+    login?: { acr?: string; amr?: string[]; context?: Record<string, unknown> },
+  ): Promise<SignedIn>;
   /** What Athena's role-change, deactivate and delete actions do at IAM Hydra: every consent of `subject` revoked, with its tokens. */
   revokeConsents(subject: string): Promise<void>;
   stop(): Promise<void>;
@@ -47,11 +56,9 @@ export async function startIamTestStack(): Promise<IamTestStack> {
   let hydra: EmbeddedHydra | undefined;
   let pool: pg.Pool | undefined;
   try {
-    await server.query("CREATE ROLE olympus LOGIN PASSWORD 'olympus_test_password'");
-    await server.query("CREATE DATABASE olympus OWNER olympus");
-    pool = new pg.Pool({ connectionString: olympusUrl(server), max: 8 });
+    const databaseUrl = (await layOutTestOlympusDatabase(server)).ciam;
+    pool = new pg.Pool({ connectionString: databaseUrl, max: 8 });
     pool.on("error", () => {});
-    await migrateOlympusDatabase(pool);
     hydra = await startEmbeddedHydra({
       configPath: IAM_HYDRA_CONFIG,
       dsn: await server.createDatabase("iam_hydra"),
@@ -59,7 +66,7 @@ export async function startIamTestStack(): Promise<IamTestStack> {
       adminPort: await freePort(),
       logger: silentLogger,
     });
-    return await assemble(server, pool, hydra);
+    return await assemble(server, pool, databaseUrl, hydra);
   } catch (error) {
     await hydra?.close();
     await pool?.end();
@@ -68,11 +75,7 @@ export async function startIamTestStack(): Promise<IamTestStack> {
   }
 }
 
-function olympusUrl(server: TestPostgres): string {
-  return `postgres://olympus:olympus_test_password@127.0.0.1:${server.port}/olympus`;
-}
-
-async function assemble(server: TestPostgres, pool: pg.Pool, hydra: EmbeddedHydra): Promise<IamTestStack> {
+async function assemble(server: TestPostgres, pool: pg.Pool, databaseUrl: string, hydra: EmbeddedHydra): Promise<IamTestStack> {
   const { clientId, clientSecret, redirectUri } = EMBEDDED_ATHENA_CLIENTS.ciam;
   const admin = (method: string, pathAndQuery: string, body?: unknown) =>
     fetch(`${hydra.adminUrl.replace(/\/$/, "")}${pathAndQuery}`, {
@@ -98,12 +101,12 @@ async function assemble(server: TestPostgres, pool: pg.Pool, hydra: EmbeddedHydr
 
   return {
     pool,
-    databaseUrl: olympusUrl(server),
+    databaseUrl,
     superuser: (sql, params) => server.query(sql, params ?? [], "olympus"),
     hydra,
     client: { clientId, clientSecret, redirectUri },
 
-    async signIn(subject, claims) {
+    async signIn(subject, claims, loginAccept = {}) {
       const browser = new CookieJarBrowser();
       const verifier = generators.codeVerifier();
       const state = generators.state();
@@ -118,7 +121,7 @@ async function assemble(server: TestPostgres, pool: pg.Pool, hydra: EmbeddedHydr
       });
       const atLogin = await browser.navigateUntil(start, (url) => url.searchParams.has("login_challenge"));
       const loginChallenge = atLogin.searchParams.get("login_challenge") ?? "";
-      const login = await admin("PUT", `/admin/oauth2/auth/requests/login/accept?login_challenge=${encodeURIComponent(loginChallenge)}`, { subject });
+      const login = await admin("PUT", `/admin/oauth2/auth/requests/login/accept?login_challenge=${encodeURIComponent(loginChallenge)}`, { subject, ...loginAccept });
       const atConsent = await browser.navigateUntil(await redirectTo(login), (url) => url.searchParams.has("consent_challenge"));
       const consentChallenge = atConsent.searchParams.get("consent_challenge") ?? "";
       const request = (await (await admin("GET", `/admin/oauth2/auth/requests/consent?consent_challenge=${encodeURIComponent(consentChallenge)}`)).json()) as {

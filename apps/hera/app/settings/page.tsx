@@ -1,12 +1,15 @@
 import type { Metadata } from "next";
 import { HeraSettings } from "@/components/elements/settings";
 import { PageShell } from "@/components/page-shell";
+import { SecondFactorNotice } from "@/components/second-factor-notice";
+import { secondFactorNotice } from "@/lib/second-factor-notice";
 import { browserCookie, cspNonce } from "@/lib/server/cookies";
 import { elementsConfig } from "@/lib/server/elements-config";
 import { toElements } from "@/lib/server/elements-flows";
 import { flowForPage } from "@/lib/server/flows";
 import { renderWithOry, selfHref } from "@/lib/server/guard";
 import { kratos } from "@/lib/server/ory";
+import { mfaFactsFor } from "@/lib/server/second-factor";
 import { SessionsPanel } from "./sessions-panel";
 
 export const metadata: Metadata = { title: "Account settings" };
@@ -16,10 +19,13 @@ export default async function SettingsPage({ searchParams }: PageProps<"/setting
   return renderWithOry(selfHref("/settings", params), async () => {
     const flow = await flowForPage("settings", params);
     const session = await kratos().toSession(await browserCookie());
+    const current = session.status === "active" ? session.session : undefined;
+    const notice = secondFactorNotice(await mfaFactsFor(current?.identity?.id), Date.now());
     return (
       <PageShell wide>
+        <SecondFactorNotice notice={notice} />
         <HeraSettings flow={toElements.settings(flow, await cspNonce())} config={elementsConfig()} />
-        <SessionsPanel current={session.status === "active" ? session.session : undefined} />
+        <SessionsPanel current={current} />
       </PageShell>
     );
   });

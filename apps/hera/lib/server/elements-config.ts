@@ -1,16 +1,18 @@
 import "server-only";
 import type { OryClientConfiguration } from "@ory/elements-react";
 import { startupConfig } from "@olympus/sdk/config";
+import { KRATOS_PROXY_PREFIX } from "./kratos-edge/edge";
 
 /**
  * Ory Elements' configuration for this instance, built from runtime config
  * on the server and handed to the client components as plain data: the
- * browser talks to its own domain's Kratos only, by the browser-facing URL.
+ * browser talks to Hera's own origin only, where Hera serves this domain's
+ * Kratos (app/.ory/kratos, with the abuse limits in front of it).
  */
 export function elementsConfig(): OryClientConfiguration {
-  const { domain, publicUrl, browser, branding } = startupConfig();
+  const { domain, publicUrl, branding } = startupConfig();
   return {
-    sdk: { url: browser.kratosPublicUrl, options: { credentials: "include" } },
+    sdk: { url: `${publicUrl}${KRATOS_PROXY_PREFIX}`, options: { credentials: "include" } },
     project: {
       name: branding.productName,
       logo_light_url: branding.logoPath,

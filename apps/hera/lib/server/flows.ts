@@ -1,9 +1,12 @@
 import "server-only";
+import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { startupConfig } from "@olympus/sdk/config";
 import type { FlowByKind, FlowKind } from "@olympus/sdk/kratos";
 import { one, type SearchParams } from "../search-params";
 import { browserCookie } from "./cookies";
+import { KRATOS_PROXY_PREFIX } from "./kratos-edge/edge";
+import { REFUSAL_COOKIE, refusalFromCookie } from "./kratos-edge/refusal";
 import { kratos } from "./ory";
 
 /** Query parameters that survive a flow (re)start. */
@@ -23,9 +26,9 @@ export function startFlowPath(kind: FlowKind, params: SearchParams = {}): string
   return `/self-service/${kind}/browser${qs ? `?${qs}` : ""}`;
 }
 
-/** Kratos' own browser start URL: it checks return_to against its allow-list before sending the browser there. */
+/** Kratos' own browser start URL (through Hera's proxy): it checks return_to against its allow-list before sending the browser there. */
 export function kratosBrowserPath(kind: FlowKind, returnTo: string | undefined): string {
-  const url = new URL(`${startupConfig().browser.kratosPublicUrl}/self-service/${kind}/browser`);
+  const url = new URL(`${startupConfig().publicUrl}${KRATOS_PROXY_PREFIX}/self-service/${kind}/browser`);
   if (returnTo) url.searchParams.set("return_to", returnTo);
   return url.toString();
 }
@@ -41,7 +44,7 @@ export async function flowForPage<K extends FlowKind>(kind: K, params: SearchPar
   const result = await kratos().getFlow(kind, id, await browserCookie());
   switch (result.status) {
     case "ok":
-      return result.flow;
+      return withEdgeRefusal(result.flow);
     case "restart":
       return redirect(startFlowPath(kind, { ...params, return_to: result.returnTo ?? one(params, "return_to") }));
     case "session_already_available":
@@ -53,4 +56,14 @@ export async function flowForPage<K extends FlowKind>(kind: K, params: SearchPar
     case "disabled":
       return redirect(`/error?disabled=${kind}`);
   }
+}
+
+/**
+ * A browser form post the edge refused (abuse limits) comes back here by a
+ * 303, like any refused submission; Kratos' stored flow cannot hold the
+ * edge's message, so the page shows it from the edge's short-lived cookie.
+ */
+async function withEdgeRefusal<F extends { id: string; ui: { messages?: unknown[] } }>(flow: F): Promise<F> {
+  const message = refusalFromCookie((await cookies()).get(REFUSAL_COOKIE)?.value, flow.id);
+  return message ? { ...flow, ui: { ...flow.ui, messages: [message] } } : flow;
 }

@@ -1,13 +1,19 @@
 import "server-only";
 import { startupConfig } from "@olympus/sdk/config";
 import { idTokenClaims, type OAuth2ConsentRequest } from "@olympus/sdk/hydra";
+import { MFA_GRACE_UNTIL_CLAIM, mfaGraceUntilOf } from "@olympus/sdk/identity";
 import { hydra, kratos } from "./ory";
 
 /**
  * Accepts a consent request for the given scopes, with ID token claims per
  * granted scope taken from the identity as Kratos' admin API returns it:
  * traits for email and name, `metadata_admin` (admin-only) for the IAM role.
- * Returns where the browser goes next (back through Hydra to the client).
+ * When Hera's login accepted the sign-in without the second factor the
+ * domain requires, within the identity's grace period, it said so in Hydra's
+ * login `context` (written only through Hydra's admin API); the ID token then
+ * carries `olympus_mfa_grace_until`, so Athena can tell that from a sign-in
+ * that skipped the policy. Returns where the browser goes next (back through
+ * Hydra to the client).
  */
 export async function grantConsent(request: OAuth2ConsentRequest, grantScope: readonly string[], remember: boolean): Promise<string> {
   const { domain } = startupConfig();
@@ -25,8 +31,14 @@ export async function grantConsent(request: OAuth2ConsentRequest, grantScope: re
     grant_access_token_audience: request.requested_access_token_audience ?? [],
     remember,
     remember_for: 0,
-    session: { id_token: idTokenClaims(domain, identity, grantScope), access_token: {} },
+    session: { id_token: { ...idTokenClaims(domain, identity, grantScope), ...mfaGraceClaim(request) }, access_token: {} },
   });
+}
+
+/** `olympus_mfa_grace_until` (unix seconds) when the login was accepted within a second-factor grace period. */
+function mfaGraceClaim(request: OAuth2ConsentRequest): Record<string, number> {
+  const until = mfaGraceUntilOf(request.context);
+  return until === undefined ? {} : { [MFA_GRACE_UNTIL_CLAIM]: until };
 }
 
 /**

@@ -1,12 +1,14 @@
 import "server-only";
 import { redirect } from "next/navigation";
 import { startupConfig } from "@olympus/sdk/config";
+import { MFA_GRACE_UNTIL_CLAIM } from "@olympus/sdk/identity";
 import { assuranceLevelOf, authenticationMethodsOf, type Session } from "@olympus/sdk/kratos";
 import { decideLogin, type SessionFacts } from "../login-decision";
 import { browserCookie } from "./cookies";
 import { startFlowPath } from "./flows";
 import { hydra, kratos } from "./ory";
 import { issueReauthProof, readReauthProof } from "./reauth-proof";
+import { mfaFactsFor } from "./second-factor";
 
 /** What the login page shows when a challenge cannot go back to its client. */
 export type LoginChallengeOutcome = { status: "unknown_challenge" };
@@ -26,6 +28,7 @@ function sessionFacts(session: Session | undefined): SessionFacts | undefined {
     identityActive: session.identity.state === undefined || session.identity.state === "active",
     // An unreadable sign-in time is never fresh.
     authenticatedAt: Number.isNaN(authenticatedAt) ? 0 : authenticatedAt,
+    aal: assuranceLevelOf(session),
   };
 }
 
@@ -42,7 +45,10 @@ async function isActiveIdentity(subject: string): Promise<boolean> {
  * session, the identity's state and Hera's own sealed re-authentication proof
  * — never on a value the browser can edit. Accepting uses the identity id as
  * subject and the session's AAL and methods as acr/amr; signing in runs the
- * Kratos login flow, which returns here afterwards.
+ * Kratos login flow, which returns here afterwards. Where the domain requires
+ * a second factor (MFA_REQUIRED), someone without one enrols it in settings
+ * first (which also returns here), and a grace-period acceptance without it
+ * is passed to the consent in Hydra's login `context`.
  * Never returns unless the challenge is unknown to this domain's Hydra.
  */
 export async function handleLoginChallenge(challenge: string, params: { reauthProof?: string | undefined }): Promise<LoginChallengeOutcome> {
@@ -57,12 +63,14 @@ export async function handleLoginChallenge(challenge: string, params: { reauthPr
   const here = `${publicUrl}/login?login_challenge=${encodeURIComponent(challenge)}`;
   const now = Date.now();
 
+  const facts = sessionFacts(session);
   const decision = decideLogin({
     request: { skip: request.skip, subject: request.subject, requestUrl: request.request_url },
-    session: sessionFacts(session),
+    session: facts,
     aal2Required: sessionResult.status === "aal2_required",
     subjectActive: request.skip ? await isActiveIdentity(request.subject) : undefined,
     reauthSince: readReauthProof(secrets.cookieSecret, challenge, params.reauthProof, now)?.since,
+    mfa: await mfaFactsFor(facts?.identityActive ? facts.identityId : undefined),
     now,
   });
 
@@ -72,7 +80,15 @@ export async function handleLoginChallenge(challenge: string, params: { reauthPr
     await hydra().revokeLoginSessions(request.session_id ? { sid: request.session_id } : { subject: request.subject });
     redirect(request.request_url);
   }
-  if (decision.kind === "step_up") redirect(startFlowPath("login", { aal: "aal2", return_to: here }));
+  // A second factor or its enrolment is no new sign-in: a proof already issued for this challenge still holds.
+  const hereKeepingProof = params.reauthProof ? `${here}&reauth=${encodeURIComponent(params.reauthProof)}` : here;
+  if (decision.kind === "step_up") redirect(startFlowPath("login", { aal: "aal2", return_to: hereKeepingProof }));
+  if (decision.kind === "enrol_second_factor") {
+    // Kratos' settings let an identity without a second factor in at aal1 (required_aal:
+    // highest_available) and, once a device is saved, send the browser back here; enrolling
+    // adds the factor to the session (aal2), or else the next pass steps up to it.
+    redirect(startFlowPath("settings", { return_to: hereKeepingProof }));
+  }
   if (decision.kind === "sign_in") {
     // Sign-ins from now on count as fresh for prompt=login / max_age; the proof says so, sealed.
     const proof = issueReauthProof(secrets.cookieSecret, challenge, Math.floor(now / 1000) * 1000 - 1000);
@@ -88,6 +104,8 @@ export async function handleLoginChallenge(challenge: string, params: { reauthPr
       identity_provider_session_id: session.id,
       remember: true,
       remember_for: rememberFor(session),
+      // Read back by the consent (oauth2-consent.ts), which vouches for it in the ID token.
+      ...(decision.mfaGraceEndsAt !== undefined ? { context: { [MFA_GRACE_UNTIL_CLAIM]: Math.floor(decision.mfaGraceEndsAt / 1000) } } : {}),
     }),
   );
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { startupConfig } from "@olympus/sdk/config";
 import { HydraAdminClient } from "@olympus/sdk/hydra";
 import { KratosClient } from "@olympus/sdk/kratos";
+import { KRATOS_PROXY_PREFIX } from "./kratos-edge/edge";
 
 let kratosClient: KratosClient | undefined;
 let hydraClient: HydraAdminClient | undefined;
@@ -9,12 +10,13 @@ let hydraClient: HydraAdminClient | undefined;
 /** This instance's Kratos (its own domain only: the config holds no other). */
 export function kratos(): KratosClient {
   if (!kratosClient) {
-    const { kratos: urls, browser, secrets } = startupConfig();
+    const { kratos: urls, publicUrl, secrets } = startupConfig();
     kratosClient = new KratosClient({
       publicUrl: urls.publicUrl,
       adminUrl: urls.adminUrl,
       adminToken: secrets.adminApiToken,
-      browserUrl: browser.kratosPublicUrl,
+      // Browsers reach Kratos through Hera's proxy, on Hera's host: flows created server-side say so too.
+      browserUrl: `${publicUrl}${KRATOS_PROXY_PREFIX}`,
     });
   }
   return kratosClient;

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import type { Domain } from "@olympus/sdk/config";
+import { EMBEDDED_ADMIN_API_TOKEN } from "@olympus/sdk/config/embedded-defaults";
 import { DevstackError, messageOf } from "../errors";
 import { ORY_SERVERS, serverDomain, serverService, type OryServerId } from "../options";
 import { devConfigPath, displayPath } from "../paths";
@@ -30,6 +31,11 @@ export interface OryServerConfig {
   parsedDsn: Dsn;
   /** The role and database this server must use (init.sql: `<domain>_<service>`). */
   expectedRole: string;
+  /**
+   * The bearer token its admin API requires (all but /health/*): the domain's
+   * EMBEDDED_ADMIN_API_TOKEN, which the apps are started with too.
+   */
+  adminToken: string;
 }
 
 export function serverLabel(id: OryServerId): string {
@@ -83,6 +89,7 @@ export function resolveOryConfigs(options: ResolveOptions): OryServerConfig[] {
       dsn,
       parsedDsn: parseDsn(dsn, override ? `${id.toUpperCase().replace("-", "_")}_DSN` : `config file ${displayPath(configPath)}`),
       expectedRole: id.replace("-", "_"),
+      adminToken: EMBEDDED_ADMIN_API_TOKEN[serverDomain(id)],
     };
   });
 }

@@ -12,6 +12,8 @@ export interface RunningOryServer {
   /** Loopback URLs (what the apps and the seeds call). */
   publicUrl: string;
   adminUrl: string;
+  /** What every admin request but /health/* must carry as `Authorization: Bearer <adminToken>`. */
+  adminToken: string;
   close(): Promise<void>;
 }
 
@@ -24,11 +26,12 @@ export interface StartOryOptions {
 
 /**
  * Starts one Kratos- or Hydra-compatible server in this process from its
- * platform/dev config, with its own DSN. Kratos' public base URL and Hydra's
- * issuer always name the domain's *.localhost host with the port in use
+ * platform/dev config, with its own DSN. Kratos' public base URL (Hera's
+ * proxy) and Hydra's issuer always name the domain's *.localhost host with the port in use
  * (never 127.0.0.1, where the host-scoped cookies are not sent), Kratos' link
  * to its Hydra and the courier's SMTP port follow the ports in use, so
- * nothing points at a default port when tests move them.
+ * nothing points at a default port when tests move them. The admin API
+ * requires the domain's bearer token, as the apps send it.
  */
 export async function startOryServer(server: OryServerConfig, options: StartOryOptions): Promise<RunningOryServer> {
   const ports = options.ports[server.domain];
@@ -41,17 +44,21 @@ export async function startOryServer(server: OryServerConfig, options: StartOryO
         dsn: server.dsn,
         publicPort: ports.kratosPublic,
         adminPort: ports.kratosAdmin,
-        // Always the browser-facing host: given only a port, the servers would
-        // advertise 127.0.0.1, where the host-scoped cookies are never sent.
-        publicBaseUrl: `http://${host}:${ports.kratosPublic}/`,
+        // As platform/dev/<domain>-kratos/kratos.yml says, on the ports in use:
+        // browsers reach Kratos through Hera's same-origin proxy (Hera's
+        // /.ory/kratos/, where the abuse limits run), on the browser-facing
+        // host — given only a port, the server would advertise 127.0.0.1,
+        // where the host-scoped cookies are never sent.
+        publicBaseUrl: `http://${host}:${ports.hera}/.ory/kratos/`,
         host: "127.0.0.1",
+        adminToken: server.adminToken,
         configOverrides: {
           courier: { smtp: { connection_uri: `smtp://127.0.0.1:${options.smtpPort}/?disable_starttls=true` } },
           oauth2_provider: { url: `http://127.0.0.1:${ports.hydraAdmin}/` },
         },
         log: (line) => log.write(`${line}\n`),
       });
-      return { config: server, publicUrl: kratos.publicUrl, adminUrl: kratos.adminUrl, close: closeBoth(kratos.close, log) };
+      return { config: server, publicUrl: kratos.publicUrl, adminUrl: kratos.adminUrl, adminToken: server.adminToken, close: closeBoth(kratos.close, log) };
     }
     const hydra = await startEmbeddedHydra({
       configPath: server.configPath,
@@ -60,9 +67,10 @@ export async function startOryServer(server: OryServerConfig, options: StartOryO
       adminPort: ports.hydraAdmin,
       issuer: `http://${host}:${ports.hydraPublic}/`,
       host: "127.0.0.1",
+      adminToken: server.adminToken,
       logger: createLogger("text", (line) => log.write(`${line}\n`)),
     });
-    return { config: server, publicUrl: hydra.publicUrl, adminUrl: hydra.adminUrl, close: closeBoth(hydra.close, log) };
+    return { config: server, publicUrl: hydra.publicUrl, adminUrl: hydra.adminUrl, adminToken: server.adminToken, close: closeBoth(hydra.close, log) };
   } catch (error) {
     log.end();
     throw explain(server, error);

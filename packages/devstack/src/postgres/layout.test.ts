@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestPostgres, type TestPostgres } from "@olympus/test-postgres";
-import { applyDatabaseLayout, DATABASE_ROLES, type RolePasswords } from "./layout";
+import { applyDatabaseLayout, DATABASE_ROLES, databaseOf, type RolePasswords } from "./layout";
 
 const PASSWORDS = Object.fromEntries(DATABASE_ROLES.map((role) => [role, `${role}_layout_test_password`])) as RolePasswords;
 
@@ -41,7 +41,7 @@ describe("applyDatabaseLayout on a dev cluster made before the maintenance datab
         postgres: "42501",
         template1: "42501",
       });
-      expect(await connectAs(server, role, role)).toBe("ok");
+      expect(await connectAs(server, role, databaseOf(role))).toBe("ok");
     }
   });
 });

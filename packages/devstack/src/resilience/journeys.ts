@@ -9,29 +9,32 @@
  */
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { EMBEDDED_ADMIN_API_TOKEN } from "@olympus/sdk/config/embedded-defaults";
+import { adminAuthorization, adminUrl, type AdminApi } from "../ory/admin-api";
 import type { AdminLogin, DevstackPorts } from "../options";
 import type { LoadRecorder } from "./recorder";
 
 export interface StackEndpoints {
   ciamKratosPublic: string;
-  ciamKratosAdmin: string;
+  ciamKratosAdmin: AdminApi;
   iamKratosPublic: string;
   ciamHydraPublic: string;
-  ciamHydraAdmin: string;
+  ciamHydraAdmin: AdminApi;
   iamHydraPublic: string;
-  iamHydraAdmin: string;
+  iamHydraAdmin: AdminApi;
 }
 
+/** A dev stack's endpoints on `ports`; its admin APIs require the domain's dev token, as the stack starts them. */
 export function stackEndpoints(ports: DevstackPorts): StackEndpoints {
   const at = (port: number) => `http://127.0.0.1:${port}`;
   return {
     ciamKratosPublic: at(ports.ciam.kratosPublic),
-    ciamKratosAdmin: at(ports.ciam.kratosAdmin),
+    ciamKratosAdmin: { url: at(ports.ciam.kratosAdmin), token: EMBEDDED_ADMIN_API_TOKEN.ciam },
     iamKratosPublic: at(ports.iam.kratosPublic),
     ciamHydraPublic: at(ports.ciam.hydraPublic),
-    ciamHydraAdmin: at(ports.ciam.hydraAdmin),
+    ciamHydraAdmin: { url: at(ports.ciam.hydraAdmin), token: EMBEDDED_ADMIN_API_TOKEN.ciam },
     iamHydraPublic: at(ports.iam.hydraPublic),
-    iamHydraAdmin: at(ports.iam.hydraAdmin),
+    iamHydraAdmin: { url: at(ports.iam.hydraAdmin), token: EMBEDDED_ADMIN_API_TOKEN.iam },
   };
 }
 
@@ -164,9 +167,10 @@ export function clientCredentials(domain: "ciam" | "iam"): Journey {
 
 export const registerClient: Journey = async (context) => {
   const name = `fault-client-${randomBytes(6).toString("hex")}`;
-  const response = await context.recorder.call("CIAM client registration", `${context.endpoints.ciamHydraAdmin}/admin/clients`, {
+  const hydraAdmin = context.endpoints.ciamHydraAdmin;
+  const response = await context.recorder.call("CIAM client registration", adminUrl(hydraAdmin, "/admin/clients"), {
     expect: [201],
-    init: { method: "POST", headers: json("127.0.0.1"), body: JSON.stringify({ client_name: name, grant_types: ["client_credentials"], token_endpoint_auth_method: "client_secret_basic" }) },
+    init: { method: "POST", headers: { ...json("127.0.0.1"), ...adminAuthorization(hydraAdmin) }, body: JSON.stringify({ client_name: name, grant_types: ["client_credentials"], token_endpoint_auth_method: "client_secret_basic" }) },
   });
   if (response?.status !== 201) return void (await response?.body?.cancel());
   const body = parseOrReport(context, "CIAM client registration", createdClient, await response.json());
@@ -174,14 +178,14 @@ export const registerClient: Journey = async (context) => {
 };
 
 /** Creates a client_credentials client before the load (not under it: this one must exist). */
-export async function createMachineClient(hydraAdminUrl: string): Promise<MachineClient> {
+export async function createMachineClient(hydraAdmin: AdminApi): Promise<MachineClient> {
   const clientSecret = randomBytes(24).toString("hex");
-  const response = await fetch(`${hydraAdminUrl}/admin/clients`, {
+  const response = await fetch(adminUrl(hydraAdmin, "/admin/clients"), {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...adminAuthorization(hydraAdmin) },
     body: JSON.stringify({ client_name: "fault-run machine client", client_secret: clientSecret, grant_types: ["client_credentials"], token_endpoint_auth_method: "client_secret_basic" }),
   });
-  if (response.status !== 201) throw new Error(`creating a machine client at ${hydraAdminUrl} answered ${response.status}: ${await response.text()}`);
+  if (response.status !== 201) throw new Error(`creating a machine client at ${hydraAdmin.url} answered ${response.status}: ${await response.text()}`);
   return { clientId: createdClient.parse(await response.json()).client_id, clientSecret };
 }
 

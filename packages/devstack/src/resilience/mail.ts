@@ -3,13 +3,16 @@
  * (admin API `/admin/courier/messages`) and what reached maildev's inbox.
  */
 import { z } from "zod";
+import { adminAuthorization, adminUrl, type AdminApi } from "../ory/admin-api";
 
 const courierMessage = z.object({ id: z.string(), status: z.string(), send_count: z.number(), recipient: z.string(), template_type: z.string() }).loose();
 export type CourierMessage = z.infer<typeof courierMessage>;
 
 /** Every courier message to `recipient`, newest first. */
-export async function courierMessages(kratosAdminUrl: string, recipient: string): Promise<CourierMessage[]> {
-  const response = await fetch(`${kratosAdminUrl}/admin/courier/messages?recipient=${encodeURIComponent(recipient)}&page_size=100`);
+export async function courierMessages(kratosAdmin: AdminApi, recipient: string): Promise<CourierMessage[]> {
+  const response = await fetch(adminUrl(kratosAdmin, `/admin/courier/messages?recipient=${encodeURIComponent(recipient)}&page_size=100`), {
+    headers: adminAuthorization(kratosAdmin),
+  });
   if (response.status !== 200) throw new Error(`courier messages for ${recipient}: ${response.status} ${await response.text()}`);
   return z.array(courierMessage).parse(await response.json());
 }

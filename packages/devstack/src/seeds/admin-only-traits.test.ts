@@ -2,9 +2,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startEmbeddedKratos, type EmbeddedKratos } from "@olympus/embedded-kratos";
+import { EMBEDDED_ADMIN_API_TOKEN } from "@olympus/sdk/config/embedded-defaults";
 import { moveAdminOnlyTraits } from "@olympus/sdk/identity";
 import { startTestPostgres, type TestPostgres } from "@olympus/test-postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AdminApi } from "../ory/admin-api";
 import { devConfigPath, PLATFORM_DIR } from "../paths";
 import { seedAdminIdentity } from "./admin-identity";
 
@@ -13,7 +15,8 @@ import { seedAdminIdentity } from "./admin-identity";
  * traits: identities are written by a Kratos still serving the old schemas
  * (the trait re-added to a copy of today's schema), then the same database is
  * served with today's schemas and the seeds' migration runs — twice, as on
- * every start of the dev stack.
+ * every start of the dev stack. Each Kratos requires its domain's admin token,
+ * as the dev stack starts it.
  */
 
 const ADMIN_LOGIN = { email: "legacy-admin@olympus.local", password: "legacy-admin-password-1", passwordFromEnv: false };
@@ -43,18 +46,23 @@ describe("moving admin-only traits into metadata_admin, against the embedded Kra
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function kratos(domain: "ciam" | "iam", dsn: string, schemas?: { id: string; url: string }[]): Promise<EmbeddedKratos> {
+  /** A Kratos as the dev stack starts it: its admin API requires the domain's token. */
+  type GuardedKratos = EmbeddedKratos & { adminApi: AdminApi };
+
+  async function kratos(domain: "ciam" | "iam", dsn: string, schemas?: { id: string; url: string }[]): Promise<GuardedKratos> {
     const server = await startEmbeddedKratos({
       configPath: devConfigPath(domain, "kratos"),
       dsn,
       publicPort: 0,
       adminPort: 0,
+      adminToken: EMBEDDED_ADMIN_API_TOKEN[domain],
       configOverrides: { hashers: { algorithm: "bcrypt", bcrypt: { cost: 4 } }, ...(schemas ? { identity: { schemas } } : {}) },
       log: () => {},
     });
     running.add(server);
     return {
       ...server,
+      adminApi: { url: server.adminUrl, token: EMBEDDED_ADMIN_API_TOKEN[domain] },
       close: async () => {
         running.delete(server);
         await server.close();
@@ -62,10 +70,10 @@ describe("moving admin-only traits into metadata_admin, against the embedded Kra
     };
   }
 
-  async function admin(server: EmbeddedKratos, method: string, url: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+  async function admin(server: GuardedKratos, method: string, url: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
     const response = await fetch(`${server.adminUrl.replace(/\/$/, "")}${url}`, {
       method,
-      headers: { "Content-Type": "application/json" },
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${server.adminApi.token}` },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     return { status: response.status, json: (await response.json().catch(() => ({}))) as Record<string, unknown> };
@@ -98,7 +106,7 @@ describe("moving admin-only traits into metadata_admin, against the embedded Kra
     const stale = await admin(after, "GET", `/admin/identities/${viewer}`);
     expect((await admin(after, "PUT", `/admin/identities/${viewer}`, { schema_id: "admin", traits: stale.json.traits })).status).toBe(400);
 
-    const first = await moveAdminOnlyTraits({ domain: "iam", kratosAdminUrl: after.adminUrl });
+    const first = await moveAdminOnlyTraits({ domain: "iam", kratosAdminUrl: after.adminUrl, adminToken: after.adminApi.token });
     expect(first.failed).toEqual([]);
     expect(first.moved.map((m) => m.id).sort()).toEqual([seededAdmin, viewer, overridden].sort());
 
@@ -110,23 +118,23 @@ describe("moving admin-only traits into metadata_admin, against the embedded Kra
     for (const id of [seededAdmin, viewer, overridden, plain]) expect((await stored(id)).traits).not.toHaveProperty("iam_admin_role");
     expect((await stored(plain)).metadata_admin ?? null).toBeNull();
 
-    expect(await seedAdminIdentity(after.adminUrl, ADMIN_LOGIN)).toBe("unchanged");
-    const second = await moveAdminOnlyTraits({ domain: "iam", kratosAdminUrl: after.adminUrl });
+    expect(await seedAdminIdentity(after.adminApi, ADMIN_LOGIN)).toBe("unchanged");
+    const second = await moveAdminOnlyTraits({ domain: "iam", kratosAdminUrl: after.adminUrl, adminToken: after.adminApi.token });
     expect(second).toEqual({ scanned: 4, moved: [], failed: [] });
   });
 
   it("IAM: the admin seed creates the admin with the role in metadata_admin, and gives it back when it was taken", async () => {
     const server = await kratos("iam", await pg.createDatabase("iam_kratos_seed"));
-    expect(await seedAdminIdentity(server.adminUrl, ADMIN_LOGIN)).toBe("created");
+    expect(await seedAdminIdentity(server.adminApi, ADMIN_LOGIN)).toBe("created");
     const listed = await admin(server, "GET", `/admin/identities?credentials_identifier=${encodeURIComponent(ADMIN_LOGIN.email)}`);
     const [created] = listed.json as unknown as { id: string; traits: Record<string, unknown>; metadata_admin: unknown }[];
     expect(created?.traits).toEqual({ email: ADMIN_LOGIN.email, name: { first: "Olympus", last: "Admin" } });
     expect(created?.metadata_admin).toEqual({ iam_admin_role: "admin" });
 
     expect((await admin(server, "PATCH", `/admin/identities/${created?.id}`, [{ op: "add", path: "/metadata_admin", value: { note: "kept" } }])).status).toBe(200);
-    expect(await seedAdminIdentity(server.adminUrl, ADMIN_LOGIN)).toBe("updated");
+    expect(await seedAdminIdentity(server.adminApi, ADMIN_LOGIN)).toBe("updated");
     expect((await admin(server, "GET", `/admin/identities/${created?.id}`)).json.metadata_admin).toEqual({ note: "kept", iam_admin_role: "admin" });
-    expect(await seedAdminIdentity(server.adminUrl, ADMIN_LOGIN)).toBe("unchanged");
+    expect(await seedAdminIdentity(server.adminApi, ADMIN_LOGIN)).toBe("unchanged");
   });
 
   it("CIAM: customer_id and loyalty_tier move into metadata_admin; the customer keeps the rest of the profile", async () => {
@@ -149,7 +157,7 @@ describe("moving admin-only traits into metadata_admin, against the embedded Kra
     await before.close();
 
     const after = await kratos("ciam", dsn);
-    const report = await moveAdminOnlyTraits({ domain: "ciam", kratosAdminUrl: after.adminUrl });
+    const report = await moveAdminOnlyTraits({ domain: "ciam", kratosAdminUrl: after.adminUrl, adminToken: after.adminApi.token });
     expect(report.moved).toEqual([{ id: created.json.id, schemaId: "customer", moved: { customer_id: "C-1001", loyalty_tier: "gold" }, dropped: [] }]);
     const stored = (await admin(after, "GET", `/admin/identities/${String(created.json.id)}`)).json;
     expect(stored).toMatchObject({ traits: { email: "loyal@example.com", phone: "+491701234567" }, metadata_admin: { customer_id: "C-1001", loyalty_tier: "gold" } });

@@ -1,25 +1,16 @@
+import type { OAuth2ClientDefinition } from "@olympus/sdk/bootstrap";
 import type { Domain } from "@olympus/sdk/config";
 import { EMBEDDED_ATHENA_CLIENTS, EMBEDDED_DEMO_CLIENT } from "@olympus/sdk/config/embedded-defaults";
 import type { DevstackPorts } from "../options";
 
 /**
  * The seeds' configuration: development-only OAuth2 clients and their
- * secrets (NOT-FOR-PRODUCTION values, refused by production config). Client ids carry their Hydra's domain as a prefix (`iam-` in IAM
- * Hydra, `ciam-` in CIAM Hydra), so no id exists on both sides.
+ * secrets (NOT-FOR-PRODUCTION values, refused by production config). Client
+ * ids carry their Hydra's domain as a prefix (`iam-` in IAM Hydra, `ciam-` in
+ * CIAM Hydra), so no id exists on both sides. The shape is production's
+ * (platform/prod/oauth2-clients.yml, registered by `olympus bootstrap`).
  */
-export interface OAuth2ClientSeed {
-  client_id: string;
-  client_name: string;
-  client_secret: string;
-  redirect_uris: string[];
-  post_logout_redirect_uris: string[];
-  grant_types: string[];
-  response_types: string[];
-  scope: string;
-  token_endpoint_auth_method: "client_secret_basic";
-  skip_consent?: boolean;
-  metadata: Record<string, string | boolean>;
-}
+export type OAuth2ClientSeed = OAuth2ClientDefinition;
 
 export interface ClientSeeds {
   /** Registered in IAM Hydra: every Athena signs employees in there. */

@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestPostgres, type TestPostgres } from "@olympus/test-postgres";
 import { resolveOryConfigs } from "../ory/configs";
-import { applyDatabaseLayout } from "../postgres/layout";
+import { DOMAINS } from "@olympus/sdk/config";
+import { EMBEDDED_OLYMPUS_DATABASE_URLS } from "@olympus/sdk/config/embedded-defaults";
+import { checkOlympusSchema, createOlympusPool, MIGRATIONS } from "@olympus/sdk/olympus-db";
+import { moveDsn } from "../postgres/dsn";
+import { applyDatabaseLayout, migrateOlympusAsMigrator } from "../postgres/layout";
 import { verifyDatabaseIsolation } from "./guard";
 
 const PASSWORDS = {
@@ -9,7 +13,9 @@ const PASSWORDS = {
   ciam_hydra: "ciam_hydra_dev_password",
   iam_kratos: "iam_kratos_dev_password",
   iam_hydra: "iam_hydra_dev_password",
-  olympus: "olympus_dev_password",
+  olympus_migrator: "olympus_migrator_dev_password",
+  olympus_ciam: "olympus_ciam_dev_password",
+  olympus_iam: "olympus_iam_dev_password",
 };
 
 describe("init.sql applied by the dev stack, and the seeds' guard", () => {
@@ -27,6 +33,19 @@ describe("init.sql applied by the dev stack, and the seeds' guard", () => {
     expect(first.createdDatabases.sort()).toEqual(["ciam_hydra", "ciam_kratos", "iam_hydra", "iam_kratos", "olympus"]);
     const second = await applyDatabaseLayout(server.url(), PASSWORDS);
     expect(second).toEqual({ createdRoles: [], createdDatabases: [] });
+  });
+
+  it("migrates the olympus database as olympus_migrator, after which each Athena's own embedded URL passes Athena's start-up check", async () => {
+    expect(await migrateOlympusAsMigrator(server.url(), PASSWORDS.olympus_migrator)).toEqual(MIGRATIONS.map((m) => m.id));
+    expect(await migrateOlympusAsMigrator(server.url(), PASSWORDS.olympus_migrator)).toEqual([]);
+    for (const domain of DOMAINS) {
+      const pool = createOlympusPool(moveDsn(EMBEDDED_OLYMPUS_DATABASE_URLS[domain], at()), 1);
+      try {
+        await expect(checkOlympusSchema(pool, domain)).resolves.toBeUndefined();
+      } finally {
+        await pool.end();
+      }
+    }
   });
 
   it("lets the four servers through when each role reaches its own database only", async () => {

@@ -1,15 +1,17 @@
 import { moveAdminOnlyTraits, type MoveAdminOnlyTraitsReport } from "@olympus/sdk/identity";
 import { DevstackError } from "../errors";
+import type { AdminApi } from "../ory/admin-api";
 import type { AdminLogin, DevstackPorts } from "../options";
 import { seedAdminIdentity, type SeedOutcome } from "./admin-identity";
 import { clientSeeds } from "./dev-seeds";
 import { seedOAuth2Client } from "./oauth2-clients";
 
+/** The admin APIs the seeds write to, each with the token it requires. */
 export interface SeedTargets {
-  ciamKratosAdminUrl: string;
-  iamKratosAdminUrl: string;
-  iamHydraAdminUrl: string;
-  ciamHydraAdminUrl: string;
+  ciamKratos: AdminApi;
+  iamKratos: AdminApi;
+  iamHydra: AdminApi;
+  ciamHydra: AdminApi;
 }
 
 export interface SeedReport {
@@ -22,17 +24,17 @@ export interface SeedReport {
 /** Runs every seed through the admin HTTP APIs; safe to run on every start. */
 export async function runSeeds(targets: SeedTargets, admin: AdminLogin, ports: DevstackPorts): Promise<SeedReport> {
   const seeds = clientSeeds(ports);
-  // First, so data from before the role left the traits is valid under today's schemas (the admin seed below updates with PUT).
+  // First, so data from before the role left the traits is valid under today's schemas (the admin seed below validates them when it repairs the role).
   const movedToAdminMetadata = {
-    ciam: movedCount("CIAM", await moveAdminOnlyTraits({ domain: "ciam", kratosAdminUrl: targets.ciamKratosAdminUrl })),
-    iam: movedCount("IAM", await moveAdminOnlyTraits({ domain: "iam", kratosAdminUrl: targets.iamKratosAdminUrl })),
+    ciam: movedCount("CIAM", await moveAdminOnlyTraits({ domain: "ciam", kratosAdminUrl: targets.ciamKratos.url, adminToken: targets.ciamKratos.token })),
+    iam: movedCount("IAM", await moveAdminOnlyTraits({ domain: "iam", kratosAdminUrl: targets.iamKratos.url, adminToken: targets.iamKratos.token })),
   };
-  const report: SeedReport = { movedToAdminMetadata, admin: await seedAdminIdentity(targets.iamKratosAdminUrl, admin), clients: [] };
+  const report: SeedReport = { movedToAdminMetadata, admin: await seedAdminIdentity(targets.iamKratos, admin), clients: [] };
   for (const seed of seeds.iam) {
-    report.clients.push({ hydra: "iam", clientId: seed.client_id, outcome: await seedOAuth2Client(targets.iamHydraAdminUrl, seed) });
+    report.clients.push({ hydra: "iam", clientId: seed.client_id, outcome: await seedOAuth2Client(targets.iamHydra, seed) });
   }
   for (const seed of seeds.ciam) {
-    report.clients.push({ hydra: "ciam", clientId: seed.client_id, outcome: await seedOAuth2Client(targets.ciamHydraAdminUrl, seed) });
+    report.clients.push({ hydra: "ciam", clientId: seed.client_id, outcome: await seedOAuth2Client(targets.ciamHydra, seed) });
   }
   return report;
 }

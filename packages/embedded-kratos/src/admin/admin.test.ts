@@ -217,7 +217,10 @@ describe("admin API through @ory/client IdentityApi", () => {
     try {
       const anonymous = await fetch(`${guarded.adminUrl}/admin/identities`);
       expect(anonymous.status).toBe(401);
+      expect(anonymous.headers.get("www-authenticate")).toBe('Bearer realm="kratos-admin"');
       expect(((await anonymous.json()) as { error: { code: number } }).error.code).toBe(401);
+      const wrong = await fetch(`${guarded.adminUrl}/schemas`, { headers: { Authorization: "Bearer not-the-admin-token" } });
+      expect(wrong.status).toBe(401);
       const { status } = await guarded.identity.listIdentities();
       expect(status).toBe(200);
       expect((await fetch(`${guarded.adminUrl}/health/ready`)).status).toBe(200);

@@ -29,13 +29,13 @@ describe("loadKratosConfig", () => {
     const ciam = loadKratosConfig(CIAM_CONFIG, { warn: (w) => warnings.push(w) });
     const iam = loadKratosConfig(IAM_CONFIG, { warn: (w) => warnings.push(w) });
     expect(warnings).toEqual([]);
-    expect(ciam.publicBaseUrl).toBe("http://ciam.localhost:3100/");
+    expect(ciam.publicBaseUrl).toBe("http://ciam.localhost:3000/.ory/kratos/");
     expect(ciam.session.cookie.name).toBe("ciam_kratos_session");
     expect(ciam.session.lifespan).toBe(720 * 3_600_000);
     expect(ciam.selfservice.methods.password.config.min_password_length).toBe(8);
     expect(ciam.identity.schemas.map((s) => s.id)).toEqual(["default", "customer", "company"]);
     expect(ciam.identity.schemas[0]?.file).toBe(path.join(path.dirname(CIAM_CONFIG), "identity.default.schema.json"));
-    expect(ciam.csrfCookieName).toBe(csrfCookieNameFor("http://ciam.localhost:3100/"));
+    expect(ciam.csrfCookieName).toBe(csrfCookieNameFor("http://ciam.localhost:3000/.ory/kratos/"));
     expect(ciam.secureCookies).toBe(false);
     expect(iam.selfservice.flows.registration.enabled).toBe(false);
     expect(iam.selfservice.methods.password.config.min_password_length).toBe(12);

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { kratosClientIp } from "./client-ip";
 import { parseCookies } from "./cookies";
 import { KratosError } from "./errors";
 
@@ -19,8 +20,8 @@ export class HttpContext {
     readonly res: ServerResponse,
     /** The server's own base URL (used to build absolute URLs of the incoming request). */
     readonly baseUrl: string,
-    /** Resolves the client address (socket, or X-Forwarded-For behind a trusted proxy); default: the socket. */
-    private readonly resolveClientIp: (req: IncomingMessage) => string = (r) => r.socket.remoteAddress ?? "unknown",
+    /** Resolves the client address recorded on session devices; default: Kratos' own rule (client-ip.ts). */
+    private readonly resolveClientIp: (req: IncomingMessage) => string = kratosClientIp,
   ) {
     this.method = (req.method ?? "GET").toUpperCase();
     let url: URL;
@@ -64,7 +65,7 @@ export class HttpContext {
     return this.req.socket.remoteAddress;
   }
 
-  /** The client's address: the socket's, or the forwarded one when the socket is a trusted proxy (olympus-limits.yml). */
+  /** The client's address as Kratos records it on session devices (client-ip.ts). */
   get clientIp(): string {
     this.clientIpCache ??= this.resolveClientIp(this.req);
     return this.clientIpCache;

@@ -29,7 +29,6 @@ export async function startKratos(
   options: {
     configPath?: string;
     configOverrides?: Record<string, unknown>;
-    limitsOverrides?: Record<string, unknown>;
     adminToken?: string;
     /** serve.public.base_url as clients would see it (e.g. https behind a proxy); the server still listens on plain http. */
     publicBaseUrl?: string;
@@ -46,7 +45,6 @@ export async function startKratos(
     publicPort: 0,
     adminPort: 0,
     configOverrides: { ...FAST_HASHING, ...options.configOverrides },
-    limitsOverrides: options.limitsOverrides,
     adminToken: options.adminToken,
     publicBaseUrl: options.publicBaseUrl,
     strategies: options.strategies,

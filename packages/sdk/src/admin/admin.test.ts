@@ -39,6 +39,14 @@ describe("KratosAdminClient", () => {
     expect(kratos.requests[0]?.path).toContain("credentials_identifier=a%40example.com");
   });
 
+  it("sends the token on the schema reads too, which @ory/client treats as public: a guarded admin port protects every path", async () => {
+    const kratos = await upstream((req) => (req.path.startsWith("/schemas/") ? { status: 200, body: { title: "Customer" } } : { status: 200, body: [{ id: "customer", schema: {} }] }));
+    const client = new KratosAdminClient({ adminUrl: kratos.url, publicUrl: kratos.url, adminToken: "t".repeat(40) });
+    await client.listSchemas();
+    await client.getSchema("customer");
+    expect(kratos.requests.map((r) => `${r.path.split("?")[0]} ${r.headers.authorization}`)).toEqual([`/schemas Bearer ${"t".repeat(40)}`, `/schemas/customer Bearer ${"t".repeat(40)}`]);
+  });
+
   it("maps 404 to undefined and a 400 to a rejection carrying Kratos' reason", async () => {
     const kratos = await upstream((req) =>
       req.method === "GET" ? { status: 404, body: { error: { code: 404 } } } : { status: 400, body: { error: { code: 400, reason: "traits.email is missing" } } },

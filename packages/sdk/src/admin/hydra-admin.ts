@@ -1,7 +1,7 @@
 import "server-only";
-import { Configuration, OAuth2Api, type JsonPatch, type OAuth2Client, type OAuth2ConsentSession } from "@ory/client";
+import { OAuth2Api, type JsonPatch, type OAuth2Client, type OAuth2ConsentSession } from "@ory/client";
 import type { AxiosResponse } from "axios";
-import { call, createOryAxios, unexpected } from "../ory/http";
+import { adminConfiguration, call, createOryAxios, unexpected } from "../ory/http";
 import { nextPageToken, type Page } from "./pagination";
 
 export type { OAuth2Client, OAuth2ConsentSession };
@@ -38,7 +38,7 @@ export class HydraOAuth2AdminClient {
   private readonly oauth2: OAuth2Api;
 
   constructor(adminUrl: string, adminToken?: string) {
-    this.oauth2 = new OAuth2Api(new Configuration({ basePath: adminUrl, accessToken: adminToken }), adminUrl, createOryAxios());
+    this.oauth2 = new OAuth2Api(adminConfiguration(adminUrl, adminToken), adminUrl, createOryAxios());
   }
 
   async listClients(params: { pageSize: number; pageToken?: string | undefined; clientName?: string | undefined }): Promise<Page<OAuth2Client>> {

@@ -15,7 +15,7 @@ import {
 } from "@ory/client";
 import type { AxiosResponse } from "axios";
 import { z } from "zod";
-import { call, createOryAxios, unexpected } from "../ory/http";
+import { adminConfiguration, call, createOryAxios, unexpected } from "../ory/http";
 import { OryError } from "../ory/errors";
 import { nextPageToken, type Page } from "./pagination";
 
@@ -71,7 +71,7 @@ export class KratosAdminClient {
 
   constructor(urls: KratosAdminUrls) {
     const http = createOryAxios();
-    const admin = new Configuration({ basePath: urls.adminUrl, accessToken: urls.adminToken });
+    const admin = adminConfiguration(urls.adminUrl, urls.adminToken);
     this.identities = new IdentityApi(admin, urls.adminUrl, http);
     this.courier = new CourierApi(admin, urls.adminUrl, http);
     this.frontend = new FrontendApi(new Configuration({ basePath: urls.publicUrl }), urls.publicUrl, http);

@@ -17,7 +17,7 @@ const ciamAthena: Env = {
   AUTH_CLIENT_SECRET: "a-client-secret-from-iam-hydra-0001",
   AUTH_SECRET: "a-very-long-next-auth-secret-for-tests-01",
   ENCRYPTION_KEY: "a-very-long-settings-encryption-key-for-tests",
-  OLYMPUS_DATABASE_URL: "postgres://olympus:pw@db:5432/olympus",
+  OLYMPUS_DATABASE_URL: "postgres://olympus_ciam:pw@db:5432/olympus",
 };
 
 function rejection(env: Env): string {
@@ -41,8 +41,9 @@ describe("loadAthenaConfig", () => {
       clientId: "athena-ciam",
       clientSecret: "a-client-secret-from-iam-hydra-0001",
       secret: "a-very-long-next-auth-secret-for-tests-01",
+      mfaRequired: true,
     });
-    expect(config.databaseUrl).toBe("postgres://olympus:pw@db:5432/olympus");
+    expect(config.databaseUrl).toBe("postgres://olympus_ciam:pw@db:5432/olympus");
   });
 
   it("takes Athena's own variables with the domain's prefix", () => {
@@ -101,7 +102,31 @@ describe("loadAthenaConfig", () => {
 
   it("refuses a settings database that is not postgres or is one of Ory's databases", () => {
     expect(rejection({ ...ciamAthena, OLYMPUS_DATABASE_URL: "mysql://x@db/olympus" })).toContain("OLYMPUS_DATABASE_URL: must be a postgres:// URL");
-    expect(rejection({ ...ciamAthena, OLYMPUS_DATABASE_URL: "postgres://x:y@db:5432/ciam_kratos" })).toContain('points at "ciam_kratos", an Ory database');
+    expect(rejection({ ...ciamAthena, OLYMPUS_DATABASE_URL: "postgres://olympus_ciam:y@db:5432/ciam_kratos" })).toContain('points at "ciam_kratos", an Ory database');
+  });
+
+  it("logs in to the olympus database as its own domain's role only", () => {
+    const iamAthena: Env = {
+      ...ciamAthena,
+      DOMAIN: "iam",
+      KRATOS_PUBLIC_URL: "http://127.0.0.1:4100",
+      KRATOS_ADMIN_URL: "http://127.0.0.1:4101",
+      HYDRA_PUBLIC_URL: "http://127.0.0.1:4102",
+      HYDRA_ADMIN_URL: "http://127.0.0.1:4103",
+      PUBLIC_URL: "https://admin.iam.example.com",
+      OLYMPUS_DATABASE_URL: "postgres://olympus_iam:pw@db:5432/olympus",
+    };
+    expect(loadAthenaConfig(iamAthena).databaseUrl).toBe("postgres://olympus_iam:pw@db:5432/olympus");
+    for (const user of ["olympus_iam", "olympus", "olympus_migrator", "postgres"]) {
+      expect(rejection({ ...ciamAthena, OLYMPUS_DATABASE_URL: `postgres://${user}:pw@db:5432/olympus` })).toContain(
+        `OLYMPUS_DATABASE_URL: logs in as "${user}"; Athena CIAM must log in as "olympus_ciam"`,
+      );
+    }
+    expect(rejection({ ...iamAthena, IAM_OLYMPUS_DATABASE_URL: "postgres://olympus_ciam:pw@db:5432/olympus", OLYMPUS_DATABASE_URL: undefined })).toContain(
+      'IAM_OLYMPUS_DATABASE_URL: logs in as "olympus_ciam"; Athena IAM must log in as "olympus_iam"',
+    );
+    expect(rejection({ ...ciamAthena, OLYMPUS_DATABASE_URL: "postgres://olympus_ciam:pw@db:5432/olympus?user=olympus_iam" })).toContain('logs in as "olympus_iam"');
+    expect(rejection({ ...ciamAthena, OLYMPUS_DATABASE_URL: "postgres://db:5432/olympus" })).toContain("OLYMPUS_DATABASE_URL: names no role");
   });
 
   it("re-validates sessions every 5 minutes unless a shorter window is set", () => {
@@ -121,9 +146,36 @@ describe("loadAthenaConfig", () => {
     expect(loadAthenaConfig({ ...embeddedAppEnv(domain, "athena"), AUTH_SESSION_REVALIDATE_SECONDS: "2" }).session.revalidateSeconds).toBe(2);
   });
 
+  it("admits only sign-ins with a second factor unless AUTH_MFA_REQUIRED=false, for both Athenas", () => {
+    expect(loadAthenaConfig(ciamAthena).auth.mfaRequired).toBe(true);
+    expect(loadAthenaConfig(embeddedAppEnv("ciam", "athena")).auth.mfaRequired).toBe(true);
+    expect(loadAthenaConfig(embeddedAppEnv("iam", "athena")).auth.mfaRequired).toBe(true);
+    // Athena CIAM's own domain policy (CIAM: not required) has no say over how employees sign in.
+    expect(loadAthenaConfig(ciamAthena).mfa.required).toBe(false);
+    expect(loadAthenaConfig({ ...ciamAthena, AUTH_MFA_REQUIRED: "TRUE" }).auth.mfaRequired).toBe(true);
+    expect(loadAthenaConfig({ ...ciamAthena, AUTH_MFA_REQUIRED: "false" }).auth.mfaRequired).toBe(false);
+    expect(rejection({ ...ciamAthena, AUTH_MFA_REQUIRED: "no" })).toContain('AUTH_MFA_REQUIRED: must be "true" or "false", got "no"');
+    expect(rejection({ ...ciamAthena, CIAM_AUTH_MFA_REQUIRED: "false" })).toContain(
+      "CIAM_AUTH_MFA_REQUIRED: the second-factor requirement is IAM's for both Athenas; set AUTH_MFA_REQUIRED without a prefix",
+    );
+  });
+
   it("reports common and Athena problems together", () => {
     const message = rejection({ ...ciamAthena, KRATOS_ADMIN_URL: undefined, AUTH_CLIENT_ID: undefined });
     expect(message).toContain("KRATOS_ADMIN_URL");
     expect(message).toContain("AUTH_CLIENT_ID");
+  });
+});
+
+describe("loadAthenaConfig: COOKIE_SECRET is Hera's alone", () => {
+  it("starts without one and holds none (Compose gives Athena no cookie secret)", () => {
+    const withoutCookieSecret = { ...ciamAthena, COOKIE_SECRET: undefined };
+    const config = loadAthenaConfig(withoutCookieSecret);
+    expect(config.secrets).toEqual({ adminApiToken: undefined });
+    expect(JSON.stringify(config)).not.toContain("a-very-long-cookie-secret-for-tests-0001");
+  });
+
+  it("still refuses the other domain's cookie secret: its presence means a mixed-up deployment", () => {
+    expect(rejection({ ...ciamAthena, IAM_COOKIE_SECRET: "x".repeat(40) })).toContain("IAM_COOKIE_SECRET: belongs to the iam domain");
   });
 });

@@ -1,11 +1,15 @@
 import { EXAMPLE_ENCRYPTION_KEYS, MIN_ENCRYPTION_KEY_BYTES } from "../settings/crypto";
 import { DOMAINS, DOMAIN_PORT_RANGE, domainOfHost, domainOfPort, envPrefix, isDomain, SERVICE_PORTS, type Domain } from "./domain";
+import { olympusDomainRole } from "../olympus-db/roles";
 import { ConfigError, InvalidConfigError } from "./errors";
-import { loadConfig, type Env, type OlympusConfig } from "./load";
-import { ATHENA_VARIABLES, AUTH_ISSUER_VARIABLE, DEFAULT_SESSION_REVALIDATE_SECONDS, EXAMPLE_SECRET_VALUES, MIN_SECRET_LENGTH } from "./variables";
+import { loadSharedConfig, type Env, type SharedConfig } from "./load";
+import { ATHENA_VARIABLES, AUTH_ISSUER_VARIABLE, AUTH_MFA_REQUIRED_VARIABLE, DEFAULT_SESSION_REVALIDATE_SECONDS, EXAMPLE_SECRET_VALUES, MIN_SECRET_LENGTH } from "./variables";
 
-/** Athena's configuration: the common instance config plus its IAM sign-in and the settings database. */
-export interface AthenaConfig extends OlympusConfig {
+/**
+ * Athena's configuration: the common instance config (without COOKIE_SECRET,
+ * which only Hera uses) plus its IAM sign-in and the settings database.
+ */
+export interface AthenaConfig extends SharedConfig {
   auth: {
     /** IAM Hydra's issuer (no trailing slash), the same for Athena CIAM and Athena IAM. */
     issuerUrl: string;
@@ -13,8 +17,13 @@ export interface AthenaConfig extends OlympusConfig {
     clientSecret: string;
     /** Signs and encrypts Athena's own session cookie (next-auth). */
     secret: string;
+    /**
+     * Only sign-ins IAM made with a second factor get in (ID token `acr`
+     * aal2, or a grace period Hera IAM vouched for). AUTH_MFA_REQUIRED, default true.
+     */
+    mfaRequired: boolean;
   };
-  /** The shared `olympus` database (settings, audit log). */
+  /** The shared `olympus` database (settings, audit log, sessions), logged in as this domain's own role. */
   databaseUrl: string;
   /** Input to the settings store's HKDF; checked again there. */
   encryptionKey: string;
@@ -33,13 +42,13 @@ const ORY_DATABASE = /^(c?iam)_/;
 
 /**
  * Validates an Athena instance's environment. Reports the common problems
- * (loadConfig) and Athena's own together, in one line, like loadConfig.
+ * (loadSharedConfig) and Athena's own together, in one line, like loadConfig.
  */
 export function loadAthenaConfig(env: Env): AthenaConfig {
   const problems: ConfigError[] = [];
-  let base: OlympusConfig | undefined;
+  let base: SharedConfig | undefined;
   try {
-    base = loadConfig(env);
+    base = loadSharedConfig(env);
   } catch (error) {
     if (!(error instanceof InvalidConfigError) || !isDomain(env.DOMAIN)) throw error;
     problems.push(...error.problems);
@@ -50,6 +59,7 @@ export function loadAthenaConfig(env: Env): AthenaConfig {
   const read = (name: string) => readScoped(env, domain, name, fail);
 
   const issuerUrl = readIssuer(env, fail);
+  const mfaRequired = readMfaRequired(env, fail);
 
   const clientId = read(ATHENA_VARIABLES.authClientId);
   if (clientId.value === undefined) fail(ATHENA_VARIABLES.authClientId, `is missing; set it to this Athena's OAuth2 client id in IAM Hydra`);
@@ -73,13 +83,13 @@ export function loadAthenaConfig(env: Env): AthenaConfig {
   const previous = read(ATHENA_VARIABLES.encryptionKeyPrevious).value === undefined
     ? undefined
     : secret(ATHENA_VARIABLES.encryptionKeyPrevious, MIN_ENCRYPTION_KEY_BYTES, "");
-  const databaseUrl = readDatabaseUrl(read(ATHENA_VARIABLES.databaseUrl), fail);
+  const databaseUrl = readDatabaseUrl(read(ATHENA_VARIABLES.databaseUrl), domain, fail);
   const revalidateSeconds = readRevalidateSeconds(read(ATHENA_VARIABLES.sessionRevalidateSeconds), fail);
 
   if (problems.length > 0 || base === undefined) throw new InvalidConfigError(problems);
   return {
     ...base,
-    auth: { issuerUrl, clientId: clientId.value ?? "", clientSecret, secret: authSecret },
+    auth: { issuerUrl, clientId: clientId.value ?? "", clientSecret, secret: authSecret, mfaRequired },
     databaseUrl,
     encryptionKey,
     encryptionKeyPrevious: previous,
@@ -157,6 +167,24 @@ function readIssuer(env: Env, fail: Fail): string {
 }
 
 /**
+ * AUTH_MFA_REQUIRED: `true` (the default) or `false`. It states IAM's policy,
+ * the same for Athena CIAM and Athena IAM, so a prefixed spelling (which
+ * would otherwise be silently ignored) is refused like the issuer's.
+ */
+function readMfaRequired(env: Env, fail: Fail): boolean {
+  const name = AUTH_MFA_REQUIRED_VARIABLE;
+  for (const d of DOMAINS) {
+    const prefixed = `${envPrefix(d)}${name}`;
+    if (nonEmpty(env[prefixed]) !== undefined) fail(prefixed, `the second-factor requirement is IAM's for both Athenas; set ${name} without a prefix`);
+  }
+  const value = nonEmpty(env[name])?.toLowerCase();
+  if (value === undefined || value === "true") return true;
+  if (value === "false") return false;
+  fail(name, `must be "true" or "false", got "${env[name] ?? ""}"`);
+  return true;
+}
+
+/**
  * Whole seconds, at most the default (5 minutes): the window bounds how long
  * a demoted or deactivated employee keeps acting, so it may only be shortened
  * (tests use a few seconds).
@@ -171,9 +199,16 @@ function readRevalidateSeconds({ value, source }: { value: string | undefined; s
   return seconds;
 }
 
-function readDatabaseUrl({ value, source }: { value: string | undefined; source: string }, fail: Fail): string {
+/**
+ * The `olympus` database, logged in as this domain's own role: row-level
+ * security gives a connection the rows of the role it logged in as, so any
+ * other role (the other domain's, the migrator, the old shared `olympus`)
+ * would reach the wrong rows or hold rights Athena must not have.
+ */
+function readDatabaseUrl({ value, source }: { value: string | undefined; source: string }, domain: Domain, fail: Fail): string {
+  const role = olympusDomainRole(domain);
   if (value === undefined) {
-    fail(ATHENA_VARIABLES.databaseUrl, "is missing; set it to the olympus settings database, e.g. postgres://olympus:…@127.0.0.1:5432/olympus");
+    fail(ATHENA_VARIABLES.databaseUrl, `is missing; set it to the olympus database with this domain's role, e.g. postgres://${role}:…@127.0.0.1:5432/olympus`);
     return "";
   }
   let url: URL;
@@ -190,5 +225,11 @@ function readDatabaseUrl({ value, source }: { value: string | undefined; source:
   const database = decodeURIComponent(url.pathname.replace(/^\//, ""));
   if (database === "") fail(source, "must name the database (…/olympus)");
   else if (ORY_DATABASE.test(database)) fail(source, `points at "${database}", an Ory database; use the olympus settings database`);
+  const users = [decodeURIComponent(url.username), ...url.searchParams.getAll("user")];
+  const wrong = users.find((user) => user !== role);
+  if (wrong !== undefined) {
+    const whose = wrong === "" ? "names no role" : `logs in as "${wrong}"`;
+    fail(source, `${whose}; Athena ${domain.toUpperCase()} must log in as "${role}", its own domain's role in the olympus database (platform/postgres/init.sql)`);
+  }
   return value;
 }

@@ -64,3 +64,17 @@ export const DEFAULT_BRANDING: Record<Domain, Branding> = {
   ciam: { productName: "Olympus", primaryColor: "#2563eb", accentColor: "#f59e0b", logoPath: "/brand/ciam-logo.svg", supportUrl: "mailto:support@olympus.dev" },
   iam: { productName: "Olympus Workforce", primaryColor: "#7c3aed", accentColor: "#10b981", logoPath: "/brand/iam-logo.svg", supportUrl: "mailto:it-helpdesk@olympus.dev" },
 };
+
+/** A domain's second-factor policy for OAuth2 sign-ins (Hera enforces it at Hydra's login). */
+export interface MfaPolicy {
+  /** A sign-in is accepted only at aal2 (password plus TOTP or a security key). */
+  required: boolean;
+  /** Days after an identity's creation during which it may still sign in without a second factor (0: enrol at the first sign-in). */
+  graceDays: number;
+}
+
+/** Employees need a second factor from their first sign-in; customers choose. */
+export const DEFAULT_MFA_POLICY: Record<Domain, MfaPolicy> = {
+  ciam: { required: false, graceDays: 0 },
+  iam: { required: true, graceDays: 0 },
+};

@@ -1,6 +1,7 @@
+import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { DOMAINS } from "./domain";
-import { embeddedAppEnv, withoutDomainVariables } from "./embedded-defaults";
+import { EMBEDDED_ADMIN_API_TOKEN, EMBEDDED_OLYMPUS_DATABASE_URLS, embeddedAppEnv, withoutDomainVariables } from "./embedded-defaults";
 import { loadConfig } from "./load";
 
 describe("embeddedAppEnv", () => {
@@ -15,11 +16,29 @@ describe("embeddedAppEnv", () => {
     },
   );
 
-  it("gives Hera the browser-facing Kratos URL on its own domain's host", () => {
-    expect(loadConfig(embeddedAppEnv("ciam", "hera")).browser.kratosPublicUrl).toBe("http://ciam.localhost:3100");
-    expect(loadConfig(embeddedAppEnv("iam", "hera")).browser.kratosPublicUrl).toBe("http://iam.localhost:4100");
+  it("gives Hera its edge: Kratos reached server-side only, the domain's own olympus role, the development limits file", () => {
     expect(loadConfig(embeddedAppEnv("iam", "hera")).kratos.publicUrl).toBe("http://127.0.0.1:4100");
+    for (const domain of DOMAINS) {
+      const env = embeddedAppEnv(domain, "hera");
+      expect(Object.keys(env).filter((name) => name.endsWith("KRATOS_BROWSER_URL"))).toEqual([]);
+      expect(env[`${domain.toUpperCase()}_OLYMPUS_DATABASE_URL`]).toBe(EMBEDDED_OLYMPUS_DATABASE_URLS[domain]);
+      expect(existsSync(env[`${domain.toUpperCase()}_LIMITS_FILE`] ?? "")).toBe(true);
+      expect(env[`${domain.toUpperCase()}_LIMITS_FILE`]).toMatch(new RegExp(`platform/dev/${domain}-hera/limits\\.yml$`));
+    }
   });
+
+  it("runs Hera with the production second-factor policy: required on IAM from the first sign-in, off on CIAM", () => {
+    expect(loadConfig(embeddedAppEnv("iam", "hera")).mfa).toEqual({ required: true, graceDays: 0 });
+    expect(loadConfig(embeddedAppEnv("ciam", "hera")).mfa).toEqual({ required: false, graceDays: 0 });
+    expect(embeddedAppEnv("iam", "hera")).toMatchObject({ IAM_MFA_REQUIRED: "true", IAM_MFA_GRACE_DAYS: "0" });
+  });
+
+  it.each(DOMAINS.flatMap((d) => (["hera", "athena"] as const).map((a) => [d, a] as const)))(
+    "%s %s sends its domain's admin API token, the one the dev stack's Kratos and Hydra require",
+    (domain, app) => {
+      expect(loadConfig(embeddedAppEnv(domain, app)).secrets.adminApiToken).toBe(EMBEDDED_ADMIN_API_TOKEN[domain]);
+    },
+  );
 
   it("puts each app on its port-table port", () => {
     expect(embeddedAppEnv("ciam", "hera").PORT).toBe("3000");

@@ -1,5 +1,6 @@
-import { envPrefix, SERVICE_PORTS, type Domain } from "./domain";
-import { ATHENA_VARIABLES, DEFAULT_SESSION_REVALIDATE_SECONDS } from "./variables";
+import { fileURLToPath } from "node:url";
+import { DEFAULT_MFA_POLICY, envPrefix, SERVICE_PORTS, type Domain } from "./domain";
+import { ATHENA_VARIABLES, DEFAULT_SESSION_REVALIDATE_SECONDS, HERA_EDGE_VARIABLES, MFA_VARIABLES } from "./variables";
 
 export type App = "hera" | "athena";
 
@@ -17,7 +18,10 @@ const DEV_COOKIE_SECRET: Record<Domain, string> = {
  * the tests): only its own domain's values, with the domain's prefix.
  * Browsers reach apps as ciam.localhost / iam.localhost so cookies are
  * host-scoped as in production; server-to-server calls use 127.0.0.1 because
- * Node does not resolve *.localhost.
+ * Node does not resolve *.localhost. Both apps get the domain's admin API
+ * token: the devstack starts Kratos and Hydra requiring it, and Hera calls
+ * Kratos' admin API (identities) and Hydra's (login, consent and logout
+ * challenges) as Athena calls both.
  */
 export function embeddedAppEnv(domain: Domain, app: App, port: number = SERVICE_PORTS[domain][app]): Record<string, string> {
   const ports = SERVICE_PORTS[domain];
@@ -32,18 +36,46 @@ export function embeddedAppEnv(domain: Domain, app: App, port: number = SERVICE_
     [`${prefix}HYDRA_PUBLIC_URL`]: `http://127.0.0.1:${ports.hydraPublic}`,
     [`${prefix}HYDRA_ADMIN_URL`]: `http://127.0.0.1:${ports.hydraAdmin}`,
     [`${prefix}COOKIE_SECRET`]: DEV_COOKIE_SECRET[domain],
-    // Hera's pages call Kratos from the browser too (Ory Elements), by the
-    // host name that keeps Kratos' cookies on this domain's host.
-    ...(app === "hera" ? { [`${prefix}KRATOS_BROWSER_URL`]: `http://${domain}.localhost:${ports.kratosPublic}` } : {}),
+    [`${prefix}ADMIN_API_TOKEN`]: EMBEDDED_ADMIN_API_TOKEN[domain],
+    ...(app === "hera" ? embeddedHeraEdgeEnv(domain) : {}),
+    // Hera enforces the domain's second-factor policy at Hydra's login; spelled out so
+    // the dev stack visibly runs the production default (IAM: required from the first sign-in).
+    ...(app === "hera" ? embeddedMfaEnv(domain) : {}),
     ...(app === "athena" ? embeddedAthenaEnv(domain) : {}),
+  };
+}
+
+/**
+ * Hera's edge (its Kratos proxy, with the abuse limits in front of Kratos):
+ * the domain's own role in the `olympus` database for its counters, and the
+ * development limits file (platform/dev/<domain>-hera/limits.yml).
+ */
+function embeddedHeraEdgeEnv(domain: Domain): Record<string, string> {
+  const prefix = envPrefix(domain);
+  return {
+    [`${prefix}${HERA_EDGE_VARIABLES.databaseUrl}`]: EMBEDDED_OLYMPUS_DATABASE_URLS[domain],
+    [`${prefix}${HERA_EDGE_VARIABLES.limitsFile}`]: embeddedLimitsFile(domain),
+  };
+}
+
+/** platform/dev/<domain>-hera/limits.yml, as an absolute path (apps start in their own folder). */
+export function embeddedLimitsFile(domain: Domain): string {
+  return fileURLToPath(new URL(`../../../../platform/dev/${domain}-hera/limits.yml`, import.meta.url));
+}
+
+function embeddedMfaEnv(domain: Domain): Record<string, string> {
+  const prefix = envPrefix(domain);
+  const policy = DEFAULT_MFA_POLICY[domain];
+  return {
+    [`${prefix}${MFA_VARIABLES.required}`]: String(policy.required),
+    [`${prefix}${MFA_VARIABLES.graceDays}`]: String(policy.graceDays),
   };
 }
 
 /**
  * The OAuth2 clients the devstack seeds in IAM Hydra for each Athena (both
  * sign employees in through IAM; packages/devstack/src/seeds/dev-seeds.ts
- * must agree), and the embedded stack's shared settings
- * database. Development values only: production refuses every secret here.
+ * must agree). Development values only: production refuses every secret here.
  */
 export const EMBEDDED_ATHENA_CLIENTS: Record<Domain, { clientId: string; clientSecret: string; redirectUri: string; postLogoutRedirectUri: string }> = {
   ciam: {
@@ -74,7 +106,22 @@ export const EMBEDDED_DEMO_CLIENT = {
   issuer: `http://ciam.localhost:${SERVICE_PORTS.ciam.hydraPublic}/`,
 } as const;
 
-export const EMBEDDED_OLYMPUS_DATABASE_URL = "postgres://olympus:olympus_dev_password@127.0.0.1:5432/olympus";
+/**
+ * Each Athena's own login to the shared `olympus` database (init.sql's
+ * olympus_ciam / olympus_iam): row-level security gives each only its own
+ * domain's rows. Development passwords; the devstack creates the roles with them.
+ */
+export const EMBEDDED_OLYMPUS_DATABASE_URLS: Record<Domain, string> = {
+  ciam: "postgres://olympus_ciam:olympus_ciam_dev_password@127.0.0.1:5432/olympus",
+  iam: "postgres://olympus_iam:olympus_iam_dev_password@127.0.0.1:5432/olympus",
+};
+/** The tables' owner, for the devstack's migration step only; no app is given it. */
+export const EMBEDDED_OLYMPUS_MIGRATOR_URL = "postgres://olympus_migrator:olympus_migrator_dev_password@127.0.0.1:5432/olympus";
+/**
+ * The bearer token each domain's embedded Kratos and Hydra admin APIs require
+ * (packages/devstack starts them so; /health/* stays open), and every app
+ * instance of that domain sends. Printed in the dev stack's ready table.
+ */
 export const EMBEDDED_ADMIN_API_TOKEN: Record<Domain, string> = {
   ciam: "dev-admin-token-ciam-not-for-production",
   iam: "dev-admin-token-iam-not-for-production",
@@ -99,8 +146,7 @@ function embeddedAthenaEnv(domain: Domain): Record<string, string> {
     [`${prefix}AUTH_CLIENT_SECRET`]: client.clientSecret,
     [`${prefix}AUTH_SECRET`]: DEV_AUTH_SECRET[domain],
     [`${prefix}ENCRYPTION_KEY`]: DEV_ENCRYPTION_KEY[domain],
-    [`${prefix}ADMIN_API_TOKEN`]: EMBEDDED_ADMIN_API_TOKEN[domain],
-    [`${prefix}OLYMPUS_DATABASE_URL`]: EMBEDDED_OLYMPUS_DATABASE_URL,
+    [`${prefix}OLYMPUS_DATABASE_URL`]: EMBEDDED_OLYMPUS_DATABASE_URLS[domain],
     // Unprefixed, so a test shortens it under the same name for either
     // domain: startApp(..., { ...embeddedAppEnv(d, "athena"), AUTH_SESSION_REVALIDATE_SECONDS: "3" }).
     [ATHENA_VARIABLES.sessionRevalidateSeconds]: String(DEFAULT_SESSION_REVALIDATE_SECONDS),

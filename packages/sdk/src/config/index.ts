@@ -1,8 +1,9 @@
-export { loadConfig, type Env, type Environment, type OlympusConfig } from "./load";
+export { loadConfig, loadSharedConfig, type Env, type Environment, type OlympusConfig, type SharedConfig } from "./load";
 export { ConfigError, InvalidConfigError } from "./errors";
 export {
   DOMAINS,
   DEFAULT_BRANDING,
+  DEFAULT_MFA_POLICY,
   ADMIN_SERVICES,
   DOMAIN_PORT_RANGE,
   SERVICE_PORTS,
@@ -14,6 +15,7 @@ export {
   otherDomain,
   type Branding,
   type Domain,
+  type MfaPolicy,
   type Service,
 } from "./domain";
 export { startupConfig, resetStartupConfigForTests } from "./startup";

@@ -67,11 +67,8 @@ describe("loadConfig: accepted configurations", () => {
     expect(config.publicUrl).toBe("https://ciam.example.com");
   });
 
-  it("uses KRATOS_PUBLIC_URL for browsers unless KRATOS_BROWSER_URL says otherwise", () => {
-    expect(loadConfig(ciamEnv).browser.kratosPublicUrl).toBe("http://ciam.localhost:3100");
-    const split = loadConfig({ ...ciamEnv, KRATOS_PUBLIC_URL: "http://127.0.0.1:3100", CIAM_KRATOS_BROWSER_URL: "http://ciam.localhost:3100/" });
-    expect(split.kratos.publicUrl).toBe("http://127.0.0.1:3100");
-    expect(split.browser.kratosPublicUrl).toBe("http://ciam.localhost:3100");
+  it("has no browser-facing Kratos URL: browsers reach Kratos through Hera's own origin", () => {
+    expect(Object.keys(loadConfig(ciamEnv))).not.toContain("browser");
   });
 
   it("takes branding overrides", () => {
@@ -88,6 +85,17 @@ describe("loadConfig: accepted configurations", () => {
       logoPath: "/brand/acme.svg",
       supportUrl: "https://help.acme.example/",
     });
+  });
+
+  it("requires a second factor on IAM and not on CIAM by default, with no grace period", () => {
+    expect(loadConfig(iamEnv).mfa).toEqual({ required: true, graceDays: 0 });
+    expect(loadConfig(ciamEnv).mfa).toEqual({ required: false, graceDays: 0 });
+  });
+
+  it("reads MFA_REQUIRED and MFA_GRACE_DAYS plain or with the domain's prefix", () => {
+    expect(loadConfig({ ...iamEnv, IAM_MFA_GRACE_DAYS: "14" }).mfa).toEqual({ required: true, graceDays: 14 });
+    expect(loadConfig({ ...iamEnv, MFA_REQUIRED: "false" }).mfa).toEqual({ required: false, graceDays: 0 });
+    expect(loadConfig({ ...ciamEnv, CIAM_MFA_REQUIRED: "True", MFA_GRACE_DAYS: "365" }).mfa).toEqual({ required: true, graceDays: 365 });
   });
 
   it("accepts example secrets in development only", () => {
@@ -183,10 +191,24 @@ describe("loadConfig: rejections name the variable", () => {
     expect(rejection({ ...ciamEnv, BRAND_SUPPORT_URL: "javascript:alert(1)" })).toContain("BRAND_SUPPORT_URL: must be an http(s) or mailto: URL");
   });
 
-  it("rejects a KRATOS_BROWSER_URL of the other domain or malformed", () => {
-    expect(rejection({ ...ciamEnv, KRATOS_BROWSER_URL: "http://iam.localhost:4100" })).toContain("KRATOS_BROWSER_URL: port 4100 is in the iam range");
-    expect(rejection({ ...ciamEnv, KRATOS_BROWSER_URL: "kratos" })).toContain('KRATOS_BROWSER_URL: is not a valid URL: "kratos"');
+  it("refuses a leftover KRATOS_BROWSER_URL (Hera serves Kratos' public API itself now), and the other domain's edge settings", () => {
+    expect(rejection({ ...ciamEnv, KRATOS_BROWSER_URL: "http://ciam.localhost:3100" })).toContain("KRATOS_BROWSER_URL: is no longer read: browsers no longer call Kratos directly");
+    expect(rejection({ ...ciamEnv, CIAM_KRATOS_BROWSER_URL: "http://ciam.localhost:3100" })).toContain("CIAM_KRATOS_BROWSER_URL: is no longer read");
     expect(rejection({ ...ciamEnv, IAM_KRATOS_BROWSER_URL: "http://127.0.0.1:3100" })).toContain("IAM_KRATOS_BROWSER_URL: belongs to the iam domain");
+    expect(rejection({ ...ciamEnv, IAM_LIMITS_FILE: "/etc/olympus/limits.yml" })).toContain("IAM_LIMITS_FILE: belongs to the iam domain");
+  });
+
+  it("rejects an MFA policy that is not a yes/no and a whole number of days up to a year", () => {
+    expect(rejection({ ...iamEnv, IAM_MFA_REQUIRED: "yes" })).toContain('IAM_MFA_REQUIRED: must be "true" or "false", got "yes"');
+    for (const value of ["-1", "1.5", "366", "7d", "1000"]) {
+      expect(rejection({ ...iamEnv, MFA_GRACE_DAYS: value })).toContain(`MFA_GRACE_DAYS: must be a whole number of days from 0 to 365, got "${value}"`);
+    }
+    expect(rejection({ ...iamEnv, MFA_REQUIRED: "true", IAM_MFA_REQUIRED: "false" })).toContain("MFA_REQUIRED: conflicts with IAM_MFA_REQUIRED");
+  });
+
+  it("rejects the other domain's MFA policy (a CIAM instance must not hold IAM_MFA_REQUIRED)", () => {
+    expect(rejection({ ...ciamEnv, IAM_MFA_REQUIRED: "true" })).toContain("IAM_MFA_REQUIRED: belongs to the iam domain");
+    expect(rejection({ ...iamEnv, CIAM_MFA_GRACE_DAYS: "3" })).toContain("CIAM_MFA_GRACE_DAYS: belongs to the ciam domain");
   });
 
   it("rejects an unknown OLYMPUS_ENV", () => {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import {
   DEFAULT_BRANDING,
+  DEFAULT_MFA_POLICY,
   DOMAIN_PORT_RANGE,
   domainOfHost,
   domainOfPort,
@@ -9,14 +10,17 @@ import {
   otherDomain,
   type Branding,
   type Domain,
+  type MfaPolicy,
 } from "./domain";
 import { ConfigError, InvalidConfigError } from "./errors";
 import {
   BRANDING_VARIABLES,
   DOMAIN_SCOPED_VARIABLES,
   EXAMPLE_SECRET_VALUES,
+  MAX_MFA_GRACE_DAYS,
+  MFA_VARIABLES,
   MIN_SECRET_LENGTH,
-  OPTIONAL_URL_VARIABLES,
+  RETIRED_VARIABLES,
   SECRET_VARIABLES,
   SERVICE_URL_VARIABLES,
 } from "./variables";
@@ -31,11 +35,19 @@ export interface OlympusConfig {
   publicUrl: string;
   kratos: { publicUrl: string; adminUrl: string };
   hydra: { publicUrl: string; adminUrl: string };
-  /** Addresses browsers use (they may differ from what the server uses). */
-  browser: { kratosPublicUrl: string };
   branding: Branding;
+  /** This domain's second-factor policy for OAuth2 sign-ins (MFA_REQUIRED, MFA_GRACE_DAYS). */
+  mfa: MfaPolicy;
   secrets: { cookieSecret: string; adminApiToken: string | undefined };
 }
+
+/**
+ * What every app instance reads: OlympusConfig without COOKIE_SECRET, which
+ * only Hera uses (it keys the re-authentication proof,
+ * apps/hera/lib/server/reauth-proof.ts). Athena's configuration builds on
+ * this, so an Athena is never asked for a secret it does not use.
+ */
+export type SharedConfig = Omit<OlympusConfig, "secrets"> & { secrets: Omit<OlympusConfig["secrets"], "cookieSecret"> };
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -50,11 +62,21 @@ const supportUrl = z
   .refine((value) => /^(https?:\/\/[^\s]+|mailto:[^\s@]+@[^\s@]+)$/.test(value), "must be an http(s) or mailto: URL");
 
 /**
- * Reads and validates the configuration for one domain from `env`.
- * Throws InvalidConfigError naming every offending variable; never returns a
- * half-valid config.
+ * Reads and validates the configuration for one domain from `env`, with
+ * COOKIE_SECRET (Hera's). Throws InvalidConfigError naming every offending
+ * variable; never returns a half-valid config.
  */
 export function loadConfig(env: Env): OlympusConfig {
+  const { config, cookieSecret } = readInstanceConfig(env, true);
+  return { ...config, secrets: { ...config.secrets, cookieSecret } };
+}
+
+/** As loadConfig, without COOKIE_SECRET (Athena's base): it is neither read nor required. */
+export function loadSharedConfig(env: Env): SharedConfig {
+  return readInstanceConfig(env, false).config;
+}
+
+function readInstanceConfig(env: Env, withCookieSecret: boolean): { config: SharedConfig; cookieSecret: string } {
   const problems: ConfigError[] = [];
   const fail = (variable: string, reason: string) => problems.push(new ConfigError(variable, reason));
 
@@ -83,11 +105,10 @@ export function loadConfig(env: Env): OlympusConfig {
   const kratos = { publicUrl: url(SERVICE_URL_VARIABLES.kratosPublicUrl), adminUrl: url(SERVICE_URL_VARIABLES.kratosAdminUrl) };
   const hydra = { publicUrl: url(SERVICE_URL_VARIABLES.hydraPublicUrl), adminUrl: url(SERVICE_URL_VARIABLES.hydraAdminUrl) };
   const publicUrl = url(SERVICE_URL_VARIABLES.publicUrl);
-  const optionalUrl = (name: string) => {
+  for (const [name, replacement] of Object.entries(RETIRED_VARIABLES)) {
     const { value, source } = read(name);
-    return value === undefined ? undefined : validateServiceUrl(value, source, domain, other, fail);
-  };
-  const browser = { kratosPublicUrl: optionalUrl(OPTIONAL_URL_VARIABLES.kratosBrowserUrl) ?? kratos.publicUrl };
+    if (value !== undefined) fail(source, `is no longer read: ${replacement}`);
+  }
 
   const defaults = DEFAULT_BRANDING[domain];
   const branded = <T extends string>(name: string, schema: z.ZodType<T>, fallback: T): T => {
@@ -108,6 +129,8 @@ export function loadConfig(env: Env): OlympusConfig {
     supportUrl: branded(BRANDING_VARIABLES.supportUrl, supportUrl, defaults.supportUrl),
   };
 
+  const mfa = readMfaPolicy(read, DEFAULT_MFA_POLICY[domain], fail);
+
   const secret = (name: string, required: boolean) => {
     const { value, source } = read(name);
     if (value === undefined) {
@@ -121,13 +144,33 @@ export function loadConfig(env: Env): OlympusConfig {
     }
     return value;
   };
-  const secrets = {
-    cookieSecret: secret(SECRET_VARIABLES.cookieSecret, true) ?? "",
-    adminApiToken: secret(SECRET_VARIABLES.adminApiToken, false),
-  };
+  const cookieSecret = withCookieSecret ? (secret(SECRET_VARIABLES.cookieSecret, true) ?? "") : "";
+  const secrets = { adminApiToken: secret(SECRET_VARIABLES.adminApiToken, false) };
 
   if (problems.length > 0) throw new InvalidConfigError(problems);
-  return { domain, environment, publicUrl, kratos, hydra, browser, branding, secrets };
+  return { config: { domain, environment, publicUrl, kratos, hydra, branding, mfa, secrets }, cookieSecret };
+}
+
+/** MFA_REQUIRED is `true` or `false`; MFA_GRACE_DAYS whole days from 0 to 365. Unset: the domain's default. */
+function readMfaPolicy(
+  read: (name: string) => { value: string | undefined; source: string },
+  defaults: MfaPolicy,
+  fail: (v: string, r: string) => void,
+): MfaPolicy {
+  const policy = { ...defaults };
+  const required = read(MFA_VARIABLES.required);
+  if (required.value !== undefined) {
+    const value = required.value.toLowerCase();
+    if (value === "true" || value === "false") policy.required = value === "true";
+    else fail(required.source, `must be "true" or "false", got "${required.value}"`);
+  }
+  const grace = read(MFA_VARIABLES.graceDays);
+  if (grace.value !== undefined) {
+    const days = /^\d{1,3}$/.test(grace.value) ? Number(grace.value) : Number.NaN;
+    if (days >= 0 && days <= MAX_MFA_GRACE_DAYS) policy.graceDays = days;
+    else fail(grace.source, `must be a whole number of days from 0 to ${MAX_MFA_GRACE_DAYS}, got "${grace.value}"`);
+  }
+  return policy;
 }
 
 function readEnvironment(env: Env, fail: (v: string, r: string) => void): Environment {

@@ -11,13 +11,21 @@ export const SERVICE_URL_VARIABLES = {
 } as const;
 
 /**
- * Optional URLs. KRATOS_BROWSER_URL is Kratos' public API as browsers reach
- * it (http://ciam.localhost:3100) when that differs from the address the
- * server uses (http://127.0.0.1:3100, because Node cannot resolve
- * *.localhost); it defaults to KRATOS_PUBLIC_URL.
+ * Variables earlier versions read, refused now so a leftover one is noticed
+ * instead of silently doing nothing: name → what replaced it.
  */
-export const OPTIONAL_URL_VARIABLES = {
-  kratosBrowserUrl: "KRATOS_BROWSER_URL",
+export const RETIRED_VARIABLES: Readonly<Record<string, string>> = {
+  KRATOS_BROWSER_URL:
+    "browsers no longer call Kratos directly: Hera serves Kratos' public API at PUBLIC_URL/.ory/kratos (Kratos' serve.public.base_url); remove it",
+};
+
+/**
+ * Hera's edge (its Kratos proxy and abuse limits, apps/hera/lib/server/kratos-edge):
+ * the `olympus` database with this domain's role, and the limits file.
+ */
+export const HERA_EDGE_VARIABLES = {
+  databaseUrl: "OLYMPUS_DATABASE_URL",
+  limitsFile: "LIMITS_FILE",
 } as const;
 
 export const BRANDING_VARIABLES = {
@@ -27,6 +35,20 @@ export const BRANDING_VARIABLES = {
   logoPath: "BRAND_LOGO_PATH",
   supportUrl: "BRAND_SUPPORT_URL",
 } as const;
+
+/**
+ * The domain's second-factor policy for OAuth2 sign-ins, applied by Hera at
+ * Hydra's login (so it holds with the real Kratos and Hydra):
+ * MFA_REQUIRED (`true`/`false`) and MFA_GRACE_DAYS (whole days, 0–365) an
+ * identity may still sign in without a second factor after it was created.
+ */
+export const MFA_VARIABLES = {
+  required: "MFA_REQUIRED",
+  graceDays: "MFA_GRACE_DAYS",
+} as const;
+
+/** The most MFA_GRACE_DAYS may be: a policy that waits longer than a year is no policy. */
+export const MAX_MFA_GRACE_DAYS = 365;
 
 export const SECRET_VARIABLES = {
   cookieSecret: "COOKIE_SECRET",
@@ -52,6 +74,14 @@ export const ATHENA_VARIABLES = {
   sessionRevalidateSeconds: "AUTH_SESSION_REVALIDATE_SECONDS",
 } as const;
 
+/**
+ * Whether Athena admits only sign-ins IAM made with a second factor (ID token
+ * `acr` aal2, or a grace period Hera IAM vouched for). It is IAM's policy for
+ * both Athenas, so, like the issuer, it never carries a domain prefix.
+ * Optional, default `true`; `false` only where Hera IAM runs with MFA_REQUIRED=false.
+ */
+export const AUTH_MFA_REQUIRED_VARIABLE = "AUTH_MFA_REQUIRED";
+
 /** The re-validation window when AUTH_SESSION_REVALIDATE_SECONDS is not set, and its ceiling. */
 export const DEFAULT_SESSION_REVALIDATE_SECONDS = 300;
 
@@ -64,8 +94,10 @@ export const AUTH_ISSUER_VARIABLE = "AUTH_ISSUER_URL";
 /** Every name that may carry a domain prefix; used to spot the other domain's values. */
 export const DOMAIN_SCOPED_VARIABLES: readonly string[] = [
   ...Object.values(SERVICE_URL_VARIABLES),
-  ...Object.values(OPTIONAL_URL_VARIABLES),
+  ...Object.keys(RETIRED_VARIABLES),
+  ...Object.values(HERA_EDGE_VARIABLES),
   ...Object.values(BRANDING_VARIABLES),
+  ...Object.values(MFA_VARIABLES),
   ...Object.values(SECRET_VARIABLES),
   ...Object.values(ATHENA_VARIABLES),
 ];

@@ -1,6 +1,5 @@
 import "server-only";
 import {
-  Configuration,
   OAuth2Api,
   type AcceptOAuth2ConsentRequest,
   type AcceptOAuth2LoginRequest,
@@ -11,7 +10,7 @@ import {
 } from "@ory/client";
 import type { AxiosResponse } from "axios";
 import { z } from "zod";
-import { call, createOryAxios, unexpected } from "../ory/http";
+import { adminConfiguration, call, createOryAxios, unexpected } from "../ory/http";
 
 export type { OAuth2ConsentRequest, OAuth2LoginRequest, OAuth2LogoutRequest, RejectOAuth2Request } from "@ory/client";
 
@@ -32,7 +31,7 @@ export class HydraAdminClient {
   private readonly oauth2: OAuth2Api;
 
   constructor(adminUrl: string, adminToken?: string) {
-    this.oauth2 = new OAuth2Api(new Configuration({ basePath: adminUrl, accessToken: adminToken }), adminUrl, createOryAxios());
+    this.oauth2 = new OAuth2Api(adminConfiguration(adminUrl, adminToken), adminUrl, createOryAxios());
   }
 
   getLoginRequest(challenge: string): Promise<ChallengeResult<OAuth2LoginRequest>> {

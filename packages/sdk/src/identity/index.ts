@@ -9,3 +9,10 @@ export {
   type LoyaltyTier,
 } from "./admin-metadata";
 export { moveAdminOnlyTraits, type MoveAdminOnlyTraitsOptions, type MoveAdminOnlyTraitsReport, type MovedIdentity } from "./move-admin-only-traits";
+export {
+  MFA_GRACE_UNTIL_CLAIM,
+  SECOND_FACTOR_CREDENTIALS,
+  hasSecondFactor,
+  mfaGraceUntilOf,
+  secondFactorGraceEndsAt,
+} from "./second-factor";

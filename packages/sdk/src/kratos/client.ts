@@ -2,7 +2,7 @@ import "server-only";
 import { Configuration, FrontendApi, IdentityApi, type FlowError, type Identity, type Session } from "@ory/client";
 import type { AxiosResponse, RawAxiosRequestConfig } from "axios";
 import { z } from "zod";
-import { call, createOryAxios, setCookiesOf, unexpected, upstreamErrorId } from "../ory/http";
+import { adminConfiguration, call, createOryAxios, setCookiesOf, unexpected, upstreamErrorId } from "../ory/http";
 import { cookieHeaders, hostOnlySetCookie } from "./cookies";
 import type { CreateFlowParams, FlowByKind, FlowKind, FlowResult, SessionResult } from "./types";
 
@@ -90,11 +90,7 @@ export class KratosClient {
     this.forwardedHeaders = browser ? { "X-Forwarded-Host": browser.host, "X-Forwarded-Proto": browser.protocol.replace(":", "") } : {};
     const http = createOryAxios();
     this.frontend = new FrontendApi(new Configuration({ basePath: urls.publicUrl }), urls.publicUrl, http);
-    this.identities = new IdentityApi(
-      new Configuration({ basePath: urls.adminUrl, accessToken: urls.adminToken }),
-      urls.adminUrl,
-      http,
-    );
+    this.identities = new IdentityApi(adminConfiguration(urls.adminUrl, urls.adminToken), urls.adminUrl, http);
   }
 
   /** `GET /self-service/<kind>/browser` as a JSON (SPA) request. */

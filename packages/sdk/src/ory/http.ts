@@ -1,3 +1,4 @@
+import { Configuration } from "@ory/client";
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import { OryError, type OryService } from "./errors";
 
@@ -16,6 +17,21 @@ export function createOryAxios(): AxiosInstance {
     validateStatus: () => true,
     headers: { Accept: "application/json" },
     proxy: false,
+  });
+}
+
+/**
+ * The @ory/client configuration for one admin API. The token goes on every
+ * request as a default header, not only as `accessToken`: @ory/client sends
+ * that only on the operations Ory documents as protected, and the identity
+ * schema reads are not among them, while an admin port behind a token (the
+ * embedded servers started with one, a proxy in production) guards every path.
+ */
+export function adminConfiguration(adminUrl: string, adminToken: string | undefined): Configuration {
+  return new Configuration({
+    basePath: adminUrl,
+    accessToken: adminToken,
+    ...(adminToken ? { baseOptions: { headers: { Authorization: `Bearer ${adminToken}` } } } : {}),
   });
 }
 

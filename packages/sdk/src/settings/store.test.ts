@@ -21,7 +21,7 @@ beforeEach(async () => {
   await db.superuser("TRUNCATE olympus_settings");
 });
 
-const store = (domain: "ciam" | "iam", key = OLD_KEY) => createSettingsStore({ pool: db.pool, domain, key });
+const store = (domain: "ciam" | "iam", key = OLD_KEY) => createSettingsStore({ pool: db.pools[domain], domain, key });
 
 describe("settings store: domain separation", () => {
   it("a value saved on CIAM is invisible to IAM, in get and in list", async () => {
@@ -49,25 +49,26 @@ describe("settings store: domain separation", () => {
   });
 
   it("a store cannot be made for an unknown domain", () => {
-    expect(() => createSettingsStore({ pool: db.pool, domain: "IAM" as never, key: OLD_KEY })).toThrow(/unknown domain/);
+    expect(() => createSettingsStore({ pool: db.pools.iam, domain: "IAM" as never, key: OLD_KEY })).toThrow(/unknown domain/);
   });
 
   it("row-level security holds even for a query that forgets the domain filter", async () => {
     await store("ciam").set([{ key: "a", value: "ciam", secret: false }], "x");
     await store("iam").set([{ key: "b", value: "iam", secret: false }], "x");
-    const client = await db.pool.connect();
+    const client = await db.pools.ciam.connect();
     try {
-      await client.query("BEGIN");
-      await client.query("SELECT set_config('olympus.domain', 'ciam', true)");
       const rows = (await client.query<{ domain: string }>("SELECT domain FROM olympus_settings")).rows;
       expect(rows.map((r) => r.domain)).toEqual(["ciam"]);
       await expect(client.query("INSERT INTO olympus_settings (domain, key, value) VALUES ('iam', 'c', 'x')")).rejects.toThrow(/row-level security/);
-      await client.query("ROLLBACK");
-      // Without a domain set, the app's role sees nothing at all.
-      expect((await client.query("SELECT * FROM olympus_settings")).rows).toEqual([]);
     } finally {
       client.release();
     }
+  });
+
+  it("a store handed the other domain's pool refuses to run instead of seeing nothing", async () => {
+    await expect(createSettingsStore({ pool: db.pools.iam, domain: "ciam", key: OLD_KEY }).list()).rejects.toThrow(
+      /the ciam store is connected as "olympus_iam", not as "olympus_ciam"/,
+    );
   });
 
   it("a CIAM secret copied into an IAM row does not open there", async () => {
@@ -131,7 +132,7 @@ describe("rotateSettingsKey", () => {
     await store("ciam").set([...secrets, { key: "plain", value: "stays", secret: false }], "x");
     await store("iam").set([{ key: "iam.secret", value: "iam-value", secret: true }], "x");
 
-    const report = await rotateSettingsKey({ pool: db.pool, domain: "ciam", from: OLD_KEY, to: NEW_KEY });
+    const report = await rotateSettingsKey({ pool: db.pools.ciam, domain: "ciam", from: OLD_KEY, to: NEW_KEY });
     expect(report).toEqual({ domain: "ciam", rotated: 60, alreadyCurrent: 0 });
 
     const rows = (await db.superuser("SELECT key, value FROM olympus_settings WHERE domain = 'ciam' AND secret")).rows as { value: string }[];
@@ -144,24 +145,24 @@ describe("rotateSettingsKey", () => {
     expect(await store("iam", OLD_KEY).get("iam.secret")).toBe("iam-value");
 
     // Running it again is a no-op.
-    expect(await rotateSettingsKey({ pool: db.pool, domain: "ciam", from: OLD_KEY, to: NEW_KEY })).toEqual({ domain: "ciam", rotated: 0, alreadyCurrent: 60 });
+    expect(await rotateSettingsKey({ pool: db.pools.ciam, domain: "ciam", from: OLD_KEY, to: NEW_KEY })).toEqual({ domain: "ciam", rotated: 0, alreadyCurrent: 60 });
   });
 
   it("aborts without changing anything when a row opens under neither key", async () => {
     await store("ciam").set([{ key: "a", value: "1", secret: true }, { key: "b", value: "2", secret: true }], "x");
     const stranger = deriveEncryptionKey("a-third-key-nobody-configured-2222222222", "production");
-    await createSettingsStore({ pool: db.pool, domain: "ciam", key: stranger }).set([{ key: "z", value: "3", secret: true }], "x");
+    await createSettingsStore({ pool: db.pools.ciam, domain: "ciam", key: stranger }).set([{ key: "z", value: "3", secret: true }], "x");
     const before = (await db.superuser("SELECT key, value FROM olympus_settings ORDER BY key")).rows;
 
-    await expect(rotateSettingsKey({ pool: db.pool, domain: "ciam", from: OLD_KEY, to: NEW_KEY })).rejects.toThrow(SettingDecryptionError);
+    await expect(rotateSettingsKey({ pool: db.pools.ciam, domain: "ciam", from: OLD_KEY, to: NEW_KEY })).rejects.toThrow(SettingDecryptionError);
     expect((await db.superuser("SELECT key, value FROM olympus_settings ORDER BY key")).rows).toEqual(before);
   });
 
   it("a store given the previous key keeps reading during a rotation", async () => {
     await store("ciam").set([{ key: "a", value: "1", secret: true }], "x");
-    const both = createSettingsStore({ pool: db.pool, domain: "ciam", key: NEW_KEY, previousKeys: [OLD_KEY] });
+    const both = createSettingsStore({ pool: db.pools.ciam, domain: "ciam", key: NEW_KEY, previousKeys: [OLD_KEY] });
     expect(await both.get("a")).toBe("1");
-    await rotateSettingsKey({ pool: db.pool, domain: "ciam", from: OLD_KEY, to: NEW_KEY });
+    await rotateSettingsKey({ pool: db.pools.ciam, domain: "ciam", from: OLD_KEY, to: NEW_KEY });
     expect(await both.get("a")).toBe("1");
   });
 });

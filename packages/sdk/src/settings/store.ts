@@ -69,9 +69,9 @@ function checkKey(key: string): string {
 
 /**
  * The settings of exactly one domain. The domain is fixed at construction and
- * is part of every query, of the row-level security context, and of each
- * secret's authenticated data: no key, however crafted, reaches another
- * domain's rows.
+ * is part of every query, must match the role `pool` logs in as (which
+ * row-level security gives that domain's rows only), and is in each secret's
+ * authenticated data: no key, however crafted, reaches another domain's rows.
  */
 export function createSettingsStore(options: SettingsStoreOptions): SettingsStore {
   const { pool, domain, key } = options;

@@ -1,8 +1,18 @@
 import { startupConfig } from "@olympus/sdk/config";
+import { heraReadiness, wantsReadiness } from "@/lib/server/readiness";
 
 export const dynamic = "force-dynamic";
 
-/** Liveness for load balancers and the dev stack: which app, which domain. */
-export function GET() {
-  return Response.json({ status: "ok", app: "hera", domain: startupConfig().domain });
+/**
+ * `GET /api/health`: liveness for load balancers and the dev stack (which
+ * app, which domain). `GET /api/health?ready=1`: readiness, 200 when this
+ * domain's Kratos and Hydra answer ready, else 503 naming which one is not
+ * (Compose's healthcheck uses it, so Hera is healthy only when it can serve).
+ */
+export async function GET(request: Request) {
+  const config = startupConfig();
+  const identity = { app: "hera", domain: config.domain };
+  if (!wantsReadiness(request.url)) return Response.json({ status: "ok", ...identity });
+  const report = await heraReadiness(config);
+  return Response.json({ status: report.ready ? "ready" : "unavailable", ...identity, checks: report.checks }, { status: report.ready ? 200 : 503 });
 }

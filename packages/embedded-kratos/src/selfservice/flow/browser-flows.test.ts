@@ -22,7 +22,23 @@ describe("browser flows: cookies, CSRF and redirects", () => {
 
   beforeAll(async () => {
     pg = await startTestPostgres();
-    kratos = await startKratos(pg, "ciam_browser_flows");
+    kratos = await startKratos(pg, "ciam_browser_flows", {
+      // platform/ turns CORS off (browsers reach Kratos through Hera's same-origin proxy); Kratos' CORS itself is still served.
+      configOverrides: {
+        serve: {
+          public: {
+            cors: {
+              enabled: true,
+              allowed_origins: ["http://ciam.localhost:3000"],
+              allowed_methods: ["POST", "GET", "PUT", "PATCH", "DELETE"],
+              allowed_headers: ["Authorization", "Cookie", "Content-Type", "X-Session-Token", "X-CSRF-Token"],
+              exposed_headers: ["Content-Type", "Set-Cookie"],
+              allow_credentials: true,
+            },
+          },
+        },
+      },
+    });
     csrfCookieName = `csrf_token_${createHash("sha256").update(`${kratos.publicUrl}/`).digest("hex")}`;
   });
   afterAll(async () => {

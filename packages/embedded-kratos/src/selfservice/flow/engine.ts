@@ -4,7 +4,6 @@ import type { HttpContext } from "../../http/context";
 import { errors, KratosError } from "../../http/errors";
 import { UiContainer } from "../../ui/container";
 import { sortNodes } from "../../ui/sort";
-import { RateLimitedError } from "../../ratelimit/guard";
 import { FlowValidationError, type StrategyContext } from "../strategy/strategy";
 import type { FlowDefinition } from "./definition";
 import { flowActionUrl, isExpired, newFlow, urlWithFlow, type Flow, type FlowType } from "./flow";
@@ -165,7 +164,6 @@ export async function respondWithValidationError(
   echoValues(flow, body, error.echo);
   for (const fe of error.fieldErrors) flow.ui.addMessage(fe.message, fe.name);
   await deps.flows.save(flow);
-  if (error instanceof RateLimitedError) ctx.res.setHeader("Retry-After", String(error.retryAfterSeconds));
   await respondWithFlow(deps, def, ctx, flow, 400);
 }
 

@@ -34,7 +34,6 @@ const TABLES = [
   "selfservice_recovery_tokens",
   "selfservice_verification_tokens",
   "selfservice_login_registration_codes",
-  "olympus_rate_limits",
 ];
 
 /**
@@ -42,9 +41,7 @@ const TABLES = [
  * identity, session, flow, error record, one-time secret and mail that
  * appeared (or identity that changed) during the run must belong to an id
  * that some *accepted* answer announced (2xx/3xx, or a flow answer carrying
- * an info message such as "code sent"). Rate-limit counters are the one
- * thing rejected requests are meant to leave behind; they are counted, not
- * judged.
+ * an info message such as "code sent").
  */
 export class StorageAudit {
   private before: Record<string, number> = {};

@@ -77,8 +77,6 @@ async function submitRegistration(deps: Deps, ctx: HttpContext): Promise<void> {
   const method = submittedMethod(body, ctx) || (typeof body.webauthn_register === "string" && body.webauthn_register !== "" ? "webauthn" : "");
   const strategy = deps.strategies.for("registration").find((s) => s.id === method);
   try {
-    // Every submission counts against the client IP, whatever it answers (see AbuseLimits.registration).
-    await deps.limits.registration(ctx);
     if (flow.state === "passed_challenge") {
       throw FlowValidationError.flow({ id: 4040002, text: "The request was already completed successfully and can not be retried.", type: "error" });
     }

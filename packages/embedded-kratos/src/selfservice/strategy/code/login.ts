@@ -48,8 +48,6 @@ export const codeLogin: FlowStrategy<LoginResult> = {
       const stored = flow.internal[LOGIN_IDENTIFIER];
       const identifier = resend && typeof stored === "string" ? stored : typeof body.identifier === "string" ? body.identifier.trim() : "";
       if (identifier === "") throw FlowValidationError.field("identifier", messages.required("identifier"));
-      // Charged for every identifier, with or without an account, so the limit reveals nothing.
-      await ctx.deps.limits.mailSend([identifier], ctx.http, { identifier });
       await sendLoginCode(flow, identifier, ctx);
       throw new FlowValidationError([{ name: undefined, message: codeMessages.loginCodeSent() }], { identifier });
     }
@@ -57,7 +55,6 @@ export const codeLogin: FlowStrategy<LoginResult> = {
     const identifier = flow.internal[LOGIN_IDENTIFIER];
     const code = typeof body.code === "string" ? body.code.trim() : "";
     if (code === "") throw FlowValidationError.field("code", messages.required("code"), { identifier });
-    const attempt = await ctx.deps.limits.attempt("code", typeof identifier === "string" ? identifier : `flow:${flow.id}`, ctx.http, { identifier });
     const secrets = secretsFor(ctx.deps.db);
     const submissions = await secrets.countSubmission(flow.id);
     flow.internal.code_submit_count = submissions;
@@ -65,7 +62,6 @@ export const codeLogin: FlowStrategy<LoginResult> = {
     const used = await secrets.useLoginRegistrationCode(flow.id, "login", hashSecret(ctx.deps.config, code));
     const identity = used?.identityId ? await ctx.deps.identityRepository.get(used.identityId, { withCredentials: true }) : undefined;
     if (!used || !identity) throw FlowValidationError.flow(codeMessages.loginCodeInvalid(), { identifier });
-    await attempt.succeeded();
 
     // Receiving the code proves the address, as in Kratos.
     const address = identity.verifiableAddresses.find((a) => a.value === used.address && !a.verified);

@@ -37,7 +37,6 @@ export const codeRecovery: FlowStrategy<FlowUpdatedResult> = {
     if (flow.state === "sent_email" && email === "") return useCode(flow, code, ctx);
     if (refuseWhenSignedIn(ctx)) return { kind: "responded" };
     if (email === "") throw FlowValidationError.field("email", messages.required("email"));
-    await ctx.deps.limits.mailSend([email], ctx.http);
     await sendRecoveryCode(flow, email, ctx);
     return { kind: "flow" };
   },
@@ -103,8 +102,6 @@ async function sendRecoveryCode(flow: Flow, rawEmail: string, ctx: StrategyConte
 
 async function useCode(flow: Flow, code: string, ctx: StrategyContext): Promise<FlowUpdatedResult> {
   const { deps } = ctx;
-  const email = flow.internal[RECOVERY_EMAIL];
-  const attempt = await deps.limits.attempt("code", typeof email === "string" ? email : `flow:${flow.id}`, ctx.http);
   const secrets = secretsFor(deps.db);
   const submissions = await secrets.countSubmission(flow.id);
   flow.internal.code_submit_count = submissions;
@@ -117,7 +114,6 @@ async function useCode(flow: Flow, code: string, ctx: StrategyContext): Promise<
     flow.ui.addMessage(codeMessages.recoveryCodeInvalid());
     return { kind: "flow" };
   }
-  await attempt.succeeded();
   if (token.tokenType === "user" && token.recoveryAddressId) {
     const address = await secrets.getRecoveryAddress(token.recoveryAddressId);
     if (address) await secrets.markIdentityAddressVerified(token.identityId, address.value);

@@ -64,7 +64,6 @@ export const codeRegistration: FlowStrategy<RegistrationResult> = {
       if (problems.length > 0) throw new FlowValidationError(problems);
       const addresses = deps.identities.identifiersFor(schemaId, traits, "code");
       if (addresses.length === 0) throw FlowValidationError.flow(messages.identifierMissing());
-      await deps.limits.mailSend(addresses, ctx.http);
       await sendRegistrationCode(flow, traits, addresses, ctx);
       throw FlowValidationError.flow(codeMessages.registrationCodeSent());
     }
@@ -72,14 +71,12 @@ export const codeRegistration: FlowStrategy<RegistrationResult> = {
     const code = typeof body.code === "string" ? body.code.trim() : "";
     if (code === "") throw FlowValidationError.field("code", messages.required("code"));
     if (!isObject(stored) || canonicalJson(stored) !== canonicalJson(traits)) throw FlowValidationError.flow(codeMessages.traitsMismatch());
-    const attempt = await deps.limits.attempt("code", deps.identities.identifiersFor(schemaId, stored, "code")[0] ?? `flow:${flow.id}`, ctx.http);
     const secrets = secretsFor(deps.db);
     const submissions = await secrets.countSubmission(flow.id);
     flow.internal.code_submit_count = submissions;
     if (submissions > codeMethodConfig(deps.config).config.max_submissions) throw FlowValidationError.flow(codeMessages.tooManySubmissions());
     const used = await secrets.useLoginRegistrationCode(flow.id, "registration", hashSecret(deps.config, code));
     if (!used) throw FlowValidationError.flow(codeMessages.registrationCodeInvalid());
-    await attempt.succeeded();
 
     const addresses = deps.identities.identifiersFor(schemaId, stored, "code");
     let identity;

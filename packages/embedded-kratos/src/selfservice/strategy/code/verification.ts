@@ -45,7 +45,6 @@ export const codeVerification: FlowStrategy<FlowUpdatedResult> = {
     }
     if (ctx.http.method === "GET") return { kind: "flow" };
     if (email === "") throw FlowValidationError.field("email", messages.required("email"));
-    await ctx.deps.limits.mailSend([email], ctx.http);
     await ctx.deps.db.transaction((tx) => sendVerificationCode(tx, ctx.deps, flow, email));
     flow.ui.clearMessages();
     flow.ui.addMessage(codeMessages.verificationCodeSent());
@@ -53,8 +52,6 @@ export const codeVerification: FlowStrategy<FlowUpdatedResult> = {
   },
 
   async initiate(flow, target, ctx) {
-    // Started by the server (after sign-up): over the limit, the flow is created but no mail goes out.
-    if (!(await ctx.deps.limits.mailSendAllowed([target.address], ctx.http))) return;
     await ctx.deps.db.transaction((tx) => sendVerificationCode(tx, ctx.deps, flow, target.address));
     flow.ui.clearMessages();
     flow.ui.addMessage(codeMessages.verificationCodeSent());
@@ -127,8 +124,6 @@ async function sendVerificationCode(tx: Queryable, deps: Deps, flow: Flow, rawEm
 
 async function useCode(flow: Flow, code: string, ctx: StrategyContext): Promise<FlowUpdatedResult> {
   const { deps } = ctx;
-  const email = flow.internal[VERIFICATION_EMAIL];
-  const attempt = await deps.limits.attempt("code", typeof email === "string" ? email : `flow:${flow.id}`, ctx.http);
   const secrets = secretsFor(deps.db);
   const submissions = await secrets.countSubmission(flow.id);
   flow.internal.code_submit_count = submissions;
@@ -139,7 +134,6 @@ async function useCode(flow: Flow, code: string, ctx: StrategyContext): Promise<
     flow.ui.addMessage(codeMessages.verificationCodeInvalid());
     return { kind: "flow" };
   }
-  await attempt.succeeded();
   await secrets.markAddressVerified(token.verifiableAddressId);
   markVerified(flow, verificationReturnTo(deps, flow), "code");
   return { kind: "flow" };

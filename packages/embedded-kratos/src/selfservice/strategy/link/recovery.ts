@@ -34,7 +34,6 @@ export const linkRecovery: FlowStrategy<FlowUpdatedResult> = {
     const email = typeof body.email === "string" ? body.email.trim() : "";
     if (refuseWhenSignedIn(ctx)) return { kind: "responded" };
     if (email === "") throw FlowValidationError.field("email", messages.required("email"));
-    await ctx.deps.limits.mailSend([email], ctx.http, { email });
     await sendRecoveryLink(flow, email, ctx);
     return { kind: "flow" };
   },

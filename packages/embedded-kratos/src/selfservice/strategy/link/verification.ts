@@ -42,13 +42,11 @@ export const linkVerification: FlowStrategy<FlowUpdatedResult> = {
     if (flow.state === "passed_challenge") throw FlowValidationError.flow(codeMessages.verificationRetrySuccess());
     const email = typeof body.email === "string" ? body.email.trim() : "";
     if (email === "") throw FlowValidationError.field("email", messages.required("email"));
-    await deps.limits.mailSend([email], ctx.http, { email });
     await deps.db.transaction((tx) => sendVerificationLink(tx, deps, flow, email));
     return { kind: "flow" };
   },
 
   async initiate(flow, target, ctx) {
-    if (!(await ctx.deps.limits.mailSendAllowed([target.address], ctx.http))) return;
     await ctx.deps.db.transaction((tx) => sendVerificationLink(tx, ctx.deps, flow, target.address));
   },
 };

@@ -27,9 +27,7 @@ export const lookupLogin: FlowStrategy<LoginResult> = {
     const credential = identity?.credentials.lookup_secret;
     if (!identity || !credential || !lookupConfigOf(identity)) throw FlowValidationError.flow(lookupMessages.noLookup());
 
-    const attempt = await ctx.deps.limits.attempt("lookup_secret", identity.id, ctx.http);
     await useCode(ctx.deps, credential, code);
-    await attempt.succeeded();
     forgetSessionIdentity(ctx);
     return { identity, method: { method: "lookup_secret", aal: "aal2", completed_at: new Date().toISOString() } };
   },

@@ -37,8 +37,6 @@ export const passwordLogin: FlowStrategy<LoginResult> = {
     if (missing.length > 0) throw new FlowValidationError(missing, { identifier });
 
     const { deps } = ctx;
-    // Counted before the hash is checked, for unknown identifiers exactly like known ones.
-    const attempt = await deps.limits.attempt("password", identifier, ctx.http, { identifier });
     const found = await deps.identityRepository.findByCredentialIdentifier("password", identifier);
     const hash = found ? readPasswordCredential(found.credential.config) : undefined;
     if (!found || !hash) {
@@ -49,7 +47,6 @@ export const passwordLogin: FlowStrategy<LoginResult> = {
     if (flow.refresh && ctx.session && ctx.session.identityId !== found.identity.id) {
       throw FlowValidationError.flow(messages.invalidCredentials(), { identifier });
     }
-    await attempt.succeeded();
 
     if (deps.hasher.needsRehash(hash)) {
       // Upgrade to the configured parameters without delaying the response.

@@ -24,9 +24,7 @@ export const totpLogin: FlowStrategy<LoginResult> = {
     const identity = await sessionIdentityWithCredentials(ctx);
     const secret = identity ? totpSecretOf(identity) : undefined;
     if (!identity || !secret) throw FlowValidationError.flow(totpMessages.noDevice());
-    const attempt = await ctx.deps.limits.attempt("totp", identity.id, ctx.http);
     if (!verifyTotp(code, secret)) throw FlowValidationError.flow(totpMessages.wrongCode());
-    await attempt.succeeded();
     return { identity, method: { method: "totp", aal: "aal2", completed_at: new Date().toISOString() } };
   },
 };

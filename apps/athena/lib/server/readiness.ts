@@ -1,0 +1,33 @@
+import type pg from "pg";
+import type { AthenaConfig } from "@olympus/sdk/config/athena";
+import { checkReadiness, oryReadyProbe, type ReadinessProbe, type ReadinessReport } from "@olympus/sdk/health";
+
+/**
+ * Athena is ready when its own domain's Kratos (public and admin) and Hydra
+ * admin answer ready and the olympus database answers a query on the pool
+ * Athena uses (which exists only once the schema is in place).
+ */
+export function athenaReadiness(config: Pick<AthenaConfig, "kratos" | "hydra">, database: ReadinessProbe, timeoutMs?: number): Promise<ReadinessReport> {
+  return checkReadiness(
+    {
+      kratosPublic: oryReadyProbe(config.kratos.publicUrl),
+      kratosAdmin: oryReadyProbe(config.kratos.adminUrl),
+      hydraAdmin: oryReadyProbe(config.hydra.adminUrl),
+      database,
+    },
+    timeoutMs,
+  );
+}
+
+/** `SELECT 1` on the pool `open` hands out (Athena's: olympusPool(), which waits for the schema). */
+export function databaseProbe(open: () => Promise<pg.Pool>): ReadinessProbe {
+  return async () => {
+    const pool = await open();
+    await pool.query("SELECT 1");
+  };
+}
+
+/** `?ready` (any value) asks for readiness; without it `/api/health` stays a liveness answer. */
+export function wantsReadiness(requestUrl: string): boolean {
+  return new URL(requestUrl).searchParams.has("ready");
+}

@@ -1,0 +1,264 @@
+import { ClientIpResolver } from "./client-address";
+import type { EdgeLimiter, Outcome, ResolvedCharge } from "./limiter";
+import { peerAddressOf } from "./peer-address";
+import { refusalCookie, refusedFlow, retryAfterSeconds } from "./refusal";
+import { issuedCredentials, requestCredentials, sessionKey, type EdgeSignIns } from "./sign-ins";
+import { isJsonRequest, readBounded, submittedFields } from "./request-body";
+import { chargesFor, fieldsFromForm, isGuardedFlow, traitAddresses, type Charge, type Fields, type GuardedFlow, type KratosFlow } from "./submission";
+import { isBodiless, relayedResponseHeaders, upstreamRequestHeaders, type UpstreamTarget } from "./upstream";
+
+/** Where Hera serves Kratos' public API; Kratos' `serve.public.base_url` is Hera's public URL plus this. */
+export const KRATOS_PROXY_PREFIX = "/.ory/kratos";
+
+export interface KratosEdgeOptions {
+  /** Kratos' public API as this server reaches it (KRATOS_PUBLIC_URL). */
+  kratosUrl: string;
+  /** Hera's own public URL (PUBLIC_URL): the browser's origin. */
+  publicUrl: string;
+  limiter: EdgeLimiter;
+  signIns: EdgeSignIns;
+  /** Structured log lines (one per request, refusals, errors); never secrets. */
+  log?: (line: Record<string, unknown>) => void;
+  /** The fetch used to reach Kratos (tests may count calls). */
+  fetch?: typeof fetch;
+}
+
+export interface KratosEdge {
+  /** Answers one browser request under KRATOS_PROXY_PREFIX. */
+  handle(request: Request): Promise<Response>;
+}
+
+/**
+ * Hera's same-origin proxy to this domain's Kratos, with Olympus' abuse
+ * limits in front of it. Browsers (Ory Elements, plain form posts, links in
+ * mails) talk to Hera's origin only; Hera forwards to KRATOS_PUBLIC_URL
+ * server-side, relays cookies both ways (host-only) and streams bodies.
+ * Self-service submissions are read first: a guess, a mail or a
+ * registration is charged against its limits (per identifier, per address,
+ * per client IP, counters in the `olympus` database) before Kratos sees it,
+ * and refused with Kratos' own flow shape (message 4000429, `Retry-After`),
+ * identical for every identifier, known or not.
+ */
+export function createKratosEdge(options: KratosEdgeOptions): KratosEdge {
+  const kratosUrl = options.kratosUrl.replace(/\/+$/, "");
+  const publicUrl = options.publicUrl.replace(/\/+$/, "");
+  const target: UpstreamTarget = { kratosUrl, browserUrl: `${publicUrl}${KRATOS_PROXY_PREFIX}` };
+  const clientIps = new ClientIpResolver(options.limiter.config.client_ip.trusted_proxies);
+  const upstreamFetch = options.fetch ?? fetch;
+  const log = options.log ?? (() => {});
+  const secureCookies = publicUrl.startsWith("https:");
+
+  return {
+    async handle(request) {
+      const started = Date.now();
+      const url = new URL(request.url);
+      const path = url.pathname.startsWith(KRATOS_PROXY_PREFIX) ? url.pathname.slice(KRATOS_PROXY_PREFIX.length) || "/" : "/";
+      let response: Response;
+      try {
+        response = await route(request, url, path);
+      } catch (error) {
+        log({ level: "error", msg: "kratos edge failed", method: request.method, path, error: (error as Error).message });
+        response = errorResponse(503, "Service Unavailable", "Sign-in is temporarily unavailable; try again in a moment.", { "retry-after": "5" });
+      }
+      log({ level: "info", msg: "kratos edge", method: request.method, path, status: response.status, ms: Date.now() - started });
+      return response;
+    },
+  };
+
+  async function route(request: Request, url: URL, path: string): Promise<Response> {
+    // Kratos' public port answers /admin/* with a redirect to its admin API; browsers are never sent there.
+    if (path === "/admin" || path.startsWith("/admin/")) return errorResponse(404, "Not Found", "The requested resource could not be found.");
+    const clientAddress = clientIps.resolve(peerAddressOf(request.headers), request.headers.get("x-forwarded-for"));
+    const headers = upstreamRequestHeaders(request.headers, clientAddress === "unknown" ? undefined : clientAddress, target.browserUrl);
+    const upstreamUrl = `${kratosUrl}${path}${url.search}`;
+
+    const submission = /^\/self-service\/([a-z]+)$/.exec(path)?.[1];
+    const flowId = url.searchParams.get("flow");
+    if (submission && isGuardedFlow(submission) && flowId && (request.method === "POST" || request.method === "GET")) {
+      return guarded(request, submission, flowId, url, headers, upstreamUrl, clientAddress);
+    }
+    const upstream = await upstreamFetch(upstreamUrl, {
+      method: request.method,
+      headers,
+      body: request.method === "GET" || request.method === "HEAD" ? undefined : request.body,
+      redirect: "manual",
+      // Request bodies stream through (Node's fetch requires the half-duplex flag for that).
+      ...({ duplex: "half" } as object),
+    });
+    const relayed = relayedResponseHeaders(upstream.headers, target);
+    await carryOverSignIn(request.headers, upstream.headers.getSetCookie());
+    return new Response(isBodiless(upstream.status) ? null : upstream.body, { status: upstream.status, statusText: upstream.statusText, headers: relayed });
+  }
+
+  async function guarded(
+    request: Request,
+    kind: GuardedFlow,
+    flowId: string,
+    url: URL,
+    headers: Headers,
+    upstreamUrl: string,
+    clientAddress: string,
+  ): Promise<Response> {
+    let body: Uint8Array<ArrayBuffer> | undefined;
+    let fields: Fields;
+    if (request.method === "POST") {
+      const read = await readBounded(request);
+      if (read === "too_large") return errorResponse(413, "Request Entity Too Large", "The request body is too large.");
+      body = read;
+      const parsed = await submittedFields(request.headers.get("content-type"), body);
+      if (!parsed) return errorResponse(400, "Bad Request", "Unable to decode the request body.");
+      fields = parsed;
+    } else {
+      fields = fieldsFromForm(url.searchParams.entries());
+    }
+
+    const flow = await fetchFlow(kind, flowId, headers);
+    // A flow Kratos cannot show (expired, unknown, no CSRF cookie) is one it will not check a secret against either.
+    const charges = flow ? chargesFor(kind, request.method, fields, flow, flowId) : [];
+    const resolved = await resolveCharges(charges, request.headers);
+    const admission = await options.limiter.admit(resolved, clientAddress);
+    if (!admission.allowed) {
+      const seconds = retryAfterSeconds(admission.retryAfterMs);
+      log({ level: "warn", msg: "kratos edge refused", flow: kind, limits: [...new Set(resolved.map((c) => (c.type === "attempt" ? c.attempt : c.type)))], retry_after: seconds });
+      return refusal(request, kind, flow, fields, seconds);
+    }
+
+    let upstream: Response;
+    try {
+      upstream = await upstreamFetch(upstreamUrl, { method: request.method, headers, body, redirect: "manual" });
+    } catch (error) {
+      await admission.settle("not_checked");
+      throw error;
+    }
+    const text = isBodiless(upstream.status) ? "" : await upstream.text();
+    const json = parseJson(text);
+    const outcome = outcomeOf(upstream.status, upstream.headers.get("location"), json, flowId);
+    await admission.settle(outcome);
+    // A new account gets a verification mail Kratos sends by itself: it counts against the address like a requested one
+    // (the edge cannot hold it back, but the next mail asked for meets the limit).
+    if (kind === "registration" && outcome === "succeeded" && flow) {
+      const addresses = traitAddresses(fields, flow);
+      if (addresses.length > 0) await options.limiter.admit([{ type: "mail", addresses }], clientAddress);
+    }
+
+    const setCookies = upstream.headers.getSetCookie();
+    const credentials = issuedCredentials(setCookies, json);
+    // Kratos hands out a session credential only with a successful sign-in (login, registration, recovery).
+    if (credentials.length > 0) {
+      const subject = signInSubject(resolved, json);
+      if (subject) await options.signIns.remember(credentials, subject);
+      else await carryOverSignIn(request.headers, setCookies);
+    }
+    return new Response(isBodiless(upstream.status) ? null : text, {
+      status: upstream.status,
+      statusText: upstream.statusText,
+      headers: relayedResponseHeaders(upstream.headers, target),
+    });
+  }
+
+  /** Second-factor guesses are the person's: the identifier the edge saw sign in with this session, else the session itself. */
+  async function resolveCharges(charges: readonly Charge[], requestHeaders: Headers): Promise<ResolvedCharge[]> {
+    const resolved: ResolvedCharge[] = [];
+    for (const charge of charges) {
+      if (charge.type !== "second_factor") {
+        resolved.push(charge);
+        continue;
+      }
+      const credentials = requestCredentials(requestHeaders);
+      // No session at all: Kratos refuses (session_aal1_required) without checking a code.
+      if (credentials.length === 0) continue;
+      const subject = (await options.signIns.subjectOf(credentials)) ?? sessionKey(credentials);
+      resolved.push({ type: "attempt", attempt: charge.attempt, identifiers: [subject] });
+    }
+    return resolved;
+  }
+
+  /** The flow as Kratos holds it now (with the browser's cookies), or undefined when Kratos will not show it. */
+  async function fetchFlow(kind: GuardedFlow, flowId: string, headers: Headers): Promise<KratosFlow | undefined> {
+    const flowHeaders = new Headers(headers);
+    flowHeaders.set("accept", "application/json");
+    flowHeaders.delete("content-type");
+    const response = await upstreamFetch(`${kratosUrl}/self-service/${kind}/flows?id=${encodeURIComponent(flowId)}`, { headers: flowHeaders, redirect: "manual" });
+    const flow = response.status === 200 ? parseJson(await response.text()) : (await response.body?.cancel(), undefined);
+    return isFlow(flow) ? flow : undefined;
+  }
+
+  /** Kratos' answer to a refused submission: the flow with message 4000429, 400 for JSON and API clients, 303 back to the page for forms. */
+  function refusal(request: Request, kind: GuardedFlow, flow: KratosFlow | undefined, fields: Fields, seconds: number): Response {
+    const headers = new Headers({ "retry-after": String(seconds), "cache-control": "no-store" });
+    if (flow && (flow.type === "api" || isJsonRequest(request.headers))) {
+      headers.set("content-type", "application/json; charset=utf-8");
+      return new Response(JSON.stringify(refusedFlow(flow, seconds, fields)), { status: 400, headers });
+    }
+    const page = new URL(`${publicUrl}/${kind}`);
+    if (flow) page.searchParams.set("flow", flow.id);
+    headers.set("location", page.toString());
+    if (flow) headers.append("set-cookie", refusalCookie(flow.id, seconds, secureCookies));
+    return new Response(null, { status: 303, headers });
+  }
+
+  /** Kratos re-issued a session cookie (e.g. an extended session): the new credential belongs to the same person. */
+  async function carryOverSignIn(requestHeaders: Headers, setCookies: readonly string[]): Promise<void> {
+    const issued = issuedCredentials(setCookies, undefined);
+    if (issued.length === 0) return;
+    const held = requestCredentials(requestHeaders);
+    const subject = held.length > 0 ? await options.signIns.subjectOf(held) : undefined;
+    if (subject) await options.signIns.remember(issued, subject);
+  }
+}
+
+/** Whose sign-in a session is: the identifier a first factor was checked for, the address a code went to, else the identity. */
+function signInSubject(charges: readonly ResolvedCharge[], body: unknown): string | undefined {
+  for (const charge of charges) if (charge.type === "attempt" && charge.identifiers[0] && !charge.identifiers[0].startsWith("flow:")) return charge.identifiers[0];
+  for (const charge of charges) if (charge.type === "mail" && charge.addresses[0]) return charge.addresses[0];
+  const identity = (body as { session?: { identity?: { id?: unknown } }; identity?: { id?: unknown } } | undefined)?.session?.identity?.id ?? (body as { identity?: { id?: unknown } } | undefined)?.identity?.id;
+  return typeof identity === "string" && identity !== "" ? `identity:${identity}` : undefined;
+}
+
+/** Error ids with which Kratos answers before any strategy runs: nothing was checked, nothing is kept. */
+const NOT_CHECKED_ERRORS = new Set([
+  "security_csrf_violation",
+  "self_service_flow_expired",
+  "self_service_flow_replaced",
+  "self_service_flow_disabled",
+  "session_already_available",
+  "session_aal1_required",
+]);
+
+/** What Kratos made of a submission, read from its answer. */
+export function outcomeOf(status: number, location: string | null, body: unknown, flowId: string): Outcome {
+  const errorId = (body as { error?: { id?: unknown } } | undefined)?.error?.id;
+  if (typeof errorId === "string" && NOT_CHECKED_ERRORS.has(errorId)) return "not_checked";
+  if (status >= 300 && status < 400) return location !== null && !location.includes(flowId) ? "succeeded" : "failed";
+  if (status === 404 || status === 410) return "not_checked";
+  // A recovery code accepted for a browser (SPA): Kratos sends it on to the settings page.
+  if (status === 422) return errorId === "browser_location_change_required" ? "succeeded" : "failed";
+  if (status === 200 && typeof body === "object" && body !== null) {
+    const answer = body as { ui?: unknown; state?: unknown; session?: unknown; session_token?: unknown; identity?: unknown };
+    if (answer.ui !== undefined) return answer.state === "passed_challenge" || answer.state === "success" ? "succeeded" : "failed";
+    if (answer.session !== undefined || answer.session_token !== undefined || answer.identity !== undefined) return "succeeded";
+  }
+  return "failed";
+}
+
+function isFlow(value: unknown): value is KratosFlow {
+  if (typeof value !== "object" || value === null) return false;
+  const flow = value as { id?: unknown; ui?: { nodes?: unknown } };
+  return typeof flow.id === "string" && Array.isArray(flow.ui?.nodes);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An error in Kratos' envelope (herodot), so Ory Elements reads it like Kratos' own. */
+function errorResponse(code: number, status: string, reason: string, extra: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify({ error: { code, status, reason, message: reason } }), {
+    status: code,
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...extra },
+  });
+}

@@ -1,0 +1,75 @@
+import "server-only";
+import type pg from "pg";
+import { createAuditLog } from "@olympus/sdk/audit";
+import { startupConfig } from "@olympus/sdk/config";
+import { checkOlympusSchema, createOlympusPool } from "@olympus/sdk/olympus-db";
+import { EdgeCounters } from "./counters";
+import { createKratosEdge, type KratosEdge } from "./edge";
+import { EdgeLimiter } from "./limiter";
+import { EdgeSettingsError, loadEdgeSettings, type EdgeSettings } from "./settings";
+import { EdgeSignIns } from "./sign-ins";
+
+/** Expired counters and sign-ins are deleted this often. */
+const PURGE_INTERVAL_MS = 10 * 60_000;
+
+interface EdgeInstance {
+  settings: EdgeSettings;
+  pool: pg.Pool;
+  edge: KratosEdge;
+}
+
+// One instance (and one pool) per process, kept across dev-server module reloads.
+const holder = globalThis as typeof globalThis & { __heraKratosEdge?: EdgeInstance };
+
+function log(line: Record<string, unknown>): void {
+  const text = JSON.stringify({ app: "hera", ...line });
+  if (line.level === "error") console.error(text);
+  else console.log(text);
+}
+
+function open(): EdgeInstance {
+  const config = startupConfig();
+  const settings = loadEdgeSettings(process.env, config.domain);
+  const pool = createOlympusPool(settings.databaseUrl);
+  const counters = new EdgeCounters(pool, config.domain);
+  const signIns = new EdgeSignIns(pool, config.domain);
+  const limiter = new EdgeLimiter(settings.limits, counters, createAuditLog({ pool, domain: config.domain }), log);
+  const purge = setInterval(() => {
+    void Promise.all([counters.deleteExpired(), signIns.deleteExpired()]).catch((error: Error) => log({ level: "error", msg: "edge purge failed", error: error.message }));
+  }, PURGE_INTERVAL_MS);
+  purge.unref();
+  const edge = createKratosEdge({ kratosUrl: config.kratos.publicUrl, publicUrl: config.publicUrl, limiter, signIns, log });
+  return { settings, pool, edge };
+}
+
+/** This instance's Kratos proxy (route handler app/.ory/kratos/[...path]). */
+export function kratosEdge(): KratosEdge {
+  holder.__heraKratosEdge ??= open();
+  return holder.__heraKratosEdge.edge;
+}
+
+/**
+ * Start-up check (instrumentation): the edge's settings and limits file are
+ * valid, or the process stops with one line naming the variable. The
+ * database is checked too, but only reported: while it is unreachable the
+ * edge refuses guarded submissions (503) instead of letting them through.
+ */
+export async function validateEdgeOrExit(): Promise<void> {
+  let instance: EdgeInstance;
+  try {
+    instance = holder.__heraKratosEdge ??= open();
+    const { limits } = instance.settings;
+    console.log(`hera: sign-in limits from ${limits.source ?? "the built-in production figures"}; client addresses from ${limits.client_ip.trusted_proxies.length > 0 ? `X-Forwarded-For behind ${limits.client_ip.trusted_proxies.join(", ")}` : "the connection only"}`);
+  } catch (error) {
+    if (error instanceof EdgeSettingsError) {
+      console.error(`hera: Invalid edge configuration: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  try {
+    await checkOlympusSchema(instance.pool, startupConfig().domain);
+  } catch (error) {
+    log({ level: "error", msg: "olympus database not ready for the sign-in limits", error: (error as Error).message });
+  }
+}

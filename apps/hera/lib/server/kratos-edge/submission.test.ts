@@ -1,0 +1,113 @@
+import { describe, expect, it } from "vitest";
+import { refusalFromCookie, refusedFlow, RATE_LIMITED_MESSAGE_ID } from "./refusal";
+import { chargesFor, fieldsFromForm, fieldsFromJson, type KratosFlow } from "./submission";
+import { browserLocation } from "./upstream";
+import { outcomeOf } from "./edge";
+
+const FLOW_ID = "2b0a56b0-3f6c-4f2f-9d0a-5d4c1e9a7b10";
+const flow = (state: string, nodes: { name: string; value?: string; type?: string }[] = []): KratosFlow => ({
+  id: FLOW_ID,
+  type: "browser",
+  state,
+  ui: { nodes: nodes.map((n) => ({ type: "input", group: "default", attributes: { name: n.name, value: n.value, type: n.type ?? "text" }, messages: [] })) },
+});
+const fields = (entries: Record<string, string | string[]>) => new Map(Object.entries(entries).map(([k, v]) => [k, Array.isArray(v) ? v : [v]]));
+
+describe("what a submission is charged for", () => {
+  it("charges a password guess per identifier (every value given), and nothing Kratos would not check", () => {
+    expect(chargesFor("login", "POST", fields({ method: "password", identifier: " Ann@Example.com ", password: "x" }), flow("choose_method"), FLOW_ID)).toEqual([
+      { type: "attempt", attempt: "password", identifiers: ["ann@example.com"] },
+    ]);
+    expect(chargesFor("login", "POST", fields({ method: "password", identifier: ["a@x.io", "b@x.io"], password: "x" }), flow("choose_method"), FLOW_ID)).toEqual([
+      { type: "attempt", attempt: "password", identifiers: ["a@x.io", "b@x.io"] },
+    ]);
+    expect(chargesFor("login", "POST", fields({ method: "password", password_identifier: "c@x.io", password: "x" }), flow("choose_method"), FLOW_ID)[0]).toMatchObject({ identifiers: ["c@x.io"] });
+    expect(chargesFor("login", "POST", fields({ method: "password", identifier: "a@x.io", password: "" }), flow("choose_method"), FLOW_ID)).toEqual([]);
+    expect(chargesFor("login", "POST", fields({ method: "webauthn", identifier: "a@x.io" }), flow("choose_method"), FLOW_ID)).toEqual([]);
+  });
+
+  it("tells a code being sent from a code being guessed by the flow's state, and counts a guess against the address the code went to", () => {
+    const sent = flow("sent_email", [{ name: "identifier", value: "Ann@example.com", type: "hidden" }]);
+    expect(chargesFor("login", "POST", fields({ method: "code", identifier: "ann@example.com" }), flow("choose_method"), FLOW_ID)).toEqual([{ type: "mail", addresses: ["ann@example.com"] }]);
+    expect(chargesFor("login", "POST", fields({ method: "code", code: "123456", identifier: "someone@else.io" }), sent, FLOW_ID)).toEqual([
+      { type: "attempt", attempt: "code", identifiers: ["ann@example.com"] },
+    ]);
+    expect(chargesFor("login", "POST", fields({ method: "code", resend: "code" }), sent, FLOW_ID)).toEqual([{ type: "mail", addresses: ["ann@example.com"] }]);
+    const recovery = flow("sent_email", [{ name: "email", value: "bob@example.com", type: "submit" }]);
+    expect(chargesFor("recovery", "POST", fields({ method: "code", code: "000000" }), recovery, FLOW_ID)).toEqual([{ type: "attempt", attempt: "code", identifiers: ["bob@example.com"] }]);
+    expect(chargesFor("recovery", "POST", fields({ method: "code", email: "bob@example.com" }), recovery, FLOW_ID)).toEqual([{ type: "mail", addresses: ["bob@example.com"] }]);
+    // A code arriving by the mail's link (GET) is a guess too; an admin-issued code has no address but its flow.
+    expect(chargesFor("verification", "GET", fields({ flow: FLOW_ID, code: "111111" }), flow("sent_email"), FLOW_ID)).toEqual([{ type: "attempt", attempt: "code", identifiers: [`flow:${FLOW_ID}`] }]);
+  });
+
+  it("charges every registration submission, and a registration code's mail to the e-mail traits", () => {
+    const form = flow("choose_method", [{ name: "traits.email", type: "email" }, { name: "traits.name", type: "text" }]);
+    expect(chargesFor("registration", "POST", fields({ method: "password", "traits.email": "x@y.io", password: "p" }), form, FLOW_ID)).toEqual([{ type: "registration" }]);
+    expect(chargesFor("registration", "POST", fields({ method: "code", "traits.email": "X@y.io", "traits.name": "a@b" }), form, FLOW_ID)).toEqual([
+      { type: "registration" },
+      { type: "mail", addresses: ["x@y.io"] },
+    ]);
+  });
+
+  it("reads JSON and form bodies the way Kratos' decoder does", () => {
+    expect(fieldsFromJson({ method: "password", traits: { email: "a@b.c", tags: ["x", "y"] }, n: 1 })).toEqual(
+      new Map([
+        ["method", ["password"]],
+        ["traits.email", ["a@b.c"]],
+        ["traits.tags", ["x", "y"]],
+        ["n", ["1"]],
+      ]),
+    );
+    expect(fieldsFromForm(new URLSearchParams("identifier=a&identifier=b&method=password").entries())).toEqual(
+      new Map([
+        ["identifier", ["a", "b"]],
+        ["method", ["password"]],
+      ]),
+    );
+  });
+});
+
+describe("what the edge makes of Kratos' answer", () => {
+  it("tells right guesses, wrong ones and unchecked ones apart", () => {
+    expect(outcomeOf(200, null, { session: {} }, FLOW_ID)).toBe("succeeded");
+    expect(outcomeOf(400, null, { id: FLOW_ID, ui: { nodes: [] } }, FLOW_ID)).toBe("failed");
+    expect(outcomeOf(200, null, { id: FLOW_ID, ui: { nodes: [] }, state: "sent_email" }, FLOW_ID)).toBe("failed");
+    expect(outcomeOf(200, null, { id: FLOW_ID, ui: { nodes: [] }, state: "passed_challenge" }, FLOW_ID)).toBe("succeeded");
+    expect(outcomeOf(422, null, { error: { id: "browser_location_change_required" } }, FLOW_ID)).toBe("succeeded");
+    expect(outcomeOf(303, `http://ciam.localhost:3000/login?flow=${FLOW_ID}`, undefined, FLOW_ID)).toBe("failed");
+    expect(outcomeOf(303, "http://ciam.localhost:3000/", undefined, FLOW_ID)).toBe("succeeded");
+    expect(outcomeOf(403, null, { error: { id: "security_csrf_violation" } }, FLOW_ID)).toBe("not_checked");
+    expect(outcomeOf(410, null, { error: { id: "self_service_flow_expired" } }, FLOW_ID)).toBe("not_checked");
+  });
+});
+
+describe("the refusal", () => {
+  it("is the flow with message 4000429, node messages cleared, submitted identifiers shown and secrets not", () => {
+    const before = flow("choose_method", [
+      { name: "identifier", type: "text" },
+      { name: "password", type: "password" },
+      { name: "csrf_token", value: "token", type: "hidden" },
+    ]);
+    const refused = refusedFlow(before, 42, fields({ identifier: "ann@example.com", password: "secret", csrf_token: "forged" }));
+    expect(refused.ui.messages).toEqual([{ id: RATE_LIMITED_MESSAGE_ID, text: "Too many attempts. Please wait a while before you try again.", type: "error", context: { retry_after_seconds: 42 } }]);
+    expect(refused.ui.nodes.map((n) => n.attributes.value)).toEqual(["ann@example.com", undefined, "token"]);
+  });
+
+  it("reaches the page a form post is sent back to only for its own flow, and only while the wait lasts", () => {
+    const now = Date.UTC(2026, 0, 1);
+    const cookie = `${FLOW_ID}.${now / 1000 + 30}`;
+    expect(refusalFromCookie(cookie, FLOW_ID, now)).toMatchObject({ id: RATE_LIMITED_MESSAGE_ID, context: { retry_after_seconds: 30 } });
+    expect(refusalFromCookie(cookie, "0b0a56b0-3f6c-4f2f-9d0a-5d4c1e9a7b10", now)).toBeUndefined();
+    expect(refusalFromCookie(cookie, FLOW_ID, now + 31_000)).toBeUndefined();
+    expect(refusalFromCookie("garbage", FLOW_ID, now)).toBeUndefined();
+  });
+});
+
+describe("redirects through the proxy", () => {
+  const target = { kratosUrl: "http://127.0.0.1:3100", browserUrl: "https://ciam.example.com/.ory/kratos" };
+  it("turn Kratos' own address into Hera's, and leave every other one as Kratos wrote it", () => {
+    expect(browserLocation("http://127.0.0.1:3100/self-service/login/browser?x=1", target)).toBe("https://ciam.example.com/.ory/kratos/self-service/login/browser?x=1");
+    expect(browserLocation("https://ciam.example.com/login?flow=1", target)).toBe("https://ciam.example.com/login?flow=1");
+    expect(browserLocation("http://127.0.0.1:31000/evil", target)).toBe("http://127.0.0.1:31000/evil");
+  });
+});

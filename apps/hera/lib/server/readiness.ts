@@ -1,0 +1,24 @@
+import type { OlympusConfig } from "@olympus/sdk/config";
+import { checkReadiness, oryReadyProbe, type ReadinessReport } from "@olympus/sdk/health";
+
+/**
+ * Hera is ready when the three Ory APIs its server calls answer ready:
+ * Kratos public (flows, whoami), Kratos admin (identities for consent
+ * claims) and Hydra admin (login, consent and logout challenges), at the
+ * addresses this instance was configured with.
+ */
+export function heraReadiness(config: Pick<OlympusConfig, "kratos" | "hydra">, timeoutMs?: number): Promise<ReadinessReport> {
+  return checkReadiness(
+    {
+      kratosPublic: oryReadyProbe(config.kratos.publicUrl),
+      kratosAdmin: oryReadyProbe(config.kratos.adminUrl),
+      hydraAdmin: oryReadyProbe(config.hydra.adminUrl),
+    },
+    timeoutMs,
+  );
+}
+
+/** `?ready` (any value) asks for readiness; without it `/api/health` stays a liveness answer. */
+export function wantsReadiness(requestUrl: string): boolean {
+  return new URL(requestUrl).searchParams.has("ready");
+}

@@ -1,0 +1,175 @@
+import http from "node:http";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { startEmbeddedKratos, type EmbeddedKratos } from "@olympus/embedded-kratos";
+import { createAuditLog } from "@olympus/sdk/audit";
+import type { Domain } from "@olympus/sdk/config";
+import { startTestOlympusDatabase, type TestOlympusDatabase } from "@olympus/sdk/olympus-db/testing";
+import { freePort } from "@olympus/test-postgres";
+import { EdgeCounters } from "@/lib/server/kratos-edge/counters";
+import { createKratosEdge, KRATOS_PROXY_PREFIX, type KratosEdge } from "@/lib/server/kratos-edge/edge";
+import { EdgeLimiter } from "@/lib/server/kratos-edge/limiter";
+import { loadLimits } from "@/lib/server/kratos-edge/limits-config";
+import { stampPeerAddress } from "@/lib/server/kratos-edge/peer-address";
+import { EdgeSignIns } from "@/lib/server/kratos-edge/sign-ins";
+
+/**
+ * Real parts for the edge tests: PostgreSQL with the `olympus` database laid
+ * out and migrated as in production (each domain's role owning nothing), an
+ * embedded Kratos per domain on the same server — configured from
+ * platform/dev/<domain>-kratos/kratos.yml, with `serve.public.base_url` on
+ * the edge as in platform/ — and Hera's edge in a small Node server that
+ * stamps each request's connection address as Hera's instrumentation does.
+ */
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
+export const kratosConfig = (domain: Domain) => path.join(REPO, "platform", "dev", `${domain}-kratos`, "kratos.yml");
+export const limitsFile = (environment: "dev" | "prod", domain: Domain) => path.join(REPO, "platform", environment, `${domain}-hera`, "limits.yml");
+
+export interface EdgeServer {
+  /** Hera's origin as the test server serves it. */
+  url: string;
+  /** Kratos' public API through the edge (Hera's origin + /.ory/kratos). */
+  kratos: string;
+  edge: KratosEdge;
+  /** Requests the edge forwarded to Kratos, by path (no query). */
+  forwarded: string[];
+  close(): Promise<void>;
+}
+
+export interface EdgeStack {
+  db: TestOlympusDatabase;
+  domain: Domain;
+  kratos: EmbeddedKratos;
+  /** The first edge, on the port Kratos' base_url names. */
+  hera: EdgeServer;
+  /** Another edge on the same database and Kratos (a second instance, a restart), with its own limits. */
+  startEdge(options?: EdgeOptions): Promise<EdgeServer>;
+  /** Kratos' admin API (no token in tests). */
+  admin(method: string, pathAndQuery: string, body?: unknown): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+export interface EdgeOptions {
+  /** Deep-merged over platform/dev/<domain>-hera/limits.yml. */
+  limits?: Record<string, unknown>;
+  port?: number;
+}
+
+export async function startEdgeStack(domain: Domain, options: EdgeOptions = {}): Promise<EdgeStack> {
+  const db = await startTestOlympusDatabase();
+  const port = await freePort();
+  const dead = await freePort();
+  let kratos: EmbeddedKratos | undefined;
+  const servers: EdgeServer[] = [];
+  try {
+    kratos = await startEmbeddedKratos({
+      configPath: kratosConfig(domain),
+      dsn: await db.server.createDatabase(`${domain}_kratos`),
+      publicPort: 0,
+      adminPort: 0,
+      // As platform/ configures it: Kratos names Hera's proxy as its public URL.
+      publicBaseUrl: `http://127.0.0.1:${port}${KRATOS_PROXY_PREFIX}/`,
+      configOverrides: {
+        hashers: { algorithm: "bcrypt", bcrypt: { cost: 4 } },
+        // No mail server and no Hydra in these tests (and never the dev stack's ports).
+        courier: { smtp: { connection_uri: `smtp://127.0.0.1:${dead}/?disable_starttls=true` } },
+        oauth2_provider: { url: `http://127.0.0.1:${dead}/` },
+      },
+      log: () => {},
+    });
+    const running = kratos;
+    const startEdge = async (edgeOptions: EdgeOptions = {}): Promise<EdgeServer> => {
+      const server = await serveEdge(db, domain, running, edgeOptions.port ?? (await freePort()), merged(options.limits ?? {}, edgeOptions.limits ?? {}));
+      servers.push(server);
+      return server;
+    };
+    const hera = await startEdge({ port });
+    return {
+      db,
+      domain,
+      kratos: running,
+      hera,
+      startEdge,
+      admin: (method, pathAndQuery, body) =>
+        fetch(`${running.adminUrl}${pathAndQuery}`, {
+          method,
+          headers: body === undefined ? {} : { "content-type": "application/json" },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        }),
+      async stop() {
+        await Promise.all(servers.map((s) => s.close()));
+        await running.close();
+        await db.stop();
+      },
+    };
+  } catch (error) {
+    await Promise.all(servers.map((s) => s.close()));
+    await kratos?.close();
+    await db.stop();
+    throw error;
+  }
+}
+
+function merged(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const current = out[key];
+    const plain = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+    out[key] = plain(current) && plain(value) ? merged(current, value) : value;
+  }
+  return out;
+}
+
+async function serveEdge(db: TestOlympusDatabase, domain: Domain, kratos: EmbeddedKratos, port: number, limitsOverrides: Record<string, unknown>): Promise<EdgeServer> {
+  const pool = db.pools[domain];
+  const limits = loadLimits(domain, limitsFile("dev", domain), { overrides: limitsOverrides });
+  const forwarded: string[] = [];
+  const countingFetch: typeof fetch = (input, init) => {
+    forwarded.push(new URL(String(input)).pathname);
+    return fetch(input, init);
+  };
+  const url = `http://127.0.0.1:${port}`;
+  const edge = createKratosEdge({
+    kratosUrl: kratos.publicUrl,
+    publicUrl: url,
+    limiter: new EdgeLimiter(limits, new EdgeCounters(pool, domain), createAuditLog({ pool, domain })),
+    signIns: new EdgeSignIns(pool, domain),
+    fetch: countingFetch,
+  });
+  const server = http.createServer((req, res) => {
+    stampPeerAddress(req);
+    void answer(edge, url, req, res).catch((error: Error) => {
+      res.statusCode = 500;
+      res.end(error.message);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return {
+    url,
+    kratos: `${url}${KRATOS_PROXY_PREFIX}`,
+    edge,
+    forwarded,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Plays Next for one request: a Web Request in, the route handler's Response out. */
+async function answer(edge: KratosEdge, origin: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  const request = new Request(`${origin}${req.url ?? "/"}`, {
+    method: req.method,
+    headers,
+    body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
+    ...({ duplex: "half" } as object),
+  });
+  const response = await edge.handle(request);
+  res.statusCode = response.status;
+  for (const [name, value] of response.headers) if (name !== "set-cookie") res.setHeader(name, value);
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) res.setHeader("set-cookie", cookies);
+  if (response.body) Readable.fromWeb(response.body as Parameters<typeof Readable.fromWeb>[0]).pipe(res);
+  else res.end();
+}

@@ -1,0 +1,1 @@
+export { checkReadiness, oryReadyProbe, READINESS_TIMEOUT_MS, type ReadinessProbe, type ReadinessReport, type ReadinessStatus } from "./readiness";
