@@ -1,15 +1,31 @@
 import { expect, test } from "./support/fixtures";
-import { accessMatrix, asSuperuser, boundaryViolations, devDsn, readableTables, ROLES, tablesOf, type Access, type Role } from "./support/databases";
+import { EMBEDDED_OLYMPUS_DATABASE_URLS } from "@olympus/sdk/config/embedded-defaults";
+import { accessMatrix, asSuperuser, attempt, boundaryViolations, devDsn, onDatabase, readableTables, ROLES, tablesOf, type Access, type Role } from "./support/databases";
 
 const dsns = Object.fromEntries(ROLES.map((role) => [role, devDsn(role)])) as Record<Role, string>;
 
 test.describe("each database role reaches its own database only (the running stack's Postgres)", () => {
-  test("every role connects to its own database and is refused on the other four", async () => {
+  test("every role connects to its own database and is refused on the other four", async ({ stack }) => {
+    expect(stack.superuserUrl).toBeTruthy(); // the running stack's Postgres, started by the fixture
     const matrix = await accessMatrix(dsns);
     expect(matrix).toHaveLength(ROLES.length * ROLES.length);
     expect(boundaryViolations(matrix)).toEqual([]);
     // Refused by privilege (42501), not by a typo in a password or a database name.
     for (const { role, database, outcome } of matrix) expect(outcome, `${role} on ${database}`).toBe(role === database ? "ok" : "42501");
+  });
+
+  test("no role reaches the maintenance databases postgres and template1 (nor lists roles and sessions there)", async ({ stack }) => {
+    expect(stack.superuserUrl).toBeTruthy(); // the running stack's Postgres, started by the fixture
+    const logins = { ...dsns, olympus_iam: EMBEDDED_OLYMPUS_DATABASE_URLS.iam };
+    for (const [role, dsn] of Object.entries(logins)) {
+      for (const database of ["postgres", "template1"]) {
+        const outcome = await attempt(onDatabase(dsn, database), async (query) => {
+          await query("SELECT rolname FROM pg_roles");
+          await query("SELECT pid FROM pg_stat_activity");
+        });
+        expect(outcome, `${role} on ${database}`).toBe("42501");
+      }
+    }
   });
 
   test("CIAM Kratos' role cannot read a single IAM Kratos table", async ({ stack }) => {

@@ -1,6 +1,5 @@
 import { loadKratosConfig as loadConfigFile, type KratosConfig, type LoadConfigOptions } from "./config/load";
-import { startServer, type RouteInfo } from "./server";
-import { freePort } from "./http/free-port";
+import { bindListeners, startServer, type BoundListeners, type RouteInfo } from "./server";
 import type { Strategy } from "./selfservice/strategy/strategy";
 
 export type { KratosConfig, LoadConfigOptions } from "./config/load";
@@ -45,9 +44,15 @@ export function loadKratosConfig(path: string, options?: LoadConfigOptions): Kra
 /** Starts a Kratos-compatible public + admin server for one config (one domain). */
 export async function startEmbeddedKratos(options: EmbeddedKratosOptions & { strategies?: readonly Strategy[] }): Promise<EmbeddedKratos> {
   const log = options.log ?? ((line: string) => console.log(line));
-  // Port 0 means "any free port"; resolve it first so base URLs name the real port.
-  if (options.publicPort === 0) options = { ...options, publicPort: await freePort() };
-  if (options.adminPort === 0) options = { ...options, adminPort: await freePort() };
+  // Port 0 means "any free port": bind both now and keep them, so base URLs name the real
+  // ports and no other process can be handed them before this server listens.
+  let listeners: BoundListeners | undefined;
+  if (options.publicPort === 0 || options.adminPort === 0) {
+    if (options.publicPort !== 0 || options.adminPort !== 0) throw new Error("embedded-kratos: publicPort and adminPort are either both 0 (any free ports) or both given");
+    const bound = await bindListeners(options.host ?? "127.0.0.1");
+    listeners = bound.listeners;
+    options = { ...options, publicPort: bound.publicPort, adminPort: bound.adminPort };
+  }
   const serveOverrides: Record<string, unknown> = {};
   if (options.publicPort !== undefined || options.publicBaseUrl !== undefined) {
     serveOverrides.public = {
@@ -68,9 +73,14 @@ export async function startEmbeddedKratos(options: EmbeddedKratosOptions & { str
       ...Object.fromEntries(Object.entries(serveOverrides).map(([k, v]) => [k, { ...(existing[k] ?? {}), ...(v as Record<string, unknown>) }])),
     };
   }
-  const config = loadConfigFile(options.configPath, { overrides, warn: log });
-  const dsn = options.dsn ?? config.dsn;
-  if (!dsn) throw new Error(`embedded-kratos: no database configured — set "dsn" in ${config.source} or pass the dsn option (DSN env in the CLI)`);
-  const server = await startServer({ config, dsn, host: options.host ?? "127.0.0.1", adminToken: options.adminToken, log, strategies: options.strategies });
-  return { publicUrl: server.publicUrl, adminUrl: server.adminUrl, routes: server.routes, close: () => server.close() };
+  try {
+    const config = loadConfigFile(options.configPath, { overrides, warn: log });
+    const dsn = options.dsn ?? config.dsn;
+    if (!dsn) throw new Error(`embedded-kratos: no database configured — set "dsn" in ${config.source} or pass the dsn option (DSN env in the CLI)`);
+    const server = await startServer({ config, dsn, host: options.host ?? "127.0.0.1", adminToken: options.adminToken, log, strategies: options.strategies, listeners });
+    return { publicUrl: server.publicUrl, adminUrl: server.adminUrl, routes: server.routes, close: () => server.close() };
+  } catch (error) {
+    for (const listener of listeners ? [listeners.public, listeners.admin] : []) listener.close();
+    throw error;
+  }
 }

@@ -46,6 +46,34 @@ export interface ServerOptions {
   log: (line: string) => void;
   /** Test/bench hook: replace the strategy list. */
   strategies?: readonly Strategy[];
+  /**
+   * Servers already listening (created by `bindListeners`), used instead of
+   * binding `serve.*.port`: for "any free port", the port is taken when it is
+   * chosen, so no other process can be handed it in between.
+   */
+  listeners?: BoundListeners;
+}
+
+/** The public and admin HTTP servers, bound before the configuration names their ports. */
+export interface BoundListeners {
+  public: Server;
+  admin: Server;
+}
+
+// Node's own "missing Host" answer would skip the security headers: the handler refuses it instead.
+const SERVER_OPTIONS = { requireHostHeader: false };
+
+/** Binds both servers on free ports now (port 0) and returns them with the ports the kernel gave. */
+export async function bindListeners(host: string): Promise<{ listeners: BoundListeners; publicPort: number; adminPort: number }> {
+  const listeners = { public: createServer(SERVER_OPTIONS), admin: createServer(SERVER_OPTIONS) };
+  try {
+    const publicPort = await listen(listeners.public, 0, host);
+    const adminPort = await listen(listeners.admin, 0, host);
+    return { listeners, publicPort, adminPort };
+  } catch (error) {
+    await Promise.all([closeServer(listeners.public), closeServer(listeners.admin)]);
+    throw error;
+  }
 }
 
 export interface RouteInfo {
@@ -101,13 +129,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     for (const s of strategies.enabled) await s.start?.(deps);
     deps.courier.start();
 
-    // Node's own "missing Host" answer would skip the security headers: the handler refuses it instead.
-    const serverOptions = { requireHostHeader: false };
-    const publicServer = createServer(serverOptions, (req, res) => void handle(deps, publicRouter, req, res, config.publicBaseUrl, "public", options));
-    const adminServer = createServer(serverOptions, (req, res) => void handle(deps, adminRouter, req, res, config.adminBaseUrl, "admin", options));
+    const publicServer = options.listeners?.public ?? createServer(SERVER_OPTIONS);
+    const adminServer = options.listeners?.admin ?? createServer(SERVER_OPTIONS);
+    publicServer.on("request", (req, res) => void handle(deps, publicRouter, req, res, config.publicBaseUrl, "public", options));
+    adminServer.on("request", (req, res) => void handle(deps, adminRouter, req, res, config.adminBaseUrl, "admin", options));
     for (const server of [publicServer, adminServer]) server.on("clientError", answerClientError);
-    const publicPort = await listen(publicServer, config.serve.public.port, options.host);
-    const adminPort = await listen(adminServer, config.serve.admin.port, options.host);
+    const publicPort = options.listeners ? (publicServer.address() as AddressInfo).port : await listen(publicServer, config.serve.public.port, options.host);
+    const adminPort = options.listeners ? (adminServer.address() as AddressInfo).port : await listen(adminServer, config.serve.admin.port, options.host);
 
     const cleanup = setInterval(() => {
       void deps.flows.deleteExpired().catch(() => {});
