@@ -57,6 +57,18 @@ export async function waitUntilReady(apis: readonly { api: AdminApi; variable: s
   }
 }
 
+/** Waits for both IAM admin APIs (`bootstrap` and `admin add` need both before their first call). */
+export function waitForIamApis(apis: IamApis, timeoutSeconds: number, out: Output): Promise<void> {
+  return waitUntilReady(
+    [
+      { api: apis.kratos, variable: "IAM_KRATOS_ADMIN_URL" },
+      { api: apis.hydra, variable: "IAM_HYDRA_ADMIN_URL" },
+    ],
+    timeoutSeconds,
+    out,
+  );
+}
+
 async function readiness(url: string): Promise<number | undefined> {
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(3000) });

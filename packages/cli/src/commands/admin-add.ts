@@ -2,7 +2,7 @@ import { IAM_ADMIN_ROLES, type IamAdminRole } from "@olympus/sdk/identity";
 import { provisionAdmin } from "../admin-account";
 import { stringOption, type Command } from "../command";
 import { usageError } from "../errors";
-import { readIamApis, waitUntilReady } from "../iam-apis";
+import { readIamApis, waitForIamApis } from "../iam-apis";
 import { parseEmailArgument, parseLifespan, parsePersonName, parseSeconds } from "../names";
 
 export const adminAddCommand: Command = {
@@ -42,14 +42,7 @@ Environment:
     const invitationLifespan = parseLifespan(stringOption(options, "expires-in"));
     const waitSeconds = parseSeconds(stringOption(options, "wait"), "--wait", 10);
     const apis = readIamApis(env);
-    await waitUntilReady(
-      [
-        { api: apis.kratos, variable: "IAM_KRATOS_ADMIN_URL" },
-        { api: apis.hydra, variable: "IAM_HYDRA_ADMIN_URL" },
-      ],
-      waitSeconds,
-      out,
-    );
+    await waitForIamApis(apis, waitSeconds, out);
     const admin = await provisionAdmin(
       apis,
       { email, role, name: parsePersonName(stringOption(options, "name")), invite: options.invite === true ? "always" : "new", invitationLifespan },

@@ -5,7 +5,7 @@ import { provisionAdmin } from "../admin-account";
 import { loadIamClients, SHIPPED_CLIENTS_FILE } from "../clients";
 import { stringOption, type Command } from "../command";
 import { emailAddress, environment, readVariables, variable } from "../env";
-import { readIamApis, waitUntilReady } from "../iam-apis";
+import { readIamApis, waitForIamApis } from "../iam-apis";
 import { parseEmailArgument, parseLifespan, parsePersonName, parseSeconds } from "../names";
 
 export const bootstrapCommand: Command = {
@@ -67,14 +67,7 @@ Environment:
     const file = clientsFlag ? path.resolve(cwd, clientsFlag) : path.resolve(cwd, settings.OLYMPUS_CLIENTS_FILE ?? SHIPPED_CLIENTS_FILE);
     const clients = loadIamClients({ file, env, environment: settings.OLYMPUS_ENV, parentDomain: settings.OLYMPUS_DOMAIN?.toLowerCase() });
 
-    await waitUntilReady(
-      [
-        { api: apis.kratos, variable: "IAM_KRATOS_ADMIN_URL" },
-        { api: apis.hydra, variable: "IAM_HYDRA_ADMIN_URL" },
-      ],
-      waitSeconds,
-      out,
-    );
+    await waitForIamApis(apis, waitSeconds, out);
     const admin = await provisionAdmin(
       apis,
       { email, role: "admin", name: parsePersonName(stringOption(options, "name") ?? settings.OLYMPUS_ADMIN_NAME), invite: options.invite === true ? "always" : "new", invitationLifespan },
