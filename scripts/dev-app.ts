@@ -41,7 +41,9 @@ function stop(code: number, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
 
 const children: ChildProcess[] = DOMAINS.map((domain) => {
   const port = SERVICE_PORTS[domain][app as App];
-  const env = { ...withoutDomainVariables(process.env), ...embeddedAppEnv(domain, app as App, port), NEXT_DIST_DIR: `.next-dev-${domain}`, NEXT_TELEMETRY_DISABLED: "1" };
+  // OLYMPUS_DEV_DIST_DIR_PREFIX: the dev-start bench's fresh build caches, apart from a developer's own.
+  const distDir = `${process.env.OLYMPUS_DEV_DIST_DIR_PREFIX ?? ".next-dev"}-${domain}`;
+  const env = { ...withoutDomainVariables(process.env), ...embeddedAppEnv(domain, app as App, port), NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1" };
   // Its own process group: Ctrl-C reaches it through this script, and a stop reaches the server `next dev` forks.
   // Loopback only, like the Ory servers: without --hostname `next dev` listens on every interface, serving the app to the whole network.
   const child = spawnGroup(process.execPath, [nextBin, "dev", "--port", String(port), "--hostname", DEV_HOSTNAME], {

@@ -24,7 +24,7 @@ export interface RunningDevstack {
 
 /**
  * Starts the embedded dev stack (Postgres, both domains' Kratos and Hydra,
- * maildev, seeds) from a throwaway data directory, waits for "ready", then
+ * the mail catcher, seeds) from a throwaway data directory, waits for "ready", then
  * the built apps on their embedded-default ports. Everything started is
  * stopped again when any step fails, and by `stop()`.
  */

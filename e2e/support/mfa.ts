@@ -1,5 +1,5 @@
 import type { Locator, Page, Response } from "@playwright/test";
-import { authenticator } from "otplib";
+import { generateSync } from "otplib";
 
 /**
  * Second factors in journeys. Hera IAM requires one (MFA_REQUIRED, no grace
@@ -31,7 +31,7 @@ export function totpCodeFor(email: string): string {
         "(an external stack that kept an earlier run's data? reset it, or sign in with a fresh identity)",
     );
   }
-  return authenticator.generate(secret);
+  return generateSync({ secret });
 }
 
 /** Whether Hera shows the authenticator enrolment of its settings page. */
@@ -47,13 +47,28 @@ async function showsCodeStep(page: Page, url: URL): Promise<boolean> {
 /** Kratos' answer to a settings or login submission from the page. */
 const isFlowSubmission = (response: Response) => response.request().method() === "POST" && /\/self-service\/(login|settings)\?/.test(response.url());
 
-/** Whether Ory Elements moves the browser on after this answer (Kratos' `continue_with`, or a 422 redirect). */
-async function movesOn(response: Response): Promise<boolean> {
-  if (response.status() === 422) return true;
-  if (response.status() >= 400) return false;
+/**
+ * Where Ory Elements sends the browser after this answer: `elsewhere`
+ * (Kratos' `continue_with`, or a 422 redirect), `reload` (a settings success
+ * without `return_to`: Kratos' PostSettingsHook points `redirect_browser_to`
+ * at the settings page it came from) or nowhere.
+ */
+async function movesOn(response: Response, before: string): Promise<"elsewhere" | "reload" | undefined> {
+  if (response.status() === 422) return "elsewhere";
+  if (response.status() >= 400) return undefined;
   const body: unknown = await response.json().catch(() => undefined);
   const continueWith = typeof body === "object" && body !== null && "continue_with" in body ? body.continue_with : undefined;
-  return Array.isArray(continueWith) && continueWith.length > 0;
+  if (!Array.isArray(continueWith) || continueWith.length === 0) return undefined;
+  const redirects = continueWith.filter((item): item is { redirect_browser_to: string } => typeof (item as { redirect_browser_to?: unknown }).redirect_browser_to === "string");
+  return redirects.length === continueWith.length && redirects.every((item) => sameUrl(item.redirect_browser_to, before)) ? "reload" : "elsewhere";
+}
+
+function sameUrl(a: string, b: string): boolean {
+  try {
+    return new URL(a).href === new URL(b).href;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -68,6 +83,8 @@ export async function enterCode(page: Page, code: string, submit: Locator): Prom
   const input = field(page, "totp_code");
   const answer = page.waitForResponse(isFlowSubmission, { timeout: 30_000 });
   answer.catch(() => undefined);
+  const reloaded = page.waitForEvent("load", { timeout: 30_000 });
+  reloaded.catch(() => undefined);
   // A refused code may still be in the field.
   await input.fill("");
   await input.click();
@@ -75,7 +92,9 @@ export async function enterCode(page: Page, code: string, submit: Locator): Prom
   const submittedItself = await Promise.race([answer.then(() => true), page.waitForTimeout(1_500).then(() => false)]);
   if (!submittedItself && (await input.isEnabled().catch(() => false)) && (await submit.isEnabled().catch(() => false))) await submit.click();
   const response = await answer;
-  if (await movesOn(response)) await page.waitForURL((url) => url.href !== before, { timeout: 30_000 });
+  const next = await movesOn(response, before);
+  if (next === "elsewhere") await page.waitForURL((url) => url.href !== before, { timeout: 30_000 });
+  if (next === "reload") await reloaded;
 }
 
 /**
@@ -90,7 +109,7 @@ export async function enrolTotp(page: Page, email: string): Promise<string> {
   const secret = await secretField.inputValue();
   if (!/^[A-Z2-7]{16,}$/.test(secret)) throw new Error(`Hera's settings show no usable authenticator secret for ${email}: "${secret}"`);
   secrets.set(email.toLowerCase(), secret);
-  await enterCode(page, authenticator.generate(secret), form.getByRole("button", { name: "Save" }));
+  await enterCode(page, generateSync({ secret }), form.getByRole("button", { name: "Save" }));
   return secret;
 }
 

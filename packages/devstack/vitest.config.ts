@@ -5,7 +5,7 @@ export default defineConfig({
     include: ["src/**/*.test.ts"],
     testTimeout: 120_000,
     hookTimeout: 180_000,
-    // The integration files each run a whole backend (Postgres, four servers, maildev); two at a time suits a 2-core machine.
+    // The integration files each run a whole backend (Postgres, four servers, the mail catcher); two at a time suits a 2-core machine.
     maxWorkers: 2,
   },
 });

@@ -11,6 +11,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { adaptCaddyfile } from "./checks/caddy";
 import { checkBrowserKratosUrls, checkIssuerReachable } from "./checks/contract/sign-in";
+import { checkMfaPolicy } from "./checks/contract/mfa-policy";
 import { checkAppImages, checkCookieSecrets, checkHealthchecks, checkHeraEdge, checkLoopbackPorts, checkOryEgress, checkProductionTemplates } from "./checks/contract/runtime";
 import type { ComposeUnderTest } from "./checks/contract/model";
 import { PLATFORM_DIR, REPO_DIR, type Stage } from "./paths";
@@ -39,6 +40,7 @@ const CHECKS: Record<Stage, Record<string, Check>> = {
     "app images": checkAppImages,
     "cookie secrets": checkCookieSecrets,
     "Hera's edge (database, limits)": checkHeraEdge,
+    "second-factor policy": checkMfaPolicy,
     "private ports on loopback": checkLoopbackPorts,
   },
   prod: {
@@ -48,6 +50,7 @@ const CHECKS: Record<Stage, Record<string, Check>> = {
     "app images": checkAppImages,
     "cookie secrets": checkCookieSecrets,
     "Hera's edge (database, limits)": checkHeraEdge,
+    "second-factor policy": checkMfaPolicy,
     "Kratos and Hydra egress": checkOryEgress,
     "production mail templates": checkProductionTemplates,
   },
@@ -222,6 +225,45 @@ describe("the contract checks catch a Compose file broken on purpose", () => {
       },
       /postgres.ports: "5432:5432" publishes port 5432 on every interface[\s\S]*ciam-hydra.ports: "3103:3103" publishes port 3103/,
     ],
+    // The IAM admins' second factor: named in the file, accepted by the apps, one policy for Hera IAM and both Athenas.
+    [
+      "Hera IAM without its second-factor policy in the file (the operator cannot see or set it)",
+      "prod",
+      checkMfaPolicy,
+      (d) => {
+        delete environment(d, "iam-hera").IAM_MFA_REQUIRED;
+        delete environment(d, "iam-hera").IAM_MFA_GRACE_DAYS;
+      },
+      /iam-hera.environment: must set IAM_MFA_REQUIRED[\s\S]*iam-hera.environment: must set IAM_MFA_GRACE_DAYS/,
+    ],
+    [
+      "an Athena without AUTH_MFA_REQUIRED",
+      "dev",
+      checkMfaPolicy,
+      (d) => delete environment(d, "ciam-athena").AUTH_MFA_REQUIRED,
+      /ciam-athena.environment: must set AUTH_MFA_REQUIRED/,
+    ],
+    [
+      "Hera IAM letting password-only sign-ins through while both Athenas still demand a second factor",
+      "prod",
+      checkMfaPolicy,
+      (d) => (environment(d, "iam-hera").IAM_MFA_REQUIRED = "false"),
+      /ciam-athena.environment.AUTH_MFA_REQUIRED: is true but Hera IAM's IAM_MFA_REQUIRED is false: Athena would turn away every employee/,
+    ],
+    [
+      "a grace period the apps refuse (Hera would not start)",
+      "dev",
+      checkMfaPolicy,
+      (d) => (environment(d, "iam-hera").IAM_MFA_GRACE_DAYS = "400"),
+      /iam-hera.environment: the app refuses it: IAM_MFA_GRACE_DAYS: must be a whole number of days from 0 to 365, got "400"/,
+    ],
+    [
+      "production falling back to a 30-day grace period when the env file says nothing",
+      "prod",
+      checkMfaPolicy,
+      (d) => (environment(d, "iam-hera").IAM_MFA_GRACE_DAYS = "${IAM_MFA_GRACE_DAYS:-30}"),
+      /iam-hera.environment: without IAM_MFA_\* in the env file Hera would run with MFA_REQUIRED=true, MFA_GRACE_DAYS=30, not the domain's default MFA_REQUIRED=true, MFA_GRACE_DAYS=0/,
+    ],
     // 3. Kratos could not send mail.
     [
       "Kratos on its internal network only, as before",
@@ -290,6 +332,37 @@ function ciGeneratedVariables(text: string): string[] {
   const looped = [...block.matchAll(/for name in ([^;]+);/g)].flatMap((m) => (m[1] ?? "").replace(/\\\n/g, " ").split(/\s+/).filter(Boolean));
   return [...new Set([...echoed, ...looped])].sort();
 }
+
+/** Every variable production Compose reads with a fallback (`${NAME:-fallback}`), and that fallback. */
+function optionalVariables(): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const [where, value] of stringLeaves(readYamlObject(FILES.prod))) {
+    if (where.startsWith("x-")) continue;
+    for (const m of value.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*):?-([^}]*)\}/g)) found[m[1] ?? ""] = m[2] ?? "";
+  }
+  return found;
+}
+
+/** `# NAME=value` lines: optional variables an env file shows commented out, with the value they take unset. */
+function documentedOptional(text: string): Record<string, string> {
+  return Object.fromEntries(text.split("\n").flatMap((line) => {
+    const m = /^# ([A-Z][A-Z0-9_]*)=(.*)$/.exec(line);
+    return m ? [[m[1] ?? "", m[2] ?? ""]] : [];
+  }));
+}
+
+describe("the variables production Compose reads with a fallback (the second-factor policy among them)", () => {
+  it("olympus.env.example shows each, commented out with Compose's fallback", () => {
+    expect(optionalVariables()).toMatchObject({ IAM_MFA_REQUIRED: "true", IAM_MFA_GRACE_DAYS: "0", CIAM_MFA_REQUIRED: "false", CIAM_MFA_GRACE_DAYS: "0" });
+    expect(documentedOptional(readFileSync(ENV_EXAMPLE, "utf8"))).toEqual(optionalVariables());
+  });
+
+  it("companion: one left out, or shown with another value than Compose falls back to, is caught", () => {
+    const text = readFileSync(ENV_EXAMPLE, "utf8");
+    expect(documentedOptional(text.replace("# IAM_MFA_GRACE_DAYS=0\n", ""))).not.toEqual(optionalVariables());
+    expect(documentedOptional(text.replace("# IAM_MFA_REQUIRED=true", "# IAM_MFA_REQUIRED=false"))).not.toEqual(optionalVariables());
+  });
+});
 
 describe("the variables production Compose requires", () => {
   it("olympus.env.example lists each exactly once, and nothing Compose does not read", () => {

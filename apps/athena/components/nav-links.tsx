@@ -7,6 +7,7 @@ const LINKS = [
   { href: "/", label: "Dashboard" },
   { href: "/identities", label: "Identities" },
   { href: "/sessions", label: "Sessions" },
+  { href: "/locked-accounts", label: "Locked accounts" },
   { href: "/oauth2-clients", label: "OAuth2 clients" },
   { href: "/m2m-clients", label: "Machine clients" },
   { href: "/consents", label: "Consent sessions" },
@@ -27,7 +28,7 @@ export function NavLinks() {
             key={link.href}
             href={link.href}
             aria-current={active ? "page" : undefined}
-            className={`rounded-md px-3 py-1.5 focus-visible:outline focus-visible:outline-2 focus-visible:outline-brand ${active ? "bg-brand/10 font-semibold text-brand" : "text-slate-700 hover:bg-slate-100"}`}
+            className={`rounded-md px-3 py-1.5 focus-visible:outline focus-visible:outline-2 focus-visible:outline-brand ${active ? "bg-brand font-semibold text-white" : "text-slate-700 hover:bg-slate-100"}`}
           >
             {link.label}
           </Link>

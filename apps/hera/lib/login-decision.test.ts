@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decideLogin, freshnessRequirement, type LoginDecisionInput, type MfaFacts } from "./login-decision";
+import { decideLogin, freshnessRequirement, promptsNone, type LoginDecisionInput, type MfaFacts } from "./login-decision";
 
 const NOW = 1_800_000_000_000;
 const AUTH = "https://hydra.example/oauth2/auth?client_id=c&response_type=code";
@@ -122,6 +122,41 @@ describe("login decision", () => {
 
     it("changes nothing where the domain does not require one (CIAM by default)", () => {
       expect(decideLogin(input({ mfa: { required: false } }))).toEqual({ kind: "accept" });
+    });
+  });
+  describe("prompt=none (no page may be shown)", () => {
+    const silent = `${AUTH}&prompt=none`;
+
+    it("still accepts what needs no page", () => {
+      expect(decideLogin(input({ request: { skip: true, subject: "alice", requestUrl: silent }, subjectActive: true }))).toEqual({ kind: "accept" });
+    });
+
+    it("answers login_required instead of a sign-in, a step-up or an enrolment page, as Hydra's oauth2 strategy does for prompt=none", () => {
+      expect(decideLogin(input({ request: { skip: false, subject: "", requestUrl: silent }, session: undefined }))).toEqual({
+        kind: "login_required",
+        forgetRememberedLogin: false,
+      });
+      expect(decideLogin(input({ request: { skip: false, subject: "", requestUrl: silent }, session: undefined, aal2Required: true }))).toEqual({
+        kind: "login_required",
+        forgetRememberedLogin: false,
+      });
+      const enrolled: MfaFacts = { required: true, enrolled: true, graceEndsAt: 0 };
+      expect(decideLogin(input({ request: { skip: false, subject: "", requestUrl: silent }, mfa: enrolled }))).toEqual({
+        kind: "login_required",
+        forgetRememberedLogin: false,
+      });
+    });
+
+    it("ends a remembered login it will not honour before answering login_required", () => {
+      const remembered = { skip: true, subject: "alice", requestUrl: silent };
+      expect(decideLogin(input({ request: remembered, session: undefined, subjectActive: true }))).toEqual({ kind: "login_required", forgetRememberedLogin: true });
+    });
+
+    it("reads prompt from the authorization request, among other prompt values", () => {
+      expect(promptsNone(`${AUTH}&prompt=none`)).toBe(true);
+      expect(promptsNone(`${AUTH}&prompt=login`)).toBe(false);
+      expect(promptsNone(AUTH)).toBe(false);
+      expect(promptsNone("not a url")).toBe(false);
     });
   });
 });

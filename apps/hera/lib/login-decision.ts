@@ -69,7 +69,28 @@ export type LoginDecision =
   /** The policy requires a second factor the identity does not have, and its grace period is over: enrol one in settings first. */
   | { kind: "enrol_second_factor" }
   /** Sign in (again, when `refresh`): Kratos' login flow, which returns to this challenge. */
-  | { kind: "sign_in"; refresh: boolean };
+  | { kind: "sign_in"; refresh: boolean }
+  /**
+   * `prompt=none` and anything but an acceptance: no page may be shown, so
+   * the client gets OpenID Connect's `login_required` (Hydra's own answer
+   * when it has no login to remember). `forgetRememberedLogin`: Hydra's
+   * remembered login for this browser must be ended first.
+   */
+  | { kind: "login_required"; forgetRememberedLogin: boolean };
+
+/** Whether the authorization request says `prompt=none`: the client wants an answer without any page. */
+export function promptsNone(requestUrl: string | undefined): boolean {
+  return promptValues(requestUrl).includes("none");
+}
+
+function promptValues(requestUrl: string | undefined): string[] {
+  if (!requestUrl) return [];
+  try {
+    return (new URL(requestUrl).searchParams.get("prompt") ?? "").split(" ");
+  } catch {
+    return [];
+  }
+}
 
 /** `prompt=login`, or `max_age`, from the authorization request. */
 export function freshnessRequirement(requestUrl: string | undefined): { promptLogin: boolean; maxAgeSeconds: number | undefined } {
@@ -96,6 +117,12 @@ function isFreshEnough(input: LoginDecisionInput, session: SessionFacts): boolea
 }
 
 export function decideLogin(input: LoginDecisionInput): LoginDecision {
+  const decision = decideInteractiveLogin(input);
+  if (decision.kind === "accept" || !promptsNone(input.request.requestUrl)) return decision;
+  return { kind: "login_required", forgetRememberedLogin: decision.kind === "forget_remembered_login" };
+}
+
+function decideInteractiveLogin(input: LoginDecisionInput): LoginDecision {
   const session = input.session?.identityActive ? input.session : undefined;
 
   if (input.request.skip) {

@@ -41,12 +41,33 @@ export class CiamApi {
     return z.object({ id: z.string() }).parse(await response.json()).id;
   }
 
-  /** Signs the customer in through Kratos' API login flow; returns the session token. */
-  async signIn(email: string, password: string): Promise<string> {
+  /**
+   * A customer with only traits (no password), as an invitation leaves one:
+   * the quick way to have many identities, each created after the one before.
+   */
+  async createBareCustomer(email: string, name: { first: string; last: string }, extra: Record<string, unknown> = {}): Promise<string> {
+    const response = await this.kratosAdmin("/admin/identities", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ schema_id: "customer", traits: { email, name }, ...extra }),
+    });
+    if (response.status !== 201) throw new Error(`creating customer failed: ${response.status} ${await response.text()}`);
+    return z.object({ id: z.string() }).parse(await response.json()).id;
+  }
+
+  /** An identity's credentials by type, with their identifiers, as Kratos' admin API lists them. */
+  async credentials(id: string): Promise<Record<string, string[]>> {
+    const response = await this.kratosAdmin(`/admin/identities/${id}`);
+    const body = z.object({ credentials: z.record(z.string(), z.object({ identifiers: z.array(z.string()).optional() })).optional() }).parse(await response.json());
+    return Object.fromEntries(Object.entries(body.credentials ?? {}).map(([type, credential]) => [type, credential.identifiers ?? []]));
+  }
+
+  /** Signs the customer in through Kratos' API login flow; returns the session token. `userAgent` is what the session's device records. */
+  async signIn(email: string, password: string, userAgent?: string): Promise<string> {
     const flow = z.object({ id: z.string() }).parse(await (await fetch(`${this.stack.kratosPublic.ciam}/self-service/login/api`)).json());
     const login = await fetch(`${this.stack.kratosPublic.ciam}/self-service/login?flow=${flow.id}`, {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
+      headers: { "Content-Type": "application/json", ...(userAgent ? { "User-Agent": userAgent } : {}) },
       body: JSON.stringify({ method: "password", identifier: email, password }),
     });
     if (login.status !== 200) throw new Error(`customer sign-in failed: ${login.status} ${await login.text()}`);
@@ -130,7 +151,8 @@ const hydraClient = z.object({
   grant_types: z.array(z.string()),
   scope: z.string(),
   redirect_uris: z.array(z.string()),
-  client_credentials_grant_access_token_lifespan: z.string().optional(),
+  // Hydra answers null for a lifespan it was never given (x.NullDuration).
+  client_credentials_grant_access_token_lifespan: z.string().nullish(),
 });
 export type HydraClient = z.infer<typeof hydraClient>;
 

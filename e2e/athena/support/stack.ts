@@ -11,7 +11,7 @@ export interface AthenaStack {
   hydraAdmin: { ciam: string; iam: string };
   /** Hydra's public API by loopback address (token endpoint, discovery) for Node's own calls. */
   hydraPublic: { ciam: string; iam: string };
-  /** maildev's REST API: every mail both Kratos send. */
+  /** The mail catcher's REST API (maildev's paths): every mail both Kratos send. */
   inboxApi: string;
   /** Bearer token the admin APIs require (the embedded stack's dev token). */
   adminToken: { ciam: string; iam: string };
@@ -32,7 +32,7 @@ export const STACK: AthenaStack = {
 
 /**
  * Starts the embedded dev stack (Postgres with the olympus database, both
- * domains' Kratos and Hydra, maildev, seeds) from a throwaway data
+ * domains' Kratos and Hydra, the mail catcher, seeds) from a throwaway data
  * directory, then Hera IAM on :4000 (IAM Hydra's login and consent pages)
  * and the built Athena twice: CIAM on :3001, IAM on :4001 — the ports the
  * seeded OAuth2 clients' redirect URIs name.

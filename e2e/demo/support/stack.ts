@@ -19,7 +19,7 @@ export interface DemoStack {
   /** CIAM Hydra's issuer as ID tokens name it. */
   issuer: string;
   clientId: string;
-  /** maildev's REST API. */
+  /** The mail catcher's REST API (maildev's paths). */
   inboxApi: string;
 }
 

@@ -7,7 +7,7 @@ import type { RunningStack } from "../../support/worker-stack";
 export interface HeraStack {
   ciam: DomainEndpoints;
   iam: DomainEndpoints;
-  /** maildev's REST API (all mail both Kratos send). */
+  /** The mail catcher's REST API (maildev's paths; all mail both Kratos send). */
   inboxApi: string;
   /** The seeded IAM administrator. */
   admin: { email: string; password: string };
@@ -55,7 +55,7 @@ export const STACK: HeraStack = {
 
 /**
  * Starts the embedded dev stack (Postgres, both domains' Kratos and Hydra,
- * maildev, seeds) from a throwaway data directory, then the built Hera twice
+ * the mail catcher, seeds) from a throwaway data directory, then the built Hera twice
  * (CIAM on :3000, IAM on :4000: Kratos' and Hydra's configs point there).
  * HERA_E2E_EXTERNAL_STACK=1 uses an already running stack and Hera instead
  * (for working on the journeys; nothing is started or stopped).

@@ -55,7 +55,7 @@ export const STACK: IsolationStack = {
 
 /**
  * The whole platform as `npm run dev` runs it (throwaway data directory):
- * Postgres, both domains' Kratos and Hydra, maildev, the seeds, and the built
+ * Postgres, both domains' Kratos and Hydra, the mail catcher, the seeds, and the built
  * Hera and Athena for both domains. The isolation checks run against this,
  * not against stand-ins.
  */

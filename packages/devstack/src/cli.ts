@@ -85,7 +85,7 @@ async function main(command: string | undefined): Promise<void> {
     await stack.close();
     process.exit(0);
   }
-  say(renderReadyTable({ urls: stack.urls, admin: stack.admin, adminTokens: stack.adminTokens, apps: options.apps, dataDir: displayPath(options.dataDir) }));
+  say(renderReadyTable({ urls: stack.urls, admin: stack.admin, adminTokens: stack.adminTokens, apps: options.apps, dataDir: displayPath(options.dataDir), timings: stack.timings }));
   say("ready");
 }
 

@@ -6,6 +6,7 @@ import { appHealthTargets } from "./app-health";
 import { DevstackError, throwIfAborted } from "./errors";
 import { waitUntilHealthy, type HealthTarget } from "./health";
 import { startMailCatcher, type MailCatcher } from "./mail/catcher";
+import { StartupClock, type StartupTimings } from "./startup-clock";
 import type { AdminApi } from "./ory/admin-api";
 import { resolveOryConfigs, type OryServerConfig } from "./ory/configs";
 import type { RunningOryServer } from "./ory/servers";
@@ -38,6 +39,8 @@ export interface RunningDevstack {
   adminTokens: Record<Domain, string>;
   /** Every health endpoint the stack checked before it called itself ready. */
   healthTargets: HealthTarget[];
+  /** When each start-up phase ended, and the time to ready (printed in the banner). */
+  timings: StartupTimings;
   /** Stops the apps' backends: servers, then mail, then Postgres. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -53,6 +56,7 @@ const SERVER_HEALTH_TIMEOUT_MS = 30_000;
 export async function startDevstack(options: DevstackOptions, hooks: StartHooks = {}): Promise<RunningDevstack> {
   const { signal } = hooks;
   const progress = hooks.onProgress ?? (() => {});
+  const clock = new StartupClock();
   const database = options.databaseUrl ? parseDsn(options.databaseUrl, "OLYMPUS_DEV_POSTGRES_URL") : { host: "127.0.0.1", port: options.ports.postgres };
   // Config files first: a broken one costs nothing to report.
   const configs = resolveOryConfigs({ database, dsnOverrides: options.dsnOverrides });
@@ -68,12 +72,17 @@ export async function startDevstack(options: DevstackOptions, hooks: StartHooks 
     }
     await assertPortsFree(portClaims(options));
     throwIfAborted(signal);
+    // The apps' dev servers compile a route on its first request: ask them now, so their first
+    // compile overlaps Postgres, migrations and the servers instead of starting after them.
+    const apps = options.apps ? waitForApps(options, progress, signal, teardown) : undefined;
+    apps?.catch(() => undefined);
     progress(options.databaseUrl ? `postgres: using the server at ${database.host}:${database.port}` : "postgres: starting…");
     const mailStarting = startMailCatcher({
       smtpPort: options.ports.smtp,
       webPort: options.ports.inbox,
       mailDirectory: path.join(options.dataDir, "mail"),
-      logFile: path.join(logDir, "maildev.log"),
+      logFile: path.join(logDir, "mail-catcher.log"),
+      buildDirectory: options.dataDir,
       signal,
     });
     // Stop it even when Postgres fails first.
@@ -94,13 +103,14 @@ export async function startDevstack(options: DevstackOptions, hooks: StartHooks 
         teardown.add("postgres", () => running.stop());
         superuserUrl = postgres.superuserUrl();
         progress(`postgres: ready on 127.0.0.1:${postgres.port} (pid ${postgres.pid})`);
+        clock.mark("postgres");
       }
     } finally {
       // Whatever Postgres did, wait for the mail catcher so teardown knows about it.
       await mailStarting.catch(() => undefined);
     }
     const mail: MailCatcher = await mailStarting;
-    progress(`mail: maildev on SMTP 127.0.0.1:${options.ports.smtp}, inbox ${mail.inboxUrl}`);
+    progress(`mail: catcher on SMTP 127.0.0.1:${options.ports.smtp}, inbox ${mail.inboxUrl}`);
     await writeState(options.dataDir, { pid: process.pid, startedAt: new Date().toISOString(), postgresPid: postgres?.pid, mailPid: mail.pid });
 
     throwIfAborted(signal);
@@ -121,12 +131,14 @@ export async function startDevstack(options: DevstackOptions, hooks: StartHooks 
     throwIfAborted(signal);
     await verifyDatabaseIsolation(configs);
     progress("guard: each server's role reaches its own database and no other");
+    clock.mark("databases");
 
     throwIfAborted(signal);
     const servers = await startServers(configs, options, logDir, teardown, progress);
     const healthTargets = serverHealthTargets(options, mail);
     for (const target of healthTargets) await waitUntilHealthy(target, { timeoutMs: SERVER_HEALTH_TIMEOUT_MS, signal });
     progress(`health: ${healthTargets.length} endpoints healthy`);
+    clock.mark("servers");
 
     throwIfAborted(signal);
     const seeds = await runSeeds(
@@ -144,19 +156,10 @@ export async function startDevstack(options: DevstackOptions, hooks: StartHooks 
         `admin-only traits moved to metadata_admin: ciam ${seeds.movedToAdminMetadata.ciam}, iam ${seeds.movedToAdminMetadata.iam}`,
     );
 
-    if (options.apps) {
-      const apps = appHealthTargets(options.ports);
-      progress("apps: waiting for Hera, Athena and the demo relying party (started by turbo; the first compile takes a while)…");
-      for (const target of apps) {
-        await waitUntilHealthy(target, {
-          timeoutMs: options.appsTimeoutMs,
-          signal,
-          intervalMs: 1000,
-          onStillWaiting: (seconds) => progress(`apps: still waiting for ${target.name} at ${target.url} (${seconds} s; see its output above)`),
-        });
-        progress(`apps: ${target.name} healthy`);
-      }
-      healthTargets.push(...apps);
+    clock.mark("seeds");
+    if (apps) {
+      healthTargets.push(...(await apps));
+      clock.mark("apps");
     }
     throwIfAborted(signal);
 
@@ -168,6 +171,7 @@ export async function startDevstack(options: DevstackOptions, hooks: StartHooks 
       servers,
       adminTokens: { ciam: servers["ciam-kratos"].adminToken, iam: servers["iam-kratos"].adminToken },
       healthTargets,
+      timings: clock.timings(),
       close: async () => {
         await teardown.run();
       },
@@ -176,6 +180,32 @@ export async function startDevstack(options: DevstackOptions, hooks: StartHooks 
     await teardown.run();
     throw error;
   }
+}
+
+/**
+ * Waits until Hera, Athena (each domain) and the demo relying party, started
+ * by turbo beside the dev stack, answer their health endpoints — all at once,
+ * so each dev server compiles while the others do. Stops polling when the
+ * start-up fails or is interrupted.
+ */
+async function waitForApps(options: DevstackOptions, progress: (line: string) => void, signal: AbortSignal | undefined, teardown: Teardown): Promise<HealthTarget[]> {
+  const targets = appHealthTargets(options.ports);
+  const stopPolling = new AbortController();
+  teardown.add("app health polling", async () => stopPolling.abort());
+  const aborted = signal ? AbortSignal.any([signal, stopPolling.signal]) : stopPolling.signal;
+  progress("apps: waiting for Hera, Athena and the demo relying party (started by turbo; the first compile takes a while)…");
+  await Promise.all(
+    targets.map(async (target) => {
+      await waitUntilHealthy(target, {
+        timeoutMs: options.appsTimeoutMs,
+        signal: aborted,
+        intervalMs: 1000,
+        onStillWaiting: (seconds) => progress(`apps: still waiting for ${target.name} at ${target.url} (${seconds} s; see its output above)`),
+      });
+      progress(`apps: ${target.name} healthy`);
+    }),
+  );
+  return targets;
 }
 
 async function startServers(
@@ -222,7 +252,7 @@ function passwordOf(url: string): string {
 function portClaims(options: DevstackOptions): PortClaim[] {
   const claims: PortClaim[] = [];
   if (!options.databaseUrl) claims.push({ port: options.ports.postgres, service: "PostgreSQL" });
-  claims.push({ port: options.ports.smtp, service: "mail catcher SMTP (maildev)" }, { port: options.ports.inbox, service: "mail inbox (maildev web)" });
+  claims.push({ port: options.ports.smtp, service: "mail catcher SMTP" }, { port: options.ports.inbox, service: "mail inbox (web)" });
   for (const domain of DOMAINS) {
     const p = options.ports[domain];
     const name = domain.toUpperCase();

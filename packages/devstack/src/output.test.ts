@@ -41,6 +41,12 @@ describe("the ready table", () => {
     expect(table).toContain(`curl -H 'Authorization: Bearer ${EMBEDDED_ADMIN_API_TOKEN.iam}' http://127.0.0.1:4101/admin/identities`);
   });
 
+  it("says how long the start took and when each phase ended", () => {
+    const timings = { totalSeconds: 23.44, marks: [{ phase: "postgres", atSeconds: 2.04 }, { phase: "servers", atSeconds: 6.3 }, { phase: "apps", atSeconds: 23.4 }] };
+    const table = renderReadyTable({ urls, admin: { email: "admin@olympus.local", password: "x", passwordFromEnv: false }, adminTokens, apps: true, dataDir: ".olympus", timings });
+    expect(table).toContain("Olympus dev stack — ready in 23.4 s (postgres 2.0 s, servers 6.3 s, apps 23.4 s after start)");
+  });
+
   it("never prints a password that came from the environment", () => {
     const table = renderReadyTable({ urls, admin: { email: "ops@example.com", password: "my-own-secret-value", passwordFromEnv: true }, adminTokens, apps: false, dataDir: ".olympus" });
     expect(table).not.toContain("my-own-secret-value");

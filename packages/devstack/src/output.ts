@@ -1,5 +1,6 @@
 import type { Domain } from "@olympus/sdk/config";
 import type { AdminLogin } from "./options";
+import { describeTimings, type StartupTimings } from "./startup-clock";
 import type { DevstackUrls } from "./urls";
 
 export interface ReadyTableInput {
@@ -9,6 +10,8 @@ export interface ReadyTableInput {
   adminTokens: Record<Domain, string>;
   apps: boolean;
   dataDir: string;
+  /** Time to ready and its phases; shown under the title when given. */
+  timings?: StartupTimings;
 }
 
 /**
@@ -17,7 +20,7 @@ export interface ReadyTableInput {
  * APIs are shown on 127.0.0.1 — they are for servers and curl, never for a
  * browser.
  */
-export function renderReadyTable({ urls, admin, adminTokens, apps, dataDir }: ReadyTableInput): string {
+export function renderReadyTable({ urls, admin, adminTokens, apps, dataDir, timings }: ReadyTableInput): string {
   const rows: [string, string, string][] = [
     ["", "CIAM (customers)", "IAM (employees)"],
     ["Hera (login UI)", urls.ciam.hera, urls.iam.hera],
@@ -32,7 +35,7 @@ export function renderReadyTable({ urls, admin, adminTokens, apps, dataDir }: Re
   const password = admin.passwordFromEnv ? "(the password in OLYMPUS_ADMIN_PASSWORD)" : admin.password;
   const out = [
     "",
-    "  Olympus dev stack",
+    timings ? `  Olympus dev stack — ${describeTimings(timings)}` : "  Olympus dev stack",
     "",
     ...rows.map(line),
     "",

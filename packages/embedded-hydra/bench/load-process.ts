@@ -26,7 +26,7 @@ export interface LoadResult {
 
 const WORKER_SOURCE = `
 const http = require("node:http");
-const spec = JSON.parse(process.env.LOAD_SPEC);
+const spec = JSON.parse(require("node:fs").readFileSync(0, "utf8"));
 const target = new URL(spec.url);
 const agent = new http.Agent({ keepAlive: true, maxSockets: spec.concurrency });
 const samples = [];
@@ -58,10 +58,12 @@ Promise.all(Array.from({ length: spec.concurrency }, lane)).then(() => {
 });
 `;
 
+/** Runs the load process; the spec goes in on stdin (a thousand JWTs would not fit in an environment variable). */
 export function runLoad(spec: LoadSpec): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ["-e", WORKER_SOURCE], { env: { ...process.env, LOAD_SPEC: JSON.stringify(spec) }, maxBuffer: 256 * 1024 * 1024 }, (error, stdout) =>
+    const child = execFile(process.execPath, ["-e", WORKER_SOURCE], { maxBuffer: 256 * 1024 * 1024 }, (error, stdout) =>
       error ? reject(error) : resolve(JSON.parse(stdout) as LoadResult),
     );
+    child.stdin?.end(JSON.stringify(spec));
   });
 }

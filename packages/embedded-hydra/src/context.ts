@@ -2,6 +2,7 @@ import type { RequestListener } from "node:http";
 import type Provider from "oidc-provider";
 import type { HydraConfig } from "./config/load";
 import type { Logger } from "./logging";
+import type { HydraUrls } from "./public/fallbacks";
 import type { ClientRepository } from "./storage/clients-repo";
 import type { Db } from "./storage/db";
 import type { FlowRepository } from "./storage/flows-repo";
@@ -15,6 +16,8 @@ export interface HydraContext {
   issuer: string;
   /** Public base URL with a trailing slash (where browsers reach /oauth2/auth). */
   publicUrl: string;
+  /** The UI and redirect URLs in effect (configured, else Hydra's fallback pages). */
+  urls: HydraUrls;
   db: Db;
   clients: ClientRepository;
   flows: FlowRepository;

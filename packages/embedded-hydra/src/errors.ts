@@ -3,8 +3,10 @@ import { isDatabaseUnavailable } from "./storage/db";
 
 /**
  * The one error type of the admin and glue layers: an HTTP status plus a
- * stable OAuth2/Hydra error id. Rendered as `{error, error_description}`;
- * anything else thrown is rendered as a 500 without internals.
+ * stable OAuth2/Hydra error id. Rendered as Hydra's admin API renders its
+ * errors (herodot's writer with Hydra's ErrorEnhancer, fosite's non-legacy
+ * format): `{error, error_description}` and nothing else; anything else
+ * thrown is rendered as a 500 without internals.
  */
 export class HydraError extends Error {
   constructor(
@@ -15,8 +17,24 @@ export class HydraError extends Error {
     super(`${error}: ${description}`);
   }
 
+  /** x.ErrNotFound (x/errors.go): what Hydra answers for a flow, session or key set that does not exist. */
   static notFound(description = "Unable to locate the requested resource"): HydraError {
-    return new HydraError(404, "not_found", description);
+    return new HydraError(404, "Not Found", description);
+  }
+
+  /** sqlcon.ErrNoRows: a client or single key that does not exist (no description). */
+  static noRows(): HydraError {
+    return new HydraError(404, "Unable to locate the resource", "");
+  }
+
+  /** sqlcon.ErrUniqueViolation: a client id or key id that exists already. */
+  static uniqueViolation(): HydraError {
+    return new HydraError(409, "Unable to insert or update resource because a resource with that value exists already", "");
+  }
+
+  /** herodot.ErrBadRequest with a reason, e.g. "Unable to decode the request body: …". */
+  static malformed(reason: string): HydraError {
+    return new HydraError(400, "The request was malformed or contained invalid parameters", reason);
   }
 
   static badRequest(description: string, error = "invalid_request"): HydraError {
@@ -24,8 +42,8 @@ export class HydraError extends Error {
   }
 }
 
-export function errorBody(error: HydraError): { error: string; error_description: string; status_code: number } {
-  return { error: error.error, error_description: error.description, status_code: error.status };
+export function errorBody(error: HydraError): { error: string; error_description: string } {
+  return { error: error.error, error_description: error.description };
 }
 
 /** Retry-After of every 503 the server sends while Postgres is unreachable. */
@@ -56,7 +74,7 @@ export function sendError(res: ServerResponse, error: unknown, onInternal?: (err
     sendJson(
       res,
       503,
-      { error: "temporarily_unavailable", error_description: "The database cannot be reached at the moment; retry shortly", status_code: 503 },
+      { error: "temporarily_unavailable", error_description: "The database cannot be reached at the moment; retry shortly" },
       { "retry-after": DATABASE_RETRY_AFTER_SECONDS },
     );
     return;
@@ -64,7 +82,6 @@ export function sendError(res: ServerResponse, error: unknown, onInternal?: (err
   onInternal?.(error);
   sendJson(res, 500, {
     error: "server_error",
-    error_description: "The authorization server encountered an unexpected condition",
-    status_code: 500,
+    error_description: "The authorization server encountered an unexpected condition that prevented it from fulfilling the request.",
   });
 }

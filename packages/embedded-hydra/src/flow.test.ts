@@ -16,7 +16,7 @@ let clientSecret: string;
 
 
 async function relyingParty(): Promise<oidc.Configuration> {
-  return oidc.discovery(new URL(hydra.issuer), clientId, clientSecret, undefined, { execute: [oidc.allowInsecureRequests] });
+  return oidc.discovery(new URL(hydra.issuer), clientId, clientSecret, oidc.ClientSecretBasic(clientSecret), { execute: [oidc.allowInsecureRequests] });
 }
 
 /** Runs authorize → login UI → consent UI → callback, accepting both with the given subject. */
@@ -225,7 +225,8 @@ describe("signing key rotation", () => {
     const header = JSON.parse(Buffer.from((tokens.id_token ?? "").split(".")[0] ?? "", "base64url").toString()) as { kid: string; alg: string };
     expect(header).toMatchObject({ kid: newKid, alg: "RS256" });
     const jwks = (await fetch(new URL(".well-known/jwks.json", hydra.publicUrl)).then((r) => r.json())) as { keys: unknown[] };
-    expect(jwks.keys.length).toBe(2);
+    // Both ID token keys, then the access token set's key (Hydra publishes both sets).
+    expect(jwks.keys.length).toBe(3);
 
     // Revoking the subject's consent sessions revokes the tokens issued under them.
     expect((await hydra.admin.introspectOAuth2Token({ token: tokens.access_token })).data.active).toBe(true);
@@ -246,7 +247,7 @@ describe("Hydra's login and consent request fields", () => {
         audience: ["https://api.ciam.localhost", "https://other.localhost"],
       },
     });
-    const config = await oidc.discovery(new URL(hydra.issuer), client.client_id ?? "", client.client_secret ?? "", undefined, {
+    const config = await oidc.discovery(new URL(hydra.issuer), client.client_id ?? "", client.client_secret ?? "", oidc.ClientSecretBasic(client.client_secret ?? ""), {
       execute: [oidc.allowInsecureRequests],
     });
     const { loginRequest, consentRequest, callback, verifier, state } = await signIn(new TestBrowser(), config, "aud-user", false, undefined, {
@@ -279,7 +280,8 @@ describe("@ory/client OidcApi and JwkApi", () => {
     const oidcApi = new OidcApi(new OryConfiguration({ basePath: hydra.publicUrl.replace(/\/$/, "") }));
     const { data: discovery } = await oidcApi.discoverOidcConfiguration();
     expect(discovery.issuer).toBe(hydra.issuer);
-    expect(discovery.response_types_supported).toEqual(["code"]);
+    // Hydra's list (oauth2/handler.go discoverOidcConfiguration): code, implicit and hybrid.
+    expect(discovery.response_types_supported).toEqual(["code", "code id_token", "id_token", "token id_token", "token", "token id_token code"]);
     expect(discovery.userinfo_endpoint).toMatch(/\/userinfo$/);
 
     const config = await relyingParty();
@@ -295,7 +297,8 @@ describe("@ory/client OidcApi and JwkApi", () => {
     const { data: keySet } = await jwkApi.getJsonWebKeySet({ set: "hydra.openid.id-token" });
     const kid = JSON.parse(Buffer.from((tokens.id_token ?? "").split(".")[0] ?? "", "base64url").toString()).kid as string;
     expect(keySet.keys?.map((key) => key.kid)).toContain(kid);
-    for (const key of keySet.keys ?? []) expect(key).not.toHaveProperty("d");
+    // Hydra's admin API returns private keys (jwk/handler.go getJsonWebKeySet).
+    for (const key of keySet.keys ?? []) expect(key).toHaveProperty("d");
     const { data: single } = await jwkApi.getJsonWebKey({ set: "hydra.openid.id-token", kid });
     expect(single.keys).toHaveLength(1);
   });
@@ -306,7 +309,7 @@ describe("consent revocation per client", () => {
     const { data: other } = await hydra.admin.createOAuth2Client({
       oAuth2Client: { redirect_uris: [REDIRECT_URI], grant_types: ["authorization_code", "refresh_token"], scope: "openid offline_access email" },
     });
-    const otherConfig = await oidc.discovery(new URL(hydra.issuer), other.client_id ?? "", other.client_secret ?? "", undefined, {
+    const otherConfig = await oidc.discovery(new URL(hydra.issuer), other.client_id ?? "", other.client_secret ?? "", oidc.ClientSecretBasic(other.client_secret ?? ""), {
       execute: [oidc.allowInsecureRequests],
     });
     const config = await relyingParty();

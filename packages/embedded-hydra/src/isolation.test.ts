@@ -8,7 +8,7 @@ let iam: HydraUnderTest;
 
 async function machineClient(hydra: HydraUnderTest) {
   const { data } = await hydra.admin.createOAuth2Client({ oAuth2Client: { grant_types: ["client_credentials"], scope: "api" } });
-  const config = await oidc.discovery(new URL(hydra.issuer), data.client_id ?? "", data.client_secret ?? "", undefined, {
+  const config = await oidc.discovery(new URL(hydra.issuer), data.client_id ?? "", data.client_secret ?? "", oidc.ClientSecretBasic(data.client_secret ?? ""), {
     execute: [oidc.allowInsecureRequests],
   });
   return { id: data.client_id ?? "", secret: data.client_secret ?? "", config };
@@ -63,7 +63,9 @@ describe("persistence and key rotation", () => {
     const token = await oidc.clientCredentialsGrant(client.config, { scope: "api" });
     const keysBefore = await fetch(new URL("admin/keys/hydra.openid.id-token", ciam.adminUrl)).then((r) => r.json() as Promise<{ keys: Array<{ kid: string; d?: string }> }>);
     expect(keysBefore.keys).toHaveLength(1);
-    expect(keysBefore.keys[0]?.d).toBeUndefined();
+    // Hydra's admin API returns the private key (jwk/handler.go getJsonWebKeySet).
+    expect(keysBefore.keys[0]?.d).toBeDefined();
+    const accessKeys = await fetch(new URL("admin/keys/hydra.jwt.access-token", ciam.adminUrl)).then((r) => r.json() as Promise<{ keys: Array<{ kid: string }> }>);
 
     const database = ciam.dsn.split("/").pop() ?? "";
     await ciam.close();
@@ -82,6 +84,7 @@ describe("persistence and key rotation", () => {
     expect(rotated.status).toBe(201);
     const newKid = ((await rotated.json()) as { keys: Array<{ kid: string }> }).keys[0]?.kid;
     const published = await fetch(new URL(".well-known/jwks.json", ciam.publicUrl)).then((r) => r.json() as Promise<{ keys: Array<{ kid: string }> }>);
-    expect(published.keys.map((key) => key.kid)).toEqual([newKid, keysBefore.keys[0]?.kid]);
+    // Hydra publishes the ID token set and then the access token set (jwk/handler.go discoverJsonWebKeys).
+    expect(published.keys.map((key) => key.kid)).toEqual([newKid, keysBefore.keys[0]?.kid, accessKeys.keys[0]?.kid]);
   });
 });

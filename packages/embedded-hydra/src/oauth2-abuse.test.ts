@@ -22,7 +22,7 @@ const newVerifier = () => randomBytes(32).toString("base64url");
 
 function authorizeUrl(clientId: string, params: Record<string, string | undefined>): string {
   const url = new URL("oauth2/auth", hydra.publicUrl);
-  const all: Record<string, string | undefined> = { client_id: clientId, response_type: "code", redirect_uri: REDIRECT_URI, scope: "openid offline_access", state: "state-1", ...params };
+  const all: Record<string, string | undefined> = { client_id: clientId, response_type: "code", redirect_uri: REDIRECT_URI, scope: "openid offline_access", state: "state-0001", ...params };
   for (const [k, v] of Object.entries(all)) if (v !== undefined) url.searchParams.set(k, v);
   return url.toString();
 }
@@ -237,7 +237,7 @@ describe("state and nonce", () => {
 
     // Without a nonce there is no nonce claim (never one from another request).
     const v2 = newVerifier();
-    const plain = await consentedCallback(authorizeUrl(confidential.id, { state: "s2", code_challenge: s256(v2), code_challenge_method: "S256" }));
+    const plain = await consentedCallback(authorizeUrl(confidential.id, { state: "state-0002", code_challenge: s256(v2), code_challenge_method: "S256" }));
     const t2 = await exchange(plain.searchParams.get("code") ?? "", v2);
     const c2 = JSON.parse(Buffer.from((t2.body.id_token ?? "").split(".")[1] ?? "", "base64url").toString()) as { nonce?: string };
     expect(c2.nonce).toBeUndefined();
@@ -253,7 +253,7 @@ describe("state and nonce", () => {
       ["a", "b", "c"].map(async (tag) => {
         const verifier = newVerifier();
         const callback = await consentedCallback(
-          authorizeUrl(confidential.id, { state: `state-${tag}`, nonce: `nonce-${tag}`, code_challenge: s256(verifier), code_challenge_method: "S256" }),
+          authorizeUrl(confidential.id, { state: `state-run-${tag}`, nonce: `nonce-run-${tag}`, code_challenge: s256(verifier), code_challenge_method: "S256" }),
           `user-${tag}`,
         );
         const tokens = await exchange(callback.searchParams.get("code") ?? "", verifier);
@@ -261,6 +261,6 @@ describe("state and nonce", () => {
         return { tag, state: callback.searchParams.get("state"), nonce: claims.nonce, sub: claims.sub };
       }),
     );
-    for (const run of runs) expect(run).toEqual({ tag: run.tag, state: `state-${run.tag}`, nonce: `nonce-${run.tag}`, sub: `user-${run.tag}` });
+    for (const run of runs) expect(run).toEqual({ tag: run.tag, state: `state-run-${run.tag}`, nonce: `nonce-run-${run.tag}`, sub: `user-${run.tag}` });
   });
 });

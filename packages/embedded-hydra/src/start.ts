@@ -4,13 +4,14 @@ import { loadHydraConfig, type HydraConfig } from "./config/load";
 import type { HydraContext } from "./context";
 import { createLogger, type Logger } from "./logging";
 import { createAdminServer } from "./admin/server";
+import { resolveUrls as resolveUiUrls } from "./public/fallbacks";
 import { createPublicServer, PUBLIC_ROUTES } from "./public/server";
 import type { RouteInfo } from "./admin/router";
 import { createProvider } from "./provider/create-provider";
 import { ClientRepository } from "./storage/clients-repo";
 import { createPool } from "./storage/db";
 import { FlowRepository } from "./storage/flows-repo";
-import { ID_TOKEN_KEY_SET, KeyRepository } from "./storage/keys-repo";
+import { ACCESS_TOKEN_KEY_SET, ID_TOKEN_KEY_SET, KeyRepository } from "./storage/keys-repo";
 import { deleteExpired, runMigrations } from "./storage/migrations";
 import { SessionRepository } from "./storage/sessions-repo";
 
@@ -99,6 +100,7 @@ export async function startEmbeddedHydra(options: EmbeddedHydraOptions): Promise
     config,
     issuer,
     publicUrl,
+    urls: resolveUiUrls(config, publicUrl),
     db,
     clients: new ClientRepository(db),
     flows: new FlowRepository(db),
@@ -114,7 +116,9 @@ export async function startEmbeddedHydra(options: EmbeddedHydraOptions): Promise
       return current.callback;
     },
     reloadProvider: async () => {
-      const provider = createProvider(hctx, await keys.ensure(ID_TOKEN_KEY_SET));
+      // Hydra generates either set when it first needs it; both are ready before anything is served.
+      const accessTokenKeys = await keys.ensure(ACCESS_TOKEN_KEY_SET);
+      const provider = createProvider(hctx, { idToken: await keys.ensure(ID_TOKEN_KEY_SET), accessToken: accessTokenKeys });
       current = { provider, callback: provider.callback() as RequestListener };
     },
   };

@@ -7,6 +7,8 @@ export type { RouteInfo } from "./server";
 export { ConfigError } from "./config/load";
 export type { Strategy, FlowStrategy, StrategyContext } from "./selfservice/strategy/strategy";
 export { FlowValidationError } from "./selfservice/strategy/strategy";
+/** The hasher the server uses, for benches that compare sign-ins with its raw rate (Hera's edge bench). */
+export { WorkerPasswordHasher } from "./hashing/hasher";
 
 export interface EmbeddedKratosOptions {
   /** Path of a Kratos config file (kratos.yml). */

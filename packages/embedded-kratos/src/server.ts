@@ -27,6 +27,7 @@ import { registerRegistrationRoutes } from "./selfservice/flow/registration/hand
 import { FlowRepository } from "./selfservice/flow/repository";
 import { ReturnToPolicy } from "./selfservice/flow/return-to";
 import { registerSettingsRoutes } from "./selfservice/flow/settings/handler";
+import { registerTokenExchangeRoute } from "./selfservice/flow/token-exchange";
 import { registerVerificationRoutes } from "./selfservice/flow/verification/handler";
 import { unsupportedHooks } from "./selfservice/hook/registry";
 import { StrategyRegistry } from "./selfservice/strategy/registry";
@@ -184,6 +185,7 @@ function registerPublicRoutes(router: Router, deps: Deps): void {
   registerRecoveryRoutes(router, deps);
   registerVerificationRoutes(router, deps);
   registerLogoutRoutes(router, deps);
+  registerTokenExchangeRoute(router);
 }
 
 function registerAdminRoutes(router: Router, deps: Deps): void {
@@ -223,7 +225,7 @@ async function handle(
       throw errors.unauthorized("A valid admin API token is required (Authorization: Bearer <token>).");
     }
     if (req.httpVersion === "1.1" && req.headers.host === undefined) throw errors.badRequest("HTTP/1.1 requests must carry a Host header.");
-    for (const [key, value] of ctx.query) {
+    if (ctx.search !== "") for (const [key, value] of ctx.query) {
       if (!isStorableText(key) || !isStorableText(value)) throw errors.badRequest("The query contains characters that cannot be stored (NUL or unpaired UTF-16 surrogates).");
     }
     const handler = router.resolve(ctx);

@@ -10,6 +10,8 @@ import { Button, inputClass } from "./primitives";
  */
 export function ConfirmDialog({
   trigger,
+  triggerLabel,
+  disabledReason,
   title,
   children,
   confirmLabel,
@@ -19,6 +21,10 @@ export function ConfirmDialog({
   pending,
 }: {
   trigger: string;
+  /** The trigger's accessible name when several triggers share a text ("Remove" beside each credential). */
+  triggerLabel?: string;
+  /** Why the trigger is disabled, as its tooltip (default: the admin role is missing). */
+  disabledReason?: string;
   title: string;
   children?: ReactNode;
   confirmLabel: string;
@@ -36,7 +42,13 @@ export function ConfirmDialog({
   const ready = typeToConfirm === undefined || typed === typeToConfirm;
   return (
     <>
-      <Button variant="danger" disabled={disabled || pending} onClick={() => (setTyped(""), ref.current?.showModal())} title={disabled ? "Needs the admin role" : undefined}>
+      <Button
+        variant="danger"
+        disabled={disabled || pending}
+        onClick={() => (setTyped(""), ref.current?.showModal())}
+        title={disabled ? (disabledReason ?? "Needs the admin role") : undefined}
+        aria-label={triggerLabel}
+      >
         {trigger}
       </Button>
       <dialog ref={ref} className="m-auto w-full max-w-md rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40" aria-labelledby={`${inputId}-title`}>

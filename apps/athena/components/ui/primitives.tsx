@@ -20,8 +20,8 @@ export function Button({ variant = "secondary", className = "", ...props }: Butt
 export function PageHeader({ title, description, actions }: { title: string; description?: ReactNode; actions?: ReactNode }) {
   return (
     <div className="mb-6 flex flex-wrap items-start justify-between gap-4">
-      <div>
-        <h1 className="text-2xl font-semibold">{title}</h1>
+      <div className="min-w-0">
+        <h1 className="break-words text-2xl font-semibold">{title}</h1>
         {description && <p className="mt-1 text-sm text-slate-600">{description}</p>}
       </div>
       {actions && <div className="flex flex-wrap items-center gap-2">{actions}</div>}
@@ -95,9 +95,9 @@ export function DefinitionList({ items }: { items: [string, ReactNode][] }) {
 }
 
 export function Time({ value }: { value: string | Date | null | undefined }) {
-  if (!value) return <span className="text-slate-400">—</span>;
+  if (!value) return <span className="text-slate-500">—</span>;
   const date = typeof value === "string" ? new Date(value) : value;
-  if (Number.isNaN(date.getTime())) return <span className="text-slate-400">—</span>;
+  if (Number.isNaN(date.getTime())) return <span className="text-slate-500">—</span>;
   return (
     <time dateTime={date.toISOString()} title={date.toISOString()}>
       {date.toISOString().replace("T", " ").slice(0, 16)} UTC

@@ -1,27 +1,21 @@
 "use server";
 
 import { z } from "zod";
-import { KratosRejection, type JsonPatch } from "@olympus/sdk/admin";
-import { customerAdminMetadata, IAM_ADMIN_ROLES, iamAdminRoleOf } from "@olympus/sdk/identity";
+import { KratosRejection } from "@olympus/sdk/admin";
+import { adminMetadataPatch, customerAdminMetadata, IAM_ADMIN_ROLES, iamAdminRoleOf } from "@olympus/sdk/identity";
 import { adminAction } from "@/lib/server/action";
 import { AdminActionError } from "@/lib/server/action-result";
 import { athenaConfig } from "@/lib/server/config";
 import { kratosAdmin } from "@/lib/server/ory";
 import { revokeAccess } from "@/lib/server/revoke-access";
+import { takenIdentifierFields } from "@/features/identities/create/taken-identifiers";
+import { activateIdentity, deactivateIdentity, deleteIdentityEverywhere, kratosCall, revokeEverySession } from "@/features/identities/operations";
 import { asRecord, isRecord } from "@/lib/json";
 
 const identityId = z.uuid();
 const jsonObject = z.record(z.string(), z.unknown());
 
-/** Kratos' validation reasons are meant for operators; anything else stays generic. */
-async function kratos<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof KratosRejection) throw new AdminActionError(error.message);
-    throw error;
-  }
-}
+const kratos = kratosCall;
 
 export const createIdentity = adminAction(
   {
@@ -35,14 +29,23 @@ export const createIdentity = adminAction(
     }),
   },
   async (input) => {
-    const identity = await kratos(() =>
-      kratosAdmin().createIdentity({
+    const identity = await kratosAdmin()
+      .createIdentity({
         schema_id: input.schemaId,
         traits: input.traits,
         state: input.state,
         ...(input.password ? { credentials: { password: { config: { password: input.password } } } } : {}),
-      }),
-    );
+      })
+      .catch(async (error: unknown) => {
+        if (error instanceof KratosRejection && error.status === 409) {
+          // Kratos' conflict names no field: find the identifier another identity already has, for the form to show beside it.
+          const fields = await takenIdentifierFields(input.schemaId, input.traits).catch(() => ({}));
+          const first = Object.values(fields)[0];
+          throw first ? new AdminActionError(first, fields) : new AdminActionError("An identity with the same email, phone or username exists already.");
+        }
+        if (error instanceof KratosRejection) throw new AdminActionError(error.message);
+        throw error;
+      });
     let invited = false;
     if (input.invite) {
       const email = identity.recovery_addresses?.[0]?.value;
@@ -107,14 +110,13 @@ export const updateMetadata = adminAction(
     const current = await kratosAdmin().getIdentity(id);
     if (!current) throw new AdminActionError("This identity no longer exists.");
     checkAdminMetadata(current.metadata_admin, metadataAdmin);
-    const stored: unknown = current.metadata_admin ?? null;
     await kratos(() =>
       kratosAdmin().patchIdentity(id, [
-        // Nothing is overwritten that someone else changed since this identity was read.
-        ...(stored === null ? [] : [{ op: "test", path: "/metadata_admin", value: stored } satisfies JsonPatch]),
-        // `add`, not `replace`: Kratos leaves unset admin metadata out of the patched document.
+        // `add`, not `replace`: Kratos leaves unset metadata out of the patched document.
         { op: "add", path: "/metadata_public", value: metadataPublic },
-        { op: "add", path: "/metadata_admin", value: metadataAdmin },
+        // Key by key (Kratos refuses `test`, so a patch cannot be guarded by what was read): a key
+        // someone else changed meanwhile survives, and the Athena role is only ever written by setAdminRole.
+        ...adminMetadataPatch(current.metadata_admin ?? null, metadataAdmin, { leave: athenaConfig().domain === "iam" ? ["iam_admin_role"] : [] }),
       ]),
     );
     return { data: null, message: "Metadata saved." };
@@ -159,12 +161,9 @@ export const setAdminRole = adminAction(
     const from = iamAdminRoleOf(stored) ?? null;
     const { iam_admin_role: _previous, ...rest } = asRecord(stored);
     const next = role ? { ...rest, iam_admin_role: role } : rest;
-    await kratos(() =>
-      kratosAdmin().patchIdentity(id, [
-        ...(stored === null ? [] : [{ op: "test", path: "/metadata_admin", value: stored } satisfies JsonPatch]),
-        { op: "add", path: "/metadata_admin", value: Object.keys(next).length > 0 ? next : null },
-      ]),
-    );
+    // Only the role key is written: other admin metadata changed meanwhile stays as it is.
+    const patch = adminMetadataPatch(stored, next);
+    if (patch.length > 0) await kratos(() => kratosAdmin().patchIdentity(id, patch));
     const revoked = await revokeAccess(id, { kratosSessions: false });
     return {
       data: { role },
@@ -176,27 +175,25 @@ export const setAdminRole = adminAction(
 
 export const setIdentityState = adminAction(
   { action: "identity.set_state", input: z.object({ id: identityId, state: z.enum(["active", "inactive"]) }), target: (i) => i.id },
-  async ({ id, state }) => {
-    await kratos(() => kratosAdmin().patchIdentity(id, [{ op: "replace", path: "/state", value: state }]));
-    if (state === "active") return { data: null, details: { state }, message: "Identity activated." };
-    // Inactive first (no new login is accepted), then end what is already out there.
-    const revoked = await revokeAccess(id, { kratosSessions: true });
+  async ({ id, state }, { admin }) => {
+    if (state === "active") {
+      await activateIdentity(id);
+      return { data: null, details: { state }, message: "Identity activated." };
+    }
+    const revoked = await deactivateIdentity(id, admin.id);
     return { data: null, details: { state, revoked }, message: "Identity deactivated; its sessions and tokens are revoked." };
   },
 );
 
 export const deleteIdentity = adminAction(
   { action: "identity.delete", input: z.object({ id: identityId, confirmation: z.string() }), target: (i) => i.id },
-  async ({ id, confirmation }) => {
+  async ({ id, confirmation }, { admin }) => {
     const identity = await kratosAdmin().getIdentity(id);
     if (!identity) throw new AdminActionError("This identity no longer exists.");
     const expected = asRecord(identity.traits).email;
     if (confirmation !== (typeof expected === "string" ? expected : id)) throw new AdminActionError("The confirmation text does not match.");
-    // Deactivated and revoked before it goes: if revoking fails, the identity is still there (inactive) to try again.
-    await kratos(() => kratosAdmin().patchIdentity(id, [{ op: "replace", path: "/state", value: "inactive" }]));
-    const revoked = await revokeAccess(id, { kratosSessions: true });
-    await kratosAdmin().deleteIdentity(id);
-    return { data: null, details: { schema: identity.schema_id, revoked }, message: "Identity deleted; its sessions and tokens are revoked." };
+    const { schema, revoked } = await deleteIdentityEverywhere(id, admin.id);
+    return { data: null, details: { schema, revoked }, message: "Identity deleted; its sessions and tokens are revoked." };
   },
 );
 
@@ -235,7 +232,7 @@ export const createRecoveryLink = adminAction(
 export const revokeIdentitySessions = adminAction(
   { action: "identity.revoke_sessions", input: z.object({ id: identityId }), target: (i) => i.id },
   async ({ id }) => {
-    const revoked = await revokeAccess(id, { kratosSessions: true });
+    const revoked = await revokeEverySession(id);
     return { data: null, details: { revoked }, message: "All sessions of this identity were revoked. Apps it signed in to lost their tokens." };
   },
 );

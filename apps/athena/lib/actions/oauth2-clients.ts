@@ -69,7 +69,7 @@ export const rotateClientSecret = adminAction(
     const secret = newSecret();
     await hydra(() => hydraAdmin().setClient(clientId, { ...existing, client_secret: secret }));
     await hydraAdmin().deleteClientTokens(clientId);
-    return { data: { clientId, clientSecret: secret }, message: "New secret set and the client's tokens revoked. Copy it now: it is not shown again." };
+    return { data: { clientId, clientSecret: secret }, message: "New secret set and the client's access tokens revoked; its refresh tokens need the new secret. Copy it now: it is not shown again." };
   },
 );
 

@@ -14,7 +14,7 @@ vi.mock("@/lib/auth/session", () => ({
 vi.mock("./audit", () => ({ recordAudit: async (event: AuditEventInput) => void state.events.push(event) }));
 vi.mock("./olympus-db", () => ({ auditLog: async () => ({}) }));
 
-const { adminAction } = await import("./action");
+const { adminAction, adminBatchAction } = await import("./action");
 const { AdminActionError } = await import("./action-result");
 
 const runs: string[] = [];
@@ -84,5 +84,73 @@ describe("adminAction", () => {
     const crashed = await crashing({});
     expect(crashed.ok ? "" : crashed.error.message).not.toContain("SELECT");
     expect(state.events.map((e) => e.outcome)).toEqual(["failure", "failure"]);
+  });
+});
+
+describe("adminBatchAction", () => {
+  const disable = adminBatchAction(
+    { action: "thing.disable", input: z.object({ ids: z.array(z.string().min(1)).min(1).max(5) }), targets: (i) => i.ids, summary: (n) => `${n} disabled` },
+    async (id) => {
+      if (id === "gone") throw new AdminActionError("This thing no longer exists.");
+      runs.push(id);
+      return { details: { state: "disabled" } };
+    },
+  );
+
+  it("acts on each item and audits each one as its own target", async () => {
+    state.admin = { id: "a1", email: "admin@olympus.local", name: null, role: "admin" };
+    expect(await disable({ ids: ["x", "y", "x"] })).toEqual({ ok: true, data: { done: ["x", "y"], failed: [] }, message: "2 disabled" });
+    expect(runs.sort()).toEqual(["x", "y"]);
+    expect(state.events.map((e) => [e.action, e.target, e.outcome, e.details])).toEqual(
+      expect.arrayContaining([
+        ["thing.disable", "x", "success", { state: "disabled", batch: 2 }],
+        ["thing.disable", "y", "success", { state: "disabled", batch: 2 }],
+      ]),
+    );
+    expect(state.events).toHaveLength(2);
+  });
+
+  it("carries on past an item that fails, audits the failure, and warns that the batch was only partly done", async () => {
+    state.admin = { id: "a1", email: null, name: null, role: "admin" };
+    const result = await disable({ ids: ["gone", "z"] });
+    expect(result).toEqual({
+      ok: true,
+      warning: true,
+      data: { done: ["z"], failed: [{ target: "gone", message: "This thing no longer exists." }] },
+      message: "1 disabled; 1 could not be: This thing no longer exists.",
+    });
+    expect(state.events.map((e) => [e.target, e.outcome]).sort()).toEqual([
+      ["gone", "failure"],
+      ["z", "success"],
+    ]);
+  });
+
+  it("refuses a viewer once for the batch, audits the refusal per item, and does nothing", async () => {
+    state.admin = { id: "v1", email: "viewer@olympus.local", name: null, role: "viewer" };
+    expect(await disable({ ids: ["p", "q"] })).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    expect(runs).toEqual([]);
+    expect(state.events.map((e) => [e.target, e.outcome])).toEqual([
+      ["p", "denied"],
+      ["q", "denied"],
+    ]);
+  });
+
+  it("validates the whole batch before acting on any item", async () => {
+    state.admin = { id: "a1", email: null, name: null, role: "admin" };
+    expect(await disable({ ids: ["a", "b", "c", "d", "e", "f"] })).toMatchObject({ ok: false, error: { code: "invalid_input" } });
+    expect(runs).toEqual([]);
+  });
+});
+
+describe("a refusal about form fields", () => {
+  it("reaches the browser with the fields it names, for the form to show beside them", async () => {
+    state.admin = { id: "a1", email: null, name: null, role: "admin" };
+    const taken = adminAction({ action: "thing.create", input: z.object({}) }, async () => {
+      throw new AdminActionError("An identity with this email exists already.", { "traits.email": "An identity with this email exists already." });
+    });
+    expect(await taken({})).toEqual({
+      ok: false,
+      error: { code: "rejected", message: "An identity with this email exists already.", fields: { "traits.email": "An identity with this email exists already." } },
+    });
   });
 });

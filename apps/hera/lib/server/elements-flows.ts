@@ -15,19 +15,6 @@ import {
 } from "@ory/client-fetch";
 import type { FlowError, LoginFlow, RecoveryFlow, RegistrationFlow, SettingsFlow, VerificationFlow } from "@olympus/sdk/kratos";
 
-/**
- * Kratos names the strategy a recovery/verification flow uses in `active`
- * (`code` or `link`) from the moment it is created, and Ory Elements cannot
- * render such a flow without it. A server that leaves it out (the embedded
- * Kratos does, so far) gets it inferred from the flow's own nodes.
- */
-function withActiveStrategy<F extends RecoveryFlow | VerificationFlow>(flow: F): F {
-  if (flow.active) return flow;
-  const groups = new Set(flow.ui.nodes.map((node) => node.group));
-  const active = groups.has("code") ? "code" : groups.has("link") ? "link" : undefined;
-  return active ? { ...flow, active } : flow;
-}
-
 /** Any flow: each carries `ui.nodes`. */
 type AnyFlow = LoginFlow | RegistrationFlow | RecoveryFlow | VerificationFlow | SettingsFlow;
 
@@ -54,9 +41,9 @@ export const toElements = {
   registration: (flow: RegistrationFlow, nonce: string | undefined): ElementsRegistrationFlow =>
     RegistrationFlowFromJSON(withScriptNonce(flow, nonce)),
   recovery: (flow: RecoveryFlow, nonce: string | undefined): ElementsRecoveryFlow =>
-    RecoveryFlowFromJSON(withScriptNonce(withActiveStrategy(flow), nonce)),
+    RecoveryFlowFromJSON(withScriptNonce(flow, nonce)),
   verification: (flow: VerificationFlow, nonce: string | undefined): ElementsVerificationFlow =>
-    VerificationFlowFromJSON(withScriptNonce(withActiveStrategy(flow), nonce)),
+    VerificationFlowFromJSON(withScriptNonce(flow, nonce)),
   settings: (flow: SettingsFlow, nonce: string | undefined): ElementsSettingsFlow => SettingsFlowFromJSON(withScriptNonce(flow, nonce)),
   flowError: (error: FlowError): ElementsFlowError => FlowErrorFromJSON(error),
 };

@@ -32,6 +32,11 @@ function sessionFacts(session: Session | undefined): SessionFacts | undefined {
   };
 }
 
+/** Ends the Hydra login session this browser's remembered login belongs to. */
+async function forgetRememberedLogin(request: { session_id?: string | undefined; subject: string }): Promise<void> {
+  await hydra().revokeLoginSessions(request.session_id ? { sid: request.session_id } : { subject: request.subject });
+}
+
 /** Whether Kratos still has the remembered subject as an active identity. */
 async function isActiveIdentity(subject: string): Promise<boolean> {
   if (!subject) return false;
@@ -74,10 +79,19 @@ export async function handleLoginChallenge(challenge: string, params: { reauthPr
     now,
   });
 
+  if (decision.kind === "login_required") {
+    if (decision.forgetRememberedLogin) await forgetRememberedLogin(request);
+    redirect(
+      await hydra().rejectLogin(challenge, {
+        error: "login_required",
+        error_description: "The authorization request says prompt=none, and the person must sign in first.",
+      }),
+    );
+  }
   if (decision.kind === "forget_remembered_login") {
     // Hydra would keep answering `skip` for this browser: end its login session, then let
     // the client's authorization request start over (Hydra now asks for a real sign-in).
-    await hydra().revokeLoginSessions(request.session_id ? { sid: request.session_id } : { subject: request.subject });
+    await forgetRememberedLogin(request);
     redirect(request.request_url);
   }
   // A second factor or its enrolment is no new sign-in: a proof already issued for this challenge still holds.

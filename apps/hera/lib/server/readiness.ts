@@ -1,18 +1,21 @@
 import type { OlympusConfig } from "@olympus/sdk/config";
-import { checkReadiness, oryReadyProbe, type ReadinessReport } from "@olympus/sdk/health";
+import { checkReadiness, oryReadyProbe, type ReadinessProbe, type ReadinessReport } from "@olympus/sdk/health";
 
 /**
  * Hera is ready when the three Ory APIs its server calls answer ready:
  * Kratos public (flows, whoami), Kratos admin (identities for consent
  * claims) and Hydra admin (login, consent and logout challenges), at the
- * addresses this instance was configured with.
+ * addresses this instance was configured with; and the olympus database
+ * answers, since without it the edge refuses every guarded submission
+ * (sign-in, registration, recovery, verification) with a 503.
  */
-export function heraReadiness(config: Pick<OlympusConfig, "kratos" | "hydra">, timeoutMs?: number): Promise<ReadinessReport> {
+export function heraReadiness(config: Pick<OlympusConfig, "kratos" | "hydra">, database: ReadinessProbe, timeoutMs?: number): Promise<ReadinessReport> {
   return checkReadiness(
     {
       kratosPublic: oryReadyProbe(config.kratos.publicUrl),
       kratosAdmin: oryReadyProbe(config.kratos.adminUrl),
       hydraAdmin: oryReadyProbe(config.hydra.adminUrl),
+      database,
     },
     timeoutMs,
   );

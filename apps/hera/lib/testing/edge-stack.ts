@@ -56,7 +56,16 @@ export interface EdgeOptions {
   port?: number;
 }
 
-export async function startEdgeStack(domain: Domain, options: EdgeOptions = {}): Promise<EdgeStack> {
+export interface KratosOptions {
+  /**
+   * "fast" (the default): bcrypt cost 4, so tests do not wait on hashing;
+   * "configured": the hasher of platform/dev/<domain>-kratos/kratos.yml, for
+   * measurements that compare sign-ins with the hasher's own rate.
+   */
+  hasher?: "fast" | "configured";
+}
+
+export async function startEdgeStack(domain: Domain, options: EdgeOptions = {}, kratosOptions: KratosOptions = {}): Promise<EdgeStack> {
   const db = await startTestOlympusDatabase();
   const port = await freePort();
   const dead = await freePort();
@@ -71,7 +80,7 @@ export async function startEdgeStack(domain: Domain, options: EdgeOptions = {}):
       // As platform/ configures it: Kratos names Hera's proxy as its public URL.
       publicBaseUrl: `http://127.0.0.1:${port}${KRATOS_PROXY_PREFIX}/`,
       configOverrides: {
-        hashers: { algorithm: "bcrypt", bcrypt: { cost: 4 } },
+        ...(kratosOptions.hasher === "configured" ? {} : { hashers: { algorithm: "bcrypt", bcrypt: { cost: 4 } } }),
         // No mail server and no Hydra in these tests (and never the dev stack's ports).
         courier: { smtp: { connection_uri: `smtp://127.0.0.1:${dead}/?disable_starttls=true` } },
         oauth2_provider: { url: `http://127.0.0.1:${dead}/` },

@@ -99,7 +99,7 @@ describe("olympus bootstrap against a fresh embedded IAM stack", () => {
   it("repairs drift: a changed redirect URI and a removed role", async () => {
     const first = await bootstrap();
     const stored = await client("iam-athena-iam");
-    const changed = await stack.admin("hydra", "PUT", "/admin/clients/iam-athena-iam", { ...stored, redirect_uris: ["https://evil.example.net/callback"] });
+    const changed = await stack.admin("hydra", "PUT", "/admin/clients/iam-athena-iam", { ...stored, redirect_uris: ["https://admin.iam.example.com/evil/callback"] });
     expect(changed.status).toBe(200);
     const patched = await stack.admin("kratos", "PATCH", `/admin/identities/${first.admin.identityId}`, [{ op: "replace", path: "/metadata_admin", value: { team: "ops" } }]);
     expect(patched.status).toBe(200);

@@ -19,7 +19,7 @@ export interface RunningOryServer {
 
 export interface StartOryOptions {
   ports: DevstackPorts;
-  /** maildev's SMTP port: both Kratos couriers send there. */
+  /** The mail catcher's SMTP port: both Kratos couriers send there. */
   smtpPort: number;
   logDir: string;
 }

@@ -1,7 +1,7 @@
 /**
  * Fault runs on a real dev stack (`node src/cli.ts`, as `npm run dev` runs
  * it, backend only, every port free so nothing else is disturbed): its real
- * postmaster stopped for 10 s under load, then its real maildev stopped while
+ * postmaster stopped for 10 s under load, then its real mail catcher stopped while
  * mail is being sent. Bounded: five virtual clients on loopback, a request
  * budget and a time limit; about a minute and a half in all.
  *
@@ -43,7 +43,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 afterAll(removeTestDataDirs);
 
-describe("the running dev stack under faults (real Postgres and maildev processes stopped)", () => {
+describe("the running dev stack under faults (real Postgres and mail catcher processes stopped)", () => {
   let options: DevstackOptions;
   let cli: CliRun;
   /** Processes this test started in place of the dev stack's own (which it stopped). */
@@ -108,7 +108,7 @@ describe("the running dev stack under faults (real Postgres and maildev processe
       maxMs: 90_000,
       pauseMs: 20,
     });
-    let duringOutage = recorder.totals();
+    let duringOutage: ReturnType<typeof recorder.totals>;
     try {
       await sleep(WARM_UP_MS);
       const beforeOutage = recorder.totals();
@@ -160,7 +160,7 @@ describe("the running dev stack under faults (real Postgres and maildev processe
     );
   });
 
-  it("keeps mail queued while maildev is stopped and delivers every one when it is back", async () => {
+  it("keeps mail queued while the mail catcher is stopped and delivers every one when it is back", async () => {
     const endpoints = stackEndpoints(options.ports);
     // Mail only: no journey here asks Hydra for tokens.
     const noMachineClient = { clientId: "", clientSecret: "" };

@@ -1,6 +1,6 @@
 /**
  * The faults the dev-stack fault runs inject, on the real processes a running
- * dev stack started: its postmaster and its maildev. Each stop is what an
+ * dev stack started: its postmaster and its mail catcher. Each stop is what an
  * operator or a crash would do from outside; each start brings the same
  * program back on the same data and port, owned by the caller from then on.
  */
@@ -17,7 +17,7 @@ export function dataPaths(dataDir: string) {
     postgres: path.join(dataDir, "postgres"),
     postgresLog: path.join(dataDir, "logs", "postgres.log"),
     mail: path.join(dataDir, "mail"),
-    mailLog: path.join(dataDir, "logs", "maildev.log"),
+    mailLog: path.join(dataDir, "logs", "mail-catcher.log"),
   };
 }
 
@@ -41,17 +41,17 @@ export function restartPostgres(dataDir: string, port: number): Promise<RunningP
   return startEmbeddedPostgres({ dataDir: paths.postgres, port, logFile: paths.postgresLog });
 }
 
-/** Stops the maildev child the dev stack started (SIGTERM, as `docker stop` would) and waits until it has exited. */
+/** Stops the mail catcher child the dev stack started (SIGTERM, as `docker stop` would) and waits until it has exited. */
 export async function stopMailCatcher(dataDir: string): Promise<number> {
   const pid = readState(dataDir)?.mailPid;
   if (pid === undefined || !isAlive(pid)) throw new Error(`no running mail catcher recorded in ${dataDir}`);
   process.kill(pid, "SIGTERM");
-  if (!(await waitForExit(pid, 10_000))) throw new Error(`maildev ${pid} did not stop within 10 s`);
+  if (!(await waitForExit(pid, 10_000))) throw new Error(`mail catcher ${pid} did not stop within 10 s`);
   return pid;
 }
 
-/** Starts maildev again on the same ports and mail folder. */
+/** Starts the mail catcher again on the same ports and mail folder. */
 export function restartMailCatcher(dataDir: string, ports: { smtp: number; inbox: number }): Promise<MailCatcher> {
   const paths = dataPaths(dataDir);
-  return startMailCatcher({ smtpPort: ports.smtp, webPort: ports.inbox, mailDirectory: paths.mail, logFile: paths.mailLog });
+  return startMailCatcher({ smtpPort: ports.smtp, webPort: ports.inbox, mailDirectory: paths.mail, logFile: paths.mailLog, buildDirectory: dataDir });
 }

@@ -1,6 +1,6 @@
 /**
  * The two views of a mail during a mail-server outage: Kratos' courier queue
- * (admin API `/admin/courier/messages`) and what reached maildev's inbox.
+ * (admin API `/admin/courier/messages`) and what reached the mail catcher's inbox.
  */
 import { z } from "zod";
 import { adminAuthorization, adminUrl, type AdminApi } from "../ory/admin-api";
@@ -19,7 +19,7 @@ export async function courierMessages(kratosAdmin: AdminApi, recipient: string):
 
 const caughtMail = z.object({ subject: z.string(), to: z.array(z.object({ address: z.string() })) }).loose();
 
-/** How many mails maildev holds per recipient. */
+/** How many mails the mail catcher holds per recipient. */
 export async function inboxCounts(inboxApi: string): Promise<Map<string, number>> {
   const inbox = z.array(caughtMail).parse(await (await fetch(inboxApi)).json());
   const counts = new Map<string, number>();

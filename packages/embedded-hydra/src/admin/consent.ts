@@ -1,48 +1,67 @@
 import { withQuery, type HydraContext } from "../context";
 import { HydraError, sendJson } from "../errors";
-import { readJson } from "../http";
-import { acceptConsentSchema, rejection } from "../provider/decisions";
+import { acceptConsentSchema, rejection, REJECTION_FIELDS } from "../provider/decisions";
 import { randomToken } from "../storage/flows-repo";
-import { assertPending, loadFlow, loadInteraction, sendIfHandled } from "./flow-helpers";
+import type { GoFields } from "./go-json";
+import { loadFlow, publicRequest, readDecisionBody, restartAuthorization } from "./flow-helpers";
 import type { AdminRouter } from "./router";
 
+/** flow.AcceptOAuth2ConsentRequest's JSON fields and Go types. */
+const ACCEPT_CONSENT_REQUEST: GoFields = {
+  grant_scope: "[]string",
+  grant_access_token_audience: "[]string",
+  remember: "bool",
+  remember_for: "int",
+  handled_at: "time.Time",
+  context: "json.RawMessage",
+  session: { struct: "flow.AcceptOAuth2ConsentRequestSession", fields: { access_token: "map[string]interface {}", id_token: "map[string]interface {}" } },
+};
+
 /**
- * Accept and reject only record the UI's decision on the flow; the consent
- * session and grant are created when the verifier is redeemed (Hydra's
- * verifyConsent), see public/verifiers.ts.
+ * The consent handlers answer a body Go cannot decode with the decoding
+ * error itself, forced to 400, which Hydra's error enhancer cannot name
+ * (fosite's ErrorToRFC6749Error for a foreign error).
+ */
+const undecodable = () => new HydraError(400, "error", "The error is unrecognizable");
+
+/**
+ * Hydra's consent request API (consent/handler.go getOAuth2ConsentRequest,
+ * acceptOAuth2ConsentRequest, rejectOAuth2ConsentRequest). Accept and reject
+ * only record the decision on the flow; the consent session and grant are
+ * created when the verifier is redeemed (Hydra's verifyConsent), see
+ * public/verifiers.ts.
  */
 export function registerConsentRoutes(router: AdminRouter, hctx: HydraContext): void {
   const base = "/admin/oauth2/auth/requests/consent";
 
   router.add("GET", base, async ({ url, res }) => {
     const flow = await loadFlow(hctx, "consent", url);
-    if (sendIfHandled(flow, res)) return;
-    sendJson(res, 200, { challenge: flow.challenge, consent_request_id: flow.challenge, ...flow.request });
+    sendJson(res, 200, { challenge: flow.challenge, consent_request_id: flow.challenge, ...publicRequest(flow) });
   });
 
   router.add("PUT", `${base}/accept`, async ({ req, url, res }) => {
+    const body = await readDecisionBody(req, "flow.AcceptOAuth2ConsentRequest", ACCEPT_CONSENT_REQUEST, undecodable);
     const flow = await loadFlow(hctx, "consent", url);
-    assertPending(flow);
-    const parsed = acceptConsentSchema.safeParse(await readJson(req));
-    if (!parsed.success) throw HydraError.badRequest(parsed.error.issues.map((issue) => issue.message).join("; "));
-    await loadInteraction(hctx, flow);
+    const parsed = acceptConsentSchema.safeParse(body);
+    if (!parsed.success) throw undecodable();
     const verifier = randomToken();
     const redirectTo = withQuery(String(flow.request.request_url), { consent_verifier: verifier });
     if (!(await hctx.flows.decide(flow.challenge, "accepted", { ...parsed.data, redirect_to: redirectTo }, verifier))) {
-      throw new HydraError(409, "conflict", "The consent request has already been handled.");
+      sendJson(res, 200, restartAuthorization(flow));
+      return;
     }
     sendJson(res, 200, { redirect_to: redirectTo });
   });
 
   router.add("PUT", `${base}/reject`, async ({ req, url, res }) => {
+    const body = await readDecisionBody(req, "flow.RequestDeniedError", REJECTION_FIELDS, undecodable);
     const flow = await loadFlow(hctx, "consent", url);
-    assertPending(flow);
-    const denied = rejection(await readJson(req));
-    await loadInteraction(hctx, flow);
+    const denied = rejection(body, "consent request denied");
     const verifier = randomToken();
     const redirectTo = withQuery(String(flow.request.request_url), { consent_verifier: verifier });
     if (!(await hctx.flows.decide(flow.challenge, "rejected", { ...denied, redirect_to: redirectTo }, verifier))) {
-      throw new HydraError(409, "conflict", "The consent request has already been handled.");
+      sendJson(res, 200, restartAuthorization(flow));
+      return;
     }
     sendJson(res, 200, { redirect_to: redirectTo });
   });

@@ -1,34 +1,57 @@
+import type { IncomingMessage } from "node:http";
 import type { Interaction } from "oidc-provider";
 import type { HydraContext } from "../context";
-import { HydraError, sendJson } from "../errors";
+import { HydraError } from "../errors";
+import { fositeHydraError } from "../fosite-errors";
+import { readBody } from "../http";
+import { assertStorable } from "../storable";
 import type { Flow, FlowKind } from "../storage/flows-repo";
-import type { AdminRequest } from "./router";
-import { requiredQuery } from "./router";
+import { decodeGoJson, type GoFields } from "./go-json";
 
-/** Loads a challenge; 404 if unknown or expired. */
-export async function loadFlow(hctx: HydraContext, kind: FlowKind, url: URL): Promise<Flow> {
-  const challenge = requiredQuery(url, `${kind}_challenge`);
+/** `<kind>_challenge`, or Hydra's generic `challenge` (consent/handler.go reads either). */
+export function challengeParam(url: URL, kind: FlowKind): string {
+  return url.searchParams.get(`${kind}_challenge`) || url.searchParams.get("challenge") || "";
+}
+
+/**
+ * A login or consent challenge as Hydra's flow.DecodeFromLoginChallenge /
+ * DecodeFromConsentChallenge answer it: a missing parameter is
+ * invalid_request, an unknown challenge x.ErrNotFound (404), an expired one
+ * request_unauthorized (401).
+ */
+export async function loadFlow(hctx: HydraContext, kind: "login" | "consent", url: URL): Promise<Flow> {
+  const challenge = challengeParam(url, kind);
+  if (!challenge) throw fositeHydraError("invalid_request", "Query parameter 'challenge' is not defined but should have been.");
   const flow = await hctx.flows.get(kind, challenge);
-  if (!flow) throw HydraError.notFound(`The ${kind} request could not be found or has expired.`);
+  if (!flow) throw HydraError.notFound();
+  if (flow.expiresAt.getTime() <= Date.now()) throw fositeHydraError("request_unauthorized", `The ${kind} request has expired, please try again.`);
   return flow;
 }
 
-/** Hydra answers a GET on an already handled request with 410 and where the browser went. */
-export function sendIfHandled(flow: Flow, res: AdminRequest["res"]): boolean {
-  if (flow.state === "pending") return false;
-  sendJson(res, 410, { redirect_to: String(flow.handled?.redirect_to ?? "") });
-  return true;
+/** The request as the admin API shows it: without what only the server needs (`_` keys). */
+export function publicRequest(flow: Flow): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(flow.request).filter(([key]) => !key.startsWith("_")));
 }
 
-export function assertPending(flow: Flow): void {
-  if (flow.state !== "pending") {
-    throw new HydraError(409, "conflict", `The ${flow.kind} request has already been handled.`);
-  }
+/** A login/consent accept or reject body, read as Hydra's handler reads it (Go's JSON decoding into its struct). */
+export async function readDecisionBody(req: IncomingMessage, struct: string, fields: GoFields, onError: (message: string) => HydraError): Promise<Record<string, unknown>> {
+  const decoded = decodeGoJson(await readBody(req), struct, fields);
+  if (!decoded.ok) throw onError(decoded.message);
+  assertStorable(decoded.value);
+  return decoded.value;
+}
+
+/**
+ * After its verifier was redeemed, a challenge cannot take another decision
+ * here; Hydra's stateless challenge would, and the browser following it
+ * would continue the same authorization. Sending it to the authorization
+ * request again gets there too (skipping what is remembered).
+ */
+export function restartAuthorization(flow: Flow): { redirect_to: string } {
+  return { redirect_to: String(flow.request.request_url ?? "") };
 }
 
 /** The oidc-provider interaction behind a login or consent challenge. */
-export async function loadInteraction(hctx: HydraContext, flow: Flow): Promise<Interaction> {
-  const interaction = flow.interactionUid ? await hctx.provider().Interaction.find(flow.interactionUid) : undefined;
-  if (!interaction) throw HydraError.notFound(`The authorization request behind this ${flow.kind} request has expired.`);
-  return interaction;
+export async function loadInteraction(hctx: HydraContext, flow: Flow): Promise<Interaction | undefined> {
+  return flow.interactionUid ? hctx.provider().Interaction.find(flow.interactionUid) : undefined;
 }

@@ -1,6 +1,9 @@
 import type { HydraContext } from "../context";
 import { HydraError, sendJson } from "../errors";
+import { accessTokenId, GRANTED_AUDIENCE_EXTRA } from "../tokens/jwt-access-tokens";
 import { readForm } from "../http";
+import { instantiateStored } from "../provider/stored-models";
+import { TokenLookup, type TokenRecord } from "../storage/token-lookup";
 import type { AdminRouter } from "./router";
 
 interface FoundToken {
@@ -11,6 +14,8 @@ interface FoundToken {
   iat: number;
   exp: number;
   grantId?: string;
+  /** The audience a client_credentials token was granted (code-flow tokens: their consent's). */
+  audience?: string[];
 }
 
 interface TokenLike {
@@ -36,46 +41,65 @@ function describe(use: FoundToken["use"], token: TokenLike, subject?: string): F
   };
 }
 
-/** Looks the value up as each of oidc-provider's token kinds (models verify expiry themselves). */
-async function findToken(hctx: HydraContext, value: string): Promise<FoundToken | undefined> {
+/**
+ * oidc-provider's checkSessionBinding: a token that expires with its login
+ * session is valid only while that session lives, for the same account and
+ * grant.
+ */
+async function boundToLiveSession(
+  hctx: HydraContext,
+  token: { expiresWithSession?: boolean | undefined; accountId?: string | undefined; grantId?: string | undefined; clientId?: string | undefined },
+  stored: TokenRecord,
+): Promise<boolean> {
+  if (!token.expiresWithSession) return true;
+  const session = stored.session ? await instantiateStored(hctx.provider().Session, stored.session) : undefined;
+  return session !== undefined && token.accountId === session.accountId && token.grantId === session.grantIdFor(token.clientId ?? "");
+}
+
+/** Reads the token (one batched round trip) and lets its oidc-provider model verify it, as `Model.find` would. */
+async function findToken(hctx: HydraContext, lookup: TokenLookup, value: string): Promise<{ token: FoundToken; stored: TokenRecord } | undefined> {
+  // A JWT access token is stored under its hash (tokens/jwt-access-tokens.ts).
+  const stored = await lookup.find(accessTokenId(value));
+  if (!stored) return undefined;
   const provider = hctx.provider();
-  // One indexed lookup says which model to ask; the model then verifies the token itself.
-  const kind = await hctx.db.query<{ model: string }>(
-    "SELECT model FROM oidc_payloads WHERE id = $1 AND model IN ('AccessToken', 'ClientCredentials', 'RefreshToken') LIMIT 1",
-    [value],
-  );
-  switch (kind.rows[0]?.model) {
+  switch (stored.model) {
     case "AccessToken": {
-      const access = await provider.AccessToken.find(value);
-      return access && !access.isExpired ? describe("access_token", access) : undefined;
+      const access = await instantiateStored(provider.AccessToken, stored.payload);
+      return access && (await boundToLiveSession(hctx, access, stored)) && !access.isExpired ? { token: describe("access_token", access), stored } : undefined;
     }
     case "ClientCredentials": {
-      const credentials = await provider.ClientCredentials.find(value);
-      return credentials && !credentials.isExpired ? describe("access_token", credentials, credentials.clientId) : undefined;
+      const credentials = await instantiateStored(provider.ClientCredentials, stored.payload);
+      if (!credentials || credentials.isExpired) return undefined;
+      const granted: unknown = credentials.extra?.[GRANTED_AUDIENCE_EXTRA];
+      const audience = Array.isArray(granted) ? granted.filter((item): item is string => typeof item === "string") : [];
+      return { token: { ...describe("access_token", credentials, credentials.clientId), audience }, stored };
     }
     case "RefreshToken": {
-      const refresh = await provider.RefreshToken.find(value);
-      return refresh && !refresh.isExpired && !refresh.consumed ? describe("refresh_token", refresh) : undefined;
+      const refresh = await instantiateStored(provider.RefreshToken, stored.payload);
+      return refresh && (await boundToLiveSession(hctx, refresh, stored)) && !refresh.isExpired && !refresh.consumed
+        ? { token: describe("refresh_token", refresh), stored }
+        : undefined;
     }
-    default:
-      return undefined;
   }
 }
 
 /** POST /admin/oauth2/introspect: RFC 7662 with Hydra's fields; callers are trusted (admin port). */
 export function registerIntrospectionRoutes(router: AdminRouter, hctx: HydraContext): void {
+  const lookup = new TokenLookup(hctx.db);
   router.add("POST", "/admin/oauth2/introspect", async ({ req, res }) => {
     const form = await readForm(req);
     const value = form.get("token");
     if (!value) throw HydraError.badRequest('The form parameter "token" is required');
-    const token = await findToken(hctx, value);
+    const found = await findToken(hctx, lookup, value);
+    const token = found?.token;
     const required = (form.get("scope") ?? "").split(" ").filter(Boolean);
     const granted = new Set(token?.scope.split(" ").filter(Boolean));
-    if (!token || (await hctx.clients.get(token.clientId)) === undefined || !required.every((scope) => granted.has(scope))) {
+    if (!token || !found.stored.clientExists || !required.every((scope) => granted.has(scope))) {
       sendJson(res, 200, { active: false });
       return;
     }
-    const consent = token.grantId ? await hctx.sessions.consentByGrant(token.grantId) : undefined;
+    // The consent row of the token's grant, read in the same round trip as the token.
+    const consent = token.grantId ? found.stored.consent : undefined;
     if (token.grantId && !consent) {
       sendJson(res, 200, { active: false });
       return;
@@ -88,11 +112,11 @@ export function registerIntrospectionRoutes(router: AdminRouter, hctx: HydraCont
       exp: token.exp,
       iat: token.iat,
       nbf: token.iat,
-      aud: consent?.grantAudience ?? [],
+      aud: token.audience ?? consent?.grantAudience ?? [],
       iss: hctx.issuer,
       token_type: "Bearer",
       token_use: token.use,
-      ext: consent?.session.access_token ?? {},
+      ext: consent?.accessTokenSession ?? {},
     });
   });
 }

@@ -1,61 +1,134 @@
-import { z } from "zod";
+import { createPrivateKey, createPublicKey, type JsonWebKey } from "node:crypto";
 import type { HydraContext } from "../context";
 import { HydraError, sendJson } from "../errors";
-import { readJson } from "../http";
-import { ID_TOKEN_KEY_SET, publicJwk } from "../storage/keys-repo";
+import { readBody } from "../http";
+import { assertStorable } from "../storable";
+import { ACCESS_TOKEN_KEY_SET, generateJwk, ID_TOKEN_KEY_SET, KeyConflictError, UnsupportedKeyAlgorithmError, type PrivateJwk } from "../storage/keys-repo";
+import { decodeGoJson } from "./go-json";
 import type { AdminRouter } from "./router";
 
-const URL_SAFE_NAME = /^[A-Za-z0-9._~:-]+$/;
+/** jwk/manager.go ErrUnsupportedKeyAlgorithm. */
+const unsupportedAlgorithm = () => new HydraError(400, "Bad Request", "Unsupported key algorithm");
 
-const createKeySchema = z.object({
-  alg: z.literal("RS256", { message: 'only alg "RS256" keys can be generated' }).optional().default("RS256"),
-  use: z.literal("sig", { message: 'only use "sig" keys can be generated' }).optional().default("sig"),
-  // A kid is addressed in URL paths (/admin/keys/{set}/{kid}) and JWT headers: URL-safe characters only.
-  kid: z.string().min(1).max(255).regex(URL_SAFE_NAME, "kid may only contain letters, digits and . _ ~ : -").optional(),
-});
+function undecodable(message: string): HydraError {
+  return HydraError.malformed(`Unable to decode the request body: ${message}`);
+}
+
+function parseBody(text: string): unknown {
+  if (!text.trim()) throw undecodable("EOF");
+  try {
+    const value = JSON.parse(text) as unknown;
+    assertStorable(value);
+    return value;
+  } catch (error) {
+    if (error instanceof HydraError) throw error;
+    throw undecodable("unexpected EOF");
+  }
+}
 
 /**
- * JSON Web Key sets. Only public members are returned (Hydra's admin API
- * also returns private keys; nothing in Olympus needs them outside the server).
+ * A JSON Web Key as go-jose's JSONWebKey.UnmarshalJSON accepts it: a known
+ * key type whose members make a usable key (checked by Node's crypto).
+ */
+function decodeJwk(value: unknown): PrivateJwk {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw undecodable("json: cannot unmarshal into Go value of type jose.JSONWebKey");
+  const jwk = value as JsonWebKey & { kid?: unknown; alg?: unknown; use?: unknown };
+  if (!["RSA", "EC", "OKP", "oct"].includes(String(jwk.kty))) throw undecodable(`go-jose/go-jose: unknown json web key type '${String(jwk.kty ?? "")}'`);
+  if (jwk.kty !== "oct") {
+    try {
+      if (jwk.d) createPrivateKey({ key: jwk, format: "jwk" });
+      else createPublicKey({ key: jwk, format: "jwk" });
+    } catch {
+      throw undecodable(`go-jose/go-jose: invalid ${String(jwk.kty)} key, missing or invalid values`);
+    }
+  }
+  return { ...jwk, kty: String(jwk.kty), kid: typeof jwk.kid === "string" ? jwk.kid : "", alg: typeof jwk.alg === "string" ? jwk.alg : "", use: typeof jwk.use === "string" ? jwk.use : "" };
+}
+
+/** The signing keys oidc-provider holds come from these sets: a change there replaces the provider. */
+async function afterChange(hctx: HydraContext, setId: string): Promise<void> {
+  if (setId === ID_TOKEN_KEY_SET || setId === ACCESS_TOKEN_KEY_SET) await hctx.reloadProvider();
+}
+
+/**
+ * Hydra's JWK admin API (jwk/handler.go) over jwk/manager.go's semantics:
+ * keys are returned with their private parts (ExcludeOpaquePrivateKeys only
+ * hides HSM keys), creating a key adds it to the set (it then signs),
+ * deleting is 204 whether or not there was anything to delete. Emptying a
+ * set that signs ID tokens or access tokens makes a new key appear in it,
+ * as Hydra generates one when it next needs one.
  */
 export function registerKeyRoutes(router: AdminRouter, hctx: HydraContext): void {
   router.add("GET", "/admin/keys/:set", async ({ params, res }) => {
     const keys = await hctx.keys.list(params.set ?? "");
-    if (keys.length === 0) throw HydraError.notFound("The requested JSON Web Key Set does not exist.");
-    sendJson(res, 200, { keys: keys.map(publicJwk) });
+    if (keys.length === 0) throw HydraError.notFound();
+    sendJson(res, 200, { keys });
   });
 
   router.add("GET", "/admin/keys/:set/:kid", async ({ params, res }) => {
-    const keys = await hctx.keys.list(params.set ?? "");
-    const key = keys.find((candidate) => candidate.kid === params.kid);
-    if (!key) throw HydraError.notFound("The requested JSON Web Key does not exist.");
-    sendJson(res, 200, { keys: [publicJwk(key)] });
+    const key = await hctx.keys.get(params.set ?? "", params.kid ?? "");
+    if (!key) throw HydraError.noRows();
+    sendJson(res, 200, { keys: [key] });
   });
 
-  // Creating a key in a set rotates it: the new key signs, older keys stay published for verification.
   router.add("POST", "/admin/keys/:set", async ({ req, params, res }) => {
-    const parsed = createKeySchema.safeParse(await readJson(req));
-    if (!parsed.success) throw HydraError.badRequest(parsed.error.issues.map((issue) => issue.message).join("; "));
+    const decoded = decodeGoJson(await readBody(req), "jwk.createJsonWebKeySetBody", { alg: "string", use: "string", kid: "string" });
+    if (!decoded.ok) throw undecodable(decoded.message);
+    const text = (name: string) => (typeof decoded.value[name] === "string" ? (decoded.value[name] as string) : "");
     const setId = params.set ?? "";
-    if (!URL_SAFE_NAME.test(setId) || setId.length > 255) throw HydraError.badRequest("A key set name may only contain letters, digits and . _ ~ : - (at most 255)");
-    const existing = await hctx.keys.list(setId);
-    if (parsed.data.kid && existing.some((key) => key.kid === parsed.data.kid)) {
-      throw new HydraError(409, "conflict", `A key with kid ${parsed.data.kid} already exists in ${setId}`);
+    let key: PrivateJwk;
+    try {
+      key = await generateJwk(text("alg"), text("kid"), text("use"));
+    } catch (error) {
+      if (error instanceof UnsupportedKeyAlgorithmError) throw unsupportedAlgorithm();
+      throw error;
     }
-    const key = await hctx.keys.rotate(setId, parsed.data.kid);
-    if (setId === ID_TOKEN_KEY_SET) await hctx.reloadProvider();
-    sendJson(res, 201, { keys: [publicJwk(key)] });
+    try {
+      await hctx.keys.add(setId, [key]);
+    } catch (error) {
+      if (error instanceof KeyConflictError) throw HydraError.uniqueViolation();
+      throw error;
+    }
+    await afterChange(hctx, setId);
+    res.setHeader("location", `${hctx.issuer}keys/${encodeURIComponent(setId)}`);
+    sendJson(res, 201, { keys: [key] });
+  });
+
+  router.add("PUT", "/admin/keys/:set/:kid", async ({ req, params, res }) => {
+    const key = decodeJwk(parseBody(await readBody(req)));
+    const setId = params.set ?? "";
+    await hctx.keys.replaceKey(setId, key);
+    await afterChange(hctx, setId);
+    sendJson(res, 200, key);
+  });
+
+  router.add("PUT", "/admin/keys/:set", async ({ req, params, res }) => {
+    const body = parseBody(await readBody(req));
+    const rawKeys: unknown = typeof body === "object" && body !== null && !Array.isArray(body) ? Reflect.get(body, "keys") : undefined;
+    if (rawKeys !== undefined && rawKeys !== null && !Array.isArray(rawKeys)) throw undecodable("json: cannot unmarshal into Go struct field JSONWebKeySet.keys of type []jose.JSONWebKey");
+    const keys = (Array.isArray(rawKeys) ? rawKeys : []).map(decodeJwk);
+    const setId = params.set ?? "";
+    try {
+      await hctx.keys.replaceSet(setId, keys);
+    } catch (error) {
+      if (error instanceof KeyConflictError) throw HydraError.uniqueViolation();
+      throw error;
+    }
+    await afterChange(hctx, setId);
+    sendJson(res, 200, { keys });
   });
 
   router.add("DELETE", "/admin/keys/:set/:kid", async ({ params, res }) => {
     const setId = params.set ?? "";
-    const keys = await hctx.keys.list(setId);
-    if (!keys.some((key) => key.kid === params.kid)) throw HydraError.notFound("The requested JSON Web Key does not exist.");
-    if (setId === ID_TOKEN_KEY_SET && keys.length === 1) {
-      throw HydraError.badRequest("The last ID token signing key cannot be deleted; create a new key first.");
-    }
     await hctx.keys.deleteKey(setId, params.kid ?? "");
-    if (setId === ID_TOKEN_KEY_SET) await hctx.reloadProvider();
+    await afterChange(hctx, setId);
+    res.writeHead(204).end();
+  });
+
+  router.add("DELETE", "/admin/keys/:set", async ({ params, res }) => {
+    const setId = params.set ?? "";
+    await hctx.keys.deleteSet(setId);
+    await afterChange(hctx, setId);
     res.writeHead(204).end();
   });
 }

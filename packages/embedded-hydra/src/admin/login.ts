@@ -1,54 +1,75 @@
 import { withQuery, type HydraContext } from "../context";
-import { HydraError, sendJson } from "../errors";
-import { readJson } from "../http";
-import { acceptLoginSchema, rejection } from "../provider/decisions";
+import { sendJson } from "../errors";
+import { fositeHydraError } from "../fosite-errors";
+import { acceptLoginSchema, rejection, REJECTION_FIELDS } from "../provider/decisions";
 import { randomToken } from "../storage/flows-repo";
-import { assertPending, loadFlow, loadInteraction, sendIfHandled } from "./flow-helpers";
+import type { GoFields } from "./go-json";
+import { loadFlow, publicRequest, readDecisionBody, restartAuthorization } from "./flow-helpers";
 import type { AdminRouter } from "./router";
 
+/** flow.HandledLoginRequest's JSON fields and Go types. */
+const HANDLED_LOGIN_REQUEST: GoFields = {
+  remember: "bool",
+  remember_for: "int",
+  extend_session_lifespan: "bool",
+  acr: "string",
+  amr: "[]string",
+  subject: "string",
+  identity_provider_session_id: "string",
+  force_subject_identifier: "string",
+  context: "json.RawMessage",
+};
+
+const undecodable = (message: string) => fositeHydraError("invalid_request", `Unable to decode body because: ${message}`);
+
 /**
- * Accept and reject only record the UI's decision on the flow, as Hydra does:
- * it takes effect when the browser that started the authorization redeems
- * the returned verifier (public/verifiers.ts), never for another browser.
+ * Hydra's login request API (consent/handler.go getOAuth2LoginRequest,
+ * acceptOAuth2LoginRequest, rejectOAuth2LoginRequest). Accept and reject
+ * only record the decision on the flow: it takes effect when the browser
+ * that started the authorization redeems the returned verifier
+ * (public/verifiers.ts), never for another browser.
  */
 export function registerLoginRoutes(router: AdminRouter, hctx: HydraContext): void {
   const base = "/admin/oauth2/auth/requests/login";
 
   router.add("GET", base, async ({ url, res }) => {
     const flow = await loadFlow(hctx, "login", url);
-    if (sendIfHandled(flow, res)) return;
-    sendJson(res, 200, { challenge: flow.challenge, ...flow.request });
+    sendJson(res, 200, { challenge: flow.challenge, ...publicRequest(flow) });
   });
 
   router.add("PUT", `${base}/accept`, async ({ req, url, res }) => {
+    const body = await readDecisionBody(req, "flow.HandledLoginRequest", HANDLED_LOGIN_REQUEST, undecodable);
+    if (typeof body.subject !== "string" || body.subject === "") throw fositeHydraError("invalid_request", "Field 'subject' must not be empty.");
     const flow = await loadFlow(hctx, "login", url);
-    assertPending(flow);
-    const parsed = acceptLoginSchema.safeParse(await readJson(req));
-    if (!parsed.success) throw HydraError.badRequest(parsed.error.issues.map((issue) => issue.message).join("; "));
-    const body = parsed.data;
-    if (flow.request.skip === true && body.subject !== flow.subject) {
-      throw HydraError.badRequest("Field 'subject' does not match subject from previous authentication.");
+    const requestUrl = String(flow.request.request_url);
+    // A remembered login accepted for someone else: Hydra asks the browser to log in afresh.
+    if (flow.subject && body.subject !== flow.subject) {
+      sendJson(res, 200, { redirect_to: withQuery(requestUrl, { prompt: "login" }) });
+      return;
     }
-    await loadInteraction(hctx, flow);
+    const parsed = acceptLoginSchema.safeParse(body);
+    if (!parsed.success) throw fositeHydraError("invalid_request", `Unable to decode body because: ${parsed.error.issues.map((issue) => issue.message).join("; ")}`);
     const verifier = randomToken();
-    const redirectTo = withQuery(String(flow.request.request_url), { login_verifier: verifier });
-    const handled = { ...body, authenticated_at: Math.floor(Date.now() / 1000), redirect_to: redirectTo };
+    const redirectTo = withQuery(requestUrl, { login_verifier: verifier });
+    const handled = { ...parsed.data, authenticated_at: Math.floor(Date.now() / 1000), redirect_to: redirectTo };
     if (!(await hctx.flows.decide(flow.challenge, "accepted", handled, verifier))) {
-      throw new HydraError(409, "conflict", "The login request has already been handled.");
+      sendJson(res, 200, restartAuthorization(flow));
+      return;
     }
     sendJson(res, 200, { redirect_to: redirectTo });
   });
 
   router.add("PUT", `${base}/reject`, async ({ req, url, res }) => {
+    const body = await readDecisionBody(req, "flow.RequestDeniedError", REJECTION_FIELDS, undecodable);
     const flow = await loadFlow(hctx, "login", url);
-    assertPending(flow);
-    const denied = rejection(await readJson(req));
-    await loadInteraction(hctx, flow);
+    const denied = rejection(body, "login request denied");
     const verifier = randomToken();
     const redirectTo = withQuery(String(flow.request.request_url), { login_verifier: verifier });
     if (!(await hctx.flows.decide(flow.challenge, "rejected", { ...denied, redirect_to: redirectTo }, verifier))) {
-      throw new HydraError(409, "conflict", "The login request has already been handled.");
+      sendJson(res, 200, restartAuthorization(flow));
+      return;
     }
     sendJson(res, 200, { redirect_to: redirectTo });
   });
 }
+

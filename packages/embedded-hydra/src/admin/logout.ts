@@ -1,40 +1,50 @@
 import type { HydraContext } from "../context";
 import { HydraError, sendJson } from "../errors";
-import { randomToken } from "../storage/flows-repo";
-import { assertPending, loadFlow, sendIfHandled } from "./flow-helpers";
+import { fositeHydraError } from "../fosite-errors";
+import { randomToken, type Flow } from "../storage/flows-repo";
+import { challengeParam, publicRequest } from "./flow-helpers";
 import type { AdminRouter } from "./router";
+
+/**
+ * A logout challenge as Hydra's persister decodes it (GetLogoutRequest,
+ * AcceptLogoutRequest, RejectLogoutRequest): unknown is x.ErrNotFound with
+ * "Failed to decrypt the logout challenge.", expired is
+ * flow.ErrorLogoutFlowExpired (401). Hydra's logout challenges are
+ * stateless: reading, accepting or rejecting one again is answered the same.
+ */
+async function loadLogout(hctx: HydraContext, url: URL): Promise<Flow> {
+  const flow = await hctx.flows.get("logout", challengeParam(url, "logout"));
+  if (!flow) throw new HydraError(404, "Not Found", "Unable to locate the requested resource Failed to decrypt the logout challenge.");
+  if (flow.expiresAt.getTime() <= Date.now()) throw fositeHydraError("request_unauthorized", "The logout request has expired, please try the flow again.");
+  return flow;
+}
 
 export function registerLogoutRoutes(router: AdminRouter, hctx: HydraContext): void {
   const base = "/admin/oauth2/auth/requests/logout";
 
   router.add("GET", base, async ({ url, res }) => {
-    const flow = await loadFlow(hctx, "logout", url);
-    if (sendIfHandled(flow, res)) return;
+    const flow = await loadLogout(hctx, url);
     // What only completing the logout needs (which session, where to go) stays private, as in Hydra.
-    const request = Object.fromEntries(Object.entries(flow.request).filter(([key]) => !key.startsWith("_")));
     sendJson(res, 200, {
       challenge: flow.challenge,
-      ...request,
+      client: null,
+      ...publicRequest(flow),
       requested_at: flow.requestedAt.toISOString(),
       expires_at: flow.expiresAt.toISOString(),
     });
   });
 
   router.add("PUT", `${base}/accept`, async ({ url, res }) => {
-    const flow = await loadFlow(hctx, "logout", url);
-    assertPending(flow);
-    const verifier = randomToken();
+    const flow = await loadLogout(hctx, url);
+    // One verifier per challenge: accepting again hands out the same one.
+    const verifier = flow.state === "accepted" && flow.verifier ? flow.verifier : randomToken();
     const redirectTo = `${hctx.publicUrl}oauth2/sessions/logout?logout_verifier=${verifier}`;
-    if (!(await hctx.flows.decide(flow.challenge, "accepted", { redirect_to: redirectTo }, verifier))) {
-      throw new HydraError(409, "conflict", "The logout request has already been handled.");
-    }
+    if (flow.state !== "accepted") await hctx.flows.decide(flow.challenge, "accepted", { redirect_to: redirectTo }, verifier);
     sendJson(res, 200, { redirect_to: redirectTo });
   });
 
   router.add("PUT", `${base}/reject`, async ({ url, res }) => {
-    const flow = await loadFlow(hctx, "logout", url);
-    assertPending(flow);
-    await hctx.flows.decide(flow.challenge, "rejected", {}, null);
+    await loadLogout(hctx, url);
     res.writeHead(204).end();
   });
 }

@@ -28,6 +28,13 @@ interface Route {
 /** A tiny method+path router; `:name` segments become params. */
 export class AdminRouter {
   private readonly routes: Route[] = [];
+  /**
+   * For each path a route names without parameters (with and without a
+   * trailing slash), every route matching it in registration order: such a
+   * path — introspection on every API call of a resource server — is one map
+   * lookup instead of a regex scan. Rebuilt when a route is added.
+   */
+  private staticPaths: Map<string, Route[]> | undefined;
 
   add(method: string, path: string, handler: AdminHandler): this {
     const keys: string[] = [];
@@ -36,6 +43,7 @@ export class AdminRouter {
       return "([^/]+)";
     });
     this.routes.push({ path, method, pattern: new RegExp(`^${source}/?$`), keys, handler });
+    this.staticPaths = undefined;
     return this;
   }
 
@@ -46,9 +54,22 @@ export class AdminRouter {
     return [...byPath].map(([pattern, methods]) => ({ pattern, methods }));
   }
 
+  private staticIndex(): Map<string, Route[]> {
+    if (this.staticPaths) return this.staticPaths;
+    const index = new Map<string, Route[]>();
+    for (const route of this.routes) {
+      if (route.keys.length > 0) continue;
+      for (const path of [route.path, `${route.path}/`]) {
+        if (!index.has(path)) index.set(path, this.routes.filter((candidate) => candidate.pattern.test(path)));
+      }
+    }
+    this.staticPaths = index;
+    return index;
+  }
+
   async dispatch(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     let pathMatched = false;
-    for (const route of this.routes) {
+    for (const route of this.staticIndex().get(url.pathname) ?? this.routes) {
       const match = route.pattern.exec(url.pathname);
       if (!match) continue;
       pathMatched = true;

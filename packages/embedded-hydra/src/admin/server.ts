@@ -1,7 +1,8 @@
 import { timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
+import { posix } from "node:path";
 import type { HydraContext } from "../context";
-import { HydraError, sendError } from "../errors";
+import { HydraError, sendError, sendJson } from "../errors";
 import { hardenParserErrors, requireHost, SERVER_OPTIONS, setSecurityHeaders } from "../hardening";
 import { logRequests } from "../logging";
 import { isStorableQuery } from "../storable";
@@ -14,6 +15,12 @@ import { registerLoginRoutes } from "./login";
 import { registerLogoutRoutes } from "./logout";
 import { AdminRouter, type RouteInfo } from "./router";
 import { registerSessionRoutes } from "./sessions";
+
+const ADMIN_PREFIX = "/admin";
+/** The Hydra release whose API this server reproduces (`GET /admin/version`). */
+export const HYDRA_VERSION = "v26.2.0";
+/** Hydra registers the health checks on the admin router too (SetHealthRoutes(admin, true)). */
+const ADMIN_HEALTH_PATHS = new Map([...HEALTH_PATHS].map((path) => [`${ADMIN_PREFIX}${path}`, path]));
 
 function authorized(req: IncomingMessage, token: string): boolean {
   const header = req.headers.authorization ?? "";
@@ -34,6 +41,11 @@ export function createAdminServer(hctx: HydraContext, adminToken?: string): { se
   registerSessionRoutes(router, hctx);
   registerIntrospectionRoutes(router, hctx);
   registerKeyRoutes(router, hctx);
+  // healthx SetVersionRoutes on the admin router (driver/registry_sql.go RegisterAdminRoutes).
+  router.add("GET", "/admin/version", ({ res }) => {
+    sendJson(res, 200, { version: HYDRA_VERSION });
+    return Promise.resolve();
+  });
 
   const server = createServer(SERVER_OPTIONS, (req, res) => {
     setSecurityHeaders(res);
@@ -43,6 +55,11 @@ export function createAdminServer(hctx: HydraContext, adminToken?: string): { se
       requireHost(req);
       if (!isStorableQuery(url.searchParams)) throw HydraError.badRequest("The query contains characters that cannot be stored (NUL or unpaired UTF-16 surrogates)");
       if (HEALTH_PATHS.has(url.pathname)) return handleHealth(url.pathname, hctx.db, res);
+      // Hydra's admin server (cmd/server/handler.go, httprouterx.AddAdminPrefixIfNotPresentNegroni):
+      // a path without the /admin prefix gets it, so /clients is /admin/clients.
+      if (!url.pathname.startsWith(ADMIN_PREFIX)) url.pathname = posix.join(ADMIN_PREFIX, url.pathname);
+      const health = ADMIN_HEALTH_PATHS.get(url.pathname);
+      if (health && req.method === "GET") return handleHealth(health, hctx.db, res);
       if (adminToken && !authorized(req, adminToken)) {
         res.setHeader("www-authenticate", 'Bearer realm="hydra-admin"');
         throw new HydraError(401, "unauthorized", "A valid admin bearer token is required.");
@@ -53,5 +70,6 @@ export function createAdminServer(hctx: HydraContext, adminToken?: string): { se
       sendError(res, error, (cause) => hctx.logger.log("error", "admin request failed", { error: String(cause) })),
     );
   });
-  return { server: hardenParserErrors(server), routes: [...HEALTH_ROUTES, ...router.list()] };
+  const healthRoutes = [...ADMIN_HEALTH_PATHS.keys()].map((pattern) => ({ methods: ["GET"], pattern }));
+  return { server: hardenParserErrors(server), routes: [...HEALTH_ROUTES, ...healthRoutes, ...router.list()] };
 }

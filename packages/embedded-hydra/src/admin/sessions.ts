@@ -1,9 +1,12 @@
 import type { HydraContext } from "../context";
-import { HydraError, sendJson } from "../errors";
+import { sendJson } from "../errors";
+import { fositeHydraError } from "../fosite-errors";
+import { endLoginSession } from "../public/logout";
 import type { ConsentSessionRecord } from "../storage/sessions-repo";
+import { linkHeader, parsePageRequest } from "./pagination";
 import type { AdminRouter } from "./router";
-import { requiredQuery } from "./router";
 
+/** flow.OAuth2ConsentSession's JSON. */
 function consentSessionJson(record: ConsentSessionRecord): Record<string, unknown> {
   return {
     consent_request: record.consentRequest,
@@ -14,43 +17,62 @@ function consentSessionJson(record: ConsentSessionRecord): Record<string, unknow
     remember: record.remember,
     remember_for: record.rememberFor,
     session: record.session,
-    ...(record.context !== undefined && record.context !== null ? { context: record.context } : {}),
+    context: record.context ?? {},
   };
 }
 
 /** Revokes everything issued under the given grants (codes, tokens, the grants themselves). */
 export async function revokeGrants(hctx: HydraContext, grantIds: string[]): Promise<void> {
   if (grantIds.length === 0) return;
-  await hctx.db.query(
-    "DELETE FROM oidc_payloads WHERE grant_id = ANY($1::text[]) OR (model = 'Grant' AND id = ANY($1::text[]))",
-    [grantIds],
-  );
+  await hctx.db.query("DELETE FROM oidc_payloads WHERE grant_id = ANY($1::text[]) OR (model = 'Grant' AND id = ANY($1::text[]))", [grantIds]);
 }
 
+/** Hydra's consent and login session API (consent/handler.go). */
 export function registerSessionRoutes(router: AdminRouter, hctx: HydraContext): void {
   router.add("GET", "/admin/oauth2/auth/sessions/consent", async ({ url, res }) => {
-    const subject = requiredQuery(url, "subject");
-    const loginSessionId = url.searchParams.get("login_session_id") ?? undefined;
-    const records = await hctx.sessions.listConsents(subject, loginSessionId);
-    sendJson(res, 200, records.map(consentSessionJson));
+    const subject = url.searchParams.get("subject");
+    if (!subject) throw fositeHydraError("invalid_request", "Query parameter 'subject' is not defined but should have been.");
+    const page = parsePageRequest(url, (message) => fositeHydraError("invalid_request", `Unable to parse pagination parameters: ${message}`));
+    const loginSessionId = url.searchParams.get("login_session_id") || undefined;
+    const { records, nextAfter } = await hctx.sessions.listConsents(subject, { ...(loginSessionId ? { loginSessionId } : {}), after: page.after, size: page.size });
+    // Hydra answers "none found" before it sets the Link header.
+    sendJson(res, 200, records.map(consentSessionJson), records.length ? { link: linkHeader(url, page.size, nextAfter) } : {});
   });
 
   router.add("DELETE", "/admin/oauth2/auth/sessions/consent", async ({ url, res }) => {
-    const subject = requiredQuery(url, "subject");
-    const client = url.searchParams.get("client") ?? undefined;
+    const subject = url.searchParams.get("subject") ?? "";
+    const client = url.searchParams.get("client") ?? "";
+    const consentRequestId = url.searchParams.get("consent_request_id") ?? "";
     const all = url.searchParams.get("all") === "true";
-    if (!client && !all) throw HydraError.badRequest('Either "client" or "all=true" must be given');
-    await revokeGrants(hctx, await hctx.sessions.deleteConsents(subject, client));
+    let grants: string[];
+    if (consentRequestId && !subject && !client) grants = await hctx.sessions.deleteConsentByRequest(consentRequestId);
+    else if (!consentRequestId && subject && client && !all) grants = await hctx.sessions.deleteConsents(subject, client);
+    else if (!consentRequestId && subject && !client && all) grants = await hctx.sessions.deleteConsents(subject);
+    else throw fositeHydraError("invalid_request", "Invalid combination of query parameters.");
+    await revokeGrants(hctx, grants);
     res.writeHead(204).end();
   });
 
   router.add("DELETE", "/admin/oauth2/auth/sessions/login", async ({ url, res }) => {
-    const subject = url.searchParams.get("subject") ?? undefined;
-    const sid = url.searchParams.get("sid") ?? undefined;
-    if (!subject && !sid) throw HydraError.badRequest('Either "subject" or "sid" must be given');
-    if (subject) await hctx.db.query("DELETE FROM oidc_payloads WHERE model = 'Session' AND account_id = $1", [subject]);
-    if (sid) await hctx.db.query("DELETE FROM oidc_payloads WHERE model = 'Session' AND uid = $1", [sid]);
-    await hctx.sessions.forgetLogins({ ...(subject ? { subject } : {}), ...(sid ? { sessionId: sid } : {}) });
+    const subject = url.searchParams.get("subject") ?? "";
+    const sid = url.searchParams.get("sid") ?? "";
+    if (!subject && !sid) throw fositeHydraError("invalid_request", "Either 'subject' or 'sid' query parameters need to be defined.");
+    if (sid) {
+      // Hydra's HandleHeadlessLogout: a remembered login session ends, its clients hear of it over the back-channel.
+      const remembered = await hctx.sessions.rememberedLogin(sid);
+      const session = remembered ? await hctx.provider().Session.findByUid(sid) : undefined;
+      if (session) {
+        await endLoginSession(hctx, session, true);
+      } else {
+        // Not remembered: nothing Hydra would end, but oidc-provider's session for it goes too.
+        await hctx.db.query("DELETE FROM oidc_payloads WHERE model = 'Session' AND uid = $1", [sid]);
+        await hctx.sessions.forgetLogins({ sessionId: sid });
+      }
+      res.writeHead(204).end();
+      return;
+    }
+    await hctx.db.query("DELETE FROM oidc_payloads WHERE model = 'Session' AND account_id = $1", [subject]);
+    await hctx.sessions.forgetLogins({ subject });
     res.writeHead(204).end();
   });
 }

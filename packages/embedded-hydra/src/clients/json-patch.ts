@@ -1,4 +1,3 @@
-import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import { HydraError } from "../errors";
 
@@ -16,9 +15,23 @@ export type JsonPatch = z.infer<typeof jsonPatchSchema>;
 
 type Container = Record<string, unknown> | unknown[];
 
+/**
+ * Hydra answers a patch it cannot apply with the JSON patch library's own
+ * error, which its error enhancer cannot name (and, unlike here, with 500).
+ */
+function patchError(): HydraError {
+  return new HydraError(400, "error", "The error is unrecognizable");
+}
+
+/** The last path token is an array index or "-". */
+function isElementAccess(path: string): boolean {
+  const last = path.split("/").pop() ?? "";
+  return last === "-" || /^-?\d+$/.test(last);
+}
+
 function tokens(pointer: string): string[] {
   if (pointer === "") return [];
-  if (!pointer.startsWith("/")) throw HydraError.badRequest(`invalid JSON pointer "${pointer}"`);
+  if (!pointer.startsWith("/")) throw patchError();
   return pointer
     .slice(1)
     .split("/")
@@ -28,20 +41,20 @@ function tokens(pointer: string): string[] {
 function parentOf(document: unknown, pointer: string): { parent: Container; key: string } {
   const path = tokens(pointer);
   const key = path.pop();
-  if (key === undefined) throw HydraError.badRequest("the JSON patch may not replace the whole client");
+  if (key === undefined) throw patchError();
   let current: unknown = document;
   for (const token of path) {
-    if (current === null || typeof current !== "object") throw HydraError.badRequest(`path ${pointer} does not exist`);
+    if (current === null || typeof current !== "object") throw patchError();
     current = (current as Record<string, unknown>)[token];
   }
-  if (current === null || typeof current !== "object") throw HydraError.badRequest(`path ${pointer} does not exist`);
+  if (current === null || typeof current !== "object") throw patchError();
   return { parent: current as Container, key };
 }
 
 function read(document: unknown, pointer: string): unknown {
   const { parent, key } = parentOf(document, pointer);
   const value = Array.isArray(parent) ? parent[Number(key)] : parent[key];
-  if (value === undefined) throw HydraError.badRequest(`path ${pointer} does not exist`);
+  if (value === undefined) throw patchError();
   return value;
 }
 
@@ -49,7 +62,7 @@ function write(document: unknown, pointer: string, value: unknown, insert: boole
   const { parent, key } = parentOf(document, pointer);
   if (Array.isArray(parent)) {
     const index = key === "-" ? parent.length : Number(key);
-    if (!Number.isInteger(index) || index < 0 || index > parent.length) throw HydraError.badRequest(`invalid array index in ${pointer}`);
+    if (!Number.isInteger(index) || index < 0 || index > parent.length) throw patchError();
     if (insert) parent.splice(index, 0, value);
     else parent[index] = value;
   } else {
@@ -63,7 +76,11 @@ function remove(document: unknown, pointer: string): void {
   else delete parent[key];
 }
 
-/** Applies an RFC 6902 JSON Patch to a copy of the document. */
+/**
+ * Applies a JSON Patch to a copy of the document as Hydra does (ory/x
+ * jsonx.ApplyJSONPatch): only add, remove and replace; a replace of a path
+ * that is not an array element behaves like add (it may create the field).
+ */
 export function applyJsonPatch<T>(document: T, patch: JsonPatch): T {
   const result = structuredClone(document);
   for (const operation of patch) {
@@ -72,27 +89,19 @@ export function applyJsonPatch<T>(document: T, patch: JsonPatch): T {
         write(result, operation.path, structuredClone(operation.value), true);
         break;
       case "replace":
-        read(result, operation.path);
-        write(result, operation.path, structuredClone(operation.value), false);
+        if (isElementAccess(operation.path)) {
+          read(result, operation.path);
+          write(result, operation.path, structuredClone(operation.value), false);
+        } else {
+          write(result, operation.path, structuredClone(operation.value), true);
+        }
         break;
       case "remove":
         read(result, operation.path);
         remove(result, operation.path);
         break;
-      case "test":
-        if (!isDeepStrictEqual(read(result, operation.path), operation.value)) {
-          throw new HydraError(409, "conflict", `JSON patch test failed at ${operation.path}`);
-        }
-        break;
-      case "move": {
-        const value = read(result, operation.from);
-        remove(result, operation.from);
-        write(result, operation.path, value, true);
-        break;
-      }
-      case "copy":
-        write(result, operation.path, structuredClone(read(result, operation.from)), true);
-        break;
+      default:
+        throw patchError();
     }
   }
   return result;

@@ -1,5 +1,3 @@
-import { z } from "zod";
-import { parseDurationSeconds } from "../config/duration";
 
 /**
  * Hydra's per-client token lifespans (its `Lifespans` model, embedded in the
@@ -24,12 +22,14 @@ export const LIFESPAN_FIELDS = [
 
 export type LifespanField = (typeof LIFESPAN_FIELDS)[number];
 
-/** The subset oidc-provider issues tokens for here (no implicit, device or JWT-bearer grants). */
+/** The subset oidc-provider issues tokens for here (no device or JWT-bearer grants). */
 export const ENFORCED_LIFESPANS = [
   "authorization_code_grant_access_token_lifespan",
   "authorization_code_grant_id_token_lifespan",
   "authorization_code_grant_refresh_token_lifespan",
   "client_credentials_grant_access_token_lifespan",
+  "implicit_grant_access_token_lifespan",
+  "implicit_grant_id_token_lifespan",
   "refresh_token_grant_access_token_lifespan",
   "refresh_token_grant_id_token_lifespan",
   "refresh_token_grant_refresh_token_lifespan",
@@ -49,6 +49,7 @@ export const LIFESPANS_METADATA = "olympus_hydra_lifespans";
  */
 export function formatGoDuration(totalSeconds: number): string {
   if (totalSeconds === 0) return "0s";
+  if (totalSeconds < 0) return `-${formatGoDuration(-totalSeconds)}`;
   const hours = Math.floor(totalSeconds / 3600);
   const minutes = Math.floor((totalSeconds % 3600) / 60);
   const seconds = totalSeconds % 60;
@@ -57,23 +58,18 @@ export function formatGoDuration(totalSeconds: number): string {
   return `${seconds}s`;
 }
 
-/** null/"" clear a lifespan (the global ttl applies), as Hydra's NullDuration does. */
-const lifespan = z
-  .string()
-  .nullish()
-  .transform((value, ctx) => {
-    if (value === null || value === undefined || value === "") return undefined;
-    const seconds = parseDurationSeconds(value);
-    if (seconds === undefined || seconds < 1) {
-      ctx.addIssue({ code: "custom", message: `"${value}" is not a positive duration such as "5m" or "1h30m"` });
-      return z.NEVER;
-    }
-    return formatGoDuration(seconds);
-  });
+const UNIT_SECONDS: Record<string, number> = { ns: 1e-9, us: 1e-6, "µs": 1e-6, "μs": 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
 
-export const lifespansSchema = z.object(Object.fromEntries(LIFESPAN_FIELDS.map((field) => [field, lifespan])) as Record<LifespanField, typeof lifespan>);
-
-export type Lifespans = z.output<typeof lifespansSchema>;
+/** Go's time.ParseDuration, in seconds (rounded to whole seconds); undefined where Go returns an error. */
+export function parseGoDuration(value: string): number | undefined {
+  const match = /^([+-]?)((?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+|0)$/.exec(value);
+  if (!match) return undefined;
+  let total = 0;
+  for (const part of (match[2] ?? "").matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) {
+    total += Number(part[1]) * (UNIT_SECONDS[part[2] ?? ""] ?? 0);
+  }
+  return Math.round(match[1] === "-" ? -total : total);
+}
 
 /** Only the lifespans that are set (Hydra omits unset ones from client JSON). */
 export function setLifespans(lifespans: Partial<Record<LifespanField, string | undefined>>): Partial<Record<LifespanField, string>> {
@@ -89,8 +85,8 @@ export function lifespanSeconds(lifespans: Partial<Record<LifespanField, string 
   const seconds: LifespanSeconds = {};
   for (const field of ENFORCED_LIFESPANS) {
     const value = lifespans[field];
-    const parsed = value ? parseDurationSeconds(value) : undefined;
-    if (parsed) seconds[field] = parsed;
+    const parsed = value ? parseGoDuration(value) : undefined;
+    if (parsed && parsed > 0) seconds[field] = parsed;
   }
   return seconds;
 }

@@ -1,67 +1,72 @@
 import type { ClientMetadata } from "oidc-provider";
-import { z } from "zod";
-import { lifespanSeconds, lifespansSchema, LIFESPANS_METADATA } from "./lifespans";
+import { LIFESPAN_FIELDS, lifespanSeconds, LIFESPANS_METADATA, type LifespanField } from "./lifespans";
 
-const SUPPORTED_GRANTS = ["authorization_code", "refresh_token", "client_credentials"] as const;
-const AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"] as const;
 export const DEFAULT_CLIENT_SCOPE = "offline_access offline openid";
 /** Scopes oidc-provider itself knows; clients may register any others (Hydra's free-form scopes). */
 export const PROVIDER_SCOPES = ["openid", "offline_access", "offline", "email", "profile", "phone", "address"];
 /** Extra client metadata carrying the full registered scope for the "exact" scope check. */
 export const FULL_SCOPE_METADATA = "olympus_hydra_scope";
+/** Extra client metadata carrying the client's whitelisted audience (fosite's audience checks). */
+export const AUDIENCE_METADATA = "olympus_hydra_audience";
+/** Extra client metadata carrying the client's access_token_strategy ("" = the configured one). */
+export const ACCESS_TOKEN_STRATEGY_METADATA = "olympus_hydra_access_token_strategy";
+/** Extra client metadata carrying the hashes of rotated secrets that still authenticate. */
+export const ROTATED_SECRETS_METADATA = "olympus_hydra_rotated_secrets";
 
-const stringList = z.array(z.string()).nullish().transform((value) => value ?? []);
-const optionalString = z.string().nullish().transform((value) => value ?? "");
+/** The grant and response types oidc-provider runs here (what a stored client may use at the OAuth2 endpoints). */
+export const PROVIDER_GRANT_TYPES = ["authorization_code", "refresh_token", "client_credentials", "implicit"];
+export const PROVIDER_RESPONSE_TYPES = ["code", "id_token", "id_token token", "code id_token", "code token", "code id_token token", "none"];
+export const PROVIDER_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none", "private_key_jwt"];
+
+export interface JsonWebKeySet {
+  keys: Array<Record<string, unknown>>;
+}
 
 /**
- * Hydra's OAuth2Client as accepted by POST/PUT /admin/clients. Fields this
- * server does not act on are still stored and echoed so clients round-trip.
+ * Hydra's OAuth2Client (client/client.go) as stored: every field Hydra
+ * keeps, with Go's zero values for the ones not set. Hydra does not fill
+ * `grant_types` or `response_types` in (fosite defaults them when used).
  */
-export const clientInputSchema = z.object({
-  client_id: z.string().min(1).max(255).regex(/^[A-Za-z0-9._~:@-]+$/, "client_id may only contain URL-safe characters").optional(),
-  client_secret: z.string().nullish(),
-  client_name: optionalString,
-  redirect_uris: z.array(z.url()).nullish().transform((value) => value ?? []),
-  post_logout_redirect_uris: z.array(z.url()).nullish().transform((value) => value ?? []),
-  grant_types: z
-    .array(z.enum(SUPPORTED_GRANTS, { message: `grant_types may only contain ${SUPPORTED_GRANTS.join(", ")} (no implicit grant)` }))
-    .nullish()
-    .transform((value): (typeof SUPPORTED_GRANTS)[number][] => (value && value.length > 0 ? value : ["authorization_code"])),
-  response_types: z
-    .array(z.literal("code", { message: 'response_types may only contain "code" (no implicit or hybrid flows)' }))
-    .nullish()
-    .transform((value): "code"[] => (value && value.length > 0 ? value : ["code"])),
-  scope: z
-    .string()
-    .nullish()
-    .transform((value) => (value && value.trim() ? value.trim().split(/\s+/).join(" ") : DEFAULT_CLIENT_SCOPE)),
-  audience: stringList,
-  owner: optionalString,
-  policy_uri: optionalString,
-  tos_uri: optionalString,
-  client_uri: optionalString,
-  logo_uri: optionalString,
-  contacts: stringList,
-  allowed_cors_origins: stringList,
-  client_secret_expires_at: z.number().int().nonnegative().nullish().transform((value) => value ?? 0),
-  subject_type: z.literal("public", { message: 'only subject_type "public" is supported' }).nullish().transform(() => "public" as const),
-  token_endpoint_auth_method: z.enum(AUTH_METHODS).nullish().transform((value) => value ?? "client_secret_basic"),
-  frontchannel_logout_uri: optionalString,
-  frontchannel_logout_session_required: z.boolean().nullish().transform((value) => value ?? false),
-  backchannel_logout_uri: z.union([z.url(), z.literal("")]).nullish().transform((value) => value ?? ""),
-  backchannel_logout_session_required: z.boolean().nullish().transform((value) => value ?? false),
-  metadata: z.record(z.string(), z.unknown()).nullish().transform((value) => value ?? {}),
-  skip_consent: z.boolean().nullish().transform((value) => value ?? false),
-  skip_logout_consent: z.boolean().nullish().transform((value) => value ?? false),
-  access_token_strategy: z.literal("opaque", { message: 'only access_token_strategy "opaque" is supported' }).nullish().transform(() => "opaque" as const),
-  userinfo_signed_response_alg: z.literal("none").nullish().transform(() => "none" as const),
-  // Hydra's per-client token lifespans (clients/lifespans.ts); unset ones are omitted from the JSON.
-  ...lifespansSchema.shape,
-});
-
-export type ClientInput = z.input<typeof clientInputSchema>;
-/** The stored, normalised client (no secret; timestamps live in their own columns). */
-export type StoredClientData = Omit<z.output<typeof clientInputSchema>, "client_id" | "client_secret">;
+export interface StoredClientData extends Partial<Record<LifespanField, string>> {
+  client_name: string;
+  redirect_uris: string[];
+  grant_types: string[];
+  response_types: string[];
+  scope: string;
+  audience: string[];
+  owner: string;
+  policy_uri: string;
+  allowed_cors_origins: string[];
+  tos_uri: string;
+  client_uri: string;
+  logo_uri: string;
+  contacts: string[];
+  client_secret_expires_at: number;
+  subject_type: string;
+  sector_identifier_uri: string;
+  jwks_uri: string;
+  jwks: JsonWebKeySet | null;
+  token_endpoint_auth_method: string;
+  token_endpoint_auth_signing_alg: string;
+  request_uris: string[];
+  request_object_signing_alg: string;
+  userinfo_signed_response_alg: string;
+  frontchannel_logout_uri: string;
+  frontchannel_logout_session_required: boolean;
+  post_logout_redirect_uris: string[];
+  backchannel_logout_uri: string;
+  backchannel_logout_session_required: boolean;
+  metadata: unknown;
+  access_token_strategy: string;
+  skip_consent: boolean;
+  skip_logout_consent: boolean | null;
+  /** Hashes of rotated secrets that still authenticate (never shown; Hydra's RotatedSecrets). */
+  rotated_secrets?: string[];
+  /** Hash of the registration access token (dynamic client registration; never shown). */
+  registration_access_token_hash?: string;
+  /** Why oidc-provider cannot run this client, when Hydra would store it anyway (logged once; never shown). */
+  unusable?: string;
+}
 
 export interface StoredClient {
   id: string;
@@ -71,41 +76,179 @@ export interface StoredClient {
   updatedAt: Date;
 }
 
-/** Hydra's JSON representation of a client (client_secret only where Hydra shows it). */
-export function clientToJson(client: StoredClient, plaintextSecret?: string): Record<string, unknown> {
-  return {
-    client_id: client.id,
-    ...client.data,
-    ...(plaintextSecret !== undefined ? { client_secret: plaintextSecret } : {}),
-    created_at: client.createdAt.toISOString(),
-    updated_at: client.updatedAt.toISOString(),
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.map((item) => (typeof item === "string" ? item : "")) : []);
+const text = (value: unknown): string => (typeof value === "string" ? value : "");
+const flag = (value: unknown): boolean => value === true;
+
+/** A stored (or freshly decoded) client with every field present; also reads rows written by earlier versions. */
+export function normalizeClientData(raw: Record<string, unknown>): StoredClientData {
+  const jwks = raw.jwks;
+  const data: StoredClientData = {
+    client_name: text(raw.client_name),
+    redirect_uris: strings(raw.redirect_uris),
+    grant_types: strings(raw.grant_types),
+    response_types: strings(raw.response_types),
+    scope: text(raw.scope),
+    audience: strings(raw.audience),
+    owner: text(raw.owner),
+    policy_uri: text(raw.policy_uri),
+    allowed_cors_origins: strings(raw.allowed_cors_origins),
+    tos_uri: text(raw.tos_uri),
+    client_uri: text(raw.client_uri),
+    logo_uri: text(raw.logo_uri),
+    contacts: strings(raw.contacts),
+    client_secret_expires_at: typeof raw.client_secret_expires_at === "number" ? raw.client_secret_expires_at : 0,
+    subject_type: text(raw.subject_type),
+    sector_identifier_uri: text(raw.sector_identifier_uri),
+    jwks_uri: text(raw.jwks_uri),
+    jwks: typeof jwks === "object" && jwks !== null && Array.isArray((jwks as JsonWebKeySet).keys) ? (jwks as JsonWebKeySet) : null,
+    token_endpoint_auth_method: text(raw.token_endpoint_auth_method),
+    token_endpoint_auth_signing_alg: text(raw.token_endpoint_auth_signing_alg),
+    request_uris: strings(raw.request_uris),
+    request_object_signing_alg: text(raw.request_object_signing_alg),
+    userinfo_signed_response_alg: text(raw.userinfo_signed_response_alg),
+    frontchannel_logout_uri: text(raw.frontchannel_logout_uri),
+    frontchannel_logout_session_required: flag(raw.frontchannel_logout_session_required),
+    post_logout_redirect_uris: strings(raw.post_logout_redirect_uris),
+    backchannel_logout_uri: text(raw.backchannel_logout_uri),
+    backchannel_logout_session_required: flag(raw.backchannel_logout_session_required),
+    metadata: raw.metadata === undefined ? null : raw.metadata,
+    access_token_strategy: text(raw.access_token_strategy),
+    skip_consent: flag(raw.skip_consent),
+    skip_logout_consent: typeof raw.skip_logout_consent === "boolean" ? raw.skip_logout_consent : null,
   };
+  for (const field of LIFESPAN_FIELDS) {
+    const value = raw[field];
+    if (typeof value === "string" && value) data[field] = value;
+  }
+  const rotated = strings(raw.rotated_secrets).filter(Boolean);
+  if (rotated.length) data.rotated_secrets = rotated;
+  if (typeof raw.registration_access_token_hash === "string") data.registration_access_token_hash = raw.registration_access_token_hash;
+  if (typeof raw.unusable === "string") data.unusable = raw.unusable;
+  return data;
+}
+
+/** Go's time.Time JSON for a second-precision UTC time ("2026-07-24T10:00:00Z"). */
+export function goTime(date: Date): string {
+  return new Date(Math.floor(date.getTime() / 1000) * 1000).toISOString().replace(".000Z", "Z");
+}
+
+/**
+ * Hydra's JSON of a client (client/client.go field tags): zero values are
+ * shown except for the `omitempty` fields, unset lifespans are `null`, the
+ * secret only where Hydra echoes it.
+ */
+export function clientToJson(client: StoredClient, extra: { secret?: string; registrationAccessToken?: string; registrationClientUri?: string } = {}): Record<string, unknown> {
+  const { data } = client;
+  const omitEmpty = (value: string | boolean | string[]) => (Array.isArray(value) ? value.length > 0 : Boolean(value));
+  const json: Record<string, unknown> = {
+    client_id: client.id,
+    client_name: data.client_name,
+    ...(extra.secret !== undefined ? { client_secret: extra.secret } : {}),
+    redirect_uris: data.redirect_uris,
+    grant_types: data.grant_types,
+    response_types: data.response_types,
+    scope: data.scope,
+    audience: data.audience,
+    owner: data.owner,
+    policy_uri: data.policy_uri,
+    allowed_cors_origins: data.allowed_cors_origins,
+    tos_uri: data.tos_uri,
+    client_uri: data.client_uri,
+    logo_uri: data.logo_uri,
+    contacts: data.contacts,
+    client_secret_expires_at: data.client_secret_expires_at,
+    subject_type: data.subject_type,
+    jwks: data.jwks ?? {},
+    token_endpoint_auth_method: data.token_endpoint_auth_method,
+    userinfo_signed_response_alg: data.userinfo_signed_response_alg,
+    created_at: goTime(client.createdAt),
+    updated_at: goTime(client.updatedAt),
+    metadata: data.metadata ?? {},
+    skip_consent: data.skip_consent,
+    skip_logout_consent: data.skip_logout_consent,
+  };
+  const optional: Array<[string, string | boolean | string[]]> = [
+    ["sector_identifier_uri", data.sector_identifier_uri],
+    ["jwks_uri", data.jwks_uri],
+    ["token_endpoint_auth_signing_alg", data.token_endpoint_auth_signing_alg],
+    ["request_uris", data.request_uris],
+    ["request_object_signing_alg", data.request_object_signing_alg],
+    ["frontchannel_logout_uri", data.frontchannel_logout_uri],
+    ["frontchannel_logout_session_required", data.frontchannel_logout_session_required],
+    ["post_logout_redirect_uris", data.post_logout_redirect_uris],
+    ["backchannel_logout_uri", data.backchannel_logout_uri],
+    ["backchannel_logout_session_required", data.backchannel_logout_session_required],
+    ["access_token_strategy", data.access_token_strategy],
+  ];
+  for (const [key, value] of optional) if (omitEmpty(value)) json[key] = value;
+  if (extra.registrationAccessToken) json.registration_access_token = extra.registrationAccessToken;
+  if (extra.registrationClientUri) json.registration_client_uri = extra.registrationClientUri;
+  for (const field of LIFESPAN_FIELDS) json[field] = data[field] ?? null;
+  return json;
+}
+
+/** A response type in the word order oidc-provider lists it, if oidc-provider knows it. */
+function canonicalResponseType(type: string): string | undefined {
+  const words = type.split(" ").filter(Boolean).sort().join(" ");
+  return PROVIDER_RESPONSE_TYPES.find((known) => known.split(" ").sort().join(" ") === words);
+}
+
+/** `code` needs the authorization_code grant, `token` and `id_token` the implicit grant. */
+function responseTypeUsable(type: string, grants: string[]): boolean {
+  const words = type.split(" ");
+  if (words.includes("code") && !grants.includes("authorization_code")) return false;
+  if ((words.includes("token") || words.includes("id_token")) && !grants.includes("implicit")) return false;
+  return true;
+}
+
+/** fosite's DefaultClient defaults: no grant types means the code grant, no response types means `code`. */
+export function effectiveGrantTypes(data: StoredClientData): string[] {
+  return data.grant_types.length ? data.grant_types : ["authorization_code"];
+}
+
+export function effectiveResponseTypes(data: StoredClientData): string[] {
+  return data.response_types.length ? data.response_types : ["code"];
 }
 
 /**
  * Translates a stored Hydra client into oidc-provider client metadata. The
  * stored secret *hash* stands in for client_secret; secret comparison is
- * overridden to verify against it (see provider/client-secrets.ts).
+ * overridden to verify against it (provider/client-auth.ts). Grant and
+ * response types oidc-provider does not run are left out (Hydra keeps them
+ * but fosite refuses to use them the same way).
  */
 export function toProviderMetadata(client: StoredClient): ClientMetadata {
   const { data } = client;
-  const codeFlow = data.grant_types.includes("authorization_code");
+  const grants = effectiveGrantTypes(data).filter((grant) => PROVIDER_GRANT_TYPES.includes(grant));
+  const redirecting = grants.includes("authorization_code") || grants.includes("implicit");
+  const responseTypes = effectiveResponseTypes(data)
+    .map((type) => canonicalResponseType(type))
+    .filter((type): type is string => type !== undefined && responseTypeUsable(type, grants));
   const metadata: ClientMetadata = {
     client_id: client.id,
     client_name: data.client_name || undefined,
-    grant_types: [...data.grant_types],
-    response_types: codeFlow ? [...data.response_types] : [],
-    redirect_uris: codeFlow ? [...data.redirect_uris] : [],
+    grant_types: grants,
+    response_types: (redirecting ? responseTypes : []) as ClientMetadata["response_types"],
+    redirect_uris: redirecting ? [...data.redirect_uris] : [],
     post_logout_redirect_uris: [...data.post_logout_redirect_uris],
-    // oidc-provider only accepts scopes it knows; the full list rides along for our own checks.
-    scope: data.scope.split(" ").filter((scope) => PROVIDER_SCOPES.includes(scope)).join(" ") || undefined,
+    // No `scope`: oidc-provider would refuse unregistered scopes in its own words; the embedded
+    // server refuses them as fosite does, from this copy.
     [FULL_SCOPE_METADATA]: data.scope,
+    [AUDIENCE_METADATA]: [...data.audience],
+    [ACCESS_TOKEN_STRATEGY_METADATA]: data.access_token_strategy,
+    [ROTATED_SECRETS_METADATA]: [...(data.rotated_secrets ?? [])],
     // Read synchronously by the ttl functions (provider/token-ttl.ts).
     [LIFESPANS_METADATA]: lifespanSeconds(data),
-    token_endpoint_auth_method: data.token_endpoint_auth_method,
-    client_secret_expires_at: data.client_secret_expires_at,
+    token_endpoint_auth_method: (data.token_endpoint_auth_method || "client_secret_basic") as ClientMetadata["token_endpoint_auth_method"],
+    client_secret_expires_at: 0,
+    subject_type: data.subject_type === "pairwise" ? "pairwise" : "public",
   };
   if (client.secretHash && data.token_endpoint_auth_method !== "none") metadata.client_secret = client.secretHash;
+  if (data.jwks) metadata.jwks = data.jwks as unknown as ClientMetadata["jwks"];
+  if (data.jwks_uri) metadata.jwks_uri = data.jwks_uri;
+  if (data.token_endpoint_auth_signing_alg) metadata.token_endpoint_auth_signing_alg = data.token_endpoint_auth_signing_alg as ClientMetadata["token_endpoint_auth_signing_alg"];
+  if (data.sector_identifier_uri) metadata.sector_identifier_uri = data.sector_identifier_uri;
   if (data.backchannel_logout_uri) {
     metadata.backchannel_logout_uri = data.backchannel_logout_uri;
     metadata.backchannel_logout_session_required = data.backchannel_logout_session_required;

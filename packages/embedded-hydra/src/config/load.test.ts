@@ -21,17 +21,19 @@ describe("Hydra config", () => {
 
   it("warns once about unknown keys but keeps going", () => {
     const warnings: string[] = [];
-    const config = parseHydraConfig({ ...minimal, webfinger: {}, serve: { public: { port: 1, tls: {} } } }, "test.yml", (line) => warnings.push(line));
+    const config = parseHydraConfig({ ...minimal, tracing: {}, serve: { public: { port: 1, tls: {} } } }, "test.yml", (line) => warnings.push(line));
     expect(config.serve.public.port).toBe(1);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain("webfinger");
+    expect(warnings[0]).toContain("tracing");
     expect(warnings[0]).toContain("serve.public.tls");
   });
 
   it("fails on invalid values with the offending path", () => {
     expect(() => parseHydraConfig({ ...minimal, ttl: { access_token: "soon" } })).toThrow(/ttl\.access_token/);
     expect(() => parseHydraConfig({ ...minimal, serve: { public: { port: "x" } } })).toThrow(HydraConfigError);
-    expect(() => parseHydraConfig({ ...minimal, strategies: { access_token: "jwt" } })).toThrow(/opaque/);
-    expect(() => parseHydraConfig({ urls: {} })).toThrow(/urls\.login/);
+    expect(() => parseHydraConfig({ ...minimal, strategies: { access_token: "paseto" } })).toThrow(/strategies\.access_token/);
+    expect(() => parseHydraConfig({ ...minimal, oidc: { subject_identifiers: { supported_types: ["pairwise"] } } })).toThrow(/salt/);
+    // Hydra starts without UI URLs (its fallback pages stand in); a malformed one stops it.
+    expect(() => parseHydraConfig({ urls: { login: "not a url" } })).toThrow(/urls\.login/);
   });
 });

@@ -55,19 +55,54 @@ export const hydraConfigSchema = z.object({
   urls: z.object({
     self: z
       .object({ issuer: url.optional(), public: url.optional(), admin: url.optional() }).prefault({}),
-    login: url,
+    /** Unset: Hydra's fallback page (public/fallbacks.ts). */
+    login: url.optional(),
     /** Where `prompt=registration` sends the login challenge (Hydra 2.2+); defaults to `login`. */
     registration: url.optional(),
-    consent: url,
+    consent: url.optional(),
     logout: url.optional(),
     error: url.optional(),
     post_logout_redirect: url.optional(),
   }),
   strategies: z
     .object({
-      access_token: z.literal("opaque", { message: 'only "opaque" access tokens are supported by embedded-hydra' }).default("opaque"),
+      access_token: z.enum(["opaque", "jwt"]).default("opaque"),
       scope: z.literal("exact", { message: 'only the "exact" scope strategy is supported by embedded-hydra' }).default("exact"),
+      jwt: z.object({ scope_claim: z.enum(["list", "string", "both"]).default("list") }).prefault({}),
     }).prefault({}),
+  webfinger: z
+    .object({
+      oidc_discovery: z
+        .object({
+          supported_claims: z.array(z.string().min(1)).default([]),
+          supported_scope: z.array(z.string().min(1)).default([]),
+          client_registration_url: url.optional(),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  oidc: z
+    .object({
+      subject_identifiers: z
+        .object({
+          supported_types: z.array(z.enum(["public", "pairwise"])).default(["public"]),
+          pairwise: z.object({ salt: z.string().optional() }).prefault({}),
+        })
+        .prefault({}),
+      dynamic_client_registration: z
+        .object({
+          enabled: z.boolean().default(false),
+          default_scope: z.array(z.string().min(1)).default(["offline_access", "offline", "openid"]),
+        })
+        .prefault({}),
+    })
+    .prefault({})
+    .superRefine((oidc, ctx) => {
+      // Hydra refuses to start with pairwise subjects and a salt shorter than eight characters.
+      if (oidc.subject_identifiers.supported_types.includes("pairwise") && (oidc.subject_identifiers.pairwise.salt ?? "").length < 8) {
+        ctx.addIssue({ code: "custom", path: ["subject_identifiers", "pairwise", "salt"], message: "pairwise subject identifiers need a salt of at least 8 characters" });
+      }
+    }),
   oauth2: z
     .object({
       pkce: z
@@ -76,6 +111,9 @@ export const hydraConfigSchema = z.object({
           enforced_for_public_clients: z.boolean().default(false),
         }).prefault({}),
       expose_internal_errors: z.boolean().default(false),
+      /** JWT access tokens: session.access_token also under `ext` (Hydra's default). */
+      mirror_top_level_claims: z.boolean().default(true),
+      exclude_not_before_claim: z.boolean().default(false),
       allowed_top_level_claims: z.array(z.string().min(1)).default([]),
     })
     .prefault({}),

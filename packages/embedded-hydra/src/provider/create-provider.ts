@@ -1,16 +1,30 @@
 import Provider, { errors, interactionPolicy, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
+import { audienceHint, requestedAudiences, unwhitelistedAudience } from "../clients/audience";
 import { LIFESPANS_METADATA } from "../clients/lifespans";
-import { FULL_SCOPE_METADATA, PROVIDER_SCOPES } from "../clients/model";
-import { verifyClientSecret } from "../clients/secret-hash";
+import { ACCESS_TOKEN_STRATEGY_METADATA, AUDIENCE_METADATA, FULL_SCOPE_METADATA, PROVIDER_SCOPES, ROTATED_SECRETS_METADATA } from "../clients/model";
 import type { HydraConfig } from "../config/load";
 import type { HydraContext } from "../context";
 import { DATABASE_RETRY_AFTER_SECONDS } from "../errors";
+import { FositeProviderError } from "../fosite-errors";
 import type { PrivateJwk } from "../storage/keys-repo";
 import { adapterFactory } from "../storage/adapter";
 import { createFindAccount } from "./account";
-import { INJECTED_PROMPT_PARAM, interactionUrl, REGISTRATION_PROMPT_PARAM } from "./interactions";
+import { memoizeClientMetadata } from "./client-metadata";
+import { installAuthorizationResponses } from "./authorization-response";
+import { installClientAuthentication } from "./client-auth";
+import { GRANTED_AUDIENCE_EXTRA, installJwtAccessTokens } from "../tokens/jwt-access-tokens";
+import { installJwtRevocation } from "../tokens/revocation";
+import { installIdTokenClaims } from "./id-token-claims";
+import { pairwiseSubject } from "./pairwise";
+import { subjectTypesSupported } from "../clients/subject-types";
+import { interactionUrl } from "./interactions";
 import { createPostLogoutSuccessSource, createRenderError } from "./logout";
 import { outboundFetch } from "./outbound-fetch";
+import { installRefreshRotation } from "./refresh-rotation";
+import { requestContext } from "./request-context";
+import { providerScopeSet } from "./scope-registry";
+import { MARKER_PARAMS, originalRequest } from "./request-params";
+import { translateTokenError, type ProviderErrorLike } from "./token-errors";
 import { tokenTtls } from "./token-ttl";
 
 const { Prompt, Check } = interactionPolicy;
@@ -45,8 +59,8 @@ function hydraPolicy() {
   return [
     new Prompt(
       { name: "login", requestable: true },
-      new Check("hydra_scope", "the requested scope is registered on the client", (ctx) => {
-        assertRegisteredScopes(ctx, ctx.oidc.params?.scope as string | undefined);
+      new Check("hydra_request", "the request passes Hydra's own checks", (ctx) => {
+        assertHydraAuthorizeRequest(ctx);
         return false;
       }),
       new Check("hydra_login", "the login UI has not accepted this request yet", "login_required", (ctx) => !ctx.oidc.result?.login),
@@ -58,13 +72,62 @@ function hydraPolicy() {
   ];
 }
 
-/** Hydra's "exact" scope strategy: every requested scope must be registered on the client. */
+/** Hydra's "exact" scope strategy: every requested scope must be registered on the client (fosite's invalid_scope and hint). */
 function assertRegisteredScopes(ctx: KoaContextWithOIDC, scope: string | undefined): void {
   const registered = ctx.oidc.client?.metadata()[FULL_SCOPE_METADATA];
   const allowed = new Set(typeof registered === "string" ? registered.split(" ") : []);
   for (const requested of (scope ?? "").split(" ").filter(Boolean)) {
-    if (!allowed.has(requested)) throw new errors.InvalidScope("requested scope is not allowed", requested);
+    if (!allowed.has(requested)) throw new FositeProviderError("invalid_scope", `The OAuth 2.0 Client is not allowed to request scope '${requested}'.`);
   }
+}
+
+/** The client's whitelisted audience (a copy in oidc-provider's client metadata). */
+function clientAudience(ctx: KoaContextWithOIDC): string[] {
+  const value = ctx.oidc.client?.metadata()[AUDIENCE_METADATA];
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
+}
+
+/** fosite's MinParameterEntropy: `state` (always) and `nonce` (when sent) need at least this many characters. */
+export const MIN_PARAMETER_ENTROPY = 8;
+
+/**
+ * What fosite's NewAuthorizeRequest checks that oidc-provider does not, in
+ * fosite's order, before any login UI: every requested scope registered on
+ * the client (validateAuthorizeScope), every requested audience whitelisted
+ * (validateAudience), and a `state` of at least eight characters. A refusal
+ * goes back to the client (oidc-provider has validated its redirect URI).
+ */
+function assertHydraAuthorizeRequest(ctx: KoaContextWithOIDC): void {
+  // oidc-provider has dropped scopes no client registered by now: check the scope as sent.
+  assertRegisteredScopes(ctx, originalRequest(ctx.oidc.params ?? {}).get("scope") ?? undefined);
+  const refused = unwhitelistedAudience(clientAudience(ctx), requestedAudiences(ctx.oidc.params?.audience));
+  if (refused !== undefined) throw new FositeProviderError("invalid_request", audienceHint(refused));
+  const state = ctx.oidc.params?.state;
+  if (typeof state !== "string" || state.length < MIN_PARAMETER_ENTROPY) {
+    throw new FositeProviderError("invalid_state", `Request parameter 'state' must be at least be ${MIN_PARAMETER_ENTROPY} characters long to ensure sufficient entropy.`);
+  }
+  // The implicit and hybrid handlers check the nonce here (the code flow when it signs the ID token).
+  const responseType = String(ctx.oidc.params?.response_type ?? "").split(" ");
+  const nonce = ctx.oidc.params?.nonce;
+  if ((responseType.includes("id_token") || responseType.includes("token")) && typeof nonce === "string" && nonce.length > 0 && nonce.length < MIN_PARAMETER_ENTROPY) {
+    throw new FositeProviderError("insufficient_entropy", `Parameter 'nonce' is set but does not satisfy the minimum entropy of ${MIN_PARAMETER_ENTROPY} characters.`);
+  }
+}
+
+/** Key under which a client_credentials token keeps the audience it was granted (read by introspection). */
+export { GRANTED_AUDIENCE_EXTRA };
+
+/**
+ * The audience a client_credentials request asks for, all of it whitelisted
+ * on the client (fosite's DefaultAudienceMatchingStrategy) or refused with
+ * invalid_request, as Hydra grants it (oauth2/handler.go oauth2TokenExchange).
+ */
+function clientCredentialsAudience(ctx: KoaContextWithOIDC): string[] {
+  const body = ctx.oidc.body as Record<string, unknown> | undefined;
+  const requested = requestedAudiences(body?.audience);
+  const refused = unwhitelistedAudience(clientAudience(ctx), requested);
+  if (refused !== undefined) throw new FositeProviderError("invalid_request", audienceHint(refused));
+  return requested;
 }
 
 /** oidc-provider's cookie options (session, interaction, resume): host-only, HttpOnly, SameSite from config, signed with the cookie secret. */
@@ -73,7 +136,46 @@ export function providerCookieOptions(config: HydraConfig) {
   return { httpOnly: true, sameSite, signed: Boolean(config.secrets.cookie ?? config.secrets.system), overwrite: true };
 }
 
-export function createProvider(hctx: HydraContext, keys: PrivateJwk[]): Provider {
+/** The algorithms Hydra's key generator produces (jwk/generate.go), all usable to sign ID tokens here. */
+const SIGNING_ALGS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"] as const;
+type SigningAlg = (typeof SIGNING_ALGS)[number];
+
+function isSigningAlg(alg: string): alg is SigningAlg {
+  return (SIGNING_ALGS as readonly string[]).includes(alg);
+}
+
+/** Keys oidc-provider can sign with: private, for signatures, of an algorithm it runs. */
+function signingKeys(keys: PrivateJwk[]): PrivateJwk[] {
+  return keys.filter((key) => key.d !== undefined && key.use !== "enc" && isSigningAlg(key.alg));
+}
+
+/**
+ * Hydra lets implicit and hybrid clients use http and localhost redirect
+ * URIs (client/validator.go only checks their syntax); oidc-provider's
+ * documented recipe relaxes its own schema the same way.
+ */
+function allowHttpImplicitClients(provider: Provider): void {
+  const schema = Reflect.get(provider.Client, "Schema") as { prototype: object };
+  const invalidate = Reflect.get(schema.prototype, "invalidate") as (this: object, message: string, code?: string) => void;
+  Reflect.set(schema.prototype, "invalidate", function invalidateUnlessHydraAllows(this: object, message: string, code?: string) {
+    if (code === "implicit-force-https" || code === "implicit-forbid-localhost") return;
+    invalidate.call(this, message, code);
+  });
+}
+
+export interface ProviderKeys {
+  /** hydra.openid.id-token, newest first: the first signs ID tokens and logout tokens. */
+  idToken: PrivateJwk[];
+  /** hydra.jwt.access-token, newest first: published too, as Hydra does. */
+  accessToken: PrivateJwk[];
+}
+
+export function createProvider(hctx: HydraContext, providerKeys: ProviderKeys): Provider {
+  const idTokenKeys = signingKeys(providerKeys.idToken);
+  const accessTokenKeys = signingKeys(providerKeys.accessToken);
+  const keys = [...idTokenKeys, ...accessTokenKeys];
+  // Hydra signs ID tokens with the newest key of the set, whatever its algorithm.
+  const idTokenAlg = idTokenKeys[0]?.alg && isSigningAlg(idTokenKeys[0].alg) ? idTokenKeys[0].alg : "RS256";
   const { config } = hctx;
   const topLevelClaims = config.oauth2.allowed_top_level_claims;
   const cookieKeys = config.secrets.cookie ?? config.secrets.system;
@@ -84,7 +186,7 @@ export function createProvider(hctx: HydraContext, keys: PrivateJwk[]): Provider
   const configuration: Configuration = {
     adapter: adapterFactory(hctx.db, hctx.clients),
     clients: [],
-    clientAuthMethods: ["client_secret_basic", "client_secret_post", "none"],
+    clientAuthMethods: ["client_secret_basic", "client_secret_post", "none", "private_key_jwt"],
     clientBasedCORS: (_ctx, origin) => corsOrigins.has("*") || corsOrigins.has(origin),
     claims: {
       // Hydra puts the login's acr/amr (and auth_time) into every ID token.
@@ -95,7 +197,7 @@ export function createProvider(hctx: HydraContext, keys: PrivateJwk[]): Provider
       ...STANDARD_CLAIMS,
     },
     scopes: PROVIDER_SCOPES,
-    extraClientMetadata: { properties: [FULL_SCOPE_METADATA, LIFESPANS_METADATA] },
+    extraClientMetadata: { properties: [FULL_SCOPE_METADATA, LIFESPANS_METADATA, AUDIENCE_METADATA, ACCESS_TOKEN_STRATEGY_METADATA, ROTATED_SECRETS_METADATA] },
     conformIdTokenClaims: false,
     cookies: {
       names: {
@@ -107,11 +209,12 @@ export function createProvider(hctx: HydraContext, keys: PrivateJwk[]): Provider
       short: cookieOptions,
       ...(cookieKeys ? { keys: cookieKeys } : {}),
     },
-    extraParams: ["audience", INJECTED_PROMPT_PARAM, REGISTRATION_PROMPT_PARAM],
+    extraParams: ["audience", ...MARKER_PARAMS],
     fetch: outboundFetch(config.clients.http.disallow_private_ip_ranges),
-    extraTokenClaims: (ctx, token) => {
-      if (token.kind === "ClientCredentials") assertRegisteredScopes(ctx, ctx.oidc.params?.scope as string | undefined);
-      return undefined;
+    extraTokenClaims: async (ctx, token) => {
+      if (token.kind !== "ClientCredentials") return undefined;
+      assertRegisteredScopes(ctx, ctx.oidc.params?.scope as string | undefined);
+      return { [GRANTED_AUDIENCE_EXTRA]: clientCredentialsAudience(ctx) };
     },
     features: {
       devInteractions: { enabled: false },
@@ -127,10 +230,13 @@ export function createProvider(hctx: HydraContext, keys: PrivateJwk[]): Provider
       resourceIndicators: {
         enabled: true,
         defaultResource: (ctx) => (ctx.oidc.params?.grant_type === "client_credentials" ? CLIENT_SCOPES_RESOURCE : undefined),
-        getResourceServerInfo: (ctx, resource, client) => {
+        getResourceServerInfo: async (ctx, resource, client) => {
           if (resource !== CLIENT_SCOPES_RESOURCE || ctx.oidc.params?.grant_type !== "client_credentials") {
             throw new errors.InvalidTarget("resource indicators are not supported");
           }
+          // fosite's client_credentials handler checks the scope, then the audience, before anything else.
+          assertRegisteredScopes(ctx, ctx.oidc.params?.scope as string | undefined);
+          clientCredentialsAudience(ctx);
           const registered = client.metadata()[FULL_SCOPE_METADATA];
           return { scope: typeof registered === "string" ? registered : "", accessTokenFormat: "opaque", accessTokenTTL: config.ttl.access_token };
         },
@@ -144,6 +250,8 @@ export function createProvider(hctx: HydraContext, keys: PrivateJwk[]): Provider
       },
     },
     findAccount: createFindAccount(hctx),
+    subjectTypes: subjectTypesSupported(config),
+    pairwiseIdentifier: (_ctx, accountId, client) => pairwiseSubject(config.oidc.subject_identifiers.pairwise.salt ?? "", accountId, client),
     interactions: {
       policy: hydraPolicy(),
       url: (ctx, interaction) => interactionUrl(hctx, ctx, interaction),
@@ -151,11 +259,14 @@ export function createProvider(hctx: HydraContext, keys: PrivateJwk[]): Provider
     issueRefreshToken: (_ctx, client, code) =>
       client.grantTypeAllowed("refresh_token") && (code.scopes.has("offline_access") || code.scopes.has("offline")),
     jwks: { keys },
+    enabledJWA: { idTokenSigningAlgValues: [...SIGNING_ALGS], clientAuthSigningAlgValues: ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"] },
+    clientDefaults: { grant_types: ["authorization_code"], response_types: ["code"], id_token_signed_response_alg: idTokenAlg, token_endpoint_auth_method: "client_secret_basic" },
     pkce: {
       required: (_ctx, client) => pkce.enforced || (pkce.enforced_for_public_clients && client.clientAuthMethod === "none"),
     },
     renderError: createRenderError(hctx),
-    responseTypes: ["code"],
+    // Hydra's response types (oauth2/handler.go discovery): code, implicit and hybrid.
+    responseTypes: ["code", "id_token", "id_token token", "code id_token", "code token", "code id_token token"],
     // Hydra rotates every refresh token on use; reusing a rotated one revokes the whole grant.
     rotateRefreshToken: true,
     routes: ROUTES,
@@ -171,18 +282,33 @@ export function createProvider(hctx: HydraContext, keys: PrivateJwk[]): Provider
   const provider = new Provider(hctx.issuer, configuration);
   // Behind Caddy the public URL is https; trust X-Forwarded-* like Hydra's serve.public does.
   provider.proxy = true;
+  memoizeClientMetadata(provider);
+  // First: the model hooks below read the request they run in.
+  provider.use((ctx, next) => requestContext.run(ctx as KoaContextWithOIDC, next));
   // The OAuth2 endpoints answer "database away" with oidc-provider's own 503 (storage/db.ts); say when to come back, as every other 503 of this server does.
   provider.use(async (ctx, next) => {
     await next();
     if (ctx.status === 503 && !ctx.response.get("retry-after")) ctx.set("Retry-After", DATABASE_RETRY_AFTER_SECONDS);
   });
-  // Client secrets are stored hashed (clients/secret-hash.ts); compare against the hash.
-  provider.Client.prototype.compareClientSecret = function compareHashed(this: { clientSecret?: string }, actual: string) {
-    return this.clientSecret ? verifyClientSecret(actual, this.clientSecret) : false;
-  };
+  // Hydra knows no difference between OpenID and other scopes (provider/scope-registry.ts).
+  hctx.clients.attachProviderScopes(providerScopeSet(provider));
+  installClientAuthentication(provider);
+  installAuthorizationResponses(provider);
+  allowHttpImplicitClients(provider);
+  installRefreshRotation(provider, hctx.db);
+  installIdTokenClaims(provider);
+  installJwtAccessTokens(provider, hctx, { keys: accessTokenKeys });
+  installJwtRevocation(provider, ROUTES.revocation);
   // Hydra puts the login session's sid into every ID token (oauth2/handler.go), which RP-initiated
   // logout by id_token_hint relies on; oidc-provider only does for back-channel "session required" clients.
   Reflect.set(provider.Client.prototype, "includeSid", () => true);
+  // Token endpoint errors with fosite's names, order and descriptions (provider/token-errors.ts).
+  provider.on("grant.error", (ctx: KoaContextWithOIDC, error: Error & ProviderErrorLike) => {
+    const translated = translateTokenError(ctx, error);
+    if (!translated) return;
+    ctx.status = translated.status;
+    ctx.body = translated.body;
+  });
   provider.on("server_error", (_ctx, error: Error) => hctx.logger.log("error", "oidc-provider server error", { error: error.message }));
   return provider;
 }

@@ -1,8 +1,9 @@
 import type { Interaction, InteractionResults } from "oidc-provider";
 import { z } from "zod";
 import type { HydraContext } from "../context";
+import type { GoFields } from "../admin/go-json";
 import type { Flow } from "../storage/flows-repo";
-import type { HydraLoginResult } from "./interactions";
+import { REMEMBERED_AUTH_TIME_KEY, type HydraLoginResult } from "./interactions";
 
 /**
  * The login/consent UI's decisions (Hydra's HandledLoginRequest,
@@ -12,16 +13,21 @@ import type { HydraLoginResult } from "./interactions";
  * authorization (public/verifiers.ts), as Hydra applies them only in
  * verifyAuthentication / verifyConsent.
  */
+/** Go's zero value for a field that is absent or null. */
+const orZero = <T extends z.ZodType>(schema: T, zero: z.output<T>) => schema.nullish().transform((value) => value ?? zero);
+/** Seconds as Go's int, kept within what Postgres' integer columns hold. */
+const seconds = orZero(z.number().int(), 0).transform((value) => Math.max(-2_147_483_648, Math.min(2_147_483_647, value)));
+
 export const acceptLoginSchema = z.object({
   subject: z.string().min(1, "subject is required"),
-  remember: z.boolean().optional().default(false),
-  remember_for: z.number().int().nonnegative().optional().default(0),
-  acr: z.string().optional().default(""),
-  amr: z.array(z.string()).optional().default([]),
+  remember: orZero(z.boolean(), false),
+  remember_for: seconds,
+  acr: orZero(z.string(), ""),
+  amr: orZero(z.array(z.string().nullable().transform((value) => value ?? "")), []),
   context: z.unknown().optional(),
-  extend_session_lifespan: z.boolean().optional(),
-  identity_provider_session_id: z.string().optional(),
-  force_subject_identifier: z.string().optional(),
+  extend_session_lifespan: z.boolean().nullish(),
+  identity_provider_session_id: z.string().nullish(),
+  force_subject_identifier: z.string().nullish(),
 });
 
 /** An accepted login as stored: the UI's body plus when it was accepted (the login's auth_time). */
@@ -31,28 +37,38 @@ export type AcceptedLogin = z.output<typeof acceptedLoginSchema>;
 const claimsObject = z.record(z.string(), z.unknown()).nullish().transform((value) => value ?? {});
 
 export const acceptConsentSchema = z.object({
-  grant_scope: z.array(z.string()).nullish().transform((value) => value ?? []),
-  grant_access_token_audience: z.array(z.string()).nullish().transform((value) => value ?? []),
-  remember: z.boolean().optional().default(false),
-  remember_for: z.number().int().nonnegative().optional().default(0),
+  grant_scope: orZero(z.array(z.string().nullable().transform((value) => value ?? "")), []),
+  grant_access_token_audience: orZero(z.array(z.string().nullable().transform((value) => value ?? "")), []),
+  remember: orZero(z.boolean(), false),
+  remember_for: seconds,
   session: z
     .object({ access_token: claimsObject, id_token: claimsObject })
     .nullish()
     .transform((value) => value ?? { access_token: {}, id_token: {} }),
   context: z.unknown().optional(),
-  handled_at: z.string().optional(),
+  handled_at: z.string().nullish(),
 });
 export type AcceptedConsent = z.output<typeof acceptConsentSchema>;
 
 export const rejectionSchema = z.object({ error: z.string().min(1), error_description: z.string() });
 export type Rejection = z.output<typeof rejectionSchema>;
 
-/** Hydra's RequestDeniedError body, shared by every reject endpoint. */
-export function rejection(body: unknown): Rejection {
-  const fields = (body ?? {}) as Record<string, unknown>;
-  const error = typeof fields.error === "string" && fields.error ? fields.error : "access_denied";
-  const parts = [fields.error_description, fields.error_hint].filter((part): part is string => typeof part === "string" && part !== "");
-  return { error, error_description: parts.join(" ") || "The resource owner denied the request" };
+/** flow.RequestDeniedError's JSON fields and Go types (the body of every reject endpoint). */
+export const REJECTION_FIELDS: GoFields = { error: "string", error_description: "string", error_hint: "string", status_code: "int", error_debug: "string" };
+
+/**
+ * Hydra's RequestDeniedError as the client will see it (SetDefaults, then
+ * ToRFCError and fosite's GetDescription): the error name, or the reject
+ * endpoint's default ("login request denied" / "consent request denied");
+ * the description followed by the hint, double quotes turned into single
+ * ones. The debug text is not shown (oauth2.expose_internal_errors is off).
+ */
+export function rejection(body: Record<string, unknown>, defaultName: string): Rejection {
+  const text = (name: string) => (typeof body[name] === "string" ? (body[name] as string) : "");
+  const error = text("error") || defaultName;
+  const hint = text("error_hint");
+  const description = `${text("error_description")}${hint ? ` ${hint}` : ""}`.replaceAll('"', "'");
+  return { error, error_description: description };
 }
 
 /** Stores a decision where oidc-provider's resume endpoint will read it. */
@@ -71,20 +87,27 @@ export async function applyLogin(hctx: HydraContext, flow: Flow, interaction: In
     await previous?.destroy();
     interaction.session = undefined;
   }
+  const skip = flow.request.skip === true;
+  const rememberedAt = flow.request[REMEMBERED_AUTH_TIME_KEY];
+  // A skipped login is the remembered one: its original time (Hydra keeps LoginAuthenticatedAt), and
+  // remembered again (consent/handler.go acceptOAuth2LoginRequest sets remember for skipped logins).
+  const authenticatedAt = skip && typeof rememberedAt === "number" ? rememberedAt : login.authenticated_at;
+  const remember = skip || login.remember;
   const hydraLogin: HydraLoginResult = {
     challenge: flow.challenge,
-    skip: flow.request.skip === true,
-    remember: login.remember,
+    skip,
+    remember,
     rememberFor: login.remember_for,
     context: login.context,
     acr: login.acr,
     amr: login.amr,
+    authenticatedAt,
   };
   await finishInteraction(interaction, {
     login: {
       accountId: login.subject,
-      remember: login.remember,
-      ts: login.authenticated_at,
+      remember,
+      ts: authenticatedAt,
       ...(login.acr ? { acr: login.acr } : {}),
       ...(login.amr.length ? { amr: login.amr } : {}),
     },

@@ -1,13 +1,12 @@
 import type { Interaction, KoaContextWithOIDC } from "oidc-provider";
-import { clientToJson } from "../clients/model";
+import { clientToJson, type StoredClient } from "../clients/model";
 import { withQuery, type HydraContext } from "../context";
 import { flowCsrfCookie, serializeCsrfCookie } from "../csrf-cookie";
+import { FositeProviderError } from "../fosite-errors";
 import { randomToken } from "../storage/flows-repo";
-
-/** Marker the public router adds when it injects prompt=consent (see public/hydra-paths.ts). */
-export const INJECTED_PROMPT_PARAM = "olympus_injected_prompt";
-/** Marker the public router adds when it takes `registration` out of `prompt` (see public/hydra-paths.ts). */
-export const REGISTRATION_PROMPT_PARAM = "olympus_prompt_registration";
+import { decideAuthentication } from "./authentication-decision";
+import { pairwiseSubject } from "./pairwise";
+import { originalRequest, originalRequestQuery, requestedPrompts, wantsRegistrationUi } from "./request-params";
 
 /** What the login accept handler stores on the interaction for the consent step. */
 export interface HydraLoginResult {
@@ -18,7 +17,12 @@ export interface HydraLoginResult {
   context: unknown;
   acr: string;
   amr: string[];
+  /** When the login happened (seconds): the accept, or the remembered login's time for a skipped one. */
+  authenticatedAt: number;
 }
+
+/** Key under which a skipped login request keeps the remembered login's auth_time (private: the admin API drops `_` keys). */
+export const REMEMBERED_AUTH_TIME_KEY = "_remembered_auth_time";
 
 type Params = Record<string, unknown>;
 
@@ -31,62 +35,59 @@ function splitParam(params: Params, name: string): string[] {
   return stringParam(params, name)?.split(" ").filter(Boolean) ?? [];
 }
 
-/** The parameters the relying party actually sent (without what the router injected or moved). */
-function originalParams(params: Params): Params {
-  const copy: Params = { ...params };
-  if (copy[INJECTED_PROMPT_PARAM]) {
-    delete copy.prompt;
-    delete copy[INJECTED_PROMPT_PARAM];
-  }
-  if (copy[REGISTRATION_PROMPT_PARAM]) {
-    copy.prompt = [...splitParam(copy, "prompt"), "registration"].join(" ");
-    delete copy[REGISTRATION_PROMPT_PARAM];
-  }
-  return copy;
-}
-
 function requestUrl(hctx: HydraContext, params: Params): string {
-  const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(originalParams(params))) {
-    if (typeof value === "string") query.set(key, value);
-  }
-  return `${hctx.publicUrl}oauth2/auth?${query.toString()}`;
+  return `${hctx.publicUrl}oauth2/auth?${originalRequestQuery(params)}`;
 }
 
-function oidcContext(params: Params): Record<string, unknown> {
+/** Hydra's OAuth2ConsentRequestOpenIDConnectContext, from the request as sent. */
+function oidcContext(request: URLSearchParams, hintClaims: Record<string, unknown> | undefined): Record<string, unknown> {
   const context: Record<string, unknown> = {};
-  const acr = splitParam(params, "acr_values");
-  if (acr.length) context.acr_values = acr;
-  const locales = splitParam(params, "ui_locales");
-  if (locales.length) context.ui_locales = locales;
-  const display = stringParam(params, "display");
+  const list = (name: string) => (request.get(name) ?? "").split(" ").filter(Boolean);
+  if (list("acr_values").length) context.acr_values = list("acr_values");
+  if (list("ui_locales").length) context.ui_locales = list("ui_locales");
+  const display = request.get("display");
   if (display) context.display = display;
-  const loginHint = stringParam(params, "login_hint");
+  const loginHint = request.get("login_hint");
   if (loginHint) context.login_hint = loginHint;
+  if (hintClaims) context.id_token_hint_claims = hintClaims;
   return context;
 }
 
-async function clientJson(hctx: HydraContext, clientId: string): Promise<{ json: Record<string, unknown>; audience: string[]; skipConsent: boolean }> {
+async function loadClient(hctx: HydraContext, clientId: string): Promise<StoredClient> {
   const client = await hctx.clients.get(clientId);
   if (!client) throw new Error(`client ${clientId} vanished during authorization`);
-  return { json: clientToJson(client), audience: client.data.audience, skipConsent: client.data.skip_consent };
+  return client;
 }
 
-function requestedAudience(params: Params, allowed: string[]): string[] {
-  return splitParam(params, "audience").filter((value) => allowed.includes(value));
+/** The requested audience; the authorization endpoint refused it already unless the client whitelisted all of it. */
+function requestedAudience(params: Params): string[] {
+  return splitParam(params, "audience");
+}
+
+/** The claims of the id_token_hint oidc-provider validated (signature checked, expiry ignored), if one was sent. */
+function idTokenHintClaims(ctx: KoaContextWithOIDC): Record<string, unknown> | undefined {
+  const hint: unknown = ctx.oidc.entities.IdTokenHint;
+  const payload: unknown = typeof hint === "object" && hint !== null ? Reflect.get(hint, "payload") : undefined;
+  return typeof payload === "object" && payload !== null ? (payload as Record<string, unknown>) : undefined;
 }
 
 /**
- * Hydra's reasons to send a remembered browser through the login UI again
- * (requestAuthentication): the client asked for a fresh login with
- * `prompt=login`, or the remembered login is older than `max_age` seconds.
+ * Hydra's requestConsent: whether the consent UI may skip asking. Only a
+ * remembered consent counts (Hydra leaves `skip_consent` to the consent UI),
+ * the newest one the subject gave this client without it being skipped, and
+ * only if it covers every requested scope; never for a public client whose
+ * redirect URI is neither https nor on localhost (its identity is unproven),
+ * and never with `prompt=consent`.
  */
-function demandsFreshLogin(params: Params, authenticatedAt: Date): boolean {
-  // Read before originalParams(): oidc-provider turns max_age=0 into prompt=login, next to an injected consent.
-  if (splitParam(params, "prompt").includes("login")) return true;
-  const raw = params.max_age;
-  const maxAge = typeof raw === "number" ? raw : typeof raw === "string" && raw !== "" ? Number(raw) : Number.NaN;
-  return Number.isInteger(maxAge) && maxAge > -1 && authenticatedAt.getTime() + maxAge * 1000 < Date.now();
+async function consentSkip(hctx: HydraContext, client: StoredClient, subject: string, params: Params, scopes: string[]): Promise<boolean> {
+  if (requestedPrompts(params).includes("consent")) return false;
+  if (client.data.token_endpoint_auth_method === "none") {
+    const redirect = new URL(String(params.redirect_uri ?? ""), "http://invalid.");
+    const localhost = redirect.hostname === "localhost" || redirect.hostname.endsWith(".localhost") || /^(127\.|\[::1\]$)/.test(redirect.hostname);
+    if (!(redirect.protocol === "https:" || (redirect.protocol === "http:" && localhost))) return false;
+  }
+  const previous = await hctx.sessions.rememberedConsent(subject, client.id);
+  return previous !== undefined && scopes.every((scope) => previous.grantScope.includes(scope));
 }
 
 /**
@@ -109,10 +110,14 @@ function issueCsrfCookie(hctx: HydraContext, ctx: KoaContextWithOIDC, kind: "log
 export async function interactionUrl(hctx: HydraContext, ctx: KoaContextWithOIDC, interaction: Interaction): Promise<string> {
   const params = interaction.params as Params;
   const clientId = String(params.client_id);
-  const { json: client, audience, skipConsent } = await clientJson(hctx, clientId);
-  const scopes = splitParam(params, "scope");
+  const stored = await loadClient(hctx, clientId);
+  const client = clientToJson(stored);
+  const original = originalRequest(params);
+  // fosite's RequestedScope: the scope as sent (the authorization endpoint refused it unless all of it is the client's).
+  const scopes = (original.get("scope") ?? "").split(" ").filter(Boolean);
   const session = ctx.oidc.session;
   const ttlSeconds = hctx.config.ttl.login_consent_request;
+  const hintClaims = idTokenHintClaims(ctx);
 
   if (interaction.prompt.name === "login") {
     // Hydra's login request names the login session the accepted login will have. oidc-provider
@@ -121,31 +126,40 @@ export async function interactionUrl(hctx: HydraContext, ctx: KoaContextWithOIDC
     // (`new`/`touched` exist at runtime but not in @types/oidc-provider.)
     if (session && Reflect.get(session, "new") === true) Reflect.set(session, "touched", true);
     const accountId = session?.accountId;
-    const remembered = accountId && session ? await hctx.sessions.rememberedLogin(session.uid) : undefined;
-    const skip = Boolean(remembered && remembered.subject === accountId && !demandsFreshLogin(params, remembered.authenticatedAt));
+    const stillRemembered = accountId && session ? await hctx.sessions.rememberedLogin(session.uid) : undefined;
+    const remembered = stillRemembered?.subject === accountId ? stillRemembered : undefined;
+    const hintSubject = typeof hintClaims?.sub === "string" ? hintClaims.sub : undefined;
+    const salt = hctx.config.oidc.subject_identifiers.pairwise.salt ?? "";
+    const obfuscate = (subject: string) =>
+      stored.data.subject_type === "pairwise"
+        ? pairwiseSubject(salt, subject, { clientId, sectorIdentifierUri: stored.data.sector_identifier_uri, redirectUris: stored.data.redirect_uris })
+        : subject;
+    const decision = decideAuthentication(original, remembered, hintSubject, obfuscate);
     const request = {
       requested_scope: scopes,
-      requested_access_token_audience: requestedAudience(params, audience),
-      skip,
-      subject: skip ? accountId : "",
-      oidc_context: oidcContext(params),
+      requested_access_token_audience: requestedAudience(params),
+      skip: decision.skip,
+      subject: decision.skip ? decision.remembered.subject : "",
+      oidc_context: oidcContext(original, hintClaims),
       client,
       request_url: requestUrl(hctx, params),
       session_id: session?.uid ?? "",
+      // A skipped login keeps the remembered login's time (Hydra's LoginAuthenticatedAt); never shown by the admin API.
+      ...(decision.skip ? { [REMEMBERED_AUTH_TIME_KEY]: Math.floor(decision.remembered.authenticatedAt.getTime() / 1000) } : {}),
     };
     const csrf = issueCsrfCookie(hctx, ctx, "login", clientId);
     const challenge = await hctx.flows.create({
       kind: "login",
       interactionUid: interaction.uid,
       clientId,
-      ...(skip && accountId ? { subject: accountId } : {}),
+      ...(decision.skip ? { subject: decision.remembered.subject } : {}),
       csrf,
       request,
       ttlSeconds,
     });
     // Hydra sends `prompt=registration` to the registration UI, any other request to the login UI.
-    const { login, registration } = hctx.config.urls;
-    const ui = params[REGISTRATION_PROMPT_PARAM] ? (registration ?? login) : login;
+    const { login, registration } = hctx.urls;
+    const ui = wantsRegistrationUi(params) ? registration : login;
     return withQuery(ui, { login_challenge: challenge });
   }
 
@@ -153,16 +167,18 @@ export async function interactionUrl(hctx: HydraContext, ctx: KoaContextWithOIDC
   const login = result.hydraLogin as HydraLoginResult | undefined;
   const subject = session?.accountId ?? "";
   if (login && !login.skip && session) {
-    await hctx.sessions.rememberLogin(session.uid, subject, login.remember, login.rememberFor);
+    await hctx.sessions.rememberLogin(session.uid, subject, login.remember, login.rememberFor, login.authenticatedAt);
   }
-  const forcedConsent = splitParam(originalParams(params), "prompt").includes("consent");
-  const remembered = forcedConsent ? undefined : await hctx.sessions.rememberedConsent(subject, clientId, scopes);
+  const skip = await consentSkip(hctx, stored, subject, params, scopes);
+  if (requestedPrompts(params).includes("none") && !skip) {
+    throw new FositeProviderError("consent_required", "Prompt 'none' was requested, but no previous consent was found.");
+  }
   const request = {
     requested_scope: scopes,
-    requested_access_token_audience: requestedAudience(params, audience),
-    skip: skipConsent || Boolean(remembered),
+    requested_access_token_audience: requestedAudience(params),
+    skip,
     subject,
-    oidc_context: oidcContext(params),
+    oidc_context: oidcContext(original, hintClaims),
     client,
     request_url: requestUrl(hctx, params),
     login_challenge: login?.challenge ?? "",
@@ -181,5 +197,5 @@ export async function interactionUrl(hctx: HydraContext, ctx: KoaContextWithOIDC
     request,
     ttlSeconds,
   });
-  return withQuery(hctx.config.urls.consent, { consent_challenge: challenge });
+  return withQuery(hctx.urls.consent, { consent_challenge: challenge });
 }

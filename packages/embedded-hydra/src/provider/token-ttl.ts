@@ -17,6 +17,12 @@ function isRefreshGrant(ctx: KoaContextWithOIDC | undefined): boolean {
   return ctx?.oidc?.params?.grant_type === "refresh_token";
 }
 
+/** Tokens minted at the authorization endpoint belong to the implicit grant (also in the hybrid flow). */
+function isImplicit(ctx: KoaContextWithOIDC | undefined): boolean {
+  const route = ctx?.oidc?.route;
+  return route === "authorization" || route === "resume";
+}
+
 function pick(client: ClientLike | undefined, field: EnforcedLifespan, fallback: number): number {
   return clientLifespans(client)[field] ?? fallback;
 }
@@ -24,19 +30,23 @@ function pick(client: ClientLike | undefined, field: EnforcedLifespan, fallback:
 /**
  * oidc-provider's ttl functions with Hydra's precedence: a lifespan set on
  * the client wins over the instance-wide `ttl.*` for the grant that mints
- * the token (authorization_code, refresh_token, client_credentials).
+ * the token (authorization_code, refresh_token, client_credentials, implicit).
  */
 export function tokenTtls(ttl: HydraConfig["ttl"]): TtlConfig {
   return {
     AccessToken: (ctx, _token, client) =>
-      isRefreshGrant(ctx)
-        ? pick(client, "refresh_token_grant_access_token_lifespan", ttl.access_token)
-        : pick(client, "authorization_code_grant_access_token_lifespan", ttl.access_token),
+      isImplicit(ctx)
+        ? pick(client, "implicit_grant_access_token_lifespan", ttl.access_token)
+        : isRefreshGrant(ctx)
+          ? pick(client, "refresh_token_grant_access_token_lifespan", ttl.access_token)
+          : pick(client, "authorization_code_grant_access_token_lifespan", ttl.access_token),
     ClientCredentials: (_ctx, _token, client) => pick(client, "client_credentials_grant_access_token_lifespan", ttl.access_token),
     IdToken: (ctx, _token, client) =>
-      isRefreshGrant(ctx)
-        ? pick(client, "refresh_token_grant_id_token_lifespan", ttl.id_token)
-        : pick(client, "authorization_code_grant_id_token_lifespan", ttl.id_token),
+      isImplicit(ctx)
+        ? pick(client, "implicit_grant_id_token_lifespan", ttl.id_token)
+        : isRefreshGrant(ctx)
+          ? pick(client, "refresh_token_grant_id_token_lifespan", ttl.id_token)
+          : pick(client, "authorization_code_grant_id_token_lifespan", ttl.id_token),
     RefreshToken: (ctx, _token, client) =>
       isRefreshGrant(ctx)
         ? pick(client, "refresh_token_grant_refresh_token_lifespan", ttl.refresh_token)

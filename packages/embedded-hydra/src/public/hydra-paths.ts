@@ -2,12 +2,25 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { HydraContext } from "../context";
 import { readForm } from "../http";
 import { ROUTES } from "../provider/create-provider";
-import { INJECTED_PROMPT_PARAM, REGISTRATION_PROMPT_PARAM } from "../provider/interactions";
+import { rewriteAuthorizationQuery } from "../provider/request-params";
+import { discoveryDocument } from "./discovery";
+import { fallbackPage } from "./fallbacks";
+import { handleRegistration } from "./registration";
 import { completeLogout, startLogout } from "./logout";
 import type { Mapping } from "./responses";
 import { redeemVerifier } from "./verifiers";
 
 export type { Mapping } from "./responses";
+
+const DISCOVERY_PATHS = new Set(["/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"]);
+
+/** serve.public.cors for the documents answered here (oidc-provider answers CORS for its own endpoints). */
+function corsHeaders(hctx: HydraContext, req: IncomingMessage): Record<string, string> {
+  const origin = req.headers.origin;
+  const { cors } = hctx.config.serve.public;
+  if (!origin || !cors.enabled || !(cors.allowed_origins.includes("*") || cors.allowed_origins.includes(origin))) return {};
+  return { "access-control-allow-origin": origin, "access-control-allow-credentials": "true", vary: "Origin" };
+}
 
 /**
  * Hydra's browser-facing URLs on top of oidc-provider's:
@@ -16,12 +29,9 @@ export type { Mapping } from "./responses";
  *   continue oidc-provider's interaction at its resume path (verifiers.ts);
  * - `/oauth2/sessions/logout` (with or without `logout_verifier`) is Hydra's
  *   logout, answered here (logout.ts);
- * - `prompt=registration` (Hydra's own value, unknown to oidc-provider) is
- *   taken out of `prompt` and kept as a marker: it only changes where the
- *   login challenge is sent (`urls.registration`);
- * - `offline_access` without `prompt=consent` gets the prompt added, because
- *   OIDC Core lets oidc-provider drop it otherwise, while Hydra honours it
- *   (the consent UI always runs here anyway; the marker keeps `skip` honest).
+ * - any other authorization request is rewritten for oidc-provider, the
+ *   original query kept for Hydra's decisions and `request_url`
+ *   (provider/request-params.ts).
  */
 export async function mapHydraRequest(hctx: HydraContext, req: IncomingMessage, res: ServerResponse): Promise<Mapping> {
   const url = new URL(req.url ?? "/", "http://placeholder");
@@ -32,15 +42,20 @@ export async function mapHydraRequest(hctx: HydraContext, req: IncomingMessage, 
       const verifier = searchParams.get(`${kind}_verifier`);
       if (verifier !== null) return redeemVerifier(hctx, req, kind, verifier);
     }
-    let rewritten = extractRegistrationPrompt(searchParams);
-    const scopes = (searchParams.get("scope") ?? "").split(" ");
-    if (scopes.includes("offline_access") && !searchParams.has("prompt")) {
-      searchParams.set("prompt", "consent");
-      searchParams.set(INJECTED_PROMPT_PARAM, "1");
-      rewritten = true;
-    }
-    if (rewritten) req.url = `${url.pathname}?${searchParams.toString()}`;
+    // Hydra's request_url carries the raw query, not a re-encoded one.
+    const rawQuery = (req.url ?? "").split("?").slice(1).join("?");
+    rewriteAuthorizationQuery(searchParams, rawQuery);
+    req.url = `${url.pathname}?${searchParams.toString()}`;
     return { kind: "pass" };
+  }
+
+  const registration = await handleRegistration(hctx, req, url.pathname);
+  if (registration) return registration;
+
+  if (req.method === "GET") {
+    const fallback = fallbackPage(url.pathname, searchParams);
+    if (fallback) return fallback;
+    if (DISCOVERY_PATHS.has(url.pathname)) return { kind: "json", status: 200, body: await discoveryDocument(hctx), headers: corsHeaders(hctx, req) };
   }
 
   if (url.pathname === ROUTES.end_session && (req.method === "GET" || req.method === "POST")) {
@@ -52,19 +67,4 @@ export async function mapHydraRequest(hctx: HydraContext, req: IncomingMessage, 
     return startLogout(hctx, req, res, params);
   }
   return { kind: "pass" };
-}
-
-/**
- * Moves `registration` out of `prompt` into a marker parameter. With `none`
- * the request is left alone: oidc-provider then refuses it, as Hydra refuses
- * `none` combined with anything else.
- */
-function extractRegistrationPrompt(searchParams: URLSearchParams): boolean {
-  const prompts = (searchParams.get("prompt") ?? "").split(" ").filter(Boolean);
-  if (!prompts.includes("registration") || prompts.includes("none")) return false;
-  const rest = prompts.filter((prompt) => prompt !== "registration");
-  if (rest.length > 0) searchParams.set("prompt", rest.join(" "));
-  else searchParams.delete("prompt");
-  searchParams.set(REGISTRATION_PROMPT_PARAM, "1");
-  return true;
 }

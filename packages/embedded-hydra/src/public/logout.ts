@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Client, Session } from "oidc-provider";
+import { frontChannelPage, notifyClients } from "./logout-notifications";
 import { z } from "zod";
 import { clientToJson, type StoredClient } from "../clients/model";
 import { withQuery, type HydraContext } from "../context";
@@ -42,9 +43,9 @@ function invalidRequest(hctx: HydraContext, hint: string): Mapping {
   return errorPage(hctx, { error: "invalid_request", error_description: `${INVALID_REQUEST} ${hint}` });
 }
 
-/** Hydra's LogoutRedirectURL: `urls.post_logout_redirect`, else the "signed out" page. */
+/** Hydra's LogoutRedirectURL: `urls.post_logout_redirect`, else its fallback page. */
 function defaultRedirect(hctx: HydraContext): string {
-  return hctx.config.urls.post_logout_redirect ?? `${hctx.publicUrl}${ROUTES.end_session.slice(1)}/success`;
+  return hctx.urls.postLogoutRedirect;
 }
 
 /** The oidc-provider session behind this browser's session cookie, and a way to clear that cookie. */
@@ -141,9 +142,7 @@ async function verifyHint(hctx: HydraContext, hint: string): Promise<{ sid: stri
 }
 
 async function logoutChallenge(hctx: HydraContext, req: IncomingMessage, res: ServerResponse, request: LogoutRequest): Promise<Mapping> {
-  const logoutUi = hctx.config.urls.logout;
-  // No logout UI configured: nobody to ask, the logout is confirmed at once.
-  if (!logoutUi) return finishLogout(hctx, req, res, request);
+  const logoutUi = hctx.urls.logout;
   const challenge = await hctx.flows.create({
     kind: "logout",
     subject: request.subject,
@@ -163,7 +162,7 @@ async function logoutChallenge(hctx: HydraContext, req: IncomingMessage, res: Se
 
 /** `/oauth2/sessions/logout?logout_verifier=`: the logout UI accepted; end what Hydra's completeLogout ends. */
 export async function completeLogout(hctx: HydraContext, req: IncomingMessage, res: ServerResponse, verifier: string): Promise<Mapping> {
-  const flow = await hctx.flows.redeem("logout", verifier);
+  const flow = await hctx.flows.acceptedLogout(verifier);
   const parsed = logoutPrivateSchema.safeParse(flow?.request[LOGOUT_PRIVATE_KEY]);
   if (!flow || !parsed.success) {
     return errorPage(hctx, { error: "invalid_request", error_description: "The logout verifier has already been used, has not been granted, or is invalid." });
@@ -189,39 +188,26 @@ async function finishLogout(hctx: HydraContext, req: IncomingMessage, res: Serve
   const target = await hctx.provider().Session.findByUid(request.sessionUid);
   // Ended meanwhile (revoked, expired, or this verifier was replayed): nothing left to do.
   if (!target) return done;
-  await endLoginSession(hctx, target, target.accountId === request.subject);
-  // Hydra then ends the browser's own login session too, whoever it belongs to (best effort, no back-channel).
+  const frontChannel = await endLoginSession(hctx, target, target.accountId === request.subject);
+  // Hydra then ends the browser's own login session too, whoever it belongs to (best effort, no notifications).
   if (browser.session && browser.session.uid !== target.uid) {
     await endLoginSession(hctx, browser.session, false).catch((error: unknown) =>
       hctx.logger.log("warn", "ending the browser's login session failed", { error: String(error) }),
     );
   }
   browser.clearCookie();
-  return done;
+  // Clients with a frontchannel_logout_uri are loaded in iframes before the browser moves on.
+  return frontChannel.length ? { kind: "html", status: 200, body: frontChannelPage(frontChannel, request.redirectTo) } : done;
 }
 
-/** Ends an oidc-provider session and Hydra's record of it, first telling its clients over the back-channel if asked. */
-async function endLoginSession(hctx: HydraContext, session: Session, notifyClients: boolean): Promise<void> {
-  if (notifyClients && session.accountId) {
-    const subject = session.accountId;
-    await Promise.all(
-      Object.keys(session.authorizations ?? {}).map(async (clientId) => {
-        const client = await hctx.provider().Client.find(clientId).catch(() => undefined);
-        if (!client?.backchannelLogoutUri) return;
-        // A relying party that cannot be reached must not block the logout, but operators need to see it.
-        await sendBackchannelLogout(client, subject, session.sidFor(clientId)).catch((error: unknown) =>
-          hctx.logger.log("warn", "back-channel logout delivery failed", { client_id: clientId, error: error instanceof Error ? error.message : String(error) }),
-        );
-      }),
-    );
-  }
+/**
+ * Ends an oidc-provider session and Hydra's record of it; when asked, its
+ * clients hear of it first (public/logout-notifications.ts). Returns the
+ * front-channel logout URLs the browser is to load.
+ */
+export async function endLoginSession(hctx: HydraContext, session: Session, notify: boolean): Promise<string[]> {
+  const frontChannel = notify && session.accountId ? await notifyClients(hctx, session, session.uid) : [];
   await session.destroy();
   await hctx.sessions.forgetLogins({ sessionId: session.uid });
-}
-
-/** oidc-provider's Client#backchannelLogout (missing from @types/oidc-provider): signs and posts the logout token. */
-async function sendBackchannelLogout(client: Client, subject: string, sid: string | undefined): Promise<void> {
-  const send: unknown = Reflect.get(client, "backchannelLogout");
-  if (typeof send !== "function") throw new Error("this oidc-provider has no Client#backchannelLogout");
-  await (send as (this: Client, sub: string, sid?: string) => Promise<void>).call(client, subject, sid);
+  return frontChannel;
 }

@@ -5,7 +5,9 @@ import { withQuery } from "../context";
 export type Mapping =
   | { kind: "pass" }
   | { kind: "redirect"; location: string; status?: 302 | 303 }
-  | { kind: "html"; status: number; body: string };
+  | { kind: "html"; status: number; body: string }
+  | { kind: "json"; status: number; body: unknown; headers?: Record<string, string> }
+  | { kind: "empty"; status: number };
 
 export interface OAuthError {
   error: string;
@@ -14,9 +16,7 @@ export interface OAuthError {
 
 /** Hydra's forwardError: the browser goes to `urls.error` with the error (302). */
 export function errorPage(hctx: HydraContext, error: OAuthError): Mapping {
-  const target = hctx.config.urls.error;
-  const location = target ? withQuery(target, { ...error }) : `${hctx.publicUrl}oauth2/fallbacks/error?error=${encodeURIComponent(error.error)}`;
-  return { kind: "redirect", location };
+  return { kind: "redirect", location: withQuery(hctx.urls.error, { ...error }) };
 }
 
 function escapeHtml(value: string): string {
@@ -26,17 +26,16 @@ function escapeHtml(value: string): string {
 /**
  * An authorization error for the client, where the browser of that
  * authorization request may not be the one oidc-provider would answer
- * (fosite's WriteAuthorizeError): to the request's redirect_uri with state
- * (and iss, which oidc-provider adds to every authorization response and
- * advertises in discovery), in its response mode; to the error UI when there
- * is no redirect_uri. The shape is oidc-provider's own error response.
+ * (fosite's WriteAuthorizeError): to the request's redirect_uri with state,
+ * in its response mode; to the error UI when there is no redirect_uri.
  */
 export function authorizationError(hctx: HydraContext, params: Record<string, unknown>, error: OAuthError): Mapping {
   const text = (name: string) => (typeof params[name] === "string" && params[name] !== "" ? (params[name] as string) : undefined);
   const redirectUri = text("redirect_uri");
   if (!redirectUri) return errorPage(hctx, error);
   const state = text("state");
-  const payload: Record<string, string> = { ...error, ...(state !== undefined ? { state } : {}), iss: hctx.issuer };
+  // fosite/authorize_error.go: error, error_description and state (also empty); no iss.
+  const payload: Record<string, string> = { ...error, state: state ?? "" };
   const mode = text("response_mode") ?? "query";
   if (mode === "form_post") {
     const inputs = Object.entries(payload)

@@ -1,13 +1,15 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { HydraContext } from "../context";
-import { HydraError, sendError } from "../errors";
+import { HydraError, sendError, sendJson } from "../errors";
 import { isStorableQuery } from "../storable";
 import { hardenParserErrors, requireHost, SERVER_OPTIONS, setSecurityHeaders } from "../hardening";
 import { logRequests } from "../logging";
 import type { RouteInfo } from "../admin/router";
 import { ROUTES } from "../provider/create-provider";
+import { FALLBACK_ROUTES } from "./fallbacks";
 import { HEALTH_PATHS, HEALTH_ROUTES, handleHealth } from "./health";
 import { mapHydraRequest } from "./hydra-paths";
+import { REGISTRATION_PATH } from "./registration";
 
 /** What the public port serves: health, and oidc-provider's endpoints under Hydra's paths (public-routes test, fuzz). */
 export const PUBLIC_ROUTES: RouteInfo[] = [
@@ -23,6 +25,9 @@ export const PUBLIC_ROUTES: RouteInfo[] = [
   { methods: ["GET", "POST"], pattern: ROUTES.end_session },
   { methods: ["POST"], pattern: `${ROUTES.end_session}/confirm` },
   { methods: ["GET"], pattern: `${ROUTES.end_session}/success` },
+  ...FALLBACK_ROUTES,
+  { methods: ["POST"], pattern: REGISTRATION_PATH },
+  { methods: ["GET", "PUT", "DELETE"], pattern: `${REGISTRATION_PATH}/:id` },
 ];
 
 /**
@@ -55,6 +60,14 @@ export function createPublicServer(hctx: HydraContext): Server {
       if (mapping.kind === "redirect") {
         res.writeHead(mapping.status ?? 302, { location: mapping.location, "cache-control": "no-store" });
         res.end();
+        return;
+      }
+      if (mapping.kind === "empty") {
+        res.writeHead(mapping.status).end();
+        return;
+      }
+      if (mapping.kind === "json") {
+        sendJson(res, mapping.status, mapping.body, mapping.headers ?? {});
         return;
       }
       if (mapping.kind === "html") {

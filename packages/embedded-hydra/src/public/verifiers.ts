@@ -11,7 +11,8 @@ import {
   recordConsent,
   rejectionSchema,
 } from "../provider/decisions";
-import { authorizationError, errorPage, type Mapping } from "./responses";
+import { fositeDescription } from "../fosite-errors";
+import { authorizationError, errorPage, type Mapping, type OAuthError } from "./responses";
 
 type Kind = "login" | "consent";
 
@@ -30,9 +31,15 @@ type Kind = "login" | "consent";
  * after the UI's browser was refused (login CSRF / session fixation).
  */
 export async function redeemVerifier(hctx: HydraContext, req: IncomingMessage, kind: Kind, verifier: string): Promise<Mapping> {
+  const query = new URL(req.url ?? "/", "http://placeholder").searchParams;
   const flow = await hctx.flows.redeem(kind, verifier);
   if (!flow) {
-    return errorPage(hctx, { error: "invalid_request", error_description: `The ${kind} verifier has already been used, has not been granted, or is invalid.` });
+    // flow/flow_encoding.go decodeVerifier: access_denied, to the client of the authorization request the URL carries.
+    return refuseRequest(hctx, query, { error: "access_denied", error_description: fositeDescription("access_denied", `The ${kind} verifier has already been used, has not been granted, or is invalid.`) });
+  }
+  if (kind === "consent" && flow.clientId !== query.get("client_id")) {
+    // consent/strategy_default.go verifyConsent: the verifier belongs to another client's authorization.
+    return refuseRequest(hctx, query, { error: "invalid_client", error_description: fositeDescription("invalid_client", "The flow client id does not match the authorize request client id.") });
   }
   const interaction = flow.interactionUid ? await hctx.provider().Interaction.find(flow.interactionUid) : undefined;
   if (!interaction) {
@@ -61,4 +68,17 @@ export async function redeemVerifier(hctx: HydraContext, req: IncomingMessage, k
   if (grantId) await finishInteraction(interaction, { ...interaction.lastSubmission, consent: { grantId } });
   else await applyLogin(hctx, flow, interaction, acceptedLoginSchema.parse(flow.handled));
   return resume;
+}
+
+/**
+ * Hydra's writeAuthorizeError for an authorization request parsed from the
+ * URL alone: to the client's redirect URI when the client exists and has
+ * registered it, to the error UI otherwise.
+ */
+async function refuseRequest(hctx: HydraContext, query: URLSearchParams, error: OAuthError): Promise<Mapping> {
+  const clientId = query.get("client_id") ?? "";
+  const redirectUri = query.get("redirect_uri") ?? "";
+  const client = clientId ? await hctx.clients.get(clientId) : undefined;
+  if (!client || !client.data.redirect_uris.includes(redirectUri)) return errorPage(hctx, error);
+  return authorizationError(hctx, Object.fromEntries(query), error);
 }

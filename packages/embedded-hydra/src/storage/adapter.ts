@@ -28,7 +28,9 @@ export class PostgresAdapter implements Adapter {
     const json = JSON.stringify(payload);
     // Request parameters (state, nonce, scope, ...) end up in payloads: refuse what jsonb cannot hold as a client error.
     if (!isStorableJson(json) || !isStorableText(id)) throw new errors.InvalidRequest("the request contains characters that cannot be stored");
-    await this.db.query(
+    // A named statement: every token, code and session is written through here, so Postgres plans it once per connection.
+    await this.db.prepared(
+      "oidc_payload_upsert",
       `INSERT INTO oidc_payloads (model, id, payload, grant_id, user_code, uid, account_id, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $8::int IS NULL THEN NULL ELSE now() + make_interval(secs => $8::int) END)
        ON CONFLICT (model, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id,
@@ -48,7 +50,7 @@ export class PostgresAdapter implements Adapter {
 
   async find(id: string): Promise<AdapterPayload | undefined> {
     if (!isStorableText(id)) return undefined;
-    const result = await this.db.query<Row>(`${SELECT} WHERE model = $1 AND id = $2 AND ${LIVE}`, [this.model, id]);
+    const result = await this.db.prepared<Row>("oidc_payload_find", `${SELECT} WHERE model = $1 AND id = $2 AND ${LIVE}`, [this.model, id]);
     return withConsumed(result.rows[0]);
   }
 

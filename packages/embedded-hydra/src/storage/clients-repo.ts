@@ -1,12 +1,12 @@
 import type { AdapterPayload } from "oidc-provider";
-import { toProviderMetadata, type StoredClient, type StoredClientData } from "../clients/model";
+import { normalizeClientData, PROVIDER_SCOPES, toProviderMetadata, type StoredClient, type StoredClientData } from "../clients/model";
 import type { Db } from "./db";
 
 type ClientRow = {
   pk: string;
   id: string;
   secret_hash: string | null;
-  data: StoredClientData;
+  data: Record<string, unknown>;
   created_at: Date;
   updated_at: Date;
 };
@@ -14,15 +14,15 @@ type ClientRow = {
 const COLUMNS = "pk, id, secret_hash, data, created_at, updated_at";
 
 function fromRow(row: ClientRow): StoredClient {
-  return { id: row.id, secretHash: row.secret_hash, data: row.data, createdAt: row.created_at, updatedAt: row.updated_at };
+  return { id: row.id, secretHash: row.secret_hash, data: normalizeClientData(row.data), createdAt: row.created_at, updatedAt: row.updated_at };
 }
 
 export class ClientConflictError extends Error {}
 
 export interface ClientPage {
   clients: StoredClient[];
-  /** Keyset cursor of the next page, if any. */
-  nextToken?: string;
+  /** The id the next page starts after, if there is one. */
+  nextAfter?: string;
 }
 
 /**
@@ -35,6 +35,20 @@ const CACHE_MAX_ENTRIES = 10_000;
 
 export class ClientRepository {
   private readonly cache = new Map<string, { client: StoredClient | undefined; expires: number }>();
+
+  /**
+   * Every scope a client oidc-provider has loaded registered, and the live
+   * provider's own scope set (provider/scope-registry.ts), which gets them
+   * too, before oidc-provider looks at a request's scope.
+   */
+  private readonly knownScopes = new Set<string>(PROVIDER_SCOPES);
+  private providerScopes: Set<string> | undefined;
+
+  /** Hands the live provider's scope set over (a new provider replaces the previous one's). */
+  attachProviderScopes(scopes: Set<string>): void {
+    for (const scope of this.knownScopes) scopes.add(scope);
+    this.providerScopes = scopes;
+  }
 
   constructor(private readonly db: Db) {}
 
@@ -51,7 +65,14 @@ export class ClientRepository {
 
   async providerMetadata(id: string): Promise<AdapterPayload | undefined> {
     const client = await this.get(id);
-    return client ? (toProviderMetadata(client) as AdapterPayload) : undefined;
+    // A client Hydra's admin API accepts but oidc-provider cannot run is unknown at the OAuth2 endpoints.
+    if (!client || client.data.unusable) return undefined;
+    for (const scope of client.data.scope.split(" ")) {
+      if (!scope) continue;
+      this.knownScopes.add(scope);
+      this.providerScopes?.add(scope);
+    }
+    return toProviderMetadata(client) as AdapterPayload;
   }
 
   async create(id: string, secretHash: string | null, data: StoredClientData): Promise<StoredClient> {
@@ -82,20 +103,19 @@ export class ClientRepository {
     return (result.rowCount ?? 0) > 0;
   }
 
-  /** Keyset pagination in insertion order; the page token is the last row's pk. */
-  async list(options: { pageSize: number; pageToken?: string; clientName?: string; owner?: string }): Promise<ClientPage> {
-    const after = options.pageToken ? Number(Buffer.from(options.pageToken, "base64url").toString("utf8")) : 0;
+  /** Keyset pagination by client id, as Hydra orders its client list; `nextAfter` is the last id when more follow. */
+  async list(options: { pageSize: number; after: string; clientName?: string; owner?: string }): Promise<ClientPage> {
     const result = await this.db.query<ClientRow>(
       `SELECT ${COLUMNS} FROM hydra_clients
-       WHERE pk > $1 AND ($2::text IS NULL OR data->>'client_name' = $2) AND ($3::text IS NULL OR data->>'owner' = $3)
-       ORDER BY pk LIMIT $4`,
-      [Number.isFinite(after) ? after : 0, options.clientName ?? null, options.owner ?? null, options.pageSize + 1],
+       WHERE id > $1 AND ($2::text IS NULL OR data->>'client_name' = $2) AND ($3::text IS NULL OR data->>'owner' = $3)
+       ORDER BY id LIMIT $4`,
+      [options.after, options.clientName ?? null, options.owner ?? null, options.pageSize + 1],
     );
     const rows = result.rows.slice(0, options.pageSize);
     const last = rows[rows.length - 1];
     return {
       clients: rows.map(fromRow),
-      ...(result.rows.length > options.pageSize && last ? { nextToken: Buffer.from(last.pk).toString("base64url") } : {}),
+      ...(result.rows.length > options.pageSize && last ? { nextAfter: last.id } : {}),
     };
   }
 }

@@ -50,6 +50,15 @@ export class Db {
     }
   }
 
+  /** A named statement (parsed and planned once per connection) for the hot paths such as introspection. */
+  async prepared<R extends pg.QueryResultRow = pg.QueryResultRow>(name: string, text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.pool.query<R>({ name, text, values });
+    } catch (error) {
+      throw translate(error);
+    }
+  }
+
   /** BEGIN … COMMIT on one connection; a connection cut while it is checked out never becomes an unhandled 'error' event. */
   async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     let client: pg.PoolClient;

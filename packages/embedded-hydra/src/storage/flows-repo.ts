@@ -92,23 +92,35 @@ export class FlowRepository {
     return challenge;
   }
 
+  /** A challenge, also past its expiry (Hydra tells an expired challenge from an unknown one) until the cleanup deletes it. */
   async get(kind: FlowKind, challenge: string): Promise<Flow | undefined> {
-    const result = await this.db.query<FlowRow>(
-      "SELECT * FROM hydra_flows WHERE challenge = $1 AND kind = $2 AND expires_at > now()",
-      [challenge, kind],
-    );
+    const result = await this.db.query<FlowRow>("SELECT * FROM hydra_flows WHERE challenge = $1 AND kind = $2", [challenge, kind]);
     const row = result.rows[0];
     return row ? fromRow(row) : undefined;
   }
 
-  /** Records the UI's decision once; false if it was already handled or has expired. */
+  /**
+   * Records the UI's decision, replacing an earlier one and its verifier
+   * (Hydra's challenges can be handled again until the authorization goes
+   * on); false once a verifier was redeemed or the challenge expired.
+   */
   async decide(challenge: string, state: "accepted" | "rejected", handled: Record<string, unknown>, verifier: string | null): Promise<boolean> {
     const result = await this.db.query(
       `UPDATE hydra_flows SET state = $2, handled = $3, verifier = $4
-       WHERE challenge = $1 AND state = 'pending' AND expires_at > now()`,
+       WHERE challenge = $1 AND state IN ('pending', 'accepted', 'rejected') AND expires_at > now()`,
       [challenge, state, JSON.stringify(handled), verifier],
     );
     return (result.rowCount ?? 0) > 0;
+  }
+
+  /** A logout verifier (Hydra's are not spent: completing a logout again finds nothing left to end). */
+  async acceptedLogout(verifier: string): Promise<Flow | undefined> {
+    const result = await this.db.query<FlowRow>(
+      "SELECT * FROM hydra_flows WHERE verifier = $1 AND kind = 'logout' AND state = 'accepted' AND expires_at > now()",
+      [verifier],
+    );
+    const row = result.rows[0];
+    return row ? fromRow(row) : undefined;
   }
 
   /** Redeems a verifier exactly once; says whether the UI had accepted or rejected the request. */

@@ -59,13 +59,14 @@ function fromRow(row: ConsentRow): ConsentSessionRecord {
 export class SessionRepository {
   constructor(private readonly db: Db) {}
 
-  async rememberLogin(sessionId: string, subject: string, remember: boolean, rememberFor: number): Promise<void> {
+  /** Hydra's ConfirmLoginSession; `authenticatedAt` (seconds) is when the login UI accepted the login. */
+  async rememberLogin(sessionId: string, subject: string, remember: boolean, rememberFor: number, authenticatedAt: number): Promise<void> {
     await this.db.query(
       `INSERT INTO hydra_login_sessions (id, subject, remember, authenticated_at, expires_at)
-       VALUES ($1, $2, $3, now(), CASE WHEN $4::int > 0 THEN now() + make_interval(secs => $4::int) END)
+       VALUES ($1, $2, $3, to_timestamp($5), CASE WHEN $4::int > 0 THEN now() + make_interval(secs => $4::int) END)
        ON CONFLICT (id) DO UPDATE SET subject = EXCLUDED.subject, remember = EXCLUDED.remember,
          authenticated_at = EXCLUDED.authenticated_at, expires_at = EXCLUDED.expires_at`,
-      [sessionId, subject, remember, rememberFor],
+      [sessionId, subject, remember, rememberFor, authenticatedAt],
     );
   }
 
@@ -131,27 +132,45 @@ export class SessionRepository {
     return row ? fromRow(row) : undefined;
   }
 
-  /** The newest remembered, unexpired consent of subject for client covering every requested scope. */
-  async rememberedConsent(subject: string, clientId: string, scopes: string[]): Promise<ConsentSessionRecord | undefined> {
+  /**
+   * Hydra's FindGrantedAndRememberedConsentRequest: the newest consent the
+   * subject gave the client with `remember`, not itself a skipped one, whose
+   * `remember_for` has not run out. The caller decides whether it covers a request.
+   */
+  async rememberedConsent(subject: string, clientId: string): Promise<ConsentSessionRecord | undefined> {
     const result = await this.db.query<ConsentRow>(
       `SELECT * FROM hydra_consent_sessions
        WHERE subject = $1 AND client_id = $2 AND remember
+         AND (consent_request->>'skip') IS DISTINCT FROM 'true'
          AND (remember_for = 0 OR handled_at + make_interval(secs => remember_for) > now())
-         AND grant_scope @> $3::jsonb
        ORDER BY handled_at DESC LIMIT 1`,
-      [subject, clientId, JSON.stringify(scopes)],
+      [subject, clientId],
     );
     const row = result.rows[0];
     return row ? fromRow(row) : undefined;
   }
 
-  async listConsents(subject: string, loginSessionId?: string): Promise<ConsentSessionRecord[]> {
+  /**
+   * Hydra's FindSubjectsGrantedConsentRequests / FindSubjectsSessionGrantedConsentRequests:
+   * the subject's consents that were not skipped, a page at a time (keyset by grant id).
+   */
+  async listConsents(subject: string, options: { loginSessionId?: string; after: string; size: number }): Promise<{ records: ConsentSessionRecord[]; nextAfter?: string }> {
     const result = await this.db.query<ConsentRow>(
-      `SELECT * FROM hydra_consent_sessions WHERE subject = $1 AND ($2::text IS NULL OR login_session_id = $2)
-       ORDER BY handled_at DESC`,
-      [subject, loginSessionId ?? null],
+      `SELECT * FROM hydra_consent_sessions
+       WHERE subject = $1 AND ($2::text IS NULL OR login_session_id = $2)
+         AND (consent_request->>'skip') IS DISTINCT FROM 'true' AND grant_id > $3
+       ORDER BY grant_id LIMIT $4`,
+      [subject, options.loginSessionId ?? null, options.after, options.size + 1],
     );
-    return result.rows.map(fromRow);
+    const rows = result.rows.slice(0, options.size);
+    const last = rows[rows.length - 1];
+    return { records: rows.map(fromRow), ...(result.rows.length > options.size && last ? { nextAfter: last.grant_id } : {}) };
+  }
+
+  /** Hydra's RevokeConsentSessionByID: the consent given in one consent request. */
+  async deleteConsentByRequest(consentRequestId: string): Promise<string[]> {
+    const result = await this.db.query<{ grant_id: string }>("DELETE FROM hydra_consent_sessions WHERE challenge = $1 RETURNING grant_id", [consentRequestId]);
+    return result.rows.map((row) => row.grant_id);
   }
 
   /** Deletes consent records and returns their grant ids (whose tokens the caller revokes). */

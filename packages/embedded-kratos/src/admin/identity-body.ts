@@ -1,71 +1,172 @@
-import { z } from "zod";
+import { decodeGoJson, type GoJson, type GoType } from "./go-json";
 
-/** Request bodies of the admin identity endpoints (createIdentityBody / updateIdentityBody). */
-const passwordConfig = z
-  .object({
-    password: z.string().optional(),
-    hashed_password: z.string().optional(),
-    use_password_migration_hook: z.boolean().optional(),
-  })
-  .strict();
+/**
+ * Request bodies of the admin identity endpoints, as Kratos' structs declare
+ * them (identity/handler.go: CreateIdentityBody, UpdateIdentityBody,
+ * IdentityWithCredentials; identity/identity.go: BatchPatchIdentitiesBody).
+ * Only password, oidc and saml credentials can be imported; anything else
+ * is an unknown field to the strict decoders of create and batch create.
+ */
 
-const credentialsSchema = z
-  .object({
-    password: z.object({ config: passwordConfig.optional() }).optional(),
-    oidc: z
-      .object({ config: z.object({ providers: z.array(z.object({ provider: z.string(), subject: z.string() }).loose()) }).loose().optional() })
-      .optional(),
-  })
-  .loose();
+const str = (name = "string"): GoType => ({ kind: "string", name });
+const bool: GoType = { kind: "bool" };
+const raw: GoType = { kind: "raw" };
+const uuid: GoType = { kind: "uuid", nullable: false };
+const nullUuid: GoType = { kind: "uuid", nullable: true };
 
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a UUID");
+const passwordConfig: GoType = {
+  kind: "struct",
+  name: "identity.AdminIdentityImportCredentialsPasswordConfig",
+  fields: { hashed_password: str(), password: str(), use_password_migration_hook: bool },
+};
 
-export const createIdentityBody = z.object({
-  schema_id: z.string().min(1),
-  traits: z.record(z.string(), z.unknown()),
-  state: z.enum(["active", "inactive"]).optional(),
-  metadata_public: z.unknown().optional(),
-  metadata_admin: z.unknown().optional(),
-  external_id: z.string().optional(),
-  organization_id: uuid.nullable().optional(),
-  credentials: credentialsSchema.optional(),
-  verifiable_addresses: z
-    .array(
-      z
-        .object({
-          value: z.string(),
-          via: z.string().optional(),
-          verified: z.boolean().optional(),
-          status: z.enum(["pending", "sent", "completed"]).optional(),
-        })
-        .loose(),
-    )
-    .optional(),
-  recovery_addresses: z.array(z.object({ value: z.string(), via: z.string().optional() }).loose()).optional(),
-});
+const oidcProvider: GoType = {
+  kind: "struct",
+  name: "identity.AdminCreateIdentityImportCredentialsOIDCProvider",
+  fields: { subject: str(), provider: str(), use_auto_link: bool, organization: nullUuid },
+};
 
-export const updateIdentityBody = z.object({
-  schema_id: z.string().min(1).optional(),
-  traits: z.record(z.string(), z.unknown()),
-  state: z.enum(["active", "inactive"]).optional(),
-  metadata_public: z.unknown().optional(),
-  metadata_admin: z.unknown().optional(),
-  external_id: z.string().optional(),
-  credentials: credentialsSchema.optional(),
-});
+const samlProvider: GoType = {
+  kind: "struct",
+  name: "identity.AdminCreateIdentityImportCredentialsSAMLProvider",
+  fields: { subject: str(), provider: str(), organization: nullUuid },
+};
 
-export const jsonPatchBody = z.array(
-  z.object({
-    op: z.enum(["add", "remove", "replace", "move", "copy", "test"]),
-    path: z.string(),
-    value: z.unknown().optional(),
-    from: z.string().optional(),
-  }),
-);
+const credentials: GoType = {
+  kind: "struct",
+  name: "identity.IdentityWithCredentials",
+  fields: {
+    password: { kind: "struct", name: "identity.AdminIdentityImportCredentialsPassword", fields: { config: passwordConfig } },
+    oidc: {
+      kind: "struct",
+      name: "identity.AdminIdentityImportCredentialsOIDC",
+      fields: {
+        config: {
+          kind: "struct",
+          name: "identity.AdminIdentityImportCredentialsOIDCConfig",
+          fields: { providers: { kind: "slice", name: "[]identity.AdminCreateIdentityImportCredentialsOIDCProvider", elem: oidcProvider } },
+        },
+      },
+    },
+    saml: {
+      kind: "struct",
+      name: "identity.AdminIdentityImportCredentialsSAML",
+      fields: {
+        config: {
+          kind: "struct",
+          name: "identity.AdminIdentityImportCredentialsSAMLConfig",
+          fields: { providers: { kind: "slice", name: "[]identity.AdminCreateIdentityImportCredentialsSAMLProvider", elem: samlProvider } },
+        },
+      },
+    },
+  },
+};
 
-export type CreateIdentityBody = z.infer<typeof createIdentityBody>;
-export type UpdateIdentityBody = z.infer<typeof updateIdentityBody>;
+const time = (name: string): GoType => ({ kind: "time", name });
 
-export function describeZodError(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ");
+const verifiableAddress: GoType = {
+  kind: "struct",
+  name: "identity.VerifiableAddress",
+  fields: {
+    id: uuid,
+    value: str(),
+    verified: bool,
+    via: str(),
+    status: str("identity.VerifiableAddressStatus"),
+    verified_at: time("sqlxx.NullTime"),
+    created_at: time("time.Time"),
+    updated_at: time("time.Time"),
+  },
+};
+
+const recoveryAddress: GoType = {
+  kind: "struct",
+  name: "identity.RecoveryAddress",
+  fields: { id: uuid, value: str(), via: str(), created_at: time("time.Time"), updated_at: time("time.Time") },
+};
+
+const createFields: Record<string, GoType> = {
+  schema_id: str(),
+  traits: raw,
+  credentials,
+  verifiable_addresses: { kind: "slice", name: "[]identity.VerifiableAddress", elem: verifiableAddress },
+  recovery_addresses: { kind: "slice", name: "[]identity.RecoveryAddress", elem: recoveryAddress },
+  metadata_public: raw,
+  metadata_admin: raw,
+  state: str("identity.State"),
+  organization_id: nullUuid,
+  external_id: str(),
+};
+
+const createBody: GoType & { kind: "struct" } = { kind: "struct", name: "identity.CreateIdentityBody", fields: createFields };
+
+export const updateBody: GoType & { kind: "struct" } = {
+  kind: "struct",
+  name: "identity.UpdateIdentityBody",
+  fields: { schema_id: str(), traits: raw, credentials, metadata_public: raw, metadata_admin: raw, state: str("identity.State"), external_id: str() },
+};
+
+const batchBody: GoType & { kind: "struct" } = {
+  kind: "struct",
+  name: "identity.BatchPatchIdentitiesBody",
+  fields: {
+    identities: {
+      kind: "slice",
+      name: "[]*identity.BatchIdentityPatch",
+      elem: { kind: "struct", name: "identity.BatchIdentityPatch", fields: { create: createBody, patch_id: uuid } },
+    },
+  },
+};
+
+export interface PasswordImport {
+  hashed_password?: string;
+  password?: string;
+  use_password_migration_hook?: boolean;
 }
+
+export interface ProviderImport {
+  subject?: string;
+  provider?: string;
+  use_auto_link?: boolean;
+  organization?: string;
+}
+
+export interface CredentialsImport {
+  password?: { config?: PasswordImport };
+  oidc?: { config?: { providers?: (ProviderImport | null)[] } };
+  saml?: { config?: { providers?: (ProviderImport | null)[] } };
+}
+
+export interface AddressImport {
+  id?: string;
+  value?: string;
+  verified?: boolean;
+  via?: string;
+  status?: string;
+  verified_at?: string;
+  created_at?: string;
+  updated_at?: string;
+}
+
+export interface CreateIdentityBody {
+  schema_id?: string;
+  traits?: GoJson;
+  credentials?: CredentialsImport;
+  verifiable_addresses?: (AddressImport | null)[];
+  recovery_addresses?: (AddressImport | null)[];
+  metadata_public?: GoJson;
+  metadata_admin?: GoJson;
+  state?: string;
+  organization_id?: string;
+  external_id?: string;
+}
+
+export type UpdateIdentityBody = Omit<CreateIdentityBody, "verifiable_addresses" | "recovery_addresses" | "organization_id">;
+
+export interface BatchPatchIdentitiesBody {
+  identities?: ({ create?: CreateIdentityBody; patch_id?: string } | null)[];
+}
+
+// The decoder checked every value against the struct description above, so these shapes hold.
+export const parseCreateIdentityBody = (body: string): CreateIdentityBody => decodeGoJson(body, createBody, { strict: true }) as CreateIdentityBody;
+export const parseBatchPatchBody = (body: string): BatchPatchIdentitiesBody => decodeGoJson(body, batchBody, { strict: true }) as BatchPatchIdentitiesBody;

@@ -1,116 +1,229 @@
-/** RFC 6902 JSON Patch over plain JSON values (add, remove, replace, move, copy, test). */
-export interface PatchOperation {
-  op: "add" | "remove" | "replace" | "move" | "copy" | "test";
-  path: string;
-  value?: unknown;
-  from?: string;
-}
+/**
+ * JSON Patch as Kratos applies it to identities (oryx/jsonx/patch.go,
+ * ApplyJSONPatch, over evanphx/json-patch v5): only `add`, `remove` and
+ * `replace`; `replace` of an object member behaves as `add` (so it may
+ * create the member); `add` creates missing parents; some paths are
+ * denied. Failures carry json-patch's own error texts, which Kratos
+ * returns as the error message.
+ */
 
 export class JsonPatchError extends Error {
   override name = "JsonPatchError";
 }
 
-type Container = Record<string, unknown> | unknown[];
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
 
-function parsePointer(pointer: string): string[] {
-  if (pointer === "") return [];
-  if (!pointer.startsWith("/")) throw new JsonPatchError(`invalid JSON pointer "${pointer}"`);
-  return pointer
-    .slice(1)
-    .split("/")
-    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+export interface PatchOperation {
+  op: "add" | "remove" | "replace";
+  path: string;
+  value?: Json;
 }
 
-function parentOf(doc: unknown, segments: string[]): { parent: Container; key: string } {
-  if (segments.length === 0) throw new JsonPatchError("the document root cannot be the target of this operation");
-  let current: unknown = doc;
-  for (const s of segments.slice(0, -1)) {
-    if (Array.isArray(current)) current = current[Number(s)];
-    else if (typeof current === "object" && current !== null) current = (current as Record<string, unknown>)[s];
-    else current = undefined;
-    if (current === undefined) throw new JsonPatchError(`path "/${segments.join("/")}" does not exist`);
+const isObject = (v: unknown): v is JsonObject => typeof v === "object" && v !== null && !Array.isArray(v);
+const MISSING = "missing value";
+const INVALID_INDEX = "invalid index referenced";
+
+/** Go's json.Marshal of an operation (map keys sorted, values compact), as json-patch prints it in errors. */
+function goMarshal(value: unknown): string {
+  if (isObject(value)) {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${goMarshal(value[k])}`)
+      .join(",")}}`;
   }
-  if (typeof current !== "object" || current === null) throw new JsonPatchError(`path "/${segments.join("/")}" does not exist`);
-  return { parent: current as Container, key: segments[segments.length - 1] ?? "" };
+  if (Array.isArray(value)) return `[${value.map(goMarshal).join(",")}]`;
+  return JSON.stringify(value);
 }
 
-function get(doc: unknown, pointer: string): unknown {
-  let current: unknown = doc;
-  for (const s of parsePointer(pointer)) {
-    if (Array.isArray(current)) current = current[Number(s)];
-    else if (typeof current === "object" && current !== null && Object.hasOwn(current, s)) current = (current as Record<string, unknown>)[s];
-    else throw new JsonPatchError(`path "${pointer}" does not exist`);
+/** strconv.Atoi, with its error text. */
+function atoi(s: string): number {
+  if (!/^[+-]?\d+$/.test(s)) throw new JsonPatchError(`strconv.Atoi: parsing ${JSON.stringify(s)}: invalid syntax`);
+  return Number(s);
+}
+
+const decodeKey = (k: string) => k.replace(/~1/g, "/").replace(/~0/g, "~");
+
+/** A member container: an object, an array, or a JSON null that refuses members ("expected object"). */
+type Container = { kind: "object"; node: JsonObject } | { kind: "array"; node: Json[] } | { kind: "null" };
+
+function containerOf(value: Json | undefined): Container | undefined {
+  if (Array.isArray(value)) return { kind: "array", node: value };
+  if (isObject(value)) return { kind: "object", node: value };
+  if (value === null) return { kind: "null" };
+  return undefined;
+}
+
+function get(c: Container, key: string): Json | undefined {
+  if (c.kind === "object") return Object.hasOwn(c.node, key) ? c.node[key] : undefined;
+  if (c.kind === "array") {
+    let idx: number;
+    try {
+      idx = atoi(key);
+    } catch {
+      return undefined;
+    }
+    if (idx < 0) idx += c.node.length;
+    return idx >= 0 && idx < c.node.length ? c.node[idx] : undefined;
   }
-  return current;
+  return undefined;
 }
 
-function arrayIndex(arr: unknown[], key: string, allowEnd: boolean): number {
-  if (key === "-" && allowEnd) return arr.length;
-  const i = Number(key);
-  if (!/^\d+$/.test(key) || i > arr.length || (!allowEnd && i === arr.length)) throw new JsonPatchError(`array index "${key}" is out of bounds`);
-  return i;
-}
-
-function add(doc: unknown, pointer: string, value: unknown): unknown {
-  const segments = parsePointer(pointer);
-  if (segments.length === 0) return value;
-  const { parent, key } = parentOf(doc, segments);
-  if (Array.isArray(parent)) parent.splice(arrayIndex(parent, key, true), 0, value);
-  else parent[key] = value;
-  return doc;
-}
-
-function remove(doc: unknown, pointer: string): unknown {
-  const { parent, key } = parentOf(doc, parsePointer(pointer));
-  if (Array.isArray(parent)) parent.splice(arrayIndex(parent, key, false), 1);
-  else {
-    if (!Object.hasOwn(parent, key)) throw new JsonPatchError(`path "${pointer}" does not exist`);
-    delete parent[key];
+/** evanphx' findObject: the container of the last segment, or undefined when a parent is missing or a scalar. */
+function findObject(doc: Json, path: string): { container: Container; key: string } | undefined {
+  const split = path.split("/");
+  if (split.length < 2) return undefined;
+  let current = containerOf(doc);
+  for (const part of split.slice(1, -1)) {
+    if (!current) return undefined;
+    const next = get(current, decodeKey(part));
+    if (next === undefined) return undefined;
+    current = containerOf(next);
   }
-  return doc;
+  return current ? { container: current, key: decodeKey(split[split.length - 1] ?? "") } : undefined;
 }
 
-/** Applies the operations to a deep copy of `document`; throws JsonPatchError on any failure (atomic). */
-export function applyJsonPatch(document: unknown, operations: PatchOperation[]): unknown {
-  let doc = structuredClone(document);
+function addTo(c: Container, key: string, value: Json): void {
+  if (c.kind === "null") throw new JsonPatchError("invalid value, expected object");
+  if (c.kind === "object") {
+    c.node[key] = value;
+    return;
+  }
+  if (key === "-") {
+    c.node.push(value);
+    return;
+  }
+  let idx: number;
+  try {
+    idx = atoi(key);
+  } catch (error) {
+    throw new JsonPatchError(`value was not a proper array index: '${key}': ${(error as Error).message}`);
+  }
+  const size = c.node.length + 1;
+  if (idx >= size || idx < -size) throw new JsonPatchError(`Unable to access invalid index: ${idx}: ${INVALID_INDEX}`);
+  if (idx < 0) idx += size;
+  c.node.splice(idx, 0, value);
+}
+
+function removeFrom(c: Container, key: string): void {
+  if (c.kind === "null") throw new JsonPatchError("invalid value, expected object");
+  if (c.kind === "object") {
+    if (!Object.hasOwn(c.node, key)) throw new JsonPatchError(`unable to remove nonexistent key: ${key}: ${MISSING}`);
+    delete c.node[key];
+    return;
+  }
+  let idx = atoi(key);
+  if (idx >= c.node.length || idx < -c.node.length) throw new JsonPatchError(`Unable to access invalid index: ${idx}: ${INVALID_INDEX}`);
+  if (idx < 0) idx += c.node.length;
+  c.node.splice(idx, 1);
+}
+
+/** EnsurePathExistsOnAdd: missing parents become objects, or arrays when the next segment is an index or "-". */
+function ensurePathExists(doc: Json, path: string): void {
+  const parts = path.split("/").slice(1);
+  let current = containerOf(doc);
+  for (let i = 0; i < parts.length - 1 && current; i++) {
+    const part = decodeKey(parts[i] ?? "");
+    const existing = get(current, part);
+    if (existing !== undefined) {
+      current = containerOf(existing);
+      if (!current) throw new JsonPatchError(`error in add for path: '${path}': ${MISSING}`);
+      continue;
+    }
+    if (current.kind === "array" && /^\d+$/.test(part)) {
+      while (current.node.length < Number(part)) current.node.push(null);
+    }
+    const next = parts[i + 1] ?? "";
+    const created: Json = /^-?\d+$/.test(next) || next === "-" ? (Array(Math.max(Number(next) || 0, 0)).fill(null) as Json[]) : {};
+    if (current.kind === "null") throw new JsonPatchError("invalid value, expected object");
+    if (current.kind === "object") current.node[part] = created;
+    else current.node.push(created);
+    current = containerOf(created);
+  }
+}
+
+function isElementAccess(path: string): boolean {
+  const last = path.split("/").pop() ?? "";
+  return last === "-" || /^[+-]?\d+$/.test(last);
+}
+
+/**
+ * jsonpatch.DecodePatch and the checks ApplyJSONPatch runs before applying:
+ * the body must be a JSON array of operations, each with what its kind
+ * needs, of an allowed kind, on a path that is not denied.
+ */
+export function parsePatch(body: string, deniedPaths: readonly RegExp[]): PatchOperation[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    throw new JsonPatchError("invalid state detected");
+  }
+  if (!Array.isArray(parsed)) throw new JsonPatchError(`json: cannot unmarshal ${parsed === null ? "null" : typeof parsed === "object" ? "object" : typeof parsed === "boolean" ? "bool" : typeof parsed} into Go value of type jsonpatch.Patch`);
+  const ops = parsed.map((item: unknown) => {
+    if (item !== null && !isObject(item)) throw new JsonPatchError(`json: cannot unmarshal ${Array.isArray(item) ? "array" : typeof item === "boolean" ? "bool" : typeof item} into Go value of type jsonpatch.Operation`);
+    return item ?? {};
+  });
+  // validatePatch (at decode time).
+  for (const op of ops) {
+    const kind = typeof op.op === "string" ? op.op : "unknown";
+    let problem: string | undefined;
+    if ((kind === "add" || kind === "replace") && !Object.hasOwn(op, "value")) problem = `failed to decode 'value': operation, missing value field: ${MISSING}`;
+    else if ((kind === "move" || kind === "copy") && typeof op.from !== "string") problem = `failed to decode 'from': operation, missing from field: ${MISSING}`;
+    else if (!["add", "replace", "move", "copy", "remove", "test"].includes(kind)) problem = "unsupported operation";
+    else if (typeof op.path !== "string") problem = `failed to decode 'path': operation missing path field: ${MISSING}`;
+    if (problem) throw new JsonPatchError(`invalid operation ${goMarshal(op)}: ${problem}`);
+  }
+  return ops.map((op) => {
+    const kind = String(op.op);
+    if (kind !== "add" && kind !== "remove" && kind !== "replace") throw new JsonPatchError(`unsupported operation: ${kind}`);
+    const path = String(op.path);
+    if (deniedPaths.some((denied) => denied.test(path.toLowerCase()))) throw new JsonPatchError(`patch includes denied path: ${path}`);
+    // "JSON patch officially rejects replacing paths that don't exist, but we want to be more tolerant."
+    const effective = kind === "replace" && !isElementAccess(path) ? "add" : kind;
+    return { op: effective, path, ...(Object.hasOwn(op, "value") ? { value: (op.value ?? null) as Json } : {}) };
+  });
+}
+
+/** Applies the operations to a deep copy of `document`; throws JsonPatchError on the first failure. */
+export function applyJsonPatch(document: Json, operations: readonly PatchOperation[]): Json {
+  let doc: Json = structuredClone(document);
   for (const op of operations) {
-    switch (op.op) {
-      case "add":
-        doc = add(doc, op.path, structuredClone(op.value));
-        break;
-      case "remove":
-        doc = remove(doc, op.path);
-        break;
-      case "replace":
-        get(doc, op.path);
-        doc = parsePointer(op.path).length === 0 ? structuredClone(op.value) : add(remove(doc, op.path), op.path, structuredClone(op.value));
-        break;
-      case "move": {
-        const value = get(doc, op.from ?? "");
-        doc = add(remove(doc, op.from ?? ""), op.path, value);
-        break;
+    const value = structuredClone(op.value ?? null);
+    if (op.path === "") {
+      if (op.op === "remove") throw new JsonPatchError(`remove operation does not apply: doc is missing path: "": ${MISSING}`);
+      doc = value;
+      continue;
+    }
+    if (op.op === "add") {
+      ensurePathExists(doc, op.path);
+      const target = findObject(doc, op.path);
+      if (!target) throw new JsonPatchError(`add operation does not apply: doc is missing path: "${op.path}": ${MISSING}`);
+      try {
+        addTo(target.container, target.key, value);
+      } catch (error) {
+        throw new JsonPatchError(`error in add for path: '${op.path}': ${(error as Error).message}`);
       }
-      case "copy":
-        doc = add(doc, op.path, structuredClone(get(doc, op.from ?? "")));
-        break;
-      case "test":
-        if (!sameJson(get(doc, op.path), op.value)) throw new JsonPatchError(`test operation failed at "${op.path}"`);
-        break;
-      default:
-        throw new JsonPatchError(`unsupported operation`);
+    } else if (op.op === "remove") {
+      const target = findObject(doc, op.path);
+      if (!target) throw new JsonPatchError(`remove operation does not apply: doc is missing path: "${op.path}": ${MISSING}`);
+      try {
+        removeFrom(target.container, target.key);
+      } catch (error) {
+        throw new JsonPatchError(`error in remove for path: '${op.path}': ${(error as Error).message}`);
+      }
+    } else {
+      const target = findObject(doc, op.path);
+      if (!target) throw new JsonPatchError(`replace operation does not apply: doc is missing path: ${op.path}: ${MISSING}`);
+      if (get(target.container, target.key) === undefined) throw new JsonPatchError(`replace operation does not apply: doc is missing key: ${op.path}: ${MISSING}`);
+      removeFrom(target.container, target.key);
+      addTo(target.container, target.key, value);
     }
   }
   return doc;
 }
 
-/** RFC 6902 `test` equality: same JSON value, whatever the order of object members. */
-function sameJson(a: unknown, b: unknown): boolean {
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => sameJson(item, b[i]));
-  }
-  if (typeof a === "object" && a !== null && typeof b === "object" && b !== null) {
-    const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
-  }
-  return a === b;
-}
+/** glob.Compile("{/id,/statechangedat,/credentials,/credentials/oidc/**}", '/') as Kratos' patch handler denies them. */
+export const IDENTITY_DENIED_PATHS: readonly RegExp[] = [/^\/id$/, /^\/statechangedat$/, /^\/credentials$/, /^\/credentials\/oidc\/.*$/];
+
+export type { Json as PatchJson };

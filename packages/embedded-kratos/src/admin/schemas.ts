@@ -1,15 +1,27 @@
 import type { Deps } from "../deps";
-import { errors } from "../http/errors";
 import type { Router } from "../http/router";
+import { adminErrors } from "./errors";
+import { parseMigrationPagination, setMigrationLinkHeader } from "./migration-pagination";
 
-/** /schemas and /schemas/{id} (public) and the same under /admin. */
+/**
+ * /schemas and /schemas/{id} (public) and the same under /admin
+ * (schema/handler.go getAll and getIdentitySchema): the list is paginated
+ * with page/per_page or page_token/page_size and carries X-Total-Count.
+ */
 export function registerSchemaRoutes(router: Router, deps: Deps, prefix = ""): void {
   router.get(`${prefix}/schemas`, (ctx) => {
-    ctx.json(200, deps.schemas.list().map((s) => ({ id: s.id, schema: s.document })));
+    const all = deps.schemas.list();
+    const { page, perPage } = parseMigrationPagination(ctx.query);
+    setMigrationLinkHeader(ctx, ctx.path, new URLSearchParams(ctx.url.search), all.length, page, perPage);
+    ctx.json(
+      200,
+      all.slice(page * perPage, (page + 1) * perPage).map((s) => ({ id: s.id, schema: s.document })),
+    );
   });
   router.get(`${prefix}/schemas/:id`, (ctx) => {
-    const schema = deps.schemas.lookup(ctx.params.id ?? "");
-    if (!schema) throw errors.notFound("The requested resource could not be found");
+    const id = ctx.params.id ?? "";
+    const schema = deps.schemas.lookup(id);
+    if (!schema) throw adminErrors.notFound(`Identity schema \`${id}\` could not be found.`);
     ctx.json(200, schema.document);
   });
 }

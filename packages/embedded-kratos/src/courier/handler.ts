@@ -1,4 +1,6 @@
-import { pageTokenCursor, parsePageSize, setLinkHeader } from "../admin/pagination";
+import { adminErrors, respondPlainErrorAt400 } from "../admin/errors";
+import { uuidParseError } from "../admin/go-json";
+import { pageTokenCursor, setLinkHeader } from "../admin/pagination";
 import type { Deps } from "../deps";
 import { errors } from "../http/errors";
 import type { Router } from "../http/router";
@@ -21,8 +23,20 @@ export function registerCourierAdminRoutes(admin: Router, deps: Deps): void {
       if (!(MESSAGE_STATUSES as readonly string[]).includes(value)) throw errors.badRequest("Message status is not valid");
       status = value as MessageStatus;
     }
-    const pageSize = parsePageSize(q);
-    const afterId = pageTokenCursor(q);
+    // keysetpagination.ParseQueryParams errors are written with WriteErrorCode(400): herodot's body code stays 500.
+    const rawSize = q.getAll("page_size").find((v) => v !== "");
+    if (rawSize !== undefined && !/^[+-]?\d+$/.test(rawSize)) return respondPlainErrorAt400(ctx, `strconv.Atoi: parsing ${JSON.stringify(rawSize)}: invalid syntax`);
+    // The courier persister pages by 10 by default, at most 500.
+    const pageSize = rawSize === undefined || Number(rawSize) <= 0 ? 10 : Math.min(Number(rawSize), 500);
+    let afterId: string | undefined;
+    try {
+      afterId = pageTokenCursor(q);
+    } catch {
+      // hyrumtoken.Unmarshal's texts: an encrypted token that does not decode or does not open.
+      const token = q.getAll("page_token").find((v) => v !== "") ?? "";
+      const bad = token.search(/[^A-Za-z0-9_=-]/);
+      return respondPlainErrorAt400(ctx, bad >= 0 ? `decode token: illegal base64 data at input byte ${bad}` : "decrypt token: %!w(<nil>)");
+    }
     const recipient = q.get("recipient") ?? undefined;
 
     const page = await deps.courier.messages.list({ pageSize: pageSize + 1, afterId, status, recipient });
@@ -39,9 +53,9 @@ export function registerCourierAdminRoutes(admin: Router, deps: Deps): void {
 
   admin.get("/admin/courier/messages/:id", async (ctx) => {
     const id = ctx.params.id ?? "";
-    if (!isUuid(id)) throw errors.badRequest(`could not parse parameter {id} as UUID, got ${id}`);
+    if (!isUuid(id)) throw adminErrors.badRequestMessage(uuidParseError(id));
     const message = await deps.courier.messages.get(id);
-    if (!message) throw errors.notFound("Unable to locate the resource");
+    if (!message) throw adminErrors.noRows();
     ctx.json(200, messageToJson(message, { redact: redact() }));
   });
 }

@@ -1,18 +1,19 @@
 import type { KratosConfig } from "../config/load";
+import { comparePassword, type HashPrimitives } from "./comparator";
 import { HashWorkerPool } from "./worker-pool";
 
-/** Password hashing as configured by `hashers.*`; verification understands every supported format. */
+/** Password hashing as configured by `hashers.*`; verification understands every format Kratos' comparator does. */
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
   verify(password: string, hash: string): Promise<boolean>;
-  /** True when `hash` was made with other parameters than the configured ones (upgrade on next login). */
-  needsRehash(hash: string): boolean;
+  /**
+   * Whether the configured hasher makes hashes of this algorithm (Kratos'
+   * Hasher.Understands). Only a hash it does not understand is re-hashed
+   * at login: a hash of the same algorithm made with other parameters
+   * (bcrypt cost, argon2 memory) is kept, as in Kratos.
+   */
+  understands(hash: string): boolean;
   close(): Promise<void>;
-}
-
-/** Hash formats accepted when importing identities (`hashed_password`). */
-export function isSupportedHash(hash: string): boolean {
-  return /^\$2[abxy]\$\d{2}\$[./A-Za-z0-9]{53}$/.test(hash) || /^\$argon2id\$v=19\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/.test(hash);
 }
 
 interface Argon2Params {
@@ -51,20 +52,20 @@ export class WorkerPasswordHasher implements PasswordHasher {
     return this.pool.run({ op: "bcrypt-hash", password, cost: this.config.bcrypt.cost });
   }
 
-  async verify(password: string, hash: string): Promise<boolean> {
-    if (hash.startsWith("$2")) return this.pool.run({ op: "bcrypt-verify", password, hash });
-    if (hash.startsWith("$argon2id$")) return this.pool.run({ op: "argon2-verify", password, hash });
-    return false;
+  verify(password: string, hash: string): Promise<boolean> {
+    return comparePassword(password, hash, this.primitives);
   }
 
-  needsRehash(hash: string): boolean {
-    if (this.config.algorithm === "bcrypt") {
-      const cost = /^\$2[abxy]\$(\d{2})\$/.exec(hash)?.[1];
-      return cost === undefined || Number(cost) !== this.config.bcrypt.cost;
-    }
-    const m = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$/.exec(hash);
-    return !m || Number(m[1]) !== this.argon2.memoryKiB || Number(m[2]) !== this.argon2.iterations || Number(m[3]) !== this.argon2.parallelism;
+  /** hash/hasher_bcrypt.go and hasher_argon2.go, Understands: the algorithm's prefix only. */
+  understands(hash: string): boolean {
+    return this.config.algorithm === "argon2" ? /^\$argon2id\$/.test(hash) : /^\$2[abzy]?\$/.test(hash);
   }
+
+  private readonly primitives: HashPrimitives = {
+    bcryptCompare: (password, hash) => this.pool.run({ op: "bcrypt-verify", password, hash }),
+    argon2: async (variant, password, salt, params) =>
+      Buffer.from(await this.pool.run({ op: "argon2-derive", variant, password, salt, ...params }), "hex"),
+  };
 
   close(): Promise<void> {
     return this.pool.close();

@@ -7,9 +7,19 @@ export type HashTask =
   | { op: "bcrypt-hash"; password: string; cost: number }
   | { op: "bcrypt-verify"; password: string; hash: string }
   | { op: "argon2-hash"; password: string; memoryKiB: number; iterations: number; parallelism: number; saltLength: number; keyLength: number }
-  | { op: "argon2-verify"; password: string; hash: string };
+  | {
+      op: "argon2-derive";
+      variant: "argon2id" | "argon2i";
+      password: string;
+      salt: Uint8Array;
+      memoryKiB: number;
+      iterations: number;
+      parallelism: number;
+      hashLength: number;
+    };
 
-type TaskResult<T extends HashTask> = T["op"] extends "bcrypt-hash" | "argon2-hash" ? string : boolean;
+/** Hashes (PHC/bcrypt strings) and derived keys (hex) are strings; verifications are booleans. */
+type TaskResult<T extends HashTask> = T["op"] extends "bcrypt-hash" | "argon2-hash" | "argon2-derive" ? string : boolean;
 
 interface Pending {
   resolve: (value: string | boolean) => void;
@@ -19,6 +29,8 @@ interface Pending {
 interface Slot {
   worker: Worker;
   busy: number;
+  /** Stops the worker once it has been idle this long (IDLE_WORKER_MS). */
+  idleTimer?: NodeJS.Timeout;
 }
 
 interface WorkerReply {
@@ -30,30 +42,40 @@ interface WorkerReply {
 
 const require = createRequire(import.meta.url);
 
-/** A fixed pool of worker threads so password hashing never blocks the event loop. */
+/**
+ * How long a hash worker may sit idle before it is stopped. Each worker is a
+ * V8 isolate of ~5 MB; a dev stack runs two Kratos, so idle workers were a
+ * tenth of its memory while nobody signed in.
+ */
+const IDLE_WORKER_MS = 60_000;
+
+/**
+ * Up to `size` worker threads, so password hashing never blocks the event
+ * loop. A worker starts when a task finds every running one busy and stops
+ * after IDLE_WORKER_MS without work.
+ */
 export class HashWorkerPool {
   private readonly slots: Slot[] = [];
   private readonly pending = new Map<number, Pending>();
+  private readonly workerData = { bcryptPath: require.resolve("bcryptjs"), hashWasmPath: require.resolve("hash-wasm") };
   private nextId = 1;
+  private closed = false;
 
-  constructor(size = Math.max(1, availableParallelism())) {
-    const workerData = { bcryptPath: require.resolve("bcryptjs"), hashWasmPath: require.resolve("hash-wasm") };
-    for (let i = 0; i < size; i++) {
-      const worker = new Worker(HASH_WORKER_SOURCE, { eval: true, workerData });
-      worker.unref();
-      worker.on("message", (reply: WorkerReply) => this.settle(slot, reply));
-      worker.on("error", (error) => this.failAll(error));
-      const slot: Slot = { worker, busy: 0 };
-      this.slots.push(slot);
-    }
-  }
+  constructor(
+    readonly size = Math.max(1, availableParallelism()),
+    private readonly idleMs = IDLE_WORKER_MS,
+  ) {}
 
-  get size(): number {
+  /** Workers running now (at most `size`). */
+  get running(): number {
     return this.slots.length;
   }
 
   run<T extends HashTask>(task: T): Promise<TaskResult<T>> {
-    const slot = this.slots.reduce((a, b) => (b.busy < a.busy ? b : a));
+    if (this.closed) return Promise.reject(new Error("the hash worker pool is closed"));
+    const least = this.slots.reduce<Slot | undefined>((a, b) => (a === undefined || b.busy < a.busy ? b : a), undefined);
+    const slot = least && (least.busy === 0 || this.slots.length >= this.size) ? least : this.spawn();
+    clearTimeout(slot.idleTimer);
     const id = this.nextId++;
     slot.busy++;
     return new Promise<TaskResult<T>>((resolve, reject) => {
@@ -62,8 +84,30 @@ export class HashWorkerPool {
     });
   }
 
+  private spawn(): Slot {
+    const worker = new Worker(HASH_WORKER_SOURCE, { eval: true, workerData: this.workerData });
+    worker.unref();
+    const slot: Slot = { worker, busy: 0 };
+    worker.on("message", (reply: WorkerReply) => this.settle(slot, reply));
+    worker.on("error", (error) => this.failAll(error));
+    this.slots.push(slot);
+    return slot;
+  }
+
+  private retireWhenIdle(slot: Slot): void {
+    clearTimeout(slot.idleTimer);
+    slot.idleTimer = setTimeout(() => {
+      if (slot.busy > 0) return;
+      const index = this.slots.indexOf(slot);
+      if (index >= 0) this.slots.splice(index, 1);
+      void slot.worker.terminate();
+    }, this.idleMs);
+    slot.idleTimer.unref();
+  }
+
   private settle(slot: Slot, reply: WorkerReply): void {
     slot.busy--;
+    if (slot.busy === 0) this.retireWhenIdle(slot);
     const pending = this.pending.get(reply.id);
     if (!pending) return;
     this.pending.delete(reply.id);
@@ -77,6 +121,9 @@ export class HashWorkerPool {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    this.closed = true;
+    const slots = this.slots.splice(0);
+    for (const slot of slots) clearTimeout(slot.idleTimer);
+    await Promise.all(slots.map((s) => s.worker.terminate()));
   }
 }

@@ -12,7 +12,8 @@ const { randomBytes } = require("node:crypto");
 async function run(task) {
   switch (task.op) {
     case "bcrypt-hash":
-      return bcrypt.hashSync(task.password, task.cost);
+      // Go's bcrypt (Kratos) writes the $2a$ version; bcryptjs the identical $2b$ one.
+      return bcrypt.hashSync(task.password, task.cost).replace(/^\\$2b\\$/, "$2a$");
     case "bcrypt-verify":
       return bcrypt.compareSync(task.password, task.hash);
     case "argon2-hash":
@@ -25,8 +26,16 @@ async function run(task) {
         hashLength: task.keyLength,
         outputType: "encoded",
       });
-    case "argon2-verify":
-      return hashWasm.argon2Verify({ password: task.password, hash: task.hash });
+    case "argon2-derive":
+      return hashWasm[task.variant]({
+        password: task.password,
+        salt: task.salt,
+        parallelism: task.parallelism,
+        iterations: task.iterations,
+        memorySize: task.memoryKiB,
+        hashLength: task.hashLength,
+        outputType: "hex",
+      });
     default:
       throw new Error("unknown hashing operation");
   }

@@ -4,13 +4,20 @@ import { kratosClientIp } from "./client-ip";
 import { parseCookies } from "./cookies";
 import { KratosError } from "./errors";
 
+/**
+ * A request target whose path WHATWG URL parsing returns unchanged: slash-led
+ * segments of unreserved characters only — no dot segments, percent escapes,
+ * backslashes or a leading `//` that the parser would rewrite.
+ */
+const PLAIN_PATH = /^(?:\/[A-Za-z0-9_~-]+)*\/?$/;
+
 /** Everything a handler needs about one request, plus the response it writes to. */
 export class HttpContext {
   readonly method: string;
-  readonly url: URL;
-  readonly path: string;
-  readonly requestId = randomUUID();
   params: Record<string, string> = {};
+  private urlCache: URL | undefined;
+  private pathCache: string | undefined;
+  private requestIdCache: string | undefined;
   private cookieCache: Map<string, string> | undefined;
   private clientIpCache: string | undefined;
   private readonly pendingCookies: string[] = [];
@@ -24,14 +31,40 @@ export class HttpContext {
     private readonly resolveClientIp: (req: IncomingMessage) => string = kratosClientIp,
   ) {
     this.method = (req.method ?? "GET").toUpperCase();
-    let url: URL;
-    try {
-      url = new URL(req.url ?? "/", baseUrl);
-    } catch {
-      url = new URL("/", baseUrl);
+  }
+
+  /** The request URL, parsed on first use: the hot paths (whoami) only need `path`. */
+  get url(): URL {
+    if (this.urlCache === undefined) {
+      try {
+        this.urlCache = new URL(this.req.url ?? "/", this.baseUrl);
+      } catch {
+        this.urlCache = new URL("/", this.baseUrl);
+      }
     }
-    this.url = url;
-    this.path = url.pathname;
+    return this.urlCache;
+  }
+
+  /** The URL's pathname; a plain path is taken as it is, anything else goes through the URL parser. */
+  get path(): string {
+    if (this.pathCache === undefined) {
+      const target = this.req.url ?? "/";
+      const queryAt = target.indexOf("?");
+      const path = queryAt === -1 ? target : target.slice(0, queryAt);
+      this.pathCache = path !== "" && PLAIN_PATH.test(path) ? path : this.url.pathname;
+    }
+    return this.pathCache;
+  }
+
+  /** The query string with its `?`, or "" — without parsing the URL when the target has none. */
+  get search(): string {
+    return (this.req.url ?? "").includes("?") ? this.url.search : "";
+  }
+
+  /** Identifies the request in error bodies; drawn only when an error needs it. */
+  get requestId(): string {
+    this.requestIdCache ??= randomUUID();
+    return this.requestIdCache;
   }
 
   get query(): URLSearchParams {

@@ -97,7 +97,7 @@ export const errors = {
       message: "the request was rejected to protect you from Cross-Site-Request-Forgery",
       reason:
         "Please retry the flow and optionally clear your cookies. The request was rejected to protect you from Cross-Site-Request-Forgery (CSRF) which could cause account takeover, leaking personal information, and other serious security issues.",
-      details: { docs: "https://www.ory.com/docs/troubleshooting/csrf" },
+      details: { docs: "https://www.ory.sh/kratos/docs/debug/csrf" },
     }),
   returnToForbidden: (returnTo: string) =>
     new KratosError(400, { id: "self_service_flow_return_to_forbidden", reason: `Requested return_to URL "${returnTo}" is not allowed.` }),
@@ -109,14 +109,6 @@ export const errors = {
     }).withExtra({ redirect_browser_to: redirectTo }),
   flowDisabled: (kind: string) =>
     new KratosError(400, { id: "self_service_flow_disabled", message: `${kind} flow disabled`, reason: `${capitalise(kind)} is not allowed because it was disabled.` }),
-  alreadyLoggedIn: () =>
-    new KratosError(400, {
-      id: "session_already_available",
-      message: "you are already logged in",
-      reason: "A valid session was detected and thus login is not possible. Did you forget to set `?refresh=true`?",
-    }),
-  identityDisabled: () =>
-    new KratosError(401, { id: "identity_disabled", message: "identity is disabled", reason: "This account was disabled." }),
   aal2Required: (redirectTo: string) =>
     new KratosError(403, {
       id: "session_aal2_required",
@@ -133,12 +125,6 @@ export const errors = {
       reason: `The self-service flow expired ${(agoMs / 60_000).toFixed(2)} minutes ago, initialize a new one.`,
     }).withExtra({ expired_at: expiredAt.toISOString(), since: Math.round(agoMs * 1e6), use_flow_id: flowId });
   },
-  refreshRequired: (redirectTo: string) =>
-    new KratosError(403, {
-      id: "session_refresh_required",
-      message: "The login session is too old and thus not allowed to update these fields. Please re-authenticate.",
-      reason: "The login session is too old and thus not allowed to update these fields. Please re-authenticate.",
-    }).withExtra({ redirect_browser_to: redirectTo }),
 };
 
 function capitalise(s: string): string {

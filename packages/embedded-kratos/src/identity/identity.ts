@@ -81,7 +81,7 @@ export function identityToJson(identity: Identity, options: IdentityJsonOptions)
           {
             type: c.type,
             identifiers: c.identifiers,
-            ...(options.includeCredentialConfig?.has(c.type) ? { config: c.config } : {}),
+            ...(options.includeCredentialConfig?.has(c.type) ? { config: declassifiedConfig(c) } : {}),
             version: c.version,
             created_at: c.createdAt.toISOString(),
             updated_at: c.updatedAt.toISOString(),
@@ -91,10 +91,36 @@ export function identityToJson(identity: Identity, options: IdentityJsonOptions)
     }
   }
   if (identity.externalId) out.external_id = identity.externalId;
-  if (identity.organizationId) out.organization_id = identity.organizationId;
   out.created_at = identity.createdAt.toISOString();
   out.updated_at = identity.updatedAt.toISOString();
+  // uuid.NullUUID ignores omitempty: Kratos always writes the key, null when unset.
+  out.organization_id = identity.organizationId ?? null;
   return out;
+}
+
+/**
+ * What `include_credential` reveals (identity/identity.go,
+ * WithDeclassifiedCredentials): OIDC and SAML configs only name each
+ * provider's subject, provider, organization and auto-link flag — plus, for
+ * OIDC, the initial tokens (empty here: this server never stores any) —
+ * every other type its whole config.
+ */
+function declassifiedConfig(c: Credential): Record<string, unknown> {
+  if (c.type !== "oidc" && c.type !== "saml") return c.config;
+  const providers = Array.isArray(c.config.providers) ? c.config.providers : [];
+  return {
+    providers: providers.map((p: unknown) => {
+      const provider = typeof p === "object" && p !== null ? (p as Record<string, unknown>) : {};
+      const text = (v: unknown) => (typeof v === "string" ? v : "");
+      return {
+        ...(c.type === "oidc" ? { initial_id_token: "", initial_access_token: "", initial_refresh_token: "" } : {}),
+        subject: text(provider.subject),
+        provider: text(provider.provider),
+        ...(text(provider.organization) ? { organization: text(provider.organization) } : {}),
+        ...(provider.use_auto_link === true ? { use_auto_link: true } : {}),
+      };
+    }),
+  };
 }
 
 export function verifiableAddressToJson(a: VerifiableAddress): Record<string, unknown> {

@@ -29,8 +29,12 @@ export interface NewIdentityInput {
   organizationId?: string | null;
   /** Credential configs by type; identifiers of schema-derived types are computed from traits. */
   credentials?: Record<string, { config: Record<string, unknown>; identifiers?: string[]; version?: number }>;
-  /** Admin-provided address states (e.g. pre-verified imports), matched by value. */
-  verifiableAddresses?: { value: string; via?: string; verified?: boolean; status?: VerifiableAddress["status"] }[];
+  /**
+   * Address states given by the caller (admin imports, code sign-up), used
+   * for the schema's address with the same value and the same `via`
+   * (identity/extension_verification.go: an import without `via` matches nothing).
+   */
+  verifiableAddresses?: { value: string; via?: string; verified?: boolean; status?: VerifiableAddress["status"]; verifiedAt?: Date }[];
 }
 
 /**
@@ -45,7 +49,8 @@ export class IdentityManager {
 
   schemaOf(schemaId: string): IdentitySchema {
     const schema = this.schemas.get(schemaId);
-    if (!schema) throw new UnknownSchemaError(`identity schema "${schemaId}" does not exist`);
+    // Kratos' wording (schema/schema.go, Schemas.GetByID), which the admin API returns as the reason.
+    if (!schema) throw new UnknownSchemaError(`Unable to find JSON Schema ID: ${schemaId}`);
     return schema;
   }
 
@@ -136,7 +141,7 @@ function mergeVerifiable(
   const now = new Date();
   return wanted.map((w) => {
     const current = existing.find((e) => e.via === w.via && e.value === w.value);
-    const override = overrides.find((o) => o.value.trim().toLowerCase() === w.value && (o.via ?? w.via) === w.via);
+    const override = overrides.find((o) => o.value.trim().toLowerCase() === w.value && o.via === w.via);
     const base: VerifiableAddress = current ?? {
       id: randomUUID(),
       value: w.value,
@@ -153,7 +158,7 @@ function mergeVerifiable(
         ...base,
         verified,
         status: override.status ?? (verified ? "completed" : base.status),
-        verifiedAt: verified ? (base.verifiedAt ?? now) : null,
+        verifiedAt: verified ? (override.verifiedAt ?? base.verifiedAt ?? now) : null,
         updatedAt: now,
       };
     }

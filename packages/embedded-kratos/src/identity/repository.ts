@@ -59,10 +59,28 @@ export interface ListIdentitiesQuery {
   pageSize: number;
   /** Keyset cursor: return identities with id > after. */
   after?: string;
+  /** Legacy page pagination: skip this many (instead of `after`). */
+  offset?: number;
   ids?: string[];
+  organizationId?: string;
+  /** Exact identifier (credentials_identifier) … */
   credentialsIdentifier?: string;
+  /** … or identifier prefix (preview_credentials_identifier_similar). */
+  credentialsIdentifierPrefix?: string;
   withCredentials?: boolean;
 }
+
+/**
+ * Identifier lookups of the admin list as Kratos' persister runs them
+ * (persistence/sql/identity/persister_identity.go, ListIdentities): for
+ * password, webauthn and code identifiers the query is normalised
+ * (trimmed, lower-cased), for oidc and saml identifiers it is used as is.
+ */
+const NORMALISED_IDENTIFIER_TYPES = ["webauthn", "password", "code"];
+const RAW_IDENTIFIER_TYPES = ["oidc", "saml"];
+
+/** Kratos' x.EscapeLikePattern. */
+const escapeLike = (s: string) => s.replace(/\\/g, "\\\\").replace(/%/g, "\\%").replace(/_/g, "\\_");
 
 const IDENTITY_COLUMNS =
   "id, schema_id, state, state_changed_at, traits, metadata_public, metadata_admin, external_id, organization_id, available_aal, created_at, updated_at";
@@ -140,23 +158,47 @@ export class IdentityRepository {
   async list(query: ListIdentitiesQuery): Promise<Identity[]> {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (query.after) {
+    if (query.after && query.offset === undefined) {
       params.push(query.after);
       where.push(`i.id > $${params.length}`);
     }
     if (query.ids && query.ids.length > 0) {
       params.push(query.ids.filter(isUuid));
       where.push(`i.id = ANY($${params.length}::uuid[])`);
+    } else if (query.organizationId) {
+      params.push(query.organizationId);
+      where.push(`i.organization_id = $${params.length}`);
     }
-    if (query.credentialsIdentifier !== undefined) {
-      params.push(query.credentialsIdentifier.trim().toLowerCase());
-      where.push(`i.id IN (SELECT identity_id FROM identity_credential_identifiers WHERE identifier = $${params.length})`);
+    const exact = query.credentialsIdentifier;
+    const prefix = exact === undefined ? query.credentialsIdentifierPrefix : undefined;
+    if (exact !== undefined || prefix !== undefined) {
+      const [operator, pattern] = exact !== undefined ? ["=", exact] : ["LIKE", `${escapeLike(prefix ?? "")}%`];
+      params.push(NORMALISED_IDENTIFIER_TYPES, pattern.trim().toLowerCase(), RAW_IDENTIFIER_TYPES, pattern);
+      const n = params.length;
+      where.push(`i.id IN (SELECT identity_id FROM identity_credential_identifiers
+        WHERE (type = ANY($${n - 3}::text[]) AND identifier ${operator} $${n - 2}) OR (type = ANY($${n - 1}::text[]) AND identifier ${operator} $${n}))`);
     }
     params.push(query.pageSize);
+    let limit = `LIMIT $${params.length}`;
+    if (query.offset !== undefined) {
+      params.push(query.offset);
+      limit += ` OFFSET $${params.length}`;
+    }
     const sql = `SELECT ${IDENTITY_COLUMNS.split(", ").map((c) => `i.${c}`).join(", ")} FROM identities i
-      ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY i.id ASC LIMIT $${params.length}`;
+      ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY i.id ASC ${limit}`;
     const { rows } = await this.db.query<IdentityRow>(sql, params);
     return this.hydrate(this.db, rows, query.withCredentials ?? false);
+  }
+
+  async count(): Promise<number> {
+    const { rows } = await this.db.query<{ n: string }>("SELECT count(*) AS n FROM identities");
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async getByExternalId(externalId: string, options: { withCredentials?: boolean } = {}): Promise<Identity | undefined> {
+    const { rows } = await this.db.query<IdentityRow>(`SELECT ${IDENTITY_COLUMNS} FROM identities WHERE external_id = $1`, [externalId]);
+    const [identity] = await this.hydrate(this.db, rows, options.withCredentials ?? false);
+    return identity;
   }
 
   /** Finds the identity owning `identifier` for a credential type, with all its credentials loaded. */

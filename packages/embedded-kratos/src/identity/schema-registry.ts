@@ -5,6 +5,7 @@ import addFormats from "ajv-formats";
 import { ConfigError, type IdentitySchemaSource } from "../config/load";
 import { isPlainObject } from "../config/unknown-keys";
 import { messages, type UiText } from "../ui/messages";
+import { validationErrorText } from "./validation-text";
 
 /** The `ory.sh/kratos` extension block of one trait. */
 export interface KratosTraitExtension {
@@ -82,6 +83,16 @@ export class SchemaRegistry {
 
   schemaUrl(id: string): string {
     return `${this.publicBaseUrl}schemas/${base64url(id)}`;
+  }
+
+  /**
+   * The admin API's text for invalid traits (ory/jsonschema's error string,
+   * see validation-text.ts), or undefined when they are valid.
+   */
+  validationErrorText(schema: IdentitySchema, traits: unknown): string | undefined {
+    const document = { traits };
+    if (schema.validate(document)) return undefined;
+    return validationErrorText(schema.validate.errors ?? [], document);
   }
 
   /** Validates `traits` against the schema, returning Kratos-style field messages (empty when valid). */

@@ -13,6 +13,9 @@ export function registerSessionRoutes(router: Router, deps: Deps): void {
     if (identity && !deps.aal.satisfies(session.aal, identity, deps.config.session.whoami.required_aal)) {
       throw errors.aal2Required(`${deps.config.publicBaseUrl}self-service/login/browser?aal=aal2`);
     }
+    // session.Tokenizer: no `session.whoami.tokenizer.templates` are supported, so every name is unknown (Kratos' 400).
+    const template = ctx.query.get("tokenize_as");
+    if (template) throw errors.badRequest(`Unable to find tokenizer template "${template}".`);
     ctx.json(200, publicSessionJson(deps, session), { "X-Kratos-Authenticated-Identity-Id": session.identityId });
   });
 

@@ -51,14 +51,16 @@ export class SessionManager {
     return { session, token };
   }
 
-  /** The session token of a request: X-Session-Token, Authorization: Bearer, or the session cookie. */
+  /** The session token of a request: X-Session-Token, the session cookie, or Authorization: Bearer (Kratos' order). */
   tokenFrom(ctx: HttpContext, options: { cookie?: boolean } = {}): string | undefined {
     const header = ctx.header("x-session-token");
     if (header) return header;
+    // Kratos' extractToken: the session cookie before an Authorization header.
+    const cookie = options.cookie === false ? undefined : ctx.cookie(this.cookieName);
+    if (cookie) return cookie;
     const auth = ctx.header("authorization");
     if (auth && /^bearer\s+/i.test(auth)) return auth.replace(/^bearer\s+/i, "").trim();
-    if (options.cookie === false) return undefined;
-    return ctx.cookie(this.cookieName);
+    return undefined;
   }
 
   /** The active session of the request (identity loaded), or undefined. */

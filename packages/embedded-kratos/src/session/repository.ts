@@ -1,4 +1,5 @@
 import type { Identity, IdentityState } from "../identity/identity";
+import { BatchedLookup } from "../storage/batched-lookup";
 import type { Database } from "../storage/database";
 import type { AuthenticationMethod, Session, SessionDevice } from "./session";
 
@@ -60,9 +61,39 @@ const IDENTITY_SELECT = `i.schema_id AS i_schema_id, i.state AS i_state, i.state
   (SELECT coalesce(json_agg(v ORDER BY v.id), '[]'::json) FROM identity_verifiable_addresses v WHERE v.identity_id = i.id) AS i_verifiable,
   (SELECT coalesce(json_agg(r ORDER BY r.id), '[]'::json) FROM identity_recovery_addresses r WHERE r.identity_id = i.id) AS i_recovery`;
 
+/**
+ * The session lookup by token digest: session, devices and the identity
+ * (without credentials) in one round trip. The server runs it for a batch of
+ * digests (below); the bench's floor server runs this one-digest form once
+ * per request.
+ */
+export const SESSION_BY_TOKEN_SQL = `SELECT ${SESSION_SELECT}, ${IDENTITY_SELECT} FROM sessions s JOIN identities i ON i.id = s.identity_id WHERE s.token_hash = $1`;
+export const SESSION_BY_TOKEN_STATEMENT = "ek_session_by_token";
+
+/** The same lookup for the digests of every request waiting in one batch (storage/batched-lookup.ts). */
+const SESSIONS_BY_TOKENS_SQL = `SELECT s.token_hash, ${SESSION_SELECT}, ${IDENTITY_SELECT} FROM sessions s JOIN identities i ON i.id = s.identity_id WHERE s.token_hash = ANY($1::bytea[])`;
+
 /** Sessions and their devices. Tokens arrive here already hashed. */
 export class SessionRepository {
-  constructor(private readonly db: Database) {}
+  /**
+   * Token lookups of concurrent requests share one round trip. Nothing is
+   * cached: each request's lookup runs in a query that starts after the
+   * request arrived, so a revocation is seen by the very next request.
+   */
+  private readonly byToken: BatchedLookup<SessionWithIdentityRow>;
+
+  constructor(private readonly db: Database) {
+    this.byToken = new BatchedLookup<SessionWithIdentityRow>(
+      async (hexDigests) => {
+        const { rows } = await this.db.prepared<SessionWithIdentityRow & { token_hash: Buffer }>("ek_sessions_by_tokens", SESSIONS_BY_TOKENS_SQL, [
+          hexDigests.map((hex) => Buffer.from(hex, "hex")),
+        ]);
+        return new Map(rows.map(({ token_hash, ...row }) => [token_hash.toString("hex"), row]));
+      },
+      // Callers may change the session they get (settings, step-up): two requests with one token each get their own.
+      { maxBatch: 256, maxInFlight: 4, copy: structuredClone },
+    );
+  }
 
   async create(session: Session, tokenHash: Buffer, logoutTokenHash: Buffer, device: Omit<SessionDevice, "id"> & { id: string }): Promise<void> {
     await this.db.transaction(async (tx) => {
@@ -92,14 +123,9 @@ export class SessionRepository {
     });
   }
 
-  /** One round trip: session, devices and the identity (without credentials) by token digest. */
+  /** One round trip (shared with concurrent lookups): session, devices and the identity (without credentials) by token digest. */
   async findByTokenHash(tokenHash: Buffer): Promise<Session | undefined> {
-    const { rows } = await this.db.prepared<SessionWithIdentityRow>(
-      "ek_session_by_token",
-      `SELECT ${SESSION_SELECT}, ${IDENTITY_SELECT} FROM sessions s JOIN identities i ON i.id = s.identity_id WHERE s.token_hash = $1`,
-      [tokenHash],
-    );
-    const row = rows[0];
+    const row = await this.byToken.load(tokenHash.toString("hex"));
     return row ? withIdentity(row) : undefined;
   }
 

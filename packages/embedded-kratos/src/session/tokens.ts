@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { hash, randomBytes } from "node:crypto";
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -17,6 +17,7 @@ export function randomAlnum(length: number): string {
 export const newSessionToken = () => `ory_st_${randomAlnum(32)}`;
 export const newLogoutToken = () => `ory_lo_${randomAlnum(32)}`;
 
+/** SHA-256 of the token (what the database stores); the one-shot form, as it runs on every whoami. */
 export function hashToken(token: string): Buffer {
-  return createHash("sha256").update(token).digest();
+  return hash("sha256", token, "buffer");
 }

@@ -41,7 +41,7 @@ export class TestBrowser {
     const res = await fetch(url, { method: init.method ?? (body !== undefined ? "POST" : "GET"), headers, body, redirect: "manual" });
     for (const raw of res.headers.getSetCookie()) this.store(raw);
     const text = await res.text();
-    let parsed: unknown = undefined;
+    let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {

@@ -101,14 +101,24 @@ export class BrowserClient {
     }
   }
 
-  /** Browser password login as an SPA (JSON); leaves the session cookie in the jar. */
+  /**
+   * Browser password login as an SPA (JSON); leaves the session cookie in the
+   * jar. Once the identity has a second factor Kratos answers 422
+   * browser_location_change_required (to the aal2 login) with the aal1
+   * cookie set, which this accepts too.
+   */
   async passwordLogin(email: string): Promise<void> {
     const { data: flow } = await this.call((f) => f.createBrowserLoginFlow());
-    await this.call((f) =>
-      f.updateLoginFlow({
-        flow: flow.id,
-        updateLoginFlowBody: { method: "password", identifier: email, password: STRONG_PASSWORD, csrf_token: csrfOf(flow.ui.nodes) },
-      }),
-    );
+    try {
+      await this.call((f) =>
+        f.updateLoginFlow({
+          flow: flow.id,
+          updateLoginFlowBody: { method: "password", identifier: email, password: STRONG_PASSWORD, csrf_token: csrfOf(flow.ui.nodes) },
+        }),
+      );
+    } catch (error) {
+      const response = (error as { response?: { status: number; data?: { error?: { id?: string } } } }).response;
+      if (response?.status !== 422 || response.data?.error?.id !== "browser_location_change_required") throw error;
+    }
   }
 }

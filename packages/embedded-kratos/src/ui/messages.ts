@@ -80,7 +80,6 @@ export const messages = {
     const [id, text] = texts[kind];
     return error(id, text);
   },
-  identityDisabled: () => error(4010011, "This account has been disabled. Please contact support for assistance."),
 };
 
 function flowExpired(id: number, kind: string, expiredAt: Date): UiText {

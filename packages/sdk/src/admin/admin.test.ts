@@ -63,6 +63,43 @@ describe("KratosAdminClient", () => {
     expect((error as OryError).id).toBe("kratos_unavailable");
   });
 
+  it("asks Kratos for a prefix search with its preview_credentials_identifier_similar parameter (identity/handler.go, parseListIdentitiesParameters)", async () => {
+    const kratos = await upstream(() => ({ status: 200, body: [] }));
+    const client = new KratosAdminClient({ adminUrl: kratos.url, publicUrl: kratos.url });
+    await client.listIdentities({ pageSize: 1000, credentialsIdentifierSimilar: "ada@" });
+    const query = new URL(kratos.requests[0]?.path ?? "", "http://x").searchParams;
+    expect(Object.fromEntries(query)).toEqual({ page_size: "1000", preview_credentials_identifier_similar: "ada@" });
+  });
+
+  it("removes one credential by type and identifier, and hands back Kratos' reason when it refuses (identity/handler.go, deleteIdentityCredentials)", async () => {
+    const kratos = await upstream((req) => {
+      if (req.path.includes("/credentials/passkey")) return { status: 400, body: { error: { code: 400, reason: "Credentials type passkey cannot be deleted." } } };
+      if (req.path.includes("/credentials/totp")) return { status: 404, body: { error: { code: 404, reason: "You tried to remove a totp but this user have no totp set up." } } };
+      return { status: 204 };
+    });
+    const client = new KratosAdminClient({ adminUrl: kratos.url, publicUrl: kratos.url, adminToken: "t".repeat(40) });
+    await client.deleteIdentityCredential("i1", "oidc", "github:12345");
+    expect(kratos.requests[0]).toMatchObject({ method: "DELETE", path: "/admin/identities/i1/credentials/oidc?identifier=github%3A12345" });
+    expect(kratos.requests[0]?.headers.authorization).toBe(`Bearer ${"t".repeat(40)}`);
+    await expect(client.deleteIdentityCredential("i1", "passkey")).rejects.toThrow(new KratosRejection(400, "Credentials type passkey cannot be deleted."));
+    await expect(client.deleteIdentityCredential("i1", "totp")).rejects.toThrow(new KratosRejection(404, "You tried to remove a totp but this user have no totp set up."));
+  });
+
+  it("extends a session and reads it back when Kratos answers 204 (session/handler.go, adminSessionExtend)", async () => {
+    const session = { id: "s1", active: true, expires_at: "2026-08-01T00:00:00Z", identity: { id: "i1" } };
+    const kratos = await upstream((req) => {
+      if (req.method === "PATCH" && req.path.startsWith("/admin/sessions/s1/extend")) return { status: 204 };
+      if (req.method === "PATCH" && req.path.startsWith("/admin/sessions/s3/extend")) return { status: 200, body: { ...session, id: "s3" } };
+      if (req.path.startsWith("/admin/sessions/s1")) return { status: 200, body: session };
+      return { status: 404, body: { error: { code: 404 } } };
+    });
+    const client = new KratosAdminClient({ adminUrl: kratos.url, publicUrl: kratos.url });
+    expect(await client.extendSession("s1")).toMatchObject({ id: "s1", expires_at: "2026-08-01T00:00:00Z" });
+    expect(kratos.requests.map((r) => `${r.method} ${r.path.split("?")[0]}`)).toEqual(["PATCH /admin/sessions/s1/extend", "GET /admin/sessions/s1"]);
+    expect(await client.extendSession("s3")).toMatchObject({ id: "s3" });
+    expect(await client.extendSession("s2")).toBeUndefined();
+  });
+
   it("mails recovery by running a native recovery flow with the method the domain offers", async () => {
     const kratos = await upstream((req) => {
       if (req.method === "GET") {

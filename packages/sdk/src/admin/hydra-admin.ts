@@ -76,7 +76,10 @@ export class HydraOAuth2AdminClient {
     ok(response, "delete the OAuth2 client", [204, 404]);
   }
 
-  /** Revokes every access and refresh token issued to the client. */
+  /**
+   * Deletes every access token issued to the client (Hydra's DeleteAccessTokens:
+   * refresh tokens stay, but redeeming one needs the client's secret).
+   */
   async deleteClientTokens(clientId: string): Promise<void> {
     const response = await call("hydra", "delete client tokens", () => this.oauth2.deleteOAuth2Token({ clientId }));
     ok(response, "revoke the client's tokens", [204, 200, 404]);

@@ -3,6 +3,7 @@ export {
   KratosRejection,
   type CourierMessageStatus,
   type CreateIdentityBody,
+  type CredentialType,
   type Identity,
   type IdentitySchemaContainer,
   type JsonPatch,

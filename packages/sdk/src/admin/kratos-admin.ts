@@ -19,6 +19,9 @@ import { adminConfiguration, call, createOryAxios, unexpected } from "../ory/htt
 import { OryError } from "../ory/errors";
 import { nextPageToken, type Page } from "./pagination";
 
+/** The credential types Kratos' admin API names in `DELETE /admin/identities/{id}/credentials/{type}`. */
+export type CredentialType = "password" | "oidc" | "totp" | "lookup_secret" | "webauthn" | "code" | "passkey" | "saml";
+
 export type { CourierMessageStatus, CreateIdentityBody, Identity, IdentitySchemaContainer, JsonPatch, Message, Session, UpdateIdentityBody };
 
 const jsonObject = z.record(z.string(), z.unknown());
@@ -77,12 +80,24 @@ export class KratosAdminClient {
     this.frontend = new FrontendApi(new Configuration({ basePath: urls.publicUrl }), urls.publicUrl, http);
   }
 
-  async listIdentities(params: { pageSize: number; pageToken?: string | undefined; credentialsIdentifier?: string | undefined }): Promise<Page<Identity>> {
+  /**
+   * One keyset page of identities, in Kratos' order (by id). Kratos takes one
+   * filter at a time: `credentialsIdentifier` (exact) or
+   * `credentialsIdentifierSimilar` (Kratos' experimental
+   * `preview_credentials_identifier_similar`: identifiers starting with it).
+   */
+  async listIdentities(params: {
+    pageSize: number;
+    pageToken?: string | undefined;
+    credentialsIdentifier?: string | undefined;
+    credentialsIdentifierSimilar?: string | undefined;
+  }): Promise<Page<Identity>> {
     const response = await call("kratos", "list identities", () =>
       this.identities.listIdentities({
         pageSize: params.pageSize,
         pageToken: params.pageToken,
         credentialsIdentifier: params.credentialsIdentifier,
+        previewCredentialsIdentifierSimilar: params.credentialsIdentifierSimilar,
       }),
     );
     return { items: ok(response, "list identities"), nextPageToken: nextPageToken(response.headers.link) };
@@ -114,6 +129,20 @@ export class KratosAdminClient {
     ok(response, "delete the identity", [204, 404]);
   }
 
+  /**
+   * Removes one credential of an identity (`DELETE /admin/identities/{id}/credentials/{type}`).
+   * Kratos decides what may go: TOTP and backup codes entirely, security keys
+   * (`webauthn`) used as a second factor, one social link (`oidc`, with its
+   * `provider:subject` identifier), a password only beside another first
+   * factor; passkeys and codes never. A refusal or a missing credential comes
+   * back as a KratosRejection with Kratos' reason.
+   */
+  async deleteIdentityCredential(id: string, type: CredentialType, identifier?: string): Promise<void> {
+    const response = await call("kratos", "delete identity credential", () => this.identities.deleteIdentityCredentials({ id, type, identifier }));
+    if (response.status === 404) throw new KratosRejection(404, reasonOf(response.data) ?? `This identity has no ${type} credential.`);
+    ok(response, "remove the credential", [204]);
+  }
+
   async listIdentitySessions(id: string, active?: boolean): Promise<Session[]> {
     const response = await call("kratos", "list identity sessions", () => this.identities.listIdentitySessions({ id, active, pageSize: 250 }));
     if (response.status === 404) return [];
@@ -136,6 +165,20 @@ export class KratosAdminClient {
     const response = await call("kratos", "get session", () => this.identities.getSession({ id, expand: ["identity"] }));
     if (response.status === 404) return undefined;
     return ok(response, "get the session");
+  }
+
+  /**
+   * Asks Kratos to extend a session (`PATCH /admin/sessions/{id}/extend`) and
+   * returns it as it is afterwards, or undefined when it does not exist.
+   * Kratos extends only within `session.earliest_possible_extend` of the
+   * expiry and otherwise leaves it unchanged (still 200, or 204 when its
+   * faster-extend flag is on, hence the read after it).
+   */
+  async extendSession(id: string): Promise<Session | undefined> {
+    const response = await call("kratos", "extend session", () => this.identities.extendSession({ id }));
+    if (response.status === 404) return undefined;
+    const body = ok(response, "extend the session", [200, 204]);
+    return response.status === 200 ? body : this.getSession(id);
   }
 
   async disableSession(id: string): Promise<void> {

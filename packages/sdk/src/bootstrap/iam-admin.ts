@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { nextPageToken } from "../admin/pagination";
 import { IAM_ADMIN_ROLES, iamAdminRoleOf, type IamAdminRole } from "../identity/admin-metadata";
+import { adminMetadataPatch } from "../identity/admin-metadata-patch";
 import { AdminApiError, adminRequest, labelOf, type AdminApi } from "./admin-api";
 
 /** IAM's one identity schema (platform/dev/iam-kratos/identity.admin.schema.json). */
@@ -102,16 +103,21 @@ async function create(kratos: AdminApi, email: string, spec: IamAdminSpec): Prom
 }
 
 interface PatchOperation {
-  op: "test" | "add" | "replace";
+  op: "add" | "remove" | "replace";
   path: string;
-  value: unknown;
+  value?: unknown;
 }
 
+/**
+ * Kratos' identity PATCH refuses `test` operations, so the repair cannot be
+ * guarded by what was read: it writes only the fields (and the one
+ * metadata_admin key) that need repair, leaving the rest to whoever changed it.
+ */
 function planRepair(identity: IdentityJson, spec: IamAdminSpec, api: string, email: string): { patch: PatchOperation[]; changes: string[] } {
   const patch: PatchOperation[] = [];
   const changes: string[] = [];
   if (identity.schema_id !== IAM_ADMIN_SCHEMA_ID) {
-    patch.push({ op: "test", path: "/schema_id", value: identity.schema_id }, { op: "replace", path: "/schema_id", value: IAM_ADMIN_SCHEMA_ID });
+    patch.push({ op: "replace", path: "/schema_id", value: IAM_ADMIN_SCHEMA_ID });
     changes.push("schema_id");
   }
   if (iamAdminRoleOf(identity.metadata_admin) !== spec.role) {
@@ -119,12 +125,11 @@ function planRepair(identity: IdentityJson, spec: IamAdminSpec, api: string, ema
     if (metadata !== null && (typeof metadata !== "object" || Array.isArray(metadata))) {
       throw new AdminApiError("unexpected", api, undefined, `metadata_admin of ${email} (${identity.id}) is not a JSON object; fix it in Athena IAM, then run again`);
     }
-    if (metadata !== null) patch.push({ op: "test", path: "/metadata_admin", value: metadata });
-    patch.push({ op: "add", path: "/metadata_admin", value: { ...(metadata ?? {}), iam_admin_role: spec.role } });
+    patch.push(...adminMetadataPatch(metadata, { ...(metadata ?? {}), iam_admin_role: spec.role }));
     changes.push("iam_admin_role");
   }
   if (identity.state === "inactive" && spec.reactivate) {
-    patch.push({ op: "test", path: "/state", value: "inactive" }, { op: "replace", path: "/state", value: "active" });
+    patch.push({ op: "replace", path: "/state", value: "active" });
     changes.push("state");
   }
   return { patch, changes };

@@ -2,7 +2,7 @@
  * Readiness: whether an app instance can serve a request end to end right
  * now, as opposed to liveness (the process answers). Compose's healthchecks
  * ask for it, so Hera and Athena count as healthy only once the Kratos,
- * Hydra (and, for Athena, the database) they call are.
+ * Hydra and olympus database they call are.
  */
 
 /** How long one dependency may take to answer before it counts as unavailable. */

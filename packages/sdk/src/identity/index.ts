@@ -8,6 +8,7 @@ export {
   type IamAdminRole,
   type LoyaltyTier,
 } from "./admin-metadata";
+export { adminMetadataPatch, escapePointerToken, metadataPointer, type AdminMetadataPatchOptions, type MetadataPatchOperation } from "./admin-metadata-patch";
 export { moveAdminOnlyTraits, type MoveAdminOnlyTraitsOptions, type MoveAdminOnlyTraitsReport, type MovedIdentity } from "./move-admin-only-traits";
 export {
   MFA_GRACE_UNTIL_CLAIM,

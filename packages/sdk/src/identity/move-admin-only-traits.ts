@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Domain } from "../config/domain";
 import { nextPageToken } from "../admin/pagination";
 import { ADMIN_ONLY_KEYS } from "./admin-metadata";
+import { adminMetadataPatch, escapePointerToken, type MetadataPatchOperation } from "./admin-metadata-patch";
 
 /**
  * The migration that takes admin-only attributes out of traits (where a
@@ -14,8 +15,11 @@ import { ADMIN_ONLY_KEYS } from "./admin-metadata";
  * Idempotent: an identity without those traits is left alone, so a second
  * run changes nothing. When `metadata_admin` already holds a key, that value
  * is the administrators' and wins; the trait is dropped. Each change is one
- * JSON Patch guarded by `test` operations, so a concurrent edit makes it fail
- * (and be retried from a fresh read) rather than be overwritten.
+ * JSON Patch that removes the traits and writes only the moved keys of
+ * `metadata_admin` (Kratos refuses `test` operations, so a patch cannot be
+ * guarded by what was read; writing key by key keeps other keys someone
+ * changed meanwhile). A patch Kratos refuses (e.g. the trait vanished
+ * meanwhile) is retried from a fresh read.
  */
 
 export interface MoveAdminOnlyTraitsOptions {
@@ -82,19 +86,15 @@ async function moveOne(admin: KratosAdminApi, listed: IdentityJson, keys: readon
     const answer = await admin.patchIdentity(identity.id, plan.patch);
     if (answer.ok) return { moved: plan.moved };
     lastReason = answer.reason;
-    // A failed `test` (someone changed the identity meanwhile) or a refused value: read again and re-plan.
+    // A refused patch (e.g. someone changed the identity meanwhile): read again and re-plan.
     identity = await admin.getIdentity(identity.id);
   }
   return identity ? { reason: lastReason } : { moved: undefined };
 }
 
-type Plan = { patch: PatchOperation[]; moved: MovedIdentity } | { reason: string } | undefined;
+type PatchOperation = MetadataPatchOperation;
 
-interface PatchOperation {
-  op: "test" | "remove" | "add";
-  path: string;
-  value?: unknown;
-}
+type Plan = { patch: PatchOperation[]; moved: MovedIdentity } | { reason: string } | undefined;
 
 function planMove(identity: IdentityJson, keys: readonly string[]): Plan {
   const traits = asObject(identity.traits);
@@ -107,15 +107,12 @@ function planMove(identity: IdentityJson, keys: readonly string[]): Plan {
   const moved: Record<string, unknown> = {};
   const dropped: string[] = [];
   const patch: PatchOperation[] = [];
-  // Only changes if nobody touched the identity since it was read.
-  if (metadata !== null) patch.push({ op: "test", path: "/metadata_admin", value: metadata });
   for (const key of present) {
-    const pointer = `/traits/${escapePointer(key)}`;
-    patch.push({ op: "test", path: pointer, value: traits[key] }, { op: "remove", path: pointer });
+    patch.push({ op: "remove", path: `/traits/${escapePointerToken(key)}` });
     if (Object.hasOwn(current, key)) dropped.push(key);
     else moved[key] = traits[key];
   }
-  patch.push({ op: "add", path: "/metadata_admin", value: { ...current, ...moved } });
+  patch.push(...adminMetadataPatch(metadata, { ...current, ...moved }));
   return { patch, moved: { id: identity.id, schemaId: identity.schema_id, moved, dropped } };
 }
 
@@ -128,9 +125,6 @@ function asObject(value: unknown): Record<string, unknown> | undefined {
   return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
-function escapePointer(key: string): string {
-  return key.replace(/~/g, "~0").replace(/\//g, "~1");
-}
 
 const errorBody = z.object({ error: z.object({ reason: z.string().optional(), message: z.string().optional() }).loose() }).loose();
 

@@ -220,6 +220,19 @@ export const MIGRATIONS: readonly Migration[] = [
       GRANT UPDATE (subject, expires_at) ON olympus_edge_sign_ins TO ${DOMAIN_ROLES};
     `,
   },
+  {
+    id: 6,
+    name: "lockout-lookup",
+    // Athena's locked-accounts page names whom a live edge counter belongs to
+    // by the edge.lockout entry Hera wrote when the counter ran out (counters
+    // hold only a hash). It looks for that entry from the counter's window
+    // start on; without this index the search reads every lockout ever logged.
+    // The grants Athena needs (SELECT and DELETE on the counters, SELECT on the
+    // audit log, its own domain's rows only) are migration 4's and 5's.
+    sql: `
+      CREATE INDEX olympus_audit_log_domain_action_time ON olympus_audit_log (domain, action, occurred_at);
+    `,
+  },
 ];
 
 /** An arbitrary, fixed key for pg_advisory_lock: "olym" in ASCII. */

@@ -16,7 +16,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const outcome = AUDIT_OUTCOMES.find((o) => o === params.outcome);
   const query = { action: text("action"), actor: text("actor"), target: text("target"), outcome, before: text("before"), limit: 50 };
   let result;
-  let actions: string[] = [];
+  let actions: string[];
   try {
     const log = await auditLog();
     [result, actions] = await Promise.all([log.list(query), log.actions()]);

@@ -11,11 +11,14 @@ export function TraitInputs({
   values,
   onChange,
   disabled,
+  errors = {},
 }: {
   fields: TraitField[];
   values: Record<string, string>;
   onChange: (name: string, value: string) => void;
   disabled: boolean;
+  /** Messages by field name (`email`, `name.first`), shown under the field and announced with it. */
+  errors?: Record<string, string>;
 }) {
   return (
     <div className="grid gap-3 sm:grid-cols-2">
@@ -23,6 +26,8 @@ export function TraitInputs({
         const name = field.path.join(".");
         const id = `trait-${name}`;
         const value = values[name] ?? "";
+        const error = errors[name];
+        const errorProps = error ? { "aria-invalid": true, "aria-describedby": `${id}-error` } : {};
         return (
           <label key={name} htmlFor={id} className={`flex flex-col gap-1 text-sm ${field.kind === "boolean" ? "justify-end" : ""}`}>
             <span className="text-slate-700">
@@ -30,7 +35,7 @@ export function TraitInputs({
               {field.required && <span className="text-red-600"> *</span>}
             </span>
             {field.kind === "select" ? (
-              <select id={id} name={name} value={value} onChange={(e) => onChange(name, e.target.value)} disabled={disabled} required={field.required} className={inputClass}>
+              <select id={id} name={name} value={value} onChange={(e) => onChange(name, e.target.value)} disabled={disabled} required={field.required} className={inputClass} {...errorProps}>
                 <option value="">—</option>
                 {(field.options ?? []).map((o) => (
                   <option key={o} value={o}>
@@ -51,10 +56,16 @@ export function TraitInputs({
                 disabled={disabled}
                 required={field.required}
                 placeholder={field.kind === "list" ? "comma, separated" : undefined}
-                className={inputClass}
+                className={`${inputClass} ${error ? "border-red-600" : ""}`}
+                {...errorProps}
               />
             )}
-            {field.description && <span className="text-xs text-slate-500">{field.description}</span>}
+            {field.description && <span className="text-xs text-slate-600">{field.description}</span>}
+            {error && (
+              <span id={`${id}-error`} className="text-xs font-medium text-red-700" data-testid={`field-error-${name}`}>
+                {error}
+              </span>
+            )}
           </label>
         );
       })}

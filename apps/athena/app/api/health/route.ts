@@ -1,6 +1,7 @@
+import { databaseProbe } from "@olympus/sdk/health";
 import { athenaConfig } from "@/lib/server/config";
 import { olympusPool } from "@/lib/server/olympus-db";
-import { athenaReadiness, databaseProbe, wantsReadiness } from "@/lib/server/readiness";
+import { athenaReadiness, wantsReadiness } from "@/lib/server/readiness";
 
 export const dynamic = "force-dynamic";
 

@@ -49,6 +49,18 @@ export function kratosEdge(): KratosEdge {
 }
 
 /**
+ * The edge's olympus database pool, once it answers as this domain's role
+ * with every migration applied (the start-up check, asked again each time:
+ * readiness uses it, and the migration step may finish after Hera starts).
+ */
+export async function edgeDatabase(): Promise<pg.Pool> {
+  holder.__heraKratosEdge ??= open();
+  const { pool } = holder.__heraKratosEdge;
+  await checkOlympusSchema(pool, startupConfig().domain);
+  return pool;
+}
+
+/**
  * Start-up check (instrumentation): the edge's settings and limits file are
  * valid, or the process stops with one line naming the variable. The
  * database is checked too, but only reported: while it is unreachable the

@@ -25,8 +25,8 @@ export function addressFlowDefinition(
     noStrategyMessage: () => messages.noStrategy(kind),
     sort: () => ({ groups: ["default", "code", "link"], keys: ["csrf_token", "email", "code"] }),
     async populate(flow: Flow, ctx: StrategyContext) {
-      const use = settings(ctx.deps.config).use;
-      const strategy = activeStrategy(ctx.deps, kind);
+      const use = flow.active === "link" || flow.active === "code" ? flow.active : settings(ctx.deps.config).use;
+      const strategy = flowStrategy(ctx.deps, kind, flow);
       if (strategy) {
         await strategy.populate(flow, ctx);
         return;
@@ -42,7 +42,13 @@ export function addressFlowDefinition(
 }
 
 /** The strategy configured by `use` for this flow kind, when one is registered and enabled. */
-export function activeStrategy(deps: Deps, kind: "recovery" | "verification") {
+export function configuredStrategy(deps: Deps, kind: "recovery" | "verification") {
   const use = deps.config.selfservice.flows[kind].use;
   return deps.strategies.for(kind).find((s) => s.id === use)?.[kind];
+}
+
+/** The strategy a flow was made for (`active`, set when it is created — an admin recovery link's is `link`), else `use`'s. */
+export function flowStrategy(deps: Deps, kind: "recovery" | "verification", flow: Pick<Flow, "active">) {
+  const id = flow.active ?? deps.config.selfservice.flows[kind].use;
+  return deps.strategies.for(kind).find((s) => s.id === id)?.[kind];
 }

@@ -86,8 +86,9 @@ describe("browser flows: cookies, CSRF and redirects", () => {
     const body = await registerSpa(browser, email);
     expect((body.identity.traits as { email: string }).email).toBe(email);
     expect(body.session_token).toBeUndefined();
-    expect(body.continue_with?.map((c) => c.action)).toEqual(["show_verification_ui", "redirect_browser_to"]);
-    expect(body.continue_with?.at(-1)).toEqual({ action: "redirect_browser_to", redirect_browser_to: "http://ciam.localhost:3000/" });
+    // registration.HookExecutor.PostRegistrationHook adds redirect_browser_to before any hook runs.
+    expect(body.continue_with?.map((c) => c.action)).toEqual(["redirect_browser_to", "show_verification_ui"]);
+    expect(body.continue_with?.at(0)).toEqual({ action: "redirect_browser_to", redirect_browser_to: "http://ciam.localhost:3000/" });
     const cookie = browser.cookies.get(sessionCookie);
     expect(cookie?.attributes).toMatchObject({ httponly: true, samesite: "Lax", path: "/" });
     expect(cookie?.attributes.domain).toBeUndefined();
@@ -115,7 +116,7 @@ describe("browser flows: cookies, CSRF and redirects", () => {
     });
     const body = res.body as { continue_with: { action: string; flow?: { id: string }; redirect_browser_to?: string }[] };
     // The registration itself still continues to its own return_to.
-    expect(body.continue_with.at(-1)?.redirect_browser_to).toBe("http://ciam.localhost:3002/");
+    expect(body.continue_with.find((c) => c.action === "redirect_browser_to")?.redirect_browser_to).toBe("http://ciam.localhost:3002/");
     const verificationId = body.continue_with.find((c) => c.action === "show_verification_ui")?.flow?.id ?? "";
     const verification = await browser.request(`${kratos.publicUrl}/self-service/verification/flows?id=${verificationId}`, { headers: { Accept: "application/json" } });
     const flow = verification.body as FlowJson & { request_url: string };

@@ -3,9 +3,12 @@ import type { JsonObject } from "../../http/body";
 import type { HttpContext } from "../../http/context";
 import { errors, KratosError } from "../../http/errors";
 import { UiContainer } from "../../ui/container";
+import { messages } from "../../ui/messages";
 import { sortNodes } from "../../ui/sort";
 import { FlowValidationError, type StrategyContext } from "../strategy/strategy";
+import { csrfErrorReason } from "./csrf-error";
 import type { FlowDefinition } from "./definition";
+import { flowErrors } from "./flow-errors";
 import { flowActionUrl, isExpired, newFlow, urlWithFlow, type Flow, type FlowType } from "./flow";
 
 /**
@@ -57,94 +60,147 @@ export async function respondWithNewFlow(deps: Deps, def: FlowDefinition, ctx: H
   ctx.json(200, await def.toJson(flow, deps));
 }
 
-/** Validated `return_to` from the query (400 self_service_flow_return_to_forbidden when not allowed). */
+/**
+ * `return_to` from the query, as the client wrote it (Kratos' flows keep the
+ * raw value), after checking it is allowed (400
+ * self_service_flow_return_to_forbidden otherwise).
+ */
 export function returnToFromQuery(deps: Deps, ctx: HttpContext): string | undefined {
   const value = ctx.query.get("return_to");
-  return value ? deps.returnTo.check(value) : undefined;
+  if (value) deps.returnTo.check(value);
+  return value || undefined;
+}
+
+/** A disabled flow refused in Kratos' words: registration has its own error id, recovery and verification a plain 400. */
+export function disabledError(def: FlowDefinition): KratosError {
+  return def.kind === "recovery" || def.kind === "verification" ? flowErrors.addressFlowDisabled(def.kind) : errors.flowDisabled(def.kind);
 }
 
 export function requireEnabled(deps: Deps, def: FlowDefinition): void {
-  if (!def.enabled(deps.config)) throw errors.flowDisabled(def.kind);
-}
-
-/** GET /self-service/<kind>/flows?id= */
-export async function fetchFlowHandler(deps: Deps, def: FlowDefinition, ctx: HttpContext, check?: (flow: Flow) => Promise<void>): Promise<void> {
-  const id = ctx.query.get("id") ?? "";
-  const flow = await deps.flows.get(def.kind, id);
-  if (!flow) throw errors.notFound(`The ${def.kind} flow could not be found. Please restart the flow.`);
-  // Admin-created recovery flows (POST /admin/recovery/code|link) skip CSRF, like Kratos' DangerousSkipCSRFCheck (courier engineer).
-  const skipCsrf = flow.internal.dangerous_skip_csrf_check === true;
-  if (flow.type === "browser" && !skipCsrf && !deps.csrf.verify(flow.csrfToken, deps.csrf.rawFromRequest(ctx))) throw csrfError(ctx);
-  if (isExpired(flow)) {
-    const init = `${deps.config.publicBaseUrl}self-service/${def.kind}/${flow.type === "browser" ? "browser" : "api"}`;
-    const err = new KratosError(410, {
-      id: "self_service_flow_expired",
-      message: "self-service flow expired",
-      reason: `The ${def.kind} flow has expired. Redirect the user to the ${def.kind} flow init endpoint to initialize a new ${def.kind} flow.`,
-      details:
-        flow.type === "browser"
-          ? { redirect_to: flow.returnTo ? `${init}?return_to=${encodeURIComponent(flow.returnTo)}` : init, ...(flow.returnTo ? { return_to: flow.returnTo } : {}) }
-          : { api: init },
-    });
-    throw err;
-  }
-  if (check) await check(flow);
-  ctx.json(200, await def.toJson(flow, deps));
-}
-
-export function csrfError(ctx: HttpContext): KratosError {
-  const err = errors.csrf();
-  const mode = (ctx.header("sec-fetch-mode") ?? "").toLowerCase();
-  if (mode === "cors" || mode === "same-origin") {
-    err.withDetail(
-      "hint",
-      "We detected an AJAX call, please ensure that CORS is enabled and configured correctly, and that your AJAX code sends cookies and has credentials enabled. For further debugging, check your Browser's Network Tab to see what cookies are included or excluded.",
-    );
-  }
-  return err;
-}
-
-/** Loads the flow named by `?flow=` for a submission; 404 when unknown. */
-export async function loadFlowForSubmit(deps: Deps, def: FlowDefinition, ctx: HttpContext): Promise<Flow> {
-  const id = ctx.query.get("flow") ?? "";
-  const flow = await deps.flows.get(def.kind, id);
-  if (!flow) throw errors.notFound(`The ${def.kind} flow could not be found. Please restart the flow.`);
-  return flow;
-}
-
-/** Browser flows must present a CSRF token (body `csrf_token` or `X-CSRF-Token`) matching the cookie and the flow. */
-export function checkCsrf(deps: Deps, ctx: HttpContext, flow: Flow, body: JsonObject): void {
-  // Admin-created recovery flows skip CSRF (Kratos' DangerousSkipCSRFCheck; courier engineer).
-  if (flow.type !== "browser" || flow.internal.dangerous_skip_csrf_check === true) return;
-  const submitted = typeof body.csrf_token === "string" && body.csrf_token !== "" ? body.csrf_token : ctx.header("x-csrf-token");
-  const raw = deps.csrf.rawFromRequest(ctx);
-  if (!deps.csrf.verify(submitted, raw) || !deps.csrf.verify(flow.csrfToken, raw)) throw csrfError(ctx);
+  if (!def.enabled(deps.config)) throw disabledError(def);
 }
 
 /**
- * Expired flow on submit: a replacement flow carrying the "expired" message;
- * 410 with use_flow_id for API/JSON, 303 to the UI for browser forms.
+ * GET /self-service/<kind>/flows?id= of login, registration, recovery and
+ * verification, in the order of Kratos' get<Kind>Flow: the flow (404), the
+ * CSRF cookie for browser flows (403; admin-created recovery flows skip it),
+ * then expiry (410 naming the init endpoint). Settings has its own (no CSRF,
+ * a session instead).
+ */
+export async function fetchFlowHandler(deps: Deps, def: FlowDefinition, ctx: HttpContext): Promise<void> {
+  if (def.kind !== "login" && !def.enabled(deps.config)) {
+    await deps.errors.forward(ctx, disabledError(def));
+    return;
+  }
+  const flow = await deps.flows.get(def.kind, ctx.query.get("id") ?? "");
+  if (!flow) throw new KratosError(404, { message: "Unable to locate the resource" });
+  // Admin-created recovery flows (POST /admin/recovery/code|link) skip CSRF, like Kratos' DangerousSkipCSRFCheck.
+  const skipCsrf = flow.internal.dangerous_skip_csrf_check === true;
+  if (flow.type === "browser" && !skipCsrf && !deps.csrf.verify(flow.csrfToken, deps.csrf.rawFromRequest(ctx))) throw csrfErrorReason(deps, ctx, undefined);
+  if (isExpired(flow)) throw flowErrors.expiredOnFetch(deps, def.kind, flow.type, flow.returnTo, flow.expiresAt);
+  ctx.json(200, await def.toJson(flow, deps));
+}
+
+/**
+ * Loads the flow named by `?flow=` for a submission. A malformed id (400) or
+ * an unknown one (404) is answered here as Kratos' WriteFlowError does
+ * without a flow — JSON for AJAX, the error UI for browsers — and
+ * undefined is returned.
+ */
+export async function loadFlowForSubmit(deps: Deps, def: FlowDefinition, ctx: HttpContext): Promise<Flow | undefined> {
+  const id = ctx.query.get("flow") ?? "";
+  const flow = UUID.test(id) ? await deps.flows.get(def.kind, id) : undefined;
+  if (!flow) await deps.errors.forward(ctx, UUID.test(id) ? flowErrors.flowNotFound(def.kind) : flowErrors.flowIdMalformed());
+  return flow;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * flow.EnsureCSRF: browser flows must present a CSRF token (body
+ * `csrf_token` or `X-CSRF-Token`) matching the cookie and the flow; native
+ * flows must not come from a browser (an Origin header or cookies other
+ * than Cloudflare's are refused with 400).
+ */
+export function checkCsrf(deps: Deps, ctx: HttpContext, flow: Flow, body: JsonObject): void {
+  if (flow.type === "api") {
+    if (ctx.header("origin")) throw flowErrors.apiFlowFromBrowser("origin");
+    const cookies = [...ctx.cookies.keys()].filter((name) => !name.startsWith("__cf") && !name.startsWith("_cf") && !name.startsWith("cf_"));
+    if (cookies.length > 0) throw flowErrors.apiFlowFromBrowser({ cookies });
+    return;
+  }
+  // Admin-created recovery flows skip CSRF (Kratos' DangerousSkipCSRFCheck).
+  if (flow.internal.dangerous_skip_csrf_check === true) return;
+  const fromBody = typeof body.csrf_token === "string" && body.csrf_token !== "" ? body.csrf_token : undefined;
+  const submitted = fromBody ?? ctx.header("x-csrf-token");
+  const raw = deps.csrf.rawFromRequest(ctx);
+  if (!deps.csrf.verify(submitted, raw) || !deps.csrf.verify(flow.csrfToken, raw)) throw csrfErrorReason(deps, ctx, fromBody);
+}
+
+/**
+ * Expired flow on submit: a replacement flow carrying the "expired"
+ * message. Login, registration and settings answer 410 with `use_flow_id`
+ * for API/JSON clients; recovery and verification (without
+ * continue_with transitions) send those to the new flow's JSON with a 303.
+ * Browser forms go to the UI with the replacement (303).
  */
 export async function handleExpired(deps: Deps, def: FlowDefinition, ctx: HttpContext, flow: Flow, sctx: Partial<StrategyContext> = {}): Promise<void> {
-  const replacement = await createFlow(deps, def, ctx, flow.type, {
+  // recovery.FromOldFlow: a mailed link is opened by a browser, so an API flow of the link strategy comes back as a browser flow.
+  const type = def.kind === "recovery" && flow.type === "api" && flow.active === "link" ? "browser" : flow.type;
+  const replacement = await createFlow(deps, def, ctx, type, {
     returnTo: flow.returnTo,
     requestUrl: flow.requestUrl,
     strategy: sctx,
     prepare: (f) => {
-      f.refresh = flow.refresh;
-      f.requestedAal = flow.requestedAal;
-      f.identityId = flow.identityId;
+      // login.Handler.FromOldFlow builds the new flow from the submission request: a plain aal1 login.
+      if (def.kind === "login") f.requestedAal = "aal1";
+      else f.identityId = flow.identityId;
       f.extra = { ...flow.extra };
+      if (def.kind === "recovery" || def.kind === "verification") f.active = flow.active;
     },
   });
   replacement.ui.addMessage(def.expiredMessage(flow.expiresAt));
   await deps.flows.save(replacement);
   const uiUrl = def.uiUrl(deps.config);
+  if (def.kind === "recovery" || def.kind === "verification") {
+    if (replacement.type === "api" || ctx.isJsonRequest || !uiUrl) ctx.redirect(`${deps.config.publicBaseUrl}self-service/${def.kind}/flows?id=${replacement.id}`);
+    else ctx.redirect(urlWithFlow(uiUrl, replacement.id));
+    return;
+  }
   if (flow.type === "browser" && !ctx.isJsonRequest && uiUrl) {
     ctx.redirect(urlWithFlow(uiUrl, replacement.id));
     return;
   }
   ctx.error(errors.flowExpired(flow.expiresAt, replacement.id));
+}
+
+/**
+ * An error of a submission whose flow is known (Kratos' <kind>.ErrorHandler
+ * WriteFlowError after ui.Container.ParseError): a 400 becomes a flow-level
+ * message 4000001 carrying its reason and the flow is answered as for a
+ * validation error; anything else is forwarded — as JSON for native flows,
+ * through the error UI (JSON for AJAX) for browser flows.
+ */
+export async function writeFlowError(
+  deps: Deps,
+  def: FlowDefinition,
+  ctx: HttpContext,
+  flow: Flow,
+  error: KratosError,
+  body: JsonObject,
+  sctx: StrategyContext,
+): Promise<void> {
+  if (error.code === 400) {
+    await respondWithValidationError(deps, def, ctx, flow, body, FlowValidationError.flow(messages.generic(error.reason ?? error.message)), sctx);
+    return;
+  }
+  await forwardFlowError(deps, ctx, flow, error);
+}
+
+/** The error handlers' `forward`: native flows get JSON; browser flows go through the error UI (which answers AJAX with JSON). */
+export async function forwardFlowError(deps: Deps, ctx: HttpContext, flow: Flow | undefined, error: KratosError): Promise<void> {
+  if (flow?.type === "api") ctx.error(error);
+  else await deps.errors.forward(ctx, error);
 }
 
 /**
@@ -161,10 +217,18 @@ export async function respondWithValidationError(
   sctx: StrategyContext,
 ): Promise<void> {
   await renderUi(deps, def, flow, sctx);
+  // Login's, registration's and recovery's WriteFlowError call ResetMessages first: the error replaces the flow's own notes (e.g. 1010004).
+  if (def.kind === "login" || def.kind === "registration" || def.kind === "recovery") flow.ui.clearMessages();
   echoValues(flow, body, error.echo);
   for (const fe of error.fieldErrors) flow.ui.addMessage(fe.message, fe.name);
   await deps.flows.save(flow);
-  await respondWithFlow(deps, def, ctx, flow, 400);
+  const uiUrl = def.uiUrl(deps.config);
+  if (flow.type === "browser" && !ctx.isJsonRequest && uiUrl) {
+    // Kratos' registration error handler alone answers a form post with 302 Found.
+    ctx.redirect(urlWithFlow(uiUrl, flow.id), def.kind === "registration" ? 302 : 303);
+    return;
+  }
+  ctx.json(400, await def.toJson(flow, deps));
 }
 
 /** 200/400 with the flow for API/JSON; 303 to the UI (`?flow=`) for browser forms. */

@@ -1,4 +1,4 @@
-import type { Database } from "../../storage/database";
+import type { Database, Queryable } from "../../storage/database";
 import { isUuid } from "../../identity/repository";
 import { UiContainer, type UiContainerJson } from "../../ui/container";
 import type { Flow, FlowKind, FlowType } from "./flow";
@@ -29,9 +29,10 @@ interface FlowRow {
 export class FlowRepository {
   constructor(private readonly db: Database) {}
 
-  async save(flow: Flow): Promise<void> {
+  /** Inserts or updates the flow; `q` runs it inside a caller's transaction. */
+  async save(flow: Flow, q: Queryable = this.db): Promise<void> {
     flow.updatedAt = new Date();
-    await this.db.query(
+    await q.query(
       `INSERT INTO selfservice_flows (id, kind, type, state, ui, request_url, return_to, active_method, csrf_token, identity_id, session_id,
          requested_aal, refresh, internal_context, extra, issued_at, expires_at, created_at, updated_at)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)

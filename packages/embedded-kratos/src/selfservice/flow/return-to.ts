@@ -2,15 +2,17 @@ import type { KratosConfig } from "../../config/load";
 import { errors } from "../../http/errors";
 
 /**
- * Validates `return_to` against selfservice.allowed_return_urls (scheme,
- * host — `*.` wildcards allowed — and path prefix), the default return URL
- * and the public base URL, like Kratos' x/redir SecureRedirectTo.
+ * Validates `return_to` like Kratos' x/redir SecureRedirectTo with the
+ * allow-list its flows pass: selfservice.allowed_return_urls (scheme, host
+ * — `*.` wildcards allowed — and path prefix) and the public URL's
+ * `/self-service` (SecureRedirectAllowSelfServiceURLs). The default return
+ * URL is not allowed by itself: it is only where no return_to leads.
  */
 export class ReturnToPolicy {
   private readonly allowed: URL[];
 
   constructor(private readonly config: KratosConfig) {
-    const list = [...config.selfservice.allowed_return_urls, config.selfservice.default_browser_return_url, config.publicBaseUrl];
+    const list = [...config.selfservice.allowed_return_urls, `${config.publicBaseUrl}self-service`];
     this.allowed = list.filter((u) => URL.canParse(u)).map((u) => new URL(u));
   }
 
@@ -29,6 +31,21 @@ export class ReturnToPolicy {
       return url.toString();
     }
     throw errors.returnToForbidden(url.toString());
+  }
+
+  /**
+   * Where a flow's stored `return_to` (kept as the client wrote it, like
+   * Kratos' flows, which read it from their request URL) actually leads:
+   * the absolute URL, or undefined when there is none or it is no longer
+   * allowed.
+   */
+  target(raw: string | undefined): string | undefined {
+    if (!raw) return undefined;
+    try {
+      return this.check(raw);
+    } catch {
+      return undefined;
+    }
   }
 
   /** Validates an optional return_to, falling back to `fallback`. */

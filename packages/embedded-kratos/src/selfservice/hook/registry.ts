@@ -14,8 +14,12 @@ export interface HookArgs {
   flow: Flow;
   identity: Identity;
   session?: Session;
-  /** Set by the `session` hook. */
+  /** The session registration issues (Kratos always creates one; the `session` hook hands it out). */
   issued?: IssuedSession;
+  /** Set by the `session` hook: the answer carries the session (and, for native apps, its token). */
+  sessionHookRan?: boolean;
+  /** Set by `show_verification_ui` for browser navigations: where the sign-up's 303 goes instead of return_to. */
+  returnToVerification?: string;
   /** Set by the registration flow when a verification flow was started. */
   verificationFlow?: { flow: Flow; address: string };
   continueWith?: ContinueWith[];

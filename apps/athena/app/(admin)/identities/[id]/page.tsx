@@ -10,11 +10,13 @@ import { formValue, traitFields } from "@/lib/schema-form";
 import { athenaConfig } from "@/lib/server/config";
 import { describeLoadError } from "@/lib/server/load-error";
 import { kratosAdmin } from "@/lib/server/ory";
-import { toRow } from "@/lib/server/identity-list";
+import { toRow } from "@/features/identities/list/rows";
 import { IdentityActions } from "./identity-actions";
 import { MetadataForm } from "./metadata-form";
 import { RoleForm } from "./role-form";
-import { SessionList } from "./session-list";
+import { CredentialsCard } from "@/features/identities/credentials/credentials-card";
+import { credentialItems } from "@/features/identities/credentials/credentials";
+import { SessionList } from "@/features/identities/sessions/session-list";
 import { TraitsForm } from "./traits-form";
 
 export const metadata: Metadata = { title: "Identity" };
@@ -26,7 +28,8 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
   const kratos = kratosAdmin();
   let identity;
   try {
-    identity = await kratos.getIdentity(id, ["password", "totp", "webauthn", "oidc", "lookup_secret", "code", "passkey"]);
+    // Configs for names and counts (security keys, backup codes); not `oidc`, whose config holds the provider's tokens.
+    identity = await kratos.getIdentity(id, ["webauthn", "lookup_secret", "passkey"]);
   } catch (error) {
     return <ErrorNotice title="This identity could not be loaded">{describeLoadError(error)}</ErrorNotice>;
   }
@@ -36,7 +39,7 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
   const row = toRow(identity);
   const fields = traitFields(schema);
   const values = Object.fromEntries(fields.map((f) => [f.path.join("."), formValue(f, identity.traits)]));
-  const credentials = Object.entries(identity.credentials ?? {});
+  const credentials = credentialItems(identity);
   // Athena roles are IAM data: employees (this domain's identities) get one only on Athena IAM.
   const managesRoles = athenaConfig().domain === "iam";
 
@@ -60,8 +63,9 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
         }
       />
       {!canWrite && <ReadOnlyNotice />}
-      <div className="grid gap-4 xl:grid-cols-[2fr_1fr]">
-        <div className="flex flex-col gap-4">
+      {/* minmax(0, …): a long value inside a column wraps in it instead of widening the grid past the window. */}
+      <div className="grid gap-4 xl:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]" data-testid="identity-layout">
+        <div className="flex min-w-0 flex-col gap-4">
           <Card title="Traits">
             {fields.length > 0 ? (
               <TraitsForm identityId={identity.id} fields={fields} initialValues={values} existingTraits={asRecord(identity.traits)} canWrite={canWrite} />
@@ -81,13 +85,13 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
             <SessionList identityId={identity.id} sessions={sessions.map((s) => ({ id: s.id, active: s.active ?? false, authenticatedAt: s.authenticated_at ?? null, expiresAt: s.expires_at ?? null, aal: s.authenticator_assurance_level ?? null, device: s.devices?.[0]?.user_agent ?? null, ip: s.devices?.[0]?.ip_address ?? null }))} canWrite={canWrite} />
           </Card>
         </div>
-        <div className="flex flex-col gap-4">
+        <div className="flex min-w-0 flex-col gap-4">
           {managesRoles && (
             <Card title="Athena role">
               <RoleForm identityId={identity.id} role={iamAdminRoleOf(identity.metadata_admin) ?? null} canWrite={canWrite} isSelf={identity.id === admin.id} />
             </Card>
           )}
-          <Card title="Actions">
+          <Card title="Actions" className="min-w-0">
             <IdentityActions
               identityId={identity.id}
               state={row.state}
@@ -107,21 +111,7 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
             />
           </Card>
           <Card title="Credentials">
-            {credentials.length === 0 ? (
-              <p className="text-sm text-slate-500">No credentials: this identity cannot sign in yet (send a recovery link).</p>
-            ) : (
-              <ul className="flex flex-col gap-2 text-sm" data-testid="credentials">
-                {credentials.map(([type, credential]) => (
-                  <li key={type} className="flex flex-wrap items-center gap-2">
-                    <Badge color="blue">{type}</Badge>
-                    <span className="text-slate-600">{(credential.identifiers ?? []).join(", ") || "—"}</span>
-                    <span className="text-xs text-slate-400">
-                      since <Time value={credential.created_at} />
-                    </span>
-                  </li>
-                ))}
-              </ul>
-            )}
+            <CredentialsCard identityId={identity.id} items={credentials} canWrite={canWrite} />
           </Card>
           <Card title="Verifiable addresses">
             <ul className="flex flex-col gap-1 text-sm">

@@ -15,7 +15,19 @@ export function CreateIdentityForm({ schemas }: { schemas: { id: string; fields:
   const [values, setValues] = useState<Record<string, string>>({});
   const [password, setPassword] = useState("");
   const [invite, setInvite] = useState(true);
-  const create = useServerAction(createIdentity, { refresh: false, onSuccess: (data) => router.push(`/identities/${data.id}`) });
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const create = useServerAction(createIdentity, {
+    refresh: false,
+    // A taken email comes back as a message for its field (`traits.email`), shown under it instead of a toast.
+    inlineFieldErrors: true,
+    onError: (fields) => {
+      const traits = Object.fromEntries(Object.entries(fields ?? {}).flatMap(([key, message]) => (key.startsWith("traits.") ? [[key.slice(7), message]] : [])));
+      setErrors(traits);
+      const first = Object.keys(traits)[0];
+      if (first) document.getElementById(`trait-${first}`)?.focus();
+    },
+    onSuccess: (data) => router.push(`/identities/${data.id}`),
+  });
   const fields = schemas.find((s) => s.id === schemaId)?.fields ?? [];
 
   return (
@@ -36,6 +48,7 @@ export function CreateIdentityForm({ schemas }: { schemas: { id: string; fields:
             onChange={(e) => {
               setSchemaId(e.target.value);
               setValues({});
+              setErrors({});
             }}
             className={inputClass}
           >
@@ -46,7 +59,16 @@ export function CreateIdentityForm({ schemas }: { schemas: { id: string; fields:
             ))}
           </select>
         </label>
-        <TraitInputs fields={fields} values={values} onChange={(name, value) => setValues((v) => ({ ...v, [name]: value }))} disabled={false} />
+        <TraitInputs
+          fields={fields}
+          values={values}
+          errors={errors}
+          onChange={(name, value) => {
+            setValues((v) => ({ ...v, [name]: value }));
+            setErrors(({ [name]: _changed, ...rest }) => rest);
+          }}
+          disabled={false}
+        />
         <fieldset className="flex flex-col gap-2 rounded-md border border-slate-200 p-3 text-sm">
           <legend className="px-1 font-medium">First sign-in</legend>
           <label htmlFor={`${ids}-password`} className="flex max-w-sm flex-col gap-1">

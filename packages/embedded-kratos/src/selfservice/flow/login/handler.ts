@@ -1,24 +1,28 @@
 import type { Deps } from "../../../deps";
 import { readSubmission, type JsonObject } from "../../../http/body";
 import type { HttpContext } from "../../../http/context";
-import { errors, KratosError } from "../../../http/errors";
+import { KratosError } from "../../../http/errors";
 import type { Router } from "../../../http/router";
-import type { Session } from "../../../session/session";
+import { aalRank } from "../../../session/aal";
 import { FlowValidationError, type StrategyContext } from "../../strategy/strategy";
 import {
   checkCsrf,
   createFlow,
   fetchFlowHandler,
+  forwardFlowError,
   handleExpired,
   loadFlowForSubmit,
   respondWithNewFlow,
   respondWithValidationError,
   returnToFromQuery,
   submittedMethod,
+  writeFlowError,
 } from "../engine";
+import { flowErrors } from "../flow-errors";
 import { isExpired, type FlowType } from "../flow";
+import { newSessionTokenExchangeCode } from "../token-exchange";
 import { loginFlow } from "./definition";
-import { completeLogin, loginReturnUrl } from "./hooks";
+import { completeLogin } from "./hooks";
 
 export function registerLoginRoutes(router: Router, deps: Deps): void {
   router.get("/self-service/login/browser", (ctx) => initLogin(deps, ctx, "browser"));
@@ -27,25 +31,32 @@ export function registerLoginRoutes(router: Router, deps: Deps): void {
   router.on(["POST", "GET"], "/self-service/login", (ctx) => submitLogin(deps, ctx));
 }
 
+/**
+ * login.Handler.NewLoginFlow and its two callers: return_to and `aal` are
+ * checked first, then the session decides — none (an aal2 request is 401
+ * session_aal1_required), `refresh=true`, an aal2 upgrade of an aal1
+ * session, or "already logged in" (400 for native apps and AJAX, a 303 to
+ * return_to or the default for browsers).
+ */
 async function initLogin(deps: Deps, ctx: HttpContext, type: FlowType): Promise<void> {
-  const refresh = ctx.query.get("refresh") === "true";
-  const aalParam = ctx.query.get("aal") ?? "";
-  if (aalParam !== "" && aalParam !== "aal1" && aalParam !== "aal2") throw errors.badRequest(`Unable to parse AuthenticationMethod Assurance Level (AAL): ${aalParam}`);
-  const requestedAal = aalParam === "aal2" ? "aal2" : "aal1";
   const returnTo = returnToFromQuery(deps, ctx);
-  const session = type === "api" ? await sessionFromToken(deps, ctx) : await deps.sessions.fromRequest(ctx);
+  const aalParam = (ctx.query.get("aal") ?? "").toLowerCase() || "aal1";
+  if (aalParam !== "aal1" && aalParam !== "aal2") throw flowErrors.unknownAal(aalParam);
+  const requestedAal = aalParam;
+  const session = await deps.sessions.fromRequest(ctx);
+  const refresh = session !== undefined && ctx.query.get("refresh") === "true";
 
-  // [mfa] An aal2 request from a session that already has aal2 is "already logged in" too (Kratos: requested AAL <= session AAL).
-  if (session && !refresh && (requestedAal !== "aal2" || session.aal === "aal2")) {
+  if (!session && requestedAal === "aal2") throw flowErrors.sessionRequiredForHigherAal();
+  if (session && !refresh && (requestedAal === "aal1" || aalRank(requestedAal) <= aalRank(session.aal))) {
     if (type === "browser" && !ctx.acceptsJson) {
-      ctx.redirect(returnTo ?? loginReturnUrl(deps, undefined));
+      ctx.redirect(deps.returnTo.target(returnTo) ?? deps.config.selfservice.default_browser_return_url);
       return;
     }
-    throw errors.alreadyLoggedIn();
+    throw flowErrors.alreadyLoggedIn("login");
   }
-  if (requestedAal === "aal2" && !session) throw aal1Required();
 
   const challenge = ctx.query.get("login_challenge");
+  const exchangeCode = type === "api" && !session && ctx.query.get("return_session_token_exchange_code") === "true" ? newSessionTokenExchangeCode() : undefined;
   const flow = await createFlow(deps, loginFlow, ctx, type, {
     returnTo,
     strategy: { session },
@@ -59,33 +70,52 @@ async function initLogin(deps: Deps, ctx: HttpContext, type: FlowType): Promise<
       if (challenge) f.extra.oauth2_login_challenge = challenge;
     },
   });
+  if (exchangeCode) {
+    // Only the answer to the init carries the code (Kratos does not store it on the flow).
+    ctx.json(200, { ...(await loginFlow.toJson(flow, deps)), session_token_exchange_code: exchangeCode });
+    return;
+  }
   await respondWithNewFlow(deps, loginFlow, ctx, flow);
 }
 
+/**
+ * login.Handler.updateLoginFlow: the session is looked at before anything
+ * else (an existing one that needs no refresh and no higher AAL means
+ * "already logged in": the flow with that message for native apps and
+ * AJAX, a 303 to the default return URL for browsers), then expiry, then
+ * the strategy the `method` names, which checks CSRF itself.
+ */
 async function submitLogin(deps: Deps, ctx: HttpContext): Promise<void> {
   const flow = await loadFlowForSubmit(deps, loginFlow, ctx);
+  if (!flow) return;
   const body = await readSubmission(ctx);
-  const session = flow.type === "api" ? await sessionFromToken(deps, ctx) : await deps.sessions.fromRequest(ctx);
+  const session = await deps.sessions.fromRequest(ctx);
   const sctx: StrategyContext = { deps, http: ctx, session };
 
-  if (isExpired(flow)) return handleExpired(deps, loginFlow, ctx, flow, { session });
-  checkCsrf(deps, ctx, flow, body);
-
-  // [mfa] Same rule on submit; an aal2 flow without a session is 401 session_aal1_required.
-  if (session && !flow.refresh && (flow.requestedAal !== "aal2" || session.aal === "aal2")) {
-    if (flow.type === "browser" && !ctx.isJsonRequest) {
-      ctx.redirect(flow.returnTo ?? loginReturnUrl(deps, undefined));
+  if (session && !flow.refresh && aalRank(flow.requestedAal ?? "aal1") <= aalRank(session.aal)) {
+    if (ctx.isJsonRequest || flow.type === "api") {
+      await writeFlowError(deps, loginFlow, ctx, flow, flowErrors.alreadyLoggedIn("login"), body, sctx);
       return;
     }
-    throw errors.alreadyLoggedIn();
+    ctx.redirect(deps.config.selfservice.default_browser_return_url);
+    return;
   }
-  if (!session && flow.requestedAal === "aal2") throw aal1Required();
+  if (!session && (flow.requestedAal ?? "aal1") !== "aal1") {
+    await forwardFlowError(deps, ctx, flow, flowErrors.sessionRequiredForHigherAal());
+    return;
+  }
+  if (isExpired(flow)) {
+    // FromOldFlow → NewLoginFlow for someone signed in is "already logged in", reported on the expired flow.
+    if (session) return writeFlowError(deps, loginFlow, ctx, flow, flowErrors.alreadyLoggedIn("login"), body, sctx);
+    return handleExpired(deps, loginFlow, ctx, flow);
+  }
 
   // [mfa] Kratos' webauthn.js submits the form without `method`; a filled `webauthn_login` selects webauthn.
   const method = submittedMethod(body, ctx) || (typeof body.webauthn_login === "string" && body.webauthn_login !== "" ? "webauthn" : "");
   const strategy = deps.strategies.for("login").find((s) => s.id === method);
   try {
     if (!strategy) throw FlowValidationError.flow(loginFlow.noStrategyMessage(), echoIdentifier(body));
+    checkCsrf(deps, ctx, flow, body);
     const result = await strategy.login.submit(flow, body, sctx);
     flow.active = method;
     await completeLogin(deps, ctx, flow, result, session);
@@ -94,24 +124,14 @@ async function submitLogin(deps: Deps, ctx: HttpContext): Promise<void> {
       await respondWithValidationError(deps, loginFlow, ctx, flow, body, error, sctx);
       return;
     }
+    if (error instanceof KratosError) {
+      await writeFlowError(deps, loginFlow, ctx, flow, error, body, sctx);
+      return;
+    }
     throw error;
   }
 }
 
-function aal1Required(): KratosError {
-  return new KratosError(401, {
-    id: "session_aal1_required",
-    message: "aal2 and aal3 can only be requested if a session exists already",
-    reason: "You can not requested a higher AAL (AAL2/AAL3) without an active session.",
-  });
-}
-
 function echoIdentifier(body: JsonObject): Record<string, unknown> {
   return typeof body.identifier === "string" ? { identifier: body.identifier } : {};
-}
-
-/** Native apps identify with X-Session-Token / Authorization only (never cookies). */
-async function sessionFromToken(deps: Deps, ctx: HttpContext): Promise<Session | undefined> {
-  const token = deps.sessions.tokenFrom(ctx, { cookie: false });
-  return token ? deps.sessions.fromToken(token) : undefined;
 }

@@ -1,11 +1,13 @@
 import type { Deps } from "../../../deps";
 import type { HttpContext } from "../../../http/context";
-import { messages } from "../../../ui/messages";
+import { errors } from "../../../http/errors";
 import { sessionAal } from "../../../session/aal";
 import { publicSessionJson } from "../../../session/json";
 import type { Session } from "../../../session/session";
 import { runAfterHooks } from "../../hook/registry";
-import { FlowValidationError, type LoginResult } from "../../strategy/strategy";
+import type { LoginResult } from "../../strategy/strategy";
+import { aal2LoginUrl } from "../aal2-login";
+import { flowErrors } from "../flow-errors";
 import type { Flow } from "../flow";
 
 /** Where a browser goes after logging in with `method`: flow return_to, per-method, flow-wide, then global default. */
@@ -13,7 +15,7 @@ export function loginReturnUrl(deps: Deps, method: string | undefined, flow?: Fl
   const after = deps.config.selfservice.flows.login.after as Record<string, { default_browser_return_url?: string } | string | undefined>;
   const perMethod = method ? after[method] : undefined;
   return (
-    flow?.returnTo ??
+    deps.returnTo.target(flow?.returnTo) ??
     (typeof perMethod === "object" ? perMethod.default_browser_return_url : undefined) ??
     deps.config.selfservice.flows.login.after.default_browser_return_url ??
     deps.config.selfservice.default_browser_return_url
@@ -21,22 +23,36 @@ export function loginReturnUrl(deps: Deps, method: string | undefined, flow?: Fl
 }
 
 /**
- * Finishes a successful login: identity must be active; refresh/aal2 flows
- * upgrade the current session, others get a new one; configured hooks run;
- * then the response Kratos gives for the flow type.
+ * login.HookExecutor.PostLoginHook: the identity must be active
+ * (ActivateSession's 401 "identity is disabled"); a refresh or an AAL
+ * upgrade adds the method to the current session of the same identity,
+ * anything else gets a new session; the configured hooks run; then the
+ * answer, which depends on whether the session now satisfies
+ * `session.whoami.required_aal`:
+ *
+ * - native apps get the session token either way, but the session's
+ *   `identity` is null until it does (Kratos withholds it so a phished
+ *   password alone reveals nothing);
+ * - browsers get the session cookie either way; until it does, AJAX gets
+ *   422 browser_location_change_required and form posts a 303, both
+ *   pointing at the `aal=aal2` login (with the flow's return_to and
+ *   login_challenge).
  */
 export async function completeLogin(deps: Deps, ctx: HttpContext, flow: Flow, result: LoginResult, current: Session | undefined): Promise<void> {
   const { identity, method } = result;
-  if (identity.state !== "active") throw FlowValidationError.flow(messages.identityDisabled());
+  if (identity.state !== "active") throw flowErrors.identityDisabled(identity.id);
 
   await runAfterHooks(deps, "login", flow.active ?? method.method, "pre", { ctx, flow, identity });
 
   let session: Session;
   let token: string | undefined;
-  if (current && current.identityId === identity.id && (flow.refresh || flow.requestedAal === "aal2")) {
+  if (current && current.identityId === identity.id) {
+    // ActivateSession on the existing session: the new method counts, and the session is renewed from now.
+    const now = new Date();
     current.authenticationMethods = [...current.authenticationMethods, method];
     current.aal = sessionAal(current.authenticationMethods);
-    current.authenticatedAt = new Date();
+    current.authenticatedAt = now;
+    current.expiresAt = new Date(now.getTime() + deps.config.session.lifespan);
     await deps.sessions.repository.updateAuthentication(current);
     session = { ...current, identity };
     token = deps.sessions.tokenFrom(ctx);
@@ -50,16 +66,29 @@ export async function completeLogin(deps: Deps, ctx: HttpContext, flow: Flow, re
   flow.state = "passed_challenge";
   await deps.flows.save(flow);
 
+  // RefreshAvailableAAL: what the identity could reach is computed from its credentials now, not from a cached value.
+  const available = deps.aal.availableFor(identity);
+  const satisfied = deps.aal.satisfies(session.aal, { ...identity, availableAal: available }, deps.config.session.whoami.required_aal);
   const sessionJson = publicSessionJson(deps, session);
+
   if (flow.type === "api") {
-    ctx.json(200, { session: sessionJson, ...(token ? { session_token: token } : {}) });
+    ctx.json(200, {
+      session: satisfied ? sessionJson : { ...sessionJson, identity: null },
+      ...(token ? { session_token: token } : {}),
+      continue_with: null,
+    });
     return;
   }
   if (token) deps.sessions.setCookie(ctx, token, session);
+  const stepUp = satisfied ? undefined : aal2LoginUrl(deps, { passFrom: flow.requestUrl });
   const returnTo = loginReturnUrl(deps, method.method, flow);
   if (ctx.isJsonRequest) {
+    if (stepUp) {
+      ctx.error(errors.browserLocationChangeRequired(stepUp));
+      return;
+    }
     ctx.json(200, { session: sessionJson, continue_with: [{ action: "redirect_browser_to", redirect_browser_to: returnTo }] });
     return;
   }
-  ctx.redirect(returnTo);
+  ctx.redirect(stepUp ?? returnTo);
 }

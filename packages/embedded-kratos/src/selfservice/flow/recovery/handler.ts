@@ -4,5 +4,5 @@ import { registerAddressFlowRoutes } from "../address-handler";
 import { recoveryFlow } from "./definition";
 
 export function registerRecoveryRoutes(router: Router, deps: Deps): void {
-  registerAddressFlowRoutes(router, deps, recoveryFlow, { forbidSession: true });
+  registerAddressFlowRoutes(router, deps, recoveryFlow);
 }

@@ -1,7 +1,7 @@
 import type { Deps } from "../../../deps";
 import { readSubmission } from "../../../http/body";
 import type { HttpContext } from "../../../http/context";
-import { errors } from "../../../http/errors";
+import { KratosError } from "../../../http/errors";
 import type { Router } from "../../../http/router";
 import { DuplicateIdentifierError } from "../../../identity/repository";
 import { messages } from "../../../ui/messages";
@@ -17,10 +17,13 @@ import {
   respondWithValidationError,
   returnToFromQuery,
   submittedMethod,
+  writeFlowError,
 } from "../engine";
+import { flowErrors } from "../flow-errors";
 import { isExpired, type FlowType } from "../flow";
+import { newSessionTokenExchangeCode } from "../token-exchange";
 import { registrationFlow } from "./definition";
-import { completeRegistration, registrationReturnUrl } from "./hooks";
+import { completeRegistration } from "./hooks";
 
 export function registerRegistrationRoutes(router: Router, deps: Deps): void {
   router.get("/self-service/registration/browser", (ctx) => initRegistration(deps, ctx, "browser"));
@@ -29,22 +32,21 @@ export function registerRegistrationRoutes(router: Router, deps: Deps): void {
   router.on(["POST", "GET"], "/self-service/registration", (ctx) => submitRegistration(deps, ctx));
 }
 
+/**
+ * registration.Handler.NewRegistrationFlow and its callers: the flow is
+ * checked (enabled, return_to, identity_schema) and created first; only the
+ * browser endpoint then looks for a session — 400 session_already_available
+ * for AJAX, a 303 to return_to or the default for browsers. The native
+ * endpoint does not look at sessions at all.
+ */
 async function initRegistration(deps: Deps, ctx: HttpContext, type: FlowType): Promise<void> {
   requireEnabled(deps, registrationFlow);
   const returnTo = returnToFromQuery(deps, ctx);
   // Checked now, like return_to, so a forbidden target fails at the start rather than after sign-up.
   const afterVerification = ctx.query.get("after_verification_return_to");
   if (afterVerification) deps.returnTo.check(afterVerification);
-  const session = type === "api" ? await tokenSession(deps, ctx) : await deps.sessions.fromRequest(ctx);
-  if (session) {
-    if (type === "browser" && !ctx.acceptsJson) {
-      ctx.redirect(returnTo ?? registrationReturnUrl(deps, undefined));
-      return;
-    }
-    throw errors.alreadyLoggedIn();
-  }
   const schemaParam = ctx.query.get("identity_schema");
-  if (schemaParam && !deps.schemas.get(schemaParam)) throw errors.badRequest(`The requested identity schema "${schemaParam}" does not exist.`);
+  if (schemaParam && !deps.schemas.get(schemaParam)) throw new KratosError(400, { reason: `The requested identity schema "${schemaParam}" does not exist.` });
   const challenge = ctx.query.get("login_challenge");
   const flow = await createFlow(deps, registrationFlow, ctx, type, {
     returnTo,
@@ -53,25 +55,39 @@ async function initRegistration(deps: Deps, ctx: HttpContext, type: FlowType): P
       if (challenge) f.extra.oauth2_login_challenge = challenge;
     },
   });
+  if (type === "api") {
+    const exchangeCode = ctx.query.get("return_session_token_exchange_code") === "true" ? newSessionTokenExchangeCode() : undefined;
+    ctx.json(200, { ...(await registrationFlow.toJson(flow, deps)), ...(exchangeCode ? { session_token_exchange_code: exchangeCode } : {}) });
+    return;
+  }
+  if (await deps.sessions.fromRequest(ctx)) {
+    if (ctx.isJsonRequest) throw flowErrors.alreadyLoggedIn("registration");
+    ctx.redirect(deps.returnTo.target(returnTo) ?? deps.config.selfservice.default_browser_return_url);
+    return;
+  }
   await respondWithNewFlow(deps, registrationFlow, ctx, flow);
 }
 
+/**
+ * registration.Handler.updateRegistrationFlow: a session refuses the
+ * submission before anything else (browsers, AJAX included, are sent to the
+ * default return URL; native apps get 400 session_already_available), then
+ * expiry, then the strategy named by `method`, which checks CSRF itself.
+ */
 async function submitRegistration(deps: Deps, ctx: HttpContext): Promise<void> {
   const flow = await loadFlowForSubmit(deps, registrationFlow, ctx);
+  if (!flow) return;
   const body = await readSubmission(ctx);
   const sctx: StrategyContext = { deps, http: ctx };
-  if (!registrationFlow.enabled(deps.config)) throw errors.flowDisabled("registration");
-  if (isExpired(flow)) return handleExpired(deps, registrationFlow, ctx, flow);
-  checkCsrf(deps, ctx, flow, body);
 
-  const session = flow.type === "api" ? await tokenSession(deps, ctx) : await deps.sessions.fromRequest(ctx);
-  if (session) {
-    if (flow.type === "browser" && !ctx.isJsonRequest) {
-      ctx.redirect(flow.returnTo ?? registrationReturnUrl(deps, undefined));
+  if (await deps.sessions.fromRequest(ctx)) {
+    if (flow.type === "browser") {
+      ctx.redirect(deps.config.selfservice.default_browser_return_url);
       return;
     }
-    throw errors.alreadyLoggedIn();
+    throw flowErrors.alreadyLoggedIn("registration");
   }
+  if (isExpired(flow)) return handleExpired(deps, registrationFlow, ctx, flow);
 
   // [mfa] Kratos' webauthn.js submits the form without `method`; a filled `webauthn_register` selects webauthn.
   const method = submittedMethod(body, ctx) || (typeof body.webauthn_register === "string" && body.webauthn_register !== "" ? "webauthn" : "");
@@ -81,6 +97,7 @@ async function submitRegistration(deps: Deps, ctx: HttpContext): Promise<void> {
       throw FlowValidationError.flow({ id: 4040002, text: "The request was already completed successfully and can not be retried.", type: "error" });
     }
     if (!strategy) throw FlowValidationError.flow(registrationFlow.noStrategyMessage());
+    checkCsrf(deps, ctx, flow, body);
     let result;
     try {
       result = await strategy.registration.submit(flow, body, sctx);
@@ -98,11 +115,10 @@ async function submitRegistration(deps: Deps, ctx: HttpContext): Promise<void> {
       await respondWithValidationError(deps, registrationFlow, ctx, flow, body, error, sctx);
       return;
     }
+    if (error instanceof KratosError) {
+      await writeFlowError(deps, registrationFlow, ctx, flow, error, body, sctx);
+      return;
+    }
     throw error;
   }
-}
-
-async function tokenSession(deps: Deps, ctx: HttpContext) {
-  const token = deps.sessions.tokenFrom(ctx, { cookie: false });
-  return token ? deps.sessions.fromToken(token) : undefined;
 }

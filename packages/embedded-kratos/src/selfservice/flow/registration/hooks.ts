@@ -3,14 +3,15 @@ import type { HttpContext } from "../../../http/context";
 import { publicIdentityJson, publicSessionJson } from "../../../session/json";
 import { runAfterHooks, type HookArgs } from "../../hook/registry";
 import type { RegistrationResult } from "../../strategy/strategy";
-import type { Flow } from "../flow";
+import { flowErrors } from "../flow-errors";
+import type { ContinueWith, Flow } from "../flow";
 import { startVerificationForIdentity } from "../verification/start";
 
 export function registrationReturnUrl(deps: Deps, method: string | undefined, flow?: Flow): string {
   const after = deps.config.selfservice.flows.registration.after as Record<string, { default_browser_return_url?: string } | string | undefined>;
   const perMethod = method ? after[method] : undefined;
   return (
-    flow?.returnTo ??
+    deps.returnTo.target(flow?.returnTo) ??
     (typeof perMethod === "object" ? perMethod.default_browser_return_url : undefined) ??
     deps.config.selfservice.flows.registration.after.default_browser_return_url ??
     deps.config.selfservice.default_browser_return_url
@@ -18,40 +19,51 @@ export function registrationReturnUrl(deps: Deps, method: string | undefined, fl
 }
 
 /**
- * After the identity is stored: start verification for its addresses, run
- * the configured hooks (session, show_verification_ui, ...) and answer like
- * Kratos for API, SPA (JSON) and browser form clients.
+ * registration.HookExecutor.PostRegistrationHook once the identity is
+ * stored: a session is always created (identity must be active), the
+ * verification flow for the new address is started (Kratos' Verifier, which
+ * runs first), the configured hooks run, and the answer is written:
+ *
+ * - with the `session` hook: native apps get `{session, session_token,
+ *   identity, continue_with}` (continue_with ending with
+ *   set_ory_session_token), browsers the cookie and — for AJAX —
+ *   `{session, identity, continue_with}`;
+ * - without it: `{identity, continue_with}` for native apps and AJAX;
+ * - browser navigations a 303 to the verification UI when
+ *   `show_verification_ui` asked for it, else to return_to.
+ *
+ * AJAX clients of browser flows find `redirect_browser_to` (return_to) first
+ * in continue_with, as Kratos adds it before any hook runs.
  */
 export async function completeRegistration(deps: Deps, ctx: HttpContext, flow: Flow, result: RegistrationResult): Promise<void> {
   const method = flow.active ?? result.method.method;
-  const args: HookArgs = { ctx, flow, identity: result.identity, continueWith: [] };
+  const returnTo = registrationReturnUrl(deps, method, flow);
+  const continueWith: ContinueWith[] = flow.type === "browser" && ctx.isJsonRequest ? [{ action: "redirect_browser_to", redirect_browser_to: returnTo }] : [];
+  if (result.identity.state !== "active") throw flowErrors.identityDisabled(result.identity.id);
+  const issued = await deps.sessions.issue(ctx, result.identity, [{ method, aal: "aal1", completed_at: new Date().toISOString() }]);
+  const args: HookArgs = { ctx, flow, identity: result.identity, continueWith, issued };
   args.verificationFlow = await startVerificationForIdentity(deps, ctx, result.identity, flow);
   await runAfterHooks(deps, "registration", method, "post", args);
-
   flow.state = "passed_challenge";
   await deps.flows.save(flow);
 
-  const continueWith = args.continueWith ?? [];
-  const issued = args.issued;
-  if (flow.type === "api") {
-    if (issued) continueWith.unshift({ action: "set_ory_session_token", ory_session_token: issued.token });
-    ctx.json(200, {
-      identity: publicIdentityJson(deps, result.identity),
-      ...(issued ? { session: publicSessionJson(deps, issued.session), session_token: issued.token } : {}),
-      ...(continueWith.length > 0 ? { continue_with: continueWith } : {}),
-    });
+  const identity = publicIdentityJson(deps, result.identity);
+  const session = publicSessionJson(deps, issued.session);
+  if (args.sessionHookRan) {
+    if (flow.type === "api") {
+      continueWith.push({ action: "set_ory_session_token", ory_session_token: issued.token });
+      ctx.json(200, { session_token: issued.token, session, identity, continue_with: continueWith });
+      return;
+    }
+    deps.sessions.setCookie(ctx, issued.token, issued.session);
+    if (ctx.isJsonRequest) {
+      ctx.json(200, { session, identity, continue_with: continueWith });
+      return;
+    }
+  }
+  if (flow.type === "api" || ctx.isJsonRequest) {
+    ctx.json(200, { identity, continue_with: continueWith.length > 0 ? continueWith : null });
     return;
   }
-  if (issued) deps.sessions.setCookie(ctx, issued.token, issued.session);
-  const returnTo = registrationReturnUrl(deps, method, flow);
-  if (ctx.isJsonRequest) {
-    continueWith.push({ action: "redirect_browser_to", redirect_browser_to: returnTo });
-    ctx.json(200, {
-      identity: publicIdentityJson(deps, result.identity),
-      ...(issued ? { session: publicSessionJson(deps, issued.session) } : {}),
-      continue_with: continueWith,
-    });
-    return;
-  }
-  ctx.redirect(returnTo);
+  ctx.redirect(args.returnToVerification ?? returnTo);
 }

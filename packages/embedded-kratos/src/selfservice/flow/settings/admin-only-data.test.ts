@@ -1,5 +1,5 @@
 import type { Identity, LoginFlow, SettingsFlow } from "@ory/client";
-import { authenticator } from "otplib";
+import { generateSync } from "otplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "../../../testing/browser";
 import { csrfOf, expectFailure } from "../../../testing/flow-json";
@@ -147,7 +147,7 @@ describe("IAM Kratos: an employee cannot give themselves an Athena role", () => 
     const totp = await fetch(`${kratos.publicUrl}/self-service/settings?flow=${fresh.id}`, {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "application/json", "X-Session-Token": token },
-      body: JSON.stringify({ method: "totp", totp_code: authenticator.generate(secret), traits: { email, name: NAME, ...SELF_GRANT }, metadata_admin: SELF_GRANT, metadata_public: SELF_GRANT }),
+      body: JSON.stringify({ method: "totp", totp_code: generateSync({ secret }), traits: { email, name: NAME, ...SELF_GRANT }, metadata_admin: SELF_GRANT, metadata_public: SELF_GRANT }),
     });
     expect(totp.status).toBe(200);
     await expectNoRole(id, me);

@@ -8,12 +8,11 @@ import { DuplicateIdentifierError } from "../../../identity/repository";
 import { messages } from "../../../ui/messages";
 import { sessionAal } from "../../../session/aal";
 import type { Session } from "../../../session/session";
-import { runAfterHooks } from "../../hook/registry";
+import { runAfterHooks, type HookArgs } from "../../hook/registry";
 import { FlowValidationError, type StrategyContext } from "../../strategy/strategy";
 import {
   checkCsrf,
   createFlow,
-  fetchFlowHandler,
   handleExpired,
   loadFlowForSubmit,
   renderUi,
@@ -22,34 +21,51 @@ import {
   respondWithValidationError,
   returnToFromQuery,
   submittedMethod,
+  writeFlowError,
 } from "../engine";
-import { isExpired, urlWithFlow, type ContinueWith, type Flow, type FlowType } from "../flow";
+import { aal2LoginUrl } from "../aal2-login";
+import { flowErrors } from "../flow-errors";
+import { isExpired, urlWithFlow, type Flow, type FlowType } from "../flow";
 import { startVerificationForIdentity } from "../verification/start";
 import { settingsFlow } from "./definition";
 
 export function registerSettingsRoutes(router: Router, deps: Deps): void {
   router.get("/self-service/settings/browser", (ctx) => initSettings(deps, ctx, "browser"));
   router.get("/self-service/settings/api", (ctx) => initSettings(deps, ctx, "api"));
-  router.get("/self-service/settings/flows", async (ctx) => {
-    const session = await requireSettingsSession(deps, ctx, "api");
-    await fetchFlowHandler(deps, settingsFlow, ctx, async (flow) => {
-      assertSameIdentity(flow, session);
-      // Kratos checks the AAL when the UI fetches the flow too (a flow opened
-      // by recovery, say); the step-up then returns to this flow's page.
-      if (session) requireAal(deps, session, settingsUiReturn(deps, flow));
-    });
-  });
+  router.get("/self-service/settings/flows", (ctx) => fetchSettingsFlow(deps, ctx));
   router.on(["POST", "GET"], "/self-service/settings", (ctx) => submitSettings(deps, ctx));
   router.get("/.well-known/change-password", (ctx) => ctx.redirect(`${deps.config.publicBaseUrl}self-service/settings/browser`, 302));
 }
 
+/**
+ * settings.Handler.createBrowserSettingsFlow / createNativeSettingsFlow
+ * behind session.Handler.IsAuthenticated: without a session browsers go to
+ * the login (keeping return_to), AJAX gets 401 session_inactive and native
+ * apps the same with "This endpoint can only be accessed with a valid
+ * session"; a session below `required_aal` is sent to the aal2 login, which
+ * returns to this very request only when it named a return_to.
+ */
 async function initSettings(deps: Deps, ctx: HttpContext, type: FlowType): Promise<void> {
+  const session = await deps.sessions.fromRequest(ctx);
+  if (!session) {
+    if (type === "api") throw flowErrors.sessionRequired();
+    if (ctx.isJsonRequest) throw errors.noActiveSession();
+    const login = new URL(`${deps.config.publicBaseUrl}self-service/login/browser`);
+    const returnTo = ctx.query.get("return_to");
+    if (returnTo) login.searchParams.set("return_to", returnTo);
+    ctx.redirect(login.toString());
+    return;
+  }
+  const stepUpReturn = type === "browser" && ctx.query.get("return_to") ? ctx.requestUrl : undefined;
+  if (!satisfiesSettingsAal(deps, session)) {
+    const stepUp = aal2LoginUrl(deps, { returnTo: stepUpReturn });
+    if (type === "browser" && !ctx.isJsonRequest) {
+      ctx.redirect(stepUp);
+      return;
+    }
+    throw errors.aal2Required(stepUp);
+  }
   const returnTo = returnToFromQuery(deps, ctx);
-  const session = await requireSettingsSession(deps, ctx, type);
-  if (!session) return;
-  // As Kratos: the step-up comes back to this very request only when it asked to go somewhere afterwards.
-  const initReturn = returnTo ? `${deps.config.publicBaseUrl}self-service/settings/${type}?return_to=${encodeURIComponent(returnTo)}` : undefined;
-  if (!enforceAal(deps, ctx, session, type, initReturn)) return;
   const identity = await loadIdentity(deps, session);
   const flow = await createFlow(deps, settingsFlow, ctx, type, {
     returnTo,
@@ -63,35 +79,28 @@ async function initSettings(deps: Deps, ctx: HttpContext, type: FlowType): Promi
   await respondWithNewFlow(deps, settingsFlow, ctx, flow);
 }
 
-/** The session for settings; browsers without one are sent to login (undefined returned), others get 401. */
-async function requireSettingsSession(deps: Deps, ctx: HttpContext, type: FlowType): Promise<Session | undefined> {
-  const session = await deps.sessions.fromRequest(ctx);
-  if (session) return session;
-  if (type === "browser" && !ctx.acceptsJson) {
-    const login = new URL(`${deps.config.publicBaseUrl}self-service/login/browser`);
-    ctx.redirect(login.toString());
-    return undefined;
-  }
-  throw errors.noActiveSession();
-}
-
 /**
- * [mfa] false when the browser was redirected (303) to the aal2 login, as
- * Kratos' settings error handler does for non-JSON browsers. `returnTo` is
- * where that login sends the browser afterwards (Kratos' session.WithRequestURL).
+ * settings.Handler.getSettingsFlow: a session first (settings.OnUnauthenticated:
+ * 401 for AJAX, a 302 to the login UI for browsers), then the flow (404),
+ * its identity (403), the AAL (403, the step-up returning to this flow's
+ * page) and expiry (410). No CSRF check: the session is the credential.
  */
-function enforceAal(deps: Deps, ctx: HttpContext, session: Session, type: FlowType, returnTo: string | undefined): boolean {
-  if (satisfiesSettingsAal(deps, session)) return true;
-  if (type === "browser" && !ctx.isJsonRequest) {
-    ctx.redirect(aal2LoginUrl(deps, returnTo));
-    return false;
-  }
-  throw errors.aal2Required(aal2LoginUrl(deps, returnTo));
+async function fetchSettingsFlow(deps: Deps, ctx: HttpContext): Promise<void> {
+  const session = await deps.sessions.fromRequest(ctx);
+  if (!session) return onUnauthenticated(deps, ctx);
+  const flow = await deps.flows.get("settings", ctx.query.get("id") ?? "");
+  if (!flow) throw new KratosError(404, { message: "Unable to locate the resource" });
+  if (flow.identityId !== session.identityId) throw flowErrors.identityMismatch();
+  if (!satisfiesSettingsAal(deps, session)) throw errors.aal2Required(aal2LoginUrl(deps, { returnTo: settingsUiUrl(deps, flow) }));
+  if (isExpired(flow)) throw flowErrors.expiredOnFetch(deps, "settings", flow.type, flow.returnTo, flow.expiresAt);
+  ctx.json(200, await settingsFlow.toJson(flow, deps));
 }
 
-/** Throws 403 session_aal2_required (redirect_browser_to: the aal2 login carrying `returnTo`) when the session is below settings' required AAL. */
-function requireAal(deps: Deps, session: Session, returnTo: string | undefined): void {
-  if (!satisfiesSettingsAal(deps, session)) throw errors.aal2Required(aal2LoginUrl(deps, returnTo));
+/** settings.OnUnauthenticated: JSON clients get 401, browsers a 302 to the login UI. */
+function onUnauthenticated(deps: Deps, ctx: HttpContext): void {
+  const loginUi = deps.config.selfservice.flows.login.ui_url;
+  if (ctx.isJsonRequest || !loginUi) throw flowErrors.settingsUnauthenticated();
+  ctx.redirect(loginUi, 302);
 }
 
 function satisfiesSettingsAal(deps: Deps, session: Session): boolean {
@@ -99,32 +108,10 @@ function satisfiesSettingsAal(deps: Deps, session: Session): boolean {
   return !identity || deps.aal.satisfies(session.aal, identity, deps.config.selfservice.flows.settings.required_aal);
 }
 
-function aal2LoginUrl(deps: Deps, returnTo: string | undefined): string {
-  const login = new URL(`${deps.config.publicBaseUrl}self-service/login/browser`);
-  login.searchParams.set("aal", "aal2");
-  if (returnTo) login.searchParams.set("return_to", returnTo);
-  return login.toString();
-}
-
-/**
- * Where a step-up from an existing flow returns: the settings page showing
- * that flow. (Kratos' fetch does the same; its submit names the POST URL,
- * which a browser can only GET back into a "no strategy" error, so the page
- * is the useful target.)
- */
-function settingsUiReturn(deps: Deps, flow: Flow): string {
+/** The settings UI showing `flow` (Kratos' `flow.AppendTo(SelfServiceFlowSettingsUI)`). */
+function settingsUiUrl(deps: Deps, flow: Flow): string {
   const settingsUi = deps.config.selfservice.flows.settings.ui_url;
   return settingsUi ? urlWithFlow(settingsUi, flow.id) : flow.requestUrl;
-}
-
-function assertSameIdentity(flow: Flow, session: Session | undefined): void {
-  if (!session || flow.identityId !== session.identityId) {
-    throw new KratosError(403, {
-      id: "security_identity_mismatch",
-      message: "The requested action was forbidden",
-      reason: "The request was initiated by someone else and has been blocked for security reasons. Please go back and try again.",
-    });
-  }
 }
 
 async function loadIdentity(deps: Deps, session: Session): Promise<Identity> {
@@ -133,36 +120,59 @@ async function loadIdentity(deps: Deps, session: Session): Promise<Identity> {
   return identity;
 }
 
+/**
+ * settings.Handler.updateSettingsFlow: session (as for get), flow (400
+ * malformed id, 404 unknown), AAL (the step-up returns to this submission
+ * URL, as Kratos' session.WithRequestURL names it), expiry and identity,
+ * then the strategy named by `method` (CSRF, privileged session), then
+ * settings.HookExecutor.PostSettingsHook: persist, hooks, and the answer —
+ * the flow for native apps, the flow plus `redirect_browser_to` for AJAX,
+ * a 303 to return_to (by default the settings UI) for browsers.
+ */
 async function submitSettings(deps: Deps, ctx: HttpContext): Promise<void> {
+  if (!(await deps.sessions.fromRequest(ctx))) return onUnauthenticated(deps, ctx);
   const flow = await loadFlowForSubmit(deps, settingsFlow, ctx);
+  if (!flow) return;
   const body = await readSubmission(ctx);
   const session = await deps.sessions.fromRequest(ctx);
-  if (!session) throw errors.noActiveSession();
-  assertSameIdentity(flow, session);
+  if (!session) return onUnauthenticated(deps, ctx);
+  const json = flow.type === "api" || ctx.isJsonRequest;
+  if (!satisfiesSettingsAal(deps, session)) {
+    const stepUp = aal2LoginUrl(deps, { returnTo: ctx.requestUrl });
+    if (json) throw errors.aal2Required(stepUp);
+    ctx.redirect(stepUp);
+    return;
+  }
   const identity = await loadIdentity(deps, session);
   const sctx: StrategyContext = { deps, http: ctx, session, identity };
   if (isExpired(flow)) return handleExpired(deps, settingsFlow, ctx, flow, { session, identity });
-  checkCsrf(deps, ctx, flow, body);
-  if (!enforceAal(deps, ctx, session, flow.type, settingsUiReturn(deps, flow))) return;
+  if (flow.identityId !== session.identityId) {
+    const mismatch = new KratosError(403, {
+      id: "security_identity_mismatch",
+      reason: "The request was initiated by someone else and has been blocked for security reasons. Please go back and try again.",
+    });
+    if (json) ctx.error(mismatch);
+    else await deps.errors.forward(ctx, mismatch);
+    return;
+  }
 
   // [mfa] Kratos' totp/lookup_secret/webauthn settings also accept their own buttons without `method`.
   const method = submittedMethod(body, ctx) || methodOfButton(body);
   const strategy = deps.strategies.for("settings").find((s) => s.id === method);
   try {
     if (!strategy) throw FlowValidationError.flow(settingsFlow.noStrategyMessage());
+    checkCsrf(deps, ctx, flow, body);
     // Strategies change the identity in place: remember which addresses it had.
     const knownAddresses = new Set(identity.verifiableAddresses.map((a) => a.value));
     const result = await strategy.settings.submit(flow, body, sctx);
     if (result.privileged && !isPrivileged(deps, session)) {
-      const settingsUi = deps.config.selfservice.flows.settings.ui_url;
+      // settings.ErrorHandler.reauthenticate: the refresh login returns to this submission URL.
       const login = new URL(`${deps.config.publicBaseUrl}self-service/login/browser`);
       login.searchParams.set("refresh", "true");
-      login.searchParams.set("return_to", settingsUi ? urlWithFlow(settingsUi, flow.id) : flow.requestUrl);
-      if (flow.type === "browser" && !ctx.isJsonRequest) {
-        ctx.redirect(login.toString());
-        return;
-      }
-      throw errors.refreshRequired(login.toString());
+      login.searchParams.set("return_to", ctx.requestUrl);
+      if (json) throw flowErrors.needsReAuth(login.toString());
+      ctx.redirect(login.toString());
+      return;
     }
     flow.active = method;
     if (result.returnToUi) {
@@ -186,19 +196,21 @@ async function submitSettings(deps: Deps, ctx: HttpContext): Promise<void> {
       session.aal = sessionAal(session.authenticationMethods);
       await deps.sessions.repository.updateAuthentication(session);
     }
-    // Kratos' post-persist hooks for this method (e.g. revoke_active_sessions after a new password).
-    await runAfterHooks(deps, "settings", method, "post", { ctx, flow, identity: result.identity, session });
     flow.state = "success";
     await renderUi(deps, settingsFlow, flow, { ...sctx, identity: result.identity });
     flow.ui.addMessage(messages.settingsSaved());
-    const continueWith = await verifyChangedAddress(deps, ctx, flow, knownAddresses, result.identity);
-    if (flow.type === "browser" && ctx.isJsonRequest && flow.returnTo) {
-      continueWith.push({ action: "redirect_browser_to", redirect_browser_to: flow.returnTo });
-    }
+    // Kratos' Verifier runs first among the post-persist hooks: a new address is mailed a verification message.
+    const args: HookArgs = { ctx, flow, identity: result.identity, session, continueWith: [] };
+    args.verificationFlow = await verifyChangedAddress(deps, ctx, flow, knownAddresses, result.identity);
+    // The configured post-persist hooks for this method (e.g. revoke_active_sessions after a new password).
+    await runAfterHooks(deps, "settings", method, "post", args);
+    const continueWith = args.continueWith ?? [];
+    const returnTo = settingsReturnUrl(deps, method, flow);
+    if (flow.type === "browser" && ctx.isJsonRequest) continueWith.push({ action: "redirect_browser_to", redirect_browser_to: returnTo });
     if (continueWith.length > 0) flow.extra.continue_with = continueWith;
     await deps.flows.save(flow);
-    if (flow.type === "browser" && !ctx.isJsonRequest && flow.returnTo) {
-      ctx.redirect(flow.returnTo);
+    if (flow.type === "browser" && !ctx.isJsonRequest) {
+      ctx.redirect(returnTo);
       return;
     }
     await respondWithFlow(deps, settingsFlow, ctx, flow);
@@ -207,27 +219,36 @@ async function submitSettings(deps: Deps, ctx: HttpContext): Promise<void> {
       await respondWithValidationError(deps, settingsFlow, ctx, flow, body, error, sctx);
       return;
     }
+    if (error instanceof KratosError) {
+      await writeFlowError(deps, settingsFlow, ctx, flow, error, body, sctx);
+      return;
+    }
     throw error;
   }
 }
 
+/** Where a browser goes after saving settings with `method`: return_to, per-method, flow-wide, else the settings UI of this flow. */
+function settingsReturnUrl(deps: Deps, method: string, flow: Flow): string {
+  const after = deps.config.selfservice.flows.settings.after as Record<string, { default_browser_return_url?: string } | string | undefined> | undefined;
+  const perMethod = after?.[method];
+  const flowWide = after?.default_browser_return_url;
+  return (
+    deps.returnTo.target(flow.returnTo) ??
+    (typeof perMethod === "object" ? perMethod.default_browser_return_url : undefined) ??
+    (typeof flowWide === "string" ? flowWide : undefined) ??
+    settingsUiUrl(deps, flow)
+  );
+}
+
 /**
  * A new verifiable address (an email changed in the profile) is unverified:
- * as Kratos does, mail it a verification message and point the client at
- * that verification flow.
+ * as Kratos' Verifier does, mail it a verification message. Only a
+ * configured `show_verification_ui` hook then points the client at it.
  */
-async function verifyChangedAddress(deps: Deps, ctx: HttpContext, flow: Flow, known: Set<string>, after: Identity): Promise<ContinueWith[]> {
+async function verifyChangedAddress(deps: Deps, ctx: HttpContext, flow: Flow, known: Set<string>, after: Identity): Promise<HookArgs["verificationFlow"]> {
   const added = after.verifiableAddresses.find((a) => !a.verified && !known.has(a.value));
-  if (!added) return [];
-  const started = await startVerificationForIdentity(deps, ctx, { ...after, verifiableAddresses: [added] }, flow);
-  if (!started) return [];
-  const uiUrl = deps.config.selfservice.flows.verification.ui_url;
-  return [
-    {
-      action: "show_verification_ui",
-      flow: { id: started.flow.id, verifiable_address: started.address, ...(uiUrl ? { url: urlWithFlow(uiUrl, started.flow.id) } : {}) },
-    },
-  ];
+  if (!added) return undefined;
+  return startVerificationForIdentity(deps, ctx, { ...after, verifiableAddresses: [added] }, flow);
 }
 
 /** [mfa] The strategy a settings button belongs to when a form posts it without `method` (as Kratos' strategies detect). */

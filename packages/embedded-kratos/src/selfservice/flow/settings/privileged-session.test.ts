@@ -62,7 +62,8 @@ describe("settings: the privileged-session window", () => {
     const redirect = new URL(String(refused.data.redirect_browser_to));
     expect(`${redirect.origin}${redirect.pathname}`).toBe(`${kratos.publicUrl}/self-service/login/browser`);
     expect(redirect.searchParams.get("refresh")).toBe("true");
-    expect(redirect.searchParams.get("return_to")).toBe(`http://ciam.localhost:3000/settings?flow=${flow.id}`);
+    // settings.ErrorHandler.reauthenticate: return_to is the submission URL itself (public URL + path + query).
+    expect(redirect.searchParams.get("return_to")).toBe(`${kratos.publicUrl}/self-service/settings?flow=${flow.id}`);
 
     // Changing nothing privileged (the name) is still allowed from the old session.
     const profile = await browser.viaSdk((cookie) =>

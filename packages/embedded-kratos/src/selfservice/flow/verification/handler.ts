@@ -4,5 +4,5 @@ import { registerAddressFlowRoutes } from "../address-handler";
 import { verificationFlow } from "./definition";
 
 export function registerVerificationRoutes(router: Router, deps: Deps): void {
-  registerAddressFlowRoutes(router, deps, verificationFlow, { forbidSession: false });
+  registerAddressFlowRoutes(router, deps, verificationFlow);
 }

@@ -1,7 +1,7 @@
 import type { Deps } from "../../../deps";
 import type { HttpContext } from "../../../http/context";
 import type { Identity } from "../../../identity/identity";
-import { activeStrategy } from "../address-flow";
+import { configuredStrategy } from "../address-flow";
 import { createFlow } from "../engine";
 import type { Flow, FlowType } from "../flow";
 import { verificationFlow } from "./definition";
@@ -23,9 +23,15 @@ export async function startVerificationForIdentity(
   if (!address) return undefined;
   const { requestUrl, returnTo } = postHookOrigin(deps, original.requestUrl);
   const type: FlowType = original.type;
-  const flow = await createFlow(deps, verificationFlow, ctx, type, { strategy: { identity }, requestUrl, ...(returnTo ? { returnTo } : {}) });
+  const use = deps.config.selfservice.flows.verification.use;
+  const flow = await createFlow(deps, verificationFlow, ctx, type, {
+    strategy: { identity },
+    requestUrl,
+    ...(returnTo ? { returnTo } : {}),
+    prepare: (f) => (f.active = use),
+  });
   flow.ui.setValue("email", address.value);
-  const strategy = activeStrategy(deps, "verification");
+  const strategy = configuredStrategy(deps, "verification");
   if (strategy?.initiate) await strategy.initiate(flow, { address: address.value, via: address.via }, { deps, http: ctx, identity });
   await deps.flows.save(flow);
   return { flow, address: address.value };

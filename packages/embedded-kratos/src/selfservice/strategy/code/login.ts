@@ -1,4 +1,5 @@
 import { normalizeIdentifier } from "../../../identity/extensions";
+import type { Identity } from "../../../identity/identity";
 import { publicIdentityJson } from "../../../session/json";
 import { messages } from "../../../ui/messages";
 import { inputNode } from "../../../ui/node";
@@ -14,12 +15,14 @@ import { secretsFor } from "./tokens";
 const LOGIN_IDENTIFIER = "code_login_identifier";
 
 /**
- * Passwordless login by one-time code (`selfservice.methods.code.passwordless_enabled`):
- * first submission (identifier) mails a code and moves the flow to
- * `sent_email` (answered like a validation error — 400 with the flow for
- * JSON, 303 back to the UI for browsers — as Kratos does); the second
- * (code) signs in with method `code` at aal1. Unknown identifiers get the
- * same answer and no mail, so the form reveals nothing about accounts.
+ * Passwordless login by one-time code (`selfservice.methods.code.passwordless_enabled`,
+ * code.Strategy.Login): first submission (identifier) mails a code and
+ * moves the flow to `sent_email` (answered like a validation error — 400
+ * with the flow for JSON, 303 back to the UI for browsers — as Kratos does);
+ * the second (code) signs in with method `code` at aal1. As in Kratos, an
+ * identifier no identity can sign in with by code is refused with 4000035,
+ * and an inactive identity is sent its code and refused when it signs in
+ * (ActivateSession's "identity is disabled").
  */
 export const codeLogin: FlowStrategy<LoginResult> = {
   populate(flow, ctx) {
@@ -48,7 +51,9 @@ export const codeLogin: FlowStrategy<LoginResult> = {
       const stored = flow.internal[LOGIN_IDENTIFIER];
       const identifier = resend && typeof stored === "string" ? stored : typeof body.identifier === "string" ? body.identifier.trim() : "";
       if (identifier === "") throw FlowValidationError.field("identifier", messages.required("identifier"));
-      await sendLoginCode(flow, identifier, ctx);
+      const identity = await findCodeIdentity(ctx.deps, identifier);
+      if (!identity) throw FlowValidationError.flow(codeMessages.noCodeUser(), { identifier });
+      await sendLoginCode(flow, identifier, identity, ctx);
       throw new FlowValidationError([{ name: undefined, message: codeMessages.loginCodeSent() }], { identifier });
     }
 
@@ -77,15 +82,13 @@ function applies(flow: Flow, ctx: StrategyContext): boolean {
   return codeMethodConfig(ctx.deps.config).passwordless_enabled && flow.requestedAal !== "aal2";
 }
 
-async function sendLoginCode(flow: Flow, identifier: string, ctx: StrategyContext): Promise<void> {
+async function sendLoginCode(flow: Flow, identifier: string, identity: Identity, ctx: StrategyContext): Promise<void> {
   const { deps } = ctx;
   const secrets = secretsFor(deps.db);
   const lifespan = codeMethodConfig(deps.config).config.lifespan;
-  const identity = await findCodeIdentity(deps, identifier);
   const address = normalizeIdentifier(identifier);
   await deps.db.transaction(async (tx) => {
     await secrets.deleteLoginRegistrationCodesOfFlow(tx, flow.id);
-    if (!identity || identity.state !== "active") return;
     const code = generateCode();
     await secrets.createLoginRegistrationCode(tx, {
       flowId: flow.id,

@@ -1,4 +1,5 @@
-import { errors, KratosError } from "../../../http/errors";
+import { errors } from "../../../http/errors";
+import { flowErrors } from "../../flow/flow-errors";
 import { createFlow } from "../../flow/engine";
 import { type ContinueWith, type Flow, urlWithFlow } from "../../flow/flow";
 import { recoveryFlow } from "../../flow/recovery/definition";
@@ -26,7 +27,8 @@ export async function completeRecovery(
   const { deps, http } = ctx;
   const identity = await deps.identityRepository.get(identityId, { withCredentials: true });
   if (!identity) throw errors.notFound("The recovered identity does not exist anymore.");
-  if (identity.state !== "active") throw errors.identityDisabled();
+  // ActivateSession: Kratos' 401 "identity is disabled", forwarded like any error that is not a 400.
+  if (identity.state !== "active") throw flowErrors.identityDisabled(identity.id);
 
   const issued = await deps.sessions.issue(http, identity, [{ method, aal: "aal1", completed_at: new Date().toISOString() }]);
   // Recovery's after hooks are flow-wide only in Kratos (e.g. revoke_active_sessions, which spares this new session).
@@ -54,8 +56,14 @@ export async function completeRecovery(
   const settingsUrl = settingsUi ? urlWithFlow(settingsUi, settings.id) : `${deps.config.publicBaseUrl}self-service/settings/flows?id=${settings.id}`;
   const continueWith: ContinueWith[] = [{ action: "show_settings_ui", flow: { id: settings.id, url: settingsUrl } }];
 
-  // A mailed link is opened by a browser even for a native app's flow: Kratos treats link recovery as browser-only.
-  const nativeAnswer = flow.type === "api" && !(method === "link_recovery" && !http.isJsonRequest);
+  if (method === "link_recovery") {
+    // link.Strategy.recoveryIssueSession: a mailed link is opened by a browser, whatever flow it belongs to:
+    // the cookie and a 303 to the settings UI, for every client.
+    deps.sessions.setCookie(http, issued.token, issued.session);
+    http.redirect(settingsUrl);
+    return { kind: "responded" };
+  }
+  const nativeAnswer = flow.type === "api";
   if (!nativeAnswer) deps.sessions.setCookie(http, issued.token, issued.session);
 
   if (!deps.config.feature_flags.use_continue_with_transitions) {
@@ -72,19 +80,17 @@ export async function completeRecovery(
 }
 
 /**
- * Asking for a recovery message while signed in is refused, as in Kratos:
- * JSON clients get 400 session_already_available, browsers go to the
- * default return URL. Returns true when it answered.
+ * Asking for a recovery message while signed in is refused, as in Kratos'
+ * strategies (session.RespondWithJSONErrorOnAuthenticated /
+ * RedirectOnAuthenticated): JSON clients get 400 session_already_available,
+ * browsers a 302 to the default return URL. Returns true when it answered.
  */
 export function refuseWhenSignedIn(ctx: StrategyContext): boolean {
   if (!ctx.session) return false;
-  if (ctx.http.isJsonRequest || ctx.http.method !== "POST") {
-    throw new KratosError(400, {
-      id: "session_already_available",
-      message: "you are already logged in",
-      reason: "A valid session was detected and thus recovery is not possible.",
-    });
+  if (ctx.http.isJsonRequest) {
+    ctx.http.error(flowErrors.alreadyLoggedIn("recovery"));
+    return true;
   }
-  ctx.http.redirect(ctx.deps.config.selfservice.default_browser_return_url);
+  ctx.http.redirect(ctx.deps.config.selfservice.default_browser_return_url, 302);
   return true;
 }

@@ -156,7 +156,7 @@ export async function answerLinkClick(flow: Flow, method: "code" | "link", ctx: 
 
 export function verificationReturnTo(deps: Deps, flow: Flow): string {
   return (
-    flow.returnTo ??
+    deps.returnTo.target(flow.returnTo) ??
     deps.config.selfservice.flows.verification.after.default_browser_return_url ??
     deps.config.selfservice.default_browser_return_url
   );

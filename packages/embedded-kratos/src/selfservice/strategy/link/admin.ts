@@ -5,32 +5,37 @@ import { isUuid } from "../../../identity/repository";
 import { newAdminRecoveryFlow, parseAdminRecoveryBody } from "../code/admin";
 import { hashSecret } from "../code/secrets";
 import { secretsFor } from "../code/tokens";
-import { linkBaseUrl, linkMethodConfig } from "./config";
+import { linkMethodConfig } from "./config";
 import { linkUrl, newLinkToken } from "./token";
 
 /**
- * POST /admin/recovery/link → 200 {recovery_link, expires_at}. As in
- * Kratos' link strategy, an unknown identity is a 400 ("The requested
- * identity id does not exist."), unlike the code endpoint's 404.
+ * POST /admin/recovery/link (link.Strategy.createRecoveryLinkForIdentity)
+ * → 200 {recovery_link, expires_at}: a browser recovery flow of the link
+ * strategy and an admin token for the identity; an unknown identity is a
+ * 400 ("The requested identity id does not exist."), unlike the code
+ * endpoint's 404. Opening the link signs the person in and sends the browser
+ * to the settings UI, whichever strategy `recovery.use` names.
  */
 export function registerAdminRecoveryLinkRoute(admin: Router, deps: Deps): void {
   admin.post("/admin/recovery/link", async (ctx) => {
-    if (!deps.config.selfservice.flows.recovery.enabled) throw errors.flowDisabled("recovery");
-    const input = await parseAdminRecoveryBody(ctx, linkMethodConfig(deps.config).config.lifespan);
-    const identity = isUuid(input.identity_id) ? await deps.identityRepository.get(input.identity_id) : undefined;
+    const input = await parseAdminRecoveryBody(ctx, linkMethodConfig(deps.config).config.lifespan, "link");
+    const flow = await newAdminRecoveryFlow(deps, ctx, "browser", input.expiresInMs, "link");
+    const identity = isUuid(input.identityId) ? await deps.identityRepository.get(input.identityId) : undefined;
     if (!identity) throw errors.badRequest("The requested identity id does not exist.");
 
-    const flow = await newAdminRecoveryFlow(deps, ctx, "browser", input.expiresInMs, "choose_method");
     const token = newLinkToken();
-    await deps.flows.save(flow);
-    await secretsFor(deps.db).createRecoveryToken(deps.db, {
-      strategy: "link",
-      hash: hashSecret(deps.config, token),
-      identityId: identity.id,
-      flowId: flow.id,
-      tokenType: "admin",
-      expiresAt: flow.expiresAt,
+    await deps.db.transaction(async (tx) => {
+      await deps.flows.save(flow, tx);
+      await secretsFor(deps.db).createRecoveryToken(tx, {
+        strategy: "link",
+        hash: hashSecret(deps.config, token),
+        identityId: identity.id,
+        flowId: flow.id,
+        tokenType: "admin",
+        expiresAt: flow.expiresAt,
+      });
     });
-    ctx.json(200, { recovery_link: linkUrl(linkBaseUrl(deps.config), "recovery", flow.id, token), expires_at: flow.expiresAt.toISOString() });
+    // The public URL, not `methods.link.config.base_url` (which only mailed links use).
+    ctx.json(200, { recovery_link: linkUrl(deps.config.publicBaseUrl, "recovery", flow.id, token), expires_at: flow.expiresAt.toISOString() });
   });
 }

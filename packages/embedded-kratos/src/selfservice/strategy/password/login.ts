@@ -44,17 +44,19 @@ export const passwordLogin: FlowStrategy<LoginResult> = {
       throw FlowValidationError.flow(messages.invalidCredentials(), { identifier });
     }
     if (!(await deps.hasher.verify(password, hash))) throw FlowValidationError.flow(messages.invalidCredentials(), { identifier });
+    if (!deps.hasher.understands(hash)) {
+      // As Kratos' password strategy (login.go, migratePasswordHash): a hash of
+      // another algorithm (imported, or made before `hashers.algorithm`
+      // changed) is replaced before the login completes; a failure is logged
+      // and the login goes on with the old hash.
+      try {
+        await deps.identityRepository.updateCredentialConfig(found.credential.id, { hashed_password: await deps.hasher.hash(password) });
+      } catch (error) {
+        deps.log(`Unable to migrate password hash for identity ${found.identity.id}: ${(error as Error).message} Keeping existing password hash and continuing.`);
+      }
+    }
     if (flow.refresh && ctx.session && ctx.session.identityId !== found.identity.id) {
       throw FlowValidationError.flow(messages.invalidCredentials(), { identifier });
-    }
-
-    if (deps.hasher.needsRehash(hash)) {
-      // Upgrade to the configured parameters without delaying the response.
-      const credential = found.credential;
-      void deps.hasher
-        .hash(password)
-        .then((upgraded) => deps.identityRepository.updateCredentialConfig(credential.id, { ...credential.config, hashed_password: upgraded }))
-        .catch((error: unknown) => deps.log(`password hash upgrade failed: ${(error as Error).message}`));
     }
     return { identity: found.identity, method: { method: "password", aal: "aal1", completed_at: new Date().toISOString() } };
   },

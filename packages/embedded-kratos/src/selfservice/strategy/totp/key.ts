@@ -1,4 +1,4 @@
-import { authenticator as baseAuthenticator } from "otplib";
+import { createGuardrails, generateSecret, verifySync } from "otplib";
 import QRCode from "qrcode";
 
 /**
@@ -10,8 +10,15 @@ import QRCode from "qrcode";
 /** RFC 4226 recommends a 160-bit shared secret (Kratos uses the same). */
 const SECRET_BYTES = 20;
 
-/** Six digits, 30 s period, SHA-1, and one period of clock skew either way (pquerna/otp's totp.Validate). */
-const authenticator = baseAuthenticator.clone({ window: 1 });
+/** One 30 s period of clock skew either way (pquerna/otp's totp.Validate, Skew 1), in seconds. */
+const SKEW_SECONDS = 30;
+
+/**
+ * pquerna/otp checks no secret length, so a key imported with a short
+ * secret still verifies in Kratos; otplib refuses secrets under 16 bytes
+ * unless its guardrails are relaxed.
+ */
+const ANY_SECRET_LENGTH = createGuardrails({ MIN_SECRET_BYTES: 1, MAX_SECRET_BYTES: 1024 });
 
 export interface TotpKey {
   secret: string;
@@ -19,7 +26,7 @@ export interface TotpKey {
 }
 
 export function newTotpKey(issuer: string, accountName: string): TotpKey {
-  const secret = authenticator.generateSecret(SECRET_BYTES);
+  const secret = generateSecret({ length: SECRET_BYTES });
   return { secret, url: totpUrl(issuer, accountName, secret) };
 }
 
@@ -46,7 +53,8 @@ export function secretFromUrl(url: unknown): string | undefined {
 export function verifyTotp(code: string, secret: string): boolean {
   if (!/^\d{6}$/.test(code)) return false;
   try {
-    return authenticator.check(code, secret);
+    // Six digits, SHA-1, 30 s period: otplib's defaults and Kratos' key settings.
+    return verifySync({ secret, token: code, epochTolerance: SKEW_SECONDS, guardrails: ANY_SECRET_LENGTH }).valid;
   } catch {
     return false;
   }

@@ -35,6 +35,15 @@ describe("WebAuthn ceremonies with a software authenticator", () => {
     });
   });
 
+  // go-webauthn's defaultRegistrationCredentialParameters (Kratos sets no CredentialParameters of its own).
+  it("offers the public-key algorithms go-webauthn offers, in its order, and nothing it cannot verify", async () => {
+    const { optionsJson } = await registrationOptions(config, userHandle, []);
+    const options = JSON.parse(optionsJson) as { publicKey: { pubKeyCredParams: { alg: number; type: string }[] } };
+    expect(options.publicKey.pubKeyCredParams).toEqual(
+      [-7, -35, -36, -257, -258, -259, -37, -38, -39, -8].map((alg) => ({ alg, type: "public-key" })),
+    );
+  });
+
   it("verifies a registration and stores the key in Kratos' format (standard base64 bytes)", async () => {
     const key = new SoftwareAuthenticator("http://iam.localhost:4000", "iam.localhost");
     const stored = await registered(key);

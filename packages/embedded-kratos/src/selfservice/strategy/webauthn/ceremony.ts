@@ -18,6 +18,26 @@ import { b64, type StoredWebAuthnCredential } from "./credential";
 
 const TIMEOUT_MS = 60_000;
 
+/**
+ * The public-key algorithms go-webauthn offers when Kratos sets none
+ * (defaultRegistrationCredentialParameters), in its order. Pinned because
+ * the library's own default grows with the runtime (ML-DSA-44 on Node 24),
+ * and a key of an algorithm go-webauthn cannot verify would stop working
+ * once the identities move to the real Kratos.
+ */
+const SUPPORTED_ALGORITHM_IDS = [
+  -7, // ES256
+  -35, // ES384
+  -36, // ES512
+  -257, // RS256
+  -258, // RS384
+  -259, // RS512
+  -37, // PS256
+  -38, // PS384
+  -39, // PS512
+  -8, // EdDSA
+];
+
 export async function registrationOptions(
   config: WebAuthnConfig,
   userHandle: Uint8Array<ArrayBuffer>,
@@ -32,6 +52,7 @@ export async function registrationOptions(
     userID: userHandle,
     timeout: TIMEOUT_MS,
     attestationType: "none",
+    supportedAlgorithmIDs: SUPPORTED_ALGORITHM_IDS,
     excludeCredentials: exclude.map((c) => ({ id: b64.toUrl(c.id) })),
     // Kratos' webauthn (not passkey) method: no resident key needed, user verification discouraged, in both modes.
     authenticatorSelection: { residentKey: "discouraged", userVerification: "discouraged" },
@@ -103,6 +124,8 @@ export async function verifyRegistration(config: WebAuthnConfig, raw: unknown, c
       expectedOrigin: config.origins,
       expectedRPID: config.rpId,
       requireUserVerification: false,
+      // go-webauthn refuses a key whose algorithm was not among the offered pubKeyCredParams.
+      supportedAlgorithmIDs: SUPPORTED_ALGORITHM_IDS,
     });
     if (!result.verified) return undefined;
     const info = result.registrationInfo;

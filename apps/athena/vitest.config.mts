@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
-  test: { include: ["lib/**/*.test.ts"] },
+  test: { include: ["lib/**/*.test.ts", "features/**/*.test.ts"] },
   resolve: {
     alias: {
       "@": fileURLToPath(new URL(".", import.meta.url)),

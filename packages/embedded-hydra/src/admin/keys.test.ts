@@ -1,0 +1,123 @@
+import { Configuration, JwkApi } from "@ory/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TestBrowser } from "../testing/browser";
+import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "../testing/harness";
+import { decodeJwtHeader } from "../testing/oauth";
+import { relyingParty, signIn } from "../testing/sign-in";
+
+/** Hydra's JWK admin API (jwk/handler.go, jwk/generate.go, persistence/sql/persister_jwk.go). */
+const REDIRECT_URI = "http://rp.localhost:5555/callback";
+
+let pg: TestPostgres;
+let hydra: HydraUnderTest;
+let jwk: JwkApi;
+
+async function send(method: string, path: string, body?: unknown) {
+  const response = await fetch(new URL(path, hydra.adminUrl), {
+    method,
+    headers: { "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+beforeAll(async () => {
+  pg = await startTestPostgres();
+  hydra = await startHydraUnderTest(pg);
+  jwk = new JwkApi(new Configuration({ basePath: hydra.adminUrl.replace(/\/$/, "") }));
+});
+
+afterAll(async () => {
+  await hydra?.close();
+  await pg?.stop();
+});
+
+describe("creating, reading and deleting key sets", () => {
+  it.each([
+    ["RS256", "RSA", ["n", "e", "d", "p", "q", "dp", "dq", "qi"]],
+    ["ES256", "EC", ["crv", "x", "y", "d"]],
+    ["ES512", "EC", ["crv", "x", "y", "d"]],
+    ["PS256", "RSA", ["n", "e", "d"]],
+    ["EdDSA", "OKP", ["crv", "x", "d"]],
+  ])("creates a %s key with its private parts, reads it back, deletes it (204, then 404)", async (alg, kty, members) => {
+    // Hydra: jwk/handler.go createJsonWebKeySet (201, private key returned), getJsonWebKey, deleteJsonWebKey.
+    const set = `test-${alg.toLowerCase()}`;
+    const { data: created, status } = await jwk.createJsonWebKeySet({ set, createJsonWebKeySet: { alg, use: "sig", kid: `${alg}-kid` } });
+    expect(status).toBe(201);
+    const key = created.keys?.[0] as unknown as Record<string, unknown>;
+    expect(key).toMatchObject({ kid: `${alg}-kid`, alg, use: "sig", kty });
+    for (const member of members) expect(key, member).toHaveProperty(member);
+    if (alg === "RS256") expect(Buffer.from(String(key.n), "base64url").length * 8).toBe(4096);
+
+    const { data: fetched } = await jwk.getJsonWebKey({ set, kid: `${alg}-kid` });
+    expect(fetched.keys).toEqual([key]);
+    expect((await jwk.getJsonWebKeySet({ set })).data.keys).toEqual([key]);
+
+    expect((await jwk.deleteJsonWebKey({ set, kid: `${alg}-kid` })).status).toBe(204);
+    expect(await send("GET", `admin/keys/${set}/${alg}-kid`)).toEqual({ status: 404, body: { error: "Unable to locate the resource", error_description: "" } });
+    expect(await send("GET", `admin/keys/${set}`)).toEqual({ status: 404, body: { error: "Not Found", error_description: "Unable to locate the requested resource" } });
+    // Deleting what is not there is still 204 (pop's Delete does not count rows).
+    expect((await send("DELETE", `admin/keys/${set}/${alg}-kid`)).status).toBe(204);
+  });
+
+  it("refuses an algorithm the generator does not know, an undecodable body and a kid the set holds already", async () => {
+    // Hydra: jwk/manager.go ErrUnsupportedKeyAlgorithm; jwk/handler.go (decode error); sqlcon.ErrUniqueViolation.
+    expect(await send("POST", "admin/keys/bad-alg", { alg: "HS256", use: "sig" })).toEqual({ status: 400, body: { error: "Bad Request", error_description: "Unsupported key algorithm" } });
+    expect(await send("POST", "admin/keys/bad-alg", "")).toEqual({
+      status: 400,
+      body: { error: "The request was malformed or contained invalid parameters", error_description: "Unable to decode the request body: EOF" },
+    });
+    await send("POST", "admin/keys/dup", { alg: "ES256", use: "sig", kid: "same" });
+    expect(await send("POST", "admin/keys/dup", { alg: "ES256", use: "sig", kid: "same" })).toEqual({
+      status: 409,
+      body: { error: "Unable to insert or update resource because a resource with that value exists already", error_description: "" },
+    });
+  });
+
+  it("accepts any key id and set name, as Hydra does", async () => {
+    const { status } = await send("POST", `admin/keys/${encodeURIComponent("set with spaces")}`, { alg: "ES256", use: "sig", kid: "kid/with slash" });
+    expect(status).toBe(201);
+    const { data } = await jwk.getJsonWebKey({ set: "set with spaces", kid: "kid/with slash" });
+    expect(data.keys?.[0]?.kid).toBe("kid/with slash");
+  });
+});
+
+describe("replacing keys and sets", () => {
+  it("PUT /admin/keys/{set}/{kid} stores the body's key; PUT /admin/keys/{set} replaces the set; DELETE /admin/keys/{set} empties it", async () => {
+    // Hydra: jwk/handler.go adminUpdateJsonWebKey, setJsonWebKeySet, adminDeleteJsonWebKeySet.
+    const { body } = await send("POST", "admin/keys/replace-me", { alg: "ES256", use: "sig", kid: "one" });
+    const one = (body.keys as Array<Record<string, unknown>>)[0] ?? {};
+    const updated = await send("PUT", "admin/keys/replace-me/one", { ...one, use: "enc" });
+    expect(updated).toMatchObject({ status: 200, body: { kid: "one", use: "enc" } });
+    const { body: other } = await send("POST", "admin/keys/elsewhere", { alg: "ES384", use: "sig", kid: "two" });
+    const two = (other.keys as Array<Record<string, unknown>>)[0] ?? {};
+    expect(await send("PUT", "admin/keys/replace-me", { keys: [two] })).toMatchObject({ status: 200, body: { keys: [two] } });
+    expect((await jwk.getJsonWebKeySet({ set: "replace-me" })).data.keys?.map((key) => key.kid)).toEqual(["two"]);
+    expect(await send("PUT", "admin/keys/replace-me/x", { kty: "nonsense" })).toMatchObject({ status: 400 });
+    expect((await send("DELETE", "admin/keys/replace-me")).status).toBe(204);
+    expect((await send("GET", "admin/keys/replace-me")).status).toBe(404);
+  });
+});
+
+describe("the ID token signing set", () => {
+  it("signs with the newest key whatever its algorithm, and gets a new key when emptied", async () => {
+    // Hydra: jwk/helper.go GetOrGenerateKeys / FindPrivateKey (newest key signs; an empty set is generated again).
+    const { data: client } = await hydra.admin.createOAuth2Client({ oAuth2Client: { redirect_uris: [REDIRECT_URI], scope: "openid" } });
+    const { data: created } = await jwk.createJsonWebKeySet({ set: "hydra.openid.id-token", createJsonWebKeySet: { alg: "ES256", use: "sig", kid: "es-signer" } });
+    expect(created.keys?.[0]?.kid).toBe("es-signer");
+    // Discovery names the signing key's algorithm: a relying party discovers after the rotation.
+    const config = await relyingParty(hydra, client.client_id ?? "", client.client_secret ?? "");
+    const es = await signIn(hydra, new TestBrowser(), config, { subject: "key-user", redirectUri: REDIRECT_URI, scope: "openid" });
+    expect(decodeJwtHeader(es.tokens.id_token ?? "")).toMatchObject({ alg: "ES256", kid: "es-signer" });
+
+    expect((await send("DELETE", "admin/keys/hydra.openid.id-token")).status).toBe(204);
+    const { data: regenerated } = await jwk.getJsonWebKeySet({ set: "hydra.openid.id-token" });
+    expect(regenerated.keys).toHaveLength(1);
+    const fresh = await signIn(hydra, new TestBrowser(), await relyingParty(hydra, client.client_id ?? "", client.client_secret ?? ""), { subject: "key-user", redirectUri: REDIRECT_URI, scope: "openid" });
+    expect(decodeJwtHeader(fresh.tokens.id_token ?? "")).toMatchObject({ alg: "RS256", kid: regenerated.keys?.[0]?.kid });
+    const published = (await fetch(new URL(".well-known/jwks.json", hydra.publicUrl)).then((r) => r.json())) as { keys: Array<Record<string, unknown>> };
+    expect(published.keys.map((key) => key.kid)).toContain(regenerated.keys?.[0]?.kid);
+    for (const key of published.keys) expect(key).not.toHaveProperty("d");
+  });
+});

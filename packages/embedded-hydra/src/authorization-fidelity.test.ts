@@ -1,0 +1,246 @@
+import { createHash } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TestBrowser } from "./testing/browser";
+import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import {
+  acceptConsent,
+  acceptLogin,
+  authorizeUrl,
+  decodeJwtPayload,
+  ERROR_UI,
+  newVerifier,
+  REDIRECT_URI,
+  responseParams,
+  s256,
+  tokenRequest,
+  toLoginUi,
+  type ClientCredentials,
+} from "./testing/oauth";
+import { CONSENT_UI } from "./testing/sign-in";
+
+/**
+ * The authorization endpoint and the ID token as Hydra's consent strategy
+ * (consent/strategy_default.go) and fosite shape them.
+ */
+const SCOPE = "openid offline_access";
+
+let pg: TestPostgres;
+let hydra: HydraUnderTest;
+let client: ClientCredentials;
+
+const atHash = (token: string) => createHash("sha256").update(token).digest().subarray(0, 16).toString("base64url");
+
+async function remembered(browser: TestBrowser, subject: string, options: { rememberConsent?: boolean } = {}) {
+  const verifier = newVerifier();
+  const login = await toLoginUi(browser, authorizeUrl(hydra, client.id, { scope: SCOPE, code_challenge: s256(verifier), code_challenge_method: "S256" }));
+  const { data: loginRequest } = await hydra.admin.getOAuth2LoginRequest({ loginChallenge: login.challenge ?? "" });
+  const consent = await acceptLogin(hydra, browser, login.challenge ?? "", { subject, remember: true, remember_for: 3600 });
+  const { data: consentRequest } = await hydra.admin.getOAuth2ConsentRequest({ consentChallenge: consent.searchParams.get("consent_challenge") ?? "" });
+  const callback = await acceptConsent(hydra, browser, consent, { remember: options.rememberConsent ?? true, remember_for: 3600 });
+  const code = responseParams(callback).get("code") ?? "";
+  const tokens = await tokenRequest(hydra, { grant_type: "authorization_code", code, redirect_uri: REDIRECT_URI, code_verifier: verifier }, client);
+  return { loginRequest, consentRequest, tokens };
+}
+
+beforeAll(async () => {
+  pg = await startTestPostgres();
+  hydra = await startHydraUnderTest(pg);
+  const { data } = await hydra.admin.createOAuth2Client({
+    oAuth2Client: {
+      redirect_uris: [REDIRECT_URI],
+      grant_types: ["authorization_code", "refresh_token"],
+      scope: `${SCOPE} email`,
+      audience: ["https://api.example.com/v1"],
+    },
+  });
+  client = { id: data.client_id ?? "", secret: data.client_secret ?? "" };
+});
+
+afterAll(async () => {
+  await hydra?.close();
+  await pg?.stop();
+});
+
+describe("ID token claims", () => {
+  it("carry the login session's id as sid (the login request's session_id) and at_hash of the access token", async () => {
+    // Hydra: oauth2/handler.go updateSessionWithRequest (claims.Add("sid", flow.SessionID));
+    // fosite/handler/openid/flow_explicit_token.go PopulateTokenEndpointResponse (AccessTokenHash).
+    const { loginRequest, consentRequest, tokens } = await remembered(new TestBrowser(), "claims-user");
+    const claims = decodeJwtPayload(tokens.body.id_token ?? "");
+    expect(claims.sid).toBe(loginRequest.session_id);
+    expect(consentRequest.login_session_id).toBe(loginRequest.session_id);
+    expect(claims.at_hash).toBe(atHash(tokens.body.access_token ?? ""));
+  });
+
+  it("carry at_hash of the new access token after a refresh", async () => {
+    // Hydra: fosite/handler/openid/flow_refresh_token.go PopulateTokenEndpointResponse (AccessTokenHash).
+    const { tokens } = await remembered(new TestBrowser(), "refresh-claims-user");
+    const refreshed = await tokenRequest(hydra, { grant_type: "refresh_token", refresh_token: tokens.body.refresh_token }, client);
+    expect(refreshed.status).toBe(200);
+    const claims = decodeJwtPayload(refreshed.body.id_token ?? "");
+    expect(claims.at_hash).toBe(atHash(refreshed.body.access_token ?? ""));
+    expect(claims.sid).toBe(decodeJwtPayload(tokens.body.id_token ?? "").sid);
+  });
+});
+
+describe("nonce", () => {
+  it("shorter than eight characters makes the code exchange fail with insufficient_entropy", async () => {
+    // Hydra: fosite/handler/openid/strategy_jwt.go GenerateIDToken (MinParameterEntropy for nonce).
+    const browser = new TestBrowser();
+    const verifier = newVerifier();
+    const login = await toLoginUi(browser, authorizeUrl(hydra, client.id, { scope: SCOPE, nonce: "n-short", code_challenge: s256(verifier), code_challenge_method: "S256" }));
+    const consent = await acceptLogin(hydra, browser, login.challenge ?? "", { subject: "nonce-user" });
+    const callback = await acceptConsent(hydra, browser, consent);
+    const answer = await tokenRequest(hydra, { grant_type: "authorization_code", code: responseParams(callback).get("code") ?? "", redirect_uri: REDIRECT_URI, code_verifier: verifier }, client);
+    expect(answer).toEqual({
+      status: 400,
+      body: {
+        error: "insufficient_entropy",
+        error_description: "The request used a security parameter (e.g., anti-replay, anti-csrf) with insufficient entropy. Parameter 'nonce' is set but does not satisfy the minimum entropy of 8 characters.",
+      },
+    });
+  });
+});
+
+describe("prompt=none", () => {
+  it("with a remembered login and consent, goes through the login and consent UIs with skip: true and ends in a code", async () => {
+    // Hydra: consent/strategy_default.go requestAuthentication → forwardAuthenticationRequest (skip, no login_required);
+    // requestConsent → forwardConsentRequest (canSkipConsent, no consent_required).
+    const browser = new TestBrowser();
+    await remembered(browser, "none-user");
+    const login = await toLoginUi(browser, authorizeUrl(hydra, client.id, { scope: SCOPE, prompt: "none", state: "none-state-1" }));
+    expect(login.challenge).toBeTruthy();
+    const { data: loginRequest } = await hydra.admin.getOAuth2LoginRequest({ loginChallenge: login.challenge ?? "" });
+    expect(loginRequest).toMatchObject({ skip: true, subject: "none-user" });
+    expect(new URL(loginRequest.request_url).searchParams.get("prompt")).toBe("none");
+    const consent = await acceptLogin(hydra, browser, login.challenge ?? "", { subject: "none-user" });
+    expect(consent.toString().startsWith(CONSENT_UI)).toBe(true);
+    const { data: consentRequest } = await hydra.admin.getOAuth2ConsentRequest({ consentChallenge: consent.searchParams.get("consent_challenge") ?? "" });
+    expect(consentRequest.skip).toBe(true);
+    const callback = await acceptConsent(hydra, browser, consent);
+    expect(responseParams(callback).get("code")).toBeTruthy();
+    expect(responseParams(callback).get("state")).toBe("none-state-1");
+  });
+
+  it("without a login session is login_required at the client, before any UI", async () => {
+    // Hydra: consent/strategy_default.go forwardAuthenticationRequest ("Prompt 'none' was requested, but no existing login session was found.").
+    const end = await toLoginUi(new TestBrowser(), authorizeUrl(hydra, client.id, { scope: SCOPE, prompt: "none", state: "none-state-2" }));
+    expect(end.challenge).toBeUndefined();
+    const params = responseParams(end.url);
+    expect(params.get("error")).toBe("login_required");
+    expect(params.get("error_description")).toBe("The Authorization Server requires End-User authentication. Prompt 'none' was requested, but no existing login session was found.");
+    expect(params.get("state")).toBe("none-state-2");
+  });
+
+  it("with a remembered login but no remembered consent is consent_required after the skipped login", async () => {
+    // Hydra: consent/strategy_default.go forwardConsentRequest ("Prompt 'none' was requested, but no previous consent was found.").
+    const browser = new TestBrowser();
+    await remembered(browser, "no-consent-user", { rememberConsent: false });
+    const login = await toLoginUi(browser, authorizeUrl(hydra, client.id, { scope: SCOPE, prompt: "none", state: "none-state-3" }));
+    const end = await acceptLogin(hydra, browser, login.challenge ?? "", { subject: "no-consent-user" });
+    const params = responseParams(end);
+    expect(`${end.origin}${end.pathname}`).toBe(REDIRECT_URI);
+    expect(params.get("error")).toBe("consent_required");
+    expect(params.get("error_description")).toBe("The Authorization Server requires End-User consent. Prompt 'none' was requested, but no previous consent was found.");
+    expect(params.get("state")).toBe("none-state-3");
+  });
+
+  it("with a remembered login older than max_age is login_required", async () => {
+    // Hydra: consent/strategy_default.go requestAuthentication ("… authentication time reached 'max_age'.").
+    const browser = new TestBrowser();
+    await remembered(browser, "aged-none-user");
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const end = await toLoginUi(browser, authorizeUrl(hydra, client.id, { scope: SCOPE, prompt: "none", max_age: "1", state: "none-state-4" }));
+    expect(end.challenge).toBeUndefined();
+    expect(responseParams(end.url).get("error")).toBe("login_required");
+    expect(responseParams(end.url).get("error_description")).toContain("Request failed because prompt is set to 'none' and authentication time reached 'max_age'.");
+  });
+});
+
+describe("re-authentication", () => {
+  it("prompt=select_account is treated like prompt=login: skip: false", async () => {
+    // Hydra: consent/strategy_default.go requestAuthentication (select_account → forwardAuthenticationRequest without session).
+    const browser = new TestBrowser();
+    await remembered(browser, "select-user");
+    const login = await toLoginUi(browser, authorizeUrl(hydra, client.id, { scope: SCOPE, prompt: "select_account" }));
+    const { data } = await hydra.admin.getOAuth2LoginRequest({ loginChallenge: login.challenge ?? "" });
+    expect(data).toMatchObject({ skip: false, subject: "" });
+    expect(new URL(data.request_url).searchParams.get("prompt")).toBe("select_account");
+  });
+
+  it("an id_token_hint naming another subject than the remembered login is login_required", async () => {
+    // Hydra: consent/strategy_default.go requestAuthentication ("… subject claim from id_token_hint does not match subject from authentication session.").
+    const other = await remembered(new TestBrowser(), "hint-other");
+    const browser = new TestBrowser();
+    await remembered(browser, "hint-self");
+    const end = await toLoginUi(browser, authorizeUrl(hydra, client.id, { scope: SCOPE, id_token_hint: other.tokens.body.id_token, state: "hint-state" }));
+    expect(end.challenge).toBeUndefined();
+    const params = responseParams(end.url);
+    expect(params.get("error")).toBe("login_required");
+    expect(params.get("error_description")).toBe(
+      "The Authorization Server requires End-User authentication. Request failed because subject claim from id_token_hint does not match subject from authentication session.",
+    );
+    // A hint naming the remembered subject is a skipped login as usual.
+    const own = await remembered(browser, "hint-self");
+    const again = await toLoginUi(browser, authorizeUrl(hydra, client.id, { scope: SCOPE, id_token_hint: own.tokens.body.id_token }));
+    const { data } = await hydra.admin.getOAuth2LoginRequest({ loginChallenge: again.challenge ?? "" });
+    expect(data).toMatchObject({ skip: true, subject: "hint-self" });
+    expect(data.oidc_context?.id_token_hint_claims).toMatchObject({ sub: "hint-self" });
+  });
+
+  it("a skipped login keeps the remembered login's auth_time", async () => {
+    // Hydra: consent/handler.go acceptOAuth2LoginRequest (a skipped login keeps LoginAuthenticatedAt) and
+    // consent/strategy_default.go forwardAuthenticationRequest (authenticatedAt from the remembered session).
+    const browser = new TestBrowser();
+    const first = await remembered(browser, "auth-time-user");
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const second = await remembered(browser, "auth-time-user");
+    expect(second.loginRequest.skip).toBe(true);
+    expect(decodeJwtPayload(second.tokens.body.id_token ?? "").auth_time).toBe(decodeJwtPayload(first.tokens.body.id_token ?? "").auth_time);
+  });
+});
+
+describe("what the authorization endpoint refuses before the login UI", () => {
+  it("a scope the client may not request: invalid_scope at the client", async () => {
+    // Hydra: fosite/authorize_request_handler.go validateAuthorizeScope.
+    const end = await toLoginUi(new TestBrowser(), authorizeUrl(hydra, client.id, { scope: "openid admin", state: "scope-state" }));
+    expect(end.challenge).toBeUndefined();
+    const params = responseParams(end.url);
+    expect(`${end.url.origin}${end.url.pathname}`).toBe(REDIRECT_URI);
+    expect(params.get("error")).toBe("invalid_scope");
+    expect(params.get("error_description")).toBe("The requested scope is invalid, unknown, or malformed. The OAuth 2.0 Client is not allowed to request scope 'admin'.");
+    expect(params.get("state")).toBe("scope-state");
+  });
+
+  it("an audience the client has not whitelisted: invalid_request at the client; a whitelisted one (or a sub-path) reaches the login request", async () => {
+    // Hydra: fosite/audience_strategy.go DefaultAudienceMatchingStrategy (validateAudience in NewAuthorizeRequest).
+    const end = await toLoginUi(new TestBrowser(), authorizeUrl(hydra, client.id, { scope: "openid", audience: "https://evil.example.com", state: "aud-state" }));
+    expect(end.challenge).toBeUndefined();
+    expect(responseParams(end.url).get("error")).toBe("invalid_request");
+    expect(responseParams(end.url).get("error_description")).toContain("Requested audience 'https://evil.example.com' has not been whitelisted by the OAuth 2.0 Client.");
+    const ok = await toLoginUi(new TestBrowser(), authorizeUrl(hydra, client.id, { scope: "openid", audience: "https://api.example.com/v1/orders" }));
+    const { data } = await hydra.admin.getOAuth2LoginRequest({ loginChallenge: ok.challenge ?? "" });
+    expect(data.requested_access_token_audience).toEqual(["https://api.example.com/v1/orders"]);
+  });
+
+  it("a state shorter than eight characters (or none): invalid_state at the client", async () => {
+    // Hydra: fosite/authorize_request_handler.go newAuthorizeRequest (MinParameterEntropy, ErrInvalidState).
+    for (const state of ["short", undefined]) {
+      const end = await toLoginUi(new TestBrowser(), authorizeUrl(hydra, client.id, { state }));
+      expect(end.challenge).toBeUndefined();
+      const params = responseParams(end.url);
+      expect(params.get("error")).toBe("invalid_state");
+      expect(params.get("error_description")).toBe(
+        "The state is missing or does not have enough characters and is therefore considered too weak. Request parameter 'state' must be at least be 8 characters long to ensure sufficient entropy.",
+      );
+      if (state) expect(params.get("state")).toBe(state);
+    }
+  });
+
+  it("an unknown client goes to the error UI", async () => {
+    // Hydra: oauth2/handler.go writeAuthorizeError → forwardError (no valid redirect URI).
+    const end = await toLoginUi(new TestBrowser(), authorizeUrl(hydra, "no-such-client", {}));
+    expect(`${end.url.origin}${end.url.pathname}`).toBe(ERROR_UI);
+    expect(end.url.searchParams.get("error")).toBe("invalid_client");
+  });
+});

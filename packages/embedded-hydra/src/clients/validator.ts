@@ -1,0 +1,250 @@
+import { lookup } from "node:dns/promises";
+import { isIP } from "node:net";
+import { decodeGoJson, type GoFields } from "../admin/go-json";
+import { HydraError } from "../errors";
+import { LIFESPAN_FIELDS, parseGoDuration, formatGoDuration } from "./lifespans";
+import { normalizeClientData, type StoredClientData } from "./model";
+import { originString, parseRequestUri, parseUrl } from "./go-url";
+
+/**
+ * Hydra's client validation (client/validator.go Validate and
+ * ValidateDynamicRegistration) and its errors: `invalid_client_metadata`
+ * and `invalid_redirect_uri` (client/error.go) with the validator's hints.
+ * A body Go cannot decode into the Client struct is herodot's bad request
+ * "Unable to decode the request body: …" (client/handler.go).
+ */
+
+const INVALID_CLIENT_METADATA =
+  "The value of one of the Client Metadata fields is invalid and the server has rejected this request. Note that an Authorization Server MAY choose to substitute a valid value for any requested parameter of a Client's Metadata.";
+const INVALID_REDIRECT_URI = "The value of one or more redirect_uris is invalid.";
+
+function describe(base: string, hint: string | undefined): string {
+  return (hint ? `${base} ${hint}` : base).replaceAll('"', "'");
+}
+
+export function invalidClientMetadata(hint?: string): HydraError {
+  return new HydraError(400, "invalid_client_metadata", describe(INVALID_CLIENT_METADATA, hint));
+}
+
+function invalidRedirectUri(hint: string): HydraError {
+  return new HydraError(400, "invalid_redirect_uri", describe(INVALID_REDIRECT_URI, hint));
+}
+
+const SIGNING_ALGS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"];
+
+/** The Client struct's JSON fields and Go types (client/client.go). */
+const CLIENT_FIELDS: GoFields = {
+  client_id: "string",
+  client_name: "string",
+  client_secret: "string",
+  redirect_uris: "[]string",
+  grant_types: "[]string",
+  response_types: "[]string",
+  scope: "string",
+  audience: "[]string",
+  owner: "string",
+  policy_uri: "string",
+  allowed_cors_origins: "[]string",
+  tos_uri: "string",
+  client_uri: "string",
+  logo_uri: "string",
+  contacts: "[]string",
+  client_secret_expires_at: "int",
+  subject_type: "string",
+  sector_identifier_uri: "string",
+  jwks_uri: "string",
+  jwks: { struct: "x.JoseJSONWebKeySet", fields: { keys: "json.RawMessage" } },
+  token_endpoint_auth_method: "string",
+  token_endpoint_auth_signing_alg: "string",
+  request_uris: "[]string",
+  request_object_signing_alg: "string",
+  userinfo_signed_response_alg: "string",
+  created_at: "time.Time",
+  updated_at: "time.Time",
+  frontchannel_logout_uri: "string",
+  frontchannel_logout_session_required: "bool",
+  post_logout_redirect_uris: "[]string",
+  backchannel_logout_uri: "string",
+  backchannel_logout_session_required: "bool",
+  metadata: "json.RawMessage",
+  registration_access_token: "string",
+  registration_client_uri: "string",
+  access_token_strategy: "string",
+  skip_consent: "bool",
+  skip_logout_consent: "bool",
+};
+
+export interface DecodedClient {
+  id: string;
+  /** A secret the caller chose (plaintext), or "" */
+  secret: string;
+  /** Whether the body carried `metadata` (dynamic registration refuses it). */
+  hasMetadata: boolean;
+  data: StoredClientData;
+}
+
+/** The lifespans as x.NullDuration decodes them: null/absent unset, a Go duration string, anything else an error. */
+function decodeLifespans(raw: Record<string, unknown>): Partial<Record<string, string>> {
+  const lifespans: Partial<Record<string, string>> = {};
+  for (const field of LIFESPAN_FIELDS) {
+    const value = raw[field];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== "string") throw HydraError.malformed(`Unable to decode the request body: json: cannot unmarshal ${typeof value === "number" ? "number" : Array.isArray(value) ? "array" : typeof value === "boolean" ? "bool" : "object"} into Go value of type string`);
+    const seconds = parseGoDuration(value);
+    if (seconds === undefined) throw HydraError.malformed(`Unable to decode the request body: time: invalid duration ${JSON.stringify(value)}`);
+    // Hydra would store it and mint tokens that are born expired; oidc-provider cannot mint them at all.
+    if (seconds < 1) throw invalidClientMetadata(`Field ${field} must be a duration of at least one second.`);
+    lifespans[field] = formatGoDuration(seconds);
+  }
+  return lifespans;
+}
+
+/** Decodes a client body as Hydra's handler does (json.NewDecoder(r.Body).Decode(&c)). */
+export function decodeClient(text: string): DecodedClient {
+  const decoded = decodeGoJson(text, "client.Client", CLIENT_FIELDS);
+  if (!decoded.ok) throw HydraError.malformed(`Unable to decode the request body: ${decoded.message}`);
+  const raw = decoded.value;
+  const lifespans = decodeLifespans(raw);
+  const data = normalizeClientData({ ...raw, ...Object.fromEntries(LIFESPAN_FIELDS.map((field) => [field, lifespans[field]])) });
+  return {
+    id: typeof raw.client_id === "string" ? raw.client_id : "",
+    secret: typeof raw.client_secret === "string" ? raw.client_secret : "",
+    hasMetadata: raw.metadata !== undefined && raw.metadata !== null,
+    data,
+  };
+}
+
+/** The lifespans body of PUT /admin/clients/{id}/lifespans (client.Lifespans). */
+export function decodeLifespansBody(text: string): Partial<Record<string, string>> {
+  const fields = Object.fromEntries(LIFESPAN_FIELDS.map((field) => [field, "json.RawMessage"])) as GoFields;
+  const decoded = decodeGoJson(text, "client.Lifespans", fields);
+  if (!decoded.ok) throw HydraError.malformed(`Unable to decode the request body: ${decoded.message}`);
+  return decodeLifespans(decoded.value);
+}
+
+export interface ValidatorConfig {
+  defaultScope: string;
+  subjectTypes: string[];
+  disallowPrivateIpRanges: boolean;
+  fetch: (url: string) => Promise<Response>;
+}
+
+export function isPrivateAddress(address: string): boolean {
+  if (isIP(address) === 4) {
+    const [a = 0, b = 0] = address.split(".").map(Number);
+    return a === 10 || a === 127 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+  }
+  const lower = address.toLowerCase();
+  return lower === "::1" || lower === "::" || lower.startsWith("fc") || lower.startsWith("fd") || lower.startsWith("fe80") || lower.startsWith("::ffff:127.") || lower.startsWith("::ffff:10.");
+}
+
+/** ory/x ipx.AreAllAssociatedIPsAllowed: every address a URL's host resolves to must be public. */
+async function assertPublicTargets(values: Record<string, string>): Promise<void> {
+  for (const [key, value] of Object.entries(values)) {
+    const host = parseUrl(value)?.hostname ?? "";
+    const addresses = isIP(host) ? [host] : await lookup(host, { all: true }).then((all) => all.map((entry) => entry.address)).catch(() => []);
+    const blocked = addresses.find(isPrivateAddress);
+    if (blocked) throw invalidClientMetadata(`Client IP address is not allowed: ip ${blocked} of ${key} is in a private, loopback or link-local range`);
+  }
+}
+
+/** Hydra's ValidateSectorIdentifierURL: an https JSON array listing every redirect URI. */
+async function validateSectorIdentifier(config: ValidatorConfig, location: string, redirectUris: string[]): Promise<void> {
+  if (parseUrl(location)?.scheme !== "https") throw invalidClientMetadata();
+  let urls: unknown;
+  try {
+    const response = await config.fetch(location);
+    urls = await response.json();
+  } catch {
+    throw invalidClientMetadata();
+  }
+  if (!Array.isArray(urls) || urls.length === 0) throw invalidClientMetadata();
+  for (const redirect of redirectUris) if (!urls.includes(redirect)) throw invalidClientMetadata();
+}
+
+/** client/validator.go Validate, in its order; returns the client as Hydra stores it (defaults filled in). */
+export async function validateClient(config: ValidatorConfig, client: DecodedClient): Promise<StoredClientData> {
+  const c: StoredClientData = { ...client.data };
+  if (!c.token_endpoint_auth_method) {
+    c.token_endpoint_auth_method = "client_secret_basic";
+  } else if (c.token_endpoint_auth_method === "private_key_jwt") {
+    if (!c.jwks_uri && !c.jwks) throw invalidClientMetadata("When token_endpoint_auth_method is 'private_key_jwt', either jwks or jwks_uri must be set.");
+    if (c.token_endpoint_auth_signing_alg && !SIGNING_ALGS.includes(c.token_endpoint_auth_signing_alg)) {
+      throw invalidClientMetadata("Only RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384 and ES512 are supported as algorithms for private key authentication.");
+    }
+  }
+  if (c.jwks_uri && c.jwks) throw invalidClientMetadata("Fields jwks and jwks_uri can not both be set, you must choose one.");
+  for (const key of c.jwks?.keys ?? []) {
+    if (typeof key !== "object" || key === null || typeof key.kty !== "string") throw invalidClientMetadata("Invalid JSON web key in set.");
+  }
+  if (config.disallowPrivateIpRanges) {
+    const values: Record<string, string> = {};
+    if (c.jwks_uri) values.jwks_uri = c.jwks_uri;
+    if (c.backchannel_logout_uri) values.backchannel_logout_uri = c.backchannel_logout_uri;
+    if (c.sector_identifier_uri) values.sector_identifier_uri = c.sector_identifier_uri;
+    c.request_uris.forEach((uri, index) => {
+      if (uri) values[`request_uris.${index}`] = uri;
+    });
+    await assertPublicTargets(values);
+  }
+  for (const [field, uri] of [["tos_uri", c.tos_uri], ["policy_uri", c.policy_uri], ["logo_uri", c.logo_uri], ["client_uri", c.client_uri]] as const) {
+    if (!uri) continue;
+    const parsed = parseRequestUri(uri);
+    if (!parsed) throw invalidClientMetadata(`Field ${field} must be a valid URI.`);
+    if (parsed.scheme !== "https" && parsed.scheme !== "http") throw invalidClientMetadata(`${uri} must use https:// or http:// as HTTP scheme for field ${field}.`);
+  }
+  if (client.secret.length > 0 && client.secret.length < 6) throw invalidClientMetadata("Field client_secret must contain a secret that is at least 6 characters long.");
+  if (!c.scope) c.scope = config.defaultScope;
+  c.allowed_cors_origins = c.allowed_cors_origins.map((origin) => {
+    const parsed = parseUrl(origin);
+    if (!parsed) throw invalidClientMetadata(`Origin URL ${origin} from allowed_cors_origins could not be parsed: parse ${JSON.stringify(origin)}: invalid URL`);
+    if (parsed.scheme !== "https" && parsed.scheme !== "http") throw invalidClientMetadata(`Origin URL ${origin} must use https:// or http:// as HTTP scheme.`);
+    if (parsed.user) throw invalidClientMetadata(`Origin URL ${origin} has HTTP user and/or password set which is not allowed.`);
+    const path = parsed.path.replace(/\/+$/, "");
+    if (path.length + parsed.rawQuery.length + parsed.fragment.length > 0) {
+      throw invalidClientMetadata(`Origin URL ${origin} must have an empty path, query, and fragment but one of the parts is not empty.`);
+    }
+    return originString({ ...parsed, path });
+  });
+  c.client_secret_expires_at = 0;
+  if (c.sector_identifier_uri) await validateSectorIdentifier(config, c.sector_identifier_uri, c.redirect_uris);
+  if (!c.userinfo_signed_response_alg) c.userinfo_signed_response_alg = "none";
+  if (c.userinfo_signed_response_alg !== "none" && c.userinfo_signed_response_alg !== "RS256") {
+    throw invalidClientMetadata("Field userinfo_signed_response_alg can either be 'none' or 'RS256'.");
+  }
+  const redirects = c.redirect_uris.map((uri) => {
+    if (uri.includes("#")) throw invalidRedirectUri("Redirect URIs must not contain fragments (#).");
+    const parsed = parseRequestUri(uri);
+    if (!parsed) throw invalidRedirectUri(`Unable to parse redirect URL: ${uri}`);
+    return parsed;
+  });
+  if (c.subject_type) {
+    if (!config.subjectTypes.includes(c.subject_type)) {
+      throw invalidClientMetadata(`Subject type ${c.subject_type} is not supported by server, only [${config.subjectTypes.join(" ")}] are allowed.`);
+    }
+  } else {
+    c.subject_type = config.subjectTypes.includes("public") ? "public" : (config.subjectTypes[0] ?? "public");
+  }
+  for (const uri of c.post_logout_redirect_uris) {
+    const parsed = parseRequestUri(uri);
+    if (!parsed) throw invalidClientMetadata(`Unable to parse post_logout_redirect_uri: ${uri}`);
+    if (!redirects.some((r) => r.scheme === parsed.scheme && r.hostname === parsed.hostname && r.port === parsed.port)) {
+      throw invalidClientMetadata(`post_logout_redirect_uri ${JSON.stringify(uri)} must match the domain, port, scheme of at least one of the registered redirect URIs but did not`);
+    }
+  }
+  if (c.access_token_strategy) {
+    const strategy = c.access_token_strategy.toLowerCase();
+    if (strategy !== "jwt" && strategy !== "opaque") throw invalidClientMetadata(`invalid access token strategy: expected one of [jwt, opaque] but got ${strategy}`);
+    c.access_token_strategy = strategy;
+  }
+  return c;
+}
+
+/** client/validator.go ValidateDynamicRegistration: what a self-registering client may not set, then Validate. */
+export async function validateDynamicClient(config: ValidatorConfig, client: DecodedClient): Promise<StoredClientData> {
+  if (client.hasMetadata) throw invalidClientMetadata('"metadata" cannot be set for dynamic client registration');
+  if (client.data.access_token_strategy) throw HydraError.malformed("It is not allowed to choose your own access token strategy.");
+  if (client.data.skip_consent) throw new HydraError(400, "invalid_request", "'skip_consent' cannot be set for dynamic client registration");
+  if (client.data.skip_logout_consent === true) throw new HydraError(400, "invalid_request", "'skip_logout_consent' cannot be set for dynamic client registration");
+  return validateClient(config, client);
+}

@@ -1,0 +1,9 @@
+/**
+ * oidc-provider's per-instance state (its configuration after processing).
+ * Not part of its public API: read only where the public API offers no way
+ * (provider/scope-registry.ts), and checked at start-up.
+ */
+declare module "oidc-provider/lib/helpers/weak_cache.js" {
+  const instance: (provider: object) => { configuration?: { scopes?: unknown } } | undefined;
+  export default instance;
+}

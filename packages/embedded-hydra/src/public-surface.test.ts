@@ -1,0 +1,286 @@
+import { createHash } from "node:crypto";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TestBrowser } from "./testing/browser";
+import { CIAM_CONFIG, startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { acceptConsent, acceptLogin, authorizeUrl, decodeJwtPayload, ERROR_UI, newVerifier, REDIRECT_URI, responseParams, s256, tokenRequest, toLoginUi, type ClientCredentials } from "./testing/oauth";
+
+/** Hydra's public surface beyond the code flow: discovery, implicit and hybrid responses, fallbacks, secret rotation. */
+let pg: TestPostgres;
+let hydra: HydraUnderTest;
+let hybrid: ClientCredentials;
+
+const leftHalfHash = (value: string) => createHash("sha256").update(value).digest().subarray(0, 16).toString("base64url");
+
+/** Runs login and consent for an authorization URL and returns where the browser ends (the client's callback). */
+async function authorize(url: string, subject: string): Promise<URL> {
+  const browser = new TestBrowser();
+  const login = await toLoginUi(browser, url);
+  if (!login.challenge) return login.url;
+  const consent = await acceptLogin(hydra, browser, login.challenge, { subject });
+  return acceptConsent(hydra, browser, consent);
+}
+
+beforeAll(async () => {
+  pg = await startTestPostgres();
+  hydra = await startHydraUnderTest(pg);
+  const { data } = await hydra.admin.createOAuth2Client({
+    oAuth2Client: {
+      redirect_uris: [REDIRECT_URI],
+      scope: "openid offline_access",
+      grant_types: ["authorization_code", "implicit", "refresh_token"],
+      response_types: ["code", "id_token token", "code id_token", "id_token"],
+    },
+  });
+  hybrid = { id: data.client_id ?? "", secret: data.client_secret ?? "" };
+});
+
+afterAll(async () => {
+  await hydra?.close();
+  await pg?.stop();
+});
+
+describe("discovery", () => {
+  it("is Hydra's document at both well-known paths", async () => {
+    // Hydra: oauth2/handler.go discoverOidcConfiguration.
+    for (const path of [".well-known/openid-configuration", ".well-known/oauth-authorization-server"]) {
+      const document = (await fetch(new URL(path, hydra.publicUrl)).then((r) => r.json())) as Record<string, unknown>;
+      expect(document).toMatchObject({
+        issuer: hydra.issuer,
+        authorization_endpoint: `${hydra.publicUrl}oauth2/auth`,
+        token_endpoint: `${hydra.publicUrl}oauth2/token`,
+        jwks_uri: `${hydra.issuer}.well-known/jwks.json`,
+        subject_types_supported: ["public"],
+        response_types_supported: ["code", "code id_token", "id_token", "token id_token", "token", "token id_token code"],
+        claims_supported: ["sub"],
+        grant_types_supported: ["authorization_code", "implicit", "client_credentials", "refresh_token", "urn:ietf:params:oauth:grant-type:device_code"],
+        scopes_supported: ["offline_access", "offline", "openid"],
+        token_endpoint_auth_methods_supported: ["client_secret_post", "client_secret_basic", "private_key_jwt", "none"],
+        id_token_signing_alg_values_supported: ["RS256"],
+        end_session_endpoint: `${hydra.issuer}oauth2/sessions/logout`,
+        revocation_endpoint: `${hydra.issuer}oauth2/revoke`,
+        backchannel_logout_supported: true,
+      });
+      expect(document).not.toHaveProperty("authorization_response_iss_parameter_supported");
+      expect(document).not.toHaveProperty("registration_endpoint");
+    }
+  });
+});
+
+describe("authorization responses", () => {
+  it("code flow: code, scope and state, no iss", async () => {
+    // Hydra: fosite/handler/oauth2/flow_authorize_code_auth.go (scope next to the code); fosite sends no iss.
+    const verifier = newVerifier();
+    const callback = await authorize(authorizeUrl(hydra, hybrid.id, { scope: "openid", code_challenge: s256(verifier), code_challenge_method: "S256" }), "code-user");
+    expect([...callback.searchParams.keys()].sort()).toEqual(["code", "scope", "state"]);
+    expect(callback.searchParams.get("scope")).toBe("openid");
+  });
+
+  it("implicit id_token token: tokens in the fragment with at_hash, scope and state", async () => {
+    // Hydra: fosite/handler/openid/flow_implicit.go, handler/oauth2/flow_authorize_implicit.go.
+    const callback = await authorize(authorizeUrl(hydra, hybrid.id, { response_type: "id_token token", scope: "openid", nonce: "nonce-implicit-1", state: "implicit-state" }), "implicit-user");
+    const params = responseParams(callback);
+    expect(params.get("token_type")?.toLowerCase()).toBe("bearer");
+    expect(params.get("state")).toBe("implicit-state");
+    expect(params.get("scope")).toBe("openid");
+    expect(params.has("iss")).toBe(false);
+    const idToken = decodeJwtPayload(params.get("id_token") ?? "");
+    expect(idToken).toMatchObject({ sub: "implicit-user", nonce: "nonce-implicit-1", at_hash: leftHalfHash(params.get("access_token") ?? "") });
+    expect((await hydra.admin.introspectOAuth2Token({ token: params.get("access_token") ?? "" })).data).toMatchObject({ active: true, sub: "implicit-user" });
+  });
+
+  it("hybrid code id_token: a code and an ID token with c_hash, the code redeemable", async () => {
+    // Hydra: fosite/handler/openid/flow_hybrid.go.
+    const callback = await authorize(authorizeUrl(hydra, hybrid.id, { response_type: "code id_token", scope: "openid", nonce: "nonce-hybrid-1" }), "hybrid-user");
+    const params = responseParams(callback);
+    const code = params.get("code") ?? "";
+    expect(decodeJwtPayload(params.get("id_token") ?? "")).toMatchObject({ sub: "hybrid-user", c_hash: leftHalfHash(code) });
+    const tokens = await tokenRequest(hydra, { grant_type: "authorization_code", code, redirect_uri: REDIRECT_URI }, hybrid);
+    expect(tokens.status).toBe(200);
+  });
+
+  it("implicit without a nonce, or with a short one, is refused at the client", async () => {
+    // Hydra: fosite/handler/openid/flow_implicit.go (nonce required, MinParameterEntropy).
+    const missing = await authorize(authorizeUrl(hydra, hybrid.id, { response_type: "id_token token", scope: "openid" }), "x");
+    expect(responseParams(missing).get("error")).toBe("invalid_request");
+    expect(responseParams(missing).get("error_description")).toContain("Parameter 'nonce' must be set when using the OpenID Connect Implicit Flow.");
+    const short = await authorize(authorizeUrl(hydra, hybrid.id, { response_type: "id_token token", scope: "openid", nonce: "short" }), "x");
+    expect(responseParams(short).get("error")).toBe("insufficient_entropy");
+  });
+
+  it("a response type the client did not register is unsupported_response_type", async () => {
+    // Hydra: fosite/authorize_request_handler.go validateResponseTypes.
+    const end = await authorize(authorizeUrl(hydra, hybrid.id, { response_type: "token", scope: "openid", nonce: "nonce-token-only" }), "x");
+    const params = responseParams(end);
+    expect(params.get("error")).toBe("unsupported_response_type");
+    expect(params.get("error_description")).toBe("The authorization server does not support obtaining a token using this method. The client is not allowed to request response_type 'token'.");
+  });
+
+  it("a redirect_uri the client did not register goes to the error UI as invalid_request", async () => {
+    // Hydra: fosite/authorize_helper.go MatchRedirectURIWithClientRedirectURIs, oauth2/handler.go forwardError.
+    const end = await authorize(authorizeUrl(hydra, hybrid.id, { redirect_uri: "http://evil.localhost/cb" }), "x");
+    expect(`${end.origin}${end.pathname}`).toBe(ERROR_UI);
+    expect(end.searchParams.get("error")).toBe("invalid_request");
+    expect(end.searchParams.get("error_description")).toContain("The 'redirect_uri' parameter does not match any of the OAuth 2.0 Client's pre-registered redirect urls.");
+  });
+});
+
+describe("fallback pages", () => {
+  it("serves Hydra's fallback pages", async () => {
+    // Hydra: oauth2/handler_fallback_endpoints.go.
+    const login = await fetch(new URL("oauth2/fallbacks/login", hydra.publicUrl));
+    expect(login.status).toBe(200);
+    expect(await login.text()).toContain("<code>urls.login</code>");
+    const error = await fetch(new URL("oauth2/fallbacks/error?error=invalid_request&error_description=%3Cb%3Ebad%3C%2Fb%3E", hydra.publicUrl));
+    expect(error.status).toBe(500);
+    const html = await error.text();
+    expect(html).toContain("Error: invalid_request");
+    expect(html).toContain("&#60;b&#62;bad");
+    expect((await fetch(new URL("oauth2/fallbacks/logout/callback", hydra.publicUrl)).then((r) => r.text()))).toContain("You logged out successfully!");
+  });
+});
+
+describe("pairwise subjects", () => {
+  it("ID token and userinfo carry Hydra's pairwise subject; the access token keeps the real one", async () => {
+    // Hydra: consent/subject_identifier_pairwise.go pairwiseObfuscate (hex SHA-256 of sector host, subject, salt).
+    const dir = await mkdtemp(path.join(tmpdir(), "hydra-pairwise-"));
+    const configPath = path.join(dir, "hydra.yml");
+    const config = (await readFile(CIAM_CONFIG, "utf8")) + "\noidc:\n  subject_identifiers:\n    supported_types: [public, pairwise]\n    pairwise:\n      salt: pairwise-salt-123\n";
+    await writeFile(configPath, config);
+    const instance = await startHydraUnderTest(pg, { configPath });
+    try {
+      const { data } = await instance.admin.createOAuth2Client({ oAuth2Client: { redirect_uris: [REDIRECT_URI], scope: "openid", subject_type: "pairwise" } });
+      const rp = { id: data.client_id ?? "", secret: data.client_secret ?? "" };
+      const browser = new TestBrowser();
+      const verifier = newVerifier();
+      const login = await toLoginUi(browser, authorizeUrl(instance, rp.id, { scope: "openid", code_challenge: s256(verifier), code_challenge_method: "S256" }));
+      const consent = await acceptLogin(instance, browser, login.challenge ?? "", { subject: "pairwise-user" });
+      const callback = await acceptConsent(instance, browser, consent);
+      const tokens = await tokenRequest(instance, { grant_type: "authorization_code", code: responseParams(callback).get("code") ?? "", redirect_uri: REDIRECT_URI, code_verifier: verifier }, rp);
+      const expected = createHash("sha256").update("rp.localhost:5555").update("pairwise-user").update("pairwise-salt-123").digest("hex");
+      expect(decodeJwtPayload(tokens.body.id_token ?? "").sub).toBe(expected);
+      const userinfo = (await fetch(new URL("userinfo", instance.publicUrl), { headers: { authorization: `Bearer ${tokens.body.access_token}` } }).then((r) => r.json())) as { sub: string };
+      expect(userinfo.sub).toBe(expected);
+      expect((await instance.admin.introspectOAuth2Token({ token: tokens.body.access_token ?? "" })).data.sub).toBe("pairwise-user");
+      const discovery = (await fetch(new URL(".well-known/openid-configuration", instance.publicUrl)).then((r) => r.json())) as { subject_types_supported: string[] };
+      expect(discovery.subject_types_supported).toEqual(["public", "pairwise"]);
+    } finally {
+      await instance.close();
+    }
+  });
+});
+
+describe("dynamic client registration", () => {
+  it("is 404 unless enabled", async () => {
+    // Hydra: client/handler.go requireDynamicAuth.
+    const response = await fetch(new URL("oauth2/register", hydra.publicUrl), { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ error: "The requested resource could not be found", error_description: "Dynamic registration is not enabled." });
+  });
+
+  it("registers, reads, updates and deletes a client with its registration access token", async () => {
+    // Hydra: client/handler.go createOidcDynamicClient, getOidcDynamicClient, setOidcDynamicClient, deleteOidcDynamicClient.
+    const dir = await mkdtemp(path.join(tmpdir(), "hydra-dcr-"));
+    const configPath = path.join(dir, "hydra.yml");
+    await writeFile(configPath, (await readFile(CIAM_CONFIG, "utf8")) + "\noidc:\n  dynamic_client_registration:\n    enabled: true\n");
+    const instance = await startHydraUnderTest(pg, { configPath });
+    const call = async (method: string, target: string, body?: unknown, token?: string) => {
+      const response = await fetch(new URL(target, instance.publicUrl), {
+        method,
+        headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await response.text();
+      return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
+    };
+    try {
+      expect(await call("POST", "oauth2/register", { client_secret: "my-own-secret" })).toEqual({
+        status: 400,
+        body: { error: "The request was malformed or contained invalid parameters", error_description: "It is not allowed to choose your own OAuth2 Client secret." },
+      });
+      expect((await call("POST", "oauth2/register", { metadata: { a: 1 } })).body.error).toBe("invalid_client_metadata");
+      expect(await call("POST", "oauth2/register", { skip_consent: true })).toMatchObject({ status: 400, body: { error: "invalid_request" } });
+
+      const created = await call("POST", "oauth2/register", { client_name: "self-made", redirect_uris: [REDIRECT_URI] });
+      expect(created.status).toBe(201);
+      const id = String(created.body.client_id);
+      const token = String(created.body.registration_access_token);
+      expect(created.body).toMatchObject({ client_name: "self-made", registration_client_uri: `${instance.publicUrl}oauth2/register/${id}` });
+      expect(created.body.client_secret).toMatch(/^[A-Za-z0-9._~-]{26}$/);
+
+      const read = await call("GET", `oauth2/register/${id}`, undefined, token);
+      expect(read.status).toBe(200);
+      expect(read.body).not.toHaveProperty("metadata");
+      expect(read.body).not.toHaveProperty("client_secret");
+      expect(await call("GET", `oauth2/register/${id}`, undefined, "ory_at_wrong")).toEqual({
+        status: 401,
+        body: { error: "The request could not be authorized", error_description: "The requested OAuth 2.0 client does not exist or you provided incorrect credentials." },
+      });
+
+      const updated = await call("PUT", `oauth2/register/${id}`, { client_name: "renamed", redirect_uris: [REDIRECT_URI] }, token);
+      expect(updated).toMatchObject({ status: 200, body: { client_name: "renamed" } });
+      const newToken = String(updated.body.registration_access_token);
+      expect(newToken).not.toBe(token);
+      expect((await call("GET", `oauth2/register/${id}`, undefined, token)).status).toBe(401);
+      expect((await call("PUT", `oauth2/register/${id}`, { client_secret: "changed-secret" }, newToken)).status).toBe(403);
+
+      // A client created through the admin API can manage itself with the token it was given.
+      const { data: adminMade } = await instance.admin.createOAuth2Client({ oAuth2Client: { redirect_uris: [REDIRECT_URI] } });
+      expect((await call("GET", `oauth2/register/${adminMade.client_id}`, undefined, adminMade.registration_access_token)).status).toBe(200);
+
+      expect((await call("DELETE", `oauth2/register/${id}`, undefined, newToken)).status).toBe(204);
+      expect((await call("GET", `oauth2/register/${id}`, undefined, newToken)).status).toBe(401);
+    } finally {
+      await instance.close();
+    }
+  });
+});
+
+describe("client secret rotation", () => {
+  it("rotating keeps the old secret working until the rotated secrets are cleared", async () => {
+    // Hydra: client/handler.go rotateOAuth2ClientSecret, deleteRotatedOAuth2ClientSecrets.
+    const { data } = await hydra.admin.createOAuth2Client({ oAuth2Client: { grant_types: ["client_credentials"], scope: "jobs.run" } });
+    const id = data.client_id ?? "";
+    const old = { id, secret: data.client_secret ?? "" };
+    const rotated = await fetch(new URL(`admin/clients/${id}/secrets/rotate`, hydra.adminUrl), { method: "POST" });
+    expect(rotated.status).toBe(200);
+    const body = (await rotated.json()) as { client_secret: string };
+    expect(body.client_secret).toMatch(/^[A-Za-z0-9._~-]{26}$/);
+    expect((await tokenRequest(hydra, { grant_type: "client_credentials" }, old)).status).toBe(200);
+    expect((await tokenRequest(hydra, { grant_type: "client_credentials" }, { id, secret: body.client_secret })).status).toBe(200);
+    const cleared = await fetch(new URL(`admin/clients/${id}/secrets/rotate`, hydra.adminUrl), { method: "DELETE" });
+    expect(cleared.status).toBe(200);
+    expect((await tokenRequest(hydra, { grant_type: "client_credentials" }, old)).status).toBe(401);
+    expect((await tokenRequest(hydra, { grant_type: "client_credentials" }, { id, secret: body.client_secret })).status).toBe(200);
+  });
+
+  it("refuses to rotate the secret of a client that authenticates without one", async () => {
+    const { data } = await hydra.admin.createOAuth2Client({ oAuth2Client: { redirect_uris: [REDIRECT_URI], token_endpoint_auth_method: "none" } });
+    const response = await fetch(new URL(`admin/clients/${data.client_id}/secrets/rotate`, hydra.adminUrl), { method: "POST" });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      error: "The request was malformed or contained invalid parameters",
+      error_description: 'The client is configured to use the "none" authentication method, which does not support client secret rotation.',
+    });
+  });
+});
+
+describe("admin server paths", () => {
+  it("adds the /admin prefix when it is missing, serves health and the version under /admin", async () => {
+    // Hydra: cmd/server/handler.go adminServer (httprouterx.AddAdminPrefixIfNotPresentNegroni);
+    // driver/registry_sql.go RegisterAdminRoutes (SetHealthRoutes(admin), SetVersionRoutes(admin)).
+    const client = await fetch(new URL(`clients/${encodeURIComponent(hybrid.id)}`, hydra.adminUrl));
+    expect(client.status).toBe(200);
+    expect(((await client.json()) as { client_id: string }).client_id).toBe(hybrid.id);
+    for (const path of ["admin/health/alive", "admin/health/ready", "health/ready"]) {
+      const health = await fetch(new URL(path, hydra.adminUrl));
+      expect([path, health.status, await health.json()]).toEqual([path, 200, { status: "ok" }]);
+    }
+    for (const path of ["admin/version", "version"]) {
+      const version = await fetch(new URL(path, hydra.adminUrl));
+      expect([path, version.status, await version.json()]).toEqual([path, 200, { version: "v26.2.0" }]);
+    }
+  });
+});

@@ -1,0 +1,142 @@
+import { randomUUID } from "node:crypto";
+import { lookup } from "node:dns/promises";
+import { isIP } from "node:net";
+import type { Session } from "oidc-provider";
+import { isPrivateAddress } from "../clients/validator";
+import type { HydraContext } from "../context";
+import { ID_TOKEN_KEY_SET } from "../storage/keys-repo";
+import { signJws } from "../tokens/jws";
+
+const BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout";
+
+/** clients.http.disallow_private_ip_ranges: Hydra's HTTP client refuses private and loopback targets. */
+async function reachable(hctx: HydraContext, target: string): Promise<boolean> {
+  if (!hctx.config.clients.http.disallow_private_ip_ranges) return true;
+  const host = new URL(target).hostname.replace(/^\[|\]$/g, "");
+  const addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((entry) => entry.address);
+  return !addresses.some(isPrivateAddress);
+}
+
+/**
+ * Hydra's executeBackChannelLogout (consent/strategy_default.go): a logout
+ * token per client — `iss`, `aud` [client id], `iat`, `jti`, the back-channel
+ * event and `sid`, no `sub` — signed with the ID token key, posted in the
+ * background (30 s), failures logged, the logout not held up.
+ */
+async function sendLogoutToken(hctx: HydraContext, clientId: string, uri: string, sid: string): Promise<void> {
+  const [signer] = (await hctx.keys.list(ID_TOKEN_KEY_SET)).filter((key) => key.d !== undefined);
+  if (!signer) throw new Error("no ID token signing key");
+  const token = signJws(
+    { alg: signer.alg, kid: signer.kid, typ: "JWT" },
+    { iss: hctx.issuer, aud: [clientId], iat: Math.floor(Date.now() / 1000), jti: randomUUID(), events: { [BACKCHANNEL_EVENT]: {} }, sid },
+    signer,
+  );
+  if (!(await reachable(hctx, uri))) throw new Error("the back-channel logout URI resolves to a private address");
+  const response = await fetch(uri, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ logout_token: token }),
+    redirect: "manual",
+    signal: AbortSignal.timeout(30_000),
+  });
+  await response.body?.cancel();
+  if (response.status !== 200 && response.status !== 204) throw new Error(`expected HTTP status code 200 or 204 but got ${response.status}`);
+}
+
+/**
+ * The clients of a login session hear that it ended: back-channel logout
+ * tokens go out in the background; the front-channel logout URLs
+ * (generateFrontChannelLogoutURLs: the client's URI with `iss` and `sid`)
+ * are returned for the browser to load.
+ */
+export async function notifyClients(hctx: HydraContext, session: Session, sid: string): Promise<string[]> {
+  const frontChannel: string[] = [];
+  for (const clientId of Object.keys(session.authorizations ?? {})) {
+    const client = await hctx.clients.get(clientId);
+    if (!client) continue;
+    const { backchannel_logout_uri: backchannel, frontchannel_logout_uri: frontchannel } = client.data;
+    if (backchannel) {
+      void sendLogoutToken(hctx, clientId, backchannel, sid).catch((error: unknown) =>
+        hctx.logger.log("warn", "back-channel logout delivery failed", { client_id: clientId, error: error instanceof Error ? error.message : String(error) }),
+      );
+    }
+    if (frontchannel) {
+      const url = new URL(frontchannel);
+      url.searchParams.set("iss", hctx.issuer);
+      url.searchParams.set("sid", sid);
+      frontChannel.push(url.toString());
+    }
+  }
+  return frontChannel;
+}
+
+function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+/** Hydra's front-channel logout page (oauth2/handler.go performOidcFrontOrBackChannelLogout): one iframe per client, then on to the redirect. */
+export function frontChannelPage(urls: string[], redirectTo: string): string {
+  const target = escapeHtml(redirectTo);
+  return `<html>
+<head>
+    <meta http-equiv="refresh" content="7; URL=${target}">
+</head>
+<style type="text/css">
+    iframe { position: absolute; left: 0; top: 0; height: 0; width: 0; border: none; }
+</style>
+<script>
+    var total = ${urls.length};
+    var redir = ${JSON.stringify(redirectTo).replace(/</g, "\\u003c")};
+
+	var timeouts = [];
+	var redirected = false;
+	window.onbeforeunload = () => {
+		redirected = true;
+		for (var i=0; i<timeouts.length; i++) {
+			clearTimeout(timeouts[i]);
+		}
+		timeouts = [];
+	};
+	function setAndRegisterTimeout(fct, duration) {
+		if (redirected) {
+			return;
+		}
+		timeouts.push(setTimeout(fct, duration));
+	}
+
+	function redirect() {
+		window.location.replace(redir);
+		setAndRegisterTimeout(function () {
+			window.location.href = redir;
+		}, 250);
+	}
+
+    function done() {
+        total--;
+        if (total < 1) {
+			setAndRegisterTimeout(redirect, 500);
+        }
+    }
+
+	setAndRegisterTimeout(redirect, 7000);
+
+	setTimeout(function () {
+		document.getElementById("redir").style.display = "block";
+	}, 2000);
+</script>
+<body>
+<noscript>
+    <p>
+        JavaScript is disabled - you should be redirected in 5 seconds but if not, click <a
+            href="${target}">here</a> to continue.
+    </p>
+</noscript>
+
+<p id="redir" style="display: none">
+    Redirection takes unusually long. If you are not being redirected within the next seconds, click <a href="${target}">here</a> to continue.
+</p>
+
+${urls.map((url) => `<iframe src="${escapeHtml(url)}" onload="done(this)"></iframe>`).join("\n")}
+</body>
+</html>`;
+}

@@ -1,0 +1,96 @@
+import { createHash, randomBytes } from "node:crypto";
+import type { AcceptOAuth2ConsentRequest, AcceptOAuth2LoginRequest } from "@ory/client";
+import type { TestBrowser } from "./browser";
+import type { HydraUnderTest } from "./harness";
+import { CONSENT_UI, LOGIN_UI, startsWith } from "./sign-in";
+
+/**
+ * Raw OAuth2 calls for fidelity tests: what a client sends, byte for byte,
+ * and what Hydra answers, without a client library in between.
+ */
+export const ERROR_UI = "http://ciam.localhost:3000/error";
+export const REDIRECT_URI = "http://rp.localhost:5555/callback";
+
+export const s256 = (verifier: string) => createHash("sha256").update(verifier).digest("base64url");
+export const newVerifier = () => randomBytes(32).toString("base64url");
+
+export interface ClientCredentials {
+  id: string;
+  secret?: string;
+}
+
+export interface TokenAnswer {
+  status: number;
+  body: Record<string, unknown> & {
+    access_token?: string;
+    refresh_token?: string;
+    id_token?: string;
+    scope?: string;
+    error?: string;
+    error_description?: string;
+  };
+}
+
+/** How the client authenticates at the token endpoint. */
+export type AuthStyle = "basic" | "post" | "none";
+
+export async function tokenRequest(hydra: HydraUnderTest, form: Record<string, string | undefined>, client: ClientCredentials, style: AuthStyle = "basic"): Promise<TokenAnswer> {
+  const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded" };
+  const body = new URLSearchParams();
+  for (const [key, value] of Object.entries(form)) if (value !== undefined) body.set(key, value);
+  if (style === "basic") {
+    headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(client.id)}:${encodeURIComponent(client.secret ?? "")}`).toString("base64")}`;
+  } else {
+    body.set("client_id", client.id);
+    if (style === "post") body.set("client_secret", client.secret ?? "");
+  }
+  const res = await fetch(new URL("oauth2/token", hydra.publicUrl), { method: "POST", headers, body });
+  return { status: res.status, body: (await res.json()) as TokenAnswer["body"] };
+}
+
+export function authorizeUrl(hydra: HydraUnderTest, clientId: string, params: Record<string, string | undefined>): string {
+  const url = new URL("oauth2/auth", hydra.publicUrl);
+  const all: Record<string, string | undefined> = { client_id: clientId, response_type: "code", redirect_uri: REDIRECT_URI, scope: "openid", state: "state-1234", ...params };
+  for (const [key, value] of Object.entries(all)) if (value !== undefined) url.searchParams.set(key, value);
+  return url.toString();
+}
+
+/** The login challenge the browser was sent to the login UI with, or where it went instead. */
+export async function toLoginUi(browser: TestBrowser, url: string): Promise<{ challenge?: string; url: URL }> {
+  const at = await browser.navigate(url, startsWith(LOGIN_UI, REDIRECT_URI, ERROR_UI, CONSENT_UI));
+  return { url: at.url, ...(at.url.toString().startsWith(LOGIN_UI) ? { challenge: at.url.searchParams.get("login_challenge") ?? "" } : {}) };
+}
+
+/** Accepts a login challenge and follows the browser to the consent UI (or wherever it ends). */
+export async function acceptLogin(hydra: HydraUnderTest, browser: TestBrowser, loginChallenge: string, body: AcceptOAuth2LoginRequest): Promise<URL> {
+  const { data } = await hydra.admin.acceptOAuth2LoginRequest({ loginChallenge, acceptOAuth2LoginRequest: body });
+  return (await browser.navigate(data.redirect_to, startsWith(CONSENT_UI, REDIRECT_URI, ERROR_UI))).url;
+}
+
+/** Accepts a consent challenge (granting what was requested unless told otherwise) and follows the browser to the client. */
+export async function acceptConsent(hydra: HydraUnderTest, browser: TestBrowser, consentUrl: URL, body: Partial<AcceptOAuth2ConsentRequest> = {}): Promise<URL> {
+  const consentChallenge = consentUrl.searchParams.get("consent_challenge") ?? "";
+  const { data: request } = await hydra.admin.getOAuth2ConsentRequest({ consentChallenge });
+  const { data } = await hydra.admin.acceptOAuth2ConsentRequest({
+    consentChallenge,
+    acceptOAuth2ConsentRequest: {
+      grant_scope: request.requested_scope ?? [],
+      grant_access_token_audience: request.requested_access_token_audience ?? [],
+      ...body,
+    },
+  });
+  return (await browser.navigate(data.redirect_to, startsWith(REDIRECT_URI, ERROR_UI))).url;
+}
+
+/** The parameters of an authorization response (query or fragment). */
+export function responseParams(url: URL): URLSearchParams {
+  return url.hash.length > 1 ? new URLSearchParams(url.hash.slice(1)) : url.searchParams;
+}
+
+export function decodeJwtPayload(token: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")) as Record<string, unknown>;
+}
+
+export function decodeJwtHeader(token: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(token.split(".")[0] ?? "", "base64url").toString("utf8")) as Record<string, unknown>;
+}

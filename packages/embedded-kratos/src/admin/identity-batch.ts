@@ -1,0 +1,76 @@
+import type { Deps } from "../deps";
+import { readRawBody } from "../http/body";
+import type { HttpContext } from "../http/context";
+import { KratosError } from "../http/errors";
+import { DuplicateIdentifierError } from "../identity/repository";
+import { adminErrors, herodotJson, respondPlainErrorAt400 } from "./errors";
+import { GoJsonError } from "./go-json";
+import { parseBatchPatchBody, type CreateIdentityBody } from "./identity-body";
+import { checkCreateBody, draftFromCreateBody, identityFromDraft } from "./identity-import";
+
+/** identity/handler.go: BatchPatchIdentitiesLimit and BatchPatchIdentitiesWithPasswordLimit. */
+export const BATCH_PATCH_LIMIT = 1000;
+export const BATCH_PATCH_PLAINTEXT_PASSWORD_LIMIT = 200;
+
+type PatchResult = { action: "create" | "error"; identity?: string; patch_id?: string; error?: Record<string, unknown> } | null;
+
+/**
+ * PATCH /admin/identities (identity/handler.go batchPatchIdentities, with
+ * identity/manager.go CreateIdentities and the persister's partial inserts):
+ * every `create` is checked first (a bad state or password hash fails the
+ * whole request), then each identity is validated and stored on its own —
+ * an invalid one gets a 400 error entry, one that conflicts with a stored
+ * identity (or an earlier one of the batch) a 409 entry, the others are
+ * created. The answer is 200 with one entry per patch, in order (`null` for
+ * a patch without `create`).
+ */
+export async function batchPatchIdentities(deps: Deps, ctx: HttpContext): Promise<void> {
+  let body;
+  try {
+    body = parseBatchPatchBody((await readRawBody(ctx)).toString("utf8"));
+  } catch (error) {
+    if (error instanceof GoJsonError) return respondPlainErrorAt400(ctx, error.message);
+    throw error;
+  }
+  const patches = body.identities ?? [];
+  if (patches.length > BATCH_PATCH_LIMIT) {
+    throw adminErrors.badRequest(`The maximum number of identities per request that can be created or deleted at once is ${BATCH_PATCH_LIMIT}.`);
+  }
+
+  // Everything that fails the whole request is checked before any password is hashed.
+  const creates = patches.map((p) => p?.create).filter((c): c is CreateIdentityBody => c !== undefined);
+  for (const create of creates) checkCreateBody(deps, create);
+  const plaintext = creates.filter((c) => (c.credentials?.password?.config?.password ?? "") !== "").length;
+  if (plaintext > BATCH_PATCH_PLAINTEXT_PASSWORD_LIMIT) {
+    throw adminErrors.badRequest(`The maximum number of identities per request that can be created with a plaintext password is ${BATCH_PATCH_PLAINTEXT_PASSWORD_LIMIT}.`);
+  }
+
+  const results: PatchResult[] = [];
+  for (const patch of patches) {
+    if (!patch?.create) {
+      results.push(null);
+      continue;
+    }
+    const result: NonNullable<PatchResult> = { action: "create" };
+    try {
+      const identity = identityFromDraft(deps, await draftFromCreateBody(deps, patch.create));
+      await deps.identityRepository.create(identity);
+      result.identity = identity.id;
+    } catch (error) {
+      result.action = "error";
+      result.error = herodotJson(itemError(error));
+    }
+    if (patch.patch_id !== undefined) result.patch_id = patch.patch_id;
+    results.push(result.action === "error" ? { action: "error", ...(result.patch_id ? { patch_id: result.patch_id } : {}), error: result.error } : result);
+  }
+  ctx.json(200, { identities: results });
+}
+
+/** The error entry of one identity: validation failures are 400 with their reason, conflicts sqlcon's 409. */
+function itemError(error: unknown): KratosError {
+  if (error instanceof DuplicateIdentifierError) {
+    return new KratosError(409, { message: "Unable to insert or update resource because a resource with that value exists already" });
+  }
+  if (error instanceof KratosError && error.code === 400) return adminErrors.badRequest(error.reason ?? error.message);
+  throw error;
+}

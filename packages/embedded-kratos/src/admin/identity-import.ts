@@ -1,0 +1,198 @@
+import { isPlainObject } from "../config/unknown-keys";
+import type { Deps } from "../deps";
+import { isValidHashFormat } from "../hashing/comparator";
+import { KratosError } from "../http/errors";
+import type { Identity, IdentityState } from "../identity/identity";
+import { DuplicateIdentifierError } from "../identity/repository";
+import { adminErrors } from "./errors";
+import type { AddressImport, CreateIdentityBody, CredentialsImport, PasswordImport, ProviderImport } from "./identity-body";
+import type { GoJson } from "./go-json";
+
+/**
+ * Turning admin request bodies into identities the way Kratos' handler does
+ * (identity/handler.go identityFromCreateIdentityBody, handler_import.go
+ * importCredentials) and validating them as its manager does
+ * (identity/manager.go ValidateIdentity; the schema extensions in
+ * identity/extension_*.go).
+ */
+
+type CredentialDraft = { config: Record<string, unknown>; identifiers?: string[]; version?: number };
+
+export interface IdentityDraft {
+  schemaId: string;
+  traits: GoJson | undefined;
+  state: IdentityState;
+  metadataPublic: GoJson | undefined;
+  metadataAdmin: GoJson | undefined;
+  externalId: string | null;
+  organizationId: string | null;
+  credentials: Record<string, CredentialDraft>;
+  verifiableAddresses: AddressImport[];
+}
+
+/** identity.State.IsValid. */
+export function parseState(value: string | undefined, fallback: IdentityState): IdentityState {
+  if (value === undefined || value === "") return fallback;
+  if (value !== "active" && value !== "inactive") throw adminErrors.badRequest("identity state is not valid");
+  return value;
+}
+
+const MAX_BCRYPT_PASSWORD_BYTES = 72;
+
+/**
+ * importPasswordCredentials without the hashing: a plaintext password is
+ * hashed later (batch imports check all items first); a hash must have a
+ * prefix Kratos' comparator knows. Kratos' bcrypt hasher refuses plaintext
+ * passwords longer than 72 bytes.
+ */
+export function checkPasswordImport(deps: Deps, config: PasswordImport): void {
+  if (config.use_password_migration_hook) return;
+  if (config.password) {
+    const bytes = Buffer.byteLength(config.password, "utf8");
+    if (deps.config.hashers.algorithm === "bcrypt" && bytes > MAX_BCRYPT_PASSWORD_BYTES) {
+      // Kratos answers this password policy error with a 500 (it carries no status); a 400 here keeps "no 5xx for bad input".
+      throw adminErrors.badRequest(
+        `I[#/password] S[] the password does not fulfill the password policy because: The password must be at most ${MAX_BCRYPT_PASSWORD_BYTES} characters long, but got ${bytes}.`,
+      );
+    }
+    return;
+  }
+  if (!isValidHashFormat(config.hashed_password ?? "")) {
+    throw adminErrors.badRequest("The imported password does not match any known hash format. For more information see https://www.ory.sh/dr/2");
+  }
+}
+
+export async function passwordCredential(deps: Deps, config: PasswordImport): Promise<CredentialDraft> {
+  checkPasswordImport(deps, config);
+  if (config.use_password_migration_hook) return { config: { use_password_migration_hook: true }, version: 0 };
+  const hashed = config.password ? await deps.hasher.hash(config.password) : (config.hashed_password ?? "");
+  return { config: { hashed_password: hashed }, version: 0 };
+}
+
+const oidcUniqueId = (p: ProviderImport) => `${p.provider ?? ""}:${p.subject ?? ""}`;
+
+function providerEntry(p: ProviderImport, withAutoLink: boolean): Record<string, unknown> {
+  return {
+    subject: p.subject ?? "",
+    provider: p.provider ?? "",
+    ...(p.organization ? { organization: p.organization } : {}),
+    ...(withAutoLink && p.use_auto_link ? { use_auto_link: true } : {}),
+  };
+}
+
+/** importOIDCCredentials / importSAMLCredentials: new providers are appended to an existing credential. */
+function socialCredential(existing: CredentialDraft | undefined, providers: (ProviderImport | null)[] | undefined, withAutoLink: boolean): CredentialDraft {
+  const list = (providers ?? []).map((p) => p ?? {});
+  const before = existing && Array.isArray(existing.config.providers) ? existing.config.providers : [];
+  return {
+    config: { providers: [...before, ...list.map((p) => providerEntry(p, withAutoLink))] },
+    identifiers: [...(existing?.identifiers ?? []), ...list.map(oidcUniqueId)],
+    version: existing?.version ?? 0,
+  };
+}
+
+/** importCredentials: password, then oidc, then saml. */
+export async function importCredentials(deps: Deps, credentials: Record<string, CredentialDraft>, body: CredentialsImport | undefined): Promise<void> {
+  if (!body) return;
+  if (body.password) credentials.password = await passwordCredential(deps, body.password.config ?? {});
+  if (body.oidc) credentials.oidc = socialCredential(credentials.oidc, body.oidc.config?.providers, true);
+  if (body.saml) credentials.saml = socialCredential(credentials.saml, body.saml.config?.providers, false);
+}
+
+/** The checks identityFromCreateIdentityBody makes before anything is validated or stored. */
+export function checkCreateBody(deps: Deps, body: CreateIdentityBody): void {
+  parseState(body.state, "active");
+  if (body.credentials?.password) checkPasswordImport(deps, body.credentials.password.config ?? {});
+}
+
+export async function draftFromCreateBody(deps: Deps, body: CreateIdentityBody): Promise<IdentityDraft> {
+  const state = parseState(body.state, "active");
+  const credentials: Record<string, CredentialDraft> = {};
+  await importCredentials(deps, credentials, body.credentials);
+  return {
+    schemaId: body.schema_id ?? "",
+    traits: body.traits,
+    state,
+    metadataPublic: body.metadata_public,
+    metadataAdmin: body.metadata_admin,
+    externalId: body.external_id || null,
+    organizationId: body.organization_id ?? null,
+    credentials,
+    // Lower-cased, "because the schema extension will otherwise not find them".
+    verifiableAddresses: (body.verifiable_addresses ?? []).map((a) => ({ ...(a ?? {}), value: (a?.value ?? "").toLowerCase() })),
+  };
+}
+
+/** The schema (the default one for an empty id), or Kratos' 400. */
+function schemaFor(deps: Deps, schemaId: string) {
+  const id = schemaId === "" ? deps.schemas.defaultId : schemaId;
+  const schema = deps.schemas.get(id);
+  if (!schema) throw adminErrors.badRequest(`Unable to find JSON Schema ID: ${id}`);
+  return { id, schema };
+}
+
+/**
+ * Kratos validates `{"traits": <traits>}` with the identity schema and, on
+ * failure, answers 400 with ory/jsonschema's error text as the reason.
+ * Missing traits are `{}`.
+ */
+export function validatedTraits(deps: Deps, schemaId: string, traits: unknown): { schemaId: string; traits: Record<string, unknown> } {
+  const { id, schema } = schemaFor(deps, schemaId);
+  const value = traits === undefined ? {} : traits;
+  const problem = deps.schemas.validationErrorText(schema, value);
+  if (problem !== undefined) throw adminErrors.badRequest(problem);
+  // A schema that accepts non-object traits cannot derive anything from them: treat them as empty.
+  return { schemaId: id, traits: isPlainObject(value) ? value : {} };
+}
+
+/**
+ * The schema's credentials extension gives every identity a password (and
+ * webauthn) credential holding its identifiers, with an empty config when
+ * nothing was imported (identity/extension_credentials.go, setIdentifier).
+ */
+export function addSchemaCredentials(deps: Deps, identity: Identity): void {
+  const identifiers = deps.identities.identifiersFor(identity.schemaId, identity.traits, "password");
+  if (identifiers.length > 0 && !identity.credentials.password) {
+    deps.identities.setCredential(identity, { type: "password", identifiers, config: {}, version: 0 });
+  }
+}
+
+/** Builds (and validates) a new identity from a draft; throws Kratos' 400 when it is invalid. */
+export function identityFromDraft(deps: Deps, draft: IdentityDraft): Identity {
+  const { schemaId, traits } = validatedTraits(deps, draft.schemaId, draft.traits);
+  const identity = deps.identities.build({
+    schemaId,
+    traits,
+    state: draft.state,
+    metadataPublic: draft.metadataPublic ?? null,
+    metadataAdmin: draft.metadataAdmin ?? null,
+    externalId: draft.externalId,
+    organizationId: draft.organizationId,
+    credentials: draft.credentials,
+    verifiableAddresses: draft.verifiableAddresses.map((a) => ({
+      value: a.value ?? "",
+      via: a.via,
+      verified: a.verified ?? false,
+      // Normalised as Kratos' persister does: an empty status follows `verified`.
+      status: a.status === "pending" || a.status === "sent" || a.status === "completed" ? a.status : undefined,
+      verifiedAt: a.verified_at ? new Date(a.verified_at) : undefined,
+    })),
+  });
+  // Kratos stamps state_changed_at on every created identity.
+  identity.stateChangedAt = identity.createdAt;
+  addSchemaCredentials(deps, identity);
+  identity.availableAal = deps.aal.availableFor(identity);
+  return identity;
+}
+
+/** Conflicts of creation, as the create handler words them. */
+export function mapCreateError(error: unknown): unknown {
+  if (error instanceof KratosError) return error;
+  if (error instanceof DuplicateIdentifierError) return adminErrors.conflict();
+  return error;
+}
+
+/** sqlcon.ErrUniqueViolation as update, patch and credential deletion return it (no reason). */
+export function uniqueViolation(): KratosError {
+  return new KratosError(409, { message: "Unable to insert or update resource because a resource with that value exists already" });
+}

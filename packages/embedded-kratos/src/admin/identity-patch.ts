@@ -1,0 +1,178 @@
+import type { Deps } from "../deps";
+import { KratosError } from "../http/errors";
+import type { Identity } from "../identity/identity";
+import { adminIdentityJson } from "../session/json";
+import { decodeGoValue, GoJsonError, type GoJson, type GoType } from "./go-json";
+import { addSchemaCredentials, validatedTraits } from "./identity-import";
+import { applyJsonPatch, IDENTITY_DENIED_PATHS, JsonPatchError, parsePatch, type PatchJson } from "./json-patch";
+
+/**
+ * PATCH /admin/identities/{id} (identity/handler.go patch): the patch runs
+ * on the identity as the admin API shows it *with* credential configs, the
+ * result is read back as Go reads an Identity, and the manager validates and
+ * stores it. So traits, state, metadata, external_id, organization_id,
+ * address states (`verified`, `status`, `verified_at`) and credential
+ * configs can be patched; `/id`, `/credentials` and OIDC credentials cannot.
+ */
+
+const time = (name: string): GoType => ({ kind: "time", name });
+const str = (name = "string"): GoType => ({ kind: "string", name });
+const raw: GoType = { kind: "raw" };
+
+/** The fields of identity.Identity (as WithCredentialsAndAdminMetadataInJSON) json.Unmarshal fills. */
+const patchedIdentity: GoType & { kind: "struct" } = {
+  kind: "struct",
+  name: "identity.WithCredentialsAndAdminMetadataInJSON",
+  fields: {
+    id: { kind: "uuid", nullable: false },
+    external_id: str(),
+    credentials: {
+      kind: "map",
+      name: "map[identity.CredentialsType]identity.Credentials",
+      elem: {
+        kind: "struct",
+        name: "identity.Credentials",
+        fields: {
+          type: str("identity.CredentialsType"),
+          identifiers: { kind: "slice", name: "[]string", elem: str() },
+          config: raw,
+          version: { kind: "int" },
+          created_at: time("time.Time"),
+          updated_at: time("time.Time"),
+        },
+      },
+    },
+    schema_id: str(),
+    schema_url: str(),
+    state: str("identity.State"),
+    state_changed_at: time("sqlxx.NullTime"),
+    traits: raw,
+    verifiable_addresses: {
+      kind: "slice",
+      name: "[]identity.VerifiableAddress",
+      elem: {
+        kind: "struct",
+        name: "identity.VerifiableAddress",
+        fields: {
+          id: { kind: "uuid", nullable: false },
+          value: str(),
+          verified: { kind: "bool" },
+          via: str(),
+          status: str("identity.VerifiableAddressStatus"),
+          verified_at: time("sqlxx.NullTime"),
+          created_at: time("time.Time"),
+          updated_at: time("time.Time"),
+        },
+      },
+    },
+    recovery_addresses: { kind: "slice", name: "[]identity.RecoveryAddress", elem: { kind: "struct", name: "identity.RecoveryAddress", fields: { id: { kind: "uuid", nullable: false }, value: str(), via: str() } } },
+    metadata_public: raw,
+    metadata_admin: raw,
+    created_at: time("time.Time"),
+    updated_at: time("time.Time"),
+    organization_id: { kind: "uuid", nullable: true },
+  },
+};
+
+interface PatchedCredential {
+  identifiers?: string[];
+  config?: GoJson;
+  version?: number;
+}
+
+interface PatchedAddress {
+  value?: string;
+  verified?: boolean;
+  via?: string;
+  status?: string;
+  verified_at?: string;
+}
+
+interface PatchedIdentity {
+  external_id?: string;
+  credentials?: Record<string, PatchedCredential | null>;
+  schema_id?: string;
+  state?: string;
+  traits?: GoJson;
+  verifiable_addresses?: (PatchedAddress | null)[];
+  metadata_public?: GoJson;
+  metadata_admin?: GoJson;
+  organization_id?: string;
+}
+
+const patchError = (message: string) => new KratosError(400, { reason: "An error occured when applying the JSON patch", message });
+
+/** The identity with every credential config, as the patch sees it. */
+function patchDocument(deps: Deps, identity: Identity): PatchJson {
+  const doc = adminIdentityJson(deps, identity) as { [key: string]: PatchJson };
+  const credentials = doc.credentials;
+  if (credentials && typeof credentials === "object" && !Array.isArray(credentials)) {
+    for (const [type, c] of Object.entries(identity.credentials)) {
+      const entry = credentials[type];
+      if (entry && typeof entry === "object" && !Array.isArray(entry)) entry.config = structuredClone(c.config) as PatchJson;
+    }
+  }
+  return JSON.parse(JSON.stringify(doc)) as PatchJson;
+}
+
+/** Applies `body` (the raw JSON Patch) to `identity` in place; throws Kratos' errors. */
+export function applyIdentityPatch(deps: Deps, identity: Identity, body: string): void {
+  let patched: PatchedIdentity;
+  try {
+    const operations = parsePatch(body, IDENTITY_DENIED_PATHS);
+    const result = applyJsonPatch(patchDocument(deps, identity), operations);
+    // The decoder checked the shape against the struct description above.
+    patched = decodeGoValue(result, patchedIdentity, { strict: false }) as PatchedIdentity;
+  } catch (error) {
+    if (error instanceof JsonPatchError || error instanceof GoJsonError) throw patchError(error.message);
+    throw error;
+  }
+
+  const state = patched.state ?? "";
+  if (state !== identity.state) {
+    if (state !== "active" && state !== "inactive") {
+      throw new KratosError(400, {
+        reason: `The supplied state ('${state}') was not valid. Valid states are ('active', 'inactive').`,
+        message: "identity state is not valid",
+      });
+    }
+    identity.state = state;
+    identity.stateChangedAt = new Date();
+  }
+
+  const { schemaId, traits } = validatedTraits(deps, patched.schema_id ?? "", patched.traits);
+  identity.schemaId = schemaId;
+  identity.traits = traits;
+  identity.metadataPublic = patched.metadata_public ?? null;
+  identity.metadataAdmin = patched.metadata_admin ?? null;
+  identity.externalId = patched.external_id || null;
+  identity.organizationId = patched.organization_id ?? null;
+  applyPatchedCredentials(deps, identity, patched.credentials ?? {});
+  deps.identities.deriveFromTraits(
+    identity,
+    (patched.verifiable_addresses ?? []).map((a) => ({
+      value: a?.value ?? "",
+      via: a?.via,
+      verified: a?.verified ?? false,
+      status: a?.status === "pending" || a?.status === "sent" || a?.status === "completed" ? a.status : undefined,
+      verifiedAt: a?.verified_at ? new Date(a.verified_at) : undefined,
+    })),
+  );
+  addSchemaCredentials(deps, identity);
+  identity.updatedAt = new Date();
+}
+
+/** The credentials map after the patch decides which types exist and what their configs are. */
+function applyPatchedCredentials(deps: Deps, identity: Identity, patched: Record<string, PatchedCredential | null>): void {
+  for (const type of Object.keys(identity.credentials)) if (!Object.hasOwn(patched, type)) delete identity.credentials[type];
+  for (const [type, c] of Object.entries(patched)) {
+    const existing = identity.credentials[type];
+    const config = c?.config && typeof c.config === "object" && !Array.isArray(c.config) ? (c.config as Record<string, unknown>) : {};
+    deps.identities.setCredential(identity, {
+      type,
+      identifiers: c?.identifiers ?? existing?.identifiers ?? [],
+      config,
+      version: c?.version ?? existing?.version ?? 0,
+    });
+  }
+}
