@@ -81,6 +81,12 @@ describe("creating, reading and deleting key sets", () => {
     const { data } = await jwk.getJsonWebKey({ set: "set with spaces", kid: "kid/with slash" });
     expect(data.keys?.[0]?.kid).toBe("kid/with slash");
   });
+
+  it("refuses a key id Postgres cannot store (NUL) with a 400 rather than failing in the database", async () => {
+    const { status } = await send("POST", "admin/keys/nul-kid", { alg: "ES256", use: "sig", kid: "a\u0000b" });
+    expect(status).toBe(400);
+    expect((await send("GET", "admin/keys/nul-kid")).status).toBe(404);
+  });
 });
 
 describe("replacing keys and sets", () => {

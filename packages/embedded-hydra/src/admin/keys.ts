@@ -74,6 +74,7 @@ export function registerKeyRoutes(router: AdminRouter, hctx: HydraContext): void
   router.add("POST", "/admin/keys/:set", async ({ req, params, res }) => {
     const decoded = decodeGoJson(await readBody(req), "jwk.createJsonWebKeySetBody", { alg: "string", use: "string", kid: "string" });
     if (!decoded.ok) throw undecodable(decoded.message);
+    assertStorable(decoded.value);
     const text = (name: string) => (typeof decoded.value[name] === "string" ? (decoded.value[name] as string) : "");
     const setId = params.set ?? "";
     let key: PrivateJwk;

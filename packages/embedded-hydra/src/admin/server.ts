@@ -67,7 +67,7 @@ export function createAdminServer(hctx: HydraContext, adminToken?: string): { se
       await router.dispatch(req, res, url);
     };
     handle().catch((error: unknown) =>
-      sendError(res, error, (cause) => hctx.logger.log("error", "admin request failed", { error: String(cause) })),
+      sendError(res, error, (cause) => hctx.logger.log("error", "admin request failed", { error: String(cause), method: req.method, path: url.pathname })),
     );
   });
   const healthRoutes = [...ADMIN_HEALTH_PATHS.keys()].map((pattern) => ({ methods: ["GET"], pattern }));
