@@ -36,12 +36,17 @@ export function totpCodeFor(email: string): string {
 
 /** Whether Hera shows the authenticator enrolment of its settings page. */
 async function showsEnrolment(page: Page, url: URL): Promise<boolean> {
-  return url.pathname === "/settings" && url.searchParams.has("flow") && (await field(page, "totp_secret_key").isVisible());
+  if (url.pathname !== "/settings" || !url.searchParams.has("flow")) return false;
+  return (await field(page, "totp_secret_key").isVisible()) && page.url() === url.href;
 }
 
 /** Whether Hera shows the second-factor step of a sign-in. */
 async function showsCodeStep(page: Page, url: URL): Promise<boolean> {
-  return url.pathname === "/login" && url.searchParams.has("flow") && (await field(page, "totp_code").isVisible());
+  if (url.pathname !== "/login" || !url.searchParams.has("flow")) return false;
+  if (!(await field(page, "totp_code").isVisible())) return false;
+  // `url` was read before the check: the browser may have moved on meanwhile to the
+  // enrolment page in settings, whose form has a `totp_code` field too.
+  return page.url() === url.href && !(await field(page, "totp_secret_key").isVisible());
 }
 
 /** Kratos' answer to a settings or login submission from the page. */
