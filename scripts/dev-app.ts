@@ -7,8 +7,8 @@
  */
 import type { ChildProcess } from "node:child_process";
 import path from "node:path";
-import { DOMAINS, SERVICE_PORTS } from "@olympus/sdk/config";
-import { embeddedAppEnv, withoutDomainVariables, type App } from "@olympus/sdk/config/embedded-defaults";
+import { DOMAINS, SERVICE_PORTS } from "@olympus/runtime-config/config";
+import { embeddedAppEnv, withoutDomainVariables, type App } from "@olympus/devstack/defaults";
 import { killGroupsOnExit, spawnGroup, stopGroups } from "./lib/process-groups";
 
 /**
@@ -43,7 +43,12 @@ const children: ChildProcess[] = DOMAINS.map((domain) => {
   const port = SERVICE_PORTS[domain][app as App];
   // OLYMPUS_DEV_DIST_DIR_PREFIX: the dev-start bench's fresh build caches, apart from a developer's own.
   const distDir = `${process.env.OLYMPUS_DEV_DIST_DIR_PREFIX ?? ".next-dev"}-${domain}`;
-  const env = { ...withoutDomainVariables(process.env), ...embeddedAppEnv(domain, app as App, port), NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1" };
+  const env = {
+    ...withoutDomainVariables(process.env),
+    ...embeddedAppEnv(domain, app as App, port),
+    NEXT_DIST_DIR: distDir,
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
   // Its own process group: Ctrl-C reaches it through this script, and a stop reaches the server `next dev` forks.
   // Loopback only, like the Ory servers: without --hostname `next dev` listens on every interface, serving the app to the whole network.
   const child = spawnGroup(process.execPath, [nextBin, "dev", "--port", String(port), "--hostname", DEV_HOSTNAME], {
@@ -52,8 +57,7 @@ const children: ChildProcess[] = DOMAINS.map((domain) => {
     stdio: ["ignore", "pipe", "pipe"],
   });
   const tag = `[${app}:${domain}] `;
-  const relay = (stream: NodeJS.WritableStream) => (chunk: Buffer) =>
-    stream.write(chunk.toString().replace(/^(?=.)/gm, tag));
+  const relay = (stream: NodeJS.WritableStream) => (chunk: Buffer) => stream.write(chunk.toString().replace(/^(?=.)/gm, tag));
   child.stdout?.on("data", relay(process.stdout));
   child.stderr?.on("data", relay(process.stderr));
   child.on("exit", (code, signal) => {
@@ -67,4 +71,5 @@ const children: ChildProcess[] = DOMAINS.map((domain) => {
 killGroupsOnExit(children);
 
 // Registered before anything awaits: tsx relays Ctrl-C here and only waits for us if we handle it.
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void stop(0, signal === "SIGHUP" ? "SIGTERM" : signal));
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const)
+  process.on(signal, () => void stop(0, signal === "SIGHUP" ? "SIGTERM" : signal));

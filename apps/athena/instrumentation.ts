@@ -5,12 +5,12 @@
 // fatal: settings and the audit log answer with an error until it is ready).
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { validateAthenaConfigOrExit } = await import("@olympus/sdk/config/athena");
+  const { validateAthenaConfigOrExit } = await import("@olympus/runtime-config/config/athena");
   const config = validateAthenaConfigOrExit();
   // next-auth builds its callback URLs from NEXTAUTH_URL; it is always this
   // instance's validated public URL, never a request's Host header.
   process.env.NEXTAUTH_URL = config.publicUrl;
-  const { olympusDbReady } = await import("./lib/server/olympus-db");
+  const { olympusDbReady } = await import("./shared/server/olympus-db");
   olympusDbReady().then(
     () => console.log("athena: olympus database is ready"),
     (error: unknown) => console.error(`athena: olympus database is not ready: ${error instanceof Error ? error.message : String(error)}`),

@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { athenaStartupConfig } from "@olympus/sdk/config/athena";
+import { athenaStartupConfig } from "@olympus/runtime-config/config/athena";
 import { contentSecurityPolicy, newCspNonce, refuseForeignServerAction, securityHeaders } from "@olympus/web-security";
-import { SESSION_COOKIE_BASENAME } from "@/lib/auth/cookie-names";
+import { SESSION_COOKIE_BASENAME } from "@/shared/auth/cookie-names";
 
 /** Paths a browser may open without an Athena session (sign-in itself, next-auth, health, assets). */
 const PUBLIC_PATHS = /^\/(signin|api\/|_next\/|brand\/|favicon\.ico)/;
@@ -40,7 +40,8 @@ export function proxy(request: NextRequest) {
 
   if (!PUBLIC_PATHS.test(pathname)) {
     const hasSession = request.cookies.getAll().some((c) => c.name.replace(/^__Host-/, "").startsWith(SESSION_COOKIE_BASENAME));
-    if (pathname === "/" && searchParams.get("state") === "signed-out" && !hasSession) return withHeaders(redirectTo("/signin?signed_out", config.publicUrl));
+    if (pathname === "/" && searchParams.get("state") === "signed-out" && !hasSession)
+      return withHeaders(redirectTo("/signin?signed_out", config.publicUrl));
     if (!hasSession) {
       const back = pathname === "/" ? "" : `?callbackUrl=${encodeURIComponent(`${pathname}${request.nextUrl.search}`)}`;
       return withHeaders(redirectTo(`/signin${back}`, config.publicUrl));

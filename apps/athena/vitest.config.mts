@@ -2,12 +2,12 @@ import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
-  test: { include: ["lib/**/*.test.ts", "features/**/*.test.ts"] },
+  test: { include: ["features/**/*.test.ts", "shared/**/*.test.ts"] },
   resolve: {
     alias: {
       "@": fileURLToPath(new URL(".", import.meta.url)),
       // `server-only` throws outside React's server environment; tests run in plain Node, which is a server.
-      "server-only": fileURLToPath(new URL("./lib/testing/server-only-stub.ts", import.meta.url)),
+      "server-only": fileURLToPath(new URL("./shared/testing/server-only-stub.ts", import.meta.url)),
     },
   },
 });

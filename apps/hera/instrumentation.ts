@@ -2,7 +2,7 @@
 // process here, before any request is served.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { validateConfigOrExit } = await import("@olympus/sdk/config/exit-on-invalid");
+  const { validateConfigOrExit } = await import("@olympus/runtime-config/config/exit-on-invalid");
   validateConfigOrExit("hera");
   // The Kratos proxy counts sign-in attempts per client address: stamp each
   // request with its connection's address before Next reads it.

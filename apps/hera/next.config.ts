@@ -1,6 +1,8 @@
 import path from "node:path";
 import type { NextConfig } from "next";
 
+const DIRECT_ORY_CLIENT_IMPORTS = path.resolve(process.cwd(), "build", "direct-ory-client-imports.cjs");
+
 // One build serves both domains: nothing here may depend on DOMAIN. The dev
 // launcher runs the CIAM and IAM dev servers side by side, each with its own
 // dist dir; production builds always use .next. The Docker image asks for a
@@ -8,7 +10,7 @@ import type { NextConfig } from "next";
 const nextConfig: NextConfig = {
   output: process.env.NEXT_OUTPUT === "standalone" ? "standalone" : undefined,
   outputFileTracingRoot: path.resolve(process.cwd(), "../.."),
-  transpilePackages: ["@olympus/sdk", "@olympus/web-security"],
+  transpilePackages: ["@olympus/ory-client", "@olympus/runtime-config", "@olympus/athena-store", "@olympus/web-security"],
   distDir: process.env.NEXT_DIST_DIR ?? ".next",
   poweredByHeader: false,
   reactStrictMode: true,
@@ -18,10 +20,16 @@ const nextConfig: NextConfig = {
   experimental: { optimizePackageImports: ["@ory/client-fetch"] },
   turbopack: {
     rules: {
-      // Keep only English in Ory Elements' bundled translations (see the loader).
+      // Keep only English in Ory Elements' bundled translations, and import
+      // @ory/client-fetch's models file by file instead of through its barrels
+      // (see the loaders).
       "*.mjs": {
         condition: { path: /@ory[\\/]elements-react[\\/]dist[\\/]/ },
-        loaders: [path.resolve(process.cwd(), "build", "english-only-ory-locales.cjs")],
+        loaders: [path.resolve(process.cwd(), "build", "english-only-ory-locales.cjs"), DIRECT_ORY_CLIENT_IMPORTS],
+      },
+      "*.js": {
+        condition: { path: /@ory[\\/]client-fetch[\\/]dist[\\/]esm[\\/]/ },
+        loaders: [DIRECT_ORY_CLIENT_IMPORTS],
       },
     },
   },

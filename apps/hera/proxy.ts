@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { startupConfig } from "@olympus/sdk/config";
+import { startupConfig } from "@olympus/runtime-config/config";
 import { contentSecurityPolicy, newCspNonce, refuseForeignServerAction, securityHeaders } from "@olympus/web-security";
 
 /**
@@ -18,7 +18,9 @@ export function proxy(request: NextRequest) {
   requestHeaders.set("Content-Security-Policy", csp);
   // A server action with a cross-site or malformed Origin is answered here, never by Next's own check.
   const refused = refuseForeignServerAction(request);
-  const response = refused ? NextResponse.json(refused.body, { status: refused.status }) : NextResponse.next({ request: { headers: requestHeaders } });
+  const response = refused
+    ? NextResponse.json(refused.body, { status: refused.status })
+    : NextResponse.next({ request: { headers: requestHeaders } });
 
   response.headers.set("Content-Security-Policy", csp);
   for (const [name, value] of Object.entries(securityHeaders(config.environment))) response.headers.set(name, value);

@@ -3,7 +3,10 @@ import { createEmployee } from "./support/iam";
 import { expectDashboard, signInToAthena } from "./support/sign-in";
 
 test.describe("Athena access: employees sign in through IAM", () => {
-  test("the seeded IAM admin signs in to Athena IAM and Athena CIAM through Hera IAM and lands on each dashboard", async ({ page, stack }) => {
+  test("the seeded IAM admin signs in to Athena IAM and Athena CIAM through Hera IAM and lands on each dashboard", async ({
+    page,
+    stack,
+  }) => {
     await test.step("Athena IAM", async () => {
       await signInToAthena(page, stack.athena.iam, stack.admin.email, stack.admin.password);
       await expectDashboard(page, stack.athena.iam, "iam");

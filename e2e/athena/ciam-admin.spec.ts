@@ -2,7 +2,10 @@ import { expect, test, uniqueEmail } from "./support/fixtures";
 import { signInToAthena } from "./support/sign-in";
 import { waitForMail } from "../hera/support/mail";
 
-test("the admin manages a CIAM customer, an OAuth2 client and settings in Athena CIAM, and the audit log shows each action", async ({ page, stack }) => {
+test("the admin manages a CIAM customer, an OAuth2 client and settings in Athena CIAM, and the audit log shows each action", async ({
+  page,
+  stack,
+}) => {
   test.setTimeout(240_000);
   const athena = stack.athena.ciam;
   const email = uniqueEmail("customer");

@@ -28,7 +28,10 @@ async function shownClientId(page: Page): Promise<string> {
   return id;
 }
 
-test("machine clients follow the Settings policy wherever a client is made or edited, and Athena signs in with PKCE", async ({ page, stack }) => {
+test("machine clients follow the Settings policy wherever a client is made or edited, and Athena signs in with PKCE", async ({
+  page,
+  stack,
+}) => {
   test.setTimeout(240_000);
   const athena = stack.athena.ciam;
   const api = new CiamApi(stack);
@@ -80,7 +83,9 @@ test("machine clients follow the Settings policy wherever a client is made or ed
     await page.reload();
     await expect(page.getByTestId("secret-once")).toHaveCount(0);
     await expect(page.getByText(firstSecret)).toHaveCount(0);
-    await expect(page.getByTestId("m2m-clients").getByRole("listitem").filter({ hasText: clientId }).getByTestId("m2m-token-lifetime")).toHaveText("15 min");
+    await expect(
+      page.getByTestId("m2m-clients").getByRole("listitem").filter({ hasText: clientId }).getByTestId("m2m-token-lifetime"),
+    ).toHaveText("15 min");
   });
 
   await test.step("rotating shows a new secret once; the old secret and its tokens stop working", async () => {
@@ -116,7 +121,9 @@ test("machine clients follow the Settings policy wherever a client is made or ed
 
     await form.getByLabel("Scopes (space-separated)").fill("reports:read");
     await form.getByLabel(/Client-credentials token lifetime/).fill("5");
-    await form.getByRole("textbox", { name: "Redirect URIs (one per line)", exact: true }).fill("https://shop.example.com/callback\nhttps://shop.example.com/alt");
+    await form
+      .getByRole("textbox", { name: "Redirect URIs (one per line)", exact: true })
+      .fill("https://shop.example.com/callback\nhttps://shop.example.com/alt");
     await form.getByRole("button", { name: "Save client" }).click();
     await expect(page.getByText("Client saved.")).toBeVisible();
     const edited = await api.client(web.id);
@@ -132,7 +139,10 @@ test("machine clients follow the Settings policy wherever a client is made or ed
   });
 });
 
-test("an operator handles a customer: sessions, consents, deactivation, courier mail, deletion; schemas are readable", async ({ page, stack }) => {
+test("an operator handles a customer: sessions, consents, deactivation, courier mail, deletion; schemas are readable", async ({
+  page,
+  stack,
+}) => {
   test.setTimeout(240_000);
   const athena = stack.athena.ciam;
   const api = new CiamApi(stack);
@@ -155,7 +165,12 @@ test("an operator handles a customer: sessions, consents, deactivation, courier 
   await test.step("a consent the customer granted is listed by email and revoked with its tokens", async () => {
     const redirectUri = "http://consent-app.localhost:3999/callback";
     const client = await api.createCodeClient("Consent app", redirectUri);
-    const tokens = await grantConsent(page.context().request, api, { client, redirectUri, subject: customerId, scopes: ["openid", "offline_access"] });
+    const tokens = await grantConsent(page.context().request, api, {
+      client,
+      redirectUri,
+      subject: customerId,
+      scopes: ["openid", "offline_access"],
+    });
     expect(await api.isActive(tokens.access_token)).toBe(true);
 
     await page.goto(`${athena}/consents?subject=${encodeURIComponent(email)}`);
@@ -188,7 +203,9 @@ test("an operator handles a customer: sessions, consents, deactivation, courier 
     await row.getByRole("link", { name: email }).click();
     await page.waitForURL(/\/courier\/[0-9a-f-]{36}$/);
     const messageId = new URL(page.url()).pathname.split("/").at(-1) ?? "";
-    const { body } = z.object({ body: z.string().min(1) }).parse(await (await api.kratosAdmin(`/admin/courier/messages/${messageId}`)).json());
+    const { body } = z
+      .object({ body: z.string().min(1) })
+      .parse(await (await api.kratosAdmin(`/admin/courier/messages/${messageId}`)).json());
     const shown = await page.locator("pre").first().innerText();
     expect(shown.replace(/\s+/g, " ").trim()).toBe(body.replace(/\s+/g, " ").trim());
   });

@@ -10,7 +10,8 @@ const CHROME_ON_LINUX = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHT
 
 const table = (page: Page) => page.getByTestId("identities-table");
 const summary = (page: Page) => page.getByTestId("pager-summary");
-const identifiersShown = async (page: Page) => (await table(page).locator("tbody tr td:nth-child(2) a").allInnerTexts()).map((t) => t.trim());
+const identifiersShown = async (page: Page) =>
+  (await table(page).locator("tbody tr td:nth-child(2) a").allInnerTexts()).map((t) => t.trim());
 
 async function search(page: Page, athena: string, fields: { identifier?: string; name?: string }): Promise<void> {
   await page.goto(`${athena}/identities`);
@@ -22,11 +23,19 @@ async function search(page: Page, athena: string, fields: { identifier?: string;
 }
 
 async function select(page: Page, emails: string[]): Promise<void> {
-  for (const email of emails) await table(page).getByRole("checkbox", { name: `Select ${email}` }).check();
-  await expect(page.getByTestId("bulk-actions")).toContainText(`${emails.length} ${emails.length === 1 ? "identity" : "identities"} selected`);
+  for (const email of emails)
+    await table(page)
+      .getByRole("checkbox", { name: `Select ${email}` })
+      .check();
+  await expect(page.getByTestId("bulk-actions")).toContainText(
+    `${emails.length} ${emails.length === 1 ? "identity" : "identities"} selected`,
+  );
 }
 
-test("an operator finds customers by the start of their email or by name, pages newest first, and acts on several at once", async ({ page, stack }) => {
+test("an operator finds customers by the start of their email or by name, pages newest first, and acts on several at once", async ({
+  page,
+  stack,
+}) => {
   test.setTimeout(300_000);
   const athena = stack.athena.ciam;
   const api = new CiamApi(stack);
@@ -37,7 +46,12 @@ test("an operator finds customers by the start of their email or by name, pages 
   const ids: string[] = [];
   for (let n = 0; n < 30; n++) {
     const email = `${prefix}-${String(n).padStart(2, "0")}@example.com`;
-    ids.push(await api.createBareCustomer(email, { first: n === 7 ? "Zoë" : "Test", last: n === 7 || n === 21 ? `Quokka${run}` : `Customer ${n}` }));
+    ids.push(
+      await api.createBareCustomer(email, {
+        first: n === 7 ? "Zoë" : "Test",
+        last: n === 7 || n === 21 ? `Quokka${run}` : `Customer ${n}`,
+      }),
+    );
     emails.push(email);
   }
   const newestFirst = [...emails].reverse();
@@ -125,12 +139,19 @@ test("an operator finds customers by the start of their email or by name, pages 
       ["identity.delete", ids[28]],
     ] as const) {
       await page.goto(`${athena}/audit?target=${id}&action=${action}`);
-      await expect(page.getByTestId("audit-table").locator(`tr[data-action="${action}"][data-outcome="success"]`).first(), `${action} ${id}`).toContainText(stack.admin.email);
+      await expect(
+        page.getByTestId("audit-table").locator(`tr[data-action="${action}"][data-outcome="success"]`).first(),
+        `${action} ${id}`,
+      ).toContainText(stack.admin.email);
     }
   });
 });
 
-test("on an identity's page an operator removes one credential and extends a session, and nothing is cut off at 1280 px", async ({ page, stack, browser }) => {
+test("on an identity's page an operator removes one credential and extends a session, and nothing is cut off at 1280 px", async ({
+  page,
+  stack,
+  browser,
+}) => {
   test.setTimeout(300_000);
   const athena = stack.athena.ciam;
   const api = new CiamApi(stack);
@@ -160,7 +181,10 @@ test("on an identity's page an operator removes one credential and extends a ses
   });
 
   await test.step("extend asks Kratos and says what it did: a fresh session is outside Kratos' extend window", async () => {
-    await page.getByTestId("identity-sessions").getByRole("button", { name: /^Extend session / }).click();
+    await page
+      .getByTestId("identity-sessions")
+      .getByRole("button", { name: /^Extend session / })
+      .click();
     await expect(page.getByText(/Kratos left the session as it was .*earliest_possible_extend/)).toBeVisible();
   });
 
@@ -185,9 +209,15 @@ test("on an identity's page an operator removes one credential and extends a ses
     await context.close();
     const typesOf = async () =>
       Object.keys(
-        ((await (await fetch(`${stack.kratosAdmin.iam}/admin/identities/${employee.id}`, { headers: { Authorization: `Bearer ${stack.adminToken.iam}` } })).json()) as {
-          credentials?: Record<string, unknown>;
-        }).credentials ?? {},
+        (
+          (await (
+            await fetch(`${stack.kratosAdmin.iam}/admin/identities/${employee.id}`, {
+              headers: { Authorization: `Bearer ${stack.adminToken.iam}` },
+            })
+          ).json()) as {
+            credentials?: Record<string, unknown>;
+          }
+        ).credentials ?? {},
       );
     expect(await typesOf()).toContain("totp");
 
@@ -198,13 +228,18 @@ test("on an identity's page an operator removes one credential and extends a ses
     await expect(page.getByText("The authenticator app was removed.")).toBeVisible();
     expect(await typesOf()).not.toContain("totp");
     await page.goto(`${stack.athena.iam}/audit?action=identity.remove_credential&target=${employee.id}`);
-    await expect(page.getByTestId("audit-table").locator('tr[data-action="identity.remove_credential"][data-outcome="success"]')).toHaveCount(1);
+    await expect(
+      page.getByTestId("audit-table").locator('tr[data-action="identity.remove_credential"][data-outcome="success"]'),
+    ).toHaveCount(1);
   });
 
   await test.step("each change is in the audit log", async () => {
     for (const action of ["identity.remove_credential", "session.extend"]) {
       await page.goto(`${athena}/audit?action=${action}`);
-      await expect(page.getByTestId("audit-table").locator(`tr[data-action="${action}"][data-outcome="success"]`).first(), action).toContainText(stack.admin.email);
+      await expect(
+        page.getByTestId("audit-table").locator(`tr[data-action="${action}"][data-outcome="success"]`).first(),
+        action,
+      ).toContainText(stack.admin.email);
     }
   });
 });

@@ -34,7 +34,10 @@ async function lockOut(identifier: string): Promise<void> {
 
 const lockedRow = (page: Page, identifier: string) => page.getByTestId("locked-table").getByRole("row").filter({ hasText: identifier });
 
-test("locked accounts: what Hera's limits locked, when and why; unlocked one at a time or several at once, each audited", async ({ page, stack }) => {
+test("locked accounts: what Hera's limits locked, when and why; unlocked one at a time or several at once, each audited", async ({
+  page,
+  stack,
+}) => {
   test.setTimeout(300_000);
   const athena = stack.athena.iam;
   const employee = await createEmployee(stack, uniqueEmail("locked"), undefined);
@@ -64,7 +67,9 @@ test("locked accounts: what Hera's limits locked, when and why; unlocked one at 
   });
 
   await test.step("one account is unlocked: it leaves the list and the right password gets through Hera again", async () => {
-    await lockedRow(page, employee.email).getByRole("button", { name: `Unlock ${employee.email}` }).click();
+    await lockedRow(page, employee.email)
+      .getByRole("button", { name: `Unlock ${employee.email}` })
+      .click();
     await expect(page.getByText("1 account unlocked")).toBeVisible();
     await expect(lockedRow(page, employee.email)).toHaveCount(0);
     const login = await passwordAttempt(employee.email, employee.password);
@@ -74,8 +79,14 @@ test("locked accounts: what Hera's limits locked, when and why; unlocked one at 
 
   await test.step("several are unlocked at once", async () => {
     const [first, second] = strangers as [string, string, string];
-    await page.getByTestId("locked-table").getByRole("checkbox", { name: `Select ${first}` }).check();
-    await page.getByTestId("locked-table").getByRole("checkbox", { name: `Select ${second}` }).check();
+    await page
+      .getByTestId("locked-table")
+      .getByRole("checkbox", { name: `Select ${first}` })
+      .check();
+    await page
+      .getByTestId("locked-table")
+      .getByRole("checkbox", { name: `Select ${second}` })
+      .check();
     await page.getByRole("button", { name: "Unlock selected" }).click();
     await expect(page.getByText("2 accounts unlocked")).toBeVisible();
     await expect(lockedRow(page, first)).toHaveCount(0);
@@ -86,7 +97,10 @@ test("locked accounts: what Hera's limits locked, when and why; unlocked one at 
   await test.step("each unlock is in the audit log under the identifier Hera locked", async () => {
     for (const identifier of [employee.email, strangers[0], strangers[1]]) {
       await page.goto(`${athena}/audit?action=edge.unlock&target=${encodeURIComponent(identifier ?? "")}`);
-      await expect(page.getByTestId("audit-table").locator('tr[data-action="edge.unlock"][data-outcome="success"]'), identifier).toHaveCount(1);
+      await expect(
+        page.getByTestId("audit-table").locator('tr[data-action="edge.unlock"][data-outcome="success"]'),
+        identifier,
+      ).toHaveCount(1);
     }
     await page.goto(`${athena}/audit?action=edge.lockout&target=${encodeURIComponent(employee.email)}`);
     await expect(page.getByTestId("audit-table").locator('tr[data-action="edge.lockout"]').first()).toBeVisible();

@@ -12,7 +12,10 @@ const input = (page: Page, name: string) => page.getByTestId(`ory/form/node/inpu
 // sign up (Hydra → Hera registration → mailed code → verification → back to
 // the client, consent skipped for the first-party demo), sign out
 // (RP-initiated logout through Hera), sign in again with the password.
-test("a customer signs up at the demo shop through Hera, verifies the address, signs out and signs in again", async ({ page, demoStack }) => {
+test("a customer signs up at the demo shop through Hera, verifies the address, signs out and signs in again", async ({
+  page,
+  demoStack,
+}) => {
   test.setTimeout(240_000);
   const email = `shopper-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}@example.com`;
   const password = "demo-shop-password-42";

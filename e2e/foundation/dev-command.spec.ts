@@ -7,8 +7,8 @@ import { fileURLToPath } from "node:url";
 import { stripVTControlCharacters } from "node:util";
 import { expect, test } from "@playwright/test";
 import { z } from "zod";
-import { DOMAINS, SERVICE_PORTS } from "@olympus/sdk/config";
-import { EMBEDDED_DEMO_CLIENT, withoutDomainVariables } from "@olympus/sdk/config/embedded-defaults";
+import { DOMAINS, SERVICE_PORTS } from "@olympus/runtime-config/config";
+import { EMBEDDED_DEMO_CLIENT, withoutDomainVariables } from "@olympus/devstack/defaults";
 import { killSurvivors, processTree, survivors, type ProcessEntry } from "./support/process-tree";
 
 /**
@@ -96,7 +96,12 @@ interface DevCommand {
 
 function startDevCommand(dataDir: string): DevCommand {
   // Its own process group, as a shell gives a foreground job: Ctrl-C is a SIGINT to that group.
-  const child = spawn("npm", ["run", "dev"], { cwd: REPO_DIR, env: developerEnv(dataDir), detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn("npm", ["run", "dev"], {
+    cwd: REPO_DIR,
+    env: developerEnv(dataDir),
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let log = "";
   const ready = new Promise<void>((resolve, reject) => {
     // Turbo may colour its prefixes; lines are matched without.
@@ -107,7 +112,10 @@ function startDevCommand(dataDir: string): DevCommand {
     child.stdout?.on("data", onData);
     child.stderr?.on("data", onData);
     child.once("exit", (code, signal) => reject(new Error(`npm run dev exited (${signal ?? code}) before "ready":\n${log.slice(-6000)}`)));
-    setTimeout(() => reject(new Error(`npm run dev not ready after ${READY_TIMEOUT_MS / 1000} s:\n${log.slice(-6000)}`)), READY_TIMEOUT_MS).unref();
+    setTimeout(
+      () => reject(new Error(`npm run dev not ready after ${READY_TIMEOUT_MS / 1000} s:\n${log.slice(-6000)}`)),
+      READY_TIMEOUT_MS,
+    ).unref();
   });
   return { child, output: () => log, ready };
 }
@@ -122,8 +130,14 @@ async function waitForSurvivors(snapshot: readonly ProcessEntry[], timeoutMs: nu
 }
 
 const loginFlow = z.object({ id: z.string(), ui: z.object({ action: z.string() }) });
-const loginResult = z.object({ session_token: z.string(), session: z.object({ active: z.boolean(), identity: z.object({ traits: z.object({ email: z.string() }).loose() }) }) });
-const whoami = z.object({ active: z.boolean(), identity: z.object({ schema_id: z.string(), traits: z.object({ email: z.string() }).loose() }) });
+const loginResult = z.object({
+  session_token: z.string(),
+  session: z.object({ active: z.boolean(), identity: z.object({ traits: z.object({ email: z.string() }).loose() }) }),
+});
+const whoami = z.object({
+  active: z.boolean(),
+  identity: z.object({ schema_id: z.string(), traits: z.object({ email: z.string() }).loose() }),
+});
 
 test("npm run dev starts the whole platform healthy and Ctrl-C leaves nothing running", async () => {
   test.setTimeout(READY_TIMEOUT_MS + 3 * 60_000);
@@ -136,10 +150,22 @@ test("npm run dev starts the whole platform healthy and Ctrl-C leaves nothing ru
 
     // The tree really is the whole platform, so "none left" below means something.
     const commands = snapshot.map((entry) => entry.command);
-    expect(commands.filter((command) => /next\/dist\/bin\/next dev/.test(command)), commands.join("\n")).toHaveLength(4);
-    expect(commands.some((command) => command.endsWith("--import tsx src/cli.ts")), commands.join("\n")).toBe(true);
-    expect(commands.some((command) => command.includes(path.join(dataDir, "postgres"))), commands.join("\n")).toBe(true);
-    expect(commands.some((command) => command.includes("src/main.ts --embedded")), commands.join("\n")).toBe(true);
+    expect(
+      commands.filter((command) => /next\/dist\/bin\/next dev/.test(command)),
+      commands.join("\n"),
+    ).toHaveLength(4);
+    expect(
+      commands.some((command) => command.endsWith("--import tsx src/cli.ts")),
+      commands.join("\n"),
+    ).toBe(true);
+    expect(
+      commands.some((command) => command.includes(path.join(dataDir, "postgres"))),
+      commands.join("\n"),
+    ).toBe(true);
+    expect(
+      commands.some((command) => command.includes("src/main.ts --embedded")),
+      commands.join("\n"),
+    ).toBe(true);
     expect(dev.output()).toContain(`Demo relying party  ${EMBEDDED_DEMO_CLIENT.publicUrl}`);
 
     for (const check of healthChecks()) {
@@ -171,7 +197,10 @@ test("npm run dev starts the whole platform healthy and Ctrl-C leaves nothing ru
     const stopped = Date.now();
     process.kill(-(dev.child.pid ?? -1), "SIGINT");
     const left = await waitForSurvivors(snapshot, STOP_TIMEOUT_MS);
-    expect(left.map((entry) => `${entry.pid} ${entry.command}`), `still running ${STOP_TIMEOUT_MS / 1000} s after Ctrl-C:\n${dev.output().slice(-4000)}`).toEqual([]);
+    expect(
+      left.map((entry) => `${entry.pid} ${entry.command}`),
+      `still running ${STOP_TIMEOUT_MS / 1000} s after Ctrl-C:\n${dev.output().slice(-4000)}`,
+    ).toEqual([]);
     console.log(`npm run dev stopped in ${((Date.now() - stopped) / 1000).toFixed(1)} s`);
 
     const busy: number[] = [];

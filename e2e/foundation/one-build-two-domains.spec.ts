@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { embeddedAppEnv } from "@olympus/sdk/config/embedded-defaults";
+import { embeddedAppEnv } from "@olympus/devstack/defaults";
 import { freePort } from "@olympus/test-postgres";
 import { exitCode, spawnApp, startApp, type AppName, type RunningApp } from "../support/app-server";
 
@@ -48,8 +48,16 @@ for (const app of ["hera", "athena"] as AppName[]) {
   test.describe(`${app}: a bad environment stops the process at start-up`, () => {
     const cases: [string, (env: Record<string, string>) => Record<string, string>, RegExp][] = [
       ["missing DOMAIN", ({ DOMAIN: _d, ...env }) => env, /DOMAIN: is missing/],
-      ["CIAM instance given an IAM admin URL", (env) => ({ ...env, IAM_KRATOS_ADMIN_URL: "http://127.0.0.1:4101" }), /IAM_KRATOS_ADMIN_URL: belongs to the iam domain/],
-      ["URL on the other domain's port", (env) => ({ ...env, CIAM_HYDRA_ADMIN_URL: "http://127.0.0.1:4103" }), /CIAM_HYDRA_ADMIN_URL: port 4103 is in the iam range/],
+      [
+        "CIAM instance given an IAM admin URL",
+        (env) => ({ ...env, IAM_KRATOS_ADMIN_URL: "http://127.0.0.1:4101" }),
+        /IAM_KRATOS_ADMIN_URL: belongs to the iam domain/,
+      ],
+      [
+        "URL on the other domain's port",
+        (env) => ({ ...env, CIAM_HYDRA_ADMIN_URL: "http://127.0.0.1:4103" }),
+        /CIAM_HYDRA_ADMIN_URL: port 4103 is in the iam range/,
+      ],
       ["malformed URL", (env) => ({ ...env, CIAM_KRATOS_PUBLIC_URL: "kratos" }), /CIAM_KRATOS_PUBLIC_URL: is not a valid URL/],
     ];
     for (const [title, breakEnv, expected] of cases) {
@@ -57,7 +65,9 @@ for (const app of ["hera", "athena"] as AppName[]) {
         const env = breakEnv(embeddedAppEnv("ciam", app, await freePort()));
         const { child, output } = spawnApp(app, env);
         expect(await exitCode(child)).toBe(1);
-        const errorLines = output().split("\n").filter((line) => line.includes("Invalid Olympus configuration"));
+        const errorLines = output()
+          .split("\n")
+          .filter((line) => line.includes("Invalid Olympus configuration"));
         expect(errorLines).toHaveLength(1);
         expect(errorLines[0]).toMatch(expected);
       });

@@ -63,7 +63,10 @@ test("a customer registers, verifies, signs in and out, enrols TOTP, recovers th
     await expect(input(page, "totp_code")).toBeVisible();
     await expectAccessible(page, "login second factor");
     await input(page, "totp_code").fill(generateSync({ secret: totpSecret }));
-    await page.getByRole("button", { name: /continue|verify|sign in/i }).first().click();
+    await page
+      .getByRole("button", { name: /continue|verify|sign in/i })
+      .first()
+      .click();
     await page.waitForURL(`${base}/`);
     await expect(page.getByTestId("signed-in-as")).toContainText(email);
   });
@@ -81,14 +84,23 @@ test("a customer registers, verifies, signs in and out, enrols TOTP, recovers th
     page.on("request", recordSettingsVisit);
     const since = new Date();
     await input(page, "email").fill(email);
-    await page.getByRole("button", { name: /continue|submit|send/i }).first().click();
+    await page
+      .getByRole("button", { name: /continue|submit|send/i })
+      .first()
+      .click();
     const mail = await waitForMail(stack.inboxApi, email, /recover|reset/i, since);
     await input(page, "code").fill(codeIn(mail.text));
-    await page.getByRole("button", { name: /continue|submit|verify/i }).first().click();
+    await page
+      .getByRole("button", { name: /continue|submit|verify/i })
+      .first()
+      .click();
     // The recovered session has one factor; settings requires the highest available, so Kratos asks for the second ...
     await page.waitForURL(/\/login\?flow=/);
     await input(page, "totp_code").fill(generateSync({ secret: totpSecret }));
-    await page.getByRole("button", { name: /continue|verify|sign in/i }).first().click();
+    await page
+      .getByRole("button", { name: /continue|verify|sign in/i })
+      .first()
+      .click();
     // ... and its return_to brings the browser back to the very settings flow recovery opened.
     await page.waitForURL(/\/settings\?flow=/);
     expect(settingsVisits[0]).toBeDefined();
@@ -117,7 +129,10 @@ test("a customer registers, verifies, signs in and out, enrols TOTP, recovers th
     await signOut(page, base, "ciam_kratos_session");
     await submitPassword(page, newEmail, password);
     await input(page, "totp_code").fill(generateSync({ secret: totpSecret }));
-    await page.getByRole("button", { name: /continue|verify|sign in/i }).first().click();
+    await page
+      .getByRole("button", { name: /continue|verify|sign in/i })
+      .first()
+      .click();
     await page.waitForURL(`${base}/`);
     await expect(page.getByTestId("signed-in-as")).toContainText(newEmail);
   });
@@ -133,10 +148,16 @@ test("a customer without a second factor recovers the password by code, changes 
   const since = new Date();
   await page.goto(`${base}/recovery`);
   await input(page, "email").fill(email);
-  await page.getByRole("button", { name: /continue|submit|send/i }).first().click();
+  await page
+    .getByRole("button", { name: /continue|submit|send/i })
+    .first()
+    .click();
   const mail = await waitForMail(stack.inboxApi, email, /recover|reset/i, since);
   await input(page, "code").fill(codeIn(mail.text));
-  await page.getByRole("button", { name: /continue|submit|verify/i }).first().click();
+  await page
+    .getByRole("button", { name: /continue|submit|verify/i })
+    .first()
+    .click();
   await page.waitForURL(/\/settings\?flow=/);
   await expectAccessible(page, "settings after recovery");
 

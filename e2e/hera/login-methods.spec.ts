@@ -22,7 +22,10 @@ test("a customer signs in without a password, with the one-time code mailed to t
   await page.getByRole("button", { name: "Send sign in code" }).click();
   const mail = await waitForMail(stack.inboxApi, email, /sign in|log ?in|code/i, since);
   await input(page, "code").fill(codeIn(mail.text));
-  await page.getByRole("button", { name: /^(continue|submit|sign in)$/i }).first().click();
+  await page
+    .getByRole("button", { name: /^(continue|submit|sign in)$/i })
+    .first()
+    .click();
 
   await page.waitForURL(`${base}/`);
   await expect(page.getByTestId("signed-in-as")).toContainText(email);
@@ -51,7 +54,10 @@ test("a customer adds a passkey in settings and signs in with it alone", async (
 
   await signOut(page, base, SESSION_COOKIE);
   await input(page, "identifier").fill(email);
-  await page.getByRole("button", { name: /hardware key|security key|passkey/i }).first().click();
+  await page
+    .getByRole("button", { name: /hardware key|security key|passkey/i })
+    .first()
+    .click();
   // Step two offers this identity's passkeys; the virtual device answers the challenge.
   await page.getByTestId("ory/form/node/button/webauthn_login_trigger").click();
   await page.waitForURL(`${base}/`);
@@ -83,7 +89,10 @@ test("a customer generates backup codes in settings and uses one as the second f
   await submitPassword(page, email, password);
   await expect(input(page, "lookup_secret")).toBeVisible();
   await input(page, "lookup_secret").fill(codes[0] ?? "");
-  await page.getByRole("button", { name: /^(continue|submit|verify|sign in)$/i }).first().click();
+  await page
+    .getByRole("button", { name: /^(continue|submit|verify|sign in)$/i })
+    .first()
+    .click();
   await page.waitForURL(`${base}/`);
   expect(await latestSignIn(stack.ciam, id)).toEqual({ aal: "aal2", methods: ["password", "lookup_secret"] });
 });

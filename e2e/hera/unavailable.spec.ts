@@ -1,4 +1,4 @@
-import { embeddedAppEnv } from "@olympus/sdk/config/embedded-defaults";
+import { embeddedAppEnv } from "@olympus/devstack/defaults";
 import { freePort } from "@olympus/test-postgres";
 import { startApp, type RunningApp } from "../support/app-server";
 import { expect, test } from "./support/fixtures";

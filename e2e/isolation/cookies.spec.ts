@@ -13,7 +13,13 @@ const PASSWORD = "isolation-Check-pw-2024";
 
 /** Every browser-facing URL of a domain: a cookie sent to any of them has crossed the boundary. */
 function browserUrls(side: DomainSide): string[] {
-  return [side.hera, `${side.hera}/login`, side.athena, `${side.kratosPublic.replace("127.0.0.1", side.host)}/sessions/whoami`, `${side.hydraBrowser}/oauth2/auth`];
+  return [
+    side.hera,
+    `${side.hera}/login`,
+    side.athena,
+    `${side.kratosPublic.replace("127.0.0.1", side.host)}/sessions/whoami`,
+    `${side.hydraBrowser}/oauth2/auth`,
+  ];
 }
 
 /** What the browser itself would send to each of `urls`, and what the pure check says from the whole jar. */
@@ -172,7 +178,10 @@ test.describe("companions: the cookie checks fail on a boundary broken on purpos
   });
 
   test("the pure checks flag a parent-domain Set-Cookie and the cookie a browser would store from it", () => {
-    const leaky = { url: "https://ciam.example.com/self-service/login", header: "ciam_kratos_session=abc; Path=/; Domain=.example.com; HttpOnly; Secure" };
+    const leaky = {
+      url: "https://ciam.example.com/self-service/login",
+      header: "ciam_kratos_session=abc; Path=/; Domain=.example.com; HttpOnly; Secure",
+    };
     const hostOnly = { url: leaky.url, header: "csrf_token_x=1; Path=/; HttpOnly" };
     expect(parentDomainSetCookies([leaky, hostOnly])).toEqual([leaky]);
     const jar = [leaky, hostOnly].flatMap((record) => storedCookie(record) ?? []);

@@ -1,6 +1,18 @@
 import { expect, test } from "./support/fixtures";
-import { EMBEDDED_OLYMPUS_DATABASE_URLS } from "@olympus/sdk/config/embedded-defaults";
-import { accessMatrix, asSuperuser, attempt, boundaryViolations, devDsn, onDatabase, readableTables, ROLES, tablesOf, type Access, type Role } from "./support/databases";
+import { EMBEDDED_OLYMPUS_DATABASE_URLS } from "@olympus/devstack/defaults";
+import {
+  accessMatrix,
+  asSuperuser,
+  attempt,
+  boundaryViolations,
+  devDsn,
+  onDatabase,
+  readableTables,
+  ROLES,
+  tablesOf,
+  type Access,
+  type Role,
+} from "./support/databases";
 
 const dsns = Object.fromEntries(ROLES.map((role) => [role, devDsn(role)])) as Record<Role, string>;
 

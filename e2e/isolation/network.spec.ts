@@ -6,7 +6,8 @@ import { ADMIN_PATHS, identifyAnswer, IDENTIFYING_PATHS, PUBLIC_HOSTS, routingVi
 async function probe(caddy: RunningCaddy): Promise<RoutedAnswer[]> {
   const answers: RoutedAnswer[] = [];
   for (const host of PUBLIC_HOSTS) {
-    for (const path of [...IDENTIFYING_PATHS, ...ADMIN_PATHS]) answers.push({ host, path, answeredBy: identifyAnswer(await caddy.get(host, path)) });
+    for (const path of [...IDENTIFYING_PATHS, ...ADMIN_PATHS])
+      answers.push({ host, path, answeredBy: identifyAnswer(await caddy.get(host, path)) });
   }
   return answers;
 }
@@ -45,7 +46,11 @@ test.describe("companion: the routing check fails on a Caddy misrouted on purpos
     const caddy = await startCaddy({ ...DEVSTACK_UPSTREAMS, IAM_HERA_UPSTREAM: "127.0.0.1:3000", CIAM_HERA_UPSTREAM: "127.0.0.1:3101" });
     try {
       const violations = routingViolations(await probe(caddy));
-      expect(violations).toContainEqual({ host: "iam.localhost", path: "/.ory/kratos/schemas", answeredBy: { service: "kratos", domain: "ciam" } });
+      expect(violations).toContainEqual({
+        host: "iam.localhost",
+        path: "/.ory/kratos/schemas",
+        answeredBy: { service: "kratos", domain: "ciam" },
+      });
       expect(violations).toContainEqual({ host: "ciam.localhost", path: "/admin/identities", answeredBy: { service: "admin-api" } });
     } finally {
       await caddy.stop();

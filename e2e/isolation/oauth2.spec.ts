@@ -1,6 +1,13 @@
 import type { Page } from "@playwright/test";
 import { expect, test } from "./support/fixtures";
-import { authorizationOutcome, authorizationUrl, CIAM_DEMO_CLIENT, listClientIds, overlappingClientIds, registerClient } from "./support/oauth2";
+import {
+  authorizationOutcome,
+  authorizationUrl,
+  CIAM_DEMO_CLIENT,
+  listClientIds,
+  overlappingClientIds,
+  registerClient,
+} from "./support/oauth2";
 import type { DomainSide } from "./support/stack";
 
 /** Opens an authorization request and returns every top-level URL the browser went through. */

@@ -1,6 +1,6 @@
-import { embeddedAppEnv } from "@olympus/sdk/config/embedded-defaults";
-import { createOlympusPool } from "@olympus/sdk/olympus-db";
-import { createSettingsStore, deriveEncryptionKey } from "@olympus/sdk/settings";
+import { embeddedAppEnv } from "@olympus/devstack/defaults";
+import { createOlympusPool } from "@olympus/athena-store/olympus-db";
+import { createSettingsStore, deriveEncryptionKey } from "@olympus/athena-store/settings";
 import { expect, test } from "./support/fixtures";
 import { carelessSettingsStore, crossDomainLeaks, onOlympusDatabase, sessionTrickLeaks } from "./support/settings";
 
@@ -40,7 +40,9 @@ test.describe("the olympus settings store of one domain cannot reach the other's
 });
 
 test.describe("companion: the probe reports leaks once the walls are taken down on purpose", () => {
-  test("a careless store that names the other domain in its session is held by its login role, and leaks once RLS trusts the session again", async ({ stack }) => {
+  test("a careless store that names the other domain in its session is held by its login role, and leaks once RLS trusts the session again", async ({
+    stack,
+  }) => {
     // The superuser acts as each Athena's role in turn (SET LOCAL ROLE) inside one transaction that is
     // rolled back: the running stack never sees the weakened policy.
     const pool = createOlympusPool(onOlympusDatabase(stack.superuserUrl), 1);

@@ -99,7 +99,11 @@ test("Athena: signing in while IAM Hydra is down says so, and signing in works o
   await page.getByRole("button", { name: "Sign in with password" }).click();
   // IAM requires a second factor: the seeded admin enrols an authenticator on this first sign-in.
   await passSecondFactor(page, ADMIN.email, (url) => url.origin === ATHENA_CIAM || url.pathname.startsWith("/consent"));
-  if (new URL(page.url()).pathname.startsWith("/consent")) await page.getByRole("button", { name: /allow|accept|continue/i }).first().click();
+  if (new URL(page.url()).pathname.startsWith("/consent"))
+    await page
+      .getByRole("button", { name: /allow|accept|continue/i })
+      .first()
+      .click();
   await page.waitForURL(`${ATHENA_CIAM}/`);
   await expect(page.getByTestId("dashboard-title")).toHaveText("CIAM dashboard");
 });

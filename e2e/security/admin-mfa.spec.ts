@@ -13,7 +13,7 @@ import { input, signInAtHera, submitPassword } from "./support/ui";
 // authenticator or security key to enrol one first, and Athena itself refuses an ID token
 // whose `acr` is below aal2 unless Hera vouched for a grace period. (The grace period,
 // MFA_GRACE_DAYS, is covered by apps/hera/lib/login-decision.test.ts and Athena's
-// lib/auth/session.test.ts: this stack runs the production default.)
+// apps/athena/shared/auth/session.test.ts: this stack runs the production default.)
 
 /** Athena IAM's sign-in, up to Hera IAM's password form, and the password. */
 async function startAthenaSignIn(page: Page, stack: SecurityStack, person: Person): Promise<void> {
@@ -36,9 +36,13 @@ async function credentialTypes(stack: SecurityStack, id: string): Promise<string
   return typeof credentials === "object" && credentials !== null ? Object.keys(credentials).sort() : [];
 }
 
-const athenaCookie = async (page: Page, stack: SecurityStack) => (await page.context().cookies(stack.iam.athena)).find((c) => c.name.startsWith("athena.session"));
+const athenaCookie = async (page: Page, stack: SecurityStack) =>
+  (await page.context().cookies(stack.iam.athena)).find((c) => c.name.startsWith("athena.session"));
 
-test("a new admin's password alone does not open Athena: the first sign-in enrols an authenticator, every later one asks for its code", async ({ page, stack }) => {
+test("a new admin's password alone does not open Athena: the first sign-in enrols an authenticator, every later one asks for its code", async ({
+  page,
+  stack,
+}) => {
   const admin = await createPerson(stack.iam, uniqueEmail("new-admin"), { role: "admin" });
 
   await test.step("after the password, Hera sends the admin to enrol a second factor, not to Athena", async () => {
@@ -104,7 +108,10 @@ test("an admin who removes the authenticator is asked to enrol one again at the 
   }
 });
 
-test("any IAM application, not only Athena, gets a code only after the second factor; Hera's home page says one is required", async ({ page, stack }) => {
+test("any IAM application, not only Athena, gets a code only after the second factor; Hera's home page says one is required", async ({
+  page,
+  stack,
+}) => {
   const employee = await createPerson(stack.iam, uniqueEmail("password-only"));
   // Signed in to Hera itself with the password: Kratos allows that (nothing more is available yet).
   await signInAtHera(page, stack.iam.hera, employee.email, employee.password);

@@ -90,7 +90,15 @@ test("a page on another site cannot frame Athena's identities page", async ({ pa
   await expect(frame.getByText("Identities")).toHaveCount(0);
 });
 
-const BYPASSES = ["/%5Cevil.example/x", "/\\evil.example/x", "//evil.example/x", "/%09/evil.example", "/%2F%2Fevil.example", "https://evil.example/", "javascript:alert(1)"];
+const BYPASSES = [
+  "/%5Cevil.example/x",
+  "/\\evil.example/x",
+  "//evil.example/x",
+  "/%09/evil.example",
+  "/%2F%2Fevil.example",
+  "https://evil.example/",
+  "javascript:alert(1)",
+];
 
 test("Athena's callbackUrl and Hera's retry link never lead off-site", async ({ page, stack }) => {
   await signInToAthena(page, stack.ciam.athena, stack.iam.hera, stack.admin.email, stack.admin.password);

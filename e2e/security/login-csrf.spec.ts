@@ -69,7 +69,9 @@ async function attackerResumes(page: Page, context: BrowserContext, hydraOrigin:
   // oidc-provider's resume cookie names the authorization's resume path (it is scoped to
   // that path, so it is listed only among all of the context's cookies); the attacker owns his cookies.
   const hydraHost = new URL(hydraOrigin).hostname;
-  const resume = (await context.cookies()).find((cookie) => cookie.domain.replace(/^\./, "") === hydraHost && cookie.path.startsWith("/oauth2/auth/"));
+  const resume = (await context.cookies()).find(
+    (cookie) => cookie.domain.replace(/^\./, "") === hydraHost && cookie.path.startsWith("/oauth2/auth/"),
+  );
   expect(resume, "the attacker's browser holds the authorization's resume cookie").toBeDefined();
   if (resume) await page.goto(`${hydraOrigin}${resume.path}`).catch(() => undefined);
   await page.waitForLoadState("networkidle").catch(() => undefined);

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { envPrefix } from "@olympus/sdk/config";
-import { embeddedAppEnv } from "@olympus/sdk/config/embedded-defaults";
+import { envPrefix } from "@olympus/runtime-config/config";
+import { embeddedAppEnv } from "@olympus/devstack/defaults";
 import { freePort } from "@olympus/test-postgres";
 import { startApp, type AppName, type RunningApp } from "../support/app-server";
 import { rawRequest, type RawResponse } from "./support/raw-http";
@@ -36,13 +36,26 @@ function expectNoLeak(response: RawResponse, where: string) {
 /** Origins no page of the app itself would send: other sites, opaque origins, sibling apps. */
 const CROSS_SITE = ["null", "http://evil.example", "http://ciam.localhost:3000", "http://iam.localhost:4001"];
 /** Values that are no origin at all; browsers never send them, hand-made requests do. */
-const MALFORMED = (host: string) => ["not a url", "http://[::1", "http://evil.example:99999", `http://${host}.evil.example`, `http://${host}/x`, "%"];
+const MALFORMED = (host: string) => [
+  "not a url",
+  "http://[::1",
+  "http://evil.example:99999",
+  `http://${host}.evil.example`,
+  `http://${host}/x`,
+  "%",
+];
 
 /** An action id in Next's format that no build contains. */
 const UNKNOWN_ACTION = "7f0123456789abcdef0123456789abcdef01234567";
 const actionRequests = {
-  "a server action call": { headers: { "Next-Action": UNKNOWN_ACTION, "Content-Type": "text/plain;charset=UTF-8", Accept: "text/x-component" }, body: "[]" },
-  "a form post (no-JavaScript action)": { headers: { "Content-Type": "multipart/form-data; boundary=olympus", Accept: "text/html" }, body: "--olympus--\r\n" },
+  "a server action call": {
+    headers: { "Next-Action": UNKNOWN_ACTION, "Content-Type": "text/plain;charset=UTF-8", Accept: "text/x-component" },
+    body: "[]",
+  },
+  "a form post (no-JavaScript action)": {
+    headers: { "Content-Type": "multipart/form-data; boundary=olympus", Accept: "text/html" },
+    body: "--olympus--\r\n",
+  },
 };
 
 const PAGES: Record<AppName, string[]> = {
@@ -87,7 +100,11 @@ for (const app of ["athena", "hera"] as const) {
       for (const path of PAGES[app]) {
         for (const [kind, request] of Object.entries(actionRequests)) {
           for (const origin of CROSS_SITE) {
-            const response = await rawRequest(`${server.url}${path}`, { method: "POST", headers: { ...request.headers, Host: host, Origin: origin }, body: request.body });
+            const response = await rawRequest(`${server.url}${path}`, {
+              method: "POST",
+              headers: { ...request.headers, Host: host, Origin: origin },
+              body: request.body,
+            });
             const where = `${kind} to ${path} from Origin ${JSON.stringify(origin)} (${response.status})`;
             expectNoLeak(response, where);
             expect(response.status, where).toBe(403);
@@ -104,7 +121,11 @@ for (const app of ["athena", "hera"] as const) {
       for (const path of PAGES[app]) {
         for (const [kind, request] of Object.entries(actionRequests)) {
           for (const origin of MALFORMED(host)) {
-            const response = await rawRequest(`${server.url}${path}`, { method: "POST", headers: { ...request.headers, Host: host, Origin: origin }, body: request.body });
+            const response = await rawRequest(`${server.url}${path}`, {
+              method: "POST",
+              headers: { ...request.headers, Host: host, Origin: origin },
+              body: request.body,
+            });
             const where = `${kind} to ${path} with Origin ${JSON.stringify(origin)} (${response.status})`;
             expectNoLeak(response, where);
             expect(response.status, where).toBe(400);
@@ -117,7 +138,11 @@ for (const app of ["athena", "hera"] as const) {
     test("companion: the app's own origin still reaches Next's action handling", async () => {
       const { app: server, host } = target(app);
       const request = actionRequests["a server action call"];
-      const response = await rawRequest(`${server.url}${PUBLIC_PAGE[app]}`, { method: "POST", headers: { ...request.headers, Host: host, Origin: `http://${host}` }, body: request.body });
+      const response = await rawRequest(`${server.url}${PUBLIC_PAGE[app]}`, {
+        method: "POST",
+        headers: { ...request.headers, Host: host, Origin: `http://${host}` },
+        body: request.body,
+      });
       // Next itself answered: the action is unknown to this build, which it says in a header.
       expect(response.headers["x-nextjs-action-not-found"]).toBe("1");
       expect(response.status).toBeGreaterThanOrEqual(400);
@@ -150,10 +175,34 @@ test.describe("athena: next-auth routes with an odd Origin", () => {
     { name: "session", method: "GET", path: "/api/auth/session" },
     { name: "csrf", method: "GET", path: "/api/auth/csrf" },
     { name: "providers", method: "GET", path: "/api/auth/providers" },
-    { name: "sign-in start", method: "POST", path: "/api/auth/signin/olympus-iam", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "csrfToken=forged&callbackUrl=%2F" },
-    { name: "sign-out", method: "POST", path: "/api/auth/signout", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "csrfToken=forged" },
-    { name: "session update without CSRF token", method: "POST", path: "/api/auth/session", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "data=x" },
-    { name: "session update with a broken JSON body", method: "POST", path: "/api/auth/session", headers: { "Content-Type": "application/json" }, body: "{bad" },
+    {
+      name: "sign-in start",
+      method: "POST",
+      path: "/api/auth/signin/olympus-iam",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: "csrfToken=forged&callbackUrl=%2F",
+    },
+    {
+      name: "sign-out",
+      method: "POST",
+      path: "/api/auth/signout",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: "csrfToken=forged",
+    },
+    {
+      name: "session update without CSRF token",
+      method: "POST",
+      path: "/api/auth/session",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: "data=x",
+    },
+    {
+      name: "session update with a broken JSON body",
+      method: "POST",
+      path: "/api/auth/session",
+      headers: { "Content-Type": "application/json" },
+      body: "{bad",
+    },
     { name: "an unknown action", method: "GET", path: "/api/auth/bogus" },
     { name: "a read of a post-only action", method: "GET", path: "/api/auth/_log" },
     { name: "a callback for an unknown provider", method: "GET", path: "/api/auth/callback/nobody?code=x&state=y" },
@@ -174,8 +223,20 @@ test.describe("athena: next-auth routes with an odd Origin", () => {
 
   test("a refusal is JSON in Olympus' error shape", async () => {
     const { app: server, host } = target("athena");
-    for (const request of requests.filter((r) => ["an unknown action", "a read of a post-only action", "session update without CSRF token", "session update with a broken JSON body", "a callback for an unknown provider"].includes(r.name))) {
-      const response = await rawRequest(`${server.url}${request.path}`, { method: request.method, headers: { ...request.headers, Host: host }, body: request.body });
+    for (const request of requests.filter((r) =>
+      [
+        "an unknown action",
+        "a read of a post-only action",
+        "session update without CSRF token",
+        "session update with a broken JSON body",
+        "a callback for an unknown provider",
+      ].includes(r.name),
+    )) {
+      const response = await rawRequest(`${server.url}${request.path}`, {
+        method: request.method,
+        headers: { ...request.headers, Host: host },
+        body: request.body,
+      });
       const where = `${request.name} (${response.status})`;
       expect(response.status, where).toBe(400);
       expect(response.headers["content-type"], where).toMatch(/^application\/json/);

@@ -12,7 +12,12 @@ import { input, signInAtHera, submitPassword } from "./support/ui";
 // change or a recovery left every other session signed in (a thief kept his session).
 
 /** A customer signed in at a throwaway client, holding a refresh token. */
-async function customerWithRefreshToken(page: Page, stack: SecurityStack, client: TestClient, label: string): Promise<{ customer: Person; refreshToken: string }> {
+async function customerWithRefreshToken(
+  page: Page,
+  stack: SecurityStack,
+  client: TestClient,
+  label: string,
+): Promise<{ customer: Person; refreshToken: string }> {
   const customer = await createPerson(stack.ciam, uniqueEmail(label));
   const auth = await authorization(client);
   await page.goto(auth.url.href);
@@ -88,7 +93,8 @@ test("changing the password signs every other device out", async ({ browser, sta
     await form.getByRole("button", { name: "Save" }).click();
     await expect(owner.getByText(/your changes have been saved/i).first()).toBeVisible();
 
-    const cookieOf = async (page: Page) => (await page.context().cookies(stack.ciam.hera)).find((c) => c.name === stack.ciam.sessionCookie)?.value ?? "";
+    const cookieOf = async (page: Page) =>
+      (await page.context().cookies(stack.ciam.hera)).find((c) => c.name === stack.ciam.sessionCookie)?.value ?? "";
     expect((await whoami(stack.ciam, await cookieOf(thief))).status, "the other device is still signed in").toBe(401);
     expect((await whoami(stack.ciam, await cookieOf(owner))).status).toBe(200);
     await thief.goto(`${stack.ciam.hera}/settings`);

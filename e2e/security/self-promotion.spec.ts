@@ -50,8 +50,11 @@ test("an employee cannot give themselves an Athena role through any settings met
       async ({ submissions, promotion, email }) => {
         const statuses: Record<string, number> = {};
         for (const { method, extra } of submissions) {
-          const flow = await (await fetch("/self-service/settings/browser", { headers: { Accept: "application/json" }, credentials: "include" })).json();
-          const csrf = flow.ui.nodes.find((node: { attributes: { name?: string } }) => node.attributes.name === "csrf_token")?.attributes.value;
+          const flow = await (
+            await fetch("/self-service/settings/browser", { headers: { Accept: "application/json" }, credentials: "include" })
+          ).json();
+          const csrf = flow.ui.nodes.find((node: { attributes: { name?: string } }) => node.attributes.name === "csrf_token")?.attributes
+            .value;
           const body = {
             method,
             csrf_token: csrf,

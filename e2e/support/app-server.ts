@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { withoutDomainVariables } from "@olympus/sdk/config/embedded-defaults";
+import { withoutDomainVariables } from "@olympus/devstack/defaults";
 
 const REPO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const NEXT_BIN = path.join(REPO_DIR, "node_modules", "next", "dist", "bin", "next");
@@ -40,7 +40,10 @@ export async function startApp(app: AppName, env: Record<string, string>): Promi
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${app} exited early (${child.exitCode}):\n${output()}`);
-    const healthy = await fetch(`${url}/api/health`).then((r) => r.ok, () => false);
+    const healthy = await fetch(`${url}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (healthy) return { url, output, stop: () => stopChild(child) };
     await new Promise((r) => setTimeout(r, 250));
   }

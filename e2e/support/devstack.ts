@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { embeddedAppEnv, withoutDomainVariables } from "@olympus/sdk/config/embedded-defaults";
+import { embeddedAppEnv, withoutDomainVariables } from "@olympus/devstack/defaults";
 import { startApp, type AppName, type RunningApp } from "./app-server";
 
 const REPO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");

@@ -50,7 +50,8 @@ async function showsCodeStep(page: Page, url: URL): Promise<boolean> {
 }
 
 /** Kratos' answer to a settings or login submission from the page. */
-const isFlowSubmission = (response: Response) => response.request().method() === "POST" && /\/self-service\/(login|settings)\?/.test(response.url());
+const isFlowSubmission = (response: Response) =>
+  response.request().method() === "POST" && /\/self-service\/(login|settings)\?/.test(response.url());
 
 /**
  * Where Ory Elements sends the browser after this answer: `elsewhere`
@@ -64,8 +65,12 @@ async function movesOn(response: Response, before: string): Promise<"elsewhere" 
   const body: unknown = await response.json().catch(() => undefined);
   const continueWith = typeof body === "object" && body !== null && "continue_with" in body ? body.continue_with : undefined;
   if (!Array.isArray(continueWith) || continueWith.length === 0) return undefined;
-  const redirects = continueWith.filter((item): item is { redirect_browser_to: string } => typeof (item as { redirect_browser_to?: unknown }).redirect_browser_to === "string");
-  return redirects.length === continueWith.length && redirects.every((item) => sameUrl(item.redirect_browser_to, before)) ? "reload" : "elsewhere";
+  const redirects = continueWith.filter(
+    (item): item is { redirect_browser_to: string } => typeof (item as { redirect_browser_to?: unknown }).redirect_browser_to === "string",
+  );
+  return redirects.length === continueWith.length && redirects.every((item) => sameUrl(item.redirect_browser_to, before))
+    ? "reload"
+    : "elsewhere";
 }
 
 function sameUrl(a: string, b: string): boolean {
@@ -95,7 +100,8 @@ export async function enterCode(page: Page, code: string, submit: Locator): Prom
   await input.click();
   await page.keyboard.type(code);
   const submittedItself = await Promise.race([answer.then(() => true), page.waitForTimeout(1_500).then(() => false)]);
-  if (!submittedItself && (await input.isEnabled().catch(() => false)) && (await submit.isEnabled().catch(() => false))) await submit.click();
+  if (!submittedItself && (await input.isEnabled().catch(() => false)) && (await submit.isEnabled().catch(() => false)))
+    await submit.click();
   const response = await answer;
   const next = await movesOn(response, before);
   if (next === "elsewhere") await page.waitForURL((url) => url.href !== before, { timeout: 30_000 });
@@ -127,7 +133,10 @@ export async function enrolTotpInSettings(page: Page, hera: string, email: strin
   await page.goto(`${hera}/settings`);
   await page.waitForURL(/\/settings\?flow=/);
   const secret = await enrolTotp(page, email);
-  await page.getByText(/your changes have been saved/i).first().waitFor({ state: "visible" });
+  await page
+    .getByText(/your changes have been saved/i)
+    .first()
+    .waitFor({ state: "visible" });
   return secret;
 }
 
@@ -158,22 +167,35 @@ export type SecondFactorStep = "enrolled" | "answered";
  * answering with its code when Hera asks for one. `arrived` must not match
  * Hera's own /login or /settings pages. Returns the steps taken, in order.
  */
-export async function passSecondFactor(page: Page, email: string, arrived: (url: URL) => boolean, timeoutMs = 60_000): Promise<SecondFactorStep[]> {
+export async function passSecondFactor(
+  page: Page,
+  email: string,
+  arrived: (url: URL) => boolean,
+  timeoutMs = 60_000,
+): Promise<SecondFactorStep[]> {
   const steps: SecondFactorStep[] = [];
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const url = new URL(page.url());
     if (arrived(url)) return steps;
-    const step: SecondFactorStep | undefined = (await showsEnrolment(page, url)) ? "enrolled" : (await showsCodeStep(page, url)) ? "answered" : undefined;
+    const step: SecondFactorStep | undefined = (await showsEnrolment(page, url))
+      ? "enrolled"
+      : (await showsCodeStep(page, url))
+        ? "answered"
+        : undefined;
     if (step) {
       if (step === "enrolled") await enrolTotp(page, email);
       else await answerTotp(page, email);
       steps.push(step);
       // Saved or answered: the page has moved on (back through Hydra's login), or shows why not.
-      if (page.url() === url.href) throw new Error(`Hera did not accept the ${step === "enrolled" ? "enrolment" : "code"} of ${email} at ${url.href}`);
+      if (page.url() === url.href)
+        throw new Error(`Hera did not accept the ${step === "enrolled" ? "enrolment" : "code"} of ${email} at ${url.href}`);
       continue;
     }
-    if (Date.now() > deadline) throw new Error(`the sign-in of ${email} did not arrive; it stopped at ${page.url()} after ${steps.join(", ") || "no second-factor step"}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `the sign-in of ${email} did not arrive; it stopped at ${page.url()} after ${steps.join(", ") || "no second-factor step"}`,
+      );
     await page.waitForTimeout(200);
   }
 }

@@ -1,1 +1,1 @@
-export { default } from "@olympus/eslint-config/base";
+export { default } from "@olympus/eslint-config/typed";

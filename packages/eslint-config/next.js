@@ -4,14 +4,11 @@ import { defineConfig } from "eslint/config";
 import globals from "globals";
 import { base } from "./base.js";
 
-export default defineConfig(
-  base,
-  {
-    plugins: { "@next/next": nextPlugin },
-    languageOptions: { globals: { ...globals.browser } },
-    rules: {
-      ...nextPlugin.configs.recommended.rules,
-      ...nextPlugin.configs["core-web-vitals"].rules,
-    },
+export default defineConfig(base, {
+  plugins: { "@next/next": nextPlugin },
+  languageOptions: { globals: { ...globals.browser } },
+  rules: {
+    ...nextPlugin.configs.recommended.rules,
+    ...nextPlugin.configs["core-web-vitals"].rules,
   },
-);
+});

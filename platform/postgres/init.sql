@@ -11,7 +11,7 @@
 -- log's append-only trigger off, and no session setting makes it the other
 -- domain. The tables belong to olympus_migrator, which only the migration step
 -- uses (the devstack at start, the olympus-migrate one-shot in Compose); the
--- grants on the tables are the migrations' (packages/sdk/src/olympus-db).
+-- grants on the tables are the migrations' (packages/athena-store/src/olympus-db).
 --
 -- Run with psql variables for the passwords (see init.sh; the embedded dev
 -- stack and the olympus-migrate one-shot substitute the same :'variables'

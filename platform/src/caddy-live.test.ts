@@ -68,7 +68,10 @@ describe("a real Caddy with the project's Caddyfile", () => {
   async function serve(overrides: Partial<Record<Upstream, Upstream>> = {}) {
     const stubs = await startStubs();
     cleanups.push(stubs.close);
-    const env = Object.fromEntries(UPSTREAMS.map((name) => [name, `127.0.0.1:${stubs.ports[overrides[name] ?? name]}`])) as Record<Upstream, string>;
+    const env = Object.fromEntries(UPSTREAMS.map((name) => [name, `127.0.0.1:${stubs.ports[overrides[name] ?? name]}`])) as Record<
+      Upstream,
+      string
+    >;
     const caddy = await startCaddy(env);
     cleanups.push(caddy.stop);
     return probeAll(caddy);

@@ -68,7 +68,12 @@ export async function startCaddy(upstreams: Record<UpstreamVariable, string>): P
   const get = (host: string, urlPath: string) => httpsGet(httpsPort, host, urlPath);
 
   const deadline = Date.now() + 20_000;
-  while (!(await get("ciam.localhost", "/").then(() => true, () => false))) {
+  while (
+    !(await get("ciam.localhost", "/").then(
+      () => true,
+      () => false,
+    ))
+  ) {
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop();
       throw new Error(`caddy did not serve in time:\n${log}`);
@@ -82,7 +87,15 @@ function httpsGet(port: number, host: string, urlPath: string): Promise<HttpAnsw
   return new Promise((resolve, reject) => {
     // Caddy's local CA is not trusted here; what is under test is where a request lands, not TLS.
     const req = request(
-      { host: "127.0.0.1", port, path: urlPath, servername: host, headers: { host, accept: "application/json" }, rejectUnauthorized: false, timeout: 10_000 },
+      {
+        host: "127.0.0.1",
+        port,
+        path: urlPath,
+        servername: host,
+        headers: { host, accept: "application/json" },
+        rejectUnauthorized: false,
+        timeout: 10_000,
+      },
       (res) => {
         let body = "";
         res.setEncoding("utf8");

@@ -33,7 +33,8 @@ describe("platform/caddy/Caddyfile (Debian caddy)", () => {
 
   it("serves the four public hosts", () => {
     const json = JSON.stringify(adaptCaddyfile(CADDYFILE, { DOMAIN: PARENT }));
-    for (const host of ["ciam.localhost", "admin.ciam.localhost", "iam.localhost", "admin.iam.localhost"]) expect(json).toContain(`"${host}"`);
+    for (const host of ["ciam.localhost", "admin.ciam.localhost", "iam.localhost", "admin.iam.localhost"])
+      expect(json).toContain(`"${host}"`);
   });
 
   it("names the domain of each public host", () => {

@@ -12,7 +12,15 @@ import { describe, expect, it } from "vitest";
 import { adaptCaddyfile } from "./checks/caddy";
 import { checkBrowserKratosUrls, checkIssuerReachable } from "./checks/contract/sign-in";
 import { checkMfaPolicy } from "./checks/contract/mfa-policy";
-import { checkAppImages, checkCookieSecrets, checkHealthchecks, checkHeraEdge, checkLoopbackPorts, checkOryEgress, checkProductionTemplates } from "./checks/contract/runtime";
+import {
+  checkAppImages,
+  checkCookieSecrets,
+  checkHealthchecks,
+  checkHeraEdge,
+  checkLoopbackPorts,
+  checkOryEgress,
+  checkProductionTemplates,
+} from "./checks/contract/runtime";
 import type { ComposeUnderTest } from "./checks/contract/model";
 import { PLATFORM_DIR, REPO_DIR, type Stage } from "./paths";
 import { formatProblems, type Problem } from "./problem";
@@ -180,14 +188,18 @@ describe("the contract checks catch a Compose file broken on purpose", () => {
       "a Hydra healthcheck on the wrong port",
       "prod",
       checkHealthchecks,
-      (d) => (service(d, "iam-hydra").healthcheck = { test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:4102/health/ready"] }),
+      (d) =>
+        (service(d, "iam-hydra").healthcheck = { test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:4102/health/ready"] }),
       /iam-hydra.healthcheck: must be \["CMD", "wget", …, "http:\/\/127.0.0.1:4103\/health\/ready"\]/,
     ],
     [
       "Athena's healthcheck asking liveness only",
       "prod",
       checkHealthchecks,
-      (d) => (service(d, "ciam-athena").healthcheck = { test: ["CMD", "node", "-e", "fetch('http://127.0.0.1:3001/api/health').then((r) => process.exit(r.ok ? 0 : 1))"] }),
+      (d) =>
+        (service(d, "ciam-athena").healthcheck = {
+          test: ["CMD", "node", "-e", "fetch('http://127.0.0.1:3001/api/health').then((r) => process.exit(r.ok ? 0 : 1))"],
+        }),
       /ciam-athena.healthcheck: must ask the app's readiness/,
     ],
     // 6. Images, secrets, ports.
@@ -287,7 +299,9 @@ describe("the contract checks catch a Compose file broken on purpose", () => {
       (d) => {
         const volumes = service(d, "iam-kratos").volumes;
         service(d, "iam-kratos").volumes = (Array.isArray(volumes) ? volumes : []).map((v) =>
-          typeof v === "string" && v.startsWith("./iam-kratos/templates:") ? "../dev/iam-kratos/templates:/etc/config/kratos-prod/templates:ro" : v,
+          typeof v === "string" && v.startsWith("./iam-kratos/templates:")
+            ? "../dev/iam-kratos/templates:/etc/config/kratos-prod/templates:ro"
+            : v,
         );
       },
       /iam-kratos.volumes: courier.templates.verification_code.valid.email.subject .* comes from dev\/iam-kratos\/templates/,
@@ -321,7 +335,8 @@ function envFileKeys(text: string): string[] {
 function requiredVariables(): string[] {
   const doc = readYamlObject(FILES.prod);
   const names = new Set<string>();
-  for (const [where, value] of stringLeaves(doc)) if (!where.startsWith("x-")) for (const name of resolveVariables(value, {}).missing) names.add(name);
+  for (const [where, value] of stringLeaves(doc))
+    if (!where.startsWith("x-")) for (const name of resolveVariables(value, {}).missing) names.add(name);
   return [...names].sort();
 }
 
@@ -329,7 +344,9 @@ function requiredVariables(): string[] {
 function ciGeneratedVariables(text: string): string[] {
   const block = text.slice(text.indexOf("prod_env=$(mktemp)"), text.indexOf('> "$prod_env"'));
   const echoed = [...block.matchAll(/echo "([A-Z][A-Z0-9_]*)=/g)].map((m) => m[1] ?? "");
-  const looped = [...block.matchAll(/for name in ([^;]+);/g)].flatMap((m) => (m[1] ?? "").replace(/\\\n/g, " ").split(/\s+/).filter(Boolean));
+  const looped = [...block.matchAll(/for name in ([^;]+);/g)].flatMap((m) =>
+    (m[1] ?? "").replace(/\\\n/g, " ").split(/\s+/).filter(Boolean),
+  );
   return [...new Set([...echoed, ...looped])].sort();
 }
 
@@ -345,15 +362,22 @@ function optionalVariables(): Record<string, string> {
 
 /** `# NAME=value` lines: optional variables an env file shows commented out, with the value they take unset. */
 function documentedOptional(text: string): Record<string, string> {
-  return Object.fromEntries(text.split("\n").flatMap((line) => {
-    const m = /^# ([A-Z][A-Z0-9_]*)=(.*)$/.exec(line);
-    return m ? [[m[1] ?? "", m[2] ?? ""]] : [];
-  }));
+  return Object.fromEntries(
+    text.split("\n").flatMap((line) => {
+      const m = /^# ([A-Z][A-Z0-9_]*)=(.*)$/.exec(line);
+      return m ? [[m[1] ?? "", m[2] ?? ""]] : [];
+    }),
+  );
 }
 
 describe("the variables production Compose reads with a fallback (the second-factor policy among them)", () => {
   it("olympus.env.example shows each, commented out with Compose's fallback", () => {
-    expect(optionalVariables()).toMatchObject({ IAM_MFA_REQUIRED: "true", IAM_MFA_GRACE_DAYS: "0", CIAM_MFA_REQUIRED: "false", CIAM_MFA_GRACE_DAYS: "0" });
+    expect(optionalVariables()).toMatchObject({
+      IAM_MFA_REQUIRED: "true",
+      IAM_MFA_GRACE_DAYS: "0",
+      CIAM_MFA_REQUIRED: "false",
+      CIAM_MFA_GRACE_DAYS: "0",
+    });
     expect(documentedOptional(readFileSync(ENV_EXAMPLE, "utf8"))).toEqual(optionalVariables());
   });
 
@@ -372,7 +396,9 @@ describe("the variables production Compose requires", () => {
   });
 
   it("companion: a key listed twice, or one Compose no longer reads, is caught", () => {
-    const keys = envFileKeys(`${readFileSync(ENV_EXAMPLE, "utf8")}CIAM_HERA_COOKIE_SECRET=change-me\nCIAM_ATHENA_COOKIE_SECRET=change-me\n`);
+    const keys = envFileKeys(
+      `${readFileSync(ENV_EXAMPLE, "utf8")}CIAM_HERA_COOKIE_SECRET=change-me\nCIAM_ATHENA_COOKIE_SECRET=change-me\n`,
+    );
     expect(keys.filter((key, i) => keys.indexOf(key) !== i)).toEqual(["CIAM_HERA_COOKIE_SECRET"]);
     expect([...new Set(keys)].sort()).not.toEqual(requiredVariables());
   });

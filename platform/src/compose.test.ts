@@ -75,9 +75,24 @@ describe("dev Compose file", () => {
 
 describe("Compose checks catch a boundary broken on purpose", () => {
   const cases: [string, Stage, (doc: YamlObject) => void, RegExp][] = [
-    ["CIAM Kratos published on an IAM port", "dev", (d) => (service(d, "ciam-kratos").ports = ["4100:3100", "3101:3101"]), /ciam-kratos: must publish 3100:3100/],
-    ["CIAM Kratos' admin port published on every interface", "dev", (d) => (service(d, "ciam-kratos").ports = ["3100:3100", "3101:3101"]), /ciam-kratos: must publish 3100:3100, 127.0.0.1:3101:3101/],
-    ["IAM Hydra admin published in production", "prod", (d) => (service(d, "iam-hydra").ports = ["4103:4103"]), /iam-hydra: publishes 4103:4103/],
+    [
+      "CIAM Kratos published on an IAM port",
+      "dev",
+      (d) => (service(d, "ciam-kratos").ports = ["4100:3100", "3101:3101"]),
+      /ciam-kratos: must publish 3100:3100/,
+    ],
+    [
+      "CIAM Kratos' admin port published on every interface",
+      "dev",
+      (d) => (service(d, "ciam-kratos").ports = ["3100:3100", "3101:3101"]),
+      /ciam-kratos: must publish 3100:3100, 127.0.0.1:3101:3101/,
+    ],
+    [
+      "IAM Hydra admin published in production",
+      "prod",
+      (d) => (service(d, "iam-hydra").ports = ["4103:4103"]),
+      /iam-hydra: publishes 4103:4103/,
+    ],
     [
       "CIAM Kratos using the IAM database",
       "dev",
@@ -102,10 +117,30 @@ describe("Compose checks catch a boundary broken on purpose", () => {
       (d) => ((service(d, "iam-athena").environment as YamlObject).CIAM_HYDRA_ADMIN_URL = "http://ciam-hydra:3103"),
       /iam-athena: .*CIAM_HYDRA_ADMIN_URL/,
     ],
-    ["Athena IAM started as CIAM", "dev", (d) => ((service(d, "iam-athena").environment as YamlObject).DOMAIN = "ciam"), /iam-athena: must set DOMAIN=iam/],
-    ["IAM Kratos mounting the CIAM config", "dev", (d) => (service(d, "iam-kratos").volumes = ["./platform/dev/ciam-kratos:/etc/config/kratos:ro"]), /iam-kratos: mounts the other domain's files/],
-    ["an unpinned image", "dev", (d) => (service(d, "mail").image = "maildev/maildev:latest"), /mail: image "maildev\/maildev:latest" must be pinned/],
-    ["a separate build per domain", "prod", (d) => (service(d, "iam-hera").build = { context: "../..", dockerfile: "apps/hera/Dockerfile.iam" }), /iam-hera: must use the same build/],
+    [
+      "Athena IAM started as CIAM",
+      "dev",
+      (d) => ((service(d, "iam-athena").environment as YamlObject).DOMAIN = "ciam"),
+      /iam-athena: must set DOMAIN=iam/,
+    ],
+    [
+      "IAM Kratos mounting the CIAM config",
+      "dev",
+      (d) => (service(d, "iam-kratos").volumes = ["./platform/dev/ciam-kratos:/etc/config/kratos:ro"]),
+      /iam-kratos: mounts the other domain's files/,
+    ],
+    [
+      "an unpinned image",
+      "dev",
+      (d) => (service(d, "mail").image = "maildev/maildev:latest"),
+      /mail: image "maildev\/maildev:latest" must be pinned/,
+    ],
+    [
+      "a separate build per domain",
+      "prod",
+      (d) => (service(d, "iam-hera").build = { context: "../..", dockerfile: "apps/hera/Dockerfile.iam" }),
+      /iam-hera: must use the same build/,
+    ],
   ];
   it.each(cases)("%s", (_title, stage, breakIt, expected) => {
     const doc = clone(load(stage));

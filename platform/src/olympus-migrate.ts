@@ -19,7 +19,7 @@
  * platform/postgres/init.sql).
  */
 import { readFileSync } from "node:fs";
-import { createOlympusPool, migrateOlympusDatabase } from "@olympus/sdk/olympus-db";
+import { createOlympusPool, migrateOlympusDatabase } from "@olympus/athena-store/olympus-db";
 import { DATABASE_ROLES, INIT_SQL_PATH, ROLE_PASSWORD_VARIABLES, type RolePasswords } from "./postgres-init";
 import { applyPostgresLayout, olympusMigratorUrl } from "./postgres-layout";
 
@@ -36,12 +36,17 @@ async function main(): Promise<void> {
   const layout = await applyPostgresLayout(superuserUrl, passwords, readFileSync(initSqlPath, "utf8"));
   const created = [...layout.createdRoles.map((r) => `role ${r}`), ...layout.createdDatabases.map((d) => `database ${d}`)];
   console.log(`olympus-migrate: ${initSqlPath} applied${created.length > 0 ? `; created ${created.join(", ")}` : ""}`);
-  if (layout.legacyRole) console.log(`olympus-migrate: the shared "olympus" login is retired (${layout.legacyRole === "renamed" ? "renamed to olympus_migrator" : "NOLOGIN, its objects moved to olympus_migrator"})`);
+  if (layout.legacyRole)
+    console.log(
+      `olympus-migrate: the shared "olympus" login is retired (${layout.legacyRole === "renamed" ? "renamed to olympus_migrator" : "NOLOGIN, its objects moved to olympus_migrator"})`,
+    );
 
   const pool = createOlympusPool(olympusMigratorUrl(superuserUrl, passwords.olympus_migrator), 1);
   try {
     const applied = await migrateOlympusDatabase(pool);
-    console.log(`olympus-migrate: olympus database ${applied.length > 0 ? `migrated (applied ${applied.join(", ")})` : "already up to date"}`);
+    console.log(
+      `olympus-migrate: olympus database ${applied.length > 0 ? `migrated (applied ${applied.join(", ")})` : "already up to date"}`,
+    );
   } finally {
     await pool.end();
   }

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Domain } from "@olympus/sdk/config";
+import type { Domain } from "@olympus/runtime-config/config";
 
 /** The platform/ folder: configs live here, beside this package's sources. */
 export const PLATFORM_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

@@ -1,7 +1,15 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestPostgres, type TestPostgres } from "@olympus/test-postgres";
-import { DATABASE_ROLES, DATABASES, databaseOf, renderInitSql, renderInitStatements, type DatabaseRole, type RolePasswords } from "./postgres-init";
+import {
+  DATABASE_ROLES,
+  DATABASES,
+  databaseOf,
+  renderInitSql,
+  renderInitStatements,
+  type DatabaseRole,
+  type RolePasswords,
+} from "./postgres-init";
 
 /** initdb's databases: every role could open them (and list roles and sessions there) unless init.sql says otherwise. */
 const MAINTENANCE_DATABASES = ["postgres", "template1"] as const;

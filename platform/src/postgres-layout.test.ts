@@ -1,6 +1,6 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrateOlympusDatabase, MIGRATIONS } from "@olympus/sdk/olympus-db";
+import { migrateOlympusDatabase, MIGRATIONS } from "@olympus/athena-store/olympus-db";
 import { startTestPostgres, type TestPostgres } from "@olympus/test-postgres";
 import { DATABASE_ROLES, type RolePasswords } from "./postgres-init";
 import { applyPostgresLayout, olympusMigratorUrl, onDatabase } from "./postgres-layout";
@@ -52,7 +52,9 @@ async function settingsSeenBy(server: TestPostgres, domain: "ciam" | "iam"): Pro
   return as(server, `olympus_${domain}`, PASSWORDS[`olympus_${domain}`], async (client) => {
     await client.query("SELECT set_config('olympus.domain', $1, false)", [other]);
     await client.query(`SET ROLE olympus_${other}`).catch(() => undefined);
-    return (await client.query<{ domain: string; key: string }>("SELECT domain, key FROM olympus_settings ORDER BY key")).rows.map((r) => `${r.domain}:${r.key}`);
+    return (await client.query<{ domain: string; key: string }>("SELECT domain, key FROM olympus_settings ORDER BY key")).rows.map(
+      (r) => `${r.domain}:${r.key}`,
+    );
   });
 }
 
@@ -86,11 +88,18 @@ describe("init.sql and the migration step on a fresh server", () => {
 
   it("gives each Athena's role its own rows only, however it sets its session", async () => {
     for (const domain of ["ciam", "iam"] as const) {
-      await as(server, `olympus_${domain}`, PASSWORDS[`olympus_${domain}`], (c) => c.query("INSERT INTO olympus_settings (domain, key, value) VALUES ($1, $2, 'x')", [domain, `only.${domain}`]));
+      await as(server, `olympus_${domain}`, PASSWORDS[`olympus_${domain}`], (c) =>
+        c.query("INSERT INTO olympus_settings (domain, key, value) VALUES ($1, $2, 'x')", [domain, `only.${domain}`]),
+      );
     }
     expect(await settingsSeenBy(server, "ciam")).toEqual(["ciam:only.ciam"]);
     expect(await settingsSeenBy(server, "iam")).toEqual(["iam:only.iam"]);
-    const disable = await as(server, "olympus_ciam", PASSWORDS.olympus_ciam, (c) => c.query("ALTER TABLE olympus_settings NO FORCE ROW LEVEL SECURITY").then(() => "ok", (e: { code?: string }) => e.code));
+    const disable = await as(server, "olympus_ciam", PASSWORDS.olympus_ciam, (c) =>
+      c.query("ALTER TABLE olympus_settings NO FORCE ROW LEVEL SECURITY").then(
+        () => "ok",
+        (e: { code?: string }) => e.code,
+      ),
+    );
     expect(disable).toBe("42501");
   });
 });
@@ -104,7 +113,10 @@ describe("upgrading a server laid out by the earlier init.sql (one shared `olymp
     const legacy = new pg.Pool({ connectionString: url(server, "olympus", "legacy-shared-password"), max: 1 });
     legacy.on("error", () => {});
     try {
-      await migrateOlympusDatabase(legacy, MIGRATIONS.filter((m) => m.id <= 3));
+      await migrateOlympusDatabase(
+        legacy,
+        MIGRATIONS.filter((m) => m.id <= 3),
+      );
       for (const domain of ["ciam", "iam"]) {
         const client = await legacy.connect();
         try {
@@ -157,7 +169,10 @@ describe("upgrading a server where a migrator already exists beside the shared l
     const legacy = new pg.Pool({ connectionString: url(server, "olympus", "legacy-shared-password"), max: 1 });
     legacy.on("error", () => {});
     try {
-      await migrateOlympusDatabase(legacy, MIGRATIONS.filter((m) => m.id <= 3));
+      await migrateOlympusDatabase(
+        legacy,
+        MIGRATIONS.filter((m) => m.id <= 3),
+      );
     } finally {
       await legacy.end();
     }

@@ -1,5 +1,5 @@
 import pg from "pg";
-import { LEGACY_OLYMPUS_ROLE, OLYMPUS_DATABASE, OLYMPUS_MIGRATOR_ROLE } from "@olympus/sdk/olympus-db";
+import { LEGACY_OLYMPUS_ROLE, OLYMPUS_DATABASE, OLYMPUS_MIGRATOR_ROLE } from "@olympus/athena-store/olympus-db";
 import { DATABASE_ROLES, renderInitStatements, type RolePasswords } from "./postgres-init";
 
 export interface LayoutResult {
@@ -62,9 +62,10 @@ export async function applyPostgresLayout(superuserUrl: string, passwords: RoleP
  * legacy role keeps no LOGIN. Running it again finds nothing to do.
  */
 async function retireLegacyOlympusRole(client: pg.Client, superuserUrl: string): Promise<LayoutResult["legacyRole"]> {
-  const found = await client.query<{ rolname: string; rolcanlogin: boolean }>("select rolname, rolcanlogin from pg_roles where rolname = any($1)", [
-    [LEGACY_OLYMPUS_ROLE, OLYMPUS_MIGRATOR_ROLE],
-  ]);
+  const found = await client.query<{ rolname: string; rolcanlogin: boolean }>(
+    "select rolname, rolcanlogin from pg_roles where rolname = any($1)",
+    [[LEGACY_OLYMPUS_ROLE, OLYMPUS_MIGRATOR_ROLE]],
+  );
   const legacy = found.rows.find((r) => r.rolname === LEGACY_OLYMPUS_ROLE);
   if (!legacy) return undefined;
   if (!found.rows.some((r) => r.rolname === OLYMPUS_MIGRATOR_ROLE)) {

@@ -1,4 +1,4 @@
-import { DOMAINS, type Domain } from "@olympus/sdk/config";
+import { DOMAINS, type Domain } from "@olympus/runtime-config/config";
 import path from "node:path";
 import { PLATFORM_DIR, type OryService, type Stage } from "./paths";
 

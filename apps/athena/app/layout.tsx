@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import type { CSSProperties, ReactNode } from "react";
-import { athenaConfig } from "@/lib/server/config";
+import { athenaConfig } from "@/shared/server/config";
 import "./globals.css";
 
 // The domain is runtime configuration: never prerender with build-time env.
@@ -9,7 +9,9 @@ export const dynamic = "force-dynamic";
 export function generateMetadata(): Metadata {
   const { branding, domain } = athenaConfig();
   // Every tab names its domain, so CIAM and IAM are never mistaken for each other.
-  return { title: { default: `Admin · ${branding.productName} (${domain.toUpperCase()})`, template: `%s · Athena (${domain.toUpperCase()})` } };
+  return {
+    title: { default: `Admin · ${branding.productName} (${domain.toUpperCase()})`, template: `%s · Athena (${domain.toUpperCase()})` },
+  };
 }
 
 export default function RootLayout({ children }: { children: ReactNode }) {

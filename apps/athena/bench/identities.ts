@@ -1,5 +1,5 @@
 /**
- * `npm run bench -w athena`: seeds 1,000,000 CIAM identities into a CIAM
+ * `npm run bench -w @olympus/athena`: seeds 1,000,000 CIAM identities into a CIAM
  * Kratos (embedded, on a throwaway PostgreSQL) — one template identity made
  * through Kratos' admin API, copied by Postgres (bench/seed-identities.ts;
  * no password is hashed per identity) — then measures, at that size:
@@ -10,7 +10,7 @@
  *    server time per page (walking the pages) and a search by email.
  * Goals: page p95 < 100 ms, search p95 < 50 ms.
  *
- *   BENCH_IDENTITIES=100000 npm run bench -w athena     (a smaller run)
+ *   BENCH_IDENTITIES=100000 npm run bench -w @olympus/athena     (a smaller run)
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -18,14 +18,14 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { encode } from "next-auth/jwt";
 import { startEmbeddedKratos } from "@olympus/embedded-kratos";
-import { layOutTestOlympusDatabase } from "@olympus/sdk/olympus-db/testing";
+import { layOutTestOlympusDatabase } from "@olympus/athena-store/olympus-db/testing";
 import { freePort, startTestPostgres } from "@olympus/test-postgres";
 import pg from "pg";
-import { deriveEncryptionKey } from "@olympus/sdk/settings";
-import { SESSION_COOKIE_BASENAME } from "../lib/auth/cookie-names";
-import { SESSION_ABSOLUTE_SECONDS } from "../lib/auth/policy";
-import { createServerSessions } from "../lib/auth/server-sessions";
-import { createSessionRows } from "../lib/auth/session-rows";
+import { deriveEncryptionKey } from "@olympus/athena-store/settings";
+import { SESSION_COOKIE_BASENAME } from "../shared/auth/cookie-names";
+import { SESSION_ABSOLUTE_SECONDS } from "../shared/auth/policy";
+import { createServerSessions } from "../shared/auth/server-sessions";
+import { createSessionRows } from "../shared/auth/session-rows";
 import { benchEmail, seedIdentities } from "./seed-identities";
 
 const APP_DIR = path.resolve(import.meta.dirname, "..");
@@ -62,7 +62,13 @@ async function waitHealthy(url: string, child: ChildProcess, output: () => strin
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`athena exited early:\n${output()}`);
-    if (await fetch(`${url}/api/health`).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`${url}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 300));
   }
   throw new Error(`athena did not become healthy:\n${output()}`);
@@ -80,7 +86,7 @@ async function timedGet(url: string, cookie: string): Promise<{ ms: number; html
 
 /**
  * An admin session as Athena's sign-in leaves it — a server-side row in the
- * olympus database (lib/auth/server-sessions.ts, with Athena's own key) and
+ * olympus database (shared/auth/server-sessions.ts, with Athena's own key) and
  * the cookie naming it — so the bench measures pages, not the IAM sign-in.
  * IAM is never asked: the row is fresh for the whole run.
  */
@@ -97,8 +103,19 @@ async function adminSessionCookie(olympusDsn: string): Promise<string> {
       absoluteSeconds: SESSION_ABSOLUTE_SECONDS,
     });
     const subject = "bench-admin";
-    const sid = await sessions.start({ subject, email: "bench@olympus.local", name: "Bench", role: "admin", refreshToken: "bench", idToken: "bench" });
-    const token = await encode({ secret: AUTH_SECRET, token: { sub: subject, sid, authTime: Math.floor(Date.now() / 1000) }, maxAge: 30 * 60 });
+    const sid = await sessions.start({
+      subject,
+      email: "bench@olympus.local",
+      name: "Bench",
+      role: "admin",
+      refreshToken: "bench",
+      idToken: "bench",
+    });
+    const token = await encode({
+      secret: AUTH_SECRET,
+      token: { sub: subject, sid, authTime: Math.floor(Date.now() / 1000) },
+      maxAge: 30 * 60,
+    });
     return `${SESSION_COOKIE_BASENAME}=${token}`;
   } finally {
     await pool.end();
@@ -120,8 +137,11 @@ async function measureKratos(adminUrl: string): Promise<string[]> {
   const pageTimes: number[] = [];
   let pageToken: string | undefined;
   for (let i = 0; i < PAGE_SAMPLES; i++) {
-    const { ms, response, body } = await timed(`/admin/identities?page_size=50${pageToken ? `&page_token=${encodeURIComponent(pageToken)}` : ""}`);
-    if (!Array.isArray(body) || body.length !== 50) throw new Error(`page ${i + 1} of the Kratos list has ${Array.isArray(body) ? body.length : "no"} identities`);
+    const { ms, response, body } = await timed(
+      `/admin/identities?page_size=50${pageToken ? `&page_token=${encodeURIComponent(pageToken)}` : ""}`,
+    );
+    if (!Array.isArray(body) || body.length !== 50)
+      throw new Error(`page ${i + 1} of the Kratos list has ${Array.isArray(body) ? body.length : "no"} identities`);
     pageTimes.push(ms);
     const next = /<[^>]*[?&]page_token=([^&>]+)[^>]*>;\s*rel="next"/.exec(response.headers.get("link") ?? "")?.[1];
     if (!next) throw new Error(`page ${i + 1} of the Kratos list has no next page`);
@@ -132,10 +152,13 @@ async function measureKratos(adminUrl: string): Promise<string[]> {
   for (let i = 0; i < SEARCH_SAMPLES; i++) {
     const email = randomEmail();
     const exact = await timed(`/admin/identities?credentials_identifier=${encodeURIComponent(email)}`);
-    if (!Array.isArray(exact.body) || exact.body.length !== 1) throw new Error(`credentials_identifier=${email} found ${JSON.stringify(exact.body).slice(0, 200)}`);
+    if (!Array.isArray(exact.body) || exact.body.length !== 1)
+      throw new Error(`credentials_identifier=${email} found ${JSON.stringify(exact.body).slice(0, 200)}`);
     exactTimes.push(exact.ms);
     // The first 12 characters of an email: a prefix that matches up to 1,000 identities, as a typing admin's would.
-    const prefix = await timed(`/admin/identities?page_size=50&preview_credentials_identifier_similar=${encodeURIComponent(email.slice(0, 12))}`);
+    const prefix = await timed(
+      `/admin/identities?page_size=50&preview_credentials_identifier_similar=${encodeURIComponent(email.slice(0, 12))}`,
+    );
     prefixTimes.push(prefix.ms);
   }
   return [
@@ -178,7 +201,8 @@ async function main(): Promise<void> {
       adminToken: ADMIN_TOKEN,
       total: TOTAL,
       onProgress: (done) => {
-        if (done % 200_000 === 0 || done === TOTAL) log(`  seeded ${done.toLocaleString("en")} (${((performance.now() - seedStart) / 1000).toFixed(0)} s)`);
+        if (done % 200_000 === 0 || done === TOTAL)
+          log(`  seeded ${done.toLocaleString("en")} (${((performance.now() - seedStart) / 1000).toFixed(0)} s)`);
       },
     });
     log(`  seeded ${TOTAL.toLocaleString("en")} identities in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
@@ -215,7 +239,11 @@ async function main(): Promise<void> {
       AUTH_SESSION_REVALIDATE_SECONDS: String(REVALIDATE_SECONDS),
       OLYMPUS_DATABASE_URL: olympusDsn,
     };
-    const child = spawn(process.execPath, [NEXT_BIN, "start", "--port", String(port), "--hostname", "127.0.0.1"], { cwd: APP_DIR, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [NEXT_BIN, "start", "--port", String(port), "--hostname", "127.0.0.1"], {
+      cwd: APP_DIR,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     child.stdout?.on("data", (c: Buffer) => (output += c.toString()));
     child.stderr?.on("data", (c: Buffer) => (output += c.toString()));
@@ -241,7 +269,8 @@ async function main(): Promise<void> {
     for (let i = 0; i < PAGE_SAMPLES; i++) {
       const { ms, html } = await timedGet(url, cookie);
       pageTimes.push(ms);
-      const next = /href="(\/identities\?[^"]*)"[^>]*rel="next"/.exec(html)?.[1] ?? /rel="next"[^>]*href="(\/identities\?[^"]*)"/.exec(html)?.[1];
+      const next =
+        /href="(\/identities\?[^"]*)"[^>]*rel="next"/.exec(html)?.[1] ?? /rel="next"[^>]*href="(\/identities\?[^"]*)"/.exec(html)?.[1];
       if (next) followed++;
       url = next ? `${base}${next.replace(/&amp;/g, "&")}` : `${base}/identities?size=50`;
     }
@@ -261,7 +290,12 @@ async function main(): Promise<void> {
     log("");
     log(`Kratos admin API alone, same ${TOTAL.toLocaleString("en")} identities:`);
     for (const line of kratosFigures) log(line);
-    log(`(load average during the run: ${(await import("node:os")).loadavg().map((l) => l.toFixed(1)).join(" ")}, ${(await import("node:os")).cpus().length} CPUs)`);
+    log(
+      `(load average during the run: ${(await import("node:os"))
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" ")}, ${(await import("node:os")).cpus().length} CPUs)`,
+    );
   } finally {
     for (const cleanup of cleanups) await cleanup().catch(() => undefined);
   }

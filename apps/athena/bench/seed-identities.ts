@@ -36,7 +36,14 @@ async function columnsOf(db: pg.Client, table: string): Promise<string[]> {
 }
 
 /** `INSERT INTO table (cols) SELECT <override or t.col>, … FROM generate_series(from, to) n, (template) t`. */
-async function copyTemplate(db: pg.Client, table: string, template: string, overrides: Record<string, string>, range: [number, number], params: unknown[]): Promise<void> {
+async function copyTemplate(
+  db: pg.Client,
+  table: string,
+  template: string,
+  overrides: Record<string, string>,
+  range: [number, number],
+  params: unknown[],
+): Promise<void> {
   const columns = await columnsOf(db, table);
   const select = columns.map((c) => overrides[c] ?? `t.${c}`).join(", ");
   await db.query(
@@ -68,40 +75,71 @@ export async function seedIdentities(dsn: string, options: SeedOptions): Promise
     for (let from = 1; from <= options.total; from += CHUNK) {
       const range: [number, number] = [from, Math.min(options.total, from + CHUNK - 1)];
       await db.query("BEGIN");
-      await copyTemplate(db, "identities", "SELECT * FROM identities WHERE id = $1", {
-        id: uuid("identity"),
-        state: "CASE WHEN n % 10 = 0 THEN 'inactive' ELSE 'active' END",
-        traits: `jsonb_set(jsonb_set(t.traits, '{email}', to_jsonb(${email})), '{name,last}', to_jsonb('Customer ' || n::text))`,
-        external_id: "NULL",
-        created_at: "t.created_at - n * interval '1 second'",
-        updated_at: "t.updated_at - n * interval '1 second'",
-      }, range, [templateId]);
-      await copyTemplate(db, "identity_credentials", "SELECT * FROM identity_credentials WHERE identity_id = $1", {
-        id: uuid("credential", "t.type"),
-        identity_id: uuid("identity"),
-      }, range, [templateId]);
+      await copyTemplate(
+        db,
+        "identities",
+        "SELECT * FROM identities WHERE id = $1",
+        {
+          id: uuid("identity"),
+          state: "CASE WHEN n % 10 = 0 THEN 'inactive' ELSE 'active' END",
+          traits: `jsonb_set(jsonb_set(t.traits, '{email}', to_jsonb(${email})), '{name,last}', to_jsonb('Customer ' || n::text))`,
+          external_id: "NULL",
+          created_at: "t.created_at - n * interval '1 second'",
+          updated_at: "t.updated_at - n * interval '1 second'",
+        },
+        range,
+        [templateId],
+      );
+      await copyTemplate(
+        db,
+        "identity_credentials",
+        "SELECT * FROM identity_credentials WHERE identity_id = $1",
+        {
+          id: uuid("credential", "t.type"),
+          identity_id: uuid("identity"),
+        },
+        range,
+        [templateId],
+      );
       await copyTemplate(
         db,
         "identity_credential_identifiers",
         "SELECT ci.*, c.type AS credential_type FROM identity_credential_identifiers ci JOIN identity_credentials c ON c.id = ci.identity_credential_id WHERE ci.identity_id = $1",
-        { id: uuid("identifier", "t.type || t.identifier"), identity_credential_id: uuid("credential", "t.credential_type"), identity_id: uuid("identity"), identifier: swapEmail("identifier") },
+        {
+          id: uuid("identifier", "t.type || t.identifier"),
+          identity_credential_id: uuid("credential", "t.credential_type"),
+          identity_id: uuid("identity"),
+          identifier: swapEmail("identifier"),
+        },
         range,
         [templateId, TEMPLATE_EMAIL],
       );
-      for (const [table, kind] of [["identity_verifiable_addresses", "verifiable"], ["identity_recovery_addresses", "recovery"]] as const) {
-        await copyTemplate(db, table, `SELECT * FROM ${table} WHERE identity_id = $1`, { id: uuid(kind, "t.via"), identity_id: uuid("identity"), value: swapEmail("value") }, range, [
-          templateId,
-          TEMPLATE_EMAIL,
-        ]);
+      for (const [table, kind] of [
+        ["identity_verifiable_addresses", "verifiable"],
+        ["identity_recovery_addresses", "recovery"],
+      ] as const) {
+        await copyTemplate(
+          db,
+          table,
+          `SELECT * FROM ${table} WHERE identity_id = $1`,
+          { id: uuid(kind, "t.via"), identity_id: uuid("identity"), value: swapEmail("value") },
+          range,
+          [templateId, TEMPLATE_EMAIL],
+        );
       }
       await db.query("COMMIT");
       options.onProgress?.(range[1]);
     }
-    await db.query("ANALYZE identities, identity_credentials, identity_credential_identifiers, identity_verifiable_addresses, identity_recovery_addresses");
+    await db.query(
+      "ANALYZE identities, identity_credentials, identity_credential_identifiers, identity_verifiable_addresses, identity_recovery_addresses",
+    );
   } finally {
     await db.end();
   }
   // The template was only a pattern: exactly `total` identities remain.
-  const deleted = await fetch(`${options.adminUrl}/admin/identities/${templateId}`, { method: "DELETE", headers: { Authorization: `Bearer ${options.adminToken}` } });
+  const deleted = await fetch(`${options.adminUrl}/admin/identities/${templateId}`, {
+    method: "DELETE",
+    headers: { Authorization: `Bearer ${options.adminToken}` },
+  });
   if (deleted.status !== 204) throw new Error(`seed: deleting the template identity: ${deleted.status}`);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { embeddedDemoEnv, loadDemoConfig } from "./config";
+import { loadDemoConfig } from "./config";
+import { embeddedDemoEnv } from "./embedded-env";
 
 const valid = {
   DEMO_ISSUER_URL: "https://ciam.example.com/",

@@ -1,4 +1,3 @@
-import { EMBEDDED_DEMO_CLIENT } from "@olympus/sdk/config/embedded-defaults";
 import { z } from "zod";
 
 /** The demo relying party's configuration, read and validated once at start-up. */
@@ -72,19 +71,5 @@ export function loadDemoConfig(env: Record<string, string | undefined>): DemoCon
     redirectUri: `${origin}/callback`,
     postLogoutRedirectUri: `${origin}/`,
     secureCookies: publicUrl.protocol === "https:",
-  };
-}
-
-/**
- * The embedded stack's values (`npm run dev`, the e2e journey): the client the
- * devstack seeds in CIAM Hydra, served on http://ciam.localhost:3002.
- */
-export function embeddedDemoEnv(): Record<string, string> {
-  return {
-    DEMO_ISSUER_URL: EMBEDDED_DEMO_CLIENT.issuer,
-    DEMO_CLIENT_ID: EMBEDDED_DEMO_CLIENT.clientId,
-    DEMO_CLIENT_SECRET: EMBEDDED_DEMO_CLIENT.clientSecret,
-    DEMO_PUBLIC_URL: EMBEDDED_DEMO_CLIENT.publicUrl,
-    DEMO_PORT: String(EMBEDDED_DEMO_CLIENT.port),
   };
 }

@@ -26,6 +26,8 @@ describe("cookies", () => {
   });
 
   it("refuses values that could inject attributes", () => {
-    expect(() => serializeCookie("demo_session", "x; Domain=localhost", { maxAgeSeconds: 1, secure: false })).toThrow(/unexpected characters/);
+    expect(() => serializeCookie("demo_session", "x; Domain=localhost", { maxAgeSeconds: 1, secure: false })).toThrow(
+      /unexpected characters/,
+    );
   });
 });

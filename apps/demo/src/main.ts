@@ -4,12 +4,13 @@
  *   node --import tsx src/main.ts              # configuration from DEMO_* variables
  *   node --import tsx src/main.ts --embedded   # the embedded stack's values (npm run dev); DEMO_* still override
  */
-import { DemoConfigError, embeddedDemoEnv, loadDemoConfig, type DemoConfig } from "./config";
+import { DemoConfigError, loadDemoConfig, type DemoConfig } from "./config";
 import { openIdRelyingParty } from "./relying-party";
 import { createDemoServer } from "./server";
 
-function configFromProcess(): DemoConfig {
-  const env = process.argv.includes("--embedded") ? { ...embeddedDemoEnv(), ...process.env } : process.env;
+async function configFromProcess(): Promise<DemoConfig> {
+  // The development defaults come from the devstack (a dev dependency), loaded only when asked for.
+  const env = process.argv.includes("--embedded") ? { ...(await import("./embedded-env")).embeddedDemoEnv(), ...process.env } : process.env;
   try {
     return loadDemoConfig(env);
   } catch (error) {
@@ -19,7 +20,7 @@ function configFromProcess(): DemoConfig {
   }
 }
 
-const config = configFromProcess();
+const config = await configFromProcess();
 const server = createDemoServer({ config, relyingParty: openIdRelyingParty(config) });
 server.once("error", (error: NodeJS.ErrnoException) => {
   console.error(`demo: cannot listen on ${config.host}:${config.port}: ${error.code ?? error.message}`);

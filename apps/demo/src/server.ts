@@ -25,7 +25,10 @@ interface Reply {
   html?: string;
 }
 
-const redirect = (location: string, cookies: string[] = []): Reply => ({ status: 303, headers: { Location: location, "Set-Cookie": cookies } });
+const redirect = (location: string, cookies: string[] = []): Reply => ({
+  status: 303,
+  headers: { Location: location, "Set-Cookie": cookies },
+});
 const page = (status: number, html: string, cookies: string[] = []): Reply => ({ status, html, headers: { "Set-Cookie": cookies } });
 
 /**
@@ -52,7 +55,9 @@ export function createDemoServer({ config, relyingParty, log = (line) => console
     const clearAuthorization = clearCookie(names.authorization, secure);
     const pending = authorizations.take(cookies.get(names.authorization));
     if (!pending) {
-      return page(400, errorPage("Sign-in expired", "This sign-in was not started here or has expired. Please start again."), [clearAuthorization]);
+      return page(400, errorPage("Sign-in expired", "This sign-in was not started here or has expired. Please start again."), [
+        clearAuthorization,
+      ]);
     }
     // The URL as the browser sent it to the registered redirect URI (openid-client derives redirect_uri from it).
     const callbackUrl = new URL(`${requestUrl.pathname}${requestUrl.search}`, config.publicUrl);
@@ -120,11 +125,20 @@ export function createDemoServer({ config, relyingParty, log = (line) => console
     route(req, url)
       .catch((error: unknown): Reply => {
         log({ level: "error", msg: "request failed", path: url.pathname, error: errorCode(error) });
-        return page(503, errorPage("Temporarily unavailable", "The sign-in service cannot be reached right now. Please try again shortly."));
+        return page(
+          503,
+          errorPage("Temporarily unavailable", "The sign-in service cannot be reached right now. Please try again shortly."),
+        );
       })
       .then((reply) => {
         send(res, reply);
-        log({ level: "info", method: req.method, path: url.pathname, status: reply.status, duration_ms: Math.round(performance.now() - started) });
+        log({
+          level: "info",
+          method: req.method,
+          path: url.pathname,
+          status: reply.status,
+          duration_ms: Math.round(performance.now() - started),
+        });
       });
   });
 }

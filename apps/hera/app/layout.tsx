@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import type { CSSProperties, ReactNode } from "react";
-import { startupConfig } from "@olympus/sdk/config";
+import { startupConfig } from "@olympus/runtime-config/config";
 import "./globals.css";
 
 // The domain is runtime configuration: never prerender with build-time env.

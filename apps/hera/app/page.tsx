@@ -1,6 +1,6 @@
 import { redirect } from "next/navigation";
-import { startupConfig } from "@olympus/sdk/config";
-import { isOryError, type Session } from "@olympus/sdk/kratos";
+import { startupConfig } from "@olympus/runtime-config/config";
+import { isOryError, type Session } from "@olympus/ory-client/kratos";
 import { PageShell } from "@/components/page-shell";
 import { SecondFactorNotice } from "@/components/second-factor-notice";
 import { secondFactorNotice, type SecondFactorNotice as Notice } from "@/lib/second-factor-notice";

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:login -w hera` (also the second half of `npm run bench -w hera`):
+ * `npm run bench:login -w @olympus/hera` (also the second half of `npm run bench -w @olympus/hera`):
  * full browser password sign-ins through Hera's Kratos edge, beside the raw
  * verify rate of the hasher they wait on, measured in the same run.
  *
@@ -44,7 +44,11 @@ async function main(): Promise<void> {
   const config = loadKratosConfig(kratosConfig("ciam"), { warn: () => {} });
   const workers = availableParallelism();
   const lanes = workers * 2;
-  const stack = await startEdgeStack("ciam", { limits: { client_ip: { trusted_proxies: ["127.0.0.1", "::1"] } } }, { hasher: "configured" });
+  const stack = await startEdgeStack(
+    "ciam",
+    { limits: { client_ip: { trusted_proxies: ["127.0.0.1", "::1"] } } },
+    { hasher: "configured" },
+  );
   const hasher = new WorkerPasswordHasher(config.hashers, workers);
   try {
     // One hash with the configured hasher, imported for every person: creating them costs no hashing.
@@ -64,17 +68,26 @@ async function main(): Promise<void> {
     const signIn = async (email: string) => {
       const browser = new Browser();
       const ip = freshIp();
-      const started = await browser.fetch(`${stack.hera.kratos}/self-service/login/browser`, { headers: { Accept: "application/json", "X-Forwarded-For": ip } });
+      const started = await browser.fetch(`${stack.hera.kratos}/self-service/login/browser`, {
+        headers: { Accept: "application/json", "X-Forwarded-For": ip },
+      });
       if (started.status !== 200) throw new Error(`login flow: ${started.status}`);
       const flow = (await started.json()) as Flow;
       const submitted = await browser.fetch(flow.ui.action, {
         method: "POST",
         headers: { Accept: "application/json", "Content-Type": "application/json", "X-Forwarded-For": ip },
-        body: JSON.stringify({ method: "password", csrf_token: nodeValue(flow, "csrf_token") ?? "", identifier: email, password: STRONG_PASSWORD }),
+        body: JSON.stringify({
+          method: "password",
+          csrf_token: nodeValue(flow, "csrf_token") ?? "",
+          identifier: email,
+          password: STRONG_PASSWORD,
+        }),
       });
       if (submitted.status !== 200) throw new Error(`login submit: ${submitted.status} ${await submitted.text()}`);
       await submitted.arrayBuffer();
-      const session = await browser.fetch(`${stack.hera.kratos}/sessions/whoami`, { headers: { Accept: "application/json", "X-Forwarded-For": ip } });
+      const session = await browser.fetch(`${stack.hera.kratos}/sessions/whoami`, {
+        headers: { Accept: "application/json", "X-Forwarded-For": ip },
+      });
       if (session.status !== 200) throw new Error(`whoami after login: ${session.status}`);
       await session.arrayBuffer();
     };
@@ -100,7 +113,9 @@ async function main(): Promise<void> {
     const full = median(fulls);
     // The ratio of each round's pair, then the median: the figure that drift between rounds disturbs least.
     const ratio = median(fulls.map((f, i) => f / (raws[i] ?? f)));
-    console.log(`hera edge bench (${config.hashers.algorithm}, cost ${config.hashers.bcrypt.cost}, ${workers} hash workers, ${lanes} lanes, node ${process.version})`);
+    console.log(
+      `hera edge bench (${config.hashers.algorithm}, cost ${config.hashers.bcrypt.cost}, ${workers} hash workers, ${lanes} lanes, node ${process.version})`,
+    );
     console.log(`hasher:  raw ${config.hashers.algorithm} verify ${raw.toFixed(2)}/s (median of ${rounds} rounds of ${PER_ROUND})`);
     console.log(
       `login:   full browser password sign-in through Hera's edge (flow + submit + session) ${full.toFixed(2)}/s (median of ${rounds} rounds of ${PER_ROUND}) = ${(ratio * 100).toFixed(1)} % of raw verify (median of the rounds' ratios) — target ≥ ${TARGET * 100} %: ${ratio >= TARGET ? "met" : "NOT met"}`,

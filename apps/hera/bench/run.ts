@@ -1,8 +1,10 @@
 /**
- * `npm run bench -w hera`: the login page's cost to a browser and to the server.
+ * `npm run bench -w @olympus/hera`: the login page's cost to a browser and to the server.
  *
  *  - first-load JavaScript of /login, gzip: every script the server-rendered
- *    page references, fetched and gzipped (target ≤ 120 kB);
+ *    page references, fetched and gzipped (target ≤ 150 kB); and, apart,
+ *    the chunks those scripts load on their own once they run (Ory Elements,
+ *    which hydrates the server-rendered form after the page's first load);
  *  - server render time of /login with a fresh flow, p50/p95 over N renders:
  *    each round creates a new login flow through Hera (not timed), then times
  *    GET /login?flow=<id>, which fetches that flow from Kratos and renders it
@@ -19,7 +21,7 @@ import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
-import { embeddedAppEnv, withoutDomainVariables } from "@olympus/sdk/config/embedded-defaults";
+import { embeddedAppEnv, withoutDomainVariables } from "@olympus/devstack/defaults";
 
 const ROUNDS = Number(process.env.HERA_BENCH_ROUNDS ?? 60);
 const WARMUP = 5;
@@ -63,16 +65,28 @@ async function main(): Promise<void> {
   const kb = (n: number) => `${(n / 1024).toFixed(1)} kB`;
   console.log("");
   console.log("hera bench — /login (CIAM, production build)");
-  console.log(`  first-load JS   ${kb(loginJs.gzip)} gzip (${kb(loginJs.raw)} raw, ${loginJs.scripts} scripts)   target ≤ 120 kB gzip`);
-  console.log(`    floor: /      ${kb(floorJs.gzip)} gzip (Next.js + React, no Ory Elements) → Ory Elements and the form add ${kb(loginJs.gzip - floorJs.gzip)}`);
-  console.log(`  server render   p50 ${pct(50).toFixed(1)} ms   p95 ${pct(95).toFixed(1)} ms   (${ROUNDS} fresh flows)   target p95 ≤ 100 ms`);
+  console.log(`  first-load JS   ${kb(loginJs.gzip)} gzip (${kb(loginJs.raw)} raw, ${loginJs.scripts} scripts)   target ≤ 150 kB gzip`);
+  console.log(
+    `    floor: /      ${kb(floorJs.gzip)} gzip (Next.js + React, no Ory Elements) → the form's own scripts add ${kb(loginJs.gzip - floorJs.gzip)}`,
+  );
+  console.log(
+    `  loaded after    ${kb(loginJs.deferred.gzip)} gzip (${loginJs.deferred.scripts} chunks the page's scripts fetch once they run: Ory Elements, hydrating the form)`,
+  );
+  console.log(
+    `  server render   p50 ${pct(50).toFixed(1)} ms   p95 ${pct(95).toFixed(1)} ms   (${ROUNDS} fresh flows)   target p95 ≤ 100 ms`,
+  );
 }
 
 interface FirstLoadJs {
   gzip: number;
   raw: number;
   scripts: number;
+  /** Chunks named inside the first-load scripts (dynamic imports) and not among them. */
+  deferred: { gzip: number; scripts: number };
 }
+
+/** Script chunk paths a bundle names (Turbopack's dynamic imports load `static/chunks/<name>.js`). */
+const CHUNK_PATH = /static\/chunks\/[\w.-]+\.js/g;
 
 /** Every script a modern browser loads for the server-rendered page at `pathname` (noModule polyfills skipped), gzipped. */
 async function firstLoadJs(base: string, pathname: string, cookie = ""): Promise<FirstLoadJs> {
@@ -82,12 +96,23 @@ async function firstLoadJs(base: string, pathname: string, cookie = ""): Promise
   ].filter(Boolean);
   let raw = 0;
   let gzip = 0;
+  const loaded = new Set(sources.map((src) => new URL(src, base).pathname));
+  const named = new Set<string>();
   for (const src of sources) {
     const body = Buffer.from(await (await fetch(new URL(src, base))).arrayBuffer());
     raw += body.length;
     gzip += gzipSync(body, { level: 9 }).length;
+    for (const [chunk] of body.toString("utf8").matchAll(CHUNK_PATH)) named.add(`/_next/${chunk}`);
   }
-  return { gzip, raw, scripts: sources.length };
+  const deferred = { gzip: 0, scripts: 0 };
+  for (const chunk of named) {
+    if (loaded.has(chunk)) continue;
+    const response = await fetch(new URL(chunk, base));
+    if (!response.ok) continue;
+    deferred.gzip += gzipSync(Buffer.from(await response.arrayBuffer()), { level: 9 }).length;
+    deferred.scripts += 1;
+  }
+  return { gzip, raw, scripts: sources.length, deferred };
 }
 
 /** Creates a login flow the way a browser does (Hera's start route) and returns its id and cookies. */
@@ -137,7 +162,11 @@ async function startHera(port: number): Promise<void> {
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
   };
-  const hera = spawn(process.execPath, [NEXT_BIN, "start", "--port", String(port), "--hostname", "127.0.0.1"], { cwd: APP_DIR, env, stdio: "ignore" });
+  const hera = spawn(process.execPath, [NEXT_BIN, "start", "--port", String(port), "--hostname", "127.0.0.1"], {
+    cwd: APP_DIR,
+    env,
+    stdio: "ignore",
+  });
   children.push(hera);
   cleanups.push(() => stop(hera));
   const deadline = Date.now() + 60_000;
@@ -148,7 +177,10 @@ async function startHera(port: number): Promise<void> {
 }
 
 function healthy(url: string): Promise<boolean> {
-  return fetch(url, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+  return fetch(url, { signal: AbortSignal.timeout(2000) }).then(
+    (r) => r.ok,
+    () => false,
+  );
 }
 
 function freePort(): Promise<number> {

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { startupConfig } from "@olympus/sdk/config";
+import { startupConfig } from "@olympus/runtime-config/config";
 
 /**
  * The frame around every Hera page: who is asking (product, logo), which side

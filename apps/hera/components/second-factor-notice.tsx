@@ -1,4 +1,4 @@
-import { startupConfig } from "@olympus/sdk/config";
+import { startupConfig } from "@olympus/runtime-config/config";
 import type { SecondFactorNotice as Notice } from "@/lib/second-factor-notice";
 
 /**

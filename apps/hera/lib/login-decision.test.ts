@@ -40,7 +40,9 @@ describe("login decision", () => {
     });
 
     it("is forgotten when the person signed out of Kratos (attack: signed-out people still got in)", () => {
-      expect(decideLogin(input({ request: remembered, session: undefined, subjectActive: true }))).toEqual({ kind: "forget_remembered_login" });
+      expect(decideLogin(input({ request: remembered, session: undefined, subjectActive: true }))).toEqual({
+        kind: "forget_remembered_login",
+      });
     });
 
     it("is forgotten when the identity was deactivated or deleted (attack: deactivated people still got in)", () => {
@@ -64,9 +66,15 @@ describe("login decision", () => {
     });
 
     it("treats max_age=0 as prompt=login and honours max_age by the Kratos session's age", () => {
-      expect(decideLogin(input({ request: { ...promptLogin, requestUrl: `${AUTH}&max_age=0` } }))).toEqual({ kind: "sign_in", refresh: true });
+      expect(decideLogin(input({ request: { ...promptLogin, requestUrl: `${AUTH}&max_age=0` } }))).toEqual({
+        kind: "sign_in",
+        refresh: true,
+      });
       expect(decideLogin(input({ request: { ...promptLogin, requestUrl: `${AUTH}&max_age=300` } }))).toEqual({ kind: "accept" });
-      expect(decideLogin(input({ request: { ...promptLogin, requestUrl: `${AUTH}&max_age=30` } }))).toEqual({ kind: "sign_in", refresh: true });
+      expect(decideLogin(input({ request: { ...promptLogin, requestUrl: `${AUTH}&max_age=30` } }))).toEqual({
+        kind: "sign_in",
+        refresh: true,
+      });
     });
 
     it("reads the requirement from the authorization request", () => {
@@ -111,13 +119,20 @@ describe("login decision", () => {
 
     it("applies after every other check: a remembered login, prompt=login and an inactive identity come first", () => {
       const remembered = { skip: true, subject: "alice", requestUrl: AUTH };
-      expect(decideLogin(input({ request: remembered, subjectActive: true, mfa: withoutDevice(NOW - 1) }))).toEqual({ kind: "enrol_second_factor" });
+      expect(decideLogin(input({ request: remembered, subjectActive: true, mfa: withoutDevice(NOW - 1) }))).toEqual({
+        kind: "enrol_second_factor",
+      });
       expect(decideLogin(input({ request: remembered, subjectActive: true, mfa: withDevice }))).toEqual({ kind: "step_up" });
       expect(decideLogin(input({ request: remembered, subjectActive: true, session: aal2, mfa: withDevice }))).toEqual({ kind: "accept" });
-      expect(decideLogin(input({ request: remembered, subjectActive: false, mfa: withDevice }))).toEqual({ kind: "forget_remembered_login" });
+      expect(decideLogin(input({ request: remembered, subjectActive: false, mfa: withDevice }))).toEqual({
+        kind: "forget_remembered_login",
+      });
       const promptLogin = { skip: false, subject: "", requestUrl: `${AUTH}&prompt=login` };
       expect(decideLogin(input({ request: promptLogin, session: aal2, mfa: withDevice }))).toEqual({ kind: "sign_in", refresh: true });
-      expect(decideLogin(input({ session: { ...aal2, identityActive: false }, mfa: withDevice }))).toEqual({ kind: "sign_in", refresh: false });
+      expect(decideLogin(input({ session: { ...aal2, identityActive: false }, mfa: withDevice }))).toEqual({
+        kind: "sign_in",
+        refresh: false,
+      });
     });
 
     it("changes nothing where the domain does not require one (CIAM by default)", () => {
@@ -128,7 +143,9 @@ describe("login decision", () => {
     const silent = `${AUTH}&prompt=none`;
 
     it("still accepts what needs no page", () => {
-      expect(decideLogin(input({ request: { skip: true, subject: "alice", requestUrl: silent }, subjectActive: true }))).toEqual({ kind: "accept" });
+      expect(decideLogin(input({ request: { skip: true, subject: "alice", requestUrl: silent }, subjectActive: true }))).toEqual({
+        kind: "accept",
+      });
     });
 
     it("answers login_required instead of a sign-in, a step-up or an enrolment page, as Hydra's oauth2 strategy does for prompt=none", () => {
@@ -136,7 +153,9 @@ describe("login decision", () => {
         kind: "login_required",
         forgetRememberedLogin: false,
       });
-      expect(decideLogin(input({ request: { skip: false, subject: "", requestUrl: silent }, session: undefined, aal2Required: true }))).toEqual({
+      expect(
+        decideLogin(input({ request: { skip: false, subject: "", requestUrl: silent }, session: undefined, aal2Required: true })),
+      ).toEqual({
         kind: "login_required",
         forgetRememberedLogin: false,
       });
@@ -149,7 +168,10 @@ describe("login decision", () => {
 
     it("ends a remembered login it will not honour before answering login_required", () => {
       const remembered = { skip: true, subject: "alice", requestUrl: silent };
-      expect(decideLogin(input({ request: remembered, session: undefined, subjectActive: true }))).toEqual({ kind: "login_required", forgetRememberedLogin: true });
+      expect(decideLogin(input({ request: remembered, session: undefined, subjectActive: true }))).toEqual({
+        kind: "login_required",
+        forgetRememberedLogin: true,
+      });
     });
 
     it("reads prompt from the authorization request, among other prompt values", () => {

@@ -16,8 +16,14 @@ describe("the second-factor notice on Hera's pages", () => {
   });
 
   it("counts the days left of the grace period, rounded up", () => {
-    expect(secondFactorNotice({ required: true, enrolled: false, graceEndsAt: NOW + 7 * DAY }, NOW)).toEqual({ kind: "grace", daysLeft: 7 });
-    expect(secondFactorNotice({ required: true, enrolled: false, graceEndsAt: NOW + 2 * DAY + 1 }, NOW)).toEqual({ kind: "grace", daysLeft: 3 });
+    expect(secondFactorNotice({ required: true, enrolled: false, graceEndsAt: NOW + 7 * DAY }, NOW)).toEqual({
+      kind: "grace",
+      daysLeft: 7,
+    });
+    expect(secondFactorNotice({ required: true, enrolled: false, graceEndsAt: NOW + 2 * DAY + 1 }, NOW)).toEqual({
+      kind: "grace",
+      daysLeft: 3,
+    });
     expect(secondFactorNotice({ required: true, enrolled: false, graceEndsAt: NOW + 60_000 }, NOW)).toEqual({ kind: "grace", daysLeft: 1 });
   });
 });

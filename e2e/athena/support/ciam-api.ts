@@ -58,7 +58,9 @@ export class CiamApi {
   /** An identity's credentials by type, with their identifiers, as Kratos' admin API lists them. */
   async credentials(id: string): Promise<Record<string, string[]>> {
     const response = await this.kratosAdmin(`/admin/identities/${id}`);
-    const body = z.object({ credentials: z.record(z.string(), z.object({ identifiers: z.array(z.string()).optional() })).optional() }).parse(await response.json());
+    const body = z
+      .object({ credentials: z.record(z.string(), z.object({ identifiers: z.array(z.string()).optional() })).optional() })
+      .parse(await response.json());
     return Object.fromEntries(Object.entries(body.credentials ?? {}).map(([type, credential]) => [type, credential.identifiers ?? []]));
   }
 

@@ -70,12 +70,21 @@ export async function grantConsent(
   const loginPage = await follow(authorize.href);
   const afterLogin = await accept("login", challenge(loginPage, "login_challenge"), { subject: options.subject, remember: false });
   const consentPage = await follow(afterLogin);
-  const afterConsent = await accept("consent", challenge(consentPage, "consent_challenge"), { grant_scope: options.scopes, remember: true, remember_for: 0 });
+  const afterConsent = await accept("consent", challenge(consentPage, "consent_challenge"), {
+    grant_scope: options.scopes,
+    remember: true,
+    remember_for: 0,
+  });
   const callback = await follow(afterConsent);
   const code = callback.searchParams.get("code");
   if (!code || !callback.href.startsWith(options.redirectUri)) throw new Error(`no code at the callback: ${callback.href}`);
 
-  const tokens = await api.token(options.client.id, options.client.secret, { grant_type: "authorization_code", code, redirect_uri: options.redirectUri, code_verifier: verifier });
+  const tokens = await api.token(options.client.id, options.client.secret, {
+    grant_type: "authorization_code",
+    code,
+    redirect_uri: options.redirectUri,
+    code_verifier: verifier,
+  });
   if (tokens.status !== 200) throw new Error(`redeeming the code failed: ${tokens.status} ${await tokens.text()}`);
   return tokenResponse.parse(await tokens.json());
 }

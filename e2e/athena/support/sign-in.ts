@@ -28,7 +28,10 @@ export async function signInToAthena(page: Page, athena: string, email: string, 
     await passSecondFactor(page, email, (url) => url.origin === athena || url.pathname.startsWith("/consent"));
   }
   if (new URL(page.url()).pathname.startsWith("/consent")) {
-    await page.getByRole("button", { name: /allow|accept|continue/i }).first().click();
+    await page
+      .getByRole("button", { name: /allow|accept|continue/i })
+      .first()
+      .click();
   }
   await page.waitForURL((url) => url.origin === athena && !url.pathname.startsWith("/api/auth") && url.href !== signInPage);
 }

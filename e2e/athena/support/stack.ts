@@ -1,4 +1,4 @@
-import { embeddedAppEnv } from "@olympus/sdk/config/embedded-defaults";
+import { embeddedAppEnv } from "@olympus/devstack/defaults";
 import { startDevstack } from "../../support/devstack";
 import type { RunningStack } from "../../support/worker-stack";
 
@@ -26,7 +26,10 @@ export const STACK: AthenaStack = {
   hydraAdmin: { ciam: "http://127.0.0.1:3103", iam: "http://127.0.0.1:4103" },
   hydraPublic: { ciam: "http://127.0.0.1:3102", iam: "http://127.0.0.1:4102" },
   inboxApi: "http://127.0.0.1:1080/api/email",
-  adminToken: { ciam: embeddedAppEnv("ciam", "athena").CIAM_ADMIN_API_TOKEN ?? "", iam: embeddedAppEnv("iam", "athena").IAM_ADMIN_API_TOKEN ?? "" },
+  adminToken: {
+    ciam: embeddedAppEnv("ciam", "athena").CIAM_ADMIN_API_TOKEN ?? "",
+    iam: embeddedAppEnv("iam", "athena").IAM_ADMIN_API_TOKEN ?? "",
+  },
   admin: { email: "admin@olympus.local", password: "dev-password-change-me" },
 };
 

@@ -26,7 +26,9 @@ function adminAuthorization(stack: DemoStack): { Authorization: string } {
 
 /** The Kratos identity id for a login identifier (admin API). */
 export async function identityIdOf(stack: DemoStack, email: string): Promise<string> {
-  const response = await fetch(`${stack.kratosAdmin}/admin/identities?credentials_identifier=${encodeURIComponent(email)}`, { headers: adminAuthorization(stack) });
+  const response = await fetch(`${stack.kratosAdmin}/admin/identities?credentials_identifier=${encodeURIComponent(email)}`, {
+    headers: adminAuthorization(stack),
+  });
   const identities = z.array(z.object({ id: z.string() })).parse(await response.json());
   if (identities.length !== 1 || !identities[0]) throw new Error(`expected one identity for ${email}, found ${identities.length}`);
   return identities[0].id;
@@ -34,8 +36,13 @@ export async function identityIdOf(stack: DemoStack, email: string): Promise<str
 
 /** The identity's active Kratos sessions (admin API). */
 export async function activeSessionsOf(stack: DemoStack, identityId: string): Promise<string[]> {
-  const response = await fetch(`${stack.kratosAdmin}/admin/identities/${identityId}/sessions?active=true`, { headers: adminAuthorization(stack) });
-  return z.array(z.object({ id: z.string() })).parse(await response.json()).map((s) => s.id);
+  const response = await fetch(`${stack.kratosAdmin}/admin/identities/${identityId}/sessions?active=true`, {
+    headers: adminAuthorization(stack),
+  });
+  return z
+    .array(z.object({ id: z.string() }))
+    .parse(await response.json())
+    .map((s) => s.id);
 }
 
 /** Kratos' answer to whoami for a session cookie (as the browser held it), from Node. */

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { EMBEDDED_ADMIN_API_TOKEN, withoutDomainVariables } from "@olympus/sdk/config/embedded-defaults";
+import { EMBEDDED_ADMIN_API_TOKEN, withoutDomainVariables } from "@olympus/devstack/defaults";
 import { startDevstack } from "../../support/devstack";
 import type { RunningStack } from "../../support/worker-stack";
 
@@ -71,7 +71,10 @@ export async function startDemoApp(): Promise<{ stop: () => Promise<void> }> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`demo app exited early (${child.exitCode}):\n${log}`);
-    const healthy = await fetch("http://127.0.0.1:3002/api/health").then((r) => r.ok, () => false);
+    const healthy = await fetch("http://127.0.0.1:3002/api/health").then(
+      (r) => r.ok,
+      () => false,
+    );
     if (healthy) return { stop: () => stopChild(child) };
     await new Promise((r) => setTimeout(r, 250));
   }

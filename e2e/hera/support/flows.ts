@@ -1,4 +1,4 @@
-import { createOlympusPool } from "@olympus/sdk/olympus-db";
+import { createOlympusPool } from "@olympus/athena-store/olympus-db";
 import type { DomainEndpoints } from "./stack";
 
 /**

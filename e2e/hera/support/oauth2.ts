@@ -66,7 +66,11 @@ export interface Authorization {
   verifier: string;
 }
 
-export async function authorization(config: oidc.Configuration, client: TestClient, scope = "openid email profile"): Promise<Authorization> {
+export async function authorization(
+  config: oidc.Configuration,
+  client: TestClient,
+  scope = "openid email profile",
+): Promise<Authorization> {
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
   const url = oidc.buildAuthorizationUrl(config, {

@@ -1,5 +1,5 @@
 import { createServer, type Server } from "node:http";
-import { EMBEDDED_ADMIN_API_TOKEN } from "@olympus/sdk/config/embedded-defaults";
+import { EMBEDDED_ADMIN_API_TOKEN } from "@olympus/devstack/defaults";
 import { startDevstack, type RunningDevstack } from "../../support/devstack";
 import type { RunningStack } from "../../support/worker-stack";
 

@@ -1,5 +1,5 @@
-import { ADMIN_SERVICES, SERVICE_PORTS, type Domain } from "@olympus/sdk/config";
-import { EMBEDDED_ADMIN_API_TOKEN } from "@olympus/sdk/config/embedded-defaults";
+import { ADMIN_SERVICES, SERVICE_PORTS, type Domain } from "@olympus/runtime-config/config";
+import { EMBEDDED_ADMIN_API_TOKEN } from "@olympus/devstack/defaults";
 
 /** Every string in a resolved config, with where it sits (`kratos.adminUrl`). */
 function stringLeaves(value: unknown, at = ""): { at: string; value: string }[] {

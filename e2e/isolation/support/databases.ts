@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createOlympusPool } from "@olympus/sdk/olympus-db";
-import { EMBEDDED_OLYMPUS_DATABASE_URLS } from "@olympus/sdk/config/embedded-defaults";
+import { createOlympusPool } from "@olympus/athena-store/olympus-db";
+import { EMBEDDED_OLYMPUS_DATABASE_URLS } from "@olympus/devstack/defaults";
 
 const PLATFORM_DEV = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "platform", "dev");
 
@@ -58,7 +58,11 @@ export async function accessMatrix(dsns: Readonly<Record<Role, string>>): Promis
   const matrix: Access[] = [];
   for (const role of ROLES) {
     for (const database of ROLES) {
-      matrix.push({ role, database, outcome: await attempt(onDatabase(dsns[role], database), async (query) => void (await query("select 1"))) });
+      matrix.push({
+        role,
+        database,
+        outcome: await attempt(onDatabase(dsns[role], database), async (query) => void (await query("select 1"))),
+      });
     }
   }
   return matrix;
@@ -76,7 +80,10 @@ export function boundaryViolations(matrix: readonly Access[]): string[] {
 export async function readableTables(dsn: string, database: string, tables: readonly string[]): Promise<string[]> {
   const readable: string[] = [];
   for (const table of tables) {
-    const outcome = await attempt(onDatabase(dsn, database), async (query) => void (await query(`SELECT 1 FROM "${table.replace(/"/g, '""')}" LIMIT 1`)));
+    const outcome = await attempt(
+      onDatabase(dsn, database),
+      async (query) => void (await query(`SELECT 1 FROM "${table.replace(/"/g, '""')}" LIMIT 1`)),
+    );
     if (outcome === "ok") readable.push(table);
   }
   return readable;

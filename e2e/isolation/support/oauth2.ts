@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import { EMBEDDED_DEMO_CLIENT } from "@olympus/sdk/config/embedded-defaults";
+import { EMBEDDED_DEMO_CLIENT } from "@olympus/devstack/defaults";
 import type { DomainSide } from "./stack";
 
 /** The seeded CIAM relying party (the demo app; packages/devstack/src/seeds/dev-seeds.ts). */
@@ -60,9 +60,13 @@ export async function registerClient(hydra: HydraAdmin, id: string, redirectUri:
       scope: "openid email",
     }),
   });
-  if (response.status !== 201) throw new Error(`registering ${id} at ${hydra.hydraAdmin} failed: ${response.status} ${await response.text()}`);
+  if (response.status !== 201)
+    throw new Error(`registering ${id} at ${hydra.hydraAdmin} failed: ${response.status} ${await response.text()}`);
   return async () => {
-    const deleted = await fetch(new URL(`/admin/clients/${encodeURIComponent(id)}`, hydra.hydraAdmin), { method: "DELETE", headers: authorization(hydra) });
+    const deleted = await fetch(new URL(`/admin/clients/${encodeURIComponent(id)}`, hydra.hydraAdmin), {
+      method: "DELETE",
+      headers: authorization(hydra),
+    });
     if (deleted.status !== 204) throw new Error(`deleting ${id} at ${hydra.hydraAdmin} failed: ${deleted.status}`);
   };
 }

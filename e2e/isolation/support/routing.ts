@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DOMAINS, type Domain } from "@olympus/sdk/config";
+import { DOMAINS, type Domain } from "@olympus/runtime-config/config";
 import type { HttpAnswer } from "./caddy";
 
 /** The public hosts the Caddyfile serves for DOMAIN=localhost. */
@@ -31,7 +31,9 @@ const health = z.object({ app: z.enum(["hera", "athena"]), domain: z.enum(DOMAIN
 const discovery = z.object({ issuer: z.string() });
 const schemas = z.array(z.object({ id: z.string() })).min(1);
 // Kratos' identity and session lists, Hydra's client list: what only an open admin API (the real Kratos and Hydra) returns.
-const adminList = z.array(z.union([z.object({ traits: z.unknown() }), z.object({ client_id: z.string() }), z.object({ identity: z.unknown() })]));
+const adminList = z.array(
+  z.union([z.object({ traits: z.unknown() }), z.object({ client_id: z.string() }), z.object({ identity: z.unknown() })]),
+);
 // A guarded admin API (the embedded servers, which the dev stack starts with the domain's token) refuses a request
 // without it with this challenge: reaching it at all is the breach, token or not.
 const ADMIN_CHALLENGE = /^Bearer\s+realm="(kratos|hydra)-admin"/i;
@@ -60,7 +62,10 @@ export function identifyAnswer({ status, body, headers }: HttpAnswer): ServiceId
 
 /** The domain a public host belongs to: `admin.ciam.localhost` → ciam. */
 export function domainOfHostName(host: string, parent = "localhost"): Domain | undefined {
-  const label = host.slice(0, -(parent.length + 1)).split(".").at(-1);
+  const label = host
+    .slice(0, -(parent.length + 1))
+    .split(".")
+    .at(-1);
   return DOMAINS.find((domain) => domain === label);
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import type { Domain } from "@olympus/sdk/config";
-import { createOlympusPool, OLYMPUS_MIGRATOR_ROLE, olympusDomainRole } from "@olympus/sdk/olympus-db";
-import { InvalidSettingError, MASKED_VALUE, SETTING_KEY_PATTERN, type SettingsStore } from "@olympus/sdk/settings";
+import type { Domain } from "@olympus/runtime-config/config";
+import { createOlympusPool, OLYMPUS_MIGRATOR_ROLE, olympusDomainRole } from "@olympus/athena-store/olympus-db";
+import { InvalidSettingError, MASKED_VALUE, SETTING_KEY_PATTERN, type SettingsStore } from "@olympus/athena-store/settings";
 
 /** The part of a checked-out pg connection the careless store uses. */
 export interface Connection {
@@ -28,7 +28,8 @@ export async function crossDomainLeaks(owner: SettingsStore, other: SettingsStor
   };
   try {
     if ((await other.get(key)) !== undefined) leaks.push(`${other.domain} read ${owner.domain}'s row by its key`);
-    if ((await other.list()).some((setting) => setting.value === value || setting.key === key)) leaks.push(`${other.domain} listed ${owner.domain}'s row`);
+    if ((await other.list()).some((setting) => setting.value === value || setting.key === key))
+      leaks.push(`${other.domain} listed ${owner.domain}'s row`);
     for (const crafted of craftedKeys(key, owner.domain)) {
       const read = await other.get(crafted).catch(refusedOnly);
       if (read === value) leaks.push(`${other.domain} read ${owner.domain}'s row with the key ${JSON.stringify(crafted)}`);
@@ -100,10 +101,14 @@ export async function sessionTrickLeaks(owner: SettingsStore, url: string): Prom
       const client = await pool.connect();
       try {
         for (const statement of trick) await client.query(statement).catch(() => undefined);
-        const read = await client.query<{ value: string }>("SELECT value FROM olympus_settings WHERE key = $1", [key]).catch(() => ({ rows: [] }));
+        const read = await client
+          .query<{ value: string }>("SELECT value FROM olympus_settings WHERE key = $1", [key])
+          .catch(() => ({ rows: [] }));
         if (read.rows.length > 0) leaks.push(`${label}: read ${owner.domain}'s probe setting`);
         for (const table of DOMAIN_TABLES) {
-          const rows = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE domain = $1`, [owner.domain]).catch(() => ({ rows: [] }));
+          const rows = await client
+            .query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE domain = $1`, [owner.domain])
+            .catch(() => ({ rows: [] }));
           if ((rows.rows[0]?.n ?? 0) > 0) leaks.push(`${label}: saw ${rows.rows[0]?.n} ${owner.domain} rows of ${table}`);
         }
       } finally {
@@ -147,13 +152,26 @@ export function carelessSettingsStore(client: Connection, domain: Domain, claims
   };
   return {
     domain,
-    get: (key) => scoped(async () => (await client.query<{ value: string }>("SELECT value FROM olympus_settings WHERE key = $1", [key])).rows[0]?.value, undefined, key),
+    get: (key) =>
+      scoped(
+        async () => (await client.query<{ value: string }>("SELECT value FROM olympus_settings WHERE key = $1", [key])).rows[0]?.value,
+        undefined,
+        key,
+      ),
     list: () =>
       scoped(
         async () =>
-          (await client.query<{ key: string; value: string; secret: boolean; updated_at: Date; updated_by: string | null }>("SELECT * FROM olympus_settings")).rows.map(
-            (row) => ({ key: row.key, value: row.secret ? MASKED_VALUE : row.value, secret: row.secret, updatedAt: row.updated_at, updatedBy: row.updated_by }),
-          ),
+          (
+            await client.query<{ key: string; value: string; secret: boolean; updated_at: Date; updated_by: string | null }>(
+              "SELECT * FROM olympus_settings",
+            )
+          ).rows.map((row) => ({
+            key: row.key,
+            value: row.secret ? MASKED_VALUE : row.value,
+            secret: row.secret,
+            updatedAt: row.updated_at,
+            updatedBy: row.updated_by,
+          })),
         [],
       ),
     set: (entries, actor) =>
@@ -161,13 +179,19 @@ export function carelessSettingsStore(client: Connection, domain: Domain, claims
         async () => {
           for (const entry of entries) {
             await client.query("DELETE FROM olympus_settings WHERE key = $1", [entry.key]);
-            await client.query("INSERT INTO olympus_settings (domain, key, value, secret, updated_by) VALUES ($1, $2, $3, false, $4)", [claims, entry.key, entry.value, actor]);
+            await client.query("INSERT INTO olympus_settings (domain, key, value, secret, updated_by) VALUES ($1, $2, $3, false, $4)", [
+              claims,
+              entry.key,
+              entry.value,
+              actor,
+            ]);
           }
         },
         undefined,
         ...entries.map((entry) => entry.key),
       ),
-    delete: (key) => scoped(async () => ((await client.query("DELETE FROM olympus_settings WHERE key = $1", [key])).rowCount ?? 0) > 0, false, key),
+    delete: (key) =>
+      scoped(async () => ((await client.query("DELETE FROM olympus_settings WHERE key = $1", [key])).rowCount ?? 0) > 0, false, key),
   };
 }
 

@@ -1,5 +1,5 @@
-import { EMBEDDED_ADMIN_API_TOKEN, EMBEDDED_OLYMPUS_DATABASE_URLS } from "@olympus/sdk/config/embedded-defaults";
-import { SERVICE_PORTS, type Domain } from "@olympus/sdk/config";
+import { EMBEDDED_ADMIN_API_TOKEN, EMBEDDED_OLYMPUS_DATABASE_URLS } from "@olympus/devstack/defaults";
+import { SERVICE_PORTS, type Domain } from "@olympus/runtime-config/config";
 import { startDevstack } from "../../support/devstack";
 import type { RunningStack } from "../../support/worker-stack";
 

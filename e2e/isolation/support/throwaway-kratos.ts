@@ -3,8 +3,8 @@ import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Domain } from "@olympus/sdk/config";
-import { EMBEDDED_ADMIN_API_TOKEN } from "@olympus/sdk/config/embedded-defaults";
+import type { Domain } from "@olympus/runtime-config/config";
+import { EMBEDDED_ADMIN_API_TOKEN } from "@olympus/devstack/defaults";
 import { freePort } from "@olympus/test-postgres";
 
 const REPO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
@@ -48,7 +48,10 @@ export async function startThrowawayKratos(options: ThrowawayKratosOptions): Pro
   const own = options.config === "ciam" ? { hera: 3000, pub: 3100, admin: 3101 } : { hera: 4000, pub: 4100, admin: 4101 };
   const edits: ConfigEdit[] = [
     // The real one is reached through its Hera's proxy; this one is reached directly, on its own port.
-    { from: `base_url: http://${options.config}.localhost:${own.hera}/.ory/kratos/`, to: `base_url: http://${options.publicHost}:${publicPort}/` },
+    {
+      from: `base_url: http://${options.config}.localhost:${own.hera}/.ory/kratos/`,
+      to: `base_url: http://${options.publicHost}:${publicPort}/`,
+    },
     { from: `port: ${own.pub}\n`, to: `port: ${publicPort}\n` },
     { from: `base_url: http://127.0.0.1:${own.admin}/`, to: `base_url: http://127.0.0.1:${adminPort}/` },
     { from: `port: ${own.admin}\n`, to: `port: ${adminPort}\n` },
@@ -65,7 +68,12 @@ export async function startThrowawayKratos(options: ThrowawayKratosOptions): Pro
   const child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", "--config", file], {
     cwd: path.join(REPO_DIR, "packages", "embedded-kratos"),
     // Its admin API guarded like the dev stack's (nothing here calls it).
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? os.tmpdir(), DSN: options.dsn, ADMIN_API_TOKEN: EMBEDDED_ADMIN_API_TOKEN[options.config] },
+    env: {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: process.env.HOME ?? os.tmpdir(),
+      DSN: options.dsn,
+      ADMIN_API_TOKEN: EMBEDDED_ADMIN_API_TOKEN[options.config],
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let log = "";

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { optionsFromEnv, startDevstack, type DevstackOptions, type OryServerId, type RunningDevstack } from "@olympus/devstack";
 import { startOryServer, type RunningOryServer } from "@olympus/devstack/ory-servers";
-import { embeddedAppEnv } from "@olympus/sdk/config/embedded-defaults";
+import { embeddedAppEnv } from "@olympus/devstack/defaults";
 import { startApp, type AppName, type RunningApp } from "../../support/app-server";
 
 export interface AppInstance {
@@ -59,7 +59,11 @@ export async function startOutageStack(apps: AppInstance[]): Promise<OutageStack
       await expectRefused(server.publicUrl);
     },
     bringBack: async (id) => {
-      const server = await startOryServer(stack.servers[id].config, { ports: options.ports, smtpPort: options.ports.smtp, logDir: path.join(dataDir, "logs") });
+      const server = await startOryServer(stack.servers[id].config, {
+        ports: options.ports,
+        smtpPort: options.ports.smtp,
+        logDir: path.join(dataDir, "logs"),
+      });
       stack.servers[id] = server;
       restarted.add(server);
     },

@@ -12,7 +12,9 @@ import { submitPassword } from "./ui";
 export async function signInToAthena(page: Page, athena: string, heraIam: string, email: string, password: string): Promise<void> {
   await page.goto(`${athena}/signin`);
   await page.getByRole("button", { name: "Sign in with Olympus Workforce" }).click();
-  await page.waitForURL((url) => (url.origin === heraIam && url.searchParams.has("flow")) || (url.origin === athena && url.pathname === "/"));
+  await page.waitForURL(
+    (url) => (url.origin === heraIam && url.searchParams.has("flow")) || (url.origin === athena && url.pathname === "/"),
+  );
   if (new URL(page.url()).origin === heraIam) {
     // The password, unless the browser's IAM session only lacks the second factor.
     if (await heraAsksForPassword(page)) await submitPassword(page, email, password);

@@ -71,7 +71,11 @@ export async function authorization(client: TestClient, extra: Record<string, st
 }
 
 /** Exchanges the code the browser arrived with for tokens. */
-export async function redeem(client: TestClient, callbackUrl: string, auth: Authorization): Promise<oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers> {
+export async function redeem(
+  client: TestClient,
+  callbackUrl: string,
+  auth: Authorization,
+): Promise<oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers> {
   return oidc.authorizationCodeGrant(client.config, new URL(callbackUrl), { pkceCodeVerifier: auth.verifier, expectedState: auth.state });
 }
 

@@ -1,5 +1,5 @@
 import { createServer, type Server } from "node:http";
-import { embeddedAppEnv } from "@olympus/sdk/config/embedded-defaults";
+import { embeddedAppEnv } from "@olympus/devstack/defaults";
 import { startDemoApp } from "../../demo/support/stack";
 import { startDevstack } from "../../support/devstack";
 import type { RunningStack } from "../../support/worker-stack";

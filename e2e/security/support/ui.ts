@@ -20,10 +20,12 @@ export async function signInAtHera(page: Page, hera: string, email: string, pass
 
 /** Whether the page shows (or comes to show) Hera's password form: a sign-in is being asked for. */
 export async function showsLoginForm(page: Page): Promise<boolean> {
-  return input(page, "password").waitFor({ state: "visible", timeout: 15_000 }).then(
-    () => true,
-    () => false,
-  );
+  return input(page, "password")
+    .waitFor({ state: "visible", timeout: 15_000 })
+    .then(
+      () => true,
+      () => false,
+    );
 }
 
 /** Waits until the browser either rests on a Hera sign-in form or reaches `callback`; says which. */

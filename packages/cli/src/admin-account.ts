@@ -6,8 +6,8 @@ import {
   type EnsureOutcome,
   type Invitation,
   type PersonName,
-} from "@olympus/sdk/bootstrap";
-import type { IamAdminRole } from "@olympus/sdk/identity";
+} from "@olympus/ory-client/bootstrap";
+import type { IamAdminRole } from "@olympus/ory-client/identity";
 import type { IamApis } from "./iam-apis";
 import type { Output } from "./output";
 
@@ -47,7 +47,11 @@ export interface AdminAccountReport {
  * admin must get in before anyone has checked the SMTP settings. The
  * operator hands it over.
  */
-export async function provisionAdmin(apis: IamApis, request: AdminAccountRequest, out: Output): Promise<{ report: AdminAccountReport; lines: string[] }> {
+export async function provisionAdmin(
+  apis: IamApis,
+  request: AdminAccountRequest,
+  out: Output,
+): Promise<{ report: AdminAccountReport; lines: string[] }> {
   out.progress(`IAM admin ${request.email}: checking in IAM Kratos…`);
   const result = await ensureIamAdmin(apis.kratos, { email: request.email, role: request.role, name: request.name, reactivate: false });
   const notes: string[] = [];
@@ -56,7 +60,9 @@ export async function provisionAdmin(apis: IamApis, request: AdminAccountRequest
     // As Athena does on a role change: the lower role takes effect at the next sign-in, not at the session's next refresh.
     await endHydraSessions(apis.hydra, result.identityId);
     signInsEnded = true;
-    notes.push(`role lowered from ${result.previousRole ?? "none"}: their IAM sign-ins were ended, so the new role applies at their next sign-in`);
+    notes.push(
+      `role lowered from ${result.previousRole ?? "none"}: their IAM sign-ins were ended, so the new role applies at their next sign-in`,
+    );
   }
   let invitation: AdminAccountReport["invitation"] = null;
   const wantsInvitation = result.outcome === "created" || request.invite === "always";

@@ -49,7 +49,9 @@ export async function runOlympus(argv: readonly string[], io: CliIo): Promise<nu
   const command = findCommand(tail);
   if (!command) {
     const words = tail.filter((arg) => !arg.startsWith("-"));
-    new Output(io, json, words[0] ?? "").error(usageError(`unknown command "${words.slice(0, 2).join(" ")}"; run olympus --help for the list`));
+    new Output(io, json, words[0] ?? "").error(
+      usageError(`unknown command "${words.slice(0, 2).join(" ")}"; run olympus --help for the list`),
+    );
     return 2;
   }
 
@@ -58,7 +60,12 @@ export async function runOlympus(argv: readonly string[], io: CliIo): Promise<nu
     const rest = [...leading, ...tail.slice(command.name.split(" ").length)];
     let parsed: { values: OptionValues; positionals: string[] };
     try {
-      const { values, positionals } = parseArgs({ args: rest, options: { ...command.options, ...GLOBAL_OPTIONS }, allowPositionals: true, strict: true });
+      const { values, positionals } = parseArgs({
+        args: rest,
+        options: { ...command.options, ...GLOBAL_OPTIONS },
+        allowPositionals: true,
+        strict: true,
+      });
       const single: OptionValues = {};
       for (const [name, value] of Object.entries(values as Record<string, unknown>)) {
         if (typeof value === "string" || typeof value === "boolean") single[name] = value;
@@ -103,7 +110,7 @@ export function globalHelp(): string {
     "",
     "Every command reads its configuration from the environment (run one with --help for",
     "its variables), prints one line per result, and with --json exactly one JSON document",
-    "on stdout instead (errors too: {\"ok\": false, \"error\": {\"code\", \"message\"}}).",
+    'on stdout instead (errors too: {"ok": false, "error": {"code", "message"}}).',
     "Exit codes: 0 done, 1 failed (a service down, a refused configuration), 2 wrong command line or configuration.",
     "",
     "From a checkout: npm run olympus -- <command>. In Compose: the image olympus/cli (the bootstrap service).",
@@ -111,5 +118,11 @@ export function globalHelp(): string {
 }
 
 export function commandHelp(command: Command): string {
-  return [`Usage: ${command.usage} [--json]`, "", `${command.summary.charAt(0).toUpperCase()}${command.summary.slice(1)}.`, "", command.help].join("\n");
+  return [
+    `Usage: ${command.usage} [--json]`,
+    "",
+    `${command.summary.charAt(0).toUpperCase()}${command.summary.slice(1)}.`,
+    "",
+    command.help,
+  ].join("\n");
 }

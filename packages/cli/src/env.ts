@@ -32,7 +32,7 @@ export function readVariables<S extends Record<string, Variable<unknown>>>(env: 
     const given = raw === undefined || raw.trim() === "" ? undefined : raw.trim();
     const parsed = spec.schema.safeParse(given);
     if (parsed.success) values[name] = parsed.data;
-    else problems.push(`${name} ${given === undefined ? "is not set" : parsed.error.issues[0]?.message ?? "is invalid"}; ${spec.fix}`);
+    else problems.push(`${name} ${given === undefined ? "is not set" : (parsed.error.issues[0]?.message ?? "is invalid")}; ${spec.fix}`);
   }
   if (problems.length > 0) throw configError(...problems);
   return values as Values<S>;
@@ -50,7 +50,8 @@ export const emailAddress = () => z.email({ error: "must be an email address" })
 /** The admin APIs' bearer token, when the deployment protects them (the rule Athena applies to ADMIN_API_TOKEN). */
 export const adminToken = () => z.string().min(32, { error: "must be at least 32 characters" }).optional();
 
-export const environment = () => z.enum(["production", "development"], { error: 'must be "production" or "development"' }).default("production");
+export const environment = () =>
+  z.enum(["production", "development"], { error: 'must be "production" or "development"' }).default("production");
 
 /** Values copied from the docs and the dev stack, refused in production. */
 export function looksLikeExample(value: string): boolean {

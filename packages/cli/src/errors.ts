@@ -1,4 +1,4 @@
-import { AdminApiError } from "@olympus/sdk/bootstrap";
+import { AdminApiError } from "@olympus/ory-client/bootstrap";
 
 /**
  * What went wrong, as the CLI reports it: a stable code (in `--json` output)
@@ -44,7 +44,8 @@ export function toCliError(error: unknown, tokenVariable = "IAM_ADMIN_API_TOKEN"
   if (error instanceof CliError) return error;
   if (error instanceof AdminApiError) {
     if (error.kind === "unreachable") return new CliError("unreachable", [error.message]);
-    if (error.kind === "unauthorized") return new CliError("unauthorized", [`${error.message}; set ${tokenVariable} to the token the admin APIs require`]);
+    if (error.kind === "unauthorized")
+      return new CliError("unauthorized", [`${error.message}; set ${tokenVariable} to the token the admin APIs require`]);
     return new CliError("failed", [error.message]);
   }
   return new CliError("failed", [error instanceof Error ? error.message : String(error)]);

@@ -1,13 +1,22 @@
-import type { AdminApi } from "@olympus/sdk/bootstrap";
+import type { AdminApi } from "@olympus/ory-client/bootstrap";
 import { adminToken, httpUrl, readVariables, variable, type Env } from "./env";
 import { CliError } from "./errors";
 import type { Output } from "./output";
 
 /** The IAM admin APIs `bootstrap` and `admin add` talk to — and nothing of CIAM. */
 export const IAM_API_VARIABLES = {
-  IAM_KRATOS_ADMIN_URL: variable(httpUrl(), "set it to IAM Kratos' admin API: http://iam-kratos:4101 in Compose, http://127.0.0.1:4101 with npm run dev"),
-  IAM_HYDRA_ADMIN_URL: variable(httpUrl(), "set it to IAM Hydra's admin API: http://iam-hydra:4103 in Compose, http://127.0.0.1:4103 with npm run dev"),
-  IAM_ADMIN_API_TOKEN: variable(adminToken(), "set it to the bearer token IAM's admin APIs require, or leave it unset where they require none"),
+  IAM_KRATOS_ADMIN_URL: variable(
+    httpUrl(),
+    "set it to IAM Kratos' admin API: http://iam-kratos:4101 in Compose, http://127.0.0.1:4101 with npm run dev",
+  ),
+  IAM_HYDRA_ADMIN_URL: variable(
+    httpUrl(),
+    "set it to IAM Hydra's admin API: http://iam-hydra:4103 in Compose, http://127.0.0.1:4103 with npm run dev",
+  ),
+  IAM_ADMIN_API_TOKEN: variable(
+    adminToken(),
+    "set it to the bearer token IAM's admin APIs require, or leave it unset where they require none",
+  ),
 };
 
 export interface IamApis {
@@ -30,7 +39,11 @@ export function readIamApis(env: Env): IamApis {
  * In Compose the bootstrap starts once the servers report healthy; the wait
  * covers a server that is up but still migrating or a manual run.
  */
-export async function waitUntilReady(apis: readonly { api: AdminApi; variable: string }[], timeoutSeconds: number, out: Output): Promise<void> {
+export async function waitUntilReady(
+  apis: readonly { api: AdminApi; variable: string }[],
+  timeoutSeconds: number,
+  out: Output,
+): Promise<void> {
   for (const { api, variable } of apis) {
     const url = `${api.url}/health/ready`;
     const deadline = Date.now() + timeoutSeconds * 1000;
@@ -45,7 +58,9 @@ export async function waitUntilReady(apis: readonly { api: AdminApi; variable: s
       }
       if (Date.now() >= deadline) {
         const seen = status === undefined ? "no answer" : `status ${status}`;
-        throw new CliError("unreachable", [`${api.label ?? api.url} is not ready at ${url} after ${timeoutSeconds} s (${seen}); check that it runs and that ${variable} points at it`]);
+        throw new CliError("unreachable", [
+          `${api.label ?? api.url} is not ready at ${url} after ${timeoutSeconds} s (${seen}); check that it runs and that ${variable} points at it`,
+        ]);
       }
       if (Date.now() >= nextReminder) {
         out.progress(`still waiting for the ${api.label ?? api.url} (${Math.round(timeoutSeconds - (deadline - Date.now()) / 1000)} s)…`);

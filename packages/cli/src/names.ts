@@ -1,4 +1,4 @@
-import { DEFAULT_INVITATION_LIFESPAN, KRATOS_DURATION, type PersonName } from "@olympus/sdk/bootstrap";
+import { DEFAULT_INVITATION_LIFESPAN, KRATOS_DURATION, type PersonName } from "@olympus/ory-client/bootstrap";
 import { z } from "zod";
 import { emailAddress } from "./env";
 import { usageError } from "./errors";

@@ -38,7 +38,9 @@ export class Output {
 
   error(error: CliError): void {
     if (this.json) {
-      this.io.stdout(`${JSON.stringify({ ok: false, command: this.command, error: { code: error.code, message: error.message, problems: error.problems } }, null, 2)}\n`);
+      this.io.stdout(
+        `${JSON.stringify({ ok: false, command: this.command, error: { code: error.code, message: error.message, problems: error.problems } }, null, 2)}\n`,
+      );
     } else {
       for (const problem of error.problems) this.io.stderr(`olympus: ${problem}\n`);
     }

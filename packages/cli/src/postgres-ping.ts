@@ -19,7 +19,9 @@ export function pingPostgres(host: string, port: number, user: string, timeoutMs
       resolve(result);
     };
     socket.setTimeout(timeoutMs, () => finish({ up: false, detail: `no answer within ${timeoutMs} ms` }));
-    socket.on("error", (error: NodeJS.ErrnoException) => finish({ up: false, detail: error.code === "ECONNREFUSED" ? "connection refused" : (error.code ?? error.message) }));
+    socket.on("error", (error: NodeJS.ErrnoException) =>
+      finish({ up: false, detail: error.code === "ECONNREFUSED" ? "connection refused" : (error.code ?? error.message) }),
+    );
     socket.on("connect", () => socket.write(startupMessage(user)));
     let received = Buffer.alloc(0);
     socket.on("data", (chunk: Buffer) => {

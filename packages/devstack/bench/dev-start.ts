@@ -20,8 +20,8 @@ import { connect } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { stripVTControlCharacters } from "node:util";
-import { DOMAINS, SERVICE_PORTS } from "@olympus/sdk/config";
-import { EMBEDDED_DEMO_CLIENT, withoutDomainVariables } from "@olympus/sdk/config/embedded-defaults";
+import { DOMAINS, SERVICE_PORTS } from "@olympus/runtime-config/config";
+import { EMBEDDED_DEMO_CLIENT, withoutDomainVariables } from "../src/embedded-defaults";
 import { DEFAULT_PORTS } from "../src/options";
 
 const REPO_DIR = path.resolve(import.meta.dirname, "..", "..", "..");
@@ -86,7 +86,12 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 async function timeDevCommand(dataDir: string): Promise<Timed> {
   const started = performance.now();
   // Its own process group, as a shell gives a foreground job.
-  const child = spawn("npm", ["run", "dev"], { cwd: REPO_DIR, env: developerEnv(dataDir), detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn("npm", ["run", "dev"], {
+    cwd: REPO_DIR,
+    env: developerEnv(dataDir),
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let log = "";
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   try {
@@ -97,8 +102,13 @@ async function timeDevCommand(dataDir: string): Promise<Timed> {
       };
       child.stdout?.on("data", onData);
       child.stderr?.on("data", onData);
-      child.once("exit", (code, signal) => reject(new Error(`npm run dev exited (${signal ?? code}) before "ready":\n${log.slice(-4000)}`)));
-      setTimeout(() => reject(new Error(`npm run dev not ready after ${READY_TIMEOUT_MS / 1000} s:\n${log.slice(-4000)}`)), READY_TIMEOUT_MS).unref();
+      child.once("exit", (code, signal) =>
+        reject(new Error(`npm run dev exited (${signal ?? code}) before "ready":\n${log.slice(-4000)}`)),
+      );
+      setTimeout(
+        () => reject(new Error(`npm run dev not ready after ${READY_TIMEOUT_MS / 1000} s:\n${log.slice(-4000)}`)),
+        READY_TIMEOUT_MS,
+      ).unref();
     });
     const banner = /Olympus dev stack — (ready in [^\n]*)/.exec(log)?.[1] ?? "(no timing in the banner)";
     return { seconds, banner };
@@ -114,7 +124,8 @@ async function timeDevCommand(dataDir: string): Promise<Timed> {
 
 async function removeBenchCaches(): Promise<void> {
   for (const app of ["hera", "athena"]) {
-    for (const domain of DOMAINS) await rm(path.join(REPO_DIR, "apps", app, `${DIST_DIR_PREFIX}-${domain}`), { recursive: true, force: true });
+    for (const domain of DOMAINS)
+      await rm(path.join(REPO_DIR, "apps", app, `${DIST_DIR_PREFIX}-${domain}`), { recursive: true, force: true });
   }
 }
 

@@ -38,7 +38,11 @@ function childrenOf(pid: number): number[] {
     .filter((entry) => /^\d+$/.test(entry))
     .filter((entry) => {
       try {
-        return readFileSync(`/proc/${entry}/stat`, "utf8").replace(/^\d+ \(.*\) /, "").split(" ")[1] === String(pid);
+        return (
+          readFileSync(`/proc/${entry}/stat`, "utf8")
+            .replace(/^\d+ \(.*\) /, "")
+            .split(" ")[1] === String(pid)
+        );
       } catch {
         return false;
       }
@@ -88,12 +92,16 @@ try {
   if (banner) console.log(`  warm start banner: ${banner}`);
 
   console.log(`\nmemory at idle (${IDLE_MS / 1000} s after ready)                      RSS       PSS`);
-  console.log(`  PostgreSQL (${String(postgresPids.length).padStart(2)} processes)                      ${mb(postgres.rssKb)}   ${mb(postgres.pssKb)}`);
+  console.log(
+    `  PostgreSQL (${String(postgresPids.length).padStart(2)} processes)                      ${mb(postgres.rssKb)}   ${mb(postgres.pssKb)}`,
+  );
   console.log(`  Node: CIAM+IAM Kratos and Hydra (1 process)       ${mb(servers.rssKb)}   ${mb(servers.pssKb)}`);
   console.log(`  mail catcher (SMTP + inbox, 1 process)            ${mb(mail.rssKb)}   ${mb(mail.pssKb)}`);
   console.log(`  together                                          ${mb(total.rssKb)}   ${mb(total.pssKb)}`);
   const met = total.pssKb / 1024 <= GOAL_MB;
-  console.log(`\nbackend + Postgres + mail catcher at idle: ${(total.pssKb / 1024).toFixed(0)} MB PSS — goal ≤ ${GOAL_MB} MB: ${met ? "met" : "NOT met"} (RSS sum ${(total.rssKb / 1024).toFixed(0)} MB)`);
+  console.log(
+    `\nbackend + Postgres + mail catcher at idle: ${(total.pssKb / 1024).toFixed(0)} MB PSS — goal ≤ ${GOAL_MB} MB: ${met ? "met" : "NOT met"} (RSS sum ${(total.rssKb / 1024).toFixed(0)} MB)`,
+  );
   await stop(warm.run);
 } finally {
   await rm(options.dataDir, { recursive: true, force: true });

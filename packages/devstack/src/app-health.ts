@@ -1,4 +1,4 @@
-import { DOMAINS, type Domain } from "@olympus/sdk/config";
+import { DOMAINS, type Domain } from "@olympus/runtime-config/config";
 import type { HealthTarget } from "./health";
 import type { DevstackPorts } from "./options";
 import { devstackUrls } from "./urls";
@@ -22,13 +22,11 @@ function reports(body: unknown, app: string, domain?: Domain): boolean {
 export function appHealthTargets(ports: DevstackPorts): HealthTarget[] {
   const urls = devstackUrls(ports, { host: "127.0.0.1", port: ports.postgres });
   const nextApps = DOMAINS.flatMap((domain) =>
-    (["hera", "athena"] as const satisfies readonly NextApp[]).map(
-      (app): HealthTarget => ({
-        name: `${app === "hera" ? "Hera" : "Athena"} ${domain.toUpperCase()}`,
-        url: urls[domain].health[app],
-        accept: (body) => reports(body, app, domain),
-      }),
-    ),
+    (["hera", "athena"] as const satisfies readonly NextApp[]).map((app): HealthTarget => ({
+      name: `${app === "hera" ? "Hera" : "Athena"} ${domain.toUpperCase()}`,
+      url: urls[domain].health[app],
+      accept: (body) => reports(body, app, domain),
+    })),
   );
   // The demo is a CIAM-only app; its health body names no domain.
   const demo: HealthTarget = { name: "demo relying party", url: urls.demoHealth, accept: (body) => reports(body, "demo") };

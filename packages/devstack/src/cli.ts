@@ -18,7 +18,8 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 const fail = (error: unknown): never => {
   const message = error instanceof DevstackError ? error.message : `unexpected error: ${messageOf(error)}`;
   process.stderr.write(`devstack: ${message}\n`);
-  if (!(error instanceof DevstackError) && process.env.OLYMPUS_DEV_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  if (!(error instanceof DevstackError) && process.env.OLYMPUS_DEV_DEBUG && error instanceof Error)
+    process.stderr.write(`${error.stack}\n`);
   process.exit(1);
 };
 
@@ -33,7 +34,11 @@ async function main(command: string | undefined): Promise<void> {
   if (command === "reset") {
     try {
       const outcome = await resetDataDir(options.dataDir);
-      say(outcome === "deleted" ? `devstack: deleted ${displayPath(options.dataDir)}; the next npm run dev starts fresh` : `devstack: nothing to reset (${displayPath(options.dataDir)} does not exist)`);
+      say(
+        outcome === "deleted"
+          ? `devstack: deleted ${displayPath(options.dataDir)}; the next npm run dev starts fresh`
+          : `devstack: nothing to reset (${displayPath(options.dataDir)} does not exist)`,
+      );
     } catch (error) {
       fail(error);
     }
@@ -85,7 +90,16 @@ async function main(command: string | undefined): Promise<void> {
     await stack.close();
     process.exit(0);
   }
-  say(renderReadyTable({ urls: stack.urls, admin: stack.admin, adminTokens: stack.adminTokens, apps: options.apps, dataDir: displayPath(options.dataDir), timings: stack.timings }));
+  say(
+    renderReadyTable({
+      urls: stack.urls,
+      admin: stack.admin,
+      adminTokens: stack.adminTokens,
+      apps: options.apps,
+      dataDir: displayPath(options.dataDir),
+      timings: stack.timings,
+    }),
+  );
   say("ready");
 }
 

@@ -2,8 +2,8 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DOMAINS, envPrefix, otherDomain } from "@olympus/sdk/config";
-import { EMBEDDED_ADMIN_API_TOKEN, embeddedAppEnv } from "@olympus/sdk/config/embedded-defaults";
+import { DOMAINS, envPrefix, otherDomain } from "@olympus/runtime-config/config";
+import { EMBEDDED_ADMIN_API_TOKEN, embeddedAppEnv } from "./embedded-defaults";
 import { startTestPostgres } from "@olympus/test-postgres";
 import { startDevstack, type RunningDevstack } from "./devstack";
 import { ORY_SERVERS, type DevstackOptions } from "./options";
@@ -53,9 +53,12 @@ describe("the dev stack, headless (backend only, free ports)", () => {
     // The Athena role is admin-only data: in metadata_admin (admin API), never a trait the admin could edit.
     expect(login.body?.session.identity.traits).not.toHaveProperty("iam_admin_role");
     const { adminUrl, adminToken } = stack.servers["iam-kratos"];
-    const listed = await fetch(`${adminUrl.replace(/\/$/, "")}/admin/identities?credentials_identifier=${encodeURIComponent(options.admin.email)}`, {
-      headers: { authorization: `Bearer ${adminToken}` },
-    });
+    const listed = await fetch(
+      `${adminUrl.replace(/\/$/, "")}/admin/identities?credentials_identifier=${encodeURIComponent(options.admin.email)}`,
+      {
+        headers: { authorization: `Bearer ${adminToken}` },
+      },
+    );
     const [stored] = (await listed.json()) as { metadata_admin?: unknown }[];
     expect(stored?.metadata_admin).toEqual({ iam_admin_role: "admin" });
     const whoami = await fetch(`${stack.servers["iam-kratos"].publicUrl.replace(/\/$/, "")}/sessions/whoami`, {
@@ -71,7 +74,11 @@ describe("the dev stack, headless (backend only, free ports)", () => {
 
   it("registers Athena's clients in IAM Hydra and the demo relying party in CIAM Hydra only", async () => {
     const get = async (hydra: { adminUrl: string; adminToken: string }, id: string) =>
-      (await fetch(`${hydra.adminUrl.replace(/\/$/, "")}/admin/clients/${id}`, { headers: { authorization: `Bearer ${hydra.adminToken}` } })).status;
+      (
+        await fetch(`${hydra.adminUrl.replace(/\/$/, "")}/admin/clients/${id}`, {
+          headers: { authorization: `Bearer ${hydra.adminToken}` },
+        })
+      ).status;
     const iamHydra = stack.servers["iam-hydra"];
     const ciamHydra = stack.servers["ciam-hydra"];
     expect(await get(iamHydra, "iam-athena-ciam")).toBe(200);
@@ -85,7 +92,8 @@ describe("the dev stack, headless (backend only, free ports)", () => {
     // The token the apps get (Hera calls Kratos admin and Hydra's challenge API, Athena both admin APIs) is the one the servers require.
     expect(stack.adminTokens).toEqual(EMBEDDED_ADMIN_API_TOKEN);
     for (const domain of DOMAINS) {
-      for (const app of ["hera", "athena"] as const) expect(embeddedAppEnv(domain, app)[`${envPrefix(domain)}ADMIN_API_TOKEN`]).toBe(stack.adminTokens[domain]);
+      for (const app of ["hera", "athena"] as const)
+        expect(embeddedAppEnv(domain, app)[`${envPrefix(domain)}ADMIN_API_TOKEN`]).toBe(stack.adminTokens[domain]);
     }
     const probes = {
       kratos: ["/admin/identities", "/admin/sessions", "/admin/courier/messages", "/schemas"],
@@ -94,14 +102,19 @@ describe("the dev stack, headless (backend only, free ports)", () => {
     for (const id of ORY_SERVERS) {
       const server = stack.servers[id];
       const answer = async (path: string, token?: string) => {
-        const response = await fetch(`${server.adminUrl.replace(/\/$/, "")}${path}`, token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } });
+        const response = await fetch(
+          `${server.adminUrl.replace(/\/$/, "")}${path}`,
+          token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } },
+        );
         await response.body?.cancel();
         return { status: response.status, challenge: response.headers.get("www-authenticate") ?? undefined };
       };
       const otherDomainsToken = stack.adminTokens[otherDomain(server.config.domain)];
       for (const path of probes[server.config.service]) {
         const at = `${id} ${path}`;
-        expect(await answer(path), at).toEqual({ status: 401, challenge: expect.stringMatching(/^Bearer realm="(kratos|hydra)-admin"$/) });
+        const anonymous = await answer(path);
+        expect(anonymous.status, at).toBe(401);
+        expect(anonymous.challenge, at).toMatch(/^Bearer realm="(kratos|hydra)-admin"$/);
         expect((await answer(path, otherDomainsToken)).status, `${at} with the other domain's token`).toBe(401);
         expect((await answer(path, `${server.adminToken}x`)).status, `${at} with a longer token`).toBe(401);
       }
@@ -113,7 +126,11 @@ describe("the dev stack, headless (backend only, free ports)", () => {
 
   it("delivers the verification mail of a CIAM registration to the inbox API", async () => {
     const email = `customer-${Date.now()}@example.com`;
-    const status = await apiRegister(stack.servers["ciam-kratos"].publicUrl, { email, name: { first: "Ada", last: "Lovelace" } }, "a-customer-password-1");
+    const status = await apiRegister(
+      stack.servers["ciam-kratos"].publicUrl,
+      { email, name: { first: "Ada", last: "Lovelace" } },
+      "a-customer-password-1",
+    );
     expect(status).toBe(200);
     const mail = await waitForMail(stack.urls.inboxApi, email);
     // platform/dev/ciam-kratos/templates/verification_code: the branded subject and a one-time code.
@@ -178,7 +195,9 @@ describe("on an existing PostgreSQL server (OLYMPUS_DEV_POSTGRES_URL)", () => {
       expect(external.urls.postgres).toBe(`postgres://127.0.0.1:${server.port}`);
       expect((await apiLogin(external.servers["iam-kratos"].publicUrl, options.admin.email, options.admin.password)).status).toBe(200);
       await external.close();
-      const { rows } = await server.query("select count(*)::int as n from pg_database where datname like '%_kratos' or datname like '%_hydra'");
+      const { rows } = await server.query<{ n: number }>(
+        "select count(*)::int as n from pg_database where datname like '%_kratos' or datname like '%_hydra'",
+      );
       expect(rows[0]?.n).toBe(4);
     } finally {
       await server.stop();
@@ -191,10 +210,11 @@ describe("when Postgres cannot start", () => {
     const options = await testOptions();
     await mkdir(path.join(options.dataDir, "postgres"));
     await writeFile(path.join(options.dataDir, "postgres", "notes.txt"), "not a cluster");
-    await expect(startDevstack(options)).rejects.toMatchObject({
-      kind: "postgres",
-      message: expect.stringMatching(/^Postgres cannot start: .*postgres exists but is not a PostgreSQL data directory; remove it \(npm run dev:reset\)/),
-    });
+    const starting = startDevstack(options);
+    await expect(starting).rejects.toMatchObject({ kind: "postgres" });
+    await expect(starting).rejects.toThrow(
+      /^Postgres cannot start: .*postgres exists but is not a PostgreSQL data directory; remove it \(npm run dev:reset\)/,
+    );
     expect(processesMentioning(options.dataDir)).toEqual([]);
   });
 });
@@ -205,10 +225,9 @@ describe("the seeds' guard inside the dev stack", () => {
     const shared = `postgres://iam_kratos:iam_kratos_dev_password@127.0.0.1:${options.ports.postgres}/iam_kratos?sslmode=disable`;
     options.dsnOverrides = { "ciam-kratos": shared, "iam-kratos": shared };
     const progress: string[] = [];
-    await expect(startDevstack(options, { onProgress: (line) => progress.push(line) })).rejects.toMatchObject({
-      kind: "seed-guard",
-      message: expect.stringContaining("CIAM Kratos's DSN points at database \"iam_kratos\", which belongs to IAM Kratos"),
-    });
+    const starting = startDevstack(options, { onProgress: (line) => progress.push(line) });
+    await expect(starting).rejects.toMatchObject({ kind: "seed-guard" });
+    await expect(starting).rejects.toThrow('CIAM Kratos\'s DSN points at database "iam_kratos", which belongs to IAM Kratos');
     expect(progress.some((line) => line.startsWith("servers:"))).toBe(false);
     expect(processesMentioning(options.dataDir)).toEqual([]);
   });

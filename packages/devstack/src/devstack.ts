@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { RolePasswords } from "@olympus/platform/postgres-init";
-import { DOMAINS, type Domain } from "@olympus/sdk/config";
-import { EMBEDDED_OLYMPUS_DATABASE_URLS, EMBEDDED_OLYMPUS_MIGRATOR_URL } from "@olympus/sdk/config/embedded-defaults";
+import { DOMAINS, type Domain } from "@olympus/runtime-config/config";
+import { EMBEDDED_OLYMPUS_DATABASE_URLS, EMBEDDED_OLYMPUS_MIGRATOR_URL } from "./embedded-defaults";
 import { appHealthTargets } from "./app-health";
 import { DevstackError, throwIfAborted } from "./errors";
 import { waitUntilHealthy, type HealthTarget } from "./health";
@@ -57,7 +57,9 @@ export async function startDevstack(options: DevstackOptions, hooks: StartHooks 
   const { signal } = hooks;
   const progress = hooks.onProgress ?? (() => {});
   const clock = new StartupClock();
-  const database = options.databaseUrl ? parseDsn(options.databaseUrl, "OLYMPUS_DEV_POSTGRES_URL") : { host: "127.0.0.1", port: options.ports.postgres };
+  const database = options.databaseUrl
+    ? parseDsn(options.databaseUrl, "OLYMPUS_DEV_POSTGRES_URL")
+    : { host: "127.0.0.1", port: options.ports.postgres };
   // Config files first: a broken one costs nothing to report.
   const configs = resolveOryConfigs({ database, dsnOverrides: options.dsnOverrides });
   await claimDataDir(options.dataDir);
@@ -86,7 +88,10 @@ export async function startDevstack(options: DevstackOptions, hooks: StartHooks 
       signal,
     });
     // Stop it even when Postgres fails first.
-    mailStarting.then((mail) => teardown.add("mail catcher", mail.stop), () => {});
+    mailStarting.then(
+      (mail) => teardown.add("mail catcher", () => mail.stop()),
+      () => {},
+    );
 
     let postgres: RunningPostgres | undefined;
     let superuserUrl = options.databaseUrl;
@@ -111,7 +116,12 @@ export async function startDevstack(options: DevstackOptions, hooks: StartHooks 
     }
     const mail: MailCatcher = await mailStarting;
     progress(`mail: catcher on SMTP 127.0.0.1:${options.ports.smtp}, inbox ${mail.inboxUrl}`);
-    await writeState(options.dataDir, { pid: process.pid, startedAt: new Date().toISOString(), postgresPid: postgres?.pid, mailPid: mail.pid });
+    await writeState(options.dataDir, {
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      postgresPid: postgres?.pid,
+      mailPid: mail.pid,
+    });
 
     throwIfAborted(signal);
     const layout = await applyDatabaseLayout(superuserUrl, rolePasswords(configs));
@@ -120,7 +130,8 @@ export async function startDevstack(options: DevstackOptions, hooks: StartHooks 
         ? `postgres: created ${layout.createdDatabases.join(", ")} from platform/postgres/init.sql`
         : "postgres: databases and roles in place (platform/postgres/init.sql)",
     );
-    if (layout.legacyRole) progress('postgres: the shared "olympus" login of an earlier version is retired (its tables now belong to olympus_migrator)');
+    if (layout.legacyRole)
+      progress('postgres: the shared "olympus" login of an earlier version is retired (its tables now belong to olympus_migrator)');
     const migrated = await migrateOlympusAsMigrator(superuserUrl, OLYMPUS_ROLE_PASSWORDS.olympus_migrator);
     progress(
       migrated.length > 0
@@ -188,10 +199,18 @@ export async function startDevstack(options: DevstackOptions, hooks: StartHooks 
  * so each dev server compiles while the others do. Stops polling when the
  * start-up fails or is interrupted.
  */
-async function waitForApps(options: DevstackOptions, progress: (line: string) => void, signal: AbortSignal | undefined, teardown: Teardown): Promise<HealthTarget[]> {
+async function waitForApps(
+  options: DevstackOptions,
+  progress: (line: string) => void,
+  signal: AbortSignal | undefined,
+  teardown: Teardown,
+): Promise<HealthTarget[]> {
   const targets = appHealthTargets(options.ports);
   const stopPolling = new AbortController();
-  teardown.add("app health polling", async () => stopPolling.abort());
+  teardown.add("app health polling", () => {
+    stopPolling.abort();
+    return Promise.resolve();
+  });
   const aborted = signal ? AbortSignal.any([signal, stopPolling.signal]) : stopPolling.signal;
   progress("apps: waiting for Hera, Athena and the demo relying party (started by turbo; the first compile takes a while)…");
   await Promise.all(
@@ -200,7 +219,8 @@ async function waitForApps(options: DevstackOptions, progress: (line: string) =>
         timeoutMs: options.appsTimeoutMs,
         signal: aborted,
         intervalMs: 1000,
-        onStillWaiting: (seconds) => progress(`apps: still waiting for ${target.name} at ${target.url} (${seconds} s; see its output above)`),
+        onStillWaiting: (seconds) =>
+          progress(`apps: still waiting for ${target.name} at ${target.url} (${seconds} s; see its output above)`),
       });
       progress(`apps: ${target.name} healthy`);
     }),
@@ -218,17 +238,23 @@ async function startServers(
   progress("servers: starting CIAM and IAM Kratos and Hydra…");
   // Loaded only now: a config or port problem reported earlier stays a single line, without the servers' import-time notices.
   const { startOryServer } = await import("./ory/servers");
-  const results = await Promise.allSettled(configs.map((config) => startOryServer(config, { ports: options.ports, smtpPort: options.ports.smtp, logDir })));
+  const results = await Promise.allSettled(
+    configs.map((config) => startOryServer(config, { ports: options.ports, smtpPort: options.ports.smtp, logDir })),
+  );
   const started: Partial<Record<OryServerId, RunningOryServer>> = {};
   for (const result of results) {
     if (result.status === "fulfilled") {
       started[result.value.config.id] = result.value;
-      teardown.add(result.value.config.label, result.value.close);
+      const server = result.value;
+      teardown.add(server.config.label, () => server.close());
     }
   }
   const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failed) throw failed.reason;
-  for (const server of Object.values(started)) progress(`servers: ${server.config.label} on ${server.publicUrl} (admin ${server.adminUrl}), logs in ${path.join(logDir, `${server.config.id}.log`)}`);
+  for (const server of Object.values(started))
+    progress(
+      `servers: ${server.config.label} on ${server.publicUrl} (admin ${server.adminUrl}), logs in ${path.join(logDir, `${server.config.id}.log`)}`,
+    );
   return started as Record<OryServerId, RunningOryServer>;
 }
 

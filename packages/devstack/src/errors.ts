@@ -2,16 +2,7 @@
  * Why the dev stack refused to start. Each kind has exactly one message a
  * newcomer can act on; the CLI prints `message` alone, never a stack trace.
  */
-export type DevstackErrorKind =
-  | "port-in-use"
-  | "postgres"
-  | "config"
-  | "seed-guard"
-  | "seed"
-  | "health"
-  | "server"
-  | "mail"
-  | "aborted";
+export type DevstackErrorKind = "port-in-use" | "postgres" | "config" | "seed-guard" | "seed" | "health" | "server" | "mail" | "aborted";
 
 export class DevstackError extends Error {
   override name = "DevstackError";

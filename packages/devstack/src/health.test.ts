@@ -32,7 +32,10 @@ describe("health probes", () => {
   it("reminds while it waits, then names the service and URL when it never becomes healthy", async () => {
     const reminders: number[] = [];
     await expect(
-      waitUntilHealthy({ name: "Hera CIAM", url: `${base}/down` }, { timeoutMs: 400, intervalMs: 50, remindEveryMs: 100, onStillWaiting: (s) => reminders.push(s) }),
+      waitUntilHealthy(
+        { name: "Hera CIAM", url: `${base}/down` },
+        { timeoutMs: 400, intervalMs: 50, remindEveryMs: 100, onStillWaiting: (s) => reminders.push(s) },
+      ),
     ).rejects.toThrow(/^Hera CIAM is not healthy/);
     expect(reminders.length).toBeGreaterThanOrEqual(2);
     await expect(waitUntilHealthy({ name: "IAM Hydra admin", url: `${base}/down` }, { timeoutMs: 300, intervalMs: 50 })).rejects.toThrow(

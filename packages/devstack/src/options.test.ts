@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SERVICE_PORTS } from "@olympus/sdk/config";
+import { SERVICE_PORTS } from "@olympus/runtime-config/config";
 import { DevstackError } from "./errors";
 import { DEFAULT_ADMIN, optionsFromEnv } from "./options";
 import { DEFAULT_DATA_DIR } from "./paths";
@@ -40,7 +40,10 @@ describe("optionsFromEnv", () => {
   });
 
   it("moves ports with OLYMPUS_POSTGRES_PORT and OLYMPUS_DEV_PORTS, naming the variable when invalid", () => {
-    const options = optionsFromEnv({ OLYMPUS_POSTGRES_PORT: "15432", OLYMPUS_DEV_PORTS: '{"smtp":11025,"demo":13002,"iam":{"kratosAdmin":14101}}' });
+    const options = optionsFromEnv({
+      OLYMPUS_POSTGRES_PORT: "15432",
+      OLYMPUS_DEV_PORTS: '{"smtp":11025,"demo":13002,"iam":{"kratosAdmin":14101}}',
+    });
     expect(options.ports.postgres).toBe(15432);
     expect(options.ports.demo).toBe(13002);
     expect(options.ports.smtp).toBe(11025);

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
-import { SERVICE_PORTS, type Domain } from "@olympus/sdk/config";
-import { EMBEDDED_DEMO_CLIENT } from "@olympus/sdk/config/embedded-defaults";
+import { SERVICE_PORTS, type Domain } from "@olympus/runtime-config/config";
+import { EMBEDDED_DEMO_CLIENT } from "./embedded-defaults";
 import { DevstackError } from "./errors";
 import { DEFAULT_DATA_DIR } from "./paths";
 
@@ -181,4 +181,3 @@ export function serverService(server: OryServerId): "kratos" | "hydra" {
 export function serverId(domain: Domain, service: "kratos" | "hydra"): OryServerId {
   return `${domain}-${service}`;
 }
-

@@ -1,4 +1,4 @@
-import type { Domain } from "@olympus/sdk/config";
+import type { Domain } from "@olympus/runtime-config/config";
 import type { AdminLogin } from "./options";
 import { describeTimings, type StartupTimings } from "./startup-clock";
 import type { DevstackUrls } from "./urls";
@@ -40,7 +40,7 @@ export function renderReadyTable({ urls, admin, adminTokens, apps, dataDir, timi
     ...rows.map(line),
     "",
     `  Admin API tokens    CIAM ${adminTokens.ciam}   IAM ${adminTokens.iam}`,
-    "                      every admin path but /health/* needs Authorization: Bearer <token> (EMBEDDED_ADMIN_API_TOKEN in packages/sdk/src/config/embedded-defaults.ts)",
+    "                      every admin path but /health/* needs Authorization: Bearer <token> (EMBEDDED_ADMIN_API_TOKEN in packages/devstack/src/embedded-defaults.ts)",
     `                      e.g. curl -H 'Authorization: Bearer ${adminTokens.iam}' ${urls.iam.kratosAdmin}/admin/identities`,
     "",
     // Started by turbo beside Hera and Athena, so only listed with them.

@@ -12,15 +12,24 @@ describe("port checks", () => {
     blocker = createServer();
     await new Promise<void>((resolve) => blocker?.listen(port, "127.0.0.1", resolve));
     expect(await isPortFree(port)).toBe(false);
-    await expect(assertPortsFree([{ port, service: "IAM Kratos admin API" }])).rejects.toMatchObject({
-      kind: "port-in-use",
-      message: expect.stringMatching(new RegExp(`^port ${port} \\(IAM Kratos admin API\\) is already in use`)),
-    });
+    const asserting = assertPortsFree([{ port, service: "IAM Kratos admin API" }]);
+    await expect(asserting).rejects.toMatchObject({ kind: "port-in-use" });
+    await expect(asserting).rejects.toThrow(new RegExp(`^port ${port} \\(IAM Kratos admin API\\) is already in use`));
   });
 
   it("passes when every port is free and refuses one port claimed twice", async () => {
     const [a, b] = [await freePort(), await freePort()];
-    await expect(assertPortsFree([{ port: a, service: "A" }, { port: b, service: "B" }])).resolves.toBeUndefined();
-    await expect(assertPortsFree([{ port: a, service: "A" }, { port: a, service: "B" }])).rejects.toThrow(/configured for both A and B/);
+    await expect(
+      assertPortsFree([
+        { port: a, service: "A" },
+        { port: b, service: "B" },
+      ]),
+    ).resolves.toBeUndefined();
+    await expect(
+      assertPortsFree([
+        { port: a, service: "A" },
+        { port: a, service: "B" },
+      ]),
+    ).rejects.toThrow(/configured for both A and B/);
   });
 });

@@ -31,7 +31,10 @@ export async function assertPortsFree(claims: readonly PortClaim[]): Promise<voi
   }
   for (const claim of claims) {
     if (!(await isPortFree(claim.port))) {
-      throw new DevstackError("port-in-use", `port ${claim.port} (${claim.service}) is already in use — stop whatever listens there (\`ss -ltnp 'sport = :${claim.port}'\`) or pick other ports`);
+      throw new DevstackError(
+        "port-in-use",
+        `port ${claim.port} (${claim.service}) is already in use — stop whatever listens there (\`ss -ltnp 'sport = :${claim.port}'\`) or pick other ports`,
+      );
     }
   }
 }

@@ -36,7 +36,10 @@ export function readState(dataDir: string): DevstackState | undefined {
 export async function claimDataDir(dataDir: string): Promise<void> {
   const current = readState(dataDir);
   if (current && current.pid !== process.pid && isAlive(current.pid) && isNode(current.pid)) {
-    throw new DevstackError("config", `another dev stack (pid ${current.pid}) is running on ${dataDir}; stop it first (Ctrl-C in its terminal)`);
+    throw new DevstackError(
+      "config",
+      `another dev stack (pid ${current.pid}) is running on ${dataDir}; stop it first (Ctrl-C in its terminal)`,
+    );
   }
   await mkdir(dataDir, { recursive: true });
   await writeState(dataDir, { pid: process.pid, startedAt: new Date().toISOString() });

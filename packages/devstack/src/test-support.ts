@@ -9,28 +9,24 @@ import { freePort } from "@olympus/test-postgres";
 import { DEFAULT_ADMIN, type DevstackOptions, type DevstackPorts } from "./options";
 import { PACKAGE_DIR } from "./paths";
 
-/** Every port on a free one, so a test never meets a running `npm run dev`. */
+/** Every port on a free one, so a test never meets a running `npm run dev` (freePort never hands one out twice). */
 export async function freePorts(): Promise<DevstackPorts> {
-  // Each freePort() releases its port before the next call, so the kernel may hand one out twice: insist on distinct ones.
-  const taken = new Set<number>();
-  const next = async (): Promise<number> => {
-    for (;;) {
-      const port = await freePort();
-      if (!taken.has(port)) {
-        taken.add(port);
-        return port;
-      }
-    }
-  };
   const domain = async () => ({
-    hera: await next(),
-    athena: await next(),
-    kratosPublic: await next(),
-    kratosAdmin: await next(),
-    hydraPublic: await next(),
-    hydraAdmin: await next(),
+    hera: await freePort(),
+    athena: await freePort(),
+    kratosPublic: await freePort(),
+    kratosAdmin: await freePort(),
+    hydraPublic: await freePort(),
+    hydraAdmin: await freePort(),
   });
-  return { postgres: await next(), smtp: await next(), inbox: await next(), demo: await next(), ciam: await domain(), iam: await domain() };
+  return {
+    postgres: await freePort(),
+    smtp: await freePort(),
+    inbox: await freePort(),
+    demo: await freePort(),
+    ciam: await domain(),
+    iam: await domain(),
+  };
 }
 
 const createdDataDirs: string[] = [];
@@ -72,7 +68,10 @@ export function processesMentioning(text: string): number[] {
 }
 
 const flow = z.object({ id: z.string() });
-const session = z.object({ session_token: z.string(), session: z.object({ identity: z.object({ schema_id: z.string(), traits: z.record(z.string(), z.unknown()) }) }) });
+const session = z.object({
+  session_token: z.string(),
+  session: z.object({ identity: z.object({ schema_id: z.string(), traits: z.record(z.string(), z.unknown()) }) }),
+});
 
 /** Kratos' API-mode (native app) password login. */
 export async function apiLogin(kratosPublicUrl: string, identifier: string, password: string) {
@@ -127,11 +126,23 @@ export interface CliRun {
 export function runCli(env: Record<string, string>, args: string[] = []): CliRun {
   // The same node flags as the package's `dev` script (one V8 helper thread and V8's memory-first
   // mode: a development backend idles far more than it works, and its idle memory is what counts).
-  const child = spawn(process.execPath, ["--max-semi-space-size=2", "--v8-pool-size=1", "--optimize-for-size", "--import", "tsx", path.join(PACKAGE_DIR, "src", "cli.ts"), ...args], {
-    cwd: PACKAGE_DIR,
-    env: { ...process.env, OLYMPUS_DEV_APPS: "0", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      "--max-semi-space-size=2",
+      "--v8-pool-size=1",
+      "--optimize-for-size",
+      "--import",
+      "tsx",
+      path.join(PACKAGE_DIR, "src", "cli.ts"),
+      ...args,
+    ],
+    {
+      cwd: PACKAGE_DIR,
+      env: { ...process.env, OLYMPUS_DEV_APPS: "0", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let stdout = "";
   let stderr = "";
   child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

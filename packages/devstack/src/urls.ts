@@ -1,4 +1,4 @@
-import { DOMAINS, type Domain } from "@olympus/sdk/config";
+import { DOMAINS, type Domain } from "@olympus/runtime-config/config";
 import type { DevstackPorts } from "./options";
 
 export interface DomainUrls {

@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 
 /**
  * Load from a separate Node process, so the server keeps this process to
@@ -59,11 +60,9 @@ Promise.all(Array.from({ length: spec.concurrency }, lane)).then(() => {
 `;
 
 /** Runs the load process; the spec goes in on stdin (a thousand JWTs would not fit in an environment variable). */
-export function runLoad(spec: LoadSpec): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, ["-e", WORKER_SOURCE], { maxBuffer: 256 * 1024 * 1024 }, (error, stdout) =>
-      error ? reject(error) : resolve(JSON.parse(stdout) as LoadResult),
-    );
-    child.stdin?.end(JSON.stringify(spec));
-  });
+export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  const running = promisify(execFile)(process.execPath, ["-e", WORKER_SOURCE], { maxBuffer: 256 * 1024 * 1024 });
+  running.child.stdin?.end(JSON.stringify(spec));
+  const { stdout } = await running;
+  return JSON.parse(stdout) as LoadResult;
 }

@@ -39,7 +39,11 @@ async function measureOnce(spec: Omit<LoadSpec, "concurrency" | "durationMs">, d
   const result = await runLoad({ ...spec, concurrency: CONCURRENCY, durationMs });
   const cpu = process.cpuUsage(cpuBefore);
   if (result.errors > 0) throw new Error(`${spec.url}: ${result.errors} requests failed`);
-  return { perSecond: (result.count * 1000) / result.elapsedMs, cpuMsPerOp: (cpu.user + cpu.system) / 1000 / Math.max(1, result.count), result };
+  return {
+    perSecond: (result.count * 1000) / result.elapsedMs,
+    cpuMsPerOp: (cpu.user + cpu.system) / 1000 / Math.max(1, result.count),
+    result,
+  };
 }
 
 /** A warm-up, then ROUNDS measurements; the median of each figure (samples from the last round). */
@@ -47,7 +51,11 @@ async function measure(label: string, spec: Omit<LoadSpec, "concurrency" | "dura
   await runLoad({ ...spec, concurrency: CONCURRENCY, durationMs: 1_000 });
   const runs: Measured[] = [];
   for (let i = 0; i < ROUNDS; i++) runs.push(await measureOnce(spec, DURATION_MS));
-  const measured = { perSecond: median(runs.map((r) => r.perSecond)), cpuMsPerOp: median(runs.map((r) => r.cpuMsPerOp)), result: runs[runs.length - 1]?.result ?? runs[0]!.result };
+  const measured = {
+    perSecond: median(runs.map((r) => r.perSecond)),
+    cpuMsPerOp: median(runs.map((r) => r.cpuMsPerOp)),
+    result: runs[runs.length - 1]?.result ?? runs[0]!.result,
+  };
   console.log(
     `${label.padEnd(52)} ${measured.perSecond.toFixed(0).padStart(7)} ops/s; server CPU ${measured.cpuMsPerOp.toFixed(3)} ms/op → ≈ ${(1000 / measured.cpuMsPerOp).toFixed(0)}/s per core`,
   );
@@ -69,10 +77,14 @@ await pg.query("ALTER SYSTEM SET synchronous_commit = off");
 await pg.query("SELECT pg_reload_conf()");
 const hydra = await startHydraUnderTest(pg);
 try {
-  console.log(`embedded-hydra bench (concurrency ${CONCURRENCY}, median of ${ROUNDS} rounds of ${DURATION_MS / 1000} s, node ${process.version})`);
+  console.log(
+    `embedded-hydra bench (concurrency ${CONCURRENCY}, median of ${ROUNDS} rounds of ${DURATION_MS / 1000} s, node ${process.version})`,
+  );
   const basic = (id: string | undefined, secret: string | undefined) => `Basic ${Buffer.from(`${id}:${secret}`).toString("base64")}`;
   const { data: client } = await hydra.admin.createOAuth2Client({ oAuth2Client: { grant_types: ["client_credentials"], scope: "bench" } });
-  const { data: jwtClient } = await hydra.admin.createOAuth2Client({ oAuth2Client: { grant_types: ["client_credentials"], scope: "bench", access_token_strategy: "jwt" } });
+  const { data: jwtClient } = await hydra.admin.createOAuth2Client({
+    oAuth2Client: { grant_types: ["client_credentials"], scope: "bench", access_token_strategy: "jwt" },
+  });
   const tokenSpec = (authorization: string): Omit<LoadSpec, "concurrency" | "durationMs"> => ({
     url: new URL("oauth2/token", hydra.publicUrl).href,
     method: "POST",
@@ -90,13 +102,19 @@ try {
   const introspect = new URL("admin/oauth2/introspect", hydra.adminUrl).href;
   const opaque = await measure("introspections, opaque access tokens", introspectionSpec(introspect, opaqueTokens));
   const jwt = await measure("introspections, JWT access tokens", introspectionSpec(introspect, jwtTokens));
-  for (const [kind, measured] of [["opaque", opaque], ["JWT", jwt]] as const) {
+  for (const [kind, measured] of [
+    ["opaque", opaque],
+    ["JWT", jwt],
+  ] as const) {
     const inactive = measured.result.samples.filter((body) => !(JSON.parse(body) as { active: boolean }).active).length;
     if (inactive > 0) throw new Error(`${inactive} ${kind} introspections answered inactive`);
   }
 
   const floorServer = await startFloorServer(hydra.dsn);
-  const floor = await measure("floor: node:http + the same lookup, one per request", introspectionSpec(`${floorServer.url}/`, opaqueTokens));
+  const floor = await measure(
+    "floor: node:http + the same lookup, one per request",
+    introspectionSpec(`${floorServer.url}/`, opaqueTokens),
+  );
   await floorServer.close();
 
   // The hash alone, in this process (nothing else runs now).
@@ -113,12 +131,19 @@ try {
     }),
   );
   const hashRate = (hashes * 1000) / (performance.now() - hashStarted);
-  console.log(`${`client-secret verification alone (PBKDF2-SHA256 ×${SECRET_HASH_ITERATIONS})`.padEnd(52)} ${hashRate.toFixed(0).padStart(7)} ops/s`);
+  console.log(
+    `${`client-secret verification alone (PBKDF2-SHA256 ×${SECRET_HASH_ITERATIONS})`.padEnd(52)} ${hashRate.toFixed(0).padStart(7)} ops/s`,
+  );
 
   const perCore = (m: Measured) => 1000 / m.cpuMsPerOp;
   console.log("");
-  console.log(`client_credentials: ≈ ${perCore(grants).toFixed(0)}/s per core — goal ≥ ${GRANTS_PER_CORE_GOAL}/s per core: ${verdict(perCore(grants) >= GRANTS_PER_CORE_GOAL)}`);
-  for (const [kind, measured] of [["opaque", opaque], ["JWT", jwt]] as const) {
+  console.log(
+    `client_credentials: ≈ ${perCore(grants).toFixed(0)}/s per core — goal ≥ ${GRANTS_PER_CORE_GOAL}/s per core: ${verdict(perCore(grants) >= GRANTS_PER_CORE_GOAL)}`,
+  );
+  for (const [kind, measured] of [
+    ["opaque", opaque],
+    ["JWT", jwt],
+  ] as const) {
     console.log(
       `introspection (${kind}): ≈ ${perCore(measured).toFixed(0)}/s per core (floor ≈ ${perCore(floor).toFixed(0)}/s per core; ${measured.perSecond.toFixed(0)}/s measured here vs the floor's ${floor.perSecond.toFixed(0)}/s) — goal ≥ ${INTROSPECTIONS_PER_CORE_GOAL}/s per core: ${verdict(perCore(measured) >= INTROSPECTIONS_PER_CORE_GOAL)}`,
     );

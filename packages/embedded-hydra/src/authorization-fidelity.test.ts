@@ -32,13 +32,22 @@ const atHash = (token: string) => createHash("sha256").update(token).digest().su
 
 async function remembered(browser: TestBrowser, subject: string, options: { rememberConsent?: boolean } = {}) {
   const verifier = newVerifier();
-  const login = await toLoginUi(browser, authorizeUrl(hydra, client.id, { scope: SCOPE, code_challenge: s256(verifier), code_challenge_method: "S256" }));
+  const login = await toLoginUi(
+    browser,
+    authorizeUrl(hydra, client.id, { scope: SCOPE, code_challenge: s256(verifier), code_challenge_method: "S256" }),
+  );
   const { data: loginRequest } = await hydra.admin.getOAuth2LoginRequest({ loginChallenge: login.challenge ?? "" });
   const consent = await acceptLogin(hydra, browser, login.challenge ?? "", { subject, remember: true, remember_for: 3600 });
-  const { data: consentRequest } = await hydra.admin.getOAuth2ConsentRequest({ consentChallenge: consent.searchParams.get("consent_challenge") ?? "" });
+  const { data: consentRequest } = await hydra.admin.getOAuth2ConsentRequest({
+    consentChallenge: consent.searchParams.get("consent_challenge") ?? "",
+  });
   const callback = await acceptConsent(hydra, browser, consent, { remember: options.rememberConsent ?? true, remember_for: 3600 });
   const code = responseParams(callback).get("code") ?? "";
-  const tokens = await tokenRequest(hydra, { grant_type: "authorization_code", code, redirect_uri: REDIRECT_URI, code_verifier: verifier }, client);
+  const tokens = await tokenRequest(
+    hydra,
+    { grant_type: "authorization_code", code, redirect_uri: REDIRECT_URI, code_verifier: verifier },
+    client,
+  );
   return { loginRequest, consentRequest, tokens };
 }
 
@@ -88,15 +97,28 @@ describe("nonce", () => {
     // Hydra: fosite/handler/openid/strategy_jwt.go GenerateIDToken (MinParameterEntropy for nonce).
     const browser = new TestBrowser();
     const verifier = newVerifier();
-    const login = await toLoginUi(browser, authorizeUrl(hydra, client.id, { scope: SCOPE, nonce: "n-short", code_challenge: s256(verifier), code_challenge_method: "S256" }));
+    const login = await toLoginUi(
+      browser,
+      authorizeUrl(hydra, client.id, { scope: SCOPE, nonce: "n-short", code_challenge: s256(verifier), code_challenge_method: "S256" }),
+    );
     const consent = await acceptLogin(hydra, browser, login.challenge ?? "", { subject: "nonce-user" });
     const callback = await acceptConsent(hydra, browser, consent);
-    const answer = await tokenRequest(hydra, { grant_type: "authorization_code", code: responseParams(callback).get("code") ?? "", redirect_uri: REDIRECT_URI, code_verifier: verifier }, client);
+    const answer = await tokenRequest(
+      hydra,
+      {
+        grant_type: "authorization_code",
+        code: responseParams(callback).get("code") ?? "",
+        redirect_uri: REDIRECT_URI,
+        code_verifier: verifier,
+      },
+      client,
+    );
     expect(answer).toEqual({
       status: 400,
       body: {
         error: "insufficient_entropy",
-        error_description: "The request used a security parameter (e.g., anti-replay, anti-csrf) with insufficient entropy. Parameter 'nonce' is set but does not satisfy the minimum entropy of 8 characters.",
+        error_description:
+          "The request used a security parameter (e.g., anti-replay, anti-csrf) with insufficient entropy. Parameter 'nonce' is set but does not satisfy the minimum entropy of 8 characters.",
       },
     });
   });
@@ -115,7 +137,9 @@ describe("prompt=none", () => {
     expect(new URL(loginRequest.request_url).searchParams.get("prompt")).toBe("none");
     const consent = await acceptLogin(hydra, browser, login.challenge ?? "", { subject: "none-user" });
     expect(consent.toString().startsWith(CONSENT_UI)).toBe(true);
-    const { data: consentRequest } = await hydra.admin.getOAuth2ConsentRequest({ consentChallenge: consent.searchParams.get("consent_challenge") ?? "" });
+    const { data: consentRequest } = await hydra.admin.getOAuth2ConsentRequest({
+      consentChallenge: consent.searchParams.get("consent_challenge") ?? "",
+    });
     expect(consentRequest.skip).toBe(true);
     const callback = await acceptConsent(hydra, browser, consent);
     expect(responseParams(callback).get("code")).toBeTruthy();
@@ -128,7 +152,9 @@ describe("prompt=none", () => {
     expect(end.challenge).toBeUndefined();
     const params = responseParams(end.url);
     expect(params.get("error")).toBe("login_required");
-    expect(params.get("error_description")).toBe("The Authorization Server requires End-User authentication. Prompt 'none' was requested, but no existing login session was found.");
+    expect(params.get("error_description")).toBe(
+      "The Authorization Server requires End-User authentication. Prompt 'none' was requested, but no existing login session was found.",
+    );
     expect(params.get("state")).toBe("none-state-2");
   });
 
@@ -141,7 +167,9 @@ describe("prompt=none", () => {
     const params = responseParams(end);
     expect(`${end.origin}${end.pathname}`).toBe(REDIRECT_URI);
     expect(params.get("error")).toBe("consent_required");
-    expect(params.get("error_description")).toBe("The Authorization Server requires End-User consent. Prompt 'none' was requested, but no previous consent was found.");
+    expect(params.get("error_description")).toBe(
+      "The Authorization Server requires End-User consent. Prompt 'none' was requested, but no previous consent was found.",
+    );
     expect(params.get("state")).toBe("none-state-3");
   });
 
@@ -150,10 +178,15 @@ describe("prompt=none", () => {
     const browser = new TestBrowser();
     await remembered(browser, "aged-none-user");
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    const end = await toLoginUi(browser, authorizeUrl(hydra, client.id, { scope: SCOPE, prompt: "none", max_age: "1", state: "none-state-4" }));
+    const end = await toLoginUi(
+      browser,
+      authorizeUrl(hydra, client.id, { scope: SCOPE, prompt: "none", max_age: "1", state: "none-state-4" }),
+    );
     expect(end.challenge).toBeUndefined();
     expect(responseParams(end.url).get("error")).toBe("login_required");
-    expect(responseParams(end.url).get("error_description")).toContain("Request failed because prompt is set to 'none' and authentication time reached 'max_age'.");
+    expect(responseParams(end.url).get("error_description")).toContain(
+      "Request failed because prompt is set to 'none' and authentication time reached 'max_age'.",
+    );
   });
 });
 
@@ -173,7 +206,10 @@ describe("re-authentication", () => {
     const other = await remembered(new TestBrowser(), "hint-other");
     const browser = new TestBrowser();
     await remembered(browser, "hint-self");
-    const end = await toLoginUi(browser, authorizeUrl(hydra, client.id, { scope: SCOPE, id_token_hint: other.tokens.body.id_token, state: "hint-state" }));
+    const end = await toLoginUi(
+      browser,
+      authorizeUrl(hydra, client.id, { scope: SCOPE, id_token_hint: other.tokens.body.id_token, state: "hint-state" }),
+    );
     expect(end.challenge).toBeUndefined();
     const params = responseParams(end.url);
     expect(params.get("error")).toBe("login_required");
@@ -196,7 +232,9 @@ describe("re-authentication", () => {
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const second = await remembered(browser, "auth-time-user");
     expect(second.loginRequest.skip).toBe(true);
-    expect(decodeJwtPayload(second.tokens.body.id_token ?? "").auth_time).toBe(decodeJwtPayload(first.tokens.body.id_token ?? "").auth_time);
+    expect(decodeJwtPayload(second.tokens.body.id_token ?? "").auth_time).toBe(
+      decodeJwtPayload(first.tokens.body.id_token ?? "").auth_time,
+    );
   });
 });
 
@@ -208,17 +246,27 @@ describe("what the authorization endpoint refuses before the login UI", () => {
     const params = responseParams(end.url);
     expect(`${end.url.origin}${end.url.pathname}`).toBe(REDIRECT_URI);
     expect(params.get("error")).toBe("invalid_scope");
-    expect(params.get("error_description")).toBe("The requested scope is invalid, unknown, or malformed. The OAuth 2.0 Client is not allowed to request scope 'admin'.");
+    expect(params.get("error_description")).toBe(
+      "The requested scope is invalid, unknown, or malformed. The OAuth 2.0 Client is not allowed to request scope 'admin'.",
+    );
     expect(params.get("state")).toBe("scope-state");
   });
 
   it("an audience the client has not whitelisted: invalid_request at the client; a whitelisted one (or a sub-path) reaches the login request", async () => {
     // Hydra: fosite/audience_strategy.go DefaultAudienceMatchingStrategy (validateAudience in NewAuthorizeRequest).
-    const end = await toLoginUi(new TestBrowser(), authorizeUrl(hydra, client.id, { scope: "openid", audience: "https://evil.example.com", state: "aud-state" }));
+    const end = await toLoginUi(
+      new TestBrowser(),
+      authorizeUrl(hydra, client.id, { scope: "openid", audience: "https://evil.example.com", state: "aud-state" }),
+    );
     expect(end.challenge).toBeUndefined();
     expect(responseParams(end.url).get("error")).toBe("invalid_request");
-    expect(responseParams(end.url).get("error_description")).toContain("Requested audience 'https://evil.example.com' has not been whitelisted by the OAuth 2.0 Client.");
-    const ok = await toLoginUi(new TestBrowser(), authorizeUrl(hydra, client.id, { scope: "openid", audience: "https://api.example.com/v1/orders" }));
+    expect(responseParams(end.url).get("error_description")).toContain(
+      "Requested audience 'https://evil.example.com' has not been whitelisted by the OAuth 2.0 Client.",
+    );
+    const ok = await toLoginUi(
+      new TestBrowser(),
+      authorizeUrl(hydra, client.id, { scope: "openid", audience: "https://api.example.com/v1/orders" }),
+    );
     const { data } = await hydra.admin.getOAuth2LoginRequest({ loginChallenge: ok.challenge ?? "" });
     expect(data.requested_access_token_audience).toEqual(["https://api.example.com/v1/orders"]);
   });

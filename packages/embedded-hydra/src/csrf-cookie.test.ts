@@ -31,10 +31,22 @@ describe("CSRF cookie values", () => {
     const byOlderKey = serializeCsrfCookie(name, "csrf-value", { ...OPTIONS, keys: [KEYS[1] ?? ""] });
     expect(checkCsrfCookie(sentBack(byOlderKey), name, "csrf-value", KEYS)).toEqual({ ok: true });
 
-    expect(checkCsrfCookie(undefined, name, "csrf-value", KEYS)).toEqual({ ok: false, hint: "No CSRF value available in the session cookie." });
-    expect(checkCsrfCookie("other=1", name, "csrf-value", KEYS)).toEqual({ ok: false, hint: "No CSRF value available in the session cookie." });
-    expect(checkCsrfCookie(`${name}=csrf-value`, name, "csrf-value", KEYS)).toEqual({ ok: false, hint: "CSRF session cookie could not be decoded." });
-    expect(checkCsrfCookie(`${name}=csrf-value.forged`, name, "csrf-value", KEYS)).toEqual({ ok: false, hint: "CSRF session cookie could not be decoded." });
+    expect(checkCsrfCookie(undefined, name, "csrf-value", KEYS)).toEqual({
+      ok: false,
+      hint: "No CSRF value available in the session cookie.",
+    });
+    expect(checkCsrfCookie("other=1", name, "csrf-value", KEYS)).toEqual({
+      ok: false,
+      hint: "No CSRF value available in the session cookie.",
+    });
+    expect(checkCsrfCookie(`${name}=csrf-value`, name, "csrf-value", KEYS)).toEqual({
+      ok: false,
+      hint: "CSRF session cookie could not be decoded.",
+    });
+    expect(checkCsrfCookie(`${name}=csrf-value.forged`, name, "csrf-value", KEYS)).toEqual({
+      ok: false,
+      hint: "CSRF session cookie could not be decoded.",
+    });
     expect(checkCsrfCookie(sentBack(written), name, "another-flow", KEYS)).toEqual({
       ok: false,
       hint: "The CSRF value from the token does not match the CSRF value from the data store.",
@@ -49,6 +61,8 @@ describe("CSRF cookie values", () => {
     // Attack: none — attributes that keep the cookie out of scripts and cross-site requests.
     const header = serializeCsrfCookie("n", "v", { ...OPTIONS, sameSite: "Strict", secure: true });
     expect(header).toMatch(/^n=v\.[A-Za-z0-9_-]+; Path=\/; Max-Age=1800; Expires=[^;]+ GMT; HttpOnly; SameSite=Strict; Secure$/);
-    expect(serializeCsrfCookie("n", "v", { ...OPTIONS, keys: [] })).toMatch(/^n=v; Path=\/; Max-Age=1800; Expires=[^;]+; HttpOnly; SameSite=Lax$/);
+    expect(serializeCsrfCookie("n", "v", { ...OPTIONS, keys: [] })).toMatch(
+      /^n=v; Path=\/; Max-Age=1800; Expires=[^;]+; HttpOnly; SameSite=Lax$/,
+    );
   });
 });

@@ -88,7 +88,12 @@ function sameText(a: string, b: string): boolean {
 }
 
 /** Hydra's validateCSRFCookie: the cookie must exist, decode, and hold the flow's value (hints are Hydra's). */
-export function checkCsrfCookie(cookieHeader: string | undefined, name: string, expected: string | null, keys: readonly string[]): CsrfCheck {
+export function checkCsrfCookie(
+  cookieHeader: string | undefined,
+  name: string,
+  expected: string | null,
+  keys: readonly string[],
+): CsrfCheck {
   const raw = cookieValue(cookieHeader, name);
   if (!raw) return { ok: false, hint: "No CSRF value available in the session cookie." };
   let value: string | undefined = raw;
@@ -106,7 +111,12 @@ export function checkCsrfCookie(cookieHeader: string | undefined, name: string, 
 }
 
 /** The CSRF cookie of one kind for one client, with the attributes Hydra derives from its configuration. */
-export function flowCsrfCookie(config: HydraConfig, issuer: string, kind: "login" | "consent", clientId: string): { name: string; options: CsrfCookieOptions } {
+export function flowCsrfCookie(
+  config: HydraConfig,
+  issuer: string,
+  kind: "login" | "consent",
+  clientId: string,
+): { name: string; options: CsrfCookieOptions } {
   const { cookies } = config.serve;
   const base = kind === "login" ? cookies.names.login_csrf : cookies.names.consent_csrf;
   // Hydra sends SameSite=None only with an https issuer, Lax otherwise (driver/config/provider.go CookieSameSiteMode).

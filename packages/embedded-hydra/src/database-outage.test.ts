@@ -40,7 +40,9 @@ describe("database outage under load", () => {
   };
 
   it("answers 503 while Postgres is away, recovers without a restart, and loses or doubles no acknowledged client", async () => {
-    const { data: machine } = await hydra.admin.createOAuth2Client({ oAuth2Client: { grant_types: ["client_credentials"], scope: "reports.read" } });
+    const { data: machine } = await hydra.admin.createOAuth2Client({
+      oAuth2Client: { grant_types: ["client_credentials"], scope: "reports.read" },
+    });
     const basic = `Basic ${Buffer.from(`${machine.client_id}:${machine.client_secret}`).toString("base64")}`;
     const statuses = new Map<string, number>();
     const problems: string[] = [];
@@ -49,7 +51,8 @@ describe("database outage under load", () => {
       try {
         const res = await fetch(url, { ...init, signal: AbortSignal.timeout(15_000) });
         statuses.set(`${what} ${res.status}`, (statuses.get(`${what} ${res.status}`) ?? 0) + 1);
-        if (res.status >= 500 && (res.status !== 503 || res.headers.get("retry-after") === null)) problems.push(`${what}: ${res.status} ${await res.text()}`);
+        if (res.status >= 500 && (res.status !== 503 || res.headers.get("retry-after") === null))
+          problems.push(`${what}: ${res.status} ${await res.text()}`);
         return res;
       } catch (error) {
         problems.push(`${what}: no answer (${(error as Error).name})`);
@@ -88,7 +91,12 @@ describe("database outage under load", () => {
     const authorizations = async () => {
       while (running) {
         const url = new URL("oauth2/auth", hydra.publicUrl);
-        url.search = new URLSearchParams({ client_id: machine.client_id ?? "", response_type: "code", scope: "openid", state: "s" }).toString();
+        url.search = new URLSearchParams({
+          client_id: machine.client_id ?? "",
+          response_type: "code",
+          scope: "openid",
+          state: "s",
+        }).toString();
         const res = await call("authorize", url, { redirect: "manual" });
         await res?.body?.cancel();
         await pause();

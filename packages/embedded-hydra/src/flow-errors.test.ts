@@ -13,9 +13,10 @@ let confidential: { id: string; secret: string };
 let publicClientId: string;
 let machine: { id: string; secret: string };
 
-
 function rp(id: string, secret?: string): Promise<oidc.Configuration> {
-  return oidc.discovery(new URL(hydra.issuer), id, secret, secret ? oidc.ClientSecretBasic(secret) : oidc.None(), { execute: [oidc.allowInsecureRequests] });
+  return oidc.discovery(new URL(hydra.issuer), id, secret, secret ? oidc.ClientSecretBasic(secret) : oidc.None(), {
+    execute: [oidc.allowInsecureRequests],
+  });
 }
 
 async function authorize(config: oidc.Configuration, params: Record<string, string> = {}) {
@@ -40,7 +41,10 @@ async function acceptLogin(browser: TestBrowser, authorizeUrl: string, subject =
 
 async function acceptConsent(browser: TestBrowser, consentUrl: URL) {
   const consentChallenge = consentUrl.searchParams.get("consent_challenge") ?? "";
-  const { data } = await hydra.admin.acceptOAuth2ConsentRequest({ consentChallenge, acceptOAuth2ConsentRequest: { grant_scope: ["openid"] } });
+  const { data } = await hydra.admin.acceptOAuth2ConsentRequest({
+    consentChallenge,
+    acceptOAuth2ConsentRequest: { grant_scope: ["openid"] },
+  });
   return browser.navigate(data.redirect_to, startsWith(REDIRECT_URI));
 }
 
@@ -129,7 +133,9 @@ describe("refusals reach the client as OAuth2 errors", () => {
     const browser = new TestBrowser();
     const { url, verifier } = await authorize(config);
     const atConsent = await acceptLogin(browser, url, "bob");
-    const { data: consent } = await hydra.admin.getOAuth2ConsentRequest({ consentChallenge: atConsent.url.searchParams.get("consent_challenge") ?? "" });
+    const { data: consent } = await hydra.admin.getOAuth2ConsentRequest({
+      consentChallenge: atConsent.url.searchParams.get("consent_challenge") ?? "",
+    });
     expect(consent.skip).toBe(false);
     expect(consent.client?.skip_consent).toBe(true);
     const callback = await acceptConsent(browser, atConsent.url);
@@ -139,27 +145,30 @@ describe("refusals reach the client as OAuth2 errors", () => {
 });
 
 describe("no implicit or hybrid flow", () => {
-  it.each(["token", "id_token token", "code id_token", "id_token"])("refuses response_type=%s with an OAuth2 error and never issues a token", async (responseType) => {
-    const url = new URL("oauth2/auth", hydra.publicUrl);
-    url.search = new URLSearchParams({
-      client_id: confidential.id,
-      redirect_uri: REDIRECT_URI,
-      response_type: responseType,
-      scope: "openid",
-      state: "state-implicit",
-      nonce: "n-implicit",
-    }).toString();
-    const end = await new TestBrowser().navigate(url.toString(), startsWith(REDIRECT_URI, ERROR_UI, LOGIN_UI));
-    // Never handed to the login UI, so no token can follow.
-    expect(end.url.toString().startsWith(LOGIN_UI)).toBe(false);
-    const params = new URLSearchParams(end.url.hash.slice(1) || end.url.search);
-    expect(["unsupported_response_type", "invalid_request"]).toContain(params.get("error"));
-    if (end.url.toString().startsWith(REDIRECT_URI)) expect(params.get("state")).toBe("state-implicit");
-    for (const leaked of ["access_token", "id_token", "code"]) {
-      expect(end.url.searchParams.has(leaked)).toBe(false);
-      expect(new URLSearchParams(end.url.hash.slice(1)).has(leaked)).toBe(false);
-    }
-  });
+  it.each(["token", "id_token token", "code id_token", "id_token"])(
+    "refuses response_type=%s with an OAuth2 error and never issues a token",
+    async (responseType) => {
+      const url = new URL("oauth2/auth", hydra.publicUrl);
+      url.search = new URLSearchParams({
+        client_id: confidential.id,
+        redirect_uri: REDIRECT_URI,
+        response_type: responseType,
+        scope: "openid",
+        state: "state-implicit",
+        nonce: "n-implicit",
+      }).toString();
+      const end = await new TestBrowser().navigate(url.toString(), startsWith(REDIRECT_URI, ERROR_UI, LOGIN_UI));
+      // Never handed to the login UI, so no token can follow.
+      expect(end.url.toString().startsWith(LOGIN_UI)).toBe(false);
+      const params = new URLSearchParams(end.url.hash.slice(1) || end.url.search);
+      expect(["unsupported_response_type", "invalid_request"]).toContain(params.get("error"));
+      if (end.url.toString().startsWith(REDIRECT_URI)) expect(params.get("state")).toBe("state-implicit");
+      for (const leaked of ["access_token", "id_token", "code"]) {
+        expect(end.url.searchParams.has(leaked)).toBe(false);
+        expect(new URLSearchParams(end.url.hash.slice(1)).has(leaked)).toBe(false);
+      }
+    },
+  );
 });
 
 describe("client_credentials", () => {

@@ -12,7 +12,8 @@ import { HydraError } from "./errors";
 export const FOSITE_ERRORS = {
   invalid_request: {
     status: 400,
-    description: "The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed.",
+    description:
+      "The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed.",
     defaultHint:
       "Make sure that the various parameters are correct, be aware of case sensitivity and trim your parameters. Make sure that the client you are using has exactly whitelisted the redirect_uri you specified.",
   },
@@ -24,15 +25,23 @@ export const FOSITE_ERRORS = {
   access_denied: {
     status: 403,
     description: "The resource owner or authorization server denied the request.",
-    defaultHint: "Make sure that the request you are making is valid. Maybe the credential or request parameters you are using are limited in scope or otherwise restricted.",
+    defaultHint:
+      "Make sure that the request you are making is valid. Maybe the credential or request parameters you are using are limited in scope or otherwise restricted.",
   },
   unsupported_response_type: { status: 400, description: "The authorization server does not support obtaining a token using this method." },
-  unsupported_response_mode: { status: 400, description: "The authorization server does not support obtaining a response using this response mode." },
+  unsupported_response_mode: {
+    status: 400,
+    description: "The authorization server does not support obtaining a response using this response mode.",
+  },
   invalid_scope: { status: 400, description: "The requested scope is invalid, unknown, or malformed." },
-  server_error: { status: 500, description: "The authorization server encountered an unexpected condition that prevented it from fulfilling the request." },
+  server_error: {
+    status: 500,
+    description: "The authorization server encountered an unexpected condition that prevented it from fulfilling the request.",
+  },
   temporarily_unavailable: {
     status: 503,
-    description: "The authorization server is currently unable to handle the request due to a temporary overloading or maintenance of the server.",
+    description:
+      "The authorization server is currently unable to handle the request due to a temporary overloading or maintenance of the server.",
   },
   unsupported_grant_type: { status: 400, description: "The authorization grant type is not supported by the authorization server." },
   invalid_grant: {
@@ -42,18 +51,32 @@ export const FOSITE_ERRORS = {
   },
   invalid_client: {
     status: 401,
-    description: "Client authentication failed (e.g., unknown client, no client authentication included, or unsupported authentication method).",
+    description:
+      "Client authentication failed (e.g., unknown client, no client authentication included, or unsupported authentication method).",
   },
-  insufficient_entropy: { status: 400, description: "The request used a security parameter (e.g., anti-replay, anti-csrf) with insufficient entropy." },
-  invalid_state: { status: 400, description: "The state is missing or does not have enough characters and is therefore considered too weak." },
-  request_forbidden: { status: 403, description: "The request is not allowed.", defaultHint: "You are not allowed to perform this action." },
+  insufficient_entropy: {
+    status: 400,
+    description: "The request used a security parameter (e.g., anti-replay, anti-csrf) with insufficient entropy.",
+  },
+  invalid_state: {
+    status: 400,
+    description: "The state is missing or does not have enough characters and is therefore considered too weak.",
+  },
+  request_forbidden: {
+    status: 403,
+    description: "The request is not allowed.",
+    defaultHint: "You are not allowed to perform this action.",
+  },
   login_required: { status: 400, description: "The Authorization Server requires End-User authentication." },
   interaction_required: { status: 400, description: "The Authorization Server requires End-User interaction of some form to proceed." },
   consent_required: { status: 400, description: "The Authorization Server requires End-User consent." },
   request_not_supported: { status: 400, description: "The OP does not support use of the request parameter." },
   request_uri_not_supported: { status: 400, description: "The OP does not support use of the request_uri parameter." },
   registration_not_supported: { status: 400, description: "The OP does not support use of the registration parameter." },
-  invalid_request_uri: { status: 400, description: "The request_uri in the Authorization Request returns an error or contains invalid data." },
+  invalid_request_uri: {
+    status: 400,
+    description: "The request_uri in the Authorization Request returns an error or contains invalid data.",
+  },
   invalid_request_object: { status: 400, description: "The request parameter contains an invalid Request Object." },
   authorization_pending: {
     status: 400,

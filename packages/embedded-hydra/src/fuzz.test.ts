@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "./testing/browser";
 import { HydraRequestGenerator, type HydraFuzzTargets } from "./testing/fuzz/hydra-generator";
-import { Random } from "./testing/fuzz/random";
-import { sendRaw, type RawResponse } from "./testing/fuzz/raw-http";
+import { Random, rowCountSummary, sendFuzzRequests, statusSummary, type RawResponse } from "@olympus/server-kit/testing/fuzz";
 import { announcedIn, StorageAudit } from "./testing/fuzz/storage-audit";
 import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
 import { createLogger } from "./logging";
@@ -50,36 +49,35 @@ describe(`hostile input: ${REQUESTS} requests, seed ${SEED}`, () => {
     const ports = { public: Number(new URL(hydra.publicUrl).port), admin: Number(new URL(hydra.adminUrl).port) };
     const prototypeKeys = Object.getOwnPropertyNames(Object.prototype).sort();
 
-    const statuses = new Map<number, number>();
     const failures: string[] = [];
     const accepted = new Set<string>();
-    let sent = 0;
-    const started = performance.now();
-    const worker = async () => {
-      while (sent < REQUESTS) {
-        sent++;
-        const request = generator.next();
-        const response = await sendRaw(ports[request.port], request);
-        statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+    const { statuses, seconds } = await sendFuzzRequests({
+      total: REQUESTS,
+      concurrency: CONCURRENCY,
+      next: () => generator.next(),
+      ports,
+      inspect: (request, response) => {
         const what = `${request.kind} ${request.method} ${request.target.slice(0, 160)}`;
-        if (response.status >= 500 && !isErrorFallbackPage(request.target, response)) failures.push(`${response.status} ${what}: ${response.body.slice(0, 300)}`);
+        if (response.status >= 500 && !isErrorFallbackPage(request.target, response))
+          failures.push(`${response.status} ${what}: ${response.body.slice(0, 300)}`);
         else if (response.status === 0) failures.push(`no answer (${response.error ?? "closed"}) ${what}`);
-        else if (response.headers.get("x-content-type-options") !== "nosniff") failures.push(`missing nosniff (${response.status}): ${what}`);
+        else if (response.headers.get("x-content-type-options") !== "nosniff")
+          failures.push(`missing nosniff (${response.status}): ${what}`);
         if (isAccepted(response)) {
-          for (const header of ["location", "set-cookie"]) for (const token of announcedIn(response.headers.get(header) ?? "")) accepted.add(token);
+          for (const header of ["location", "set-cookie"])
+            for (const token of announcedIn(response.headers.get(header) ?? "")) accepted.add(token);
           for (const token of announcedIn(response.body)) accepted.add(token);
           // What an accepted request named (a challenge it accepted, a client it replaced) may be stored too.
           for (const [, value] of new URL(request.target, "http://x").searchParams) accepted.add(value);
         }
-      }
-    };
-    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-    const seconds = (performance.now() - started) / 1000;
+      },
+    });
 
     const report = await audit.finish(accepted);
-    const summary = [...statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(" ");
-    console.log(`hydra fuzz: ${REQUESTS} requests in ${seconds.toFixed(1)} s (${(REQUESTS / seconds).toFixed(0)}/s), statuses ${summary}`);
-    console.log(`hydra fuzz: rows ${Object.entries(report.counts).map(([t, c]) => `${t} ${c.before}→${c.after}`).join(", ")}`);
+    console.log(
+      `hydra fuzz: ${REQUESTS} requests in ${seconds.toFixed(1)} s (${(REQUESTS / seconds).toFixed(0)}/s), statuses ${statusSummary(statuses)}`,
+    );
+    console.log(`hydra fuzz: rows ${rowCountSummary(report.counts)}`);
 
     expect(errors.slice(0, 5)).toEqual([]);
     expect(failures.slice(0, 20)).toEqual([]);
@@ -90,7 +88,10 @@ describe(`hostile input: ${REQUESTS} requests, seed ${SEED}`, () => {
     expect((await fetch(new URL("health/ready", hydra.publicUrl))).status).toBe(200);
     const grant = await fetch(new URL("oauth2/token", hydra.publicUrl), {
       method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${canary.id}:${canary.secret}`).toString("base64")}` },
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        authorization: `Basic ${Buffer.from(`${canary.id}:${canary.secret}`).toString("base64")}`,
+      },
       body: "grant_type=client_credentials&scope=reports.read",
     });
     expect(grant.status).toBe(200);
@@ -99,7 +100,11 @@ describe(`hostile input: ${REQUESTS} requests, seed ${SEED}`, () => {
 
 /** Hydra's error fallback page answers 500 by design (oauth2/handler_fallback_endpoints.go DefaultErrorHandler). */
 function isErrorFallbackPage(target: string, response: RawResponse): boolean {
-  return new URL(target, "http://x").pathname === "/oauth2/fallbacks/error" && response.status === 500 && response.body.includes("The OAuth2 request resulted in an error.");
+  return (
+    new URL(target, "http://x").pathname === "/oauth2/fallbacks/error" &&
+    response.status === 500 &&
+    response.body.includes("The OAuth2 request resulted in an error.")
+  );
 }
 
 /** 2xx, or a redirect that is not an OAuth2 error redirect. */
@@ -112,13 +117,19 @@ function isAccepted(response: RawResponse): boolean {
 /** Clients (confidential, public, machine) and pending login and consent challenges. */
 async function seedTargets(hydra: HydraUnderTest): Promise<{ targets: HydraFuzzTargets; canary: { id: string; secret: string } }> {
   const { data: confidential } = await hydra.admin.createOAuth2Client({
-    oAuth2Client: { redirect_uris: [REDIRECT_URI], scope: "openid offline_access email", grant_types: ["authorization_code", "refresh_token"] },
+    oAuth2Client: {
+      redirect_uris: [REDIRECT_URI],
+      scope: "openid offline_access email",
+      grant_types: ["authorization_code", "refresh_token"],
+    },
   });
   const { data: pub } = await hydra.admin.createOAuth2Client({
     oAuth2Client: { redirect_uris: [REDIRECT_URI], scope: "openid", token_endpoint_auth_method: "none" },
   });
   // The canary: the generator never sees it, and it must still get a token after the run.
-  const { data: machine } = await hydra.admin.createOAuth2Client({ oAuth2Client: { grant_types: ["client_credentials"], scope: "reports.read" } });
+  const { data: machine } = await hydra.admin.createOAuth2Client({
+    oAuth2Client: { grant_types: ["client_credentials"], scope: "reports.read" },
+  });
   const clients = [{ id: confidential.client_id ?? "", secret: confidential.client_secret ?? "" }, { id: pub.client_id ?? "" }];
   const loginChallenges: string[] = [];
   const consentChallenges: string[] = [];
@@ -133,7 +144,8 @@ async function seedTargets(hydra: HydraUnderTest): Promise<{ targets: HydraFuzzT
       state: `seed-state-${i}`,
       code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
       code_challenge_method: "S256",
-    })) url.searchParams.set(k, v);
+    }))
+      url.searchParams.set(k, v);
     const atLogin = await browser.navigate(url.toString(), (u) => u.toString().startsWith("http://ciam.localhost:3000/login"));
     const loginChallenge = atLogin.url.searchParams.get("login_challenge") ?? "";
     if (i % 2 === 0) {

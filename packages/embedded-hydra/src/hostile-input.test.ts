@@ -24,14 +24,19 @@ describe("hostile input the fuzz found", () => {
     for (const body of ["[]", "1", '"x"']) {
       const response = await admin("/admin/clients", json("POST", body));
       expect(response.status).toBe(400);
-      expect(((await response.json()) as { error_description: string }).error_description).toMatch(/^Unable to decode the request body: json: cannot unmarshal/);
+      expect(((await response.json()) as { error_description: string }).error_description).toMatch(
+        /^Unable to decode the request body: json: cannot unmarshal/,
+      );
     }
     expect((await admin("/admin/clients", json("POST", "null"))).status).toBe(201);
   });
 
   it("stores a client whose name or owner is far longer than a B-tree entry, and finds it by name", async () => {
     const name = "n".repeat(10_000);
-    const created = await admin("/admin/clients", json("POST", JSON.stringify({ client_name: name, owner: "o".repeat(10_000), redirect_uris: ["http://rp.localhost/cb"] })));
+    const created = await admin(
+      "/admin/clients",
+      json("POST", JSON.stringify({ client_name: name, owner: "o".repeat(10_000), redirect_uris: ["http://rp.localhost/cb"] })),
+    );
     expect(created.status).toBe(201);
     const found = (await (await admin(`/admin/clients?client_name=${name}`)).json()) as unknown[];
     expect(found).toHaveLength(1);
@@ -39,7 +44,10 @@ describe("hostile input the fuzz found", () => {
 
   it("accepts any key id and set name, as Hydra does, and finds them again", async () => {
     // Hydra: jwk/handler.go createJsonWebKeySet (no charset rule; the router decodes the path).
-    const created = await admin(`/admin/keys/${encodeURIComponent("a set/with?odd#chars")}`, json("POST", JSON.stringify({ alg: "ES256", use: "sig", kid: "k%1/ü" })));
+    const created = await admin(
+      `/admin/keys/${encodeURIComponent("a set/with?odd#chars")}`,
+      json("POST", JSON.stringify({ alg: "ES256", use: "sig", kid: "k%1/ü" })),
+    );
     expect(created.status).toBe(201);
     const found = await admin(`/admin/keys/${encodeURIComponent("a set/with?odd#chars")}/${encodeURIComponent("k%1/ü")}`);
     expect(found.status).toBe(200);
@@ -63,7 +71,9 @@ describe("hostile input the fuzz found", () => {
   it("answers a request without Host (HTTP/1.1) with 400 and the security headers", async () => {
     const url = new URL(hydra.adminUrl);
     const raw = await new Promise<string>((resolve, reject) => {
-      const socket = connect(Number(url.port), url.hostname, () => socket.write("GET /admin/clients HTTP/1.1\r\nConnection: close\r\n\r\n"));
+      const socket = connect(Number(url.port), url.hostname, () =>
+        socket.write("GET /admin/clients HTTP/1.1\r\nConnection: close\r\n\r\n"),
+      );
       const chunks: Buffer[] = [];
       socket.on("data", (c: Buffer) => chunks.push(c));
       socket.on("close", () => resolve(Buffer.concat(chunks).toString("latin1")));

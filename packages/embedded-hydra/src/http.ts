@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { HydraError } from "./errors";
-import { assertStorable, isStorableQuery } from "./storable";
+import { isStorableQuery } from "@olympus/server-kit/text";
+import { assertStorable } from "./storable";
 
 const LIMIT = 1024 * 1024;
 
@@ -70,7 +71,8 @@ export async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   if (type.includes("application/json")) {
     try {
       const parsed = JSON.parse(text) as unknown;
-      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw HydraError.badRequest("The request body must be a JSON object");
+      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+        throw HydraError.badRequest("The request body must be a JSON object");
       assertStorable(parsed);
       return new URLSearchParams(Object.entries(parsed).map(([key, value]): [string, string] => [key, String(value)]));
     } catch (error) {
@@ -79,6 +81,7 @@ export async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
     }
   }
   const form = new URLSearchParams(text);
-  if (!isStorableQuery(form)) throw HydraError.badRequest("The request contains characters that cannot be stored (NUL or unpaired UTF-16 surrogates)");
+  if (!isStorableQuery(form))
+    throw HydraError.badRequest("The request contains characters that cannot be stored (NUL or unpaired UTF-16 surrogates)");
   return form;
 }

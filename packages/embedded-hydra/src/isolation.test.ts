@@ -8,9 +8,15 @@ let iam: HydraUnderTest;
 
 async function machineClient(hydra: HydraUnderTest) {
   const { data } = await hydra.admin.createOAuth2Client({ oAuth2Client: { grant_types: ["client_credentials"], scope: "api" } });
-  const config = await oidc.discovery(new URL(hydra.issuer), data.client_id ?? "", data.client_secret ?? "", oidc.ClientSecretBasic(data.client_secret ?? ""), {
-    execute: [oidc.allowInsecureRequests],
-  });
+  const config = await oidc.discovery(
+    new URL(hydra.issuer),
+    data.client_id ?? "",
+    data.client_secret ?? "",
+    oidc.ClientSecretBasic(data.client_secret ?? ""),
+    {
+      execute: [oidc.allowInsecureRequests],
+    },
+  );
   return { id: data.client_id ?? "", secret: data.client_secret ?? "", config };
 }
 
@@ -34,7 +40,9 @@ describe("two domains on their own databases", () => {
 
     expect((await ciam.admin.introspectOAuth2Token({ token: token.access_token })).data.active).toBe(true);
     expect((await iam.admin.introspectOAuth2Token({ token: token.access_token })).data.active).toBe(false);
-    const lookup = await iam.admin.getOAuth2Client({ id: ciamClient.id }).catch((error: { response: { status: number } }) => error.response);
+    const lookup = await iam.admin
+      .getOAuth2Client({ id: ciamClient.id })
+      .catch((error: { response: { status: number } }) => error.response);
     expect(lookup.status).toBe(404);
 
     const crossDomain = await fetch(new URL("oauth2/token", iam.publicUrl), {
@@ -61,11 +69,15 @@ describe("persistence and key rotation", () => {
   it("keeps clients, tokens and keys across a restart; rotation publishes old and new keys", async () => {
     const client = await machineClient(ciam);
     const token = await oidc.clientCredentialsGrant(client.config, { scope: "api" });
-    const keysBefore = await fetch(new URL("admin/keys/hydra.openid.id-token", ciam.adminUrl)).then((r) => r.json() as Promise<{ keys: Array<{ kid: string; d?: string }> }>);
+    const keysBefore = await fetch(new URL("admin/keys/hydra.openid.id-token", ciam.adminUrl)).then(
+      (r) => r.json() as Promise<{ keys: Array<{ kid: string; d?: string }> }>,
+    );
     expect(keysBefore.keys).toHaveLength(1);
     // Hydra's admin API returns the private key (jwk/handler.go getJsonWebKeySet).
     expect(keysBefore.keys[0]?.d).toBeDefined();
-    const accessKeys = await fetch(new URL("admin/keys/hydra.jwt.access-token", ciam.adminUrl)).then((r) => r.json() as Promise<{ keys: Array<{ kid: string }> }>);
+    const accessKeys = await fetch(new URL("admin/keys/hydra.jwt.access-token", ciam.adminUrl)).then(
+      (r) => r.json() as Promise<{ keys: Array<{ kid: string }> }>,
+    );
 
     const database = ciam.dsn.split("/").pop() ?? "";
     await ciam.close();
@@ -73,7 +85,9 @@ describe("persistence and key rotation", () => {
 
     const { data: introspection } = await ciam.admin.introspectOAuth2Token({ token: token.access_token });
     expect(introspection).toMatchObject({ active: true, client_id: client.id });
-    const keysAfter = await fetch(new URL("admin/keys/hydra.openid.id-token", ciam.adminUrl)).then((r) => r.json() as Promise<{ keys: Array<{ kid: string }> }>);
+    const keysAfter = await fetch(new URL("admin/keys/hydra.openid.id-token", ciam.adminUrl)).then(
+      (r) => r.json() as Promise<{ keys: Array<{ kid: string }> }>,
+    );
     expect(keysAfter.keys.map((key) => key.kid)).toEqual(keysBefore.keys.map((key) => key.kid));
 
     const rotated = await fetch(new URL("admin/keys/hydra.openid.id-token", ciam.adminUrl), {
@@ -83,7 +97,9 @@ describe("persistence and key rotation", () => {
     });
     expect(rotated.status).toBe(201);
     const newKid = ((await rotated.json()) as { keys: Array<{ kid: string }> }).keys[0]?.kid;
-    const published = await fetch(new URL(".well-known/jwks.json", ciam.publicUrl)).then((r) => r.json() as Promise<{ keys: Array<{ kid: string }> }>);
+    const published = await fetch(new URL(".well-known/jwks.json", ciam.publicUrl)).then(
+      (r) => r.json() as Promise<{ keys: Array<{ kid: string }> }>,
+    );
     // Hydra publishes the ID token set and then the access token set (jwk/handler.go discoverJsonWebKeys).
     expect(published.keys.map((key) => key.kid)).toEqual([newKid, keysBefore.keys[0]?.kid, accessKeys.keys[0]?.kid]);
   });

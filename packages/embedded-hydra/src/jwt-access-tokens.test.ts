@@ -6,7 +6,20 @@ import { createLocalJWKSet, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "./testing/browser";
 import { CIAM_CONFIG, startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
-import { acceptConsent, acceptLogin, authorizeUrl, decodeJwtHeader, decodeJwtPayload, newVerifier, REDIRECT_URI, responseParams, s256, tokenRequest, toLoginUi, type ClientCredentials } from "./testing/oauth";
+import {
+  acceptConsent,
+  acceptLogin,
+  authorizeUrl,
+  decodeJwtHeader,
+  decodeJwtPayload,
+  newVerifier,
+  REDIRECT_URI,
+  responseParams,
+  s256,
+  tokenRequest,
+  toLoginUi,
+  type ClientCredentials,
+} from "./testing/oauth";
 
 /**
  * JWT access tokens as Hydra issues them: fosite's DefaultJWTStrategy
@@ -24,7 +37,9 @@ async function client(target: HydraUnderTest, body: Record<string, unknown>): Pr
 }
 
 async function verifyWithPublishedKeys(target: HydraUnderTest, token: string) {
-  const jwks = (await fetch(new URL(".well-known/jwks.json", target.publicUrl)).then((r) => r.json())) as Parameters<typeof createLocalJWKSet>[0];
+  const jwks = (await fetch(new URL(".well-known/jwks.json", target.publicUrl)).then((r) => r.json())) as Parameters<
+    typeof createLocalJWKSet
+  >[0];
   return jwtVerify(token, createLocalJWKSet(jwks), { issuer: target.issuer });
 }
 
@@ -49,23 +64,49 @@ afterAll(async () => {
 
 describe("access_token_strategy: jwt on a client", () => {
   it("client_credentials: a JWT signed with hydra.jwt.access-token carrying Hydra's claims; introspection and revocation work on it", async () => {
-    const machine = await client(hydra, { grant_types: ["client_credentials"], scope: "reports.read", audience: ["https://api.example.com"], access_token_strategy: "jwt" });
-    const answer = await tokenRequest(hydra, { grant_type: "client_credentials", scope: "reports.read", audience: "https://api.example.com" }, machine);
+    const machine = await client(hydra, {
+      grant_types: ["client_credentials"],
+      scope: "reports.read",
+      audience: ["https://api.example.com"],
+      access_token_strategy: "jwt",
+    });
+    const answer = await tokenRequest(
+      hydra,
+      { grant_type: "client_credentials", scope: "reports.read", audience: "https://api.example.com" },
+      machine,
+    );
     expect(answer.body).toHaveProperty("access_token");
     const token = answer.body.access_token ?? "";
-    const keys = await fetch(new URL("admin/keys/hydra.jwt.access-token", hydra.adminUrl)).then((r) => r.json() as Promise<{ keys: Array<{ kid: string }> }>);
+    const keys = await fetch(new URL("admin/keys/hydra.jwt.access-token", hydra.adminUrl)).then(
+      (r) => r.json() as Promise<{ keys: Array<{ kid: string }> }>,
+    );
     expect(decodeJwtHeader(token)).toEqual({ alg: "RS256", kid: keys.keys[0]?.kid, typ: "JWT" });
     const { payload } = await verifyWithPublishedKeys(hydra, token);
-    expect(payload).toMatchObject({ iss: hydra.issuer, sub: machine.id, client_id: machine.id, aud: ["https://api.example.com"], scp: ["reports.read"], ext: {} });
+    expect(payload).toMatchObject({
+      iss: hydra.issuer,
+      sub: machine.id,
+      client_id: machine.id,
+      aud: ["https://api.example.com"],
+      scp: ["reports.read"],
+      ext: {},
+    });
     expect(payload.nbf).toBe(payload.iat);
     expect(Number(payload.exp) - Number(payload.iat)).toBe(answer.body.expires_in);
 
-    expect(await introspect(hydra, token)).toMatchObject({ active: true, client_id: machine.id, aud: ["https://api.example.com"], scope: "reports.read" });
+    expect(await introspect(hydra, token)).toMatchObject({
+      active: true,
+      client_id: machine.id,
+      aud: ["https://api.example.com"],
+      scope: "reports.read",
+    });
     // The jti names the stored token but is no bearer credential of its own.
     expect((await introspect(hydra, String(payload.jti))).active).toBe(false);
     const revoked = await fetch(new URL("oauth2/revoke", hydra.publicUrl), {
       method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${machine.id}:${machine.secret}`).toString("base64")}` },
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        authorization: `Basic ${Buffer.from(`${machine.id}:${machine.secret}`).toString("base64")}`,
+      },
       body: new URLSearchParams({ token }),
     });
     expect(revoked.status).toBe(200);
@@ -73,19 +114,44 @@ describe("access_token_strategy: jwt on a client", () => {
   });
 
   it("authorization code: the JWT carries the subject, the granted scope and session.access_token as ext, and works at userinfo", async () => {
-    const webApp = await client(hydra, { redirect_uris: [REDIRECT_URI], scope: "openid offline_access orders.read", grant_types: ["authorization_code", "refresh_token"], access_token_strategy: "jwt" });
+    const webApp = await client(hydra, {
+      redirect_uris: [REDIRECT_URI],
+      scope: "openid offline_access orders.read",
+      grant_types: ["authorization_code", "refresh_token"],
+      access_token_strategy: "jwt",
+    });
     const browser = new TestBrowser();
     const verifier = newVerifier();
-    const login = await toLoginUi(browser, authorizeUrl(hydra, webApp.id, { scope: "openid orders.read", code_challenge: s256(verifier), code_challenge_method: "S256" }));
+    const login = await toLoginUi(
+      browser,
+      authorizeUrl(hydra, webApp.id, { scope: "openid orders.read", code_challenge: s256(verifier), code_challenge_method: "S256" }),
+    );
     const consent = await acceptLogin(hydra, browser, login.challenge ?? "", { subject: "jwt-user" });
     const callback = await acceptConsent(hydra, browser, consent, { session: { access_token: { tier: "gold" }, id_token: {} } });
-    const answer = await tokenRequest(hydra, { grant_type: "authorization_code", code: responseParams(callback).get("code") ?? "", redirect_uri: REDIRECT_URI, code_verifier: verifier }, webApp);
+    const answer = await tokenRequest(
+      hydra,
+      {
+        grant_type: "authorization_code",
+        code: responseParams(callback).get("code") ?? "",
+        redirect_uri: REDIRECT_URI,
+        code_verifier: verifier,
+      },
+      webApp,
+    );
     const token = answer.body.access_token ?? "";
     const { payload } = await verifyWithPublishedKeys(hydra, token);
-    expect(payload).toMatchObject({ sub: "jwt-user", client_id: webApp.id, aud: [], scp: ["openid", "orders.read"], ext: { tier: "gold" } });
+    expect(payload).toMatchObject({
+      sub: "jwt-user",
+      client_id: webApp.id,
+      aud: [],
+      scp: ["openid", "orders.read"],
+      ext: { tier: "gold" },
+    });
     expect(answer.body.scope).toBe("openid orders.read");
     // The ID token's at_hash is over the JWT the client received.
-    expect(decodeJwtPayload(answer.body.id_token ?? "").at_hash).toBe(createHash("sha256").update(token).digest().subarray(0, 16).toString("base64url"));
+    expect(decodeJwtPayload(answer.body.id_token ?? "").at_hash).toBe(
+      createHash("sha256").update(token).digest().subarray(0, 16).toString("base64url"),
+    );
     const userinfo = await fetch(new URL("userinfo", hydra.publicUrl), { headers: { authorization: `Bearer ${token}` } });
     expect(userinfo.status).toBe(200);
     expect(await userinfo.json()).toMatchObject({ sub: "jwt-user" });
@@ -103,7 +169,10 @@ describe("strategies.access_token: jwt for the instance", () => {
   it("issues JWTs to every client unless the client chose opaque", async () => {
     const byDefault = await client(jwtInstance, { grant_types: ["client_credentials"], scope: "jobs.run" });
     const jwt = await tokenRequest(jwtInstance, { grant_type: "client_credentials", scope: "jobs.run" }, byDefault);
-    expect((await verifyWithPublishedKeys(jwtInstance, jwt.body.access_token ?? "")).payload).toMatchObject({ sub: byDefault.id, scp: ["jobs.run"] });
+    expect((await verifyWithPublishedKeys(jwtInstance, jwt.body.access_token ?? "")).payload).toMatchObject({
+      sub: byDefault.id,
+      scp: ["jobs.run"],
+    });
     const opaque = await client(jwtInstance, { grant_types: ["client_credentials"], scope: "jobs.run", access_token_strategy: "opaque" });
     const plain = await tokenRequest(jwtInstance, { grant_type: "client_credentials" }, opaque);
     expect(plain.body.access_token?.split(".")).toHaveLength(1);

@@ -15,7 +15,14 @@ let client: { id: string; secret: string };
 /** The login request Hydra hands the login UI for an authorization with these extra parameters in this browser. */
 async function loginRequest(browser: TestBrowser, extra: Record<string, string> = {}) {
   const url = new URL("oauth2/auth", hydra.publicUrl);
-  url.search = new URLSearchParams({ client_id: client.id, response_type: "code", redirect_uri: REDIRECT_URI, scope: SCOPE, state: "skip-state", ...extra }).toString();
+  url.search = new URLSearchParams({
+    client_id: client.id,
+    response_type: "code",
+    redirect_uri: REDIRECT_URI,
+    scope: SCOPE,
+    state: "skip-state",
+    ...extra,
+  }).toString();
   const at = await browser.navigate(url.toString(), startsWith(LOGIN_UI));
   const { data } = await hydra.admin.getOAuth2LoginRequest({ loginChallenge: at.url.searchParams.get("login_challenge") ?? "" });
   return data;
@@ -76,7 +83,10 @@ describe("a remembered login is not skipped when the client asks for a fresh one
     });
     const atLogin = await browser.navigate(url.toString(), startsWith(LOGIN_UI));
     const loginChallenge = atLogin.url.searchParams.get("login_challenge") ?? "";
-    const { data: login } = await hydra.admin.acceptOAuth2LoginRequest({ loginChallenge, acceptOAuth2LoginRequest: { subject: "fresh-user", remember: true, remember_for: 3600 } });
+    const { data: login } = await hydra.admin.acceptOAuth2LoginRequest({
+      loginChallenge,
+      acceptOAuth2LoginRequest: { subject: "fresh-user", remember: true, remember_for: 3600 },
+    });
     const atConsent = await browser.navigate(login.redirect_to, startsWith("http://ciam.localhost:3000/consent"));
     const { data: consent } = await hydra.admin.acceptOAuth2ConsentRequest({
       consentChallenge: atConsent.url.searchParams.get("consent_challenge") ?? "",

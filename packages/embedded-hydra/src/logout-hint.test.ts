@@ -1,7 +1,6 @@
-import { createServer, type Server } from "node:http";
-import { freePort } from "@olympus/test-postgres";
 import { decodeJwt, importJWK, SignJWT, type JWK } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createLogoutClient, startBackchannelReceiver, type BackchannelReceiver } from "./testing/backchannel";
 import { TestBrowser } from "./testing/browser";
 import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
 import { LOGIN_UI, LOGOUT_UI, relyingParty, signIn, startsWith } from "./testing/sign-in";
@@ -23,7 +22,7 @@ const ANYWHERE = startsWith(LOGOUT_UI, ERROR_UI, LOGGED_OUT, POST_LOGOUT_URI);
 
 let pg: TestPostgres;
 let hydra: HydraUnderTest;
-let receiver: Server;
+let receiver: BackchannelReceiver;
 let client: { id: string; secret: string };
 const delivered: URLSearchParams[] = [];
 
@@ -31,7 +30,8 @@ async function signedIn(browser: TestBrowser, subject: string, remember = true):
   const config = await relyingParty(hydra, client.id, client.secret);
   const { tokens } = await signIn(hydra, browser, config, { subject, redirectUri: REDIRECT_URI, scope: SCOPE, remember });
   const idToken = tokens.id_token ?? "";
-  return { idToken, sid: String(decodeJwt(idToken).sid ?? "") };
+  const { sid } = decodeJwt(idToken);
+  return { idToken, sid: typeof sid === "string" ? sid : "" };
 }
 
 function logoutUrl(params: Record<string, string>): string {
@@ -43,7 +43,13 @@ function logoutUrl(params: Record<string, string>): string {
 /** Whether the next authorization in this browser would skip the login UI (a remembered login session). */
 async function loginSkip(browser: TestBrowser): Promise<boolean> {
   const url = new URL("oauth2/auth", hydra.publicUrl);
-  url.search = new URLSearchParams({ client_id: client.id, response_type: "code", redirect_uri: REDIRECT_URI, scope: SCOPE, state: "probe-state" }).toString();
+  url.search = new URLSearchParams({
+    client_id: client.id,
+    response_type: "code",
+    redirect_uri: REDIRECT_URI,
+    scope: SCOPE,
+    state: "probe-state",
+  }).toString();
   const at = await browser.navigate(url.toString(), startsWith(LOGIN_UI));
   const { data } = await hydra.admin.getOAuth2LoginRequest({ loginChallenge: at.url.searchParams.get("login_challenge") ?? "" });
   return data.skip;
@@ -52,7 +58,11 @@ async function loginSkip(browser: TestBrowser): Promise<boolean> {
 /** An ID token signed with Hydra's own key but with the claims a test chooses. */
 async function forgedHint(claims: Record<string, unknown>): Promise<string> {
   const database = new URL(hydra.dsn).pathname.slice(1);
-  const { rows } = await pg.query("SELECT private_jwk FROM hydra_jwks WHERE set_id = 'hydra.openid.id-token' ORDER BY pk DESC LIMIT 1", [], database);
+  const { rows } = await pg.query(
+    "SELECT private_jwk FROM hydra_jwks WHERE set_id = 'hydra.openid.id-token' ORDER BY pk DESC LIMIT 1",
+    [],
+    database,
+  );
   const jwk = (rows[0] as { private_jwk: JWK & { kid: string } }).private_jwk;
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ iss: hydra.issuer, aud: client.id, iat: now, exp: now + 600, ...claims })
@@ -70,29 +80,15 @@ async function nextLogoutToken(): Promise<Record<string, unknown>> {
 }
 
 beforeAll(async () => {
-  const port = await freePort();
-  receiver = createServer((req, res) => {
-    let body = "";
-    req.on("data", (chunk: Buffer) => (body += chunk.toString()));
-    req.on("end", () => {
-      if (req.method === "POST") delivered.push(new URLSearchParams(body));
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(port, "127.0.0.1", resolve));
+  receiver = await startBackchannelReceiver(delivered);
   pg = await startTestPostgres();
   hydra = await startHydraUnderTest(pg);
-  const { data } = await hydra.admin.createOAuth2Client({
-    oAuth2Client: {
-      redirect_uris: [REDIRECT_URI],
-      post_logout_redirect_uris: [POST_LOGOUT_URI],
-      grant_types: ["authorization_code", "refresh_token"],
-      scope: SCOPE,
-      backchannel_logout_uri: `http://127.0.0.1:${port}/backchannel`,
-      backchannel_logout_session_required: true,
-    },
+  client = await createLogoutClient(hydra, {
+    redirectUri: REDIRECT_URI,
+    postLogoutUri: POST_LOGOUT_URI,
+    scope: SCOPE,
+    backchannelUrl: receiver.url,
   });
-  client = { id: data.client_id ?? "", secret: data.client_secret ?? "" };
 });
 
 beforeEach(() => {
@@ -102,7 +98,7 @@ beforeEach(() => {
 afterAll(async () => {
   await hydra?.close();
   await pg?.stop();
-  await new Promise((resolve) => receiver?.close(resolve));
+  await receiver?.close();
 });
 
 describe("id_token_hint of another person", () => {
@@ -114,9 +110,14 @@ describe("id_token_hint of another person", () => {
     const bob = await signedIn(bobsBrowser, "bob");
     expect(alice.sid).not.toBe(bob.sid);
 
-    const atUi = await bobsBrowser.navigate(logoutUrl({ id_token_hint: alice.idToken, post_logout_redirect_uri: POST_LOGOUT_URI, state: "s-hint" }), ANYWHERE);
+    const atUi = await bobsBrowser.navigate(
+      logoutUrl({ id_token_hint: alice.idToken, post_logout_redirect_uri: POST_LOGOUT_URI, state: "s-hint" }),
+      ANYWHERE,
+    );
     expect(`${atUi.url.origin}${atUi.url.pathname}`).toBe(LOGOUT_UI);
-    const { data: request } = await hydra.admin.getOAuth2LogoutRequest({ logoutChallenge: atUi.url.searchParams.get("logout_challenge") ?? "" });
+    const { data: request } = await hydra.admin.getOAuth2LogoutRequest({
+      logoutChallenge: atUi.url.searchParams.get("logout_challenge") ?? "",
+    });
     expect(request).toMatchObject({ subject: "alice", sid: alice.sid, rp_initiated: true });
     expect(request.client?.client_id).toBe(client.id);
     expect(request.client?.client_secret).toBeUndefined();
@@ -129,7 +130,10 @@ describe("id_token_hint of another person", () => {
     const alice = await signedIn(alicesBrowser, "alice-2");
     const bobsBrowser = new TestBrowser();
     await signedIn(bobsBrowser, "bob-2");
-    const atUi = await bobsBrowser.navigate(logoutUrl({ id_token_hint: alice.idToken, post_logout_redirect_uri: POST_LOGOUT_URI, state: "s-accept" }), ANYWHERE);
+    const atUi = await bobsBrowser.navigate(
+      logoutUrl({ id_token_hint: alice.idToken, post_logout_redirect_uri: POST_LOGOUT_URI, state: "s-accept" }),
+      ANYWHERE,
+    );
     const logoutChallenge = atUi.url.searchParams.get("logout_challenge") ?? "";
     expect(delivered).toEqual([]);
 
@@ -160,7 +164,10 @@ describe("id_token_hint whose session is not (or no longer) remembered", () => {
     const browser = new TestBrowser();
     const carol = await signedIn(browser, "carol");
     expect((await hydra.admin.revokeOAuth2LoginSessions({ subject: "carol" })).status).toBe(204);
-    const end = await browser.navigate(logoutUrl({ id_token_hint: carol.idToken, post_logout_redirect_uri: POST_LOGOUT_URI, state: "s-gone" }), ANYWHERE);
+    const end = await browser.navigate(
+      logoutUrl({ id_token_hint: carol.idToken, post_logout_redirect_uri: POST_LOGOUT_URI, state: "s-gone" }),
+      ANYWHERE,
+    );
     expect(`${end.url.origin}${end.url.pathname}`).toBe(POST_LOGOUT_URI);
     expect(end.url.searchParams.get("state")).toBe("s-gone");
   });
@@ -193,8 +200,14 @@ describe("malformed logout requests", () => {
     // Attack: open redirect / confused deputy through the logout endpoint.
     const frank = await signedIn(new TestBrowser(), "frank");
     const cases: Array<[Record<string, string>, string]> = [
-      [{ id_token_hint: await forgedHint({ sub: "frank", sid: frank.sid, iss: "http://evil.localhost/" }) }, "issuer claim value 'http://evil.localhost/'"],
-      [{ id_token_hint: frank.idToken, post_logout_redirect_uri: "http://evil.localhost/bye" }, "post_logout_redirect_uri is not a whitelisted"],
+      [
+        { id_token_hint: await forgedHint({ sub: "frank", sid: frank.sid, iss: "http://evil.localhost/" }) },
+        "issuer claim value 'http://evil.localhost/'",
+      ],
+      [
+        { id_token_hint: frank.idToken, post_logout_redirect_uri: "http://evil.localhost/bye" },
+        "post_logout_redirect_uri is not a whitelisted",
+      ],
       [{ state: "s" }, "query parameter state is set but id_token_hint is missing"],
       [{ post_logout_redirect_uri: POST_LOGOUT_URI }, "query parameter post_logout_redirect_uri is set but id_token_hint is missing"],
     ];
@@ -215,10 +228,14 @@ describe("logout without id_token_hint", () => {
     await signedIn(browser, "grace");
     const atUi = await browser.navigate(logoutUrl({}), ANYWHERE);
     expect(`${atUi.url.origin}${atUi.url.pathname}`).toBe(LOGOUT_UI);
-    const { data: request } = await hydra.admin.getOAuth2LogoutRequest({ logoutChallenge: atUi.url.searchParams.get("logout_challenge") ?? "" });
+    const { data: request } = await hydra.admin.getOAuth2LogoutRequest({
+      logoutChallenge: atUi.url.searchParams.get("logout_challenge") ?? "",
+    });
     expect(request).toMatchObject({ subject: "grace", rp_initiated: false });
     expect(request.client ?? undefined).toBeUndefined();
-    const { data: accepted } = await hydra.admin.acceptOAuth2LogoutRequest({ logoutChallenge: atUi.url.searchParams.get("logout_challenge") ?? "" });
+    const { data: accepted } = await hydra.admin.acceptOAuth2LogoutRequest({
+      logoutChallenge: atUi.url.searchParams.get("logout_challenge") ?? "",
+    });
     expect((await browser.navigate(accepted.redirect_to, ANYWHERE)).url.toString()).toBe(LOGGED_OUT);
     expect(await loginSkip(browser)).toBe(false);
 
@@ -232,7 +249,9 @@ describe("logout without id_token_hint", () => {
     const browser = new TestBrowser();
     await signedIn(browser, "heidi");
     const atUi = await browser.navigate(logoutUrl({}), ANYWHERE);
-    const { data: accepted } = await hydra.admin.acceptOAuth2LogoutRequest({ logoutChallenge: atUi.url.searchParams.get("logout_challenge") ?? "" });
+    const { data: accepted } = await hydra.admin.acceptOAuth2LogoutRequest({
+      logoutChallenge: atUi.url.searchParams.get("logout_challenge") ?? "",
+    });
     const ivansBrowser = new TestBrowser();
     await signedIn(ivansBrowser, "ivan");
     const end = await ivansBrowser.navigate(accepted.redirect_to, ANYWHERE);

@@ -1,8 +1,7 @@
-import { createServer, type Server } from "node:http";
-import { freePort } from "@olympus/test-postgres";
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from "jose";
 import * as oidc from "openid-client";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createLogoutClient, startBackchannelReceiver, type BackchannelReceiver } from "./testing/backchannel";
 import { TestBrowser } from "./testing/browser";
 import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
 import { LOGIN_UI, LOGOUT_UI, relyingParty, signIn, startsWith } from "./testing/sign-in";
@@ -14,7 +13,7 @@ const BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout";
 
 let pg: TestPostgres;
 let hydra: HydraUnderTest;
-let receiver: Server;
+let receiver: BackchannelReceiver;
 let client: { id: string; secret: string };
 /** Form bodies the relying party's back-channel endpoint received. */
 const delivered: URLSearchParams[] = [];
@@ -56,29 +55,15 @@ async function startLogout(browser: TestBrowser, config: oidc.Configuration, idT
 }
 
 beforeAll(async () => {
-  const port = await freePort();
-  receiver = createServer((req, res) => {
-    let body = "";
-    req.on("data", (chunk: Buffer) => (body += chunk.toString()));
-    req.on("end", () => {
-      if (req.method === "POST" && req.url === "/backchannel") delivered.push(new URLSearchParams(body));
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(port, "127.0.0.1", resolve));
+  receiver = await startBackchannelReceiver(delivered);
   pg = await startTestPostgres();
   hydra = await startHydraUnderTest(pg);
-  const { data } = await hydra.admin.createOAuth2Client({
-    oAuth2Client: {
-      redirect_uris: [REDIRECT_URI],
-      post_logout_redirect_uris: [POST_LOGOUT_URI],
-      grant_types: ["authorization_code", "refresh_token"],
-      scope: SCOPE,
-      backchannel_logout_uri: `http://127.0.0.1:${port}/backchannel`,
-      backchannel_logout_session_required: true,
-    },
+  client = await createLogoutClient(hydra, {
+    redirectUri: REDIRECT_URI,
+    postLogoutUri: POST_LOGOUT_URI,
+    scope: SCOPE,
+    backchannelUrl: receiver.url,
   });
-  client = { id: data.client_id ?? "", secret: data.client_secret ?? "" };
 });
 
 beforeEach(() => {
@@ -88,7 +73,7 @@ beforeEach(() => {
 afterAll(async () => {
   await hydra?.close();
   await pg?.stop();
-  await new Promise((resolve) => receiver?.close(resolve));
+  await receiver?.close();
 });
 
 describe("back-channel logout", () => {
@@ -96,7 +81,12 @@ describe("back-channel logout", () => {
     // Hydra: consent/strategy_default.go executeBackChannelLogout (iss, aud, iat, jti, events, sid; no sub).
     const config = await relyingParty(hydra, client.id, client.secret);
     const browser = new TestBrowser();
-    const { tokens } = await signIn(hydra, browser, config, { subject: "bc-user", redirectUri: REDIRECT_URI, scope: SCOPE, remember: true });
+    const { tokens } = await signIn(hydra, browser, config, {
+      subject: "bc-user",
+      redirectUri: REDIRECT_URI,
+      scope: SCOPE,
+      remember: true,
+    });
     const idClaims = tokens.claims();
     expect(idClaims?.sid).toBeTruthy();
 
@@ -109,7 +99,10 @@ describe("back-channel logout", () => {
 
     const logoutToken = await nextLogoutToken();
     const jwks = (await fetch(new URL(".well-known/jwks.json", hydra.publicUrl)).then((response) => response.json())) as JSONWebKeySet;
-    const { payload, protectedHeader } = await jwtVerify(logoutToken, createLocalJWKSet(jwks), { issuer: hydra.issuer, audience: client.id });
+    const { payload, protectedHeader } = await jwtVerify(logoutToken, createLocalJWKSet(jwks), {
+      issuer: hydra.issuer,
+      audience: client.id,
+    });
     expect(protectedHeader.alg).toBe("RS256");
     expect(payload).not.toHaveProperty("sub");
     expect(payload.sid).toBe(idClaims?.sid);
@@ -134,8 +127,14 @@ describe("front-channel logout", () => {
     });
     const config = await relyingParty(hydra, data.client_id ?? "", data.client_secret ?? "");
     const browser = new TestBrowser();
-    const { tokens } = await signIn(hydra, browser, config, { subject: "fc-user", redirectUri: REDIRECT_URI, scope: SCOPE, remember: true });
-    const sid = String(tokens.claims()?.sid);
+    const { tokens } = await signIn(hydra, browser, config, {
+      subject: "fc-user",
+      redirectUri: REDIRECT_URI,
+      scope: SCOPE,
+      remember: true,
+    });
+    const sid = tokens.claims()?.sid;
+    if (typeof sid !== "string") throw new Error("the ID token carries no sid");
     const logoutChallenge = await startLogout(browser, config, tokens.id_token ?? "");
     const { data: accepted } = await hydra.admin.acceptOAuth2LogoutRequest({ logoutChallenge });
     const page = await browser.navigate(accepted.redirect_to, startsWith(POST_LOGOUT_URI));
@@ -151,10 +150,17 @@ describe("rejecting a logout request", () => {
   it("answers 204 without a redirect, ends no session and sends no logout token", async () => {
     const config = await relyingParty(hydra, client.id, client.secret);
     const browser = new TestBrowser();
-    const { tokens } = await signIn(hydra, browser, config, { subject: "stays-in", redirectUri: REDIRECT_URI, scope: SCOPE, remember: true });
+    const { tokens } = await signIn(hydra, browser, config, {
+      subject: "stays-in",
+      redirectUri: REDIRECT_URI,
+      scope: SCOPE,
+      remember: true,
+    });
     const logoutChallenge = await startLogout(browser, config, tokens.id_token ?? "");
 
-    const rejected = await fetch(new URL(`admin/oauth2/auth/requests/logout/reject?logout_challenge=${logoutChallenge}`, hydra.adminUrl), { method: "PUT" });
+    const rejected = await fetch(new URL(`admin/oauth2/auth/requests/logout/reject?logout_challenge=${logoutChallenge}`, hydra.adminUrl), {
+      method: "PUT",
+    });
     // Hydra gives no redirect_to: the logout UI decides where the browser goes next.
     expect(rejected.status).toBe(204);
     expect(await rejected.text()).toBe("");

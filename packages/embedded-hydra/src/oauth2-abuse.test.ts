@@ -22,7 +22,14 @@ const newVerifier = () => randomBytes(32).toString("base64url");
 
 function authorizeUrl(clientId: string, params: Record<string, string | undefined>): string {
   const url = new URL("oauth2/auth", hydra.publicUrl);
-  const all: Record<string, string | undefined> = { client_id: clientId, response_type: "code", redirect_uri: REDIRECT_URI, scope: "openid offline_access", state: "state-0001", ...params };
+  const all: Record<string, string | undefined> = {
+    client_id: clientId,
+    response_type: "code",
+    redirect_uri: REDIRECT_URI,
+    scope: "openid offline_access",
+    state: "state-0001",
+    ...params,
+  };
   for (const [k, v] of Object.entries(all)) if (v !== undefined) url.searchParams.set(k, v);
   return url.toString();
 }
@@ -49,11 +56,15 @@ interface TokenAnswer {
   body: { access_token?: string; refresh_token?: string; id_token?: string; error?: string; error_description?: string };
 }
 
-async function token(form: Record<string, string | undefined>, client: { id: string; secret?: string } = confidential): Promise<TokenAnswer> {
+async function token(
+  form: Record<string, string | undefined>,
+  client: { id: string; secret?: string } = confidential,
+): Promise<TokenAnswer> {
   const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded" };
   const body = new URLSearchParams();
   for (const [k, v] of Object.entries(form)) if (v !== undefined) body.set(k, v);
-  if (client.secret) headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(client.id)}:${encodeURIComponent(client.secret)}`).toString("base64")}`;
+  if (client.secret)
+    headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(client.id)}:${encodeURIComponent(client.secret)}`).toString("base64")}`;
   else body.set("client_id", client.id);
   const res = await fetch(new URL("oauth2/token", hydra.publicUrl), { method: "POST", headers, body });
   return { status: res.status, body: (await res.json()) as TokenAnswer["body"] };
@@ -71,11 +82,20 @@ beforeAll(async () => {
   pg = await startTestPostgres();
   hydra = await startHydraUnderTest(pg);
   const { data: conf } = await hydra.admin.createOAuth2Client({
-    oAuth2Client: { redirect_uris: [REDIRECT_URI], scope: "openid offline_access email", grant_types: ["authorization_code", "refresh_token"] },
+    oAuth2Client: {
+      redirect_uris: [REDIRECT_URI],
+      scope: "openid offline_access email",
+      grant_types: ["authorization_code", "refresh_token"],
+    },
   });
   confidential = { id: conf.client_id ?? "", secret: conf.client_secret ?? "" };
   const { data: pub } = await hydra.admin.createOAuth2Client({
-    oAuth2Client: { redirect_uris: [REDIRECT_URI], scope: "openid offline_access", token_endpoint_auth_method: "none", grant_types: ["authorization_code", "refresh_token"] },
+    oAuth2Client: {
+      redirect_uris: [REDIRECT_URI],
+      scope: "openid offline_access",
+      token_endpoint_auth_method: "none",
+      grant_types: ["authorization_code", "refresh_token"],
+    },
   });
   publicClient = pub.client_id ?? "";
 });
@@ -88,7 +108,9 @@ afterAll(async () => {
 describe("authorization codes", () => {
   it("are single-use: a replayed code is refused and revokes every token issued from it", async () => {
     const verifier = newVerifier();
-    const callback = await consentedCallback(authorizeUrl(confidential.id, { code_challenge: s256(verifier), code_challenge_method: "S256" }));
+    const callback = await consentedCallback(
+      authorizeUrl(confidential.id, { code_challenge: s256(verifier), code_challenge_method: "S256" }),
+    );
     const code = callback.searchParams.get("code") ?? "";
     const first = await exchange(code, verifier);
     expect(first.status).toBe(200);
@@ -105,18 +127,26 @@ describe("authorization codes", () => {
 
   it("cannot be redeemed by another client or for another redirect_uri", async () => {
     const verifier = newVerifier();
-    const callback = await consentedCallback(authorizeUrl(confidential.id, { code_challenge: s256(verifier), code_challenge_method: "S256" }));
+    const callback = await consentedCallback(
+      authorizeUrl(confidential.id, { code_challenge: s256(verifier), code_challenge_method: "S256" }),
+    );
     const code = callback.searchParams.get("code") ?? "";
     const { data: other } = await hydra.admin.createOAuth2Client({ oAuth2Client: { redirect_uris: [REDIRECT_URI], scope: "openid" } });
-    expect((await exchange(code, verifier, { id: other.client_id ?? "", secret: other.client_secret ?? "" })).body.error).toBe("invalid_grant");
-    expect((await token({ grant_type: "authorization_code", code, redirect_uri: `${REDIRECT_URI}/x`, code_verifier: verifier })).body.error).toBe("invalid_grant");
+    expect((await exchange(code, verifier, { id: other.client_id ?? "", secret: other.client_secret ?? "" })).body.error).toBe(
+      "invalid_grant",
+    );
+    expect(
+      (await token({ grant_type: "authorization_code", code, redirect_uri: `${REDIRECT_URI}/x`, code_verifier: verifier })).body.error,
+    ).toBe("invalid_grant");
   });
 });
 
 describe("refresh tokens", () => {
   it("rotate on use, and reusing a rotated one revokes the whole chain", async () => {
     const verifier = newVerifier();
-    const callback = await consentedCallback(authorizeUrl(confidential.id, { code_challenge: s256(verifier), code_challenge_method: "S256" }));
+    const callback = await consentedCallback(
+      authorizeUrl(confidential.id, { code_challenge: s256(verifier), code_challenge_method: "S256" }),
+    );
     const first = await exchange(callback.searchParams.get("code") ?? "", verifier);
     const second = await token({ grant_type: "refresh_token", refresh_token: first.body.refresh_token });
     expect(second.status).toBe(200);
@@ -136,10 +166,17 @@ describe("refresh tokens", () => {
 
   it("belong to their client", async () => {
     const verifier = newVerifier();
-    const callback = await consentedCallback(authorizeUrl(confidential.id, { code_challenge: s256(verifier), code_challenge_method: "S256" }));
+    const callback = await consentedCallback(
+      authorizeUrl(confidential.id, { code_challenge: s256(verifier), code_challenge_method: "S256" }),
+    );
     const first = await exchange(callback.searchParams.get("code") ?? "", verifier);
-    const { data: other } = await hydra.admin.createOAuth2Client({ oAuth2Client: { redirect_uris: [REDIRECT_URI], scope: "openid offline_access", grant_types: ["authorization_code", "refresh_token"] } });
-    const stolen = await token({ grant_type: "refresh_token", refresh_token: first.body.refresh_token }, { id: other.client_id ?? "", secret: other.client_secret ?? "" });
+    const { data: other } = await hydra.admin.createOAuth2Client({
+      oAuth2Client: { redirect_uris: [REDIRECT_URI], scope: "openid offline_access", grant_types: ["authorization_code", "refresh_token"] },
+    });
+    const stolen = await token(
+      { grant_type: "refresh_token", refresh_token: first.body.refresh_token },
+      { id: other.client_id ?? "", secret: other.client_secret ?? "" },
+    );
     expect(stolen.body.error).toBe("invalid_grant");
   });
 });
@@ -148,7 +185,9 @@ describe("PKCE", () => {
   it("refuses the plain method and unknown methods, for public and confidential clients", async () => {
     for (const [client, method] of [publicClient, confidential.id].flatMap((c) => ["plain", "S512", "s256"].map((m) => [c, m] as const))) {
       const verifier = newVerifier();
-      const at = await consentedCallback(authorizeUrl(client, { code_challenge: method === "plain" ? verifier : s256(verifier), code_challenge_method: method }));
+      const at = await consentedCallback(
+        authorizeUrl(client, { code_challenge: method === "plain" ? verifier : s256(verifier), code_challenge_method: method }),
+      );
       expect(at.toString().startsWith(REDIRECT_URI), method).toBe(true);
       expect(at.searchParams.get("error"), method).toBe("invalid_request");
       expect(at.searchParams.get("code"), method).toBeNull();
@@ -167,7 +206,9 @@ describe("PKCE", () => {
     const verifier = newVerifier();
     const challenge = s256(verifier);
     const codeFor = async () =>
-      (await consentedCallback(authorizeUrl(publicClient, { code_challenge: challenge, code_challenge_method: "S256" }))).searchParams.get("code") ?? "";
+      (await consentedCallback(authorizeUrl(publicClient, { code_challenge: challenge, code_challenge_method: "S256" }))).searchParams.get(
+        "code",
+      ) ?? "";
     for (const attempt of [undefined, newVerifier(), challenge, ""]) {
       const answer = await exchange(await codeFor(), attempt, { id: publicClient });
       expect(answer.body.error, String(attempt)).toMatch(/^invalid_(grant|request)$/);
@@ -210,7 +251,11 @@ describe("redirect URIs", () => {
   ];
 
   it.each(tricks)("refuses %j and never sends the browser there", async (redirectUri) => {
-    const url = authorizeUrl(confidential.id, { redirect_uri: redirectUri, code_challenge: s256(newVerifier()), code_challenge_method: "S256" });
+    const url = authorizeUrl(confidential.id, {
+      redirect_uri: redirectUri,
+      code_challenge: s256(newVerifier()),
+      code_challenge_method: "S256",
+    });
     const browser = new TestBrowser();
     const result = await browser.navigate(url, (u) => !u.toString().startsWith(hydra.publicUrl));
     expect(result.url.toString().startsWith(ERROR_UI)).toBe(true);
@@ -218,7 +263,9 @@ describe("redirect URIs", () => {
   });
 
   it("accepts the registered URI exactly", async () => {
-    const at = await consentedCallback(authorizeUrl(confidential.id, { code_challenge: s256(newVerifier()), code_challenge_method: "S256" }));
+    const at = await consentedCallback(
+      authorizeUrl(confidential.id, { code_challenge: s256(newVerifier()), code_challenge_method: "S256" }),
+    );
     expect(`${at.origin}${at.pathname}`).toBe(REDIRECT_URI);
     expect(at.searchParams.get("code")).toBeTruthy();
   });
@@ -229,7 +276,9 @@ describe("state and nonce", () => {
     const state = "st/+ =&?#é😀" + "x".repeat(200);
     const nonce = "n-" + randomBytes(24).toString("base64url");
     const verifier = newVerifier();
-    const callback = await consentedCallback(authorizeUrl(confidential.id, { state, nonce, code_challenge: s256(verifier), code_challenge_method: "S256" }));
+    const callback = await consentedCallback(
+      authorizeUrl(confidential.id, { state, nonce, code_challenge: s256(verifier), code_challenge_method: "S256" }),
+    );
     expect(callback.searchParams.get("state")).toBe(state);
     const tokens = await exchange(callback.searchParams.get("code") ?? "", verifier);
     const claims = JSON.parse(Buffer.from((tokens.body.id_token ?? "").split(".")[1] ?? "", "base64url").toString()) as { nonce?: string };
@@ -237,7 +286,9 @@ describe("state and nonce", () => {
 
     // Without a nonce there is no nonce claim (never one from another request).
     const v2 = newVerifier();
-    const plain = await consentedCallback(authorizeUrl(confidential.id, { state: "state-0002", code_challenge: s256(v2), code_challenge_method: "S256" }));
+    const plain = await consentedCallback(
+      authorizeUrl(confidential.id, { state: "state-0002", code_challenge: s256(v2), code_challenge_method: "S256" }),
+    );
     const t2 = await exchange(plain.searchParams.get("code") ?? "", v2);
     const c2 = JSON.parse(Buffer.from((t2.body.id_token ?? "").split(".")[1] ?? "", "base64url").toString()) as { nonce?: string };
     expect(c2.nonce).toBeUndefined();
@@ -253,14 +304,23 @@ describe("state and nonce", () => {
       ["a", "b", "c"].map(async (tag) => {
         const verifier = newVerifier();
         const callback = await consentedCallback(
-          authorizeUrl(confidential.id, { state: `state-run-${tag}`, nonce: `nonce-run-${tag}`, code_challenge: s256(verifier), code_challenge_method: "S256" }),
+          authorizeUrl(confidential.id, {
+            state: `state-run-${tag}`,
+            nonce: `nonce-run-${tag}`,
+            code_challenge: s256(verifier),
+            code_challenge_method: "S256",
+          }),
           `user-${tag}`,
         );
         const tokens = await exchange(callback.searchParams.get("code") ?? "", verifier);
-        const claims = JSON.parse(Buffer.from((tokens.body.id_token ?? "").split(".")[1] ?? "", "base64url").toString()) as { nonce: string; sub: string };
+        const claims = JSON.parse(Buffer.from((tokens.body.id_token ?? "").split(".")[1] ?? "", "base64url").toString()) as {
+          nonce: string;
+          sub: string;
+        };
         return { tag, state: callback.searchParams.get("state"), nonce: claims.nonce, sub: claims.sub };
       }),
     );
-    for (const run of runs) expect(run).toEqual({ tag: run.tag, state: `state-run-${run.tag}`, nonce: `nonce-run-${run.tag}`, sub: `user-${run.tag}` });
+    for (const run of runs)
+      expect(run).toEqual({ tag: run.tag, state: `state-run-${run.tag}`, nonce: `nonce-run-${run.tag}`, sub: `user-${run.tag}` });
   });
 });

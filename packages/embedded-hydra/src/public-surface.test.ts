@@ -5,7 +5,20 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "./testing/browser";
 import { CIAM_CONFIG, startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
-import { acceptConsent, acceptLogin, authorizeUrl, decodeJwtPayload, ERROR_UI, newVerifier, REDIRECT_URI, responseParams, s256, tokenRequest, toLoginUi, type ClientCredentials } from "./testing/oauth";
+import {
+  acceptConsent,
+  acceptLogin,
+  authorizeUrl,
+  decodeJwtPayload,
+  ERROR_UI,
+  newVerifier,
+  REDIRECT_URI,
+  responseParams,
+  s256,
+  tokenRequest,
+  toLoginUi,
+  type ClientCredentials,
+} from "./testing/oauth";
 
 /** Hydra's public surface beyond the code flow: discovery, implicit and hybrid responses, fallbacks, secret rotation. */
 let pg: TestPostgres;
@@ -55,7 +68,13 @@ describe("discovery", () => {
         subject_types_supported: ["public"],
         response_types_supported: ["code", "code id_token", "id_token", "token id_token", "token", "token id_token code"],
         claims_supported: ["sub"],
-        grant_types_supported: ["authorization_code", "implicit", "client_credentials", "refresh_token", "urn:ietf:params:oauth:grant-type:device_code"],
+        grant_types_supported: [
+          "authorization_code",
+          "implicit",
+          "client_credentials",
+          "refresh_token",
+          "urn:ietf:params:oauth:grant-type:device_code",
+        ],
         scopes_supported: ["offline_access", "offline", "openid"],
         token_endpoint_auth_methods_supported: ["client_secret_post", "client_secret_basic", "private_key_jwt", "none"],
         id_token_signing_alg_values_supported: ["RS256"],
@@ -73,27 +92,48 @@ describe("authorization responses", () => {
   it("code flow: code, scope and state, no iss", async () => {
     // Hydra: fosite/handler/oauth2/flow_authorize_code_auth.go (scope next to the code); fosite sends no iss.
     const verifier = newVerifier();
-    const callback = await authorize(authorizeUrl(hydra, hybrid.id, { scope: "openid", code_challenge: s256(verifier), code_challenge_method: "S256" }), "code-user");
+    const callback = await authorize(
+      authorizeUrl(hydra, hybrid.id, { scope: "openid", code_challenge: s256(verifier), code_challenge_method: "S256" }),
+      "code-user",
+    );
     expect([...callback.searchParams.keys()].sort()).toEqual(["code", "scope", "state"]);
     expect(callback.searchParams.get("scope")).toBe("openid");
   });
 
   it("implicit id_token token: tokens in the fragment with at_hash, scope and state", async () => {
     // Hydra: fosite/handler/openid/flow_implicit.go, handler/oauth2/flow_authorize_implicit.go.
-    const callback = await authorize(authorizeUrl(hydra, hybrid.id, { response_type: "id_token token", scope: "openid", nonce: "nonce-implicit-1", state: "implicit-state" }), "implicit-user");
+    const callback = await authorize(
+      authorizeUrl(hydra, hybrid.id, {
+        response_type: "id_token token",
+        scope: "openid",
+        nonce: "nonce-implicit-1",
+        state: "implicit-state",
+      }),
+      "implicit-user",
+    );
     const params = responseParams(callback);
     expect(params.get("token_type")?.toLowerCase()).toBe("bearer");
     expect(params.get("state")).toBe("implicit-state");
     expect(params.get("scope")).toBe("openid");
     expect(params.has("iss")).toBe(false);
     const idToken = decodeJwtPayload(params.get("id_token") ?? "");
-    expect(idToken).toMatchObject({ sub: "implicit-user", nonce: "nonce-implicit-1", at_hash: leftHalfHash(params.get("access_token") ?? "") });
-    expect((await hydra.admin.introspectOAuth2Token({ token: params.get("access_token") ?? "" })).data).toMatchObject({ active: true, sub: "implicit-user" });
+    expect(idToken).toMatchObject({
+      sub: "implicit-user",
+      nonce: "nonce-implicit-1",
+      at_hash: leftHalfHash(params.get("access_token") ?? ""),
+    });
+    expect((await hydra.admin.introspectOAuth2Token({ token: params.get("access_token") ?? "" })).data).toMatchObject({
+      active: true,
+      sub: "implicit-user",
+    });
   });
 
   it("hybrid code id_token: a code and an ID token with c_hash, the code redeemable", async () => {
     // Hydra: fosite/handler/openid/flow_hybrid.go.
-    const callback = await authorize(authorizeUrl(hydra, hybrid.id, { response_type: "code id_token", scope: "openid", nonce: "nonce-hybrid-1" }), "hybrid-user");
+    const callback = await authorize(
+      authorizeUrl(hydra, hybrid.id, { response_type: "code id_token", scope: "openid", nonce: "nonce-hybrid-1" }),
+      "hybrid-user",
+    );
     const params = responseParams(callback);
     const code = params.get("code") ?? "";
     expect(decodeJwtPayload(params.get("id_token") ?? "")).toMatchObject({ sub: "hybrid-user", c_hash: leftHalfHash(code) });
@@ -105,17 +145,27 @@ describe("authorization responses", () => {
     // Hydra: fosite/handler/openid/flow_implicit.go (nonce required, MinParameterEntropy).
     const missing = await authorize(authorizeUrl(hydra, hybrid.id, { response_type: "id_token token", scope: "openid" }), "x");
     expect(responseParams(missing).get("error")).toBe("invalid_request");
-    expect(responseParams(missing).get("error_description")).toContain("Parameter 'nonce' must be set when using the OpenID Connect Implicit Flow.");
-    const short = await authorize(authorizeUrl(hydra, hybrid.id, { response_type: "id_token token", scope: "openid", nonce: "short" }), "x");
+    expect(responseParams(missing).get("error_description")).toContain(
+      "Parameter 'nonce' must be set when using the OpenID Connect Implicit Flow.",
+    );
+    const short = await authorize(
+      authorizeUrl(hydra, hybrid.id, { response_type: "id_token token", scope: "openid", nonce: "short" }),
+      "x",
+    );
     expect(responseParams(short).get("error")).toBe("insufficient_entropy");
   });
 
   it("a response type the client did not register is unsupported_response_type", async () => {
     // Hydra: fosite/authorize_request_handler.go validateResponseTypes.
-    const end = await authorize(authorizeUrl(hydra, hybrid.id, { response_type: "token", scope: "openid", nonce: "nonce-token-only" }), "x");
+    const end = await authorize(
+      authorizeUrl(hydra, hybrid.id, { response_type: "token", scope: "openid", nonce: "nonce-token-only" }),
+      "x",
+    );
     const params = responseParams(end);
     expect(params.get("error")).toBe("unsupported_response_type");
-    expect(params.get("error_description")).toBe("The authorization server does not support obtaining a token using this method. The client is not allowed to request response_type 'token'.");
+    expect(params.get("error_description")).toBe(
+      "The authorization server does not support obtaining a token using this method. The client is not allowed to request response_type 'token'.",
+    );
   });
 
   it("a redirect_uri the client did not register goes to the error UI as invalid_request", async () => {
@@ -123,7 +173,9 @@ describe("authorization responses", () => {
     const end = await authorize(authorizeUrl(hydra, hybrid.id, { redirect_uri: "http://evil.localhost/cb" }), "x");
     expect(`${end.origin}${end.pathname}`).toBe(ERROR_UI);
     expect(end.searchParams.get("error")).toBe("invalid_request");
-    expect(end.searchParams.get("error_description")).toContain("The 'redirect_uri' parameter does not match any of the OAuth 2.0 Client's pre-registered redirect urls.");
+    expect(end.searchParams.get("error_description")).toContain(
+      "The 'redirect_uri' parameter does not match any of the OAuth 2.0 Client's pre-registered redirect urls.",
+    );
   });
 });
 
@@ -133,12 +185,16 @@ describe("fallback pages", () => {
     const login = await fetch(new URL("oauth2/fallbacks/login", hydra.publicUrl));
     expect(login.status).toBe(200);
     expect(await login.text()).toContain("<code>urls.login</code>");
-    const error = await fetch(new URL("oauth2/fallbacks/error?error=invalid_request&error_description=%3Cb%3Ebad%3C%2Fb%3E", hydra.publicUrl));
+    const error = await fetch(
+      new URL("oauth2/fallbacks/error?error=invalid_request&error_description=%3Cb%3Ebad%3C%2Fb%3E", hydra.publicUrl),
+    );
     expect(error.status).toBe(500);
     const html = await error.text();
     expect(html).toContain("Error: invalid_request");
     expect(html).toContain("&#60;b&#62;bad");
-    expect((await fetch(new URL("oauth2/fallbacks/logout/callback", hydra.publicUrl)).then((r) => r.text()))).toContain("You logged out successfully!");
+    expect(await fetch(new URL("oauth2/fallbacks/logout/callback", hydra.publicUrl)).then((r) => r.text())).toContain(
+      "You logged out successfully!",
+    );
   });
 });
 
@@ -147,24 +203,44 @@ describe("pairwise subjects", () => {
     // Hydra: consent/subject_identifier_pairwise.go pairwiseObfuscate (hex SHA-256 of sector host, subject, salt).
     const dir = await mkdtemp(path.join(tmpdir(), "hydra-pairwise-"));
     const configPath = path.join(dir, "hydra.yml");
-    const config = (await readFile(CIAM_CONFIG, "utf8")) + "\noidc:\n  subject_identifiers:\n    supported_types: [public, pairwise]\n    pairwise:\n      salt: pairwise-salt-123\n";
+    const config =
+      (await readFile(CIAM_CONFIG, "utf8")) +
+      "\noidc:\n  subject_identifiers:\n    supported_types: [public, pairwise]\n    pairwise:\n      salt: pairwise-salt-123\n";
     await writeFile(configPath, config);
     const instance = await startHydraUnderTest(pg, { configPath });
     try {
-      const { data } = await instance.admin.createOAuth2Client({ oAuth2Client: { redirect_uris: [REDIRECT_URI], scope: "openid", subject_type: "pairwise" } });
+      const { data } = await instance.admin.createOAuth2Client({
+        oAuth2Client: { redirect_uris: [REDIRECT_URI], scope: "openid", subject_type: "pairwise" },
+      });
       const rp = { id: data.client_id ?? "", secret: data.client_secret ?? "" };
       const browser = new TestBrowser();
       const verifier = newVerifier();
-      const login = await toLoginUi(browser, authorizeUrl(instance, rp.id, { scope: "openid", code_challenge: s256(verifier), code_challenge_method: "S256" }));
+      const login = await toLoginUi(
+        browser,
+        authorizeUrl(instance, rp.id, { scope: "openid", code_challenge: s256(verifier), code_challenge_method: "S256" }),
+      );
       const consent = await acceptLogin(instance, browser, login.challenge ?? "", { subject: "pairwise-user" });
       const callback = await acceptConsent(instance, browser, consent);
-      const tokens = await tokenRequest(instance, { grant_type: "authorization_code", code: responseParams(callback).get("code") ?? "", redirect_uri: REDIRECT_URI, code_verifier: verifier }, rp);
+      const tokens = await tokenRequest(
+        instance,
+        {
+          grant_type: "authorization_code",
+          code: responseParams(callback).get("code") ?? "",
+          redirect_uri: REDIRECT_URI,
+          code_verifier: verifier,
+        },
+        rp,
+      );
       const expected = createHash("sha256").update("rp.localhost:5555").update("pairwise-user").update("pairwise-salt-123").digest("hex");
       expect(decodeJwtPayload(tokens.body.id_token ?? "").sub).toBe(expected);
-      const userinfo = (await fetch(new URL("userinfo", instance.publicUrl), { headers: { authorization: `Bearer ${tokens.body.access_token}` } }).then((r) => r.json())) as { sub: string };
+      const userinfo = (await fetch(new URL("userinfo", instance.publicUrl), {
+        headers: { authorization: `Bearer ${tokens.body.access_token}` },
+      }).then((r) => r.json())) as { sub: string };
       expect(userinfo.sub).toBe(expected);
       expect((await instance.admin.introspectOAuth2Token({ token: tokens.body.access_token ?? "" })).data.sub).toBe("pairwise-user");
-      const discovery = (await fetch(new URL(".well-known/openid-configuration", instance.publicUrl)).then((r) => r.json())) as { subject_types_supported: string[] };
+      const discovery = (await fetch(new URL(".well-known/openid-configuration", instance.publicUrl)).then((r) => r.json())) as {
+        subject_types_supported: string[];
+      };
       expect(discovery.subject_types_supported).toEqual(["public", "pairwise"]);
     } finally {
       await instance.close();
@@ -175,9 +251,16 @@ describe("pairwise subjects", () => {
 describe("dynamic client registration", () => {
   it("is 404 unless enabled", async () => {
     // Hydra: client/handler.go requireDynamicAuth.
-    const response = await fetch(new URL("oauth2/register", hydra.publicUrl), { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const response = await fetch(new URL("oauth2/register", hydra.publicUrl), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
     expect(response.status).toBe(404);
-    expect(await response.json()).toEqual({ error: "The requested resource could not be found", error_description: "Dynamic registration is not enabled." });
+    expect(await response.json()).toEqual({
+      error: "The requested resource could not be found",
+      error_description: "Dynamic registration is not enabled.",
+    });
   });
 
   it("registers, reads, updates and deletes a client with its registration access token", async () => {
@@ -198,16 +281,25 @@ describe("dynamic client registration", () => {
     try {
       expect(await call("POST", "oauth2/register", { client_secret: "my-own-secret" })).toEqual({
         status: 400,
-        body: { error: "The request was malformed or contained invalid parameters", error_description: "It is not allowed to choose your own OAuth2 Client secret." },
+        body: {
+          error: "The request was malformed or contained invalid parameters",
+          error_description: "It is not allowed to choose your own OAuth2 Client secret.",
+        },
       });
       expect((await call("POST", "oauth2/register", { metadata: { a: 1 } })).body.error).toBe("invalid_client_metadata");
-      expect(await call("POST", "oauth2/register", { skip_consent: true })).toMatchObject({ status: 400, body: { error: "invalid_request" } });
+      expect(await call("POST", "oauth2/register", { skip_consent: true })).toMatchObject({
+        status: 400,
+        body: { error: "invalid_request" },
+      });
 
       const created = await call("POST", "oauth2/register", { client_name: "self-made", redirect_uris: [REDIRECT_URI] });
       expect(created.status).toBe(201);
       const id = String(created.body.client_id);
       const token = String(created.body.registration_access_token);
-      expect(created.body).toMatchObject({ client_name: "self-made", registration_client_uri: `${instance.publicUrl}oauth2/register/${id}` });
+      expect(created.body).toMatchObject({
+        client_name: "self-made",
+        registration_client_uri: `${instance.publicUrl}oauth2/register/${id}`,
+      });
       expect(created.body.client_secret).toMatch(/^[A-Za-z0-9._~-]{26}$/);
 
       const read = await call("GET", `oauth2/register/${id}`, undefined, token);
@@ -216,7 +308,10 @@ describe("dynamic client registration", () => {
       expect(read.body).not.toHaveProperty("client_secret");
       expect(await call("GET", `oauth2/register/${id}`, undefined, "ory_at_wrong")).toEqual({
         status: 401,
-        body: { error: "The request could not be authorized", error_description: "The requested OAuth 2.0 client does not exist or you provided incorrect credentials." },
+        body: {
+          error: "The request could not be authorized",
+          error_description: "The requested OAuth 2.0 client does not exist or you provided incorrect credentials.",
+        },
       });
 
       const updated = await call("PUT", `oauth2/register/${id}`, { client_name: "renamed", redirect_uris: [REDIRECT_URI] }, token);
@@ -228,7 +323,9 @@ describe("dynamic client registration", () => {
 
       // A client created through the admin API can manage itself with the token it was given.
       const { data: adminMade } = await instance.admin.createOAuth2Client({ oAuth2Client: { redirect_uris: [REDIRECT_URI] } });
-      expect((await call("GET", `oauth2/register/${adminMade.client_id}`, undefined, adminMade.registration_access_token)).status).toBe(200);
+      expect((await call("GET", `oauth2/register/${adminMade.client_id}`, undefined, adminMade.registration_access_token)).status).toBe(
+        200,
+      );
 
       expect((await call("DELETE", `oauth2/register/${id}`, undefined, newToken)).status).toBe(204);
       expect((await call("GET", `oauth2/register/${id}`, undefined, newToken)).status).toBe(401);
@@ -257,7 +354,9 @@ describe("client secret rotation", () => {
   });
 
   it("refuses to rotate the secret of a client that authenticates without one", async () => {
-    const { data } = await hydra.admin.createOAuth2Client({ oAuth2Client: { redirect_uris: [REDIRECT_URI], token_endpoint_auth_method: "none" } });
+    const { data } = await hydra.admin.createOAuth2Client({
+      oAuth2Client: { redirect_uris: [REDIRECT_URI], token_endpoint_auth_method: "none" },
+    });
     const response = await fetch(new URL(`admin/clients/${data.client_id}/secrets/rotate`, hydra.adminUrl), { method: "POST" });
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({

@@ -14,10 +14,14 @@ interface Seen {
 /** A request without fetch's header normalisation, so every header the server sends is visible. */
 function call(base: string, method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<Seen> {
   return new Promise((resolve, reject) => {
-    const req = request(new URL(path.replace(/^\//, ""), base), { method, headers: { ...headers, ...(body ? { "Content-Length": Buffer.byteLength(body) } : {}) } }, (res) => {
-      res.resume();
-      res.on("end", () => resolve({ what: `${method} ${path}`, status: res.statusCode ?? 0, headers: res.headers }));
-    });
+    const req = request(
+      new URL(path.replace(/^\//, ""), base),
+      { method, headers: { ...headers, ...(body ? { "Content-Length": Buffer.byteLength(body) } : {}) } },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve({ what: `${method} ${path}`, status: res.statusCode ?? 0, headers: res.headers }));
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
@@ -59,8 +63,12 @@ describe("security headers on every response", () => {
       for (const route of routes) {
         const path = route.pattern.replace(/:[a-z_]+/g, () => randomUUID());
         for (const method of route.methods) {
-          const headers: Record<string, string> = { Accept: "application/json", "Content-Type": method === "GET" ? "application/json" : "application/x-www-form-urlencoded" };
-          if (method === "OPTIONS") Object.assign(headers, { Origin: "http://ciam.localhost:3000", "Access-Control-Request-Method": "POST" });
+          const headers: Record<string, string> = {
+            Accept: "application/json",
+            "Content-Type": method === "GET" ? "application/json" : "application/x-www-form-urlencoded",
+          };
+          if (method === "OPTIONS")
+            Object.assign(headers, { Origin: "http://ciam.localhost:3000", "Access-Control-Request-Method": "POST" });
           seen.push(await call(base, method, path, headers, method === "GET" || method === "OPTIONS" ? undefined : "a=b"));
         }
       }
@@ -75,7 +83,9 @@ describe("security headers on every response", () => {
   });
 
   it("covers a whole authorization: redirects, challenges, the token response, userinfo and introspection", async () => {
-    const { data: client } = await hydra.admin.createOAuth2Client({ oAuth2Client: { redirect_uris: [REDIRECT_URI], scope: "openid offline_access", grant_types: ["authorization_code", "refresh_token"] } });
+    const { data: client } = await hydra.admin.createOAuth2Client({
+      oAuth2Client: { redirect_uris: [REDIRECT_URI], scope: "openid offline_access", grant_types: ["authorization_code", "refresh_token"] },
+    });
     const verifier = randomBytes(32).toString("base64url");
     const auth = new URL("oauth2/auth", hydra.publicUrl);
     for (const [k, v] of Object.entries({
@@ -86,7 +96,8 @@ describe("security headers on every response", () => {
       state: "state-123",
       code_challenge: createHash("sha256").update(verifier).digest("base64url"),
       code_challenge_method: "S256",
-    })) auth.searchParams.set(k, v);
+    }))
+      auth.searchParams.set(k, v);
 
     const browser = new TestBrowser();
     const hops: Seen[] = [];
@@ -105,24 +116,61 @@ describe("security headers on every response", () => {
     const atLogin = await recordingNavigate(auth.toString(), (u) => u.toString().startsWith("http://ciam.localhost:3000/login"));
     const loginChallenge = atLogin.searchParams.get("login_challenge") ?? "";
     const responses: Seen[] = [await call(hydra.adminUrl, "GET", `/admin/oauth2/auth/requests/login?login_challenge=${loginChallenge}`)];
-    const { data: login } = await hydra.admin.acceptOAuth2LoginRequest({ loginChallenge, acceptOAuth2LoginRequest: { subject: "header-user" } });
+    const { data: login } = await hydra.admin.acceptOAuth2LoginRequest({
+      loginChallenge,
+      acceptOAuth2LoginRequest: { subject: "header-user" },
+    });
     const atConsent = await recordingNavigate(login.redirect_to, (u) => u.toString().startsWith("http://ciam.localhost:3000/consent"));
     const consentChallenge = atConsent.searchParams.get("consent_challenge") ?? "";
     responses.push(await call(hydra.adminUrl, "GET", `/admin/oauth2/auth/requests/consent?consent_challenge=${consentChallenge}`));
-    const { data: consent } = await hydra.admin.acceptOAuth2ConsentRequest({ consentChallenge, acceptOAuth2ConsentRequest: { grant_scope: ["openid", "offline_access"] } });
+    const { data: consent } = await hydra.admin.acceptOAuth2ConsentRequest({
+      consentChallenge,
+      acceptOAuth2ConsentRequest: { grant_scope: ["openid", "offline_access"] },
+    });
     const callback = await recordingNavigate(consent.redirect_to, (u) => u.toString().startsWith(REDIRECT_URI));
 
     const basic = `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString("base64")}`;
-    const tokenForm = new URLSearchParams({ grant_type: "authorization_code", code: callback.searchParams.get("code") ?? "", redirect_uri: REDIRECT_URI, code_verifier: verifier });
-    const tokenResponse = await fetch(new URL("oauth2/token", hydra.publicUrl), { method: "POST", headers: { authorization: basic, "content-type": "application/x-www-form-urlencoded" }, body: tokenForm });
+    const tokenForm = new URLSearchParams({
+      grant_type: "authorization_code",
+      code: callback.searchParams.get("code") ?? "",
+      redirect_uri: REDIRECT_URI,
+      code_verifier: verifier,
+    });
+    const tokenResponse = await fetch(new URL("oauth2/token", hydra.publicUrl), {
+      method: "POST",
+      headers: { authorization: basic, "content-type": "application/x-www-form-urlencoded" },
+      body: tokenForm,
+    });
     responses.push({ what: "POST /oauth2/token", status: tokenResponse.status, headers: Object.fromEntries(tokenResponse.headers) });
     const tokens = (await tokenResponse.json()) as { access_token: string; refresh_token: string };
     responses.push(await call(hydra.publicUrl, "GET", "/userinfo", { Authorization: `Bearer ${tokens.access_token}` }));
-    responses.push(await call(hydra.adminUrl, "POST", "/admin/oauth2/introspect", { "Content-Type": "application/x-www-form-urlencoded" }, `token=${tokens.access_token}`));
     responses.push(
-      await call(hydra.publicUrl, "POST", "/oauth2/token", { Authorization: basic, "Content-Type": "application/x-www-form-urlencoded" }, `grant_type=refresh_token&refresh_token=${tokens.refresh_token}`),
+      await call(
+        hydra.adminUrl,
+        "POST",
+        "/admin/oauth2/introspect",
+        { "Content-Type": "application/x-www-form-urlencoded" },
+        `token=${tokens.access_token}`,
+      ),
     );
-    responses.push(await call(hydra.publicUrl, "POST", "/oauth2/revoke", { Authorization: basic, "Content-Type": "application/x-www-form-urlencoded" }, `token=${tokens.access_token}`));
+    responses.push(
+      await call(
+        hydra.publicUrl,
+        "POST",
+        "/oauth2/token",
+        { Authorization: basic, "Content-Type": "application/x-www-form-urlencoded" },
+        `grant_type=refresh_token&refresh_token=${tokens.refresh_token}`,
+      ),
+    );
+    responses.push(
+      await call(
+        hydra.publicUrl,
+        "POST",
+        "/oauth2/revoke",
+        { Authorization: basic, "Content-Type": "application/x-www-form-urlencoded" },
+        `token=${tokens.access_token}`,
+      ),
+    );
     responses.push(await call(hydra.adminUrl, "GET", `/admin/clients/${client.client_id}`));
 
     expect(hops.length).toBeGreaterThanOrEqual(4);

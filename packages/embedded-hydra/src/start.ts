@@ -1,19 +1,19 @@
-import type { RequestListener, Server } from "node:http";
+import type { Server } from "node:http";
 import type Provider from "oidc-provider";
 import { loadHydraConfig, type HydraConfig } from "./config/load";
-import type { HydraContext } from "./context";
+import type { Deps } from "./deps";
 import { createLogger, type Logger } from "./logging";
 import { createAdminServer } from "./admin/server";
 import { resolveUrls as resolveUiUrls } from "./public/fallbacks";
 import { createPublicServer, PUBLIC_ROUTES } from "./public/server";
-import type { RouteInfo } from "./admin/router";
+import type { RouteInfo } from "@olympus/server-kit/http";
 import { createProvider } from "./provider/create-provider";
-import { ClientRepository } from "./storage/clients-repo";
+import { ClientRepository } from "./clients/repository";
 import { createPool } from "./storage/db";
-import { FlowRepository } from "./storage/flows-repo";
-import { ACCESS_TOKEN_KEY_SET, ID_TOKEN_KEY_SET, KeyRepository } from "./storage/keys-repo";
+import { FlowRepository } from "./flows/repository";
+import { ACCESS_TOKEN_KEY_SET, ID_TOKEN_KEY_SET, KeyRepository } from "./keys/repository";
 import { deleteExpired, runMigrations } from "./storage/migrations";
-import { SessionRepository } from "./storage/sessions-repo";
+import { SessionRepository } from "./sessions/repository";
 
 export interface EmbeddedHydraOptions {
   /** Path of a Hydra YAML config (e.g. platform/dev/ciam-hydra/hydra.yml). */
@@ -90,13 +90,13 @@ export async function startEmbeddedHydra(options: EmbeddedHydraOptions): Promise
   try {
     await runMigrations(db.pool);
   } catch (error) {
-    await db.end();
+    await db.close();
     throw error;
   }
   const keys = new KeyRepository(db);
-  let current: { provider: Provider; callback: RequestListener } | undefined;
+  let current: { provider: Provider; callback: ReturnType<Deps["providerCallback"]> } | undefined;
 
-  const hctx: HydraContext = {
+  const deps: Deps = {
     config,
     issuer,
     publicUrl,
@@ -118,14 +118,14 @@ export async function startEmbeddedHydra(options: EmbeddedHydraOptions): Promise
     reloadProvider: async () => {
       // Hydra generates either set when it first needs it; both are ready before anything is served.
       const accessTokenKeys = await keys.ensure(ACCESS_TOKEN_KEY_SET);
-      const provider = createProvider(hctx, { idToken: await keys.ensure(ID_TOKEN_KEY_SET), accessToken: accessTokenKeys });
-      current = { provider, callback: provider.callback() as RequestListener };
+      const provider = createProvider(deps, { idToken: await keys.ensure(ID_TOKEN_KEY_SET), accessToken: accessTokenKeys });
+      current = { provider, callback: provider.callback() };
     },
   };
-  await hctx.reloadProvider();
+  await deps.reloadProvider();
 
-  const publicServer = createPublicServer(hctx);
-  const { server: adminServer, routes: adminRoutes } = createAdminServer(hctx, options.adminToken);
+  const publicServer = createPublicServer(deps);
+  const { server: adminServer, routes: adminRoutes } = createAdminServer(deps, options.adminToken);
   let boundPublic: number;
   let boundAdmin: number;
   try {
@@ -133,7 +133,7 @@ export async function startEmbeddedHydra(options: EmbeddedHydraOptions): Promise
     boundAdmin = await listen(adminServer, adminPort, host);
   } catch (error) {
     await Promise.all([closeServer(publicServer), closeServer(adminServer)]);
-    await db.end();
+    await db.close();
     throw error;
   }
 
@@ -152,7 +152,7 @@ export async function startEmbeddedHydra(options: EmbeddedHydraOptions): Promise
     async close() {
       clearInterval(cleanup);
       await Promise.all([closeServer(publicServer), closeServer(adminServer)]);
-      await db.end();
+      await db.close();
     },
   };
 }

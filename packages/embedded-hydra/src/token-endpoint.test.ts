@@ -19,10 +19,12 @@ import {
  * statuses and descriptions (fosite's description, then the handler's hint).
  */
 const UNAUTHORIZED_CLIENT = "The client is not authorized to request a token using this method.";
-const INVALID_CLIENT = "Client authentication failed (e.g., unknown client, no client authentication included, or unsupported authentication method).";
+const INVALID_CLIENT =
+  "Client authentication failed (e.g., unknown client, no client authentication included, or unsupported authentication method).";
 const INVALID_GRANT =
   "The provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.";
-const INVALID_REQUEST = "The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed.";
+const INVALID_REQUEST =
+  "The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed.";
 
 let pg: TestPostgres;
 let hydra: HydraUnderTest;
@@ -40,7 +42,10 @@ async function createClient(body: Record<string, unknown>): Promise<ClientCreden
 async function codeTokens(client: ClientCredentials, scope: string) {
   const browser = new TestBrowser();
   const verifier = newVerifier();
-  const login = await toLoginUi(browser, authorizeUrl(hydra, client.id, { scope, code_challenge: s256(verifier), code_challenge_method: "S256" }));
+  const login = await toLoginUi(
+    browser,
+    authorizeUrl(hydra, client.id, { scope, code_challenge: s256(verifier), code_challenge_method: "S256" }),
+  );
   const consent = await acceptLogin(hydra, browser, login.challenge ?? "", { subject: "token-user" });
   const callback = await acceptConsent(hydra, browser, consent);
   const code = responseParams(callback).get("code") ?? "";
@@ -56,9 +61,21 @@ beforeAll(async () => {
   pg = await startTestPostgres();
   hydra = await startHydraUnderTest(pg);
   codeOnly = await createClient({ redirect_uris: [REDIRECT_URI], scope: "openid offline_access", grant_types: ["authorization_code"] });
-  webApp = await createClient({ redirect_uris: [REDIRECT_URI], scope: "openid offline_access", grant_types: ["authorization_code", "refresh_token"] });
-  postClient = await createClient({ grant_types: ["client_credentials"], token_endpoint_auth_method: "client_secret_post", scope: "reports.read" });
-  machine = await createClient({ grant_types: ["client_credentials"], scope: "reports.read", audience: ["https://api.example.com", "https://other.example.com/v1"] });
+  webApp = await createClient({
+    redirect_uris: [REDIRECT_URI],
+    scope: "openid offline_access",
+    grant_types: ["authorization_code", "refresh_token"],
+  });
+  postClient = await createClient({
+    grant_types: ["client_credentials"],
+    token_endpoint_auth_method: "client_secret_post",
+    scope: "reports.read",
+  });
+  machine = await createClient({
+    grant_types: ["client_credentials"],
+    scope: "reports.read",
+    audience: ["https://api.example.com", "https://other.example.com/v1"],
+  });
 });
 
 afterAll(async () => {
@@ -72,7 +89,10 @@ describe("a grant the client was not registered for", () => {
     const answer = await tokenRequest(hydra, { grant_type: "client_credentials" }, codeOnly);
     expect(answer).toEqual({
       status: 400,
-      body: { error: "unauthorized_client", error_description: `${UNAUTHORIZED_CLIENT} The OAuth 2.0 Client is not allowed to use authorization grant 'client_credentials'.` },
+      body: {
+        error: "unauthorized_client",
+        error_description: `${UNAUTHORIZED_CLIENT} The OAuth 2.0 Client is not allowed to use authorization grant 'client_credentials'.`,
+      },
     });
   });
 
@@ -81,7 +101,10 @@ describe("a grant the client was not registered for", () => {
     const answer = await tokenRequest(hydra, { grant_type: "refresh_token", refresh_token: "anything" }, codeOnly);
     expect(answer).toEqual({
       status: 400,
-      body: { error: "unauthorized_client", error_description: `${UNAUTHORIZED_CLIENT} The OAuth 2.0 Client is not allowed to use authorization grant 'refresh_token'.` },
+      body: {
+        error: "unauthorized_client",
+        error_description: `${UNAUTHORIZED_CLIENT} The OAuth 2.0 Client is not allowed to use authorization grant 'refresh_token'.`,
+      },
     });
   });
 
@@ -90,9 +113,14 @@ describe("a grant the client was not registered for", () => {
     const unknown = await tokenRequest(hydra, { grant_type: "nonsense" }, machine);
     expect(unknown.status).toBe(400);
     expect(unknown.body.error).toBe("invalid_request");
-    expect(unknown.body.error_description).toMatch(new RegExp(`^${INVALID_REQUEST.replace(/[.()]/g, "\\$&")} Make sure that the various parameters are correct`));
+    expect(unknown.body.error_description).toMatch(
+      new RegExp(`^${INVALID_REQUEST.replace(/[.()]/g, "\\$&")} Make sure that the various parameters are correct`),
+    );
     const missing = await tokenRequest(hydra, {}, machine);
-    expect(missing).toEqual({ status: 400, body: { error: "invalid_request", error_description: `${INVALID_REQUEST} Request parameter 'grant_type' is missing` } });
+    expect(missing).toEqual({
+      status: 400,
+      body: { error: "invalid_request", error_description: `${INVALID_REQUEST} Request parameter 'grant_type' is missing` },
+    });
   });
 });
 
@@ -113,15 +141,23 @@ describe("client authentication", () => {
     // Hydra: fosite/client_authentication.go DefaultClientAuthenticationStrategy.
     const basic = await tokenRequest(hydra, { grant_type: "client_credentials" }, postClient, "basic");
     expect(basic.status).toBe(401);
-    expect(basic.body.error_description).toContain("supports client authentication method 'client_secret_post', but method 'client_secret_basic' was requested");
+    expect(basic.body.error_description).toContain(
+      "supports client authentication method 'client_secret_post', but method 'client_secret_basic' was requested",
+    );
     const post = await tokenRequest(hydra, { grant_type: "client_credentials" }, postClient, "post");
     expect(post.status).toBe(200);
   });
 
   it("answers a wrong secret and an unknown client with 401 invalid_client and fosite's description", async () => {
     // Hydra: fosite/client_authentication.go checkClientSecret / GetClient failure (ErrInvalidClient without hint).
-    for (const client of [{ id: machine.id, secret: "wrong-secret" }, { id: "no-such-client", secret: "whatever" }]) {
-      expect(await tokenRequest(hydra, { grant_type: "client_credentials" }, client)).toEqual({ status: 401, body: { error: "invalid_client", error_description: INVALID_CLIENT } });
+    for (const client of [
+      { id: machine.id, secret: "wrong-secret" },
+      { id: "no-such-client", secret: "whatever" },
+    ]) {
+      expect(await tokenRequest(hydra, { grant_type: "client_credentials" }, client)).toEqual({
+        status: 401,
+        body: { error: "invalid_client", error_description: INVALID_CLIENT },
+      });
     }
   });
 });
@@ -139,22 +175,36 @@ describe("refresh token rotation", () => {
     expect((await introspect(first.body.refresh_token)).active).toBe(false);
     expect((await introspect(second.body.access_token)).active).toBe(true);
     const reused = await tokenRequest(hydra, { grant_type: "refresh_token", refresh_token: first.body.refresh_token }, webApp);
-    expect(reused).toEqual({ status: 400, body: { error: "invalid_grant", error_description: `${INVALID_GRANT} The refresh token was already used.` } });
+    expect(reused).toEqual({
+      status: 400,
+      body: { error: "invalid_grant", error_description: `${INVALID_GRANT} The refresh token was already used.` },
+    });
   });
 
   it("answers an unknown refresh token with invalid_grant and fosite's hint", async () => {
     // Hydra: fosite/handler/oauth2/flow_refresh.go HandleTokenEndpointRequest (ErrNotFound).
     const answer = await tokenRequest(hydra, { grant_type: "refresh_token", refresh_token: "ory_rt_unknown" }, webApp);
-    expect(answer).toEqual({ status: 400, body: { error: "invalid_grant", error_description: `${INVALID_GRANT} The refresh token is malformed or not valid.` } });
+    expect(answer).toEqual({
+      status: 400,
+      body: { error: "invalid_grant", error_description: `${INVALID_GRANT} The refresh token is malformed or not valid.` },
+    });
   });
 });
 
 describe("client_credentials audience and scope", () => {
   it("grants a whitelisted requested audience, which introspection shows as aud", async () => {
     // Hydra: oauth2/handler.go oauth2TokenExchange (grants requested audiences matching the client's) and introspectOAuth2Token (aud).
-    const answer = await tokenRequest(hydra, { grant_type: "client_credentials", scope: "reports.read", audience: "https://api.example.com https://other.example.com/v1/sub" }, machine);
+    const answer = await tokenRequest(
+      hydra,
+      { grant_type: "client_credentials", scope: "reports.read", audience: "https://api.example.com https://other.example.com/v1/sub" },
+      machine,
+    );
     expect(answer.status).toBe(200);
-    expect(await introspect(answer.body.access_token)).toMatchObject({ active: true, aud: ["https://api.example.com", "https://other.example.com/v1/sub"], scope: "reports.read" });
+    expect(await introspect(answer.body.access_token)).toMatchObject({
+      active: true,
+      aud: ["https://api.example.com", "https://other.example.com/v1/sub"],
+      scope: "reports.read",
+    });
     const none = await tokenRequest(hydra, { grant_type: "client_credentials" }, machine);
     expect((await introspect(none.body.access_token)).aud).toEqual([]);
   });
@@ -164,7 +214,10 @@ describe("client_credentials audience and scope", () => {
     const answer = await tokenRequest(hydra, { grant_type: "client_credentials", audience: "https://evil.example.com" }, machine);
     expect(answer).toEqual({
       status: 400,
-      body: { error: "invalid_request", error_description: `${INVALID_REQUEST} Requested audience 'https://evil.example.com' has not been whitelisted by the OAuth 2.0 Client.` },
+      body: {
+        error: "invalid_request",
+        error_description: `${INVALID_REQUEST} Requested audience 'https://evil.example.com' has not been whitelisted by the OAuth 2.0 Client.`,
+      },
     });
   });
 
@@ -173,7 +226,11 @@ describe("client_credentials audience and scope", () => {
     const answer = await tokenRequest(hydra, { grant_type: "client_credentials", scope: "reports.read admin" }, machine);
     expect(answer).toEqual({
       status: 400,
-      body: { error: "invalid_scope", error_description: "The requested scope is invalid, unknown, or malformed. The OAuth 2.0 Client is not allowed to request scope 'admin'." },
+      body: {
+        error: "invalid_scope",
+        error_description:
+          "The requested scope is invalid, unknown, or malformed. The OAuth 2.0 Client is not allowed to request scope 'admin'.",
+      },
     });
   });
 });

@@ -54,12 +54,18 @@ async function atLoginUi(browser: TestBrowser, state: string): Promise<string> {
 }
 
 async function acceptLogin(loginChallenge: string, subject: string): Promise<string> {
-  const { data } = await hydra.admin.acceptOAuth2LoginRequest({ loginChallenge, acceptOAuth2LoginRequest: { subject, remember: true, remember_for: 3600 } });
+  const { data } = await hydra.admin.acceptOAuth2LoginRequest({
+    loginChallenge,
+    acceptOAuth2LoginRequest: { subject, remember: true, remember_for: 3600 },
+  });
   return data.redirect_to;
 }
 
 async function acceptConsent(consentChallenge: string): Promise<string> {
-  const { data } = await hydra.admin.acceptOAuth2ConsentRequest({ consentChallenge, acceptOAuth2ConsentRequest: { grant_scope: ["openid", "offline_access"] } });
+  const { data } = await hydra.admin.acceptOAuth2ConsentRequest({
+    consentChallenge,
+    acceptOAuth2ConsentRequest: { grant_scope: ["openid", "offline_access"] },
+  });
   return data.redirect_to;
 }
 
@@ -97,7 +103,10 @@ describe("login verifier bound to the browser that started the authorization", (
     expect(atVictim.url.searchParams.get("error_description")).toBe(FORBIDDEN_NO_COOKIE);
     expect(atVictim.url.searchParams.get("state")).toBe("attacker-state");
     // Hydra does not implement RFC 9207: no iss on authorization responses, none advertised (fosite/authorize_error.go).
-    const discovery = (await fetch(new URL(".well-known/openid-configuration", hydra.publicUrl)).then((r) => r.json())) as Record<string, unknown>;
+    const discovery = (await fetch(new URL(".well-known/openid-configuration", hydra.publicUrl)).then((r) => r.json())) as Record<
+      string,
+      unknown
+    >;
     expect(discovery).not.toHaveProperty("authorization_response_iss_parameter_supported");
     expect(atVictim.url.searchParams.has("iss")).toBe(false);
 
@@ -121,7 +130,9 @@ describe("login verifier bound to the browser that started the authorization", (
 
     const resumed = await attacker.navigate(resumeUrl(attacker), ANYWHERE);
     expect(outcome(resumed.url)).toMatchObject({ at: LOGIN_UI, code: false });
-    const { data: fresh } = await hydra.admin.getOAuth2LoginRequest({ loginChallenge: resumed.url.searchParams.get("login_challenge") ?? "" });
+    const { data: fresh } = await hydra.admin.getOAuth2LoginRequest({
+      loginChallenge: resumed.url.searchParams.get("login_challenge") ?? "",
+    });
     expect(fresh).toMatchObject({ skip: false, subject: "" });
 
     const atVictim = await new TestBrowser().navigate(redirectTo, ANYWHERE);
@@ -147,7 +158,10 @@ describe("login verifier bound to the browser that started the authorization", (
     // Attack: none succeeds — a refusal followed in another browser only ends the attacker's authorization.
     const attacker = new TestBrowser();
     const loginChallenge = await atLoginUi(attacker, "rejected-state");
-    const { data } = await hydra.admin.rejectOAuth2LoginRequest({ loginChallenge, rejectOAuth2Request: { error: "access_denied", error_description: "No thanks" } });
+    const { data } = await hydra.admin.rejectOAuth2LoginRequest({
+      loginChallenge,
+      rejectOAuth2Request: { error: "access_denied", error_description: "No thanks" },
+    });
     const elsewhere = await new TestBrowser().navigate(data.redirect_to, ANYWHERE);
     expect(outcome(elsewhere.url)).toEqual({ at: REDIRECT_URI, error: "access_denied", code: false });
     expect(elsewhere.url.searchParams.get("state")).toBe("rejected-state");
@@ -209,7 +223,10 @@ describe("consent verifier bound to the browser that started the authorization",
 
     const response = await fetch(new URL("oauth2/token", hydra.publicUrl), {
       method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}` },
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`,
+      },
       body: new URLSearchParams({
         grant_type: "authorization_code",
         code: callback.url.searchParams.get("code") ?? "",

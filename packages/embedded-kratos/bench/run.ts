@@ -19,7 +19,7 @@ import { LOAD_WORKER_SOURCE } from "./load-worker";
  * 2. Full API-mode password login per second beside the raw verify rate of
  *    the same hasher (same config, same pool size), measured in the same run.
  *    Goal: ≥ 90 % of raw. (The browser sign-in through Hera's edge is
- *    measured by `npm run bench -w hera`.)
+ *    measured by `npm run bench -w @olympus/hera`.)
  */
 const WHOAMI_CONCURRENCY = 32;
 const WHOAMI_ROUNDS = Number(process.env.BENCH_WHOAMI_ROUNDS ?? 3);
@@ -64,7 +64,8 @@ function runLoad(url: string, headerSets: Record<string, string>[], durationMs: 
         env: { ...process.env, LOAD_CONFIG: JSON.stringify({ url, headerSets, concurrency: WHOAMI_CONCURRENCY, durationMs }) },
         maxBuffer: 256 * 1024 * 1024,
       },
-      (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout) as LoadResult)),
+      // ExecFileException is an Error; @types/node builds it from Omit<>, which hides that from the type checker.
+      (error: Error | null, stdout: string) => (error ? reject(error) : resolve(JSON.parse(stdout) as LoadResult)),
     );
   });
 }
@@ -123,12 +124,17 @@ async function main(): Promise<void> {
     const hashed = await hasher.hash(PASSWORD);
     const emails = Array.from({ length: WHOAMI_CONCURRENCY }, (_, i) => `bench-${i}@example.com`);
     for (const email of emails) {
-      await admin.createIdentity({ createIdentityBody: { schema_id: "default", traits: { email }, credentials: { password: { config: { hashed_password: hashed } } } } });
+      await admin.createIdentity({
+        createIdentityBody: { schema_id: "default", traits: { email }, credentials: { password: { config: { hashed_password: hashed } } } },
+      });
     }
     let nextLogin = 0;
     const login = async (email = emails[nextLogin++ % emails.length] ?? "") => {
       const { data: flow } = await frontend.createNativeLoginFlow();
-      const { data } = await frontend.updateLoginFlow({ flow: flow.id, updateLoginFlowBody: { method: "password", identifier: email, password: PASSWORD } });
+      const { data } = await frontend.updateLoginFlow({
+        flow: flow.id,
+        updateLoginFlowBody: { method: "password", identifier: email, password: PASSWORD },
+      });
       return data.session_token ?? "";
     };
     const headerSets: Record<string, string>[] = [];
@@ -140,7 +146,8 @@ async function main(): Promise<void> {
     await runLoad(targets.whoami, headerSets, 1500);
     await runLoad(targets.floor, headerSets, 1500);
     const rounds: { whoami: MeasuredLoad; floor: MeasuredLoad }[] = [];
-    for (let i = 0; i < WHOAMI_ROUNDS; i++) rounds.push({ whoami: await measureLoad(targets.whoami, headerSets), floor: await measureLoad(targets.floor, headerSets) });
+    for (let i = 0; i < WHOAMI_ROUNDS; i++)
+      rounds.push({ whoami: await measureLoad(targets.whoami, headerSets), floor: await measureLoad(targets.floor, headerSets) });
     await floorServer.close();
     const pick = (which: "whoami" | "floor"): MeasuredLoad => {
       const loads = rounds.map((r) => r[which]);
@@ -178,8 +185,12 @@ async function main(): Promise<void> {
     const full = median(fulls);
     const loginRatio = median(fulls.map((f, i) => f / (raws[i] ?? f)));
 
-    console.log(`embedded-kratos bench (${config.hashers.algorithm}, cost ${config.hashers.bcrypt.cost}, ${workers} hash workers, node ${process.version})`);
-    console.log(`whoami:  ${describeLoad(whoami)}  (concurrency ${WHOAMI_CONCURRENCY}, ${WHOAMI_CONCURRENCY} sessions; median of ${WHOAMI_ROUNDS} rounds of ${WHOAMI_SECONDS} s)`);
+    console.log(
+      `embedded-kratos bench (${config.hashers.algorithm}, cost ${config.hashers.bcrypt.cost}, ${workers} hash workers, node ${process.version})`,
+    );
+    console.log(
+      `whoami:  ${describeLoad(whoami)}  (concurrency ${WHOAMI_CONCURRENCY}, ${WHOAMI_CONCURRENCY} sessions; median of ${WHOAMI_ROUNDS} rounds of ${WHOAMI_SECONDS} s)`,
+    );
     console.log(`floor:   ${describeLoad(floor)}  (node:http + whoami's session statement, one round trip per request)`);
     console.log(
       `         whoami/floor ${(whoamiRatio * 100).toFixed(0)} % (median of the rounds' ratios) — goal ≥ ${WHOAMI_RATIO_GOAL * 100} %: ${verdict(whoamiRatio >= WHOAMI_RATIO_GOAL)}; ` +

@@ -5,7 +5,9 @@ import { startEmbeddedKratos } from "./index";
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { config: { type: "string", short: "c" }, host: { type: "string" } } });
   if (!values.config) {
-    console.error("usage: tsx src/cli.ts --config <path/to/kratos.yml> [--host 127.0.0.1]\n  env: DSN (overrides dsn), ADMIN_API_TOKEN (protects the admin API)");
+    console.error(
+      "usage: tsx src/cli.ts --config <path/to/kratos.yml> [--host 127.0.0.1]\n  env: DSN (overrides dsn), ADMIN_API_TOKEN (protects the admin API)",
+    );
     process.exit(2);
   }
   const kratos = await startEmbeddedKratos({

@@ -40,7 +40,8 @@ describe("database outage under load", () => {
       try {
         const res = await fetch(url, { ...init, signal: AbortSignal.timeout(15_000) });
         count(`${what} ${res.status}`);
-        if (res.status >= 500 && (res.status !== 503 || res.headers.get("retry-after") === null)) problems.push(`${what}: ${res.status} ${await res.text()}`);
+        if (res.status >= 500 && (res.status !== 503 || res.headers.get("retry-after") === null))
+          problems.push(`${what}: ${res.status} ${await res.text()}`);
         return res;
       } catch (error) {
         problems.push(`${what}: no answer (${(error as Error).name})`);
@@ -81,7 +82,9 @@ describe("database outage under load", () => {
     await new Promise((r) => setTimeout(r, 6_000));
     running = false;
     await load;
-    console.log(`database outage: ${[...statuses].map(([k, v]) => `${k}×${v}`).join(", ")}; registrations acknowledged ${acknowledged.length} (${during} during the outage)`);
+    console.log(
+      `database outage: ${[...statuses].map(([k, v]) => `${k}×${v}`).join(", ")}; registrations acknowledged ${acknowledged.length} (${during} during the outage)`,
+    );
 
     expect(problems.slice(0, 10)).toEqual([]);
     // The outage was real (requests were refused) and the load went on after it.

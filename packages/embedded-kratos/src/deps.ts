@@ -8,14 +8,15 @@ import type { SchemaRegistry } from "./identity/schema-registry";
 import type { ErrorManager } from "./selfservice/flow/error/manager";
 import type { FlowRepository } from "./selfservice/flow/repository";
 import type { ReturnToPolicy } from "./selfservice/flow/return-to";
-import type { StrategyRegistry } from "./selfservice/strategy/registry";
 import type { AalPolicy } from "./session/aal";
 import type { SessionManager } from "./session/manager";
 import type { Database } from "./storage/database";
 
 /**
- * Everything a handler, flow or strategy may use — built once at start-up
- * (server.ts). New modules (courier, MFA) add their service here.
+ * The services every handler, hook and strategy may use, built once at
+ * start-up (server.ts). The strategy registry is not here: the flow layer
+ * gets it through `FlowDeps` (selfservice/flow/flow-deps.ts), so strategies
+ * — which the registry lists — never depend on it.
  */
 export interface Deps {
   config: KratosConfig;
@@ -30,7 +31,6 @@ export interface Deps {
   errors: ErrorManager;
   csrf: CsrfManager;
   returnTo: ReturnToPolicy;
-  strategies: StrategyRegistry;
   /** Mail queue + SMTP worker (src/courier). */
   courier: Courier;
   log: (line: string) => void;

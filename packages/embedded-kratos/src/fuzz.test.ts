@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestSmtpServer } from "./courier/test-smtp";
 import { KratosRequestGenerator, type FuzzTargets } from "./testing/fuzz/kratos-generator";
-import { Random } from "./testing/fuzz/random";
-import { sendRaw, type RawResponse } from "./testing/fuzz/raw-http";
+import { Random, rowCountSummary, sendFuzzRequests, statusSummary, type RawResponse } from "@olympus/server-kit/testing/fuzz";
 import { StorageAudit, announcedIn } from "./testing/fuzz/storage-audit";
 import { startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "./testing/harness";
 
@@ -31,7 +30,11 @@ describe(`hostile input: ${REQUESTS} requests, seed ${SEED}`, () => {
     targets = await seedTargets(kratos);
     // An account the generator never aims at: it must still sign in after the run.
     await kratos.identity.createIdentity({
-      createIdentityBody: { schema_id: "default", traits: { email: canary }, credentials: { password: { config: { password: STRONG_PASSWORD } } } },
+      createIdentityBody: {
+        schema_id: "default",
+        traits: { email: canary },
+        credentials: { password: { config: { password: STRONG_PASSWORD } } },
+      },
     });
   }, 120_000);
   afterAll(async () => {
@@ -47,38 +50,35 @@ describe(`hostile input: ${REQUESTS} requests, seed ${SEED}`, () => {
     const ports = { public: Number(new URL(kratos.publicUrl).port), admin: Number(new URL(kratos.adminUrl).port) };
     const prototypeKeys = Object.getOwnPropertyNames(Object.prototype).sort();
 
-    const statuses = new Map<number, number>();
     const failures: string[] = [];
     const accepted = new Set<string>();
     const acceptedTargets = new Set<string>();
-    let sent = 0;
-    const started = performance.now();
-    const worker = async () => {
-      while (sent < REQUESTS) {
-        sent++;
-        const request = generator.next();
-        const response = await sendRaw(ports[request.port], request);
-        statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+    const { statuses, seconds } = await sendFuzzRequests({
+      total: REQUESTS,
+      concurrency: CONCURRENCY,
+      next: () => generator.next(),
+      ports,
+      inspect: (request, response) => {
         const what = `${request.kind} ${request.method} ${request.target.slice(0, 120)}`;
         if (response.status >= 500) failures.push(`${response.status} ${what}: ${response.body.slice(0, 300)}`);
         // Without an answer only when the server refused to read an oversized body it had already answered.
         else if (response.status === 0) failures.push(`no answer (${response.error ?? "closed"}) ${what}`);
-        else if (response.headers.get("x-content-type-options") !== "nosniff") failures.push(`missing nosniff (${response.status}): ${what} ${request.rawHead?.toString("latin1").slice(0, 160) ?? ""}`);
+        else if (response.headers.get("x-content-type-options") !== "nosniff")
+          failures.push(`missing nosniff (${response.status}): ${what} ${request.rawHead?.toString("latin1").slice(0, 160) ?? ""}`);
         if (isAccepted(response)) {
           for (const id of [...announcedIn(response.body), ...announcedIn(response.headers.get("location") ?? "")]) accepted.add(id);
           acceptedTargets.add(request.target);
         } else if (refusedAfterCreatingFlow(request.target, response)) {
           acceptedTargets.add(request.target);
         }
-      }
-    };
-    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-    const seconds = (performance.now() - started) / 1000;
+      },
+    });
 
     const report = await audit.finish(accepted, acceptedTargets);
-    const summary = [...statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(" ");
-    console.log(`kratos fuzz: ${REQUESTS} requests in ${seconds.toFixed(1)} s (${(REQUESTS / seconds).toFixed(0)}/s), statuses ${summary}`);
-    console.log(`kratos fuzz: rows ${Object.entries(report.counts).map(([t, c]) => `${t} ${c.before}→${c.after}`).join(", ")}`);
+    console.log(
+      `kratos fuzz: ${REQUESTS} requests in ${seconds.toFixed(1)} s (${(REQUESTS / seconds).toFixed(0)}/s), statuses ${statusSummary(statuses)}`,
+    );
+    console.log(`kratos fuzz: rows ${rowCountSummary(report.counts)}`);
 
     expect(kratos.logs.filter((l) => l.includes("internal error")).slice(0, 5)).toEqual([]);
     expect(failures.slice(0, 20)).toEqual([]);
@@ -123,14 +123,19 @@ async function seedTargets(kratos: TestKratos): Promise<FuzzTargets> {
   const sessionIds: string[] = [];
   for (const email of knownEmails.slice(0, 2)) {
     const { data: flow } = await kratos.frontend.createNativeLoginFlow();
-    const { data } = await kratos.frontend.updateLoginFlow({ flow: flow.id, updateLoginFlowBody: { method: "password", identifier: email, password: STRONG_PASSWORD } });
+    const { data } = await kratos.frontend.updateLoginFlow({
+      flow: flow.id,
+      updateLoginFlowBody: { method: "password", identifier: email, password: STRONG_PASSWORD },
+    });
     sessionTokens.push(data.session_token ?? "");
     sessionIds.push(data.session.id);
   }
   const first = await fetch(`${kratos.publicUrl}/self-service/login/browser`, { headers: { Accept: "application/json" } });
   const csrfCookie = (first.headers.getSetCookie()[0] ?? "").split(";")[0] ?? "";
   const csrfToken = String(
-    ((await first.json()) as { ui: { nodes: { attributes: { name?: string; value?: unknown } }[] } }).ui.nodes.find((n) => n.attributes.name === "csrf_token")?.attributes.value,
+    ((await first.json()) as { ui: { nodes: { attributes: { name?: string; value?: unknown } }[] } }).ui.nodes.find(
+      (n) => n.attributes.name === "csrf_token",
+    )?.attributes.value,
   );
   const flows = {} as FuzzTargets["flows"];
   for (const kind of ["login", "registration", "recovery", "verification", "settings"] as const) {
@@ -142,7 +147,9 @@ async function seedTargets(kratos: TestKratos): Promise<FuzzTargets> {
     }
     if (kind !== "settings") {
       for (let i = 0; i < 3; i++) {
-        const res = await fetch(`${kratos.publicUrl}/self-service/${kind}/browser`, { headers: { Accept: "application/json", Cookie: csrfCookie } });
+        const res = await fetch(`${kratos.publicUrl}/self-service/${kind}/browser`, {
+          headers: { Accept: "application/json", Cookie: csrfCookie },
+        });
         browser.push(((await res.json()) as { id: string }).id);
       }
     }
@@ -158,5 +165,9 @@ async function seedTargets(kratos: TestKratos): Promise<FuzzTargets> {
  * its 400 session_already_available: stored by design, not from a rejected request.
  */
 function refusedAfterCreatingFlow(target: string, response: { status: number; body: string }): boolean {
-  return response.status === 400 && target.startsWith("/self-service/registration/browser") && response.body.includes('"session_already_available"');
+  return (
+    response.status === 400 &&
+    target.startsWith("/self-service/registration/browser") &&
+    response.body.includes('"session_already_available"')
+  );
 }

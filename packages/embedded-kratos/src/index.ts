@@ -6,7 +6,7 @@ export type { KratosConfig, LoadConfigOptions } from "./config/load";
 export type { RouteInfo } from "./server";
 export { ConfigError } from "./config/load";
 export type { Strategy, FlowStrategy, StrategyContext } from "./selfservice/strategy/strategy";
-export { FlowValidationError } from "./selfservice/strategy/strategy";
+export { FlowValidationError } from "./selfservice/flow/validation-error";
 /** The hasher the server uses, for benches that compare sign-ins with its raw rate (Hera's edge bench). */
 export { WorkerPasswordHasher } from "./hashing/hasher";
 
@@ -50,7 +50,8 @@ export async function startEmbeddedKratos(options: EmbeddedKratosOptions & { str
   // ports and no other process can be handed them before this server listens.
   let listeners: BoundListeners | undefined;
   if (options.publicPort === 0 || options.adminPort === 0) {
-    if (options.publicPort !== 0 || options.adminPort !== 0) throw new Error("embedded-kratos: publicPort and adminPort are either both 0 (any free ports) or both given");
+    if (options.publicPort !== 0 || options.adminPort !== 0)
+      throw new Error("embedded-kratos: publicPort and adminPort are either both 0 (any free ports) or both given");
     const bound = await bindListeners(options.host ?? "127.0.0.1");
     listeners = bound.listeners;
     options = { ...options, publicPort: bound.publicPort, adminPort: bound.adminPort };
@@ -66,20 +67,34 @@ export async function startEmbeddedKratos(options: EmbeddedKratosOptions & { str
           : {}),
     };
   }
-  if (options.adminPort !== undefined) serveOverrides.admin = { port: options.adminPort, base_url: `http://127.0.0.1:${options.adminPort}/` };
+  if (options.adminPort !== undefined)
+    serveOverrides.admin = { port: options.adminPort, base_url: `http://127.0.0.1:${options.adminPort}/` };
   const overrides: Record<string, unknown> = { ...(options.configOverrides ?? {}) };
   if (Object.keys(serveOverrides).length > 0) {
     const existing = (overrides.serve ?? {}) as Record<string, Record<string, unknown>>;
     overrides.serve = {
       ...existing,
-      ...Object.fromEntries(Object.entries(serveOverrides).map(([k, v]) => [k, { ...(existing[k] ?? {}), ...(v as Record<string, unknown>) }])),
+      ...Object.fromEntries(
+        Object.entries(serveOverrides).map(([k, v]) => [k, { ...(existing[k] ?? {}), ...(v as Record<string, unknown>) }]),
+      ),
     };
   }
   try {
     const config = loadConfigFile(options.configPath, { overrides, warn: log });
     const dsn = options.dsn ?? config.dsn;
-    if (!dsn) throw new Error(`embedded-kratos: no database configured — set "dsn" in ${config.source} or pass the dsn option (DSN env in the CLI)`);
-    const server = await startServer({ config, dsn, host: options.host ?? "127.0.0.1", adminToken: options.adminToken, log, strategies: options.strategies, listeners });
+    if (!dsn)
+      throw new Error(
+        `embedded-kratos: no database configured — set "dsn" in ${config.source} or pass the dsn option (DSN env in the CLI)`,
+      );
+    const server = await startServer({
+      config,
+      dsn,
+      host: options.host ?? "127.0.0.1",
+      adminToken: options.adminToken,
+      log,
+      strategies: options.strategies,
+      listeners,
+    });
     return { publicUrl: server.publicUrl, adminUrl: server.adminUrl, routes: server.routes, close: () => server.close() };
   } catch (error) {
     for (const listener of listeners ? [listeners.public, listeners.admin] : []) listener.close();

@@ -13,10 +13,14 @@ interface Seen {
 /** A request without fetch's header normalisation, so every header the server sends is visible. */
 function call(base: string, method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<Seen> {
   return new Promise((resolve, reject) => {
-    const req = request(new URL(path, base), { method, headers: { ...headers, ...(body ? { "Content-Length": Buffer.byteLength(body) } : {}) } }, (res) => {
-      res.resume();
-      res.on("end", () => resolve({ what: `${method} ${path}`, status: res.statusCode ?? 0, headers: res.headers }));
-    });
+    const req = request(
+      new URL(path, base),
+      { method, headers: { ...headers, ...(body ? { "Content-Length": Buffer.byteLength(body) } : {}) } },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve({ what: `${method} ${path}`, status: res.statusCode ?? 0, headers: res.headers }));
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
@@ -69,7 +73,15 @@ describe("security headers on every response", () => {
       for (const route of routes) {
         const path = route.pattern.replace(/:type\b/, "password").replace(/:[a-z_]+/g, () => randomUUID());
         for (const method of route.methods) {
-          seen.push(await call(base, method, path, { Accept: "application/json", "Content-Type": "application/json" }, method === "GET" ? undefined : "{}"));
+          seen.push(
+            await call(
+              base,
+              method,
+              path,
+              { Accept: "application/json", "Content-Type": "application/json" },
+              method === "GET" ? undefined : "{}",
+            ),
+          );
         }
       }
       seen.push(await call(base, "GET", "/no/such/route"));
@@ -106,9 +118,18 @@ describe("security headers on every response", () => {
       await call(kratos.publicUrl, "GET", "/sessions/whoami", { "X-Session-Token": token }),
       await call(kratos.publicUrl, "GET", "/sessions", { "X-Session-Token": token }),
       await call(kratos.publicUrl, "GET", "/admin/identities"),
-      await call(kratos.publicUrl, "OPTIONS", "/sessions/whoami", { Origin: "http://ciam.localhost:3000", "Access-Control-Request-Method": "GET" }),
+      await call(kratos.publicUrl, "OPTIONS", "/sessions/whoami", {
+        Origin: "http://ciam.localhost:3000",
+        "Access-Control-Request-Method": "GET",
+      }),
       await call(kratos.publicUrl, "POST", `/self-service/login?flow=${login.id}`, { "Content-Type": "application/json" }, "{"),
-      await call(kratos.publicUrl, "POST", `/self-service/login?flow=${login.id}`, { "Content-Type": "text/csv", Accept: "application/json" }, "a,b"),
+      await call(
+        kratos.publicUrl,
+        "POST",
+        `/self-service/login?flow=${login.id}`,
+        { "Content-Type": "text/csv", Accept: "application/json" },
+        "a,b",
+      ),
       await call(kratos.adminUrl, "GET", "/self-service/login/api"),
     ];
     expect(responses.map((r) => r.status)).toEqual([200, 303, 200, 200, 200, 307, 204, 400, 415, 307]);

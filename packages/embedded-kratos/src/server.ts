@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Duplex } from "node:stream";
 import { registerAdminIdentityRoutes } from "./admin/identities";
 import { registerSchemaRoutes } from "./admin/schemas";
 import { registerAdminSessionRoutes } from "./admin/sessions";
@@ -9,12 +8,14 @@ import { Courier } from "./courier/courier";
 import { registerCourierAdminRoutes } from "./courier/handler";
 import type { Deps } from "./deps";
 import { WorkerPasswordHasher } from "./hashing/hasher";
-import { isStorableText } from "./http/body";
+import { answerParserError, SERVER_OPTIONS, setSecurityHeaders } from "@olympus/server-kit/http";
+import { isStorableText } from "@olympus/server-kit/text";
 import { HttpContext } from "./http/context";
 import { applyCors } from "./http/cors";
 import { CsrfManager } from "./http/csrf";
 import { errors, KratosError } from "./http/errors";
 import { Router } from "./http/router";
+import type { Identity } from "./identity/identity";
 import { IdentityManager } from "./identity/manager";
 import { IdentityRepository } from "./identity/repository";
 import { SchemaRegistry } from "./identity/schema-registry";
@@ -30,7 +31,9 @@ import { registerSettingsRoutes } from "./selfservice/flow/settings/handler";
 import { registerTokenExchangeRoute } from "./selfservice/flow/token-exchange";
 import { registerVerificationRoutes } from "./selfservice/flow/verification/handler";
 import { unsupportedHooks } from "./selfservice/hook/registry";
+import { ALL_STRATEGIES } from "./selfservice/strategy/all";
 import { StrategyRegistry } from "./selfservice/strategy/registry";
+import type { FlowDeps } from "./selfservice/flow/flow-deps";
 import type { Strategy } from "./selfservice/strategy/strategy";
 import { AalPolicy } from "./session/aal";
 import { registerSessionRoutes } from "./session/handler";
@@ -61,9 +64,6 @@ export interface BoundListeners {
   admin: Server;
 }
 
-// Node's own "missing Host" answer would skip the security headers: the handler refuses it instead.
-const SERVER_OPTIONS = { requireHostHeader: false };
-
 /** Binds both servers on free ports now (port 0) and returns them with the ports the kernel gave. */
 export async function bindListeners(host: string): Promise<{ listeners: BoundListeners; publicPort: number; adminPort: number }> {
   const listeners = { public: createServer(SERVER_OPTIONS), admin: createServer(SERVER_OPTIONS) };
@@ -86,7 +86,7 @@ export interface RouteInfo {
 export interface RunningServer {
   publicUrl: string;
   adminUrl: string;
-  deps: Deps;
+  deps: FlowDeps;
   routes: { public: RouteInfo[]; admin: RouteInfo[] };
   close(): Promise<void>;
 }
@@ -95,28 +95,31 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { config, log } = options;
   const db = new Database(options.dsn);
-  const strategies = new StrategyRegistry(config, options.strategies);
+  const strategies = new StrategyRegistry(config, options.strategies ?? ALL_STRATEGIES);
   let hasher: WorkerPasswordHasher | undefined;
   try {
     await migrate(db, [...coreMigrations(), ...strategies.enabled.flatMap((s) => s.migrations ?? [])]);
     const schemas = new SchemaRegistry(config.identity.schemas, config.identity.default_schema_id, config.publicBaseUrl);
     const identityRepository = new IdentityRepository(db);
     hasher = new WorkerPasswordHasher(config.hashers);
-    const deps: Deps = {
+    const deps: FlowDeps = {
       config,
       db,
       schemas,
       identityRepository,
-      identities: new IdentityManager(identityRepository, schemas),
+      identities: new IdentityManager(identityRepository, schemas, strategies.schemaIdentifierTypes()),
       sessions: new SessionManager(config, new SessionRepository(db)),
-      aal: new AalPolicy(strategies.enabled.flatMap((s) => (s.credentialAal ? [s.credentialAal] : []))),
+      aal: new AalPolicy(
+        strategies.enabled.flatMap((s) =>
+          s.credentialAal ? [{ id: s.id, credentialAal: (identity: Identity) => s.credentialAal?.(identity) }] : [],
+        ),
+      ),
       hasher,
       flows: new FlowRepository(db),
       errors: new ErrorManager(db, config),
       csrf: new CsrfManager(config),
       returnTo: new ReturnToPolicy(config),
       strategies,
-      // courier: queue + SMTP worker (courier engineer)
       courier: new Courier(config, db, { log }),
       log,
     };
@@ -134,9 +137,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const adminServer = options.listeners?.admin ?? createServer(SERVER_OPTIONS);
     publicServer.on("request", (req, res) => void handle(deps, publicRouter, req, res, config.publicBaseUrl, "public", options));
     adminServer.on("request", (req, res) => void handle(deps, adminRouter, req, res, config.adminBaseUrl, "admin", options));
-    for (const server of [publicServer, adminServer]) server.on("clientError", answerClientError);
-    const publicPort = options.listeners ? (publicServer.address() as AddressInfo).port : await listen(publicServer, config.serve.public.port, options.host);
-    const adminPort = options.listeners ? (adminServer.address() as AddressInfo).port : await listen(adminServer, config.serve.admin.port, options.host);
+    for (const server of [publicServer, adminServer]) server.on("clientError", answerParserError);
+    const publicPort = options.listeners
+      ? (publicServer.address() as AddressInfo).port
+      : await listen(publicServer, config.serve.public.port, options.host);
+    const adminPort = options.listeners
+      ? (adminServer.address() as AddressInfo).port
+      : await listen(adminServer, config.serve.admin.port, options.host);
 
     const cleanup = setInterval(() => {
       void deps.flows.deleteExpired().catch(() => {});
@@ -174,7 +181,7 @@ function registerHealth(router: Router, deps: Deps): void {
   router.get("/version", (ctx) => ctx.json(200, { version: deps.config.version ?? "v0.0.0-embedded" }));
 }
 
-function registerPublicRoutes(router: Router, deps: Deps): void {
+function registerPublicRoutes(router: Router, deps: FlowDeps): void {
   registerHealth(router, deps);
   registerSchemaRoutes(router, deps);
   registerSessionRoutes(router, deps);
@@ -225,9 +232,11 @@ async function handle(
       throw errors.unauthorized("A valid admin API token is required (Authorization: Bearer <token>).");
     }
     if (req.httpVersion === "1.1" && req.headers.host === undefined) throw errors.badRequest("HTTP/1.1 requests must carry a Host header.");
-    if (ctx.search !== "") for (const [key, value] of ctx.query) {
-      if (!isStorableText(key) || !isStorableText(value)) throw errors.badRequest("The query contains characters that cannot be stored (NUL or unpaired UTF-16 surrogates).");
-    }
+    if (ctx.search !== "")
+      for (const [key, value] of ctx.query) {
+        if (!isStorableText(key) || !isStorableText(value))
+          throw errors.badRequest("The query contains characters that cannot be stored (NUL or unpaired UTF-16 surrogates).");
+      }
     const handler = router.resolve(ctx);
     await handler(ctx);
   } catch (error) {
@@ -243,7 +252,11 @@ async function respondWithError(deps: Deps, ctx: HttpContext, error: unknown): P
   if (error instanceof KratosError) {
     // Browser navigations to self-service endpoints see errors in the error UI, like Kratos' error manager.
     const browserNavigation =
-      ctx.path.startsWith("/self-service/") && !ctx.path.endsWith("/api") && !ctx.path.endsWith("/flows") && !ctx.isJsonRequest && !ctx.path.startsWith("/self-service/errors");
+      ctx.path.startsWith("/self-service/") &&
+      !ctx.path.endsWith("/api") &&
+      !ctx.path.endsWith("/flows") &&
+      !ctx.isJsonRequest &&
+      !ctx.path.startsWith("/self-service/errors");
     if (browserNavigation && error.code !== 404 && error.code !== 405 && error.code !== 413) {
       await deps.errors.forward(ctx, error).catch(() => ctx.error(error));
     } else ctx.error(error);
@@ -258,32 +271,6 @@ async function respondWithError(deps: Deps, ctx: HttpContext, error: unknown): P
   }
   deps.log(`embedded-kratos: internal error on ${ctx.method} ${ctx.path}: ${(error as Error).stack ?? String(error)}`);
   ctx.error(errors.internal());
-}
-
-/**
- * On every response of both ports, before any handler runs: no MIME
- * sniffing, no framing, and nothing stored by caches — flows, sessions and
- * tokens must never be replayed from a shared cache. Node's http server
- * sends no Server or X-Powered-By header of its own.
- */
-function setSecurityHeaders(res: ServerResponse): void {
-  res.setHeader("X-Content-Type-Options", "nosniff");
-  res.setHeader("X-Frame-Options", "DENY");
-  res.setHeader("Cache-Control", "no-store");
-}
-
-/**
- * Requests Node's HTTP parser refuses (malformed request line or headers,
- * oversized headers) never reach a handler; answer them with the same
- * security headers instead of Node's bare default, and never let them throw.
- */
-function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
-  if (!socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const status = error.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : "400 Bad Request";
-  socket.end(`HTTP/1.1 ${status}\r\nX-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\nCache-Control: no-store\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
 }
 
 function bearerMatches(ctx: HttpContext, token: string): boolean {

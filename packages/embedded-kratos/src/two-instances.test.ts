@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { csrfOf } from "./testing/flow-json";
 import { TestBrowser } from "./testing/browser";
-import { IAM_CONFIG, startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "./testing/harness";
+import {
+  IAM_CONFIG,
+  startKratos,
+  startTestPostgres,
+  STRONG_PASSWORD,
+  uniqueEmail,
+  type TestKratos,
+  type TestPostgres,
+} from "./testing/harness";
 
 describe("CIAM and IAM side by side", () => {
   let pg: TestPostgres;
@@ -40,7 +48,12 @@ describe("CIAM and IAM side by side", () => {
       ciam.frontend.updateRegistrationFlow({
         flow: flow.id,
         cookie,
-        updateRegistrationFlowBody: { method: "password", csrf_token: csrfOf(flow), password: STRONG_PASSWORD, traits: { email: uniqueEmail("cookie") } },
+        updateRegistrationFlowBody: {
+          method: "password",
+          csrf_token: csrfOf(flow),
+          password: STRONG_PASSWORD,
+          traits: { email: uniqueEmail("cookie") },
+        },
       }),
     );
     const value = browser.cookies.get("ciam_kratos_session")?.value ?? "";
@@ -71,15 +84,21 @@ describe("CIAM and IAM side by side", () => {
     });
     const res = await fetch(flow.ui.action, {
       method: "POST",
-      headers: { "Content-Type": "application/json", "X-Session-Token": await loginToken(iam, String((employee.traits as { email: string }).email)) },
+      headers: {
+        "Content-Type": "application/json",
+        "X-Session-Token": await loginToken(iam, String((employee.traits as { email: string }).email)),
+      },
       body: JSON.stringify({ method: "password", password: "elevenchars" }),
     });
     expect(res.status).toBe(400);
-    const body = (await res.json()) as { ui: { nodes: { attributes: { name?: string }; messages: { id: number; context?: { min_length: number } }[] }[] } };
+    const body = (await res.json()) as {
+      ui: { nodes: { attributes: { name?: string }; messages: { id: number; context?: { min_length: number } }[] }[] };
+    };
     const message = body.ui.nodes.find((n) => n.attributes.name === "password")?.messages[0];
     expect(message).toMatchObject({ id: 4000032, context: { min_length: 12 } });
 
-    const ciamCookie = (await fetch(`${ciam.publicUrl}/self-service/login/browser`, { redirect: "manual" })).headers.getSetCookie()[0] ?? "";
+    const ciamCookie =
+      (await fetch(`${ciam.publicUrl}/self-service/login/browser`, { redirect: "manual" })).headers.getSetCookie()[0] ?? "";
     const iamCookie = (await fetch(`${iam.publicUrl}/self-service/login/browser`, { redirect: "manual" })).headers.getSetCookie()[0] ?? "";
     expect(ciamCookie.split("=")[0]).not.toBe(iamCookie.split("=")[0]);
   });
@@ -87,6 +106,9 @@ describe("CIAM and IAM side by side", () => {
 
 async function loginToken(kratos: TestKratos, email: string): Promise<string> {
   const { data: flow } = await kratos.frontend.createNativeLoginFlow();
-  const { data } = await kratos.frontend.updateLoginFlow({ flow: flow.id, updateLoginFlowBody: { method: "password", identifier: email, password: STRONG_PASSWORD } });
+  const { data } = await kratos.frontend.updateLoginFlow({
+    flow: flow.id,
+    updateLoginFlowBody: { method: "password", identifier: email, password: STRONG_PASSWORD },
+  });
   return data.session_token ?? "";
 }

@@ -1,17 +1,28 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { claimFreePort, freePort } from "./free-port";
+import { claimFreePort, ephemeralPortRange, freePort, TEST_PORT_FLOOR } from "./free-port";
 
 /** A kernel probe that answers with these ports in turn, repeating itself like the kernel may. */
 function probeAnswering(...ports: number[]): () => Promise<number> {
   let call = 0;
-  return async () => ports[Math.min(call++, ports.length - 1)] ?? 0;
+  return () => Promise.resolve(ports[Math.min(call++, ports.length - 1)] ?? 0);
 }
 
 describe("freePort", () => {
   it("hands out distinct ports", async () => {
     const ports = await Promise.all(Array.from({ length: 50 }, () => freePort()));
     expect(new Set(ports).size).toBe(ports.length);
+  });
+
+  // The CI failure "port 38303 (mail catcher SMTP) is already in use": 38303 lies in Linux' ephemeral
+  // range, where any outgoing connection may take it as its source port after it was handed out.
+  it("never hands out a port the kernel may give an outgoing connection or a bind to port 0", async () => {
+    const { low, high } = ephemeralPortRange();
+    const ports = await Promise.all(Array.from({ length: 50 }, () => freePort()));
+    for (const port of ports) {
+      expect(port).toBeGreaterThanOrEqual(TEST_PORT_FLOOR);
+      expect(port < low || port > high, `${port} is in the ephemeral range ${low}-${high}`).toBe(true);
+    }
   });
 
   it("skips a port the kernel offers again after this process was handed it", async () => {

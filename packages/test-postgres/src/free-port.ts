@@ -1,15 +1,22 @@
+import { randomInt } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
 /**
- * Where test processes on this machine record the ports they were handed.
- * The kernel's "free port" (bind to 0) is free only at that instant: two
- * Vitest workers asking at the same moment, or one asking just after another
- * released its probe, can be handed the same port — which once failed CI with
- * "port … is already in use". A claim file per port, created exclusively,
- * makes a port belong to one live process until it exits.
+ * Test ports that stay free until the test binds them. Two things can take
+ * a "free" port between the moment it is handed out and the moment the
+ * server under test binds it:
+ * - another test process asking at the same moment. A claim file per port,
+ *   created exclusively, makes a port belong to one live process until it
+ *   exits (and this process never hands a port out twice).
+ * - the kernel itself: outgoing connections (every Postgres and HTTP client
+ *   socket) and listeners bound to port 0 get their port from the ephemeral
+ *   range, so a port taken from that range can become a client's source
+ *   port a moment later — which once failed CI with "port 38303 (mail
+ *   catcher SMTP) is already in use". Test ports therefore come from below
+ *   the ephemeral range, where the kernel never hands out a port by itself.
  */
 const CLAIMS_DIR = path.join(tmpdir(), "olympus-test-port-claims");
 const claimed = new Set<number>();
@@ -59,20 +66,40 @@ function releaseClaimsOnExit(): void {
   });
 }
 
-/** Asks the kernel for a port that is free right now (bind to 0, read it back, release it). */
-function probePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** Where test ports come from: below the kernel's ephemeral range, above the ports services commonly use. */
+export const TEST_PORT_FLOOR = 20_000;
+
+/** The kernel's ephemeral port range (Linux reports it; elsewhere the IANA range macOS and Windows use). */
+export function ephemeralPortRange(): { low: number; high: number } {
+  try {
+    const [low, high] = readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/).map(Number);
+    if (low !== undefined && high !== undefined && Number.isInteger(low) && Number.isInteger(high) && low <= high) return { low, high };
+  } catch {
+    // Not Linux.
+  }
+  return { low: 49_152, high: 65_535 };
+}
+
+/** Resolves true when `port` can be bound on loopback right now. */
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
     server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === "object") resolve(address.port);
-        else reject(new Error("could not determine a free port"));
-      });
-    });
+    server.once("error", () => resolve(false));
+    server.listen({ port, host: "127.0.0.1", exclusive: true }, () => server.close(() => resolve(true)));
   });
+}
+
+/** A port below the ephemeral range that nothing on this machine listens on right now. */
+async function probePort(): Promise<number> {
+  const ceiling = Math.min(ephemeralPortRange().low, 49_152) - 1;
+  if (ceiling - TEST_PORT_FLOOR < 1000)
+    throw new Error(`the ephemeral port range starts at ${ceiling + 1}: too low to leave test ports above ${TEST_PORT_FLOOR}`);
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const port = randomInt(TEST_PORT_FLOOR, ceiling + 1);
+    if (!claimed.has(port) && (await canBind(port))) return port;
+  }
+  throw new Error(`no bindable port between ${TEST_PORT_FLOOR} and ${ceiling} after 100 tries`);
 }
 
 /**
@@ -83,7 +110,7 @@ export function freePort(): Promise<number> {
   return claimFreePort(probePort);
 }
 
-/** freePort with the kernel probe given (tests hand in one that repeats itself, as the kernel may). */
+/** freePort with the probe given (tests hand in one that repeats itself, as a probe may). */
 export async function claimFreePort(probe: () => Promise<number>): Promise<number> {
   releaseClaimsOnExit();
   for (let attempt = 0; attempt < 100; attempt += 1) {

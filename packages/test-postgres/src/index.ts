@@ -8,14 +8,17 @@ import { freePort } from "./free-port";
 
 export { freePort };
 
+/** pg's own row type when a query names none; callers that want typed columns pass `Row`. */
+export type UntypedRow = pg.QueryResult["rows"][number];
+
 export interface TestPostgres {
   port: number;
   /** Superuser connection string for a database on this server. */
   url(database?: string): string;
   /** Creates an empty database owned by the superuser and returns its URL. */
   createDatabase(name: string): Promise<string>;
-  /** Runs one statement (or a script) as superuser. */
-  query(sql: string, params?: unknown[], database?: string): Promise<pg.QueryResult>;
+  /** Runs one statement (or a script) as superuser; `Row` names the columns the caller selects. */
+  query<Row extends pg.QueryResultRow = UntypedRow>(sql: string, params?: unknown[], database?: string): Promise<pg.QueryResult<Row>>;
   stop(): Promise<void>;
 }
 
@@ -44,14 +47,13 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   await server.initialise();
   await server.start();
 
-  const url = (database = "postgres") =>
-    `postgres://${SUPERUSER}:${SUPERUSER_PASSWORD}@127.0.0.1:${port}/${database}`;
+  const url = (database = "postgres") => `postgres://${SUPERUSER}:${SUPERUSER_PASSWORD}@127.0.0.1:${port}/${database}`;
 
-  const query = async (sql: string, params: unknown[] = [], database = "postgres") => {
+  const query = async <Row extends pg.QueryResultRow = UntypedRow>(sql: string, params: unknown[] = [], database = "postgres") => {
     const client = new pg.Client({ connectionString: url(database) });
     await client.connect();
     try {
-      return await client.query(sql, params);
+      return await client.query<Row>(sql, params);
     } finally {
       await client.end();
     }

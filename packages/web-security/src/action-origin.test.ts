@@ -19,7 +19,22 @@ describe("exactOrigin", () => {
   });
 
   it("refuses anything a browser would not send", () => {
-    for (const value of ["not a url", "http://", "://", "http://[::1", "http://evil.example:99999", "%", "http://a b", "http://ciam.localhost:3001/x", "http://ciam.localhost:3001/", "HTTP://CIAM.localhost:3001", "http://ciam.localhost:80", "javascript:alert(1)", "data:,x", ""]) {
+    for (const value of [
+      "not a url",
+      "http://",
+      "://",
+      "http://[::1",
+      "http://evil.example:99999",
+      "%",
+      "http://a b",
+      "http://ciam.localhost:3001/x",
+      "http://ciam.localhost:3001/",
+      "HTTP://CIAM.localhost:3001",
+      "http://ciam.localhost:80",
+      "javascript:alert(1)",
+      "data:,x",
+      "",
+    ]) {
       expect(exactOrigin(value), value).toBeUndefined();
     }
   });
@@ -53,7 +68,14 @@ describe("refuseForeignServerAction", () => {
   });
 
   it("refuses an Origin that is no origin with 400 instead of letting Next throw on it", () => {
-    for (const origin of ["not a url", "http://[::1", "http://evil.example:99999", `http://${HOST}.evil.example`, `http://${HOST}/x`, "%"]) {
+    for (const origin of [
+      "not a url",
+      "http://[::1",
+      "http://evil.example:99999",
+      `http://${HOST}.evil.example`,
+      `http://${HOST}/x`,
+      "%",
+    ]) {
       expect(refuseForeignServerAction(post({ ...fetchAction, origin }))?.status, origin).toBe(400);
       expect(refuseForeignServerAction(post({ ...formPost, origin }))?.body.error.id, origin).toBe("malformed_origin");
     }
@@ -63,6 +85,8 @@ describe("refuseForeignServerAction", () => {
     const origin = "http://evil.example";
     expect(refuseForeignServerAction(new Request("http://127.0.0.1:3001/", { headers: { host: HOST, origin } }))).toBeUndefined();
     expect(refuseForeignServerAction(post({ origin, "content-type": "application/x-www-form-urlencoded" }))).toBeUndefined();
-    expect(refuseForeignServerAction(new Request("http://127.0.0.1:3001/", { method: "PUT", headers: { host: HOST, origin, ...fetchAction } }))).toBeUndefined();
+    expect(
+      refuseForeignServerAction(new Request("http://127.0.0.1:3001/", { method: "PUT", headers: { host: HOST, origin, ...fetchAction } })),
+    ).toBeUndefined();
   });
 });

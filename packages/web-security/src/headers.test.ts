@@ -26,7 +26,11 @@ describe("securityHeaders", () => {
 
   it("always sends Referrer-Policy same-origin, nosniff and no framing", () => {
     for (const environment of ["production", "development"] as const) {
-      expect(securityHeaders(environment)).toMatchObject({ "Referrer-Policy": "same-origin", "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY" });
+      expect(securityHeaders(environment)).toMatchObject({
+        "Referrer-Policy": "same-origin",
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "DENY",
+      });
     }
   });
 });
@@ -57,7 +61,8 @@ describe("contentSecurityPolicy", () => {
     const dev = directives(contentSecurityPolicy(development, "n", true));
     expect(dev.get("script-src")).toContain("'unsafe-eval'");
     expect(dev.has("upgrade-insecure-requests")).toBe(false);
-    for (const csp of [dev, directives(contentSecurityPolicy(production, "n", false))]) expect(csp.get("script-src")).not.toContain("'unsafe-inline'");
+    for (const csp of [dev, directives(contentSecurityPolicy(production, "n", false))])
+      expect(csp.get("script-src")).not.toContain("'unsafe-inline'");
     expect(directives(contentSecurityPolicy(production, "n", false)).get("script-src")).not.toContain("'unsafe-eval'");
   });
 });

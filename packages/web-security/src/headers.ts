@@ -16,7 +16,11 @@ export type AppEnvironment = "development" | "production";
  * data:/blob: URLs, never framed, no plugins, no <base>. `nonce` must be fresh
  * per response; `devServer` allows eval for `next dev`'s hot reload only.
  */
-export function contentSecurityPolicy(options: { environment: AppEnvironment; sources?: CspSources }, nonce: string, devServer: boolean): string {
+export function contentSecurityPolicy(
+  options: { environment: AppEnvironment; sources?: CspSources },
+  nonce: string,
+  devServer: boolean,
+): string {
   const origins = (values: readonly string[] | undefined) => [...new Set((values ?? []).map((value) => new URL(value).origin))];
   const connect = origins(options.sources?.connect);
   const formActions = origins(options.sources?.formActions);

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { ADMIN_SERVICES, DOMAINS, SERVICE_PORTS, domainOfHost, domainOfPort, type Domain } from "@olympus/sdk/config";
+import { ADMIN_SERVICES, DOMAINS, SERVICE_PORTS, domainOfHost, domainOfPort, type Domain } from "@olympus/runtime-config/config";
 import type { Problem } from "../problem";
 import { isObject, type YamlValue } from "../yaml";
 
@@ -42,7 +42,8 @@ export function checkCaddyRoutes(config: YamlValue, parentDomain: string, file: 
     const routes = isObject(server) && Array.isArray(server.routes) ? server.routes : [];
     for (const route of routes) {
       const hosts = hostsOf(route);
-      if (hosts.length === 0) problems.push({ where: file, message: "a route matches no host: every route must be bound to one domain's host" });
+      if (hosts.length === 0)
+        problems.push({ where: file, message: "a route matches no host: every route must be bound to one domain's host" });
       for (const host of hosts) {
         const domain = domainOfPublicHost(host, parentDomain);
         const add = (message: string) => problems.push({ where: `${file}:${host}`, message });

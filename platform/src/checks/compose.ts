@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
-import { isDomain, loadConfig, otherDomain, SERVICE_PORTS, type Domain, type Service } from "@olympus/sdk/config";
-import { loadAthenaConfig } from "@olympus/sdk/config/athena";
+import { isDomain, loadConfig, otherDomain, SERVICE_PORTS, type Domain, type Service } from "@olympus/runtime-config/config";
+import { loadAthenaConfig } from "@olympus/runtime-config/config/athena";
 import type { Stage } from "../paths";
 import type { Problem } from "../problem";
 import { isObject, type YamlObject, type YamlValue } from "../yaml";
@@ -88,7 +88,8 @@ function checkPorts(name: string, service: YamlObject, stage: Stage, add: (s: st
   const published = stringsOf(service.ports);
   if (stage === "prod") {
     const allowed = name === "caddy" ? ["80:80", "443:443"] : [];
-    for (const port of published.filter((p) => !allowed.includes(p))) add(name, `publishes ${port}; in production only Caddy faces the outside`);
+    for (const port of published.filter((p) => !allowed.includes(p)))
+      add(name, `publishes ${port}; in production only Caddy faces the outside`);
     return;
   }
   const expected = expectedDevPorts(name);

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { ADMIN_ONLY_KEYS } from "@olympus/sdk/identity";
+import { ADMIN_ONLY_KEYS } from "@olympus/ory-client/identity";
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import type { Problem } from "../problem";
@@ -25,13 +25,15 @@ export function checkIdentitySchema(file: string): Problem[] {
   const email = at(schema, "properties.traits.properties.email");
   const extension = isObject(email) ? email[ORY_EXTENSION] : undefined;
   const expect = (path: string, expected: YamlValue) => {
-    if (at(extension, path) !== expected) problems.push({ where: `${file}:traits.email`, message: `${ORY_EXTENSION} ${path} must be ${String(expected)}` });
+    if (at(extension, path) !== expected)
+      problems.push({ where: `${file}:traits.email`, message: `${ORY_EXTENSION} ${path} must be ${String(expected)}` });
   };
   expect("credentials.password.identifier", true);
   expect("verification.via", "email");
   expect("recovery.via", "email");
   const required = at(schema, "properties.traits.required");
-  if (!Array.isArray(required) || !required.includes("email")) problems.push({ where: `${file}:traits`, message: "email must be required" });
+  if (!Array.isArray(required) || !required.includes("email"))
+    problems.push({ where: `${file}:traits`, message: "email must be required" });
   return problems;
 }
 

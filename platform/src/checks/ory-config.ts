@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { SERVICE_PORTS, type Domain } from "@olympus/sdk/config";
+import { SERVICE_PORTS, type Domain } from "@olympus/runtime-config/config";
 import { resolveKratosFileUrl } from "../paths";
 import type { Problem } from "../problem";
 import { ORY_VERSION } from "../versions";
@@ -44,8 +44,10 @@ export function checkKratosConfig(config: YamlObject, ctx: CheckContext): Proble
   }
 
   const registrationEnabled = at(config, "selfservice.flows.registration.enabled") === true;
-  if (ctx.domain === "iam" && registrationEnabled) add("selfservice.flows.registration.enabled", "employees are invited; IAM self-registration must be disabled");
-  if (ctx.domain === "ciam" && !registrationEnabled) add("selfservice.flows.registration.enabled", "customers sign up themselves; CIAM registration must be enabled");
+  if (ctx.domain === "iam" && registrationEnabled)
+    add("selfservice.flows.registration.enabled", "employees are invited; IAM self-registration must be disabled");
+  if (ctx.domain === "ciam" && !registrationEnabled)
+    add("selfservice.flows.registration.enabled", "customers sign up themselves; CIAM registration must be enabled");
 
   checkSchemas(config, ctx, add);
   checkTemplates(config, ctx, add);
@@ -119,7 +121,8 @@ function checkSchemas(config: YamlObject, ctx: CheckContext, add: (path: string,
     if (!ids.includes(expected)) add("identity.schemas", `must include the "${expected}" schema`);
   }
   for (const id of ids) {
-    if (typeof id === "string" && !EXPECTED_SCHEMAS[ctx.domain].includes(id)) add("identity.schemas", `"${id}" is not a ${ctx.domain} schema`);
+    if (typeof id === "string" && !EXPECTED_SCHEMAS[ctx.domain].includes(id))
+      add("identity.schemas", `"${id}" is not a ${ctx.domain} schema`);
   }
   const defaultId = at(config, "identity.default_schema_id");
   if (!ids.includes(defaultId as string)) add("identity.default_schema_id", `"${String(defaultId)}" is not one of the listed schemas`);
@@ -147,10 +150,16 @@ function checkSessionRevocation(config: YamlObject, add: (path: string, message:
   const perMethod = names("selfservice.flows.settings.after.password.hooks");
   const settings = perMethod.length > 0 ? perMethod : names("selfservice.flows.settings.after.hooks");
   if (!settings.includes("revoke_active_sessions")) {
-    add("selfservice.flows.settings.after.password.hooks", "must include revoke_active_sessions: a new password has to end every other session");
+    add(
+      "selfservice.flows.settings.after.password.hooks",
+      "must include revoke_active_sessions: a new password has to end every other session",
+    );
   }
   if (!names("selfservice.flows.recovery.after.hooks").includes("revoke_active_sessions")) {
-    add("selfservice.flows.recovery.after.hooks", "must include revoke_active_sessions: a completed recovery has to end every other session");
+    add(
+      "selfservice.flows.recovery.after.hooks",
+      "must include revoke_active_sessions: a completed recovery has to end every other session",
+    );
   }
 }
 

@@ -1,4 +1,4 @@
-import { DOMAIN_PORT_RANGE, domainOfHost, domainOfPort, otherDomain, type Domain } from "@olympus/sdk/config";
+import { DOMAIN_PORT_RANGE, domainOfHost, domainOfPort, otherDomain, type Domain } from "@olympus/runtime-config/config";
 
 /**
  * Why `value` (a URL or host:port) would point a `domain` service at the

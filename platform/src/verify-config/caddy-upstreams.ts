@@ -26,7 +26,9 @@ export function checkCaddyUpstreams(config: YamlValue, file: string): UpstreamCh
       for (const proxy of reverseProxies(route)) {
         if (proxy.dynamic_upstreams !== undefined) {
           const source = isObject(proxy.dynamic_upstreams) ? String(proxy.dynamic_upstreams.source) : "?";
-          add(`reverse_proxy uses dynamic upstreams (${source}); name a fixed host:port of this domain so it can be checked before deploying`);
+          add(
+            `reverse_proxy uses dynamic upstreams (${source}); name a fixed host:port of this domain so it can be checked before deploying`,
+          );
         }
         for (const dial of dialsOf(proxy.upstreams)) {
           if (/[{}]/.test(dial)) {

@@ -23,9 +23,15 @@ function main(): number {
     console.error("verify-config: --env <file> is required (the deployment's env file, see platform/prod/olympus.env.example)");
     return 2;
   }
-  const problems = verifyProductionConfig({ dir: path.resolve(values.dir), caddyfile: path.resolve(values.caddyfile), env: readEnvFile(values.env) });
+  const problems = verifyProductionConfig({
+    dir: path.resolve(values.dir),
+    caddyfile: path.resolve(values.caddyfile),
+    env: readEnvFile(values.env),
+  });
   if (problems.length === 0) {
-    console.log("verify-config: OK — routes, cookies, databases, networks, admin ports, OAuth2 clients and secrets keep CIAM and IAM apart");
+    console.log(
+      "verify-config: OK — routes, cookies, databases, networks, admin ports, OAuth2 clients and secrets keep CIAM and IAM apart",
+    );
     return 0;
   }
   for (const problem of problems) console.error(`verify-config: ${problem.where}: ${problem.message}`);

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import type { Domain } from "@olympus/sdk/config";
+import type { Domain } from "@olympus/runtime-config/config";
 import { serviceDomain } from "../checks/compose";
 import type { Problem } from "../problem";
 import { isObject, type YamlObject, type YamlValue } from "../yaml";
@@ -60,7 +60,8 @@ export function loadComposeProject(doc: YamlObject, file: string, label: string,
     for (const { path: envFile, required } of envFilesOf(spec.env_file)) {
       const absolute = path.resolve(path.dirname(file), envFile);
       if (!existsSync(absolute)) {
-        if (required) problems.push({ where: `${where}.env_file`, message: `${envFile} does not exist; docker compose would refuse to start` });
+        if (required)
+          problems.push({ where: `${where}.env_file`, message: `${envFile} does not exist; docker compose would refuse to start` });
         continue;
       }
       for (const [key, raw] of Object.entries(readEnvFile(absolute))) set(key, raw, `${where}.env_file(${envFile}).${key}`);

@@ -17,16 +17,28 @@ export function checkComposeScope(dir: string, doc: YamlObject, label: string, r
   const problems: Problem[] = [];
   for (const name of OVERRIDE_FILES) {
     const file = path.join(dir, name);
-    if (existsSync(file)) problems.push({ where: rel(file), message: "docker compose would merge it into compose.yml unchecked; move its settings into compose.yml" });
+    if (existsSync(file))
+      problems.push({
+        where: rel(file),
+        message: "docker compose would merge it into compose.yml unchecked; move its settings into compose.yml",
+      });
   }
   for (const name of PREFERRED_FILES) {
     const file = path.join(dir, name);
-    if (existsSync(file)) problems.push({ where: rel(file), message: "docker compose would run it instead of compose.yml, unchecked; remove it" });
+    if (existsSync(file))
+      problems.push({ where: rel(file), message: "docker compose would run it instead of compose.yml, unchecked; remove it" });
   }
-  if (doc.include !== undefined) problems.push({ where: `${label}:include`, message: "pulls in other Compose files verify-config does not check; write their services into compose.yml" });
+  if (doc.include !== undefined)
+    problems.push({
+      where: `${label}:include`,
+      message: "pulls in other Compose files verify-config does not check; write their services into compose.yml",
+    });
   for (const [name, service] of Object.entries(isObject(doc.services) ? doc.services : {})) {
     if (isObject(service) && service.extends !== undefined) {
-      problems.push({ where: `${label}:services.${name}.extends`, message: "inherits configuration the checks would not see merged; write the service out in full" });
+      problems.push({
+        where: `${label}:services.${name}.extends`,
+        message: "inherits configuration the checks would not see merged; write the service out in full",
+      });
     }
   }
   return problems;

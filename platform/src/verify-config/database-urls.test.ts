@@ -38,7 +38,9 @@ describe("verify-config: database URLs", () => {
     const dir = prodCopy();
     const from = "@postgres:5432/olympus?sslmode=${DB_SSLMODE:-prefer}\n    networks: [ciam, edge]";
     edit(path.join(dir, "compose.yml"), from, from.replace("prefer}", "prefer}&user=ciam_kratos"));
-    expect(verify(dir)).toMatch(/services.ciam-athena.environment.CIAM_OLYMPUS_DATABASE_URL: query parameter "user" would override the role/);
+    expect(verify(dir)).toMatch(
+      /services.ciam-athena.environment.CIAM_OLYMPUS_DATABASE_URL: query parameter "user" would override the role/,
+    );
   });
 
   it.each([
@@ -49,11 +51,18 @@ describe("verify-config: database URLs", () => {
   ])("refuses Athena CIAM's olympus database URL when it logs in as %s", (_name, credentials, user) => {
     const dir = prodCopy();
     // Athena CIAM's URL: the one followed by its networks (Hera CIAM's comes first in the file).
-    const athenaDsn = "postgres://olympus_ciam:${CIAM_OLYMPUS_DB_PASSWORD:?set CIAM_OLYMPUS_DB_PASSWORD}@postgres:5432/olympus?sslmode=${DB_SSLMODE:-prefer}\n    networks: [ciam, edge]";
-    edit(path.join(dir, "compose.yml"), athenaDsn, athenaDsn.replace("olympus_ciam:${CIAM_OLYMPUS_DB_PASSWORD:?set CIAM_OLYMPUS_DB_PASSWORD}", credentials));
+    const athenaDsn =
+      "postgres://olympus_ciam:${CIAM_OLYMPUS_DB_PASSWORD:?set CIAM_OLYMPUS_DB_PASSWORD}@postgres:5432/olympus?sslmode=${DB_SSLMODE:-prefer}\n    networks: [ciam, edge]";
+    edit(
+      path.join(dir, "compose.yml"),
+      athenaDsn,
+      athenaDsn.replace("olympus_ciam:${CIAM_OLYMPUS_DB_PASSWORD:?set CIAM_OLYMPUS_DB_PASSWORD}", credentials),
+    );
     const report = verify(dir);
     expect(report).toMatch(
-      new RegExp(`services.ciam-athena: environment would not start the app: .*CIAM_OLYMPUS_DATABASE_URL: logs in as "${user}"; Athena CIAM must log in as "olympus_ciam"`),
+      new RegExp(
+        `services.ciam-athena: environment would not start the app: .*CIAM_OLYMPUS_DATABASE_URL: logs in as "${user}"; Athena CIAM must log in as "olympus_ciam"`,
+      ),
     );
     if (user !== "olympus") expect(report).toMatch(/services.ciam-athena.environment.CIAM_OLYMPUS_DATABASE_URL: uses [A-Z_]+PASSWORD, /);
   });
@@ -61,7 +70,9 @@ describe("verify-config: database URLs", () => {
   it("refuses the migration role's password anywhere but postgres and olympus-migrate, and a missing olympus-migrate", () => {
     const dir = prodCopy();
     addEnvironment(dir, "iam-hera", ["STRAY: ${OLYMPUS_MIGRATOR_DB_PASSWORD:?set OLYMPUS_MIGRATOR_DB_PASSWORD}"]);
-    expect(verify(dir)).toMatch(/services.iam-hera.environment.STRAY: uses OLYMPUS_MIGRATOR_DB_PASSWORD, which owns the olympus database; only postgres and olympus-migrate may hold it/);
+    expect(verify(dir)).toMatch(
+      /services.iam-hera.environment.STRAY: uses OLYMPUS_MIGRATOR_DB_PASSWORD, which owns the olympus database; only postgres and olympus-migrate may hold it/,
+    );
     edit(path.join(dir, "compose.yml"), "\n  olympus-migrate:\n", "\n  olympus-migrate-disabled:\n");
     expect(verify(dir)).toMatch(/services.olympus-migrate: is missing; it migrates the olympus database before the Athenas start/);
   });
@@ -79,7 +90,11 @@ describe("verify-config: database URLs", () => {
 
   it("accepts the documented tuning parameters", () => {
     const dir = prodCopy();
-    edit(path.join(dir, "compose.yml"), CIAM_KRATOS_DSN, CIAM_KRATOS_DSN.replace("prefer}", "prefer}&max_conns=20&max_idle_conns=4&connect_timeout=10"));
+    edit(
+      path.join(dir, "compose.yml"),
+      CIAM_KRATOS_DSN,
+      CIAM_KRATOS_DSN.replace("prefer}", "prefer}&max_conns=20&max_idle_conns=4&connect_timeout=10"),
+    );
     expect(verify(dir)).toBe("");
   });
 });

@@ -67,7 +67,11 @@ export function checkServiceDatabaseUrls(service: ComposeService): Problem[] {
     if (problem) problems.push({ where: entry.where, message: problem });
     // The Postgres image itself is configured through its own environment.
     if (service.name !== "postgres" && CONNECTION_DEFAULT_VARIABLES.includes(key)) {
-      problems.push({ where: entry.where, message: "Postgres drivers read it as a connection default (role, database, host or server options); leave it unset and say everything in the DSN" });
+      problems.push({
+        where: entry.where,
+        message:
+          "Postgres drivers read it as a connection default (role, database, host or server options); leave it unset and say everything in the DSN",
+      });
     }
   }
   return problems;

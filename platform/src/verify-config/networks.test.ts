@@ -37,7 +37,11 @@ describe("verify-config: Compose networks", () => {
 
   it("refuses an alias that takes over another service's name", () => {
     const dir = prodCopy();
-    edit(compose(dir), "    networks: [iam]\n    healthcheck:", "    networks:\n      iam:\n        aliases: [iam-kratos]\n    healthcheck:");
+    edit(
+      compose(dir),
+      "    networks: [iam]\n    healthcheck:",
+      "    networks:\n      iam:\n        aliases: [iam-kratos]\n    healthcheck:",
+    );
     expect(verify(dir)).toMatch(/services.iam-hera.networks.iam.aliases: "iam-kratos" is the name of another service/);
   });
 
@@ -76,13 +80,17 @@ describe("verify-config: each domain's egress network", () => {
   it("refuses a Kratos left on internal networks only: its courier could send no mail", () => {
     const dir = prodCopy();
     edit(compose(dir), "    networks: [ciam, ciam-egress]\n", "    networks: [ciam]\n");
-    expect(verify(dir)).toMatch(/services.ciam-kratos.networks: joins only internal networks, so its courier cannot reach the SMTP relay .* add ciam-egress/);
+    expect(verify(dir)).toMatch(
+      /services.ciam-kratos.networks: joins only internal networks, so its courier cannot reach the SMTP relay .* add ciam-egress/,
+    );
   });
 
   it("refuses the other domain's Kratos on an egress network, where it would reach this domain's admin ports", () => {
     const dir = prodCopy();
     joinNetwork(dir, "iam-kratos", "ciam-egress");
-    expect(verify(dir)).toMatch(/services.iam-kratos.networks.ciam-egress: joins ciam-egress, which only ciam-kratos and ciam-hydra may join: the other domain's service/);
+    expect(verify(dir)).toMatch(
+      /services.iam-kratos.networks.ciam-egress: joins ciam-egress, which only ciam-kratos and ciam-hydra may join: the other domain's service/,
+    );
   });
 
   it("refuses an app, a migration and Postgres on an egress network", () => {
@@ -91,14 +99,22 @@ describe("verify-config: each domain's egress network", () => {
     joinNetwork(dir, "iam-kratos-migrate", "iam-egress");
     joinNetwork(dir, "postgres", "iam-egress");
     const report = verify(dir);
-    expect(report).toMatch(/services.ciam-athena.networks.ciam-egress: joins ciam-egress, which only ciam-kratos and ciam-hydra may join: it would give this service a way out/);
-    expect(report).toMatch(/services.iam-kratos-migrate.networks.iam-egress: joins iam-egress, which only iam-kratos and iam-hydra may join/);
+    expect(report).toMatch(
+      /services.ciam-athena.networks.ciam-egress: joins ciam-egress, which only ciam-kratos and ciam-hydra may join: it would give this service a way out/,
+    );
+    expect(report).toMatch(
+      /services.iam-kratos-migrate.networks.iam-egress: joins iam-egress, which only iam-kratos and iam-hydra may join/,
+    );
     expect(report).toMatch(/services.postgres.networks.iam-egress: joins iam-egress, which only iam-kratos and iam-hydra may join/);
   });
 
   it("refuses egress networks that are really one (name:) or not the project's own (external)", () => {
     const dir = prodCopy();
-    edit(compose(dir), "  ciam-egress: {}\n  iam-egress: {}\n", "  ciam-egress:\n    name: olympus-egress\n  iam-egress:\n    external: true\n");
+    edit(
+      compose(dir),
+      "  ciam-egress: {}\n  iam-egress: {}\n",
+      "  ciam-egress:\n    name: olympus-egress\n  iam-egress:\n    external: true\n",
+    );
     const report = verify(dir);
     expect(report).toMatch(/networks.ciam-egress: sets name: "olympus-egress"; each domain's egress network must be the project's own/);
     expect(report).toMatch(/networks.iam-egress: is external; each domain's egress network must be the project's own/);
@@ -108,16 +124,26 @@ describe("verify-config: each domain's egress network", () => {
 describe("verify-config: Caddy's public names on edge", () => {
   it("refuses a name Caddy does not serve, and a public name on a domain network", () => {
     const dir = prodCopy();
-    edit(compose(dir), 'aliases: ["iam.${OLYMPUS_DOMAIN:?set OLYMPUS_DOMAIN}"]', 'aliases: ["iam-hydra.${OLYMPUS_DOMAIN:?set OLYMPUS_DOMAIN}"]');
+    edit(
+      compose(dir),
+      'aliases: ["iam.${OLYMPUS_DOMAIN:?set OLYMPUS_DOMAIN}"]',
+      'aliases: ["iam-hydra.${OLYMPUS_DOMAIN:?set OLYMPUS_DOMAIN}"]',
+    );
     edit(compose(dir), "      ciam: {}\n      iam: {}\n", '      ciam:\n        aliases: ["iam.${OLYMPUS_DOMAIN}"]\n      iam: {}\n');
     const report = verify(dir);
-    expect(report).toMatch(/services.caddy.networks.edge.aliases: "iam-hydra.\$\{OLYMPUS_DOMAIN:\?set OLYMPUS_DOMAIN\}" names the iam domain/);
+    expect(report).toMatch(
+      /services.caddy.networks.edge.aliases: "iam-hydra.\$\{OLYMPUS_DOMAIN:\?set OLYMPUS_DOMAIN\}" names the iam domain/,
+    );
     expect(report).toMatch(/services.caddy.networks.ciam.aliases: "iam.\$\{OLYMPUS_DOMAIN\}" names the iam domain/);
   });
 
   it("refuses the public name on another service, even on edge", () => {
     const dir = prodCopy();
-    edit(compose(dir), "    networks: [ciam, edge]", '    networks:\n      ciam: {}\n      edge:\n        aliases: ["iam.${OLYMPUS_DOMAIN}"]');
+    edit(
+      compose(dir),
+      "    networks: [ciam, edge]",
+      '    networks:\n      ciam: {}\n      edge:\n        aliases: ["iam.${OLYMPUS_DOMAIN}"]',
+    );
     expect(verify(dir)).toMatch(/services.ciam-athena.networks.edge.aliases: "iam.\$\{OLYMPUS_DOMAIN\}" names the iam domain/);
   });
 });
@@ -147,20 +173,34 @@ describe("verify-config: the bootstrap one-shot", () => {
 
   it("refuses iam-bootstrap joined to the CIAM network: it needs IAM's admin APIs only", () => {
     const dir = prodCopy();
-    edit(path.join(dir, "compose.yml"), "      - ./oauth2-clients.yml:/etc/olympus/oauth2-clients.yml:ro\n    networks: [iam]", "      - ./oauth2-clients.yml:/etc/olympus/oauth2-clients.yml:ro\n    networks: [iam, ciam]");
+    edit(
+      path.join(dir, "compose.yml"),
+      "      - ./oauth2-clients.yml:/etc/olympus/oauth2-clients.yml:ro\n    networks: [iam]",
+      "      - ./oauth2-clients.yml:/etc/olympus/oauth2-clients.yml:ro\n    networks: [iam, ciam]",
+    );
     expect(verify(dir)).toMatch(/services.iam-bootstrap.networks.ciam: joins the ciam network; a iam service joins only iam/);
   });
 
   it("refuses iam-bootstrap on the edge network", () => {
     const dir = prodCopy();
-    edit(path.join(dir, "compose.yml"), "      - ./oauth2-clients.yml:/etc/olympus/oauth2-clients.yml:ro\n    networks: [iam]", "      - ./oauth2-clients.yml:/etc/olympus/oauth2-clients.yml:ro\n    networks: [iam, edge]");
+    edit(
+      path.join(dir, "compose.yml"),
+      "      - ./oauth2-clients.yml:/etc/olympus/oauth2-clients.yml:ro\n    networks: [iam]",
+      "      - ./oauth2-clients.yml:/etc/olympus/oauth2-clients.yml:ro\n    networks: [iam, edge]",
+    );
     expect(verify(dir)).toMatch(/services.iam-bootstrap.networks.edge: joins the edge network/);
   });
 
   it("refuses an unprefixed bootstrap joining both domain networks", () => {
     const dir = prodCopy();
     edit(path.join(dir, "compose.yml"), "\n  iam-bootstrap:\n", "\n  bootstrap:\n");
-    edit(path.join(dir, "compose.yml"), "      - ./oauth2-clients.yml:/etc/olympus/oauth2-clients.yml:ro\n    networks: [iam]", "      - ./oauth2-clients.yml:/etc/olympus/oauth2-clients.yml:ro\n    networks: [ciam, iam]");
-    expect(verify(dir)).toMatch(/services.bootstrap.networks: joins both the ciam and iam networks; only postgres and caddy must reach both domains/);
+    edit(
+      path.join(dir, "compose.yml"),
+      "      - ./oauth2-clients.yml:/etc/olympus/oauth2-clients.yml:ro\n    networks: [iam]",
+      "      - ./oauth2-clients.yml:/etc/olympus/oauth2-clients.yml:ro\n    networks: [ciam, iam]",
+    );
+    expect(verify(dir)).toMatch(
+      /services.bootstrap.networks: joins both the ciam and iam networks; only postgres and caddy must reach both domains/,
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { DOMAINS, type Domain } from "@olympus/sdk/config";
+import { DOMAINS, type Domain } from "@olympus/runtime-config/config";
 import type { Problem } from "../problem";
 import { isObject, type YamlValue } from "../yaml";
 import type { ComposeProject, ComposeService } from "./compose-model";
@@ -59,7 +59,10 @@ export function checkNetworks(project: ComposeProject, env: Env = {}): Problem[]
       const host = entry.split(/[:=]/)[0] ?? "";
       if (names.has(host)) {
         const domain = DOMAINS.find((d) => tokens(host).includes(d));
-        add(".extra_hosts", `"${entry}" redirects ${domain ? `a ${domain} name` : "a name"}: Compose's DNS must answer for the service ${host}, not a fixed address`);
+        add(
+          ".extra_hosts",
+          `"${entry}" redirects ${domain ? `a ${domain} name` : "a name"}: Compose's DNS must answer for the service ${host}, not a fixed address`,
+        );
       }
     }
   }
@@ -70,8 +73,10 @@ export function checkNetworks(project: ComposeProject, env: Env = {}): Problem[]
       problems.push({ where, message: "must be defined as an internal network" });
       continue;
     }
-    if (network.name !== undefined) problems.push({ where, message: `sets name: "${String(network.name)}"; the domain networks must be the project's own` });
-    if (network.external !== undefined && network.external !== false) problems.push({ where, message: "is external; the domain networks must be the project's own" });
+    if (network.name !== undefined)
+      problems.push({ where, message: `sets name: "${String(network.name)}"; the domain networks must be the project's own` });
+    if (network.external !== undefined && network.external !== false)
+      problems.push({ where, message: "is external; the domain networks must be the project's own" });
     if (network.internal !== true) problems.push({ where, message: "must be internal: true (only Caddy faces the outside)" });
   }
   for (const domain of DOMAINS) problems.push(...checkEgressNetwork(project, domain));
@@ -91,8 +96,16 @@ function checkEgressNetwork(project: ComposeProject, domain: Domain): Problem[] 
   const network = definitions[name];
   const where = `${project.label}:networks.${name}`;
   if (isObject(network)) {
-    if (network.name !== undefined) problems.push({ where, message: `sets name: "${String(network.name)}"; each domain's egress network must be the project's own, never shared with the other domain` });
-    if (network.external !== undefined && network.external !== false) problems.push({ where, message: "is external; each domain's egress network must be the project's own, never shared with the other domain" });
+    if (network.name !== undefined)
+      problems.push({
+        where,
+        message: `sets name: "${String(network.name)}"; each domain's egress network must be the project's own, never shared with the other domain`,
+      });
+    if (network.external !== undefined && network.external !== false)
+      problems.push({
+        where,
+        message: "is external; each domain's egress network must be the project's own, never shared with the other domain",
+      });
   }
   const kratos = project.services.find((s) => s.name === `${domain}-kratos`);
   if (kratos) {
@@ -118,9 +131,10 @@ function checkEgressMembership(service: ComposeService, add: (where: string, mes
     if (!domain) continue;
     const owners = ORY.map((kind) => `${domain}-${kind}`);
     if (owners.includes(service.name)) continue;
-    const why = service.domain && service.domain !== domain
-      ? `the other domain's service would share a network with ${owners.join(" and ")} and reach their admin ports`
-      : "it would give this service a way out of the private network, which only Kratos (mail) and Hydra (OAuth2 clients) need";
+    const why =
+      service.domain && service.domain !== domain
+        ? `the other domain's service would share a network with ${owners.join(" and ")} and reach their admin ports`
+        : "it would give this service a way out of the private network, which only Kratos (mail) and Hydra (OAuth2 clients) need";
     add(`.networks.${network}`, `joins ${network}, which only ${owners.join(" and ")} may join: ${why}`);
   }
 }
@@ -187,7 +201,10 @@ function checkPublishedPorts(service: ComposeService, add: (where: string, messa
     const published = isObject(entry) ? entry.published : undefined;
     const isCaddyWeb = service.name === "caddy" && String(target) === String(published) && ["80", "443"].includes(String(target));
     if (isCaddyWeb) continue;
-    const what = published === undefined || published === null ? `container port ${String(target)} on a random host port` : `${String(published)} (container ${String(target)})`;
+    const what =
+      published === undefined || published === null
+        ? `container port ${String(target)} on a random host port`
+        : `${String(published)} (container ${String(target)})`;
     add(".ports", `publishes ${what}; in production only Caddy faces the outside`);
   }
 }

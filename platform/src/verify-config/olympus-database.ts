@@ -1,4 +1,4 @@
-import { DOMAINS, envPrefix } from "@olympus/sdk/config";
+import { DOMAINS, envPrefix } from "@olympus/runtime-config/config";
 import type { Problem } from "../problem";
 import type { ComposeProject } from "./compose-model";
 
@@ -36,11 +36,17 @@ export function checkOlympusDatabaseAccess(project: ComposeProject): Problem[] {
     for (const entry of service.environment.values()) {
       for (const variable of entry.from) {
         if (POWERFUL.includes(variable)) {
-          problems.push({ where: entry.where, message: `uses ${variable}, which owns the olympus database; only ${SHARED_HOLDERS.join(" and ")} may hold it` });
+          problems.push({
+            where: entry.where,
+            message: `uses ${variable}, which owns the olympus database; only ${SHARED_HOLDERS.join(" and ")} may hold it`,
+          });
         }
         const owners = domainPasswords[variable];
         if (owners !== undefined && !owners.includes(service.name)) {
-          problems.push({ where: entry.where, message: `uses ${variable}, ${owners.join(" and ")}'s own login to the olympus database; no other service may hold it` });
+          problems.push({
+            where: entry.where,
+            message: `uses ${variable}, ${owners.join(" and ")}'s own login to the olympus database; no other service may hold it`,
+          });
         }
       }
     }

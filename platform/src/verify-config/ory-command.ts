@@ -14,14 +14,24 @@ import { interpolate, type Env } from "./env-file";
 export function checkOryCommand(service: ComposeService, checkedFile: string, composeDir: string, env: Env): Problem[] {
   const problems: Problem[] = [];
   if (service.spec.entrypoint !== undefined) {
-    problems.push({ where: `${service.where}.entrypoint`, message: "replaces the image's own entrypoint, so the command below says nothing certain about what runs; remove it" });
+    problems.push({
+      where: `${service.where}.entrypoint`,
+      message: "replaces the image's own entrypoint, so the command below says nothing certain about what runs; remove it",
+    });
   }
   const args = commandArgs(service.spec.command, env);
   if (args.includes("--dev")) {
-    problems.push({ where: `${service.where}.command`, message: "--dev turns off the production safeguards (secure cookies, HTTPS-only URLs); remove it" });
+    problems.push({
+      where: `${service.where}.command`,
+      message: "--dev turns off the production safeguards (secure cookies, HTTPS-only URLs); remove it",
+    });
   }
   const configs = configArgs(args);
-  if (configs.length === 0) problems.push({ where: `${service.where}.command`, message: `names no config file; start it with -c and the mount of ${path.basename(checkedFile)}` });
+  if (configs.length === 0)
+    problems.push({
+      where: `${service.where}.command`,
+      message: `names no config file; start it with -c and the mount of ${path.basename(checkedFile)}`,
+    });
   for (const config of configs) {
     const host = hostPath(config, service.spec.volumes, composeDir);
     if (host !== path.resolve(checkedFile)) {

@@ -19,7 +19,9 @@ describe("verify-config: Ory settings given through the environment", () => {
   ])("refuses %s's cookie domain set through %s", (service, name, value) => {
     const dir = prodCopy();
     addEnvironment(dir, service, [`${name}: ${value}`]);
-    expect(verify(dir)).toMatch(new RegExp(`compose.yml:services.${service}.environment.${name}: "${value.replace(/\./g, "\\.")}" would share cookies beyond`));
+    expect(verify(dir)).toMatch(
+      new RegExp(`compose.yml:services.${service}.environment.${name}: "${value.replace(/\./g, "\\.")}" would share cookies beyond`),
+    );
   });
 
   it("refuses a cookie domain whose value comes from the env file", () => {
@@ -77,14 +79,26 @@ describe("verify-config: Ory settings given through the environment", () => {
 describe("verify-config: the config file a container really reads", () => {
   it("refuses a Kratos started with a config file other than the checked one", () => {
     const dir = prodCopy();
-    edit(path.join(dir, "compose.yml"), "command: serve -c /etc/config/kratos-prod/kratos.yml --watch-courier\n    environment:\n      DSN: postgres://iam_kratos", "command: serve -c /etc/config/kratos/kratos.yml --watch-courier\n    environment:\n      DSN: postgres://iam_kratos");
-    expect(verify(dir)).toMatch(/services.iam-kratos.command: reads \/etc\/config\/kratos\/kratos.yml, which is the host's ..\/dev\/iam-kratos\/kratos.yml, not the checked iam-kratos\/kratos.yml/);
+    edit(
+      path.join(dir, "compose.yml"),
+      "command: serve -c /etc/config/kratos-prod/kratos.yml --watch-courier\n    environment:\n      DSN: postgres://iam_kratos",
+      "command: serve -c /etc/config/kratos/kratos.yml --watch-courier\n    environment:\n      DSN: postgres://iam_kratos",
+    );
+    expect(verify(dir)).toMatch(
+      /services.iam-kratos.command: reads \/etc\/config\/kratos\/kratos.yml, which is the host's ..\/dev\/iam-kratos\/kratos.yml, not the checked iam-kratos\/kratos.yml/,
+    );
   });
 
   it("refuses a Hydra migration reading a file mounted from elsewhere", () => {
     const dir = prodCopy();
-    edit(path.join(dir, "compose.yml"), "      - ./ciam-hydra:/etc/config/hydra:ro\n    networks: [ciam]\n    depends_on:\n      postgres:", "      - ./iam-hydra:/etc/config/hydra:ro\n    networks: [ciam]\n    depends_on:\n      postgres:");
-    expect(verify(dir)).toMatch(/services.ciam-hydra-migrate.command: reads \/etc\/config\/hydra\/hydra.yml, which is the host's iam-hydra\/hydra.yml, not the checked ciam-hydra\/hydra.yml/);
+    edit(
+      path.join(dir, "compose.yml"),
+      "      - ./ciam-hydra:/etc/config/hydra:ro\n    networks: [ciam]\n    depends_on:\n      postgres:",
+      "      - ./iam-hydra:/etc/config/hydra:ro\n    networks: [ciam]\n    depends_on:\n      postgres:",
+    );
+    expect(verify(dir)).toMatch(
+      /services.ciam-hydra-migrate.command: reads \/etc\/config\/hydra\/hydra.yml, which is the host's iam-hydra\/hydra.yml, not the checked ciam-hydra\/hydra.yml/,
+    );
   });
 
   it("refuses an entrypoint that would run something other than the command", () => {
@@ -95,7 +109,11 @@ describe("verify-config: the config file a container really reads", () => {
 
   it("refuses --dev, which turns the production safeguards off", () => {
     const dir = prodCopy();
-    edit(path.join(dir, "compose.yml"), "command: serve all -c /etc/config/hydra/hydra.yml\n    environment:\n      DSN: postgres://ciam_hydra", "command: serve all --dev -c /etc/config/hydra/hydra.yml\n    environment:\n      DSN: postgres://ciam_hydra");
+    edit(
+      path.join(dir, "compose.yml"),
+      "command: serve all -c /etc/config/hydra/hydra.yml\n    environment:\n      DSN: postgres://ciam_hydra",
+      "command: serve all --dev -c /etc/config/hydra/hydra.yml\n    environment:\n      DSN: postgres://ciam_hydra",
+    );
     expect(verify(dir)).toMatch(/services.ciam-hydra.command: --dev turns off the production safeguards/);
   });
 });

@@ -1,4 +1,4 @@
-import { SERVICE_PORTS, type Domain } from "@olympus/sdk/config";
+import { SERVICE_PORTS, type Domain } from "@olympus/runtime-config/config";
 import { checkHydraConfig, checkKratosConfig } from "../checks/ory-config";
 import { crossDomainReason } from "../checks/url-ownership";
 import type { Problem } from "../problem";

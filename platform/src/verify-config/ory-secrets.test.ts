@@ -26,7 +26,9 @@ describe("verify-config: Ory secrets", () => {
 
   it("refuses every entry of a comma-separated list that Kratos would refuse", () => {
     const env = { ...goodEnv(), IAM_KRATOS_CIPHER_SECRET: `${hex(32)},${hex(20)}` };
-    expect(verify(SHIPPED_PROD_DIR, env)).toMatch(/services.iam-kratos.environment.SECRETS_CIPHER: secrets.cipher\[1\] must be exactly 32 characters/);
+    expect(verify(SHIPPED_PROD_DIR, env)).toMatch(
+      /services.iam-kratos.environment.SECRETS_CIPHER: secrets.cipher\[1\] must be exactly 32 characters/,
+    );
   });
 
   it.each([
@@ -36,20 +38,28 @@ describe("verify-config: Ory secrets", () => {
   ])("refuses %s's %s shorter than 16 characters", (service, variable, key, configKey) => {
     const env = { ...goodEnv(), [variable]: hex(15) };
     expect(verify(SHIPPED_PROD_DIR, env)).toMatch(
-      new RegExp(`services.${service}.environment.${key}: ${configKey.replace(".", "\\.")}\\[0\\] must be at least 16 characters, got 15 \\(from ${variable}\\)`),
+      new RegExp(
+        `services.${service}.environment.${key}: ${configKey.replace(".", "\\.")}\\[0\\] must be at least 16 characters, got 15 \\(from ${variable}\\)`,
+      ),
     );
   });
 
   it("refuses a short secret written into the Compose file as an extra override", () => {
     const dir = prodCopy();
     addEnvironment(dir, "ciam-kratos", ["SECRETS_DEFAULT: too-short"]);
-    expect(verify(dir)).toMatch(/services.ciam-kratos.environment.SECRETS_DEFAULT: secrets.default\[0\] must be at least 16 characters, got 9$/m);
+    expect(verify(dir)).toMatch(
+      /services.ciam-kratos.environment.SECRETS_DEFAULT: secrets.default\[0\] must be at least 16 characters, got 9$/m,
+    );
   });
 
   it("refuses secrets written into a Kratos config file (where the environment does not replace them)", () => {
     const dir = prodCopy();
     edit(path.join(dir, "compose.yml"), /\n {6}SECRETS_CIPHER: \$\{IAM_KRATOS_CIPHER_SECRET[^}]*\}/, "");
-    edit(path.join(dir, "iam-kratos", "kratos.yml"), "ciphers:\n", `secrets:\n  default:\n    - short\n  cipher:\n    - ${hex(40)}\nciphers:\n`);
+    edit(
+      path.join(dir, "iam-kratos", "kratos.yml"),
+      "ciphers:\n",
+      `secrets:\n  default:\n    - short\n  cipher:\n    - ${hex(40)}\nciphers:\n`,
+    );
     const report = verify(dir);
     expect(report).toMatch(/iam-kratos\/kratos.yml:secrets.cipher\[0\]: must be exactly 32 characters \(Kratos' config schema\), got 40/);
     expect(report).toMatch(/iam-kratos\/kratos.yml:secrets.default\[0\]: must be at least 16 characters, got 5/);
@@ -71,7 +81,9 @@ describe("verify-config: Ory secrets", () => {
 describe("verify-config: the env file", () => {
   it("refuses an env file that lacks a variable the Compose file requires", () => {
     const { IAM_HYDRA_SYSTEM_SECRET: _drop, ...env } = goodEnv();
-    expect(verify(SHIPPED_PROD_DIR, env)).toMatch(/compose.yml:services.iam-hydra.environment.SECRETS_SYSTEM: needs IAM_HYDRA_SYSTEM_SECRET, which the env file does not set$/m);
+    expect(verify(SHIPPED_PROD_DIR, env)).toMatch(
+      /compose.yml:services.iam-hydra.environment.SECRETS_SYSTEM: needs IAM_HYDRA_SYSTEM_SECRET, which the env file does not set$/m,
+    );
   });
 
   it("counts ${VAR} and $VAR without a default as required", () => {
@@ -86,9 +98,13 @@ describe("verify-config: the env file", () => {
 
   it("names each missing variable once, where it is first needed", () => {
     const { CIAM_OLYMPUS_DB_PASSWORD: _drop, ...env } = goodEnv();
-    const lines = verify(SHIPPED_PROD_DIR, env).split("\n").filter((line) => line.includes("CIAM_OLYMPUS_DB_PASSWORD"));
+    const lines = verify(SHIPPED_PROD_DIR, env)
+      .split("\n")
+      .filter((line) => line.includes("CIAM_OLYMPUS_DB_PASSWORD"));
     expect(lines).toEqual([
-      expect.stringMatching(/services.postgres.environment.CIAM_OLYMPUS_DB_PASSWORD: needs CIAM_OLYMPUS_DB_PASSWORD, which the env file does not set \(also used in \d+ more places\)$/),
+      expect.stringMatching(
+        /services.postgres.environment.CIAM_OLYMPUS_DB_PASSWORD: needs CIAM_OLYMPUS_DB_PASSWORD, which the env file does not set \(also used in \d+ more places\)$/,
+      ),
     ]);
   });
 
@@ -101,7 +117,7 @@ describe("verify-config: the env file", () => {
   it("accepts the env file .ci/run generates (its openssl recipe makes what Kratos and Hydra accept)", () => {
     const script = readFileSync(path.join(REPO_DIR, ".ci", "run"), "utf8");
     const block = /\n\{\n([\s\S]*?)\n\} > "\$prod_env"/.exec(script)?.[1];
-    expect(block, ".ci/run writes the production env file in a { … } > \"$prod_env\" block").toBeDefined();
+    expect(block, '.ci/run writes the production env file in a { … } > "$prod_env" block').toBeDefined();
     const generated = execFileSync("bash", ["-euo", "pipefail", "-c", block ?? ""], { encoding: "utf8" });
     const env = Object.fromEntries(Object.entries(parseEnv(generated)).filter((e): e is [string, string] => typeof e[1] === "string"));
     expect(verify(SHIPPED_PROD_DIR, env)).toBe("");

@@ -9,7 +9,9 @@ describe("verify-config", () => {
 
   it("refuses a Caddy route sending a CIAM host to an IAM upstream", () => {
     const env = { ...goodEnv(), CIAM_HERA_UPSTREAM: "iam-hera:4000" };
-    expect(verify(prodCopy(), env)).toMatch(/Caddyfile:ciam.example.com: routes to iam-hera:4000, which is not an upstream of the ciam domain/);
+    expect(verify(prodCopy(), env)).toMatch(
+      /Caddyfile:ciam.example.com: routes to iam-hera:4000, which is not an upstream of the ciam domain/,
+    );
   });
 
   it("refuses a Caddy route sending an IAM host to a CIAM upstream", () => {
@@ -25,7 +27,11 @@ describe("verify-config", () => {
 
   it("refuses a Hydra cookie domain on the parent domain", () => {
     const dir = prodCopy();
-    edit(path.join(dir, "iam-hydra", "hydra.yml"), "  cookies:\n    same_site_mode: Lax", "  cookies:\n    domain: .example.com\n    same_site_mode: Lax");
+    edit(
+      path.join(dir, "iam-hydra", "hydra.yml"),
+      "  cookies:\n    same_site_mode: Lax",
+      "  cookies:\n    domain: .example.com\n    same_site_mode: Lax",
+    );
     expect(verify(dir)).toMatch(/iam-hydra\/hydra.yml:serve.cookies.domain/);
   });
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { DOMAINS, type Domain } from "@olympus/sdk/config";
-import { deriveEncryptionKey, EncryptionKeyError } from "@olympus/sdk/settings";
+import { DOMAINS, type Domain } from "@olympus/runtime-config/config";
+import { deriveEncryptionKey, EncryptionKeyError } from "@olympus/athena-store/settings";
 import { parse } from "yaml";
 import { adaptCaddyfile, checkCaddyRoutes } from "../checks/caddy";
 import { checkCompose } from "../checks/compose";
@@ -160,7 +160,11 @@ function checkSharedDatabaseAccess(compose: YamlObject, file: string): Problem[]
     ] as const) {
       const key = `${what}\0${value}`;
       const other = seen.get(key);
-      if (other) problems.push({ where: `${file}:services.${name}`, message: `shares its ${what} "${what === "DSN" ? "(redacted)" : value}" with ${other}` });
+      if (other)
+        problems.push({
+          where: `${file}:services.${name}`,
+          message: `shares its ${what} "${what === "DSN" ? "(redacted)" : value}" with ${other}`,
+        });
       else seen.set(key, name);
     }
   }
@@ -172,7 +176,9 @@ function checkClientIds(file: string, label: string): Problem[] {
   const doc: unknown = parse(readFileSync(file, "utf8"));
   if (!isObject(doc)) return [{ where: label, message: "must map ciam and iam to lists of clients" }];
   const ids = (domain: Domain) =>
-    (Array.isArray(doc[domain]) ? doc[domain] : []).map((c) => (isObject(c) ? c.client_id : undefined)).filter((id): id is string => typeof id === "string");
+    (Array.isArray(doc[domain]) ? doc[domain] : [])
+      .map((c) => (isObject(c) ? c.client_id : undefined))
+      .filter((id): id is string => typeof id === "string");
   const problems: Problem[] = [];
   const iamIds = new Set(ids("iam"));
   for (const id of ids("ciam")) {
@@ -180,7 +186,8 @@ function checkClientIds(file: string, label: string): Problem[] {
   }
   for (const domain of DOMAINS) {
     for (const id of ids(domain)) {
-      if (!id.startsWith(`${domain}-`)) problems.push({ where: label, message: `client id "${id}" in ${domain} Hydra must start with "${domain}-"` });
+      if (!id.startsWith(`${domain}-`))
+        problems.push({ where: label, message: `client id "${id}" in ${domain} Hydra must start with "${domain}-"` });
     }
   }
   return problems;

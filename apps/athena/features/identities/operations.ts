@@ -1,8 +1,8 @@
 import "server-only";
-import { KratosRejection } from "@olympus/sdk/admin";
-import { AdminActionError } from "@/lib/server/action-result";
-import { kratosAdmin } from "@/lib/server/ory";
-import { revokeAccess, type RevokedAccess } from "@/lib/server/revoke-access";
+import { KratosRejection } from "@olympus/ory-client/admin";
+import { AdminActionError } from "@/shared/server/action-result";
+import { kratosAdmin } from "@/shared/server/ory";
+import { revokeAccess, type RevokedAccess } from "./revoke-access";
 
 /**
  * What Athena does to one identity, shared by the identity page's actions

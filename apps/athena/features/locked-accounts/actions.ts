@@ -1,13 +1,16 @@
 "use server";
 
 import { z } from "zod";
-import { adminBatchAction } from "@/lib/server/action";
-import { AdminActionError } from "@/lib/server/action-result";
-import { athenaConfig } from "@/lib/server/config";
-import { olympusPool } from "@/lib/server/olympus-db";
+import { adminBatchAction } from "@/shared/server/action";
+import { AdminActionError } from "@/shared/server/action-result";
+import { athenaConfig } from "@/shared/server/config";
+import { olympusPool } from "@/shared/server/olympus-db";
 import { LOCK_BUCKETS, unlockAccount } from "./store";
 
-const key = z.object({ bucket: z.enum(LOCK_BUCKETS), keyHash: z.string().regex(/^[0-9a-f]{64}$/, "a lock is named by its SHA-256 in hex") });
+const key = z.object({
+  bucket: z.enum(LOCK_BUCKETS),
+  keyHash: z.string().regex(/^[0-9a-f]{64}$/, "a lock is named by its SHA-256 in hex"),
+});
 const name = (k: z.infer<typeof key>) => `${k.bucket}/${k.keyHash}`;
 
 /**

@@ -2,9 +2,9 @@
 
 import Link from "next/link";
 import { useState } from "react";
-import { Button, EmptyState, Time } from "@/components/ui/primitives";
-import { useServerAction } from "@/components/ui/use-server-action";
-import { DataTable, dataColumns } from "@/features/data-table/data-table";
+import { Button, EmptyState, Time } from "@/shared/ui/primitives";
+import { useServerAction } from "@/shared/ui/use-server-action";
+import { DataTable, dataColumns } from "@/shared/data-table/data-table";
 import { unlockAccounts } from "./actions";
 import { describeLockedKey, LOCK_REASONS } from "./reasons";
 import type { LockBucket } from "./store";
@@ -43,7 +43,10 @@ export function LockedView({ rows, canWrite }: { rows: LockedRow[]; canWrite: bo
       cell: (info) => {
         const { text, searchable } = describeLockedKey(info.getValue());
         return searchable ? (
-          <Link href={`/identities?q=${encodeURIComponent(text)}`} className="break-all font-medium text-brand underline-offset-2 hover:underline">
+          <Link
+            href={`/identities?q=${encodeURIComponent(text)}`}
+            className="break-all font-medium text-brand underline-offset-2 hover:underline"
+          >
             {text}
           </Link>
         ) : (
@@ -66,7 +69,11 @@ export function LockedView({ rows, canWrite }: { rows: LockedRow[]; canWrite: bo
       id: "unlock",
       header: () => <span className="sr-only">Actions</span>,
       cell: (info) => (
-        <Button onClick={() => run([info.row.original])} disabled={!canWrite || unlock.pending} aria-label={`Unlock ${describeLockedKey(info.row.original.identifier).text}`}>
+        <Button
+          onClick={() => run([info.row.original])}
+          disabled={!canWrite || unlock.pending}
+          aria-label={`Unlock ${describeLockedKey(info.row.original.identifier).text}`}
+        >
           Unlock
         </Button>
       ),
@@ -76,7 +83,11 @@ export function LockedView({ rows, canWrite }: { rows: LockedRow[]; canWrite: bo
   return (
     <div className="flex flex-col gap-3">
       {canWrite && rows.length > 0 && (
-        <div role="region" aria-label="Bulk actions" className="flex flex-wrap items-center gap-2 rounded-lg border border-slate-200 bg-white px-3 py-2 text-sm">
+        <div
+          role="region"
+          aria-label="Bulk actions"
+          className="flex flex-wrap items-center gap-2 rounded-lg border border-slate-200 bg-white px-3 py-2 text-sm"
+        >
           <span className="mr-2 font-medium" aria-live="polite">
             {chosen.length === 0 ? "Select accounts to unlock several at once" : `${chosen.length} selected`}
           </span>
@@ -90,10 +101,18 @@ export function LockedView({ rows, canWrite }: { rows: LockedRow[]; canWrite: bo
         rows={rows}
         getRowId={(row) => row.id}
         caption="Locked accounts"
-        empty={<EmptyState title="No account is locked right now.">Hera locks an identifier after too many wrong passwords or codes; it shows here until the lockout ends.</EmptyState>}
+        empty={
+          <EmptyState title="No account is locked right now.">
+            Hera locks an identifier after too many wrong passwords or codes; it shows here until the lockout ends.
+          </EmptyState>
+        }
         testId="locked-table"
         rowAttributes={(row) => ({ "data-bucket": row.bucket })}
-        selection={canWrite ? { selected, onChange: setSelected, label: (row) => describeLockedKey(row.identifier).text, disabled: unlock.pending } : undefined}
+        selection={
+          canWrite
+            ? { selected, onChange: setSelected, label: (row) => describeLockedKey(row.identifier).text, disabled: unlock.pending }
+            : undefined
+        }
       />
     </div>
   );

@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import { z } from "zod";
-import { ErrorNotice, PageHeader, ReadOnlyNotice } from "@/components/ui/primitives";
-import { describeRange, Pager } from "@/features/data-table/pager";
-import { requireAdminPage } from "@/lib/auth/session";
-import { roleAllows } from "@/lib/auth/roles";
-import { athenaConfig } from "@/lib/server/config";
-import { olympusPool } from "@/lib/server/olympus-db";
+import { ErrorNotice, PageHeader, ReadOnlyNotice } from "@/shared/ui/primitives";
+import { describeRange, Pager } from "@/shared/data-table/pager";
+import { requireAdminPage } from "@/shared/auth/session";
+import { roleAllows } from "@/shared/auth/roles";
+import { athenaConfig } from "@/shared/server/config";
+import { olympusPool } from "@/shared/server/olympus-db";
 import { LockedView, type LockedRow } from "./locked-view";
 import { listLockedAccounts } from "./store";
 
@@ -15,7 +15,11 @@ const SIZE = 50;
 const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).catch(1) });
 
 /** Accounts Hera's brute-force limits have locked right now, with when and why; unlock one or many. */
-export default async function LockedAccountsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function LockedAccountsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const admin = await requireAdminPage("viewer");
   const raw = await searchParams;
   const { page } = pageQuery.parse({ page: Array.isArray(raw.page) ? raw.page[0] : raw.page });
@@ -25,7 +29,13 @@ export default async function LockedAccountsPage({ searchParams }: { searchParam
   try {
     result = await listLockedAccounts(await olympusPool(), athenaConfig().domain, { size: SIZE, offset });
   } catch (error) {
-    console.error(JSON.stringify({ level: "error", msg: "locked accounts failed to load", error: error instanceof Error ? error.message : String(error) }));
+    console.error(
+      JSON.stringify({
+        level: "error",
+        msg: "locked accounts failed to load",
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    );
     return <ErrorNotice title="Locked accounts could not be loaded">The olympus database did not answer; see the server log.</ErrorNotice>;
   }
   const rows: LockedRow[] = result.rows.map((r) => ({

@@ -1,6 +1,6 @@
-import { createAuditLog } from "@olympus/sdk/audit";
-import type { Domain } from "@olympus/sdk/config";
-import { startTestOlympusDatabase, type TestOlympusDatabase } from "@olympus/sdk/olympus-db/testing";
+import { createAuditLog } from "@olympus/athena-store/audit";
+import type { Domain } from "@olympus/runtime-config/config";
+import { startTestOlympusDatabase, type TestOlympusDatabase } from "@olympus/athena-store/olympus-db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // Hera's own edge writes the lockouts Athena reads: the contract under test is the rows it leaves.
 import { EdgeCounters } from "../../../hera/lib/server/kratos-edge/counters";
@@ -20,7 +20,13 @@ afterAll(async () => {
 function heraEdge(domain: Domain) {
   const rule = { max: 3, window: "15m", lockout: "30m", backoff: { after: 3, base: "1s", max: "1s" } };
   const limits = loadLimits(domain, undefined, {
-    overrides: { attempts: { password: { per_identifier: rule }, code: { per_identifier: { max: 3, window: "15m", lockout: "30m" } }, totp: { per_identifier: rule } } },
+    overrides: {
+      attempts: {
+        password: { per_identifier: rule },
+        code: { per_identifier: { max: 3, window: "15m", lockout: "30m" } },
+        totp: { per_identifier: rule },
+      },
+    },
   });
   const pool = db.pools[domain];
   return new EdgeLimiter(limits, new EdgeCounters(pool, domain), createAuditLog({ pool, domain }));
@@ -34,7 +40,13 @@ let ips = 0;
 const nextIp = () => `203.0.${113 + Math.floor(++ips / 250)}.${ips % 250}`;
 
 /** `times` wrong guesses at an identifier through Hera's limiter, each settled as Kratos refusing it. */
-async function guessWrong(domain: Domain, identifier: string, times: number, attempt: Exclude<AttemptKind, "lookup_secret"> = "password", ip = nextIp()) {
+async function guessWrong(
+  domain: Domain,
+  identifier: string,
+  times: number,
+  attempt: Exclude<AttemptKind, "lookup_secret"> = "password",
+  ip = nextIp(),
+) {
   const edge = heraEdge(domain);
   for (let i = 0; i < times; i++) {
     const admission = await edge.admit([{ type: "attempt", attempt, identifiers: [identifier] }], ip);
@@ -81,7 +93,10 @@ describe("locked accounts, as Hera's edge leaves them in the olympus database", 
     const served = unique("served");
     await guessWrong("ciam", served, 3);
     expect(await lockedIdentifiers("ciam")).toContain(served);
-    await db.superuser("UPDATE olympus_edge_counters SET blocked_until = now() - interval '1 second', expires_at = now() - interval '1 second' WHERE blocked_until IS NOT NULL AND hits = 3 AND domain = 'ciam' AND bucket = 'password:identifier' AND key_hash = sha256(convert_to('password:identifier', 'UTF8') || decode('00', 'hex') || convert_to($1, 'UTF8'))", [served]);
+    await db.superuser(
+      "UPDATE olympus_edge_counters SET blocked_until = now() - interval '1 second', expires_at = now() - interval '1 second' WHERE blocked_until IS NOT NULL AND hits = 3 AND domain = 'ciam' AND bucket = 'password:identifier' AND key_hash = sha256(convert_to('password:identifier', 'UTF8') || decode('00', 'hex') || convert_to($1, 'UTF8'))",
+      [served],
+    );
     expect(await lockedIdentifiers("ciam")).not.toContain(served);
 
     const remembered = unique("remembered");
@@ -95,14 +110,21 @@ describe("locked accounts, as Hera's edge leaves them in the olympus database", 
   it("unlocks a key so Hera admits the next guess, and reports a key that is not locked", async () => {
     const grace = unique("grace");
     await guessWrong("ciam", grace, 3);
-    expect((await heraEdge("ciam").admit([{ type: "attempt", attempt: "password", identifiers: [grace] }], "203.0.113.8")).allowed).toBe(false);
+    expect((await heraEdge("ciam").admit([{ type: "attempt", attempt: "password", identifiers: [grace] }], "203.0.113.8")).allowed).toBe(
+      false,
+    );
     const row = (await listLockedAccounts(db.pools.ciam, "ciam", { size: 1000, offset: 0 })).rows.find((r) => r.identifier === grace);
     if (!row) throw new Error("not listed");
     // The other domain's role cannot reach it.
     expect(await unlockAccount(db.pools.iam, "iam", { bucket: row.bucket, keyHash: row.keyHash })).toBeUndefined();
-    expect(await unlockAccount(db.pools.ciam, "ciam", { bucket: row.bucket, keyHash: row.keyHash })).toMatchObject({ identifier: grace, failures: 3 });
+    expect(await unlockAccount(db.pools.ciam, "ciam", { bucket: row.bucket, keyHash: row.keyHash })).toMatchObject({
+      identifier: grace,
+      failures: 3,
+    });
     expect(await lockedIdentifiers("ciam")).not.toContain(grace);
-    expect((await heraEdge("ciam").admit([{ type: "attempt", attempt: "password", identifiers: [grace] }], "203.0.113.8")).allowed).toBe(true);
+    expect((await heraEdge("ciam").admit([{ type: "attempt", attempt: "password", identifiers: [grace] }], "203.0.113.8")).allowed).toBe(
+      true,
+    );
     expect(await unlockAccount(db.pools.ciam, "ciam", { bucket: row.bucket, keyHash: row.keyHash })).toBeUndefined();
   });
 

@@ -1,7 +1,7 @@
 import "server-only";
 import type pg from "pg";
-import type { Domain } from "@olympus/sdk/config";
-import { inDomainTransaction } from "@olympus/sdk/olympus-db";
+import type { Domain } from "@olympus/runtime-config/config";
+import { inDomainTransaction } from "@olympus/athena-store/olympus-db";
 
 /**
  * Accounts Hera's edge has locked, read from the `olympus` database.
@@ -105,16 +105,23 @@ export async function listLockedAccounts(pool: pg.Pool, domain: Domain, page: { 
  * it was (for the audit log), or undefined when it was not locked (already
  * unlocked, run out, or never).
  */
-export async function unlockAccount(pool: pg.Pool, domain: Domain, key: { bucket: LockBucket; keyHash: string }): Promise<LockedAccount | undefined> {
+export async function unlockAccount(
+  pool: pg.Pool,
+  domain: Domain,
+  key: { bucket: LockBucket; keyHash: string },
+): Promise<LockedAccount | undefined> {
   return inDomainTransaction(pool, domain, async (tx) => {
-    const found = await tx.query<LockedRow>(`SELECT * FROM (${LOCKED} AND c.key_hash = decode($3, 'hex') FOR UPDATE OF c) locked WHERE locked_until > now()`, [
-      domain,
-      [key.bucket],
-      key.keyHash,
-    ]);
+    const found = await tx.query<LockedRow>(
+      `SELECT * FROM (${LOCKED} AND c.key_hash = decode($3, 'hex') FOR UPDATE OF c) locked WHERE locked_until > now()`,
+      [domain, [key.bucket], key.keyHash],
+    );
     const row = found.rows[0];
     if (!row) return undefined;
-    await tx.query("DELETE FROM olympus_edge_counters WHERE domain = $1 AND bucket = $2 AND key_hash = decode($3, 'hex')", [domain, key.bucket, key.keyHash]);
+    await tx.query("DELETE FROM olympus_edge_counters WHERE domain = $1 AND bucket = $2 AND key_hash = decode($3, 'hex')", [
+      domain,
+      key.bucket,
+      key.keyHash,
+    ]);
     return toLocked(row);
   });
 }

@@ -2,7 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { isOryError } from "@olympus/sdk/hydra";
+import { isOryError } from "@olympus/ory-client/hydra";
 import { consentIsImplicit, denyConsent, grantConsent } from "@/lib/server/oauth2-consent";
 import { hydra } from "@/lib/server/ory";
 

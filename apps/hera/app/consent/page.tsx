@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { startupConfig } from "@olympus/sdk/config";
+import { startupConfig } from "@olympus/runtime-config/config";
 import { ChallengeError } from "@/components/challenge-error";
 import { PageShell } from "@/components/page-shell";
 import { renderWithOry, selfHref } from "@/lib/server/guard";

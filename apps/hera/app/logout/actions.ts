@@ -2,7 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { isOryError } from "@olympus/sdk/kratos";
+import { isOryError } from "@olympus/ory-client/kratos";
 import { browserCookie, relaySetCookies } from "@/lib/server/cookies";
 import { endKratosSession, signOutEverywhere } from "@/lib/server/logout";
 import { hydra } from "@/lib/server/ory";

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { Recovery } from "@ory/elements-react/theme";
+import { FlowPage } from "@/components/flow-page";
 import { PageShell } from "@/components/page-shell";
 import { cspNonce } from "@/lib/server/cookies";
 import { elementsConfig } from "@/lib/server/elements-config";
@@ -13,9 +13,10 @@ export default async function RecoveryPage({ searchParams }: PageProps<"/recover
   const params = await searchParams;
   return renderWithOry(selfHref("/recovery", params), async () => {
     const flow = await flowForPage("recovery", params);
+    const nonce = await cspNonce();
     return (
       <PageShell>
-        <Recovery flow={toElements.recovery(flow, await cspNonce())} config={elementsConfig()} />
+        <FlowPage kind="recovery" flow={toElements.recovery(flow, nonce)} config={elementsConfig()} nonce={nonce} />
       </PageShell>
     );
   });

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
-import { Registration } from "@ory/elements-react/theme";
-import { startupConfig } from "@olympus/sdk/config";
+import { startupConfig } from "@olympus/runtime-config/config";
 import { ChallengeError } from "@/components/challenge-error";
+import { FlowPage } from "@/components/flow-page";
 import { PageShell } from "@/components/page-shell";
 import { cspNonce } from "@/lib/server/cookies";
 import { elementsConfig } from "@/lib/server/elements-config";
@@ -43,9 +43,10 @@ export default async function RegistrationPage({ searchParams }: PageProps<"/reg
   }
   return renderWithOry(selfHref("/registration", params), async () => {
     const flow = await flowForPage("registration", params);
+    const nonce = await cspNonce();
     return (
       <PageShell>
-        <Registration flow={toElements.registration(flow, await cspNonce())} config={elementsConfig()} />
+        <FlowPage kind="registration" flow={toElements.registration(flow, nonce)} config={elementsConfig()} nonce={nonce} />
       </PageShell>
     );
   });

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { HeraSettings } from "@/components/elements/settings";
+import { FlowPage } from "@/components/flow-page";
 import { PageShell } from "@/components/page-shell";
 import { SecondFactorNotice } from "@/components/second-factor-notice";
 import { secondFactorNotice } from "@/lib/second-factor-notice";
@@ -20,11 +20,12 @@ export default async function SettingsPage({ searchParams }: PageProps<"/setting
     const flow = await flowForPage("settings", params);
     const session = await kratos().toSession(await browserCookie());
     const current = session.status === "active" ? session.session : undefined;
+    const nonce = await cspNonce();
     const notice = secondFactorNotice(await mfaFactsFor(current?.identity?.id), Date.now());
     return (
       <PageShell wide>
         <SecondFactorNotice notice={notice} />
-        <HeraSettings flow={toElements.settings(flow, await cspNonce())} config={elementsConfig()} />
+        <FlowPage kind="settings" flow={toElements.settings(flow, nonce)} config={elementsConfig()} nonce={nonce} />
         <SessionsPanel current={current} />
       </PageShell>
     );

@@ -1,4 +1,4 @@
-import type { Session } from "@olympus/sdk/kratos";
+import type { Session } from "@olympus/ory-client/kratos";
 import { browserCookie } from "@/lib/server/cookies";
 import { kratos } from "@/lib/server/ory";
 import { revokeOtherSessions, revokeSession } from "./actions";
@@ -41,7 +41,11 @@ export async function SessionsPanel({ current }: { current: Session | undefined 
           </li>
         ) : null}
         {others.map((session) => (
-          <li key={session.id} className="flex items-center justify-between gap-3 rounded-lg border border-slate-200 p-3" data-testid="session-other">
+          <li
+            key={session.id}
+            className="flex items-center justify-between gap-3 rounded-lg border border-slate-200 p-3"
+            data-testid="session-other"
+          >
             <div>
               <p className="font-medium">{describe(session)}</p>
               <p className="text-sm text-slate-600">Signed in {when(session.authenticated_at)}</p>
@@ -57,7 +61,11 @@ export async function SessionsPanel({ current }: { current: Session | undefined 
       </ul>
       {others.length > 0 ? (
         <form action={revokeOtherSessions} className="mt-4">
-          <button type="submit" className="rounded-lg bg-brand px-4 py-2 text-sm font-semibold text-white hover:opacity-90" data-testid="revoke-others">
+          <button
+            type="submit"
+            className="rounded-lg bg-brand px-4 py-2 text-sm font-semibold text-white hover:opacity-90"
+            data-testid="revoke-others"
+          >
             Sign out all other sessions
           </button>
         </form>

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { Verification } from "@ory/elements-react/theme";
+import { FlowPage } from "@/components/flow-page";
 import { PageShell } from "@/components/page-shell";
 import { cspNonce } from "@/lib/server/cookies";
 import { elementsConfig } from "@/lib/server/elements-config";
@@ -13,9 +13,10 @@ export default async function VerificationPage({ searchParams }: PageProps<"/ver
   const params = await searchParams;
   return renderWithOry(selfHref("/verification", params), async () => {
     const flow = await flowForPage("verification", params);
+    const nonce = await cspNonce();
     return (
       <PageShell>
-        <Verification flow={toElements.verification(flow, await cspNonce())} config={elementsConfig()} />
+        <FlowPage kind="verification" flow={toElements.verification(flow, nonce)} config={elementsConfig()} nonce={nonce} />
       </PageShell>
     );
   });

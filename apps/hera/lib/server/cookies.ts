@@ -1,6 +1,6 @@
 import "server-only";
 import { cookies, headers } from "next/headers";
-import { hostOnlySetCookie } from "@olympus/sdk/kratos";
+import { hostOnlySetCookie } from "@olympus/ory-client/kratos";
 
 /** The browser's Cookie header, to forward to Kratos. */
 export async function browserCookie(): Promise<string | undefined> {

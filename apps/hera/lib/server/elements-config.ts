@@ -1,6 +1,6 @@
 import "server-only";
 import type { OryClientConfiguration } from "@ory/elements-react";
-import { startupConfig } from "@olympus/sdk/config";
+import { startupConfig } from "@olympus/runtime-config/config";
 import { KRATOS_PROXY_PREFIX } from "./kratos-edge/edge";
 
 /**

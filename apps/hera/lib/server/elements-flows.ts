@@ -13,7 +13,7 @@ import {
   type SettingsFlow as ElementsSettingsFlow,
   type VerificationFlow as ElementsVerificationFlow,
 } from "@ory/client-fetch";
-import type { FlowError, LoginFlow, RecoveryFlow, RegistrationFlow, SettingsFlow, VerificationFlow } from "@olympus/sdk/kratos";
+import type { FlowError, LoginFlow, RecoveryFlow, RegistrationFlow, SettingsFlow, VerificationFlow } from "@olympus/ory-client/kratos";
 
 /** Any flow: each carries `ui.nodes`. */
 type AnyFlow = LoginFlow | RegistrationFlow | RecoveryFlow | VerificationFlow | SettingsFlow;
@@ -40,8 +40,7 @@ export const toElements = {
   login: (flow: LoginFlow, nonce: string | undefined): ElementsLoginFlow => LoginFlowFromJSON(withScriptNonce(flow, nonce)),
   registration: (flow: RegistrationFlow, nonce: string | undefined): ElementsRegistrationFlow =>
     RegistrationFlowFromJSON(withScriptNonce(flow, nonce)),
-  recovery: (flow: RecoveryFlow, nonce: string | undefined): ElementsRecoveryFlow =>
-    RecoveryFlowFromJSON(withScriptNonce(flow, nonce)),
+  recovery: (flow: RecoveryFlow, nonce: string | undefined): ElementsRecoveryFlow => RecoveryFlowFromJSON(withScriptNonce(flow, nonce)),
   verification: (flow: VerificationFlow, nonce: string | undefined): ElementsVerificationFlow =>
     VerificationFlowFromJSON(withScriptNonce(flow, nonce)),
   settings: (flow: SettingsFlow, nonce: string | undefined): ElementsSettingsFlow => SettingsFlowFromJSON(withScriptNonce(flow, nonce)),

@@ -1,8 +1,8 @@
 import "server-only";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
-import { startupConfig } from "@olympus/sdk/config";
-import type { FlowByKind, FlowKind } from "@olympus/sdk/kratos";
+import { startupConfig } from "@olympus/runtime-config/config";
+import type { FlowByKind, FlowKind } from "@olympus/ory-client/kratos";
 import { one, type SearchParams } from "../search-params";
 import { browserCookie } from "./cookies";
 import { KRATOS_PROXY_PREFIX } from "./kratos-edge/edge";

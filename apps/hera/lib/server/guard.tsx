@@ -1,6 +1,6 @@
 import "server-only";
 import type { ReactNode } from "react";
-import { isOryError } from "@olympus/sdk/kratos";
+import { isOryError } from "@olympus/ory-client/kratos";
 import { Unavailable } from "@/components/unavailable";
 
 /**
@@ -13,7 +13,15 @@ export async function renderWithOry(retryHref: string, render: () => Promise<Rea
     return await render();
   } catch (error) {
     if (!isOryError(error)) throw error;
-    console.error(JSON.stringify({ level: "error", msg: "ory call failed", error: error.id, status: error.upstreamStatus, page: retryHref.split("?")[0] }));
+    console.error(
+      JSON.stringify({
+        level: "error",
+        msg: "ory call failed",
+        error: error.id,
+        status: error.upstreamStatus,
+        page: retryHref.split("?")[0],
+      }),
+    );
     return <Unavailable retryHref={retryHref} />;
   }
 }

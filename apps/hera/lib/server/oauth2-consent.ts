@@ -1,7 +1,7 @@
 import "server-only";
-import { startupConfig } from "@olympus/sdk/config";
-import { idTokenClaims, type OAuth2ConsentRequest } from "@olympus/sdk/hydra";
-import { MFA_GRACE_UNTIL_CLAIM, mfaGraceUntilOf } from "@olympus/sdk/identity";
+import { startupConfig } from "@olympus/runtime-config/config";
+import { idTokenClaims, type OAuth2ConsentRequest } from "@olympus/ory-client/hydra";
+import { MFA_GRACE_UNTIL_CLAIM, mfaGraceUntilOf } from "@olympus/ory-client/identity";
 import { hydra, kratos } from "./ory";
 
 /**

@@ -1,8 +1,8 @@
 import "server-only";
 import { redirect } from "next/navigation";
-import { startupConfig } from "@olympus/sdk/config";
-import { MFA_GRACE_UNTIL_CLAIM } from "@olympus/sdk/identity";
-import { assuranceLevelOf, authenticationMethodsOf, type Session } from "@olympus/sdk/kratos";
+import { startupConfig } from "@olympus/runtime-config/config";
+import { MFA_GRACE_UNTIL_CLAIM } from "@olympus/ory-client/identity";
+import { assuranceLevelOf, authenticationMethodsOf, type Session } from "@olympus/ory-client/kratos";
 import { decideLogin, type SessionFacts } from "../login-decision";
 import { browserCookie } from "./cookies";
 import { startFlowPath } from "./flows";
@@ -56,7 +56,10 @@ async function isActiveIdentity(subject: string): Promise<boolean> {
  * is passed to the consent in Hydra's login `context`.
  * Never returns unless the challenge is unknown to this domain's Hydra.
  */
-export async function handleLoginChallenge(challenge: string, params: { reauthProof?: string | undefined }): Promise<LoginChallengeOutcome> {
+export async function handleLoginChallenge(
+  challenge: string,
+  params: { reauthProof?: string | undefined },
+): Promise<LoginChallengeOutcome> {
   const { publicUrl, secrets } = startupConfig();
   const result = await hydra().getLoginRequest(challenge);
   if (result.status === "handled") redirect(result.redirectTo);
@@ -119,7 +122,9 @@ export async function handleLoginChallenge(challenge: string, params: { reauthPr
       remember: true,
       remember_for: rememberFor(session),
       // Read back by the consent (oauth2-consent.ts), which vouches for it in the ID token.
-      ...(decision.mfaGraceEndsAt !== undefined ? { context: { [MFA_GRACE_UNTIL_CLAIM]: Math.floor(decision.mfaGraceEndsAt / 1000) } } : {}),
+      ...(decision.mfaGraceEndsAt !== undefined
+        ? { context: { [MFA_GRACE_UNTIL_CLAIM]: Math.floor(decision.mfaGraceEndsAt / 1000) } }
+        : {}),
     }),
   );
 }

@@ -1,7 +1,7 @@
 import "server-only";
-import { startupConfig } from "@olympus/sdk/config";
-import { HydraAdminClient } from "@olympus/sdk/hydra";
-import { KratosClient } from "@olympus/sdk/kratos";
+import { startupConfig } from "@olympus/runtime-config/config";
+import { HydraAdminClient } from "@olympus/ory-client/hydra";
+import { KratosClient } from "@olympus/ory-client/kratos";
 import { KRATOS_PROXY_PREFIX } from "./kratos-edge/edge";
 
 let kratosClient: KratosClient | undefined;

@@ -1,5 +1,5 @@
-import type { OlympusConfig } from "@olympus/sdk/config";
-import { checkReadiness, oryReadyProbe, type ReadinessProbe, type ReadinessReport } from "@olympus/sdk/health";
+import type { OlympusConfig } from "@olympus/runtime-config/config";
+import { checkReadiness, oryReadyProbe, type ReadinessProbe, type ReadinessReport } from "@olympus/runtime-config/health";
 
 /**
  * Hera is ready when the three Ory APIs its server calls answer ready:
@@ -9,7 +9,11 @@ import { checkReadiness, oryReadyProbe, type ReadinessProbe, type ReadinessRepor
  * answers, since without it the edge refuses every guarded submission
  * (sign-in, registration, recovery, verification) with a 503.
  */
-export function heraReadiness(config: Pick<OlympusConfig, "kratos" | "hydra">, database: ReadinessProbe, timeoutMs?: number): Promise<ReadinessReport> {
+export function heraReadiness(
+  config: Pick<OlympusConfig, "kratos" | "hydra">,
+  database: ReadinessProbe,
+  timeoutMs?: number,
+): Promise<ReadinessReport> {
   return checkReadiness(
     {
       kratosPublic: oryReadyProbe(config.kratos.publicUrl),

@@ -1,6 +1,6 @@
 import "server-only";
-import { startupConfig } from "@olympus/sdk/config";
-import { hasSecondFactor, secondFactorGraceEndsAt } from "@olympus/sdk/identity";
+import { startupConfig } from "@olympus/runtime-config/config";
+import { hasSecondFactor, secondFactorGraceEndsAt } from "@olympus/ory-client/identity";
 import type { MfaFacts } from "../login-decision";
 import { kratos } from "./ory";
 

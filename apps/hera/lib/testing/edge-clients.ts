@@ -38,7 +38,13 @@ export async function createApiFlow(hera: EdgeServer, kind: string, headers: Rec
   return body.id;
 }
 
-export async function submit(hera: EdgeServer, kind: string, flow: string, body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<FlowAnswer> {
+export async function submit(
+  hera: EdgeServer,
+  kind: string,
+  flow: string,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<FlowAnswer> {
   const response = await fetch(`${hera.kratos}/self-service/${kind}?flow=${flow}`, {
     method: "POST",
     headers: { "Content-Type": "application/json", Accept: "application/json", ...headers },
@@ -50,7 +56,13 @@ export async function submit(hera: EdgeServer, kind: string, flow: string, body:
 export async function answerOf(response: Response): Promise<FlowAnswer> {
   const json = (await response.json()) as Record<string, unknown>;
   const messages = (json.ui as { messages?: UiMessage[] } | undefined)?.messages ?? [];
-  return { status: response.status, retryAfter: response.headers.get("retry-after"), body: json, messages: messages.map((m) => m.id), texts: messages.map((m) => m.text) };
+  return {
+    status: response.status,
+    retryAfter: response.headers.get("retry-after"),
+    body: json,
+    messages: messages.map((m) => m.id),
+    texts: messages.map((m) => m.text),
+  };
 }
 
 /** One API password sign-in attempt (a fresh flow each time, as a script would), optionally claiming a client address. */

@@ -3,9 +3,9 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { startEmbeddedKratos, type EmbeddedKratos } from "@olympus/embedded-kratos";
-import { createAuditLog } from "@olympus/sdk/audit";
-import type { Domain } from "@olympus/sdk/config";
-import { startTestOlympusDatabase, type TestOlympusDatabase } from "@olympus/sdk/olympus-db/testing";
+import { createAuditLog } from "@olympus/athena-store/audit";
+import type { Domain } from "@olympus/runtime-config/config";
+import { startTestOlympusDatabase, type TestOlympusDatabase } from "@olympus/athena-store/olympus-db/testing";
 import { freePort } from "@olympus/test-postgres";
 import { EdgeCounters } from "@/lib/server/kratos-edge/counters";
 import { createKratosEdge, KRATOS_PROXY_PREFIX, type KratosEdge } from "@/lib/server/kratos-edge/edge";
@@ -24,7 +24,8 @@ import { EdgeSignIns } from "@/lib/server/kratos-edge/sign-ins";
  */
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
 export const kratosConfig = (domain: Domain) => path.join(REPO, "platform", "dev", `${domain}-kratos`, "kratos.yml");
-export const limitsFile = (environment: "dev" | "prod", domain: Domain) => path.join(REPO, "platform", environment, `${domain}-hera`, "limits.yml");
+export const limitsFile = (environment: "dev" | "prod", domain: Domain) =>
+  path.join(REPO, "platform", environment, `${domain}-hera`, "limits.yml");
 
 export interface EdgeServer {
   /** Hera's origin as the test server serves it. */
@@ -89,7 +90,13 @@ export async function startEdgeStack(domain: Domain, options: EdgeOptions = {}, 
     });
     const running = kratos;
     const startEdge = async (edgeOptions: EdgeOptions = {}): Promise<EdgeServer> => {
-      const server = await serveEdge(db, domain, running, edgeOptions.port ?? (await freePort()), merged(options.limits ?? {}, edgeOptions.limits ?? {}));
+      const server = await serveEdge(
+        db,
+        domain,
+        running,
+        edgeOptions.port ?? (await freePort()),
+        merged(options.limits ?? {}, edgeOptions.limits ?? {}),
+      );
       servers.push(server);
       return server;
     };
@@ -130,7 +137,13 @@ function merged(base: Record<string, unknown>, over: Record<string, unknown>): R
   return out;
 }
 
-async function serveEdge(db: TestOlympusDatabase, domain: Domain, kratos: EmbeddedKratos, port: number, limitsOverrides: Record<string, unknown>): Promise<EdgeServer> {
+async function serveEdge(
+  db: TestOlympusDatabase,
+  domain: Domain,
+  kratos: EmbeddedKratos,
+  port: number,
+  limitsOverrides: Record<string, unknown>,
+): Promise<EdgeServer> {
   const pool = db.pools[domain];
   const limits = loadLimits(domain, limitsFile("dev", domain), { overrides: limitsOverrides });
   const forwarded: string[] = [];
@@ -166,7 +179,8 @@ async function serveEdge(db: TestOlympusDatabase, domain: Domain, kratos: Embedd
 /** Plays Next for one request: a Web Request in, the route handler's Response out. */
 async function answer(edge: KratosEdge, origin: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+  for (const [name, value] of Object.entries(req.headers))
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
   const request = new Request(`${origin}${req.url ?? "/"}`, {
     method: req.method,

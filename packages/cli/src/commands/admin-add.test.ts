@@ -32,9 +32,20 @@ describe("olympus admin add against an embedded IAM stack", () => {
 
   it("creates a viewer without a password whose printed invitation lets them choose one and sign in", async () => {
     const admin = await adminAdd(["Jane.Viewer@Example.com"]);
-    expect(admin).toMatchObject({ email: "jane.viewer@example.com", role: "viewer", previousRole: null, outcome: "created", invitation: { delivery: "printed" } });
+    expect(admin).toMatchObject({
+      email: "jane.viewer@example.com",
+      role: "viewer",
+      previousRole: null,
+      outcome: "created",
+      invitation: { delivery: "printed" },
+    });
     const stored = (await stack.admin("kratos", "GET", `/admin/identities/${admin.identityId}`)).body;
-    expect(stored).toMatchObject({ schema_id: "admin", state: "active", traits: { email: "jane.viewer@example.com", name: { first: "Jane", last: "Viewer" } }, metadata_admin: { iam_admin_role: "viewer" } });
+    expect(stored).toMatchObject({
+      schema_id: "admin",
+      state: "active",
+      traits: { email: "jane.viewer@example.com", name: { first: "Jane", last: "Viewer" } },
+      metadata_admin: { iam_admin_role: "viewer" },
+    });
 
     const password = "Invited-and-chose-a-long-passphrase-42";
     expect(await passwordLogin(stack.kratos.publicUrl, "jane.viewer@example.com", password)).toBe(400);
@@ -65,14 +76,24 @@ describe("olympus admin add against an embedded IAM stack", () => {
     expect(same).toMatchObject({ identityId: created.identityId, outcome: "unchanged", invitation: null, signInsEnded: false });
 
     const promoted = await adminAdd(["kim@example.com", "--role", "admin"]);
-    expect(promoted).toMatchObject({ outcome: "updated", changes: ["iam_admin_role"], previousRole: "viewer", role: "admin", signInsEnded: false, invitation: null });
+    expect(promoted).toMatchObject({
+      outcome: "updated",
+      changes: ["iam_admin_role"],
+      previousRole: "viewer",
+      role: "admin",
+      signInsEnded: false,
+      invitation: null,
+    });
 
     const demoted = await adminAdd(["kim@example.com", "--role", "viewer", "--invite"]);
     expect(demoted).toMatchObject({ outcome: "updated", previousRole: "admin", role: "viewer", signInsEnded: true });
-    expect(demoted.invitation).toMatchObject({ link: expect.stringMatching(/recovery\?flow=/), code: expect.stringMatching(/^\d{6}$/) });
+    expect(demoted.invitation?.link).toMatch(/recovery\?flow=/);
+    expect(demoted.invitation?.code).toMatch(/^\d{6}$/);
     const consents = await stack.admin("hydra", "GET", `/admin/oauth2/auth/sessions/consent?subject=${created.identityId}`);
     expect(consents).toEqual({ status: 200, body: [] });
-    expect((await stack.admin("kratos", "GET", `/admin/identities/${created.identityId}`)).body).toMatchObject({ metadata_admin: { iam_admin_role: "viewer" } });
+    expect((await stack.admin("kratos", "GET", `/admin/identities/${created.identityId}`)).body).toMatchObject({
+      metadata_admin: { iam_admin_role: "viewer" },
+    });
   });
 
   it.each([

@@ -1,4 +1,4 @@
-import { IAM_ADMIN_ROLES, type IamAdminRole } from "@olympus/sdk/identity";
+import { IAM_ADMIN_ROLES, type IamAdminRole } from "@olympus/ory-client/identity";
 import { provisionAdmin } from "../admin-account";
 import { stringOption, type Command } from "../command";
 import { usageError } from "../errors";
@@ -45,7 +45,13 @@ Environment:
     await waitForIamApis(apis, waitSeconds, out);
     const admin = await provisionAdmin(
       apis,
-      { email, role, name: parsePersonName(stringOption(options, "name")), invite: options.invite === true ? "always" : "new", invitationLifespan },
+      {
+        email,
+        role,
+        name: parsePersonName(stringOption(options, "name")),
+        invite: options.invite === true ? "always" : "new",
+        invitationLifespan,
+      },
       out,
     );
     return { ok: true, data: { admin: admin.report }, lines: admin.lines };

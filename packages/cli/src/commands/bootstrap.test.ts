@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SECRET_DIGEST_KEY } from "@olympus/sdk/bootstrap";
+import { SECRET_DIGEST_KEY } from "@olympus/ory-client/bootstrap";
 import { freePort } from "@olympus/test-postgres";
 import { CLIENT_SECRETS, clientsFileCopy } from "../testing/clients-file";
 import { startTestIamStack, type TestIamStack } from "../testing/iam-stack";
@@ -55,22 +55,39 @@ describe("olympus bootstrap against a fresh embedded IAM stack", () => {
   it("creates the first admin (role admin in metadata_admin, no password, an invitation) and Athena's two clients", async () => {
     const body = await bootstrap();
     expect(body).toMatchObject({ ok: true, command: "bootstrap" });
-    expect(body.admin).toMatchObject({ email: ADMIN, role: "admin", outcome: "created", active: true, invitation: { delivery: "printed" } });
+    expect(body.admin).toMatchObject({
+      email: ADMIN,
+      role: "admin",
+      outcome: "created",
+      active: true,
+      invitation: { delivery: "printed" },
+    });
     // IAM's recovery page (platform/dev/iam-kratos: Hera IAM) with the code's flow; IAM recovers by code.
-    expect(body.admin.invitation).toMatchObject({ link: expect.stringMatching(/^http:\/\/iam\.localhost:4000\/recovery\?flow=[0-9a-f-]{36}$/), code: expect.stringMatching(/^\d{6}$/) });
+    expect(body.admin.invitation?.link).toMatch(/^http:\/\/iam\.localhost:4000\/recovery\?flow=[0-9a-f-]{36}$/);
+    expect(body.admin.invitation?.code).toMatch(/^\d{6}$/);
     expect(body.clients).toEqual([
       { hydra: "iam", clientId: "iam-athena-ciam", outcome: "created", changes: ["client"] },
       { hydra: "iam", clientId: "iam-athena-iam", outcome: "created", changes: ["client"] },
     ]);
 
     const created = await identity(body.admin.identityId);
-    expect(created).toMatchObject({ schema_id: "admin", state: "active", traits: { email: ADMIN, name: { first: "First", last: "Admin" } }, metadata_admin: { iam_admin_role: "admin" } });
+    expect(created).toMatchObject({
+      schema_id: "admin",
+      state: "active",
+      traits: { email: ADMIN, name: { first: "First", last: "Admin" } },
+      metadata_admin: { iam_admin_role: "admin" },
+    });
     expect(created.traits).not.toHaveProperty("iam_admin_role");
-    const withPassword = (await stack.admin("kratos", "GET", `/admin/identities/${body.admin.identityId}?include_credential=password`)).body as { credentials?: { password?: { config?: unknown } } };
+    const withPassword = (await stack.admin("kratos", "GET", `/admin/identities/${body.admin.identityId}?include_credential=password`))
+      .body as { credentials?: { password?: { config?: unknown } } };
     expect(withPassword.credentials?.password?.config ?? {}).not.toHaveProperty("hashed_password");
 
-    for (const [id, domain] of [["iam-athena-ciam", "ciam"], ["iam-athena-iam", "iam"]] as const) {
-      expect(await client(id)).toMatchObject({
+    for (const [id, domain] of [
+      ["iam-athena-ciam", "ciam"],
+      ["iam-athena-iam", "iam"],
+    ] as const) {
+      const registered = await client(id);
+      expect(registered).toMatchObject({
         client_id: id,
         grant_types: ["authorization_code", "refresh_token"],
         response_types: ["code"],
@@ -79,8 +96,9 @@ describe("olympus bootstrap against a fresh embedded IAM stack", () => {
         skip_consent: true,
         redirect_uris: [`https://admin.${domain}.example.com/api/auth/callback/olympus-iam`],
         post_logout_redirect_uris: [`https://admin.${domain}.example.com/`],
-        metadata: { first_party: true, app: "athena", manages_domain: domain, [SECRET_DIGEST_KEY]: expect.stringMatching(/^scrypt:[0-9a-f]{64}$/) },
+        metadata: { first_party: true, app: "athena", manages_domain: domain },
       });
+      expect(registered).toHaveProperty(["metadata", SECRET_DIGEST_KEY], expect.stringMatching(/^scrypt:[0-9a-f]{64}$/));
     }
   });
 
@@ -99,9 +117,14 @@ describe("olympus bootstrap against a fresh embedded IAM stack", () => {
   it("repairs drift: a changed redirect URI and a removed role", async () => {
     const first = await bootstrap();
     const stored = await client("iam-athena-iam");
-    const changed = await stack.admin("hydra", "PUT", "/admin/clients/iam-athena-iam", { ...stored, redirect_uris: ["https://admin.iam.example.com/evil/callback"] });
+    const changed = await stack.admin("hydra", "PUT", "/admin/clients/iam-athena-iam", {
+      ...stored,
+      redirect_uris: ["https://admin.iam.example.com/evil/callback"],
+    });
     expect(changed.status).toBe(200);
-    const patched = await stack.admin("kratos", "PATCH", `/admin/identities/${first.admin.identityId}`, [{ op: "replace", path: "/metadata_admin", value: { team: "ops" } }]);
+    const patched = await stack.admin("kratos", "PATCH", `/admin/identities/${first.admin.identityId}`, [
+      { op: "replace", path: "/metadata_admin", value: { team: "ops" } },
+    ]);
     expect(patched.status).toBe(200);
 
     const repaired = await bootstrap();
@@ -127,7 +150,10 @@ describe("olympus bootstrap against a fresh embedded IAM stack", () => {
       const hydraPublic = stack.hydra.publicUrl.replace(/\/$/, "");
       const response = await fetch(`${hydraPublic}/oauth2/token`, {
         method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`iam-athena-iam:${secret}`).toString("base64")}` },
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          authorization: `Basic ${Buffer.from(`iam-athena-iam:${secret}`).toString("base64")}`,
+        },
         body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: "not-a-refresh-token" }),
       });
       return ((await response.json()) as { error?: string }).error;
@@ -164,7 +190,9 @@ describe("olympus bootstrap against a fresh embedded IAM stack", () => {
     const run = await olympus(["bootstrap", "--json"], { ...env, IAM_ADMIN_API_TOKEN: undefined });
     expect(run.code).toBe(1);
     expect(run.json()).toMatchObject({ ok: false, command: "bootstrap", error: { code: "unauthorized" } });
-    expect((run.json().error as { message: string }).message).toMatch(/IAM Kratos admin API refused GET \/admin\/identities \(401\).*set IAM_ADMIN_API_TOKEN/);
+    expect((run.json().error as { message: string }).message).toMatch(
+      /IAM Kratos admin API refused GET \/admin\/identities \(401\).*set IAM_ADMIN_API_TOKEN/,
+    );
   });
 
   it("waits for the admin APIs and gives up with one line naming the URL and the variable", async () => {
@@ -172,6 +200,10 @@ describe("olympus bootstrap against a fresh embedded IAM stack", () => {
     const run = await olympus(["bootstrap", "--wait", "1"], { ...env, IAM_HYDRA_ADMIN_URL: closed });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/waiting for the IAM Hydra admin API/);
-    expect(run.stderr).toMatch(new RegExp(`olympus: IAM Hydra admin API is not ready at ${closed}/health/ready after 1 s \\(no answer\\); check that it runs and that IAM_HYDRA_ADMIN_URL points at it`));
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `olympus: IAM Hydra admin API is not ready at ${closed}/health/ready after 1 s \\(no answer\\); check that it runs and that IAM_HYDRA_ADMIN_URL points at it`,
+      ),
+    );
   });
 });

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { ensureOAuth2Client, type OAuth2ClientResult } from "@olympus/sdk/bootstrap";
+import { ensureOAuth2Client, type OAuth2ClientResult } from "@olympus/ory-client/bootstrap";
 import { z } from "zod";
 import { provisionAdmin } from "../admin-account";
 import { loadIamClients, SHIPPED_CLIENTS_FILE } from "../clients";
@@ -53,10 +53,19 @@ Environment:
   async run({ options, env, cwd, out }) {
     const flagEmail = stringOption(options, "email");
     const settings = readVariables(env, {
-      OLYMPUS_ADMIN_EMAIL: variable(flagEmail === undefined ? emailAddress() : emailAddress().optional(), "set it to the first IAM admin's email address (or pass --email)"),
+      OLYMPUS_ADMIN_EMAIL: variable(
+        flagEmail === undefined ? emailAddress() : emailAddress().optional(),
+        "set it to the first IAM admin's email address (or pass --email)",
+      ),
       OLYMPUS_ADMIN_NAME: variable(z.string().max(200).optional(), 'set it to the admin\'s name, "First Last", or leave it unset'),
       OLYMPUS_CLIENTS_FILE: variable(z.string().optional(), "set it to the path of the deployment's oauth2-clients.yml"),
-      OLYMPUS_DOMAIN: variable(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, { error: "must be a domain name like example.com" }).optional(), "set it to the parent domain (example.com) or leave it unset"),
+      OLYMPUS_DOMAIN: variable(
+        z
+          .string()
+          .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, { error: "must be a domain name like example.com" })
+          .optional(),
+        "set it to the parent domain (example.com) or leave it unset",
+      ),
       OLYMPUS_ENV: variable(environment(), "set it to production or development"),
     });
     const email = flagEmail === undefined ? (settings.OLYMPUS_ADMIN_EMAIL as string) : parseEmailArgument(flagEmail, "--email");
@@ -70,7 +79,13 @@ Environment:
     await waitForIamApis(apis, waitSeconds, out);
     const admin = await provisionAdmin(
       apis,
-      { email, role: "admin", name: parsePersonName(stringOption(options, "name") ?? settings.OLYMPUS_ADMIN_NAME), invite: options.invite === true ? "always" : "new", invitationLifespan },
+      {
+        email,
+        role: "admin",
+        name: parsePersonName(stringOption(options, "name") ?? settings.OLYMPUS_ADMIN_NAME),
+        invite: options.invite === true ? "always" : "new",
+        invitationLifespan,
+      },
       out,
     );
     const results: OAuth2ClientResult[] = [];
@@ -83,7 +98,9 @@ Environment:
       data: { admin: admin.report, clients: results.map((r) => ({ hydra: "iam", ...r })) },
       lines: [
         ...admin.lines,
-        ...results.map((r) => `OAuth2 client ${r.clientId} in IAM Hydra: ${r.outcome}${r.outcome === "updated" ? ` (${r.changes.join(", ")})` : ""}`),
+        ...results.map(
+          (r) => `OAuth2 client ${r.clientId} in IAM Hydra: ${r.outcome}${r.outcome === "updated" ? ` (${r.changes.join(", ")})` : ""}`,
+        ),
         `bootstrap: done — ${[admin.report.outcome === "unchanged" ? undefined : `admin ${admin.report.outcome}`, ...results.filter((r) => r.outcome !== "unchanged").map((r) => `${r.clientId} ${r.outcome}`)].filter(Boolean).join(", ") || "everything unchanged"}`,
       ],
     };

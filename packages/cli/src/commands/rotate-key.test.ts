@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestOlympusDatabase, type TestOlympusDatabase } from "@olympus/sdk/olympus-db/testing";
-import { createSettingsStore, deriveEncryptionKey } from "@olympus/sdk/settings";
+import { startTestOlympusDatabase, type TestOlympusDatabase } from "@olympus/athena-store/olympus-db/testing";
+import { createSettingsStore, deriveEncryptionKey } from "@olympus/athena-store/settings";
 import { freePort } from "@olympus/test-postgres";
 import { olympus } from "../testing/run";
 
@@ -57,9 +57,19 @@ describe("olympus rotate-key against the olympus database", () => {
 
   it.each([
     ["no domain", [], {}, /--domain ciam\|iam is required \(or set DOMAIN\)/],
-    ["the same key twice", ["--domain", "ciam"], { CIAM_ENCRYPTION_KEY_PREVIOUS: NEW_KEY }, /ENCRYPTION_KEY and ENCRYPTION_KEY_PREVIOUS are the same key/],
+    [
+      "the same key twice",
+      ["--domain", "ciam"],
+      { CIAM_ENCRYPTION_KEY_PREVIOUS: NEW_KEY },
+      /ENCRYPTION_KEY and ENCRYPTION_KEY_PREVIOUS are the same key/,
+    ],
     ["a short key", ["--domain", "ciam"], { CIAM_ENCRYPTION_KEY: "short" }, /CIAM_ENCRYPTION_KEY must be at least 32 bytes, got 5/],
-    ["no previous key", ["--domain", "ciam"], { CIAM_ENCRYPTION_KEY_PREVIOUS: undefined }, /ENCRYPTION_KEY_PREVIOUS is not set; set it to the key in use until now/],
+    [
+      "no previous key",
+      ["--domain", "ciam"],
+      { CIAM_ENCRYPTION_KEY_PREVIOUS: undefined },
+      /ENCRYPTION_KEY_PREVIOUS is not set; set it to the key in use until now/,
+    ],
   ] as const)("refuses %s (exit 2)", async (_what, args, extra, message) => {
     const run = await olympus(["rotate-key", ...args], env(extra));
     expect(run.code).toBe(2);
@@ -70,6 +80,11 @@ describe("olympus rotate-key against the olympus database", () => {
     const url = `postgres://olympus_ciam:pw@127.0.0.1:${await freePort()}/olympus`;
     const run = await olympus(["rotate-key", "--domain", "ciam", "--json"], env({ CIAM_OLYMPUS_DATABASE_URL: url }));
     expect(run.code).toBe(1);
-    expect(run.json()).toMatchObject({ ok: false, error: { code: "unreachable", message: expect.stringMatching(/olympus database at 127\.0\.0\.1:\d+ is unreachable \(ECONNREFUSED\); check CIAM_OLYMPUS_DATABASE_URL/) } });
+    const output = run.json();
+    expect(output).toMatchObject({ ok: false, error: { code: "unreachable" } });
+    expect(output).toHaveProperty(
+      "error.message",
+      expect.stringMatching(/olympus database at 127\.0\.0\.1:\d+ is unreachable \(ECONNREFUSED\); check CIAM_OLYMPUS_DATABASE_URL/),
+    );
   });
 });

@@ -1,6 +1,6 @@
-import { envPrefix, isDomain, type Domain } from "@olympus/sdk/config";
-import { checkOlympusSchema, createOlympusPool } from "@olympus/sdk/olympus-db";
-import { deriveEncryptionKey, EncryptionKeyError, rotateSettingsKey, type EncryptionKey } from "@olympus/sdk/settings";
+import { envPrefix, isDomain, type Domain } from "@olympus/runtime-config/config";
+import { checkOlympusSchema, createOlympusPool } from "@olympus/athena-store/olympus-db";
+import { deriveEncryptionKey, EncryptionKeyError, rotateSettingsKey, type EncryptionKey } from "@olympus/athena-store/settings";
 import { z } from "zod";
 import { stringOption, type Command } from "../command";
 import { environment, readVariables, variable, type Env } from "../env";
@@ -11,7 +11,7 @@ export const rotateKeyCommand: Command = {
   summary: "re-encrypt one domain's secret settings under a new ENCRYPTION_KEY",
   usage: "olympus rotate-key --domain ciam|iam",
   help: `Re-encrypts every secret setting of one domain in the olympus database from
-ENCRYPTION_KEY_PREVIOUS to ENCRYPTION_KEY (packages/sdk/src/settings), in one
+ENCRYPTION_KEY_PREVIOUS to ENCRYPTION_KEY (packages/athena-store/src/settings), in one
 locked transaction: every value is re-sealed and checked to open under the
 new key, or nothing changes. Safe to run again ("already under the new key").
 It connects as the domain's own role, like that domain's Athena, so it can
@@ -33,13 +33,16 @@ Environment (each also as <DOMAIN>_<NAME>, e.g. CIAM_ENCRYPTION_KEY, which wins)
   async run({ options, env, out }) {
     const domainValue = stringOption(options, "domain") ?? env.DOMAIN;
     if (!isDomain(domainValue)) {
-      throw usageError(domainValue === undefined ? "--domain ciam|iam is required (or set DOMAIN)" : `--domain "${domainValue}" must be ciam or iam`);
+      throw usageError(
+        domainValue === undefined ? "--domain ciam|iam is required (or set DOMAIN)" : `--domain "${domainValue}" must be ciam or iam`,
+      );
     }
     const domain: Domain = domainValue;
     const settings = readRotationVariables(env, domain);
     const from = key(settings.previous, settings.environment);
     const to = key(settings.next, settings.environment);
-    if (from.id === to.id) throw configError("ENCRYPTION_KEY and ENCRYPTION_KEY_PREVIOUS are the same key; set ENCRYPTION_KEY to the new one");
+    if (from.id === to.id)
+      throw configError("ENCRYPTION_KEY and ENCRYPTION_KEY_PREVIOUS are the same key; set ENCRYPTION_KEY to the new one");
 
     const pool = createOlympusPool(settings.databaseUrl, 1);
     try {
@@ -52,7 +55,9 @@ Environment (each also as <DOMAIN>_<NAME>, e.g. CIAM_ENCRYPTION_KEY, which wins)
       return {
         ok: true,
         data: { domain, rotated: report.rotated, alreadyCurrent: report.alreadyCurrent, keyId: to.id },
-        lines: [`rotate-key: ${domain}: ${report.rotated} secret(s) re-encrypted, ${report.alreadyCurrent} already under the new key (key id ${to.id})`],
+        lines: [
+          `rotate-key: ${domain}: ${report.rotated} secret(s) re-encrypted, ${report.alreadyCurrent} already under the new key (key id ${to.id})`,
+        ],
       };
     } finally {
       await pool.end();
@@ -65,9 +70,14 @@ function readRotationVariables(env: Env, domain: Domain) {
   const prefix = envPrefix(domain);
   const pick = (name: string) => (env[`${prefix}${name}`] !== undefined ? `${prefix}${name}` : name);
   const names = { databaseUrl: pick("OLYMPUS_DATABASE_URL"), next: pick("ENCRYPTION_KEY"), previous: pick("ENCRYPTION_KEY_PREVIOUS") };
-  const postgresUrl = z.string().refine((value) => URL.canParse(value) && /^postgres(ql)?:$/.test(new URL(value).protocol), { error: "must be a postgres:// URL" });
+  const postgresUrl = z
+    .string()
+    .refine((value) => URL.canParse(value) && /^postgres(ql)?:$/.test(new URL(value).protocol), { error: "must be a postgres:// URL" });
   const values = readVariables(env, {
-    [names.databaseUrl]: variable(postgresUrl, `set it to the olympus database as ${domain}'s role, e.g. postgres://olympus_${domain}:…@postgres:5432/olympus`),
+    [names.databaseUrl]: variable(
+      postgresUrl,
+      `set it to the olympus database as ${domain}'s role, e.g. postgres://olympus_${domain}:…@postgres:5432/olympus`,
+    ),
     [names.next]: variable(z.string(), "set it to the new key (openssl rand -hex 32)"),
     [names.previous]: variable(z.string(), "set it to the key in use until now"),
     OLYMPUS_ENV: variable(environment(), "set it to production or development"),
@@ -77,7 +87,7 @@ function readRotationVariables(env: Env, domain: Domain) {
     databaseUrlVariable: names.databaseUrl,
     next: { name: names.next, value: String(values[names.next]) },
     previous: { name: names.previous, value: String(values[names.previous]) },
-    environment: values.OLYMPUS_ENV as "production" | "development",
+    environment: values.OLYMPUS_ENV,
   };
 }
 
@@ -99,7 +109,9 @@ function databaseError(error: unknown, url: string, variableName: string): unkno
     return new CliError("unreachable", [`the olympus database at ${where} is unreachable (${String(code)}); check ${variableName}`]);
   }
   if (code === "28P01" || code === "28000") {
-    return new CliError("config", [`the olympus database at ${where} refused ${decodeURIComponent(target.username) || "the role"} (${String(code)}); check the role and password in ${variableName}`]);
+    return new CliError("config", [
+      `the olympus database at ${where} refused ${decodeURIComponent(target.username) || "the role"} (${String(code)}); check the role and password in ${variableName}`,
+    ]);
   }
   return error;
 }

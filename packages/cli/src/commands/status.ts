@@ -1,4 +1,4 @@
-import { DOMAINS, isDomain, SERVICE_PORTS, type Domain } from "@olympus/sdk/config";
+import { DOMAINS, isDomain, SERVICE_PORTS, type Domain } from "@olympus/runtime-config/config";
 import { z } from "zod";
 import { stringOption, type Command } from "../command";
 import { httpUrl, readVariables, variable, type Env, type Variable } from "../env";
@@ -25,7 +25,13 @@ export interface ServiceStatus {
   ms: number;
 }
 
-const ORY: { kind: "kratos" | "hydra"; label: string; variable: string; port: "kratosPublic" | "kratosAdmin" | "hydraPublic" | "hydraAdmin"; side: string }[] = [
+const ORY: {
+  kind: "kratos" | "hydra";
+  label: string;
+  variable: string;
+  port: "kratosPublic" | "kratosAdmin" | "hydraPublic" | "hydraAdmin";
+  side: string;
+}[] = [
   { kind: "kratos", label: "Kratos", variable: "KRATOS_PUBLIC_URL", port: "kratosPublic", side: "public" },
   { kind: "kratos", label: "Kratos", variable: "KRATOS_ADMIN_URL", port: "kratosAdmin", side: "admin" },
   { kind: "hydra", label: "Hydra", variable: "HYDRA_PUBLIC_URL", port: "hydraPublic", side: "public" },
@@ -40,14 +46,19 @@ const POSTGRES_VARIABLE = "OLYMPUS_POSTGRES_URL";
 const postgresUrl = (fallback: string) =>
   z
     .string()
-    .refine((value) => URL.canParse(value) && /^postgres(ql)?:$/.test(new URL(value).protocol), { error: "must be a postgres:// URL (host and port are enough)" })
+    .refine((value) => URL.canParse(value) && /^postgres(ql)?:$/.test(new URL(value).protocol), {
+      error: "must be a postgres:// URL (host and port are enough)",
+    })
     .default(fallback);
 
 /** Where services are when no variable says otherwise: the port table on 127.0.0.1 (npm run dev), or Compose's service names. */
 export type Hosts = "local" | "compose";
 
 /** Every service of `domains` with the variable that moves it. */
-function targetVariables(domains: readonly Domain[], hosts: Hosts): { targets: Omit<Target, "url">[]; specs: Record<string, Variable<string>> } {
+function targetVariables(
+  domains: readonly Domain[],
+  hosts: Hosts,
+): { targets: Omit<Target, "url">[]; specs: Record<string, Variable<string>> } {
   const targets: Omit<Target, "url">[] = [];
   const specs: Record<string, Variable<string>> = {};
   const where = hosts === "compose" ? "Compose's service names" : "the port table on 127.0.0.1";
@@ -57,16 +68,25 @@ function targetVariables(domains: readonly Domain[], hosts: Hosts): { targets: O
     for (const ory of ORY) {
       const name = `${prefix}_${ory.variable}`;
       targets.push({ name: `${prefix} ${ory.label} ${ory.side}`, kind: ory.kind, domain, variable: name });
-      specs[name] = variable(httpUrl().default(`http://${host(ory.kind)}:${SERVICE_PORTS[domain][ory.port]}`), `set it to ${prefix} ${ory.label}'s ${ory.side} API or leave it unset for ${where}`);
+      specs[name] = variable(
+        httpUrl().default(`http://${host(ory.kind)}:${SERVICE_PORTS[domain][ory.port]}`),
+        `set it to ${prefix} ${ory.label}'s ${ory.side} API or leave it unset for ${where}`,
+      );
     }
     for (const app of APPS) {
       const name = `${prefix}_${app.variable}`;
       targets.push({ name: `${prefix} ${app.label}`, kind: app.kind, domain, variable: name });
-      specs[name] = variable(httpUrl().default(`http://${host(app.kind)}:${SERVICE_PORTS[domain][app.port]}`), `set it to ${app.label} ${prefix}'s base URL or leave it unset for ${where}`);
+      specs[name] = variable(
+        httpUrl().default(`http://${host(app.kind)}:${SERVICE_PORTS[domain][app.port]}`),
+        `set it to ${app.label} ${prefix}'s base URL or leave it unset for ${where}`,
+      );
     }
   }
   targets.push({ name: "Postgres", kind: "postgres", domain: undefined, variable: POSTGRES_VARIABLE });
-  specs[POSTGRES_VARIABLE] = variable(postgresUrl(hosts === "compose" ? "postgres://postgres:5432" : "postgres://127.0.0.1:5432"), "set it to the PostgreSQL server, e.g. postgres://postgres:5432");
+  specs[POSTGRES_VARIABLE] = variable(
+    postgresUrl(hosts === "compose" ? "postgres://postgres:5432" : "postgres://127.0.0.1:5432"),
+    "set it to the PostgreSQL server, e.g. postgres://postgres:5432",
+  );
   return { targets, specs };
 }
 
@@ -103,10 +123,15 @@ Environment (each defaults to the port table on 127.0.0.1, as npm run dev serves
   async run({ options, env }) {
     const timeoutRaw = stringOption(options, "timeout");
     const timeout = timeoutRaw === undefined ? 5 : Number(timeoutRaw);
-    if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 120) throw usageError(`--timeout "${timeoutRaw}" must be a number of seconds from 0 to 120`);
+    if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 120)
+      throw usageError(`--timeout "${timeoutRaw}" must be a number of seconds from 0 to 120`);
     const domainOption = stringOption(options, "domain");
     if (domainOption !== undefined && !isDomain(domainOption)) throw usageError(`--domain "${domainOption}" must be ciam or iam`);
-    const targets = statusTargets(env, domainOption === undefined ? DOMAINS : [domainOption], options.compose === true ? "compose" : "local");
+    const targets = statusTargets(
+      env,
+      domainOption === undefined ? DOMAINS : [domainOption],
+      options.compose === true ? "compose" : "local",
+    );
     const statuses = await Promise.all(targets.map((target) => probe(target, timeout * 1000)));
     const down = statuses.filter((s) => !s.up);
     const width = Math.max(...statuses.map((s) => s.name.length));
@@ -114,8 +139,12 @@ Environment (each defaults to the port table on 127.0.0.1, as npm run dev serves
       ok: down.length === 0,
       data: { services: statuses, up: statuses.length - down.length, down: down.length },
       lines: [
-        ...statuses.map((s) => `${s.up ? "up  " : "DOWN"}  ${s.name.padEnd(width)}  ${s.url}  ${s.up ? `${s.detail} (${s.ms} ms)` : s.detail}`),
-        down.length === 0 ? `status: all ${statuses.length} services up` : `status: ${down.length} of ${statuses.length} down: ${down.map((s) => s.name).join(", ")}`,
+        ...statuses.map(
+          (s) => `${s.up ? "up  " : "DOWN"}  ${s.name.padEnd(width)}  ${s.url}  ${s.up ? `${s.detail} (${s.ms} ms)` : s.detail}`,
+        ),
+        down.length === 0
+          ? `status: all ${statuses.length} services up`
+          : `status: ${down.length} of ${statuses.length} down: ${down.map((s) => s.name).join(", ")}`,
       ],
     };
   },
@@ -138,7 +167,8 @@ async function probe(target: Target, timeoutMs: number): Promise<ServiceStatus> 
     return status(false, unreachable(error, timeoutMs));
   }
   const text = await response.text();
-  if (target.kind === "kratos" || target.kind === "hydra") return response.status === 200 ? status(true, "ready") : status(false, `answered ${response.status}`);
+  if (target.kind === "kratos" || target.kind === "hydra")
+    return response.status === 200 ? status(true, "ready") : status(false, `answered ${response.status}`);
   // An app must say which app and domain it is: another app on the port is not this one being up.
   const body = appHealth.safeParse(safeJson(text));
   if (!body.success || body.data.app === undefined) return status(false, `answered ${response.status} without an Olympus health body`);
@@ -150,7 +180,12 @@ async function probe(target: Target, timeoutMs: number): Promise<ServiceStatus> 
   return status(false, `answered ${response.status} (${body.data.status ?? "no status"})${checks}`);
 }
 
-const appHealth = z.looseObject({ status: z.string().optional(), app: z.string().optional(), domain: z.string().optional(), checks: z.unknown().optional() });
+const appHealth = z.looseObject({
+  status: z.string().optional(),
+  app: z.string().optional(),
+  domain: z.string().optional(),
+  checks: z.unknown().optional(),
+});
 
 function safeJson(text: string): unknown {
   try {

@@ -38,7 +38,10 @@ describe("olympus verify-config", () => {
     const lines = run.stdout.trim().split("\n");
     expect(lines.at(-1)).toMatch(/^verify-config: \d+ problem\(s\); refusing this configuration$/);
     expect(lines).toContain("verify-config: ENCRYPTION_KEY: is an example value; generate one for production (openssl rand -hex 32)");
-    const json = (await olympus(["verify-config", "--env", EXAMPLE_ENV, "--json"], {})).json() as { ok: boolean; problems: { where: string; message: string }[] };
+    const json = (await olympus(["verify-config", "--env", EXAMPLE_ENV, "--json"], {})).json() as {
+      ok: boolean;
+      problems: { where: string; message: string }[];
+    };
     expect(json.ok).toBe(false);
     expect(json.problems.length).toBe(lines.length - 1);
   });

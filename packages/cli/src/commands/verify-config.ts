@@ -20,7 +20,8 @@ Options:
   --caddyfile <file>  the Caddyfile (default platform/caddy/Caddyfile)`,
   options: { env: { type: "string" }, dir: { type: "string" }, caddyfile: { type: "string" } },
   positionals: { min: 0, max: 0 },
-  async run({ options, cwd, out }) {
+  // Checks files only, synchronously; the command interface is asynchronous.
+  run({ options, cwd, out }) {
     const envOption = stringOption(options, "env");
     if (!envOption) throw usageError("--env <file> is required: the deployment's env file (see platform/prod/olympus.env.example)");
     const envFile = path.resolve(cwd, envOption);
@@ -30,13 +31,16 @@ Options:
     if (!existsSync(dir)) throw configError(`--dir ${dir} does not exist`);
     out.progress(`checking ${path.relative(cwd, dir) || dir} with ${path.relative(cwd, envFile) || envFile}…`);
     const problems = verifyProductionConfig({ dir, caddyfile, env: readEnvFile(envFile) });
-    return {
+    return Promise.resolve({
       ok: problems.length === 0,
       data: { dir, caddyfile, envFile, problems },
       lines:
         problems.length === 0
           ? ["verify-config: OK — routes, cookies, databases, networks, admin ports, OAuth2 clients and secrets keep CIAM and IAM apart"]
-          : [...problems.map((p) => `verify-config: ${p.where}: ${p.message}`), `verify-config: ${problems.length} problem(s); refusing this configuration`],
-    };
+          : [
+              ...problems.map((p) => `verify-config: ${p.where}: ${p.message}`),
+              `verify-config: ${problems.length} problem(s); refusing this configuration`,
+            ],
+    });
   },
 };

@@ -6,7 +6,11 @@ import { z } from "zod";
  * in the recovery flow its link names, follows to the settings flow that
  * leads to, and chooses a password there.
  */
-export async function acceptInvitation(kratosPublicUrl: string, invitation: { link: string; code: string }, password: string): Promise<{ identityId: string }> {
+export async function acceptInvitation(
+  kratosPublicUrl: string,
+  invitation: { link: string; code: string },
+  password: string,
+): Promise<{ identityId: string }> {
   const base = kratosPublicUrl.replace(/\/$/, "");
   const jar = new Map<string, string>();
   const request = async (url: string, json?: unknown) => {
@@ -25,7 +29,7 @@ export async function acceptInvitation(kratosPublicUrl: string, invitation: { li
       const eq = pair.indexOf("=");
       jar.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
     }
-    return { status: response.status, body: (await response.json()) as unknown };
+    return { status: response.status, body: await response.json() };
   };
 
   const recoveryId = new URL(invitation.link).searchParams.get("flow");
@@ -33,7 +37,9 @@ export async function acceptInvitation(kratosPublicUrl: string, invitation: { li
   const recovered = await request(`${base}/self-service/recovery?flow=${recoveryId}`, { method: "code", code: invitation.code });
   // Kratos answers an SPA with continue_with (200) or, with its older transitions, 422 and where to send the browser.
   const answer = recoveryAnswer.safeParse(recovered.body);
-  const settingsUrl = answer.success ? (answer.data.continue_with?.find((c) => c.action === "show_settings_ui")?.flow?.url ?? answer.data.redirect_browser_to) : undefined;
+  const settingsUrl = answer.success
+    ? (answer.data.continue_with?.find((c) => c.action === "show_settings_ui")?.flow?.url ?? answer.data.redirect_browser_to)
+    : undefined;
   const settingsId = settingsUrl ? new URL(settingsUrl).searchParams.get("flow") : null;
   if (!settingsId) throw new Error(`entering the code answered ${recovered.status}: ${JSON.stringify(recovered.body).slice(0, 300)}`);
 
@@ -41,7 +47,8 @@ export async function acceptInvitation(kratosPublicUrl: string, invitation: { li
   const csrf = flow.ui.nodes.find((node) => node.attributes.name === "csrf_token")?.attributes.value;
   const saved = await request(`${base}/self-service/settings?flow=${settingsId}`, { method: "password", password, csrf_token: csrf });
   const body = saved.body as { state?: string; identity?: { id?: string } };
-  if (saved.status !== 200 || body.state !== "success") throw new Error(`choosing a password failed: ${saved.status} ${JSON.stringify(body).slice(0, 300)}`);
+  if (saved.status !== 200 || body.state !== "success")
+    throw new Error(`choosing a password failed: ${saved.status} ${JSON.stringify(body).slice(0, 300)}`);
   return { identityId: body.identity?.id ?? flow.identity.id };
 }
 
@@ -52,7 +59,9 @@ const recoveryAnswer = z.looseObject({
 
 const settingsFlow = z.looseObject({
   identity: z.looseObject({ id: z.string() }),
-  ui: z.looseObject({ nodes: z.array(z.looseObject({ attributes: z.looseObject({ name: z.string().optional(), value: z.unknown().optional() }) })) }),
+  ui: z.looseObject({
+    nodes: z.array(z.looseObject({ attributes: z.looseObject({ name: z.string().optional(), value: z.unknown().optional() }) })),
+  }),
 });
 
 /** Kratos' API-mode password login: 200 when the identifier and password are right. */

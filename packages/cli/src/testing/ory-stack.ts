@@ -2,7 +2,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startEmbeddedHydra, silentLogger, type EmbeddedHydra } from "@olympus/embedded-hydra";
 import { startEmbeddedKratos, type EmbeddedKratos } from "@olympus/embedded-kratos";
-import type { Domain } from "@olympus/sdk/config";
+import type { Domain } from "@olympus/runtime-config/config";
 import { freePort, type TestPostgres } from "@olympus/test-postgres";
 
 export const REPO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");

@@ -36,7 +36,8 @@ function parseSettings(json: string | undefined): CatcherSettings {
   const fields = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>) : {};
   const port = (key: string) => {
     const value = fields[key];
-    if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`mail catcher: ${key} must be a port number`);
+    if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 65535)
+      throw new Error(`mail catcher: ${key} must be a port number`);
     return value;
   };
   const text = (key: string) => {
@@ -45,7 +46,8 @@ function parseSettings(json: string | undefined): CatcherSettings {
     return value;
   };
   const maxEmails = fields.maxEmails;
-  if (typeof maxEmails !== "number" || !Number.isInteger(maxEmails) || maxEmails < 1) throw new Error("mail catcher: maxEmails must be a positive integer");
+  if (typeof maxEmails !== "number" || !Number.isInteger(maxEmails) || maxEmails < 1)
+    throw new Error("mail catcher: maxEmails must be a positive integer");
   return { smtpPort: port("smtpPort"), webPort: port("webPort"), host: text("host"), mailDirectory: text("mailDirectory"), maxEmails };
 }
 

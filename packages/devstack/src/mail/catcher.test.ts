@@ -53,8 +53,22 @@ describe("the dev mail catcher (SMTP in, maildev's REST API out)", () => {
   let webPort: number;
   let catcher: MailCatcher;
 
-  const start = async () => startMailCatcher({ smtpPort, webPort, mailDirectory: path.join(directory, "mail"), logFile: path.join(directory, "catcher.log"), buildDirectory: directory });
-  const inbox = async () => (await (await fetch(`${catcher.apiUrl}/api/email`)).json()) as { id: string; subject: string; text: string; to: { address: string }[]; time: string }[];
+  const start = async () =>
+    startMailCatcher({
+      smtpPort,
+      webPort,
+      mailDirectory: path.join(directory, "mail"),
+      logFile: path.join(directory, "catcher.log"),
+      buildDirectory: directory,
+    });
+  const inbox = async () =>
+    (await (await fetch(`${catcher.apiUrl}/api/email`)).json()) as {
+      id: string;
+      subject: string;
+      text: string;
+      to: { address: string }[];
+      time: string;
+    }[];
 
   beforeAll(async () => {
     directory = await mkdtemp(path.join(os.tmpdir(), "mail-catcher-"));

@@ -43,7 +43,13 @@ export async function startMailCatcher(options: MailCatcherOptions): Promise<Mai
   await mkdir(path.dirname(options.logFile), { recursive: true });
   const log = await open(options.logFile, "a");
   const entry = await catcherScript(options.buildDirectory);
-  const settings = { smtpPort: options.smtpPort, webPort: options.webPort, host: HOST, mailDirectory: options.mailDirectory, maxEmails: MAX_EMAILS };
+  const settings = {
+    smtpPort: options.smtpPort,
+    webPort: options.webPort,
+    host: HOST,
+    mailDirectory: options.mailDirectory,
+    maxEmails: MAX_EMAILS,
+  };
   const child = fork(entry, [JSON.stringify(settings)], {
     // A small young generation, one thread and V8's memory-first mode: an idle catcher allocates little and has
     // nothing to compile or collect concurrently, and each helper thread costs memory. Plain JavaScript (catcher-build.ts).
@@ -80,8 +86,13 @@ export async function startMailCatcher(options: MailCatcherOptions): Promise<Mai
           reject(new DevstackError("port-in-use", `port ${port} (${service}) is already in use`));
         } else reject(new DevstackError("mail", `the mail catcher failed to start: ${message.data.message}`));
       });
-      child.on("exit", (code) => reject(new DevstackError("mail", `the mail catcher exited during start-up (code ${code}); see ${options.logFile}`)));
-      setTimeout(() => reject(new DevstackError("mail", `the mail catcher did not start within 60 s; see ${options.logFile}`)), 60_000).unref();
+      child.on("exit", (code) =>
+        reject(new DevstackError("mail", `the mail catcher exited during start-up (code ${code}); see ${options.logFile}`)),
+      );
+      setTimeout(
+        () => reject(new DevstackError("mail", `the mail catcher did not start within 60 s; see ${options.logFile}`)),
+        60_000,
+      ).unref();
     });
     throwIfAborted(options.signal);
   } catch (error) {
@@ -91,5 +102,11 @@ export async function startMailCatcher(options: MailCatcherOptions): Promise<Mai
   // Keep the IPC channel from holding the dev stack's event loop open.
   child.unref();
   child.channel?.unref();
-  return { pid, smtpUrl: `smtp://${HOST}:${options.smtpPort}`, inboxUrl: `http://localhost:${options.webPort}`, apiUrl: `http://${HOST}:${options.webPort}`, stop };
+  return {
+    pid,
+    smtpUrl: `smtp://${HOST}:${options.smtpPort}`,
+    inboxUrl: `http://localhost:${options.webPort}`,
+    apiUrl: `http://${HOST}:${options.webPort}`,
+    stop,
+  };
 }

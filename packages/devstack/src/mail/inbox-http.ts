@@ -18,11 +18,18 @@ export function inboxHandler(inbox: Inbox): (req: IncomingMessage, res: ServerRe
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { "Content-Type": type, "Content-Length": Buffer.byteLength(body), "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", ...headers });
+  res.writeHead(status, {
+    "Content-Type": type,
+    "Content-Length": Buffer.byteLength(body),
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    ...headers,
+  });
   res.end(body);
 }
 
-const json = (res: ServerResponse, status: number, body: unknown) => send(res, status, "application/json; charset=utf-8", JSON.stringify(body));
+const json = (res: ServerResponse, status: number, body: unknown) =>
+  send(res, status, "application/json; charset=utf-8", JSON.stringify(body));
 const notFound = (res: ServerResponse) => json(res, 404, { error: "Email was not found" });
 
 /** A mail's own HTML may only lay itself out: no scripts, no forms, nothing fetched but images. */
@@ -35,7 +42,8 @@ async function route(inbox: Inbox, req: IncomingMessage, res: ServerResponse): P
 
   if (method === "GET" && url.pathname === "/") {
     send(res, 200, "text/html; charset=utf-8", INBOX_PAGE, {
-      "Content-Security-Policy": "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; frame-src 'self'",
+      "Content-Security-Policy":
+        "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; frame-src 'self'",
       "X-Frame-Options": "DENY",
     });
     return;
@@ -95,7 +103,8 @@ function listed(inbox: Inbox, query: URLSearchParams): unknown[] {
 }
 
 function fieldValues(value: unknown, pathParts: string[]): string[] {
-  if (pathParts.length === 0) return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? [String(value)] : [];
+  if (pathParts.length === 0)
+    return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? [String(value)] : [];
   if (Array.isArray(value)) return value.flatMap((item) => fieldValues(item, pathParts));
   if (typeof value !== "object" || value === null) return [];
   const [head = "", ...rest] = pathParts;

@@ -82,7 +82,10 @@ export function decodeWords(value: string): string {
       const bytes =
         encoding.toUpperCase() === "B"
           ? Buffer.from(text, "base64")
-          : Buffer.from(text.replace(/_/g, " ").replace(/=([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))), "latin1");
+          : Buffer.from(
+              text.replace(/_/g, " ").replace(/=([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))),
+              "latin1",
+            );
       return decodeCharset(bytes, charset);
     });
 }
@@ -139,7 +142,10 @@ function decodeTransfer(body: Buffer, encoding: string | undefined): Buffer {
       return Buffer.from(body.toString("latin1").replace(/[^A-Za-z0-9+/=]/g, ""), "base64");
     case "quoted-printable": {
       const text = body.toString("latin1").replace(/=\r?\n/g, "");
-      return Buffer.from(text.replace(/=([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))), "latin1");
+      return Buffer.from(
+        text.replace(/=([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))),
+        "latin1",
+      );
     }
     default:
       return body;
@@ -189,7 +195,12 @@ export function parseAddresses(value: string | undefined): ParsedAddress[] {
     if (!item) continue;
     const angled = /^(.*)<([^>]*)>\s*$/.exec(item);
     if (angled) {
-      const name = decodeWords((angled[1] ?? "").trim().replace(/^"(.*)"$/, "$1").replace(/\\(.)/g, "$1"));
+      const name = decodeWords(
+        (angled[1] ?? "")
+          .trim()
+          .replace(/^"(.*)"$/, "$1")
+          .replace(/\\(.)/g, "$1"),
+      );
       out.push(name ? { address: (angled[2] ?? "").trim(), name } : { address: (angled[2] ?? "").trim() });
     } else out.push({ address: item });
   }
@@ -233,7 +244,11 @@ function walk(part: Part, into: { text?: string; html?: string; attachments: Par
     into.html = decodeCharset(bytes, type.params.get("charset"));
     return;
   }
-  into.attachments.push({ filename: disposition.params.get("filename") ?? type.params.get("name") ?? "", contentType: type.value, size: bytes.length });
+  into.attachments.push({
+    filename: disposition.params.get("filename") ?? type.params.get("name") ?? "",
+    contentType: type.value,
+    size: bytes.length,
+  });
 }
 
 export function parseMessage(raw: Buffer): ParsedMessage {

@@ -94,7 +94,7 @@ function converse(socket: Socket, options: SmtpReceiverOptions, hostname: string
     }
   };
 
-  const command = async (line: string) => {
+  const command = (line: string): void => {
     const verb = line.slice(0, 4).toUpperCase();
     const argument = line.slice(4).trim();
     switch (verb) {
@@ -175,7 +175,7 @@ function converse(socket: Socket, options: SmtpReceiverOptions, hostname: string
           if (dataBytes <= options.maxBytes) data.push(Buffer.from(content), Buffer.from("\r\n"));
           continue;
         }
-        await command(line.toString("utf8"));
+        command(line.toString("utf8"));
       }
     } finally {
       busy = false;

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import type { Domain } from "@olympus/sdk/config";
-import { EMBEDDED_ADMIN_API_TOKEN } from "@olympus/sdk/config/embedded-defaults";
+import type { Domain } from "@olympus/runtime-config/config";
+import { EMBEDDED_ADMIN_API_TOKEN } from "../embedded-defaults";
 import { DevstackError, messageOf } from "../errors";
 import { ORY_SERVERS, serverDomain, serverService, type OryServerId } from "../options";
 import { devConfigPath, displayPath } from "../paths";
@@ -43,7 +43,10 @@ export function serverLabel(id: OryServerId): string {
 }
 
 /** Reads one config file; a missing file, bad YAML or a missing dsn stops the stack naming the file. */
-export function readOryConfig(id: OryServerId, configPath = devConfigPath(serverDomain(id), serverService(id))): { configPath: string; dsn: string } {
+export function readOryConfig(
+  id: OryServerId,
+  configPath = devConfigPath(serverDomain(id), serverService(id)),
+): { configPath: string; dsn: string } {
   const where = displayPath(configPath);
   let text: string;
   try {
@@ -60,7 +63,10 @@ export function readOryConfig(id: OryServerId, configPath = devConfigPath(server
   const parsed = oryConfigFile.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new DevstackError("config", `config file ${where} is invalid: ${issue?.path.join(".") || "(root)"} ${issue?.message ?? ""}`.trim());
+    throw new DevstackError(
+      "config",
+      `config file ${where} is invalid: ${issue?.path.join(".") || "(root)"} ${issue?.message ?? ""}`.trim(),
+    );
   }
   parseDsn(parsed.data.dsn, `config file ${where}`);
   return { configPath, dsn: parsed.data.dsn };

@@ -58,7 +58,13 @@ export async function startOryServer(server: OryServerConfig, options: StartOryO
         },
         log: (line) => log.write(`${line}\n`),
       });
-      return { config: server, publicUrl: kratos.publicUrl, adminUrl: kratos.adminUrl, adminToken: server.adminToken, close: closeBoth(kratos.close, log) };
+      return {
+        config: server,
+        publicUrl: kratos.publicUrl,
+        adminUrl: kratos.adminUrl,
+        adminToken: server.adminToken,
+        close: closeBoth(() => kratos.close(), log),
+      };
     }
     const hydra = await startEmbeddedHydra({
       configPath: server.configPath,
@@ -70,7 +76,13 @@ export async function startOryServer(server: OryServerConfig, options: StartOryO
       adminToken: server.adminToken,
       logger: createLogger("text", (line) => log.write(`${line}\n`)),
     });
-    return { config: server, publicUrl: hydra.publicUrl, adminUrl: hydra.adminUrl, adminToken: server.adminToken, close: closeBoth(hydra.close, log) };
+    return {
+      config: server,
+      publicUrl: hydra.publicUrl,
+      adminUrl: hydra.adminUrl,
+      adminToken: server.adminToken,
+      close: closeBoth(() => hydra.close(), log),
+    };
   } catch (error) {
     log.end();
     throw explain(server, error);

@@ -23,7 +23,10 @@ export async function postgresBinaries(): Promise<PostgresBinaries> {
   try {
     module = await import(name);
   } catch {
-    throw new DevstackError("postgres", `Postgres cannot start: no PostgreSQL binaries for ${platform()}-${arch()} (${name} is not installed; run npm install)`);
+    throw new DevstackError(
+      "postgres",
+      `Postgres cannot start: no PostgreSQL binaries for ${platform()}-${arch()} (${name} is not installed; run npm install)`,
+    );
   }
   if (typeof module === "object" && module !== null && "initdb" in module && "postgres" in module) {
     const { initdb, postgres } = module;
@@ -56,7 +59,9 @@ export async function postgresRunAs(): Promise<RunAs | undefined> {
       await run("useradd", ["--system", "-g", "postgres", "--no-create-home", "postgres"]);
       return await lookup();
     } catch (error) {
-      throw new DevstackError("postgres", "Postgres cannot start: running as root and no `postgres` system user could be created", { cause: error });
+      throw new DevstackError("postgres", "Postgres cannot start: running as root and no `postgres` system user could be created", {
+        cause: error,
+      });
     }
   }
 }

@@ -58,7 +58,12 @@ export async function ensureCluster(dataDir: string, runAs: RunAs | undefined, s
 function runToCompletion(file: string, args: string[], runAs: RunAs | undefined, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     // Its own process group, so an interruption can stop initdb together with the postgres it runs.
-    const child = spawn(file, args, { ...runAs, detached: true, env: { ...process.env, LC_ALL: "C" }, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(file, args, {
+      ...runAs,
+      detached: true,
+      env: { ...process.env, LC_ALL: "C" },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const group = child.pid;
@@ -71,13 +76,19 @@ function runToCompletion(file: string, args: string[], runAs: RunAs | undefined,
       unsubscribe();
       if (code === 0) resolve();
       else if (signal?.aborted) {
-        void (group === undefined ? Promise.resolve() : waitForGroupExit(group, 10_000)).then(() => reject(new DevstackError("aborted", "start-up interrupted")));
-      }
-      else {
+        void (group === undefined ? Promise.resolve() : waitForGroupExit(group, 10_000)).then(() =>
+          reject(new DevstackError("aborted", "start-up interrupted")),
+        );
+      } else {
         const hint = /Permission denied/.test(stderr)
           ? " (the postgres system user cannot reach the data directory: set OLYMPUS_DATA_DIR to a folder it can traverse)"
           : "";
-        reject(new DevstackError("postgres", `Postgres cannot start: initdb failed (${killedBy ?? `exit ${code}`})${hint}: ${lastLines(stderr)}`));
+        reject(
+          new DevstackError(
+            "postgres",
+            `Postgres cannot start: initdb failed (${killedBy ?? `exit ${code}`})${hint}: ${lastLines(stderr)}`,
+          ),
+        );
       }
     });
   });
@@ -119,7 +130,10 @@ export async function clearStalePostmaster(dataDir: string): Promise<"none" | "r
     if (!(await waitForExit(pid, 15_000))) {
       process.kill(pid, "SIGQUIT");
       if (!(await waitForExit(pid, 5_000))) {
-        throw new DevstackError("postgres", `Postgres cannot start: an earlier postmaster (pid ${pid}) of ${dataDir} does not stop; stop it and start again`);
+        throw new DevstackError(
+          "postgres",
+          `Postgres cannot start: an earlier postmaster (pid ${pid}) of ${dataDir} does not stop; stop it and start again`,
+        );
       }
     }
     return "stopped-orphan";

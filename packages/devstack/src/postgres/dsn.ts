@@ -22,7 +22,10 @@ export function parseDsn(dsn: string, source: string): Dsn {
   const database = decodeURIComponent(url.pathname.replace(/^\//, ""));
   const user = decodeURIComponent(url.username);
   if (!user || !database || !url.hostname) {
-    throw new DevstackError("config", `${source}: dsn must name a user, a host and a database (postgres://user:password@host:port/database)`);
+    throw new DevstackError(
+      "config",
+      `${source}: dsn must name a user, a host and a database (postgres://user:password@host:port/database)`,
+    );
   }
   return {
     user,

@@ -1,6 +1,6 @@
 import { DATABASE_ROLES, databaseOf, type RolePasswords } from "@olympus/platform/postgres-init";
 import { applyPostgresLayout, olympusMigratorUrl, type LayoutResult } from "@olympus/platform/postgres-layout";
-import { createOlympusPool, migrateOlympusDatabase } from "@olympus/sdk/olympus-db";
+import { createOlympusPool, migrateOlympusDatabase } from "@olympus/athena-store/olympus-db";
 import { DevstackError, messageOf } from "../errors";
 
 /**

@@ -55,7 +55,8 @@ const SERVER_SETTINGS = {
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const { dataDir, port, signal } = options;
   const runAs = await postgresRunAs();
-  for (const dir of await letPostgresUserReachBinaries()) options.onProgress?.(`let the postgres user enter ${dir} (o+x) to reach the binaries`);
+  for (const dir of await letPostgresUserReachBinaries())
+    options.onProgress?.(`let the postgres user enter ${dir} (o+x) to reach the binaries`);
   const cluster = await ensureCluster(dataDir, runAs, signal);
   options.onProgress?.(cluster === "created" ? `created a new cluster in ${dataDir}` : `reusing the cluster in ${dataDir}`);
   const stale = await clearStalePostmaster(dataDir);
@@ -101,7 +102,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     if (/could not bind .*Address already in use|could not create any TCP\/IP sockets/.test(log)) {
       return `port ${port} (PostgreSQL) is already in use`;
     }
-    const reset = /incompatible with server|invalid data in file|could not open file/.test(log) ? "; if the data is damaged or from another PostgreSQL version, npm run dev:reset starts over" : "";
+    const reset = /incompatible with server|invalid data in file|could not open file/.test(log)
+      ? "; if the data is damaged or from another PostgreSQL version, npm run dev:reset starts over"
+      : "";
     return `Postgres cannot start: ${lastLines(log) || "it exited without a message"} (full log: ${options.logFile})${reset}`;
   };
 

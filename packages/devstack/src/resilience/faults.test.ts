@@ -80,7 +80,18 @@ describe("the running dev stack under faults (real Postgres and mail catcher pro
     return [urls.ciam, urls.iam].flatMap((d) => [d.health.kratosPublic, d.health.kratosAdmin, d.health.hydraPublic, d.health.hydraAdmin]);
   };
   const notReady = async () => {
-    const statuses = await Promise.all(readiness().map(async (url) => [url, await fetch(url).then((r) => r.status, () => 0)] as const));
+    const statuses = await Promise.all(
+      readiness().map(
+        async (url) =>
+          [
+            url,
+            await fetch(url).then(
+              (r) => r.status,
+              () => 0,
+            ),
+          ] as const,
+      ),
+    );
     return statuses.filter(([, status]) => status !== 200);
   };
   const expectStackAlive = () => {
@@ -115,7 +126,11 @@ describe("the running dev stack under faults (real Postgres and mail catcher pro
       await stopPostmaster(options.dataDir);
       await sleep(OUTAGE_MS);
       const atRestart = recorder.totals();
-      duringOutage = { ...atRestart, requests: atRestart.requests - beforeOutage.requests, unavailable: atRestart.unavailable - beforeOutage.unavailable };
+      duringOutage = {
+        ...atRestart,
+        requests: atRestart.requests - beforeOutage.requests,
+        unavailable: atRestart.unavailable - beforeOutage.unavailable,
+      };
       postgres = await restartPostgres(options.dataDir, options.ports.postgres);
       recorder.mark();
       await sleep(RECOVERY_MS);
@@ -131,11 +146,21 @@ describe("the running dev stack under faults (real Postgres and mail catcher pro
     // The outage was felt: requests that needed the database were told to come back later.
     expect(duringOutage.unavailable, JSON.stringify(counts)).toBeGreaterThan(0);
     // Every journey works again, without anyone restarting the servers.
-    for (const step of ["CIAM registration", "CIAM sign-in", "IAM sign-in", "CIAM client_credentials", "IAM client_credentials", "CIAM client registration"]) {
+    for (const step of [
+      "CIAM registration",
+      "CIAM sign-in",
+      "IAM sign-in",
+      "CIAM client_credentials",
+      "IAM client_credentials",
+      "CIAM client registration",
+    ]) {
       expect([step, recorder.servedSinceLastMark(step) > 0]).toEqual([step, true]);
     }
     expectStackAlive();
-    expect(await eventually(async () => ((await notReady()).length === 0 ? true : undefined), 15_000), JSON.stringify(await notReady())).toBe(true);
+    expect(
+      await eventually(async () => ((await notReady()).length === 0 ? true : undefined), 15_000),
+      JSON.stringify(await notReady()),
+    ).toBe(true);
 
     const customers = await auditCustomers(options.ports.postgres, context.customers);
     const clients = await auditClients(options.ports.postgres, context.registeredClients);
@@ -186,7 +211,10 @@ describe("the running dev stack under faults (real Postgres and mail catcher pro
       const messages = (await Promise.all(recipients.map((r) => courierMessages(endpoints.ciamKratosAdmin, r)))).flat();
       return messages.length === expectedMails && messages.every((m) => m.status === "queued" && m.send_count >= 1) ? messages : undefined;
     }, OUTAGE_MS);
-    expect(allQueued?.map((m) => m.template_type).sort()).toEqual([...Array<string>(recipients.length).fill("recovery_code_valid"), ...Array<string>(recipients.length).fill("verification_code_valid")]);
+    expect(allQueued?.map((m) => m.template_type).sort()).toEqual([
+      ...Array<string>(recipients.length).fill("recovery_code_valid"),
+      ...Array<string>(recipients.length).fill("verification_code_valid"),
+    ]);
     expectStackAlive();
     // Down as long as Postgres was; well inside the courier's patience (5 retries, doubling from 1 s: ~30 s).
     await sleep(OUTAGE_MS - (Date.now() - stoppedAt));
@@ -198,7 +226,9 @@ describe("the running dev stack under faults (real Postgres and mail catcher pro
       const messages = (await Promise.all(recipients.map((r) => courierMessages(endpoints.ciamKratosAdmin, r)))).flat();
       return messages.every((m) => m.status === "sent") ? messages : undefined;
     }, 45_000);
-    const statuses = (await Promise.all(recipients.map((r) => courierMessages(endpoints.ciamKratosAdmin, r)))).flat().map((m: CourierMessage) => m.status);
+    const statuses = (await Promise.all(recipients.map((r) => courierMessages(endpoints.ciamKratosAdmin, r))))
+      .flat()
+      .map((m: CourierMessage) => m.status);
     expect(sent, JSON.stringify(statuses)).toBeDefined();
     const delivered = await eventually(async () => {
       const counts = await inboxCounts(inboxApi);

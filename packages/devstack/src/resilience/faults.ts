@@ -29,7 +29,8 @@ export function dataPaths(dataDir: string) {
 export async function stopPostmaster(dataDir: string): Promise<number> {
   const pidLine = (await readFile(path.join(dataPaths(dataDir).postgres, "postmaster.pid"), "utf8")).split("\n")[0] ?? "";
   const pid = Number.parseInt(pidLine, 10);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) throw new Error(`no running postmaster for ${dataDir} (postmaster.pid says "${pidLine}")`);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid))
+    throw new Error(`no running postmaster for ${dataDir} (postmaster.pid says "${pidLine}")`);
   process.kill(pid, "SIGINT");
   if (!(await waitForExit(pid, 30_000))) throw new Error(`postmaster ${pid} did not stop within 30 s`);
   return pid;
@@ -53,5 +54,11 @@ export async function stopMailCatcher(dataDir: string): Promise<number> {
 /** Starts the mail catcher again on the same ports and mail folder. */
 export function restartMailCatcher(dataDir: string, ports: { smtp: number; inbox: number }): Promise<MailCatcher> {
   const paths = dataPaths(dataDir);
-  return startMailCatcher({ smtpPort: ports.smtp, webPort: ports.inbox, mailDirectory: paths.mail, logFile: paths.mailLog, buildDirectory: dataDir });
+  return startMailCatcher({
+    smtpPort: ports.smtp,
+    webPort: ports.inbox,
+    mailDirectory: paths.mail,
+    logFile: paths.mailLog,
+    buildDirectory: dataDir,
+  });
 }

@@ -9,7 +9,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import { EMBEDDED_ADMIN_API_TOKEN } from "@olympus/sdk/config/embedded-defaults";
+import { EMBEDDED_ADMIN_API_TOKEN } from "../embedded-defaults";
 import { adminAuthorization, adminUrl, type AdminApi } from "../ory/admin-api";
 import type { AdminLogin, DevstackPorts } from "../options";
 import type { LoadRecorder } from "./recorder";
@@ -105,7 +105,11 @@ export const registerCustomer: Journey = async (context, client) => {
   const password = `resilient-${randomBytes(6).toString("hex")}`;
   const response = await context.recorder.call("CIAM registration", `${base}/self-service/registration?flow=${flow}`, {
     expect: [200],
-    init: { method: "POST", headers: json(address), body: JSON.stringify({ method: "password", password, traits: { email, name: { first: "Fault", last: "Run" } } }) },
+    init: {
+      method: "POST",
+      headers: json(address),
+      body: JSON.stringify({ method: "password", password, traits: { email, name: { first: "Fault", last: "Run" } } }),
+    },
   });
   if (response?.status !== 200) return void (await response?.body?.cancel());
   const body = parseOrReport(context, "CIAM registration", registered, await response.json());
@@ -119,10 +123,24 @@ export const signInCustomer: Journey = async (context, client) => {
 };
 
 export const signInAdmin: Journey = async (context, client) => {
-  await passwordLogin(context, "IAM sign-in", context.endpoints.iamKratosPublic, context.admin.email, context.admin.password, client.nextAddress());
+  await passwordLogin(
+    context,
+    "IAM sign-in",
+    context.endpoints.iamKratosPublic,
+    context.admin.email,
+    context.admin.password,
+    client.nextAddress(),
+  );
 };
 
-async function passwordLogin(context: JourneyContext, step: string, base: string, identifier: string, password: string, address: string): Promise<void> {
+async function passwordLogin(
+  context: JourneyContext,
+  step: string,
+  base: string,
+  identifier: string,
+  password: string,
+  address: string,
+): Promise<void> {
   const flow = await openFlow(context, `${step} flow`, `${base}/self-service/login/api`, address);
   if (!flow) return;
   // A 400 would mean Kratos no longer knows a password it accepted: a lost record.
@@ -170,7 +188,11 @@ export const registerClient: Journey = async (context) => {
   const hydraAdmin = context.endpoints.ciamHydraAdmin;
   const response = await context.recorder.call("CIAM client registration", adminUrl(hydraAdmin, "/admin/clients"), {
     expect: [201],
-    init: { method: "POST", headers: { ...json("127.0.0.1"), ...adminAuthorization(hydraAdmin) }, body: JSON.stringify({ client_name: name, grant_types: ["client_credentials"], token_endpoint_auth_method: "client_secret_basic" }) },
+    init: {
+      method: "POST",
+      headers: { ...json("127.0.0.1"), ...adminAuthorization(hydraAdmin) },
+      body: JSON.stringify({ client_name: name, grant_types: ["client_credentials"], token_endpoint_auth_method: "client_secret_basic" }),
+    },
   });
   if (response?.status !== 201) return void (await response?.body?.cancel());
   const body = parseOrReport(context, "CIAM client registration", createdClient, await response.json());
@@ -183,9 +205,15 @@ export async function createMachineClient(hydraAdmin: AdminApi): Promise<Machine
   const response = await fetch(adminUrl(hydraAdmin, "/admin/clients"), {
     method: "POST",
     headers: { "content-type": "application/json", ...adminAuthorization(hydraAdmin) },
-    body: JSON.stringify({ client_name: "fault-run machine client", client_secret: clientSecret, grant_types: ["client_credentials"], token_endpoint_auth_method: "client_secret_basic" }),
+    body: JSON.stringify({
+      client_name: "fault-run machine client",
+      client_secret: clientSecret,
+      grant_types: ["client_credentials"],
+      token_endpoint_auth_method: "client_secret_basic",
+    }),
   });
-  if (response.status !== 201) throw new Error(`creating a machine client at ${hydraAdmin.url} answered ${response.status}: ${await response.text()}`);
+  if (response.status !== 201)
+    throw new Error(`creating a machine client at ${hydraAdmin.url} answered ${response.status}: ${await response.text()}`);
   return { clientId: createdClient.parse(await response.json()).client_id, clientSecret };
 }
 

@@ -5,7 +5,9 @@
 import { z } from "zod";
 import { adminAuthorization, adminUrl, type AdminApi } from "../ory/admin-api";
 
-const courierMessage = z.object({ id: z.string(), status: z.string(), send_count: z.number(), recipient: z.string(), template_type: z.string() }).loose();
+const courierMessage = z
+  .object({ id: z.string(), status: z.string(), send_count: z.number(), recipient: z.string(), template_type: z.string() })
+  .loose();
 export type CourierMessage = z.infer<typeof courierMessage>;
 
 /** Every courier message to `recipient`, newest first. */

@@ -53,7 +53,12 @@ export async function auditCustomers(postgresPort: number, customers: Customer[]
   );
   const result = audit(expected, counts);
   // Exactly once is not enough if it is a different identity than the one acknowledged.
-  const ids = await countBy(postgresPort, "ciam_kratos", "SELECT id::text AS key, count(*)::int AS n FROM identities WHERE id::text = ANY($1) GROUP BY 1", [...expected.values()]);
+  const ids = await countBy(
+    postgresPort,
+    "ciam_kratos",
+    "SELECT id::text AS key, count(*)::int AS n FROM identities WHERE id::text = ANY($1) GROUP BY 1",
+    [...expected.values()],
+  );
   for (const [email, id] of expected) if (!ids.has(id) && !result.missing.includes(email)) result.missing.push(`${email} (identity ${id})`);
   result.found = result.acknowledged - result.missing.length - result.duplicated.length;
   return result;
@@ -69,7 +74,12 @@ export async function auditClients(postgresPort: number, clients: Map<string, st
     [...byName.keys()],
   );
   const result = audit(byName, counts);
-  const ids = await countBy(postgresPort, "ciam_hydra", "SELECT id AS key, count(*)::int AS n FROM hydra_clients WHERE id = ANY($1) GROUP BY 1", [...clients.keys()]);
+  const ids = await countBy(
+    postgresPort,
+    "ciam_hydra",
+    "SELECT id AS key, count(*)::int AS n FROM hydra_clients WHERE id = ANY($1) GROUP BY 1",
+    [...clients.keys()],
+  );
   for (const [name, id] of byName) if (!ids.has(id) && !result.missing.includes(name)) result.missing.push(`${name} (client ${id})`);
   result.found = result.acknowledged - result.missing.length - result.duplicated.length;
   return result;

@@ -1,4 +1,4 @@
-import { ensureIamAdmin, type EnsureOutcome } from "@olympus/sdk/bootstrap";
+import { ensureIamAdmin, type EnsureOutcome } from "@olympus/ory-client/bootstrap";
 import type { AdminApi } from "../ory/admin-api";
 import type { AdminLogin } from "../options";
 import { ADMIN_NAME } from "./dev-seeds";
@@ -9,7 +9,7 @@ export type SeedOutcome = EnsureOutcome;
 /**
  * Ensures the IAM admin identity exists (schema `admin`, Athena role `admin`
  * in metadata_admin, where only the admin API can put it), through
- * @olympus/sdk/bootstrap — the code `olympus bootstrap` runs in production.
+ * @olympus/ory-client/bootstrap — the code `olympus bootstrap` runs in production.
  * Development differs only in what it asks for: a password (the developer's
  * login) instead of an invitation, a verified address, and a deactivated
  * admin re-activated. An existing identity keeps its password — someone may

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startEmbeddedKratos, type EmbeddedKratos } from "@olympus/embedded-kratos";
-import { EMBEDDED_ADMIN_API_TOKEN } from "@olympus/sdk/config/embedded-defaults";
-import { moveAdminOnlyTraits } from "@olympus/sdk/identity";
+import { EMBEDDED_ADMIN_API_TOKEN } from "../embedded-defaults";
+import { moveAdminOnlyTraits } from "@olympus/ory-client/identity";
 import { startTestPostgres, type TestPostgres } from "@olympus/test-postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AdminApi } from "../ory/admin-api";
@@ -70,7 +70,12 @@ describe("moving admin-only traits into metadata_admin, against the embedded Kra
     };
   }
 
-  async function admin(server: GuardedKratos, method: string, url: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+  async function admin(
+    server: GuardedKratos,
+    method: string,
+    url: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: Record<string, unknown> }> {
     const response = await fetch(`${server.adminUrl.replace(/\/$/, "")}${url}`, {
       method,
       headers: { "Content-Type": "application/json", Authorization: `Bearer ${server.adminApi.token}` },
@@ -97,7 +102,11 @@ describe("moving admin-only traits into metadata_admin, against the embedded Kra
     };
     const seededAdmin = await create(ADMIN_LOGIN.email, { iam_admin_role: "admin" });
     const viewer = await create("viewer@olympus.local", { iam_admin_role: "viewer" }, { metadata_admin: { team: "ops" } });
-    const overridden = await create("overridden@olympus.local", { iam_admin_role: "admin" }, { metadata_admin: { iam_admin_role: "viewer" } });
+    const overridden = await create(
+      "overridden@olympus.local",
+      { iam_admin_role: "admin" },
+      { metadata_admin: { iam_admin_role: "viewer" } },
+    );
     const plain = await create("plain@olympus.local", {});
     await before.close();
 
@@ -131,9 +140,15 @@ describe("moving admin-only traits into metadata_admin, against the embedded Kra
     expect(created?.traits).toEqual({ email: ADMIN_LOGIN.email, name: { first: "Olympus", last: "Admin" } });
     expect(created?.metadata_admin).toEqual({ iam_admin_role: "admin" });
 
-    expect((await admin(server, "PATCH", `/admin/identities/${created?.id}`, [{ op: "add", path: "/metadata_admin", value: { note: "kept" } }])).status).toBe(200);
+    expect(
+      (await admin(server, "PATCH", `/admin/identities/${created?.id}`, [{ op: "add", path: "/metadata_admin", value: { note: "kept" } }]))
+        .status,
+    ).toBe(200);
     expect(await seedAdminIdentity(server.adminApi, ADMIN_LOGIN)).toBe("updated");
-    expect((await admin(server, "GET", `/admin/identities/${created?.id}`)).json.metadata_admin).toEqual({ note: "kept", iam_admin_role: "admin" });
+    expect((await admin(server, "GET", `/admin/identities/${created?.id}`)).json.metadata_admin).toEqual({
+      note: "kept",
+      iam_admin_role: "admin",
+    });
     expect(await seedAdminIdentity(server.adminApi, ADMIN_LOGIN)).toBe("unchanged");
   });
 
@@ -158,9 +173,14 @@ describe("moving admin-only traits into metadata_admin, against the embedded Kra
 
     const after = await kratos("ciam", dsn);
     const report = await moveAdminOnlyTraits({ domain: "ciam", kratosAdminUrl: after.adminUrl, adminToken: after.adminApi.token });
-    expect(report.moved).toEqual([{ id: created.json.id, schemaId: "customer", moved: { customer_id: "C-1001", loyalty_tier: "gold" }, dropped: [] }]);
+    expect(report.moved).toEqual([
+      { id: created.json.id, schemaId: "customer", moved: { customer_id: "C-1001", loyalty_tier: "gold" }, dropped: [] },
+    ]);
     const stored = (await admin(after, "GET", `/admin/identities/${String(created.json.id)}`)).json;
-    expect(stored).toMatchObject({ traits: { email: "loyal@example.com", phone: "+491701234567" }, metadata_admin: { customer_id: "C-1001", loyalty_tier: "gold" } });
+    expect(stored).toMatchObject({
+      traits: { email: "loyal@example.com", phone: "+491701234567" },
+      metadata_admin: { customer_id: "C-1001", loyalty_tier: "gold" },
+    });
     expect(stored.traits).not.toHaveProperty("customer_id");
     expect(stored.traits).not.toHaveProperty("loyalty_tier");
   });

@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { clientsFileProblems, oauth2ClientsFile, toClientDefinition } from "@olympus/sdk/bootstrap";
-import { EMBEDDED_ATHENA_CLIENTS } from "@olympus/sdk/config/embedded-defaults";
+import { clientsFileProblems, oauth2ClientsFile, toClientDefinition } from "@olympus/ory-client/bootstrap";
+import { EMBEDDED_ATHENA_CLIENTS } from "../embedded-defaults";
 import { DEFAULT_PORTS } from "../options";
 import { PLATFORM_DIR } from "../paths";
 import { clientSeeds } from "./dev-seeds";
@@ -62,7 +62,10 @@ describe("seeded OAuth2 clients", () => {
   it("are the clients the Docker dev stack's bootstrap registers (platform/dev/oauth2-clients.yml)", () => {
     const file = oauth2ClientsFile.parse(parse(readFileSync(path.join(PLATFORM_DIR, "dev", "oauth2-clients.yml"), "utf8")));
     expect(clientsFileProblems(file)).toEqual([]);
-    const secrets: Record<string, string> = { CIAM_ATHENA_CLIENT_SECRET: EMBEDDED_ATHENA_CLIENTS.ciam.clientSecret, IAM_ATHENA_CLIENT_SECRET: EMBEDDED_ATHENA_CLIENTS.iam.clientSecret };
+    const secrets: Record<string, string> = {
+      CIAM_ATHENA_CLIENT_SECRET: EMBEDDED_ATHENA_CLIENTS.ciam.clientSecret,
+      IAM_ATHENA_CLIENT_SECRET: EMBEDDED_ATHENA_CLIENTS.iam.clientSecret,
+    };
     expect(file.iam.map((entry) => toClientDefinition(entry, secrets[entry.client_secret_env ?? ""]))).toEqual(seeds.iam);
   });
 });

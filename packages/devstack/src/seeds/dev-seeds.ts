@@ -1,6 +1,6 @@
-import type { OAuth2ClientDefinition } from "@olympus/sdk/bootstrap";
-import type { Domain } from "@olympus/sdk/config";
-import { EMBEDDED_ATHENA_CLIENTS, EMBEDDED_DEMO_CLIENT } from "@olympus/sdk/config/embedded-defaults";
+import type { OAuth2ClientDefinition } from "@olympus/ory-client/bootstrap";
+import type { Domain } from "@olympus/runtime-config/config";
+import { EMBEDDED_ATHENA_CLIENTS, EMBEDDED_DEMO_CLIENT } from "../embedded-defaults";
 import type { DevstackPorts } from "../options";
 
 /**

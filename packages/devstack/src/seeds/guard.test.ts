@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestPostgres, type TestPostgres } from "@olympus/test-postgres";
 import { resolveOryConfigs } from "../ory/configs";
-import { DOMAINS } from "@olympus/sdk/config";
-import { EMBEDDED_OLYMPUS_DATABASE_URLS } from "@olympus/sdk/config/embedded-defaults";
-import { checkOlympusSchema, createOlympusPool, MIGRATIONS } from "@olympus/sdk/olympus-db";
+import { DOMAINS } from "@olympus/runtime-config/config";
+import { EMBEDDED_OLYMPUS_DATABASE_URLS } from "../embedded-defaults";
+import { checkOlympusSchema, createOlympusPool, MIGRATIONS } from "@olympus/athena-store/olympus-db";
 import { moveDsn } from "../postgres/dsn";
 import { applyDatabaseLayout, migrateOlympusAsMigrator } from "../postgres/layout";
 import { verifyDatabaseIsolation } from "./guard";
@@ -55,10 +55,11 @@ describe("init.sql applied by the dev stack, and the seeds' guard", () => {
   it("refuses a shared DATABASE_URL: both Kratos on one database", async () => {
     const shared = `postgres://iam_kratos:${PASSWORDS.iam_kratos}@127.0.0.1:${server.port}/iam_kratos?sslmode=disable`;
     const configs = resolveOryConfigs({ database: at(), dsnOverrides: { "ciam-kratos": shared, "iam-kratos": shared } });
-    await expect(verifyDatabaseIsolation(configs)).rejects.toMatchObject({
-      kind: "seed-guard",
-      message: expect.stringMatching(/^Seed guard: refusing to continue: CIAM Kratos's DSN points at database "iam_kratos", which belongs to IAM Kratos/),
-    });
+    const verifying = verifyDatabaseIsolation(configs);
+    await expect(verifying).rejects.toMatchObject({ kind: "seed-guard" });
+    await expect(verifying).rejects.toThrow(
+      /^Seed guard: refusing to continue: CIAM Kratos's DSN points at database "iam_kratos", which belongs to IAM Kratos/,
+    );
   });
 
   it("refuses two servers on one DSN even when the names look right", async () => {

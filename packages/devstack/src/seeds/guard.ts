@@ -20,7 +20,9 @@ export async function verifyDatabaseIsolation(servers: readonly OryServerConfig[
     const { user, database } = server.parsedDsn;
     if (database !== server.expectedRole) {
       const owner = servers.find((other) => other !== server && other.expectedRole === database);
-      refuse(`${server.label}'s DSN points at database "${database}"${owner ? `, which belongs to ${owner.label}` : ""}, not "${server.expectedRole}"`);
+      refuse(
+        `${server.label}'s DSN points at database "${database}"${owner ? `, which belongs to ${owner.label}` : ""}, not "${server.expectedRole}"`,
+      );
     }
     if (user !== server.expectedRole) refuse(`${server.label}'s DSN logs in as role "${user}", not "${server.expectedRole}"`);
   }
@@ -31,14 +33,17 @@ export async function verifyDatabaseIsolation(servers: readonly OryServerConfig[
   }
   for (const server of servers) {
     const own = await tryConnect(server.dsn);
-    if (own.error !== undefined) refuse(`${server.label} cannot reach its own database "${server.expectedRole}" with its DSN (${own.error})`);
+    if (own.error !== undefined)
+      refuse(`${server.label} cannot reach its own database "${server.expectedRole}" with its DSN (${own.error})`);
     if (own.database !== server.expectedRole || own.user !== server.expectedRole) {
       refuse(`${server.label}'s DSN reaches database "${own.database}" as "${own.user}"`);
     }
     for (const other of servers.filter((s) => s !== server)) {
       const crossing = await tryConnect(withDatabase(server.dsn, other.parsedDsn.database));
       if (crossing.error === undefined) {
-        refuse(`${server.label}'s role "${server.parsedDsn.user}" can also connect to ${other.label}'s database "${other.parsedDsn.database}"`);
+        refuse(
+          `${server.label}'s role "${server.parsedDsn.user}" can also connect to ${other.label}'s database "${other.parsedDsn.database}"`,
+        );
       }
     }
   }

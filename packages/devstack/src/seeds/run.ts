@@ -1,4 +1,4 @@
-import { moveAdminOnlyTraits, type MoveAdminOnlyTraitsReport } from "@olympus/sdk/identity";
+import { moveAdminOnlyTraits, type MoveAdminOnlyTraitsReport } from "@olympus/ory-client/identity";
 import { DevstackError } from "../errors";
 import type { AdminApi } from "../ory/admin-api";
 import type { AdminLogin, DevstackPorts } from "../options";
@@ -26,8 +26,14 @@ export async function runSeeds(targets: SeedTargets, admin: AdminLogin, ports: D
   const seeds = clientSeeds(ports);
   // First, so data from before the role left the traits is valid under today's schemas (the admin seed below validates them when it repairs the role).
   const movedToAdminMetadata = {
-    ciam: movedCount("CIAM", await moveAdminOnlyTraits({ domain: "ciam", kratosAdminUrl: targets.ciamKratos.url, adminToken: targets.ciamKratos.token })),
-    iam: movedCount("IAM", await moveAdminOnlyTraits({ domain: "iam", kratosAdminUrl: targets.iamKratos.url, adminToken: targets.iamKratos.token })),
+    ciam: movedCount(
+      "CIAM",
+      await moveAdminOnlyTraits({ domain: "ciam", kratosAdminUrl: targets.ciamKratos.url, adminToken: targets.ciamKratos.token }),
+    ),
+    iam: movedCount(
+      "IAM",
+      await moveAdminOnlyTraits({ domain: "iam", kratosAdminUrl: targets.iamKratos.url, adminToken: targets.iamKratos.token }),
+    ),
   };
   const report: SeedReport = { movedToAdminMetadata, admin: await seedAdminIdentity(targets.iamKratos, admin), clients: [] };
   for (const seed of seeds.iam) {
@@ -42,7 +48,10 @@ export async function runSeeds(targets: SeedTargets, admin: AdminLogin, ports: D
 function movedCount(label: string, report: MoveAdminOnlyTraitsReport): number {
   const [first] = report.failed;
   if (first) {
-    throw new DevstackError("seed", `seed: ${label} Kratos refused to move admin-only traits of ${report.failed.length} identities into metadata_admin (${first.id}: ${first.reason}); fix them by hand or run npm run dev:reset`);
+    throw new DevstackError(
+      "seed",
+      `seed: ${label} Kratos refused to move admin-only traits of ${report.failed.length} identities into metadata_admin (${first.id}: ${first.reason}); fix them by hand or run npm run dev:reset`,
+    );
   }
   return report.moved.length;
 }

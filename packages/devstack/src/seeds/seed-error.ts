@@ -1,4 +1,4 @@
-import { AdminApiError } from "@olympus/sdk/bootstrap";
+import { AdminApiError } from "@olympus/ory-client/bootstrap";
 import { DevstackError } from "../errors";
 
 /** A failed admin call stops the stack with one line, as every other start-up failure does. */

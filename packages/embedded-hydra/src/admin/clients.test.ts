@@ -71,27 +71,40 @@ describe("OAuth2 clients", () => {
 
     const { data: fetched } = await hydra.admin.getOAuth2Client({ id: created.client_id ?? "" });
     expect(fetched.client_secret).toBeUndefined();
-    const { rows } = await pg.query("SELECT secret_hash FROM hydra_clients WHERE id = $1", [created.client_id], hydra.dsn.split("/").pop());
-    expect(rows[0].secret_hash).toMatch(/^\$pbkdf2-sha256\$/);
-    expect(rows[0].secret_hash).not.toContain(created.client_secret);
+    const { rows } = await pg.query<{ secret_hash: string }>(
+      "SELECT secret_hash FROM hydra_clients WHERE id = $1",
+      [created.client_id],
+      hydra.dsn.split("/").pop(),
+    );
+    expect(rows[0]?.secret_hash).toMatch(/^\$pbkdf2-sha256\$/);
+    expect(rows[0]?.secret_hash).not.toContain(created.client_secret);
   });
 
   it("accepts a chosen client_id and secret, refuses duplicates and invalid metadata", async () => {
-    const body = JSON.stringify({ client_id: "athena-ciam", client_secret: "a-chosen-secret-value", redirect_uris: ["http://x.localhost/cb"] });
+    const body = JSON.stringify({
+      client_id: "athena-ciam",
+      client_secret: "a-chosen-secret-value",
+      redirect_uris: ["http://x.localhost/cb"],
+    });
     const created = await admin("admin/clients", { method: "POST", body });
     expect(created.status).toBe(201);
     expect(await created.json()).toMatchObject({ client_id: "athena-ciam", client_secret: "a-chosen-secret-value" });
     // Hydra: sqlcon.ErrUniqueViolation.
     const duplicate = await admin("admin/clients", { method: "POST", body });
     expect(duplicate.status).toBe(409);
-    expect(await duplicate.json()).toEqual({ error: "Unable to insert or update resource because a resource with that value exists already", error_description: "" });
+    expect(await duplicate.json()).toEqual({
+      error: "Unable to insert or update resource because a resource with that value exists already",
+      error_description: "",
+    });
 
     const notJson = await admin("admin/clients", { method: "POST", body: "{nope" });
     expect(notJson.status).toBe(400);
   });
 
   it("updates with PUT (keeping the secret) and PATCH (JSON Patch), and deletes", async () => {
-    const { data: created } = await hydra.admin.createOAuth2Client({ oAuth2Client: { client_name: "before", redirect_uris: ["http://a.localhost/cb"] } });
+    const { data: created } = await hydra.admin.createOAuth2Client({
+      oAuth2Client: { client_name: "before", redirect_uris: ["http://a.localhost/cb"] },
+    });
     const id = created.client_id ?? "";
     const { data: replaced } = await hydra.admin.setOAuth2Client({
       id,
@@ -108,7 +121,11 @@ describe("OAuth2 clients", () => {
         { op: "add", path: "/metadata/tier", value: "gold" },
       ],
     });
-    expect(patched).toMatchObject({ client_name: "patched", redirect_uris: ["http://b.localhost/cb", "http://c.localhost/cb"], metadata: { tier: "gold" } });
+    expect(patched).toMatchObject({
+      client_name: "patched",
+      redirect_uris: ["http://b.localhost/cb", "http://c.localhost/cb"],
+      metadata: { tier: "gold" },
+    });
 
     // The original secret still authenticates after PUT and PATCH.
     const token = await fetch(new URL("oauth2/token", hydra.publicUrl), {
@@ -127,9 +144,35 @@ describe("OAuth2 clients", () => {
     expect((await admin(`admin/clients/${id}`)).status).toBe(404);
   });
 
+  // client/handler.go patchOAuth2Client over oryx/jsonx/patch.go ApplyJSONPatch (EnsurePathExistsOnAdd, denied "/id").
+  it("patches as ory/x ApplyJSONPatch: add creates missing parents, /id is denied, a failing patch is Hydra's unnamed error", async () => {
+    const { data: created } = await hydra.admin.createOAuth2Client({
+      oAuth2Client: { client_name: "patch-me", redirect_uris: ["http://a.localhost/cb"] },
+    });
+    const id = created.client_id ?? "";
+    const patch = (operations: unknown) => admin(`admin/clients/${id}`, { method: "PATCH", body: JSON.stringify(operations) });
+
+    const nested = await patch([{ op: "add", path: "/metadata/plan/tier", value: "gold" }]);
+    expect(nested.status).toBe(200);
+    expect(await nested.json()).toMatchObject({ client_id: id, metadata: { plan: { tier: "gold" } } });
+
+    for (const operations of [
+      [{ op: "replace", path: "/ID", value: "other" }],
+      [{ op: "test", path: "/client_name", value: "x" }],
+      [{ op: "remove", path: "/nope" }],
+      { op: "add" },
+    ]) {
+      const refused = await patch(operations);
+      expect(refused.status, JSON.stringify(operations)).toBe(400);
+      expect(await refused.json()).toEqual({ error: "error", error_description: "The error is unrecognizable" });
+    }
+  });
+
   it("lists clients with keyset pagination and a Link header", async () => {
     for (let index = 0; index < 3; index++) {
-      await hydra.admin.createOAuth2Client({ oAuth2Client: { client_name: `paged-${index}`, owner: "pager", redirect_uris: ["http://p.localhost/cb"] } });
+      await hydra.admin.createOAuth2Client({
+        oAuth2Client: { client_name: `paged-${index}`, owner: "pager", redirect_uris: ["http://p.localhost/cb"] },
+      });
     }
     const seen: string[] = [];
     let next: string | undefined = "admin/clients?page_size=2&owner=pager";

@@ -1,10 +1,10 @@
-import { applyJsonPatch, jsonPatchSchema } from "../clients/json-patch";
+import { patchClientDocument } from "../clients/json-patch";
 import { LIFESPAN_FIELDS } from "../clients/lifespans";
 import { clientToJson, type StoredClient, type StoredClientData } from "../clients/model";
 import { hashClientSecret } from "../clients/secret-hash";
 import { generateHydraSecret, registrationClientUri, storeNewClient, storeUpdatedClient, validatorConfig } from "../clients/service";
 import { decodeClient, decodeLifespansBody, validateClient, type DecodedClient } from "../clients/validator";
-import type { HydraContext } from "../context";
+import type { Deps } from "../deps";
 import { HydraError, sendJson } from "../errors";
 import { readBody } from "../http";
 import { assertStorable } from "../storable";
@@ -17,8 +17,8 @@ async function readClientBody(req: AdminRequest["req"]): Promise<DecodedClient> 
   return decoded;
 }
 
-async function mustGet(hctx: HydraContext, id: string): Promise<StoredClient> {
-  const client = await hctx.clients.get(id);
+async function mustGet(deps: Deps, id: string): Promise<StoredClient> {
+  const client = await deps.clients.get(id);
   if (!client) throw HydraError.noRows();
   return client;
 }
@@ -28,11 +28,11 @@ async function mustGet(hctx: HydraContext, id: string): Promise<StoredClient> {
  * generated ones; the secret is echoed once (never for public clients),
  * with a registration access token for the dynamic registration endpoints.
  */
-async function createClient(hctx: HydraContext, { req, res }: AdminRequest): Promise<void> {
+async function createClient(deps: Deps, { req, res }: AdminRequest): Promise<void> {
   const decoded = await readClientBody(req);
   const secret = decoded.secret || generateHydraSecret();
-  const data = await validateClient(validatorConfig(hctx), { ...decoded, secret });
-  const created = await storeNewClient(hctx, decoded.id, secret, data);
+  const data = await validateClient(validatorConfig(deps), { ...decoded, secret });
+  const created = await storeNewClient(deps, decoded.id, secret, data);
   res.setHeader("location", `/admin/clients/${encodeURIComponent(created.client.id)}`);
   sendJson(
     res,
@@ -40,31 +40,47 @@ async function createClient(hctx: HydraContext, { req, res }: AdminRequest): Pro
     clientToJson(created.client, {
       ...(data.token_endpoint_auth_method === "none" ? {} : { secret }),
       registrationAccessToken: created.registrationAccessToken,
-      registrationClientUri: registrationClientUri(hctx, created.client.id),
+      registrationClientUri: registrationClientUri(deps, created.client.id),
     }),
   );
 }
 
-async function updateClient(hctx: HydraContext, existing: StoredClient, decoded: DecodedClient, res: AdminRequest["res"], keepRotated = true): Promise<void> {
-  const data = await validateClient(validatorConfig(hctx), decoded);
-  const updated = await storeUpdatedClient(hctx, existing, decoded, data, { clearRotated: !keepRotated });
+async function updateClient(
+  deps: Deps,
+  existing: StoredClient,
+  decoded: DecodedClient,
+  res: AdminRequest["res"],
+  keepRotated = true,
+): Promise<void> {
+  const data = await validateClient(validatorConfig(deps), decoded);
+  const updated = await storeUpdatedClient(deps, existing, decoded, data, { clearRotated: !keepRotated });
   sendJson(res, 200, clientToJson(updated, decoded.secret ? { secret: decoded.secret } : {}));
 }
 
-async function listClients(hctx: HydraContext, { url, res }: AdminRequest): Promise<void> {
+async function listClients(deps: Deps, { url, res }: AdminRequest): Promise<void> {
   const page = parsePageRequest(url, (message) => HydraError.malformed(`Unable to parse pagination parameters: ${message}`));
   const clientName = url.searchParams.get("client_name");
   const owner = url.searchParams.get("owner");
-  const result = await hctx.clients.list({ pageSize: page.size, after: page.after, ...(clientName ? { clientName } : {}), ...(owner ? { owner } : {}) });
-  sendJson(res, 200, result.clients.map((client) => clientToJson(client)), { link: linkHeader(url, page.size, result.nextAfter) });
+  const result = await deps.clients.list({
+    pageSize: page.size,
+    after: page.after,
+    ...(clientName ? { clientName } : {}),
+    ...(owner ? { owner } : {}),
+  });
+  sendJson(
+    res,
+    200,
+    result.clients.map((client) => clientToJson(client)),
+    { link: linkHeader(url, page.size, result.nextAfter) },
+  );
 }
 
-async function deleteClient(hctx: HydraContext, { params, res }: AdminRequest): Promise<void> {
+async function deleteClient(deps: Deps, { params, res }: AdminRequest): Promise<void> {
   const id = params.id ?? "";
-  if (!(await hctx.clients.delete(id))) throw HydraError.noRows();
+  if (!(await deps.clients.delete(id))) throw HydraError.noRows();
   // A deleted client's grants and tokens must stop working at once.
-  await hctx.sessions.deleteConsentsOfClient(id);
-  await hctx.db.query("DELETE FROM oidc_payloads WHERE payload->>'clientId' = $1", [id]);
+  await deps.sessions.deleteConsentsOfClient(id);
+  await deps.db.query("DELETE FROM oidc_payloads WHERE payload->>'clientId' = $1", [id]);
   res.writeHead(204).end();
 }
 
@@ -72,7 +88,9 @@ async function deleteClient(hctx: HydraContext, { params, res }: AdminRequest): 
 function assertRotatable(client: StoredClient): void {
   const method = client.data.token_endpoint_auth_method || "client_secret_basic";
   if (method !== "client_secret_basic" && method !== "client_secret_post") {
-    throw HydraError.malformed(`The client is configured to use the ${JSON.stringify(method)} authentication method, which does not support client secret rotation.`);
+    throw HydraError.malformed(
+      `The client is configured to use the ${JSON.stringify(method)} authentication method, which does not support client secret rotation.`,
+    );
   }
 }
 
@@ -82,20 +100,20 @@ function patchDocument(client: StoredClient): Record<string, unknown> {
   return client.secretHash ? { ...json, client_secret: client.secretHash } : json;
 }
 
-export function registerClientRoutes(router: AdminRouter, hctx: HydraContext): void {
+export function registerClientRoutes(router: AdminRouter, deps: Deps): void {
   router
-    .add("POST", "/admin/clients", (request) => createClient(hctx, request))
-    .add("GET", "/admin/clients", (request) => listClients(hctx, request))
+    .add("POST", "/admin/clients", (request) => createClient(deps, request))
+    .add("GET", "/admin/clients", (request) => listClients(deps, request))
     .add("GET", "/admin/clients/:id", async ({ params, res }) => {
-      sendJson(res, 200, clientToJson(await mustGet(hctx, params.id ?? "")));
+      sendJson(res, 200, clientToJson(await mustGet(deps, params.id ?? "")));
     })
     .add("PUT", "/admin/clients/:id", async ({ req, params, res }) => {
       const decoded = await readClientBody(req);
-      await updateClient(hctx, await mustGet(hctx, params.id ?? ""), decoded, res, !decoded.secret);
+      await updateClient(deps, await mustGet(deps, params.id ?? ""), decoded, res, !decoded.secret);
     })
     .add("PATCH", "/admin/clients/:id", async ({ req, params, res }) => {
       const text = await readBody(req);
-      const existing = await mustGet(hctx, params.id ?? "");
+      const existing = await mustGet(deps, params.id ?? "");
       let operations: unknown;
       try {
         operations = JSON.parse(text) as unknown;
@@ -103,19 +121,16 @@ export function registerClientRoutes(router: AdminRouter, hctx: HydraContext): v
         throw new HydraError(400, "error", "The error is unrecognizable");
       }
       assertStorable(operations);
-      const patch = jsonPatchSchema.safeParse(operations);
-      if (!patch.success) throw new HydraError(400, "error", "The error is unrecognizable");
-      const document = patchDocument(existing);
-      const patched = applyJsonPatch(document, patch.data);
+      const patched = patchClientDocument(patchDocument(existing), text);
       // Hydra's patch may not touch the id; a client_id patched to another value names no client.
       if (patched.client_id !== existing.id) throw HydraError.noRows();
       const secret = patched.client_secret === existing.secretHash ? undefined : patched.client_secret;
       const decoded = decodeClient(JSON.stringify({ ...patched, client_secret: secret }));
-      await updateClient(hctx, existing, decoded, res, !decoded.secret);
+      await updateClient(deps, existing, decoded, res, !decoded.secret);
     })
     // Hydra replaces all lifespans at once (unset ones fall back to ttl.*) and leaves every other field and the secret alone.
     .add("PUT", "/admin/clients/:id/lifespans", async ({ req, params, res }) => {
-      const existing = await mustGet(hctx, params.id ?? "");
+      const existing = await mustGet(deps, params.id ?? "");
       const lifespans = decodeLifespansBody(await readBody(req));
       const data: StoredClientData = { ...existing.data };
       for (const field of LIFESPAN_FIELDS) {
@@ -123,33 +138,42 @@ export function registerClientRoutes(router: AdminRouter, hctx: HydraContext): v
         if (value) data[field] = value;
         else delete data[field];
       }
-      await updateClient(hctx, existing, { id: existing.id, secret: "", hasMetadata: true, data }, res);
+      await updateClient(deps, existing, { id: existing.id, secret: "", hasMetadata: true, data }, res);
     })
-    .add("DELETE", "/admin/clients/:id", (request) => deleteClient(hctx, request))
+    .add("DELETE", "/admin/clients/:id", (request) => deleteClient(deps, request))
     .add("POST", "/admin/clients/:id/secrets/rotate", async ({ params, res }) => {
-      const existing = await mustGet(hctx, params.id ?? "");
+      const existing = await mustGet(deps, params.id ?? "");
       assertRotatable(existing);
       // client/handler.go rotateOAuth2ClientSecret: the old secret keeps working (the five newest are kept).
-      const rotated = [existing.secretHash, ...(existing.data.rotated_secrets ?? []).slice(0, 4)].filter((hash): hash is string => Boolean(hash));
+      const rotated = [existing.secretHash, ...(existing.data.rotated_secrets ?? []).slice(0, 4)].filter((hash): hash is string =>
+        Boolean(hash),
+      );
       const secret = generateHydraSecret();
       const secretHash = await hashClientSecret(secret);
-      const updated = await hctx.clients.update(existing.id, secretHash, { ...existing.data, rotated_secrets: rotated });
+      const updated = await deps.clients.update(existing.id, secretHash, { ...existing.data, rotated_secrets: rotated });
       if (!updated) throw HydraError.noRows();
       sendJson(res, 200, clientToJson(updated, { secret }));
     })
     .add("DELETE", "/admin/clients/:id/secrets/rotate", async ({ params, res }) => {
-      const existing = await mustGet(hctx, params.id ?? "");
+      const existing = await mustGet(deps, params.id ?? "");
       assertRotatable(existing);
       const { rotated_secrets: _rotated, ...data } = existing.data;
-      const updated = await hctx.clients.update(existing.id, existing.secretHash, data);
+      const updated = await deps.clients.update(existing.id, existing.secretHash, data);
       if (!updated) throw HydraError.noRows();
       sendJson(res, 200, clientToJson(updated));
     })
     .add("DELETE", "/admin/oauth2/tokens", async ({ url, res }) => {
       const clientId = url.searchParams.get("client_id");
-      if (!clientId) throw new HydraError(400, "invalid_request", "The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed. Query parameter 'client_id' is not defined but it should have been.");
+      if (!clientId)
+        throw new HydraError(
+          400,
+          "invalid_request",
+          "The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed. Query parameter 'client_id' is not defined but it should have been.",
+        );
       // Hydra's DeleteAccessTokens: the client's access tokens, not its refresh tokens.
-      await hctx.db.query("DELETE FROM oidc_payloads WHERE payload->>'clientId' = $1 AND model IN ('AccessToken', 'ClientCredentials')", [clientId]);
+      await deps.db.query("DELETE FROM oidc_payloads WHERE payload->>'clientId' = $1 AND model IN ('AccessToken', 'ClientCredentials')", [
+        clientId,
+      ]);
       res.writeHead(204).end();
     });
 }

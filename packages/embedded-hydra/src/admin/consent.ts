@@ -1,7 +1,8 @@
-import { withQuery, type HydraContext } from "../context";
+import { withQuery } from "@olympus/server-kit/http";
+import type { Deps } from "../deps";
 import { HydraError, sendJson } from "../errors";
 import { acceptConsentSchema, rejection, REJECTION_FIELDS } from "../provider/decisions";
-import { randomToken } from "../storage/flows-repo";
+import { randomToken } from "../flows/repository";
 import type { GoFields } from "./go-json";
 import { loadFlow, publicRequest, readDecisionBody, restartAuthorization } from "./flow-helpers";
 import type { AdminRouter } from "./router";
@@ -14,7 +15,10 @@ const ACCEPT_CONSENT_REQUEST: GoFields = {
   remember_for: "int",
   handled_at: "time.Time",
   context: "json.RawMessage",
-  session: { struct: "flow.AcceptOAuth2ConsentRequestSession", fields: { access_token: "map[string]interface {}", id_token: "map[string]interface {}" } },
+  session: {
+    struct: "flow.AcceptOAuth2ConsentRequestSession",
+    fields: { access_token: "map[string]interface {}", id_token: "map[string]interface {}" },
+  },
 };
 
 /**
@@ -31,22 +35,22 @@ const undecodable = () => new HydraError(400, "error", "The error is unrecogniza
  * created when the verifier is redeemed (Hydra's verifyConsent), see
  * public/verifiers.ts.
  */
-export function registerConsentRoutes(router: AdminRouter, hctx: HydraContext): void {
+export function registerConsentRoutes(router: AdminRouter, deps: Deps): void {
   const base = "/admin/oauth2/auth/requests/consent";
 
   router.add("GET", base, async ({ url, res }) => {
-    const flow = await loadFlow(hctx, "consent", url);
+    const flow = await loadFlow(deps, "consent", url);
     sendJson(res, 200, { challenge: flow.challenge, consent_request_id: flow.challenge, ...publicRequest(flow) });
   });
 
   router.add("PUT", `${base}/accept`, async ({ req, url, res }) => {
     const body = await readDecisionBody(req, "flow.AcceptOAuth2ConsentRequest", ACCEPT_CONSENT_REQUEST, undecodable);
-    const flow = await loadFlow(hctx, "consent", url);
+    const flow = await loadFlow(deps, "consent", url);
     const parsed = acceptConsentSchema.safeParse(body);
     if (!parsed.success) throw undecodable();
     const verifier = randomToken();
     const redirectTo = withQuery(String(flow.request.request_url), { consent_verifier: verifier });
-    if (!(await hctx.flows.decide(flow.challenge, "accepted", { ...parsed.data, redirect_to: redirectTo }, verifier))) {
+    if (!(await deps.flows.decide(flow.challenge, "accepted", { ...parsed.data, redirect_to: redirectTo }, verifier))) {
       sendJson(res, 200, restartAuthorization(flow));
       return;
     }
@@ -55,11 +59,11 @@ export function registerConsentRoutes(router: AdminRouter, hctx: HydraContext): 
 
   router.add("PUT", `${base}/reject`, async ({ req, url, res }) => {
     const body = await readDecisionBody(req, "flow.RequestDeniedError", REJECTION_FIELDS, undecodable);
-    const flow = await loadFlow(hctx, "consent", url);
+    const flow = await loadFlow(deps, "consent", url);
     const denied = rejection(body, "consent request denied");
     const verifier = randomToken();
     const redirectTo = withQuery(String(flow.request.request_url), { consent_verifier: verifier });
-    if (!(await hctx.flows.decide(flow.challenge, "rejected", { ...denied, redirect_to: redirectTo }, verifier))) {
+    if (!(await deps.flows.decide(flow.challenge, "rejected", { ...denied, redirect_to: redirectTo }, verifier))) {
       sendJson(res, 200, restartAuthorization(flow));
       return;
     }

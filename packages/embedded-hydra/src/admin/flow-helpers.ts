@@ -1,11 +1,11 @@
 import type { IncomingMessage } from "node:http";
 import type { Interaction } from "oidc-provider";
-import type { HydraContext } from "../context";
+import type { Deps } from "../deps";
 import { HydraError } from "../errors";
 import { fositeHydraError } from "../fosite-errors";
 import { readBody } from "../http";
 import { assertStorable } from "../storable";
-import type { Flow, FlowKind } from "../storage/flows-repo";
+import type { Flow, FlowKind } from "../flows/repository";
 import { decodeGoJson, type GoFields } from "./go-json";
 
 /** `<kind>_challenge`, or Hydra's generic `challenge` (consent/handler.go reads either). */
@@ -19,12 +19,13 @@ export function challengeParam(url: URL, kind: FlowKind): string {
  * invalid_request, an unknown challenge x.ErrNotFound (404), an expired one
  * request_unauthorized (401).
  */
-export async function loadFlow(hctx: HydraContext, kind: "login" | "consent", url: URL): Promise<Flow> {
+export async function loadFlow(deps: Deps, kind: "login" | "consent", url: URL): Promise<Flow> {
   const challenge = challengeParam(url, kind);
   if (!challenge) throw fositeHydraError("invalid_request", "Query parameter 'challenge' is not defined but should have been.");
-  const flow = await hctx.flows.get(kind, challenge);
+  const flow = await deps.flows.get(kind, challenge);
   if (!flow) throw HydraError.notFound();
-  if (flow.expiresAt.getTime() <= Date.now()) throw fositeHydraError("request_unauthorized", `The ${kind} request has expired, please try again.`);
+  if (flow.expiresAt.getTime() <= Date.now())
+    throw fositeHydraError("request_unauthorized", `The ${kind} request has expired, please try again.`);
   return flow;
 }
 
@@ -34,7 +35,12 @@ export function publicRequest(flow: Flow): Record<string, unknown> {
 }
 
 /** A login/consent accept or reject body, read as Hydra's handler reads it (Go's JSON decoding into its struct). */
-export async function readDecisionBody(req: IncomingMessage, struct: string, fields: GoFields, onError: (message: string) => HydraError): Promise<Record<string, unknown>> {
+export async function readDecisionBody(
+  req: IncomingMessage,
+  struct: string,
+  fields: GoFields,
+  onError: (message: string) => HydraError,
+): Promise<Record<string, unknown>> {
   const decoded = decodeGoJson(await readBody(req), struct, fields);
   if (!decoded.ok) throw onError(decoded.message);
   assertStorable(decoded.value);
@@ -48,10 +54,11 @@ export async function readDecisionBody(req: IncomingMessage, struct: string, fie
  * request again gets there too (skipping what is remembered).
  */
 export function restartAuthorization(flow: Flow): { redirect_to: string } {
-  return { redirect_to: String(flow.request.request_url ?? "") };
+  const requestUrl = flow.request.request_url;
+  return { redirect_to: typeof requestUrl === "string" ? requestUrl : "" };
 }
 
 /** The oidc-provider interaction behind a login or consent challenge. */
-export async function loadInteraction(hctx: HydraContext, flow: Flow): Promise<Interaction | undefined> {
-  return flow.interactionUid ? hctx.provider().Interaction.find(flow.interactionUid) : undefined;
+export async function loadInteraction(deps: Deps, flow: Flow): Promise<Interaction | undefined> {
+  return flow.interactionUid ? deps.provider().Interaction.find(flow.interactionUid) : undefined;
 }

@@ -8,7 +8,16 @@
  */
 
 /** The Go types the admin bodies use, as Go names them in its error messages. */
-export type GoType = "bool" | "int" | "int64" | "string" | "[]string" | "map[string]interface {}" | "json.RawMessage" | "time.Time" | { struct: string; fields: GoFields };
+export type GoType =
+  | "bool"
+  | "int"
+  | "int64"
+  | "string"
+  | "[]string"
+  | "map[string]interface {}"
+  | "json.RawMessage"
+  | "time.Time"
+  | { struct: string; fields: GoFields };
 export type GoFields = Record<string, GoType>;
 
 export type GoDecoded = { ok: true; value: Record<string, unknown> } | { ok: false; message: string };
@@ -63,7 +72,8 @@ function check(value: unknown, type: GoType, struct: string, path: string): void
       if (jsonKind(value) !== "object") throw mismatch(value, struct, path, type);
       return;
     case "time.Time":
-      if (typeof value !== "string" || Number.isNaN(Date.parse(value))) throw new GoTypeError(`parsing time ${JSON.stringify(JSON.stringify(value))} as "\\"2006-01-02T15:04:05Z07:00\\"": cannot parse`);
+      if (typeof value !== "string" || Number.isNaN(Date.parse(value)))
+        throw new GoTypeError(`parsing time ${JSON.stringify(JSON.stringify(value))} as "\\"2006-01-02T15:04:05Z07:00\\"": cannot parse`);
       return;
     case "json.RawMessage":
       return;
@@ -77,7 +87,12 @@ export function decodeGoJson(text: string, struct: string, fields: GoFields): Go
   try {
     parsed = JSON.parse(text);
   } catch {
-    return { ok: false, message: text.trim().startsWith("{") ? "unexpected EOF" : `invalid character '${text.trim()[0] ?? ""}' looking for beginning of value` };
+    return {
+      ok: false,
+      message: text.trim().startsWith("{")
+        ? "unexpected EOF"
+        : `invalid character '${text.trim()[0] ?? ""}' looking for beginning of value`,
+    };
   }
   if (jsonKind(parsed) !== "object") {
     if (parsed === null) return { ok: true, value: {} };

@@ -1,4 +1,4 @@
-import type { HydraContext } from "../context";
+import type { Deps } from "../deps";
 import { HydraError, sendJson } from "../errors";
 import { accessTokenId, GRANTED_AUDIENCE_EXTRA } from "../tokens/jwt-access-tokens";
 import { readForm } from "../http";
@@ -47,25 +47,32 @@ function describe(use: FoundToken["use"], token: TokenLike, subject?: string): F
  * grant.
  */
 async function boundToLiveSession(
-  hctx: HydraContext,
-  token: { expiresWithSession?: boolean | undefined; accountId?: string | undefined; grantId?: string | undefined; clientId?: string | undefined },
+  deps: Deps,
+  token: {
+    expiresWithSession?: boolean | undefined;
+    accountId?: string | undefined;
+    grantId?: string | undefined;
+    clientId?: string | undefined;
+  },
   stored: TokenRecord,
 ): Promise<boolean> {
   if (!token.expiresWithSession) return true;
-  const session = stored.session ? await instantiateStored(hctx.provider().Session, stored.session) : undefined;
+  const session = stored.session ? await instantiateStored(deps.provider().Session, stored.session) : undefined;
   return session !== undefined && token.accountId === session.accountId && token.grantId === session.grantIdFor(token.clientId ?? "");
 }
 
 /** Reads the token (one batched round trip) and lets its oidc-provider model verify it, as `Model.find` would. */
-async function findToken(hctx: HydraContext, lookup: TokenLookup, value: string): Promise<{ token: FoundToken; stored: TokenRecord } | undefined> {
+async function findToken(deps: Deps, lookup: TokenLookup, value: string): Promise<{ token: FoundToken; stored: TokenRecord } | undefined> {
   // A JWT access token is stored under its hash (tokens/jwt-access-tokens.ts).
   const stored = await lookup.find(accessTokenId(value));
   if (!stored) return undefined;
-  const provider = hctx.provider();
+  const provider = deps.provider();
   switch (stored.model) {
     case "AccessToken": {
       const access = await instantiateStored(provider.AccessToken, stored.payload);
-      return access && (await boundToLiveSession(hctx, access, stored)) && !access.isExpired ? { token: describe("access_token", access), stored } : undefined;
+      return access && (await boundToLiveSession(deps, access, stored)) && !access.isExpired
+        ? { token: describe("access_token", access), stored }
+        : undefined;
     }
     case "ClientCredentials": {
       const credentials = await instantiateStored(provider.ClientCredentials, stored.payload);
@@ -76,7 +83,7 @@ async function findToken(hctx: HydraContext, lookup: TokenLookup, value: string)
     }
     case "RefreshToken": {
       const refresh = await instantiateStored(provider.RefreshToken, stored.payload);
-      return refresh && (await boundToLiveSession(hctx, refresh, stored)) && !refresh.isExpired && !refresh.consumed
+      return refresh && (await boundToLiveSession(deps, refresh, stored)) && !refresh.isExpired && !refresh.consumed
         ? { token: describe("refresh_token", refresh), stored }
         : undefined;
     }
@@ -84,13 +91,13 @@ async function findToken(hctx: HydraContext, lookup: TokenLookup, value: string)
 }
 
 /** POST /admin/oauth2/introspect: RFC 7662 with Hydra's fields; callers are trusted (admin port). */
-export function registerIntrospectionRoutes(router: AdminRouter, hctx: HydraContext): void {
-  const lookup = new TokenLookup(hctx.db);
+export function registerIntrospectionRoutes(router: AdminRouter, deps: Deps): void {
+  const lookup = new TokenLookup(deps.db);
   router.add("POST", "/admin/oauth2/introspect", async ({ req, res }) => {
     const form = await readForm(req);
     const value = form.get("token");
     if (!value) throw HydraError.badRequest('The form parameter "token" is required');
-    const found = await findToken(hctx, lookup, value);
+    const found = await findToken(deps, lookup, value);
     const token = found?.token;
     const required = (form.get("scope") ?? "").split(" ").filter(Boolean);
     const granted = new Set(token?.scope.split(" ").filter(Boolean));
@@ -113,7 +120,7 @@ export function registerIntrospectionRoutes(router: AdminRouter, hctx: HydraCont
       iat: token.iat,
       nbf: token.iat,
       aud: token.audience ?? consent?.grantAudience ?? [],
-      iss: hctx.issuer,
+      iss: deps.issuer,
       token_type: "Bearer",
       token_use: token.use,
       ext: consent?.accessTokenSession ?? {},

@@ -55,18 +55,30 @@ describe("creating, reading and deleting key sets", () => {
     expect((await jwk.getJsonWebKeySet({ set })).data.keys).toEqual([key]);
 
     expect((await jwk.deleteJsonWebKey({ set, kid: `${alg}-kid` })).status).toBe(204);
-    expect(await send("GET", `admin/keys/${set}/${alg}-kid`)).toEqual({ status: 404, body: { error: "Unable to locate the resource", error_description: "" } });
-    expect(await send("GET", `admin/keys/${set}`)).toEqual({ status: 404, body: { error: "Not Found", error_description: "Unable to locate the requested resource" } });
+    expect(await send("GET", `admin/keys/${set}/${alg}-kid`)).toEqual({
+      status: 404,
+      body: { error: "Unable to locate the resource", error_description: "" },
+    });
+    expect(await send("GET", `admin/keys/${set}`)).toEqual({
+      status: 404,
+      body: { error: "Not Found", error_description: "Unable to locate the requested resource" },
+    });
     // Deleting what is not there is still 204 (pop's Delete does not count rows).
     expect((await send("DELETE", `admin/keys/${set}/${alg}-kid`)).status).toBe(204);
   });
 
   it("refuses an algorithm the generator does not know, an undecodable body and a kid the set holds already", async () => {
     // Hydra: jwk/manager.go ErrUnsupportedKeyAlgorithm; jwk/handler.go (decode error); sqlcon.ErrUniqueViolation.
-    expect(await send("POST", "admin/keys/bad-alg", { alg: "HS256", use: "sig" })).toEqual({ status: 400, body: { error: "Bad Request", error_description: "Unsupported key algorithm" } });
+    expect(await send("POST", "admin/keys/bad-alg", { alg: "HS256", use: "sig" })).toEqual({
+      status: 400,
+      body: { error: "Bad Request", error_description: "Unsupported key algorithm" },
+    });
     expect(await send("POST", "admin/keys/bad-alg", "")).toEqual({
       status: 400,
-      body: { error: "The request was malformed or contained invalid parameters", error_description: "Unable to decode the request body: EOF" },
+      body: {
+        error: "The request was malformed or contained invalid parameters",
+        error_description: "Unable to decode the request body: EOF",
+      },
     });
     await send("POST", "admin/keys/dup", { alg: "ES256", use: "sig", kid: "same" });
     expect(await send("POST", "admin/keys/dup", { alg: "ES256", use: "sig", kid: "same" })).toEqual({
@@ -76,7 +88,11 @@ describe("creating, reading and deleting key sets", () => {
   });
 
   it("accepts any key id and set name, as Hydra does", async () => {
-    const { status } = await send("POST", `admin/keys/${encodeURIComponent("set with spaces")}`, { alg: "ES256", use: "sig", kid: "kid/with slash" });
+    const { status } = await send("POST", `admin/keys/${encodeURIComponent("set with spaces")}`, {
+      alg: "ES256",
+      use: "sig",
+      kid: "kid/with slash",
+    });
     expect(status).toBe(201);
     const { data } = await jwk.getJsonWebKey({ set: "set with spaces", kid: "kid/with slash" });
     expect(data.keys?.[0]?.kid).toBe("kid/with slash");
@@ -110,7 +126,10 @@ describe("the ID token signing set", () => {
   it("signs with the newest key whatever its algorithm, and gets a new key when emptied", async () => {
     // Hydra: jwk/helper.go GetOrGenerateKeys / FindPrivateKey (newest key signs; an empty set is generated again).
     const { data: client } = await hydra.admin.createOAuth2Client({ oAuth2Client: { redirect_uris: [REDIRECT_URI], scope: "openid" } });
-    const { data: created } = await jwk.createJsonWebKeySet({ set: "hydra.openid.id-token", createJsonWebKeySet: { alg: "ES256", use: "sig", kid: "es-signer" } });
+    const { data: created } = await jwk.createJsonWebKeySet({
+      set: "hydra.openid.id-token",
+      createJsonWebKeySet: { alg: "ES256", use: "sig", kid: "es-signer" },
+    });
     expect(created.keys?.[0]?.kid).toBe("es-signer");
     // Discovery names the signing key's algorithm: a relying party discovers after the rotation.
     const config = await relyingParty(hydra, client.client_id ?? "", client.client_secret ?? "");
@@ -120,9 +139,15 @@ describe("the ID token signing set", () => {
     expect((await send("DELETE", "admin/keys/hydra.openid.id-token")).status).toBe(204);
     const { data: regenerated } = await jwk.getJsonWebKeySet({ set: "hydra.openid.id-token" });
     expect(regenerated.keys).toHaveLength(1);
-    const fresh = await signIn(hydra, new TestBrowser(), await relyingParty(hydra, client.client_id ?? "", client.client_secret ?? ""), { subject: "key-user", redirectUri: REDIRECT_URI, scope: "openid" });
+    const fresh = await signIn(hydra, new TestBrowser(), await relyingParty(hydra, client.client_id ?? "", client.client_secret ?? ""), {
+      subject: "key-user",
+      redirectUri: REDIRECT_URI,
+      scope: "openid",
+    });
     expect(decodeJwtHeader(fresh.tokens.id_token ?? "")).toMatchObject({ alg: "RS256", kid: regenerated.keys?.[0]?.kid });
-    const published = (await fetch(new URL(".well-known/jwks.json", hydra.publicUrl)).then((r) => r.json())) as { keys: Array<Record<string, unknown>> };
+    const published = (await fetch(new URL(".well-known/jwks.json", hydra.publicUrl)).then((r) => r.json())) as {
+      keys: Array<Record<string, unknown>>;
+    };
     expect(published.keys.map((key) => key.kid)).toContain(regenerated.keys?.[0]?.kid);
     for (const key of published.keys) expect(key).not.toHaveProperty("d");
   });

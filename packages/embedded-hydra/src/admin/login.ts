@@ -1,8 +1,9 @@
-import { withQuery, type HydraContext } from "../context";
+import { withQuery } from "@olympus/server-kit/http";
+import type { Deps } from "../deps";
 import { sendJson } from "../errors";
 import { fositeHydraError } from "../fosite-errors";
 import { acceptLoginSchema, rejection, REJECTION_FIELDS } from "../provider/decisions";
-import { randomToken } from "../storage/flows-repo";
+import { randomToken } from "../flows/repository";
 import type { GoFields } from "./go-json";
 import { loadFlow, publicRequest, readDecisionBody, restartAuthorization } from "./flow-helpers";
 import type { AdminRouter } from "./router";
@@ -29,18 +30,19 @@ const undecodable = (message: string) => fositeHydraError("invalid_request", `Un
  * that started the authorization redeems the returned verifier
  * (public/verifiers.ts), never for another browser.
  */
-export function registerLoginRoutes(router: AdminRouter, hctx: HydraContext): void {
+export function registerLoginRoutes(router: AdminRouter, deps: Deps): void {
   const base = "/admin/oauth2/auth/requests/login";
 
   router.add("GET", base, async ({ url, res }) => {
-    const flow = await loadFlow(hctx, "login", url);
+    const flow = await loadFlow(deps, "login", url);
     sendJson(res, 200, { challenge: flow.challenge, ...publicRequest(flow) });
   });
 
   router.add("PUT", `${base}/accept`, async ({ req, url, res }) => {
     const body = await readDecisionBody(req, "flow.HandledLoginRequest", HANDLED_LOGIN_REQUEST, undecodable);
-    if (typeof body.subject !== "string" || body.subject === "") throw fositeHydraError("invalid_request", "Field 'subject' must not be empty.");
-    const flow = await loadFlow(hctx, "login", url);
+    if (typeof body.subject !== "string" || body.subject === "")
+      throw fositeHydraError("invalid_request", "Field 'subject' must not be empty.");
+    const flow = await loadFlow(deps, "login", url);
     const requestUrl = String(flow.request.request_url);
     // A remembered login accepted for someone else: Hydra asks the browser to log in afresh.
     if (flow.subject && body.subject !== flow.subject) {
@@ -48,11 +50,15 @@ export function registerLoginRoutes(router: AdminRouter, hctx: HydraContext): vo
       return;
     }
     const parsed = acceptLoginSchema.safeParse(body);
-    if (!parsed.success) throw fositeHydraError("invalid_request", `Unable to decode body because: ${parsed.error.issues.map((issue) => issue.message).join("; ")}`);
+    if (!parsed.success)
+      throw fositeHydraError(
+        "invalid_request",
+        `Unable to decode body because: ${parsed.error.issues.map((issue) => issue.message).join("; ")}`,
+      );
     const verifier = randomToken();
     const redirectTo = withQuery(requestUrl, { login_verifier: verifier });
     const handled = { ...parsed.data, authenticated_at: Math.floor(Date.now() / 1000), redirect_to: redirectTo };
-    if (!(await hctx.flows.decide(flow.challenge, "accepted", handled, verifier))) {
+    if (!(await deps.flows.decide(flow.challenge, "accepted", handled, verifier))) {
       sendJson(res, 200, restartAuthorization(flow));
       return;
     }
@@ -61,15 +67,14 @@ export function registerLoginRoutes(router: AdminRouter, hctx: HydraContext): vo
 
   router.add("PUT", `${base}/reject`, async ({ req, url, res }) => {
     const body = await readDecisionBody(req, "flow.RequestDeniedError", REJECTION_FIELDS, undecodable);
-    const flow = await loadFlow(hctx, "login", url);
+    const flow = await loadFlow(deps, "login", url);
     const denied = rejection(body, "login request denied");
     const verifier = randomToken();
     const redirectTo = withQuery(String(flow.request.request_url), { login_verifier: verifier });
-    if (!(await hctx.flows.decide(flow.challenge, "rejected", { ...denied, redirect_to: redirectTo }, verifier))) {
+    if (!(await deps.flows.decide(flow.challenge, "rejected", { ...denied, redirect_to: redirectTo }, verifier))) {
       sendJson(res, 200, restartAuthorization(flow));
       return;
     }
     sendJson(res, 200, { redirect_to: redirectTo });
   });
 }
-

@@ -26,7 +26,8 @@ function first(url: URL, name: string): string {
 function atoi(text: string): number {
   if (!/^[+-]?\d+$/.test(text)) throw new Error(`strconv.Atoi: parsing ${JSON.stringify(text)}: invalid syntax`);
   const value = Number(text);
-  if (!Number.isSafeInteger(value) || Math.abs(value) > 2 ** 63) throw new Error(`strconv.Atoi: parsing ${JSON.stringify(text)}: value out of range`);
+  if (!Number.isSafeInteger(value) || Math.abs(value) > 2 ** 63)
+    throw new Error(`strconv.Atoi: parsing ${JSON.stringify(text)}: value out of range`);
   return value;
 }
 

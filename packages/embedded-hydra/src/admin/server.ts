@@ -1,11 +1,12 @@
 import { timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { posix } from "node:path";
-import type { HydraContext } from "../context";
+import type { Deps } from "../deps";
 import { HydraError, sendError, sendJson } from "../errors";
 import { hardenParserErrors, requireHost, SERVER_OPTIONS, setSecurityHeaders } from "../hardening";
 import { logRequests } from "../logging";
-import { isStorableQuery } from "../storable";
+import type { RouteInfo } from "@olympus/server-kit/http";
+import { isStorableQuery } from "@olympus/server-kit/text";
 import { HEALTH_PATHS, HEALTH_ROUTES, handleHealth } from "../public/health";
 import { registerClientRoutes } from "./clients";
 import { registerConsentRoutes } from "./consent";
@@ -13,7 +14,7 @@ import { registerIntrospectionRoutes } from "./introspect";
 import { registerKeyRoutes } from "./keys";
 import { registerLoginRoutes } from "./login";
 import { registerLogoutRoutes } from "./logout";
-import { AdminRouter, type RouteInfo } from "./router";
+import { AdminRouter } from "./router";
 import { registerSessionRoutes } from "./sessions";
 
 const ADMIN_PREFIX = "/admin";
@@ -32,15 +33,15 @@ function authorized(req: IncomingMessage, token: string): boolean {
 }
 
 /** The admin port: health (always open), then the bearer check, then Hydra's admin API. */
-export function createAdminServer(hctx: HydraContext, adminToken?: string): { server: Server; routes: RouteInfo[] } {
+export function createAdminServer(deps: Deps, adminToken?: string): { server: Server; routes: RouteInfo[] } {
   const router = new AdminRouter();
-  registerClientRoutes(router, hctx);
-  registerLoginRoutes(router, hctx);
-  registerConsentRoutes(router, hctx);
-  registerLogoutRoutes(router, hctx);
-  registerSessionRoutes(router, hctx);
-  registerIntrospectionRoutes(router, hctx);
-  registerKeyRoutes(router, hctx);
+  registerClientRoutes(router, deps);
+  registerLoginRoutes(router, deps);
+  registerConsentRoutes(router, deps);
+  registerLogoutRoutes(router, deps);
+  registerSessionRoutes(router, deps);
+  registerIntrospectionRoutes(router, deps);
+  registerKeyRoutes(router, deps);
   // healthx SetVersionRoutes on the admin router (driver/registry_sql.go RegisterAdminRoutes).
   router.add("GET", "/admin/version", ({ res }) => {
     sendJson(res, 200, { version: HYDRA_VERSION });
@@ -49,17 +50,18 @@ export function createAdminServer(hctx: HydraContext, adminToken?: string): { se
 
   const server = createServer(SERVER_OPTIONS, (req, res) => {
     setSecurityHeaders(res);
-    logRequests(hctx.logger, "admin", req, res);
+    logRequests(deps.logger, "admin", req, res);
     const url = new URL(req.url ?? "/", "http://placeholder");
     const handle = async () => {
       requireHost(req);
-      if (!isStorableQuery(url.searchParams)) throw HydraError.badRequest("The query contains characters that cannot be stored (NUL or unpaired UTF-16 surrogates)");
-      if (HEALTH_PATHS.has(url.pathname)) return handleHealth(url.pathname, hctx.db, res);
+      if (!isStorableQuery(url.searchParams))
+        throw HydraError.badRequest("The query contains characters that cannot be stored (NUL or unpaired UTF-16 surrogates)");
+      if (HEALTH_PATHS.has(url.pathname)) return handleHealth(url.pathname, deps.db, res);
       // Hydra's admin server (cmd/server/handler.go, httprouterx.AddAdminPrefixIfNotPresentNegroni):
       // a path without the /admin prefix gets it, so /clients is /admin/clients.
       if (!url.pathname.startsWith(ADMIN_PREFIX)) url.pathname = posix.join(ADMIN_PREFIX, url.pathname);
       const health = ADMIN_HEALTH_PATHS.get(url.pathname);
-      if (health && req.method === "GET") return handleHealth(health, hctx.db, res);
+      if (health && req.method === "GET") return handleHealth(health, deps.db, res);
       if (adminToken && !authorized(req, adminToken)) {
         res.setHeader("www-authenticate", 'Bearer realm="hydra-admin"');
         throw new HydraError(401, "unauthorized", "A valid admin bearer token is required.");
@@ -67,7 +69,9 @@ export function createAdminServer(hctx: HydraContext, adminToken?: string): { se
       await router.dispatch(req, res, url);
     };
     handle().catch((error: unknown) =>
-      sendError(res, error, (cause) => hctx.logger.log("error", "admin request failed", { error: String(cause), method: req.method, path: url.pathname })),
+      sendError(res, error, (cause) =>
+        deps.logger.log("error", "admin request failed", { error: String(cause), method: req.method, path: url.pathname }),
+      ),
     );
   });
   const healthRoutes = [...ADMIN_HEALTH_PATHS.keys()].map((pattern) => ({ methods: ["GET"], pattern }));

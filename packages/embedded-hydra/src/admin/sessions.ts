@@ -1,8 +1,8 @@
-import type { HydraContext } from "../context";
+import type { Deps } from "../deps";
 import { sendJson } from "../errors";
 import { fositeHydraError } from "../fosite-errors";
 import { endLoginSession } from "../public/logout";
-import type { ConsentSessionRecord } from "../storage/sessions-repo";
+import type { ConsentSessionRecord } from "../sessions/repository";
 import { linkHeader, parsePageRequest } from "./pagination";
 import type { AdminRouter } from "./router";
 
@@ -22,19 +22,27 @@ function consentSessionJson(record: ConsentSessionRecord): Record<string, unknow
 }
 
 /** Revokes everything issued under the given grants (codes, tokens, the grants themselves). */
-export async function revokeGrants(hctx: HydraContext, grantIds: string[]): Promise<void> {
+export async function revokeGrants(deps: Deps, grantIds: string[]): Promise<void> {
   if (grantIds.length === 0) return;
-  await hctx.db.query("DELETE FROM oidc_payloads WHERE grant_id = ANY($1::text[]) OR (model = 'Grant' AND id = ANY($1::text[]))", [grantIds]);
+  await deps.db.query("DELETE FROM oidc_payloads WHERE grant_id = ANY($1::text[]) OR (model = 'Grant' AND id = ANY($1::text[]))", [
+    grantIds,
+  ]);
 }
 
 /** Hydra's consent and login session API (consent/handler.go). */
-export function registerSessionRoutes(router: AdminRouter, hctx: HydraContext): void {
+export function registerSessionRoutes(router: AdminRouter, deps: Deps): void {
   router.add("GET", "/admin/oauth2/auth/sessions/consent", async ({ url, res }) => {
     const subject = url.searchParams.get("subject");
     if (!subject) throw fositeHydraError("invalid_request", "Query parameter 'subject' is not defined but should have been.");
-    const page = parsePageRequest(url, (message) => fositeHydraError("invalid_request", `Unable to parse pagination parameters: ${message}`));
+    const page = parsePageRequest(url, (message) =>
+      fositeHydraError("invalid_request", `Unable to parse pagination parameters: ${message}`),
+    );
     const loginSessionId = url.searchParams.get("login_session_id") || undefined;
-    const { records, nextAfter } = await hctx.sessions.listConsents(subject, { ...(loginSessionId ? { loginSessionId } : {}), after: page.after, size: page.size });
+    const { records, nextAfter } = await deps.sessions.listConsents(subject, {
+      ...(loginSessionId ? { loginSessionId } : {}),
+      after: page.after,
+      size: page.size,
+    });
     // Hydra answers "none found" before it sets the Link header.
     sendJson(res, 200, records.map(consentSessionJson), records.length ? { link: linkHeader(url, page.size, nextAfter) } : {});
   });
@@ -45,11 +53,11 @@ export function registerSessionRoutes(router: AdminRouter, hctx: HydraContext): 
     const consentRequestId = url.searchParams.get("consent_request_id") ?? "";
     const all = url.searchParams.get("all") === "true";
     let grants: string[];
-    if (consentRequestId && !subject && !client) grants = await hctx.sessions.deleteConsentByRequest(consentRequestId);
-    else if (!consentRequestId && subject && client && !all) grants = await hctx.sessions.deleteConsents(subject, client);
-    else if (!consentRequestId && subject && !client && all) grants = await hctx.sessions.deleteConsents(subject);
+    if (consentRequestId && !subject && !client) grants = await deps.sessions.deleteConsentByRequest(consentRequestId);
+    else if (!consentRequestId && subject && client && !all) grants = await deps.sessions.deleteConsents(subject, client);
+    else if (!consentRequestId && subject && !client && all) grants = await deps.sessions.deleteConsents(subject);
     else throw fositeHydraError("invalid_request", "Invalid combination of query parameters.");
-    await revokeGrants(hctx, grants);
+    await revokeGrants(deps, grants);
     res.writeHead(204).end();
   });
 
@@ -59,20 +67,20 @@ export function registerSessionRoutes(router: AdminRouter, hctx: HydraContext): 
     if (!subject && !sid) throw fositeHydraError("invalid_request", "Either 'subject' or 'sid' query parameters need to be defined.");
     if (sid) {
       // Hydra's HandleHeadlessLogout: a remembered login session ends, its clients hear of it over the back-channel.
-      const remembered = await hctx.sessions.rememberedLogin(sid);
-      const session = remembered ? await hctx.provider().Session.findByUid(sid) : undefined;
+      const remembered = await deps.sessions.rememberedLogin(sid);
+      const session = remembered ? await deps.provider().Session.findByUid(sid) : undefined;
       if (session) {
-        await endLoginSession(hctx, session, true);
+        await endLoginSession(deps, session, true);
       } else {
         // Not remembered: nothing Hydra would end, but oidc-provider's session for it goes too.
-        await hctx.db.query("DELETE FROM oidc_payloads WHERE model = 'Session' AND uid = $1", [sid]);
-        await hctx.sessions.forgetLogins({ sessionId: sid });
+        await deps.db.query("DELETE FROM oidc_payloads WHERE model = 'Session' AND uid = $1", [sid]);
+        await deps.sessions.forgetLogins({ sessionId: sid });
       }
       res.writeHead(204).end();
       return;
     }
-    await hctx.db.query("DELETE FROM oidc_payloads WHERE model = 'Session' AND account_id = $1", [subject]);
-    await hctx.sessions.forgetLogins({ subject });
+    await deps.db.query("DELETE FROM oidc_payloads WHERE model = 'Session' AND account_id = $1", [subject]);
+    await deps.sessions.forgetLogins({ subject });
     res.writeHead(204).end();
   });
 }

@@ -31,7 +31,10 @@ export function audienceWhitelisted(whitelist: readonly string[], requested: str
     const allowedPath = allowed.path.replace(/\/+$/, "");
     if (wanted.scheme !== allowed.scheme || wanted.host !== allowed.host) return false;
     if (wanted.path === allowed.path || wanted.path === allowedPath) return true;
-    return wanted.path.length > allowedPath.length && `${wanted.path.slice(0, allowedPath.length + 1).replace(/\/+$/, "")}/` === `${allowedPath}/`;
+    return (
+      wanted.path.length > allowedPath.length &&
+      `${wanted.path.slice(0, allowedPath.length + 1).replace(/\/+$/, "")}/` === `${allowedPath}/`
+    );
   });
 }
 

@@ -31,7 +31,8 @@ function splitAuthority(authority: string): { user: string; host: string; hostna
   const bracketed = /^\[([^\]]*)\](?::(\d*))?$/.exec(host);
   if (bracketed) return { user, host, hostname: bracketed[1] ?? "", port: bracketed[2] ?? "" };
   const colon = host.lastIndexOf(":");
-  if (colon !== -1 && /^\d*$/.test(host.slice(colon + 1))) return { user, host, hostname: host.slice(0, colon), port: host.slice(colon + 1) };
+  if (colon !== -1 && /^\d*$/.test(host.slice(colon + 1)))
+    return { user, host, hostname: host.slice(0, colon), port: host.slice(colon + 1) };
   if (colon !== -1 && host.indexOf(":") !== colon) return undefined;
   if (colon !== -1) return undefined;
   return { user, host, hostname: host, port: "" };

@@ -1,19 +1,12 @@
-import { z } from "zod";
+import { applyJsonPatch, JsonPatchError, parsePatch, type PatchJson } from "@olympus/server-kit/json-patch";
 import { HydraError } from "../errors";
 
-const operationSchema = z.discriminatedUnion("op", [
-  z.object({ op: z.literal("add"), path: z.string(), value: z.unknown() }),
-  z.object({ op: z.literal("replace"), path: z.string(), value: z.unknown() }),
-  z.object({ op: z.literal("test"), path: z.string(), value: z.unknown() }),
-  z.object({ op: z.literal("remove"), path: z.string() }),
-  z.object({ op: z.literal("move"), path: z.string(), from: z.string() }),
-  z.object({ op: z.literal("copy"), path: z.string(), from: z.string() }),
-]);
-
-export const jsonPatchSchema = z.array(operationSchema);
-export type JsonPatch = z.infer<typeof jsonPatchSchema>;
-
-type Container = Record<string, unknown> | unknown[];
+/**
+ * client/handler.go patchOAuth2Client: ApplyJSONPatch(patch, client, "/id",
+ * "/RotatedSecrets", "rotated_secrets"), as globs over the lower-cased path
+ * (the last, without a leading slash, can never match a JSON pointer).
+ */
+const CLIENT_DENIED_PATHS: readonly RegExp[] = [/^\/id$/, /^\/rotatedsecrets$/, /^rotated_secrets$/];
 
 /**
  * Hydra answers a patch it cannot apply with the JSON patch library's own
@@ -23,86 +16,16 @@ function patchError(): HydraError {
   return new HydraError(400, "error", "The error is unrecognizable");
 }
 
-/** The last path token is an array index or "-". */
-function isElementAccess(path: string): boolean {
-  const last = path.split("/").pop() ?? "";
-  return last === "-" || /^-?\d+$/.test(last);
-}
-
-function tokens(pointer: string): string[] {
-  if (pointer === "") return [];
-  if (!pointer.startsWith("/")) throw patchError();
-  return pointer
-    .slice(1)
-    .split("/")
-    .map((token) => token.replace(/~1/g, "/").replace(/~0/g, "~"));
-}
-
-function parentOf(document: unknown, pointer: string): { parent: Container; key: string } {
-  const path = tokens(pointer);
-  const key = path.pop();
-  if (key === undefined) throw patchError();
-  let current: unknown = document;
-  for (const token of path) {
-    if (current === null || typeof current !== "object") throw patchError();
-    current = (current as Record<string, unknown>)[token];
+/** Applies a client JSON Patch (the request body's text) to a copy of the client's JSON document. */
+export function patchClientDocument(document: Record<string, unknown>, patchText: string): Record<string, unknown> {
+  let patched: PatchJson;
+  try {
+    patched = applyJsonPatch(document as PatchJson, parsePatch(patchText, CLIENT_DENIED_PATHS));
+  } catch (error) {
+    if (error instanceof JsonPatchError) throw patchError();
+    throw error;
   }
-  if (current === null || typeof current !== "object") throw patchError();
-  return { parent: current as Container, key };
-}
-
-function read(document: unknown, pointer: string): unknown {
-  const { parent, key } = parentOf(document, pointer);
-  const value = Array.isArray(parent) ? parent[Number(key)] : parent[key];
-  if (value === undefined) throw patchError();
-  return value;
-}
-
-function write(document: unknown, pointer: string, value: unknown, insert: boolean): void {
-  const { parent, key } = parentOf(document, pointer);
-  if (Array.isArray(parent)) {
-    const index = key === "-" ? parent.length : Number(key);
-    if (!Number.isInteger(index) || index < 0 || index > parent.length) throw patchError();
-    if (insert) parent.splice(index, 0, value);
-    else parent[index] = value;
-  } else {
-    parent[key] = value;
-  }
-}
-
-function remove(document: unknown, pointer: string): void {
-  const { parent, key } = parentOf(document, pointer);
-  if (Array.isArray(parent)) parent.splice(Number(key), 1);
-  else delete parent[key];
-}
-
-/**
- * Applies a JSON Patch to a copy of the document as Hydra does (ory/x
- * jsonx.ApplyJSONPatch): only add, remove and replace; a replace of a path
- * that is not an array element behaves like add (it may create the field).
- */
-export function applyJsonPatch<T>(document: T, patch: JsonPatch): T {
-  const result = structuredClone(document);
-  for (const operation of patch) {
-    switch (operation.op) {
-      case "add":
-        write(result, operation.path, structuredClone(operation.value), true);
-        break;
-      case "replace":
-        if (isElementAccess(operation.path)) {
-          read(result, operation.path);
-          write(result, operation.path, structuredClone(operation.value), false);
-        } else {
-          write(result, operation.path, structuredClone(operation.value), true);
-        }
-        break;
-      case "remove":
-        read(result, operation.path);
-        remove(result, operation.path);
-        break;
-      default:
-        throw patchError();
-    }
-  }
-  return result;
+  // Go unmarshals the patched JSON into a client: anything but an object cannot be one.
+  if (typeof patched !== "object" || patched === null || Array.isArray(patched)) throw patchError();
+  return patched;
 }

@@ -1,4 +1,3 @@
-
 /**
  * Hydra's per-client token lifespans (its `Lifespans` model, embedded in the
  * client and settable alone through PUT /admin/clients/{id}/lifespans). Each
@@ -58,7 +57,7 @@ export function formatGoDuration(totalSeconds: number): string {
   return `${seconds}s`;
 }
 
-const UNIT_SECONDS: Record<string, number> = { ns: 1e-9, us: 1e-6, "µs": 1e-6, "μs": 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+const UNIT_SECONDS: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, μs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
 
 /** Go's time.ParseDuration, in seconds (rounded to whole seconds); undefined where Go returns an error. */
 export function parseGoDuration(value: string): number | undefined {

@@ -138,7 +138,10 @@ export function goTime(date: Date): string {
  * shown except for the `omitempty` fields, unset lifespans are `null`, the
  * secret only where Hydra echoes it.
  */
-export function clientToJson(client: StoredClient, extra: { secret?: string; registrationAccessToken?: string; registrationClientUri?: string } = {}): Record<string, unknown> {
+export function clientToJson(
+  client: StoredClient,
+  extra: { secret?: string; registrationAccessToken?: string; registrationClientUri?: string } = {},
+): Record<string, unknown> {
   const { data } = client;
   const omitEmpty = (value: string | boolean | string[]) => (Array.isArray(value) ? value.length > 0 : Boolean(value));
   const json: Record<string, unknown> = {
@@ -245,9 +248,10 @@ export function toProviderMetadata(client: StoredClient): ClientMetadata {
     subject_type: data.subject_type === "pairwise" ? "pairwise" : "public",
   };
   if (client.secretHash && data.token_endpoint_auth_method !== "none") metadata.client_secret = client.secretHash;
-  if (data.jwks) metadata.jwks = data.jwks as unknown as ClientMetadata["jwks"];
+  if (data.jwks) metadata.jwks = data.jwks;
   if (data.jwks_uri) metadata.jwks_uri = data.jwks_uri;
-  if (data.token_endpoint_auth_signing_alg) metadata.token_endpoint_auth_signing_alg = data.token_endpoint_auth_signing_alg as ClientMetadata["token_endpoint_auth_signing_alg"];
+  if (data.token_endpoint_auth_signing_alg)
+    metadata.token_endpoint_auth_signing_alg = data.token_endpoint_auth_signing_alg as ClientMetadata["token_endpoint_auth_signing_alg"];
   if (data.sector_identifier_uri) metadata.sector_identifier_uri = data.sector_identifier_uri;
   if (data.backchannel_logout_uri) {
     metadata.backchannel_logout_uri = data.backchannel_logout_uri;

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomInt, randomUUID } from "node:crypto";
-import type { HydraContext } from "../context";
+import type { Deps } from "../deps";
 import { HydraError } from "../errors";
-import { ClientConflictError } from "../storage/clients-repo";
+import { ClientConflictError } from "./repository";
 import { toProviderMetadata, type StoredClient, type StoredClientData } from "./model";
 import { hashClientSecret } from "./secret-hash";
 import { subjectTypesSupported } from "./subject-types";
@@ -13,11 +13,11 @@ export function generateHydraSecret(length = 26): string {
   return Array.from({ length }, () => SECRET_ALPHABET[randomInt(SECRET_ALPHABET.length)]).join("");
 }
 
-export function validatorConfig(hctx: HydraContext): ValidatorConfig {
-  const { oidc, clients } = hctx.config;
+export function validatorConfig(deps: Deps): ValidatorConfig {
+  const { oidc, clients } = deps.config;
   return {
     defaultScope: oidc.dynamic_client_registration.default_scope.join(" "),
-    subjectTypes: subjectTypesSupported(hctx.config),
+    subjectTypes: subjectTypesSupported(deps.config),
     disallowPrivateIpRanges: clients.http.disallow_private_ip_ranges,
     fetch: (url) => fetch(url, { redirect: "error", signal: AbortSignal.timeout(10_000) }),
   };
@@ -38,8 +38,8 @@ export function registrationTokenHash(token: string): string {
 }
 
 /** Hydra's RegistrationClientURI: where the client reads and changes itself (dynamic registration). */
-export function registrationClientUri(hctx: HydraContext, id: string): string {
-  return `${hctx.publicUrl}oauth2/register/${encodeURIComponent(id)}`;
+export function registrationClientUri(deps: Deps, id: string): string {
+  return `${deps.publicUrl}oauth2/register/${encodeURIComponent(id)}`;
 }
 
 /**
@@ -48,15 +48,17 @@ export function registrationClientUri(hctx: HydraContext, id: string): string {
  * authentication method, say); such a client is stored here as well, and
  * the OAuth2 endpoints treat it as unknown.
  */
-async function withUsability(hctx: HydraContext, id: string, secretHash: string | null, data: StoredClientData): Promise<StoredClientData> {
+async function withUsability(deps: Deps, id: string, secretHash: string | null, data: StoredClientData): Promise<StoredClientData> {
   const { unusable: _previous, ...clean } = data;
   try {
-    await hctx.provider().Client.validate(toProviderMetadata({ id, secretHash, data: clean, createdAt: new Date(), updatedAt: new Date() }));
+    await deps
+      .provider()
+      .Client.validate(toProviderMetadata({ id, secretHash, data: clean, createdAt: new Date(), updatedAt: new Date() }));
     return clean;
   } catch (error) {
     const described = error as { error_description?: string; message?: string };
     const problem = described.error_description ?? described.message ?? "the client metadata is invalid";
-    hctx.logger.log("warn", "client stored as Hydra would, but the OAuth2 endpoints cannot serve it", { client_id: id, reason: problem });
+    deps.logger.log("warn", "client stored as Hydra would, but the OAuth2 endpoints cannot serve it", { client_id: id, reason: problem });
     return { ...clean, unusable: problem };
   }
 }
@@ -69,12 +71,16 @@ export interface CreatedClient {
 }
 
 /** client/handler.go CreateClient after validation: the secret hashed, a registration access token issued. */
-export async function storeNewClient(hctx: HydraContext, id: string, secret: string, data: StoredClientData): Promise<CreatedClient> {
+export async function storeNewClient(deps: Deps, id: string, secret: string, data: StoredClientData): Promise<CreatedClient> {
   const clientId = id || randomUUID();
   const secretHash = await hashClientSecret(secret);
   const registration = generateRegistrationToken();
   try {
-    const client = await hctx.clients.create(clientId, secretHash, await withUsability(hctx, clientId, secretHash, { ...data, registration_access_token_hash: registration.hash }));
+    const client = await deps.clients.create(
+      clientId,
+      secretHash,
+      await withUsability(deps, clientId, secretHash, { ...data, registration_access_token_hash: registration.hash }),
+    );
     return { client, secret, registrationAccessToken: registration.token };
   } catch (error) {
     if (error instanceof ClientConflictError) throw HydraError.uniqueViolation();
@@ -88,7 +94,7 @@ export async function storeNewClient(hctx: HydraContext, id: string, secret: str
  * stay; a new secret replaces it and ends the rotated ones.
  */
 export async function storeUpdatedClient(
-  hctx: HydraContext,
+  deps: Deps,
   existing: StoredClient,
   decoded: DecodedClient,
   data: StoredClientData,
@@ -100,7 +106,7 @@ export async function storeUpdatedClient(
   else if (!options.clearRotated && existing.data.rotated_secrets) next.rotated_secrets = existing.data.rotated_secrets;
   const registrationHash = options.registrationTokenHash ?? existing.data.registration_access_token_hash;
   if (registrationHash) next.registration_access_token_hash = registrationHash;
-  const updated = await hctx.clients.update(existing.id, secretHash, await withUsability(hctx, existing.id, secretHash, next));
+  const updated = await deps.clients.update(existing.id, secretHash, await withUsability(deps, existing.id, secretHash, next));
   if (!updated) throw HydraError.noRows();
   return updated;
 }

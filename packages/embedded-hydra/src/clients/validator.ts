@@ -89,9 +89,13 @@ function decodeLifespans(raw: Record<string, unknown>): Partial<Record<string, s
   for (const field of LIFESPAN_FIELDS) {
     const value = raw[field];
     if (value === undefined || value === null) continue;
-    if (typeof value !== "string") throw HydraError.malformed(`Unable to decode the request body: json: cannot unmarshal ${typeof value === "number" ? "number" : Array.isArray(value) ? "array" : typeof value === "boolean" ? "bool" : "object"} into Go value of type string`);
+    if (typeof value !== "string")
+      throw HydraError.malformed(
+        `Unable to decode the request body: json: cannot unmarshal ${typeof value === "number" ? "number" : Array.isArray(value) ? "array" : typeof value === "boolean" ? "bool" : "object"} into Go value of type string`,
+      );
     const seconds = parseGoDuration(value);
-    if (seconds === undefined) throw HydraError.malformed(`Unable to decode the request body: time: invalid duration ${JSON.stringify(value)}`);
+    if (seconds === undefined)
+      throw HydraError.malformed(`Unable to decode the request body: time: invalid duration ${JSON.stringify(value)}`);
     // Hydra would store it and mint tokens that are born expired; oidc-provider cannot mint them at all.
     if (seconds < 1) throw invalidClientMetadata(`Field ${field} must be a duration of at least one second.`);
     lifespans[field] = formatGoDuration(seconds);
@@ -132,19 +136,42 @@ export interface ValidatorConfig {
 export function isPrivateAddress(address: string): boolean {
   if (isIP(address) === 4) {
     const [a = 0, b = 0] = address.split(".").map(Number);
-    return a === 10 || a === 127 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+    return (
+      a === 10 ||
+      a === 127 ||
+      a === 0 ||
+      (a === 169 && b === 254) ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 100 && b >= 64 && b <= 127)
+    );
   }
   const lower = address.toLowerCase();
-  return lower === "::1" || lower === "::" || lower.startsWith("fc") || lower.startsWith("fd") || lower.startsWith("fe80") || lower.startsWith("::ffff:127.") || lower.startsWith("::ffff:10.");
+  return (
+    lower === "::1" ||
+    lower === "::" ||
+    lower.startsWith("fc") ||
+    lower.startsWith("fd") ||
+    lower.startsWith("fe80") ||
+    lower.startsWith("::ffff:127.") ||
+    lower.startsWith("::ffff:10.")
+  );
 }
 
 /** ory/x ipx.AreAllAssociatedIPsAllowed: every address a URL's host resolves to must be public. */
 async function assertPublicTargets(values: Record<string, string>): Promise<void> {
   for (const [key, value] of Object.entries(values)) {
     const host = parseUrl(value)?.hostname ?? "";
-    const addresses = isIP(host) ? [host] : await lookup(host, { all: true }).then((all) => all.map((entry) => entry.address)).catch(() => []);
+    const addresses = isIP(host)
+      ? [host]
+      : await lookup(host, { all: true })
+          .then((all) => all.map((entry) => entry.address))
+          .catch(() => []);
     const blocked = addresses.find(isPrivateAddress);
-    if (blocked) throw invalidClientMetadata(`Client IP address is not allowed: ip ${blocked} of ${key} is in a private, loopback or link-local range`);
+    if (blocked)
+      throw invalidClientMetadata(
+        `Client IP address is not allowed: ip ${blocked} of ${key} is in a private, loopback or link-local range`,
+      );
   }
 }
 
@@ -168,9 +195,12 @@ export async function validateClient(config: ValidatorConfig, client: DecodedCli
   if (!c.token_endpoint_auth_method) {
     c.token_endpoint_auth_method = "client_secret_basic";
   } else if (c.token_endpoint_auth_method === "private_key_jwt") {
-    if (!c.jwks_uri && !c.jwks) throw invalidClientMetadata("When token_endpoint_auth_method is 'private_key_jwt', either jwks or jwks_uri must be set.");
+    if (!c.jwks_uri && !c.jwks)
+      throw invalidClientMetadata("When token_endpoint_auth_method is 'private_key_jwt', either jwks or jwks_uri must be set.");
     if (c.token_endpoint_auth_signing_alg && !SIGNING_ALGS.includes(c.token_endpoint_auth_signing_alg)) {
-      throw invalidClientMetadata("Only RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384 and ES512 are supported as algorithms for private key authentication.");
+      throw invalidClientMetadata(
+        "Only RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384 and ES512 are supported as algorithms for private key authentication.",
+      );
     }
   }
   if (c.jwks_uri && c.jwks) throw invalidClientMetadata("Fields jwks and jwks_uri can not both be set, you must choose one.");
@@ -187,18 +217,29 @@ export async function validateClient(config: ValidatorConfig, client: DecodedCli
     });
     await assertPublicTargets(values);
   }
-  for (const [field, uri] of [["tos_uri", c.tos_uri], ["policy_uri", c.policy_uri], ["logo_uri", c.logo_uri], ["client_uri", c.client_uri]] as const) {
+  for (const [field, uri] of [
+    ["tos_uri", c.tos_uri],
+    ["policy_uri", c.policy_uri],
+    ["logo_uri", c.logo_uri],
+    ["client_uri", c.client_uri],
+  ] as const) {
     if (!uri) continue;
     const parsed = parseRequestUri(uri);
     if (!parsed) throw invalidClientMetadata(`Field ${field} must be a valid URI.`);
-    if (parsed.scheme !== "https" && parsed.scheme !== "http") throw invalidClientMetadata(`${uri} must use https:// or http:// as HTTP scheme for field ${field}.`);
+    if (parsed.scheme !== "https" && parsed.scheme !== "http")
+      throw invalidClientMetadata(`${uri} must use https:// or http:// as HTTP scheme for field ${field}.`);
   }
-  if (client.secret.length > 0 && client.secret.length < 6) throw invalidClientMetadata("Field client_secret must contain a secret that is at least 6 characters long.");
+  if (client.secret.length > 0 && client.secret.length < 6)
+    throw invalidClientMetadata("Field client_secret must contain a secret that is at least 6 characters long.");
   if (!c.scope) c.scope = config.defaultScope;
   c.allowed_cors_origins = c.allowed_cors_origins.map((origin) => {
     const parsed = parseUrl(origin);
-    if (!parsed) throw invalidClientMetadata(`Origin URL ${origin} from allowed_cors_origins could not be parsed: parse ${JSON.stringify(origin)}: invalid URL`);
-    if (parsed.scheme !== "https" && parsed.scheme !== "http") throw invalidClientMetadata(`Origin URL ${origin} must use https:// or http:// as HTTP scheme.`);
+    if (!parsed)
+      throw invalidClientMetadata(
+        `Origin URL ${origin} from allowed_cors_origins could not be parsed: parse ${JSON.stringify(origin)}: invalid URL`,
+      );
+    if (parsed.scheme !== "https" && parsed.scheme !== "http")
+      throw invalidClientMetadata(`Origin URL ${origin} must use https:// or http:// as HTTP scheme.`);
     if (parsed.user) throw invalidClientMetadata(`Origin URL ${origin} has HTTP user and/or password set which is not allowed.`);
     const path = parsed.path.replace(/\/+$/, "");
     if (path.length + parsed.rawQuery.length + parsed.fragment.length > 0) {
@@ -220,7 +261,9 @@ export async function validateClient(config: ValidatorConfig, client: DecodedCli
   });
   if (c.subject_type) {
     if (!config.subjectTypes.includes(c.subject_type)) {
-      throw invalidClientMetadata(`Subject type ${c.subject_type} is not supported by server, only [${config.subjectTypes.join(" ")}] are allowed.`);
+      throw invalidClientMetadata(
+        `Subject type ${c.subject_type} is not supported by server, only [${config.subjectTypes.join(" ")}] are allowed.`,
+      );
     }
   } else {
     c.subject_type = config.subjectTypes.includes("public") ? "public" : (config.subjectTypes[0] ?? "public");
@@ -229,12 +272,15 @@ export async function validateClient(config: ValidatorConfig, client: DecodedCli
     const parsed = parseRequestUri(uri);
     if (!parsed) throw invalidClientMetadata(`Unable to parse post_logout_redirect_uri: ${uri}`);
     if (!redirects.some((r) => r.scheme === parsed.scheme && r.hostname === parsed.hostname && r.port === parsed.port)) {
-      throw invalidClientMetadata(`post_logout_redirect_uri ${JSON.stringify(uri)} must match the domain, port, scheme of at least one of the registered redirect URIs but did not`);
+      throw invalidClientMetadata(
+        `post_logout_redirect_uri ${JSON.stringify(uri)} must match the domain, port, scheme of at least one of the registered redirect URIs but did not`,
+      );
     }
   }
   if (c.access_token_strategy) {
     const strategy = c.access_token_strategy.toLowerCase();
-    if (strategy !== "jwt" && strategy !== "opaque") throw invalidClientMetadata(`invalid access token strategy: expected one of [jwt, opaque] but got ${strategy}`);
+    if (strategy !== "jwt" && strategy !== "opaque")
+      throw invalidClientMetadata(`invalid access token strategy: expected one of [jwt, opaque] but got ${strategy}`);
     c.access_token_strategy = strategy;
   }
   return c;
@@ -244,7 +290,9 @@ export async function validateClient(config: ValidatorConfig, client: DecodedCli
 export async function validateDynamicClient(config: ValidatorConfig, client: DecodedClient): Promise<StoredClientData> {
   if (client.hasMetadata) throw invalidClientMetadata('"metadata" cannot be set for dynamic client registration');
   if (client.data.access_token_strategy) throw HydraError.malformed("It is not allowed to choose your own access token strategy.");
-  if (client.data.skip_consent) throw new HydraError(400, "invalid_request", "'skip_consent' cannot be set for dynamic client registration");
-  if (client.data.skip_logout_consent === true) throw new HydraError(400, "invalid_request", "'skip_logout_consent' cannot be set for dynamic client registration");
+  if (client.data.skip_consent)
+    throw new HydraError(400, "invalid_request", "'skip_consent' cannot be set for dynamic client registration");
+  if (client.data.skip_logout_consent === true)
+    throw new HydraError(400, "invalid_request", "'skip_logout_consent' cannot be set for dynamic client registration");
   return validateClient(config, client);
 }

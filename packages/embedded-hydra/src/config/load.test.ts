@@ -21,7 +21,9 @@ describe("Hydra config", () => {
 
   it("warns once about unknown keys but keeps going", () => {
     const warnings: string[] = [];
-    const config = parseHydraConfig({ ...minimal, tracing: {}, serve: { public: { port: 1, tls: {} } } }, "test.yml", (line) => warnings.push(line));
+    const config = parseHydraConfig({ ...minimal, tracing: {}, serve: { public: { port: 1, tls: {} } } }, "test.yml", (line) =>
+      warnings.push(line),
+    );
     expect(config.serve.public.port).toBe(1);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain("tracing");

@@ -14,7 +14,7 @@ export class HydraConfigError extends Error {
 function objectShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
   let current: z.ZodType = schema;
   for (let depth = 0; depth < 10; depth++) {
-    if (current instanceof z.ZodObject) return current.shape as Record<string, z.ZodType>;
+    if (current instanceof z.ZodObject) return current.shape;
     const def = current.def as { innerType?: z.ZodType; in?: z.ZodType };
     const next = def.innerType ?? def.in;
     if (!next) return undefined;

@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { parseDurationSeconds } from "./duration";
+import { parseGoDurationSeconds } from "@olympus/server-kit/duration";
 
 const duration = (fallback: string) =>
   z
     .string()
     .default(fallback)
     .transform((value, ctx) => {
-      const seconds = parseDurationSeconds(value);
+      const seconds = parseGoDurationSeconds(value);
       if (seconds === undefined || seconds <= 0) {
         ctx.addIssue({ code: "custom", message: `expected a positive Go duration such as "1h" or "30m", got "${value}"` });
         return z.NEVER;
@@ -35,8 +35,10 @@ export const hydraConfigSchema = z.object({
             .object({
               enabled: z.boolean().default(false),
               allowed_origins: z.array(z.string()).default([]),
-            }).prefault({}),
-        }).prefault({}),
+            })
+            .prefault({}),
+        })
+        .prefault({}),
       admin: z.object({ port: port.default(4445), host: z.string().optional() }).prefault({}),
       cookies: z
         .object({
@@ -48,13 +50,14 @@ export const hydraConfigSchema = z.object({
               login_csrf: z.string().min(1).default("ory_hydra_login_csrf"),
               consent_csrf: z.string().min(1).default("ory_hydra_consent_csrf"),
               session: z.string().min(1).default("ory_hydra_session"),
-            }).prefault({}),
-        }).prefault({}),
+            })
+            .prefault({}),
+        })
+        .prefault({}),
     })
     .prefault({}),
   urls: z.object({
-    self: z
-      .object({ issuer: url.optional(), public: url.optional(), admin: url.optional() }).prefault({}),
+    self: z.object({ issuer: url.optional(), public: url.optional(), admin: url.optional() }).prefault({}),
     /** Unset: Hydra's fallback page (public/fallbacks.ts). */
     login: url.optional(),
     /** Where `prompt=registration` sends the login challenge (Hydra 2.2+); defaults to `login`. */
@@ -69,7 +72,8 @@ export const hydraConfigSchema = z.object({
       access_token: z.enum(["opaque", "jwt"]).default("opaque"),
       scope: z.literal("exact", { message: 'only the "exact" scope strategy is supported by embedded-hydra' }).default("exact"),
       jwt: z.object({ scope_claim: z.enum(["list", "string", "both"]).default("list") }).prefault({}),
-    }).prefault({}),
+    })
+    .prefault({}),
   webfinger: z
     .object({
       oidc_discovery: z
@@ -100,7 +104,11 @@ export const hydraConfigSchema = z.object({
     .superRefine((oidc, ctx) => {
       // Hydra refuses to start with pairwise subjects and a salt shorter than eight characters.
       if (oidc.subject_identifiers.supported_types.includes("pairwise") && (oidc.subject_identifiers.pairwise.salt ?? "").length < 8) {
-        ctx.addIssue({ code: "custom", path: ["subject_identifiers", "pairwise", "salt"], message: "pairwise subject identifiers need a salt of at least 8 characters" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["subject_identifiers", "pairwise", "salt"],
+          message: "pairwise subject identifiers need a salt of at least 8 characters",
+        });
       }
     }),
   oauth2: z
@@ -109,7 +117,8 @@ export const hydraConfigSchema = z.object({
         .object({
           enforced: z.boolean().default(false),
           enforced_for_public_clients: z.boolean().default(false),
-        }).prefault({}),
+        })
+        .prefault({}),
       expose_internal_errors: z.boolean().default(false),
       /** JWT access tokens: session.access_token also under `ext` (Hydra's default). */
       mirror_top_level_claims: z.boolean().default(true),
@@ -136,13 +145,15 @@ export const hydraConfigSchema = z.object({
     .object({
       system: z.array(z.string().min(16, "secrets.system entries must be at least 16 characters")).min(1).optional(),
       cookie: z.array(z.string().min(16, "secrets.cookie entries must be at least 16 characters")).min(1).optional(),
-    }).prefault({}),
+    })
+    .prefault({}),
   log: z
     .object({
       level: z.enum(["trace", "debug", "info", "warn", "warning", "error", "fatal", "panic"]).default("info"),
       format: z.enum(["text", "json", "json_pretty"]).default("text"),
       leak_sensitive_values: z.boolean().default(false),
-    }).prefault({}),
+    })
+    .prefault({}),
 });
 
 export type HydraConfig = z.output<typeof hydraConfigSchema>;

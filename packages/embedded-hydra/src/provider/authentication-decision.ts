@@ -44,12 +44,19 @@ export function decideAuthentication(
   const rawMaxAge = request.get("max_age");
   const maxAge = rawMaxAge ? Number.parseInt(rawMaxAge, 10) : -1;
   if (Number.isInteger(maxAge) && maxAge > -1 && remembered.authenticatedAt.getTime() + maxAge * 1000 < Date.now()) {
-    if (none) throw new FositeProviderError("login_required", "Request failed because prompt is set to 'none' and authentication time reached 'max_age'.");
+    if (none)
+      throw new FositeProviderError(
+        "login_required",
+        "Request failed because prompt is set to 'none' and authentication time reached 'max_age'.",
+      );
     return { skip: false };
   }
 
   if (request.get("id_token_hint") && hintSubject !== remembered.subject && hintSubject !== obfuscate(remembered.subject)) {
-    throw new FositeProviderError("login_required", "Request failed because subject claim from id_token_hint does not match subject from authentication session.");
+    throw new FositeProviderError(
+      "login_required",
+      "Request failed because subject claim from id_token_hint does not match subject from authentication session.",
+    );
   }
   return { skip: true, remembered };
 }

@@ -23,10 +23,16 @@ const BY_DESCRIPTION: Record<string, Rule> = {
     "invalid_request",
     "The 'redirect_uri' parameter does not match any of the OAuth 2.0 Client's pre-registered redirect urls.",
   ],
-  "missing required parameter 'redirect_uri'": ["invalid_request", "The 'redirect_uri' parameter is required when using OpenID Connect 1.0."],
+  "missing required parameter 'redirect_uri'": [
+    "invalid_request",
+    "The 'redirect_uri' parameter is required when using OpenID Connect 1.0.",
+  ],
   "missing required parameter 'response_type'": ["unsupported_response_type", "`The request is missing the 'response_type' parameter."],
   "missing required parameter 'nonce'": ["invalid_request", "Parameter 'nonce' must be set when using the OpenID Connect Implicit Flow."],
-  "prompt none must only be used alone": ["invalid_request", "Parameter 'prompt' was set to 'none', but contains other values as well which is not allowed."],
+  "prompt none must only be used alone": [
+    "invalid_request",
+    "Parameter 'prompt' was set to 'none', but contains other values as well which is not allowed.",
+  ],
   "Authorization Server policy requires PKCE to be used for this request": [
     "invalid_request",
     "This client must include a code_challenge when performing the authorize code flow, but it is missing.",
@@ -42,11 +48,23 @@ export function translateAuthorizationError(out: OAuthErrorOut, params: URLSearc
   const rule = BY_DESCRIPTION[description];
   if (rule) return { error: rule[0], error_description: fositeDescription(rule[0], rule[1]) };
   if (description === "requested response_type is not allowed for this client" || out.error === "unsupported_response_type") {
-    return { error: "unsupported_response_type", error_description: fositeDescription("unsupported_response_type", `The client is not allowed to request response_type '${params.get("response_type") ?? ""}'.`) };
+    return {
+      error: "unsupported_response_type",
+      error_description: fositeDescription(
+        "unsupported_response_type",
+        `The client is not allowed to request response_type '${params.get("response_type") ?? ""}'.`,
+      ),
+    };
   }
   if (description === "unsupported prompt value requested") {
-    const unknown = (params.get("prompt") ?? "").split(" ").find((prompt) => !["none", "login", "consent", "select_account", "registration"].includes(prompt)) ?? "";
-    return { error: "invalid_request", error_description: fositeDescription("invalid_request", `Used unknown value '${unknown}' for prompt parameter`) };
+    const unknown =
+      (params.get("prompt") ?? "")
+        .split(" ")
+        .find((prompt) => !["none", "login", "consent", "select_account", "registration"].includes(prompt)) ?? "";
+    return {
+      error: "invalid_request",
+      error_description: fositeDescription("invalid_request", `Used unknown value '${unknown}' for prompt parameter`),
+    };
   }
   if (isFositeErrorName(out.error)) return { error: out.error, error_description: fositeDescription(out.error, null) };
   return undefined;

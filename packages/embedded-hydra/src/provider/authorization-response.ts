@@ -23,7 +23,8 @@ export function installAuthorizationResponses(provider: Provider): void {
     if ((oidc?.route !== "authorization" && oidc?.route !== "resume") || (ctx.status !== 302 && ctx.status !== 303)) return;
     const location = ctx.response.get("location");
     if (!location) return;
-    const rewritten = rewriteErrorRedirect(location, requestParams(ctx as KoaContextWithOIDC)) ?? withGrantedScope(location, ctx as KoaContextWithOIDC);
+    const rewritten =
+      rewriteErrorRedirect(location, requestParams(ctx as KoaContextWithOIDC)) ?? withGrantedScope(location, ctx as KoaContextWithOIDC);
     if (rewritten) ctx.set("Location", rewritten);
   });
 }

@@ -21,7 +21,8 @@ export function installClientAuthentication(provider: Provider): void {
     const ctx = currentRequest();
     if (ctx) {
       const used = usedAuthMethod(ctx);
-      if (used !== this.clientAuthMethod) throw new FositeProviderError("invalid_client", authMethodMismatchHint(this.clientAuthMethod, used));
+      if (used !== this.clientAuthMethod)
+        throw new FositeProviderError("invalid_client", authMethodMismatchHint(this.clientAuthMethod, used));
     }
     if (this.clientSecret && (await verifyClientSecret(actual, this.clientSecret))) return true;
     // Secrets rotated away still authenticate until the rotated ones are cleared (fosite's client RotatedSecrets).

@@ -11,6 +11,7 @@ import type { ClientMetadata } from "oidc-provider";
  */
 export function memoizeClientMetadata(provider: Provider): void {
   const prototype = provider.Client.prototype;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be called with each instance as `this` (build.call below)
   const build = prototype.metadata;
   const views = new WeakMap<object, ClientMetadata>();
   prototype.metadata = function metadata(this: InstanceType<Provider["Client"]>): ClientMetadata {

@@ -1,12 +1,18 @@
 import Provider, { errors, interactionPolicy, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
 import { audienceHint, requestedAudiences, unwhitelistedAudience } from "../clients/audience";
 import { LIFESPANS_METADATA } from "../clients/lifespans";
-import { ACCESS_TOKEN_STRATEGY_METADATA, AUDIENCE_METADATA, FULL_SCOPE_METADATA, PROVIDER_SCOPES, ROTATED_SECRETS_METADATA } from "../clients/model";
+import {
+  ACCESS_TOKEN_STRATEGY_METADATA,
+  AUDIENCE_METADATA,
+  FULL_SCOPE_METADATA,
+  PROVIDER_SCOPES,
+  ROTATED_SECRETS_METADATA,
+} from "../clients/model";
 import type { HydraConfig } from "../config/load";
-import type { HydraContext } from "../context";
+import type { Deps } from "../deps";
 import { DATABASE_RETRY_AFTER_SECONDS } from "../errors";
 import { FositeProviderError } from "../fosite-errors";
-import type { PrivateJwk } from "../storage/keys-repo";
+import type { PrivateJwk } from "../keys/repository";
 import { adapterFactory } from "../storage/adapter";
 import { createFindAccount } from "./account";
 import { memoizeClientMetadata } from "./client-metadata";
@@ -45,7 +51,22 @@ export const ROUTES = {
 
 const STANDARD_CLAIMS: Record<string, string[]> = {
   email: ["email", "email_verified"],
-  profile: ["name", "family_name", "given_name", "middle_name", "nickname", "preferred_username", "profile", "picture", "website", "gender", "birthdate", "zoneinfo", "locale", "updated_at"],
+  profile: [
+    "name",
+    "family_name",
+    "given_name",
+    "middle_name",
+    "nickname",
+    "preferred_username",
+    "profile",
+    "picture",
+    "website",
+    "gender",
+    "birthdate",
+    "zoneinfo",
+    "locale",
+    "updated_at",
+  ],
   phone: ["phone_number", "phone_number_verified"],
   address: ["address"],
 };
@@ -67,7 +88,12 @@ function hydraPolicy() {
     ),
     new Prompt(
       { name: "consent", requestable: true },
-      new Check("hydra_consent", "the consent UI has not accepted this request yet", "consent_required", (ctx) => !ctx.oidc.result?.consent),
+      new Check(
+        "hydra_consent",
+        "the consent UI has not accepted this request yet",
+        "consent_required",
+        (ctx) => !ctx.oidc.result?.consent,
+      ),
     ),
   ];
 }
@@ -77,7 +103,8 @@ function assertRegisteredScopes(ctx: KoaContextWithOIDC, scope: string | undefin
   const registered = ctx.oidc.client?.metadata()[FULL_SCOPE_METADATA];
   const allowed = new Set(typeof registered === "string" ? registered.split(" ") : []);
   for (const requested of (scope ?? "").split(" ").filter(Boolean)) {
-    if (!allowed.has(requested)) throw new FositeProviderError("invalid_scope", `The OAuth 2.0 Client is not allowed to request scope '${requested}'.`);
+    if (!allowed.has(requested))
+      throw new FositeProviderError("invalid_scope", `The OAuth 2.0 Client is not allowed to request scope '${requested}'.`);
   }
 }
 
@@ -104,13 +131,25 @@ function assertHydraAuthorizeRequest(ctx: KoaContextWithOIDC): void {
   if (refused !== undefined) throw new FositeProviderError("invalid_request", audienceHint(refused));
   const state = ctx.oidc.params?.state;
   if (typeof state !== "string" || state.length < MIN_PARAMETER_ENTROPY) {
-    throw new FositeProviderError("invalid_state", `Request parameter 'state' must be at least be ${MIN_PARAMETER_ENTROPY} characters long to ensure sufficient entropy.`);
+    throw new FositeProviderError(
+      "invalid_state",
+      `Request parameter 'state' must be at least be ${MIN_PARAMETER_ENTROPY} characters long to ensure sufficient entropy.`,
+    );
   }
   // The implicit and hybrid handlers check the nonce here (the code flow when it signs the ID token).
-  const responseType = String(ctx.oidc.params?.response_type ?? "").split(" ");
+  const responseTypeParam = ctx.oidc.params?.response_type;
+  const responseType = (typeof responseTypeParam === "string" ? responseTypeParam : "").split(" ");
   const nonce = ctx.oidc.params?.nonce;
-  if ((responseType.includes("id_token") || responseType.includes("token")) && typeof nonce === "string" && nonce.length > 0 && nonce.length < MIN_PARAMETER_ENTROPY) {
-    throw new FositeProviderError("insufficient_entropy", `Parameter 'nonce' is set but does not satisfy the minimum entropy of ${MIN_PARAMETER_ENTROPY} characters.`);
+  if (
+    (responseType.includes("id_token") || responseType.includes("token")) &&
+    typeof nonce === "string" &&
+    nonce.length > 0 &&
+    nonce.length < MIN_PARAMETER_ENTROPY
+  ) {
+    throw new FositeProviderError(
+      "insufficient_entropy",
+      `Parameter 'nonce' is set but does not satisfy the minimum entropy of ${MIN_PARAMETER_ENTROPY} characters.`,
+    );
   }
 }
 
@@ -123,7 +162,7 @@ export { GRANTED_AUDIENCE_EXTRA };
  * invalid_request, as Hydra grants it (oauth2/handler.go oauth2TokenExchange).
  */
 function clientCredentialsAudience(ctx: KoaContextWithOIDC): string[] {
-  const body = ctx.oidc.body as Record<string, unknown> | undefined;
+  const body = ctx.oidc.body;
   const requested = requestedAudiences(body?.audience);
   const refused = unwhitelistedAudience(clientAudience(ctx), requested);
   if (refused !== undefined) throw new FositeProviderError("invalid_request", audienceHint(refused));
@@ -170,13 +209,13 @@ export interface ProviderKeys {
   accessToken: PrivateJwk[];
 }
 
-export function createProvider(hctx: HydraContext, providerKeys: ProviderKeys): Provider {
+export function createProvider(deps: Deps, providerKeys: ProviderKeys): Provider {
   const idTokenKeys = signingKeys(providerKeys.idToken);
   const accessTokenKeys = signingKeys(providerKeys.accessToken);
   const keys = [...idTokenKeys, ...accessTokenKeys];
   // Hydra signs ID tokens with the newest key of the set, whatever its algorithm.
   const idTokenAlg = idTokenKeys[0]?.alg && isSigningAlg(idTokenKeys[0].alg) ? idTokenKeys[0].alg : "RS256";
-  const { config } = hctx;
+  const { config } = deps;
   const topLevelClaims = config.oauth2.allowed_top_level_claims;
   const cookieKeys = config.secrets.cookie ?? config.secrets.system;
   const cookieOptions = providerCookieOptions(config);
@@ -184,7 +223,7 @@ export function createProvider(hctx: HydraContext, providerKeys: ProviderKeys): 
   const { pkce } = config.oauth2;
 
   const configuration: Configuration = {
-    adapter: adapterFactory(hctx.db, hctx.clients),
+    adapter: adapterFactory(deps.db, deps.clients),
     clients: [],
     clientAuthMethods: ["client_secret_basic", "client_secret_post", "none", "private_key_jwt"],
     clientBasedCORS: (_ctx, origin) => corsOrigins.has("*") || corsOrigins.has(origin),
@@ -197,7 +236,9 @@ export function createProvider(hctx: HydraContext, providerKeys: ProviderKeys): 
       ...STANDARD_CLAIMS,
     },
     scopes: PROVIDER_SCOPES,
-    extraClientMetadata: { properties: [FULL_SCOPE_METADATA, LIFESPANS_METADATA, AUDIENCE_METADATA, ACCESS_TOKEN_STRATEGY_METADATA, ROTATED_SECRETS_METADATA] },
+    extraClientMetadata: {
+      properties: [FULL_SCOPE_METADATA, LIFESPANS_METADATA, AUDIENCE_METADATA, ACCESS_TOKEN_STRATEGY_METADATA, ROTATED_SECRETS_METADATA],
+    },
     conformIdTokenClaims: false,
     cookies: {
       names: {
@@ -211,7 +252,7 @@ export function createProvider(hctx: HydraContext, providerKeys: ProviderKeys): 
     },
     extraParams: ["audience", ...MARKER_PARAMS],
     fetch: outboundFetch(config.clients.http.disallow_private_ip_ranges),
-    extraTokenClaims: async (ctx, token) => {
+    extraTokenClaims: (ctx, token) => {
       if (token.kind !== "ClientCredentials") return undefined;
       assertRegisteredScopes(ctx, ctx.oidc.params?.scope as string | undefined);
       return { [GRANTED_AUDIENCE_EXTRA]: clientCredentialsAudience(ctx) };
@@ -230,7 +271,7 @@ export function createProvider(hctx: HydraContext, providerKeys: ProviderKeys): 
       resourceIndicators: {
         enabled: true,
         defaultResource: (ctx) => (ctx.oidc.params?.grant_type === "client_credentials" ? CLIENT_SCOPES_RESOURCE : undefined),
-        getResourceServerInfo: async (ctx, resource, client) => {
+        getResourceServerInfo: (ctx, resource, client) => {
           if (resource !== CLIENT_SCOPES_RESOURCE || ctx.oidc.params?.grant_type !== "client_credentials") {
             throw new errors.InvalidTarget("resource indicators are not supported");
           }
@@ -238,7 +279,11 @@ export function createProvider(hctx: HydraContext, providerKeys: ProviderKeys): 
           assertRegisteredScopes(ctx, ctx.oidc.params?.scope as string | undefined);
           clientCredentialsAudience(ctx);
           const registered = client.metadata()[FULL_SCOPE_METADATA];
-          return { scope: typeof registered === "string" ? registered : "", accessTokenFormat: "opaque", accessTokenTTL: config.ttl.access_token };
+          return {
+            scope: typeof registered === "string" ? registered : "",
+            accessTokenFormat: "opaque",
+            accessTokenTTL: config.ttl.access_token,
+          };
         },
       },
       backchannelLogout: { enabled: true },
@@ -246,25 +291,34 @@ export function createProvider(hctx: HydraContext, providerKeys: ProviderKeys): 
       // (public/logout.ts); oidc-provider keeps the discovery entry and the "signed out" page.
       rpInitiatedLogout: {
         enabled: true,
-        postLogoutSuccessSource: createPostLogoutSuccessSource(hctx),
+        postLogoutSuccessSource: createPostLogoutSuccessSource(deps),
       },
     },
-    findAccount: createFindAccount(hctx),
+    findAccount: createFindAccount(deps),
     subjectTypes: subjectTypesSupported(config),
-    pairwiseIdentifier: (_ctx, accountId, client) => pairwiseSubject(config.oidc.subject_identifiers.pairwise.salt ?? "", accountId, client),
+    pairwiseIdentifier: (_ctx, accountId, client) =>
+      pairwiseSubject(config.oidc.subject_identifiers.pairwise.salt ?? "", accountId, client),
     interactions: {
       policy: hydraPolicy(),
-      url: (ctx, interaction) => interactionUrl(hctx, ctx, interaction),
+      url: (ctx, interaction) => interactionUrl(deps, ctx, interaction),
     },
     issueRefreshToken: (_ctx, client, code) =>
       client.grantTypeAllowed("refresh_token") && (code.scopes.has("offline_access") || code.scopes.has("offline")),
     jwks: { keys },
-    enabledJWA: { idTokenSigningAlgValues: [...SIGNING_ALGS], clientAuthSigningAlgValues: ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"] },
-    clientDefaults: { grant_types: ["authorization_code"], response_types: ["code"], id_token_signed_response_alg: idTokenAlg, token_endpoint_auth_method: "client_secret_basic" },
+    enabledJWA: {
+      idTokenSigningAlgValues: [...SIGNING_ALGS],
+      clientAuthSigningAlgValues: ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"],
+    },
+    clientDefaults: {
+      grant_types: ["authorization_code"],
+      response_types: ["code"],
+      id_token_signed_response_alg: idTokenAlg,
+      token_endpoint_auth_method: "client_secret_basic",
+    },
     pkce: {
       required: (_ctx, client) => pkce.enforced || (pkce.enforced_for_public_clients && client.clientAuthMethod === "none"),
     },
-    renderError: createRenderError(hctx),
+    renderError: createRenderError(deps),
     // Hydra's response types (oauth2/handler.go discovery): code, implicit and hybrid.
     responseTypes: ["code", "id_token", "id_token token", "code id_token", "code token", "code id_token token"],
     // Hydra rotates every refresh token on use; reusing a rotated one revokes the whole grant.
@@ -279,7 +333,7 @@ export function createProvider(hctx: HydraContext, providerKeys: ProviderKeys): 
     },
   };
 
-  const provider = new Provider(hctx.issuer, configuration);
+  const provider = new Provider(deps.issuer, configuration);
   // Behind Caddy the public URL is https; trust X-Forwarded-* like Hydra's serve.public does.
   provider.proxy = true;
   memoizeClientMetadata(provider);
@@ -291,13 +345,13 @@ export function createProvider(hctx: HydraContext, providerKeys: ProviderKeys): 
     if (ctx.status === 503 && !ctx.response.get("retry-after")) ctx.set("Retry-After", DATABASE_RETRY_AFTER_SECONDS);
   });
   // Hydra knows no difference between OpenID and other scopes (provider/scope-registry.ts).
-  hctx.clients.attachProviderScopes(providerScopeSet(provider));
+  deps.clients.attachProviderScopes(providerScopeSet(provider));
   installClientAuthentication(provider);
   installAuthorizationResponses(provider);
   allowHttpImplicitClients(provider);
-  installRefreshRotation(provider, hctx.db);
+  installRefreshRotation(provider, deps.db);
   installIdTokenClaims(provider);
-  installJwtAccessTokens(provider, hctx, { keys: accessTokenKeys });
+  installJwtAccessTokens(provider, deps, { keys: accessTokenKeys });
   installJwtRevocation(provider, ROUTES.revocation);
   // Hydra puts the login session's sid into every ID token (oauth2/handler.go), which RP-initiated
   // logout by id_token_hint relies on; oidc-provider only does for back-channel "session required" clients.
@@ -309,6 +363,6 @@ export function createProvider(hctx: HydraContext, providerKeys: ProviderKeys): 
     ctx.status = translated.status;
     ctx.body = translated.body;
   });
-  provider.on("server_error", (_ctx, error: Error) => hctx.logger.log("error", "oidc-provider server error", { error: error.message }));
+  provider.on("server_error", (_ctx, error: Error) => deps.logger.log("error", "oidc-provider server error", { error: error.message }));
   return provider;
 }

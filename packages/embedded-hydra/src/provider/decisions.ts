@@ -1,8 +1,8 @@
 import type { Interaction, InteractionResults } from "oidc-provider";
 import { z } from "zod";
-import type { HydraContext } from "../context";
+import type { Deps } from "../deps";
 import type { GoFields } from "../admin/go-json";
-import type { Flow } from "../storage/flows-repo";
+import type { Flow } from "../flows/repository";
 import { REMEMBERED_AUTH_TIME_KEY, type HydraLoginResult } from "./interactions";
 
 /**
@@ -23,7 +23,15 @@ export const acceptLoginSchema = z.object({
   remember: orZero(z.boolean(), false),
   remember_for: seconds,
   acr: orZero(z.string(), ""),
-  amr: orZero(z.array(z.string().nullable().transform((value) => value ?? "")), []),
+  amr: orZero(
+    z.array(
+      z
+        .string()
+        .nullable()
+        .transform((value) => value ?? ""),
+    ),
+    [],
+  ),
   context: z.unknown().optional(),
   extend_session_lifespan: z.boolean().nullish(),
   identity_provider_session_id: z.string().nullish(),
@@ -34,11 +42,30 @@ export const acceptLoginSchema = z.object({
 export const acceptedLoginSchema = acceptLoginSchema.extend({ authenticated_at: z.number().int().nonnegative() });
 export type AcceptedLogin = z.output<typeof acceptedLoginSchema>;
 
-const claimsObject = z.record(z.string(), z.unknown()).nullish().transform((value) => value ?? {});
+const claimsObject = z
+  .record(z.string(), z.unknown())
+  .nullish()
+  .transform((value) => value ?? {});
 
 export const acceptConsentSchema = z.object({
-  grant_scope: orZero(z.array(z.string().nullable().transform((value) => value ?? "")), []),
-  grant_access_token_audience: orZero(z.array(z.string().nullable().transform((value) => value ?? "")), []),
+  grant_scope: orZero(
+    z.array(
+      z
+        .string()
+        .nullable()
+        .transform((value) => value ?? ""),
+    ),
+    [],
+  ),
+  grant_access_token_audience: orZero(
+    z.array(
+      z
+        .string()
+        .nullable()
+        .transform((value) => value ?? ""),
+    ),
+    [],
+  ),
   remember: orZero(z.boolean(), false),
   remember_for: seconds,
   session: z
@@ -54,7 +81,13 @@ export const rejectionSchema = z.object({ error: z.string().min(1), error_descri
 export type Rejection = z.output<typeof rejectionSchema>;
 
 /** flow.RequestDeniedError's JSON fields and Go types (the body of every reject endpoint). */
-export const REJECTION_FIELDS: GoFields = { error: "string", error_description: "string", error_hint: "string", status_code: "int", error_debug: "string" };
+export const REJECTION_FIELDS: GoFields = {
+  error: "string",
+  error_description: "string",
+  error_hint: "string",
+  status_code: "int",
+  error_debug: "string",
+};
 
 /**
  * Hydra's RequestDeniedError as the client will see it (SetDefaults, then
@@ -64,7 +97,7 @@ export const REJECTION_FIELDS: GoFields = { error: "string", error_description: 
  * ones. The debug text is not shown (oauth2.expose_internal_errors is off).
  */
 export function rejection(body: Record<string, unknown>, defaultName: string): Rejection {
-  const text = (name: string) => (typeof body[name] === "string" ? (body[name] as string) : "");
+  const text = (name: string) => (typeof body[name] === "string" ? body[name] : "");
   const error = text("error") || defaultName;
   const hint = text("error_hint");
   const description = `${text("error_description")}${hint ? ` ${hint}` : ""}`.replaceAll('"', "'");
@@ -79,11 +112,11 @@ export async function finishInteraction(interaction: Interaction, result: Intera
 }
 
 /** An accepted login becomes oidc-provider's login result (and Hydra's, for the consent step). */
-export async function applyLogin(hctx: HydraContext, flow: Flow, interaction: Interaction, login: AcceptedLogin): Promise<void> {
+export async function applyLogin(deps: Deps, flow: Flow, interaction: Interaction, login: AcceptedLogin): Promise<void> {
   if (interaction.session?.accountId && interaction.session.accountId !== login.subject) {
     // Another user signs in on this browser: end the old login session rather than let
     // oidc-provider ask the user to confirm a logout (Hydra does not).
-    const previous = interaction.session.uid ? await hctx.provider().Session.findByUid(interaction.session.uid) : undefined;
+    const previous = interaction.session.uid ? await deps.provider().Session.findByUid(interaction.session.uid) : undefined;
     await previous?.destroy();
     interaction.session = undefined;
   }
@@ -116,13 +149,13 @@ export async function applyLogin(hctx: HydraContext, flow: Flow, interaction: In
 }
 
 /** Hydra's CreateConsentSession: the oidc-provider grant and the consent session the admin API lists. Returns the grant id. */
-export async function recordConsent(hctx: HydraContext, flow: Flow, consent: AcceptedConsent): Promise<string> {
+export async function recordConsent(deps: Deps, flow: Flow, consent: AcceptedConsent): Promise<string> {
   const subject = flow.subject ?? "";
   const clientId = flow.clientId ?? "";
-  const grant = new (hctx.provider().Grant)({ accountId: subject, clientId });
+  const grant = new (deps.provider().Grant)({ accountId: subject, clientId });
   if (consent.grant_scope.length) grant.addOIDCScope(consent.grant_scope.join(" "));
   const grantId = await grant.save();
-  await hctx.sessions.saveConsent(
+  await deps.sessions.saveConsent(
     {
       grantId,
       subject,
@@ -137,7 +170,7 @@ export async function recordConsent(hctx: HydraContext, flow: Flow, consent: Acc
       remember: consent.remember,
       rememberFor: consent.remember_for,
     },
-    hctx.config.ttl.refresh_token,
+    deps.config.ttl.refresh_token,
   );
   return grantId;
 }

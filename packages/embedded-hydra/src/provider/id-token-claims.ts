@@ -23,13 +23,17 @@ type Save = (this: object, ...args: unknown[]) => Promise<string>;
  *   (fosite/handler/openid/strategy_jwt.go GenerateIDToken: insufficient_entropy).
  */
 export function installIdTokenClaims(provider: Provider): void {
-  Reflect.set(provider.Session.prototype, "ensureClientContainer", function ensureClientContainer(this: { uid: string; sidFor(clientId: string, value?: string): string | undefined }, clientId: string) {
-    if (!this.sidFor(clientId)) this.sidFor(clientId, this.uid);
-  });
+  Reflect.set(
+    provider.Session.prototype,
+    "ensureClientContainer",
+    function ensureClientContainer(this: { uid: string; sidFor(clientId: string, value?: string): string | undefined }, clientId: string) {
+      if (!this.sidFor(clientId)) this.sidFor(clientId, this.uid);
+    },
+  );
 
   const values = new WeakMap<object, string>();
   for (const model of [provider.AccessToken]) {
-    const save = Reflect.get(model.prototype, "save") as Save;
+    const save: Save = Reflect.get(model.prototype, "save");
     Reflect.set(model.prototype, "save", async function rememberValue(this: object, ...args: unknown[]) {
       const value = await save.apply(this, args);
       values.set(this, value);
@@ -46,7 +50,10 @@ export function installIdTokenClaims(provider: Provider): void {
     if (options?.use === "idtoken" && value && extra.at_hash === undefined) extra.at_hash = value;
     const nonce = extra.nonce;
     if (options?.use === "idtoken" && typeof nonce === "string" && nonce.length > 0 && nonce.length < MIN_NONCE_LENGTH) {
-      throw new FositeProviderError("insufficient_entropy", `Parameter 'nonce' is set but does not satisfy the minimum entropy of ${MIN_NONCE_LENGTH} characters.`);
+      throw new FositeProviderError(
+        "insufficient_entropy",
+        `Parameter 'nonce' is set but does not satisfy the minimum entropy of ${MIN_NONCE_LENGTH} characters.`,
+      );
     }
     return issue.call(this, options);
   });

@@ -1,9 +1,10 @@
 import type { Interaction, KoaContextWithOIDC } from "oidc-provider";
 import { clientToJson, type StoredClient } from "../clients/model";
-import { withQuery, type HydraContext } from "../context";
+import { withQuery } from "@olympus/server-kit/http";
+import type { Deps } from "../deps";
 import { flowCsrfCookie, serializeCsrfCookie } from "../csrf-cookie";
 import { FositeProviderError } from "../fosite-errors";
-import { randomToken } from "../storage/flows-repo";
+import { randomToken } from "../flows/repository";
 import { decideAuthentication } from "./authentication-decision";
 import { pairwiseSubject } from "./pairwise";
 import { originalRequest, originalRequestQuery, requestedPrompts, wantsRegistrationUi } from "./request-params";
@@ -35,8 +36,8 @@ function splitParam(params: Params, name: string): string[] {
   return stringParam(params, name)?.split(" ").filter(Boolean) ?? [];
 }
 
-function requestUrl(hctx: HydraContext, params: Params): string {
-  return `${hctx.publicUrl}oauth2/auth?${originalRequestQuery(params)}`;
+function requestUrl(deps: Deps, params: Params): string {
+  return `${deps.publicUrl}oauth2/auth?${originalRequestQuery(params)}`;
 }
 
 /** Hydra's OAuth2ConsentRequestOpenIDConnectContext, from the request as sent. */
@@ -53,8 +54,8 @@ function oidcContext(request: URLSearchParams, hintClaims: Record<string, unknow
   return context;
 }
 
-async function loadClient(hctx: HydraContext, clientId: string): Promise<StoredClient> {
-  const client = await hctx.clients.get(clientId);
+async function loadClient(deps: Deps, clientId: string): Promise<StoredClient> {
+  const client = await deps.clients.get(clientId);
   if (!client) throw new Error(`client ${clientId} vanished during authorization`);
   return client;
 }
@@ -79,14 +80,15 @@ function idTokenHintClaims(ctx: KoaContextWithOIDC): Record<string, unknown> | u
  * redirect URI is neither https nor on localhost (its identity is unproven),
  * and never with `prompt=consent`.
  */
-async function consentSkip(hctx: HydraContext, client: StoredClient, subject: string, params: Params, scopes: string[]): Promise<boolean> {
+async function consentSkip(deps: Deps, client: StoredClient, subject: string, params: Params, scopes: string[]): Promise<boolean> {
   if (requestedPrompts(params).includes("consent")) return false;
   if (client.data.token_endpoint_auth_method === "none") {
-    const redirect = new URL(String(params.redirect_uri ?? ""), "http://invalid.");
-    const localhost = redirect.hostname === "localhost" || redirect.hostname.endsWith(".localhost") || /^(127\.|\[::1\]$)/.test(redirect.hostname);
+    const redirect = new URL(typeof params.redirect_uri === "string" ? params.redirect_uri : "", "http://invalid.");
+    const localhost =
+      redirect.hostname === "localhost" || redirect.hostname.endsWith(".localhost") || /^(127\.|\[::1\]$)/.test(redirect.hostname);
     if (!(redirect.protocol === "https:" || (redirect.protocol === "http:" && localhost))) return false;
   }
-  const previous = await hctx.sessions.rememberedConsent(subject, client.id);
+  const previous = await deps.sessions.rememberedConsent(subject, client.id);
   return previous !== undefined && scopes.every((scope) => previous.grantScope.includes(scope));
 }
 
@@ -95,9 +97,9 @@ async function consentSkip(hctx: HydraContext, client: StoredClient, subject: st
  * the verifier the UI gets back is honoured only next to this cookie
  * (public/verifiers.ts).
  */
-function issueCsrfCookie(hctx: HydraContext, ctx: KoaContextWithOIDC, kind: "login" | "consent", clientId: string): string {
+function issueCsrfCookie(deps: Deps, ctx: KoaContextWithOIDC, kind: "login" | "consent", clientId: string): string {
   const value = randomToken();
-  const { name, options } = flowCsrfCookie(hctx.config, hctx.issuer, kind, clientId);
+  const { name, options } = flowCsrfCookie(deps.config, deps.issuer, kind, clientId);
   ctx.append("Set-Cookie", serializeCsrfCookie(name, value, options));
   return value;
 }
@@ -107,16 +109,16 @@ function issueCsrfCookie(hctx: HydraContext, ctx: KoaContextWithOIDC, kind: "log
  * pending prompt becomes a Hydra login or consent request and the browser is
  * sent to the configured login/consent UI with the challenge.
  */
-export async function interactionUrl(hctx: HydraContext, ctx: KoaContextWithOIDC, interaction: Interaction): Promise<string> {
-  const params = interaction.params as Params;
+export async function interactionUrl(deps: Deps, ctx: KoaContextWithOIDC, interaction: Interaction): Promise<string> {
+  const params = interaction.params;
   const clientId = String(params.client_id);
-  const stored = await loadClient(hctx, clientId);
+  const stored = await loadClient(deps, clientId);
   const client = clientToJson(stored);
   const original = originalRequest(params);
   // fosite's RequestedScope: the scope as sent (the authorization endpoint refused it unless all of it is the client's).
   const scopes = (original.get("scope") ?? "").split(" ").filter(Boolean);
   const session = ctx.oidc.session;
-  const ttlSeconds = hctx.config.ttl.login_consent_request;
+  const ttlSeconds = deps.config.ttl.login_consent_request;
   const hintClaims = idTokenHintClaims(ctx);
 
   if (interaction.prompt.name === "login") {
@@ -126,13 +128,17 @@ export async function interactionUrl(hctx: HydraContext, ctx: KoaContextWithOIDC
     // (`new`/`touched` exist at runtime but not in @types/oidc-provider.)
     if (session && Reflect.get(session, "new") === true) Reflect.set(session, "touched", true);
     const accountId = session?.accountId;
-    const stillRemembered = accountId && session ? await hctx.sessions.rememberedLogin(session.uid) : undefined;
+    const stillRemembered = accountId && session ? await deps.sessions.rememberedLogin(session.uid) : undefined;
     const remembered = stillRemembered?.subject === accountId ? stillRemembered : undefined;
     const hintSubject = typeof hintClaims?.sub === "string" ? hintClaims.sub : undefined;
-    const salt = hctx.config.oidc.subject_identifiers.pairwise.salt ?? "";
+    const salt = deps.config.oidc.subject_identifiers.pairwise.salt ?? "";
     const obfuscate = (subject: string) =>
       stored.data.subject_type === "pairwise"
-        ? pairwiseSubject(salt, subject, { clientId, sectorIdentifierUri: stored.data.sector_identifier_uri, redirectUris: stored.data.redirect_uris })
+        ? pairwiseSubject(salt, subject, {
+            clientId,
+            sectorIdentifierUri: stored.data.sector_identifier_uri,
+            redirectUris: stored.data.redirect_uris,
+          })
         : subject;
     const decision = decideAuthentication(original, remembered, hintSubject, obfuscate);
     const request = {
@@ -142,13 +148,13 @@ export async function interactionUrl(hctx: HydraContext, ctx: KoaContextWithOIDC
       subject: decision.skip ? decision.remembered.subject : "",
       oidc_context: oidcContext(original, hintClaims),
       client,
-      request_url: requestUrl(hctx, params),
+      request_url: requestUrl(deps, params),
       session_id: session?.uid ?? "",
       // A skipped login keeps the remembered login's time (Hydra's LoginAuthenticatedAt); never shown by the admin API.
       ...(decision.skip ? { [REMEMBERED_AUTH_TIME_KEY]: Math.floor(decision.remembered.authenticatedAt.getTime() / 1000) } : {}),
     };
-    const csrf = issueCsrfCookie(hctx, ctx, "login", clientId);
-    const challenge = await hctx.flows.create({
+    const csrf = issueCsrfCookie(deps, ctx, "login", clientId);
+    const challenge = await deps.flows.create({
       kind: "login",
       interactionUid: interaction.uid,
       clientId,
@@ -158,7 +164,7 @@ export async function interactionUrl(hctx: HydraContext, ctx: KoaContextWithOIDC
       ttlSeconds,
     });
     // Hydra sends `prompt=registration` to the registration UI, any other request to the login UI.
-    const { login, registration } = hctx.urls;
+    const { login, registration } = deps.urls;
     const ui = wantsRegistrationUi(params) ? registration : login;
     return withQuery(ui, { login_challenge: challenge });
   }
@@ -167,9 +173,9 @@ export async function interactionUrl(hctx: HydraContext, ctx: KoaContextWithOIDC
   const login = result.hydraLogin as HydraLoginResult | undefined;
   const subject = session?.accountId ?? "";
   if (login && !login.skip && session) {
-    await hctx.sessions.rememberLogin(session.uid, subject, login.remember, login.rememberFor, login.authenticatedAt);
+    await deps.sessions.rememberLogin(session.uid, subject, login.remember, login.rememberFor, login.authenticatedAt);
   }
-  const skip = await consentSkip(hctx, stored, subject, params, scopes);
+  const skip = await consentSkip(deps, stored, subject, params, scopes);
   if (requestedPrompts(params).includes("none") && !skip) {
     throw new FositeProviderError("consent_required", "Prompt 'none' was requested, but no previous consent was found.");
   }
@@ -180,15 +186,15 @@ export async function interactionUrl(hctx: HydraContext, ctx: KoaContextWithOIDC
     subject,
     oidc_context: oidcContext(original, hintClaims),
     client,
-    request_url: requestUrl(hctx, params),
+    request_url: requestUrl(deps, params),
     login_challenge: login?.challenge ?? "",
     login_session_id: session?.uid ?? "",
     acr: login?.acr ?? session?.acr ?? "",
     amr: login?.amr ?? session?.amr ?? [],
     ...(login?.context !== undefined ? { context: login.context } : {}),
   };
-  const csrf = issueCsrfCookie(hctx, ctx, "consent", clientId);
-  const challenge = await hctx.flows.create({
+  const csrf = issueCsrfCookie(deps, ctx, "consent", clientId);
+  const challenge = await deps.flows.create({
     kind: "consent",
     interactionUid: interaction.uid,
     clientId,
@@ -197,5 +203,5 @@ export async function interactionUrl(hctx: HydraContext, ctx: KoaContextWithOIDC
     request,
     ttlSeconds,
   });
-  return withQuery(hctx.urls.consent, { consent_challenge: challenge });
+  return withQuery(deps.urls.consent, { consent_challenge: challenge });
 }

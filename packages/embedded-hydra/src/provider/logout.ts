@@ -1,12 +1,13 @@
 import type { ErrorOut, KoaContextWithOIDC } from "oidc-provider";
-import { withQuery, type HydraContext } from "../context";
+import { withQuery } from "@olympus/server-kit/http";
+import type { Deps } from "../deps";
 import { translateAuthorizationError } from "./authorization-errors";
 
 /** The end of a logout (public/logout.ts) when no post-logout URL applies: `urls.post_logout_redirect`, else Hydra's fallback page. */
-export function createPostLogoutSuccessSource(hctx: HydraContext) {
-  return async (ctx: KoaContextWithOIDC): Promise<void> => {
+export function createPostLogoutSuccessSource(deps: Deps) {
+  return (ctx: KoaContextWithOIDC): void => {
     ctx.status = 302;
-    ctx.redirect(hctx.urls.postLogoutRedirect);
+    ctx.redirect(deps.urls.postLogoutRedirect);
   };
 }
 
@@ -14,12 +15,12 @@ export function createPostLogoutSuccessSource(hctx: HydraContext) {
  * Errors that cannot be sent back to the client (unknown client, mismatched
  * redirect_uri, …) go to Hydra's error UI, like Hydra's `urls.error`.
  */
-export function createRenderError(hctx: HydraContext) {
-  return async (ctx: KoaContextWithOIDC, out: ErrorOut): Promise<void> => {
+export function createRenderError(deps: Deps) {
+  return (ctx: KoaContextWithOIDC, out: ErrorOut): void => {
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(ctx.oidc?.params ?? {})) if (typeof value === "string") params.set(key, value);
     const translated = translateAuthorizationError(out, params) ?? out;
     ctx.status = 302;
-    ctx.redirect(withQuery(hctx.urls.error, { error: translated.error, error_description: translated.error_description ?? "" }));
+    ctx.redirect(withQuery(deps.urls.error, { error: translated.error, error_description: translated.error_description ?? "" }));
   };
 }

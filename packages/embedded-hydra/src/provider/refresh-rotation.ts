@@ -1,4 +1,5 @@
 import type Provider from "oidc-provider";
+import type { KoaContextWithOIDC } from "oidc-provider";
 import type { Db } from "../storage/db";
 
 /**
@@ -10,9 +11,10 @@ import type { Db } from "../storage/db";
  * the response is sent.
  */
 export function installRefreshRotation(provider: Provider, db: Db): void {
-  provider.use(async (ctx, next) => {
+  provider.use(async (ctx: KoaContextWithOIDC, next) => {
     await next();
-    const oidc = ctx.oidc as typeof ctx.oidc | undefined;
+    // Requests oidc-provider does not route (404s) have no `ctx.oidc`.
+    const oidc: KoaContextWithOIDC["oidc"] | undefined = ctx.oidc;
     if (oidc?.route !== "token" || ctx.status !== 200 || oidc.params?.grant_type !== "refresh_token") return;
     const issued = oidc.entities.AccessToken;
     if (!issued?.grantId || !issued.jti) return;

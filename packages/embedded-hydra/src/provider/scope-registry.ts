@@ -9,7 +9,7 @@ import instance from "oidc-provider/lib/helpers/weak_cache.js";
  * line: every scope a client registered is requested, granted and put into
  * its tokens alike. oidc-provider copies the configured set at construction,
  * so the scopes clients register are added to its own copy as clients are
- * loaded (storage/clients-repo.ts). Each client's own scopes are enforced
+ * loaded (clients/repository.ts). Each client's own scopes are enforced
  * by the embedded server (provider/create-provider.ts).
  */
 export function providerScopeSet(provider: Provider): Set<string> {

@@ -12,7 +12,11 @@ interface StoredModel {
 }
 
 function isStoredModel(model: unknown): model is StoredModel {
-  return typeof model === "function" && typeof Reflect.get(model, "verify") === "function" && typeof Reflect.get(model, "instantiate") === "function";
+  return (
+    typeof model === "function" &&
+    typeof Reflect.get(model, "verify") === "function" &&
+    typeof Reflect.get(model, "instantiate") === "function"
+  );
 }
 
 /** The model instance for a stored payload, or undefined when the model refuses it (as `find` answers). */

@@ -24,7 +24,8 @@ const UNAUTHORIZED_GRANT_HINTS: Record<string, string> = {
   authorization_code: 'The OAuth 2.0 Client is not allowed to use authorization grant "authorization_code".',
   refresh_token: "The OAuth 2.0 Client is not allowed to use authorization grant 'refresh_token'.",
   client_credentials: "The OAuth 2.0 Client is not allowed to use authorization grant 'client_credentials'.",
-  "urn:ietf:params:oauth:grant-type:device_code": 'The OAuth 2.0 Client is not allowed to use the authorization grant "urn:ietf:params:oauth:grant-type:device_code".',
+  "urn:ietf:params:oauth:grant-type:device_code":
+    'The OAuth 2.0 Client is not allowed to use the authorization grant "urn:ietf:params:oauth:grant-type:device_code".',
 };
 
 /** oidc-provider's invalid_grant details and fosite's hint for the same case (null: fosite gives none). */
@@ -95,13 +96,18 @@ export function translateTokenError(ctx: KoaContextWithOIDC, err: ProviderErrorL
   switch (name) {
     case "invalid_client":
       if (detail === MECHANISM_MISMATCH && ctx.oidc?.client) {
-        return answer("invalid_client", authMethodMismatchHint(ctx.oidc.client.clientAuthMethod ?? "client_secret_basic", usedAuthMethod(ctx)));
+        return answer(
+          "invalid_client",
+          authMethodMismatchHint(ctx.oidc.client.clientAuthMethod ?? "client_secret_basic", usedAuthMethod(ctx)),
+        );
       }
       return answer("invalid_client", null);
     case "invalid_request":
-      if (description === "requested grant type is not allowed for this client") return answer("unauthorized_client", UNAUTHORIZED_GRANT_HINTS[grantType] ?? null);
+      if (description === "requested grant type is not allowed for this client")
+        return answer("unauthorized_client", UNAUTHORIZED_GRANT_HINTS[grantType] ?? null);
       if (Object.hasOwn(PKCE_FORMAT_HINTS, description)) return answer("invalid_grant", PKCE_FORMAT_HINTS[description] ?? null);
-      if (/^no client authentication mechanism provided$|authorization header|properly encoded/.test(description)) return answer("invalid_request", CREDENTIALS_MISSING);
+      if (/^no client authentication mechanism provided$|authorization header|properly encoded/.test(description))
+        return answer("invalid_request", CREDENTIALS_MISSING);
       if (description.startsWith("missing required parameter")) return answer("invalid_request", null);
       return answer("invalid_request", null);
     case "invalid_grant":

@@ -9,7 +9,8 @@ interface ClientLike {
 
 function clientLifespans(client: ClientLike | undefined): LifespanSeconds {
   const value = client?.metadata()[LIFESPANS_METADATA];
-  return typeof value === "object" && value !== null ? (value as LifespanSeconds) : {};
+  // What toProviderMetadata stored there: lifespanSeconds() of the client.
+  return typeof value === "object" && value !== null ? value : {};
 }
 
 /** Tokens minted by the refresh_token grant use its lifespans; everything else here comes from a code exchange. */

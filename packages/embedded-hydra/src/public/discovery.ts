@@ -1,5 +1,5 @@
-import type { HydraContext } from "../context";
-import { ID_TOKEN_KEY_SET } from "../storage/keys-repo";
+import type { Deps } from "../deps";
+import { ID_TOKEN_KEY_SET } from "../keys/repository";
 import { subjectTypesSupported } from "../clients/subject-types";
 
 /**
@@ -10,12 +10,12 @@ import { subjectTypesSupported } from "../clients/subject-types";
  * Hydra's defaults plus `webfinger.oidc_discovery.*`, and
  * `registration_endpoint` appears only when configured.
  */
-export async function discoveryDocument(hctx: HydraContext): Promise<Record<string, unknown>> {
-  const [signer] = await hctx.keys.list(ID_TOKEN_KEY_SET);
+export async function discoveryDocument(deps: Deps): Promise<Record<string, unknown>> {
+  const [signer] = await deps.keys.list(ID_TOKEN_KEY_SET);
   const alg = signer?.alg ?? "RS256";
-  const issuer = hctx.issuer;
-  const publicUrl = hctx.publicUrl;
-  const { oidc_discovery: discovery } = hctx.config.webfinger;
+  const issuer = deps.issuer;
+  const publicUrl = deps.publicUrl;
+  const { oidc_discovery: discovery } = deps.config.webfinger;
   const unique = (values: string[]) => [...new Set(values)];
   return {
     issuer,
@@ -24,10 +24,16 @@ export async function discoveryDocument(hctx: HydraContext): Promise<Record<stri
     ...(discovery.client_registration_url ? { registration_endpoint: discovery.client_registration_url } : {}),
     token_endpoint: `${publicUrl}oauth2/token`,
     jwks_uri: `${issuer}.well-known/jwks.json`,
-    subject_types_supported: subjectTypesSupported(hctx.config),
+    subject_types_supported: subjectTypesSupported(deps.config),
     response_types_supported: ["code", "code id_token", "id_token", "token id_token", "token", "token id_token code"],
     claims_supported: unique(["sub", ...discovery.supported_claims]),
-    grant_types_supported: ["authorization_code", "implicit", "client_credentials", "refresh_token", "urn:ietf:params:oauth:grant-type:device_code"],
+    grant_types_supported: [
+      "authorization_code",
+      "implicit",
+      "client_credentials",
+      "refresh_token",
+      "urn:ietf:params:oauth:grant-type:device_code",
+    ],
     response_modes_supported: ["query", "fragment", "form_post"],
     userinfo_endpoint: `${publicUrl}userinfo`,
     scopes_supported: unique(["offline_access", "offline", "openid", ...discovery.supported_scope]),

@@ -1,6 +1,6 @@
-import type { RouteInfo } from "../admin/router";
+import type { RouteInfo } from "@olympus/server-kit/http";
 import type { HydraConfig } from "../config/load";
-import type { Mapping } from "./responses";
+import type { Mapping } from "./mapping";
 
 /**
  * Hydra's fallback pages (oauth2/handler_fallback_endpoints.go), where it

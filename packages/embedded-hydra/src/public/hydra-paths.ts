@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { HydraContext } from "../context";
+import type { Deps } from "../deps";
 import { readForm } from "../http";
 import { ROUTES } from "../provider/create-provider";
 import { rewriteAuthorizationQuery } from "../provider/request-params";
@@ -7,17 +7,15 @@ import { discoveryDocument } from "./discovery";
 import { fallbackPage } from "./fallbacks";
 import { handleRegistration } from "./registration";
 import { completeLogout, startLogout } from "./logout";
-import type { Mapping } from "./responses";
+import type { Mapping } from "./mapping";
 import { redeemVerifier } from "./verifiers";
-
-export type { Mapping } from "./responses";
 
 const DISCOVERY_PATHS = new Set(["/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"]);
 
 /** serve.public.cors for the documents answered here (oidc-provider answers CORS for its own endpoints). */
-function corsHeaders(hctx: HydraContext, req: IncomingMessage): Record<string, string> {
+function corsHeaders(deps: Deps, req: IncomingMessage): Record<string, string> {
   const origin = req.headers.origin;
-  const { cors } = hctx.config.serve.public;
+  const { cors } = deps.config.serve.public;
   if (!origin || !cors.enabled || !(cors.allowed_origins.includes("*") || cors.allowed_origins.includes(origin))) return {};
   return { "access-control-allow-origin": origin, "access-control-allow-credentials": "true", vary: "Origin" };
 }
@@ -33,14 +31,14 @@ function corsHeaders(hctx: HydraContext, req: IncomingMessage): Record<string, s
  *   original query kept for Hydra's decisions and `request_url`
  *   (provider/request-params.ts).
  */
-export async function mapHydraRequest(hctx: HydraContext, req: IncomingMessage, res: ServerResponse): Promise<Mapping> {
+export async function mapHydraRequest(deps: Deps, req: IncomingMessage, res: ServerResponse): Promise<Mapping> {
   const url = new URL(req.url ?? "/", "http://placeholder");
   const { searchParams } = url;
 
   if (url.pathname === ROUTES.authorization && req.method === "GET") {
     for (const kind of ["login", "consent"] as const) {
       const verifier = searchParams.get(`${kind}_verifier`);
-      if (verifier !== null) return redeemVerifier(hctx, req, kind, verifier);
+      if (verifier !== null) return redeemVerifier(deps, req, kind, verifier);
     }
     // Hydra's request_url carries the raw query, not a re-encoded one.
     const rawQuery = (req.url ?? "").split("?").slice(1).join("?");
@@ -49,22 +47,23 @@ export async function mapHydraRequest(hctx: HydraContext, req: IncomingMessage, 
     return { kind: "pass" };
   }
 
-  const registration = await handleRegistration(hctx, req, url.pathname);
+  const registration = await handleRegistration(deps, req, url.pathname);
   if (registration) return registration;
 
   if (req.method === "GET") {
     const fallback = fallbackPage(url.pathname, searchParams);
     if (fallback) return fallback;
-    if (DISCOVERY_PATHS.has(url.pathname)) return { kind: "json", status: 200, body: await discoveryDocument(hctx), headers: corsHeaders(hctx, req) };
+    if (DISCOVERY_PATHS.has(url.pathname))
+      return { kind: "json", status: 200, body: await discoveryDocument(deps), headers: corsHeaders(deps, req) };
   }
 
   if (url.pathname === ROUTES.end_session && (req.method === "GET" || req.method === "POST")) {
     const verifier = searchParams.get("logout_verifier");
-    if (verifier !== null) return completeLogout(hctx, req, res, verifier);
+    if (verifier !== null) return completeLogout(deps, req, res, verifier);
     // Like Go's ParseForm: the query, overridden by a posted form.
     const params = new URLSearchParams(searchParams);
     if (req.method === "POST") for (const [key, value] of await readForm(req)) params.set(key, value);
-    return startLogout(hctx, req, res, params);
+    return startLogout(deps, req, res, params);
   }
   return { kind: "pass" };
 }

@@ -3,15 +3,15 @@ import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import type { Session } from "oidc-provider";
 import { isPrivateAddress } from "../clients/validator";
-import type { HydraContext } from "../context";
-import { ID_TOKEN_KEY_SET } from "../storage/keys-repo";
+import type { Deps } from "../deps";
+import { ID_TOKEN_KEY_SET } from "../keys/repository";
 import { signJws } from "../tokens/jws";
 
 const BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout";
 
 /** clients.http.disallow_private_ip_ranges: Hydra's HTTP client refuses private and loopback targets. */
-async function reachable(hctx: HydraContext, target: string): Promise<boolean> {
-  if (!hctx.config.clients.http.disallow_private_ip_ranges) return true;
+async function reachable(deps: Deps, target: string): Promise<boolean> {
+  if (!deps.config.clients.http.disallow_private_ip_ranges) return true;
   const host = new URL(target).hostname.replace(/^\[|\]$/g, "");
   const addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((entry) => entry.address);
   return !addresses.some(isPrivateAddress);
@@ -23,15 +23,15 @@ async function reachable(hctx: HydraContext, target: string): Promise<boolean> {
  * event and `sid`, no `sub` — signed with the ID token key, posted in the
  * background (30 s), failures logged, the logout not held up.
  */
-async function sendLogoutToken(hctx: HydraContext, clientId: string, uri: string, sid: string): Promise<void> {
-  const [signer] = (await hctx.keys.list(ID_TOKEN_KEY_SET)).filter((key) => key.d !== undefined);
+async function sendLogoutToken(deps: Deps, clientId: string, uri: string, sid: string): Promise<void> {
+  const [signer] = (await deps.keys.list(ID_TOKEN_KEY_SET)).filter((key) => key.d !== undefined);
   if (!signer) throw new Error("no ID token signing key");
   const token = signJws(
     { alg: signer.alg, kid: signer.kid, typ: "JWT" },
-    { iss: hctx.issuer, aud: [clientId], iat: Math.floor(Date.now() / 1000), jti: randomUUID(), events: { [BACKCHANNEL_EVENT]: {} }, sid },
+    { iss: deps.issuer, aud: [clientId], iat: Math.floor(Date.now() / 1000), jti: randomUUID(), events: { [BACKCHANNEL_EVENT]: {} }, sid },
     signer,
   );
-  if (!(await reachable(hctx, uri))) throw new Error("the back-channel logout URI resolves to a private address");
+  if (!(await reachable(deps, uri))) throw new Error("the back-channel logout URI resolves to a private address");
   const response = await fetch(uri, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded" },
@@ -40,7 +40,8 @@ async function sendLogoutToken(hctx: HydraContext, clientId: string, uri: string
     signal: AbortSignal.timeout(30_000),
   });
   await response.body?.cancel();
-  if (response.status !== 200 && response.status !== 204) throw new Error(`expected HTTP status code 200 or 204 but got ${response.status}`);
+  if (response.status !== 200 && response.status !== 204)
+    throw new Error(`expected HTTP status code 200 or 204 but got ${response.status}`);
 }
 
 /**
@@ -49,20 +50,23 @@ async function sendLogoutToken(hctx: HydraContext, clientId: string, uri: string
  * (generateFrontChannelLogoutURLs: the client's URI with `iss` and `sid`)
  * are returned for the browser to load.
  */
-export async function notifyClients(hctx: HydraContext, session: Session, sid: string): Promise<string[]> {
+export async function notifyClients(deps: Deps, session: Session, sid: string): Promise<string[]> {
   const frontChannel: string[] = [];
   for (const clientId of Object.keys(session.authorizations ?? {})) {
-    const client = await hctx.clients.get(clientId);
+    const client = await deps.clients.get(clientId);
     if (!client) continue;
     const { backchannel_logout_uri: backchannel, frontchannel_logout_uri: frontchannel } = client.data;
     if (backchannel) {
-      void sendLogoutToken(hctx, clientId, backchannel, sid).catch((error: unknown) =>
-        hctx.logger.log("warn", "back-channel logout delivery failed", { client_id: clientId, error: error instanceof Error ? error.message : String(error) }),
+      void sendLogoutToken(deps, clientId, backchannel, sid).catch((error: unknown) =>
+        deps.logger.log("warn", "back-channel logout delivery failed", {
+          client_id: clientId,
+          error: error instanceof Error ? error.message : String(error),
+        }),
       );
     }
     if (frontchannel) {
       const url = new URL(frontchannel);
-      url.searchParams.set("iss", hctx.issuer);
+      url.searchParams.set("iss", deps.issuer);
       url.searchParams.set("sid", sid);
       frontChannel.push(url.toString());
     }

@@ -3,10 +3,12 @@ import type { Client, Session } from "oidc-provider";
 import { frontChannelPage, notifyClients } from "./logout-notifications";
 import { z } from "zod";
 import { clientToJson, type StoredClient } from "../clients/model";
-import { withQuery, type HydraContext } from "../context";
+import { withQuery } from "@olympus/server-kit/http";
+import type { Deps } from "../deps";
 import { providerCookieOptions, ROUTES } from "../provider/create-provider";
-import { isStorableText } from "../storable";
-import { errorPage, type Mapping } from "./responses";
+import { isStorableText } from "@olympus/server-kit/text";
+import type { Mapping } from "./mapping";
+import { errorPage } from "./responses";
 
 /**
  * `/oauth2/sessions/logout` as Hydra answers it (consent/strategy_default.go
@@ -39,21 +41,21 @@ interface LogoutRequest {
   requestUrl: string;
 }
 
-function invalidRequest(hctx: HydraContext, hint: string): Mapping {
-  return errorPage(hctx, { error: "invalid_request", error_description: `${INVALID_REQUEST} ${hint}` });
+function invalidRequest(deps: Deps, hint: string): Mapping {
+  return errorPage(deps, { error: "invalid_request", error_description: `${INVALID_REQUEST} ${hint}` });
 }
 
 /** Hydra's LogoutRedirectURL: `urls.post_logout_redirect`, else its fallback page. */
-function defaultRedirect(hctx: HydraContext): string {
-  return hctx.urls.postLogoutRedirect;
+function defaultRedirect(deps: Deps): string {
+  return deps.urls.postLogoutRedirect;
 }
 
 /** The oidc-provider session behind this browser's session cookie, and a way to clear that cookie. */
-async function browserSession(hctx: HydraContext, req: IncomingMessage, res: ServerResponse) {
-  const provider = hctx.provider();
+async function browserSession(deps: Deps, req: IncomingMessage, res: ServerResponse) {
+  const provider = deps.provider();
   const { cookies } = provider.createContext(req, res);
-  const name = hctx.config.serve.cookies.names.session;
-  const options = providerCookieOptions(hctx.config);
+  const name = deps.config.serve.cookies.names.session;
+  const options = providerCookieOptions(deps.config);
   const id = cookies.get(name, { signed: options.signed });
   return {
     session: id ? await provider.Session.find(id) : undefined,
@@ -62,88 +64,117 @@ async function browserSession(hctx: HydraContext, req: IncomingMessage, res: Ser
 }
 
 /** The session, if it is a remembered login (Hydra's authenticationSession / GetRememberedLoginSession). */
-async function remembered(hctx: HydraContext, session: Session | undefined): Promise<(Session & { accountId: string }) | undefined> {
+async function remembered(deps: Deps, session: Session | undefined): Promise<(Session & { accountId: string }) | undefined> {
   if (!session?.accountId) return undefined;
-  const login = await hctx.sessions.rememberedLogin(session.uid);
+  const login = await deps.sessions.rememberedLogin(session.uid);
   return login?.subject === session.accountId ? (session as Session & { accountId: string }) : undefined;
 }
 
-export async function startLogout(hctx: HydraContext, req: IncomingMessage, res: ServerResponse, params: URLSearchParams): Promise<Mapping> {
+export async function startLogout(deps: Deps, req: IncomingMessage, res: ServerResponse, params: URLSearchParams): Promise<Mapping> {
   const hint = params.get("id_token_hint") ?? "";
   const state = params.get("state") ?? "";
   const requested = params.get("post_logout_redirect_uri") ?? "";
-  const requestUrl = `${hctx.publicUrl}${ROUTES.end_session.slice(1)}${params.size ? `?${params.toString()}` : ""}`;
+  const requestUrl = `${deps.publicUrl}${ROUTES.end_session.slice(1)}${params.size ? `?${params.toString()}` : ""}`;
 
   if (!hint) {
-    if (state) return invalidRequest(hctx, "Logout failed because query parameter state is set but id_token_hint is missing.");
-    if (requested) return invalidRequest(hctx, "Logout failed because query parameter post_logout_redirect_uri is set but id_token_hint is missing.");
-    const { session } = await browserSession(hctx, req, res);
-    const own = await remembered(hctx, session);
-    if (!own) return { kind: "redirect", location: defaultRedirect(hctx) };
-    return logoutChallenge(hctx, req, res, { subject: own.accountId, sid: own.uid, sessionUid: own.uid, rpInitiated: false, redirectTo: defaultRedirect(hctx), requestUrl });
+    if (state) return invalidRequest(deps, "Logout failed because query parameter state is set but id_token_hint is missing.");
+    if (requested)
+      return invalidRequest(deps, "Logout failed because query parameter post_logout_redirect_uri is set but id_token_hint is missing.");
+    const { session } = await browserSession(deps, req, res);
+    const own = await remembered(deps, session);
+    if (!own) return { kind: "redirect", location: defaultRedirect(deps) };
+    return logoutChallenge(deps, req, res, {
+      subject: own.accountId,
+      sid: own.uid,
+      sessionUid: own.uid,
+      rpInitiated: false,
+      redirectTo: defaultRedirect(deps),
+      requestUrl,
+    });
   }
 
-  const verified = await verifyHint(hctx, hint);
+  const verified = await verifyHint(deps, hint);
   if ("kind" in verified) return verified;
   const { sid, client } = verified;
-  let redirectTo = defaultRedirect(hctx);
+  let redirectTo = defaultRedirect(deps);
   if (requested) {
     if (!client.data.post_logout_redirect_uris.includes(requested)) {
-      return invalidRequest(hctx, "Logout failed because query parameter post_logout_redirect_uri is not a whitelisted as a post_logout_redirect_uri for the client.");
+      return invalidRequest(
+        deps,
+        "Logout failed because query parameter post_logout_redirect_uri is not a whitelisted as a post_logout_redirect_uri for the client.",
+      );
     }
     redirectTo = state ? withQuery(requested, { state }) : requested;
   }
-  const uid = await hctx.sessions.loginSessionForSid(client.id, sid);
-  const hinted = await remembered(hctx, uid ? await hctx.provider().Session.findByUid(uid) : undefined);
+  const uid = await deps.sessions.loginSessionForSid(client.id, sid);
+  const hinted = await remembered(deps, uid ? await deps.provider().Session.findByUid(uid) : undefined);
   // Already ended (or never remembered): nothing to ask, back to the client.
   if (!hinted) return { kind: "redirect", location: redirectTo };
-  return logoutChallenge(hctx, req, res, { subject: hinted.accountId, sid, sessionUid: hinted.uid, rpInitiated: true, client, redirectTo, requestUrl });
+  return logoutChallenge(deps, req, res, {
+    subject: hinted.accountId,
+    sid,
+    sessionUid: hinted.uid,
+    rpInitiated: true,
+    client,
+    redirectTo,
+    requestUrl,
+  });
 }
 
 /** Hydra's checks of an id_token_hint (signed by us, expiry ignored), with its error hints. */
-async function verifyHint(hctx: HydraContext, hint: string): Promise<{ sid: string; client: StoredClient } | Mapping> {
+async function verifyHint(deps: Deps, hint: string): Promise<{ sid: string; client: StoredClient } | Mapping> {
   let claims: Record<string, unknown>;
   try {
     const decoded: unknown = JSON.parse(Buffer.from(hint.split(".")[1] ?? "", "base64url").toString("utf8"));
     if (typeof decoded !== "object" || decoded === null || Array.isArray(decoded)) throw new Error("not an object");
     claims = decoded as Record<string, unknown>;
   } catch {
-    return invalidRequest(hctx, "Logout failed because query parameter id_token_hint could not be decoded.");
+    return invalidRequest(deps, "Logout failed because query parameter id_token_hint could not be decoded.");
   }
-  const text = (name: string) => (typeof claims[name] === "string" ? (claims[name] as string) : "");
-  if (text("iss") !== hctx.issuer) {
+  const text = (name: string) => (typeof claims[name] === "string" ? claims[name] : "");
+  if (text("iss") !== deps.issuer) {
     return invalidRequest(
-      hctx,
-      `Logout failed because issuer claim value '${text("iss")}' from query parameter id_token_hint does not match with issuer value from configuration '${hctx.issuer}'.`,
+      deps,
+      `Logout failed because issuer claim value '${text("iss")}' from query parameter id_token_hint does not match with issuer value from configuration '${deps.issuer}'.`,
     );
   }
   const now = Math.round(Date.now() / 1000);
   const iat = typeof claims.iat === "number" ? claims.iat : 0;
   if (typeof claims.iat !== "number" || iat > now) {
-    return invalidRequest(hctx, `Logout failed because iat claim value '${iat.toFixed(0)}' from query parameter id_token_hint is before now ('${now}').`);
+    return invalidRequest(
+      deps,
+      `Logout failed because iat claim value '${iat.toFixed(0)}' from query parameter id_token_hint is before now ('${now}').`,
+    );
   }
-  if (!text("sid")) return invalidRequest(hctx, "Logout failed because query parameter id_token_hint is missing sid claim.");
-  if (!text("sub")) return invalidRequest(hctx, "Logout failed because query parameter id_token_hint is missing sub claim.");
+  if (!text("sid")) return invalidRequest(deps, "Logout failed because query parameter id_token_hint is missing sid claim.");
+  if (!text("sub")) return invalidRequest(deps, "Logout failed because query parameter id_token_hint is missing sub claim.");
 
-  const audiences = (Array.isArray(claims.aud) ? claims.aud : [claims.aud]).filter((aud): aud is string => typeof aud === "string" && aud !== "" && isStorableText(aud));
+  const audiences = (Array.isArray(claims.aud) ? claims.aud : [claims.aud]).filter(
+    (aud): aud is string => typeof aud === "string" && aud !== "" && isStorableText(aud),
+  );
   for (const aud of audiences) {
-    const client = await hctx.clients.get(aud);
-    const providerClient: Client | undefined = client ? await hctx.provider().Client.find(aud).catch(() => undefined) : undefined;
+    const client = await deps.clients.get(aud);
+    const providerClient: Client | undefined = client
+      ? await deps
+          .provider()
+          .Client.find(aud)
+          .catch(() => undefined)
+      : undefined;
     if (!client || !providerClient) continue;
     try {
-      await hctx.provider().IdToken.validate(hint, providerClient);
+      await deps.provider().IdToken.validate(hint, providerClient);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      return invalidRequest(hctx, `Logout failed because query parameter id_token_hint could not be verified: ${reason}.`);
+      return invalidRequest(deps, `Logout failed because query parameter id_token_hint could not be verified: ${reason}.`);
     }
     return { sid: text("sid"), client };
   }
-  return invalidRequest(hctx, "Logout failed because none of the listed audiences is a registered OAuth 2.0 Client.");
+  return invalidRequest(deps, "Logout failed because none of the listed audiences is a registered OAuth 2.0 Client.");
 }
 
-async function logoutChallenge(hctx: HydraContext, req: IncomingMessage, res: ServerResponse, request: LogoutRequest): Promise<Mapping> {
-  const logoutUi = hctx.urls.logout;
-  const challenge = await hctx.flows.create({
+async function logoutChallenge(deps: Deps, req: IncomingMessage, res: ServerResponse, request: LogoutRequest): Promise<Mapping> {
+  const logoutUi = deps.urls.logout;
+  const challenge = await deps.flows.create({
     kind: "logout",
     subject: request.subject,
     ...(request.client ? { clientId: request.client.id } : {}),
@@ -155,19 +186,22 @@ async function logoutChallenge(hctx: HydraContext, req: IncomingMessage, res: Se
       ...(request.client ? { client: clientToJson(request.client) } : {}),
       [LOGOUT_PRIVATE_KEY]: { session_uid: request.sessionUid, post_logout_redirect: request.redirectTo },
     },
-    ttlSeconds: hctx.config.ttl.login_consent_request,
+    ttlSeconds: deps.config.ttl.login_consent_request,
   });
   return { kind: "redirect", location: withQuery(logoutUi, { logout_challenge: challenge }) };
 }
 
 /** `/oauth2/sessions/logout?logout_verifier=`: the logout UI accepted; end what Hydra's completeLogout ends. */
-export async function completeLogout(hctx: HydraContext, req: IncomingMessage, res: ServerResponse, verifier: string): Promise<Mapping> {
-  const flow = await hctx.flows.acceptedLogout(verifier);
+export async function completeLogout(deps: Deps, req: IncomingMessage, res: ServerResponse, verifier: string): Promise<Mapping> {
+  const flow = await deps.flows.acceptedLogout(verifier);
   const parsed = logoutPrivateSchema.safeParse(flow?.request[LOGOUT_PRIVATE_KEY]);
   if (!flow || !parsed.success) {
-    return errorPage(hctx, { error: "invalid_request", error_description: "The logout verifier has already been used, has not been granted, or is invalid." });
+    return errorPage(deps, {
+      error: "invalid_request",
+      error_description: "The logout verifier has already been used, has not been granted, or is invalid.",
+    });
   }
-  return finishLogout(hctx, req, res, {
+  return finishLogout(deps, req, res, {
     subject: flow.subject ?? "",
     sid: typeof flow.request.sid === "string" ? flow.request.sid : "",
     sessionUid: parsed.data.session_uid,
@@ -177,22 +211,22 @@ export async function completeLogout(hctx: HydraContext, req: IncomingMessage, r
   });
 }
 
-async function finishLogout(hctx: HydraContext, req: IncomingMessage, res: ServerResponse, request: LogoutRequest): Promise<Mapping> {
+async function finishLogout(deps: Deps, req: IncomingMessage, res: ServerResponse, request: LogoutRequest): Promise<Mapping> {
   const done: Mapping = { kind: "redirect", location: request.redirectTo };
-  const browser = await browserSession(hctx, req, res);
+  const browser = await browserSession(deps, req, res);
   if (!request.rpInitiated) {
     // The browser's session changed since (another sign-in, a replayed verifier): end nobody's session.
-    const own = await remembered(hctx, browser.session);
+    const own = await remembered(deps, browser.session);
     if (!own || own.accountId !== request.subject || own.uid !== request.sessionUid) return done;
   }
-  const target = await hctx.provider().Session.findByUid(request.sessionUid);
+  const target = await deps.provider().Session.findByUid(request.sessionUid);
   // Ended meanwhile (revoked, expired, or this verifier was replayed): nothing left to do.
   if (!target) return done;
-  const frontChannel = await endLoginSession(hctx, target, target.accountId === request.subject);
+  const frontChannel = await endLoginSession(deps, target, target.accountId === request.subject);
   // Hydra then ends the browser's own login session too, whoever it belongs to (best effort, no notifications).
   if (browser.session && browser.session.uid !== target.uid) {
-    await endLoginSession(hctx, browser.session, false).catch((error: unknown) =>
-      hctx.logger.log("warn", "ending the browser's login session failed", { error: String(error) }),
+    await endLoginSession(deps, browser.session, false).catch((error: unknown) =>
+      deps.logger.log("warn", "ending the browser's login session failed", { error: String(error) }),
     );
   }
   browser.clearCookie();
@@ -205,9 +239,9 @@ async function finishLogout(hctx: HydraContext, req: IncomingMessage, res: Serve
  * clients hear of it first (public/logout-notifications.ts). Returns the
  * front-channel logout URLs the browser is to load.
  */
-export async function endLoginSession(hctx: HydraContext, session: Session, notify: boolean): Promise<string[]> {
-  const frontChannel = notify && session.accountId ? await notifyClients(hctx, session, session.uid) : [];
+export async function endLoginSession(deps: Deps, session: Session, notify: boolean): Promise<string[]> {
+  const frontChannel = notify && session.accountId ? await notifyClients(deps, session, session.uid) : [];
   await session.destroy();
-  await hctx.sessions.forgetLogins({ sessionId: session.uid });
+  await deps.sessions.forgetLogins({ sessionId: session.uid });
   return frontChannel;
 }

@@ -1,13 +1,21 @@
 import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { clientToJson, type StoredClient } from "../clients/model";
-import { generateHydraSecret, generateRegistrationToken, registrationClientUri, registrationTokenHash, storeNewClient, storeUpdatedClient, validatorConfig } from "../clients/service";
+import {
+  generateHydraSecret,
+  generateRegistrationToken,
+  registrationClientUri,
+  registrationTokenHash,
+  storeNewClient,
+  storeUpdatedClient,
+  validatorConfig,
+} from "../clients/service";
 import { decodeClient, validateDynamicClient } from "../clients/validator";
-import type { HydraContext } from "../context";
+import type { Deps } from "../deps";
 import { HydraError } from "../errors";
 import { readBody } from "../http";
 import { assertStorable } from "../storable";
-import type { Mapping } from "./responses";
+import type { Mapping } from "./mapping";
 
 /**
  * OpenID Connect Dynamic Client Registration as Hydra serves it
@@ -20,7 +28,12 @@ import type { Mapping } from "./responses";
 export const REGISTRATION_PATH = "/oauth2/register";
 
 const NOT_ENABLED = () => new HydraError(404, "The requested resource could not be found", "Dynamic registration is not enabled.");
-const UNAUTHORIZED = () => new HydraError(401, "The request could not be authorized", "The requested OAuth 2.0 client does not exist or you provided incorrect credentials.");
+const UNAUTHORIZED = () =>
+  new HydraError(
+    401,
+    "The request could not be authorized",
+    "The requested OAuth 2.0 client does not exist or you provided incorrect credentials.",
+  );
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Mapping {
   return { kind: "json", status, body, headers };
@@ -33,8 +46,8 @@ function bearer(req: IncomingMessage): string {
 }
 
 /** Hydra's ValidDynamicAuth: the client exists and the token is its registration access token. */
-async function authenticated(hctx: HydraContext, req: IncomingMessage, id: string): Promise<StoredClient> {
-  const client = await hctx.clients.get(id);
+async function authenticated(deps: Deps, req: IncomingMessage, id: string): Promise<StoredClient> {
+  const client = await deps.clients.get(id);
   const expected = client?.data.registration_access_token_hash;
   const token = bearer(req);
   if (!client || !expected || !token) throw UNAUTHORIZED();
@@ -50,9 +63,9 @@ function publicJson(client: StoredClient, extra: Parameters<typeof clientToJson>
   return rest;
 }
 
-export async function handleRegistration(hctx: HydraContext, req: IncomingMessage, pathname: string): Promise<Mapping | undefined> {
+export async function handleRegistration(deps: Deps, req: IncomingMessage, pathname: string): Promise<Mapping | undefined> {
   if (pathname !== REGISTRATION_PATH && !pathname.startsWith(`${REGISTRATION_PATH}/`)) return undefined;
-  if (!hctx.config.oidc.dynamic_client_registration.enabled) throw NOT_ENABLED();
+  if (!deps.config.oidc.dynamic_client_registration.enabled) throw NOT_ENABLED();
   const rawId = pathname.slice(REGISTRATION_PATH.length + 1);
   let id: string;
   try {
@@ -67,12 +80,12 @@ export async function handleRegistration(hctx: HydraContext, req: IncomingMessag
     assertStorable(decoded);
     if (decoded.secret) throw HydraError.malformed("It is not allowed to choose your own OAuth2 Client secret.");
     const secret = generateHydraSecret();
-    const data = await validateDynamicClient(validatorConfig(hctx), { ...decoded, secret });
-    const created = await storeNewClient(hctx, "", secret, data);
+    const data = await validateDynamicClient(validatorConfig(deps), { ...decoded, secret });
+    const created = await storeNewClient(deps, "", secret, data);
     const body = clientToJson(created.client, {
       ...(data.token_endpoint_auth_method === "none" ? {} : { secret }),
       registrationAccessToken: created.registrationAccessToken,
-      registrationClientUri: registrationClientUri(hctx, created.client.id),
+      registrationClientUri: registrationClientUri(deps, created.client.id),
     });
     return json(201, body, { location: `admin/clients/${encodeURIComponent(created.client.id)}` });
   }
@@ -80,24 +93,25 @@ export async function handleRegistration(hctx: HydraContext, req: IncomingMessag
   if (!rawId || rawId.includes("/")) return undefined;
   switch (req.method) {
     case "GET": {
-      const client = await authenticated(hctx, req, id);
+      const client = await authenticated(deps, req, id);
       return json(200, publicJson(client));
     }
     case "PUT": {
-      const existing = await authenticated(hctx, req, id);
+      const existing = await authenticated(deps, req, id);
       const decoded = decodeClient(await readBody(req));
       assertStorable(decoded);
-      if (decoded.secret) throw new HydraError(403, "The requested action was forbidden", "It is not allowed to choose your own OAuth2 Client secret.");
-      const data = await validateDynamicClient(validatorConfig(hctx), decoded);
+      if (decoded.secret)
+        throw new HydraError(403, "The requested action was forbidden", "It is not allowed to choose your own OAuth2 Client secret.");
+      const data = await validateDynamicClient(validatorConfig(deps), decoded);
       const registration = generateRegistrationToken();
-      const updated = await storeUpdatedClient(hctx, existing, decoded, data, { registrationTokenHash: registration.hash });
+      const updated = await storeUpdatedClient(deps, existing, decoded, data, { registrationTokenHash: registration.hash });
       return json(200, clientToJson(updated, { registrationAccessToken: registration.token }));
     }
     case "DELETE": {
-      const client = await authenticated(hctx, req, id);
-      await hctx.clients.delete(client.id);
-      await hctx.sessions.deleteConsentsOfClient(client.id);
-      await hctx.db.query("DELETE FROM oidc_payloads WHERE payload->>'clientId' = $1", [client.id]);
+      const client = await authenticated(deps, req, id);
+      await deps.clients.delete(client.id);
+      await deps.sessions.deleteConsentsOfClient(client.id);
+      await deps.db.query("DELETE FROM oidc_payloads WHERE payload->>'clientId' = $1", [client.id]);
       return { kind: "empty", status: 204 };
     }
     default:

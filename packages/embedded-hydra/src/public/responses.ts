@@ -1,13 +1,6 @@
-import type { HydraContext } from "../context";
-import { withQuery } from "../context";
-
-/** What the public server does with a request before oidc-provider sees it (public/hydra-paths.ts). */
-export type Mapping =
-  | { kind: "pass" }
-  | { kind: "redirect"; location: string; status?: 302 | 303 }
-  | { kind: "html"; status: number; body: string }
-  | { kind: "json"; status: number; body: unknown; headers?: Record<string, string> }
-  | { kind: "empty"; status: number };
+import { withQuery } from "@olympus/server-kit/http";
+import type { Deps } from "../deps";
+import type { Mapping } from "./mapping";
 
 export interface OAuthError {
   error: string;
@@ -15,8 +8,8 @@ export interface OAuthError {
 }
 
 /** Hydra's forwardError: the browser goes to `urls.error` with the error (302). */
-export function errorPage(hctx: HydraContext, error: OAuthError): Mapping {
-  return { kind: "redirect", location: withQuery(hctx.urls.error, { ...error }) };
+export function errorPage(deps: Deps, error: OAuthError): Mapping {
+  return { kind: "redirect", location: withQuery(deps.urls.error, { ...error }) };
 }
 
 function escapeHtml(value: string): string {
@@ -29,10 +22,10 @@ function escapeHtml(value: string): string {
  * (fosite's WriteAuthorizeError): to the request's redirect_uri with state,
  * in its response mode; to the error UI when there is no redirect_uri.
  */
-export function authorizationError(hctx: HydraContext, params: Record<string, unknown>, error: OAuthError): Mapping {
-  const text = (name: string) => (typeof params[name] === "string" && params[name] !== "" ? (params[name] as string) : undefined);
+export function authorizationError(deps: Deps, params: Record<string, unknown>, error: OAuthError): Mapping {
+  const text = (name: string) => (typeof params[name] === "string" && params[name] !== "" ? params[name] : undefined);
   const redirectUri = text("redirect_uri");
-  if (!redirectUri) return errorPage(hctx, error);
+  if (!redirectUri) return errorPage(deps, error);
   const state = text("state");
   // fosite/authorize_error.go: error, error_description and state (also empty); no iss.
   const payload: Record<string, string> = { ...error, state: state ?? "" };

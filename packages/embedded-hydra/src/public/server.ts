@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { HydraContext } from "../context";
+import type { Deps } from "../deps";
 import { HydraError, sendError, sendJson } from "../errors";
-import { isStorableQuery } from "../storable";
+import type { RouteInfo } from "@olympus/server-kit/http";
+import { isStorableQuery } from "@olympus/server-kit/text";
 import { hardenParserErrors, requireHost, SERVER_OPTIONS, setSecurityHeaders } from "../hardening";
 import { logRequests } from "../logging";
-import type { RouteInfo } from "../admin/router";
 import { ROUTES } from "../provider/create-provider";
 import { FALLBACK_ROUTES } from "./fallbacks";
 import { HEALTH_PATHS, HEALTH_ROUTES, handleHealth } from "./health";
@@ -44,19 +44,19 @@ function pinPublicOrigin(req: IncomingMessage, publicUrl: string): void {
 }
 
 /** The public port: health, Hydra's browser-facing glue, then oidc-provider. */
-export function createPublicServer(hctx: HydraContext): Server {
+export function createPublicServer(deps: Deps): Server {
   const server = createServer(SERVER_OPTIONS, (req, res) => {
     setSecurityHeaders(res);
-    logRequests(hctx.logger, "public", req, res);
+    logRequests(deps.logger, "public", req, res);
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     const handle = async () => {
       requireHost(req);
-      if (HEALTH_PATHS.has(path)) return handleHealth(path, hctx.db, res);
+      if (HEALTH_PATHS.has(path)) return handleHealth(path, deps.db, res);
       if (!isStorableQuery(new URL(req.url ?? "/", "http://placeholder").searchParams)) {
         throw HydraError.badRequest("The query contains characters that cannot be stored (NUL or unpaired UTF-16 surrogates)");
       }
-      pinPublicOrigin(req, hctx.publicUrl);
-      const mapping = await mapHydraRequest(hctx, req, res);
+      pinPublicOrigin(req, deps.publicUrl);
+      const mapping = await mapHydraRequest(deps, req, res);
       if (mapping.kind === "redirect") {
         res.writeHead(mapping.status ?? 302, { location: mapping.location, "cache-control": "no-store" });
         res.end();
@@ -76,10 +76,10 @@ export function createPublicServer(hctx: HydraContext): Server {
         return;
       }
       // Resolved per request: key rotation swaps in a new provider instance.
-      await hctx.providerCallback()(req, res);
+      await deps.providerCallback()(req, res);
     };
     handle().catch((error: unknown) =>
-      sendError(res, error, (cause) => hctx.logger.log("error", "public request failed", { error: String(cause) })),
+      sendError(res, error, (cause) => deps.logger.log("error", "public request failed", { error: String(cause) })),
     );
   });
   return hardenParserErrors(server);

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import type { HydraContext } from "../context";
+import type { Deps } from "../deps";
 import { checkCsrfCookie, flowCsrfCookie } from "../csrf-cookie";
 import { ROUTES } from "../provider/create-provider";
 import {
@@ -12,7 +12,8 @@ import {
   rejectionSchema,
 } from "../provider/decisions";
 import { fositeDescription } from "../fosite-errors";
-import { authorizationError, errorPage, type Mapping, type OAuthError } from "./responses";
+import type { Mapping } from "./mapping";
+import { authorizationError, errorPage, type OAuthError } from "./responses";
 
 type Kind = "login" | "consent";
 
@@ -30,22 +31,34 @@ type Kind = "login" | "consent";
  * accepted login or consent can never be picked up by the starting browser
  * after the UI's browser was refused (login CSRF / session fixation).
  */
-export async function redeemVerifier(hctx: HydraContext, req: IncomingMessage, kind: Kind, verifier: string): Promise<Mapping> {
+export async function redeemVerifier(deps: Deps, req: IncomingMessage, kind: Kind, verifier: string): Promise<Mapping> {
   const query = new URL(req.url ?? "/", "http://placeholder").searchParams;
-  const flow = await hctx.flows.redeem(kind, verifier);
+  const flow = await deps.flows.redeem(kind, verifier);
   if (!flow) {
     // flow/flow_encoding.go decodeVerifier: access_denied, to the client of the authorization request the URL carries.
-    return refuseRequest(hctx, query, { error: "access_denied", error_description: fositeDescription("access_denied", `The ${kind} verifier has already been used, has not been granted, or is invalid.`) });
+    return refuseRequest(deps, query, {
+      error: "access_denied",
+      error_description: fositeDescription(
+        "access_denied",
+        `The ${kind} verifier has already been used, has not been granted, or is invalid.`,
+      ),
+    });
   }
   if (kind === "consent" && flow.clientId !== query.get("client_id")) {
     // consent/strategy_default.go verifyConsent: the verifier belongs to another client's authorization.
-    return refuseRequest(hctx, query, { error: "invalid_client", error_description: fositeDescription("invalid_client", "The flow client id does not match the authorize request client id.") });
+    return refuseRequest(deps, query, {
+      error: "invalid_client",
+      error_description: fositeDescription("invalid_client", "The flow client id does not match the authorize request client id."),
+    });
   }
-  const interaction = flow.interactionUid ? await hctx.provider().Interaction.find(flow.interactionUid) : undefined;
+  const interaction = flow.interactionUid ? await deps.provider().Interaction.find(flow.interactionUid) : undefined;
   if (!interaction) {
-    return errorPage(hctx, { error: "invalid_request", error_description: `The authorization request behind this ${kind} verifier has expired or was resumed without it.` });
+    return errorPage(deps, {
+      error: "invalid_request",
+      error_description: `The authorization request behind this ${kind} verifier has expired or was resumed without it.`,
+    });
   }
-  const { name, options } = flowCsrfCookie(hctx.config, hctx.issuer, kind, flow.clientId ?? "");
+  const { name, options } = flowCsrfCookie(deps.config, deps.issuer, kind, flow.clientId ?? "");
   const csrf = checkCsrfCookie(req.headers.cookie, name, flow.csrf, options.keys);
   const resume: Mapping = { kind: "redirect", location: `${ROUTES.authorization}/${encodeURIComponent(interaction.uid)}` };
 
@@ -56,17 +69,20 @@ export async function redeemVerifier(hctx: HydraContext, req: IncomingMessage, k
       return resume;
     }
     await interaction.destroy();
-    return authorizationError(hctx, interaction.params, denied);
+    return authorizationError(deps, interaction.params, denied);
   }
 
   // Hydra's verifyConsent stores the consent session before it looks at the cookie.
-  const grantId = kind === "consent" ? await recordConsent(hctx, flow, acceptConsentSchema.parse(flow.handled)) : undefined;
+  const grantId = kind === "consent" ? await recordConsent(deps, flow, acceptConsentSchema.parse(flow.handled)) : undefined;
   if (!csrf.ok) {
     await interaction.destroy();
-    return authorizationError(hctx, interaction.params, { error: "request_forbidden", error_description: `The request is not allowed. ${csrf.hint}` });
+    return authorizationError(deps, interaction.params, {
+      error: "request_forbidden",
+      error_description: `The request is not allowed. ${csrf.hint}`,
+    });
   }
   if (grantId) await finishInteraction(interaction, { ...interaction.lastSubmission, consent: { grantId } });
-  else await applyLogin(hctx, flow, interaction, acceptedLoginSchema.parse(flow.handled));
+  else await applyLogin(deps, flow, interaction, acceptedLoginSchema.parse(flow.handled));
   return resume;
 }
 
@@ -75,10 +91,10 @@ export async function redeemVerifier(hctx: HydraContext, req: IncomingMessage, k
  * URL alone: to the client's redirect URI when the client exists and has
  * registered it, to the error UI otherwise.
  */
-async function refuseRequest(hctx: HydraContext, query: URLSearchParams, error: OAuthError): Promise<Mapping> {
+async function refuseRequest(deps: Deps, query: URLSearchParams, error: OAuthError): Promise<Mapping> {
   const clientId = query.get("client_id") ?? "";
   const redirectUri = query.get("redirect_uri") ?? "";
-  const client = clientId ? await hctx.clients.get(clientId) : undefined;
-  if (!client || !client.data.redirect_uris.includes(redirectUri)) return errorPage(hctx, error);
-  return authorizationError(hctx, Object.fromEntries(query), error);
+  const client = clientId ? await deps.clients.get(clientId) : undefined;
+  if (!client || !client.data.redirect_uris.includes(redirectUri)) return errorPage(deps, error);
+  return authorizationError(deps, Object.fromEntries(query), error);
 }

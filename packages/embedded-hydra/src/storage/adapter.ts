@@ -1,7 +1,7 @@
 import { errors, type Adapter, type AdapterPayload } from "oidc-provider";
-import { isStorableJson, isStorableText } from "../storable";
+import { isStorableJson, isStorableText } from "@olympus/server-kit/text";
 import type { Db } from "./db";
-import type { ClientRepository } from "./clients-repo";
+import type { ClientRepository } from "../clients/repository";
 
 type Row = { payload: AdapterPayload; consumed_at: Date | null };
 
@@ -27,7 +27,8 @@ export class PostgresAdapter implements Adapter {
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
     const json = JSON.stringify(payload);
     // Request parameters (state, nonce, scope, ...) end up in payloads: refuse what jsonb cannot hold as a client error.
-    if (!isStorableJson(json) || !isStorableText(id)) throw new errors.InvalidRequest("the request contains characters that cannot be stored");
+    if (!isStorableJson(json) || !isStorableText(id))
+      throw new errors.InvalidRequest("the request contains characters that cannot be stored");
     // A named statement: every token, code and session is written through here, so Postgres plans it once per connection.
     await this.db.prepared(
       "oidc_payload_upsert",
@@ -62,10 +63,7 @@ export class PostgresAdapter implements Adapter {
 
   async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
     if (!isStorableText(userCode)) return undefined;
-    const result = await this.db.query<Row>(`${SELECT} WHERE model = $1 AND user_code = $2 AND ${LIVE}`, [
-      this.model,
-      userCode,
-    ]);
+    const result = await this.db.query<Row>(`${SELECT} WHERE model = $1 AND user_code = $2 AND ${LIVE}`, [this.model, userCode]);
     return withConsumed(result.rows[0]);
   }
 
@@ -89,14 +87,14 @@ class ClientAdapter implements Adapter {
     if (!isStorableText(id)) return undefined;
     return this.clients.providerMetadata(id);
   }
-  async upsert(): Promise<void> {
-    throw new Error("clients are managed through the admin API");
+  upsert(): Promise<void> {
+    return Promise.reject(new Error("clients are managed through the admin API"));
   }
-  async findByUid(): Promise<undefined> {
-    return undefined;
+  findByUid(): Promise<undefined> {
+    return Promise.resolve(undefined);
   }
-  async findByUserCode(): Promise<undefined> {
-    return undefined;
+  findByUserCode(): Promise<undefined> {
+    return Promise.resolve(undefined);
   }
   async consume(): Promise<void> {}
   async destroy(): Promise<void> {}

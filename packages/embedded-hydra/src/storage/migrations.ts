@@ -1,13 +1,14 @@
 import type pg from "pg";
+import { runMigrations as runLedgerMigrations, type Migration, type MigrationLedger } from "@olympus/server-kit/migrations";
 
 /**
  * Ordered schema migrations. Each runs once, in its own transaction, and is
  * recorded in hydra_schema_migrations; the whole run holds an advisory lock so
  * two processes starting against one database do not race. Append only.
  */
-export const migrations: ReadonlyArray<{ version: number; name: string; sql: string }> = [
+export const migrations: readonly Migration<number>[] = [
   {
-    version: 1,
+    id: 1,
     name: "oidc-provider models",
     sql: `
       CREATE TABLE oidc_payloads (
@@ -31,7 +32,7 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
     `,
   },
   {
-    version: 2,
+    id: 2,
     name: "oauth2 clients",
     sql: `
       CREATE TABLE hydra_clients (
@@ -47,7 +48,7 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
     `,
   },
   {
-    version: 3,
+    id: 3,
     name: "json web keys",
     sql: `
       CREATE TABLE hydra_jwks (
@@ -61,7 +62,7 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
     `,
   },
   {
-    version: 4,
+    id: 4,
     name: "login, consent and logout challenges",
     sql: `
       CREATE TABLE hydra_flows (
@@ -81,7 +82,7 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
     `,
   },
   {
-    version: 5,
+    id: 5,
     name: "remembered login and consent sessions",
     sql: `
       CREATE TABLE hydra_login_sessions (
@@ -115,7 +116,7 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
     `,
   },
   {
-    version: 6,
+    id: 6,
     name: "hash indexes for client name and owner lookups",
     // A B-tree entry is limited to ~2.7 kB, so a long client_name or owner made client writes fail
     // with a 500; the admin API only looks these up by equality, which a hash index serves at any length.
@@ -127,7 +128,7 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
     `,
   },
   {
-    version: 7,
+    id: 7,
     name: "login/consent CSRF values and logout by ID-token sid",
     // csrf: the value of the per-client CSRF cookie set when the browser was sent to the UI (Hydra's
     // login_csrf/consent_csrf). The index serves finding the login session an id_token_hint's sid names.
@@ -139,39 +140,16 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
   },
 ];
 
-const LOCK_KEY = 7_244_501; // arbitrary, constant: "embedded-hydra migrations"
+/** The table embedded Hydra has always recorded its migrations in. */
+const HYDRA_LEDGER: MigrationLedger = {
+  table: "hydra_schema_migrations",
+  idColumn: { name: "version", type: "integer" },
+  recordsNames: true,
+  lockKey: 7_244_501, // arbitrary, constant: "embedded-hydra migrations"
+};
 
 export async function runMigrations(pool: pg.Pool): Promise<void> {
-  const client = await pool.connect();
-  // A connection cut while checked out must fail the start-up, not be an unhandled 'error' event.
-  const onError = () => undefined;
-  client.on("error", onError);
-  try {
-    await client.query("SELECT pg_advisory_lock($1)", [LOCK_KEY]);
-    await client.query(`CREATE TABLE IF NOT EXISTS hydra_schema_migrations (
-      version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
-    const applied = await client.query<{ version: number }>("SELECT version FROM hydra_schema_migrations");
-    const done = new Set(applied.rows.map((row) => row.version));
-    for (const migration of migrations) {
-      if (done.has(migration.version)) continue;
-      await client.query("BEGIN");
-      try {
-        await client.query(migration.sql);
-        await client.query("INSERT INTO hydra_schema_migrations (version, name) VALUES ($1, $2)", [
-          migration.version,
-          migration.name,
-        ]);
-        await client.query("COMMIT");
-      } catch (error) {
-        await client.query("ROLLBACK");
-        throw error;
-      }
-    }
-  } finally {
-    await client.query("SELECT pg_advisory_unlock($1)", [LOCK_KEY]).catch(() => undefined);
-    client.removeListener("error", onError);
-    client.release();
-  }
+  await runLedgerMigrations(pool, HYDRA_LEDGER, migrations);
 }
 
 /** Deletes rows whose lifetime has passed; run periodically. */

@@ -1,6 +1,6 @@
 import type { AdapterPayload } from "oidc-provider";
-import { isStorableText } from "../storable";
-import { BatchedLookup } from "./batched-lookup";
+import { BatchedLookup } from "@olympus/server-kit/batched-lookup";
+import { isStorableText } from "@olympus/server-kit/text";
 import type { Db } from "./db";
 
 /** The token kinds introspection answers for. */
@@ -62,11 +62,13 @@ function toRecord(row: Row): TokenRecord {
     payload: row.consumed_at ? { ...row.payload, consumed: Math.floor(row.consumed_at.getTime() / 1000) } : row.payload,
     clientExists: row.client_exists,
     session: row.session_payload ?? undefined,
-    consent: row.consent_found ? { grantAudience: row.grant_audience ?? [], accessTokenSession: row.consent_session?.access_token ?? {} } : undefined,
+    consent: row.consent_found
+      ? { grantAudience: row.grant_audience ?? [], accessTokenSession: row.consent_session?.access_token ?? {} }
+      : undefined,
   };
 }
 
-/** Token lookups for introspection, batched across concurrent requests (storage/batched-lookup.ts). */
+/** Token lookups for introspection, batched across concurrent requests (server-kit batched-lookup). */
 export class TokenLookup {
   private readonly batches: BatchedLookup<TokenRecord>;
 

@@ -45,7 +45,12 @@ export class TestBrowser {
     const cookie = this.cookieHeader(url);
     if (cookie) headers.cookie = cookie;
     if (init.body) headers["content-type"] = "application/x-www-form-urlencoded";
-    const response = await fetch(url, { method: init.method ?? "GET", headers, redirect: "manual", ...(init.body ? { body: init.body } : {}) });
+    const response = await fetch(url, {
+      method: init.method ?? "GET",
+      headers,
+      redirect: "manual",
+      ...(init.body ? { body: init.body } : {}),
+    });
     this.store(url, response.headers);
     return response;
   }

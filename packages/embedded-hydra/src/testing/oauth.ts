@@ -34,7 +34,12 @@ export interface TokenAnswer {
 /** How the client authenticates at the token endpoint. */
 export type AuthStyle = "basic" | "post" | "none";
 
-export async function tokenRequest(hydra: HydraUnderTest, form: Record<string, string | undefined>, client: ClientCredentials, style: AuthStyle = "basic"): Promise<TokenAnswer> {
+export async function tokenRequest(
+  hydra: HydraUnderTest,
+  form: Record<string, string | undefined>,
+  client: ClientCredentials,
+  style: AuthStyle = "basic",
+): Promise<TokenAnswer> {
   const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded" };
   const body = new URLSearchParams();
   for (const [key, value] of Object.entries(form)) if (value !== undefined) body.set(key, value);
@@ -50,7 +55,14 @@ export async function tokenRequest(hydra: HydraUnderTest, form: Record<string, s
 
 export function authorizeUrl(hydra: HydraUnderTest, clientId: string, params: Record<string, string | undefined>): string {
   const url = new URL("oauth2/auth", hydra.publicUrl);
-  const all: Record<string, string | undefined> = { client_id: clientId, response_type: "code", redirect_uri: REDIRECT_URI, scope: "openid", state: "state-1234", ...params };
+  const all: Record<string, string | undefined> = {
+    client_id: clientId,
+    response_type: "code",
+    redirect_uri: REDIRECT_URI,
+    scope: "openid",
+    state: "state-1234",
+    ...params,
+  };
   for (const [key, value] of Object.entries(all)) if (value !== undefined) url.searchParams.set(key, value);
   return url.toString();
 }
@@ -58,17 +70,30 @@ export function authorizeUrl(hydra: HydraUnderTest, clientId: string, params: Re
 /** The login challenge the browser was sent to the login UI with, or where it went instead. */
 export async function toLoginUi(browser: TestBrowser, url: string): Promise<{ challenge?: string; url: URL }> {
   const at = await browser.navigate(url, startsWith(LOGIN_UI, REDIRECT_URI, ERROR_UI, CONSENT_UI));
-  return { url: at.url, ...(at.url.toString().startsWith(LOGIN_UI) ? { challenge: at.url.searchParams.get("login_challenge") ?? "" } : {}) };
+  return {
+    url: at.url,
+    ...(at.url.toString().startsWith(LOGIN_UI) ? { challenge: at.url.searchParams.get("login_challenge") ?? "" } : {}),
+  };
 }
 
 /** Accepts a login challenge and follows the browser to the consent UI (or wherever it ends). */
-export async function acceptLogin(hydra: HydraUnderTest, browser: TestBrowser, loginChallenge: string, body: AcceptOAuth2LoginRequest): Promise<URL> {
+export async function acceptLogin(
+  hydra: HydraUnderTest,
+  browser: TestBrowser,
+  loginChallenge: string,
+  body: AcceptOAuth2LoginRequest,
+): Promise<URL> {
   const { data } = await hydra.admin.acceptOAuth2LoginRequest({ loginChallenge, acceptOAuth2LoginRequest: body });
   return (await browser.navigate(data.redirect_to, startsWith(CONSENT_UI, REDIRECT_URI, ERROR_UI))).url;
 }
 
 /** Accepts a consent challenge (granting what was requested unless told otherwise) and follows the browser to the client. */
-export async function acceptConsent(hydra: HydraUnderTest, browser: TestBrowser, consentUrl: URL, body: Partial<AcceptOAuth2ConsentRequest> = {}): Promise<URL> {
+export async function acceptConsent(
+  hydra: HydraUnderTest,
+  browser: TestBrowser,
+  consentUrl: URL,
+  body: Partial<AcceptOAuth2ConsentRequest> = {},
+): Promise<URL> {
   const consentChallenge = consentUrl.searchParams.get("consent_challenge") ?? "";
   const { data: request } = await hydra.admin.getOAuth2ConsentRequest({ consentChallenge });
   const { data } = await hydra.admin.acceptOAuth2ConsentRequest({

@@ -8,11 +8,16 @@ export const CONSENT_UI = "http://ciam.localhost:3000/consent";
 export const LOGOUT_UI = "http://ciam.localhost:3000/logout";
 
 /** A navigation stop condition: the browser reached a URL under one of these prefixes. */
-export const startsWith = (...prefixes: string[]) => (url: URL) => prefixes.some((prefix) => url.toString().startsWith(prefix));
+export const startsWith =
+  (...prefixes: string[]) =>
+  (url: URL) =>
+    prefixes.some((prefix) => url.toString().startsWith(prefix));
 
 /** An openid-client relying party authenticating as Hydra clients do by default (client_secret_basic; openid-client would post the secret). */
 export function relyingParty(hydra: HydraUnderTest, clientId: string, clientSecret: string): Promise<oidc.Configuration> {
-  return oidc.discovery(new URL(hydra.issuer), clientId, clientSecret, oidc.ClientSecretBasic(clientSecret), { execute: [oidc.allowInsecureRequests] });
+  return oidc.discovery(new URL(hydra.issuer), clientId, clientSecret, oidc.ClientSecretBasic(clientSecret), {
+    execute: [oidc.allowInsecureRequests],
+  });
 }
 
 export interface SignedIn {

@@ -2,8 +2,8 @@ import { createHash, randomUUID } from "node:crypto";
 import type Provider from "oidc-provider";
 import type { AdapterPayload } from "oidc-provider";
 import { ACCESS_TOKEN_STRATEGY_METADATA } from "../clients/model";
-import type { HydraContext } from "../context";
-import type { PrivateJwk } from "../storage/keys-repo";
+import type { Deps } from "../deps";
+import type { PrivateJwk } from "../keys/repository";
 import { looksLikeJws, signJws } from "./jws";
 
 /**
@@ -44,22 +44,24 @@ export function accessTokenId(value: string): string {
   return looksLikeJws(value) ? createHash("sha256").update(value).digest("base64url") : value;
 }
 
-function strategyOf(hctx: HydraContext, token: MintedToken): Strategy {
+function strategyOf(deps: Deps, token: MintedToken): Strategy {
   const own = token.client?.metadata()[ACCESS_TOKEN_STRATEGY_METADATA];
   if (own === "jwt" || own === "opaque") return own;
-  return hctx.config.strategies.access_token;
+  return deps.config.strategies.access_token;
 }
 
-async function claimsFor(hctx: HydraContext, payload: AdapterPayload): Promise<Record<string, unknown>> {
+async function claimsFor(deps: Deps, payload: AdapterPayload): Promise<Record<string, unknown>> {
   const clientId = String(payload.clientId ?? "");
-  const scopes = String(payload.scope ?? "").split(" ").filter(Boolean);
+  const scopes = String(payload.scope ?? "")
+    .split(" ")
+    .filter(Boolean);
   const extra = (payload.extra ?? {}) as Record<string, unknown>;
   const grantId = typeof payload.grantId === "string" ? payload.grantId : undefined;
-  const consent = grantId ? await hctx.sessions.consentByGrant(grantId) : undefined;
+  const consent = grantId ? await deps.sessions.consentByGrant(grantId) : undefined;
   const granted = extra[GRANTED_AUDIENCE_EXTRA];
   const audience = consent?.grantAudience ?? (Array.isArray(granted) ? granted : []);
   const session = consent?.session.access_token ?? {};
-  const { oauth2, strategies } = hctx.config;
+  const { oauth2, strategies } = deps.config;
   const topLevel: Record<string, unknown> = { client_id: clientId };
   const reserved = new Set(["iss", "sub", "aud", "exp", "nbf", "iat", "jti", "client_id", "scp", "ext"]);
   for (const claim of oauth2.allowed_top_level_claims) if (!reserved.has(claim) && claim in session) topLevel[claim] = session[claim];
@@ -71,7 +73,7 @@ async function claimsFor(hctx: HydraContext, payload: AdapterPayload): Promise<R
   return {
     ...topLevel,
     sub: payload.accountId ?? clientId,
-    iss: hctx.issuer,
+    iss: deps.issuer,
     jti: randomUUID(),
     aud: audience,
     iat,
@@ -82,29 +84,37 @@ async function claimsFor(hctx: HydraContext, payload: AdapterPayload): Promise<R
 }
 
 /** Replaces `getValueAndPayload` of a token model: a JWT for clients on the jwt strategy, stored under its hash. */
-function mintAsJwt(hctx: HydraContext, model: TokenModel, keys: JwtAccessTokenKeys): void {
-  const original = Reflect.get(model.prototype, "getValueAndPayload") as (this: MintedToken) => Promise<{ value: string; payload: AdapterPayload }>;
+function mintAsJwt(deps: Deps, model: TokenModel, keys: JwtAccessTokenKeys): void {
+  const original = Reflect.get(model.prototype, "getValueAndPayload") as (
+    this: MintedToken,
+  ) => Promise<{ value: string; payload: AdapterPayload }>;
   Reflect.set(model.prototype, "getValueAndPayload", async function jwtOrOpaque(this: MintedToken) {
     const result = await original.call(this);
     const signer = keys.keys[0];
-    if (strategyOf(hctx, this) !== "jwt" || !signer) return result;
-    const value = signJws({ alg: signer.alg, kid: signer.kid, typ: "JWT" }, await claimsFor(hctx, result.payload), signer);
+    if (strategyOf(deps, this) !== "jwt" || !signer) return result;
+    const value = signJws({ alg: signer.alg, kid: signer.kid, typ: "JWT" }, await claimsFor(deps, result.payload), signer);
     // oidc-provider saves the row under this.jti, read after this call.
     const id = accessTokenId(value);
     this.jti = id;
-    const payload = { ...result.payload, jti: id, extra: { ...((result.payload.extra ?? {}) as Record<string, unknown>), [JWT_FORMAT_EXTRA]: true } };
+    const payload = {
+      ...result.payload,
+      jti: id,
+      extra: { ...((result.payload.extra ?? {}) as Record<string, unknown>), [JWT_FORMAT_EXTRA]: true },
+    };
     return { value, payload };
   });
 }
 
 function findByJwt(model: TokenModel): void {
   const find = model.find.bind(model);
-  Reflect.set(model, "find", (value: unknown, options?: unknown) => (typeof value === "string" ? find(accessTokenId(value), options) : Promise.resolve(undefined)));
+  Reflect.set(model, "find", (value: unknown, options?: unknown) =>
+    typeof value === "string" ? find(accessTokenId(value), options) : Promise.resolve(undefined),
+  );
 }
 
-export function installJwtAccessTokens(provider: Provider, hctx: HydraContext, keys: JwtAccessTokenKeys): void {
+export function installJwtAccessTokens(provider: Provider, deps: Deps, keys: JwtAccessTokenKeys): void {
   for (const model of [provider.AccessToken, provider.ClientCredentials] as unknown as TokenModel[]) {
-    mintAsJwt(hctx, model, keys);
+    mintAsJwt(deps, model, keys);
     findByJwt(model);
   }
 }

@@ -45,12 +45,15 @@ function withBody(req: IncomingMessage, body: Buffer): IncomingMessage {
  */
 export function installJwtRevocation(provider: Provider, path: string): void {
   provider.use(async (ctx, next) => {
-    if (ctx.method !== "POST" || ctx.path !== path || !ctx.is("application/x-www-form-urlencoded")) return next();
+    if (ctx.method !== "POST" || ctx.path !== path || !ctx.is("application/x-www-form-urlencoded")) {
+      await next();
+      return;
+    }
     const raw = await readAll(ctx.req);
     if (raw === undefined) {
       ctx.status = 400;
       ctx.body = { error: "invalid_request", error_description: "failed to parse the request body" };
-      return undefined;
+      return;
     }
     const form = new URLSearchParams(raw.toString("utf8"));
     const token = form.get("token");
@@ -58,6 +61,6 @@ export function installJwtRevocation(provider: Provider, path: string): void {
     const replaced = withBody(ctx.req, token && looksLikeJws(token) ? Buffer.from(form.toString(), "utf8") : raw);
     ctx.req = replaced;
     ctx.request.req = replaced;
-    return next();
+    await next();
   });
 }

@@ -2,7 +2,9 @@ import bcrypt from "bcryptjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
 
-async function failure(promise: Promise<unknown>): Promise<{ status: number; data: { error: { id?: string; code: number; message: string } } }> {
+async function failure(
+  promise: Promise<unknown>,
+): Promise<{ status: number; data: { error: { id?: string; code: number; message: string } } }> {
   try {
     await promise;
   } catch (error) {
@@ -31,9 +33,19 @@ describe("admin API through @ory/client IdentityApi", () => {
 
   it("creates with a plaintext password (201), gets with include_credential, and the password logs in", async () => {
     const email = uniqueEmail("admin");
-    const created = await create(email, { credentials: { password: { config: { password: STRONG_PASSWORD } } }, metadata_public: { plan: "pro" }, metadata_admin: { note: "vip" } });
+    const created = await create(email, {
+      credentials: { password: { config: { password: STRONG_PASSWORD } } },
+      metadata_public: { plan: "pro" },
+      metadata_admin: { note: "vip" },
+    });
     expect(created.status).toBe(201);
-    expect(created.data).toMatchObject({ schema_id: "default", state: "active", traits: { email }, metadata_public: { plan: "pro" }, metadata_admin: { note: "vip" } });
+    expect(created.data).toMatchObject({
+      schema_id: "default",
+      state: "active",
+      traits: { email },
+      metadata_public: { plan: "pro" },
+      metadata_admin: { note: "vip" },
+    });
     expect(created.data.schema_url).toBe(`${kratos.publicUrl}/schemas/ZGVmYXVsdA`);
     expect(created.data.credentials?.password?.identifiers).toEqual([email]);
     expect(created.data.credentials?.password?.config).toBeUndefined();
@@ -43,7 +55,10 @@ describe("admin API through @ory/client IdentityApi", () => {
     expect(hash).toMatch(/^\$2[ab]\$04\$/);
 
     const { data: flow } = await kratos.frontend.createNativeLoginFlow();
-    const login = await kratos.frontend.updateLoginFlow({ flow: flow.id, updateLoginFlowBody: { method: "password", identifier: email, password: STRONG_PASSWORD } });
+    const login = await kratos.frontend.updateLoginFlow({
+      flow: flow.id,
+      updateLoginFlowBody: { method: "password", identifier: email, password: STRONG_PASSWORD },
+    });
     expect(login.data.session.identity?.metadata_public).toEqual({ plan: "pro" });
     expect(login.data.session.identity).not.toHaveProperty("metadata_admin");
   });
@@ -63,7 +78,8 @@ describe("admin API through @ory/client IdentityApi", () => {
   });
 
   it("lists with keyset pagination (Link header) and finds by credentials_identifier", async () => {
-    for (let i = 0; i < 5; i++) await create(uniqueEmail("page"), { credentials: { password: { config: { hashed_password: bcrypt.hashSync("x", 4) } } } });
+    for (let i = 0; i < 5; i++)
+      await create(uniqueEmail("page"), { credentials: { password: { config: { hashed_password: bcrypt.hashSync("x", 4) } } } });
     const all: string[] = [];
     let pageToken: string | undefined;
     let pages = 0;
@@ -105,18 +121,28 @@ describe("admin API through @ory/client IdentityApi", () => {
       ],
     });
     expect(patched.data).toMatchObject({ state: "active", traits: { name: { first: "Patched" } }, metadata_admin: { reviewed: true } });
-    const badPatch = await failure(kratos.identity.patchIdentity({ id: identity.id, jsonPatch: [{ op: "replace", path: "/traits/email", value: 7 }] }));
+    const badPatch = await failure(
+      kratos.identity.patchIdentity({ id: identity.id, jsonPatch: [{ op: "replace", path: "/traits/email", value: 7 }] }),
+    );
     expect(badPatch.status).toBe(400);
-    const badPath = await failure(kratos.identity.patchIdentity({ id: identity.id, jsonPatch: [{ op: "remove", path: "/traits/missing" }] }));
+    const badPath = await failure(
+      kratos.identity.patchIdentity({ id: identity.id, jsonPatch: [{ op: "remove", path: "/traits/missing" }] }),
+    );
     expect(badPath.status).toBe(400);
 
     // Kratos reads the identity from the database, where unset admin metadata is a JSON null that
     // is present in the patched document; a `replace` of an object member is an `add` anyway
     // (oryx/jsonx/patch.go ApplyJSONPatch), so both set it.
     const { data: plain } = await create(uniqueEmail("no-admin-metadata"));
-    const replacedMissing = await kratos.identity.patchIdentity({ id: plain.id, jsonPatch: [{ op: "replace", path: "/metadata_admin", value: { a: 1 } }] });
+    const replacedMissing = await kratos.identity.patchIdentity({
+      id: plain.id,
+      jsonPatch: [{ op: "replace", path: "/metadata_admin", value: { a: 1 } }],
+    });
     expect(replacedMissing.data.metadata_admin).toEqual({ a: 1 });
-    const publicReplaced = await kratos.identity.patchIdentity({ id: plain.id, jsonPatch: [{ op: "replace", path: "/metadata_public", value: { a: 1 } }] });
+    const publicReplaced = await kratos.identity.patchIdentity({
+      id: plain.id,
+      jsonPatch: [{ op: "replace", path: "/metadata_public", value: { a: 1 } }],
+    });
     expect(publicReplaced.data.metadata_public).toEqual({ a: 1 });
 
     expect((await kratos.identity.deleteIdentity({ id: identity.id })).status).toBe(204);
@@ -128,7 +154,12 @@ describe("admin API through @ory/client IdentityApi", () => {
     const email = uniqueEmail("inactive");
     await create(email, { state: "inactive", credentials: { password: { config: { password: STRONG_PASSWORD } } } });
     const { data: flow } = await kratos.frontend.createNativeLoginFlow();
-    const res = await failure(kratos.frontend.updateLoginFlow({ flow: flow.id, updateLoginFlowBody: { method: "password", identifier: email, password: STRONG_PASSWORD } }));
+    const res = await failure(
+      kratos.frontend.updateLoginFlow({
+        flow: flow.id,
+        updateLoginFlowBody: { method: "password", identifier: email, password: STRONG_PASSWORD },
+      }),
+    );
     // Kratos' "identity is disabled" answer (the login flow's own error, not a re-rendered form).
     expect(res.status).toBe(401);
     expect(res.data.error.message).toBe("identity is disabled");
@@ -140,7 +171,10 @@ describe("admin API through @ory/client IdentityApi", () => {
     const tokens: string[] = [];
     for (let i = 0; i < 3; i++) {
       const { data: flow } = await kratos.frontend.createNativeLoginFlow();
-      const { data } = await kratos.frontend.updateLoginFlow({ flow: flow.id, updateLoginFlowBody: { method: "password", identifier: email, password: STRONG_PASSWORD } });
+      const { data } = await kratos.frontend.updateLoginFlow({
+        flow: flow.id,
+        updateLoginFlowBody: { method: "password", identifier: email, password: STRONG_PASSWORD },
+      });
       tokens.push(data.session_token ?? "");
     }
     const mine = await kratos.identity.listIdentitySessions({ id: identity.id });

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startKratos, startTestPostgres, uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
+import { anyString } from "../testing/matchers";
 
 /**
  * PATCH /admin/identities — identity/handler.go batchPatchIdentities, with
@@ -22,7 +23,11 @@ describe("batch PATCH /admin/identities", () => {
   });
 
   const batch = (body: unknown) =>
-    fetch(`${kratos.adminUrl}/admin/identities`, { method: "PATCH", headers: { "Content-Type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) });
+    fetch(`${kratos.adminUrl}/admin/identities`, {
+      method: "PATCH",
+      headers: { "Content-Type": "application/json" },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    });
 
   it("creates many identities in one call, one result per patch with patch_id, action and identity (through @ory/client)", async () => {
     const emails = [uniqueEmail("batch"), uniqueEmail("batch"), uniqueEmail("batch")];
@@ -31,7 +36,12 @@ describe("batch PATCH /admin/identities", () => {
       patchIdentitiesBody: {
         identities: emails.map((email, i) => ({
           patch_id: patchIds[i],
-          create: { schema_id: "default", traits: { email }, metadata_public: { n: i }, credentials: { password: { config: { password: `batch-secret-${i}` } } } },
+          create: {
+            schema_id: "default",
+            traits: { email },
+            metadata_public: { n: i },
+            credentials: { password: { config: { password: `batch-secret-${i}` } } },
+          },
         })),
       },
     });
@@ -78,17 +88,26 @@ describe("batch PATCH /admin/identities", () => {
     });
     const conflict = {
       action: "error",
-      error: { code: 409, status: "Conflict", message: "Unable to insert or update resource because a resource with that value exists already" },
+      error: {
+        code: 409,
+        status: "Conflict",
+        message: "Unable to insert or update resource because a resource with that value exists already",
+      },
     };
     expect(identities[1]).toEqual({ ...conflict, patch_id: ids[1] });
-    expect(identities[2]).toMatchObject({ action: "create", patch_id: ids[2], identity: expect.any(String) });
+    expect(identities[2]).toMatchObject({ action: "create", patch_id: ids[2], identity: anyString() });
     // Within one batch the first of two identical identities wins.
     expect(identities[3]).toMatchObject({ action: "create", patch_id: ids[3] });
     expect(identities[4]).toEqual({ ...conflict, patch_id: ids[4] });
     // No patch_id: none in the answer.
     expect(identities[5]).toEqual({
       action: "error",
-      error: { code: 400, status: "Bad Request", reason: "Unable to find JSON Schema ID: nope", message: "The request was malformed or contained invalid parameters" },
+      error: {
+        code: 400,
+        status: "Bad Request",
+        reason: "Unable to find JSON Schema ID: nope",
+        message: "The request was malformed or contained invalid parameters",
+      },
     });
     // A patch without `create` has a null entry.
     expect(identities[6]).toBeNull();
@@ -98,7 +117,9 @@ describe("batch PATCH /admin/identities", () => {
   });
 
   it("refuses more than 1000 patches, and more than 200 plaintext passwords, before creating anything", async () => {
-    const tooMany = await batch({ identities: Array.from({ length: 1001 }, () => ({ create: { schema_id: "default", traits: { email: uniqueEmail("x") } } })) });
+    const tooMany = await batch({
+      identities: Array.from({ length: 1001 }, () => ({ create: { schema_id: "default", traits: { email: uniqueEmail("x") } } })),
+    });
     expect(tooMany.status).toBe(400);
     expect(await tooMany.json()).toMatchObject({
       error: { code: 400, reason: "The maximum number of identities per request that can be created or deleted at once is 1000." },
@@ -107,7 +128,11 @@ describe("batch PATCH /admin/identities", () => {
     const email = uniqueEmail("batch-plaintext");
     const plaintext = await batch({
       identities: Array.from({ length: 201 }, (_, i) => ({
-        create: { schema_id: "default", traits: { email: i === 0 ? email : uniqueEmail("p") }, credentials: { password: { config: { password: "plain-secret-1" } } } },
+        create: {
+          schema_id: "default",
+          traits: { email: i === 0 ? email : uniqueEmail("p") },
+          credentials: { password: { config: { password: "plain-secret-1" } } },
+        },
       })),
     });
     expect(plaintext.status).toBe(400);
@@ -118,21 +143,32 @@ describe("batch PATCH /admin/identities", () => {
   });
 
   it("fails the whole request for a bad state or hash, and decodes strictly", async () => {
-    const badState = await batch({ identities: [{ create: { schema_id: "default", traits: { email: uniqueEmail("s") } } }, { create: { schema_id: "default", traits: {}, state: "frozen" } }] });
+    const badState = await batch({
+      identities: [
+        { create: { schema_id: "default", traits: { email: uniqueEmail("s") } } },
+        { create: { schema_id: "default", traits: {}, state: "frozen" } },
+      ],
+    });
     expect(badState.status).toBe(400);
     expect(await badState.json()).toMatchObject({ error: { code: 400, reason: "identity state is not valid" } });
 
-    const badHash = await batch({ identities: [{ create: { schema_id: "default", traits: {}, credentials: { password: { config: { hashed_password: "plain" } } } } }] });
+    const badHash = await batch({
+      identities: [{ create: { schema_id: "default", traits: {}, credentials: { password: { config: { hashed_password: "plain" } } } } }],
+    });
     expect(badHash.status).toBe(400);
 
     // A JSON decoding error is written with status 400 and herodot's default body code (500).
     const unknown = await batch({ identities: [], nope: true });
     expect(unknown.status).toBe(400);
-    expect(await unknown.json()).toEqual({ error: { code: 500, status: "Internal Server Error", message: 'json: unknown field "nope"', request: expect.any(String) } });
+    expect(await unknown.json()).toEqual({
+      error: { code: 500, status: "Internal Server Error", message: 'json: unknown field "nope"', request: anyString() },
+    });
     const unknownNested = await batch({ identities: [{ create: { schema_id: "default", traits: {}, credentials: { totp: {} } } }] });
     expect(((await unknownNested.json()) as { error: { message: string } }).error.message).toBe('json: unknown field "totp"');
     const wrongType = await batch({ identities: [{ patch_id: "not-a-uuid" }] });
-    expect(((await wrongType.json()) as { error: { message: string } }).error.message).toBe('uuid: incorrect UUID length 10 in string "not-a-uuid"');
+    expect(((await wrongType.json()) as { error: { message: string } }).error.message).toBe(
+      'uuid: incorrect UUID length 10 in string "not-a-uuid"',
+    );
 
     const empty = await batch({});
     expect(empty.status).toBe(200);

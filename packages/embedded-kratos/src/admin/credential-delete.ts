@@ -29,7 +29,9 @@ export function deleteCredential(identity: Identity, type: string, identifier: s
       return;
     case "webauthn": {
       const keys = Array.isArray(credential.config.credentials) ? credential.config.credentials : [];
-      const passwordless = keys.filter((k: unknown) => typeof k === "object" && k !== null && (k as { is_passwordless?: unknown }).is_passwordless === true);
+      const passwordless = keys.filter(
+        (k: unknown) => typeof k === "object" && k !== null && (k as { is_passwordless?: unknown }).is_passwordless === true,
+      );
       if (passwordless.length === 0) delete identity.credentials[type];
       else credential.config = { ...credential.config, credentials: passwordless };
       return;
@@ -37,7 +39,8 @@ export function deleteCredential(identity: Identity, type: string, identifier: s
     case "password":
     case "oidc":
     case "saml": {
-      if (countActiveFirstFactorCredentials(identity, config) < 2) throw adminErrors.badRequest("You cannot remove the last first factor credential.");
+      if (countActiveFirstFactorCredentials(identity, config) < 2)
+        throw adminErrors.badRequest("You cannot remove the last first factor credential.");
       if (type === "password") {
         credential.config = {};
         return;
@@ -50,7 +53,8 @@ export function deleteCredential(identity: Identity, type: string, identifier: s
       };
       const remaining = providers.filter((p: unknown) => uniqueId(p) !== identifier);
       // Kratos says "OIDC" for SAML connections too.
-      if (remaining.length === providers.length) throw adminErrors.notFound(`The identifier \`${identifier}\` was not found among OIDC credentials.`);
+      if (remaining.length === providers.length)
+        throw adminErrors.notFound(`The identifier \`${identifier}\` was not found among OIDC credentials.`);
       credential.identifiers = remaining.map(uniqueId);
       credential.config = { providers: remaining };
       return;

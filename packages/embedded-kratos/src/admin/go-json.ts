@@ -69,7 +69,9 @@ interface Context {
 function typeError(value: unknown, type: GoType, ctx: Context, literal?: string): GoJsonError {
   const what = literal ?? jsonKind(value);
   if (ctx.struct !== undefined) {
-    return new GoJsonError(`json: cannot unmarshal ${what} into Go struct field ${ctx.struct}.${ctx.path.join(".")} of type ${goTypeName(type)}`);
+    return new GoJsonError(
+      `json: cannot unmarshal ${what} into Go struct field ${ctx.struct}.${ctx.path.join(".")} of type ${goTypeName(type)}`,
+    );
   }
   return new GoJsonError(`json: cannot unmarshal ${what} into Go value of type ${goTypeName(type)}`);
 }
@@ -120,7 +122,9 @@ function decodeValue(value: unknown, type: GoType, ctx: Context, strict: boolean
     case "time": {
       if (typeof value !== "string") throw new GoJsonError("Time.UnmarshalJSON: input is not a JSON string");
       if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value) || Number.isNaN(Date.parse(value))) {
-        throw new GoJsonError(`parsing time ${JSON.stringify(JSON.stringify(value))} as "\\"2006-01-02T15:04:05Z07:00\\"": cannot parse ${JSON.stringify(value)} as RFC 3339`);
+        throw new GoJsonError(
+          `parsing time ${JSON.stringify(JSON.stringify(value))} as "\\"2006-01-02T15:04:05Z07:00\\"": cannot parse ${JSON.stringify(value)} as RFC 3339`,
+        );
       }
       return value;
     }

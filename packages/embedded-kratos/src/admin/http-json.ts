@@ -15,7 +15,9 @@ export async function decodeHttpJson(ctx: HttpContext, type: GoType & { kind: "s
   }
   const contentType = ctx.header("content-type") ?? "";
   if ((contentType.split(";")[0] ?? "").trim().toLowerCase() !== "application/json") {
-    throw adminErrors.badRequest(`HTTP ${ctx.method} Request used unknown HTTP Header "Content-Type: ${contentType}", only [application/json] are supported.`);
+    throw adminErrors.badRequest(
+      `HTTP ${ctx.method} Request used unknown HTTP Header "Content-Type: ${contentType}", only [application/json] are supported.`,
+    );
   }
   const raw = (await readRawBody(ctx)).toString("utf8");
   try {

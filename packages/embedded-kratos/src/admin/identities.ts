@@ -12,7 +12,16 @@ import { GoJsonError } from "./go-json";
 import { batchPatchIdentities } from "./identity-batch";
 import { decodeHttpJson } from "./http-json";
 import { parseCreateIdentityBody, updateBody, type UpdateIdentityBody } from "./identity-body";
-import { addSchemaCredentials, draftFromCreateBody, identityFromDraft, importCredentials, mapCreateError, parseState, uniqueViolation, validatedTraits } from "./identity-import";
+import {
+  addSchemaCredentials,
+  draftFromCreateBody,
+  identityFromDraft,
+  importCredentials,
+  mapCreateError,
+  parseState,
+  uniqueViolation,
+  validatedTraits,
+} from "./identity-import";
 import { CREDENTIAL_TYPES, listIdentities } from "./identity-list";
 import { applyIdentityPatch } from "./identity-patch";
 
@@ -93,7 +102,8 @@ async function mustGet(deps: Deps, ctx: HttpContext): Promise<Identity> {
 function declassified(ctx: HttpContext): Set<string> {
   const accepted: string[] = [];
   for (const v of ctx.query.getAll("include_credential")) {
-    if (!CREDENTIAL_TYPES.has(v)) throw adminErrors.badRequest(`Invalid value \`[${accepted.join(" ")}]\` for parameter \`include_credential\`.`);
+    if (!CREDENTIAL_TYPES.has(v))
+      throw adminErrors.badRequest(`Invalid value \`[${accepted.join(" ")}]\` for parameter \`include_credential\`.`);
     accepted.push(v);
   }
   return new Set(accepted);
@@ -129,11 +139,19 @@ async function applyUpdate(deps: Deps, identity: Identity, body: UpdateIdentityB
   identity.metadataAdmin = body.metadata_admin ?? null;
   identity.externalId = body.external_id || null;
   if (body.credentials) {
-    const drafts = Object.fromEntries(Object.values(identity.credentials).map((c) => [c.type, { config: c.config, identifiers: c.identifiers, version: c.version }]));
+    const drafts = Object.fromEntries(
+      Object.values(identity.credentials).map((c) => [c.type, { config: c.config, identifiers: c.identifiers, version: c.version }]),
+    );
     await importCredentials(deps, drafts, body.credentials);
     for (const type of ["password", "oidc", "saml"] as const) {
       const draft = drafts[type];
-      if (draft && body.credentials[type]) deps.identities.setCredential(identity, { type, identifiers: draft.identifiers ?? [], config: draft.config, version: draft.version ?? 0 });
+      if (draft && body.credentials[type])
+        deps.identities.setCredential(identity, {
+          type,
+          identifiers: draft.identifiers ?? [],
+          config: draft.config,
+          version: draft.version ?? 0,
+        });
     }
   }
   deps.identities.deriveFromTraits(identity);

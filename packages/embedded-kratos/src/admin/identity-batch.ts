@@ -34,7 +34,9 @@ export async function batchPatchIdentities(deps: Deps, ctx: HttpContext): Promis
   }
   const patches = body.identities ?? [];
   if (patches.length > BATCH_PATCH_LIMIT) {
-    throw adminErrors.badRequest(`The maximum number of identities per request that can be created or deleted at once is ${BATCH_PATCH_LIMIT}.`);
+    throw adminErrors.badRequest(
+      `The maximum number of identities per request that can be created or deleted at once is ${BATCH_PATCH_LIMIT}.`,
+    );
   }
 
   // Everything that fails the whole request is checked before any password is hashed.
@@ -42,7 +44,9 @@ export async function batchPatchIdentities(deps: Deps, ctx: HttpContext): Promis
   for (const create of creates) checkCreateBody(deps, create);
   const plaintext = creates.filter((c) => (c.credentials?.password?.config?.password ?? "") !== "").length;
   if (plaintext > BATCH_PATCH_PLAINTEXT_PASSWORD_LIMIT) {
-    throw adminErrors.badRequest(`The maximum number of identities per request that can be created with a plaintext password is ${BATCH_PATCH_PLAINTEXT_PASSWORD_LIMIT}.`);
+    throw adminErrors.badRequest(
+      `The maximum number of identities per request that can be created with a plaintext password is ${BATCH_PATCH_PLAINTEXT_PASSWORD_LIMIT}.`,
+    );
   }
 
   const results: PatchResult[] = [];
@@ -61,7 +65,11 @@ export async function batchPatchIdentities(deps: Deps, ctx: HttpContext): Promis
       result.error = herodotJson(itemError(error));
     }
     if (patch.patch_id !== undefined) result.patch_id = patch.patch_id;
-    results.push(result.action === "error" ? { action: "error", ...(result.patch_id ? { patch_id: result.patch_id } : {}), error: result.error } : result);
+    results.push(
+      result.action === "error"
+        ? { action: "error", ...(result.patch_id ? { patch_id: result.patch_id } : {}), error: result.error }
+        : result,
+    );
   }
   ctx.json(200, { identities: results });
 }

@@ -103,7 +103,15 @@ const createBody: GoType & { kind: "struct" } = { kind: "struct", name: "identit
 export const updateBody: GoType & { kind: "struct" } = {
   kind: "struct",
   name: "identity.UpdateIdentityBody",
-  fields: { schema_id: str(), traits: raw, credentials, metadata_public: raw, metadata_admin: raw, state: str("identity.State"), external_id: str() },
+  fields: {
+    schema_id: str(),
+    traits: raw,
+    credentials,
+    metadata_public: raw,
+    metadata_admin: raw,
+    state: str("identity.State"),
+    external_id: str(),
+  },
 };
 
 const batchBody: GoType & { kind: "struct" } = {
@@ -167,6 +175,6 @@ export interface BatchPatchIdentitiesBody {
   identities?: ({ create?: CreateIdentityBody; patch_id?: string } | null)[];
 }
 
-// The decoder checked every value against the struct description above, so these shapes hold.
-export const parseCreateIdentityBody = (body: string): CreateIdentityBody => decodeGoJson(body, createBody, { strict: true }) as CreateIdentityBody;
-export const parseBatchPatchBody = (body: string): BatchPatchIdentitiesBody => decodeGoJson(body, batchBody, { strict: true }) as BatchPatchIdentitiesBody;
+// The decoder checked every value against the struct description above, so the declared return types hold.
+export const parseCreateIdentityBody = (body: string): CreateIdentityBody => decodeGoJson(body, createBody, { strict: true });
+export const parseBatchPatchBody = (body: string): BatchPatchIdentitiesBody => decodeGoJson(body, batchBody, { strict: true });

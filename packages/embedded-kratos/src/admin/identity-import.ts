@@ -58,7 +58,9 @@ export function checkPasswordImport(deps: Deps, config: PasswordImport): void {
     return;
   }
   if (!isValidHashFormat(config.hashed_password ?? "")) {
-    throw adminErrors.badRequest("The imported password does not match any known hash format. For more information see https://www.ory.sh/dr/2");
+    throw adminErrors.badRequest(
+      "The imported password does not match any known hash format. For more information see https://www.ory.sh/dr/2",
+    );
   }
 }
 
@@ -81,9 +83,13 @@ function providerEntry(p: ProviderImport, withAutoLink: boolean): Record<string,
 }
 
 /** importOIDCCredentials / importSAMLCredentials: new providers are appended to an existing credential. */
-function socialCredential(existing: CredentialDraft | undefined, providers: (ProviderImport | null)[] | undefined, withAutoLink: boolean): CredentialDraft {
+function socialCredential(
+  existing: CredentialDraft | undefined,
+  providers: (ProviderImport | null)[] | undefined,
+  withAutoLink: boolean,
+): CredentialDraft {
   const list = (providers ?? []).map((p) => p ?? {});
-  const before = existing && Array.isArray(existing.config.providers) ? existing.config.providers : [];
+  const before: unknown[] = existing && Array.isArray(existing.config.providers) ? existing.config.providers : [];
   return {
     config: { providers: [...before, ...list.map((p) => providerEntry(p, withAutoLink))] },
     identifiers: [...(existing?.identifiers ?? []), ...list.map(oidcUniqueId)],
@@ -92,7 +98,11 @@ function socialCredential(existing: CredentialDraft | undefined, providers: (Pro
 }
 
 /** importCredentials: password, then oidc, then saml. */
-export async function importCredentials(deps: Deps, credentials: Record<string, CredentialDraft>, body: CredentialsImport | undefined): Promise<void> {
+export async function importCredentials(
+  deps: Deps,
+  credentials: Record<string, CredentialDraft>,
+  body: CredentialsImport | undefined,
+): Promise<void> {
   if (!body) return;
   if (body.password) credentials.password = await passwordCredential(deps, body.password.config ?? {});
   if (body.oidc) credentials.oidc = socialCredential(credentials.oidc, body.oidc.config?.providers, true);

@@ -6,7 +6,18 @@ import { adminErrors } from "./errors";
 import { parseKeysetOrPagePagination, setKeysetLinkHeader, setPageLinkHeader, type IdentityPagination } from "./pagination";
 
 /** identity/credentials.go ParseCredentialsType: the values `include_credential` accepts. */
-export const CREDENTIAL_TYPES = new Set(["password", "oidc", "saml", "totp", "lookup_secret", "webauthn", "code", "link_recovery", "code_recovery", "passkey"]);
+export const CREDENTIAL_TYPES = new Set([
+  "password",
+  "oidc",
+  "saml",
+  "totp",
+  "lookup_secret",
+  "webauthn",
+  "code",
+  "link_recovery",
+  "code_recovery",
+  "passkey",
+]);
 
 const MAX_IDS = 500;
 const NIL_UUID = "00000000-0000-0000-0000-000000000000";
@@ -98,11 +109,18 @@ export async function listIdentities(deps: Deps, ctx: HttpContext): Promise<void
   const { pagination } = params;
 
   if (pagination.kind === "page") {
-    const page = await deps.identityRepository.list({ ...filters, pageSize: pagination.perPage, offset: pagination.page * pagination.perPage });
+    const page = await deps.identityRepository.list({
+      ...filters,
+      pageSize: pagination.perPage,
+      offset: pagination.page * pagination.perPage,
+    });
     // Kratos counts every identity unless an exact identifier was asked for.
     const total = params.credentialsIdentifier === undefined ? await deps.identityRepository.count() : page.length;
     setPageLinkHeader(ctx, ctx.path, query, total, pagination.page, pagination.perPage);
-    ctx.json(200, page.map((i) => adminIdentityJson(deps, i, params.declassify)));
+    ctx.json(
+      200,
+      page.map((i) => adminIdentityJson(deps, i, params.declassify)),
+    );
     return;
   }
 
@@ -113,5 +131,8 @@ export async function listIdentities(deps: Deps, ctx: HttpContext): Promise<void
   const page = rows.slice(0, size);
   const next = rows.length > size ? page[page.length - 1]?.id : undefined;
   setKeysetLinkHeader(ctx, ctx.path, query, size, NIL_UUID, next);
-  ctx.json(200, page.map((i) => adminIdentityJson(deps, i, params.declassify)));
+  ctx.json(
+    200,
+    page.map((i) => adminIdentityJson(deps, i, params.declassify)),
+  );
 }

@@ -65,7 +65,15 @@ const patchedIdentity: GoType & { kind: "struct" } = {
         },
       },
     },
-    recovery_addresses: { kind: "slice", name: "[]identity.RecoveryAddress", elem: { kind: "struct", name: "identity.RecoveryAddress", fields: { id: { kind: "uuid", nullable: false }, value: str(), via: str() } } },
+    recovery_addresses: {
+      kind: "slice",
+      name: "[]identity.RecoveryAddress",
+      elem: {
+        kind: "struct",
+        name: "identity.RecoveryAddress",
+        fields: { id: { kind: "uuid", nullable: false }, value: str(), via: str() },
+      },
+    },
     metadata_public: raw,
     metadata_admin: raw,
     created_at: time("time.Time"),
@@ -122,7 +130,7 @@ export function applyIdentityPatch(deps: Deps, identity: Identity, body: string)
     const operations = parsePatch(body, IDENTITY_DENIED_PATHS);
     const result = applyJsonPatch(patchDocument(deps, identity), operations);
     // The decoder checked the shape against the struct description above.
-    patched = decodeGoValue(result, patchedIdentity, { strict: false }) as PatchedIdentity;
+    patched = decodeGoValue(result, patchedIdentity, { strict: false });
   } catch (error) {
     if (error instanceof JsonPatchError || error instanceof GoJsonError) throw patchError(error.message);
     throw error;

@@ -24,7 +24,9 @@ describe("admin import of hashed passwords", () => {
   });
 
   const importWith = (email: string, config: Record<string, unknown>) =>
-    kratos.identity.createIdentity({ createIdentityBody: { schema_id: "default", traits: { email }, credentials: { password: { config } } } });
+    kratos.identity.createIdentity({
+      createIdentityBody: { schema_id: "default", traits: { email }, credentials: { password: { config } } },
+    });
 
   const storedHash = async (id: string) => {
     const { data } = await kratos.identity.getIdentity({ id, includeCredential: ["password"] });
@@ -43,14 +45,30 @@ describe("admin import of hashed passwords", () => {
     ["md5crypt", "test", "$md5-crypt$TVEiiKNb$SN6/pUaRQS/E8Jh46As2C/"],
     ["sha1", "test", "$sha1$pf=e1NBTFR9e1BBU1NXT1JEfQ==$NW9wbWtnejAzcg==$2qU2SGWP8viTM1md3FiI3+rjWXQ="],
     ["sha256", "test", "$sha256$pf=e1NBTFR9e1BBU1NXT1JEfQ==$NW9wbWtnejAzcg==$0gfRVLCvtBCk20udLDEY5vNhujWx7RGjwRIS1ebMsLY="],
-    ["sha512", "test", "$sha512$pf=e1NBTFR9e1BBU1NXT1JEfQ==$NW9wbWtnejAzcg==$6ctpVuApMNp0CgBXcdHw/GC562eFEFGr4gpgANX8ZYsX+j5B19IkdmOY2Fytsz3QUwSWdGcUjbqwgJGTH0UYvw=="],
+    [
+      "sha512",
+      "test",
+      "$sha512$pf=e1NBTFR9e1BBU1NXT1JEfQ==$NW9wbWtnejAzcg==$6ctpVuApMNp0CgBXcdHw/GC562eFEFGr4gpgANX8ZYsX+j5B19IkdmOY2Fytsz3QUwSWdGcUjbqwgJGTH0UYvw==",
+    ],
     ["ssha", "test123", "{SSHA}JFZFs0oHzxbMwkSJmYVeI8MnTDy/276a"],
     ["ssha256", "test123", "{SSHA256}czO44OTV17PcF1cRxWrLZLy9xHd7CWyVYplr1rOhuMlx/7IK"],
     ["ssha512", "test123", "{SSHA512}xPUl/px+1cG55rUH4rzcwxdOIPSB2TingLpiJJumN2xyDWN4Ix1WQG3ihnvHaWUE8MYNkvMi5rf0C9NYixHsE6Yh59M="],
     ["sha256crypt", "Hello world!", "$sha256-crypt$saltstring$5B8vYYiY.CVt1RlTTf8KbXBH3hsxY/GNooZaBBGWEc5"],
-    ["sha512crypt", "Hello world!", "$sha512-crypt$rounds=10000$saltstringsaltst$OW1/O6BYHV6BcXZu8QVeXbDWra3Oeqh0sbHbbMCVNSnCM/UrjmM0Dp8vOuZeHBy/YTBmSK6H9qs/y3RnOaw5v."],
-    ["pbkdf2", "test", "$pbkdf2-sha256$i=100000,l=32$1jP+5Zxpxgtee/iPxGgOz0RfE9/KJuDElP1ley4VxXc$QJxzfvdbHYBpydCbHoFg3GJEqMFULwskiuqiJctoYpI"],
-    ["scrypt", "test", "$scrypt$ln=16384,r=8,p=1$2npRo7P03Mt8keSoMbyD/tKFWyUzjiQf2svUaNDSrhA=$MiCzNcIplSMqSBrm4HckjYqYhaVPPjTARTzwB1cVNYE="],
+    [
+      "sha512crypt",
+      "Hello world!",
+      "$sha512-crypt$rounds=10000$saltstringsaltst$OW1/O6BYHV6BcXZu8QVeXbDWra3Oeqh0sbHbbMCVNSnCM/UrjmM0Dp8vOuZeHBy/YTBmSK6H9qs/y3RnOaw5v.",
+    ],
+    [
+      "pbkdf2",
+      "test",
+      "$pbkdf2-sha256$i=100000,l=32$1jP+5Zxpxgtee/iPxGgOz0RfE9/KJuDElP1ley4VxXc$QJxzfvdbHYBpydCbHoFg3GJEqMFULwskiuqiJctoYpI",
+    ],
+    [
+      "scrypt",
+      "test",
+      "$scrypt$ln=16384,r=8,p=1$2npRo7P03Mt8keSoMbyD/tKFWyUzjiQf2svUaNDSrhA=$MiCzNcIplSMqSBrm4HckjYqYhaVPPjTARTzwB1cVNYE=",
+    ],
     [
       "firescrypt",
       "8x4WjoDbSxJZdR",
@@ -61,20 +79,23 @@ describe("admin import of hashed passwords", () => {
     ["hmac-sha…/md5", "test", "$hmac-md5$ZmU4Njk3Zjc0MmQwODA0MDVkMTI3MGU2MTYzMzE2Zjk=$MTIzNDU="],
   ];
 
-  it.each(formats)("%s: imported, refused with a wrong password, accepted and re-hashed to bcrypt on the first login", async (_name, password, hash) => {
-    const email = uniqueEmail("import-hash");
-    const { status, data } = await importWith(email, { hashed_password: hash });
-    expect(status).toBe(201);
-    expect(data.credentials?.password?.identifiers).toEqual([email]);
+  it.each(formats)(
+    "%s: imported, refused with a wrong password, accepted and re-hashed to bcrypt on the first login",
+    async (_name, password, hash) => {
+      const email = uniqueEmail("import-hash");
+      const { status, data } = await importWith(email, { hashed_password: hash });
+      expect(status).toBe(201);
+      expect(data.credentials?.password?.identifiers).toEqual([email]);
 
-    expect((await expectFailure(login(email, `${password}-wrong`))).status).toBe(400);
-    expect(await storedHash(data.id)).toBe(hash);
+      expect((await expectFailure(login(email, `${password}-wrong`))).status).toBe(400);
+      expect(await storedHash(data.id)).toBe(hash);
 
-    expect((await login(email, password)).status).toBe(200);
-    // Migrated inside the login submission, before its answer.
-    expect(await storedHash(data.id)).toMatch(/^\$2a\$04\$/);
-    expect((await login(email, password)).status).toBe(200);
-  });
+      expect((await login(email, password)).status).toBe(200);
+      // Migrated inside the login submission, before its answer.
+      expect(await storedHash(data.id)).toMatch(/^\$2a\$04\$/);
+      expect((await login(email, password)).status).toBe(200);
+    },
+  );
 
   it("keeps a bcrypt hash of another cost: the bcrypt hasher Understands it (hash/hasher_bcrypt.go)", async () => {
     const email = uniqueEmail("import-bcrypt");

@@ -65,7 +65,9 @@ describe("listing identities with Kratos' filters and pagination", () => {
     const [plain] = (await (await list(`ids=${ids[2]}`)).json()) as Record<string, unknown>[];
     expect(plain).not.toHaveProperty("credentials");
     expect(plain).toMatchObject({ organization_id: null, metadata_public: null });
-    const [withConfig] = (await (await list(`ids=${ids[2]}&include_credential=password`)).json()) as { credentials: { password: { config: { hashed_password: string } } } }[];
+    const [withConfig] = (await (await list(`ids=${ids[2]}&include_credential=password`)).json()) as {
+      credentials: { password: { config: { hashed_password: string } } };
+    }[];
     expect(withConfig?.credentials.password.config.hashed_password).toMatch(/^\$2a\$04\$/);
   });
 
@@ -85,17 +87,25 @@ describe("listing identities with Kratos' filters and pagination", () => {
       ["page_size=abc", 'strconv.Atoi: parsing "abc": invalid syntax'],
       ["per_page=abc", 'strconv.Atoi: parsing "abc": invalid syntax'],
       ["page_token=abc", "The page token is invalid, do not craft your own page tokens"],
-      ["page=3&per_page=500", "Legacy pagination is not supported for enumerating over 1000 items. Please switch to using page_token and page_size."],
+      [
+        "page=3&per_page=500",
+        "Legacy pagination is not supported for enumerating over 1000 items. Please switch to using page_token and page_size.",
+      ],
     ];
     for (const [query, reason] of cases) {
       const res = await list(query);
       expect(res.status, query.slice(0, 60)).toBe(400);
-      expect(await errorOf(res)).toMatchObject({ code: 400, status: "Bad Request", reason, message: "The request was malformed or contained invalid parameters" });
+      expect(await errorOf(res)).toMatchObject({
+        code: 400,
+        status: "Bad Request",
+        reason,
+        message: "The request was malformed or contained invalid parameters",
+      });
     }
     // 501 UUIDs make a longer query than Node's HTTP parser accepts (16 KB, Go's is 1 MB): checked without HTTP.
-    expect(() => parseListParameters(new URLSearchParams(Array.from({ length: 501 }, (): [string, string] => ["ids", randomUUID()])))).toThrow(
-      expect.objectContaining({ code: 400, reason: "The number of ids to filter must not exceed 500." }),
-    );
+    expect(() =>
+      parseListParameters(new URLSearchParams(Array.from({ length: 501 }, (): [string, string] => ["ids", randomUUID()]))),
+    ).toThrow(expect.objectContaining({ code: 400, reason: "The number of ids to filter must not exceed 500." }));
     // Empty filters are no filters; consistency is accepted whatever its value.
     expect((await list("credentials_identifier=&ids_unknown=1&consistency=strong&consistency=eventual")).status).toBe(200);
   });
@@ -110,7 +120,9 @@ describe("listing identities with Kratos' filters and pagination", () => {
       all.push(...page);
       const link = res.headers.get("link") ?? "";
       if (first) {
-        expect(link.split(",")[0]).toBe('</admin/identities?credentials_identifier=&page_size=2&page_token=00000000-0000-0000-0000-000000000000>; rel="first"');
+        expect(link.split(",")[0]).toBe(
+          '</admin/identities?credentials_identifier=&page_size=2&page_token=00000000-0000-0000-0000-000000000000>; rel="first"',
+        );
         first = false;
       }
       token = /page_token=([^&>]+)>; rel="next"/.exec(link)?.[1];

@@ -41,7 +41,14 @@ export function parseMigrationPagination(query: URLSearchParams): { page: number
 }
 
 /** migrationpagination.PaginationHeader: links carrying both parameter styles. */
-export function setMigrationLinkHeader(ctx: HttpContext, path: string, query: URLSearchParams, total: number, page: number, perPage: number): void {
+export function setMigrationLinkHeader(
+  ctx: HttpContext,
+  path: string,
+  query: URLSearchParams,
+  total: number,
+  page: number,
+  perPage: number,
+): void {
   setOffsetLinkHeader(ctx, total, page, perPage, (rel, limit, offset) => {
     const q = new URLSearchParams(query);
     q.set("page_size", String(limit));

@@ -32,7 +32,13 @@ export function pageTokenCursor(query: URLSearchParams): string | undefined {
 }
 
 /** Link header with rel="first" and, when there is a next page, rel="next". */
-export function setLinkHeader(ctx: HttpContext, path: string, pageSize: number, nextAfterId: string | undefined, extra: URLSearchParams = new URLSearchParams()): void {
+export function setLinkHeader(
+  ctx: HttpContext,
+  path: string,
+  pageSize: number,
+  nextAfterId: string | undefined,
+  extra: URLSearchParams = new URLSearchParams(),
+): void {
   const link = (token?: string) => {
     const q = new URLSearchParams(extra);
     q.set("page_size", String(pageSize));
@@ -59,10 +65,12 @@ export function goQueryEncode(query: URLSearchParams): string {
   return keys.flatMap((key) => query.getAll(key).map((value) => `${goQueryEscape(key)}=${goQueryEscape(value)}`)).join("&");
 }
 
-export type IdentityPagination = { kind: "keyset"; token: string | undefined; size: number | undefined } | { kind: "page"; page: number; perPage: number };
+export type IdentityPagination =
+  { kind: "keyset"; token: string | undefined; size: number | undefined } | { kind: "page"; page: number; perPage: number };
 
 /** Go's strconv.ParseInt / Atoi for the page parameters, or undefined where they fail. */
-const parseGoInt = (value: string): number | undefined => (/^[+-]?\d+$/.test(value) && Number.isSafeInteger(Number(value)) ? Number(value) : undefined);
+const parseGoInt = (value: string): number | undefined =>
+  /^[+-]?\d+$/.test(value) && Number.isSafeInteger(Number(value)) ? Number(value) : undefined;
 
 const firstNonEmpty = (query: URLSearchParams, key: string) => query.getAll(key).find((v) => v !== "");
 
@@ -94,7 +102,9 @@ export function parseKeysetOrPagePagination(query: URLSearchParams): IdentityPag
     perPage = Math.max(1, Math.min(perPage, 500));
     page = Math.max(page, 0);
     if (page * perPage > PAGE_PAGINATION_LIMIT) {
-      throw adminErrors.badRequest(`Legacy pagination is not supported for enumerating over ${PAGE_PAGINATION_LIMIT} items. Please switch to using page_token and page_size.`);
+      throw adminErrors.badRequest(
+        `Legacy pagination is not supported for enumerating over ${PAGE_PAGINATION_LIMIT} items. Please switch to using page_token and page_size.`,
+      );
     }
     return { kind: "page", page, perPage };
   }
@@ -115,7 +125,14 @@ function safeUnescape(token: string): string {
 }
 
 /** keysetpagination.Header: `first` (the default token) and, unless this is the last page, `next`. */
-export function setKeysetLinkHeader(ctx: HttpContext, path: string, query: URLSearchParams, size: number, firstToken: string, nextToken: string | undefined): void {
+export function setKeysetLinkHeader(
+  ctx: HttpContext,
+  path: string,
+  query: URLSearchParams,
+  size: number,
+  firstToken: string,
+  nextToken: string | undefined,
+): void {
   const link = (rel: string, token: string) => {
     const q = new URLSearchParams(query);
     q.set("page_token", token);
@@ -129,26 +146,45 @@ export function setKeysetLinkHeader(ctx: HttpContext, path: string, query: URLSe
  * pagination.HeaderWithFormatter: `X-Total-Count` and the first/next/prev/last
  * links Kratos' offset paginations write, each formatted by `link`.
  */
-export function setOffsetLinkHeader(ctx: HttpContext, total: number, page: number, perPage: number, link: (rel: string, limit: number, offset: number) => string): void {
+export function setOffsetLinkHeader(
+  ctx: HttpContext,
+  total: number,
+  page: number,
+  perPage: number,
+  link: (rel: string, limit: number, offset: number) => string,
+): void {
   const offset = page * perPage;
   const lastOffset = total % perPage === 0 ? total - perPage : Math.trunc(total / perPage) * perPage;
   const index = Math.trunc(offset / perPage);
   ctx.res.setHeader("X-Total-Count", String(total));
   let links: string[];
   if (offset >= lastOffset) {
-    if (total === 0) links = [link("first", perPage, 0), link("next", perPage, (index + 1) * perPage), link("prev", perPage, (index - 1) * perPage)];
+    if (total === 0)
+      links = [link("first", perPage, 0), link("next", perPage, (index + 1) * perPage), link("prev", perPage, (index - 1) * perPage)];
     else if (total <= perPage) links = [link("first", total, 0)];
     else links = [link("first", perPage, 0), link("prev", perPage, lastOffset - perPage)];
   } else if (offset < perPage) {
     links = [link("next", perPage, perPage), link("last", perPage, lastOffset)];
   } else {
-    links = [link("first", perPage, 0), link("next", perPage, (index + 1) * perPage), link("prev", perPage, (index - 1) * perPage), link("last", perPage, lastOffset)];
+    links = [
+      link("first", perPage, 0),
+      link("next", perPage, (index + 1) * perPage),
+      link("prev", perPage, (index - 1) * perPage),
+      link("last", perPage, lastOffset),
+    ];
   }
   ctx.res.setHeader("Link", links.join(","));
 }
 
 /** pagepagination.PaginationHeader: links carrying `per_page` and `page`. */
-export function setPageLinkHeader(ctx: HttpContext, path: string, query: URLSearchParams, total: number, page: number, perPage: number): void {
+export function setPageLinkHeader(
+  ctx: HttpContext,
+  path: string,
+  query: URLSearchParams,
+  total: number,
+  page: number,
+  perPage: number,
+): void {
   setOffsetLinkHeader(ctx, total, page, perPage, (rel, limit, offset) => {
     const q = new URLSearchParams(query);
     q.set("per_page", String(limit));

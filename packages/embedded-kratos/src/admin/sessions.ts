@@ -58,7 +58,9 @@ function tokenTime(date: Date): string {
 
 /** keysetpagination.MapPageToken as Session.PageToken makes it (base64 of `id=…/created_at=…`). */
 function encodeSessionToken(id: string, createdAt: Date): string {
-  return Buffer.from(`id=${id}/created_at=${tokenTime(createdAt)}`, "utf8").toString("base64").replace(/=+$/, "");
+  return Buffer.from(`id=${id}/created_at=${tokenTime(createdAt)}`, "utf8")
+    .toString("base64")
+    .replace(/=+$/, "");
 }
 
 /** The id in a session page token; an undecodable one is Kratos' `page_size` message, a wrong id its page-token reason. */
@@ -105,7 +107,10 @@ export function registerAdminSessionRoutes(router: Router, deps: Deps): void {
     };
     const first = link("first", encodeSessionToken(NIL_UUID, new Date(Date.UTC(2200, 11, 31, 23, 59, 59))));
     ctx.res.setHeader("Link", last ? `${first},${link("next", encodeSessionToken(last.id, last.issuedAt))}` : first);
-    ctx.json(200, page.map((s) => adminSessionJson(deps, s)));
+    ctx.json(
+      200,
+      page.map((s) => adminSessionJson(deps, s)),
+    );
   });
 
   router.get("/admin/identities/:id/sessions", async (ctx) => {
@@ -116,7 +121,10 @@ export function registerAdminSessionRoutes(router: Router, deps: Deps): void {
     const all = await deps.sessions.repository.list({ identityId: id, pageSize: 100_000, active, withIdentity: true });
     all.sort((a, b) => b.issuedAt.getTime() - a.issuedAt.getTime());
     setMigrationLinkHeader(ctx, ctx.path, new URLSearchParams(ctx.url.search), all.length, page, perPage);
-    ctx.json(200, all.slice(page * perPage, (page + 1) * perPage).map((s: Session) => adminSessionJson(deps, s)));
+    ctx.json(
+      200,
+      all.slice(page * perPage, (page + 1) * perPage).map((s: Session) => adminSessionJson(deps, s)),
+    );
   });
 
   // Kratos does not look the identity up: an unknown one has no sessions to revoke.

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
+import { anyString, objectContaining, stringMatching } from "../testing/matchers";
 
 /**
  * How strictly the admin endpoints read their input and how they answer,
@@ -20,7 +21,11 @@ describe("admin API input validation and error answers", () => {
   });
 
   const send = (method: string, path: string, body?: unknown, headers: Record<string, string> = { "Content-Type": "application/json" }) =>
-    fetch(`${kratos.adminUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }) });
+    fetch(`${kratos.adminUrl}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+    });
   const errorOf = async (res: Response) => {
     const { error } = (await res.json()) as { error: Record<string, unknown> };
     delete error.request;
@@ -28,7 +33,8 @@ describe("admin API input validation and error answers", () => {
   };
   const BAD_REQUEST = { code: 400, status: "Bad Request" };
   const MALFORMED = "The request was malformed or contained invalid parameters";
-  const create = (traits: Record<string, unknown>, extra: Record<string, unknown> = {}) => send("POST", "/admin/identities", { schema_id: "default", traits, ...extra });
+  const create = (traits: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+    send("POST", "/admin/identities", { schema_id: "default", traits, ...extra });
 
   it("POST /admin/identities decodes strictly with Go's messages (identity/handler.go create: jsonx.NewStrictDecoder)", async () => {
     const cases: [unknown, string][] = [
@@ -40,7 +46,10 @@ describe("admin API input validation and error answers", () => {
         { credentials: { password: { config: { password: 1 } } } },
         "json: cannot unmarshal number into Go struct field AdminIdentityImportCredentialsPasswordConfig.credentials.password.config.password of type string",
       ],
-      [{ verifiable_addresses: [{ verified: "yes" }] }, "json: cannot unmarshal string into Go struct field VerifiableAddress.verifiable_addresses.verified of type bool"],
+      [
+        { verifiable_addresses: [{ verified: "yes" }] },
+        "json: cannot unmarshal string into Go struct field VerifiableAddress.verifiable_addresses.verified of type bool",
+      ],
       [{ organization_id: "nope" }, 'uuid: incorrect UUID length 4 in string "nope"'],
       [[], "json: cannot unmarshal array into Go value of type identity.CreateIdentityBody"],
       ["", "EOF"],
@@ -58,7 +67,11 @@ describe("admin API input validation and error answers", () => {
   });
 
   it("POST /admin/identities checks state, schema and traits with Kratos' reasons (identityFromCreateIdentityBody, Manager.Create)", async () => {
-    expect(await errorOf(await create({ email: uniqueEmail("s") }, { state: "frozen" }))).toEqual({ ...BAD_REQUEST, reason: "identity state is not valid", message: MALFORMED });
+    expect(await errorOf(await create({ email: uniqueEmail("s") }, { state: "frozen" }))).toEqual({
+      ...BAD_REQUEST,
+      reason: "identity state is not valid",
+      message: MALFORMED,
+    });
     expect(await errorOf(await send("POST", "/admin/identities", { schema_id: "nope", traits: {} }))).toEqual({
       ...BAD_REQUEST,
       reason: "Unable to find JSON Schema ID: nope",
@@ -69,7 +82,11 @@ describe("admin API input validation and error answers", () => {
       reason: 'I[#/traits/email] S[#/properties/traits/properties/email/format] "not-an-email" is not valid "email"',
       message: MALFORMED,
     });
-    expect(await errorOf(await create({}))).toEqual({ ...BAD_REQUEST, reason: 'I[#/traits] S[#/properties/traits/required] missing properties: "email"', message: MALFORMED });
+    expect(await errorOf(await create({}))).toEqual({
+      ...BAD_REQUEST,
+      reason: 'I[#/traits] S[#/properties/traits/required] missing properties: "email"',
+      message: MALFORMED,
+    });
     // An empty schema_id is the default schema.
     const email = uniqueEmail("default-schema");
     const res = await send("POST", "/admin/identities", { traits: { email } });
@@ -78,10 +95,15 @@ describe("admin API input validation and error answers", () => {
     expect(body).toMatchObject({ schema_id: "default", organization_id: null, state: "active" });
     expect(body.state_changed_at).toEqual(expect.any(String));
     // The schema's password identifier gives every identity a password credential, empty until a password is set.
-    expect(body.credentials).toEqual({ password: expect.objectContaining({ type: "password", identifiers: [email], version: 0 }) });
+    expect(body.credentials).toEqual({ password: objectContaining({ type: "password", identifiers: [email], version: 0 }) });
     const dup = await send("POST", "/admin/identities", { traits: { email } });
     expect(dup.status).toBe(409);
-    expect(await errorOf(dup)).toEqual({ code: 409, status: "Conflict", reason: "This identity conflicts with another identity that already exists.", message: "The resource could not be created due to a conflict" });
+    expect(await errorOf(dup)).toEqual({
+      code: 409,
+      status: "Conflict",
+      reason: "This identity conflicts with another identity that already exists.",
+      message: "The resource could not be created due to a conflict",
+    });
   });
 
   it("imports verifiable addresses only when value and via match the schema's (identity/extension_verification.go)", async () => {
@@ -93,18 +115,29 @@ describe("admin API input validation and error answers", () => {
     });
     expect(res.status).toBe(201);
     const [address] = ((await res.json()) as { verifiable_addresses: Record<string, unknown>[] }).verifiable_addresses;
-    expect(address).toMatchObject({ value: email, via: "email", verified: true, status: "completed", verified_at: expect.any(String) });
+    expect(address).toMatchObject({ value: email, via: "email", verified: true, status: "completed", verified_at: anyString() });
 
     const noVia = uniqueEmail("no-via");
-    const other = await send("POST", "/admin/identities", { schema_id: "customer", traits: { email: noVia }, verifiable_addresses: [{ value: noVia, verified: true }] });
+    const other = await send("POST", "/admin/identities", {
+      schema_id: "customer",
+      traits: { email: noVia },
+      verifiable_addresses: [{ value: noVia, verified: true }],
+    });
     const [unverified] = ((await other.json()) as { verifiable_addresses: Record<string, unknown>[] }).verifiable_addresses;
     expect(unverified).toMatchObject({ value: noVia, verified: false, status: "pending" });
   });
 
   it("GET answers 404 with sqlcon's message and checks include_credential (identity/handler.go get, getByExternalID)", async () => {
-    expect(await errorOf(await send("GET", `/admin/identities/${randomUUID()}`))).toEqual({ code: 404, status: "Not Found", message: "Unable to locate the resource" });
+    expect(await errorOf(await send("GET", `/admin/identities/${randomUUID()}`))).toEqual({
+      code: 404,
+      status: "Not Found",
+      message: "Unable to locate the resource",
+    });
     expect((await send("GET", "/admin/identities/not-a-uuid")).status).toBe(404);
-    const { id } = (await (await create({ email: uniqueEmail("get") }, { external_id: `ext-${randomUUID()}` })).json()) as { id: string; external_id: string };
+    const { id } = (await (await create({ email: uniqueEmail("get") }, { external_id: `ext-${randomUUID()}` })).json()) as {
+      id: string;
+      external_id: string;
+    };
     // Kratos' message prints the types accepted so far, not the refused one.
     expect(await errorOf(await send("GET", `/admin/identities/${id}?include_credential=password&include_credential=secret`))).toEqual({
       ...BAD_REQUEST,
@@ -119,21 +152,38 @@ describe("admin API input validation and error answers", () => {
 
   it("PUT /admin/identities/{id} reads with decoderx and replaces what it is given (identity/handler.go update)", async () => {
     const email = uniqueEmail("put");
-    const { id } = (await (await create({ email }, { external_id: `ext-${randomUUID()}`, metadata_admin: { a: 1 } })).json()) as { id: string };
+    const { id } = (await (await create({ email }, { external_id: `ext-${randomUUID()}`, metadata_admin: { a: 1 } })).json()) as {
+      id: string;
+    };
     const noType = await send("PUT", `/admin/identities/${id}`, { traits: { email } }, {});
-    expect(await errorOf(noType)).toMatchObject({ ...BAD_REQUEST, reason: 'HTTP PUT Request used unknown HTTP Header "Content-Type: text/plain;charset=UTF-8", only [application/json] are supported.' });
-    expect(await errorOf(await send("PUT", `/admin/identities/${id}`, { traits: 5 }))).toMatchObject({ ...BAD_REQUEST, reason: expect.stringMatching(/expected object, but got number$/) });
+    expect(await errorOf(noType)).toMatchObject({
+      ...BAD_REQUEST,
+      reason: 'HTTP PUT Request used unknown HTTP Header "Content-Type: text/plain;charset=UTF-8", only [application/json] are supported.',
+    });
+    expect(await errorOf(await send("PUT", `/admin/identities/${id}`, { traits: 5 }))).toMatchObject({
+      ...BAD_REQUEST,
+      reason: stringMatching(/expected object, but got number$/),
+    });
     expect(await errorOf(await send("PUT", `/admin/identities/${id}`, { state: 1 }))).toMatchObject({
       ...BAD_REQUEST,
-      reason: "Unable to decode JSON payload: json: cannot unmarshal number into Go struct field UpdateIdentityBody.state of type identity.State",
+      reason:
+        "Unable to decode JSON payload: json: cannot unmarshal number into Go struct field UpdateIdentityBody.state of type identity.State",
     });
     // Unknown fields are ignored; metadata and external_id not given are cleared.
-    const res = await send("PUT", `/admin/identities/${id}`, { traits: { email }, whatever: true, credentials: { password: { config: { password: STRONG_PASSWORD } } } });
+    const res = await send("PUT", `/admin/identities/${id}`, {
+      traits: { email },
+      whatever: true,
+      credentials: { password: { config: { password: STRONG_PASSWORD } } },
+    });
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, unknown>;
     expect(body.metadata_admin).toBeNull();
     expect(body).not.toHaveProperty("external_id");
-    expect(await errorOf(await send("PUT", `/admin/identities/${id}`, { traits: { email }, state: "gone" }))).toEqual({ ...BAD_REQUEST, reason: "identity state is not valid", message: MALFORMED });
+    expect(await errorOf(await send("PUT", `/admin/identities/${id}`, { traits: { email }, state: "gone" }))).toEqual({
+      ...BAD_REQUEST,
+      reason: "identity state is not valid",
+      message: MALFORMED,
+    });
     // Another identity's address: sqlcon's conflict (no reason).
     const taken = uniqueEmail("put-taken");
     await create({ email: taken });
@@ -150,9 +200,21 @@ describe("admin API input validation and error answers", () => {
     const patch = (ops: unknown) => send("PATCH", `/admin/identities/${id}`, ops);
     const PATCH_REASON = "An error occured when applying the JSON patch";
 
-    expect(await errorOf(await send("PATCH", `/admin/identities/${id}`, ""))).toEqual({ ...BAD_REQUEST, reason: PATCH_REASON, message: "invalid state detected" });
-    expect(await errorOf(await patch([{ op: "test", path: "/state", value: "active" }]))).toEqual({ ...BAD_REQUEST, reason: PATCH_REASON, message: "unsupported operation: test" });
-    expect(await errorOf(await patch([{ op: "replace", path: "/id", value: randomUUID() }]))).toEqual({ ...BAD_REQUEST, reason: PATCH_REASON, message: "patch includes denied path: /id" });
+    expect(await errorOf(await send("PATCH", `/admin/identities/${id}`, ""))).toEqual({
+      ...BAD_REQUEST,
+      reason: PATCH_REASON,
+      message: "invalid state detected",
+    });
+    expect(await errorOf(await patch([{ op: "test", path: "/state", value: "active" }]))).toEqual({
+      ...BAD_REQUEST,
+      reason: PATCH_REASON,
+      message: "unsupported operation: test",
+    });
+    expect(await errorOf(await patch([{ op: "replace", path: "/id", value: randomUUID() }]))).toEqual({
+      ...BAD_REQUEST,
+      reason: PATCH_REASON,
+      message: "patch includes denied path: /id",
+    });
     expect(await errorOf(await patch([{ op: "replace", path: "/state", value: "frozen" }]))).toEqual({
       ...BAD_REQUEST,
       reason: "The supplied state ('frozen') was not valid. Valid states are ('active', 'inactive').",
@@ -163,24 +225,52 @@ describe("admin API input validation and error answers", () => {
       reason: PATCH_REASON,
       message: "json: cannot unmarshal number into Go struct field WithCredentialsAndAdminMetadataInJSON.schema_id of type string",
     });
-    expect((await errorOf(await patch([{ op: "replace", path: "/schema_id", value: "invalid-id" }]))).reason).toBe("Unable to find JSON Schema ID: invalid-id");
+    expect((await errorOf(await patch([{ op: "replace", path: "/schema_id", value: "invalid-id" }]))).reason).toBe(
+      "Unable to find JSON Schema ID: invalid-id",
+    );
 
     // Address states and credential configs can be patched.
     const verified = await patch([{ op: "replace", path: "/verifiable_addresses/0/verified", value: true }]);
     expect(verified.status).toBe(200);
     const [address] = ((await verified.json()) as { verifiable_addresses: Record<string, unknown>[] }).verifiable_addresses;
-    expect(address).toMatchObject({ verified: true, verified_at: expect.any(String) });
-    expect((await patch([{ op: "add", path: "/credentials/password/config/hashed_password", value: "$md5$CY9rzUYh03PK3k6DJie09g==" }])).status).toBe(200);
+    expect(address).toMatchObject({ verified: true, verified_at: anyString() });
+    expect(
+      (await patch([{ op: "add", path: "/credentials/password/config/hashed_password", value: "$md5$CY9rzUYh03PK3k6DJie09g==" }])).status,
+    ).toBe(200);
     const { data: flow } = await kratos.frontend.createNativeLoginFlow();
-    expect((await kratos.frontend.updateLoginFlow({ flow: flow.id, updateLoginFlowBody: { method: "password", identifier: email, password: "test" } })).status).toBe(200);
+    expect(
+      (
+        await kratos.frontend.updateLoginFlow({
+          flow: flow.id,
+          updateLoginFlowBody: { method: "password", identifier: email, password: "test" },
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it("admin sessions check UUIDs, `active` and `expand` as session/handler.go does", async () => {
-    expect(await errorOf(await send("GET", "/admin/sessions/not-a-uuid"))).toEqual({ ...BAD_REQUEST, message: 'uuid: incorrect UUID length 10 in string "not-a-uuid"' });
-    expect(await errorOf(await send("GET", `/admin/sessions/${randomUUID()}`))).toEqual({ code: 404, status: "Not Found", message: "Unable to locate the resource" });
-    expect(await errorOf(await send("GET", "/admin/sessions?active=maybe"))).toEqual({ ...BAD_REQUEST, message: "could not parse parameter active" });
-    expect(await errorOf(await send("GET", "/admin/sessions?page_size=x"))).toEqual({ ...BAD_REQUEST, message: "could not parse parameter page_size" });
-    expect(await errorOf(await send("GET", "/admin/sessions?expand=everything"))).toEqual({ ...BAD_REQUEST, reason: "Could not parse expand option: everything", message: MALFORMED });
+    expect(await errorOf(await send("GET", "/admin/sessions/not-a-uuid"))).toEqual({
+      ...BAD_REQUEST,
+      message: 'uuid: incorrect UUID length 10 in string "not-a-uuid"',
+    });
+    expect(await errorOf(await send("GET", `/admin/sessions/${randomUUID()}`))).toEqual({
+      code: 404,
+      status: "Not Found",
+      message: "Unable to locate the resource",
+    });
+    expect(await errorOf(await send("GET", "/admin/sessions?active=maybe"))).toEqual({
+      ...BAD_REQUEST,
+      message: "could not parse parameter active",
+    });
+    expect(await errorOf(await send("GET", "/admin/sessions?page_size=x"))).toEqual({
+      ...BAD_REQUEST,
+      message: "could not parse parameter page_size",
+    });
+    expect(await errorOf(await send("GET", "/admin/sessions?expand=everything"))).toEqual({
+      ...BAD_REQUEST,
+      reason: "Could not parse expand option: everything",
+      message: MALFORMED,
+    });
     expect((await send("GET", "/admin/sessions?active=T&expand=Identity")).status).toBe(200);
     // An identity Kratos does not know has no sessions: 200 [] and 204, not 404.
     const unknown = await send("GET", `/admin/identities/${randomUUID()}/sessions`);
@@ -196,13 +286,29 @@ describe("admin API input validation and error answers", () => {
   });
 
   it("courier messages and schemas answer as courier/handler.go and schema/handler.go do", async () => {
-    expect(await errorOf(await send("GET", "/admin/courier/messages?status=lost"))).toEqual({ ...BAD_REQUEST, reason: "Message status is not valid", message: MALFORMED });
+    expect(await errorOf(await send("GET", "/admin/courier/messages?status=lost"))).toEqual({
+      ...BAD_REQUEST,
+      reason: "Message status is not valid",
+      message: MALFORMED,
+    });
     const badSize = await send("GET", "/admin/courier/messages?page_size=ten");
     expect(badSize.status).toBe(400);
-    expect(await errorOf(badSize)).toEqual({ code: 500, status: "Internal Server Error", message: 'strconv.Atoi: parsing "ten": invalid syntax' });
-    expect(await errorOf(await send("GET", "/admin/courier/messages/nope"))).toEqual({ ...BAD_REQUEST, message: 'uuid: incorrect UUID length 4 in string "nope"' });
+    expect(await errorOf(badSize)).toEqual({
+      code: 500,
+      status: "Internal Server Error",
+      message: 'strconv.Atoi: parsing "ten": invalid syntax',
+    });
+    expect(await errorOf(await send("GET", "/admin/courier/messages/nope"))).toEqual({
+      ...BAD_REQUEST,
+      message: 'uuid: incorrect UUID length 4 in string "nope"',
+    });
 
-    expect(await errorOf(await send("GET", "/admin/schemas/nope"))).toEqual({ code: 404, status: "Not Found", reason: "Identity schema `nope` could not be found.", message: "The requested resource could not be found" });
+    expect(await errorOf(await send("GET", "/admin/schemas/nope"))).toEqual({
+      code: 404,
+      status: "Not Found",
+      reason: "Identity schema `nope` could not be found.",
+      message: "The requested resource could not be found",
+    });
     const page = await send("GET", "/admin/schemas?per_page=1&page=1");
     expect(((await page.json()) as { id: string }[]).map((s) => s.id)).toEqual(["customer"]);
     expect(page.headers.get("x-total-count")).toBe("3");

@@ -7,7 +7,10 @@ import { ConfigError, csrfCookieNameFor, loadKratosConfig } from "./load";
 
 function writeConfig(yaml: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), "ek-config-"));
-  writeFileSync(path.join(dir, "identity.schema.json"), JSON.stringify({ type: "object", properties: { traits: { type: "object", properties: { email: { type: "string" } } } } }));
+  writeFileSync(
+    path.join(dir, "identity.schema.json"),
+    JSON.stringify({ type: "object", properties: { traits: { type: "object", properties: { email: { type: "string" } } } } }),
+  );
   const file = path.join(dir, "kratos.yml");
   writeFileSync(file, yaml);
   return file;
@@ -44,7 +47,9 @@ describe("loadKratosConfig", () => {
 
   it("warns once per unsupported key and applies defaults", () => {
     const warnings: string[] = [];
-    const config = loadKratosConfig(writeConfig(`${MINIMAL}\nsomething_new: true\nsession:\n  mystery: 1\n`), { warn: (w) => warnings.push(w) });
+    const config = loadKratosConfig(writeConfig(`${MINIMAL}\nsomething_new: true\nsession:\n  mystery: 1\n`), {
+      warn: (w) => warnings.push(w),
+    });
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toContain('"something_new"');
     expect(warnings[1]).toContain('"session.mystery"');
@@ -55,7 +60,10 @@ describe("loadKratosConfig", () => {
 
   it("warns about selfservice.methods.passkey, which no strategy here implements (passkeys go through webauthn)", () => {
     const warnings: string[] = [];
-    const config = loadKratosConfig(writeConfig(MINIMAL), { overrides: { selfservice: { methods: { passkey: { enabled: true } } } }, warn: (w) => warnings.push(w) });
+    const config = loadKratosConfig(writeConfig(MINIMAL), {
+      overrides: { selfservice: { methods: { passkey: { enabled: true } } } },
+      warn: (w) => warnings.push(w),
+    });
     expect(warnings).toEqual([expect.stringContaining('config key "selfservice.methods.passkey"')]);
     expect(warnings[0]).toContain("is not supported");
     expect(config.selfservice.methods.passkey).toEqual({ enabled: true });
@@ -71,9 +79,13 @@ describe("loadKratosConfig", () => {
   });
 
   it("fails with the key and the fix for invalid values", () => {
-    expect(() => loadKratosConfig(writeConfig(`${MINIMAL}\nsession:\n  lifespan: forever\n`))).toThrow(/session\.lifespan: "forever" is not a duration/);
+    expect(() => loadKratosConfig(writeConfig(`${MINIMAL}\nsession:\n  lifespan: forever\n`))).toThrow(
+      /session\.lifespan: "forever" is not a duration/,
+    );
     expect(() => loadKratosConfig(writeConfig(`${MINIMAL}\nhashers:\n  bcrypt:\n    cost: 99\n`))).toThrow(ConfigError);
-    expect(() => loadKratosConfig(writeConfig(MINIMAL.replace("default_schema_id: default", "default_schema_id: other")))).toThrow(/default_schema_id "other"/);
+    expect(() => loadKratosConfig(writeConfig(MINIMAL.replace("default_schema_id: default", "default_schema_id: other")))).toThrow(
+      /default_schema_id "other"/,
+    );
     expect(() => loadKratosConfig("/does/not/exist.yml")).toThrow(/cannot read/);
   });
 

@@ -79,7 +79,11 @@ function buildConfig(source: string, raw: Record<string, unknown>, warn: (m: str
   const publicBaseUrl = withSlash(parsed.serve.public.base_url ?? `http://127.0.0.1:${parsed.serve.public.port}/`);
   const adminBaseUrl = withSlash(parsed.serve.admin.base_url ?? `http://127.0.0.1:${parsed.serve.admin.port}/`);
 
-  const schemas = parsed.identity.schemas.map((s) => ({ id: s.id, url: s.url, file: resolveFileUrl(s.url, dir, `identity.schemas[${s.id}]`) }));
+  const schemas = parsed.identity.schemas.map((s) => ({
+    id: s.id,
+    url: s.url,
+    file: resolveFileUrl(s.url, dir, `identity.schemas[${s.id}]`),
+  }));
   if (!schemas.some((s) => s.id === parsed.identity.default_schema_id)) {
     throw new ConfigError(
       `invalid Kratos config ${source}: identity.default_schema_id "${parsed.identity.default_schema_id}" is not one of identity.schemas (${schemas.map((s) => s.id).join(", ")})`,

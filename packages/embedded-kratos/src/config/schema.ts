@@ -142,10 +142,20 @@ export const kratosConfigSchema = z.object({
           })
           .prefault({}),
         recovery: z
-          .object({ ...flowBase, enabled: z.boolean().default(false), use: z.enum(["code", "link"]).default("code"), notify_unknown_recipients: z.boolean().optional() })
+          .object({
+            ...flowBase,
+            enabled: z.boolean().default(false),
+            use: z.enum(["code", "link"]).default("code"),
+            notify_unknown_recipients: z.boolean().optional(),
+          })
           .prefault({}),
         verification: z
-          .object({ ...flowBase, enabled: z.boolean().default(false), use: z.enum(["code", "link"]).default("code"), notify_unknown_recipients: z.boolean().optional() })
+          .object({
+            ...flowBase,
+            enabled: z.boolean().default(false),
+            use: z.enum(["code", "link"]).default("code"),
+            notify_unknown_recipients: z.boolean().optional(),
+          })
           .prefault({}),
         logout: z.object({ after: z.object({ default_browser_return_url: url.optional() }).prefault({}) }).prefault({}),
       })
@@ -154,21 +164,30 @@ export const kratosConfigSchema = z.object({
   session: z
     .object({
       lifespan: duration("24h"),
-      earliest_possible_extend: z.string().optional().transform((v, ctx) => {
-        if (v === undefined) return undefined;
-        const ms = parseDuration(v);
-        if (ms === undefined) {
-          ctx.addIssue({ code: "custom", message: `"${v}" is not a duration` });
-          return z.NEVER;
-        }
-        return ms;
-      }),
+      earliest_possible_extend: z
+        .string()
+        .optional()
+        .transform((v, ctx) => {
+          if (v === undefined) return undefined;
+          const ms = parseDuration(v);
+          if (ms === undefined) {
+            ctx.addIssue({ code: "custom", message: `"${v}" is not a duration` });
+            return z.NEVER;
+          }
+          return ms;
+        }),
       whoami: z
-        .object({ required_aal: z.enum(["aal1", "highest_available"]).default("highest_available"), tokenizer: z.looseObject({}).optional() })
+        .object({
+          required_aal: z.enum(["aal1", "highest_available"]).default("highest_available"),
+          tokenizer: z.looseObject({}).optional(),
+        })
         .prefault({}),
       cookie: z
         .object({
-          name: z.string().regex(/^[A-Za-z0-9_.-]+$/, "cookie names may contain letters, digits, _ . - only").default("ory_kratos_session"),
+          name: z
+            .string()
+            .regex(/^[A-Za-z0-9_.-]+$/, "cookie names may contain letters, digits, _ . - only")
+            .default("ory_kratos_session"),
           domain: z.string().optional(),
           path: z.string().optional(),
           same_site: z.enum(["Lax", "Strict", "None"]).optional(),

@@ -85,7 +85,13 @@ describe("courier: queue, SMTP delivery, retries and the admin API", () => {
     const sent = await kratos.courier.listCourierMessages({ status: "sent", recipient: recipients[0] });
     expect(sent.data).toHaveLength(1);
     const message: Message = (await kratos.courier.getCourierMessage({ id: sent.data[0]?.id ?? "" })).data;
-    expect(message).toMatchObject({ status: "sent", type: "email", recipient: recipients[0], template_type: "recovery_code_valid", send_count: 1 });
+    expect(message).toMatchObject({
+      status: "sent",
+      type: "email",
+      recipient: recipients[0],
+      template_type: "recovery_code_valid",
+      send_count: 1,
+    });
     expect(message.subject).toBe("Olympus: Recover access to your account");
     expect(message.body).toContain("Enter this code to recover your account");
 
@@ -99,7 +105,11 @@ describe("courier: queue, SMTP delivery, retries and the admin API", () => {
     const deadPort = await freePort();
     const strict = await startKratos(pg, "ciam_courier_abandon", {
       configOverrides: {
-        courier: { smtp: { connection_uri: `smtp://127.0.0.1:${deadPort}/?disable_starttls=true` }, worker: { pull_wait: "50ms" }, message_retries: 1 },
+        courier: {
+          smtp: { connection_uri: `smtp://127.0.0.1:${deadPort}/?disable_starttls=true` },
+          worker: { pull_wait: "50ms" },
+          message_retries: 1,
+        },
       },
     });
     try {

@@ -60,9 +60,13 @@ export class Courier {
     this.sender = options.sender ?? createSmtpSender(config);
     this.log = options.log ?? (() => {});
     const worker = workerConfig.safeParse(config.courier.worker ?? {});
-    if (!worker.success) throw new ConfigError(`invalid Kratos config ${config.source}: courier.worker: ${worker.error.issues[0]?.message ?? "invalid"}`);
+    if (!worker.success)
+      throw new ConfigError(`invalid Kratos config ${config.source}: courier.worker: ${worker.error.issues[0]?.message ?? "invalid"}`);
     const wait = parseDuration(worker.data.pull_wait);
-    if (wait === undefined || wait <= 0) throw new ConfigError(`invalid Kratos config ${config.source}: courier.worker.pull_wait "${worker.data.pull_wait}" is not a positive duration`);
+    if (wait === undefined || wait <= 0)
+      throw new ConfigError(
+        `invalid Kratos config ${config.source}: courier.worker.pull_wait "${worker.data.pull_wait}" is not a positive duration`,
+      );
     this.pullCount = worker.data.pull_count;
     this.pullWaitMs = wait;
     this.maxRetries = config.courier.message_retries;

@@ -47,7 +47,14 @@ export function compileTemplate(source: string, name = "template"): CompiledTemp
   let tail = source.slice(last);
   if (trimNextText) tail = tail.replace(/^\s+/, "");
   if (tail) parts.push({ kind: "text", text: tail });
-  if (/\{\{|\}\}/.test(parts.filter((p) => p.kind === "text").map((p) => (p as { text: string }).text).join(""))) {
+  if (
+    /\{\{|\}\}/.test(
+      parts
+        .filter((p) => p.kind === "text")
+        .map((p) => (p as { text: string }).text)
+        .join(""),
+    )
+  ) {
     throw new TemplateSyntaxError(`${name}: unbalanced "{{" or "}}"`);
   }
 

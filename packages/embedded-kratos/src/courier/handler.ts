@@ -25,7 +25,8 @@ export function registerCourierAdminRoutes(admin: Router, deps: Deps): void {
     }
     // keysetpagination.ParseQueryParams errors are written with WriteErrorCode(400): herodot's body code stays 500.
     const rawSize = q.getAll("page_size").find((v) => v !== "");
-    if (rawSize !== undefined && !/^[+-]?\d+$/.test(rawSize)) return respondPlainErrorAt400(ctx, `strconv.Atoi: parsing ${JSON.stringify(rawSize)}: invalid syntax`);
+    if (rawSize !== undefined && !/^[+-]?\d+$/.test(rawSize))
+      return respondPlainErrorAt400(ctx, `strconv.Atoi: parsing ${JSON.stringify(rawSize)}: invalid syntax`);
     // The courier persister pages by 10 by default, at most 500.
     const pageSize = rawSize === undefined || Number(rawSize) <= 0 ? 10 : Math.min(Number(rawSize), 500);
     let afterId: string | undefined;

@@ -72,7 +72,16 @@ export class CourierRepository {
     await q.query(
       `INSERT INTO courier_messages (id, type, status, recipient, subject, body, template_type, template_data, channel)
        VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8)`,
-      [id, message.type, message.recipient, message.subject, message.body, message.templateType, JSON.stringify(message.templateData), message.channel],
+      [
+        id,
+        message.type,
+        message.recipient,
+        message.subject,
+        message.body,
+        message.templateType,
+        JSON.stringify(message.templateData),
+        message.channel,
+      ],
     );
     return id;
   }
@@ -81,7 +90,10 @@ export class CourierRepository {
     const { rows } = await this.db.query<MessageRow>("SELECT * FROM courier_messages WHERE id = $1", [id]);
     const row = rows[0];
     if (!row) return undefined;
-    const dispatches = await this.db.query<DispatchRow>("SELECT * FROM courier_message_dispatches WHERE message_id = $1 ORDER BY created_at DESC, id", [id]);
+    const dispatches = await this.db.query<DispatchRow>(
+      "SELECT * FROM courier_message_dispatches WHERE message_id = $1 ORDER BY created_at DESC, id",
+      [id],
+    );
     return { ...fromRow(row), dispatches: dispatches.rows.map(dispatchFromRow) };
   }
 
@@ -186,7 +198,14 @@ function fromRow(row: MessageRow): CourierMessage {
 }
 
 function dispatchFromRow(row: DispatchRow): MessageDispatch {
-  return { id: row.id, messageId: row.message_id, status: row.status, error: row.error, createdAt: row.created_at, updatedAt: row.updated_at };
+  return {
+    id: row.id,
+    messageId: row.message_id,
+    status: row.status,
+    error: row.error,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
 }
 
 /** The courier message JSON of Kratos' admin API (courier/message.go). */

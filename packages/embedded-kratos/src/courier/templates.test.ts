@@ -9,13 +9,19 @@ import { TemplateRegistry } from "./templates";
 
 describe("Go template subset", () => {
   it("substitutes fields, nested lookups and honours trim markers and comments", () => {
-    const t = compileTemplate("Hi {{ .To }}!\n  {{- /* note */ -}}\n  Code: {{.RecoveryCode}} for {{ .Identity.traits.email }}{{ .Missing.deep }}.");
-    expect(t.render({ To: "a@b.c", RecoveryCode: "123456", Identity: { traits: { email: "x@y.z" } } })).toBe("Hi a@b.c!Code: 123456 for x@y.z.");
+    const t = compileTemplate(
+      "Hi {{ .To }}!\n  {{- /* note */ -}}\n  Code: {{.RecoveryCode}} for {{ .Identity.traits.email }}{{ .Missing.deep }}.",
+    );
+    expect(t.render({ To: "a@b.c", RecoveryCode: "123456", Identity: { traits: { email: "x@y.z" } } })).toBe(
+      "Hi a@b.c!Code: 123456 for x@y.z.",
+    );
   });
 
   it("escapes substituted values, never the template's own markup, in HTML bodies", () => {
     const t = compileTemplate('<a href="{{ .RecoveryURL }}">{{ .To }}</a>');
-    expect(t.render({ RecoveryURL: "https://x/?a=1&b=2", To: "<script>" }, escapeHtml)).toBe('<a href="https://x/?a=1&amp;b=2">&lt;script&gt;</a>');
+    expect(t.render({ RecoveryURL: "https://x/?a=1&b=2", To: "<script>" }, escapeHtml)).toBe(
+      '<a href="https://x/?a=1&amp;b=2">&lt;script&gt;</a>',
+    );
   });
 
   it("rejects actions beyond field lookups at parse time", () => {
@@ -32,7 +38,7 @@ describe("template registry", () => {
     expect(recovery.subject).toBe("Olympus: Recover access to your account");
     expect(recovery.plaintext).toContain("024680");
     expect(recovery.plaintext).toContain("This message was sent to ann@example.com");
-    expect(recovery.html).toContain("<h1 style=\"color:#2563eb;font-size:20px\">Olympus</h1>");
+    expect(recovery.html).toContain('<h1 style="color:#2563eb;font-size:20px">Olympus</h1>');
 
     const login = registry.render("login_code_valid", { To: "ann@example.com", LoginCode: "135791", ExpiresInMinutes: 15 });
     expect(login.subject).toBe("Your sign-in code: 135791");
@@ -41,7 +47,10 @@ describe("template registry", () => {
 
   it("renders each domain's own branding: an employee's mail never looks like a customer's", () => {
     const render = (configPath: string) =>
-      new TemplateRegistry(loadKratosConfig(configPath, { warn: () => {} })).render("recovery_code_valid", { To: "ann@example.com", RecoveryCode: "024680" });
+      new TemplateRegistry(loadKratosConfig(configPath, { warn: () => {} })).render("recovery_code_valid", {
+        To: "ann@example.com",
+        RecoveryCode: "024680",
+      });
     const [customer, employee] = [render(CIAM_CONFIG), render(IAM_CONFIG)];
     expect(employee.subject).toBe("Olympus Workforce: Recover access to your account");
     expect(employee.html).toContain('<h1 style="color:#7c3aed;font-size:20px">Olympus Workforce</h1>');

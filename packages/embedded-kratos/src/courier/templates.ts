@@ -52,7 +52,11 @@ function location(type: TemplateType): { folder: string; status: "valid" | "inva
   return { folder: type.slice(0, -(status.length + 1)), status };
 }
 
-const PART_FILES: Record<Part, string> = { subject: "email.subject.gotmpl", plaintext: "email.body.plaintext.gotmpl", html: "email.body.gotmpl" };
+const PART_FILES: Record<Part, string> = {
+  subject: "email.subject.gotmpl",
+  plaintext: "email.body.plaintext.gotmpl",
+  html: "email.body.gotmpl",
+};
 
 const emailTemplateConfig = z
   .object({
@@ -62,7 +66,9 @@ const emailTemplateConfig = z
   .optional();
 const templatesConfig = z.record(
   z.string(),
-  z.object({ valid: z.object({ email: emailTemplateConfig }).optional(), invalid: z.object({ email: emailTemplateConfig }).optional() }).optional(),
+  z
+    .object({ valid: z.object({ email: emailTemplateConfig }).optional(), invalid: z.object({ email: emailTemplateConfig }).optional() })
+    .optional(),
 );
 
 /**
@@ -79,7 +85,9 @@ export class TemplateRegistry {
     const parsed = templatesConfig.safeParse(config.courier.templates ?? {});
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new ConfigError(`invalid Kratos config ${config.source}: courier.templates.${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}`);
+      throw new ConfigError(
+        `invalid Kratos config ${config.source}: courier.templates.${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}`,
+      );
     }
     const overrideDir = config.courier.template_override_path ? path.resolve(configDir, config.courier.template_override_path) : undefined;
 
@@ -163,7 +171,8 @@ const BUILT_IN: Record<TemplateType, Record<Part, string>> = {
   verification_invalid: invalid("verify an email address"),
   verification_code_valid: {
     subject: "Please verify your email address",
-    plaintext: "Hello,\n\nenter this code to verify your email address:\n\n{{ .VerificationCode }}\n\nor open this link: {{ .VerificationURL }}\n",
+    plaintext:
+      "Hello,\n\nenter this code to verify your email address:\n\n{{ .VerificationCode }}\n\nor open this link: {{ .VerificationURL }}\n",
     html: '<p>Hello,</p><p>enter this code to verify your email address:</p><p><strong>{{ .VerificationCode }}</strong></p><p>or open this link: <a href="{{ .VerificationURL }}">{{ .VerificationURL }}</a></p>',
   },
   verification_code_invalid: invalid("verify an email address"),
@@ -174,7 +183,8 @@ const BUILT_IN: Record<TemplateType, Record<Part, string>> = {
   },
   registration_code_valid: {
     subject: "Your sign-up code: {{ .RegistrationCode }}",
-    plaintext: "Hello,\n\nuse this code to finish signing up:\n\n{{ .RegistrationCode }}\n\nIt expires in {{ .ExpiresInMinutes }} minutes.\n",
+    plaintext:
+      "Hello,\n\nuse this code to finish signing up:\n\n{{ .RegistrationCode }}\n\nIt expires in {{ .ExpiresInMinutes }} minutes.\n",
     html: "<p>Hello,</p><p>use this code to finish signing up:</p><p><strong>{{ .RegistrationCode }}</strong></p><p>It expires in {{ .ExpiresInMinutes }} minutes.</p>",
   },
 };

@@ -1,7 +1,15 @@
 import bcrypt from "bcryptjs";
 import { argon2id } from "hash-wasm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CORE_STRATEGIES, startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
+import {
+  CORE_STRATEGIES,
+  startKratos,
+  startTestPostgres,
+  STRONG_PASSWORD,
+  uniqueEmail,
+  type TestKratos,
+  type TestPostgres,
+} from "../testing/harness";
 import { expectFailure } from "../testing/flow-json";
 
 /** Small argon2id parameters keep the test fast; what matters is that they are the configured ones. */
@@ -77,7 +85,11 @@ describe("argon2id as the configured hasher", () => {
     await withKratos(argon2Config(2), async (kratos) => {
       const imported = uniqueEmail("bcrypt-import");
       const { data } = await kratos.identity.createIdentity({
-        createIdentityBody: { schema_id: "default", traits: { email: imported }, credentials: { password: { config: { hashed_password: bcrypt.hashSync("imported-secret-1", 4) } } } },
+        createIdentityBody: {
+          schema_id: "default",
+          traits: { email: imported },
+          credentials: { password: { config: { hashed_password: bcrypt.hashSync("imported-secret-1", 4) } } },
+        },
       });
       expect((await login(kratos, imported, "imported-secret-1")).status).toBe(200);
       // Migrated before the login answers (login.go, migratePasswordHash runs inside the submission).
@@ -89,9 +101,21 @@ describe("argon2id as the configured hasher", () => {
   it("upgrades argon2id hashes (imported or from before) to bcrypt when the domain switches back", async () => {
     await withKratos(BCRYPT_COST_4, async (kratos) => {
       const imported = uniqueEmail("argon2-import");
-      const hash = await argon2id({ password: "argon-secret-1", salt: "saltsaltsaltsalt", parallelism: 1, iterations: 3, memorySize: 64, hashLength: 32, outputType: "encoded" });
+      const hash = await argon2id({
+        password: "argon-secret-1",
+        salt: "saltsaltsaltsalt",
+        parallelism: 1,
+        iterations: 3,
+        memorySize: 64,
+        hashLength: 32,
+        outputType: "encoded",
+      });
       const { data } = await kratos.identity.createIdentity({
-        createIdentityBody: { schema_id: "default", traits: { email: imported }, credentials: { password: { config: { hashed_password: hash } } } },
+        createIdentityBody: {
+          schema_id: "default",
+          traits: { email: imported },
+          credentials: { password: { config: { hashed_password: hash } } },
+        },
       });
       for (const [id, identifier, password] of [
         [data.id, imported, "argon-secret-1"],

@@ -2,7 +2,17 @@ import { createCipheriv, createHash, createHmac, pbkdf2, scrypt, timingSafeEqual
 import { promisify } from "node:util";
 import { createHMAC, createMD4 } from "hash-wasm";
 import { md5CryptKey, shaCryptKey } from "./crypt";
-import { decodeArgon2, decodeCrypt, decodeFirebaseScrypt, decodeHmac, decodePbkdf2, decodeSaltedDigest, decodeScrypt, decodeSsha, type ScryptHash } from "./decoders";
+import {
+  decodeArgon2,
+  decodeCrypt,
+  decodeFirebaseScrypt,
+  decodeHmac,
+  decodePbkdf2,
+  decodeSaltedDigest,
+  decodeScrypt,
+  decodeSsha,
+  type ScryptHash,
+} from "./decoders";
 
 /**
  * Kratos' hash comparator (hash/hash_comparator.go): which stored password
@@ -15,10 +25,16 @@ import { decodeArgon2, decodeCrypt, decodeFirebaseScrypt, decodeHmac, decodePbkd
 /** The expensive primitives, run off the event loop (worker threads). */
 export interface HashPrimitives {
   bcryptCompare(password: string, hash: string): Promise<boolean>;
-  argon2(variant: "argon2id" | "argon2i", password: string, salt: Uint8Array, params: { memoryKiB: number; iterations: number; parallelism: number; hashLength: number }): Promise<Buffer>;
+  argon2(
+    variant: "argon2id" | "argon2i",
+    password: string,
+    salt: Uint8Array,
+    params: { memoryKiB: number; iterations: number; parallelism: number; hashLength: number },
+  ): Promise<Buffer>;
 }
 
-type Comparator = (password: string, hash: string, primitives: HashPrimitives) => Promise<boolean>;
+// The cheap digests answer synchronously; the caller awaits either kind inside one try.
+type Comparator = (password: string, hash: string, primitives: HashPrimitives) => Promise<boolean> | boolean;
 
 interface SupportedHash {
   name: string;
@@ -27,7 +43,12 @@ interface SupportedHash {
 }
 
 const pbkdf2Async = promisify(pbkdf2);
-const scryptAsync = promisify(scrypt) as (password: Buffer, salt: Buffer, keylen: number, options: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
+const scryptAsync = promisify(scrypt) as (
+  password: Buffer,
+  salt: Buffer,
+  keylen: number,
+  options: { N: number; r: number; p: number; maxmem: number },
+) => Promise<Buffer>;
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
@@ -71,7 +92,12 @@ const comparePbkdf2: Comparator = async (password, hash) => {
   return sameBytes(derived, decoded.key);
 };
 
-async function scryptKey(password: Buffer, salt: Buffer, params: Pick<ScryptHash, "cost" | "blockSize" | "parallelization">, keyLength: number): Promise<Buffer | undefined> {
+async function scryptKey(
+  password: Buffer,
+  salt: Buffer,
+  params: Pick<ScryptHash, "cost" | "blockSize" | "parallelization">,
+  keyLength: number,
+): Promise<Buffer | undefined> {
   const { cost: N, blockSize: r, parallelization: p } = params;
   // Go's scrypt has no memory ceiling; Node's needs one large enough for the parameters.
   const maxmem = 128 * N * r * (p + 2) + 1024 * 1024;
@@ -106,20 +132,25 @@ function fillFormat(format: Buffer, salt: Buffer, password: string): Buffer {
   return Buffer.from(filled, "latin1");
 }
 
-const compareSha: Comparator = async (password, hash) => {
+const compareSha: Comparator = (password, hash) => {
   const digest = /^\$(sha1|sha256|sha512)\$/.exec(hash)?.[1];
   const decoded = decodeSaltedDigest(hash, false);
   if (!digest || !decoded?.format || !decoded.salt) return false;
-  return sameBytes(createHash(digest).update(fillFormat(decoded.format, decoded.salt, password)).digest(), decoded.hash);
+  return sameBytes(
+    createHash(digest)
+      .update(fillFormat(decoded.format, decoded.salt, password))
+      .digest(),
+    decoded.hash,
+  );
 };
 
-const compareSsha: Comparator = async (password, hash) => {
+const compareSsha: Comparator = (password, hash) => {
   const decoded = decodeSsha(hash);
   if (!decoded) return false;
   return sameBytes(createHash(decoded.digest).update(utf8(password)).update(decoded.salt).digest(), decoded.hash);
 };
 
-const compareMd5: Comparator = async (password, hash) => {
+const compareMd5: Comparator = (password, hash) => {
   const decoded = decodeSaltedDigest(hash, true);
   if (!decoded) return false;
   const input = decoded.format && decoded.salt ? fillFormat(decoded.format, decoded.salt, password) : utf8(password);
@@ -146,7 +177,10 @@ function compareCrypt(prefix: string, scheme: "md5" | "sha256" | "sha512"): Comp
   return async (password, hash) => {
     const decoded = decodeCrypt(`$${prefix}${hash.slice(hash.indexOf("-crypt") + "-crypt".length)}`, scheme !== "md5");
     if (!decoded) return false;
-    const key = scheme === "md5" ? md5CryptKey(utf8(password), decoded.salt) : await shaCryptKey(scheme, utf8(password), decoded.salt, decoded.rounds ?? 5000);
+    const key =
+      scheme === "md5"
+        ? md5CryptKey(utf8(password), decoded.salt)
+        : await shaCryptKey(scheme, utf8(password), decoded.salt, decoded.rounds ?? 5000);
     return sameBytes(Buffer.from(key, "latin1"), Buffer.from(decoded.key, "latin1"));
   };
 }

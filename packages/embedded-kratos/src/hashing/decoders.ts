@@ -131,11 +131,22 @@ export function decodeSaltedDigest(encoded: string, allowUnsalted: boolean): Sal
 /** `{SSHA}`, `{SSHA256}`, `{SSHA512}` followed by base64(digest ‖ salt); the salt must not be empty. */
 export function decodeSsha(encoded: string): { digest: "sha1" | "sha256" | "sha512"; salt: Buffer; hash: Buffer } | undefined {
   const scheme = /\{([^}]*)\}/.exec(encoded)?.[1];
-  const layout = scheme === "SSHA" ? { digest: "sha1", start: 6, size: 20 } : scheme === "SSHA256" ? { digest: "sha256", start: 9, size: 32 } : scheme === "SSHA512" ? { digest: "sha512", start: 9, size: 64 } : undefined;
+  const layout =
+    scheme === "SSHA"
+      ? { digest: "sha1", start: 6, size: 20 }
+      : scheme === "SSHA256"
+        ? { digest: "sha256", start: 9, size: 32 }
+        : scheme === "SSHA512"
+          ? { digest: "sha512", start: 9, size: 64 }
+          : undefined;
   if (!layout) return undefined;
   const decoded = decodeStd(encoded.slice(layout.start));
   if (!decoded || decoded.length < layout.size + 1) return undefined;
-  return { digest: layout.digest as "sha1" | "sha256" | "sha512", salt: decoded.subarray(layout.size), hash: decoded.subarray(0, layout.size) };
+  return {
+    digest: layout.digest as "sha1" | "sha256" | "sha512",
+    salt: decoded.subarray(layout.size),
+    hash: decoded.subarray(0, layout.size),
+  };
 }
 
 /** `$hmac-<digest>$<b64 of the hex MAC>$<b64 key>`. */

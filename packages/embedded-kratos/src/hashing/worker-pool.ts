@@ -6,7 +6,15 @@ import { HASH_WORKER_SOURCE } from "./worker-source";
 export type HashTask =
   | { op: "bcrypt-hash"; password: string; cost: number }
   | { op: "bcrypt-verify"; password: string; hash: string }
-  | { op: "argon2-hash"; password: string; memoryKiB: number; iterations: number; parallelism: number; saltLength: number; keyLength: number }
+  | {
+      op: "argon2-hash";
+      password: string;
+      memoryKiB: number;
+      iterations: number;
+      parallelism: number;
+      saltLength: number;
+      keyLength: number;
+    }
   | {
       op: "argon2-derive";
       variant: "argon2id" | "argon2i";
@@ -89,7 +97,8 @@ export class HashWorkerPool {
     worker.unref();
     const slot: Slot = { worker, busy: 0 };
     worker.on("message", (reply: WorkerReply) => this.settle(slot, reply));
-    worker.on("error", (error) => this.failAll(error));
+    // A worker reports whatever its code threw; the waiting callers are rejected with an Error.
+    worker.on("error", (error: unknown) => this.failAll(error instanceof Error ? error : new Error(String(error))));
     this.slots.push(slot);
     return slot;
   }

@@ -1,3 +1,4 @@
+import { unstorableReason } from "@olympus/server-kit/text";
 import { errors, KratosError } from "./errors";
 import type { HttpContext } from "./context";
 
@@ -33,31 +34,15 @@ export async function readRawBody(ctx: HttpContext): Promise<Buffer> {
 }
 
 /**
- * Text Postgres cannot store — NUL characters and unpaired UTF-16
- * surrogates (text and jsonb both refuse them) — is refused at the door
- * with 400, instead of failing later as a 500 in the middle of a write.
+ * Throws 400 when any string or key in a parsed body is not storable text
+ * (NUL, unpaired UTF-16 surrogates) or the body nests too deeply: refused
+ * at the door instead of failing later as a 500 in the middle of a write.
  */
-export function isStorableText(value: string): boolean {
-  return !value.includes("\u0000") && !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value);
-}
-
-/** Throws 400 when any string or key in a parsed body is not storable (see isStorableText). */
-export function assertStorable(value: unknown, depth = 0): void {
-  if (typeof value === "string") {
-    if (!isStorableText(value)) throw errors.badRequest("The request contains characters that cannot be stored (NUL or unpaired UTF-16 surrogates).");
-    return;
-  }
-  if (typeof value !== "object" || value === null) return;
-  // JSON.parse already bounds nesting by the stack; this walk stops far earlier than that.
-  if (depth > 64) throw errors.badRequest("The request body is nested too deeply.");
-  if (Array.isArray(value)) {
-    for (const item of value) assertStorable(item, depth + 1);
-    return;
-  }
-  for (const [key, item] of Object.entries(value)) {
-    assertStorable(key, depth + 1);
-    assertStorable(item, depth + 1);
-  }
+export function assertStorable(value: unknown): void {
+  const reason = unstorableReason(value);
+  if (reason === "text")
+    throw errors.badRequest("The request contains characters that cannot be stored (NUL or unpaired UTF-16 surrogates).");
+  if (reason === "depth") throw errors.badRequest("The request body is nested too deeply.");
 }
 
 /** Parses a JSON value body; malformed JSON is a 400 in Kratos' shape. */
@@ -86,7 +71,8 @@ export async function readSubmission(ctx: HttpContext): Promise<JsonObject> {
   if (type === "application/json") {
     const value = await readJson(ctx);
     if (value === undefined) return {};
-    if (typeof value !== "object" || value === null || Array.isArray(value)) throw errors.badRequest("The request body must be a JSON object.");
+    if (typeof value !== "object" || value === null || Array.isArray(value))
+      throw errors.badRequest("The request body must be a JSON object.");
     return value as JsonObject;
   }
   if (type === "application/x-www-form-urlencoded" || type === "multipart/form-data" || type === "") {
@@ -108,7 +94,8 @@ export function formToObject(form: URLSearchParams): JsonObject {
   const out: JsonObject = {};
   for (const [key, value] of form) {
     const parts = key.split(".");
-    if (parts.some((p) => FORBIDDEN_SEGMENTS.has(p))) throw errors.badRequest("A form field name uses a reserved segment (__proto__, prototype or constructor).");
+    if (parts.some((p) => FORBIDDEN_SEGMENTS.has(p)))
+      throw errors.badRequest("A form field name uses a reserved segment (__proto__, prototype or constructor).");
     if (parts.length > MAX_FORM_KEY_DEPTH) throw errors.badRequest("A form field name is nested too deeply.");
     let node: JsonObject = out;
     for (let i = 0; i < parts.length - 1; i++) {

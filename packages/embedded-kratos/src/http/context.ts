@@ -138,7 +138,11 @@ export class HttpContext {
   json(status: number, body: unknown, headers: Record<string, string> = {}): void {
     const payload = JSON.stringify(body);
     this.flushCookies();
-    this.res.writeHead(status, { ...headers, "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(payload) });
+    this.res.writeHead(status, {
+      ...headers,
+      "Content-Type": "application/json; charset=utf-8",
+      "Content-Length": Buffer.byteLength(payload),
+    });
     this.res.end(payload);
   }
 

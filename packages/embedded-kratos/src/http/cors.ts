@@ -7,7 +7,13 @@ function originAllowed(cors: CorsConfig, origin: string): boolean {
   return cors.allowed_origins.some((allowed) => {
     if (allowed === "*") return true;
     if (allowed.includes("*")) {
-      const re = new RegExp(`^${allowed.split("*").map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[^/]*")}$`, "i");
+      const re = new RegExp(
+        `^${allowed
+          .split("*")
+          .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+          .join("[^/]*")}$`,
+        "i",
+      );
       return re.test(origin);
     }
     return allowed.toLowerCase() === origin.toLowerCase();

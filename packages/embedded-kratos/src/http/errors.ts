@@ -108,7 +108,11 @@ export const errors = {
       reason: `In order to complete this flow please redirect the browser to: ${redirectTo}`,
     }).withExtra({ redirect_browser_to: redirectTo }),
   flowDisabled: (kind: string) =>
-    new KratosError(400, { id: "self_service_flow_disabled", message: `${kind} flow disabled`, reason: `${capitalise(kind)} is not allowed because it was disabled.` }),
+    new KratosError(400, {
+      id: "self_service_flow_disabled",
+      message: `${kind} flow disabled`,
+      reason: `${capitalise(kind)} is not allowed because it was disabled.`,
+    }),
   aal2Required: (redirectTo: string) =>
     new KratosError(403, {
       id: "session_aal2_required",

@@ -15,8 +15,10 @@ describe("hostile input the fuzz found", () => {
     await pg?.stop();
   });
 
-  const identities = async () => Number((await pg.query("SELECT count(*)::int AS n FROM identities", [], "ciam_hostile")).rows[0].n);
-  const newFlow = async (kind: string) => ((await (await fetch(`${kratos.publicUrl}/self-service/${kind}/api`)).json()) as { id: string }).id;
+  const identities = async () =>
+    Number((await pg.query<{ n: number }>("SELECT count(*)::int AS n FROM identities", [], "ciam_hostile")).rows[0]?.n);
+  const newFlow = async (kind: string) =>
+    ((await (await fetch(`${kratos.publicUrl}/self-service/${kind}/api`)).json()) as { id: string }).id;
   const post = (path: string, body: string, type = "application/json") =>
     fetch(`${kratos.publicUrl}${path}`, { method: "POST", headers: { "Content-Type": type, Accept: "application/json" }, body });
 
@@ -24,13 +26,21 @@ describe("hostile input the fuzz found", () => {
     const before = await identities();
     for (const value of ["a\\u0000b@example.com", "x\\ud800@example.com"]) {
       const flow = await newFlow("registration");
-      const res = await post(`/self-service/registration?flow=${flow}`, `{"method":"password","password":"${STRONG_PASSWORD}","traits":{"email":"${value}"}}`);
+      const res = await post(
+        `/self-service/registration?flow=${flow}`,
+        `{"method":"password","password":"${STRONG_PASSWORD}","traits":{"email":"${value}"}}`,
+      );
       expect(res.status).toBe(400);
       expect(((await res.json()) as { error: { reason: string } }).error.reason).toMatch(/cannot be stored/);
     }
     const login = await newFlow("login");
-    expect((await post(`/self-service/login?flow=${login}`, "method=password&identifier=a%00b&password=x", "application/x-www-form-urlencoded")).status).toBe(400);
-    expect((await fetch(`${kratos.publicUrl}/self-service/login/api?login_challenge=%00`, { headers: { Accept: "application/json" } })).status).toBe(400);
+    expect(
+      (await post(`/self-service/login?flow=${login}`, "method=password&identifier=a%00b&password=x", "application/x-www-form-urlencoded"))
+        .status,
+    ).toBe(400);
+    expect(
+      (await fetch(`${kratos.publicUrl}/self-service/login/api?login_challenge=%00`, { headers: { Accept: "application/json" } })).status,
+    ).toBe(400);
     expect((await fetch(`${kratos.adminUrl}/admin/identities/%00`)).status).toBe(404);
     expect(await identities()).toBe(before);
   });
@@ -45,7 +55,9 @@ describe("hostile input the fuzz found", () => {
 
   it("answers deeply nested JSON and unreadable bodies with 400", async () => {
     const flow = await newFlow("registration");
-    expect((await post(`/self-service/registration?flow=${flow}`, `{"traits":${'{"a":'.repeat(200)}1${"}".repeat(200)}}`)).status).toBe(400);
+    expect((await post(`/self-service/registration?flow=${flow}`, `{"traits":${'{"a":'.repeat(200)}1${"}".repeat(200)}}`)).status).toBe(
+      400,
+    );
     expect((await post(`/self-service/registration?flow=${flow}`, "[".repeat(100_000))).status).toBe(400);
   });
 });

@@ -45,9 +45,11 @@ export function extractFromTraits(schema: IdentitySchema, traits: unknown): Extr
       if (ext.credentials?.webauthn?.identifier) add("webauthn", value);
       if (ext.credentials?.passkey?.display_name) add("passkey_display_name", value);
       const verificationVia = ext.verification?.via;
-      if (verificationVia && !out.verifiable.some((a) => a.value === value && a.via === verificationVia)) out.verifiable.push({ via: verificationVia, value });
+      if (verificationVia && !out.verifiable.some((a) => a.value === value && a.via === verificationVia))
+        out.verifiable.push({ via: verificationVia, value });
       const recoveryVia = ext.recovery?.via;
-      if (recoveryVia && !out.recovery.some((a) => a.value === value && a.via === recoveryVia)) out.recovery.push({ via: recoveryVia, value });
+      if (recoveryVia && !out.recovery.some((a) => a.value === value && a.via === recoveryVia))
+        out.recovery.push({ via: recoveryVia, value });
     }
   }
   delete out.identifiers.passkey_display_name;
@@ -73,7 +75,8 @@ export function coerceFormTraits(schema: IdentitySchema, traits: Record<string, 
       continue;
     }
     if (path.type === "boolean") container[key] = value === "true" || value === "on" || value === "1";
-    else if ((path.type === "number" || path.type === "integer") && value.trim() !== "" && !Number.isNaN(Number(value))) container[key] = Number(value);
+    else if ((path.type === "number" || path.type === "integer") && value.trim() !== "" && !Number.isNaN(Number(value)))
+      container[key] = Number(value);
   }
   return out;
 }

@@ -4,10 +4,6 @@ import type { Credential, Identity, IdentityState, RecoveryAddress, VerifiableAd
 import type { IdentityRepository } from "./repository";
 import type { FieldError, IdentitySchema, SchemaRegistry } from "./schema-registry";
 
-/** Credential types whose identifiers come from the schema's `ory.sh/kratos` extension. */
-// [mfa] webauthn added: security-key identifiers follow trait changes too (Kratos derives them from the schema).
-const SCHEMA_IDENTIFIER_TYPES = ["password", "code", "webauthn"] as const;
-
 export class UnknownSchemaError extends Error {
   override name = "UnknownSchemaError";
 }
@@ -45,6 +41,8 @@ export class IdentityManager {
   constructor(
     readonly repository: IdentityRepository,
     readonly schemas: SchemaRegistry,
+    /** Credential types whose identifiers the schema's `ory.sh/kratos` extension declares (the strategies say which). */
+    private readonly schemaIdentifierTypes: readonly string[],
   ) {}
 
   schemaOf(schemaId: string): IdentitySchema {
@@ -108,7 +106,7 @@ export class IdentityManager {
   /** Re-computes schema-derived credential identifiers and verifiable/recovery addresses. */
   deriveFromTraits(identity: Identity, overrides: NewIdentityInput["verifiableAddresses"] = []): void {
     const extracted = extractFromTraits(this.schemaOf(identity.schemaId), identity.traits);
-    for (const type of SCHEMA_IDENTIFIER_TYPES) {
+    for (const type of this.schemaIdentifierTypes) {
       const credential = identity.credentials[type];
       if (credential) credential.identifiers = extracted.identifiers[type] ?? [];
     }
@@ -169,6 +167,13 @@ function mergeVerifiable(
 function mergeRecovery(existing: RecoveryAddress[], wanted: ExtractedAddress[]): RecoveryAddress[] {
   const now = new Date();
   return wanted.map(
-    (w) => existing.find((e) => e.via === w.via && e.value === w.value) ?? { id: randomUUID(), value: w.value, via: w.via, createdAt: now, updatedAt: now },
+    (w) =>
+      existing.find((e) => e.via === w.via && e.value === w.value) ?? {
+        id: randomUUID(),
+        value: w.value,
+        via: w.via,
+        createdAt: now,
+        updatedAt: now,
+      },
   );
 }

@@ -92,23 +92,20 @@ export class IdentityRepository {
   async create(identity: Identity): Promise<void> {
     await this.db
       .transaction(async (tx) => {
-        await tx.query(
-          `INSERT INTO identities (${IDENTITY_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`,
-          [
-            identity.id,
-            identity.schemaId,
-            identity.state,
-            identity.stateChangedAt,
-            JSON.stringify(identity.traits),
-            jsonOrNull(identity.metadataPublic),
-            jsonOrNull(identity.metadataAdmin),
-            identity.externalId,
-            identity.organizationId,
-            identity.availableAal,
-            identity.createdAt,
-            identity.updatedAt,
-          ],
-        );
+        await tx.query(`INSERT INTO identities (${IDENTITY_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`, [
+          identity.id,
+          identity.schemaId,
+          identity.state,
+          identity.stateChangedAt,
+          JSON.stringify(identity.traits),
+          jsonOrNull(identity.metadataPublic),
+          jsonOrNull(identity.metadataAdmin),
+          identity.externalId,
+          identity.organizationId,
+          identity.availableAal,
+          identity.createdAt,
+          identity.updatedAt,
+        ]);
         await this.writeCredentials(tx, identity);
         await this.writeAddresses(tx, identity);
       })
@@ -184,7 +181,9 @@ export class IdentityRepository {
       params.push(query.offset);
       limit += ` OFFSET $${params.length}`;
     }
-    const sql = `SELECT ${IDENTITY_COLUMNS.split(", ").map((c) => `i.${c}`).join(", ")} FROM identities i
+    const sql = `SELECT ${IDENTITY_COLUMNS.split(", ")
+      .map((c) => `i.${c}`)
+      .join(", ")} FROM identities i
       ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY i.id ASC ${limit}`;
     const { rows } = await this.db.query<IdentityRow>(sql, params);
     return this.hydrate(this.db, rows, query.withCredentials ?? false);
@@ -204,7 +203,9 @@ export class IdentityRepository {
   /** Finds the identity owning `identifier` for a credential type, with all its credentials loaded. */
   async findByCredentialIdentifier(type: string, identifier: string): Promise<{ identity: Identity; credential: Credential } | undefined> {
     const { rows } = await this.db.query<IdentityRow>(
-      `SELECT ${IDENTITY_COLUMNS.split(", ").map((c) => `i.${c}`).join(", ")}
+      `SELECT ${IDENTITY_COLUMNS.split(", ")
+        .map((c) => `i.${c}`)
+        .join(", ")}
          FROM identity_credential_identifiers ci JOIN identities i ON i.id = ci.identity_id
         WHERE ci.type = $1 AND ci.identifier = $2`,
       [type, identifier.trim().toLowerCase()],
@@ -215,7 +216,10 @@ export class IdentityRepository {
   }
 
   async updateCredentialConfig(credentialId: string, config: Record<string, unknown>): Promise<void> {
-    await this.db.query("UPDATE identity_credentials SET config = $2, updated_at = now() WHERE id = $1", [credentialId, JSON.stringify(config)]);
+    await this.db.query("UPDATE identity_credentials SET config = $2, updated_at = now() WHERE id = $1", [
+      credentialId,
+      JSON.stringify(config),
+    ]);
   }
 
   private async hydrate(q: Queryable, rows: IdentityRow[], withCredentials: boolean): Promise<Identity[]> {
@@ -290,7 +294,15 @@ export class IdentityRepository {
          VALUES ($1,$2,$3,$4,$5,$6,$7)
          ON CONFLICT (identity_id, type) DO UPDATE SET config = EXCLUDED.config, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
          RETURNING id`,
-        [credential.id, identity.id, credential.type, JSON.stringify(credential.config), credential.version, credential.createdAt, credential.updatedAt],
+        [
+          credential.id,
+          identity.id,
+          credential.type,
+          JSON.stringify(credential.config),
+          credential.version,
+          credential.createdAt,
+          credential.updatedAt,
+        ],
       );
       const credentialId = rows[0]?.id ?? credential.id;
       credential.id = credentialId;

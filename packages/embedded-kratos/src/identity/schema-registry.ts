@@ -5,6 +5,7 @@ import addFormats from "ajv-formats";
 import { ConfigError, type IdentitySchemaSource } from "../config/load";
 import { isPlainObject } from "../config/unknown-keys";
 import { messages, type UiText } from "../ui/messages";
+import { ajvParamText, ajvTypeNames } from "./ajv-params";
 import { validationErrorText } from "./validation-text";
 
 /** The `ory.sh/kratos` extension block of one trait. */
@@ -18,6 +19,13 @@ export interface KratosTraitExtension {
   };
   verification?: { via?: string };
   recovery?: { via?: string };
+}
+
+/** Whether the trait is an identifier of the given credential type (`credentials.<type>.identifier: true`). */
+export function isCredentialIdentifier(extension: KratosTraitExtension, type: string): boolean {
+  return Object.entries(extension.credentials ?? {}).some(
+    ([t, c]) => t === type && c !== undefined && "identifier" in c && c.identifier === true,
+  );
 }
 
 /** One leaf of `traits` as the UI and the extension keys see it. */
@@ -112,7 +120,7 @@ function compile(source: IdentitySchemaSource): IdentitySchema {
   if (!isPlainObject(document)) throw new ConfigError(`identity schema "${source.id}" must be a JSON object`);
   const draft2020 = typeof document.$schema === "string" && document.$schema.includes("2020-12");
   const ajv = draft2020 ? new Ajv2020({ allErrors: true, strict: false }) : new Ajv({ allErrors: true, strict: false });
-  addFormats.default(ajv);
+  addFormats(ajv);
   // strict: false lets the `ory.sh/kratos` extension key through as an annotation.
   // Kratos' own format names.
   ajv.addFormat("tel", /^\+?[0-9 ()-]{4,}$/);
@@ -140,6 +148,7 @@ function collectPaths(node: Record<string, unknown>, segments: string[]): TraitP
       out.push(...collectPaths(child, path));
       continue;
     }
+    // The extension block is read as written, like the rest of the schema document.
     const ext = child["ory.sh/kratos"];
     out.push({
       name: ["traits", ...path].join("."),
@@ -150,7 +159,7 @@ function collectPaths(node: Record<string, unknown>, segments: string[]): TraitP
       title: typeof child.title === "string" ? child.title : undefined,
       enum: Array.isArray(child.enum) ? child.enum : undefined,
       required: required.includes(key),
-      extension: isPlainObject(ext) ? (ext as KratosTraitExtension) : {},
+      extension: isPlainObject(ext) ? ext : {},
     });
   }
   return out;
@@ -165,7 +174,7 @@ function toFieldErrors(e: ErrorObject): FieldError[] {
   const num = (v: unknown) => (typeof v === "number" ? v : Number(v));
   switch (e.keyword) {
     case "required": {
-      const missing = String(p.missingProperty ?? "");
+      const missing = ajvParamText(p.missingProperty);
       return [{ name: pointerName(`${e.instancePath}/${missing}`), message: messages.required(missing) }];
     }
     case "minLength":
@@ -173,11 +182,12 @@ function toFieldErrors(e: ErrorObject): FieldError[] {
     case "maxLength":
       return [{ name, message: messages.maxLength(num(p.limit), typeof data === "string" ? [...data].length : 0) }];
     case "pattern":
-      return [{ name, message: messages.invalidFormat(String(p.pattern ?? "")) }];
+      return [{ name, message: messages.invalidFormat(ajvParamText(p.pattern)) }];
     case "format": {
-      const format = String(p.format ?? "");
+      const format = ajvParamText(p.format);
       const value = typeof data === "string" ? data : JSON.stringify(data);
-      if (format === "email" || format === "email_loose" || format === "idn-email") return [{ name, message: messages.invalidEmail(value) }];
+      if (format === "email" || format === "email_loose" || format === "idn-email")
+        return [{ name, message: messages.invalidEmail(value) }];
       if (format === "tel") return [{ name, message: messages.invalidPhone(value) }];
       return [{ name, message: messages.generic(`${JSON.stringify(value)} is not valid ${JSON.stringify(format)}`) }];
     }
@@ -198,13 +208,20 @@ function toFieldErrors(e: ErrorObject): FieldError[] {
     case "uniqueItems":
       return [{ name, message: messages.uniqueItems(num(p.j), num(p.i)) }];
     case "type": {
-      const allowed = String(p.type ?? "").split(",");
+      const allowed = ajvTypeNames(p.type);
       return [{ name, message: messages.wrongType(allowed, jsonTypeOf(data)) }];
     }
     case "const":
       return [{ name, message: messages.constant(p.allowedValue) }];
     case "enum":
-      return [{ name, message: messages.generic(`value must be one of ${((p.allowedValues as unknown[]) ?? []).map((v) => JSON.stringify(v)).join(", ")}`) }];
+      return [
+        {
+          name,
+          message: messages.generic(
+            `value must be one of ${((p.allowedValues as unknown[]) ?? []).map((v) => JSON.stringify(v)).join(", ")}`,
+          ),
+        },
+      ];
     case "additionalProperties":
       return [{ name, message: messages.generic(`additionalProperties ${JSON.stringify(p.additionalProperty)} not allowed`) }];
     default:

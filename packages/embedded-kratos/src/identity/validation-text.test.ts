@@ -6,7 +6,7 @@ import { validationErrorText } from "./validation-text";
 /** ory/jsonschema errors.go ValidationError.Error and schema.go validate: the reason Kratos' admin API gives for invalid traits. */
 describe("ory/jsonschema ValidationError text", () => {
   const ajv = new Ajv({ allErrors: true, strict: false });
-  addFormats.default(ajv);
+  addFormats(ajv);
   const validate = ajv.compile({
     type: "object",
     properties: {

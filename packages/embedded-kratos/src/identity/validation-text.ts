@@ -1,4 +1,5 @@
 import type { ErrorObject } from "ajv";
+import { ajvParamText, ajvTypeNames } from "./ajv-params";
 
 /**
  * The text Kratos' admin API puts in `reason` when traits do not validate:
@@ -26,11 +27,11 @@ interface Node {
 /** Go's %q for the strings these messages quote (close to JSON for printable text). */
 const goQuote = (value: unknown) => JSON.stringify(typeof value === "string" ? value : String(value));
 
-/** Go's %#v of a decoded JSON primitive. */
+/** Go's %#v of a decoded JSON primitive (callers answer objects and arrays themselves). */
 function goValue(value: unknown): string {
   if (typeof value === "string") return goQuote(value);
-  if (value === null || value === undefined) return "<nil>";
-  return String(value);
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return "<nil>";
 }
 
 function jsonType(value: unknown): string {
@@ -50,14 +51,18 @@ function valueAt(root: unknown, segments: string[]): unknown {
   return current;
 }
 
-const split = (pointer: string) => pointer.replace(/^#/, "").split("/").filter((s) => s !== "");
+const split = (pointer: string) =>
+  pointer
+    .replace(/^#/, "")
+    .split("/")
+    .filter((s) => s !== "");
 
 function messageOf(error: ErrorObject, data: unknown): string {
   const p = error.params as Record<string, unknown>;
   const length = typeof data === "string" ? [...data].length : 0;
   switch (error.keyword) {
     case "type":
-      return `expected ${String(p.type ?? "").split(",").join(" or ")}, but got ${jsonType(data)}`;
+      return `expected ${ajvTypeNames(p.type).join(" or ")}, but got ${jsonType(data)}`;
     case "format":
       return `${goQuote(data)} is not valid ${goQuote(p.format)}`;
     case "minLength":
@@ -118,7 +123,7 @@ function leavesOf(errors: readonly ErrorObject[], document: unknown): Leaf[] {
         required.set(key, leaf);
         leaves.push(leaf);
       }
-      leaf.missing.push(String((error.params as { missingProperty?: unknown }).missingProperty ?? ""));
+      leaf.missing.push(ajvParamText(error.params.missingProperty));
       leaf.message = `missing properties: ${leaf.missing.map((m) => goQuote(m)).join(", ")}`;
       continue;
     }
@@ -129,9 +134,35 @@ function leavesOf(errors: readonly ErrorObject[], document: unknown): Leaf[] {
 
 /** The order in which ory/jsonschema checks keywords at one location (schema.go, validate). */
 const KEYWORD_ORDER = [
-  "type", "const", "enum", "format", "not", "allOf", "anyOf", "oneOf", "if", "minProperties", "maxProperties", "required", "additionalProperties",
-  "dependencies", "minItems", "maxItems", "uniqueItems", "additionalItems", "contains", "minLength", "maxLength", "pattern", "contentEncoding",
-  "contentMediaType", "minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum", "multipleOf",
+  "type",
+  "const",
+  "enum",
+  "format",
+  "not",
+  "allOf",
+  "anyOf",
+  "oneOf",
+  "if",
+  "minProperties",
+  "maxProperties",
+  "required",
+  "additionalProperties",
+  "dependencies",
+  "minItems",
+  "maxItems",
+  "uniqueItems",
+  "additionalItems",
+  "contains",
+  "minLength",
+  "maxLength",
+  "pattern",
+  "contentEncoding",
+  "contentMediaType",
+  "minimum",
+  "exclusiveMinimum",
+  "maximum",
+  "exclusiveMaximum",
+  "multipleOf",
 ];
 const keywordRank = (node: Node) => {
   const rank = KEYWORD_ORDER.indexOf(node.schema[node.schema.length - 1] ?? "");
@@ -160,7 +191,10 @@ function group(leaves: Leaf[], instance: string[], schema: string[]): Node | und
     children.set(key, child);
   }
   local.sort((a, b) => keywordRank(a) - keywordRank(b));
-  const nodes = [...local, ...[...children.values()].map((c) => group(c.leaves, c.instance, c.schema)).filter((n): n is Node => n !== undefined)];
+  const nodes = [
+    ...local,
+    ...[...children.values()].map((c) => group(c.leaves, c.instance, c.schema)).filter((n): n is Node => n !== undefined),
+  ];
   if (nodes.length === 0) return undefined;
   if (nodes.length === 1) return nodes[0];
   return { instance, schema, message: "validation failed", causes: nodes };

@@ -22,21 +22,32 @@ export function sessionAal(methods: AuthenticationMethod[]): AuthenticatorAssura
  * second-factor strategy registered this is aal1, so `highest_available`
  * is always satisfied by a password login.
  */
+/** A credential type and the AAL an identity's credentials of that type provide, if any. */
+export interface CredentialAal {
+  id: string;
+  credentialAal(identity: Identity): AuthenticatorAssuranceLevel | undefined;
+}
+
 export class AalPolicy {
-  constructor(private readonly credentialAal: ((identity: Identity) => AuthenticatorAssuranceLevel | undefined)[]) {}
+  constructor(private readonly credentialTypes: readonly CredentialAal[]) {}
 
   availableFor(identity: Identity): AuthenticatorAssuranceLevel {
     let best: AuthenticatorAssuranceLevel = "aal0";
     let hasFirst = false;
     let hasSecond = false;
-    for (const f of this.credentialAal) {
-      const aal = f(identity);
+    for (const type of this.credentialTypes) {
+      const aal = type.credentialAal(identity);
       if (aal === "aal1") hasFirst = true;
       if (aal === "aal2") hasSecond = true;
     }
     if (hasFirst) best = "aal1";
     if (hasFirst && hasSecond) best = "aal2";
     return best;
+  }
+
+  /** How many credential types other than `except` give the identity a first factor (aal1). */
+  otherFirstFactorTypes(identity: Identity, except: string): number {
+    return this.credentialTypes.filter((t) => t.id !== except && t.credentialAal(identity) === "aal1").length;
   }
 
   /** True when a session's AAL satisfies `required` for the identity (highest_available uses the cached available_aal). */

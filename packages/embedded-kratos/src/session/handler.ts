@@ -33,7 +33,10 @@ export function registerSessionRoutes(router: Router, deps: Deps): void {
     });
     const page = sessions.slice(0, pageSize);
     setLinkHeader(ctx, "/sessions", pageSize, sessions.length > pageSize ? page[page.length - 1]?.id : undefined);
-    ctx.json(200, page.map((s) => publicSessionJson(deps, s)));
+    ctx.json(
+      200,
+      page.map((s) => publicSessionJson(deps, s)),
+    );
   });
 
   router.delete("/sessions", async (ctx) => {

@@ -7,7 +7,11 @@ export function publicIdentityJson(deps: Pick<Deps, "schemas">, identity: Identi
   return identityToJson(identity, { schemaUrl: deps.schemas.schemaUrl(identity.schemaId) });
 }
 
-export function adminIdentityJson(deps: Pick<Deps, "schemas">, identity: Identity, includeCredentialConfig?: ReadonlySet<string>): Record<string, unknown> {
+export function adminIdentityJson(
+  deps: Pick<Deps, "schemas">,
+  identity: Identity,
+  includeCredentialConfig?: ReadonlySet<string>,
+): Record<string, unknown> {
   return identityToJson(identity, { schemaUrl: deps.schemas.schemaUrl(identity.schemaId), admin: true, includeCredentialConfig });
 }
 

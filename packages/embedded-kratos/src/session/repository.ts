@@ -1,5 +1,5 @@
 import type { Identity, IdentityState } from "../identity/identity";
-import { BatchedLookup } from "../storage/batched-lookup";
+import { BatchedLookup } from "@olympus/server-kit/batched-lookup";
 import type { Database } from "../storage/database";
 import type { AuthenticationMethod, Session, SessionDevice } from "./session";
 
@@ -85,9 +85,11 @@ export class SessionRepository {
   constructor(private readonly db: Database) {
     this.byToken = new BatchedLookup<SessionWithIdentityRow>(
       async (hexDigests) => {
-        const { rows } = await this.db.prepared<SessionWithIdentityRow & { token_hash: Buffer }>("ek_sessions_by_tokens", SESSIONS_BY_TOKENS_SQL, [
-          hexDigests.map((hex) => Buffer.from(hex, "hex")),
-        ]);
+        const { rows } = await this.db.prepared<SessionWithIdentityRow & { token_hash: Buffer }>(
+          "ek_sessions_by_tokens",
+          SESSIONS_BY_TOKENS_SQL,
+          [hexDigests.map((hex) => Buffer.from(hex, "hex"))],
+        );
         return new Map(rows.map(({ token_hash, ...row }) => [token_hash.toString("hex"), row]));
       },
       // Callers may change the session they get (settings, step-up): two requests with one token each get their own.
@@ -95,7 +97,12 @@ export class SessionRepository {
     );
   }
 
-  async create(session: Session, tokenHash: Buffer, logoutTokenHash: Buffer, device: Omit<SessionDevice, "id"> & { id: string }): Promise<void> {
+  async create(
+    session: Session,
+    tokenHash: Buffer,
+    logoutTokenHash: Buffer,
+    device: Omit<SessionDevice, "id"> & { id: string },
+  ): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.query(
         `INSERT INTO sessions (id, identity_id, token_hash, logout_token_hash, active, aal, authentication_methods, authenticated_at, issued_at, expires_at)
@@ -169,7 +176,10 @@ export class SessionRepository {
 
   async deactivate(id: string, identityId?: string): Promise<boolean> {
     const result = identityId
-      ? await this.db.query("UPDATE sessions SET active = false, updated_at = now() WHERE id = $1 AND identity_id = $2 AND active", [id, identityId])
+      ? await this.db.query("UPDATE sessions SET active = false, updated_at = now() WHERE id = $1 AND identity_id = $2 AND active", [
+          id,
+          identityId,
+        ])
       : await this.db.query("UPDATE sessions SET active = false, updated_at = now() WHERE id = $1", [id]);
     return (result.rowCount ?? 0) > 0;
   }

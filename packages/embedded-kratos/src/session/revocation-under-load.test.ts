@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CORE_STRATEGIES, IAM_CONFIG, startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
+import {
+  CORE_STRATEGIES,
+  IAM_CONFIG,
+  startKratos,
+  startTestPostgres,
+  STRONG_PASSWORD,
+  uniqueEmail,
+  type TestKratos,
+  type TestPostgres,
+} from "../testing/harness";
 import { apiPasswordLogin, createEmployee } from "../testing/second-factor";
 
 /**
@@ -46,7 +55,11 @@ function hammer(publicUrl: string, token: string, clock: () => number = () => pe
 }
 
 /** Loads whoami, applies `change` once at least 50 requests succeeded, and returns the answers before and after it. */
-async function refusedRightAfter(kratos: TestKratos, token: string, change: () => Promise<unknown>): Promise<{ before: Sample[]; after: Sample[] }> {
+async function refusedRightAfter(
+  kratos: TestKratos,
+  token: string,
+  change: () => Promise<unknown>,
+): Promise<{ before: Sample[]; after: Sample[] }> {
   const load = hammer(kratos.publicUrl, token);
   try {
     await load.until(-Infinity, 50);

@@ -1,7 +1,15 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "../testing/browser";
-import { CORE_STRATEGIES, startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
+import {
+  CORE_STRATEGIES,
+  startKratos,
+  startTestPostgres,
+  STRONG_PASSWORD,
+  uniqueEmail,
+  type TestKratos,
+  type TestPostgres,
+} from "../testing/harness";
 import { csrfOf, expectFailure } from "../testing/flow-json";
 
 const SESSION_COOKIE = "ciam_kratos_session";
@@ -17,7 +25,10 @@ async function registerNative(kratos: TestKratos, email: string): Promise<{ toke
 
 async function loginNative(kratos: TestKratos, email: string): Promise<{ token: string; sessionId: string }> {
   const { data: flow } = await kratos.frontend.createNativeLoginFlow();
-  const { data } = await kratos.frontend.updateLoginFlow({ flow: flow.id, updateLoginFlowBody: { method: "password", identifier: email, password: STRONG_PASSWORD } });
+  const { data } = await kratos.frontend.updateLoginFlow({
+    flow: flow.id,
+    updateLoginFlowBody: { method: "password", identifier: email, password: STRONG_PASSWORD },
+  });
   return { token: data.session_token ?? "", sessionId: data.session.id };
 }
 
@@ -108,15 +119,28 @@ describe("cookies: Secure and domain from config", () => {
     try {
       const browser = await registerBrowser(kratos, uniqueEmail("secure"));
       const csrfName = `csrf_token_${createHash("sha256").update("https://auth.ciam.example.test/").digest("hex")}`;
-      expect(browser.cookies.get(csrfName)?.attributes).toMatchObject({ secure: true, domain: "ciam.example.test", httponly: true, samesite: "Lax" });
-      expect(browser.cookies.get(SESSION_COOKIE)?.attributes).toMatchObject({ secure: true, domain: "auth.ciam.example.test", httponly: true, samesite: "Lax" });
+      expect(browser.cookies.get(csrfName)?.attributes).toMatchObject({
+        secure: true,
+        domain: "ciam.example.test",
+        httponly: true,
+        samesite: "Lax",
+      });
+      expect(browser.cookies.get(SESSION_COOKIE)?.attributes).toMatchObject({
+        secure: true,
+        domain: "auth.ciam.example.test",
+        httponly: true,
+        samesite: "Lax",
+      });
     } finally {
       await kratos.close();
     }
   });
 
   it("falls back to cookies.domain for the session cookie and stays non-Secure on plain http", async () => {
-    const kratos = await startKratos(pg, "ciam_cookies_domain", { strategies: CORE_STRATEGIES, configOverrides: { cookies: { domain: "ciam.localhost" } } });
+    const kratos = await startKratos(pg, "ciam_cookies_domain", {
+      strategies: CORE_STRATEGIES,
+      configOverrides: { cookies: { domain: "ciam.localhost" } },
+    });
     try {
       const browser = await registerBrowser(kratos, uniqueEmail("domain"));
       const session = browser.cookies.get(SESSION_COOKIE)?.attributes;

@@ -25,7 +25,10 @@ export class TestBrowser {
     return [...this.cookies.values()].map((c) => `${c.name}=${c.value}`).join("; ");
   }
 
-  async request(url: string, init: { method?: string; headers?: Record<string, string>; body?: string; json?: unknown; form?: Record<string, string> } = {}): Promise<BrowserResponse> {
+  async request(
+    url: string,
+    init: { method?: string; headers?: Record<string, string>; body?: string; json?: unknown; form?: Record<string, string> } = {},
+  ): Promise<BrowserResponse> {
     const headers: Record<string, string> = { ...init.headers };
     const cookie = this.cookieHeader();
     if (cookie) headers.Cookie = cookie;

@@ -24,6 +24,11 @@ interface AnyFlow {
 }
 
 export const messageIds = (flow: AnyFlow) => (flow.ui.messages ?? []).map((m) => m.id);
-export const inputs = (flow: AnyFlow) =>
-  flow.ui.nodes.map((n) => ({ group: n.group, ...(n.attributes as UiNodeInputAttributes) }));
-export const csrfOf = (flow: AnyFlow) => String(inputs(flow).find((n) => n.name === "csrf_token")?.value ?? "");
+export const inputs = (flow: AnyFlow) => flow.ui.nodes.map((n) => ({ group: n.group, ...(n.attributes as UiNodeInputAttributes) }));
+/** The flow's CSRF token ("" when it has none); needs only the nodes' attributes. */
+export function csrfOf(flow: { ui: { nodes: { attributes: unknown }[] } }): string {
+  const value: unknown = flow.ui.nodes
+    .map((n) => n.attributes as Partial<UiNodeInputAttributes>)
+    .find((a) => a.name === "csrf_token")?.value;
+  return typeof value === "string" ? value : "";
+}

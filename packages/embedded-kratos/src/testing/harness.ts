@@ -54,7 +54,9 @@ export async function startKratos(
     ...kratos,
     logs,
     frontend: new FrontendApi(new Configuration({ basePath: kratos.publicUrl })),
-    identity: new IdentityApi(new Configuration({ basePath: kratos.adminUrl, ...(options.adminToken ? { accessToken: options.adminToken } : {}) })),
+    identity: new IdentityApi(
+      new Configuration({ basePath: kratos.adminUrl, ...(options.adminToken ? { accessToken: options.adminToken } : {}) }),
+    ),
   };
 }
 

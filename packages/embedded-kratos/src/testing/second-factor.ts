@@ -72,12 +72,17 @@ export class BrowserClient {
 
   constructor(publicUrl: string) {
     // Configuration copies baseOptions, so the copy is what gets the Cookie header.
-    this.configuration = new Configuration({ basePath: publicUrl, baseOptions: { headers: { Accept: "application/json" }, maxRedirects: 0 } });
+    this.configuration = new Configuration({
+      basePath: publicUrl,
+      baseOptions: { headers: { Accept: "application/json" }, maxRedirects: 0 },
+    });
     this.frontend = new FrontendApi(this.configuration);
   }
 
   async call<R extends { headers: unknown }>(fn: (api: FrontendApi) => Promise<R>): Promise<R> {
-    (this.configuration.baseOptions as { headers: Record<string, string> }).headers.Cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+    (this.configuration.baseOptions as { headers: Record<string, string> }).headers.Cookie = [...this.cookies]
+      .map(([k, v]) => `${k}=${v}`)
+      .join("; ");
     try {
       const response = await fn(this.frontend);
       this.store(response.headers);

@@ -11,8 +11,18 @@ export interface UiText {
   context?: Record<string, unknown>;
 }
 
-const info = (id: number, text: string, context?: Record<string, unknown>): UiText => ({ id, text, type: "info", ...(context ? { context } : {}) });
-const error = (id: number, text: string, context?: Record<string, unknown>): UiText => ({ id, text, type: "error", ...(context ? { context } : {}) });
+const info = (id: number, text: string, context?: Record<string, unknown>): UiText => ({
+  id,
+  text,
+  type: "info",
+  ...(context ? { context } : {}),
+});
+const error = (id: number, text: string, context?: Record<string, unknown>): UiText => ({
+  id,
+  text,
+  type: "error",
+  ...(context ? { context } : {}),
+});
 
 export const messages = {
   // labels
@@ -21,6 +31,17 @@ export const messages = {
   loginMfa: () => info(1010004, "Please complete the second authentication challenge."),
   registrationSubmit: () => info(1040001, "Sign up"),
   settingsSaved: (): UiText => ({ id: 1050001, text: "Your changes have been saved!", type: "success" }),
+  /** Shown on the settings flow a completed recovery opens. */
+  recoverySuccessful: (privilegedUntil: Date): UiText => ({
+    id: 1060001,
+    text: `You successfully recovered your account. Please change your password or set up an alternative login method (e.g. social sign in) within the next ${((privilegedUntil.getTime() - Date.now()) / 60_000).toFixed(2)} minutes.`,
+    type: "success",
+    context: {
+      privilegedSessionExpiresAt: privilegedUntil.toISOString(),
+      privileged_session_expires_at: privilegedUntil.toISOString(),
+      privileged_session_expires_at_unix: Math.floor(privilegedUntil.getTime() / 1000),
+    },
+  }),
   labelPassword: () => info(1070001, "Password"),
   labelGenerated: (title: string, name: string) => info(1070002, title, { title, name }),
   labelSave: () => info(1070003, "Save"),
@@ -32,22 +53,32 @@ export const messages = {
   // validation (node or flow level)
   generic: (reason: string) => error(4000001, reason, { reason }),
   required: (property: string) => error(4000002, `Property ${property} is missing.`, { property }),
-  minLength: (min: number, actual: number) => error(4000003, `length must be >= ${min}, but got ${actual}`, { min_length: min, actual_length: actual }),
+  minLength: (min: number, actual: number) =>
+    error(4000003, `length must be >= ${min}, but got ${actual}`, { min_length: min, actual_length: actual }),
   invalidFormat: (pattern: string) => error(4000004, `does not match pattern ${JSON.stringify(pattern)}`, { pattern }),
   passwordPolicy: (reason: string) => error(4000005, `The password can not be used because ${reason}.`, { reason }),
   invalidCredentials: () =>
-    error(4000006, "The provided credentials are invalid, check for spelling mistakes in your password or username, email address, or phone number."),
+    error(
+      4000006,
+      "The provided credentials are invalid, check for spelling mistakes in your password or username, email address, or phone number.",
+    ),
   duplicateCredentials: () => error(4000007, "An account with the same identifier (email, phone, username, ...) exists already."),
   identifierMissing: () =>
-    error(4000009, "Could not find any login identifiers. Did you forget to set them? This could also be caused by a server misconfiguration."),
-  maxLength: (max: number, actual: number) => error(4000017, `length must be <= ${max}, but got ${actual}`, { max_length: max, actual_length: actual }),
+    error(
+      4000009,
+      "Could not find any login identifiers. Did you forget to set them? This could also be caused by a server misconfiguration.",
+    ),
+  maxLength: (max: number, actual: number) =>
+    error(4000017, `length must be <= ${max}, but got ${actual}`, { max_length: max, actual_length: actual }),
   minimum: (min: number, actual: number) => error(4000018, `must be >= ${min} but found ${actual}`, { minimum: min, actual }),
   exclusiveMinimum: (min: number, actual: number) => error(4000019, `must be > ${min} but found ${actual}`, { minimum: min, actual }),
   maximum: (max: number, actual: number) => error(4000020, `must be <= ${max} but found ${actual}`, { maximum: max, actual }),
   exclusiveMaximum: (max: number, actual: number) => error(4000021, `must be < ${max} but found ${actual}`, { maximum: max, actual }),
   multipleOf: (base: number, actual: number) => error(4000022, `${actual} not multipleOf ${base}`, { base, actual }),
-  maxItems: (max: number, actual: number) => error(4000023, `maximum ${max} items allowed, but found ${actual} items`, { max_items: max, actual_items: actual }),
-  minItems: (min: number, actual: number) => error(4000024, `minimum ${min} items allowed, but found ${actual} items`, { min_items: min, actual_items: actual }),
+  maxItems: (max: number, actual: number) =>
+    error(4000023, `maximum ${max} items allowed, but found ${actual} items`, { max_items: max, actual_items: actual }),
+  minItems: (min: number, actual: number) =>
+    error(4000024, `minimum ${min} items allowed, but found ${actual} items`, { min_items: min, actual_items: actual }),
   uniqueItems: (a: number, b: number) => error(4000025, `items at index ${a} and ${b} are equal`, { index_a: a, index_b: b }),
   wrongType: (allowed: string[], actual: string) =>
     error(4000026, `expected ${allowed.join(" or ")}, but got ${actual}`, { allowed_types: allowed, actual_type: actual }),

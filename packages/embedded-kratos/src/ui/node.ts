@@ -1,20 +1,11 @@
 import type { UiText } from "./messages";
 
-/** UI node groups exactly as Kratos names them (ui/node/node.go). */
-export type NodeGroup =
-  | "default"
-  | "password"
-  | "oidc"
-  | "profile"
-  | "link"
-  | "code"
-  | "totp"
-  | "lookup_secret"
-  | "webauthn"
-  | "passkey"
-  | "identifier_first"
-  | "captcha"
-  | "saml";
+/**
+ * A UI node group, named as in Kratos (ui/node/node.go): `default` for the
+ * flow's own nodes (CSRF token, traits, identifier), otherwise the id of the
+ * strategy that added the node (`password`, `code`, `webauthn`, ...).
+ */
+export type NodeGroup = "default" | (string & {});
 
 export interface InputAttributes {
   name: string;

@@ -6,12 +6,14 @@ export interface SortOptions {
   groups: NodeGroup[];
   /** Key order (prefix match on node names); `method` submit nodes always sort last within a group. */
   keys: string[];
+  /** Groups whose nodes are ordered by key together with `default` nodes (Kratos interleaves password inputs with the traits). */
+  interleavedWithDefault?: NodeGroup[];
 }
 
 /**
  * Orders nodes like Kratos' Nodes.SortBySchema: first by group, then —
- * within a group, and between `default` and `password` which Kratos
- * interleaves — by the position of the node's name in `keys`.
+ * within a group, and between `default` and the groups Kratos interleaves
+ * with it — by the position of the node's name in `keys`.
  */
 export function sortNodes(ui: UiContainer, options: SortOptions): void {
   const groupIndex = (n: UiNode) => {
@@ -24,10 +26,14 @@ export function sortNodes(ui: UiContainer, options: SortOptions): void {
     const i = options.keys.findIndex((k) => name.startsWith(k));
     return i < 0 ? options.keys.length : i;
   };
+  const withDefault = new Set(options.interleavedWithDefault ?? []);
   const interleaved = (a: UiNode, b: UiNode) =>
-    a.group === b.group || (a.group === "default" && b.group === "password") || (a.group === "password" && b.group === "default");
+    a.group === b.group || (a.group === "default" && withDefault.has(b.group)) || (withDefault.has(a.group) && b.group === "default");
 
-  const byGroup = ui.nodes.map((n, i) => ({ n, i })).sort((a, b) => groupIndex(a.n) - groupIndex(b.n) || a.i - b.i).map((x) => x.n);
+  const byGroup = ui.nodes
+    .map((n, i) => ({ n, i }))
+    .sort((a, b) => groupIndex(a.n) - groupIndex(b.n) || a.i - b.i)
+    .map((x) => x.n);
   // Insertion sort: the comparison is not a total order across groups, so only swap comparable neighbours (stable).
   const out: UiNode[] = [];
   for (const node of byGroup) {

@@ -38,7 +38,11 @@ function follow(routes: YamlValue[], request: RequestState): CaddyDestination | 
     }
     for (const handler of Array.isArray(route.handle) ? route.handle : []) {
       if (!isObject(handler)) continue;
-      if (handler.handler === "rewrite" && typeof handler.strip_path_prefix === "string" && request.path.startsWith(handler.strip_path_prefix)) {
+      if (
+        handler.handler === "rewrite" &&
+        typeof handler.strip_path_prefix === "string" &&
+        request.path.startsWith(handler.strip_path_prefix)
+      ) {
         request.path = request.path.slice(handler.strip_path_prefix.length) || "/";
       } else if (handler.handler === "subroute" && Array.isArray(handler.routes)) {
         const found = follow(handler.routes, request);

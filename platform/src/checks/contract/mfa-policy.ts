@@ -1,5 +1,13 @@
-import { DEFAULT_MFA_POLICY, DOMAINS, envPrefix, InvalidConfigError, loadConfig, type Domain, type MfaPolicy } from "@olympus/sdk/config";
-import { loadAthenaConfig } from "@olympus/sdk/config/athena";
+import {
+  DEFAULT_MFA_POLICY,
+  DOMAINS,
+  envPrefix,
+  InvalidConfigError,
+  loadConfig,
+  type Domain,
+  type MfaPolicy,
+} from "@olympus/runtime-config/config";
+import { loadAthenaConfig } from "@olympus/runtime-config/config/athena";
 import type { Problem } from "../../problem";
 import type { Env } from "../../verify-config/env-file";
 import { collector, environmentOf, serviceOf, type Add, type ComposeUnderTest } from "./model";
@@ -34,10 +42,15 @@ export function checkMfaPolicy(c: ComposeUnderTest): Problem[] {
     const env = environmentOf(c, service);
     for (const variable of HERA_VARIABLES) {
       const prefixed = `${envPrefix(domain)}${variable}`;
-      if (!(prefixed in env) && !(variable in env)) add(`services.${name}.environment`, `must set ${prefixed} (the domain's second-factor policy; otherwise nobody reading the file can tell what it is)`);
+      if (!(prefixed in env) && !(variable in env))
+        add(
+          `services.${name}.environment`,
+          `must set ${prefixed} (the domain's second-factor policy; otherwise nobody reading the file can tell what it is)`,
+        );
     }
     const athena = serviceOf(c, `${domain}-athena`);
-    if (athena && !(ATHENA_VARIABLE in environmentOf(c, athena))) add(`services.${domain}-athena.environment`, `must set ${ATHENA_VARIABLE} (IAM's second-factor requirement for Athena sign-ins)`);
+    if (athena && !(ATHENA_VARIABLE in environmentOf(c, athena)))
+      add(`services.${domain}-athena.environment`, `must set ${ATHENA_VARIABLE} (IAM's second-factor requirement for Athena sign-ins)`);
   }
 
   const policies = readPolicies(c, c.env, add);
@@ -59,11 +72,17 @@ export function checkMfaPolicy(c: ComposeUnderTest): Problem[] {
       const hera = fallback.hera[domain];
       const expected = DEFAULT_MFA_POLICY[domain];
       if (hera && (hera.required !== expected.required || hera.graceDays !== expected.graceDays)) {
-        add(`services.${domain}-hera.environment`, `without ${envPrefix(domain)}MFA_* in the env file Hera would run with ${describe(hera)}, not the domain's default ${describe(expected)}`);
+        add(
+          `services.${domain}-hera.environment`,
+          `without ${envPrefix(domain)}MFA_* in the env file Hera would run with ${describe(hera)}, not the domain's default ${describe(expected)}`,
+        );
       }
       const athena = fallback.athena[domain];
       if (athena !== undefined && athena !== DEFAULT_MFA_POLICY.iam.required) {
-        add(`services.${domain}-athena.environment.${ATHENA_VARIABLE}`, `without IAM_MFA_REQUIRED in the env file Athena would run with ${athena}, not IAM's default ${DEFAULT_MFA_POLICY.iam.required}`);
+        add(
+          `services.${domain}-athena.environment.${ATHENA_VARIABLE}`,
+          `without IAM_MFA_REQUIRED in the env file Athena would run with ${athena}, not IAM's default ${DEFAULT_MFA_POLICY.iam.required}`,
+        );
       }
     }
   }

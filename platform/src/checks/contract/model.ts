@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { Domain } from "@olympus/sdk/config";
+import type { Domain } from "@olympus/runtime-config/config";
 import { oryConfigPath, type OryService, type Stage } from "../../paths";
 import type { Problem } from "../../problem";
 import { interpolate, type Env } from "../../verify-config/env-file";
@@ -39,7 +39,9 @@ export function serviceNames(c: ComposeUnderTest): string[] {
 export function environmentOf(c: ComposeUnderTest, service: YamlObject): Record<string, string> {
   const raw = service.environment;
   const entries: [string, string][] = Array.isArray(raw)
-    ? strings(raw).flatMap((entry) => (entry.includes("=") ? [[entry.slice(0, entry.indexOf("=")), entry.slice(entry.indexOf("=") + 1)] as [string, string]] : []))
+    ? strings(raw).flatMap((entry) =>
+        entry.includes("=") ? [[entry.slice(0, entry.indexOf("=")), entry.slice(entry.indexOf("=") + 1)] as [string, string]] : [],
+      )
     : isObject(raw)
       ? Object.entries(raw).flatMap(([k, v]) => (v === null ? [] : [[k, String(v)] as [string, string]]))
       : [];

@@ -1,10 +1,20 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { ADMIN_SERVICES, DOMAINS, envPrefix, SERVICE_PORTS } from "@olympus/sdk/config";
+import { ADMIN_SERVICES, DOMAINS, envPrefix, SERVICE_PORTS } from "@olympus/runtime-config/config";
 import { PLATFORM_DIR } from "../../paths";
 import type { Problem } from "../../problem";
 import { at, isObject, readYamlObject, stringLeaves } from "../../yaml";
-import { collector, environmentOf, hostPathOf, networkDefinition, networksOf, oryConfig, serviceOf, strings, type ComposeUnderTest } from "./model";
+import {
+  collector,
+  environmentOf,
+  hostPathOf,
+  networkDefinition,
+  networksOf,
+  oryConfig,
+  serviceOf,
+  strings,
+  type ComposeUnderTest,
+} from "./model";
 
 const APPS = ["hera", "athena"] as const;
 const ORY = ["kratos", "hydra"] as const;
@@ -26,8 +36,13 @@ export function checkHealthchecks(c: ComposeUnderTest): Problem[] {
       const adminPort = at(oryConfig(c, domain, kind), "serve.admin.port");
       const expected = `http://127.0.0.1:${String(adminPort)}/health/ready`;
       const test = strings(isObject(service?.healthcheck) ? service.healthcheck.test : undefined);
-      if (test.includes("curl") || test.some((arg) => /\bcurl\b/.test(arg))) add(`services.${name}.healthcheck`, "uses curl, which the oryd images do not have; use BusyBox's wget");
-      else if (test[0] !== "CMD" || test[1] !== "wget" || test.at(-1) !== expected) add(`services.${name}.healthcheck`, `must be ["CMD", "wget", …, "${expected}"] (the admin port's /health/ready), is ${JSON.stringify(test)}`);
+      if (test.includes("curl") || test.some((arg) => /\bcurl\b/.test(arg)))
+        add(`services.${name}.healthcheck`, "uses curl, which the oryd images do not have; use BusyBox's wget");
+      else if (test[0] !== "CMD" || test[1] !== "wget" || test.at(-1) !== expected)
+        add(
+          `services.${name}.healthcheck`,
+          `must be ["CMD", "wget", …, "${expected}"] (the admin port's /health/ready), is ${JSON.stringify(test)}`,
+        );
       if (isObject(service?.healthcheck) && service.healthcheck.disable === true) add(`services.${name}.healthcheck`, "is disabled");
     }
     for (const app of APPS) {
@@ -38,13 +53,20 @@ export function checkHealthchecks(c: ComposeUnderTest): Problem[] {
       const expected = `http://127.0.0.1:${port}/api/health?ready=1`;
       const test = strings(isObject(service.healthcheck) ? service.healthcheck.test : undefined);
       if (test[0] !== "CMD" || test[1] !== "node" || !test.some((arg) => arg.includes(`'${expected}'`))) {
-        add(`services.${name}.healthcheck`, `must ask the app's readiness with the image's Node: ["CMD", "node", "-e", "fetch('${expected}')…"], is ${JSON.stringify(test)}`);
+        add(
+          `services.${name}.healthcheck`,
+          `must ask the app's readiness with the image's Node: ["CMD", "node", "-e", "fetch('${expected}')…"], is ${JSON.stringify(test)}`,
+        );
       }
       const dependsOn = isObject(service.depends_on) ? service.depends_on : undefined;
       for (const kind of ORY) {
         const dependency = `${domain}-${kind}`;
         const condition = dependsOn && isObject(dependsOn[dependency]) ? dependsOn[dependency].condition : undefined;
-        if (condition !== "service_healthy") add(`services.${name}.depends_on`, `must wait for ${dependency} with condition: service_healthy (it starts before ${dependency} can answer otherwise)`);
+        if (condition !== "service_healthy")
+          add(
+            `services.${name}.depends_on`,
+            `must wait for ${dependency} with condition: service_healthy (it starts before ${dependency} can answer otherwise)`,
+          );
       }
     }
   }
@@ -60,8 +82,13 @@ export function checkAppImages(c: ComposeUnderTest): Problem[] {
       const service = serviceOf(c, name);
       if (!service) continue;
       const image = typeof service.image === "string" ? service.image : "";
-      if (!image.startsWith(`olympus/${app}:`)) add(`services.${name}.image`, `"${image}" must be the local name olympus/${app}:<version>; no registry publishes Olympus' images`);
-      if (service.pull_policy !== "build") add(`services.${name}.pull_policy`, `must be "build": Compose would otherwise try to pull "${image}" from a registry, and run whatever answers to that name`);
+      if (!image.startsWith(`olympus/${app}:`))
+        add(`services.${name}.image`, `"${image}" must be the local name olympus/${app}:<version>; no registry publishes Olympus' images`);
+      if (service.pull_policy !== "build")
+        add(
+          `services.${name}.pull_policy`,
+          `must be "build": Compose would otherwise try to pull "${image}" from a registry, and run whatever answers to that name`,
+        );
       if (service.build === undefined) add(`services.${name}.build`, "is missing: the image is built from this checkout");
     }
   }
@@ -74,10 +101,15 @@ export function checkCookieSecrets(c: ComposeUnderTest): Problem[] {
   for (const domain of DOMAINS) {
     const hera = serviceOf(c, `${domain}-hera`);
     const heraEnv = hera ? environmentOf(c, hera) : {};
-    if (!(`${envPrefix(domain)}COOKIE_SECRET` in heraEnv) && !("COOKIE_SECRET" in heraEnv)) add(`services.${domain}-hera.environment`, `must set ${envPrefix(domain)}COOKIE_SECRET (Hera's re-authentication proof)`);
+    if (!(`${envPrefix(domain)}COOKIE_SECRET` in heraEnv) && !("COOKIE_SECRET" in heraEnv))
+      add(`services.${domain}-hera.environment`, `must set ${envPrefix(domain)}COOKIE_SECRET (Hera's re-authentication proof)`);
     const athena = serviceOf(c, `${domain}-athena`);
     for (const key of Object.keys(athena ? environmentOf(c, athena) : {})) {
-      if (/(^|_)COOKIE_SECRET$/.test(key)) add(`services.${domain}-athena.environment.${key}`, "Athena reads no cookie secret (only Hera does); a required secret nobody uses only has to be generated, stored and rotated");
+      if (/(^|_)COOKIE_SECRET$/.test(key))
+        add(
+          `services.${domain}-athena.environment.${key}`,
+          "Athena reads no cookie secret (only Hera does); a required secret nobody uses only has to be generated, stored and rotated",
+        );
     }
   }
   return problems;
@@ -92,7 +124,10 @@ export function checkLoopbackPorts(c: ComposeUnderTest): Problem[] {
       const parts = entry.split(":");
       const container = Number(parts.at(-1));
       if (privatePorts.has(container) && !(parts.length === 3 && parts[0] === "127.0.0.1")) {
-        add(`services.${name}.ports`, `"${entry}" publishes port ${container} on every interface; bind it to 127.0.0.1 ("127.0.0.1:${container}:${container}")`);
+        add(
+          `services.${name}.ports`,
+          `"${entry}" publishes port ${container} on every interface; bind it to 127.0.0.1 ("127.0.0.1:${container}:${container}")`,
+        );
       }
     }
   }
@@ -113,7 +148,10 @@ export function checkOryEgress(c: ComposeUnderTest): Problem[] {
       if (!service) continue;
       const outward = [...networksOf(service).keys()].filter((n) => networkDefinition(c, n)?.internal !== true);
       if (outward.length === 0) {
-        const need = kind === "kratos" ? "its courier cannot reach the SMTP relay: no recovery or verification mail leaves" : "it cannot call clients' back-channel logout URLs or fetch their JWKS";
+        const need =
+          kind === "kratos"
+            ? "its courier cannot reach the SMTP relay: no recovery or verification mail leaves"
+            : "it cannot call clients' back-channel logout URLs or fetch their JWKS";
         add(`services.${name}.networks`, `are all internal: ${need}; join ${domain}-egress`);
       }
       for (const network of outward) {
@@ -121,7 +159,11 @@ export function checkOryEgress(c: ComposeUnderTest): Problem[] {
           const s = serviceOf(c, other);
           return other !== `${domain}-kratos` && other !== `${domain}-hydra` && s !== undefined && networksOf(s).has(network);
         });
-        if (others.length > 0) add(`services.${name}.networks.${network}`, `is shared with ${others.join(", ")}; a domain's way out is its own Kratos' and Hydra's alone`);
+        if (others.length > 0)
+          add(
+            `services.${name}.networks.${network}`,
+            `is shared with ${others.join(", ")}; a domain's way out is its own Kratos' and Hydra's alone`,
+          );
       }
     }
   }
@@ -150,9 +192,14 @@ export function checkProductionTemplates(c: ComposeUnderTest): Problem[] {
     for (const [key, url] of stringLeaves(at(readYamlObject(configFile), "courier.templates"), "courier.templates")) {
       const file = url.startsWith("file://") ? hostPathOf(c, service, url.slice("file://".length)) : undefined;
       const where = `services.${name}.volumes`;
-      if (!file || !file.startsWith(own)) add(where, `${key} (${url}) comes from ${file ? path.relative(PLATFORM_DIR, file) : "no mounted file"}, not platform/prod/${domain}-kratos/templates`);
+      if (!file || !file.startsWith(own))
+        add(
+          where,
+          `${key} (${url}) comes from ${file ? path.relative(PLATFORM_DIR, file) : "no mounted file"}, not platform/prod/${domain}-kratos/templates`,
+        );
       else if (!existsSync(file)) add(where, `${key} (${url}) is missing: ${path.relative(PLATFORM_DIR, file)}`);
-      else if (/localhost/i.test(readFileSync(file, "utf8"))) add(where, `${key} (${path.relative(PLATFORM_DIR, file)}) names a development (*.localhost) address`);
+      else if (/localhost/i.test(readFileSync(file, "utf8")))
+        add(where, `${key} (${path.relative(PLATFORM_DIR, file)}) names a development (*.localhost) address`);
     }
   }
   return problems;
@@ -174,13 +221,26 @@ export function checkHeraEdge(c: ComposeUnderTest): Problem[] {
     const env = environmentOf(c, service);
     const read = (variable: string) => env[`${envPrefix(domain)}${variable}`] ?? env[variable];
     const database = read("OLYMPUS_DATABASE_URL");
-    if (database === undefined) add(`services.${name}.environment`, `must set ${envPrefix(domain)}OLYMPUS_DATABASE_URL (the edge's counters; Hera stops at start-up without it)`);
-    else if (!database.startsWith(`postgres://olympus_${domain}:`)) add(`services.${name}.environment`, `${envPrefix(domain)}OLYMPUS_DATABASE_URL must log in as olympus_${domain}, this domain's role`);
+    if (database === undefined)
+      add(
+        `services.${name}.environment`,
+        `must set ${envPrefix(domain)}OLYMPUS_DATABASE_URL (the edge's counters; Hera stops at start-up without it)`,
+      );
+    else if (!database.startsWith(`postgres://olympus_${domain}:`))
+      add(`services.${name}.environment`, `${envPrefix(domain)}OLYMPUS_DATABASE_URL must log in as olympus_${domain}, this domain's role`);
     const limits = read("LIMITS_FILE");
     const expected = path.join(PLATFORM_DIR, c.stage, `${domain}-hera`, "limits.yml");
     const mounted = limits ? hostPathOf(c, service, limits) : undefined;
-    if (!limits) add(`services.${name}.environment`, `must set ${envPrefix(domain)}LIMITS_FILE to the mounted platform/${c.stage}/${domain}-hera/limits.yml`);
-    else if (mounted !== expected) add(`services.${name}.volumes`, `${envPrefix(domain)}LIMITS_FILE ${limits} is ${mounted ? path.relative(PLATFORM_DIR, mounted) : "no file mounted from this checkout"}, not platform/${c.stage}/${domain}-hera/limits.yml`);
+    if (!limits)
+      add(
+        `services.${name}.environment`,
+        `must set ${envPrefix(domain)}LIMITS_FILE to the mounted platform/${c.stage}/${domain}-hera/limits.yml`,
+      );
+    else if (mounted !== expected)
+      add(
+        `services.${name}.volumes`,
+        `${envPrefix(domain)}LIMITS_FILE ${limits} is ${mounted ? path.relative(PLATFORM_DIR, mounted) : "no file mounted from this checkout"}, not platform/${c.stage}/${domain}-hera/limits.yml`,
+      );
   }
   return problems;
 }

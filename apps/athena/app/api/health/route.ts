@@ -1,7 +1,7 @@
-import { databaseProbe } from "@olympus/sdk/health";
-import { athenaConfig } from "@/lib/server/config";
-import { olympusPool } from "@/lib/server/olympus-db";
-import { athenaReadiness, wantsReadiness } from "@/lib/server/readiness";
+import { databaseProbe } from "@olympus/runtime-config/health";
+import { athenaConfig } from "@/shared/server/config";
+import { olympusPool } from "@/shared/server/olympus-db";
+import { athenaReadiness, wantsReadiness } from "@/features/health/readiness";
 
 export const dynamic = "force-dynamic";
 
@@ -16,5 +16,8 @@ export async function GET(request: Request) {
   const identity = { app: "athena", domain: config.domain };
   if (!wantsReadiness(request.url)) return Response.json({ status: "ok", ...identity });
   const report = await athenaReadiness(config, databaseProbe(olympusPool));
-  return Response.json({ status: report.ready ? "ready" : "unavailable", ...identity, checks: report.checks }, { status: report.ready ? 200 : 503 });
+  return Response.json(
+    { status: report.ready ? "ready" : "unavailable", ...identity, checks: report.checks },
+    { status: report.ready ? 200 : 503 },
+  );
 }

@@ -1,7 +1,7 @@
 import "server-only";
-import { asRecord } from "@/lib/json";
-import { valueAt } from "@/lib/schema-form";
-import { kratosAdmin } from "@/lib/server/ory";
+import { asRecord } from "@/shared/json";
+import { valueAt } from "@/features/schemas/schema-form";
+import { kratosAdmin } from "@/shared/server/ory";
 
 /** A trait that Kratos makes a login identifier: the schema's `ory.sh/kratos.credentials.<type>.identifier`. */
 interface IdentifierTrait {
@@ -24,7 +24,11 @@ export function identifierTraits(identitySchema: unknown): IdentifierTrait[] {
       }
       const credentials = asRecord(asRecord(property["ory.sh/kratos"]).credentials);
       const isIdentifier = IDENTIFIER_CREDENTIALS.some((type) => asRecord(credentials[type]).identifier === true);
-      if (isIdentifier) found.push({ path, label: typeof property.title === "string" && property.title ? property.title.toLowerCase() : key.replace(/_/g, " ") });
+      if (isIdentifier)
+        found.push({
+          path,
+          label: typeof property.title === "string" && property.title ? property.title.toLowerCase() : key.replace(/_/g, " "),
+        });
     }
   };
   walk(asRecord(asRecord(asRecord(identitySchema).properties).traits), []);
@@ -49,4 +53,3 @@ export async function takenIdentifierFields(schemaId: string, traits: Record<str
   }
   return fields;
 }
-

@@ -1,8 +1,8 @@
 "use server";
 
 import { z } from "zod";
-import { adminAction } from "@/lib/server/action";
-import { kratosAdmin } from "@/lib/server/ory";
+import { adminAction } from "@/shared/server/action";
+import { kratosAdmin } from "@/shared/server/ory";
 import { kratosCall } from "../operations";
 import { REMOVABLE_TYPES } from "./credentials";
 
@@ -25,7 +25,10 @@ export const removeCredential = adminAction(
     action: "identity.remove_credential",
     input: z
       .object({ id: z.uuid(), type: z.enum(REMOVABLE_TYPES), identifier: z.string().min(3).max(512).optional() })
-      .refine((input) => input.type !== "oidc" || input.identifier?.includes(":"), { message: "a social sign-in link is named provider:subject", path: ["identifier"] }),
+      .refine((input) => input.type !== "oidc" || input.identifier?.includes(":"), {
+        message: "a social sign-in link is named provider:subject",
+        path: ["identifier"],
+      }),
     target: (input) => input.id,
   },
   async ({ id, type, identifier }) => {

@@ -1,15 +1,16 @@
 "use client";
 
-import { Badge, Time } from "@/components/ui/primitives";
-import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { useServerAction } from "@/components/ui/use-server-action";
+import { Badge, Time } from "@/shared/ui/primitives";
+import { ConfirmDialog } from "@/shared/ui/confirm-dialog";
+import { useServerAction } from "@/shared/ui/use-server-action";
 import { removeCredential } from "./actions";
 import type { CredentialItem } from "./credentials";
 
 /** The identity's credentials, each with "Remove" where Kratos' admin API allows it. */
 export function CredentialsCard({ identityId, items, canWrite }: { identityId: string; items: CredentialItem[]; canWrite: boolean }) {
   const remove = useServerAction(removeCredential);
-  if (items.length === 0) return <p className="text-sm text-slate-600">No credentials: this identity cannot sign in yet (send a recovery link).</p>;
+  if (items.length === 0)
+    return <p className="text-sm text-slate-600">No credentials: this identity cannot sign in yet (send a recovery link).</p>;
   return (
     <ul className="flex flex-col divide-y divide-slate-100 text-sm" data-testid="credentials">
       {items.map((item) => (
@@ -26,7 +27,14 @@ export function CredentialsCard({ identityId, items, canWrite }: { identityId: s
             {"blocked" in item.removal ? (
               <span className="text-xs text-slate-600">{item.removal.blocked}</span>
             ) : (
-              <RemoveButton identityId={identityId} item={item} removal={item.removal} disabled={!canWrite} pending={remove.pending} run={remove.run} />
+              <RemoveButton
+                identityId={identityId}
+                item={item}
+                removal={item.removal}
+                disabled={!canWrite}
+                pending={remove.pending}
+                run={remove.run}
+              />
             )}
           </div>
         </li>

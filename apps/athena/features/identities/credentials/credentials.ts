@@ -1,4 +1,4 @@
-import type { Identity } from "@olympus/sdk/admin";
+import type { Identity } from "@olympus/ory-client/admin";
 import { z } from "zod";
 
 /** The credential types Athena can ask Kratos' admin API to remove. */
@@ -16,10 +16,19 @@ export interface CredentialItem {
   removal: { type: RemovableType; identifier?: string; confirm: string } | { blocked: string };
 }
 
-const webauthnConfig = z.object({ credentials: z.array(z.object({ display_name: z.string().optional(), is_passwordless: z.boolean().optional() })).default([]) });
+const webauthnConfig = z.object({
+  credentials: z.array(z.object({ display_name: z.string().optional(), is_passwordless: z.boolean().optional() })).default([]),
+});
 const lookupConfig = z.object({ recovery_codes: z.array(z.object({ used_at: z.unknown().optional() })).default([]) });
 
-const PROVIDER_NAMES: Record<string, string> = { google: "Google", github: "GitHub", microsoft: "Microsoft", apple: "Apple", gitlab: "GitLab", facebook: "Facebook" };
+const PROVIDER_NAMES: Record<string, string> = {
+  google: "Google",
+  github: "GitHub",
+  microsoft: "Microsoft",
+  apple: "Apple",
+  gitlab: "GitLab",
+  facebook: "Facebook",
+};
 
 function keyNames(keys: { display_name?: string | undefined }[]): string {
   return keys.map((k, i) => k.display_name?.trim() || `key ${i + 1}`).join(", ");
@@ -43,10 +52,22 @@ export function credentialItems(identity: Identity): CredentialItem[] {
     const base = { type, createdAt };
     switch (type) {
       case "password":
-        items.push({ ...base, key: type, label: "Password", detail: identifiers.join(", ") || null, removal: { blocked: "A password is reset with a recovery link, not removed here." } });
+        items.push({
+          ...base,
+          key: type,
+          label: "Password",
+          detail: identifiers.join(", ") || null,
+          removal: { blocked: "A password is reset with a recovery link, not removed here." },
+        });
         break;
       case "totp":
-        items.push({ ...base, key: type, label: "Authenticator app (TOTP)", detail: null, removal: { type: "totp", confirm: "They sign in without the app until they set one up again." } });
+        items.push({
+          ...base,
+          key: type,
+          label: "Authenticator app (TOTP)",
+          detail: null,
+          removal: { type: "totp", confirm: "They sign in without the app until they set one up again." },
+        });
         break;
       case "lookup_secret": {
         const codes = lookupConfig.safeParse(credential.config ?? {});
@@ -91,7 +112,11 @@ export function credentialItems(identity: Identity): CredentialItem[] {
             key: `oidc:${link}`,
             label: `Sign-in with ${PROVIDER_NAMES[provider] ?? provider}`,
             detail: subject ? `account ${subject}` : null,
-            removal: { type: "oidc", identifier: link, confirm: `They can no longer sign in with this ${PROVIDER_NAMES[provider] ?? provider} account. Kratos refuses if it is their only way to sign in.` },
+            removal: {
+              type: "oidc",
+              identifier: link,
+              confirm: `They can no longer sign in with this ${PROVIDER_NAMES[provider] ?? provider} account. Kratos refuses if it is their only way to sign in.`,
+            },
           });
         }
         break;
@@ -107,10 +132,22 @@ export function credentialItems(identity: Identity): CredentialItem[] {
         break;
       }
       case "code":
-        items.push({ ...base, key: type, label: "One-time codes by email", detail: identifiers.join(", ") || null, removal: { blocked: "Kratos keeps this for each address; it cannot be removed." } });
+        items.push({
+          ...base,
+          key: type,
+          label: "One-time codes by email",
+          detail: identifiers.join(", ") || null,
+          removal: { blocked: "Kratos keeps this for each address; it cannot be removed." },
+        });
         break;
       default:
-        items.push({ ...base, key: type, label: type, detail: identifiers.join(", ") || null, removal: { blocked: "Athena does not remove this kind of credential." } });
+        items.push({
+          ...base,
+          key: type,
+          label: type,
+          detail: identifiers.join(", ") || null,
+          removal: { blocked: "Athena does not remove this kind of credential." },
+        });
     }
   }
   return items;

@@ -1,7 +1,7 @@
 "use server";
 
 import { z } from "zod";
-import { adminBatchAction } from "@/lib/server/action";
+import { adminBatchAction } from "@/shared/server/action";
 import { activateIdentity, deactivateIdentity, deleteIdentityEverywhere, revokeEverySession } from "../operations";
 
 /** The most identities one bulk action takes: the largest page. */
@@ -15,7 +15,8 @@ export const bulkSetState = adminBatchAction(
     action: "identity.set_state",
     input: z.object({ ids, state: z.enum(["active", "inactive"]) }),
     targets: (input) => input.ids,
-    summary: (n, input) => `${identities(n)} ${input.state === "active" ? "activated" : "deactivated; their sessions and tokens are revoked"}`,
+    summary: (n, input) =>
+      `${identities(n)} ${input.state === "active" ? "activated" : "deactivated; their sessions and tokens are revoked"}`,
   },
   async (id, { state }, { admin }) => {
     if (state === "active") {
@@ -46,9 +47,10 @@ export const bulkRevokeSessions = adminBatchAction(
 export const bulkDelete = adminBatchAction(
   {
     action: "identity.delete",
-    input: z
-      .object({ ids, confirmedCount: z.number().int() })
-      .refine((input) => input.confirmedCount === new Set(input.ids).size, { message: "the number confirmed is not the number selected", path: ["confirmedCount"] }),
+    input: z.object({ ids, confirmedCount: z.number().int() }).refine((input) => input.confirmedCount === new Set(input.ids).size, {
+      message: "the number confirmed is not the number selected",
+      path: ["confirmedCount"],
+    }),
     targets: (input) => input.ids,
     summary: (n) => `${identities(n)} deleted; their sessions and tokens are revoked`,
   },

@@ -2,10 +2,10 @@
 
 import Link from "next/link";
 import { useState } from "react";
-import { Badge, Button, EmptyState, Time } from "@/components/ui/primitives";
-import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { useServerAction } from "@/components/ui/use-server-action";
-import { DataTable, dataColumns } from "@/features/data-table/data-table";
+import { Badge, Button, EmptyState, Time } from "@/shared/ui/primitives";
+import { ConfirmDialog } from "@/shared/ui/confirm-dialog";
+import { useServerAction } from "@/shared/ui/use-server-action";
+import { DataTable, dataColumns } from "@/shared/data-table/data-table";
 import { bulkDelete, bulkRevokeSessions, bulkSetState } from "./bulk-actions";
 import type { IdentityRow } from "./rows";
 
@@ -21,8 +21,14 @@ const columns = helper.columns([
   }),
   helper.accessor("name", { header: "Name", cell: (info) => info.getValue() ?? <span className="text-slate-500">—</span> }),
   helper.accessor("schemaId", { header: "Schema", cell: (info) => <span className="font-mono text-xs">{info.getValue()}</span> }),
-  helper.accessor("state", { header: "State", cell: (info) => <Badge color={info.getValue() === "active" ? "green" : "gray"}>{info.getValue()}</Badge> }),
-  helper.accessor("verified", { header: "Verified", cell: (info) => (info.getValue() ? <Badge color="blue">verified</Badge> : <span className="text-slate-600">no</span>) }),
+  helper.accessor("state", {
+    header: "State",
+    cell: (info) => <Badge color={info.getValue() === "active" ? "green" : "gray"}>{info.getValue()}</Badge>,
+  }),
+  helper.accessor("verified", {
+    header: "Verified",
+    cell: (info) => (info.getValue() ? <Badge color="blue">verified</Badge> : <span className="text-slate-600">no</span>),
+  }),
   helper.accessor("createdAt", { header: "Created", cell: (info) => <Time value={info.getValue()} /> }),
 ]);
 
@@ -52,7 +58,12 @@ export function IdentitiesView({ rows, emptyText, canWrite }: { rows: IdentityRo
   return (
     <div className="flex flex-col gap-3">
       {canWrite && rows.length > 0 && (
-        <div role="region" aria-label="Bulk actions" className="flex flex-wrap items-center gap-2 rounded-lg border border-slate-200 bg-white px-3 py-2 text-sm" data-testid="bulk-actions">
+        <div
+          role="region"
+          aria-label="Bulk actions"
+          className="flex flex-wrap items-center gap-2 rounded-lg border border-slate-200 bg-white px-3 py-2 text-sm"
+          data-testid="bulk-actions"
+        >
           <span className="mr-2 font-medium" aria-live="polite">
             {ids.length === 0 ? "Select identities to act on several at once" : `${count(ids.length)} selected`}
           </span>

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { Identity } from "@olympus/sdk/admin";
-import { pagedSource } from "@/lib/testing/paged";
+import type { Identity } from "@olympus/ory-client/admin";
+import { pagedSource } from "@/shared/testing/paged";
 
 // Kratos' admin API, in memory: identities in Kratos' order (by id), paged by an opaque token.
 let identities: Identity[] = [];
@@ -8,7 +8,7 @@ const source = pagedSource(() => identities);
 const similar: string[] = [];
 /** Whether the fake Kratos honours preview_credentials_identifier_similar (an older or embedded one may ignore it). */
 let honoursSimilar = true;
-vi.mock("@/lib/server/ory", () => ({
+vi.mock("@/shared/server/ory", () => ({
   kratosAdmin: () => ({
     listIdentities: async (params: { pageSize: number; pageToken?: string; credentialsIdentifierSimilar?: string }) => {
       if (params.credentialsIdentifierSimilar === undefined || !honoursSimilar) return source.page(params);
@@ -45,8 +45,8 @@ function identity(n: number, schema: "customer" | "employee" = "customer", state
 
 /** n identities in Kratos' (id) order: every third an employee, every fifth inactive. */
 function population(n: number): Identity[] {
-  return Array.from({ length: n }, (_, i) => identity(i, i % 3 === 0 ? "employee" : "customer", i % 5 === 0 ? "inactive" : "active")).sort((a, b) =>
-    a.id.localeCompare(b.id),
+  return Array.from({ length: n }, (_, i) => identity(i, i % 3 === 0 ? "employee" : "customer", i % 5 === 0 ? "inactive" : "active")).sort(
+    (a, b) => a.id.localeCompare(b.id),
   );
 }
 
@@ -130,7 +130,8 @@ describe("listIdentityPage: more identities than Athena sorts", () => {
 
   it("goes back page by page with Previous, though Kratos only links forward", async () => {
     const { cursors } = await allPages({ size: "100" });
-    const pageAt = async (cursor: string | undefined) => listIdentityPage(identityQuery.parse({ size: "100", ...(cursor ? { cursor } : {}) }));
+    const pageAt = async (cursor: string | undefined) =>
+      listIdentityPage(identityQuery.parse({ size: "100", ...(cursor ? { cursor } : {}) }));
     const sixth = await pageAt(cursors[5]);
     expect(sixth.first).toBe(500);
     const fifth = await pageAt(sixth.previousCursor);
@@ -174,7 +175,9 @@ describe("listIdentityPage: search", () => {
   it("still shows only matches when Kratos ignores the experimental parameter", async () => {
     honoursSimilar = false;
     const found = await listIdentityPage(identityQuery.parse({ q: "user29" }));
-    expect(found.rows.map((r) => r.identifier).sort()).toEqual(emailsOf(identities.filter((i) => emailsOf([i])[0]?.startsWith("user29"))).sort());
+    expect(found.rows.map((r) => r.identifier).sort()).toEqual(
+      emailsOf(identities.filter((i) => emailsOf([i])[0]?.startsWith("user29"))).sort(),
+    );
   });
 
   it("finds people by every word of their name, ignoring case and accents, together with the other filters", async () => {
@@ -191,7 +194,9 @@ describe("listIdentityPage: search", () => {
 
 describe("identityQuery", () => {
   it("falls back to safe defaults for hostile query values", () => {
-    expect(identityQuery.parse({ size: "1000000", state: "deleted", schema: "../etc", cursor: "x".repeat(5000), q: "", name: "  " })).toEqual({ size: 25 });
+    expect(
+      identityQuery.parse({ size: "1000000", state: "deleted", schema: "../etc", cursor: "x".repeat(5000), q: "", name: "  " }),
+    ).toEqual({ size: 25 });
   });
 
   it("starts again from the first page on a cursor it did not issue", async () => {

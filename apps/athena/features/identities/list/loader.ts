@@ -1,6 +1,6 @@
 import "server-only";
-import type { Identity, Page } from "@olympus/sdk/admin";
-import { kratosAdmin } from "@/lib/server/ory";
+import type { Identity, Page } from "@olympus/ory-client/admin";
+import { kratosAdmin } from "@/shared/server/ory";
 import { BACK_LIMIT, decodeCursor, encodeCursor, type Cursor, type Position, type StreamStart } from "./cursor";
 import type { IdentityQuery } from "./query";
 import { identifierStartsWith, nameMatches, newestFirst, toRow, type IdentityRow } from "./rows";
@@ -42,7 +42,11 @@ type Lister = (position: { token: string | null; batch: number }) => Promise<Pag
 export async function listIdentityPage(query: IdentityQuery): Promise<IdentityPage> {
   const kratos = kratosAdmin();
   const list: Lister = ({ token, batch }) =>
-    kratos.listIdentities({ pageSize: batch, pageToken: token ?? undefined, ...(query.q ? { credentialsIdentifierSimilar: query.q } : {}) });
+    kratos.listIdentities({
+      pageSize: batch,
+      pageToken: token ?? undefined,
+      ...(query.q ? { credentialsIdentifierSimilar: query.q } : {}),
+    });
   const filtered = Boolean(query.q || query.name || query.schema || query.state);
   const matches = (identity: Identity) =>
     (!query.q || identifierStartsWith(identity, query.q)) &&
@@ -60,8 +64,17 @@ export async function listIdentityPage(query: IdentityQuery): Promise<IdentityPa
     const offset = cursor?.kind === "sorted" && cursor.offset < all.length ? cursor.offset : 0;
     const rows = all.slice(offset, offset + query.size).map(toRow);
     const next = offset + query.size < all.length ? encodeCursor({ kind: "sorted", offset: offset + query.size }) : undefined;
-    const previous = offset === 0 ? undefined : offset - query.size <= 0 ? "" : encodeCursor({ kind: "sorted", offset: offset - query.size });
-    return { rows, order: "newest", first: offset, total: { exact: all.length }, nextCursor: next, previousCursor: previous, partial: false };
+    const previous =
+      offset === 0 ? undefined : offset - query.size <= 0 ? "" : encodeCursor({ kind: "sorted", offset: offset - query.size });
+    return {
+      rows,
+      order: "newest",
+      first: offset,
+      total: { exact: all.length },
+      nextCursor: next,
+      previousCursor: previous,
+      partial: false,
+    };
   }
 
   // Too many to sort: Kratos' order from the first page on.
@@ -83,9 +96,15 @@ async function streamPage(
   const here: StreamStart = { token: cursor.token, skip: cursor.skip, batch: cursor.batch, seen: cursor.seen };
   const before = cursor.back.at(-1);
   // The first page has no cursor (it is where the list starts anew); one too far back to remember goes there too.
-  const previousCursor = cursor.seen === 0 ? undefined : before ? encodeCursor({ kind: "stream", ...before, back: cursor.back.slice(0, -1) }) : "";
+  const previousCursor =
+    cursor.seen === 0 ? undefined : before ? encodeCursor({ kind: "stream", ...before, back: cursor.back.slice(0, -1) }) : "";
   const onward = (next: Position, shown: number) =>
-    encodeCursor({ kind: "stream", ...next, seen: cursor.seen + shown, back: cursor.seen === 0 ? [] : [...cursor.back, here].slice(-BACK_LIMIT) });
+    encodeCursor({
+      kind: "stream",
+      ...next,
+      seen: cursor.seen + shown,
+      back: cursor.seen === 0 ? [] : [...cursor.back, here].slice(-BACK_LIMIT),
+    });
 
   if (!filtered) {
     // Straight through Kratos' own pages at the chosen size.
@@ -126,7 +145,9 @@ async function streamPage(
       if (rows.length === query.size) {
         const inBatch = index + 1 < batch.items.length;
         if (!inBatch && batch.nextPageToken === undefined) return page(undefined, false);
-        const next: Position = inBatch ? { token, skip: index + 1, batch: cursor.batch } : { token: batch.nextPageToken ?? null, skip: 0, batch: cursor.batch };
+        const next: Position = inBatch
+          ? { token, skip: index + 1, batch: cursor.batch }
+          : { token: batch.nextPageToken ?? null, skip: 0, batch: cursor.batch };
         return page(onward(next, rows.length), false);
       }
     }

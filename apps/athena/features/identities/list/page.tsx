@@ -1,12 +1,12 @@
 import Link from "next/link";
 import type { Metadata } from "next";
-import { ErrorNotice, PageHeader, inputClass } from "@/components/ui/primitives";
-import { FilterBar, FilterField, FilterSelect } from "@/features/data-table/filter-bar";
-import { describeRange, Pager } from "@/features/data-table/pager";
-import { requireAdminPage } from "@/lib/auth/session";
-import { roleAllows } from "@/lib/auth/roles";
-import { describeLoadError } from "@/lib/server/load-error";
-import { identitySchemas } from "@/lib/server/schemas";
+import { ErrorNotice, PageHeader, inputClass } from "@/shared/ui/primitives";
+import { FilterBar, FilterField, FilterSelect } from "@/shared/data-table/filter-bar";
+import { describeRange, Pager } from "@/shared/data-table/pager";
+import { requireAdminPage } from "@/shared/auth/session";
+import { roleAllows } from "@/shared/auth/roles";
+import { describeLoadError } from "@/shared/server/load-error";
+import { identitySchemas } from "@/features/schemas/loader";
 import { IdentitiesView } from "./identities-view";
 import { listIdentityPage, SORT_LIMIT } from "./loader";
 import { identitiesHref, IDENTITY_STATES, PAGE_SIZES, parseIdentityQuery, type IdentityQuery } from "./query";
@@ -39,7 +39,10 @@ export default async function IdentitiesPage({ searchParams }: { searchParams: S
         description="This domain's identities, newest first. Search finds identifiers by their start (Kratos' similar search) and people by name."
         actions={
           canWrite ? (
-            <Link href="/identities/new" className="rounded-md bg-brand px-3 py-1.5 text-sm font-semibold text-white shadow-sm hover:opacity-90">
+            <Link
+              href="/identities/new"
+              className="rounded-md bg-brand px-3 py-1.5 text-sm font-semibold text-white shadow-sm hover:opacity-90"
+            >
               New identity
             </Link>
           ) : undefined
@@ -47,10 +50,26 @@ export default async function IdentitiesPage({ searchParams }: { searchParams: S
       />
       <FilterBar action="/identities" label="Search identities" active={Boolean(query.q || query.name || query.schema || query.state)}>
         <FilterField label="Email or identifier" id="filter-q" hint="Starts with, e.g. ada@ or ada@example" grow>
-          <input id="filter-q" name="q" type="search" defaultValue={query.q ?? ""} placeholder="customer@example.com" aria-describedby="filter-q-hint" className={inputClass} />
+          <input
+            id="filter-q"
+            name="q"
+            type="search"
+            defaultValue={query.q ?? ""}
+            placeholder="customer@example.com"
+            aria-describedby="filter-q-hint"
+            className={inputClass}
+          />
         </FilterField>
         <FilterField label="Name" id="filter-name" hint="Every word, any order" grow>
-          <input id="filter-name" name="name" type="search" defaultValue={query.name ?? ""} placeholder="Ada Lovelace" aria-describedby="filter-name-hint" className={inputClass} />
+          <input
+            id="filter-name"
+            name="name"
+            type="search"
+            defaultValue={query.name ?? ""}
+            placeholder="Ada Lovelace"
+            aria-describedby="filter-name-hint"
+            className={inputClass}
+          />
         </FilterField>
         <FilterField label="Schema" id="filter-schema">
           <FilterSelect id="filter-schema" name="schema" value={query.schema} options={schemas.map((s) => s.id)} />
@@ -67,9 +86,13 @@ export default async function IdentitiesPage({ searchParams }: { searchParams: S
       ) : (
         <>
           {page.order === "kratos" && (
-            <p role="status" className="mb-3 rounded-md border border-amber-200 bg-amber-50 p-2 text-sm text-amber-900" data-testid="order-notice">
-              More than {SORT_LIMIT.toLocaleString("en")} identities match, so they are shown in Kratos&apos; own order: Kratos cannot sort by creation date, and Athena sorts
-              at most {SORT_LIMIT.toLocaleString("en")}. Search or filter to see the newest first.
+            <p
+              role="status"
+              className="mb-3 rounded-md border border-amber-200 bg-amber-50 p-2 text-sm text-amber-900"
+              data-testid="order-notice"
+            >
+              More than {SORT_LIMIT.toLocaleString("en")} identities match, so they are shown in Kratos&apos; own order: Kratos cannot sort
+              by creation date, and Athena sorts at most {SORT_LIMIT.toLocaleString("en")}. Search or filter to see the newest first.
               {page.partial && " This page stopped at its scan limit; the next page carries on."}
             </p>
           )}
@@ -80,7 +103,9 @@ export default async function IdentitiesPage({ searchParams }: { searchParams: S
                 ? `${describeRange(page.first + 1, page.rows.length, page.total)}${page.total === undefined && page.nextCursor ? "; more may match on the next pages" : ""}`
                 : "No identities"
             }
-            previousHref={page.previousCursor === undefined ? undefined : identitiesHref(query, { cursor: page.previousCursor || undefined })}
+            previousHref={
+              page.previousCursor === undefined ? undefined : identitiesHref(query, { cursor: page.previousCursor || undefined })
+            }
             nextHref={page.nextCursor ? identitiesHref(query, { cursor: page.nextCursor }) : undefined}
           />
         </>

@@ -1,5 +1,5 @@
-import type { Identity } from "@olympus/sdk/admin";
-import { asRecord } from "@/lib/json";
+import type { Identity } from "@olympus/ory-client/admin";
+import { asRecord } from "@/shared/json";
 
 /** One identity as the list shows it (plain data: it crosses to the browser). */
 export interface IdentityRow {
@@ -32,9 +32,20 @@ export function displayName(traits: unknown): string | null {
   const t = asRecord(traits);
   const name = t.name;
   if (typeof name === "string") return text(name) ?? null;
-  const parts = (record: Record<string, unknown>, keys: string[][]) => keys.map((options) => options.map((k) => text(record[k])).find(Boolean)).filter(Boolean);
-  const fromObject = parts(asRecord(name), [["first", "given", "first_name", "given_name"], ["middle"], ["last", "family", "last_name", "family_name"]]);
-  const words = fromObject.length > 0 ? fromObject : parts(t, [["first_name", "given_name"], ["last_name", "family_name"]]);
+  const parts = (record: Record<string, unknown>, keys: string[][]) =>
+    keys.map((options) => options.map((k) => text(record[k])).find(Boolean)).filter(Boolean);
+  const fromObject = parts(asRecord(name), [
+    ["first", "given", "first_name", "given_name"],
+    ["middle"],
+    ["last", "family", "last_name", "family_name"],
+  ]);
+  const words =
+    fromObject.length > 0
+      ? fromObject
+      : parts(t, [
+          ["first_name", "given_name"],
+          ["last_name", "family_name"],
+        ]);
   return words.length > 0 ? words.join(" ") : null;
 }
 

@@ -1,9 +1,9 @@
 "use server";
 
 import { z } from "zod";
-import { adminAction } from "@/lib/server/action";
-import { AdminActionError } from "@/lib/server/action-result";
-import { kratosAdmin } from "@/lib/server/ory";
+import { adminAction } from "@/shared/server/action";
+import { AdminActionError } from "@/shared/server/action-result";
+import { kratosAdmin } from "@/shared/server/ory";
 import { kratosCall } from "../operations";
 
 /**

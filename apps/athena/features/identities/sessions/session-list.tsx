@@ -1,9 +1,9 @@
 "use client";
 
-import { Badge, Button, Time } from "@/components/ui/primitives";
-import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { useServerAction } from "@/components/ui/use-server-action";
-import { revokeIdentitySessions, revokeSession } from "@/lib/actions/identities";
+import { Badge, Button, Time } from "@/shared/ui/primitives";
+import { ConfirmDialog } from "@/shared/ui/confirm-dialog";
+import { useServerAction } from "@/shared/ui/use-server-action";
+import { revokeIdentitySessions, revokeSession } from "../actions";
 import { extendSession } from "./actions";
 import { describeUserAgent } from "./user-agent";
 
@@ -49,10 +49,18 @@ export function SessionList({ identityId, sessions, canWrite }: { identityId: st
                 </span>
                 {s.active && (
                   <span className="flex flex-wrap gap-2">
-                    <Button onClick={() => extend.run({ sessionId: s.id })} disabled={!canWrite || extend.pending} aria-label={`Extend session ${s.id}`}>
+                    <Button
+                      onClick={() => extend.run({ sessionId: s.id })}
+                      disabled={!canWrite || extend.pending}
+                      aria-label={`Extend session ${s.id}`}
+                    >
                       Extend
                     </Button>
-                    <Button onClick={() => revokeOne.run({ sessionId: s.id })} disabled={!canWrite || revokeOne.pending} aria-label={`Revoke session ${s.id}`}>
+                    <Button
+                      onClick={() => revokeOne.run({ sessionId: s.id })}
+                      disabled={!canWrite || revokeOne.pending}
+                      aria-label={`Revoke session ${s.id}`}
+                    >
                       Revoke
                     </Button>
                   </span>
@@ -72,8 +80,8 @@ export function SessionList({ identityId, sessions, canWrite }: { identityId: st
           pending={revokeAll.pending}
           onConfirm={() => revokeAll.run({ id: identityId })}
         >
-          {active.length > 0 ? "They are signed out everywhere at their next request" : "No sign-in session is active"}, and every app they signed in to loses its
-          tokens and has to ask them to sign in again.
+          {active.length > 0 ? "They are signed out everywhere at their next request" : "No sign-in session is active"}, and every app they
+          signed in to loses its tokens and has to ask them to sign in again.
         </ConfirmDialog>
       </div>
     </div>

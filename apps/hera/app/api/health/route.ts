@@ -1,5 +1,5 @@
-import { startupConfig } from "@olympus/sdk/config";
-import { databaseProbe } from "@olympus/sdk/health";
+import { startupConfig } from "@olympus/runtime-config/config";
+import { databaseProbe } from "@olympus/runtime-config/health";
 import { edgeDatabase } from "@/lib/server/kratos-edge/instance";
 import { heraReadiness, wantsReadiness } from "@/lib/server/readiness";
 
@@ -17,5 +17,8 @@ export async function GET(request: Request) {
   const identity = { app: "hera", domain: config.domain };
   if (!wantsReadiness(request.url)) return Response.json({ status: "ok", ...identity });
   const report = await heraReadiness(config, databaseProbe(edgeDatabase));
-  return Response.json({ status: report.ready ? "ready" : "unavailable", ...identity, checks: report.checks }, { status: report.ready ? 200 : 503 });
+  return Response.json(
+    { status: report.ready ? "ready" : "unavailable", ...identity, checks: report.checks },
+    { status: report.ready ? 200 : 503 },
+  );
 }

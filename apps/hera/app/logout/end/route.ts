@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { startupConfig } from "@olympus/sdk/config";
-import { isOryError } from "@olympus/sdk/hydra";
+import { startupConfig } from "@olympus/runtime-config/config";
+import { isOryError } from "@olympus/ory-client/hydra";
 import { endKratosSession, signedInIdentity } from "@/lib/server/logout";
 import { hydra } from "@/lib/server/ory";
 

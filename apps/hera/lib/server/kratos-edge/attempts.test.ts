@@ -14,7 +14,7 @@ import {
   type FlowAnswer,
 } from "@/lib/testing/edge-clients";
 import { startEdgeStack, type EdgeServer, type EdgeStack } from "@/lib/testing/edge-stack";
-import { RATE_LIMITED_MESSAGE_ID, RATE_LIMITED_TEXT } from "./refusal";
+import { RATE_LIMITED_MESSAGE_ID } from "./refusal";
 
 /**
  * Brute force through Hera's edge against the embedded IAM Kratos (which has
@@ -60,12 +60,25 @@ describe("brute-force limits at Hera's edge (IAM)", () => {
     const { email } = await createPerson(stack);
     const forwardedBefore = hera.forwarded.filter((p) => p === "/self-service/login").length;
     const known = await passwordSchedule(email);
-    expect(known.map((a) => a.messages)).toEqual([[4000006], [4000006], [4000006], [RATE_LIMITED_MESSAGE_ID], [4000006], [4000006], [RATE_LIMITED_MESSAGE_ID]]);
+    expect(known.map((a) => a.messages)).toEqual([
+      [4000006],
+      [4000006],
+      [4000006],
+      [RATE_LIMITED_MESSAGE_ID],
+      [4000006],
+      [4000006],
+      [RATE_LIMITED_MESSAGE_ID],
+    ]);
     expect(known.map((a) => a.status)).toEqual([400, 400, 400, 400, 400, 400, 400]);
     expect(known[3]?.retryAfter).toBe("2");
     expect(known[6]?.retryAfter).toBe("1800");
     const refusal = (known[6]?.body.ui as { messages: unknown[] }).messages[0];
-    expect(refusal).toEqual({ id: RATE_LIMITED_MESSAGE_ID, text: RATE_LIMITED_TEXT, type: "error", context: { retry_after_seconds: 1800 } });
+    expect(refusal).toEqual({
+      id: RATE_LIMITED_MESSAGE_ID,
+      text: "Too many attempts. Please wait 30 minutes before you try again.",
+      type: "error",
+      context: { retry_after_seconds: 1800 },
+    });
     // The refusal is the flow Kratos holds, re-rendered: the identifier shown again, the password never.
     const flow = known[6]?.body as { id: string; ui: { nodes: { attributes: { name?: string; value?: unknown } }[] } };
     expect(nodeValue(flow, "identifier")).toBe(email);
@@ -92,9 +105,13 @@ describe("brute-force limits at Hera's edge (IAM)", () => {
     await passwordAttempt(hera, target, WRONG_PASSWORD, ip);
     await skipBlocks(stack);
     await passwordAttempt(hera, target, WRONG_PASSWORD, ip); // the 5th: locked out
-    for (let i = 0; i < 3; i++) expect((await passwordAttempt(hera, target, WRONG_PASSWORD, ip)).messages).toEqual([RATE_LIMITED_MESSAGE_ID]);
+    for (let i = 0; i < 3; i++)
+      expect((await passwordAttempt(hera, target, WRONG_PASSWORD, ip)).messages).toEqual([RATE_LIMITED_MESSAGE_ID]);
 
-    const { rows } = await stack.db.superuser("SELECT domain, actor_id, action, target, outcome, details FROM olympus_audit_log WHERE action = 'edge.lockout' AND target = $1", [target]);
+    const { rows } = await stack.db.superuser(
+      "SELECT domain, actor_id, action, target, outcome, details FROM olympus_audit_log WHERE action = 'edge.lockout' AND target = $1",
+      [target],
+    );
     expect(rows).toEqual([
       {
         domain: "iam",
@@ -109,28 +126,39 @@ describe("brute-force limits at Hera's edge (IAM)", () => {
   });
 
   it("counts the IP across identifiers, believes X-Forwarded-For only from a trusted proxy, and spares exempt addresses", async () => {
-    const tight = await stack.startEdge({ limits: { client_ip: { exempt_from_ip_limits: ["192.0.2.0/24"] }, attempts: { password: { per_ip: { max: 3, window: "15m" } } } } });
+    const tight = await stack.startEdge({
+      limits: { client_ip: { exempt_from_ip_limits: ["192.0.2.0/24"] }, attempts: { password: { per_ip: { max: 3, window: "15m" } } } },
+    });
     // No trusted proxies (the default): the header is never read.
-    const untrusting = await stack.startEdge({ limits: { client_ip: { trusted_proxies: [] }, attempts: { password: { per_ip: { max: 3, window: "15m" } } } } });
+    const untrusting = await stack.startEdge({
+      limits: { client_ip: { trusted_proxies: [] }, attempts: { password: { per_ip: { max: 3, window: "15m" } } } },
+    });
     const attacker = freshIp();
-    for (let i = 0; i < 3; i++) expect((await passwordAttempt(tight, uniqueEmail("spray"), WRONG_PASSWORD, attacker)).messages).toEqual([4000006]);
+    for (let i = 0; i < 3; i++)
+      expect((await passwordAttempt(tight, uniqueEmail("spray"), WRONG_PASSWORD, attacker)).messages).toEqual([4000006]);
     const sprayed = await passwordAttempt(tight, uniqueEmail("spray"), WRONG_PASSWORD, attacker);
     expect(sprayed.messages).toEqual([RATE_LIMITED_MESSAGE_ID]);
     expect(Number(sprayed.retryAfter)).toBeGreaterThan(890);
     // Another client is not affected, and a forged left-most address does not help the attacker.
     expect((await passwordAttempt(tight, uniqueEmail("spray"), WRONG_PASSWORD, freshIp())).messages).toEqual([4000006]);
-    expect((await passwordAttempt(tight, uniqueEmail("spray"), WRONG_PASSWORD, `${freshIp()}, ${attacker}`)).messages).toEqual([RATE_LIMITED_MESSAGE_ID]);
+    expect((await passwordAttempt(tight, uniqueEmail("spray"), WRONG_PASSWORD, `${freshIp()}, ${attacker}`)).messages).toEqual([
+      RATE_LIMITED_MESSAGE_ID,
+    ]);
 
     // An exempt address is never stopped by the per-IP count …
-    for (let i = 0; i < 5; i++) expect((await passwordAttempt(tight, uniqueEmail("internal"), WRONG_PASSWORD, "192.0.2.10")).messages).toEqual([4000006]);
+    for (let i = 0; i < 5; i++)
+      expect((await passwordAttempt(tight, uniqueEmail("internal"), WRONG_PASSWORD, "192.0.2.10")).messages).toEqual([4000006]);
     // … but still by the per-identifier one.
     const target = uniqueEmail("internal-target");
     for (let i = 0; i < 3; i++) await passwordAttempt(tight, target, WRONG_PASSWORD, "192.0.2.10");
     expect((await passwordAttempt(tight, target, WRONG_PASSWORD, "192.0.2.10")).messages).toEqual([RATE_LIMITED_MESSAGE_ID]);
 
     // Without trusted proxies every "client" below is this test's own connection, whatever it claims.
-    for (let i = 0; i < 3; i++) expect((await passwordAttempt(untrusting, uniqueEmail("spoof"), WRONG_PASSWORD, freshIp())).messages).toEqual([4000006]);
-    expect((await passwordAttempt(untrusting, uniqueEmail("spoof"), WRONG_PASSWORD, freshIp())).messages).toEqual([RATE_LIMITED_MESSAGE_ID]);
+    for (let i = 0; i < 3; i++)
+      expect((await passwordAttempt(untrusting, uniqueEmail("spoof"), WRONG_PASSWORD, freshIp())).messages).toEqual([4000006]);
+    expect((await passwordAttempt(untrusting, uniqueEmail("spoof"), WRONG_PASSWORD, freshIp())).messages).toEqual([
+      RATE_LIMITED_MESSAGE_ID,
+    ]);
     expect((await passwordAttempt(untrusting, uniqueEmail("spoof"), WRONG_PASSWORD)).messages).toEqual([RATE_LIMITED_MESSAGE_ID]);
     await Promise.all([tight.close(), untrusting.close()]);
   });
@@ -153,7 +181,9 @@ describe("brute-force limits at Hera's edge (IAM)", () => {
 
     // 12 guesses at once, split over both instances: exactly 3 reach Kratos before the back-off closes the door.
     const target = uniqueEmail("burst");
-    const burst = await Promise.all(Array.from({ length: 12 }, (_, i) => passwordAttempt(i % 2 === 0 ? hera : other, target, WRONG_PASSWORD, freshIp())));
+    const burst = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => passwordAttempt(i % 2 === 0 ? hera : other, target, WRONG_PASSWORD, freshIp())),
+    );
     expect(burst.filter((r) => r.messages[0] === 4000006)).toHaveLength(3);
     expect(burst.filter((r) => r.messages[0] === RATE_LIMITED_MESSAGE_ID)).toHaveLength(9);
     await other.close();
@@ -163,7 +193,9 @@ describe("brute-force limits at Hera's edge (IAM)", () => {
     const after = await passwordAttempt(restarted, email, STRONG_PASSWORD, freshIp());
     expect(after.messages).toEqual([RATE_LIMITED_MESSAGE_ID]);
     expect(Number(after.retryAfter)).toBeGreaterThan(1700);
-    const { rows } = await stack.db.superuser("SELECT count(*)::int AS n FROM olympus_edge_counters WHERE domain = 'iam' AND blocked_until > now()");
+    const { rows } = await stack.db.superuser(
+      "SELECT count(*)::int AS n FROM olympus_edge_counters WHERE domain = 'iam' AND blocked_until > now()",
+    );
     expect(rows[0].n).toBeGreaterThanOrEqual(1);
     await restarted.close();
   });

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import pg from "pg";
-import type { Domain } from "@olympus/sdk/config";
-import { inDomainTransaction } from "@olympus/sdk/olympus-db";
+import type { Domain } from "@olympus/runtime-config/config";
+import { inDomainTransaction } from "@olympus/athena-store/olympus-db";
 import type { LimitRule } from "./limits-config";
 
 /** One counter to charge: which rule, and whose (identifier, address, IP). */
@@ -15,8 +15,7 @@ export interface CounterKey {
 
 export type HitResult =
   /** `exhausted`: the keys this hit used up (the next hit is refused until the lockout or window ends). */
-  | { allowed: true; exhausted: CounterKey[] }
-  | { allowed: false; retryAfterMs: number };
+  { allowed: true; exhausted: CounterKey[] } | { allowed: false; retryAfterMs: number };
 
 interface CounterRow {
   bucket: string;
@@ -90,7 +89,9 @@ export class EdgeCounters {
           [this.domain, d.entry.bucket, d.entry.hash, d.hits, d.windowStartedAt, d.blockedUntil, d.expiresAt],
         );
       }
-      const exhausted = decisions.filter((d) => d.hits >= d.entry.rule.max).map(({ entry }) => ({ bucket: entry.bucket, key: entry.key, rule: entry.rule }));
+      const exhausted = decisions
+        .filter((d) => d.hits >= d.entry.rule.max)
+        .map(({ entry }) => ({ bucket: entry.bucket, key: entry.key, rule: entry.rule }));
       return { allowed: true, exhausted };
     });
   }
@@ -99,11 +100,10 @@ export class EdgeCounters {
   async reset(keys: readonly Pick<CounterKey, "bucket" | "key">[]): Promise<void> {
     if (keys.length === 0) return;
     await inDomainTransaction(this.pool, this.domain, (tx) =>
-      tx.query("DELETE FROM olympus_edge_counters WHERE domain = $1 AND (bucket, key_hash) IN (SELECT * FROM unnest($2::text[], $3::bytea[]))", [
-        this.domain,
-        keys.map((k) => k.bucket),
-        keys.map((k) => digest(k.bucket, k.key)),
-      ]),
+      tx.query(
+        "DELETE FROM olympus_edge_counters WHERE domain = $1 AND (bucket, key_hash) IN (SELECT * FROM unnest($2::text[], $3::bytea[]))",
+        [this.domain, keys.map((k) => k.bucket), keys.map((k) => digest(k.bucket, k.key))],
+      ),
     );
   }
 

@@ -4,7 +4,16 @@ import { peerAddressOf } from "./peer-address";
 import { refusalCookie, refusedFlow, retryAfterSeconds } from "./refusal";
 import { issuedCredentials, requestCredentials, sessionKey, type EdgeSignIns } from "./sign-ins";
 import { isJsonRequest, readBounded, submittedFields } from "./request-body";
-import { chargesFor, fieldsFromForm, isGuardedFlow, traitAddresses, type Charge, type Fields, type GuardedFlow, type KratosFlow } from "./submission";
+import {
+  chargesFor,
+  fieldsFromForm,
+  isGuardedFlow,
+  traitAddresses,
+  type Charge,
+  type Fields,
+  type GuardedFlow,
+  type KratosFlow,
+} from "./submission";
 import { isBodiless, relayedResponseHeaders, upstreamRequestHeaders, type UpstreamTarget } from "./upstream";
 
 /** Where Hera serves Kratos' public API; Kratos' `serve.public.base_url` is Hera's public URL plus this. */
@@ -58,7 +67,9 @@ export function createKratosEdge(options: KratosEdgeOptions): KratosEdge {
         response = await route(request, url, path);
       } catch (error) {
         log({ level: "error", msg: "kratos edge failed", method: request.method, path, error: (error as Error).message });
-        response = errorResponse(503, "Service Unavailable", "Sign-in is temporarily unavailable; try again in a moment.", { "retry-after": "5" });
+        response = errorResponse(503, "Service Unavailable", "Sign-in is temporarily unavailable; try again in a moment.", {
+          "retry-after": "5",
+        });
       }
       log({ level: "info", msg: "kratos edge", method: request.method, path, status: response.status, ms: Date.now() - started });
       return response;
@@ -67,7 +78,8 @@ export function createKratosEdge(options: KratosEdgeOptions): KratosEdge {
 
   async function route(request: Request, url: URL, path: string): Promise<Response> {
     // Kratos' public port answers /admin/* with a redirect to its admin API; browsers are never sent there.
-    if (path === "/admin" || path.startsWith("/admin/")) return errorResponse(404, "Not Found", "The requested resource could not be found.");
+    if (path === "/admin" || path.startsWith("/admin/"))
+      return errorResponse(404, "Not Found", "The requested resource could not be found.");
     const clientAddress = clientIps.resolve(peerAddressOf(request.headers), request.headers.get("x-forwarded-for"));
     const headers = upstreamRequestHeaders(request.headers, clientAddress === "unknown" ? undefined : clientAddress, target.browserUrl);
     const upstreamUrl = `${kratosUrl}${path}${url.search}`;
@@ -87,7 +99,11 @@ export function createKratosEdge(options: KratosEdgeOptions): KratosEdge {
     });
     const relayed = relayedResponseHeaders(upstream.headers, target);
     await carryOverSignIn(request.headers, upstream.headers.getSetCookie());
-    return new Response(isBodiless(upstream.status) ? null : upstream.body, { status: upstream.status, statusText: upstream.statusText, headers: relayed });
+    return new Response(isBodiless(upstream.status) ? null : upstream.body, {
+      status: upstream.status,
+      statusText: upstream.statusText,
+      headers: relayed,
+    });
   }
 
   async function guarded(
@@ -119,7 +135,13 @@ export function createKratosEdge(options: KratosEdgeOptions): KratosEdge {
     const admission = await options.limiter.admit(resolved, clientAddress);
     if (!admission.allowed) {
       const seconds = retryAfterSeconds(admission.retryAfterMs);
-      log({ level: "warn", msg: "kratos edge refused", flow: kind, limits: [...new Set(resolved.map((c) => (c.type === "attempt" ? c.attempt : c.type)))], retry_after: seconds });
+      log({
+        level: "warn",
+        msg: "kratos edge refused",
+        flow: kind,
+        limits: [...new Set(resolved.map((c) => (c.type === "attempt" ? c.attempt : c.type)))],
+        retry_after: seconds,
+      });
       return refusal(request, kind, flow, fields, seconds);
     }
 
@@ -178,7 +200,10 @@ export function createKratosEdge(options: KratosEdgeOptions): KratosEdge {
     const flowHeaders = new Headers(headers);
     flowHeaders.set("accept", "application/json");
     flowHeaders.delete("content-type");
-    const response = await upstreamFetch(`${kratosUrl}/self-service/${kind}/flows?id=${encodeURIComponent(flowId)}`, { headers: flowHeaders, redirect: "manual" });
+    const response = await upstreamFetch(`${kratosUrl}/self-service/${kind}/flows?id=${encodeURIComponent(flowId)}`, {
+      headers: flowHeaders,
+      redirect: "manual",
+    });
     const flow = response.status === 200 ? parseJson(await response.text()) : (await response.body?.cancel(), undefined);
     return isFlow(flow) ? flow : undefined;
   }
@@ -209,9 +234,12 @@ export function createKratosEdge(options: KratosEdgeOptions): KratosEdge {
 
 /** Whose sign-in a session is: the identifier a first factor was checked for, the address a code went to, else the identity. */
 function signInSubject(charges: readonly ResolvedCharge[], body: unknown): string | undefined {
-  for (const charge of charges) if (charge.type === "attempt" && charge.identifiers[0] && !charge.identifiers[0].startsWith("flow:")) return charge.identifiers[0];
+  for (const charge of charges)
+    if (charge.type === "attempt" && charge.identifiers[0] && !charge.identifiers[0].startsWith("flow:")) return charge.identifiers[0];
   for (const charge of charges) if (charge.type === "mail" && charge.addresses[0]) return charge.addresses[0];
-  const identity = (body as { session?: { identity?: { id?: unknown } }; identity?: { id?: unknown } } | undefined)?.session?.identity?.id ?? (body as { identity?: { id?: unknown } } | undefined)?.identity?.id;
+  const identity =
+    (body as { session?: { identity?: { id?: unknown } }; identity?: { id?: unknown } } | undefined)?.session?.identity?.id ??
+    (body as { identity?: { id?: unknown } } | undefined)?.identity?.id;
   return typeof identity === "string" && identity !== "" ? `identity:${identity}` : undefined;
 }
 

@@ -1,8 +1,8 @@
 import "server-only";
 import type pg from "pg";
-import { createAuditLog } from "@olympus/sdk/audit";
-import { startupConfig } from "@olympus/sdk/config";
-import { checkOlympusSchema, createOlympusPool } from "@olympus/sdk/olympus-db";
+import { createAuditLog } from "@olympus/athena-store/audit";
+import { startupConfig } from "@olympus/runtime-config/config";
+import { checkOlympusSchema, createOlympusPool } from "@olympus/athena-store/olympus-db";
 import { EdgeCounters } from "./counters";
 import { createKratosEdge, type KratosEdge } from "./edge";
 import { EdgeLimiter } from "./limiter";
@@ -35,7 +35,9 @@ function open(): EdgeInstance {
   const signIns = new EdgeSignIns(pool, config.domain);
   const limiter = new EdgeLimiter(settings.limits, counters, createAuditLog({ pool, domain: config.domain }), log);
   const purge = setInterval(() => {
-    void Promise.all([counters.deleteExpired(), signIns.deleteExpired()]).catch((error: Error) => log({ level: "error", msg: "edge purge failed", error: error.message }));
+    void Promise.all([counters.deleteExpired(), signIns.deleteExpired()]).catch((error: Error) =>
+      log({ level: "error", msg: "edge purge failed", error: error.message }),
+    );
   }, PURGE_INTERVAL_MS);
   purge.unref();
   const edge = createKratosEdge({ kratosUrl: config.kratos.publicUrl, publicUrl: config.publicUrl, limiter, signIns, log });
@@ -71,7 +73,9 @@ export async function validateEdgeOrExit(): Promise<void> {
   try {
     instance = holder.__heraKratosEdge ??= open();
     const { limits } = instance.settings;
-    console.log(`hera: sign-in limits from ${limits.source ?? "the built-in production figures"}; client addresses from ${limits.client_ip.trusted_proxies.length > 0 ? `X-Forwarded-For behind ${limits.client_ip.trusted_proxies.join(", ")}` : "the connection only"}`);
+    console.log(
+      `hera: sign-in limits from ${limits.source ?? "the built-in production figures"}; client addresses from ${limits.client_ip.trusted_proxies.length > 0 ? `X-Forwarded-For behind ${limits.client_ip.trusted_proxies.join(", ")}` : "the connection only"}`,
+    );
   } catch (error) {
     if (error instanceof EdgeSettingsError) {
       console.error(`hera: Invalid edge configuration: ${error.message}`);

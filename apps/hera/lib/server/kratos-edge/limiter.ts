@@ -1,13 +1,11 @@
-import type { AuditLog } from "@olympus/sdk/audit";
+import type { AuditLog } from "@olympus/athena-store/audit";
 import { AddressList, rateLimitKeyForAddress } from "./client-address";
 import type { CounterKey, EdgeCounters } from "./counters";
 import type { AttemptKind, LimitsConfig } from "./limits-config";
 
 /** A charge with its subject known: second factors carry the person the edge resolved from the session. */
 export type ResolvedCharge =
-  | { type: "attempt"; attempt: AttemptKind; identifiers: string[] }
-  | { type: "mail"; addresses: string[] }
-  | { type: "registration" };
+  { type: "attempt"; attempt: AttemptKind; identifiers: string[] } | { type: "mail"; addresses: string[] } | { type: "registration" };
 
 /** What Kratos made of the request the edge let through. */
 export type Outcome =
@@ -70,10 +68,12 @@ export class EdgeLimiter {
     for (const charge of charges) {
       if (charge.type === "attempt") {
         const rules = this.config.attempts[charge.attempt];
-        for (const identifier of charge.identifiers) keys.push({ bucket: `${charge.attempt}:identifier`, key: identifier, rule: rules.per_identifier, guess: "identifier" });
+        for (const identifier of charge.identifiers)
+          keys.push({ bucket: `${charge.attempt}:identifier`, key: identifier, rule: rules.per_identifier, guess: "identifier" });
         if (ip !== undefined) keys.push({ bucket: `${charge.attempt}:ip`, key: ip, rule: rules.per_ip, guess: "ip" });
       } else if (charge.type === "mail") {
-        for (const address of charge.addresses) keys.push({ bucket: "mail:address", key: address, rule: this.config.sends.per_address, guess: undefined });
+        for (const address of charge.addresses)
+          keys.push({ bucket: "mail:address", key: address, rule: this.config.sends.per_address, guess: undefined });
         // The IP pays once per request, whatever the number of addresses.
         if (ip !== undefined) keys.push({ bucket: "mail:ip", key: ip, rule: this.config.sends.per_ip, guess: undefined });
       } else if (ip !== undefined) {
@@ -97,7 +97,10 @@ export class EdgeLimiter {
         if (outcome === "succeeded") {
           await this.counters.reset(keys.filter((k) => k.guess === "identifier"));
           await this.counters.refund(keys.filter((k) => k.guess === "ip"));
-          await this.recordLockouts(exhausted.filter((k) => k.guess === undefined), clientAddress);
+          await this.recordLockouts(
+            exhausted.filter((k) => k.guess === undefined),
+            clientAddress,
+          );
           return;
         }
         await this.recordLockouts(exhausted, clientAddress);

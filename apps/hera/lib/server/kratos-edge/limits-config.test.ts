@@ -145,7 +145,12 @@ describe("loading a limits file", () => {
 describe("the back-off and lockout schedule", () => {
   const rule: LimitRule = { max: 5, window: 15 * MINUTE, backoff: { after: 3, base: 2000, max: 60_000 }, lockout: 30 * MINUTE };
   const at = (ms: number, hits: number, blockedUntil: number | null, windowStart = 0) =>
-    decide(rule, { hits, window_started_at: new Date(windowStart), blocked_until: blockedUntil === null ? null : new Date(blockedUntil), now: new Date(ms) });
+    decide(rule, {
+      hits,
+      window_started_at: new Date(windowStart),
+      blocked_until: blockedUntil === null ? null : new Date(blockedUntil),
+      now: new Date(ms),
+    });
 
   it("waits base·2^n from the back-off threshold on, then locks out, then starts afresh", () => {
     expect(at(0, 0, null)).toMatchObject({ allowed: true, hits: 1, blockedUntil: null });
@@ -154,7 +159,11 @@ describe("the back-off and lockout schedule", () => {
     expect(at(2000, 3, 2000)).toMatchObject({ allowed: true, hits: 4, blockedUntil: new Date(6000) });
     expect(at(6000, 4, 6000)).toMatchObject({ allowed: true, hits: 5, blockedUntil: new Date(6000 + 30 * MINUTE) });
     expect(at(7000, 5, 6000 + 30 * MINUTE)).toMatchObject({ allowed: false, retryAfterMs: 30 * MINUTE - 1000 });
-    expect(at(6000 + 30 * MINUTE, 5, 6000 + 30 * MINUTE)).toMatchObject({ allowed: true, hits: 1, windowStartedAt: new Date(6000 + 30 * MINUTE) });
+    expect(at(6000 + 30 * MINUTE, 5, 6000 + 30 * MINUTE)).toMatchObject({
+      allowed: true,
+      hits: 1,
+      windowStartedAt: new Date(6000 + 30 * MINUTE),
+    });
   });
 
   it("forgets hits once the window is over, and without a lockout refuses until the window ends", () => {

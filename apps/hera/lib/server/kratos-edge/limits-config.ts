@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import type { Domain } from "@olympus/sdk/config";
+import type { Domain } from "@olympus/runtime-config/config";
 
 /**
  * Hera's abuse limits: brute-force, mail and registration limits applied at

@@ -37,7 +37,9 @@ export function stampPeerAddress(req: IncomingMessage): void {
 export function installPeerAddressStamp(): void {
   const current = state();
   if (current.installed) return;
-  for (const proto of [http.Server.prototype, https.Server.prototype] as { emit: (event: string | symbol, ...args: unknown[]) => boolean }[]) {
+  for (const proto of [http.Server.prototype, https.Server.prototype] as {
+    emit: (event: string | symbol, ...args: unknown[]) => boolean;
+  }[]) {
     const original = proto.emit;
     proto.emit = function emitWithPeerStamp(this: unknown, event: string | symbol, ...args: unknown[]) {
       if (event === "request" && args[0]) stampPeerAddress(args[0] as IncomingMessage);

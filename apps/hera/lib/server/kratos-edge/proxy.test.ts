@@ -9,7 +9,10 @@ import { RATE_LIMITED_MESSAGE_ID, REFUSAL_COOKIE } from "./refusal";
  * browser drives it: Ory Elements' JSON calls and plain HTML form posts, with
  * Kratos' cookies living on Hera's host only.
  */
-type Flow = { id: string; ui: { action: string; nodes: { attributes: { name?: string; value?: unknown } }[]; messages?: { id: number }[] } };
+type Flow = {
+  id: string;
+  ui: { action: string; nodes: { attributes: { name?: string; value?: unknown } }[]; messages?: { id: number }[] };
+};
 
 describe("Kratos' public API on Hera's origin", () => {
   let stack: EdgeStack;
@@ -33,10 +36,18 @@ describe("Kratos' public API on Hera's origin", () => {
     const registration = (await started.json()) as Flow;
     // Kratos names Hera's proxy as its public URL, so the form goes back to Hera.
     expect(registration.ui.action).toBe(`${hera.kratos}/self-service/registration?flow=${registration.id}`);
-    const registered = await browser.json(registration.ui.action, { method: "password", csrf_token: csrf(registration), traits: { email }, password: STRONG_PASSWORD });
+    const registered = await browser.json(registration.ui.action, {
+      method: "password",
+      csrf_token: csrf(registration),
+      traits: { email },
+      password: STRONG_PASSWORD,
+    });
     expect(registered.status).toBe(200);
     expect(((await registered.json()) as { identity: { traits: { email: string } } }).identity.traits.email).toBe(email);
-    expect([...browser.cookies.keys()].map((name) => name.replace(/^csrf_token_[0-9a-f]{64}$/, "csrf_token_<sha256>")).sort()).toEqual(["ciam_kratos_session", "csrf_token_<sha256>"]);
+    expect([...browser.cookies.keys()].map((name) => name.replace(/^csrf_token_[0-9a-f]{64}$/, "csrf_token_<sha256>")).sort()).toEqual([
+      "ciam_kratos_session",
+      "csrf_token_<sha256>",
+    ]);
     // Host-only: no cookie Hera relays carries a Domain attribute.
     expect(browser.received.filter((c) => /;\s*domain=/i.test(c))).toEqual([]);
 
@@ -46,7 +57,11 @@ describe("Kratos' public API on Hera's origin", () => {
 
     const settings = (await (await browser.json(`${hera.kratos}/self-service/settings/browser`)).json()) as Flow;
     expect(settings.ui.action.startsWith(`${hera.kratos}/self-service/settings?flow=`)).toBe(true);
-    const changed = await browser.json(settings.ui.action, { method: "password", csrf_token: csrf(settings), password: `${STRONG_PASSWORD}-new` });
+    const changed = await browser.json(settings.ui.action, {
+      method: "password",
+      csrf_token: csrf(settings),
+      password: `${STRONG_PASSWORD}-new`,
+    });
     expect(changed.status).toBe(200);
     expect(((await changed.json()) as { state: string }).state).toBe("success");
 
@@ -62,13 +77,20 @@ describe("Kratos' public API on Hera's origin", () => {
     const { email } = await createPerson(stack);
     const browser = new Browser();
     const ip = freshIp();
-    const started = await browser.fetch(`${hera.kratos}/self-service/login/browser`, { headers: { Accept: "text/html", "X-Forwarded-For": ip } });
+    const started = await browser.fetch(`${hera.kratos}/self-service/login/browser`, {
+      headers: { Accept: "text/html", "X-Forwarded-For": ip },
+    });
     expect(started.status).toBe(303);
     const page = new URL(started.headers.get("location") ?? "");
     expect(`${page.origin}${page.pathname}`).toBe("http://ciam.localhost:3000/login");
     const flow = (await (await browser.json(`${hera.kratos}/self-service/login/flows?id=${page.searchParams.get("flow")}`)).json()) as Flow;
 
-    const wrong = await browser.form(flow.ui.action, { method: "password", csrf_token: csrf(flow), identifier: email, password: WRONG_PASSWORD });
+    const wrong = await browser.form(flow.ui.action, {
+      method: "password",
+      csrf_token: csrf(flow),
+      identifier: email,
+      password: WRONG_PASSWORD,
+    });
     expect(wrong.status).toBe(303);
     expect(wrong.headers.get("location")).toBe(`http://ciam.localhost:3000/login?flow=${flow.id}`);
 
@@ -79,7 +101,10 @@ describe("Kratos' public API on Hera's origin", () => {
     });
     expect(signedIn.status).toBe(303);
     expect(signedIn.headers.get("location")).toBe("http://ciam.localhost:3000/");
-    const session = (await (await browser.json(`${hera.kratos}/sessions/whoami`)).json()) as { identity: { id: string }; devices?: { ip_address?: string }[] };
+    const session = (await (await browser.json(`${hera.kratos}/sessions/whoami`)).json()) as {
+      identity: { id: string };
+      devices?: { ip_address?: string }[];
+    };
     expect(session.identity.id).toBeTruthy();
     // Kratos records the address Hera resolved, never one the client claims on its own.
     expect(session.devices?.[0]?.ip_address).toBe(ip);
@@ -104,7 +129,12 @@ describe("Kratos' public API on Hera's origin", () => {
     expect(browser.cookies.get(REFUSAL_COOKIE)).toMatch(new RegExp(`^${flow.id}`));
 
     // The same refusal as JSON is Kratos' 400 with the flow.
-    const asJson = await browser.json(flow.ui.action, { method: "password", csrf_token: csrf(flow), identifier: target, password: WRONG_PASSWORD });
+    const asJson = await browser.json(flow.ui.action, {
+      method: "password",
+      csrf_token: csrf(flow),
+      identifier: target,
+      password: WRONG_PASSWORD,
+    });
     expect(asJson.status).toBe(400);
     expect(((await asJson.json()) as Flow).ui.messages?.map((m) => m.id)).toEqual([RATE_LIMITED_MESSAGE_ID]);
   });
@@ -116,9 +146,17 @@ describe("Kratos' public API on Hera's origin", () => {
 
     const browser = new Browser();
     const flow = (await (await browser.json(`${hera.kratos}/self-service/login/browser`)).json()) as Flow;
-    const huge = await browser.fetch(flow.ui.action, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ method: "password", identifier: "x".repeat(2 * 1024 * 1024) }) });
+    const huge = await browser.fetch(flow.ui.action, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ method: "password", identifier: "x".repeat(2 * 1024 * 1024) }),
+    });
     expect(huge.status).toBe(413);
-    const garbled = await browser.fetch(flow.ui.action, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{not json" });
+    const garbled = await browser.fetch(flow.ui.action, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: "{not json",
+    });
     expect(garbled.status).toBe(400);
     expect(((await garbled.json()) as { error: { code: number } }).error.code).toBe(400);
   });

@@ -3,12 +3,28 @@ import type { Fields, FlowNode, KratosFlow } from "./submission";
 /**
  * Olympus' own flow message for "a limit is exhausted". Kratos' validation
  * ids count up from 4000001; 4000429 echoes HTTP 429 and stays clear of that
- * range. One constant text for every limit and every identifier, known or
- * not, so it reveals nothing about accounts; the wait is in
- * `context.retry_after_seconds` (and `Retry-After`).
+ * range. The same text for every limit and every identifier, known or not
+ * (the counters do not know whether an account exists), so it reveals
+ * nothing about accounts; it says how long the lock still holds, which is
+ * also in `context.retry_after_seconds` (and `Retry-After`).
  */
 export const RATE_LIMITED_MESSAGE_ID = 4000429;
-export const RATE_LIMITED_TEXT = "Too many attempts. Please wait a while before you try again.";
+
+/** The refusal's text for a wait of `seconds`. */
+export function rateLimitedText(seconds: number): string {
+  return `Too many attempts. Please wait ${waitDuration(seconds)} before you try again.`;
+}
+
+/** A wait in words, rounded up to what a person would check a clock for: "45 seconds", "5 minutes", "2 hours". */
+export function waitDuration(seconds: number): string {
+  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? "" : "s"}`;
+  if (seconds < 60) return plural(Math.max(1, Math.ceil(seconds)), "second");
+  if (seconds < 3600) return plural(Math.ceil(seconds / 60), "minute");
+  const hours = Math.floor(seconds / 3600);
+  const minutes = Math.ceil((seconds - hours * 3600) / 60);
+  if (minutes === 60) return plural(hours + 1, "hour");
+  return minutes === 0 ? plural(hours, "hour") : `${plural(hours, "hour")} ${plural(minutes, "minute")}`;
+}
 
 export interface UiMessage {
   id: number;
@@ -18,7 +34,12 @@ export interface UiMessage {
 }
 
 export function rateLimitMessage(retryAfterSeconds: number): UiMessage {
-  return { id: RATE_LIMITED_MESSAGE_ID, text: RATE_LIMITED_TEXT, type: "error", context: { retry_after_seconds: retryAfterSeconds } };
+  return {
+    id: RATE_LIMITED_MESSAGE_ID,
+    text: rateLimitedText(retryAfterSeconds),
+    type: "error",
+    context: { retry_after_seconds: retryAfterSeconds },
+  };
 }
 
 /** Seconds to announce: whole, at least one. */
@@ -39,7 +60,8 @@ export function refusedFlow(flow: KratosFlow, retryAfter: number, fields: Fields
   const nodes = flow.ui.nodes.map((node): FlowNode => {
     const name = node.attributes.name;
     const submitted = name === undefined ? undefined : fields.get(name)?.[0];
-    const echo = submitted !== undefined && name !== undefined && !NEVER_ECHOED.has(name) && ECHOED_TYPES.has(String(node.attributes.type ?? ""));
+    const echo =
+      submitted !== undefined && name !== undefined && !NEVER_ECHOED.has(name) && ECHOED_TYPES.has(String(node.attributes.type ?? ""));
     return { ...node, attributes: echo ? { ...node.attributes, value: submitted } : node.attributes, messages: [] };
   });
   return { ...flow, ui: { ...flow.ui, nodes, messages: [rateLimitMessage(retryAfter)] } };

@@ -22,7 +22,12 @@ export function isJsonRequest(headers: Headers): boolean {
   let json = -1;
   accept.split(",").forEach((entry, index) => {
     const [type = "", ...params] = entry.trim().toLowerCase().split(";");
-    const q = Number(params.map((p) => p.trim()).find((p) => p.startsWith("q="))?.slice(2) ?? "1");
+    const q = Number(
+      params
+        .map((p) => p.trim())
+        .find((p) => p.startsWith("q="))
+        ?.slice(2) ?? "1",
+    );
     const score = (Number.isFinite(q) ? q : 0) - index * 1e-6;
     if (type === "application/json") json = Math.max(json, score);
     if (type === "text/html") html = Math.max(html, score);

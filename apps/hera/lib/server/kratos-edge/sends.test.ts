@@ -10,7 +10,8 @@ import { RATE_LIMITED_MESSAGE_ID } from "./refusal";
  * account uses the address; 10 code guesses per address per 15 minutes.
  */
 const shape = (a: FlowAnswer) => ({ status: a.status, messages: a.messages, texts: a.texts, nodes: nodeNames(a) });
-const nodeNames = (a: FlowAnswer) => ((a.body.ui as { nodes?: { attributes: { name?: string } }[] } | undefined)?.nodes ?? []).map((n) => n.attributes.name);
+const nodeNames = (a: FlowAnswer) =>
+  ((a.body.ui as { nodes?: { attributes: { name?: string } }[] } | undefined)?.nodes ?? []).map((n) => n.attributes.name);
 const TRUST_LOOPBACK = { client_ip: { trusted_proxies: ["127.0.0.1", "::1"] } };
 
 describe("mail, registration and code-guessing limits at Hera's edge (CIAM)", () => {
@@ -22,7 +23,9 @@ describe("mail, registration and code-guessing limits at Hera's edge (CIAM)", ()
     stack = await startEdgeStack("ciam", { limits: TRUST_LOOPBACK });
     hera = stack.hera;
     // Per-IP numbers small enough to reach in a test.
-    tight = await stack.startEdge({ limits: { sends: { per_ip: { max: 3, window: "1h" } }, registrations: { per_ip: { max: 2, window: "1h" } } } });
+    tight = await stack.startEdge({
+      limits: { sends: { per_ip: { max: 3, window: "1h" } }, registrations: { per_ip: { max: 2, window: "1h" } } },
+    });
   });
   afterAll(async () => {
     await stack?.stop();
@@ -31,11 +34,20 @@ describe("mail, registration and code-guessing limits at Hera's edge (CIAM)", ()
   const request = async (edge: EdgeServer, kind: "recovery" | "verification" | "login", address: string, ip = freshIp()) => {
     const headers = { "X-Forwarded-For": ip };
     const flow = await createApiFlow(edge, kind, headers);
-    return submit(edge, kind, flow, kind === "login" ? { method: "code", identifier: address } : { method: "code", email: address }, headers);
+    return submit(
+      edge,
+      kind,
+      flow,
+      kind === "login" ? { method: "code", identifier: address } : { method: "code", email: address },
+      headers,
+    );
   };
 
   const mailsQueuedFor = async (address: string) =>
-    Number((await stack.db.server.query("SELECT count(*)::int AS n FROM courier_messages WHERE recipient = $1", [address], "ciam_kratos")).rows[0].n);
+    Number(
+      (await stack.db.server.query("SELECT count(*)::int AS n FROM courier_messages WHERE recipient = $1", [address], "ciam_kratos"))
+        .rows[0].n,
+    );
 
   const createCustomer = async (email: string, password?: string) => {
     const response = await stack.admin("POST", "/admin/identities", {
@@ -85,7 +97,15 @@ describe("mail, registration and code-guessing limits at Hera's edge (CIAM)", ()
       // Two flows of 5 guesses each (Kratos' own per-flow limit), then the edge's per-address limit (10) stops the 11th.
       for (let round = 0; round < 2; round++) {
         const flow = await createApiFlow(hera, kind, headers);
-        answers.push(await submit(hera, kind, flow, kind === "login" ? { method: "code", identifier: address } : { method: "code", email: address }, headers));
+        answers.push(
+          await submit(
+            hera,
+            kind,
+            flow,
+            kind === "login" ? { method: "code", identifier: address } : { method: "code", email: address },
+            headers,
+          ),
+        );
         const guessCount = round === 0 ? 6 : 5;
         for (let i = 0; i < guessCount; i++) answers.push(await submit(hera, kind, flow, { method: "code", code: "000000" }, headers));
       }
@@ -128,7 +148,9 @@ describe("mail, registration and code-guessing limits at Hera's edge (CIAM)", ()
     const email = uniqueEmail("signup");
     const headers = { "X-Forwarded-For": freshIp() };
     const flow = await createApiFlow(hera, "registration", headers);
-    expect((await submit(hera, "registration", flow, { method: "password", password: STRONG_PASSWORD, traits: { email } }, headers)).status).toBe(200);
+    expect(
+      (await submit(hera, "registration", flow, { method: "password", password: STRONG_PASSWORD, traits: { email } }, headers)).status,
+    ).toBe(200);
     // One mail went out by itself; four more may be asked for within the hour, the fifth request is refused.
     const answers = [];
     for (let i = 0; i < 5; i++) answers.push((await request(hera, "verification", email)).messages);

@@ -1,6 +1,6 @@
 import path from "node:path";
-import { envPrefix, type Domain } from "@olympus/sdk/config";
-import { olympusDomainRole } from "@olympus/sdk/olympus-db";
+import { envPrefix, type Domain } from "@olympus/runtime-config/config";
+import { olympusDomainRole } from "@olympus/athena-store/olympus-db";
 import { loadLimits, LimitsFileError, type LimitsConfig } from "./limits-config";
 
 /**
@@ -32,7 +32,8 @@ function read(env: Env, domain: Domain, name: string): { value: string | undefin
   const prefixed = `${envPrefix(domain)}${name}`;
   const plain = env[name]?.trim() || undefined;
   const scoped = env[prefixed]?.trim() || undefined;
-  if (plain !== undefined && scoped !== undefined && plain !== scoped) throw new EdgeSettingsError(`${name}: conflicts with ${prefixed}; set only one of them`);
+  if (plain !== undefined && scoped !== undefined && plain !== scoped)
+    throw new EdgeSettingsError(`${name}: conflicts with ${prefixed}; set only one of them`);
   return scoped !== undefined ? { value: scoped, source: prefixed } : { value: plain, source: name };
 }
 
@@ -41,7 +42,9 @@ export function loadEdgeSettings(env: Env, domain: Domain, cwd = process.cwd()):
   const role = olympusDomainRole(domain);
   const database = read(env, domain, EDGE_VARIABLES.databaseUrl);
   if (database.value === undefined) {
-    throw new EdgeSettingsError(`${EDGE_VARIABLES.databaseUrl}: is missing; Hera keeps its sign-in limits in the olympus database: set it with this domain's role, e.g. postgres://${role}:…@127.0.0.1:5432/olympus`);
+    throw new EdgeSettingsError(
+      `${EDGE_VARIABLES.databaseUrl}: is missing; Hera keeps its sign-in limits in the olympus database: set it with this domain's role, e.g. postgres://${role}:…@127.0.0.1:5432/olympus`,
+    );
   }
   let url: URL;
   try {
@@ -49,11 +52,16 @@ export function loadEdgeSettings(env: Env, domain: Domain, cwd = process.cwd()):
   } catch {
     throw new EdgeSettingsError(`${database.source}: is not a valid postgres:// URL`);
   }
-  if (url.protocol !== "postgres:" && url.protocol !== "postgresql:") throw new EdgeSettingsError(`${database.source}: must be a postgres:// URL, got "${url.protocol}"`);
+  if (url.protocol !== "postgres:" && url.protocol !== "postgresql:")
+    throw new EdgeSettingsError(`${database.source}: must be a postgres:// URL, got "${url.protocol}"`);
   const users = [decodeURIComponent(url.username), ...url.searchParams.getAll("user")];
   const wrong = users.find((user) => user !== role);
-  if (wrong !== undefined) throw new EdgeSettingsError(`${database.source}: ${wrong === "" ? "names no role" : `logs in as "${wrong}"`}; Hera ${domain.toUpperCase()} must log in as "${role}"`);
-  if (decodeURIComponent(url.pathname.replace(/^\//, "")) !== "olympus") throw new EdgeSettingsError(`${database.source}: must name the olympus database (…/olympus)`);
+  if (wrong !== undefined)
+    throw new EdgeSettingsError(
+      `${database.source}: ${wrong === "" ? "names no role" : `logs in as "${wrong}"`}; Hera ${domain.toUpperCase()} must log in as "${role}"`,
+    );
+  if (decodeURIComponent(url.pathname.replace(/^\//, "")) !== "olympus")
+    throw new EdgeSettingsError(`${database.source}: must name the olympus database (…/olympus)`);
 
   const file = read(env, domain, EDGE_VARIABLES.limitsFile).value;
   try {

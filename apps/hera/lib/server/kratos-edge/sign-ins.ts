@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type pg from "pg";
-import type { Domain } from "@olympus/sdk/config";
-import { inDomainTransaction } from "@olympus/sdk/olympus-db";
+import type { Domain } from "@olympus/runtime-config/config";
+import { inDomainTransaction } from "@olympus/athena-store/olympus-db";
 
 /**
  * Whose session a second-factor guess comes from. Kratos will not say at
@@ -62,7 +62,9 @@ export function credentialHash(credential: string): Buffer {
  * count, stable for it, meaningless to anyone reading it.
  */
 export function sessionKey(credentials: readonly string[]): string {
-  return `session:${createHash("sha256").update([...credentials].sort().join("\n")).digest("hex")}`;
+  return `session:${createHash("sha256")
+    .update([...credentials].sort().join("\n"))
+    .digest("hex")}`;
 }
 
 /** The session credentials a request carries: Kratos' cookies (not the CSRF cookie) and session tokens. */

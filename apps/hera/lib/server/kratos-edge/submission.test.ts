@@ -9,44 +9,88 @@ const flow = (state: string, nodes: { name: string; value?: string; type?: strin
   id: FLOW_ID,
   type: "browser",
   state,
-  ui: { nodes: nodes.map((n) => ({ type: "input", group: "default", attributes: { name: n.name, value: n.value, type: n.type ?? "text" }, messages: [] })) },
+  ui: {
+    nodes: nodes.map((n) => ({
+      type: "input",
+      group: "default",
+      attributes: { name: n.name, value: n.value, type: n.type ?? "text" },
+      messages: [],
+    })),
+  },
 });
-const fields = (entries: Record<string, string | string[]>) => new Map(Object.entries(entries).map(([k, v]) => [k, Array.isArray(v) ? v : [v]]));
+const fields = (entries: Record<string, string | string[]>) =>
+  new Map(Object.entries(entries).map(([k, v]) => [k, Array.isArray(v) ? v : [v]]));
 
 describe("what a submission is charged for", () => {
   it("charges a password guess per identifier (every value given), and nothing Kratos would not check", () => {
-    expect(chargesFor("login", "POST", fields({ method: "password", identifier: " Ann@Example.com ", password: "x" }), flow("choose_method"), FLOW_ID)).toEqual([
-      { type: "attempt", attempt: "password", identifiers: ["ann@example.com"] },
-    ]);
-    expect(chargesFor("login", "POST", fields({ method: "password", identifier: ["a@x.io", "b@x.io"], password: "x" }), flow("choose_method"), FLOW_ID)).toEqual([
-      { type: "attempt", attempt: "password", identifiers: ["a@x.io", "b@x.io"] },
-    ]);
-    expect(chargesFor("login", "POST", fields({ method: "password", password_identifier: "c@x.io", password: "x" }), flow("choose_method"), FLOW_ID)[0]).toMatchObject({ identifiers: ["c@x.io"] });
-    expect(chargesFor("login", "POST", fields({ method: "password", identifier: "a@x.io", password: "" }), flow("choose_method"), FLOW_ID)).toEqual([]);
+    expect(
+      chargesFor(
+        "login",
+        "POST",
+        fields({ method: "password", identifier: " Ann@Example.com ", password: "x" }),
+        flow("choose_method"),
+        FLOW_ID,
+      ),
+    ).toEqual([{ type: "attempt", attempt: "password", identifiers: ["ann@example.com"] }]);
+    expect(
+      chargesFor(
+        "login",
+        "POST",
+        fields({ method: "password", identifier: ["a@x.io", "b@x.io"], password: "x" }),
+        flow("choose_method"),
+        FLOW_ID,
+      ),
+    ).toEqual([{ type: "attempt", attempt: "password", identifiers: ["a@x.io", "b@x.io"] }]);
+    expect(
+      chargesFor(
+        "login",
+        "POST",
+        fields({ method: "password", password_identifier: "c@x.io", password: "x" }),
+        flow("choose_method"),
+        FLOW_ID,
+      )[0],
+    ).toMatchObject({ identifiers: ["c@x.io"] });
+    expect(
+      chargesFor("login", "POST", fields({ method: "password", identifier: "a@x.io", password: "" }), flow("choose_method"), FLOW_ID),
+    ).toEqual([]);
     expect(chargesFor("login", "POST", fields({ method: "webauthn", identifier: "a@x.io" }), flow("choose_method"), FLOW_ID)).toEqual([]);
   });
 
   it("tells a code being sent from a code being guessed by the flow's state, and counts a guess against the address the code went to", () => {
     const sent = flow("sent_email", [{ name: "identifier", value: "Ann@example.com", type: "hidden" }]);
-    expect(chargesFor("login", "POST", fields({ method: "code", identifier: "ann@example.com" }), flow("choose_method"), FLOW_ID)).toEqual([{ type: "mail", addresses: ["ann@example.com"] }]);
+    expect(chargesFor("login", "POST", fields({ method: "code", identifier: "ann@example.com" }), flow("choose_method"), FLOW_ID)).toEqual([
+      { type: "mail", addresses: ["ann@example.com"] },
+    ]);
     expect(chargesFor("login", "POST", fields({ method: "code", code: "123456", identifier: "someone@else.io" }), sent, FLOW_ID)).toEqual([
       { type: "attempt", attempt: "code", identifiers: ["ann@example.com"] },
     ]);
-    expect(chargesFor("login", "POST", fields({ method: "code", resend: "code" }), sent, FLOW_ID)).toEqual([{ type: "mail", addresses: ["ann@example.com"] }]);
+    expect(chargesFor("login", "POST", fields({ method: "code", resend: "code" }), sent, FLOW_ID)).toEqual([
+      { type: "mail", addresses: ["ann@example.com"] },
+    ]);
     const recovery = flow("sent_email", [{ name: "email", value: "bob@example.com", type: "submit" }]);
-    expect(chargesFor("recovery", "POST", fields({ method: "code", code: "000000" }), recovery, FLOW_ID)).toEqual([{ type: "attempt", attempt: "code", identifiers: ["bob@example.com"] }]);
-    expect(chargesFor("recovery", "POST", fields({ method: "code", email: "bob@example.com" }), recovery, FLOW_ID)).toEqual([{ type: "mail", addresses: ["bob@example.com"] }]);
+    expect(chargesFor("recovery", "POST", fields({ method: "code", code: "000000" }), recovery, FLOW_ID)).toEqual([
+      { type: "attempt", attempt: "code", identifiers: ["bob@example.com"] },
+    ]);
+    expect(chargesFor("recovery", "POST", fields({ method: "code", email: "bob@example.com" }), recovery, FLOW_ID)).toEqual([
+      { type: "mail", addresses: ["bob@example.com"] },
+    ]);
     // A code arriving by the mail's link (GET) is a guess too; an admin-issued code has no address but its flow.
-    expect(chargesFor("verification", "GET", fields({ flow: FLOW_ID, code: "111111" }), flow("sent_email"), FLOW_ID)).toEqual([{ type: "attempt", attempt: "code", identifiers: [`flow:${FLOW_ID}`] }]);
+    expect(chargesFor("verification", "GET", fields({ flow: FLOW_ID, code: "111111" }), flow("sent_email"), FLOW_ID)).toEqual([
+      { type: "attempt", attempt: "code", identifiers: [`flow:${FLOW_ID}`] },
+    ]);
   });
 
   it("charges every registration submission, and a registration code's mail to the e-mail traits", () => {
-    const form = flow("choose_method", [{ name: "traits.email", type: "email" }, { name: "traits.name", type: "text" }]);
-    expect(chargesFor("registration", "POST", fields({ method: "password", "traits.email": "x@y.io", password: "p" }), form, FLOW_ID)).toEqual([{ type: "registration" }]);
-    expect(chargesFor("registration", "POST", fields({ method: "code", "traits.email": "X@y.io", "traits.name": "a@b" }), form, FLOW_ID)).toEqual([
-      { type: "registration" },
-      { type: "mail", addresses: ["x@y.io"] },
+    const form = flow("choose_method", [
+      { name: "traits.email", type: "email" },
+      { name: "traits.name", type: "text" },
     ]);
+    expect(
+      chargesFor("registration", "POST", fields({ method: "password", "traits.email": "x@y.io", password: "p" }), form, FLOW_ID),
+    ).toEqual([{ type: "registration" }]);
+    expect(
+      chargesFor("registration", "POST", fields({ method: "code", "traits.email": "X@y.io", "traits.name": "a@b" }), form, FLOW_ID),
+    ).toEqual([{ type: "registration" }, { type: "mail", addresses: ["x@y.io"] }]);
   });
 
   it("reads JSON and form bodies the way Kratos' decoder does", () => {
@@ -89,7 +133,14 @@ describe("the refusal", () => {
       { name: "csrf_token", value: "token", type: "hidden" },
     ]);
     const refused = refusedFlow(before, 42, fields({ identifier: "ann@example.com", password: "secret", csrf_token: "forged" }));
-    expect(refused.ui.messages).toEqual([{ id: RATE_LIMITED_MESSAGE_ID, text: "Too many attempts. Please wait a while before you try again.", type: "error", context: { retry_after_seconds: 42 } }]);
+    expect(refused.ui.messages).toEqual([
+      {
+        id: RATE_LIMITED_MESSAGE_ID,
+        text: "Too many attempts. Please wait 42 seconds before you try again.",
+        type: "error",
+        context: { retry_after_seconds: 42 },
+      },
+    ]);
     expect(refused.ui.nodes.map((n) => n.attributes.value)).toEqual(["ann@example.com", undefined, "token"]);
   });
 
@@ -106,7 +157,9 @@ describe("the refusal", () => {
 describe("redirects through the proxy", () => {
   const target = { kratosUrl: "http://127.0.0.1:3100", browserUrl: "https://ciam.example.com/.ory/kratos" };
   it("turn Kratos' own address into Hera's, and leave every other one as Kratos wrote it", () => {
-    expect(browserLocation("http://127.0.0.1:3100/self-service/login/browser?x=1", target)).toBe("https://ciam.example.com/.ory/kratos/self-service/login/browser?x=1");
+    expect(browserLocation("http://127.0.0.1:3100/self-service/login/browser?x=1", target)).toBe(
+      "https://ciam.example.com/.ory/kratos/self-service/login/browser?x=1",
+    );
     expect(browserLocation("https://ciam.example.com/login?flow=1", target)).toBe("https://ciam.example.com/login?flow=1");
     expect(browserLocation("http://127.0.0.1:31000/evil", target)).toBe("http://127.0.0.1:31000/evil");
   });

@@ -58,14 +58,18 @@ function distinct(list: readonly string[]): string[] {
 }
 
 function nodeValue(flow: KratosFlow | undefined, name: string): string | undefined {
-  const value = flow?.ui.nodes.find((n) => n.attributes.name === name && typeof n.attributes.value === "string" && n.attributes.value !== "")?.attributes.value;
+  const value = flow?.ui.nodes.find(
+    (n) => n.attributes.name === name && typeof n.attributes.value === "string" && n.attributes.value !== "",
+  )?.attributes.value;
   return typeof value === "string" ? value : undefined;
 }
 
 /** The addresses a registration names: its e-mail traits (by the flow's node types), else any trait that looks like one. */
 export function traitAddresses(fields: Fields, flow: KratosFlow | undefined): string[] {
   const emailTraits = new Set(
-    (flow?.ui.nodes ?? []).filter((n) => n.attributes.name?.startsWith("traits.") && n.attributes.type === "email").map((n) => n.attributes.name ?? ""),
+    (flow?.ui.nodes ?? [])
+      .filter((n) => n.attributes.name?.startsWith("traits.") && n.attributes.type === "email")
+      .map((n) => n.attributes.name ?? ""),
   );
   const traits = [...fields.entries()].filter(([name]) => name.startsWith("traits."));
   const typed = traits.filter(([name]) => emailTraits.has(name)).flatMap(([, v]) => v);
@@ -79,7 +83,14 @@ function codeSubject(kind: GuardedFlow, flow: KratosFlow | undefined, flowId: st
     kind === "login"
       ? nodeValue(flow, "identifier")
       : kind === "registration"
-        ? traitAddresses(new Map(flow?.ui.nodes.filter((n) => typeof n.attributes.value === "string").map((n) => [n.attributes.name ?? "", [String(n.attributes.value)]])), flow)[0]
+        ? traitAddresses(
+            new Map(
+              flow?.ui.nodes
+                .filter((n) => typeof n.attributes.value === "string")
+                .map((n) => [n.attributes.name ?? "", [String(n.attributes.value)]]),
+            ),
+            flow,
+          )[0]
         : nodeValue(flow, "email");
   return shown ? normalizeIdentifier(shown) : `flow:${flowId}`;
 }
@@ -106,7 +117,8 @@ export function chargesFor(kind: GuardedFlow, httpMethod: string, fields: Fields
     if (kind === "login" && method === "password") {
       const identifiers = distinct(values(fields, "identifier", "password_identifier"));
       // Without an identifier and a password Kratos answers "required" and checks nothing.
-      if (identifiers.length > 0 && (fields.get("password") ?? []).some((p) => p !== "")) charges.push({ type: "attempt", attempt: "password", identifiers });
+      if (identifiers.length > 0 && (fields.get("password") ?? []).some((p) => p !== ""))
+        charges.push({ type: "attempt", attempt: "password", identifiers });
     } else if (kind === "login" && (method === "totp" || method === "lookup_secret")) {
       const secret = values(fields, method === "totp" ? "totp_code" : "lookup_secret");
       if (secret.length > 0) charges.push({ type: "second_factor", attempt: method });
@@ -133,7 +145,8 @@ export function chargesFor(kind: GuardedFlow, httpMethod: string, fields: Fields
         // Recovery and verification: an address (re)sends a code, a code alone is checked.
         const email = distinct(values(fields, "email"));
         if (email.length > 0) charges.push({ type: "mail", addresses: email });
-        else if (code.length > 0 && sentCode) charges.push({ type: "attempt", attempt: "code", identifiers: [codeSubject(kind, flow, flowId)] });
+        else if (code.length > 0 && sentCode)
+          charges.push({ type: "attempt", attempt: "code", identifiers: [codeSubject(kind, flow, flowId)] });
       }
     } else if (method === "link" && (kind === "recovery" || kind === "verification")) {
       const email = distinct(values(fields, "email"));

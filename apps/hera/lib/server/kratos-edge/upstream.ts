@@ -1,4 +1,4 @@
-import { hostOnlySetCookie } from "@olympus/sdk/kratos";
+import { hostOnlySetCookie } from "@olympus/ory-client/kratos";
 
 /**
  * The HTTP side of Hera's Kratos proxy: which request headers go to Kratos,

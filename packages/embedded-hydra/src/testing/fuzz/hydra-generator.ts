@@ -1,7 +1,13 @@
-import type { RouteInfo } from "../../admin/router";
-import { brokenJson, encode, hostileKey, hostileString, hostileValue } from "./payloads";
-import type { Random } from "./random";
-import type { RawRequest } from "./raw-http";
+import type { RouteInfo } from "@olympus/server-kit/http";
+import {
+  brokenJson,
+  encode,
+  hostileKey,
+  hostileString,
+  hostileValue,
+  type FuzzRequest,
+  type Random,
+} from "@olympus/server-kit/testing/fuzz";
 
 /** Live objects the generator aims at, so hostile input reaches real handlers. */
 export interface HydraFuzzTargets {
@@ -12,13 +18,16 @@ export interface HydraFuzzTargets {
   redirectUri: string;
 }
 
-export interface FuzzRequest extends RawRequest {
-  port: "public" | "admin";
-  kind: string;
-}
-
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD", "TRACE", "G3T"];
-const CONTENT_TYPES = ["application/json", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "text/plain", "", "application/json; charset=latin1", "application/jwt"];
+const CONTENT_TYPES = [
+  "application/json",
+  "application/x-www-form-urlencoded",
+  "multipart/form-data; boundary=x",
+  "text/plain",
+  "",
+  "application/json; charset=latin1",
+  "application/jwt",
+];
 
 /**
  * Hostile requests for the Hydra-compatible server: every route of both
@@ -45,14 +54,25 @@ export class HydraRequestGenerator {
   }
 
   private client(): { id: string; secret?: string } {
-    return this.rng.chance(0.8) ? this.rng.pick(this.targets.clients) : { id: this.rng.chance(0.5) ? this.rng.uuid() : hostileString(this.rng).slice(0, 300) };
+    return this.rng.chance(0.8)
+      ? this.rng.pick(this.targets.clients)
+      : { id: this.rng.chance(0.5) ? this.rng.uuid() : hostileString(this.rng).slice(0, 300) };
   }
 
   private headers(extra: [string, string][] = []): [string, string][] {
     const rng = this.rng;
     const h: [string, string][] = [...extra];
     if (rng.chance(0.5)) h.push(["Accept", rng.pick(["application/json", "text/html", "*/*", hostileString(rng).slice(0, 200)])]);
-    if (rng.chance(0.25)) h.push(["Cookie", rng.pick(["ciam_hydra_session=abc", "ciam_hydra_login_csrf=x; ciam_hydra_consent_csrf=y", `_interaction=${encode(hostileString(rng).slice(0, 1000))}`, `ciam_hydra_session.sig=${"A".repeat(2000)}`])]);
+    if (rng.chance(0.25))
+      h.push([
+        "Cookie",
+        rng.pick([
+          "ciam_hydra_session=abc",
+          "ciam_hydra_login_csrf=x; ciam_hydra_consent_csrf=y",
+          `_interaction=${encode(hostileString(rng).slice(0, 1000))}`,
+          `ciam_hydra_session.sig=${"A".repeat(2000)}`,
+        ]),
+      ]);
     if (rng.chance(0.15)) h.push(["Origin", rng.pick(["http://ciam.localhost:3000", "http://evil.example", "null"])]);
     if (rng.chance(0.15)) h.push(["X-Forwarded-Proto", rng.pick(["https", "gopher", "", "http, https"])]);
     if (rng.chance(0.15)) h.push(["X-Forwarded-Host", rng.pick(["evil.example", "a".repeat(400), "ciam.localhost:3102 ", "[::1]"])]);
@@ -99,13 +119,16 @@ export class HydraRequestGenerator {
     if (rng.chance(0.15)) params.max_age = this.value("0", "-1", "1e9", "abc");
     if (rng.chance(0.15)) params.request = this.value("eyJhbGciOiJub25lIn0.eyJjbGllbnRfaWQiOiJ4In0.", "a.b.c");
     if (rng.chance(0.1)) params.response_mode = this.value("query", "form_post", "fragment", "web_message");
-    if (rng.chance(0.15)) params[rng.pick(["login_verifier", "consent_verifier"])] = this.value(rng.uuid(), ...this.targets.loginChallenges);
+    if (rng.chance(0.15))
+      params[rng.pick(["login_verifier", "consent_verifier"])] = this.value(rng.uuid(), ...this.targets.loginChallenges);
     if (rng.chance(0.1)) params.claims = this.value('{"id_token":{"email":null}}', "{");
     if (rng.chance(0.05)) params[hostileKey(rng)] = this.value();
     const method = rng.chance(0.8) ? "GET" : rng.pick(["POST", "PUT", "HEAD"]);
     const body = method === "POST" ? Buffer.from(this.query(params)) : undefined;
     const target = method === "POST" ? "/oauth2/auth" : `/oauth2/auth?${this.query(params)}`;
-    const headers = this.headers(body ? [["Content-Type", rng.chance(0.8) ? "application/x-www-form-urlencoded" : rng.pick(CONTENT_TYPES)]] : []);
+    const headers = this.headers(
+      body ? [["Content-Type", rng.chance(0.8) ? "application/x-www-form-urlencoded" : rng.pick(CONTENT_TYPES)]] : [],
+    );
     return { port: "public", kind: "authorize", method, target, headers, ...(body ? { body } : {}) };
   }
 
@@ -116,7 +139,15 @@ export class HydraRequestGenerator {
     const maybe = (key: string, ...likely: string[]) => {
       if (rng.chance(0.75)) form[key] = this.value(...likely);
     };
-    maybe("grant_type", "authorization_code", "refresh_token", "client_credentials", "password", "urn:ietf:params:oauth:grant-type:jwt-bearer", "implicit");
+    maybe(
+      "grant_type",
+      "authorization_code",
+      "refresh_token",
+      "client_credentials",
+      "password",
+      "urn:ietf:params:oauth:grant-type:jwt-bearer",
+      "implicit",
+    );
     maybe("code", rng.string(43, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"));
     maybe("refresh_token", rng.string(43, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"));
     maybe("redirect_uri", this.targets.redirectUri);
@@ -142,7 +173,8 @@ export class HydraRequestGenerator {
     }
     const path = rng.pick(["/oauth2/token", "/oauth2/token", "/oauth2/token", "/oauth2/revoke", "/userinfo"]);
     if (path === "/oauth2/revoke") form.token = this.value(rng.string(43), "");
-    if (path === "/userinfo") extra.push(["Authorization", `Bearer ${rng.chance(0.5) ? rng.string(43) : hostileString(rng).slice(0, 2000)}`]);
+    if (path === "/userinfo")
+      extra.push(["Authorization", `Bearer ${rng.chance(0.5) ? rng.string(43) : hostileString(rng).slice(0, 2000)}`]);
     const roll = rng.next();
     let body: Buffer;
     let contentType = "application/x-www-form-urlencoded";
@@ -161,7 +193,14 @@ export class HydraRequestGenerator {
       if (rng.chance(0.1)) contentType = rng.pick(CONTENT_TYPES);
     }
     const method = rng.chance(0.9) ? "POST" : rng.pick(METHODS);
-    return { port: "public", kind: `token:${path}`, method, target: path, headers: this.headers([...extra, ["Content-Type", contentType]]), body };
+    return {
+      port: "public",
+      kind: `token:${path}`,
+      method,
+      target: path,
+      headers: this.headers([...extra, ["Content-Type", contentType]]),
+      body,
+    };
   }
 
   private challenge(kind: "login" | "consent" | "logout"): string {
@@ -177,9 +216,16 @@ export class HydraRequestGenerator {
     if (roll < 0.12) return { body: Buffer.from(brokenJson(rng)), contentType: "application/json" };
     if (roll < 0.2) return { body: Buffer.from(JSON.stringify(rng.pick([[], 1, "s", null, true]))), contentType: "application/json" };
     if (roll < 0.25) return { body: Buffer.alloc(rng.int(1024 * 1024 + 1, 1024 * 1024 + 200_000), 0x7b), contentType: "application/json" };
-    if (roll < 0.3) return { body: Buffer.concat([Buffer.from('{"client_name":"'), Buffer.from([0xff, 0xc3, 0x28]), Buffer.from('"}')]), contentType: "application/json" };
+    if (roll < 0.3)
+      return {
+        body: Buffer.concat([Buffer.from('{"client_name":"'), Buffer.from([0xff, 0xc3, 0x28]), Buffer.from('"}')]),
+        contentType: "application/json",
+      };
     if (roll < 0.34) return { body: Buffer.from(`{"a":${"[".repeat(5000)}${"]".repeat(5000)}}`), contentType: "application/json" };
-    return { body: Buffer.from(JSON.stringify(plausible()) ?? "null"), contentType: rng.chance(0.9) ? "application/json" : rng.pick(CONTENT_TYPES) };
+    return {
+      body: Buffer.from(JSON.stringify(plausible()) ?? "null"),
+      contentType: rng.chance(0.9) ? "application/json" : rng.pick(CONTENT_TYPES),
+    };
   }
 
   private clientMetadata(): Record<string, unknown> {
@@ -192,7 +238,10 @@ export class HydraRequestGenerator {
       ["grant_types", () => pick(["authorization_code", "refresh_token", "client_credentials", "implicit", "password"])],
       ["response_types", () => pick(["code", "token", "code id_token"])],
       ["scope", () => pick("openid offline_access")],
-      ["token_endpoint_auth_method", () => pick(rng.pick(["client_secret_basic", "client_secret_post", "none", "private_key_jwt", "tls_client_auth"]))],
+      [
+        "token_endpoint_auth_method",
+        () => pick(rng.pick(["client_secret_basic", "client_secret_post", "none", "private_key_jwt", "tls_client_auth"])),
+      ],
       ["client_secret", () => pick(rng.string(rng.int(0, 40)))],
       ["client_id", () => pick(`fuzz-${rng.string(10)}`)],
       ["audience", () => hostileValue(rng)],
@@ -219,22 +268,56 @@ export class HydraRequestGenerator {
     const templates: [string, string, () => unknown][] = [
       ["POST", "/admin/clients", () => this.clientMetadata()],
       ["PUT", `/admin/clients/${encode(clientId)}`, () => this.clientMetadata()],
-      ["PATCH", `/admin/clients/${encode(clientId)}`, () => [{ op: rng.pick(["add", "replace", "remove", "move", "x"]), path: rng.pick(["/client_name", "/redirect_uris/-", "/client_id", "/", "", hostileString(rng).slice(0, 50)]), value: hostileValue(rng) }]],
+      [
+        "PATCH",
+        `/admin/clients/${encode(clientId)}`,
+        () => [
+          {
+            op: rng.pick(["add", "replace", "remove", "move", "x"]),
+            path: rng.pick(["/client_name", "/redirect_uris/-", "/client_id", "/", "", hostileString(rng).slice(0, 50)]),
+            value: hostileValue(rng),
+          },
+        ],
+      ],
       [
         "PUT",
         `/admin/oauth2/auth/requests/${kind}/${decision}?${kind}_challenge=${this.challenge(kind)}`,
         () =>
           decision === "accept"
-            ? { subject: rng.chance(0.5) ? "fuzz-user" : hostileValue(rng), remember: hostileValue(rng), remember_for: rng.pick([0, -1, 1e12, "x"]), grant_scope: rng.chance(0.5) ? ["openid"] : hostileValue(rng), session: hostileValue(rng), context: hostileValue(rng), acr: hostileValue(rng) }
+            ? {
+                subject: rng.chance(0.5) ? "fuzz-user" : hostileValue(rng),
+                remember: hostileValue(rng),
+                remember_for: rng.pick([0, -1, 1e12, "x"]),
+                grant_scope: rng.chance(0.5) ? ["openid"] : hostileValue(rng),
+                session: hostileValue(rng),
+                context: hostileValue(rng),
+                acr: hostileValue(rng),
+              }
             : { error: hostileValue(rng), error_description: hostileValue(rng), status_code: rng.pick([0, 200, 302, 999, "x", -1]) },
       ],
       ["GET", `/admin/oauth2/auth/requests/${kind}?${kind}_challenge=${this.challenge(kind)}`, () => ({})],
       ["POST", "/admin/oauth2/introspect", () => ({ token: hostileValue(rng), scope: hostileValue(rng) })],
-      ["DELETE", `/admin/oauth2/auth/sessions/consent?subject=${this.value("fuzz-user")}&client=${this.value(rng.uuid())}&all=${this.value("true", "false")}`, () => ({})],
+      [
+        "DELETE",
+        `/admin/oauth2/auth/sessions/consent?subject=${this.value("fuzz-user")}&client=${this.value(rng.uuid())}&all=${this.value("true", "false")}`,
+        () => ({}),
+      ],
       ["DELETE", `/admin/oauth2/auth/sessions/login?${rng.pick(["subject", "sid"])}=${this.value("fuzz-user")}`, () => ({})],
       ["DELETE", `/admin/oauth2/tokens?client_id=${this.value(rng.uuid())}`, () => ({})],
-      ["POST", `/admin/keys/${rng.chance(0.8) ? `fuzz-${rng.string(4)}` : encode(hostileString(rng).slice(0, 100))}`, () => ({ alg: rng.pick(["RS256", "ES256", "HS256", "none", hostileString(rng)]), use: rng.pick(["sig", "enc", 1]), kid: hostileValue(rng) })],
-      ["GET", `/admin/clients?page_size=${this.value("-1", "0", "1000000", "abc")}&page_token=${this.value("x", rng.uuid())}&client_name=${this.value()}&owner=${this.value()}`, () => ({})],
+      [
+        "POST",
+        `/admin/keys/${rng.chance(0.8) ? `fuzz-${rng.string(4)}` : encode(hostileString(rng).slice(0, 100))}`,
+        () => ({
+          alg: rng.pick(["RS256", "ES256", "HS256", "none", hostileString(rng)]),
+          use: rng.pick(["sig", "enc", 1]),
+          kid: hostileValue(rng),
+        }),
+      ],
+      [
+        "GET",
+        `/admin/clients?page_size=${this.value("-1", "0", "1000000", "abc")}&page_token=${this.value("x", rng.uuid())}&client_name=${this.value()}&owner=${this.value()}`,
+        () => ({}),
+      ],
     ];
     const template = rng.pick(templates);
     const [method, path, make] = template;
@@ -243,7 +326,14 @@ export class HydraRequestGenerator {
     const { body, contentType } = form
       ? { body: Buffer.from(`token=${this.value(rng.string(43))}`), contentType: "application/x-www-form-urlencoded" }
       : this.hostileJsonBody(make);
-    return { port: "admin", kind: `admin:${method} ${path.split("?")[0]?.replace(/[0-9a-f-]{36}/g, ":id")}`, method, target: path, headers: this.headers([["Content-Type", contentType]]), body };
+    return {
+      port: "admin",
+      kind: `admin:${method} ${path.split("?")[0]?.replace(/[0-9a-f-]{36}/g, ":id")}`,
+      method,
+      target: path,
+      headers: this.headers([["Content-Type", contentType]]),
+      body,
+    };
   }
 
   private routeSweep(): FuzzRequest {
@@ -257,26 +347,63 @@ export class HydraRequestGenerator {
         if (param === ":set" && rng.chance(0.3)) return this.targets.keySet;
         if (rng.chance(0.3)) return encode(this.client().id);
         return rng.chance(0.5) ? rng.uuid() : rng.pick(["%zz", "%", "..", encode(hostileString(rng).slice(0, 300))]);
-      }) + (rng.chance(0.5) ? `?${this.query({ [rng.pick(["login_challenge", "consent_challenge", "logout_challenge", "subject", "client", "page_size", "page_token", "token"])]: this.value() })}` : "");
+      }) +
+      (rng.chance(0.5)
+        ? `?${this.query({ [rng.pick(["login_challenge", "consent_challenge", "logout_challenge", "subject", "client", "page_size", "page_token", "token"])]: this.value() })}`
+        : "");
     // Rotating the real signing key set or deleting its keys is an admin's right, not hostile input.
     if (target.startsWith(`/admin/keys/${this.targets.keySet}`) && method !== "GET") method = "GET";
     const withBody = method !== "GET" && method !== "HEAD" && rng.chance(0.7);
     const hostile = withBody ? this.hostileJsonBody(() => ({ [hostileKey(rng)]: hostileValue(rng) })) : undefined;
-    return { port, kind: `route:${route.pattern}`, method, target, headers: this.headers(hostile ? [["Content-Type", hostile.contentType]] : []), ...(hostile ? { body: hostile.body } : {}) };
+    return {
+      port,
+      kind: `route:${route.pattern}`,
+      method,
+      target,
+      headers: this.headers(hostile ? [["Content-Type", hostile.contentType]] : []),
+      ...(hostile ? { body: hostile.body } : {}),
+    };
   }
 
   private protocolAbuse(): FuzzRequest {
     const rng = this.rng;
     const port = rng.chance(0.6) ? "public" : "admin";
-    const path = rng.pick(["/oauth2/auth?client_id=x", "/oauth2/token", "/admin/clients", "/health/alive", "/.well-known/openid-configuration"]);
+    const path = rng.pick([
+      "/oauth2/auth?client_id=x",
+      "/oauth2/token",
+      "/admin/clients",
+      "/health/alive",
+      "/.well-known/openid-configuration",
+    ]);
     const cases: (() => Buffer)[] = [
       () => Buffer.from(`GET ${path} HTTP/1.1\r\nHost: x\r\nX-A: a\nInjected: 1\r\nConnection: close\r\n\r\n`, "latin1"),
       () => Buffer.from(`GET ${path} HTTP/1.1\r\nHost: x\r\nX-A: a\r\n b\r\nConnection: close\r\n\r\n`, "latin1"),
-      () => Buffer.concat([Buffer.from("GET /oauth2/auth?state="), Buffer.from([0xff, 0xc3, 0x28, 0x00]), Buffer.from(" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")]),
-      () => Buffer.from(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 50\r\nConnection: close\r\n\r\n{"a":`, "latin1"),
-      () => Buffer.from(`POST ${path} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Type: application/x-www-form-urlencoded\r\nConnection: close\r\n\r\nzz\r\n{}\r\n0\r\n\r\n`, "latin1"),
-      () => Buffer.from(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{}`, "latin1"),
-      () => Buffer.from(`GET ${path} HTTP/1.1\r\nHost: x\r\nX-Big: ${"b".repeat(rng.int(17_000, 70_000))}\r\nConnection: close\r\n\r\n`, "latin1"),
+      () =>
+        Buffer.concat([
+          Buffer.from("GET /oauth2/auth?state="),
+          Buffer.from([0xff, 0xc3, 0x28, 0x00]),
+          Buffer.from(" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+        ]),
+      () =>
+        Buffer.from(
+          `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 50\r\nConnection: close\r\n\r\n{"a":`,
+          "latin1",
+        ),
+      () =>
+        Buffer.from(
+          `POST ${path} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Type: application/x-www-form-urlencoded\r\nConnection: close\r\n\r\nzz\r\n{}\r\n0\r\n\r\n`,
+          "latin1",
+        ),
+      () =>
+        Buffer.from(
+          `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{}`,
+          "latin1",
+        ),
+      () =>
+        Buffer.from(
+          `GET ${path} HTTP/1.1\r\nHost: x\r\nX-Big: ${"b".repeat(rng.int(17_000, 70_000))}\r\nConnection: close\r\n\r\n`,
+          "latin1",
+        ),
       () => Buffer.from(`GET /${"p".repeat(rng.int(9_000, 40_000))} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, "latin1"),
       () => Buffer.from(`GET ${path} HTTP/1.1\r\nConnection: close\r\n\r\n`, "latin1"),
       () => Buffer.from("\u0000\u0001\u0002 / HTTP/9.9\r\n\r\n", "latin1"),
@@ -285,7 +412,15 @@ export class HydraRequestGenerator {
     const index = rng.int(0, cases.length - 1);
     const rawHead = (cases[index] ?? cases[0] ?? (() => Buffer.alloc(0)))();
     // The truncated ones (a body shorter than announced) need our FIN to end.
-    return { port, kind: "protocol", method: "RAW", target: path, headers: [], rawHead, endAfterSend: /Content-Length: (5|-1)\r/.test(rawHead.toString("latin1")) };
+    return {
+      port,
+      kind: "protocol",
+      method: "RAW",
+      target: path,
+      headers: [],
+      rawHead,
+      endAfterSend: /Content-Length: (5|-1)\r/.test(rawHead.toString("latin1")),
+    };
   }
 
   private unknownPath(): FuzzRequest {

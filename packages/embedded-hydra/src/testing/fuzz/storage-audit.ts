@@ -1,3 +1,4 @@
+import type { AuditFinding, AuditReport } from "@olympus/server-kit/testing/fuzz";
 import type { TestPostgres } from "@olympus/test-postgres";
 
 /** Every token-like word (ids, challenges, opaque tokens) in a text, and every string of a JSON body: what an answer announced. */
@@ -14,17 +15,6 @@ function stringLeaves(value: unknown): string[] {
   if (typeof value === "string") return [value];
   if (typeof value !== "object" || value === null) return [];
   return Object.values(value).flatMap(stringLeaves);
-}
-
-export interface AuditFinding {
-  table: string;
-  id: string;
-  problem: string;
-}
-
-export interface AuditReport {
-  counts: Record<string, { before: number; after: number }>;
-  findings: AuditFinding[];
 }
 
 type Snapshot = Record<string, Set<string>>;
@@ -75,9 +65,15 @@ export class StorageAudit {
       if (accepted.has(challenge)) announcedFlows.add(challenge);
       else findings.push({ table: "hydra_flows", id: challenge, problem: "challenge not announced by any accepted response" });
     }
-    const { rows } = await this.pg.query("SELECT challenge, interaction_uid FROM hydra_flows WHERE interaction_uid IS NOT NULL", [], this.database);
+    const { rows } = await this.pg.query(
+      "SELECT challenge, interaction_uid FROM hydra_flows WHERE interaction_uid IS NOT NULL",
+      [],
+      this.database,
+    );
     const interactionsOfAnnounced = new Set(
-      rows.filter((r: { challenge: string }) => announcedFlows.has(r.challenge) || (this.before.hydra_flows ?? new Set()).has(r.challenge)).map((r: { interaction_uid: string }) => r.interaction_uid),
+      rows
+        .filter((r: { challenge: string }) => announcedFlows.has(r.challenge) || (this.before.hydra_flows ?? new Set()).has(r.challenge))
+        .map((r: { interaction_uid: string }) => r.interaction_uid),
     );
     // A consent accepted through the admin API stores its grant then: owned by the challenge the accepted request named.
     const grants = new Set<string>();
@@ -86,7 +82,12 @@ export class StorageAudit {
     for (const row of consents.rows as { grant_id: string; challenge: string }[]) {
       if (!freshConsents.has(row.grant_id)) continue;
       if (accepted.has(row.challenge)) grants.add(row.grant_id);
-      else findings.push({ table: "hydra_consent_sessions", id: row.grant_id, problem: `consent for challenge ${row.challenge} that no accepted request named` });
+      else
+        findings.push({
+          table: "hydra_consent_sessions",
+          id: row.grant_id,
+          problem: `consent for challenge ${row.challenge} that no accepted request named`,
+        });
     }
     for (const key of fresh("oidc_payloads")) {
       const [model = "", ...rest] = key.split(":");
@@ -95,10 +96,12 @@ export class StorageAudit {
       findings.push({ table: "oidc_payloads", id: key, problem: "record not announced by any accepted response" });
     }
     for (const table of ["hydra_clients", "hydra_login_sessions"]) {
-      for (const key of fresh(table)) if (!accepted.has(key)) findings.push({ table, id: key, problem: "not announced by any accepted response" });
+      for (const key of fresh(table))
+        if (!accepted.has(key)) findings.push({ table, id: key, problem: "not announced by any accepted response" });
     }
     for (const key of fresh("hydra_jwks")) {
-      if (!accepted.has(key.split(":").slice(1).join(":"))) findings.push({ table: "hydra_jwks", id: key, problem: "key not announced by any accepted response" });
+      if (!accepted.has(key.split(":").slice(1).join(":")))
+        findings.push({ table: "hydra_jwks", id: key, problem: "key not announced by any accepted response" });
     }
     return {
       counts: Object.fromEntries(Object.keys(QUERIES).map((t) => [t, { before: this.before[t]?.size ?? 0, after: after[t]?.size ?? 0 }])),

@@ -1,54 +1,201 @@
 import type { KratosConfig } from "../../config/load";
-import type { Deps } from "../../deps";
+import { readSubmission } from "../../http/body";
+import type { HttpContext } from "../../http/context";
+import { KratosError } from "../../http/errors";
 import { messages, type UiText } from "../../ui/messages";
 import { inputNode } from "../../ui/node";
-import type { StrategyContext } from "../strategy/strategy";
+import type { AddressFlowStrategy, Strategy, StrategyContext, Submission } from "../strategy/strategy";
 import type { FlowDefinition } from "./definition";
-import { baseFlowJson, type Flow } from "./flow";
+import {
+  checkCsrf,
+  createFlow,
+  handleExpired,
+  loadFlowForSubmit,
+  respondWithFlow,
+  respondWithValidationError,
+  submittedMethod,
+  writeFlowError,
+} from "./engine";
+import type { FlowDeps } from "./flow-deps";
+import { baseFlowJson, isExpired, urlWithFlow, type AddressFlow, type Flow, type FlowType } from "./flow";
+import { FlowValidationError } from "./validation-error";
 
 /**
- * Recovery and verification share their shape: an email form owned by the
- * strategy named in `selfservice.flows.<kind>.use` (code or link).
+ * What recovery and verification share (recovery/, verification/ hold what
+ * differs): an email form owned by the strategy named in
+ * `selfservice.flows.<kind>.use`, remembered in the flow's `active`.
  */
-export function addressFlowDefinition(
-  kind: "recovery" | "verification",
-  settings: (config: KratosConfig) => { enabled: boolean; ui_url?: string; lifespan: number; use: "code" | "link" },
+export type AddressFlowKind = AddressFlow["kind"];
+
+/** The parts of a recovery or verification definition that do not depend on the kind's own fields. */
+export function addressFlowParts<F extends AddressFlow>(
+  kind: F["kind"],
+  settings: (config: KratosConfig) => { enabled: boolean; ui_url?: string; lifespan: number; use: string },
   expiredMessage: (expiredAt: Date) => UiText,
-): FlowDefinition {
+): Omit<FlowDefinition<F>, "is" | "create"> {
   return {
     kind,
+    carryOver(expired, replacement) {
+      replacement.identityId = expired.identityId;
+      replacement.active = expired.active;
+    },
     initialState: "choose_method",
     enabled: (config) => settings(config).enabled,
     uiUrl: (config) => settings(config).ui_url,
     lifespanMs: (config) => settings(config).lifespan,
     expiredMessage,
     noStrategyMessage: () => messages.noStrategy(kind),
-    sort: () => ({ groups: ["default", "code", "link"], keys: ["csrf_token", "email", "code"] }),
-    async populate(flow: Flow, ctx: StrategyContext) {
-      const use = flow.active === "link" || flow.active === "code" ? flow.active : settings(ctx.deps.config).use;
-      const strategy = flowStrategy(ctx.deps, kind, flow);
+    sort: (deps) => ({ groups: deps.strategies.groupOrder(kind), keys: ["csrf_token", "email", "code"] }),
+    async populate(deps, flow, ctx) {
+      const strategy = flowStrategy(deps, kind, flow);
       if (strategy) {
         await strategy.populate(flow, ctx);
         return;
       }
-      // No code/link strategy registered yet: render the form Kratos would show so UIs can be built against it.
+      // A server built without the configured strategy (some tests): the form Kratos would show, so UIs can be built against it.
+      const use = flow.active ?? settings(deps.config).use;
       flow.ui.append(
         inputNode(use, "email", "email", { required: true, autocomplete: "email", label: messages.labelEmail() }),
         inputNode(use, "method", "submit", { value: use, label: messages.labelSubmit() }),
       );
     },
-    toJson: (flow: Flow) => ({ ...baseFlowJson(flow), state: flow.state, ...flow.extra }),
+    toJson: (flow) => ({ ...baseFlowJson(flow), state: flow.state }),
   };
 }
 
 /** The strategy configured by `use` for this flow kind, when one is registered and enabled. */
-export function configuredStrategy(deps: Deps, kind: "recovery" | "verification") {
+export function configuredStrategy(deps: FlowDeps, kind: AddressFlowKind): AddressFlowStrategy | undefined {
   const use = deps.config.selfservice.flows[kind].use;
-  return deps.strategies.for(kind).find((s) => s.id === use)?.[kind];
+  return addressPart(
+    deps.strategies.for(kind).find((s) => s.id === use),
+    kind,
+  );
 }
 
 /** The strategy a flow was made for (`active`, set when it is created — an admin recovery link's is `link`), else `use`'s. */
-export function flowStrategy(deps: Deps, kind: "recovery" | "verification", flow: Pick<Flow, "active">) {
+export function flowStrategy(deps: FlowDeps, kind: AddressFlowKind, flow: Pick<Flow, "active">): AddressFlowStrategy | undefined {
   const id = flow.active ?? deps.config.selfservice.flows[kind].use;
-  return deps.strategies.for(kind).find((s) => s.id === id)?.[kind];
+  return addressPart(
+    deps.strategies.for(kind).find((s) => s.id === id),
+    kind,
+  );
+}
+
+function addressPart(strategy: Strategy | undefined, kind: AddressFlowKind): AddressFlowStrategy | undefined {
+  return kind === "recovery" ? strategy?.recovery : strategy?.verification;
+}
+
+/** GetActive<Kind>Strategies: `use` must name an enabled method (a server built without that strategy — some tests — still shows the form). */
+export function requireConfiguredStrategy(deps: FlowDeps, kind: AddressFlowKind): void {
+  const use = deps.config.selfservice.flows[kind].use;
+  if (!configuredStrategy(deps, kind) && deps.config.selfservice.methods[use]?.enabled !== true) {
+    throw new KratosError(400, {
+      reason: `You attempted ${kind} using ${use}, which is not enabled or does not exist. An administrator needs to enable this ${kind} method.`,
+    });
+  }
+}
+
+/** A new flow for the strategy `use` names, remembered in `active`. */
+export async function createAddressFlow<F extends AddressFlow>(
+  deps: FlowDeps,
+  def: FlowDefinition<F>,
+  ctx: HttpContext,
+  type: FlowType,
+  returnTo: string | undefined,
+): Promise<F> {
+  const use = deps.config.selfservice.flows[def.kind].use;
+  const session = await deps.sessions.fromRequest(ctx);
+  return createFlow(deps, def, ctx, type, { returnTo, strategy: { session }, prepare: (f) => (f.active = use) });
+}
+
+/** Who was recovered, how (the session's authentication method), and whether the strategy's recovery ends in a browser. */
+export interface RecoveredBy {
+  identityId: string;
+  method: string;
+  inBrowser: boolean;
+}
+
+/** What a flow kind does with a strategy's `recovered` result (only recovery has one). */
+export type OnRecovered<F extends AddressFlow> = (flow: F, recovered: RecoveredBy) => Promise<void>;
+
+/**
+ * recovery.Handler.updateRecoveryFlow / verification.Handler.updateVerificationFlow:
+ * flow (400 malformed, 404 unknown), expiry (a replacement), then the
+ * responsible strategy — Kratos asks them in order and skips those not
+ * responsible —, CSRF where Kratos checks it (not for a mailed secret, nor
+ * for GETs); then the flow: 303 to the UI for browsers, JSON otherwise.
+ */
+export async function submitAddressFlow<F extends AddressFlow>(
+  deps: FlowDeps,
+  def: FlowDefinition<F>,
+  ctx: HttpContext,
+  onRecovered?: OnRecovered<F>,
+): Promise<void> {
+  const kind: AddressFlowKind = def.kind;
+  const flow = await loadFlowForSubmit(deps, def, ctx);
+  if (!flow) return;
+  const body = ctx.method === "GET" ? Object.fromEntries(ctx.query) : await readSubmission(ctx);
+  const session = await deps.sessions.fromRequest(ctx);
+  const sctx: StrategyContext = { deps, http: ctx, session };
+  if (isExpired(flow)) return handleExpired(deps, def, ctx, flow, { session });
+
+  const submission: Submission<AddressFlow> = { flow, body, method: submittedMethod(body, ctx) };
+  const strategy = deps.strategies.responsibleFor(kind, submission, sctx);
+  const part = addressPart(strategy, kind);
+  try {
+    if (!strategy || !part) throw FlowValidationError.flow(def.noStrategyMessage());
+    if (ctx.method !== "GET" && !deps.strategies.carriesMailedSecret(kind, submission)) checkCsrf(deps, ctx, flow, body);
+    const result = await part.submit(flow, body, sctx);
+    switch (result.kind) {
+      case "responded":
+        return;
+      case "retry":
+        return await retryWithMessage(deps, def, ctx, strategy.id, result.message, sctx);
+      case "recovered":
+        if (!onRecovered) throw new Error(`a ${kind} strategy reported a recovery`);
+        return await onRecovered(flow, {
+          identityId: result.identityId,
+          method: result.method,
+          inBrowser: strategy.completesInBrowser === true,
+        });
+      case "flow":
+        flow.active = strategy.id;
+        await deps.flows.save(flow);
+        await respondWithFlow(deps, def, ctx, flow);
+    }
+  } catch (error) {
+    if (error instanceof FlowValidationError) {
+      await respondWithValidationError(deps, def, ctx, flow, body, error, sctx);
+      return;
+    }
+    if (error instanceof KratosError) {
+      await writeFlowError(deps, def, ctx, flow, error, body, sctx);
+      return;
+    }
+    throw error;
+  }
+}
+
+/**
+ * A used, unknown or expired link starts over (Kratos' link strategy
+ * retry<Kind>FlowWithMessage): a fresh browser flow of that strategy
+ * carrying the error (4060004 / 4070001), and a 303 to the UI showing it —
+ * whatever the client negotiates, since a link is opened by a browser.
+ */
+async function retryWithMessage<F extends AddressFlow>(
+  deps: FlowDeps,
+  def: FlowDefinition<F>,
+  http: HttpContext,
+  strategyId: string,
+  message: UiText,
+  sctx: StrategyContext,
+): Promise<void> {
+  const flow = await createFlow(deps, def, http, "browser", {
+    strategy: { session: sctx.session },
+    prepare: (f) => (f.active = strategyId),
+  });
+  flow.ui.addMessage(message);
+  await deps.flows.save(flow);
+  const uiUrl = def.uiUrl(deps.config);
+  http.redirect(uiUrl ? urlWithFlow(uiUrl, flow.id) : `${deps.config.publicBaseUrl}self-service/${def.kind}/flows?id=${flow.id}`);
 }

@@ -1,6 +1,14 @@
 import type { LoginFlow, RegistrationFlow, UiNodeInputAttributes } from "@ory/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CORE_STRATEGIES, startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../../testing/harness";
+import {
+  CORE_STRATEGIES,
+  startKratos,
+  startTestPostgres,
+  STRONG_PASSWORD,
+  uniqueEmail,
+  type TestKratos,
+  type TestPostgres,
+} from "../../testing/harness";
 
 function responseOf(error: unknown): { status: number; data: Record<string, unknown> } {
   // @ory/client bundles its own axios, so match the error by shape.
@@ -85,13 +93,18 @@ describe("self-service flows in API mode through @ory/client (core strategies: p
     expect(inputNames(flow)).toEqual(["csrf_token", "identifier", "password", "method"]);
 
     const wrong = await expectFailure(
-      kratos.frontend.updateLoginFlow({ flow: flow.id, updateLoginFlowBody: { method: "password", identifier: email, password: "not-the-password" } }),
+      kratos.frontend.updateLoginFlow({
+        flow: flow.id,
+        updateLoginFlowBody: { method: "password", identifier: email, password: "not-the-password" },
+      }),
     );
     expect(wrong.status).toBe(400);
     const failed = wrong.data as unknown as LoginFlow;
     expect(failed.id).toBe(flow.id);
     expect(failed.ui.messages?.map((m) => m.id)).toEqual([4000006]);
-    expect(failed.ui.nodes.find((n) => (n.attributes as UiNodeInputAttributes).name === "identifier")?.attributes).toMatchObject({ value: email });
+    expect(failed.ui.nodes.find((n) => (n.attributes as UiNodeInputAttributes).name === "identifier")?.attributes).toMatchObject({
+      value: email,
+    });
 
     const { data } = await kratos.frontend.updateLoginFlow({
       flow: flow.id,
@@ -112,7 +125,10 @@ describe("self-service flows in API mode through @ory/client (core strategies: p
       context: { property: "identifier" },
     });
     const unknown = await expectFailure(
-      kratos.frontend.updateLoginFlow({ flow: flow.id, updateLoginFlowBody: { method: "password", identifier: uniqueEmail("ghost"), password: "whatever-123" } }),
+      kratos.frontend.updateLoginFlow({
+        flow: flow.id,
+        updateLoginFlowBody: { method: "password", identifier: uniqueEmail("ghost"), password: "whatever-123" },
+      }),
     );
     expect((unknown.data as unknown as LoginFlow).ui.messages?.[0]?.id).toBe(4000006);
   });
@@ -128,19 +144,29 @@ describe("self-service flows in API mode through @ory/client (core strategies: p
     const invalid = await expectFailure(
       kratos.frontend.updateRegistrationFlow({
         flow: flow.id,
-        updateRegistrationFlowBody: { method: "password", password: STRONG_PASSWORD, traits: { email: "not-an-email", name: { first: 42 } } },
+        updateRegistrationFlowBody: {
+          method: "password",
+          password: STRONG_PASSWORD,
+          traits: { email: "not-an-email", name: { first: 42 } },
+        },
       }),
     );
     expect(invalid.status).toBe(400);
     const nodes = (invalid.data as unknown as RegistrationFlow).ui.nodes;
-    const messagesOf = (name: string) => nodes.find((n) => (n.attributes as UiNodeInputAttributes).name === name)?.messages.map((m) => m.id);
+    const messagesOf = (name: string) =>
+      nodes.find((n) => (n.attributes as UiNodeInputAttributes).name === name)?.messages.map((m) => m.id);
     expect(messagesOf("traits.email")).toEqual([4000040]);
     expect(messagesOf("traits.name.first")).toEqual([4000026]);
 
     const missingEmail = await expectFailure(
-      kratos.frontend.updateRegistrationFlow({ flow: flow.id, updateRegistrationFlowBody: { method: "password", password: STRONG_PASSWORD, traits: {} } }),
+      kratos.frontend.updateRegistrationFlow({
+        flow: flow.id,
+        updateRegistrationFlowBody: { method: "password", password: STRONG_PASSWORD, traits: {} },
+      }),
     );
-    const emailNode = (missingEmail.data as unknown as RegistrationFlow).ui.nodes.find((n) => (n.attributes as UiNodeInputAttributes).name === "traits.email");
+    const emailNode = (missingEmail.data as unknown as RegistrationFlow).ui.nodes.find(
+      (n) => (n.attributes as UiNodeInputAttributes).name === "traits.email",
+    );
     expect(emailNode?.messages[0]).toMatchObject({ id: 4000002, text: "Property email is missing.", context: { property: "email" } });
 
     const { data: list } = await kratos.identity.listIdentities({ credentialsIdentifier: "not-an-email" });
@@ -150,10 +176,14 @@ describe("self-service flows in API mode through @ory/client (core strategies: p
   it("enforces the password policy: minimum length (4000032) and similarity to the identifier (4000031)", async () => {
     const email = uniqueEmail("policy");
     const short = await expectFailure(register(email, "short"));
-    const pw = (short.data as unknown as RegistrationFlow).ui.nodes.find((n) => (n.attributes as UiNodeInputAttributes).name === "password");
+    const pw = (short.data as unknown as RegistrationFlow).ui.nodes.find(
+      (n) => (n.attributes as UiNodeInputAttributes).name === "password",
+    );
     expect(pw?.messages[0]).toMatchObject({ id: 4000032, context: { min_length: 8, actual_length: 5 } });
     const similar = await expectFailure(register(email, email));
-    const pw2 = (similar.data as unknown as RegistrationFlow).ui.nodes.find((n) => (n.attributes as UiNodeInputAttributes).name === "password");
+    const pw2 = (similar.data as unknown as RegistrationFlow).ui.nodes.find(
+      (n) => (n.attributes as UiNodeInputAttributes).name === "password",
+    );
     expect(pw2?.messages[0]?.id).toBe(4000031);
   });
 
@@ -218,14 +248,24 @@ describe("self-service flows in API mode through @ory/client (core strategies: p
     expect(updated.identity.traits).toMatchObject({ name: { first: "Grace" } });
 
     const newPassword = "an-entirely-new-passphrase-99";
-    await kratos.frontend.updateSettingsFlow({ flow: flow.id, xSessionToken: token, updateSettingsFlowBody: { method: "password", password: newPassword } });
+    await kratos.frontend.updateSettingsFlow({
+      flow: flow.id,
+      xSessionToken: token,
+      updateSettingsFlowBody: { method: "password", password: newPassword },
+    });
     const { data: login } = await kratos.frontend.createNativeLoginFlow();
-    const ok = await kratos.frontend.updateLoginFlow({ flow: login.id, updateLoginFlowBody: { method: "password", identifier: email, password: newPassword } });
+    const ok = await kratos.frontend.updateLoginFlow({
+      flow: login.id,
+      updateLoginFlowBody: { method: "password", identifier: email, password: newPassword },
+    });
     expect(ok.status).toBe(200);
   });
 
   it("answers 410 with use_flow_id for an expired flow", async () => {
-    const short = await startKratos(pg, "ciam_expiry", { strategies: CORE_STRATEGIES, configOverrides: { selfservice: { flows: { login: { lifespan: "1ms" } } } } });
+    const short = await startKratos(pg, "ciam_expiry", {
+      strategies: CORE_STRATEGIES,
+      configOverrides: { selfservice: { flows: { login: { lifespan: "1ms" } } } },
+    });
     try {
       const { data: flow } = await short.frontend.createNativeLoginFlow();
       await new Promise((r) => setTimeout(r, 20));

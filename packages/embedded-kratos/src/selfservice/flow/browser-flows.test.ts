@@ -9,7 +9,11 @@ interface FlowJson {
   id: string;
   type: string;
   return_to?: string;
-  ui: { action: string; messages?: { id: number }[]; nodes: { group: string; attributes: { name?: string; value?: unknown }; messages: { id: number }[] }[] };
+  ui: {
+    action: string;
+    messages?: { id: number }[];
+    nodes: { group: string; attributes: { name?: string; value?: unknown }; messages: { id: number }[] }[];
+  };
 }
 
 const asFlow = (r: BrowserResponse) => r.body as FlowJson;
@@ -70,12 +74,16 @@ describe("browser flows: cookies, CSRF and redirects", () => {
     expect(cookie?.attributes.secure).toBeUndefined();
 
     const flowId = new URL(res.location ?? "").searchParams.get("flow") ?? "";
-    const withCookie = await browser.request(`${kratos.publicUrl}/self-service/login/flows?id=${flowId}`, { headers: { Accept: "application/json" } });
+    const withCookie = await browser.request(`${kratos.publicUrl}/self-service/login/flows?id=${flowId}`, {
+      headers: { Accept: "application/json" },
+    });
     expect(withCookie.status).toBe(200);
     expect(csrfOf(asFlow(withCookie))).not.toBe(cookie?.value);
 
     const stranger = new TestBrowser();
-    const withoutCookie = await stranger.request(`${kratos.publicUrl}/self-service/login/flows?id=${flowId}`, { headers: { Accept: "application/json" } });
+    const withoutCookie = await stranger.request(`${kratos.publicUrl}/self-service/login/flows?id=${flowId}`, {
+      headers: { Accept: "application/json" },
+    });
     expect(withoutCookie.status).toBe(403);
     expect((withoutCookie.body as { error: { id: string } }).error.id).toBe("security_csrf_violation");
   });
@@ -110,15 +118,26 @@ describe("browser flows: cookies, CSRF and redirects", () => {
     const browser = new TestBrowser();
     const returnTo = "http://ciam.localhost:3000/login?login_challenge=abc";
     const query = new URLSearchParams({ return_to: "http://ciam.localhost:3002/", after_verification_return_to: returnTo });
-    const init = asFlow(await browser.request(`${kratos.publicUrl}/self-service/registration/browser?${query}`, { headers: { Accept: "application/json" } }));
+    const init = asFlow(
+      await browser.request(`${kratos.publicUrl}/self-service/registration/browser?${query.toString()}`, {
+        headers: { Accept: "application/json" },
+      }),
+    );
     const res = await browser.request(init.ui.action, {
-      json: { method: "password", csrf_token: csrfOf(init), password: STRONG_PASSWORD, traits: { email: uniqueEmail("after-verification") } },
+      json: {
+        method: "password",
+        csrf_token: csrfOf(init),
+        password: STRONG_PASSWORD,
+        traits: { email: uniqueEmail("after-verification") },
+      },
     });
     const body = res.body as { continue_with: { action: string; flow?: { id: string }; redirect_browser_to?: string }[] };
     // The registration itself still continues to its own return_to.
     expect(body.continue_with.find((c) => c.action === "redirect_browser_to")?.redirect_browser_to).toBe("http://ciam.localhost:3002/");
     const verificationId = body.continue_with.find((c) => c.action === "show_verification_ui")?.flow?.id ?? "";
-    const verification = await browser.request(`${kratos.publicUrl}/self-service/verification/flows?id=${verificationId}`, { headers: { Accept: "application/json" } });
+    const verification = await browser.request(`${kratos.publicUrl}/self-service/verification/flows?id=${verificationId}`, {
+      headers: { Accept: "application/json" },
+    });
     const flow = verification.body as FlowJson & { request_url: string };
     expect(flow.return_to).toBe(returnTo);
     const requestUrl = new URL(flow.request_url);
@@ -139,18 +158,28 @@ describe("browser flows: cookies, CSRF and redirects", () => {
     const email = uniqueEmail("form");
     await registerSpa(new TestBrowser(), email);
     const browser = new TestBrowser();
-    const init = await browser.request(`${kratos.publicUrl}/self-service/login/browser?return_to=${encodeURIComponent("http://ciam.localhost:3002/welcome")}`);
+    const init = await browser.request(
+      `${kratos.publicUrl}/self-service/login/browser?return_to=${encodeURIComponent("http://ciam.localhost:3002/welcome")}`,
+    );
     const flowId = new URL(init.location ?? "").searchParams.get("flow") ?? "";
-    const flow = asFlow(await browser.request(`${kratos.publicUrl}/self-service/login/flows?id=${flowId}`, { headers: { Accept: "application/json" } }));
+    const flow = asFlow(
+      await browser.request(`${kratos.publicUrl}/self-service/login/flows?id=${flowId}`, { headers: { Accept: "application/json" } }),
+    );
     expect(flow.return_to).toBe("http://ciam.localhost:3002/welcome");
 
-    const wrong = await browser.request(flow.ui.action, { form: { method: "password", csrf_token: csrfOf(flow), identifier: email, password: "wrong-password-1" } });
+    const wrong = await browser.request(flow.ui.action, {
+      form: { method: "password", csrf_token: csrfOf(flow), identifier: email, password: "wrong-password-1" },
+    });
     expect(wrong.status).toBe(303);
     expect(wrong.location).toBe(`http://ciam.localhost:3000/login?flow=${flow.id}`);
-    const rendered = asFlow(await browser.request(`${kratos.publicUrl}/self-service/login/flows?id=${flow.id}`, { headers: { Accept: "application/json" } }));
+    const rendered = asFlow(
+      await browser.request(`${kratos.publicUrl}/self-service/login/flows?id=${flow.id}`, { headers: { Accept: "application/json" } }),
+    );
     expect(rendered.ui.messages?.map((m) => m.id)).toEqual([4000006]);
 
-    const ok = await browser.request(flow.ui.action, { form: { method: "password", csrf_token: csrfOf(rendered), identifier: email, password: STRONG_PASSWORD } });
+    const ok = await browser.request(flow.ui.action, {
+      form: { method: "password", csrf_token: csrfOf(rendered), identifier: email, password: STRONG_PASSWORD },
+    });
     expect(ok.status).toBe(303);
     expect(ok.location).toBe("http://ciam.localhost:3002/welcome");
     expect(browser.cookies.get(sessionCookie)).toBeDefined();
@@ -158,7 +187,9 @@ describe("browser flows: cookies, CSRF and redirects", () => {
 
   it("rejects CSRF mismatches: 403 JSON for SPAs, the error UI for form posts", async () => {
     const browser = new TestBrowser();
-    const flow = asFlow(await browser.request(`${kratos.publicUrl}/self-service/login/browser`, { headers: { Accept: "application/json" } }));
+    const flow = asFlow(
+      await browser.request(`${kratos.publicUrl}/self-service/login/browser`, { headers: { Accept: "application/json" } }),
+    );
     const spa = await browser.request(flow.ui.action, {
       json: { method: "password", csrf_token: "bm90LXRoZS10b2tlbg==", identifier: "a@example.com", password: "x" },
       headers: { "Sec-Fetch-Mode": "cors" },
@@ -169,7 +200,9 @@ describe("browser flows: cookies, CSRF and redirects", () => {
     expect(error.details.hint).toContain("AJAX");
 
     const attacker = new TestBrowser();
-    const form = await attacker.request(flow.ui.action, { form: { method: "password", csrf_token: csrfOf(flow), identifier: "a@example.com", password: "x" } });
+    const form = await attacker.request(flow.ui.action, {
+      form: { method: "password", csrf_token: csrfOf(flow), identifier: "a@example.com", password: "x" },
+    });
     expect(form.status).toBe(303);
     const errorUrl = new URL(form.location ?? "");
     expect(`${errorUrl.origin}${errorUrl.pathname}`).toBe("http://ciam.localhost:3000/error");
@@ -180,9 +213,12 @@ describe("browser flows: cookies, CSRF and redirects", () => {
 
   it("refuses return_to URLs outside the allow-list", async () => {
     const browser = new TestBrowser();
-    const res = await browser.request(`${kratos.publicUrl}/self-service/login/browser?return_to=${encodeURIComponent("https://evil.example/")}`, {
-      headers: { Accept: "application/json" },
-    });
+    const res = await browser.request(
+      `${kratos.publicUrl}/self-service/login/browser?return_to=${encodeURIComponent("https://evil.example/")}`,
+      {
+        headers: { Accept: "application/json" },
+      },
+    );
     expect(res.status).toBe(400);
     expect((res.body as { error: { id: string } }).error.id).toBe("self_service_flow_return_to_forbidden");
   });
@@ -196,7 +232,9 @@ describe("browser flows: cookies, CSRF and redirects", () => {
     expect(noSession.status).toBe(303);
     expect(noSession.location).toContain("/self-service/login/browser");
 
-    const flow = asFlow(await browser.request(`${kratos.publicUrl}/self-service/settings/browser`, { headers: { Accept: "application/json" } }));
+    const flow = asFlow(
+      await browser.request(`${kratos.publicUrl}/self-service/settings/browser`, { headers: { Accept: "application/json" } }),
+    );
     const saved = await browser.request(flow.ui.action, {
       json: { method: "profile", csrf_token: csrfOf(flow), traits: { email, name: { first: "Linus" } } },
     });
@@ -217,7 +255,11 @@ describe("browser flows: cookies, CSRF and redirects", () => {
   it("answers CORS preflights for the configured UI origin with credentials", async () => {
     const res = await fetch(`${kratos.publicUrl}/self-service/login`, {
       method: "OPTIONS",
-      headers: { Origin: "http://ciam.localhost:3000", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type" },
+      headers: {
+        Origin: "http://ciam.localhost:3000",
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type",
+      },
     });
     expect(res.status).toBe(204);
     expect(res.headers.get("access-control-allow-origin")).toBe("http://ciam.localhost:3000");
@@ -232,7 +274,10 @@ describe("browser flows: cookies, CSRF and redirects", () => {
     const malformed = await browser.request(flow.ui.action, { body: "{not json", headers: { "Content-Type": "application/json" } });
     expect(malformed.status).toBe(400);
     expect((malformed.body as { error: { code: number } }).error.code).toBe(400);
-    const huge = await browser.request(flow.ui.action, { body: JSON.stringify({ traits: { email: "x".repeat(1_100_000) } }), headers: { "Content-Type": "application/json" } });
+    const huge = await browser.request(flow.ui.action, {
+      body: JSON.stringify({ traits: { email: "x".repeat(1_100_000) } }),
+      headers: { "Content-Type": "application/json" },
+    });
     expect(huge.status).toBe(413);
     const wrongMethod = await browser.request(`${kratos.publicUrl}/self-service/login/api`, { method: "DELETE" });
     expect(wrongMethod.status).toBe(405);

@@ -1,15 +1,16 @@
-import type { Deps } from "../../deps";
+import type { FlowDeps } from "./flow-deps";
 import type { JsonObject } from "../../http/body";
 import type { HttpContext } from "../../http/context";
 import { errors, KratosError } from "../../http/errors";
 import { UiContainer } from "../../ui/container";
 import { messages } from "../../ui/messages";
 import { sortNodes } from "../../ui/sort";
-import { FlowValidationError, type StrategyContext } from "../strategy/strategy";
+import { FlowValidationError } from "./validation-error";
+import type { StrategyContext } from "../strategy/strategy";
 import { csrfErrorReason } from "./csrf-error";
 import type { FlowDefinition } from "./definition";
 import { flowErrors } from "./flow-errors";
-import { flowActionUrl, isExpired, newFlow, urlWithFlow, type Flow, type FlowType } from "./flow";
+import { flowActionUrl, isExpired, isFlowOf, newFlowFields, urlWithFlow, type Flow, type FlowType } from "./flow";
 
 /**
  * The lifecycle every self-service flow shares (create, fetch, submit
@@ -18,15 +19,15 @@ import { flowActionUrl, isExpired, newFlow, urlWithFlow, type Flow, type FlowTyp
  */
 
 /** Creates, populates and stores a new flow for the request. */
-export async function createFlow(
-  deps: Deps,
-  def: FlowDefinition,
+export async function createFlow<F extends Flow>(
+  deps: FlowDeps,
+  def: FlowDefinition<F>,
   ctx: HttpContext,
   type: FlowType,
-  options: { returnTo?: string; prepare?: (flow: Flow) => void; strategy?: Partial<StrategyContext>; requestUrl?: string } = {},
-): Promise<Flow> {
+  options: { returnTo?: string; prepare?: (flow: F) => void; strategy?: Partial<StrategyContext>; requestUrl?: string } = {},
+): Promise<F> {
   const csrfToken = type === "browser" ? deps.csrf.mask(deps.csrf.ensure(ctx)) : "";
-  const flow = newFlow({
+  const fields = newFlowFields({
     kind: def.kind,
     type,
     state: def.initialState,
@@ -36,6 +37,7 @@ export async function createFlow(
     lifespanMs: def.lifespanMs(deps.config),
     csrfToken,
   });
+  const flow = def.create(fields);
   options.prepare?.(flow);
   await renderUi(deps, def, flow, { deps, http: ctx, ...options.strategy });
   await deps.flows.save(flow);
@@ -43,15 +45,15 @@ export async function createFlow(
 }
 
 /** Rebuilds a flow's UI from scratch: strategies' nodes, CSRF token, Kratos' ordering. */
-export async function renderUi(deps: Deps, def: FlowDefinition, flow: Flow, sctx: StrategyContext): Promise<void> {
+export async function renderUi<F extends Flow>(deps: FlowDeps, def: FlowDefinition<F>, flow: F, sctx: StrategyContext): Promise<void> {
   flow.ui = new UiContainer(flowActionUrl(deps.config.publicBaseUrl, def.kind, flow.id));
-  await def.populate(flow, sctx);
+  await def.populate(deps, flow, sctx);
   flow.ui.setCsrf(flow.csrfToken);
-  sortNodes(flow.ui, def.sort(deps, flow));
+  sortNodes(flow.ui, { interleavedWithDefault: deps.strategies.interleavedWithDefault(), ...def.sort(deps, flow) });
 }
 
 /** Answers a freshly created flow: 303 to the UI for browsers, JSON for SPAs and native apps. */
-export async function respondWithNewFlow(deps: Deps, def: FlowDefinition, ctx: HttpContext, flow: Flow): Promise<void> {
+export async function respondWithNewFlow<F extends Flow>(deps: FlowDeps, def: FlowDefinition<F>, ctx: HttpContext, flow: F): Promise<void> {
   const uiUrl = def.uiUrl(deps.config);
   if (flow.type === "browser" && !ctx.acceptsJson && uiUrl) {
     ctx.redirect(urlWithFlow(uiUrl, flow.id));
@@ -65,18 +67,18 @@ export async function respondWithNewFlow(deps: Deps, def: FlowDefinition, ctx: H
  * raw value), after checking it is allowed (400
  * self_service_flow_return_to_forbidden otherwise).
  */
-export function returnToFromQuery(deps: Deps, ctx: HttpContext): string | undefined {
+export function returnToFromQuery(deps: FlowDeps, ctx: HttpContext): string | undefined {
   const value = ctx.query.get("return_to");
   if (value) deps.returnTo.check(value);
   return value || undefined;
 }
 
 /** A disabled flow refused in Kratos' words: registration has its own error id, recovery and verification a plain 400. */
-export function disabledError(def: FlowDefinition): KratosError {
+export function disabledError(def: Pick<FlowDefinition, "kind">): KratosError {
   return def.kind === "recovery" || def.kind === "verification" ? flowErrors.addressFlowDisabled(def.kind) : errors.flowDisabled(def.kind);
 }
 
-export function requireEnabled(deps: Deps, def: FlowDefinition): void {
+export function requireEnabled(deps: FlowDeps, def: Pick<FlowDefinition, "kind" | "enabled">): void {
   if (!def.enabled(deps.config)) throw disabledError(def);
 }
 
@@ -87,16 +89,17 @@ export function requireEnabled(deps: Deps, def: FlowDefinition): void {
  * then expiry (410 naming the init endpoint). Settings has its own (no CSRF,
  * a session instead).
  */
-export async function fetchFlowHandler(deps: Deps, def: FlowDefinition, ctx: HttpContext): Promise<void> {
+export async function fetchFlowHandler<F extends Flow>(deps: FlowDeps, def: FlowDefinition<F>, ctx: HttpContext): Promise<void> {
   if (def.kind !== "login" && !def.enabled(deps.config)) {
     await deps.errors.forward(ctx, disabledError(def));
     return;
   }
   const flow = await deps.flows.get(def.kind, ctx.query.get("id") ?? "");
-  if (!flow) throw new KratosError(404, { message: "Unable to locate the resource" });
+  if (!flow || !def.is(flow)) throw new KratosError(404, { message: "Unable to locate the resource" });
   // Admin-created recovery flows (POST /admin/recovery/code|link) skip CSRF, like Kratos' DangerousSkipCSRFCheck.
-  const skipCsrf = flow.internal.dangerous_skip_csrf_check === true;
-  if (flow.type === "browser" && !skipCsrf && !deps.csrf.verify(flow.csrfToken, deps.csrf.rawFromRequest(ctx))) throw csrfErrorReason(deps, ctx, undefined);
+  const skipCsrf = isFlowOf(flow, "recovery") && flow.skipCsrfCheck;
+  if (flow.type === "browser" && !skipCsrf && !deps.csrf.verify(flow.csrfToken, deps.csrf.rawFromRequest(ctx)))
+    throw csrfErrorReason(deps, ctx, undefined);
   if (isExpired(flow)) throw flowErrors.expiredOnFetch(deps, def.kind, flow.type, flow.returnTo, flow.expiresAt);
   ctx.json(200, await def.toJson(flow, deps));
 }
@@ -107,9 +110,10 @@ export async function fetchFlowHandler(deps: Deps, def: FlowDefinition, ctx: Htt
  * without a flow — JSON for AJAX, the error UI for browsers — and
  * undefined is returned.
  */
-export async function loadFlowForSubmit(deps: Deps, def: FlowDefinition, ctx: HttpContext): Promise<Flow | undefined> {
+export async function loadFlowForSubmit<F extends Flow>(deps: FlowDeps, def: FlowDefinition<F>, ctx: HttpContext): Promise<F | undefined> {
   const id = ctx.query.get("flow") ?? "";
-  const flow = UUID.test(id) ? await deps.flows.get(def.kind, id) : undefined;
+  const stored = UUID.test(id) ? await deps.flows.get(def.kind, id) : undefined;
+  const flow = stored && def.is(stored) ? stored : undefined;
   if (!flow) await deps.errors.forward(ctx, UUID.test(id) ? flowErrors.flowNotFound(def.kind) : flowErrors.flowIdMalformed());
   return flow;
 }
@@ -122,15 +126,17 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * flows must not come from a browser (an Origin header or cookies other
  * than Cloudflare's are refused with 400).
  */
-export function checkCsrf(deps: Deps, ctx: HttpContext, flow: Flow, body: JsonObject): void {
+export function checkCsrf(deps: FlowDeps, ctx: HttpContext, flow: Flow, body: JsonObject): void {
   if (flow.type === "api") {
     if (ctx.header("origin")) throw flowErrors.apiFlowFromBrowser("origin");
-    const cookies = [...ctx.cookies.keys()].filter((name) => !name.startsWith("__cf") && !name.startsWith("_cf") && !name.startsWith("cf_"));
+    const cookies = [...ctx.cookies.keys()].filter(
+      (name) => !name.startsWith("__cf") && !name.startsWith("_cf") && !name.startsWith("cf_"),
+    );
     if (cookies.length > 0) throw flowErrors.apiFlowFromBrowser({ cookies });
     return;
   }
   // Admin-created recovery flows skip CSRF (Kratos' DangerousSkipCSRFCheck).
-  if (flow.internal.dangerous_skip_csrf_check === true) return;
+  if (flow.kind === "recovery" && flow.skipCsrfCheck) return;
   const fromBody = typeof body.csrf_token === "string" && body.csrf_token !== "" ? body.csrf_token : undefined;
   const submitted = fromBody ?? ctx.header("x-csrf-token");
   const raw = deps.csrf.rawFromRequest(ctx);
@@ -144,26 +150,29 @@ export function checkCsrf(deps: Deps, ctx: HttpContext, flow: Flow, body: JsonOb
  * continue_with transitions) send those to the new flow's JSON with a 303.
  * Browser forms go to the UI with the replacement (303).
  */
-export async function handleExpired(deps: Deps, def: FlowDefinition, ctx: HttpContext, flow: Flow, sctx: Partial<StrategyContext> = {}): Promise<void> {
-  // recovery.FromOldFlow: a mailed link is opened by a browser, so an API flow of the link strategy comes back as a browser flow.
-  const type = def.kind === "recovery" && flow.type === "api" && flow.active === "link" ? "browser" : flow.type;
+export async function handleExpired<F extends Flow>(
+  deps: FlowDeps,
+  def: FlowDefinition<F>,
+  ctx: HttpContext,
+  flow: F,
+  sctx: Partial<StrategyContext> = {},
+): Promise<void> {
+  // recovery.FromOldFlow: a mailed link is opened by a browser, so an API flow of such a strategy comes back as a browser flow.
+  const opensInBrowser =
+    def.kind === "recovery" && flow.active !== undefined && deps.strategies.byMethod(flow.active)?.completesInBrowser === true;
+  const type = flow.type === "api" && opensInBrowser ? "browser" : flow.type;
   const replacement = await createFlow(deps, def, ctx, type, {
     returnTo: flow.returnTo,
     requestUrl: flow.requestUrl,
     strategy: sctx,
-    prepare: (f) => {
-      // login.Handler.FromOldFlow builds the new flow from the submission request: a plain aal1 login.
-      if (def.kind === "login") f.requestedAal = "aal1";
-      else f.identityId = flow.identityId;
-      f.extra = { ...flow.extra };
-      if (def.kind === "recovery" || def.kind === "verification") f.active = flow.active;
-    },
+    prepare: (f) => def.carryOver(flow, f),
   });
   replacement.ui.addMessage(def.expiredMessage(flow.expiresAt));
   await deps.flows.save(replacement);
   const uiUrl = def.uiUrl(deps.config);
   if (def.kind === "recovery" || def.kind === "verification") {
-    if (replacement.type === "api" || ctx.isJsonRequest || !uiUrl) ctx.redirect(`${deps.config.publicBaseUrl}self-service/${def.kind}/flows?id=${replacement.id}`);
+    if (replacement.type === "api" || ctx.isJsonRequest || !uiUrl)
+      ctx.redirect(`${deps.config.publicBaseUrl}self-service/${def.kind}/flows?id=${replacement.id}`);
     else ctx.redirect(urlWithFlow(uiUrl, replacement.id));
     return;
   }
@@ -181,24 +190,32 @@ export async function handleExpired(deps: Deps, def: FlowDefinition, ctx: HttpCo
  * validation error; anything else is forwarded — as JSON for native flows,
  * through the error UI (JSON for AJAX) for browser flows.
  */
-export async function writeFlowError(
-  deps: Deps,
-  def: FlowDefinition,
+export async function writeFlowError<F extends Flow>(
+  deps: FlowDeps,
+  def: FlowDefinition<F>,
   ctx: HttpContext,
-  flow: Flow,
+  flow: F,
   error: KratosError,
   body: JsonObject,
   sctx: StrategyContext,
 ): Promise<void> {
   if (error.code === 400) {
-    await respondWithValidationError(deps, def, ctx, flow, body, FlowValidationError.flow(messages.generic(error.reason ?? error.message)), sctx);
+    await respondWithValidationError(
+      deps,
+      def,
+      ctx,
+      flow,
+      body,
+      FlowValidationError.flow(messages.generic(error.reason ?? error.message)),
+      sctx,
+    );
     return;
   }
   await forwardFlowError(deps, ctx, flow, error);
 }
 
 /** The error handlers' `forward`: native flows get JSON; browser flows go through the error UI (which answers AJAX with JSON). */
-export async function forwardFlowError(deps: Deps, ctx: HttpContext, flow: Flow | undefined, error: KratosError): Promise<void> {
+export async function forwardFlowError(deps: FlowDeps, ctx: HttpContext, flow: Flow | undefined, error: KratosError): Promise<void> {
   if (flow?.type === "api") ctx.error(error);
   else await deps.errors.forward(ctx, error);
 }
@@ -207,11 +224,11 @@ export async function forwardFlowError(deps: Deps, ctx: HttpContext, flow: Flow 
  * Re-renders the flow with the strategy's messages and the submitted values,
  * then answers 400 + flow (API/JSON) or 303 back to the UI (browser form).
  */
-export async function respondWithValidationError(
-  deps: Deps,
-  def: FlowDefinition,
+export async function respondWithValidationError<F extends Flow>(
+  deps: FlowDeps,
+  def: FlowDefinition<F>,
   ctx: HttpContext,
-  flow: Flow,
+  flow: F,
   body: JsonObject,
   error: FlowValidationError,
   sctx: StrategyContext,
@@ -219,7 +236,7 @@ export async function respondWithValidationError(
   await renderUi(deps, def, flow, sctx);
   // Login's, registration's and recovery's WriteFlowError call ResetMessages first: the error replaces the flow's own notes (e.g. 1010004).
   if (def.kind === "login" || def.kind === "registration" || def.kind === "recovery") flow.ui.clearMessages();
-  echoValues(flow, body, error.echo);
+  echoValues(deps, flow, body, error.echo);
   for (const fe of error.fieldErrors) flow.ui.addMessage(fe.message, fe.name);
   await deps.flows.save(flow);
   const uiUrl = def.uiUrl(deps.config);
@@ -232,7 +249,13 @@ export async function respondWithValidationError(
 }
 
 /** 200/400 with the flow for API/JSON; 303 to the UI (`?flow=`) for browser forms. */
-export async function respondWithFlow(deps: Deps, def: FlowDefinition, ctx: HttpContext, flow: Flow, status = 200): Promise<void> {
+export async function respondWithFlow<F extends Flow>(
+  deps: FlowDeps,
+  def: FlowDefinition<F>,
+  ctx: HttpContext,
+  flow: F,
+  status = 200,
+): Promise<void> {
   const uiUrl = def.uiUrl(deps.config);
   if (flow.type === "browser" && !ctx.isJsonRequest && uiUrl) {
     ctx.redirect(urlWithFlow(uiUrl, flow.id));
@@ -241,15 +264,20 @@ export async function respondWithFlow(deps: Deps, def: FlowDefinition, ctx: Http
   ctx.json(status, await def.toJson(flow, deps));
 }
 
-const NEVER_ECHO = new Set(["csrf_token", "method", "password", "totp_code", "lookup_secret", "code"]);
-
 /** Puts submitted (non-secret) values back into the matching inputs, as Kratos does for identifier and traits. */
-export function echoValues(flow: Flow, body: JsonObject, extra: Record<string, unknown> = {}): void {
+export function echoValues(deps: FlowDeps, flow: Flow, body: JsonObject, extra: Record<string, unknown> = {}): void {
   const flat = flatten(body);
   for (const node of flow.ui.nodes) {
     if (node.type !== "input") continue;
     const name = node.attributes.name;
-    if (NEVER_ECHO.has(name) || node.attributes.type === "submit" || node.attributes.type === "button") continue;
+    if (
+      name === "csrf_token" ||
+      name === "method" ||
+      deps.strategies.isSecretInput(name) ||
+      node.attributes.type === "submit" ||
+      node.attributes.type === "button"
+    )
+      continue;
     if (name in extra) flow.ui.setValue(name, extra[name]);
     else if (name in flat) flow.ui.setValue(name, flat[name]);
   }

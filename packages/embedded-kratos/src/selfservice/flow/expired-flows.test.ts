@@ -25,7 +25,8 @@ describe("expired browser flows", () => {
   });
 
   /** Ages a stored flow past its lifespan (the replacement then gets the normal lifespan). */
-  const expire = (flowId: string) => pg.query(`UPDATE selfservice_flows SET expires_at = now() - interval '2 minutes' WHERE id = $1`, [flowId], database);
+  const expire = (flowId: string) =>
+    pg.query(`UPDATE selfservice_flows SET expires_at = now() - interval '2 minutes' WHERE id = $1`, [flowId], database);
 
   it("answers an SPA login submission with 410 and use_flow_id, through @ory/client", async () => {
     const browser = new TestBrowser();
@@ -62,12 +63,18 @@ describe("expired browser flows", () => {
     const browser = new TestBrowser();
     const init = await browser.request(`${kratos.publicUrl}/self-service/registration/browser`);
     const flowId = new URL(init.location ?? "").searchParams.get("flow") ?? "";
-    const flow = (await browser.request(`${kratos.publicUrl}/self-service/registration/flows?id=${flowId}`, { headers: { Accept: "application/json" } }))
-      .body as RegistrationFlow;
+    const flow = (
+      await browser.request(`${kratos.publicUrl}/self-service/registration/flows?id=${flowId}`, { headers: { Accept: "application/json" } })
+    ).body as RegistrationFlow;
     await expire(flow.id);
 
     const res = await browser.request(flow.ui.action, {
-      form: { method: "password", csrf_token: csrfOf(flow), "traits.email": uniqueEmail("late-form"), password: "correct-horse-battery-staple-42" },
+      form: {
+        method: "password",
+        csrf_token: csrfOf(flow),
+        "traits.email": uniqueEmail("late-form"),
+        password: "correct-horse-battery-staple-42",
+      },
     });
     expect(res.status).toBe(303);
     const location = new URL(res.location ?? "");
@@ -76,12 +83,15 @@ describe("expired browser flows", () => {
     expect(replacementId).toMatch(/^[0-9a-f-]{36}$/);
     expect(replacementId).not.toBe(flow.id);
 
-    const replacement = (await browser.request(`${kratos.publicUrl}/self-service/registration/flows?id=${replacementId}`, { headers: { Accept: "application/json" } }))
-      .body as RegistrationFlow;
+    const replacement = (
+      await browser.request(`${kratos.publicUrl}/self-service/registration/flows?id=${replacementId}`, {
+        headers: { Accept: "application/json" },
+      })
+    ).body as RegistrationFlow;
     expect(replacement.type).toBe("browser");
     expect(messageIds(replacement)).toEqual([4040001]);
     // Nothing was registered from the expired flow.
-    const { rows } = await pg.query(`SELECT count(*)::int AS n FROM identities`, [], database);
+    const { rows } = await pg.query<{ n: number }>(`SELECT count(*)::int AS n FROM identities`, [], database);
     expect(rows[0]?.n).toBe(0);
   });
 });

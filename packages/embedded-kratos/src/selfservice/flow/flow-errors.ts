@@ -52,7 +52,10 @@ export const flowErrors = {
   /** ErrAlreadyLoggedIn of each flow package. */
   alreadyLoggedIn: (kind: "login" | "registration" | "recovery") => {
     if (kind === "recovery") {
-      return new KratosError(400, { id: "session_already_available", reason: "A valid session was detected and thus recovery is not possible." });
+      return new KratosError(400, {
+        id: "session_already_available",
+        reason: "A valid session was detected and thus recovery is not possible.",
+      });
     }
     return new KratosError(400, {
       id: "session_already_available",
@@ -78,7 +81,9 @@ export const flowErrors = {
 
   /** login.NewLoginFlow: an `aal` other than aal1/aal2. */
   unknownAal: (value: string) =>
-    new KratosError(400, { reason: `Unable to parse AuthenticationMethod Assurance Level (AAL): expected one of [aal1, aal2] but got ${value}` }),
+    new KratosError(400, {
+      reason: `Unable to parse AuthenticationMethod Assurance Level (AAL): expected one of [aal1, aal2] but got ${value}`,
+    }),
 
   /** Recovery and verification init/get while the flow is disabled. */
   addressFlowDisabled: (kind: "recovery" | "verification") =>

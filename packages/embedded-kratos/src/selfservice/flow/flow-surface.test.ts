@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser, type BrowserResponse } from "../../testing/browser";
+import { csrfOf } from "../../testing/flow-json";
 import { startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../../testing/harness";
+import { anyString } from "../../testing/matchers";
 
 interface FlowJson {
   id: string;
@@ -16,7 +18,6 @@ interface ErrorJson {
 const json = { Accept: "application/json" };
 const asFlow = (r: BrowserResponse) => r.body as FlowJson;
 const asError = (r: BrowserResponse) => r.body as ErrorJson;
-const csrfOf = (flow: FlowJson) => String(flow.ui.nodes.find((n) => n.attributes.name === "csrf_token")?.attributes.value ?? "");
 const GONE = "The requested resource is no longer available because it has expired or is otherwise invalid.";
 
 /**
@@ -39,7 +40,8 @@ describe("self-service flow surface as Kratos' handlers answer it", () => {
   });
 
   const url = (path: string) => `${kratos.publicUrl}${path}`;
-  const expire = (flowId: string) => pg.query("UPDATE selfservice_flows SET expires_at = now() - interval '2 minutes' WHERE id = $1", [flowId], database);
+  const expire = (flowId: string) =>
+    pg.query("UPDATE selfservice_flows SET expires_at = now() - interval '2 minutes' WHERE id = $1", [flowId], database);
 
   /** A browser signed in through the SPA login of a freshly registered customer. */
   async function signedInBrowser(): Promise<{ browser: TestBrowser; email: string; token: string }> {
@@ -47,11 +49,17 @@ describe("self-service flow surface as Kratos' handlers answer it", () => {
     const { data: reg } = await kratos.frontend.createNativeRegistrationFlow();
     const { data } = await kratos.frontend.updateRegistrationFlow({
       flow: reg.id,
-      updateRegistrationFlowBody: { method: "password", password: STRONG_PASSWORD, traits: { email, name: { first: "Ada", last: "Lovelace" } } },
+      updateRegistrationFlowBody: {
+        method: "password",
+        password: STRONG_PASSWORD,
+        traits: { email, name: { first: "Ada", last: "Lovelace" } },
+      },
     });
     const browser = new TestBrowser();
     const flow = asFlow(await browser.request(url("/self-service/login/browser"), { headers: json }));
-    const login = await browser.request(flow.ui.action, { json: { method: "password", identifier: email, password: STRONG_PASSWORD, csrf_token: csrfOf(flow) } });
+    const login = await browser.request(flow.ui.action, {
+      json: { method: "password", identifier: email, password: STRONG_PASSWORD, csrf_token: csrfOf(flow) },
+    });
     expect(login.status).toBe(200);
     return { browser, email, token: data.session_token ?? "" };
   }
@@ -60,7 +68,9 @@ describe("self-service flow surface as Kratos' handlers answer it", () => {
     it("login, browser: 410 self_service_flow_expired naming the init endpoint, no use_flow_id", async () => {
       const browser = new TestBrowser();
       const returnTo = "http://ciam.localhost:3002/x";
-      const flow = asFlow(await browser.request(url(`/self-service/login/browser?return_to=${encodeURIComponent(returnTo)}`), { headers: json }));
+      const flow = asFlow(
+        await browser.request(url(`/self-service/login/browser?return_to=${encodeURIComponent(returnTo)}`), { headers: json }),
+      );
       await expire(flow.id);
       const res = await browser.request(url(`/self-service/login/flows?id=${flow.id}`), { headers: json });
       expect(res.status).toBe(410);
@@ -69,7 +79,7 @@ describe("self-service flow surface as Kratos' handlers answer it", () => {
           id: "self_service_flow_expired",
           code: 410,
           status: "Gone",
-          request: expect.any(String),
+          request: anyString(),
           message: GONE,
           reason: "The login flow has expired. Redirect the user to the login flow init endpoint to initialize a new login flow.",
           details: { redirect_to: url(`/self-service/login/browser?return_to=${encodeURIComponent(returnTo)}`), return_to: returnTo },
@@ -102,7 +112,11 @@ describe("self-service flow surface as Kratos' handlers answer it", () => {
       await expire(data.id);
       const res = await new TestBrowser().request(url(`/self-service/recovery/flows?id=${data.id}`), { headers: json });
       expect(res.status).toBe(410);
-      expect(asError(res).error).toMatchObject({ id: "self_service_flow_expired", message: "self-service flow expired", details: { api: url("/self-service/recovery/api") } });
+      expect(asError(res).error).toMatchObject({
+        id: "self_service_flow_expired",
+        message: "self-service flow expired",
+        details: { api: url("/self-service/recovery/api") },
+      });
     });
   });
 
@@ -134,13 +148,16 @@ describe("self-service flow surface as Kratos' handlers answer it", () => {
   it("CSRF failures carry Kratos' hint and reject_reason (nosurfx.CSRFErrorReason)", async () => {
     const browser = new TestBrowser();
     const flow = asFlow(await browser.request(url("/self-service/login/browser"), { headers: json }));
-    const wrong = await browser.request(flow.ui.action, { json: { method: "password", identifier: "a@b.c", password: "x", csrf_token: "bm90LXRoZS10b2tlbg==" } });
+    const wrong = await browser.request(flow.ui.action, {
+      json: { method: "password", identifier: "a@b.c", password: "x", csrf_token: "bm90LXRoZS10b2tlbg==" },
+    });
     expect(wrong.status).toBe(403);
     expect(asError(wrong).error).toMatchObject({
       id: "security_csrf_violation",
       details: {
         docs: "https://www.ory.sh/kratos/docs/debug/csrf",
-        reject_reason: "The HTTP Cookie Header was set and a CSRF token was sent but they do not match. We recommend deleting all cookies for this domain and retrying the flow.",
+        reject_reason:
+          "The HTTP Cookie Header was set and a CSRF token was sent but they do not match. We recommend deleting all cookies for this domain and retrying the flow.",
       },
     });
     const noCookies = await new TestBrowser().request(url(`/self-service/login/flows?id=${flow.id}`), { headers: json });
@@ -148,10 +165,16 @@ describe("self-service flow surface as Kratos' handlers answer it", () => {
   });
 
   it("return_to must be allowed: allowed_return_urls or the public URL's /self-service only", async () => {
-    const outside = await new TestBrowser().request(url(`/self-service/login/browser?return_to=${encodeURIComponent(url("/sessions/whoami"))}`), { headers: json });
+    const outside = await new TestBrowser().request(
+      url(`/self-service/login/browser?return_to=${encodeURIComponent(url("/sessions/whoami"))}`),
+      { headers: json },
+    );
     expect(outside.status).toBe(400);
     expect(asError(outside).error.id).toBe("self_service_flow_return_to_forbidden");
-    const selfService = await new TestBrowser().request(url(`/self-service/login/browser?return_to=${encodeURIComponent(url("/self-service/settings/browser"))}`), { headers: json });
+    const selfService = await new TestBrowser().request(
+      url(`/self-service/login/browser?return_to=${encodeURIComponent(url("/self-service/settings/browser"))}`),
+      { headers: json },
+    );
     expect(selfService.status).toBe(200);
   });
 
@@ -160,10 +183,15 @@ describe("self-service flow surface as Kratos' handlers answer it", () => {
     expect(refresh.refresh).toBe(false);
     const aal2 = await new TestBrowser().request(url("/self-service/login/api?aal=aal2"));
     expect(aal2.status).toBe(401);
-    expect(asError(aal2).error).toMatchObject({ id: "session_aal1_required", message: "aal2 and aal3 can only be requested if a session exists already" });
+    expect(asError(aal2).error).toMatchObject({
+      id: "session_aal1_required",
+      message: "aal2 and aal3 can only be requested if a session exists already",
+    });
     const aal3 = await new TestBrowser().request(url("/self-service/login/api?aal=aal3"));
     expect(aal3.status).toBe(400);
-    expect(asError(aal3).error.reason).toBe("Unable to parse AuthenticationMethod Assurance Level (AAL): expected one of [aal1, aal2] but got aal3");
+    expect(asError(aal3).error.reason).toBe(
+      "Unable to parse AuthenticationMethod Assurance Level (AAL): expected one of [aal1, aal2] but got aal3",
+    );
   });
 
   it("a login submitted while signed in: the flow with the reason for AJAX (4000001, 400), the default return URL for forms (updateLoginFlow)", async () => {
@@ -173,7 +201,9 @@ describe("self-service flow surface as Kratos' handlers answer it", () => {
     // Hand the signed-in browser's session cookie to the one holding the flow.
     const session = browser.cookies.get("ciam_kratos_session");
     if (session) other.cookies.set(session.name, session);
-    const ajax = await other.request(flow.ui.action, { json: { method: "password", identifier: "x@y.z", password: "whatever", csrf_token: csrfOf(flow) } });
+    const ajax = await other.request(flow.ui.action, {
+      json: { method: "password", identifier: "x@y.z", password: "whatever", csrf_token: csrfOf(flow) },
+    });
     expect(ajax.status).toBe(400);
     expect(asFlow(ajax).ui.messages).toEqual([
       {
@@ -183,7 +213,9 @@ describe("self-service flow surface as Kratos' handlers answer it", () => {
         context: { reason: "A valid session was detected and thus login is not possible. Did you forget to set `?refresh=true`?" },
       },
     ]);
-    const form = await other.request(flow.ui.action, { form: { method: "password", identifier: "x@y.z", password: "whatever", csrf_token: csrfOf(flow) } });
+    const form = await other.request(flow.ui.action, {
+      form: { method: "password", identifier: "x@y.z", password: "whatever", csrf_token: csrfOf(flow) },
+    });
     expect(form.status).toBe(303);
     expect(form.location).toBe("http://ciam.localhost:3000/");
   });
@@ -203,20 +235,27 @@ describe("self-service flow surface as Kratos' handlers answer it", () => {
     const native = await fetch(url("/self-service/registration/api"), { headers: { ...json, "X-Session-Token": token } });
     expect(native.status).toBe(200);
     const spa = asError(await browser.request(url("/self-service/registration/browser"), { headers: json }));
-    expect(spa.error).toMatchObject({ id: "session_already_available", reason: "A valid session was detected and thus registration is not possible." });
+    expect(spa.error).toMatchObject({
+      id: "session_already_available",
+      reason: "A valid session was detected and thus registration is not possible.",
+    });
 
     const fresh = new TestBrowser();
     const flow = asFlow(await fresh.request(url("/self-service/registration/browser"), { headers: json }));
     const session = browser.cookies.get("ciam_kratos_session");
     if (session) fresh.cookies.set(session.name, session);
-    const res = await fresh.request(flow.ui.action, { json: { method: "password", csrf_token: csrfOf(flow), password: STRONG_PASSWORD, traits: { email: uniqueEmail("x") } } });
+    const res = await fresh.request(flow.ui.action, {
+      json: { method: "password", csrf_token: csrfOf(flow), password: STRONG_PASSWORD, traits: { email: uniqueEmail("x") } },
+    });
     expect(res.status).toBe(303);
     expect(res.location).toBe("http://ciam.localhost:3000/");
   });
 
   it("recovery init while signed in: 302 to the default return URL for browsers, 400 for AJAX (IsNotAuthenticated)", async () => {
     const { browser } = await signedInBrowser();
-    const nav = await browser.request(url(`/self-service/recovery/browser?return_to=${encodeURIComponent("http://ciam.localhost:3002/x")}`));
+    const nav = await browser.request(
+      url(`/self-service/recovery/browser?return_to=${encodeURIComponent("http://ciam.localhost:3002/x")}`),
+    );
     expect(nav.status).toBe(302);
     expect(nav.location).toBe("http://ciam.localhost:3000/");
     const ajax = await browser.request(url("/self-service/recovery/browser"), { headers: json });
@@ -234,7 +273,10 @@ describe("self-service flow surface as Kratos' handlers answer it", () => {
     expect(nav.status).toBe(303);
     expect(nav.location).toBe(url(`/self-service/login/browser?return_to=${encodeURIComponent("http://ciam.localhost:3002/x")}`));
     const native = await anon.request(url("/self-service/settings/api"));
-    expect(asError(native).error).toMatchObject({ id: "session_inactive", reason: "This endpoint can only be accessed with a valid session. Please log in and try again." });
+    expect(asError(native).error).toMatchObject({
+      id: "session_inactive",
+      reason: "This endpoint can only be accessed with a valid session. Please log in and try again.",
+    });
 
     const { token } = await signedInBrowser();
     const { data: flow } = await kratos.frontend.createNativeSettingsFlow({ xSessionToken: token });
@@ -242,7 +284,9 @@ describe("self-service flow surface as Kratos' handlers answer it", () => {
     expect(get.status).toBe(401);
     expect(asError(get).error.reason).toBe("A valid Ory Session Cookie or Ory Session Token is missing.");
     const { token: someoneElse } = await signedInBrowser();
-    const foreign = await fetch(url(`/self-service/settings/flows?id=${flow.id}`), { headers: { ...json, "X-Session-Token": someoneElse } });
+    const foreign = await fetch(url(`/self-service/settings/flows?id=${flow.id}`), {
+      headers: { ...json, "X-Session-Token": someoneElse },
+    });
     expect(foreign.status).toBe(403);
     expect(((await foreign.json()) as ErrorJson).error).toMatchObject({ id: "security_identity_mismatch" });
   });
@@ -250,8 +294,14 @@ describe("self-service flow surface as Kratos' handlers answer it", () => {
   describe("logout (logout/handler.go)", () => {
     it("hands out the session's one logout token, which only works with that session's cookie", async () => {
       const { browser } = await signedInBrowser();
-      const first = (await browser.request(url("/self-service/logout/browser"), { headers: json })).body as { logout_url: string; logout_token: string };
-      const second = (await browser.request(url("/self-service/logout/browser"), { headers: json })).body as { logout_url: string; logout_token: string };
+      const first = (await browser.request(url("/self-service/logout/browser"), { headers: json })).body as {
+        logout_url: string;
+        logout_token: string;
+      };
+      const second = (await browser.request(url("/self-service/logout/browser"), { headers: json })).body as {
+        logout_url: string;
+        logout_token: string;
+      };
       expect(first.logout_token).toMatch(/^ory_lo_[A-Za-z0-9]{32}$/);
       expect(second.logout_token).toBe(first.logout_token);
 
@@ -259,7 +309,9 @@ describe("self-service flow surface as Kratos' handlers answer it", () => {
       expect(withoutCookie.status).toBe(401);
       const wrongToken = await browser.request(url("/self-service/logout?token=ory_lo_nope"), { headers: json });
       expect(wrongToken.status).toBe(403);
-      expect(asError(wrongToken).error.reason).toBe("Unable to log out because the logout token in the URL query does not match the session cookie.");
+      expect(asError(wrongToken).error.reason).toBe(
+        "Unable to log out because the logout token in the URL query does not match the session cookie.",
+      );
       const missing = await browser.request(url("/self-service/logout"), { headers: json });
       expect(asError(missing).error).toMatchObject({ code: 400, reason: "Please include a token in the URL query." });
 
@@ -271,7 +323,12 @@ describe("self-service flow surface as Kratos' handlers answer it", () => {
 
     it("native logout: an unknown or missing token is 403, an already ended session ends again (204)", async () => {
       const { token } = await signedInBrowser();
-      const del = (body: unknown) => fetch(url("/self-service/logout/api"), { method: "DELETE", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+      const del = (body: unknown) =>
+        fetch(url("/self-service/logout/api"), {
+          method: "DELETE",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify(body),
+        });
       expect((await del({ session_token: token })).status).toBe(204);
       expect((await del({ session_token: token })).status).toBe(204);
       expect((await del({ session_token: "ory_st_unknown" })).status).toBe(403);
@@ -302,7 +359,9 @@ describe("settings without a show_verification_ui hook (settings/hook.go PostSet
 
   beforeAll(async () => {
     pg = await startTestPostgres();
-    kratos = await startKratos(pg, database, { configOverrides: { selfservice: { flows: { settings: { after: { profile: { hooks: [] } } } } } } });
+    kratos = await startKratos(pg, database, {
+      configOverrides: { selfservice: { flows: { settings: { after: { profile: { hooks: [] } } } } } },
+    });
   });
   afterAll(async () => {
     await kratos?.close();
@@ -318,10 +377,18 @@ describe("settings without a show_verification_ui hook (settings/hook.go PostSet
     const token = data.session_token ?? "";
     const { data: settings } = await kratos.frontend.createNativeSettingsFlow({ xSessionToken: token });
     const changed = uniqueEmail("changed");
-    const { data: saved } = await kratos.frontend.updateSettingsFlow({ flow: settings.id, xSessionToken: token, updateSettingsFlowBody: { method: "profile", traits: { email: changed } } });
+    const { data: saved } = await kratos.frontend.updateSettingsFlow({
+      flow: settings.id,
+      xSessionToken: token,
+      updateSettingsFlowBody: { method: "profile", traits: { email: changed } },
+    });
     expect(saved.state).toBe("success");
     expect((saved.continue_with ?? []).map((c) => c.action)).not.toContain("show_verification_ui");
-    const { rows } = await pg.query("SELECT count(*)::int AS n FROM courier_messages WHERE recipient = $1", [changed], database);
+    const { rows } = await pg.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM courier_messages WHERE recipient = $1",
+      [changed],
+      database,
+    );
     expect(rows[0]?.n).toBe(1);
   });
 });

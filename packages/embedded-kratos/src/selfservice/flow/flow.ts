@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { z } from "zod";
 import type { AuthenticatorAssuranceLevel } from "../../identity/identity";
 import { UiContainer, type UiContainerJson } from "../../ui/container";
 
@@ -13,10 +14,9 @@ export type ContinueWith =
   | { action: "set_ory_session_token"; ory_session_token: string }
   | { action: "redirect_browser_to"; redirect_browser_to: string };
 
-/** A self-service flow of any kind; each kind's folder renders its own JSON. */
-export interface Flow {
+/** What every flow kind has; the kind's own fields are in its interface below. */
+export interface FlowFields {
   id: string;
-  kind: FlowKind;
   type: FlowType;
   state: string;
   ui: UiContainer;
@@ -28,19 +28,65 @@ export interface Flow {
   csrfToken: string;
   identityId: string | undefined;
   sessionId: string | undefined;
-  requestedAal: AuthenticatorAssuranceLevel | undefined;
-  refresh: boolean;
-  /** Strategy-private state, never rendered (e.g. codes sent, traits of a two-step registration). */
+  /**
+   * Strategy-private state, never rendered — one key per strategy id, like
+   * Kratos' internal_context. Strategies read theirs through a schema
+   * (`readStrategyState`), since it comes back from the database.
+   */
   internal: Record<string, unknown>;
-  /** Rendered extras (oauth2_login_challenge, identity_schema, continue_with of recovery/settings, ...). */
-  extra: Record<string, unknown>;
   issuedAt: Date;
   expiresAt: Date;
   createdAt: Date;
   updatedAt: Date;
 }
 
-export function newFlow(init: {
+export interface LoginFlow extends FlowFields {
+  kind: "login";
+  requestedAal: AuthenticatorAssuranceLevel | undefined;
+  refresh: boolean;
+  /** Rendered as `oauth2_login_challenge`. */
+  oauth2LoginChallenge: string | undefined;
+}
+
+export interface RegistrationFlow extends FlowFields {
+  kind: "registration";
+  /** Rendered as `identity_schema`: the schema `?identity_schema=` named at the start. */
+  identitySchema: string | undefined;
+  /** Rendered as `oauth2_login_challenge`. */
+  oauth2LoginChallenge: string | undefined;
+}
+
+export interface SettingsFlow extends FlowFields {
+  kind: "settings";
+  /** The identity schema's trait paths, in schema order: how the profile's nodes are sorted. Never rendered. */
+  schemaKeys: string[];
+  /** Rendered as `continue_with` once a submission produced some. */
+  continueWith: ContinueWith[] | undefined;
+}
+
+export interface RecoveryFlow extends FlowFields {
+  kind: "recovery";
+  /** Made by the admin API and opened in a browser that never saw it: Kratos' DangerousSkipCSRFCheck. Never rendered. */
+  skipCsrfCheck: boolean;
+}
+
+export interface VerificationFlow extends FlowFields {
+  kind: "verification";
+}
+
+/** Recovery and verification share their strategies' code. */
+export type AddressFlow = RecoveryFlow | VerificationFlow;
+
+/** A self-service flow; `kind` tells which, and each kind's folder renders its own JSON. */
+export type Flow = LoginFlow | RegistrationFlow | SettingsFlow | RecoveryFlow | VerificationFlow;
+export type FlowOf<K extends FlowKind> = Extract<Flow, { kind: K }>;
+
+export function isFlowOf<K extends FlowKind>(flow: Flow, kind: K): flow is FlowOf<K> {
+  return flow.kind === kind;
+}
+
+/** The fields of a new flow of any kind (its definition adds the kind's own). */
+export function newFlowFields(init: {
   kind: FlowKind;
   type: FlowType;
   state: string;
@@ -49,12 +95,11 @@ export function newFlow(init: {
   returnTo?: string;
   lifespanMs: number;
   csrfToken: string;
-}): Flow {
+}): FlowFields {
   const id = randomUUID();
   const now = new Date();
   return {
     id,
-    kind: init.kind,
     type: init.type,
     state: init.state,
     ui: new UiContainer(flowActionUrl(init.publicBaseUrl, init.kind, id)),
@@ -64,15 +109,24 @@ export function newFlow(init: {
     csrfToken: init.csrfToken,
     identityId: undefined,
     sessionId: undefined,
-    requestedAal: undefined,
-    refresh: false,
     internal: {},
-    extra: {},
     issuedAt: now,
     expiresAt: new Date(now.getTime() + init.lifespanMs),
     createdAt: now,
     updatedAt: now,
   };
+}
+
+/** A strategy's private state in the flow, or undefined when absent or not of the strategy's shape. */
+export function readStrategyState<T>(flow: Flow, strategyId: string, schema: z.ZodType<T>): T | undefined {
+  const parsed = schema.safeParse(flow.internal[strategyId]);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** Replaces a strategy's private state in the flow (undefined removes it). */
+export function writeStrategyState<T>(flow: Flow, strategyId: string, state: T | undefined): void {
+  const { [strategyId]: _previous, ...others } = flow.internal;
+  flow.internal = state === undefined ? others : { ...others, [strategyId]: state };
 }
 
 export function flowActionUrl(publicBaseUrl: string, kind: FlowKind, id: string): string {

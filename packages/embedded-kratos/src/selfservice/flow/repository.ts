@@ -1,7 +1,9 @@
 import type { Database, Queryable } from "../../storage/database";
+import type { AuthenticatorAssuranceLevel } from "../../identity/identity";
 import { isUuid } from "../../identity/repository";
 import { UiContainer, type UiContainerJson } from "../../ui/container";
-import type { Flow, FlowKind, FlowType } from "./flow";
+import { z } from "zod";
+import { isFlowOf, type ContinueWith, type Flow, type FlowFields, type FlowKind, type FlowOf, type FlowType } from "./flow";
 
 interface FlowRow {
   id: string;
@@ -15,7 +17,7 @@ interface FlowRow {
   csrf_token: string;
   identity_id: string | null;
   session_id: string | null;
-  requested_aal: Flow["requestedAal"] | null;
+  requested_aal: AuthenticatorAssuranceLevel | null;
   refresh: boolean;
   internal_context: Record<string, unknown>;
   extra: Record<string, unknown>;
@@ -51,10 +53,10 @@ export class FlowRepository {
         flow.csrfToken,
         flow.identityId ?? null,
         flow.sessionId ?? null,
-        flow.requestedAal ?? null,
-        flow.refresh,
-        JSON.stringify(flow.internal),
-        JSON.stringify(flow.extra),
+        flow.kind === "login" ? (flow.requestedAal ?? null) : null,
+        flow.kind === "login" && flow.refresh,
+        JSON.stringify(storedInternal(flow)),
+        JSON.stringify(storedExtra(flow)),
         flow.issuedAt,
         flow.expiresAt,
         flow.createdAt,
@@ -63,37 +65,108 @@ export class FlowRepository {
     );
   }
 
-  async get(kind: FlowKind, id: string): Promise<Flow | undefined> {
+  async get<K extends FlowKind>(kind: K, id: string): Promise<FlowOf<K> | undefined> {
     if (!isUuid(id)) return undefined;
     const { rows } = await this.db.query<FlowRow>("SELECT * FROM selfservice_flows WHERE id = $1 AND kind = $2", [id, kind]);
     const row = rows[0];
     if (!row) return undefined;
-    return {
-      id: row.id,
-      kind: row.kind,
-      type: row.type,
-      state: row.state,
-      ui: UiContainer.fromJSON(row.ui),
-      requestUrl: row.request_url,
-      returnTo: row.return_to ?? undefined,
-      active: row.active_method ?? undefined,
-      csrfToken: row.csrf_token,
-      identityId: row.identity_id ?? undefined,
-      sessionId: row.session_id ?? undefined,
-      requestedAal: row.requested_aal ?? undefined,
-      refresh: row.refresh,
-      internal: row.internal_context,
-      extra: row.extra,
-      issuedAt: row.issued_at,
-      expiresAt: row.expires_at,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    };
+    const flow = flowFromRow(row);
+    return isFlowOf(flow, kind) ? flow : undefined;
   }
 
   /** Removes flows that expired more than a day ago (called periodically). */
   async deleteExpired(olderThanMs = 86_400_000): Promise<number> {
-    const result = await this.db.query("DELETE FROM selfservice_flows WHERE expires_at < now() - ($1::bigint * interval '1 millisecond')", [olderThanMs]);
+    const result = await this.db.query("DELETE FROM selfservice_flows WHERE expires_at < now() - ($1::bigint * interval '1 millisecond')", [
+      olderThanMs,
+    ]);
     return result.rowCount ?? 0;
+  }
+}
+
+/**
+ * Typed fields ↔ the two JSON columns. `extra` keeps the public fields under
+ * their JSON names (and settings' schema keys under a name no client sees);
+ * `internal_context` keeps the strategies' state, one key per strategy, and
+ * recovery's CSRF exemption.
+ */
+const SKIP_CSRF_KEY = "dangerous_skip_csrf_check";
+const SCHEMA_KEYS_KEY = "__schema_keys";
+
+function storedExtra(flow: Flow): Record<string, unknown> {
+  switch (flow.kind) {
+    case "login":
+      return flow.oauth2LoginChallenge ? { oauth2_login_challenge: flow.oauth2LoginChallenge } : {};
+    case "registration":
+      return {
+        ...(flow.identitySchema ? { identity_schema: flow.identitySchema } : {}),
+        ...(flow.oauth2LoginChallenge ? { oauth2_login_challenge: flow.oauth2LoginChallenge } : {}),
+      };
+    case "settings":
+      return { [SCHEMA_KEYS_KEY]: flow.schemaKeys, ...(flow.continueWith ? { continue_with: flow.continueWith } : {}) };
+    case "recovery":
+    case "verification":
+      return {};
+  }
+}
+
+function storedInternal(flow: Flow): Record<string, unknown> {
+  return flow.kind === "recovery" && flow.skipCsrfCheck ? { ...flow.internal, [SKIP_CSRF_KEY]: true } : flow.internal;
+}
+
+const text = z.string().optional().catch(undefined);
+const continueWithSchema: z.ZodType<ContinueWith> = z.union([
+  z.object({
+    action: z.literal("show_verification_ui"),
+    flow: z.object({ id: z.string(), verifiable_address: z.string(), url: z.string().optional() }),
+  }),
+  z.object({ action: z.literal("show_settings_ui"), flow: z.object({ id: z.string(), url: z.string().optional() }) }),
+  z.object({ action: z.literal("show_recovery_ui"), flow: z.object({ id: z.string(), url: z.string().optional() }) }),
+  z.object({ action: z.literal("set_ory_session_token"), ory_session_token: z.string() }),
+  z.object({ action: z.literal("redirect_browser_to"), redirect_browser_to: z.string() }),
+]);
+const extraSchema = z.object({
+  oauth2_login_challenge: text,
+  identity_schema: text,
+  continue_with: z.array(continueWithSchema).optional().catch(undefined),
+  [SCHEMA_KEYS_KEY]: z.array(z.string()).catch([]).default([]),
+});
+
+function flowFromRow(row: FlowRow): Flow {
+  const { [SKIP_CSRF_KEY]: skipCsrf, ...internal } = row.internal_context;
+  const fields: FlowFields = {
+    id: row.id,
+    type: row.type,
+    state: row.state,
+    ui: UiContainer.fromJSON(row.ui),
+    requestUrl: row.request_url,
+    returnTo: row.return_to ?? undefined,
+    active: row.active_method ?? undefined,
+    csrfToken: row.csrf_token,
+    identityId: row.identity_id ?? undefined,
+    sessionId: row.session_id ?? undefined,
+    internal,
+    issuedAt: row.issued_at,
+    expiresAt: row.expires_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+  const extra = extraSchema.parse(row.extra);
+  switch (row.kind) {
+    case "login":
+      return {
+        ...fields,
+        kind: "login",
+        requestedAal: row.requested_aal ?? undefined,
+        refresh: row.refresh,
+        oauth2LoginChallenge: extra.oauth2_login_challenge,
+      };
+    case "registration":
+      return { ...fields, kind: "registration", identitySchema: extra.identity_schema, oauth2LoginChallenge: extra.oauth2_login_challenge };
+    case "settings":
+      return { ...fields, kind: "settings", schemaKeys: extra[SCHEMA_KEYS_KEY], continueWith: extra.continue_with };
+    case "recovery":
+      return { ...fields, kind: "recovery", skipCsrfCheck: skipCsrf === true };
+    case "verification":
+      return { ...fields, kind: "verification" };
   }
 }

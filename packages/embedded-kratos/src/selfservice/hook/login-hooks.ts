@@ -1,5 +1,5 @@
-import { FlowValidationError } from "../strategy/strategy";
-import type { Hook } from "./registry";
+import { FlowValidationError } from "../flow/validation-error";
+import type { Hook } from "./hook";
 
 /** `require_verified_address`: login is refused until one verifiable address is verified. */
 export const requireVerifiedAddressHook: Hook = {
@@ -7,7 +7,11 @@ export const requireVerifiedAddressHook: Hook = {
   flows: ["login"],
   pre(_deps, { identity }) {
     if (!identity.verifiableAddresses.some((a) => a.verified)) {
-      throw FlowValidationError.flow({ id: 4000010, text: "Account not active yet. Did you forget to verify your email address?", type: "error" });
+      throw FlowValidationError.flow({
+        id: 4000010,
+        text: "Account not active yet. Did you forget to verify your email address?",
+        type: "error",
+      });
     }
   },
 };

@@ -1,5 +1,5 @@
 import { urlWithFlow } from "../flow/flow";
-import type { Hook } from "./registry";
+import type { Hook } from "./hook";
 
 /**
  * `session` (hook.SessionIssuer): hand the session registration created to
@@ -35,6 +35,7 @@ export const showVerificationUiHook: Hook = {
       flow: { id: started.flow.id, verifiable_address: started.address, ...(url ? { url } : {}) },
     });
     // Login and registration only; x.IsBrowserRequest: the client negotiates HTML (or nothing), not JSON.
-    if (args.flow.kind === "registration" && !args.ctx.acceptsJson && uiUrl) args.returnToVerification = urlWithFlow(uiUrl, started.flow.id);
+    if (args.flow.kind === "registration" && !args.ctx.acceptsJson && uiUrl)
+      args.returnToVerification = urlWithFlow(uiUrl, started.flow.id);
   },
 };

@@ -2,7 +2,16 @@ import type { RecoveryFlow } from "@ory/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadKratosConfig } from "../../config/load";
 import { TestBrowser } from "../../testing/browser";
-import { CIAM_CONFIG, IAM_CONFIG, startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../../testing/harness";
+import {
+  CIAM_CONFIG,
+  IAM_CONFIG,
+  startKratos,
+  startTestPostgres,
+  STRONG_PASSWORD,
+  uniqueEmail,
+  type TestKratos,
+  type TestPostgres,
+} from "../../testing/harness";
 import { configuredHooks } from "./registry";
 
 const NEW_PASSWORD = "a-brand-new-passphrase-2026";
@@ -38,11 +47,15 @@ describe("revoke_active_sessions after a password change and after recovery (CIA
 
   async function apiLogin(email: string, password = STRONG_PASSWORD): Promise<string> {
     const { data: flow } = await kratos.frontend.createNativeLoginFlow();
-    const { data } = await kratos.frontend.updateLoginFlow({ flow: flow.id, updateLoginFlowBody: { method: "password", identifier: email, password } });
+    const { data } = await kratos.frontend.updateLoginFlow({
+      flow: flow.id,
+      updateLoginFlowBody: { method: "password", identifier: email, password },
+    });
     return data.session_token ?? "";
   }
 
-  const whoami = async (token: string) => (await fetch(`${kratos.publicUrl}/sessions/whoami`, { headers: { "X-Session-Token": token } })).status;
+  const whoami = async (token: string) =>
+    (await fetch(`${kratos.publicUrl}/sessions/whoami`, { headers: { "X-Session-Token": token } })).status;
 
   async function settings(token: string, body: Record<string, unknown>): Promise<number> {
     const { data: flow } = await kratos.frontend.createNativeSettingsFlow({ xSessionToken: token });
@@ -91,9 +104,13 @@ describe("revoke_active_sessions after a password change and after recovery (CIA
     const { data } = await kratos.identity.createRecoveryCodeForIdentity({ createRecoveryCodeForIdentityBody: { identity_id: id } });
     const flowId = new URL(data.recovery_link).searchParams.get("flow") ?? "";
     const browser = new TestBrowser();
-    const flow = await browser.request(`${kratos.publicUrl}/self-service/recovery/flows?id=${flowId}`, { headers: { Accept: "application/json" } });
+    const flow = await browser.request(`${kratos.publicUrl}/self-service/recovery/flows?id=${flowId}`, {
+      headers: { Accept: "application/json" },
+    });
     expect((flow.body as RecoveryFlow).state).toBe("sent_email");
-    const done = await browser.request(`${kratos.publicUrl}/self-service/recovery?flow=${flowId}`, { json: { method: "code", code: data.recovery_code } });
+    const done = await browser.request(`${kratos.publicUrl}/self-service/recovery?flow=${flowId}`, {
+      json: { method: "code", code: data.recovery_code },
+    });
     expect(done.status).toBe(422); // browser_location_change_required: off to the settings UI, signed in
 
     expect(await whoami(phone)).toBe(401);

@@ -1,4 +1,4 @@
-import type { Hook } from "./registry";
+import type { Hook } from "./hook";
 
 /**
  * `revoke_active_sessions` (Kratos' SessionDestroyer): ends every other

@@ -1,39 +1,83 @@
 import type { KratosConfig } from "../../config/load";
-import { codeStrategy } from "./code/strategy";
-import { linkStrategy } from "./link/strategy";
-import { passwordStrategy } from "./password/strategy";
-import { profileStrategy } from "./profile/strategy";
-import { lookupSecretStrategy } from "./lookup_secret/strategy";
-import { totpStrategy } from "./totp/strategy";
-import { webauthnStrategy } from "./webauthn/strategy";
-import type { Strategy } from "./strategy";
+import type { Flow, FlowKind } from "../flow/flow";
+import type { NodeGroup } from "../../ui/node";
+import type { FlowStrategy, Strategy, StrategyContext, Submission } from "./strategy";
+
+/** A strategy that takes part in flows of kind K. */
+export type StrategyFor<K extends FlowKind> = Strategy & Required<Pick<Strategy, K>>;
 
 /**
- * Every strategy this server knows, in UI order. Adding a strategy = a new
- * folder next to this file + one line here.
+ * The strategies config enables, in registration order — what the flows ask
+ * instead of knowing strategies by name (Kratos' AllLoginStrategies & co.).
  */
-export const ALL_STRATEGIES: readonly Strategy[] = [
-  profileStrategy,
-  passwordStrategy,
-  codeStrategy,
-  linkStrategy,
-  totpStrategy,
-  webauthnStrategy,
-  lookupSecretStrategy,
-];
-
 export class StrategyRegistry {
   readonly enabled: readonly Strategy[];
+  private readonly secrets: ReadonlySet<string>;
 
-  constructor(config: KratosConfig, all: readonly Strategy[] = ALL_STRATEGIES) {
+  constructor(
+    config: KratosConfig,
+    private readonly all: readonly Strategy[],
+  ) {
     this.enabled = all.filter((s) => s.enabled(config));
+    this.secrets = new Set(all.flatMap((s) => s.secretInputs ?? []));
   }
 
   byMethod(method: string): Strategy | undefined {
     return this.enabled.find((s) => s.id === method);
   }
 
-  for<K extends "login" | "registration" | "settings" | "recovery" | "verification">(kind: K): (Strategy & Required<Pick<Strategy, K>>)[] {
-    return this.enabled.filter((s): s is Strategy & Required<Pick<Strategy, K>> => s[kind] !== undefined);
+  for<K extends FlowKind>(kind: K): StrategyFor<K>[] {
+    return this.enabled.filter((s): s is StrategyFor<K> => s[kind] !== undefined);
   }
+
+  /**
+   * The first strategy responsible for a submission, asked in registration
+   * order as Kratos' handlers loop over their strategies and skip those
+   * answering ErrStrategyNotResponsible.
+   */
+  responsibleFor<K extends FlowKind>(kind: K, submission: Submission, ctx: StrategyContext): StrategyFor<K> | undefined {
+    return this.for(kind).find((s) => {
+      const part = flowPart(s, kind);
+      return part?.responsible ? part.responsible(submission, ctx) : submission.method === s.id;
+    });
+  }
+
+  /** Whether a strategy of this flow kind recognises the secret it mailed in the submission (no CSRF check then). */
+  carriesMailedSecret(kind: FlowKind, submission: Submission): boolean {
+    return this.for(kind).some((s) => flowPart(s, kind)?.carriesMailedSecret?.(submission) === true);
+  }
+
+  /** Input names no form ever echoes back (every known strategy's secrets, enabled or not). */
+  isSecretInput(name: string): boolean {
+    return this.secrets.has(name);
+  }
+
+  /** The group order of a flow kind's UI: `default` first, then the strategies by their weight for that kind. */
+  groupOrder(kind: FlowKind): NodeGroup[] {
+    const weighted = this.enabled.flatMap((s) => {
+      const weight = s.nodeOrder[kind];
+      return weight === undefined ? [] : [{ group: s.group, weight }];
+    });
+    return ["default", ...weighted.sort((a, b) => a.weight - b.weight).map((w) => w.group)];
+  }
+
+  /** Node groups ordered by key among the `default` nodes. */
+  interleavedWithDefault(): NodeGroup[] {
+    return this.enabled.filter((s) => s.sortsWithDefault).map((s) => s.group);
+  }
+
+  /** The inputs of those strategies (where the sort keys place them among the flow's own inputs), by strategy. */
+  interleavedInputs(): { strategyId: string; inputs: readonly string[] }[] {
+    return this.enabled.filter((s) => s.sortsWithDefault).map((s) => ({ strategyId: s.id, inputs: s.secretInputs ?? [] }));
+  }
+
+  /** Credential types whose identifiers the identity schema declares. */
+  schemaIdentifierTypes(): string[] {
+    return this.all.filter((s) => s.identifiersFromSchema).map((s) => s.id);
+  }
+}
+
+/** A strategy's part in one flow kind, whatever that kind's result type. */
+function flowPart(strategy: Strategy, kind: FlowKind): FlowStrategy<Flow, unknown> | undefined {
+  return strategy[kind];
 }

@@ -4,32 +4,54 @@ import type { HttpContext } from "../../http/context";
 import type { JsonObject } from "../../http/body";
 import type { Router } from "../../http/router";
 import type { AuthenticatorAssuranceLevel, Identity } from "../../identity/identity";
-import type { FieldError } from "../../identity/schema-registry";
 import type { Migration } from "../../storage/migrate";
 import type { NodeGroup } from "../../ui/node";
 import type { UiText } from "../../ui/messages";
-import type { Flow } from "../flow/flow";
+import type { AddressFlow, Flow, FlowKind, LoginFlow, RegistrationFlow, SettingsFlow } from "../flow/flow";
 import type { AuthenticationMethod, Session } from "../../session/session";
 
 /**
  * A credential strategy (password, profile, code, link, totp, webauthn,
  * lookup_secret, ...). Each lives in its own folder under
- * selfservice/strategy/ and is listed once in ./registry.ts.
+ * selfservice/strategy/ and is listed once in ./all.ts.
  *
- * A strategy adds UI nodes to flows (`populate`) and handles submissions
- * whose `method` equals its `id` (`submit`). Flow folders own everything
- * else: lifecycle, CSRF, expiry, hooks, sessions and responses.
+ * A strategy adds UI nodes to flows (`populate`), says which submissions are
+ * its own (`responsible`) and handles them (`submit`). Flow folders own
+ * everything else: lifecycle, CSRF, expiry, hooks, sessions and responses.
+ * Strategies see `Deps`, never the registry that lists them.
  */
 export interface Strategy {
   /** The `method` value and credential type, e.g. "password". */
   readonly id: string;
   /** UI node group the strategy's nodes use. */
   readonly group: NodeGroup;
+  /**
+   * Where the strategy's node group sits in each flow's UI (Kratos'
+   * SortByGroups lists): lower weights first, after the flow's own
+   * `default` group. A flow the strategy has no weight for puts its nodes last.
+   */
+  readonly nodeOrder: Partial<Record<FlowKind, number>>;
+  /**
+   * Its nodes are ordered by key among the flow's `default` nodes rather
+   * than as a block (Kratos puts the password input right after the
+   * identifier or trait it belongs to).
+   */
+  readonly sortsWithDefault?: boolean;
+  /** Its recovery ends in a browser (a mailed link): a replacement of an expired API flow is a browser flow. */
+  readonly completesInBrowser?: boolean;
+  /** Inputs that carry secrets: never echoed back into a re-rendered form. */
+  readonly secretInputs?: readonly string[];
+  /**
+   * The identity schema names this credential type's identifiers
+   * (`ory.sh/kratos.credentials.<id>.identifier`), so they follow trait
+   * changes — Kratos does this for password, code and webauthn.
+   */
+  readonly identifiersFromSchema?: boolean;
   /** Whether config turns the strategy on (selfservice.methods.<id>.enabled). */
   enabled(config: KratosConfig): boolean;
   /** Extra tables (applied after the core migrations, in registration order). */
   readonly migrations?: Migration[];
-  /** Extra endpoints (e.g. POST /admin/recovery/code, GET /admin/courier/messages). */
+  /** Extra endpoints (e.g. POST /admin/recovery/code, the webauthn script). */
   routes?(routers: { public: Router; admin: Router }, deps: Deps): void;
   /** The AAL the identity's credentials of this type provide (aal1 first factor, aal2 second factor), if any. */
   credentialAal?(identity: Identity): AuthenticatorAssuranceLevel | undefined;
@@ -37,11 +59,11 @@ export interface Strategy {
   start?(deps: Deps): Promise<void> | void;
   stop?(): Promise<void> | void;
 
-  login?: FlowStrategy<LoginResult>;
-  registration?: FlowStrategy<RegistrationResult>;
-  settings?: FlowStrategy<SettingsResult>;
-  recovery?: FlowStrategy<FlowUpdatedResult>;
-  verification?: FlowStrategy<FlowUpdatedResult>;
+  login?: LoginStrategy;
+  registration?: RegistrationStrategy;
+  settings?: SettingsStrategy;
+  recovery?: AddressFlowStrategy;
+  verification?: AddressFlowStrategy;
 }
 
 /** What a strategy sees while populating or handling one flow. */
@@ -54,21 +76,47 @@ export interface StrategyContext {
   identity?: Identity;
 }
 
-export interface FlowStrategy<R> {
-  /** Adds this strategy's nodes to a new (or reset) flow. */
-  populate(flow: Flow, ctx: StrategyContext): Promise<void> | void;
+/** A submission as the flow received it: `method` from the body or the query ("" when absent). */
+export interface Submission<F extends Flow = Flow> {
+  flow: F;
+  body: JsonObject;
+  method: string;
+}
+
+export interface FlowStrategy<F extends Flow, R> {
   /**
-   * Handles a submission with `method === id`. Throw FlowValidationError for
+   * Whether this submission is this strategy's. False is Kratos'
+   * ErrStrategyNotResponsible: the flow asks the next strategy, and answers
+   * "no strategy" when none is responsible. Without it a strategy answers
+   * for `method === id`.
+   */
+  responsible?(submission: Submission<F>, ctx: StrategyContext): boolean;
+  /**
+   * Recovery/verification: the submission carries a secret the strategy
+   * mailed (a link's token, a verification code), which proves the request
+   * and replaces the CSRF check, as in Kratos.
+   */
+  carriesMailedSecret?(submission: Submission<F>): boolean;
+  /** Adds this strategy's nodes to a new (or reset) flow. */
+  populate(flow: F, ctx: StrategyContext): Promise<void> | void;
+  /**
+   * Handles a submission it is responsible for. Throw FlowValidationError for
    * user errors (the flow is re-rendered with the messages); return a result
    * for the flow folder to finish (issue session, run hooks, respond).
    */
-  submit(flow: Flow, body: JsonObject, ctx: StrategyContext): Promise<R>;
+  submit(flow: F, body: JsonObject, ctx: StrategyContext): Promise<R>;
   /**
    * Recovery/verification only: start the flow for a known address without a
    * form post (verification after registration, admin-created recovery).
    */
-  initiate?(flow: Flow, target: { address: string; via: string }, ctx: StrategyContext): Promise<void>;
+  initiate?(flow: F, target: { address: string; via: string }, ctx: StrategyContext): Promise<void>;
 }
+
+/** A strategy's part in each flow kind. */
+export type LoginStrategy = FlowStrategy<LoginFlow, LoginResult>;
+export type RegistrationStrategy = FlowStrategy<RegistrationFlow, RegistrationResult>;
+export type SettingsStrategy = FlowStrategy<SettingsFlow, SettingsResult>;
+export type AddressFlowStrategy = FlowStrategy<AddressFlow, AddressFlowResult>;
 
 export interface LoginResult {
   identity: Identity;
@@ -86,7 +134,6 @@ export interface SettingsResult {
   identity: Identity;
   /** True when the change needs a privileged (recently authenticated) session. */
   privileged: boolean;
-  // [mfa] The two optional fields below were added for totp/lookup_secret/webauthn.
   /**
    * A factor the user just proved by enrolling it (TOTP code, confirmed
    * lookup codes, new security key): the settings flow adds it to the current
@@ -102,25 +149,16 @@ export interface SettingsResult {
   returnToUi?: boolean;
 }
 
-/** Recovery/verification: the strategy changed the flow (state, nodes, messages); or it wrote the response itself. */
-export type FlowUpdatedResult = { kind: "flow" } | { kind: "responded" };
-
-/** A user error: re-render the flow with these messages (400 for API/JSON, 303 back to the UI for browsers). */
-export class FlowValidationError extends Error {
-  override name = "FlowValidationError";
-  constructor(
-    readonly fieldErrors: FieldError[],
-    /** Values to echo back into nodes (never secrets). */
-    readonly echo: Record<string, unknown> = {},
-  ) {
-    super(fieldErrors.map((f) => f.message.text).join("; "));
-  }
-
-  static flow(message: UiText, echo: Record<string, unknown> = {}): FlowValidationError {
-    return new FlowValidationError([{ name: undefined, message }], echo);
-  }
-
-  static field(name: string, message: UiText, echo: Record<string, unknown> = {}): FlowValidationError {
-    return new FlowValidationError([{ name, message }], echo);
-  }
-}
+/**
+ * What a recovery or verification strategy reports:
+ * - `flow`: it changed the flow (state, nodes, messages); the flow saves and answers it;
+ * - `responded`: it wrote the response itself;
+ * - `recovered`: the person proved the address; the recovery flow signs them in;
+ * - `retry`: a mailed link was used, unknown or expired; the flow starts over
+ *   with a fresh browser flow of this strategy carrying `message`.
+ */
+export type AddressFlowResult =
+  | { kind: "flow" }
+  | { kind: "responded" }
+  | { kind: "recovered"; identityId: string; method: AuthenticationMethod["method"] }
+  | { kind: "retry"; message: UiText };

@@ -1,7 +1,14 @@
 import type { RouteInfo } from "../../server";
-import { brokenJson, encode, hostileKey, hostileString, hostileValue, invalidUtf8 } from "./payloads";
-import type { Random } from "./random";
-import type { RawRequest } from "./raw-http";
+import {
+  brokenJson,
+  encode,
+  hostileKey,
+  hostileString,
+  hostileValue,
+  invalidUtf8,
+  type FuzzRequest,
+  type Random,
+} from "@olympus/server-kit/testing/fuzz";
 
 /** Live objects the generator aims at, so hostile input reaches real handlers and not only 404s. */
 export interface FuzzTargets {
@@ -13,12 +20,6 @@ export interface FuzzTargets {
   sessionIds: string[];
   sessionTokens: string[];
   knownEmails: string[];
-}
-
-export interface FuzzRequest extends RawRequest {
-  port: "public" | "admin";
-  /** Which generator made it (for the summary). */
-  kind: string;
 }
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD", "TRACE", "PROPFIND", "G3T"];
@@ -62,11 +63,25 @@ export class KratosRequestGenerator {
   private headers(extra: [string, string][] = []): [string, string][] {
     const rng = this.rng;
     const h: [string, string][] = [...extra];
-    if (rng.chance(0.6)) h.push(["Accept", rng.pick(["application/json", "text/html", "*/*", "application/json;q=0.1, text/html;q=0.2", hostileString(rng).slice(0, 200)])]);
-    if (rng.chance(0.3)) h.push(["X-Session-Token", rng.chance(0.5) ? rng.pick(this.targets.sessionTokens) : hostileString(rng).slice(0, 4000)]);
-    if (rng.chance(0.15)) h.push(["Authorization", rng.pick(["Bearer ", "Bearer x", "Basic Zm9vOmJhcg==", `Bearer ${"a".repeat(3000)}`, "Negotiate"])]);
-    if (rng.chance(0.3)) h.push(["Cookie", rng.chance(0.5) ? this.targets.csrfCookie : `${hostileKey(this.rng)}=${encode(hostileString(rng).slice(0, 2000))}`]);
-    if (rng.chance(0.25)) h.push(["X-Forwarded-For", rng.pick(["198.51.100.1", "1.1.1.1, 2.2.2.2", "garbage", "::1", "[2001:db8::1]:80", ", ,", "999.999.999.999"])]);
+    if (rng.chance(0.6))
+      h.push([
+        "Accept",
+        rng.pick(["application/json", "text/html", "*/*", "application/json;q=0.1, text/html;q=0.2", hostileString(rng).slice(0, 200)]),
+      ]);
+    if (rng.chance(0.3))
+      h.push(["X-Session-Token", rng.chance(0.5) ? rng.pick(this.targets.sessionTokens) : hostileString(rng).slice(0, 4000)]);
+    if (rng.chance(0.15))
+      h.push(["Authorization", rng.pick(["Bearer ", "Bearer x", "Basic Zm9vOmJhcg==", `Bearer ${"a".repeat(3000)}`, "Negotiate"])]);
+    if (rng.chance(0.3))
+      h.push([
+        "Cookie",
+        rng.chance(0.5) ? this.targets.csrfCookie : `${hostileKey(this.rng)}=${encode(hostileString(rng).slice(0, 2000))}`,
+      ]);
+    if (rng.chance(0.25))
+      h.push([
+        "X-Forwarded-For",
+        rng.pick(["198.51.100.1", "1.1.1.1, 2.2.2.2", "garbage", "::1", "[2001:db8::1]:80", ", ,", "999.999.999.999"]),
+      ]);
     if (rng.chance(0.1)) h.push(["X-CSRF-Token", rng.chance(0.5) ? this.targets.csrfToken : hostileString(rng).slice(0, 500)]);
     if (rng.chance(0.1)) h.push(["Origin", rng.pick(["http://ciam.localhost:3000", "http://evil.example", "null"])]);
     if (rng.chance(0.05)) h.push(["X-Forwarded-Host", rng.pick(["evil.example", "ciam.localhost:3000 X: y", "a".repeat(500)])]);
@@ -80,10 +95,38 @@ export class KratosRequestGenerator {
       const id = rng.chance(0.6) ? this.flowId(flowKind) : rng.chance(0.5) ? rng.uuid() : encode(hostileString(rng).slice(0, 300));
       params.push(`${rng.chance(0.9) ? "flow" : "id"}=${id}`);
     }
-    const extras = ["return_to", "aal", "refresh", "page_size", "page_token", "ids", "credentials_identifier", "include_credential", "identity_schema", "login_challenge", "expand", "active", "token", "code", "method"];
+    const extras = [
+      "return_to",
+      "aal",
+      "refresh",
+      "page_size",
+      "page_token",
+      "ids",
+      "credentials_identifier",
+      "include_credential",
+      "identity_schema",
+      "login_challenge",
+      "expand",
+      "active",
+      "token",
+      "code",
+      "method",
+    ];
     for (let i = rng.int(0, 3); i > 0; i--) {
       const key = rng.pick(extras);
-      const value = rng.pick(["-1", "0", "99999999999", "abc", "aal3", "true", "http://evil.example/", "http://ciam.localhost:3000/%0d%0aSet-Cookie:%20x=1", "%zz", "%", encode(hostileString(rng).slice(0, 300))]);
+      const value = rng.pick([
+        "-1",
+        "0",
+        "99999999999",
+        "abc",
+        "aal3",
+        "true",
+        "http://evil.example/",
+        "http://ciam.localhost:3000/%0d%0aSet-Cookie:%20x=1",
+        "%zz",
+        "%",
+        encode(hostileString(rng).slice(0, 300)),
+      ]);
       params.push(`${key}=${value}`);
     }
     return params.length > 0 ? `?${params.join("&")}` : "";
@@ -96,7 +139,8 @@ export class KratosRequestGenerator {
 
   private body(type: "json" | "form", value: unknown): Buffer {
     if (type === "form") {
-      const entries = typeof value === "object" && value !== null ? Object.entries(flatten(value as Record<string, unknown>)) : [["x", String(value)]];
+      const entries =
+        typeof value === "object" && value !== null ? Object.entries(flatten(value as Record<string, unknown>)) : [["x", String(value)]];
       return Buffer.from(entries.map(([k, v]) => `${encode(k)}=${encode(String(v))}`).join("&"));
     }
     return Buffer.from(JSON.stringify(value) ?? "null");
@@ -108,23 +152,47 @@ export class KratosRequestGenerator {
     const roll = rng.next();
     if (roll < 0.12) return { body: Buffer.from(brokenJson(rng)), contentType: "application/json" };
     if (roll < 0.2) return { body: this.body("json", rng.pick([[], 1, "s", null, true, [plausible()]])), contentType: "application/json" };
-    if (roll < 0.25) return { body: Buffer.alloc(rng.int(1024 * 1024 + 1, 1024 * 1024 + 200_000), 0x61), contentType: rng.pick(["application/json", "application/x-www-form-urlencoded"]) };
+    if (roll < 0.25)
+      return {
+        body: Buffer.alloc(rng.int(1024 * 1024 + 1, 1024 * 1024 + 200_000), 0x61),
+        contentType: rng.pick(["application/json", "application/x-www-form-urlencoded"]),
+      };
     if (roll < 0.32) {
       const form = rng.chance(0.5);
       return { body: invalidUtf8(rng, form), contentType: form ? "application/x-www-form-urlencoded" : "application/json" };
     }
-    if (roll < 0.38) return { body: Buffer.from(rng.pick(["__proto__.polluted=1&method=password", "constructor.prototype.polluted=1", "traits.__proto__.polluted=1&method=password", `${"a.".repeat(5000)}b=1`, "traits[email]=x&traits[email]=y"])), contentType: "application/x-www-form-urlencoded" };
-    if (roll < 0.42) return { body: Buffer.from(`{"traits":${"{\"a\":".repeat(3000)}1${"}".repeat(3000)}}`), contentType: "application/json" };
+    if (roll < 0.38)
+      return {
+        body: Buffer.from(
+          rng.pick([
+            "__proto__.polluted=1&method=password",
+            "constructor.prototype.polluted=1",
+            "traits.__proto__.polluted=1&method=password",
+            `${"a.".repeat(5000)}b=1`,
+            "traits[email]=x&traits[email]=y",
+          ]),
+        ),
+        contentType: "application/x-www-form-urlencoded",
+      };
+    if (roll < 0.42)
+      return { body: Buffer.from(`{"traits":${'{"a":'.repeat(3000)}1${"}".repeat(3000)}}`), contentType: "application/json" };
     const value = plausible();
     const form = rng.chance(0.25);
-    return { body: this.body(form ? "form" : "json", value), contentType: rng.chance(0.9) ? (form ? "application/x-www-form-urlencoded" : "application/json") : rng.pick(CONTENT_TYPES) };
+    return {
+      body: this.body(form ? "form" : "json", value),
+      contentType: rng.chance(0.9) ? (form ? "application/x-www-form-urlencoded" : "application/json") : rng.pick(CONTENT_TYPES),
+    };
   }
 
   private traits(): unknown {
     const rng = this.rng;
     if (rng.chance(0.15)) return hostileValue(rng);
     const traits: Record<string, unknown> = {
-      email: rng.chance(0.3) ? `fuzz-${rng.string(10)}@example.com` : rng.chance(0.1) ? rng.pick(this.targets.knownEmails) : hostileValue(rng),
+      email: rng.chance(0.3)
+        ? `fuzz-${rng.string(10)}@example.com`
+        : rng.chance(0.1)
+          ? rng.pick(this.targets.knownEmails)
+          : hostileValue(rng),
     };
     if (rng.chance(0.5)) traits.name = rng.chance(0.5) ? { first: hostileString(rng), last: hostileValue(rng) } : hostileValue(rng);
     if (rng.chance(0.3)) traits[hostileKey(rng)] = hostileValue(rng);
@@ -137,7 +205,9 @@ export class KratosRequestGenerator {
     const method = rng.chance(0.9) ? "POST" : rng.pick(METHODS);
     const plausible = (): Record<string, unknown> => {
       const body: Record<string, unknown> = {
-        method: rng.chance(0.8) ? rng.pick(["password", "code", "link", "profile", "totp", "lookup_secret", "webauthn"]) : hostileValue(rng),
+        method: rng.chance(0.8)
+          ? rng.pick(["password", "code", "link", "profile", "totp", "lookup_secret", "webauthn"])
+          : hostileValue(rng),
       };
       if (rng.chance(0.7)) body.csrf_token = rng.chance(0.5) ? this.targets.csrfToken : hostileValue(rng);
       if (kind === "login") {
@@ -164,10 +234,19 @@ export class KratosRequestGenerator {
   private fillPattern(pattern: string): string {
     const rng = this.rng;
     return pattern.replace(/:[a-z_]+/g, (param) => {
-      if (param === ":type") return rng.pick(["password", "totp", "oidc", "webauthn", "lookup_secret", encode(hostileString(rng).slice(0, 100))]);
+      if (param === ":type")
+        return rng.pick(["password", "totp", "oidc", "webauthn", "lookup_secret", encode(hostileString(rng).slice(0, 100))]);
       if (rng.chance(0.3)) return rng.pick([...this.targets.identityIds, ...this.targets.sessionIds]);
       if (rng.chance(0.4)) return rng.uuid();
-      return rng.pick(["%zz", "%", "..", "%2e%2e", encode(hostileString(rng).slice(0, 500)), "null", "00000000-0000-0000-0000-000000000000"]);
+      return rng.pick([
+        "%zz",
+        "%",
+        "..",
+        "%2e%2e",
+        encode(hostileString(rng).slice(0, 500)),
+        "null",
+        "00000000-0000-0000-0000-000000000000",
+      ]);
     });
   }
 
@@ -198,7 +277,13 @@ export class KratosRequestGenerator {
       ...(rng.chance(0.5)
         ? {
             credentials: rng.chance(0.5)
-              ? { password: { config: rng.chance(0.5) ? { password: hostileValue(rng) } : { hashed_password: rng.pick(["$2a$04$abc", "$argon2id$v=19$m=1,t=1,p=1$x$y", hostileString(rng)]) } } }
+              ? {
+                  password: {
+                    config: rng.chance(0.5)
+                      ? { password: hostileValue(rng) }
+                      : { hashed_password: rng.pick(["$2a$04$abc", "$argon2id$v=19$m=1,t=1,p=1$x$y", hostileString(rng)]) },
+                  },
+                }
               : hostileValue(rng),
           }
         : {}),
@@ -206,16 +291,48 @@ export class KratosRequestGenerator {
       ...(rng.chance(0.2) ? { verifiable_addresses: hostileValue(rng), recovery_addresses: hostileValue(rng) } : {}),
     });
     const patchOps = (): unknown => [
-      { op: rng.pick(["add", "replace", "remove", "move", "copy", "test", "nope"]), path: rng.pick(["/traits/email", "/traits", "/state", "/credentials/password/config/password", "/id", "", "/metadata_public/a/b/c", "/traits/~2", "/-", hostileString(rng).slice(0, 100)]), value: hostileValue(rng), from: rng.pick(["/traits", "/x"]) },
+      {
+        op: rng.pick(["add", "replace", "remove", "move", "copy", "test", "nope"]),
+        path: rng.pick([
+          "/traits/email",
+          "/traits",
+          "/state",
+          "/credentials/password/config/password",
+          "/id",
+          "",
+          "/metadata_public/a/b/c",
+          "/traits/~2",
+          "/-",
+          hostileString(rng).slice(0, 100),
+        ]),
+        value: hostileValue(rng),
+        from: rng.pick(["/traits", "/x"]),
+      },
     ];
     const requests: [string, string, () => unknown][] = [
       ["POST", "/admin/identities", plausibleCreate],
       ["PUT", `/admin/identities/${id}`, plausibleCreate],
       ["PATCH", `/admin/identities/${id}`, () => (rng.chance(0.8) ? patchOps() : hostileValue(rng))],
-      ["POST", "/admin/recovery/code", () => ({ identity_id: rng.chance(0.5) ? id : hostileValue(rng), expires_in: rng.pick(["1h", "-1h", "0", "abc", "99999999h", hostileString(rng)]), flow_type: rng.pick(["api", "browser", "x"]) })],
-      ["POST", "/admin/recovery/link", () => ({ identity_id: rng.chance(0.5) ? id : hostileValue(rng), expires_in: rng.pick(["1h", "-5m", hostileString(rng)]) })],
+      [
+        "POST",
+        "/admin/recovery/code",
+        () => ({
+          identity_id: rng.chance(0.5) ? id : hostileValue(rng),
+          expires_in: rng.pick(["1h", "-1h", "0", "abc", "99999999h", hostileString(rng)]),
+          flow_type: rng.pick(["api", "browser", "x"]),
+        }),
+      ],
+      [
+        "POST",
+        "/admin/recovery/link",
+        () => ({ identity_id: rng.chance(0.5) ? id : hostileValue(rng), expires_in: rng.pick(["1h", "-5m", hostileString(rng)]) }),
+      ],
       ["PATCH", `/admin/sessions/${rng.chance(0.5) ? rng.pick(this.targets.sessionIds) : rng.uuid()}/extend`, () => hostileValue(rng)],
-      ["DELETE", `/admin/identities/${id}/credentials/${rng.pick(["totp", "webauthn", "lookup_secret", "password", "oidc", "x"])}`, () => ({})],
+      [
+        "DELETE",
+        `/admin/identities/${id}/credentials/${rng.pick(["totp", "webauthn", "lookup_secret", "password", "oidc", "x"])}`,
+        () => ({}),
+      ],
     ];
     const picked = requests[choice] ?? requests[0];
     if (!picked) throw new Error("no admin request template");
@@ -226,36 +343,87 @@ export class KratosRequestGenerator {
     });
     // Deleting seeded identities would starve the rest of the run; only unknown ids get DELETE.
     const safePath = method === "DELETE" ? path.replace(id, rng.uuid()) : path;
-    return { port: "admin", kind: `admin:${method} ${path.replace(/[0-9a-f-]{36}/g, ":id")}`, method, target: safePath, headers: this.headers([["Content-Type", contentType]]), body };
+    return {
+      port: "admin",
+      kind: `admin:${method} ${path.replace(/[0-9a-f-]{36}/g, ":id")}`,
+      method,
+      target: safePath,
+      headers: this.headers([["Content-Type", contentType]]),
+      body,
+    };
   }
 
   private protocolAbuse(): FuzzRequest {
     const rng = this.rng;
     const port = rng.chance(0.6) ? "public" : "admin";
-    const path = rng.pick(["/sessions/whoami", "/self-service/login/api", "/admin/identities", "/health/alive", `/self-service/login?flow=${this.flowId("login")}`]);
+    const path = rng.pick([
+      "/sessions/whoami",
+      "/self-service/login/api",
+      "/admin/identities",
+      "/health/alive",
+      `/self-service/login?flow=${this.flowId("login")}`,
+    ]);
     const cases: (() => Buffer)[] = [
       // Header injection through a folded / bare-LF header.
       () => Buffer.from(`GET ${path} HTTP/1.1\r\nHost: x\r\nX-A: a\nInjected: 1\r\nConnection: close\r\n\r\n`, "latin1"),
       () => Buffer.from(`GET ${path} HTTP/1.1\r\nHost: x\r\nX-A: a\r\n b\r\nConnection: close\r\n\r\n`, "latin1"),
       () => Buffer.from(`GET ${path}\r\nSet-Cookie: x=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, "latin1"),
       // Invalid UTF-8 and control bytes in the target and header values.
-      () => Buffer.concat([Buffer.from(`GET /self-service/login/flows?id=`), Buffer.from([0xff, 0xc3, 0x28]), Buffer.from(" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")]),
-      () => Buffer.concat([Buffer.from(`GET ${path} HTTP/1.1\r\nHost: x\r\nX-Session-Token: `), Buffer.from([0xff, 0xfe, 0x00, 0x7f]), Buffer.from("\r\nConnection: close\r\n\r\n")]),
+      () =>
+        Buffer.concat([
+          Buffer.from(`GET /self-service/login/flows?id=`),
+          Buffer.from([0xff, 0xc3, 0x28]),
+          Buffer.from(" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+        ]),
+      () =>
+        Buffer.concat([
+          Buffer.from(`GET ${path} HTTP/1.1\r\nHost: x\r\nX-Session-Token: `),
+          Buffer.from([0xff, 0xfe, 0x00, 0x7f]),
+          Buffer.from("\r\nConnection: close\r\n\r\n"),
+        ]),
       // Conflicting and impossible framing.
-      () => Buffer.from(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 50\r\nConnection: close\r\n\r\n{"a":`, "latin1"),
+      () =>
+        Buffer.from(
+          `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 50\r\nConnection: close\r\n\r\n{"a":`,
+          "latin1",
+        ),
       () => Buffer.from(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\nConnection: close\r\n\r\n`, "latin1"),
-      () => Buffer.from(`POST ${path} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\nConnection: close\r\n\r\nzz\r\n{}\r\n0\r\n\r\n`, "latin1"),
-      () => Buffer.from(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{}`, "latin1"),
+      () =>
+        Buffer.from(
+          `POST ${path} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\nConnection: close\r\n\r\nzz\r\n{}\r\n0\r\n\r\n`,
+          "latin1",
+        ),
+      () =>
+        Buffer.from(
+          `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{}`,
+          "latin1",
+        ),
       // Oversized head and garbage request lines.
-      () => Buffer.from(`GET ${path} HTTP/1.1\r\nHost: x\r\nX-Big: ${"b".repeat(rng.int(17_000, 70_000))}\r\nConnection: close\r\n\r\n`, "latin1"),
+      () =>
+        Buffer.from(
+          `GET ${path} HTTP/1.1\r\nHost: x\r\nX-Big: ${"b".repeat(rng.int(17_000, 70_000))}\r\nConnection: close\r\n\r\n`,
+          "latin1",
+        ),
       () => Buffer.from(`GET /${"p".repeat(rng.int(9_000, 40_000))} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, "latin1"),
       () => Buffer.from("\u0000\u0001\u0002 / HTTP/9.9\r\n\r\n", "latin1"),
-      () => Buffer.from(`GET ${path} HTTP/1.1\r\n${Array.from({ length: 300 }, (_, i) => `X-H${i}: v`).join("\r\n")}\r\nConnection: close\r\n\r\n`, "latin1"),
+      () =>
+        Buffer.from(
+          `GET ${path} HTTP/1.1\r\n${Array.from({ length: 300 }, (_, i) => `X-H${i}: v`).join("\r\n")}\r\nConnection: close\r\n\r\n`,
+          "latin1",
+        ),
     ];
     const index = rng.int(0, cases.length - 1);
     const rawHead = (cases[index] ?? cases[0] ?? (() => Buffer.alloc(0)))();
     // The truncated ones (a body shorter than announced) need our FIN to end.
-    return { port, kind: "protocol", method: "RAW", target: path, headers: [], rawHead, endAfterSend: /Content-Length: (5|-1)\r/.test(rawHead.toString("latin1")) };
+    return {
+      port,
+      kind: "protocol",
+      method: "RAW",
+      target: path,
+      headers: [],
+      rawHead,
+      endAfterSend: /Content-Length: (5|-1)\r/.test(rawHead.toString("latin1")),
+    };
   }
 
   private unknownPath(): FuzzRequest {

@@ -1,3 +1,4 @@
+import type { AuditFinding, AuditReport } from "@olympus/server-kit/testing/fuzz";
 import type { TestPostgres } from "../harness";
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
@@ -8,18 +9,6 @@ const EMAIL = /[a-z0-9._+-]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,8}/gi;
 /** Every UUID and email address in a text (response bodies and Location headers): what an answer announced. */
 export function announcedIn(text: string): string[] {
   return [...(text.match(UUID) ?? []), ...(text.match(EMAIL) ?? [])].map((u) => u.toLowerCase());
-}
-
-export interface AuditFinding {
-  table: string;
-  id: string;
-  problem: string;
-}
-
-export interface AuditReport {
-  /** Rows per table before and after. */
-  counts: Record<string, { before: number; after: number }>;
-  findings: AuditFinding[];
 }
 
 const TABLES = [
@@ -54,25 +43,28 @@ export class StorageAudit {
 
   private async counts(): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
-    for (const table of TABLES) out[table] = Number((await this.pg.query(`SELECT count(*)::int AS n FROM ${table}`, [], this.database)).rows[0].n);
+    for (const table of TABLES)
+      out[table] = Number((await this.pg.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`, [], this.database)).rows[0]?.n);
     return out;
   }
 
   private addressesBefore = new Set<string>();
 
   private async addresses(): Promise<string[]> {
-    const { rows } = await this.pg.query(
+    const { rows } = await this.pg.query<{ value: string }>(
       "SELECT value FROM identity_verifiable_addresses UNION SELECT value FROM identity_recovery_addresses",
       [],
       this.database,
     );
-    return rows.map((r: { value: string }) => r.value);
+    return rows.map((r) => r.value);
   }
 
   async start(): Promise<void> {
     this.before = await this.counts();
     this.addressesBefore = new Set(await this.addresses());
-    this.startedAt = (await this.pg.query("SELECT now() AS now", [], this.database)).rows[0].now as Date;
+    const [clock] = (await this.pg.query<{ now: Date }>("SELECT now() AS now", [], this.database)).rows;
+    if (!clock) throw new Error("SELECT now() returned no row");
+    this.startedAt = clock.now;
   }
 
   /**
@@ -85,14 +77,20 @@ export class StorageAudit {
     const since = this.startedAt;
     const rows = async (sql: string) => (await this.pg.query(sql, [since], this.database)).rows as Record<string, unknown>[];
     const expectAccepted = (table: string, id: unknown, owner: unknown = id) => {
-      if (!accepted.has(String(owner))) findings.push({ table, id: String(id), problem: `not announced by any accepted response (owner ${String(owner)})` });
+      if (!accepted.has(String(owner)))
+        findings.push({ table, id: String(id), problem: `not announced by any accepted response (owner ${String(owner)})` });
     };
 
     for (const r of await rows("SELECT id FROM identities WHERE created_at > $1 OR updated_at > $1")) expectAccepted("identities", r.id);
     for (const r of await rows("SELECT id, identity_id FROM sessions WHERE created_at > $1")) expectAccepted("sessions", r.id);
     for (const r of await rows("SELECT id, kind, type, request_url FROM selfservice_flows WHERE created_at > $1")) {
       const url = new URL(String(r.request_url));
-      if (!accepted.has(String(r.id)) && !acceptedTargets.has(`${url.pathname}${url.search}`)) findings.push({ table: "selfservice_flows", id: String(r.id), problem: `${String(r.kind)}/${String(r.type)} flow from ${String(r.request_url).slice(0, 160)} not announced by any accepted response` });
+      if (!accepted.has(String(r.id)) && !acceptedTargets.has(`${url.pathname}${url.search}`))
+        findings.push({
+          table: "selfservice_flows",
+          id: String(r.id),
+          problem: `${String(r.kind)}/${String(r.type)} flow from ${String(r.request_url).slice(0, 160)} not announced by any accepted response`,
+        });
     }
     for (const r of await rows("SELECT id FROM selfservice_errors WHERE created_at > $1")) expectAccepted("selfservice_errors", r.id);
     for (const table of ["selfservice_recovery_tokens", "selfservice_verification_tokens", "selfservice_login_registration_codes"]) {
@@ -105,7 +103,11 @@ export class StorageAudit {
       // A sign-up code goes to an address that has no account yet — by design, once the sign-up was accepted.
       const signUp = r.template_type === "registration_code_valid" && accepted.has(String(r.recipient));
       if (!addresses.has(String(r.recipient)) && !signUp) {
-        findings.push({ table: "courier_messages", id: String(r.id), problem: `mail to an address no identity has: ${String(r.recipient).slice(0, 80)}` });
+        findings.push({
+          table: "courier_messages",
+          id: String(r.id),
+          problem: `mail to an address no identity has: ${String(r.recipient).slice(0, 80)}`,
+        });
       }
     }
     return {

@@ -1,7 +1,7 @@
 import NextAuth from "next-auth";
 import type { NextRequest } from "next/server";
-import { authOptions } from "@/lib/auth/options";
-import { withAuthRouteErrors } from "@/lib/server/next-auth-route";
+import { authOptions } from "@/shared/auth/options";
+import { withAuthRouteErrors } from "@/shared/auth/next-auth-route";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { startupConfig } from "@olympus/sdk/config";
-import { isFlowKind, isOryError, type CreateFlowParams } from "@olympus/sdk/kratos";
+import { startupConfig } from "@olympus/runtime-config/config";
+import { isFlowKind, isOryError, type CreateFlowParams } from "@olympus/ory-client/kratos";
 import { kratosBrowserPath, startFlowPath } from "@/lib/server/flows";
 import { kratos } from "@/lib/server/ory";
 

@@ -2,7 +2,7 @@ import type { UiText } from "@ory/client";
 import { generateSync } from "otplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser, type BrowserResponse } from "../../../testing/browser";
-import { expectFailure } from "../../../testing/flow-json";
+import { csrfOf, expectFailure } from "../../../testing/flow-json";
 import { startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../../../testing/harness";
 import { nodeNamed } from "../../../testing/second-factor";
 
@@ -13,7 +13,6 @@ interface FlowJson {
 
 const json = { Accept: "application/json" };
 const asFlow = (r: BrowserResponse) => r.body as FlowJson;
-const csrfOf = (flow: FlowJson) => String(flow.ui.nodes.find((n) => n.attributes.name === "csrf_token")?.attributes.value ?? "");
 
 /**
  * A password login of someone who has a second factor, with
@@ -44,7 +43,11 @@ describe("password login of an identity with TOTP (login/hook.go PostLoginHook, 
     const { data: flow } = await kratos.frontend.createNativeRegistrationFlow();
     const { data: registered } = await kratos.frontend.updateRegistrationFlow({
       flow: flow.id,
-      updateRegistrationFlowBody: { method: "password", password: STRONG_PASSWORD, traits: { email, name: { first: "Ada", last: "Lovelace" } } },
+      updateRegistrationFlowBody: {
+        method: "password",
+        password: STRONG_PASSWORD,
+        traits: { email, name: { first: "Ada", last: "Lovelace" } },
+      },
     });
     const token = registered.session_token ?? "";
     const { data: settings } = await kratos.frontend.createNativeSettingsFlow({ xSessionToken: token });
@@ -86,12 +89,20 @@ describe("password login of an identity with TOTP (login/hook.go PostLoginHook, 
     const { email, secret } = await customerWithTotp();
     const browser = new TestBrowser();
     const returnTo = "http://ciam.localhost:3002/orders";
-    const flow = asFlow(await browser.request(`${kratos.publicUrl}/self-service/login/browser?return_to=${encodeURIComponent(returnTo)}`, { headers: json }));
-    const res = await browser.request(flow.ui.action, { json: { method: "password", identifier: email, password: STRONG_PASSWORD, csrf_token: csrfOf(flow) } });
+    const flow = asFlow(
+      await browser.request(`${kratos.publicUrl}/self-service/login/browser?return_to=${encodeURIComponent(returnTo)}`, { headers: json }),
+    );
+    const res = await browser.request(flow.ui.action, {
+      json: { method: "password", identifier: email, password: STRONG_PASSWORD, csrf_token: csrfOf(flow) },
+    });
     expect(res.status).toBe(422);
     const stepUp = `${kratos.publicUrl}/self-service/login/browser?aal=aal2&return_to=${encodeURIComponent(returnTo)}`;
     expect(res.body).toMatchObject({
-      error: { id: "browser_location_change_required", code: 422, reason: `In order to complete this flow please redirect the browser to: ${stepUp}` },
+      error: {
+        id: "browser_location_change_required",
+        code: 422,
+        reason: `In order to complete this flow please redirect the browser to: ${stepUp}`,
+      },
       redirect_browser_to: stepUp,
     });
     const whoami = await browser.request(`${kratos.publicUrl}/sessions/whoami`, { headers: json });
@@ -103,7 +114,9 @@ describe("password login of an identity with TOTP (login/hook.go PostLoginHook, 
     expect(start.status).toBe(303);
     const mfaId = new URL(start.location ?? "").searchParams.get("flow") ?? "";
     const mfa = asFlow(await browser.request(`${kratos.publicUrl}/self-service/login/flows?id=${mfaId}`, { headers: json }));
-    const done = await browser.request(mfa.ui.action, { form: { method: "totp", totp_code: generateSync({ secret }), csrf_token: csrfOf(mfa) } });
+    const done = await browser.request(mfa.ui.action, {
+      form: { method: "totp", totp_code: generateSync({ secret }), csrf_token: csrfOf(mfa) },
+    });
     expect(done.status).toBe(303);
     expect(done.location).toBe(returnTo);
     const upgraded = await browser.request(`${kratos.publicUrl}/sessions/whoami`, { headers: json });
@@ -117,7 +130,9 @@ describe("password login of an identity with TOTP (login/hook.go PostLoginHook, 
     const init = await browser.request(`${kratos.publicUrl}/self-service/login/browser`);
     const flowId = new URL(init.location ?? "").searchParams.get("flow") ?? "";
     const flow = asFlow(await browser.request(`${kratos.publicUrl}/self-service/login/flows?id=${flowId}`, { headers: json }));
-    const res = await browser.request(flow.ui.action, { form: { method: "password", identifier: email, password: STRONG_PASSWORD, csrf_token: csrfOf(flow) } });
+    const res = await browser.request(flow.ui.action, {
+      form: { method: "password", identifier: email, password: STRONG_PASSWORD, csrf_token: csrfOf(flow) },
+    });
     expect(res.status).toBe(303);
     expect(res.location).toBe(`${kratos.publicUrl}/self-service/login/browser?aal=aal2`);
   });
@@ -127,10 +142,17 @@ describe("password login of an identity with TOTP (login/hook.go PostLoginHook, 
     const { data: reg } = await kratos.frontend.createNativeRegistrationFlow();
     await kratos.frontend.updateRegistrationFlow({
       flow: reg.id,
-      updateRegistrationFlowBody: { method: "password", password: STRONG_PASSWORD, traits: { email, name: { first: "Ada", last: "Lovelace" } } },
+      updateRegistrationFlowBody: {
+        method: "password",
+        password: STRONG_PASSWORD,
+        traits: { email, name: { first: "Ada", last: "Lovelace" } },
+      },
     });
     const { data: flow } = await kratos.frontend.createNativeLoginFlow();
-    const { data } = await kratos.frontend.updateLoginFlow({ flow: flow.id, updateLoginFlowBody: { method: "password", identifier: email, password: STRONG_PASSWORD } });
+    const { data } = await kratos.frontend.updateLoginFlow({
+      flow: flow.id,
+      updateLoginFlowBody: { method: "password", identifier: email, password: STRONG_PASSWORD },
+    });
     expect(data.session.identity?.traits).toMatchObject({ email });
   });
 });

@@ -1,10 +1,11 @@
-import type { Deps } from "../../../deps";
+import type { FlowDeps } from "../flow-deps";
 import { readSubmission, type JsonObject } from "../../../http/body";
 import type { HttpContext } from "../../../http/context";
 import { KratosError } from "../../../http/errors";
 import type { Router } from "../../../http/router";
 import { aalRank } from "../../../session/aal";
-import { FlowValidationError, type StrategyContext } from "../../strategy/strategy";
+import { FlowValidationError } from "../validation-error";
+import type { StrategyContext } from "../../strategy/strategy";
 import {
   checkCsrf,
   createFlow,
@@ -24,7 +25,7 @@ import { newSessionTokenExchangeCode } from "../token-exchange";
 import { loginFlow } from "./definition";
 import { completeLogin } from "./hooks";
 
-export function registerLoginRoutes(router: Router, deps: Deps): void {
+export function registerLoginRoutes(router: Router, deps: FlowDeps): void {
   router.get("/self-service/login/browser", (ctx) => initLogin(deps, ctx, "browser"));
   router.get("/self-service/login/api", (ctx) => initLogin(deps, ctx, "api"));
   router.get("/self-service/login/flows", (ctx) => fetchFlowHandler(deps, loginFlow, ctx));
@@ -38,7 +39,7 @@ export function registerLoginRoutes(router: Router, deps: Deps): void {
  * session, or "already logged in" (400 for native apps and AJAX, a 303 to
  * return_to or the default for browsers).
  */
-async function initLogin(deps: Deps, ctx: HttpContext, type: FlowType): Promise<void> {
+async function initLogin(deps: FlowDeps, ctx: HttpContext, type: FlowType): Promise<void> {
   const returnTo = returnToFromQuery(deps, ctx);
   const aalParam = (ctx.query.get("aal") ?? "").toLowerCase() || "aal1";
   if (aalParam !== "aal1" && aalParam !== "aal2") throw flowErrors.unknownAal(aalParam);
@@ -56,7 +57,10 @@ async function initLogin(deps: Deps, ctx: HttpContext, type: FlowType): Promise<
   }
 
   const challenge = ctx.query.get("login_challenge");
-  const exchangeCode = type === "api" && !session && ctx.query.get("return_session_token_exchange_code") === "true" ? newSessionTokenExchangeCode() : undefined;
+  const exchangeCode =
+    type === "api" && !session && ctx.query.get("return_session_token_exchange_code") === "true"
+      ? newSessionTokenExchangeCode()
+      : undefined;
   const flow = await createFlow(deps, loginFlow, ctx, type, {
     returnTo,
     strategy: { session },
@@ -67,7 +71,7 @@ async function initLogin(deps: Deps, ctx: HttpContext, type: FlowType): Promise<
         f.sessionId = session.id;
         f.identityId = session.identityId;
       }
-      if (challenge) f.extra.oauth2_login_challenge = challenge;
+      if (challenge) f.oauth2LoginChallenge = challenge;
     },
   });
   if (exchangeCode) {
@@ -85,7 +89,7 @@ async function initLogin(deps: Deps, ctx: HttpContext, type: FlowType): Promise<
  * AJAX, a 303 to the default return URL for browsers), then expiry, then
  * the strategy the `method` names, which checks CSRF itself.
  */
-async function submitLogin(deps: Deps, ctx: HttpContext): Promise<void> {
+async function submitLogin(deps: FlowDeps, ctx: HttpContext): Promise<void> {
   const flow = await loadFlowForSubmit(deps, loginFlow, ctx);
   if (!flow) return;
   const body = await readSubmission(ctx);
@@ -110,14 +114,12 @@ async function submitLogin(deps: Deps, ctx: HttpContext): Promise<void> {
     return handleExpired(deps, loginFlow, ctx, flow);
   }
 
-  // [mfa] Kratos' webauthn.js submits the form without `method`; a filled `webauthn_login` selects webauthn.
-  const method = submittedMethod(body, ctx) || (typeof body.webauthn_login === "string" && body.webauthn_login !== "" ? "webauthn" : "");
-  const strategy = deps.strategies.for("login").find((s) => s.id === method);
+  const strategy = deps.strategies.responsibleFor("login", { flow, body, method: submittedMethod(body, ctx) }, sctx);
   try {
     if (!strategy) throw FlowValidationError.flow(loginFlow.noStrategyMessage(), echoIdentifier(body));
     checkCsrf(deps, ctx, flow, body);
     const result = await strategy.login.submit(flow, body, sctx);
-    flow.active = method;
+    flow.active = strategy.id;
     await completeLogin(deps, ctx, flow, result, session);
   } catch (error) {
     if (error instanceof FlowValidationError) {

@@ -1,4 +1,4 @@
-import type { Deps } from "../../../deps";
+import type { FlowDeps } from "../flow-deps";
 import type { HttpContext } from "../../../http/context";
 import { errors } from "../../../http/errors";
 import { sessionAal } from "../../../session/aal";
@@ -11,7 +11,7 @@ import { flowErrors } from "../flow-errors";
 import type { Flow } from "../flow";
 
 /** Where a browser goes after logging in with `method`: flow return_to, per-method, flow-wide, then global default. */
-export function loginReturnUrl(deps: Deps, method: string | undefined, flow?: Flow): string {
+export function loginReturnUrl(deps: FlowDeps, method: string | undefined, flow?: Flow): string {
   const after = deps.config.selfservice.flows.login.after as Record<string, { default_browser_return_url?: string } | string | undefined>;
   const perMethod = method ? after[method] : undefined;
   return (
@@ -38,7 +38,13 @@ export function loginReturnUrl(deps: Deps, method: string | undefined, flow?: Fl
  *   pointing at the `aal=aal2` login (with the flow's return_to and
  *   login_challenge).
  */
-export async function completeLogin(deps: Deps, ctx: HttpContext, flow: Flow, result: LoginResult, current: Session | undefined): Promise<void> {
+export async function completeLogin(
+  deps: FlowDeps,
+  ctx: HttpContext,
+  flow: Flow,
+  result: LoginResult,
+  current: Session | undefined,
+): Promise<void> {
   const { identity, method } = result;
   if (identity.state !== "active") throw flowErrors.identityDisabled(identity.id);
 

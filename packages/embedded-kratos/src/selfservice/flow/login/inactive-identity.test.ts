@@ -1,6 +1,7 @@
 import { Configuration, CourierApi } from "@ory/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser, type BrowserResponse } from "../../../testing/browser";
+import { csrfOf } from "../../../testing/flow-json";
 import { startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../../../testing/harness";
 
 interface FlowJson {
@@ -10,7 +11,6 @@ interface FlowJson {
 
 const json = { Accept: "application/json" };
 const asFlow = (r: BrowserResponse) => r.body as FlowJson;
-const csrfOf = (flow: FlowJson) => String(flow.ui.nodes.find((n) => n.attributes.name === "csrf_token")?.attributes.value ?? "");
 
 /**
  * Signing in as an identity whose state is `inactive`: the credentials are
@@ -43,13 +43,23 @@ describe("login by an inactive identity (session/manager_http.go ActivateSession
     const { data: flow } = await kratos.frontend.createNativeRegistrationFlow();
     const { data } = await kratos.frontend.updateRegistrationFlow({
       flow: flow.id,
-      updateRegistrationFlowBody: { method: "password", password: STRONG_PASSWORD, traits: { email, name: { first: "Ada", last: "Lovelace" } } },
+      updateRegistrationFlowBody: {
+        method: "password",
+        password: STRONG_PASSWORD,
+        traits: { email, name: { first: "Ada", last: "Lovelace" } },
+      },
     });
     await pg.query("UPDATE identities SET state = 'inactive', state_changed_at = now() WHERE id = $1", [data.identity.id], database);
     return { id: data.identity.id, email, oldToken: data.session_token ?? "" };
   }
 
-  const disabled = (id: string) => ({ code: 401, status: "Unauthorized", message: "identity is disabled", reason: "This account was disabled.", details: { identity_id: id } });
+  const disabled = (id: string) => ({
+    code: 401,
+    status: "Unauthorized",
+    message: "identity is disabled",
+    reason: "This account was disabled.",
+    details: { identity_id: id },
+  });
 
   it("answers a native password login with the 401 error (no id), not a flow", async () => {
     const { id, email } = await inactiveCustomer();
@@ -69,14 +79,22 @@ describe("login by an inactive identity (session/manager_http.go ActivateSession
     const { id, email } = await inactiveCustomer();
     const spa = new TestBrowser();
     const spaFlow = asFlow(await spa.request(`${kratos.publicUrl}/self-service/login/browser`, { headers: json }));
-    const spaRes = await spa.request(spaFlow.ui.action, { json: { method: "password", identifier: email, password: STRONG_PASSWORD, csrf_token: csrfOf(spaFlow) } });
+    const spaRes = await spa.request(spaFlow.ui.action, {
+      json: { method: "password", identifier: email, password: STRONG_PASSWORD, csrf_token: csrfOf(spaFlow) },
+    });
     expect(spaRes.status).toBe(401);
     expect((spaRes.body as { error: unknown }).error).toMatchObject(disabled(id));
 
     const browser = new TestBrowser();
     const init = await browser.request(`${kratos.publicUrl}/self-service/login/browser`);
-    const flow = asFlow(await browser.request(`${kratos.publicUrl}/self-service/login/flows?id=${new URL(init.location ?? "").searchParams.get("flow")}`, { headers: json }));
-    const res = await browser.request(flow.ui.action, { form: { method: "password", identifier: email, password: STRONG_PASSWORD, csrf_token: csrfOf(flow) } });
+    const flow = asFlow(
+      await browser.request(`${kratos.publicUrl}/self-service/login/flows?id=${new URL(init.location ?? "").searchParams.get("flow")}`, {
+        headers: json,
+      }),
+    );
+    const res = await browser.request(flow.ui.action, {
+      form: { method: "password", identifier: email, password: STRONG_PASSWORD, csrf_token: csrfOf(flow) },
+    });
     expect(res.status).toBe(303);
     const errorPage = new URL(res.location ?? "");
     expect(`${errorPage.origin}${errorPage.pathname}`).toBe("http://ciam.localhost:3000/error");
@@ -89,7 +107,11 @@ describe("login by an inactive identity (session/manager_http.go ActivateSession
     const { id, email } = await inactiveCustomer();
     const { data: flow } = await kratos.frontend.createNativeLoginFlow();
     const post = (body: Record<string, unknown>) =>
-      fetch(flow.ui.action, { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" }, body: JSON.stringify(body) });
+      fetch(flow.ui.action, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify(body),
+      });
     const sent = await post({ method: "code", identifier: email });
     expect(sent.status).toBe(400);
     expect(((await sent.json()) as FlowJson).ui.messages?.map((m) => m.id)).toEqual([1010014]);

@@ -18,7 +18,10 @@ const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 function logoutTokenOf(deps: Deps, session: Session): string {
   const key = deps.config.secrets.default?.[0] ?? deps.config.secrets.cookie?.[0] ?? "embedded-kratos-logout-token";
   const digest = createHmac("sha256", key).update(`logout_token:${session.id}`).digest();
-  return `ory_lo_${[...digest].slice(0, 32).map((b) => ALPHABET[b % ALPHABET.length]).join("")}`;
+  return `ory_lo_${[...digest]
+    .slice(0, 32)
+    .map((b) => ALPHABET[b % ALPHABET.length])
+    .join("")}`;
 }
 
 function sameToken(a: string, b: string): boolean {
@@ -72,7 +75,10 @@ async function updateLogoutFlow(deps: Deps, ctx: HttpContext): Promise<void> {
   const session = await deps.sessions.fromRequest(ctx);
   if (!session) return deps.errors.forward(ctx, errors.noActiveSession());
   if (!sameToken(token, logoutTokenOf(deps, session))) {
-    return deps.errors.forward(ctx, errors.forbidden("Unable to log out because the logout token in the URL query does not match the session cookie."));
+    return deps.errors.forward(
+      ctx,
+      errors.forbidden("Unable to log out because the logout token in the URL query does not match the session cookie."),
+    );
   }
   await deps.sessions.repository.deactivate(session.id);
   deps.sessions.clearCookie(ctx);
@@ -98,8 +104,11 @@ async function updateLogoutFlow(deps: Deps, ctx: HttpContext): Promise<void> {
  */
 async function performNativeLogout(deps: Deps, ctx: HttpContext): Promise<void> {
   const body = await readJson(ctx);
-  const token = typeof body === "object" && body !== null && "session_token" in body ? (body as { session_token: unknown }).session_token : undefined;
-  const session = typeof token === "string" && token !== "" && token.length <= 512 ? await deps.sessions.repository.findByTokenHash(hashToken(token)) : undefined;
+  const token = typeof body === "object" && body !== null && "session_token" in body ? body.session_token : undefined;
+  const session =
+    typeof token === "string" && token !== "" && token.length <= 512
+      ? await deps.sessions.repository.findByTokenHash(hashToken(token))
+      : undefined;
   if (!session) throw errors.forbidden("The provided Ory Session Token could not be found, is invalid, or otherwise malformed.");
   await deps.sessions.repository.deactivate(session.id);
   ctx.noContent();

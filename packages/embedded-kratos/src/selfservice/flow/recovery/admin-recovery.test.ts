@@ -34,7 +34,11 @@ describe("admin recovery links and codes opened in a browser (CIAM config: use c
     const { data: flow } = await kratos.frontend.createNativeRegistrationFlow();
     const { data } = await kratos.frontend.updateRegistrationFlow({
       flow: flow.id,
-      updateRegistrationFlowBody: { method: "password", password: STRONG_PASSWORD, traits: { email: uniqueEmail("admin-recovery"), name: { first: "Ada", last: "Lovelace" } } },
+      updateRegistrationFlowBody: {
+        method: "password",
+        password: STRONG_PASSWORD,
+        traits: { email: uniqueEmail("admin-recovery"), name: { first: "Ada", last: "Lovelace" } },
+      },
     });
     return data.identity.id;
   }
@@ -48,16 +52,23 @@ describe("admin recovery links and codes opened in a browser (CIAM config: use c
 
   it("link (link/strategy_recovery.go recoveryUseToken → recoveryIssueSession): signs in and 303s to the settings UI", async () => {
     const id = await customer();
-    const { status, data } = await kratos.identity.createRecoveryLinkForIdentity({ createRecoveryLinkForIdentityBody: { identity_id: id } });
+    const { status, data } = await kratos.identity.createRecoveryLinkForIdentity({
+      createRecoveryLinkForIdentityBody: { identity_id: id },
+    });
     expect(status).toBe(200);
     const link = new URL(data.recovery_link);
     expect(`${link.origin}${link.pathname}`).toBe(`${kratos.publicUrl}/self-service/recovery`);
 
     // The flow it names is the link strategy's, although `use` is code.
     const flowId = link.searchParams.get("flow") ?? "";
-    const flow = (await new TestBrowser().request(`${kratos.publicUrl}/self-service/recovery/flows?id=${flowId}`, { headers: json })).body as RecoveryFlow;
+    const flow = (await new TestBrowser().request(`${kratos.publicUrl}/self-service/recovery/flows?id=${flowId}`, { headers: json }))
+      .body as RecoveryFlow;
     expect(flow.active).toBe("link");
-    expect(inputs(flow).filter((n) => n.group === "link").map((n) => n.name)).toEqual(["email", "method"]);
+    expect(
+      inputs(flow)
+        .filter((n) => n.group === "link")
+        .map((n) => n.name),
+    ).toEqual(["email", "method"]);
 
     const browser = new TestBrowser();
     const opened = await browser.request(data.recovery_link);
@@ -87,7 +98,9 @@ describe("admin recovery links and codes opened in a browser (CIAM config: use c
 
   it("code (code/strategy_recovery_admin.go): the flow holds only the code input and submit; a form post signs in and 303s to settings", async () => {
     const id = await customer();
-    const { status, data } = await kratos.identity.createRecoveryCodeForIdentity({ createRecoveryCodeForIdentityBody: { identity_id: id } });
+    const { status, data } = await kratos.identity.createRecoveryCodeForIdentity({
+      createRecoveryCodeForIdentityBody: { identity_id: id },
+    });
     expect(status).toBe(201);
     const flowId = new URL(data.recovery_link).searchParams.get("flow") ?? "";
     expect(data.recovery_link).toBe(`http://ciam.localhost:3000/recovery?flow=${flowId}`);
@@ -111,10 +124,14 @@ describe("admin recovery links and codes opened in a browser (CIAM config: use c
 
   it("refuses unknown identities as each strategy does: 404 for code, 400 for link", async () => {
     const nobody = "00000000-0000-4000-8000-000000000000";
-    const code = await expectFailure(kratos.identity.createRecoveryCodeForIdentity({ createRecoveryCodeForIdentityBody: { identity_id: nobody } }));
+    const code = await expectFailure(
+      kratos.identity.createRecoveryCodeForIdentity({ createRecoveryCodeForIdentityBody: { identity_id: nobody } }),
+    );
     expect(code.status).toBe(404);
     expect(code.data.error).toMatchObject({ code: 404, message: "Unable to locate the resource", reason: "could not find identity" });
-    const link = await expectFailure(kratos.identity.createRecoveryLinkForIdentity({ createRecoveryLinkForIdentityBody: { identity_id: nobody } }));
+    const link = await expectFailure(
+      kratos.identity.createRecoveryLinkForIdentity({ createRecoveryLinkForIdentityBody: { identity_id: nobody } }),
+    );
     expect(link.status).toBe(400);
     expect(link.data.error).toMatchObject({ reason: "The requested identity id does not exist." });
   });

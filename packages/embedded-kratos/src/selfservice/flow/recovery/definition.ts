@@ -1,4 +1,10 @@
 import { messages } from "../../../ui/messages";
-import { addressFlowDefinition } from "../address-flow";
+import { addressFlowParts } from "../address-flow";
+import type { FlowDefinition } from "../definition";
+import type { RecoveryFlow } from "../flow";
 
-export const recoveryFlow = addressFlowDefinition("recovery", (c) => c.selfservice.flows.recovery, messages.recoveryFlowExpired);
+export const recoveryFlow: FlowDefinition<RecoveryFlow> = {
+  ...addressFlowParts<RecoveryFlow>("recovery", (c) => c.selfservice.flows.recovery, messages.recoveryFlowExpired),
+  is: (flow): flow is RecoveryFlow => flow.kind === "recovery",
+  create: (fields) => ({ ...fields, kind: "recovery", skipCsrfCheck: false }),
+};

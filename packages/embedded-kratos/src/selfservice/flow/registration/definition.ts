@@ -1,10 +1,18 @@
+import { isCredentialIdentifier } from "../../../identity/schema-registry";
 import { messages } from "../../../ui/messages";
 import type { FlowDefinition } from "../definition";
-import { baseFlowJson } from "../flow";
-import { registrationSchemaId } from "../../strategy/password/registration";
+import { baseFlowJson, type RegistrationFlow } from "../flow";
+import { registrationSchemaId } from "./schema";
 
-export const registrationFlow: FlowDefinition = {
+export const registrationFlow: FlowDefinition<RegistrationFlow> = {
   kind: "registration",
+  is: (flow): flow is RegistrationFlow => flow.kind === "registration",
+  create: (fields) => ({ ...fields, kind: "registration", identitySchema: undefined, oauth2LoginChallenge: undefined }),
+  carryOver(expired, replacement) {
+    replacement.identityId = expired.identityId;
+    replacement.identitySchema = expired.identitySchema;
+    replacement.oauth2LoginChallenge = expired.oauth2LoginChallenge;
+  },
   initialState: "choose_method",
   enabled: (config) => config.selfservice.flows.registration.enabled,
   uiUrl: (config) => config.selfservice.flows.registration.ui_url,
@@ -14,16 +22,23 @@ export const registrationFlow: FlowDefinition = {
   sort: (deps, flow) => {
     const schema = deps.identities.schemaOf(registrationSchemaId(flow, deps.schemas.defaultId));
     const keys = ["csrf_token"];
+    const interleaved = deps.strategies.interleavedInputs();
+    const add = (inputs: readonly string[]) => keys.push(...inputs.filter((input) => !keys.includes(input)));
     // Kratos places the password right after the trait that is the password identifier.
     for (const p of schema.paths) {
       keys.push(p.name);
-      if (p.extension.credentials?.password?.identifier && !keys.includes("password")) keys.push("password");
+      for (const s of interleaved) if (isCredentialIdentifier(p.extension, s.strategyId)) add(s.inputs);
     }
-    if (!keys.includes("password")) keys.push("password");
-    return { groups: ["oidc", "saml", "default", "webauthn", "passkey", "code", "password", "captcha", "profile"], keys };
+    for (const s of interleaved) add(s.inputs);
+    return { groups: deps.strategies.groupOrder("registration"), keys };
   },
-  async populate(flow, ctx) {
-    for (const strategy of ctx.deps.strategies.for("registration")) await strategy.registration.populate(flow, ctx);
+  async populate(deps, flow, ctx) {
+    for (const strategy of deps.strategies.for("registration")) await strategy.registration.populate(flow, ctx);
   },
-  toJson: (flow) => ({ ...baseFlowJson(flow), state: flow.state, ...flow.extra }),
+  toJson: (flow) => ({
+    ...baseFlowJson(flow),
+    state: flow.state,
+    ...(flow.identitySchema ? { identity_schema: flow.identitySchema } : {}),
+    ...(flow.oauth2LoginChallenge ? { oauth2_login_challenge: flow.oauth2LoginChallenge } : {}),
+  }),
 };

@@ -1,11 +1,12 @@
-import type { Deps } from "../../../deps";
+import type { FlowDeps } from "../flow-deps";
 import { readSubmission } from "../../../http/body";
 import type { HttpContext } from "../../../http/context";
 import { KratosError } from "../../../http/errors";
 import type { Router } from "../../../http/router";
 import { DuplicateIdentifierError } from "../../../identity/repository";
 import { messages } from "../../../ui/messages";
-import { FlowValidationError, type StrategyContext } from "../../strategy/strategy";
+import { FlowValidationError } from "../validation-error";
+import type { StrategyContext } from "../../strategy/strategy";
 import {
   checkCsrf,
   createFlow,
@@ -25,7 +26,7 @@ import { newSessionTokenExchangeCode } from "../token-exchange";
 import { registrationFlow } from "./definition";
 import { completeRegistration } from "./hooks";
 
-export function registerRegistrationRoutes(router: Router, deps: Deps): void {
+export function registerRegistrationRoutes(router: Router, deps: FlowDeps): void {
   router.get("/self-service/registration/browser", (ctx) => initRegistration(deps, ctx, "browser"));
   router.get("/self-service/registration/api", (ctx) => initRegistration(deps, ctx, "api"));
   router.get("/self-service/registration/flows", (ctx) => fetchFlowHandler(deps, registrationFlow, ctx));
@@ -39,25 +40,29 @@ export function registerRegistrationRoutes(router: Router, deps: Deps): void {
  * for AJAX, a 303 to return_to or the default for browsers. The native
  * endpoint does not look at sessions at all.
  */
-async function initRegistration(deps: Deps, ctx: HttpContext, type: FlowType): Promise<void> {
+async function initRegistration(deps: FlowDeps, ctx: HttpContext, type: FlowType): Promise<void> {
   requireEnabled(deps, registrationFlow);
   const returnTo = returnToFromQuery(deps, ctx);
   // Checked now, like return_to, so a forbidden target fails at the start rather than after sign-up.
   const afterVerification = ctx.query.get("after_verification_return_to");
   if (afterVerification) deps.returnTo.check(afterVerification);
   const schemaParam = ctx.query.get("identity_schema");
-  if (schemaParam && !deps.schemas.get(schemaParam)) throw new KratosError(400, { reason: `The requested identity schema "${schemaParam}" does not exist.` });
+  if (schemaParam && !deps.schemas.get(schemaParam))
+    throw new KratosError(400, { reason: `The requested identity schema "${schemaParam}" does not exist.` });
   const challenge = ctx.query.get("login_challenge");
   const flow = await createFlow(deps, registrationFlow, ctx, type, {
     returnTo,
     prepare: (f) => {
-      if (schemaParam) f.extra.identity_schema = schemaParam;
-      if (challenge) f.extra.oauth2_login_challenge = challenge;
+      if (schemaParam) f.identitySchema = schemaParam;
+      if (challenge) f.oauth2LoginChallenge = challenge;
     },
   });
   if (type === "api") {
     const exchangeCode = ctx.query.get("return_session_token_exchange_code") === "true" ? newSessionTokenExchangeCode() : undefined;
-    ctx.json(200, { ...(await registrationFlow.toJson(flow, deps)), ...(exchangeCode ? { session_token_exchange_code: exchangeCode } : {}) });
+    ctx.json(200, {
+      ...(await registrationFlow.toJson(flow, deps)),
+      ...(exchangeCode ? { session_token_exchange_code: exchangeCode } : {}),
+    });
     return;
   }
   if (await deps.sessions.fromRequest(ctx)) {
@@ -74,7 +79,7 @@ async function initRegistration(deps: Deps, ctx: HttpContext, type: FlowType): P
  * default return URL; native apps get 400 session_already_available), then
  * expiry, then the strategy named by `method`, which checks CSRF itself.
  */
-async function submitRegistration(deps: Deps, ctx: HttpContext): Promise<void> {
+async function submitRegistration(deps: FlowDeps, ctx: HttpContext): Promise<void> {
   const flow = await loadFlowForSubmit(deps, registrationFlow, ctx);
   if (!flow) return;
   const body = await readSubmission(ctx);
@@ -89,19 +94,21 @@ async function submitRegistration(deps: Deps, ctx: HttpContext): Promise<void> {
   }
   if (isExpired(flow)) return handleExpired(deps, registrationFlow, ctx, flow);
 
-  // [mfa] Kratos' webauthn.js submits the form without `method`; a filled `webauthn_register` selects webauthn.
-  const method = submittedMethod(body, ctx) || (typeof body.webauthn_register === "string" && body.webauthn_register !== "" ? "webauthn" : "");
-  const strategy = deps.strategies.for("registration").find((s) => s.id === method);
+  const strategy = deps.strategies.responsibleFor("registration", { flow, body, method: submittedMethod(body, ctx) }, sctx);
   try {
     if (flow.state === "passed_challenge") {
-      throw FlowValidationError.flow({ id: 4040002, text: "The request was already completed successfully and can not be retried.", type: "error" });
+      throw FlowValidationError.flow({
+        id: 4040002,
+        text: "The request was already completed successfully and can not be retried.",
+        type: "error",
+      });
     }
     if (!strategy) throw FlowValidationError.flow(registrationFlow.noStrategyMessage());
     checkCsrf(deps, ctx, flow, body);
     let result;
     try {
       result = await strategy.registration.submit(flow, body, sctx);
-      flow.active = method;
+      flow.active = strategy.id;
       deps.identities.deriveFromTraits(result.identity);
       result.identity.availableAal = deps.aal.availableFor(result.identity);
       await deps.identityRepository.create(result.identity);

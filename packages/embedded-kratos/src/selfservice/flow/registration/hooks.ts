@@ -1,14 +1,18 @@
-import type { Deps } from "../../../deps";
+import type { FlowDeps } from "../flow-deps";
 import type { HttpContext } from "../../../http/context";
 import { publicIdentityJson, publicSessionJson } from "../../../session/json";
-import { runAfterHooks, type HookArgs } from "../../hook/registry";
+import type { HookArgs } from "../../hook/hook";
+import { runAfterHooks } from "../../hook/registry";
 import type { RegistrationResult } from "../../strategy/strategy";
 import { flowErrors } from "../flow-errors";
 import type { ContinueWith, Flow } from "../flow";
 import { startVerificationForIdentity } from "../verification/start";
 
-export function registrationReturnUrl(deps: Deps, method: string | undefined, flow?: Flow): string {
-  const after = deps.config.selfservice.flows.registration.after as Record<string, { default_browser_return_url?: string } | string | undefined>;
+export function registrationReturnUrl(deps: FlowDeps, method: string | undefined, flow?: Flow): string {
+  const after = deps.config.selfservice.flows.registration.after as Record<
+    string,
+    { default_browser_return_url?: string } | string | undefined
+  >;
   const perMethod = method ? after[method] : undefined;
   return (
     deps.returnTo.target(flow?.returnTo) ??
@@ -35,10 +39,11 @@ export function registrationReturnUrl(deps: Deps, method: string | undefined, fl
  * AJAX clients of browser flows find `redirect_browser_to` (return_to) first
  * in continue_with, as Kratos adds it before any hook runs.
  */
-export async function completeRegistration(deps: Deps, ctx: HttpContext, flow: Flow, result: RegistrationResult): Promise<void> {
+export async function completeRegistration(deps: FlowDeps, ctx: HttpContext, flow: Flow, result: RegistrationResult): Promise<void> {
   const method = flow.active ?? result.method.method;
   const returnTo = registrationReturnUrl(deps, method, flow);
-  const continueWith: ContinueWith[] = flow.type === "browser" && ctx.isJsonRequest ? [{ action: "redirect_browser_to", redirect_browser_to: returnTo }] : [];
+  const continueWith: ContinueWith[] =
+    flow.type === "browser" && ctx.isJsonRequest ? [{ action: "redirect_browser_to", redirect_browser_to: returnTo }] : [];
   if (result.identity.state !== "active") throw flowErrors.identityDisabled(result.identity.id);
   const issued = await deps.sessions.issue(ctx, result.identity, [{ method, aal: "aal1", completed_at: new Date().toISOString() }]);
   const args: HookArgs = { ctx, flow, identity: result.identity, continueWith, issued };

@@ -1,6 +1,7 @@
 import type { VerificationFlow } from "@ory/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser, type BrowserResponse } from "../../../testing/browser";
+import { csrfOf } from "../../../testing/flow-json";
 import { startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../../../testing/harness";
 
 interface FlowJson {
@@ -10,7 +11,6 @@ interface FlowJson {
 
 const json = { Accept: "application/json" };
 const asFlow = (r: BrowserResponse) => r.body as FlowJson;
-const csrfOf = (flow: FlowJson) => String(flow.ui.nodes.find((n) => n.attributes.name === "csrf_token")?.attributes.value ?? "");
 const VERIFICATION_PAGE = /^http:\/\/ciam\.localhost:3000\/verification\?flow=([0-9a-f-]{36})$/;
 
 /**
@@ -46,13 +46,22 @@ describe("browser registration with show_verification_ui (hook/show_verification
     const email = uniqueEmail("show-verification");
     const flow = await registrationForm(browser, `?return_to=${encodeURIComponent("http://ciam.localhost:3002/welcome")}`);
     const res = await browser.request(flow.ui.action, {
-      form: { method: "password", csrf_token: csrfOf(flow), password: STRONG_PASSWORD, "traits.email": email, "traits.name.first": "Ada", "traits.name.last": "Lovelace" },
+      form: {
+        method: "password",
+        csrf_token: csrfOf(flow),
+        password: STRONG_PASSWORD,
+        "traits.email": email,
+        "traits.name.first": "Ada",
+        "traits.name.last": "Lovelace",
+      },
     });
     expect(res.status).toBe(303);
     const verificationId = VERIFICATION_PAGE.exec(res.location ?? "")?.[1] ?? "";
     expect(verificationId).not.toBe("");
 
-    const verification = await browser.request(`${kratos.publicUrl}/self-service/verification/flows?id=${verificationId}`, { headers: json });
+    const verification = await browser.request(`${kratos.publicUrl}/self-service/verification/flows?id=${verificationId}`, {
+      headers: json,
+    });
     expect(verification.status).toBe(200);
     expect(verification.body as VerificationFlow).toMatchObject({ type: "browser", state: "sent_email", active: "code" });
     const whoami = await browser.request(`${kratos.publicUrl}/sessions/whoami`, { headers: json });
@@ -63,7 +72,12 @@ describe("browser registration with show_verification_ui (hook/show_verification
     const browser = new TestBrowser();
     const flow = asFlow(await browser.request(`${kratos.publicUrl}/self-service/registration/browser`, { headers: json }));
     const res = await browser.request(flow.ui.action, {
-      json: { method: "password", csrf_token: csrfOf(flow), password: STRONG_PASSWORD, traits: { email: uniqueEmail("show-verification-spa") } },
+      json: {
+        method: "password",
+        csrf_token: csrfOf(flow),
+        password: STRONG_PASSWORD,
+        traits: { email: uniqueEmail("show-verification-spa") },
+      },
     });
     expect(res.status).toBe(200);
     const body = res.body as { continue_with: { action: string; flow?: { id: string; url?: string } }[] };

@@ -3,7 +3,16 @@ import { generateSync } from "otplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "../../../testing/browser";
 import { csrfOf, expectFailure } from "../../../testing/flow-json";
-import { CIAM_CONFIG, IAM_CONFIG, startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../../../testing/harness";
+import {
+  CIAM_CONFIG,
+  IAM_CONFIG,
+  startKratos,
+  startTestPostgres,
+  STRONG_PASSWORD,
+  uniqueEmail,
+  type TestKratos,
+  type TestPostgres,
+} from "../../../testing/harness";
 import { apiPasswordLogin, nodeNamed } from "../../../testing/second-factor";
 
 /**
@@ -67,16 +76,23 @@ describe("IAM Kratos: an employee cannot give themselves an Athena role", () => 
 
   it("refuses the role as a trait on the admin API: create, update and patch", async () => {
     const created = await expectFailure(
-      kratos.identity.createIdentity({ createIdentityBody: { schema_id: "admin", traits: { email: uniqueEmail("trait"), name: NAME, ...SELF_GRANT } } }),
+      kratos.identity.createIdentity({
+        createIdentityBody: { schema_id: "admin", traits: { email: uniqueEmail("trait"), name: NAME, ...SELF_GRANT } },
+      }),
     );
     expect(created.status).toBe(400);
 
     const { id, email } = await createRolelessEmployee();
     const updated = await expectFailure(
-      kratos.identity.updateIdentity({ id, updateIdentityBody: { schema_id: "admin", state: "active", traits: { email, name: NAME, ...SELF_GRANT } } }),
+      kratos.identity.updateIdentity({
+        id,
+        updateIdentityBody: { schema_id: "admin", state: "active", traits: { email, name: NAME, ...SELF_GRANT } },
+      }),
     );
     expect(updated.status).toBe(400);
-    const patched = await expectFailure(kratos.identity.patchIdentity({ id, jsonPatch: [{ op: "add", path: "/traits/iam_admin_role", value: "admin" }] }));
+    const patched = await expectFailure(
+      kratos.identity.patchIdentity({ id, jsonPatch: [{ op: "add", path: "/traits/iam_admin_role", value: "admin" }] }),
+    );
     expect(patched.status).toBe(400);
     const { data: stored } = await kratos.identity.getIdentity({ id });
     expect(stored.traits).toEqual({ email, name: NAME });
@@ -147,7 +163,13 @@ describe("IAM Kratos: an employee cannot give themselves an Athena role", () => 
     const totp = await fetch(`${kratos.publicUrl}/self-service/settings?flow=${fresh.id}`, {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "application/json", "X-Session-Token": token },
-      body: JSON.stringify({ method: "totp", totp_code: generateSync({ secret }), traits: { email, name: NAME, ...SELF_GRANT }, metadata_admin: SELF_GRANT, metadata_public: SELF_GRANT }),
+      body: JSON.stringify({
+        method: "totp",
+        totp_code: generateSync({ secret }),
+        traits: { email, name: NAME, ...SELF_GRANT },
+        metadata_admin: SELF_GRANT,
+        metadata_public: SELF_GRANT,
+      }),
     });
     expect(totp.status).toBe(200);
     await expectNoRole(id, me);
@@ -201,7 +223,11 @@ describe("CIAM Kratos: a customer cannot set their own business attributes", () 
   });
 
   const post = async (url: string, body: unknown, headers: Record<string, string> = {}) => {
-    const response = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json", ...headers }, body: JSON.stringify(body) });
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json", ...headers },
+      body: JSON.stringify(body),
+    });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
 
@@ -213,7 +239,13 @@ describe("CIAM Kratos: a customer cannot set their own business attributes", () 
     expect(withTraits.status).toBe(400);
     expect((await kratos.identity.listIdentities({ credentialsIdentifier: email })).data).toEqual([]);
 
-    const withMetadata = await post(action, { method: "password", password: STRONG_PASSWORD, traits: { email }, metadata_admin: BUSINESS, metadata_public: BUSINESS });
+    const withMetadata = await post(action, {
+      method: "password",
+      password: STRONG_PASSWORD,
+      traits: { email },
+      metadata_admin: BUSINESS,
+      metadata_public: BUSINESS,
+    });
     expect(withMetadata.status).toBe(200);
     const [stored] = (await kratos.identity.listIdentities({ credentialsIdentifier: email })).data;
     expect(stored?.schema_id).toBe("customer");
@@ -222,10 +254,13 @@ describe("CIAM Kratos: a customer cannot set their own business attributes", () 
 
     const token = String((withMetadata.body as { session_token?: string }).session_token ?? "");
     const { data: settings } = await kratos.frontend.createNativeSettingsFlow({ xSessionToken: token });
-    const profile = await post(`${kratos.publicUrl}/self-service/settings?flow=${settings.id}`, { method: "profile", traits: { email, ...BUSINESS } }, { "X-Session-Token": token });
+    const profile = await post(
+      `${kratos.publicUrl}/self-service/settings?flow=${settings.id}`,
+      { method: "profile", traits: { email, ...BUSINESS } },
+      { "X-Session-Token": token },
+    );
     expect(profile.status).toBe(400);
     const { data: after } = await kratos.identity.getIdentity({ id: stored?.id ?? "" });
     expect(after.traits).toEqual({ email });
   });
 });
-

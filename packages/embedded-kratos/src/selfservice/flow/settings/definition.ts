@@ -1,35 +1,37 @@
-import type { Deps } from "../../../deps";
 import { messages } from "../../../ui/messages";
 import { publicIdentityJson } from "../../../session/json";
 import type { FlowDefinition } from "../definition";
-import { baseFlowJson, type Flow } from "../flow";
+import { baseFlowJson, type SettingsFlow } from "../flow";
 
-export const settingsFlow: FlowDefinition = {
+export const settingsFlow: FlowDefinition<SettingsFlow> = {
   kind: "settings",
+  is: (flow): flow is SettingsFlow => flow.kind === "settings",
+  create: (fields) => ({ ...fields, kind: "settings", schemaKeys: [], continueWith: undefined }),
+  carryOver(expired, replacement) {
+    replacement.identityId = expired.identityId;
+    replacement.schemaKeys = expired.schemaKeys;
+    replacement.continueWith = expired.continueWith;
+  },
   initialState: "show_form",
   enabled: () => true,
   uiUrl: (config) => config.selfservice.flows.settings.ui_url,
   lifespanMs: (config) => config.selfservice.flows.settings.lifespan,
   expiredMessage: messages.settingsFlowExpired,
   noStrategyMessage: () => messages.noStrategy("settings"),
-  sort: (deps, flow) => {
-    const identityKeys = flow.extra.__schema_keys;
-    return {
-      groups: ["default", "profile", "password", "oidc", "lookup_secret", "webauthn", "passkey", "totp"],
-      keys: ["csrf_token", ...(Array.isArray(identityKeys) ? (identityKeys as string[]) : []), "password"],
-    };
+  sort: (deps, flow) => ({
+    groups: deps.strategies.groupOrder("settings"),
+    keys: ["csrf_token", ...flow.schemaKeys, ...deps.strategies.interleavedInputs().flatMap((s) => s.inputs)],
+  }),
+  async populate(deps, flow, ctx) {
+    for (const strategy of deps.strategies.for("settings")) await strategy.settings.populate(flow, ctx);
   },
-  async populate(flow, ctx) {
-    for (const strategy of ctx.deps.strategies.for("settings")) await strategy.settings.populate(flow, ctx);
-  },
-  async toJson(flow: Flow, deps: Deps) {
+  async toJson(flow, deps) {
     const identity = flow.identityId ? await deps.identityRepository.get(flow.identityId) : undefined;
-    const { __schema_keys: _keys, ...extra } = flow.extra;
     return {
       ...baseFlowJson(flow),
       ...(identity ? { identity: publicIdentityJson(deps, identity) } : {}),
       state: flow.state,
-      ...extra,
+      ...(flow.continueWith ? { continue_with: flow.continueWith } : {}),
     };
   },
 };

@@ -1,4 +1,4 @@
-import type { Deps } from "../../../deps";
+import type { FlowDeps } from "../flow-deps";
 import { readSubmission } from "../../../http/body";
 import type { HttpContext } from "../../../http/context";
 import { errors, KratosError } from "../../../http/errors";
@@ -8,8 +8,10 @@ import { DuplicateIdentifierError } from "../../../identity/repository";
 import { messages } from "../../../ui/messages";
 import { sessionAal } from "../../../session/aal";
 import type { Session } from "../../../session/session";
-import { runAfterHooks, type HookArgs } from "../../hook/registry";
-import { FlowValidationError, type StrategyContext } from "../../strategy/strategy";
+import type { HookArgs } from "../../hook/hook";
+import { runAfterHooks } from "../../hook/registry";
+import { FlowValidationError } from "../validation-error";
+import type { StrategyContext } from "../../strategy/strategy";
 import {
   checkCsrf,
   createFlow,
@@ -29,7 +31,7 @@ import { isExpired, urlWithFlow, type Flow, type FlowType } from "../flow";
 import { startVerificationForIdentity } from "../verification/start";
 import { settingsFlow } from "./definition";
 
-export function registerSettingsRoutes(router: Router, deps: Deps): void {
+export function registerSettingsRoutes(router: Router, deps: FlowDeps): void {
   router.get("/self-service/settings/browser", (ctx) => initSettings(deps, ctx, "browser"));
   router.get("/self-service/settings/api", (ctx) => initSettings(deps, ctx, "api"));
   router.get("/self-service/settings/flows", (ctx) => fetchSettingsFlow(deps, ctx));
@@ -45,7 +47,7 @@ export function registerSettingsRoutes(router: Router, deps: Deps): void {
  * session"; a session below `required_aal` is sent to the aal2 login, which
  * returns to this very request only when it named a return_to.
  */
-async function initSettings(deps: Deps, ctx: HttpContext, type: FlowType): Promise<void> {
+async function initSettings(deps: FlowDeps, ctx: HttpContext, type: FlowType): Promise<void> {
   const session = await deps.sessions.fromRequest(ctx);
   if (!session) {
     if (type === "api") throw flowErrors.sessionRequired();
@@ -73,7 +75,7 @@ async function initSettings(deps: Deps, ctx: HttpContext, type: FlowType): Promi
     prepare: (f) => {
       f.identityId = identity.id;
       f.sessionId = session.id;
-      f.extra.__schema_keys = deps.identities.schemaOf(identity.schemaId).paths.map((p) => p.name);
+      f.schemaKeys = deps.identities.schemaOf(identity.schemaId).paths.map((p) => p.name);
     },
   });
   await respondWithNewFlow(deps, settingsFlow, ctx, flow);
@@ -85,7 +87,7 @@ async function initSettings(deps: Deps, ctx: HttpContext, type: FlowType): Promi
  * its identity (403), the AAL (403, the step-up returning to this flow's
  * page) and expiry (410). No CSRF check: the session is the credential.
  */
-async function fetchSettingsFlow(deps: Deps, ctx: HttpContext): Promise<void> {
+async function fetchSettingsFlow(deps: FlowDeps, ctx: HttpContext): Promise<void> {
   const session = await deps.sessions.fromRequest(ctx);
   if (!session) return onUnauthenticated(deps, ctx);
   const flow = await deps.flows.get("settings", ctx.query.get("id") ?? "");
@@ -97,24 +99,24 @@ async function fetchSettingsFlow(deps: Deps, ctx: HttpContext): Promise<void> {
 }
 
 /** settings.OnUnauthenticated: JSON clients get 401, browsers a 302 to the login UI. */
-function onUnauthenticated(deps: Deps, ctx: HttpContext): void {
+function onUnauthenticated(deps: FlowDeps, ctx: HttpContext): void {
   const loginUi = deps.config.selfservice.flows.login.ui_url;
   if (ctx.isJsonRequest || !loginUi) throw flowErrors.settingsUnauthenticated();
   ctx.redirect(loginUi, 302);
 }
 
-function satisfiesSettingsAal(deps: Deps, session: Session): boolean {
+function satisfiesSettingsAal(deps: FlowDeps, session: Session): boolean {
   const identity = session.identity;
   return !identity || deps.aal.satisfies(session.aal, identity, deps.config.selfservice.flows.settings.required_aal);
 }
 
 /** The settings UI showing `flow` (Kratos' `flow.AppendTo(SelfServiceFlowSettingsUI)`). */
-function settingsUiUrl(deps: Deps, flow: Flow): string {
+function settingsUiUrl(deps: FlowDeps, flow: Flow): string {
   const settingsUi = deps.config.selfservice.flows.settings.ui_url;
   return settingsUi ? urlWithFlow(settingsUi, flow.id) : flow.requestUrl;
 }
 
-async function loadIdentity(deps: Deps, session: Session): Promise<Identity> {
+async function loadIdentity(deps: FlowDeps, session: Session): Promise<Identity> {
   const identity = await deps.identityRepository.get(session.identityId, { withCredentials: true });
   if (!identity) throw errors.noActiveSession();
   return identity;
@@ -129,7 +131,7 @@ async function loadIdentity(deps: Deps, session: Session): Promise<Identity> {
  * the flow for native apps, the flow plus `redirect_browser_to` for AJAX,
  * a 303 to return_to (by default the settings UI) for browsers.
  */
-async function submitSettings(deps: Deps, ctx: HttpContext): Promise<void> {
+async function submitSettings(deps: FlowDeps, ctx: HttpContext): Promise<void> {
   if (!(await deps.sessions.fromRequest(ctx))) return onUnauthenticated(deps, ctx);
   const flow = await loadFlowForSubmit(deps, settingsFlow, ctx);
   if (!flow) return;
@@ -156,11 +158,10 @@ async function submitSettings(deps: Deps, ctx: HttpContext): Promise<void> {
     return;
   }
 
-  // [mfa] Kratos' totp/lookup_secret/webauthn settings also accept their own buttons without `method`.
-  const method = submittedMethod(body, ctx) || methodOfButton(body);
-  const strategy = deps.strategies.for("settings").find((s) => s.id === method);
+  const strategy = deps.strategies.responsibleFor("settings", { flow, body, method: submittedMethod(body, ctx) }, sctx);
   try {
     if (!strategy) throw FlowValidationError.flow(settingsFlow.noStrategyMessage());
+    const method = strategy.id;
     checkCsrf(deps, ctx, flow, body);
     // Strategies change the identity in place: remember which addresses it had.
     const knownAddresses = new Set(identity.verifiableAddresses.map((a) => a.value));
@@ -176,7 +177,7 @@ async function submitSettings(deps: Deps, ctx: HttpContext): Promise<void> {
     }
     flow.active = method;
     if (result.returnToUi) {
-      // [mfa] The strategy only changed what the flow shows (lookup codes revealed/regenerated).
+      // The strategy only changed what the flow shows (lookup codes revealed/regenerated).
       await renderUi(deps, settingsFlow, flow, sctx);
       await deps.flows.save(flow);
       await respondWithFlow(deps, settingsFlow, ctx, flow);
@@ -191,7 +192,7 @@ async function submitSettings(deps: Deps, ctx: HttpContext): Promise<void> {
       throw error;
     }
     if (result.authenticationMethod) {
-      // [mfa] Enrolling a factor proves it: add it to the session (Kratos' SessionAddAuthenticationMethods).
+      // Enrolling a factor proves it: add it to the session (Kratos' SessionAddAuthenticationMethods).
       session.authenticationMethods = [...session.authenticationMethods, result.authenticationMethod];
       session.aal = sessionAal(session.authenticationMethods);
       await deps.sessions.repository.updateAuthentication(session);
@@ -207,7 +208,7 @@ async function submitSettings(deps: Deps, ctx: HttpContext): Promise<void> {
     const continueWith = args.continueWith ?? [];
     const returnTo = settingsReturnUrl(deps, method, flow);
     if (flow.type === "browser" && ctx.isJsonRequest) continueWith.push({ action: "redirect_browser_to", redirect_browser_to: returnTo });
-    if (continueWith.length > 0) flow.extra.continue_with = continueWith;
+    if (continueWith.length > 0) flow.continueWith = continueWith;
     await deps.flows.save(flow);
     if (flow.type === "browser" && !ctx.isJsonRequest) {
       ctx.redirect(returnTo);
@@ -228,8 +229,9 @@ async function submitSettings(deps: Deps, ctx: HttpContext): Promise<void> {
 }
 
 /** Where a browser goes after saving settings with `method`: return_to, per-method, flow-wide, else the settings UI of this flow. */
-function settingsReturnUrl(deps: Deps, method: string, flow: Flow): string {
-  const after = deps.config.selfservice.flows.settings.after as Record<string, { default_browser_return_url?: string } | string | undefined> | undefined;
+function settingsReturnUrl(deps: FlowDeps, method: string, flow: Flow): string {
+  const after = deps.config.selfservice.flows.settings.after as
+    Record<string, { default_browser_return_url?: string } | string | undefined> | undefined;
   const perMethod = after?.[method];
   const flowWide = after?.default_browser_return_url;
   return (
@@ -245,21 +247,18 @@ function settingsReturnUrl(deps: Deps, method: string, flow: Flow): string {
  * as Kratos' Verifier does, mail it a verification message. Only a
  * configured `show_verification_ui` hook then points the client at it.
  */
-async function verifyChangedAddress(deps: Deps, ctx: HttpContext, flow: Flow, known: Set<string>, after: Identity): Promise<HookArgs["verificationFlow"]> {
+async function verifyChangedAddress(
+  deps: FlowDeps,
+  ctx: HttpContext,
+  flow: Flow,
+  known: Set<string>,
+  after: Identity,
+): Promise<HookArgs["verificationFlow"]> {
   const added = after.verifiableAddresses.find((a) => !a.verified && !known.has(a.value));
   if (!added) return undefined;
   return startVerificationForIdentity(deps, ctx, { ...after, verifiableAddresses: [added] }, flow);
 }
 
-/** [mfa] The strategy a settings button belongs to when a form posts it without `method` (as Kratos' strategies detect). */
-function methodOfButton(body: Record<string, unknown>): string {
-  const set = (key: string) => body[key] !== undefined && body[key] !== "" && body[key] !== false && body[key] !== "false";
-  if (set("totp_unlink")) return "totp";
-  if (["lookup_secret_confirm", "lookup_secret_reveal", "lookup_secret_regenerate", "lookup_secret_disable"].some(set)) return "lookup_secret";
-  if (set("webauthn_register") || set("webauthn_remove")) return "webauthn";
-  return "";
-}
-
-function isPrivileged(deps: Deps, session: Session): boolean {
+function isPrivileged(deps: FlowDeps, session: Session): boolean {
   return Date.now() - session.authenticatedAt.getTime() < deps.config.selfservice.flows.settings.privileged_session_max_age;
 }

@@ -1,7 +1,15 @@
 import type { SettingsFlow } from "@ory/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "../../../testing/browser";
-import { CORE_STRATEGIES, startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../../../testing/harness";
+import {
+  CORE_STRATEGIES,
+  startKratos,
+  startTestPostgres,
+  STRONG_PASSWORD,
+  uniqueEmail,
+  type TestKratos,
+  type TestPostgres,
+} from "../../../testing/harness";
 import { csrfOf, expectFailure } from "../../../testing/flow-json";
 
 const NEW_PASSWORD = "a-fresh-and-long-passphrase-31";
@@ -53,7 +61,11 @@ describe("settings: the privileged-session window", () => {
     const flow: SettingsFlow = await browser.viaSdk((cookie) => kratos.frontend.createBrowserSettingsFlow({ cookie }));
     const changePassword = () =>
       browser.viaSdk((cookie) =>
-        kratos.frontend.updateSettingsFlow({ flow: flow.id, cookie, updateSettingsFlowBody: { method: "password", csrf_token: csrfOf(flow), password: NEW_PASSWORD } }),
+        kratos.frontend.updateSettingsFlow({
+          flow: flow.id,
+          cookie,
+          updateSettingsFlowBody: { method: "password", csrf_token: csrfOf(flow), password: NEW_PASSWORD },
+        }),
       );
 
     const refused = await expectFailure(changePassword());
@@ -87,13 +99,20 @@ describe("settings: the privileged-session window", () => {
       }),
     );
     expect(refreshed.session.id).toBe(sessionId);
-    const { rows } = await pg.query(`SELECT now() - authenticated_at < interval '1 minute' AS fresh FROM sessions WHERE id = $1`, [sessionId], database);
+    const { rows } = await pg.query<{ fresh: boolean }>(
+      `SELECT now() - authenticated_at < interval '1 minute' AS fresh FROM sessions WHERE id = $1`,
+      [sessionId],
+      database,
+    );
     expect(rows[0]?.fresh).toBe(true);
 
     const saved = await changePassword();
     expect(saved.state).toBe("success");
     const { data: native } = await kratos.frontend.createNativeLoginFlow();
-    const relogin = await kratos.frontend.updateLoginFlow({ flow: native.id, updateLoginFlowBody: { method: "password", identifier: email, password: NEW_PASSWORD } });
+    const relogin = await kratos.frontend.updateLoginFlow({
+      flow: native.id,
+      updateLoginFlowBody: { method: "password", identifier: email, password: NEW_PASSWORD },
+    });
     expect(relogin.status).toBe(200);
   });
 
@@ -102,7 +121,11 @@ describe("settings: the privileged-session window", () => {
     await age(sessionId, 4);
     const flow = await browser.viaSdk((cookie) => kratos.frontend.createBrowserSettingsFlow({ cookie }));
     const saved = await browser.viaSdk((cookie) =>
-      kratos.frontend.updateSettingsFlow({ flow: flow.id, cookie, updateSettingsFlowBody: { method: "password", csrf_token: csrfOf(flow), password: NEW_PASSWORD } }),
+      kratos.frontend.updateSettingsFlow({
+        flow: flow.id,
+        cookie,
+        updateSettingsFlowBody: { method: "password", csrf_token: csrfOf(flow), password: NEW_PASSWORD },
+      }),
     );
     expect(saved.state).toBe("success");
   });

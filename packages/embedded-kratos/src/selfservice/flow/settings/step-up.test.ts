@@ -2,6 +2,7 @@ import type { UiText } from "@ory/client";
 import { generateSync } from "otplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser, type BrowserResponse } from "../../../testing/browser";
+import { csrfOf } from "../../../testing/flow-json";
 import { startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../../../testing/harness";
 import { apiPasswordLogin, nodeNamed } from "../../../testing/second-factor";
 
@@ -13,7 +14,6 @@ interface FlowJson {
 
 const SETTINGS_UI = "http://ciam.localhost:3000/settings";
 const asFlow = (r: BrowserResponse) => r.body as FlowJson;
-const csrfOf = (flow: FlowJson) => String(flow.ui.nodes.find((n) => n.attributes.name === "csrf_token")?.attributes.value ?? "");
 const json = { Accept: "application/json" };
 
 // Settings requires the highest available AAL (CIAM config): once an identity
@@ -35,7 +35,11 @@ describe("settings step-up to aal2 carries return_to back to settings", () => {
   async function customerWithPassword(): Promise<string> {
     const email = uniqueEmail("step-up");
     await kratos.identity.createIdentity({
-      createIdentityBody: { schema_id: "default", traits: { email, name: { first: "Ada", last: "Lovelace" } }, credentials: { password: { config: { password: STRONG_PASSWORD } } } },
+      createIdentityBody: {
+        schema_id: "default",
+        traits: { email, name: { first: "Ada", last: "Lovelace" } },
+        credentials: { password: { config: { password: STRONG_PASSWORD } } },
+      },
     });
     return email;
   }
@@ -46,7 +50,11 @@ describe("settings step-up to aal2 carries return_to back to settings", () => {
     const { data: flow } = await kratos.frontend.createNativeSettingsFlow({ xSessionToken: token });
     const text = (nodeNamed(flow.ui.nodes, "totp_secret_key")?.attributes as { text?: UiText } | undefined)?.text;
     const secret = String((text?.context as { secret?: string } | undefined)?.secret ?? "");
-    await kratos.frontend.updateSettingsFlow({ flow: flow.id, xSessionToken: token, updateSettingsFlowBody: { method: "totp", totp_code: generateSync({ secret }) } });
+    await kratos.frontend.updateSettingsFlow({
+      flow: flow.id,
+      xSessionToken: token,
+      updateSettingsFlowBody: { method: "totp", totp_code: generateSync({ secret }) },
+    });
     return secret;
   }
 
@@ -54,7 +62,9 @@ describe("settings step-up to aal2 carries return_to back to settings", () => {
   async function passwordBrowser(email: string): Promise<TestBrowser> {
     const browser = new TestBrowser();
     const flow = asFlow(await browser.request(`${kratos.publicUrl}/self-service/login/browser`, { headers: json }));
-    const login = await browser.request(flow.ui.action, { json: { method: "password", identifier: email, password: STRONG_PASSWORD, csrf_token: csrfOf(flow) } });
+    const login = await browser.request(flow.ui.action, {
+      json: { method: "password", identifier: email, password: STRONG_PASSWORD, csrf_token: csrfOf(flow) },
+    });
     // With TOTP already enrolled, login/hook.go answers 422 browser_location_change_required (aal2 login); the aal1 cookie is set either way.
     expect([200, 422]).toContain(login.status);
     return browser;
@@ -78,7 +88,9 @@ describe("settings step-up to aal2 carries return_to back to settings", () => {
 
     // Submitting the form (an HTML browser) is redirected too, but — settings.Handler.updateSettingsFlow
     // passes session.WithRequestURL(x.RequestURL(r)) — back to the submission URL itself.
-    const submit = await browser.request(settings.ui.action, { form: { method: "password", password: "a-brand-new-secret-42", csrf_token: csrfOf(settings) } });
+    const submit = await browser.request(settings.ui.action, {
+      form: { method: "password", password: "a-brand-new-secret-42", csrf_token: csrfOf(settings) },
+    });
     expect(submit.status).toBe(303);
     const submitStepUp = new URL(submit.location ?? "");
     expect(submitStepUp.searchParams.get("aal")).toBe("aal2");
@@ -92,7 +104,9 @@ describe("settings step-up to aal2 carries return_to back to settings", () => {
     expect(login.return_to).toBe(settingsPage);
 
     // ... and after the second factor the browser is back on the settings flow, which now opens.
-    const totp = await browser.request(login.ui.action, { form: { method: "totp", totp_code: generateSync({ secret }), csrf_token: csrfOf(login) } });
+    const totp = await browser.request(login.ui.action, {
+      form: { method: "totp", totp_code: generateSync({ secret }), csrf_token: csrfOf(login) },
+    });
     expect(totp.status).toBe(303);
     expect(totp.location).toBe(settingsPage);
     const reopened = await browser.request(`${kratos.publicUrl}/self-service/settings/flows?id=${settings.id}`, { headers: json });

@@ -1,4 +1,4 @@
-import type { Deps } from "../../../deps";
+import type { FlowDeps } from "../flow-deps";
 import type { HttpContext } from "../../../http/context";
 import type { Identity } from "../../../identity/identity";
 import { configuredStrategy } from "../address-flow";
@@ -13,7 +13,7 @@ import { verificationFlow } from "./definition";
  * in `choose_method` with the address pre-filled.
  */
 export async function startVerificationForIdentity(
-  deps: Deps,
+  deps: FlowDeps,
   ctx: HttpContext,
   identity: Identity,
   original: Pick<Flow, "type" | "requestUrl">,
@@ -44,7 +44,7 @@ export async function startVerificationForIdentity(
  * sign-up started by an OAuth2 client: back into that client's login). A
  * value outside allowed_return_urls is dropped (the defaults apply).
  */
-export function postHookOrigin(deps: Deps, originalRequestUrl: string): { requestUrl: string; returnTo: string | undefined } {
+export function postHookOrigin(deps: FlowDeps, originalRequestUrl: string): { requestUrl: string; returnTo: string | undefined } {
   if (!URL.canParse(originalRequestUrl)) return { requestUrl: originalRequestUrl, returnTo: undefined };
   const url = new URL(originalRequestUrl);
   const after = url.searchParams.get("after_verification_return_to");

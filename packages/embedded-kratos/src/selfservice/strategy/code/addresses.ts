@@ -15,7 +15,10 @@ export async function findCodeIdentity(deps: Deps, rawIdentifier: string): Promi
   let identity = (await deps.identityRepository.findByCredentialIdentifier("code", identifier))?.identity;
   identity ??= (await deps.identityRepository.list({ pageSize: 1, credentialsIdentifier: identifier, withCredentials: true }))[0];
   if (!identity) {
-    const { rows } = await deps.db.query<{ identity_id: string }>("SELECT identity_id FROM identity_verifiable_addresses WHERE value = $1 LIMIT 1", [identifier]);
+    const { rows } = await deps.db.query<{ identity_id: string }>(
+      "SELECT identity_id FROM identity_verifiable_addresses WHERE value = $1 LIMIT 1",
+      [identifier],
+    );
     const id = rows[0]?.identity_id;
     identity = id ? await deps.identityRepository.get(id, { withCredentials: true }) : undefined;
   }

@@ -39,7 +39,9 @@ export function codeMethodConfig(config: KratosConfig): CodeMethodConfig {
   if (!parsed) {
     const result = codeMethodSchema.safeParse(config.selfservice.methods.code ?? {});
     if (!result.success) {
-      throw new ConfigError(`invalid Kratos config ${config.source}: selfservice.methods.code: ${result.error.issues.map((i) => i.message).join("; ")}`);
+      throw new ConfigError(
+        `invalid Kratos config ${config.source}: selfservice.methods.code: ${result.error.issues.map((i) => i.message).join("; ")}`,
+      );
     }
     parsed = result.data;
     cache.set(config, parsed);

@@ -3,16 +3,16 @@ import type { Identity } from "../../../identity/identity";
 import { publicIdentityJson } from "../../../session/json";
 import { messages } from "../../../ui/messages";
 import { inputNode } from "../../../ui/node";
-import type { Flow } from "../../flow/flow";
-import { FlowValidationError, type FlowStrategy, type LoginResult, type StrategyContext } from "../strategy";
+import type { LoginFlow } from "../../flow/flow";
+import { FlowValidationError } from "../../flow/validation-error";
+import type { StrategyContext, LoginStrategy } from "../strategy";
 import { findCodeIdentity } from "./addresses";
 import { codeMethodConfig } from "./config";
-import { codeMessages } from "./messages";
-import { appendRaw, codeInputNode, methodSubmitNode } from "./nodes";
-import { generateCode, hashSecret } from "./secrets";
-import { secretsFor } from "./tokens";
-
-const LOGIN_IDENTIFIER = "code_login_identifier";
+import { mailMessages } from "../mailed-secret/messages";
+import { appendRaw, codeInputNode, methodSubmitNode } from "../mailed-secret/nodes";
+import { generateCode, hashSecret } from "../mailed-secret/secrets";
+import { secretsFor } from "../mailed-secret/tokens";
+import { codeState, updateCodeState } from "./state";
 
 /**
  * Passwordless login by one-time code (`selfservice.methods.code.passwordless_enabled`,
@@ -24,49 +24,53 @@ const LOGIN_IDENTIFIER = "code_login_identifier";
  * and an inactive identity is sent its code and refused when it signs in
  * (ActivateSession's "identity is disabled").
  */
-export const codeLogin: FlowStrategy<LoginResult> = {
+export const codeLogin: LoginStrategy = {
   populate(flow, ctx) {
     if (!applies(flow, ctx)) return;
     if (flow.state === "sent_email") {
-      const identifier = flow.internal[LOGIN_IDENTIFIER];
-      flow.ui.upsert(inputNode("default", "identifier", "hidden", { value: typeof identifier === "string" ? identifier : "", required: true }));
+      const identifier = codeState(flow).login_identifier;
+      flow.ui.upsert(
+        inputNode("default", "identifier", "hidden", { value: typeof identifier === "string" ? identifier : "", required: true }),
+      );
       flow.ui.removeGroup("code");
       appendRaw(
         flow,
-        codeInputNode(codeMessages.labelLoginCode()),
+        codeInputNode(mailMessages.labelLoginCode()),
         inputNode("code", "method", "hidden", { value: "code" }),
         methodSubmitNode("code", "code"),
-        inputNode("code", "resend", "submit", { value: "code", label: codeMessages.labelResend() }),
+        inputNode("code", "resend", "submit", { value: "code", label: mailMessages.labelResend() }),
       );
       return;
     }
-    if (!flow.ui.findInput("identifier")) flow.ui.append(inputNode("default", "identifier", "text", { required: true, label: messages.labelId() }));
-    flow.ui.append(methodSubmitNode("code", "code", codeMessages.loginSendCode()));
+    if (!flow.ui.findInput("identifier"))
+      flow.ui.append(inputNode("default", "identifier", "text", { required: true, label: messages.labelId() }));
+    flow.ui.append(methodSubmitNode("code", "code", mailMessages.loginSendCode()));
   },
 
   async submit(flow, body, ctx) {
     if (!applies(flow, ctx)) throw FlowValidationError.flow(messages.noStrategy("login"));
     const resend = body.resend === "code";
     if (flow.state !== "sent_email" || resend) {
-      const stored = flow.internal[LOGIN_IDENTIFIER];
+      const stored = codeState(flow).login_identifier;
       const identifier = resend && typeof stored === "string" ? stored : typeof body.identifier === "string" ? body.identifier.trim() : "";
       if (identifier === "") throw FlowValidationError.field("identifier", messages.required("identifier"));
       const identity = await findCodeIdentity(ctx.deps, identifier);
-      if (!identity) throw FlowValidationError.flow(codeMessages.noCodeUser(), { identifier });
+      if (!identity) throw FlowValidationError.flow(mailMessages.noCodeUser(), { identifier });
       await sendLoginCode(flow, identifier, identity, ctx);
-      throw new FlowValidationError([{ name: undefined, message: codeMessages.loginCodeSent() }], { identifier });
+      throw new FlowValidationError([{ name: undefined, message: mailMessages.loginCodeSent() }], { identifier });
     }
 
-    const identifier = flow.internal[LOGIN_IDENTIFIER];
+    const identifier = codeState(flow).login_identifier;
     const code = typeof body.code === "string" ? body.code.trim() : "";
     if (code === "") throw FlowValidationError.field("code", messages.required("code"), { identifier });
     const secrets = secretsFor(ctx.deps.db);
     const submissions = await secrets.countSubmission(flow.id);
-    flow.internal.code_submit_count = submissions;
-    if (submissions > codeMethodConfig(ctx.deps.config).config.max_submissions) throw FlowValidationError.flow(codeMessages.tooManySubmissions(), { identifier });
+    updateCodeState(flow, { submit_count: submissions });
+    if (submissions > codeMethodConfig(ctx.deps.config).config.max_submissions)
+      throw FlowValidationError.flow(mailMessages.tooManySubmissions(), { identifier });
     const used = await secrets.useLoginRegistrationCode(flow.id, "login", hashSecret(ctx.deps.config, code));
     const identity = used?.identityId ? await ctx.deps.identityRepository.get(used.identityId, { withCredentials: true }) : undefined;
-    if (!used || !identity) throw FlowValidationError.flow(codeMessages.loginCodeInvalid(), { identifier });
+    if (!used || !identity) throw FlowValidationError.flow(mailMessages.loginCodeInvalid(), { identifier });
 
     // Receiving the code proves the address, as in Kratos.
     const address = identity.verifiableAddresses.find((a) => a.value === used.address && !a.verified);
@@ -78,11 +82,11 @@ export const codeLogin: FlowStrategy<LoginResult> = {
   },
 };
 
-function applies(flow: Flow, ctx: StrategyContext): boolean {
+function applies(flow: LoginFlow, ctx: StrategyContext): boolean {
   return codeMethodConfig(ctx.deps.config).passwordless_enabled && flow.requestedAal !== "aal2";
 }
 
-async function sendLoginCode(flow: Flow, identifier: string, identity: Identity, ctx: StrategyContext): Promise<void> {
+async function sendLoginCode(flow: LoginFlow, identifier: string, identity: Identity, ctx: StrategyContext): Promise<void> {
   const { deps } = ctx;
   const secrets = secretsFor(deps.db);
   const lifespan = codeMethodConfig(deps.config).config.lifespan;
@@ -113,5 +117,5 @@ async function sendLoginCode(flow: Flow, identifier: string, identity: Identity,
   });
   flow.state = "sent_email";
   flow.active = "code";
-  flow.internal[LOGIN_IDENTIFIER] = identifier;
+  updateCodeState(flow, { login_identifier: identifier });
 }

@@ -3,7 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { codeFrom } from "../../../courier/test-smtp";
 import { TestBrowser } from "../../../testing/browser";
 import { startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestPostgres } from "../../../testing/harness";
-import { createIdentity, csrfOf, expectFailure, inputs, messageIds, startMailKratos, TestSmtpServer, type MailKratos } from "./test-helpers";
+import {
+  createIdentity,
+  csrfOf,
+  expectFailure,
+  inputs,
+  messageIds,
+  startMailKratos,
+  TestSmtpServer,
+  type MailKratos,
+} from "./test-helpers";
 
 const NEW_PASSWORD = "another-very-long-passphrase-17";
 
@@ -49,7 +58,13 @@ describe("recovery by one-time code", () => {
     expect(sent.state).toBe("sent_email");
     expect(sent.active).toBe("code");
     expect(messageIds(sent)).toEqual([1060003]);
-    expect(inputs(sent).find((n) => n.name === "code")).toMatchObject({ type: "text", required: true, pattern: "[0-9]+", maxlength: 6, autocomplete: "one-time-code" });
+    expect(inputs(sent).find((n) => n.name === "code")).toMatchObject({
+      type: "text",
+      required: true,
+      pattern: "[0-9]+",
+      maxlength: 6,
+      autocomplete: "one-time-code",
+    });
 
     const mail = await smtp.waitFor(email);
     expect(mail.subject).toBe("Olympus: Recover access to your account");
@@ -112,7 +127,11 @@ describe("recovery by one-time code", () => {
     // Expired.
     const late = await requestCode(email);
     const lateCode = codeFrom(await smtp.waitFor(email));
-    await pg.query("UPDATE selfservice_recovery_tokens SET expires_at = now() - interval '1 second' WHERE flow_id = $1", [late.id], "ciam_code_recovery");
+    await pg.query(
+      "UPDATE selfservice_recovery_tokens SET expires_at = now() - interval '1 second' WHERE flow_id = $1",
+      [late.id],
+      "ciam_code_recovery",
+    );
     expect(messageIds((await submitCode(late, lateCode)).data)).toEqual([4060006]);
 
     // Five guesses per flow, then even the right code is refused.
@@ -148,7 +167,9 @@ describe("recovery by one-time code", () => {
     expect(init.status).toBe(303);
     expect(init.location).toMatch(/^http:\/\/ciam\.localhost:3000\/recovery\?flow=/);
     const flowId = new URL(init.location ?? "").searchParams.get("flow") ?? "";
-    const fetchFlow = async () => (await browser.request(`${kratos.publicUrl}/self-service/recovery/flows?id=${flowId}`, { headers: { Accept: "application/json" } })).body as RecoveryFlow;
+    const fetchFlow = async () =>
+      (await browser.request(`${kratos.publicUrl}/self-service/recovery/flows?id=${flowId}`, { headers: { Accept: "application/json" } }))
+        .body as RecoveryFlow;
     const flow = await fetchFlow();
 
     const noCsrf = await browser.request(`${kratos.publicUrl}/self-service/recovery?flow=${flowId}`, { form: { method: "code", email } });
@@ -156,13 +177,17 @@ describe("recovery by one-time code", () => {
     expect(noCsrf.location).toMatch(/^http:\/\/ciam\.localhost:3000\/error\?id=/);
     expect(smtp.mailsTo(email)).toEqual([]);
 
-    const sent = await browser.request(`${kratos.publicUrl}/self-service/recovery?flow=${flowId}`, { form: { method: "code", email, csrf_token: csrfOf(flow) } });
+    const sent = await browser.request(`${kratos.publicUrl}/self-service/recovery?flow=${flowId}`, {
+      form: { method: "code", email, csrf_token: csrfOf(flow) },
+    });
     expect(sent.status).toBe(303);
     expect(sent.location).toBe(`http://ciam.localhost:3000/recovery?flow=${flowId}`);
     expect((await fetchFlow()).state).toBe("sent_email");
 
     const code = codeFrom(await smtp.waitFor(email));
-    const done = await browser.request(`${kratos.publicUrl}/self-service/recovery?flow=${flowId}`, { form: { method: "code", code, csrf_token: csrfOf(flow) } });
+    const done = await browser.request(`${kratos.publicUrl}/self-service/recovery?flow=${flowId}`, {
+      form: { method: "code", code, csrf_token: csrfOf(flow) },
+    });
     expect(done.status).toBe(303);
     expect(done.location).toMatch(/^http:\/\/ciam\.localhost:3000\/settings\?flow=[0-9a-f-]{36}$/);
     expect(browser.cookies.get("ciam_kratos_session")).toBeDefined();
@@ -170,7 +195,9 @@ describe("recovery by one-time code", () => {
     expect(whoami.status).toBe(200);
 
     const settingsId = new URL(done.location ?? "").searchParams.get("flow") ?? "";
-    const settings = await browser.request(`${kratos.publicUrl}/self-service/settings/flows?id=${settingsId}`, { headers: { Accept: "application/json" } });
+    const settings = await browser.request(`${kratos.publicUrl}/self-service/settings/flows?id=${settingsId}`, {
+      headers: { Accept: "application/json" },
+    });
     expect(settings.status).toBe(200);
     expect(messageIds(settings.body as RecoveryFlow)).toEqual([1060001]);
   });
@@ -178,7 +205,9 @@ describe("recovery by one-time code", () => {
   it("issues admin recovery codes usable from a browser that never saw the flow", async () => {
     const email = uniqueEmail("admin-code");
     const identity = await createIdentity(kratos, email);
-    const { status, data } = await kratos.identity.createRecoveryCodeForIdentity({ createRecoveryCodeForIdentityBody: { identity_id: identity.id, expires_in: "10m" } });
+    const { status, data } = await kratos.identity.createRecoveryCodeForIdentity({
+      createRecoveryCodeForIdentityBody: { identity_id: identity.id, expires_in: "10m" },
+    });
     expect(status).toBe(201);
     expect(data.recovery_code).toMatch(/^\d{6}$/);
     expect(data.recovery_link).toMatch(/^http:\/\/ciam\.localhost:3000\/recovery\?flow=/);
@@ -186,20 +215,28 @@ describe("recovery by one-time code", () => {
 
     const flowId = new URL(data.recovery_link).searchParams.get("flow") ?? "";
     const browser = new TestBrowser();
-    const flow = await browser.request(`${kratos.publicUrl}/self-service/recovery/flows?id=${flowId}`, { headers: { Accept: "application/json" } });
+    const flow = await browser.request(`${kratos.publicUrl}/self-service/recovery/flows?id=${flowId}`, {
+      headers: { Accept: "application/json" },
+    });
     expect(flow.status).toBe(200);
     expect((flow.body as RecoveryFlow).state).toBe("sent_email");
     expect(inputs(flow.body as RecoveryFlow).some((n) => n.name === "email")).toBe(false);
-    const done = await browser.request(`${kratos.publicUrl}/self-service/recovery?flow=${flowId}`, { json: { method: "code", code: data.recovery_code } });
+    const done = await browser.request(`${kratos.publicUrl}/self-service/recovery?flow=${flowId}`, {
+      json: { method: "code", code: data.recovery_code },
+    });
     expect(done.status).toBe(200);
     expect((done.body as RecoveryFlow).continue_with?.[0]).toMatchObject({ action: "show_settings_ui" });
     expect(browser.cookies.get("ciam_kratos_session")).toBeDefined();
 
     const unknown = await expectFailure(
-      kratos.identity.createRecoveryCodeForIdentity({ createRecoveryCodeForIdentityBody: { identity_id: "00000000-0000-4000-8000-000000000000" } }),
+      kratos.identity.createRecoveryCodeForIdentity({
+        createRecoveryCodeForIdentityBody: { identity_id: "00000000-0000-4000-8000-000000000000" },
+      }),
     );
     expect(unknown.status).toBe(404);
-    const badExpiry = await expectFailure(kratos.identity.createRecoveryCodeForIdentity({ createRecoveryCodeForIdentityBody: { identity_id: identity.id, expires_in: "-5m" } }));
+    const badExpiry = await expectFailure(
+      kratos.identity.createRecoveryCodeForIdentity({ createRecoveryCodeForIdentityBody: { identity_id: identity.id, expires_in: "-5m" } }),
+    );
     expect(badExpiry.status).toBe(400);
   });
 });
@@ -221,7 +258,9 @@ describe("recovery with Kratos' default transitions (feature_flags.use_continue_
 
   async function adminCode(flowType: "browser" | "api") {
     const identity = await createIdentity(kratos, uniqueEmail(`legacy-${flowType}`), STRONG_PASSWORD);
-    const { data } = await kratos.identity.createRecoveryCodeForIdentity({ createRecoveryCodeForIdentityBody: { identity_id: identity.id, flow_type: flowType } });
+    const { data } = await kratos.identity.createRecoveryCodeForIdentity({
+      createRecoveryCodeForIdentityBody: { identity_id: identity.id, flow_type: flowType },
+    });
     return { identity, flowId: new URL(data.recovery_link).searchParams.get("flow") ?? "", code: data.recovery_code };
   }
 
@@ -238,14 +277,18 @@ describe("recovery with Kratos' default transitions (feature_flags.use_continue_
     const whoami = await browser.request(`${kratos.publicUrl}/sessions/whoami`);
     expect((whoami.body as { identity: { id: string } }).identity.id).toBe(identity.id);
     const settingsId = new URL(body.redirect_browser_to).searchParams.get("flow") ?? "";
-    const settings = await browser.request(`${kratos.publicUrl}/self-service/settings/flows?id=${settingsId}`, { headers: { Accept: "application/json" } });
+    const settings = await browser.request(`${kratos.publicUrl}/self-service/settings/flows?id=${settingsId}`, {
+      headers: { Accept: "application/json" },
+    });
     expect(settings.status).toBe(200);
     expect(messageIds(settings.body as RecoveryFlow)).toEqual([1060001]);
   });
 
   it("answers a native app's JSON submission the same way, through @ory/client (no session token without the transitions)", async () => {
     const { flowId, code } = await adminCode("api");
-    const done = await expectFailure(kratos.frontend.updateRecoveryFlow({ flow: flowId, updateRecoveryFlowBody: { method: "code", code } }));
+    const done = await expectFailure(
+      kratos.frontend.updateRecoveryFlow({ flow: flowId, updateRecoveryFlowBody: { method: "code", code } }),
+    );
     expect(done.status).toBe(422);
     expect((done.data.error as { id: string }).id).toBe("browser_location_change_required");
     expect(done.data.redirect_browser_to).toMatch(/^http:\/\/ciam\.localhost:3000\/settings\?flow=/);
@@ -255,7 +298,9 @@ describe("recovery with Kratos' default transitions (feature_flags.use_continue_
   it("still redirects a classic form post (303 to the settings UI)", async () => {
     const { flowId, code } = await adminCode("browser");
     const browser = new TestBrowser();
-    const flow = await browser.request(`${kratos.publicUrl}/self-service/recovery/flows?id=${flowId}`, { headers: { Accept: "application/json" } });
+    const flow = await browser.request(`${kratos.publicUrl}/self-service/recovery/flows?id=${flowId}`, {
+      headers: { Accept: "application/json" },
+    });
     const done = await browser.request(`${kratos.publicUrl}/self-service/recovery?flow=${flowId}`, {
       form: { method: "code", code, csrf_token: csrfOf(flow.body as RecoveryFlow) },
     });

@@ -2,24 +2,25 @@ import { normalizeIdentifier } from "../../../identity/extensions";
 import { publicIdentityJson } from "../../../session/json";
 import { messages } from "../../../ui/messages";
 import type { Flow } from "../../flow/flow";
-import { FlowValidationError, type FlowStrategy, type FlowUpdatedResult, type StrategyContext } from "../strategy";
+import { FlowValidationError } from "../../flow/validation-error";
+import type { AddressFlowResult, StrategyContext, AddressFlowStrategy } from "../strategy";
 import { codeMethodConfig } from "./config";
-import { codeMessages } from "./messages";
-import { appendRaw, codeInputNode, emailNode, methodSubmitNode } from "./nodes";
-import { completeRecovery, refuseWhenSignedIn } from "./recovery-session";
-import { generateCode, hashSecret } from "./secrets";
-import { secretsFor } from "./tokens";
+import { mailMessages } from "../mailed-secret/messages";
+import { appendRaw, codeInputNode, emailNode, methodSubmitNode } from "../mailed-secret/nodes";
+import { refuseWhenSignedIn } from "../../flow/recovery/signed-in";
+import { generateCode, hashSecret } from "../mailed-secret/secrets";
+import { secretsFor } from "../mailed-secret/tokens";
 import { inputNode } from "../../../ui/node";
-
-/** Flow-private keys this strategy keeps in `flow.internal`. */
-export const RECOVERY_EMAIL = "code_recovery_email";
+import { codeState, updateCodeState } from "./state";
 
 /**
  * Recovery by one-time code (selfservice/strategy/code, recovery v1 screens):
  * choose_method (email) → sent_email (code + resend) → passed_challenge.
  * The answer to an email is the same whether or not an account uses it.
  */
-export const codeRecovery: FlowStrategy<FlowUpdatedResult> = {
+export const codeRecovery: AddressFlowStrategy = {
+  // Asked first: answers for the flows it made (`active`, else `use`), whatever they carry.
+  responsible: ({ flow }, ctx) => (flow.active ?? ctx.deps.config.selfservice.flows.recovery.use) === "code",
   populate(flow) {
     if (flow.state === "sent_email") {
       renderCodeSent(flow);
@@ -33,7 +34,7 @@ export const codeRecovery: FlowStrategy<FlowUpdatedResult> = {
     const email = typeof body.email === "string" ? body.email.trim() : "";
     const code = typeof body.code === "string" ? body.code.trim() : "";
     if (ctx.http.method === "GET") return { kind: "flow" };
-    if (flow.state === "passed_challenge") throw FlowValidationError.flow(codeMessages.recoveryRetrySuccess());
+    if (flow.state === "passed_challenge") throw FlowValidationError.flow(mailMessages.recoveryRetrySuccess());
     if (flow.state === "sent_email" && email === "") return useCode(flow, code, ctx);
     if (refuseWhenSignedIn(ctx)) return { kind: "responded" };
     if (email === "") throw FlowValidationError.field("email", messages.required("email"));
@@ -44,15 +45,15 @@ export const codeRecovery: FlowStrategy<FlowUpdatedResult> = {
 
 function renderCodeSent(flow: Flow): void {
   flow.ui.removeGroup("code");
-  const email = flow.internal[RECOVERY_EMAIL];
+  const email = codeState(flow).recovery_email;
   appendRaw(
     flow,
-    codeInputNode(codeMessages.labelRecoveryCode(), { strictPattern: true }),
+    codeInputNode(mailMessages.labelRecoveryCode(), { strictPattern: true }),
     inputNode("code", "method", "hidden", { value: "code" }),
     methodSubmitNode("code", "code"),
   );
   // Admin-issued codes have no address to resend to.
-  if (typeof email === "string") appendRaw(flow, inputNode("code", "email", "submit", { value: email, label: codeMessages.labelResend() }));
+  if (typeof email === "string") appendRaw(flow, inputNode("code", "email", "submit", { value: email, label: mailMessages.labelResend() }));
 }
 
 async function sendRecoveryCode(flow: Flow, rawEmail: string, ctx: StrategyContext): Promise<void> {
@@ -88,35 +89,39 @@ async function sendRecoveryCode(flow: Flow, rawEmail: string, ctx: StrategyConte
         },
       });
     } else if (deps.config.selfservice.flows.recovery.notify_unknown_recipients === true) {
-      await deps.courier.queueEmail(tx, { templateType: "recovery_code_invalid", recipient: email, model: { To: email, RequestURL: flow.requestUrl } });
+      await deps.courier.queueEmail(tx, {
+        templateType: "recovery_code_invalid",
+        recipient: email,
+        model: { To: email, RequestURL: flow.requestUrl },
+      });
     }
   });
 
   flow.state = "sent_email";
   flow.active = "code";
-  flow.internal[RECOVERY_EMAIL] = rawEmail;
+  updateCodeState(flow, { recovery_email: rawEmail });
   renderCodeSent(flow);
   flow.ui.clearMessages();
-  flow.ui.addMessage(codeMessages.recoveryCodeSent());
+  flow.ui.addMessage(mailMessages.recoveryCodeSent());
 }
 
-async function useCode(flow: Flow, code: string, ctx: StrategyContext): Promise<FlowUpdatedResult> {
+async function useCode(flow: Flow, code: string, ctx: StrategyContext): Promise<AddressFlowResult> {
   const { deps } = ctx;
   const secrets = secretsFor(deps.db);
   const submissions = await secrets.countSubmission(flow.id);
-  flow.internal.code_submit_count = submissions;
-  if (submissions > codeMethodConfig(deps.config).config.max_submissions) throw FlowValidationError.flow(codeMessages.tooManySubmissions());
+  updateCodeState(flow, { submit_count: submissions });
+  if (submissions > codeMethodConfig(deps.config).config.max_submissions) throw FlowValidationError.flow(mailMessages.tooManySubmissions());
 
   const token = code === "" ? undefined : await secrets.useRecoveryToken(flow.id, "code", hashSecret(deps.config, code));
   if (!token) {
     // Kratos answers a wrong code with the flow (200) carrying 4060006, not a 400.
     flow.ui.clearMessages();
-    flow.ui.addMessage(codeMessages.recoveryCodeInvalid());
+    flow.ui.addMessage(mailMessages.recoveryCodeInvalid());
     return { kind: "flow" };
   }
   if (token.tokenType === "user" && token.recoveryAddressId) {
     const address = await secrets.getRecoveryAddress(token.recoveryAddressId);
     if (address) await secrets.markIdentityAddressVerified(token.identityId, address.value);
   }
-  return completeRecovery(flow, token.identityId, "code_recovery", ctx);
+  return { kind: "recovered", identityId: token.identityId, method: "code_recovery" };
 }

@@ -3,18 +3,18 @@ import { coerceFormTraits, normalizeIdentifier } from "../../../identity/extensi
 import { TraitsValidationError } from "../../../identity/manager";
 import { messages } from "../../../ui/messages";
 import { inputNode } from "../../../ui/node";
-import type { Flow } from "../../flow/flow";
+import type { RegistrationFlow } from "../../flow/flow";
 import { traitNodes } from "../../flow/trait-nodes";
-import { registrationSchemaId } from "../password/registration";
-import { FlowValidationError, type FlowStrategy, type RegistrationResult, type StrategyContext } from "../strategy";
+import { registrationSchemaId } from "../../flow/registration/schema";
+import { FlowValidationError } from "../../flow/validation-error";
+import type { StrategyContext, RegistrationStrategy } from "../strategy";
 import { canonicalJson } from "./addresses";
 import { codeMethodConfig } from "./config";
-import { codeMessages } from "./messages";
-import { appendRaw, codeInputNode, methodSubmitNode } from "./nodes";
-import { generateCode, hashSecret } from "./secrets";
-import { secretsFor } from "./tokens";
-
-const REGISTRATION_TRAITS = "code_registration_traits";
+import { mailMessages } from "../mailed-secret/messages";
+import { appendRaw, codeInputNode, methodSubmitNode } from "../mailed-secret/nodes";
+import { generateCode, hashSecret } from "../mailed-secret/secrets";
+import { secretsFor } from "../mailed-secret/tokens";
+import { codeState, updateCodeState } from "./state";
 
 /**
  * Passwordless registration by one-time code: the traits are validated and
@@ -24,12 +24,12 @@ const REGISTRATION_TRAITS = "code_registration_traits";
  * an account gets a code too, so the answer never reveals it; the duplicate
  * surfaces only to whoever can read that inbox.
  */
-export const codeRegistration: FlowStrategy<RegistrationResult> = {
+export const codeRegistration: RegistrationStrategy = {
   populate(flow, ctx) {
     if (!codeMethodConfig(ctx.deps.config).passwordless_enabled) return;
     const schema = ctx.deps.identities.schemaOf(registrationSchemaId(flow, ctx.deps.schemas.defaultId));
     if (flow.state === "sent_email") {
-      const traits = flow.internal[REGISTRATION_TRAITS];
+      const traits = codeState(flow).registration_traits;
       for (const node of traitNodes(schema, "default", isObject(traits) ? traits : {})) {
         node.attributes.type = "hidden";
         delete node.attributes.autocomplete;
@@ -38,15 +38,15 @@ export const codeRegistration: FlowStrategy<RegistrationResult> = {
       flow.ui.removeGroup("code");
       appendRaw(
         flow,
-        codeInputNode(codeMessages.labelRegistrationCode()),
+        codeInputNode(mailMessages.labelRegistrationCode()),
         inputNode("code", "method", "hidden", { value: "code" }),
         methodSubmitNode("code", "code"),
-        inputNode("code", "resend", "submit", { value: "code", label: codeMessages.labelResend() }),
+        inputNode("code", "resend", "submit", { value: "code", label: mailMessages.labelResend() }),
       );
       return;
     }
     for (const node of traitNodes(schema, "default")) if (!flow.ui.find(node.attributes.name, "default")) flow.ui.append(node);
-    flow.ui.append(methodSubmitNode("code", "code", codeMessages.registrationSendCode()));
+    flow.ui.append(methodSubmitNode("code", "code", mailMessages.registrationSendCode()));
   },
 
   async submit(flow, body, ctx) {
@@ -55,7 +55,7 @@ export const codeRegistration: FlowStrategy<RegistrationResult> = {
     const schemaId = registrationSchemaId(flow, deps.schemas.defaultId);
     const schema = deps.identities.schemaOf(schemaId);
     const raw = isObject(body.traits) ? body.traits : {};
-    const stored = flow.internal[REGISTRATION_TRAITS];
+    const stored = codeState(flow).registration_traits;
     const resend = body.resend === "code";
     const traits = resend && isObject(stored) ? stored : ctx.http.isJsonRequest ? raw : coerceFormTraits(schema, raw);
 
@@ -65,18 +65,19 @@ export const codeRegistration: FlowStrategy<RegistrationResult> = {
       const addresses = deps.identities.identifiersFor(schemaId, traits, "code");
       if (addresses.length === 0) throw FlowValidationError.flow(messages.identifierMissing());
       await sendRegistrationCode(flow, traits, addresses, ctx);
-      throw FlowValidationError.flow(codeMessages.registrationCodeSent());
+      throw FlowValidationError.flow(mailMessages.registrationCodeSent());
     }
 
     const code = typeof body.code === "string" ? body.code.trim() : "";
     if (code === "") throw FlowValidationError.field("code", messages.required("code"));
-    if (!isObject(stored) || canonicalJson(stored) !== canonicalJson(traits)) throw FlowValidationError.flow(codeMessages.traitsMismatch());
+    if (!isObject(stored) || canonicalJson(stored) !== canonicalJson(traits)) throw FlowValidationError.flow(mailMessages.traitsMismatch());
     const secrets = secretsFor(deps.db);
     const submissions = await secrets.countSubmission(flow.id);
-    flow.internal.code_submit_count = submissions;
-    if (submissions > codeMethodConfig(deps.config).config.max_submissions) throw FlowValidationError.flow(codeMessages.tooManySubmissions());
+    updateCodeState(flow, { submit_count: submissions });
+    if (submissions > codeMethodConfig(deps.config).config.max_submissions)
+      throw FlowValidationError.flow(mailMessages.tooManySubmissions());
     const used = await secrets.useLoginRegistrationCode(flow.id, "registration", hashSecret(deps.config, code));
-    if (!used) throw FlowValidationError.flow(codeMessages.registrationCodeInvalid());
+    if (!used) throw FlowValidationError.flow(mailMessages.registrationCodeInvalid());
 
     const addresses = deps.identities.identifiersFor(schemaId, stored, "code");
     let identity;
@@ -84,7 +85,9 @@ export const codeRegistration: FlowStrategy<RegistrationResult> = {
       identity = deps.identities.build({
         schemaId,
         traits: stored,
-        credentials: { code: { identifiers: addresses, config: { addresses: addresses.map((address) => ({ channel: "email", address })) }, version: 1 } },
+        credentials: {
+          code: { identifiers: addresses, config: { addresses: addresses.map((address) => ({ channel: "email", address })) }, version: 1 },
+        },
         verifiableAddresses: [{ value: used.address, via: used.addressVia, verified: true, status: "completed" }],
       });
     } catch (error) {
@@ -95,7 +98,7 @@ export const codeRegistration: FlowStrategy<RegistrationResult> = {
   },
 };
 
-async function sendRegistrationCode(flow: Flow, traits: JsonObject, addresses: string[], ctx: StrategyContext): Promise<void> {
+async function sendRegistrationCode(flow: RegistrationFlow, traits: JsonObject, addresses: string[], ctx: StrategyContext): Promise<void> {
   const { deps } = ctx;
   const secrets = secretsFor(deps.db);
   const lifespan = codeMethodConfig(deps.config).config.lifespan;
@@ -115,13 +118,19 @@ async function sendRegistrationCode(flow: Flow, traits: JsonObject, addresses: s
       await deps.courier.queueEmail(tx, {
         templateType: "registration_code_valid",
         recipient: address,
-        model: { To: address, RegistrationCode: code, Traits: traits, RequestURL: flow.requestUrl, ExpiresInMinutes: Math.round(lifespan / 60_000) },
+        model: {
+          To: address,
+          RegistrationCode: code,
+          Traits: traits,
+          RequestURL: flow.requestUrl,
+          ExpiresInMinutes: Math.round(lifespan / 60_000),
+        },
       });
     }
   });
   flow.state = "sent_email";
   flow.active = "code";
-  flow.internal[REGISTRATION_TRAITS] = traits;
+  updateCodeState(flow, { registration_traits: traits });
 }
 
 function isObject(value: unknown): value is JsonObject {

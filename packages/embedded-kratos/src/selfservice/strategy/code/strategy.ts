@@ -16,6 +16,9 @@ import { codeVerification } from "./verification";
 export const codeStrategy: Strategy = {
   id: "code",
   group: "code",
+  nodeOrder: { login: 50, registration: 50, recovery: 10, verification: 10 },
+  secretInputs: ["code"],
+  identifiersFromSchema: true,
   enabled: codeStrategyEnabled,
   migrations: codeMigrations,
   routes({ admin }, deps) {

@@ -7,11 +7,19 @@ export interface MailKratos extends TestKratos {
 }
 
 /** CIAM Kratos wired to a real SMTP server, fast courier polling and dev mode (message bodies visible). */
-export async function startMailKratos(pg: TestPostgres, database: string, smtp: TestSmtpServer, overrides: Record<string, unknown> = {}): Promise<MailKratos> {
+export async function startMailKratos(
+  pg: TestPostgres,
+  database: string,
+  smtp: TestSmtpServer,
+  overrides: Record<string, unknown> = {},
+): Promise<MailKratos> {
   const kratos = await startKratos(pg, database, {
     configOverrides: {
       dev: true,
-      courier: { smtp: { connection_uri: smtp.connectionUri, from_address: "no-reply@ciam.localhost", from_name: "Olympus" }, worker: { pull_wait: "100ms" } },
+      courier: {
+        smtp: { connection_uri: smtp.connectionUri, from_address: "no-reply@ciam.localhost", from_name: "Olympus" },
+        worker: { pull_wait: "100ms" },
+      },
       ...overrides,
     },
   });

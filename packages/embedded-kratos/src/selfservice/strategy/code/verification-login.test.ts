@@ -38,10 +38,18 @@ describe("verification, passwordless login and registration by code", () => {
     expect(messageIds(pending)).toEqual([1080003]);
     expect((await kratos.identity.getIdentity({ id: registered.identity.id })).data.verifiable_addresses?.[0]?.status).toBe("sent");
 
-    const wrong = (await kratos.frontend.updateVerificationFlow({ flow: verificationId, updateVerificationFlowBody: { method: "code", code: "000000" === codeFrom(mail) ? "111111" : "000000" } })).data;
+    const wrong = (
+      await kratos.frontend.updateVerificationFlow({
+        flow: verificationId,
+        updateVerificationFlowBody: { method: "code", code: "000000" === codeFrom(mail) ? "111111" : "000000" },
+      })
+    ).data;
     expect(messageIds(wrong)).toEqual([4070006]);
 
-    const { data: done } = await kratos.frontend.updateVerificationFlow({ flow: verificationId, updateVerificationFlowBody: { method: "code", code: codeFrom(mail) } });
+    const { data: done } = await kratos.frontend.updateVerificationFlow({
+      flow: verificationId,
+      updateVerificationFlowBody: { method: "code", code: codeFrom(mail) },
+    });
     expect(done.state).toBe("passed_challenge");
     expect(messageIds(done)).toEqual([1080002]);
     expect(done.ui.nodes[0]?.attributes).toMatchObject({ node_type: "a", href: "http://ciam.localhost:3000/" });
@@ -50,7 +58,12 @@ describe("verification, passwordless login and registration by code", () => {
     expect(identity.verifiable_addresses?.[0]).toMatchObject({ value: email, verified: true, status: "completed" });
     expect(identity.verifiable_addresses?.[0]?.verified_at).toBeTruthy();
 
-    const reused = await expectFailure(kratos.frontend.updateVerificationFlow({ flow: verificationId, updateVerificationFlowBody: { method: "code", code: codeFrom(mail) } }));
+    const reused = await expectFailure(
+      kratos.frontend.updateVerificationFlow({
+        flow: verificationId,
+        updateVerificationFlowBody: { method: "code", code: codeFrom(mail) },
+      }),
+    );
     expect(messageIds(reused.data as unknown as VerificationFlow)).toEqual([4070002]);
   });
 
@@ -79,7 +92,10 @@ describe("verification, passwordless login and registration by code", () => {
     const mail = await smtp.waitFor(changed);
     const verificationId = show && "flow" in show ? show.flow.id : "";
     expect(new URL(linkFrom(mail, `${kratos.publicUrl}/self-service/verification?`)).searchParams.get("flow")).toBe(verificationId);
-    await kratos.frontend.updateVerificationFlow({ flow: verificationId, updateVerificationFlowBody: { method: "code", code: codeFrom(mail) } });
+    await kratos.frontend.updateVerificationFlow({
+      flow: verificationId,
+      updateVerificationFlowBody: { method: "code", code: codeFrom(mail) },
+    });
     const { data: identity } = await kratos.identity.getIdentity({ id: registered.identity.id });
     expect(identity.verifiable_addresses?.find((a) => a.value === changed)).toMatchObject({ verified: true, status: "completed" });
   });
@@ -88,7 +104,9 @@ describe("verification, passwordless login and registration by code", () => {
     const email = uniqueEmail("verify-link");
     await createIdentity(kratos, email);
     const browser = new TestBrowser();
-    const init = await browser.request(`${kratos.publicUrl}/self-service/verification/browser`, { headers: { Accept: "application/json" } });
+    const init = await browser.request(`${kratos.publicUrl}/self-service/verification/browser`, {
+      headers: { Accept: "application/json" },
+    });
     const flow = init.body as VerificationFlow;
     const csrf = String(inputs(flow).find((n) => n.name === "csrf_token")?.value);
     const sent = await browser.request(flow.ui.action, { json: { method: "code", email, csrf_token: csrf } });
@@ -101,7 +119,9 @@ describe("verification, passwordless login and registration by code", () => {
     const click = await browser.request(link);
     expect(click.status).toBe(303);
     expect(click.location).toBe(`http://ciam.localhost:3000/verification?flow=${flow.id}`);
-    const prefilled = await browser.request(`${kratos.publicUrl}/self-service/verification/flows?id=${flow.id}`, { headers: { Accept: "application/json" } });
+    const prefilled = await browser.request(`${kratos.publicUrl}/self-service/verification/flows?id=${flow.id}`, {
+      headers: { Accept: "application/json" },
+    });
     expect(inputs(prefilled.body as VerificationFlow).find((n) => n.name === "code")?.value).toBe(codeFrom(mail));
     const done = await browser.request(flow.ui.action, { json: { method: "code", code: codeFrom(mail), csrf_token: csrf } });
     expect((done.body as VerificationFlow).state).toBe("passed_challenge");
@@ -113,7 +133,9 @@ describe("verification, passwordless login and registration by code", () => {
     const { data: flow } = await kratos.frontend.createNativeLoginFlow();
     expect(inputs(flow).find((n) => n.group === "code" && n.name === "method")).toMatchObject({ type: "submit", value: "code" });
 
-    const sent = await expectFailure(kratos.frontend.updateLoginFlow({ flow: flow.id, updateLoginFlowBody: { method: "code", csrf_token: "", identifier: email } }));
+    const sent = await expectFailure(
+      kratos.frontend.updateLoginFlow({ flow: flow.id, updateLoginFlowBody: { method: "code", csrf_token: "", identifier: email } }),
+    );
     expect(sent.status).toBe(400);
     const sentFlow = sent.data as unknown as LoginFlow;
     expect(sentFlow.state).toBe("sent_email");
@@ -122,10 +144,18 @@ describe("verification, passwordless login and registration by code", () => {
 
     const mail = await smtp.waitFor(email);
     expect(mail.subject).toBe(`Your sign-in code: ${codeFrom(mail)}`);
-    const wrong = await expectFailure(kratos.frontend.updateLoginFlow({ flow: flow.id, updateLoginFlowBody: { method: "code", csrf_token: "", identifier: email, code: "000000" === codeFrom(mail) ? "111111" : "000000" } }));
+    const wrong = await expectFailure(
+      kratos.frontend.updateLoginFlow({
+        flow: flow.id,
+        updateLoginFlowBody: { method: "code", csrf_token: "", identifier: email, code: "000000" === codeFrom(mail) ? "111111" : "000000" },
+      }),
+    );
     expect(messageIds(wrong.data as unknown as LoginFlow)).toEqual([4010008]);
 
-    const { data: login } = await kratos.frontend.updateLoginFlow({ flow: flow.id, updateLoginFlowBody: { method: "code", csrf_token: "", identifier: email, code: codeFrom(mail) } });
+    const { data: login } = await kratos.frontend.updateLoginFlow({
+      flow: flow.id,
+      updateLoginFlowBody: { method: "code", csrf_token: "", identifier: email, code: codeFrom(mail) },
+    });
     expect(login.session.identity?.id).toBe(identity.id);
     expect(login.session.authentication_methods?.map((m) => [m.method, m.aal])).toEqual([["code", "aal1"]]);
     expect(login.session_token).toMatch(/^ory_st_/);
@@ -134,7 +164,9 @@ describe("verification, passwordless login and registration by code", () => {
   it("refuses an unknown identifier with 4000035 and mails nothing (code/strategy_login.go findIdentityByIdentifier)", async () => {
     const unknown = uniqueEmail("ghost");
     const { data: flow } = await kratos.frontend.createNativeLoginFlow();
-    const sent = await expectFailure(kratos.frontend.updateLoginFlow({ flow: flow.id, updateLoginFlowBody: { method: "code", csrf_token: "", identifier: unknown } }));
+    const sent = await expectFailure(
+      kratos.frontend.updateLoginFlow({ flow: flow.id, updateLoginFlowBody: { method: "code", csrf_token: "", identifier: unknown } }),
+    );
     expect(sent.status).toBe(400);
     expect(messageIds(sent.data as unknown as LoginFlow)).toEqual([4000035]);
     const { data: queued } = await kratos.courier.listCourierMessages({ recipient: unknown });
@@ -145,7 +177,9 @@ describe("verification, passwordless login and registration by code", () => {
     const email = uniqueEmail("signup");
     const { data: flow } = await kratos.frontend.createNativeRegistrationFlow();
     const traits = { email, name: { first: "Grace", last: "Hopper" } };
-    const sent = await expectFailure(kratos.frontend.updateRegistrationFlow({ flow: flow.id, updateRegistrationFlowBody: { method: "code", traits } }));
+    const sent = await expectFailure(
+      kratos.frontend.updateRegistrationFlow({ flow: flow.id, updateRegistrationFlowBody: { method: "code", traits } }),
+    );
     expect(sent.status).toBe(400);
     const sentFlow = sent.data as unknown as RegistrationFlow;
     expect(sentFlow.state).toBe("sent_email");
@@ -154,14 +188,25 @@ describe("verification, passwordless login and registration by code", () => {
 
     const mail = await smtp.waitFor(email);
     const code = codeFrom(mail);
-    const wrong = await expectFailure(kratos.frontend.updateRegistrationFlow({ flow: flow.id, updateRegistrationFlowBody: { method: "code", traits, code: code === "000000" ? "111111" : "000000" } }));
+    const wrong = await expectFailure(
+      kratos.frontend.updateRegistrationFlow({
+        flow: flow.id,
+        updateRegistrationFlowBody: { method: "code", traits, code: code === "000000" ? "111111" : "000000" },
+      }),
+    );
     expect(messageIds(wrong.data as unknown as RegistrationFlow)).toEqual([4040003]);
     const changed = await expectFailure(
-      kratos.frontend.updateRegistrationFlow({ flow: flow.id, updateRegistrationFlowBody: { method: "code", traits: { ...traits, email: uniqueEmail("other") }, code } }),
+      kratos.frontend.updateRegistrationFlow({
+        flow: flow.id,
+        updateRegistrationFlowBody: { method: "code", traits: { ...traits, email: uniqueEmail("other") }, code },
+      }),
     );
     expect(messageIds(changed.data as unknown as RegistrationFlow)).toEqual([4000036]);
 
-    const { data: done } = await kratos.frontend.updateRegistrationFlow({ flow: flow.id, updateRegistrationFlowBody: { method: "code", traits, code } });
+    const { data: done } = await kratos.frontend.updateRegistrationFlow({
+      flow: flow.id,
+      updateRegistrationFlowBody: { method: "code", traits, code },
+    });
     expect(done.identity.traits).toEqual(traits);
     expect(done.identity.verifiable_addresses?.[0]).toMatchObject({ value: email, verified: true, status: "completed" });
   });

@@ -2,9 +2,10 @@ import type { Deps } from "../../../deps";
 import { errors } from "../../../http/errors";
 import type { Router } from "../../../http/router";
 import { isUuid } from "../../../identity/repository";
-import { newAdminRecoveryFlow, parseAdminRecoveryBody } from "../code/admin";
-import { hashSecret } from "../code/secrets";
-import { secretsFor } from "../code/tokens";
+import { newAdminRecoveryFlow, parseAdminRecoveryBody } from "../mailed-secret/admin-recovery";
+import { linkRecovery } from "./recovery";
+import { hashSecret } from "../mailed-secret/secrets";
+import { secretsFor } from "../mailed-secret/tokens";
 import { linkMethodConfig } from "./config";
 import { linkUrl, newLinkToken } from "./token";
 
@@ -19,7 +20,10 @@ import { linkUrl, newLinkToken } from "./token";
 export function registerAdminRecoveryLinkRoute(admin: Router, deps: Deps): void {
   admin.post("/admin/recovery/link", async (ctx) => {
     const input = await parseAdminRecoveryBody(ctx, linkMethodConfig(deps.config).config.lifespan, "link");
-    const flow = await newAdminRecoveryFlow(deps, ctx, "browser", input.expiresInMs, "link");
+    const flow = await newAdminRecoveryFlow(deps, ctx, "browser", input.expiresInMs, {
+      id: "link",
+      populate: (f, c) => linkRecovery.populate(f, c),
+    });
     const identity = isUuid(input.identityId) ? await deps.identityRepository.get(input.identityId) : undefined;
     if (!identity) throw errors.badRequest("The requested identity id does not exist.");
 
@@ -36,6 +40,9 @@ export function registerAdminRecoveryLinkRoute(admin: Router, deps: Deps): void 
       });
     });
     // The public URL, not `methods.link.config.base_url` (which only mailed links use).
-    ctx.json(200, { recovery_link: linkUrl(deps.config.publicBaseUrl, "recovery", flow.id, token), expires_at: flow.expiresAt.toISOString() });
+    ctx.json(200, {
+      recovery_link: linkUrl(deps.config.publicBaseUrl, "recovery", flow.id, token),
+      expires_at: flow.expiresAt.toISOString(),
+    });
   });
 }

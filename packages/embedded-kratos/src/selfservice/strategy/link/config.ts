@@ -18,7 +18,10 @@ const linkMethodSchema = z
             }
             return ms;
           }),
-        base_url: z.string().refine((v) => URL.canParse(v), { message: "selfservice.methods.link.config.base_url must be an absolute URL" }).optional(),
+        base_url: z
+          .string()
+          .refine((v) => URL.canParse(v), { message: "selfservice.methods.link.config.base_url must be an absolute URL" })
+          .optional(),
       })
       .prefault({}),
   })
@@ -32,7 +35,8 @@ export function linkMethodConfig(config: KratosConfig): LinkMethodConfig {
   let parsed = cache.get(config);
   if (!parsed) {
     const result = linkMethodSchema.safeParse(config.selfservice.methods.link ?? {});
-    if (!result.success) throw new ConfigError(`invalid Kratos config ${config.source}: ${result.error.issues.map((i) => i.message).join("; ")}`);
+    if (!result.success)
+      throw new ConfigError(`invalid Kratos config ${config.source}: ${result.error.issues.map((i) => i.message).join("; ")}`);
     parsed = result.data;
     cache.set(config, parsed);
   }

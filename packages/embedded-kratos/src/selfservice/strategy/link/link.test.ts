@@ -3,7 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { linkFrom } from "../../../courier/test-smtp";
 import { TestBrowser } from "../../../testing/browser";
 import { startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestPostgres } from "../../../testing/harness";
-import { createIdentity, csrfOf, expectFailure, inputs, messageIds, startMailKratos, TestSmtpServer, type MailKratos } from "../code/test-helpers";
+import {
+  createIdentity,
+  csrfOf,
+  expectFailure,
+  inputs,
+  messageIds,
+  startMailKratos,
+  TestSmtpServer,
+  type MailKratos,
+} from "../code/test-helpers";
 
 describe("recovery and verification by magic link", () => {
   let pg: TestPostgres;
@@ -96,15 +105,21 @@ describe("recovery and verification by magic link", () => {
   it("creates admin recovery links (and refuses unknown identities like Kratos' link strategy)", async () => {
     const email = uniqueEmail("admin-link");
     const identity = await createIdentity(kratos, email);
-    const { status, data } = await kratos.identity.createRecoveryLinkForIdentity({ createRecoveryLinkForIdentityBody: { identity_id: identity.id, expires_in: "30m" } });
+    const { status, data } = await kratos.identity.createRecoveryLinkForIdentity({
+      createRecoveryLinkForIdentityBody: { identity_id: identity.id, expires_in: "30m" },
+    });
     expect(status).toBe(200);
-    expect(data.recovery_link).toMatch(new RegExp(`^${kratos.publicUrl}/self-service/recovery\\?flow=[0-9a-f-]{36}&token=[A-Za-z0-9]{32}$`));
+    expect(data.recovery_link).toMatch(
+      new RegExp(`^${kratos.publicUrl}/self-service/recovery\\?flow=[0-9a-f-]{36}&token=[A-Za-z0-9]{32}$`),
+    );
     const opened = await new TestBrowser().request(data.recovery_link);
     expect(opened.status).toBe(303);
     expect(opened.location).toMatch(/^http:\/\/ciam\.localhost:3000\/settings\?flow=/);
 
     const unknown = await expectFailure(
-      kratos.identity.createRecoveryLinkForIdentity({ createRecoveryLinkForIdentityBody: { identity_id: "00000000-0000-4000-8000-000000000000" } }),
+      kratos.identity.createRecoveryLinkForIdentity({
+        createRecoveryLinkForIdentityBody: { identity_id: "00000000-0000-4000-8000-000000000000" },
+      }),
     );
     expect(unknown.status).toBe(400);
   });

@@ -2,27 +2,29 @@ import { normalizeIdentifier } from "../../../identity/extensions";
 import { publicIdentityJson } from "../../../session/json";
 import { messages } from "../../../ui/messages";
 import type { Flow } from "../../flow/flow";
-import { recoveryFlow } from "../../flow/recovery/definition";
-import { codeMessages } from "../code/messages";
-import { emailNode, methodSubmitNode } from "../code/nodes";
-import { completeRecovery, refuseWhenSignedIn } from "../code/recovery-session";
-import { hashSecret } from "../code/secrets";
-import { secretsFor } from "../code/tokens";
-import { FlowValidationError, type FlowStrategy, type FlowUpdatedResult, type StrategyContext } from "../strategy";
+import { mailMessages } from "../mailed-secret/messages";
+import { emailNode, methodSubmitNode } from "../mailed-secret/nodes";
+import { refuseWhenSignedIn } from "../../flow/recovery/signed-in";
+import { hashSecret } from "../mailed-secret/secrets";
+import { secretsFor } from "../mailed-secret/tokens";
+import { FlowValidationError } from "../../flow/validation-error";
+import type { AddressFlowResult, StrategyContext, AddressFlowStrategy } from "../strategy";
 import { linkBaseUrl, linkMethodConfig } from "./config";
-import { retryWithMessage } from "./retry";
 import { linkUrl, newLinkToken } from "./token";
-
-const RECOVERY_EMAIL = "link_recovery_email";
+import { hasText } from "../submission";
+import { linkState, updateLinkState } from "./state";
 
 /**
  * Recovery by magic link: the email form mails `<public>/self-service/recovery?flow=…&token=…`;
  * opening it signs the user in and sends the browser to the settings UI.
  */
-export const linkRecovery: FlowStrategy<FlowUpdatedResult> = {
+export const linkRecovery: AddressFlowStrategy = {
+  // Any link (`token`) is this strategy's, so an admin link works while `use` names code.
+  responsible: ({ method, body }) => method === "link" || hasText(body, "token"),
+  carriesMailedSecret: ({ body }) => hasText(body, "token"),
   populate(flow) {
     if (flow.state === "passed_challenge") return;
-    const email = flow.internal[RECOVERY_EMAIL];
+    const email = linkState(flow).recovery_email;
     flow.ui.append(emailNode("link", typeof email === "string" ? email : undefined), methodSubmitNode("link", "link"));
   },
 
@@ -30,7 +32,7 @@ export const linkRecovery: FlowStrategy<FlowUpdatedResult> = {
     const token = typeof body.token === "string" ? body.token.trim() : "";
     if (token !== "") return useToken(flow, token, ctx);
     if (ctx.http.method === "GET") return { kind: "flow" };
-    if (flow.state === "passed_challenge") throw FlowValidationError.flow(codeMessages.recoveryRetrySuccess());
+    if (flow.state === "passed_challenge") throw FlowValidationError.flow(mailMessages.recoveryRetrySuccess());
     const email = typeof body.email === "string" ? body.email.trim() : "";
     if (refuseWhenSignedIn(ctx)) return { kind: "responded" };
     if (email === "") throw FlowValidationError.field("email", messages.required("email"));
@@ -70,24 +72,28 @@ async function sendRecoveryLink(flow: Flow, rawEmail: string, ctx: StrategyConte
         },
       });
     } else if (deps.config.selfservice.flows.recovery.notify_unknown_recipients === true) {
-      await deps.courier.queueEmail(tx, { templateType: "recovery_invalid", recipient: email, model: { To: email, RequestURL: flow.requestUrl } });
+      await deps.courier.queueEmail(tx, {
+        templateType: "recovery_invalid",
+        recipient: email,
+        model: { To: email, RequestURL: flow.requestUrl },
+      });
     }
   });
   flow.state = "sent_email";
   flow.active = "link";
-  flow.internal[RECOVERY_EMAIL] = rawEmail;
+  updateLinkState(flow, { recovery_email: rawEmail });
   flow.ui.setValue("email", rawEmail);
   flow.ui.clearMessages();
-  flow.ui.addMessage(codeMessages.recoveryLinkSent());
+  flow.ui.addMessage(mailMessages.recoveryLinkSent());
 }
 
-async function useToken(flow: Flow, token: string, ctx: StrategyContext): Promise<FlowUpdatedResult> {
+async function useToken(flow: Flow, token: string, ctx: StrategyContext): Promise<AddressFlowResult> {
   const secrets = secretsFor(ctx.deps.db);
   const used = await secrets.useRecoveryToken(flow.id, "link", hashSecret(ctx.deps.config, token));
-  if (!used) return retryWithMessage(recoveryFlow, codeMessages.recoveryTokenInvalid(), ctx);
+  if (!used) return { kind: "retry", message: mailMessages.recoveryTokenInvalid() };
   if (used.tokenType === "user" && used.recoveryAddressId) {
     const address = await secrets.getRecoveryAddress(used.recoveryAddressId);
     if (address) await secrets.markIdentityAddressVerified(used.identityId, address.value);
   }
-  return completeRecovery(flow, used.identityId, "link_recovery", ctx);
+  return { kind: "recovered", identityId: used.identityId, method: "link_recovery" };
 }

@@ -1,3 +1,4 @@
+import { movedUnderStrategyKey } from "../state-migration";
 import type { Strategy } from "../strategy";
 import { registerAdminRecoveryLinkRoute } from "./admin";
 import { linkRecovery } from "./recovery";
@@ -12,7 +13,16 @@ import { linkVerification } from "./verification";
 export const linkStrategy: Strategy = {
   id: "link",
   group: "link",
+  nodeOrder: { recovery: 20, verification: 20 },
+  completesInBrowser: true,
   enabled: (config) => config.selfservice.methods.link?.enabled === true,
+  migrations: [
+    {
+      // The flow's link state used to be two top-level keys of internal_context; it is one `link` key now.
+      id: "link_0001_flow_state_under_strategy_key",
+      sql: movedUnderStrategyKey("link", { link_recovery_email: "recovery_email", link_verification_email: "verification_email" }),
+    },
+  ],
   routes({ admin }, deps) {
     registerAdminRecoveryLinkRoute(admin, deps);
   },

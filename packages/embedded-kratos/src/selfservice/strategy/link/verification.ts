@@ -4,27 +4,30 @@ import { publicIdentityJson } from "../../../session/json";
 import type { Queryable } from "../../../storage/database";
 import { messages } from "../../../ui/messages";
 import type { Flow } from "../../flow/flow";
-import { verificationFlow } from "../../flow/verification/definition";
-import { codeMessages } from "../code/messages";
-import { emailNode, methodSubmitNode } from "../code/nodes";
-import { hashSecret } from "../code/secrets";
-import { secretsFor } from "../code/tokens";
-import { answerLinkClick, markVerified, renderPassed, verificationReturnTo } from "../code/verification";
-import { FlowValidationError, type FlowStrategy, type FlowUpdatedResult } from "../strategy";
+import { mailMessages } from "../mailed-secret/messages";
+import { emailNode, methodSubmitNode } from "../mailed-secret/nodes";
+import { hashSecret } from "../mailed-secret/secrets";
+import { secretsFor } from "../mailed-secret/tokens";
+import { answerLinkClick, markVerified, renderPassed, verificationReturnTo } from "../mailed-secret/verification";
+import { FlowValidationError } from "../../flow/validation-error";
+import type { AddressFlowStrategy } from "../strategy";
 import { linkBaseUrl, linkMethodConfig } from "./config";
-import { retryWithMessage } from "./retry";
 import { linkUrl, newLinkToken } from "./token";
-
-const VERIFICATION_EMAIL = "link_verification_email";
+import { hasText } from "../submission";
+import { linkState, updateLinkState } from "./state";
 
 /** Verification by magic link: opening `<public>/self-service/verification?flow=…&token=…` verifies the address. */
-export const linkVerification: FlowStrategy<FlowUpdatedResult> = {
+export const linkVerification: AddressFlowStrategy = {
+  // The strategy the flow was made for, unless the submission names another method.
+  responsible: ({ flow, method }, ctx) =>
+    (flow.active ?? ctx.deps.config.selfservice.flows.verification.use) === "link" && (method === "" || method === "link"),
+  carriesMailedSecret: ({ body }) => hasText(body, "token"),
   populate(flow, ctx) {
     if (flow.state === "passed_challenge") {
       renderPassed(flow, verificationReturnTo(ctx.deps, flow), "link");
       return;
     }
-    const email = flow.internal[VERIFICATION_EMAIL];
+    const email = linkState(flow).verification_email;
     flow.ui.append(emailNode("link", typeof email === "string" ? email : undefined), methodSubmitNode("link", "link"));
   },
 
@@ -33,13 +36,13 @@ export const linkVerification: FlowStrategy<FlowUpdatedResult> = {
     const token = typeof body.token === "string" ? body.token.trim() : "";
     if (token !== "") {
       const used = await secretsFor(deps.db).useVerificationToken(flow.id, "link", hashSecret(deps.config, token));
-      if (!used) return retryWithMessage(verificationFlow, codeMessages.verificationTokenInvalid(), ctx);
+      if (!used) return { kind: "retry", message: mailMessages.verificationTokenInvalid() };
       await secretsFor(deps.db).markAddressVerified(used.verifiableAddressId);
       markVerified(flow, verificationReturnTo(deps, flow), "link");
       return answerLinkClick(flow, "link", ctx);
     }
     if (ctx.http.method === "GET") return { kind: "flow" };
-    if (flow.state === "passed_challenge") throw FlowValidationError.flow(codeMessages.verificationRetrySuccess());
+    if (flow.state === "passed_challenge") throw FlowValidationError.flow(mailMessages.verificationRetrySuccess());
     const email = typeof body.email === "string" ? body.email.trim() : "";
     if (email === "") throw FlowValidationError.field("email", messages.required("email"));
     await deps.db.transaction((tx) => sendVerificationLink(tx, deps, flow, email));
@@ -79,12 +82,16 @@ async function sendVerificationLink(tx: Queryable, deps: Deps, flow: Flow, rawEm
     });
     await secrets.markAddressSent(tx, address.id);
   } else if (deps.config.selfservice.flows.verification.notify_unknown_recipients === true) {
-    await deps.courier.queueEmail(tx, { templateType: "verification_invalid", recipient: email, model: { To: email, RequestURL: flow.requestUrl } });
+    await deps.courier.queueEmail(tx, {
+      templateType: "verification_invalid",
+      recipient: email,
+      model: { To: email, RequestURL: flow.requestUrl },
+    });
   }
   flow.state = "sent_email";
   flow.active = "link";
-  flow.internal[VERIFICATION_EMAIL] = rawEmail;
+  updateLinkState(flow, { verification_email: rawEmail });
   flow.ui.setValue("email", rawEmail);
   flow.ui.clearMessages();
-  flow.ui.addMessage(codeMessages.verificationLinkSent());
+  flow.ui.addMessage(mailMessages.verificationLinkSent());
 }

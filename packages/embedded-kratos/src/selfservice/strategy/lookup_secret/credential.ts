@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Identity } from "../../../identity/identity";
 
 /** Credential config of type `lookup_secret` (identity.CredentialsLookupConfig). */
-const recoveryCodeSchema = z.object({ code: z.string(), used_at: z.string().optional() });
+export const recoveryCodeSchema = z.object({ code: z.string(), used_at: z.string().optional() });
 const lookupConfigSchema = z.object({ recovery_codes: z.array(recoveryCodeSchema) });
 
 export type RecoveryCode = z.infer<typeof recoveryCodeSchema>;

@@ -2,16 +2,17 @@ import { timingSafeEqual } from "node:crypto";
 import type { Deps } from "../../../deps";
 import type { Credential } from "../../../identity/identity";
 import { messages } from "../../../ui/messages";
-import type { Flow } from "../../flow/flow";
+import type { LoginFlow } from "../../flow/flow";
 import { forgetSessionIdentity, sessionIdentityWithCredentials } from "../session-identity";
-import { FlowValidationError, type FlowStrategy, type LoginResult, type StrategyContext } from "../strategy";
+import { FlowValidationError } from "../../flow/validation-error";
+import type { StrategyContext, LoginStrategy } from "../strategy";
 import { isUsed, lookupConfigOf, parseLookupConfig, type LookupCredentialConfig } from "./credential";
 import { lookupMessages } from "./messages";
 import { loginCodeNode, loginSubmitNode } from "./nodes";
 
 /** Backup codes are a second factor only; each code works once. */
-export const lookupLogin: FlowStrategy<LoginResult> = {
-  async populate(flow: Flow, ctx: StrategyContext) {
+export const lookupLogin: LoginStrategy = {
+  async populate(flow: LoginFlow, ctx: StrategyContext) {
     if (flow.requestedAal !== "aal2") return;
     const identity = await sessionIdentityWithCredentials(ctx);
     if (!identity || !lookupConfigOf(identity)) return;

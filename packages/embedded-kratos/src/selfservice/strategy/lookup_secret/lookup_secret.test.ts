@@ -7,11 +7,13 @@ import { apiPasswordLogin, createEmployee, expectFailure, nodeNamed } from "../.
 function shownCodes(nodes: UiNode[]): UiText[] {
   const text = (nodeNamed(nodes, "lookup_secret_codes")?.attributes as { text?: UiText } | undefined)?.text;
   expect(text?.id).toBe(1050015);
-  return ((text?.context as { secrets?: UiText[] } | undefined)?.secrets ?? []) as UiText[];
+  return (text?.context as { secrets?: UiText[] } | undefined)?.secrets ?? [];
 }
 
 const lookupButtons = (flow: SettingsFlow) =>
-  flow.ui.nodes.filter((n) => n.group === "lookup_secret").map((n) => ("name" in n.attributes ? n.attributes.name : "id" in n.attributes ? n.attributes.id : ""));
+  flow.ui.nodes
+    .filter((n) => n.group === "lookup_secret")
+    .map((n) => ("name" in n.attributes ? n.attributes.name : "id" in n.attributes ? n.attributes.id : ""));
 
 const flowMessages = (data: Record<string, unknown>) => ((data.ui as { messages?: { id: number }[] }).messages ?? []).map((m) => m.id);
 
@@ -36,7 +38,11 @@ describe("lookup secrets (backup codes) as a second factor", () => {
 
     const { data: flow } = await kratos.frontend.createNativeSettingsFlow({ xSessionToken: token });
     expect(lookupButtons(flow)).toEqual(["lookup_secret_regenerate"]);
-    expect(nodeNamed(flow.ui.nodes, "lookup_secret_regenerate")?.meta.label).toEqual({ id: 1050008, text: "Generate new backup recovery codes", type: "info" });
+    expect(nodeNamed(flow.ui.nodes, "lookup_secret_regenerate")?.meta.label).toEqual({
+      id: 1050008,
+      text: "Generate new backup recovery codes",
+      type: "info",
+    });
 
     // Confirming before generating is refused.
     const early = await expectFailure(update(flow.id, { lookup_secret_confirm: true }));
@@ -64,12 +70,18 @@ describe("lookup secrets (backup codes) as a second factor", () => {
     const second = await apiPasswordLogin(kratos, email);
     expect((await expectFailure(kratos.frontend.toSession({ xSessionToken: second }))).status).toBe(403);
     const { data: mfa } = await kratos.frontend.createNativeLoginFlow({ aal: "aal2", xSessionToken: second });
-    expect(mfa.ui.nodes.filter((n) => n.group === "lookup_secret").map((n) => [(n.attributes as { name: string }).name, n.meta.label?.id])).toEqual([
+    expect(
+      mfa.ui.nodes.filter((n) => n.group === "lookup_secret").map((n) => [(n.attributes as { name: string }).name, n.meta.label?.id]),
+    ).toEqual([
       ["lookup_secret", 1010007],
       ["method", 1010010],
     ]);
     const login = (xSessionToken: string, flowId: string, code: string) =>
-      kratos.frontend.updateLoginFlow({ flow: flowId, xSessionToken, updateLoginFlowBody: { method: "lookup_secret", lookup_secret: code } });
+      kratos.frontend.updateLoginFlow({
+        flow: flowId,
+        xSessionToken,
+        updateLoginFlowBody: { method: "lookup_secret", lookup_secret: code },
+      });
 
     const invalid = await expectFailure(login(second, mfa.id, "zzzzzzzz"));
     expect(invalid.status).toBe(400);
@@ -110,7 +122,11 @@ describe("lookup secrets (backup codes) as a second factor", () => {
     const token = await apiPasswordLogin(kratos, email);
     const { data: flow } = await kratos.frontend.createNativeSettingsFlow({ xSessionToken: token });
     const update = (body: Record<string, unknown>) =>
-      kratos.frontend.updateSettingsFlow({ flow: flow.id, xSessionToken: token, updateSettingsFlowBody: { method: "lookup_secret", ...body } });
+      kratos.frontend.updateSettingsFlow({
+        flow: flow.id,
+        xSessionToken: token,
+        updateSettingsFlowBody: { method: "lookup_secret", ...body },
+      });
     const { data: generated } = await update({ lookup_secret_regenerate: true });
     const code = shownCodes(generated.ui.nodes)[0]?.text ?? "";
     await update({ lookup_secret_confirm: true });
@@ -119,7 +135,11 @@ describe("lookup secrets (backup codes) as a second factor", () => {
     const flows = await Promise.all(sessions.map((t) => kratos.frontend.createNativeLoginFlow({ aal: "aal2", xSessionToken: t })));
     const results = await Promise.allSettled(
       sessions.map((t, i) =>
-        kratos.frontend.updateLoginFlow({ flow: flows[i]?.data.id ?? "", xSessionToken: t, updateLoginFlowBody: { method: "lookup_secret", lookup_secret: code } }),
+        kratos.frontend.updateLoginFlow({
+          flow: flows[i]?.data.id ?? "",
+          xSessionToken: t,
+          updateLoginFlowBody: { method: "lookup_secret", lookup_secret: code },
+        }),
       ),
     );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);

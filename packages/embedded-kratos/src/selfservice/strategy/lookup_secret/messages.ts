@@ -1,7 +1,12 @@
 import type { UiText } from "../../../ui/messages";
 
 /** Kratos' backup-code texts (text/message_login.go, message_settings.go, message_validation.go). */
-const info = (id: number, text: string, context?: Record<string, unknown>): UiText => ({ id, text, type: "info", ...(context ? { context } : {}) });
+const info = (id: number, text: string, context?: Record<string, unknown>): UiText => ({
+  id,
+  text,
+  type: "info",
+  ...(context ? { context } : {}),
+});
 const error = (id: number, text: string): UiText => ({ id, text, type: "error" });
 
 export const lookupMessages = {
@@ -26,5 +31,8 @@ export const lookupMessages = {
 
 /** Go's default time.Time formatting in UTC: `2021-08-17 11:32:39 +0000 UTC`. */
 function goTime(date: Date): string {
-  return `${date.toISOString().replace("T", " ").replace(/\.\d{3}Z$/, "")} +0000 UTC`;
+  return `${date
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d{3}Z$/, "")} +0000 UTC`;
 }

@@ -13,11 +13,14 @@ export function loginSubmitNode(): UiNode {
   return inputNode("lookup_secret", "method", "submit", { value: "lookup_secret", label: lookupMessages.loginSubmit() });
 }
 
-export const revealNode = (): UiNode => inputNode("lookup_secret", "lookup_secret_reveal", "submit", { value: "true", label: lookupMessages.reveal() });
+export const revealNode = (): UiNode =>
+  inputNode("lookup_secret", "lookup_secret_reveal", "submit", { value: "true", label: lookupMessages.reveal() });
 export const regenerateNode = (): UiNode =>
   inputNode("lookup_secret", "lookup_secret_regenerate", "submit", { value: "true", label: lookupMessages.regenerate() });
-export const disableNode = (): UiNode => inputNode("lookup_secret", "lookup_secret_disable", "submit", { value: "true", label: lookupMessages.disable() });
-export const confirmNode = (): UiNode => inputNode("lookup_secret", "lookup_secret_confirm", "submit", { value: "true", label: lookupMessages.confirm() });
+export const disableNode = (): UiNode =>
+  inputNode("lookup_secret", "lookup_secret_disable", "submit", { value: "true", label: lookupMessages.disable() });
+export const confirmNode = (): UiNode =>
+  inputNode("lookup_secret", "lookup_secret_confirm", "submit", { value: "true", label: lookupMessages.confirm() });
 
 /** The text node listing the codes; used ones show as "used" with the time they were used. */
 export function codesNode(codes: RecoveryCode[]): UiNode {

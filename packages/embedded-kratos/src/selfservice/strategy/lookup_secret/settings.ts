@@ -1,34 +1,41 @@
 import { errors } from "../../../http/errors";
 import type { Identity } from "../../../identity/identity";
 import { messages } from "../../../ui/messages";
-import type { Flow } from "../../flow/flow";
-import { FlowValidationError, type FlowStrategy, type SettingsResult, type StrategyContext } from "../strategy";
-import { CODE_COUNT, lookupConfigOf, newRecoveryCodes, type RecoveryCode } from "./credential";
+import { type SettingsFlow, readStrategyState, writeStrategyState } from "../../flow/flow";
+import { FlowValidationError } from "../../flow/validation-error";
+import type { SettingsResult, StrategyContext, SettingsStrategy } from "../strategy";
+import { CODE_COUNT, lookupConfigOf, newRecoveryCodes, recoveryCodeSchema } from "./credential";
 import { codesNode, confirmNode, disableNode, regenerateNode, revealNode } from "./nodes";
+import { pressed } from "../submission";
+import { z } from "zod";
 
 /**
  * What the settings flow currently shows for backup codes. Kratos keeps this
  * in the flow's internal context; the nodes are derived from it on every render.
  */
-interface LookupInternal {
-  revealed?: boolean;
+const lookupStateSchema = z.object({
+  revealed: z.boolean().optional(),
   /** Freshly generated codes waiting for `lookup_secret_confirm`. */
-  regenerated?: RecoveryCode[];
+  regenerated: z.array(recoveryCodeSchema).optional(),
+});
+type LookupInternal = z.infer<typeof lookupStateSchema>;
+
+function state(flow: SettingsFlow): LookupInternal {
+  return readStrategyState(flow, "lookup_secret", lookupStateSchema) ?? {};
 }
 
-function state(flow: Flow): LookupInternal {
-  const value = flow.internal.lookup_secret;
-  return typeof value === "object" && value !== null ? (value as LookupInternal) : {};
-}
-
-function setState(flow: Flow, next: LookupInternal | undefined): void {
-  const { lookup_secret: _old, ...rest } = flow.internal;
-  flow.internal = next ? { ...rest, lookup_secret: next } : rest;
+function setState(flow: SettingsFlow, next: LookupInternal | undefined): void {
+  writeStrategyState(flow, "lookup_secret", next);
 }
 
 /** Reveal, regenerate (then confirm) and disable backup codes, as Kratos' lookup strategy does. */
-export const lookupSettings: FlowStrategy<SettingsResult> = {
-  populate(flow: Flow, ctx: StrategyContext) {
+const LOOKUP_BUTTONS = ["lookup_secret_confirm", "lookup_secret_reveal", "lookup_secret_regenerate", "lookup_secret_disable"];
+
+export const lookupSettings: SettingsStrategy = {
+  // Its buttons are posted without `method`.
+  responsible: ({ method, body }) =>
+    method === "lookup_secret" || (method === "" && LOOKUP_BUTTONS.some((button) => pressed(body, button))),
+  populate(flow: SettingsFlow, ctx: StrategyContext) {
     const identity = ctx.identity;
     if (!identity) return;
     const { revealed, regenerated } = state(flow);
@@ -67,9 +74,10 @@ export const lookupSettings: FlowStrategy<SettingsResult> = {
   },
 };
 
-function confirm(flow: Flow, ctx: StrategyContext, identity: Identity): SettingsResult {
+function confirm(flow: SettingsFlow, ctx: StrategyContext, identity: Identity): SettingsResult {
   const codes = state(flow).regenerated;
-  if (!codes || codes.length !== CODE_COUNT) throw errors.badRequest("You must (re-)generate recovery backup codes before you can save them.");
+  if (!codes || codes.length !== CODE_COUNT)
+    throw errors.badRequest("You must (re-)generate recovery backup codes before you can save them.");
   ctx.deps.identities.setCredential(identity, {
     type: "lookup_secret",
     identifiers: [identity.id],

@@ -8,6 +8,8 @@ import { lookupSettings } from "./settings";
 export const lookupSecretStrategy: Strategy = {
   id: "lookup_secret",
   group: "lookup_secret",
+  nodeOrder: { login: 80, settings: 40 },
+  secretInputs: ["lookup_secret"],
   enabled: (config) => config.selfservice.methods.lookup_secret?.enabled ?? false,
   credentialAal: (identity: Identity) => (lookupConfigOf(identity) ? "aal2" : undefined),
   login: lookupLogin,

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectFailure } from "../../../testing/flow-json";
-import { CORE_STRATEGIES, startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../../../testing/harness";
+import {
+  CORE_STRATEGIES,
+  startKratos,
+  startTestPostgres,
+  STRONG_PASSWORD,
+  uniqueEmail,
+  type TestKratos,
+  type TestPostgres,
+} from "../../../testing/harness";
 
 /**
  * selfservice.methods.password.config.haveibeenpwned_enabled, end to end
@@ -34,7 +42,10 @@ describe("breached passwords", () => {
 
   const register = async (kratos: TestKratos, password: string, email = uniqueEmail("breach")) => {
     const { data: flow } = await kratos.frontend.createNativeRegistrationFlow();
-    return kratos.frontend.updateRegistrationFlow({ flow: flow.id, updateRegistrationFlowBody: { method: "password", password, traits: { email } } });
+    return kratos.frontend.updateRegistrationFlow({
+      flow: flow.id,
+      updateRegistrationFlowBody: { method: "password", password, traits: { email } },
+    });
   };
 
   const signIn = async (kratos: TestKratos, identifier: string, password: string) => {
@@ -48,7 +59,12 @@ describe("breached passwords", () => {
       const refused = await expectFailure(register(checked, password, email));
       expect(refused.status, password).toBe(400);
       expect(passwordMessages(refused.data), password).toEqual([
-        { id: 4000034, text: "The password has been found in data breaches and must no longer be used.", type: "error", context: { breaches: 1 } },
+        {
+          id: 4000034,
+          text: "The password has been found in data breaches and must no longer be used.",
+          type: "error",
+          context: { breaches: 1 },
+        },
       ]);
       expect((await checked.identity.listIdentities({ credentialsIdentifier: email })).data).toEqual([]);
     }
@@ -60,7 +76,11 @@ describe("breached passwords", () => {
     const token = (await register(checked, STRONG_PASSWORD, email)).data.session_token ?? "";
     const { data: flow } = await checked.frontend.createNativeSettingsFlow({ xSessionToken: token });
     const refused = await expectFailure(
-      checked.frontend.updateSettingsFlow({ flow: flow.id, xSessionToken: token, updateSettingsFlowBody: { method: "password", password: "qwerty123" } }),
+      checked.frontend.updateSettingsFlow({
+        flow: flow.id,
+        xSessionToken: token,
+        updateSettingsFlowBody: { method: "password", password: "qwerty123" },
+      }),
     );
     expect(refused.status).toBe(400);
     expect(passwordMessages(refused.data).map((m) => m.id)).toEqual([4000034]);

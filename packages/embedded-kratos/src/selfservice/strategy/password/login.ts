@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
 import type { PasswordHasher } from "../../../hashing/hasher";
 import { messages } from "../../../ui/messages";
-import type { Flow } from "../../flow/flow";
-import { FlowValidationError, type FlowStrategy, type LoginResult, type StrategyContext } from "../strategy";
+import type { LoginFlow } from "../../flow/flow";
+import { FlowValidationError } from "../../flow/validation-error";
+import type { StrategyContext, LoginStrategy } from "../strategy";
 import { identifierNode, passwordNode, submitNode } from "./nodes";
 import { readPasswordCredential } from "./credential";
 
@@ -20,16 +21,21 @@ function dummyHash(hasher: PasswordHasher): Promise<string> {
   return hash;
 }
 
-export const passwordLogin: FlowStrategy<LoginResult> = {
-  populate(flow: Flow, ctx: StrategyContext) {
+export const passwordLogin: LoginStrategy = {
+  populate(flow: LoginFlow, ctx: StrategyContext) {
     // Password is a first factor only.
     if (flow.requestedAal === "aal2") return;
     const refreshIdentifier = flow.refresh && ctx.session?.identity ? firstIdentifier(ctx) : undefined;
-    flow.ui.append(identifierNode(refreshIdentifier ?? "", refreshIdentifier !== undefined), passwordNode("current-password"), submitNode(messages.loginSubmitPassword()));
+    flow.ui.append(
+      identifierNode(refreshIdentifier ?? "", refreshIdentifier !== undefined),
+      passwordNode("current-password"),
+      submitNode(messages.loginSubmitPassword()),
+    );
   },
 
   async submit(flow, body, ctx) {
-    const identifier = typeof body.identifier === "string" ? body.identifier : typeof body.password_identifier === "string" ? body.password_identifier : "";
+    const identifier =
+      typeof body.identifier === "string" ? body.identifier : typeof body.password_identifier === "string" ? body.password_identifier : "";
     const password = typeof body.password === "string" ? body.password : "";
     const missing = [];
     if (identifier.trim() === "") missing.push({ name: "identifier", message: messages.required("identifier") });
@@ -52,7 +58,9 @@ export const passwordLogin: FlowStrategy<LoginResult> = {
       try {
         await deps.identityRepository.updateCredentialConfig(found.credential.id, { hashed_password: await deps.hasher.hash(password) });
       } catch (error) {
-        deps.log(`Unable to migrate password hash for identity ${found.identity.id}: ${(error as Error).message} Keeping existing password hash and continuing.`);
+        deps.log(
+          `Unable to migrate password hash for identity ${found.identity.id}: ${(error as Error).message} Keeping existing password hash and continuing.`,
+        );
       }
     }
     if (flow.refresh && ctx.session && ctx.session.identityId !== found.identity.id) {

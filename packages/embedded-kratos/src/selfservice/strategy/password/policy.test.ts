@@ -9,7 +9,10 @@ describe("password policy", () => {
   const config = loadKratosConfig(CIAM_CONFIG);
 
   it("enforces the configured minimum length with context", () => {
-    expect(checkPasswordPolicy(config, "a@example.com", "short")).toMatchObject({ id: 4000032, context: { min_length: 8, actual_length: 5 } });
+    expect(checkPasswordPolicy(config, "a@example.com", "short")).toMatchObject({
+      id: 4000032,
+      context: { min_length: 8, actual_length: 5 },
+    });
   });
 
   it("rejects passwords similar to the identifier, like Kratos (distance < 5 or LCS > 50%)", () => {
@@ -20,7 +23,9 @@ describe("password policy", () => {
 
   it("skips the similarity check when the domain sets identifier_similarity_check_enabled: false", () => {
     for (const file of [CIAM_CONFIG, IAM_CONFIG]) {
-      const off = loadKratosConfig(file, { overrides: { selfservice: { methods: { password: { config: { identifier_similarity_check_enabled: false } } } } } });
+      const off = loadKratosConfig(file, {
+        overrides: { selfservice: { methods: { password: { config: { identifier_similarity_check_enabled: false } } } } },
+      });
       expect(checkPasswordPolicy(off, "jane.doe@example.com", "xx-jane.doe@example-xx")).toBeUndefined();
       // The other rules of that domain still apply.
       expect(checkPasswordPolicy(off, "jane.doe@example.com", "short")?.id).toBe(4000032);
@@ -40,12 +45,16 @@ describe("password policy", () => {
     // Kratos' order: length and similarity come first.
     expect(checkPasswordPolicy(config, "a@example.com", "123456")?.id).toBe(4000032);
     // Whatever max_breaches allows, a listed password is over it.
-    const lenient = loadKratosConfig(CIAM_CONFIG, { overrides: { selfservice: { methods: { password: { config: { max_breaches: 100 } } } } } });
+    const lenient = loadKratosConfig(CIAM_CONFIG, {
+      overrides: { selfservice: { methods: { password: { config: { max_breaches: 100 } } } } },
+    });
     expect(checkPasswordPolicy(lenient, "a@example.com", "password")?.context).toEqual({ breaches: 101 });
   });
 
   it("skips the breach check where the config sets haveibeenpwned_enabled: false", () => {
-    const off = loadKratosConfig(CIAM_CONFIG, { overrides: { selfservice: { methods: { password: { config: { haveibeenpwned_enabled: false } } } } } });
+    const off = loadKratosConfig(CIAM_CONFIG, {
+      overrides: { selfservice: { methods: { password: { config: { haveibeenpwned_enabled: false } } } } },
+    });
     expect(checkPasswordPolicy(off, "a@example.com", "password")).toBeUndefined();
     expect(checkPasswordPolicy(off, "a@example.com", "12345678")).toBeUndefined();
   });
@@ -54,8 +63,10 @@ describe("password policy", () => {
     const ranked = dictionary["passwords-common"];
     expect(ranked.length).toBeGreaterThanOrEqual(10_000);
     expect(ranked.slice(0, 10_000).filter((password) => !isCommonPassword(password))).toEqual([]);
-    for (const password of ["00000000", "aaaaaaaa", "abcdefgh", "87654321", "12341234", "Password1", "LETMEIN"]) expect(isCommonPassword(password), password).toBe(true);
-    for (const password of [STRONG_PASSWORD, "dev-password-change-me", "correct horse battery staple", "x9!Tq2#vLp"]) expect(isCommonPassword(password), password).toBe(false);
+    for (const password of ["00000000", "aaaaaaaa", "abcdefgh", "87654321", "12341234", "Password1", "LETMEIN"])
+      expect(isCommonPassword(password), password).toBe(true);
+    for (const password of [STRONG_PASSWORD, "dev-password-change-me", "correct horse battery staple", "x9!Tq2#vLp"])
+      expect(isCommonPassword(password), password).toBe(false);
   });
 
   it("computes edit distance and longest common substring", () => {

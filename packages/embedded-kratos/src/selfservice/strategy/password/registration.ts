@@ -4,11 +4,13 @@ import type { JsonObject } from "../../../http/body";
 import type { FieldError } from "../../../identity/schema-registry";
 import { messages } from "../../../ui/messages";
 import { traitNodes } from "../../flow/trait-nodes";
-import { FlowValidationError, type FlowStrategy, type RegistrationResult } from "../strategy";
+import { FlowValidationError } from "../../flow/validation-error";
+import type { RegistrationStrategy } from "../strategy";
 import { passwordNode, submitNode } from "./nodes";
 import { checkPasswordPolicy } from "./policy";
+import { registrationSchemaId } from "../../flow/registration/schema";
 
-export const passwordRegistration: FlowStrategy<RegistrationResult> = {
+export const passwordRegistration: RegistrationStrategy = {
   populate(flow, ctx) {
     const schema = ctx.deps.identities.schemaOf(registrationSchemaId(flow, ctx.deps.schemas.defaultId));
     flow.ui.append(...traitNodes(schema, "default"), passwordNode("new-password"), submitNode(messages.registrationSubmit()));
@@ -18,7 +20,8 @@ export const passwordRegistration: FlowStrategy<RegistrationResult> = {
     const { deps } = ctx;
     const schemaId = registrationSchemaId(flow, deps.schemas.defaultId);
     const schema = deps.identities.schemaOf(schemaId);
-    const rawTraits = typeof body.traits === "object" && body.traits !== null && !Array.isArray(body.traits) ? (body.traits as JsonObject) : {};
+    const rawTraits =
+      typeof body.traits === "object" && body.traits !== null && !Array.isArray(body.traits) ? (body.traits as JsonObject) : {};
     const traits = ctx.http.isJsonRequest ? rawTraits : coerceFormTraits(schema, rawTraits);
     const password = typeof body.password === "string" ? body.password : "";
 
@@ -38,7 +41,11 @@ export const passwordRegistration: FlowStrategy<RegistrationResult> = {
 
     const hashed = await deps.hasher.hash(password);
     try {
-      const identity = deps.identities.build({ schemaId, traits, credentials: { password: { config: { hashed_password: hashed }, version: 1 } } });
+      const identity = deps.identities.build({
+        schemaId,
+        traits,
+        credentials: { password: { config: { hashed_password: hashed }, version: 1 } },
+      });
       return { identity, method: { method: "password", aal: "aal1", completed_at: new Date().toISOString() } };
     } catch (error) {
       if (error instanceof TraitsValidationError) throw new FlowValidationError(error.fieldErrors);
@@ -46,8 +53,3 @@ export const passwordRegistration: FlowStrategy<RegistrationResult> = {
     }
   },
 };
-
-export function registrationSchemaId(flow: { extra: Record<string, unknown> }, fallback: string): string {
-  const id = flow.extra.identity_schema;
-  return typeof id === "string" ? id : fallback;
-}

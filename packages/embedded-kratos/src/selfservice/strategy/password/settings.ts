@@ -1,13 +1,17 @@
 import { messages } from "../../../ui/messages";
-import { FlowValidationError, type FlowStrategy, type SettingsResult } from "../strategy";
+import { FlowValidationError } from "../../flow/validation-error";
+import type { SettingsStrategy } from "../strategy";
 import { passwordNode } from "./nodes";
 import { checkPasswordPolicy } from "./policy";
 import { inputNode } from "../../../ui/node";
 import { readPasswordCredential } from "./credential";
 
-export const passwordSettings: FlowStrategy<SettingsResult> = {
+export const passwordSettings: SettingsStrategy = {
   populate(flow) {
-    flow.ui.append(passwordNode("new-password"), inputNode("password", "method", "submit", { value: "password", label: messages.labelSave() }));
+    flow.ui.append(
+      passwordNode("new-password"),
+      inputNode("password", "method", "submit", { value: "password", label: messages.labelSave() }),
+    );
   },
 
   async submit(_flow, body, ctx) {

@@ -26,7 +26,10 @@ describe("password similar to the identifier", () => {
   const register = async (kratos: TestKratos, email: string) => {
     const { data: flow } = await kratos.frontend.createNativeRegistrationFlow();
     // The address itself plus a suffix: too similar under Kratos' rule.
-    return kratos.frontend.updateRegistrationFlow({ flow: flow.id, updateRegistrationFlowBody: { method: "password", password: `${email}-1`, traits: { email } } });
+    return kratos.frontend.updateRegistrationFlow({
+      flow: flow.id,
+      updateRegistrationFlowBody: { method: "password", password: `${email}-1`, traits: { email } },
+    });
   };
 
   it("refuses it with 4000031 by default and accepts it where the domain disabled the check", async () => {

@@ -9,6 +9,10 @@ import { passwordSettings } from "./settings";
 export const passwordStrategy: Strategy = {
   id: "password",
   group: "password",
+  nodeOrder: { login: 60, registration: 60, settings: 20 },
+  sortsWithDefault: true,
+  secretInputs: ["password"],
+  identifiersFromSchema: true,
   enabled: (config) => config.selfservice.methods.password.enabled,
   credentialAal: (identity: Identity) => {
     const c = identity.credentials.password;

@@ -3,36 +3,42 @@ import type { JsonObject } from "../../../http/body";
 import { messages } from "../../../ui/messages";
 import { inputNode } from "../../../ui/node";
 import { traitNodes } from "../../flow/trait-nodes";
-import { FlowValidationError, type Strategy } from "../strategy";
+import { FlowValidationError } from "../../flow/validation-error";
+import type { Strategy } from "../strategy";
 
 /** Profile: edit traits in settings (registration collects traits through the credential strategies, one-step). */
 export const profileStrategy: Strategy = {
   id: "profile",
   group: "profile",
+  nodeOrder: { settings: 10 },
   enabled: (config) => config.selfservice.methods.profile.enabled,
   settings: {
     populate(flow, ctx) {
       const identity = ctx.identity;
       if (!identity) return;
       const schema = ctx.deps.identities.schemaOf(identity.schemaId);
-      flow.ui.append(...traitNodes(schema, "profile", identity.traits), inputNode("profile", "method", "submit", { value: "profile", label: messages.labelSave() }));
+      flow.ui.append(
+        ...traitNodes(schema, "profile", identity.traits),
+        inputNode("profile", "method", "submit", { value: "profile", label: messages.labelSave() }),
+      );
     },
 
-    async submit(_flow, body, ctx) {
+    // Nothing to wait for: the traits are checked and set in memory; the settings handler stores them.
+    submit(_flow, body, ctx) {
       const identity = ctx.identity;
-      if (!identity) throw new Error("settings strategy called without identity");
+      if (!identity) return Promise.reject(new Error("settings strategy called without identity"));
       const schema = ctx.deps.identities.schemaOf(identity.schemaId);
       const raw = typeof body.traits === "object" && body.traits !== null && !Array.isArray(body.traits) ? (body.traits as JsonObject) : {};
       const traits = ctx.http.isJsonRequest ? raw : coerceFormTraits(schema, raw);
       const problems = ctx.deps.identities.validateTraits(identity.schemaId, traits);
-      if (problems.length > 0) throw new FlowValidationError(problems);
+      if (problems.length > 0) return Promise.reject(new FlowValidationError(problems));
       const before = JSON.stringify(Object.values(identity.credentials).map((c) => c.identifiers));
       const addressesBefore = JSON.stringify(identity.verifiableAddresses.map((a) => a.value));
       ctx.deps.identities.setTraits(identity, traits);
       const after = JSON.stringify(Object.values(identity.credentials).map((c) => c.identifiers));
       const addressesAfter = JSON.stringify(identity.verifiableAddresses.map((a) => a.value));
       // Changing a login identifier or a verifiable address needs a fresh login, as in Kratos.
-      return { identity, privileged: before !== after || addressesBefore !== addressesAfter };
+      return Promise.resolve({ identity, privileged: before !== after || addressesBefore !== addressesAfter });
     },
   },
 };

@@ -1,6 +1,7 @@
 import { messages } from "../../../ui/messages";
-import type { Flow } from "../../flow/flow";
-import { FlowValidationError, type FlowStrategy, type LoginResult, type StrategyContext } from "../strategy";
+import type { LoginFlow } from "../../flow/flow";
+import { FlowValidationError } from "../../flow/validation-error";
+import type { StrategyContext, LoginStrategy } from "../strategy";
 import { totpSecretOf } from "./credential";
 import { verifyTotp } from "./key";
 import { totpMessages } from "./messages";
@@ -8,8 +9,8 @@ import { loginCodeNode, loginSubmitNode } from "./nodes";
 import { sessionIdentityWithCredentials } from "../session-identity";
 
 /** TOTP is a second factor only: offered on `aal=aal2` flows of identities that have a TOTP device. */
-export const totpLogin: FlowStrategy<LoginResult> = {
-  async populate(flow: Flow, ctx: StrategyContext) {
+export const totpLogin: LoginStrategy = {
+  async populate(flow: LoginFlow, ctx: StrategyContext) {
     if (flow.requestedAal !== "aal2") return;
     const identity = await sessionIdentityWithCredentials(ctx);
     if (!identity || !totpSecretOf(identity)) return;

@@ -1,7 +1,12 @@
 import type { UiText } from "../../../ui/messages";
 
 /** Kratos' TOTP texts (text/message_login.go, message_settings.go, message_validation.go). */
-const info = (id: number, text: string, context?: Record<string, unknown>): UiText => ({ id, text, type: "info", ...(context ? { context } : {}) });
+const info = (id: number, text: string, context?: Record<string, unknown>): UiText => ({
+  id,
+  text,
+  type: "info",
+  ...(context ? { context } : {}),
+});
 const error = (id: number, text: string): UiText => ({ id, text, type: "error" });
 
 export const totpMessages = {

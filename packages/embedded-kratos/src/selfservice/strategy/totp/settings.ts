@@ -1,22 +1,22 @@
 import { readTrait } from "../../../identity/extensions";
 import type { Identity } from "../../../identity/identity";
 import { messages } from "../../../ui/messages";
-import type { Flow } from "../../flow/flow";
-import { FlowValidationError, type FlowStrategy, type SettingsResult, type StrategyContext } from "../strategy";
+import { type SettingsFlow, readStrategyState, writeStrategyState } from "../../flow/flow";
+import { FlowValidationError } from "../../flow/validation-error";
+import type { StrategyContext, SettingsStrategy } from "../strategy";
 import { totpConfig } from "./config";
 import { totpSecretOf } from "./credential";
 import { newTotpKey, qrCodeDataUri, secretFromUrl, verifyTotp } from "./key";
 import { totpMessages } from "./messages";
 import { qrNode, secretNode, settingsCodeNode, settingsSubmitNode, unlinkNode } from "./nodes";
+import { pressed } from "../submission";
+import { z } from "zod";
 
 /** Where a settings flow keeps the key offered for enrolment until a code proves the app has it. */
-interface TotpInternal {
-  url?: string;
-}
+const totpStateSchema = z.object({ url: z.string().optional() });
 
-function pending(flow: Flow): TotpInternal {
-  const value = flow.internal.totp;
-  return typeof value === "object" && value !== null ? (value as TotpInternal) : {};
+function pending(flow: SettingsFlow): z.infer<typeof totpStateSchema> {
+  return readStrategyState(flow, "totp", totpStateSchema) ?? {};
 }
 
 /**
@@ -24,8 +24,10 @@ function pending(flow: Flow): TotpInternal {
  * code input); one with TOTP may unlink it. The offered key lives in the
  * flow's internal context and is kept across re-renders of the same flow.
  */
-export const totpSettings: FlowStrategy<SettingsResult> = {
-  async populate(flow: Flow, ctx: StrategyContext) {
+export const totpSettings: SettingsStrategy = {
+  // The unlink button is posted without `method`.
+  responsible: ({ method, body }) => method === "totp" || (method === "" && pressed(body, "totp_unlink")),
+  async populate(flow: SettingsFlow, ctx: StrategyContext) {
     const identity = ctx.identity;
     if (!identity) return;
     if (totpSecretOf(identity)) {
@@ -38,7 +40,7 @@ export const totpSettings: FlowStrategy<SettingsResult> = {
       const key = newTotpKey(totpConfig(ctx.deps.config).issuer, accountName(ctx, identity));
       url = key.url;
       secret = key.secret;
-      flow.internal = { ...flow.internal, totp: { url } };
+      writeStrategyState(flow, "totp", { url });
     }
     flow.ui.append(qrNode(await qrCodeDataUri(url)), secretNode(secret), settingsCodeNode(), settingsSubmitNode());
   },
@@ -57,14 +59,14 @@ export const totpSettings: FlowStrategy<SettingsResult> = {
 
     const url = pending(flow).url;
     const secret = secretFromUrl(url);
-    if (!url || !secret) throw FlowValidationError.flow(messages.generic("The TOTP enrolment expired. Please reload the page to get a new QR code."));
+    if (!url || !secret)
+      throw FlowValidationError.flow(messages.generic("The TOTP enrolment expired. Please reload the page to get a new QR code."));
     const code = typeof body.totp_code === "string" ? body.totp_code.trim() : "";
     if (code === "") throw FlowValidationError.field("totp_code", messages.required("totp_code"));
     if (!verifyTotp(code, secret)) throw FlowValidationError.field("totp_code", totpMessages.wrongCode());
 
     ctx.deps.identities.setCredential(identity, { type: "totp", identifiers: [identity.id], config: { totp_url: url }, version: 0 });
-    const { totp: _done, ...internal } = flow.internal;
-    flow.internal = internal;
+    writeStrategyState(flow, "totp", undefined);
     return Promise.resolve({
       identity,
       privileged: true,

@@ -9,6 +9,8 @@ import { totpSettings } from "./settings";
 export const totpStrategy: Strategy = {
   id: "totp",
   group: "totp",
+  nodeOrder: { login: 70, settings: 70 },
+  secretInputs: ["totp_code"],
   enabled: (config) => config.selfservice.methods.totp?.enabled ?? false,
   credentialAal: (identity: Identity) => (totpSecretOf(identity) ? "aal2" : undefined),
   start: (deps) => {

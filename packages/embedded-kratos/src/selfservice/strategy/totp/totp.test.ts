@@ -47,7 +47,11 @@ describe("TOTP second factor and AAL2 (IAM config, API flows through @ory/client
 
     // A wrong code is a node error on totp_code; the same key is still offered.
     const wrong = await expectFailure(
-      kratos.frontend.updateSettingsFlow({ flow: flow.id, xSessionToken: token, updateSettingsFlowBody: { method: "totp", totp_code: wrongCode(secret) } }),
+      kratos.frontend.updateSettingsFlow({
+        flow: flow.id,
+        xSessionToken: token,
+        updateSettingsFlowBody: { method: "totp", totp_code: wrongCode(secret) },
+      }),
     );
     expect(wrong.status).toBe(400);
     const rendered = wrong.data as unknown as SettingsFlow;
@@ -87,14 +91,22 @@ describe("TOTP second factor and AAL2 (IAM config, API flows through @ory/client
     const { data: mfa } = await kratos.frontend.createNativeLoginFlow({ aal: "aal2", xSessionToken: aal1 });
     expect(mfa.requested_aal).toBe("aal2");
     expect(mfa.ui.messages?.map((m) => m.id)).toEqual([1010004]);
-    expect(mfa.ui.nodes.filter((n) => n.group === "totp").map((n) => [n.attributes.node_type, (n.attributes as { name: string }).name, n.meta.label?.id])).toEqual([
+    expect(
+      mfa.ui.nodes
+        .filter((n) => n.group === "totp")
+        .map((n) => [n.attributes.node_type, (n.attributes as { name: string }).name, n.meta.label?.id]),
+    ).toEqual([
       ["input", "totp_code", 1010006],
       ["input", "method", 1010009],
     ]);
     expect(inputAttributes(mfa.ui.nodes, "password")).toBeUndefined();
 
     const bad = await expectFailure(
-      kratos.frontend.updateLoginFlow({ flow: mfa.id, xSessionToken: aal1, updateLoginFlowBody: { method: "totp", totp_code: wrongCode(secret) } }),
+      kratos.frontend.updateLoginFlow({
+        flow: mfa.id,
+        xSessionToken: aal1,
+        updateLoginFlowBody: { method: "totp", totp_code: wrongCode(secret) },
+      }),
     );
     expect(bad.status).toBe(400);
     expect(((bad.data.ui as { messages: { id: number }[] }).messages ?? []).map((m) => m.id)).toContain(4000008);
@@ -140,7 +152,11 @@ describe("TOTP second factor and AAL2 (IAM config, API flows through @ory/client
     const { data: flow } = await kratos.frontend.createNativeLoginFlow({ aal: "aal2", xSessionToken: token });
     expect(flow.ui.nodes.filter((n) => n.group !== "default")).toEqual([]);
     const noDevice = await expectFailure(
-      kratos.frontend.updateLoginFlow({ flow: flow.id, xSessionToken: token, updateLoginFlowBody: { method: "totp", totp_code: "123456" } }),
+      kratos.frontend.updateLoginFlow({
+        flow: flow.id,
+        xSessionToken: token,
+        updateLoginFlowBody: { method: "totp", totp_code: "123456" },
+      }),
     );
     expect(noDevice.status).toBe(400);
     expect(((noDevice.data.ui as { messages: { id: number }[] }).messages ?? []).map((m) => m.id)).toContain(4000011);

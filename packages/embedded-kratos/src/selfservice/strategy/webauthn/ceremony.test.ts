@@ -2,14 +2,19 @@ import { describe, expect, it } from "vitest";
 import { authenticationOptions, registrationOptions, verifyAuthentication, verifyRegistration } from "./ceremony";
 import type { WebAuthnConfig } from "./config";
 import type { StoredWebAuthnCredential } from "./credential";
-import { SoftwareAuthenticator } from "./testing/software-authenticator";
+import { parseCreationOptions, parseRequestOptions, SoftwareAuthenticator } from "./testing/software-authenticator";
 
-const config: WebAuthnConfig = { passwordless: false, rpId: "iam.localhost", rpName: "Olympus Workforce", origins: ["http://iam.localhost:4000"] };
+const config: WebAuthnConfig = {
+  passwordless: false,
+  rpId: "iam.localhost",
+  rpName: "Olympus Workforce",
+  origins: ["http://iam.localhost:4000"],
+};
 const userHandle = new Uint8Array(16).fill(7);
 
 async function registered(key: SoftwareAuthenticator): Promise<StoredWebAuthnCredential> {
   const { optionsJson, challenge } = await registrationOptions(config, userHandle, []);
-  const created = await verifyRegistration(config, key.create(JSON.parse(optionsJson)), challenge);
+  const created = await verifyRegistration(config, key.create(parseCreationOptions(optionsJson)), challenge);
   if (!created) throw new Error("registration did not verify");
   return {
     id: created.id,
@@ -54,7 +59,7 @@ describe("WebAuthn ceremonies with a software authenticator", () => {
   it("rejects registrations for another challenge or an origin outside rp.origins", async () => {
     const key = new SoftwareAuthenticator("http://iam.localhost:4000", "iam.localhost");
     const { optionsJson, challenge } = await registrationOptions(config, userHandle, []);
-    const options = JSON.parse(optionsJson);
+    const options = parseCreationOptions(optionsJson);
     expect(await verifyRegistration(config, key.create(options, { challenge: "AAAA" }), challenge)).toBeUndefined();
     expect(await verifyRegistration(config, key.create(options, { origin: "http://evil.example" }), challenge)).toBeUndefined();
     expect(await verifyRegistration(config, "{not json", challenge)).toBeUndefined();
@@ -64,7 +69,7 @@ describe("WebAuthn ceremonies with a software authenticator", () => {
     const key = new SoftwareAuthenticator("http://iam.localhost:4000", "iam.localhost");
     const stored = await registered(key);
     const { optionsJson, challenge } = await authenticationOptions(config, [stored]);
-    const options = JSON.parse(optionsJson);
+    const options = parseRequestOptions(optionsJson);
     expect(options.publicKey.allowCredentials).toEqual([{ id: key.idBase64Url, type: "public-key" }]);
 
     const ok = await verifyAuthentication(config, key.get(options), challenge, [stored]);

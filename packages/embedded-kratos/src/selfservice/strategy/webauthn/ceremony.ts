@@ -3,8 +3,6 @@ import {
   generateRegistrationOptions,
   verifyAuthenticationResponse,
   verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type RegistrationResponseJSON,
 } from "@simplewebauthn/server";
 import { z } from "zod";
 import type { WebAuthnConfig } from "./config";
@@ -119,7 +117,7 @@ export async function verifyRegistration(config: WebAuthnConfig, raw: unknown, c
   if (!response) return undefined;
   try {
     const result = await verifyRegistrationResponse({
-      response: response as RegistrationResponseJSON,
+      response,
       expectedChallenge: challenge,
       expectedOrigin: config.origins,
       expectedRPID: config.rpId,
@@ -157,12 +155,16 @@ export async function verifyAuthentication(
   if (!credential) return undefined;
   try {
     const result = await verifyAuthenticationResponse({
-      response: response as AuthenticationResponseJSON,
+      response,
       expectedChallenge: challenge,
       expectedOrigin: config.origins,
       expectedRPID: config.rpId,
       requireUserVerification: false,
-      credential: { id: b64.toUrl(credential.id), publicKey: b64.bytes(credential.public_key), counter: credential.authenticator?.sign_count ?? 0 },
+      credential: {
+        id: b64.toUrl(credential.id),
+        publicKey: b64.bytes(credential.public_key),
+        counter: credential.authenticator?.sign_count ?? 0,
+      },
     });
     return result.verified ? { credential, newCounter: result.authenticationInfo.newCounter } : undefined;
   } catch {

@@ -12,7 +12,11 @@ const storedCredentialSchema = z.looseObject({
   public_key: z.string(),
   attestation_type: z.string().default("none"),
   authenticator: z
-    .looseObject({ aaguid: z.string().nullish(), sign_count: z.number().int().nonnegative().default(0), clone_warning: z.boolean().default(false) })
+    .looseObject({
+      aaguid: z.string().nullish(),
+      sign_count: z.number().int().nonnegative().default(0),
+      clone_warning: z.boolean().default(false),
+    })
     .optional(),
   display_name: z.string().default(""),
   added_at: z.string().default("0001-01-01T00:00:00Z"),

@@ -1,28 +1,29 @@
-import type { Flow } from "../../flow/flow";
+import { z } from "zod";
+import { readStrategyState, writeStrategyState, type Flow } from "../../flow/flow";
 
 /**
  * What a flow remembers between rendering WebAuthn options and receiving the
  * browser's answer. Challenges live only here, server-side: never trusted
  * from the client.
  */
-export interface WebAuthnInternal {
+const webauthnStateSchema = z.object({
   /** Settings: the challenge of the registration options on the page. */
-  registration?: { challenge: string };
+  registration: z.object({ challenge: z.string() }).optional(),
   /** Login: the challenge of the assertion options on the page. */
-  login?: { challenge: string };
+  login: z.object({ challenge: z.string() }).optional(),
   /** Registration: the id the new identity will get (its WebAuthn user handle). */
-  registrationUserId?: string;
+  registrationUserId: z.string().optional(),
   /** Passwordless login after step one: whose keys were offered. */
-  passwordless?: { identifier: string; identityId: string };
-}
+  passwordless: z.object({ identifier: z.string(), identityId: z.string() }).optional(),
+});
+export type WebAuthnInternal = z.infer<typeof webauthnStateSchema>;
 
 export function webauthnInternal(flow: Flow): WebAuthnInternal {
-  const value = flow.internal.webauthn;
-  return typeof value === "object" && value !== null ? (value as WebAuthnInternal) : {};
+  return readStrategyState(flow, "webauthn", webauthnStateSchema) ?? {};
 }
 
 export function setWebauthnInternal(flow: Flow, patch: Partial<WebAuthnInternal>): void {
   const next: WebAuthnInternal = { ...webauthnInternal(flow), ...patch };
   for (const key of Object.keys(next) as (keyof WebAuthnInternal)[]) if (next[key] === undefined) delete next[key];
-  flow.internal = { ...flow.internal, webauthn: next };
+  writeStrategyState(flow, "webauthn", next);
 }

@@ -1,15 +1,17 @@
 import type { Identity } from "../../../identity/identity";
 import { messages } from "../../../ui/messages";
 import { inputNode } from "../../../ui/node";
-import type { Flow } from "../../flow/flow";
+import type { LoginFlow } from "../../flow/flow";
 import { forgetSessionIdentity, sessionIdentityWithCredentials } from "../session-identity";
-import { FlowValidationError, type FlowStrategy, type LoginResult, type StrategyContext } from "../strategy";
+import { FlowValidationError } from "../../flow/validation-error";
+import type { LoginResult, StrategyContext, LoginStrategy } from "../strategy";
 import { authenticationOptions, verifyAuthentication } from "./ceremony";
 import { webauthnConfig } from "./config";
 import { credentialsForAal, webauthnConfigOf } from "./credential";
 import { setWebauthnInternal, webauthnInternal } from "./internal";
 import { webauthnMessages } from "./messages";
 import { hiddenIdentifierNode, loginInputNode, loginTriggerNode, passwordlessSubmitNode, scriptNode } from "./nodes";
+import { hasText } from "../submission";
 
 /**
  * Security-key login, browser flows only (as in Kratos):
@@ -17,8 +19,10 @@ import { hiddenIdentifierNode, loginInputNode, loginTriggerNode, passwordlessSub
  * - first factor (`passwordless: true`): step one asks for the identifier,
  *   step two offers that identity's passwordless keys.
  */
-export const webauthnLogin: FlowStrategy<LoginResult> = {
-  async populate(flow: Flow, ctx: StrategyContext) {
+export const webauthnLogin: LoginStrategy = {
+  // Kratos' webauthn.js submits the form without `method`; a filled `webauthn_login` is this strategy's.
+  responsible: ({ method, body }) => method === "webauthn" || (method === "" && hasText(body, "webauthn_login")),
+  async populate(flow: LoginFlow, ctx: StrategyContext) {
     if (flow.type !== "browser") return;
     const config = webauthnConfig(ctx.deps.config);
     if (!config.passwordless) {
@@ -46,7 +50,8 @@ export const webauthnLogin: FlowStrategy<LoginResult> = {
     if (!config.passwordless) {
       if (flow.requestedAal !== "aal2") throw FlowValidationError.flow(messages.noStrategy("login"));
       const identity = await sessionIdentityWithCredentials(ctx);
-      if (!identity || credentialsForAal(webauthnConfigOf(identity), "aal2").length === 0) throw FlowValidationError.flow(webauthnMessages.noDevice());
+      if (!identity || credentialsForAal(webauthnConfigOf(identity), "aal2").length === 0)
+        throw FlowValidationError.flow(webauthnMessages.noDevice());
       return authenticate(flow, body, ctx, identity, "aal2");
     }
     if (flow.requestedAal === "aal2") throw FlowValidationError.flow(messages.noStrategy("login"));
@@ -55,7 +60,7 @@ export const webauthnLogin: FlowStrategy<LoginResult> = {
 };
 
 /** Adds the assertion options for the identity's keys at `aal`; false when it has none. */
-async function offerKeys(flow: Flow, ctx: StrategyContext, identity: Identity, aal: "aal1" | "aal2"): Promise<boolean> {
+async function offerKeys(flow: LoginFlow, ctx: StrategyContext, identity: Identity, aal: "aal1" | "aal2"): Promise<boolean> {
   const keys = credentialsForAal(webauthnConfigOf(identity), aal);
   if (keys.length === 0) return false;
   const { optionsJson, challenge } = await authenticationOptions(webauthnConfig(ctx.deps.config), keys);
@@ -70,7 +75,7 @@ async function offerKeys(flow: Flow, ctx: StrategyContext, identity: Identity, a
   return true;
 }
 
-async function passwordless(flow: Flow, body: Record<string, unknown>, ctx: StrategyContext): Promise<LoginResult> {
+async function passwordless(flow: LoginFlow, body: Record<string, unknown>, ctx: StrategyContext): Promise<LoginResult> {
   const login = typeof body.webauthn_login === "string" ? body.webauthn_login : "";
   const step = webauthnInternal(flow).passwordless;
   if (login !== "" && step) {
@@ -91,10 +96,18 @@ async function passwordless(flow: Flow, body: Record<string, unknown>, ctx: Stra
   throw FlowValidationError.flow(webauthnMessages.passwordlessPrepare());
 }
 
-async function authenticate(flow: Flow, body: Record<string, unknown>, ctx: StrategyContext, identity: Identity, aal: "aal1" | "aal2"): Promise<LoginResult> {
+async function authenticate(
+  flow: LoginFlow,
+  body: Record<string, unknown>,
+  ctx: StrategyContext,
+  identity: Identity,
+  aal: "aal1" | "aal2",
+): Promise<LoginResult> {
   const challenge = webauthnInternal(flow).login?.challenge;
   const keys = credentialsForAal(webauthnConfigOf(identity), aal);
-  const verified = challenge ? await verifyAuthentication(webauthnConfig(ctx.deps.config), body.webauthn_login, challenge, keys) : undefined;
+  const verified = challenge
+    ? await verifyAuthentication(webauthnConfig(ctx.deps.config), body.webauthn_login, challenge, keys)
+    : undefined;
   if (!verified) throw FlowValidationError.flow(webauthnMessages.verifierWrong());
 
   // A challenge answers once.
@@ -110,7 +123,14 @@ async function saveSignCount(ctx: StrategyContext, identity: Identity, credentia
   if (!credential || !config) return;
   const credentials = config.credentials.map((c) =>
     c.id === credentialId && counter > (c.authenticator?.sign_count ?? 0)
-      ? { ...c, authenticator: { aaguid: c.authenticator?.aaguid ?? null, clone_warning: c.authenticator?.clone_warning ?? false, sign_count: counter } }
+      ? {
+          ...c,
+          authenticator: {
+            aaguid: c.authenticator?.aaguid ?? null,
+            clone_warning: c.authenticator?.clone_warning ?? false,
+            sign_count: counter,
+          },
+        }
       : c,
   );
   credential.config = { ...config, credentials };

@@ -1,8 +1,18 @@
 import type { UiText } from "../../../ui/messages";
 
 /** Kratos' WebAuthn texts (text/message_login.go, message_settings.go, message_validation.go). */
-const info = (id: number, text: string, context?: Record<string, unknown>): UiText => ({ id, text, type: "info", ...(context ? { context } : {}) });
-const error = (id: number, text: string, context?: Record<string, unknown>): UiText => ({ id, text, type: "error", ...(context ? { context } : {}) });
+const info = (id: number, text: string, context?: Record<string, unknown>): UiText => ({
+  id,
+  text,
+  type: "info",
+  ...(context ? { context } : {}),
+});
+const error = (id: number, text: string, context?: Record<string, unknown>): UiText => ({
+  id,
+  text,
+  type: "error",
+  ...(context ? { context } : {}),
+});
 
 export const webauthnMessages = {
   loginTrigger: () => info(1010008, "Sign in with a hardware key"),

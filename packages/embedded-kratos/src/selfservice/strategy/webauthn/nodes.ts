@@ -38,7 +38,8 @@ function triggerNode(name: string, trigger: string, options: string, label: UiTe
 export const registerTriggerNode = (options: string, label: UiText = webauthnMessages.register()): UiNode =>
   triggerNode("webauthn_register_trigger", "oryWebAuthnRegistration", options, label);
 export const registerInputNode = (): UiNode => inputNode("webauthn", "webauthn_register", "hidden", { value: "" });
-export const displayNameNode = (): UiNode => inputNode("webauthn", "webauthn_register_displayname", "text", { value: "", label: webauthnMessages.displayName() });
+export const displayNameNode = (): UiNode =>
+  inputNode("webauthn", "webauthn_register_displayname", "text", { value: "", label: webauthnMessages.displayName() });
 
 export function removeNode(credential: StoredWebAuthnCredential, disabled: boolean): UiNode {
   return inputNode("webauthn", "webauthn_remove", "submit", {
@@ -48,8 +49,10 @@ export function removeNode(credential: StoredWebAuthnCredential, disabled: boole
   });
 }
 
-export const loginTriggerNode = (options: string, label: UiText): UiNode => triggerNode("webauthn_login_trigger", "oryWebAuthnLogin", options, label);
+export const loginTriggerNode = (options: string, label: UiText): UiNode =>
+  triggerNode("webauthn_login_trigger", "oryWebAuthnLogin", options, label);
 export const loginInputNode = (): UiNode => inputNode("webauthn", "webauthn_login", "hidden", { value: "" });
 export const hiddenIdentifierNode = (identifier: string, required = false): UiNode =>
   inputNode("default", "identifier", "hidden", { value: identifier, required });
-export const passwordlessSubmitNode = (): UiNode => inputNode("webauthn", "method", "submit", { value: "webauthn", label: webauthnMessages.loginTrigger() });
+export const passwordlessSubmitNode = (): UiNode =>
+  inputNode("webauthn", "method", "submit", { value: "webauthn", label: webauthnMessages.loginTrigger() });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STRONG_PASSWORD, startKratos, startTestPostgres, uniqueEmail, type TestKratos, type TestPostgres } from "../../../testing/harness";
 import { TestBrowser } from "../../../testing/browser";
 import { BrowserClient, csrfOf, expectFailure, inputAttributes, nodeNamed } from "../../../testing/second-factor";
-import { SoftwareAuthenticator } from "./testing/software-authenticator";
+import { parseCreationOptions, parseRequestOptions, SoftwareAuthenticator } from "./testing/software-authenticator";
 
 /** CIAM config: `webauthn.config.passwordless: true`, rp ciam.localhost. */
 const ORIGIN = "http://ciam.localhost:3000";
@@ -31,9 +31,12 @@ describe("WebAuthn as a passwordless first factor (CIAM config) and classic form
     await browser.passwordLogin(email);
     const { data: flow } = await browser.call((f) => f.createBrowserSettingsFlow());
     const key = new SoftwareAuthenticator(ORIGIN, RP_ID);
-    const options = JSON.parse(String(inputAttributes(flow.ui.nodes, "webauthn_register_trigger")?.value));
+    const options = parseCreationOptions(String(inputAttributes(flow.ui.nodes, "webauthn_register_trigger")?.value));
     const { data: saved } = await browser.call((f) =>
-      f.updateSettingsFlow({ flow: flow.id, updateSettingsFlowBody: { method: "webauthn", csrf_token: csrfOf(flow.ui.nodes), webauthn_register: key.create(options) } }),
+      f.updateSettingsFlow({
+        flow: flow.id,
+        updateSettingsFlowBody: { method: "webauthn", csrf_token: csrfOf(flow.ui.nodes), webauthn_register: key.create(options) },
+      }),
     );
     expect(saved.state).toBe("success");
     // A passwordless key is a first factor: the session gains webauthn at aal1 and stays aal1.
@@ -56,14 +59,22 @@ describe("WebAuthn as a passwordless first factor (CIAM config) and classic form
 
     const unknown = await expectFailure(
       browser.call((f) =>
-        f.updateLoginFlow({ flow: flow.id, updateLoginFlowBody: { method: "webauthn", csrf_token: csrfOf(flow.ui.nodes), identifier: "nobody@example.com" } }),
+        f.updateLoginFlow({
+          flow: flow.id,
+          updateLoginFlowBody: { method: "webauthn", csrf_token: csrfOf(flow.ui.nodes), identifier: "nobody@example.com" },
+        }),
       ),
     );
     expect(((unknown.data.ui as { messages?: { id: number }[] }).messages ?? []).map((m) => m.id)).toContain(4000015);
 
     // Step one: the flow comes back with the key's options and Kratos' "prepare your device" message.
     const step = await expectFailure(
-      browser.call((f) => f.updateLoginFlow({ flow: flow.id, updateLoginFlowBody: { method: "webauthn", csrf_token: csrfOf(flow.ui.nodes), identifier: email } })),
+      browser.call((f) =>
+        f.updateLoginFlow({
+          flow: flow.id,
+          updateLoginFlowBody: { method: "webauthn", csrf_token: csrfOf(flow.ui.nodes), identifier: email },
+        }),
+      ),
     );
     expect(step.status).toBe(400);
     const withKey = step.data as unknown as LoginFlow;
@@ -77,7 +88,12 @@ describe("WebAuthn as a passwordless first factor (CIAM config) and classic form
     const { data: done } = await browser.call((f) =>
       f.updateLoginFlow({
         flow: flow.id,
-        updateLoginFlowBody: { method: "webauthn", csrf_token: csrfOf(withKey.ui.nodes), identifier: email, webauthn_login: key.get(JSON.parse(String(trigger?.value))) },
+        updateLoginFlowBody: {
+          method: "webauthn",
+          csrf_token: csrfOf(withKey.ui.nodes),
+          identifier: email,
+          webauthn_login: key.get(parseRequestOptions(String(trigger?.value))),
+        },
       }),
     );
     expect(done.session.authenticator_assurance_level).toBe("aal1");
@@ -90,14 +106,24 @@ describe("WebAuthn as a passwordless first factor (CIAM config) and classic form
     const { data: flow } = await browser.call((f) => f.createBrowserRegistrationFlow());
     const trigger = inputAttributes(flow.ui.nodes, "webauthn_register_trigger");
     expect(trigger?.onclickTrigger).toBe("oryWebAuthnRegistration");
-    expect(nodeNamed(flow.ui.nodes, "webauthn_register_trigger")?.meta.label).toEqual({ id: 1040004, text: "Sign up with security key", type: "info" });
-    const options = JSON.parse(String(trigger?.value));
+    expect(nodeNamed(flow.ui.nodes, "webauthn_register_trigger")?.meta.label).toEqual({
+      id: 1040004,
+      text: "Sign up with security key",
+      type: "info",
+    });
+    const options = parseCreationOptions(String(trigger?.value));
     const key = new SoftwareAuthenticator(ORIGIN, RP_ID);
     const email = uniqueEmail("signup-key");
     const { data: done } = await browser.call((f) =>
       f.updateRegistrationFlow({
         flow: flow.id,
-        updateRegistrationFlowBody: { method: "webauthn", csrf_token: csrfOf(flow.ui.nodes), traits: { email }, webauthn_register: key.create(options), webauthn_register_displayname: "Laptop" },
+        updateRegistrationFlowBody: {
+          method: "webauthn",
+          csrf_token: csrfOf(flow.ui.nodes),
+          traits: { email },
+          webauthn_register: key.create(options),
+          webauthn_register_displayname: "Laptop",
+        },
       }),
     );
     // The key is bound to the new identity's id (its WebAuthn user handle).
@@ -109,12 +135,25 @@ describe("WebAuthn as a passwordless first factor (CIAM config) and classic form
     const again = new BrowserClient(kratos.publicUrl);
     const { data: login } = await again.call((f) => f.createBrowserLoginFlow());
     const step = await expectFailure(
-      again.call((f) => f.updateLoginFlow({ flow: login.id, updateLoginFlowBody: { method: "webauthn", csrf_token: csrfOf(login.ui.nodes), identifier: email } })),
+      again.call((f) =>
+        f.updateLoginFlow({
+          flow: login.id,
+          updateLoginFlowBody: { method: "webauthn", csrf_token: csrfOf(login.ui.nodes), identifier: email },
+        }),
+      ),
     );
     const withKey = step.data as unknown as LoginFlow;
-    const assertion = JSON.parse(String(inputAttributes(withKey.ui.nodes, "webauthn_login_trigger")?.value));
+    const assertion = parseRequestOptions(String(inputAttributes(withKey.ui.nodes, "webauthn_login_trigger")?.value));
     const { data: session } = await again.call((f) =>
-      f.updateLoginFlow({ flow: login.id, updateLoginFlowBody: { method: "webauthn", csrf_token: csrfOf(withKey.ui.nodes), identifier: email, webauthn_login: key.get(assertion) } }),
+      f.updateLoginFlow({
+        flow: login.id,
+        updateLoginFlowBody: {
+          method: "webauthn",
+          csrf_token: csrfOf(withKey.ui.nodes),
+          identifier: email,
+          webauthn_login: key.get(assertion),
+        },
+      }),
     );
     expect(session.session.identity?.id).toBe(done.identity.id);
   });
@@ -124,11 +163,14 @@ describe("WebAuthn as a passwordless first factor (CIAM config) and classic form
     const browser = new TestBrowser();
     const json = { Accept: "application/json" };
     const flow = (await browser.request(`${kratos.publicUrl}/self-service/login/browser`, { headers: json })).body as LoginFlow;
-    const step = await browser.request(flow.ui.action, { form: { method: "webauthn", csrf_token: csrfOf(flow.ui.nodes), identifier: email } });
+    const step = await browser.request(flow.ui.action, {
+      form: { method: "webauthn", csrf_token: csrfOf(flow.ui.nodes), identifier: email },
+    });
     expect(step.status).toBe(303);
     expect(step.location).toBe(`http://ciam.localhost:3000/login?flow=${flow.id}`);
-    const rendered = (await browser.request(`${kratos.publicUrl}/self-service/login/flows?id=${flow.id}`, { headers: json })).body as LoginFlow;
-    const options = JSON.parse(String(inputAttributes(rendered.ui.nodes, "webauthn_login_trigger")?.value));
+    const rendered = (await browser.request(`${kratos.publicUrl}/self-service/login/flows?id=${flow.id}`, { headers: json }))
+      .body as LoginFlow;
+    const options = parseRequestOptions(String(inputAttributes(rendered.ui.nodes, "webauthn_login_trigger")?.value));
 
     const done = await browser.request(flow.ui.action, {
       form: { csrf_token: csrfOf(rendered.ui.nodes), identifier: email, webauthn_login: key.get(options) },
@@ -136,18 +178,21 @@ describe("WebAuthn as a passwordless first factor (CIAM config) and classic form
     expect(done.status).toBe(303);
     expect(done.location).toBe("http://ciam.localhost:3000/");
     const whoami = await browser.request(`${kratos.publicUrl}/sessions/whoami`);
-    expect((whoami.body as { authentication_methods: { method: string }[] }).authentication_methods.map((m) => m.method)).toEqual(["webauthn"]);
+    expect((whoami.body as { authentication_methods: { method: string }[] }).authentication_methods.map((m) => m.method)).toEqual([
+      "webauthn",
+    ]);
 
     // Settings registration posted the same way (no `method`): 303 back to the settings UI, key added.
     const settings = (await browser.request(`${kratos.publicUrl}/self-service/settings/browser`, { headers: json })).body as LoginFlow;
     const second = new SoftwareAuthenticator(ORIGIN, RP_ID);
-    const register = JSON.parse(String(inputAttributes(settings.ui.nodes, "webauthn_register_trigger")?.value));
+    const register = parseCreationOptions(String(inputAttributes(settings.ui.nodes, "webauthn_register_trigger")?.value));
     const saved = await browser.request(settings.ui.action, {
       form: { csrf_token: csrfOf(settings.ui.nodes), webauthn_register_displayname: "Phone", webauthn_register: second.create(register) },
     });
     expect(saved.status).toBe(303);
     expect(saved.location).toBe(`http://ciam.localhost:3000/settings?flow=${settings.id}`);
-    const after = (await browser.request(`${kratos.publicUrl}/self-service/settings/flows?id=${settings.id}`, { headers: json })).body as LoginFlow;
+    const after = (await browser.request(`${kratos.publicUrl}/self-service/settings/flows?id=${settings.id}`, { headers: json }))
+      .body as LoginFlow;
     expect(after.ui.nodes.filter((n) => (n.attributes as UiNodeInputAttributes).name === "webauthn_remove")).toHaveLength(2);
   });
 });

@@ -3,24 +3,28 @@ import { coerceFormTraits } from "../../../identity/extensions";
 import { TraitsValidationError } from "../../../identity/manager";
 import type { JsonObject } from "../../../http/body";
 import { messages } from "../../../ui/messages";
-import type { Flow } from "../../flow/flow";
+import type { RegistrationFlow } from "../../flow/flow";
 import { traitNodes } from "../../flow/trait-nodes";
-import { registrationSchemaId } from "../password/registration";
-import { FlowValidationError, type FlowStrategy, type RegistrationResult, type StrategyContext } from "../strategy";
+import { registrationSchemaId } from "../../flow/registration/schema";
+import { FlowValidationError } from "../../flow/validation-error";
+import type { StrategyContext, RegistrationStrategy } from "../strategy";
 import { registrationOptions, verifyRegistration } from "./ceremony";
 import { webauthnConfig } from "./config";
 import { b64 } from "./credential";
 import { setWebauthnInternal, webauthnInternal } from "./internal";
 import { webauthnMessages } from "./messages";
 import { displayNameNode, registerInputNode, registerTriggerNode, scriptNode } from "./nodes";
+import { hasText } from "../submission";
 
 /**
  * Sign-up with a security key (browser flows, `passwordless: true` only, as
  * in Kratos). The new identity's id is chosen when the options are made, as
  * it is the WebAuthn user handle the key binds to.
  */
-export const webauthnRegistration: FlowStrategy<RegistrationResult> = {
-  async populate(flow: Flow, ctx: StrategyContext) {
+export const webauthnRegistration: RegistrationStrategy = {
+  // Kratos' webauthn.js submits the form without `method`; a filled `webauthn_register` is this strategy's.
+  responsible: ({ method, body }) => method === "webauthn" || (method === "" && hasText(body, "webauthn_register")),
+  async populate(flow: RegistrationFlow, ctx: StrategyContext) {
     if (flow.type !== "browser" || !webauthnConfig(ctx.deps.config).passwordless) return;
     const schema = ctx.deps.identities.schemaOf(registrationSchemaId(flow, ctx.deps.schemas.defaultId));
     const userId = webauthnInternal(flow).registrationUserId ?? randomUUID();
@@ -40,22 +44,29 @@ export const webauthnRegistration: FlowStrategy<RegistrationResult> = {
     if (flow.type !== "browser" || !config.passwordless) throw FlowValidationError.flow(messages.noStrategy("registration"));
     const { deps } = ctx;
     const schemaId = registrationSchemaId(flow, deps.schemas.defaultId);
-    const rawTraits = typeof body.traits === "object" && body.traits !== null && !Array.isArray(body.traits) ? (body.traits as JsonObject) : {};
+    const rawTraits =
+      typeof body.traits === "object" && body.traits !== null && !Array.isArray(body.traits) ? (body.traits as JsonObject) : {};
     const traits = ctx.http.isJsonRequest ? rawTraits : coerceFormTraits(deps.identities.schemaOf(schemaId), rawTraits);
     const problems = deps.identities.validateTraits(schemaId, traits);
     if (problems.length > 0) throw new FlowValidationError(problems);
     const identifiers = deps.identities.identifiersFor(schemaId, traits, "webauthn");
     if (identifiers.length === 0) throw FlowValidationError.flow(messages.identifierMissing());
     for (const identifier of identifiers) {
-      if (await deps.identityRepository.findByCredentialIdentifier("webauthn", identifier)) throw FlowValidationError.flow(messages.duplicateCredentials());
+      if (await deps.identityRepository.findByCredentialIdentifier("webauthn", identifier))
+        throw FlowValidationError.flow(messages.duplicateCredentials());
     }
 
     const { registration, registrationUserId } = webauthnInternal(flow);
-    const created = registration && registrationUserId ? await verifyRegistration(config, body.webauthn_register, registration.challenge) : undefined;
+    const created =
+      registration && registrationUserId ? await verifyRegistration(config, body.webauthn_register, registration.challenge) : undefined;
     if (!created || !registrationUserId) {
-      throw FlowValidationError.field("webauthn_register", webauthnMessages.generic("Unable to create WebAuthn credential: the security key's response could not be verified."));
+      throw FlowValidationError.field(
+        "webauthn_register",
+        webauthnMessages.generic("Unable to create WebAuthn credential: the security key's response could not be verified."),
+      );
     }
-    const displayName = typeof body.webauthn_register_displayname === "string" ? body.webauthn_register_displayname.trim().slice(0, 256) : "";
+    const displayName =
+      typeof body.webauthn_register_displayname === "string" ? body.webauthn_register_displayname.trim().slice(0, 256) : "";
     const credential = {
       id: created.id,
       public_key: created.publicKey,
@@ -64,14 +75,25 @@ export const webauthnRegistration: FlowStrategy<RegistrationResult> = {
       display_name: displayName,
       added_at: new Date(Math.round(Date.now() / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, "Z"),
       is_passwordless: true,
-      flags: { user_present: true, user_verified: created.userVerified, backup_eligible: created.backupEligible, backup_state: created.backedUp },
+      flags: {
+        user_present: true,
+        user_verified: created.userVerified,
+        backup_eligible: created.backupEligible,
+        backup_state: created.backedUp,
+      },
       transport: created.transports,
     };
     try {
       const identity = deps.identities.build({
         schemaId,
         traits,
-        credentials: { webauthn: { identifiers, version: 1, config: { credentials: [credential], user_handle: b64.encode(uuidBytes(registrationUserId)) } } },
+        credentials: {
+          webauthn: {
+            identifiers,
+            version: 1,
+            config: { credentials: [credential], user_handle: b64.encode(uuidBytes(registrationUserId)) },
+          },
+        },
       });
       identity.id = registrationUserId;
       setWebauthnInternal(flow, { registration: undefined, registrationUserId: undefined });

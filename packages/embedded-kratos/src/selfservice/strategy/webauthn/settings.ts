@@ -1,21 +1,26 @@
 import { errors } from "../../../http/errors";
 import type { Identity } from "../../../identity/identity";
 import { messages } from "../../../ui/messages";
-import type { Flow } from "../../flow/flow";
-import { FlowValidationError, type FlowStrategy, type SettingsResult, type StrategyContext } from "../strategy";
+import type { SettingsFlow } from "../../flow/flow";
+import { FlowValidationError } from "../../flow/validation-error";
+import type { SettingsResult, StrategyContext, SettingsStrategy } from "../strategy";
 import { registrationOptions, verifyRegistration } from "./ceremony";
 import { webauthnConfig } from "./config";
 import { countCredentials, b64, credentialHexId, userHandleOf, webauthnConfigOf, type StoredWebAuthnCredential } from "./credential";
 import { setWebauthnInternal, webauthnInternal } from "./internal";
 import { webauthnMessages } from "./messages";
 import { displayNameNode, registerInputNode, registerTriggerNode, removeNode, scriptNode } from "./nodes";
+import { pressed } from "../submission";
 
 /**
  * Settings (browser flows only, as in Kratos): list keys with a remove
  * button each, and offer registration of a new key with fresh options.
  */
-export const webauthnSettings: FlowStrategy<SettingsResult> = {
-  async populate(flow: Flow, ctx: StrategyContext) {
+export const webauthnSettings: SettingsStrategy = {
+  // Its buttons are posted without `method` too.
+  responsible: ({ method, body }) =>
+    method === "webauthn" || (method === "" && (pressed(body, "webauthn_register") || pressed(body, "webauthn_remove"))),
+  async populate(flow: SettingsFlow, ctx: StrategyContext) {
     const identity = ctx.identity;
     if (!identity || flow.type !== "browser") return;
     const config = webauthnConfig(ctx.deps.config);
@@ -40,16 +45,33 @@ export const webauthnSettings: FlowStrategy<SettingsResult> = {
   },
 };
 
-async function addKey(flow: Flow, body: Record<string, unknown>, ctx: StrategyContext, identity: Identity, register: string): Promise<SettingsResult> {
+async function addKey(
+  flow: SettingsFlow,
+  body: Record<string, unknown>,
+  ctx: StrategyContext,
+  identity: Identity,
+  register: string,
+): Promise<SettingsResult> {
   const config = webauthnConfig(ctx.deps.config);
   const challenge = webauthnInternal(flow).registration?.challenge;
-  if (!challenge) throw FlowValidationError.field("webauthn_register", webauthnMessages.generic("The security key registration expired. Please try again."));
+  if (!challenge)
+    throw FlowValidationError.field(
+      "webauthn_register",
+      webauthnMessages.generic("The security key registration expired. Please try again."),
+    );
   const created = await verifyRegistration(config, register, challenge);
-  if (!created) throw FlowValidationError.field("webauthn_register", webauthnMessages.generic("Unable to create WebAuthn credential: the security key's response could not be verified."));
+  if (!created)
+    throw FlowValidationError.field(
+      "webauthn_register",
+      webauthnMessages.generic("Unable to create WebAuthn credential: the security key's response could not be verified."),
+    );
 
   const current = webauthnConfigOf(identity) ?? { credentials: [] };
   if (current.credentials.some((c) => c.id === created.id)) {
-    throw FlowValidationError.field("webauthn_register", webauthnMessages.generic("this security key or passkey is already registered with your account"));
+    throw FlowValidationError.field(
+      "webauthn_register",
+      webauthnMessages.generic("this security key or passkey is already registered with your account"),
+    );
   }
   const identifiers = ctx.deps.identities.identifiersFor(identity.schemaId, identity.traits, "webauthn");
   if (identifiers.length === 0) throw FlowValidationError.flow(messages.identifierMissing());
@@ -63,7 +85,12 @@ async function addKey(flow: Flow, body: Record<string, unknown>, ctx: StrategyCo
     display_name: displayName,
     added_at: new Date(Math.round(Date.now() / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, "Z"),
     is_passwordless: config.passwordless,
-    flags: { user_present: true, user_verified: created.userVerified, backup_eligible: created.backupEligible, backup_state: created.backedUp },
+    flags: {
+      user_present: true,
+      user_verified: created.userVerified,
+      backup_eligible: created.backupEligible,
+      backup_state: created.backedUp,
+    },
     transport: created.transports,
   };
   ctx.deps.identities.setCredential(identity, {
@@ -87,20 +114,27 @@ function removeKey(ctx: StrategyContext, identity: Identity, hexId: string): Set
   const removed = current.credentials.find((c) => credentialHexId(c) === hexId.toLowerCase());
   if (!removed) throw errors.badRequest("You tried to remove a WebAuthn credential which does not exist.");
   if (removed.is_passwordless && firstFactorCount(ctx, identity) < 2) {
-    throw FlowValidationError.field("webauthn_remove", webauthnMessages.generic("unable to remove this security key because it would lock you out of your account"));
+    throw FlowValidationError.field(
+      "webauthn_remove",
+      webauthnMessages.generic("unable to remove this security key because it would lock you out of your account"),
+    );
   }
   const remaining = current.credentials.filter((c) => c !== removed);
   if (remaining.length === 0) {
     const { webauthn: _gone, ...rest } = identity.credentials;
     identity.credentials = rest;
   } else {
-    ctx.deps.identities.setCredential(identity, { type: "webauthn", identifiers: credential.identifiers, config: { ...current, credentials: remaining }, version: credential.version });
+    ctx.deps.identities.setCredential(identity, {
+      type: "webauthn",
+      identifiers: credential.identifiers,
+      config: { ...current, credentials: remaining },
+      version: credential.version,
+    });
   }
   return { identity, privileged: true };
 }
 
 /** First factors the identity could still sign in with: passwordless keys each, plus every other first-factor credential type. */
 function firstFactorCount(ctx: StrategyContext, identity: Identity): number {
-  const others = ctx.deps.strategies.enabled.filter((s) => s.id !== "webauthn" && s.credentialAal?.(identity) === "aal1").length;
-  return others + countCredentials(identity, true);
+  return ctx.deps.aal.otherFirstFactorTypes(identity, "webauthn") + countCredentials(identity, true);
 }

@@ -14,6 +14,8 @@ import { webauthnSettings } from "./settings";
 export const webauthnStrategy: Strategy = {
   id: "webauthn",
   group: "webauthn",
+  nodeOrder: { login: 30, registration: 30, settings: 50 },
+  identifiersFromSchema: true,
   enabled: (config) => config.selfservice.methods.webauthn?.enabled ?? false,
   credentialAal: (identity: Identity) => {
     if (countCredentials(identity, false) > 0) return "aal2";

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "../../../testing/browser";
 import { IAM_CONFIG, STRONG_PASSWORD, startKratos, startTestPostgres, type TestKratos, type TestPostgres } from "../../../testing/harness";
 import { BrowserClient, createEmployee, csrfOf, expectFailure, inputAttributes, nodeNamed } from "../../../testing/second-factor";
-import { SoftwareAuthenticator } from "./testing/software-authenticator";
+import { parseCreationOptions, parseRequestOptions, SoftwareAuthenticator } from "./testing/software-authenticator";
 
 const ORIGIN = "http://iam.localhost:4000";
 const RP_ID = "iam.localhost";
@@ -29,17 +29,26 @@ describe("WebAuthn security keys (IAM config: second factor), browser flows thro
 
     const { data: flow } = await browser.call((f) => f.createBrowserSettingsFlow());
     const webauthnNodes = flow.ui.nodes.filter((n) => n.group === "webauthn");
-    expect(webauthnNodes.map((n) => ("name" in n.attributes ? n.attributes.name : "id" in n.attributes ? n.attributes.id : "")).sort()).toEqual(
-      ["webauthn_register", "webauthn_register_displayname", "webauthn_register_trigger", "webauthn_script"].sort(),
-    );
+    expect(
+      webauthnNodes.map((n) => ("name" in n.attributes ? n.attributes.name : "id" in n.attributes ? n.attributes.id : "")).sort(),
+    ).toEqual(["webauthn_register", "webauthn_register_displayname", "webauthn_register_trigger", "webauthn_script"].sort());
     const trigger = inputAttributes(flow.ui.nodes, "webauthn_register_trigger") as UiNodeInputAttributes;
     expect(trigger).toMatchObject({ type: "button", onclickTrigger: "oryWebAuthnRegistration" });
     expect(trigger.onclick).toBe(`window.oryWebAuthnRegistration(${String(trigger.value)})`);
-    expect(nodeNamed(flow.ui.nodes, "webauthn_register_trigger")?.meta.label).toEqual({ id: 1050012, text: "Add security key", type: "info" });
+    expect(nodeNamed(flow.ui.nodes, "webauthn_register_trigger")?.meta.label).toEqual({
+      id: 1050012,
+      text: "Add security key",
+      type: "info",
+    });
 
     // The script node points at the served helper, with a matching integrity hash.
     const script = nodeNamed(flow.ui.nodes, "webauthn_script")?.attributes as UiNodeScriptAttributes;
-    expect(script).toMatchObject({ src: `${kratos.publicUrl}/.well-known/ory/webauthn.js`, async: true, crossorigin: "anonymous", type: "text/javascript" });
+    expect(script).toMatchObject({
+      src: `${kratos.publicUrl}/.well-known/ory/webauthn.js`,
+      async: true,
+      crossorigin: "anonymous",
+      type: "text/javascript",
+    });
     const served = await fetch(script.src);
     expect(served.headers.get("content-type")).toContain("text/javascript");
     const body = await served.text();
@@ -47,7 +56,7 @@ describe("WebAuthn security keys (IAM config: second factor), browser flows thro
     expect(body).toContain("window.oryWebAuthnRegistration");
 
     const key = new SoftwareAuthenticator(ORIGIN, RP_ID);
-    const options = JSON.parse(String(trigger.value));
+    const options = parseCreationOptions(String(trigger.value));
     expect(options.publicKey.rp).toEqual({ id: RP_ID, name: "Olympus Workforce" });
 
     // A response for another challenge is refused (challenges are only trusted from the flow).
@@ -55,7 +64,11 @@ describe("WebAuthn security keys (IAM config: second factor), browser flows thro
       browser.call((f) =>
         f.updateSettingsFlow({
           flow: flow.id,
-          updateSettingsFlowBody: { method: "webauthn", csrf_token: csrfOf(flow.ui.nodes), webauthn_register: key.create(options, { challenge: "Zm9yZ2Vk" }) },
+          updateSettingsFlowBody: {
+            method: "webauthn",
+            csrf_token: csrfOf(flow.ui.nodes),
+            webauthn_register: key.create(options, { challenge: "Zm9yZ2Vk" }),
+          },
         }),
       ),
     );
@@ -63,7 +76,7 @@ describe("WebAuthn security keys (IAM config: second factor), browser flows thro
     const rerendered = forged.data as unknown as typeof flow;
     expect(nodeNamed(rerendered.ui.nodes, "webauthn_register")?.messages[0]?.type).toBe("error");
 
-    const fresh = JSON.parse(String(inputAttributes(rerendered.ui.nodes, "webauthn_register_trigger")?.value));
+    const fresh = parseCreationOptions(String(inputAttributes(rerendered.ui.nodes, "webauthn_register_trigger")?.value));
     const { data: saved } = await browser.call((f) =>
       f.updateSettingsFlow({
         flow: flow.id,
@@ -83,9 +96,16 @@ describe("WebAuthn security keys (IAM config: second factor), browser flows thro
     // Stored the way Kratos stores it.
     const { data: stored } = await kratos.identity.getIdentity({ id, includeCredential: ["webauthn"] });
     expect(stored.credentials?.webauthn?.identifiers).toEqual([email]);
-    const config = stored.credentials?.webauthn?.config as { credentials: { id: string; is_passwordless: boolean; display_name: string }[]; user_handle: string };
+    const config = stored.credentials?.webauthn?.config as {
+      credentials: { id: string; is_passwordless: boolean; display_name: string }[];
+      user_handle: string;
+    };
     expect(config.credentials).toHaveLength(1);
-    expect(config.credentials[0]).toMatchObject({ id: key.credentialId.toString("base64"), is_passwordless: false, display_name: "YubiKey 5" });
+    expect(config.credentials[0]).toMatchObject({
+      id: key.credentialId.toString("base64"),
+      is_passwordless: false,
+      display_name: "YubiKey 5",
+    });
     expect(Buffer.from(config.user_handle, "base64").toString("hex")).toBe(id.replace(/-/g, ""));
 
     // A new browser with only the password is held at aal1 by whoami and settings.
@@ -98,8 +118,11 @@ describe("WebAuthn security keys (IAM config: second factor), browser flows thro
 
     // A classic browser (HTML) is redirected to the aal2 login instead.
     const html = new TestBrowser();
-    const htmlFlow = (await html.request(`${kratos.publicUrl}/self-service/login/browser`, { headers: { Accept: "application/json" } })).body as { ui: { action: string; nodes: UiNode[] } };
-    const signedIn = await html.request(htmlFlow.ui.action, { form: { method: "password", csrf_token: csrfOf(htmlFlow.ui.nodes), identifier: email, password: STRONG_PASSWORD } });
+    const htmlFlow = (await html.request(`${kratos.publicUrl}/self-service/login/browser`, { headers: { Accept: "application/json" } }))
+      .body as { ui: { action: string; nodes: UiNode[] } };
+    const signedIn = await html.request(htmlFlow.ui.action, {
+      form: { method: "password", csrf_token: csrfOf(htmlFlow.ui.nodes), identifier: email, password: STRONG_PASSWORD },
+    });
     expect(signedIn.status).toBe(303);
     const htmlSettings = await html.request(`${kratos.publicUrl}/self-service/settings/browser`);
     expect(htmlSettings.status).toBe(303);
@@ -109,16 +132,25 @@ describe("WebAuthn security keys (IAM config: second factor), browser flows thro
     expect(inputAttributes(mfa.ui.nodes, "identifier")).toMatchObject({ type: "hidden", value: email });
     const loginTrigger = inputAttributes(mfa.ui.nodes, "webauthn_login_trigger") as UiNodeInputAttributes;
     expect(loginTrigger).toMatchObject({ type: "button", onclickTrigger: "oryWebAuthnLogin" });
-    expect(nodeNamed(mfa.ui.nodes, "webauthn_login_trigger")?.meta.label).toEqual({ id: 1010008, text: "Sign in with a hardware key", type: "info" });
+    expect(nodeNamed(mfa.ui.nodes, "webauthn_login_trigger")?.meta.label).toEqual({
+      id: 1010008,
+      text: "Sign in with a hardware key",
+      type: "info",
+    });
     expect(inputAttributes(mfa.ui.nodes, "webauthn_login")).toMatchObject({ type: "hidden" });
-    const assertion = JSON.parse(String(loginTrigger.value));
+    const assertion = parseRequestOptions(String(loginTrigger.value));
 
     const impostor = new SoftwareAuthenticator(ORIGIN, RP_ID);
     const wrong = await expectFailure(
       other.call((f) =>
         f.updateLoginFlow({
           flow: mfa.id,
-          updateLoginFlowBody: { method: "webauthn", csrf_token: csrfOf(mfa.ui.nodes), identifier: email, webauthn_login: key.get(assertion, { signWith: impostor }) },
+          updateLoginFlowBody: {
+            method: "webauthn",
+            csrf_token: csrfOf(mfa.ui.nodes),
+            identifier: email,
+            webauthn_login: key.get(assertion, { signWith: impostor }),
+          },
         }),
       ),
     );
@@ -126,9 +158,17 @@ describe("WebAuthn security keys (IAM config: second factor), browser flows thro
     expect(((wrong.data.ui as { messages?: { id: number }[] }).messages ?? []).map((m) => m.id)).toContain(4000043);
 
     const retry = wrong.data as unknown as typeof mfa;
-    const retryOptions = JSON.parse(String(inputAttributes(retry.ui.nodes, "webauthn_login_trigger")?.value));
+    const retryOptions = parseRequestOptions(String(inputAttributes(retry.ui.nodes, "webauthn_login_trigger")?.value));
     const { data: upgraded } = await other.call((f) =>
-      f.updateLoginFlow({ flow: mfa.id, updateLoginFlowBody: { method: "webauthn", csrf_token: csrfOf(retry.ui.nodes), identifier: email, webauthn_login: key.get(retryOptions) } }),
+      f.updateLoginFlow({
+        flow: mfa.id,
+        updateLoginFlowBody: {
+          method: "webauthn",
+          csrf_token: csrfOf(retry.ui.nodes),
+          identifier: email,
+          webauthn_login: key.get(retryOptions),
+        },
+      }),
     );
     expect(upgraded.session.authenticator_assurance_level).toBe("aal2");
     const whoami = await other.call((f) => f.toSession());
@@ -142,7 +182,11 @@ describe("WebAuthn security keys (IAM config: second factor), browser flows thro
     const { data: removed } = await other.call((f) =>
       f.updateSettingsFlow({
         flow: settings.id,
-        updateSettingsFlowBody: { method: "webauthn", csrf_token: csrfOf(settings.ui.nodes), webauthn_remove: key.credentialId.toString("hex") },
+        updateSettingsFlowBody: {
+          method: "webauthn",
+          csrf_token: csrfOf(settings.ui.nodes),
+          webauthn_remove: key.credentialId.toString("hex"),
+        },
       }),
     );
     expect(removed.state).toBe("success");
@@ -156,7 +200,10 @@ describe("WebAuthn security keys (IAM config: second factor), browser flows thro
     const { email } = await createEmployee(kratos);
     const { data: login } = await kratos.frontend.createNativeLoginFlow();
     const token = (
-      await kratos.frontend.updateLoginFlow({ flow: login.id, updateLoginFlowBody: { method: "password", identifier: email, password: "correct-horse-battery-staple-42" } })
+      await kratos.frontend.updateLoginFlow({
+        flow: login.id,
+        updateLoginFlowBody: { method: "password", identifier: email, password: "correct-horse-battery-staple-42" },
+      })
     ).data.session_token;
     const { data: settings } = await kratos.frontend.createNativeSettingsFlow({ xSessionToken: token });
     expect(settings.ui.nodes.filter((n) => n.group === "webauthn")).toEqual([]);

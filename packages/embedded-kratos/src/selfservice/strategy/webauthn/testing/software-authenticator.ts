@@ -1,4 +1,5 @@
 import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from "node:crypto";
+import { z } from "zod";
 
 /**
  * A software security key for tests: an EC P-256 key made with node:crypto,
@@ -37,12 +38,29 @@ export function cbor(value: Cbor): Buffer {
 const b64url = (bytes: Uint8Array | string) => Buffer.from(bytes).toString("base64url");
 const sha256 = (data: Uint8Array | string) => createHash("sha256").update(data).digest();
 
-interface CreationOptions {
-  publicKey: { challenge: string; rp: { id?: string; name: string }; user: { id: string } };
-}
-interface RequestOptions {
-  publicKey: { challenge: string; rpId?: string; allowCredentials?: { id: string }[] };
-}
+// The options JSON the trigger nodes carry (Kratos' webauthn.js hands it to
+// navigator.credentials); loose objects keep every field for the tests' assertions.
+const creationOptions = z.looseObject({
+  publicKey: z.looseObject({
+    challenge: z.string(),
+    rp: z.looseObject({ id: z.string().optional(), name: z.string() }),
+    user: z.looseObject({ id: z.string() }),
+  }),
+});
+const requestOptions = z.looseObject({
+  publicKey: z.looseObject({
+    challenge: z.string(),
+    rpId: z.string().optional(),
+    allowCredentials: z.array(z.looseObject({ id: z.string() })).optional(),
+  }),
+});
+type CreationOptions = z.infer<typeof creationOptions>;
+type RequestOptions = z.infer<typeof requestOptions>;
+
+/** The `webauthn_register_trigger` options, as navigator.credentials.create() receives them. */
+export const parseCreationOptions = (json: string): CreationOptions => creationOptions.parse(JSON.parse(json));
+/** The `webauthn_login_trigger` options, as navigator.credentials.get() receives them. */
+export const parseRequestOptions = (json: string): RequestOptions => requestOptions.parse(JSON.parse(json));
 
 export class SoftwareAuthenticator {
   readonly credentialId = randomBytes(16);

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { checkSetting, settingDefinition, SETTING_GROUPS } from "./catalog";
+
+describe("the typed settings catalogue", () => {
+  it("checks SMTP values against their rules and names the rule broken", () => {
+    expect(checkSetting("smtp.host", " smtp.example.com ", false)).toEqual({ ok: true, value: "smtp.example.com", secret: false });
+    expect(checkSetting("smtp.host", "[::1]", false)).toMatchObject({ ok: true });
+    expect(checkSetting("smtp.host", "smtp example.com", false)).toEqual({ ok: false, rule: expect.stringContaining("a host name") });
+    expect(checkSetting("smtp.port", "0587", false)).toEqual({ ok: true, value: "587", secret: false });
+    for (const port of ["0", "65536", "587a", "-1", ""])
+      expect(checkSetting("smtp.port", port, false)).toEqual({ ok: false, rule: "a port number from 1 to 65535" });
+    expect(checkSetting("smtp.from_address", "no-reply@example.com", false)).toMatchObject({ ok: true });
+    expect(checkSetting("smtp.from_address", "no-reply", false)).toEqual({ ok: false, rule: expect.stringContaining("an email address") });
+    expect(checkSetting("smtp.username", "relay\nBcc: someone", false)).toEqual({ ok: false, rule: "must not contain line breaks" });
+  });
+
+  it("always seals the SMTP password, whatever the form's secret box said", () => {
+    expect(checkSetting("smtp.password", "hunter2", false)).toEqual({ ok: true, value: "hunter2", secret: true });
+    expect(settingDefinition("smtp.password")?.secret).toBe(true);
+    expect(Object.values(SETTING_GROUPS).flatMap((g) => g.settings.filter((s) => s.secret).map((s) => s.key))).toEqual(["smtp.password"]);
+  });
+
+  // Scope names as RFC 6749 §3.3 defines scope-token (what Hydra accepts in a client's `scope`).
+  it("takes the M2M scope allow-list as RFC 6749 scope tokens, normalised to single spaces without repeats", () => {
+    expect(checkSetting("m2m.allowed_scopes", "  orders:read\treports:read orders:read ", false)).toEqual({
+      ok: true,
+      value: "orders:read reports:read",
+      secret: false,
+    });
+    expect(checkSetting("m2m.allowed_scopes", 'orders:read "quoted"', false)).toMatchObject({ ok: false });
+    expect(checkSetting("m2m.allowed_scopes", "back\\slash", false)).toMatchObject({ ok: false });
+    expect(checkSetting("m2m.allowed_scopes", "   ", false)).toEqual({ ok: false, rule: "between 1 and 100 scope names" });
+  });
+
+  it("bounds the M2M token lifetime to whole minutes from 1 to 24 hours", () => {
+    expect(checkSetting("m2m.max_token_lifetime_minutes", "20", false)).toEqual({ ok: true, value: "20", secret: false });
+    expect(checkSetting("m2m.max_token_lifetime_minutes", "1440", false)).toMatchObject({ ok: true });
+    for (const bad of ["0", "1441", "1.5", "ten"])
+      expect(checkSetting("m2m.max_token_lifetime_minutes", bad, false)).toMatchObject({ ok: false });
+  });
+
+  it("passes keys it does not know through unchanged, secret as asked", () => {
+    expect(checkSetting("captcha.secret", " x ", true)).toEqual({ ok: true, value: " x ", secret: true });
+    expect(checkSetting("feature.flag", "on", false)).toEqual({ ok: true, value: "on", secret: false });
+  });
+});

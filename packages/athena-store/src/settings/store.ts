@@ -1,0 +1,146 @@
+import type pg from "pg";
+import { isDomain, type Domain } from "@olympus/runtime-config/config";
+import { inDomainTransaction } from "../olympus-db/scoped";
+import { openSetting, sealSetting, type EncryptionKey } from "./crypto";
+
+/** Setting keys: lower-case dotted names such as `smtp.password`; nothing else reaches SQL. */
+export const SETTING_KEY_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,127}$/;
+export const MAX_SETTING_VALUE_LENGTH = 16_384;
+export const MASKED_VALUE = "••••••••";
+
+export class InvalidSettingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InvalidSettingError";
+  }
+}
+
+export interface SettingInput {
+  key: string;
+  value: string;
+  /** Secret values are encrypted at rest and masked when listed. */
+  secret: boolean;
+}
+
+/** A setting as listed: secret values are masked, never decrypted for a list. */
+export interface SettingListing {
+  key: string;
+  value: string;
+  secret: boolean;
+  updatedAt: Date;
+  updatedBy: string | null;
+}
+
+export interface SettingsStore {
+  readonly domain: Domain;
+  /** The plain value (decrypted if secret), or undefined when unset. */
+  get(key: string): Promise<string | undefined>;
+  /** Every setting of this domain, secrets masked. */
+  list(): Promise<SettingListing[]>;
+  /** Writes all entries in one transaction: all saved or none. */
+  set(entries: readonly SettingInput[], actor: string): Promise<void>;
+  /** Removes a setting; returns whether it existed. */
+  delete(key: string): Promise<boolean>;
+}
+
+export interface SettingsStoreOptions {
+  pool: pg.Pool;
+  domain: Domain;
+  /** Seals new values and opens existing ones. */
+  key: EncryptionKey;
+  /** Older keys still accepted for reading (e.g. during a rotation); never used to seal. */
+  previousKeys?: readonly EncryptionKey[];
+}
+
+interface SettingRow {
+  key: string;
+  value: string;
+  secret: boolean;
+  updated_at: Date;
+  updated_by: string | null;
+}
+
+function checkKey(key: string): string {
+  if (!SETTING_KEY_PATTERN.test(key)) {
+    throw new InvalidSettingError(`invalid setting key "${key.slice(0, 40)}": use lower-case letters, digits and . _ - (max 128)`);
+  }
+  return key;
+}
+
+/**
+ * The settings of exactly one domain. The domain is fixed at construction and
+ * is part of every query, must match the role `pool` logs in as (which
+ * row-level security gives that domain's rows only), and is in each secret's
+ * authenticated data: no key, however crafted, reaches another domain's rows.
+ */
+export function createSettingsStore(options: SettingsStoreOptions): SettingsStore {
+  const { pool, domain, key } = options;
+  if (!isDomain(domain)) throw new InvalidSettingError(`unknown domain "${String(domain)}"`);
+  const openKeys = [key, ...(options.previousKeys ?? [])];
+  const tx = <T>(work: (client: pg.PoolClient) => Promise<T>) => inDomainTransaction(pool, domain, work);
+
+  return {
+    domain,
+
+    async get(name) {
+      checkKey(name);
+      const row = await tx(
+        async (c) =>
+          (await c.query<SettingRow>("SELECT key, value, secret FROM olympus_settings WHERE domain = $1 AND key = $2", [domain, name]))
+            .rows[0],
+      );
+      if (!row) return undefined;
+      return row.secret ? openSetting(row.value, openKeys, domain, row.key) : row.value;
+    },
+
+    async list() {
+      const rows = await tx(
+        async (c) =>
+          (
+            await c.query<SettingRow>(
+              "SELECT key, value, secret, updated_at, updated_by FROM olympus_settings WHERE domain = $1 ORDER BY key",
+              [domain],
+            )
+          ).rows,
+      );
+      return rows.map((r) => ({
+        key: r.key,
+        value: r.secret ? MASKED_VALUE : r.value,
+        secret: r.secret,
+        updatedAt: r.updated_at,
+        updatedBy: r.updated_by,
+      }));
+    },
+
+    async set(entries, actor) {
+      const seen = new Set<string>();
+      for (const entry of entries) {
+        checkKey(entry.key);
+        if (seen.has(entry.key)) throw new InvalidSettingError(`setting "${entry.key}" given twice`);
+        seen.add(entry.key);
+        if (entry.value.length > MAX_SETTING_VALUE_LENGTH) {
+          throw new InvalidSettingError(`setting "${entry.key}" is longer than ${MAX_SETTING_VALUE_LENGTH} characters`);
+        }
+      }
+      await tx(async (c) => {
+        for (const entry of entries) {
+          const stored = entry.secret ? sealSetting(entry.value, key, domain, entry.key) : entry.value;
+          await c.query(
+            `INSERT INTO olympus_settings (domain, key, value, secret, updated_at, updated_by)
+             VALUES ($1, $2, $3, $4, now(), $5)
+             ON CONFLICT (domain, key) DO UPDATE
+               SET value = EXCLUDED.value, secret = EXCLUDED.secret, updated_at = now(), updated_by = EXCLUDED.updated_by
+             WHERE olympus_settings.domain = $1`,
+            [domain, entry.key, stored, entry.secret, actor],
+          );
+        }
+      });
+    },
+
+    async delete(name) {
+      checkKey(name);
+      const result = await tx((c) => c.query("DELETE FROM olympus_settings WHERE domain = $1 AND key = $2", [domain, name]));
+      return (result.rowCount ?? 0) > 0;
+    },
+  };
+}

@@ -1,0 +1,127 @@
+import type { AdapterPayload } from "oidc-provider";
+import { normalizeClientData, PROVIDER_SCOPES, toProviderMetadata, type StoredClient, type StoredClientData } from "./model";
+import type { Db } from "../storage/db";
+
+type ClientRow = {
+  pk: string;
+  id: string;
+  secret_hash: string | null;
+  data: Record<string, unknown>;
+  created_at: Date;
+  updated_at: Date;
+};
+
+const COLUMNS = "pk, id, secret_hash, data, created_at, updated_at";
+
+function fromRow(row: ClientRow): StoredClient {
+  return {
+    id: row.id,
+    secretHash: row.secret_hash,
+    data: normalizeClientData(row.data),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export class ClientConflictError extends Error {}
+
+export interface ClientPage {
+  clients: StoredClient[];
+  /** The id the next page starts after, if there is one. */
+  nextAfter?: string;
+}
+
+/**
+ * Every token request reads its client, so reads are cached briefly. Writes
+ * through this repository invalidate at once; the TTL bounds how long an edit
+ * made by another process against the same database can go unnoticed.
+ */
+const CACHE_TTL_MS = 5_000;
+const CACHE_MAX_ENTRIES = 10_000;
+
+export class ClientRepository {
+  private readonly cache = new Map<string, { client: StoredClient | undefined; expires: number }>();
+
+  /**
+   * Every scope a client oidc-provider has loaded registered, and the live
+   * provider's own scope set (provider/scope-registry.ts), which gets them
+   * too, before oidc-provider looks at a request's scope.
+   */
+  private readonly knownScopes = new Set<string>(PROVIDER_SCOPES);
+  private providerScopes: Set<string> | undefined;
+
+  /** Hands the live provider's scope set over (a new provider replaces the previous one's). */
+  attachProviderScopes(scopes: Set<string>): void {
+    for (const scope of this.knownScopes) scopes.add(scope);
+    this.providerScopes = scopes;
+  }
+
+  constructor(private readonly db: Db) {}
+
+  async get(id: string): Promise<StoredClient | undefined> {
+    const cached = this.cache.get(id);
+    if (cached && cached.expires > Date.now()) return cached.client;
+    const result = await this.db.query<ClientRow>(`SELECT ${COLUMNS} FROM hydra_clients WHERE id = $1`, [id]);
+    const row = result.rows[0];
+    const client = row ? fromRow(row) : undefined;
+    if (this.cache.size >= CACHE_MAX_ENTRIES) this.cache.clear();
+    this.cache.set(id, { client, expires: Date.now() + CACHE_TTL_MS });
+    return client;
+  }
+
+  async providerMetadata(id: string): Promise<AdapterPayload | undefined> {
+    const client = await this.get(id);
+    // A client Hydra's admin API accepts but oidc-provider cannot run is unknown at the OAuth2 endpoints.
+    if (!client || client.data.unusable) return undefined;
+    for (const scope of client.data.scope.split(" ")) {
+      if (!scope) continue;
+      this.knownScopes.add(scope);
+      this.providerScopes?.add(scope);
+    }
+    return toProviderMetadata(client);
+  }
+
+  async create(id: string, secretHash: string | null, data: StoredClientData): Promise<StoredClient> {
+    this.cache.delete(id);
+    const result = await this.db.query<ClientRow>(
+      `INSERT INTO hydra_clients (id, secret_hash, data) VALUES ($1, $2, $3)
+       ON CONFLICT (id) DO NOTHING RETURNING ${COLUMNS}`,
+      [id, secretHash, JSON.stringify(data)],
+    );
+    const row = result.rows[0];
+    if (!row) throw new ClientConflictError(`a client with id ${id} already exists`);
+    return fromRow(row);
+  }
+
+  async update(id: string, secretHash: string | null, data: StoredClientData): Promise<StoredClient | undefined> {
+    this.cache.delete(id);
+    const result = await this.db.query<ClientRow>(
+      `UPDATE hydra_clients SET secret_hash = $2, data = $3, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
+      [id, secretHash, JSON.stringify(data)],
+    );
+    const row = result.rows[0];
+    return row ? fromRow(row) : undefined;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    this.cache.delete(id);
+    const result = await this.db.query("DELETE FROM hydra_clients WHERE id = $1", [id]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  /** Keyset pagination by client id, as Hydra orders its client list; `nextAfter` is the last id when more follow. */
+  async list(options: { pageSize: number; after: string; clientName?: string; owner?: string }): Promise<ClientPage> {
+    const result = await this.db.query<ClientRow>(
+      `SELECT ${COLUMNS} FROM hydra_clients
+       WHERE id > $1 AND ($2::text IS NULL OR data->>'client_name' = $2) AND ($3::text IS NULL OR data->>'owner' = $3)
+       ORDER BY id LIMIT $4`,
+      [options.after, options.clientName ?? null, options.owner ?? null, options.pageSize + 1],
+    );
+    const rows = result.rows.slice(0, options.pageSize);
+    const last = rows[rows.length - 1];
+    return {
+      clients: rows.map(fromRow),
+      ...(result.rows.length > options.pageSize && last ? { nextAfter: last.id } : {}),
+    };
+  }
+}

@@ -1,0 +1,147 @@
+import { randomBytes } from "node:crypto";
+import type { Db } from "../storage/db";
+
+export type FlowKind = "login" | "consent" | "logout";
+export type FlowState = "pending" | "accepted" | "rejected" | "used";
+type Decision = "accepted" | "rejected";
+
+export interface Flow<Request = Record<string, unknown>, Handled = Record<string, unknown>> {
+  challenge: string;
+  kind: FlowKind;
+  state: FlowState;
+  verifier: string | null;
+  interactionUid: string | null;
+  subject: string | null;
+  clientId: string | null;
+  /** The CSRF value set as a cookie in the browser that was sent to the login/consent UI (Hydra's LoginCSRF/ConsentCSRF). */
+  csrf: string | null;
+  request: Request;
+  handled: Handled | null;
+  requestedAt: Date;
+  expiresAt: Date;
+}
+
+/** A flow whose verifier was just redeemed (now `used`), with the decision it carried. */
+export type RedeemedFlow = Flow & { decision: Decision };
+
+type FlowRow = {
+  challenge: string;
+  kind: FlowKind;
+  state: FlowState;
+  verifier: string | null;
+  interaction_uid: string | null;
+  subject: string | null;
+  client_id: string | null;
+  csrf: string | null;
+  request: Record<string, unknown>;
+  handled: Record<string, unknown> | null;
+  requested_at: Date;
+  expires_at: Date;
+};
+
+function fromRow(row: FlowRow): Flow {
+  return {
+    challenge: row.challenge,
+    kind: row.kind,
+    state: row.state,
+    verifier: row.verifier,
+    interactionUid: row.interaction_uid,
+    subject: row.subject,
+    clientId: row.client_id,
+    csrf: row.csrf,
+    request: row.request,
+    handled: row.handled,
+    requestedAt: row.requested_at,
+    expiresAt: row.expires_at,
+  };
+}
+
+/** An unguessable, URL-safe identifier for challenges and verifiers. */
+export function randomToken(): string {
+  return randomBytes(24).toString("base64url");
+}
+
+/** Login, consent and logout requests awaiting (or past) the UI's decision. */
+export class FlowRepository {
+  constructor(private readonly db: Db) {}
+
+  async create(input: {
+    kind: FlowKind;
+    interactionUid?: string;
+    subject?: string;
+    clientId?: string;
+    csrf?: string;
+    request: Record<string, unknown>;
+    ttlSeconds: number;
+  }): Promise<string> {
+    const challenge = randomToken();
+    await this.db.query(
+      `INSERT INTO hydra_flows (challenge, kind, state, interaction_uid, subject, client_id, csrf, request, expires_at)
+       VALUES ($1, $2, 'pending', $3, $4, $5, $6, $7, now() + make_interval(secs => $8::int))`,
+      [
+        challenge,
+        input.kind,
+        input.interactionUid ?? null,
+        input.subject ?? null,
+        input.clientId ?? null,
+        input.csrf ?? null,
+        JSON.stringify(input.request),
+        input.ttlSeconds,
+      ],
+    );
+    return challenge;
+  }
+
+  /** A challenge, also past its expiry (Hydra tells an expired challenge from an unknown one) until the cleanup deletes it. */
+  async get(kind: FlowKind, challenge: string): Promise<Flow | undefined> {
+    const result = await this.db.query<FlowRow>("SELECT * FROM hydra_flows WHERE challenge = $1 AND kind = $2", [challenge, kind]);
+    const row = result.rows[0];
+    return row ? fromRow(row) : undefined;
+  }
+
+  /**
+   * Records the UI's decision, replacing an earlier one and its verifier
+   * (Hydra's challenges can be handled again until the authorization goes
+   * on); false once a verifier was redeemed or the challenge expired.
+   */
+  async decide(
+    challenge: string,
+    state: "accepted" | "rejected",
+    handled: Record<string, unknown>,
+    verifier: string | null,
+  ): Promise<boolean> {
+    const result = await this.db.query(
+      `UPDATE hydra_flows SET state = $2, handled = $3, verifier = $4
+       WHERE challenge = $1 AND state IN ('pending', 'accepted', 'rejected') AND expires_at > now()`,
+      [challenge, state, JSON.stringify(handled), verifier],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  /** A logout verifier (Hydra's are not spent: completing a logout again finds nothing left to end). */
+  async acceptedLogout(verifier: string): Promise<Flow | undefined> {
+    const result = await this.db.query<FlowRow>(
+      "SELECT * FROM hydra_flows WHERE verifier = $1 AND kind = 'logout' AND state = 'accepted' AND expires_at > now()",
+      [verifier],
+    );
+    const row = result.rows[0];
+    return row ? fromRow(row) : undefined;
+  }
+
+  /** Redeems a verifier exactly once; says whether the UI had accepted or rejected the request. */
+  async redeem(kind: FlowKind, verifier: string): Promise<RedeemedFlow | undefined> {
+    const result = await this.db.query<FlowRow & { decision: Decision }>(
+      `WITH decided AS (
+         SELECT challenge, state FROM hydra_flows
+         WHERE verifier = $1 AND kind = $2 AND state IN ('accepted', 'rejected') AND expires_at > now()
+         FOR UPDATE
+       )
+       UPDATE hydra_flows AS f SET state = 'used' FROM decided
+       WHERE f.challenge = decided.challenge AND f.state = decided.state
+       RETURNING f.*, decided.state AS decision`,
+      [verifier, kind],
+    );
+    const row = result.rows[0];
+    return row ? { ...fromRow(row), decision: row.decision } : undefined;
+  }
+}

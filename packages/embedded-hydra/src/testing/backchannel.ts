@@ -1,0 +1,54 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { HydraUnderTest } from "./harness";
+
+/**
+ * A relying party's back-channel logout endpoint, on a loopback port the
+ * kernel picks when it binds (no port is chosen beforehand, so none can be
+ * taken in between): every form POSTed to `/backchannel` is pushed onto
+ * `delivered`.
+ */
+export interface BackchannelReceiver {
+  /** The endpoint to register as a client's backchannel_logout_uri. */
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startBackchannelReceiver(delivered: URLSearchParams[]): Promise<BackchannelReceiver> {
+  const server: Server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+    req.on("end", () => {
+      if (req.method === "POST" && req.url === "/backchannel") delivered.push(new URLSearchParams(body));
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/backchannel`,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** A confidential code-flow client that wants back-channel logout tokens (with `sid`) at `backchannelUrl`. */
+export async function createLogoutClient(
+  hydra: HydraUnderTest,
+  options: { redirectUri: string; postLogoutUri: string; scope: string; backchannelUrl: string },
+): Promise<{ id: string; secret: string }> {
+  const { data } = await hydra.admin.createOAuth2Client({
+    oAuth2Client: {
+      redirect_uris: [options.redirectUri],
+      post_logout_redirect_uris: [options.postLogoutUri],
+      grant_types: ["authorization_code", "refresh_token"],
+      scope: options.scope,
+      backchannel_logout_uri: options.backchannelUrl,
+      backchannel_logout_session_required: true,
+    },
+  });
+  return { id: data.client_id ?? "", secret: data.client_secret ?? "" };
+}

@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../../testing/harness";
+
+/**
+ * The JSON fields of each flow kind in Kratos v26.2 (the json tags of the
+ * Flow structs in selfservice/flow/{login,registration,settings,recovery,
+ * verification}/flow.go). Internal state (strategy context, schema keys,
+ * CSRF exemption) must never show up as a public field.
+ */
+const KRATOS_FIELDS = {
+  login: [
+    "id",
+    "organization_id",
+    "oauth2_login_challenge",
+    "oauth2_login_request",
+    "type",
+    "expires_at",
+    "issued_at",
+    "request_url",
+    "return_to",
+    "active",
+    "ui",
+    "created_at",
+    "updated_at",
+    "refresh",
+    "requested_aal",
+    "session_token_exchange_code",
+    "state",
+    "transient_payload",
+    "identity_schema",
+  ],
+  registration: [
+    "id",
+    "oauth2_login_challenge",
+    "oauth2_login_request",
+    "type",
+    "expires_at",
+    "issued_at",
+    "request_url",
+    "return_to",
+    "active",
+    "ui",
+    "organization_id",
+    "transient_payload",
+    "session_token_exchange_code",
+    "state",
+    "identity_schema",
+  ],
+  settings: [
+    "id",
+    "type",
+    "expires_at",
+    "issued_at",
+    "request_url",
+    "return_to",
+    "active",
+    "ui",
+    "identity",
+    "state",
+    "continue_with",
+    "transient_payload",
+  ],
+  recovery: [
+    "id",
+    "type",
+    "expires_at",
+    "issued_at",
+    "request_url",
+    "return_to",
+    "active",
+    "ui",
+    "state",
+    "continue_with",
+    "transient_payload",
+  ],
+  verification: ["id", "type", "expires_at", "issued_at", "request_url", "return_to", "active", "ui", "state", "transient_payload"],
+};
+
+const BASE = ["id", "type", "expires_at", "issued_at", "request_url", "ui", "state"];
+
+describe("public JSON of every flow kind (Kratos' Flow structs, selfservice/flow/*/flow.go)", () => {
+  let pg: TestPostgres;
+  let kratos: TestKratos;
+
+  beforeAll(async () => {
+    pg = await startTestPostgres();
+    kratos = await startKratos(pg, "ciam_public_json");
+  });
+  afterAll(async () => {
+    await kratos?.close();
+    await pg?.stop();
+  });
+
+  async function getJson(path: string, headers: Record<string, string> = {}): Promise<Record<string, unknown>> {
+    const res = await fetch(`${kratos.publicUrl}${path}`, { headers: { Accept: "application/json", ...headers } });
+    expect(res.status).toBe(200);
+    return (await res.json()) as Record<string, unknown>;
+  }
+
+  function expectKeys(kind: keyof typeof KRATOS_FIELDS, flow: Record<string, unknown>, expected: string[]): void {
+    const keys = Object.keys(flow).sort();
+    for (const key of keys) expect(KRATOS_FIELDS[kind], `${kind} renders "${key}"`).toContain(key);
+    expect(keys).toEqual([...expected].sort());
+  }
+
+  it("login: Kratos' fields only, with the stored login challenge and no strategy state", async () => {
+    const created = await getJson("/self-service/login/api?login_challenge=challenge-1");
+    expectKeys("login", created, [...BASE, "created_at", "updated_at", "refresh", "requested_aal", "oauth2_login_challenge"]);
+    const fetched = await getJson(`/self-service/login/flows?id=${String(created.id)}`);
+    expectKeys("login", fetched, [...BASE, "created_at", "updated_at", "refresh", "requested_aal", "oauth2_login_challenge"]);
+  });
+
+  it("registration: the identity schema and challenge it was started with, nothing else", async () => {
+    const created = await getJson("/self-service/registration/api?identity_schema=customer&login_challenge=challenge-2");
+    expectKeys("registration", created, [...BASE, "identity_schema", "oauth2_login_challenge"]);
+    expect(created).toMatchObject({ identity_schema: "customer", oauth2_login_challenge: "challenge-2" });
+    // A code sent for sign-up keeps the traits in the flow's internal state, never in its JSON.
+    const plain = await getJson("/self-service/registration/api");
+    expectKeys("registration", plain, BASE);
+  });
+
+  it("settings: the identity, never the schema keys used to sort its nodes", async () => {
+    const { data: registration } = await kratos.frontend.createNativeRegistrationFlow();
+    const { data: signedUp } = await kratos.frontend.updateRegistrationFlow({
+      flow: registration.id,
+      updateRegistrationFlowBody: {
+        method: "password",
+        password: STRONG_PASSWORD,
+        traits: { email: uniqueEmail("public-json"), name: { first: "Ada", last: "Lovelace" } },
+      },
+    });
+    const token = signedUp.session_token ?? "";
+    const created = await getJson("/self-service/settings/api", { "X-Session-Token": token });
+    expectKeys("settings", created, [...BASE, "identity"]);
+    const fetched = await getJson(`/self-service/settings/flows?id=${String(created.id)}`, { "X-Session-Token": token });
+    expectKeys("settings", fetched, [...BASE, "identity"]);
+  });
+
+  it("recovery and verification: the strategy in `active`, no strategy state", async () => {
+    const recovery = await getJson("/self-service/recovery/api");
+    expectKeys("recovery", recovery, [...BASE, "active"]);
+    const sent = await fetch(`${kratos.publicUrl}/self-service/recovery?flow=${String(recovery.id)}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify({ method: "code", email: uniqueEmail("nobody") }),
+    });
+    expect(sent.status).toBe(200);
+    expectKeys("recovery", (await sent.json()) as Record<string, unknown>, [...BASE, "active"]);
+    const verification = await getJson("/self-service/verification/api");
+    expectKeys("verification", verification, [...BASE, "active"]);
+  });
+});

@@ -1,0 +1,22 @@
+import type { FieldError } from "../../identity/schema-registry";
+import type { UiText } from "../../ui/messages";
+
+/** A user error: re-render the flow with these messages (400 for API/JSON, 303 back to the UI for browsers). */
+export class FlowValidationError extends Error {
+  override name = "FlowValidationError";
+  constructor(
+    readonly fieldErrors: FieldError[],
+    /** Values to echo back into nodes (never secrets). */
+    readonly echo: Record<string, unknown> = {},
+  ) {
+    super(fieldErrors.map((f) => f.message.text).join("; "));
+  }
+
+  static flow(message: UiText, echo: Record<string, unknown> = {}): FlowValidationError {
+    return new FlowValidationError([{ name: undefined, message }], echo);
+  }
+
+  static field(name: string, message: UiText, echo: Record<string, unknown> = {}): FlowValidationError {
+    return new FlowValidationError([{ name, message }], echo);
+  }
+}

@@ -1,0 +1,247 @@
+import { randomUUID } from "node:crypto";
+import type { Database, Queryable } from "../../../storage/database";
+import { secretMatches } from "./secrets";
+
+/**
+ * Storage of the one-time secrets the code and link strategies hand out.
+ * Secrets are HMACs (see secrets.ts); "use" is a single conditional UPDATE
+ * so two concurrent submissions of one secret cannot both succeed.
+ */
+
+export interface RecoveryToken {
+  id: string;
+  identityId: string;
+  recoveryAddressId: string | null;
+  flowId: string | null;
+  tokenType: "user" | "admin";
+  expiresAt: Date;
+}
+
+export interface VerificationToken {
+  id: string;
+  verifiableAddressId: string;
+  flowId: string | null;
+  expiresAt: Date;
+}
+
+export interface LoginRegistrationCode {
+  id: string;
+  address: string;
+  addressVia: string;
+  identityId: string | null;
+}
+
+export type SecretStrategy = "code" | "link";
+
+export class OneTimeSecretRepository {
+  constructor(private readonly db: Database) {}
+
+  // --- recovery ---------------------------------------------------------
+
+  async createRecoveryToken(
+    q: Queryable,
+    t: {
+      strategy: SecretStrategy;
+      hash: Buffer;
+      identityId: string;
+      recoveryAddressId?: string;
+      flowId: string;
+      tokenType: "user" | "admin";
+      expiresAt: Date;
+    },
+  ): Promise<void> {
+    await q.query(
+      `INSERT INTO selfservice_recovery_tokens (id, strategy, secret_hash, identity_id, recovery_address_id, flow_id, token_type, expires_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
+      [randomUUID(), t.strategy, t.hash, t.identityId, t.recoveryAddressId ?? null, t.flowId, t.tokenType, t.expiresAt],
+    );
+  }
+
+  async deleteRecoveryTokensOfFlow(q: Queryable, flowId: string, strategy: SecretStrategy): Promise<void> {
+    await q.query("DELETE FROM selfservice_recovery_tokens WHERE flow_id = $1 AND strategy = $2", [flowId, strategy]);
+  }
+
+  /** Consumes the flow's matching, unused, unexpired secret; undefined when there is none. */
+  async useRecoveryToken(flowId: string, strategy: SecretStrategy, hash: Buffer): Promise<RecoveryToken | undefined> {
+    const { rows } = await this.db.query<{ id: string; secret_hash: Buffer }>(
+      "SELECT id, secret_hash FROM selfservice_recovery_tokens WHERE flow_id = $1 AND strategy = $2",
+      [flowId, strategy],
+    );
+    const match = rows.find((r) => secretMatches(r.secret_hash, hash));
+    if (!match) return undefined;
+    const used = await this.db.query<{
+      id: string;
+      identity_id: string;
+      recovery_address_id: string | null;
+      flow_id: string | null;
+      token_type: "user" | "admin";
+      expires_at: Date;
+    }>(
+      `UPDATE selfservice_recovery_tokens SET used_at = now(), updated_at = now()
+        WHERE id = $1 AND used_at IS NULL AND expires_at > now() RETURNING *`,
+      [match.id],
+    );
+    const row = used.rows[0];
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      identityId: row.identity_id,
+      recoveryAddressId: row.recovery_address_id,
+      flowId: row.flow_id,
+      tokenType: row.token_type,
+      expiresAt: row.expires_at,
+    };
+  }
+
+  // --- verification -----------------------------------------------------
+
+  async createVerificationToken(
+    q: Queryable,
+    t: { strategy: SecretStrategy; hash: Buffer; verifiableAddressId: string; flowId: string; expiresAt: Date },
+  ): Promise<void> {
+    await q.query(
+      `INSERT INTO selfservice_verification_tokens (id, strategy, secret_hash, verifiable_address_id, flow_id, expires_at)
+       VALUES ($1,$2,$3,$4,$5,$6)`,
+      [randomUUID(), t.strategy, t.hash, t.verifiableAddressId, t.flowId, t.expiresAt],
+    );
+  }
+
+  async deleteVerificationTokensOfFlow(q: Queryable, flowId: string, strategy: SecretStrategy): Promise<void> {
+    await q.query("DELETE FROM selfservice_verification_tokens WHERE flow_id = $1 AND strategy = $2", [flowId, strategy]);
+  }
+
+  async useVerificationToken(flowId: string, strategy: SecretStrategy, hash: Buffer): Promise<VerificationToken | undefined> {
+    const { rows } = await this.db.query<{ id: string; secret_hash: Buffer }>(
+      "SELECT id, secret_hash FROM selfservice_verification_tokens WHERE flow_id = $1 AND strategy = $2",
+      [flowId, strategy],
+    );
+    const match = rows.find((r) => secretMatches(r.secret_hash, hash));
+    if (!match) return undefined;
+    const used = await this.db.query<{ id: string; verifiable_address_id: string; flow_id: string | null; expires_at: Date }>(
+      `UPDATE selfservice_verification_tokens SET used_at = now(), updated_at = now()
+        WHERE id = $1 AND used_at IS NULL AND expires_at > now() RETURNING *`,
+      [match.id],
+    );
+    const row = used.rows[0];
+    return row ? { id: row.id, verifiableAddressId: row.verifiable_address_id, flowId: row.flow_id, expiresAt: row.expires_at } : undefined;
+  }
+
+  // --- passwordless login / registration ---------------------------------
+
+  async createLoginRegistrationCode(
+    q: Queryable,
+    c: { flowId: string; kind: "login" | "registration"; hash: Buffer; address: string; via: string; identityId?: string; expiresAt: Date },
+  ): Promise<void> {
+    await q.query(
+      `INSERT INTO selfservice_login_registration_codes (id, flow_id, kind, secret_hash, address, address_via, identity_id, expires_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
+      [randomUUID(), c.flowId, c.kind, c.hash, c.address, c.via, c.identityId ?? null, c.expiresAt],
+    );
+  }
+
+  async deleteLoginRegistrationCodesOfFlow(q: Queryable, flowId: string): Promise<void> {
+    await q.query("DELETE FROM selfservice_login_registration_codes WHERE flow_id = $1", [flowId]);
+  }
+
+  async useLoginRegistrationCode(flowId: string, kind: "login" | "registration", hash: Buffer): Promise<LoginRegistrationCode | undefined> {
+    const { rows } = await this.db.query<{ id: string; secret_hash: Buffer }>(
+      "SELECT id, secret_hash FROM selfservice_login_registration_codes WHERE flow_id = $1 AND kind = $2",
+      [flowId, kind],
+    );
+    const match = rows.find((r) => secretMatches(r.secret_hash, hash));
+    if (!match) return undefined;
+    const used = await this.db.query<{ id: string; address: string; address_via: string; identity_id: string | null }>(
+      `UPDATE selfservice_login_registration_codes SET used_at = now(), updated_at = now()
+        WHERE id = $1 AND used_at IS NULL AND expires_at > now() RETURNING *`,
+      [match.id],
+    );
+    const row = used.rows[0];
+    return row ? { id: row.id, address: row.address, addressVia: row.address_via, identityId: row.identity_id } : undefined;
+  }
+
+  // --- brute-force limit -------------------------------------------------
+
+  /**
+   * Counts a code submission against the flow (Kratos' per-flow
+   * submit_count, kept under the code strategy's key of the flow's internal
+   * context) in one statement, so parallel guesses are all counted.
+   */
+  async countSubmission(flowId: string): Promise<number> {
+    const { rows } = await this.db.query<{ n: number }>(
+      `UPDATE selfservice_flows
+          SET internal_context = jsonb_set(
+                internal_context,
+                '{code}',
+                COALESCE(internal_context->'code', '{}'::jsonb)
+                  || jsonb_build_object('submit_count', COALESCE((internal_context #>> '{code,submit_count}')::int, 0) + 1))
+        WHERE id = $1
+        RETURNING (internal_context #>> '{code,submit_count}')::int AS n`,
+      [flowId],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  // --- addresses ---------------------------------------------------------
+
+  async findRecoveryAddress(value: string): Promise<{ id: string; identityId: string; value: string; via: string } | undefined> {
+    const { rows } = await this.db.query<{ id: string; identity_id: string; value: string; via: string }>(
+      "SELECT id, identity_id, value, via FROM identity_recovery_addresses WHERE via = 'email' AND value = $1",
+      [value],
+    );
+    const row = rows[0];
+    return row ? { id: row.id, identityId: row.identity_id, value: row.value, via: row.via } : undefined;
+  }
+
+  async getRecoveryAddress(id: string): Promise<{ id: string; value: string } | undefined> {
+    const { rows } = await this.db.query<{ id: string; value: string }>("SELECT id, value FROM identity_recovery_addresses WHERE id = $1", [
+      id,
+    ]);
+    return rows[0];
+  }
+
+  async findVerifiableAddress(
+    value: string,
+  ): Promise<{ id: string; identityId: string; value: string; via: string; status: string } | undefined> {
+    const { rows } = await this.db.query<{ id: string; identity_id: string; value: string; via: string; status: string }>(
+      "SELECT id, identity_id, value, via, status FROM identity_verifiable_addresses WHERE via = 'email' AND value = $1",
+      [value],
+    );
+    const row = rows[0];
+    return row ? { id: row.id, identityId: row.identity_id, value: row.value, via: row.via, status: row.status } : undefined;
+  }
+
+  /** `pending` → `sent` once a message is queued (completed addresses stay completed). */
+  async markAddressSent(q: Queryable, addressId: string): Promise<void> {
+    await q.query("UPDATE identity_verifiable_addresses SET status = 'sent', updated_at = now() WHERE id = $1 AND status = 'pending'", [
+      addressId,
+    ]);
+  }
+
+  async markAddressVerified(addressId: string): Promise<string | undefined> {
+    const { rows } = await this.db.query<{ identity_id: string }>(
+      `UPDATE identity_verifiable_addresses SET verified = true, status = 'completed', verified_at = COALESCE(verified_at, now()), updated_at = now()
+        WHERE id = $1 RETURNING identity_id`,
+      [addressId],
+    );
+    return rows[0]?.identity_id;
+  }
+
+  /** Recovery through an address proves the address, as in Kratos (markRecoveryAddressVerified). */
+  async markIdentityAddressVerified(identityId: string, value: string): Promise<void> {
+    await this.db.query(
+      `UPDATE identity_verifiable_addresses SET verified = true, status = 'completed', verified_at = COALESCE(verified_at, now()), updated_at = now()
+        WHERE identity_id = $1 AND value = $2`,
+      [identityId, value],
+    );
+  }
+}
+
+const repositories = new WeakMap<Database, OneTimeSecretRepository>();
+export function secretsFor(db: Database): OneTimeSecretRepository {
+  let repo = repositories.get(db);
+  if (!repo) {
+    repo = new OneTimeSecretRepository(db);
+    repositories.set(db, repo);
+  }
+  return repo;
+}

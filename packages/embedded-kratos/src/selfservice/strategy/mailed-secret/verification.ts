@@ -1,0 +1,49 @@
+import type { Deps } from "../../../deps";
+import { type Flow, urlWithFlow } from "../../flow/flow";
+import type { AddressFlowResult, StrategyContext } from "../strategy";
+import { mailMessages } from "./messages";
+
+/** passed_challenge: a GET form whose only node is a "Continue" link to where the user goes next. */
+export function renderPassed(flow: Flow, returnTo: string, group: "code" | "link" = "code"): void {
+  flow.ui.method = "GET";
+  flow.ui.action = returnTo;
+  flow.ui.nodes = [
+    {
+      type: "a",
+      group,
+      attributes: { href: returnTo, title: mailMessages.labelContinue(), id: "continue", node_type: "a" },
+      messages: [],
+      meta: { label: mailMessages.labelContinue() },
+    },
+  ];
+}
+
+/**
+ * A link opened from a mail is a browser navigation even when the flow was
+ * made for a native app: Kratos sends any HTML-accepting request to the
+ * verification UI, whatever the flow type (the core handler redirects
+ * browser-type flows only).
+ */
+export async function answerLinkClick(flow: Flow, method: "code" | "link", ctx: StrategyContext): Promise<AddressFlowResult> {
+  const uiUrl = ctx.deps.config.selfservice.flows.verification.ui_url;
+  if (ctx.http.isJsonRequest || !uiUrl) return { kind: "flow" };
+  flow.active = method;
+  await ctx.deps.flows.save(flow);
+  ctx.http.redirect(urlWithFlow(uiUrl, flow.id));
+  return { kind: "responded" };
+}
+
+export function verificationReturnTo(deps: Deps, flow: Flow): string {
+  return (
+    deps.returnTo.target(flow.returnTo) ??
+    deps.config.selfservice.flows.verification.after.default_browser_return_url ??
+    deps.config.selfservice.default_browser_return_url
+  );
+}
+
+export function markVerified(flow: Flow, returnTo: string, group: "code" | "link"): void {
+  flow.state = "passed_challenge";
+  renderPassed(flow, returnTo, group);
+  flow.ui.clearMessages();
+  flow.ui.addMessage(mailMessages.verificationSuccessful());
+}

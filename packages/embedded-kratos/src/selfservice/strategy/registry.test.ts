@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import type { KratosConfig } from "../../config/load";
+import { loginFlow } from "../flow/login/definition";
+import { newFlowFields } from "../flow/flow";
+import { settingsFlow } from "../flow/settings/definition";
+import { ALL_STRATEGIES } from "./all";
+import { StrategyRegistry } from "./registry";
+import type { Strategy, StrategyContext } from "./strategy";
+
+/** Every strategy on: the registry's answers do not depend on what else config holds. */
+const config = { selfservice: { methods: {} } } as unknown as KratosConfig;
+const everything: Strategy[] = ALL_STRATEGIES.map((s) => ({ ...s, enabled: () => true }));
+const registry = new StrategyRegistry(config, everything);
+const ctx = {
+  deps: { config: { selfservice: { flows: { recovery: { use: "code" }, verification: { use: "code" } } } } },
+} as unknown as StrategyContext;
+
+const fields = () =>
+  newFlowFields({
+    kind: "login",
+    type: "browser",
+    state: "choose_method",
+    publicBaseUrl: "http://localhost/",
+    requestUrl: "http://localhost/",
+    lifespanMs: 60_000,
+    csrfToken: "",
+  });
+
+describe("StrategyRegistry: what flows ask instead of knowing strategies by name", () => {
+  it("orders node groups as Kratos' SortByGroups lists of each flow (login/handler.go, registration/handler.go, settings/handler.go)", () => {
+    expect(registry.groupOrder("login")).toEqual(["default", "webauthn", "code", "password", "totp", "lookup_secret"]);
+    expect(registry.groupOrder("registration")).toEqual(["default", "webauthn", "code", "password"]);
+    expect(registry.groupOrder("settings")).toEqual(["default", "profile", "password", "lookup_secret", "webauthn", "totp"]);
+    expect(registry.groupOrder("recovery")).toEqual(["default", "code", "link"]);
+  });
+
+  it("finds the responsible strategy (ErrStrategyNotResponsible from the others), including buttons posted without `method`", () => {
+    const login = loginFlow.create(fields());
+    expect(registry.responsibleFor("login", { flow: login, body: {}, method: "password" }, ctx)?.id).toBe("password");
+    expect(registry.responsibleFor("login", { flow: login, body: { webauthn_login: "{}" }, method: "" }, ctx)?.id).toBe("webauthn");
+    expect(registry.responsibleFor("login", { flow: login, body: {}, method: "" }, ctx)).toBeUndefined();
+    expect(registry.responsibleFor("login", { flow: login, body: {}, method: "link" }, ctx)).toBeUndefined();
+
+    const settings = settingsFlow.create(fields());
+    expect(registry.responsibleFor("settings", { flow: settings, body: { totp_unlink: "true" }, method: "" }, ctx)?.id).toBe("totp");
+    expect(registry.responsibleFor("settings", { flow: settings, body: { lookup_secret_reveal: "true" }, method: "" }, ctx)?.id).toBe(
+      "lookup_secret",
+    );
+    expect(registry.responsibleFor("settings", { flow: settings, body: { webauthn_remove: "abc" }, method: "" }, ctx)?.id).toBe("webauthn");
+    expect(registry.responsibleFor("settings", { flow: settings, body: { totp_unlink: "false" }, method: "" }, ctx)).toBeUndefined();
+  });
+
+  it("asks recovery strategies in order: code for its own flows, link for any token (recovery/handler.go)", () => {
+    const recovery = { ...fields(), kind: "recovery" as const, skipCsrfCheck: false };
+    expect(registry.responsibleFor("recovery", { flow: { ...recovery, active: "code" }, body: { token: "t" }, method: "" }, ctx)?.id).toBe(
+      "code",
+    );
+    expect(registry.responsibleFor("recovery", { flow: { ...recovery, active: "link" }, body: { token: "t" }, method: "" }, ctx)?.id).toBe(
+      "link",
+    );
+    expect(registry.responsibleFor("recovery", { flow: { ...recovery, active: "link" }, body: {}, method: "" }, ctx)).toBeUndefined();
+    expect(registry.carriesMailedSecret("recovery", { flow: recovery, body: { token: "t" }, method: "" })).toBe(true);
+    expect(registry.carriesMailedSecret("recovery", { flow: recovery, body: { code: "123456" }, method: "" })).toBe(false);
+    expect(
+      registry.carriesMailedSecret("verification", { flow: { ...recovery, kind: "verification" }, body: { code: "123456" }, method: "" }),
+    ).toBe(true);
+  });
+
+  it("knows the strategies' secret inputs and schema-derived identifiers", () => {
+    for (const name of ["password", "totp_code", "lookup_secret", "code"]) expect(registry.isSecretInput(name)).toBe(true);
+    expect(registry.isSecretInput("identifier")).toBe(false);
+    expect(registry.schemaIdentifierTypes()).toEqual(["password", "code", "webauthn"]);
+    expect(registry.interleavedWithDefault()).toEqual(["password"]);
+  });
+});

@@ -1,2 +1,0 @@
-// Stand-in for the `server-only` marker package under Vitest (see vitest.config.ts).
-export {};

@@ -1,0 +1,1 @@
+export { BatchedLookup } from "./batched-lookup";

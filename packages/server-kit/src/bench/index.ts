@@ -1,0 +1,1 @@
+export { startFloorServer, type FloorServer } from "./floor-server";

@@ -1,0 +1,1 @@
+export { parseGoDurationMs, parseGoDurationSeconds } from "./go-duration";

@@ -1,0 +1,1 @@
+export { applyJsonPatch, JsonPatchError, parsePatch, type PatchJson, type PatchOperation } from "./json-patch";

@@ -1,0 +1,1 @@
+export { runMigrations, type Migration, type MigrationLedger } from "./run-migrations";

@@ -1,0 +1,1 @@
+export { isStorableJson, isStorableQuery, isStorableText, MAX_STORABLE_DEPTH, unstorableReason } from "./storable";
