@@ -138,6 +138,26 @@ describe("login decision", () => {
     it("changes nothing where the domain does not require one (CIAM by default)", () => {
       expect(decideLogin(input({ mfa: { required: false } }))).toEqual({ kind: "accept" });
     });
+
+    it("counts a second factor only of a method the settings allow: aal2 through backup codes alone is not enough", () => {
+      const allowing = (enrolled: boolean, graceEndsAt: number, allowedMethods: string[]): MfaFacts => ({
+        required: true,
+        enrolled,
+        graceEndsAt,
+        allowedMethods,
+      });
+      const byBackupCode = { ...aal2, methods: ["password", "lookup_secret"] };
+      const byTotp = { ...aal2, methods: ["password", "totp"] };
+      const totpOrKey = ["totp", "webauthn"];
+      expect(decideLogin(input({ session: byTotp, mfa: allowing(true, 0, totpOrKey) }))).toEqual({ kind: "accept" });
+      // Someone with an allowed device is asked for the second factor again (an aal2 login alone would find aal2 met).
+      expect(decideLogin(input({ session: byBackupCode, mfa: allowing(true, 0, totpOrKey) }))).toEqual({ kind: "step_up", refresh: true });
+      // Someone with no allowed device enrols one.
+      expect(decideLogin(input({ session: byBackupCode, mfa: allowing(false, NOW - 1, totpOrKey) }))).toEqual({
+        kind: "enrol_second_factor",
+      });
+      expect(decideLogin(input({ session: byBackupCode, mfa: allowing(false, NOW - 1, ["lookup_secret"]) }))).toEqual({ kind: "accept" });
+    });
   });
   describe("prompt=none (no page may be shown)", () => {
     const silent = `${AUTH}&prompt=none`;

@@ -2,7 +2,8 @@
  * What Hera does with a Hydra login request, decided from server-side facts
  * only: Hydra's login request (fetched from Hydra's admin API), the browser's
  * Kratos session (checked with Kratos), the identity's state and second
- * factors (Kratos admin API), the domain's MFA policy (start-up config) and,
+ * factors (Kratos admin API), the domain's MFA policy (Athena's settings over
+ * the start-up defaults) and,
  * for a re-authentication, a proof Hera itself sealed. Nothing the browser
  * can edit takes part.
  */
@@ -23,6 +24,8 @@ export interface SessionFacts {
   authenticatedAt: number;
   /** The session's authenticator assurance level (`aal1`: password only, `aal2`: plus a second factor). */
   aal: string;
+  /** The methods the session was authenticated with (`password`, `totp`, …); undefined: not known, the level alone counts. */
+  methods?: readonly string[] | undefined;
 }
 
 /**
@@ -34,10 +37,12 @@ export type MfaFacts =
   | { required: false }
   | {
       required: true;
-      /** The identity has a TOTP device or a security key. */
+      /** The identity has a second factor of a method the policy allows (by default a TOTP device or a security key). */
       enrolled: boolean;
       /** Until when (ms since the epoch) the identity may sign in without one: created_at + the grace days. */
       graceEndsAt: number;
+      /** The second-factor methods the policy allows; a session at aal2 through another one does not satisfy it. Undefined: any. */
+      allowedMethods?: readonly string[];
     };
 
 export interface LoginDecisionInput {
@@ -64,8 +69,13 @@ export type LoginDecision =
   | { kind: "accept"; mfaGraceEndsAt?: number }
   /** Hydra remembers someone this browser has no matching, active Kratos session for: forget Hydra's login session and start the authorization again. */
   | { kind: "forget_remembered_login" }
-  /** The session needs its second factor before anything else. */
-  | { kind: "step_up" }
+  /**
+   * The session needs its second factor before anything else. `refresh`: it
+   * is at aal2 already, through a method the policy does not allow, so
+   * Kratos must ask for the second factor again (an aal2 login alone would
+   * find the level met and come straight back).
+   */
+  | { kind: "step_up"; refresh?: true }
   /** The policy requires a second factor the identity does not have, and its grace period is over: enrol one in settings first. */
   | { kind: "enrol_second_factor" }
   /** Sign in (again, when `refresh`): Kratos' login flow, which returns to this challenge. */
@@ -140,19 +150,32 @@ function decideInteractiveLogin(input: LoginDecisionInput): LoginDecision {
 }
 
 /** AAL2 (or above) is a sign-in with a second factor. */
-function hasSecondFactorSession(session: SessionFacts): boolean {
+function hasSecondFactorSession(session: Pick<SessionFacts, "aal">): boolean {
   return session.aal === "aal2" || session.aal === "aal3";
+}
+
+/** A second factor the policy counts: the session's methods include an allowed one (when both are known). */
+function usedAllowedMethod(session: Pick<SessionFacts, "methods">, allowed: readonly string[] | undefined): boolean {
+  if (!allowed || !session.methods) return true;
+  return session.methods.some((method) => allowed.includes(method));
 }
 
 /**
  * Where the policy requires a second factor, only an aal2 session is
  * accepted. Below that: someone with a device steps up to it; someone
  * without one enrols first — unless the identity is still within its grace
- * period, which is accepted at aal1, and said so.
+ * period, which is accepted at aal1, and said so. The same verdict decides
+ * native (API) sign-ins at Hera's edge.
  */
-function secondFactorDecision(mfa: MfaFacts, session: SessionFacts, now: number): LoginDecision {
-  if (!mfa.required || hasSecondFactorSession(session)) return { kind: "accept" };
-  if (mfa.enrolled) return { kind: "step_up" };
+export function secondFactorDecision(
+  mfa: MfaFacts,
+  session: Pick<SessionFacts, "aal" | "methods">,
+  now: number,
+): Extract<LoginDecision, { kind: "accept" | "step_up" | "enrol_second_factor" }> {
+  if (!mfa.required) return { kind: "accept" };
+  const atAal2 = hasSecondFactorSession(session);
+  if (atAal2 && usedAllowedMethod(session, mfa.allowedMethods)) return { kind: "accept" };
+  if (mfa.enrolled) return atAal2 ? { kind: "step_up", refresh: true } : { kind: "step_up" };
   if (now < mfa.graceEndsAt) return { kind: "accept", mfaGraceEndsAt: mfa.graceEndsAt };
   return { kind: "enrol_second_factor" };
 }

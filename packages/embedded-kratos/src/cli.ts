@@ -3,10 +3,10 @@ import { startEmbeddedKratos } from "./index";
 
 /** `tsx src/cli.ts --config <kratos.yml>` — runs until SIGINT/SIGTERM. DSN and ADMIN_API_TOKEN come from the environment. */
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { config: { type: "string", short: "c" }, host: { type: "string" } } });
+  const { values } = parseArgs({ options: { config: { type: "string", short: "c" }, host: { type: "string" }, dev: { type: "boolean" } } });
   if (!values.config) {
     console.error(
-      "usage: tsx src/cli.ts --config <path/to/kratos.yml> [--host 127.0.0.1]\n  env: DSN (overrides dsn), ADMIN_API_TOKEN (protects the admin API)",
+      "usage: tsx src/cli.ts --config <path/to/kratos.yml> [--host 127.0.0.1] [--dev]\n  env: DSN (overrides dsn), ADMIN_API_TOKEN (protects the admin API)",
     );
     process.exit(2);
   }
@@ -15,6 +15,8 @@ async function main(): Promise<void> {
     dsn: process.env.DSN || undefined,
     adminToken: process.env.ADMIN_API_TOKEN || undefined,
     host: values.host ?? process.env.HOST ?? "127.0.0.1",
+    // Kratos' `serve --dev`: courier bodies visible in the admin API.
+    dev: values.dev === true,
   });
   console.log(`embedded-kratos: public ${kratos.publicUrl}  admin ${kratos.adminUrl}`);
   let stopping = false;

@@ -27,6 +27,12 @@ export interface EmbeddedKratosOptions {
   host?: string;
   /** Deep-merged over the config file before validation (e.g. shorter lifespans, lower bcrypt cost in tests). */
   configOverrides?: Record<string, unknown>;
+  /**
+   * Kratos' `serve --dev` flag: sets `dev: true` whatever the file says
+   * (IsInsecureDevMode) — courier messages keep their subjects and bodies in
+   * the admin API, and cookies are not forced `Secure`. Never in production.
+   */
+  dev?: boolean;
   /** One line per request and warnings; defaults to console.log. */
   log?: (line: string) => void;
 }
@@ -69,7 +75,7 @@ export async function startEmbeddedKratos(options: EmbeddedKratosOptions & { str
   }
   if (options.adminPort !== undefined)
     serveOverrides.admin = { port: options.adminPort, base_url: `http://127.0.0.1:${options.adminPort}/` };
-  const overrides: Record<string, unknown> = { ...(options.configOverrides ?? {}) };
+  const overrides: Record<string, unknown> = { ...(options.configOverrides ?? {}), ...(options.dev ? { dev: true } : {}) };
   if (Object.keys(serveOverrides).length > 0) {
     const existing = (overrides.serve ?? {}) as Record<string, Record<string, unknown>>;
     overrides.serve = {

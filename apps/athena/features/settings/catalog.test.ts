@@ -39,8 +39,35 @@ describe("the typed settings catalogue", () => {
       expect(checkSetting("m2m.max_token_lifetime_minutes", bad, false)).toMatchObject({ ok: false });
   });
 
+  it("takes the CAPTCHA switches as on/off and bounds the failure count and the ALTCHA difficulty", () => {
+    expect(checkSetting("captcha.registration", " ON ", false)).toEqual({ ok: true, value: "on", secret: false });
+    expect(checkSetting("captcha.recovery", "false", false)).toEqual({ ok: true, value: "off", secret: false });
+    expect(checkSetting("captcha.registration", "maybe", false)).toEqual({ ok: false, rule: "on or off" });
+    expect(checkSetting("captcha.login_after_failures", "0", false)).toEqual({ ok: true, value: "0", secret: false });
+    expect(checkSetting("captcha.login_after_failures", "03", false)).toEqual({ ok: true, value: "3", secret: false });
+    for (const bad of ["-1", "101", "two"]) expect(checkSetting("captcha.login_after_failures", bad, false)).toMatchObject({ ok: false });
+    expect(checkSetting("captcha.difficulty", "50000", false)).toEqual({ ok: true, value: "50000", secret: false });
+    for (const bad of ["999", "500001", "1e5"]) expect(checkSetting("captcha.difficulty", bad, false)).toMatchObject({ ok: false });
+  });
+
   it("passes keys it does not know through unchanged, secret as asked", () => {
     expect(checkSetting("captcha.secret", " x ", true)).toEqual({ ok: true, value: " x ", secret: true });
     expect(checkSetting("feature.flag", "on", false)).toEqual({ ok: true, value: "on", secret: false });
+  });
+});
+
+describe("the second-factor (MFA) settings", () => {
+  it("stores on/off, the allowed methods in catalogue order, and whole grace days up to 90", () => {
+    expect(checkSetting("mfa.required", " True ", false)).toEqual({ ok: true, value: "on", secret: false });
+    expect(checkSetting("mfa.required", "off", false)).toEqual({ ok: true, value: "off", secret: false });
+    expect(checkSetting("mfa.required", "sometimes", false)).toEqual({ ok: false, rule: "on or off" });
+    expect(checkSetting("mfa.allowed_methods", "webauthn,totp", false)).toEqual({ ok: true, value: "totp webauthn", secret: false });
+    expect(checkSetting("mfa.allowed_methods", "totp sms", false)).toEqual({
+      ok: false,
+      rule: "one or more of totp, webauthn, lookup_secret",
+    });
+    expect(checkSetting("mfa.grace_days", "090", false)).toEqual({ ok: true, value: "90", secret: false });
+    for (const bad of ["91", "-1", "7.5", ""]) expect(checkSetting("mfa.grace_days", bad, false)).toMatchObject({ ok: false });
+    expect(SETTING_GROUPS.mfa.settings.map((s) => s.key)).toEqual(["mfa.required", "mfa.allowed_methods", "mfa.grace_days"]);
   });
 });

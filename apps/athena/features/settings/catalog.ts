@@ -1,4 +1,11 @@
 import { z } from "zod";
+import {
+  MAX_MFA_SETTING_GRACE_DAYS,
+  parseMfaGraceDays,
+  parseMfaRequired,
+  parseSecondFactorMethods,
+  SECOND_FACTOR_METHODS,
+} from "@olympus/athena-store/settings";
 
 /**
  * The settings Athena knows by name: what each holds, the rule its text must
@@ -113,10 +120,101 @@ const M2M: readonly SettingDefinition[] = [
   },
 ];
 
+/** `on`/`off` (true/false, yes/no accepted), stored as `on` or `off`. */
+const onOff = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((text) => ["on", "off", "true", "false", "yes", "no"].includes(text), "on or off")
+  .transform((text) => (["on", "true", "yes"].includes(text) ? "on" : "off"));
+
+/** Hera's proof-of-work CAPTCHA (ALTCHA): read by Hera's edge at run time, within a few seconds of a save. */
+export const CAPTCHA_MAX_LOGIN_FAILURES = 100;
+export const CAPTCHA_DIFFICULTY = { min: 1_000, max: 500_000, default: 50_000 } as const;
+const CAPTCHA: readonly SettingDefinition[] = [
+  {
+    key: "captcha.registration",
+    label: "On sign-up",
+    hint: "on or off: every sign-up submission needs a solved challenge",
+    secret: false,
+    inputMode: "text",
+    rule: onOff,
+  },
+  {
+    key: "captcha.recovery",
+    label: "On account recovery",
+    hint: "on or off: asking for a recovery mail needs a solved challenge",
+    secret: false,
+    inputMode: "text",
+    rule: onOff,
+  },
+  {
+    key: "captcha.login_after_failures",
+    label: "On sign-in after failed attempts",
+    hint: "0 = never; N = once an account or a client address has N failed sign-ins in the limits' window",
+    secret: false,
+    inputMode: "numeric",
+    rule: wholeNumber(0, CAPTCHA_MAX_LOGIN_FAILURES, `0 (never) or a number of failed sign-ins from 1 to ${CAPTCHA_MAX_LOGIN_FAILURES}`),
+  },
+  {
+    key: "captcha.difficulty",
+    label: "Difficulty (ALTCHA max number)",
+    hint: "The most SHA-256 hashes a browser may need; about half on average",
+    secret: false,
+    inputMode: "numeric",
+    rule: wholeNumber(
+      CAPTCHA_DIFFICULTY.min,
+      CAPTCHA_DIFFICULTY.max,
+      `a whole number from ${CAPTCHA_DIFFICULTY.min} to ${CAPTCHA_DIFFICULTY.max}`,
+    ),
+  },
+];
+
+/** A value as its store-side parser (the one Hera reads it with) understands it, normalised; `rule` when it does not. */
+const parsedBy = <T>(parse: (text: string) => T | undefined, format: (value: T) => string, rule: string) =>
+  z.string().transform((text, context) => {
+    const value = parse(text);
+    if (value === undefined) {
+      context.addIssue({ code: "custom", message: rule });
+      return z.NEVER;
+    }
+    return format(value);
+  });
+
+/** The second-factor policy Hera enforces on every sign-in of this domain (read at run time, within seconds of a save). */
+const MFA: readonly SettingDefinition[] = [
+  {
+    key: "mfa.required",
+    label: "Required",
+    hint: "on or off: past the grace period, nobody signs in without a second factor",
+    secret: false,
+    inputMode: "text",
+    rule: parsedBy(parseMfaRequired, (required) => (required ? "on" : "off"), "on or off"),
+  },
+  {
+    key: "mfa.allowed_methods",
+    label: "Allowed methods",
+    hint: `Any of ${SECOND_FACTOR_METHODS.join(", ")} that this domain's Kratos has enabled; only these count and are offered`,
+    secret: false,
+    inputMode: "text",
+    rule: parsedBy(parseSecondFactorMethods, (methods) => methods.join(" "), `one or more of ${SECOND_FACTOR_METHODS.join(", ")}`),
+  },
+  {
+    key: "mfa.grace_days",
+    label: "Grace period (days)",
+    hint: "Days after an account is created during which it may still sign in without one",
+    secret: false,
+    inputMode: "numeric",
+    rule: parsedBy(parseMfaGraceDays, String, `a whole number of days from 0 to ${MAX_MFA_SETTING_GRACE_DAYS}`),
+  },
+];
+
 export const SETTING_GROUPS = {
-  smtp: { title: "Outgoing mail (SMTP)", settings: SMTP },
-  m2m: { title: "Machine clients (M2M)", settings: M2M },
-} as const satisfies Record<string, { title: string; settings: readonly SettingDefinition[] }>;
+  smtp: { title: "Outgoing mail (SMTP)", saveLabel: "SMTP", settings: SMTP },
+  m2m: { title: "Machine clients (M2M)", saveLabel: "M2M policy", settings: M2M },
+  captcha: { title: "CAPTCHA", saveLabel: "CAPTCHA", settings: CAPTCHA },
+  mfa: { title: "Second factor (MFA)", saveLabel: "MFA policy", settings: MFA },
+} as const satisfies Record<string, { title: string; saveLabel: string; settings: readonly SettingDefinition[] }>;
 
 export type SettingGroupId = keyof typeof SETTING_GROUPS;
 export const SETTING_GROUP_IDS = Object.keys(SETTING_GROUPS) as [SettingGroupId, ...SettingGroupId[]];

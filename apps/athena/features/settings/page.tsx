@@ -6,11 +6,21 @@ import { SESSION_ABSOLUTE_SECONDS, SESSION_IDLE_SECONDS } from "@/shared/auth/po
 import { athenaConfig } from "@/shared/server/config";
 import { settingsStore } from "@/shared/server/olympus-db";
 import { m2mPolicy } from "@/features/oauth2-clients/m2m/policy";
-import { settingDefinition } from "./catalog";
+import { DEFAULT_MFA_POLICY } from "@olympus/runtime-config/config";
+import { DEFAULT_SECOND_FACTOR_METHODS } from "@olympus/athena-store/settings";
+import { CAPTCHA_DIFFICULTY, settingDefinition } from "./catalog";
 import { SettingGroupForm, type StoredValue } from "./setting-group-form";
 import { DeleteSettingButton, SettingForm } from "./setting-forms";
 
 export const metadata: Metadata = { title: "Settings" };
+
+/** What Hera applies while a CAPTCHA key is unset (apps/hera/lib/server/captcha/policy.ts). */
+const CAPTCHA_DEFAULTS = {
+  "captcha.registration": "off",
+  "captcha.recovery": "off",
+  "captcha.login_after_failures": "0",
+  "captcha.difficulty": String(CAPTCHA_DIFFICULTY.default),
+};
 
 function duration(seconds: number): string {
   const [amount, unit] =
@@ -57,6 +67,29 @@ export default async function SettingsPage() {
         </Card>
         <Card title="Machine clients (M2M)">
           <SettingGroupForm group="m2m" stored={stored} defaults={m2mDefaults} canWrite={canWrite} />
+        </Card>
+        <Card title="CAPTCHA">
+          <SettingGroupForm group="captcha" stored={stored} defaults={CAPTCHA_DEFAULTS} canWrite={canWrite} />
+          <p className="mt-3 text-xs text-slate-500">
+            A self-hosted proof-of-work (ALTCHA) that Hera&apos;s sign-up, recovery and sign-in forms solve in the browser; checked by Hera
+            before Kratos sees the request. Applies within seconds of a save.
+          </p>
+        </Card>
+        <Card title="Second factor (MFA)">
+          <SettingGroupForm
+            group="mfa"
+            stored={stored}
+            defaults={{
+              "mfa.required": DEFAULT_MFA_POLICY[domain].required ? "on" : "off",
+              "mfa.allowed_methods": DEFAULT_SECOND_FACTOR_METHODS.join(" "),
+              "mfa.grace_days": String(DEFAULT_MFA_POLICY[domain].graceDays),
+            }}
+            canWrite={canWrite}
+          />
+          <p className="mt-3 text-xs text-slate-500">
+            Enforced by Hera within seconds of a save: on every sign-in to an application (OAuth2 through Hydra) and every native app&apos;s
+            sign-in. An unset value keeps Hera&apos;s MFA_REQUIRED / MFA_GRACE_DAYS, shown here with the domain&apos;s built-in defaults.
+          </p>
         </Card>
         <Card title="Athena sessions">
           <DefinitionList

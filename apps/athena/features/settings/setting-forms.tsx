@@ -7,11 +7,7 @@ import { useServerAction } from "@/shared/ui/use-server-action";
 import { deleteSetting, saveSettings } from "./actions";
 import { settingDefinition, SETTING_GROUPS } from "./catalog";
 
-const SUGGESTED = [
-  ...Object.values(SETTING_GROUPS).flatMap((group) => group.settings.map((s) => s.key)),
-  "captcha.enabled",
-  "captcha.secret",
-];
+const SUGGESTED = Object.values(SETTING_GROUPS).flatMap((group) => group.settings.map((s) => s.key));
 
 export function SettingForm({ canWrite }: { canWrite: boolean }) {
   const id = useId();

@@ -95,7 +95,7 @@ export function SettingGroupForm({
         {errors.values && <p className="text-xs text-red-700">{errors.values}</p>}
         <div>
           <Button type="submit" variant="primary" disabled={save.pending}>
-            {save.pending ? "Saving…" : `Save ${group === "smtp" ? "SMTP" : "M2M policy"}`}
+            {save.pending ? "Saving…" : `Save ${SETTING_GROUPS[group].saveLabel}`}
           </Button>
         </div>
       </fieldset>

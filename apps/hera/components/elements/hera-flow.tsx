@@ -1,7 +1,10 @@
 "use client";
 
+import { useMemo } from "react";
 import { Login, Recovery, Registration, Settings, Verification } from "@ory/elements-react/theme";
+import type { OryClientConfiguration } from "@ory/elements-react";
 import type { FlowCardProps } from "./flow-card-props";
+import { captchaPayloadMiddleware } from "./captcha-payload";
 import { heraComponents } from "./overrides";
 
 /**
@@ -11,16 +14,26 @@ import { heraComponents } from "./overrides";
  * browser after the page's own scripts (see FlowCard).
  */
 export default function HeraFlow(props: FlowCardProps) {
+  const config = useMemo(() => withCaptchaPayload(props.config), [props.config]);
   switch (props.kind) {
     case "login":
-      return <Login flow={props.flow} config={props.config} components={heraComponents} />;
+      return <Login flow={props.flow} config={config} components={heraComponents} />;
     case "registration":
-      return <Registration flow={props.flow} config={props.config} components={heraComponents} />;
+      return <Registration flow={props.flow} config={config} components={heraComponents} />;
     case "recovery":
-      return <Recovery flow={props.flow} config={props.config} components={heraComponents} />;
+      return <Recovery flow={props.flow} config={config} components={heraComponents} />;
     case "verification":
-      return <Verification flow={props.flow} config={props.config} components={heraComponents} />;
+      return <Verification flow={props.flow} config={config} components={heraComponents} />;
     case "settings":
-      return <Settings flow={props.flow} config={props.config} components={heraComponents} />;
+      return <Settings flow={props.flow} config={config} components={heraComponents} />;
   }
+}
+
+/** Elements' SDK options plus the middleware that adds a solved CAPTCHA to the next submission (functions cannot come from the server). */
+function withCaptchaPayload(config: OryClientConfiguration): OryClientConfiguration {
+  const options = config.sdk?.options ?? {};
+  return {
+    ...config,
+    sdk: { ...config.sdk, options: { ...options, middleware: [...(options.middleware ?? []), captchaPayloadMiddleware] } },
+  };
 }

@@ -18,6 +18,7 @@ import {
   type OryToastProps,
 } from "@ory/elements-react";
 import { getOryComponents } from "@ory/elements-react/theme";
+import { Captcha } from "./captcha";
 import { isMethodButton, isWebAuthnField, needsJavaScript, primaryButtonOf, type ButtonNode } from "@/lib/flow-buttons";
 
 const defaults = getOryComponents();
@@ -211,7 +212,7 @@ function PasskeySettings(props: OrySettingsPasskeyProps) {
 
 /** Hera's overrides of Ory Elements' default theme, for every flow. */
 export const heraComponents: OryFlowComponentOverrides = {
-  Node: { Input, Label, CodeInput, Checkbox, Select, Button, Text },
+  Node: { Input, Label, CodeInput, Checkbox, Select, Button, Text, Captcha },
   Message: { Toast },
   Page: { Header: PageHeader },
   Form: { WebauthnSettings, PasskeySettings },

@@ -4,8 +4,11 @@ import { redirect } from "next/navigation";
 import { startupConfig } from "@olympus/runtime-config/config";
 import type { FlowByKind, FlowKind } from "@olympus/ory-client/kratos";
 import { one, type SearchParams } from "../search-params";
+import { methodsNotOffered, withoutEnrolmentOf } from "../second-factor-policy";
+import { withCaptchaForPage } from "./captcha/page";
 import { browserCookie } from "./cookies";
 import { KRATOS_PROXY_PREFIX } from "./kratos-edge/edge";
+import { effectiveMfaPolicy } from "./kratos-edge/instance";
 import { REFUSAL_COOKIE, refusalFromCookie } from "./kratos-edge/refusal";
 import { kratos } from "./ory";
 
@@ -44,7 +47,12 @@ export async function flowForPage<K extends FlowKind>(kind: K, params: SearchPar
   const result = await kratos().getFlow(kind, id, await browserCookie());
   switch (result.status) {
     case "ok":
-      return withEdgeRefusal(result.flow);
+      return withCaptchaForPage(
+        kind,
+        await withEdgeRefusal(
+          kind === "settings" ? withoutEnrolmentOf(result.flow, methodsNotOffered(await effectiveMfaPolicy())) : result.flow,
+        ),
+      );
     case "restart":
       return redirect(startFlowPath(kind, { ...params, return_to: result.returnTo ?? one(params, "return_to") }));
     case "session_already_available":

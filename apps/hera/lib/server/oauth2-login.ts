@@ -29,6 +29,7 @@ function sessionFacts(session: Session | undefined): SessionFacts | undefined {
     // An unreadable sign-in time is never fresh.
     authenticatedAt: Number.isNaN(authenticatedAt) ? 0 : authenticatedAt,
     aal: assuranceLevelOf(session),
+    methods: authenticationMethodsOf(session),
   };
 }
 
@@ -51,7 +52,7 @@ async function isActiveIdentity(subject: string): Promise<boolean> {
  * — never on a value the browser can edit. Accepting uses the identity id as
  * subject and the session's AAL and methods as acr/amr; signing in runs the
  * Kratos login flow, which returns here afterwards. Where the domain requires
- * a second factor (MFA_REQUIRED), someone without one enrols it in settings
+ * a second factor (Athena's `mfa.*` settings, else MFA_REQUIRED), someone without an allowed one enrols it in settings
  * first (which also returns here), and a grace-period acceptance without it
  * is passed to the consent in Hydra's login `context`.
  * Never returns unless the challenge is unknown to this domain's Hydra.
@@ -99,7 +100,8 @@ export async function handleLoginChallenge(
   }
   // A second factor or its enrolment is no new sign-in: a proof already issued for this challenge still holds.
   const hereKeepingProof = params.reauthProof ? `${here}&reauth=${encodeURIComponent(params.reauthProof)}` : here;
-  if (decision.kind === "step_up") redirect(startFlowPath("login", { aal: "aal2", return_to: hereKeepingProof }));
+  if (decision.kind === "step_up")
+    redirect(startFlowPath("login", { aal: "aal2", return_to: hereKeepingProof, ...(decision.refresh ? { refresh: "true" } : {}) }));
   if (decision.kind === "enrol_second_factor") {
     // Kratos' settings let an identity without a second factor in at aal1 (required_aal:
     // highest_available) and, once a device is saved, send the browser back here; enrolling

@@ -1,5 +1,7 @@
 import type { OlympusConfig } from "@olympus/runtime-config/config";
-import { checkReadiness, oryReadyProbe, type ReadinessProbe, type ReadinessReport } from "@olympus/runtime-config/health";
+import { oryAppReadiness, type ReadinessProbe, type ReadinessReport } from "@olympus/runtime-config/health";
+
+export { wantsReadiness } from "@olympus/runtime-config/health";
 
 /**
  * Hera is ready when the three Ory APIs its server calls answer ready:
@@ -14,18 +16,5 @@ export function heraReadiness(
   database: ReadinessProbe,
   timeoutMs?: number,
 ): Promise<ReadinessReport> {
-  return checkReadiness(
-    {
-      kratosPublic: oryReadyProbe(config.kratos.publicUrl),
-      kratosAdmin: oryReadyProbe(config.kratos.adminUrl),
-      hydraAdmin: oryReadyProbe(config.hydra.adminUrl),
-      database,
-    },
-    timeoutMs,
-  );
-}
-
-/** `?ready` (any value) asks for readiness; without it `/api/health` stays a liveness answer. */
-export function wantsReadiness(requestUrl: string): boolean {
-  return new URL(requestUrl).searchParams.has("ready");
+  return oryAppReadiness(config, database, timeoutMs);
 }

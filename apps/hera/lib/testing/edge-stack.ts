@@ -7,12 +7,17 @@ import { createAuditLog } from "@olympus/athena-store/audit";
 import type { Domain } from "@olympus/runtime-config/config";
 import { startTestOlympusDatabase, type TestOlympusDatabase } from "@olympus/athena-store/olympus-db/testing";
 import { freePort } from "@olympus/test-postgres";
+import { createCaptchaService, type CaptchaService } from "@/lib/server/captcha/service";
 import { EdgeCounters } from "@/lib/server/kratos-edge/counters";
 import { createKratosEdge, KRATOS_PROXY_PREFIX, type KratosEdge } from "@/lib/server/kratos-edge/edge";
 import { EdgeLimiter } from "@/lib/server/kratos-edge/limiter";
 import { loadLimits } from "@/lib/server/kratos-edge/limits-config";
 import { stampPeerAddress } from "@/lib/server/kratos-edge/peer-address";
 import { EdgeSignIns } from "@/lib/server/kratos-edge/sign-ins";
+import { createSecondFactorGate } from "@/lib/server/kratos-edge/second-factor-gate";
+import { createMfaPolicySource } from "@/lib/mfa-policy-source";
+import { readMfaSettings } from "@olympus/athena-store/settings";
+import type { PolicyIdentity } from "@/lib/second-factor-policy";
 
 /**
  * Real parts for the edge tests: PostgreSQL with the `olympus` database laid
@@ -27,12 +32,17 @@ export const kratosConfig = (domain: Domain) => path.join(REPO, "platform", "dev
 export const limitsFile = (environment: "dev" | "prod", domain: Domain) =>
   path.join(REPO, "platform", environment, `${domain}-hera`, "limits.yml");
 
+/** Hera's COOKIE_SECRET in these tests (the CAPTCHA's HMAC keys are derived from it). */
+export const TEST_COOKIE_SECRET = "edge-test-cookie-secret-0123456789abcdef";
+
 export interface EdgeServer {
   /** Hera's origin as the test server serves it. */
   url: string;
   /** Kratos' public API through the edge (Hera's origin + /.ory/kratos). */
   kratos: string;
   edge: KratosEdge;
+  /** The CAPTCHA parts, when wired (EdgeOptions.captcha). */
+  captcha: CaptchaService | undefined;
   /** Requests the edge forwarded to Kratos, by path (no query). */
   forwarded: string[];
   close(): Promise<void>;
@@ -55,6 +65,14 @@ export interface EdgeOptions {
   /** Deep-merged over platform/dev/<domain>-hera/limits.yml. */
   limits?: Record<string, unknown>;
   port?: number;
+  /**
+   * The MFA policy's start-up defaults (MFA_REQUIRED, MFA_GRACE_DAYS): with
+   * them the edge enforces the policy, read from the test database's
+   * settings on every request (no cache), as Hera's instance does.
+   */
+  mfaDefaults?: { required: boolean; graceDays: number };
+  /** Wires the CAPTCHA gate as Hera's instance does (its policy read from the test database's settings on every request). */
+  captcha?: boolean;
 }
 
 export interface KratosOptions {
@@ -96,6 +114,8 @@ export async function startEdgeStack(domain: Domain, options: EdgeOptions = {}, 
         running,
         edgeOptions.port ?? (await freePort()),
         merged(options.limits ?? {}, edgeOptions.limits ?? {}),
+        edgeOptions.mfaDefaults ?? options.mfaDefaults,
+        edgeOptions.captcha ?? options.captcha ?? false,
       );
       servers.push(server);
       return server;
@@ -143,6 +163,8 @@ async function serveEdge(
   kratos: EmbeddedKratos,
   port: number,
   limitsOverrides: Record<string, unknown>,
+  mfaDefaults: EdgeOptions["mfaDefaults"],
+  withCaptcha: boolean,
 ): Promise<EdgeServer> {
   const pool = db.pools[domain];
   const limits = loadLimits(domain, limitsFile("dev", domain), { overrides: limitsOverrides });
@@ -152,12 +174,16 @@ async function serveEdge(
     return fetch(input, init);
   };
   const url = `http://127.0.0.1:${port}`;
+  const limiter = new EdgeLimiter(limits, new EdgeCounters(pool, domain), createAuditLog({ pool, domain }));
+  const captcha = withCaptcha ? createCaptchaService({ pool, domain, secret: TEST_COOKIE_SECRET, limiter, policyTtlMs: 0 }) : undefined;
   const edge = createKratosEdge({
     kratosUrl: kratos.publicUrl,
     publicUrl: url,
-    limiter: new EdgeLimiter(limits, new EdgeCounters(pool, domain), createAuditLog({ pool, domain })),
+    limiter,
     signIns: new EdgeSignIns(pool, domain),
     fetch: countingFetch,
+    ...(captcha ? { captcha: captcha.gate } : {}),
+    ...(mfaDefaults ? { secondFactor: secondFactorGate(pool, domain, kratos, url, countingFetch, mfaDefaults) } : {}),
   });
   const server = http.createServer((req, res) => {
     stampPeerAddress(req);
@@ -171,9 +197,32 @@ async function serveEdge(
     url,
     kratos: `${url}${KRATOS_PROXY_PREFIX}`,
     edge,
+    captcha,
     forwarded,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+function secondFactorGate(
+  pool: TestOlympusDatabase["pools"][Domain],
+  domain: Domain,
+  kratos: EmbeddedKratos,
+  publicUrl: string,
+  upstreamFetch: typeof fetch,
+  defaults: { required: boolean; graceDays: number },
+) {
+  const policy = createMfaPolicySource({ read: () => readMfaSettings(pool, domain), defaults, log: () => {}, ttlMs: 0 });
+  return createSecondFactorGate({
+    policy: () => policy.current(),
+    identity: async (id) => {
+      const response = await fetch(`${kratos.adminUrl}/admin/identities/${encodeURIComponent(id)}`);
+      return response.status === 200 ? ((await response.json()) as PolicyIdentity) : undefined;
+    },
+    kratosUrl: kratos.publicUrl,
+    publicUrl,
+    fetch: upstreamFetch,
+    log: () => {},
+  });
 }
 
 /** Plays Next for one request: a Web Request in, the route handler's Response out. */

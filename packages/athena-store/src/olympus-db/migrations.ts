@@ -233,6 +233,33 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX olympus_audit_log_domain_action_time ON olympus_audit_log (domain, action, occurred_at);
     `,
   },
+  {
+    id: 7,
+    name: "dashboard-layouts",
+    // Each employee's dashboard layout in one Athena: which widgets, in what
+    // order (a JSON array Athena validates on write and reconciles with the
+    // widgets it knows on read). Keyed by the IAM subject; presentation only,
+    // so the row holds nothing secret.
+    sql: `
+      CREATE TABLE olympus_dashboard_layouts (
+        domain     text        NOT NULL CHECK (domain IN ('ciam', 'iam')),
+        subject    text        NOT NULL CHECK (length(subject) BETWEEN 1 AND 400),
+        widgets    jsonb       NOT NULL CHECK (jsonb_typeof(widgets) = 'array' AND jsonb_array_length(widgets) <= 64),
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (domain, subject)
+      );
+      ALTER TABLE olympus_dashboard_layouts ENABLE ROW LEVEL SECURITY;
+      ALTER TABLE olympus_dashboard_layouts FORCE ROW LEVEL SECURITY;
+      CREATE POLICY olympus_dashboard_layouts_domain ON olympus_dashboard_layouts
+        USING (domain = ${CONNECTED_DOMAIN})
+        WITH CHECK (domain = ${CONNECTED_DOMAIN});
+
+      REVOKE ALL ON olympus_dashboard_layouts FROM PUBLIC, ${DOMAIN_ROLES};
+      -- Read, save (INSERT … ON CONFLICT DO UPDATE of the layout only), reset to the default (DELETE).
+      GRANT SELECT, INSERT, DELETE ON olympus_dashboard_layouts TO ${DOMAIN_ROLES};
+      GRANT UPDATE (widgets, updated_at) ON olympus_dashboard_layouts TO ${DOMAIN_ROLES};
+    `,
+  },
 ];
 
 /** An arbitrary, fixed key for pg_advisory_lock: "olym" in ASCII. */

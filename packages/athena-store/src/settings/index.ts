@@ -21,3 +21,17 @@ export {
   type EncryptionKey,
 } from "./crypto";
 export { rotateSettingsKey, type RotationReport } from "./rotate";
+export { readPlainSettings } from "./plain-read";
+export {
+  DEFAULT_SECOND_FACTOR_METHODS,
+  MAX_MFA_SETTING_GRACE_DAYS,
+  MFA_SETTING_KEYS,
+  mfaPolicyFromSettings,
+  parseMfaGraceDays,
+  parseMfaRequired,
+  parseSecondFactorMethods,
+  readMfaSettings,
+  SECOND_FACTOR_METHODS,
+  type EffectiveMfaPolicy,
+  type SecondFactorMethod,
+} from "./mfa-policy";

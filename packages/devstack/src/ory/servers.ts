@@ -52,6 +52,8 @@ export async function startOryServer(server: OryServerConfig, options: StartOryO
         publicBaseUrl: `http://${host}:${ports.hera}/.ory/kratos/`,
         host: "127.0.0.1",
         adminToken: server.adminToken,
+        // As docker-compose.dev.yml runs `kratos serve --dev`: Athena's courier page shows message bodies in development.
+        dev: true,
         configOverrides: {
           courier: { smtp: { connection_uri: `smtp://127.0.0.1:${options.smtpPort}/?disable_starttls=true` } },
           oauth2_provider: { url: `http://127.0.0.1:${ports.hydraAdmin}/` },

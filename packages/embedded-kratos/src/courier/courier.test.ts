@@ -130,4 +130,26 @@ describe("courier: queue, SMTP delivery, retries and the admin API", () => {
       await strict.close();
     }
   });
+
+  // courier/handler.go listCourierMessages / getCourierMessage: bodies are kept when
+  // IsInsecureDevMode, which `serve --dev` turns on whatever the file says (the dev stack runs so).
+  it("shows subjects and bodies when started with the dev flag (Kratos' --dev), the config file not saying dev", async () => {
+    const deadPort = await freePort();
+    const dev = await startKratos(pg, "ciam_courier_dev_flag", {
+      dev: true,
+      configOverrides: { courier: { smtp: { connection_uri: `smtp://127.0.0.1:${deadPort}/?disable_starttls=true` } } },
+    });
+    try {
+      const courier = new CourierApi(new Configuration({ basePath: dev.adminUrl }));
+      const email = uniqueEmail("dev-flag");
+      await createIdentity(dev, email);
+      await requestRecovery(dev, email);
+      const message = await eventually(async () => (await courier.listCourierMessages({ recipient: email })).data[0]);
+      expect(message.subject).toBe("Olympus: Recover access to your account");
+      expect(message.body).toMatch(/\b\d{6}\b/);
+      expect((await courier.getCourierMessage({ id: message.id })).data.body).toBe(message.body);
+    } finally {
+      await dev.close();
+    }
+  });
 });

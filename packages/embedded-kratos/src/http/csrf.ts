@@ -12,6 +12,9 @@ const ONE_YEAR_SECONDS = 365 * 24 * 3600;
  * unmasks to the cookie value. Native (`api`) flows never use it.
  */
 export class CsrfManager {
+  /** Tokens issued during a request: later reads in that request see them, as nosurf keeps the new token in the request's context. */
+  private readonly issued = new WeakMap<HttpContext, Buffer>();
+
   constructor(private readonly config: KratosConfig) {}
 
   get cookieName(): string {
@@ -20,6 +23,8 @@ export class CsrfManager {
 
   /** The browser's raw token from its cookie, if present and well-formed. */
   rawFromRequest(ctx: HttpContext): Buffer | undefined {
+    const issued = this.issued.get(ctx);
+    if (issued) return issued;
     const value = ctx.cookie(this.cookieName);
     if (!value) return undefined;
     const raw = Buffer.from(value, "base64");
@@ -28,8 +33,15 @@ export class CsrfManager {
 
   /** Returns the request's raw token, issuing a new cookie when there is none. */
   ensure(ctx: HttpContext): Buffer {
-    const existing = this.rawFromRequest(ctx);
-    if (existing) return existing;
+    return this.rawFromRequest(ctx) ?? this.regenerate(ctx);
+  }
+
+  /**
+   * nosurf's RegenerateToken: a new raw token and its cookie, whatever the
+   * request carried. Kratos calls it where a flow is opened from a mail,
+   * since that browser may hold no cookie (or another one) for the flow.
+   */
+  regenerate(ctx: HttpContext): Buffer {
     const raw = randomBytes(TOKEN_BYTES);
     ctx.setCookie(
       serializeCookie(this.cookieName, raw.toString("base64"), {
@@ -41,6 +53,7 @@ export class CsrfManager {
         sameSite: this.config.cookies.same_site,
       }),
     );
+    this.issued.set(ctx, raw);
     return raw;
   }
 

@@ -121,6 +121,11 @@ export const errors = {
         "An active session was found but it does not fulfill the requested Authenticator Assurance Level. Please verify yourself with a second factor to resolve this issue.",
       details: { redirect_browser_to: redirectTo },
     }).withExtra({ redirect_browser_to: redirectTo }),
+  /** flow.NewFlowReplacedError(...).WithFlow(f): 410 naming the flow that replaced the submitted one. */
+  flowReplaced: (reason: string, flowId: string) =>
+    new KratosError(410, { id: "self_service_flow_replaced", message: "self-service flow replaced", reason }).withExtra({
+      use_flow_id: flowId,
+    }),
   flowExpired: (expiredAt: Date, flowId: string) => {
     const agoMs = Date.now() - expiredAt.getTime();
     return new KratosError(410, {

@@ -35,6 +35,8 @@ export async function startKratos(
     strategies?: readonly Strategy[];
     /** An existing database (a second instance, a restart) instead of a fresh one. */
     existingDatabase?: boolean;
+    /** Kratos' `--dev` flag. */
+    dev?: boolean;
   } = {},
 ): Promise<TestKratos> {
   const dsn = options.existingDatabase ? pg.url(database) : await pg.createDatabase(database);
@@ -48,6 +50,7 @@ export async function startKratos(
     adminToken: options.adminToken,
     publicBaseUrl: options.publicBaseUrl,
     strategies: options.strategies,
+    dev: options.dev,
     log: (line) => logs.push(line),
   });
   return {

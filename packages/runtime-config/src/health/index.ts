@@ -1,7 +1,10 @@
 export {
   checkReadiness,
+  oryAppReadiness,
   oryReadyProbe,
   READINESS_TIMEOUT_MS,
+  wantsReadiness,
+  type OryAppEndpoints,
   type ReadinessProbe,
   type ReadinessReport,
   type ReadinessStatus,

@@ -65,3 +65,31 @@ function aborted(signal: AbortSignal): Promise<never> {
     signal.addEventListener("abort", () => reject(signal.reason instanceof Error ? signal.reason : new Error("aborted")), { once: true });
   });
 }
+
+/** The Ory addresses an app instance calls: its domain's Kratos (public and admin) and Hydra admin. */
+export interface OryAppEndpoints {
+  kratos: { publicUrl: string; adminUrl: string };
+  hydra: { adminUrl: string };
+}
+
+/**
+ * An app instance (Hera or Athena) is ready when the three Ory APIs its server
+ * calls answer ready at the addresses it was configured with, and the olympus
+ * database answers on the pool it uses.
+ */
+export function oryAppReadiness(endpoints: OryAppEndpoints, database: ReadinessProbe, timeoutMs?: number): Promise<ReadinessReport> {
+  return checkReadiness(
+    {
+      kratosPublic: oryReadyProbe(endpoints.kratos.publicUrl),
+      kratosAdmin: oryReadyProbe(endpoints.kratos.adminUrl),
+      hydraAdmin: oryReadyProbe(endpoints.hydra.adminUrl),
+      database,
+    },
+    timeoutMs,
+  );
+}
+
+/** `?ready` (any value) asks for readiness; without it `/api/health` stays a liveness answer. */
+export function wantsReadiness(requestUrl: string): boolean {
+  return new URL(requestUrl).searchParams.has("ready");
+}

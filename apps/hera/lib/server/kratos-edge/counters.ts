@@ -96,6 +96,26 @@ export class EdgeCounters {
     });
   }
 
+  /** The highest count among these keys as their rules see it now (0 for none, or once a window or lockout is over); charges nothing. */
+  async highest(keys: readonly CounterKey[]): Promise<number> {
+    if (keys.length === 0) return 0;
+    const entries = keys.map((k) => ({ ...k, hash: digest(k.bucket, k.key) }));
+    const { rows } = await inDomainTransaction(this.pool, this.domain, (tx) =>
+      tx.query<CounterRow>(
+        `SELECT bucket, key_hash, hits, window_started_at, blocked_until, now() AS now
+           FROM olympus_edge_counters
+          WHERE domain = $1 AND (bucket, key_hash) IN (SELECT * FROM unnest($2::text[], $3::bytea[]))`,
+        [this.domain, entries.map((e) => e.bucket), entries.map((e) => e.hash)],
+      ),
+    );
+    let highest = 0;
+    for (const row of rows) {
+      const entry = entries.find((e) => e.bucket === row.bucket && e.hash.equals(row.key_hash));
+      if (entry) highest = Math.max(highest, currentHits(entry.rule, row));
+    }
+    return highest;
+  }
+
   /** Forgets keys entirely (a correct guess clears its identifier's failures). */
   async reset(keys: readonly Pick<CounterKey, "bucket" | "key">[]): Promise<void> {
     if (keys.length === 0) return;
@@ -171,6 +191,15 @@ export function decide(rule: LimitRule, row: Pick<CounterRow, "hits" | "window_s
     blockedUntil: nextBlock === undefined ? null : new Date(nextBlock),
     expiresAt: new Date(Math.max(windowStart + rule.window, nextBlock ?? 0)),
   };
+}
+
+/** A key's count as decide() would start from now: a served lockout or an ended window counts nothing. */
+export function currentHits(rule: LimitRule, row: Pick<CounterRow, "hits" | "window_started_at" | "blocked_until" | "now">): number {
+  const now = row.now.getTime();
+  if (row.blocked_until !== null && row.blocked_until.getTime() > now) return row.hits;
+  if (now >= row.window_started_at.getTime() + rule.window) return 0;
+  if (rule.lockout !== undefined && row.hits >= rule.max) return 0;
+  return row.hits;
 }
 
 /** Counter keys are stored as SHA-256 only: no identifier, address or IP in clear. */

@@ -1,9 +1,12 @@
+import { captchaRefusalCookie, captchaRefusedFlow, withoutCaptchaField, type CaptchaGate } from "./captcha-gate";
 import { ClientIpResolver } from "./client-address";
 import type { EdgeLimiter, Outcome, ResolvedCharge } from "./limiter";
 import { peerAddressOf } from "./peer-address";
 import { refusalCookie, refusedFlow, retryAfterSeconds } from "./refusal";
+import type { SecondFactorGate } from "./second-factor-gate";
 import { issuedCredentials, requestCredentials, sessionKey, type EdgeSignIns } from "./sign-ins";
 import { isJsonRequest, readBounded, submittedFields } from "./request-body";
+import { withCaptchaNode } from "../captcha/node";
 import {
   chargesFor,
   fieldsFromForm,
@@ -30,6 +33,10 @@ export interface KratosEdgeOptions {
   log?: (line: Record<string, unknown>) => void;
   /** The fetch used to reach Kratos (tests may count calls). */
   fetch?: typeof fetch;
+  /** The MFA policy for native sign-ins and settings enrolment (second-factor-gate.ts); without it, neither is touched. */
+  secondFactor?: SecondFactorGate;
+  /** The CAPTCHA policy (captcha-gate.ts); without it, no submission needs one. */
+  captcha?: CaptchaGate;
 }
 
 export interface KratosEdge {
@@ -84,6 +91,8 @@ export function createKratosEdge(options: KratosEdgeOptions): KratosEdge {
     const headers = upstreamRequestHeaders(request.headers, clientAddress === "unknown" ? undefined : clientAddress, target.browserUrl);
     const upstreamUrl = `${kratosUrl}${path}${url.search}`;
 
+    const handOff = challengeHandOff(request, url, path);
+    if (handOff) return handOff;
     const submission = /^\/self-service\/([a-z]+)$/.exec(path)?.[1];
     const flowId = url.searchParams.get("flow");
     if (submission && isGuardedFlow(submission) && flowId && (request.method === "POST" || request.method === "GET")) {
@@ -99,6 +108,11 @@ export function createKratosEdge(options: KratosEdgeOptions): KratosEdge {
     });
     const relayed = relayedResponseHeaders(upstream.headers, target);
     await carryOverSignIn(request.headers, upstream.headers.getSetCookie());
+    if (options.secondFactor && SETTINGS_FLOW_PATHS.has(path) && (upstream.headers.get("content-type") ?? "").includes("json")) {
+      // Ory Elements re-renders the settings flow from these answers: enrolment the policy does not offer stays hidden.
+      const view = await options.secondFactor.settingsView(await upstream.text());
+      return new Response(view, { status: upstream.status, statusText: upstream.statusText, headers: relayed });
+    }
     return new Response(isBodiless(upstream.status) ? null : upstream.body, {
       status: upstream.status,
       statusText: upstream.statusText,
@@ -131,6 +145,20 @@ export function createKratosEdge(options: KratosEdgeOptions): KratosEdge {
     const flow = await fetchFlow(kind, flowId, headers);
     // A flow Kratos cannot show (expired, unknown, no CSRF cookie) is one it will not check a secret against either.
     const charges = flow ? chargesFor(kind, request.method, fields, flow, flowId) : [];
+    const guessed = charges.flatMap((c) => (c.type === "attempt" && c.attempt === "password" ? c.identifiers : []));
+    if (options.captcha && flow && body) {
+      // Before the limits count it: a submission without a solved challenge is no attempt at all.
+      const refused = await options.captcha.check({ kind, fields, identifiers: guessed, clientAddress });
+      if (refused) {
+        log({ level: "warn", msg: "kratos edge refused", flow: kind, captcha: refused.reason });
+        return captchaRefusal(request, kind, flow, fields);
+      }
+      const stripped = await withoutCaptchaField(headers.get("content-type"), body);
+      if (stripped) {
+        body = stripped.body;
+        if (stripped.contentType) headers.set("content-type", stripped.contentType);
+      }
+    }
     const resolved = await resolveCharges(charges, request.headers);
     const admission = await options.limiter.admit(resolved, clientAddress);
     if (!admission.allowed) {
@@ -152,7 +180,7 @@ export function createKratosEdge(options: KratosEdgeOptions): KratosEdge {
       await admission.settle("not_checked");
       throw error;
     }
-    const text = isBodiless(upstream.status) ? "" : await upstream.text();
+    let text = isBodiless(upstream.status) ? "" : await upstream.text();
     const json = parseJson(text);
     const outcome = outcomeOf(upstream.status, upstream.headers.get("location"), json, flowId);
     await admission.settle(outcome);
@@ -163,6 +191,12 @@ export function createKratosEdge(options: KratosEdgeOptions): KratosEdge {
       if (addresses.length > 0) await options.limiter.admit([{ type: "mail", addresses }], clientAddress);
     }
 
+    // A native app's sign-in below the MFA policy: the session is revoked and its token never leaves the edge.
+    if (options.secondFactor && flow?.type === "api" && upstream.status === 200 && (kind === "login" || kind === "registration")) {
+      const refused = await options.secondFactor.refuseApiSignIn(json);
+      if (refused) return refused;
+    }
+
     const setCookies = upstream.headers.getSetCookie();
     const credentials = issuedCredentials(setCookies, json);
     // Kratos hands out a session credential only with a successful sign-in (login, registration, recovery).
@@ -171,6 +205,9 @@ export function createKratosEdge(options: KratosEdgeOptions): KratosEdge {
       if (subject) await options.signIns.remember(credentials, subject);
       else await carryOverSignIn(request.headers, setCookies);
     }
+    // The flow Elements re-renders from this answer shows the widget where the next submission will need it.
+    if (options.captcha && isFlow(json) && (await options.captcha.shows({ kind, identifiers: guessed, clientAddress })))
+      text = JSON.stringify(withCaptchaNode(json));
     return new Response(isBodiless(upstream.status) ? null : text, {
       status: upstream.status,
       statusText: upstream.statusText,
@@ -222,6 +259,52 @@ export function createKratosEdge(options: KratosEdgeOptions): KratosEdge {
     return new Response(null, { status: 303, headers });
   }
 
+  /**
+   * A login or registration flow started with Hydra's `login_challenge`
+   * would let Kratos (`oauth2_provider.url` is set) accept the OAuth2 login
+   * itself when the sign-in completes — past Hera's /login decision, its MFA
+   * policy, prompt and max_age. Hera's own pages start flows with a
+   * `return_to` instead; a browser sent here with a challenge goes to Hera's
+   * page for it (AJAX gets Kratos' 422 browser_location_change_required).
+   */
+  function challengeHandOff(request: Request, url: URL, path: string): Response | undefined {
+    const kind = /^\/self-service\/(login|registration)\/browser$/.exec(path)?.[1];
+    const challenge = url.searchParams.get("login_challenge");
+    if (!kind || challenge === null) return undefined;
+    const page = `${publicUrl}/${kind}?login_challenge=${encodeURIComponent(challenge)}`;
+    if (isJsonRequest(request.headers)) {
+      const body = {
+        error: {
+          id: "browser_location_change_required",
+          code: 422,
+          status: "Unprocessable Entity",
+          reason: "Continue on Hera's page.",
+          message: "browser location change required",
+        },
+        redirect_browser_to: page,
+      };
+      return new Response(JSON.stringify(body), {
+        status: 422,
+        headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" },
+      });
+    }
+    return new Response(null, { status: 303, headers: { location: page, "cache-control": "no-store" } });
+  }
+
+  /** A submission without the solved challenge it needed, answered like a Kratos validation error (as `refusal` is). */
+  function captchaRefusal(request: Request, kind: GuardedFlow, flow: KratosFlow, fields: Fields): Response {
+    const headers = new Headers({ "cache-control": "no-store" });
+    if (flow.type === "api" || isJsonRequest(request.headers)) {
+      headers.set("content-type", "application/json; charset=utf-8");
+      return new Response(JSON.stringify(captchaRefusedFlow(flow, fields)), { status: 400, headers });
+    }
+    const page = new URL(`${publicUrl}/${kind}`);
+    page.searchParams.set("flow", flow.id);
+    headers.set("location", page.toString());
+    headers.append("set-cookie", captchaRefusalCookie(flow.id, secureCookies));
+    return new Response(null, { status: 303, headers });
+  }
+
   /** Kratos re-issued a session cookie (e.g. an extended session): the new credential belongs to the same person. */
   async function carryOverSignIn(requestHeaders: Headers, setCookies: readonly string[]): Promise<void> {
     const issued = issuedCredentials(setCookies, undefined);
@@ -242,6 +325,14 @@ function signInSubject(charges: readonly ResolvedCharge[], body: unknown): strin
     (body as { identity?: { id?: unknown } } | undefined)?.identity?.id;
   return typeof identity === "string" && identity !== "" ? `identity:${identity}` : undefined;
 }
+
+/** Where Kratos answers with a settings flow. */
+const SETTINGS_FLOW_PATHS = new Set([
+  "/self-service/settings",
+  "/self-service/settings/flows",
+  "/self-service/settings/api",
+  "/self-service/settings/browser",
+]);
 
 /** Error ids with which Kratos answers before any strategy runs: nothing was checked, nothing is kept. */
 const NOT_CHECKED_ERRORS = new Set([

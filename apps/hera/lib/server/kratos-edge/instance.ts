@@ -1,11 +1,16 @@
 import "server-only";
 import type pg from "pg";
 import { createAuditLog } from "@olympus/athena-store/audit";
+import { readMfaSettings, type EffectiveMfaPolicy } from "@olympus/athena-store/settings";
 import { startupConfig } from "@olympus/runtime-config/config";
 import { checkOlympusSchema, createOlympusPool } from "@olympus/athena-store/olympus-db";
+import { createMfaPolicySource, type MfaPolicySource } from "../../mfa-policy-source";
+import { kratos } from "../ory";
+import { createCaptchaService, type CaptchaService } from "../captcha/service";
 import { EdgeCounters } from "./counters";
 import { createKratosEdge, type KratosEdge } from "./edge";
 import { EdgeLimiter } from "./limiter";
+import { createSecondFactorGate } from "./second-factor-gate";
 import { EdgeSettingsError, loadEdgeSettings, type EdgeSettings } from "./settings";
 import { EdgeSignIns } from "./sign-ins";
 
@@ -16,6 +21,8 @@ interface EdgeInstance {
   settings: EdgeSettings;
   pool: pg.Pool;
   edge: KratosEdge;
+  captcha: CaptchaService;
+  mfaPolicy: MfaPolicySource;
 }
 
 // One instance (and one pool) per process, kept across dev-server module reloads.
@@ -40,14 +47,49 @@ function open(): EdgeInstance {
     );
   }, PURGE_INTERVAL_MS);
   purge.unref();
-  const edge = createKratosEdge({ kratosUrl: config.kratos.publicUrl, publicUrl: config.publicUrl, limiter, signIns, log });
-  return { settings, pool, edge };
+  const mfaPolicy = createMfaPolicySource({ read: () => readMfaSettings(pool, config.domain), defaults: config.mfa, log });
+  const secondFactor = createSecondFactorGate({
+    policy: () => mfaPolicy.current(),
+    identity: (id) => kratos().getIdentity(id),
+    kratosUrl: config.kratos.publicUrl,
+    publicUrl: config.publicUrl,
+    fetch,
+    log,
+  });
+  const captcha = createCaptchaService({ pool, domain: config.domain, secret: config.secrets.cookieSecret, limiter, log });
+  const edge = createKratosEdge({
+    kratosUrl: config.kratos.publicUrl,
+    publicUrl: config.publicUrl,
+    limiter,
+    signIns,
+    log,
+    secondFactor,
+    captcha: captcha.gate,
+  });
+  return { settings, pool, edge, mfaPolicy, captcha };
+}
+
+/** This instance's CAPTCHA (challenges for the widget, the policy for pages); the edge checks solutions itself. */
+export function edgeCaptcha(): CaptchaService {
+  holder.__heraKratosEdge ??= open();
+  return holder.__heraKratosEdge.captcha;
 }
 
 /** This instance's Kratos proxy (route handler app/.ory/kratos/[...path]). */
 export function kratosEdge(): KratosEdge {
   holder.__heraKratosEdge ??= open();
   return holder.__heraKratosEdge.edge;
+}
+
+/**
+ * This domain's MFA policy now: Athena's "Second factor (MFA)" settings over
+ * MFA_REQUIRED / MFA_GRACE_DAYS, read with the edge's pool (the domain's own
+ * role, which row-level security gives this domain's settings rows) and kept
+ * briefly, so a change applies without a restart.
+ */
+export function effectiveMfaPolicy(): Promise<EffectiveMfaPolicy> {
+  holder.__heraKratosEdge ??= open();
+  return holder.__heraKratosEdge.mfaPolicy.current();
 }
 
 /**

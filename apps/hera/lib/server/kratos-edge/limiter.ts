@@ -84,6 +84,11 @@ export class EdgeLimiter {
     return keys.filter((k, i) => keys.findIndex((o) => o.bucket === k.bucket && o.key === k.key) === i);
   }
 
+  /** Failed password guesses counted now for any of these identifiers, or for the client address (whichever is highest). */
+  passwordFailures(identifiers: readonly string[], clientAddress: string): Promise<number> {
+    return this.counters.highest(this.keysFor([{ type: "attempt", attempt: "password", identifiers: [...identifiers] }], clientAddress));
+  }
+
   async admit(charges: readonly ResolvedCharge[], clientAddress: string): Promise<AdmissionResult> {
     const keys = this.keysFor(charges, clientAddress);
     if (keys.length === 0) return { allowed: true, settle: async () => {} };

@@ -57,6 +57,11 @@ const NEVER_ECHOED = new Set(["csrf_token", "method", "password", "code", "totp_
  * traits shown again, secrets never.
  */
 export function refusedFlow(flow: KratosFlow, retryAfter: number, fields: Fields): KratosFlow {
+  return echoedFlow(flow, fields, rateLimitMessage(retryAfter));
+}
+
+/** A flow re-rendered as Kratos does after a validation error: `message` its one message, the submitted non-secret values shown again. */
+export function echoedFlow(flow: KratosFlow, fields: Fields, message: unknown): KratosFlow {
   const nodes = flow.ui.nodes.map((node): FlowNode => {
     const name = node.attributes.name;
     const submitted = name === undefined ? undefined : fields.get(name)?.[0];
@@ -64,7 +69,7 @@ export function refusedFlow(flow: KratosFlow, retryAfter: number, fields: Fields
       submitted !== undefined && name !== undefined && !NEVER_ECHOED.has(name) && ECHOED_TYPES.has(String(node.attributes.type ?? ""));
     return { ...node, attributes: echo ? { ...node.attributes, value: submitted } : node.attributes, messages: [] };
   });
-  return { ...flow, ui: { ...flow.ui, nodes, messages: [rateLimitMessage(retryAfter)] } };
+  return { ...flow, ui: { ...flow.ui, nodes, messages: [message] } };
 }
 
 /**

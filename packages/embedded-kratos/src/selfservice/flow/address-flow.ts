@@ -1,10 +1,10 @@
 import type { KratosConfig } from "../../config/load";
 import { readSubmission } from "../../http/body";
 import type { HttpContext } from "../../http/context";
-import { KratosError } from "../../http/errors";
+import { errors, KratosError } from "../../http/errors";
 import { messages, type UiText } from "../../ui/messages";
 import { inputNode } from "../../ui/node";
-import type { AddressFlowStrategy, Strategy, StrategyContext, Submission } from "../strategy/strategy";
+import type { AddressFlowResult, AddressFlowStrategy, Strategy, StrategyContext, Submission } from "../strategy/strategy";
 import type { FlowDefinition } from "./definition";
 import {
   checkCsrf,
@@ -150,7 +150,7 @@ export async function submitAddressFlow<F extends AddressFlow>(
       case "responded":
         return;
       case "retry":
-        return await retryWithMessage(deps, def, ctx, strategy.id, result.message, sctx);
+        return await retryWithMessage(deps, def, ctx, flow, strategy.id, result, sctx);
       case "recovered":
         if (!onRecovered) throw new Error(`a ${kind} strategy reported a recovery`);
         return await onRecovered(flow, {
@@ -177,25 +177,43 @@ export async function submitAddressFlow<F extends AddressFlow>(
 }
 
 /**
- * A used, unknown or expired link starts over (Kratos' link strategy
- * retry<Kind>FlowWithMessage): a fresh browser flow of that strategy
- * carrying the error (4060004 / 4070001), and a 303 to the UI showing it —
- * whatever the client negotiates, since a link is opened by a browser.
+ * A used, unknown or expired secret, or a flow that already passed, starts
+ * over (the strategies' retry<Kind>FlowWithMessage): a fresh flow of that
+ * strategy carrying the message, under a new CSRF cookie (RegenerateToken:
+ * the browser that opened a mail may hold none). The link strategy answers
+ * with a browser flow and a 303 to the UI whatever the client negotiates;
+ * the code strategy keeps the flow's type and answers JSON clients 410
+ * naming the new flow.
  */
 async function retryWithMessage<F extends AddressFlow>(
   deps: FlowDeps,
   def: FlowDefinition<F>,
   http: HttpContext,
+  old: F,
   strategyId: string,
-  message: UiText,
+  retry: Extract<AddressFlowResult, { kind: "retry" }>,
   sctx: StrategyContext,
 ): Promise<void> {
-  const flow = await createFlow(deps, def, http, "browser", {
+  const code = retry.answer === "code";
+  const flow = await createFlow(deps, def, http, code ? old.type : "browser", {
     strategy: { session: sctx.session },
     prepare: (f) => (f.active = strategyId),
+    regenerateCsrf: true,
   });
-  flow.ui.addMessage(message);
+  flow.ui.addMessage(retry.message);
   await deps.flows.save(flow);
+  if (code && http.isJsonRequest) {
+    http.error(
+      retry.expiredAt
+        ? errors.flowExpired(retry.expiredAt, flow.id)
+        : errors.flowReplaced(retry.replacedReason ?? "An error occured, please use the new flow.", flow.id),
+    );
+    return;
+  }
   const uiUrl = def.uiUrl(deps.config);
-  http.redirect(uiUrl ? urlWithFlow(uiUrl, flow.id) : `${deps.config.publicBaseUrl}self-service/${def.kind}/flows?id=${flow.id}`);
+  http.redirect(
+    uiUrl && flow.type === "browser"
+      ? urlWithFlow(uiUrl, flow.id)
+      : `${deps.config.publicBaseUrl}self-service/${def.kind}/flows?id=${flow.id}`,
+  );
 }

@@ -24,9 +24,17 @@ export async function createFlow<F extends Flow>(
   def: FlowDefinition<F>,
   ctx: HttpContext,
   type: FlowType,
-  options: { returnTo?: string; prepare?: (flow: F) => void; strategy?: Partial<StrategyContext>; requestUrl?: string } = {},
+  options: {
+    returnTo?: string;
+    prepare?: (flow: F) => void;
+    strategy?: Partial<StrategyContext>;
+    requestUrl?: string;
+    /** A new CSRF cookie whatever the browser holds (nosurf's RegenerateToken), as Kratos does for flows a mailed link leads to. */
+    regenerateCsrf?: boolean;
+  } = {},
 ): Promise<F> {
-  const csrfToken = type === "browser" ? deps.csrf.mask(deps.csrf.ensure(ctx)) : "";
+  const raw = options.regenerateCsrf ? deps.csrf.regenerate(ctx) : type === "browser" ? deps.csrf.ensure(ctx) : undefined;
+  const csrfToken = type === "browser" && raw ? deps.csrf.mask(raw) : "";
   const fields = newFlowFields({
     kind: def.kind,
     type,
@@ -158,14 +166,18 @@ export async function handleExpired<F extends Flow>(
   sctx: Partial<StrategyContext> = {},
 ): Promise<void> {
   // recovery.FromOldFlow: a mailed link is opened by a browser, so an API flow of such a strategy comes back as a browser flow.
+  // verification.FromOldFlow does so for every API flow, and its error handler issues a new CSRF cookie (RegenerateToken).
+  const verification = def.kind === "verification";
   const opensInBrowser =
-    def.kind === "recovery" && flow.active !== undefined && deps.strategies.byMethod(flow.active)?.completesInBrowser === true;
+    verification ||
+    (def.kind === "recovery" && flow.active !== undefined && deps.strategies.byMethod(flow.active)?.completesInBrowser === true);
   const type = flow.type === "api" && opensInBrowser ? "browser" : flow.type;
   const replacement = await createFlow(deps, def, ctx, type, {
     returnTo: flow.returnTo,
     requestUrl: flow.requestUrl,
     strategy: sctx,
     prepare: (f) => def.carryOver(flow, f),
+    regenerateCsrf: verification,
   });
   replacement.ui.addMessage(def.expiredMessage(flow.expiresAt));
   await deps.flows.save(replacement);

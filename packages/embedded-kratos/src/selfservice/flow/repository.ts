@@ -38,7 +38,7 @@ export class FlowRepository {
       `INSERT INTO selfservice_flows (id, kind, type, state, ui, request_url, return_to, active_method, csrf_token, identity_id, session_id,
          requested_aal, refresh, internal_context, extra, issued_at, expires_at, created_at, updated_at)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)
-       ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, ui = EXCLUDED.ui, active_method = EXCLUDED.active_method,
+       ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, ui = EXCLUDED.ui, active_method = EXCLUDED.active_method, csrf_token = EXCLUDED.csrf_token,
          identity_id = EXCLUDED.identity_id, session_id = EXCLUDED.session_id, internal_context = EXCLUDED.internal_context,
          extra = EXCLUDED.extra, expires_at = EXCLUDED.expires_at, updated_at = EXCLUDED.updated_at`,
       [

@@ -154,11 +154,17 @@ export interface SettingsResult {
  * - `flow`: it changed the flow (state, nodes, messages); the flow saves and answers it;
  * - `responded`: it wrote the response itself;
  * - `recovered`: the person proved the address; the recovery flow signs them in;
- * - `retry`: a mailed link was used, unknown or expired; the flow starts over
- *   with a fresh browser flow of this strategy carrying `message`.
+ * - `retry`: a mailed link was used, unknown or expired, or the flow already
+ *   passed; the flow starts over with a fresh flow of this strategy carrying
+ *   `message`. `answer` is how the strategy's retry<Kind>FlowWithMessage
+ *   answers: `link` (default) — a browser flow and a 303 whatever the client,
+ *   since a mailed link is opened by a browser; `code` — the old flow's type,
+ *   and JSON clients get 410 naming the new flow (`self_service_flow_expired`
+ *   when `expiredAt` is set, else `self_service_flow_replaced` with
+ *   `replacedReason`, by default Kratos' "An error occured, please use the new flow.").
  */
 export type AddressFlowResult =
   | { kind: "flow" }
   | { kind: "responded" }
   | { kind: "recovered"; identityId: string; method: AuthenticationMethod["method"] }
-  | { kind: "retry"; message: UiText };
+  | { kind: "retry"; message: UiText; answer?: "link" | "code"; expiredAt?: Date; replacedReason?: string };

@@ -1,4 +1,5 @@
 import { normalizeIdentifier } from "../../../identity/extensions";
+import { loginIdentifierLabel } from "../../flow/login/identifier-label";
 import type { Identity } from "../../../identity/identity";
 import { publicIdentityJson } from "../../../session/json";
 import { messages } from "../../../ui/messages";
@@ -43,7 +44,7 @@ export const codeLogin: LoginStrategy = {
       return;
     }
     if (!flow.ui.findInput("identifier"))
-      flow.ui.append(inputNode("default", "identifier", "text", { required: true, label: messages.labelId() }));
+      flow.ui.append(inputNode("default", "identifier", "text", { required: true, label: loginIdentifierLabel(ctx.deps.schemas) }));
     flow.ui.append(methodSubmitNode("code", "code", mailMessages.loginSendCode()));
   },
 

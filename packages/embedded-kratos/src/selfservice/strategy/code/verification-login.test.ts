@@ -64,7 +64,12 @@ describe("verification, passwordless login and registration by code", () => {
         updateVerificationFlowBody: { method: "code", code: codeFrom(mail) },
       }),
     );
-    expect(messageIds(reused.data as unknown as VerificationFlow)).toEqual([4070002]);
+    // Verify on passed_challenge → retryVerificationFlowWithMessage: 410 naming a new flow that carries 4070002.
+    expect(reused.status).toBe(410);
+    const { data: retried } = await kratos.frontend.getVerificationFlow({
+      id: (reused.data as unknown as { use_flow_id: string }).use_flow_id,
+    });
+    expect(messageIds(retried)).toEqual([4070002]);
   });
 
   it("mails a verification code when the email changes in settings", async () => {

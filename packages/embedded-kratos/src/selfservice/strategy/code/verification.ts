@@ -3,7 +3,7 @@ import type { Deps } from "../../../deps";
 import { publicIdentityJson } from "../../../session/json";
 import { messages } from "../../../ui/messages";
 import { inputNode } from "../../../ui/node";
-import { type Flow } from "../../flow/flow";
+import { type Flow, urlWithFlow } from "../../flow/flow";
 import { FlowValidationError } from "../../flow/validation-error";
 import type { AddressFlowResult, StrategyContext, AddressFlowStrategy } from "../strategy";
 import { codeMethodConfig } from "./config";
@@ -11,7 +11,8 @@ import { mailMessages } from "../mailed-secret/messages";
 import { appendRaw, codeInputNode, emailNode, methodSubmitNode } from "../mailed-secret/nodes";
 import { generateCode, hashSecret } from "../mailed-secret/secrets";
 import { secretsFor } from "../mailed-secret/tokens";
-import { answerLinkClick, markVerified, renderPassed, verificationReturnTo } from "../mailed-secret/verification";
+import { markVerified, renderPassed, verificationReturnTo } from "../mailed-secret/verification";
+import { linkBaseUrl } from "../link/config";
 import type { Queryable } from "../../../storage/database";
 import { hasText } from "../submission";
 import { codeState, updateCodeState } from "./state";
@@ -19,8 +20,9 @@ import { codeState, updateCodeState } from "./state";
 /**
  * Verification by one-time code: choose_method (email) → sent_email (code,
  * resend) → passed_challenge. The mail also carries a link
- * (`?flow=…&code=…`) which pre-fills the code and sends the browser to the
- * verification UI, as Kratos does.
+ * (`?code=…&flow=…`): opening it verifies nothing — it pre-fills the code
+ * and sends the browser to the verification UI, whose submission verifies,
+ * as Kratos does.
  */
 export const codeVerification: AddressFlowStrategy = {
   // The strategy the flow was made for, unless the submission names another method.
@@ -36,19 +38,8 @@ export const codeVerification: AddressFlowStrategy = {
   async submit(flow, body, ctx) {
     const email = typeof body.email === "string" ? body.email.trim() : "";
     const code = typeof body.code === "string" ? body.code.trim() : "";
-    if (flow.state === "passed_challenge") throw FlowValidationError.flow(mailMessages.verificationRetrySuccess());
-    if (code !== "") {
-      if (ctx.http.method === "GET") {
-        // The link in the mail: pre-fill the code and let the user confirm in the UI.
-        if (flow.state !== "sent_email") {
-          flow.state = "sent_email";
-          renderCodeSent(flow);
-        }
-        flow.ui.setValue("code", code);
-        return answerLinkClick(flow, "code", ctx);
-      }
-      return useCode(flow, code, ctx);
-    }
+    if (flow.state === "passed_challenge") return { kind: "retry", message: mailMessages.verificationRetrySuccess(), answer: "code" };
+    if (code !== "") return ctx.http.method === "GET" ? openMailedLink(flow, code, ctx) : useCode(flow, code, ctx);
     if (ctx.http.method === "GET") return { kind: "flow" };
     if (email === "") throw FlowValidationError.field("email", messages.required("email"));
     await ctx.deps.db.transaction((tx) => sendVerificationCode(tx, ctx.deps, flow, email));
@@ -93,9 +84,10 @@ async function sendVerificationCode(tx: Queryable, deps: Deps, flow: Flow, rawEm
       flowId: flow.id,
       expiresAt: new Date(Date.now() + lifespan),
     });
-    const url = new URL(`${deps.config.publicBaseUrl}self-service/verification`);
-    url.searchParams.set("flow", flow.id);
+    // Sender.constructVerificationLink: the link method's base URL, query keys sorted as Go's url.Values encodes them.
+    const url = new URL(`${linkBaseUrl(deps.config)}self-service/verification`);
     url.searchParams.set("code", code);
+    url.searchParams.set("flow", flow.id);
     await deps.courier.queueEmail(tx, {
       templateType: "verification_code_valid",
       recipient: address.value,
@@ -122,19 +114,50 @@ async function sendVerificationCode(tx: Queryable, deps: Deps, flow: Flow, rawEm
   renderCodeSent(flow);
 }
 
+/**
+ * code.Strategy.handleLinkClick: the mailed link pre-fills the code (when the
+ * flow shows a code input), issues this browser a new CSRF cookie and binds
+ * the flow to it — the browser that opens a mail may never have seen the flow
+ * — then sends every client to the verification UI. Nothing is verified yet.
+ */
+async function openMailedLink(flow: Flow, code: string, ctx: StrategyContext): Promise<AddressFlowResult> {
+  const { deps, http } = ctx;
+  if (flow.ui.nodes.some((n) => n.type === "input" && n.attributes.name === "code")) flow.ui.setValue("code", code);
+  flow.csrfToken = deps.csrf.mask(deps.csrf.regenerate(http));
+  flow.ui.setCsrf(flow.csrfToken);
+  await deps.flows.save(flow);
+  const uiUrl = deps.config.selfservice.flows.verification.ui_url;
+  http.redirect(uiUrl ? urlWithFlow(uiUrl, flow.id) : `${deps.config.publicBaseUrl}self-service/verification/flows?id=${flow.id}`);
+  return { kind: "responded" };
+}
+
+/**
+ * code.Strategy.verificationUseCode: an unknown code is a message on this
+ * flow; an expired or used one starts a new flow (retryVerificationFlowWithError:
+ * 4070005 for an expired code, the persister's reason for a used one).
+ */
 async function useCode(flow: Flow, code: string, ctx: StrategyContext): Promise<AddressFlowResult> {
   const { deps } = ctx;
   const secrets = secretsFor(deps.db);
   const submissions = await secrets.countSubmission(flow.id);
   updateCodeState(flow, { submit_count: submissions });
   if (submissions > codeMethodConfig(deps.config).config.max_submissions) throw FlowValidationError.flow(mailMessages.tooManySubmissions());
-  const token = await secrets.useVerificationToken(flow.id, "code", hashSecret(deps.config, code));
-  if (!token) {
-    flow.ui.clearMessages();
-    flow.ui.addMessage(mailMessages.verificationCodeInvalid());
-    return { kind: "flow" };
+  const used = await secrets.useVerificationToken(flow.id, "code", hashSecret(deps.config, code));
+  switch (used.status) {
+    case "unknown":
+      flow.ui.clearMessages();
+      flow.ui.addMessage(mailMessages.verificationCodeInvalid());
+      return { kind: "flow" };
+    case "expired":
+      return { kind: "retry", message: messages.verificationFlowExpired(used.expiresAt), answer: "code", expiredAt: used.expiresAt };
+    case "used":
+      return { kind: "retry", message: mailMessages.codeAlreadyUsed(), answer: "code", replacedReason: RETRY_REASON };
+    case "ok":
+      await secrets.markAddressVerified(used.token.verifiableAddressId);
+      markVerified(flow, verificationReturnTo(deps, flow), "code");
+      return { kind: "flow" };
   }
-  await secrets.markAddressVerified(token.verifiableAddressId);
-  markVerified(flow, verificationReturnTo(deps, flow), "code");
-  return { kind: "flow" };
 }
+
+/** retryVerificationFlowWithError's answer to JSON clients for an error that is not an expiry. */
+const RETRY_REASON = "An error occured, please retry the flow.";

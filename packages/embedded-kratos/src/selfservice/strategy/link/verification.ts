@@ -35,9 +35,11 @@ export const linkVerification: AddressFlowStrategy = {
     const { deps } = ctx;
     const token = typeof body.token === "string" ? body.token.trim() : "";
     if (token !== "") {
+      // link.Strategy.verificationUseToken: an unknown or used token, or an expired one (token.Valid), starts a new browser flow.
       const used = await secretsFor(deps.db).useVerificationToken(flow.id, "link", hashSecret(deps.config, token));
-      if (!used) return { kind: "retry", message: mailMessages.verificationTokenInvalid() };
-      await secretsFor(deps.db).markAddressVerified(used.verifiableAddressId);
+      if (used.status === "expired") return { kind: "retry", message: messages.verificationFlowExpired(used.expiresAt) };
+      if (used.status !== "ok") return { kind: "retry", message: mailMessages.verificationTokenInvalid() };
+      await secretsFor(deps.db).markAddressVerified(used.token.verifiableAddressId);
       markVerified(flow, verificationReturnTo(deps, flow), "link");
       return answerLinkClick(flow, "link", ctx);
     }

@@ -41,6 +41,14 @@ export const mailMessages = {
   verificationCodeSent: () =>
     info(1080003, `An email containing a verification code has been sent to the email address you provided. ${SENT_HINT}`),
 
+  /** code.ErrCodeAlreadyUsed as ui.Container.ParseError renders a 400 with a reason. */
+  codeAlreadyUsed: () =>
+    ({
+      id: 4000001,
+      text: "The code was already used. Please request another code.",
+      type: "error",
+      context: { reason: "The code was already used. Please request another code." },
+    }) satisfies UiText,
   tooManySubmissions: () =>
     ({
       id: 4000001,

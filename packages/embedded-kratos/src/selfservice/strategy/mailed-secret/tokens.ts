@@ -24,6 +24,10 @@ export interface VerificationToken {
   expiresAt: Date;
 }
 
+/** What using a verification secret found. */
+export type VerificationTokenUse =
+  { status: "ok"; token: VerificationToken } | { status: "unknown" } | { status: "used" } | { status: "expired"; expiresAt: Date };
+
 export interface LoginRegistrationCode {
   id: string;
   address: string;
@@ -110,20 +114,38 @@ export class OneTimeSecretRepository {
     await q.query("DELETE FROM selfservice_verification_tokens WHERE flow_id = $1 AND strategy = $2", [flowId, strategy]);
   }
 
-  async useVerificationToken(flowId: string, strategy: SecretStrategy, hash: Buffer): Promise<VerificationToken | undefined> {
-    const { rows } = await this.db.query<{ id: string; secret_hash: Buffer }>(
-      "SELECT id, secret_hash FROM selfservice_verification_tokens WHERE flow_id = $1 AND strategy = $2",
+  /**
+   * Uses the flow's secret matching `hash`, as Kratos' persisters do for each
+   * method: a link token (UseVerificationToken) is looked up among unused
+   * ones and consumed before its expiry is checked; a code (useOneTimeCode)
+   * is looked up among all of the flow's codes and consumed only while valid,
+   * so a used one is told apart from an unknown one.
+   */
+  async useVerificationToken(flowId: string, strategy: SecretStrategy, hash: Buffer): Promise<VerificationTokenUse> {
+    const { rows } = await this.db.query<{ id: string; secret_hash: Buffer; used: boolean; expired: boolean; expires_at: Date }>(
+      `SELECT id, secret_hash, used_at IS NOT NULL AS used, expires_at <= now() AS expired, expires_at
+         FROM selfservice_verification_tokens WHERE flow_id = $1 AND strategy = $2`,
       [flowId, strategy],
     );
-    const match = rows.find((r) => secretMatches(r.secret_hash, hash));
-    if (!match) return undefined;
+    const match = rows.find((r) => secretMatches(r.secret_hash, hash) && (strategy === "code" || !r.used));
+    if (!match) return { status: "unknown" };
+    if (strategy === "code") {
+      if (match.used) return { status: "used" };
+      if (match.expired) return { status: "expired", expiresAt: match.expires_at };
+    }
     const used = await this.db.query<{ id: string; verifiable_address_id: string; flow_id: string | null; expires_at: Date }>(
       `UPDATE selfservice_verification_tokens SET used_at = now(), updated_at = now()
-        WHERE id = $1 AND used_at IS NULL AND expires_at > now() RETURNING *`,
+        WHERE id = $1 AND used_at IS NULL ${strategy === "code" ? "AND expires_at > now()" : ""} RETURNING *`,
       [match.id],
     );
     const row = used.rows[0];
-    return row ? { id: row.id, verifiableAddressId: row.verifiable_address_id, flowId: row.flow_id, expiresAt: row.expires_at } : undefined;
+    // Lost a race with a concurrent submission of the same secret.
+    if (!row) return { status: strategy === "code" ? "used" : "unknown" };
+    if (row.expires_at.getTime() <= Date.now()) return { status: "expired", expiresAt: row.expires_at };
+    return {
+      status: "ok",
+      token: { id: row.id, verifiableAddressId: row.verifiable_address_id, flowId: row.flow_id, expiresAt: row.expires_at },
+    };
   }
 
   // --- passwordless login / registration ---------------------------------

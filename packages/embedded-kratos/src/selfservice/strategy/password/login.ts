@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { loginIdentifierLabel } from "../../flow/login/identifier-label";
 import type { PasswordHasher } from "../../../hashing/hasher";
 import { messages } from "../../../ui/messages";
 import type { LoginFlow } from "../../flow/flow";
@@ -27,7 +28,7 @@ export const passwordLogin: LoginStrategy = {
     if (flow.requestedAal === "aal2") return;
     const refreshIdentifier = flow.refresh && ctx.session?.identity ? firstIdentifier(ctx) : undefined;
     flow.ui.append(
-      identifierNode(refreshIdentifier ?? "", refreshIdentifier !== undefined),
+      identifierNode(loginIdentifierLabel(ctx.deps.schemas), refreshIdentifier ?? "", refreshIdentifier !== undefined),
       passwordNode("current-password"),
       submitNode(messages.loginSubmitPassword()),
     );

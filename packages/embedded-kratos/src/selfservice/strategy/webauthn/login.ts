@@ -1,4 +1,5 @@
 import type { Identity } from "../../../identity/identity";
+import { loginIdentifierLabel } from "../../flow/login/identifier-label";
 import { messages } from "../../../ui/messages";
 import { inputNode } from "../../../ui/node";
 import type { LoginFlow } from "../../flow/flow";
@@ -39,7 +40,11 @@ export const webauthnLogin: LoginStrategy = {
       return;
     }
     flow.ui.append(
-      inputNode("default", "identifier", "text", { required: true, autocomplete: "username webauthn", label: messages.labelId() }),
+      inputNode("default", "identifier", "text", {
+        required: true,
+        autocomplete: "username webauthn",
+        label: loginIdentifierLabel(ctx.deps.schemas),
+      }),
       passwordlessSubmitNode(),
     );
   },

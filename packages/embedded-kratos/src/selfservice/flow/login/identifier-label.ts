@@ -1,0 +1,22 @@
+import type { IdentitySchema, SchemaRegistry } from "../../../identity/schema-registry";
+import { messages, type UiText } from "../../../ui/messages";
+
+/**
+ * login.GetIdentifierLabelFromSchema: the login identifier is labelled with
+ * the title of the one trait that identifies the identity (password, code or
+ * webauthn identifier, passkey display name, TOTP account name) — 1070002
+ * with the title as text — and "ID" (1070004) when no such trait, or more
+ * than one, or one without a title exists.
+ */
+export function identifierLabelFromSchema(schema: Pick<IdentitySchema, "paths"> | undefined): UiText {
+  const labels = (schema?.paths ?? []).filter(({ extension: { credentials: c } }) =>
+    Boolean(c?.password?.identifier || c?.webauthn?.identifier || c?.passkey?.display_name || c?.totp?.account_name || c?.code?.identifier),
+  );
+  const only = labels.length === 1 ? labels[0] : undefined;
+  return only?.title ? messages.labelGenerated(only.title, only.name) : messages.labelId();
+}
+
+/** The label of a login flow's identifier: login flows here always use the default schema. */
+export function loginIdentifierLabel(schemas: SchemaRegistry): UiText {
+  return identifierLabelFromSchema(schemas.get(schemas.defaultId));
+}
