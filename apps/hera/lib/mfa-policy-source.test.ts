@@ -25,7 +25,12 @@ describe("the MFA policy Hera enforces, read at run time", () => {
     stored = new Map([["mfa.required", "false"]]);
     expect((await h.source.current()).required).toBe(true); // still cached
     h.advance(15_000);
-    expect(await h.source.current()).toEqual({ required: false, graceDays: 0, allowedMethods: ["totp", "webauthn"] });
+    expect(await h.source.current()).toEqual({
+      required: false,
+      graceDays: 0,
+      allowedMethods: ["totp", "webauthn"],
+      offeredMethods: ["totp", "webauthn", "lookup_secret"],
+    });
     expect(h.reads()).toBe(2);
   });
 
@@ -42,7 +47,12 @@ describe("the MFA policy Hera enforces, read at run time", () => {
       if (!up) throw new Error("connection refused");
       return new Map([["mfa.required", "false"]]);
     });
-    expect(await h.source.current()).toEqual({ required: true, graceDays: 0, allowedMethods: ["totp", "webauthn"] });
+    expect(await h.source.current()).toEqual({
+      required: true,
+      graceDays: 0,
+      allowedMethods: ["totp", "webauthn"],
+      offeredMethods: ["totp", "webauthn", "lookup_secret"],
+    });
     h.advance(15_000);
     await h.source.current();
     expect(h.logs.filter((l) => l.level === "error")).toHaveLength(1);
