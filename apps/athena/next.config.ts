@@ -8,7 +8,13 @@ import type { NextConfig } from "next";
 const nextConfig: NextConfig = {
   output: process.env.NEXT_OUTPUT === "standalone" ? "standalone" : undefined,
   outputFileTracingRoot: path.resolve(process.cwd(), "../.."),
-  transpilePackages: ["@olympus/ory-client", "@olympus/runtime-config", "@olympus/athena-store", "@olympus/web-security"],
+  transpilePackages: [
+    "@olympus/ory-client",
+    "@olympus/runtime-config",
+    "@olympus/athena-store",
+    "@olympus/kratos-settings",
+    "@olympus/web-security",
+  ],
   distDir: process.env.NEXT_DIST_DIR ?? ".next",
   poweredByHeader: false,
   // The build type-checks the app, not its test harnesses: those import the embedded Kratos and Hydra sources,

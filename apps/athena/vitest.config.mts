@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
-  test: { include: ["features/**/*.test.ts", "shared/**/*.test.ts"] },
+  test: { include: ["features/**/*.test.ts", "shared/**/*.test.ts", "app/**/*.test.ts"] },
   resolve: {
     alias: {
       "@": fileURLToPath(new URL(".", import.meta.url)),

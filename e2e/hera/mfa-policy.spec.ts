@@ -120,6 +120,33 @@ test("CIAM with MFA required in Athena: a customer without a second factor enrol
     }
   });
 
+  await test.step("a plain sign-in at Hera, no application behind it, also ends on enrolment; the notice names only the allowed methods", async () => {
+    await storeCiamSetting("mfa.allowed_methods", "totp");
+    const plain = await createPerson(stack.ciam, uniqueEmail("mfa-plain"));
+    const context = await browser.newContext();
+    const plainPage = await context.newPage();
+    try {
+      await signInAtHera(plainPage, stack.ciam.hera, plain.email, plain.password);
+      // Hera reads the policy at most every few seconds: the home page settles on sending the customer to enrol.
+      await expect
+        .poll(
+          async () => {
+            await plainPage.goto(`${stack.ciam.hera}/`);
+            const notice = plainPage.getByTestId("second-factor-notice");
+            return { path: new URL(plainPage.url()).pathname, text: (await notice.count()) > 0 ? await notice.textContent() : null };
+          },
+          { timeout: 30_000, intervals: [1_000] },
+        )
+        .toEqual({ path: "/settings", text: expect.stringContaining("Set up an authenticator app (TOTP) to continue") as unknown });
+      const notice = plainPage.getByTestId("second-factor-notice");
+      await expect(notice).toHaveAttribute("data-kind", "required");
+      await expect(notice).not.toContainText("security key");
+      await expect(plainPage.getByTestId("ory/screen/settings/group/totp")).toBeVisible();
+    } finally {
+      await context.close();
+    }
+  });
+
   await test.step("with a grace period of 30 days, a new customer still gets in and Hera's home page says how many days are left", async () => {
     await storeCiamSetting("mfa.grace_days", "30");
     const newcomer = await createPerson(stack.ciam, uniqueEmail("mfa-newcomer"));

@@ -61,7 +61,11 @@ export async function startDevstack(apps: AppInstance[], extraEnv: Record<string
   };
   try {
     await ready;
-    running.push(...(await Promise.all(apps.map(({ app, domain, env }) => startApp(app, { ...embeddedAppEnv(domain, app), ...env })))));
+    // allSettled: when one app fails, the ones that did start are stopped too rather than left running on the fixed ports.
+    const started = await Promise.allSettled(apps.map(({ app, domain, env }) => startApp(app, { ...embeddedAppEnv(domain, app), ...env })));
+    for (const result of started) if (result.status === "fulfilled") running.push(result.value);
+    const failed = started.find((result): result is PromiseRejectedResult => result.status === "rejected");
+    if (failed) throw failed.reason;
   } catch (error) {
     await stop();
     throw error;

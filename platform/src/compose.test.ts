@@ -64,11 +64,16 @@ describe("dev Compose file", () => {
     });
   });
 
-  it("has a mail catcher both Kratos send to", () => {
+  it("has a mail catcher both Kratos send to until Athena has SMTP settings (the settings overlay's default relay)", () => {
     const doc = load("dev");
     expect(String(service(doc, "mail").image)).toMatch(/^maildev\/maildev:\d+\.\d+\.\d+$/);
     for (const domain of ["ciam", "iam"]) {
-      expect((service(doc, `${domain}-kratos`).environment as YamlObject).COURIER_SMTP_CONNECTION_URI).toMatch(/^smtp:\/\/mail:1025\//);
+      const kratos = service(doc, `${domain}-kratos`);
+      // An environment variable would win over the overlay in Kratos and hide Athena's settings.
+      expect((kratos.environment as YamlObject).COURIER_SMTP_CONNECTION_URI).toBeUndefined();
+      expect(String(kratos.command)).toContain("-c /etc/config/kratos-settings/overlay.yml");
+      const settings = service(doc, `${domain}-kratos-settings`);
+      expect((settings.environment as YamlObject)[`${domain.toUpperCase()}_SMTP_CONNECTION_URI`]).toMatch(/^smtp:\/\/mail:1025\//);
     }
   });
 });

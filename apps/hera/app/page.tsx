@@ -42,6 +42,9 @@ export default async function HomePage() {
   const { branding, domain } = startupConfig();
   const session = await currentSession();
   const notice = await noticeFor(session);
+  // A plain sign-in at Hera (no application behind it) ends here, Kratos' default return URL: past the grace period
+  // the person enrols a second factor before anything else, as an OAuth2 sign-in through Hydra does.
+  if (session && notice.kind === "required") redirect("/settings");
   const link = "rounded-lg px-4 py-2.5 font-semibold";
   return (
     <PageShell>

@@ -1,15 +1,15 @@
 import { startupConfig } from "@olympus/runtime-config/config";
-import type { SecondFactorNotice as Notice } from "@/lib/second-factor-notice";
+import { describeSecondFactorMethods, type SecondFactorNotice as Notice } from "@/lib/second-factor-notice";
 
 /**
  * Tells a signed-in person about the second factor the domain requires
- * (MFA_REQUIRED): set one up now, or how many days of the grace period are
- * left. `settingsLink` for pages other than settings itself.
+ * (Athena's MFA settings over MFA_REQUIRED): set one up now, or how many
+ * days of the grace period are left — naming only the methods that count. `settingsLink` for pages other than settings itself.
  */
 export function SecondFactorNotice({ notice, settingsLink = false }: { notice: Notice; settingsLink?: boolean }) {
   if (notice.kind === "none") return null;
   const { branding } = startupConfig();
-  const devices = "an authenticator app (TOTP) or a security key";
+  const devices = describeSecondFactorMethods(notice.methods);
   return (
     <section
       role={notice.kind === "required" ? "alert" : "status"}

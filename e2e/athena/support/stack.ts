@@ -6,6 +6,8 @@ import type { RunningStack } from "../../support/worker-stack";
 export interface AthenaStack {
   athena: { ciam: string; iam: string };
   heraIam: string;
+  /** CIAM's Hera: where a customer's recovery or invitation link lands (settings, to choose a password). */
+  heraCiam: string;
   kratosPublic: { ciam: string; iam: string };
   kratosAdmin: { ciam: string; iam: string };
   hydraAdmin: { ciam: string; iam: string };
@@ -21,6 +23,7 @@ export interface AthenaStack {
 export const STACK: AthenaStack = {
   athena: { ciam: "http://ciam.localhost:3001", iam: "http://iam.localhost:4001" },
   heraIam: "http://iam.localhost:4000",
+  heraCiam: "http://ciam.localhost:3000",
   kratosPublic: { ciam: "http://127.0.0.1:3100", iam: "http://127.0.0.1:4100" },
   kratosAdmin: { ciam: "http://127.0.0.1:3101", iam: "http://127.0.0.1:4101" },
   hydraAdmin: { ciam: "http://127.0.0.1:3103", iam: "http://127.0.0.1:4103" },
@@ -36,7 +39,8 @@ export const STACK: AthenaStack = {
 /**
  * Starts the embedded dev stack (Postgres with the olympus database, both
  * domains' Kratos and Hydra, the mail catcher, seeds) from a throwaway data
- * directory, then Hera IAM on :4000 (IAM Hydra's login and consent pages)
+ * directory, then Hera IAM on :4000 (IAM Hydra's login and consent pages),
+ * Hera CIAM on :3000 (where customers' recovery and invitation links land)
  * and the built Athena twice: CIAM on :3001, IAM on :4001 — the ports the
  * seeded OAuth2 clients' redirect URIs name.
  * ATHENA_E2E_EXTERNAL_STACK=1 uses an already running stack and apps instead.
@@ -46,6 +50,7 @@ export async function startAthenaStack(): Promise<RunningStack<AthenaStack>> {
 
   const running = await startDevstack([
     { app: "hera", domain: "iam" },
+    { app: "hera", domain: "ciam" },
     { app: "athena", domain: "ciam" },
     { app: "athena", domain: "iam" },
   ]);

@@ -29,11 +29,11 @@ describe("olympus: commands, help and usage errors", () => {
   });
 
   it("refuses an unknown command with one line, as JSON too", async () => {
-    const run = await olympus(["tenant", "create"], {});
+    const run = await olympus(["tenant", "frobnicate"], {});
     expect(run).toMatchObject({
       code: 2,
       stdout: "",
-      stderr: 'olympus: unknown command "tenant create"; run olympus --help for the list\n',
+      stderr: 'olympus: unknown command "tenant frobnicate"; run olympus --help for the list\n',
     });
     const json = await olympus(["--json", "frobnicate"], {});
     expect(json.code).toBe(2);

@@ -2,15 +2,27 @@ import { parseArgs } from "node:util";
 import type { Command, OptionValues } from "./command";
 import { adminAddCommand } from "./commands/admin-add";
 import { bootstrapCommand } from "./commands/bootstrap";
+import { kratosSettingsSyncCommand } from "./commands/kratos-settings";
 import { rotateKeyCommand } from "./commands/rotate-key";
 import { statusCommand } from "./commands/status";
+import { tenantCommands } from "./commands/tenant";
+import { controlPlaneCommands } from "./commands/control-plane";
 import { verifyConfigCommand } from "./commands/verify-config";
 import { CliError, toCliError, usageError } from "./errors";
 import { Output, type CliIo } from "./output";
 
 export type { CliIo } from "./output";
 
-export const COMMANDS: readonly Command[] = [bootstrapCommand, adminAddCommand, statusCommand, verifyConfigCommand, rotateKeyCommand];
+export const COMMANDS: readonly Command[] = [
+  bootstrapCommand,
+  adminAddCommand,
+  statusCommand,
+  verifyConfigCommand,
+  rotateKeyCommand,
+  kratosSettingsSyncCommand,
+  ...tenantCommands,
+  ...controlPlaneCommands,
+];
 
 const GLOBAL_FLAGS = new Set(["--json", "--help", "-h"]);
 const GLOBAL_OPTIONS = {

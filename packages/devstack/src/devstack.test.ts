@@ -4,7 +4,10 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DOMAINS, envPrefix, otherDomain } from "@olympus/runtime-config/config";
 import { EMBEDDED_ADMIN_API_TOKEN, embeddedAppEnv } from "./embedded-defaults";
-import { startTestPostgres } from "@olympus/test-postgres";
+import { freePort, startTestPostgres } from "@olympus/test-postgres";
+import { createOlympusPool } from "@olympus/athena-store/olympus-db";
+import { createSettingsStore, deriveEncryptionKey } from "@olympus/athena-store/settings";
+import { startMailCatcher } from "./mail/catcher";
 import { startDevstack, type RunningDevstack } from "./devstack";
 import { ORY_SERVERS, type DevstackOptions } from "./options";
 import { isAlive } from "./postgres/cluster";
@@ -138,6 +141,68 @@ describe("the dev stack, headless (backend only, free ports)", () => {
     expect(mail?.text).toMatch(/\b\d{6}\b/);
     expect(mail?.text).toContain(`sent to ${email}`);
   });
+
+  it("sends CIAM mail through the SMTP server saved in Athena's settings, and back to the catcher when they are removed", async () => {
+    // A second catcher stands in for the relay an admin configures in Athena.
+    const dir = path.join(options.dataDir, "relay");
+    const [smtpPort, webPort] = [await freePort(), await freePort()];
+    const relay = await startMailCatcher({
+      smtpPort,
+      webPort,
+      mailDirectory: path.join(dir, "mail"),
+      logFile: path.join(dir, "relay.log"),
+      buildDirectory: options.dataDir,
+    });
+    const prefix = envPrefix("ciam");
+    const athena = embeddedAppEnv("ciam", "athena");
+    const pool = createOlympusPool(
+      String(Object.assign(new URL(athena[`${prefix}OLYMPUS_DATABASE_URL`] ?? ""), { port: String(options.ports.postgres) })),
+      1,
+    );
+    const settings = createSettingsStore({
+      pool,
+      domain: "ciam",
+      key: deriveEncryptionKey(athena[`${prefix}ENCRYPTION_KEY`] ?? "", "development"),
+    });
+    const register = async (email: string) =>
+      expect(
+        await apiRegister(
+          stack.servers["ciam-kratos"].publicUrl,
+          { email, name: { first: "Ada", last: "Lovelace" } },
+          "a-customer-password-1",
+        ),
+      ).toBe(200);
+    try {
+      await settings.set(
+        [
+          { key: "smtp.host", value: "127.0.0.1", secret: false },
+          { key: "smtp.port", value: String(smtpPort), secret: false },
+          { key: "smtp.security", value: "none", secret: false },
+        ],
+        "test",
+      );
+      // The overlay is rewritten on NOTIFY and Kratos reloads it; registrations until then may still use the catcher.
+      let email = "";
+      for (let attempt = 0; attempt < 40; attempt++) {
+        email = `relayed-${Date.now()}-${attempt}@example.com`;
+        await register(email);
+        if (await waitForMail(`${relay.apiUrl}/api/email`, email, 1_000)) break;
+      }
+      expect(await waitForMail(`${relay.apiUrl}/api/email`, email, 1_000)).toBeDefined();
+      expect(await waitForMail(stack.urls.inboxApi, email, 1_000)).toBeUndefined();
+
+      for (const key of ["smtp.host", "smtp.port", "smtp.security"]) await settings.delete(key);
+      for (let attempt = 0; attempt < 40; attempt++) {
+        email = `caught-${Date.now()}-${attempt}@example.com`;
+        await register(email);
+        if (await waitForMail(stack.urls.inboxApi, email, 1_000)) break;
+      }
+      expect(await waitForMail(stack.urls.inboxApi, email, 1_000)).toBeDefined();
+    } finally {
+      await pool.end();
+      await relay.stop();
+    }
+  }, 120_000);
 
   it("stops everything, then starts again on the same data with seeds already in place", async () => {
     const { postgres, mail } = stack.pids;

@@ -145,7 +145,7 @@ export async function startDevstack(options: DevstackOptions, hooks: StartHooks 
     clock.mark("databases");
 
     throwIfAborted(signal);
-    const servers = await startServers(configs, options, logDir, teardown, progress);
+    const servers = await startServers(configs, options, { logDir, database }, teardown, progress);
     const healthTargets = serverHealthTargets(options, mail);
     for (const target of healthTargets) await waitUntilHealthy(target, { timeoutMs: SERVER_HEALTH_TIMEOUT_MS, signal });
     progress(`health: ${healthTargets.length} endpoints healthy`);
@@ -231,15 +231,28 @@ async function waitForApps(
 async function startServers(
   configs: OryServerConfig[],
   options: DevstackOptions,
-  logDir: string,
+  where: { logDir: string; database: { host: string; port: number } },
   teardown: Teardown,
   progress: (line: string) => void,
 ): Promise<Record<OryServerId, RunningOryServer>> {
+  const { logDir } = where;
+  // Each Kratos reads Athena's SMTP and social sign-in settings from an overlay file kept in step from the olympus database.
+  const { kratosConfigLayers, startSettingsOverlaySync, writeDevLayer } = await import("./ory/kratos-settings");
+  const layers: Partial<Record<Domain, string[]>> = {};
+  for (const domain of DOMAINS) {
+    const files = kratosConfigLayers(options.dataDir, domain);
+    await writeDevLayer(files.devLayer, options.ports.smtp);
+    const sync = await startSettingsOverlaySync({ domain, file: files.settingsOverlay, database: where.database, log: progress });
+    teardown.add(`${domain} Kratos settings overlay`, () => sync.close());
+    layers[domain] = [files.devLayer, files.settingsOverlay];
+  }
   progress("servers: starting CIAM and IAM Kratos and Hydra…");
   // Loaded only now: a config or port problem reported earlier stays a single line, without the servers' import-time notices.
   const { startOryServer } = await import("./ory/servers");
   const results = await Promise.allSettled(
-    configs.map((config) => startOryServer(config, { ports: options.ports, smtpPort: options.ports.smtp, logDir })),
+    configs.map((config) =>
+      startOryServer(config, { ports: options.ports, smtpPort: options.ports.smtp, logDir, kratosLayers: layers[config.domain] }),
+    ),
   );
   const started: Partial<Record<OryServerId, RunningOryServer>> = {};
   for (const result of results) {

@@ -78,6 +78,7 @@ export const FOSITE_ERRORS = {
     description: "The request_uri in the Authorization Request returns an error or contains invalid data.",
   },
   invalid_request_object: { status: 400, description: "The request parameter contains an invalid Request Object." },
+  jti_known: { status: 400, description: "The jti was already used." },
   authorization_pending: {
     status: 400,
     description: "The authorization request is still pending as the end user hasn't yet completed the user-interaction steps.",

@@ -1,12 +1,18 @@
 import { parseArgs } from "node:util";
 import { startEmbeddedKratos } from "./index";
 
-/** `tsx src/cli.ts --config <kratos.yml>` — runs until SIGINT/SIGTERM. DSN and ADMIN_API_TOKEN come from the environment. */
+/**
+ * `tsx src/cli.ts -c <kratos.yml> [-c <overlay.yml> …]` — runs until
+ * SIGINT/SIGTERM. Several files merge in order and are watched, as with
+ * `kratos serve -c … -c …`. DSN and ADMIN_API_TOKEN come from the environment.
+ */
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { config: { type: "string", short: "c" }, host: { type: "string" }, dev: { type: "boolean" } } });
-  if (!values.config) {
+  const { values } = parseArgs({
+    options: { config: { type: "string", short: "c", multiple: true }, host: { type: "string" }, dev: { type: "boolean" } },
+  });
+  if (!values.config || values.config.length === 0) {
     console.error(
-      "usage: tsx src/cli.ts --config <path/to/kratos.yml> [--host 127.0.0.1] [--dev]\n  env: DSN (overrides dsn), ADMIN_API_TOKEN (protects the admin API)",
+      "usage: tsx src/cli.ts --config <path/to/kratos.yml> [--config <overlay.yml> …] [--host 127.0.0.1] [--dev]\n  later files merge over earlier ones; all are watched and reloaded\n  env: DSN (overrides dsn), ADMIN_API_TOKEN (protects the admin API)",
     );
     process.exit(2);
   }

@@ -19,6 +19,11 @@ import type { Database } from "./storage/database";
  * — which the registry lists — never depend on it.
  */
 export interface Deps {
+  /**
+   * The running config. When the config files change it is updated in place
+   * (src/config/reload.ts), so read it where it is needed, per request,
+   * rather than copying values out of it at start-up.
+   */
   config: KratosConfig;
   db: Database;
   schemas: SchemaRegistry;

@@ -11,8 +11,13 @@ export { FlowValidationError } from "./selfservice/flow/validation-error";
 export { WorkerPasswordHasher } from "./hashing/hasher";
 
 export interface EmbeddedKratosOptions {
-  /** Path of a Kratos config file (kratos.yml). */
-  configPath: string;
+  /**
+   * Path of a Kratos config file (kratos.yml), or several merged in order as
+   * `kratos serve -c kratos.yml -c overlay.yml` does.
+   */
+  configPath: string | readonly string[];
+  /** Watch the config files and apply changes while running, as Kratos does (default true). */
+  watchConfig?: boolean;
   /** Overrides `dsn` from the file. */
   dsn?: string;
   /** Overrides serve.public.port (0 = any free port). */
@@ -45,7 +50,7 @@ export interface EmbeddedKratos {
   close(): Promise<void>;
 }
 
-export function loadKratosConfig(path: string, options?: LoadConfigOptions): KratosConfig {
+export function loadKratosConfig(path: string | readonly string[], options?: LoadConfigOptions): KratosConfig {
   return loadConfigFile(path, options);
 }
 
@@ -100,6 +105,7 @@ export async function startEmbeddedKratos(options: EmbeddedKratosOptions & { str
       log,
       strategies: options.strategies,
       listeners,
+      reload: options.watchConfig === false ? undefined : { files: config.sources, overrides },
     });
     return { publicUrl: server.publicUrl, adminUrl: server.adminUrl, routes: server.routes, close: () => server.close() };
   } catch (error) {

@@ -6,6 +6,8 @@ import { registerAdminSessionRoutes } from "./admin/sessions";
 import type { KratosConfig } from "./config/load";
 import { Courier } from "./courier/courier";
 import { registerCourierAdminRoutes } from "./courier/handler";
+import { smtpTransportOptions } from "./courier/smtp";
+import { watchKratosConfig, type ConfigReloader } from "./config/reload";
 import type { Deps } from "./deps";
 import { WorkerPasswordHasher } from "./hashing/hasher";
 import { answerParserError, SERVER_OPTIONS, setSecurityHeaders } from "@olympus/server-kit/http";
@@ -56,6 +58,12 @@ export interface ServerOptions {
    * chosen, so no other process can be handed it in between.
    */
   listeners?: BoundListeners;
+  /**
+   * Watch these config files (in merge order, with the same overrides as at
+   * start-up) and apply changes while running, as Kratos does. Absent: the
+   * config stays as given.
+   */
+  reload?: { files: readonly string[]; overrides?: Record<string, unknown> };
 }
 
 /** The public and admin HTTP servers, bound before the configuration names their ports. */
@@ -98,7 +106,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const strategies = new StrategyRegistry(config, options.strategies ?? ALL_STRATEGIES);
   let hasher: WorkerPasswordHasher | undefined;
   try {
-    await migrate(db, [...coreMigrations(), ...strategies.enabled.flatMap((s) => s.migrations ?? [])]);
+    await migrate(db, [...coreMigrations(), ...strategies.served.flatMap((s) => s.migrations ?? [])]);
     const schemas = new SchemaRegistry(config.identity.schemas, config.identity.default_schema_id, config.publicBaseUrl);
     const identityRepository = new IdentityRepository(db);
     hasher = new WorkerPasswordHasher(config.hashers);
@@ -110,7 +118,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       identities: new IdentityManager(identityRepository, schemas, strategies.schemaIdentifierTypes()),
       sessions: new SessionManager(config, new SessionRepository(db)),
       aal: new AalPolicy(
-        strategies.enabled.flatMap((s) =>
+        strategies.served.flatMap((s) =>
           s.credentialAal ? [{ id: s.id, credentialAal: (identity: Identity) => s.credentialAal?.(identity) }] : [],
         ),
       ),
@@ -129,8 +137,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const adminRouter = new Router();
     registerPublicRoutes(publicRouter, deps);
     registerAdminRoutes(adminRouter, deps);
-    for (const s of strategies.enabled) s.routes?.({ public: publicRouter, admin: adminRouter }, deps);
-    for (const s of strategies.enabled) await s.start?.(deps);
+    for (const s of strategies.served) s.routes?.({ public: publicRouter, admin: adminRouter }, deps);
+    for (const s of strategies.served) await s.start?.(deps);
     deps.courier.start();
 
     const publicServer = options.listeners?.public ?? createServer(SERVER_OPTIONS);
@@ -145,6 +153,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ? (adminServer.address() as AddressInfo).port
       : await listen(adminServer, config.serve.admin.port, options.host);
 
+    const reloader: ConfigReloader | undefined = options.reload
+      ? watchKratosConfig({
+          files: options.reload.files,
+          overrides: options.reload.overrides,
+          config,
+          log,
+          // Checked before the swap, so a malformed URI is refused like at start-up instead of breaking the courier.
+          validate: (next) => {
+            const smtp = next.courier.smtp;
+            if (smtp?.connection_uri) smtpTransportOptions(smtp.connection_uri, smtp.local_name);
+          },
+        })
+      : undefined;
+
     const cleanup = setInterval(() => {
       void deps.flows.deleteExpired().catch(() => {});
     }, 10 * 60_000);
@@ -157,9 +179,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       deps,
       routes: { public: publicRouter.list(), admin: adminRouter.list() },
       async close() {
+        reloader?.close();
         clearInterval(cleanup);
         await Promise.all([closeServer(publicServer), closeServer(adminServer)]);
-        for (const s of strategies.enabled) await s.stop?.();
+        for (const s of strategies.served) await s.stop?.();
         await deps.courier.stop();
         await hasher?.close();
         await db.close();

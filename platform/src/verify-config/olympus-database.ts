@@ -10,8 +10,9 @@ export const MIGRATE_SERVICE = "olympus-migrate";
  * the migration role's passwords own the whole `olympus` database (they can
  * switch its row-level security and the audit log's trigger off), so only
  * postgres and the migration one-shot get them; each domain's role password
- * goes to that domain's apps only: its Athena (settings, audit log) and its
- * Hera (the Kratos edge's sign-in counters). (That each app's URL logs in as
+ * goes to that domain's apps only: its Athena (settings, audit log), its
+ * Hera (the Kratos edge's sign-in counters) and its kratos-settings service
+ * (reads the settings Kratos' overlay is rendered from). (That each app's URL logs in as
  * its own domain's role is the apps' start-up rule, reported with their environment.)
  */
 const SHARED_HOLDERS = ["postgres", MIGRATE_SERVICE];
@@ -30,7 +31,9 @@ export function checkOlympusDatabaseAccess(project: ComposeProject): Problem[] {
       message: "is missing; it migrates the olympus database before the Athenas start (their roles have no DDL rights)",
     });
   }
-  const domainPasswords = Object.fromEntries(DOMAINS.map((d) => [`${envPrefix(d)}OLYMPUS_DB_PASSWORD`, [`${d}-athena`, `${d}-hera`]]));
+  const domainPasswords = Object.fromEntries(
+    DOMAINS.map((d) => [`${envPrefix(d)}OLYMPUS_DB_PASSWORD`, [`${d}-athena`, `${d}-hera`, `${d}-kratos-settings`]]),
+  );
   for (const service of project.services) {
     if (SHARED_HOLDERS.includes(service.name)) continue;
     for (const entry of service.environment.values()) {

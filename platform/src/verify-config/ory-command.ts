@@ -1,4 +1,5 @@
 import path from "node:path";
+import type { Domain } from "@olympus/runtime-config/config";
 import type { Problem } from "../problem";
 import { isObject, type YamlValue } from "../yaml";
 import type { ComposeService } from "./compose-model";
@@ -10,8 +11,19 @@ import { interpolate, type Env } from "./env-file";
  * through the service's own bind mounts, and never with --dev, which turns
  * off the binaries' production safeguards (secure cookies, HTTPS issuer).
  * The image's own entrypoint stays, so the command is what the binary gets.
+ *
+ * A serving Kratos may also read, after the checked file, the overlay that
+ * `<domain>-kratos-settings` renders from Athena's settings: a file on that
+ * named volume, mounted read-only. Its content changes at run time, so it
+ * cannot be checked here; only where it comes from is.
  */
-export function checkOryCommand(service: ComposeService, checkedFile: string, composeDir: string, env: Env): Problem[] {
+export function checkOryCommand(
+  service: ComposeService,
+  checkedFile: string,
+  composeDir: string,
+  env: Env,
+  overlayVolume?: string,
+): Problem[] {
   const problems: Problem[] = [];
   if (service.spec.entrypoint !== undefined) {
     problems.push({
@@ -32,7 +44,16 @@ export function checkOryCommand(service: ComposeService, checkedFile: string, co
       where: `${service.where}.command`,
       message: `names no config file; start it with -c and the mount of ${path.basename(checkedFile)}`,
     });
-  for (const config of configs) {
+  for (const [index, config] of configs.entries()) {
+    if (index > 0 && overlayVolume !== undefined) {
+      const mount = namedVolumeMount(config, service.spec.volumes);
+      if (mount?.volume === overlayVolume && mount.readOnly) continue;
+      problems.push({
+        where: `${service.where}.command`,
+        message: `reads ${config}, which is neither the checked ${path.relative(composeDir, checkedFile)} nor the settings overlay on the ${overlayVolume} volume mounted read-only`,
+      });
+      continue;
+    }
     const host = hostPath(config, service.spec.volumes, composeDir);
     if (host !== path.resolve(checkedFile)) {
       problems.push({
@@ -59,6 +80,23 @@ function configArgs(args: readonly string[]): string[] {
     else if ((arg === "-c" || arg === "--config") && args[i + 1]) configs.push(args[i + 1] ?? "");
   }
   return configs;
+}
+
+/** The named volume Kratos' settings overlay comes from, written by the domain's kratos-settings service. */
+export function settingsOverlayVolume(domain: Domain): string {
+  return `${domain}-kratos-settings`;
+}
+
+/** The named volume ("name:/target[:ro]") holding a container path, if a named volume holds it. */
+function namedVolumeMount(containerPath: string, volumes: YamlValue | undefined): { volume: string; readOnly: boolean } | undefined {
+  for (const volume of Array.isArray(volumes) ? volumes : []) {
+    if (typeof volume !== "string") continue;
+    const [source, target, mode] = volume.split(":");
+    if (!source || !target || /^[./~]/.test(source)) continue;
+    if (containerPath.startsWith(`${target.replace(/\/$/, "")}/`))
+      return { volume: source, readOnly: (mode ?? "").split(",").includes("ro") };
+  }
+  return undefined;
 }
 
 /** The host file a container path comes from, through the longest bind mount that holds it. */

@@ -81,12 +81,38 @@ describe("verify-config: the config file a container really reads", () => {
     const dir = prodCopy();
     edit(
       path.join(dir, "compose.yml"),
-      "command: serve -c /etc/config/kratos-prod/kratos.yml --watch-courier\n    environment:\n      DSN: postgres://iam_kratos",
-      "command: serve -c /etc/config/kratos/kratos.yml --watch-courier\n    environment:\n      DSN: postgres://iam_kratos",
+      "command: serve -c /etc/config/kratos-prod/kratos.yml -c /etc/config/kratos-settings/overlay.yml --watch-courier\n    environment:\n      DSN: postgres://iam_kratos",
+      "command: serve -c /etc/config/kratos/kratos.yml -c /etc/config/kratos-settings/overlay.yml --watch-courier\n    environment:\n      DSN: postgres://iam_kratos",
     );
     expect(verify(dir)).toMatch(
       /services.iam-kratos.command: reads \/etc\/config\/kratos\/kratos.yml, which is the host's ..\/dev\/iam-kratos\/kratos.yml, not the checked iam-kratos\/kratos.yml/,
     );
+  });
+
+  it("lets a serving Kratos read the settings overlay second, only from its own domain's kratos-settings volume mounted read-only", () => {
+    const elsewhere = prodCopy();
+    edit(
+      path.join(elsewhere, "compose.yml"),
+      "-c /etc/config/kratos-prod/kratos.yml -c /etc/config/kratos-settings/overlay.yml --watch-courier\n    environment:\n      DSN: postgres://iam_kratos",
+      "-c /etc/config/kratos-prod/kratos.yml -c /etc/config/kratos/kratos.yml --watch-courier\n    environment:\n      DSN: postgres://iam_kratos",
+    );
+    expect(verify(elsewhere)).toMatch(
+      /services.iam-kratos.command: reads \/etc\/config\/kratos\/kratos.yml, which is neither the checked iam-kratos\/kratos.yml nor the settings overlay on the iam-kratos-settings volume mounted read-only/,
+    );
+    const writable = prodCopy();
+    edit(
+      path.join(writable, "compose.yml"),
+      "- iam-kratos-settings:/etc/config/kratos-settings:ro",
+      "- iam-kratos-settings:/etc/config/kratos-settings",
+    );
+    expect(verify(writable)).toMatch(/services.iam-kratos.command: reads \/etc\/config\/kratos-settings\/overlay.yml, which is neither/);
+    const otherDomain = prodCopy();
+    edit(
+      path.join(otherDomain, "compose.yml"),
+      "- iam-kratos-settings:/etc/config/kratos-settings:ro",
+      "- ciam-kratos-settings:/etc/config/kratos-settings:ro",
+    );
+    expect(verify(otherDomain)).toMatch(/services.iam-kratos.command: reads \/etc\/config\/kratos-settings\/overlay.yml, which is neither/);
   });
 
   it("refuses a Hydra migration reading a file mounted from elsewhere", () => {

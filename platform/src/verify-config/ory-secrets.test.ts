@@ -92,8 +92,8 @@ describe("verify-config: the env file", () => {
     edit(path.join(dir, "compose.yml"), "${IAM_SMTP_CONNECTION_URI:?set IAM_SMTP_CONNECTION_URI}", "$IAM_SMTP_CONNECTION_URI");
     const { CIAM_SMTP_CONNECTION_URI: _a, IAM_SMTP_CONNECTION_URI: _b, ...env } = goodEnv();
     const report = verify(dir, env);
-    expect(report).toMatch(/services.ciam-kratos.environment.COURIER_SMTP_CONNECTION_URI: needs CIAM_SMTP_CONNECTION_URI/);
-    expect(report).toMatch(/services.iam-kratos.environment.COURIER_SMTP_CONNECTION_URI: needs IAM_SMTP_CONNECTION_URI/);
+    expect(report).toMatch(/services.ciam-kratos-settings.environment.CIAM_SMTP_CONNECTION_URI: needs CIAM_SMTP_CONNECTION_URI/);
+    expect(report).toMatch(/services.iam-kratos-settings.environment.IAM_SMTP_CONNECTION_URI: needs IAM_SMTP_CONNECTION_URI/);
   });
 
   it("names each missing variable once, where it is first needed", () => {

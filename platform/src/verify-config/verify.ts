@@ -15,7 +15,7 @@ import { checkServiceDatabaseUrls, dsnQueryProblem } from "./database-urls";
 import { interpolate } from "./env-file";
 import { checkNetworks } from "./networks";
 import { checkOlympusDatabaseAccess } from "./olympus-database";
-import { checkOryCommand } from "./ory-command";
+import { checkOryCommand, settingsOverlayVolume } from "./ory-command";
 import { checkOryEnvironment, overlayEnvironment, type OryKind } from "./ory-environment";
 import { checkOrySecrets } from "./ory-secrets";
 import { checkRequiredVariables } from "./required-variables";
@@ -119,7 +119,9 @@ function checkOryServices(project: ComposeProject, configs: readonly OryConfigFi
     const migrate = project.services.find((s) => s.name === `${name}-migrate`);
     const overlay = overlayEnvironment(kind, config, service.environment);
     return [
-      ...[service, ...(migrate ? [migrate] : [])].flatMap((s) => checkOryCommand(s, file, dir, env)),
+      // Only the serving Kratos reads the settings overlay; its migration step needs the checked file alone.
+      ...checkOryCommand(service, file, dir, env, kind === "kratos" ? settingsOverlayVolume(domain) : undefined),
+      ...(migrate ? checkOryCommand(migrate, file, dir, env) : []),
       ...checkOryEnvironment({ kind, domain, service, file: config, fileLabel: label, overlay }),
       ...checkOrySecrets(kind, overlay, service, label),
     ];

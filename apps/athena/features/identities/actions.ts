@@ -11,6 +11,7 @@ import { revokeAccess } from "./revoke-access";
 import { takenIdentifierFields } from "./create/taken-identifiers";
 import { activateIdentity, deactivateIdentity, deleteIdentityEverywhere, kratosCall, revokeEverySession } from "./operations";
 import { asRecord, isRecord } from "@/shared/json";
+import { sendInvitation } from "./invitation/send";
 
 const identityId = z.uuid();
 const jsonObject = z.record(z.string(), z.unknown());
@@ -49,18 +50,26 @@ export const createIdentity = adminAction(
         throw error;
       });
     let invited = false;
+    let inviteProblem: string | undefined;
     if (input.invite) {
-      const email = identity.recovery_addresses?.[0]?.value;
-      if (email) {
-        await kratos(() => kratosAdmin().sendRecoveryEmail(email, "link"));
+      // The identity exists whatever happens to the mail: a failed invitation is a warning, and can be sent again from its page.
+      try {
+        await sendInvitation(identity);
         invited = true;
+      } catch (error) {
+        inviteProblem = error instanceof AdminActionError ? error.message : "The invitation could not be sent.";
       }
     }
     return {
       data: { id: identity.id },
       target: identity.id,
       details: { schema: input.schemaId, withPassword: Boolean(input.password), invited },
-      message: invited ? "Identity created; an invitation (recovery) mail is on its way." : "Identity created.",
+      message: invited
+        ? "Identity created; an invitation mail is on its way."
+        : inviteProblem
+          ? `Identity created, but no invitation was sent. ${inviteProblem}`
+          : "Identity created.",
+      ...(inviteProblem ? { warning: true } : {}),
     };
   },
 );
@@ -217,6 +226,17 @@ export const sendRecoveryEmail = adminAction(
     // Kratos mails what the domain's recovery flow uses (a code, or a link).
     const method = await kratos(() => kratosAdmin().sendRecoveryEmail(address, "link"));
     return { data: { method }, details: { method, via: "email" }, message: `Recovery ${method} mailed to ${address}.` };
+  },
+);
+
+export const inviteIdentity = adminAction(
+  { action: "identity.invite", input: z.object({ id: identityId }), target: (i) => i.id },
+  async ({ id }) => {
+    const identity = await kratos(() => kratosAdmin().getIdentity(id));
+    if (!identity) throw new AdminActionError("This identity does not exist (deleted meanwhile?).");
+    const { to, expiresAt } = await sendInvitation(identity);
+    // The link is the person's secret: neither returned nor audited.
+    return { data: { to }, details: { to, expiresAt }, message: `Invitation mailed to ${to}.` };
   },
 );
 

@@ -3,15 +3,22 @@ import type { AuditEventInput } from "@olympus/athena-store/audit";
 import type { SettingInput } from "@olympus/athena-store/settings";
 
 // The actions' collaborators: an admin session, the audit log and a settings store that records each `set` (one call is one transaction).
-const state: { batches: SettingInput[][]; events: AuditEventInput[] } = { batches: [], events: [] };
+interface State {
+  batches: SettingInput[][];
+  events: AuditEventInput[];
+  config: { domain: "ciam" | "iam"; auth: { mfaRequired: boolean } };
+  /** What the store lists (a secret's value masked, as the store lists it). */
+  stored: { key: string; value: string; secret: boolean }[];
+}
+const state: State = { batches: [], events: [], config: { domain: "ciam", auth: { mfaRequired: true } }, stored: [] };
 vi.mock("@/shared/auth/session", () => ({
   currentSession: async () => ({ status: "active", admin: { id: "a1", email: "admin@olympus.local", name: null, role: "admin" } }),
 }));
 vi.mock("@/shared/server/audit", () => ({ recordAudit: async (event: AuditEventInput) => void state.events.push(event) }));
-vi.mock("@/shared/server/config", () => ({ athenaConfig: () => ({ domain: "ciam" }) }));
+vi.mock("@/shared/server/config", () => ({ athenaConfig: () => state.config }));
 vi.mock("@/shared/server/olympus-db", () => ({
   auditLog: async () => ({}),
-  settingsStore: async () => ({ set: async (entries: SettingInput[]) => void state.batches.push(entries) }),
+  settingsStore: async () => ({ set: async (entries: SettingInput[]) => void state.batches.push(entries), list: async () => state.stored }),
 }));
 
 const { saveSettingGroup, saveSettings } = await import("./actions");
@@ -19,6 +26,61 @@ const { saveSettingGroup, saveSettings } = await import("./actions");
 beforeEach(() => {
   state.batches = [];
   state.events = [];
+  state.config = { domain: "ciam", auth: { mfaRequired: true } };
+  state.stored = [];
+});
+
+describe("a stored secret is not sent to a new destination without being entered again", () => {
+  it("refuses a new SMTP host while the stored password would be kept, by key and in the group, storing nothing", async () => {
+    state.stored = [
+      { key: "smtp.host", value: "smtp.example.com", secret: false },
+      { key: "smtp.password", value: "••••••••", secret: true },
+    ];
+    const byKey = await saveSettings({ entries: [{ key: "smtp.host", value: "mx.attacker.example", secret: false }] });
+    expect(byKey).toMatchObject({
+      ok: false,
+      error: { fields: { "entries.0.value": expect.stringContaining("enter the password again") as unknown } },
+    });
+    const inGroup = await saveSettingGroup({ group: "smtp", values: { "smtp.host": "mx.attacker.example" } });
+    expect(inGroup).toMatchObject({
+      ok: false,
+      error: { fields: { "values.smtp.host": expect.stringContaining("enter the password again") as unknown } },
+    });
+    expect(state.batches).toEqual([]);
+
+    expect(
+      await saveSettingGroup({ group: "smtp", values: { "smtp.host": "mx.new.example", "smtp.password": "typed-again" } }),
+    ).toMatchObject({
+      ok: true,
+    });
+  });
+});
+
+describe("IAM's second factor and Athena's own requirement (AUTH_MFA_REQUIRED)", () => {
+  it("refuses turning mfa.required off for IAM while Athena requires a second factor, by key and in its group, storing nothing", async () => {
+    state.config = { domain: "iam", auth: { mfaRequired: true } };
+    const byKey = await saveSettings({ entries: [{ key: "mfa.required", value: "off", secret: false }] });
+    expect(byKey).toMatchObject({
+      ok: false,
+      error: { fields: { "entries.0.value": expect.stringContaining("AUTH_MFA_REQUIRED=true") as unknown } },
+    });
+    const inGroup = await saveSettingGroup({ group: "mfa", values: { "mfa.required": "off" } });
+    expect(inGroup).toMatchObject({
+      ok: false,
+      error: { fields: { "values.mfa.required": expect.stringContaining("could no longer sign in") as unknown } },
+    });
+    expect(state.batches).toEqual([]);
+  });
+
+  it("allows it on CIAM, or on IAM when Athena does not require one itself", async () => {
+    expect(await saveSettings({ entries: [{ key: "mfa.required", value: "off", secret: false }] })).toMatchObject({ ok: true });
+    state.config = { domain: "iam", auth: { mfaRequired: false } };
+    expect(await saveSettingGroup({ group: "mfa", values: { "mfa.required": "off" } })).toMatchObject({ ok: true });
+    expect(state.batches).toEqual([
+      [{ key: "mfa.required", value: "off", secret: false }],
+      [{ key: "mfa.required", value: "off", secret: false }],
+    ]);
+  });
 });
 
 describe("saving a setting by key", () => {

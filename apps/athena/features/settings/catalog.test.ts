@@ -71,3 +71,19 @@ describe("the second-factor (MFA) settings", () => {
     expect(SETTING_GROUPS.mfa.settings.map((s) => s.key)).toEqual(["mfa.required", "mfa.allowed_methods", "mfa.grace_days"]);
   });
 });
+
+describe("social sign-in keys set by key", () => {
+  it("seals a provider's client secret even when the secret box was left unticked, and checks each field's rule", () => {
+    expect(checkSetting("social.providers.acme.client_secret", "s3cret", false)).toEqual({ ok: true, value: "s3cret", secret: true });
+    expect(checkSetting("social.providers.acme.issuer", "http://idp.example.com", false)).toEqual({
+      ok: false,
+      rule: "Issuer must be an https URL (http is allowed only for localhost or 127.0.0.1)",
+    });
+    expect(checkSetting("social.providers.acme.scopes", "email  openid", false)).toEqual({
+      ok: true,
+      value: "email openid",
+      secret: false,
+    });
+    expect(checkSetting("social.enabled", "off", false)).toEqual({ ok: true, value: "false", secret: false });
+  });
+});

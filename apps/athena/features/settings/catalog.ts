@@ -4,7 +4,13 @@ import {
   parseMfaGraceDays,
   parseMfaRequired,
   parseSecondFactorMethods,
+  parseSocialProviderKey,
   SECOND_FACTOR_METHODS,
+  SECRET_SOCIAL_PROVIDER_FIELDS,
+  SOCIAL_ENABLED_KEY,
+  SOCIAL_RULES,
+  type SocialCheck,
+  type SocialProviderField,
 } from "@olympus/athena-store/settings";
 
 /**
@@ -20,6 +26,8 @@ export interface SettingDefinition {
   readonly hint: string;
   readonly secret: boolean;
   readonly inputMode: "text" | "numeric" | "email";
+  /** Several lines of text (a mail body): a text area rather than an input. */
+  readonly multiline?: boolean;
   /** Parses the submitted text into the text that is stored; its messages name the rule. */
   readonly rule: z.ZodType<string, string>;
 }
@@ -90,6 +98,31 @@ const SMTP: readonly SettingDefinition[] = [
     secret: false,
     inputMode: "email",
     rule: z.string().trim().pipe(z.email("an email address such as no-reply@example.com")),
+  },
+  {
+    key: "smtp.from_name",
+    label: "Sender name",
+    hint: "Shown beside the sender address, e.g. Example Support (optional)",
+    secret: false,
+    inputMode: "text",
+    rule: z
+      .string()
+      .trim()
+      .min(1, "must not be empty")
+      .max(256, "at most 256 characters")
+      .regex(NO_LINE_BREAKS, "must not contain line breaks"),
+  },
+  {
+    key: "smtp.security",
+    label: "Connection security",
+    hint: "tls (port 465), starttls (587) or none (a relay on this host or network only); unset: from the port",
+    secret: false,
+    inputMode: "text",
+    rule: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .refine((text) => ["tls", "starttls", "none"].includes(text), "tls, starttls or none"),
   },
 ];
 
@@ -209,11 +242,43 @@ const MFA: readonly SettingDefinition[] = [
   },
 ];
 
+/** Athena's own invitation mail (features/identities/invitation): per domain, placeholders filled when sent. */
+const INVITATION: readonly SettingDefinition[] = [
+  {
+    key: "invitation.subject",
+    label: "Subject",
+    hint: "One line; may use {{name}} and {{email}}",
+    secret: false,
+    inputMode: "text",
+    rule: z
+      .string()
+      .trim()
+      .min(1, "must not be empty")
+      .max(200, "at most 200 characters")
+      .regex(NO_LINE_BREAKS, "one line, without line breaks"),
+  },
+  {
+    key: "invitation.body",
+    label: "Body",
+    hint: "Plain text with {{link}} (required), {{expires_at}}, {{name}} and {{email}}",
+    secret: false,
+    inputMode: "text",
+    multiline: true,
+    rule: z
+      .string()
+      .transform((text) => text.replace(/\r\n?/g, "\n").trim())
+      .refine((text) => text.length >= 1 && text.length <= 8_000, "between 1 and 8000 characters")
+      .refine((text) => /\{\{\s*link\s*\}\}/.test(text), "must contain {{link}}, where the sign-in link goes")
+      .refine((text) => !text.includes("\0"), "must not contain NUL characters"),
+  },
+];
+
 export const SETTING_GROUPS = {
   smtp: { title: "Outgoing mail (SMTP)", saveLabel: "SMTP", settings: SMTP },
   m2m: { title: "Machine clients (M2M)", saveLabel: "M2M policy", settings: M2M },
   captcha: { title: "CAPTCHA", saveLabel: "CAPTCHA", settings: CAPTCHA },
   mfa: { title: "Second factor (MFA)", saveLabel: "MFA policy", settings: MFA },
+  invitation: { title: "Invitation mail", saveLabel: "invitation mail", settings: INVITATION },
 } as const satisfies Record<string, { title: string; saveLabel: string; settings: readonly SettingDefinition[] }>;
 
 export type SettingGroupId = keyof typeof SETTING_GROUPS;
@@ -235,10 +300,61 @@ export type CheckedSetting = { ok: true; value: string; secret: boolean } | { ok
  * (and normalised, e.g. a port without leading zeros), its secrecy taken from
  * the catalogue rather than from the form; an unknown key passes unchanged.
  */
+/** What the running deployment fixes, which a stored setting must not contradict. */
+export interface DeploymentFacts {
+  domain: "ciam" | "iam";
+  /** AUTH_MFA_REQUIRED: Athena itself refuses an admin's sign-in below aal2 (outside a grace period Hera IAM vouches for). */
+  athenaRequiresSecondFactor: boolean;
+}
+
+/**
+ * A checked value this deployment cannot take: IAM's second factor turned off
+ * while Athena itself requires one would leave every admin without one
+ * unable to sign in to either Athena (Hera IAM would no longer send them to
+ * enrol, Athena would still refuse them). Undefined when the value is fine.
+ */
+export function deploymentConflict(key: string, storedValue: string, deployment: DeploymentFacts): string | undefined {
+  if (key === "mfa.required" && storedValue === "off" && deployment.domain === "iam" && deployment.athenaRequiresSecondFactor)
+    return "cannot be off for IAM while Athena requires a second factor for admins (AUTH_MFA_REQUIRED=true): admins without one could no longer sign in to Athena";
+  return undefined;
+}
+
 export function checkSetting(key: string, value: string, secret: boolean): CheckedSetting {
+  const social = checkSocialSetting(key, value);
+  if (social) return social;
   const definition = BY_KEY.get(key);
   if (!definition) return { ok: true, value, secret };
   const parsed = definition.rule.safeParse(value);
   if (!parsed.success) return { ok: false, rule: parsed.error.issues[0]?.message ?? "not a valid value" };
   return { ok: true, value: parsed.data, secret: definition.secret || secret };
+}
+
+const SOCIAL_FIELD_RULES: Record<SocialProviderField, (text: string) => SocialCheck<string | string[]>> = {
+  issuer: SOCIAL_RULES.issuer,
+  client_id: SOCIAL_RULES.clientId,
+  client_secret: SOCIAL_RULES.clientSecret,
+  scopes: SOCIAL_RULES.scopes,
+  label: SOCIAL_RULES.label,
+  mapper: SOCIAL_RULES.mapper,
+};
+
+/**
+ * Social sign-in keys set by key (the free-form form) follow the same rules
+ * as the "Social sign-in" section: a client secret is sealed however it
+ * arrives. Undefined for any other key.
+ */
+function checkSocialSetting(key: string, value: string): CheckedSetting | undefined {
+  if (key === SOCIAL_ENABLED_KEY) {
+    const checked = SOCIAL_RULES.enabled(value);
+    return checked.ok ? { ok: true, value: String(checked.value), secret: false } : { ok: false, rule: checked.rule };
+  }
+  const provider = parseSocialProviderKey(key);
+  if (!provider) return undefined;
+  const checked = SOCIAL_FIELD_RULES[provider.field](value);
+  if (!checked.ok) return { ok: false, rule: checked.rule };
+  return {
+    ok: true,
+    value: Array.isArray(checked.value) ? checked.value.join(" ") : checked.value,
+    secret: SECRET_SOCIAL_PROVIDER_FIELDS.includes(provider.field),
+  };
 }

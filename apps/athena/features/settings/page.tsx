@@ -9,8 +9,12 @@ import { m2mPolicy } from "@/features/oauth2-clients/m2m/policy";
 import { DEFAULT_MFA_POLICY } from "@olympus/runtime-config/config";
 import { DEFAULT_SECOND_FACTOR_METHODS } from "@olympus/athena-store/settings";
 import { CAPTCHA_DIFFICULTY, settingDefinition } from "./catalog";
+import { defaultInvitationTemplate } from "@/features/identities/invitation/template";
 import { SettingGroupForm, type StoredValue } from "./setting-group-form";
 import { DeleteSettingButton, SettingForm } from "./setting-forms";
+import { socialListing } from "./social/listing";
+import { SocialSignInSection } from "./social/social-section";
+import { TestMailButton } from "./test-mail/test-mail-button";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -64,6 +68,7 @@ export default async function SettingsPage() {
       <div className="mb-4 grid gap-4 lg:grid-cols-3">
         <Card title="Outgoing mail (SMTP)">
           <SettingGroupForm group="smtp" stored={stored} canWrite={canWrite} />
+          <TestMailButton canWrite={canWrite} adminEmail={admin.email} />
         </Card>
         <Card title="Machine clients (M2M)">
           <SettingGroupForm group="m2m" stored={stored} defaults={m2mDefaults} canWrite={canWrite} />
@@ -89,6 +94,24 @@ export default async function SettingsPage() {
           <p className="mt-3 text-xs text-slate-500">
             Enforced by Hera within seconds of a save: on every sign-in to an application (OAuth2 through Hydra) and every native app&apos;s
             sign-in. An unset value keeps Hera&apos;s MFA_REQUIRED / MFA_GRACE_DAYS, shown here with the domain&apos;s built-in defaults.
+          </p>
+        </Card>
+        <Card title="Social sign-in" className="lg:col-span-2">
+          <SocialSignInSection listing={socialListing(domain, settings)} domain={domain} canWrite={canWrite} />
+        </Card>
+        <Card title="Invitation mail">
+          <SettingGroupForm
+            group="invitation"
+            stored={stored}
+            defaults={{
+              "invitation.subject": defaultInvitationTemplate(domain).subject,
+              "invitation.body": defaultInvitationTemplate(domain).body,
+            }}
+            canWrite={canWrite}
+          />
+          <p className="mt-3 text-xs text-slate-500">
+            Sent by Athena (Kratos has no invitation mail) with the SMTP settings above, when an identity is created with an invitation or
+            from its page. The link signs the person in once and opens settings to choose a password.
           </p>
         </Card>
         <Card title="Athena sessions">

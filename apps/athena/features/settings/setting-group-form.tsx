@@ -69,23 +69,41 @@ export function SettingGroupForm({
           return (
             <div key={setting.key} className="flex flex-col gap-1">
               <label htmlFor={fieldId}>{setting.label}</label>
-              <input
-                id={fieldId}
-                name={setting.key}
-                type={setting.secret ? "password" : "text"}
-                inputMode={setting.inputMode === "numeric" ? "numeric" : setting.inputMode === "email" ? "email" : undefined}
-                autoComplete={setting.secret ? "new-password" : "off"}
-                value={values[setting.key] ?? ""}
-                onChange={(e) => {
-                  const next = e.target.value;
-                  setValues((v) => ({ ...v, [setting.key]: next }));
-                  setErrors(({ [`values.${setting.key}`]: _changed, ...rest }) => rest);
-                }}
-                aria-invalid={error ? true : undefined}
-                aria-describedby={`${fieldId}-hint`}
-                placeholder={setting.secret ? "leave blank to keep" : defaults[setting.key] && `default: ${defaults[setting.key]}`}
-                className={inputClass}
-              />
+              {setting.multiline ? (
+                <textarea
+                  id={fieldId}
+                  name={setting.key}
+                  rows={8}
+                  value={values[setting.key] ?? ""}
+                  onChange={(e) => {
+                    const next = e.target.value;
+                    setValues((v) => ({ ...v, [setting.key]: next }));
+                    setErrors(({ [`values.${setting.key}`]: _changed, ...rest }) => rest);
+                  }}
+                  aria-invalid={error ? true : undefined}
+                  aria-describedby={`${fieldId}-hint`}
+                  placeholder={defaults[setting.key] && `default:\n${defaults[setting.key]}`}
+                  className={`${inputClass} font-mono text-xs`}
+                />
+              ) : (
+                <input
+                  id={fieldId}
+                  name={setting.key}
+                  type={setting.secret ? "password" : "text"}
+                  inputMode={setting.inputMode === "numeric" ? "numeric" : setting.inputMode === "email" ? "email" : undefined}
+                  autoComplete={setting.secret ? "new-password" : "off"}
+                  value={values[setting.key] ?? ""}
+                  onChange={(e) => {
+                    const next = e.target.value;
+                    setValues((v) => ({ ...v, [setting.key]: next }));
+                    setErrors(({ [`values.${setting.key}`]: _changed, ...rest }) => rest);
+                  }}
+                  aria-invalid={error ? true : undefined}
+                  aria-describedby={`${fieldId}-hint`}
+                  placeholder={setting.secret ? "leave blank to keep" : defaults[setting.key] && `default: ${defaults[setting.key]}`}
+                  className={inputClass}
+                />
+              )}
               <span id={`${fieldId}-hint`} className={error ? "text-xs text-red-700" : "text-xs text-slate-500"}>
                 {error ?? (setting.secret ? `${setting.hint}. Currently ${secretState}.` : setting.hint)}
               </span>

@@ -10,7 +10,9 @@ import {
   type OryNodeCheckboxProps,
   type OryNodeInputProps,
   type OryNodeLabelProps,
+  type OryFormSsoRootProps,
   type OryNodeSelectProps,
+  type OryNodeSsoButtonProps,
   type OryNodeTextProps,
   type OryPageHeaderProps,
   type OrySettingsPasskeyProps,
@@ -125,6 +127,30 @@ function Button(props: OryNodeButtonProps) {
   );
 }
 
+/** A social sign-in button (Kratos' `oidc` group): a real submit button on the server-rendered card, not a disabled one. */
+function SsoButton(props: OryNodeSsoButtonProps) {
+  const disabled = useDisabled(props.node.attributes.disabled);
+  return <defaults.Node.SsoButton {...props} buttonProps={{ ...props.buttonProps, disabled }} />;
+}
+
+/**
+ * The social sign-in buttons sit in a form of their own that Elements
+ * renders without the CSRF token (it sends the token from its form state
+ * with JavaScript); a browser without JavaScript posts the form as is, so
+ * the token goes in as a hidden input.
+ */
+function SsoRoot(props: OryFormSsoRootProps) {
+  const { flow } = useOryFlow();
+  const csrf = flow.ui.nodes.find((n) => n.attributes.node_type === "input" && n.attributes.name === "csrf_token");
+  const token = csrf?.attributes.node_type === "input" && typeof csrf.attributes.value === "string" ? csrf.attributes.value : undefined;
+  return (
+    <defaults.Form.SsoRoot {...props}>
+      {token !== undefined && <input type="hidden" name="csrf_token" value={token} />}
+      {props.children}
+    </defaults.Form.SsoRoot>
+  );
+}
+
 function OrDivider() {
   return (
     <div
@@ -212,8 +238,8 @@ function PasskeySettings(props: OrySettingsPasskeyProps) {
 
 /** Hera's overrides of Ory Elements' default theme, for every flow. */
 export const heraComponents: OryFlowComponentOverrides = {
-  Node: { Input, Label, CodeInput, Checkbox, Select, Button, Text, Captcha },
+  Node: { Input, Label, CodeInput, Checkbox, Select, Button, SsoButton, Text, Captcha },
   Message: { Toast },
   Page: { Header: PageHeader },
-  Form: { WebauthnSettings, PasskeySettings },
+  Form: { WebauthnSettings, PasskeySettings, SsoRoot },
 };

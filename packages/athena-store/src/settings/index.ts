@@ -4,6 +4,7 @@ export {
   MASKED_VALUE,
   MAX_SETTING_VALUE_LENGTH,
   SETTING_KEY_PATTERN,
+  SETTINGS_CHANGED_CHANNEL,
   type SettingInput,
   type SettingListing,
   type SettingsStore,
@@ -35,3 +36,27 @@ export {
   type EffectiveMfaPolicy,
   type SecondFactorMethod,
 } from "./mfa-policy";
+export { settingsReader, type SettingsReaderOptions } from "./prefix-read";
+export {
+  DEFAULT_SOCIAL_SCOPES,
+  defaultSocialSignInEnabled,
+  parseSocialProviderKey,
+  readSocialSignIn,
+  REQUIRED_SOCIAL_PROVIDER_FIELDS,
+  SECRET_SOCIAL_PROVIDER_FIELDS,
+  SOCIAL_ENABLED_KEY,
+  SOCIAL_LABEL_MAX_LENGTH,
+  SOCIAL_MAPPER_MAX_LENGTH,
+  SOCIAL_PROVIDER_FIELDS,
+  SOCIAL_PROVIDER_ID_PATTERN,
+  SOCIAL_PROVIDER_KEY_PREFIX,
+  SOCIAL_RULES,
+  socialProviderKey,
+  socialSignInFromSettings,
+  type ReadSettings,
+  type SocialCheck,
+  type SocialProvider,
+  type SocialProviderField,
+  type SocialSignIn,
+} from "./social-sign-in";
+export { changeSettings, type SettingChanges } from "./change";

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTestOlympusDatabase, type TestOlympusDatabase } from "../olympus-db/test-database";
 import { deriveEncryptionKey, SettingDecryptionError } from "./crypto";
 import { rotateSettingsKey } from "./rotate";
-import { createSettingsStore, InvalidSettingError, MASKED_VALUE } from "./store";
+import { createSettingsStore, InvalidSettingError, MASKED_VALUE, MAX_SETTING_VALUE_LENGTH, SETTINGS_CHANGED_CHANNEL } from "./store";
 
 const OLD_KEY = deriveEncryptionKey("old-settings-encryption-key-for-tests-000000", "production");
 const NEW_KEY = deriveEncryptionKey("new-settings-encryption-key-for-tests-111111", "production");
@@ -186,5 +186,46 @@ describe("rotateSettingsKey", () => {
     expect(await both.get("a")).toBe("1");
     await rotateSettingsKey({ pool: db.pools.ciam, domain: "ciam", from: OLD_KEY, to: NEW_KEY });
     expect(await both.get("a")).toBe("1");
+  });
+});
+
+describe("settings store: change notifications", () => {
+  /** Collects the payloads of SETTINGS_CHANGED_CHANNEL on a dedicated connection of the domain's role. */
+  async function listen(domain: "ciam" | "iam") {
+    const client = await db.pools[domain].connect();
+    const payloads: string[] = [];
+    client.on("notification", (message) => {
+      if (message.channel === SETTINGS_CHANGED_CHANNEL) payloads.push(message.payload ?? "");
+    });
+    await client.query(`LISTEN ${SETTINGS_CHANGED_CHANNEL}`);
+    return {
+      payloads,
+      async settle() {
+        // A round trip on the listening connection delivers notifications already committed.
+        await client.query("SELECT 1");
+      },
+      async close() {
+        await client.query(`UNLISTEN ${SETTINGS_CHANGED_CHANNEL}`);
+        client.release();
+      },
+    };
+  }
+
+  it("a committed set and a delete notify with the domain; a refused write and a delete of nothing do not", async () => {
+    const listener = await listen("ciam");
+    try {
+      await store("ciam").set([{ key: "smtp.host", value: "smtp.example.com", secret: false }], "a");
+      await listener.settle();
+      expect(listener.payloads).toEqual(["ciam"]);
+      await expect(
+        store("ciam").set([{ key: "smtp.port", value: "x".repeat(MAX_SETTING_VALUE_LENGTH + 1), secret: false }], "a"),
+      ).rejects.toThrow(InvalidSettingError);
+      expect(await store("ciam").delete("smtp.nothing")).toBe(false);
+      expect(await store("ciam").delete("smtp.host")).toBe(true);
+      await listener.settle();
+      expect(listener.payloads).toEqual(["ciam", "ciam"]);
+    } finally {
+      await listener.close();
+    }
   });
 });

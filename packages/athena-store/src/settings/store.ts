@@ -7,6 +7,13 @@ import { openSetting, sealSetting, type EncryptionKey } from "./crypto";
 export const SETTING_KEY_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,127}$/;
 export const MAX_SETTING_VALUE_LENGTH = 16_384;
 export const MASKED_VALUE = "••••••••";
+/**
+ * Every committed write of settings NOTIFYs this channel with the domain as
+ * payload, so processes that mirror settings elsewhere (the Kratos config
+ * overlay) re-read at once instead of polling. Postgres delivers it on commit
+ * only, so a rolled-back write announces nothing.
+ */
+export const SETTINGS_CHANGED_CHANNEL = "olympus_settings_changed";
 
 export class InvalidSettingError extends Error {
   constructor(message: string) {
@@ -134,12 +141,17 @@ export function createSettingsStore(options: SettingsStoreOptions): SettingsStor
             [domain, entry.key, stored, entry.secret, actor],
           );
         }
+        await c.query("SELECT pg_notify($1, $2)", [SETTINGS_CHANGED_CHANNEL, domain]);
       });
     },
 
     async delete(name) {
       checkKey(name);
-      const result = await tx((c) => c.query("DELETE FROM olympus_settings WHERE domain = $1 AND key = $2", [domain, name]));
+      const result = await tx(async (c) => {
+        const deleted = await c.query("DELETE FROM olympus_settings WHERE domain = $1 AND key = $2", [domain, name]);
+        if ((deleted.rowCount ?? 0) > 0) await c.query("SELECT pg_notify($1, $2)", [SETTINGS_CHANGED_CHANNEL, domain]);
+        return deleted;
+      });
       return (result.rowCount ?? 0) > 0;
     },
   };

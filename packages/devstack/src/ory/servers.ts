@@ -19,9 +19,15 @@ export interface RunningOryServer {
 
 export interface StartOryOptions {
   ports: DevstackPorts;
-  /** The mail catcher's SMTP port: both Kratos couriers send there. */
+  /** The mail catcher's SMTP port: both Kratos couriers send there unless `kratosLayers` say otherwise. */
   smtpPort: number;
   logDir: string;
+  /**
+   * Kratos only: config files merged over the server's own, in order (the
+   * dev stack's layer with the mail catcher's port, then the overlay from
+   * Athena's settings); Kratos watches and reloads them.
+   */
+  kratosLayers?: readonly string[];
 }
 
 /**
@@ -29,7 +35,7 @@ export interface StartOryOptions {
  * platform/dev config, with its own DSN. Kratos' public base URL (Hera's
  * proxy) and Hydra's issuer always name the domain's *.localhost host with the port in use
  * (never 127.0.0.1, where the host-scoped cookies are not sent), Kratos' link
- * to its Hydra and the courier's SMTP port follow the ports in use, so
+ * to its Hydra and (through the dev layer) the courier's SMTP port follow the ports in use, so
  * nothing points at a default port when tests move them. The admin API
  * requires the domain's bearer token, as the apps send it.
  */
@@ -40,7 +46,7 @@ export async function startOryServer(server: OryServerConfig, options: StartOryO
   try {
     if (server.service === "kratos") {
       const kratos = await startEmbeddedKratos({
-        configPath: server.configPath,
+        configPath: [server.configPath, ...(options.kratosLayers ?? [])],
         dsn: server.dsn,
         publicPort: ports.kratosPublic,
         adminPort: ports.kratosAdmin,
@@ -55,7 +61,10 @@ export async function startOryServer(server: OryServerConfig, options: StartOryO
         // As docker-compose.dev.yml runs `kratos serve --dev`: Athena's courier page shows message bodies in development.
         dev: true,
         configOverrides: {
-          courier: { smtp: { connection_uri: `smtp://127.0.0.1:${options.smtpPort}/?disable_starttls=true` } },
+          // With layers, the dev layer names the mail catcher: an override would win over Athena's SMTP settings in the overlay.
+          ...(options.kratosLayers
+            ? {}
+            : { courier: { smtp: { connection_uri: `smtp://127.0.0.1:${options.smtpPort}/?disable_starttls=true` } } }),
           oauth2_provider: { url: `http://127.0.0.1:${ports.hydraAdmin}/` },
         },
         log: (line) => log.write(`${line}\n`),

@@ -15,7 +15,12 @@ export const SUPERUSER_PASSWORD = "postgres_dev_password";
  * a sibling folder that is renamed into place when complete, so an initdb cut
  * short by Ctrl-C leaves nothing that looks like a cluster.
  */
-export async function ensureCluster(dataDir: string, runAs: RunAs | undefined, signal?: AbortSignal): Promise<"created" | "reused"> {
+export async function ensureCluster(
+  dataDir: string,
+  runAs: RunAs | undefined,
+  signal?: AbortSignal,
+  superuserPassword = SUPERUSER_PASSWORD,
+): Promise<"created" | "reused"> {
   if (existsSync(path.join(dataDir, "PG_VERSION"))) return "reused";
   if (existsSync(dataDir)) {
     throw new DevstackError(
@@ -28,7 +33,7 @@ export async function ensureCluster(dataDir: string, runAs: RunAs | undefined, s
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true, mode: 0o700 });
   const passwordFile = path.join(staging, "..", `.pg-superuser-password-${process.pid}`);
-  await writeFile(passwordFile, `${SUPERUSER_PASSWORD}\n`, { mode: 0o600 });
+  await writeFile(passwordFile, `${superuserPassword}\n`, { mode: 0o600 });
   if (runAs) {
     // The postgres user must be able to traverse our data folder (mkdtemp and umask 077 make it 0700).
     const parent = path.dirname(dataDir);

@@ -16,6 +16,8 @@ export interface EmbeddedPostgresOptions {
   logFile: string;
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
+  /** The superuser's password for a new cluster and for connecting (default: the dev stack's). */
+  superuserPassword?: string;
 }
 
 export interface RunningPostgres {
@@ -57,7 +59,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const runAs = await postgresRunAs();
   for (const dir of await letPostgresUserReachBinaries())
     options.onProgress?.(`let the postgres user enter ${dir} (o+x) to reach the binaries`);
-  const cluster = await ensureCluster(dataDir, runAs, signal);
+  const password = options.superuserPassword ?? SUPERUSER_PASSWORD;
+  const cluster = await ensureCluster(dataDir, runAs, signal, password);
   options.onProgress?.(cluster === "created" ? `created a new cluster in ${dataDir}` : `reusing the cluster in ${dataDir}`);
   const stale = await clearStalePostmaster(dataDir);
   if (stale === "stopped-orphan") options.onProgress?.("stopped a postmaster left running by an earlier dev stack");
@@ -85,8 +88,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const exitWithin = (ms: number) => settlesWithin(exit, ms);
 
   const host = "127.0.0.1";
-  const superuserUrl = (database = "postgres") =>
-    `postgres://${SUPERUSER}:${encodeURIComponent(SUPERUSER_PASSWORD)}@${host}:${port}/${database}`;
+  const superuserUrl = (database = "postgres") => `postgres://${SUPERUSER}:${encodeURIComponent(password)}@${host}:${port}/${database}`;
 
   const stop = async () => {
     if (exited || !isAlive(pid)) return;

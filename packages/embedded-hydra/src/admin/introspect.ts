@@ -4,9 +4,10 @@ import { accessTokenId, GRANTED_AUDIENCE_EXTRA } from "../tokens/jwt-access-toke
 import { readForm } from "../http";
 import { instantiateStored } from "../provider/stored-models";
 import { TokenLookup, type TokenRecord } from "../storage/token-lookup";
+import { assertionSubject } from "../trust/assertion-subject";
 import type { AdminRouter } from "./router";
 
-interface FoundToken {
+export interface FoundToken {
   use: "access_token" | "refresh_token";
   clientId: string;
   subject: string;
@@ -62,7 +63,11 @@ async function boundToLiveSession(
 }
 
 /** Reads the token (one batched round trip) and lets its oidc-provider model verify it, as `Model.find` would. */
-async function findToken(deps: Deps, lookup: TokenLookup, value: string): Promise<{ token: FoundToken; stored: TokenRecord } | undefined> {
+export async function findToken(
+  deps: Deps,
+  lookup: TokenLookup,
+  value: string,
+): Promise<{ token: FoundToken; stored: TokenRecord } | undefined> {
   // A JWT access token is stored under its hash (tokens/jwt-access-tokens.ts).
   const stored = await lookup.find(accessTokenId(value));
   if (!stored) return undefined;
@@ -79,7 +84,9 @@ async function findToken(deps: Deps, lookup: TokenLookup, value: string): Promis
       if (!credentials || credentials.isExpired) return undefined;
       const granted: unknown = credentials.extra?.[GRANTED_AUDIENCE_EXTRA];
       const audience = Array.isArray(granted) ? granted.filter((item): item is string => typeof item === "string") : [];
-      return { token: { ...describe("access_token", credentials, credentials.clientId), audience }, stored };
+      // A JWT-bearer token's subject is the assertion's (trust/assertion-subject.ts), a client_credentials token's its client.
+      const subject = assertionSubject(credentials.extra) ?? credentials.clientId;
+      return { token: { ...describe("access_token", credentials, subject), audience }, stored };
     }
     case "RefreshToken": {
       const refresh = await instantiateStored(provider.RefreshToken, stored.payload);

@@ -16,10 +16,15 @@ import { registerLoginRoutes } from "./login";
 import { registerLogoutRoutes } from "./logout";
 import { AdminRouter } from "./router";
 import { registerSessionRoutes } from "./sessions";
+import { registerDeviceRoutes } from "../device/admin";
+import { registerTrustRoutes } from "../trust/admin";
+import { EndpointLabels, instrumentRequest } from "../metrics/instrument";
+import { metricsOf, registerMetricsRoute } from "../metrics/registry";
+import { HYDRA_VERSION } from "../version";
+import { TrustRepository } from "../trust/repository";
 
 const ADMIN_PREFIX = "/admin";
-/** The Hydra release whose API this server reproduces (`GET /admin/version`). */
-export const HYDRA_VERSION = "v26.2.0";
+export { HYDRA_VERSION };
 /** Hydra registers the health checks on the admin router too (SetHealthRoutes(admin, true)). */
 const ADMIN_HEALTH_PATHS = new Map([...HEALTH_PATHS].map((path) => [`${ADMIN_PREFIX}${path}`, path]));
 
@@ -42,16 +47,26 @@ export function createAdminServer(deps: Deps, adminToken?: string): { server: Se
   registerSessionRoutes(router, deps);
   registerIntrospectionRoutes(router, deps);
   registerKeyRoutes(router, deps);
+  registerDeviceRoutes(router, deps);
+  registerTrustRoutes(router, new TrustRepository(deps.db));
+  registerMetricsRoute(router, deps);
   // healthx SetVersionRoutes on the admin router (driver/registry_sql.go RegisterAdminRoutes).
   router.add("GET", "/admin/version", ({ res }) => {
     sendJson(res, 200, { version: HYDRA_VERSION });
     return Promise.resolve();
   });
 
+  // Hydra instruments every admin route, health included, under its /admin pattern (prometheusx Instrument).
+  const endpoints = new EndpointLabels([
+    ...[...ADMIN_HEALTH_PATHS.keys()].map((pattern) => ({ methods: ["GET"], pattern })),
+    ...router.list(),
+  ]);
   const server = createServer(SERVER_OPTIONS, (req, res) => {
     setSecurityHeaders(res);
     logRequests(deps.logger, "admin", req, res);
     const url = new URL(req.url ?? "/", "http://placeholder");
+    const routed = url.pathname.startsWith(ADMIN_PREFIX) ? url.pathname : posix.join(ADMIN_PREFIX, url.pathname);
+    instrumentRequest(metricsOf(deps).http, endpoints, req, res, routed);
     const handle = async () => {
       requireHost(req);
       if (!isStorableQuery(url.searchParams))

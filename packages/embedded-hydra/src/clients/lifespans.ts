@@ -21,14 +21,18 @@ export const LIFESPAN_FIELDS = [
 
 export type LifespanField = (typeof LIFESPAN_FIELDS)[number];
 
-/** The subset oidc-provider issues tokens for here (no device or JWT-bearer grants). */
+/** The subset oidc-provider issues tokens for here. */
 export const ENFORCED_LIFESPANS = [
   "authorization_code_grant_access_token_lifespan",
   "authorization_code_grant_id_token_lifespan",
   "authorization_code_grant_refresh_token_lifespan",
   "client_credentials_grant_access_token_lifespan",
+  "device_authorization_grant_access_token_lifespan",
+  "device_authorization_grant_id_token_lifespan",
+  "device_authorization_grant_refresh_token_lifespan",
   "implicit_grant_access_token_lifespan",
   "implicit_grant_id_token_lifespan",
+  "jwt_bearer_grant_access_token_lifespan",
   "refresh_token_grant_access_token_lifespan",
   "refresh_token_grant_id_token_lifespan",
   "refresh_token_grant_refresh_token_lifespan",

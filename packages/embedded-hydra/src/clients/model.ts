@@ -14,7 +14,14 @@ export const ACCESS_TOKEN_STRATEGY_METADATA = "olympus_hydra_access_token_strate
 export const ROTATED_SECRETS_METADATA = "olympus_hydra_rotated_secrets";
 
 /** The grant and response types oidc-provider runs here (what a stored client may use at the OAuth2 endpoints). */
-export const PROVIDER_GRANT_TYPES = ["authorization_code", "refresh_token", "client_credentials", "implicit"];
+export const PROVIDER_GRANT_TYPES = [
+  "authorization_code",
+  "refresh_token",
+  "client_credentials",
+  "implicit",
+  "urn:ietf:params:oauth:grant-type:jwt-bearer",
+  "urn:ietf:params:oauth:grant-type:device_code",
+];
 export const PROVIDER_RESPONSE_TYPES = ["code", "id_token", "id_token token", "code id_token", "code token", "code id_token token", "none"];
 export const PROVIDER_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none", "private_key_jwt"];
 

@@ -50,6 +50,8 @@ export const hydraConfigSchema = z.object({
               login_csrf: z.string().min(1).default("ory_hydra_login_csrf"),
               consent_csrf: z.string().min(1).default("ory_hydra_consent_csrf"),
               session: z.string().min(1).default("ory_hydra_session"),
+              /** The device flow's CSRF cookie (Hydra's CookieNameDeviceCSRF). */
+              device_csrf: z.string().min(1).default("ory_hydra_device_csrf"),
             })
             .prefault({}),
         })
@@ -66,6 +68,8 @@ export const hydraConfigSchema = z.object({
     logout: url.optional(),
     error: url.optional(),
     post_logout_redirect: url.optional(),
+    /** The device flow's user-code page and where the browser ends (unset: Hydra's fallback pages). */
+    device: z.object({ verification: url.optional(), success: url.optional() }).prefault({}),
   }),
   strategies: z
     .object({
@@ -124,6 +128,27 @@ export const hydraConfigSchema = z.object({
       mirror_top_level_claims: z.boolean().default(true),
       exclude_not_before_claim: z.boolean().default(false),
       allowed_top_level_claims: z.array(z.string().min(1)).default([]),
+      /** RFC 7523 JWT-bearer assertions (driver/config/provider.go: jti_optional, iat_optional, max_ttl). */
+      grant: z
+        .object({
+          jwt: z
+            .object({ jti_optional: z.boolean().default(false), iat_optional: z.boolean().default(false), max_ttl: duration("720h") })
+            .prefault({}),
+        })
+        .prefault({}),
+      /** RFC 8628 (driver/config/provider.go: polling interval and user-code presets). */
+      device_authorization: z
+        .object({
+          token_polling_interval: duration("5s"),
+          user_code: z
+            .object({
+              entropy_preset: z.enum(["high", "medium", "low"]).default("high"),
+              length: z.number().int().min(1).max(64).optional(),
+              character_set: z.string().min(2).optional(),
+            })
+            .prefault({}),
+        })
+        .prefault({}),
     })
     .prefault({}),
   // Hydra's outbound HTTP policy (back-channel logout); Hydra allows private and loopback targets unless told not to.
@@ -139,6 +164,9 @@ export const hydraConfigSchema = z.object({
       refresh_token: duration("720h"),
       id_token: duration("1h"),
       auth_code: duration("10m"),
+      /** Lifespan of the verifiable-credentials nonce (`c_nonce`). */
+      vc_nonce: duration("1h"),
+      device_user_code: duration("15m"),
     })
     .prefault({}),
   secrets: z

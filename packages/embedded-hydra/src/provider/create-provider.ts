@@ -32,6 +32,10 @@ import { providerScopeSet } from "./scope-registry";
 import { MARKER_PARAMS, originalRequest } from "./request-params";
 import { translateTokenError, type ProviderErrorLike } from "./token-errors";
 import { tokenTtls } from "./token-ttl";
+import { DEVICE_PROVIDER_ROUTES, deviceCodeTtl, deviceFlowFeature } from "../device/provider-options";
+import { installDeviceCodeGrant } from "../device/token-grant";
+import { installJwtBearerGrant, jwtBearerTokenExtra } from "../trust/jwt-bearer-grant";
+import { TrustRepository } from "../trust/repository";
 
 const { Prompt, Check } = interactionPolicy;
 
@@ -254,6 +258,8 @@ export function createProvider(deps: Deps, providerKeys: ProviderKeys): Provider
     fetch: outboundFetch(config.clients.http.disallow_private_ip_ranges),
     extraTokenClaims: (ctx, token) => {
       if (token.kind !== "ClientCredentials") return undefined;
+      const jwtBearer = jwtBearerTokenExtra(ctx);
+      if (jwtBearer) return jwtBearer;
       assertRegisteredScopes(ctx, ctx.oidc.params?.scope as string | undefined);
       return { [GRANTED_AUDIENCE_EXTRA]: clientCredentialsAudience(ctx) };
     },
@@ -287,6 +293,7 @@ export function createProvider(deps: Deps, providerKeys: ProviderKeys): Provider
         },
       },
       backchannelLogout: { enabled: true },
+      deviceFlow: deviceFlowFeature(),
       // The public router answers /oauth2/sessions/logout itself, with Hydra's semantics
       // (public/logout.ts); oidc-provider keeps the discovery entry and the "signed out" page.
       rpInitiatedLogout: {
@@ -323,11 +330,12 @@ export function createProvider(deps: Deps, providerKeys: ProviderKeys): Provider
     responseTypes: ["code", "id_token", "id_token token", "code id_token", "code token", "code id_token token"],
     // Hydra rotates every refresh token on use; reusing a rotated one revokes the whole grant.
     rotateRefreshToken: true,
-    routes: ROUTES,
+    routes: { ...ROUTES, ...DEVICE_PROVIDER_ROUTES },
     ttl: {
       // Per-client lifespans override these (provider/token-ttl.ts).
       ...tokenTtls(config.ttl),
       Interaction: config.ttl.login_consent_request,
+      DeviceCode: deviceCodeTtl(config),
       Grant: config.ttl.refresh_token,
       Session: 30 * 24 * 3600,
     },
@@ -353,6 +361,12 @@ export function createProvider(deps: Deps, providerKeys: ProviderKeys): Provider
   installIdTokenClaims(provider);
   installJwtAccessTokens(provider, deps, { keys: accessTokenKeys });
   installJwtRevocation(provider, ROUTES.revocation);
+  installDeviceCodeGrant(provider, deps.db);
+  installJwtBearerGrant(provider, {
+    trust: new TrustRepository(deps.db),
+    config: config.oauth2.grant.jwt,
+    tokenUrls: [new URL("oauth2/token", deps.publicUrl).toString()],
+  });
   // Hydra puts the login session's sid into every ID token (oauth2/handler.go), which RP-initiated
   // logout by id_token_hint relies on; oidc-provider only does for back-channel "session required" clients.
   Reflect.set(provider.Client.prototype, "includeSid", () => true);

@@ -16,7 +16,20 @@ export const PROMPT_NONE_PARAM = "olympus_prompt_none";
 /** `prompt=consent` was added so oidc-provider keeps `offline_access` (OIDC Core lets it drop the scope otherwise). */
 export const INJECTED_PROMPT_PARAM = "olympus_injected_prompt";
 
-export const MARKER_PARAMS = [ORIGINAL_REQUEST_PARAM, REGISTRATION_PROMPT_PARAM, PROMPT_NONE_PARAM, INJECTED_PROMPT_PARAM] as const;
+/**
+ * The raw query, when it differs from the parameters Hydra decides on: a
+ * request object's claims replaced some (public/request-objects.ts), while
+ * `request_url` stays what the relying party sent.
+ */
+export const REQUEST_URL_PARAM = "olympus_request_url";
+
+export const MARKER_PARAMS = [
+  ORIGINAL_REQUEST_PARAM,
+  REGISTRATION_PROMPT_PARAM,
+  PROMPT_NONE_PARAM,
+  INJECTED_PROMPT_PARAM,
+  REQUEST_URL_PARAM,
+] as const;
 
 type Params = Record<string, unknown>;
 
@@ -78,6 +91,8 @@ export function originalRequest(params: Params): URLSearchParams {
 
 /** The query of Hydra's `request_url`: byte for byte what was sent, when the router recorded it. */
 export function originalRequestQuery(params: Params): string {
+  const sent = params[REQUEST_URL_PARAM];
+  if (typeof sent === "string") return sent;
   const raw = params[ORIGINAL_REQUEST_PARAM];
   return typeof raw === "string" ? raw : originalRequest(params).toString();
 }

@@ -26,6 +26,8 @@ const UNAUTHORIZED_GRANT_HINTS: Record<string, string> = {
   client_credentials: "The OAuth 2.0 Client is not allowed to use authorization grant 'client_credentials'.",
   "urn:ietf:params:oauth:grant-type:device_code":
     'The OAuth 2.0 Client is not allowed to use the authorization grant "urn:ietf:params:oauth:grant-type:device_code".',
+  "urn:ietf:params:oauth:grant-type:jwt-bearer":
+    'The OAuth 2.0 Client is not allowed to use authorization grant "urn:ietf:params:oauth:grant-type:jwt-bearer".',
 };
 
 /** oidc-provider's invalid_grant details and fosite's hint for the same case (null: fosite gives none). */

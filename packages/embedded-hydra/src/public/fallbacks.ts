@@ -13,6 +13,8 @@ export const FALLBACK_PATHS = {
   logout: "/oauth2/fallbacks/logout",
   postLogout: "/oauth2/fallbacks/logout/callback",
   error: "/oauth2/fallbacks/error",
+  deviceVerification: "/oauth2/fallbacks/device",
+  deviceDone: "/oauth2/fallbacks/device/done",
 } as const;
 
 export const FALLBACK_ROUTES: RouteInfo[] = Object.values(FALLBACK_PATHS).map((pattern) => ({ methods: ["GET"], pattern }));
@@ -111,6 +113,18 @@ export function fallbackPage(pathname: string, query: URLSearchParams): Mapping 
       };
     case FALLBACK_PATHS.error:
       return { kind: "html", status: 500, body: errorPage(query) };
+    case FALLBACK_PATHS.deviceVerification:
+      return { kind: "html", status: 200, body: missingKeyPage("urls.device.verification") };
+    case FALLBACK_PATHS.deviceDone:
+      return {
+        kind: "html",
+        status: 200,
+        body: missingKeyPage(
+          "urls.device.success",
+          "You successfully authenticated on your device!",
+          "The Default Post Device URL is not set which is why you are seeing this fallback page. Your device login request however succeeded.",
+        ),
+      };
     default:
       return undefined;
   }

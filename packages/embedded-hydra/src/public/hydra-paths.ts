@@ -2,13 +2,17 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Deps } from "../deps";
 import { readForm } from "../http";
 import { ROUTES } from "../provider/create-provider";
-import { rewriteAuthorizationQuery } from "../provider/request-params";
+import { REQUEST_URL_PARAM, rewriteAuthorizationQuery } from "../provider/request-params";
 import { discoveryDocument } from "./discovery";
 import { fallbackPage } from "./fallbacks";
 import { handleRegistration } from "./registration";
 import { completeLogout, startLogout } from "./logout";
 import type { Mapping } from "./mapping";
+import { CREDENTIALS_PATH, createVerifiableCredential } from "../credentials/verifiable-credentials";
+import { providerQuery, resolveRequestObject } from "./request-objects";
+import { errorPage } from "./responses";
 import { redeemVerifier } from "./verifiers";
+import { mapDeviceRequest } from "../device/routes";
 
 const DISCOVERY_PATHS = new Set(["/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"]);
 
@@ -42,10 +46,21 @@ export async function mapHydraRequest(deps: Deps, req: IncomingMessage, res: Ser
     }
     // Hydra's request_url carries the raw query, not a re-encoded one.
     const rawQuery = (req.url ?? "").split("?").slice(1).join("?");
-    rewriteAuthorizationQuery(searchParams, rawQuery);
-    req.url = `${url.pathname}?${searchParams.toString()}`;
+    const requestObject = await resolveRequestObject(deps, searchParams);
+    if (requestObject.kind === "refused") return errorPage(deps, requestObject.error);
+    // Hydra decides on fosite's form (the object's claims applied); oidc-provider gets it without the object.
+    const form = requestObject.kind === "applied" ? requestObject.form : searchParams;
+    const query = providerQuery(form, searchParams.get("client_id"));
+    rewriteAuthorizationQuery(query, requestObject.kind === "applied" ? form.toString() : rawQuery);
+    if (requestObject.kind === "applied") query.set(REQUEST_URL_PARAM, rawQuery);
+    req.url = `${url.pathname}?${query.toString()}`;
     return { kind: "pass" };
   }
+
+  const device = await mapDeviceRequest(deps, req, url.pathname);
+  if (device) return device;
+
+  if (url.pathname === CREDENTIALS_PATH && req.method === "POST") return createVerifiableCredential(deps, req, url);
 
   const registration = await handleRegistration(deps, req, url.pathname);
   if (registration) return registration;

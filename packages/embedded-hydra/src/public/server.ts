@@ -5,11 +5,15 @@ import type { RouteInfo } from "@olympus/server-kit/http";
 import { isStorableQuery } from "@olympus/server-kit/text";
 import { hardenParserErrors, requireHost, SERVER_OPTIONS, setSecurityHeaders } from "../hardening";
 import { logRequests } from "../logging";
+import { EndpointLabels, instrumentRequest } from "../metrics/instrument";
+import { metricsOf } from "../metrics/registry";
 import { ROUTES } from "../provider/create-provider";
 import { FALLBACK_ROUTES } from "./fallbacks";
 import { HEALTH_PATHS, HEALTH_ROUTES, handleHealth } from "./health";
 import { mapHydraRequest } from "./hydra-paths";
 import { REGISTRATION_PATH } from "./registration";
+import { CREDENTIALS_PATH } from "../credentials/verifiable-credentials";
+import { DEVICE_ROUTES } from "../device/routes";
 
 /** What the public port serves: health, and oidc-provider's endpoints under Hydra's paths (public-routes test, fuzz). */
 export const PUBLIC_ROUTES: RouteInfo[] = [
@@ -26,7 +30,9 @@ export const PUBLIC_ROUTES: RouteInfo[] = [
   { methods: ["POST"], pattern: `${ROUTES.end_session}/confirm` },
   { methods: ["GET"], pattern: `${ROUTES.end_session}/success` },
   ...FALLBACK_ROUTES,
+  ...DEVICE_ROUTES,
   { methods: ["POST"], pattern: REGISTRATION_PATH },
+  { methods: ["POST"], pattern: CREDENTIALS_PATH },
   { methods: ["GET", "PUT", "DELETE"], pattern: `${REGISTRATION_PATH}/:id` },
 ];
 
@@ -45,10 +51,12 @@ function pinPublicOrigin(req: IncomingMessage, publicUrl: string): void {
 
 /** The public port: health, Hydra's browser-facing glue, then oidc-provider. */
 export function createPublicServer(deps: Deps): Server {
+  const publicEndpoints = new EndpointLabels(PUBLIC_ROUTES);
   const server = createServer(SERVER_OPTIONS, (req, res) => {
     setSecurityHeaders(res);
     logRequests(deps.logger, "public", req, res);
     const path = (req.url ?? "/").split("?")[0] ?? "/";
+    instrumentRequest(metricsOf(deps).http, publicEndpoints, req, res, path);
     const handle = async () => {
       requireHost(req);
       if (HEALTH_PATHS.has(path)) return handleHealth(path, deps.db, res);
@@ -58,7 +66,7 @@ export function createPublicServer(deps: Deps): Server {
       pinPublicOrigin(req, deps.publicUrl);
       const mapping = await mapHydraRequest(deps, req, res);
       if (mapping.kind === "redirect") {
-        res.writeHead(mapping.status ?? 302, { location: mapping.location, "cache-control": "no-store" });
+        res.writeHead(mapping.status ?? 302, { location: mapping.location, "cache-control": "no-store", ...mapping.headers });
         res.end();
         return;
       }

@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { runMigrations as runLedgerMigrations, type Migration, type MigrationLedger } from "@olympus/server-kit/migrations";
+import { TRUST_MIGRATION_SQL } from "../trust/repository";
 
 /**
  * Ordered schema migrations. Each runs once, in its own transaction, and is
@@ -138,6 +139,7 @@ export const migrations: readonly Migration<number>[] = [
         USING gin ((payload->'authorizations') jsonb_path_ops) WHERE model = 'Session';
     `,
   },
+  { id: 8, name: "trusted JWT-bearer issuers and used assertion ids", sql: TRUST_MIGRATION_SQL },
 ];
 
 /** The table embedded Hydra has always recorded its migrations in. */
@@ -158,4 +160,5 @@ export async function deleteExpired(pool: pg.Pool): Promise<void> {
   await pool.query("DELETE FROM hydra_flows WHERE expires_at < now()");
   await pool.query("DELETE FROM hydra_login_sessions WHERE expires_at < now()");
   await pool.query("DELETE FROM hydra_consent_sessions WHERE expires_at < now()");
+  await pool.query("DELETE FROM hydra_jwt_bearer_jtis WHERE expires_at < now()");
 }

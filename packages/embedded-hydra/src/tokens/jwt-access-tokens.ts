@@ -4,6 +4,7 @@ import type { AdapterPayload } from "oidc-provider";
 import { ACCESS_TOKEN_STRATEGY_METADATA } from "../clients/model";
 import type { Deps } from "../deps";
 import type { PrivateJwk } from "../keys/repository";
+import { assertionSubject } from "../trust/assertion-subject";
 import { looksLikeJws, signJws } from "./jws";
 
 /**
@@ -72,7 +73,7 @@ async function claimsFor(deps: Deps, payload: AdapterPayload): Promise<Record<st
   if (strategies.jwt.scope_claim !== "list") scopeClaims.scope = scopes.join(" ");
   return {
     ...topLevel,
-    sub: payload.accountId ?? clientId,
+    sub: payload.accountId ?? assertionSubject(extra) ?? clientId,
     iss: deps.issuer,
     jti: randomUUID(),
     aud: audience,

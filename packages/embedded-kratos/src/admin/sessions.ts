@@ -8,12 +8,12 @@ import { adminErrors } from "./errors";
 import { uuidParseError } from "./go-json";
 import { parseMigrationPagination, setMigrationLinkHeader } from "./migration-pagination";
 import { goQueryEncode } from "./pagination";
+import { DEFAULT_SESSION_TOKEN, encodeSessionPageToken, readSessionPageToken, sessionPagePosition } from "./session-page-token";
 
 /** Admin session endpoints (session/handler.go), with Kratos' parameter checks and answers. */
 
 const SESSION_PAGE_DEFAULT = 250;
 const SESSION_PAGE_MAX = 1000;
-const NIL_UUID = "00000000-0000-0000-0000-000000000000";
 
 /** strconv.ParseBool. */
 function parseGoBool(value: string): boolean | undefined {
@@ -32,14 +32,18 @@ function activeFilter(query: URLSearchParams): boolean | undefined {
 }
 
 /** session.ParseExpandable: `identity` and `devices`, in any case. */
-function expandsIdentity(query: URLSearchParams): boolean {
-  let identity = false;
+function parseExpand(query: URLSearchParams): { identity: boolean; devices: boolean } {
+  const expand = { identity: false, devices: false };
   for (const value of query.getAll("expand")) {
     const e = value.toLowerCase();
     if (e !== "identity" && e !== "devices") throw adminErrors.badRequest(`Could not parse expand option: ${value}`);
-    if (e === "identity") identity = true;
+    expand[e] = true;
   }
-  return identity;
+  return expand;
+}
+
+function expandsIdentity(query: URLSearchParams): boolean {
+  return parseExpand(query).identity;
 }
 
 /** uuid.FromString of a path parameter; Kratos puts the parser's error in the message. */
@@ -49,81 +53,69 @@ function sessionOrIdentityId(ctx: HttpContext): string {
   return id.toLowerCase();
 }
 
-/** Go's time format "2006-01-02 15:04:05.99999" (x.MapPaginationDateFormat) in UTC. */
-function tokenTime(date: Date): string {
-  const iso = date.toISOString();
-  const fraction = iso.slice(20, 23).replace(/0+$/, "");
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${fraction ? `.${fraction}` : ""}`;
+/** keysetpagination.Parse's page_size: first non-empty value, Atoi; at most 1000, 250 when absent or not positive (Paginator.Size). */
+function sessionPageSize(query: URLSearchParams): number {
+  const raw = query.getAll("page_size").find((v) => v !== "");
+  if (raw === undefined) return SESSION_PAGE_DEFAULT;
+  if (!/^[+-]?\d+$/.test(raw)) throw adminErrors.badRequestMessage("could not parse parameter page_size");
+  const n = Number(raw);
+  return n <= 0 ? SESSION_PAGE_DEFAULT : Math.min(n, SESSION_PAGE_MAX);
 }
 
-/** keysetpagination.MapPageToken as Session.PageToken makes it (base64 of `id=…/created_at=…`). */
-function encodeSessionToken(id: string, createdAt: Date): string {
-  return Buffer.from(`id=${id}/created_at=${tokenTime(createdAt)}`, "utf8")
-    .toString("base64")
-    .replace(/=+$/, "");
-}
-
-/** The id in a session page token; an undecodable one is Kratos' `page_size` message, a wrong id its page-token reason. */
-function decodeSessionToken(token: string): string {
-  if (!/^[A-Za-z0-9+/]*$/.test(token) || token.length % 4 === 1) throw adminErrors.badRequestMessage("could not parse parameter page_size");
-  const fields = Object.fromEntries(
-    Buffer.from(token, "base64")
-      .toString("utf8")
-      .split("/")
-      .map((part) => [part.slice(0, part.indexOf("=")), part.slice(part.indexOf("=") + 1)]),
-  );
-  const id = fields.id ?? "";
-  if (!isUuid(id)) throw adminErrors.badRequest("The page token is invalid, do not craft your own page tokens");
-  return id.toLowerCase();
-}
-
-/** keysetpagination.Parse for the session list: any failure is "could not parse parameter page_size". */
-function sessionPage(query: URLSearchParams): { after: string | undefined; size: number } {
-  const token = query.getAll("page_token").find((v) => v !== "");
-  const rawSize = query.getAll("page_size").find((v) => v !== "");
-  let size = SESSION_PAGE_DEFAULT;
-  if (rawSize !== undefined) {
-    if (!/^[+-]?\d+$/.test(rawSize)) throw adminErrors.badRequestMessage("could not parse parameter page_size");
-    const n = Number(rawSize);
-    size = n <= 0 ? SESSION_PAGE_DEFAULT : Math.min(n, SESSION_PAGE_MAX);
-  }
-  const after = token === undefined ? undefined : decodeSessionToken(token);
-  return { after: after === NIL_UUID ? undefined : after, size };
+/** Kratos leaves `devices` unloaded (JSON null) unless `expand=devices`. */
+function listedSessionJson(deps: Deps, session: Session, withDevices: boolean): Record<string, unknown> {
+  const json = adminSessionJson(deps, session);
+  return withDevices ? json : { ...json, devices: null };
 }
 
 export function registerAdminSessionRoutes(router: Router, deps: Deps): void {
+  // session/handler.go adminListSessions + persister_session.go ListSessions: newest first, keyset pages.
   router.get("/admin/sessions", async (ctx) => {
     const active = activeFilter(ctx.query);
-    const { after, size } = sessionPage(ctx.query);
-    const withIdentity = expandsIdentity(ctx.query);
-    const rows = await deps.sessions.repository.list({ pageSize: size + 1, after, active, withIdentity });
+    const token = readSessionPageToken(ctx.query);
+    const size = sessionPageSize(ctx.query);
+    const expand = parseExpand(ctx.query);
+    const position = sessionPagePosition(token);
+    const rows = await deps.sessions.repository.listNewestFirst({
+      limit: size + 1,
+      afterId: position.id,
+      afterCreatedAt: position.createdAt,
+      active,
+      withIdentity: expand.identity,
+    });
     const page = rows.slice(0, size);
     const last = rows.length > size ? page[page.length - 1] : undefined;
+    // keysetpagination.Header: `first` (the default token) and, unless this is the last page, `next` from its last item.
     const link = (rel: string, token: string) => {
       const q = new URLSearchParams(ctx.url.search);
       q.set("page_token", token);
       q.set("page_size", String(size));
       return `<${ctx.path}?${goQueryEncode(q)}>; rel="${rel}"`;
     };
-    const first = link("first", encodeSessionToken(NIL_UUID, new Date(Date.UTC(2200, 11, 31, 23, 59, 59))));
-    ctx.res.setHeader("Link", last ? `${first},${link("next", encodeSessionToken(last.id, last.issuedAt))}` : first);
+    const links = [link("first", encodeSessionPageToken(DEFAULT_SESSION_TOKEN))];
+    if (last) links.push(link("next", encodeSessionPageToken({ id: last.session.id, createdAt: last.createdAt })));
+    ctx.res.setHeader("Link", links.join(","));
     ctx.json(
       200,
-      page.map((s) => adminSessionJson(deps, s)),
+      page.map((row) => listedSessionJson(deps, row.session, expand.devices)),
     );
   });
 
+  // session/handler.go listIdentitySessions + ListSessionsByIdentity: newest first, page/per_page (or an offset token), everything expanded.
   router.get("/admin/identities/:id/sessions", async (ctx) => {
     const id = sessionOrIdentityId(ctx);
     const active = activeFilter(ctx.query);
     const { page, perPage } = parseMigrationPagination(ctx.query);
-    // An identity has few sessions: page them newest first (Kratos orders by created_at) in memory.
-    const all = await deps.sessions.repository.list({ identityId: id, pageSize: 100_000, active, withIdentity: true });
-    all.sort((a, b) => b.issuedAt.getTime() - a.issuedAt.getTime());
-    setMigrationLinkHeader(ctx, ctx.path, new URLSearchParams(ctx.url.search), all.length, page, perPage);
+    const { sessions, total } = await deps.sessions.repository.listForIdentityNewestFirst({
+      identityId: id,
+      active,
+      limit: perPage,
+      offset: page * perPage,
+    });
+    setMigrationLinkHeader(ctx, ctx.path, new URLSearchParams(ctx.url.search), total, page, perPage);
     ctx.json(
       200,
-      all.slice(page * perPage, (page + 1) * perPage).map((s: Session) => adminSessionJson(deps, s)),
+      sessions.map((s) => adminSessionJson(deps, s)),
     );
   });
 

@@ -22,8 +22,10 @@ export interface IdentitySchemaSource {
 
 /** The validated, typed configuration the rest of the server receives. */
 export interface KratosConfig extends Omit<ParsedKratosConfig, "identity"> {
-  /** The file the config was read from. */
+  /** The (first) file the config was read from. */
   source: string;
+  /** Every file, in merge order (`-c base.yml -c overlay.yml`). */
+  sources: string[];
   /** serve.public.base_url with a trailing slash (the string CSRF cookie names are derived from). */
   publicBaseUrl: string;
   adminBaseUrl: string;
@@ -39,14 +41,31 @@ export interface KratosConfig extends Omit<ParsedKratosConfig, "identity"> {
 }
 
 export interface LoadConfigOptions {
-  /** Deep-merged over the file's contents before validation (arrays replace). */
+  /** Deep-merged over the files' merged contents before validation (arrays replace). */
   overrides?: Record<string, unknown>;
   /** Called once per unknown key; defaults to console.warn. */
   warn?: (message: string) => void;
 }
 
-export function loadKratosConfig(configPath: string, options: LoadConfigOptions = {}): KratosConfig {
-  const source = path.resolve(configPath);
+/**
+ * Reads one config file, or several merged in order as `kratos serve -c a.yml
+ * -c b.yml` does (ory/x configx loads each file over the previous ones:
+ * mappings merge key by key, lists and scalars of a later file replace).
+ * Relative `file://` URLs resolve against the first file's folder.
+ */
+export function loadKratosConfig(configPath: string | readonly string[], options: LoadConfigOptions = {}): KratosConfig {
+  const sources = (typeof configPath === "string" ? [configPath] : [...configPath]).map((file) => path.resolve(file));
+  const [first] = sources;
+  if (first === undefined) throw new ConfigError("no Kratos config file given");
+  let merged: Record<string, unknown> = {};
+  for (const source of sources) merged = deepMerge(merged, readConfigFile(source));
+  if (options.overrides) merged = deepMerge(merged, options.overrides);
+  const label = sources.join(" + ");
+  const config = buildConfig(first, label, merged, options.warn ?? ((m) => console.warn(m)));
+  return { ...config, sources };
+}
+
+function readConfigFile(source: string): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(source, "utf8");
@@ -59,19 +78,25 @@ export function loadKratosConfig(configPath: string, options: LoadConfigOptions 
   } catch (error) {
     throw new ConfigError(`Kratos config ${source} is not valid YAML: ${(error as Error).message}`);
   }
+  // An empty file adds nothing (an overlay with no settings yet), as for Kratos.
+  if (raw === null || raw === undefined) return {};
   if (!isPlainObject(raw)) throw new ConfigError(`Kratos config ${source} must be a YAML mapping`);
-  const merged = options.overrides ? deepMerge(raw, options.overrides) : raw;
-  return buildConfig(source, merged, options.warn ?? ((m) => console.warn(m)));
+  return raw;
 }
 
-function buildConfig(source: string, raw: Record<string, unknown>, warn: (m: string) => void): KratosConfig {
+function buildConfig(
+  source: string,
+  label: string,
+  raw: Record<string, unknown>,
+  warn: (m: string) => void,
+): Omit<KratosConfig, "sources"> {
   for (const key of [...findUnknownKeys(kratosConfigSchema, raw), ...findNotImplementedKeys(raw)]) {
-    warn(`embedded-kratos: config key "${key}" in ${source} is not supported and is ignored`);
+    warn(`embedded-kratos: config key "${key}" in ${label} is not supported and is ignored`);
   }
   const result = kratosConfigSchema.safeParse(raw);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `  - ${i.path.join(".") || "(root)"}: ${i.message}`).join("\n");
-    throw new ConfigError(`invalid Kratos config ${source}:\n${problems}`);
+    throw new ConfigError(`invalid Kratos config ${label}:\n${problems}`);
   }
   const parsed = result.data;
   const dir = path.dirname(source);
@@ -86,7 +111,7 @@ function buildConfig(source: string, raw: Record<string, unknown>, warn: (m: str
   }));
   if (!schemas.some((s) => s.id === parsed.identity.default_schema_id)) {
     throw new ConfigError(
-      `invalid Kratos config ${source}: identity.default_schema_id "${parsed.identity.default_schema_id}" is not one of identity.schemas (${schemas.map((s) => s.id).join(", ")})`,
+      `invalid Kratos config ${label}: identity.default_schema_id "${parsed.identity.default_schema_id}" is not one of identity.schemas (${schemas.map((s) => s.id).join(", ")})`,
     );
   }
 

@@ -76,6 +76,40 @@ const methodSchema = z.looseObject({
   config: z.looseObject({}).optional(),
 });
 
+/**
+ * One social sign-in provider (Kratos' oidc/provider_config.go Configuration).
+ * Only the `generic` OpenID Connect provider is implemented; the strategy
+ * refuses the others when it reads the list.
+ */
+const oidcProviderSchema = z.looseObject({
+  id: z.string().regex(/^[a-zA-Z0-9_-]+$/, "provider ids may use letters, digits, - and _ (they appear in the callback URL)"),
+  provider: z.string().min(1),
+  label: z.string().optional(),
+  client_id: z.string().min(1, "a client_id is required"),
+  client_secret: z.string().optional(),
+  issuer_url: z.string().optional(),
+  auth_url: z.string().optional(),
+  token_url: z.string().optional(),
+  scope: z.array(z.string()).default([]),
+  mapper_url: z.string().min(1, "a Jsonnet mapper_url (file:// or base64://) is required"),
+  requested_claims: z.unknown().optional(),
+  organization_id: z.string().optional(),
+  claims_source: z.enum(["id_token", "userinfo"]).optional(),
+  pkce: z.enum(["auto", "never", "force"]).optional(),
+  additional_id_token_audiences: z.array(z.string()).optional(),
+});
+
+/** `selfservice.methods.oidc` (the config's `base_redirect_uri` overrides the callback's base URL, as in Kratos). */
+const oidcMethodSchema = z.looseObject({
+  enabled: z.boolean().default(false),
+  config: z
+    .looseObject({
+      base_redirect_uri: url.optional(),
+      providers: z.array(oidcProviderSchema).default([]),
+    })
+    .optional(),
+});
+
 const passwordMethodSchema = z
   .object({
     enabled: z.boolean().default(true),
@@ -116,7 +150,7 @@ export const kratosConfigSchema = z.object({
         lookup_secret: methodSchema.optional(),
         webauthn: methodSchema.optional(),
         passkey: methodSchema.optional(),
-        oidc: methodSchema.optional(),
+        oidc: oidcMethodSchema.optional(),
         saml: methodSchema.optional(),
       })
       .prefault({}),
@@ -271,5 +305,6 @@ export const kratosConfigSchema = z.object({
   database: z.looseObject({}).optional(),
 });
 
+export type OidcProviderConfig = z.output<typeof oidcProviderSchema>;
 export type RawKratosConfig = z.input<typeof kratosConfigSchema>;
 export type ParsedKratosConfig = z.output<typeof kratosConfigSchema>;

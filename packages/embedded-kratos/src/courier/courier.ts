@@ -40,7 +40,9 @@ const MAX_BACKOFF_MS = 5 * 60_000;
 export class Courier {
   readonly messages: CourierRepository;
   readonly templates: TemplateRegistry;
-  private readonly sender: EmailSender | undefined;
+  /** A sender given by the caller (tests); otherwise one is built from `courier.smtp` as it is at each pass. */
+  private readonly fixedSender: EmailSender | undefined;
+  private smtpSender: { settings: string; sender: EmailSender | undefined } | undefined;
   private readonly pullCount: number;
   private readonly pullWaitMs: number;
   private readonly maxRetries: number;
@@ -57,7 +59,9 @@ export class Courier {
   ) {
     this.messages = new CourierRepository(db);
     this.templates = new TemplateRegistry(config);
-    this.sender = options.sender ?? createSmtpSender(config);
+    this.fixedSender = options.sender;
+    // Built now so a malformed connection URI still stops start-up.
+    if (!this.fixedSender) this.currentSender();
     this.log = options.log ?? (() => {});
     const worker = workerConfig.safeParse(config.courier.worker ?? {});
     if (!worker.success)
@@ -99,7 +103,27 @@ export class Courier {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.running;
-    this.sender?.close();
+    this.fixedSender?.close();
+    this.smtpSender?.sender?.close();
+    this.smtpSender = undefined;
+  }
+
+  /**
+   * The sender for `courier.smtp` as the config holds it now: Kratos builds
+   * its SMTP channel from the current config for every message
+   * (courier/courier_dispatcher.go, channels), so a reloaded connection URI
+   * applies to the next message. The transport is rebuilt only when the SMTP
+   * settings changed, between passes, never during a send.
+   */
+  private currentSender(): EmailSender | undefined {
+    if (this.fixedSender) return this.fixedSender;
+    const settings = JSON.stringify(this.config.courier.smtp ?? null);
+    if (this.smtpSender?.settings !== settings) {
+      this.smtpSender?.sender?.close();
+      this.smtpSender = { settings, sender: createSmtpSender(this.config) };
+      this.warnedNoSender = false;
+    }
+    return this.smtpSender.sender;
   }
 
   /** Runs the worker soon (a message was just queued); the caller's transaction has usually committed by then. */
@@ -125,14 +149,15 @@ export class Courier {
 
   /** One pass over the due messages; returns how many were handled. Exposed for tests and one-shot sends. */
   async dispatchQueue(): Promise<number> {
-    if (!this.sender) {
+    const sender = this.currentSender();
+    if (!sender) {
       if (!this.warnedNoSender) this.log("courier: courier.smtp.connection_uri is not set; messages stay queued");
       this.warnedNoSender = true;
       return 0;
     }
     await this.messages.requeueStale(STALE_PROCESSING_MS);
     const due = await this.messages.claimDue(this.pullCount, this.pullWaitMs, MAX_BACKOFF_MS);
-    for (const message of due) await this.dispatch(this.sender, message);
+    for (const message of due) await this.dispatch(sender, message);
     return due.length;
   }
 

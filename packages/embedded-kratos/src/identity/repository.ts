@@ -208,7 +208,8 @@ export class IdentityRepository {
         .join(", ")}
          FROM identity_credential_identifiers ci JOIN identities i ON i.id = ci.identity_id
         WHERE ci.type = $1 AND ci.identifier = $2`,
-      [type, identifier.trim().toLowerCase()],
+      // NormalizeIdentifier: oidc and saml identifiers (`<provider>:<subject>`) are matched as stored; subjects are case-sensitive.
+      [type, RAW_IDENTIFIER_TYPES.includes(type) ? identifier : identifier.trim().toLowerCase()],
     );
     const [identity] = await this.hydrate(this.db, rows, true);
     const credential = identity?.credentials[type];

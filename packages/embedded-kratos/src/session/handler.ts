@@ -2,7 +2,7 @@ import type { Deps } from "../deps";
 import { errors } from "../http/errors";
 import type { Router } from "../http/router";
 import { isUuid } from "../identity/repository";
-import { parsePageSize, pageTokenCursor, setLinkHeader } from "../admin/pagination";
+import { parseMigrationPagination, setMigrationLinkHeader } from "../admin/migration-pagination";
 import { publicSessionJson } from "./json";
 
 /** /sessions/whoami and the "my sessions" endpoints of the public API. */
@@ -19,23 +19,21 @@ export function registerSessionRoutes(router: Router, deps: Deps): void {
     ctx.json(200, publicSessionJson(deps, session), { "X-Kratos-Authenticated-Identity-Id": session.identityId });
   });
 
+  // session/handler.go listMySessions: ListSessionsByIdentity without the current session, active only, newest first, page/per_page.
   router.get("/sessions", async (ctx) => {
     const current = await deps.sessions.require(ctx);
-    const pageSize = parsePageSize(ctx.query, 250);
-    const after = pageTokenCursor(ctx.query);
-    const sessions = await deps.sessions.repository.list({
+    const { page, perPage } = parseMigrationPagination(ctx.query);
+    const { sessions, total } = await deps.sessions.repository.listForIdentityNewestFirst({
       identityId: current.identityId,
       exceptId: current.id,
       active: true,
-      pageSize: pageSize + 1,
-      after,
-      withIdentity: true,
+      limit: perPage,
+      offset: page * perPage,
     });
-    const page = sessions.slice(0, pageSize);
-    setLinkHeader(ctx, "/sessions", pageSize, sessions.length > pageSize ? page[page.length - 1]?.id : undefined);
+    setMigrationLinkHeader(ctx, ctx.path, new URLSearchParams(ctx.url.search), total, page, perPage);
     ctx.json(
       200,
-      page.map((s) => publicSessionJson(deps, s)),
+      sessions.map((s) => publicSessionJson(deps, s)),
     );
   });
 

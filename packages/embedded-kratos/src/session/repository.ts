@@ -42,13 +42,46 @@ interface SessionWithIdentityRow extends SessionRow {
   i_recovery: JsonAddressRow[];
 }
 
-export interface ListSessionsQuery {
-  identityId?: string;
+/** Where a page of the admin session list starts: keysetpagination's token fields. */
+export interface SessionKeysetQuery {
   active?: boolean;
-  pageSize: number;
-  after?: string;
+  withIdentity: boolean;
+  limit: number;
+  afterId: string;
+  /** The token's created_at in x.MapPaginationDateFormat (UTC), when it has one. */
+  afterCreatedAt?: string;
+}
+
+export interface IdentitySessionPageQuery {
+  identityId: string;
+  /** The caller's own session, left out of "my other sessions". */
   exceptId?: string;
-  withIdentity?: boolean;
+  active?: boolean;
+  limit: number;
+  offset: number;
+}
+
+/** A listed session with its created_at as Session.PageToken writes it. */
+export interface ListedSession {
+  session: Session;
+  createdAt: string;
+}
+
+/** created_at in UTC to the microsecond, for page tokens. */
+const CREATED_AT_TOKEN = `to_char(s.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS created_at_token`;
+
+/** Go's "2006-01-02 15:04:05.99999" (x.MapPaginationDateFormat): five fraction digits at most, truncated, trailing zeros dropped. */
+function mapPaginationDate(microseconds: string): string {
+  const [whole = "", fraction = ""] = microseconds.split(".");
+  const digits = fraction.slice(0, 5).replace(/0+$/, "");
+  return digits ? `${whole}.${digits}` : whole;
+}
+
+/** Kratos' `active` filter: active and not yet expired, or its negation. */
+function activeClause(active: boolean | undefined): string[] {
+  if (active === true) return ["s.active AND s.expires_at >= now()"];
+  if (active === false) return ["(NOT s.active OR s.expires_at < now())"];
+  return [];
 }
 
 const SESSION_SELECT = `s.id, s.identity_id, s.active, s.aal, s.authentication_methods, s.authenticated_at, s.issued_at, s.expires_at,
@@ -152,26 +185,58 @@ export class SessionRepository {
     return withIdentityData ? withIdentity(row) : fromRow(row);
   }
 
-  async list(query: ListSessionsQuery): Promise<Session[]> {
-    const where: string[] = [];
+  /**
+   * GET /admin/sessions (persister_session.go ListSessions with ory/x
+   * keysetpagination.Paginate and WithColumn("created_at", "DESC")): newest
+   * first, ties by id; the page starts after the token's position. A token
+   * without created_at falls back to `id > token` ordered by id, as the
+   * paginator does when the column is missing from the token.
+   */
+  async listNewestFirst(query: SessionKeysetQuery): Promise<ListedSession[]> {
     const params: unknown[] = [];
-    const add = (clause: (n: number) => string, value: unknown) => {
-      params.push(value);
-      where.push(clause(params.length));
-    };
-    if (query.identityId) add((n) => `s.identity_id = $${n}`, query.identityId);
-    if (query.after) add((n) => `s.id > $${n}`, query.after);
-    if (query.exceptId) add((n) => `s.id <> $${n}`, query.exceptId);
-    if (query.active === true) where.push("s.active AND s.expires_at > now()");
-    if (query.active === false) where.push("NOT (s.active AND s.expires_at > now())");
-    params.push(query.pageSize);
-    const { rows } = await this.db.query<SessionWithIdentityRow>(
-      `SELECT ${SESSION_SELECT}${query.withIdentity ? `, ${IDENTITY_SELECT}` : ""}
+    const where = activeClause(query.active);
+    let order = "s.id ASC";
+    params.push(query.afterId);
+    const idParam = `$${params.length}`;
+    if (query.afterCreatedAt === undefined) {
+      where.push(`s.id > ${idParam}`);
+    } else {
+      params.push(query.afterCreatedAt);
+      // Kratos stores UTC timestamps and compares them with the token's text; the column here is timestamptz.
+      const at = `($${params.length}::timestamp AT TIME ZONE 'UTC')`;
+      where.push(`(s.created_at < ${at} OR (s.created_at = ${at} AND s.id > ${idParam}))`);
+      order = "s.created_at DESC, s.id ASC";
+    }
+    params.push(query.limit);
+    const { rows } = await this.db.query<SessionWithIdentityRow & { created_at_token: string }>(
+      `SELECT ${SESSION_SELECT}, ${CREATED_AT_TOKEN}${query.withIdentity ? `, ${IDENTITY_SELECT}` : ""}
          FROM sessions s JOIN identities i ON i.id = s.identity_id
-        ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY s.id ASC LIMIT $${params.length}`,
+        WHERE ${where.join(" AND ")} ORDER BY ${order} LIMIT $${params.length}`,
       params,
     );
-    return rows.map((r) => (query.withIdentity ? withIdentity(r) : fromRow(r)));
+    return rows.map((r) => ({
+      session: query.withIdentity ? withIdentity(r) : fromRow(r),
+      createdAt: mapPaginationDate(r.created_at_token),
+    }));
+  }
+
+  /**
+   * GET /admin/identities/{id}/sessions (persister_session.go
+   * ListSessionsByIdentity): the total matching count and one offset page,
+   * newest first (ties by id, which Kratos leaves to the database).
+   */
+  async listForIdentityNewestFirst(query: IdentitySessionPageQuery): Promise<{ sessions: Session[]; total: number }> {
+    // $2 is the excepted id (the nil UUID matches no session).
+    const where = ["s.identity_id = $1", "s.id <> $2", ...activeClause(query.active)];
+    const filter = [query.identityId, query.exceptId ?? "00000000-0000-0000-0000-000000000000"];
+    const count = await this.db.query<{ total: string }>(`SELECT count(*) AS total FROM sessions s WHERE ${where.join(" AND ")}`, filter);
+    const { rows } = await this.db.query<SessionWithIdentityRow>(
+      `SELECT ${SESSION_SELECT}, ${IDENTITY_SELECT}
+         FROM sessions s JOIN identities i ON i.id = s.identity_id
+        WHERE ${where.join(" AND ")} ORDER BY s.created_at DESC, s.id ASC LIMIT $3 OFFSET $4`,
+      [...filter, query.limit, query.offset],
+    );
+    return { sessions: rows.map(withIdentity), total: Number(count.rows[0]?.total ?? 0) };
   }
 
   async deactivate(id: string, identityId?: string): Promise<boolean> {

@@ -83,6 +83,16 @@ describe("KratosAdminClient", () => {
     expect(Object.fromEntries(query)).toEqual({ page_size: "1000", preview_credentials_identifier_similar: "ada@" });
   });
 
+  it("passes include_credential on the list, which makes Kratos return each identity's credential types (identity/handler.go, parseListIdentitiesParameters)", async () => {
+    const kratos = await upstream(() => ({ status: 200, body: [] }));
+    const client = new KratosAdminClient({ adminUrl: kratos.url, publicUrl: kratos.url });
+    await client.listIdentities({ pageSize: 500, includeCredential: ["link_recovery"] });
+    await client.listIdentities({ pageSize: 500 });
+    const queries = kratos.requests.map((r) => new URL(r.path, "http://x").searchParams);
+    expect(queries[0]?.getAll("include_credential")).toEqual(["link_recovery"]);
+    expect(queries[1]?.has("include_credential")).toBe(false);
+  });
+
   it("removes one credential by type and identifier, and hands back Kratos' reason when it refuses (identity/handler.go, deleteIdentityCredentials)", async () => {
     const kratos = await upstream((req) => {
       if (req.path.includes("/credentials/passkey"))

@@ -100,6 +100,13 @@ export class KratosAdminClient {
     pageToken?: string | undefined;
     credentialsIdentifier?: string | undefined;
     credentialsIdentifierSimilar?: string | undefined;
+    /**
+     * Without it Kratos lists identities without `credentials` at all
+     * (identity/handler.go parseListIdentitiesParameters: ExpandDefault);
+     * naming any type loads every credential, with the config of the types
+     * not named emptied (identity/identity.go WithDeclassifiedCredentials).
+     */
+    includeCredential?: readonly string[] | undefined;
   }): Promise<Page<Identity>> {
     const response = await call("kratos", "list identities", () =>
       this.identities.listIdentities({
@@ -107,6 +114,7 @@ export class KratosAdminClient {
         pageToken: params.pageToken,
         credentialsIdentifier: params.credentialsIdentifier,
         previewCredentialsIdentifierSimilar: params.credentialsIdentifierSimilar,
+        ...(params.includeCredential?.length ? { includeCredential: [...params.includeCredential] } : {}),
       }),
     );
     return { items: ok(response, "list identities"), nextPageToken: nextPageToken(response.headers.link) };

@@ -21,6 +21,27 @@ async function hydraWith(responder: Responder) {
   return { hydra: new HydraAdminClient(upstream.url), requests: upstream.requests };
 }
 
+describe("HydraAdminClient: device flow user codes", () => {
+  it("hands Hydra the user code and reports where the browser goes, a refused code and an unknown challenge", async () => {
+    let answer: ReturnType<Responder> = {
+      status: 200,
+      body: { redirect_to: "http://ciam.localhost:3102/oauth2/device/verify?client_id=tv&device_verifier=v" },
+    };
+    const { hydra, requests } = await hydraWith(() => answer);
+    expect(await hydra.acceptDeviceUserCode("d1", "AbCd3467")).toEqual({
+      status: "accepted",
+      redirectTo: "http://ciam.localhost:3102/oauth2/device/verify?client_id=tv&device_verifier=v",
+    });
+    expect(requests[0]?.method).toBe("PUT");
+    expect(requests[0]?.path).toBe("/admin/oauth2/auth/requests/device/accept?device_challenge=d1");
+    expect(JSON.parse(requests[0]?.body ?? "{}")).toEqual({ user_code: "AbCd3467" });
+    answer = { status: 400, body: { error: "invalid_request", error_description: "The 'user_code' session could not be found" } };
+    expect(await hydra.acceptDeviceUserCode("d1", "wrong")).toEqual({ status: "invalid_code" });
+    answer = { status: 404, body: { error: "Not Found" } };
+    expect(await hydra.acceptDeviceUserCode("gone", "AbCd3467")).toEqual({ status: "unknown_challenge" });
+  });
+});
+
 describe("HydraAdminClient: login, consent and logout challenges", () => {
   it("fetches a login request and accepts it, returning where the browser goes next", async () => {
     const { hydra, requests } = await hydraWith((req) =>

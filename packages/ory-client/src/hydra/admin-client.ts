@@ -25,6 +25,14 @@ export type { OAuth2Client, OAuth2ConsentRequest, OAuth2ConsentSession, OAuth2Lo
  */
 export type ChallengeResult<T> = { status: "ok"; request: T } | { status: "handled"; redirectTo: string } | { status: "not_found" };
 
+/**
+ * Handing Hydra a device flow's user code: the browser goes on to
+ * `redirectTo` (Hydra's login), or the code is wrong, expired or used
+ * (400), or the device challenge is unknown or expired.
+ */
+export type DeviceUserCodeResult =
+  { status: "accepted"; redirectTo: string } | { status: "invalid_code" } | { status: "unknown_challenge" };
+
 /** A client Hydra refused (400 or 409 with `error_description`): safe to show to an operator. */
 export class HydraRejection extends Error {
   constructor(
@@ -111,6 +119,20 @@ export class HydraAdminClient {
   async rejectLogout(challenge: string): Promise<void> {
     const response = await call("hydra", "reject logout", () => this.oauth2.rejectOAuth2LogoutRequest({ logoutChallenge: challenge }));
     if (response.status >= 300) throw unexpected("hydra", "reject logout", response);
+  }
+
+  // The device flow (Hera's device page).
+
+  /** `PUT /admin/oauth2/auth/requests/device/accept?device_challenge=` with the user code the person typed. */
+  async acceptDeviceUserCode(challenge: string, userCode: string): Promise<DeviceUserCodeResult> {
+    const response = await call("hydra", "accept device user code", () =>
+      this.oauth2.acceptUserCodeRequest({ deviceChallenge: challenge, acceptDeviceUserCodeRequest: { user_code: userCode } }),
+    );
+    const parsed = redirectBody.safeParse(response.data);
+    if (response.status === 200 && parsed.success) return { status: "accepted", redirectTo: parsed.data.redirect_to };
+    if (response.status === 400) return { status: "invalid_code" };
+    if (response.status === 404 || response.status === 401 || response.status === 410) return { status: "unknown_challenge" };
+    throw unexpected("hydra", "accept device user code", response);
   }
 
   // OAuth2 clients (Athena).

@@ -2,6 +2,7 @@ export {
   HydraAdminClient,
   HydraRejection,
   type ChallengeResult,
+  type DeviceUserCodeResult,
   type OAuth2Client,
   type OAuth2ConsentRequest,
   type OAuth2ConsentSession,

@@ -92,7 +92,7 @@ export function verification(identities: readonly Identity[]): { verified: numbe
 }
 
 export interface MfaAdoption {
-  /** Identities looked at (the whole list, or a sample of it). */
+  /** Identities counted: every identity listed, up to the identity scan's cap. */
   identities: number;
   withMfa: number;
   rate: number | null;

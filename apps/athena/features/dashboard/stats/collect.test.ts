@@ -75,7 +75,7 @@ describe("the dashboard's figures from the embedded Kratos and Hydra", () => {
     expect(stats.peakHours[now.getUTCHours()]?.signIns ?? 0).toBeGreaterThanOrEqual(2);
     expect(stats.peakHours.reduce((n, h) => n + h.signIns, 0)).toBe(3);
     expect(stats.recentSignIns.map((s) => s.who).sort()).toEqual([people[0]?.email, people[0]?.email, people[1]?.email].sort());
-    expect(stats.capped).toEqual({ identities: false, sessions: false, clients: false, messages: false, mfaSampled: false });
+    expect(stats.capped).toEqual({ identities: false, sessions: false, clients: false, messages: false });
   });
 
   it("finds MFA from the identities' credential types: backup codes enrolled through settings", async () => {
@@ -93,16 +93,28 @@ describe("the dashboard's figures from the embedded Kratos and Hydra", () => {
     ]);
   });
 
-  it("stops each scan at its cap and says so: totals become lower bounds, MFA a sample", async () => {
+  // identity/handler.go parseListIdentitiesParameters: with include_credential the list itself carries each identity's credential types.
+  it("counts MFA over every identity listed, page after page, without reading identities one by one", async () => {
+    const listOnly = {
+      listIdentities: stack.kratosAdmin.listIdentities.bind(stack.kratosAdmin),
+      listSessions: stack.kratosAdmin.listSessions.bind(stack.kratosAdmin),
+      listCourierMessages: stack.kratosAdmin.listCourierMessages.bind(stack.kratosAdmin),
+      getIdentity: () => Promise.reject(new Error("the dashboard must not read identities one by one")),
+    };
+    const stats = await collectDashboardStats({ kratos: listOnly, hydra: stack.hydraAdmin, now: new Date(), limits: { pageSize: 2 } });
+    expect(stats.mfa).toMatchObject({ identities: 5, withMfa: 1, rate: 1 / 5 });
+  });
+
+  it("stops each scan at its cap and says so: totals and MFA adoption become figures over the first identities", async () => {
     const stats = await collectDashboardStats({
       kratos: stack.kratosAdmin,
       hydra: stack.hydraAdmin,
       now: new Date(),
-      limits: { identities: 3, sessions: 2, mfaSample: 2, pageSize: 2 },
+      limits: { identities: 3, sessions: 2, pageSize: 2 },
     });
     expect(stats.totals.identities).toBe(3);
-    expect(stats.mfa.identities).toBe(2);
-    expect(stats.capped).toMatchObject({ identities: true, sessions: true, clients: false, mfaSampled: true });
+    expect(stats.mfa.identities).toBe(3);
+    expect(stats.capped).toMatchObject({ identities: true, sessions: true, clients: false });
     expect(stats.daily.at(-1)?.signIns).toBe(2);
   });
 });

@@ -17,24 +17,20 @@ import {
  * Reads what the dashboard needs from this domain's Kratos and Hydra admin
  * APIs, each list bounded, and computes the figures. Athena has no access to
  * their databases; everything here is a page-by-page scan, so every scan
- * stops at a cap and the result says which figures rest on a capped scan or
- * a sample.
+ * stops at a cap and the result says which figures rest on a capped scan.
  */
 export interface ScanLimits {
-  /** Identities listed (sign-ups, schemas, verification). */
+  /**
+   * Identities listed (sign-ups, schemas, verification, MFA adoption): the
+   * cap on the dashboard's work over identities, stated on each widget that
+   * rests on it when it is hit.
+   */
   identities: number;
   /** Sessions listed (sign-ins, active users, peak hours); Kratos lists the newest first. */
   sessions: number;
   clients: number;
   /** Abandoned courier messages counted. */
   messages: number;
-  /**
-   * Identities read one by one for their credential types. The admin list
-   * could return them with `include_credential` (identity/handler.go,
-   * parseListIdentitiesParameters), but the SDK wrapper does not pass it, so
-   * MFA adoption is measured on the first identities listed.
-   */
-  mfaSample: number;
   pageSize: number;
 }
 
@@ -43,7 +39,6 @@ export const DEFAULT_LIMITS: ScanLimits = {
   sessions: 100_000,
   clients: 10_000,
   messages: 100_000,
-  mfaSample: 200,
   pageSize: 1000,
 };
 
@@ -60,11 +55,11 @@ export interface DashboardStats {
   grantTypes: { grantType: string; clients: number }[];
   recentSignIns: RecentSignIn[];
   /** Which scans hit their cap (figures from them are "at least" / partial), and the caps. */
-  capped: { identities: boolean; sessions: boolean; clients: boolean; messages: boolean; mfaSampled: boolean };
+  capped: { identities: boolean; sessions: boolean; clients: boolean; messages: boolean };
   limits: ScanLimits;
 }
 
-export type StatsKratos = Pick<KratosAdminClient, "listIdentities" | "listSessions" | "listCourierMessages" | "getIdentity">;
+export type StatsKratos = Pick<KratosAdminClient, "listIdentities" | "listSessions" | "listCourierMessages">;
 export type StatsHydra = Pick<HydraAdminClient, "listClients">;
 
 type PageOf<T> = { items: T[]; nextPageToken?: string | undefined };
@@ -81,20 +76,15 @@ async function scan<T>(cap: number, next: (pageToken: string | undefined) => Pro
   return { items: items.slice(0, cap), capped: Boolean(token) || items.length > cap };
 }
 
-/** Runs `work` over `items`, at most `concurrency` at once (Kratos' admin API is not to be flooded). */
-async function mapBounded<T, R>(items: readonly T[], concurrency: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      const item = items[index];
-      if (item !== undefined) results[index] = await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-  return results;
-}
+/**
+ * Kratos lists identities without credentials unless `include_credential`
+ * names a type (identity/handler.go, parseListIdentitiesParameters); then it
+ * returns every credential, emptying the config of each type not named
+ * (identity/identity.go, WithDeclassifiedCredentials). `link_recovery` is a
+ * type Kratos accepts there but never stores on an identity, so naming it
+ * brings every credential's type and nothing of any secret.
+ */
+const CREDENTIAL_TYPES_ONLY = ["link_recovery"] as const;
 
 export async function collectDashboardStats(options: {
   kratos: StatsKratos;
@@ -107,18 +97,14 @@ export async function collectDashboardStats(options: {
   const page = limits.pageSize;
 
   const [identities, sessions, clients, messages] = await Promise.all([
-    scan<Identity>(limits.identities, (pageToken) => kratos.listIdentities({ pageSize: page, pageToken })),
+    scan<Identity>(limits.identities, (pageToken) =>
+      kratos.listIdentities({ pageSize: page, pageToken, includeCredential: CREDENTIAL_TYPES_ONLY }),
+    ),
     scan<Session>(limits.sessions, (pageToken) => kratos.listSessions({ pageSize: page, pageToken })),
     // Hydra pages clients 500 at a time at most.
     scan<OAuth2Client>(limits.clients, (pageToken) => hydra.listClients({ pageSize: Math.min(page, 500), pageToken })),
     scan(limits.messages, (pageToken) => kratos.listCourierMessages({ pageSize: page, pageToken, status: "abandoned" })),
   ]);
-
-  const sample = identities.items.slice(0, limits.mfaSample);
-  // The admin GET returns each credential's type (config only when asked), which is all this needs.
-  const withCredentials = (
-    await mapBounded(sample, 4, async (identity) => (await kratos.getIdentity(identity.id)) ?? { credentials: undefined })
-  ).map((identity) => ({ credentials: identity.credentials }));
 
   return {
     computedAt: now,
@@ -132,7 +118,7 @@ export async function collectDashboardStats(options: {
     daily: dailySeries(identities.items, sessions.items, now),
     usersBySchema: usersBySchema(identities.items),
     verification: verification(identities.items),
-    mfa: mfaAdoption(withCredentials),
+    mfa: mfaAdoption(identities.items),
     peakHours: peakHours(sessions.items, now),
     grantTypes: clientsByGrantType(clients.items),
     recentSignIns: recentSignIns(sessions.items, 20),
@@ -141,7 +127,6 @@ export async function collectDashboardStats(options: {
       sessions: sessions.capped,
       clients: clients.capped,
       messages: messages.capped,
-      mfaSampled: identities.items.length > sample.length,
     },
     limits,
   };

@@ -80,7 +80,7 @@ export function MfaWidget({ stats }: { stats: DashboardStats }) {
         label="Identities with a second factor"
         value={percent(mfa.rate)}
         testId="mfa-adoption"
-        detail={`${count(mfa.withMfa)} of ${count(mfa.identities)} identities looked at.`}
+        detail={`${count(mfa.withMfa)} of ${count(mfa.identities)} identities.`}
       />
       <ChartFigure
         caption="Identities per second-factor method"
@@ -91,11 +91,8 @@ export function MfaWidget({ stats }: { stats: DashboardStats }) {
         horizontal
         height={150}
       />
-      {stats.capped.mfaSampled && (
-        <CapNote>
-          A sample: the first {count(mfa.identities)} identities listed, each read on its own for its credentials (Kratos&apos; list does
-          not return them here).
-        </CapNote>
+      {stats.capped.identities && (
+        <CapNote>Over the first {count(stats.limits.identities)} identities listed only: the dashboard stops there.</CapNote>
       )}
     </>
   );

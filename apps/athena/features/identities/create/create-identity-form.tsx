@@ -97,7 +97,7 @@ export function CreateIdentityForm({ schemas }: { schemas: { id: string; fields:
               disabled={Boolean(password)}
               onChange={(e) => setInvite(e.target.checked)}
             />
-            <span>Without a password: email an invitation (a recovery code) so they set their own</span>
+            <span>Without a password: email an invitation (a sign-in link) so they set their own</span>
           </label>
         </fieldset>
         <div>

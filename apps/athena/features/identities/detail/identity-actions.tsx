@@ -5,7 +5,7 @@ import { useState } from "react";
 import { Button, inputClass } from "@/shared/ui/primitives";
 import { ConfirmDialog } from "@/shared/ui/confirm-dialog";
 import { useServerAction } from "@/shared/ui/use-server-action";
-import { createRecoveryLink, deleteIdentity, sendRecoveryEmail, setIdentityState } from "../actions";
+import { createRecoveryLink, deleteIdentity, inviteIdentity, sendRecoveryEmail, setIdentityState } from "../actions";
 
 export function IdentityActions({
   identityId,
@@ -26,6 +26,7 @@ export function IdentityActions({
   const toggle = useServerAction(setIdentityState);
   const remove = useServerAction(deleteIdentity, { refresh: false, onSuccess: () => router.push("/identities") });
   const mail = useServerAction(sendRecoveryEmail);
+  const invite = useServerAction(inviteIdentity);
   const create = useServerAction(createRecoveryLink, { onSuccess: setCreated, refresh: false });
   const readOnly = !canWrite ? "Needs the admin role" : undefined;
 
@@ -60,6 +61,14 @@ export function IdentityActions({
           </Button>
           <p className="mt-1 text-xs text-slate-500">
             Kratos mails its own recovery message (a link or a code, as this domain is configured).
+          </p>
+        </div>
+        <div>
+          <Button onClick={() => invite.run({ id: identityId })} disabled={invite.pending}>
+            {invite.pending ? "Sending…" : "Email an invitation"}
+          </Button>
+          <p className="mt-1 text-xs text-slate-500">
+            This domain&apos;s invitation mail (Settings) with a sign-in link valid for 24 hours, sent with the stored SMTP settings.
           </p>
         </div>
         <div className="flex flex-wrap items-center gap-2 border-t border-slate-100 pt-2">

@@ -5,6 +5,7 @@ import {
   hostileKey,
   hostileString,
   hostileValue,
+  protocolAbuseRequest,
   type FuzzRequest,
   type Random,
 } from "@olympus/server-kit/testing/fuzz";
@@ -367,60 +368,12 @@ export class HydraRequestGenerator {
 
   private protocolAbuse(): FuzzRequest {
     const rng = this.rng;
-    const port = rng.chance(0.6) ? "public" : "admin";
-    const path = rng.pick([
-      "/oauth2/auth?client_id=x",
-      "/oauth2/token",
-      "/admin/clients",
-      "/health/alive",
-      "/.well-known/openid-configuration",
-    ]);
-    const cases: (() => Buffer)[] = [
-      () => Buffer.from(`GET ${path} HTTP/1.1\r\nHost: x\r\nX-A: a\nInjected: 1\r\nConnection: close\r\n\r\n`, "latin1"),
-      () => Buffer.from(`GET ${path} HTTP/1.1\r\nHost: x\r\nX-A: a\r\n b\r\nConnection: close\r\n\r\n`, "latin1"),
-      () =>
-        Buffer.concat([
-          Buffer.from("GET /oauth2/auth?state="),
-          Buffer.from([0xff, 0xc3, 0x28, 0x00]),
-          Buffer.from(" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
-        ]),
-      () =>
-        Buffer.from(
-          `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 50\r\nConnection: close\r\n\r\n{"a":`,
-          "latin1",
-        ),
-      () =>
-        Buffer.from(
-          `POST ${path} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Type: application/x-www-form-urlencoded\r\nConnection: close\r\n\r\nzz\r\n{}\r\n0\r\n\r\n`,
-          "latin1",
-        ),
-      () =>
-        Buffer.from(
-          `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{}`,
-          "latin1",
-        ),
-      () =>
-        Buffer.from(
-          `GET ${path} HTTP/1.1\r\nHost: x\r\nX-Big: ${"b".repeat(rng.int(17_000, 70_000))}\r\nConnection: close\r\n\r\n`,
-          "latin1",
-        ),
-      () => Buffer.from(`GET /${"p".repeat(rng.int(9_000, 40_000))} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, "latin1"),
-      () => Buffer.from(`GET ${path} HTTP/1.1\r\nConnection: close\r\n\r\n`, "latin1"),
-      () => Buffer.from("\u0000\u0001\u0002 / HTTP/9.9\r\n\r\n", "latin1"),
-      () => Buffer.from(`GET ${path} HTTP/1.1\r\nHost: x\r\nHost: y\r\nConnection: close\r\n\r\n`, "latin1"),
-    ];
-    const index = rng.int(0, cases.length - 1);
-    const rawHead = (cases[index] ?? cases[0] ?? (() => Buffer.alloc(0)))();
-    // The truncated ones (a body shorter than announced) need our FIN to end.
-    return {
-      port,
-      kind: "protocol",
-      method: "RAW",
-      target: path,
-      headers: [],
-      rawHead,
-      endAfterSend: /Content-Length: (5|-1)\r/.test(rawHead.toString("latin1")),
-    };
+    return protocolAbuseRequest(rng, {
+      port: rng.chance(0.6) ? "public" : "admin",
+      path: rng.pick(["/oauth2/auth?client_id=x", "/oauth2/token", "/admin/clients", "/health/alive", "/.well-known/openid-configuration"]),
+      queryPath: "/oauth2/auth?state=",
+      chunkedBodyType: "application/x-www-form-urlencoded",
+    });
   }
 
   private unknownPath(): FuzzRequest {

@@ -10,9 +10,9 @@ import { randomAlnum } from "../../session/tokens";
  * `oidc` method) redirects back to the app, and `GET
  * /sessions/token-exchange` then trades both halves for the session token.
  *
- * This server has no `oidc` method, so — exactly as Kratos with the same
- * configuration — no return_to code is ever issued and every exchange is
- * answered "no session yet for this code".
+ * This server's `oidc` method does not issue the return_to code (see
+ * README, Known differences), so every exchange is answered "no session yet
+ * for this code", as Kratos answers one no social sign-in completed.
  */
 export function newSessionTokenExchangeCode(): string {
   return randomAlnum(64);

@@ -1,6 +1,7 @@
 import { codeStrategy } from "./code/strategy";
 import { linkStrategy } from "./link/strategy";
 import { lookupSecretStrategy } from "./lookup_secret/strategy";
+import { oidcStrategy } from "./oidc/strategy";
 import { passwordStrategy } from "./password/strategy";
 import { profileStrategy } from "./profile/strategy";
 import type { Strategy } from "./strategy";
@@ -19,4 +20,6 @@ export const ALL_STRATEGIES: readonly Strategy[] = [
   totpStrategy,
   webauthnStrategy,
   lookupSecretStrategy,
+  // Last: its login form for account linking adjusts the identifier input the strategies above add.
+  oidcStrategy,
 ];

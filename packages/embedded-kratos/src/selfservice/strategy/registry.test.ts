@@ -13,6 +13,7 @@ const everything: Strategy[] = ALL_STRATEGIES.map((s) => ({ ...s, enabled: () =>
 const registry = new StrategyRegistry(config, everything);
 const ctx = {
   deps: { config: { selfservice: { flows: { recovery: { use: "code" }, verification: { use: "code" } } } } },
+  http: { query: new URLSearchParams() },
 } as unknown as StrategyContext;
 
 const fields = () =>
@@ -28,9 +29,9 @@ const fields = () =>
 
 describe("StrategyRegistry: what flows ask instead of knowing strategies by name", () => {
   it("orders node groups as Kratos' SortByGroups lists of each flow (login/handler.go, registration/handler.go, settings/handler.go)", () => {
-    expect(registry.groupOrder("login")).toEqual(["default", "webauthn", "code", "password", "totp", "lookup_secret"]);
-    expect(registry.groupOrder("registration")).toEqual(["default", "webauthn", "code", "password"]);
-    expect(registry.groupOrder("settings")).toEqual(["default", "profile", "password", "lookup_secret", "webauthn", "totp"]);
+    expect(registry.groupOrder("login")).toEqual(["oidc", "default", "webauthn", "code", "password", "totp", "lookup_secret"]);
+    expect(registry.groupOrder("registration")).toEqual(["oidc", "default", "webauthn", "code", "password"]);
+    expect(registry.groupOrder("settings")).toEqual(["default", "profile", "password", "oidc", "lookup_secret", "webauthn", "totp"]);
     expect(registry.groupOrder("recovery")).toEqual(["default", "code", "link"]);
   });
 
@@ -39,6 +40,9 @@ describe("StrategyRegistry: what flows ask instead of knowing strategies by name
     expect(registry.responsibleFor("login", { flow: login, body: {}, method: "password" }, ctx)?.id).toBe("password");
     expect(registry.responsibleFor("login", { flow: login, body: { webauthn_login: "{}" }, method: "" }, ctx)?.id).toBe("webauthn");
     expect(registry.responsibleFor("login", { flow: login, body: {}, method: "" }, ctx)).toBeUndefined();
+    // oidc/strategy_login.go Login: a `provider` with method oidc or none; with another method it is not oidc's.
+    expect(registry.responsibleFor("login", { flow: login, body: { provider: "google" }, method: "" }, ctx)?.id).toBe("oidc");
+    expect(registry.responsibleFor("login", { flow: login, body: { provider: "google" }, method: "password" }, ctx)?.id).toBe("password");
     expect(registry.responsibleFor("login", { flow: login, body: {}, method: "link" }, ctx)).toBeUndefined();
 
     const settings = settingsFlow.create(fields());

@@ -11,15 +11,24 @@ export type StrategyFor<K extends FlowKind> = Strategy & Required<Pick<Strategy,
  * instead of knowing strategies by name (Kratos' AllLoginStrategies & co.).
  */
 export class StrategyRegistry {
-  readonly enabled: readonly Strategy[];
+  /**
+   * The strategies whose tables, routes and workers the server sets up: those
+   * enabled at start-up and those that can be switched on by a config reload.
+   */
+  readonly served: readonly Strategy[];
   private readonly secrets: ReadonlySet<string>;
 
   constructor(
-    config: KratosConfig,
+    private readonly config: KratosConfig,
     private readonly all: readonly Strategy[],
   ) {
-    this.enabled = all.filter((s) => s.enabled(config));
+    this.served = all.filter((s) => s.enabled(config) || s.switchableAtRunTime === true);
     this.secrets = new Set(all.flatMap((s) => s.secretInputs ?? []));
+  }
+
+  /** The strategies the current config enables (the config object is updated in place on reload). */
+  get enabled(): readonly Strategy[] {
+    return this.served.filter((s) => s.enabled(this.config));
   }
 
   byMethod(method: string): Strategy | undefined {
@@ -52,13 +61,19 @@ export class StrategyRegistry {
     return this.secrets.has(name);
   }
 
-  /** The group order of a flow kind's UI: `default` first, then the strategies by their weight for that kind. */
+  /** The group order of a flow kind's UI: the strategies by their weight for that kind, `default` at weight 0. */
   groupOrder(kind: FlowKind): NodeGroup[] {
     const weighted = this.enabled.flatMap((s) => {
       const weight = s.nodeOrder[kind];
       return weight === undefined ? [] : [{ group: s.group, weight }];
     });
-    return ["default", ...weighted.sort((a, b) => a.weight - b.weight).map((w) => w.group)];
+    // `default` weighs 0: a negative weight puts a group before the flow's own nodes (Kratos lists `oidc` first on login and registration).
+    const sorted = weighted.sort((a, b) => a.weight - b.weight);
+    return [
+      ...sorted.filter((w) => w.weight < 0).map((w) => w.group),
+      "default",
+      ...sorted.filter((w) => w.weight >= 0).map((w) => w.group),
+    ];
   }
 
   /** Node groups ordered by key among the `default` nodes. */

@@ -27,8 +27,9 @@ export interface Strategy {
   readonly group: NodeGroup;
   /**
    * Where the strategy's node group sits in each flow's UI (Kratos'
-   * SortByGroups lists): lower weights first, after the flow's own
-   * `default` group. A flow the strategy has no weight for puts its nodes last.
+   * SortByGroups lists): lower weights first; the flow's own `default`
+   * group weighs 0, so a negative weight comes before it. A flow the
+   * strategy has no weight for puts its nodes last.
    */
   readonly nodeOrder: Partial<Record<FlowKind, number>>;
   /**
@@ -47,8 +48,14 @@ export interface Strategy {
    * changes — Kratos does this for password, code and webauthn.
    */
   readonly identifiersFromSchema?: boolean;
-  /** Whether config turns the strategy on (selfservice.methods.<id>.enabled). */
+  /** Whether config turns the strategy on (selfservice.methods.<id>.enabled); asked per request, so a config reload applies. */
   enabled(config: KratosConfig): boolean;
+  /**
+   * Its routes check `enabled` on every request (as Kratos' handlers do), so
+   * they are served even when the start-up config has it off: a reloaded
+   * config can switch it on without a restart (social sign-in from Athena).
+   */
+  readonly switchableAtRunTime?: boolean;
   /** Extra tables (applied after the core migrations, in registration order). */
   readonly migrations?: Migration[];
   /** Extra endpoints (e.g. POST /admin/recovery/code, the webauthn script). */
@@ -58,6 +65,13 @@ export interface Strategy {
   /** Called once at start-up with the fully built dependencies (start workers, caches). */
   start?(deps: Deps): Promise<void> | void;
   stop?(): Promise<void> | void;
+
+  /**
+   * Kratos' LinkableStrategy.Link: adds credentials of this type that a
+   * sign-up found duplicate (their config as the sign-up built it) to the
+   * identity that just signed in, and names the method the session gains.
+   */
+  linkCredentials?(identity: Identity, config: Record<string, unknown>, deps: Deps): AuthenticationMethod | undefined;
 
   login?: LoginStrategy;
   registration?: RegistrationStrategy;

@@ -5,6 +5,7 @@ import {
   hostileKey,
   hostileString,
   hostileValue,
+  protocolAbuseRequest,
   invalidUtf8,
   type FuzzRequest,
   type Random,
@@ -355,75 +356,18 @@ export class KratosRequestGenerator {
 
   private protocolAbuse(): FuzzRequest {
     const rng = this.rng;
-    const port = rng.chance(0.6) ? "public" : "admin";
-    const path = rng.pick([
-      "/sessions/whoami",
-      "/self-service/login/api",
-      "/admin/identities",
-      "/health/alive",
-      `/self-service/login?flow=${this.flowId("login")}`,
-    ]);
-    const cases: (() => Buffer)[] = [
-      // Header injection through a folded / bare-LF header.
-      () => Buffer.from(`GET ${path} HTTP/1.1\r\nHost: x\r\nX-A: a\nInjected: 1\r\nConnection: close\r\n\r\n`, "latin1"),
-      () => Buffer.from(`GET ${path} HTTP/1.1\r\nHost: x\r\nX-A: a\r\n b\r\nConnection: close\r\n\r\n`, "latin1"),
-      () => Buffer.from(`GET ${path}\r\nSet-Cookie: x=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, "latin1"),
-      // Invalid UTF-8 and control bytes in the target and header values.
-      () =>
-        Buffer.concat([
-          Buffer.from(`GET /self-service/login/flows?id=`),
-          Buffer.from([0xff, 0xc3, 0x28]),
-          Buffer.from(" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
-        ]),
-      () =>
-        Buffer.concat([
-          Buffer.from(`GET ${path} HTTP/1.1\r\nHost: x\r\nX-Session-Token: `),
-          Buffer.from([0xff, 0xfe, 0x00, 0x7f]),
-          Buffer.from("\r\nConnection: close\r\n\r\n"),
-        ]),
-      // Conflicting and impossible framing.
-      () =>
-        Buffer.from(
-          `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 50\r\nConnection: close\r\n\r\n{"a":`,
-          "latin1",
-        ),
-      () => Buffer.from(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\nConnection: close\r\n\r\n`, "latin1"),
-      () =>
-        Buffer.from(
-          `POST ${path} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\nConnection: close\r\n\r\nzz\r\n{}\r\n0\r\n\r\n`,
-          "latin1",
-        ),
-      () =>
-        Buffer.from(
-          `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{}`,
-          "latin1",
-        ),
-      // Oversized head and garbage request lines.
-      () =>
-        Buffer.from(
-          `GET ${path} HTTP/1.1\r\nHost: x\r\nX-Big: ${"b".repeat(rng.int(17_000, 70_000))}\r\nConnection: close\r\n\r\n`,
-          "latin1",
-        ),
-      () => Buffer.from(`GET /${"p".repeat(rng.int(9_000, 40_000))} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, "latin1"),
-      () => Buffer.from("\u0000\u0001\u0002 / HTTP/9.9\r\n\r\n", "latin1"),
-      () =>
-        Buffer.from(
-          `GET ${path} HTTP/1.1\r\n${Array.from({ length: 300 }, (_, i) => `X-H${i}: v`).join("\r\n")}\r\nConnection: close\r\n\r\n`,
-          "latin1",
-        ),
-    ];
-    const index = rng.int(0, cases.length - 1);
-    const rawHead = (cases[index] ?? cases[0] ?? (() => Buffer.alloc(0)))();
-    // The truncated ones (a body shorter than announced) need our FIN to end.
-    return {
-      port,
-      kind: "protocol",
-      method: "RAW",
-      target: path,
-      headers: [],
-      rawHead,
-      endAfterSend: /Content-Length: (5|-1)\r/.test(rawHead.toString("latin1")),
-    };
+    return protocolAbuseRequest(rng, {
+      port: rng.chance(0.6) ? "public" : "admin",
+      path: rng.pick([
+        "/sessions/whoami",
+        "/self-service/login/api",
+        "/admin/identities",
+        "/health/alive",
+        `/self-service/login?flow=${this.flowId("login")}`,
+      ]),
+      queryPath: "/self-service/login/flows?id=",
+      chunkedBodyType: "application/json",
+    });
   }
 
   private unknownPath(): FuzzRequest {

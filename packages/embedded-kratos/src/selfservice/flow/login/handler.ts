@@ -4,6 +4,7 @@ import type { HttpContext } from "../../../http/context";
 import { KratosError } from "../../../http/errors";
 import type { Router } from "../../../http/router";
 import { aalRank } from "../../../session/aal";
+import { CompletedByStrategy } from "../completed-by-strategy";
 import { FlowValidationError } from "../validation-error";
 import type { StrategyContext } from "../../strategy/strategy";
 import {
@@ -122,6 +123,7 @@ async function submitLogin(deps: FlowDeps, ctx: HttpContext): Promise<void> {
     flow.active = strategy.id;
     await completeLogin(deps, ctx, flow, result, session);
   } catch (error) {
+    if (error instanceof CompletedByStrategy) return;
     if (error instanceof FlowValidationError) {
       await respondWithValidationError(deps, loginFlow, ctx, flow, body, error, sctx);
       return;

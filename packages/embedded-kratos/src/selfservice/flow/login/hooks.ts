@@ -8,6 +8,7 @@ import { runAfterHooks } from "../../hook/registry";
 import type { LoginResult } from "../../strategy/strategy";
 import { aal2LoginUrl } from "../aal2-login";
 import { flowErrors } from "../flow-errors";
+import { maybeLinkCredentials } from "./link-credentials";
 import type { Flow } from "../flow";
 
 /** Where a browser goes after logging in with `method`: flow return_to, per-method, flow-wide, then global default. */
@@ -49,13 +50,16 @@ export async function completeLogin(
   if (identity.state !== "active") throw flowErrors.identityDisabled(identity.id);
 
   await runAfterHooks(deps, "login", flow.active ?? method.method, "pre", { ctx, flow, identity });
+  // An account-linking login (a sign-up found the address taken) adds the waiting credentials now that the account is proven.
+  const linked = await maybeLinkCredentials(deps, flow, identity);
+  const methods = linked ? [method, linked] : [method];
 
   let session: Session;
   let token: string | undefined;
   if (current && current.identityId === identity.id) {
     // ActivateSession on the existing session: the new method counts, and the session is renewed from now.
     const now = new Date();
-    current.authenticationMethods = [...current.authenticationMethods, method];
+    current.authenticationMethods = [...current.authenticationMethods, ...methods];
     current.aal = sessionAal(current.authenticationMethods);
     current.authenticatedAt = now;
     current.expiresAt = new Date(now.getTime() + deps.config.session.lifespan);
@@ -63,7 +67,7 @@ export async function completeLogin(
     session = { ...current, identity };
     token = deps.sessions.tokenFrom(ctx);
   } else {
-    const issued = await deps.sessions.issue(ctx, identity, [method]);
+    const issued = await deps.sessions.issue(ctx, identity, methods);
     session = issued.session;
     token = issued.token;
   }

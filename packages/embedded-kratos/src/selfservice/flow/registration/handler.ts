@@ -5,6 +5,7 @@ import { KratosError } from "../../../http/errors";
 import type { Router } from "../../../http/router";
 import { DuplicateIdentifierError } from "../../../identity/repository";
 import { messages } from "../../../ui/messages";
+import { CompletedByStrategy } from "../completed-by-strategy";
 import { FlowValidationError } from "../validation-error";
 import type { StrategyContext } from "../../strategy/strategy";
 import {
@@ -118,6 +119,7 @@ async function submitRegistration(deps: FlowDeps, ctx: HttpContext): Promise<voi
     }
     await completeRegistration(deps, ctx, flow, result);
   } catch (error) {
+    if (error instanceof CompletedByStrategy) return;
     if (error instanceof FlowValidationError) {
       await respondWithValidationError(deps, registrationFlow, ctx, flow, body, error, sctx);
       return;

@@ -10,6 +10,7 @@ import { sessionAal } from "../../../session/aal";
 import type { Session } from "../../../session/session";
 import type { HookArgs } from "../../hook/hook";
 import { runAfterHooks } from "../../hook/registry";
+import { CompletedByStrategy } from "../completed-by-strategy";
 import { FlowValidationError } from "../validation-error";
 import type { StrategyContext } from "../../strategy/strategy";
 import {
@@ -216,6 +217,7 @@ async function submitSettings(deps: FlowDeps, ctx: HttpContext): Promise<void> {
     }
     await respondWithFlow(deps, settingsFlow, ctx, flow);
   } catch (error) {
+    if (error instanceof CompletedByStrategy) return;
     if (error instanceof FlowValidationError) {
       await respondWithValidationError(deps, settingsFlow, ctx, flow, body, error, sctx);
       return;

@@ -1,0 +1,451 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { TestBrowser } from "./testing/browser";
+import { CIAM_CONFIG, startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { decodeJwtPayload } from "./testing/oauth";
+import { CONSENT_UI, LOGIN_UI, startsWith } from "./testing/sign-in";
+
+/**
+ * The OAuth 2.0 device authorization grant as Hydra v26.2 runs it:
+ * oauth2/handler.go (oAuth2DeviceFlow, performOAuth2DeviceVerificationFlow),
+ * consent/strategy_default.go (HandleOAuth2DeviceAuthorizationRequest),
+ * consent/handler.go (acceptUserCodeRequest), fosite's NewDeviceRequest and
+ * rfc8628 handlers; the journey follows oauth2/oauth2_device_code_test.go
+ * TestDeviceCodeWithDefaultStrategy.
+ */
+
+const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
+const DEVICE_UI = "http://ciam.localhost:3000/device";
+const SUCCESS_UI = "http://ciam.localhost:3000/device/success";
+/** ttl.device_user_code of this file's instance: short enough to watch a device code expire. */
+const DEVICE_TTL_SECONDS = 6;
+/** randx.AlphaNumNoAmbiguous, Hydra's "high" preset. */
+const HIGH_ENTROPY_CODE = /^[abcdefghijkmnpqrstuvwxyzACDEFGHJKLMNPQRTUVWXY34679]{8}$/;
+
+let pg: TestPostgres;
+let hydra: HydraUnderTest;
+let configDir: string;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface DeviceClient {
+  id: string;
+  secret: string;
+}
+
+async function deviceClient(overrides: Record<string, unknown> = {}): Promise<DeviceClient> {
+  const { data } = await hydra.admin.createOAuth2Client({
+    oAuth2Client: {
+      client_name: "tv",
+      grant_types: [DEVICE_GRANT, "refresh_token"],
+      scope: "openid offline profile",
+      audience: ["https://api.example.com/"],
+      token_endpoint_auth_method: "client_secret_post",
+      ...overrides,
+    },
+  });
+  return { id: data.client_id ?? "", secret: data.client_secret ?? "" };
+}
+
+async function post(url: string, form: Record<string, string>, headers: Record<string, string> = {}) {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+    body: new URLSearchParams(form),
+  });
+  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
+}
+
+function deviceAuthorization(client: DeviceClient, form: Record<string, string> = {}) {
+  return post(`${hydra.publicUrl}oauth2/device/auth`, {
+    client_id: client.id,
+    client_secret: client.secret,
+    scope: "openid offline",
+    ...form,
+  });
+}
+
+function pollToken(client: DeviceClient, deviceCode: string) {
+  return post(`${hydra.publicUrl}oauth2/token`, {
+    grant_type: DEVICE_GRANT,
+    device_code: deviceCode,
+    client_id: client.id,
+    client_secret: client.secret,
+  });
+}
+
+/** The person's browser from the verification URI to the device UI; returns the device challenge. */
+async function openVerificationUri(browser: TestBrowser, uri: string): Promise<URL> {
+  const { url } = await browser.navigate(uri, startsWith(DEVICE_UI));
+  return url;
+}
+
+async function acceptUserCode(deviceChallenge: string, userCode: string) {
+  const response = await fetch(
+    `${hydra.adminUrl}admin/oauth2/auth/requests/device/accept?device_challenge=${encodeURIComponent(deviceChallenge)}`,
+    { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ user_code: userCode }) },
+  );
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** Device UI, login UI and consent UI accept everything; returns where the browser ended. */
+async function authorizeDevice(browser: TestBrowser, verificationUriComplete: string, subject = "device-user"): Promise<URL> {
+  const deviceUi = await openVerificationUri(browser, verificationUriComplete);
+  const accepted = await acceptUserCode(deviceUi.searchParams.get("device_challenge") ?? "", deviceUi.searchParams.get("user_code") ?? "");
+  expect(accepted.status).toBe(200);
+  const login = await browser.navigate(String(accepted.body.redirect_to), startsWith(LOGIN_UI));
+  const loginChallenge = login.url.searchParams.get("login_challenge") ?? "";
+  const { data: loginAccepted } = await hydra.admin.acceptOAuth2LoginRequest({
+    loginChallenge,
+    acceptOAuth2LoginRequest: { subject, acr: "1", amr: ["pwd"], remember: true, context: { via: "device" } },
+  });
+  const consent = await browser.navigate(loginAccepted.redirect_to, startsWith(CONSENT_UI));
+  const consentChallenge = consent.url.searchParams.get("consent_challenge") ?? "";
+  const { data: request } = await hydra.admin.getOAuth2ConsentRequest({ consentChallenge });
+  const { data: consentAccepted } = await hydra.admin.acceptOAuth2ConsentRequest({
+    consentChallenge,
+    acceptOAuth2ConsentRequest: {
+      grant_scope: request.requested_scope ?? [],
+      grant_access_token_audience: request.requested_access_token_audience ?? [],
+      session: { access_token: { foo: "bar" }, id_token: { bar: "baz" } },
+    },
+  });
+  return (await browser.navigate(consentAccepted.redirect_to, startsWith(SUCCESS_UI))).url;
+}
+
+beforeAll(async () => {
+  configDir = await mkdtemp(path.join(tmpdir(), "hydra-device-"));
+  const config = parseYaml(await readFile(CIAM_CONFIG, "utf8")) as { ttl: Record<string, string> };
+  config.ttl.device_user_code = `${DEVICE_TTL_SECONDS}s`;
+  const configPath = path.join(configDir, "hydra.yml");
+  await writeFile(configPath, stringifyYaml(config));
+  pg = await startTestPostgres();
+  hydra = await startHydraUnderTest(pg, { configPath });
+});
+
+afterAll(async () => {
+  await hydra?.close();
+  await pg?.stop();
+  if (configDir) await rm(configDir, { recursive: true, force: true });
+});
+
+describe("device authorization endpoint (oauth2/handler.go oAuth2DeviceFlow, fosite NewDeviceRequest)", () => {
+  it("answers device and user codes with Hydra's fields, verification URI, lifespan and polling interval", async () => {
+    const client = await deviceClient();
+    const answer = await deviceAuthorization(client);
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get("cache-control")).toBe("no-store");
+    expect(answer.headers.get("pragma")).toBe("no-cache");
+    expect(Object.keys(answer.body).sort()).toEqual([
+      "device_code",
+      "expires_in",
+      "interval",
+      "user_code",
+      "verification_uri",
+      "verification_uri_complete",
+    ]);
+    // rfc8628 DefaultDeviceStrategy.GenerateUserCode with the "high" preset (driver/config/provider.go userCodeEntropyPreset).
+    expect(answer.body.user_code).toMatch(HIGH_ENTROPY_CODE);
+    // fositex GetDeviceVerificationURL: Hydra's own endpoint, not the UI.
+    expect(answer.body.verification_uri).toBe(`${hydra.publicUrl}oauth2/device/verify`);
+    expect(answer.body.verification_uri_complete).toBe(`${hydra.publicUrl}oauth2/device/verify?user_code=${String(answer.body.user_code)}`);
+    expect([DEVICE_TTL_SECONDS - 1, DEVICE_TTL_SECONDS]).toContain(answer.body.expires_in);
+    expect(answer.body.interval).toBe(5);
+  });
+
+  it("refuses what fosite's NewDeviceRequest refuses, with its errors and hints", async () => {
+    const client = await deviceClient();
+    const empty = await post(`${hydra.publicUrl}oauth2/device/auth`, {});
+    expect(empty.status).toBe(400);
+    expect(empty.body.error).toBe("invalid_request");
+    expect(String(empty.body.error_description)).toContain("The POST body can not be empty.");
+
+    const wrongSecret = await deviceAuthorization({ id: client.id, secret: "not-the-secret" });
+    expect(wrongSecret.status).toBe(401);
+    expect(wrongSecret.body.error).toBe("invalid_client");
+
+    // Authenticated with HTTP Basic but without client_id in the form: fosite's "Provided client_id mismatch."
+    const basicClient = await deviceClient({ token_endpoint_auth_method: "client_secret_basic" });
+    const mismatch = await post(
+      `${hydra.publicUrl}oauth2/device/auth`,
+      { scope: "openid" },
+      { authorization: `Basic ${Buffer.from(`${basicClient.id}:${basicClient.secret}`).toString("base64")}` },
+    );
+    expect(mismatch.body).toMatchObject({ error: "invalid_request" });
+    expect(String(mismatch.body.error_description)).toContain("Provided client_id mismatch.");
+
+    const noGrant = await deviceClient({ grant_types: ["authorization_code"], redirect_uris: ["http://rp.localhost:5555/callback"] });
+    const withoutGrant = await deviceAuthorization(noGrant);
+    expect(withoutGrant.status).toBe(400);
+    expect(withoutGrant.body.error).toBe("invalid_grant");
+    expect(String(withoutGrant.body.error_description)).toContain(
+      `The requested OAuth 2.0 Client does not have the '${DEVICE_GRANT}' grant.`,
+    );
+
+    const scope = await deviceAuthorization(client, { scope: "openid admin" });
+    expect(scope.body.error).toBe("invalid_scope");
+    expect(String(scope.body.error_description)).toContain("The OAuth 2.0 Client is not allowed to request scope 'admin'.");
+
+    // oauth2_device_code_test.go "checks if request fails when audience does not match".
+    const audience = await deviceAuthorization(client, { audience: "https://not-ory-api/" });
+    expect(audience.status).toBe(400);
+    expect(audience.body.error).toBe("invalid_request");
+  });
+});
+
+describe("device verification (consent/strategy_default.go HandleOAuth2DeviceAuthorizationRequest)", () => {
+  it("runs the whole flow: pending, user code, login, consent, success page, tokens (TestDeviceCodeWithDefaultStrategy)", async () => {
+    const client = await deviceClient();
+    const device = await deviceAuthorization(client, { audience: "https://api.example.com/" });
+    const deviceCode = String(device.body.device_code);
+
+    // fosite ErrAuthorizationPending until the person has finished.
+    const pending = await pollToken(client, deviceCode);
+    expect(pending.status).toBe(400);
+    expect(pending.body).toEqual({
+      error: "authorization_pending",
+      error_description: "The authorization request is still pending as the end user hasn't yet completed the user-interaction steps.",
+    });
+
+    const browser = new TestBrowser();
+    const deviceUi = await openVerificationUri(browser, String(device.body.verification_uri_complete));
+    // forwardDeviceRequest: the UI gets the challenge and the user code as the verification URI carried it.
+    expect(deviceUi.searchParams.get("user_code")).toBe(device.body.user_code);
+    expect(deviceUi.searchParams.get("device_challenge")).toBeTruthy();
+    expect(browser.setCookieHeaders.some((header) => header.startsWith("ory_hydra_device_csrf="))).toBe(true);
+
+    const accepted = await acceptUserCode(deviceUi.searchParams.get("device_challenge") ?? "", String(device.body.user_code));
+    expect(accepted.status).toBe(200);
+    const redirectTo = new URL(String(accepted.body.redirect_to));
+    expect(`${redirectTo.origin}${redirectTo.pathname}`).toBe(`${hydra.publicUrl}oauth2/device/verify`);
+    expect(redirectTo.searchParams.get("client_id")).toBe(client.id);
+    expect(redirectTo.searchParams.get("device_verifier")).toBeTruthy();
+
+    const login = await browser.navigate(redirectTo.toString(), startsWith(LOGIN_UI));
+    const loginChallenge = login.url.searchParams.get("login_challenge") ?? "";
+    const { data: loginRequest } = await hydra.admin.getOAuth2LoginRequest({ loginChallenge });
+    expect(loginRequest.client.client_id).toBe(client.id);
+    expect(loginRequest.client.client_secret ?? "").toBe("");
+    expect(loginRequest.requested_scope).toEqual(["openid", "offline"]);
+    expect(loginRequest.requested_access_token_audience).toEqual(["https://api.example.com/"]);
+    expect(loginRequest.skip).toBe(false);
+    expect(loginRequest.request_url).toContain("/oauth2/device/verify");
+    expect(loginRequest.request_url).not.toContain("user_code");
+
+    const { data: loginAccepted } = await hydra.admin.acceptOAuth2LoginRequest({
+      loginChallenge,
+      acceptOAuth2LoginRequest: { subject: "aeneas-rekkas", acr: "1", amr: ["pwd"], remember: true, context: { context: "bar" } },
+    });
+    expect(loginAccepted.redirect_to).toContain("/oauth2/device/verify?");
+    const consent = await browser.navigate(loginAccepted.redirect_to, startsWith(CONSENT_UI));
+    const consentChallenge = consent.url.searchParams.get("consent_challenge") ?? "";
+    const { data: consentRequest } = await hydra.admin.getOAuth2ConsentRequest({ consentChallenge });
+    expect(consentRequest.subject).toBe("aeneas-rekkas");
+    expect(consentRequest.requested_scope).toEqual(["openid", "offline"]);
+    expect(consentRequest.request_url).toContain("/oauth2/device/verify");
+    expect(consentRequest.context).toEqual({ context: "bar" });
+
+    const { data: consentAccepted } = await hydra.admin.acceptOAuth2ConsentRequest({
+      consentChallenge,
+      acceptOAuth2ConsentRequest: {
+        grant_scope: ["openid", "offline"],
+        grant_access_token_audience: consentRequest.requested_access_token_audience ?? [],
+        remember: true,
+        remember_for: 0,
+        session: { access_token: { foo: "bar" }, id_token: { bar: "baz" } },
+      },
+    });
+    const done = await browser.navigate(consentAccepted.redirect_to, startsWith(SUCCESS_UI));
+    // performOAuth2DeviceVerificationFlow: urls.device.success with the client id.
+    expect(`${done.url.origin}${done.url.pathname}`).toBe(SUCCESS_UI);
+    expect(done.url.searchParams.get("client_id")).toBe(client.id);
+
+    const tokens = await pollToken(client, deviceCode);
+    expect(tokens.status).toBe(200);
+    expect(String(tokens.body.token_type).toLowerCase()).toBe("bearer");
+    expect(tokens.body.refresh_token).toBeTruthy();
+    const idToken = decodeJwtPayload(String(tokens.body.id_token));
+    expect(idToken).toMatchObject({ sub: "aeneas-rekkas", acr: "1", amr: ["pwd"] });
+    expect([idToken.aud].flat()).toEqual([client.id]);
+    expect(idToken.sid).toBeTruthy();
+    const { data: introspection } = await hydra.admin.introspectOAuth2Token({ token: String(tokens.body.access_token) });
+    expect(introspection).toMatchObject({ active: true, client_id: client.id, sub: "aeneas-rekkas", ext: { foo: "bar" } });
+    expect(introspection.aud).toEqual(["https://api.example.com/"]);
+
+    // oauth2_device_code_test.go "followup=successfully perform refresh token flow".
+    const refreshed = await post(`${hydra.publicUrl}oauth2/token`, {
+      grant_type: "refresh_token",
+      refresh_token: String(tokens.body.refresh_token),
+      client_id: client.id,
+      client_secret: client.secret,
+    });
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.body.access_token).toBeTruthy();
+
+    // The device code was exchanged (Hydra deleted it): invalid_grant.
+    const again = await pollToken(client, deviceCode);
+    expect(again.status).toBe(400);
+    expect(again.body.error).toBe("invalid_grant");
+    // ...and the tokens issued from it stay valid (nothing is revoked).
+    const { data: still } = await hydra.admin.introspectOAuth2Token({ token: String(refreshed.body.access_token) });
+    expect(still.active).toBe(true);
+
+    // oauth2_device_code_test.go "cannot reuse user_code": the used user code no longer verifies.
+    const second = new TestBrowser();
+    const secondUi = await openVerificationUri(second, String(device.body.verification_uri_complete));
+    const reused = await acceptUserCode(secondUi.searchParams.get("device_challenge") ?? "", String(device.body.user_code));
+    expect(reused.status).toBe(400);
+    expect(reused.body).toMatchObject({ error: "invalid_request" });
+    expect(String(reused.body.error_description)).toContain(
+      "The 'user_code' session could not be found or has expired or is otherwise malformed.",
+    );
+  });
+
+  it("answers the admin accept as acceptUserCodeRequest does for missing, empty, wrong and unknown values", async () => {
+    const client = await deviceClient();
+    const device = await deviceAuthorization(client);
+    const deviceUi = await openVerificationUri(new TestBrowser(), String(device.body.verification_uri));
+    const challenge = deviceUi.searchParams.get("device_challenge") ?? "";
+    expect(deviceUi.searchParams.has("user_code")).toBe(false);
+
+    const missing = await fetch(`${hydra.adminUrl}admin/oauth2/auth/requests/device/accept`, { method: "PUT", body: "{}" });
+    expect(missing.status).toBe(400);
+    expect(((await missing.json()) as { error_description: string }).error_description).toContain(
+      "Query parameter 'device_challenge' is not defined but should have been.",
+    );
+    const empty = await acceptUserCode(challenge, "");
+    expect(empty.status).toBe(400);
+    expect(String(empty.body.error_description)).toContain("Field 'user_code' must not be empty.");
+    const wrong = await acceptUserCode(challenge, "AAAAAAAA");
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error).toBe("invalid_request");
+    const unknown = await acceptUserCode("no-such-challenge", String(device.body.user_code));
+    expect(unknown.status).toBe(404);
+    // Hydra's user codes are compared exactly (an HMAC of the string).
+    const lowered = await acceptUserCode(challenge, String(device.body.user_code).toLowerCase());
+    if (String(device.body.user_code) !== String(device.body.user_code).toLowerCase()) expect(lowered.status).toBe(400);
+  });
+
+  it("honours a device verifier once, and only next to the device CSRF cookie (verifyDevice)", async () => {
+    const client = await deviceClient();
+    const device = await deviceAuthorization(client);
+    const browser = new TestBrowser();
+    const deviceUi = await openVerificationUri(browser, String(device.body.verification_uri_complete));
+    const accepted = await acceptUserCode(deviceUi.searchParams.get("device_challenge") ?? "", String(device.body.user_code));
+
+    // Another browser (no device CSRF cookie): fosite's request_forbidden, written to the browser.
+    const stranger = await new TestBrowser().request(String(accepted.body.redirect_to));
+    expect(stranger.status).toBe(403);
+    expect(await stranger.json()).toEqual({
+      error: "request_forbidden",
+      error_description: "The request is not allowed. No CSRF value available in the session cookie.",
+    });
+    // The verifier is spent even so (DecodeAndInvalidateDeviceVerifier): access_denied.
+    const replay = await browser.request(String(accepted.body.redirect_to));
+    expect(replay.status).toBe(403);
+    expect(await replay.json()).toMatchObject({ error: "access_denied" });
+
+    // A new challenge may take the same (still unused) user code, as Hydra's accept only checks the code is unused.
+    const retry = await openVerificationUri(browser, String(device.body.verification_uri_complete));
+    const again = await acceptUserCode(retry.searchParams.get("device_challenge") ?? "", String(device.body.user_code));
+    expect(again.status).toBe(200);
+    const login = await browser.navigate(String(again.body.redirect_to), startsWith(LOGIN_UI));
+    expect(login.url.searchParams.get("login_challenge")).toBeTruthy();
+  });
+
+  it("writes a rejected consent to the browser as fosite's error and leaves the device pending (verifyConsent)", async () => {
+    const client = await deviceClient();
+    const device = await deviceAuthorization(client);
+    const browser = new TestBrowser();
+    const deviceUi = await openVerificationUri(browser, String(device.body.verification_uri_complete));
+    const accepted = await acceptUserCode(deviceUi.searchParams.get("device_challenge") ?? "", String(device.body.user_code));
+    const login = await browser.navigate(String(accepted.body.redirect_to), startsWith(LOGIN_UI));
+    const { data: loginAccepted } = await hydra.admin.acceptOAuth2LoginRequest({
+      loginChallenge: login.url.searchParams.get("login_challenge") ?? "",
+      acceptOAuth2LoginRequest: { subject: "someone" },
+    });
+    const consent = await browser.navigate(loginAccepted.redirect_to, startsWith(CONSENT_UI));
+    const { data: rejected } = await hydra.admin.rejectOAuth2ConsentRequest({
+      consentChallenge: consent.url.searchParams.get("consent_challenge") ?? "",
+      rejectOAuth2Request: { error: "access_denied", error_description: "The person said no." },
+    });
+    const answer = await browser.request(rejected.redirect_to);
+    expect(answer.status).toBe(403);
+    expect(await answer.json()).toEqual({ error: "access_denied", error_description: "The person said no." });
+    expect((await pollToken(client, String(device.body.device_code))).body.error).toBe("authorization_pending");
+  });
+
+  it("refuses a device or login verifier brought back with another client's id (strategy_default.go verifyAuthentication)", async () => {
+    const client = await deviceClient();
+    const other = await deviceClient();
+    const device = await deviceAuthorization(client);
+    const browser = new TestBrowser();
+    const deviceUi = await openVerificationUri(browser, String(device.body.verification_uri_complete));
+    const accepted = await acceptUserCode(deviceUi.searchParams.get("device_challenge") ?? "", String(device.body.user_code));
+    const swapped = new URL(String(accepted.body.redirect_to));
+    swapped.searchParams.set("client_id", other.id);
+    const answer = await browser.request(swapped.href);
+    expect(answer.status).toBe(401);
+    expect(await answer.json()).toEqual({
+      error: "invalid_client",
+      error_description: expect.stringContaining("The flow client id does not match the authorize request client id.") as unknown,
+    });
+  });
+
+  it("sends a login verifier of a device flow without client_id to fosite's invalid_client", async () => {
+    const response = await new TestBrowser().request(`${hydra.publicUrl}oauth2/device/verify?login_verifier=whatever`);
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ error: "invalid_client" });
+  });
+});
+
+describe("device_code grant at the token endpoint (fosite rfc8628 DeviceCodeTokenEndpointHandler)", () => {
+  it("refuses a client without the device grant with unauthorized_client", async () => {
+    const client = await deviceClient();
+    const device = await deviceAuthorization(client);
+    const other = await deviceClient({ grant_types: ["client_credentials"] });
+    const refused = await pollToken(other, String(device.body.device_code));
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toBe("unauthorized_client");
+  });
+
+  it("bounds the tokens by the client's device_authorization_grant_* lifespans ('respects client token lifespan configuration')", async () => {
+    const client = await deviceClient({
+      device_authorization_grant_access_token_lifespan: "5m",
+      device_authorization_grant_id_token_lifespan: "7m",
+    });
+    const device = await deviceAuthorization(client);
+    await authorizeDevice(new TestBrowser(), String(device.body.verification_uri_complete));
+    const tokens = await pollToken(client, String(device.body.device_code));
+    expect(tokens.body.expires_in).toBe(300);
+    const idToken = decodeJwtPayload(String(tokens.body.id_token));
+    expect(Number(idToken.exp) - Number(idToken.iat)).toBe(420);
+  });
+
+  it("keeps an unapproved code pending past its lifespan and answers expired_token for an approved one", async () => {
+    const client = await deviceClient();
+    const pendingCode = await deviceAuthorization(client);
+    const approvedCode = await deviceAuthorization(client);
+    const done = await authorizeDevice(new TestBrowser(), String(approvedCode.body.verification_uri_complete));
+    expect(done.searchParams.get("client_id")).toBe(client.id);
+    await sleep((DEVICE_TTL_SECONDS + 1) * 1000);
+
+    // session() answers authorization_pending before ValidateDeviceCode looks at the expiry.
+    const pending = await pollToken(client, String(pendingCode.body.device_code));
+    expect(pending.body.error).toBe("authorization_pending");
+    const expired = await pollToken(client, String(approvedCode.body.device_code));
+    expect(expired.status).toBe(400);
+    expect(expired.body.error).toBe("expired_token");
+    expect(String(expired.body.error_description)).toMatch(
+      /^The device_code has expired, and the device authorization session has concluded\. Device code expired at '\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0000 UTC'\.$/,
+    );
+    // An expired user code cannot be accepted either (ValidateUserCode).
+    const browser = new TestBrowser();
+    const ui = await openVerificationUri(browser, String(pendingCode.body.verification_uri_complete));
+    const late = await acceptUserCode(ui.searchParams.get("device_challenge") ?? "", String(pendingCode.body.user_code));
+    expect(late.status).toBe(400);
+  }, 20_000);
+});

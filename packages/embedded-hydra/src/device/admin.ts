@@ -1,0 +1,79 @@
+import type { AdminRouter } from "../admin/router";
+import type { Deps } from "../deps";
+import { HydraError, sendJson } from "../errors";
+import { fositeHydraError } from "../fosite-errors";
+import { readBody } from "../http";
+import { DeviceChallengeStore } from "./challenges";
+
+const USER_CODE_UNUSABLE = "The 'user_code' session could not be found or has expired or is otherwise malformed.";
+
+/** Go's url.Values.Encode: keys sorted, each value form-encoded. */
+function goEncode(params: URLSearchParams): string {
+  return new URLSearchParams([...params].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))).toString();
+}
+
+function userCodeFrom(body: string): string {
+  let parsed: unknown;
+  try {
+    parsed = body.trim() === "" ? undefined : JSON.parse(body);
+  } catch (error) {
+    throw fositeHydraError("invalid_request", `Unable to decode request body: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (parsed === undefined) throw fositeHydraError("invalid_request", "Unable to decode request body: EOF");
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+    throw fositeHydraError(
+      "invalid_request",
+      "Unable to decode request body: json: cannot unmarshal into Go value of type flow.AcceptDeviceUserCodeRequest",
+    );
+  const userCode: unknown = Reflect.get(parsed, "user_code");
+  if (userCode !== undefined && userCode !== null && typeof userCode !== "string")
+    throw fositeHydraError(
+      "invalid_request",
+      `Unable to decode request body: json: cannot unmarshal ${Array.isArray(userCode) ? "array" : typeof userCode} into Go struct field AcceptDeviceUserCodeRequest.user_code of type string`,
+    );
+  return typeof userCode === "string" ? userCode : "";
+}
+
+/**
+ * `PUT /admin/oauth2/auth/requests/device/accept?device_challenge=`
+ * (consent/handler.go acceptUserCodeRequest): the UI hands over the user
+ * code the person typed; a live, unused one binds the challenge to its
+ * device code and the browser is sent back to /oauth2/device/verify with a
+ * device verifier. Hydra v26.2 has no GET or reject for device requests.
+ */
+export function registerDeviceRoutes(router: AdminRouter, deps: Deps): void {
+  router.add("PUT", "/admin/oauth2/auth/requests/device/accept", async ({ req, url, res }) => {
+    const id = url.searchParams.get("device_challenge");
+    if (!id) throw fositeHydraError("invalid_request", "Query parameter 'device_challenge' is not defined but should have been.");
+    const userCode = userCodeFrom(await readBody(req));
+    if (userCode === "") throw fositeHydraError("invalid_request", "Field 'user_code' must not be empty.");
+    const store = new DeviceChallengeStore(deps);
+    const challenge = await store.get(id);
+    if (!challenge) throw HydraError.notFound();
+    const code = await deps.provider().DeviceCode.findByUserCode(userCode);
+    // GetUserCodeSession: only a user code that was not used yet; ValidateUserCode: not past its expiry.
+    if (!code?.clientId || code.accountId || code.consumed || code.isExpired) throw fositeHydraError("invalid_request", USER_CODE_UNUSABLE);
+    const { clientId } = code;
+    const params = code.params ?? {};
+    const split = (value: unknown) => (typeof value === "string" ? value.split(" ").filter(Boolean) : []);
+    const requestUrl = new URL(challenge.requestUrl);
+    if (!requestUrl.searchParams.get("client_id")) {
+      requestUrl.searchParams.append("client_id", clientId);
+      requestUrl.search = goEncode(requestUrl.searchParams);
+    }
+    const verifier = await store.accept(
+      id,
+      { ...challenge, requestUrl: requestUrl.toString() },
+      {
+        deviceCodeId: code.jti,
+        clientId,
+        requestedScope: split(params.scope),
+        requestedAudience: split(params.audience),
+      },
+    );
+    requestUrl.searchParams.set("device_verifier", verifier);
+    requestUrl.searchParams.set("client_id", clientId);
+    requestUrl.search = goEncode(requestUrl.searchParams);
+    sendJson(res, 200, { redirect_to: requestUrl.toString() });
+  });
+}

@@ -1,0 +1,51 @@
+import type { IncomingMessage } from "node:http";
+import type { StoredClient } from "../clients/model";
+import { verifyClientSecret } from "../clients/secret-hash";
+import type { Deps } from "../deps";
+import { fositeHydraError } from "../fosite-errors";
+import { authMethodMismatchHint } from "../provider/token-errors";
+
+const CREDENTIALS_MISSING = "Client credentials missing or malformed in both HTTP Authorization header and HTTP POST body.";
+
+function basicCredentials(req: IncomingMessage): { id: string; secret: string } | undefined {
+  const match = /^Basic (.+)$/i.exec(req.headers.authorization ?? "");
+  if (!match?.[1]) return undefined;
+  const decoded = Buffer.from(match[1], "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  if (colon === -1) return undefined;
+  // RFC 6749 2.3.1: both halves are form-encoded.
+  const decode = (part: string) => decodeURIComponent(part.replace(/\+/g, " "));
+  try {
+    return { id: decode(decoded.slice(0, colon)), secret: decode(decoded.slice(colon + 1)) };
+  } catch {
+    return undefined;
+  }
+}
+
+async function secretMatches(client: StoredClient, secret: string): Promise<boolean> {
+  for (const hash of [client.secretHash, ...(client.data.rotated_secrets ?? [])]) {
+    if (hash && (await verifyClientSecret(secret, hash))) return true;
+  }
+  return false;
+}
+
+/**
+ * fosite's AuthenticateClient for the device authorization endpoint, the
+ * methods Olympus clients use: `client_secret_basic`, `client_secret_post`
+ * and `none`; each client only with the method it registered.
+ */
+export async function authenticateDeviceClient(deps: Deps, req: IncomingMessage, form: URLSearchParams): Promise<StoredClient> {
+  const basic = basicCredentials(req);
+  if (req.headers.authorization !== undefined && !basic) throw fositeHydraError("invalid_request", CREDENTIALS_MISSING);
+  const id = basic?.id ?? form.get("client_id") ?? "";
+  if (!id) throw fositeHydraError("invalid_request", CREDENTIALS_MISSING);
+  const client = await deps.clients.get(id);
+  if (!client) throw fositeHydraError("invalid_client");
+  const registered = client.data.token_endpoint_auth_method || "client_secret_basic";
+  const used = basic ? "client_secret_basic" : form.has("client_secret") ? "client_secret_post" : "none";
+  if (used !== registered) throw fositeHydraError("invalid_client", authMethodMismatchHint(registered, used));
+  if (used === "none") return client;
+  const secret = basic?.secret ?? form.get("client_secret") ?? "";
+  if (!(await secretMatches(client, secret))) throw fositeHydraError("invalid_client");
+  return client;
+}

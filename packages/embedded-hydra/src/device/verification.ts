@@ -1,0 +1,229 @@
+import type { IncomingMessage } from "node:http";
+import { withQuery } from "@olympus/server-kit/http";
+import { clientToJson, type StoredClient } from "../clients/model";
+import { checkCsrfCookie, flowCsrfCookie, serializeCsrfCookie } from "../csrf-cookie";
+import type { Deps } from "../deps";
+import { HydraError } from "../errors";
+import { FOSITE_ERRORS, fositeHydraError, isFositeErrorName } from "../fosite-errors";
+import { randomToken, type RedeemedFlow } from "../flows/repository";
+import { acceptConsentSchema, acceptedLoginSchema, recordConsent, rejectionSchema } from "../provider/decisions";
+import type { Mapping } from "../public/mapping";
+import { DeviceChallengeStore } from "./challenges";
+import { DEVICE_PATHS, deviceCsrfCookie, deviceUrls } from "./urls";
+
+/** Private keys of a device login/consent request (the admin API drops `_` keys): the device code it will authorize. */
+const DEVICE_CODE_KEY = "_device_code_id";
+const AUTH_TIME_KEY = "_device_auth_time";
+
+type Query = URLSearchParams;
+
+/**
+ * `GET /oauth2/device/verify`: Hydra's HandleOAuth2DeviceAuthorizationRequest
+ * (consent/strategy_default.go) and performOAuth2DeviceVerificationFlow
+ * (oauth2/handler.go). Four states, told apart by the verifier present:
+ * none → a device challenge for the user-code UI; `device_verifier` → the
+ * login request; `login_verifier` → the consent request; `consent_verifier`
+ * → the device code is authorized and the browser goes to
+ * `urls.device.success?client_id=`. Failures are fosite's JSON errors, as
+ * Hydra writes them to the browser.
+ */
+export async function handleDeviceVerification(deps: Deps, req: IncomingMessage): Promise<Mapping> {
+  const query = new URL(req.url ?? "/", "http://placeholder").searchParams;
+  try {
+    const deviceVerifier = (query.get("device_verifier") ?? "").trim();
+    const loginVerifier = (query.get("login_verifier") ?? "").trim();
+    const consentVerifier = (query.get("consent_verifier") ?? "").trim();
+    if (!deviceVerifier && !loginVerifier && !consentVerifier) return await requestDevice(deps, query);
+    if (deviceVerifier && !loginVerifier && !consentVerifier) {
+      const challenge = await new DeviceChallengeStore(deps).redeem(deviceVerifier);
+      if (!challenge?.accepted) throw verifierRefused("device");
+      const csrf = deviceCsrfCookie(deps);
+      assertCsrf(checkCsrfCookie(req.headers.cookie, csrf.name, challenge.csrf, csrf.options.keys));
+      const client = await queryClient(deps, query);
+      // The login request is about the device's client, never one named in the browser's query.
+      if (client.id !== challenge.accepted.clientId) throw clientMismatch();
+      return await requestAuthentication(deps, client, challenge.requestUrl, challenge.accepted);
+    }
+    const client = await queryClient(deps, query);
+    if (loginVerifier) return await requestConsent(deps, req, client, loginVerifier);
+    return await verifyConsent(deps, req, query, consentVerifier);
+  } catch (error) {
+    if (!(error instanceof HydraError)) throw error;
+    return { kind: "json", status: error.status, body: { error: error.error, error_description: error.description } };
+  }
+}
+
+/** forwardDeviceRequest: a device challenge bound to this browser by the device CSRF cookie, then the user-code UI. */
+async function requestDevice(deps: Deps, query: Query): Promise<Mapping> {
+  // Hydra keeps the request without the user code (caseInsensitiveFilterParam) and re-encodes it sorted, as Go's url.Values.
+  const kept = [...query].filter(([key]) => key.toLowerCase() !== "user_code").sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const urls = deviceUrls(deps);
+  const rawQuery = new URLSearchParams(kept).toString();
+  const requestUrl = rawQuery ? `${urls.verificationUri}?${rawQuery}` : urls.verificationUri;
+  const csrf = randomToken();
+  const challenge = await new DeviceChallengeStore(deps).create({ csrf, requestUrl });
+  const cookie = deviceCsrfCookie(deps);
+  const userCode = query.get("user_code");
+  const location = withQuery(urls.verificationUi, {
+    device_challenge: challenge,
+    ...(query.has("user_code") ? { user_code: userCode ?? "" } : {}),
+  });
+  return { kind: "redirect", location, headers: { "set-cookie": serializeCsrfCookie(cookie.name, csrf, cookie.options) } };
+}
+
+/** The `client_id` every later step carries (Hydra validates it before looking at the login or consent verifier). */
+async function queryClient(deps: Deps, query: Query): Promise<StoredClient> {
+  const clientId = query.get("client_id");
+  if (!clientId) throw fositeHydraError("invalid_client", "Query parameter 'client_id' is missing.");
+  const client = await deps.clients.get(clientId);
+  if (!client) throw fositeHydraError("invalid_client", "Client does not exist");
+  return client;
+}
+
+/**
+ * forwardAuthenticationRequest for a device flow: a login request about the
+ * device's requested scope and audience, `request_url` the verification
+ * URL, no OpenID Connect context (Hydra leaves it nil for device flows).
+ */
+async function requestAuthentication(
+  deps: Deps,
+  client: StoredClient,
+  requestUrl: string,
+  accepted: { deviceCodeId: string; requestedScope: string[]; requestedAudience: string[] },
+): Promise<Mapping> {
+  const csrf = randomToken();
+  const request = {
+    requested_scope: accepted.requestedScope,
+    requested_access_token_audience: accepted.requestedAudience,
+    skip: false,
+    subject: "",
+    oidc_context: null,
+    client: clientToJson(client),
+    request_url: requestUrl,
+    session_id: randomToken(),
+    [DEVICE_CODE_KEY]: accepted.deviceCodeId,
+  };
+  const challenge = await deps.flows.create({
+    kind: "login",
+    clientId: client.id,
+    csrf,
+    request,
+    ttlSeconds: deps.config.ttl.login_consent_request,
+  });
+  const cookie = flowCsrfCookie(deps.config, deps.issuer, "login", client.id);
+  return {
+    kind: "redirect",
+    location: withQuery(deps.urls.login, { login_challenge: challenge }),
+    headers: { "set-cookie": serializeCsrfCookie(cookie.name, csrf, cookie.options) },
+  };
+}
+
+/** verifyAuthentication then requestConsent: device flows skip consent only for a confidential client's remembered consent. */
+async function requestConsent(deps: Deps, req: IncomingMessage, client: StoredClient, verifier: string): Promise<Mapping> {
+  const flow = await redeemDeviceFlow(deps, "login", verifier);
+  // consent/strategy_default.go verifyAuthentication: the flow's client must be the request's.
+  if (flow.clientId !== client.id) throw clientMismatch();
+  const loginCookie = flowCsrfCookie(deps.config, deps.issuer, "login", flow.clientId ?? "");
+  if (flow.decision === "rejected") throw rejected(flow);
+  assertCsrf(checkCsrfCookie(req.headers.cookie, loginCookie.name, flow.csrf, loginCookie.options.keys));
+  const login = acceptedLoginSchema.parse(flow.handled);
+  const scopes = stringList(flow.request.requested_scope);
+  // consent/strategy_default.go requestConsent: "Device initiated flows are never allowed to skip consent" for public clients.
+  const remembered =
+    client.data.token_endpoint_auth_method === "none" ? undefined : await deps.sessions.rememberedConsent(login.subject, client.id);
+  const skip = remembered !== undefined && scopes.every((scope) => remembered.grantScope.includes(scope));
+  const csrf = randomToken();
+  const request = {
+    requested_scope: scopes,
+    requested_access_token_audience: stringList(flow.request.requested_access_token_audience),
+    skip,
+    subject: login.subject,
+    oidc_context: null,
+    client: clientToJson(client),
+    request_url: flow.request.request_url,
+    login_challenge: flow.challenge,
+    login_session_id: flow.request.session_id,
+    acr: login.acr,
+    amr: login.amr,
+    ...(login.context !== undefined ? { context: login.context } : {}),
+    [DEVICE_CODE_KEY]: flow.request[DEVICE_CODE_KEY],
+    [AUTH_TIME_KEY]: login.authenticated_at,
+  };
+  const challenge = await deps.flows.create({
+    kind: "consent",
+    clientId: client.id,
+    subject: login.subject,
+    csrf,
+    request,
+    ttlSeconds: deps.config.ttl.login_consent_request,
+  });
+  const cookie = flowCsrfCookie(deps.config, deps.issuer, "consent", client.id);
+  return {
+    kind: "redirect",
+    location: withQuery(deps.urls.consent, { consent_challenge: challenge }),
+    headers: { "set-cookie": serializeCsrfCookie(cookie.name, csrf, cookie.options) },
+  };
+}
+
+/**
+ * verifyConsent, then performOAuth2DeviceVerificationFlow: the consent
+ * session is stored (before the cookie is checked, as Hydra), the device
+ * code gets the subject, the granted scope and the login's acr/amr/auth_time
+ * and becomes redeemable at the token endpoint.
+ */
+async function verifyConsent(deps: Deps, req: IncomingMessage, query: Query, verifier: string): Promise<Mapping> {
+  const flow = await redeemDeviceFlow(deps, "consent", verifier);
+  if (flow.clientId !== query.get("client_id")) throw clientMismatch();
+  if (flow.decision === "rejected") throw rejected(flow);
+  const consent = acceptConsentSchema.parse(flow.handled);
+  const grantId = await recordConsent(deps, flow, consent);
+  const cookie = flowCsrfCookie(deps.config, deps.issuer, "consent", flow.clientId ?? "");
+  assertCsrf(checkCsrfCookie(req.headers.cookie, cookie.name, flow.csrf, cookie.options.keys));
+  const code = await deps.provider().DeviceCode.find(String(flow.request[DEVICE_CODE_KEY]));
+  if (!code || code.consumed || code.accountId) throw HydraError.notFound();
+  code.accountId = flow.subject ?? "";
+  code.grantId = grantId;
+  code.scope = consent.grant_scope.join(" ");
+  code.authTime = Number(flow.request[AUTH_TIME_KEY]);
+  const sid = flow.request.login_session_id;
+  if (typeof sid === "string" && sid) code.sid = sid;
+  const acr = flow.request.acr;
+  if (typeof acr === "string" && acr) code.acr = acr;
+  const amr = stringList(flow.request.amr);
+  if (amr.length) code.amr = amr;
+  await code.save();
+  return { kind: "redirect", location: withQuery(deviceUrls(deps).success, { client_id: flow.clientId ?? "" }) };
+}
+
+/** A device login/consent verifier, spent once; one of a browser authorization (no device code) is not for this endpoint. */
+async function redeemDeviceFlow(deps: Deps, kind: "login" | "consent", verifier: string): Promise<RedeemedFlow> {
+  const flow = await deps.flows.redeem(kind, verifier);
+  if (!flow || typeof flow.request[DEVICE_CODE_KEY] !== "string") throw verifierRefused(kind);
+  return flow;
+}
+
+/** flow/flow_encoding.go decodeVerifier. */
+function verifierRefused(kind: "device" | "login" | "consent"): HydraError {
+  return fositeHydraError("access_denied", `The ${kind} verifier has already been used, has not been granted, or is invalid.`);
+}
+
+function assertCsrf(check: { ok: true } | { ok: false; hint: string }): void {
+  if (!check.ok) throw fositeHydraError("request_forbidden", check.hint);
+}
+
+/** The UI's rejection as Hydra writes it to the browser (the device has no redirect URI to receive it). */
+function rejected(flow: RedeemedFlow): HydraError {
+  const denied = rejectionSchema.parse(flow.handled);
+  return new HydraError(isFositeErrorName(denied.error) ? FOSITE_ERRORS[denied.error].status : 400, denied.error, denied.error_description);
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
+}
+
+export { DEVICE_PATHS };
+
+/** Hydra's answer when a verifier comes back with another client's id (consent/strategy_default.go). */
+function clientMismatch(): HydraError {
+  return fositeHydraError("invalid_client", "The flow client id does not match the authorize request client id.");
+}

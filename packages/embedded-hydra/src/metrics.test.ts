@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+
+/**
+ * GET /admin/metrics/prometheus, compared with Hydra v26.2.0: the route of
+ * oryx/prometheusx/handler.go SetMuxRoutes on the admin router, the
+ * families of oryx/prometheusx/metrics.go NewHTTPMetrics("hydra", "http", …)
+ * and Instrument, wrapped around every route of both routers
+ * (oryx/httprouterx/router.go handle, GetLabelForPattern).
+ */
+let pg: TestPostgres;
+let hydra: HydraUnderTest;
+
+async function scrape(): Promise<{ status: number; type: string | null; lines: string[] }> {
+  const res = await fetch(new URL("admin/metrics/prometheus", hydra.adminUrl));
+  return { status: res.status, type: res.headers.get("content-type"), lines: (await res.text()).split("\n") };
+}
+
+/** The value of the one series whose line starts with `prefix` (labels in Prometheus' sorted order). */
+function value(lines: string[], prefix: string): number | undefined {
+  const line = lines.find((entry) => entry.startsWith(prefix));
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(" ") + 1));
+}
+
+const CONST = 'app="hydra",buildTime=""';
+
+beforeAll(async () => {
+  pg = await startTestPostgres();
+  hydra = await startHydraUnderTest(pg);
+}, 60_000);
+
+afterAll(async () => {
+  await hydra?.close();
+  await pg?.stop();
+});
+
+describe("Prometheus metrics (prometheusx NewHTTPMetrics, Instrument)", () => {
+  it("counts requests of both ports by code, method and route pattern, with Hydra's names, help and labels", async () => {
+    await fetch(new URL("health/alive", hydra.publicUrl));
+    await fetch(new URL(".well-known/openid-configuration", hydra.publicUrl));
+    await fetch(new URL("admin/clients/does-not-exist", hydra.adminUrl));
+    await fetch(new URL("clients/does-not-exist", hydra.adminUrl));
+    await fetch(new URL("no/such/route", hydra.adminUrl));
+
+    const { status, type, lines } = await scrape();
+    expect(status).toBe(200);
+    expect(type).toBe("text/plain; version=0.0.4; charset=utf-8");
+    for (const [name, help, kind] of [
+      ["http_requests_total", "number of requests", "counter"],
+      ["http_requests_duration_seconds", "duration of a requests in seconds", "histogram"],
+      ["http_response_time_seconds", "Description", "histogram"],
+      ["http_response_size_bytes", "size of the responses in bytes", "histogram"],
+      ["http_requests_size_bytes", "size of the requests in bytes", "histogram"],
+      ["http_requests_statuses_total", "count number of responses per status", "counter"],
+    ]) {
+      expect(lines).toContain(`# HELP ${name} ${help}`);
+      expect(lines).toContain(`# TYPE ${name} ${kind}`);
+    }
+    const requests = (code: string, method: string, endpoint: string) =>
+      value(lines, `http_requests_total{${CONST},code="${code}",endpoint="${endpoint}",hash="",method="${method}",version="v26.2.0"}`);
+    expect(requests("200", "get", "/health/alive")).toBe(1);
+    expect(requests("200", "get", "/.well-known/openid-configuration")).toBe(1);
+    // The admin prefix is added before routing; parameters become {param}.
+    expect(requests("404", "get", "/admin/clients/{param}")).toBe(2);
+    expect(requests("404", "get", "/")).toBe(1);
+    expect(value(lines, `http_requests_statuses_total{${CONST},hash="",method="GET",status_bucket="4xx",version="v26.2.0"}`)).toBe(3);
+    expect(
+      value(
+        lines,
+        `http_requests_duration_seconds_bucket{${CONST},code="200",endpoint="/health/alive",hash="",le="+Inf",method="get",version="v26.2.0"}`,
+      ),
+    ).toBe(1);
+    expect(value(lines, `http_response_time_seconds_count{${CONST},endpoint="/admin/clients/{param}",hash="",version="v26.2.0"}`)).toBe(2);
+    expect(lines.some((line) => line.startsWith(`http_response_size_bytes_sum{${CONST},code="200",hash="",method="get"`))).toBe(true);
+  });
+
+  it("serves the scrape handler's own counters and honest process metrics, and no go_* metrics", async () => {
+    const first = await scrape();
+    expect(value(first.lines, "promhttp_metric_handler_requests_in_flight")).toBe(1);
+    const before = value(first.lines, 'promhttp_metric_handler_requests_total{code="200"}') ?? -1;
+    const second = await scrape();
+    expect(value(second.lines, 'promhttp_metric_handler_requests_total{code="200"}')).toBe(before + 1);
+    expect(value(second.lines, 'promhttp_metric_handler_requests_total{code="503"}')).toBe(0);
+    expect(value(second.lines, "process_cpu_seconds_total")).toBeGreaterThan(0);
+    expect(value(second.lines, "process_resident_memory_bytes")).toBeGreaterThan(0);
+    expect(second.lines.some((line) => line.startsWith("go_"))).toBe(false);
+    // The metrics route is instrumented like any other admin route.
+    expect(
+      value(
+        second.lines,
+        `http_requests_total{${CONST},code="200",endpoint="/admin/metrics/prometheus",hash="",method="get",version="v26.2.0"}`,
+      ),
+    ).toBeGreaterThanOrEqual(1);
+  });
+});

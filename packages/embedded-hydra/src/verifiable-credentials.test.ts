@@ -1,0 +1,162 @@
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type JWK } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TestBrowser } from "./testing/browser";
+import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import {
+  acceptConsent,
+  acceptLogin,
+  authorizeUrl,
+  newVerifier,
+  REDIRECT_URI,
+  responseParams,
+  s256,
+  tokenRequest,
+  toLoginUi,
+  type ClientCredentials,
+} from "./testing/oauth";
+
+/**
+ * POST /credentials, compared with Hydra v26.2.0 oauth2/handler.go
+ * createVerifiableCredential and persistence/sql/persister_nonce.go
+ * (NewNonce, IsNonceValid).
+ */
+type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
+const INVALID_REQUEST =
+  "The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed.";
+
+let pg: TestPostgres;
+let hydra: HydraUnderTest;
+let client: ClientCredentials;
+let accessToken: string;
+let holderKey: PrivateKey;
+let holderJwk: JWK;
+
+async function credentials(body: unknown, token = accessToken) {
+  const res = await fetch(new URL("credentials", hydra.publicUrl), {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+async function proof(claims: Record<string, unknown>, key: PrivateKey = holderKey, jwk: JWK = holderJwk): Promise<string> {
+  return new SignJWT(claims).setProtectedHeader({ alg: "ES256", jwk }).setIssuedAt().sign(key);
+}
+
+async function nonce(): Promise<string> {
+  const primed = await credentials({ format: "jwt_vc_json" });
+  return String(primed.body.c_nonce);
+}
+
+function decode(jwt: string): { header: Record<string, unknown>; payload: Record<string, unknown> } {
+  const [header, payload] = jwt.split(".");
+  const json = (part: string | undefined) => JSON.parse(Buffer.from(part ?? "", "base64url").toString("utf8")) as Record<string, unknown>;
+  return { header: json(header), payload: json(payload) };
+}
+
+beforeAll(async () => {
+  pg = await startTestPostgres();
+  hydra = await startHydraUnderTest(pg);
+  const created = await hydra.admin.createOAuth2Client({
+    oAuth2Client: { redirect_uris: [REDIRECT_URI], scope: "openid", grant_types: ["authorization_code", "client_credentials"] },
+  });
+  client = { id: created.data.client_id ?? "", secret: created.data.client_secret ?? "" };
+  const browser = new TestBrowser();
+  const verifier = newVerifier();
+  const login = await toLoginUi(browser, authorizeUrl(hydra, client.id, { code_challenge: s256(verifier), code_challenge_method: "S256" }));
+  const consent = await acceptLogin(hydra, browser, login.challenge ?? "", { subject: "vc-user" });
+  const callback = await acceptConsent(hydra, browser, consent, { session: { id_token: { email: "vc@example.com" } } });
+  const code = responseParams(callback).get("code") ?? "";
+  const tokens = await tokenRequest(
+    hydra,
+    { grant_type: "authorization_code", code, redirect_uri: REDIRECT_URI, code_verifier: verifier },
+    client,
+  );
+  accessToken = tokens.body.access_token ?? "";
+  const pair = await generateKeyPair("ES256", { extractable: true });
+  holderKey = pair.privateKey;
+  holderJwk = await exportJWK(pair.publicKey);
+}, 60_000);
+
+afterAll(async () => {
+  await hydra?.close();
+  await pg?.stop();
+});
+
+describe("verifiable credentials (createVerifiableCredential)", () => {
+  it("primes with a c_nonce, then issues a UserInfoCredential for the proof key signed with the ID token key", async () => {
+    const primed = await credentials({ format: "jwt_vc_json" });
+    expect(primed).toEqual({
+      status: 400,
+      body: {
+        format: "jwt_vc",
+        c_nonce: expect.any(String) as unknown,
+        c_nonce_expires_in: 3600,
+        error: "missing_proof",
+        error_description: "Could not issue a verifiable credential because the proof is missing in the request.",
+      },
+    });
+    const issued = await credentials({
+      format: "jwt_vc_json",
+      proof: { proof_type: "jwt", jwt: await proof({ nonce: primed.body.c_nonce }) },
+    });
+    expect(issued.status).toBe(200);
+    expect(issued.body.format).toBe("jwt_vc_json");
+    const { header, payload } = decode(String(issued.body.credential_draft_00));
+    const keys = (await (await fetch(new URL(".well-known/jwks.json", hydra.publicUrl))).json()) as { keys: { kid: string }[] };
+    expect(header).toMatchObject({ typ: "JWT" });
+    expect(keys.keys.map((key) => key.kid)).toContain(header.kid);
+    const didJwk = JSON.parse(Buffer.from(String(payload.sub).replace(/^did:jwk:/, ""), "base64url").toString("utf8")) as JWK;
+    expect(await calculateJwkThumbprint(didJwk)).toBe(await calculateJwkThumbprint(holderJwk));
+    expect(payload).toMatchObject({
+      iss: hydra.issuer,
+      vc: {
+        "@context": ["https://www.w3.org/2018/credentials/v1"],
+        type: ["VerifiableCredential", "UserInfoCredential"],
+        credentialSubject: { id: payload.sub, sub: "vc-user", email: "vc@example.com" },
+      },
+    });
+    expect(Number(payload.exp) - Number(payload.iat)).toBe(3600);
+  });
+
+  it("refuses a proof signed by another key than its header's, a nonce of another token, and a missing nonce", async () => {
+    const other = await generateKeyPair("ES256");
+    expect(
+      await credentials({
+        format: "jwt_vc_json",
+        proof: { proof_type: "jwt", jwt: await proof({ nonce: await nonce() }, other.privateKey) },
+      }),
+    ).toEqual({
+      status: 400,
+      body: {
+        error: "invalid_request",
+        error_description: `${INVALID_REQUEST} The JWT was not signed with the correct key supplied in the JWK header.`,
+      },
+    });
+    const machine = await tokenRequest(hydra, { grant_type: "client_credentials" }, client);
+    const foreign = await nonce();
+    expect(
+      await credentials(
+        { format: "jwt_vc_json", proof: { proof_type: "jwt", jwt: await proof({ nonce: foreign }) } },
+        machine.body.access_token,
+      ),
+    ).toEqual({ status: 400, body: { error: "invalid_request", error_description: `${INVALID_REQUEST} The nonce is invalid.` } });
+    expect(await credentials({ format: "jwt_vc_json", proof: { proof_type: "jwt", jwt: await proof({}) } })).toEqual({
+      status: 400,
+      body: { error: "invalid_request", error_description: `${INVALID_REQUEST} The JWT did not contain the 'nonce' claim.` },
+    });
+  });
+
+  it("refuses other formats and proof types, and tokens that are not access tokens", async () => {
+    expect((await credentials({ format: "ldp_vc" })).body.error_description).toBe(
+      `${INVALID_REQUEST} The format 'ldp_vc' is not supported.`,
+    );
+    expect((await credentials({ format: "jwt_vc_json", proof: { proof_type: "cwt", jwt: "x" } })).body.error_description).toBe(
+      `${INVALID_REQUEST} The proof type 'cwt' is not supported.`,
+    );
+    const unknown = await credentials({ format: "jwt_vc_json" }, "not-a-token");
+    expect(unknown.status).toBe(401);
+    expect(unknown.body.error).toBe("request_unauthorized");
+  });
+});

@@ -1,0 +1,318 @@
+import type { Bind, CompSpec, Field, Node, NodeOf, Param } from "./ast";
+import { RuntimeFailure } from "./errors";
+import { binaryOperation, index, sliceValue, unary } from "./operators";
+import {
+  JArray,
+  JFunction,
+  JObject,
+  Thunk,
+  toStringValue,
+  typeName,
+  unexpectedType,
+  type CallArgs,
+  type Layer,
+  type LayerField,
+  type Value,
+} from "./values";
+
+/** The evaluator (spec "Operational Semantics"), lazy like go-jsonnet: bindings, array elements and fields are computed when first needed. */
+
+/** go-jsonnet's default call depth. */
+const MAX_STACK = 500;
+
+/** The lexical scope: variables plus, inside an object, its `self`, the layer below for `super`, and `$`. */
+export class Env {
+  constructor(
+    private readonly vars: ReadonlyMap<string, Thunk>,
+    private readonly parent: Env | undefined,
+    readonly self?: JObject,
+    readonly superBelow = -1,
+    readonly dollar?: JObject,
+  ) {}
+
+  lookup(name: string): Thunk | undefined {
+    return this.vars.get(name) ?? this.parent?.lookup(name);
+  }
+
+  with(vars: ReadonlyMap<string, Thunk>): Env {
+    return new Env(vars, this, this.self, this.superBelow, this.dollar);
+  }
+
+  inObject(self: JObject, layerIndex: number, bindsDollar: boolean): Env {
+    return new Env(new Map(), this, self, layerIndex - 1, bindsDollar ? self : this.dollar);
+  }
+}
+
+export class Evaluator {
+  private depth = 0;
+
+  evaluate(node: Node, env: Env): Value {
+    try {
+      return this.evaluateNode(node, env);
+    } catch (error) {
+      // The innermost expression that failed names the place.
+      if (error instanceof RuntimeFailure && !error.location) error.location = node.loc;
+      throw error;
+    }
+  }
+
+  /** A thunk evaluating `node` in `env` when forced. */
+  private delay(node: Node, env: Env): Thunk {
+    switch (node.kind) {
+      case "null":
+        return Thunk.of(null);
+      case "boolean":
+      case "number":
+      case "string":
+        return Thunk.of(node.value);
+      default:
+        return new Thunk(() => this.evaluate(node, env));
+    }
+  }
+
+  private evaluateNode(node: Node, env: Env): Value {
+    switch (node.kind) {
+      case "null":
+        return null;
+      case "boolean":
+      case "number":
+      case "string":
+        return node.value;
+      case "self":
+        if (!env.self) throw new RuntimeFailure("Can't use self outside of an object.");
+        return env.self;
+      case "dollar":
+        if (!env.dollar) throw new RuntimeFailure("No top-level object found.");
+        return env.dollar;
+      case "var": {
+        const thunk = env.lookup(node.name);
+        if (!thunk) throw new RuntimeFailure(`Unknown variable: ${node.name}`);
+        return thunk.get();
+      }
+      case "array":
+        return new JArray(node.elements.map((e) => this.delay(e, env)));
+      case "arrayComp":
+        return new JArray(this.comprehend(node.specs, env).map((scope) => this.delay(node.body, scope)));
+      case "object":
+        return this.objectLiteral(node, env);
+      case "objectComp":
+        return this.objectComprehension(node, env);
+      case "local":
+        return this.evaluate(node.body, this.bindLocals(node.binds, env));
+      case "if": {
+        const cond = this.evaluate(node.cond, env);
+        if (typeof cond !== "boolean") throw unexpectedType(cond, "boolean");
+        if (cond) return this.evaluate(node.then, env);
+        return node.else ? this.evaluate(node.else, env) : null;
+      }
+      case "function":
+        return this.makeFunction(node.params, node.body, env);
+      case "apply":
+        return this.apply(node, env);
+      case "index":
+        return index(this.evaluate(node.target, env), this.evaluate(node.index, env));
+      case "slice":
+        return this.slice(node, env);
+      case "superIndex": {
+        const name = this.evaluate(node.index, env);
+        if (!env.self) throw new RuntimeFailure("Can't use super outside of an object.");
+        if (env.superBelow < 0) throw new RuntimeFailure("Attempt to use super when there is no super class.");
+        if (typeof name !== "string") throw new RuntimeFailure(`Super index must be string, got ${typeName(name)}.`);
+        return env.self.lookup(name, env.superBelow);
+      }
+      case "inSuper": {
+        const name = this.evaluate(node.field, env);
+        if (!env.self) throw new RuntimeFailure("Can't use super outside of an object.");
+        if (typeof name !== "string") throw new RuntimeFailure(`The left hand side of 'in' must be a string, got ${typeName(name)}.`);
+        return env.self.hasField(name, env.superBelow);
+      }
+      case "binary":
+        return this.binary(node, env);
+      case "unary":
+        return unary(node.op, this.evaluate(node.operand, env));
+      case "error": {
+        const message = this.evaluate(node.expr, env);
+        throw new RuntimeFailure(toStringValue(message));
+      }
+      case "assert":
+        this.check(node.cond, node.message, env);
+        return this.evaluate(node.rest, env);
+    }
+  }
+
+  private check(condNode: Node, messageNode: Node | undefined, env: Env): void {
+    const cond = this.evaluate(condNode, env);
+    if (typeof cond !== "boolean") throw unexpectedType(cond, "boolean");
+    if (!cond) throw new RuntimeFailure(messageNode ? toStringValue(this.evaluate(messageNode, env)) : "Assertion failed");
+  }
+
+  /** `local a = …, b = …;` — every binding sees all of them (they may be mutually recursive). */
+  private bindLocals(binds: readonly Bind[], env: Env): Env {
+    const vars = new Map<string, Thunk>();
+    const scope = env.with(vars);
+    for (const bind of binds) {
+      if (vars.has(bind.name)) throw new RuntimeFailure(`Duplicate local var: ${bind.name}`);
+      const params = bind.params;
+      vars.set(bind.name, params ? new Thunk(() => this.makeFunction(params, bind.body, scope, bind.name)) : this.delay(bind.body, scope));
+    }
+    return scope;
+  }
+
+  private makeFunction(params: readonly Param[], body: Node, env: Env, name = "anonymous"): JFunction {
+    const signature = params.map((p) => ({ name: p.name, hasDefault: p.defaultValue !== undefined }));
+    return new JFunction(
+      signature,
+      (args) => {
+        const vars = new Map<string, Thunk>();
+        const scope = env.with(vars);
+        const given = matchArguments(signature, args, name);
+        params.forEach((param, i) => {
+          const defaultValue = param.defaultValue;
+          const thunk = given[i] ?? (defaultValue ? this.delay(defaultValue, scope) : undefined);
+          if (!thunk) throw new RuntimeFailure(`Missing argument: ${param.name}`);
+          vars.set(param.name, thunk);
+        });
+        return this.evaluate(body, scope);
+      },
+      name,
+    );
+  }
+
+  private apply(node: NodeOf<"apply">, env: Env): Value {
+    const target = this.evaluate(node.target, env);
+    if (!(target instanceof JFunction)) throw unexpectedType(target, "function");
+    const args: CallArgs = {
+      positional: node.positional.map((arg) => this.delay(arg, env)),
+      named: new Map(node.named.map((arg) => [arg.name, this.delay(arg.value, env)])),
+    };
+    return this.call(target, args);
+  }
+
+  call(fn: JFunction, args: CallArgs): Value {
+    if (this.depth >= MAX_STACK) throw new RuntimeFailure("max stack frames exceeded.");
+    this.depth++;
+    try {
+      return fn.call(args);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /** The scopes a comprehension's `for`/`if` clauses produce, in order. */
+  private comprehend(specs: readonly CompSpec[], env: Env): Env[] {
+    const [spec, ...rest] = specs;
+    if (!spec) return [env];
+    if (spec.kind === "if") {
+      const cond = this.evaluate(spec.cond, env);
+      if (typeof cond !== "boolean") throw unexpectedType(cond, "boolean");
+      return cond ? this.comprehend(rest, env) : [];
+    }
+    const array = this.evaluate(spec.expr, env);
+    if (!(array instanceof JArray)) throw new RuntimeFailure(`In comprehension, can only iterate over array, got ${typeName(array)}.`);
+    return array.elements.flatMap((element) => this.comprehend(rest, env.with(new Map([[spec.variable, element]]))));
+  }
+
+  /** The env a field of this object literal is evaluated in, per `self` and layer position, with the object's locals bound. */
+  private objectScope(locals: readonly Bind[], env: Env): (self: JObject, layerIndex: number) => Env {
+    const bindsDollar = env.dollar === undefined;
+    const cache = new WeakMap<JObject, Map<number, Env>>();
+    return (self, layerIndex) => {
+      let perSelf = cache.get(self);
+      if (!perSelf) {
+        perSelf = new Map<number, Env>();
+        cache.set(self, perSelf);
+      }
+      let scope = perSelf.get(layerIndex);
+      if (!scope) {
+        scope = this.bindLocals(locals, env.inObject(self, layerIndex, bindsDollar));
+        perSelf.set(layerIndex, scope);
+      }
+      return scope;
+    };
+  }
+
+  private objectLiteral(node: NodeOf<"object">, env: Env): JObject {
+    const scopeOf = this.objectScope(node.locals, env);
+    const fields = new Map<string, LayerField>();
+    for (const field of node.fields) {
+      // Field names are evaluated in the enclosing scope; a null name leaves the field out.
+      const name = field.name.kind === "fixed" ? field.name.name : this.evaluate(field.name.expr, env);
+      if (name === null) continue;
+      if (typeof name !== "string") throw new RuntimeFailure(`Field name must be string, got ${typeName(name)}`);
+      if (fields.has(name)) throw new RuntimeFailure(`Duplicate field name: "${name}"`);
+      fields.set(name, this.layerField(field, scopeOf));
+    }
+    const asserts = node.asserts;
+    const layer: Layer = { fields };
+    if (asserts.length) {
+      layer.asserts = (self, i) => {
+        const scope = scopeOf(self, i);
+        for (const assertion of asserts) this.check(assertion.cond, assertion.message, scope);
+      };
+    }
+    return new JObject([layer]);
+  }
+
+  private layerField(field: Field, scopeOf: (self: JObject, layerIndex: number) => Env): LayerField {
+    const params = field.params;
+    return {
+      visibility: field.visibility,
+      plus: field.plus,
+      compute: (self, i) =>
+        params ? this.makeFunction(params, field.body, scopeOf(self, i)) : this.evaluate(field.body, scopeOf(self, i)),
+    };
+  }
+
+  private objectComprehension(node: NodeOf<"objectComp">, env: Env): JObject {
+    const fields = new Map<string, LayerField>();
+    for (const scope of this.comprehend(node.specs, env)) {
+      const name = this.evaluate(node.key, scope);
+      if (name === null) continue;
+      if (typeof name !== "string") throw new RuntimeFailure(`Field name must be string, got ${typeName(name)}`);
+      if (fields.has(name)) throw new RuntimeFailure(`Duplicate field name: "${name}"`);
+      const scopeOf = this.objectScope(node.locals, scope);
+      fields.set(name, { visibility: "inherit", plus: node.plus, compute: (self, i) => this.evaluate(node.value, scopeOf(self, i)) });
+    }
+    return new JObject([{ fields }]);
+  }
+
+  private slice(node: NodeOf<"slice">, env: Env): Value {
+    const target = this.evaluate(node.target, env);
+    const bound = (part: Node | undefined, what: string): number | undefined => {
+      if (!part) return undefined;
+      const value = this.evaluate(part, env);
+      if (value === null) return undefined;
+      if (typeof value !== "number" || !Number.isInteger(value))
+        throw new RuntimeFailure(`Slice ${what} must be an integer, got ${typeName(value)}`);
+      return value;
+    };
+    return sliceValue(target, bound(node.begin, "begin"), bound(node.end, "end"), bound(node.step, "step"));
+  }
+
+  private binary(node: NodeOf<"binary">, env: Env): Value {
+    const left = this.evaluate(node.left, env);
+    if (node.op === "&&" || node.op === "||") {
+      if (typeof left !== "boolean") throw unexpectedType(left, "boolean");
+      if (node.op === "&&" ? !left : left) return left;
+      const right = this.evaluate(node.right, env);
+      if (typeof right !== "boolean") throw unexpectedType(right, "boolean");
+      return right;
+    }
+    return binaryOperation(node.op, left, this.evaluate(node.right, env));
+  }
+}
+
+/** Which argument thunk goes to which parameter, or the error go-jsonnet gives for a bad call. */
+export function matchArguments(params: readonly { name: string }[], args: CallArgs, name: string): (Thunk | undefined)[] {
+  if (args.positional.length > params.length) {
+    throw new RuntimeFailure(`Too many arguments: function ${name} has ${params.length} parameter(s), got ${args.positional.length}`);
+  }
+  const given: (Thunk | undefined)[] = params.map((_, i) => args.positional[i]);
+  for (const [argName, thunk] of args.named) {
+    const i = params.findIndex((p) => p.name === argName);
+    if (i < 0) throw new RuntimeFailure(`function has no parameter ${argName}`);
+    if (given[i]) throw new RuntimeFailure(`Argument ${argName} already provided`);
+    given[i] = thunk;
+  }
+  return given;
+}

@@ -1,0 +1,52 @@
+import { JsonnetError, RuntimeFailure, toJsonnetError } from "./errors";
+import { Env, Evaluator, matchArguments } from "./evaluate";
+import { parse } from "./parser";
+import { checkStatic } from "./resolve";
+import { createStd } from "./std";
+import { fromJson, JFunction, manifest, Thunk } from "./values";
+
+/**
+ * Jsonnet, as far as Kratos' data mappers use it (OIDC claims mappers, web
+ * hook bodies). Kratos evaluates these with go-jsonnet; no pure-JavaScript
+ * Jsonnet is on the npm registry, so the embedded server evaluates the subset
+ * documented in README.md and refuses the rest with a JsonnetError naming the
+ * construct and its line.
+ */
+export { JsonnetError } from "./errors";
+export type { JsonnetErrorKind, SourceLocation } from "./errors";
+
+export interface JsonnetOptions {
+  /** Values `std.extVar(name)` returns (Kratos passes `claims`, `ctx`, ...), as JSON data (ExtCode). */
+  extVars: Record<string, unknown>;
+  /** Named in error messages. */
+  filename?: string;
+  /**
+   * Top-level arguments (TLACode), passed when the program is a function —
+   * Kratos' web hook bodies are `function(ctx) …`.
+   */
+  tlas?: Record<string, unknown>;
+}
+
+/** Evaluates a Jsonnet program to its JSON value (objects with hidden and null-named fields removed, as the manifester does). */
+export function evaluateJsonnet(source: string, options: JsonnetOptions): unknown {
+  const filename = options.filename ?? "<mapper>";
+  const ast = parse(source, filename);
+  checkStatic(ast);
+  const evaluator = new Evaluator();
+  try {
+    const extVars = new Map(Object.entries(options.extVars).map(([name, data]) => [name, new Thunk(() => fromJson(data))]));
+    const std = createStd({ extVars, filename, call: (fn, args) => evaluator.call(fn, args), matchArguments });
+    const root = new Env(new Map([["std", Thunk.of(std)]]), undefined);
+    let result = evaluator.evaluate(ast, root);
+    if (result instanceof JFunction) {
+      const named = new Map(Object.entries(options.tlas ?? {}).map(([name, data]) => [name, Thunk.of(fromJson(data))]));
+      result = evaluator.call(result, { positional: [], named });
+    }
+    return manifest(result);
+  } catch (error) {
+    if (error instanceof RuntimeFailure) throw toJsonnetError(error);
+    if (error instanceof RangeError)
+      throw new JsonnetError("RUNTIME ERROR: max stack frames exceeded.", { reason: "max stack frames exceeded." });
+    throw error;
+  }
+}

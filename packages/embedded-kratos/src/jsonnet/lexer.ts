@@ -1,0 +1,246 @@
+import { staticError, type SourceLocation } from "./errors";
+
+/** Jsonnet's lexer (spec "Lexing"): identifiers, keywords, numbers, the string forms, symbols and operators; comments are skipped. */
+
+export type TokenKind = "identifier" | "keyword" | "number" | "string" | "symbol" | "operator" | "eof";
+
+export interface Token {
+  kind: TokenKind;
+  /** The identifier, keyword, symbol or operator text; a string's decoded value. */
+  text: string;
+  /** A number's value. */
+  value?: number;
+  loc: SourceLocation;
+}
+
+const KEYWORDS = new Set([
+  "assert",
+  "else",
+  "error",
+  "false",
+  "for",
+  "function",
+  "if",
+  "import",
+  "importstr",
+  "importbin",
+  "in",
+  "local",
+  "null",
+  "tailstrict",
+  "then",
+  "self",
+  "super",
+  "true",
+]);
+
+const SYMBOLS = new Set(["{", "}", "[", "]", "(", ")", ",", ".", ";", "$"]);
+
+/** Longest first, so `:::` wins over `::` and `<=` over `<`. */
+const OPERATORS = [
+  ":::",
+  "::",
+  "==",
+  "!=",
+  "<=",
+  ">=",
+  "&&",
+  "||",
+  "<<",
+  ">>",
+  ":",
+  "+",
+  "-",
+  "*",
+  "/",
+  "%",
+  "<",
+  ">",
+  "!",
+  "~",
+  "&",
+  "|",
+  "^",
+  "=",
+];
+
+const isIdStart = (c: string) => /[A-Za-z_]/.test(c);
+const isIdPart = (c: string) => /[A-Za-z0-9_]/.test(c);
+const isDigit = (c: string) => c >= "0" && c <= "9";
+
+export function tokenize(source: string, filename: string): Token[] {
+  const tokens: Token[] = [];
+  let pos = 0;
+  let line = 1;
+  let lineStart = 0;
+  const here = (at = pos): SourceLocation => ({ filename, line, column: at - lineStart + 1 });
+  const advance = (n: number) => {
+    for (let i = 0; i < n; i++) {
+      if (source[pos] === "\n") {
+        line++;
+        lineStart = pos + 1;
+      }
+      pos++;
+    }
+  };
+
+  while (pos < source.length) {
+    const c = source[pos] ?? "";
+    if (c === " " || c === "\t" || c === "\r" || c === "\n") {
+      advance(1);
+      continue;
+    }
+    if (c === "#" || source.startsWith("//", pos)) {
+      while (pos < source.length && source[pos] !== "\n") advance(1);
+      continue;
+    }
+    if (source.startsWith("/*", pos)) {
+      const start = here();
+      const end = source.indexOf("*/", pos + 2);
+      if (end < 0) throw staticError("Multi-line comment has no terminating */", start);
+      advance(end + 2 - pos);
+      continue;
+    }
+    const loc = here();
+    if (isIdStart(c)) {
+      let end = pos;
+      while (end < source.length && isIdPart(source[end] ?? "")) end++;
+      const text = source.slice(pos, end);
+      tokens.push({ kind: KEYWORDS.has(text) ? "keyword" : "identifier", text, loc });
+      advance(end - pos);
+      continue;
+    }
+    if (isDigit(c)) {
+      const match = /^(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/.exec(source.slice(pos));
+      const text = match?.[0] ?? c;
+      if (isDigit(source[pos + text.length] ?? "")) throw staticError(`Couldn't lex number, junk after '${text}'`, loc);
+      tokens.push({ kind: "number", text, value: Number(text), loc });
+      advance(text.length);
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      const { value, length } = readQuoted(source, pos, loc);
+      tokens.push({ kind: "string", text: value, loc });
+      advance(length);
+      continue;
+    }
+    if (c === "@" && (source[pos + 1] === '"' || source[pos + 1] === "'")) {
+      const { value, length } = readVerbatim(source, pos, loc);
+      tokens.push({ kind: "string", text: value, loc });
+      advance(length);
+      continue;
+    }
+    if (source.startsWith("|||", pos)) {
+      const { value, length } = readTextBlock(source, pos, loc);
+      tokens.push({ kind: "string", text: value, loc });
+      advance(length);
+      continue;
+    }
+    if (SYMBOLS.has(c)) {
+      tokens.push({ kind: "symbol", text: c, loc });
+      advance(1);
+      continue;
+    }
+    const op = OPERATORS.find((candidate) => source.startsWith(candidate, pos));
+    if (op) {
+      tokens.push({ kind: "operator", text: op, loc });
+      advance(op.length);
+      continue;
+    }
+    throw staticError(`Could not lex the character '${c}'`, loc);
+  }
+  tokens.push({ kind: "eof", text: "end of file", loc: here() });
+  return tokens;
+}
+
+const ESCAPES: Record<string, string> = { '"': '"', "'": "'", "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
+
+/** A '…' or "…" string with JSON-style escapes (and `\'`); surrogate pairs in `\u` escapes combine. */
+function readQuoted(source: string, start: number, loc: SourceLocation): { value: string; length: number } {
+  const quote = source[start];
+  let out = "";
+  let i = start + 1;
+  while (i < source.length) {
+    const c = source[i] ?? "";
+    if (c === quote) return { value: out, length: i + 1 - start };
+    if (c === "\\") {
+      const e = source[i + 1] ?? "";
+      if (e === "u") {
+        const hex = source.slice(i + 2, i + 6);
+        if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw staticError("Truncated unicode escape sequence in string literal", loc);
+        out += String.fromCharCode(parseInt(hex, 16));
+        i += 6;
+        continue;
+      }
+      const decoded = ESCAPES[e];
+      if (decoded === undefined) throw staticError(`Unknown escape sequence in string literal: '\\${e}'`, loc);
+      out += decoded;
+      i += 2;
+      continue;
+    }
+    out += c;
+    i++;
+  }
+  throw staticError("Unterminated string", loc);
+}
+
+/** @'…' / @"…": no escapes, a doubled quote is one quote. */
+function readVerbatim(source: string, start: number, loc: SourceLocation): { value: string; length: number } {
+  const quote = source[start + 1];
+  let out = "";
+  let i = start + 2;
+  while (i < source.length) {
+    const c = source[i] ?? "";
+    if (c === quote) {
+      if (source[i + 1] === quote) {
+        out += c;
+        i += 2;
+        continue;
+      }
+      return { value: out, length: i + 1 - start };
+    }
+    out += c;
+    i++;
+  }
+  throw staticError("Unterminated string", loc);
+}
+
+/**
+ * A ||| text block: the first line's leading whitespace is the indentation
+ * every line must share and which is removed; the block ends at a line whose
+ * first non-blank text is |||. `|||-` drops the final newline.
+ */
+function readTextBlock(source: string, start: number, loc: SourceLocation): { value: string; length: number } {
+  let i = start + 3;
+  const chomp = source[i] === "-";
+  if (chomp) i++;
+  while (source[i] === " " || source[i] === "\t" || source[i] === "\r") i++;
+  if (source[i] !== "\n") throw staticError("Text block requires new line after |||.", loc);
+  i++;
+  // Blank lines before the first content line are kept as newlines.
+  let out = "";
+  while (source[i] === "\n") {
+    out += "\n";
+    i++;
+  }
+  const indent = /^[ \t]*/.exec(source.slice(i))?.[0] ?? "";
+  if (indent === "") throw staticError("Text block's first line must start with whitespace.", loc);
+  for (;;) {
+    if (source.startsWith(indent, i)) {
+      i += indent.length;
+      const end = source.indexOf("\n", i);
+      if (end < 0) throw staticError("Unexpected EOF in text block", loc);
+      out += source.slice(i, end + 1);
+      i = end + 1;
+      while (source[i] === "\n") {
+        out += "\n";
+        i++;
+      }
+      continue;
+    }
+    const lead = /^[ \t]*/.exec(source.slice(i))?.[0] ?? "";
+    if (!source.startsWith("|||", i + lead.length)) throw staticError("Text block not terminated with |||", loc);
+    i += lead.length + 3;
+    return { value: chomp ? out.replace(/\n$/, "") : out, length: i - start };
+  }
+}

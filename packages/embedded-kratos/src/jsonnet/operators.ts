@@ -1,0 +1,130 @@
+import type { NodeOf } from "./ast";
+import { RuntimeFailure } from "./errors";
+import { format } from "./format";
+import { compareStrings, equals, JArray, JObject, plus, Thunk, typeName, unexpectedType, type Value } from "./values";
+
+/** Jsonnet's operators, indexing and slicing, with go-jsonnet's type errors. */
+
+/** `target[index]` for objects, arrays and strings. */
+export function index(target: Value, key: Value): Value {
+  if (target instanceof JObject) {
+    if (typeof key !== "string") throw unexpectedType(key, "string");
+    return target.get(key);
+  }
+  if (target instanceof JArray || typeof target === "string") {
+    if (typeof key !== "number") throw unexpectedType(key, "number");
+    if (!Number.isInteger(key)) throw new RuntimeFailure(`Index must be an integer, got ${key}.`);
+    const items = target instanceof JArray ? target.elements : Array.from(target);
+    const item = items[key];
+    if (key < 0 || item === undefined) throw new RuntimeFailure(`Index ${key} out of bounds, not within [0, ${items.length})`);
+    return item instanceof Thunk ? item.get() : item;
+  }
+  // go-jsonnet names the Go type of the value here.
+  const goType =
+    { null: "valueNull", boolean: "valueBoolean", number: "valueNumber", function: "valueFunction" }[typeName(target)] ?? "value";
+  throw new RuntimeFailure(`Value non indexable: *jsonnet.${goType}`);
+}
+
+export function sliceValue(target: Value, begin: number | undefined, end: number | undefined, step: number | undefined): Value {
+  if (!(target instanceof JArray) && typeof target !== "string")
+    throw new RuntimeFailure(`Can only slice arrays and strings, got ${typeName(target)}.`);
+  const items: (Thunk | string)[] = target instanceof JArray ? target.elements : Array.from(target);
+  const stride = step ?? 1;
+  if (stride <= 0) throw new RuntimeFailure(`got [${begin}:${end}:${stride}] but negative steps are not supported`);
+  const from = Math.max(0, begin ?? 0);
+  const to = Math.min(items.length, end ?? items.length);
+  const picked: (Thunk | string)[] = [];
+  for (let i = from; i < to; i += stride) picked.push(items[i] as Thunk | string);
+  return target instanceof JArray ? new JArray(picked as Thunk[]) : (picked as string[]).join("");
+}
+
+export function unary(op: NodeOf<"unary">["op"], value: Value): Value {
+  if (op === "!") {
+    if (typeof value !== "boolean") throw unexpectedType(value, "boolean");
+    return !value;
+  }
+  if (typeof value !== "number") throw unexpectedType(value, "number");
+  if (op === "-") return -value;
+  if (op === "+") return value;
+  return Number(~BigInt.asIntN(64, BigInt(Math.trunc(value))));
+}
+
+/** go-jsonnet valueCmp: the left operand's type decides what the right one must be. */
+function compare(left: Value, right: Value): number {
+  if (typeof left === "number") {
+    if (typeof right !== "number") throw unexpectedType(right, "number");
+    return left < right ? -1 : left > right ? 1 : 0;
+  }
+  if (typeof left === "string") {
+    if (typeof right !== "string") throw unexpectedType(right, "string");
+    return compareStrings(left, right);
+  }
+  if (left instanceof JArray) {
+    if (!(right instanceof JArray)) throw unexpectedType(right, "array");
+    for (let i = 0; i < Math.min(left.elements.length, right.elements.length); i++) {
+      const c = compare((left.elements[i] as Thunk).get(), (right.elements[i] as Thunk).get());
+      if (c !== 0) return c;
+    }
+    return Math.sign(left.elements.length - right.elements.length);
+  }
+  throw unexpectedType(left);
+}
+
+const toInt64 = (n: number) => BigInt.asIntN(64, BigInt(Math.trunc(n)));
+
+export function binaryOperation(op: NodeOf<"binary">["op"], left: Value, right: Value): Value {
+  switch (op) {
+    case "+":
+      return plus(left, right);
+    case "==":
+      return equals(left, right);
+    case "!=":
+      return !equals(left, right);
+    case "<":
+      return compare(left, right) < 0;
+    case "<=":
+      return compare(left, right) <= 0;
+    case ">":
+      return compare(left, right) > 0;
+    case ">=":
+      return compare(left, right) >= 0;
+    case "in":
+      if (typeof left !== "string") throw new RuntimeFailure(`The left hand side of 'in' must be a string, got ${typeName(left)}.`);
+      if (!(right instanceof JObject)) throw new RuntimeFailure(`The right hand side of 'in' must be an object, got ${typeName(right)}.`);
+      return right.hasField(left);
+    case "%":
+      // `"…" % x` is std.format.
+      if (typeof left === "string") return format(left, right);
+      break;
+    default:
+      break;
+  }
+  if (op === "%" && typeof left !== "number")
+    throw new RuntimeFailure(`Operator % cannot be used on types ${typeName(left)} and ${typeName(right)}.`);
+  if (typeof left !== "number") throw unexpectedType(left, "number");
+  if (typeof right !== "number") throw unexpectedType(right, "number");
+  switch (op) {
+    case "-":
+      return left - right;
+    case "*":
+      return left * right;
+    case "/":
+      if (right === 0) throw new RuntimeFailure("Division by zero.");
+      return left / right;
+    case "%":
+      if (right === 0) throw new RuntimeFailure("Division by zero.");
+      return left % right;
+    case "<<":
+      return Number(BigInt.asIntN(64, toInt64(left) << toInt64(right)));
+    case ">>":
+      return Number(toInt64(left) >> toInt64(right));
+    case "&":
+      return Number(toInt64(left) & toInt64(right));
+    case "|":
+      return Number(toInt64(left) | toInt64(right));
+    case "^":
+      return Number(toInt64(left) ^ toInt64(right));
+    default:
+      throw new RuntimeFailure(`Binary operator ${op} is not supported`, undefined, "unsupported");
+  }
+}

@@ -1,0 +1,384 @@
+import type { BinaryOp, Bind, CompSpec, Field, FieldName, Node, Param, UnaryOp, Visibility } from "./ast";
+import { staticError, type SourceLocation } from "./errors";
+import { tokenize, type Token } from "./lexer";
+
+/** Jsonnet's grammar (spec "Abstract Syntax") with go-jsonnet's operator precedences; imports are refused. */
+
+/** Binding strength: lower binds tighter (go-jsonnet's precedence table). */
+const BINARY_PRECEDENCE: Record<BinaryOp, number> = {
+  "*": 5,
+  "/": 5,
+  "%": 5,
+  "+": 6,
+  "-": 6,
+  "<<": 7,
+  ">>": 7,
+  "<": 8,
+  "<=": 8,
+  ">": 8,
+  ">=": 8,
+  in: 8,
+  "==": 9,
+  "!=": 9,
+  "&": 10,
+  "^": 11,
+  "|": 12,
+  "&&": 13,
+  "||": 14,
+};
+const UNARY_PRECEDENCE = 4;
+const MAX_PRECEDENCE = 15;
+const UNARY_OPS = new Set<string>(["-", "+", "!", "~"]);
+
+export function parse(source: string, filename: string): Node {
+  const parser = new Parser(tokenize(source, filename));
+  const node = parser.expr(MAX_PRECEDENCE);
+  parser.expectEnd();
+  return node;
+}
+
+class Parser {
+  private pos = 0;
+  constructor(private readonly tokens: Token[]) {}
+
+  private peek(offset = 0): Token {
+    return this.tokens[Math.min(this.pos + offset, this.tokens.length - 1)] as Token;
+  }
+  private next(): Token {
+    const token = this.peek();
+    if (this.pos < this.tokens.length - 1) this.pos++;
+    return token;
+  }
+  private is(text: string, offset = 0): boolean {
+    const token = this.peek(offset);
+    return token.kind !== "string" && token.kind !== "eof" && token.text === text;
+  }
+  private accept(text: string): boolean {
+    if (!this.is(text)) return false;
+    this.next();
+    return true;
+  }
+  private expect(text: string, context: string): Token {
+    const token = this.peek();
+    if (!this.is(text)) throw staticError(`Expected token ${text} ${context}, got ${describe(token)}`, token.loc);
+    return this.next();
+  }
+  private identifier(context: string): string {
+    const token = this.next();
+    if (token.kind !== "identifier") throw staticError(`Expected an identifier ${context}, got ${describe(token)}`, token.loc);
+    return token.text;
+  }
+  expectEnd(): void {
+    const token = this.peek();
+    if (token.kind !== "eof") throw staticError(`Did not expect: ${describe(token)}`, token.loc);
+  }
+
+  expr(precedence: number): Node {
+    const token = this.peek();
+    if (token.kind === "keyword") {
+      switch (token.text) {
+        case "local":
+          return this.local();
+        case "if":
+          return this.conditional();
+        case "function":
+          return this.functionLiteral();
+        case "error":
+          this.next();
+          return { kind: "error", expr: this.expr(MAX_PRECEDENCE), loc: token.loc };
+        case "assert":
+          return this.assertion();
+        case "import":
+        case "importstr":
+        case "importbin":
+          throw staticError(`${token.text} is not supported by the embedded Jsonnet evaluator`, token.loc, "unsupported");
+      }
+    }
+    let left: Node;
+    if (token.kind === "operator" && UNARY_OPS.has(token.text) && precedence >= UNARY_PRECEDENCE) {
+      this.next();
+      left = { kind: "unary", op: token.text as UnaryOp, operand: this.expr(UNARY_PRECEDENCE), loc: token.loc };
+    } else {
+      left = this.postfix(this.primary());
+    }
+    for (;;) {
+      const op = this.peek();
+      const text = op.kind === "operator" || (op.kind === "keyword" && op.text === "in") ? op.text : undefined;
+      if (text === undefined || !(text in BINARY_PRECEDENCE)) return left;
+      const opPrecedence = BINARY_PRECEDENCE[text as BinaryOp];
+      if (opPrecedence > precedence) return left;
+      this.next();
+      if (text === "in" && this.is("super")) {
+        this.next();
+        left = { kind: "inSuper", field: left, loc: op.loc };
+        continue;
+      }
+      // Left associative: the right operand binds strictly tighter.
+      const right = this.expr(opPrecedence - 1);
+      left = { kind: "binary", op: text as BinaryOp, left, right, loc: op.loc };
+    }
+  }
+
+  private local(): Node {
+    const loc = this.next().loc;
+    const binds: Bind[] = [];
+    do binds.push(this.bind());
+    while (this.accept(","));
+    this.expect(";", "after local bindings");
+    return { kind: "local", binds, body: this.expr(MAX_PRECEDENCE), loc };
+  }
+
+  private bind(): Bind {
+    const name = this.identifier("in a local binding");
+    const params = this.is("(") ? this.params() : undefined;
+    this.expect("=", "in a local binding");
+    return { name, params, body: this.expr(MAX_PRECEDENCE) };
+  }
+
+  private params(): Param[] {
+    this.expect("(", "for parameters");
+    const params: Param[] = [];
+    while (!this.is(")")) {
+      const name = this.identifier("as a parameter name");
+      const defaultValue = this.accept("=") ? this.expr(MAX_PRECEDENCE) : undefined;
+      params.push({ name, defaultValue });
+      if (!this.accept(",")) break;
+    }
+    this.expect(")", "to end parameters");
+    return params;
+  }
+
+  private conditional(): Node {
+    const loc = this.next().loc;
+    const cond = this.expr(MAX_PRECEDENCE);
+    this.expect("then", "in a conditional");
+    const then = this.expr(MAX_PRECEDENCE);
+    const otherwise = this.accept("else") ? this.expr(MAX_PRECEDENCE) : undefined;
+    return { kind: "if", cond, then, else: otherwise, loc };
+  }
+
+  private functionLiteral(): Node {
+    const loc = this.next().loc;
+    const params = this.params();
+    return { kind: "function", params, body: this.expr(MAX_PRECEDENCE), loc };
+  }
+
+  private assertion(): Node {
+    const loc = this.next().loc;
+    const cond = this.expr(MAX_PRECEDENCE);
+    const message = this.accept(":") ? this.expr(MAX_PRECEDENCE) : undefined;
+    this.expect(";", "after an assertion");
+    return { kind: "assert", cond, message, rest: this.expr(MAX_PRECEDENCE), loc };
+  }
+
+  private primary(): Node {
+    const token = this.next();
+    const loc = token.loc;
+    switch (token.kind) {
+      case "number":
+        return { kind: "number", value: token.value ?? 0, loc };
+      case "string":
+        return { kind: "string", value: token.text, loc };
+      case "identifier":
+        return { kind: "var", name: token.text, loc };
+      case "keyword":
+        switch (token.text) {
+          case "null":
+            return { kind: "null", loc };
+          case "true":
+          case "false":
+            return { kind: "boolean", value: token.text === "true", loc };
+          case "self":
+            return { kind: "self", loc };
+          case "super":
+            return this.superIndex(loc);
+        }
+        break;
+      case "symbol":
+        if (token.text === "$") return { kind: "dollar", loc };
+        if (token.text === "(") {
+          const inner = this.expr(MAX_PRECEDENCE);
+          this.expect(")", "to close a parenthesis");
+          return inner;
+        }
+        if (token.text === "[") return this.array(loc);
+        if (token.text === "{") return this.object(loc);
+        break;
+    }
+    throw staticError(`Unexpected: ${describe(token)} while parsing terminal`, loc);
+  }
+
+  private superIndex(loc: SourceLocation): Node {
+    if (this.accept(".")) {
+      const name = this.identifier("after super.");
+      return { kind: "superIndex", index: { kind: "string", value: name, loc }, loc };
+    }
+    if (this.accept("[")) {
+      const index = this.expr(MAX_PRECEDENCE);
+      this.expect("]", "to close super[");
+      return { kind: "superIndex", index, loc };
+    }
+    throw staticError("Expected . or [ after super", loc);
+  }
+
+  private postfix(start: Node): Node {
+    let node = start;
+    for (;;) {
+      const token = this.peek();
+      const loc = token.loc;
+      if (this.accept(".")) {
+        const name = this.identifier("after .");
+        node = { kind: "index", target: node, index: { kind: "string", value: name, loc }, loc };
+      } else if (this.accept("[")) {
+        node = this.indexOrSlice(node, loc);
+      } else if (this.accept("(")) {
+        node = this.call(node, loc);
+      } else if (this.is("{")) {
+        // `e { ... }` is `e + { ... }`.
+        this.next();
+        node = { kind: "binary", op: "+", left: node, right: this.object(loc), loc };
+      } else {
+        return node;
+      }
+    }
+  }
+
+  private indexOrSlice(target: Node, loc: SourceLocation): Node {
+    const part = () => (this.is(":") || this.is("::") || this.is("]") ? undefined : this.expr(MAX_PRECEDENCE));
+    const first = part();
+    if (this.accept("]")) {
+      if (!first) throw staticError("Expected an index expression", loc);
+      return { kind: "index", target, index: first, loc };
+    }
+    let end: Node | undefined;
+    let step: Node | undefined;
+    if (this.accept("::")) {
+      step = part();
+    } else {
+      this.expect(":", "in a slice");
+      end = part();
+      if (this.accept(":")) step = part();
+    }
+    this.expect("]", "to close a slice");
+    return { kind: "slice", target, begin: first, end, step, loc };
+  }
+
+  private call(target: Node, loc: SourceLocation): Node {
+    const positional: Node[] = [];
+    const named: { name: string; value: Node }[] = [];
+    while (!this.is(")")) {
+      if (this.peek().kind === "identifier" && this.is("=", 1)) {
+        const name = this.next().text;
+        this.next();
+        named.push({ name, value: this.expr(MAX_PRECEDENCE) });
+      } else {
+        if (named.length) throw staticError("Positional argument after a named argument is not allowed", this.peek().loc);
+        positional.push(this.expr(MAX_PRECEDENCE));
+      }
+      if (!this.accept(",")) break;
+    }
+    this.expect(")", "to end a function call");
+    this.accept("tailstrict");
+    return { kind: "apply", target, positional, named, loc };
+  }
+
+  private array(loc: SourceLocation): Node {
+    const elements: Node[] = [];
+    while (!this.is("]")) {
+      const element = this.expr(MAX_PRECEDENCE);
+      if (this.is("for")) {
+        if (elements.length) throw staticError("Array comprehension must have exactly one element expression", loc);
+        const specs = this.compSpecs();
+        this.expect("]", "to end an array comprehension");
+        return { kind: "arrayComp", body: element, specs, loc };
+      }
+      elements.push(element);
+      if (!this.accept(",")) break;
+    }
+    this.expect("]", "to end an array");
+    return { kind: "array", elements, loc };
+  }
+
+  private compSpecs(): CompSpec[] {
+    const specs: CompSpec[] = [];
+    while (this.is("for") || this.is("if")) {
+      if (this.accept("for")) {
+        const variable = this.identifier("after for");
+        this.expect("in", "in a for specification");
+        specs.push({ kind: "for", variable, expr: this.expr(MAX_PRECEDENCE) });
+      } else {
+        this.next();
+        specs.push({ kind: "if", cond: this.expr(MAX_PRECEDENCE) });
+      }
+    }
+    return specs;
+  }
+
+  private object(loc: SourceLocation): Node {
+    const locals: Bind[] = [];
+    const asserts: { cond: Node; message?: Node }[] = [];
+    const fields: Field[] = [];
+    while (!this.is("}")) {
+      if (this.accept("local")) {
+        locals.push(this.bind());
+      } else if (this.accept("assert")) {
+        const cond = this.expr(MAX_PRECEDENCE);
+        asserts.push({ cond, message: this.accept(":") ? this.expr(MAX_PRECEDENCE) : undefined });
+      } else {
+        fields.push(this.field());
+      }
+      if (this.is("for")) return this.objectComprehension(loc, locals, asserts, fields);
+      if (!this.accept(",")) break;
+    }
+    this.expect("}", "to end an object");
+    const seen = new Set<string>();
+    for (const field of fields) {
+      if (field.name.kind !== "fixed") continue;
+      if (seen.has(field.name.name)) throw staticError(`Duplicate field: ${field.name.name}`, loc);
+      seen.add(field.name.name);
+    }
+    return { kind: "object", locals, asserts, fields, loc };
+  }
+
+  private objectComprehension(loc: SourceLocation, locals: Bind[], asserts: unknown[], fields: Field[]): Node {
+    const [field, ...others] = fields;
+    if (!field || others.length || asserts.length || field.name.kind !== "computed" || field.params) {
+      throw staticError("Object comprehension needs exactly one field, with a computed [name]", loc);
+    }
+    const specs = this.compSpecs();
+    this.expect("}", "to end an object comprehension");
+    if (field.visibility !== "inherit") throw staticError("Object comprehensions cannot have hidden fields", loc);
+    return { kind: "objectComp", locals, key: field.name.expr, value: field.body, plus: field.plus, specs, loc };
+  }
+
+  private field(): Field {
+    const token = this.next();
+    let name: FieldName;
+    if (token.kind === "identifier" || token.kind === "string") {
+      name = { kind: "fixed", name: token.text };
+    } else if (token.kind === "keyword") {
+      throw staticError(`Unexpected keyword ${token.text} as a field name (quote it)`, token.loc);
+    } else if (token.text === "[") {
+      name = { kind: "computed", expr: this.expr(MAX_PRECEDENCE) };
+      this.expect("]", "to end a computed field name");
+    } else {
+      throw staticError(`Unexpected: ${describe(token)} while parsing field definition`, token.loc);
+    }
+    const params = this.is("(") ? this.params() : undefined;
+    const plus = this.accept("+");
+    const colon = this.next();
+    const visibility: Visibility | undefined =
+      colon.kind !== "operator"
+        ? undefined
+        : ({ ":": "inherit", "::": "hidden", ":::": "visible" } as const)[colon.text as ":" | "::" | ":::"];
+    if (visibility === undefined) throw staticError(`Expected one of :, ::, :::, got: ${describe(colon)}`, colon.loc);
+    if (plus && params) throw staticError("Cannot use +: syntax sugar in a method", colon.loc);
+    return { name, visibility, plus, params, body: this.expr(MAX_PRECEDENCE) };
+  }
+}
+
+function describe(token: Token): string {
+  if (token.kind === "eof") return "end of file";
+  if (token.kind === "string") return `STRING "${token.text}"`;
+  return `(${token.kind}, "${token.text}")`;
+}

@@ -1,0 +1,282 @@
+import type { Visibility } from "./ast";
+import { RuntimeFailure } from "./errors";
+
+/**
+ * Jsonnet's values (spec "Values"): arrays hold lazy elements and objects
+ * are stacks of layers whose fields are computed on demand against the final
+ * `self`, which is what makes inheritance and late binding work.
+ */
+
+export type Value = null | boolean | number | string | JArray | JObject | JFunction;
+
+export class Thunk {
+  private state: "pending" | "running" | "done" = "pending";
+  private result: Value = null;
+  constructor(private compute: (() => Value) | undefined) {}
+  static of(value: Value): Thunk {
+    const thunk = new Thunk(undefined);
+    thunk.state = "done";
+    thunk.result = value;
+    return thunk;
+  }
+  get(): Value {
+    if (this.state === "done") return this.result;
+    if (this.state === "running") throw new RuntimeFailure("max stack frames exceeded (a value depends on itself)");
+    this.state = "running";
+    try {
+      this.result = (this.compute as () => Value)();
+      this.state = "done";
+      this.compute = undefined;
+      return this.result;
+    } finally {
+      if (this.state === "running") this.state = "pending";
+    }
+  }
+}
+
+export class JArray {
+  constructor(readonly elements: Thunk[]) {}
+}
+
+export interface CallArgs {
+  positional: Thunk[];
+  named: Map<string, Thunk>;
+}
+
+export class JFunction {
+  constructor(
+    readonly params: readonly { name: string; hasDefault: boolean }[],
+    readonly call: (args: CallArgs) => Value,
+    readonly name = "anonymous",
+  ) {}
+}
+
+/** One field of one layer: how to compute its value for a given `self` (and this layer's position, for `super`). */
+export interface LayerField {
+  visibility: Visibility;
+  plus: boolean;
+  compute: (self: JObject, layerIndex: number) => Value;
+}
+
+export interface Layer {
+  fields: Map<string, LayerField>;
+  /** Object-level `assert`s, checked once per `self` before its fields are read. */
+  asserts?: (self: JObject, layerIndex: number) => void;
+}
+
+export class JObject {
+  private readonly cache = new Map<string, Thunk>();
+  private assertsChecked = false;
+  constructor(readonly layers: readonly Layer[]) {}
+
+  static fromEntries(entries: Iterable<[string, Thunk]>, visibility: Visibility = "inherit"): JObject {
+    const fields = new Map<string, LayerField>();
+    for (const [name, thunk] of entries) fields.set(name, { visibility, plus: false, compute: () => thunk.get() });
+    return new JObject([{ fields }]);
+  }
+
+  /** `self + other`: the other object's layers go on top. */
+  extend(other: JObject): JObject {
+    return new JObject([...this.layers, ...other.layers]);
+  }
+
+  /** Whether any of layers 0..upTo defines the field (hidden or not). */
+  hasField(name: string, upTo = this.layers.length - 1): boolean {
+    for (let i = upTo; i >= 0; i--) if (this.layers[i]?.fields.has(name)) return true;
+    return false;
+  }
+
+  /** Field names with their visibility after inheritance: the top-most `::` or `:::` decides, `:` keeps what is below. */
+  fieldVisibility(): Map<string, boolean> {
+    const visible = new Map<string, boolean>();
+    for (const layer of this.layers) {
+      for (const [name, field] of layer.fields) {
+        if (field.visibility === "hidden") visible.set(name, false);
+        else if (field.visibility === "visible") visible.set(name, true);
+        else if (!visible.has(name)) visible.set(name, true);
+      }
+    }
+    return visible;
+  }
+
+  visibleFields(): string[] {
+    return [...this.fieldVisibility()].filter(([, visible]) => visible).map(([name]) => name);
+  }
+
+  /** `self[name]`, cached: the value does not change for a given object. */
+  get(name: string): Value {
+    this.checkAsserts();
+    let thunk = this.cache.get(name);
+    if (!thunk) {
+      thunk = new Thunk(() => this.lookup(name, this.layers.length - 1));
+      this.cache.set(name, thunk);
+    }
+    return thunk.get();
+  }
+
+  /** `super[name]` as seen from layer `below + 1`: the field as layers 0..below define it. */
+  lookup(name: string, below: number): Value {
+    for (let i = below; i >= 0; i--) {
+      const field = this.layers[i]?.fields.get(name);
+      if (!field) continue;
+      const value = field.compute(this, i);
+      if (field.plus && this.hasField(name, i - 1)) return plus(this.lookup(name, i - 1), value);
+      return value;
+    }
+    throw new RuntimeFailure(`Field does not exist: ${name}`);
+  }
+
+  private checkAsserts(): void {
+    if (this.assertsChecked) return;
+    this.assertsChecked = true;
+    try {
+      this.layers.forEach((layer, i) => layer.asserts?.(this, i));
+    } catch (error) {
+      this.assertsChecked = false;
+      throw error;
+    }
+  }
+}
+
+export function typeName(value: Value): string {
+  if (value === null) return "null";
+  if (typeof value === "boolean") return "boolean";
+  if (typeof value === "number") return "number";
+  if (typeof value === "string") return "string";
+  if (value instanceof JArray) return "array";
+  if (value instanceof JObject) return "object";
+  return "function";
+}
+
+/** go-jsonnet's type errors: `Unexpected type X, expected Y` (or without the expectation). */
+export function unexpectedType(bad: Value, expected?: string): RuntimeFailure {
+  return new RuntimeFailure(expected ? `Unexpected type ${typeName(bad)}, expected ${expected}` : `Unexpected type ${typeName(bad)}`);
+}
+
+/** Go's string comparison (UTF-8 bytes), which orders like code points rather than UTF-16 units. */
+export function compareStrings(a: string, b: string): number {
+  const x = Array.from(a);
+  const y = Array.from(b);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = (x[i]?.codePointAt(0) ?? 0) - (y[i]?.codePointAt(0) ?? 0);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return x.length === y.length ? 0 : x.length < y.length ? -1 : 1;
+}
+
+/** go-jsonnet's number formatting: integers without a fraction, anything else as %.17g. */
+export function formatNumber(n: number): string {
+  if (Number.isInteger(n)) return Math.abs(n) < 1e21 ? n.toFixed(0) : BigInt(n).toString();
+  const [mantissa = "", exponentText = "0"] = n.toExponential(16).split("e");
+  const exponent = Number(exponentText);
+  if (exponent < -4 || exponent >= 17) {
+    const m = mantissa.replace(/\.?0+$/, "");
+    return `${m}e${exponent < 0 ? "-" : "+"}${String(Math.abs(exponent)).padStart(2, "0")}`;
+  }
+  return n.toFixed(Math.max(0, 16 - exponent)).replace(/\.?0+$/, "");
+}
+
+/** A value as JSON text in go-jsonnet's layout: sorted keys, 3-space indent, or one line (`, ` between items) when `newline` is empty. */
+export function manifestJsonText(value: Value, indent = "   ", newline = "\n"): string {
+  const render = (v: Value, current: string): string => {
+    if (v === null || typeof v === "boolean") return String(v);
+    if (typeof v === "number") return formatNumber(v);
+    if (typeof v === "string") return quoteJson(v);
+    if (v instanceof JFunction) throw new RuntimeFailure("couldn't manifest function as JSON");
+    const inner = current + indent;
+    if (v instanceof JArray) {
+      if (!v.elements.length) return "[ ]";
+      return `[${newline}${v.elements.map((e) => inner + render(e.get(), inner)).join(newline ? `,${newline}` : ", ")}${newline}${current}]`;
+    }
+    const names = v.visibleFields().sort(compareStrings);
+    if (!names.length) return "{ }";
+    const body = names.map((name) => `${inner}${quoteJson(name)}: ${render(v.get(name), inner)}`).join(newline ? `,${newline}` : ", ");
+    return `{${newline}${body}${newline}${current}}`;
+  };
+  return render(value, "");
+}
+
+/** JSON string quoting as go-jsonnet writes it. */
+export function quoteJson(s: string): string {
+  let out = '"';
+  for (const c of s) {
+    const code = c.codePointAt(0) ?? 0;
+    if (c === '"') out += '\\"';
+    else if (c === "\\") out += "\\\\";
+    else if (c === "\b") out += "\\b";
+    else if (c === "\f") out += "\\f";
+    else if (c === "\n") out += "\\n";
+    else if (c === "\r") out += "\\r";
+    else if (c === "\t") out += "\\t";
+    else if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) out += `\\u${code.toString(16).padStart(4, "0")}`;
+    else out += c;
+  }
+  return `${out}"`;
+}
+
+/** std.toString: strings unchanged, everything else as its JSON text on one line. */
+export function toStringValue(value: Value): string {
+  if (typeof value === "string") return value;
+  return manifestJsonText(value, "", "");
+}
+
+/** std.equals: structural, over visible fields for objects; functions cannot be compared. */
+export function equals(a: Value, b: Value): boolean {
+  const ta = typeName(a);
+  if (ta !== typeName(b)) return false;
+  if (a instanceof JFunction || b instanceof JFunction) throw new RuntimeFailure("cannot test equality of functions");
+  if (a instanceof JArray && b instanceof JArray) {
+    return a.elements.length === b.elements.length && a.elements.every((e, i) => equals(e.get(), (b.elements[i] as Thunk).get()));
+  }
+  if (a instanceof JObject && b instanceof JObject) {
+    const fa = a.visibleFields().sort(compareStrings);
+    const fb = b.visibleFields().sort(compareStrings);
+    return fa.length === fb.length && fa.every((name, i) => name === fb[i] && equals(a.get(name), b.get(name)));
+  }
+  return a === b;
+}
+
+/** The `+` operator (go-jsonnet builtinPlus): a string on the right, or on the left, concatenates; numbers add, arrays join, objects inherit. */
+export function plus(left: Value, right: Value): Value {
+  if (typeof right === "string" || typeof left === "string") return toStringValue(left) + toStringValue(right);
+  if (typeof left === "number") {
+    if (typeof right !== "number") throw unexpectedType(right, "number");
+    return left + right;
+  }
+  if (left instanceof JObject) {
+    if (!(right instanceof JObject)) throw unexpectedType(right, "object");
+    return left.extend(right);
+  }
+  if (left instanceof JArray) {
+    if (!(right instanceof JArray)) throw unexpectedType(right, "array");
+    return new JArray([...left.elements, ...right.elements]);
+  }
+  throw unexpectedType(left);
+}
+
+/** The program's result as plain JSON-compatible data: hidden fields dropped, object keys in go-jsonnet's (sorted) order. */
+export function manifest(value: Value): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (value instanceof JFunction) throw new RuntimeFailure("couldn't manifest function as JSON");
+  if (value instanceof JArray) return value.elements.map((e) => manifest(e.get()));
+  const out: Record<string, unknown> = {};
+  for (const name of value.visibleFields().sort(compareStrings)) out[name] = manifest(value.get(name));
+  return out;
+}
+
+/** Host data (parsed JSON) as Jsonnet values; `undefined` members are skipped as JSON.stringify would. */
+export function fromJson(data: unknown): Value {
+  if (data === null || data === undefined) return null;
+  if (typeof data === "boolean" || typeof data === "string") return data;
+  if (typeof data === "number") {
+    if (!Number.isFinite(data)) throw new RuntimeFailure("not a finite number in external data");
+    return data;
+  }
+  if (Array.isArray(data)) return new JArray(data.map((e: unknown) => Thunk.of(fromJson(e))));
+  if (typeof data === "object") {
+    const entries: [string, Thunk][] = [];
+    for (const [k, v] of Object.entries(data)) if (v !== undefined) entries.push([k, Thunk.of(fromJson(v))]);
+    return JObject.fromEntries(entries);
+  }
+  throw new RuntimeFailure(`cannot pass a ${typeof data} to Jsonnet`);
+}

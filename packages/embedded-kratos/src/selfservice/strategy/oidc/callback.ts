@@ -1,0 +1,186 @@
+import type { Deps } from "../../../deps";
+import { readSubmission } from "../../../http/body";
+import type { HttpContext } from "../../../http/context";
+import { KratosError } from "../../../http/errors";
+import type { Router } from "../../../http/router";
+import type { Identity } from "../../../identity/identity";
+import type { Session } from "../../../session/session";
+import { forwardFlowError, handleExpired, respondWithValidationError, writeFlowError } from "../../flow/engine";
+import type { FlowDeps } from "../../flow/flow-deps";
+import { isExpired, type Flow } from "../../flow/flow";
+import { loginFlow } from "../../flow/login/definition";
+import { registrationFlow } from "../../flow/registration/definition";
+import { settingsFlow } from "../../flow/settings/definition";
+import { FlowValidationError } from "../../flow/validation-error";
+import type { StrategyContext } from "../strategy";
+import { claimsFrom, type Claims } from "./claims";
+import { exchangeCode, userInfo, type ProviderTokens } from "./client";
+import { callbackUrl, oidcProvider, type OidcProvider } from "./config";
+import { processLogin, processRegistration } from "./process";
+import { linkInSettings } from "./settings-link";
+import { openState, resumeContinuity } from "./state";
+
+const DISABLED =
+  "This endpoint was disabled by system administrator. Please check your url or contact the system administrator to enable it.";
+
+/** RegisterPublicRoutes: the callback (GET, with or without the provider in the path) and form_post answers (POST → 302 to GET). */
+export function registerCallbackRoutes(router: Router, deps: Deps): void {
+  const handler = (ctx: HttpContext) => handleCallback(flowDepsOf(deps), ctx);
+  router.get("/self-service/methods/oidc/callback/:provider", handler);
+  router.get("/self-service/methods/oidc/callback", handler);
+  router.post("/self-service/methods/oidc/callback/:provider", (ctx) => redirectToGet(deps, ctx));
+}
+
+/**
+ * The callback finishes login, registration and settings flows itself, as
+ * Kratos' strategy calls the flows' hook executors, so it needs what the
+ * flow layer works with. The server hands every strategy the same object.
+ */
+function flowDepsOf(deps: Deps): FlowDeps {
+  if (!("strategies" in deps)) throw new Error("the oidc callback needs the flow dependencies");
+  return deps as FlowDeps;
+}
+
+/** redirectToGET: a provider that posts its answer (response_mode=form_post) is sent to the GET callback with the fields as query. */
+async function redirectToGet(deps: Deps, ctx: HttpContext): Promise<void> {
+  const dest = new URL(ctx.path.replace(/^\//, ""), deps.config.publicBaseUrl);
+  for (const [key, value] of ctx.query) dest.searchParams.set(key, value);
+  const body = await readSubmission(ctx);
+  for (const [key, value] of Object.entries(body)) if (typeof value === "string") dest.searchParams.set(key, value);
+  ctx.redirect(dest.toString(), 302);
+}
+
+const badRequest = (reason: string) => new KratosError(400, { reason });
+
+/** Strategy.HandleCallback with ValidateCallback. */
+async function handleCallback(deps: FlowDeps, ctx: HttpContext): Promise<void> {
+  if (deps.config.selfservice.methods.oidc?.enabled !== true) throw new KratosError(404, { reason: DISABLED });
+  const query = ctx.query;
+  const stateParam = query.get("state") ?? "";
+  if (stateParam === "") {
+    return deps.errors.forward(
+      ctx,
+      badRequest("Unable to complete OpenID Connect flow because the OpenID Provider did not return the state query parameter."),
+    );
+  }
+  const state = openState(deps.config, stateParam);
+  if (!state) return deps.errors.forward(ctx, badRequest("Unable to complete OpenID Connect flow because the state parameter is invalid."));
+  const providerFromUrl = ctx.params.provider ?? "";
+  if (providerFromUrl !== "" && providerFromUrl !== state.provider) {
+    return deps.errors.forward(
+      ctx,
+      badRequest("Unable to complete OpenID Connect flow: provider mismatch between internal state and URL."),
+    );
+  }
+
+  // validateFlow.
+  const flow = await deps.flows.get(state.kind, state.flow);
+  if (!flow || flow.kind !== state.kind)
+    return deps.errors.forward(ctx, new KratosError(404, { message: "Unable to locate the resource" }));
+  const session = await deps.sessions.fromRequest(ctx);
+  const identity =
+    flow.kind === "settings" && session ? await deps.identityRepository.get(session.identityId, { withCredentials: true }) : undefined;
+  const sctx: StrategyContext = { deps, http: ctx, session, identity };
+  if (flow.kind === "settings") {
+    if (!session || !identity)
+      return forwardFlowError(
+        deps,
+        ctx,
+        flow,
+        new KratosError(401, { id: "session_inactive", reason: "No active session was found in this request." }),
+      );
+    if (flow.identityId !== session.identityId) {
+      return forwardFlowError(
+        deps,
+        ctx,
+        flow,
+        new KratosError(403, {
+          id: "security_identity_mismatch",
+          reason: "The request was initiated by someone else and has been blocked for security reasons. Please go back and try again.",
+        }),
+      );
+    }
+  }
+  if (isExpired(flow)) return handleExpired(deps, definitionOf(flow), ctx, flow, sctx);
+
+  try {
+    const continuity = resumeContinuity(ctx, flow, stateParam);
+    if (!continuity.ok) {
+      await deps.flows.save(flow);
+      if (continuity.reason === "missing") {
+        throw new KratosError(400, {
+          message: "no resumable session found",
+          reason:
+            "The browser does not contain the necessary cookie to resume the session. This is a security violation and was blocked. Please clear your browser's cookies and cache and try again!",
+        });
+      }
+      throw badRequest(
+        "Unable to complete OpenID Connect flow because the query state parameter does not match the state parameter from the session cookie.",
+      );
+    }
+    await deps.flows.save(flow);
+    const errorParam = query.get("error") ?? "";
+    if (errorParam !== "") {
+      throw badRequest(
+        `Unable to complete OpenID Connect flow because the OpenID Provider returned error "${errorParam}": ${query.get("error_description") ?? ""}`,
+      );
+    }
+    const code = query.get("code") || query.get("authCode") || "";
+    if (code === "")
+      throw badRequest("Unable to complete OpenID Connect flow because the OpenID Provider did not return the code query parameter.");
+
+    // alreadyAuthenticated: a signed-in browser finishing a login (not a refresh) or a sign-up is just sent on.
+    if (session && (flow.kind === "registration" || (flow.kind === "login" && !flow.refresh))) {
+      ctx.redirect(deps.returnTo.target(flow.returnTo) ?? deps.config.selfservice.default_browser_return_url);
+      return;
+    }
+
+    const provider = oidcProvider(deps.config, state.provider);
+    const callback = new URL(callbackUrl(deps.config, provider.id));
+    callback.search = ctx.search;
+    const { tokens, claims } = await claimsOf(provider, callback, { state: stateParam, pkce: state.pkce });
+    const traits = continuity.traits;
+    flow.active = "oidc";
+    switch (flow.kind) {
+      case "login":
+        return await processLogin(deps, ctx, flow, session, { provider, claims, tokens, traits });
+      case "registration":
+        return await processRegistration(deps, ctx, flow, { provider, claims, tokens, traits });
+      case "settings":
+        return await linkInSettings(
+          deps,
+          ctx,
+          flow,
+          { session: session as Session, identity: identity as Identity },
+          { provider, claims, tokens },
+        );
+    }
+  } catch (error) {
+    if (error instanceof FlowValidationError) return respondWithValidationError(deps, definitionOf(flow), ctx, flow, {}, error, sctx);
+    if (error instanceof KratosError) return writeFlowError(deps, definitionOf(flow), ctx, flow, error, {}, sctx);
+    throw error;
+  }
+}
+
+/** The provider's claims (id_token or userinfo, per `claims_source`) as the mapper sees them. */
+async function claimsOf(
+  provider: OidcProvider,
+  callback: URL,
+  checks: { state: string; pkce: string },
+): Promise<{ tokens: ProviderTokens; claims: Claims }> {
+  const exchanged = await exchangeCode(provider, callback, checks);
+  const subject = typeof exchanged.idTokenClaims.sub === "string" ? exchanged.idTokenClaims.sub : "";
+  if (provider.claimsSource === "userinfo") {
+    const info = await userInfo(provider, exchanged.tokens.accessToken, subject);
+    // claimsFromUserInfo: the issuer comes from the ID token when userinfo leaves it out.
+    return { tokens: exchanged.tokens, claims: claimsFrom({ iss: exchanged.idTokenClaims.iss, ...info }) };
+  }
+  return { tokens: exchanged.tokens, claims: claimsFrom(exchanged.idTokenClaims) };
+}
+
+// The definitions are typed per kind; the callback only meets the three kinds its state names.
+function definitionOf(flow: Flow): typeof loginFlow | typeof registrationFlow | typeof settingsFlow {
+  if (flow.kind === "login") return loginFlow;
+  if (flow.kind === "registration") return registrationFlow;
+  return settingsFlow;
+}

@@ -1,0 +1,87 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { z } from "zod";
+import type { KratosConfig } from "../../../config/load";
+import { KratosError } from "../../../http/errors";
+import { evaluateJsonnet } from "../../../jsonnet/index";
+import type { Claims } from "./claims";
+import { configDir, type OidcProvider } from "./config";
+
+/** What a claims mapper gives the sign-up (newIdentityFromClaims): traits, metadata and addresses it vouches for. */
+export interface MappedIdentity {
+  traits: Record<string, unknown>;
+  metadataPublic: Record<string, unknown> | undefined;
+  metadataAdmin: Record<string, unknown> | undefined;
+  /** `identity.verified_addresses`: marked verified on the new identity when the schema has the same address. */
+  verifiedAddresses: { via: string; value: string }[];
+}
+
+const verifiedAddressesSchema = z.array(z.object({ via: z.string(), value: z.string() }));
+
+/** fetcher.FetchContext for the schemes a mapper URL may use here: base64:// and file:// (relative to the config file). */
+async function mapperSource(config: KratosConfig, url: string): Promise<string> {
+  if (url.startsWith("base64://")) return Buffer.from(url.slice("base64://".length), "base64").toString("utf8");
+  const file = url.startsWith("file://") ? decodeURIComponent(new URL(url).pathname) : url;
+  const mounted = "/etc/config/kratos/";
+  const resolved = file.startsWith(mounted)
+    ? path.join(configDir(config), file.slice(mounted.length))
+    : path.resolve(configDir(config), file);
+  try {
+    return await readFile(resolved, "utf8");
+  } catch (error) {
+    throw new KratosError(500, { reason: `Unable to read the OpenID Connect Jsonnet mapper ${url}: ${(error as Error).message}` });
+  }
+}
+
+export async function runMapper(config: KratosConfig, provider: OidcProvider, claims: Claims): Promise<MappedIdentity> {
+  const source = await mapperSource(config, provider.mapperUrl);
+  let evaluated: unknown;
+  try {
+    evaluated = evaluateJsonnet(source, { extVars: { claims }, filename: provider.mapperUrl });
+  } catch (error) {
+    throw new KratosError(500, { reason: `The OpenID Connect Jsonnet mapper failed: ${(error as Error).message}` });
+  }
+  const identity = isObject(evaluated) ? evaluated.identity : undefined;
+  const traits = isObject(identity) ? identity.traits : undefined;
+  if (!isObject(traits)) {
+    throw new KratosError(500, {
+      reason: "OpenID Connect Jsonnet mapper did not return an object for key identity.traits. Please check your Jsonnet code!",
+    });
+  }
+  const metadata = (key: "metadata_public" | "metadata_admin") => {
+    const value = isObject(identity) ? identity[key] : undefined;
+    if (value === undefined || value === null) return undefined;
+    if (!isObject(value)) {
+      throw new KratosError(500, {
+        reason: `OpenID Connect Jsonnet mapper did not return an object for key identity.${key}. Please check your Jsonnet code!`,
+      });
+    }
+    return value;
+  };
+  return {
+    traits,
+    metadataPublic: metadata("metadata_public"),
+    metadataAdmin: metadata("metadata_admin"),
+    verifiedAddresses: verifiedAddresses(isObject(identity) ? identity.verified_addresses : undefined),
+  };
+}
+
+function verifiedAddresses(value: unknown): { via: string; value: string }[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) {
+    throw new KratosError(400, {
+      reason: "OpenID Connect Jsonnet mapper did not return an array for key identity.verified_addresses. Please check your Jsonnet code!",
+    });
+  }
+  const parsed = verifiedAddressesSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new KratosError(400, {
+      reason: "Failed to unmarshal value for key identity.verified_addresses. Please check your Jsonnet code!",
+    });
+  }
+  return parsed.data.map((a) => (a.via === "email" ? { via: a.via, value: a.value.trim().toLowerCase() } : a));
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

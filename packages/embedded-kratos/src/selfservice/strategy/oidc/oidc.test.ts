@@ -1,0 +1,474 @@
+import type { Identity } from "@ory/client";
+import { Client as pgClient } from "pg";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { TestBrowser, type BrowserResponse } from "../../../testing/browser";
+import {
+  CIAM_CONFIG,
+  STRONG_PASSWORD,
+  startKratos,
+  startTestPostgres,
+  uniqueEmail,
+  type TestKratos,
+  type TestPostgres,
+} from "../../../testing/harness";
+import { TestOidcProvider, type TestAccount } from "./testing/provider";
+
+/**
+ * Social sign-in against a real oidc-provider, following Kratos v26.2's
+ * selfservice/strategy/oidc (strategy.go HandleCallback/ValidateCallback,
+ * strategy_login.go Login/ProcessLogin, strategy_registration.go
+ * processRegistration/registrationToLogin, strategy.go HandleError +
+ * populateAccountLinkingUI, login/hook.go maybeLinkCredentials,
+ * strategy_settings.go link/unlink).
+ */
+
+// A claims mapper as Kratos' docs write them: email and names, the email vouched for only when the provider verified it.
+const MAPPER = `
+local claims = std.extVar('claims');
+{
+  identity: {
+    traits: {
+      [if std.objectHas(claims, 'email') then 'email' else null]: claims.email,
+      name: { first: std.get(claims, 'given_name', ''), last: std.get(claims, 'family_name', '') },
+    },
+    verified_addresses: if std.objectHas(claims, 'email_verified') && claims.email_verified then [{ via: 'email', value: claims.email }] else [],
+    metadata_public: { provider_subject: claims.sub },
+  },
+}
+`;
+
+type FlowJson = {
+  id: string;
+  ui: {
+    action: string;
+    messages?: { id: number; text: string; context?: Record<string, unknown> }[];
+    nodes: {
+      group: string;
+      attributes: Record<string, unknown>;
+      messages: { id: number; text: string }[];
+      meta: { label?: { id: number; text: string; context?: Record<string, unknown> } };
+    }[];
+  };
+  state?: string;
+};
+
+describe("oidc strategy (social sign-in) against a real OpenID Connect provider", () => {
+  let pg: TestPostgres;
+  let kratos: TestKratos;
+  let provider: TestOidcProvider;
+  let browser: TestBrowser;
+  /** The public base URL with its trailing slash, as Kratos writes it. */
+  const pub = () => kratos.publicUrl.replace(/\/?$/, "/");
+
+  beforeAll(async () => {
+    pg = await startTestPostgres();
+    provider = await TestOidcProvider.start();
+    kratos = await startKratos(pg, "ciam_oidc", {
+      configPath: CIAM_CONFIG,
+      configOverrides: {
+        selfservice: {
+          methods: {
+            // Without passwordless codes an oidc-only identity has one first factor (unlink is refused).
+            code: { enabled: true, passwordless_enabled: false },
+            oidc: {
+              enabled: true,
+              config: {
+                providers: [
+                  {
+                    id: "test",
+                    provider: "generic",
+                    label: "Test IdP",
+                    client_id: provider.clientId,
+                    client_secret: provider.clientSecret,
+                    issuer_url: provider.issuer,
+                    scope: ["email", "profile"],
+                    mapper_url: `base64://${Buffer.from(MAPPER).toString("base64")}`,
+                  },
+                  {
+                    id: "userinfo",
+                    provider: "generic",
+                    client_id: provider.clientId,
+                    client_secret: provider.clientSecret,
+                    issuer_url: provider.issuer,
+                    scope: ["email", "profile"],
+                    claims_source: "userinfo",
+                    mapper_url: `base64://${Buffer.from(MAPPER).toString("base64")}`,
+                  },
+                ],
+              },
+            },
+          },
+          flows: { registration: { after: { oidc: { hooks: [{ hook: "session" }] } } } },
+        },
+      },
+    });
+    provider.configure([`${pub()}self-service/methods/oidc/callback/test`, `${pub()}self-service/methods/oidc/callback/userinfo`]);
+  });
+  afterAll(async () => {
+    await kratos?.close();
+    await provider?.close();
+    await pg?.stop();
+  });
+  beforeEach(() => {
+    browser = new TestBrowser();
+    provider.account = undefined;
+    provider.denyWith = undefined;
+  });
+
+  const account = (email: string | undefined, verified = true): TestAccount => ({
+    sub: `Sub-${Math.random().toString(36).slice(2)}`,
+    claims: { ...(email ? { email, email_verified: verified } : {}), given_name: "Ada", family_name: "Lovelace" },
+  });
+
+  async function browserFlow(kind: "login" | "registration" | "settings"): Promise<FlowJson> {
+    const init = await browser.request(`${pub()}self-service/${kind}/browser`);
+    expect(init.status).toBe(303);
+    const id = new URL(String(init.location)).searchParams.get("flow");
+    return fetchFlow(kind, String(id));
+  }
+
+  async function fetchFlow(kind: string, id: string): Promise<FlowJson> {
+    const res = await browser.request(`${pub()}self-service/${kind}/flows?id=${id}`, { headers: { Accept: "application/json" } });
+    expect(res.status).toBe(200);
+    return res.body as FlowJson;
+  }
+
+  const csrf = (flow: FlowJson) => String(flow.ui.nodes.find((n) => n.attributes.name === "csrf_token")?.attributes.value);
+
+  /** Follows the provider's redirects (login, consent) until it sends the browser back to Kratos, then opens that callback. */
+  async function throughProvider(start: BrowserResponse): Promise<BrowserResponse> {
+    expect(start.status).toBe(303);
+    let location = String(start.location);
+    expect(location.startsWith(provider.issuer)).toBe(true);
+    for (let hops = 0; hops < 10; hops++) {
+      const res = await browser.request(location);
+      if (!res.location) throw new Error(`provider answered ${res.status}: ${res.text.slice(0, 300)}`);
+      location = new URL(res.location, location).toString();
+      if (location.startsWith(pub())) return browser.request(location);
+    }
+    throw new Error("too many redirects at the provider");
+  }
+
+  async function signInWithProvider(kind: "login" | "registration", who: TestAccount, providerId = "test"): Promise<BrowserResponse> {
+    provider.account = who;
+    const flow = await browserFlow(kind);
+    // As a browser without JavaScript posts the server-rendered button: no `method`, just the pressed `provider`.
+    const submit = await browser.request(flow.ui.action, { form: { csrf_token: csrf(flow), provider: providerId } });
+    return throughProvider(submit);
+  }
+
+  async function whoami(): Promise<{
+    status: number;
+    body: { identity?: Identity; authentication_methods?: { method: string; provider?: string }[] };
+  }> {
+    const res = await browser.request(`${pub()}sessions/whoami`, { headers: { Accept: "application/json" } });
+    return { status: res.status, body: res.body as never };
+  }
+
+  async function oidcCredential(id: string) {
+    const { data } = await kratos.identity.getIdentity({ id, includeCredential: ["oidc"] });
+    return data;
+  }
+
+  it("renders provider buttons first on login (1010002) and registration (1040002), as AddProvider does", async () => {
+    const login = await browserFlow("login");
+    const button = login.ui.nodes[0];
+    expect(button).toEqual({
+      type: "input",
+      group: "oidc",
+      attributes: { name: "provider", type: "submit", value: "test", disabled: false, node_type: "input" },
+      messages: [],
+      meta: { label: { id: 1010002, text: "Sign in with Test IdP", type: "info", context: { provider: "Test IdP", provider_id: "test" } } },
+    });
+    const registration = await browserFlow("registration");
+    expect(registration.ui.nodes[0]?.meta.label).toEqual({
+      id: 1040002,
+      text: "Sign up with Test IdP",
+      type: "info",
+      context: { provider: "Test IdP", provider_id: "test" },
+    });
+  });
+
+  it("sends the browser to the provider with state, PKCE and the scopes plus openid; AJAX gets 422 (Strategy.Login)", async () => {
+    const flow = await browserFlow("login");
+    const form = await browser.request(flow.ui.action, { form: { csrf_token: csrf(flow), method: "oidc", provider: "test" } });
+    expect(form.status).toBe(303);
+    const url = new URL(String(form.location));
+    expect(`${url.origin}${url.pathname}`).toBe(`${provider.issuer}/auth`);
+    expect(url.searchParams.get("client_id")).toBe(provider.clientId);
+    expect(url.searchParams.get("redirect_uri")).toBe(`${pub()}self-service/methods/oidc/callback/test`);
+    expect(url.searchParams.get("scope")).toBe("email profile openid");
+    expect(url.searchParams.get("state")).toBeTruthy();
+    expect(url.searchParams.get("code_challenge_method")).toBe("S256");
+    expect(browser.cookies.has("ory_kratos_continuity")).toBe(true);
+
+    const json = await browser.request(flow.ui.action, { json: { csrf_token: csrf(flow), method: "oidc", provider: "test" } });
+    expect(json.status).toBe(422);
+    expect(json.body).toMatchObject({ error: { id: "browser_location_change_required", code: 422 } });
+    expect(String((json.body as { redirect_browser_to: string }).redirect_browser_to)).toMatch(new RegExp(`^${provider.issuer}/auth\\?`));
+  });
+
+  it("signs up an unknown subject with the mapped traits, marks only the vouched-for address verified, then signs in (processRegistration, ProcessLogin)", async () => {
+    const email = uniqueEmail("social");
+    const who = account(email);
+    const done = await signInWithProvider("registration", who);
+    expect(done.status).toBe(303);
+    expect(done.location).toBe("http://ciam.localhost:3000/");
+    const session = await whoami();
+    expect(session.status).toBe(200);
+    const identity = session.body.identity as Identity;
+    expect(identity.traits).toEqual({ email, name: { first: "Ada", last: "Lovelace" } });
+    expect(identity.verifiable_addresses?.[0]).toMatchObject({ value: email, verified: true, status: "completed" });
+    expect(identity.metadata_public).toEqual({ provider_subject: who.sub });
+    const stored = await oidcCredential(identity.id);
+    expect(stored.credentials?.oidc?.identifiers).toEqual([`test:${who.sub}`]);
+    const config = stored.credentials?.oidc?.config as { providers: Record<string, string>[] };
+    expect(config.providers).toEqual([
+      { subject: who.sub, provider: "test", initial_id_token: "", initial_access_token: "", initial_refresh_token: "" },
+    ]);
+
+    // The same person again, starting from the login form: a login, same identity, oidc in the session.
+    browser = new TestBrowser();
+    const again = await signInWithProvider("login", who);
+    expect(again.status).toBe(303);
+    const second = await whoami();
+    expect(second.body.identity?.id).toBe(identity.id);
+    expect(second.body.authentication_methods).toEqual([expect.objectContaining({ method: "oidc", provider: "test" })]);
+  });
+
+  it("starts from login for an unknown subject and signs up there; an unverified email stays unverified", async () => {
+    const email = uniqueEmail("fromlogin");
+    const done = await signInWithProvider("login", account(email, false));
+    expect(done.status).toBe(303);
+    const session = await whoami();
+    expect(session.body.identity?.traits).toMatchObject({ email });
+    expect(session.body.identity?.verifiable_addresses?.[0]).toMatchObject({ value: email, verified: false });
+  });
+
+  it("keeps the provider's tokens sealed, never in clear (encryptOAuth2Tokens)", async () => {
+    const who = account(uniqueEmail("tokens"));
+    await signInWithProvider("registration", who);
+    const id = String((await whoami()).body.identity?.id);
+    const client = new pgClient({ connectionString: pg.url("ciam_oidc") });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ config: { providers: Record<string, string>[] } }>(
+        "SELECT config FROM identity_credentials WHERE identity_id = $1 AND type = 'oidc'",
+        [id],
+      );
+      const stored = rows[0]?.config.providers[0] ?? {};
+      expect(stored.initial_id_token).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+      expect(stored.initial_access_token).not.toBe("");
+      // A JWT in clear starts with the base64url of '{"' — sealed values do not decode to a JWT header.
+      expect(stored.initial_id_token?.startsWith("eyJ")).toBe(false);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it("reads the claims from userinfo when claims_source is userinfo (claimsFromUserInfo)", async () => {
+    const email = uniqueEmail("userinfo");
+    const done = await signInWithProvider("registration", account(email), "userinfo");
+    expect(done.status).toBe(303);
+    const session = await whoami();
+    expect(session.body.identity?.traits).toEqual({ email, name: { first: "Ada", last: "Lovelace" } });
+  });
+
+  it("sends a form_post answer to the GET callback (redirectToGET)", async () => {
+    const res = await browser.request(`${pub()}self-service/methods/oidc/callback/test`, { form: { code: "c", state: "s" } });
+    expect(res.status).toBe(302);
+    expect(res.location).toBe(`${pub()}self-service/methods/oidc/callback/test?code=c&state=s`);
+  });
+
+  it("shows the registration form with the mapped values and the errors when the traits are invalid (HandleError with traits)", async () => {
+    const done = await signInWithProvider("registration", account(undefined));
+    expect(done.status).toBe(302);
+    const id = new URL(String(done.location)).searchParams.get("flow");
+    expect(String(done.location)).toMatch(/^http:\/\/ciam\.localhost:3000\/registration\?flow=/);
+    const flow = await fetchFlow("registration", String(id));
+    const names = flow.ui.nodes.map((n) => `${n.group}:${String(n.attributes.name)}`);
+    expect(names).toEqual([
+      "default:csrf_token",
+      "oidc:provider",
+      "default:traits.email",
+      "default:traits.name.first",
+      "default:traits.name.last",
+    ]);
+    expect(flow.ui.nodes[1]?.meta.label).toEqual({ id: 1040003, text: "Continue", type: "info" });
+    expect(flow.ui.nodes[2]?.messages.map((m) => m.id)).toEqual([4000002]);
+    expect(flow.ui.nodes[3]?.attributes.value).toBe("Ada");
+    expect((await whoami()).status).toBe(401);
+  });
+
+  describe("account linking when the address belongs to a password account", () => {
+    async function passwordAccount(email: string): Promise<string> {
+      const { data } = await kratos.identity.createIdentity({
+        createIdentityBody: {
+          schema_id: "default",
+          traits: { email },
+          credentials: { password: { config: { password: STRONG_PASSWORD } } },
+        },
+      });
+      return data.id;
+    }
+
+    async function linkingLoginFlow(email: string, who: TestAccount): Promise<FlowJson> {
+      const done = await signInWithProvider("registration", who);
+      expect(done.status).toBe(303);
+      const target = new URL(String(done.location));
+      expect(`${target.origin}${target.pathname}`).toBe("http://ciam.localhost:3000/login");
+      expect(target.searchParams.get("no_org_ui")).toBe("true");
+      const flow = await fetchFlow("login", String(target.searchParams.get("flow")));
+      expect(flow.ui.messages?.map((m) => m.id)).toEqual([1010016]);
+      expect(flow.ui.messages?.[0]?.context).toMatchObject({
+        duplicate_identifier: email,
+        provider: "Test IdP",
+        available_credential_types: ["password"],
+      });
+      return flow;
+    }
+
+    it("asks for the existing password (1010016), links only after it is proven, then the provider signs in directly", async () => {
+      const email = uniqueEmail("link");
+      const id = await passwordAccount(email);
+      const who = account(email);
+      const flow = await linkingLoginFlow(email, who);
+      expect(flow.ui.nodes.find((n) => n.attributes.name === "identifier")?.attributes).toMatchObject({ type: "hidden", value: email });
+      expect(flow.ui.nodes.some((n) => n.group === "oidc" && n.attributes.value === "test")).toBe(false);
+      expect((await oidcCredential(id)).credentials?.oidc).toBeUndefined();
+
+      const wrong = await browser.request(flow.ui.action, {
+        form: { csrf_token: csrf(flow), method: "password", identifier: email, password: "not-the-password-123" },
+      });
+      expect(wrong.status).toBe(303);
+      expect((await oidcCredential(id)).credentials?.oidc).toBeUndefined();
+
+      const right = await browser.request(flow.ui.action, {
+        form: { csrf_token: csrf(flow), method: "password", identifier: email, password: STRONG_PASSWORD },
+      });
+      expect(right.status).toBe(303);
+      const session = await whoami();
+      expect(session.body.identity?.id).toBe(id);
+      expect(session.body.authentication_methods?.map((m) => m.method)).toEqual(["password", "oidc"]);
+      expect((await oidcCredential(id)).credentials?.oidc?.identifiers).toEqual([`test:${who.sub}`]);
+
+      browser = new TestBrowser();
+      await signInWithProvider("login", who);
+      expect((await whoami()).body.identity?.id).toBe(id);
+    });
+
+    it("refuses to link when another account's password is used on the linking flow (4010009)", async () => {
+      const email = uniqueEmail("victim");
+      const victim = await passwordAccount(email);
+      const otherEmail = uniqueEmail("other");
+      await passwordAccount(otherEmail);
+      const flow = await linkingLoginFlow(email, account(email));
+      const res = await browser.request(flow.ui.action, {
+        json: { csrf_token: csrf(flow), method: "password", identifier: otherEmail, password: STRONG_PASSWORD },
+      });
+      expect(res.status).toBe(400);
+      expect((res.body as FlowJson).ui.messages?.map((m) => m.id)).toEqual([4010009]);
+      expect((await oidcCredential(victim)).credentials?.oidc).toBeUndefined();
+      expect((await whoami()).status).toBe(401);
+    });
+  });
+
+  describe("settings (strategy_settings.go)", () => {
+    it("links a provider to a password account (1050002), then unlinks it (1050003)", async () => {
+      const email = uniqueEmail("settings");
+      const { data } = await kratos.identity.createIdentity({
+        createIdentityBody: {
+          schema_id: "default",
+          traits: { email },
+          credentials: { password: { config: { password: STRONG_PASSWORD } } },
+        },
+      });
+      const login = await browserFlow("login");
+      await browser.request(login.ui.action, {
+        form: { csrf_token: csrf(login), method: "password", identifier: email, password: STRONG_PASSWORD },
+      });
+
+      const settings = await browserFlow("settings");
+      const link = settings.ui.nodes.find((n) => n.attributes.name === "link");
+      expect(link).toMatchObject({
+        group: "oidc",
+        attributes: { type: "submit", value: "test" },
+        meta: { label: { id: 1050002, text: "Link Test IdP", type: "info", context: { provider: "Test IdP" } } },
+      });
+      const who = account(uniqueEmail("linked"));
+      provider.account = who;
+      const done = await throughProvider(await browser.request(settings.ui.action, { form: { csrf_token: csrf(settings), link: "test" } }));
+      expect(done.status).toBe(303);
+      expect(done.location).toBe(`http://ciam.localhost:3000/settings?flow=${settings.id}`);
+      const saved = await fetchFlow("settings", settings.id);
+      expect(saved.state).toBe("success");
+      expect(saved.ui.messages?.map((m) => m.id)).toEqual([1050001]);
+      expect(saved.ui.nodes.find((n) => n.attributes.name === "unlink")?.meta.label?.id).toBe(1050003);
+      expect((await oidcCredential(data.id)).credentials?.oidc?.identifiers).toEqual([`test:${who.sub}`]);
+
+      const unlinked = await browser.request(saved.ui.action, { json: { csrf_token: csrf(saved), unlink: "test" } });
+      expect(unlinked.status).toBe(200);
+      expect((await oidcCredential(data.id)).credentials?.oidc?.identifiers ?? []).toEqual([]);
+    });
+
+    it("refuses to unlink the last first factor", async () => {
+      await signInWithProvider("registration", account(uniqueEmail("only")));
+      const settings = await browserFlow("settings");
+      expect(settings.ui.nodes.some((n) => n.attributes.name === "unlink")).toBe(false);
+      const res = await browser.request(settings.ui.action, { json: { csrf_token: csrf(settings), unlink: "test" } });
+      expect(res.status).toBe(400);
+      expect((res.body as FlowJson).ui.messages).toEqual([
+        expect.objectContaining({
+          id: 4000001,
+          text: "can not unlink OpenID Connect connection because it is the last remaining first factor credential",
+        }),
+      ]);
+    });
+  });
+
+  describe("errors as Kratos words them", () => {
+    it("reports the provider's error on the flow (ValidateCallback)", async () => {
+      provider.account = account(uniqueEmail("denied"));
+      provider.denyWith = { error: "access_denied", error_description: "The person said no" };
+      const flow = await browserFlow("login");
+      const done = await throughProvider(
+        await browser.request(flow.ui.action, { form: { csrf_token: csrf(flow), method: "oidc", provider: "test" } }),
+      );
+      expect(done.status).toBe(303);
+      expect(done.location).toBe(`http://ciam.localhost:3000/login?flow=${flow.id}`);
+      const shown = await fetchFlow("login", flow.id);
+      expect(shown.ui.messages?.[0]).toMatchObject({
+        id: 4000001,
+        text: 'Unable to complete OpenID Connect flow because the OpenID Provider returned error "access_denied": The person said no',
+      });
+    });
+
+    it("refuses a callback whose state was altered, or opened in another browser", async () => {
+      provider.account = account(uniqueEmail("state"));
+      const flow = await browserFlow("login");
+      const submit = await browser.request(flow.ui.action, { form: { csrf_token: csrf(flow), method: "oidc", provider: "test" } });
+      const state = new URL(String(submit.location)).searchParams.get("state") ?? "";
+      const tampered = await browser.request(`${pub()}self-service/methods/oidc/callback/test?code=x&state=${state.slice(0, -4)}AAAA`, {
+        headers: { Accept: "application/json" },
+      });
+      expect(tampered.status).toBe(400);
+      expect(tampered.body).toMatchObject({
+        error: { reason: "Unable to complete OpenID Connect flow because the state parameter is invalid." },
+      });
+
+      const stranger = new TestBrowser();
+      const other = await stranger.request(`${pub()}self-service/methods/oidc/callback/test?code=x&state=${state}`, {
+        headers: { Accept: "application/json" },
+      });
+      expect(other.status).toBe(400);
+      expect(JSON.stringify(other.body)).toContain("The browser does not contain the necessary cookie to resume the session.");
+    });
+
+    it("answers an unknown provider with Kratos' 404", async () => {
+      const flow = await browserFlow("login");
+      const res = await browser.request(flow.ui.action, { json: { csrf_token: csrf(flow), method: "oidc", provider: "nope" } });
+      expect(res.status).toBe(404);
+      expect(res.body).toMatchObject({ error: { reason: 'OpenID Connect Provider "nope" is unknown or has not been configured' } });
+    });
+  });
+});

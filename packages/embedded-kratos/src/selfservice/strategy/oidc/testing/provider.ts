@@ -1,0 +1,109 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import Provider from "oidc-provider";
+
+/** A person signed in at the test provider: their subject and the claims it releases. */
+export interface TestAccount {
+  sub: string;
+  claims: Record<string, unknown>;
+}
+
+/**
+ * A real OpenID Connect provider (oidc-provider) on a free port for the
+ * social sign-in tests. Its login and consent screens are answered at once
+ * for `account` (or refused with `denyWith`), as a person clicking through
+ * would; everything else — discovery, authorization codes, PKCE, signed ID
+ * tokens, userinfo — is oidc-provider's own.
+ */
+export class TestOidcProvider {
+  account: TestAccount | undefined;
+  /** Ends the next interaction with this OAuth error instead of signing in. */
+  denyWith: { error: string; error_description: string } | undefined;
+  readonly clientId = "kratos-test-client";
+  readonly clientSecret = "kratos-test-client-secret-0123456789";
+  private provider: Provider | undefined;
+
+  private constructor(
+    private readonly server: Server,
+    readonly issuer: string,
+  ) {}
+
+  /** Listens at once (the issuer URL goes into Kratos' config); `configure` adds the client once Kratos' callback URL is known. */
+  static async start(): Promise<TestOidcProvider> {
+    // The server exists before the provider object that answers its requests.
+    const holder: { test?: TestOidcProvider } = {};
+    const server = createServer((req, res) => {
+      const handler = holder.test?.handler;
+      if (handler) handler(req, res);
+      else res.writeHead(503).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const test = new TestOidcProvider(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    holder.test = test;
+    return test;
+  }
+
+  private handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+
+  configure(redirectUris: string[]): void {
+    const accounts = () => this.account;
+    const provider = new Provider(this.issuer, {
+      clients: [
+        {
+          client_id: this.clientId,
+          client_secret: this.clientSecret,
+          redirect_uris: redirectUris,
+          response_types: ["code"],
+          grant_types: ["authorization_code", "refresh_token"],
+          token_endpoint_auth_method: "client_secret_basic",
+        },
+      ],
+      findAccount: (_ctx, sub) => ({
+        accountId: sub,
+        claims: () => ({ sub, ...(accounts()?.sub === sub ? accounts()?.claims : {}) }),
+      }),
+      claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name", "given_name", "family_name"] },
+      // Google-like: the ID token carries the scope's claims, not only userinfo.
+      conformIdTokenClaims: false,
+      features: { devInteractions: { enabled: false }, userinfo: { enabled: true } },
+      pkce: { required: () => false },
+      cookies: { keys: ["test-provider-cookie-key"] },
+      interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    });
+    this.provider = provider;
+    const callback = provider.callback();
+    this.handler = (req, res) => {
+      if (req.url?.startsWith("/interaction/")) {
+        this.interact(req, res).catch((error: unknown) => res.writeHead(500).end(String(error)));
+        return;
+      }
+      void callback(req, res);
+    };
+  }
+
+  private async interact(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const provider = this.provider;
+    if (!provider) throw new Error("provider not configured");
+    const details = await provider.interactionDetails(req, res);
+    if (this.denyWith) {
+      const denial = this.denyWith;
+      this.denyWith = undefined;
+      await provider.interactionFinished(req, res, denial, { mergeWithLastSubmission: false });
+      return;
+    }
+    if (details.prompt.name === "login") {
+      if (!this.account) throw new Error("no test account set");
+      await provider.interactionFinished(req, res, { login: { accountId: this.account.sub } }, { mergeWithLastSubmission: false });
+      return;
+    }
+    const grant = new provider.Grant({ accountId: details.session?.accountId ?? "", clientId: String(details.params.client_id) });
+    grant.addOIDCScope(String(details.params.scope));
+    const grantId = await grant.save();
+    await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
