@@ -1,4 +1,6 @@
 import type { Page } from "@playwright/test";
+import { EMBEDDED_OLYMPUS_DATABASE_URLS } from "@olympus/devstack/defaults";
+import { createOlympusPool, inDomainTransaction } from "@olympus/athena-store/olympus-db";
 import { waitForMail } from "../hera/support/mail";
 import { expectAccessible } from "./support/accessibility";
 import { CiamApi } from "./support/ciam-api";
@@ -18,6 +20,22 @@ async function saveSmtp(page: Page, athena: string, port: string): Promise<void>
   await smtp.getByRole("button", { name: "Save SMTP" }).click();
   await expect(page.getByTestId("settings-table").getByRole("row", { name: /smtp\.port/ })).toContainText(port);
 }
+
+/**
+ * Starts from no SMTP settings: an earlier journey on this stack may have stored an SMTP password, and
+ * Athena refuses to point a stored password at a new host (the catcher takes none) without it being typed again.
+ */
+// `stack` first: the worker's stack (and its Postgres) must be up before the rows can be cleared.
+test.beforeAll(async ({ stack: _started }) => {
+  const pool = createOlympusPool(EMBEDDED_OLYMPUS_DATABASE_URLS.ciam);
+  try {
+    await inDomainTransaction(pool, "ciam", (client) =>
+      client.query("DELETE FROM olympus_settings WHERE domain = 'ciam' AND key LIKE 'smtp.%'"),
+    );
+  } finally {
+    await pool.end();
+  }
+});
 
 test("send test mail: it reaches the dev mail catcher with the stored settings, says plainly why it failed, and is rate-limited", async ({
   page,

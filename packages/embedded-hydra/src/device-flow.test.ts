@@ -1,6 +1,10 @@
+import { randomUUID } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { exportJWK, generateKeyPair, SignJWT, type JWK } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { TestBrowser } from "./testing/browser";
@@ -448,4 +452,173 @@ describe("device_code grant at the token endpoint (fosite rfc8628 DeviceCodeToke
     const late = await acceptUserCode(ui.searchParams.get("device_challenge") ?? "", String(pendingCode.body.user_code));
     expect(late.status).toBe(400);
   }, 20_000);
+});
+
+describe("remembered logins in the device flow (consent/strategy_default.go requestAuthentication, forwardAuthenticationRequest, verifyAuthentication)", () => {
+  /** From the verification URI to the login UI; returns the login request. */
+  async function deviceLoginRequest(browser: TestBrowser, client: DeviceClient) {
+    const answer = await deviceAuthorization(client);
+    const deviceUi = await openVerificationUri(browser, String(answer.body.verification_uri_complete));
+    const accepted = await acceptUserCode(
+      deviceUi.searchParams.get("device_challenge") ?? "",
+      deviceUi.searchParams.get("user_code") ?? "",
+    );
+    const login = await browser.navigate(String(accepted.body.redirect_to), startsWith(LOGIN_UI));
+    const loginChallenge = login.url.searchParams.get("login_challenge") ?? "";
+    const { data } = await hydra.admin.getOAuth2LoginRequest({ loginChallenge });
+    return { loginChallenge, request: data, deviceCode: String(answer.body.device_code) };
+  }
+
+  it("remembers a device login and skips the next device login of the browser with its subject and session", async () => {
+    const client = await deviceClient();
+    const browser = new TestBrowser();
+    await authorizeDevice(browser, String((await deviceAuthorization(client)).body.verification_uri_complete), "remembered-device-user");
+    const { request } = await deviceLoginRequest(browser, client);
+    expect(request).toMatchObject({ skip: true, subject: "remembered-device-user" });
+    // Another browser has no remembered login.
+    const fresh = await deviceLoginRequest(new TestBrowser(), client);
+    expect(fresh.request).toMatchObject({ skip: false, subject: "" });
+  });
+
+  it("makes a browser authorization after a remembered device login skip the login UI (one login session cookie)", async () => {
+    const client = await deviceClient();
+    const { data: web } = await hydra.admin.createOAuth2Client({
+      oAuth2Client: { redirect_uris: ["http://rp.localhost:5555/callback"], grant_types: ["authorization_code"], scope: "openid" },
+    });
+    const browser = new TestBrowser();
+    await authorizeDevice(browser, String((await deviceAuthorization(client)).body.verification_uri_complete), "device-then-web");
+    const url = new URL("oauth2/auth", hydra.publicUrl);
+    for (const [key, value] of Object.entries({
+      client_id: web.client_id ?? "",
+      response_type: "code",
+      redirect_uri: "http://rp.localhost:5555/callback",
+      scope: "openid",
+      state: "state-12345678",
+    }))
+      url.searchParams.set(key, value);
+    const login = await browser.navigate(url.toString(), startsWith(LOGIN_UI));
+    const { data } = await hydra.admin.getOAuth2LoginRequest({ loginChallenge: login.url.searchParams.get("login_challenge") ?? "" });
+    expect(data).toMatchObject({ skip: true, subject: "device-then-web" });
+  });
+
+  it("confirms a fresh device login without remember and ends the browser's remembered login (revokeAuthenticationSession)", async () => {
+    const client = await deviceClient();
+    const browser = new TestBrowser();
+    await authorizeDevice(browser, String((await deviceAuthorization(client)).body.verification_uri_complete), "first-user");
+    expect((await deviceLoginRequest(browser, client)).request).toMatchObject({ skip: true, subject: "first-user" });
+    // prompt=login on the verification URL asks for a fresh login, as on an authorization request.
+    const answer = await deviceAuthorization(client);
+    const deviceUi = await openVerificationUri(browser, String(answer.body.verification_uri_complete));
+    const accepted = await acceptUserCode(
+      deviceUi.searchParams.get("device_challenge") ?? "",
+      deviceUi.searchParams.get("user_code") ?? "",
+    );
+    const login = await browser.navigate(`${String(accepted.body.redirect_to)}&prompt=login`, startsWith(LOGIN_UI));
+    const loginChallenge = login.url.searchParams.get("login_challenge") ?? "";
+    expect((await hydra.admin.getOAuth2LoginRequest({ loginChallenge })).data).toMatchObject({ skip: false, subject: "" });
+    const { data: loginAccepted } = await hydra.admin.acceptOAuth2LoginRequest({
+      loginChallenge,
+      acceptOAuth2LoginRequest: { subject: "second-user", remember: false },
+    });
+    await browser.navigate(loginAccepted.redirect_to, startsWith(CONSENT_UI));
+    expect((await deviceLoginRequest(browser, client)).request).toMatchObject({ skip: false, subject: "" });
+  });
+});
+
+describe("private_key_jwt at the device authorization endpoint (fosite client_authentication.go DefaultClientAuthenticationStrategy)", () => {
+  const ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+  let key: Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
+  let publicJwk: JWK;
+
+  beforeAll(async () => {
+    const pair = await generateKeyPair("ES256", { extractable: true });
+    key = pair.privateKey;
+    publicJwk = { ...(await exportJWK(pair.publicKey)), kid: "tv-key", alg: "ES256", use: "sig" };
+  });
+
+  async function clientAssertion(clientId: string, claims: Record<string, unknown> = {}) {
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({
+      iss: clientId,
+      sub: clientId,
+      aud: `${hydra.publicUrl}oauth2/token`,
+      jti: randomUUID(),
+      iat: now,
+      exp: now + 300,
+      ...claims,
+    })
+      .setProtectedHeader({ alg: "ES256", kid: "tv-key" })
+      .sign(key);
+  }
+
+  function authorizeWithAssertion(clientId: string, assertion: string) {
+    return post(`${hydra.publicUrl}oauth2/device/auth`, {
+      client_id: clientId,
+      scope: "openid",
+      client_assertion_type: ASSERTION_TYPE,
+      client_assertion: assertion,
+    });
+  }
+
+  async function keyClient(keys: Record<string, unknown>): Promise<string> {
+    const { data } = await hydra.admin.createOAuth2Client({
+      oAuth2Client: {
+        grant_types: [DEVICE_GRANT],
+        scope: "openid",
+        token_endpoint_auth_method: "private_key_jwt",
+        token_endpoint_auth_signing_alg: "ES256",
+        ...keys,
+      },
+    });
+    return data.client_id ?? "";
+  }
+
+  it("issues device codes to a client authenticated by its signed assertion, and refuses a replayed or forged one", async () => {
+    const clientId = await keyClient({ jwks: { keys: [{ ...publicJwk, kty: "EC" }] } });
+    const assertion = await clientAssertion(clientId);
+    const answer = await authorizeWithAssertion(clientId, assertion);
+    expect(answer.status).toBe(200);
+    expect(answer.body.device_code).toEqual(expect.any(String));
+    expect(await authorizeWithAssertion(clientId, assertion)).toMatchObject({
+      status: 400,
+      body: {
+        error: "jti_known",
+        error_description: "The jti was already used. Claim 'jti' from 'client_assertion' MUST only be used once.",
+      },
+    });
+    const other = (await generateKeyPair("ES256")).privateKey;
+    const forged = await new SignJWT({
+      iss: clientId,
+      sub: clientId,
+      aud: `${hydra.publicUrl}oauth2/token`,
+      jti: randomUUID(),
+      exp: Math.floor(Date.now() / 1000) + 60,
+    })
+      .setProtectedHeader({ alg: "ES256", kid: "tv-key" })
+      .sign(other);
+    expect((await authorizeWithAssertion(clientId, forged)).body).toMatchObject({ error: "invalid_client" });
+    expect(
+      (await authorizeWithAssertion(clientId, await clientAssertion(clientId, { aud: "https://elsewhere.example" }))).body,
+    ).toMatchObject({
+      error: "invalid_client",
+    });
+  });
+
+  it("keeps a client's jwks_uri key set for later assertions (DefaultJWKSFetcherStrategy's cache)", async () => {
+    let fetches = 0;
+    const server = createServer((_req, res) => {
+      fetches += 1;
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys: [{ ...publicJwk, kty: "EC" }] }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const clientId = await keyClient({ jwks_uri: `http://127.0.0.1:${port}/jwks.json` });
+      expect((await authorizeWithAssertion(clientId, await clientAssertion(clientId))).status).toBe(200);
+      expect((await authorizeWithAssertion(clientId, await clientAssertion(clientId))).status).toBe(200);
+      expect(fetches).toBe(1);
+    } finally {
+      server.close();
+    }
+  });
 });

@@ -298,3 +298,110 @@ describe("token endpoint (fosite rfc7523 HandleTokenEndpointRequest)", () => {
     });
   });
 });
+
+describe("the grant's key lives in the key set named after the issuer (persister_grant_jwk.go CreateGrant, GetPublicKey, DeleteGrant)", () => {
+  const issuer = "urn:partner:keyset";
+  const keysPath = `/admin/keys/${encodeURIComponent(issuer)}`;
+
+  it("adds the key to /admin/keys/<issuer> on creation and removes it with the grant", async () => {
+    const created = await trust({
+      issuer,
+      subject: "bob",
+      scope: ["read"],
+      jwk: { ...trustedJwk, kid: "set-key" },
+      expires_at: inOneHour(),
+    });
+    expect(created.status).toBe(201);
+    expect(created.body?.public_key).toEqual({ set: issuer, kid: "set-key" });
+    const listed = await admin("GET", keysPath);
+    expect(listed.status).toBe(200);
+    expect(listed.body?.keys).toEqual([expect.objectContaining({ kid: "set-key", kty: "EC", x: trustedJwk.x, y: trustedJwk.y })]);
+    expect((await admin("GET", `${keysPath}/set-key`)).status).toBe(200);
+
+    expect((await admin("DELETE", `/admin/trust/grants/jwt-bearer/issuers/${String(created.body?.id)}`)).status).toBe(204);
+    expect((await admin("GET", keysPath)).status).toBe(404);
+  });
+
+  it("refuses assertions once the grant's key is deleted from its set (GetPublicKey reads the key set)", async () => {
+    const created = await trust({ issuer, subject: "bob", scope: [], jwk: { ...trustedJwk, kid: "doomed" }, expires_at: inOneHour() });
+    expect(created.status).toBe(201);
+    const signed = () => assertion({ kid: "doomed", claims: { iss: issuer, sub: "bob" } });
+    expect((await exchange({ assertion: await signed() })).status).toBe(200);
+    expect((await admin("DELETE", `${keysPath}/doomed`)).status).toBe(204);
+    expect(await exchange({ assertion: await signed() })).toEqual({
+      status: 400,
+      body: grantError(
+        `No public JWK was registered for issuer "${issuer}" and subject "bob", and public key is required to check signature of JWT in "assertion" request parameter.`,
+      ),
+    });
+    // Without a kid (GetPublicKeys) the key is looked up in the same set.
+    expect((await exchange({ assertion: await assertion({ kid: null, claims: { iss: issuer, sub: "bob" } }) })).status).toBe(400);
+    expect((await admin("DELETE", `/admin/trust/grants/jwt-bearer/issuers/${String(created.body?.id)}`)).status).toBe(204);
+  });
+});
+
+describe("JWT-bearer and private_key_jwt assertions share one used-jti list (fosite ClientAssertionJWTValid / SetClientAssertionJWT, Hydra MarkJWTUsedForTime)", () => {
+  let keyClient: string;
+  let clientKey: PrivateKey;
+
+  beforeAll(async () => {
+    const pair = await generateKeyPair("ES256", { extractable: true });
+    clientKey = pair.privateKey;
+    const publicJwk = { ...(await exportJWK(pair.publicKey)), kty: "EC", kid: "client-key", alg: "ES256", use: "sig" };
+    const created = await hydra.admin.createOAuth2Client({
+      oAuth2Client: {
+        grant_types: ["client_credentials", GRANT],
+        scope: "read",
+        token_endpoint_auth_method: "private_key_jwt",
+        token_endpoint_auth_signing_alg: "ES256",
+        jwks: { keys: [publicJwk] },
+      },
+    });
+    keyClient = created.data.client_id ?? "";
+  });
+
+  async function clientAssertion(jti: string): Promise<string> {
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({ iss: keyClient, sub: keyClient, aud: tokenUrl, jti, iat: now, exp: now + 300 })
+      .setProtectedHeader({ alg: "ES256", kid: "client-key" })
+      .sign(clientKey);
+  }
+
+  async function withClientAssertion(form: Record<string, string>, jti: string) {
+    const body = new URLSearchParams({
+      ...form,
+      client_id: keyClient,
+      client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+      client_assertion: await clientAssertion(jti),
+    });
+    const res = await fetch(tokenUrl, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  }
+
+  it("refuses a JWT-bearer assertion whose jti a client assertion used", async () => {
+    const jti = randomUUID();
+    expect((await withClientAssertion({ grant_type: "client_credentials" }, jti)).status).toBe(200);
+    expect(await exchange({ assertion: await assertion({ claims: { jti } }) })).toEqual({
+      status: 400,
+      body: { error: "jti_known", error_description: "The jti was already used." },
+    });
+  });
+
+  it("refuses a client assertion whose jti a JWT-bearer assertion used, with fosite's hint", async () => {
+    const jti = randomUUID();
+    expect((await exchange({ assertion: await assertion({ claims: { jti } }) })).status).toBe(200);
+    expect(await withClientAssertion({ grant_type: "client_credentials" }, jti)).toEqual({
+      status: 400,
+      body: {
+        error: "jti_known",
+        error_description: "The jti was already used. Claim 'jti' from 'client_assertion' MUST only be used once.",
+      },
+    });
+  });
+
+  it("refuses a replayed client assertion as fosite does (jti_known, not invalid_client)", async () => {
+    const jti = randomUUID();
+    expect((await withClientAssertion({ grant_type: "client_credentials" }, jti)).status).toBe(200);
+    expect((await withClientAssertion({ grant_type: "client_credentials" }, jti)).body).toMatchObject({ error: "jti_known" });
+  });
+});

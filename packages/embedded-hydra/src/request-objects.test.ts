@@ -1,9 +1,13 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { TestBrowser } from "./testing/browser";
-import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { CIAM_CONFIG, startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
 import { acceptConsent, acceptLogin, authorizeUrl, ERROR_UI, REDIRECT_URI, responseParams, toLoginUi } from "./testing/oauth";
 
 /**
@@ -156,5 +160,71 @@ describe("request objects (fosite authorizeRequestParametersFromOpenIDConnectReq
       request_uri: "https://nowhere.example/x",
     });
     expect(result.login?.requested_scope).toEqual(["profile"]);
+  });
+});
+
+describe("fetching jwks_uri and request_uri (fosite DefaultJWKSFetcherStrategy, Hydra's RegistrySQL.HTTPClient)", () => {
+  let keyServer: Server;
+  let jwksUrl: string;
+  let fetches = 0;
+  let servedKeys: Record<string, unknown>[] = [];
+  let uriClientId: string;
+
+  beforeAll(async () => {
+    keyServer = createServer((req, res) => {
+      if (req.url === "/moved") return void res.writeHead(302, { location: "/jwks.json" }).end();
+      fetches += 1;
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys: servedKeys }));
+    });
+    await new Promise<void>((resolve) => keyServer.listen(0, "127.0.0.1", resolve));
+    jwksUrl = `http://127.0.0.1:${(keyServer.address() as AddressInfo).port}/moved`;
+    const { data } = await hydra.admin.createOAuth2Client({
+      oAuth2Client: { redirect_uris: [REDIRECT_URI], scope: "openid profile", grant_types: ["authorization_code"], jwks_uri: jwksUrl },
+    });
+    uriClientId = data.client_id ?? "";
+  });
+
+  afterAll(() => {
+    keyServer?.close();
+  });
+
+  it("keeps a fetched key set for later objects, follows redirects, and fetches anew once when no key fits", async () => {
+    const first = await generateKeyPair("ES256", { extractable: true });
+    servedKeys = [{ ...(await exportJWK(first.publicKey)), kid: "k1", use: "sig", alg: "ES256" }];
+    fetches = 0;
+    for (const state of ["state-one-1", "state-two-2"]) {
+      const request = await signed({ scope: "profile", state }, first.privateKey, "k1");
+      expect((await authorize(uriClientId, { request })).login?.requested_scope).toEqual(["profile", "openid"]);
+    }
+    expect(fetches).toBe(1);
+    // A key the cached set does not have: fosite resolves the set again, ignoring its cache.
+    const second = await generateKeyPair("ES256", { extractable: true });
+    servedKeys = [...servedKeys, { ...(await exportJWK(second.publicKey)), kid: "k2", use: "sig", alg: "ES256" }];
+    const rotated = await signed({ scope: "profile" }, second.privateKey, "k2");
+    expect((await authorize(uriClientId, { request: rotated })).login?.requested_scope).toEqual(["profile", "openid"]);
+    expect(fetches).toBe(2);
+  });
+});
+
+describe("clients.http.disallow_private_ip_ranges (Hydra's HTTPClient: ResilientClientDisallowInternalIPs)", () => {
+  it("refuses a request_uri on an internal address", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "hydra-ssrf-"));
+    const config = parseYaml(await readFile(CIAM_CONFIG, "utf8")) as Record<string, unknown>;
+    config.clients = { http: { disallow_private_ip_ranges: true } };
+    const configPath = path.join(dir, "hydra.yml");
+    await writeFile(configPath, stringifyYaml(config));
+    // The same database as the other instance: its client was registered where the validator let the loopback request_uri pass.
+    const guarded = await startHydraUnderTest(pg, { configPath, database: new URL(hydra.dsn).pathname.slice(1) });
+    try {
+      served = await signed({ scope: "openid" });
+      const at = await toLoginUi(new TestBrowser(), authorizeUrl(guarded, clientId, { request_uri: objectUrl }));
+      expect(at.url.searchParams.get("error")).toBe("invalid_request_uri");
+      expect(at.url.searchParams.get("error_description")).toContain(
+        "Unable to fetch OpenID Connect request parameters from 'request_uri' because: ",
+      );
+    } finally {
+      await guarded.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -160,3 +160,51 @@ describe("verifiable credentials (createVerifiableCredential)", () => {
     expect(unknown.body.error).toBe("request_unauthorized");
   });
 });
+
+describe("OPTIONS /credentials (oauth2/handler.go SetPublicRoutes: corsMiddleware(handleOptions); rs/cors in cmd/server/handler.go publicServer)", () => {
+  async function options(headers: Record<string, string>) {
+    const res = await fetch(new URL("credentials", hydra.publicUrl), { method: "OPTIONS", headers });
+    const cors: Record<string, string> = {};
+    res.headers.forEach((value, name) => {
+      if (name.startsWith("access-control-") || name === "vary") cors[name] = value;
+    });
+    return { status: res.status, cors, body: await res.text() };
+  }
+  const VARY = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers";
+
+  it("answers a preflight from an allowed origin (serve.public.cors) with the origin, method, headers and credentials", async () => {
+    expect(
+      await options({
+        Origin: "http://ciam.localhost:3000",
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization,content-type",
+      }),
+    ).toEqual({
+      status: 204,
+      body: "",
+      cors: {
+        vary: VARY,
+        "access-control-allow-origin": "http://ciam.localhost:3000",
+        "access-control-allow-methods": "POST",
+        "access-control-allow-headers": "authorization,content-type",
+        "access-control-allow-credentials": "true",
+      },
+    });
+  });
+
+  it("answers a preflight it refuses (origin or header not allowed) without CORS headers", async () => {
+    const refused = { status: 204, body: "", cors: { vary: VARY } };
+    expect(await options({ Origin: "http://evil.example", "Access-Control-Request-Method": "POST" })).toEqual(refused);
+    expect(
+      await options({
+        Origin: "http://ciam.localhost:3000",
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "x-custom",
+      }),
+    ).toEqual(refused);
+  });
+
+  it("answers a plain OPTIONS with handleOptions' empty 200", async () => {
+    expect(await options({})).toEqual({ status: 200, body: "", cors: {} });
+  });
+});

@@ -4,6 +4,7 @@ import { verifyClientSecret } from "../clients/secret-hash";
 import type { Deps } from "../deps";
 import { fositeHydraError } from "../fosite-errors";
 import { authMethodMismatchHint } from "../provider/token-errors";
+import { authenticateWithAssertion, CLIENT_ASSERTION_TYPE } from "./client-assertion";
 
 const CREDENTIALS_MISSING = "Client credentials missing or malformed in both HTTP Authorization header and HTTP POST body.";
 
@@ -30,11 +31,15 @@ async function secretMatches(client: StoredClient, secret: string): Promise<bool
 }
 
 /**
- * fosite's AuthenticateClient for the device authorization endpoint, the
- * methods Olympus clients use: `client_secret_basic`, `client_secret_post`
- * and `none`; each client only with the method it registered.
+ * fosite's AuthenticateClient for the device authorization endpoint:
+ * `private_key_jwt` (client-assertion.ts), `client_secret_basic`,
+ * `client_secret_post` and `none`; each client only with the method it
+ * registered.
  */
 export async function authenticateDeviceClient(deps: Deps, req: IncomingMessage, form: URLSearchParams): Promise<StoredClient> {
+  const assertionType = form.get("client_assertion_type") ?? "";
+  if (assertionType === CLIENT_ASSERTION_TYPE) return authenticateWithAssertion(deps, form);
+  if (assertionType !== "") throw fositeHydraError("invalid_request", `Unknown client_assertion_type '${assertionType}'.`);
   const basic = basicCredentials(req);
   if (req.headers.authorization !== undefined && !basic) throw fositeHydraError("invalid_request", CREDENTIALS_MISSING);
   const id = basic?.id ?? form.get("client_id") ?? "";

@@ -6,8 +6,11 @@ import type { Deps } from "../deps";
 import { HydraError } from "../errors";
 import { FOSITE_ERRORS, fositeHydraError, isFositeErrorName } from "../fosite-errors";
 import { randomToken, type RedeemedFlow } from "../flows/repository";
-import { acceptConsentSchema, acceptedLoginSchema, recordConsent, rejectionSchema } from "../provider/decisions";
+import { decideAuthentication } from "../provider/authentication-decision";
+import { acceptConsentSchema, acceptedLoginSchema, recordConsent, rejectionSchema, type AcceptedLogin } from "../provider/decisions";
+import { REMEMBERED_AUTH_TIME_KEY } from "../provider/interactions";
 import type { Mapping } from "../public/mapping";
+import { rememberedBrowserLogin, rememberInBrowser } from "./browser-login";
 import { DeviceChallengeStore } from "./challenges";
 import { DEVICE_PATHS, deviceCsrfCookie, deviceUrls } from "./urls";
 
@@ -42,7 +45,7 @@ export async function handleDeviceVerification(deps: Deps, req: IncomingMessage)
       const client = await queryClient(deps, query);
       // The login request is about the device's client, never one named in the browser's query.
       if (client.id !== challenge.accepted.clientId) throw clientMismatch();
-      return await requestAuthentication(deps, client, challenge.requestUrl, challenge.accepted);
+      return await requestAuthentication(deps, req, query, client, challenge.requestUrl, challenge.accepted);
     }
     const client = await queryClient(deps, query);
     if (loginVerifier) return await requestConsent(deps, req, client, loginVerifier);
@@ -81,31 +84,51 @@ async function queryClient(deps: Deps, query: Query): Promise<StoredClient> {
 }
 
 /**
- * forwardAuthenticationRequest for a device flow: a login request about the
- * device's requested scope and audience, `request_url` the verification
- * URL, no OpenID Connect context (Hydra leaves it nil for device flows).
+ * requestAuthentication and forwardAuthenticationRequest for a device flow:
+ * a login request about the device's requested scope and audience,
+ * `request_url` the verification URL, no OpenID Connect context (Hydra
+ * leaves it nil for device flows). The browser's remembered login is used as
+ * in a browser authorization (`skip: true`, its subject and session id),
+ * unless the verification URL asks for `prompt=login` or a `max_age` the
+ * login is older than.
  */
 async function requestAuthentication(
   deps: Deps,
+  req: IncomingMessage,
+  query: Query,
   client: StoredClient,
   requestUrl: string,
   accepted: { deviceCodeId: string; requestedScope: string[]; requestedAudience: string[] },
 ): Promise<Mapping> {
+  const browser = await rememberedBrowserLogin(deps, req);
+  // `prompt=none` and `id_token_hint` are authorization-request notions no device verification URL carries; not evaluated here.
+  const form = new URLSearchParams(query);
+  form.delete("id_token_hint");
+  form.set(
+    "prompt",
+    (form.get("prompt") ?? "")
+      .split(" ")
+      .filter((value) => value && value !== "none")
+      .join(" "),
+  );
+  const decision = browser ? decideAuthentication(form, browser.login, undefined) : { skip: false as const };
   const csrf = randomToken();
   const request = {
     requested_scope: accepted.requestedScope,
     requested_access_token_audience: accepted.requestedAudience,
-    skip: false,
-    subject: "",
+    skip: decision.skip,
+    subject: decision.skip ? decision.remembered.subject : "",
     oidc_context: null,
     client: clientToJson(client),
     request_url: requestUrl,
-    session_id: randomToken(),
+    session_id: decision.skip && browser ? browser.sessionId : randomToken(),
     [DEVICE_CODE_KEY]: accepted.deviceCodeId,
+    ...(decision.skip ? { [REMEMBERED_AUTH_TIME_KEY]: Math.floor(decision.remembered.authenticatedAt.getTime() / 1000) } : {}),
   };
   const challenge = await deps.flows.create({
     kind: "login",
     clientId: client.id,
+    ...(decision.skip ? { subject: decision.remembered.subject } : {}),
     csrf,
     request,
     ttlSeconds: deps.config.ttl.login_consent_request,
@@ -118,6 +141,25 @@ async function requestAuthentication(
   };
 }
 
+/**
+ * The login half of verifyAuthentication: a fresh login is confirmed as a
+ * login session (remembered or not); remembered, it becomes this browser's
+ * login session (Set-Cookie values returned); not remembered, the browser's
+ * remembered login is forgotten, as Hydra revokes its authentication session.
+ * A skipped login leaves the remembered one as it is.
+ */
+async function confirmDeviceLogin(deps: Deps, req: IncomingMessage, flow: RedeemedFlow, login: AcceptedLogin, authenticatedAt: number) {
+  if (flow.request.skip === true) return [];
+  const sessionId = String(flow.request.session_id);
+  await deps.sessions.rememberLogin(sessionId, login.subject, login.remember, login.remember_for, authenticatedAt);
+  if (!login.remember) {
+    const browser = await rememberedBrowserLogin(deps, req);
+    if (browser) await deps.sessions.forgetLogins({ sessionId: browser.sessionId });
+    return [];
+  }
+  return rememberInBrowser(deps, req, { sessionId, subject: login.subject, authenticatedAt, acr: login.acr, amr: login.amr });
+}
+
 /** verifyAuthentication then requestConsent: device flows skip consent only for a confidential client's remembered consent. */
 async function requestConsent(deps: Deps, req: IncomingMessage, client: StoredClient, verifier: string): Promise<Mapping> {
   const flow = await redeemDeviceFlow(deps, "login", verifier);
@@ -127,6 +169,10 @@ async function requestConsent(deps: Deps, req: IncomingMessage, client: StoredCl
   if (flow.decision === "rejected") throw rejected(flow);
   assertCsrf(checkCsrfCookie(req.headers.cookie, loginCookie.name, flow.csrf, loginCookie.options.keys));
   const login = acceptedLoginSchema.parse(flow.handled);
+  // A skipped login keeps the remembered login's time (Hydra's LoginAuthenticatedAt).
+  const rememberedAt = flow.request[REMEMBERED_AUTH_TIME_KEY];
+  const authenticatedAt = flow.request.skip === true && typeof rememberedAt === "number" ? rememberedAt : login.authenticated_at;
+  const sessionCookies = await confirmDeviceLogin(deps, req, flow, login, authenticatedAt);
   const scopes = stringList(flow.request.requested_scope);
   // consent/strategy_default.go requestConsent: "Device initiated flows are never allowed to skip consent" for public clients.
   const remembered =
@@ -147,7 +193,7 @@ async function requestConsent(deps: Deps, req: IncomingMessage, client: StoredCl
     amr: login.amr,
     ...(login.context !== undefined ? { context: login.context } : {}),
     [DEVICE_CODE_KEY]: flow.request[DEVICE_CODE_KEY],
-    [AUTH_TIME_KEY]: login.authenticated_at,
+    [AUTH_TIME_KEY]: authenticatedAt,
   };
   const challenge = await deps.flows.create({
     kind: "consent",
@@ -161,7 +207,7 @@ async function requestConsent(deps: Deps, req: IncomingMessage, client: StoredCl
   return {
     kind: "redirect",
     location: withQuery(deps.urls.consent, { consent_challenge: challenge }),
-    headers: { "set-cookie": serializeCsrfCookie(cookie.name, csrf, cookie.options) },
+    headers: { "set-cookie": [serializeCsrfCookie(cookie.name, csrf, cookie.options), ...sessionCookies] },
   };
 }
 

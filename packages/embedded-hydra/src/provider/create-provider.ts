@@ -35,6 +35,7 @@ import { tokenTtls } from "./token-ttl";
 import { DEVICE_PROVIDER_ROUTES, deviceCodeTtl, deviceFlowFeature } from "../device/provider-options";
 import { installDeviceCodeGrant } from "../device/token-grant";
 import { installJwtBearerGrant, jwtBearerTokenExtra } from "../trust/jwt-bearer-grant";
+import { installSharedAssertionReplay } from "../trust/client-assertion-replay";
 import { TrustRepository } from "../trust/repository";
 
 const { Prompt, Check } = interactionPolicy;
@@ -172,6 +173,9 @@ function clientCredentialsAudience(ctx: KoaContextWithOIDC): string[] {
   if (refused !== undefined) throw new FositeProviderError("invalid_request", audienceHint(refused));
   return requested;
 }
+
+/** How long oidc-provider keeps a browser's session (and its cookie); Hydra's remembered login may end sooner. */
+export const PROVIDER_SESSION_TTL_SECONDS = 30 * 24 * 3600;
 
 /** oidc-provider's cookie options (session, interaction, resume): host-only, HttpOnly, SameSite from config, signed with the cookie secret. */
 export function providerCookieOptions(config: HydraConfig) {
@@ -337,7 +341,7 @@ export function createProvider(deps: Deps, providerKeys: ProviderKeys): Provider
       Interaction: config.ttl.login_consent_request,
       DeviceCode: deviceCodeTtl(config),
       Grant: config.ttl.refresh_token,
-      Session: 30 * 24 * 3600,
+      Session: PROVIDER_SESSION_TTL_SECONDS,
     },
   };
 
@@ -362,8 +366,10 @@ export function createProvider(deps: Deps, providerKeys: ProviderKeys): Provider
   installJwtAccessTokens(provider, deps, { keys: accessTokenKeys });
   installJwtRevocation(provider, ROUTES.revocation);
   installDeviceCodeGrant(provider, deps.db);
+  const trust = new TrustRepository(deps.db);
+  installSharedAssertionReplay(provider, trust);
   installJwtBearerGrant(provider, {
-    trust: new TrustRepository(deps.db),
+    trust,
     config: config.oauth2.grant.jwt,
     tokenUrls: [new URL("oauth2/token", deps.publicUrl).toString()],
   });

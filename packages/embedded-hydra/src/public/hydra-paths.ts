@@ -10,6 +10,7 @@ import { completeLogout, startLogout } from "./logout";
 import type { Mapping } from "./mapping";
 import { CREDENTIALS_PATH, createVerifiableCredential } from "../credentials/verifiable-credentials";
 import { providerQuery, resolveRequestObject } from "./request-objects";
+import { answerOptions } from "./cors-preflight";
 import { errorPage } from "./responses";
 import { redeemVerifier } from "./verifiers";
 import { mapDeviceRequest } from "../device/routes";
@@ -61,6 +62,7 @@ export async function mapHydraRequest(deps: Deps, req: IncomingMessage, res: Ser
   if (device) return device;
 
   if (url.pathname === CREDENTIALS_PATH && req.method === "POST") return createVerifiableCredential(deps, req, url);
+  if (url.pathname === CREDENTIALS_PATH && req.method === "OPTIONS") return answerOptions(deps.config.serve.public.cors, req);
 
   const registration = await handleRegistration(deps, req, url.pathname);
   if (registration) return registration;

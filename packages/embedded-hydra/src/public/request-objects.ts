@@ -1,5 +1,7 @@
 import { createPublicKey, verify } from "node:crypto";
+import { ClientKeyError, clientKey, familyOf, jwksFetcherOf } from "../clients/client-keys";
 import type { StoredClientData } from "../clients/model";
+import { fetchText } from "../clients/outbound-http";
 import type { Deps } from "../deps";
 import { fositeDescription, type FositeErrorName } from "../fosite-errors";
 import { goSprintS } from "./go-format";
@@ -42,15 +44,8 @@ function split(value: string | null): string[] {
   return (value ?? "").split(" ").filter(Boolean);
 }
 
-/** fosite's limit on a fetched request object or key set (10 MiB), and a bound on how long the fetch may take. */
-const FETCH_LIMIT = 10 * 1024 * 1024;
-const FETCH_TIMEOUT_MS = 10_000;
-
-async function fetchText(location: string): Promise<{ status: number; body: string }> {
-  const response = await fetch(location, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), redirect: "follow" });
-  const buffer = Buffer.from(await response.arrayBuffer());
-  return { status: response.status, body: buffer.subarray(0, FETCH_LIMIT).toString("utf8") };
-}
+/** fosite's limit on a fetched request object (io.LimitReader, 10 MiB). */
+const REQUEST_OBJECT_LIMIT = 10 * 1024 * 1024;
 
 interface Jws {
   header: Record<string, unknown>;
@@ -74,59 +69,6 @@ function parseCompact(token: string): Jws | undefined {
   } catch {
     return undefined;
   }
-}
-
-type KeyFamily = "RSA" | "ECDSA";
-
-function familyOf(alg: string): KeyFamily | undefined {
-  if (/^(RS|PS)(256|384|512)$/.test(alg)) return "RSA";
-  if (/^ES(256|384|512)$/.test(alg)) return "ECDSA";
-  return undefined;
-}
-
-/** fosite findPublicKey: by kid when the header has one, then the first `use: sig` key of the family. */
-function findPublicKey(keys: Record<string, unknown>[], kid: string | undefined, family: KeyFamily): Record<string, unknown> {
-  if (keys.length === 0) throw refuse("invalid_request", "The retrieved JSON Web Key Set does not contain any key.");
-  const candidates = kid === undefined ? keys : keys.filter((key) => key.kid === kid);
-  if (candidates.length === 0)
-    throw refuse("invalid_request", `The JSON Web Token uses signing key with kid '${kid ?? ""}', which could not be found.`);
-  const kty = family === "RSA" ? "RSA" : "EC";
-  const found = candidates.find((key) => key.use === "sig" && key.kty === kty);
-  if (found) return found;
-  throw refuse("invalid_request", `Unable to find ${family} public key with use='sig' for kid '${kid ?? ""}' in JSON Web Key Set.`);
-}
-
-function keysOf(set: unknown): Record<string, unknown>[] {
-  const keys: unknown = typeof set === "object" && set !== null ? Reflect.get(set, "keys") : undefined;
-  return Array.isArray(keys) ? keys.filter((key): key is Record<string, unknown> => typeof key === "object" && key !== null) : [];
-}
-
-/** findClientPublicJWK: the client's own key set, else its jwks_uri (fetched again once when no key fits, as fosite refreshes its cache). */
-async function clientKey(client: StoredClientData, kid: string | undefined, family: KeyFamily): Promise<Record<string, unknown>> {
-  if (client.jwks) return findPublicKey(keysOf(client.jwks), kid, family);
-  const location = client.jwks_uri;
-  let body: { status: number; body: string };
-  try {
-    body = await fetchText(location);
-  } catch {
-    throw refuse("server_error", `Unable to fetch JSON Web Keys from location '${location}'. Check for typos or other network issues.`);
-  }
-  if (body.status < 200 || body.status >= 400) {
-    throw refuse(
-      "server_error",
-      `Expected successful status code in range of 200 - 399 from location '${location}' but received code ${body.status}.`,
-    );
-  }
-  let set: unknown;
-  try {
-    set = JSON.parse(body.body);
-  } catch {
-    throw refuse(
-      "server_error",
-      `Unable to decode JSON Web Keys from location '${location}'. Please check for typos and if the URL returns valid JSON.`,
-    );
-  }
-  return findPublicKey(keysOf(set), kid, family);
 }
 
 function verifies(jws: Jws, jwk: Record<string, unknown>): boolean {
@@ -156,7 +98,7 @@ function withinTimes(claims: Record<string, unknown>): boolean {
   return !(exp !== undefined && now > exp) && !(iat !== undefined && now < iat) && !(nbf !== undefined && now < nbf);
 }
 
-async function verifiedClaims(client: StoredClientData, assertion: string): Promise<Record<string, unknown>> {
+async function verifiedClaims(deps: Deps, client: StoredClientData, assertion: string): Promise<Record<string, unknown>> {
   const signatureFailure = refuse("invalid_request_object", "Unable to verify the request object's signature.");
   const jws = parseCompact(assertion);
   if (!jws) throw signatureFailure;
@@ -174,10 +116,10 @@ async function verifiedClaims(client: StoredClientData, assertion: string): Prom
     const kid = typeof jws.header.kid === "string" && jws.header.kid !== "" ? jws.header.kid : undefined;
     let key: Record<string, unknown>;
     try {
-      key = await clientKey(client, kid, family);
+      key = await clientKey(client, kid, family, jwksFetcherOf(deps, deps.config.clients.http.disallow_private_ip_ranges));
     } catch (error) {
       // wrapSigningKeyFailure: the outer hint, then the inner error's.
-      if (!(error instanceof RequestObjectError)) throw error;
+      if (!(error instanceof ClientKeyError)) throw error;
       const outer = `Unable to retrieve ${family} signing key from OAuth 2.0 Client.`;
       throw refuse("invalid_request_object", error.hint ? `${outer} ${error.hint}` : outer);
     }
@@ -211,7 +153,10 @@ async function applyRequestObject(deps: Deps, query: URLSearchParams): Promise<R
       throw refuse("invalid_request_uri", `Request URI '${requestUri}' is not whitelisted by the OAuth 2.0 Client.`);
     let fetched: { status: number; body: string };
     try {
-      fetched = await fetchText(requestUri);
+      fetched = await fetchText(requestUri, {
+        disallowPrivateIpRanges: deps.config.clients.http.disallow_private_ip_ranges,
+        limit: REQUEST_OBJECT_LIMIT,
+      });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw refuse("invalid_request_uri", `Unable to fetch OpenID Connect request parameters from 'request_uri' because: ${reason}.`);
@@ -224,7 +169,7 @@ async function applyRequestObject(deps: Deps, query: URLSearchParams): Promise<R
     }
     assertion = fetched.body;
   }
-  const claims = await verifiedClaims(client, assertion);
+  const claims = await verifiedClaims(deps, client, assertion);
   const form = new URLSearchParams(query);
   for (const [name, value] of Object.entries(claims)) form.set(name, goSprintS(value));
   const merged = split(form.get("scope"));

@@ -32,7 +32,7 @@ export const PUBLIC_ROUTES: RouteInfo[] = [
   ...FALLBACK_ROUTES,
   ...DEVICE_ROUTES,
   { methods: ["POST"], pattern: REGISTRATION_PATH },
-  { methods: ["POST"], pattern: CREDENTIALS_PATH },
+  { methods: ["POST", "OPTIONS"], pattern: CREDENTIALS_PATH },
   { methods: ["GET", "PUT", "DELETE"], pattern: `${REGISTRATION_PATH}/:id` },
 ];
 
@@ -71,7 +71,7 @@ export function createPublicServer(deps: Deps): Server {
         return;
       }
       if (mapping.kind === "empty") {
-        res.writeHead(mapping.status).end();
+        res.writeHead(mapping.status, mapping.headers ?? {}).end();
         return;
       }
       if (mapping.kind === "json") {

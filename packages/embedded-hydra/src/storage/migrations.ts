@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { runMigrations as runLedgerMigrations, type Migration, type MigrationLedger } from "@olympus/server-kit/migrations";
-import { TRUST_MIGRATION_SQL } from "../trust/repository";
+import { TRUST_KEY_SET_MIGRATION_SQL, TRUST_MIGRATION_SQL } from "../trust/repository";
 
 /**
  * Ordered schema migrations. Each runs once, in its own transaction, and is
@@ -140,6 +140,7 @@ export const migrations: readonly Migration<number>[] = [
     `,
   },
   { id: 8, name: "trusted JWT-bearer issuers and used assertion ids", sql: TRUST_MIGRATION_SQL },
+  { id: 9, name: "JWT-bearer keys in the key set named after their issuer", sql: TRUST_KEY_SET_MIGRATION_SQL },
 ];
 
 /** The table embedded Hydra has always recorded its migrations in. */

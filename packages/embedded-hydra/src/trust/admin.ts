@@ -63,16 +63,20 @@ export function registerTrustRoutes(router: AdminRouter, trust: TrustRepository)
     const request = decodeCreateRequest(await readBody(req));
     validateGrant(request);
     const jwk = request.jwk ?? {};
-    const grant = await trust.create({
-      issuer: request.issuer,
-      subject: request.subject,
-      allowAnySubject: request.allowAnySubject,
-      scope: request.scope ?? [],
-      keyId: String(jwk.kid),
+    const grant = await trust.create(
+      {
+        issuer: request.issuer,
+        subject: request.subject,
+        allowAnySubject: request.allowAnySubject,
+        scope: request.scope ?? [],
+        // Hydra groups a trusted issuer's keys in one set named after it (trustOAuth2JwtGrantIssuer).
+        keySet: request.issuer,
+        keyId: String(jwk.kid),
+        createdAt: roundToSecond(new Date()),
+        expiresAt: roundToSecond(request.expiresAt ?? new Date()),
+      },
       jwk,
-      createdAt: roundToSecond(new Date()),
-      expiresAt: roundToSecond(request.expiresAt ?? new Date()),
-    });
+    );
     sendJson(res, 201, grantJson(grant), { location: `/trust/grants/jwt-bearer/issuers/${encodeURIComponent(grant.id)}` });
   });
 

@@ -11,8 +11,11 @@ export interface TrustedIssuer {
   subject: string;
   allowAnySubject: boolean;
   scope: string[];
+  /** The JSON Web Key set holding the key: the issuer, as Hydra's handler sets it. */
+  keySet: string;
   keyId: string;
-  jwk: Record<string, unknown>;
+  /** The key as its set holds it; undefined once it was deleted from the set. */
+  jwk: Record<string, unknown> | undefined;
   createdAt: Date;
   expiresAt: Date;
 }
@@ -55,7 +58,7 @@ export function roundToSecond(date: Date): Date {
   return new Date(Math.round(date.getTime() / 1000) * 1000);
 }
 
-/** The JSON Hydra answers for a grant (trust.Grant; the key is named by set — the issuer — and kid). */
+/** The JSON Hydra answers for a grant (trust.Grant; the key is named by set and kid). */
 export function grantJson(grant: TrustedIssuer): Record<string, unknown> {
   return {
     id: grant.id,
@@ -63,7 +66,7 @@ export function grantJson(grant: TrustedIssuer): Record<string, unknown> {
     subject: grant.subject,
     allow_any_subject: grant.allowAnySubject,
     scope: grant.scope,
-    public_key: { set: grant.issuer, kid: grant.keyId },
+    public_key: { set: grant.keySet, kid: grant.keyId },
     created_at: goTime(grant.createdAt),
     expires_at: goTime(grant.expiresAt),
   };

@@ -90,17 +90,24 @@ export function jwtBearerTokenExtra(ctx: KoaContextWithOIDC | undefined): Record
 }
 
 /** findPublicKeyForToken: by the header's kid, else the first unexpired trusted key that verifies. */
-async function findTrustedKey(trust: TrustRepository, jws: ParsedJws, claims: AssertionClaims): Promise<TrustedIssuer> {
+async function findTrustedKey(
+  trust: TrustRepository,
+  jws: ParsedJws,
+  claims: AssertionClaims,
+): Promise<{ grant: TrustedIssuer; jwk: Record<string, unknown> }> {
   const notFound = invalidGrant(
     `No public JWK was registered for issuer "${claims.iss}" and subject "${claims.sub}", and public key is required to check signature of JWT in "assertion" request parameter.`,
   );
   const kid = typeof jws.header.kid === "string" ? jws.header.kid : "";
   if (kid !== "") {
     const found = await trust.findByKeyId(claims.iss, claims.sub, kid);
-    if (!found) throw notFound;
-    return found;
+    // GetPublicKey fails as well when the grant's key was deleted from its set.
+    if (!found?.jwk) throw notFound;
+    return { grant: found, jwk: found.jwk };
   }
-  for (const candidate of await trust.findUnexpired(claims.iss, claims.sub)) if (verifyJwsWith(jws, candidate.jwk)) return candidate;
+  for (const candidate of await trust.findUnexpired(claims.iss, claims.sub)) {
+    if (candidate.jwk && verifyJwsWith(jws, candidate.jwk)) return { grant: candidate, jwk: candidate.jwk };
+  }
   throw notFound;
 }
 
@@ -163,8 +170,8 @@ export function installJwtBearerGrant(provider: Provider, options: JwtBearerOpti
     if (claims.iss === "") throw invalidGrant('The JWT in "assertion" request parameter MUST contain an "iss" (issuer) claim.');
     if (claims.sub === "") throw invalidGrant('The JWT in "assertion" request parameter MUST contain a "sub" (subject) claim.');
 
-    const trusted = await findTrustedKey(options.trust, jws, claims);
-    if (!verifyJwsWith(jws, trusted.jwk)) throw invalidGrant("Unable to verify the integrity of the 'assertion' value.");
+    const { grant: trusted, jwk } = await findTrustedKey(options.trust, jws, claims);
+    if (!verifyJwsWith(jws, jwk)) throw invalidGrant("Unable to verify the integrity of the 'assertion' value.");
     await validateClaims(options, claims);
 
     const scopeParam = ctx.oidc.params?.scope;

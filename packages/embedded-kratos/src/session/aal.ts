@@ -7,9 +7,14 @@ export function aalRank(aal: AuthenticatorAssuranceLevel | null | undefined): nu
   return aal ? ORDER.indexOf(aal) : 0;
 }
 
-/** The session's AAL from its completed methods: any first factor = aal1, plus a second factor = aal2. */
+/**
+ * The session's AAL from its completed methods (session.go
+ * SetAuthenticatorAssuranceLevel): any first factor = aal1, plus a second
+ * factor = aal2. An oidc or saml sign-in recorded as aal2 (the upstream
+ * provider did the second factor) is both at once.
+ */
 export function sessionAal(methods: AuthenticationMethod[]): AuthenticatorAssuranceLevel {
-  const hasFirst = methods.some((m) => m.aal === "aal1");
+  const hasFirst = methods.some((m) => m.aal === "aal1" || (m.aal === "aal2" && (m.method === "oidc" || m.method === "saml")));
   const hasSecond = methods.some((m) => m.aal === "aal2");
   if (hasFirst && hasSecond) return "aal2";
   if (hasFirst || hasSecond) return "aal1";

@@ -4,15 +4,13 @@ import type { Router } from "../http/router";
 import { isUuid } from "../identity/repository";
 import { parseMigrationPagination, setMigrationLinkHeader } from "../admin/migration-pagination";
 import { publicSessionJson } from "./json";
+import type { Session } from "./session";
 
 /** /sessions/whoami and the "my sessions" endpoints of the public API. */
 export function registerSessionRoutes(router: Router, deps: Deps): void {
   router.on(["GET", "POST", "PUT", "PATCH", "DELETE"], "/sessions/whoami", async (ctx) => {
     const session = await deps.sessions.require(ctx);
-    const identity = session.identity;
-    if (identity && !deps.aal.satisfies(session.aal, identity, deps.config.session.whoami.required_aal)) {
-      throw errors.aal2Required(`${deps.config.publicBaseUrl}self-service/login/browser?aal=aal2`);
-    }
+    requireWhoamiAal(deps, session);
     // session.Tokenizer: no `session.whoami.tokenizer.templates` are supported, so every name is unknown (Kratos' 400).
     const template = ctx.query.get("tokenize_as");
     if (template) throw errors.badRequest(`Unable to find tokenizer template "${template}".`);
@@ -22,6 +20,8 @@ export function registerSessionRoutes(router: Router, deps: Deps): void {
   // session/handler.go listMySessions: ListSessionsByIdentity without the current session, active only, newest first, page/per_page.
   router.get("/sessions", async (ctx) => {
     const current = await deps.sessions.require(ctx);
+    // listMySessions calls DoesSessionSatisfy with session.whoami.required_aal, as whoami does: the same 403.
+    requireWhoamiAal(deps, current);
     const { page, perPage } = parseMigrationPagination(ctx.query);
     const { sessions, total } = await deps.sessions.repository.listForIdentityNewestFirst({
       identityId: current.identityId,
@@ -50,4 +50,12 @@ export function registerSessionRoutes(router: Router, deps: Deps): void {
     if (!isUuid(id) || !(await deps.sessions.repository.deactivate(id, current.identityId))) throw errors.notFound();
     ctx.noContent();
   });
+}
+
+/** DoesSessionSatisfy(session.whoami.required_aal): 403 session_aal2_required pointing at the aal2 login. */
+function requireWhoamiAal(deps: Deps, session: Session): void {
+  const identity = session.identity;
+  if (identity && !deps.aal.satisfies(session.aal, identity, deps.config.session.whoami.required_aal)) {
+    throw errors.aal2Required(`${deps.config.publicBaseUrl}self-service/login/browser?aal=aal2`);
+  }
 }

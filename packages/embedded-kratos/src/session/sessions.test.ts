@@ -82,6 +82,21 @@ describe("sessions: my other sessions and storage", () => {
     expect((await kratos.frontend.toSession({ xSessionToken: phone.token })).status).toBe(200);
   });
 
+  // session/handler.go listMySessions: DoesSessionSatisfy(session.whoami.required_aal) before listing, its ErrAALNotSatisfied written as is.
+  it("refuses to list my sessions while the session falls short of session.whoami.required_aal (listMySessions)", async () => {
+    const email = uniqueEmail("aal-list");
+    const phone = await registerNative(kratos, email);
+    await loginNative(kratos, email);
+    // A second factor set up elsewhere: the identity could now reach aal2 (CIAM requires highest_available).
+    await pg.query(`UPDATE identities SET available_aal = 'aal2' WHERE traits->>'email' = $1`, [email], database);
+
+    const refused = await expectFailure(kratos.frontend.listMySessions({ xSessionToken: phone.token }));
+    expect(refused.status).toBe(403);
+    const body = refused.data as { error: { id: string }; redirect_browser_to: string };
+    expect(body.error.id).toBe("session_aal2_required");
+    expect(body.redirect_browser_to).toBe(`${kratos.publicUrl.replace(/\/?$/, "/")}self-service/login/browser?aal=aal2`);
+  });
+
   it("stores session tokens (and cookie values) only as digests", async () => {
     const native = await registerNative(kratos, uniqueEmail("stored-token"));
     const browser = await registerBrowser(kratos, uniqueEmail("stored-cookie"));

@@ -45,7 +45,8 @@ export async function completeRegistration(deps: FlowDeps, ctx: HttpContext, flo
   const continueWith: ContinueWith[] =
     flow.type === "browser" && ctx.isJsonRequest ? [{ action: "redirect_browser_to", redirect_browser_to: returnTo }] : [];
   if (result.identity.state !== "active") throw flowErrors.identityDisabled(result.identity.id);
-  const issued = await deps.sessions.issue(ctx, result.identity, [{ method, aal: "aal1", completed_at: new Date().toISOString() }]);
+  // PostRegistrationHook receives the strategy's AuthenticationMethod: oidc's carries its provider, AAL and upstream claims.
+  const issued = await deps.sessions.issue(ctx, result.identity, [{ ...result.method, method, completed_at: new Date().toISOString() }]);
   const args: HookArgs = { ctx, flow, identity: result.identity, continueWith, issued };
   args.verificationFlow = await startVerificationForIdentity(deps, ctx, result.identity, flow);
   await runAfterHooks(deps, "registration", method, "post", args);

@@ -2,11 +2,14 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:
 import type { KratosConfig } from "../../../config/load";
 
 /**
- * Kratos' cipher (`secrets.cipher` with `ciphers.algorithm`): seals the OAuth
- * state and the provider tokens kept in oidc credentials. Here AES-256-GCM,
- * keyed with the first cipher secret (else the default, else the cookie
- * secret). Without any secret a key lives as long as the process, so a restart
- * only costs sign-ins under way — tokens are then not kept at all (see `seal`).
+ * Seals the OAuth `state` parameter: AES-256-GCM keyed with the first cipher
+ * secret (else the default, else the cookie secret), base64url. Kratos
+ * encrypts its protobuf state with the configured `ciphers.algorithm`; the
+ * state only travels through the provider back to this server, so its format
+ * is this server's own — and stays authenticated even where Kratos' `noop`
+ * would send it in clear. Without any secret a key lives as long as the
+ * process, so a restart only costs sign-ins under way. Stored provider
+ * tokens use Kratos' cipher (`src/cipher`), not this.
  */
 const processKey = randomBytes(32);
 
@@ -33,10 +36,4 @@ export function decrypt(config: KratosConfig, sealed: string): string | undefine
   } catch {
     return undefined;
   }
-}
-
-/** A provider token as stored in the credential: sealed with a configured secret, dropped (empty) without one. */
-export function seal(config: KratosConfig, token: string | undefined): string {
-  if (!token || !keyOf(config).configured) return "";
-  return encrypt(config, token);
 }

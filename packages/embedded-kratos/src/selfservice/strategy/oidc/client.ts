@@ -1,6 +1,7 @@
 import * as oidc from "openid-client";
 import { KratosError } from "../../../http/errors";
 import type { OidcProvider } from "./config";
+import { discoveryError, idTokenMissing, tokenExchangeError, userInfoError } from "./provider-errors";
 
 /**
  * The OpenID Connect client side of a provider (Kratos' ProviderGenericOIDC
@@ -40,8 +41,7 @@ async function discover(p: OidcProvider): Promise<oidc.Configuration> {
     oidc.enableNonRepudiationChecks(configuration);
     return configuration;
   } catch (error) {
-    // go-oidc's NewProvider failure as Kratos' generic provider reports it.
-    throw new KratosError(500, { reason: `Unable to initialize OpenID Connect Provider: ${(error as Error).message}` });
+    throw await discoveryError(p.issuerUrl, error);
   }
 }
 
@@ -96,14 +96,10 @@ export async function exchangeCode(p: OidcProvider, callback: URL, checks: { sta
       idTokenExpected: true,
     });
   } catch (error) {
-    throw upstreamError(error);
+    throw await tokenExchangeError(configuration.serverMetadata().token_endpoint ?? "", error);
   }
   const claims = response.claims();
-  if (!response.id_token || !claims) {
-    throw new KratosError(400, {
-      reason: `Authentication failed because no id_token was returned. Please accept the "openid" permission and try again.`,
-    });
-  }
+  if (!response.id_token || !claims) throw idTokenMissing();
   return {
     tokens: { idToken: response.id_token, accessToken: response.access_token, refreshToken: response.refresh_token },
     idTokenClaims: { ...claims },
@@ -117,13 +113,8 @@ export async function userInfo(p: OidcProvider, accessToken: string, subject: st
   try {
     info = { ...(await oidc.fetchUserInfo(configuration, accessToken, oidc.skipSubjectCheck)) };
   } catch (error) {
-    throw upstreamError(error);
+    throw await userInfoError(configuration.serverMetadata().userinfo_endpoint ?? "", error);
   }
   if (info.sub !== subject) throw new KratosError(400, { reason: "sub (Subject) claim mismatch between ID token and UserInfo endpoint" });
   return info;
-}
-
-function upstreamError(error: unknown): KratosError {
-  const message = error instanceof Error ? error.message : String(error);
-  return new KratosError(502, { reason: `Unable to exchange the authorization code or read the provider's answer: ${message}` });
 }

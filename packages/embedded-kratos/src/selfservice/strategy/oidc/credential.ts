@@ -1,10 +1,10 @@
 import { z } from "zod";
 import type { KratosConfig } from "../../../config/load";
 import type { Identity } from "../../../identity/identity";
-import { seal } from "./cipher";
+import { cipherFor } from "../../../cipher/cipher";
 import type { ProviderTokens } from "./client";
 
-/** identity.CredentialsOIDCProvider: one linked provider account; tokens are sealed with the cipher. */
+/** identity.CredentialsOIDCProvider: one linked provider account; tokens are encrypted with the configured cipher. */
 const linkSchema = z.looseObject({
   subject: z.string(),
   provider: z.string(),
@@ -20,13 +20,20 @@ const configSchema = z.looseObject({ providers: z.array(linkSchema).default([]) 
 /** identity.OIDCUniqueID. */
 export const oidcIdentifier = (provider: string, subject: string) => `${provider}:${subject}`;
 
+/**
+ * encryptOAuth2Tokens: each token through the cipher `ciphers.algorithm`
+ * selects — hex in clear with `noop` (Kratos' default), hex of the sealed
+ * bytes with `aes` or `xchacha20-poly1305`; a missing token stays "".
+ */
 export function newLink(config: KratosConfig, provider: string, subject: string, tokens: ProviderTokens | undefined): ProviderLink {
+  const cipher = cipherFor(config);
+  const encrypt = (token: string | undefined) => (token ? cipher.encrypt(token) : "");
   return {
     subject,
     provider,
-    initial_id_token: seal(config, tokens?.idToken),
-    initial_access_token: seal(config, tokens?.accessToken),
-    initial_refresh_token: seal(config, tokens?.refreshToken),
+    initial_id_token: encrypt(tokens?.idToken),
+    initial_access_token: encrypt(tokens?.accessToken),
+    initial_refresh_token: encrypt(tokens?.refreshToken),
   };
 }
 

@@ -4,6 +4,7 @@ import { duplicateCredentialsOf } from "../../flow/login/link-credentials";
 import type { LoginStrategy, StrategyContext, Submission } from "../strategy";
 import { oidcProviders } from "./config";
 import { linksOf } from "./credential";
+import { applyAccountLinkingUi, loginHintsForIdentifier } from "./linking";
 import { oidcMessages } from "./messages";
 import { providerNode } from "./nodes";
 import { redirectToProvider } from "./redirect";
@@ -17,9 +18,8 @@ export function submittedProvider(body: JsonObject, query: URLSearchParams): str
  * Strategy.Login and the login form hydrators: a `provider` button per
  * configured provider on first-factor flows (on a refresh, only the
  * providers the identity has linked); submitting one sends the browser to
- * the provider. On the login flow of an account-linking sign-up, the tried
- * provider is left out and the others read "Confirm with …"
- * (populateAccountLinkingUI), and the identifier is fixed to the address in use.
+ * the provider. The login flow of an account-linking sign-up is filtered
+ * and relabelled as populateAccountLinkingUI does (see linking.ts).
  */
 export const oidcLogin: LoginStrategy = {
   // Strategy.Login: a provider is required and the method, when given, must be oidc.
@@ -34,18 +34,12 @@ export const oidcLogin: LoginStrategy = {
       const linked = new Set(identity ? linksOf(identity).map((l) => l.provider) : []);
       providers = providers.filter((p) => linked.has(p.id));
     }
+    for (const p of providers) flow.ui.nodes.push(providerNode(p.id, oidcMessages.loginWith(p.label, p.id)));
     const duplicate = duplicateCredentialsOf(flow);
-    for (const p of providers) {
-      if (duplicate && p.id === duplicate.Provider) continue;
-      flow.ui.nodes.push(providerNode(p.id, duplicate ? oidcMessages.loginWithAndLink(p.label) : oidcMessages.loginWith(p.label, p.id)));
-    }
     if (duplicate) {
-      // The strategies listed before this one added their inputs already: fix the identifier to the address in use.
-      const identifier = flow.ui.findInput("identifier");
-      if (identifier) {
-        identifier.attributes.type = "hidden";
-        identifier.attributes.value = duplicate.DuplicateIdentifier;
-      }
+      // The strategies listed before this one rendered their nodes already: the linking form filters and relabels them all.
+      const hints = await loginHintsForIdentifier(ctx.deps, duplicate.DuplicateIdentifier);
+      applyAccountLinkingUi(flow, duplicate.Provider, duplicate.DuplicateIdentifier, hints);
     }
   },
 

@@ -22,8 +22,8 @@ export const oidcMessages = {
     duplicateIdentifier: string,
     provider: string,
     newLoginUrl: string,
-    availableCredentials: string[],
-    availableProviders: string[],
+    availableCredentials: string[] | null,
+    availableProviders: string[] | null,
   ): UiText => ({
     id: 1010016,
     text: `You tried to sign in with ${JSON.stringify(duplicateIdentifier)}, but that email is already used by another account. Sign in to your account with one of the options below to add your account ${JSON.stringify(duplicateIdentifier)} at ${JSON.stringify(provider)} as another way to sign in.`,

@@ -11,7 +11,11 @@ import {
   type TestKratos,
   type TestPostgres,
 } from "../../../testing/harness";
+import { xchachaOpen } from "../../../cipher/xchacha20-poly1305";
 import { TestOidcProvider, type TestAccount } from "./testing/provider";
+
+/** platform/dev/ciam-kratos/kratos.yml `secrets.cipher[0]` (with `ciphers.algorithm: xchacha20-poly1305`). */
+const CIAM_CIPHER_SECRET = "ciam-dev-cipher-secret-32-chars!";
 
 /**
  * Social sign-in against a real oidc-provider, following Kratos v26.2's
@@ -85,6 +89,27 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
                     mapper_url: `base64://${Buffer.from(MAPPER).toString("base64")}`,
                   },
                   {
+                    // A provider whose own second factor counts (provider_config.go AAL2ACRValues / AAL2AMRValues).
+                    id: "mfa",
+                    provider: "generic",
+                    client_id: provider.clientId,
+                    client_secret: provider.clientSecret,
+                    issuer_url: provider.issuer,
+                    scope: ["email", "profile"],
+                    mapper_url: `base64://${Buffer.from(MAPPER).toString("base64")}`,
+                    aal2_acr_values: ["urn:example:mfa"],
+                    aal2_amr_values: ["otp"],
+                  },
+                  {
+                    // Discovery answers 404 here (provider_generic_oidc.go provider fails).
+                    id: "broken",
+                    provider: "generic",
+                    client_id: provider.clientId,
+                    client_secret: provider.clientSecret,
+                    issuer_url: `${provider.issuer}/missing`,
+                    mapper_url: `base64://${Buffer.from(MAPPER).toString("base64")}`,
+                  },
+                  {
                     id: "userinfo",
                     provider: "generic",
                     client_id: provider.clientId,
@@ -98,11 +123,12 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
               },
             },
           },
-          flows: { registration: { after: { oidc: { hooks: [{ hook: "session" }] } } } },
+          // login_hints: the linking form shows only what the existing account can sign in with (populateAccountLinkingUI).
+          flows: { registration: { login_hints: true, after: { oidc: { hooks: [{ hook: "session" }] } } } },
         },
       },
     });
-    provider.configure([`${pub()}self-service/methods/oidc/callback/test`, `${pub()}self-service/methods/oidc/callback/userinfo`]);
+    provider.configure(["test", "userinfo", "mfa", "broken"].map((id) => `${pub()}self-service/methods/oidc/callback/${id}`));
   });
   afterAll(async () => {
     await kratos?.close();
@@ -113,6 +139,7 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
     browser = new TestBrowser();
     provider.account = undefined;
     provider.denyWith = undefined;
+    provider.failTokenWith = undefined;
   });
 
   const account = (email: string | undefined, verified = true): TestAccount => ({
@@ -137,6 +164,11 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
 
   /** Follows the provider's redirects (login, consent) until it sends the browser back to Kratos, then opens that callback. */
   async function throughProvider(start: BrowserResponse): Promise<BrowserResponse> {
+    return browser.request(await callbackFrom(start));
+  }
+
+  /** The callback URL the provider sends the browser back to, not opened yet. */
+  async function callbackFrom(start: BrowserResponse): Promise<string> {
     expect(start.status).toBe(303);
     let location = String(start.location);
     expect(location.startsWith(provider.issuer)).toBe(true);
@@ -144,7 +176,7 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
       const res = await browser.request(location);
       if (!res.location) throw new Error(`provider answered ${res.status}: ${res.text.slice(0, 300)}`);
       location = new URL(res.location, location).toString();
-      if (location.startsWith(pub())) return browser.request(location);
+      if (location.startsWith(pub())) return location;
     }
     throw new Error("too many redirects at the provider");
   }
@@ -159,10 +191,29 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
 
   async function whoami(): Promise<{
     status: number;
-    body: { identity?: Identity; authentication_methods?: { method: string; provider?: string }[] };
+    body: {
+      identity?: Identity;
+      authenticator_assurance_level?: string;
+      authentication_methods?: {
+        method: string;
+        aal: string;
+        completed_at?: string;
+        provider?: string;
+        upstream_acr?: string;
+        upstream_amr?: string[];
+      }[];
+    };
   }> {
     const res = await browser.request(`${pub()}sessions/whoami`, { headers: { Accept: "application/json" } });
     return { status: res.status, body: res.body as never };
+  }
+
+  /** The session's methods without `completed_at`, after checking each has one. */
+  function withoutTimes(methods: { completed_at?: string }[] | undefined): Record<string, unknown>[] {
+    return (methods ?? []).map(({ completed_at, ...rest }) => {
+      expect(Number.isNaN(Date.parse(String(completed_at)))).toBe(false);
+      return rest;
+    });
   }
 
   async function oidcCredential(id: string) {
@@ -236,6 +287,35 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
     expect(second.body.authentication_methods).toEqual([expect.objectContaining({ method: "oidc", provider: "test" })]);
   });
 
+  // strategy_registration.go processRegistration passes PostRegistrationHook an AuthenticationMethod with Provider (and
+  // strategy_login.go ProcessLogin calls CompletedLoginForOIDC): provider id, AALForClaims, upstream acr/amr only when sent.
+  it("records the provider in a sign-up's session, and no upstream acr/amr the provider did not send (processRegistration)", async () => {
+    const done = await signInWithProvider("registration", account(uniqueEmail("amr")));
+    expect(done.status).toBe(303);
+    const session = await whoami();
+    expect(session.body.authenticator_assurance_level).toBe("aal1");
+    expect(withoutTimes(session.body.authentication_methods)).toEqual([{ method: "oidc", aal: "aal1", provider: "test" }]);
+  });
+
+  it("counts a provider's own second factor per aal2_acr_values / aal2_amr_values, keeping upstream_acr/upstream_amr (AALForClaims)", async () => {
+    const who = { ...account(uniqueEmail("upstream-mfa")), acr: "urn:example:mfa", amr: ["pwd", "otp"] };
+    expect((await signInWithProvider("registration", who, "mfa")).status).toBe(303);
+    const signUp = await whoami();
+    const expected = { method: "oidc", aal: "aal2", provider: "mfa", upstream_acr: "urn:example:mfa", upstream_amr: ["pwd", "otp"] };
+    // session.go SetAuthenticatorAssuranceLevel: an oidc method at aal2 is a first and a second factor at once.
+    expect(signUp.body.authenticator_assurance_level).toBe("aal2");
+    expect(withoutTimes(signUp.body.authentication_methods)).toEqual([expected]);
+
+    // Without the second factor upstream, the same provider signs in at aal1 (the acr matches no listed value).
+    browser = new TestBrowser();
+    expect((await signInWithProvider("login", { ...who, acr: "urn:example:pwd", amr: ["pwd"] }, "mfa")).status).toBe(303);
+    const login = await whoami();
+    expect(login.body.authenticator_assurance_level).toBe("aal1");
+    expect(withoutTimes(login.body.authentication_methods)).toEqual([
+      { method: "oidc", aal: "aal1", provider: "mfa", upstream_acr: "urn:example:pwd", upstream_amr: ["pwd"] },
+    ]);
+  });
+
   it("starts from login for an unknown subject and signs up there; an unverified email stays unverified", async () => {
     const email = uniqueEmail("fromlogin");
     const done = await signInWithProvider("login", account(email, false));
@@ -245,7 +325,8 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
     expect(session.body.identity?.verifiable_addresses?.[0]).toMatchObject({ value: email, verified: false });
   });
 
-  it("keeps the provider's tokens sealed, never in clear (encryptOAuth2Tokens)", async () => {
+  // strategy.go encryptOAuth2Tokens with cipher/chacha20.go: CIAM's config selects xchacha20-poly1305 and secrets.cipher.
+  it("stores the provider's tokens as Kratos' configured cipher writes them, hex(nonce ‖ sealed) (encryptOAuth2Tokens)", async () => {
     const who = account(uniqueEmail("tokens"));
     await signInWithProvider("registration", who);
     const id = String((await whoami()).body.identity?.id);
@@ -257,10 +338,15 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
         [id],
       );
       const stored = rows[0]?.config.providers[0] ?? {};
-      expect(stored.initial_id_token).toMatch(/^[A-Za-z0-9_-]{40,}$/);
-      expect(stored.initial_access_token).not.toBe("");
-      // A JWT in clear starts with the base64url of '{"' — sealed values do not decode to a JWT header.
-      expect(stored.initial_id_token?.startsWith("eyJ")).toBe(false);
+      const open = (value: string | undefined) => {
+        expect(value).toMatch(/^[0-9a-f]{82,}$/);
+        const raw = Buffer.from(String(value), "hex");
+        return xchachaOpen(Buffer.from(CIAM_CIPHER_SECRET), raw.subarray(0, 24), raw.subarray(24))?.toString();
+      };
+      expect(open(stored.initial_id_token)?.split(".")).toHaveLength(3);
+      expect(open(stored.initial_access_token)).not.toBe("");
+      // oidc-provider issues no refresh token without offline_access: nothing to encrypt, an empty string.
+      expect(stored.initial_refresh_token).toBe("");
     } finally {
       await client.end();
     }
@@ -355,6 +441,27 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
       browser = new TestBrowser();
       await signInWithProvider("login", who);
       expect((await whoami()).body.identity?.id).toBe(id);
+    });
+
+    // strategy.go populateAccountLinkingUI with login_hints (identity/manager.go findExistingAuthMethod gives the hints).
+    it("offers only the existing account's methods on the linking form (populateAccountLinkingUI)", async () => {
+      const email = uniqueEmail("hints");
+      await passwordAccount(email);
+      const flow = await linkingLoginFlow(email, account(email));
+      expect(flow.ui.messages?.[0]?.context).toMatchObject({ available_credential_types: ["password"], available_providers: [] });
+      // The account has no provider linked: no provider button at all; no method group but the password's.
+      expect(flow.ui.nodes.filter((n) => n.group === "oidc")).toEqual([]);
+      expect([...new Set(flow.ui.nodes.map((n) => n.group))].sort()).toEqual(["default", "password"]);
+      const submit = flow.ui.nodes.find((n) => n.group === "password" && n.attributes.type === "submit");
+      // Only "Sign in" (1010001) becomes "Sign in and link"; the password button's own text (1010022) stays, as in Kratos.
+      expect(submit?.meta.label).toMatchObject({ id: 1010022 });
+
+      // A failed attempt renders the form again, filtered the same way.
+      const wrong = await browser.request(flow.ui.action, {
+        json: { csrf_token: csrf(flow), method: "password", identifier: email, password: "not-the-password-123" },
+      });
+      expect(wrong.status).toBe(400);
+      expect([...new Set((wrong.body as FlowJson).ui.nodes.map((n) => n.group))].sort()).toEqual(["default", "password"]);
     });
 
     it("refuses to link when another account's password is used on the linking flow (4010009)", async () => {
@@ -462,6 +569,54 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
       });
       expect(other.status).toBe(400);
       expect(JSON.stringify(other.body)).toContain("The browser does not contain the necessary cookie to resume the session.");
+    });
+
+    /** A login through the test provider, stopped at the callback; `code` replaces the provider's code when given. */
+    async function callbackAnswer(code?: string): Promise<BrowserResponse> {
+      provider.account = account(uniqueEmail("exchange"));
+      const flow = await browserFlow("login");
+      const callback = new URL(
+        await callbackFrom(await browser.request(flow.ui.action, { form: { csrf_token: csrf(flow), method: "oidc", provider: "test" } })),
+      );
+      if (code !== undefined) callback.searchParams.set("code", code);
+      return browser.request(callback.toString(), { headers: { Accept: "application/json" } });
+    }
+
+    // strategy.go HandleCallback → exchangeCode: x/oauth2's RetrieveError unwrapped, so herodot makes it a 500 whose message is its text.
+    it("answers a refused code exchange with x/oauth2's text as a 500 (exchangeCode, RetrieveError)", async () => {
+      const res = await callbackAnswer("not-the-code");
+      expect(res.status).toBe(500);
+      const error = (res.body as { error: Record<string, unknown> }).error;
+      expect(error).toMatchObject({ code: 500, status: "Internal Server Error" });
+      expect(error.message).toMatch(/^oauth2: "invalid_grant" "grant request is invalid"$/);
+      expect(error.reason).toBeUndefined();
+    });
+
+    it("shows a token endpoint's non-OAuth failure as x/oauth2 does: status line and body (exchangeCode)", async () => {
+      provider.failTokenWith = { status: 503, contentType: "text/html", body: "<html>maintenance</html>" };
+      const res = await callbackAnswer();
+      expect(res.status).toBe(500);
+      expect((res.body as { error: Record<string, unknown> }).error).toMatchObject({
+        code: 500,
+        message: "oauth2: cannot fetch token: 503 Service Unavailable\nResponse: <html>maintenance</html>",
+      });
+    });
+
+    it("answers a 200 without access_token as x/oauth2 does (exchangeCode)", async () => {
+      provider.failTokenWith = { status: 200, contentType: "application/json", body: JSON.stringify({ token_type: "Bearer" }) };
+      const res = await callbackAnswer();
+      expect(res.status).toBe(500);
+      expect((res.body as { error: Record<string, unknown> }).error.message).toBe("oauth2: server response missing access_token");
+    });
+
+    // provider_generic_oidc.go provider: herodot ErrMisconfiguration around go-oidc NewProvider's "<status>: <body>".
+    it("answers a failing discovery with Kratos' invalid_configuration error (ProviderGenericOIDC.provider)", async () => {
+      const flow = await browserFlow("login");
+      const res = await browser.request(flow.ui.action, { json: { csrf_token: csrf(flow), method: "oidc", provider: "broken" } });
+      expect(res.status).toBe(500);
+      const error = (res.body as { error: Record<string, unknown> }).error;
+      expect(error).toMatchObject({ id: "invalid_configuration", code: 500, message: "Invalid configuration" });
+      expect(String(error.reason)).toMatch(/^Unable to initialize OpenID Connect Provider: 404 Not Found: /);
     });
 
     it("answers an unknown provider with Kratos' 404", async () => {

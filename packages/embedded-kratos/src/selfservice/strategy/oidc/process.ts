@@ -16,10 +16,12 @@ import { completeRegistration } from "../../flow/registration/hooks";
 import { registrationSchemaId } from "../../flow/registration/schema";
 import { traitNodes } from "../../flow/trait-nodes";
 import { FlowValidationError } from "../../flow/validation-error";
+import { oidcAuthenticationMethod } from "./amr";
 import type { Claims } from "./claims";
 import type { ProviderTokens } from "./client";
 import type { OidcProvider } from "./config";
 import { linksOf, newLink, oidcIdentifier } from "./credential";
+import { loginHintsEnabled, loginHintsFor } from "./linking";
 import { runMapper } from "./mapper";
 import { oidcMessages } from "./messages";
 import { providerNode } from "./nodes";
@@ -31,13 +33,6 @@ export interface CallbackResult {
   /** Traits the form carried when the button was pressed (they win over the mapper's). */
   traits: Record<string, unknown> | undefined;
 }
-
-const methodOf = (provider: OidcProvider) => ({
-  method: "oidc",
-  aal: "aal1" as const,
-  completed_at: new Date().toISOString(),
-  provider: provider.id,
-});
 
 /**
  * ProcessLogin: a known `<provider>:<subject>` signs in (login hooks,
@@ -74,7 +69,13 @@ export async function processLogin(
       );
     }
     flow.active = "oidc";
-    await completeLogin(deps, ctx, flow, { identity: found.identity, method: methodOf(result.provider) }, session);
+    await completeLogin(
+      deps,
+      ctx,
+      flow,
+      { identity: found.identity, method: oidcAuthenticationMethod(result.provider, result.claims) },
+      session,
+    );
   } catch (error) {
     if (error instanceof FlowValidationError) return respondWithValidationError(deps, loginFlow, ctx, flow, {}, error, sctx);
     if (error instanceof KratosError) return writeFlowError(deps, loginFlow, ctx, flow, error, {}, sctx);
@@ -132,7 +133,7 @@ export async function processRegistration(deps: FlowDeps, ctx: HttpContext, flow
       if (error instanceof DuplicateIdentifierError) return await startAccountLinking(deps, ctx, flow, provider, identity);
       throw error;
     }
-    await completeRegistration(deps, ctx, flow, { identity, method: methodOf(provider) });
+    await completeRegistration(deps, ctx, flow, { identity, method: oidcAuthenticationMethod(provider, claims) });
   } catch (error) {
     if (error instanceof FlowValidationError) return respondWithValidationError(deps, registrationFlow, ctx, flow, {}, error, sctx);
     if (error instanceof KratosError) return writeFlowError(deps, registrationFlow, ctx, flow, error, {}, sctx);
@@ -224,14 +225,16 @@ async function startAccountLinking(
     Provider: provider.id,
   });
   const loginUi = deps.config.selfservice.flows.login.ui_url ?? "";
-  const available = conflict
-    ? Object.values(conflict.identity.credentials)
-        .filter((c) => c.identifiers.length > 0)
-        .map((c) => c.type)
-    : [];
-  const providers = conflict ? linksOf(conflict.identity).map((l) => l.provider) : [];
+  // findExistingAuthMethod: hints only with login_hints (Kratos' lists are then nil, JSON null).
+  const hints = loginHintsEnabled(deps.config)
+    ? conflict
+      ? loginHintsFor(conflict.identity)
+      : { credentials: [], providers: [] }
+    : undefined;
   login.ui.clearMessages();
-  login.ui.addMessage(oidcMessages.loginToLink(duplicateIdentifier, provider.label, loginUi, available, providers));
+  login.ui.addMessage(
+    oidcMessages.loginToLink(duplicateIdentifier, provider.label, loginUi, hints?.credentials ?? null, hints?.providers ?? null),
+  );
   await deps.flows.save(login);
 
   if (ctx.acceptsJson) {

@@ -1,3 +1,4 @@
+import { checkCipherConfig } from "../../../cipher/cipher";
 import type { Identity } from "../../../identity/identity";
 import type { Strategy } from "../strategy";
 import { registerCallbackRoutes } from "./callback";
@@ -25,6 +26,8 @@ export const oidcStrategy: Strategy = {
   start: (deps) => {
     // Reads (and so validates) the provider list at start-up: a bad provider stops the server as Kratos' config check does.
     oidcProviders(deps.config);
+    // The cipher that encrypts provider tokens: refused at start-up when it could not encrypt, as Kratos' config schema does.
+    checkCipherConfig(deps.config);
   },
   routes: ({ public: router }, deps) => registerCallbackRoutes(router, deps),
   // LinkableStrategy.Link: the provider accounts a duplicate sign-up would have created join the signed-in identity.

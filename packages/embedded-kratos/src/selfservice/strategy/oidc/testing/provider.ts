@@ -6,6 +6,9 @@ import Provider from "oidc-provider";
 export interface TestAccount {
   sub: string;
   claims: Record<string, unknown>;
+  /** How they authenticated there: the ID token's `acr` and `amr`. */
+  acr?: string;
+  amr?: string[];
 }
 
 /**
@@ -19,6 +22,8 @@ export class TestOidcProvider {
   account: TestAccount | undefined;
   /** Ends the next interaction with this OAuth error instead of signing in. */
   denyWith: { error: string; error_description: string } | undefined;
+  /** Answers the next token request with this instead of oidc-provider's answer (a provider failing mid-sign-in). */
+  failTokenWith: { status: number; contentType: string; body: string } | undefined;
   readonly clientId = "kratos-test-client";
   readonly clientSecret = "kratos-test-client-secret-0123456789";
   private provider: Provider | undefined;
@@ -62,7 +67,13 @@ export class TestOidcProvider {
         accountId: sub,
         claims: () => ({ sub, ...(accounts()?.sub === sub ? accounts()?.claims : {}) }),
       }),
-      claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name", "given_name", "family_name"] },
+      // acr and amr (released with openid) carry what `login` records about how the account authenticated.
+      claims: {
+        openid: ["sub", "acr", "amr"],
+        email: ["email", "email_verified"],
+        profile: ["name", "given_name", "family_name"],
+      },
+      acrValues: ["urn:example:mfa", "urn:example:pwd"],
       // Google-like: the ID token carries the scope's claims, not only userinfo.
       conformIdTokenClaims: false,
       features: { devInteractions: { enabled: false }, userinfo: { enabled: true } },
@@ -73,6 +84,12 @@ export class TestOidcProvider {
     this.provider = provider;
     const callback = provider.callback();
     this.handler = (req, res) => {
+      const failure = this.failTokenWith;
+      if (failure && req.method === "POST" && req.url?.startsWith("/token")) {
+        this.failTokenWith = undefined;
+        res.writeHead(failure.status, { "Content-Type": failure.contentType }).end(failure.body);
+        return;
+      }
       if (req.url?.startsWith("/interaction/")) {
         this.interact(req, res).catch((error: unknown) => res.writeHead(500).end(String(error)));
         return;
@@ -93,7 +110,8 @@ export class TestOidcProvider {
     }
     if (details.prompt.name === "login") {
       if (!this.account) throw new Error("no test account set");
-      await provider.interactionFinished(req, res, { login: { accountId: this.account.sub } }, { mergeWithLastSubmission: false });
+      const { sub, acr, amr } = this.account;
+      await provider.interactionFinished(req, res, { login: { accountId: sub, acr, amr } }, { mergeWithLastSubmission: false });
       return;
     }
     const grant = new provider.Grant({ accountId: details.session?.accountId ?? "", clientId: String(details.params.client_id) });

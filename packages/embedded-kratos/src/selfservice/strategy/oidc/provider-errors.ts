@@ -1,0 +1,178 @@
+import * as oidc from "openid-client";
+import { KratosError } from "../../../http/errors";
+
+/**
+ * How Kratos reports a provider that fails behind the callback, in the words
+ * of the Go libraries it runs on (the messages are what its error page and
+ * JSON clients see):
+ *
+ * - discovery (provider_generic_oidc.go provider): herodot's
+ *   ErrMisconfiguration — 500 `invalid_configuration`, "Invalid
+ *   configuration" — with the reason `Unable to initialize OpenID Connect
+ *   Provider: <go-oidc NewProvider error>`;
+ * - the code exchange (strategy.go exchangeCode): x/oauth2's error passed on
+ *   unwrapped, so herodot's ToDefaultError makes it a 500 whose message is
+ *   the error text (`oauth2: "invalid_grant" "…"`, or for an answer without
+ *   an OAuth error `oauth2: cannot fetch token: <status>\nResponse: <body>`,
+ *   the body cut at 1 MiB as x/oauth2 reads it);
+ * - userinfo (claimsFromUserInfo): go-oidc's error passed on, 500 with
+ *   `<status>: <body>`;
+ * - an ID token that does not verify (verifiedIDToken): 400 with go-oidc's
+ *   text as the reason.
+ *
+ * Provider answers appear only where Kratos shows them (the two bodies
+ * above); nothing of openid-client's own wording reaches a client.
+ */
+
+const OAUTH2_BODY_LIMIT = 1 << 20;
+
+export async function discoveryError(issuerUrl: string, error: unknown): Promise<KratosError> {
+  const wellKnown = `${issuerUrl.replace(/\/$/, "")}/.well-known/openid-configuration`;
+  return new KratosError(500, {
+    id: "invalid_configuration",
+    message: "Invalid configuration",
+    reason: `Unable to initialize OpenID Connect Provider: ${await goOidcDiscoveryText(issuerUrl, wellKnown, error)}`,
+  });
+}
+
+async function goOidcDiscoveryText(issuerUrl: string, wellKnown: string, error: unknown): Promise<string> {
+  const network = goNetworkText("Get", wellKnown, error);
+  if (network) return network;
+  if (error instanceof oidc.ClientError) {
+    const response = responseOf(error);
+    // NewProvider: any status but 200 is "<status>: <body>".
+    if (response) return `${statusLine(response)}: ${await bodyOf(response)}`;
+    if (error.code === "OAUTH_JSON_ATTRIBUTE_COMPARISON") {
+      const returned = issuerOf(error.cause);
+      return `oidc: issuer URL provided to client (${goQuote(issuerUrl)}) did not match the issuer URL returned by provider (${goQuote(returned)})`;
+    }
+  }
+  return "oidc: failed to decode provider discovery object";
+}
+
+export async function tokenExchangeError(tokenEndpoint: string, error: unknown): Promise<KratosError> {
+  const network = goNetworkText("Post", tokenEndpoint, error);
+  if (network) return new KratosError(500, { message: network });
+  if (error instanceof oidc.ResponseBodyError) {
+    const cause: unknown = error.cause;
+    return new KratosError(500, { message: retrieveErrorText(isRecord(cause) ? cause : {}) });
+  }
+  if (error instanceof oidc.ClientError) {
+    const response = responseOf(error);
+    if (response) {
+      const body = (await bodyOf(response)).slice(0, OAUTH2_BODY_LIMIT);
+      const parsed = parseJson(body);
+      // x/oauth2 reads an OAuth error from any status, not only 4xx.
+      if (isRecord(parsed) && typeof parsed.error === "string" && parsed.error !== "")
+        return new KratosError(500, { message: retrieveErrorText(parsed) });
+      return new KratosError(500, { message: `oauth2: cannot fetch token: ${statusLine(response)}\nResponse: ${body}` });
+    }
+    if (error.code === "OAUTH_INVALID_RESPONSE" && mentions(error, "access_token"))
+      return new KratosError(500, { message: "oauth2: server response missing access_token" });
+    if (error.code === "OAUTH_INVALID_RESPONSE" && mentions(error, "id_token")) return idTokenMissing();
+    return idTokenError(error);
+  }
+  return idTokenError(error);
+}
+
+export async function userInfoError(userInfoEndpoint: string, error: unknown): Promise<KratosError> {
+  const network = goNetworkText("Get", userInfoEndpoint, error);
+  if (network) return new KratosError(500, { message: network });
+  const response = error instanceof oidc.ClientError ? responseOf(error) : undefined;
+  if (response) return new KratosError(500, { message: `${statusLine(response)}: ${await bodyOf(response)}` });
+  if (error instanceof oidc.ResponseBodyError || error instanceof oidc.WWWAuthenticateChallengeError) {
+    return new KratosError(500, { message: `${error.status} ${statusText(error.status)}` });
+  }
+  return new KratosError(500, { message: "oidc: failed to decode userinfo" });
+}
+
+/** verifiedIDToken: 400 with go-oidc's words for the common failures. */
+function idTokenError(error: unknown): KratosError {
+  const cause: unknown = error instanceof Error ? error.cause : undefined;
+  const claim = isRecord(cause) && typeof cause.claim === "string" ? cause.claim : "";
+  let reason = "oidc: malformed jwt";
+  if (error instanceof oidc.ClientError) {
+    if (error.code === "OAUTH_JWT_TIMESTAMP_CHECK") reason = "oidc: token is expired";
+    else if (error.code === "OAUTH_JWT_CLAIM_COMPARISON" && claim === "iss") reason = "oidc: id token issued by a different provider";
+    else if (error.code === "OAUTH_JWT_CLAIM_COMPARISON" && claim === "aud") reason = "oidc: expected audience";
+    else if (error.code === "OAUTH_INVALID_SIGNATURE" || error.code === "OAUTH_KEY_SELECTION")
+      reason = "failed to verify signature: failed to verify id token signature";
+  }
+  return new KratosError(400, { reason });
+}
+
+// openid-client names the offending property in the wrapped error's message.
+const mentions = (error: oidc.ClientError, property: string) =>
+  error.cause instanceof Error && error.cause.message.includes(`"${property}"`);
+
+/** error.go ErrIDTokenMissing. */
+export function idTokenMissing(): KratosError {
+  return new KratosError(400, {
+    message: "authentication failed because id_token is missing",
+    reason: `Authentication failed because no id_token was returned. Please accept the "openid" permission and try again.`,
+  });
+}
+
+/** x/oauth2 RetrieveError.Error with an OAuth error code: each present part quoted as Go's %q does. */
+function retrieveErrorText(body: Record<string, unknown>): string {
+  let text = `oauth2: ${goQuote(typeof body.error === "string" ? body.error : "")}`;
+  if (typeof body.error_description === "string" && body.error_description !== "") text += ` ${goQuote(body.error_description)}`;
+  if (typeof body.error_uri === "string" && body.error_uri !== "") text += ` ${goQuote(body.error_uri)}`;
+  return text;
+}
+
+/** A Go net/http client error: `<Method> "<url>": <cause>`, with the refusal worded as Go's dialer words it. */
+function goNetworkText(method: "Get" | "Post", url: string, error: unknown): string | undefined {
+  if (!(error instanceof TypeError)) return undefined;
+  const cause: unknown = error.cause;
+  if (!isRecord(cause)) return `${method} ${goQuote(url)}: ${error.message}`;
+  const address =
+    typeof cause.address === "string" && typeof cause.port === "number" ? `${cause.address}:${cause.port}` : new URL(url).host;
+  if (cause.code === "ECONNREFUSED") return `${method} ${goQuote(url)}: dial tcp ${address}: connect: connection refused`;
+  if (cause.code === "ENOTFOUND") return `${method} ${goQuote(url)}: dial tcp: lookup ${new URL(url).hostname}: no such host`;
+  return `${method} ${goQuote(url)}: ${typeof cause.message === "string" ? cause.message : error.message}`;
+}
+
+function responseOf(error: oidc.ClientError): Response | undefined {
+  const cause: unknown = error.cause;
+  return cause instanceof Response ? cause : undefined;
+}
+
+async function bodyOf(response: Response): Promise<string> {
+  try {
+    return await response.text();
+  } catch {
+    return "";
+  }
+}
+
+/** Go's Response.Status: the code and the reason phrase the server sent. */
+const statusLine = (response: Response) => `${response.status} ${response.statusText || statusText(response.status)}`;
+const statusText = (status: number) => STATUS_TEXT[status] ?? "";
+const STATUS_TEXT: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  500: "Internal Server Error",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+};
+
+function issuerOf(cause: unknown): string {
+  if (isRecord(cause) && isRecord(cause.body) && typeof cause.body.issuer === "string") return cause.body.issuer;
+  return "";
+}
+
+/** Go's %q for the strings providers send (JSON escaping differs only for rare control characters). */
+const goQuote = (value: string) => JSON.stringify(value);
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
