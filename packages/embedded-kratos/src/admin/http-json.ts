@@ -1,4 +1,4 @@
-import { readRawBody } from "../http/body";
+import { assertStorable, readRawBody } from "../http/body";
 import type { HttpContext } from "../http/context";
 import { adminErrors } from "./errors";
 import { decodeGoJson, GoJsonError, type GoJson, type GoType } from "./go-json";
@@ -21,7 +21,9 @@ export async function decodeHttpJson(ctx: HttpContext, type: GoType & { kind: "s
   }
   const raw = (await readRawBody(ctx)).toString("utf8");
   try {
-    return decodeGoJson(raw, type, { strict: false });
+    const decoded = decodeGoJson(raw, type, { strict: false });
+    assertStorable(decoded);
+    return decoded;
   } catch (error) {
     if (error instanceof GoJsonError) throw adminErrors.badRequest(`Unable to decode JSON payload: ${error.message}`);
     throw error;

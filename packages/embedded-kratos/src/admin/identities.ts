@@ -1,5 +1,5 @@
 import type { Deps } from "../deps";
-import { readRawBody } from "../http/body";
+import { assertStorable, assertStorableJsonText, readRawBody } from "../http/body";
 import type { HttpContext } from "../http/context";
 import { KratosError } from "../http/errors";
 import type { Router } from "../http/router";
@@ -66,6 +66,7 @@ export function registerAdminIdentityRoutes(router: Router, deps: Deps): void {
 
   router.patch("/admin/identities/:id", async (ctx) => {
     const body = (await readRawBody(ctx)).toString("utf8");
+    assertStorableJsonText(body);
     const identity = await mustGet(deps, ctx);
     applyIdentityPatch(deps, identity, body);
     await persistUpdate(deps, identity);
@@ -113,7 +114,10 @@ function declassified(ctx: HttpContext): Set<string> {
 async function decodeStrict<T>(ctx: HttpContext, parse: (body: string) => T): Promise<T> {
   const raw = (await readRawBody(ctx)).toString("utf8");
   try {
-    return parse(raw);
+    const decoded = parse(raw);
+    // As every other JSON body: text Postgres cannot store is a 400 here, not a 500 in the middle of the write.
+    assertStorable(decoded);
+    return decoded;
   } catch (error) {
     if (error instanceof GoJsonError) throw adminErrors.badRequestMessage(error.message);
     throw error;

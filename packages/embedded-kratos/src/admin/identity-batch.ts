@@ -1,5 +1,5 @@
 import type { Deps } from "../deps";
-import { readRawBody } from "../http/body";
+import { assertStorableJsonText, readRawBody } from "../http/body";
 import type { HttpContext } from "../http/context";
 import { KratosError } from "../http/errors";
 import { DuplicateIdentifierError } from "../identity/repository";
@@ -27,7 +27,9 @@ type PatchResult = { action: "create" | "error"; identity?: string; patch_id?: s
 export async function batchPatchIdentities(deps: Deps, ctx: HttpContext): Promise<void> {
   let body;
   try {
-    body = parseBatchPatchBody((await readRawBody(ctx)).toString("utf8"));
+    const raw = (await readRawBody(ctx)).toString("utf8");
+    assertStorableJsonText(raw);
+    body = parseBatchPatchBody(raw);
   } catch (error) {
     if (error instanceof GoJsonError) return respondPlainErrorAt400(ctx, error.message);
     throw error;

@@ -1,4 +1,4 @@
-import { unstorableReason } from "@olympus/server-kit/text";
+import { isStorableJson, unstorableReason } from "@olympus/server-kit/text";
 import { errors, KratosError } from "./errors";
 import type { HttpContext } from "./context";
 
@@ -43,6 +43,12 @@ export function assertStorable(value: unknown): void {
   if (reason === "text")
     throw errors.badRequest("The request contains characters that cannot be stored (NUL or unpaired UTF-16 surrogates).");
   if (reason === "depth") throw errors.badRequest("The request body is nested too deeply.");
+}
+
+/** The same check on a body still in its JSON text (for handlers that decode it themselves, e.g. JSON Patch). */
+export function assertStorableJsonText(json: string): void {
+  if (!isStorableJson(json))
+    throw errors.badRequest("The request contains characters that cannot be stored (NUL or unpaired UTF-16 surrogates).");
 }
 
 /** Parses a JSON value body; malformed JSON is a 400 in Kratos' shape. */

@@ -45,6 +45,30 @@ describe("hostile input the fuzz found", () => {
     expect(await identities()).toBe(before);
   });
 
+  it("refuses them in the admin API's own decoders too: create, update, JSON Patch and batch (the fuzz's NUL last name was a 500)", async () => {
+    const admin = (method: string, path: string, body: string) =>
+      fetch(`${kratos.adminUrl}${path}`, { method, headers: { "Content-Type": "application/json" }, body });
+    const traits = (last: string) => `{"email":"nul-${Date.now()}@example.com","name":{"first":"a","last":"${last}"}}`;
+    const before = await identities();
+    for (const last of ["\\u0000", "\\ud800"]) {
+      expect((await admin("POST", "/admin/identities", `{"schema_id":"default","traits":${traits(last)}}`)).status).toBe(400);
+      expect(
+        (await admin("PATCH", "/admin/identities", `{"identities":[{"create":{"schema_id":"default","traits":${traits(last)}}}]}`)).status,
+      ).toBe(400);
+    }
+    const created = (await (await admin("POST", "/admin/identities", `{"schema_id":"default","traits":${traits("ok")}}`)).json()) as {
+      id: string;
+    };
+    expect(
+      (await admin("PUT", `/admin/identities/${created.id}`, `{"schema_id":"default","state":"active","traits":${traits("\\u0000")}}`))
+        .status,
+    ).toBe(400);
+    expect(
+      (await admin("PATCH", `/admin/identities/${created.id}`, `[{"op":"replace","path":"/traits/name/last","value":"\\u0000"}]`)).status,
+    ).toBe(400);
+    expect(await identities()).toBe(before + 1);
+  });
+
   it("refuses form keys that would reach Object.prototype, and leaves it untouched", async () => {
     const flow = await newFlow("login");
     for (const body of ["__proto__.polluted=1&method=password", "traits.constructor.prototype.polluted=1", `${"a.".repeat(100)}b=1`]) {
