@@ -1,6 +1,5 @@
 import type { Page } from "@playwright/test";
-import { EMBEDDED_OLYMPUS_DATABASE_URLS } from "@olympus/devstack/defaults";
-import { createOlympusPool, inDomainTransaction } from "@olympus/athena-store/olympus-db";
+import { clearCiamSettings } from "../support/ciam-settings";
 import { waitForMail } from "../hera/support/mail";
 import { expectAccessible } from "./support/accessibility";
 import { CiamApi } from "./support/ciam-api";
@@ -27,14 +26,7 @@ async function saveSmtp(page: Page, athena: string, port: string): Promise<void>
  */
 // `stack` first: the worker's stack (and its Postgres) must be up before the rows can be cleared.
 test.beforeAll(async ({ stack: _started }) => {
-  const pool = createOlympusPool(EMBEDDED_OLYMPUS_DATABASE_URLS.ciam);
-  try {
-    await inDomainTransaction(pool, "ciam", (client) =>
-      client.query("DELETE FROM olympus_settings WHERE domain = 'ciam' AND key LIKE 'smtp.%'"),
-    );
-  } finally {
-    await pool.end();
-  }
+  await clearCiamSettings("smtp.");
 });
 
 test("send test mail: it reaches the dev mail catcher with the stored settings, says plainly why it failed, and is rate-limited", async ({

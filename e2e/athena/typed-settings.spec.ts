@@ -1,19 +1,11 @@
-import { EMBEDDED_OLYMPUS_DATABASE_URLS } from "@olympus/devstack/defaults";
-import { createOlympusPool, inDomainTransaction } from "@olympus/athena-store/olympus-db";
+import { clearCiamSettings } from "../support/ciam-settings";
 import { expect, test } from "./support/fixtures";
 import { signInToAthena } from "./support/sign-in";
 
 // The SMTP settings saved here reach CIAM Kratos' courier (the settings overlay): removed afterwards, so
 // every later journey on this stack still mails the dev inbox.
 test.afterAll(async () => {
-  const pool = createOlympusPool(EMBEDDED_OLYMPUS_DATABASE_URLS.ciam);
-  try {
-    await inDomainTransaction(pool, "ciam", (client) =>
-      client.query("DELETE FROM olympus_settings WHERE domain = 'ciam' AND key LIKE 'smtp.%'"),
-    );
-  } finally {
-    await pool.end();
-  }
+  await clearCiamSettings("smtp.");
 });
 
 test("typed settings: each SMTP field is checked by its rule, a bad value changes nothing, and the password is sealed whatever the form", async ({

@@ -1,5 +1,4 @@
-import { EMBEDDED_OLYMPUS_DATABASE_URLS } from "@olympus/devstack/defaults";
-import { createOlympusPool, inDomainTransaction } from "@olympus/athena-store/olympus-db";
+import { withCiamSettings } from "../support/ciam-settings";
 import { expect, expectAccessible, test, uniqueEmail } from "./support/fixtures";
 import { input } from "./support/ui";
 
@@ -13,16 +12,11 @@ import { input } from "./support/ui";
 const POLICY_TTL_MS = 6_000;
 
 async function setCiamCaptcha(values: Record<string, string> | undefined): Promise<void> {
-  const pool = createOlympusPool(EMBEDDED_OLYMPUS_DATABASE_URLS.ciam);
-  try {
-    await inDomainTransaction(pool, "ciam", async (client) => {
-      await client.query("DELETE FROM olympus_settings WHERE domain = 'ciam' AND key LIKE 'captcha.%'");
-      for (const [key, value] of Object.entries(values ?? {}))
-        await client.query("INSERT INTO olympus_settings (domain, key, value, updated_by) VALUES ('ciam', $1, $2, 'e2e')", [key, value]);
-    });
-  } finally {
-    await pool.end();
-  }
+  await withCiamSettings(async (client) => {
+    await client.query("DELETE FROM olympus_settings WHERE domain = 'ciam' AND key LIKE 'captcha.%'");
+    for (const [key, value] of Object.entries(values ?? {}))
+      await client.query("INSERT INTO olympus_settings (domain, key, value, updated_by) VALUES ('ciam', $1, $2, 'e2e')", [key, value]);
+  });
 }
 
 // Both take the stack: the worker's dev stack (and its olympus database) must be up first.

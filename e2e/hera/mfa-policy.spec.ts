@@ -1,6 +1,5 @@
 import type { Page } from "@playwright/test";
-import { EMBEDDED_OLYMPUS_DATABASE_URLS } from "@olympus/devstack/defaults";
-import { createOlympusPool, inDomainTransaction } from "@olympus/athena-store/olympus-db";
+import { clearCiamSettings, withCiamSettings } from "../support/ciam-settings";
 import { passSecondFactor } from "../support/mfa";
 import { nativePasswordLogin } from "../support/native-login";
 import { signInToAthena } from "../security/support/athena";
@@ -32,30 +31,13 @@ async function nativeSignInSettlesOn(stack: SecurityStack, person: Person, statu
 
 /** Stores one CIAM setting directly, as Athena's form would (for steps past the one that goes through the form). */
 async function storeCiamSetting(key: string, value: string): Promise<void> {
-  const pool = createOlympusPool(EMBEDDED_OLYMPUS_DATABASE_URLS.ciam);
-  try {
-    await inDomainTransaction(pool, "ciam", (client) =>
-      client.query(
-        `INSERT INTO olympus_settings (domain, key, value, secret, updated_by) VALUES ('ciam', $1, $2, false, 'e2e')
+  await withCiamSettings((client) =>
+    client.query(
+      `INSERT INTO olympus_settings (domain, key, value, secret, updated_by) VALUES ('ciam', $1, $2, false, 'e2e')
          ON CONFLICT (domain, key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
-        [key, value],
-      ),
-    );
-  } finally {
-    await pool.end();
-  }
-}
-
-/** Removes CIAM's MFA settings (as Athena's Remove would), so the rest of the run has CIAM's default again. */
-async function clearCiamMfaSettings(): Promise<void> {
-  const pool = createOlympusPool(EMBEDDED_OLYMPUS_DATABASE_URLS.ciam);
-  try {
-    await inDomainTransaction(pool, "ciam", (client) =>
-      client.query("DELETE FROM olympus_settings WHERE domain = 'ciam' AND key LIKE 'mfa.%'"),
-    );
-  } finally {
-    await pool.end();
-  }
+      [key, value],
+    ),
+  );
 }
 
 async function saveMfaPolicyInAthena(page: Page, stack: SecurityStack, values: Record<string, string>): Promise<void> {
@@ -68,7 +50,8 @@ async function saveMfaPolicyInAthena(page: Page, stack: SecurityStack, values: R
 }
 
 test.afterAll(async () => {
-  await clearCiamMfaSettings();
+  // CIAM's default again (no MFA) for the rest of the run.
+  await clearCiamSettings("mfa.");
 });
 
 test("CIAM with MFA required in Athena: a customer without a second factor enrols one before the OAuth2 client gets them, and a native sign-in is refused", async ({

@@ -1,8 +1,7 @@
 import type { Page } from "@playwright/test";
-import { EMBEDDED_OLYMPUS_DATABASE_URLS } from "@olympus/devstack/defaults";
 import { TestOidcProvider } from "@olympus/embedded-kratos/testing/oidc-provider";
-import { createOlympusPool, inDomainTransaction } from "@olympus/athena-store/olympus-db";
 import { signInToAthena } from "../security/support/athena";
+import { clearCiamSettings } from "../support/ciam-settings";
 import { expect, test, uniqueEmail } from "../security/support/fixtures";
 import { createPerson, identityOf } from "../security/support/identities";
 import type { SecurityStack } from "../security/support/stack";
@@ -15,18 +14,6 @@ import { input } from "../security/support/ui";
 
 const PROVIDER_ID = "corp";
 const LABEL = "Corporate";
-
-/** Removes CIAM's social sign-in rows (as Athena's Remove would), so the rest of the run has no provider. */
-async function clearCiamSocialSettings(): Promise<void> {
-  const pool = createOlympusPool(EMBEDDED_OLYMPUS_DATABASE_URLS.ciam);
-  try {
-    await inDomainTransaction(pool, "ciam", (client) =>
-      client.query("DELETE FROM olympus_settings WHERE domain = 'ciam' AND key LIKE 'social.%'"),
-    );
-  } finally {
-    await pool.end();
-  }
-}
 
 async function addProviderInAthena(page: Page, stack: SecurityStack, provider: TestOidcProvider): Promise<void> {
   await signInToAthena(page, stack.ciam.athena, stack.iam.hera, stack.admin.email, stack.admin.password);
@@ -73,7 +60,8 @@ test.beforeAll(async ({ stack }) => {
 });
 
 test.afterAll(async () => {
-  await clearCiamSocialSettings();
+  // No provider for the rest of the run (as Athena's Remove would).
+  await clearCiamSettings("social.");
   await provider?.close();
 });
 
