@@ -8,15 +8,16 @@
 import type { ChildProcess } from "node:child_process";
 import path from "node:path";
 import { DOMAINS, SERVICE_PORTS } from "@olympus/runtime-config/config";
-import { embeddedAppEnv, withoutDomainVariables, type App } from "@olympus/devstack/defaults";
+import type { App } from "@olympus/devstack/defaults";
+import { NEXT_DEV_STOP_GRACE_MS, nextDevEnv } from "@olympus/devstack/next-dev";
 import { killGroupsOnExit, spawnGroup, stopGroups } from "./lib/process-groups";
 
 /**
- * `next dev` needs well under a second to stop (it gives its server 100 ms);
- * a dev server still running after this is wedged and gets SIGKILL, group and
- * all, so Ctrl-C never leaves one holding its port.
+ * A stop waits for each `next dev` to write its Turbopack cache (so the next
+ * start is warm); a dev server still running after this is wedged and gets
+ * SIGKILL, group and all, so Ctrl-C never leaves one holding its port.
  */
-const STOP_GRACE_MS = 5_000;
+const STOP_GRACE_MS = NEXT_DEV_STOP_GRACE_MS;
 
 /** Browsers reach the apps as ciam.localhost / iam.localhost, which resolve to loopback. */
 const DEV_HOSTNAME = "127.0.0.1";
@@ -42,13 +43,7 @@ function stop(code: number, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
 const children: ChildProcess[] = DOMAINS.map((domain) => {
   const port = SERVICE_PORTS[domain][app as App];
   // OLYMPUS_DEV_DIST_DIR_PREFIX: the dev-start bench's fresh build caches, apart from a developer's own.
-  const distDir = `${process.env.OLYMPUS_DEV_DIST_DIR_PREFIX ?? ".next-dev"}-${domain}`;
-  const env = {
-    ...withoutDomainVariables(process.env),
-    ...embeddedAppEnv(domain, app as App, port),
-    NEXT_DIST_DIR: distDir,
-    NEXT_TELEMETRY_DISABLED: "1",
-  };
+  const env = nextDevEnv(process.env, { domain, app: app as App, port, distDirPrefix: process.env.OLYMPUS_DEV_DIST_DIR_PREFIX });
   // Its own process group: Ctrl-C reaches it through this script, and a stop reaches the server `next dev` forks.
   // Loopback only, like the Ory servers: without --hostname `next dev` listens on every interface, serving the app to the whole network.
   const child = spawnGroup(process.execPath, [nextBin, "dev", "--port", String(port), "--hostname", DEV_HOSTNAME], {

@@ -190,6 +190,27 @@ export function carelessSettingsStore(client: Connection, domain: Domain, claims
         undefined,
         ...entries.map((entry) => entry.key),
       ),
+    change: (changes, actor) =>
+      scoped(
+        async () => {
+          for (const entry of changes.set) {
+            await client.query("DELETE FROM olympus_settings WHERE key = $1", [entry.key]);
+            await client.query("INSERT INTO olympus_settings (domain, key, value, secret, updated_by) VALUES ($1, $2, $3, false, $4)", [
+              claims,
+              entry.key,
+              entry.value,
+              actor,
+            ]);
+          }
+          const removed = await client.query<{ key: string }>("DELETE FROM olympus_settings WHERE key = ANY($1::text[]) RETURNING key", [
+            [...changes.remove],
+          ]);
+          return { removed: removed.rows.map((row) => row.key) };
+        },
+        { removed: [] },
+        ...changes.set.map((entry) => entry.key),
+        ...changes.remove,
+      ),
     delete: (key) =>
       scoped(async () => ((await client.query("DELETE FROM olympus_settings WHERE key = $1", [key])).rowCount ?? 0) > 0, false, key),
   };

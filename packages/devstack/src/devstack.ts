@@ -52,6 +52,8 @@ const OLYMPUS_ROLE_PASSWORDS = {
   olympus_iam: passwordOf(EMBEDDED_OLYMPUS_DATABASE_URLS.iam),
 };
 const SERVER_HEALTH_TIMEOUT_MS = 30_000;
+const APP_PROBE_INTERVAL_MS = 100;
+const APP_PROBE_TIMEOUT_MS = 30_000;
 
 export async function startDevstack(options: DevstackOptions, hooks: StartHooks = {}): Promise<RunningDevstack> {
   const { signal } = hooks;
@@ -147,7 +149,7 @@ export async function startDevstack(options: DevstackOptions, hooks: StartHooks 
     throwIfAborted(signal);
     const servers = await startServers(configs, options, { logDir, database }, teardown, progress);
     const healthTargets = serverHealthTargets(options, mail);
-    for (const target of healthTargets) await waitUntilHealthy(target, { timeoutMs: SERVER_HEALTH_TIMEOUT_MS, signal });
+    await Promise.all(healthTargets.map((target) => waitUntilHealthy(target, { timeoutMs: SERVER_HEALTH_TIMEOUT_MS, signal })));
     progress(`health: ${healthTargets.length} endpoints healthy`);
     clock.mark("servers");
 
@@ -218,7 +220,10 @@ async function waitForApps(
       await waitUntilHealthy(target, {
         timeoutMs: options.appsTimeoutMs,
         signal: aborted,
-        intervalMs: 1000,
+        // Until `next dev` listens a probe fails at once: ask again soon. Once it listens, the probe's
+        // request waits for the route's compile and is answered the moment it is done.
+        intervalMs: APP_PROBE_INTERVAL_MS,
+        probeTimeoutMs: APP_PROBE_TIMEOUT_MS,
         onStillWaiting: (seconds) =>
           progress(`apps: still waiting for ${target.name} at ${target.url} (${seconds} s; see its output above)`),
       });
@@ -239,13 +244,16 @@ async function startServers(
   // Each Kratos reads Athena's SMTP and social sign-in settings from an overlay file kept in step from the olympus database.
   const { kratosConfigLayers, startSettingsOverlaySync, writeDevLayer } = await import("./ory/kratos-settings");
   const layers: Partial<Record<Domain, string[]>> = {};
-  for (const domain of DOMAINS) {
-    const files = kratosConfigLayers(options.dataDir, domain);
-    await writeDevLayer(files.devLayer, options.ports.smtp);
-    const sync = await startSettingsOverlaySync({ domain, file: files.settingsOverlay, database: where.database, log: progress });
-    teardown.add(`${domain} Kratos settings overlay`, () => sync.close());
-    layers[domain] = [files.devLayer, files.settingsOverlay];
-  }
+  // Both domains at once; each sync is added to the teardown as soon as it runs, even when the other fails.
+  await Promise.all(
+    DOMAINS.map(async (domain) => {
+      const files = kratosConfigLayers(options.dataDir, domain);
+      await writeDevLayer(files.devLayer, options.ports.smtp);
+      const sync = await startSettingsOverlaySync({ domain, file: files.settingsOverlay, database: where.database, log: progress });
+      teardown.add(`${domain} Kratos settings overlay`, () => sync.close());
+      layers[domain] = [files.devLayer, files.settingsOverlay];
+    }),
+  );
   progress("servers: starting CIAM and IAM Kratos and Hydra…");
   // Loaded only now: a config or port problem reported earlier stays a single line, without the servers' import-time notices.
   const { startOryServer } = await import("./ory/servers");

@@ -9,6 +9,11 @@ describe("health probes", () => {
   beforeAll(async () => {
     const port = await freePort();
     server = createServer((req, res) => {
+      // A dev server compiling its route: the answer comes, late.
+      if (req.url === "/compiling" || req.url === "/stuck") {
+        setTimeout(() => res.end(JSON.stringify({ status: "ok" })), req.url === "/stuck" ? 3000 : 400);
+        return;
+      }
       res.statusCode = req.url === "/down" ? 503 : 200;
       res.setHeader("content-type", "application/json");
       res.end(JSON.stringify({ status: "ok", app: "hera", domain: "iam" }));
@@ -16,7 +21,13 @@ describe("health probes", () => {
     await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
     base = `http://127.0.0.1:${port}`;
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  );
 
   it("accepts a 2xx and refuses an error status or a closed port", async () => {
     expect(await probe({ name: "up", url: `${base}/api/health` })).toBe(true);
@@ -41,5 +52,27 @@ describe("health probes", () => {
     await expect(waitUntilHealthy({ name: "IAM Hydra admin", url: `${base}/down` }, { timeoutMs: 300, intervalMs: 50 })).rejects.toThrow(
       `IAM Hydra admin is not healthy at ${base}/down after 1 s`,
     );
+  });
+
+  it("waits for a late answer when the probe may, instead of asking again behind it", async () => {
+    const compiling = { name: "Hera CIAM", url: `${base}/compiling` };
+    let probes = 0;
+    const counted = { ...compiling, accept: () => (probes++, true) };
+    const started = Date.now();
+    await waitUntilHealthy(counted, { timeoutMs: 5000, intervalMs: 50, probeTimeoutMs: 2000 });
+    expect(probes).toBe(1);
+    expect(Date.now() - started).toBeLessThan(1500);
+    // With the default 3 s a probe shorter than the answer gives up: the wait then times out.
+    await expect(waitUntilHealthy(compiling, { timeoutMs: 300, intervalMs: 50, probeTimeoutMs: 100 })).rejects.toThrow(/not healthy/);
+  });
+
+  it("drops a probe in flight when the wait is aborted", async () => {
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 100);
+    const started = Date.now();
+    await expect(
+      waitUntilHealthy({ name: "Hera CIAM", url: `${base}/stuck` }, { timeoutMs: 10_000, probeTimeoutMs: 10_000, signal: stop.signal }),
+    ).rejects.toThrow();
+    expect(Date.now() - started).toBeLessThan(2000);
   });
 });

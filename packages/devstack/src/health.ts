@@ -9,9 +9,10 @@ export interface HealthTarget {
 }
 
 /** One probe: true when the endpoint answers 2xx (and `accept` agrees). */
-export async function probe(target: HealthTarget, timeoutMs = 3000): Promise<boolean> {
+export async function probe(target: HealthTarget, timeoutMs = 3000, stop?: AbortSignal): Promise<boolean> {
+  const timeout = AbortSignal.timeout(timeoutMs);
   try {
-    const response = await fetch(target.url, { signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetch(target.url, { signal: stop ? AbortSignal.any([timeout, stop]) : timeout });
     if (!response.ok) return false;
     if (!target.accept) return true;
     return target.accept(await response.json());
@@ -24,7 +25,14 @@ export async function probe(target: HealthTarget, timeoutMs = 3000): Promise<boo
 export interface WaitOptions {
   timeoutMs: number;
   signal?: AbortSignal;
+  /** Pause after a failed probe (250 ms unless set). */
   intervalMs?: number;
+  /**
+   * How long one probe may wait for its answer (3 s unless set). A Next.js dev
+   * server answers its first request only once the route is compiled: a probe
+   * that gives up earlier is just asked again later, behind the compile.
+   */
+  probeTimeoutMs?: number;
   /** Called every `remindEveryMs` while still waiting, so a slow or crashed app does not look like a hang. */
   onStillWaiting?: (waitedSeconds: number) => void;
   remindEveryMs?: number;
@@ -36,7 +44,7 @@ export async function waitUntilHealthy(target: HealthTarget, options: WaitOption
   let nextReminder = started + (options.remindEveryMs ?? 60_000);
   for (;;) {
     throwIfAborted(options.signal);
-    if (await probe(target)) return;
+    if (await probe(target, Math.min(options.probeTimeoutMs ?? 3000, Math.max(1, deadline - Date.now())), options.signal)) return;
     if (options.onStillWaiting && Date.now() >= nextReminder) {
       options.onStillWaiting(Math.round((Date.now() - started) / 1000));
       nextReminder += options.remindEveryMs ?? 60_000;

@@ -2,7 +2,7 @@
  * npm run bench -w @olympus/embedded-hydra
  * One embedded-hydra process on embedded Postgres (with the dev stack's
  * durability settings: synchronous_commit off). A separate load process
- * keeps 32 requests in flight: client_credentials grants, then
+ * (wrk when installed) keeps 32 requests in flight: client_credentials grants, then
  * introspections of the tokens issued — opaque ones, and JWT ones from a
  * client whose access_token_strategy is jwt — beside the floor: a bare
  * node:http server running introspection's own lookup statement once per
@@ -17,7 +17,7 @@ import { startTestPostgres } from "@olympus/test-postgres";
 import { hashClientSecret, SECRET_HASH_ITERATIONS, verifyClientSecret } from "../src/clients/secret-hash";
 import { startHydraUnderTest } from "../src/testing/harness";
 import { startFloorServer } from "./floor-server";
-import { runLoad, type LoadResult, type LoadSpec } from "./load-process";
+import { LOAD_GENERATOR, runLoad, type LoadResult, type LoadSpec } from "./load-process";
 
 const CONCURRENCY = 32;
 const DURATION_MS = Number(process.env.BENCH_MS ?? 5_000);
@@ -78,7 +78,7 @@ await pg.query("SELECT pg_reload_conf()");
 const hydra = await startHydraUnderTest(pg);
 try {
   console.log(
-    `embedded-hydra bench (concurrency ${CONCURRENCY}, median of ${ROUNDS} rounds of ${DURATION_MS / 1000} s, node ${process.version})`,
+    `embedded-hydra bench (concurrency ${CONCURRENCY}, median of ${ROUNDS} rounds of ${DURATION_MS / 1000} s, load: ${LOAD_GENERATOR}, node ${process.version})`,
   );
   const basic = (id: string | undefined, secret: string | undefined) => `Basic ${Buffer.from(`${id}:${secret}`).toString("base64")}`;
   const { data: client } = await hydra.admin.createOAuth2Client({ oAuth2Client: { grant_types: ["client_credentials"], scope: "bench" } });

@@ -6,9 +6,9 @@ import { startEmbeddedHydra } from "./start";
  * Env: DSN overrides the config's dsn; ADMIN_API_TOKEN protects /admin.
  */
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { config: { type: "string" }, host: { type: "string" } } });
+  const { values } = parseArgs({ options: { config: { type: "string" }, host: { type: "string" }, dev: { type: "boolean" } } });
   if (!values.config) {
-    process.stderr.write("usage: tsx src/cli.ts --config <path/to/hydra.yml> [--host 127.0.0.1]\n");
+    process.stderr.write("usage: tsx src/cli.ts --config <path/to/hydra.yml> [--host 127.0.0.1] [--dev]\n");
     process.exit(2);
   }
   const hydra = await startEmbeddedHydra({
@@ -16,6 +16,7 @@ async function main(): Promise<void> {
     ...(process.env.DSN ? { dsn: process.env.DSN } : {}),
     ...(process.env.ADMIN_API_TOKEN ? { adminToken: process.env.ADMIN_API_TOKEN } : {}),
     ...(values.host ? { host: values.host } : {}),
+    ...(values.dev ? { dev: true } : {}),
   });
   let closing = false;
   const shutdown = (signal: string) => {

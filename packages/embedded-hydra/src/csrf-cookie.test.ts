@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkCsrfCookie, csrfCookieName, murmur3, serializeCsrfCookie } from "./csrf-cookie";
+import { checkCsrfCookie, checkCsrfCookies, csrfCookieName, murmur3, serializeCsrfCookie, serializeCsrfCookies } from "./csrf-cookie";
 
 const KEYS = ["first-cookie-secret-0123456789", "older-cookie-secret-0123456789"];
 const OPTIONS = { maxAgeSeconds: 1800, sameSite: "Lax" as const, secure: false, keys: KEYS };
@@ -64,5 +64,33 @@ describe("CSRF cookie values", () => {
     expect(serializeCsrfCookie("n", "v", { ...OPTIONS, keys: [] })).toMatch(
       /^n=v; Path=\/; Max-Age=1800; Expires=[^;]+; HttpOnly; SameSite=Lax$/,
     );
+  });
+});
+
+describe("SameSite legacy workaround (consent/csrf.go setCSRFCookie, getCSRFCookie, legacyCSRFCookieName)", () => {
+  const NONE = { ...OPTIONS, sameSite: "None" as const, secure: true };
+  const name = csrfCookieName("consent", "client");
+
+  it("writes a `_legacy` twin without SameSite only with the workaround", () => {
+    expect(serializeCsrfCookies(name, "v", NONE)).toHaveLength(1);
+    const [cookie, twin] = serializeCsrfCookies(name, "v", { ...NONE, legacyWorkaround: true });
+    expect(cookie).toContain("SameSite=None");
+    expect(twin?.startsWith(`${name}_legacy=`)).toBe(true);
+    expect(twin).not.toContain("SameSite");
+    expect(twin).toContain("Secure");
+  });
+
+  it("falls back to the twin when the cookie is missing or does not decode, not when it holds another value", () => {
+    const options = { ...NONE, legacyWorkaround: true };
+    const [cookie = "", twin = ""] = serializeCsrfCookies(name, "v", options);
+    expect(checkCsrfCookies(sentBack(twin), name, "v", options)).toEqual({ ok: true });
+    expect(checkCsrfCookies(`${name}=garbage; ${sentBack(twin)}`, name, "v", options)).toEqual({ ok: true });
+    expect(checkCsrfCookies(sentBack(twin), name, "v", NONE)).toEqual({
+      ok: false,
+      hint: "No CSRF value available in the session cookie.",
+    });
+    const other = serializeCsrfCookie(name, "w", options);
+    expect(checkCsrfCookies(`${sentBack(other)}; ${sentBack(twin)}`, name, "v", options).ok).toBe(false);
+    expect(checkCsrfCookies(sentBack(cookie), name, "v", options)).toEqual({ ok: true });
   });
 });

@@ -48,7 +48,12 @@ export interface CsrfCookieOptions {
   secure: boolean;
   /** Cookie secrets; the first signs, any verifies (rotation). Without any the value is not signed. */
   keys: readonly string[];
+  /** SameSite=None with serve.cookies.same_site_legacy_workaround: a `_legacy` twin without SameSite too. */
+  legacyWorkaround?: boolean;
 }
+
+/** consent/csrf.go legacyCSRFCookieName. */
+const legacyName = (name: string) => `${name}_legacy`;
 
 function signature(key: string, name: string, value: string): string {
   return createHmac("sha256", key).update(`${name}=${value}`).digest("base64url");
@@ -70,6 +75,21 @@ export function serializeCsrfCookie(name: string, value: string, options: CsrfCo
   ].join("; ");
 }
 
+/**
+ * consent/csrf.go setCSRFCookie: the cookie, and with the SameSite legacy
+ * workaround its `_legacy` twin, written the same way but without SameSite
+ * (for browsers that drop SameSite=None cookies).
+ */
+export function serializeCsrfCookies(name: string, value: string, options: CsrfCookieOptions): string[] {
+  const cookie = serializeCsrfCookie(name, value, options);
+  if (!options.legacyWorkaround) return [cookie];
+  const twin = serializeCsrfCookie(legacyName(name), value, options)
+    .split("; ")
+    .filter((attribute) => !attribute.startsWith("SameSite="))
+    .join("; ");
+  return [cookie, twin];
+}
+
 export type CsrfCheck = { ok: true } | { ok: false; hint: string };
 
 /** The first value of a cookie in a Cookie header (the most specific path comes first). */
@@ -80,6 +100,8 @@ function cookieValue(header: string | undefined, name: string): string | undefin
   }
   return undefined;
 }
+
+const MISMATCH = "The CSRF value from the token does not match the CSRF value from the data store.";
 
 function sameText(a: string, b: string): boolean {
   const left = Buffer.from(a);
@@ -105,9 +127,25 @@ export function checkCsrfCookie(
   }
   if (value === undefined) return { ok: false, hint: "CSRF session cookie could not be decoded." };
   if (!expected || !sameText(value, expected)) {
-    return { ok: false, hint: "The CSRF value from the token does not match the CSRF value from the data store." };
+    return { ok: false, hint: MISMATCH };
   }
   return { ok: true };
+}
+
+/**
+ * consent/csrf.go validateCSRFCookie with getCSRFCookie: with the legacy
+ * workaround, a cookie that is missing or does not decode is replaced by its
+ * `_legacy` twin, which then decides alone.
+ */
+export function checkCsrfCookies(
+  cookieHeader: string | undefined,
+  name: string,
+  expected: string | null,
+  options: CsrfCookieOptions,
+): CsrfCheck {
+  const check = checkCsrfCookie(cookieHeader, name, expected, options.keys);
+  if (check.ok || !options.legacyWorkaround || check.hint === MISMATCH) return check;
+  return checkCsrfCookie(cookieHeader, legacyName(name), expected, options.keys);
 }
 
 /** The CSRF cookie of one kind for one client, with the attributes Hydra derives from its configuration. */
@@ -128,6 +166,7 @@ export function flowCsrfCookie(
       sameSite,
       secure: cookies.secure,
       keys: config.secrets.cookie ?? config.secrets.system ?? [],
+      legacyWorkaround: sameSite === "None" && cookies.same_site_legacy_workaround,
     },
   };
 }

@@ -525,6 +525,62 @@ describe("remembered logins in the device flow (consent/strategy_default.go requ
   });
 });
 
+describe("prompt=none and id_token_hint on the verification URL (consent/strategy_default.go requestAuthentication, forwardAuthenticationRequest, getSubjectFromIDTokenHint)", () => {
+  /** Accepts a fresh user code and follows its redirect_to with `extra` appended; the browser's answer. */
+  async function verifyWith(browser: TestBrowser, client: DeviceClient, extra: string) {
+    const answer = await deviceAuthorization(client);
+    const deviceUi = await openVerificationUri(browser, String(answer.body.verification_uri_complete));
+    const accepted = await acceptUserCode(
+      deviceUi.searchParams.get("device_challenge") ?? "",
+      deviceUi.searchParams.get("user_code") ?? "",
+    );
+    const at = await browser.navigate(`${String(accepted.body.redirect_to)}${extra}`, startsWith(LOGIN_UI));
+    return { url: at.url, status: at.response?.status ?? 302, body: (await at.response?.text()) ?? "" };
+  }
+
+  async function idTokenOf(browser: TestBrowser, client: DeviceClient, subject: string): Promise<string> {
+    const answer = await deviceAuthorization(client);
+    await authorizeDevice(browser, String(answer.body.verification_uri_complete), subject);
+    return String((await pollToken(client, String(answer.body.device_code))).body.id_token);
+  }
+
+  it("answers prompt=none without a remembered login with login_required, and skips the login UI with one", async () => {
+    const client = await deviceClient();
+    const browser = new TestBrowser();
+    const refused = await verifyWith(browser, client, "&prompt=none");
+    expect(refused.status).toBe(400);
+    expect(JSON.parse(refused.body)).toEqual({
+      error: "login_required",
+      error_description: expect.stringContaining("Prompt 'none' was requested, but no existing login session was found.") as unknown,
+    });
+    await idTokenOf(browser, client, "none-user");
+    const skipped = await verifyWith(browser, client, "&prompt=none");
+    const challenge = skipped.url.searchParams.get("login_challenge") ?? "";
+    expect((await hydra.admin.getOAuth2LoginRequest({ loginChallenge: challenge })).data).toMatchObject({
+      skip: true,
+      subject: "none-user",
+    });
+  });
+
+  it("refuses an id_token_hint of another subject (login_required) and one that is not Hydra's ID token (invalid_request)", async () => {
+    const client = await deviceClient();
+    const browser = new TestBrowser();
+    const ownToken = await idTokenOf(browser, client, "hinted-user");
+    const otherToken = await idTokenOf(new TestBrowser(), client, "someone-else");
+    const matching = await verifyWith(browser, client, `&id_token_hint=${ownToken}`);
+    expect(matching.url.searchParams.get("login_challenge")).toBeTruthy();
+    const mismatch = await verifyWith(browser, client, `&id_token_hint=${otherToken}`);
+    expect(JSON.parse(mismatch.body)).toMatchObject({
+      error: "login_required",
+      error_description: expect.stringContaining(
+        "subject claim from id_token_hint does not match subject from authentication session",
+      ) as unknown,
+    });
+    const forged = await verifyWith(browser, client, `&id_token_hint=${ownToken.slice(0, -6)}AAAAAA`);
+    expect(JSON.parse(forged.body)).toMatchObject({ error: "invalid_request" });
+  });
+});
+
 describe("private_key_jwt at the device authorization endpoint (fosite client_authentication.go DefaultClientAuthenticationStrategy)", () => {
   const ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
   let key: Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];

@@ -22,7 +22,9 @@ function value(lines: string[], prefix: string): number | undefined {
   return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(" ") + 1));
 }
 
-const CONST = 'app="hydra",buildTime=""';
+// cmd/server/handler.go httpMetrics: config.Version, config.Commit (the v26.2.0 tag's commit) and config.Date as constant labels.
+const CONST = 'app="hydra",buildTime="2026-03-20T11:01:06Z"';
+const HASH = 'hash="0b84568fffccf151dc5e6c7955fdfb738555bf4b"';
 
 beforeAll(async () => {
   pg = await startTestPostgres();
@@ -57,21 +59,21 @@ describe("Prometheus metrics (prometheusx NewHTTPMetrics, Instrument)", () => {
       expect(lines).toContain(`# TYPE ${name} ${kind}`);
     }
     const requests = (code: string, method: string, endpoint: string) =>
-      value(lines, `http_requests_total{${CONST},code="${code}",endpoint="${endpoint}",hash="",method="${method}",version="v26.2.0"}`);
+      value(lines, `http_requests_total{${CONST},code="${code}",endpoint="${endpoint}",${HASH},method="${method}",version="v26.2.0"}`);
     expect(requests("200", "get", "/health/alive")).toBe(1);
     expect(requests("200", "get", "/.well-known/openid-configuration")).toBe(1);
     // The admin prefix is added before routing; parameters become {param}.
     expect(requests("404", "get", "/admin/clients/{param}")).toBe(2);
     expect(requests("404", "get", "/")).toBe(1);
-    expect(value(lines, `http_requests_statuses_total{${CONST},hash="",method="GET",status_bucket="4xx",version="v26.2.0"}`)).toBe(3);
+    expect(value(lines, `http_requests_statuses_total{${CONST},${HASH},method="GET",status_bucket="4xx",version="v26.2.0"}`)).toBe(3);
     expect(
       value(
         lines,
-        `http_requests_duration_seconds_bucket{${CONST},code="200",endpoint="/health/alive",hash="",le="+Inf",method="get",version="v26.2.0"}`,
+        `http_requests_duration_seconds_bucket{${CONST},code="200",endpoint="/health/alive",${HASH},le="+Inf",method="get",version="v26.2.0"}`,
       ),
     ).toBe(1);
-    expect(value(lines, `http_response_time_seconds_count{${CONST},endpoint="/admin/clients/{param}",hash="",version="v26.2.0"}`)).toBe(2);
-    expect(lines.some((line) => line.startsWith(`http_response_size_bytes_sum{${CONST},code="200",hash="",method="get"`))).toBe(true);
+    expect(value(lines, `http_response_time_seconds_count{${CONST},endpoint="/admin/clients/{param}",${HASH},version="v26.2.0"}`)).toBe(2);
+    expect(lines.some((line) => line.startsWith(`http_response_size_bytes_sum{${CONST},code="200",${HASH},method="get"`))).toBe(true);
   });
 
   it("serves the scrape handler's own counters and honest process metrics, and no go_* metrics", async () => {
@@ -88,7 +90,7 @@ describe("Prometheus metrics (prometheusx NewHTTPMetrics, Instrument)", () => {
     expect(
       value(
         second.lines,
-        `http_requests_total{${CONST},code="200",endpoint="/admin/metrics/prometheus",hash="",method="get",version="v26.2.0"}`,
+        `http_requests_total{${CONST},code="200",endpoint="/admin/metrics/prometheus",${HASH},method="get",version="v26.2.0"}`,
       ),
     ).toBeGreaterThanOrEqual(1);
   });

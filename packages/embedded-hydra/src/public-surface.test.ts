@@ -237,7 +237,10 @@ describe("pairwise subjects", () => {
         headers: { authorization: `Bearer ${tokens.body.access_token}` },
       }).then((r) => r.json())) as { sub: string };
       expect(userinfo.sub).toBe(expected);
-      expect((await instance.admin.introspectOAuth2Token({ token: tokens.body.access_token ?? "" })).data.sub).toBe("pairwise-user");
+      // oauth2/handler.go introspectOAuth2Token: the ID token's (pairwise) subject as obfuscated_subject.
+      const introspected = (await instance.admin.introspectOAuth2Token({ token: tokens.body.access_token ?? "" })).data;
+      expect(introspected.sub).toBe("pairwise-user");
+      expect(introspected.obfuscated_subject).toBe(expected);
       const discovery = (await fetch(new URL(".well-known/openid-configuration", instance.publicUrl)).then((r) => r.json())) as {
         subject_types_supported: string[];
       };

@@ -1,6 +1,7 @@
+import { installProviderCors } from "./cors/public-cors";
 import type { Server } from "node:http";
 import type Provider from "oidc-provider";
-import { loadHydraConfig, type HydraConfig } from "./config/load";
+import { loadHydraConfig, withDevCookieNames, type HydraConfig } from "./config/load";
 import type { Deps } from "./deps";
 import { createLogger, type Logger } from "./logging";
 import { createAdminServer } from "./admin/server";
@@ -31,6 +32,8 @@ export interface EmbeddedHydraOptions {
   logger?: Logger;
   /** How often expired rows (tokens, codes, sessions, challenges) are deleted; default one minute. */
   cleanupIntervalMs?: number;
+  /** Hydra's `serve all --dev`: cookie names end in `_dev` (driver/config/provider.go cookieSuffix). */
+  dev?: boolean;
 }
 
 export interface EmbeddedHydra {
@@ -77,7 +80,8 @@ function resolveUrls(config: HydraConfig, options: EmbeddedHydraOptions, publicP
 
 /** Starts one Hydra-compatible instance (public + admin ports) for one domain's config. */
 export async function startEmbeddedHydra(options: EmbeddedHydraOptions): Promise<EmbeddedHydra> {
-  const config = await loadHydraConfig(options.configPath);
+  const loaded = await loadHydraConfig(options.configPath);
+  const config = options.dev ? withDevCookieNames(loaded) : loaded;
   const dsn = options.dsn ?? config.dsn;
   if (!dsn) throw new Error(`no database: set "dsn" in ${options.configPath} or pass the dsn option (DSN env in the CLI)`);
   const host = options.host ?? "127.0.0.1";
@@ -119,6 +123,7 @@ export async function startEmbeddedHydra(options: EmbeddedHydraOptions): Promise
       // Hydra generates either set when it first needs it; both are ready before anything is served.
       const accessTokenKeys = await keys.ensure(ACCESS_TOKEN_KEY_SET);
       const provider = createProvider(deps, { idToken: await keys.ensure(ID_TOKEN_KEY_SET), accessToken: accessTokenKeys });
+      installProviderCors(provider, deps);
       current = { provider, callback: provider.callback() };
     },
   };

@@ -234,3 +234,38 @@ describe("client_credentials audience and scope", () => {
     });
   });
 });
+
+describe("token values (fosite's HMAC strategies: token/hmac/hmacsha.go Generate, handler/oauth2/strategy_hmacsha_prefixed.go)", () => {
+  const hmacValue = (kind: string) => new RegExp(`^ory_${kind}_[A-Za-z0-9_-]{43}\\.[A-Za-z0-9_-]{43}$`);
+
+  it("issues ory_ac_ codes, ory_at_ access tokens and ory_rt_ refresh tokens that work everywhere", async () => {
+    const browser = new TestBrowser();
+    const verifier = newVerifier();
+    const login = await toLoginUi(
+      browser,
+      authorizeUrl(hydra, webApp.id, { scope: "openid offline_access", code_challenge: s256(verifier), code_challenge_method: "S256" }),
+    );
+    const consent = await acceptLogin(hydra, browser, login.challenge ?? "", { subject: "token-user" });
+    const code = responseParams(await acceptConsent(hydra, browser, consent)).get("code") ?? "";
+    expect(code).toMatch(hmacValue("ac"));
+    const tokens = await tokenRequest(
+      hydra,
+      { grant_type: "authorization_code", code, redirect_uri: REDIRECT_URI, code_verifier: verifier },
+      webApp,
+    );
+    expect(tokens.body.access_token).toMatch(hmacValue("at"));
+    expect(tokens.body.refresh_token).toMatch(hmacValue("rt"));
+    expect(await introspect(tokens.body.access_token)).toMatchObject({ active: true, token_use: "access_token" });
+    const userinfo = await fetch(new URL("userinfo", hydra.publicUrl), {
+      headers: { authorization: `Bearer ${tokens.body.access_token}` },
+    });
+    expect(userinfo.status).toBe(200);
+    const refreshed = await tokenRequest(hydra, { grant_type: "refresh_token", refresh_token: tokens.body.refresh_token }, webApp);
+    expect(refreshed.body.refresh_token).toMatch(hmacValue("rt"));
+    const machineToken = await tokenRequest(hydra, { grant_type: "client_credentials", scope: "reports.read" }, machine);
+    expect(machineToken.body.access_token).toMatch(hmacValue("at"));
+    // A value whose signature was altered names no token.
+    const forged = `${(machineToken.body.access_token ?? "").slice(0, -4)}AAAA`;
+    expect((await introspect(forged)).active).toBe(false);
+  });
+});

@@ -94,7 +94,34 @@ describe("per-client token lifespans (Hydra's client lifespans)", () => {
     expect((await oidc.clientCredentialsGrant(config, { scope: "jobs.run" })).expires_in).toBeLessThanOrEqual(GLOBAL_ACCESS_TOKEN_SECONDS);
   });
 
-  it("refuses a lifespan that is not a Go duration as Go's decoder does, and one under a second", async () => {
+  it("keeps fractions of seconds as Go's time.Duration.String prints them, minting whole seconds (at least one)", async () => {
+    // Hydra: x.NullDuration stores any time.Duration and answers it with Duration.String().
+    const { data } = await hydra.admin.setOAuth2ClientLifespans({
+      id: (await machineClient()).id,
+      oAuth2ClientTokenLifespans: {
+        client_credentials_grant_access_token_lifespan: "1.5s",
+        refresh_token_grant_id_token_lifespan: "90.25s",
+        implicit_grant_access_token_lifespan: "500ms",
+        jwt_bearer_grant_access_token_lifespan: "1500us",
+        authorization_code_grant_access_token_lifespan: "2h0.000000001s",
+      },
+    });
+    expect(data).toMatchObject({
+      client_credentials_grant_access_token_lifespan: "1.5s",
+      refresh_token_grant_id_token_lifespan: "1m30.25s",
+      implicit_grant_access_token_lifespan: "500ms",
+      jwt_bearer_grant_access_token_lifespan: "1.5ms",
+      authorization_code_grant_access_token_lifespan: "2h0m0.000000001s",
+    });
+    const machine = await machineClient({ client_credentials_grant_access_token_lifespan: "400ms" });
+    expect(machine.created.client_credentials_grant_access_token_lifespan).toBe("400ms");
+    const info = await introspect(
+      (await oidc.clientCredentialsGrant(await rp(machine.id, machine.secret), { scope: "jobs.run" })).access_token,
+    );
+    expect((info.exp ?? 0) - (info.iat ?? 0)).toBe(1);
+  });
+
+  it("refuses a lifespan that is not a Go duration as Go's decoder does, and one that is not positive", async () => {
     // Hydra: x/sqlx.go NullDuration.UnmarshalJSON (time.ParseDuration) via client/handler.go ("Unable to decode the request body").
     for (const value of ["forever", "5", ""]) {
       const response = await fetch(new URL("admin/clients", hydra.adminUrl), {

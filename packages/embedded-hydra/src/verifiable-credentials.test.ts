@@ -204,7 +204,7 @@ describe("OPTIONS /credentials (oauth2/handler.go SetPublicRoutes: corsMiddlewar
     ).toEqual(refused);
   });
 
-  it("answers a plain OPTIONS with handleOptions' empty 200", async () => {
-    expect(await options({})).toEqual({ status: 200, body: "", cors: {} });
+  it("answers a plain OPTIONS with handleOptions' empty 200 (both CORS middlewares' Vary, rs/cors handleActualRequest)", async () => {
+    expect(await options({})).toEqual({ status: 200, body: "", cors: { vary: "Origin, Origin" } });
   });
 });

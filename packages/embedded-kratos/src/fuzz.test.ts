@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestSmtpServer } from "./courier/test-smtp";
+import { FakeHydra } from "./testing/fake-hydra";
 import { KratosRequestGenerator, type FuzzTargets } from "./testing/fuzz/kratos-generator";
 import { Random, rowCountSummary, sendFuzzRequests, statusSummary, type RawResponse } from "@olympus/server-kit/testing/fuzz";
 import { StorageAudit, announcedIn } from "./testing/fuzz/storage-audit";
@@ -20,13 +21,17 @@ const DATABASE = "ciam_fuzz";
 describe(`hostile input: ${REQUESTS} requests, seed ${SEED}`, () => {
   let pg: TestPostgres;
   let smtp: TestSmtpServer;
+  let hydra: FakeHydra;
   let kratos: TestKratos;
   let targets: FuzzTargets;
   const canary = uniqueEmail("canary");
 
   beforeAll(async () => {
-    [pg, smtp] = await Promise.all([startTestPostgres(), TestSmtpServer.start()]);
-    kratos = await startKratos(pg, DATABASE, { configOverrides: { courier: { smtp: { connection_uri: smtp.connectionUri } } } });
+    [pg, smtp, hydra] = await Promise.all([startTestPostgres(), TestSmtpServer.start(), FakeHydra.start()]);
+    // A Hydra that knows no challenge (the dev config names the dev stack's, which does not run here): hostile ones get its 404.
+    kratos = await startKratos(pg, DATABASE, {
+      configOverrides: { courier: { smtp: { connection_uri: smtp.connectionUri } }, oauth2_provider: { url: hydra.adminUrl } },
+    });
     targets = await seedTargets(kratos);
     // An account the generator never aims at: it must still sign in after the run.
     await kratos.identity.createIdentity({
@@ -39,6 +44,7 @@ describe(`hostile input: ${REQUESTS} requests, seed ${SEED}`, () => {
   }, 120_000);
   afterAll(async () => {
     await kratos?.close();
+    await hydra?.close();
     await smtp?.stop();
     await pg?.stop();
   });

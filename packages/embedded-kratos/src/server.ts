@@ -30,7 +30,7 @@ import { registerRegistrationRoutes } from "./selfservice/flow/registration/hand
 import { FlowRepository } from "./selfservice/flow/repository";
 import { ReturnToPolicy } from "./selfservice/flow/return-to";
 import { registerSettingsRoutes } from "./selfservice/flow/settings/handler";
-import { registerTokenExchangeRoute } from "./selfservice/flow/token-exchange";
+import { registerTokenExchangeRoute, sessionTokenExchangeMigrations } from "./selfservice/flow/token-exchange";
 import { registerVerificationRoutes } from "./selfservice/flow/verification/handler";
 import { unsupportedHooks } from "./selfservice/hook/registry";
 import { ALL_STRATEGIES } from "./selfservice/strategy/all";
@@ -38,6 +38,7 @@ import { StrategyRegistry } from "./selfservice/strategy/registry";
 import type { FlowDeps } from "./selfservice/flow/flow-deps";
 import type { Strategy } from "./selfservice/strategy/strategy";
 import { AalPolicy } from "./session/aal";
+import { endpointDisabled } from "./selfservice/strategy/disabled-endpoint";
 import { registerSessionRoutes } from "./session/handler";
 import { SessionManager } from "./session/manager";
 import { SessionRepository } from "./session/repository";
@@ -72,9 +73,16 @@ export interface BoundListeners {
   admin: Server;
 }
 
+/**
+ * Go's net/http reads request heads up to DefaultMaxHeaderBytes (1 MB) plus
+ * its 4 KB read slack; Node's default is 16 KB. Kratos' list filters take up
+ * to 500 `ids` in the query, which needs the larger limit.
+ */
+const LISTENER_OPTIONS = { ...SERVER_OPTIONS, maxHeaderSize: (1 << 20) + 4096 } as const;
+
 /** Binds both servers on free ports now (port 0) and returns them with the ports the kernel gave. */
 export async function bindListeners(host: string): Promise<{ listeners: BoundListeners; publicPort: number; adminPort: number }> {
-  const listeners = { public: createServer(SERVER_OPTIONS), admin: createServer(SERVER_OPTIONS) };
+  const listeners = { public: createServer(LISTENER_OPTIONS), admin: createServer(LISTENER_OPTIONS) };
   try {
     const publicPort = await listen(listeners.public, 0, host);
     const adminPort = await listen(listeners.admin, 0, host);
@@ -106,7 +114,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const strategies = new StrategyRegistry(config, options.strategies ?? ALL_STRATEGIES);
   let hasher: WorkerPasswordHasher | undefined;
   try {
-    await migrate(db, [...coreMigrations(), ...strategies.served.flatMap((s) => s.migrations ?? [])]);
+    await migrate(db, [...coreMigrations(), ...sessionTokenExchangeMigrations, ...strategies.served.flatMap((s) => s.migrations ?? [])]);
     const schemas = new SchemaRegistry(config.identity.schemas, config.identity.default_schema_id, config.publicBaseUrl);
     const identityRepository = new IdentityRepository(db);
     hasher = new WorkerPasswordHasher(config.hashers);
@@ -138,11 +146,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     registerPublicRoutes(publicRouter, deps);
     registerAdminRoutes(adminRouter, deps);
     for (const s of strategies.served) s.routes?.({ public: publicRouter, admin: adminRouter }, deps);
+    for (const s of strategies.unserved)
+      for (const route of s.guardedAdminRoutes ?? [])
+        adminRouter.on(route.method, route.path, () => {
+          throw endpointDisabled();
+        });
     for (const s of strategies.served) await s.start?.(deps);
     deps.courier.start();
 
-    const publicServer = options.listeners?.public ?? createServer(SERVER_OPTIONS);
-    const adminServer = options.listeners?.admin ?? createServer(SERVER_OPTIONS);
+    const publicServer = options.listeners?.public ?? createServer(LISTENER_OPTIONS);
+    const adminServer = options.listeners?.admin ?? createServer(LISTENER_OPTIONS);
     publicServer.on("request", (req, res) => void handle(deps, publicRouter, req, res, config.publicBaseUrl, "public", options));
     adminServer.on("request", (req, res) => void handle(deps, adminRouter, req, res, config.adminBaseUrl, "admin", options));
     for (const server of [publicServer, adminServer]) server.on("clientError", answerParserError);
@@ -215,7 +228,7 @@ function registerPublicRoutes(router: Router, deps: FlowDeps): void {
   registerRecoveryRoutes(router, deps);
   registerVerificationRoutes(router, deps);
   registerLogoutRoutes(router, deps);
-  registerTokenExchangeRoute(router);
+  registerTokenExchangeRoute(router, deps);
 }
 
 function registerAdminRoutes(router: Router, deps: Deps): void {

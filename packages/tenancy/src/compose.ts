@@ -1,6 +1,7 @@
 import { dirname, join } from "node:path";
 import { parse, stringify } from "yaml";
 import { ciamAthenaClientId, tenantHosts } from "./hosts";
+import { CONTROL_PLANE_SECRET_VARIABLE, controlPlaneClientId, MACHINE_CLIENT_ID_VARIABLE } from "./machine-client";
 import { CONTAINER_PORT, portBlock, type ServiceName } from "./ports";
 import { hasIam, projectName, type Domain, type Tenant } from "./tenant";
 
@@ -33,7 +34,9 @@ function edgeNetwork(domain: Domain): string {
  *   issuer through the host's Caddy (host-gateway), as browsers do;
  * - paths to shared read-only files (Postgres init, identity schemas, build
  *   contexts) point into the checkout; per-tenant config copies sit in the
- *   tenant's directory.
+ *   tenant's directory;
+ * - with IAM, the control plane's machine client: Athena IAM's machine API
+ *   accepts it, and the bootstrap registers it (its secret from .env).
  */
 export function renderCompose(productionCompose: string, tenant: Tenant, platformDir: string): YamlMap {
   const doc = parse(productionCompose, { merge: true }) as YamlMap;
@@ -82,7 +85,11 @@ export function renderCompose(productionCompose: string, tenant: Tenant, platfor
       if (domain === "ciam") (service.environment as YamlMap).CIAM_AUTH_CLIENT_ID = ciamAthenaClientId(tenant);
       // The tenant's own IAM is behind the host's Caddy; the operator's IAM (CIAM-only tenants) is found through DNS.
       if (hasIam(tenant)) service.extra_hosts = [`${hosts.employeeIssuerHost}:host-gateway`];
+      if (domain === "iam") (service.environment as YamlMap)[MACHINE_CLIENT_ID_VARIABLE] = controlPlaneClientId(tenant);
     }
+    // The bootstrap reads the control plane's client secret like Athena's (oauth2-clients.yml names it).
+    if (name === "iam-bootstrap" && isMap(service.environment))
+      service.environment[CONTROL_PLANE_SECRET_VARIABLE] = `\${${CONTROL_PLANE_SECRET_VARIABLE}:?set ${CONTROL_PLANE_SECRET_VARIABLE}}`;
     if (Array.isArray(service.volumes)) service.volumes = (service.volumes as string[]).map((volume) => rewriteVolume(volume, platformDir));
     if (isMap(service.build) && typeof service.build.context === "string") service.build = { ...service.build, context: repoRoot };
     if (isMap(service.depends_on) && !hasIam(tenant)) {

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { readTenantSecrets } from "./embedded/files";
 import { CONTROL_PLANE_SCOPE, CONTROL_PLANE_SECRET_VARIABLE, controlPlaneClientId } from "./embedded/render";
 import { portBlock } from "./ports";
-import type { Tenant } from "./tenant";
+import { hasIam, type Tenant } from "./tenant";
 
 /*
  * The control plane: lists tenants and calls a tenant's Athena admin API.
@@ -80,8 +80,12 @@ export type TenantAdmin = z.infer<typeof adminsSchema>["admins"][number];
 
 /** GET /api/machine/admins at the tenant's Athena IAM, with the tenant's own machine token. */
 export async function listTenantAdmins(root: string, tenant: Tenant, fetcher: typeof fetch = fetch): Promise<TenantAdmin[]> {
-  if (tenant.target !== "embedded")
-    throw new ControlPlaneError(`${tenant.name} is a ${tenant.target} tenant: the control plane reaches embedded tenants`);
+  if (!hasIam(tenant))
+    throw new ControlPlaneError(`${tenant.name} is CIAM only: its Athena's admins sign in at the operator's IAM, not at a tenant IAM`);
+  // Embedded and Compose tenants answer on this host's loopback at their block ports; a Kubernetes tenant's
+  // services are in its cluster (its bootstrap Job registers the client; the control plane does not reach it from here).
+  if (tenant.target === "k8s")
+    throw new ControlPlaneError(`${tenant.name} is a k8s tenant: the control plane reaches tenants on this host (embedded, compose)`);
   const token = await tenantMachineToken(root, tenant, fetcher);
   const response = await fetcher(`http://127.0.0.1:${portBlock(tenant.slot).iam.athena}/api/machine/admins`, {
     headers: { authorization: `Bearer ${token}` },

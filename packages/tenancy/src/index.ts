@@ -48,7 +48,9 @@ export {
   roleUrl,
   rolePasswords,
 } from "./embedded/render";
-export { embeddedFiles, embeddedSecrets, embeddedUrls } from "./embedded/create";
+export { embeddedFiles, embeddedUrls, operatorIamClientEntry } from "./embedded/create";
+export { operatorIssuer } from "./embedded/app-env";
+export { controlPlaneClientEntry, MACHINE_CLIENT_ID_VARIABLE, withControlPlaneClient } from "./machine-client";
 export {
   checkControlPlaneToken,
   CONTROL_PLANE_FILE,

@@ -2,6 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { join, relative } from "node:path";
 import { rewriteExampleHosts } from "./hosts";
+import { withControlPlaneClient } from "./machine-client";
 import { hasIam, type Domain, type Tenant } from "./tenant";
 
 /** The checkout's platform/ folder (production Compose file, Ory configs, Postgres init). */
@@ -30,7 +31,8 @@ export function configFolders(tenant: Pick<Tenant, "domains">): string[] {
 /**
  * The tenant's copies of platform/prod's config files with the example hosts
  * rewritten to the tenant's (every Ory config names its public URLs), plus
- * the OAuth2 clients file when the tenant's own IAM bootstraps them.
+ * the OAuth2 clients file when the tenant's own IAM bootstraps them (with
+ * the control plane's machine client added).
  */
 export async function tenantConfigFiles(
   tenant: Pick<Tenant, "name" | "parentDomain" | "domains">,
@@ -40,10 +42,12 @@ export async function tenantConfigFiles(
   const sources = (await Promise.all(configFolders(tenant).map((folder) => walk(join(prod, folder))))).flat();
   if (hasIam(tenant)) sources.push(join(prod, "oauth2-clients.yml"));
   return Promise.all(
-    sources.map(async (source) => ({
-      path: relative(prod, source).split("\\").join("/"),
-      content: rewriteExampleHosts(await readFile(source, "utf8"), tenant),
-    })),
+    sources.map(async (source) => {
+      const path = relative(prod, source).split("\\").join("/");
+      const content = rewriteExampleHosts(await readFile(source, "utf8"), tenant);
+      // The bootstrap registers the control plane's machine client with Athena's.
+      return { path, content: path === "oauth2-clients.yml" ? withControlPlaneClient(content, tenant) : content };
+    }),
   );
 }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Domain } from "./domain";
+import { CONTROL_PLANE_SECRET_VARIABLE } from "./machine-client";
 
 interface SecretSpec {
   variable: string;
@@ -44,6 +45,13 @@ export const SECRET_SPECS: readonly SecretSpec[] = [
       { variable: `${prefix}_ATHENA_AUTH_SECRET`, bytes: 24, domain, rule: { min: 32, by: "Athena AUTH_SECRET (MIN_SECRET_LENGTH)" } },
     ];
   }),
+  // The control plane's machine client at the tenant's own IAM Hydra (machine-client.ts), on every target.
+  {
+    variable: CONTROL_PLANE_SECRET_VARIABLE,
+    bytes: 24,
+    domain: "iam",
+    rule: { min: 16, by: "the bootstrap's client secrets (MIN_CLIENT_SECRET_LENGTH)" },
+  },
 ];
 
 export type TenantSecrets = Readonly<Record<string, string>>;

@@ -1,13 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AUDIT_OUTCOMES } from "@olympus/athena-store/audit";
-import { Badge, EmptyState, ErrorNotice, PageHeader, Time, inputClass } from "@/shared/ui/primitives";
+import { ErrorNotice, PageHeader, inputClass } from "@/shared/ui/primitives";
 import { requireAdminPage } from "@/shared/auth/session";
 import { auditLog } from "@/shared/server/olympus-db";
+import { FilterBar, FilterField, FilterSelect } from "@/shared/data-table/filter-bar";
+import { AuditTable } from "./audit-table";
 
 export const metadata: Metadata = { title: "Audit log" };
-
-const OUTCOME_COLOR = { success: "green", failure: "red", denied: "amber" } as const;
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireAdminPage("viewer");
@@ -32,84 +32,37 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         title="Audit log"
         description="Every sign-in and every change made through this Athena: who, what, on what, when and with what outcome. Append-only."
       />
-      <form role="search" method="get" className="mb-4 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-3">
-        <label className="flex flex-col gap-1 text-sm">
-          <span className="text-slate-600">Action</span>
-          <select name="action" defaultValue={query.action ?? ""} className={inputClass}>
-            <option value="">Any</option>
-            {actions.map((a) => (
-              <option key={a} value={a}>
-                {a}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="flex flex-col gap-1 text-sm">
-          <span className="text-slate-600">Actor (email)</span>
-          <input name="actor" type="search" defaultValue={query.actor ?? ""} className={inputClass} />
-        </label>
-        <label className="flex flex-col gap-1 text-sm">
-          <span className="text-slate-600">Target</span>
-          <input name="target" type="search" defaultValue={query.target ?? ""} className={inputClass} />
-        </label>
-        <label className="flex flex-col gap-1 text-sm">
-          <span className="text-slate-600">Outcome</span>
-          <select name="outcome" defaultValue={outcome ?? ""} className={inputClass}>
-            <option value="">Any</option>
-            {AUDIT_OUTCOMES.map((o) => (
-              <option key={o} value={o}>
-                {o}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="submit" className="rounded-md bg-brand px-3 py-1.5 text-sm font-semibold text-white">
-          Filter
-        </button>
-      </form>
-      {result.events.length === 0 ? (
-        <EmptyState title="No events match." />
-      ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table className="w-full text-left text-sm" data-testid="audit-table">
-            <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
-              <tr>
-                <th className="px-3 py-2">When</th>
-                <th className="px-3 py-2">Who</th>
-                <th className="px-3 py-2">Action</th>
-                <th className="px-3 py-2">Target</th>
-                <th className="px-3 py-2">Outcome</th>
-                <th className="px-3 py-2">Details</th>
-              </tr>
-            </thead>
-            <tbody>
-              {result.events.map((e) => (
-                <tr
-                  key={e.id}
-                  className="border-b border-slate-100 align-top last:border-0"
-                  data-action={e.action}
-                  data-outcome={e.outcome}
-                >
-                  <td className="whitespace-nowrap px-3 py-2">
-                    <Time value={e.occurredAt} />
-                  </td>
-                  <td className="px-3 py-2">
-                    {e.actor.email ?? e.actor.id} {e.actor.role && <span className="text-xs text-slate-500">({e.actor.role})</span>}
-                  </td>
-                  <td className="px-3 py-2 font-mono text-xs">{e.action}</td>
-                  <td className="max-w-xs break-all px-3 py-2 font-mono text-xs">{e.target ?? "—"}</td>
-                  <td className="px-3 py-2">
-                    <Badge color={OUTCOME_COLOR[e.outcome]}>{e.outcome}</Badge>
-                  </td>
-                  <td className="max-w-xs break-all px-3 py-2 font-mono text-xs text-slate-600">
-                    {Object.keys(e.details).length > 0 ? JSON.stringify(e.details) : ""}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <FilterBar
+        action="/audit"
+        label="Filter the audit log"
+        submitLabel="Filter"
+        active={Boolean(query.action || query.actor || query.target || query.outcome)}
+      >
+        <FilterField label="Action" id="audit-action">
+          <FilterSelect id="audit-action" name="action" value={query.action} options={actions} />
+        </FilterField>
+        <FilterField label="Actor (email)" id="audit-actor">
+          <input id="audit-actor" name="actor" type="search" defaultValue={query.actor ?? ""} className={inputClass} />
+        </FilterField>
+        <FilterField label="Target" id="audit-target">
+          <input id="audit-target" name="target" type="search" defaultValue={query.target ?? ""} className={inputClass} />
+        </FilterField>
+        <FilterField label="Outcome" id="audit-outcome">
+          <FilterSelect id="audit-outcome" name="outcome" value={outcome} options={AUDIT_OUTCOMES} />
+        </FilterField>
+      </FilterBar>
+      <AuditTable
+        rows={result.events.map((event) => ({
+          id: String(event.id),
+          occurredAt: event.occurredAt.toISOString(),
+          actor: event.actor.email ?? event.actor.id,
+          actorRole: event.actor.role ?? undefined,
+          action: event.action,
+          target: event.target ?? undefined,
+          outcome: event.outcome,
+          details: Object.keys(event.details).length > 0 ? JSON.stringify(event.details) : "",
+        }))}
+      />
       <nav aria-label="Pages" className="mt-3 flex justify-end gap-2 text-sm">
         {query.before && (
           <Link className="rounded-md border border-slate-300 bg-white px-3 py-1" href="/audit">

@@ -1,5 +1,8 @@
 import { z } from "zod";
 import {
+  CAPTCHA_DIFFICULTY,
+  CAPTCHA_MAX_LOGIN_FAILURES,
+  CAPTCHA_SETTING_KEYS,
   MAX_MFA_SETTING_GRACE_DAYS,
   parseMfaGraceDays,
   parseMfaRequired,
@@ -162,11 +165,10 @@ const onOff = z
   .transform((text) => (["on", "true", "yes"].includes(text) ? "on" : "off"));
 
 /** Hera's proof-of-work CAPTCHA (ALTCHA): read by Hera's edge at run time, within a few seconds of a save. */
-export const CAPTCHA_MAX_LOGIN_FAILURES = 100;
-export const CAPTCHA_DIFFICULTY = { min: 1_000, max: 500_000, default: 50_000 } as const;
+export { CAPTCHA_DIFFICULTY };
 const CAPTCHA: readonly SettingDefinition[] = [
   {
-    key: "captcha.registration",
+    key: CAPTCHA_SETTING_KEYS.registration,
     label: "On sign-up",
     hint: "on or off: every sign-up submission needs a solved challenge",
     secret: false,
@@ -174,7 +176,7 @@ const CAPTCHA: readonly SettingDefinition[] = [
     rule: onOff,
   },
   {
-    key: "captcha.recovery",
+    key: CAPTCHA_SETTING_KEYS.recovery,
     label: "On account recovery",
     hint: "on or off: asking for a recovery mail needs a solved challenge",
     secret: false,
@@ -182,7 +184,7 @@ const CAPTCHA: readonly SettingDefinition[] = [
     rule: onOff,
   },
   {
-    key: "captcha.login_after_failures",
+    key: CAPTCHA_SETTING_KEYS.loginAfterFailures,
     label: "On sign-in after failed attempts",
     hint: "0 = never; N = once an account or a client address has N failed sign-ins in the limits' window",
     secret: false,
@@ -190,7 +192,7 @@ const CAPTCHA: readonly SettingDefinition[] = [
     rule: wholeNumber(0, CAPTCHA_MAX_LOGIN_FAILURES, `0 (never) or a number of failed sign-ins from 1 to ${CAPTCHA_MAX_LOGIN_FAILURES}`),
   },
   {
-    key: "captcha.difficulty",
+    key: CAPTCHA_SETTING_KEYS.difficulty,
     label: "Difficulty (ALTCHA max number)",
     hint: "The most SHA-256 hashes a browser may need; about half on average",
     secret: false,

@@ -2,20 +2,12 @@ import "server-only";
 import type pg from "pg";
 import { createAuditLog, type AuditLog } from "@olympus/athena-store/audit";
 import { checkOlympusSchema, createOlympusPool } from "@olympus/athena-store/olympus-db";
-import {
-  changeSettings,
-  createSettingsStore,
-  deriveEncryptionKey,
-  type SettingChanges,
-  type SettingsStore,
-} from "@olympus/athena-store/settings";
+import { createSettingsStore, deriveEncryptionKey, type SettingChanges, type SettingsStore } from "@olympus/athena-store/settings";
 import { athenaConfig } from "./config";
 
 interface OlympusDb {
   pool: pg.Pool;
   settings: SettingsStore;
-  /** Writes and removals in one transaction (see `changeSettings`). */
-  change: (changes: SettingChanges, actor: string) => Promise<{ removed: string[] }>;
   audit: AuditLog;
   /** The schema check in flight or passed; cleared when it fails, so the next caller asks again. */
   ready: Promise<void> | undefined;
@@ -34,7 +26,6 @@ function open(): OlympusDb {
   return {
     pool,
     settings: createSettingsStore({ pool, domain: config.domain, key, previousKeys }),
-    change: (changes, actor) => changeSettings({ pool, domain: config.domain, key }, changes, actor),
     audit: createAuditLog({ pool, domain: config.domain }),
     ready: undefined,
   };
@@ -72,7 +63,7 @@ export async function settingsStore(): Promise<SettingsStore> {
 /** Sets and removes this domain's settings in one transaction, once the schema is in place. */
 export async function changeDomainSettings(changes: SettingChanges, actor: string): Promise<{ removed: string[] }> {
   await olympusDbReady();
-  return db().change(changes, actor);
+  return db().settings.change(changes, actor);
 }
 
 /** The olympus database's pool, once the schema is in place (Athena's session rows use it). */

@@ -7,6 +7,8 @@ import { startupConfig } from "@olympus/runtime-config/config";
 import { continuePath } from "@/lib/server/device/continue-link";
 import { decideUserCode, deviceFormPath } from "@/lib/server/device/submit-user-code";
 import { hydra } from "@/lib/server/ory";
+import { userCodeGuessLimiter } from "@/lib/server/device/guess-limit";
+import { edgeLimiter } from "@/lib/server/kratos-edge/instance";
 
 const submission = z.object({
   device_challenge: z.string().min(1).max(2048),
@@ -24,9 +26,11 @@ const submission = z.object({
 export async function submitUserCode(form: FormData): Promise<void> {
   const parsed = submission.safeParse({ device_challenge: form.get("device_challenge"), user_code: form.get("user_code") ?? "" });
   if (!parsed.success) redirect(deviceFormPath(undefined, "expired"));
-  const to = await decideUserCode(hydra(), parsed.data.device_challenge, parsed.data.user_code);
+  const requestHeaders = await headers();
+  const limiter = userCodeGuessLimiter(edgeLimiter(), requestHeaders);
+  const to = await decideUserCode(hydra(), limiter, parsed.data.device_challenge, parsed.data.user_code);
   // Next's client calls actions with a Next-Action header and follows the redirect itself (no form navigation).
-  const viaScript = (await headers()).has("next-action");
+  const viaScript = requestHeaders.has("next-action");
   if (to.startsWith("/") || viaScript) redirect(to);
   redirect(continuePath(startupConfig().secrets.cookieSecret, to));
 }

@@ -10,6 +10,7 @@ const MESSAGES: Record<DeviceError, string> = {
   invalid_code: "That code is not valid. It may be mistyped, already used or expired: check the code shown on your device and try again.",
   expired: "This page has expired. Open the address shown on your device again to enter its code.",
   unavailable: "We could not reach the sign-in service. Please try again in a moment.",
+  too_many_attempts: "Too many codes were tried. Wait a few minutes, then type the code shown on your device again.",
 };
 
 /**

@@ -5,6 +5,7 @@ export {
   MAX_SETTING_VALUE_LENGTH,
   SETTING_KEY_PATTERN,
   SETTINGS_CHANGED_CHANNEL,
+  type SettingChanges,
   type SettingInput,
   type SettingListing,
   type SettingsStore,
@@ -36,6 +37,15 @@ export {
   type EffectiveMfaPolicy,
   type SecondFactorMethod,
 } from "./mfa-policy";
+export {
+  CAPTCHA_DIFFICULTY,
+  CAPTCHA_MAX_LOGIN_FAILURES,
+  CAPTCHA_SETTING_KEYS,
+  captchaPolicyFromSettings,
+  DEFAULT_CAPTCHA_POLICY,
+  readCaptchaSettings,
+  type CaptchaPolicy,
+} from "./captcha-policy";
 export { settingsReader, type SettingsReaderOptions } from "./prefix-read";
 export {
   DEFAULT_SOCIAL_SCOPES,
@@ -59,4 +69,3 @@ export {
   type SocialProviderField,
   type SocialSignIn,
 } from "./social-sign-in";
-export { changeSettings, type SettingChanges } from "./change";

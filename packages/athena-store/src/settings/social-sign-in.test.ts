@@ -132,7 +132,7 @@ describe("readSocialSignIn against the olympus database", () => {
   });
 });
 
-describe("changeSettings: a provider's keys written and removed in one transaction", () => {
+describe("SettingsStore.change: a provider's keys written and removed in one transaction", () => {
   let db: TestOlympusDatabase;
   beforeAll(async () => {
     db = await startTestOlympusDatabase();
@@ -142,11 +142,8 @@ describe("changeSettings: a provider's keys written and removed in one transacti
   });
 
   it("seals secrets, removes keys and rolls everything back when one write fails", async () => {
-    const { changeSettings } = await import("./change");
-    const options = { pool: db.pools.ciam, domain: "ciam" as const, key: KEY };
-    const store = createSettingsStore(options);
-    await changeSettings(
-      options,
+    const store = createSettingsStore({ pool: db.pools.ciam, domain: "ciam", key: KEY });
+    await store.change(
       {
         set: [
           { key: "social.providers.x.client_secret", value: "sealed-please", secret: true },
@@ -157,15 +154,12 @@ describe("changeSettings: a provider's keys written and removed in one transacti
       "test",
     );
     expect((await store.list()).find((s) => s.key === "social.providers.x.client_secret")?.secret).toBe(true);
-    expect(await changeSettings(options, { set: [], remove: ["social.providers.x.mapper", "social.providers.x.nothing"] }, "test")).toEqual(
-      {
-        removed: ["social.providers.x.mapper"],
-      },
-    );
+    expect(await store.change({ set: [], remove: ["social.providers.x.mapper", "social.providers.x.nothing"] }, "test")).toEqual({
+      removed: ["social.providers.x.mapper"],
+    });
     // A value the table refuses (a NUL byte) after one it took: neither stays, nor does the removal asked for.
     await expect(
-      changeSettings(
-        options,
+      store.change(
         {
           set: [
             { key: "social.providers.x.label", value: "fine", secret: false },

@@ -46,8 +46,21 @@ export interface SettingsStore {
   list(): Promise<SettingListing[]>;
   /** Writes all entries in one transaction: all saved or none. */
   set(entries: readonly SettingInput[], actor: string): Promise<void>;
+  /**
+   * Writes and removals in one transaction: a group whose keys come and go
+   * together (a social sign-in provider, whose optional mapper may be cleared
+   * while its other fields change) is never left half saved. Returns the
+   * keys that were removed (absent ones are ignored).
+   */
+  change(changes: SettingChanges, actor: string): Promise<{ removed: string[] }>;
   /** Removes a setting; returns whether it existed. */
   delete(key: string): Promise<boolean>;
+}
+
+export interface SettingChanges {
+  set: readonly SettingInput[];
+  /** Keys removed in the same transaction. */
+  remove: readonly string[];
 }
 
 export interface SettingsStoreOptions {
@@ -120,17 +133,24 @@ export function createSettingsStore(options: SettingsStoreOptions): SettingsStor
     },
 
     async set(entries, actor) {
+      await this.change({ set: entries, remove: [] }, actor);
+    },
+
+    async change(changes, actor) {
+      const all = [...changes.set.map((entry) => entry.key), ...changes.remove];
       const seen = new Set<string>();
-      for (const entry of entries) {
-        checkKey(entry.key);
-        if (seen.has(entry.key)) throw new InvalidSettingError(`setting "${entry.key}" given twice`);
-        seen.add(entry.key);
+      for (const name of all) {
+        checkKey(name);
+        if (seen.has(name)) throw new InvalidSettingError(`setting "${name}" given twice`);
+        seen.add(name);
+      }
+      for (const entry of changes.set) {
         if (entry.value.length > MAX_SETTING_VALUE_LENGTH) {
           throw new InvalidSettingError(`setting "${entry.key}" is longer than ${MAX_SETTING_VALUE_LENGTH} characters`);
         }
       }
-      await tx(async (c) => {
-        for (const entry of entries) {
+      return tx(async (c) => {
+        for (const entry of changes.set) {
           const stored = entry.secret ? sealSetting(entry.value, key, domain, entry.key) : entry.value;
           await c.query(
             `INSERT INTO olympus_settings (domain, key, value, secret, updated_at, updated_by)
@@ -141,18 +161,24 @@ export function createSettingsStore(options: SettingsStoreOptions): SettingsStor
             [domain, entry.key, stored, entry.secret, actor],
           );
         }
-        await c.query("SELECT pg_notify($1, $2)", [SETTINGS_CHANGED_CHANNEL, domain]);
+        const removed =
+          changes.remove.length === 0
+            ? []
+            : (
+                await c.query<{ key: string }>("DELETE FROM olympus_settings WHERE domain = $1 AND key = ANY($2::text[]) RETURNING key", [
+                  domain,
+                  [...changes.remove],
+                ])
+              ).rows.map((row) => row.key);
+        // One notification per committed change (the kratos-settings sync and Hera's caches listen).
+        if (changes.set.length > 0 || removed.length > 0) await c.query("SELECT pg_notify($1, $2)", [SETTINGS_CHANGED_CHANNEL, domain]);
+        return { removed };
       });
     },
 
     async delete(name) {
-      checkKey(name);
-      const result = await tx(async (c) => {
-        const deleted = await c.query("DELETE FROM olympus_settings WHERE domain = $1 AND key = $2", [domain, name]);
-        if ((deleted.rowCount ?? 0) > 0) await c.query("SELECT pg_notify($1, $2)", [SETTINGS_CHANGED_CHANNEL, domain]);
-        return deleted;
-      });
-      return (result.rowCount ?? 0) > 0;
+      const { removed } = await this.change({ set: [], remove: [name] }, "");
+      return removed.length > 0;
     },
   };
 }

@@ -1,12 +1,12 @@
 import path from "node:path";
 import { envPrefix, isDomain, type Domain } from "@olympus/runtime-config/config";
 import { checkOlympusSchema, createOlympusPool } from "@olympus/athena-store/olympus-db";
-import { deriveEncryptionKey, EncryptionKeyError, type EncryptionKey } from "@olympus/athena-store/settings";
 import { syncKratosOverlay, watchKratosOverlay, type SyncResult } from "@olympus/kratos-settings";
 import { z } from "zod";
 import { stringOption, type Command } from "../command";
 import { environment, readVariables, variable, type Env } from "../env";
-import { CliError, configError, usageError } from "../errors";
+import { usageError } from "../errors";
+import { encryptionKeyFromVariable, olympusDatabaseError } from "../olympus-database";
 
 export const kratosSettingsSyncCommand: Command = {
   name: "kratos-settings sync",
@@ -55,7 +55,7 @@ Environment (each also as <DOMAIN>_<NAME>, e.g. CIAM_ENCRYPTION_KEY, which wins)
     const pool = createOlympusPool(settings.databaseUrl, 2);
     try {
       await checkOlympusSchema(pool, domain).catch((error: unknown) => {
-        throw databaseError(error, settings.databaseUrl, settings.databaseUrlVariable);
+        throw olympusDatabaseError(error, settings.databaseUrl, settings.databaseUrlVariable);
       });
       const sync = {
         domain,
@@ -152,32 +152,7 @@ function readSyncVariables(env: Env, domain: Domain) {
     defaultSmtpConnectionUri: typeof smtp === "string" ? smtp : undefined,
     databaseUrl: String(values[names.databaseUrl]),
     databaseUrlVariable: names.databaseUrl,
-    key: derive(names.key, String(values[names.key]), mode),
-    previousKeys: typeof previous === "string" ? [derive(names.previous, previous, mode)] : [],
+    key: encryptionKeyFromVariable(names.key, String(values[names.key]), mode),
+    previousKeys: typeof previous === "string" ? [encryptionKeyFromVariable(names.previous, previous, mode)] : [],
   };
-}
-
-function derive(name: string, value: string, mode: "production" | "development"): EncryptionKey {
-  try {
-    return deriveEncryptionKey(value, mode);
-  } catch (error) {
-    if (error instanceof EncryptionKeyError) throw configError(`${name} ${error.message.replace(/^ENCRYPTION_KEY /, "")}`);
-    throw error;
-  }
-}
-
-/** A connection that fails before any query: where to, and which variable to fix. */
-function databaseError(error: unknown, url: string, variableName: string): unknown {
-  const code = (error as { code?: unknown }).code;
-  const target = new URL(url);
-  const where = `${target.hostname}:${target.port || 5432}`;
-  if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "ETIMEDOUT" || code === "EAI_AGAIN") {
-    return new CliError("unreachable", [`the olympus database at ${where} is unreachable (${String(code)}); check ${variableName}`]);
-  }
-  if (code === "28P01" || code === "28000") {
-    return new CliError("config", [
-      `the olympus database at ${where} refused ${decodeURIComponent(target.username) || "the role"} (${String(code)}); check the role and password in ${variableName}`,
-    ]);
-  }
-  return error;
 }

@@ -1,10 +1,11 @@
 import { envPrefix, isDomain, type Domain } from "@olympus/runtime-config/config";
 import { checkOlympusSchema, createOlympusPool } from "@olympus/athena-store/olympus-db";
-import { deriveEncryptionKey, EncryptionKeyError, rotateSettingsKey, type EncryptionKey } from "@olympus/athena-store/settings";
+import { rotateSettingsKey } from "@olympus/athena-store/settings";
 import { z } from "zod";
 import { stringOption, type Command } from "../command";
 import { environment, readVariables, variable, type Env } from "../env";
-import { CliError, configError, usageError } from "../errors";
+import { configError, usageError } from "../errors";
+import { encryptionKeyFromVariable, olympusDatabaseError } from "../olympus-database";
 
 export const rotateKeyCommand: Command = {
   name: "rotate-key",
@@ -39,8 +40,8 @@ Environment (each also as <DOMAIN>_<NAME>, e.g. CIAM_ENCRYPTION_KEY, which wins)
     }
     const domain: Domain = domainValue;
     const settings = readRotationVariables(env, domain);
-    const from = key(settings.previous, settings.environment);
-    const to = key(settings.next, settings.environment);
+    const from = encryptionKeyFromVariable(settings.previous.name, settings.previous.value, settings.environment);
+    const to = encryptionKeyFromVariable(settings.next.name, settings.next.value, settings.environment);
     if (from.id === to.id)
       throw configError("ENCRYPTION_KEY and ENCRYPTION_KEY_PREVIOUS are the same key; set ENCRYPTION_KEY to the new one");
 
@@ -48,7 +49,7 @@ Environment (each also as <DOMAIN>_<NAME>, e.g. CIAM_ENCRYPTION_KEY, which wins)
     try {
       out.progress(`${domain}: checking the olympus database schema and role…`);
       await checkOlympusSchema(pool, domain).catch((error: unknown) => {
-        throw databaseError(error, settings.databaseUrl, settings.databaseUrlVariable);
+        throw olympusDatabaseError(error, settings.databaseUrl, settings.databaseUrlVariable);
       });
       out.progress(`${domain}: re-encrypting every secret setting (one transaction)…`);
       const report = await rotateSettingsKey({ pool, domain, from, to });
@@ -89,29 +90,4 @@ function readRotationVariables(env: Env, domain: Domain) {
     previous: { name: names.previous, value: String(values[names.previous]) },
     environment: values.OLYMPUS_ENV,
   };
-}
-
-function key(variableValue: { name: string; value: string }, mode: "production" | "development"): EncryptionKey {
-  try {
-    return deriveEncryptionKey(variableValue.value, mode);
-  } catch (error) {
-    if (error instanceof EncryptionKeyError) throw configError(`${variableValue.name} ${error.message.replace(/^ENCRYPTION_KEY /, "")}`);
-    throw error;
-  }
-}
-
-/** A connection that fails before any query: where to, and which variable to fix. */
-function databaseError(error: unknown, url: string, variableName: string): unknown {
-  const code = (error as { code?: unknown }).code;
-  const target = new URL(url);
-  const where = `${target.hostname}:${target.port || 5432}`;
-  if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "ETIMEDOUT" || code === "EAI_AGAIN") {
-    return new CliError("unreachable", [`the olympus database at ${where} is unreachable (${String(code)}); check ${variableName}`]);
-  }
-  if (code === "28P01" || code === "28000") {
-    return new CliError("config", [
-      `the olympus database at ${where} refused ${decodeURIComponent(target.username) || "the role"} (${String(code)}); check the role and password in ${variableName}`,
-    ]);
-  }
-  return error;
 }

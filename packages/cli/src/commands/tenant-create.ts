@@ -4,7 +4,6 @@ import { isAbsolute, join, resolve } from "node:path";
 import {
   composeFiles,
   embeddedFiles,
-  embeddedSecrets,
   embeddedUrls,
   generateSecrets,
   kubernetesManifests,
@@ -22,8 +21,11 @@ import {
   withTenant,
   writeFiles,
   writeRegistry,
+  operatorIamClientEntry,
+  operatorIssuer,
   type GeneratedFile,
   type Runtime,
+  type Tenant,
 } from "@olympus/tenancy";
 import { stringOption, type Command } from "../command";
 import { CliError, configError, usageError } from "../errors";
@@ -51,6 +53,15 @@ async function writeDirectory(target: string, files: readonly GeneratedFile[]): 
   }
 }
 
+/** What a CIAM-only embedded tenant's operator does once: register its Athena's client at the operator's IAM. */
+function ciamOnlyNextSteps(tenant: Tenant, envFile: string): string[] {
+  const entry = operatorIamClientEntry(tenant);
+  return [
+    `Athena CIAM signs employees in at the operator's IAM (${operatorIssuer()}): register client ${entry.client_id} there,`,
+    `  redirect URI ${entry.redirect_uris.join(", ")}, secret CIAM_ATHENA_CLIENT_SECRET of ${envFile}`,
+  ];
+}
+
 export const tenantCreateCommand: Command = {
   name: "tenant create",
   summary: "generate one tenant's complete stack (Compose project or Kubernetes manifests), its secrets and its port block",
@@ -66,7 +77,9 @@ export const tenantCreateCommand: Command = {
     "                     k8s: Namespace, NetworkPolicies, Secret, ConfigMaps, Postgres, Jobs, Deployments, Services, Ingresses",
     "  --embedded         run the tenant here, in processes, no Docker: its own embedded Postgres, Kratos and Hydra, and each",
     "                     domain's Hera and Athena as `next start` of the built apps, on <name>.localhost, admin.<name>.localhost,",
-    "                     iam.<name>.localhost (both domains; the apps need npm run build -w @olympus/hera -w @olympus/athena)",
+    "                     iam.<name>.localhost (with IAM; the apps need npm run build -w @olympus/hera -w @olympus/athena).",
+    "                     --domains ciam: CIAM only; its Athena signs employees in at the operator's IAM on this host",
+    "                     (the dev stack's, iam.localhost) with its own client iam-athena-ciam-<name>, which the operator registers there",
     "  --no-apps          embedded: start Postgres, Kratos and Hydra only",
     "  --no-start         embedded: write the tenant's files and register it; olympus tenant start runs it",
     "  --out <dir>        where k8s manifests go (default <root>/<name>)",
@@ -96,8 +109,6 @@ export const tenantCreateCommand: Command = {
     const embedded = options.embedded === true;
     if (embedded && (options.target !== undefined || options.domain !== undefined || options.out !== undefined))
       throw usageError("--embedded runs the tenant on <name>.localhost here: no --target, --domain or --out");
-    if (embedded && domains.length === 1)
-      throw usageError("an embedded tenant has both domains (--domains ciam,iam): its Athenas sign in at its own IAM");
     const parent = embedded ? "localhost" : parseParentDomain(stringOption(options, "domain") ?? env.OLYMPUS_DOMAIN ?? "localhost");
     if (!parent) throw usageError("--domain must be a domain name like example.com");
     const target = (embedded ? "embedded" : (stringOption(options, "target") ?? "compose")) as Runtime;
@@ -126,7 +137,7 @@ export const tenantCreateCommand: Command = {
       target === "k8s" && outOption ? (isAbsolute(outOption) ? outOption : resolve(cwd, outOption)) : tenantDirectory(root, tenant);
     if (await exists(directory)) throw usageError(`${directory} already exists; remove it or choose another name or --out`);
 
-    const secrets = embedded ? embeddedSecrets(generateSecrets(domains)) : generateSecrets(domains);
+    const secrets = generateSecrets(domains);
     out.progress(
       `generating ${target === "k8s" ? "Kubernetes manifests" : embedded ? "the embedded tenant" : "the Compose project"} for ${name}`,
     );
@@ -164,6 +175,7 @@ export const tenantCreateCommand: Command = {
         lines: [
           `Tenant ${name} created (embedded, port block ${block.base}-${block.base + 99}) in ${directory}: ${status}`,
           ...Object.entries(urls).map(([label, url]) => `  ${label.padEnd(11)} ${url}`),
+          ...(tenant.domains.length === 1 ? ciamOnlyNextSteps(tenant, join(directory, ".env")) : []),
           ...(missing.length > 0
             ? [
                 `Not built, so not started: ${missing.join(", ")}; run ${missing.map((a) => `npm run build -w @olympus/${a}`).join(" and ")}`,

@@ -23,11 +23,22 @@ const ENV = { OLYMPUS_TENANTS_FIRST_SLOT: "160" };
 describe("olympus tenant create --embedded", () => {
   it("refuses what an embedded tenant cannot be", async () => {
     const root = await freshRoot();
-    expect((await olympus(["tenant", "create", "acme", "--embedded", "--domains", "ciam", "--root", root], ENV)).stderr).toMatch(
-      /both domains/,
-    );
     expect((await olympus(["tenant", "create", "acme", "--embedded", "--target", "k8s", "--root", root], ENV)).code).toBe(2);
     expect((await readRegistry(root)).tenants).toEqual([]);
+  });
+
+  it("creates a CIAM-only tenant (--domains ciam): CIAM's URLs, no control-plane client, its client at the operator's IAM named", async () => {
+    const root = await freshRoot();
+    const run = await olympus(["tenant", "create", "initech", "--embedded", "--domains", "ciam", "--no-start", "--root", root], ENV);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("http://admin.initech.localhost:");
+    expect(run.stdout).not.toContain("iam.initech.localhost");
+    expect(run.stdout).toContain("register client iam-athena-ciam-initech");
+    expect((await readRegistry(root)).tenants).toMatchObject([{ name: "initech", domains: ["ciam"], target: "embedded" }]);
+    const secrets = parseEnvFile(await readFile(join(root, "initech", ".env"), "utf8"));
+    expect(secrets.CONTROL_PLANE_CLIENT_SECRET).toBeUndefined();
+    expect(secrets.CIAM_ATHENA_CLIENT_SECRET).toMatch(/^[0-9a-f]{48}$/);
+    expect(await readFile(join(root, "initech", "operator-iam-client.yml"), "utf8")).toContain("client_id: iam-athena-ciam-initech");
   });
 
   it("runs two tenants: create, list, status, stop, start, remove — each with its own processes and machine client", async () => {
@@ -114,7 +125,7 @@ describe("olympus control-plane", () => {
     };
     expect((await run("acme"))?.lines).toEqual(["admin   boss@acme.test  1"]);
     await run("globex");
-    const basic = (name: string) => `Basic ${Buffer.from(`control-plane-${name}:${secretsOf[name] ?? ""}`).toString("base64")}`;
+    const basic = (name: string) => `Basic ${Buffer.from(`iam-control-plane-${name}:${secretsOf[name] ?? ""}`).toString("base64")}`;
     const secretsOf: Record<string, string | undefined> = {};
     for (const name of ["acme", "globex"])
       secretsOf[name] = parseEnvFile(await readFile(join(root, name, ".env"), "utf8")).CONTROL_PLANE_CLIENT_SECRET;

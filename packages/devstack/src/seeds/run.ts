@@ -3,7 +3,7 @@ import { DevstackError } from "../errors";
 import type { AdminApi } from "../ory/admin-api";
 import type { AdminLogin, DevstackPorts } from "../options";
 import { seedAdminIdentity, type SeedOutcome } from "./admin-identity";
-import { clientSeeds } from "./dev-seeds";
+import { clientSeeds, type OAuth2ClientSeed } from "./dev-seeds";
 import { seedOAuth2Client } from "./oauth2-clients";
 
 /** The admin APIs the seeds write to, each with the token it requires. */
@@ -24,25 +24,36 @@ export interface SeedReport {
 /** Runs every seed through the admin HTTP APIs; safe to run on every start. */
 export async function runSeeds(targets: SeedTargets, admin: AdminLogin, ports: DevstackPorts): Promise<SeedReport> {
   const seeds = clientSeeds(ports);
-  // First, so data from before the role left the traits is valid under today's schemas (the admin seed below validates them when it repairs the role).
-  const movedToAdminMetadata = {
-    ciam: movedCount(
-      "CIAM",
-      await moveAdminOnlyTraits({ domain: "ciam", kratosAdminUrl: targets.ciamKratos.url, adminToken: targets.ciamKratos.token }),
-    ),
-    iam: movedCount(
-      "IAM",
-      await moveAdminOnlyTraits({ domain: "iam", kratosAdminUrl: targets.iamKratos.url, adminToken: targets.iamKratos.token }),
-    ),
+  // The domains' seeds do not depend on each other: run them side by side. Within IAM the traits move
+  // first, so data from before the role left the traits is valid under today's schemas (the admin seed
+  // validates them when it repairs the role).
+  const [ciamMoved, iam, iamClients, ciamClients] = await Promise.all([
+    moveAdminOnlyTraits({ domain: "ciam", kratosAdminUrl: targets.ciamKratos.url, adminToken: targets.ciamKratos.token }),
+    (async () => {
+      const moved = await moveAdminOnlyTraits({
+        domain: "iam",
+        kratosAdminUrl: targets.iamKratos.url,
+        adminToken: targets.iamKratos.token,
+      });
+      // A refused move stops here, before the admin seed meets the traits it could not move.
+      const count = movedCount("IAM", moved);
+      return { moved: count, admin: await seedAdminIdentity(targets.iamKratos, admin) };
+    })(),
+    seedClients(targets.iamHydra, "iam", seeds.iam),
+    seedClients(targets.ciamHydra, "ciam", seeds.ciam),
+  ]);
+  return {
+    movedToAdminMetadata: { ciam: movedCount("CIAM", ciamMoved), iam: iam.moved },
+    admin: iam.admin,
+    clients: [...iamClients, ...ciamClients],
   };
-  const report: SeedReport = { movedToAdminMetadata, admin: await seedAdminIdentity(targets.iamKratos, admin), clients: [] };
-  for (const seed of seeds.iam) {
-    report.clients.push({ hydra: "iam", clientId: seed.client_id, outcome: await seedOAuth2Client(targets.iamHydra, seed) });
-  }
-  for (const seed of seeds.ciam) {
-    report.clients.push({ hydra: "ciam", clientId: seed.client_id, outcome: await seedOAuth2Client(targets.ciamHydra, seed) });
-  }
-  return report;
+}
+
+/** One Hydra's clients, one after the other (each a read and maybe a write). */
+async function seedClients(hydra: AdminApi, domain: "ciam" | "iam", seeds: readonly OAuth2ClientSeed[]): Promise<SeedReport["clients"]> {
+  const outcomes: SeedReport["clients"] = [];
+  for (const seed of seeds) outcomes.push({ hydra: domain, clientId: seed.client_id, outcome: await seedOAuth2Client(hydra, seed) });
+  return outcomes;
 }
 
 function movedCount(label: string, report: MoveAdminOnlyTraitsReport): number {

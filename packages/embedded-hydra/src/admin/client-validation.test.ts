@@ -197,6 +197,8 @@ describe("client/handler.go body decoding and lookups", () => {
     ]);
     expect(patched).toMatchObject({ status: 200, body: { owner: "team" } });
     const test = await send("PATCH", `admin/clients/${id}`, [{ op: "test", path: "/owner", value: "team" }]);
+    // client/handler.go patchOAuth2Client → jsonx.ApplyJSONPatch's bare error → herodot's 500.
+    expect(test.status).toBe(500);
     expect(test.body).toEqual({ error: "error", error_description: "The error is unrecognizable" });
   });
 });

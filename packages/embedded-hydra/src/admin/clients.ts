@@ -1,4 +1,4 @@
-import { patchClientDocument } from "../clients/json-patch";
+import { patchClientDocument, patchError } from "../clients/json-patch";
 import { LIFESPAN_FIELDS } from "../clients/lifespans";
 import { clientToJson, type StoredClient, type StoredClientData } from "../clients/model";
 import { hashClientSecret } from "../clients/secret-hash";
@@ -118,7 +118,8 @@ export function registerClientRoutes(router: AdminRouter, deps: Deps): void {
       try {
         operations = JSON.parse(text) as unknown;
       } catch {
-        throw new HydraError(400, "error", "The error is unrecognizable");
+        // jsonpatch.DecodePatch's error, as any other patch failure (clients/json-patch.ts).
+        throw patchError();
       }
       assertStorable(operations);
       const patched = patchClientDocument(patchDocument(existing), text);

@@ -2,6 +2,7 @@ import type { Deps } from "../deps";
 import { HydraError, sendJson } from "../errors";
 import { accessTokenId, GRANTED_AUDIENCE_EXTRA } from "../tokens/jwt-access-tokens";
 import { readForm } from "../http";
+import { pairwiseSubject } from "../provider/pairwise";
 import { instantiateStored } from "../provider/stored-models";
 import { TokenLookup, type TokenRecord } from "../storage/token-lookup";
 import { assertionSubject } from "../trust/assertion-subject";
@@ -97,6 +98,28 @@ export async function findToken(
   }
 }
 
+/**
+ * oauth2/handler.go introspectOAuth2Token: `obfuscated_subject` is the ID
+ * token's subject when it differs from the session's — the pairwise subject
+ * of a pairwise client (consent's ObfuscateSubjectIdentifier); tokens
+ * without a login (client_credentials, JWT-bearer) have none.
+ */
+async function obfuscatedSubject(deps: Deps, token: FoundToken): Promise<string | undefined> {
+  const client = await deps.clients.get(token.clientId);
+  if (client?.data.subject_type !== "pairwise") return undefined;
+  try {
+    const sub = pairwiseSubject(deps.config.oidc.subject_identifiers.pairwise.salt ?? "", token.subject, {
+      clientId: client.id,
+      sectorIdentifierUri: client.data.sector_identifier_uri,
+      redirectUris: client.data.redirect_uris,
+    });
+    return sub !== token.subject ? sub : undefined;
+  } catch {
+    // A client whose sector cannot be told issued no pairwise ID token either.
+    return undefined;
+  }
+}
+
 /** POST /admin/oauth2/introspect: RFC 7662 with Hydra's fields; callers are trusted (admin port). */
 export function registerIntrospectionRoutes(router: AdminRouter, deps: Deps): void {
   const lookup = new TokenLookup(deps.db);
@@ -118,6 +141,7 @@ export function registerIntrospectionRoutes(router: AdminRouter, deps: Deps): vo
       sendJson(res, 200, { active: false });
       return;
     }
+    const obfuscated = token.grantId ? await obfuscatedSubject(deps, token) : undefined;
     sendJson(res, 200, {
       active: true,
       sub: token.subject,
@@ -130,6 +154,7 @@ export function registerIntrospectionRoutes(router: AdminRouter, deps: Deps): vo
       iss: deps.issuer,
       token_type: "Bearer",
       token_use: token.use,
+      ...(obfuscated !== undefined ? { obfuscated_subject: obfuscated } : {}),
       ext: consent?.accessTokenSession ?? {},
     });
   });

@@ -1,3 +1,4 @@
+import { applyAdminCors } from "../cors/admin-cors";
 import { timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { posix } from "node:path";
@@ -69,6 +70,7 @@ export function createAdminServer(deps: Deps, adminToken?: string): { server: Se
     instrumentRequest(metricsOf(deps).http, endpoints, req, res, routed);
     const handle = async () => {
       requireHost(req);
+      if (applyAdminCors(deps.config.serve.admin.cors, req, res)) return;
       if (!isStorableQuery(url.searchParams))
         throw HydraError.badRequest("The query contains characters that cannot be stored (NUL or unpaired UTF-16 surrogates)");
       if (HEALTH_PATHS.has(url.pathname)) return handleHealth(url.pathname, deps.db, res);

@@ -9,11 +9,13 @@ import { HydraError } from "../errors";
 const CLIENT_DENIED_PATHS: readonly RegExp[] = [/^\/id$/, /^\/rotatedsecrets$/, /^rotated_secrets$/];
 
 /**
- * Hydra answers a patch it cannot apply with the JSON patch library's own
- * error, which its error enhancer cannot name (and, unlike here, with 500).
+ * Hydra answers a patch it cannot decode or apply with the error of ory/x
+ * jsonx ApplyJSONPatch — a bare error, so herodot's WriteError makes it a
+ * 500 (ToDefaultError) and Hydra's error enhancer cannot name it. The same
+ * here: a 500 for a caller's mistake, because that is what Hydra answers.
  */
-function patchError(): HydraError {
-  return new HydraError(400, "error", "The error is unrecognizable");
+export function patchError(): HydraError {
+  return new HydraError(500, "error", "The error is unrecognizable");
 }
 
 /** Applies a client JSON Patch (the request body's text) to a copy of the client's JSON document. */

@@ -46,32 +46,60 @@ export type LifespanSeconds = Partial<Record<EnforcedLifespan, number>>;
 /** Extra client metadata holding `LifespanSeconds`. */
 export const LIFESPANS_METADATA = "olympus_hydra_lifespans";
 
+const UNIT_NANOS: Record<string, bigint> = {
+  ns: 1n,
+  us: 1_000n,
+  µs: 1_000n,
+  μs: 1_000n,
+  ms: 1_000_000n,
+  s: 1_000_000_000n,
+  m: 60_000_000_000n,
+  h: 3_600_000_000_000n,
+};
+const MAX_DURATION = (1n << 63n) - 1n;
+
 /**
- * Go's time.Duration.String() for whole seconds ("5m0s", "1h0m0s", "30s"):
- * Hydra answers lifespans in that form whatever form was sent.
+ * Go's time.ParseDuration in nanoseconds (fractions beyond a nanosecond
+ * dropped, as Go's scaling does); undefined where Go returns an error,
+ * overflow included.
  */
-export function formatGoDuration(totalSeconds: number): string {
-  if (totalSeconds === 0) return "0s";
-  if (totalSeconds < 0) return `-${formatGoDuration(-totalSeconds)}`;
-  const hours = Math.floor(totalSeconds / 3600);
-  const minutes = Math.floor((totalSeconds % 3600) / 60);
-  const seconds = totalSeconds % 60;
-  if (hours > 0) return `${hours}h${minutes}m${seconds}s`;
-  if (minutes > 0) return `${minutes}m${seconds}s`;
-  return `${seconds}s`;
-}
-
-const UNIT_SECONDS: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, μs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
-
-/** Go's time.ParseDuration, in seconds (rounded to whole seconds); undefined where Go returns an error. */
-export function parseGoDuration(value: string): number | undefined {
+export function parseGoDurationNanos(value: string): bigint | undefined {
   const match = /^([+-]?)((?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+|0)$/.exec(value);
   if (!match) return undefined;
-  let total = 0;
-  for (const part of (match[2] ?? "").matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) {
-    total += Number(part[1]) * (UNIT_SECONDS[part[2] ?? ""] ?? 0);
+  let total = 0n;
+  for (const part of (match[2] ?? "").matchAll(/(\d*)(?:\.(\d*))?(ns|us|µs|μs|ms|s|m|h)/g)) {
+    const unit = UNIT_NANOS[part[3] ?? ""] ?? 0n;
+    const whole = BigInt(part[1] || "0") * unit;
+    const fraction = part[2] ?? "";
+    const fractional = fraction === "" ? 0n : (BigInt(fraction) * unit) / 10n ** BigInt(fraction.length);
+    total += whole + fractional;
+    if (total > MAX_DURATION) return undefined;
   }
-  return Math.round(match[1] === "-" ? -total : total);
+  return match[1] === "-" ? -total : total;
+}
+
+/** fmtFrac: `v` shown with `precision` decimals of which trailing zeros (and a bare point) are dropped. */
+function withFraction(value: bigint, precision: number): { text: string; rest: bigint } {
+  const scale = 10n ** BigInt(precision);
+  const digits = (value % scale).toString().padStart(precision, "0").replace(/0+$/, "");
+  return { text: digits === "" ? "" : `.${digits}`, rest: value / scale };
+}
+
+/** Go's time.Duration.String ("1.5s", "500ms", "1m30.25s", "2h0m0s"): Hydra answers lifespans in that form. */
+export function formatGoDurationNanos(nanos: bigint): string {
+  if (nanos === 0n) return "0s";
+  if (nanos < 0n) return `-${formatGoDurationNanos(-nanos)}`;
+  if (nanos < 1_000_000_000n) {
+    const [precision, unit] = nanos < 1_000n ? [0, "ns"] : nanos < 1_000_000n ? [3, "µs"] : [6, "ms"];
+    const { text, rest } = withFraction(nanos, precision);
+    return `${rest}${text}${unit}`;
+  }
+  const { text, rest: wholeSeconds } = withFraction(nanos, 9);
+  const seconds = `${wholeSeconds % 60n}${text}s`;
+  const minutes = wholeSeconds / 60n;
+  if (minutes === 0n) return seconds;
+  const hours = minutes / 60n;
+  return hours === 0n ? `${minutes % 60n}m${seconds}` : `${hours}h${minutes % 60n}m${seconds}`;
 }
 
 /** Only the lifespans that are set (Hydra omits unset ones from client JSON). */
@@ -88,8 +116,9 @@ export function lifespanSeconds(lifespans: Partial<Record<LifespanField, string 
   const seconds: LifespanSeconds = {};
   for (const field of ENFORCED_LIFESPANS) {
     const value = lifespans[field];
-    const parsed = value ? parseGoDuration(value) : undefined;
-    if (parsed && parsed > 0) seconds[field] = parsed;
+    const nanos = value ? parseGoDurationNanos(value) : undefined;
+    // oidc-provider counts lifespans in whole seconds, at least one.
+    if (nanos !== undefined && nanos > 0n) seconds[field] = Math.max(1, Math.round(Number(nanos) / 1e9));
   }
   return seconds;
 }

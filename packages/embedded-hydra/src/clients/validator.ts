@@ -2,7 +2,7 @@ import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { decodeGoJson, type GoFields } from "../admin/go-json";
 import { HydraError } from "../errors";
-import { LIFESPAN_FIELDS, parseGoDuration, formatGoDuration } from "./lifespans";
+import { formatGoDurationNanos, LIFESPAN_FIELDS, parseGoDurationNanos } from "./lifespans";
 import { normalizeClientData, type StoredClientData } from "./model";
 import { originString, parseRequestUri, parseUrl } from "./go-url";
 
@@ -93,12 +93,12 @@ function decodeLifespans(raw: Record<string, unknown>): Partial<Record<string, s
       throw HydraError.malformed(
         `Unable to decode the request body: json: cannot unmarshal ${typeof value === "number" ? "number" : Array.isArray(value) ? "array" : typeof value === "boolean" ? "bool" : "object"} into Go value of type string`,
       );
-    const seconds = parseGoDuration(value);
-    if (seconds === undefined)
+    const nanos = parseGoDurationNanos(value);
+    if (nanos === undefined)
       throw HydraError.malformed(`Unable to decode the request body: time: invalid duration ${JSON.stringify(value)}`);
     // Hydra would store it and mint tokens that are born expired; oidc-provider cannot mint them at all.
-    if (seconds < 1) throw invalidClientMetadata(`Field ${field} must be a duration of at least one second.`);
-    lifespans[field] = formatGoDuration(seconds);
+    if (nanos <= 0n) throw invalidClientMetadata(`Field ${field} must be a positive duration.`);
+    lifespans[field] = formatGoDurationNanos(nanos);
   }
   return lifespans;
 }

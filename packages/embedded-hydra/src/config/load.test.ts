@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CIAM_CONFIG, IAM_CONFIG } from "../testing/harness";
-import { HydraConfigError, loadHydraConfig, parseHydraConfig } from "./load";
+import { HydraConfigError, loadHydraConfig, parseHydraConfig, withDevCookieNames } from "./load";
 
 const minimal = { urls: { login: "http://x.localhost/login", consent: "http://x.localhost/consent" } };
 
@@ -37,5 +37,15 @@ describe("Hydra config", () => {
     expect(() => parseHydraConfig({ ...minimal, oidc: { subject_identifiers: { supported_types: ["pairwise"] } } })).toThrow(/salt/);
     // Hydra starts without UI URLs (its fallback pages stand in); a malformed one stops it.
     expect(() => parseHydraConfig({ urls: { login: "not a url" } })).toThrow(/urls\.login/);
+  });
+
+  it("appends _dev to every cookie name in development mode (driver/config/provider.go cookieSuffix)", async () => {
+    const dev = withDevCookieNames(await loadHydraConfig(CIAM_CONFIG));
+    expect(dev.serve.cookies.names).toEqual({
+      login_csrf: "ciam_hydra_login_csrf_dev",
+      consent_csrf: "ciam_hydra_consent_csrf_dev",
+      session: "ciam_hydra_session_dev",
+      device_csrf: "ory_hydra_device_csrf_dev",
+    });
   });
 });

@@ -69,3 +69,28 @@ export async function loadHydraConfig(path: string, warn?: (line: string) => voi
   }
   return parseHydraConfig(raw, path, warn);
 }
+
+/**
+ * Hydra in development mode (`--dev`) appends `_dev` to every cookie name it
+ * is configured with (driver/config/provider.go cookieSuffix: the session,
+ * login, consent and device CSRF cookies).
+ */
+export function withDevCookieNames(config: HydraConfig): HydraConfig {
+  const names = config.serve.cookies.names;
+  const dev = (name: string) => `${name}_dev`;
+  return {
+    ...config,
+    serve: {
+      ...config.serve,
+      cookies: {
+        ...config.serve.cookies,
+        names: {
+          login_csrf: dev(names.login_csrf),
+          consent_csrf: dev(names.consent_csrf),
+          session: dev(names.session),
+          device_csrf: dev(names.device_csrf),
+        },
+      },
+    },
+  };
+}

@@ -15,6 +15,26 @@ const duration = (fallback: string) =>
     });
 
 const url = z.url();
+
+/**
+ * serve.{public,admin}.cors as ory/x configx CORS reads them, with Hydra's
+ * defaults (driver/config/serve.go defaultCORSOptions).
+ */
+const cors = z
+  .object({
+    enabled: z.boolean().default(false),
+    allowed_origins: z.array(z.string()).default([]),
+    allowed_methods: z.array(z.string()).default(["POST", "GET", "PUT", "PATCH", "DELETE", "CONNECT", "HEAD", "OPTIONS", "TRACE"]),
+    allowed_headers: z
+      .array(z.string())
+      .default(["Accept", "Content-Type", "Content-Length", "Accept-Language", "Content-Language", "Authorization"]),
+    exposed_headers: z
+      .array(z.string())
+      .default(["Cache-Control", "Expires", "Last-Modified", "Pragma", "Content-Length", "Content-Language", "Content-Type"]),
+    allow_credentials: z.boolean().default(true),
+    max_age: z.number().int().default(0),
+  })
+  .prefault({});
 const port = z.number().int().min(0).max(65535);
 
 /**
@@ -31,18 +51,15 @@ export const hydraConfigSchema = z.object({
         .object({
           port: port.default(4444),
           host: z.string().optional(),
-          cors: z
-            .object({
-              enabled: z.boolean().default(false),
-              allowed_origins: z.array(z.string()).default([]),
-            })
-            .prefault({}),
+          cors,
         })
         .prefault({}),
-      admin: z.object({ port: port.default(4445), host: z.string().optional() }).prefault({}),
+      admin: z.object({ port: port.default(4445), host: z.string().optional(), cors }).prefault({}),
       cookies: z
         .object({
           same_site_mode: z.enum(["Lax", "Strict", "None"]).default("Lax"),
+          /** With SameSite=None, a `<name>_legacy` twin without SameSite for browsers that refuse None (consent/csrf.go). */
+          same_site_legacy_workaround: z.boolean().default(false),
           /** Secure attribute of the login/consent CSRF cookies; Hydra's `--dev` default (what the dev stack runs) is false. */
           secure: z.boolean().default(false),
           names: z

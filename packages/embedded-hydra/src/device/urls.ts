@@ -37,6 +37,7 @@ export function deviceCsrfCookie(deps: Deps): { name: string; options: CsrfCooki
       sameSite,
       secure: cookies.secure,
       keys: deps.config.secrets.cookie ?? deps.config.secrets.system ?? [],
+      legacyWorkaround: sameSite === "None" && cookies.same_site_legacy_workaround,
     },
   };
 }

@@ -1,12 +1,14 @@
 import type { IncomingMessage } from "node:http";
 import { withQuery } from "@olympus/server-kit/http";
 import { clientToJson, type StoredClient } from "../clients/model";
-import { checkCsrfCookie, flowCsrfCookie, serializeCsrfCookie } from "../csrf-cookie";
+import { checkCsrfCookies, flowCsrfCookie, serializeCsrfCookies } from "../csrf-cookie";
 import type { Deps } from "../deps";
 import { HydraError } from "../errors";
-import { FOSITE_ERRORS, fositeHydraError, isFositeErrorName } from "../fosite-errors";
+import { FOSITE_ERRORS, fositeDescription, fositeHydraError, FositeProviderError, isFositeErrorName } from "../fosite-errors";
 import { randomToken, type RedeemedFlow } from "../flows/repository";
 import { decideAuthentication } from "../provider/authentication-decision";
+import { pairwiseSubject } from "../provider/pairwise";
+import { idTokenHintSubject } from "./id-token-hint";
 import { acceptConsentSchema, acceptedLoginSchema, recordConsent, rejectionSchema, type AcceptedLogin } from "../provider/decisions";
 import { REMEMBERED_AUTH_TIME_KEY } from "../provider/interactions";
 import type { Mapping } from "../public/mapping";
@@ -41,7 +43,7 @@ export async function handleDeviceVerification(deps: Deps, req: IncomingMessage)
       const challenge = await new DeviceChallengeStore(deps).redeem(deviceVerifier);
       if (!challenge?.accepted) throw verifierRefused("device");
       const csrf = deviceCsrfCookie(deps);
-      assertCsrf(checkCsrfCookie(req.headers.cookie, csrf.name, challenge.csrf, csrf.options.keys));
+      assertCsrf(checkCsrfCookies(req.headers.cookie, csrf.name, challenge.csrf, csrf.options));
       const client = await queryClient(deps, query);
       // The login request is about the device's client, never one named in the browser's query.
       if (client.id !== challenge.accepted.clientId) throw clientMismatch();
@@ -71,7 +73,7 @@ async function requestDevice(deps: Deps, query: Query): Promise<Mapping> {
     device_challenge: challenge,
     ...(query.has("user_code") ? { user_code: userCode ?? "" } : {}),
   });
-  return { kind: "redirect", location, headers: { "set-cookie": serializeCsrfCookie(cookie.name, csrf, cookie.options) } };
+  return { kind: "redirect", location, headers: { "set-cookie": serializeCsrfCookies(cookie.name, csrf, cookie.options) } };
 }
 
 /** The `client_id` every later step carries (Hydra validates it before looking at the login or consent verifier). */
@@ -89,8 +91,10 @@ async function queryClient(deps: Deps, query: Query): Promise<StoredClient> {
  * `request_url` the verification URL, no OpenID Connect context (Hydra
  * leaves it nil for device flows). The browser's remembered login is used as
  * in a browser authorization (`skip: true`, its subject and session id),
- * unless the verification URL asks for `prompt=login` or a `max_age` the
- * login is older than.
+ * decided on this request's form as Hydra does: `prompt=login` or a passed
+ * `max_age` ask for a fresh login, `prompt=none` without a usable login is
+ * `login_required`, and an `id_token_hint` must be Hydra's ID token of the
+ * remembered subject.
  */
 async function requestAuthentication(
   deps: Deps,
@@ -101,17 +105,21 @@ async function requestAuthentication(
   accepted: { deviceCodeId: string; requestedScope: string[]; requestedAudience: string[] },
 ): Promise<Mapping> {
   const browser = await rememberedBrowserLogin(deps, req);
-  // `prompt=none` and `id_token_hint` are authorization-request notions no device verification URL carries; not evaluated here.
+  // Hydra decides on the form of this request (the redirect carrying device_verifier): prompt, max_age, id_token_hint.
   const form = new URLSearchParams(query);
-  form.delete("id_token_hint");
-  form.set(
-    "prompt",
-    (form.get("prompt") ?? "")
-      .split(" ")
-      .filter((value) => value && value !== "none")
-      .join(" "),
-  );
-  const decision = browser ? decideAuthentication(form, browser.login, undefined) : { skip: false as const };
+  const hint = form.get("id_token_hint") ?? "";
+  // forwardAuthenticationRequest reads a hint whether or not a login is remembered.
+  const hintSubject = hint ? await idTokenHintSubject(deps, hint) : undefined;
+  const salt = deps.config.oidc.subject_identifiers.pairwise.salt ?? "";
+  const obfuscate = (subject: string) =>
+    client.data.subject_type === "pairwise"
+      ? pairwiseSubject(salt, subject, {
+          clientId: client.id,
+          sectorIdentifierUri: client.data.sector_identifier_uri,
+          redirectUris: client.data.redirect_uris,
+        })
+      : subject;
+  const decision = decidedAsFosite(() => decideAuthentication(form, browser?.login, hintSubject, obfuscate));
   const csrf = randomToken();
   const request = {
     requested_scope: accepted.requestedScope,
@@ -137,8 +145,21 @@ async function requestAuthentication(
   return {
     kind: "redirect",
     location: withQuery(deps.urls.login, { login_challenge: challenge }),
-    headers: { "set-cookie": serializeCsrfCookie(cookie.name, csrf, cookie.options) },
+    headers: { "set-cookie": serializeCsrfCookies(cookie.name, csrf, cookie.options) },
   };
+}
+
+/** A fosite refusal of the decision (login_required) as the JSON error Hydra writes to the browser. */
+function decidedAsFosite<T>(decide: () => T): T {
+  try {
+    return decide();
+  } catch (error) {
+    if (error instanceof FositeProviderError && isFositeErrorName(error.error)) {
+      const hint = error.error_description?.slice(fositeDescription(error.error).length).trim();
+      throw fositeHydraError(error.error, hint || null);
+    }
+    throw error;
+  }
 }
 
 /**
@@ -167,7 +188,7 @@ async function requestConsent(deps: Deps, req: IncomingMessage, client: StoredCl
   if (flow.clientId !== client.id) throw clientMismatch();
   const loginCookie = flowCsrfCookie(deps.config, deps.issuer, "login", flow.clientId ?? "");
   if (flow.decision === "rejected") throw rejected(flow);
-  assertCsrf(checkCsrfCookie(req.headers.cookie, loginCookie.name, flow.csrf, loginCookie.options.keys));
+  assertCsrf(checkCsrfCookies(req.headers.cookie, loginCookie.name, flow.csrf, loginCookie.options));
   const login = acceptedLoginSchema.parse(flow.handled);
   // A skipped login keeps the remembered login's time (Hydra's LoginAuthenticatedAt).
   const rememberedAt = flow.request[REMEMBERED_AUTH_TIME_KEY];
@@ -207,7 +228,7 @@ async function requestConsent(deps: Deps, req: IncomingMessage, client: StoredCl
   return {
     kind: "redirect",
     location: withQuery(deps.urls.consent, { consent_challenge: challenge }),
-    headers: { "set-cookie": [serializeCsrfCookie(cookie.name, csrf, cookie.options), ...sessionCookies] },
+    headers: { "set-cookie": [...serializeCsrfCookies(cookie.name, csrf, cookie.options), ...sessionCookies] },
   };
 }
 
@@ -224,7 +245,7 @@ async function verifyConsent(deps: Deps, req: IncomingMessage, query: Query, ver
   const consent = acceptConsentSchema.parse(flow.handled);
   const grantId = await recordConsent(deps, flow, consent);
   const cookie = flowCsrfCookie(deps.config, deps.issuer, "consent", flow.clientId ?? "");
-  assertCsrf(checkCsrfCookie(req.headers.cookie, cookie.name, flow.csrf, cookie.options.keys));
+  assertCsrf(checkCsrfCookies(req.headers.cookie, cookie.name, flow.csrf, cookie.options));
   const code = await deps.provider().DeviceCode.find(String(flow.request[DEVICE_CODE_KEY]));
   if (!code || code.consumed || code.accountId) throw HydraError.notFound();
   code.accountId = flow.subject ?? "";

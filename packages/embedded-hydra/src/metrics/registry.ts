@@ -1,5 +1,5 @@
 import type { AdminRouter } from "../admin/router";
-import { HYDRA_VERSION } from "../version";
+import { HYDRA_BUILD_DATE, HYDRA_COMMIT, HYDRA_VERSION } from "../version";
 import { CONTENT_TYPE, renderFamilies, type Family } from "./exposition";
 import { HttpMetrics } from "./http-metrics";
 import { processFamilies } from "./process-metrics";
@@ -10,7 +10,7 @@ export const METRICS_PATH = "/admin/metrics/prometheus";
 /** The metrics of one embedded Hydra (both ports), Hydra's default Prometheus registry. */
 export class HydraMetrics {
   /** Hydra's constant labels: app, version, and the build's commit and date (none here). */
-  readonly http = new HttpMetrics({ app: "hydra", version: HYDRA_VERSION, hash: "", buildTime: "" });
+  readonly http = new HttpMetrics({ app: "hydra", version: HYDRA_VERSION, hash: HYDRA_COMMIT, buildTime: HYDRA_BUILD_DATE });
   private inFlight = 0;
   private readonly scrapes = new Map<string, number>([
     ["200", 0],

@@ -20,6 +20,7 @@ import { installAuthorizationResponses } from "./authorization-response";
 import { installClientAuthentication } from "./client-auth";
 import { GRANTED_AUDIENCE_EXTRA, installJwtAccessTokens } from "../tokens/jwt-access-tokens";
 import { installJwtRevocation } from "../tokens/revocation";
+import { globalSecret, installTokenValues } from "../tokens/token-values";
 import { installIdTokenClaims } from "./id-token-claims";
 import { pairwiseSubject } from "./pairwise";
 import { subjectTypesSupported } from "../clients/subject-types";
@@ -227,14 +228,14 @@ export function createProvider(deps: Deps, providerKeys: ProviderKeys): Provider
   const topLevelClaims = config.oauth2.allowed_top_level_claims;
   const cookieKeys = config.secrets.cookie ?? config.secrets.system;
   const cookieOptions = providerCookieOptions(config);
-  const corsOrigins = new Set(config.serve.public.cors.enabled ? config.serve.public.cors.allowed_origins : []);
   const { pkce } = config.oauth2;
 
   const configuration: Configuration = {
     adapter: adapterFactory(deps.db, deps.clients),
     clients: [],
     clientAuthMethods: ["client_secret_basic", "client_secret_post", "none", "private_key_jwt"],
-    clientBasedCORS: (_ctx, origin) => corsOrigins.has("*") || corsOrigins.has(origin),
+    // CORS is Hydra's, decided by the public server (cors/public-cors.ts); oidc-provider must not refuse an origin itself.
+    clientBasedCORS: () => true,
     claims: {
       // Hydra puts the login's acr/amr (and auth_time) into every ID token.
       // Listed under openid rather than as top-level entries: oidc-provider
@@ -358,6 +359,7 @@ export function createProvider(deps: Deps, providerKeys: ProviderKeys): Provider
   });
   // Hydra knows no difference between OpenID and other scopes (provider/scope-registry.ts).
   deps.clients.attachProviderScopes(providerScopeSet(provider));
+  installTokenValues(provider, globalSecret(config.secrets.system));
   installClientAuthentication(provider);
   installAuthorizationResponses(provider);
   allowHttpImplicitClients(provider);

@@ -2,7 +2,7 @@ import type { Interaction, KoaContextWithOIDC } from "oidc-provider";
 import { clientToJson, type StoredClient } from "../clients/model";
 import { withQuery } from "@olympus/server-kit/http";
 import type { Deps } from "../deps";
-import { flowCsrfCookie, serializeCsrfCookie } from "../csrf-cookie";
+import { flowCsrfCookie, serializeCsrfCookies } from "../csrf-cookie";
 import { FositeProviderError } from "../fosite-errors";
 import { randomToken } from "../flows/repository";
 import { decideAuthentication } from "./authentication-decision";
@@ -100,7 +100,7 @@ async function consentSkip(deps: Deps, client: StoredClient, subject: string, pa
 function issueCsrfCookie(deps: Deps, ctx: KoaContextWithOIDC, kind: "login" | "consent", clientId: string): string {
   const value = randomToken();
   const { name, options } = flowCsrfCookie(deps.config, deps.issuer, kind, clientId);
-  ctx.append("Set-Cookie", serializeCsrfCookie(name, value, options));
+  ctx.append("Set-Cookie", serializeCsrfCookies(name, value, options));
   return value;
 }
 

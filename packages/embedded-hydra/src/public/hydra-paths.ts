@@ -10,20 +10,11 @@ import { completeLogout, startLogout } from "./logout";
 import type { Mapping } from "./mapping";
 import { CREDENTIALS_PATH, createVerifiableCredential } from "../credentials/verifiable-credentials";
 import { providerQuery, resolveRequestObject } from "./request-objects";
-import { answerOptions } from "./cors-preflight";
 import { errorPage } from "./responses";
 import { redeemVerifier } from "./verifiers";
 import { mapDeviceRequest } from "../device/routes";
 
-const DISCOVERY_PATHS = new Set(["/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"]);
-
-/** serve.public.cors for the documents answered here (oidc-provider answers CORS for its own endpoints). */
-function corsHeaders(deps: Deps, req: IncomingMessage): Record<string, string> {
-  const origin = req.headers.origin;
-  const { cors } = deps.config.serve.public;
-  if (!origin || !cors.enabled || !(cors.allowed_origins.includes("*") || cors.allowed_origins.includes(origin))) return {};
-  return { "access-control-allow-origin": origin, "access-control-allow-credentials": "true", vary: "Origin" };
-}
+export const DISCOVERY_PATHS = new Set(["/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"]);
 
 /**
  * Hydra's browser-facing URLs on top of oidc-provider's:
@@ -62,7 +53,6 @@ export async function mapHydraRequest(deps: Deps, req: IncomingMessage, res: Ser
   if (device) return device;
 
   if (url.pathname === CREDENTIALS_PATH && req.method === "POST") return createVerifiableCredential(deps, req, url);
-  if (url.pathname === CREDENTIALS_PATH && req.method === "OPTIONS") return answerOptions(deps.config.serve.public.cors, req);
 
   const registration = await handleRegistration(deps, req, url.pathname);
   if (registration) return registration;
@@ -70,8 +60,7 @@ export async function mapHydraRequest(deps: Deps, req: IncomingMessage, res: Ser
   if (req.method === "GET") {
     const fallback = fallbackPage(url.pathname, searchParams);
     if (fallback) return fallback;
-    if (DISCOVERY_PATHS.has(url.pathname))
-      return { kind: "json", status: 200, body: await discoveryDocument(deps), headers: corsHeaders(deps, req) };
+    if (DISCOVERY_PATHS.has(url.pathname)) return { kind: "json", status: 200, body: await discoveryDocument(deps) };
   }
 
   if (url.pathname === ROUTES.end_session && (req.method === "GET" || req.method === "POST")) {

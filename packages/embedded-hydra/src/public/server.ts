@@ -1,3 +1,4 @@
+import { allowClientOrigins, applyPublicCors, hasOptionsHandler } from "../cors/public-cors";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { Deps } from "../deps";
 import { HydraError, sendError, sendJson } from "../errors";
@@ -10,7 +11,7 @@ import { metricsOf } from "../metrics/registry";
 import { ROUTES } from "../provider/create-provider";
 import { FALLBACK_ROUTES } from "./fallbacks";
 import { HEALTH_PATHS, HEALTH_ROUTES, handleHealth } from "./health";
-import { mapHydraRequest } from "./hydra-paths";
+import { DISCOVERY_PATHS, mapHydraRequest } from "./hydra-paths";
 import { REGISTRATION_PATH } from "./registration";
 import { CREDENTIALS_PATH } from "../credentials/verifiable-credentials";
 import { DEVICE_ROUTES } from "../device/routes";
@@ -59,11 +60,19 @@ export function createPublicServer(deps: Deps): Server {
     instrumentRequest(metricsOf(deps).http, publicEndpoints, req, res, path);
     const handle = async () => {
       requireHost(req);
+      if (applyPublicCors(deps, req, res, path)) return;
       if (HEALTH_PATHS.has(path)) return handleHealth(path, deps.db, res);
+      // The routes Hydra wraps in its CORS middleware answer any other OPTIONS with handleOptions: 200, nothing written.
+      if (req.method === "OPTIONS" && hasOptionsHandler(path)) {
+        res.writeHead(200).end();
+        return;
+      }
       if (!isStorableQuery(new URL(req.url ?? "/", "http://placeholder").searchParams)) {
         throw HydraError.badRequest("The query contains characters that cannot be stored (NUL or unpaired UTF-16 surrogates)");
       }
       pinPublicOrigin(req, deps.publicUrl);
+      // The client decision of the CORS middleware for the OAuth2 routes answered here (oidc-provider's: installProviderCors).
+      if (DISCOVERY_PATHS.has(path) || path === CREDENTIALS_PATH) await allowClientOrigins(deps, req, res).catch(() => undefined);
       const mapping = await mapHydraRequest(deps, req, res);
       if (mapping.kind === "redirect") {
         res.writeHead(mapping.status ?? 302, { location: mapping.location, "cache-control": "no-store", ...mapping.headers });

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { Deps } from "../deps";
-import { checkCsrfCookie, flowCsrfCookie } from "../csrf-cookie";
+import { checkCsrfCookies, flowCsrfCookie } from "../csrf-cookie";
 import { ROUTES } from "../provider/create-provider";
 import {
   acceptConsentSchema,
@@ -59,7 +59,7 @@ export async function redeemVerifier(deps: Deps, req: IncomingMessage, kind: Kin
     });
   }
   const { name, options } = flowCsrfCookie(deps.config, deps.issuer, kind, flow.clientId ?? "");
-  const csrf = checkCsrfCookie(req.headers.cookie, name, flow.csrf, options.keys);
+  const csrf = checkCsrfCookies(req.headers.cookie, name, flow.csrf, options);
   const resume: Mapping = { kind: "redirect", location: `${ROUTES.authorization}/${encodeURIComponent(interaction.uid)}` };
 
   if (flow.decision === "rejected") {

@@ -7,6 +7,9 @@
  * `json: cannot unmarshal number into Go struct field S.path of type string`).
  */
 
+import { GoSyntaxError, scanGoJson } from "./go-scanner";
+import { goRfc3339Error } from "./go-time";
+
 export type GoType =
   /** A Go string type; `name` is how Go prints it (`string`, `identity.State`). */
   | { kind: "string"; name: string }
@@ -64,6 +67,17 @@ interface Context {
   /** The innermost struct being decoded and the JSON path from the root (Go's errorContext). */
   struct?: string;
   path: string[];
+  /**
+   * decodeState.saveError: type mismatches and unknown fields are kept (the
+   * first one wins) while decoding goes on; an error of a type's own
+   * unmarshaler (UUIDs, times) stops it at once and is reported instead.
+   */
+  saved: { error?: GoJsonError };
+}
+
+function save(ctx: Context, error: GoJsonError): undefined {
+  ctx.saved.error ??= error;
+  return undefined;
 }
 
 function typeError(value: unknown, type: GoType, ctx: Context, literal?: string): GoJsonError {
@@ -103,57 +117,62 @@ function decodeValue(value: unknown, type: GoType, ctx: Context, strict: boolean
   if (value === null) return undefined;
   switch (type.kind) {
     case "string":
-      if (typeof value !== "string") throw typeError(value, type, ctx);
+      if (typeof value !== "string") return save(ctx, typeError(value, type, ctx));
       return value;
     case "bool":
-      if (typeof value !== "boolean") throw typeError(value, type, ctx);
+      if (typeof value !== "boolean") return save(ctx, typeError(value, type, ctx));
       return value;
     case "int":
-      if (typeof value !== "number") throw typeError(value, type, ctx);
-      if (!Number.isSafeInteger(value)) throw typeError(value, type, ctx, `number ${String(value)}`);
+      if (typeof value !== "number") return save(ctx, typeError(value, type, ctx));
+      if (!Number.isSafeInteger(value)) return save(ctx, typeError(value, type, ctx, `number ${String(value)}`));
       return value;
     case "uuid": {
-      // NullUUID decodes its UUID with a fresh json.Unmarshal, so its errors carry no struct context.
-      if (typeof value !== "string") throw typeError(value, { kind: "uuid", nullable: false }, type.nullable ? { path: [] } : ctx);
+      if (typeof value !== "string") {
+        // NullUUID decodes its UUID with a fresh json.Unmarshal inside its UnmarshalJSON: no struct context, and fatal.
+        if (type.nullable) throw typeError(value, { kind: "uuid", nullable: false }, { path: [], saved: {} });
+        return save(ctx, typeError(value, type, ctx));
+      }
       const parsed = parseUuid(value);
       if (!parsed) throw uuidError(value);
       return parsed;
     }
     case "time": {
       if (typeof value !== "string") throw new GoJsonError("Time.UnmarshalJSON: input is not a JSON string");
-      if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value) || Number.isNaN(Date.parse(value))) {
-        throw new GoJsonError(
-          `parsing time ${JSON.stringify(JSON.stringify(value))} as "\\"2006-01-02T15:04:05Z07:00\\"": cannot parse ${JSON.stringify(value)} as RFC 3339`,
-        );
-      }
+      const error = goRfc3339Error(value);
+      if (error) throw new GoJsonError(error);
       return value;
     }
     case "slice": {
-      if (!Array.isArray(value)) throw typeError(value, type, ctx);
+      if (!Array.isArray(value)) return save(ctx, typeError(value, type, ctx));
       return value.map((item) => decodeValue(item, type.elem, ctx, strict) ?? null);
     }
     case "map": {
-      if (typeof value !== "object" || Array.isArray(value)) throw typeError(value, type, ctx);
+      if (typeof value !== "object" || Array.isArray(value)) return save(ctx, typeError(value, type, ctx));
       const out: Record<string, GoJson> = {};
       for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-        const decoded = decodeValue(item, type.elem, { struct: ctx.struct, path: [...ctx.path, key] }, strict);
+        const decoded = decodeValue(item, type.elem, { ...ctx, path: [...ctx.path, key] }, strict);
         out[key] = decoded ?? null;
       }
       return out;
     }
     case "struct": {
-      if (typeof value !== "object" || Array.isArray(value)) throw typeError(value, type, ctx);
+      if (typeof value !== "object" || Array.isArray(value)) return save(ctx, typeError(value, type, ctx));
       const out: Record<string, GoJson> = {};
       const names = Object.keys(type.fields);
       for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
         // Go prefers an exact match and falls back to a case-insensitive one.
         const name = names.find((n) => n === key) ?? names.find((n) => n.toLowerCase() === key.toLowerCase());
         if (name === undefined) {
-          if (strict) throw new GoJsonError(`json: unknown field ${JSON.stringify(key)}`);
+          if (strict) save(ctx, new GoJsonError(`json: unknown field ${JSON.stringify(key)}`));
           continue;
         }
         const fieldType = type.fields[name] as GoType;
-        const decoded = decodeValue(item, fieldType, { struct: type.name.replace(/^\*?\w+\./, ""), path: [...ctx.path, name] }, strict);
+        const decoded = decodeValue(
+          item,
+          fieldType,
+          { struct: type.name.replace(/^\*?\w+\./, ""), path: [...ctx.path, name], saved: ctx.saved },
+          strict,
+        );
         if (decoded !== undefined) out[name] = decoded;
       }
       return out;
@@ -164,33 +183,25 @@ function decodeValue(value: unknown, type: GoType, ctx: Context, strict: boolean
 /** Decodes an already parsed JSON value into a type (json.Unmarshal of a patched document). */
 export function decodeGoValue(value: unknown, type: GoType & { kind: "struct" }, options: { strict: boolean }): Record<string, GoJson> {
   if (value === null) return {};
-  return (decodeValue(value, type, { path: [] }, options.strict) ?? {}) as Record<string, GoJson>;
+  const ctx: Context = { path: [], saved: {} };
+  const decoded = decodeValue(value, type, ctx, options.strict);
+  if (ctx.saved.error) throw ctx.saved.error;
+  return (decoded ?? {}) as Record<string, GoJson>;
 }
 
 /**
- * Decodes a request body (raw text) into a struct type. An empty body is
- * Go's `EOF`; `null` decodes to an empty struct, as in Go.
+ * Decodes a request body (raw text) into a struct type as json.Decoder.Decode
+ * does: Go's scanner messages for text that does not parse (an empty body is
+ * `EOF`), whatever follows the first value unread, and `null` an empty struct.
  */
 export function decodeGoJson(raw: string, type: GoType & { kind: "struct" }, options: { strict: boolean }): Record<string, GoJson> {
-  if (raw.trim() === "") throw new GoJsonError("EOF");
-  let value: unknown;
+  const bytes = Buffer.from(raw, "utf8");
+  let end: number;
   try {
-    value = JSON.parse(raw);
-  } catch {
-    throw new GoJsonError(goSyntaxError(raw));
+    end = scanGoJson(bytes, "decoder");
+  } catch (error) {
+    if (error instanceof GoSyntaxError) throw new GoJsonError(error.message);
+    throw error;
   }
-  if (value === null) return {};
-  return (decodeValue(value, type, { path: [] }, options.strict) ?? {}) as Record<string, GoJson>;
-}
-
-/** The nearest of Go's scanner messages for a body JSON.parse refuses. */
-function goSyntaxError(raw: string): string {
-  const text = raw.trim();
-  const first = text.charAt(0);
-  if (!/[{["\-0-9tfn]/.test(first)) return `invalid character ${quoteChar(first)} looking for beginning of value`;
-  return "unexpected EOF";
-}
-
-function quoteChar(c: string): string {
-  return c === "'" ? `'\\''` : `'${c}'`;
+  return decodeGoValue(JSON.parse(bytes.subarray(0, end).toString("utf8")), type, options);
 }

@@ -37,7 +37,9 @@ export function registerAdminIdentityRoutes(router: Router, deps: Deps): void {
     } catch (error) {
       throw mapCreateError(error);
     }
-    ctx.json(201, adminIdentityJson(deps, identity), { Location: `${deps.config.adminBaseUrl}admin/identities/${identity.id}` });
+    ctx.json(201, omitAbsentMetadataAdmin(adminIdentityJson(deps, identity), body.metadata_admin), {
+      Location: `${deps.config.adminBaseUrl}admin/identities/${identity.id}`,
+    });
   });
 
   router.patch("/admin/identities", (ctx) => batchPatchIdentities(deps, ctx));
@@ -61,16 +63,17 @@ export function registerAdminIdentityRoutes(router: Router, deps: Deps): void {
     const identity = await mustGet(deps, ctx);
     await applyUpdate(deps, identity, body);
     await persistUpdate(deps, identity);
-    ctx.json(200, adminIdentityJson(deps, identity));
+    ctx.json(200, omitAbsentMetadataAdmin(adminIdentityJson(deps, identity), body.metadata_admin));
   });
 
   router.patch("/admin/identities/:id", async (ctx) => {
     const body = (await readRawBody(ctx)).toString("utf8");
     assertStorableJsonText(body);
     const identity = await mustGet(deps, ctx);
-    applyIdentityPatch(deps, identity, body);
-    await persistUpdate(deps, identity);
-    ctx.json(200, adminIdentityJson(deps, identity));
+    const outcome = applyIdentityPatch(deps, identity, body);
+    await persistUpdate(deps, identity, { writeCreatedAt: outcome.createdAtChanged });
+    const json = omitAbsentMetadataAdmin(adminIdentityJson(deps, identity), outcome.metadataAdmin);
+    ctx.json(200, { ...json, schema_url: outcome.schemaUrl });
   });
 
   router.delete("/admin/identities/:id", async (ctx) => {
@@ -87,6 +90,19 @@ export function registerAdminIdentityRoutes(router: Router, deps: Deps): void {
     await persistUpdate(deps, identity);
     ctx.noContent();
   });
+}
+
+/**
+ * Identity.MetadataAdmin is a NullJSONRawMessage tagged `omitempty`
+ * (identity/identity.go): the create, update and patch handlers answer with
+ * the struct they filled, so a body without `metadata_admin` (an explicit
+ * `null` is kept as the text "null") leaves it empty and the key out. Reads
+ * come from the database, where NULL scans as "null".
+ */
+function omitAbsentMetadataAdmin(json: Record<string, unknown>, given: unknown): Record<string, unknown> {
+  if (given !== undefined) return json;
+  const { metadata_admin: _omitted, ...rest } = json;
+  return rest;
 }
 
 /** x.ParseUUID turns anything that is not a UUID into the nil UUID, which names no identity: 404. */
@@ -169,10 +185,10 @@ function parseStateChange(identity: Identity, state: string | undefined): Identi
   return parseState(state, identity.state);
 }
 
-async function persistUpdate(deps: Deps, identity: Identity): Promise<void> {
+async function persistUpdate(deps: Deps, identity: Identity, options: { writeCreatedAt?: boolean } = {}): Promise<void> {
   identity.availableAal = deps.aal.availableFor(identity);
   try {
-    await deps.identityRepository.update(identity);
+    await deps.identityRepository.update(identity, options);
   } catch (error) {
     if (error instanceof DuplicateIdentifierError) throw uniqueViolation();
     if (error instanceof KratosError) throw error;

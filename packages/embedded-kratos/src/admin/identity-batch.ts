@@ -18,11 +18,12 @@ type PatchResult = { action: "create" | "error"; identity?: string; patch_id?: s
  * PATCH /admin/identities (identity/handler.go batchPatchIdentities, with
  * identity/manager.go CreateIdentities and the persister's partial inserts):
  * every `create` is checked first (a bad state or password hash fails the
- * whole request), then each identity is validated and stored on its own —
- * an invalid one gets a 400 error entry, one that conflicts with a stored
- * identity (or an earlier one of the batch) a 409 entry, the others are
- * created. The answer is 200 with one entry per patch, in order (`null` for
- * a patch without `create`).
+ * whole request), then each identity is validated on its own — an invalid
+ * one gets a 400 error entry — and the valid ones are stored in one
+ * transaction: one that conflicts with a stored identity (or an earlier one
+ * of the batch) gets a 409 entry, the others are created, and a database
+ * failure creates none. The answer is 200 with one entry per patch, in order
+ * (`null` for a patch without `create`).
  */
 export async function batchPatchIdentities(deps: Deps, ctx: HttpContext): Promise<void> {
   let body;
@@ -51,28 +52,27 @@ export async function batchPatchIdentities(deps: Deps, ctx: HttpContext): Promis
     );
   }
 
-  const results: PatchResult[] = [];
-  for (const patch of patches) {
-    if (!patch?.create) {
-      results.push(null);
-      continue;
-    }
-    const result: NonNullable<PatchResult> = { action: "create" };
-    try {
-      const identity = identityFromDraft(deps, await draftFromCreateBody(deps, patch.create));
-      await deps.identityRepository.create(identity);
-      result.identity = identity.id;
-    } catch (error) {
-      result.action = "error";
-      result.error = herodotJson(itemError(error));
-    }
-    if (patch.patch_id !== undefined) result.patch_id = patch.patch_id;
-    results.push(
-      result.action === "error"
-        ? { action: "error", ...(result.patch_id ? { patch_id: result.patch_id } : {}), error: result.error }
-        : result,
-    );
-  }
+  // Each identity is built and validated on its own; the valid ones are stored together.
+  const built = await Promise.all(
+    patches.map(async (patch) => {
+      if (!patch?.create) return null;
+      try {
+        return { patch, identity: identityFromDraft(deps, await draftFromCreateBody(deps, patch.create)) };
+      } catch (error) {
+        return { patch, error: itemError(error) };
+      }
+    }),
+  );
+  const valid = built.flatMap((b) => (b?.identity ? [b.identity] : []));
+  const conflicting = valid.length > 0 ? await deps.identityRepository.createMany(valid) : new Set<string>();
+
+  const results: PatchResult[] = built.map((b) => {
+    if (!b) return null;
+    const patchId = b.patch.patch_id !== undefined ? { patch_id: b.patch.patch_id } : {};
+    const error = b.identity && conflicting.has(b.identity.id) ? itemError(new DuplicateIdentifierError("conflict")) : b.error;
+    if (error) return { action: "error", ...(b.patch.patch_id ? { patch_id: b.patch.patch_id } : {}), error: herodotJson(error) };
+    return { action: "create", identity: b.identity?.id, ...patchId };
+  });
   ctx.json(200, { identities: results });
 }
 

@@ -4,6 +4,7 @@ import { isValidHashFormat } from "../hashing/comparator";
 import { KratosError } from "../http/errors";
 import type { Identity, IdentityState } from "../identity/identity";
 import { DuplicateIdentifierError } from "../identity/repository";
+import type { RecoveryAddressInput, VerifiableAddressInput } from "../identity/manager";
 import { adminErrors } from "./errors";
 import type { AddressImport, CreateIdentityBody, CredentialsImport, PasswordImport, ProviderImport } from "./identity-body";
 import type { GoJson } from "./go-json";
@@ -28,6 +29,7 @@ export interface IdentityDraft {
   organizationId: string | null;
   credentials: Record<string, CredentialDraft>;
   verifiableAddresses: AddressImport[];
+  recoveryAddresses: AddressImport[];
 }
 
 /** identity.State.IsValid. */
@@ -130,6 +132,7 @@ export async function draftFromCreateBody(deps: Deps, body: CreateIdentityBody):
     credentials,
     // Lower-cased, "because the schema extension will otherwise not find them".
     verifiableAddresses: (body.verifiable_addresses ?? []).map((a) => ({ ...(a ?? {}), value: (a?.value ?? "").toLowerCase() })),
+    recoveryAddresses: (body.recovery_addresses ?? []).map((a) => ({ ...(a ?? {}), value: (a?.value ?? "").toLowerCase() })),
   };
 }
 
@@ -179,20 +182,45 @@ export function identityFromDraft(deps: Deps, draft: IdentityDraft): Identity {
     externalId: draft.externalId,
     organizationId: draft.organizationId,
     credentials: draft.credentials,
-    verifiableAddresses: draft.verifiableAddresses.map((a) => ({
-      value: a.value ?? "",
-      via: a.via,
-      verified: a.verified ?? false,
-      // Normalised as Kratos' persister does: an empty status follows `verified`.
-      status: a.status === "pending" || a.status === "sent" || a.status === "completed" ? a.status : undefined,
-      verifiedAt: a.verified_at ? new Date(a.verified_at) : undefined,
-    })),
+    verifiableAddresses: draft.verifiableAddresses.map(verifiableAddressInput),
+    recoveryAddresses: draft.recoveryAddresses.map(recoveryAddressInput),
   });
   // Kratos stamps state_changed_at on every created identity.
   identity.stateChangedAt = identity.createdAt;
   addSchemaCredentials(deps, identity);
   identity.availableAal = deps.aal.availableFor(identity);
   return identity;
+}
+
+/**
+ * An imported (or patched) verifiable address as identityFromCreateIdentityBody
+ * passes it on: every field kept, any `status` string stored; the
+ * persister fills in what is empty (normalizeVerifiableAddresses).
+ */
+export function verifiableAddressInput(a: AddressImport | null): VerifiableAddressInput {
+  return {
+    id: givenId(a?.id),
+    value: a?.value ?? "",
+    via: a?.via,
+    verified: a?.verified ?? false,
+    status: a?.status,
+    verifiedAt: givenTime(a?.verified_at),
+    createdAt: givenTime(a?.created_at),
+  };
+}
+
+export function recoveryAddressInput(a: AddressImport | null): RecoveryAddressInput {
+  return { id: givenId(a?.id), value: a?.value ?? "", via: a?.via, createdAt: givenTime(a?.created_at) };
+}
+
+/** batch.Create draws an id for uuid.Nil. */
+const givenId = (id: string | undefined) => (id === undefined || id === "00000000-0000-0000-0000-000000000000" ? undefined : id);
+
+/** Go's zero time (what an absent time decodes to) counts as not given. */
+function givenTime(value: string | undefined): Date | undefined {
+  if (!value) return undefined;
+  const date = new Date(value);
+  return date.getTime() === new Date("0001-01-01T00:00:00Z").getTime() ? undefined : date;
 }
 
 /** Conflicts of creation, as the create handler words them. */

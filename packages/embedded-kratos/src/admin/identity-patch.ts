@@ -3,7 +3,7 @@ import { KratosError } from "../http/errors";
 import type { Identity } from "../identity/identity";
 import { adminIdentityJson } from "../session/json";
 import { decodeGoValue, GoJsonError, type GoJson, type GoType } from "./go-json";
-import { addSchemaCredentials, validatedTraits } from "./identity-import";
+import { addSchemaCredentials, recoveryAddressInput, validatedTraits, verifiableAddressInput } from "./identity-import";
 import { applyJsonPatch, IDENTITY_DENIED_PATHS, JsonPatchError, parsePatch, type PatchJson } from "./json-patch";
 
 /**
@@ -71,7 +71,13 @@ const patchedIdentity: GoType & { kind: "struct" } = {
       elem: {
         kind: "struct",
         name: "identity.RecoveryAddress",
-        fields: { id: { kind: "uuid", nullable: false }, value: str(), via: str() },
+        fields: {
+          id: { kind: "uuid", nullable: false },
+          value: str(),
+          via: str(),
+          created_at: time("time.Time"),
+          updated_at: time("time.Time"),
+        },
       },
     },
     metadata_public: raw,
@@ -89,11 +95,13 @@ interface PatchedCredential {
 }
 
 interface PatchedAddress {
+  id?: string;
   value?: string;
   verified?: boolean;
   via?: string;
   status?: string;
   verified_at?: string;
+  created_at?: string;
 }
 
 interface PatchedIdentity {
@@ -103,9 +111,13 @@ interface PatchedIdentity {
   state?: string;
   traits?: GoJson;
   verifiable_addresses?: (PatchedAddress | null)[];
+  recovery_addresses?: (PatchedAddress | null)[];
   metadata_public?: GoJson;
   metadata_admin?: GoJson;
   organization_id?: string;
+  schema_url?: string;
+  state_changed_at?: string;
+  created_at?: string;
 }
 
 const patchError = (message: string) => new KratosError(400, { reason: "An error occured when applying the JSON patch", message });
@@ -123,8 +135,24 @@ function patchDocument(deps: Deps, identity: Identity): PatchJson {
   return JSON.parse(JSON.stringify(doc)) as PatchJson;
 }
 
-/** Applies `body` (the raw JSON Patch) to `identity` in place; throws Kratos' errors. */
-export function applyIdentityPatch(deps: Deps, identity: Identity, body: string): void {
+/** What the patch changed beyond the identity object itself. */
+export interface PatchOutcome {
+  /** The patched `metadata_admin` as decoded (undefined when the patch removed the key). */
+  metadataAdmin: GoJson | undefined;
+  /** `created_at` was patched and must be stored: update.Generic writes every column. */
+  createdAtChanged: boolean;
+  /** `schema_url` is not stored (db:"-"), but the answer is the patched struct. */
+  schemaUrl: string;
+}
+
+/** Go's zero time.Time, what a removed `created_at` decodes to. */
+const GO_ZERO_TIME = "0001-01-01T00:00:00Z";
+
+/**
+ * Applies `body` (the raw JSON Patch) to `identity` in place; throws Kratos'
+ * errors (identity/handler.go patch).
+ */
+export function applyIdentityPatch(deps: Deps, identity: Identity, body: string): PatchOutcome {
   let patched: PatchedIdentity;
   try {
     const operations = parsePatch(body, IDENTITY_DENIED_PATHS);
@@ -146,7 +174,13 @@ export function applyIdentityPatch(deps: Deps, identity: Identity, body: string)
     }
     identity.state = state;
     identity.stateChangedAt = new Date();
+  } else {
+    // Only a state change stamps it; otherwise the patched value is stored (update.Generic).
+    identity.stateChangedAt = patched.state_changed_at ? new Date(patched.state_changed_at) : null;
   }
+  const createdAt = patched.created_at ?? GO_ZERO_TIME;
+  const createdAtChanged = new Date(createdAt).getTime() !== identity.createdAt.getTime();
+  if (createdAtChanged) identity.createdAt = new Date(createdAt);
 
   const { schemaId, traits } = validatedTraits(deps, patched.schema_id ?? "", patched.traits);
   identity.schemaId = schemaId;
@@ -158,16 +192,16 @@ export function applyIdentityPatch(deps: Deps, identity: Identity, body: string)
   applyPatchedCredentials(deps, identity, patched.credentials ?? {});
   deps.identities.deriveFromTraits(
     identity,
-    (patched.verifiable_addresses ?? []).map((a) => ({
-      value: a?.value ?? "",
-      via: a?.via,
-      verified: a?.verified ?? false,
-      status: a?.status === "pending" || a?.status === "sent" || a?.status === "completed" ? a.status : undefined,
-      verifiedAt: a?.verified_at ? new Date(a.verified_at) : undefined,
-    })),
+    (patched.verifiable_addresses ?? []).map(verifiableAddressInput),
+    (patched.recovery_addresses ?? []).map(recoveryAddressInput),
   );
   addSchemaCredentials(deps, identity);
   identity.updatedAt = new Date();
+  return {
+    metadataAdmin: patched.metadata_admin,
+    createdAtChanged,
+    schemaUrl: patched.schema_url ?? "",
+  };
 }
 
 /** The credentials map after the patch decides which types exist and what their configs are. */

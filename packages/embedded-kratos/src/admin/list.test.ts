@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { get as httpGet } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseListParameters } from "./identity-list";
 import { startKratos, startTestPostgres, STRONG_PASSWORD, type TestKratos, type TestPostgres } from "../testing/harness";
@@ -74,6 +75,29 @@ describe("listing identities with Kratos' filters and pagination", () => {
   it("filters by ids and organization_id", async () => {
     expect(await idsOf(await list(`ids=${ids[3]}&ids=${ids[1]}&ids=${randomUUID()}`))).toEqual([ids[1], ids[3]].sort());
     expect((await idsOf(await list(`organization_id=${org}`))).sort()).toEqual([ids[0], ids[1]].sort());
+  });
+
+  it("takes 500 ids in one URL and refuses 501 (identity/handler.go parseListIdentitiesParameters; net/http DefaultMaxHeaderBytes)", async () => {
+    const many = (n: number) => [ids[4], ...Array.from({ length: n - 1 }, () => randomUUID())].map((id) => `ids=${id}`).join("&");
+    // The answer's Link header repeats the query, beyond fetch's own 16 KB limit for response heads.
+    const getLarge = (query: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpGet(`${kratos.adminUrl}/admin/identities?${query}`, { maxHeaderSize: 1 << 20 }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (chunk: Buffer) => chunks.push(chunk));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+        });
+        req.on("error", reject);
+      });
+    const found = await getLarge(many(500));
+    expect(found.status).toBe(200);
+    expect((JSON.parse(found.body) as { id: string }[]).map((i) => i.id)).toEqual([ids[4]]);
+    const tooMany = await getLarge(many(501));
+    expect(tooMany.status).toBe(400);
+    expect((JSON.parse(tooMany.body) as { error: unknown }).error).toMatchObject({
+      code: 400,
+      reason: "The number of ids to filter must not exceed 500.",
+    });
   });
 
   it("refuses combined and invalid filters as Kratos does", async () => {

@@ -66,6 +66,33 @@ describe("admin API input validation and error answers", () => {
     expect(((await res.json()) as { traits: unknown }).traits).toEqual({ email });
   });
 
+  it("error bodies carry `request` only as an echo of X-Request-ID (herodot json.go defaultJSONErrorEnhancer, ToDefaultError)", async () => {
+    const missing = `/admin/identities/${randomUUID()}`;
+    const plain = (await (await send("GET", missing)).json()) as { error: Record<string, unknown> };
+    expect(plain.error).not.toHaveProperty("request");
+    const tagged = (await (await send("GET", missing, undefined, { "X-Request-ID": "req-42" })).json()) as {
+      error: Record<string, unknown>;
+    };
+    expect(tagged.error).toEqual({ code: 404, status: "Not Found", request: "req-42", message: "Unable to locate the resource" });
+  });
+
+  it("create answers omit metadata_admin unless the body has it (identity/handler.go create; identity.go MetadataAdmin omitempty)", async () => {
+    const absent = (await (await create({ email: uniqueEmail("meta") })).json()) as Record<string, unknown>;
+    expect(absent).not.toHaveProperty("metadata_admin");
+    expect(absent.metadata_public).toBeNull();
+    const explicit = (await (await create({ email: uniqueEmail("meta") }, { metadata_admin: null })).json()) as Record<string, unknown>;
+    expect(explicit.metadata_admin).toBeNull();
+    const read = (await (await send("GET", `/admin/identities/${String(absent.id)}`)).json()) as Record<string, unknown>;
+    expect(read.metadata_admin).toBeNull();
+    const removed = await send("PATCH", `/admin/identities/${String(absent.id)}`, [{ op: "remove", path: "/metadata_admin" }]);
+    expect(removed.status).toBe(200);
+    expect((await removed.json()) as Record<string, unknown>).not.toHaveProperty("metadata_admin");
+    const kept = await send("PATCH", `/admin/identities/${String(absent.id)}`, [
+      { op: "replace", path: "/metadata_public", value: { a: 1 } },
+    ]);
+    expect(((await kept.json()) as Record<string, unknown>).metadata_admin).toBeNull();
+  });
+
   it("POST /admin/identities checks state, schema and traits with Kratos' reasons (identityFromCreateIdentityBody, Manager.Create)", async () => {
     expect(await errorOf(await create({ email: uniqueEmail("s") }, { state: "frozen" }))).toEqual({
       ...BAD_REQUEST,
@@ -127,6 +154,51 @@ describe("admin API input validation and error answers", () => {
     expect(unverified).toMatchObject({ value: noVia, verified: false, status: "pending" });
   });
 
+  it("keeps imported address objects whole: ids, created_at, any status, recovery addresses (handler.go identityFromCreateIdentityBody, extension_recovery.go, persister batch.Create)", async () => {
+    const email = uniqueEmail("imported");
+    const [verifiableId, recoveryId] = [randomUUID(), randomUUID()];
+    const createdAt = "2020-05-06T07:08:09Z";
+    const res = await send("POST", "/admin/identities", {
+      schema_id: "customer",
+      traits: { email },
+      verifiable_addresses: [
+        {
+          id: verifiableId,
+          value: email,
+          via: "email",
+          verified: false,
+          status: "custom-status",
+          created_at: createdAt,
+          updated_at: createdAt,
+        },
+      ],
+      recovery_addresses: [{ id: recoveryId, value: email.toUpperCase(), via: "email", created_at: createdAt, updated_at: createdAt }],
+    });
+    expect(res.status).toBe(201);
+    const created = (await res.json()) as {
+      id: string;
+      verifiable_addresses: Record<string, unknown>[];
+      recovery_addresses: Record<string, unknown>[];
+    };
+    const read = (await (await send("GET", `/admin/identities/${created.id}`)).json()) as typeof created;
+    for (const body of [created, read]) {
+      expect(body.verifiable_addresses).toEqual([
+        expect.objectContaining({
+          id: verifiableId,
+          value: email,
+          verified: false,
+          status: "custom-status",
+          created_at: "2020-05-06T07:08:09.000Z",
+        }),
+      ]);
+      expect(body.recovery_addresses).toEqual([
+        expect.objectContaining({ id: recoveryId, value: email, created_at: "2020-05-06T07:08:09.000Z" }),
+      ]);
+      // batch.Create stamps updated_at itself.
+      expect(body.recovery_addresses[0]?.updated_at).not.toBe("2020-05-06T07:08:09.000Z");
+    }
+  });
+
   it("GET answers 404 with sqlcon's message and checks include_credential (identity/handler.go get, getByExternalID)", async () => {
     expect(await errorOf(await send("GET", `/admin/identities/${randomUUID()}`))).toEqual({
       code: 404,
@@ -177,8 +249,10 @@ describe("admin API input validation and error answers", () => {
     });
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, unknown>;
-    expect(body.metadata_admin).toBeNull();
+    // Identity.MetadataAdmin is `omitempty` (identity/identity.go): the update answer leaves it out, a read shows null.
+    expect(body).not.toHaveProperty("metadata_admin");
     expect(body).not.toHaveProperty("external_id");
+    expect(((await (await send("GET", `/admin/identities/${id}`)).json()) as Record<string, unknown>).metadata_admin).toBeNull();
     expect(await errorOf(await send("PUT", `/admin/identities/${id}`, { traits: { email }, state: "gone" }))).toEqual({
       ...BAD_REQUEST,
       reason: "identity state is not valid",
@@ -246,6 +320,36 @@ describe("admin API input validation and error answers", () => {
         })
       ).status,
     ).toBe(200);
+  });
+
+  it("JSON Patch of created_at, state_changed_at, schema_url and recovery addresses as Kratos takes them (handler.go patch, update.Generic)", async () => {
+    const email = uniqueEmail("patched-fields");
+    const { id } = (await (await create({ email })).json()) as { id: string };
+    const patch = (ops: unknown[]) => send("PATCH", `/admin/identities/${id}`, ops);
+    const res = await patch([
+      { op: "replace", path: "/created_at", value: "2019-01-02T03:04:05Z" },
+      { op: "replace", path: "/state_changed_at", value: "2019-02-03T04:05:06Z" },
+      { op: "replace", path: "/schema_url", value: "https://elsewhere.example/schema" },
+    ]);
+    expect(res.status).toBe(200);
+    const patched = (await res.json()) as Record<string, unknown>;
+    // Stored (every column is written) …
+    expect(patched).toMatchObject({ created_at: "2019-01-02T03:04:05.000Z", state_changed_at: "2019-02-03T04:05:06.000Z" });
+    // … but the schema URL only answered: it is no column, reads compute it.
+    expect(patched.schema_url).toBe("https://elsewhere.example/schema");
+    const read = (await (await send("GET", `/admin/identities/${id}`)).json()) as Record<string, unknown>;
+    expect(read).toMatchObject({ created_at: "2019-01-02T03:04:05.000Z", state_changed_at: "2019-02-03T04:05:06.000Z" });
+    expect(read.schema_url).not.toBe("https://elsewhere.example/schema");
+
+    // A recovery address matching the traits' keeps what the patch gives it (extension_recovery.go).
+    const [recovery] = read.recovery_addresses as { created_at: string }[];
+    expect(recovery).toBeDefined();
+    const moved = await patch([{ op: "replace", path: "/recovery_addresses/0/created_at", value: "2018-01-01T00:00:00Z" }]);
+    expect(((await moved.json()) as { recovery_addresses: { created_at: string }[] }).recovery_addresses[0]?.created_at).toBe(
+      "2018-01-01T00:00:00.000Z",
+    );
+    const reread = (await (await send("GET", `/admin/identities/${id}`)).json()) as { recovery_addresses: { created_at: string }[] };
+    expect(reread.recovery_addresses[0]?.created_at).toBe("2018-01-01T00:00:00.000Z");
   });
 
   it("admin sessions check UUIDs, `active` and `expand` as session/handler.go does", async () => {

@@ -18,6 +18,8 @@ export interface IdentitySchemaSource {
   url: string;
   /** Absolute local file path the schema is read from. */
   file: string;
+  /** Whether `?identity_schema=` may name it in self-service flows (Kratos' default: false). */
+  selfserviceSelectable: boolean;
 }
 
 /** The validated, typed configuration the rest of the server receives. */
@@ -108,6 +110,7 @@ function buildConfig(
     id: s.id,
     url: s.url,
     file: resolveFileUrl(s.url, dir, `identity.schemas[${s.id}]`),
+    selfserviceSelectable: s.selfservice_selectable ?? false,
   }));
   if (!schemas.some((s) => s.id === parsed.identity.default_schema_id)) {
     throw new ConfigError(

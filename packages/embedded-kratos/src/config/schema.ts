@@ -110,6 +110,32 @@ const oidcMethodSchema = z.looseObject({
     .optional(),
 });
 
+/** webHookAuthApiKeyProperties / webHookAuthBasicAuthProperties of Kratos' config schema. */
+const webHookAuthSchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("api_key"),
+    config: z.object({ name: z.string(), value: z.string(), in: z.enum(["header", "cookie"]) }),
+  }),
+  z.object({ type: z.literal("basic_auth"), config: z.object({ user: z.string(), password: z.string() }) }),
+]);
+
+/** selfservice.methods.password.config.migrate_hook (request.Config of the password migration web hook). */
+const passwordMigrationHookSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    config: z
+      .object({
+        url: z.string().optional(),
+        method: z.literal("POST").default("POST"),
+        headers: z.record(z.string(), z.string()).optional(),
+        emit_analytics_event: z.boolean().optional(),
+        auth: webHookAuthSchema.optional(),
+        body: z.string().optional(),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
 const passwordMethodSchema = z
   .object({
     enabled: z.boolean().default(true),
@@ -121,6 +147,7 @@ const passwordMethodSchema = z
         haveibeenpwned_host: z.string().optional(),
         max_breaches: z.number().int().nonnegative().optional(),
         ignore_network_errors: z.boolean().optional(),
+        migrate_hook: passwordMigrationHookSchema,
       })
       .prefault({}),
   })
@@ -157,15 +184,15 @@ export const kratosConfigSchema = z.object({
     flows: z
       .object({
         error: z.object({ ui_url: url.optional() }).prefault({}),
-        login: z.object({ ...flowBase, style: z.string().optional() }).prefault({}),
+        // Kratos' defaults: one-step login, two-step (profile first) registration (flow/login/identifier-first.ts, flow/registration/profile-first.ts).
+        login: z.object({ ...flowBase, style: z.enum(["unified", "identifier_first"]).default("unified") }).prefault({}),
         registration: z
           .object({
             ...flowBase,
             enabled: z.boolean().default(true),
             login_hints: z.boolean().optional(),
             enable_legacy_one_step: z.boolean().optional(),
-            // Only the one-step (unified) form is implemented; see README.
-            style: z.enum(["unified", "profile_first"]).optional(),
+            style: z.enum(["unified", "profile_first"]).default("profile_first"),
           })
           .prefault({}),
         settings: z
@@ -287,10 +314,16 @@ export const kratosConfigSchema = z.object({
       http: z.looseObject({}).optional(),
     })
     .prefault({}),
+  security: z
+    .looseObject({
+      account_enumeration: z.looseObject({ mitigate: z.boolean().default(false) }).prefault({}),
+    })
+    .prefault({}),
+  // Hydra's admin API for login challenges; headers and override_return_to are read by src/hydra.
+  oauth2_provider: z.looseObject({ url: url.optional() }).optional(),
   // Accepted and ignored: they change nothing observable through the APIs this server implements.
   log: z.looseObject({}).optional(),
   ciphers: z.looseObject({}).optional(),
-  oauth2_provider: z.looseObject({ url: url.optional() }).optional(),
   dev: z.boolean().optional(),
   feature_flags: z
     .looseObject({

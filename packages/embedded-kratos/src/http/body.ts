@@ -1,6 +1,7 @@
 import { isStorableJson, unstorableReason } from "@olympus/server-kit/text";
 import { errors, KratosError } from "./errors";
 import type { HttpContext } from "./context";
+import { parseMediaType } from "./negotiate";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -67,13 +68,17 @@ export async function readJson(ctx: HttpContext): Promise<unknown> {
 }
 
 /**
- * Reads a self-service submission: JSON or `application/x-www-form-urlencoded`
+ * Reads a self-service submission (oryx/decoderx Decode): JSON or `application/x-www-form-urlencoded`
  * (dotted form keys such as `traits.email` become nested objects). Query
  * parameters never override body fields.
  */
 export async function readSubmission(ctx: HttpContext): Promise<JsonObject> {
   if (ctx.method === "GET") return {};
-  const type = (ctx.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  // decoderx picks its decoder with httpx.HasContentType, i.e. Go's mime.ParseMediaType:
+  // `Application/JSON; charset=utf-8` is decoded as JSON although x.IsJSONRequest says it is not JSON.
+  const header = ctx.header("content-type") ?? "";
+  const type = header.trim() === "" ? "" : parseMediaType(header);
+  if (type === undefined) throw errors.unsupportedMediaType(header);
   if (type === "application/json") {
     const value = await readJson(ctx);
     if (value === undefined) return {};

@@ -1,8 +1,8 @@
-import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { kratosClientIp } from "./client-ip";
 import { parseCookies } from "./cookies";
 import { KratosError } from "./errors";
+import { ACCEPTS_JSON_OFFERS, IS_JSON_REQUEST_OFFERS, negotiateContentType, parseMediaType } from "./negotiate";
 
 /**
  * A request target whose path WHATWG URL parsing returns unchanged: slash-led
@@ -17,7 +17,6 @@ export class HttpContext {
   params: Record<string, string> = {};
   private urlCache: URL | undefined;
   private pathCache: string | undefined;
-  private requestIdCache: string | undefined;
   private cookieCache: Map<string, string> | undefined;
   private clientIpCache: string | undefined;
   private readonly pendingCookies: string[] = [];
@@ -61,10 +60,14 @@ export class HttpContext {
     return (this.req.url ?? "").includes("?") ? this.url.search : "";
   }
 
-  /** Identifies the request in error bodies; drawn only when an error needs it. */
-  get requestId(): string {
-    this.requestIdCache ??= randomUUID();
-    return this.requestIdCache;
+  /**
+   * The `request` of error bodies: herodot (json.go defaultJSONErrorEnhancer →
+   * ToDefaultError) echoes the first `X-Request-ID` header and leaves the field
+   * out when there is none.
+   */
+  get requestId(): string | undefined {
+    const value = this.req.headersDistinct["x-request-id"]?.[0];
+    return value ? value : undefined;
   }
 
   get query(): URLSearchParams {
@@ -104,27 +107,32 @@ export class HttpContext {
     return this.clientIpCache;
   }
 
-  /** True when the client negotiates JSON (Accept) or sent a JSON body, like Kratos' x.IsJSONRequest. */
+  /**
+   * Kratos' x.IsJSONRequest (x/isjsonrequest.go): the Accept header negotiates
+   * `application/json` among its four offers, or the first `Content-Type` is
+   * exactly `application/json` — with parameters (`; charset=utf-8`) or other
+   * casing it is not, though decoderx still parses such a body as JSON (body.ts).
+   */
   get isJsonRequest(): boolean {
-    return this.acceptsJson || (this.header("content-type") ?? "").toLowerCase().startsWith("application/json");
+    return (
+      negotiateContentType(this.acceptLines, IS_JSON_REQUEST_OFFERS, "text/html") === "application/json" ||
+      this.header("content-type") === "application/json"
+    );
   }
 
-  /** Accept negotiation between text/html (default) and application/json. */
+  /** Kratos' x.AcceptsJSON (x/http.go): negotiation between text/html (default) and application/json. */
   get acceptsJson(): boolean {
-    const accept = this.header("accept");
-    if (!accept) return false;
-    let html = -1;
-    let json = -1;
-    accept.split(",").forEach((entry, index) => {
-      const [type = "", ...params] = entry.trim().toLowerCase().split(";");
-      const qParam = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
-      const q = qParam ? Number(qParam.slice(2)) : 1;
-      // Earlier entries win ties, as in Go's httputil negotiation.
-      const score = q - index * 1e-6;
-      if (type === "application/json") json = Math.max(json, score);
-      else if (type === "text/html") html = Math.max(html, score);
-    });
-    return json >= 0 && json > html;
+    return negotiateContentType(this.acceptLines, ACCEPTS_JSON_OFFERS, "text/html") === "application/json";
+  }
+
+  /** Whether decoderx decodes this body as JSON (Go's mime.ParseMediaType, so parameters and casing do not matter); form bodies need their traits typed. */
+  get bodyIsJson(): boolean {
+    return parseMediaType(this.header("content-type") ?? "") === "application/json";
+  }
+
+  /** Every `Accept` line as sent (gddo parses them one by one, so they are not joined). */
+  private get acceptLines(): readonly string[] {
+    return this.req.headersDistinct.accept ?? [];
   }
 
   get responded(): boolean {

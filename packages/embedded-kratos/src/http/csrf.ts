@@ -37,11 +37,16 @@ export class CsrfManager {
   }
 
   /**
-   * nosurf's RegenerateToken: a new raw token and its cookie, whatever the
-   * request carried. Kratos calls it where a flow is opened from a mail,
-   * since that browser may hold no cookie (or another one) for the flow.
+   * ory/nosurf's RegenerateToken: a new raw token and its cookie, whatever the
+   * request carried — once per request: a later call in the same request
+   * returns the token already sent (nosurf's ctxWasSent), so a sign-up that
+   * rotates for its verification flow and again for its session ends with the
+   * one cookie both agree on. Kratos calls it where a browser gets a session
+   * it did not have, at logout, and where a flow is opened from a mail.
    */
   regenerate(ctx: HttpContext): Buffer {
+    const sent = this.issued.get(ctx);
+    if (sent) return sent;
     const raw = randomBytes(TOKEN_BYTES);
     ctx.setCookie(
       serializeCookie(this.cookieName, raw.toString("base64"), {

@@ -1,4 +1,5 @@
 /** Identity domain types (identity/identity.go) and their JSON forms. */
+import type { Cipher } from "../cipher/cipher";
 export type IdentityState = "active" | "inactive";
 export type AuthenticatorAssuranceLevel = "aal0" | "aal1" | "aal2" | "aal3";
 
@@ -12,12 +13,18 @@ export interface Credential {
   updatedAt: Date;
 }
 
+/**
+ * What Kratos sets itself; an admin import may store any other string
+ * (identity.VerifiableAddressStatus is a plain string type).
+ */
+export type VerifiableAddressStatus = "pending" | "sent" | "completed" | (string & {});
+
 export interface VerifiableAddress {
   id: string;
   value: string;
   verified: boolean;
   via: string;
-  status: "pending" | "sent" | "completed";
+  status: VerifiableAddressStatus;
   verifiedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
@@ -57,6 +64,8 @@ export interface IdentityJsonOptions {
   admin?: boolean;
   /** Credential types whose `config` is included (admin `include_credential`). */
   includeCredentialConfig?: ReadonlySet<string>;
+  /** The configured cipher, which opens the provider tokens of included oidc credentials. */
+  cipher?: Pick<Cipher, "decrypt">;
 }
 
 export function identityToJson(identity: Identity, options: IdentityJsonOptions): Record<string, unknown> {
@@ -81,7 +90,7 @@ export function identityToJson(identity: Identity, options: IdentityJsonOptions)
           {
             type: c.type,
             identifiers: c.identifiers,
-            ...(options.includeCredentialConfig?.has(c.type) ? { config: declassifiedConfig(c) } : {}),
+            ...(options.includeCredentialConfig?.has(c.type) ? { config: declassifiedConfig(c, options.cipher) } : {}),
             version: c.version,
             created_at: c.createdAt.toISOString(),
             updated_at: c.updatedAt.toISOString(),
@@ -102,10 +111,11 @@ export function identityToJson(identity: Identity, options: IdentityJsonOptions)
  * What `include_credential` reveals (identity/identity.go,
  * WithDeclassifiedCredentials): OIDC and SAML configs only name each
  * provider's subject, provider, organization and auto-link flag — plus, for
- * OIDC, the initial tokens (empty here: this server never stores any) —
- * every other type its whole config.
+ * OIDC, the initial tokens decrypted with the configured cipher ("" for a
+ * token that does not decrypt, as Kratos swallows the error) — every other
+ * type its whole config.
  */
-function declassifiedConfig(c: Credential): Record<string, unknown> {
+function declassifiedConfig(c: Credential, cipher: Pick<Cipher, "decrypt"> | undefined): Record<string, unknown> {
   if (c.type !== "oidc" && c.type !== "saml") return c.config;
   const providers = Array.isArray(c.config.providers) ? c.config.providers : [];
   return {
@@ -113,7 +123,13 @@ function declassifiedConfig(c: Credential): Record<string, unknown> {
       const provider = typeof p === "object" && p !== null ? (p as Record<string, unknown>) : {};
       const text = (v: unknown) => (typeof v === "string" ? v : "");
       return {
-        ...(c.type === "oidc" ? { initial_id_token: "", initial_access_token: "", initial_refresh_token: "" } : {}),
+        ...(c.type === "oidc"
+          ? {
+              initial_id_token: decrypted(cipher, provider.initial_id_token),
+              initial_access_token: decrypted(cipher, provider.initial_access_token),
+              initial_refresh_token: decrypted(cipher, provider.initial_refresh_token),
+            }
+          : {}),
         subject: text(provider.subject),
         provider: text(provider.provider),
         ...(text(provider.organization) ? { organization: text(provider.organization) } : {}),
@@ -121,6 +137,15 @@ function declassifiedConfig(c: Credential): Record<string, unknown> {
       };
     }),
   };
+}
+
+function decrypted(cipher: Pick<Cipher, "decrypt"> | undefined, value: unknown): string {
+  if (!cipher || typeof value !== "string") return "";
+  try {
+    return cipher.decrypt(value).toString("utf8");
+  } catch {
+    return "";
+  }
 }
 
 export function verifiableAddressToJson(a: VerifiableAddress): Record<string, unknown> {

@@ -26,11 +26,36 @@ export interface NewIdentityInput {
   /** Credential configs by type; identifiers of schema-derived types are computed from traits. */
   credentials?: Record<string, { config: Record<string, unknown>; identifiers?: string[]; version?: number }>;
   /**
-   * Address states given by the caller (admin imports, code sign-up), used
+   * Addresses given by the caller (admin imports, OIDC sign-up), taken over
    * for the schema's address with the same value and the same `via`
    * (identity/extension_verification.go: an import without `via` matches nothing).
    */
-  verifiableAddresses?: { value: string; via?: string; verified?: boolean; status?: VerifiableAddress["status"]; verifiedAt?: Date }[];
+  verifiableAddresses?: VerifiableAddressInput[];
+  /** The same for recovery addresses (identity/extension_recovery.go). */
+  recoveryAddresses?: RecoveryAddressInput[];
+}
+
+/**
+ * A verifiable address as given: Kratos keeps the given object whole, so
+ * what is absent takes Go's zero value and the persister's defaults
+ * (persister_identity.go normalizeVerifiableAddresses, batch.Create): a new
+ * id, created_at now, a status that follows `verified`.
+ */
+export interface VerifiableAddressInput {
+  id?: string;
+  value: string;
+  via?: string;
+  verified?: boolean;
+  status?: string;
+  verifiedAt?: Date;
+  createdAt?: Date;
+}
+
+export interface RecoveryAddressInput {
+  id?: string;
+  value: string;
+  via?: string;
+  createdAt?: Date;
 }
 
 /**
@@ -89,7 +114,7 @@ export class IdentityManager {
         updatedAt: now,
       };
     }
-    this.deriveFromTraits(identity, input.verifiableAddresses);
+    this.deriveFromTraits(identity, input.verifiableAddresses, input.recoveryAddresses);
     return identity;
   }
 
@@ -104,14 +129,14 @@ export class IdentityManager {
   }
 
   /** Re-computes schema-derived credential identifiers and verifiable/recovery addresses. */
-  deriveFromTraits(identity: Identity, overrides: NewIdentityInput["verifiableAddresses"] = []): void {
+  deriveFromTraits(identity: Identity, overrides: VerifiableAddressInput[] = [], recoveryOverrides: RecoveryAddressInput[] = []): void {
     const extracted = extractFromTraits(this.schemaOf(identity.schemaId), identity.traits);
     for (const type of this.schemaIdentifierTypes) {
       const credential = identity.credentials[type];
       if (credential) credential.identifiers = extracted.identifiers[type] ?? [];
     }
-    identity.verifiableAddresses = mergeVerifiable(identity.verifiableAddresses, extracted.verifiable, overrides ?? []);
-    identity.recoveryAddresses = mergeRecovery(identity.recoveryAddresses, extracted.recovery);
+    identity.verifiableAddresses = mergeVerifiable(identity.verifiableAddresses, extracted.verifiable, overrides);
+    identity.recoveryAddresses = mergeRecovery(identity.recoveryAddresses, extracted.recovery, recoveryOverrides);
   }
 
   /** Identifiers the schema declares for a credential type, from given traits (used by strategies). */
@@ -131,15 +156,20 @@ export class IdentityManager {
   }
 }
 
+const sameTime = (a: Date | null | undefined, b: Date | null | undefined) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
+
+const matches = (given: { value: string; via?: string }, wanted: ExtractedAddress) =>
+  given.value.trim().toLowerCase() === wanted.value && given.via === wanted.via;
+
 function mergeVerifiable(
   existing: VerifiableAddress[],
   wanted: ExtractedAddress[],
-  overrides: NonNullable<NewIdentityInput["verifiableAddresses"]>,
+  overrides: VerifiableAddressInput[],
 ): VerifiableAddress[] {
   const now = new Date();
   return wanted.map((w) => {
     const current = existing.find((e) => e.via === w.via && e.value === w.value);
-    const override = overrides.find((o) => o.value.trim().toLowerCase() === w.value && o.via === w.via);
+    const override = overrides.find((o) => matches(o, w));
     const base: VerifiableAddress = current ?? {
       id: randomUUID(),
       value: w.value,
@@ -150,30 +180,45 @@ function mergeVerifiable(
       createdAt: now,
       updatedAt: now,
     };
-    if (override) {
-      const verified = override.verified ?? base.verified;
-      return {
-        ...base,
-        verified,
-        status: override.status ?? (verified ? "completed" : base.status),
-        verifiedAt: verified ? (override.verifiedAt ?? base.verifiedAt ?? now) : null,
-        updatedAt: now,
-      };
-    }
-    return base;
+    if (!override) return base;
+    // extension_verification.go merge: the given address replaces the schema's.
+    const verified = override.verified ?? false;
+    const given: VerifiableAddress = {
+      id: override.id ?? randomUUID(),
+      value: w.value,
+      via: w.via,
+      verified,
+      status: override.status || (verified ? "completed" : "pending"),
+      verifiedAt: verified ? (override.verifiedAt ?? now) : null,
+      createdAt: override.createdAt ?? now,
+      updatedAt: now,
+    };
+    // An address given back unchanged is kept as stored (persister updateAssociationWith: same signature).
+    const unchanged =
+      current !== undefined &&
+      given.id === current.id &&
+      given.verified === current.verified &&
+      given.status === current.status &&
+      sameTime(given.verifiedAt, current.verifiedAt) &&
+      sameTime(given.createdAt, current.createdAt);
+    return unchanged ? current : given;
   });
 }
 
-function mergeRecovery(existing: RecoveryAddress[], wanted: ExtractedAddress[]): RecoveryAddress[] {
+function mergeRecovery(existing: RecoveryAddress[], wanted: ExtractedAddress[], overrides: RecoveryAddressInput[]): RecoveryAddress[] {
   const now = new Date();
-  return wanted.map(
-    (w) =>
-      existing.find((e) => e.via === w.via && e.value === w.value) ?? {
-        id: randomUUID(),
-        value: w.value,
-        via: w.via,
-        createdAt: now,
-        updatedAt: now,
-      },
-  );
+  return wanted.map((w) => {
+    const current = existing.find((e) => e.via === w.via && e.value === w.value);
+    const override = overrides.find((o) => matches(o, w));
+    if (!override) return current ?? { id: randomUUID(), value: w.value, via: w.via, createdAt: now, updatedAt: now };
+    // extension_recovery.go: the given address is kept as it is.
+    const given: RecoveryAddress = {
+      id: override.id ?? randomUUID(),
+      value: w.value,
+      via: w.via,
+      createdAt: override.createdAt ?? now,
+      updatedAt: now,
+    };
+    return current && given.id === current.id && sameTime(given.createdAt, current.createdAt) ? current : given;
+  });
 }

@@ -90,35 +90,65 @@ export class IdentityRepository {
 
   /** Inserts an identity with its credentials and addresses in one transaction. */
   async create(identity: Identity): Promise<void> {
-    await this.db
-      .transaction(async (tx) => {
-        await tx.query(`INSERT INTO identities (${IDENTITY_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`, [
-          identity.id,
-          identity.schemaId,
-          identity.state,
-          identity.stateChangedAt,
-          JSON.stringify(identity.traits),
-          jsonOrNull(identity.metadataPublic),
-          jsonOrNull(identity.metadataAdmin),
-          identity.externalId,
-          identity.organizationId,
-          identity.availableAal,
-          identity.createdAt,
-          identity.updatedAt,
-        ]);
-        await this.writeCredentials(tx, identity);
-        await this.writeAddresses(tx, identity);
-      })
-      .catch(rethrowDuplicate);
+    await this.db.transaction((tx) => this.insert(tx, identity)).catch(rethrowDuplicate);
   }
 
-  /** Replaces an identity's row, credentials and addresses (addresses keep their verification state by value). */
-  async update(identity: Identity): Promise<void> {
+  /**
+   * Inserts several identities in one transaction, as Kratos' persister
+   * CreateIdentities does (persistence/sql/identity/persister_identity.go):
+   * one that conflicts with a stored identity or an earlier one of the list
+   * is left out (its partial rows undone) and returned, the others are
+   * created; any other failure rolls the whole list back.
+   */
+  async createMany(identities: readonly Identity[]): Promise<Set<string>> {
+    return this.db.transaction(async (tx) => {
+      const conflicting = new Set<string>();
+      for (const identity of identities) {
+        await tx.query("SAVEPOINT create_identity");
+        try {
+          await this.insert(tx, identity);
+          await tx.query("RELEASE SAVEPOINT create_identity");
+        } catch (error) {
+          if (!isUniqueViolation(error)) throw error;
+          await tx.query("ROLLBACK TO SAVEPOINT create_identity");
+          conflicting.add(identity.id);
+        }
+      }
+      return conflicting;
+    });
+  }
+
+  private async insert(tx: pg.PoolClient, identity: Identity): Promise<void> {
+    await tx.query(`INSERT INTO identities (${IDENTITY_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`, [
+      identity.id,
+      identity.schemaId,
+      identity.state,
+      identity.stateChangedAt,
+      JSON.stringify(identity.traits),
+      jsonOrNull(identity.metadataPublic),
+      jsonOrNull(identity.metadataAdmin),
+      identity.externalId,
+      identity.organizationId,
+      identity.availableAal,
+      identity.createdAt,
+      identity.updatedAt,
+    ]);
+    await this.writeCredentials(tx, identity);
+    await this.writeAddresses(tx, identity);
+  }
+
+  /**
+   * Replaces an identity's row, credentials and addresses (addresses keep
+   * their verification state by value). `created_at` is written only when
+   * asked to (an admin JSON Patch of it), so other updates keep its microseconds.
+   */
+  async update(identity: Identity, options: { writeCreatedAt?: boolean } = {}): Promise<void> {
     await this.db
       .transaction(async (tx) => {
         const result = await tx.query(
           `UPDATE identities SET schema_id=$2, state=$3, state_changed_at=$4, traits=$5, metadata_public=$6, metadata_admin=$7,
-             external_id=$8, organization_id=$9, updated_at=$10, available_aal=$11 WHERE id=$1`,
+             external_id=$8, organization_id=$9, updated_at=$10, available_aal=$11, created_at=COALESCE($12::timestamptz, created_at)
+           WHERE id=$1`,
           [
             identity.id,
             identity.schemaId,
@@ -131,6 +161,7 @@ export class IdentityRepository {
             identity.organizationId,
             identity.updatedAt,
             identity.availableAal,
+            options.writeCreatedAt ? identity.createdAt : null,
           ],
         );
         if (result.rowCount === 0) return;
@@ -214,6 +245,25 @@ export class IdentityRepository {
     const [identity] = await this.hydrate(this.db, rows, true);
     const credential = identity?.credentials[type];
     return identity && credential ? { identity, credential } : undefined;
+  }
+
+  /**
+   * IdentityPersister.FindIdentityByCredentialIdentifier (case-insensitive):
+   * the identity owning this identifier in any credential type, the
+   * identifier normalised as a password identifier is.
+   */
+  async findByAnyCredentialIdentifier(identifier: string, options: { withCredentials?: boolean } = {}): Promise<Identity | undefined> {
+    const { rows } = await this.db.query<IdentityRow>(
+      `SELECT ${IDENTITY_COLUMNS.split(", ")
+        .map((c) => `i.${c}`)
+        .join(", ")}
+         FROM identity_credential_identifiers ci JOIN identities i ON i.id = ci.identity_id
+        WHERE ci.identifier = $1
+        LIMIT 1`,
+      [identifier.trim().toLowerCase()],
+    );
+    const [identity] = await this.hydrate(this.db, rows, options.withCredentials ?? false);
+    return identity;
   }
 
   async updateCredentialConfig(credentialId: string, config: Record<string, unknown>): Promise<void> {
@@ -329,7 +379,7 @@ export class IdentityRepository {
         `INSERT INTO identity_verifiable_addresses (id, identity_id, via, value, verified, status, verified_at, created_at, updated_at)
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)
          ON CONFLICT (via, value) DO UPDATE SET verified = EXCLUDED.verified, status = EXCLUDED.status, verified_at = EXCLUDED.verified_at,
-           updated_at = EXCLUDED.updated_at
+           updated_at = EXCLUDED.updated_at, created_at = ${KEEP_OR_TAKE_CREATED_AT("identity_verifiable_addresses")}
          WHERE identity_verifiable_addresses.identity_id = EXCLUDED.identity_id
          RETURNING *`,
         [a.id, identity.id, a.via, a.value, a.verified, a.status, a.verifiedAt, a.createdAt, a.updatedAt],
@@ -345,7 +395,8 @@ export class IdentityRepository {
     for (const a of identity.recoveryAddresses) {
       const { rows } = await tx.query<RecoveryAddressRow>(
         `INSERT INTO identity_recovery_addresses (id, identity_id, via, value, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6)
-         ON CONFLICT (via, value) DO UPDATE SET updated_at = identity_recovery_addresses.updated_at
+         ON CONFLICT (via, value) DO UPDATE SET updated_at = identity_recovery_addresses.updated_at,
+           created_at = ${KEEP_OR_TAKE_CREATED_AT("identity_recovery_addresses")}
          WHERE identity_recovery_addresses.identity_id = EXCLUDED.identity_id
          RETURNING *`,
         [a.id, identity.id, a.via, a.value, a.createdAt, a.updatedAt],
@@ -355,6 +406,14 @@ export class IdentityRepository {
     }
   }
 }
+
+/**
+ * An address' stored created_at, unless the one written differs from it at
+ * the millisecond (JavaScript's precision): then it was set on purpose (an
+ * admin patch or import, which Kratos stores as given).
+ */
+const KEEP_OR_TAKE_CREATED_AT = (table: string) =>
+  `CASE WHEN date_trunc('milliseconds', ${table}.created_at) = EXCLUDED.created_at THEN ${table}.created_at ELSE EXCLUDED.created_at END`;
 
 function rethrowDuplicate(error: unknown): never {
   if (isUniqueViolation(error)) throw new DuplicateIdentifierError("an identifier is already in use");

@@ -5,7 +5,8 @@ export interface SourceLocation {
   column: number;
 }
 
-export type JsonnetErrorKind = "static" | "runtime" | "unsupported";
+/** `limit`: the evaluation went past its time or size limit (see budget.ts). */
+export type JsonnetErrorKind = "static" | "runtime" | "unsupported" | "limit";
 
 /**
  * Any failure to evaluate a Jsonnet program. `message` follows go-jsonnet's

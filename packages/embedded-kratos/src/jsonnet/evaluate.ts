@@ -1,4 +1,5 @@
 import type { Bind, CompSpec, Field, Node, NodeOf, Param } from "./ast";
+import { EvaluationBudget } from "./budget";
 import { RuntimeFailure } from "./errors";
 import { binaryOperation, index, sliceValue, unary } from "./operators";
 import {
@@ -46,7 +47,10 @@ export class Env {
 export class Evaluator {
   private depth = 0;
 
+  constructor(private readonly budget: EvaluationBudget = new EvaluationBudget()) {}
+
   evaluate(node: Node, env: Env): Value {
+    this.budget.step();
     try {
       return this.evaluateNode(node, env);
     } catch (error) {
@@ -298,8 +302,16 @@ export class Evaluator {
       if (typeof right !== "boolean") throw unexpectedType(right, "boolean");
       return right;
     }
-    return binaryOperation(node.op, left, this.evaluate(node.right, env));
+    const right = this.evaluate(node.right, env);
+    // Concatenation is how a program doubles a string or an array each step: count what it builds.
+    if (node.op === "+") this.budget.charge(builtLength(left) + builtLength(right));
+    return binaryOperation(node.op, left, right);
   }
+}
+
+function builtLength(value: Value): number {
+  if (typeof value === "string") return value.length;
+  return value instanceof JArray ? value.elements.length : 0;
 }
 
 /** Which argument thunk goes to which parameter, or the error go-jsonnet gives for a bad call. */

@@ -1,3 +1,4 @@
+import { BudgetExceeded, EvaluationBudget } from "./budget";
 import { JsonnetError, RuntimeFailure, toJsonnetError } from "./errors";
 import { Env, Evaluator, matchArguments } from "./evaluate";
 import { parse } from "./parser";
@@ -14,12 +15,15 @@ import { fromJson, JFunction, manifest, Thunk } from "./values";
  */
 export { JsonnetError } from "./errors";
 export type { JsonnetErrorKind, SourceLocation } from "./errors";
+export { EvaluationBudget } from "./budget";
 
 export interface JsonnetOptions {
   /** Values `std.extVar(name)` returns (Kratos passes `claims`, `ctx`, ...), as JSON data (ExtCode). */
   extVars: Record<string, unknown>;
   /** Named in error messages. */
   filename?: string;
+  /** Limits of this evaluation (ory/x jsonnetsecure's one second by default). */
+  budget?: EvaluationBudget;
   /**
    * Top-level arguments (TLACode), passed when the program is a function —
    * Kratos' web hook bodies are `function(ctx) …`.
@@ -32,10 +36,17 @@ export function evaluateJsonnet(source: string, options: JsonnetOptions): unknow
   const filename = options.filename ?? "<mapper>";
   const ast = parse(source, filename);
   checkStatic(ast);
-  const evaluator = new Evaluator();
+  const budget = options.budget ?? new EvaluationBudget();
+  const evaluator = new Evaluator(budget);
   try {
     const extVars = new Map(Object.entries(options.extVars).map(([name, data]) => [name, new Thunk(() => fromJson(data))]));
-    const std = createStd({ extVars, filename, call: (fn, args) => evaluator.call(fn, args), matchArguments });
+    const std = createStd({
+      extVars,
+      filename,
+      call: (fn, args) => evaluator.call(fn, args),
+      charge: (elements) => budget.charge(elements),
+      matchArguments,
+    });
     const root = new Env(new Map([["std", Thunk.of(std)]]), undefined);
     let result = evaluator.evaluate(ast, root);
     if (result instanceof JFunction) {
@@ -45,8 +56,14 @@ export function evaluateJsonnet(source: string, options: JsonnetOptions): unknow
     return manifest(result);
   } catch (error) {
     if (error instanceof RuntimeFailure) throw toJsonnetError(error);
-    if (error instanceof RangeError)
+    // Kratos wraps what its worker pool answers in "jsonnetsecure: eval: …".
+    if (error instanceof BudgetExceeded)
+      throw new JsonnetError(`jsonnetsecure: eval: ${error.message}`, { kind: "limit", reason: error.message });
+    if (error instanceof RangeError && /call stack/i.test(error.message))
       throw new JsonnetError("RUNTIME ERROR: max stack frames exceeded.", { reason: "max stack frames exceeded." });
+    // Invalid string or array length: the value outgrew what the process can hold.
+    if (error instanceof RangeError)
+      throw new JsonnetError(`jsonnetsecure: eval: ${error.message}`, { kind: "limit", reason: error.message });
     throw error;
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { evaluateJsonnet, JsonnetError } from "./index";
+import { EVALUATION_ELEMENT_LIMIT } from "./budget";
+import { evaluateJsonnet, EvaluationBudget, JsonnetError } from "./index";
 
 /** Expected values are what go-jsonnet (as Kratos embeds it) prints for the same programs; semantics per https://jsonnet.org/ref/spec.html. */
 const run = (source: string, extVars: Record<string, unknown> = {}, tlas?: Record<string, unknown>) =>
@@ -265,6 +266,38 @@ describe("Jsonnet errors", () => {
   it("stops runaway recursion instead of overflowing the stack", () => {
     expect(failure("local f(x) = f(x) + 1; f(1)").reason).toContain("max stack frames exceeded");
     expect(failure("local o = { a: self.a }; o.a").reason).toContain("max stack frames exceeded");
+  });
+
+  // ory/x jsonnetsecure/jsonnet_pool.go EvaluateAnonymousSnippet: one second per evaluation; limit_unix.go caps the worker's memory.
+  it("stops an evaluation past its time limit as Kratos' worker pool does", () => {
+    let clock = 0;
+    const budget = new EvaluationBudget(1000, EVALUATION_ELEMENT_LIMIT, () => (clock += 100));
+    let caught: unknown;
+    try {
+      evaluateJsonnet("std.length([x for x in std.range(1, 100000) if x % 7 == 0])", { extVars: {}, budget });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(JsonnetError);
+    expect((caught as JsonnetError).kind).toBe("limit");
+    expect((caught as JsonnetError).message).toBe("jsonnetsecure: eval: context deadline exceeded");
+    // The same program completes while its clock stays within the second (a fixed clock: the machine's speed must not decide).
+    const stillClock = new EvaluationBudget(1000, EVALUATION_ELEMENT_LIMIT, () => 0);
+    expect(evaluateJsonnet("std.length([x for x in std.range(1, 100000) if x % 7 == 0])", { extVars: {}, budget: stillClock })).toBe(14285);
+  });
+
+  it("refuses to build more than the element limit instead of exhausting the server's memory", () => {
+    const huge = failure("std.length(std.range(1, 1000000000))");
+    expect(huge.kind).toBe("limit");
+    expect(huge.message).toContain("more than 16777216 elements");
+    // Doubling a string by concatenation is counted too.
+    const doubling = failure("local grow(s, n) = if n == 0 then std.length(s) else grow(s + s, n - 1); grow('ab', 40)");
+    expect(doubling.kind).toBe("limit");
+    // So is what std.join would build: a 1,000-character separator between 100,000 strings.
+    const joined = failure(
+      "local sep = std.join('', ['x' for i in std.range(1, 1000)]); std.length(std.join(sep, ['a' for i in std.range(1, 100000)]))",
+    );
+    expect(joined.kind).toBe("limit");
   });
 
   it("rejects unknown variables and self outside an object before evaluating, as go-jsonnet's static checker", () => {

@@ -28,6 +28,8 @@ export interface StdContext {
   filename: string;
   /** Calls a Jsonnet function (keeps the evaluator's stack accounting). */
   call: (fn: JFunction, args: CallArgs) => Value;
+  /** Charges elements the library is about to build against the evaluation's limits. */
+  charge: (elements: number) => void;
   /** Matches call arguments to parameters by position and name. */
   matchArguments: (params: readonly { name: string }[], args: CallArgs, name: string) => (Thunk | undefined)[];
 }
@@ -216,10 +218,9 @@ export function createStd(context: StdContext): JObject {
       body: ([sep, items]) => {
         const values = arr(items ?? null, "join", "second");
         if (typeof sep === "string") {
-          return values
-            .filter((v) => v !== null)
-            .map((v) => str(v, "join", "array element"))
-            .join(sep);
+          const parts = values.filter((v) => v !== null).map((v) => str(v, "join", "array element"));
+          context.charge(parts.reduce((total, part) => total + part.length, 0) + sep.length * Math.max(0, parts.length - 1));
+          return parts.join(sep);
         }
         if (sep instanceof JArray) {
           const out: Thunk[] = [];
@@ -251,9 +252,10 @@ export function createStd(context: StdContext): JObject {
       body: ([s, from, to]) => {
         const pattern = str(from ?? null, "strReplace", "second");
         if (pattern === "") throw new RuntimeFailure("'from' string must not be zero length.");
-        return str(s ?? null, "strReplace")
-          .split(pattern)
-          .join(str(to ?? null, "strReplace", "third"));
+        const pieces = str(s ?? null, "strReplace").split(pattern);
+        const replacement = str(to ?? null, "strReplace", "third");
+        context.charge(pieces.reduce((total, piece) => total + piece.length, 0) + replacement.length * (pieces.length - 1));
+        return pieces.join(replacement);
       },
     },
     stripChars: {
@@ -322,8 +324,11 @@ export function createStd(context: StdContext): JObject {
     range: {
       params: ["from", "to"],
       body: ([from, to]) => {
+        const first = num(from ?? null, "range");
+        const last = num(to ?? null, "range", "second");
+        context.charge(last - first + 1);
         const values: Value[] = [];
-        for (let i = num(from ?? null, "range"); i <= num(to ?? null, "range", "second"); i++) values.push(i);
+        for (let i = first; i <= last; i++) values.push(i);
         return array(values);
       },
     },

@@ -1,3 +1,4 @@
+import { cipherFor } from "../cipher/cipher";
 import type { Deps } from "../deps";
 import { identityToJson, type Identity } from "../identity/identity";
 import { sessionToJson, type Session } from "./session";
@@ -8,17 +9,23 @@ export function publicIdentityJson(deps: Pick<Deps, "schemas">, identity: Identi
 }
 
 export function adminIdentityJson(
-  deps: Pick<Deps, "schemas">,
+  deps: Pick<Deps, "schemas" | "config">,
   identity: Identity,
   includeCredentialConfig?: ReadonlySet<string>,
 ): Record<string, unknown> {
-  return identityToJson(identity, { schemaUrl: deps.schemas.schemaUrl(identity.schemaId), admin: true, includeCredentialConfig });
+  return identityToJson(identity, {
+    schemaUrl: deps.schemas.schemaUrl(identity.schemaId),
+    admin: true,
+    includeCredentialConfig,
+    // The running config's cipher (a reloaded secret list applies at once), as Kratos' handler passes its cipher provider.
+    cipher: includeCredentialConfig?.has("oidc") ? cipherFor(deps.config) : undefined,
+  });
 }
 
 export function publicSessionJson(deps: Pick<Deps, "schemas">, session: Session): Record<string, unknown> {
   return sessionToJson(session, session.identity ? publicIdentityJson(deps, session.identity) : undefined);
 }
 
-export function adminSessionJson(deps: Pick<Deps, "schemas">, session: Session): Record<string, unknown> {
+export function adminSessionJson(deps: Pick<Deps, "schemas" | "config">, session: Session): Record<string, unknown> {
   return sessionToJson(session, session.identity ? adminIdentityJson(deps, session.identity) : undefined);
 }

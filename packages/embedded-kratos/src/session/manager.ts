@@ -3,10 +3,14 @@ import type { KratosConfig } from "../config/load";
 import type { Identity } from "../identity/identity";
 import type { HttpContext } from "../http/context";
 import { serializeCookie } from "../http/cookies";
+import type { CsrfManager } from "../http/csrf";
 import { errors } from "../http/errors";
 import { sessionAal } from "./aal";
 import type { SessionRepository } from "./repository";
-import { type AuthenticationMethod, isSessionActive, type Session } from "./session";
+import { type AuthenticationMethod, isSessionActive, type Session, type SessionDevice } from "./session";
+
+/** uuid.Nil: the id of a device Kratos appends in memory without storing it. */
+const NIL_UUID = "00000000-0000-0000-0000-000000000000";
 import { hashToken, newLogoutToken, newSessionToken } from "./tokens";
 
 export interface IssuedSession {
@@ -40,15 +44,40 @@ export class SessionManager {
       devices: [],
       identity,
     };
-    const device = {
-      id: randomUUID(),
-      ip_address: ctx.clientIp,
-      user_agent: ctx.header("user-agent") ?? null,
-      location: null,
-    };
+    const device = { id: randomUUID(), ...this.deviceOf(ctx) };
     await this.repository.create(session, hashToken(token), hashToken(newLogoutToken()), device);
     session.devices = [device];
     return { session, token };
+  }
+
+  /**
+   * Kratos' ActivateSession on a session that already exists (a refresh or an
+   * AAL upgrade), followed by its UpsertSession: the methods are added and
+   * authenticated_at, expires_at and issued_at restart now, and the request's
+   * device is appended — but UpsertSession's update leaves out `issued_at` and
+   * never writes devices of an existing session, so only the session in this
+   * answer carries the new issued_at and the extra (unsaved, nil-id) device;
+   * the stored session keeps its own (persistence/sql/persister_session.go).
+   */
+  async activateExisting(ctx: HttpContext, current: Session, methods: AuthenticationMethod[]): Promise<Session> {
+    const now = new Date();
+    const session: Session = {
+      ...current,
+      active: true,
+      authenticationMethods: [...current.authenticationMethods, ...methods],
+      authenticatedAt: now,
+      issuedAt: now,
+      expiresAt: new Date(now.getTime() + this.config.session.lifespan),
+      devices: [...current.devices, { ...this.deviceOf(ctx), id: NIL_UUID }],
+    };
+    session.aal = sessionAal(session.authenticationMethods);
+    await this.repository.updateAuthentication(session);
+    return session;
+  }
+
+  /** Session.SetSessionDeviceInformation: the client address and User-Agent of the request. */
+  private deviceOf(ctx: HttpContext): Omit<SessionDevice, "id"> {
+    return { ip_address: ctx.clientIp, user_agent: ctx.header("user-agent") ?? null, location: null };
   }
 
   /** The session token of a request: X-Session-Token, the session cookie, or Authorization: Bearer (Kratos' order). */
@@ -88,6 +117,24 @@ export class SessionManager {
     const token = newLogoutToken();
     await this.repository.setLogoutTokenHash(session.id, hashToken(token));
     return token;
+  }
+
+  /**
+   * ManagerHTTP.IssueCookie: the session cookie, and a new anti-CSRF token when
+   * the browser had no session before (or another identity's) — so flows a
+   * signed-out browser started cannot be submitted with the new session.
+   */
+  async issueCookie(
+    ctx: HttpContext,
+    csrf: CsrfManager,
+    token: string,
+    session: Session,
+    /** The request's session when the caller already looked it up (null: none), saving the lookup. */
+    known?: Session | null,
+  ): Promise<void> {
+    const previous = known === undefined ? await this.fromRequest(ctx) : known;
+    if (previous?.identityId !== session.identityId) csrf.regenerate(ctx);
+    this.setCookie(ctx, token, session);
   }
 
   setCookie(ctx: HttpContext, token: string, session: Session): void {

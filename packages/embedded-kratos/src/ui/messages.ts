@@ -91,6 +91,7 @@ export const messages = {
   passwordTooManyBreaches: (breaches: number) =>
     error(4000034, "The password has been found in data breaches and must no longer be used.", { breaches }),
   passwordSameAsOld: () => error(4000039, "The new password must be different from the old password."),
+  accountNotFound: () => error(4000037, "This account does not exist or has no login method configured."),
   invalidEmail: (value: string) => error(4000040, "Enter a valid email address", { value }),
   invalidPhone: (value: string) => error(4000041, "Enter a valid phone number", { value }),
 

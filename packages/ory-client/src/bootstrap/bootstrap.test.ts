@@ -61,6 +61,30 @@ describe("clientDrift", () => {
     ]);
   });
 
+  it("compares a client_credentials lifespan as Hydra answers it (5m0s for 5m), and names it when it drifted", async () => {
+    const machine: OAuth2ClientDefinition = {
+      ...athena,
+      client_id: "iam-control-plane-acme",
+      redirect_uris: [],
+      post_logout_redirect_uris: [],
+      grant_types: ["client_credentials"],
+      response_types: [],
+      skip_consent: false,
+      metadata: {},
+      client_credentials_grant_access_token_lifespan: "5m",
+    };
+    const digest = await secretDigest(machine.client_id, machine.client_secret ?? "");
+    const { client_secret: _secret, ...stored } = machine;
+    const answered = { ...stored, metadata: { [SECRET_DIGEST_KEY]: digest } };
+    expect(clientDrift({ ...answered, client_credentials_grant_access_token_lifespan: "5m0s" }, machine, digest)).toEqual([]);
+    expect(clientDrift({ ...answered, client_credentials_grant_access_token_lifespan: "1h0m0s" }, machine, digest)).toEqual([
+      "client_credentials_grant_access_token_lifespan",
+    ]);
+    expect(clientDrift({ ...answered, client_credentials_grant_access_token_lifespan: null }, machine, digest)).toEqual([
+      "client_credentials_grant_access_token_lifespan",
+    ]);
+  });
+
   it("digests a secret per client: same secret, other client, other digest", async () => {
     const one = await secretDigest("iam-athena-iam", "same-secret-value");
     expect(one).toMatch(/^scrypt:[0-9a-f]{64}$/);
@@ -78,6 +102,24 @@ describe("oauth2-clients.yml", () => {
     grant_types: ["authorization_code"],
     scope: "openid",
   };
+
+  it("takes a client_credentials client without redirect URIs, but not a redirecting one; checks the lifespan's form", () => {
+    const machine = {
+      client_id: "iam-control-plane-acme",
+      client_name: "Control plane",
+      client_secret_env: "CONTROL_PLANE_CLIENT_SECRET",
+      grant_types: ["client_credentials"],
+      response_types: [],
+      scope: "olympus.admins.read",
+      client_credentials_grant_access_token_lifespan: "5m",
+    };
+    const file = oauth2ClientsFile.parse({ iam: [machine, { ...entry, redirect_uris: undefined }] });
+    expect(file.iam[0]?.redirect_uris).toEqual([]);
+    expect(clientsFileProblems(file)).toEqual(['iam: client "iam-athena-iam" needs redirect_uris for authorization_code']);
+    expect(
+      oauth2ClientsFile.safeParse({ iam: [{ ...machine, client_credentials_grant_access_token_lifespan: "five minutes" }] }).success,
+    ).toBe(false);
+  });
 
   it("fills Hydra's defaults and drops client_secret_env from what is registered", () => {
     const file = oauth2ClientsFile.parse({ iam: [entry], ciam: null });

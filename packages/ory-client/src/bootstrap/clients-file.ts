@@ -8,6 +8,8 @@ import type { OAuth2ClientDefinition } from "./oauth2-client";
  * variable the secret is read from. Strict, so a misspelt field is an error
  * rather than a setting silently not applied.
  */
+const GO_DURATION = /^(?=\d)(\d+h)?(\d+m)?(\d+s)?$/;
+
 const clientEntry = z.strictObject({
   client_id: z.string().regex(/^[a-z0-9][a-z0-9._-]{2,127}$/, "must be 3-128 lower-case letters, digits, dots, dashes or underscores"),
   client_name: z.string().min(1),
@@ -15,7 +17,8 @@ const clientEntry = z.strictObject({
     .string()
     .regex(/^[A-Z][A-Z0-9_]*$/, "must name an environment variable (CAPITALS_AND_UNDERSCORES)")
     .optional(),
-  redirect_uris: z.array(z.url({ protocol: /^https?$/ })).min(1),
+  // Required by the grants that redirect (checked in clientsFileProblems); a client_credentials client has none.
+  redirect_uris: z.array(z.url({ protocol: /^https?$/ })).default([]),
   post_logout_redirect_uris: z.array(z.url({ protocol: /^https?$/ })).default([]),
   grant_types: z
     .array(
@@ -27,6 +30,8 @@ const clientEntry = z.strictObject({
   token_endpoint_auth_method: z.enum(["client_secret_basic", "client_secret_post", "none"]).default("client_secret_basic"),
   skip_consent: z.boolean().default(false),
   metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+  /** A Go duration of whole hours, minutes and seconds ("5m"): this client's tokens' lifetime instead of Hydra's ttl.access_token. */
+  client_credentials_grant_access_token_lifespan: z.string().regex(GO_DURATION, 'must be a duration like "5m" or "1h30m"').optional(),
 });
 export type OAuth2ClientEntry = z.infer<typeof clientEntry>;
 
@@ -54,6 +59,9 @@ export function clientsFileProblems(document: OAuth2ClientsFile): string[] {
       const other = seen.get(entry.client_id);
       if (other) problems.push(`${domain}: client id "${entry.client_id}" is listed twice${other === domain ? "" : ` (also in ${other})`}`);
       seen.set(entry.client_id, domain);
+      const redirecting = entry.grant_types.some((grant) => grant === "authorization_code" || grant === "implicit");
+      if (redirecting && entry.redirect_uris.length === 0)
+        problems.push(`${domain}: client "${entry.client_id}" needs redirect_uris for ${entry.grant_types.join(", ")}`);
       const confidential = entry.token_endpoint_auth_method !== "none";
       if (confidential && !entry.client_secret_env)
         problems.push(`${domain}: client "${entry.client_id}" needs client_secret_env, the variable holding its secret`);

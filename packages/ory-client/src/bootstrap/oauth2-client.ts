@@ -22,6 +22,8 @@ export interface OAuth2ClientDefinition {
   token_endpoint_auth_method: "client_secret_basic" | "client_secret_post" | "none";
   skip_consent: boolean;
   metadata: Record<string, string | number | boolean>;
+  /** A Go duration ("5m"); unset: Hydra's ttl.access_token applies. */
+  client_credentials_grant_access_token_lifespan?: string | undefined;
 }
 
 export interface OAuth2ClientResult {
@@ -51,6 +53,7 @@ const storedClient = z.looseObject({
   token_endpoint_auth_method: z.string().optional(),
   skip_consent: z.boolean().optional(),
   metadata: z.record(z.string(), z.unknown()).nullish(),
+  client_credentials_grant_access_token_lifespan: z.string().nullish(),
 });
 type StoredClient = z.infer<typeof storedClient>;
 
@@ -91,6 +94,12 @@ export function clientDrift(stored: StoredClient, definition: OAuth2ClientDefini
     ["token_endpoint_auth_method", stored.token_endpoint_auth_method === definition.token_endpoint_auth_method],
     ["skip_consent", (stored.skip_consent ?? false) === definition.skip_consent],
     ["metadata", same(sortKeys(storedMetadata), sortKeys(definition.metadata))],
+    [
+      "client_credentials_grant_access_token_lifespan",
+      definition.client_credentials_grant_access_token_lifespan === undefined ||
+        durationSeconds(stored.client_credentials_grant_access_token_lifespan) ===
+          durationSeconds(definition.client_credentials_grant_access_token_lifespan),
+    ],
     ["client_secret", digest === undefined || storedDigest === digest],
   ];
   return checks.filter(([, ok]) => !ok).map(([field]) => field);
@@ -107,6 +116,13 @@ const scryptAsync = promisify(scrypt) as (
 export async function secretDigest(clientId: string, secret: string): Promise<string> {
   const key = await scryptAsync(secret, `olympus-oauth2-client:${clientId}`, 32, { N: 16_384, r: 8, p: 1 });
   return `scrypt:${key.toString("hex")}`;
+}
+
+/** Seconds of a Go duration of hours, minutes and seconds: Hydra answers "5m0s" for a lifespan set as "5m". */
+export function durationSeconds(value: string | null | undefined): number | undefined {
+  const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(value ?? "");
+  if (!value || !match) return undefined;
+  return Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0);
 }
 
 function sortKeys(record: Record<string, unknown>): Record<string, unknown> {

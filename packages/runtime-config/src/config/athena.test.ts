@@ -19,6 +19,17 @@ const ciamAthena: Env = {
   OLYMPUS_DATABASE_URL: "postgres://olympus_ciam:pw@db:5432/olympus",
 };
 
+const iamAthena: Env = {
+  ...ciamAthena,
+  DOMAIN: "iam",
+  KRATOS_PUBLIC_URL: "http://127.0.0.1:4100",
+  KRATOS_ADMIN_URL: "http://127.0.0.1:4101",
+  HYDRA_PUBLIC_URL: "http://127.0.0.1:4102",
+  HYDRA_ADMIN_URL: "http://127.0.0.1:4103",
+  PUBLIC_URL: "https://admin.iam.example.com",
+  OLYMPUS_DATABASE_URL: "postgres://olympus_iam:pw@db:5432/olympus",
+};
+
 function rejection(env: Env): string {
   try {
     loadAthenaConfig(env);
@@ -128,16 +139,6 @@ describe("loadAthenaConfig", () => {
   });
 
   it("logs in to the olympus database as its own domain's role only", () => {
-    const iamAthena: Env = {
-      ...ciamAthena,
-      DOMAIN: "iam",
-      KRATOS_PUBLIC_URL: "http://127.0.0.1:4100",
-      KRATOS_ADMIN_URL: "http://127.0.0.1:4101",
-      HYDRA_PUBLIC_URL: "http://127.0.0.1:4102",
-      HYDRA_ADMIN_URL: "http://127.0.0.1:4103",
-      PUBLIC_URL: "https://admin.iam.example.com",
-      OLYMPUS_DATABASE_URL: "postgres://olympus_iam:pw@db:5432/olympus",
-    };
     expect(loadAthenaConfig(iamAthena).databaseUrl).toBe("postgres://olympus_iam:pw@db:5432/olympus");
     for (const user of ["olympus_iam", "olympus", "olympus_migrator", "postgres"]) {
       expect(rejection({ ...ciamAthena, OLYMPUS_DATABASE_URL: `postgres://${user}:pw@db:5432/olympus` })).toContain(
@@ -178,6 +179,17 @@ describe("loadAthenaConfig", () => {
     expect(rejection({ ...ciamAthena, AUTH_MFA_REQUIRED: "no" })).toContain('AUTH_MFA_REQUIRED: must be "true" or "false", got "no"');
     expect(rejection({ ...ciamAthena, CIAM_AUTH_MFA_REQUIRED: "false" })).toContain(
       "CIAM_AUTH_MFA_REQUIRED: the second-factor requirement is IAM's for both Athenas; set AUTH_MFA_REQUIRED without a prefix",
+    );
+  });
+
+  it("opens the machine API to one client on Athena IAM only", () => {
+    expect(loadAthenaConfig(iamAthena).machine.clientId).toBeUndefined();
+    expect(loadAthenaConfig({ ...iamAthena, IAM_MACHINE_CLIENT_ID: "olympus-control-plane-acme" }).machine.clientId).toBe(
+      "olympus-control-plane-acme",
+    );
+    expect(rejection({ ...iamAthena, MACHINE_CLIENT_ID: "has spaces" })).toContain("MACHINE_CLIENT_ID: must be an OAuth2 client id");
+    expect(rejection({ ...ciamAthena, CIAM_MACHINE_CLIENT_ID: "olympus-control-plane-acme" })).toContain(
+      "CIAM_MACHINE_CLIENT_ID: is for Athena IAM only",
     );
   });
 

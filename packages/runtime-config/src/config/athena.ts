@@ -50,6 +50,10 @@ export interface AthenaConfig extends SharedConfig {
     /** A session's role is trusted this long; then Athena re-validates it with an IAM Hydra refresh. */
     revalidateSeconds: number;
   };
+  machine: {
+    /** Athena IAM: the client whose tokens the machine API accepts; undefined means none. */
+    clientId: string | undefined;
+  };
 }
 
 const CLIENT_ID = /^[A-Za-z0-9._:-]{1,255}$/;
@@ -112,6 +116,7 @@ export function loadAthenaConfig(env: Env): AthenaConfig {
       : secret(ATHENA_VARIABLES.encryptionKeyPrevious, MIN_ENCRYPTION_KEY_BYTES, "");
   const databaseUrl = readDatabaseUrl(read(ATHENA_VARIABLES.databaseUrl), domain, fail);
   const revalidateSeconds = readRevalidateSeconds(read(ATHENA_VARIABLES.sessionRevalidateSeconds), fail);
+  const machineClientId = readMachineClientId(read(ATHENA_VARIABLES.machineClientId), domain, fail);
 
   if (problems.length > 0 || base === undefined) throw new InvalidConfigError(problems);
   return {
@@ -121,7 +126,22 @@ export function loadAthenaConfig(env: Env): AthenaConfig {
     encryptionKey,
     encryptionKeyPrevious: previous,
     session: { revalidateSeconds },
+    machine: { clientId: machineClientId },
   };
+}
+
+/** The machine API is Athena IAM's (the control plane's way into a tenant); Athena CIAM has none to open. */
+function readMachineClientId(setting: { value: string | undefined; source: string }, domain: Domain, fail: Fail): string | undefined {
+  if (setting.value === undefined) return undefined;
+  if (domain !== "iam") {
+    fail(setting.source, "is for Athena IAM only (the machine API does not exist on Athena CIAM); unset it");
+    return undefined;
+  }
+  if (!CLIENT_ID.test(setting.value)) {
+    fail(setting.source, "must be an OAuth2 client id (letters, digits and . _ : -)");
+    return undefined;
+  }
+  return setting.value;
 }
 
 type Fail = (variable: string, reason: string) => void;

@@ -72,6 +72,12 @@ export const ATHENA_VARIABLES = {
    * trusted before Athena re-validates it with an IAM Hydra refresh.
    */
   sessionRevalidateSeconds: "AUTH_SESSION_REVALIDATE_SECONDS",
+  /**
+   * Optional, Athena IAM only: the one OAuth2 client (of this domain's own
+   * IAM Hydra) whose client_credentials tokens may call the machine API —
+   * the control plane's client. Unset, the machine API refuses every call.
+   */
+  machineClientId: "MACHINE_CLIENT_ID",
 } as const;
 
 /**

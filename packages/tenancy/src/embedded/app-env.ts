@@ -1,7 +1,8 @@
 import { embeddedAppEnv, withoutDomainVariables } from "@olympus/devstack/defaults";
 import { portBlock } from "../ports";
 import type { TenantSecrets } from "../secrets";
-import type { Domain, Tenant } from "../tenant";
+import { ciamAthenaClientId } from "../hosts";
+import { hasIam, type Domain, type Tenant } from "../tenant";
 import { adminApiToken, appOrigin, controlPlaneClientId, oryPublicUrls, roleUrl } from "./render";
 
 export type App = "hera" | "athena";
@@ -15,6 +16,11 @@ export const ATHENA_CALLBACK_PATH = "/api/auth/callback/olympus-iam";
 
 /** Names Athena IAM's machine API reads: the one client allowed, and the scope it must hold. */
 export const MACHINE_CLIENT_VARIABLE = "MACHINE_CLIENT_ID";
+
+/** Where a CIAM-only tenant's Athena signs employees in: the operator's IAM on this host, as the dev defaults name it. */
+export function operatorIssuer(): string {
+  return embeddedAppEnv("ciam", "athena").AUTH_ISSUER_URL ?? "";
+}
 
 function need(secrets: TenantSecrets, variable: string): string {
   const value = secrets[variable];
@@ -47,9 +53,11 @@ export function tenantAppEnv(tenant: Tenant, secrets: TenantSecrets, domain: Dom
     [`${prefix}OLYMPUS_DATABASE_URL`]: roleUrl(tenant, secrets, `olympus_${domain}`),
   };
   if (app === "athena") {
-    // Both Athenas sign employees in at the tenant's own IAM Hydra (embedded tenants always have IAM).
-    env.AUTH_ISSUER_URL = oryPublicUrls(tenant, "iam").hydraIssuer;
-    env[`${prefix}AUTH_CLIENT_ID`] = athenaClientId(domain);
+    // With IAM, both Athenas sign employees in at the tenant's own IAM Hydra. A CIAM-only tenant's Athena signs them in
+    // at the operator's IAM on this host (the dev stack's, the issuer the defaults name), with a client of its own
+    // there, as a CIAM-only Compose tenant does at iam.<parent>.
+    if (hasIam(tenant)) env.AUTH_ISSUER_URL = oryPublicUrls(tenant, "iam").hydraIssuer;
+    env[`${prefix}AUTH_CLIENT_ID`] = hasIam(tenant) ? athenaClientId(domain) : ciamAthenaClientId(tenant);
     env[`${prefix}AUTH_CLIENT_SECRET`] = need(secrets, `${prefix}ATHENA_CLIENT_SECRET`);
     env[`${prefix}AUTH_SECRET`] = need(secrets, `${prefix}ATHENA_AUTH_SECRET`);
     env[`${prefix}ENCRYPTION_KEY`] = need(secrets, "ENCRYPTION_KEY");

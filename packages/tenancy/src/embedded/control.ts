@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { appSelectionFlags, type AppSelection } from "./app-selection";
 import { EMBEDDED_LAYOUT, LEAN_NODE_FLAGS } from "./files";
 import { isAlive, readRunState, writeRunState, type RunState } from "./state";
 import { REPO_ROOT } from "./repository";
@@ -16,7 +17,7 @@ const SUPERVISOR = fileURLToPath(new URL("./supervisor.ts", import.meta.url));
 export async function startEmbeddedTenant(
   root: string,
   name: string,
-  options: { apps: boolean; timeoutMs?: number; onProgress?: (line: string) => void },
+  options: { apps: AppSelection; timeoutMs?: number; onProgress?: (line: string) => void },
 ): Promise<RunState> {
   const directory = join(root, name);
   const running = await embeddedRunState(directory);
@@ -26,7 +27,7 @@ export async function startEmbeddedTenant(
   const fd = openSync(join(logDir, "supervisor.log"), "a");
   const child = spawn(
     process.execPath,
-    [...LEAN_NODE_FLAGS, "--import", "tsx", SUPERVISOR, root, name, ...(options.apps ? [] : ["--no-apps"])],
+    [...LEAN_NODE_FLAGS, "--import", "tsx", SUPERVISOR, root, name, ...appSelectionFlags(options.apps)],
     {
       cwd: REPO_ROOT,
       detached: true,

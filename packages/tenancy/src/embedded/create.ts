@@ -1,11 +1,13 @@
-import { randomBytes } from "node:crypto";
 import { renderCaddyBlock } from "../caddy";
 import { renderEnvFile } from "../env-file";
 import type { GeneratedFile } from "../generate";
 import { portBlock } from "../ports";
 import type { TenantSecrets } from "../secrets";
-import type { Tenant } from "../tenant";
-import { appOrigin, CONTROL_PLANE_SECRET_VARIABLE, tenantDomains } from "./render";
+import { stringify } from "yaml";
+import { ciamAthenaClientId } from "../hosts";
+import { hasIam, type Tenant } from "../tenant";
+import { ATHENA_CALLBACK_PATH, operatorIssuer } from "./app-env";
+import { appOrigin, tenantDomains } from "./render";
 
 /** The apps' addresses without Caddy: each *.localhost host at its block port. */
 export function embeddedUrls(tenant: Tenant): Record<string, string> {
@@ -16,9 +18,25 @@ export function embeddedUrls(tenant: Tenant): Record<string, string> {
   return urls;
 }
 
-/** An embedded tenant's secrets: the stack's, plus the control plane's client secret at this tenant's IAM Hydra (its own). */
-export function embeddedSecrets(secrets: TenantSecrets, random: (bytes: number) => Buffer = randomBytes): TenantSecrets {
-  return { ...secrets, [CONTROL_PLANE_SECRET_VARIABLE]: random(24).toString("hex") };
+/**
+ * A CIAM-only tenant's Athena client at the operator's IAM, as an oauth2-clients.yml entry (its secret named, not
+ * written): what the operator registers there, e.g. `olympus bootstrap --clients operator-iam-client.yml`.
+ */
+export function operatorIamClientEntry(tenant: Tenant) {
+  const origin = appOrigin(tenant, "ciam", "athena");
+  return {
+    client_id: ciamAthenaClientId(tenant),
+    client_name: `Athena CIAM (${tenant.name})`,
+    client_secret_env: "CIAM_ATHENA_CLIENT_SECRET",
+    redirect_uris: [`${origin}${ATHENA_CALLBACK_PATH}`],
+    post_logout_redirect_uris: [`${origin}/`],
+    grant_types: ["authorization_code", "refresh_token"],
+    response_types: ["code"],
+    scope: "openid offline_access email profile",
+    token_endpoint_auth_method: "client_secret_basic",
+    skip_consent: true,
+    metadata: { first_party: true, app: "athena", manages_domain: "ciam", tenant: tenant.name },
+  };
 }
 
 /**
@@ -44,8 +62,18 @@ export function embeddedFiles(tenant: Tenant, secrets: TenantSecrets): Generated
         "",
         "olympus tenant start|stop|status " + tenant.name,
         "",
+        ...(hasIam(tenant)
+          ? []
+          : [
+              `CIAM only: Athena signs employees in at the operator's IAM (${operatorIssuer()}) with client`,
+              `${ciamAthenaClientId(tenant)}; register it there from operator-iam-client.yml (secret: CIAM_ATHENA_CLIENT_SECRET in .env).`,
+              "",
+            ]),
       ].join("\n"),
       mode: 0o644,
     },
+    ...(hasIam(tenant)
+      ? []
+      : [{ path: "operator-iam-client.yml", content: stringify({ iam: [operatorIamClientEntry(tenant)] }), mode: 0o644 }]),
   ];
 }

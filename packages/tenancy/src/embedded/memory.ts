@@ -1,14 +1,23 @@
 import { readdir, readFile } from "node:fs/promises";
 
-/** Proportional set size of one process (kB), from /proc/<pid>/smaps_rollup; undefined when it is gone or unreadable. */
-export async function pssKb(pid: number): Promise<number | undefined> {
+/**
+ * Proportional set size of one process (kB), from /proc/<pid>/smaps_rollup, and its parts: anonymous memory (the
+ * process' own heap and stacks) and file-backed pages (the node binary, shared libraries), which PSS divides between
+ * every process mapping the same file. Undefined when the process is gone or unreadable.
+ */
+export async function pssParts(pid: number): Promise<{ pssKb: number; anonKb: number; fileKb: number } | undefined> {
   try {
     const text = await readFile(`/proc/${pid}/smaps_rollup`, "utf8");
-    const match = /^Pss:\s+(\d+) kB$/m.exec(text);
-    return match ? Number(match[1]) : undefined;
+    const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB$`, "m").exec(text)?.[1] ?? Number.NaN);
+    const parts = { pssKb: field("Pss"), anonKb: field("Pss_Anon"), fileKb: field("Pss_File") };
+    return Number.isNaN(parts.pssKb) ? undefined : parts;
   } catch {
     return undefined;
   }
+}
+
+export async function pssKb(pid: number): Promise<number | undefined> {
+  return (await pssParts(pid))?.pssKb;
 }
 
 /** Every live process descended from `roots` (roots included), from /proc's parent links. */
@@ -39,11 +48,13 @@ export async function processTree(roots: readonly number[]): Promise<number[]> {
 }
 
 /** The PSS of the whole tree (kB): shared pages counted once across it, as PSS splits them between sharers. */
-export async function treePssKb(roots: readonly number[]): Promise<{ totalKb: number; processes: { pid: number; pssKb: number }[] }> {
-  const processes: { pid: number; pssKb: number }[] = [];
+export async function treePssKb(
+  roots: readonly number[],
+): Promise<{ totalKb: number; processes: { pid: number; pssKb: number; anonKb: number; fileKb: number }[] }> {
+  const processes: { pid: number; pssKb: number; anonKb: number; fileKb: number }[] = [];
   for (const pid of await processTree(roots)) {
-    const pss = await pssKb(pid);
-    if (pss !== undefined) processes.push({ pid, pssKb: pss });
+    const parts = await pssParts(pid);
+    if (parts !== undefined) processes.push({ pid, ...parts });
   }
   return { totalKb: processes.reduce((sum, p) => sum + p.pssKb, 0), processes };
 }

@@ -20,14 +20,7 @@ export const EMBEDDED_ROLES = [
 ] as const;
 export type EmbeddedRole = (typeof EMBEDDED_ROLES)[number];
 
-/** The machine client the control plane calls the tenant's Athena IAM with: scoped, short-lived, secret in this tenant's file only. */
-export const CONTROL_PLANE_SCOPE = "olympus.admins.read";
-export const CONTROL_PLANE_TOKEN_LIFESPAN = "5m";
-export const CONTROL_PLANE_SECRET_VARIABLE = "CONTROL_PLANE_CLIENT_SECRET";
-
-export function controlPlaneClientId(tenant: Pick<Tenant, "name">): string {
-  return `control-plane-${tenant.name}`;
-}
+export { CONTROL_PLANE_SCOPE, CONTROL_PLANE_SECRET_VARIABLE, CONTROL_PLANE_TOKEN_LIFESPAN, controlPlaneClientId } from "../machine-client";
 
 export function tenantDomains(tenant: Pick<Tenant, "domains">): Domain[] {
   return hasIam(tenant) ? ["ciam", "iam"] : ["ciam"];

@@ -8,11 +8,13 @@ import { portBlock } from "../ports";
 import type { Domain, Tenant } from "../tenant";
 import type { TenantSecrets } from "../secrets";
 import { appProcessEnv, tenantAppEnv, type App } from "./app-env";
-import { EMBEDDED_LAYOUT, LEAN_NODE_FLAGS, readTenantSecrets } from "./files";
+import { appCommand, APP_PROCESS_ENV } from "./app-runner";
+import { parseAppSelection, selects, type AppSelection } from "./app-selection";
+import { EMBEDDED_LAYOUT, readTenantSecrets } from "./files";
 import { adminApiToken, oryPublicUrls, renderOryConfigs, rolePasswords, type RenderedOryConfig } from "./render";
 import { seedIamClients } from "./seeds";
 import { writeRunState, type RecordedProcess } from "./state";
-import { APPS, REPO_ROOT, unbuiltApps } from "./repository";
+import { APPS, unbuiltApps } from "./repository";
 
 function openLog(file: string): WriteStream {
   mkdirSync(dirname(file), { recursive: true });
@@ -25,9 +27,9 @@ function openLog(file: string): WriteStream {
  * (platform/postgres/init.sql with the tenant's passwords), its Kratos and
  * Hydra in-process from configs rendered for its hosts, its clients at its IAM
  * Hydra, and — when built and wanted — each domain's Hera and Athena as
- * `next start` children. Records every pid and log in run/state.json.
+ * children (the build's standalone server, see app-runner.ts). Records every pid and log in run/state.json.
  */
-export async function superviseTenant(root: string, name: string, options: { apps: boolean }): Promise<void> {
+export async function superviseTenant(root: string, name: string, options: { apps: AppSelection }): Promise<void> {
   const tenant = findTenant(await readRegistry(root), name);
   if (!tenant) throw new Error(`no tenant named "${name}" in ${root}`);
   const directory = join(root, name);
@@ -76,7 +78,7 @@ export async function superviseTenant(root: string, name: string, options: { app
     const iamHydra = servers.find((s) => s.id === "iam-hydra");
     if (iamHydra) await seedIamClients({ url: iamHydra.adminUrl, token: adminApiToken(secrets, "iam") }, tenant, secrets);
 
-    if (options.apps) {
+    if (options.apps !== false) {
       const missing = unbuiltApps();
       if (missing.length > 0)
         notes.push(
@@ -84,7 +86,7 @@ export async function superviseTenant(root: string, name: string, options: { app
         );
       const appEnvs: Record<string, Record<string, string>> = {};
       for (const domain of tenant.domains as readonly Domain[])
-        for (const app of APPS.filter((a) => !missing.includes(a))) {
+        for (const app of APPS.filter((a) => !missing.includes(a) && selects(options.apps, `${domain}-${a}`))) {
           const env = tenantAppEnv(tenant, secrets, domain, app);
           appEnvs[`${domain}-${app}`] = env;
           const child = startApp(app, env, join(logs, `${domain}-${app}.log`));
@@ -155,14 +157,14 @@ async function waitForApps(appEnvs: Record<string, Record<string, string>>): Pro
   return [...pending.keys()].map((name) => `${name} does not answer yet (see logs/${name}.log)`);
 }
 
-/** `next start` of the shared build, with only this tenant's environment. */
+/** One app of the shared build (app-runner.ts), with only this tenant's environment. */
 function startApp(app: App, env: Record<string, string>, logFile: string): ChildProcess {
   mkdirSync(dirname(logFile), { recursive: true });
   const fd = openSync(logFile, "a");
-  const next = join(REPO_ROOT, "node_modules", "next", "dist", "bin", "next");
-  const child = spawn(process.execPath, [...LEAN_NODE_FLAGS, next, "start", "-p", env.PORT ?? "", "-H", "127.0.0.1"], {
-    cwd: join(REPO_ROOT, "apps", app),
-    env: appProcessEnv(process.env, env),
+  const command = appCommand(app, Number(env.PORT));
+  const child = spawn(process.execPath, command.argv, {
+    cwd: command.cwd,
+    env: { ...appProcessEnv(process.env, env), ...APP_PROCESS_ENV },
     stdio: ["ignore", fd, fd],
   });
   closeSync(fd);
@@ -183,5 +185,5 @@ function stopChild(child: ChildProcess): Promise<void> {
 
 const [root, name, ...flags] = process.argv.slice(2);
 if (root && name && process.argv[1] === fileURLToPath(import.meta.url)) {
-  void superviseTenant(root, name, { apps: !flags.includes("--no-apps") });
+  void superviseTenant(root, name, { apps: parseAppSelection(flags) });
 }

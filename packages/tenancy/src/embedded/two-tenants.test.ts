@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { randomUUID } from "node:crypto";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from "jose";
@@ -9,13 +10,24 @@ import { portBlock } from "../ports";
 import { readRegistry, withTenant, writeRegistry } from "../registry";
 import { generateSecrets, type TenantSecrets } from "../secrets";
 import { tenantSchema, type Tenant } from "../tenant";
-import { tenantAppEnv } from "./app-env";
+import { parse } from "yaml";
+import { operatorIssuer, tenantAppEnv } from "./app-env";
 import { canLogIn, caddyLeaks, cookieLeaks, foreignAddresses, parseSetCookie, renderCaddyBlock } from "./checks";
-import { embeddedFiles, embeddedSecrets } from "./create";
+import { browserRequest, cookieHeader, signUpThroughHera } from "./browser";
+import { embeddedFiles, operatorIamClientEntry } from "./create";
 import { startEmbeddedTenant, stopEmbeddedTenant } from "./control";
 import { readTenantSecrets } from "./files";
-import { adminApiToken, controlPlaneClientId, CONTROL_PLANE_SCOPE, CONTROL_PLANE_SECRET_VARIABLE, EMBEDDED_ROLES, roleUrl } from "./render";
-import { authorizeMachine, hydraIntrospection } from "../../../../apps/athena/app/api/machine/machine-auth";
+import { unbuiltApps } from "./repository";
+import {
+  adminApiToken,
+  appOrigin,
+  controlPlaneClientId,
+  CONTROL_PLANE_SCOPE,
+  CONTROL_PLANE_SECRET_VARIABLE,
+  EMBEDDED_ROLES,
+  roleUrl,
+} from "./render";
+import { authorizeMachine, hydraIntrospection } from "../../../../apps/athena/features/machine-api/machine-auth";
 
 /*
  * Two embedded tenants, each on its own Postgres, Kratos and Hydra, and the
@@ -26,25 +38,32 @@ import { authorizeMachine, hydraIntrospection } from "../../../../apps/athena/ap
 
 const SLOTS = { acme: 150, globex: 151 } as const;
 type Name = keyof typeof SLOTS;
+// A third tenant, CIAM only (--domains ciam), started without apps beside the pair.
+const CIAM_ONLY_SLOT = 152;
+let initech: Tenant;
 
 let root: string;
 const tenants = {} as Record<Name, Tenant>;
 const secrets = {} as Record<Name, TenantSecrets>;
 
 async function register(name: Name): Promise<void> {
+  tenants[name] = await registerTenant(name, SLOTS[name], ["ciam", "iam"]);
+  secrets[name] = await readTenantSecrets(join(root, name));
+}
+
+async function registerTenant(name: string, slot: number, domains: Tenant["domains"]): Promise<Tenant> {
   const tenant = tenantSchema.parse({
     name,
-    domains: ["ciam", "iam"],
+    domains,
     parentDomain: "localhost",
-    slot: SLOTS[name],
+    slot,
     target: "embedded",
     version: "0.1.0",
     createdAt: new Date().toISOString(),
   });
   await writeRegistry(root, withTenant(await readRegistry(root), tenant));
-  await writeFiles(join(root, name), embeddedFiles(tenant, embeddedSecrets(generateSecrets(tenant.domains))));
-  tenants[name] = tenant;
-  secrets[name] = await readTenantSecrets(join(root, name));
+  await writeFiles(join(root, name), embeddedFiles(tenant, generateSecrets(tenant.domains)));
+  return tenant;
 }
 
 const hydra = (name: Name, port: "hydraPublic" | "hydraAdmin") => `http://127.0.0.1:${portBlock(SLOTS[name]).iam[port]}`;
@@ -69,13 +88,23 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "olympus-two-tenants-"));
   await register("acme");
   await register("globex");
-  const started = await Promise.all((["acme", "globex"] as const).map((name) => startEmbeddedTenant(root, name, { apps: false })));
-  for (const state of started) expect(state.status, state.notes.join("; ")).toBe("ready");
+  initech = await registerTenant("initech", CIAM_ONLY_SLOT, ["ciam"]);
+  // One app per tenant, Hera CIAM, so a real session cookie of one tenant's Hera is checked live against the other's.
+  const missing = unbuiltApps().filter((app) => app === "hera");
+  if (missing.length > 0) throw new Error("the isolation suite runs each tenant's Hera CIAM: npm run build -w @olympus/hera first");
+  const started = await Promise.all([
+    ...(["acme", "globex"] as const).map((name) => startEmbeddedTenant(root, name, { apps: ["ciam-hera"], timeoutMs: 180_000 })),
+    startEmbeddedTenant(root, initech.name, { apps: false, timeoutMs: 180_000 }),
+  ]);
+  for (const state of started) {
+    expect(state.status, state.notes.join("; ")).toBe("ready");
+    expect(state.notes, "Hera CIAM answers").toEqual([]);
+  }
 }, 240_000);
 
 afterAll(async () => {
   if (!root) return;
-  await Promise.all((["acme", "globex"] as const).map((name) => stopEmbeddedTenant(root, name)));
+  await Promise.all(["acme", "globex", "initech"].map((name) => stopEmbeddedTenant(root, name)));
   await rm(root, { recursive: true, force: true });
 }, 120_000);
 
@@ -102,6 +131,30 @@ describe("two embedded tenants", () => {
     // Broken on purpose: a cookie scoped to the parent domain would reach every tenant.
     const broad = kratosCookies.map((cookie) => ({ ...cookie, domain: "localhost" }));
     expect(cookieLeaks(broad, "acme.localhost", tenants.globex)).toContain(`${broad[0]?.name ?? ""} → globex.localhost`);
+  });
+
+  it("keep Hera's session on its tenant: acme's real session cookie is host-only on acme's host and refused by globex's Hera", async () => {
+    const heraOf = (name: Name) => appOrigin(tenants[name], "ciam", "hera");
+    const held = await signUpThroughHera(heraOf("acme"), "customer@acme.example", `pw-${randomUUID()}`);
+    const session = held.map(parseSetCookie).filter((cookie) => cookie.name === "ciam_kratos_session");
+    expect(session, "the sign-up set Kratos' session cookie through Hera").toHaveLength(1);
+    expect(cookieLeaks(session, "acme.localhost", tenants.globex)).toEqual([]);
+    // Broken on purpose: the same cookie scoped to the parent domain would be sent to every tenant's hosts.
+    expect(cookieLeaks([{ ...session[0], name: "ciam_kratos_session", domain: "localhost" }], "acme.localhost", tenants.globex)).toContain(
+      "ciam_kratos_session → globex.localhost",
+    );
+
+    // Presented anyway (a browser never would): acme's Hera knows the session, globex's refuses it.
+    const cookie = cookieHeader(held);
+    const whoami = (name: Name) => browserRequest(heraOf(name), "/.ory/kratos/sessions/whoami", { cookie });
+    const own = await whoami("acme");
+    expect(own.status).toBe(200);
+    expect((JSON.parse(own.body) as { identity: { traits: { email: string } } }).identity.traits.email).toBe("customer@acme.example");
+    expect((await whoami("globex")).status).toBe(401);
+    // A flow that needs the session, through the same proxy: acme's opens a settings flow for it, globex's refuses it.
+    const settings = (name: Name) => browserRequest(heraOf(name), "/.ory/kratos/self-service/settings/browser", { cookie });
+    expect((await settings("acme")).status).toBe(200);
+    expect((await settings("globex")).status).toBe(401);
   });
 
   it("keep databases apart: no role of one logs in to the other's Postgres (broken on purpose: a shared password would)", async () => {
@@ -214,5 +267,34 @@ describe("two embedded tenants", () => {
     }
     // Broken on purpose: globex's block checked as acme's routes elsewhere.
     expect(caddyLeaks(renderCaddyBlock(tenants.globex), tenants.acme).length).toBeGreaterThan(0);
+  });
+
+  it("run a CIAM-only tenant: its own Postgres, CIAM Kratos and Hydra, nothing on its IAM ports; its Athena at the operator's IAM", async () => {
+    const block = portBlock(CIAM_ONLY_SLOT);
+    const answers = async (port: number, path: string) =>
+      fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(3000) }).then(
+        (response) => response.status,
+        () => "closed",
+      );
+    expect(await answers(block.ciam.kratosPublic, "/health/ready")).toBe(200);
+    expect(await answers(block.ciam.hydraPublic, "/health/ready")).toBe(200);
+    for (const port of [block.iam.kratosPublic, block.iam.kratosAdmin, block.iam.hydraPublic, block.iam.hydraAdmin])
+      expect(await answers(port, "/health/alive"), `IAM port ${port}`).toBe("closed");
+    const rendered = await readdir(join(root, initech.name, "embedded"));
+    expect(rendered.filter((file) => file.endsWith(".yml")).sort()).toEqual(["ciam-hydra.yml", "ciam-kratos.yml"]);
+
+    const own = await readTenantSecrets(join(root, initech.name));
+    const athena = tenantAppEnv(initech, own, "ciam", "athena");
+    expect(athena.AUTH_ISSUER_URL).toBe(operatorIssuer());
+    expect(athena.CIAM_AUTH_CLIENT_ID).toBe("iam-athena-ciam-initech");
+    expect(athena.CIAM_AUTH_CLIENT_SECRET).toBe(own.CIAM_ATHENA_CLIENT_SECRET);
+    expect(Object.keys(athena).filter((key) => key.startsWith("IAM_"))).toEqual([]);
+    // The client the operator registers at its IAM, as the bootstrap's clients file takes it.
+    const file = parse(await readFile(join(root, initech.name, "operator-iam-client.yml"), "utf8")) as { iam: Record<string, unknown>[] };
+    expect(file.iam).toEqual([operatorIamClientEntry(initech)]);
+    expect(file.iam[0]?.redirect_uris).toEqual([`http://admin.initech.localhost:${block.ciam.athena}/api/auth/callback/olympus-iam`]);
+    // Its isolation from the pair: none of acme's addresses in its configs or environment.
+    const configs = await Promise.all(rendered.map((f) => readFile(join(root, initech.name, "embedded", f), "utf8")));
+    for (const text of [...configs, JSON.stringify(athena)]) expect(foreignAddresses(text, tenants.acme)).toEqual([]);
   });
 });

@@ -3,7 +3,14 @@ import { Job } from "kubernetes-models/batch/v1";
 import { Ingress, NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import { ConfigMap, Namespace, Secret, Service } from "kubernetes-models/v1";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { kubernetesManifests } from "../generate";
+import {
+  CONTROL_PLANE_SECRET_VARIABLE,
+  controlPlaneClientEntry,
+  controlPlaneClientId,
+  MACHINE_CLIENT_ID_VARIABLE,
+} from "../machine-client";
 import { planTenant, withTenant, type Registry } from "../registry";
 import { generateSecrets } from "../secrets";
 import type { Tenant } from "../tenant";
@@ -97,6 +104,20 @@ describe("Kubernetes manifests", () => {
     ]);
     const bootstrapEnv = JSON.stringify(a.find((m) => m.metadata.name === "iam-bootstrap"));
     expect(bootstrapEnv).toContain('{"name":"OLYMPUS_DOMAIN","value":"acme.example.com"}');
+    // The control plane's machine client, as the embedded path registers it: the bootstrap Job reads its secret from the
+    // tenant's Secret and its entry from the clients ConfigMap; Athena IAM accepts that client id only.
+    expect(bootstrapEnv).toContain(
+      `{"name":"${CONTROL_PLANE_SECRET_VARIABLE}","valueFrom":{"secretKeyRef":{"name":"olympus-secrets","key":"${CONTROL_PLANE_SECRET_VARIABLE}"}}}`,
+    );
+    const clientsMap = a.find((m) => m.kind === "ConfigMap" && JSON.stringify(m).includes("oauth2-clients.yml")) as Manifest & {
+      data: Record<string, string>;
+    };
+    const clients = parse(clientsMap.data["oauth2-clients.yml"] ?? "") as { iam: Record<string, unknown>[] };
+    expect(clients.iam.find((c) => c.client_id === controlPlaneClientId(acme))).toEqual(controlPlaneClientEntry(acme));
+    expect(JSON.stringify(a.find((m) => m.kind === "Deployment" && m.metadata.name === "iam-athena"))).toContain(
+      `{"name":"${MACHINE_CLIENT_ID_VARIABLE}","value":"${controlPlaneClientId(acme)}"}`,
+    );
+    expect(JSON.stringify(await manifests(globex))).not.toContain(CONTROL_PLANE_SECRET_VARIABLE);
     const hosts = a.filter((m) => m.kind === "Ingress").flatMap((m) => JSON.stringify(m).match(/"host":"([^"]+)"/g) ?? []);
     expect(hosts.sort()).toEqual([
       '"host":"acme.example.com"',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CAPTCHA_SETTING_KEYS, captchaPolicyFromSettings, createCaptchaPolicySource, DEFAULT_CAPTCHA_POLICY } from "./policy";
+import { CAPTCHA_SETTING_KEYS, captchaPolicyFromSettings, DEFAULT_CAPTCHA_POLICY } from "@olympus/athena-store/settings";
+import { createCaptchaPolicySource } from "./policy";
 
 describe("the CAPTCHA policy from Athena's settings", () => {
   it("reads the stored texts as Athena's catalogue writes them, bounds included", () => {

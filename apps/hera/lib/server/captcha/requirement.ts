@@ -1,5 +1,5 @@
 import type { Fields, GuardedFlow } from "../kratos-edge/submission";
-import type { CaptchaPolicy } from "./policy";
+import type { CaptchaPolicy } from "@olympus/athena-store/settings";
 
 /**
  * Which submissions need a solved CAPTCHA, and on which flows the widget

@@ -5,7 +5,8 @@ import { ClientIpResolver } from "../kratos-edge/client-address";
 import type { EdgeLimiter } from "../kratos-edge/limiter";
 import { peerAddressOf } from "../kratos-edge/peer-address";
 import { CaptchaChallenges, deriveCaptchaKeys } from "./challenges";
-import { createCaptchaPolicySource, readCaptchaSettings, type CaptchaPolicySource } from "./policy";
+import { readCaptchaSettings } from "@olympus/athena-store/settings";
+import { createCaptchaPolicySource, type CaptchaPolicySource } from "./policy";
 import { DatabaseUsedChallenges } from "./used-challenges";
 
 /** Hera's CAPTCHA parts for one instance, built beside its edge (same pool, same counters). */

@@ -97,6 +97,30 @@ describe("brute-force limits at Hera's edge (IAM)", () => {
     for (let i = 0; i < 3; i++) expect((await passwordAttempt(hera, email, WRONG_PASSWORD, ip)).messages).toEqual([4000006]);
   });
 
+  it("charges a password guess without asking Kratos for its flow first; a guess at a flow Kratos cannot show costs nothing", async () => {
+    const { email } = await createPerson(stack);
+    const ip = freshIp();
+    const headers = { "X-Forwarded-For": ip };
+    const flowReads = () => hera.forwarded.filter((p) => p === "/self-service/login/flows").length;
+    const before = flowReads();
+    expect((await passwordAttempt(hera, email, WRONG_PASSWORD, ip)).messages).toEqual([4000006]);
+    expect(flowReads()).toBe(before);
+    // Twice the identifier's limit in guesses at a flow that does not exist: Kratos checks none of them, none stays counted.
+    const missing = crypto.randomUUID();
+    for (let i = 0; i < 10; i++) {
+      const answer = await submit(hera, "login", missing, { method: "password", identifier: email, password: WRONG_PASSWORD }, headers);
+      expect(answer.status).toBe(404);
+    }
+    expect((await passwordAttempt(hera, email, WRONG_PASSWORD, ip)).messages).toEqual([4000006]);
+    expect((await passwordAttempt(hera, email, WRONG_PASSWORD, ip)).messages).toEqual([4000006]); // the 3rd: back-off starts
+    // Refused with the flow re-rendered where there is one; with none, Kratos answers it (uncharged), as before.
+    expect((await passwordAttempt(hera, email, STRONG_PASSWORD, ip)).messages).toEqual([RATE_LIMITED_MESSAGE_ID]);
+    const unknownFlow = await submit(hera, "login", missing, { method: "password", identifier: email, password: STRONG_PASSWORD }, headers);
+    expect(unknownFlow.status).toBe(404);
+    await skipBlocks(stack);
+    expect((await passwordAttempt(hera, email, STRONG_PASSWORD, ip)).status).toBe(200);
+  });
+
   it("writes one audit entry per lockout, naming the identifier but never a password", async () => {
     const target = uniqueEmail("audited");
     const ip = freshIp();

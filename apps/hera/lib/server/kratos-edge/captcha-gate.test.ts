@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_CAPTCHA_POLICY, type CaptchaPolicy } from "../captcha/policy";
+import { DEFAULT_CAPTCHA_POLICY, type CaptchaPolicy } from "@olympus/athena-store/settings";
 import { flowShowsCaptcha, submissionNeedsCaptcha } from "../captcha/requirement";
 import { captchaRefusedFor, withoutCaptchaField } from "./captcha-gate";
 import { fieldsFromForm } from "./submission";

@@ -1,6 +1,6 @@
 import type { CaptchaChallenges, CaptchaVerdict } from "../captcha/challenges";
 import { captchaFailedMessage, withCaptchaNode } from "../captcha/node";
-import type { CaptchaPolicy } from "../captcha/policy";
+import type { CaptchaPolicy } from "@olympus/athena-store/settings";
 import { flowShowsCaptcha, submissionNeedsCaptcha } from "../captcha/requirement";
 import { CAPTCHA_FIELD } from "@/lib/captcha-field";
 import { echoedFlow } from "./refusal";

@@ -16,7 +16,7 @@ import {
 import { startEdgeStack, TEST_COOKIE_SECRET, type EdgeServer, type EdgeStack } from "@/lib/testing/edge-stack";
 import { CaptchaChallenges, deriveCaptchaKeys } from "../captcha/challenges";
 import { CAPTCHA_FAILED_MESSAGE_ID } from "../captcha/node";
-import { CAPTCHA_SETTING_KEYS } from "../captcha/policy";
+import { CAPTCHA_SETTING_KEYS } from "@olympus/athena-store/settings";
 import { DatabaseUsedChallenges } from "../captcha/used-challenges";
 import { CAPTCHA_REFUSAL_COOKIE } from "./captcha-gate";
 

@@ -82,13 +82,23 @@ export class EdgeCounters {
       });
       const denied = decisions.filter((d) => !d.allowed);
       if (denied.length > 0) return { allowed: false, retryAfterMs: Math.max(...denied.map((d) => d.retryAfterMs)) };
-      for (const d of decisions) {
-        await tx.query(
-          `UPDATE olympus_edge_counters SET hits = $4, window_started_at = $5, blocked_until = $6, expires_at = $7
-            WHERE domain = $1 AND bucket = $2 AND key_hash = $3`,
-          [this.domain, d.entry.bucket, d.entry.hash, d.hits, d.windowStartedAt, d.blockedUntil, d.expiresAt],
-        );
-      }
+      // Every key's new state in one statement (one round trip, whatever the number of keys).
+      await tx.query(
+        `UPDATE olympus_edge_counters AS c SET hits = d.hits, window_started_at = d.window_started_at,
+                blocked_until = d.blocked_until, expires_at = d.expires_at
+           FROM unnest($2::text[], $3::bytea[], $4::int[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[])
+                AS d(bucket, key_hash, hits, window_started_at, blocked_until, expires_at)
+          WHERE c.domain = $1 AND c.bucket = d.bucket AND c.key_hash = d.key_hash`,
+        [
+          this.domain,
+          decisions.map((d) => d.entry.bucket),
+          decisions.map((d) => d.entry.hash),
+          decisions.map((d) => d.hits),
+          decisions.map((d) => d.windowStartedAt),
+          decisions.map((d) => d.blockedUntil),
+          decisions.map((d) => d.expiresAt),
+        ],
+      );
       const exhausted = decisions
         .filter((d) => d.hits >= d.entry.rule.max)
         .map(({ entry }) => ({ bucket: entry.bucket, key: entry.key, rule: entry.rule }));
@@ -117,26 +127,32 @@ export class EdgeCounters {
   }
 
   /** Forgets keys entirely (a correct guess clears its identifier's failures). */
-  async reset(keys: readonly Pick<CounterKey, "bucket" | "key">[]): Promise<void> {
-    if (keys.length === 0) return;
-    await inDomainTransaction(this.pool, this.domain, (tx) =>
-      tx.query(
-        "DELETE FROM olympus_edge_counters WHERE domain = $1 AND (bucket, key_hash) IN (SELECT * FROM unnest($2::text[], $3::bytea[]))",
-        [this.domain, keys.map((k) => k.bucket), keys.map((k) => digest(k.bucket, k.key))],
-      ),
-    );
+  reset(keys: readonly Pick<CounterKey, "bucket" | "key">[]): Promise<void> {
+    return this.settle(keys, []);
   }
 
   /** Takes one hit back from each key (a request that turned out legitimate, or was never checked). */
-  async refund(keys: readonly Pick<CounterKey, "bucket" | "key">[]): Promise<void> {
-    if (keys.length === 0) return;
-    await inDomainTransaction(this.pool, this.domain, (tx) =>
-      tx.query(
-        `UPDATE olympus_edge_counters SET hits = GREATEST(hits - 1, 0), blocked_until = NULL
-          WHERE domain = $1 AND (bucket, key_hash) IN (SELECT * FROM unnest($2::text[], $3::bytea[]))`,
-        [this.domain, keys.map((k) => k.bucket), keys.map((k) => digest(k.bucket, k.key))],
-      ),
-    );
+  refund(keys: readonly Pick<CounterKey, "bucket" | "key">[]): Promise<void> {
+    return this.settle([], keys);
+  }
+
+  /** `reset` of some keys and `refund` of others, in one transaction (a right guess does both). */
+  async settle(reset: readonly Pick<CounterKey, "bucket" | "key">[], refund: readonly Pick<CounterKey, "bucket" | "key">[]): Promise<void> {
+    if (reset.length === 0 && refund.length === 0) return;
+    const params = (keys: typeof reset) => [this.domain, keys.map((k) => k.bucket), keys.map((k) => digest(k.bucket, k.key))];
+    await inDomainTransaction(this.pool, this.domain, async (tx) => {
+      if (reset.length > 0)
+        await tx.query(
+          "DELETE FROM olympus_edge_counters WHERE domain = $1 AND (bucket, key_hash) IN (SELECT * FROM unnest($2::text[], $3::bytea[]))",
+          params(reset),
+        );
+      if (refund.length > 0)
+        await tx.query(
+          `UPDATE olympus_edge_counters SET hits = GREATEST(hits - 1, 0), blocked_until = NULL
+            WHERE domain = $1 AND (bucket, key_hash) IN (SELECT * FROM unnest($2::text[], $3::bytea[]))`,
+          params(refund),
+        );
+    });
   }
 
   /** Deletes counters whose window and block are over; returns how many. */

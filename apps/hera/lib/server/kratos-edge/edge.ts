@@ -142,48 +142,62 @@ export function createKratosEdge(options: KratosEdgeOptions): KratosEdge {
       fields = fieldsFromForm(url.searchParams.entries());
     }
 
-    const flow = await fetchFlow(kind, flowId, headers);
-    // A flow Kratos cannot show (expired, unknown, no CSRF cookie) is one it will not check a secret against either.
-    const charges = flow ? chargesFor(kind, request.method, fields, flow, flowId) : [];
+    // A flow Kratos cannot show (expired, unknown, no CSRF cookie) is one it will not check a secret against either:
+    // a submission to it is charged nothing. A sign-in's charges come from its fields alone, so it is charged without
+    // asking Kratos for the flow first: were the flow one Kratos cannot show, Kratos answers without checking anything
+    // and the charge is given back (outcome "not_checked"). Its flow is fetched only for a refusal — to re-render it,
+    // or, when there is none, to let the submission go on uncharged as it would have gone with the flow fetched first.
+    const flowFree = chargesNeedNoFlow(kind, request.method, fields);
+    let flow = flowFree ? undefined : await fetchFlow(kind, flowId, headers);
+    const shownFlow = async () => (flowFree ? (flow ??= await fetchFlow(kind, flowId, headers)) : flow);
+    const charges = flowFree || flow ? chargesFor(kind, request.method, fields, flow, flowId) : [];
     const guessed = charges.flatMap((c) => (c.type === "attempt" && c.attempt === "password" ? c.identifiers : []));
-    if (options.captcha && flow && body) {
+    let unchecked = false;
+    if (options.captcha && (flowFree || flow) && body) {
       // Before the limits count it: a submission without a solved challenge is no attempt at all.
       const refused = await options.captcha.check({ kind, fields, identifiers: guessed, clientAddress });
-      if (refused) {
+      const refusedFlow = refused ? await shownFlow() : undefined;
+      if (refused && refusedFlow) {
         log({ level: "warn", msg: "kratos edge refused", flow: kind, captcha: refused.reason });
-        return captchaRefusal(request, kind, flow, fields);
+        return captchaRefusal(request, kind, refusedFlow, fields);
       }
+      unchecked = refused !== undefined;
       const stripped = await withoutCaptchaField(headers.get("content-type"), body);
       if (stripped) {
         body = stripped.body;
         if (stripped.contentType) headers.set("content-type", stripped.contentType);
       }
     }
-    const resolved = await resolveCharges(charges, request.headers);
+    const resolved = unchecked ? [] : await resolveCharges(charges, request.headers);
     const admission = await options.limiter.admit(resolved, clientAddress);
+    const settle = (outcome: Outcome) => (admission.allowed ? admission.settle(outcome) : Promise.resolve());
     if (!admission.allowed) {
-      const seconds = retryAfterSeconds(admission.retryAfterMs);
-      log({
-        level: "warn",
-        msg: "kratos edge refused",
-        flow: kind,
-        limits: [...new Set(resolved.map((c) => (c.type === "attempt" ? c.attempt : c.type)))],
-        retry_after: seconds,
-      });
-      return refusal(request, kind, flow, fields, seconds);
+      const refusedFlow = await shownFlow();
+      // No flow Kratos would check it against: it goes on uncharged, as it would have had the flow been fetched first.
+      if (!flowFree || refusedFlow) {
+        const seconds = retryAfterSeconds(admission.retryAfterMs);
+        log({
+          level: "warn",
+          msg: "kratos edge refused",
+          flow: kind,
+          limits: [...new Set(resolved.map((c) => (c.type === "attempt" ? c.attempt : c.type)))],
+          retry_after: seconds,
+        });
+        return refusal(request, kind, refusedFlow, fields, seconds);
+      }
     }
 
     let upstream: Response;
     try {
       upstream = await upstreamFetch(upstreamUrl, { method: request.method, headers, body, redirect: "manual" });
     } catch (error) {
-      await admission.settle("not_checked");
+      await settle("not_checked");
       throw error;
     }
     let text = isBodiless(upstream.status) ? "" : await upstream.text();
     const json = parseJson(text);
-    const outcome = outcomeOf(upstream.status, upstream.headers.get("location"), json, flowId);
-    await admission.settle(outcome);
+    const outcome = outcomeOf(kind, upstream.status, upstream.headers.get("location"), json, flowId);
+    await settle(outcome);
     // A new account gets a verification mail Kratos sends by itself: it counts against the address like a requested one
     // (the edge cannot hold it back, but the next mail asked for meets the limit).
     if (kind === "registration" && outcome === "succeeded" && flow) {
@@ -192,7 +206,8 @@ export function createKratosEdge(options: KratosEdgeOptions): KratosEdge {
     }
 
     // A native app's sign-in below the MFA policy: the session is revoked and its token never leaves the edge.
-    if (options.secondFactor && flow?.type === "api" && upstream.status === 200 && (kind === "login" || kind === "registration")) {
+    // Only an API flow's answer carries a session token, which is what the gate looks for: it needs no flow to tell.
+    if (options.secondFactor && upstream.status === 200 && (kind === "login" || kind === "registration")) {
       const refused = await options.secondFactor.refuseApiSignIn(json);
       if (refused) return refused;
     }
@@ -315,6 +330,17 @@ export function createKratosEdge(options: KratosEdgeOptions): KratosEdge {
   }
 }
 
+/**
+ * Whether a submission's charges come from its fields alone: a sign-in by
+ * password or second factor (its identifier, or the session's person). A
+ * code sign-in reads the flow (was a code sent, to which address), as do
+ * registration, recovery and verification.
+ */
+export function chargesNeedNoFlow(kind: GuardedFlow, httpMethod: string, fields: Fields): boolean {
+  if (kind !== "login" || httpMethod !== "POST") return false;
+  return (fields.get("method") ?? []).every((method) => method.trim() !== "code");
+}
+
 /** Whose sign-in a session is: the identifier a first factor was checked for, the address a code went to, else the identity. */
 function signInSubject(charges: readonly ResolvedCharge[], body: unknown): string | undefined {
   for (const charge of charges)
@@ -344,11 +370,31 @@ const NOT_CHECKED_ERRORS = new Set([
   "session_aal1_required",
 ]);
 
+/**
+ * Whether a redirect sends the client to a fresh flow of the same kind:
+ * Kratos' retry (code strategy's retryRecoveryFlow for a used code or too
+ * many submissions) starts over without checking the secret. Neither a
+ * success — which would clear the identifier's count — nor a failed guess.
+ */
+function startsOver(kind: GuardedFlow, location: string, flowId: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(location, "http://kratos.invalid");
+  } catch {
+    return false;
+  }
+  const next = url.searchParams.get("flow") ?? url.searchParams.get("id");
+  return next !== null && next !== flowId && url.pathname.split("/").includes(kind);
+}
+
 /** What Kratos made of a submission, read from its answer. */
-export function outcomeOf(status: number, location: string | null, body: unknown, flowId: string): Outcome {
+export function outcomeOf(kind: GuardedFlow, status: number, location: string | null, body: unknown, flowId: string): Outcome {
   const errorId = (body as { error?: { id?: unknown } } | undefined)?.error?.id;
   if (typeof errorId === "string" && NOT_CHECKED_ERRORS.has(errorId)) return "not_checked";
-  if (status >= 300 && status < 400) return location !== null && !location.includes(flowId) ? "succeeded" : "failed";
+  if (status >= 300 && status < 400) {
+    if (location !== null && startsOver(kind, location, flowId)) return "not_checked";
+    return location !== null && !location.includes(flowId) ? "succeeded" : "failed";
+  }
   if (status === 404 || status === 410) return "not_checked";
   // A recovery code accepted for a browser (SPA): Kratos sends it on to the settings page.
   if (status === 422) return errorId === "browser_location_change_required" ? "succeeded" : "failed";

@@ -19,6 +19,7 @@ const PURGE_INTERVAL_MS = 10 * 60_000;
 
 interface EdgeInstance {
   settings: EdgeSettings;
+  limiter: EdgeLimiter;
   pool: pg.Pool;
   edge: KratosEdge;
   captcha: CaptchaService;
@@ -66,13 +67,19 @@ function open(): EdgeInstance {
     secondFactor,
     captcha: captcha.gate,
   });
-  return { settings, pool, edge, mfaPolicy, captcha };
+  return { settings, limiter, pool, edge, mfaPolicy, captcha };
 }
 
 /** This instance's CAPTCHA (challenges for the widget, the policy for pages); the edge checks solutions itself. */
 export function edgeCaptcha(): CaptchaService {
   holder.__heraKratosEdge ??= open();
   return holder.__heraKratosEdge.captcha;
+}
+
+/** This instance's abuse limits, for what Hera guards outside the Kratos proxy (the device user-code form). */
+export function edgeLimiter(): EdgeLimiter {
+  holder.__heraKratosEdge ??= open();
+  return holder.__heraKratosEdge.limiter;
 }
 
 /** This instance's Kratos proxy (route handler app/.ory/kratos/[...path]). */

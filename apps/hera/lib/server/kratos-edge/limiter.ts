@@ -5,7 +5,11 @@ import type { AttemptKind, LimitsConfig } from "./limits-config";
 
 /** A charge with its subject known: second factors carry the person the edge resolved from the session. */
 export type ResolvedCharge =
-  { type: "attempt"; attempt: AttemptKind; identifiers: string[] } | { type: "mail"; addresses: string[] } | { type: "registration" };
+  | { type: "attempt"; attempt: AttemptKind; identifiers: string[] }
+  | { type: "mail"; addresses: string[] }
+  | { type: "registration" }
+  /** A typed user code for one device challenge (Hera's /device page). */
+  | { type: "device_user_code"; challenge: string };
 
 /** What Kratos made of the request the edge let through. */
 export type Outcome =
@@ -76,6 +80,10 @@ export class EdgeLimiter {
           keys.push({ bucket: "mail:address", key: address, rule: this.config.sends.per_address, guess: undefined });
         // The IP pays once per request, whatever the number of addresses.
         if (ip !== undefined) keys.push({ bucket: "mail:ip", key: ip, rule: this.config.sends.per_ip, guess: undefined });
+      } else if (charge.type === "device_user_code") {
+        const rules = this.config.device_user_codes;
+        keys.push({ bucket: "device_user_code:challenge", key: charge.challenge, rule: rules.per_challenge, guess: "identifier" });
+        if (ip !== undefined) keys.push({ bucket: "device_user_code:ip", key: ip, rule: rules.per_ip, guess: "ip" });
       } else if (ip !== undefined) {
         keys.push({ bucket: "registration:ip", key: ip, rule: this.config.registrations.per_ip, guess: undefined });
       }
@@ -100,8 +108,10 @@ export class EdgeLimiter {
       settle: async (outcome) => {
         if (outcome === "not_checked") return this.counters.refund(keys);
         if (outcome === "succeeded") {
-          await this.counters.reset(keys.filter((k) => k.guess === "identifier"));
-          await this.counters.refund(keys.filter((k) => k.guess === "ip"));
+          await this.counters.settle(
+            keys.filter((k) => k.guess === "identifier"),
+            keys.filter((k) => k.guess === "ip"),
+          );
           await this.recordLockouts(
             exhausted.filter((k) => k.guess === undefined),
             clientAddress,

@@ -84,6 +84,13 @@ export const limitsSchema = z.strictObject({
   attempts: z.strictObject({ password: attemptSchema, code: attemptSchema, totp: attemptSchema, lookup_secret: attemptSchema }),
   sends: z.strictObject({ per_address: ruleSchema, per_ip: ruleSchema }),
   registrations: z.strictObject({ per_ip: ruleSchema }),
+  /**
+   * Guesses at a device's user code on Hera's /device page (RFC 8628 §5.1:
+   * the user code has little entropy, so guessing must be limited). Counted
+   * per device challenge (cleared when the right code is typed) and per
+   * client address.
+   */
+  device_user_codes: z.strictObject({ per_challenge: ruleSchema, per_ip: ruleSchema }),
 });
 
 export type LimitsConfig = z.output<typeof limitsSchema> & {
@@ -117,6 +124,7 @@ export const DEFAULT_LIMITS: Record<Domain, Record<string, unknown>> = {
     },
     sends: { per_address: { max: 5, window: "1h" }, per_ip: { max: 30, window: "1h" } },
     registrations: { per_ip: { max: 20, window: "1h" } },
+    device_user_codes: { per_challenge: { max: 10, window: "15m", lockout: "15m" }, per_ip: { max: 50, window: "15m" } },
   },
   iam: {
     version: "v1",
@@ -135,6 +143,7 @@ export const DEFAULT_LIMITS: Record<Domain, Record<string, unknown>> = {
     },
     sends: { per_address: { max: 3, window: "1h" }, per_ip: { max: 10, window: "1h" } },
     registrations: { per_ip: { max: 5, window: "1h" } },
+    device_user_codes: { per_challenge: { max: 5, window: "15m", lockout: "15m" }, per_ip: { max: 20, window: "15m" } },
   },
 };
 

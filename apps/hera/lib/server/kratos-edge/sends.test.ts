@@ -91,7 +91,8 @@ describe("mail, registration and code-guessing limits at Hera's edge (CIAM)", ()
   });
 
   it("limits code guesses per address across flows, and answers recovery guesses identically for unknown addresses", async () => {
-    async function guesses(kind: "login" | "recovery", address: string): Promise<FlowAnswer[]> {
+    /** Two flows of guesses: six in the first (one past Kratos' own per-flow limit of 5), `secondRound` in the second. */
+    async function guesses(kind: "login" | "recovery", address: string, secondRound = 5): Promise<FlowAnswer[]> {
       const answers: FlowAnswer[] = [];
       const headers = { "X-Forwarded-For": freshIp() };
       // Two flows of 5 guesses each (Kratos' own per-flow limit), then the edge's per-address limit (10) stops the 11th.
@@ -106,7 +107,7 @@ describe("mail, registration and code-guessing limits at Hera's edge (CIAM)", ()
             headers,
           ),
         );
-        const guessCount = round === 0 ? 6 : 5;
+        const guessCount = round === 0 ? 6 : secondRound;
         for (let i = 0; i < guessCount; i++) answers.push(await submit(hera, kind, flow, { method: "code", code: "000000" }, headers));
       }
       return answers;
@@ -132,16 +133,19 @@ describe("mail, registration and code-guessing limits at Hera's edge (CIAM)", ()
     // Code guesses share one count per address across flows: recovery needs fresh addresses.
     const knownToo = uniqueEmail("guessed");
     await createCustomer(knownToo);
-    const recovery = await guesses("recovery", knownToo);
+    // Kratos' code recovery answers the 6th submission by starting over (code strategy retryRecoveryFlow: a fresh
+    // flow carrying 4000001, the code not checked), so that one is not charged, and must never count as a success
+    // (which would clear the address' count): the address' 10th checked guess is the last one let through.
+    const recovery = await guesses("recovery", knownToo, 6);
     expect(recovery.map((a) => a.messages)).toEqual([
       [1060003],
       ...Array.from({ length: 5 }, () => [4060006]),
       [4000001],
       [1060003],
-      ...Array.from({ length: 4 }, () => [4060006]),
+      ...Array.from({ length: 5 }, () => [4060006]),
       [RATE_LIMITED_MESSAGE_ID],
     ]);
-    expect((await guesses("recovery", uniqueEmail("ghost"))).map(shape)).toEqual(recovery.map(shape));
+    expect((await guesses("recovery", uniqueEmail("ghost"), 6)).map(shape)).toEqual(recovery.map(shape));
   });
 
   it("counts the verification mail Kratos sends after a sign-up against the address, like a requested one", async () => {

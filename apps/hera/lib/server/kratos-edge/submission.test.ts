@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { refusalFromCookie, refusedFlow, RATE_LIMITED_MESSAGE_ID } from "./refusal";
 import { chargesFor, fieldsFromForm, fieldsFromJson, type KratosFlow } from "./submission";
 import { browserLocation } from "./upstream";
-import { outcomeOf } from "./edge";
+import { chargesNeedNoFlow, outcomeOf } from "./edge";
 
 const FLOW_ID = "2b0a56b0-3f6c-4f2f-9d0a-5d4c1e9a7b10";
 const flow = (state: string, nodes: { name: string; value?: string; type?: string }[] = []): KratosFlow => ({
@@ -113,15 +113,24 @@ describe("what a submission is charged for", () => {
 
 describe("what the edge makes of Kratos' answer", () => {
   it("tells right guesses, wrong ones and unchecked ones apart", () => {
-    expect(outcomeOf(200, null, { session: {} }, FLOW_ID)).toBe("succeeded");
-    expect(outcomeOf(400, null, { id: FLOW_ID, ui: { nodes: [] } }, FLOW_ID)).toBe("failed");
-    expect(outcomeOf(200, null, { id: FLOW_ID, ui: { nodes: [] }, state: "sent_email" }, FLOW_ID)).toBe("failed");
-    expect(outcomeOf(200, null, { id: FLOW_ID, ui: { nodes: [] }, state: "passed_challenge" }, FLOW_ID)).toBe("succeeded");
-    expect(outcomeOf(422, null, { error: { id: "browser_location_change_required" } }, FLOW_ID)).toBe("succeeded");
-    expect(outcomeOf(303, `http://ciam.localhost:3000/login?flow=${FLOW_ID}`, undefined, FLOW_ID)).toBe("failed");
-    expect(outcomeOf(303, "http://ciam.localhost:3000/", undefined, FLOW_ID)).toBe("succeeded");
-    expect(outcomeOf(403, null, { error: { id: "security_csrf_violation" } }, FLOW_ID)).toBe("not_checked");
-    expect(outcomeOf(410, null, { error: { id: "self_service_flow_expired" } }, FLOW_ID)).toBe("not_checked");
+    expect(outcomeOf("login", 200, null, { session: {} }, FLOW_ID)).toBe("succeeded");
+    expect(outcomeOf("login", 400, null, { id: FLOW_ID, ui: { nodes: [] } }, FLOW_ID)).toBe("failed");
+    expect(outcomeOf("login", 200, null, { id: FLOW_ID, ui: { nodes: [] }, state: "sent_email" }, FLOW_ID)).toBe("failed");
+    expect(outcomeOf("login", 200, null, { id: FLOW_ID, ui: { nodes: [] }, state: "passed_challenge" }, FLOW_ID)).toBe("succeeded");
+    expect(outcomeOf("login", 422, null, { error: { id: "browser_location_change_required" } }, FLOW_ID)).toBe("succeeded");
+    expect(outcomeOf("login", 303, `http://ciam.localhost:3000/login?flow=${FLOW_ID}`, undefined, FLOW_ID)).toBe("failed");
+    expect(outcomeOf("login", 303, "http://ciam.localhost:3000/", undefined, FLOW_ID)).toBe("succeeded");
+    expect(outcomeOf("login", 403, null, { error: { id: "security_csrf_violation" } }, FLOW_ID)).toBe("not_checked");
+    expect(outcomeOf("login", 410, null, { error: { id: "self_service_flow_expired" } }, FLOW_ID)).toBe("not_checked");
+    // Kratos' code strategy retryRecoveryFlow (a used code, too many submissions) redirects to a fresh flow of the same
+    // kind without checking the code: never a success, which would clear the address' count of guesses.
+    const fresh = "0e7a8f5c-4b2d-4c1e-9f3a-2d6b8c0e1f42";
+    expect(outcomeOf("recovery", 303, `http://ciam.localhost:3000/self-service/recovery/flows?id=${fresh}`, undefined, FLOW_ID)).toBe(
+      "not_checked",
+    );
+    expect(outcomeOf("recovery", 303, `http://ciam.localhost:3000/recovery?flow=${fresh}`, undefined, FLOW_ID)).toBe("not_checked");
+    // A recovery that worked sends the browser on to settings.
+    expect(outcomeOf("recovery", 303, `http://ciam.localhost:3000/settings?flow=${fresh}`, undefined, FLOW_ID)).toBe("succeeded");
   });
 });
 
@@ -162,5 +171,34 @@ describe("redirects through the proxy", () => {
     );
     expect(browserLocation("https://ciam.example.com/login?flow=1", target)).toBe("https://ciam.example.com/login?flow=1");
     expect(browserLocation("http://127.0.0.1:31000/evil", target)).toBe("http://127.0.0.1:31000/evil");
+  });
+});
+
+describe("chargesNeedNoFlow", () => {
+  const submissions = [
+    { method: "password", identifier: "A@example.com", password: "x" },
+    { method: ["password", "totp"], identifier: "a@example.com", password: "x", totp_code: "123456" },
+    { method: "lookup_secret", lookup_secret: "abcd" },
+    { method: "webauthn" },
+    { method: "code", identifier: "a@example.com" },
+    { method: ["password", " code "], identifier: "a@example.com", password: "x", code: "123456" },
+  ];
+  const states = ["choose_method", "sent_email", "passed_challenge"];
+
+  it("holds only where a login's charges are the same whatever the flow, and the flow is never read for them", () => {
+    for (const body of submissions) {
+      const fields = fieldsFromJson(body);
+      const withoutFlow = chargesFor("login", "POST", fields, undefined, FLOW_ID);
+      const alike = states.every(
+        (state) =>
+          JSON.stringify(chargesFor("login", "POST", fields, flow(state, [{ name: "identifier", value: "b@example.com" }]), FLOW_ID)) ===
+          JSON.stringify(withoutFlow),
+      );
+      if (chargesNeedNoFlow("login", "POST", fields)) expect(alike, JSON.stringify(body)).toBe(true);
+    }
+    expect(submissions.map((b) => chargesNeedNoFlow("login", "POST", fieldsFromJson(b)))).toEqual([true, true, true, true, false, false]);
+    for (const kind of ["registration", "recovery", "verification"] as const)
+      expect(chargesNeedNoFlow(kind, "POST", fieldsFromJson(submissions[0]))).toBe(false);
+    expect(chargesNeedNoFlow("login", "GET", fieldsFromJson(submissions[0]))).toBe(false);
   });
 });

@@ -17,7 +17,7 @@ import {
   writeFlowError,
 } from "./engine";
 import type { FlowDeps } from "./flow-deps";
-import { baseFlowJson, isExpired, urlWithFlow, type AddressFlow, type Flow, type FlowType } from "./flow";
+import { baseFlowJson, isExpired, showRecoveryUi, urlWithFlow, type AddressFlow, type Flow, type FlowType } from "./flow";
 import { FlowValidationError } from "./validation-error";
 
 /**
@@ -194,7 +194,7 @@ async function retryWithMessage<F extends AddressFlow>(
   retry: Extract<AddressFlowResult, { kind: "retry" }>,
   sctx: StrategyContext,
 ): Promise<void> {
-  const code = retry.answer === "code";
+  const code = retry.answer === "code" || retry.answer === "code_recovery";
   const flow = await createFlow(deps, def, http, code ? old.type : "browser", {
     strategy: { session: sctx.session },
     prepare: (f) => (f.active = strategyId),
@@ -202,6 +202,7 @@ async function retryWithMessage<F extends AddressFlow>(
   });
   flow.ui.addMessage(retry.message);
   await deps.flows.save(flow);
+  if (retry.answer === "code_recovery") return answerRecoveryRetry(deps, def, http, flow, retry.error);
   if (code && http.isJsonRequest) {
     http.error(
       retry.expiredAt
@@ -215,5 +216,29 @@ async function retryWithMessage<F extends AddressFlow>(
     uiUrl && flow.type === "browser"
       ? urlWithFlow(uiUrl, flow.id)
       : `${deps.config.publicBaseUrl}self-service/${def.kind}/flows?id=${flow.id}`,
+  );
+}
+
+/**
+ * How code.Strategy.retryRecoveryFlow answers once the new flow is stored: with
+ * continue_with transitions a JSON client gets the retry's error carrying
+ * `continue_with: [show_recovery_ui]` in its details (flow.ErrorWithContinueWith);
+ * otherwise JSON clients are sent to the new flow's JSON and everyone else to the UI.
+ */
+function answerRecoveryRetry<F extends AddressFlow>(
+  deps: FlowDeps,
+  def: FlowDefinition<F>,
+  http: HttpContext,
+  flow: F,
+  error: KratosError | undefined,
+): void {
+  // Kratos dereferences a missing error here (a retry with only a message) and fails; this server answers as without the flag.
+  if (deps.config.feature_flags.use_continue_with_transitions && http.isJsonRequest && error) {
+    http.error(error.withDetail("continue_with", [showRecoveryUi(flow)]));
+    return;
+  }
+  const uiUrl = def.uiUrl(deps.config);
+  http.redirect(
+    http.isJsonRequest || !uiUrl ? `${deps.config.publicBaseUrl}self-service/${def.kind}/flows?id=${flow.id}` : urlWithFlow(uiUrl, flow.id),
   );
 }

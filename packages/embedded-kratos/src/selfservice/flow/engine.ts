@@ -10,7 +10,7 @@ import type { StrategyContext } from "../strategy/strategy";
 import { csrfErrorReason } from "./csrf-error";
 import type { FlowDefinition } from "./definition";
 import { flowErrors } from "./flow-errors";
-import { flowActionUrl, isExpired, isFlowOf, newFlowFields, urlWithFlow, type Flow, type FlowType } from "./flow";
+import { flowActionUrl, isExpired, isFlowOf, newFlowFields, showRecoveryUi, urlWithFlow, type Flow, type FlowType } from "./flow";
 
 /**
  * The lifecycle every self-service flow shares (create, fetch, submit
@@ -154,8 +154,9 @@ export function checkCsrf(deps: FlowDeps, ctx: HttpContext, flow: Flow, body: Js
 /**
  * Expired flow on submit: a replacement flow carrying the "expired"
  * message. Login, registration and settings answer 410 with `use_flow_id`
- * for API/JSON clients; recovery and verification (without
- * continue_with transitions) send those to the new flow's JSON with a 303.
+ * for API/JSON clients; recovery and verification send those to the new
+ * flow's JSON with a 303 — except that with continue_with transitions a
+ * native recovery flow gets the 410 with `continue_with: show_recovery_ui`.
  * Browser forms go to the UI with the replacement (303).
  */
 export async function handleExpired<F extends Flow>(
@@ -183,6 +184,11 @@ export async function handleExpired<F extends Flow>(
   await deps.flows.save(replacement);
   const uiUrl = def.uiUrl(deps.config);
   if (def.kind === "recovery" || def.kind === "verification") {
+    // recovery.ErrorHandler.WriteFlowError with continue_with transitions: a native flow's replacement is named in a 410.
+    if (def.kind === "recovery" && replacement.type === "api" && deps.config.feature_flags.use_continue_with_transitions) {
+      ctx.error(errors.flowExpired(flow.expiresAt, replacement.id).withDetail("continue_with", [showRecoveryUi(replacement)]));
+      return;
+    }
     if (replacement.type === "api" || ctx.isJsonRequest || !uiUrl)
       ctx.redirect(`${deps.config.publicBaseUrl}self-service/${def.kind}/flows?id=${replacement.id}`);
     else ctx.redirect(urlWithFlow(uiUrl, replacement.id));

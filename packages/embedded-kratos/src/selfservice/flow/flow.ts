@@ -14,6 +14,11 @@ export type ContinueWith =
   | { action: "set_ory_session_token"; ory_session_token: string }
   | { action: "redirect_browser_to"; redirect_browser_to: string };
 
+/** flow.NewContinueWithRecoveryUI: the recovery flow's id only (no URL). */
+export function showRecoveryUi(flow: { id: string }): ContinueWith {
+  return { action: "show_recovery_ui", flow: { id: flow.id } };
+}
+
 /** What every flow kind has; the kind's own fields are in its interface below. */
 export interface FlowFields {
   id: string;
@@ -46,6 +51,8 @@ export interface LoginFlow extends FlowFields {
   refresh: boolean;
   /** Rendered as `oauth2_login_challenge`. */
   oauth2LoginChallenge: string | undefined;
+  /** Rendered as `identity_schema`: the schema `?identity_schema=` named at the start (labels the identifier). */
+  identitySchema: string | undefined;
 }
 
 export interface RegistrationFlow extends FlowFields {

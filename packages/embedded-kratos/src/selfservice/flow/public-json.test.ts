@@ -84,7 +84,18 @@ describe("public JSON of every flow kind (Kratos' Flow structs, selfservice/flow
 
   beforeAll(async () => {
     pg = await startTestPostgres();
-    kratos = await startKratos(pg, "ciam_public_json");
+    kratos = await startKratos(pg, "ciam_public_json", {
+      // `?identity_schema=` may name a schema other than the default only when it is selfservice_selectable.
+      configOverrides: {
+        identity: {
+          default_schema_id: "default",
+          schemas: [
+            { id: "default", url: "file:///etc/config/kratos/identity.default.schema.json" },
+            { id: "customer", url: "file:///etc/config/kratos/identity.customer.schema.json", selfservice_selectable: true },
+          ],
+        },
+      },
+    });
   });
   afterAll(async () => {
     await kratos?.close();
@@ -108,6 +119,9 @@ describe("public JSON of every flow kind (Kratos' Flow structs, selfservice/flow
     expectKeys("login", created, [...BASE, "created_at", "updated_at", "refresh", "requested_aal", "oauth2_login_challenge"]);
     const fetched = await getJson(`/self-service/login/flows?id=${String(created.id)}`);
     expectKeys("login", fetched, [...BASE, "created_at", "updated_at", "refresh", "requested_aal", "oauth2_login_challenge"]);
+    const withSchema = await getJson("/self-service/login/api?identity_schema=customer");
+    expectKeys("login", withSchema, [...BASE, "created_at", "updated_at", "refresh", "requested_aal", "identity_schema"]);
+    expect(withSchema.identity_schema).toBe("customer");
   });
 
   it("registration: the identity schema and challenge it was started with, nothing else", async () => {

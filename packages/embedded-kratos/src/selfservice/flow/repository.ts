@@ -95,7 +95,6 @@ const SCHEMA_KEYS_KEY = "__schema_keys";
 function storedExtra(flow: Flow): Record<string, unknown> {
   switch (flow.kind) {
     case "login":
-      return flow.oauth2LoginChallenge ? { oauth2_login_challenge: flow.oauth2LoginChallenge } : {};
     case "registration":
       return {
         ...(flow.identitySchema ? { identity_schema: flow.identitySchema } : {}),
@@ -159,6 +158,7 @@ function flowFromRow(row: FlowRow): Flow {
         requestedAal: row.requested_aal ?? undefined,
         refresh: row.refresh,
         oauth2LoginChallenge: extra.oauth2_login_challenge,
+        identitySchema: extra.identity_schema,
       };
     case "registration":
       return { ...fields, kind: "registration", identitySchema: extra.identity_schema, oauth2LoginChallenge: extra.oauth2_login_challenge };

@@ -1,4 +1,5 @@
 import { codeStrategy } from "./code/strategy";
+import { identifierFirstStrategy } from "./idfirst/strategy";
 import { linkStrategy } from "./link/strategy";
 import { lookupSecretStrategy } from "./lookup_secret/strategy";
 import { oidcStrategy } from "./oidc/strategy";
@@ -20,6 +21,7 @@ export const ALL_STRATEGIES: readonly Strategy[] = [
   totpStrategy,
   webauthnStrategy,
   lookupSecretStrategy,
+  identifierFirstStrategy,
   // Last: its login form for account linking adjusts the identifier input the strategies above add.
   oidcStrategy,
 ];

@@ -29,8 +29,18 @@ const fields = () =>
 
 describe("StrategyRegistry: what flows ask instead of knowing strategies by name", () => {
   it("orders node groups as Kratos' SortByGroups lists of each flow (login/handler.go, registration/handler.go, settings/handler.go)", () => {
-    expect(registry.groupOrder("login")).toEqual(["oidc", "default", "webauthn", "code", "password", "totp", "lookup_secret"]);
-    expect(registry.groupOrder("registration")).toEqual(["oidc", "default", "webauthn", "code", "password"]);
+    // identifier_first is not in login/sort.go's list: SortByGroups puts an unlisted group (index -1) first.
+    expect(registry.groupOrder("login")).toEqual([
+      "identifier_first",
+      "oidc",
+      "default",
+      "webauthn",
+      "code",
+      "password",
+      "totp",
+      "lookup_secret",
+    ]);
+    expect(registry.groupOrder("registration")).toEqual(["oidc", "default", "webauthn", "code", "password", "profile"]);
     expect(registry.groupOrder("settings")).toEqual(["default", "profile", "password", "oidc", "lookup_secret", "webauthn", "totp"]);
     expect(registry.groupOrder("recovery")).toEqual(["default", "code", "link"]);
   });

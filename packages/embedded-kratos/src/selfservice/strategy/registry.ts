@@ -16,6 +16,8 @@ export class StrategyRegistry {
    * enabled at start-up and those that can be switched on by a config reload.
    */
   readonly served: readonly Strategy[];
+  /** The known strategies the server does not serve (off at start-up). */
+  readonly unserved: readonly Strategy[];
   private readonly secrets: ReadonlySet<string>;
 
   constructor(
@@ -23,6 +25,7 @@ export class StrategyRegistry {
     private readonly all: readonly Strategy[],
   ) {
     this.served = all.filter((s) => s.enabled(config) || s.switchableAtRunTime === true);
+    this.unserved = all.filter((s) => !this.served.includes(s));
     this.secrets = new Set(all.flatMap((s) => s.secretInputs ?? []));
   }
 

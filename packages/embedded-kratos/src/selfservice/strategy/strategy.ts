@@ -1,6 +1,7 @@
 import type { KratosConfig } from "../../config/load";
 import type { Deps } from "../../deps";
 import type { HttpContext } from "../../http/context";
+import type { KratosError } from "../../http/errors";
 import type { JsonObject } from "../../http/body";
 import type { Router } from "../../http/router";
 import type { AuthenticatorAssuranceLevel, Identity } from "../../identity/identity";
@@ -58,6 +59,12 @@ export interface Strategy {
   readonly switchableAtRunTime?: boolean;
   /** Extra tables (applied after the core migrations, in registration order). */
   readonly migrations?: Migration[];
+  /**
+   * Admin endpoints Kratos registers whatever the config, behind strategy.IsDisabled:
+   * when the strategy is off at start-up the server routes them to the 404
+   * "endpoint disabled" answer (its `routes` are not registered then).
+   */
+  readonly guardedAdminRoutes?: readonly { method: string; path: string }[];
   /** Extra endpoints (e.g. POST /admin/recovery/code, the webauthn script). */
   routes?(routers: { public: Router; admin: Router }, deps: Deps): void;
   /** The AAL the identity's credentials of this type provide (aal1 first factor, aal2 second factor), if any. */
@@ -127,8 +134,42 @@ export interface FlowStrategy<F extends Flow, R> {
 }
 
 /** A strategy's part in each flow kind. */
-export type LoginStrategy = FlowStrategy<LoginFlow, LoginResult>;
-export type RegistrationStrategy = FlowStrategy<RegistrationFlow, RegistrationResult>;
+export interface LoginStrategy extends FlowStrategy<LoginFlow, LoginResult> {
+  /**
+   * `selfservice.flows.login.style: identifier_first`, first screen (Kratos'
+   * PopulateLoginMethodIdentifierFirstIdentification): the nodes shown before
+   * the identifier is known — none when absent (password, code).
+   */
+  populateIdentification?(flow: LoginFlow, ctx: StrategyContext): Promise<void> | void;
+  /**
+   * Second screen (PopulateLoginMethodIdentifierFirstCredentials): the nodes
+   * for the account the identifier names. Returns false for Kratos'
+   * idfirst.ErrNoCredentialsFound (the account, if any, has no such
+   * credential); under `security.account_enumeration.mitigate` it adds its
+   * nodes whatever it found, and `identity` carries no credentials.
+   */
+  populateIdentifierFirstCredentials?(
+    flow: LoginFlow,
+    hint: { identity: Identity | undefined; identifier: string },
+    ctx: StrategyContext,
+  ): Promise<boolean> | boolean;
+}
+export interface RegistrationStrategy extends FlowStrategy<RegistrationFlow, RegistrationResult> {
+  /**
+   * `selfservice.flows.registration.style: profile_first`, profile screen
+   * (Kratos' PopulateRegistrationMethodProfile): none when absent
+   * (password, code and webauthn show nothing there).
+   */
+  populateProfile?(flow: RegistrationFlow, ctx: StrategyContext): Promise<void> | void;
+  /**
+   * A submission this strategy handles without Kratos' EnsureCSRF (the
+   * profile strategy's `screen=previous`, which only shows the profile
+   * screen again); the registration flow then skips its CSRF check.
+   */
+  skipsCsrfCheck?(submission: Submission<RegistrationFlow>): boolean;
+  /** Credential-selection screen (PopulateRegistrationMethodCredentials), once the traits passed the schema. */
+  populateCredentials?(flow: RegistrationFlow, traits: Record<string, unknown>, ctx: StrategyContext): Promise<void> | void;
+}
 export type SettingsStrategy = FlowStrategy<SettingsFlow, SettingsResult>;
 export type AddressFlowStrategy = FlowStrategy<AddressFlow, AddressFlowResult>;
 
@@ -175,10 +216,22 @@ export interface SettingsResult {
  *   since a mailed link is opened by a browser; `code` — the old flow's type,
  *   and JSON clients get 410 naming the new flow (`self_service_flow_expired`
  *   when `expiredAt` is set, else `self_service_flow_replaced` with
- *   `replacedReason`, by default Kratos' "An error occured, please use the new flow.").
+ *   `replacedReason`, by default Kratos' "An error occured, please use the new flow.");
+ *   `code_recovery` — code.Strategy.retryRecoveryFlow: the old flow's type, a
+ *   303 to the new flow's JSON for JSON clients and to the UI otherwise; with
+ *   `feature_flags.use_continue_with_transitions` JSON clients get `error`
+ *   with `continue_with: show_recovery_ui` in its details instead.
  */
 export type AddressFlowResult =
   | { kind: "flow" }
   | { kind: "responded" }
   | { kind: "recovered"; identityId: string; method: AuthenticationMethod["method"] }
-  | { kind: "retry"; message: UiText; answer?: "link" | "code"; expiredAt?: Date; replacedReason?: string };
+  | {
+      kind: "retry";
+      message: UiText;
+      answer?: "link" | "code" | "code_recovery";
+      expiredAt?: Date;
+      replacedReason?: string;
+      /** `code_recovery`: the error the retry carries (RetryWithError), answered to JSON clients with continue_with transitions. */
+      error?: KratosError;
+    };

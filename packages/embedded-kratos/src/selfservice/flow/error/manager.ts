@@ -29,7 +29,7 @@ export class ErrorManager {
       return;
     }
     const id = randomUUID();
-    await this.db.query("INSERT INTO selfservice_errors (id, error) VALUES ($1, $2)", [id, JSON.stringify(error.toBody(ctx.requestId))]);
+    await this.db.query("INSERT INTO selfservice_errors (id, error) VALUES ($1, $2)", [id, JSON.stringify(error.toBody())]);
     const url = new URL(uiUrl);
     url.searchParams.set("id", id);
     ctx.redirect(url.toString());

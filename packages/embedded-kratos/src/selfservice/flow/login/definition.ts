@@ -1,15 +1,36 @@
 import { messages } from "../../../ui/messages";
 import type { FlowDefinition } from "../definition";
 import { baseFlowJson, type LoginFlow } from "../flow";
+import { identifierFirstStep, populateIdentifierFirst, rendersIdentifierFirst } from "./identifier-first";
+import type { FlowDeps } from "../flow-deps";
+import { oauth2LoginRequestJson } from "../oauth2-login";
+import type { SortOptions } from "../../../ui/sort";
+
+/** login/sort.go sortNodes. */
+function loginSort(deps: FlowDeps): SortOptions {
+  return {
+    groups: deps.strategies.groupOrder("login"),
+    keys: ["csrf_token", "identifier", ...deps.strategies.interleavedInputs().flatMap((s) => s.inputs)],
+    interleavedWithDefault: deps.strategies.interleavedWithDefault(),
+  };
+}
 
 export const loginFlow: FlowDefinition<LoginFlow> = {
   kind: "login",
   is: (flow): flow is LoginFlow => flow.kind === "login",
-  create: (fields) => ({ ...fields, kind: "login", requestedAal: undefined, refresh: false, oauth2LoginChallenge: undefined }),
+  create: (fields) => ({
+    ...fields,
+    kind: "login",
+    requestedAal: undefined,
+    refresh: false,
+    oauth2LoginChallenge: undefined,
+    identitySchema: undefined,
+  }),
   carryOver(expired, replacement) {
     // login.Handler.FromOldFlow builds the new flow from the submission request: a plain aal1 login.
     replacement.requestedAal = "aal1";
     replacement.oauth2LoginChallenge = expired.oauth2LoginChallenge;
+    replacement.identitySchema = expired.identitySchema;
   },
   initialState: "choose_method",
   enabled: () => true,
@@ -17,22 +38,24 @@ export const loginFlow: FlowDefinition<LoginFlow> = {
   lifespanMs: (config) => config.selfservice.flows.login.lifespan,
   expiredMessage: messages.loginFlowExpired,
   noStrategyMessage: () => messages.noStrategy("login"),
-  sort: (deps) => ({
-    groups: deps.strategies.groupOrder("login"),
-    keys: ["csrf_token", "identifier", ...deps.strategies.interleavedInputs().flatMap((s) => s.inputs)],
-  }),
+  // The second identifier-first screen keeps the order populateIdentifierFirst built, as idfirst.Strategy.Login does not sort.
+  sort: (deps, flow) =>
+    rendersIdentifierFirst(deps.config, flow) && identifierFirstStep(flow) !== undefined ? { groups: [], keys: [] } : loginSort(deps),
   async populate(deps, flow, ctx) {
     if (flow.refresh) flow.ui.addMessage(messages.loginReAuth());
     else if (flow.requestedAal === "aal2") flow.ui.addMessage(messages.loginMfa());
+    if (rendersIdentifierFirst(deps.config, flow)) return populateIdentifierFirst(deps, flow, ctx, loginSort(deps));
     for (const strategy of deps.strategies.for("login")) await strategy.login.populate(flow, ctx);
   },
-  toJson: (flow) => ({
+  toJson: async (flow, deps) => ({
     ...baseFlowJson(flow),
     created_at: flow.createdAt.toISOString(),
     updated_at: flow.updatedAt.toISOString(),
     refresh: flow.refresh,
     requested_aal: flow.requestedAal ?? "aal1",
     state: flow.state,
+    ...(flow.identitySchema ? { identity_schema: flow.identitySchema } : {}),
     ...(flow.oauth2LoginChallenge ? { oauth2_login_challenge: flow.oauth2LoginChallenge } : {}),
+    ...(await oauth2LoginRequestJson(deps, flow)),
   }),
 };

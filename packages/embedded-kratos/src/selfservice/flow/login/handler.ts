@@ -21,10 +21,14 @@ import {
   writeFlowError,
 } from "../engine";
 import { flowErrors } from "../flow-errors";
+import { challengeForNewFlow, hydraRequiresLogin, overriddenReturnTo, skipToHydra } from "../oauth2-login";
+import { selfServiceFlowIdentitySchema } from "../identity-schema";
 import { isExpired, type FlowType } from "../flow";
-import { newSessionTokenExchangeCode } from "../token-exchange";
+import { createSessionTokenExchanger } from "../token-exchange";
 import { loginFlow } from "./definition";
 import { completeLogin } from "./hooks";
+import { ShowIdentifierFirstCredentials } from "./identifier-first";
+import { showIdentifierFirstCredentials } from "./identifier-first-step";
 
 export function registerLoginRoutes(router: Router, deps: FlowDeps): void {
   router.get("/self-service/login/browser", (ctx) => initLogin(deps, ctx, "browser"));
@@ -41,15 +45,20 @@ export function registerLoginRoutes(router: Router, deps: FlowDeps): void {
  * return_to or the default for browsers).
  */
 async function initLogin(deps: FlowDeps, ctx: HttpContext, type: FlowType): Promise<void> {
-  const returnTo = returnToFromQuery(deps, ctx);
+  const oauth2 = await challengeForNewFlow(deps, ctx, type);
+  const returnTo = overriddenReturnTo(deps, oauth2) ?? returnToFromQuery(deps, ctx);
   const aalParam = (ctx.query.get("aal") ?? "").toLowerCase() || "aal1";
   if (aalParam !== "aal1" && aalParam !== "aal2") throw flowErrors.unknownAal(aalParam);
   const requestedAal = aalParam;
+  // Only an aal1 flow takes a schema (login.Handler.NewLoginFlow); it labels the identifier.
+  const schemaParam = requestedAal === "aal1" ? ctx.query.get("identity_schema") : null;
+  const identitySchema = schemaParam ? selfServiceFlowIdentitySchema(deps.config, schemaParam) : undefined;
   const session = await deps.sessions.fromRequest(ctx);
-  const refresh = session !== undefined && ctx.query.get("refresh") === "true";
+  const refresh = session !== undefined && (ctx.query.get("refresh") === "true" || hydraRequiresLogin(oauth2));
 
   if (!session && requestedAal === "aal2") throw flowErrors.sessionRequiredForHigherAal();
   if (session && !refresh && (requestedAal === "aal1" || aalRank(requestedAal) <= aalRank(session.aal))) {
+    if (oauth2?.request) return skipToHydra(deps, ctx, oauth2, session, () => flowErrors.alreadyLoggedIn("login"));
     if (type === "browser" && !ctx.acceptsJson) {
       ctx.redirect(deps.returnTo.target(returnTo) ?? deps.config.selfservice.default_browser_return_url);
       return;
@@ -57,11 +66,8 @@ async function initLogin(deps: FlowDeps, ctx: HttpContext, type: FlowType): Prom
     throw flowErrors.alreadyLoggedIn("login");
   }
 
-  const challenge = ctx.query.get("login_challenge");
-  const exchangeCode =
-    type === "api" && !session && ctx.query.get("return_session_token_exchange_code") === "true"
-      ? newSessionTokenExchangeCode()
-      : undefined;
+  const challenge = oauth2?.challenge;
+  const wantsExchangeCode = type === "api" && !session && ctx.query.get("return_session_token_exchange_code") === "true";
   const flow = await createFlow(deps, loginFlow, ctx, type, {
     returnTo,
     strategy: { session },
@@ -73,8 +79,10 @@ async function initLogin(deps: FlowDeps, ctx: HttpContext, type: FlowType): Prom
         f.identityId = session.identityId;
       }
       if (challenge) f.oauth2LoginChallenge = challenge;
+      f.identitySchema = identitySchema;
     },
   });
+  const exchangeCode = wantsExchangeCode ? await createSessionTokenExchanger(deps, flow.id) : undefined;
   if (exchangeCode) {
     // Only the answer to the init carries the code (Kratos does not store it on the flow).
     ctx.json(200, { ...(await loginFlow.toJson(flow, deps)), session_token_exchange_code: exchangeCode });
@@ -124,6 +132,10 @@ async function submitLogin(deps: FlowDeps, ctx: HttpContext): Promise<void> {
     await completeLogin(deps, ctx, flow, result, session);
   } catch (error) {
     if (error instanceof CompletedByStrategy) return;
+    if (error instanceof ShowIdentifierFirstCredentials) {
+      await showIdentifierFirstCredentials(deps, ctx, flow, error.identifier, body, sctx);
+      return;
+    }
     if (error instanceof FlowValidationError) {
       await respondWithValidationError(deps, loginFlow, ctx, flow, body, error, sctx);
       return;

@@ -1,14 +1,15 @@
 import type { FlowDeps } from "../flow-deps";
 import type { HttpContext } from "../../../http/context";
 import { errors } from "../../../http/errors";
-import { sessionAal } from "../../../session/aal";
 import { publicSessionJson } from "../../../session/json";
 import type { Session } from "../../../session/session";
 import { runAfterHooks } from "../../hook/registry";
 import type { LoginResult } from "../../strategy/strategy";
 import { aal2LoginUrl } from "../aal2-login";
 import { flowErrors } from "../flow-errors";
+import { maybeRedirectApiCodeFlow } from "../token-exchange";
 import { maybeLinkCredentials } from "./link-credentials";
+import { acceptOAuth2Login } from "../oauth2-login";
 import type { Flow } from "../flow";
 
 /** Where a browser goes after logging in with `method`: flow return_to, per-method, flow-wide, then global default. */
@@ -57,14 +58,7 @@ export async function completeLogin(
   let session: Session;
   let token: string | undefined;
   if (current && current.identityId === identity.id) {
-    // ActivateSession on the existing session: the new method counts, and the session is renewed from now.
-    const now = new Date();
-    current.authenticationMethods = [...current.authenticationMethods, ...methods];
-    current.aal = sessionAal(current.authenticationMethods);
-    current.authenticatedAt = now;
-    current.expiresAt = new Date(now.getTime() + deps.config.session.lifespan);
-    await deps.sessions.repository.updateAuthentication(current);
-    session = { ...current, identity };
+    session = { ...(await deps.sessions.activateExisting(ctx, current, methods)), identity };
     token = deps.sessions.tokenFrom(ctx);
   } else {
     const issued = await deps.sessions.issue(ctx, identity, methods);
@@ -81,6 +75,8 @@ export async function completeLogin(
   const satisfied = deps.aal.satisfies(session.aal, { ...identity, availableAal: available }, deps.config.session.whoami.required_aal);
   const sessionJson = publicSessionJson(deps, session);
 
+  // MaybeRedirectAPICodeFlow: a native flow a social sign-in finished in the system browser returns to the app with its code.
+  if (await maybeRedirectApiCodeFlow(deps, ctx, flow, { id: session.id, token }, flow.active ?? method.method)) return;
   if (flow.type === "api") {
     ctx.json(200, {
       session: satisfied ? sessionJson : { ...sessionJson, identity: null },
@@ -89,16 +85,19 @@ export async function completeLogin(
     });
     return;
   }
-  if (token) deps.sessions.setCookie(ctx, token, session);
+  if (token) await deps.sessions.issueCookie(ctx, deps.csrf, token, session, current ?? null);
   const stepUp = satisfied ? undefined : aal2LoginUrl(deps, { passFrom: flow.requestUrl });
   const returnTo = loginReturnUrl(deps, method.method, flow);
+  // Kratos as Hydra's login provider: once the session suffices, Hydra's login request is accepted and the browser goes back to Hydra.
+  const challenge = flow.kind === "login" ? flow.oauth2LoginChallenge : undefined;
+  const toHydra = !stepUp && challenge ? await acceptOAuth2Login(deps, challenge, session) : undefined;
   if (ctx.isJsonRequest) {
-    if (stepUp) {
-      ctx.error(errors.browserLocationChangeRequired(stepUp));
+    if (stepUp ?? toHydra) {
+      ctx.error(errors.browserLocationChangeRequired(stepUp ?? toHydra ?? ""));
       return;
     }
     ctx.json(200, { session: sessionJson, continue_with: [{ action: "redirect_browser_to", redirect_browser_to: returnTo }] });
     return;
   }
-  ctx.redirect(stepUp ?? returnTo);
+  ctx.redirect(stepUp ?? toHydra ?? returnTo);
 }

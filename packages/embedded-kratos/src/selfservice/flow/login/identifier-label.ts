@@ -1,5 +1,6 @@
 import type { IdentitySchema, SchemaRegistry } from "../../../identity/schema-registry";
 import { messages, type UiText } from "../../../ui/messages";
+import type { LoginFlow } from "../flow";
 
 /**
  * login.GetIdentifierLabelFromSchema: the login identifier is labelled with
@@ -16,7 +17,7 @@ export function identifierLabelFromSchema(schema: Pick<IdentitySchema, "paths"> 
   return only?.title ? messages.labelGenerated(only.title, only.name) : messages.labelId();
 }
 
-/** The label of a login flow's identifier: login flows here always use the default schema. */
-export function loginIdentifierLabel(schemas: SchemaRegistry): UiText {
-  return identifierLabelFromSchema(schemas.get(schemas.defaultId));
+/** The label of a login flow's identifier, from the flow's own schema (`identity_schema`, else the default), as Kratos reads it. */
+export function loginIdentifierLabel(schemas: SchemaRegistry, flow: Pick<LoginFlow, "identitySchema">): UiText {
+  return identifierLabelFromSchema(schemas.get(flow.identitySchema ?? schemas.defaultId));
 }

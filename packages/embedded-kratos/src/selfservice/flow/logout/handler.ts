@@ -82,6 +82,8 @@ async function updateLogoutFlow(deps: Deps, ctx: HttpContext): Promise<void> {
   }
   await deps.sessions.repository.deactivate(session.id);
   deps.sessions.clearCookie(ctx);
+  // logout.Handler.completeLogout: a new anti-CSRF token, so nothing the signed-in browser held can be replayed.
+  deps.csrf.regenerate(ctx);
 
   const returnTo = ctx.query.get("return_to");
   let target = deps.config.selfservice.flows.logout.after.default_browser_return_url ?? deps.config.selfservice.default_browser_return_url;

@@ -35,6 +35,9 @@ export async function completeRecovery(deps: FlowDeps, http: HttpContext, flow: 
   flow.state = "passed_challenge";
   flow.identityId = identity.id;
   flow.ui.clearMessages();
+  // recoveryIssueSession (code: browser flows; link: always) gives the flow a new anti-CSRF token before the settings
+  // flow is made, so that flow and the session cookie below share the rotated token.
+  if (inBrowser || flow.type === "browser") flow.csrfToken = deps.csrf.mask(deps.csrf.regenerate(http));
   await deps.flows.save(flow);
 
   const settingsType = inBrowser ? "browser" : flow.type;
@@ -61,12 +64,12 @@ export async function completeRecovery(deps: FlowDeps, http: HttpContext, flow: 
   if (inBrowser) {
     // link.Strategy.recoveryIssueSession: a mailed link is opened by a browser, whatever flow it belongs to:
     // the cookie and a 303 to the settings UI, for every client.
-    deps.sessions.setCookie(http, issued.token, issued.session);
+    await deps.sessions.issueCookie(http, deps.csrf, issued.token, issued.session);
     http.redirect(settingsUrl);
     return;
   }
   const nativeAnswer = flow.type === "api";
-  if (!nativeAnswer) deps.sessions.setCookie(http, issued.token, issued.session);
+  if (!nativeAnswer) await deps.sessions.issueCookie(http, deps.csrf, issued.token, issued.session);
 
   if (!deps.config.feature_flags.use_continue_with_transitions) {
     // Kratos' default (pre-continue_with) transition: an AJAX client is told to move the

@@ -2,7 +2,9 @@ import { isCredentialIdentifier } from "../../../identity/schema-registry";
 import { messages } from "../../../ui/messages";
 import type { FlowDefinition } from "../definition";
 import { baseFlowJson, type RegistrationFlow } from "../flow";
+import { oauth2LoginRequestJson } from "../oauth2-login";
 import { registrationSchemaId } from "./schema";
+import { populateProfileFirst, rendersProfileFirst } from "./profile-first";
 
 export const registrationFlow: FlowDefinition<RegistrationFlow> = {
   kind: "registration",
@@ -33,12 +35,14 @@ export const registrationFlow: FlowDefinition<RegistrationFlow> = {
     return { groups: deps.strategies.groupOrder("registration"), keys };
   },
   async populate(deps, flow, ctx) {
+    if (rendersProfileFirst(deps.config, flow)) return populateProfileFirst(deps, flow, ctx);
     for (const strategy of deps.strategies.for("registration")) await strategy.registration.populate(flow, ctx);
   },
-  toJson: (flow) => ({
+  toJson: async (flow, deps) => ({
     ...baseFlowJson(flow),
     state: flow.state,
     ...(flow.identitySchema ? { identity_schema: flow.identitySchema } : {}),
     ...(flow.oauth2LoginChallenge ? { oauth2_login_challenge: flow.oauth2LoginChallenge } : {}),
+    ...(await oauth2LoginRequestJson(deps, flow)),
   }),
 };

@@ -22,10 +22,15 @@ import {
   writeFlowError,
 } from "../engine";
 import { flowErrors } from "../flow-errors";
+import { acceptOAuth2Login, challengeForNewFlow, type OAuth2Challenge } from "../oauth2-login";
+import type { Session } from "../../../session/session";
+import { selfServiceFlowIdentitySchema } from "../identity-schema";
 import { isExpired, type FlowType } from "../flow";
-import { newSessionTokenExchangeCode } from "../token-exchange";
+import { createSessionTokenExchanger } from "../token-exchange";
 import { registrationFlow } from "./definition";
 import { completeRegistration } from "./hooks";
+import { ShowRegistrationScreen } from "./profile-first";
+import { showRegistrationScreen } from "./profile-first-step";
 
 export function registerRegistrationRoutes(router: Router, deps: FlowDeps): void {
   router.get("/self-service/registration/browser", (ctx) => initRegistration(deps, ctx, "browser"));
@@ -48,9 +53,9 @@ async function initRegistration(deps: FlowDeps, ctx: HttpContext, type: FlowType
   const afterVerification = ctx.query.get("after_verification_return_to");
   if (afterVerification) deps.returnTo.check(afterVerification);
   const schemaParam = ctx.query.get("identity_schema");
-  if (schemaParam && !deps.schemas.get(schemaParam))
-    throw new KratosError(400, { reason: `The requested identity schema "${schemaParam}" does not exist.` });
-  const challenge = ctx.query.get("login_challenge");
+  if (schemaParam) selfServiceFlowIdentitySchema(deps.config, schemaParam);
+  const oauth2 = await challengeForNewFlow(deps, ctx, type);
+  const challenge = oauth2?.challenge;
   const flow = await createFlow(deps, registrationFlow, ctx, type, {
     returnTo,
     prepare: (f) => {
@@ -59,14 +64,17 @@ async function initRegistration(deps: FlowDeps, ctx: HttpContext, type: FlowType
     },
   });
   if (type === "api") {
-    const exchangeCode = ctx.query.get("return_session_token_exchange_code") === "true" ? newSessionTokenExchangeCode() : undefined;
+    const exchangeCode =
+      ctx.query.get("return_session_token_exchange_code") === "true" ? await createSessionTokenExchanger(deps, flow.id) : undefined;
     ctx.json(200, {
       ...(await registrationFlow.toJson(flow, deps)),
       ...(exchangeCode ? { session_token_exchange_code: exchangeCode } : {}),
     });
     return;
   }
-  if (await deps.sessions.fromRequest(ctx)) {
+  const current = await deps.sessions.fromRequest(ctx);
+  if (current) {
+    if (oauth2?.request) return signedInWithChallenge(deps, ctx, oauth2, current);
     if (ctx.isJsonRequest) throw flowErrors.alreadyLoggedIn("registration");
     ctx.redirect(deps.returnTo.target(returnTo) ?? deps.config.selfservice.default_browser_return_url);
     return;
@@ -95,7 +103,8 @@ async function submitRegistration(deps: FlowDeps, ctx: HttpContext): Promise<voi
   }
   if (isExpired(flow)) return handleExpired(deps, registrationFlow, ctx, flow);
 
-  const strategy = deps.strategies.responsibleFor("registration", { flow, body, method: submittedMethod(body, ctx) }, sctx);
+  const submission = { flow, body, method: submittedMethod(body, ctx) };
+  const strategy = deps.strategies.responsibleFor("registration", submission, sctx);
   try {
     if (flow.state === "passed_challenge") {
       throw FlowValidationError.flow({
@@ -105,7 +114,7 @@ async function submitRegistration(deps: FlowDeps, ctx: HttpContext): Promise<voi
       });
     }
     if (!strategy) throw FlowValidationError.flow(registrationFlow.noStrategyMessage());
-    checkCsrf(deps, ctx, flow, body);
+    if (!strategy.registration.skipsCsrfCheck?.(submission)) checkCsrf(deps, ctx, flow, body);
     let result;
     try {
       result = await strategy.registration.submit(flow, body, sctx);
@@ -120,6 +129,10 @@ async function submitRegistration(deps: FlowDeps, ctx: HttpContext): Promise<voi
     await completeRegistration(deps, ctx, flow, result);
   } catch (error) {
     if (error instanceof CompletedByStrategy) return;
+    if (error instanceof ShowRegistrationScreen) {
+      await showRegistrationScreen(deps, ctx, flow, error, sctx);
+      return;
+    }
     if (error instanceof FlowValidationError) {
       await respondWithValidationError(deps, registrationFlow, ctx, flow, body, error, sctx);
       return;
@@ -130,4 +143,20 @@ async function submitRegistration(deps: FlowDeps, ctx: HttpContext): Promise<voi
     }
     throw error;
   }
+}
+
+/**
+ * createBrowserRegistrationFlow for a signed-in browser with a Hydra challenge:
+ * a login Hydra may skip is accepted with the current session (a 303 back to
+ * Hydra; JSON clients get Kratos' empty 200 answer), otherwise the browser is
+ * sent (302) to the login flow with the same query.
+ */
+async function signedInWithChallenge(deps: FlowDeps, ctx: HttpContext, oauth2: OAuth2Challenge, session: Session): Promise<void> {
+  if (oauth2.request?.skip === true) {
+    const redirectTo = await acceptOAuth2Login(deps, oauth2.challenge, session);
+    if (ctx.acceptsJson) ctx.json(200, null);
+    else ctx.redirect(redirectTo);
+    return;
+  }
+  ctx.redirect(`${deps.config.publicBaseUrl}self-service/login/browser${ctx.search}`, 302);
 }

@@ -7,6 +7,9 @@ import type { RegistrationResult } from "../../strategy/strategy";
 import { flowErrors } from "../flow-errors";
 import type { ContinueWith, Flow } from "../flow";
 import { startVerificationForIdentity } from "../verification/start";
+import { acceptOAuth2Login } from "../oauth2-login";
+import type { Session } from "../../../session/session";
+import { maybeRedirectApiCodeFlow } from "../token-exchange";
 
 export function registrationReturnUrl(deps: FlowDeps, method: string | undefined, flow?: Flow): string {
   const after = deps.config.selfservice.flows.registration.after as Record<
@@ -56,14 +59,15 @@ export async function completeRegistration(deps: FlowDeps, ctx: HttpContext, flo
   const identity = publicIdentityJson(deps, result.identity);
   const session = publicSessionJson(deps, issued.session);
   if (args.sessionHookRan) {
+    if (await maybeRedirectApiCodeFlow(deps, ctx, flow, { id: issued.session.id, token: issued.token }, method)) return;
     if (flow.type === "api") {
       continueWith.push({ action: "set_ory_session_token", ory_session_token: issued.token });
       ctx.json(200, { session_token: issued.token, session, identity, continue_with: continueWith });
       return;
     }
-    deps.sessions.setCookie(ctx, issued.token, issued.session);
+    await deps.sessions.issueCookie(ctx, deps.csrf, issued.token, issued.session);
     if (ctx.isJsonRequest) {
-      ctx.json(200, { session, identity, continue_with: continueWith });
+      ctx.json(200, { session, identity, continue_with: await withHydraRedirect(deps, flow, issued.session, continueWith) });
       return;
     }
   }
@@ -71,5 +75,26 @@ export async function completeRegistration(deps: FlowDeps, ctx: HttpContext, flo
     ctx.json(200, { identity, continue_with: continueWith.length > 0 ? continueWith : null });
     return;
   }
+  // Kratos as Hydra's login provider: back to Hydra once registered, unless the verification UI comes first.
+  const challenge = flow.kind === "registration" ? flow.oauth2LoginChallenge : undefined;
+  if (challenge && !args.returnToVerification) {
+    ctx.redirect(await acceptOAuth2Login(deps, challenge, issued.session));
+    return;
+  }
   ctx.redirect(args.returnToVerification ?? returnTo);
+}
+
+/**
+ * hook.SessionIssuer.acceptLoginChallenge: for an AJAX sign-up with a Hydra
+ * challenge, Hydra's login request is accepted and its URL replaces every
+ * `redirect_browser_to` as the last item — unless a verification UI follows.
+ */
+async function withHydraRedirect(deps: FlowDeps, flow: Flow, session: Session, continueWith: ContinueWith[]): Promise<ContinueWith[]> {
+  const challenge = flow.kind === "registration" ? flow.oauth2LoginChallenge : undefined;
+  if (!challenge || continueWith.some((item) => item.action === "show_verification_ui")) return continueWith;
+  const redirectTo = await acceptOAuth2Login(deps, challenge, session);
+  return [
+    ...continueWith.filter((item) => item.action !== "redirect_browser_to"),
+    { action: "redirect_browser_to", redirect_browser_to: redirectTo },
+  ];
 }

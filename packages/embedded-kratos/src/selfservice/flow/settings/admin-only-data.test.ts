@@ -215,7 +215,20 @@ describe("CIAM Kratos: a customer cannot set their own business attributes", () 
 
   beforeAll(async () => {
     pg = await startTestPostgres();
-    kratos = await startKratos(pg, "ciam_admin_only_data", { configPath: CIAM_CONFIG });
+    kratos = await startKratos(pg, "ciam_admin_only_data", {
+      configPath: CIAM_CONFIG,
+      // Sign-up may name the customer schema only when it is selfservice_selectable (config.SelfServiceFlowIdentitySchema).
+      configOverrides: {
+        identity: {
+          default_schema_id: "default",
+          schemas: [
+            { id: "default", url: "file:///etc/config/kratos/identity.default.schema.json" },
+            { id: "customer", url: "file:///etc/config/kratos/identity.customer.schema.json", selfservice_selectable: true },
+            { id: "company", url: "file:///etc/config/kratos/identity.company.schema.json" },
+          ],
+        },
+      },
+    });
   });
   afterAll(async () => {
     await kratos?.close();

@@ -16,7 +16,7 @@ export async function startVerificationForIdentity(
   deps: FlowDeps,
   ctx: HttpContext,
   identity: Identity,
-  original: Pick<Flow, "type" | "requestUrl">,
+  original: Pick<Flow, "kind" | "type" | "requestUrl">,
 ): Promise<{ flow: Flow; address: string } | undefined> {
   if (!deps.config.selfservice.flows.verification.enabled) return undefined;
   const address = identity.verifiableAddresses.find((a) => !a.verified);
@@ -29,6 +29,8 @@ export async function startVerificationForIdentity(
     requestUrl,
     ...(returnTo ? { returnTo } : {}),
     prepare: (f) => (f.active = use),
+    // hook.Verifier: after a browser sign-up (or login) the verification flow gets a new anti-CSRF token; after settings the current one.
+    regenerateCsrf: type === "browser" && (original.kind === "registration" || original.kind === "login"),
   });
   flow.ui.setValue("email", address.value);
   const strategy = configuredStrategy(deps, "verification");

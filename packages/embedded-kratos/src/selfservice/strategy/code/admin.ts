@@ -8,7 +8,8 @@ import { codeRecovery } from "./recovery";
 import { inputNode } from "../../../ui/node";
 import { mailMessages } from "../mailed-secret/messages";
 import { methodSubmitNode } from "../mailed-secret/nodes";
-import { codeMethodConfig } from "./config";
+import { codeMethodConfig, codeStrategyEnabled } from "./config";
+import { unlessDisabled } from "../disabled-endpoint";
 import { CODE_LENGTH, generateCode, hashSecret } from "../mailed-secret/secrets";
 import { secretsFor } from "../mailed-secret/tokens";
 
@@ -18,44 +19,49 @@ import { secretsFor } from "../mailed-secret/tokens";
  * `sent_email` whose only nodes are the code input and the submit button,
  * and an admin code for the identity (404 "could not find identity").
  */
-export function registerAdminRecoveryCodeRoute(admin: Router, deps: Deps): void {
-  admin.post("/admin/recovery/code", async (ctx) => {
-    const input = await parseAdminRecoveryBody(ctx, codeMethodConfig(deps.config).config.lifespan, "code");
-    const flow = await newAdminRecoveryFlow(deps, ctx, input.flowType, input.expiresInMs, {
-      id: "code",
-      populate: (f, c) => codeRecovery.populate(f, c),
-    });
-    const identity = isUuid(input.identityId) ? await deps.identityRepository.get(input.identityId) : undefined;
-    if (!identity) throw new KratosError(404, { message: "Unable to locate the resource", reason: "could not find identity" });
+export const ADMIN_RECOVERY_CODE_ROUTE = "/admin/recovery/code";
 
-    flow.state = "sent_email";
-    flow.ui.nodes = [
-      inputNode("code", "code", "text", {
-        required: true,
-        pattern: "[0-9]+",
-        maxlength: CODE_LENGTH,
-        label: mailMessages.labelRecoveryCode(),
-      }),
-      methodSubmitNode("code", "code"),
-    ];
-    const code = generateCode();
-    await deps.db.transaction(async (tx) => {
-      // The flow row must exist before the code that references it.
-      await deps.flows.save(flow, tx);
-      await secretsFor(deps.db).createRecoveryToken(tx, {
-        strategy: "code",
-        hash: hashSecret(deps.config, code),
-        identityId: identity.id,
-        flowId: flow.id,
-        tokenType: "admin",
-        expiresAt: flow.expiresAt,
+export function registerAdminRecoveryCodeRoute(admin: Router, deps: Deps): void {
+  admin.post(
+    ADMIN_RECOVERY_CODE_ROUTE,
+    unlessDisabled(deps.config, codeStrategyEnabled, async (ctx) => {
+      const input = await parseAdminRecoveryBody(ctx, codeMethodConfig(deps.config).config.lifespan, "code");
+      const flow = await newAdminRecoveryFlow(deps, ctx, input.flowType, input.expiresInMs, {
+        id: "code",
+        populate: (f, c) => codeRecovery.populate(f, c),
       });
-    });
-    const uiUrl = deps.config.selfservice.flows.recovery.ui_url;
-    ctx.json(201, {
-      recovery_link: uiUrl ? urlWithFlow(uiUrl, flow.id) : `${deps.config.publicBaseUrl}self-service/recovery/flows?id=${flow.id}`,
-      recovery_code: code,
-      expires_at: flow.expiresAt.toISOString(),
-    });
-  });
+      const identity = isUuid(input.identityId) ? await deps.identityRepository.get(input.identityId) : undefined;
+      if (!identity) throw new KratosError(404, { message: "Unable to locate the resource", reason: "could not find identity" });
+
+      flow.state = "sent_email";
+      flow.ui.nodes = [
+        inputNode("code", "code", "text", {
+          required: true,
+          pattern: "[0-9]+",
+          maxlength: CODE_LENGTH,
+          label: mailMessages.labelRecoveryCode(),
+        }),
+        methodSubmitNode("code", "code"),
+      ];
+      const code = generateCode();
+      await deps.db.transaction(async (tx) => {
+        // The flow row must exist before the code that references it.
+        await deps.flows.save(flow, tx);
+        await secretsFor(deps.db).createRecoveryToken(tx, {
+          strategy: "code",
+          hash: hashSecret(deps.config, code),
+          identityId: identity.id,
+          flowId: flow.id,
+          tokenType: "admin",
+          expiresAt: flow.expiresAt,
+        });
+      });
+      const uiUrl = deps.config.selfservice.flows.recovery.ui_url;
+      ctx.json(201, {
+        recovery_link: uiUrl ? urlWithFlow(uiUrl, flow.id) : `${deps.config.publicBaseUrl}self-service/recovery/flows?id=${flow.id}`,
+        recovery_code: code,
+        expires_at: flow.expiresAt.toISOString(),
+      });
+    }),
+  );
 }

@@ -44,8 +44,16 @@ export const codeLogin: LoginStrategy = {
       return;
     }
     if (!flow.ui.findInput("identifier"))
-      flow.ui.append(inputNode("default", "identifier", "text", { required: true, label: loginIdentifierLabel(ctx.deps.schemas) }));
+      flow.ui.append(inputNode("default", "identifier", "text", { required: true, label: loginIdentifierLabel(ctx.deps.schemas, flow) }));
     flow.ui.append(methodSubmitNode("code", "code", mailMessages.loginSendCode()));
+  },
+
+  // PopulateLoginMethodIdentifierFirstCredentials: with passwordless codes, a known account (or any, under mitigation) gets the send button.
+  populateIdentifierFirstCredentials(flow, { identity }, ctx) {
+    if (!codeMethodConfig(ctx.deps.config).passwordless_enabled) return false;
+    if (!identity && !ctx.deps.config.security.account_enumeration.mitigate) return false;
+    flow.ui.append(methodSubmitNode("code", "code", mailMessages.loginSendCode()));
+    return true;
   },
 
   async submit(flow, body, ctx) {

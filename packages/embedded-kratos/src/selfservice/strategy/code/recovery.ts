@@ -1,6 +1,7 @@
 import { normalizeIdentifier } from "../../../identity/extensions";
 import { publicIdentityJson } from "../../../session/json";
-import { messages } from "../../../ui/messages";
+import { messages, type UiText } from "../../../ui/messages";
+import { errors } from "../../../http/errors";
 import type { Flow } from "../../flow/flow";
 import { FlowValidationError } from "../../flow/validation-error";
 import type { AddressFlowResult, StrategyContext, AddressFlowStrategy } from "../strategy";
@@ -34,8 +35,10 @@ export const codeRecovery: AddressFlowStrategy = {
     const email = typeof body.email === "string" ? body.email.trim() : "";
     const code = typeof body.code === "string" ? body.code.trim() : "";
     if (ctx.http.method === "GET") return { kind: "flow" };
-    if (flow.state === "passed_challenge") throw FlowValidationError.flow(mailMessages.recoveryRetrySuccess());
-    if (flow.state === "sent_email" && email === "") return useCode(flow, code, ctx);
+    // code.Strategy.Recover: past the first screen a submission without an email is a code (even on a passed flow);
+    // a passed flow submitted with an email starts over (retryRecoveryFlow with 4060001).
+    if (flow.state !== "choose_method" && email === "") return useCode(flow, code, ctx);
+    if (flow.state === "passed_challenge") return { kind: "retry", message: mailMessages.recoveryRetrySuccess(), answer: "code_recovery" };
     if (refuseWhenSignedIn(ctx)) return { kind: "responded" };
     if (email === "") throw FlowValidationError.field("email", messages.required("email"));
     await sendRecoveryCode(flow, email, ctx);
@@ -110,9 +113,15 @@ async function useCode(flow: Flow, code: string, ctx: StrategyContext): Promise<
   const secrets = secretsFor(deps.db);
   const submissions = await secrets.countSubmission(flow.id);
   updateCodeState(flow, { submit_count: submissions });
-  if (submissions > codeMethodConfig(deps.config).config.max_submissions) throw FlowValidationError.flow(mailMessages.tooManySubmissions());
+  // persistence/sql/persister_code.go useOneTimeCode: too many submissions and a used code are errors that
+  // code.Strategy.retryRecoveryFlow turns into a fresh flow carrying them (ui.Container.ParseError: 4000001).
+  if (submissions > codeMethodConfig(deps.config).config.max_submissions)
+    return retryWithError(mailMessages.tooManySubmissions(), "The request was submitted too often. Please request another code.");
 
-  const token = code === "" ? undefined : await secrets.useRecoveryToken(flow.id, "code", hashSecret(deps.config, code));
+  const hash = code === "" ? undefined : hashSecret(deps.config, code);
+  const token = hash === undefined ? undefined : await secrets.useRecoveryToken(flow.id, "code", hash);
+  if (!token && hash !== undefined && (await secrets.recoveryTokenWasUsed(flow.id, "code", hash)))
+    return retryWithError(mailMessages.codeAlreadyUsed(), "The code was already used. Please request another code.");
   if (!token) {
     // Kratos answers a wrong code with the flow (200) carrying 4060006, not a 400.
     flow.ui.clearMessages();
@@ -124,4 +133,8 @@ async function useCode(flow: Flow, code: string, ctx: StrategyContext): Promise<
     if (address) await secrets.markIdentityAddressVerified(token.identityId, address.value);
   }
   return { kind: "recovered", identityId: token.identityId, method: "code_recovery" };
+}
+
+function retryWithError(message: UiText, reason: string): AddressFlowResult {
+  return { kind: "retry", message, answer: "code_recovery", error: errors.badRequest(reason) };
 }

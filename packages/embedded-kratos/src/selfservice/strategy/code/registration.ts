@@ -49,6 +49,12 @@ export const codeRegistration: RegistrationStrategy = {
     flow.ui.append(methodSubmitNode("code", "code", mailMessages.registrationSendCode()));
   },
 
+  // PopulateRegistrationMethodCredentials: with passwordless codes, the "Send sign up code" button.
+  populateCredentials(flow, _traits, ctx) {
+    if (codeMethodConfig(ctx.deps.config).passwordless_enabled)
+      flow.ui.append(methodSubmitNode("code", "code", mailMessages.registrationSendCode()));
+  },
+
   async submit(flow, body, ctx) {
     const { deps } = ctx;
     if (!codeMethodConfig(deps.config).passwordless_enabled) throw FlowValidationError.flow(messages.noStrategy("registration"));
@@ -57,7 +63,7 @@ export const codeRegistration: RegistrationStrategy = {
     const raw = isObject(body.traits) ? body.traits : {};
     const stored = codeState(flow).registration_traits;
     const resend = body.resend === "code";
-    const traits = resend && isObject(stored) ? stored : ctx.http.isJsonRequest ? raw : coerceFormTraits(schema, raw);
+    const traits = resend && isObject(stored) ? stored : ctx.http.bodyIsJson ? raw : coerceFormTraits(schema, raw);
 
     if (flow.state !== "sent_email" || resend) {
       const problems = deps.identities.validateTraits(schemaId, traits);

@@ -1,5 +1,5 @@
 import type { Strategy } from "../strategy";
-import { registerAdminRecoveryCodeRoute } from "./admin";
+import { ADMIN_RECOVERY_CODE_ROUTE, registerAdminRecoveryCodeRoute } from "./admin";
 import { codeStrategyEnabled } from "./config";
 import { codeLogin } from "./login";
 import { codeMigrations } from "./migrations";
@@ -20,6 +20,7 @@ export const codeStrategy: Strategy = {
   secretInputs: ["code"],
   identifiersFromSchema: true,
   enabled: codeStrategyEnabled,
+  guardedAdminRoutes: [{ method: "POST", path: ADMIN_RECOVERY_CODE_ROUTE }],
   migrations: codeMigrations,
   routes({ admin }, deps) {
     registerAdminRecoveryCodeRoute(admin, deps);

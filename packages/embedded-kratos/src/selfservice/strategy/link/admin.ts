@@ -6,7 +6,8 @@ import { newAdminRecoveryFlow, parseAdminRecoveryBody } from "../mailed-secret/a
 import { linkRecovery } from "./recovery";
 import { hashSecret } from "../mailed-secret/secrets";
 import { secretsFor } from "../mailed-secret/tokens";
-import { linkMethodConfig } from "./config";
+import { linkMethodConfig, linkStrategyEnabled } from "./config";
+import { unlessDisabled } from "../disabled-endpoint";
 import { linkUrl, newLinkToken } from "./token";
 
 /**
@@ -17,32 +18,37 @@ import { linkUrl, newLinkToken } from "./token";
  * endpoint's 404. Opening the link signs the person in and sends the browser
  * to the settings UI, whichever strategy `recovery.use` names.
  */
-export function registerAdminRecoveryLinkRoute(admin: Router, deps: Deps): void {
-  admin.post("/admin/recovery/link", async (ctx) => {
-    const input = await parseAdminRecoveryBody(ctx, linkMethodConfig(deps.config).config.lifespan, "link");
-    const flow = await newAdminRecoveryFlow(deps, ctx, "browser", input.expiresInMs, {
-      id: "link",
-      populate: (f, c) => linkRecovery.populate(f, c),
-    });
-    const identity = isUuid(input.identityId) ? await deps.identityRepository.get(input.identityId) : undefined;
-    if (!identity) throw errors.badRequest("The requested identity id does not exist.");
+export const ADMIN_RECOVERY_LINK_ROUTE = "/admin/recovery/link";
 
-    const token = newLinkToken();
-    await deps.db.transaction(async (tx) => {
-      await deps.flows.save(flow, tx);
-      await secretsFor(deps.db).createRecoveryToken(tx, {
-        strategy: "link",
-        hash: hashSecret(deps.config, token),
-        identityId: identity.id,
-        flowId: flow.id,
-        tokenType: "admin",
-        expiresAt: flow.expiresAt,
+export function registerAdminRecoveryLinkRoute(admin: Router, deps: Deps): void {
+  admin.post(
+    ADMIN_RECOVERY_LINK_ROUTE,
+    unlessDisabled(deps.config, linkStrategyEnabled, async (ctx) => {
+      const input = await parseAdminRecoveryBody(ctx, linkMethodConfig(deps.config).config.lifespan, "link");
+      const flow = await newAdminRecoveryFlow(deps, ctx, "browser", input.expiresInMs, {
+        id: "link",
+        populate: (f, c) => linkRecovery.populate(f, c),
       });
-    });
-    // The public URL, not `methods.link.config.base_url` (which only mailed links use).
-    ctx.json(200, {
-      recovery_link: linkUrl(deps.config.publicBaseUrl, "recovery", flow.id, token),
-      expires_at: flow.expiresAt.toISOString(),
-    });
-  });
+      const identity = isUuid(input.identityId) ? await deps.identityRepository.get(input.identityId) : undefined;
+      if (!identity) throw errors.badRequest("The requested identity id does not exist.");
+
+      const token = newLinkToken();
+      await deps.db.transaction(async (tx) => {
+        await deps.flows.save(flow, tx);
+        await secretsFor(deps.db).createRecoveryToken(tx, {
+          strategy: "link",
+          hash: hashSecret(deps.config, token),
+          identityId: identity.id,
+          flowId: flow.id,
+          tokenType: "admin",
+          expiresAt: flow.expiresAt,
+        });
+      });
+      // The public URL, not `methods.link.config.base_url` (which only mailed links use).
+      ctx.json(200, {
+        recovery_link: linkUrl(deps.config.publicBaseUrl, "recovery", flow.id, token),
+        expires_at: flow.expiresAt.toISOString(),
+      });
+    }),
+  );
 }

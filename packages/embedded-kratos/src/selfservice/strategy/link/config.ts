@@ -48,3 +48,8 @@ export function linkBaseUrl(config: KratosConfig): string {
   const base = linkMethodConfig(config).config.base_url ?? config.publicBaseUrl;
   return base.endsWith("/") ? base : `${base}/`;
 }
+
+/** selfservice.methods.link.enabled (off unless configured, as in Kratos). */
+export function linkStrategyEnabled(config: KratosConfig): boolean {
+  return config.selfservice.methods.link?.enabled === true;
+}

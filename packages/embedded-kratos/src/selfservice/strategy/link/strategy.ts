@@ -1,6 +1,7 @@
 import { movedUnderStrategyKey } from "../state-migration";
 import type { Strategy } from "../strategy";
-import { registerAdminRecoveryLinkRoute } from "./admin";
+import { ADMIN_RECOVERY_LINK_ROUTE, registerAdminRecoveryLinkRoute } from "./admin";
+import { linkStrategyEnabled } from "./config";
 import { linkRecovery } from "./recovery";
 import { linkVerification } from "./verification";
 
@@ -15,7 +16,8 @@ export const linkStrategy: Strategy = {
   group: "link",
   nodeOrder: { recovery: 20, verification: 20 },
   completesInBrowser: true,
-  enabled: (config) => config.selfservice.methods.link?.enabled === true,
+  enabled: linkStrategyEnabled,
+  guardedAdminRoutes: [{ method: "POST", path: ADMIN_RECOVERY_LINK_ROUTE }],
   migrations: [
     {
       // The flow's link state used to be two top-level keys of internal_context; it is one `link` key now.

@@ -66,6 +66,18 @@ export class OneTimeSecretRepository {
   }
 
   /** Consumes the flow's matching, unused, unexpired secret; undefined when there is none. */
+  /**
+   * Whether the secret matches a token of the flow that was already used and has not
+   * expired (RecoveryCode.Validate: an expired code counts as unknown before a used one does).
+   */
+  async recoveryTokenWasUsed(flowId: string, strategy: SecretStrategy, hash: Buffer): Promise<boolean> {
+    const { rows } = await this.db.query<{ secret_hash: Buffer }>(
+      "SELECT secret_hash FROM selfservice_recovery_tokens WHERE flow_id = $1 AND strategy = $2 AND used_at IS NOT NULL AND expires_at > now()",
+      [flowId, strategy],
+    );
+    return rows.some((r) => secretMatches(r.secret_hash, hash));
+  }
+
   async useRecoveryToken(flowId: string, strategy: SecretStrategy, hash: Buffer): Promise<RecoveryToken | undefined> {
     const { rows } = await this.db.query<{ id: string; secret_hash: Buffer }>(
       "SELECT id, secret_hash FROM selfservice_recovery_tokens WHERE flow_id = $1 AND strategy = $2",

@@ -18,7 +18,9 @@ import { exchangeCode, userInfo, type ProviderTokens } from "./client";
 import { callbackUrl, oidcProvider, type OidcProvider } from "./config";
 import { processLogin, processRegistration } from "./process";
 import { linkInSettings } from "./settings-link";
-import { openState, resumeContinuity } from "./state";
+import { codeForFlow, maybeRedirectApiCodeFlow } from "../../flow/token-exchange";
+import { continueAuthCode } from "./continuity";
+import { codeMatches, openState, type StateFlowKind } from "./state";
 
 const DISABLED =
   "This endpoint was disabled by system administrator. Please check your url or contact the system administrator to enable it.";
@@ -66,17 +68,28 @@ async function handleCallback(deps: FlowDeps, ctx: HttpContext): Promise<void> {
   const state = openState(deps.config, stateParam);
   if (!state) return deps.errors.forward(ctx, badRequest("Unable to complete OpenID Connect flow because the state parameter is invalid."));
   const providerFromUrl = ctx.params.provider ?? "";
-  if (providerFromUrl !== "" && providerFromUrl !== state.provider) {
+  // A state without a provider (older Kratos versions) takes the one in the URL.
+  if (state.provider === "") state.provider = providerFromUrl;
+  else if (providerFromUrl !== "" && providerFromUrl !== state.provider) {
     return deps.errors.forward(
       ctx,
       badRequest("Unable to complete OpenID Connect flow: provider mismatch between internal state and URL."),
     );
   }
+  if (state.provider === "")
+    return deps.errors.forward(
+      ctx,
+      badRequest("Unable to complete OpenID Connect flow: provider could not be retrieved from state nor URL."),
+    );
 
-  // validateFlow.
-  const flow = await deps.flows.get(state.kind, state.flow);
-  if (!flow || flow.kind !== state.kind)
-    return deps.errors.forward(ctx, new KratosError(404, { message: "Unable to locate the resource" }));
+  // validateFlow (a state of unspecified kind tries login, registration, then settings).
+  if (state.flowId === NIL_UUID)
+    return deps.errors.forward(
+      ctx,
+      badRequest("The session cookie contains invalid values and the flow could not be executed. Please try again."),
+    );
+  const flow = await findFlow(deps, state.flowId, state.kind);
+  if (!flow) return deps.errors.forward(ctx, new KratosError(404, { message: "Unable to locate the resource" }));
   const session = await deps.sessions.fromRequest(ctx);
   const identity =
     flow.kind === "settings" && session ? await deps.identityRepository.get(session.identityId, { withCredentials: true }) : undefined;
@@ -104,21 +117,22 @@ async function handleCallback(deps: FlowDeps, ctx: HttpContext): Promise<void> {
   if (isExpired(flow)) return handleExpired(deps, definitionOf(flow), ctx, flow, sctx);
 
   try {
-    const continuity = resumeContinuity(ctx, flow, stateParam);
-    if (!continuity.ok) {
-      await deps.flows.save(flow);
-      if (continuity.reason === "missing") {
-        throw new KratosError(400, {
-          message: "no resumable session found",
-          reason:
-            "The browser does not contain the necessary cookie to resume the session. This is a security violation and was blocked. Please clear your browser's cookies and cache and try again!",
-        });
+    // A native flow with a session token exchange finishes in another browser: the state's code hash stands in for the cookie.
+    const exchange = flow.kind === "settings" ? undefined : await codeForFlow(deps, flow.id);
+    let traits: Record<string, unknown> | undefined;
+    if (flow.type === "browser" || !exchange) {
+      const container = await continueAuthCode(deps, ctx);
+      if (container.state !== stateParam) {
+        throw badRequest(
+          "Unable to complete OpenID Connect flow because the query state parameter does not match the state parameter from the session cookie.",
+        );
       }
+      traits = container.traits ?? undefined;
+    } else if (!codeMatches(state, exchange.initCode)) {
       throw badRequest(
-        "Unable to complete OpenID Connect flow because the query state parameter does not match the state parameter from the session cookie.",
+        "Unable to complete OpenID Connect flow because the query state parameter does not match the state parameter from the code.",
       );
     }
-    await deps.flows.save(flow);
     const errorParam = query.get("error") ?? "";
     if (errorParam !== "") {
       throw badRequest(
@@ -131,6 +145,8 @@ async function handleCallback(deps: FlowDeps, ctx: HttpContext): Promise<void> {
 
     // alreadyAuthenticated: a signed-in browser finishing a login (not a refresh) or a sign-up is just sent on.
     if (session && (flow.kind === "registration" || (flow.kind === "login" && !flow.refresh))) {
+      // A native flow with an exchange hands the browser's session to the app.
+      if (await maybeRedirectApiCodeFlow(deps, ctx, flow, { id: session.id, token: deps.sessions.tokenFrom(ctx) }, "oidc")) return;
       ctx.redirect(deps.returnTo.target(flow.returnTo) ?? deps.config.selfservice.default_browser_return_url);
       return;
     }
@@ -139,7 +155,6 @@ async function handleCallback(deps: FlowDeps, ctx: HttpContext): Promise<void> {
     const callback = new URL(callbackUrl(deps.config, provider.id));
     callback.search = ctx.search;
     const { tokens, claims } = await claimsOf(provider, callback, { state: stateParam, pkce: state.pkce });
-    const traits = continuity.traits;
     flow.active = "oidc";
     switch (flow.kind) {
       case "login":
@@ -176,6 +191,17 @@ async function claimsOf(
     return { tokens: exchanged.tokens, claims: claimsFrom({ iss: exchanged.idTokenClaims.iss, ...info }) };
   }
   return { tokens: exchanged.tokens, claims: claimsFrom(exchanged.idTokenClaims) };
+}
+
+const NIL_UUID = "00000000-0000-0000-0000-000000000000";
+const STATE_KINDS: readonly StateFlowKind[] = ["login", "registration", "settings"];
+
+async function findFlow(deps: FlowDeps, id: string, kind: StateFlowKind | undefined): Promise<Flow | undefined> {
+  for (const k of kind ? [kind] : STATE_KINDS) {
+    const flow = await deps.flows.get(k, id);
+    if (flow && flow.kind === k) return flow;
+  }
+  return undefined;
 }
 
 // The definitions are typed per kind; the callback only meets the three kinds its state names.

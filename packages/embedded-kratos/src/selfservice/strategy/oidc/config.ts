@@ -10,6 +10,10 @@ export interface OidcProvider {
   id: string;
   /** The button text: `label`, else the id (Kratos' cmp.Or(label, id)). */
   label: string;
+  /** The `provider` type (only `generic` is served). */
+  type: string;
+  /** How the account-linking message names it: `label`, else the provider type (populateAccountLinkingUI). */
+  linkingLabel: string;
   clientId: string;
   clientSecret: string | undefined;
   issuerUrl: string;
@@ -60,6 +64,8 @@ function toProvider(p: OidcProviderConfig, index: number): OidcProvider {
   return {
     id: p.id,
     label: p.label || p.id,
+    type: p.provider,
+    linkingLabel: p.label || p.provider,
     clientId: p.client_id,
     clientSecret: p.client_secret || undefined,
     issuerUrl: p.issuer_url,

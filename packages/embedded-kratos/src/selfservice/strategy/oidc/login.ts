@@ -43,6 +43,32 @@ export const oidcLogin: LoginStrategy = {
     }
   },
 
+  // PopulateLoginMethodIdentifierFirstIdentification: the provider buttons, as on a one-step form.
+  populateIdentification(flow, ctx) {
+    for (const p of oidcProviders(ctx.deps.config)) flow.ui.nodes.push(providerNode(p.id, oidcMessages.loginWith(p.label, p.id)));
+  },
+
+  /**
+   * PopulateLoginMethodIdentifierFirstCredentials: without mitigation only
+   * the providers the account has linked stay; an account with none loses
+   * the buttons. Under mitigation the buttons stay as they are.
+   */
+  populateIdentifierFirstCredentials(flow, { identity }, ctx) {
+    const mitigate = ctx.deps.config.security.account_enumeration.mitigate;
+    const linked = new Set(identity ? linksOf(identity).map((l) => l.provider) : []);
+    if (linked.size === 0) {
+      if (mitigate) return true;
+      if (identity) flow.ui.removeGroup("oidc");
+      return false;
+    }
+    if (!mitigate) {
+      flow.ui.removeGroup("oidc");
+      for (const p of oidcProviders(ctx.deps.config))
+        if (linked.has(p.id)) flow.ui.nodes.push(providerNode(p.id, oidcMessages.loginWith(p.label, p.id)));
+    }
+    return true;
+  },
+
   async submit(flow, body, ctx) {
     return redirectToProvider(flow, body, submittedProvider(body, ctx.http.query), ctx);
   },

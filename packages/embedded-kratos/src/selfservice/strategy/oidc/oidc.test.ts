@@ -11,11 +11,17 @@ import {
   type TestKratos,
   type TestPostgres,
 } from "../../../testing/harness";
+import { randomUUID } from "node:crypto";
 import { xchachaOpen } from "../../../cipher/xchacha20-poly1305";
+import { decodeSecureCookie, encodeSecureCookie } from "../../../continuity/securecookie";
+import type { KratosConfig } from "../../../config/load";
+import { sealState } from "./state";
 import { TestOidcProvider, type TestAccount } from "./testing/provider";
 
 /** platform/dev/ciam-kratos/kratos.yml `secrets.cipher[0]` (with `ciphers.algorithm: xchacha20-poly1305`). */
 const CIAM_CIPHER_SECRET = "ciam-dev-cipher-secret-32-chars!";
+/** Its `secrets.cookie[0]`, the continuity cookie's hash key. */
+const CIAM_COOKIE_SECRET = "ciam-dev-cookie-secret-NOT-FOR-PRODUCTION";
 
 /**
  * Social sign-in against a real oidc-provider, following Kratos v26.2's
@@ -274,9 +280,11 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
     const stored = await oidcCredential(identity.id);
     expect(stored.credentials?.oidc?.identifiers).toEqual([`test:${who.sub}`]);
     const config = stored.credentials?.oidc?.config as { providers: Record<string, string>[] };
-    expect(config.providers).toEqual([
-      { subject: who.sub, provider: "test", initial_id_token: "", initial_access_token: "", initial_refresh_token: "" },
-    ]);
+    expect(config.providers).toHaveLength(1);
+    expect(config.providers[0]).toMatchObject({ subject: who.sub, provider: "test", initial_refresh_token: "" });
+    // The tokens as the cipher opens them (WithDeclassifiedCredentials): a signed JWT and the access token.
+    expect(config.providers[0]?.initial_id_token).toMatch(/^ey[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(config.providers[0]?.initial_access_token).not.toBe("");
 
     // The same person again, starting from the login form: a login, same identity, oidc in the session.
     browser = new TestBrowser();
@@ -347,6 +355,24 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
       expect(open(stored.initial_access_token)).not.toBe("");
       // oidc-provider issues no refresh token without offline_access: nothing to encrypt, an empty string.
       expect(stored.initial_refresh_token).toBe("");
+
+      // identity/identity.go WithDeclassifiedCredentials: include_credential=oidc shows the tokens the cipher opens.
+      const shown = (await oidcCredential(id)).credentials?.oidc?.config as { providers: Record<string, string>[] };
+      expect(shown.providers[0]).toEqual({
+        subject: stored.subject,
+        provider: "test",
+        initial_id_token: open(stored.initial_id_token),
+        initial_access_token: open(stored.initial_access_token),
+        initial_refresh_token: "",
+      });
+      // A token the cipher cannot open is shown empty (the decrypt error is swallowed).
+      const broken = { ...stored, initial_access_token: "00ff" };
+      await client.query("UPDATE identity_credentials SET config = $2 WHERE identity_id = $1 AND type = 'oidc'", [
+        id,
+        JSON.stringify({ providers: [broken] }),
+      ]);
+      const after = (await oidcCredential(id)).credentials?.oidc?.config as { providers: Record<string, string>[] };
+      expect(after.providers[0]).toMatchObject({ initial_access_token: "", initial_id_token: open(stored.initial_id_token) });
     } finally {
       await client.end();
     }
@@ -384,6 +410,78 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
     expect(flow.ui.nodes[2]?.messages.map((m) => m.id)).toEqual([4000002]);
     expect(flow.ui.nodes[3]?.attributes.value).toBe("Ada");
     expect((await whoami()).status).toBe(401);
+  });
+
+  // session/handler.go exchangeCode, session/manager_http.go MaybeRedirectAPICodeFlow, oidc/strategy.go ValidateCallback (codeMatches),
+  // login/handler.go CreateSessionTokenExchanger, oidc/strategy_login.go MoveToNewFlow.
+  describe("session token exchange for native apps signing in through a browser", () => {
+    /** A native app's api flow with an exchange code, its provider button submitted; the system browser then runs the sign-in. */
+    async function nativeSignIn(who: TestAccount): Promise<{ initCode: string; callback: BrowserResponse }> {
+      provider.account = who;
+      const app = new TestBrowser();
+      const init = await app.request(
+        `${pub()}self-service/login/api?return_session_token_exchange_code=true&return_to=${encodeURIComponent("http://ciam.localhost:3000/app")}`,
+      );
+      expect(init.status).toBe(200);
+      const flow = init.body as FlowJson & { session_token_exchange_code: string };
+      expect(flow.session_token_exchange_code).toMatch(/^[A-Za-z0-9]{64}$/);
+      const submit = await app.request(flow.ui.action, { json: { method: "oidc", provider: "test" } });
+      expect(submit.status).toBe(422);
+      // The system browser never saw the app's continuity cookie: the state's code hash stands in for it.
+      let location = String((submit.body as { redirect_browser_to: string }).redirect_browser_to);
+      for (let hops = 0; hops < 10 && !location.startsWith(pub()); hops++) {
+        const res = await browser.request(location);
+        location = new URL(String(res.location), location).toString();
+      }
+      return { initCode: flow.session_token_exchange_code, callback: await browser.request(location) };
+    }
+
+    const exchange = (initCode: string, returnToCode: string) =>
+      browser.request(`${pub()}sessions/token-exchange?init_code=${initCode}&return_to_code=${returnToCode}`);
+
+    it("sends the browser to return_to with the code, then trades both codes for the session token", async () => {
+      const who = account(uniqueEmail("native"));
+      // An unknown subject: the login becomes a sign-up, and the exchanger moves with it.
+      for (const round of ["sign-up", "sign-in"]) {
+        const { initCode, callback } = await nativeSignIn(who);
+        expect(callback.status, round).toBe(303);
+        const target = new URL(String(callback.location));
+        expect(`${target.origin}${target.pathname}`).toBe("http://ciam.localhost:3000/app");
+        const code = String(target.searchParams.get("code"));
+        expect(code).toMatch(/^[A-Za-z0-9]{64}$/);
+
+        const res = await exchange(initCode, code);
+        expect(res.status).toBe(200);
+        const body = res.body as { session_token: string; session: { id: string; identity: Identity } };
+        expect(body.session_token).toMatch(/^ory_st_/);
+        expect(body.session.identity.traits).toMatchObject({ email: who.claims.email });
+        const me = await new TestBrowser().request(`${pub()}sessions/whoami`, { headers: { "X-Session-Token": body.session_token } });
+        expect(me.status).toBe(200);
+        expect((me.body as { id: string }).id).toBe(body.session.id);
+
+        expect((await exchange(initCode, "x".repeat(64))).body).toMatchObject({
+          error: { code: 404, reason: 'no session yet for this "code"' },
+        });
+        browser = new TestBrowser();
+      }
+    });
+
+    it("refuses a state that was not made for the flow's init code", async () => {
+      provider.account = account(uniqueEmail("native-state"));
+      const app = new TestBrowser();
+      const init = await app.request(`${pub()}self-service/login/api?return_session_token_exchange_code=true`);
+      const flow = init.body as FlowJson;
+      // A state for the api flow, encrypted with the right cipher, but bound to another init code.
+      const ciam = { ciphers: { algorithm: "xchacha20-poly1305" }, secrets: { cipher: [CIAM_CIPHER_SECRET] } } as unknown as KratosConfig;
+      const forged = sealState(ciam, { flowId: flow.id, kind: "login", provider: "test", pkce: "", initCode: "not-the-init-code" });
+      const res = await browser.request(`${pub()}self-service/methods/oidc/callback/test?code=x&state=${forged}`, {
+        headers: { Accept: "application/json" },
+      });
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(res.body)).toContain(
+        "Unable to complete OpenID Connect flow because the query state parameter does not match the state parameter from the code.",
+      );
+    });
   });
 
   describe("account linking when the address belongs to a password account", () => {
@@ -462,6 +560,15 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
       });
       expect(wrong.status).toBe(400);
       expect([...new Set((wrong.body as FlowJson).ui.nodes.map((n) => n.group))].sort()).toEqual(["default", "password"]);
+    });
+
+    // strategy.go populateAccountLinkingUI: usedProviderLabel is the provider's label, else its `provider` type (not its id).
+    it("names a provider without label by its provider type in the linking message (populateAccountLinkingUI)", async () => {
+      const email = uniqueEmail("typelabel");
+      await passwordAccount(email);
+      const done = await signInWithProvider("registration", account(email), "mfa");
+      const flow = await fetchFlow("login", String(new URL(String(done.location)).searchParams.get("flow")));
+      expect(flow.ui.messages?.[0]).toMatchObject({ id: 1010016, context: { provider: "generic", duplicate_identifier: email } });
     });
 
     it("refuses to link when another account's password is used on the linking flow (4010009)", async () => {
@@ -571,6 +678,82 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
       expect(JSON.stringify(other.body)).toContain("The browser does not contain the necessary cookie to resume the session.");
     });
 
+    // continuity/manager_cookie.go Pause/Continue with oidc's AuthCodeContainer (strategy_login.go Login, strategy.go ValidateCallback).
+    it("keeps the auth code container in continuity_containers behind a signed cookie, and keeps it one more minute after the callback", async () => {
+      provider.account = account(uniqueEmail("continuity"));
+      const flow = await browserFlow("login");
+      const submit = await browser.request(flow.ui.action, { form: { csrf_token: csrf(flow), method: "oidc", provider: "test" } });
+      const state = new URL(String(submit.location)).searchParams.get("state") ?? "";
+      const cookie = browser.cookies.get("ory_kratos_continuity");
+      expect(cookie?.attributes).toMatchObject({ path: "/", "max-age": "2592000", httponly: true, samesite: "Lax" });
+      const values = decodeSecureCookie("ory_kratos_continuity", decodeURIComponent(String(cookie?.value)), [CIAM_COOKIE_SECRET]);
+      const containerId = values.get("ory_kratos_oidc_auth_code_session");
+      const row = async () => {
+        const client = new pgClient({ connectionString: pg.url("ciam_oidc") });
+        await client.connect();
+        try {
+          const { rows } = await client.query<{ name: string; payload: unknown; expires_at: Date; identity_id: string | null }>(
+            "SELECT name, payload, expires_at, identity_id FROM continuity_containers WHERE id = $1",
+            [containerId],
+          );
+          return rows[0];
+        } finally {
+          await client.end();
+        }
+      };
+      const paused = await row();
+      expect(paused).toMatchObject({
+        name: "ory_kratos_oidc_auth_code_session",
+        identity_id: null,
+        payload: { flow_id: flow.id, state, traits: null, transient_payload: null },
+      });
+      expect((paused?.expires_at.getTime() ?? 0) - Date.now()).toBeGreaterThan(29 * 60_000);
+
+      const callback = await callbackFrom(submit);
+      const done = await browser.request(callback);
+      expect(done.status).toBe(303);
+      // WithExpireInsteadOfDelete(time.Minute): the container outlives the callback by a minute.
+      const resumed = await row();
+      expect((resumed?.expires_at.getTime() ?? 0) - Date.now()).toBeLessThanOrEqual(60_000);
+      expect((resumed?.expires_at.getTime() ?? 0) - Date.now()).toBeGreaterThan(50_000);
+    });
+
+    it("answers no resumable session for a cookie naming no container or signed with another secret (ManagerCookie.container)", async () => {
+      const flow = await browserFlow("login");
+      const submit = await browser.request(flow.ui.action, { form: { csrf_token: csrf(flow), method: "oidc", provider: "test" } });
+      const state = new URL(String(submit.location)).searchParams.get("state") ?? "";
+      const forged = [
+        encodeSecureCookie("ory_kratos_continuity", new Map([["ory_kratos_oidc_auth_code_session", randomUUID()]]), [CIAM_COOKIE_SECRET]),
+        encodeSecureCookie(
+          "ory_kratos_continuity",
+          new Map([
+            [
+              "ory_kratos_oidc_auth_code_session",
+              String(
+                decodeSecureCookie(
+                  "ory_kratos_continuity",
+                  decodeURIComponent(String(browser.cookies.get("ory_kratos_continuity")?.value)),
+                  [CIAM_COOKIE_SECRET],
+                ).get("ory_kratos_oidc_auth_code_session"),
+              ),
+            ],
+          ]),
+          ["some-other-cookie-secret-of-length"],
+        ),
+      ];
+      for (const value of forged) {
+        browser.cookies.set("ory_kratos_continuity", { name: "ory_kratos_continuity", value, attributes: {} });
+        const res = await browser.request(`${pub()}self-service/methods/oidc/callback/test?code=x&state=${state}`, {
+          headers: { Accept: "application/json" },
+        });
+        // The login flow's error handler shows ErrNotResumable's reason on the flow.
+        expect(res.status).toBe(400);
+        expect((res.body as FlowJson).ui.messages?.[0]?.text).toBe(
+          "The browser does not contain the necessary cookie to resume the session. This is a security violation and was blocked. Please clear your browser's cookies and cache and try again!",
+        );
+      }
+    });
+
     /** A login through the test provider, stopped at the callback; `code` replaces the provider's code when given. */
     async function callbackAnswer(code?: string): Promise<BrowserResponse> {
       provider.account = account(uniqueEmail("exchange"));
@@ -617,6 +800,26 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
       const error = (res.body as { error: Record<string, unknown> }).error;
       expect(error).toMatchObject({ id: "invalid_configuration", code: 500, message: "Invalid configuration" });
       expect(String(error.reason)).toMatch(/^Unable to initialize OpenID Connect Provider: 404 Not Found: /);
+    });
+
+    // strategy.go ProcessIDToken: the generic provider is no IDTokenVerifier, so a native app's id_token gets herodot's ErrUpstreamError.
+    it("answers an id_token posted for the generic provider with Kratos' 502 (ProcessIDToken)", async () => {
+      const app = new TestBrowser();
+      for (const kind of ["login", "registration"]) {
+        const flow = (await app.request(`${pub()}self-service/${kind}/api`)).body as FlowJson;
+        const res = await app.request(flow.ui.action, {
+          json: { method: "oidc", provider: "test", id_token: "a.b.c", id_token_nonce: "n" },
+        });
+        expect(res.status, kind).toBe(502);
+        expect(res.body).toMatchObject({
+          error: {
+            id: "upstream_error",
+            code: 502,
+            message: "Upstream error",
+            reason: "The provider generic does not support id_token verification",
+          },
+        });
+      }
     });
 
     it("answers an unknown provider with Kratos' 404", async () => {

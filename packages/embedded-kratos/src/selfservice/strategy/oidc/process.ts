@@ -15,6 +15,7 @@ import { registrationFlow } from "../../flow/registration/definition";
 import { completeRegistration } from "../../flow/registration/hooks";
 import { registrationSchemaId } from "../../flow/registration/schema";
 import { traitNodes } from "../../flow/trait-nodes";
+import { moveToNewFlow } from "../../flow/token-exchange";
 import { FlowValidationError } from "../../flow/validation-error";
 import { oidcAuthenticationMethod } from "./amr";
 import type { Claims } from "./claims";
@@ -59,6 +60,8 @@ export async function processLogin(
           f.active = "oidc";
         },
       });
+      // MoveToNewFlow: a native app's session token exchange follows the sign-up.
+      await moveToNewFlow(deps, flow.id, registration.id);
       return await processRegistration(deps, ctx, registration, result);
     }
     const linked = linksOf(found.identity).some((l) => l.provider === result.provider.id && l.subject === result.claims.sub);
@@ -191,7 +194,7 @@ async function registrationToLogin(
   flow: RegistrationFlow,
   duplicate: DuplicateCredentials | undefined,
 ): Promise<LoginFlow> {
-  return createFlow(deps, loginFlow, ctx, flow.type, {
+  const login = await createFlow(deps, loginFlow, ctx, flow.type, {
     returnTo: flow.returnTo,
     requestUrl: flow.requestUrl,
     prepare: (f) => {
@@ -200,6 +203,9 @@ async function registrationToLogin(
       if (duplicate) writeStrategyState(f, DUPLICATE_CREDENTIALS_KEY, duplicate);
     },
   });
+  // MoveToNewFlow: a native app's session token exchange follows the login.
+  await moveToNewFlow(deps, flow.id, login.id);
+  return login;
 }
 
 /**
@@ -233,7 +239,7 @@ async function startAccountLinking(
     : undefined;
   login.ui.clearMessages();
   login.ui.addMessage(
-    oidcMessages.loginToLink(duplicateIdentifier, provider.label, loginUi, hints?.credentials ?? null, hints?.providers ?? null),
+    oidcMessages.loginToLink(duplicateIdentifier, provider.linkingLabel, loginUi, hints?.credentials ?? null, hints?.providers ?? null),
   );
   await deps.flows.save(login);
 

@@ -42,8 +42,8 @@ async function goOidcDiscoveryText(issuerUrl: string, wellKnown: string, error: 
     const response = responseOf(error);
     // NewProvider: any status but 200 is "<status>: <body>".
     if (response) return `${statusLine(response)}: ${await bodyOf(response)}`;
-    if (error.code === "OAUTH_JSON_ATTRIBUTE_COMPARISON") {
-      const returned = issuerOf(error.cause);
+    if (error.code === "OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED") {
+      const returned = issuerOf(checkDetails(error));
       return `oidc: issuer URL provided to client (${goQuote(issuerUrl)}) did not match the issuer URL returned by provider (${goQuote(returned)})`;
     }
   }
@@ -86,20 +86,76 @@ export async function userInfoError(userInfoEndpoint: string, error: unknown): P
   return new KratosError(500, { message: "oidc: failed to decode userinfo" });
 }
 
-/** verifiedIDToken: 400 with go-oidc's words for the common failures. */
+/**
+ * verifiedIDToken: 400 with go-oidc v3's words (oidc/verify.go
+ * IDTokenVerifier.Verify, TokenExpiredError) and the values it appends —
+ * times as Go's time.Time prints them in UTC (Kratos' containers run in UTC),
+ * lists as Go's %q prints a []string.
+ */
 function idTokenError(error: unknown): KratosError {
-  const cause: unknown = error instanceof Error ? error.cause : undefined;
+  const cause = checkDetails(error);
   const claim = isRecord(cause) && typeof cause.claim === "string" ? cause.claim : "";
+  const claims = isRecord(cause) && isRecord(cause.claims) ? cause.claims : {};
+  const expected = isRecord(cause) && typeof cause.expected === "string" ? cause.expected : "";
   let reason = "oidc: malformed jwt";
   if (error instanceof oidc.ClientError) {
-    if (error.code === "OAUTH_JWT_TIMESTAMP_CHECK") reason = "oidc: token is expired";
-    else if (error.code === "OAUTH_JWT_CLAIM_COMPARISON" && claim === "iss") reason = "oidc: id token issued by a different provider";
-    else if (error.code === "OAUTH_JWT_CLAIM_COMPARISON" && claim === "aud") reason = "oidc: expected audience";
-    else if (error.code === "OAUTH_INVALID_SIGNATURE" || error.code === "OAUTH_KEY_SELECTION")
-      reason = "failed to verify signature: failed to verify id token signature";
+    if (error.code === "OAUTH_JWT_TIMESTAMP_CHECK_FAILED" && claim === "nbf")
+      reason = `oidc: current time ${goTime(new Date(), true)} before the nbf (not before) time: ${goTime(unixDate(claims.nbf))}`;
+    else if (error.code === "OAUTH_JWT_TIMESTAMP_CHECK_FAILED" && claim === "exp")
+      reason = `oidc: token is expired (Token Expiry: ${goTime(unixDate(claims.exp))})`;
+    else if (error.code === "OAUTH_JWT_CLAIM_COMPARISON_FAILED" && claim === "iss")
+      reason = `oidc: id token issued by a different provider, expected ${goQuote(expected)} got ${goQuote(typeof claims.iss === "string" ? claims.iss : "")}`;
+    else if (error.code === "OAUTH_JWT_CLAIM_COMPARISON_FAILED" && claim === "aud")
+      reason = `oidc: expected audience ${goQuote(expected)} got ${goQuoteList(audienceOf(claims.aud))}`;
+    else if (error.code === "OAUTH_KEY_SELECTION_FAILED") reason = "failed to verify signature: failed to verify id token signature";
   }
+  if (isSignatureFailure(error)) reason = "failed to verify signature: failed to verify id token signature";
   return new KratosError(400, { reason });
 }
+
+/**
+ * The details oauth4webapi attaches to a failed check ({claim, claims,
+ * expected} or {attribute, body, expected}): the cause of the cause of
+ * openid-client's ClientError.
+ */
+function checkDetails(error: unknown): Record<string, unknown> | undefined {
+  let cause: unknown = error instanceof Error ? error.cause : undefined;
+  while (cause instanceof Error) cause = cause.cause;
+  return isRecord(cause) ? cause : undefined;
+}
+
+/** oauth4webapi's validateJwsSignature failure (an OAUTH_INVALID_RESPONSE naming the signature). */
+function isSignatureFailure(error: unknown): boolean {
+  return (
+    error instanceof oidc.ClientError &&
+    error.code === "OAUTH_INVALID_RESPONSE" &&
+    error.cause instanceof Error &&
+    error.cause.message === "JWT signature verification failed"
+  );
+}
+
+/** go-oidc's jsonTime: whole seconds (a fraction is dropped). */
+function unixDate(value: unknown): Date {
+  return new Date(Math.trunc(typeof value === "number" ? value : 0) * 1000);
+}
+
+/** time.Time.String in UTC: `2006-01-02 15:04:05.999999999 +0000 UTC`, plus the monotonic reading Go keeps on time.Now values. */
+export function goTime(date: Date, monotonic = false): string {
+  const iso = date.toISOString();
+  const fraction = iso.slice(20, 23).replace(/0+$/, "");
+  let text = `${iso.slice(0, 10)} ${iso.slice(11, 19)}${fraction ? `.${fraction}` : ""} +0000 UTC`;
+  if (monotonic) text += ` m=+${process.uptime().toFixed(9)}`;
+  return text;
+}
+
+/** go-oidc's audience: a string or a list of strings. */
+function audienceOf(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+}
+
+/** Go's %q of a []string: `["a" "b"]`. */
+const goQuoteList = (values: readonly string[]) => `[${values.map(goQuote).join(" ")}]`;
 
 // openid-client names the offending property in the wrapped error's message.
 const mentions = (error: oidc.ClientError, property: string) =>

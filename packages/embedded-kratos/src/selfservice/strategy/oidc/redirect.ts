@@ -1,17 +1,18 @@
 import type { JsonObject } from "../../../http/body";
-import { errors } from "../../../http/errors";
+import { errors, KratosError } from "../../../http/errors";
 import { CompletedByStrategy } from "../../flow/completed-by-strategy";
 import type { LoginFlow, RegistrationFlow, SettingsFlow } from "../../flow/flow";
 import type { StrategyContext } from "../strategy";
 import { authorizationUrl, pkceVerifier } from "./client";
 import { callbackUrl, oidcProvider } from "./config";
-import { pauseContinuity } from "./state";
+import { codeForFlow } from "../../flow/token-exchange";
+import { pauseAuthCode } from "./continuity";
 import { sealState } from "./state";
 
 /**
  * The end of Login / Register / initLinkProvider: seal the state (flow,
  * provider, PKCE verifier), keep the continuity container (state + submitted
- * traits) for this browser, save the flow and send the browser to the
+ * traits) for this browser (./continuity.ts), save the flow and send the browser to the
  * provider — a 303, or 422 browser_location_change_required for AJAX.
  */
 export async function redirectToProvider(
@@ -22,8 +23,18 @@ export async function redirectToProvider(
 ): Promise<never> {
   const { deps, http } = ctx;
   const provider = oidcProvider(deps.config, providerId);
+  // ProcessIDToken: a native app's id_token needs a provider that verifies them (IDTokenVerifier); the generic one does not.
+  if (flow.kind !== "settings" && typeof body.id_token === "string" && body.id_token !== "") {
+    throw new KratosError(502, {
+      id: "upstream_error",
+      message: "Upstream error",
+      reason: `The provider ${provider.type} does not support id_token verification`,
+    });
+  }
   const pkce = await pkceVerifier(provider);
-  const state = sealState(deps.config, { flow: flow.id, kind: flow.kind, provider: provider.id, pkce });
+  // A native flow with a session token exchange binds the state to its init code (GenerateState).
+  const exchange = flow.kind === "settings" ? undefined : await codeForFlow(deps, flow.id);
+  const state = sealState(deps.config, { flowId: flow.id, kind: flow.kind, provider: provider.id, pkce, initCode: exchange?.initCode });
   const traits =
     typeof body.traits === "object" && body.traits !== null && !Array.isArray(body.traits)
       ? (body.traits as Record<string, unknown>)
@@ -35,7 +46,7 @@ export async function redirectToProvider(
     forceLogin: flow.kind === "login" && flow.refresh,
     upstream: upstreamParameters(body.upstream_parameters),
   });
-  pauseContinuity(http, deps.config, flow, state, traits);
+  await pauseAuthCode(deps, http, { flowId: flow.id, state, traits });
   flow.active = "oidc";
   await deps.flows.save(flow);
   if (http.isJsonRequest) http.error(errors.browserLocationChangeRequired(url));

@@ -19,6 +19,14 @@ export const oidcRegistration: RegistrationStrategy = {
     for (const p of oidcProviders(ctx.deps.config)) flow.ui.nodes.push(providerNode(p.id, oidcMessages.registrationWith(p.label, p.id)));
   },
 
+  // PopulateRegistrationMethodProfile and PopulateRegistrationMethodCredentials: the same buttons on both screens.
+  populateProfile(flow, ctx) {
+    for (const p of oidcProviders(ctx.deps.config)) flow.ui.nodes.push(providerNode(p.id, oidcMessages.registrationWith(p.label, p.id)));
+  },
+  populateCredentials(flow, _traits, ctx) {
+    for (const p of oidcProviders(ctx.deps.config)) flow.ui.upsert(providerNode(p.id, oidcMessages.registrationWith(p.label, p.id)));
+  },
+
   async submit(flow, body, ctx) {
     return redirectToProvider(flow, body, submittedProvider(body, ctx.http.query), ctx);
   },

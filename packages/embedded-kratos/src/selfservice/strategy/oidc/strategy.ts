@@ -1,4 +1,5 @@
 import { checkCipherConfig } from "../../../cipher/cipher";
+import { continuityMigrations } from "../../../continuity/migrations";
 import type { Identity } from "../../../identity/identity";
 import type { Strategy } from "../strategy";
 import { registerCallbackRoutes } from "./callback";
@@ -29,6 +30,8 @@ export const oidcStrategy: Strategy = {
     // The cipher that encrypts provider tokens: refused at start-up when it could not encrypt, as Kratos' config schema does.
     checkCipherConfig(deps.config);
   },
+  // The continuity containers that carry a sign-in across the provider's pages.
+  migrations: continuityMigrations,
   routes: ({ public: router }, deps) => registerCallbackRoutes(router, deps),
   // LinkableStrategy.Link: the provider accounts a duplicate sign-up would have created join the signed-in identity.
   linkCredentials: (identity, config) => {

@@ -7,6 +7,7 @@ import { FlowValidationError } from "../../flow/validation-error";
 import type { StrategyContext, LoginStrategy } from "../strategy";
 import { identifierNode, passwordNode, submitNode } from "./nodes";
 import { readPasswordCredential } from "./credential";
+import { askPasswordMigrationHook } from "./migration-hook";
 
 /**
  * A hash of a random string made with the configured hasher, compared when
@@ -28,10 +29,19 @@ export const passwordLogin: LoginStrategy = {
     if (flow.requestedAal === "aal2") return;
     const refreshIdentifier = flow.refresh && ctx.session?.identity ? firstIdentifier(ctx) : undefined;
     flow.ui.append(
-      identifierNode(loginIdentifierLabel(ctx.deps.schemas), refreshIdentifier ?? "", refreshIdentifier !== undefined),
+      identifierNode(loginIdentifierLabel(ctx.deps.schemas, flow), refreshIdentifier ?? "", refreshIdentifier !== undefined),
       passwordNode("current-password"),
       submitNode(messages.loginSubmitPassword()),
     );
+  },
+
+  // PopulateLoginMethodIdentifierFirstCredentials: the password form when the account has one (always under mitigation).
+  populateIdentifierFirstCredentials(flow, { identity }, ctx) {
+    const password = identity?.credentials.password;
+    const found = password !== undefined && password.identifiers.length > 0 && readPasswordCredential(password.config) !== undefined;
+    if (found || ctx.deps.config.security.account_enumeration.mitigate)
+      flow.ui.append(passwordNode("current-password"), submitNode(messages.loginSubmitPassword()));
+    return found;
   },
 
   async submit(flow, body, ctx) {
@@ -46,12 +56,20 @@ export const passwordLogin: LoginStrategy = {
     const { deps } = ctx;
     const found = await deps.identityRepository.findByCredentialIdentifier("password", identifier);
     const hash = found ? readPasswordCredential(found.credential.config) : undefined;
-    if (!found || !hash) {
+    if (found && !hash && found.credential.config.use_password_migration_hook === true) {
+      // login.go: the hook decides, and a confirmed password is hashed and stored (migratePasswordHash).
+      const verdict = await askPasswordMigrationHook(deps.config.selfservice.methods.password.config.migrate_hook, {
+        identifier,
+        password,
+      });
+      if (verdict !== "match") throw FlowValidationError.flow(messages.invalidCredentials(), { identifier });
+      await deps.identityRepository.updateCredentialConfig(found.credential.id, { hashed_password: await deps.hasher.hash(password) });
+    } else if (!found || !hash) {
       await deps.hasher.verify(password, await dummyHash(deps.hasher));
       throw FlowValidationError.flow(messages.invalidCredentials(), { identifier });
-    }
-    if (!(await deps.hasher.verify(password, hash))) throw FlowValidationError.flow(messages.invalidCredentials(), { identifier });
-    if (!deps.hasher.understands(hash)) {
+    } else if (!(await deps.hasher.verify(password, hash))) {
+      throw FlowValidationError.flow(messages.invalidCredentials(), { identifier });
+    } else if (!deps.hasher.understands(hash)) {
       // As Kratos' password strategy (login.go, migratePasswordHash): a hash of
       // another algorithm (imported, or made before `hashers.algorithm`
       // changed) is replaced before the login completes; a failure is logged

@@ -16,13 +16,18 @@ export const passwordRegistration: RegistrationStrategy = {
     flow.ui.append(...traitNodes(schema, "default"), passwordNode("new-password"), submitNode(messages.registrationSubmit()));
   },
 
+  // PopulateRegistrationMethodCredentials: the password and its "Sign up" button (the traits are the profile screen's).
+  populateCredentials(flow) {
+    flow.ui.append(passwordNode("new-password"), submitNode(messages.registrationSubmit()));
+  },
+
   async submit(flow, body, ctx) {
     const { deps } = ctx;
     const schemaId = registrationSchemaId(flow, deps.schemas.defaultId);
     const schema = deps.identities.schemaOf(schemaId);
     const rawTraits =
       typeof body.traits === "object" && body.traits !== null && !Array.isArray(body.traits) ? (body.traits as JsonObject) : {};
-    const traits = ctx.http.isJsonRequest ? rawTraits : coerceFormTraits(schema, rawTraits);
+    const traits = ctx.http.bodyIsJson ? rawTraits : coerceFormTraits(schema, rawTraits);
     const password = typeof body.password === "string" ? body.password : "";
 
     const problems: FieldError[] = [...deps.identities.validateTraits(schemaId, traits)];

@@ -5,13 +5,16 @@ import { inputNode } from "../../../ui/node";
 import { traitNodes } from "../../flow/trait-nodes";
 import { FlowValidationError } from "../../flow/validation-error";
 import type { Strategy } from "../strategy";
+import { profileRegistration } from "./registration";
 
-/** Profile: edit traits in settings (registration collects traits through the credential strategies, one-step). */
+/** Profile: edit traits in settings; two-step (profile first) registration (one-step registration is the credential strategies'). */
 export const profileStrategy: Strategy = {
   id: "profile",
   group: "profile",
-  nodeOrder: { settings: 10 },
+  // registration/sort.go lists the profile group last.
+  nodeOrder: { registration: 100, settings: 10 },
   enabled: (config) => config.selfservice.methods.profile.enabled,
+  registration: profileRegistration,
   settings: {
     populate(flow, ctx) {
       const identity = ctx.identity;
@@ -29,7 +32,7 @@ export const profileStrategy: Strategy = {
       if (!identity) return Promise.reject(new Error("settings strategy called without identity"));
       const schema = ctx.deps.identities.schemaOf(identity.schemaId);
       const raw = typeof body.traits === "object" && body.traits !== null && !Array.isArray(body.traits) ? (body.traits as JsonObject) : {};
-      const traits = ctx.http.isJsonRequest ? raw : coerceFormTraits(schema, raw);
+      const traits = ctx.http.bodyIsJson ? raw : coerceFormTraits(schema, raw);
       const problems = ctx.deps.identities.validateTraits(identity.schemaId, traits);
       if (problems.length > 0) return Promise.reject(new FlowValidationError(problems));
       const before = JSON.stringify(Object.values(identity.credentials).map((c) => c.identifiers));

@@ -8,7 +8,7 @@ import { FlowValidationError } from "../../flow/validation-error";
 import type { LoginResult, StrategyContext, LoginStrategy } from "../strategy";
 import { authenticationOptions, verifyAuthentication } from "./ceremony";
 import { webauthnConfig } from "./config";
-import { credentialsForAal, webauthnConfigOf } from "./credential";
+import { countCredentials, credentialsForAal, webauthnConfigOf } from "./credential";
 import { setWebauthnInternal, webauthnInternal } from "./internal";
 import { webauthnMessages } from "./messages";
 import { hiddenIdentifierNode, loginInputNode, loginTriggerNode, passwordlessSubmitNode, scriptNode } from "./nodes";
@@ -43,10 +43,29 @@ export const webauthnLogin: LoginStrategy = {
       inputNode("default", "identifier", "text", {
         required: true,
         autocomplete: "username webauthn",
-        label: loginIdentifierLabel(ctx.deps.schemas),
+        label: loginIdentifierLabel(ctx.deps.schemas, flow),
       }),
       passwordlessSubmitNode(),
     );
+  },
+
+  /**
+   * PopulateLoginMethodIdentifierFirstCredentials (browser flows with
+   * passwordless keys): the "Sign in with hardware key" submit for an account
+   * with passwordless keys (any account under mitigation); once that submit
+   * asked for the account's keys, their options.
+   */
+  async populateIdentifierFirstCredentials(flow, { identity }, ctx) {
+    if (flow.type !== "browser" || !webauthnConfig(ctx.deps.config).passwordless) return false;
+    const step = webauthnInternal(flow).passwordless;
+    if (step && identity?.id === step.identityId) {
+      const owner = await ctx.deps.identityRepository.get(step.identityId, { withCredentials: true });
+      if (owner && (await offerKeys(flow, ctx, owner, "aal1"))) return true;
+    }
+    const found = identity !== undefined && countCredentials(identity, true) > 0;
+    if (found || ctx.deps.config.security.account_enumeration.mitigate)
+      flow.ui.append(inputNode("webauthn", "method", "submit", { value: "webauthn", label: webauthnMessages.loginTrigger() }));
+    return found;
   },
 
   async submit(flow, body, ctx) {

@@ -24,20 +24,10 @@ import { hasText } from "../submission";
 export const webauthnRegistration: RegistrationStrategy = {
   // Kratos' webauthn.js submits the form without `method`; a filled `webauthn_register` is this strategy's.
   responsible: ({ method, body }) => method === "webauthn" || (method === "" && hasText(body, "webauthn_register")),
-  async populate(flow: RegistrationFlow, ctx: StrategyContext) {
-    if (flow.type !== "browser" || !webauthnConfig(ctx.deps.config).passwordless) return;
-    const schema = ctx.deps.identities.schemaOf(registrationSchemaId(flow, ctx.deps.schemas.defaultId));
-    const userId = webauthnInternal(flow).registrationUserId ?? randomUUID();
-    const { optionsJson, challenge } = await registrationOptions(webauthnConfig(ctx.deps.config), uuidBytes(userId), []);
-    setWebauthnInternal(flow, { registration: { challenge }, registrationUserId: userId });
-    flow.ui.append(
-      ...traitNodes(schema, "default"),
-      displayNameNode(),
-      registerTriggerNode(optionsJson, webauthnMessages.signUp()),
-      scriptNode(ctx.deps.config.publicBaseUrl),
-      registerInputNode(),
-    );
-  },
+  populate: (flow: RegistrationFlow, ctx: StrategyContext) => appendRegistrationNodes(flow, ctx, true),
+
+  // PopulateRegistrationMethodCredentials: the same nodes without the traits (the profile screen's).
+  populateCredentials: (flow, _traits, ctx) => appendRegistrationNodes(flow, ctx, false),
 
   async submit(flow, body, ctx) {
     const config = webauthnConfig(ctx.deps.config);
@@ -46,7 +36,7 @@ export const webauthnRegistration: RegistrationStrategy = {
     const schemaId = registrationSchemaId(flow, deps.schemas.defaultId);
     const rawTraits =
       typeof body.traits === "object" && body.traits !== null && !Array.isArray(body.traits) ? (body.traits as JsonObject) : {};
-    const traits = ctx.http.isJsonRequest ? rawTraits : coerceFormTraits(deps.identities.schemaOf(schemaId), rawTraits);
+    const traits = ctx.http.bodyIsJson ? rawTraits : coerceFormTraits(deps.identities.schemaOf(schemaId), rawTraits);
     const problems = deps.identities.validateTraits(schemaId, traits);
     if (problems.length > 0) throw new FlowValidationError(problems);
     const identifiers = deps.identities.identifiersFor(schemaId, traits, "webauthn");
@@ -107,4 +97,19 @@ export const webauthnRegistration: RegistrationStrategy = {
 
 function uuidBytes(id: string): Uint8Array<ArrayBuffer> {
   return new Uint8Array(Buffer.from(id.replace(/-/g, ""), "hex"));
+}
+
+async function appendRegistrationNodes(flow: RegistrationFlow, ctx: StrategyContext, withTraits: boolean): Promise<void> {
+  if (flow.type !== "browser" || !webauthnConfig(ctx.deps.config).passwordless) return;
+  const schema = ctx.deps.identities.schemaOf(registrationSchemaId(flow, ctx.deps.schemas.defaultId));
+  const userId = webauthnInternal(flow).registrationUserId ?? randomUUID();
+  const { optionsJson, challenge } = await registrationOptions(webauthnConfig(ctx.deps.config), uuidBytes(userId), []);
+  setWebauthnInternal(flow, { registration: { challenge }, registrationUserId: userId });
+  flow.ui.append(
+    ...(withTraits ? traitNodes(schema, "default") : []),
+    displayNameNode(),
+    registerTriggerNode(optionsJson, webauthnMessages.signUp()),
+    scriptNode(ctx.deps.config.publicBaseUrl),
+    registerInputNode(),
+  );
 }

@@ -1,0 +1,225 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { KratosConfig } from "../../config/load";
+import { loginChallengeOf } from "../../hydra/hydra";
+import { KratosError } from "../../http/errors";
+import { TestBrowser, type BrowserResponse } from "../../testing/browser";
+import { FakeHydra } from "../../testing/fake-hydra";
+import { startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../../testing/harness";
+
+interface FlowJson {
+  id: string;
+  return_to?: string;
+  refresh?: boolean;
+  oauth2_login_challenge?: string;
+  oauth2_login_request?: Record<string, unknown>;
+  ui: { action: string; nodes: { attributes: { name?: string; value?: unknown } }[] };
+}
+interface ErrorJson {
+  error: { code: number; id?: string; reason?: string; details?: Record<string, unknown> };
+  redirect_browser_to?: string;
+}
+
+const csrfOf = (flow: FlowJson) => flow.ui.nodes.find((n) => n.attributes.name === "csrf_token")?.attributes.value as string;
+const json = { Accept: "application/json" };
+
+/**
+ * Kratos as Hydra's login provider (oauth2_provider.url): hydra/hydra.go (GetLoginChallengeID,
+ * DefaultHydra.GetLoginRequest / AcceptLoginRequest), login/handler.go createBrowserLoginFlow and
+ * getLoginFlow, login/hook.go PostLoginHook, registration/handler.go createBrowserRegistrationFlow,
+ * registration/hook.go PostRegistrationHook and hook/session_issuer.go acceptLoginChallenge.
+ * Hydra is a small real HTTP server speaking its admin API (testing/fake-hydra.ts): the embedded
+ * Hydra is not a dependency of this package.
+ */
+describe("OAuth2 login challenges (Kratos as Hydra's login provider)", () => {
+  let pg: TestPostgres;
+  let hydra: FakeHydra;
+  let kratos: TestKratos;
+
+  beforeAll(async () => {
+    [pg, hydra] = await Promise.all([startTestPostgres(), FakeHydra.start()]);
+    kratos = await startKratos(pg, "ciam_oauth2_login", {
+      configOverrides: {
+        oauth2_provider: { url: hydra.adminUrl, headers: { Authorization: "Bearer hydra-admin" } },
+        selfservice: {
+          allowed_return_urls: ["http://ciam.localhost:3000", "http://ciam.localhost:3002", "http://127.0.0.1:4444"],
+          // Only the session hook: with show_verification_ui the verification UI would come before Hydra.
+          flows: { registration: { after: { password: { hooks: [{ hook: "session" }] } } } },
+        },
+      },
+    });
+  });
+  afterAll(async () => {
+    await kratos?.close();
+    await hydra?.close();
+    await pg?.stop();
+  });
+
+  const createIdentity = async () => {
+    const email = uniqueEmail("oauth2");
+    const { data } = await kratos.identity.createIdentity({
+      createIdentityBody: {
+        schema_id: "default",
+        traits: { email, name: { first: "O", last: "A" } },
+        credentials: { password: { config: { password: STRONG_PASSWORD } } },
+      },
+    });
+    return { email, id: data.id };
+  };
+  const startLogin = (browser: TestBrowser, query: string) =>
+    browser.request(`${kratos.publicUrl}/self-service/login/browser?${query}`, { headers: json });
+
+  it("fetches Hydra's login request into the flow on creation and on every fetch, sending the configured headers", async () => {
+    const challenge = hydra.addLoginRequest();
+    const browser = new TestBrowser();
+    const created = await startLogin(browser, `login_challenge=${challenge}`);
+    expect(created.status).toBe(200);
+    const flow = created.body as FlowJson;
+    expect(flow.oauth2_login_challenge).toBe(challenge);
+    expect(flow.oauth2_login_request).toEqual(hydra.requests.get(challenge));
+    const fetched = (await browser.request(`${kratos.publicUrl}/self-service/login/flows?id=${flow.id}`, { headers: json }))
+      .body as FlowJson;
+    expect(fetched.oauth2_login_request).toMatchObject({ challenge });
+    expect(hydra.getHeaders.at(-1)?.authorization).toBe("Bearer hydra-admin");
+  });
+
+  it("refuses an unknown or handled challenge (400, status_code and oauth2_error_hint) and an empty one", async () => {
+    const unknown = await startLogin(new TestBrowser(), "login_challenge=nope");
+    expect(unknown.status).toBe(400);
+    expect((unknown.body as ErrorJson).error).toMatchObject({
+      reason: "Unable to get OAuth 2.0 Login Challenge.",
+      details: { status_code: 404, oauth2_error_hint: "" },
+    });
+    const handled = hydra.addLoginRequest();
+    hydra.handled.add(handled);
+    const gone = await startLogin(new TestBrowser(), `login_challenge=${handled}`);
+    expect(gone.status).toBe(400);
+    expect((gone.body as ErrorJson).error.details).toEqual({ status_code: 410 });
+    const empty = await startLogin(new TestBrowser(), "login_challenge=");
+    expect(empty.status).toBe(400);
+    expect((empty.body as ErrorJson).error.reason).toBe("the login_challenge parameter is present but empty");
+  });
+
+  it("accepts the login request after a password login and sends the browser back to Hydra (303)", async () => {
+    const { email, id } = await createIdentity();
+    const challenge = hydra.addLoginRequest();
+    const browser = new TestBrowser();
+    const flow = (await startLogin(browser, `login_challenge=${challenge}`)).body as FlowJson;
+    const res = await browser.request(flow.ui.action, {
+      form: { method: "password", identifier: email, password: STRONG_PASSWORD, csrf_token: csrfOf(flow) },
+    });
+    expect(res.status).toBe(303);
+    expect(res.location).toBe(hydra.redirectFor(challenge));
+    const accepted = hydra.accepted.find((a) => a.challenge === challenge);
+    const whoami = (await browser.request(`${kratos.publicUrl}/sessions/whoami`, { headers: json })).body as { id: string };
+    expect(accepted?.body).toEqual({
+      subject: id,
+      identity_provider_session_id: whoami.id,
+      remember: true,
+      remember_for: 720 * 3600,
+      amr: ["password"],
+    });
+    expect(accepted?.headers.authorization).toBe("Bearer hydra-admin");
+  });
+
+  it("tells an SPA to go to Hydra with 422 browser_location_change_required", async () => {
+    const { email } = await createIdentity();
+    const challenge = hydra.addLoginRequest();
+    const browser = new TestBrowser();
+    const flow = (await startLogin(browser, `login_challenge=${challenge}`)).body as FlowJson;
+    const res: BrowserResponse = await browser.request(flow.ui.action, {
+      json: { method: "password", identifier: email, password: STRONG_PASSWORD, csrf_token: csrfOf(flow) },
+    });
+    expect(res.status).toBe(422);
+    expect((res.body as ErrorJson).redirect_browser_to).toBe(hydra.redirectFor(challenge));
+  });
+
+  it("a signed-in browser: Hydra's `skip` accepts with the current session, otherwise the login is a refresh", async () => {
+    const { email } = await createIdentity();
+    const browser = new TestBrowser();
+    const first = (await startLogin(browser, "")).body as FlowJson;
+    await browser.request(first.ui.action, {
+      form: { method: "password", identifier: email, password: STRONG_PASSWORD, csrf_token: csrfOf(first) },
+    });
+
+    const skip = hydra.addLoginRequest({ skip: true });
+    const skipped = await browser.request(`${kratos.publicUrl}/self-service/login/browser?login_challenge=${skip}`);
+    expect(skipped.status).toBe(303);
+    expect(skipped.location).toBe(hydra.redirectFor(skip));
+
+    const again = hydra.addLoginRequest({ skip: false });
+    const refresh = (await startLogin(browser, `login_challenge=${again}`)).body as FlowJson;
+    expect(refresh.refresh).toBe(true);
+  });
+
+  it("override_return_to puts Hydra's request URL into return_to", async () => {
+    const overridden = await startKratos(pg, "ciam_oauth2_override", {
+      configOverrides: {
+        oauth2_provider: { url: hydra.adminUrl, override_return_to: true },
+        selfservice: { allowed_return_urls: ["http://127.0.0.1:4444"] },
+      },
+    });
+    try {
+      const challenge = hydra.addLoginRequest();
+      const res = await new TestBrowser().request(`${overridden.publicUrl}/self-service/login/browser?login_challenge=${challenge}`, {
+        headers: json,
+      });
+      expect((res.body as FlowJson).return_to).toBe(hydra.requests.get(challenge)?.request_url);
+    } finally {
+      await overridden.close();
+    }
+  });
+
+  it("registration: accepted after sign-up — a 303 to Hydra for forms, the last redirect_browser_to for AJAX", async () => {
+    for (const ajax of [false, true]) {
+      const challenge = hydra.addLoginRequest();
+      const browser = new TestBrowser();
+      const flow = (
+        await browser.request(`${kratos.publicUrl}/self-service/registration/browser?login_challenge=${challenge}`, { headers: json })
+      ).body as FlowJson;
+      expect(flow.oauth2_login_challenge).toBe(challenge);
+      const body = {
+        method: "password",
+        password: STRONG_PASSWORD,
+        "traits.email": uniqueEmail("oauth2-signup"),
+        "traits.name.first": "S",
+        "traits.name.last": "U",
+        csrf_token: csrfOf(flow),
+      };
+      const res = ajax
+        ? await browser.request(flow.ui.action, {
+            json: { ...body, traits: { email: body["traits.email"], name: { first: "S", last: "U" } } },
+          })
+        : await browser.request(flow.ui.action, { form: body });
+      if (ajax) {
+        expect(res.status).toBe(200);
+        const continueWith = (res.body as { continue_with: { action: string; redirect_browser_to?: string }[] }).continue_with;
+        expect(continueWith.at(-1)).toEqual({ action: "redirect_browser_to", redirect_browser_to: hydra.redirectFor(challenge) });
+        expect(continueWith.filter((c) => c.action === "redirect_browser_to")).toHaveLength(1);
+      } else {
+        expect(res.status).toBe(303);
+        expect(res.location).toBe(hydra.redirectFor(challenge));
+      }
+      expect(hydra.accepted.find((a) => a.challenge === challenge)?.body.amr).toEqual(["password"]);
+    }
+  });
+
+  it("refuses login_challenge when oauth2_provider.url is not set (herodot.ErrMisconfiguration, 500)", () => {
+    const unset = { oauth2_provider: {} } as unknown as KratosConfig;
+    let thrown: unknown;
+    try {
+      loginChallengeOf(unset, new URLSearchParams("login_challenge=abc"));
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(KratosError);
+    expect((thrown as KratosError).toJSON("r")).toMatchObject({
+      error: {
+        code: 500,
+        id: "invalid_configuration",
+        message: "Invalid configuration",
+        reason: "refusing to parse login_challenge query parameter because oauth2_provider.url is invalid or unset",
+      },
+    });
+    expect(loginChallengeOf(unset, new URLSearchParams("return_to=x"))).toBeUndefined();
+  });
+});

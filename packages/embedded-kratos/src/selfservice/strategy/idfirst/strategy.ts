@@ -1,0 +1,46 @@
+import { identifierLabelFromSchema } from "../../flow/login/identifier-label";
+import { IDENTIFIER_FIRST, identifierFirstEnabled, ShowIdentifierFirstCredentials } from "../../flow/login/identifier-first";
+import { FlowValidationError } from "../../flow/validation-error";
+import { messages } from "../../../ui/messages";
+import { inputNode } from "../../../ui/node";
+import type { Strategy } from "../strategy";
+
+/**
+ * Kratos' idfirst strategy (selfservice/strategy/idfirst/strategy_login.go),
+ * on when `selfservice.flows.login.style` is `identifier_first`: the first
+ * login screen (identifier + Continue, group `identifier_first`) and its
+ * submission, which the login flow answers with the second screen
+ * (flow/login/identifier-first.ts). It adds nothing to refresh or aal2
+ * flows and has no credentials of its own.
+ */
+export const identifierFirstStrategy: Strategy = {
+  id: IDENTIFIER_FIRST,
+  group: IDENTIFIER_FIRST,
+  // Kratos' login sort does not list the group, and SortByGroups puts unlisted groups (index -1) before every listed one.
+  nodeOrder: { login: -100 },
+  enabled: identifierFirstEnabled,
+  login: {
+    populate() {},
+
+    // PopulateLoginMethodIdentifierFirstIdentification: labelled from the flow's own schema (GetIdentifierLabelFromSchema).
+    populateIdentification(flow, ctx) {
+      const schema = ctx.deps.schemas.get(flow.identitySchema ?? ctx.deps.schemas.defaultId);
+      flow.ui.append(
+        inputNode(IDENTIFIER_FIRST, "identifier", "text", {
+          value: "",
+          required: true,
+          autocomplete: "username webauthn",
+          label: identifierLabelFromSchema(schema),
+        }),
+        inputNode(IDENTIFIER_FIRST, "method", "submit", { value: IDENTIFIER_FIRST, label: messages.labelContinue() }),
+      );
+    },
+
+    // Its login.schema.json: `identifier` is a string of at least one character when present.
+    submit(_flow, body) {
+      const identifier = typeof body.identifier === "string" ? body.identifier : "";
+      if (body.identifier === "") return Promise.reject(FlowValidationError.field("identifier", messages.minLength(1, 0)));
+      return Promise.reject(new ShowIdentifierFirstCredentials(identifier));
+    },
+  },
+};
