@@ -4,9 +4,9 @@ import type { NextConfig } from "next";
 // One build serves both domains: nothing here may depend on DOMAIN. The dev
 // launcher runs the CIAM and IAM dev servers side by side, each with its own
 // dist dir; production builds always use .next. Every production build has a
-// standalone server (.next/standalone): the Docker image runs it, and so does
-// an embedded tenant (about 10 MB less per process than `next start`, which
-// still serves the same build for the e2e runs).
+// standalone server (.next/standalone): the Docker image runs it, and so do
+// an embedded tenant and the e2e journeys (about 10 MB less per process than
+// `next start`, which warns that it does not serve this output).
 const nextConfig: NextConfig = {
   output: "standalone",
   outputFileTracingRoot: path.resolve(process.cwd(), "../.."),

@@ -6,13 +6,19 @@ const DIRECT_ORY_CLIENT_IMPORTS = path.resolve(process.cwd(), "build", "direct-o
 // One build serves both domains: nothing here may depend on DOMAIN. The dev
 // launcher runs the CIAM and IAM dev servers side by side, each with its own
 // dist dir; production builds always use .next. Every production build has a
-// standalone server (.next/standalone): the Docker image runs it, and so does
-// an embedded tenant (about 10 MB less per process than `next start`, which
-// still serves the same build for the e2e runs).
+// standalone server (.next/standalone): the Docker image runs it, and so do
+// an embedded tenant and the e2e journeys (about 10 MB less per process than
+// `next start`, which warns that it does not serve this output).
 const nextConfig: NextConfig = {
   output: "standalone",
   outputFileTracingRoot: path.resolve(process.cwd(), "../.."),
-  transpilePackages: ["@olympus/ory-client", "@olympus/runtime-config", "@olympus/athena-store", "@olympus/web-security"],
+  transpilePackages: [
+    "@olympus/ory-client",
+    "@olympus/runtime-config",
+    "@olympus/athena-store",
+    "@olympus/web-security",
+    "@olympus/content-negotiation",
+  ],
   distDir: process.env.NEXT_DIST_DIR ?? ".next",
   poweredByHeader: false,
   reactStrictMode: true,

@@ -101,7 +101,8 @@ test("a provider added in Athena signs a new customer up at Hera, and an existin
       // Kratos' "sign in to your account to link" login flow (text.InfoSelfServiceLoginLink, 1010016).
       await customerPage.waitForURL(/\/login\?flow=/);
       await expect(customerPage.getByTestId("ory/message/1010016")).toBeVisible();
-      expect(credentialTypes(await identityOf(stack.ciam, customer.id))).toEqual(["password"]);
+      // The schema's identifiers give every account a code and a webauthn credential too (extension_credentials.go).
+      expect(credentialTypes(await identityOf(stack.ciam, customer.id))).toEqual(["code", "password", "webauthn"]);
 
       // The identifier is the provider's address, fixed by Kratos: Elements offers the account's methods, the password among them.
       await expect(customerPage.getByRole("heading", { name: "Link account" })).toBeVisible();
@@ -109,7 +110,7 @@ test("a provider added in Athena signs a new customer up at Hera, and an existin
       await input(customerPage, "password").fill(customer.password);
       await input(customerPage, "password").press("Enter");
       await customerPage.waitForURL((url) => url.origin === stack.ciam.hera && !url.pathname.startsWith("/login"));
-      expect(credentialTypes(await identityOf(stack.ciam, customer.id))).toEqual(["oidc", "password"]);
+      expect(credentialTypes(await identityOf(stack.ciam, customer.id))).toEqual(["code", "oidc", "password", "webauthn"]);
     } finally {
       await context.close();
     }

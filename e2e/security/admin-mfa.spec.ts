@@ -62,7 +62,8 @@ test("a new admin's password alone does not open Athena: the first sign-in enrol
     await enrolTotp(page, admin.email);
     await passSecondFactor(page, admin.email, (url) => url.href === `${stack.iam.athena}/`);
     await expect(page.getByTestId("dashboard-title")).toHaveText("IAM dashboard");
-    expect(await credentialTypes(stack, admin.id)).toEqual(["password", "totp"]);
+    // Besides the schema-derived code and webauthn credentials (extension_credentials.go), the new TOTP device.
+    expect(await credentialTypes(stack, admin.id)).toEqual(["code", "password", "totp", "webauthn"]);
     expect(await kratosSessionOf(page, stack)).toMatchObject({ status: 200, body: { authenticator_assurance_level: "aal2" } });
   });
 

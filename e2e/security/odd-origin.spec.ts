@@ -14,7 +14,7 @@ import { rawRequest, type RawResponse } from "./support/raw-http";
 // not supported by NextAuth.js", "[object Object]", a 500 for a JSON body that does not parse).
 // Now both proxies answer such actions with a JSON 400/403 before Next sees them, and
 // Athena's /api/auth/* answers every refusal in JSON. The built apps run here as deployed
-// (`next start`, NODE_ENV=production) on free ports; no Ory server is needed.
+// (their standalone servers, NODE_ENV=production) on free ports; no Ory server is needed.
 
 const DOMAIN = "ciam";
 

@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { withoutDomainVariables } from "@olympus/devstack/defaults";
+import { preparedStandaloneServer, standaloneDir } from "@olympus/devstack/next-standalone";
 
 const REPO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-const NEXT_BIN = path.join(REPO_DIR, "node_modules", "next", "dist", "bin", "next");
 
 export type AppName = "hera" | "athena";
 
@@ -15,16 +15,19 @@ export interface RunningApp {
 }
 
 /**
- * Starts the existing production build of an app (`next start`) with exactly
- * the given environment on top of a clean one: no DOMAIN or CIAM_/IAM_ value
- * leaks in from the test runner.
+ * Starts the existing production build of an app — its standalone server, as
+ * the Docker image runs it — on loopback with exactly the given environment
+ * on top of a clean one: no DOMAIN or CIAM_/IAM_ value leaks in from the test
+ * runner.
  */
 export function spawnApp(app: AppName, env: Record<string, string>): { child: ChildProcess; output: () => string } {
-  const port = env.PORT;
-  if (!port) throw new Error("spawnApp needs PORT in env");
-  const child = spawn(process.execPath, [NEXT_BIN, "start", "--port", port, "--hostname", "127.0.0.1"], {
-    cwd: path.join(REPO_DIR, "apps", app),
-    env: { ...withoutDomainVariables(process.env), NEXT_TELEMETRY_DISABLED: "1", ...env },
+  if (!env.PORT) throw new Error("spawnApp needs PORT in env");
+  const server = preparedStandaloneServer(app, REPO_DIR);
+  if (!server) throw new Error(`apps/${app} has no standalone build: run \`npm run build -w @olympus/${app}\` first`);
+  const child = spawn(process.execPath, [server], {
+    cwd: standaloneDir(app, REPO_DIR),
+    // The standalone server binds HOSTNAME (the shell's is the machine's name) and reads PORT from env.
+    env: { ...withoutDomainVariables(process.env), NEXT_TELEMETRY_DISABLED: "1", ...env, HOSTNAME: "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let log = "";

@@ -8,7 +8,7 @@ import { startApp, type AppName, type RunningApp } from "./app-server";
 
 const REPO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-/** One app instance to start on the embedded stack's port table (built output, `next start`). */
+/** One app instance to start on the embedded stack's port table (the build's standalone server). */
 export interface AppInstance {
   app: AppName;
   domain: "ciam" | "iam";

@@ -24,6 +24,19 @@ describe("the MFA policy applied to an identity", () => {
     expect(mfaFactsOf(policy, undefined)).toMatchObject({ enrolled: false, graceEndsAt: 0 });
   });
 
+  // Kratos gives every identity a webauthn credential holding the schema's identifier (identity/extension_credentials.go);
+  // only a key that is not passwordless is a second factor (webauthn/strategy.go CountActiveMultiFactorCredentials).
+  it("counts a webauthn credential only with a second-factor key", () => {
+    const policy = { required: true, graceDays: 0, allowedMethods: ["webauthn"] as const };
+    const withWebauthn = (config: unknown) => ({ created_at: CREATED, credentials: { webauthn: { ...credential("webauthn"), config } } });
+    expect(mfaFactsOf(policy, { created_at: CREATED, credentials: { webauthn: credential("webauthn") } })).toMatchObject({
+      enrolled: false,
+    });
+    expect(mfaFactsOf(policy, withWebauthn({}))).toMatchObject({ enrolled: false });
+    expect(mfaFactsOf(policy, withWebauthn({ credentials: [{ is_passwordless: true }] }))).toMatchObject({ enrolled: false });
+    expect(mfaFactsOf(policy, withWebauthn({ credentials: [{ is_passwordless: false }] }))).toMatchObject({ enrolled: true });
+  });
+
   it("hides enrolment of the methods not allowed, but keeps removing an existing device possible", () => {
     const node = (group: string, name: string) => ({ group, attributes: { name, node_type: "input" } });
     const flow = {

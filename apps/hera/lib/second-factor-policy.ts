@@ -9,13 +9,31 @@ export interface PolicyIdentity {
   credentials?: unknown;
 }
 
-/** Whether the identity holds a credential of one of the allowed second-factor methods. */
+/**
+ * The credential types whose config the policy reads (`include_credential`):
+ * Kratos gives every identity whose schema names a webauthn identifier a
+ * `webauthn` credential, keys or not (identity/extension_credentials.go), so
+ * only its keys tell whether one is a second factor.
+ */
+export const POLICY_CREDENTIAL_CONFIGS = ["webauthn"] as const;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
+
+/**
+ * Whether the identity holds a second factor of one of the allowed methods:
+ * a TOTP device or backup codes (their credentials exist only once set up),
+ * or a security key that is not passwordless — Kratos' webauthn strategy
+ * counts only those as multi-factor (strategy.go CountActiveMultiFactorCredentials).
+ */
 export function hasAllowedSecondFactor(identity: PolicyIdentity | undefined, allowed: readonly string[]): boolean {
   const credentials = identity?.credentials;
-  if (typeof credentials !== "object" || credentials === null) return false;
+  if (!isRecord(credentials)) return false;
   return allowed.some((method) => {
-    const credential = (credentials as Record<string, unknown>)[method];
-    return credential !== undefined && credential !== null;
+    const credential = credentials[method];
+    if (!isRecord(credential)) return false;
+    if (method !== "webauthn") return true;
+    const keys = isRecord(credential.config) && Array.isArray(credential.config.credentials) ? credential.config.credentials : [];
+    return keys.some((key) => isRecord(key) && key.is_passwordless !== true);
   });
 }
 

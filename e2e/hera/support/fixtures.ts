@@ -1,6 +1,7 @@
 import { test as base, expect, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { startHeraStack, type HeraStack } from "./stack";
+import { waitForSettledPage } from "../../support/settled-page";
 import { uniqueEmail, workerStack } from "../../support/worker-stack";
 
 /**
@@ -28,9 +29,8 @@ export { expect };
 
 /** Fails on any serious or critical accessibility violation on the current page. */
 export async function expectAccessible(page: Page, label: string): Promise<void> {
-  // Scan the settled page, not a button mid-submit (Elements dims it while loading).
-  await page.waitForLoadState("networkidle");
-  await expect(page.locator('[data-loading="true"]')).toHaveCount(0);
+  // Scan the settled page, not a button mid-submit nor a CAPTCHA still solving.
+  await waitForSettledPage(page);
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   const blocking = results.violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")

@@ -174,22 +174,10 @@ export function carelessSettingsStore(client: Connection, domain: Domain, claims
           })),
         [],
       ),
-    set: (entries, actor) =>
-      scoped(
-        async () => {
-          for (const entry of entries) {
-            await client.query("DELETE FROM olympus_settings WHERE key = $1", [entry.key]);
-            await client.query("INSERT INTO olympus_settings (domain, key, value, secret, updated_by) VALUES ($1, $2, $3, false, $4)", [
-              claims,
-              entry.key,
-              entry.value,
-              actor,
-            ]);
-          }
-        },
-        undefined,
-        ...entries.map((entry) => entry.key),
-      ),
+    // As the real store: a write is a change that removes nothing.
+    async set(entries, actor) {
+      await this.change({ set: entries, remove: [] }, actor);
+    },
     change: (changes, actor) =>
       scoped(
         async () => {

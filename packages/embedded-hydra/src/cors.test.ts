@@ -1,10 +1,13 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { compileGlob } from "./cors/glob";
-import { CIAM_CONFIG, startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import {
+  startHydraUnderTest,
+  startHydraWithConfig,
+  startTestPostgres,
+  type HydraUnderTest,
+  type HydraYaml,
+  type TestPostgres,
+} from "./testing/harness";
 
 /**
  * CORS on both ports, compared with Hydra v26.2.0: cmd/server/handler.go
@@ -25,16 +28,11 @@ let pg: TestPostgres;
 let hydra: HydraUnderTest;
 let disabled: HydraUnderTest;
 let custom: HydraUnderTest;
-let dir: string;
 const client = { id: "", secret: "" };
 
-async function variant(change: (config: Record<string, Record<string, Record<string, unknown>>>) => void): Promise<HydraUnderTest> {
-  const config = parseYaml(await readFile(CIAM_CONFIG, "utf8")) as Record<string, Record<string, Record<string, unknown>>>;
-  change(config);
-  const configPath = path.join(dir, `hydra-${Math.random().toString(36).slice(2)}.yml`);
-  await writeFile(configPath, stringifyYaml(config));
-  return startHydraUnderTest(pg, { configPath, database: new URL(hydra.dsn).pathname.slice(1) });
-}
+/** Another instance on the first one's database (so it knows the test client), with `change` made to the config. */
+const variant = (change: (config: HydraYaml) => void): Promise<HydraUnderTest> =>
+  startHydraWithConfig(pg, change, { database: new URL(hydra.dsn).pathname.slice(1) });
 
 interface Answer {
   status: number;
@@ -75,7 +73,6 @@ function clientCredentials(base: string, origin: string, style: "basic" | "post"
 beforeAll(async () => {
   pg = await startTestPostgres();
   hydra = await startHydraUnderTest(pg);
-  dir = await mkdtemp(path.join(tmpdir(), "hydra-cors-"));
   const { data } = await hydra.admin.createOAuth2Client({
     oAuth2Client: {
       grant_types: ["client_credentials"],
@@ -104,7 +101,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([hydra?.close(), disabled?.close(), custom?.close()]);
   await pg?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe("serve.public.cors disabled (Hydra's default): no CORS at all", () => {

@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fetchText } from "./clients/outbound-http";
+import { refusesInternalAddresses } from "./clients/private-ip-policy";
 import { prohibitedAddress } from "./clients/ssrf";
 
 /**
@@ -22,6 +23,7 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     hits += 1;
     if (req.url === "/moved") return void res.writeHead(302, { location: "/final" }).end();
+    if (req.url === "/exception/moved") return void res.writeHead(302, { location: "/outside" }).end();
     const answer = answers.shift() ?? { status: 200 };
     res.writeHead(answer.status, answer.headers ?? {}).end(`answer ${answer.status}`);
   });
@@ -119,5 +121,54 @@ describe("the address guard (httpx ssrf.go, on the dialled address)", () => {
       "fd00::1 is not a permitted destination as it's outside of the IPv6 Global Unicast range",
     );
     expect(prohibitedAddress("8.8.8.8", true)).toBeUndefined();
+  });
+});
+
+describe("clients.http.private_ip_exception_urls (driver/registry_sql.go HTTPClient, ory/x httpx/ssrf.go noInternalIPRoundTripper.RoundTrip)", () => {
+  // As driver/registry_sql_test.go TestRegistrySQL_HTTPClient: private ranges disallowed, `<server>/exception/*` excepted.
+  const policy = () => ({ disallowPrivateIpRanges: true, privateIpExceptionUrls: [`${base}/exception/*`] });
+
+  it("lets a URL matching an exception glob reach a loopback address, and refuses any other", async () => {
+    const { sleep } = recorder();
+    expect(await fetchText(`${base}/exception/foo`, { ...policy(), sleep })).toEqual({ status: 200, body: "answer 200" });
+    await expect(fetchText(`${base}/foo`, { ...policy(), sleep })).rejects.toThrow(/prohibited IP address: 127\.0\.0\.1/);
+  });
+
+  it("matches without the query, with `/` and `.` as glob separators", () => {
+    const refuses = (url: string) => refusesInternalAddresses(url, policy());
+    expect(refuses(`${base}/exception/foo?client=1&x=/y`)).toBe(false);
+    expect(refuses(`${base}/exception/a/b`)).toBe(true);
+    expect(refuses(`${base}/exception/a.json`)).toBe(true);
+    expect(refusesInternalAddresses(`${base}/exception/a/b.json`, { ...policy(), privateIpExceptionUrls: [`${base}/exception/**`] })).toBe(
+      false,
+    );
+    // The fragment is not cleared (only RawFragment is), so it takes part in the match.
+    const exact = { disallowPrivateIpRanges: true, privateIpExceptionUrls: [`${base}/exception/foo`] };
+    expect(refusesInternalAddresses(`${base}/exception/foo?x=1`, exact)).toBe(false);
+    expect(refusesInternalAddresses(`${base}/exception/foo#part`, exact)).toBe(true);
+    // Case-sensitive: Go keeps the host as written (and lower-cases only the scheme).
+    const named = { disallowPrivateIpRanges: true, privateIpExceptionUrls: [`http://localhost:${port}/exception/*`] };
+    expect(refusesInternalAddresses(`HTTP://localhost:${port}/exception/foo`, named)).toBe(false);
+    expect(refusesInternalAddresses(`http://LocalHost:${port}/exception/foo`, named)).toBe(true);
+    // Without disallow_private_ip_ranges the exceptions are not consulted.
+    expect(refusesInternalAddresses(`${base}/foo`, { disallowPrivateIpRanges: false, privateIpExceptionUrls: ["[invalid"] })).toBe(false);
+  });
+
+  it("decides each request of a redirect chain on its own URL", async () => {
+    const { sleep } = recorder();
+    await expect(fetchText(`${base}/exception/moved`, { ...policy(), sleep })).rejects.toThrow(
+      `dial tcp 127.0.0.1:${port}: prohibited IP address`,
+    );
+    const both = { disallowPrivateIpRanges: true, privateIpExceptionUrls: [`${base}/exception/*`, `${base}/outside`] };
+    expect((await fetchText(`${base}/exception/moved`, { ...both, sleep })).status).toBe(200);
+  });
+
+  it("fails the request (retried, then given up) on a pattern that does not compile before any match", async () => {
+    const { waits, sleep } = recorder();
+    const broken = { disallowPrivateIpRanges: true, privateIpExceptionUrls: ["http://[unclosed", `${base}/exception/*`] };
+    await expect(fetchText(`${base}/exception/foo`, { ...broken, sleep })).rejects.toThrow(/giving up after 3 attempt\(s\)/);
+    expect(waits).toEqual([1000, 2000]);
+    const matchedFirst = { disallowPrivateIpRanges: true, privateIpExceptionUrls: [`${base}/exception/*`, "http://[unclosed"] };
+    expect((await fetchText(`${base}/exception/foo`, { ...matchedFirst, sleep })).status).toBe(200);
   });
 });

@@ -1,13 +1,9 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { TestBrowser } from "./testing/browser";
-import { CIAM_CONFIG, startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { startHydraUnderTest, startHydraWithConfig, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
 import { acceptConsent, acceptLogin, authorizeUrl, ERROR_UI, REDIRECT_URI, responseParams, toLoginUi } from "./testing/oauth";
 
 /**
@@ -207,14 +203,18 @@ describe("fetching jwks_uri and request_uri (fosite DefaultJWKSFetcherStrategy, 
 });
 
 describe("clients.http.disallow_private_ip_ranges (Hydra's HTTPClient: ResilientClientDisallowInternalIPs)", () => {
+  // The same database as the other instance: its client was registered where the validator let the loopback request_uri pass.
+  const guardedWith = (exceptions?: string[]) =>
+    startHydraWithConfig(
+      pg,
+      (config) => {
+        config.clients = { http: { disallow_private_ip_ranges: true, ...(exceptions ? { private_ip_exception_urls: exceptions } : {}) } };
+      },
+      { database: new URL(hydra.dsn).pathname.slice(1) },
+    );
+
   it("refuses a request_uri on an internal address", async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), "hydra-ssrf-"));
-    const config = parseYaml(await readFile(CIAM_CONFIG, "utf8")) as Record<string, unknown>;
-    config.clients = { http: { disallow_private_ip_ranges: true } };
-    const configPath = path.join(dir, "hydra.yml");
-    await writeFile(configPath, stringifyYaml(config));
-    // The same database as the other instance: its client was registered where the validator let the loopback request_uri pass.
-    const guarded = await startHydraUnderTest(pg, { configPath, database: new URL(hydra.dsn).pathname.slice(1) });
+    const guarded = await guardedWith();
     try {
       served = await signed({ scope: "openid" });
       const at = await toLoginUi(new TestBrowser(), authorizeUrl(guarded, clientId, { request_uri: objectUrl }));
@@ -224,7 +224,18 @@ describe("clients.http.disallow_private_ip_ranges (Hydra's HTTPClient: Resilient
       );
     } finally {
       await guarded.close();
-      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("fetches it when it matches clients.http.private_ip_exception_urls (ResilientClientAllowInternalIPRequestsTo)", async () => {
+    const guarded = await guardedWith([objectUrl.replace(/object\.jwt$/, "*.jwt")]);
+    try {
+      served = await signed({ scope: "email" });
+      const at = await toLoginUi(new TestBrowser(), authorizeUrl(guarded, clientId, { request_uri: objectUrl }));
+      expect(at.url.searchParams.get("error")).toBeNull();
+      expect(at.challenge).toBeTruthy();
+    } finally {
+      await guarded.close();
     }
   });
 });

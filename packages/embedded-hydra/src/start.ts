@@ -1,4 +1,5 @@
 import { installProviderCors } from "./cors/public-cors";
+import { installAssertionAuthentication } from "./provider/assertion-authentication";
 import type { Server } from "node:http";
 import type Provider from "oidc-provider";
 import { loadHydraConfig, withDevCookieNames, type HydraConfig } from "./config/load";
@@ -124,6 +125,8 @@ export async function startEmbeddedHydra(options: EmbeddedHydraOptions): Promise
       const accessTokenKeys = await keys.ensure(ACCESS_TOKEN_KEY_SET);
       const provider = createProvider(deps, { idToken: await keys.ensure(ID_TOKEN_KEY_SET), accessToken: accessTokenKeys });
       installProviderCors(provider, deps);
+      // Inside the CORS middleware, so its refusals carry Hydra's CORS headers too.
+      installAssertionAuthentication(provider, deps);
       current = { provider, callback: provider.callback() };
     },
   };

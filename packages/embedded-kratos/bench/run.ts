@@ -1,13 +1,15 @@
 import { availableParallelism } from "node:os";
 import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { startTestPostgres } from "@olympus/test-postgres";
 import { Configuration, FrontendApi, IdentityApi } from "@ory/client";
 import { loadKratosConfig, startEmbeddedKratos } from "../src/index";
 import { WorkerPasswordHasher } from "../src/hashing/hasher";
 import { CIAM_CONFIG } from "../src/testing/harness";
-import { findWrk, runWrk } from "@olympus/server-kit/bench";
+import { describeGc, findWrk, runWrk, startGcMeter, type GcStats } from "@olympus/server-kit/bench";
 import { startFloorServer } from "./floor-server";
 import { LOAD_WORKER_SOURCE } from "./load-worker";
+import { ensureDevstackFlags } from "./node-flags";
 
 /**
  * npm run bench -w @olympus/embedded-kratos
@@ -21,7 +23,15 @@ import { LOAD_WORKER_SOURCE } from "./load-worker";
  *    the same hasher (same config, same pool size), measured in the same run.
  *    Goal: ≥ 90 % of raw. (The browser sign-in through Hera's edge is
  *    measured by `npm run bench -w @olympus/hera`.)
+ *
+ * The server side runs with the node flags the dev stack's backend runs the
+ * embedded Kratos with (node-flags.ts), and each load line is followed by
+ * that process's collections per 10,000 requests and the heap bytes it
+ * allocated per request: figures a busy machine distorts far less than p99.
  */
+/** Re-runs this file under the dev stack backend's node flags first (node-flags.ts). */
+const NODE_FLAGS = ensureDevstackFlags(fileURLToPath(import.meta.url));
+
 const WHOAMI_CONCURRENCY = 32;
 const WHOAMI_ROUNDS = Number(process.env.BENCH_WHOAMI_ROUNDS ?? 3);
 const WHOAMI_SECONDS = Number(process.env.BENCH_WHOAMI_SECONDS ?? 4);
@@ -52,6 +62,9 @@ interface MeasuredLoad {
   errors: number;
   /** CPU time of this (server) process per request: a figure other load on the machine distorts little. */
   cpuMsPerRequest: number;
+  requests: number;
+  /** This (server) process's collections during the round. */
+  gc: GcStats;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -85,7 +98,9 @@ function runLoad(url: string, headerSets: Record<string, string>[], durationMs: 
 /** Loads `url` at WHOAMI_CONCURRENCY for WHOAMI_SECONDS from another process. */
 async function measureLoad(url: string, headerSets: Record<string, string>[]): Promise<MeasuredLoad> {
   const cpuBefore = process.cpuUsage();
+  const gcMeter = startGcMeter();
   const result = await runLoad(url, headerSets, WHOAMI_SECONDS * 1000);
+  const gc = gcMeter.stop();
   const cpu = process.cpuUsage(cpuBefore);
   return {
     perSecond: (result.count * 1000) / result.elapsedMs,
@@ -93,6 +108,8 @@ async function measureLoad(url: string, headerSets: Record<string, string>[]): P
     p99: result.p99,
     errors: result.errors,
     cpuMsPerRequest: (cpu.user + cpu.system) / 1000 / Math.max(1, result.count),
+    requests: result.count,
+    gc,
   };
 }
 
@@ -109,6 +126,26 @@ async function rate(concurrency: number, total: number, task: () => Promise<void
     }),
   );
   return (total * 1000) / (performance.now() - started);
+}
+
+/** Heap bytes allocated per request over a 2 s round of `url` (the GC profiler on, so its latency is not reported). */
+async function allocationPerRequest(url: string, headerSets: Record<string, string>[]): Promise<number> {
+  const meter = startGcMeter({ allocation: true });
+  const result = await runLoad(url, headerSets, 2000);
+  return meter.stop().allocatedBytes / Math.max(1, result.count);
+}
+
+const describeAllocation = (bytes: number) => `heap allocated ${(bytes / 1024).toFixed(2)} KiB/request (own 2 s round)`;
+
+function sumGc(all: readonly GcStats[]): GcStats {
+  return {
+    scavenges: all.reduce((sum, g) => sum + g.scavenges, 0),
+    scavengeMs: all.reduce((sum, g) => sum + g.scavengeMs, 0),
+    maxScavengeMs: Math.max(0, ...all.map((g) => g.maxScavengeMs)),
+    fullGcs: all.reduce((sum, g) => sum + g.fullGcs, 0),
+    otherMs: all.reduce((sum, g) => sum + g.otherMs, 0),
+    allocatedBytes: all.reduce((sum, g) => sum + g.allocatedBytes, 0),
+  };
 }
 
 function describeLoad(load: MeasuredLoad): string {
@@ -160,6 +197,11 @@ async function main(): Promise<void> {
     const rounds: { whoami: MeasuredLoad; floor: MeasuredLoad }[] = [];
     for (let i = 0; i < WHOAMI_ROUNDS; i++)
       rounds.push({ whoami: await measureLoad(targets.whoami, headerSets), floor: await measureLoad(targets.floor, headerSets) });
+    // Allocation in rounds of their own: V8's GC profiler, which counts it, lengthens every pause.
+    const allocated = {
+      whoami: await allocationPerRequest(targets.whoami, headerSets),
+      floor: await allocationPerRequest(targets.floor, headerSets),
+    };
     await floorServer.close();
     const pick = (which: "whoami" | "floor"): MeasuredLoad => {
       const loads = rounds.map((r) => r[which]);
@@ -169,6 +211,9 @@ async function main(): Promise<void> {
         p99: median(loads.map((l) => l.p99)),
         errors: loads.reduce((sum, l) => sum + l.errors, 0),
         cpuMsPerRequest: median(loads.map((l) => l.cpuMsPerRequest)),
+        // Collections are summed over the rounds, and so are their requests.
+        requests: loads.reduce((sum, l) => sum + l.requests, 0),
+        gc: sumGc(loads.map((l) => l.gc)),
       };
     };
     const whoami = pick("whoami");
@@ -201,9 +246,14 @@ async function main(): Promise<void> {
       `embedded-kratos bench (${config.hashers.algorithm}, cost ${config.hashers.bcrypt.cost}, ${workers} hash workers, node ${process.version})`,
     );
     console.log(
+      `node flags: ${NODE_FLAGS.join(" ")} — the dev stack backend's (packages/devstack's dev script); whoami and its floor are served by this one process, so both run with them`,
+    );
+    console.log(
       `whoami:  ${describeLoad(whoami)}  (concurrency ${WHOAMI_CONCURRENCY}, ${WHOAMI_CONCURRENCY} sessions; median of ${WHOAMI_ROUNDS} rounds of ${WHOAMI_SECONDS} s; load: ${GENERATOR})`,
     );
+    console.log(`         ${describeGc(whoami.gc, whoami.requests)}; ${describeAllocation(allocated.whoami)}`);
     console.log(`floor:   ${describeLoad(floor)}  (node:http + whoami's session statement, one round trip per request)`);
+    console.log(`         ${describeGc(floor.gc, floor.requests)}; ${describeAllocation(allocated.floor)}`);
     console.log(
       `         whoami/floor ${(whoamiRatio * 100).toFixed(0)} % (median of the rounds' ratios) — goal ≥ ${WHOAMI_RATIO_GOAL * 100} %: ${verdict(whoamiRatio >= WHOAMI_RATIO_GOAL)}; ` +
         `p99 ${whoami.p99.toFixed(2)} ms (floor's own p99 ${floor.p99.toFixed(2)} ms) — goal < ${WHOAMI_P99_GOAL_MS} ms: ${verdict(whoami.p99 < WHOAMI_P99_GOAL_MS)}`,

@@ -30,14 +30,15 @@ export {
 export { renderCompose, renderComposeYaml } from "./compose";
 export { renderCaddyBlock } from "./caddy";
 export { renderEnvFile } from "./env-file";
-export { healthTargets, type HealthTarget } from "./health";
+export { embeddedHealthTargets, healthTargets, type EmbeddedHealthTarget, type HealthTarget } from "./health";
 export { DEFAULT_PLATFORM_DIR } from "./platform-files";
 export { admitsIngress, networkPolicies, type NetworkPolicyObject } from "./kubernetes/network-policies";
 export { renderManifests, type Manifest } from "./kubernetes/manifests";
 export { composeFiles, kubernetesManifests, manifestFiles, writeFiles, type GeneratedFile } from "./generate";
 export { startEmbeddedTenant, stopEmbeddedTenant, embeddedRunState } from "./embedded/control";
 export { EMBEDDED_LAYOUT, readTenantSecrets, parseEnvFile } from "./embedded/files";
-export { type RunState } from "./embedded/state";
+export { type AppState, type RunState } from "./embedded/state";
+export { DEFAULT_APP_IDLE_TIMEOUT, parseAppIdleTimeout } from "./embedded/app-idle";
 export { unbuiltApps } from "./embedded/repository";
 export {
   adminApiToken,

@@ -25,6 +25,15 @@ const SERVICE_OFFSET: Record<ServiceName, number> = {
 const DOMAIN_OFFSET: Record<Domain, number> = { ciam: 0, iam: 50 };
 const POSTGRES_OFFSET = 90;
 
+/**
+ * Where an embedded tenant's app server itself listens (127.0.0.1) while the supervisor holds its public port to
+ * start it on demand (embedded/app-gate.ts): 20 above the public port (CIAM +20/+21, IAM +70/+71), inside the
+ * tenant's own block and clear of every other service's offset.
+ */
+export function internalAppPort(block: PortBlock, domain: Domain, app: "hera" | "athena"): number {
+  return block[domain][app] + 20;
+}
+
 /** The single-tenant port of each service, which containers keep listening on. */
 export const CONTAINER_PORT: Record<Domain, Record<ServiceName, number>> = {
   ciam: { hera: 3000, athena: 3001, kratosPublic: 3100, kratosAdmin: 3101, hydraPublic: 3102, hydraAdmin: 3103 },

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { tenantNameProblem } from "./name";
 import { MAX_SLOT } from "./ports";
+import { parseAppIdleTimeout } from "./embedded/app-idle";
 
 export { DOMAINS, type Domain } from "./domain";
 import type { Domain } from "./domain";
@@ -25,6 +26,11 @@ export const tenantSchema = z.object({
   /** OLYMPUS_VERSION the tenant runs. */
   version: z.string().min(1),
   createdAt: z.iso.datetime(),
+  /** Embedded tenants: how long an app may sit without a connection before it sleeps (embedded/app-idle.ts); the default when absent. */
+  appIdleTimeout: z
+    .string()
+    .refine((value) => parseAppIdleTimeout(value) !== undefined, { error: "must be a duration like 10m, or 0/never" })
+    .optional(),
 });
 export type Tenant = z.infer<typeof tenantSchema>;
 

@@ -1,10 +1,11 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { AUDIT_OUTCOMES } from "@olympus/athena-store/audit";
 import { ErrorNotice, PageHeader, inputClass } from "@/shared/ui/primitives";
 import { requireAdminPage } from "@/shared/auth/session";
 import { auditLog } from "@/shared/server/olympus-db";
 import { FilterBar, FilterField, FilterSelect } from "@/shared/data-table/filter-bar";
+import { pageHref } from "@/shared/data-table/page-href";
+import { CursorPager } from "@/shared/data-table/pager";
 import { AuditTable } from "./audit-table";
 
 export const metadata: Metadata = { title: "Audit log" };
@@ -23,9 +24,6 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   } catch {
     return <ErrorNotice title="The audit log is unavailable">The olympus database cannot be reached.</ErrorNotice>;
   }
-  const next = new URLSearchParams(
-    Object.entries({ ...query, before: result.nextCursor ?? undefined, limit: undefined }).flatMap(([k, v]) => (v ? [[k, String(v)]] : [])),
-  );
   return (
     <>
       <PageHeader
@@ -63,18 +61,17 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           details: Object.keys(event.details).length > 0 ? JSON.stringify(event.details) : "",
         }))}
       />
-      <nav aria-label="Pages" className="mt-3 flex justify-end gap-2 text-sm">
-        {query.before && (
-          <Link className="rounded-md border border-slate-300 bg-white px-3 py-1" href="/audit">
-            Newest
-          </Link>
-        )}
-        {result.nextCursor && (
-          <Link className="rounded-md border border-slate-300 bg-white px-3 py-1" href={`/audit?${next.toString()}`}>
-            Older
-          </Link>
-        )}
-      </nav>
+      <CursorPager
+        links={[
+          { label: "Newest", href: query.before ? "/audit" : undefined },
+          {
+            label: "Older",
+            href: result.nextCursor
+              ? pageHref("/audit", { action: query.action, actor: query.actor, target: query.target, outcome, before: result.nextCursor })
+              : undefined,
+          },
+        ]}
+      />
     </>
   );
 }

@@ -1,11 +1,12 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import type { CourierMessageStatus } from "@olympus/ory-client/admin";
 import { ErrorNotice, PageHeader, inputClass } from "@/shared/ui/primitives";
 import { requireAdminPage } from "@/shared/auth/session";
 import { describeLoadError } from "@/shared/server/load-error";
 import { kratosAdmin } from "@/shared/server/ory";
 import { FilterBar, FilterField, FilterSelect } from "@/shared/data-table/filter-bar";
+import { pageHref } from "@/shared/data-table/page-href";
+import { CursorPager } from "@/shared/data-table/pager";
 import { CourierTable } from "./courier-table";
 
 export const metadata: Metadata = { title: "Courier messages" };
@@ -24,11 +25,6 @@ export default async function CourierPage({ searchParams }: { searchParams: Prom
   } catch (error) {
     return <ErrorNotice title="Courier messages could not be loaded">{describeLoadError(error)}</ErrorNotice>;
   }
-  const next = new URLSearchParams({
-    ...(status ? { status } : {}),
-    ...(recipient ? { recipient } : {}),
-    ...(page.nextPageToken ? { cursor: page.nextPageToken } : {}),
-  });
   return (
     <>
       <PageHeader title="Courier messages" description="Mail Kratos has queued and sent for this domain (verification, recovery, codes)." />
@@ -50,13 +46,14 @@ export default async function CourierPage({ searchParams }: { searchParams: Prom
           createdAt: message.created_at,
         }))}
       />
-      {page.nextPageToken && (
-        <nav aria-label="Pages" className="mt-3 flex justify-end text-sm">
-          <Link className="rounded-md border border-slate-300 bg-white px-3 py-1" href={`/courier?${next.toString()}`}>
-            Next page
-          </Link>
-        </nav>
-      )}
+      <CursorPager
+        links={[
+          {
+            label: "Next page",
+            href: page.nextPageToken ? pageHref("/courier", { status, recipient, cursor: page.nextPageToken }) : undefined,
+          },
+        ]}
+      />
     </>
   );
 }

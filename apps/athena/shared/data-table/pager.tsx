@@ -46,6 +46,25 @@ export function Pager({
   );
 }
 
+/**
+ * Links to the other pages of a list paged by a cursor alone, with no total
+ * (the audit log, courier messages): each link shows only when it leads
+ * somewhere, and without any there is no navigation at all.
+ */
+export function CursorPager({ links }: { links: readonly { label: string; href: string | undefined }[] }) {
+  const shown = links.flatMap(({ label, href }) => (href ? [{ label, href }] : []));
+  if (shown.length === 0) return null;
+  return (
+    <nav aria-label="Pages" className="mt-3 flex justify-end gap-2 text-sm">
+      {shown.map(({ label, href }) => (
+        <Link key={label} className="rounded-md border border-slate-300 bg-white px-3 py-1" href={href}>
+          {label}
+        </Link>
+      ))}
+    </nav>
+  );
+}
+
 /** "1–25 of 137", "26–50 of more than 50" — rows are 1-based for people. */
 export function describeRange(first: number, shown: number, total: { exact: number } | { atLeast: number } | undefined): string {
   if (shown === 0) return "Nothing to show";

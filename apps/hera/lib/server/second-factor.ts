@@ -1,6 +1,6 @@
 import "server-only";
 import type { MfaFacts } from "../login-decision";
-import { mfaFactsOf } from "../second-factor-policy";
+import { mfaFactsOf, POLICY_CREDENTIAL_CONFIGS } from "../second-factor-policy";
 import { effectiveMfaPolicy } from "./kratos-edge/instance";
 import { kratos } from "./ory";
 
@@ -13,5 +13,5 @@ import { kratos } from "./ory";
 export async function mfaFactsFor(identityId: string | undefined): Promise<MfaFacts> {
   const policy = await effectiveMfaPolicy();
   if (!policy.required || !identityId) return { required: false };
-  return mfaFactsOf(policy, await kratos().getIdentity(identityId));
+  return mfaFactsOf(policy, await kratos().getIdentity(identityId, POLICY_CREDENTIAL_CONFIGS));
 }

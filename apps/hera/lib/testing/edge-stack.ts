@@ -215,7 +215,7 @@ function secondFactorGate(
   return createSecondFactorGate({
     policy: () => policy.current(),
     identity: async (id) => {
-      const response = await fetch(`${kratos.adminUrl}/admin/identities/${encodeURIComponent(id)}`);
+      const response = await fetch(`${kratos.adminUrl}/admin/identities/${encodeURIComponent(id)}?include_credential=webauthn`);
       return response.status === 200 ? ((await response.json()) as PolicyIdentity) : undefined;
     },
     kratosUrl: kratos.publicUrl,

@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type { Domain } from "@olympus/runtime-config/config";
 import { readPlainSettings } from "./plain-read";
+import { storedValues } from "./stored-values";
 
 /**
  * Where and how hard Hera asks for a proof-of-work CAPTCHA, as stored in a
@@ -55,14 +56,7 @@ function parseWhole(min: number, max: number): (text: string) => number | undefi
 
 /** The policy from stored values: an unset key, or one whose text does not parse (listed in `invalid`), keeps its default. */
 export function captchaPolicyFromSettings(stored: ReadonlyMap<string, string>): { policy: CaptchaPolicy; invalid: string[] } {
-  const invalid: string[] = [];
-  const pick = <T>(key: string, parse: (text: string) => T | undefined, fallback: T): T => {
-    const text = stored.get(key);
-    if (text === undefined) return fallback;
-    const value = parse(text);
-    if (value === undefined) invalid.push(key);
-    return value ?? fallback;
-  };
+  const { pick, invalid } = storedValues(stored);
   const keys = CAPTCHA_SETTING_KEYS;
   const defaults = DEFAULT_CAPTCHA_POLICY;
   return {

@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type { Domain } from "@olympus/runtime-config/config";
 import { readPlainSettings } from "./plain-read";
+import { storedValues } from "./stored-values";
 
 /**
  * A domain's second-factor policy as stored in its settings (Athena's
@@ -72,14 +73,7 @@ export function mfaPolicyFromSettings(
   stored: ReadonlyMap<string, string>,
   defaults: { required: boolean; graceDays: number },
 ): { policy: EffectiveMfaPolicy; invalid: string[] } {
-  const invalid: string[] = [];
-  const pick = <T>(key: string, parse: (text: string) => T | undefined, fallback: T): T => {
-    const text = stored.get(key);
-    if (text === undefined) return fallback;
-    const value = parse(text);
-    if (value === undefined) invalid.push(key);
-    return value ?? fallback;
-  };
+  const { pick, invalid } = storedValues(stored);
   const allowedSet = pick(MFA_SETTING_KEYS.allowedMethods, parseSecondFactorMethods, undefined);
   return {
     policy: {

@@ -3,11 +3,13 @@ import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
 import {
   composeFiles,
+  DEFAULT_APP_IDLE_TIMEOUT,
   embeddedFiles,
   embeddedUrls,
   generateSecrets,
   kubernetesManifests,
   manifestFiles,
+  parseAppIdleTimeout,
   parseDomains,
   parseParentDomain,
   planTenant,
@@ -66,7 +68,7 @@ export const tenantCreateCommand: Command = {
   name: "tenant create",
   summary: "generate one tenant's complete stack (Compose project or Kubernetes manifests), its secrets and its port block",
   usage:
-    "olympus tenant create <name> [--domains ciam|ciam,iam] [--domain example.com] [--target compose|k8s | --embedded [--no-apps] [--no-start]] [--out <dir>] [--root <dir>]",
+    "olympus tenant create <name> [--domains ciam|ciam,iam] [--domain example.com] [--target compose|k8s | --embedded [--no-apps] [--no-start] [--app-idle-timeout <d>]] [--out <dir>] [--root <dir>]",
   help: [
     "Options:",
     "  <name>             a DNS label of 1-40 lowercase letters, digits and -, not reserved (admin, iam, ciam, www, …), unique",
@@ -82,6 +84,8 @@ export const tenantCreateCommand: Command = {
     "                     (the dev stack's, iam.localhost) with its own client iam-athena-ciam-<name>, which the operator registers there",
     "  --no-apps          embedded: start Postgres, Kratos and Hydra only",
     "  --no-start         embedded: write the tenant's files and register it; olympus tenant start runs it",
+    `  --app-idle-timeout embedded: stop an app after this long without a connection, start it again at the next`,
+    `                     (10m, 90s, 1h; 0 or never: always on; default ${DEFAULT_APP_IDLE_TIMEOUT})`,
     "  --out <dir>        where k8s manifests go (default <root>/<name>)",
     "  --admin-email <e>  the tenant's first IAM admin (OLYMPUS_ADMIN_EMAIL in its .env)",
     ROOT_HELP,
@@ -100,6 +104,7 @@ export const tenantCreateCommand: Command = {
     embedded: { type: "boolean" },
     "no-apps": { type: "boolean" },
     "no-start": { type: "boolean" },
+    "app-idle-timeout": { type: "string" },
   },
   positionals: { min: 1, max: 1 },
   async run({ args, options, env, cwd, out }) {
@@ -113,6 +118,10 @@ export const tenantCreateCommand: Command = {
     if (!parent) throw usageError("--domain must be a domain name like example.com");
     const target = (embedded ? "embedded" : (stringOption(options, "target") ?? "compose")) as Runtime;
     if (!embedded && !(TARGETS as readonly string[]).includes(target)) throw usageError('--target must be "compose" or "k8s"');
+    const appIdleTimeout = stringOption(options, "app-idle-timeout");
+    if (appIdleTimeout !== undefined && !embedded) throw usageError("--app-idle-timeout is for --embedded tenants");
+    if (appIdleTimeout !== undefined && parseAppIdleTimeout(appIdleTimeout) === undefined)
+      throw usageError("--app-idle-timeout must be a duration like 10m, 90s or 1h, or 0/never");
     const root = tenantsRoot(options, env, cwd);
 
     const registry = await readRegistry(root).catch((error: unknown) => {
@@ -124,7 +133,14 @@ export const tenantCreateCommand: Command = {
       if (!Number.isInteger(firstSlot) || firstSlot < 0) throw usageError("OLYMPUS_TENANTS_FIRST_SLOT must be a slot number");
       tenant = planTenant(
         registry,
-        { name, domains, parentDomain: parent, target, version: env.OLYMPUS_VERSION ?? "0.1.0" },
+        {
+          name,
+          domains,
+          parentDomain: parent,
+          target,
+          version: env.OLYMPUS_VERSION ?? "0.1.0",
+          ...(appIdleTimeout === undefined ? {} : { appIdleTimeout }),
+        },
         new Date(),
         firstSlot,
       );

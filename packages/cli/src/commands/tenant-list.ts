@@ -27,6 +27,7 @@ export function tenantListCommand(deps: TenantDependencies): Command {
       "",
       "Health asks each Compose tenant's Hera, Athena, Kratos and Hydra readiness URLs on 127.0.0.1 at its ports:",
       'healthy (all ready), degraded (some not), unreachable (none answered). Kubernetes tenants: "not checked".',
+      "An embedded tenant's app that sleeps (idle) counts as ready and is not asked: asking would wake it.",
     ].join("\n"),
     options: { root: { type: "string" } },
     positionals: { min: 0, max: 0 },

@@ -1,5 +1,13 @@
-import { findTenant, readRegistry, startEmbeddedTenant, stopEmbeddedTenant, type Tenant } from "@olympus/tenancy";
-import type { Command } from "../command";
+import {
+  DEFAULT_APP_IDLE_TIMEOUT,
+  findTenant,
+  parseAppIdleTimeout,
+  readRegistry,
+  startEmbeddedTenant,
+  stopEmbeddedTenant,
+  type Tenant,
+} from "@olympus/tenancy";
+import { stringOption, type Command } from "../command";
 import { CliError, configError, usageError } from "../errors";
 import { ROOT_HELP, tenantDirectory, tenantsRoot } from "./tenant-support";
 
@@ -16,15 +24,25 @@ async function embeddedTenant(root: string, name: string): Promise<Tenant> {
 export const tenantStartCommand: Command = {
   name: "tenant start",
   summary: "start an embedded tenant's processes (detached) and wait until they are ready",
-  usage: "olympus tenant start <name> [--no-apps] [--root <dir>]",
-  help: ["Options:", "  --no-apps      Postgres, Kratos and Hydra only", ROOT_HELP].join("\n"),
-  options: { "no-apps": { type: "boolean" }, root: { type: "string" } },
+  usage: "olympus tenant start <name> [--no-apps] [--app-idle-timeout <d>] [--root <dir>]",
+  help: [
+    "Options:",
+    "  --no-apps      Postgres, Kratos and Hydra only",
+    "  --app-idle-timeout <d>",
+    "                 this run: stop an app after this long without a connection, start it again at the next",
+    `                 (10m, 90s, 1h; 0 or never: always on); default: the tenant's own (tenant create), else ${DEFAULT_APP_IDLE_TIMEOUT}`,
+    ROOT_HELP,
+  ].join("\n"),
+  options: { "no-apps": { type: "boolean" }, "app-idle-timeout": { type: "string" }, root: { type: "string" } },
   positionals: { min: 1, max: 1 },
   async run({ args, options, env, cwd, out }) {
     const root = tenantsRoot(options, env, cwd);
     const tenant = await embeddedTenant(root, args[0] ?? "");
     out.progress(`starting ${tenant.name}`);
-    const state = await startEmbeddedTenant(root, tenant.name, { apps: options["no-apps"] !== true });
+    const appIdleTimeout = stringOption(options, "app-idle-timeout");
+    if (appIdleTimeout !== undefined && parseAppIdleTimeout(appIdleTimeout) === undefined)
+      throw usageError("--app-idle-timeout must be a duration like 10m, 90s or 1h, or 0/never");
+    const state = await startEmbeddedTenant(root, tenant.name, { apps: options["no-apps"] !== true, appIdleTimeout });
     if (state.status !== "ready")
       throw new CliError("failed", [
         `tenant ${tenant.name} did not start: ${state.notes.join("; ")}`,

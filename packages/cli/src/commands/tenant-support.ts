@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline/promises";
 import { isAbsolute, join, resolve } from "node:path";
-import { embeddedRunState, healthTargets, type Tenant } from "@olympus/tenancy";
+import { embeddedHealthTargets, embeddedRunState, healthTargets, type EmbeddedHealthTarget, type Tenant } from "@olympus/tenancy";
 import { stringOption, type OptionValues } from "../command";
 import type { Env } from "../env";
 
@@ -85,15 +85,15 @@ export async function checkTenant(
   root?: string,
 ): Promise<{ health: TenantHealth; services: ServiceHealth[] }> {
   if (tenant.target === "k8s") return { health: "not checked", services: [] };
-  let targets = healthTargets(tenant);
-  if (tenant.target === "embedded" && root) {
-    // An embedded tenant started without its apps (--no-apps, or not built) is healthy when what it runs is.
-    const state = await embeddedRunState(tenantDirectory(root, tenant));
-    const started = new Set(state?.status === "ready" ? state.processes.map((p) => p.name) : []);
-    targets = targets.filter(({ service }) => !/-(hera|athena)$/.test(service) || started.has(service));
-  }
+  // An embedded tenant is read against its run state: apps it did not start are left out, and an app asleep is
+  // reported as such without being asked (asking would wake it).
+  const targets: EmbeddedHealthTarget[] =
+    tenant.target === "embedded" && root
+      ? embeddedHealthTargets(tenant, await embeddedRunState(tenantDirectory(root, tenant)))
+      : healthTargets(tenant);
   const services = await Promise.all(
-    targets.map(async ({ service, url }): Promise<ServiceHealth> => {
+    targets.map(async ({ service, url, known }): Promise<ServiceHealth> => {
+      if (known) return { service, url, ...known };
       try {
         const response = await fetcher(url, { signal: AbortSignal.timeout(2000) });
         await response.body?.cancel();

@@ -1,10 +1,10 @@
-import { mkdtemp, readdir, readFile, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { readRegistry } from "@olympus/tenancy";
+import { EMBEDDED_LAYOUT, readRegistry } from "@olympus/tenancy";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Command } from "../command";
@@ -147,6 +147,44 @@ describe("olympus tenant list and status", () => {
     );
     expect(healthy.data.health).toBe("healthy");
     expect((await runWith({}, ["tenant", "status", "nope"], root)).error?.message).toMatch(/no tenant named "nope"/);
+  });
+});
+
+describe("olympus tenant status of an embedded tenant whose apps sleep", () => {
+  it("reports a sleeping app as ready without asking it, asks an awake one at its own port, and a crashed one is down", async () => {
+    const root = await freshRoot();
+    const create = ["tenant", "create", "acme", "--embedded", "--domains", "ciam", "--no-start", "--root", root];
+    expect((await olympus([...create.slice(0, 3), "--app-idle-timeout", "soon", ...create.slice(3)], {})).code).toBe(2);
+    expect((await olympus([...create, "--app-idle-timeout", "30m"], {})).code).toBe(0);
+    expect((await readRegistry(root)).tenants[0]?.appIdleTimeout).toBe("30m");
+    const since = new Date().toISOString();
+    const writeState = (apps: Record<string, unknown>) =>
+      writeFile(
+        join(root, "acme", EMBEDDED_LAYOUT.state),
+        JSON.stringify({ status: "ready", supervisorPid: process.pid, processes: [], notes: [], apps, updatedAt: since }),
+      );
+    await mkdir(join(root, "acme", "run"), { recursive: true });
+    await writeState({
+      "ciam-hera": { phase: "sleeping", port: 10020, since },
+      "ciam-athena": { phase: "awake", pid: process.pid, port: 10021, since },
+    });
+    const asked: string[] = [];
+    const fetcher = ((url: string) => {
+      asked.push(url);
+      return Promise.resolve(new Response("ok"));
+    }) as typeof fetch;
+    const status = await runWith({ fetch: fetcher }, ["tenant", "status", "acme"], root);
+    expect(status.data.health).toBe("healthy");
+    expect(status.lines.find((line) => line.includes("ciam-hera"))).toMatch(/ok .*sleeping/);
+    // Neither Hera's public port (its gate would wake it) nor its own; Athena behind its gate, at its own port.
+    expect(asked.filter((url) => /:100(00|20)\//.test(url))).toEqual([]);
+    expect(asked).toContain("http://127.0.0.1:10021/api/health?ready=1");
+    expect(asked.some((url) => url.includes(":10001/"))).toBe(false);
+
+    await writeState({ "ciam-hera": { phase: "crashed", port: 10020, detail: "the app exited with code 1", since } });
+    const crashed = await runWith({ fetch: fetcher }, ["tenant", "status", "acme"], root);
+    expect(crashed.data.health).toBe("degraded");
+    expect(crashed.lines.find((line) => line.includes("ciam-hera"))).toMatch(/DOWN .*crashed: the app exited with code 1/);
   });
 });
 

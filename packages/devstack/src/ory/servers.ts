@@ -85,6 +85,8 @@ export async function startOryServer(server: OryServerConfig, options: StartOryO
       issuer: `http://${host}:${ports.hydraPublic}/`,
       host: "127.0.0.1",
       adminToken: server.adminToken,
+      // As docker-compose.dev.yml runs `hydra serve all --dev`: cookie names get Hydra's `_dev` suffix.
+      dev: true,
       logger: createLogger("text", (line) => log.write(`${line}\n`)),
     });
     return {

@@ -1,6 +1,7 @@
 import type { StoredClientData } from "./model";
 import type { FositeErrorName } from "../fosite-errors";
 import { fetchText } from "./outbound-http";
+import type { PrivateIpPolicy } from "./private-ip-policy";
 
 /** A failure to find a client's signing key, as fosite names it (the caller wraps it in its own context). */
 export class ClientKeyError extends Error {
@@ -50,14 +51,14 @@ const JWKS_TTL_MS = 3600_000;
 export class JwksFetcher {
   private readonly cache = new Map<string, { keys: unknown; expires: number }>();
 
-  constructor(private readonly options: { disallowPrivateIpRanges: boolean }) {}
+  constructor(private readonly policy: PrivateIpPolicy) {}
 
   async resolve(location: string, ignoreCache: boolean): Promise<unknown> {
     const cached = this.cache.get(location);
     if (cached && !ignoreCache && cached.expires > Date.now()) return cached.keys;
     let fetched: { status: number; body: string };
     try {
-      fetched = await fetchText(location, this.options);
+      fetched = await fetchText(location, this.policy);
     } catch {
       throw refuse("server_error", `Unable to fetch JSON Web Keys from location '${location}'. Check for typos or other network issues.`);
     }
@@ -105,10 +106,10 @@ export async function clientKey(
 const fetchers = new WeakMap<object, JwksFetcher>();
 
 /** The key-set fetcher of one server (keyed by its dependencies object). */
-export function jwksFetcherOf(owner: object, disallowPrivateIpRanges: boolean): JwksFetcher {
+export function jwksFetcherOf(owner: object, policy: PrivateIpPolicy): JwksFetcher {
   let fetcher = fetchers.get(owner);
   if (!fetcher) {
-    fetcher = new JwksFetcher({ disallowPrivateIpRanges });
+    fetcher = new JwksFetcher(policy);
     fetchers.set(owner, fetcher);
   }
   return fetcher;

@@ -2,6 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { isIP, type LookupFunction } from "node:net";
+import { refusesInternalAddresses, type PrivateIpPolicy } from "./private-ip-policy";
 import { prohibitedAddress } from "./ssrf";
 
 /**
@@ -11,9 +12,11 @@ import { prohibitedAddress } from "./ssrf";
  * - every connection goes through code.dny.dev/ssrf's check of the dialled
  *   address (httpx/ssrf.go): special-purpose ranges are always refused,
  *   loopback/private/link-local only with
- *   `clients.http.disallow_private_ip_ranges` (./ssrf.ts). The check runs
- *   in the socket's `lookup`, so the address checked is the one connected
- *   (redirect targets included);
+ *   `clients.http.disallow_private_ip_ranges` (./ssrf.ts), and even then
+ *   for a URL matching `clients.http.private_ip_exception_urls`, decided
+ *   per request as Go's round tripper does (./private-ip-policy.ts). The
+ *   check runs in the socket's `lookup`, so the address checked is the one
+ *   connected (redirect targets included);
  * - redirects are followed (Go's default client, at most 10);
  * - go-retryablehttp v0.7.8 (DefaultRetryPolicy, DefaultBackoff) repeats
  *   the whole exchange up to twice after a connection error, a 429 or a
@@ -32,8 +35,7 @@ export interface FetchedText {
   body: string;
 }
 
-export interface OutboundOptions {
-  disallowPrivateIpRanges: boolean;
+export interface OutboundOptions extends PrivateIpPolicy {
   /** The body is cut at this many bytes (fosite's io.LimitReader). */
   limit?: number;
   /** Test hook: how long a retry waits (go-retryablehttp's backoff otherwise). */
@@ -113,16 +115,19 @@ async function readAll(response: IncomingMessage, limit: number | undefined): Pr
 async function exchange(location: string, options: OutboundOptions): Promise<{ fetched: FetchedText; retryAfter?: string }> {
   const signal = AbortSignal.timeout(TIMEOUT_MS);
   let url = new URL(location);
+  // The first request's URL is the text Go parsed; a redirect's is the resolved Location.
+  let requested = location;
   for (let hop = 0; ; hop++) {
     if (url.protocol !== "http:" && url.protocol !== "https:")
       throw new FinalError(`unsupported protocol scheme "${url.protocol.replace(/:$/, "")}"`);
-    const response = await get(url, options.disallowPrivateIpRanges, signal);
+    const response = await get(url, refusesInternalAddresses(requested, options), signal);
     const status = response.statusCode ?? 0;
     const next = response.headers.location;
     if ([301, 302, 303, 307, 308].includes(status) && next !== undefined) {
       response.resume();
       if (hop >= MAX_REDIRECTS) throw new FinalError("stopped after 10 redirects");
       url = new URL(next, url);
+      requested = url.href;
       continue;
     }
     const retryAfter = response.headers["retry-after"];

@@ -171,7 +171,13 @@ export const hydraConfigSchema = z.object({
   // Hydra's outbound HTTP policy (back-channel logout); Hydra allows private and loopback targets unless told not to.
   clients: z
     .object({
-      http: z.object({ disallow_private_ip_ranges: z.boolean().default(false) }).prefault({}),
+      http: z
+        .object({
+          disallow_private_ip_ranges: z.boolean().default(false),
+          // URL globs (`.` and `/` separate) still allowed to reach internal addresses; see clients/private-ip-policy.ts.
+          private_ip_exception_urls: z.array(z.string()).default([]),
+        })
+        .prefault({}),
     })
     .prefault({}),
   ttl: z

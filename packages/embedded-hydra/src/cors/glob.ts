@@ -6,9 +6,12 @@
  * `{a,b}` one of the alternatives (each itself a pattern), `\` escapes the
  * next character. A pattern that does not compile (unclosed `[` or `{`, a
  * trailing `\`) returns undefined: Hydra skips such an origin.
+ * `separators` are the characters `*` and `?` do not cross (ory/x httpx
+ * compiles its private-IP exception URLs with `.` and `/`).
  */
-export function compileGlob(pattern: string): RegExp | undefined {
-  const parsed = parseSequence(pattern, 0, false);
+export function compileGlob(pattern: string, separators = "."): RegExp | undefined {
+  const notSeparator = `[^${[...separators].map(escapeRegex).join("")}]`;
+  const parsed = parseSequence(pattern, 0, false, notSeparator);
   if (!parsed || parsed.end !== pattern.length) return undefined;
   try {
     return new RegExp(`^${parsed.source}$`, "s");
@@ -26,7 +29,7 @@ interface Parsed {
 }
 
 /** A sequence up to the end, or (inside `{…}`) up to the next top-level `,` or `}`. */
-function parseSequence(pattern: string, start: number, inAlternatives: boolean): Parsed | undefined {
+function parseSequence(pattern: string, start: number, inAlternatives: boolean, notSeparator: string): Parsed | undefined {
   let source = "";
   let i = start;
   while (i < pattern.length) {
@@ -41,11 +44,11 @@ function parseSequence(pattern: string, start: number, inAlternatives: boolean):
         source += ".*";
         i += 2;
       } else {
-        source += "[^.]*";
+        source += `${notSeparator}*`;
         i += 1;
       }
     } else if (char === "?") {
-      source += "[^.]";
+      source += notSeparator;
       i += 1;
     } else if (char === "[") {
       const range = parseClass(pattern, i + 1);
@@ -56,7 +59,7 @@ function parseSequence(pattern: string, start: number, inAlternatives: boolean):
       const alternatives: string[] = [];
       let next = i + 1;
       for (;;) {
-        const alternative = parseSequence(pattern, next, true);
+        const alternative = parseSequence(pattern, next, true, notSeparator);
         if (!alternative || alternative.end >= pattern.length) return undefined;
         alternatives.push(alternative.source);
         next = alternative.end + 1;

@@ -4,6 +4,7 @@ import type { KoaContextWithOIDC } from "oidc-provider";
 import type { Deps } from "../deps";
 import { findToken } from "../admin/introspect";
 import { ROUTES } from "../provider/create-provider";
+import { assertionFormClientId } from "../provider/assertion-authentication";
 import { TokenLookup } from "../storage/token-lookup";
 import { HEALTH_PATHS } from "../public/health";
 import { CREDENTIALS_PATH } from "../credentials/verifiable-credentials";
@@ -178,7 +179,7 @@ export function installProviderCors(provider: Provider, deps: Deps): void {
     await next();
     restoreCorsHeaders(ctx.res, ours);
     const oidc = (ctx as Partial<KoaContextWithOIDC>).oidc;
-    const clientId: unknown = oidc?.body?.client_id;
+    const clientId: unknown = oidc?.body?.client_id ?? assertionFormClientId(ctx);
     // As Hydra's AllowOriginRequestFunc: a client that cannot be looked up allows nothing.
     await allowClientOrigins(deps, ctx.req, ctx.res, typeof clientId === "string" ? clientId : "").catch(() => undefined);
   });

@@ -1,8 +1,10 @@
 import { ClientKeyError, clientKey, familyOf, jwksFetcherOf } from "../clients/client-keys";
 import type { StoredClient } from "../clients/model";
+import { privateIpPolicyOf } from "../clients/private-ip-policy";
 import type { Deps } from "../deps";
 import { fositeHydraError } from "../fosite-errors";
 import { parseJws, verifyJwsWith } from "../trust/assertion-jws";
+import { tokenEndpointUrls } from "../tokens/token-urls";
 import { TrustRepository } from "../trust/repository";
 
 export const CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -45,15 +47,22 @@ async function assertionClient(deps: Deps, form: URLSearchParams, claims: Record
   return client;
 }
 
+/** A client authenticated by its assertion, and the public key that verified it. */
+export interface AssertedClient {
+  client: StoredClient;
+  key: Record<string, unknown>;
+}
+
 /**
  * fosite's DefaultClientAuthenticationStrategy for `client_assertion_type`
  * jwt-bearer (client_authentication.go), in its order and words: the client
  * and its method, the signing algorithm the client enforces, its key (`jwks`
  * or `jwks_uri`), the signature, the times, `iss`/`sub` = client id, a `jti`
  * not used before by any assertion (the table JWT-bearer grants share), then
- * the audience naming the token endpoint.
+ * the audience naming the token endpoint (also at the revocation endpoint:
+ * fosite's GetTokenURLs).
  */
-export async function authenticateWithAssertion(deps: Deps, form: URLSearchParams): Promise<StoredClient> {
+export async function authenticateWithAssertion(deps: Deps, form: URLSearchParams): Promise<AssertedClient> {
   const assertion = form.get("client_assertion") ?? "";
   if (assertion === "")
     throw fositeHydraError(
@@ -78,7 +87,7 @@ export async function authenticateWithAssertion(deps: Deps, form: URLSearchParam
   const kid = typeof jws.header.kid === "string" && jws.header.kid !== "" ? jws.header.kid : undefined;
   let key: Record<string, unknown>;
   try {
-    key = await clientKey(client.data, kid, family, jwksFetcherOf(deps, deps.config.clients.http.disallow_private_ip_ranges));
+    key = await clientKey(client.data, kid, family, jwksFetcherOf(deps, privateIpPolicyOf(deps.config)));
   } catch (error) {
     if (error instanceof ClientKeyError) throw fositeHydraError(error.errorName, error.hint);
     throw error;
@@ -104,9 +113,11 @@ export async function authenticateWithAssertion(deps: Deps, form: URLSearchParam
     );
   if (!(await used.markJtiUsed(jti, new Date(Math.floor(claims.exp) * 1000)))) throw fositeHydraError("jti_known");
 
-  const tokenUrl = new URL("oauth2/token", deps.publicUrl).toString();
+  const tokenUrls = tokenEndpointUrls(deps.publicUrl, deps.issuer);
   const audience = typeof claims.aud === "string" ? [claims.aud] : Array.isArray(claims.aud) ? claims.aud : [];
-  if (!audience.includes(tokenUrl))
-    throw invalidClient(`Claim 'audience' from 'client_assertion' must match the authorization server's token endpoint '${tokenUrl}'.`);
-  return client;
+  if (!tokenUrls.some((url) => audience.includes(url)))
+    throw invalidClient(
+      `Claim 'audience' from 'client_assertion' must match the authorization server's token endpoint '${tokenUrls.join("' or '")}'.`,
+    );
+  return { client, key };
 }

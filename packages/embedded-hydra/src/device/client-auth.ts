@@ -30,15 +30,26 @@ async function secretMatches(client: StoredClient, secret: string): Promise<bool
   return false;
 }
 
+/** The authenticated client; `assertionKey` is the public key that verified its `private_key_jwt` assertion. */
+export interface AuthenticatedClient {
+  client: StoredClient;
+  assertionKey?: Record<string, unknown>;
+}
+
 /**
- * fosite's AuthenticateClient for the device authorization endpoint:
- * `private_key_jwt` (client-assertion.ts), `client_secret_basic`,
- * `client_secret_post` and `none`; each client only with the method it
- * registered.
+ * fosite's AuthenticateClient (client_authentication.go
+ * DefaultClientAuthenticationStrategy), for the device authorization
+ * endpoint and, when a request carries a client assertion, the token and
+ * revocation endpoints: `private_key_jwt` (client-assertion.ts; with the key
+ * that verified the assertion), `client_secret_basic`, `client_secret_post`
+ * and `none`; each client only with the method it registered.
  */
-export async function authenticateDeviceClient(deps: Deps, req: IncomingMessage, form: URLSearchParams): Promise<StoredClient> {
+export async function authenticateClient(deps: Deps, req: IncomingMessage, form: URLSearchParams): Promise<AuthenticatedClient> {
   const assertionType = form.get("client_assertion_type") ?? "";
-  if (assertionType === CLIENT_ASSERTION_TYPE) return authenticateWithAssertion(deps, form);
+  if (assertionType === CLIENT_ASSERTION_TYPE) {
+    const asserted = await authenticateWithAssertion(deps, form);
+    return { client: asserted.client, assertionKey: asserted.key };
+  }
   if (assertionType !== "") throw fositeHydraError("invalid_request", `Unknown client_assertion_type '${assertionType}'.`);
   const basic = basicCredentials(req);
   if (req.headers.authorization !== undefined && !basic) throw fositeHydraError("invalid_request", CREDENTIALS_MISSING);
@@ -49,8 +60,12 @@ export async function authenticateDeviceClient(deps: Deps, req: IncomingMessage,
   const registered = client.data.token_endpoint_auth_method || "client_secret_basic";
   const used = basic ? "client_secret_basic" : form.has("client_secret") ? "client_secret_post" : "none";
   if (used !== registered) throw fositeHydraError("invalid_client", authMethodMismatchHint(registered, used));
-  if (used === "none") return client;
+  if (used === "none") return { client };
   const secret = basic?.secret ?? form.get("client_secret") ?? "";
   if (!(await secretMatches(client, secret))) throw fositeHydraError("invalid_client");
-  return client;
+  return { client };
+}
+
+export async function authenticateDeviceClient(deps: Deps, req: IncomingMessage, form: URLSearchParams): Promise<StoredClient> {
+  return (await authenticateClient(deps, req, form)).client;
 }

@@ -38,6 +38,8 @@ import { installDeviceCodeGrant } from "../device/token-grant";
 import { installJwtBearerGrant, jwtBearerTokenExtra } from "../trust/jwt-bearer-grant";
 import { installSharedAssertionReplay } from "../trust/client-assertion-replay";
 import { TrustRepository } from "../trust/repository";
+import { privateIpPolicyOf } from "../clients/private-ip-policy";
+import { tokenEndpointUrls } from "../tokens/token-urls";
 
 const { Prompt, Check } = interactionPolicy;
 
@@ -260,7 +262,7 @@ export function createProvider(deps: Deps, providerKeys: ProviderKeys): Provider
       ...(cookieKeys ? { keys: cookieKeys } : {}),
     },
     extraParams: ["audience", ...MARKER_PARAMS],
-    fetch: outboundFetch(config.clients.http.disallow_private_ip_ranges),
+    fetch: outboundFetch(privateIpPolicyOf(config)),
     extraTokenClaims: (ctx, token) => {
       if (token.kind !== "ClientCredentials") return undefined;
       const jwtBearer = jwtBearerTokenExtra(ctx);
@@ -373,7 +375,7 @@ export function createProvider(deps: Deps, providerKeys: ProviderKeys): Provider
   installJwtBearerGrant(provider, {
     trust,
     config: config.oauth2.grant.jwt,
-    tokenUrls: [new URL("oauth2/token", deps.publicUrl).toString()],
+    tokenUrls: tokenEndpointUrls(deps.publicUrl, deps.issuer),
   });
   // Hydra puts the login session's sid into every ID token (oauth2/handler.go), which RP-initiated
   // logout by id_token_hint relies on; oidc-provider only does for back-channel "session required" clients.

@@ -36,8 +36,10 @@ function splitParam(params: Params, name: string): string[] {
   return stringParam(params, name)?.split(" ").filter(Boolean) ?? [];
 }
 
+/** OAuth2AuthURL with the request URL's raw query (strategy_default.go forwardAuthenticationRequest); Go writes no `?` for an empty one. */
 function requestUrl(deps: Deps, params: Params): string {
-  return `${deps.publicUrl}oauth2/auth?${originalRequestQuery(params)}`;
+  const query = originalRequestQuery(params);
+  return query === "" ? `${deps.publicUrl}oauth2/auth` : `${deps.publicUrl}oauth2/auth?${query}`;
 }
 
 /** Hydra's OAuth2ConsentRequestOpenIDConnectContext, from the request as sent. */

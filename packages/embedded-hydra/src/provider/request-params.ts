@@ -18,10 +18,16 @@ export const INJECTED_PROMPT_PARAM = "olympus_injected_prompt";
 
 /**
  * The raw query, when it differs from the parameters Hydra decides on: a
- * request object's claims replaced some (public/request-objects.ts), while
- * `request_url` stays what the relying party sent.
+ * request object's claims replaced some (public/request-objects.ts), or the
+ * parameters were posted (a POST's `request_url` has only its URL's query),
+ * while `request_url` stays what the relying party sent. Kept behind a `?`:
+ * oidc-provider drops empty parameters, and a POST's query often is empty.
  */
-export const REQUEST_URL_PARAM = "olympus_request_url";
+const REQUEST_URL_PARAM = "olympus_request_url";
+
+export function recordRequestUrlQuery(searchParams: URLSearchParams, rawQuery: string): void {
+  searchParams.set(REQUEST_URL_PARAM, `?${rawQuery}`);
+}
 
 export const MARKER_PARAMS = [
   ORIGINAL_REQUEST_PARAM,
@@ -92,7 +98,7 @@ export function originalRequest(params: Params): URLSearchParams {
 /** The query of Hydra's `request_url`: byte for byte what was sent, when the router recorded it. */
 export function originalRequestQuery(params: Params): string {
   const sent = params[REQUEST_URL_PARAM];
-  if (typeof sent === "string") return sent;
+  if (typeof sent === "string") return sent.slice(1);
   const raw = params[ORIGINAL_REQUEST_PARAM];
   return typeof raw === "string" ? raw : originalRequest(params).toString();
 }

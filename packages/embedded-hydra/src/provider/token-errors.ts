@@ -11,7 +11,7 @@ import { fositeDescription, FOSITE_ERRORS, FositeProviderError, isFositeErrorNam
  */
 
 /** The grant types Hydra has a token endpoint handler for (fosite's compose in driver/registry). */
-const HYDRA_GRANT_TYPES = new Set([
+export const HYDRA_GRANT_TYPES: ReadonlySet<string> = new Set([
   "authorization_code",
   "refresh_token",
   "client_credentials",

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Deps } from "../deps";
 import { readForm } from "../http";
 import { ROUTES } from "../provider/create-provider";
-import { REQUEST_URL_PARAM, rewriteAuthorizationQuery } from "../provider/request-params";
+import { recordRequestUrlQuery, rewriteAuthorizationQuery } from "../provider/request-params";
 import { discoveryDocument } from "./discovery";
 import { fallbackPage } from "./fallbacks";
 import { handleRegistration } from "./registration";
@@ -13,6 +13,8 @@ import { providerQuery, resolveRequestObject } from "./request-objects";
 import { errorPage } from "./responses";
 import { redeemVerifier } from "./verifiers";
 import { mapDeviceRequest } from "../device/routes";
+import { withRequestLine } from "../provider/replay-body";
+import { postedAuthorizationForm } from "./posted-form";
 
 export const DISCOVERY_PATHS = new Set(["/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"]);
 
@@ -31,21 +33,29 @@ export async function mapHydraRequest(deps: Deps, req: IncomingMessage, res: Ser
   const url = new URL(req.url ?? "/", "http://placeholder");
   const { searchParams } = url;
 
-  if (url.pathname === ROUTES.authorization && req.method === "GET") {
-    for (const kind of ["login", "consent"] as const) {
-      const verifier = searchParams.get(`${kind}_verifier`);
-      if (verifier !== null) return redeemVerifier(deps, req, kind, verifier);
+  if (url.pathname === ROUTES.authorization && (req.method === "GET" || req.method === "POST")) {
+    if (req.method === "GET") {
+      for (const kind of ["login", "consent"] as const) {
+        const verifier = searchParams.get(`${kind}_verifier`);
+        if (verifier !== null) return redeemVerifier(deps, req, kind, verifier);
+      }
     }
-    // Hydra's request_url carries the raw query, not a re-encoded one.
+    // Hydra's request_url carries the raw query of the URL, not a re-encoded one (a POST's form is not in it).
     const rawQuery = (req.url ?? "").split("?").slice(1).join("?");
-    const requestObject = await resolveRequestObject(deps, searchParams);
+    const sent = req.method === "POST" ? await postedAuthorizationForm(req, searchParams) : searchParams;
+    const requestObject = await resolveRequestObject(deps, sent);
     if (requestObject.kind === "refused") return errorPage(deps, requestObject.error);
     // Hydra decides on fosite's form (the object's claims applied); oidc-provider gets it without the object.
-    const form = requestObject.kind === "applied" ? requestObject.form : searchParams;
-    const query = providerQuery(form, searchParams.get("client_id"));
-    rewriteAuthorizationQuery(query, requestObject.kind === "applied" ? form.toString() : rawQuery);
-    if (requestObject.kind === "applied") query.set(REQUEST_URL_PARAM, rawQuery);
-    req.url = `${url.pathname}?${query.toString()}`;
+    const form = requestObject.kind === "applied" ? requestObject.form : sent;
+    const query = providerQuery(form, sent.get("client_id"));
+    const decided = requestObject.kind === "applied" || req.method === "POST";
+    rewriteAuthorizationQuery(query, decided ? form.toString() : rawQuery);
+    if (decided) recordRequestUrlQuery(query, rawQuery);
+    const providerUrl = `${url.pathname}?${query.toString()}`;
+    // oidc-provider serves the authorization endpoint by GET only (enableHttpPostMethods needs SameSite=None cookies):
+    // a POST reaches it as the GET of the form it was read into.
+    if (req.method === "POST") return { kind: "pass", req: withRequestLine(req, "GET", providerUrl) };
+    req.url = providerUrl;
     return { kind: "pass" };
   }
 

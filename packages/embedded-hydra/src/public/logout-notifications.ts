@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import type { Session } from "oidc-provider";
+import { privateIpPolicyOf, refusesInternalAddresses } from "../clients/private-ip-policy";
 import { isPrivateAddress } from "../clients/validator";
 import type { Deps } from "../deps";
 import { ID_TOKEN_KEY_SET } from "../keys/repository";
@@ -9,9 +10,13 @@ import { signJws } from "../tokens/jws";
 
 const BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout";
 
-/** clients.http.disallow_private_ip_ranges: Hydra's HTTP client refuses private and loopback targets. */
+/**
+ * clients.http.disallow_private_ip_ranges: Hydra's HTTP client refuses
+ * private and loopback targets, unless the URL is one of
+ * `clients.http.private_ip_exception_urls`.
+ */
 async function reachable(deps: Deps, target: string): Promise<boolean> {
-  if (!deps.config.clients.http.disallow_private_ip_ranges) return true;
+  if (!refusesInternalAddresses(target, privateIpPolicyOf(deps.config))) return true;
   const host = new URL(target).hostname.replace(/^\[|\]$/g, "");
   const addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((entry) => entry.address);
   return !addresses.some(isPrivateAddress);

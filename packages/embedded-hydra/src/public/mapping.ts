@@ -1,6 +1,9 @@
+import type { IncomingMessage } from "node:http";
+
 /** What the public server does with a request before oidc-provider sees it (public/hydra-paths.ts). */
 export type Mapping =
-  | { kind: "pass" }
+  /** On to oidc-provider: `req` stands in for the request when its body was read here. */
+  | { kind: "pass"; req?: IncomingMessage }
   | { kind: "redirect"; location: string; status?: 302 | 303; headers?: Record<string, string | string[]> }
   | { kind: "html"; status: number; body: string }
   | { kind: "json"; status: number; body: unknown; headers?: Record<string, string> }

@@ -2,6 +2,7 @@ import { createPublicKey, verify } from "node:crypto";
 import { ClientKeyError, clientKey, familyOf, jwksFetcherOf } from "../clients/client-keys";
 import type { StoredClientData } from "../clients/model";
 import { fetchText } from "../clients/outbound-http";
+import { privateIpPolicyOf } from "../clients/private-ip-policy";
 import type { Deps } from "../deps";
 import { fositeDescription, type FositeErrorName } from "../fosite-errors";
 import { goSprintS } from "./go-format";
@@ -116,7 +117,7 @@ async function verifiedClaims(deps: Deps, client: StoredClientData, assertion: s
     const kid = typeof jws.header.kid === "string" && jws.header.kid !== "" ? jws.header.kid : undefined;
     let key: Record<string, unknown>;
     try {
-      key = await clientKey(client, kid, family, jwksFetcherOf(deps, deps.config.clients.http.disallow_private_ip_ranges));
+      key = await clientKey(client, kid, family, jwksFetcherOf(deps, privateIpPolicyOf(deps.config)));
     } catch (error) {
       // wrapSigningKeyFailure: the outer hint, then the inner error's.
       if (!(error instanceof ClientKeyError)) throw error;
@@ -154,7 +155,7 @@ async function applyRequestObject(deps: Deps, query: URLSearchParams): Promise<R
     let fetched: { status: number; body: string };
     try {
       fetched = await fetchText(requestUri, {
-        disallowPrivateIpRanges: deps.config.clients.http.disallow_private_ip_ranges,
+        ...privateIpPolicyOf(deps.config),
         limit: REQUEST_OBJECT_LIMIT,
       });
     } catch (error) {

@@ -87,6 +87,10 @@ export function createPublicServer(deps: Deps): Server {
         sendJson(res, mapping.status, mapping.body, mapping.headers ?? {});
         return;
       }
+      if (mapping.kind === "pass" && mapping.req) {
+        await deps.providerCallback()(mapping.req, res);
+        return;
+      }
       if (mapping.kind === "html") {
         res.writeHead(mapping.status, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
         res.end(mapping.body);

@@ -33,6 +33,15 @@ type Kind = "login" | "consent";
  */
 export async function redeemVerifier(deps: Deps, req: IncomingMessage, kind: Kind, verifier: string): Promise<Mapping> {
   const query = new URL(req.url ?? "/", "http://placeholder").searchParams;
+  // fosite's NewAuthorizeRequest reads the verifier's request before Hydra looks at the verifier: without a
+  // known client (a POST authorization's request_url carries no parameters) it ends here, the verifier unspent.
+  const clientId = query.get("client_id") ?? "";
+  if (clientId === "" || !(await deps.clients.get(clientId))) {
+    return errorPage(deps, {
+      error: "invalid_client",
+      error_description: fositeDescription("invalid_client", "The requested OAuth 2.0 Client does not exist."),
+    });
+  }
   const flow = await deps.flows.redeem(kind, verifier);
   if (!flow) {
     // flow/flow_encoding.go decodeVerifier: access_denied, to the client of the authorization request the URL carries.

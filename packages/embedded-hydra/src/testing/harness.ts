@@ -1,9 +1,12 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Configuration, OAuth2Api } from "@ory/client";
 import { freePort, startTestPostgres, type TestPostgres } from "@olympus/test-postgres";
 import { silentLogger, type Logger } from "../logging";
 import { startEmbeddedHydra, type EmbeddedHydra } from "../start";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const CIAM_CONFIG = path.resolve(here, "../../../../platform/dev/ciam-hydra/hydra.yml");
@@ -16,11 +19,16 @@ export interface HydraUnderTest extends EmbeddedHydra {
 
 let databaseCounter = 0;
 
+export interface HydraUnderTestOptions {
+  configPath?: string;
+  adminToken?: string;
+  database?: string;
+  logger?: Logger;
+  cleanupIntervalMs?: number;
+}
+
 /** Starts an instance on its own fresh database of the given Postgres server. */
-export async function startHydraUnderTest(
-  pg: TestPostgres,
-  options: { configPath?: string; adminToken?: string; database?: string; logger?: Logger; cleanupIntervalMs?: number } = {},
-): Promise<HydraUnderTest> {
+export async function startHydraUnderTest(pg: TestPostgres, options: HydraUnderTestOptions = {}): Promise<HydraUnderTest> {
   const database = options.database ?? `hydra_test_${process.pid}_${++databaseCounter}`;
   const dsn = options.database ? pg.url(database) : await pg.createDatabase(database);
   const hydra = await startEmbeddedHydra({
@@ -39,6 +47,41 @@ export async function startHydraUnderTest(
     }),
   );
   return { ...hydra, admin, dsn };
+}
+
+/** A parsed hydra.yml, loose enough for a test to change any key. */
+export type HydraYaml = Record<string, Record<string, Record<string, unknown>>>;
+
+/**
+ * Starts an instance on the CIAM config as `change` edits it, written to a
+ * directory only this instance reads; `close()` also removes that directory.
+ */
+export async function startHydraWithConfig(
+  pg: TestPostgres,
+  change: (config: HydraYaml) => void,
+  options: Omit<HydraUnderTestOptions, "configPath"> = {},
+): Promise<HydraUnderTest> {
+  const dir = await mkdtemp(path.join(tmpdir(), "hydra-config-"));
+  try {
+    const config = parseYaml(await readFile(CIAM_CONFIG, "utf8")) as HydraYaml;
+    change(config);
+    const configPath = path.join(dir, "hydra.yml");
+    await writeFile(configPath, stringifyYaml(config));
+    const hydra = await startHydraUnderTest(pg, { ...options, configPath });
+    return {
+      ...hydra,
+      close: async () => {
+        try {
+          await hydra.close();
+        } finally {
+          await rm(dir, { recursive: true, force: true });
+        }
+      },
+    };
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 export { startTestPostgres, type TestPostgres };

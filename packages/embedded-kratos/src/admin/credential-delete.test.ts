@@ -63,7 +63,7 @@ describe("deleting identity credentials through the admin API", () => {
     expect((await remove(kratos, identity.id, "totp")).status).toBe(204);
     expect((await remove(kratos, identity.id, "lookup_secret")).status).toBe(204);
     const left = await credentialsOf(kratos, identity.id);
-    expect(Object.keys(left)).toEqual(["password"]);
+    expect(Object.keys(left).sort()).toEqual(["code", "password", "webauthn"]);
     expect(await reason(remove(kratos, identity.id, "totp"))).toEqual([
       404,
       "You tried to remove a totp but this user have no totp set up.",
@@ -91,7 +91,10 @@ describe("deleting identity credentials through the admin API", () => {
     const mfaOnly = await create(kratos);
     await addCredential(kratos, mfaOnly.id, "webauthn", { identifiers: [], config: { credentials: [key("a2V5", false)] } });
     expect((await remove(kratos, mfaOnly.id, "webauthn")).status).toBe(204);
-    expect(await credentialsOf(kratos, mfaOnly.id)).not.toHaveProperty("webauthn");
+    // The credential goes, and Manager.Update's schema extension (extension_credentials.go) gives it back empty,
+    // holding the schema's webauthn identifier.
+    const email = z.object({ email: z.string() }).parse(mfaOnly.traits).email;
+    expect((await credentialsOf(kratos, mfaOnly.id)).webauthn).toMatchObject({ identifiers: [email], config: {}, version: 0 });
   });
 
   it("keeps the last first factor, unless passwordless code login counts as another", async () => {

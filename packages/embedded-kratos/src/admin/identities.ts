@@ -13,7 +13,6 @@ import { batchPatchIdentities } from "./identity-batch";
 import { decodeHttpJson } from "./http-json";
 import { parseCreateIdentityBody, updateBody, type UpdateIdentityBody } from "./identity-body";
 import {
-  addSchemaCredentials,
   draftFromCreateBody,
   identityFromDraft,
   importCredentials,
@@ -85,8 +84,10 @@ export function registerAdminIdentityRoutes(router: Router, deps: Deps): void {
   router.delete("/admin/identities/:id/credentials/:type", async (ctx) => {
     const identity = await mustGet(deps, ctx);
     deleteCredential(identity, ctx.params.type ?? "", ctx.query.get("identifier") ?? "", deps.config);
-    // The manager validates the whole identity again before it is stored.
+    // The manager validates the whole identity again before it is stored; its schema extension gives a
+    // removed webauthn credential back, empty, when the schema names a webauthn identifier.
     validatedTraits(deps, identity.schemaId, identity.traits);
+    deps.identities.deriveFromTraits(identity);
     await persistUpdate(deps, identity);
     ctx.noContent();
   });
@@ -175,7 +176,6 @@ async function applyUpdate(deps: Deps, identity: Identity, body: UpdateIdentityB
     }
   }
   deps.identities.deriveFromTraits(identity);
-  addSchemaCredentials(deps, identity);
   identity.updatedAt = new Date();
 }
 

@@ -158,18 +158,6 @@ export function validatedTraits(deps: Deps, schemaId: string, traits: unknown): 
   return { schemaId: id, traits: isPlainObject(value) ? value : {} };
 }
 
-/**
- * The schema's credentials extension gives every identity a password (and
- * webauthn) credential holding its identifiers, with an empty config when
- * nothing was imported (identity/extension_credentials.go, setIdentifier).
- */
-export function addSchemaCredentials(deps: Deps, identity: Identity): void {
-  const identifiers = deps.identities.identifiersFor(identity.schemaId, identity.traits, "password");
-  if (identifiers.length > 0 && !identity.credentials.password) {
-    deps.identities.setCredential(identity, { type: "password", identifiers, config: {}, version: 0 });
-  }
-}
-
 /** Builds (and validates) a new identity from a draft; throws Kratos' 400 when it is invalid. */
 export function identityFromDraft(deps: Deps, draft: IdentityDraft): Identity {
   const { schemaId, traits } = validatedTraits(deps, draft.schemaId, draft.traits);
@@ -187,7 +175,6 @@ export function identityFromDraft(deps: Deps, draft: IdentityDraft): Identity {
   });
   // Kratos stamps state_changed_at on every created identity.
   identity.stateChangedAt = identity.createdAt;
-  addSchemaCredentials(deps, identity);
   identity.availableAal = deps.aal.availableFor(identity);
   return identity;
 }

@@ -3,7 +3,7 @@ import { KratosError } from "../http/errors";
 import type { Identity } from "../identity/identity";
 import { adminIdentityJson } from "../session/json";
 import { decodeGoValue, GoJsonError, type GoJson, type GoType } from "./go-json";
-import { addSchemaCredentials, recoveryAddressInput, validatedTraits, verifiableAddressInput } from "./identity-import";
+import { recoveryAddressInput, validatedTraits, verifiableAddressInput } from "./identity-import";
 import { applyJsonPatch, IDENTITY_DENIED_PATHS, JsonPatchError, parsePatch, type PatchJson } from "./json-patch";
 
 /**
@@ -195,7 +195,6 @@ export function applyIdentityPatch(deps: Deps, identity: Identity, body: string)
     (patched.verifiable_addresses ?? []).map(verifiableAddressInput),
     (patched.recovery_addresses ?? []).map(recoveryAddressInput),
   );
-  addSchemaCredentials(deps, identity);
   identity.updatedAt = new Date();
   return {
     metadataAdmin: patched.metadata_admin,

@@ -49,7 +49,7 @@ describe("listing identities with Kratos' filters and pagination", () => {
     const res = await list(`credentials_identifier=${encodeURIComponent(` ${emails[0]?.toUpperCase()} `)}`);
     const body = (await res.json()) as { id: string; credentials?: Record<string, unknown> }[];
     expect(body.map((i) => i.id)).toEqual([ids[0]]);
-    expect(Object.keys(body[0]?.credentials ?? {}).sort()).toEqual(["oidc", "password"]);
+    expect(Object.keys(body[0]?.credentials ?? {}).sort()).toEqual(["code", "oidc", "password", "webauthn"]);
     expect(await idsOf(await list("credentials_identifier=GitHub:Alice-1"))).toEqual([ids[0]]);
     expect(await idsOf(await list("credentials_identifier=github:alice-1"))).toEqual([]);
     expect(await idsOf(await list(`credentials_identifier=${encodeURIComponent(emails[0]?.slice(0, 5) ?? "")}`))).toEqual([]);

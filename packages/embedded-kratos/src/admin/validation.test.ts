@@ -121,8 +121,13 @@ describe("admin API input validation and error answers", () => {
     const body = (await res.json()) as Record<string, unknown>;
     expect(body).toMatchObject({ schema_id: "default", organization_id: null, state: "active" });
     expect(body.state_changed_at).toEqual(expect.any(String));
-    // The schema's password identifier gives every identity a password credential, empty until a password is set.
-    expect(body.credentials).toEqual({ password: objectContaining({ type: "password", identifiers: [email], version: 0 }) });
+    // The schema's identifiers give every identity a password, webauthn and code credential (extension_credentials.go
+    // SchemaExtensionCredentials.Run), the first two empty until a password or key is set.
+    expect(body.credentials).toEqual({
+      password: objectContaining({ type: "password", identifiers: [email], version: 0 }),
+      webauthn: objectContaining({ type: "webauthn", identifiers: [email], version: 0 }),
+      code: objectContaining({ type: "code", identifiers: [email], version: 1 }),
+    });
     const dup = await send("POST", "/admin/identities", { traits: { email } });
     expect(dup.status).toBe(409);
     expect(await errorOf(dup)).toEqual({

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseDuration } from "./duration";
+import { tokenizerSchema } from "./tokenizer";
 
 /**
  * The subset of Kratos' configuration this server understands. Keys Kratos
@@ -240,7 +241,7 @@ export const kratosConfigSchema = z.object({
       whoami: z
         .object({
           required_aal: z.enum(["aal1", "highest_available"]).default("highest_available"),
-          tokenizer: z.looseObject({}).optional(),
+          tokenizer: tokenizerSchema,
         })
         .prefault({}),
       cookie: z

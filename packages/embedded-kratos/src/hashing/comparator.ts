@@ -1,6 +1,7 @@
 import { createCipheriv, createHash, createHmac, pbkdf2, scrypt, timingSafeEqual } from "node:crypto";
 import { promisify } from "node:util";
 import { createHMAC, createMD4 } from "hash-wasm";
+import { argon2Engine, type Argon2Engine, type GoArgon2Params } from "./argon2-go";
 import { md5CryptKey, shaCryptKey } from "./crypt";
 import {
   decodeArgon2,
@@ -25,11 +26,13 @@ import {
 /** The expensive primitives, run off the event loop (worker threads). */
 export interface HashPrimitives {
   bcryptCompare(password: string, hash: string): Promise<boolean>;
+  /** golang.org/x/crypto/argon2 IDKey / Key, computed by the engine argon2Engine chose. */
   argon2(
     variant: "argon2id" | "argon2i",
     password: string,
     salt: Uint8Array,
-    params: { memoryKiB: number; iterations: number; parallelism: number; hashLength: number },
+    params: GoArgon2Params,
+    engine: Argon2Engine,
   ): Promise<Buffer>;
 }
 
@@ -70,16 +73,17 @@ const compareBcrypt: Comparator = async (password, hash, primitives) => {
 function compareArgon2(variant: "argon2id" | "argon2i"): Comparator {
   return async (password, hash, primitives) => {
     const decoded = decodeArgon2(hash);
+    // Go's argon2 panics on zero passes or lanes and on an empty key (BLAKE2b of size 0): no match here.
     if (!decoded || decoded.iterations < 1 || decoded.parallelism < 1 || decoded.key.length === 0) return false;
-    // golang.org/x/crypto/argon2 rounds memory down to a multiple of 4·p, at least 8·p.
-    const lanes = 4 * decoded.parallelism;
-    const memoryKiB = Math.max(Math.floor(decoded.memoryKiB / lanes) * lanes, 2 * lanes);
-    const derived = await primitives.argon2(variant, password, decoded.salt, {
-      memoryKiB,
+    const params: GoArgon2Params = {
+      memoryKiB: decoded.memoryKiB,
       iterations: decoded.iterations,
       parallelism: decoded.parallelism,
       hashLength: decoded.key.length,
-    });
+    };
+    const engine = argon2Engine(decoded.salt.length, params);
+    if (!engine) return false;
+    const derived = await primitives.argon2(variant, password, decoded.salt, params, engine);
     return sameBytes(derived, decoded.key);
   };
 }

@@ -63,8 +63,8 @@ export class WorkerPasswordHasher implements PasswordHasher {
 
   private readonly primitives: HashPrimitives = {
     bcryptCompare: (password, hash) => this.pool.run({ op: "bcrypt-verify", password, hash }),
-    argon2: async (variant, password, salt, params) =>
-      Buffer.from(await this.pool.run({ op: "argon2-derive", variant, password, salt, ...params }), "hex"),
+    argon2: async (variant, password, salt, params, engine) =>
+      Buffer.from(await this.pool.run({ op: "argon2-derive", variant, password, salt, engine, ...params }), "hex"),
   };
 
   close(): Promise<void> {

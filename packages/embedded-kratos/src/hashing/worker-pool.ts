@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import type { Argon2Engine } from "./argon2-go";
 import { HASH_WORKER_SOURCE } from "./worker-source";
 
 export type HashTask =
@@ -18,6 +19,7 @@ export type HashTask =
   | {
       op: "argon2-derive";
       variant: "argon2id" | "argon2i";
+      engine: Argon2Engine;
       password: string;
       salt: Uint8Array;
       memoryKiB: number;
@@ -65,7 +67,12 @@ const IDLE_WORKER_MS = 60_000;
 export class HashWorkerPool {
   private readonly slots: Slot[] = [];
   private readonly pending = new Map<number, Pending>();
-  private readonly workerData = { bcryptPath: require.resolve("bcryptjs"), hashWasmPath: require.resolve("hash-wasm") };
+  private readonly workerData = {
+    bcryptPath: require.resolve("bcryptjs"),
+    hashWasmPath: require.resolve("hash-wasm"),
+    // Loaded by the worker with Node's type stripping: the module imports nothing.
+    argon2PortableUrl: new URL("./argon2-portable.ts", import.meta.url).href,
+  };
   private nextId = 1;
   private closed = false;
 

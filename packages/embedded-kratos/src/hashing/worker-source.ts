@@ -9,6 +9,9 @@ const bcrypt = require(workerData.bcryptPath);
 const hashWasm = require(workerData.hashWasmPath);
 const { randomBytes } = require("node:crypto");
 
+// The portable argon2 (argon2-portable.ts), imported on first use only.
+let portableArgon2;
+
 async function run(task) {
   switch (task.op) {
     case "bcrypt-hash":
@@ -27,6 +30,20 @@ async function run(task) {
         outputType: "encoded",
       });
     case "argon2-derive":
+      if (task.engine === "portable") {
+        portableArgon2 ??= import(workerData.argon2PortableUrl);
+        const { argon2 } = await portableArgon2;
+        const key = argon2({
+          type: task.variant,
+          password: Buffer.from(task.password, "utf8"),
+          salt: task.salt,
+          iterations: task.iterations,
+          memoryKiB: task.memoryKiB,
+          parallelism: task.parallelism,
+          tagLength: task.hashLength,
+        });
+        return Buffer.from(key).toString("hex");
+      }
       return hashWasm[task.variant]({
         password: task.password,
         salt: task.salt,

@@ -120,6 +120,11 @@ export class HttpContext {
     );
   }
 
+  /** Kratos' x.IsBrowserRequest (x/isjsonrequest.go): the Accept header negotiates `text/html` among the same four offers. */
+  get isBrowserRequest(): boolean {
+    return negotiateContentType(this.acceptLines, IS_JSON_REQUEST_OFFERS, "text/html") === "text/html";
+  }
+
   /** Kratos' x.AcceptsJSON (x/http.go): negotiation between text/html (default) and application/json. */
   get acceptsJson(): boolean {
     return negotiateContentType(this.acceptLines, ACCEPTS_JSON_OFFERS, "text/html") === "application/json";

@@ -5,10 +5,18 @@ export interface ExtractedAddress {
   value: string;
 }
 
+/** One address of a `code` credential's config (identity/credentials_code.go, CredentialsCodeAddress). */
+export interface CodeAddress {
+  channel: "email" | "sms";
+  address: string;
+}
+
 /** What the `ory.sh/kratos` extension keys say about a set of traits. */
 export interface ExtractedTraits {
   /** Credential identifiers keyed by credential type (password, code, webauthn, ...). */
   identifiers: Record<string, string[]>;
+  /** Where codes go: each code identifier with its `via`, as the `code` credential's config lists them. */
+  codeAddresses: CodeAddress[];
   verifiable: ExtractedAddress[];
   recovery: ExtractedAddress[];
 }
@@ -28,7 +36,7 @@ export function readTrait(traits: unknown, segments: string[]): unknown {
 }
 
 export function extractFromTraits(schema: IdentitySchema, traits: unknown): ExtractedTraits {
-  const out: ExtractedTraits = { identifiers: {}, verifiable: [], recovery: [] };
+  const out: ExtractedTraits = { identifiers: {}, codeAddresses: [], verifiable: [], recovery: [] };
   const add = (type: string, value: string) => {
     const list = (out.identifiers[type] ??= []);
     if (!list.includes(value)) list.push(value);
@@ -41,7 +49,13 @@ export function extractFromTraits(schema: IdentitySchema, traits: unknown): Extr
       if (value === "") continue;
       const ext = path.extension;
       if (ext.credentials?.password?.identifier) add("password", value);
-      if (ext.credentials?.code?.identifier) add("code", value);
+      const code = ext.credentials?.code;
+      if (code?.identifier) {
+        add("code", value);
+        const channel = code.via === "email" || code.via === "sms" ? code.via : undefined;
+        if (channel && !out.codeAddresses.some((a) => a.address === value && a.channel === channel))
+          out.codeAddresses.push({ channel, address: value });
+      }
       if (ext.credentials?.webauthn?.identifier) add("webauthn", value);
       if (ext.credentials?.passkey?.display_name) add("passkey_display_name", value);
       const verificationVia = ext.verification?.via;

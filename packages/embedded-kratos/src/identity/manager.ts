@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { extractFromTraits, type ExtractedAddress } from "./extensions";
+import { extractFromTraits, type CodeAddress, type ExtractedAddress, type ExtractedTraits } from "./extensions";
 import type { Credential, Identity, IdentityState, RecoveryAddress, VerifiableAddress } from "./identity";
 import type { IdentityRepository } from "./repository";
 import type { FieldError, IdentitySchema, SchemaRegistry } from "./schema-registry";
@@ -128,13 +128,15 @@ export class IdentityManager {
     this.deriveFromTraits(identity);
   }
 
-  /** Re-computes schema-derived credential identifiers and verifiable/recovery addresses. */
+  /**
+   * Re-computes what the schema's extension keys derive: the credentials
+   * holding its identifiers (created when missing, as Kratos' schema
+   * extension does on every create and update) and the verifiable and
+   * recovery addresses.
+   */
   deriveFromTraits(identity: Identity, overrides: VerifiableAddressInput[] = [], recoveryOverrides: RecoveryAddressInput[] = []): void {
     const extracted = extractFromTraits(this.schemaOf(identity.schemaId), identity.traits);
-    for (const type of this.schemaIdentifierTypes) {
-      const credential = identity.credentials[type];
-      if (credential) credential.identifiers = extracted.identifiers[type] ?? [];
-    }
+    for (const type of this.schemaIdentifierTypes) applySchemaCredential(identity, type, extracted);
     identity.verifiableAddresses = mergeVerifiable(identity.verifiableAddresses, extracted.verifiable, overrides);
     identity.recoveryAddresses = mergeRecovery(identity.recoveryAddresses, extracted.recovery, recoveryOverrides);
   }
@@ -154,6 +156,39 @@ export class IdentityManager {
       updatedAt: now,
     };
   }
+}
+
+/**
+ * identity/extension_credentials.go (SchemaExtensionCredentials.Run,
+ * setIdentifier): a trait marked `credentials.<type>.identifier` gives the
+ * identity a `<type>` credential holding the identifiers — a new one has an
+ * empty config (version 0), except `code`, whose config lists the addresses
+ * with their channel, sorted by address then channel (version 1 when new).
+ * The identifiers replace the stored ones; a type no trait names is left
+ * as it is (the extension never runs for it).
+ */
+function applySchemaCredential(identity: Identity, type: string, extracted: ExtractedTraits): void {
+  const identifiers = extracted.identifiers[type] ?? [];
+  if (identifiers.length === 0) return;
+  const now = new Date();
+  const existing = identity.credentials[type];
+  const credential: Credential = existing ?? {
+    id: randomUUID(),
+    type,
+    identifiers: [],
+    config: {},
+    version: type === "code" ? 1 : 0,
+    createdAt: now,
+    updatedAt: now,
+  };
+  credential.identifiers = identifiers;
+  if (type === "code") credential.config = { addresses: sortedCodeAddresses(extracted.codeAddresses) };
+  identity.credentials[type] = credential;
+}
+
+function sortedCodeAddresses(addresses: readonly CodeAddress[]): CodeAddress[] {
+  const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...addresses].sort((a, b) => order(a.address, b.address) || order(a.channel, b.channel));
 }
 
 const sameTime = (a: Date | null | undefined, b: Date | null | undefined) => (a?.getTime() ?? null) === (b?.getTime() ?? null);

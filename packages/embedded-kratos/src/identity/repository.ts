@@ -82,8 +82,55 @@ const RAW_IDENTIFIER_TYPES = ["oidc", "saml"];
 /** Kratos' x.EscapeLikePattern. */
 const escapeLike = (s: string) => s.replace(/\\/g, "\\\\").replace(/%/g, "\\%").replace(/_/g, "\\_");
 
-const IDENTITY_COLUMNS =
-  "id, schema_id, state, state_changed_at, traits, metadata_public, metadata_admin, external_id, organization_id, available_aal, created_at, updated_at";
+const IDENTITY_COLUMN_NAMES = [
+  "id",
+  "schema_id",
+  "state",
+  "state_changed_at",
+  "traits",
+  "metadata_public",
+  "metadata_admin",
+  "external_id",
+  "organization_id",
+  "available_aal",
+  "created_at",
+  "updated_at",
+] as const;
+const IDENTITY_COLUMNS = IDENTITY_COLUMN_NAMES.join(", ");
+/** `$n` of each column in the parameters identityRowValues gives. */
+const columnParam = (column: (typeof IDENTITY_COLUMN_NAMES)[number]) => `$${IDENTITY_COLUMN_NAMES.indexOf(column) + 1}`;
+
+/** An identity's row as query parameters, in IDENTITY_COLUMN_NAMES' order (one list for insert and update). */
+function identityRowValues(identity: Identity): unknown[] {
+  const values: Record<(typeof IDENTITY_COLUMN_NAMES)[number], unknown> = {
+    id: identity.id,
+    schema_id: identity.schemaId,
+    state: identity.state,
+    state_changed_at: identity.stateChangedAt,
+    traits: JSON.stringify(identity.traits),
+    metadata_public: jsonOrNull(identity.metadataPublic),
+    metadata_admin: jsonOrNull(identity.metadataAdmin),
+    external_id: identity.externalId,
+    organization_id: identity.organizationId,
+    available_aal: identity.availableAal,
+    created_at: identity.createdAt,
+    updated_at: identity.updatedAt,
+  };
+  return IDENTITY_COLUMN_NAMES.map((column) => values[column]);
+}
+
+/**
+ * Every column but `id` takes its new value; `created_at` only when the
+ * extra last parameter says so (an admin JSON Patch of it), so other
+ * updates keep its microseconds.
+ */
+const UPDATE_IDENTITY_SQL = `UPDATE identities SET ${IDENTITY_COLUMN_NAMES.filter((c) => c !== "id")
+  .map((c) =>
+    c === "created_at"
+      ? `created_at = CASE WHEN $${IDENTITY_COLUMN_NAMES.length + 1}::boolean THEN ${columnParam(c)}::timestamptz ELSE created_at END`
+      : `${c} = ${columnParam(c)}`,
+  )
+  .join(", ")} WHERE id = ${columnParam("id")}`;
 
 export class IdentityRepository {
   constructor(private readonly db: Database) {}
@@ -119,20 +166,10 @@ export class IdentityRepository {
   }
 
   private async insert(tx: pg.PoolClient, identity: Identity): Promise<void> {
-    await tx.query(`INSERT INTO identities (${IDENTITY_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`, [
-      identity.id,
-      identity.schemaId,
-      identity.state,
-      identity.stateChangedAt,
-      JSON.stringify(identity.traits),
-      jsonOrNull(identity.metadataPublic),
-      jsonOrNull(identity.metadataAdmin),
-      identity.externalId,
-      identity.organizationId,
-      identity.availableAal,
-      identity.createdAt,
-      identity.updatedAt,
-    ]);
+    await tx.query(
+      `INSERT INTO identities (${IDENTITY_COLUMNS}) VALUES (${IDENTITY_COLUMN_NAMES.map(columnParam).join(", ")})`,
+      identityRowValues(identity),
+    );
     await this.writeCredentials(tx, identity);
     await this.writeAddresses(tx, identity);
   }
@@ -145,25 +182,7 @@ export class IdentityRepository {
   async update(identity: Identity, options: { writeCreatedAt?: boolean } = {}): Promise<void> {
     await this.db
       .transaction(async (tx) => {
-        const result = await tx.query(
-          `UPDATE identities SET schema_id=$2, state=$3, state_changed_at=$4, traits=$5, metadata_public=$6, metadata_admin=$7,
-             external_id=$8, organization_id=$9, updated_at=$10, available_aal=$11, created_at=COALESCE($12::timestamptz, created_at)
-           WHERE id=$1`,
-          [
-            identity.id,
-            identity.schemaId,
-            identity.state,
-            identity.stateChangedAt,
-            JSON.stringify(identity.traits),
-            jsonOrNull(identity.metadataPublic),
-            jsonOrNull(identity.metadataAdmin),
-            identity.externalId,
-            identity.organizationId,
-            identity.updatedAt,
-            identity.availableAal,
-            options.writeCreatedAt ? identity.createdAt : null,
-          ],
-        );
+        const result = await tx.query(UPDATE_IDENTITY_SQL, [...identityRowValues(identity), options.writeCreatedAt === true]);
         if (result.rowCount === 0) return;
         await this.writeCredentials(tx, identity);
         await this.writeAddresses(tx, identity);

@@ -1,12 +1,14 @@
 import { readFileSync } from "node:fs";
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { Ajv } from "ajv";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { ConfigError, type IdentitySchemaSource } from "../config/load";
 import { isPlainObject } from "../config/unknown-keys";
-import { messages, type UiText } from "../ui/messages";
-import { ajvParamText, ajvTypeNames } from "./ajv-params";
-import { validationErrorText } from "./validation-text";
+import { type FieldError, fieldErrorsOf } from "./jsonschema/field-errors";
+import { validationErrorText } from "./jsonschema/validation-error";
+import { compileJsonSchema, type JsonSchemaValidator } from "./jsonschema/validator";
+
+export type { FieldError } from "./jsonschema/field-errors";
 
 /** The `ory.sh/kratos` extension block of one trait. */
 export interface KratosTraitExtension {
@@ -43,18 +45,13 @@ export interface TraitPath {
   extension: KratosTraitExtension;
 }
 
-export interface FieldError {
-  /** Dotted node name (`traits.email`) or undefined for a flow-level message. */
-  name: string | undefined;
-  message: UiText;
-}
-
 export interface IdentitySchema {
   id: string;
   /** The raw schema document (served on /schemas/{id}). */
   document: Record<string, unknown>;
   paths: TraitPath[];
-  validate: ValidateFunction;
+  /** Validates `{traits}` as ory/jsonschema does in Kratos (see jsonschema/validator.ts). */
+  validator: JsonSchemaValidator;
 }
 
 const base64url = (s: string) => Buffer.from(s, "utf8").toString("base64url");
@@ -94,19 +91,19 @@ export class SchemaRegistry {
   }
 
   /**
-   * The admin API's text for invalid traits (ory/jsonschema's error string,
-   * see validation-text.ts), or undefined when they are valid.
+   * The admin API's reason for invalid traits — ory/jsonschema's
+   * ValidationError.Error(), as identity/manager.go ValidateIdentity puts it
+   * in a 400 — or undefined when they are valid.
    */
   validationErrorText(schema: IdentitySchema, traits: unknown): string | undefined {
-    const document = { traits };
-    if (schema.validate(document)) return undefined;
-    return validationErrorText(schema.validate.errors ?? [], document);
+    const error = schema.validator.validate({ traits });
+    return error ? validationErrorText(error) : undefined;
   }
 
-  /** Validates `traits` against the schema, returning Kratos-style field messages (empty when valid). */
+  /** The flows' node messages for invalid traits (Kratos' container ParseError), empty when valid. */
   validateTraits(schema: IdentitySchema, traits: unknown): FieldError[] {
-    if (schema.validate({ traits })) return [];
-    return (schema.validate.errors ?? []).flatMap((e) => toFieldErrors(e));
+    const error = schema.validator.validate({ traits });
+    return error ? fieldErrorsOf(error) : [];
   }
 }
 
@@ -125,15 +122,19 @@ function compile(source: IdentitySchemaSource): IdentitySchema {
   // Kratos' own format names.
   ajv.addFormat("tel", /^\+?[0-9 ()-]{4,}$/);
   ajv.addFormat("email_loose", /^[^\s@]+@[^\s@]+$/);
-  let validate: ValidateFunction;
+  ajv.addFormat("no-validate", () => true);
+  // ajv checks the document against its meta-schema at start-up; traits are
+  // validated by the ory/jsonschema reproduction, whose errors Kratos' answers are built from.
+  let validator: JsonSchemaValidator;
   try {
-    validate = ajv.compile(document);
+    ajv.compile(document);
+    validator = compileJsonSchema(document);
   } catch (error) {
     throw new ConfigError(`identity schema "${source.id}" is not a valid JSON schema: ${(error as Error).message}`);
   }
   const traits = isPlainObject(document.properties) ? document.properties.traits : undefined;
   if (!isPlainObject(traits)) throw new ConfigError(`identity schema "${source.id}" must declare properties.traits`);
-  return { id: source.id, document, paths: collectPaths(traits, []), validate };
+  return { id: source.id, document, paths: collectPaths(traits, []), validator };
 }
 
 function collectPaths(node: Record<string, unknown>, segments: string[]): TraitPath[] {
@@ -163,79 +164,4 @@ function collectPaths(node: Record<string, unknown>, segments: string[]): TraitP
     });
   }
   return out;
-}
-
-/** Maps one ajv error to Kratos' message ids (ui/container/container.go translateValidationError). */
-function toFieldErrors(e: ErrorObject): FieldError[] {
-  const pointerName = (pointer: string) => (pointer ? pointer.split("/").filter(Boolean).map(unescapePointer).join(".") : undefined);
-  const name = pointerName(e.instancePath);
-  const p = e.params as Record<string, unknown>;
-  const data = e.data;
-  const num = (v: unknown) => (typeof v === "number" ? v : Number(v));
-  switch (e.keyword) {
-    case "required": {
-      const missing = ajvParamText(p.missingProperty);
-      return [{ name: pointerName(`${e.instancePath}/${missing}`), message: messages.required(missing) }];
-    }
-    case "minLength":
-      return [{ name, message: messages.minLength(num(p.limit), typeof data === "string" ? [...data].length : 0) }];
-    case "maxLength":
-      return [{ name, message: messages.maxLength(num(p.limit), typeof data === "string" ? [...data].length : 0) }];
-    case "pattern":
-      return [{ name, message: messages.invalidFormat(ajvParamText(p.pattern)) }];
-    case "format": {
-      const format = ajvParamText(p.format);
-      const value = typeof data === "string" ? data : JSON.stringify(data);
-      if (format === "email" || format === "email_loose" || format === "idn-email")
-        return [{ name, message: messages.invalidEmail(value) }];
-      if (format === "tel") return [{ name, message: messages.invalidPhone(value) }];
-      return [{ name, message: messages.generic(`${JSON.stringify(value)} is not valid ${JSON.stringify(format)}`) }];
-    }
-    case "minimum":
-      return [{ name, message: messages.minimum(num(p.limit), num(data)) }];
-    case "exclusiveMinimum":
-      return [{ name, message: messages.exclusiveMinimum(num(p.limit), num(data)) }];
-    case "maximum":
-      return [{ name, message: messages.maximum(num(p.limit), num(data)) }];
-    case "exclusiveMaximum":
-      return [{ name, message: messages.exclusiveMaximum(num(p.limit), num(data)) }];
-    case "multipleOf":
-      return [{ name, message: messages.multipleOf(num(p.multipleOf), num(data)) }];
-    case "maxItems":
-      return [{ name, message: messages.maxItems(num(p.limit), Array.isArray(data) ? data.length : 0) }];
-    case "minItems":
-      return [{ name, message: messages.minItems(num(p.limit), Array.isArray(data) ? data.length : 0) }];
-    case "uniqueItems":
-      return [{ name, message: messages.uniqueItems(num(p.j), num(p.i)) }];
-    case "type": {
-      const allowed = ajvTypeNames(p.type);
-      return [{ name, message: messages.wrongType(allowed, jsonTypeOf(data)) }];
-    }
-    case "const":
-      return [{ name, message: messages.constant(p.allowedValue) }];
-    case "enum":
-      return [
-        {
-          name,
-          message: messages.generic(
-            `value must be one of ${((p.allowedValues as unknown[]) ?? []).map((v) => JSON.stringify(v)).join(", ")}`,
-          ),
-        },
-      ];
-    case "additionalProperties":
-      return [{ name, message: messages.generic(`additionalProperties ${JSON.stringify(p.additionalProperty)} not allowed`) }];
-    default:
-      return [{ name, message: messages.generic(e.message ?? "invalid value") }];
-  }
-}
-
-function unescapePointer(segment: string): string {
-  return segment.replace(/~1/g, "/").replace(/~0/g, "~");
-}
-
-function jsonTypeOf(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "array";
-  if (typeof value === "number") return Number.isInteger(value) ? "integer" : "number";
-  return typeof value;
 }

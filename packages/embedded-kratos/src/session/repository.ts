@@ -123,7 +123,8 @@ export class SessionRepository {
           SESSIONS_BY_TOKENS_SQL,
           [hexDigests.map((hex) => Buffer.from(hex, "hex"))],
         );
-        return new Map(rows.map(({ token_hash, ...row }) => [token_hash.toString("hex"), row]));
+        // The row itself, digest included (withIdentity picks its fields): no per-row copy on the hot path.
+        return new Map(rows.map((row) => [row.token_hash.toString("hex"), row]));
       },
       // Callers may change the session they get (settings, step-up): two requests with one token each get their own.
       { maxBatch: 256, maxInFlight: 4, copy: structuredClone },
@@ -326,5 +327,7 @@ function withIdentity(row: SessionWithIdentityRow): Session {
     })),
     credentials: {},
   };
-  return { ...fromRow(row), identity };
+  const session = fromRow(row);
+  session.identity = identity;
+  return session;
 }

@@ -2,6 +2,8 @@
  * Kratos' UI text messages (text/id.go, text/message_*.go), reproduced by id
  * with their English texts. Strategies add their own ids in their folders.
  */
+import { goBigFloat as goFloat } from "../identity/jsonschema/go-format";
+
 export type MessageType = "info" | "error" | "success";
 
 export interface UiText {
@@ -70,11 +72,15 @@ export const messages = {
     ),
   maxLength: (max: number, actual: number) =>
     error(4000017, `length must be <= ${max}, but got ${actual}`, { max_length: max, actual_length: actual }),
-  minimum: (min: number, actual: number) => error(4000018, `must be >= ${min} but found ${actual}`, { minimum: min, actual }),
-  exclusiveMinimum: (min: number, actual: number) => error(4000019, `must be > ${min} but found ${actual}`, { minimum: min, actual }),
-  maximum: (max: number, actual: number) => error(4000020, `must be <= ${max} but found ${actual}`, { maximum: max, actual }),
-  exclusiveMaximum: (max: number, actual: number) => error(4000021, `must be < ${max} but found ${actual}`, { maximum: max, actual }),
-  multipleOf: (base: number, actual: number) => error(4000022, `${actual} not multipleOf ${base}`, { base, actual }),
+  minimum: (min: number, actual: number) =>
+    error(4000018, `must be >= ${goFloat(min)} but found ${goFloat(actual)}`, { minimum: min, actual }),
+  exclusiveMinimum: (min: number, actual: number) =>
+    error(4000019, `must be > ${goFloat(min)} but found ${goFloat(actual)}`, { minimum: min, actual }),
+  maximum: (max: number, actual: number) =>
+    error(4000020, `must be <= ${goFloat(max)} but found ${goFloat(actual)}`, { maximum: max, actual }),
+  exclusiveMaximum: (max: number, actual: number) =>
+    error(4000021, `must be < ${goFloat(max)} but found ${goFloat(actual)}`, { maximum: max, actual }),
+  multipleOf: (base: number, actual: number) => error(4000022, `${goFloat(actual)} not multipleOf ${goFloat(base)}`, { base, actual }),
   maxItems: (max: number, actual: number) =>
     error(4000023, `maximum ${max} items allowed, but found ${actual} items`, { max_items: max, actual_items: actual }),
   minItems: (min: number, actual: number) =>
@@ -82,7 +88,8 @@ export const messages = {
   uniqueItems: (a: number, b: number) => error(4000025, `items at index ${a} and ${b} are equal`, { index_a: a, index_b: b }),
   wrongType: (allowed: string[], actual: string) =>
     error(4000026, `expected ${allowed.join(" or ")}, but got ${actual}`, { allowed_types: allowed, actual_type: actual }),
-  constant: (expected: unknown) => error(4000029, `must be equal to constant ${String(expected)}`, { expected }),
+  constant: (expected: string) => error(4000029, `must be equal to constant ${expected}`, { expected }),
+  constGeneric: () => error(4000030, "const failed"),
   passwordTooSimilar: () => error(4000031, "The password can not be used because it is too similar to the identifier."),
   passwordMinLength: (min: number, actual: number) =>
     error(4000032, `The password must be at least ${min} characters long, but got ${actual}.`, { min_length: min, actual_length: actual }),

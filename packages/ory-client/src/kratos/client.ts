@@ -207,9 +207,17 @@ export class KratosClient {
     throw unexpected("kratos", "get flow error", response);
   }
 
-  /** Admin: one identity by id, or undefined when it does not exist. */
-  async getIdentity(id: string): Promise<Identity | undefined> {
-    const response = await call("kratos", "get identity", () => this.identities.getIdentity({ id }));
+  /**
+   * Admin: one identity by id, or undefined when it does not exist; the
+   * credentials' config only for the types named (`include_credential`).
+   */
+  async getIdentity(
+    id: string,
+    includeCredentials: readonly ("password" | "oidc" | "totp" | "webauthn" | "lookup_secret" | "code" | "passkey")[] = [],
+  ): Promise<Identity | undefined> {
+    const response = await call("kratos", "get identity", () =>
+      this.identities.getIdentity({ id, ...(includeCredentials.length > 0 ? { includeCredential: [...includeCredentials] } : {}) }),
+    );
     if (response.status === 200) return response.data;
     if (response.status === 404) return undefined;
     throw unexpected("kratos", "get identity", response);

@@ -1,3 +1,8 @@
+interface Waiter<V> {
+  resolve: (value: V | undefined) => void;
+  reject: (error: unknown) => void;
+}
+
 /**
  * Coalesces concurrent lookups into one database round trip per batch.
  *
@@ -10,7 +15,7 @@
  * per-request cost near the cost of the HTTP exchange itself.
  */
 export class BatchedLookup<V> {
-  private pending = new Map<string, { resolve: (value: V | undefined) => void; reject: (error: unknown) => void }[]>();
+  private pending = new Map<string, Waiter<V>[]>();
   private scheduled = false;
   private inFlight = 0;
 
@@ -43,14 +48,29 @@ export class BatchedLookup<V> {
     });
   }
 
+  /**
+   * The next batch: the whole pending map when it fits (the usual case) — handed over, not emptied key by key,
+   * so no map is shrunk and rehashed per batch; a rehashed table points at its successor, and once a dead one
+   * sits in the old generation it keeps later batches' requests alive through young-generation collections.
+   */
+  private takeBatch(): Map<string, Waiter<V>[]> {
+    if (this.pending.size <= this.options.maxBatch) {
+      const batch = this.pending;
+      this.pending = new Map();
+      return batch;
+    }
+    const batch = new Map<string, Waiter<V>[]>();
+    for (const [key, waiters] of this.pending) {
+      if (batch.size >= this.options.maxBatch) break;
+      batch.set(key, waiters);
+    }
+    for (const key of batch.keys()) this.pending.delete(key);
+    return batch;
+  }
+
   private flush(): void {
     while (this.pending.size > 0 && this.inFlight < this.options.maxInFlight) {
-      const batch = new Map<string, { resolve: (value: V | undefined) => void; reject: (error: unknown) => void }[]>();
-      for (const [key, waiters] of this.pending) {
-        if (batch.size >= this.options.maxBatch) break;
-        batch.set(key, waiters);
-      }
-      for (const key of batch.keys()) this.pending.delete(key);
+      const batch = this.takeBatch();
       this.inFlight++;
       this.run([...batch.keys()])
         .then(

@@ -1,11 +1,9 @@
-import { existsSync, lstatSync, symlinkSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { join } from "node:path";
+import { IDLE_GC_MODULE } from "@olympus/devstack/idle-gc";
+import { preparedStandaloneServer, standaloneDir as standaloneDirOf } from "@olympus/devstack/next-standalone";
 import type { App } from "./app-env";
 import { LEAN_NODE_FLAGS } from "./files";
 import { REPO_ROOT } from "./repository";
-
-/** Collects garbage once an app has been idle (see the file): what its last requests left goes back to the system. */
-const IDLE_GC = new URL("./idle-gc.mjs", import.meta.url).href;
 
 /**
  * The node flags of a tenant's app processes, as measured with `npm run bench -w @olympus/tenancy` (README,
@@ -19,7 +17,7 @@ export const APP_NODE_FLAGS: readonly string[] = [
   "--single-threaded",
   "--expose-gc",
   "--import",
-  IDLE_GC,
+  IDLE_GC_MODULE,
 ];
 
 /** glibc's malloc keeps an arena per thread that ever allocated; two are plenty for one mostly idle event loop. */
@@ -27,27 +25,7 @@ export const APP_PROCESS_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_
 
 /** Where the build's standalone server of `app` is (next.config's `output: "standalone"`). */
 export function standaloneDir(app: App, repoRoot = REPO_ROOT): string {
-  return join(repoRoot, "apps", app, ".next", "standalone", "apps", app);
-}
-
-/**
- * The standalone server serves the build's static files and public/ from its own folder, which the build leaves
- * without them (the Dockerfiles copy them in): relative links to the build's own, made once.
- */
-function linkStandaloneAssets(app: App, repoRoot: string): void {
-  const server = standaloneDir(app, repoRoot);
-  const links: [string, string][] = [
-    [join(server, ".next", "static"), join(repoRoot, "apps", app, ".next", "static")],
-    [join(server, "public"), join(repoRoot, "apps", app, "public")],
-  ];
-  for (const [link, target] of links) {
-    if (!existsSync(target)) continue;
-    try {
-      lstatSync(link);
-    } catch {
-      symlinkSync(relative(dirname(link), target), link, "dir");
-    }
-  }
+  return standaloneDirOf(app, repoRoot);
 }
 
 /**
@@ -57,11 +35,8 @@ function linkStandaloneAssets(app: App, repoRoot: string): void {
  * Either serves the same build: the domain comes from the environment only.
  */
 export function appCommand(app: App, port: number, repoRoot = REPO_ROOT): { argv: string[]; cwd: string } {
-  const server = join(standaloneDir(app, repoRoot), "server.js");
-  if (existsSync(server)) {
-    linkStandaloneAssets(app, repoRoot);
-    return { argv: [...APP_NODE_FLAGS, server], cwd: standaloneDir(app, repoRoot) };
-  }
+  const server = preparedStandaloneServer(app, repoRoot);
+  if (server) return { argv: [...APP_NODE_FLAGS, server], cwd: standaloneDir(app, repoRoot) };
   const next = join(repoRoot, "node_modules", "next", "dist", "bin", "next");
   // The standalone server reads PORT and HOSTNAME from the environment; `next start` would bind every interface.
   return { argv: [...APP_NODE_FLAGS, next, "start", "-p", String(port), "-H", "127.0.0.1"], cwd: join(repoRoot, "apps", app) };

@@ -3,7 +3,9 @@ import { closeSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { appSelectionFlags, type AppSelection } from "./app-selection";
-import { EMBEDDED_LAYOUT, LEAN_NODE_FLAGS } from "./files";
+import { appIdleTimeoutFlags } from "./app-idle";
+import { IDLE_GC_MODULE } from "@olympus/devstack/idle-gc";
+import { EMBEDDED_LAYOUT, SERVER_NODE_FLAGS } from "./files";
 import { isAlive, readRunState, writeRunState, type RunState } from "./state";
 import { REPO_ROOT } from "./repository";
 
@@ -17,7 +19,7 @@ const SUPERVISOR = fileURLToPath(new URL("./supervisor.ts", import.meta.url));
 export async function startEmbeddedTenant(
   root: string,
   name: string,
-  options: { apps: AppSelection; timeoutMs?: number; onProgress?: (line: string) => void },
+  options: { apps: AppSelection; appIdleTimeout?: string; timeoutMs?: number; onProgress?: (line: string) => void },
 ): Promise<RunState> {
   const directory = join(root, name);
   const running = await embeddedRunState(directory);
@@ -27,7 +29,18 @@ export async function startEmbeddedTenant(
   const fd = openSync(join(logDir, "supervisor.log"), "a");
   const child = spawn(
     process.execPath,
-    [...LEAN_NODE_FLAGS, "--import", "tsx", SUPERVISOR, root, name, ...appSelectionFlags(options.apps)],
+    [
+      ...SERVER_NODE_FLAGS,
+      "--import",
+      IDLE_GC_MODULE,
+      "--import",
+      "tsx",
+      SUPERVISOR,
+      root,
+      name,
+      ...appSelectionFlags(options.apps),
+      ...appIdleTimeoutFlags(options.appIdleTimeout),
+    ],
     {
       cwd: REPO_ROOT,
       detached: true,

@@ -4,6 +4,15 @@ import { z } from "zod";
 import { EMBEDDED_LAYOUT } from "./files";
 
 export const processSchema = z.object({ name: z.string(), pid: z.number().int(), log: z.string() });
+/** One app's place in its sleep cycle (app-gate.ts), as the supervisor last wrote it. */
+export const appStateSchema = z.object({
+  phase: z.enum(["sleeping", "starting", "awake", "stopping", "crashed", "failed"]),
+  pid: z.number().int().positive().optional(),
+  /** The app's own server (127.0.0.1), where a status check asks without counting as a visit. */
+  port: z.number().int(),
+  detail: z.string().optional(),
+  since: z.string(),
+});
 export const runStateSchema = z.object({
   status: z.enum(["starting", "ready", "failed", "stopped"]),
   /** The supervisor: it owns every other process, and stopping it stops them. */
@@ -11,9 +20,12 @@ export const runStateSchema = z.object({
   processes: z.array(processSchema),
   /** Why the start failed, or which apps were not started (not built). */
   notes: z.array(z.string()),
+  /** Each started app (`ciam-hera`, …) by name; its process, while it has one, is also in `processes`. */
+  apps: z.record(z.string(), appStateSchema).optional(),
   updatedAt: z.string(),
 });
 export type RunState = z.infer<typeof runStateSchema>;
+export type AppState = z.infer<typeof appStateSchema>;
 export type RecordedProcess = z.infer<typeof processSchema>;
 
 export function statePath(directory: string): string {

@@ -4,16 +4,18 @@ import { chmod, mkdir, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { findTenant, readRegistry } from "../registry";
-import { portBlock } from "../ports";
+import { internalAppPort, portBlock } from "../ports";
 import type { Domain, Tenant } from "../tenant";
 import type { TenantSecrets } from "../secrets";
 import { appProcessEnv, tenantAppEnv, type App } from "./app-env";
 import { appCommand, APP_PROCESS_ENV } from "./app-runner";
+import { AppGate } from "./app-gate";
+import { appIdleTimeoutFromFlags, resolveAppIdleTimeout } from "./app-idle";
 import { parseAppSelection, selects, type AppSelection } from "./app-selection";
 import { EMBEDDED_LAYOUT, readTenantSecrets } from "./files";
 import { adminApiToken, oryPublicUrls, renderOryConfigs, rolePasswords, type RenderedOryConfig } from "./render";
 import { seedIamClients } from "./seeds";
-import { writeRunState, type RecordedProcess } from "./state";
+import { writeRunState, type RecordedProcess, type RunState } from "./state";
 import { APPS, unbuiltApps } from "./repository";
 
 function openLog(file: string): WriteStream {
@@ -27,9 +29,11 @@ function openLog(file: string): WriteStream {
  * (platform/postgres/init.sql with the tenant's passwords), its Kratos and
  * Hydra in-process from configs rendered for its hosts, its clients at its IAM
  * Hydra, and — when built and wanted — each domain's Hera and Athena as
- * children (the build's standalone server, see app-runner.ts). Records every pid and log in run/state.json.
+ * children (the build's standalone server, see app-runner.ts), each behind its gate (app-gate.ts): started with
+ * the tenant, asleep after the tenant's app idle timeout, woken by the next connection. Records every pid, log
+ * and app phase in run/state.json.
  */
-export async function superviseTenant(root: string, name: string, options: { apps: AppSelection }): Promise<void> {
+export async function superviseTenant(root: string, name: string, options: { apps: AppSelection; appIdleTimeout?: string }): Promise<void> {
   const tenant = findTenant(await readRegistry(root), name);
   if (!tenant) throw new Error(`no tenant named "${name}" in ${root}`);
   const directory = join(root, name);
@@ -38,8 +42,23 @@ export async function superviseTenant(root: string, name: string, options: { app
   const processes: RecordedProcess[] = [{ name: "supervisor", pid: process.pid, log: join(logs, "supervisor.log") }];
   const notes: string[] = [];
   const closers: (() => Promise<void>)[] = [];
-  const state = (status: "starting" | "ready" | "failed" | "stopped") =>
-    writeRunState(directory, { status, supervisorPid: process.pid, processes, notes });
+  const gates = new Map<string, { gate: AppGate; log: string }>();
+  let status: RunState["status"] = "starting";
+  let written: Promise<void> = Promise.resolve();
+  // One write at a time (the apps' phases change whenever they wake or sleep), each with everything as it is now.
+  const state = (next: RunState["status"] = status): Promise<void> => {
+    status = next;
+    written = written.then(() => {
+      const apps = Object.fromEntries([...gates].map(([name, { gate }]) => [name, gate.status]));
+      const awake = [...gates]
+        .filter(([, { gate }]) => gate.status.pid !== undefined)
+        .map(([name, { gate, log }]) => ({ name, pid: gate.status.pid ?? 0, log }));
+      return writeRunState(directory, { status, supervisorPid: process.pid, processes: [...processes, ...awake], notes, apps }).catch(
+        (error: unknown) => console.error(error),
+      );
+    });
+    return written;
+  };
   let stopping = false;
   const stop = async (status: "failed" | "stopped") => {
     if (stopping) return;
@@ -84,17 +103,34 @@ export async function superviseTenant(root: string, name: string, options: { app
         notes.push(
           `not started (not built): ${missing.join(", ")}; run ${missing.map((a) => `npm run build -w @olympus/${a}`).join(" and ")}`,
         );
+      const idleTimeoutMs = resolveAppIdleTimeout(options.appIdleTimeout, tenant.appIdleTimeout);
       const appEnvs: Record<string, Record<string, string>> = {};
       for (const domain of tenant.domains as readonly Domain[])
         for (const app of APPS.filter((a) => !missing.includes(a) && selects(options.apps, `${domain}-${a}`))) {
+          const name = `${domain}-${app}`;
           const env = tenantAppEnv(tenant, secrets, domain, app);
-          appEnvs[`${domain}-${app}`] = env;
-          const child = startApp(app, env, join(logs, `${domain}-${app}.log`));
-          processes.push({ name: `${domain}-${app}`, pid: child.pid ?? -1, log: join(logs, `${domain}-${app}.log`) });
-          closers.push(() => stopChild(child));
+          appEnvs[name] = env;
+          const internalPort = internalAppPort(portBlock(tenant.slot), domain, app);
+          const log = join(logs, `${name}.log`);
+          const gate = new AppGate({
+            publicPort: Number(env.PORT),
+            internalPort,
+            idleTimeoutMs,
+            spawn: () => startApp(app, { ...env, PORT: String(internalPort) }, log),
+            onChange: () => void state(),
+          });
+          await gate.listen();
+          gates.set(name, { gate, log });
+          closers.push(() => gate.close());
         }
       await writeFile(join(directory, EMBEDDED_LAYOUT.appEnv), `${JSON.stringify(appEnvs, null, 2)}\n`, { mode: 0o600 });
-      notes.push(...(await waitForApps(appEnvs)));
+      // Each app starts once with the tenant, so that `tenant start` reports one that cannot; then it sleeps when idle.
+      const started = await Promise.allSettled([...gates.values()].map(({ gate }) => gate.wake()));
+      [...gates.keys()].forEach((name, i) => {
+        const outcome = started[i];
+        if (outcome?.status === "rejected")
+          notes.push(`${name} could not start: ${gates.get(name)?.gate.status.detail ?? ""} (see logs/${name}.log)`);
+      });
     }
     await state("ready");
   } catch (error) {
@@ -140,23 +176,6 @@ async function startServer(tenant: Tenant, secrets: TenantSecrets, directory: st
   return { id: config.id, adminUrl: hydra.adminUrl.replace(/\/$/, ""), close: () => hydra.close().finally(endLog) };
 }
 
-/** Waits (60 s at most) until each started app answers its liveness URL; returns a note for each that did not. */
-async function waitForApps(appEnvs: Record<string, Record<string, string>>): Promise<string[]> {
-  const deadline = Date.now() + 60_000;
-  const pending = new Map(Object.entries(appEnvs).map(([name, env]) => [name, `http://127.0.0.1:${env.PORT ?? ""}/api/health`]));
-  while (pending.size > 0 && Date.now() < deadline) {
-    for (const [name, url] of pending) {
-      const up = await fetch(url, { signal: AbortSignal.timeout(2000) }).then(
-        (response) => response.ok,
-        () => false,
-      );
-      if (up) pending.delete(name);
-    }
-    if (pending.size > 0) await new Promise((r) => setTimeout(r, 500));
-  }
-  return [...pending.keys()].map((name) => `${name} does not answer yet (see logs/${name}.log)`);
-}
-
 /** One app of the shared build (app-runner.ts), with only this tenant's environment. */
 function startApp(app: App, env: Record<string, string>, logFile: string): ChildProcess {
   mkdirSync(dirname(logFile), { recursive: true });
@@ -171,19 +190,7 @@ function startApp(app: App, env: Record<string, string>, logFile: string): Child
   return child;
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.pid === undefined) return Promise.resolve();
-  return new Promise((done) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      done();
-    });
-    child.kill("SIGTERM");
-  });
-}
-
 const [root, name, ...flags] = process.argv.slice(2);
 if (root && name && process.argv[1] === fileURLToPath(import.meta.url)) {
-  void superviseTenant(root, name, { apps: parseAppSelection(flags) });
+  void superviseTenant(root, name, { apps: parseAppSelection(flags), appIdleTimeout: appIdleTimeoutFromFlags(flags) });
 }

@@ -117,14 +117,23 @@ describe("MFA adoption", () => {
   it("counts identities with a TOTP, WebAuthn or backup-code credential, once each, and per method", () => {
     const adoption = mfaAdoption([
       { credentials: { password: { type: "password" }, totp: { type: "totp" }, lookup_secret: { type: "lookup_secret" } } },
-      { credentials: { password: { type: "password" }, webauthn: { type: "webauthn" } } },
+      {
+        credentials: {
+          password: { type: "password" },
+          webauthn: { type: "webauthn", config: { credentials: [{ is_passwordless: false }] } },
+        },
+      },
       { credentials: { password: { type: "password" }, code: { type: "code" } } },
+      // Kratos gives every identity a webauthn credential holding the schema's identifier (extension_credentials.go):
+      // without a key, or with passwordless keys only, it is no second factor.
+      { credentials: { password: { type: "password" }, webauthn: { type: "webauthn", config: {} } } },
+      { credentials: { webauthn: { type: "webauthn", config: { credentials: [{ is_passwordless: true }] } } } },
       { credentials: undefined },
     ]);
     expect(adoption).toEqual({
-      identities: 4,
+      identities: 6,
       withMfa: 2,
-      rate: 0.5,
+      rate: 2 / 6,
       byMethod: [
         { method: "totp", identities: 1 },
         { method: "webauthn", identities: 1 },

@@ -99,12 +99,32 @@ export interface MfaAdoption {
   byMethod: { method: MfaMethod; identities: number }[];
 }
 
-/** Identities holding a second-factor credential, from identities read with their credentials (types only). */
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
+
+/**
+ * Whether a credential of an MFA method is a second factor. TOTP and backup
+ * codes exist only once set up; a `webauthn` credential exists for every
+ * identity whose schema names a webauthn identifier (Kratos'
+ * identity/extension_credentials.go), so it counts only with a key that is
+ * not passwordless, as Kratos' webauthn strategy counts multi-factor keys
+ * (strategy.go CountActiveMultiFactorCredentials) — which needs its config.
+ */
+function isSecondFactor(method: MfaMethod, credential: unknown): boolean {
+  if (method !== "webauthn") return true;
+  const config = isRecord(credential) ? credential.config : undefined;
+  const keys = isRecord(config) && Array.isArray(config.credentials) ? config.credentials : [];
+  return keys.some((key) => isRecord(key) && key.is_passwordless !== true);
+}
+
+/** Identities holding a second-factor credential, from identities read with their credentials (the webauthn config included). */
 export function mfaAdoption(identities: readonly Pick<Identity, "credentials">[]): MfaAdoption {
   const byMethod = new Map<MfaMethod, number>(MFA_METHODS.map((m) => [m, 0]));
   let withMfa = 0;
   for (const identity of identities) {
-    const types = Object.keys(identity.credentials ?? {}).filter((t): t is MfaMethod => (MFA_METHODS as readonly string[]).includes(t));
+    const credentials = identity.credentials ?? {};
+    const types = Object.keys(credentials).filter(
+      (t): t is MfaMethod => (MFA_METHODS as readonly string[]).includes(t) && isSecondFactor(t as MfaMethod, credentials[t]),
+    );
     if (types.length > 0) withMfa++;
     for (const t of types) byMethod.set(t, (byMethod.get(t) ?? 0) + 1);
   }

@@ -80,11 +80,12 @@ async function scan<T>(cap: number, next: (pageToken: string | undefined) => Pro
  * Kratos lists identities without credentials unless `include_credential`
  * names a type (identity/handler.go, parseListIdentitiesParameters); then it
  * returns every credential, emptying the config of each type not named
- * (identity/identity.go, WithDeclassifiedCredentials). `link_recovery` is a
- * type Kratos accepts there but never stores on an identity, so naming it
- * brings every credential's type and nothing of any secret.
+ * (identity/identity.go, WithDeclassifiedCredentials). Naming `webauthn`
+ * brings every credential's type plus the security keys' config (public
+ * keys, names, whether passwordless — no secret), which tells a second
+ * factor from the empty webauthn credential every identity has.
  */
-const CREDENTIAL_TYPES_ONLY = ["link_recovery"] as const;
+const CREDENTIAL_TYPES_AND_KEYS = ["webauthn"] as const;
 
 export async function collectDashboardStats(options: {
   kratos: StatsKratos;
@@ -98,7 +99,7 @@ export async function collectDashboardStats(options: {
 
   const [identities, sessions, clients, messages] = await Promise.all([
     scan<Identity>(limits.identities, (pageToken) =>
-      kratos.listIdentities({ pageSize: page, pageToken, includeCredential: CREDENTIAL_TYPES_ONLY }),
+      kratos.listIdentities({ pageSize: page, pageToken, includeCredential: CREDENTIAL_TYPES_AND_KEYS }),
     ),
     scan<Session>(limits.sessions, (pageToken) => kratos.listSessions({ pageSize: page, pageToken })),
     // Hydra pages clients 500 at a time at most.

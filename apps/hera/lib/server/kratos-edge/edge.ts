@@ -399,7 +399,10 @@ export function outcomeOf(kind: GuardedFlow, status: number, location: string | 
   // A recovery code accepted for a browser (SPA): Kratos sends it on to the settings page.
   if (status === 422) return errorId === "browser_location_change_required" ? "succeeded" : "failed";
   if (status === 200 && typeof body === "object" && body !== null) {
-    const answer = body as { ui?: unknown; state?: unknown; session?: unknown; session_token?: unknown; identity?: unknown };
+    const answer = body as { id?: unknown; ui?: unknown; state?: unknown; session?: unknown; session_token?: unknown; identity?: unknown };
+    // A fresh flow in place of the submitted one, as the redirect above: e.g. Kratos' linking login that needs a
+    // second factor first (login/hook.go maybeLinkCredentials) answers a JSON client with a new aal2 login flow.
+    if (answer.ui !== undefined && typeof answer.id === "string" && answer.id !== flowId) return "not_checked";
     if (answer.ui !== undefined) return answer.state === "passed_challenge" || answer.state === "success" ? "succeeded" : "failed";
     if (answer.session !== undefined || answer.session_token !== undefined || answer.identity !== undefined) return "succeeded";
   }

@@ -5,6 +5,7 @@ import { readMfaSettings, type EffectiveMfaPolicy } from "@olympus/athena-store/
 import { startupConfig } from "@olympus/runtime-config/config";
 import { checkOlympusSchema, createOlympusPool } from "@olympus/athena-store/olympus-db";
 import { createMfaPolicySource, type MfaPolicySource } from "../../mfa-policy-source";
+import { POLICY_CREDENTIAL_CONFIGS } from "../../second-factor-policy";
 import { kratos } from "../ory";
 import { createCaptchaService, type CaptchaService } from "../captcha/service";
 import { EdgeCounters } from "./counters";
@@ -51,7 +52,7 @@ function open(): EdgeInstance {
   const mfaPolicy = createMfaPolicySource({ read: () => readMfaSettings(pool, config.domain), defaults: config.mfa, log });
   const secondFactor = createSecondFactorGate({
     policy: () => mfaPolicy.current(),
-    identity: (id) => kratos().getIdentity(id),
+    identity: (id) => kratos().getIdentity(id, POLICY_CREDENTIAL_CONFIGS),
     kratosUrl: config.kratos.publicUrl,
     publicUrl: config.publicUrl,
     fetch,

@@ -1,3 +1,4 @@
+import { isJsonRequest as isKratosJsonRequest } from "@olympus/content-negotiation";
 import { fieldsFromForm, fieldsFromJson, type Fields } from "./submission";
 
 /** Reading a self-service submission the way Kratos' decoder does, within a size limit. */
@@ -13,26 +14,17 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Kratos' "JSON request": Accept prefers application/json over HTML, or the body is JSON. */
+/**
+ * Kratos' "JSON client" (x.IsJSONRequest, with golang/gddo's content
+ * negotiation): the edge answers a refusal the way Kratos would answer that
+ * client — JSON, or a redirect for a browser. One difference is left: a
+ * Headers object joins repeated Accept lines (which gddo parses one by one)
+ * and repeated Content-Type values (of which Go compares the first) with
+ * ", ", and the route handler never sees the separate lines.
+ */
 export function isJsonRequest(headers: Headers): boolean {
-  if (mediaType(headers.get("content-type")) === "application/json") return true;
   const accept = headers.get("accept");
-  if (!accept) return false;
-  let html = -1;
-  let json = -1;
-  accept.split(",").forEach((entry, index) => {
-    const [type = "", ...params] = entry.trim().toLowerCase().split(";");
-    const q = Number(
-      params
-        .map((p) => p.trim())
-        .find((p) => p.startsWith("q="))
-        ?.slice(2) ?? "1",
-    );
-    const score = (Number.isFinite(q) ? q : 0) - index * 1e-6;
-    if (type === "application/json") json = Math.max(json, score);
-    if (type === "text/html") html = Math.max(html, score);
-  });
-  return json > 0 && json > html;
+  return isKratosJsonRequest(accept === null ? [] : [accept], headers.get("content-type"));
 }
 
 function mediaType(contentType: string | null): string {

@@ -129,6 +129,9 @@ describe("what the edge makes of Kratos' answer", () => {
       "not_checked",
     );
     expect(outcomeOf("recovery", 303, `http://ciam.localhost:3000/recovery?flow=${fresh}`, undefined, FLOW_ID)).toBe("not_checked");
+    // A JSON client's linking login that needs a second factor first gets a new aal2 login flow (Kratos login/hook.go
+    // maybeLinkCredentials): the first factor was checked, but nothing was signed in — neither a failure nor a success.
+    expect(outcomeOf("login", 200, null, { id: fresh, ui: { nodes: [] }, requested_aal: "aal2" }, FLOW_ID)).toBe("not_checked");
     // A recovery that worked sends the browser on to settings.
     expect(outcomeOf("recovery", 303, `http://ciam.localhost:3000/settings?flow=${fresh}`, undefined, FLOW_ID)).toBe("succeeded");
   });

@@ -19,6 +19,7 @@ import {
 import type { FlowDeps } from "./flow-deps";
 import { baseFlowJson, isExpired, showRecoveryUi, urlWithFlow, type AddressFlow, type Flow, type FlowType } from "./flow";
 import { FlowValidationError } from "./validation-error";
+import { maybeAcceptOAuth2LoginAfterVerification } from "./verification/oauth2-login";
 
 /**
  * What recovery and verification share (recovery/, verification/ hold what
@@ -161,6 +162,7 @@ export async function submitAddressFlow<F extends AddressFlow>(
       case "flow":
         flow.active = strategy.id;
         await deps.flows.save(flow);
+        if (await maybeAcceptOAuth2LoginAfterVerification(deps, ctx, flow)) return;
         await respondWithFlow(deps, def, ctx, flow);
     }
   } catch (error) {

@@ -11,6 +11,7 @@ import { csrfErrorReason } from "./csrf-error";
 import type { FlowDefinition } from "./definition";
 import { flowErrors } from "./flow-errors";
 import { flowActionUrl, isExpired, isFlowOf, newFlowFields, showRecoveryUi, urlWithFlow, type Flow, type FlowType } from "./flow";
+import { hydrateOAuth2LoginRequest } from "./oauth2-login";
 
 /**
  * The lifecycle every self-service flow shares (create, fetch, submit
@@ -109,6 +110,13 @@ export async function fetchFlowHandler<F extends Flow>(deps: FlowDeps, def: Flow
   if (flow.type === "browser" && !skipCsrf && !deps.csrf.verify(flow.csrfToken, deps.csrf.rawFromRequest(ctx)))
     throw csrfErrorReason(deps, ctx, undefined);
   if (isExpired(flow)) throw flowErrors.expiredOnFetch(deps, def.kind, flow.type, flow.returnTo, flow.expiresAt);
+  // getLoginFlow / getRegistrationFlow: Hydra's login request is looked up for flows of either type; a failure goes to the error handler.
+  try {
+    await hydrateOAuth2LoginRequest(deps, flow);
+  } catch (error) {
+    if (error instanceof KratosError) return deps.errors.forward(ctx, error);
+    throw error;
+  }
   ctx.json(200, await def.toJson(flow, deps));
 }
 
@@ -262,6 +270,13 @@ export async function respondWithValidationError<F extends Flow>(
     // Kratos' registration error handler alone answers a form post with 302 Found.
     ctx.redirect(urlWithFlow(uiUrl, flow.id), def.kind === "registration" ? 302 : 303);
     return;
+  }
+  // The JSON answer carries Hydra's login request, as WriteFlowError looks it up ("we return the flow object as JSON").
+  try {
+    await hydrateOAuth2LoginRequest(deps, flow);
+  } catch (error) {
+    if (error instanceof KratosError) return forwardFlowError(deps, ctx, flow, error);
+    throw error;
   }
   ctx.json(400, await def.toJson(flow, deps));
 }

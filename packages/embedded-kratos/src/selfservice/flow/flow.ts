@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
+import type { OAuth2LoginRequest } from "../../hydra/hydra";
 import type { AuthenticatorAssuranceLevel } from "../../identity/identity";
 import { UiContainer, type UiContainerJson } from "../../ui/container";
 
@@ -51,6 +52,8 @@ export interface LoginFlow extends FlowFields {
   refresh: boolean;
   /** Rendered as `oauth2_login_challenge`. */
   oauth2LoginChallenge: string | undefined;
+  /** Rendered as `oauth2_login_request`: Hydra's login request, looked up for one answer (Kratos' HydraLoginRequest, never stored). */
+  oauth2LoginRequest?: OAuth2LoginRequest;
   /** Rendered as `identity_schema`: the schema `?identity_schema=` named at the start (labels the identifier). */
   identitySchema: string | undefined;
 }
@@ -61,6 +64,8 @@ export interface RegistrationFlow extends FlowFields {
   identitySchema: string | undefined;
   /** Rendered as `oauth2_login_challenge`. */
   oauth2LoginChallenge: string | undefined;
+  /** Rendered as `oauth2_login_request`: Hydra's login request, looked up for one answer (never stored). */
+  oauth2LoginRequest?: OAuth2LoginRequest;
 }
 
 export interface SettingsFlow extends FlowFields {

@@ -3,7 +3,9 @@ import type { KratosConfig } from "../../config/load";
 import { loginChallengeOf } from "../../hydra/hydra";
 import { KratosError } from "../../http/errors";
 import { TestBrowser, type BrowserResponse } from "../../testing/browser";
+import { codeFrom, linkFrom } from "../../courier/test-smtp";
 import { FakeHydra } from "../../testing/fake-hydra";
+import { startMailKratos, TestSmtpServer } from "../strategy/code/test-helpers";
 import { startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../../testing/harness";
 
 interface FlowJson {
@@ -80,6 +82,49 @@ describe("OAuth2 login challenges (Kratos as Hydra's login provider)", () => {
       .body as FlowJson;
     expect(fetched.oauth2_login_request).toMatchObject({ challenge });
     expect(hydra.getHeaders.at(-1)?.authorization).toBe("Bearer hydra-admin");
+  });
+
+  // login/handler.go: createNativeLoginFlow writes the flow NewLoginFlow made (no HydraLoginRequest); getLoginFlow looks it up
+  // for any flow with a challenge, and login/error.go WriteFlowError does before answering with the flow as JSON.
+  it("native login flows: no login request on creation, then on every fetch and on a re-render with an error", async () => {
+    const { email } = await createIdentity();
+    const challenge = hydra.addLoginRequest();
+    const created = await fetch(`${kratos.publicUrl}/self-service/login/api?login_challenge=${challenge}`);
+    expect(created.status).toBe(200);
+    const flow = (await created.json()) as FlowJson;
+    expect(flow.oauth2_login_challenge).toBe(challenge);
+    expect(flow).not.toHaveProperty("oauth2_login_request");
+    const fetched = (await (await fetch(`${kratos.publicUrl}/self-service/login/flows?id=${flow.id}`)).json()) as FlowJson;
+    expect(fetched.oauth2_login_request).toEqual(hydra.requests.get(challenge));
+    const failed = await fetch(flow.ui.action, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify({ method: "password", identifier: email, password: "not-the-password-123" }),
+    });
+    expect(failed.status).toBe(400);
+    expect(((await failed.json()) as FlowJson).oauth2_login_request).toMatchObject({ challenge });
+  });
+
+  // registration/handler.go createBrowserRegistrationFlow fetches the login request but answers with the flow NewRegistrationFlow
+  // made (HydraLoginRequest unset); getRegistrationFlow and registration/error.go WriteFlowError look it up.
+  it("registration flows: no login request in the creation answer, then on fetch and on a re-render with an error", async () => {
+    const challenge = hydra.addLoginRequest();
+    const browser = new TestBrowser();
+    const created = await browser.request(`${kratos.publicUrl}/self-service/registration/browser?login_challenge=${challenge}`, {
+      headers: json,
+    });
+    expect(created.status).toBe(200);
+    const flow = created.body as FlowJson;
+    expect(flow.oauth2_login_challenge).toBe(challenge);
+    expect(flow).not.toHaveProperty("oauth2_login_request");
+    const fetched = (await browser.request(`${kratos.publicUrl}/self-service/registration/flows?id=${flow.id}`, { headers: json }))
+      .body as FlowJson;
+    expect(fetched.oauth2_login_request).toMatchObject({ challenge });
+    const failed = await browser.request(flow.ui.action, {
+      json: { method: "password", password: STRONG_PASSWORD, traits: { email: "not-an-email" }, csrf_token: csrfOf(flow) },
+    });
+    expect(failed.status).toBe(400);
+    expect((failed.body as FlowJson).oauth2_login_request).toMatchObject({ challenge });
   });
 
   it("refuses an unknown or handled challenge (400, status_code and oauth2_error_hint) and an empty one", async () => {
@@ -200,6 +245,118 @@ describe("OAuth2 login challenges (Kratos as Hydra's login provider)", () => {
         expect(res.location).toBe(hydra.redirectFor(challenge));
       }
       expect(hydra.accepted.find((a) => a.challenge === challenge)?.body.amr).toEqual(["password"]);
+    }
+  });
+
+  // hook/verification.go ExecutePostRegistrationPostPersistHook copies the challenge, session, identity and AMR into the
+  // verification flow; registration/hook.go sends a form post to that flow first (ReturnToVerification); and
+  // verification/handler.go updateVerificationFlow accepts the login request once the code passed.
+  it("a sign-up shown the verification UI first: the verification carries the challenge and accepts it when it passes", async () => {
+    const smtp = await TestSmtpServer.start();
+    const verifying = await startMailKratos(pg, "ciam_oauth2_verification", smtp, {
+      oauth2_provider: { url: hydra.adminUrl },
+      selfservice: {
+        allowed_return_urls: ["http://ciam.localhost:3000"],
+        flows: { registration: { after: { password: { hooks: [{ hook: "session" }, { hook: "show_verification_ui" }] } } } },
+      },
+    });
+    try {
+      for (const ajax of [false, true]) {
+        const challenge = hydra.addLoginRequest();
+        const browser = new TestBrowser();
+        const email = uniqueEmail("oauth2-verify");
+        const flow = (
+          await browser.request(`${verifying.publicUrl}/self-service/registration/browser?login_challenge=${challenge}`, { headers: json })
+        ).body as FlowJson;
+        const signedUp = await browser.request(flow.ui.action, {
+          form: {
+            method: "password",
+            password: STRONG_PASSWORD,
+            "traits.email": email,
+            "traits.name.first": "V",
+            "traits.name.last": "U",
+            csrf_token: csrfOf(flow),
+          },
+        });
+        expect(signedUp.status).toBe(303);
+        const toVerification = new URL(String(signedUp.location));
+        expect(`${toVerification.origin}${toVerification.pathname}`).toBe("http://ciam.localhost:3000/verification");
+        expect(hydra.accepted.some((a) => a.challenge === challenge)).toBe(false);
+
+        const verificationId = String(toVerification.searchParams.get("flow"));
+        const code = codeFrom(await smtp.waitFor(email));
+        const action = `${verifying.publicUrl}/self-service/verification?flow=${verificationId}`;
+        const done = ajax
+          ? await browser.request(action, { json: { method: "code", code } })
+          : await browser.request(action, { form: { method: "code", code } });
+        const session = (await browser.request(`${verifying.publicUrl}/sessions/whoami`, { headers: json })).body as {
+          id: string;
+          identity: { id: string };
+        };
+        expect(hydra.accepted.find((a) => a.challenge === challenge)?.body).toMatchObject({
+          subject: session.identity.id,
+          identity_provider_session_id: session.id,
+          amr: ["password"],
+        });
+        if (ajax) {
+          expect(done.status).toBe(200);
+          const verified = done.body as { state: string; ui: { nodes: { attributes: { id?: string; href?: string } }[] } };
+          expect(verified.state).toBe("passed_challenge");
+          expect(verified.ui.nodes.find((n) => n.attributes.id === "continue")?.attributes.href).toBe(hydra.redirectFor(challenge));
+        } else {
+          expect(done.status).toBe(303);
+          expect(done.location).toBe(hydra.redirectFor(challenge));
+        }
+      }
+    } finally {
+      await verifying.close();
+      await smtp.stop();
+    }
+  });
+
+  // hook/verification.go ExecuteLoginPostHook: the `verification` login hook starts a verification flow carrying the login
+  // flow's challenge and session. A native login accepts nothing itself (PostLoginHook's API branch), so the verification does.
+  it("the login `verification` hook: the verification flow it starts carries the challenge and accepts it when it passes", async () => {
+    const smtp = await TestSmtpServer.start();
+    const verifying = await startMailKratos(pg, "ciam_oauth2_login_verification", smtp, {
+      oauth2_provider: { url: hydra.adminUrl },
+      selfservice: { flows: { login: { after: { hooks: [{ hook: "verification" }] } } } },
+    });
+    try {
+      const email = uniqueEmail("oauth2-login-verify");
+      await verifying.identity.createIdentity({
+        createIdentityBody: {
+          schema_id: "default",
+          traits: { email, name: { first: "L", last: "V" } },
+          credentials: { password: { config: { password: STRONG_PASSWORD } } },
+        },
+      });
+      const challenge = hydra.addLoginRequest();
+      const flow = (await (await fetch(`${verifying.publicUrl}/self-service/login/api?login_challenge=${challenge}`)).json()) as FlowJson;
+      const login = await fetch(flow.ui.action, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify({ method: "password", identifier: email, password: STRONG_PASSWORD }),
+      });
+      expect(login.status).toBe(200);
+      const { session } = (await login.json()) as { session: { id: string; identity: { id: string } } };
+      expect(hydra.accepted.some((a) => a.challenge === challenge)).toBe(false);
+
+      const mail = await smtp.waitFor(email);
+      const verificationId = String(new URL(linkFrom(mail, "http")).searchParams.get("flow"));
+      const done = await new TestBrowser().request(`${verifying.publicUrl}/self-service/verification?flow=${verificationId}`, {
+        form: { method: "code", code: codeFrom(mail) },
+      });
+      expect(done.status).toBe(303);
+      expect(done.location).toBe(hydra.redirectFor(challenge));
+      expect(hydra.accepted.find((a) => a.challenge === challenge)?.body).toMatchObject({
+        subject: session.identity.id,
+        identity_provider_session_id: session.id,
+        amr: ["password"],
+      });
+    } finally {
+      await verifying.close();
+      await smtp.stop();
     }
   });
 

@@ -3,7 +3,7 @@ import { errors } from "../../http/errors";
 import { acceptLoginRequest, getLoginRequest, loginChallengeOf, oauth2ProviderConfig, type OAuth2LoginRequest } from "../../hydra/hydra";
 import type { Session } from "../../session/session";
 import type { FlowDeps } from "./flow-deps";
-import type { FlowType } from "./flow";
+import type { Flow, FlowType } from "./flow";
 
 /**
  * What login and registration do with Hydra's `login_challenge` (Kratos as
@@ -42,25 +42,41 @@ export function hydraRequiresLogin(oauth2: OAuth2Challenge | undefined): boolean
 }
 
 /**
- * `oauth2_login_request` of a browser flow's JSON: fetched from Hydra each time
- * the flow is rendered (Kratos never stores it); a failure is the answer instead.
- * Native flows go without it (Kratos adds it to them only when fetched or re-rendered).
+ * `oauth2_login_request` of a flow's JSON: present only in the answers that
+ * looked it up (Kratos' HydraLoginRequest is never stored) — creating a
+ * browser login flow (createBrowserLoginFlow), fetching a login or
+ * registration flow of either type (getLoginFlow, getRegistrationFlow), and
+ * re-rendering one with an error (the ErrorHandlers' WriteFlowError).
  */
-export async function oauth2LoginRequestJson(
-  deps: Pick<FlowDeps, "config">,
-  flow: { type: FlowType; oauth2LoginChallenge: string | undefined },
-): Promise<{ oauth2_login_request?: OAuth2LoginRequest }> {
-  if (!flow.oauth2LoginChallenge || flow.type !== "browser") return {};
-  return { oauth2_login_request: await getLoginRequest(deps.config, flow.oauth2LoginChallenge) };
+export function oauth2LoginRequestJson(flow: Flow): { oauth2_login_request?: OAuth2LoginRequest } {
+  const request = flow.kind === "login" || flow.kind === "registration" ? flow.oauth2LoginRequest : undefined;
+  return request ? { oauth2_login_request: request } : {};
+}
+
+/** Looks Hydra's login request up for the answer about to be written (a failure is thrown: the caller forwards it). */
+export async function hydrateOAuth2LoginRequest(deps: Pick<FlowDeps, "config">, flow: Flow): Promise<void> {
+  if (flow.kind !== "login" && flow.kind !== "registration") return;
+  if (flow.oauth2LoginChallenge) flow.oauth2LoginRequest = await getLoginRequest(deps.config, flow.oauth2LoginChallenge);
 }
 
 /** hydra.AcceptLoginRequest for a session: Hydra's URL to send the browser back to. */
-export function acceptOAuth2Login(deps: FlowDeps, challenge: string, session: Session): Promise<string> {
-  return acceptLoginRequest(deps.config, {
-    loginChallenge: challenge,
+export function acceptOAuth2Login(deps: Pick<FlowDeps, "config">, challenge: string, session: Session): Promise<string> {
+  return acceptOAuth2LoginFor(deps, challenge, {
     identityId: session.identityId,
     sessionId: session.id,
     authenticationMethods: session.authenticationMethods,
+  });
+}
+
+/** hydra.AcceptLoginRequest for what a flow recorded of a session (the verification flow a sign-up started). */
+export function acceptOAuth2LoginFor(
+  deps: Pick<FlowDeps, "config">,
+  challenge: string,
+  who: { identityId: string; sessionId: string; authenticationMethods: readonly { method: string }[] },
+): Promise<string> {
+  return acceptLoginRequest(deps.config, {
+    loginChallenge: challenge,
+    ...who,
     remember: deps.config.session.cookie.persistent === true,
     sessionLifespanMs: deps.config.session.lifespan,
   });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FakeHydra } from "../../testing/fake-hydra";
 import { startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../../testing/harness";
 
 /**
@@ -81,12 +82,15 @@ const BASE = ["id", "type", "expires_at", "issued_at", "request_url", "ui", "sta
 describe("public JSON of every flow kind (Kratos' Flow structs, selfservice/flow/*/flow.go)", () => {
   let pg: TestPostgres;
   let kratos: TestKratos;
+  let hydra: FakeHydra;
 
   beforeAll(async () => {
-    pg = await startTestPostgres();
+    [pg, hydra] = await Promise.all([startTestPostgres(), FakeHydra.start()]);
     kratos = await startKratos(pg, "ciam_public_json", {
       // `?identity_schema=` may name a schema other than the default only when it is selfservice_selectable.
       configOverrides: {
+        // Fetching a flow with a login challenge looks Hydra's login request up (getLoginFlow).
+        oauth2_provider: { url: hydra.adminUrl },
         identity: {
           default_schema_id: "default",
           schemas: [
@@ -99,6 +103,7 @@ describe("public JSON of every flow kind (Kratos' Flow structs, selfservice/flow
   });
   afterAll(async () => {
     await kratos?.close();
+    await hydra?.close();
     await pg?.stop();
   });
 
@@ -115,19 +120,28 @@ describe("public JSON of every flow kind (Kratos' Flow structs, selfservice/flow
   }
 
   it("login: Kratos' fields only, with the stored login challenge and no strategy state", async () => {
-    const created = await getJson("/self-service/login/api?login_challenge=challenge-1");
+    const created = await getJson(`/self-service/login/api?login_challenge=${hydra.addLoginRequest()}`);
     expectKeys("login", created, [...BASE, "created_at", "updated_at", "refresh", "requested_aal", "oauth2_login_challenge"]);
     const fetched = await getJson(`/self-service/login/flows?id=${String(created.id)}`);
-    expectKeys("login", fetched, [...BASE, "created_at", "updated_at", "refresh", "requested_aal", "oauth2_login_challenge"]);
+    expectKeys("login", fetched, [
+      ...BASE,
+      "created_at",
+      "updated_at",
+      "refresh",
+      "requested_aal",
+      "oauth2_login_challenge",
+      "oauth2_login_request",
+    ]);
     const withSchema = await getJson("/self-service/login/api?identity_schema=customer");
     expectKeys("login", withSchema, [...BASE, "created_at", "updated_at", "refresh", "requested_aal", "identity_schema"]);
     expect(withSchema.identity_schema).toBe("customer");
   });
 
   it("registration: the identity schema and challenge it was started with, nothing else", async () => {
-    const created = await getJson("/self-service/registration/api?identity_schema=customer&login_challenge=challenge-2");
+    const challenge = hydra.addLoginRequest();
+    const created = await getJson(`/self-service/registration/api?identity_schema=customer&login_challenge=${challenge}`);
     expectKeys("registration", created, [...BASE, "identity_schema", "oauth2_login_challenge"]);
-    expect(created).toMatchObject({ identity_schema: "customer", oauth2_login_challenge: "challenge-2" });
+    expect(created).toMatchObject({ identity_schema: "customer", oauth2_login_challenge: challenge });
     // A code sent for sign-up keeps the traits in the flow's internal state, never in its JSON.
     const plain = await getJson("/self-service/registration/api");
     expectKeys("registration", plain, BASE);

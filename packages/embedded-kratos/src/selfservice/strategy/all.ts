@@ -14,14 +14,14 @@ import { webauthnStrategy } from "./webauthn/strategy";
  * this file + one line here; nothing but the server's wiring imports this list.
  */
 export const ALL_STRATEGIES: readonly Strategy[] = [
+  // driver/registry_default.go selfServiceStrategies' order: flows ask (and unsorted forms list) strategies in it.
   profileStrategy,
   passwordStrategy,
+  oidcStrategy,
   codeStrategy,
   linkStrategy,
   totpStrategy,
   webauthnStrategy,
   lookupSecretStrategy,
   identifierFirstStrategy,
-  // Last: its login form for account linking adjusts the identifier input the strategies above add.
-  oidcStrategy,
 ];

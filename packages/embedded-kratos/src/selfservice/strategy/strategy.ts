@@ -142,6 +142,13 @@ export interface LoginStrategy extends FlowStrategy<LoginFlow, LoginResult> {
    */
   populateIdentification?(flow: LoginFlow, ctx: StrategyContext): Promise<void> | void;
   /**
+   * Runs once every strategy has populated a (one-step) login form, for
+   * changes to the whole form — the oidc strategy's account-linking form
+   * (populateAccountLinkingUI) filters and relabels the nodes all strategies
+   * rendered, whatever their order.
+   */
+  finishForm?(flow: LoginFlow, ctx: StrategyContext): Promise<void> | void;
+  /**
    * Second screen (PopulateLoginMethodIdentifierFirstCredentials): the nodes
    * for the account the identifier names. Returns false for Kratos'
    * idfirst.ErrNoCredentialsFound (the account, if any, has no such

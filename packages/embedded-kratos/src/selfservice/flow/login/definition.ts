@@ -45,9 +45,11 @@ export const loginFlow: FlowDefinition<LoginFlow> = {
     if (flow.refresh) flow.ui.addMessage(messages.loginReAuth());
     else if (flow.requestedAal === "aal2") flow.ui.addMessage(messages.loginMfa());
     if (rendersIdentifierFirst(deps.config, flow)) return populateIdentifierFirst(deps, flow, ctx, loginSort(deps));
-    for (const strategy of deps.strategies.for("login")) await strategy.login.populate(flow, ctx);
+    const strategies = deps.strategies.for("login");
+    for (const strategy of strategies) await strategy.login.populate(flow, ctx);
+    for (const strategy of strategies) await strategy.login.finishForm?.(flow, ctx);
   },
-  toJson: async (flow, deps) => ({
+  toJson: (flow) => ({
     ...baseFlowJson(flow),
     created_at: flow.createdAt.toISOString(),
     updated_at: flow.updatedAt.toISOString(),
@@ -56,6 +58,6 @@ export const loginFlow: FlowDefinition<LoginFlow> = {
     state: flow.state,
     ...(flow.identitySchema ? { identity_schema: flow.identitySchema } : {}),
     ...(flow.oauth2LoginChallenge ? { oauth2_login_challenge: flow.oauth2LoginChallenge } : {}),
-    ...(await oauth2LoginRequestJson(deps, flow)),
+    ...oauth2LoginRequestJson(flow),
   }),
 };

@@ -82,6 +82,8 @@ async function initLogin(deps: FlowDeps, ctx: HttpContext, type: FlowType): Prom
       f.identitySchema = identitySchema;
     },
   });
+  // createBrowserLoginFlow answers with the login request it fetched; createNativeLoginFlow fetches none.
+  flow.oauth2LoginRequest = oauth2?.request;
   const exchangeCode = wantsExchangeCode ? await createSessionTokenExchanger(deps, flow.id) : undefined;
   if (exchangeCode) {
     // Only the answer to the init carries the code (Kratos does not store it on the flow).

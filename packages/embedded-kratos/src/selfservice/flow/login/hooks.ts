@@ -2,15 +2,20 @@ import type { FlowDeps } from "../flow-deps";
 import type { HttpContext } from "../../../http/context";
 import { errors } from "../../../http/errors";
 import { publicSessionJson } from "../../../session/json";
+import { sessionAal } from "../../../session/aal";
 import type { Session } from "../../../session/session";
-import { runAfterHooks } from "../../hook/registry";
+import { configuredHooks, runAfterHooks } from "../../hook/registry";
 import type { LoginResult } from "../../strategy/strategy";
 import { aal2LoginUrl } from "../aal2-login";
 import { flowErrors } from "../flow-errors";
 import { maybeRedirectApiCodeFlow } from "../token-exchange";
-import { maybeLinkCredentials } from "./link-credentials";
+import { duplicateCredentialsOf, maybeLinkCredentials } from "./link-credentials";
+import { continueLinkingAtHigherAal } from "./link-at-higher-aal";
 import { acceptOAuth2Login } from "../oauth2-login";
 import type { Flow } from "../flow";
+import { carryOAuth2LoginChallenge } from "../verification/oauth2-login";
+import { startVerificationForIdentity } from "../verification/start";
+import type { Identity } from "../../../identity/identity";
 
 /** Where a browser goes after logging in with `method`: flow return_to, per-method, flow-wide, then global default. */
 export function loginReturnUrl(deps: FlowDeps, method: string | undefined, flow?: Flow): string {
@@ -51,13 +56,21 @@ export async function completeLogin(
   if (identity.state !== "active") throw flowErrors.identityDisabled(identity.id);
 
   await runAfterHooks(deps, "login", flow.active ?? method.method, "pre", { ctx, flow, identity });
+  const upgrading = current !== undefined && current.identityId === identity.id;
+  // checkAAL on the session as it will be: the current one plus this method when it is upgraded, else this method alone.
+  const completedAal = sessionAal([...(upgrading ? current.authenticationMethods : []), method]);
+  const completedSatisfies = deps.aal.satisfies(
+    completedAal,
+    { ...identity, availableAal: deps.aal.availableFor(identity) },
+    deps.config.session.whoami.required_aal,
+  );
   // An account-linking login (a sign-up found the address taken) adds the waiting credentials now that the account is proven.
-  const linked = await maybeLinkCredentials(deps, flow, identity);
+  const linked = await maybeLinkCredentials(deps, flow, identity, completedSatisfies);
   const methods = linked ? [method, linked] : [method];
 
   let session: Session;
   let token: string | undefined;
-  if (current && current.identityId === identity.id) {
+  if (upgrading) {
     session = { ...(await deps.sessions.activateExisting(ctx, current, methods)), identity };
     token = deps.sessions.tokenFrom(ctx);
   } else {
@@ -67,6 +80,7 @@ export async function completeLogin(
   }
 
   await runAfterHooks(deps, "login", flow.active ?? method.method, "post", { ctx, flow, identity, session });
+  await maybeStartVerification(deps, ctx, flow, identity, session, flow.active ?? method.method);
   flow.state = "passed_challenge";
   await deps.flows.save(flow);
 
@@ -87,6 +101,8 @@ export async function completeLogin(
   }
   if (token) await deps.sessions.issueCookie(ctx, deps.csrf, token, session, current ?? null);
   const stepUp = satisfied ? undefined : aal2LoginUrl(deps, { passFrom: flow.requestUrl });
+  // A linking login short of the required AAL continues in a new aal2 login flow that carries the waiting credential.
+  if (stepUp && flow.kind === "login" && duplicateCredentialsOf(flow)) return continueLinkingAtHigherAal(deps, ctx, flow, stepUp, session);
   const returnTo = loginReturnUrl(deps, method.method, flow);
   // Kratos as Hydra's login provider: once the session suffices, Hydra's login request is accepted and the browser goes back to Hydra.
   const challenge = flow.kind === "login" ? flow.oauth2LoginChallenge : undefined;
@@ -100,4 +116,25 @@ export async function completeLogin(
     return;
   }
   ctx.redirect(stepUp ?? toHydra ?? returnTo);
+}
+
+/**
+ * hook.Verifier.ExecuteLoginPostHook (the `verification` login hook, aal1
+ * logins only): a verification flow for the account's first unverified
+ * address, mailed at once, which carries the flow's login challenge and the
+ * session on (as after a sign-up). The login's answer does not mention it
+ * (no `continue_with`, as without Kratos' legacy flag).
+ */
+async function maybeStartVerification(
+  deps: FlowDeps,
+  ctx: HttpContext,
+  flow: Flow,
+  identity: Identity,
+  session: Session,
+  method: string,
+): Promise<void> {
+  if (flow.kind !== "login" || (flow.requestedAal ?? "aal1") !== "aal1") return;
+  if (!configuredHooks(deps.config, "login", method).includes("verification")) return;
+  const challenge = flow.oauth2LoginChallenge;
+  await startVerificationForIdentity(deps, ctx, identity, flow, (v) => carryOAuth2LoginChallenge(v, challenge, session));
 }

@@ -258,6 +258,55 @@ describe("identifier-first login", () => {
     expect(node(refresh, "password")).toBeDefined();
   });
 
+  // driver/registry_default.go selfServiceStrategies lists password, oidc, code, …: idfirst.Strategy.Login calls their
+  // PopulateLoginMethodIdentifierFirstCredentials in that order and does not sort, and oidc's removes every provider
+  // button (removeProviders) before appending the linked ones — so they land between the password and the code.
+  it("second screen of an account with a linked provider: password, then that provider, then code (idfirst.Strategy.Login)", async () => {
+    const mapper = `base64://${Buffer.from("local c = std.extVar('claims'); { identity: { traits: { email: c.email } } }").toString("base64")}`;
+    const provider = (id: string, label: string) => ({
+      id,
+      label,
+      provider: "generic",
+      client_id: "client",
+      client_secret: "secret",
+      issuer_url: "http://127.0.0.1:9/",
+      mapper_url: mapper,
+    });
+    const social = await startKratos(pg, "ciam_idfirst_oidc", {
+      configOverrides: {
+        selfservice: {
+          flows: { login: { style: "identifier_first" } },
+          methods: { oidc: { enabled: true, config: { providers: [provider("google", "Google"), provider("github", "GitHub")] } } },
+        },
+      },
+    });
+    try {
+      const linkedEmail = uniqueEmail("idfirst-oidc");
+      await social.identity.createIdentity({
+        createIdentityBody: {
+          schema_id: "default",
+          traits: { email: linkedEmail, name: { first: "Ada", last: "Lovelace" } },
+          credentials: {
+            password: { config: { password: STRONG_PASSWORD } },
+            oidc: { config: { providers: [{ provider: "github", subject: "gh-1" }] } },
+          },
+        },
+      });
+      const { status, flow } = await submit(await newFlow(social), { method: "identifier_first", identifier: linkedEmail }, social);
+      expect(status).toBe(400);
+      expect(summary(flow)).toEqual([
+        "identifier_first:identifier:hidden:" + linkedEmail,
+        "default:csrf_token:hidden:",
+        "password:password:password:",
+        "password:method:submit:password",
+        "oidc:provider:submit:github",
+        "code:method:submit:code",
+      ]);
+    } finally {
+      await social.close();
+    }
+  });
+
   it("the default style (unified) renders no identifier_first node", async () => {
     const unified = await startKratos(pg, "ciam_idfirst_unified");
     try {

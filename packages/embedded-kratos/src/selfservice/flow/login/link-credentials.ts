@@ -33,9 +33,17 @@ export function duplicateCredentialsOf(flow: Flow): DuplicateCredentials | undef
  * (checkDuplicateCredentialsIdentifierMatch, else 4010009) — the waiting
  * credentials are added to it by their strategy (LinkableStrategy.Link) and
  * the session gains that method (CompletedLogin). Nothing is linked
- * without such a sign-in.
+ * without such a sign-in, nor before the session being completed satisfies
+ * `session.whoami.required_aal` (checkAAL): the login hook then carries the
+ * credential on to a second-factor login (link-at-higher-aal.ts).
  */
-export async function maybeLinkCredentials(deps: FlowDeps, flow: Flow, signedIn: Identity): Promise<AuthenticationMethod | undefined> {
+export async function maybeLinkCredentials(
+  deps: FlowDeps,
+  flow: Flow,
+  signedIn: Identity,
+  sessionSatisfiesRequiredAal: boolean,
+): Promise<AuthenticationMethod | undefined> {
+  if (!sessionSatisfiesRequiredAal) return undefined;
   const data = duplicateCredentialsOf(flow);
   if (!data) return undefined;
   const identity = await deps.identityRepository.get(signedIn.id, { withCredentials: true });

@@ -38,11 +38,11 @@ export const registrationFlow: FlowDefinition<RegistrationFlow> = {
     if (rendersProfileFirst(deps.config, flow)) return populateProfileFirst(deps, flow, ctx);
     for (const strategy of deps.strategies.for("registration")) await strategy.registration.populate(flow, ctx);
   },
-  toJson: async (flow, deps) => ({
+  toJson: (flow) => ({
     ...baseFlowJson(flow),
     state: flow.state,
     ...(flow.identitySchema ? { identity_schema: flow.identitySchema } : {}),
     ...(flow.oauth2LoginChallenge ? { oauth2_login_challenge: flow.oauth2LoginChallenge } : {}),
-    ...(await oauth2LoginRequestJson(deps, flow)),
+    ...oauth2LoginRequestJson(flow),
   }),
 };

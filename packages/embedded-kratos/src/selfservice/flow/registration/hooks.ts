@@ -6,6 +6,7 @@ import { runAfterHooks } from "../../hook/registry";
 import type { RegistrationResult } from "../../strategy/strategy";
 import { flowErrors } from "../flow-errors";
 import type { ContinueWith, Flow } from "../flow";
+import { carryOAuth2LoginChallenge } from "../verification/oauth2-login";
 import { startVerificationForIdentity } from "../verification/start";
 import { acceptOAuth2Login } from "../oauth2-login";
 import type { Session } from "../../../session/session";
@@ -51,7 +52,11 @@ export async function completeRegistration(deps: FlowDeps, ctx: HttpContext, flo
   // PostRegistrationHook receives the strategy's AuthenticationMethod: oidc's carries its provider, AAL and upstream claims.
   const issued = await deps.sessions.issue(ctx, result.identity, [{ ...result.method, method, completed_at: new Date().toISOString() }]);
   const args: HookArgs = { ctx, flow, identity: result.identity, continueWith, issued };
-  args.verificationFlow = await startVerificationForIdentity(deps, ctx, result.identity, flow);
+  // ExecutePostRegistrationPostPersistHook: the verification flow carries the login challenge and the new session on.
+  const challenge = flow.kind === "registration" ? flow.oauth2LoginChallenge : undefined;
+  args.verificationFlow = await startVerificationForIdentity(deps, ctx, result.identity, flow, (v) =>
+    carryOAuth2LoginChallenge(v, challenge, issued.session),
+  );
   await runAfterHooks(deps, "registration", method, "post", args);
   flow.state = "passed_challenge";
   await deps.flows.save(flow);
@@ -75,8 +80,7 @@ export async function completeRegistration(deps: FlowDeps, ctx: HttpContext, flo
     ctx.json(200, { identity, continue_with: continueWith.length > 0 ? continueWith : null });
     return;
   }
-  // Kratos as Hydra's login provider: back to Hydra once registered, unless the verification UI comes first.
-  const challenge = flow.kind === "registration" ? flow.oauth2LoginChallenge : undefined;
+  // Kratos as Hydra's login provider: back to Hydra once registered, unless the verification UI comes first (it accepts then).
   if (challenge && !args.returnToVerification) {
     ctx.redirect(await acceptOAuth2Login(deps, challenge, issued.session));
     return;

@@ -185,6 +185,8 @@ async function submitSettings(deps: FlowDeps, ctx: HttpContext): Promise<void> {
       return;
     }
     try {
+      // Kratos stores settings through IdentityManager.Update, whose validation runs the schema extensions again.
+      deps.identities.deriveFromTraits(result.identity);
       result.identity.availableAal = deps.aal.availableFor(result.identity);
       result.identity.updatedAt = new Date();
       await deps.identityRepository.update(result.identity);

@@ -3,7 +3,7 @@ import type { HttpContext } from "../../../http/context";
 import type { Identity } from "../../../identity/identity";
 import { configuredStrategy } from "../address-flow";
 import { createFlow } from "../engine";
-import type { Flow, FlowType } from "../flow";
+import type { Flow, FlowType, VerificationFlow } from "../flow";
 import { verificationFlow } from "./definition";
 
 /**
@@ -17,6 +17,8 @@ export async function startVerificationForIdentity(
   ctx: HttpContext,
   identity: Identity,
   original: Pick<Flow, "kind" | "type" | "requestUrl">,
+  /** hook.Verifier's flowCallback: what the flow takes over from the one that started it. */
+  carry?: (flow: VerificationFlow) => void,
 ): Promise<{ flow: Flow; address: string } | undefined> {
   if (!deps.config.selfservice.flows.verification.enabled) return undefined;
   const address = identity.verifiableAddresses.find((a) => !a.verified);
@@ -28,7 +30,10 @@ export async function startVerificationForIdentity(
     strategy: { identity },
     requestUrl,
     ...(returnTo ? { returnTo } : {}),
-    prepare: (f) => (f.active = use),
+    prepare: (f) => {
+      f.active = use;
+      carry?.(f);
+    },
     // hook.Verifier: after a browser sign-up (or login) the verification flow gets a new anti-CSRF token; after settings the current one.
     regenerateCsrf: type === "browser" && (original.kind === "registration" || original.kind === "login"),
   });

@@ -3,27 +3,18 @@ import type { Identity } from "../../../identity/identity";
 import { normalizeIdentifier } from "../../../identity/extensions";
 
 /**
- * The identity a one-time login code may be sent for: the identifier must be
- * one the identity's schema marks as a code identifier
- * (`credentials.code.identifier`). Identities that never got a `code`
- * credential (created with a password or by an admin) are found through
- * their other identifiers or verifiable addresses, like Kratos' fallback.
+ * The identity a one-time login code may be sent for: the owner of a `code`
+ * credential holding the identifier (selfservice/strategy/code/strategy_login.go,
+ * findIdentityByIdentifier). Every identity whose schema marks a code
+ * identifier has one (the schema extension creates it); an identity found
+ * only through another credential would need Kratos'
+ * `missing_credential_fallback_enabled`, which is off, so it gets none.
  */
 export async function findCodeIdentity(deps: Deps, rawIdentifier: string): Promise<Identity | undefined> {
   const identifier = normalizeIdentifier(rawIdentifier);
   if (identifier === "") return undefined;
-  let identity = (await deps.identityRepository.findByCredentialIdentifier("code", identifier))?.identity;
-  identity ??= (await deps.identityRepository.list({ pageSize: 1, credentialsIdentifier: identifier, withCredentials: true }))[0];
-  if (!identity) {
-    const { rows } = await deps.db.query<{ identity_id: string }>(
-      "SELECT identity_id FROM identity_verifiable_addresses WHERE value = $1 LIMIT 1",
-      [identifier],
-    );
-    const id = rows[0]?.identity_id;
-    identity = id ? await deps.identityRepository.get(id, { withCredentials: true }) : undefined;
-  }
-  if (!identity) return undefined;
-  return deps.identities.identifiersFor(identity.schemaId, identity.traits, "code").includes(identifier) ? identity : undefined;
+  const found = await deps.identityRepository.findByCredentialIdentifier("code", identifier);
+  return found && found.credential.identifiers.length > 0 ? found.identity : undefined;
 }
 
 /** Canonical JSON (sorted keys) to compare trait objects. */

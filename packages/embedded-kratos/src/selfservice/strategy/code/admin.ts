@@ -3,15 +3,14 @@ import { KratosError } from "../../../http/errors";
 import type { Router } from "../../../http/router";
 import { isUuid } from "../../../identity/repository";
 import { urlWithFlow } from "../../flow/flow";
-import { newAdminRecoveryFlow, parseAdminRecoveryBody } from "../mailed-secret/admin-recovery";
+import { newAdminRecoveryFlow, parseAdminRecoveryBody, storeAdminRecoveryFlow } from "../mailed-secret/admin-recovery";
 import { codeRecovery } from "./recovery";
 import { inputNode } from "../../../ui/node";
 import { mailMessages } from "../mailed-secret/messages";
 import { methodSubmitNode } from "../mailed-secret/nodes";
 import { codeMethodConfig, codeStrategyEnabled } from "./config";
 import { unlessDisabled } from "../disabled-endpoint";
-import { CODE_LENGTH, generateCode, hashSecret } from "../mailed-secret/secrets";
-import { secretsFor } from "../mailed-secret/tokens";
+import { CODE_LENGTH, generateCode } from "../mailed-secret/secrets";
 
 /**
  * POST /admin/recovery/code (code.Strategy.createRecoveryCodeForIdentity) →
@@ -44,18 +43,7 @@ export function registerAdminRecoveryCodeRoute(admin: Router, deps: Deps): void 
         methodSubmitNode("code", "code"),
       ];
       const code = generateCode();
-      await deps.db.transaction(async (tx) => {
-        // The flow row must exist before the code that references it.
-        await deps.flows.save(flow, tx);
-        await secretsFor(deps.db).createRecoveryToken(tx, {
-          strategy: "code",
-          hash: hashSecret(deps.config, code),
-          identityId: identity.id,
-          flowId: flow.id,
-          tokenType: "admin",
-          expiresAt: flow.expiresAt,
-        });
-      });
+      await storeAdminRecoveryFlow(deps, flow, identity.id, code);
       const uiUrl = deps.config.selfservice.flows.recovery.ui_url;
       ctx.json(201, {
         recovery_link: uiUrl ? urlWithFlow(uiUrl, flow.id) : `${deps.config.publicBaseUrl}self-service/recovery/flows?id=${flow.id}`,

@@ -2,10 +2,8 @@ import type { Deps } from "../../../deps";
 import { errors } from "../../../http/errors";
 import type { Router } from "../../../http/router";
 import { isUuid } from "../../../identity/repository";
-import { newAdminRecoveryFlow, parseAdminRecoveryBody } from "../mailed-secret/admin-recovery";
+import { newAdminRecoveryFlow, parseAdminRecoveryBody, storeAdminRecoveryFlow } from "../mailed-secret/admin-recovery";
 import { linkRecovery } from "./recovery";
-import { hashSecret } from "../mailed-secret/secrets";
-import { secretsFor } from "../mailed-secret/tokens";
 import { linkMethodConfig, linkStrategyEnabled } from "./config";
 import { unlessDisabled } from "../disabled-endpoint";
 import { linkUrl, newLinkToken } from "./token";
@@ -33,17 +31,7 @@ export function registerAdminRecoveryLinkRoute(admin: Router, deps: Deps): void 
       if (!identity) throw errors.badRequest("The requested identity id does not exist.");
 
       const token = newLinkToken();
-      await deps.db.transaction(async (tx) => {
-        await deps.flows.save(flow, tx);
-        await secretsFor(deps.db).createRecoveryToken(tx, {
-          strategy: "link",
-          hash: hashSecret(deps.config, token),
-          identityId: identity.id,
-          flowId: flow.id,
-          tokenType: "admin",
-          expiresAt: flow.expiresAt,
-        });
-      });
+      await storeAdminRecoveryFlow(deps, flow, identity.id, token);
       // The public URL, not `methods.link.config.base_url` (which only mailed links use).
       ctx.json(200, {
         recovery_link: linkUrl(deps.config.publicBaseUrl, "recovery", flow.id, token),

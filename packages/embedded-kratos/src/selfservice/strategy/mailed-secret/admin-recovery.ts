@@ -5,6 +5,8 @@ import { readJson } from "../../../http/body";
 import type { HttpContext } from "../../../http/context";
 import { errors } from "../../../http/errors";
 import { sortNodes } from "../../../ui/sort";
+import { hashSecret } from "./secrets";
+import { secretsFor } from "./tokens";
 import { newFlowFields, type FlowType, type RecoveryFlow } from "../../flow/flow";
 import type { AddressFlowStrategy } from "../strategy";
 
@@ -15,6 +17,9 @@ const body = z.object({
 });
 
 export type AdminRecoveryStrategy = "code" | "link";
+
+/** A recovery flow the admin API made for one strategy, which `active` names. */
+export type AdminRecoveryFlow = RecoveryFlow & { active: AdminRecoveryStrategy };
 
 /**
  * Parses `{identity_id, expires_in?, flow_type?}` of the admin recovery
@@ -77,7 +82,7 @@ export async function newAdminRecoveryFlow(
   type: FlowType,
   expiresInMs: number,
   strategy: { id: AdminRecoveryStrategy; populate: AddressFlowStrategy["populate"] },
-): Promise<RecoveryFlow> {
+): Promise<AdminRecoveryFlow> {
   const fields = newFlowFields({
     kind: "recovery",
     type,
@@ -87,10 +92,31 @@ export async function newAdminRecoveryFlow(
     lifespanMs: expiresInMs,
     csrfToken: "",
   });
-  const flow: RecoveryFlow = { ...fields, kind: "recovery", skipCsrfCheck: true, active: strategy.id };
+  const flow: AdminRecoveryFlow = { ...fields, kind: "recovery", skipCsrfCheck: true, active: strategy.id };
   // Only this strategy's nodes, as recovery.NewFlow with a single strategy renders them.
   await strategy.populate(flow, { deps, http: ctx });
   flow.ui.setCsrf(flow.csrfToken);
   sortNodes(flow.ui, { groups: ["default", strategy.id], keys: ["csrf_token", "email", "code"] });
   return flow;
+}
+
+/**
+ * Stores an admin recovery flow and its secret (the strategy's code or link
+ * token, kept as its HMAC) in one transaction, as both strategies'
+ * createRecovery*ForIdentity handlers do: the token, of type `admin`,
+ * belongs to the identity and expires with the flow.
+ */
+export async function storeAdminRecoveryFlow(deps: Deps, flow: AdminRecoveryFlow, identityId: string, secret: string): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    // The flow row must exist before the token that references it.
+    await deps.flows.save(flow, tx);
+    await secretsFor(deps.db).createRecoveryToken(tx, {
+      strategy: flow.active,
+      hash: hashSecret(deps.config, secret),
+      identityId,
+      flowId: flow.id,
+      tokenType: "admin",
+      expiresAt: flow.expiresAt,
+    });
+  });
 }

@@ -71,7 +71,7 @@ async function ownerOf(deps: Deps, identifier: string): Promise<Identity | undef
 
 /**
  * strategy.go populateAccountLinkingUI, applied to the login form every
- * strategy just rendered (this strategy renders last): the provider tried
+ * strategy rendered (the strategy's finishForm): the provider tried
  * is left out; with login hints, so are providers the account has not
  * linked and every method group the account cannot use; "Sign in" and
  * "Sign in with …" read "Sign in and link" / "Confirm with …"; nodes of the

@@ -35,12 +35,14 @@ export const oidcLogin: LoginStrategy = {
       providers = providers.filter((p) => linked.has(p.id));
     }
     for (const p of providers) flow.ui.nodes.push(providerNode(p.id, oidcMessages.loginWith(p.label, p.id)));
+  },
+
+  // The login form of an account-linking sign-up: once every strategy rendered its nodes, they are filtered and relabelled.
+  async finishForm(flow, ctx) {
     const duplicate = duplicateCredentialsOf(flow);
-    if (duplicate) {
-      // The strategies listed before this one rendered their nodes already: the linking form filters and relabels them all.
-      const hints = await loginHintsForIdentifier(ctx.deps, duplicate.DuplicateIdentifier);
-      applyAccountLinkingUi(flow, duplicate.Provider, duplicate.DuplicateIdentifier, hints);
-    }
+    if (!duplicate || (flow.requestedAal ?? "aal1") !== "aal1") return;
+    const hints = await loginHintsForIdentifier(ctx.deps, duplicate.DuplicateIdentifier);
+    applyAccountLinkingUi(flow, duplicate.Provider, duplicate.DuplicateIdentifier, hints);
   },
 
   // PopulateLoginMethodIdentifierFirstIdentification: the provider buttons, as on a one-step form.

@@ -1,4 +1,5 @@
-import type { Identity } from "@ory/client";
+import type { Identity, UiText } from "@ory/client";
+import { generateSync } from "otplib";
 import { Client as pgClient } from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { TestBrowser, type BrowserResponse } from "../../../testing/browser";
@@ -17,6 +18,7 @@ import { decodeSecureCookie, encodeSecureCookie } from "../../../continuity/secu
 import type { KratosConfig } from "../../../config/load";
 import { sealState } from "./state";
 import { TestOidcProvider, type TestAccount } from "./testing/provider";
+import { nodeNamed } from "../../../testing/second-factor";
 
 /** platform/dev/ciam-kratos/kratos.yml `secrets.cipher[0]` (with `ciphers.algorithm: xchacha20-poly1305`). */
 const CIAM_CIPHER_SECRET = "ciam-dev-cipher-secret-32-chars!";
@@ -504,11 +506,8 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
       expect(target.searchParams.get("no_org_ui")).toBe("true");
       const flow = await fetchFlow("login", String(target.searchParams.get("flow")));
       expect(flow.ui.messages?.map((m) => m.id)).toEqual([1010016]);
-      expect(flow.ui.messages?.[0]?.context).toMatchObject({
-        duplicate_identifier: email,
-        provider: "Test IdP",
-        available_credential_types: ["password"],
-      });
+      expect(flow.ui.messages?.[0]?.context).toMatchObject({ duplicate_identifier: email, provider: "Test IdP" });
+      expect(flow.ui.messages?.[0]?.context?.available_credential_types).toContain("password");
       return flow;
     }
 
@@ -546,8 +545,10 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
       const email = uniqueEmail("hints");
       await passwordAccount(email);
       const flow = await linkingLoginFlow(email, account(email));
-      expect(flow.ui.messages?.[0]?.context).toMatchObject({ available_credential_types: ["password"], available_providers: [] });
-      // The account has no provider linked: no provider button at all; no method group but the password's.
+      // The schema's code identifier gives the account a code credential (extension_credentials.go), which the hints name.
+      expect(flow.ui.messages?.[0]?.context).toMatchObject({ available_credential_types: ["code", "password"], available_providers: [] });
+      // The account has no provider linked: no provider button at all; no method group but the password's (passwordless
+      // code login is off here, so the form has no code button to keep).
       expect(flow.ui.nodes.filter((n) => n.group === "oidc")).toEqual([]);
       expect([...new Set(flow.ui.nodes.map((n) => n.group))].sort()).toEqual(["default", "password"]);
       const submit = flow.ui.nodes.find((n) => n.group === "password" && n.attributes.type === "submit");
@@ -584,6 +585,80 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
       expect((res.body as FlowJson).ui.messages?.map((m) => m.id)).toEqual([4010009]);
       expect((await oidcCredential(victim)).credentials?.oidc).toBeUndefined();
       expect((await whoami()).status).toBe(401);
+    });
+    /** Enrols TOTP for a password account through a native login and settings; returns the TOTP secret. */
+    async function enrolTotp(email: string): Promise<string> {
+      const { data: login } = await kratos.frontend.createNativeLoginFlow();
+      const { data: signedIn } = await kratos.frontend.updateLoginFlow({
+        flow: login.id,
+        updateLoginFlowBody: { method: "password", identifier: email, password: STRONG_PASSWORD },
+      });
+      const token = signedIn.session_token ?? "";
+      const { data: settings } = await kratos.frontend.createNativeSettingsFlow({ xSessionToken: token });
+      const text = (nodeNamed(settings.ui.nodes, "totp_secret_key")?.attributes as { text?: UiText } | undefined)?.text;
+      const secret = String((text?.context as { secret?: string } | undefined)?.secret ?? "");
+      await kratos.frontend.updateSettingsFlow({
+        flow: settings.id,
+        xSessionToken: token,
+        updateSettingsFlowBody: { method: "totp", totp_code: generateSync({ secret }) },
+      });
+      return secret;
+    }
+
+    // login/hook.go PostLoginHook + maybeLinkCredentials (checkAAL first): with `session.whoami.required_aal:
+    // highest_available` (the CIAM config) the password alone links nothing; NewLoginFlow(WithInternalContext) opens
+    // an aal2 login carrying the waiting credential, and the second factor links it.
+    it("links to an account with TOTP only after the second factor, through a new aal2 login flow (PostLoginHook)", async () => {
+      const email = uniqueEmail("link2fa");
+      const id = await passwordAccount(email);
+      const secret = await enrolTotp(email);
+      const who = account(email);
+      const flow = await linkingLoginFlow(email, who);
+
+      const first = await browser.request(flow.ui.action, {
+        form: { csrf_token: csrf(flow), method: "password", identifier: email, password: STRONG_PASSWORD },
+      });
+      expect(first.status).toBe(303);
+      const target = new URL(String(first.location));
+      expect(`${target.origin}${target.pathname}`).toBe("http://ciam.localhost:3000/login");
+      const secondId = String(target.searchParams.get("flow"));
+      expect(secondId).not.toBe(flow.id);
+      const second = (await fetchFlow("login", secondId)) as FlowJson & { requested_aal?: string; request_url?: string };
+      expect(second.requested_aal).toBe("aal2");
+      expect(second.request_url).toBe(`${pub()}self-service/login/browser?aal=aal2`);
+      expect(second.ui.nodes.some((n) => n.group === "totp")).toBe(true);
+      expect(second.ui.messages?.map((m) => m.id)).toEqual([1010004]);
+      expect((await oidcCredential(id)).credentials?.oidc).toBeUndefined();
+      const aal1 = await whoami();
+      expect(aal1.status).toBe(403);
+
+      const done = await browser.request(second.ui.action, {
+        form: { csrf_token: csrf(second), method: "totp", totp_code: generateSync({ secret }) },
+      });
+      expect(done.status).toBe(303);
+      const session = await whoami();
+      expect(session.status).toBe(200);
+      expect(session.body.identity?.id).toBe(id);
+      expect(session.body.authenticator_assurance_level).toBe("aal2");
+      expect(session.body.authentication_methods?.map((m) => m.method)).toEqual(["password", "totp", "oidc"]);
+      expect((await oidcCredential(id)).credentials?.oidc?.identifiers).toEqual([`test:${who.sub}`]);
+    });
+
+    // The same special case for an SPA (x.SendFlowCompletedAsRedirectOrJSON): the new flow itself, 200.
+    it("answers an SPA's linking password with the new aal2 login flow (PostLoginHook, SendFlowCompletedAsRedirectOrJSON)", async () => {
+      const email = uniqueEmail("link2fa-spa");
+      const id = await passwordAccount(email);
+      await enrolTotp(email);
+      const flow = await linkingLoginFlow(email, account(email));
+      const res = await browser.request(flow.ui.action, {
+        json: { csrf_token: csrf(flow), method: "password", identifier: email, password: STRONG_PASSWORD },
+      });
+      expect(res.status).toBe(200);
+      const second = res.body as FlowJson & { requested_aal?: string; type?: string };
+      expect(second.id).not.toBe(flow.id);
+      expect(second).toMatchObject({ requested_aal: "aal2", type: "browser", state: "choose_method" });
+      expect(second.ui.nodes.some((n) => n.group === "totp")).toBe(true);
+      expect((await oidcCredential(id)).credentials?.oidc).toBeUndefined();
     });
   });
 

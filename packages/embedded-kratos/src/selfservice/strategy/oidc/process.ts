@@ -15,6 +15,7 @@ import { registrationFlow } from "../../flow/registration/definition";
 import { completeRegistration } from "../../flow/registration/hooks";
 import { registrationSchemaId } from "../../flow/registration/schema";
 import { traitNodes } from "../../flow/trait-nodes";
+import { hydrateOAuth2LoginRequest } from "../../flow/oauth2-login";
 import { moveToNewFlow } from "../../flow/token-exchange";
 import { FlowValidationError } from "../../flow/validation-error";
 import { oidcAuthenticationMethod } from "./amr";
@@ -184,6 +185,8 @@ async function showRegistrationForm(
     ctx.redirect(urlWithFlow(uiUrl, flow.id), 302);
     return;
   }
+  // The registration ErrorHandler writes this answer: with Hydra's login request looked up.
+  await hydrateOAuth2LoginRequest(deps, flow);
   ctx.json(400, await registrationFlow.toJson(flow, deps));
 }
 

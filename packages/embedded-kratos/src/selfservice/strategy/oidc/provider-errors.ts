@@ -1,5 +1,6 @@
 import * as oidc from "openid-client";
 import { KratosError } from "../../../http/errors";
+import { goNetworkText } from "./go-net-errors";
 
 /**
  * How Kratos reports a provider that fails behind the callback, in the words
@@ -175,18 +176,6 @@ function retrieveErrorText(body: Record<string, unknown>): string {
   if (typeof body.error_description === "string" && body.error_description !== "") text += ` ${goQuote(body.error_description)}`;
   if (typeof body.error_uri === "string" && body.error_uri !== "") text += ` ${goQuote(body.error_uri)}`;
   return text;
-}
-
-/** A Go net/http client error: `<Method> "<url>": <cause>`, with the refusal worded as Go's dialer words it. */
-function goNetworkText(method: "Get" | "Post", url: string, error: unknown): string | undefined {
-  if (!(error instanceof TypeError)) return undefined;
-  const cause: unknown = error.cause;
-  if (!isRecord(cause)) return `${method} ${goQuote(url)}: ${error.message}`;
-  const address =
-    typeof cause.address === "string" && typeof cause.port === "number" ? `${cause.address}:${cause.port}` : new URL(url).host;
-  if (cause.code === "ECONNREFUSED") return `${method} ${goQuote(url)}: dial tcp ${address}: connect: connection refused`;
-  if (cause.code === "ENOTFOUND") return `${method} ${goQuote(url)}: dial tcp: lookup ${new URL(url).hostname}: no such host`;
-  return `${method} ${goQuote(url)}: ${typeof cause.message === "string" ? cause.message : error.message}`;
 }
 
 function responseOf(error: oidc.ClientError): Response | undefined {

@@ -2,12 +2,15 @@ import { randomBytes } from "node:crypto";
 import { loginIdentifierLabel } from "../../flow/login/identifier-label";
 import type { PasswordHasher } from "../../../hashing/hasher";
 import { messages } from "../../../ui/messages";
-import type { LoginFlow } from "../../flow/flow";
+import { baseFlowJson, type LoginFlow } from "../../flow/flow";
+import type { FlowDeps } from "../../flow/flow-deps";
 import { FlowValidationError } from "../../flow/validation-error";
 import type { StrategyContext, LoginStrategy } from "../strategy";
 import { identifierNode, passwordNode, submitNode } from "./nodes";
 import { readPasswordCredential } from "./credential";
 import { askPasswordMigrationHook } from "./migration-hook";
+import { loginFlow } from "../../flow/login/definition";
+import { publicIdentityJson } from "../../../session/json";
 
 /**
  * A hash of a random string made with the configured hasher, compared when
@@ -58,9 +61,12 @@ export const passwordLogin: LoginStrategy = {
     const hash = found ? readPasswordCredential(found.credential.config) : undefined;
     if (found && !hash && found.credential.config.use_password_migration_hook === true) {
       // login.go: the hook decides, and a confirmed password is hashed and stored (migratePasswordHash).
-      const verdict = await askPasswordMigrationHook(deps.config.selfservice.methods.password.config.migrate_hook, {
+      const verdict = await askPasswordMigrationHook(deps.config, deps.config.selfservice.methods.password.config.migrate_hook, {
         identifier,
         password,
+        flow: "strategies" in deps ? await loginFlow.toJson(flow, deps as FlowDeps) : baseFlowJson(flow),
+        identity: publicIdentityJson(deps, found.identity),
+        request: { method: ctx.http.method, target: ctx.http.req.url ?? "/", headers: ctx.http.req.headersDistinct },
       });
       if (verdict !== "match") throw FlowValidationError.flow(messages.invalidCredentials(), { identifier });
       await deps.identityRepository.updateCredentialConfig(found.credential.id, { hashed_password: await deps.hasher.hash(password) });

@@ -8,20 +8,28 @@ import { startKratos, startTestPostgres, uniqueEmail, type TestKratos, type Test
  * configured hook: selfservice/strategy/password/login.go (Login,
  * migratePasswordHash) and selfservice/hook/password_migration_hook.go
  * (Execute: 200 with `{"status":"password_match"}` matches, 403 or any
- * other 200 does not, other statuses are a 502).
+ * other 200 does not, other statuses are a 502), the request built by
+ * request/builder.go (BuildRequest: headers, auth, the `config.body`
+ * Jsonnet template over the web hook template context) and sent through
+ * Kratos' resilient client (driver/registry_default.go HTTPClient: two
+ * retries of 5xx and transport failures).
  */
 describe("password migration hook", () => {
   let pg: TestPostgres;
   let kratos: TestKratos;
   let disabled: TestKratos;
   let hookServer: Server;
-  const received: { body: unknown; headers: IncomingMessage["headers"] }[] = [];
+  let templated: TestKratos;
+  const received: { body: unknown; raw: string; headers: IncomingMessage["headers"]; url: string }[] = [];
+  /** Attempts per password, to check the retries. */
+  const attempts = new Map<string, number>();
   /** The hook's answer per password. */
   const answers: Record<string, { status: number; body: string }> = {
     right: { status: 200, body: '{"status":"password_match"} trailing' },
     wrong: { status: 200, body: '{"status":"nope"}' },
     forbidden: { status: 403, body: "" },
     broken: { status: 500, body: "" },
+    refused: { status: 400, body: "" },
   };
 
   beforeAll(async () => {
@@ -29,23 +37,32 @@ describe("password migration hook", () => {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
-        const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { password: string };
-        received.push({ body, headers: req.headers });
-        const answer = answers[body.password] ?? { status: 403, body: "" };
+        const raw = Buffer.concat(chunks).toString("utf8");
+        const body = (
+          req.headers["content-type"] === "application/x-www-form-urlencoded"
+            ? Object.fromEntries(new URLSearchParams(raw))
+            : JSON.parse(raw)
+        ) as { password: string };
+        received.push({ body, raw, headers: req.headers, url: req.url ?? "" });
+        const attempt = (attempts.get(body.password) ?? 0) + 1;
+        attempts.set(body.password, attempt);
+        // "flaky" fails once (503, retried at once as Retry-After says), then confirms.
+        if (body.password === "flaky" && attempt === 1) return void res.writeHead(503, { "Retry-After": "0" }).end();
+        const answer = answers[body.password === "flaky" ? "right" : body.password] ?? { status: 403, body: "" };
         res.writeHead(answer.status, { "Content-Type": "application/json" }).end(answer.body);
       });
     });
     await new Promise<void>((resolve) => hookServer.listen(0, "127.0.0.1", resolve));
     const url = `http://127.0.0.1:${(hookServer.address() as AddressInfo).port}/migrate`;
     pg = await startTestPostgres();
-    const hook = (enabled: boolean) => ({
+    const hook = (enabled: boolean, config: Record<string, unknown> = {}) => ({
       selfservice: {
         methods: {
           password: {
             config: {
               migrate_hook: {
                 enabled,
-                config: { url, auth: { type: "api_key", config: { name: "X-Hook-Key", value: "secret", in: "header" } } },
+                config: { url, auth: { type: "api_key", config: { name: "X-Hook-Key", value: "secret", in: "header" } }, ...config },
               },
             },
           },
@@ -54,10 +71,18 @@ describe("password migration hook", () => {
     });
     kratos = await startKratos(pg, "ciam_password_migration", { configOverrides: hook(true) });
     disabled = await startKratos(pg, "ciam_password_migration_off", { configOverrides: hook(false) });
+    templated = await startKratos(pg, "ciam_password_migration_tpl", {
+      configOverrides: hook(true, {
+        url: `${url}?templated`,
+        body: `base64://${Buffer.from(TEMPLATE).toString("base64")}`,
+        auth: { type: "basic_auth", config: { user: "kratos", password: "hook secret" } },
+      }),
+    });
   });
   afterAll(async () => {
     await kratos?.close();
     await disabled?.close();
+    await templated?.close();
     await pg?.stop();
     await new Promise((resolve) => hookServer?.close(resolve));
   });
@@ -70,11 +95,11 @@ describe("password migration hook", () => {
         credentials: { password: { config: { use_password_migration_hook: true } } },
       },
     });
-  const login = async (server: TestKratos, identifier: string, password: string) => {
+  const login = async (server: TestKratos, identifier: string, password: string, headers: Record<string, string> = {}) => {
     const { data: flow } = await server.frontend.createNativeLoginFlow();
     const res = await fetch(`${server.publicUrl}/self-service/login?flow=${flow.id}`, {
       method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      headers: { "Content-Type": "application/json", Accept: "application/json", ...headers },
       body: JSON.stringify({ method: "password", identifier, password }),
     });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
@@ -106,14 +131,36 @@ describe("password migration hook", () => {
     expect(received.length).toBe(calls);
   });
 
-  it("answers 502 when the hook fails, and Kratos' misconfiguration error when it is disabled", async () => {
-    const email = uniqueEmail("hook-broken");
+  it("retries a failing hook: a 5xx then a match signs in; a lasting 5xx is 'could not be reached' after three attempts", async () => {
+    const email = uniqueEmail("hook-flaky");
     await importHooked(kratos, email);
-    const broken = await login(kratos, email, "broken");
-    expect(broken.status).toBe(502);
-    expect(broken.body.error).toMatchObject({
+    expect((await login(kratos, email, "flaky")).status).toBe(200);
+    expect(attempts.get("flaky")).toBe(2);
+
+    const broken = uniqueEmail("hook-broken");
+    await importHooked(kratos, broken);
+    const started = Date.now();
+    const answer = await login(kratos, broken, "broken");
+    // go-retryablehttp gives up after RetryMax (2) retries, 1 s and 2 s apart, and Execute reports the client's error.
+    expect(attempts.get("broken")).toBe(3);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2900);
+    expect(answer.status).toBe(502);
+    expect(answer.body.error).toMatchObject({
       code: 502,
-      message: "password migration hook failed with status code 500",
+      message: "calling the password migration hook failed",
+      reason: "A third-party upstream service could not be reached. Please try again later.",
+    });
+  });
+
+  it("answers 502 for a status the client does not retry, and Kratos' misconfiguration error when the hook is disabled", async () => {
+    const email = uniqueEmail("hook-refused");
+    await importHooked(kratos, email);
+    const refused400 = await login(kratos, email, "refused");
+    expect(attempts.get("refused")).toBe(1);
+    expect(refused400.status).toBe(502);
+    expect(refused400.body.error).toMatchObject({
+      code: 502,
+      message: "password migration hook failed with status code 400",
       reason: "A third-party upstream service responded improperly. Please try again later.",
     });
 
@@ -127,4 +174,55 @@ describe("password migration hook", () => {
       reason: "Password migration hook is not enabled but password migration is requested.",
     });
   });
+
+  // password_migration_hook.go Execute with config.body: request.Builder (addJSONBody) evaluates the template with
+  // `ctx` = templateContextMerged (web_hook.go templateContext + identifier and password) as a top-level argument.
+  it("sends the config.body Jsonnet template's output for Kratos' template context, with basic auth", async () => {
+    const email = uniqueEmail("hook-template");
+    const { data } = await importHooked(templated, email);
+    const answer = await login(templated, email, "right", {
+      "X-Forwarded-Proto": "https",
+      "X-Forwarded-Host": "login.example",
+      "X-Custom-thing": "value",
+    });
+    expect(answer.status).toBe(200);
+    const request = received.at(-1)!;
+    expect(request.url).toBe("/migrate?templated");
+    expect(request.headers.authorization).toBe(`Basic ${Buffer.from("kratos:hook secret").toString("base64")}`);
+    expect(request.headers["content-type"]).toBe("application/json");
+    expect(request.body).toEqual({
+      password: "right",
+      identifier: email,
+      identity_id: data.id,
+      email,
+      has_credentials: false,
+      method: "POST",
+      url_start: "https://login.example/self-service/login?flow=",
+      custom_header: ["value"],
+      content_type: ["application/json"],
+      // An API flow refuses requests with cookies (4000001), so there are none here; goCookies is checked on its own.
+      cookies: {},
+      flow_type: "api",
+      flow_matches: true,
+    });
+    // go-jsonnet's formatting: three-space indentation, sorted keys, a final newline.
+    expect(request.raw).toMatch(/^\{\n {3}"content_type": \[\n {6}"application\/json"\n {3}\],\n/);
+    expect(request.raw.endsWith("}\n")).toBe(true);
+  });
 });
+
+/** A web hook body as Kratos' docs write them: a function of `ctx`. */
+const TEMPLATE = `function(ctx) {
+  password: ctx.password,
+  identifier: ctx.identifier,
+  identity_id: ctx.identity.id,
+  email: ctx.identity.traits.email,
+  has_credentials: std.objectHas(ctx.identity, "credentials"),
+  method: ctx.request_method,
+  url_start: std.split(ctx.request_url, "=")[0] + "=",
+  custom_header: ctx.request_headers["X-Custom-Thing"],
+  content_type: ctx.request_headers["Content-Type"],
+  cookies: ctx.request_cookies,
+  flow_type: ctx.flow.type,
+  flow_matches: std.endsWith(ctx.request_url, ctx.flow.id),
+}`;

@@ -1,17 +1,13 @@
 import { scanGoJson } from "../../../admin/go-scanner";
 import type { KratosConfig } from "../../../config/load";
 import { KratosError } from "../../../http/errors";
+import { resilientFetch } from "../../../http/resilient-client";
+import { buildMigrationHookRequest, type MigrationHookInput } from "./migration-hook-request";
 
 type MigrationHookConfig = KratosConfig["selfservice"]["methods"]["password"]["config"]["migrate_hook"];
 
 /** What the password migration web hook decided about a password. */
 export type MigrationVerdict = "match" | "no-match";
-
-/**
- * An answer can take this long; Kratos' resilient web hook client has its
- * own timeouts, and a login must not hang on a hook that never answers.
- */
-const HOOK_TIMEOUT_MS = 10_000;
 
 /** hook.PasswordMigration reads at most 1 KB of the hook's answer. */
 const MAX_ANSWER_BYTES = 1024;
@@ -20,11 +16,14 @@ const MAX_ANSWER_BYTES = 1024;
  * The password login of an identity imported with
  * `use_password_migration_hook` (selfservice/strategy/password/login.go):
  * a disabled hook is Kratos' misconfiguration error (500), otherwise the
- * hook decides (selfservice/hook/password_migration_hook.go Execute).
+ * hook decides (selfservice/hook/password_migration_hook.go Execute). The
+ * request is built as request.Builder builds it and sent through Kratos'
+ * resilient client (retries, 30 s per attempt).
  */
 export async function askPasswordMigrationHook(
+  kratos: Pick<KratosConfig, "source">,
   hook: MigrationHookConfig,
-  request: { identifier: string; password: string },
+  input: MigrationHookInput,
 ): Promise<MigrationVerdict> {
   if (!hook.enabled) {
     throw new KratosError(500, {
@@ -34,26 +33,11 @@ export async function askPasswordMigrationHook(
     });
   }
   const { config } = hook;
-  const headers = new Headers(config.headers ?? {});
-  // request.Builder: JSON unless the configuration names another content type.
-  if (!headers.has("Content-Type")) headers.set("Content-Type", "application/json");
-  const auth = config.auth;
-  if (auth?.type === "basic_auth") {
-    headers.set("Authorization", `Basic ${Buffer.from(`${auth.config.user}:${auth.config.password}`).toString("base64")}`);
-  } else if (auth?.type === "api_key") {
-    if (auth.config.in === "cookie") headers.append("Cookie", `${auth.config.name}=${auth.config.value}`);
-    else headers.set(auth.config.name, auth.config.value);
-  }
+  const { headers, body } = await buildMigrationHookRequest(kratos, config, input);
 
   let response: Response;
   try {
-    response = await fetch(config.url ?? "", {
-      method: config.method,
-      headers,
-      body: JSON.stringify({ identifier: request.identifier, password: request.password }),
-      redirect: "manual",
-      signal: AbortSignal.timeout(HOOK_TIMEOUT_MS),
-    });
+    response = await resilientFetch(config.url ?? "", { method: config.method, headers, body });
   } catch {
     throw upstreamError(
       "A third-party upstream service could not be reached. Please try again later.",
@@ -79,13 +63,17 @@ async function readStatus(response: Response): Promise<string | undefined> {
   if (!reader) return undefined;
   const chunks: Uint8Array[] = [];
   let size = 0;
-  while (size < MAX_ANSWER_BYTES) {
-    const chunk = await reader.read();
-    if (chunk.done) break;
-    chunks.push(chunk.value);
-    size += chunk.value.length;
+  try {
+    while (size < MAX_ANSWER_BYTES) {
+      const chunk = await reader.read();
+      if (chunk.done) break;
+      chunks.push(chunk.value);
+      size += chunk.value.length;
+    }
+  } catch {
+    // The answer broke off (or the attempt's timeout ran out): what arrived is decoded, as Go's decoder would.
   }
-  await reader.cancel();
+  await reader.cancel().catch(() => undefined);
   const bytes = Buffer.concat(chunks).subarray(0, MAX_ANSWER_BYTES);
   let parsed: unknown;
   try {

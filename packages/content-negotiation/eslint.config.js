@@ -1,0 +1,1 @@
+export { default } from "@olympus/eslint-config/typed";

@@ -1,0 +1,69 @@
+/** Go's fmt renderings of the decoded JSON values ory/jsonschema puts in its messages. */
+
+/** strconv.Quote (%q) for text: Go escapes control characters as \x.., JSON as \u00... */
+export function goQuote(text: string): string {
+  let out = '"';
+  for (const ch of text) {
+    const code = ch.codePointAt(0) ?? 0;
+    if (ch === '"' || ch === "\\") out += `\\${ch}`;
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "\t") out += "\\t";
+    else if (ch === "\u0007") out += "\\a";
+    else if (ch === "\b") out += "\\b";
+    else if (ch === "\f") out += "\\f";
+    else if (ch === "\v") out += "\\v";
+    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, "0")}`;
+    else if ((code >= 0x80 && code < 0xa0) || code === 0x2028 || code === 0x2029 || code === 0xfeff || code === 0xad)
+      out += code > 0xffff ? `\\U${code.toString(16).padStart(8, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+    else out += ch;
+  }
+  return `${out}"`;
+}
+
+/**
+ * %#v of a value decoded with json.Decoder.UseNumber, as compiler.go builds
+ * enum and const messages: a json.Number is a string type, so numbers print
+ * quoted; nil prints `<nil>`.
+ */
+export function goSyntaxValue(value: unknown): string {
+  if (typeof value === "string") return goQuote(value);
+  if (typeof value === "number") return goQuote(String(value));
+  if (typeof value === "boolean") return String(value);
+  return "<nil>";
+}
+
+/**
+ * %v of a *big.Float (the schema's limits): the shortest 'g' form, with an
+ * exponent from 1e+06 up or below 1e-04 (math/big ftoa.go).
+ */
+export function goBigFloat(value: number): string {
+  if (value === 0) return "0";
+  const [mantissa = "0", exponentText = "0"] = Math.abs(value).toExponential().split("e");
+  const exponent = Number(exponentText);
+  const digits = mantissa.replace(".", "");
+  const sign = value < 0 ? "-" : "";
+  if (exponent < -4 || exponent >= 6) {
+    const m = digits.length > 1 ? `${digits[0] ?? ""}.${digits.slice(1)}` : digits;
+    const e = Math.abs(exponent).toString().padStart(2, "0");
+    return `${sign}${m}e${exponent < 0 ? "-" : "+"}${e}`;
+  }
+  return `${sign}${Math.abs(value).toString()}`;
+}
+
+/** %v of a decoded json.Number: its text (JSON.parse keeps the value, so the shortest form of it). */
+export const goNumber = (value: number): string => String(value);
+
+/** url.PathEscape, as ory/jsonschema's `escape` applies to property names in pointers. */
+export function goPathEscape(segment: string): string {
+  let out = "";
+  for (const byte of Buffer.from(segment, "utf8")) {
+    const c = String.fromCharCode(byte);
+    if (/[A-Za-z0-9\-_.~$&+:=@]/.test(c)) out += c;
+    else out += `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return out;
+}
+
+/** ory/jsonschema's `escape`: a JSON pointer token, path-escaped. */
+export const escapeToken = (token: string): string => goPathEscape(token.replace(/~/g, "~0").replace(/\//g, "~1"));
