@@ -17,6 +17,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { encode } from "next-auth/jwt";
+import { preparedStandaloneServer, standaloneDir } from "@olympus/devstack/next-standalone";
 import { startEmbeddedKratos } from "@olympus/embedded-kratos";
 import { layOutTestOlympusDatabase } from "@olympus/athena-store/olympus-db/testing";
 import { freePort, startTestPostgres } from "@olympus/test-postgres";
@@ -169,8 +170,8 @@ async function measureKratos(adminUrl: string): Promise<string[]> {
 }
 
 async function main(): Promise<void> {
-  if (WITH_ATHENA && !existsSync(path.join(APP_DIR, ".next", "BUILD_ID"))) {
-    log("athena: no production build yet; running next build…");
+  if (WITH_ATHENA && !existsSync(path.join(standaloneDir("athena", REPO_DIR), "server.js"))) {
+    log("athena: no production (standalone) build yet; running next build…");
     const build = spawnSync(process.execPath, [NEXT_BIN, "build"], { cwd: APP_DIR, stdio: "inherit" });
     if (build.status !== 0) throw new Error("next build failed");
   }
@@ -239,9 +240,12 @@ async function main(): Promise<void> {
       AUTH_SESSION_REVALIDATE_SECONDS: String(REVALIDATE_SECONDS),
       OLYMPUS_DATABASE_URL: olympusDsn,
     };
-    const child = spawn(process.execPath, [NEXT_BIN, "start", "--port", String(port), "--hostname", "127.0.0.1"], {
-      cwd: APP_DIR,
-      env,
+    // The build's standalone server, as the Docker image and the journeys run it (it reads PORT and HOSTNAME).
+    const server = preparedStandaloneServer("athena", REPO_DIR);
+    if (!server) throw new Error("apps/athena has no standalone build");
+    const child = spawn(process.execPath, [server], {
+      cwd: standaloneDir("athena", REPO_DIR),
+      env: { ...env, PORT: String(port), HOSTNAME: "127.0.0.1" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";

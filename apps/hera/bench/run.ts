@@ -22,6 +22,7 @@ import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { embeddedAppEnv, withoutDomainVariables } from "@olympus/devstack/defaults";
+import { preparedStandaloneServer, standaloneDir } from "@olympus/devstack/next-standalone";
 
 const ROUNDS = Number(process.env.HERA_BENCH_ROUNDS ?? 60);
 const WARMUP = 5;
@@ -34,8 +35,8 @@ const children: ChildProcess[] = [];
 const cleanups: (() => Promise<void>)[] = [];
 
 async function main(): Promise<void> {
-  if (!existsSync(path.join(APP_DIR, ".next", "BUILD_ID"))) {
-    console.log("bench: no production build yet; running next build…");
+  if (!existsSync(path.join(standaloneDir("hera", REPO_DIR), "server.js"))) {
+    console.log("bench: no production (standalone) build yet; running next build…");
     await run(process.execPath, [NEXT_BIN, "build"], { cwd: APP_DIR });
   }
   await ensureKratos();
@@ -162,9 +163,12 @@ async function startHera(port: number): Promise<void> {
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
   };
-  const hera = spawn(process.execPath, [NEXT_BIN, "start", "--port", String(port), "--hostname", "127.0.0.1"], {
-    cwd: APP_DIR,
-    env,
+  // The build's standalone server, as the Docker image and the journeys run it (it reads PORT and HOSTNAME).
+  const server = preparedStandaloneServer("hera", REPO_DIR);
+  if (!server) throw new Error("apps/hera has no standalone build");
+  const hera = spawn(process.execPath, [server], {
+    cwd: standaloneDir("hera", REPO_DIR),
+    env: { ...env, PORT: String(port), HOSTNAME: "127.0.0.1" },
     stdio: "ignore",
   });
   children.push(hera);

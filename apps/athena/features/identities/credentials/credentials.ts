@@ -84,6 +84,9 @@ export function credentialItems(identity: Identity): CredentialItem[] {
       case "webauthn": {
         const parsed = webauthnConfig.safeParse(credential.config ?? {});
         const keys = parsed.success ? parsed.data.credentials : [];
+        // Kratos gives every identity whose schema names a webauthn identifier this credential, keys or not
+        // (identity/extension_credentials.go): without a key there is nothing to show or remove.
+        if (parsed.success && keys.length === 0) break;
         const secondFactor = keys.filter((k) => !k.is_passwordless);
         const passwordless = keys.filter((k) => k.is_passwordless);
         items.push({
