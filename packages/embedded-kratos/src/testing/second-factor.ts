@@ -1,4 +1,5 @@
-import { Configuration, FrontendApi, type UiNode, type UiNodeInputAttributes } from "@ory/client";
+import { Configuration, FrontendApi, type UiNode, type UiNodeInputAttributes, type UiText } from "@ory/client";
+import { generateSync } from "otplib";
 import { STRONG_PASSWORD, uniqueEmail, type TestKratos } from "./harness";
 
 /**
@@ -45,6 +46,19 @@ export async function apiPasswordLogin(kratos: TestKratos, email: string): Promi
   });
   if (!data.session_token) throw new Error("no session token");
   return data.session_token;
+}
+
+/** Enrols TOTP in a native settings flow of the session `sessionToken`; returns the secret Kratos showed. */
+export async function enrolTotp(kratos: TestKratos, sessionToken: string): Promise<string> {
+  const { data: flow } = await kratos.frontend.createNativeSettingsFlow({ xSessionToken: sessionToken });
+  const text = (nodeNamed(flow.ui.nodes, "totp_secret_key")?.attributes as { text?: UiText } | undefined)?.text;
+  const secret = String((text?.context as { secret?: string } | undefined)?.secret ?? "");
+  await kratos.frontend.updateSettingsFlow({
+    flow: flow.id,
+    xSessionToken: sessionToken,
+    updateSettingsFlowBody: { method: "totp", totp_code: generateSync({ secret }) },
+  });
+  return secret;
 }
 
 export function inputAttributes(nodes: UiNode[], name: string): UiNodeInputAttributes | undefined {

@@ -1,10 +1,9 @@
-import type { UiText } from "@ory/client";
 import { generateSync } from "otplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser, type BrowserResponse } from "../../../testing/browser";
 import { csrfOf, expectFailure } from "../../../testing/flow-json";
 import { startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../../../testing/harness";
-import { nodeNamed } from "../../../testing/second-factor";
+import { enrolTotp } from "../../../testing/second-factor";
 
 interface FlowJson {
   id: string;
@@ -50,14 +49,7 @@ describe("password login of an identity with TOTP (login/hook.go PostLoginHook, 
       },
     });
     const token = registered.session_token ?? "";
-    const { data: settings } = await kratos.frontend.createNativeSettingsFlow({ xSessionToken: token });
-    const text = (nodeNamed(settings.ui.nodes, "totp_secret_key")?.attributes as { text?: UiText } | undefined)?.text;
-    const secret = String((text?.context as { secret?: string } | undefined)?.secret ?? "");
-    await kratos.frontend.updateSettingsFlow({
-      flow: settings.id,
-      xSessionToken: token,
-      updateSettingsFlowBody: { method: "totp", totp_code: generateSync({ secret }) },
-    });
+    const secret = await enrolTotp(kratos, token);
     return { email, secret, id: registered.identity.id };
   }
 

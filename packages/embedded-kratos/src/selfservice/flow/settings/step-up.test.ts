@@ -1,10 +1,9 @@
-import type { UiText } from "@ory/client";
 import { generateSync } from "otplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser, type BrowserResponse } from "../../../testing/browser";
 import { csrfOf } from "../../../testing/flow-json";
 import { startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../../../testing/harness";
-import { apiPasswordLogin, nodeNamed } from "../../../testing/second-factor";
+import { apiPasswordLogin, enrolTotp } from "../../../testing/second-factor";
 
 interface FlowJson {
   id: string;
@@ -44,20 +43,6 @@ describe("settings step-up to aal2 carries return_to back to settings", () => {
     return email;
   }
 
-  /** Enrols TOTP from another (API) session; returns the secret. */
-  async function enrolTotp(email: string): Promise<string> {
-    const token = await apiPasswordLogin(kratos, email);
-    const { data: flow } = await kratos.frontend.createNativeSettingsFlow({ xSessionToken: token });
-    const text = (nodeNamed(flow.ui.nodes, "totp_secret_key")?.attributes as { text?: UiText } | undefined)?.text;
-    const secret = String((text?.context as { secret?: string } | undefined)?.secret ?? "");
-    await kratos.frontend.updateSettingsFlow({
-      flow: flow.id,
-      xSessionToken: token,
-      updateSettingsFlowBody: { method: "totp", totp_code: generateSync({ secret }) },
-    });
-    return secret;
-  }
-
   /** A browser signed in with the password only (aal1). */
   async function passwordBrowser(email: string): Promise<TestBrowser> {
     const browser = new TestBrowser();
@@ -75,7 +60,7 @@ describe("settings step-up to aal2 carries return_to back to settings", () => {
     const browser = await passwordBrowser(email);
     // The settings flow is opened while password was still the highest factor.
     const settings = asFlow(await browser.request(`${kratos.publicUrl}/self-service/settings/browser`, { headers: json }));
-    const secret = await enrolTotp(email);
+    const secret = await enrolTotp(kratos, await apiPasswordLogin(kratos, email));
     const settingsPage = `${SETTINGS_UI}?flow=${settings.id}`;
 
     // Fetching the flow for the page now asks for the second factor, returning to this flow's page.
@@ -115,7 +100,7 @@ describe("settings step-up to aal2 carries return_to back to settings", () => {
 
   it("starting settings with return_to at aal1 steps up and then restarts settings with the same return_to", async () => {
     const email = await customerWithPassword();
-    await enrolTotp(email);
+    await enrolTotp(kratos, await apiPasswordLogin(kratos, email));
     const browser = await passwordBrowser(email);
     const after = "http://ciam.localhost:3002/profile";
 

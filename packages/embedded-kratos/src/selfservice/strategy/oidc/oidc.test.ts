@@ -1,4 +1,4 @@
-import type { Identity, UiText } from "@ory/client";
+import type { Identity } from "@ory/client";
 import { generateSync } from "otplib";
 import { Client as pgClient } from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -18,7 +18,7 @@ import { decodeSecureCookie, encodeSecureCookie } from "../../../continuity/secu
 import type { KratosConfig } from "../../../config/load";
 import { sealState } from "./state";
 import { TestOidcProvider, type TestAccount } from "./testing/provider";
-import { nodeNamed } from "../../../testing/second-factor";
+import { apiPasswordLogin, enrolTotp } from "../../../testing/second-factor";
 
 /** platform/dev/ciam-kratos/kratos.yml `secrets.cipher[0]` (with `ciphers.algorithm: xchacha20-poly1305`). */
 const CIAM_CIPHER_SECRET = "ciam-dev-cipher-secret-32-chars!";
@@ -587,23 +587,6 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
       expect((await whoami()).status).toBe(401);
     });
     /** Enrols TOTP for a password account through a native login and settings; returns the TOTP secret. */
-    async function enrolTotp(email: string): Promise<string> {
-      const { data: login } = await kratos.frontend.createNativeLoginFlow();
-      const { data: signedIn } = await kratos.frontend.updateLoginFlow({
-        flow: login.id,
-        updateLoginFlowBody: { method: "password", identifier: email, password: STRONG_PASSWORD },
-      });
-      const token = signedIn.session_token ?? "";
-      const { data: settings } = await kratos.frontend.createNativeSettingsFlow({ xSessionToken: token });
-      const text = (nodeNamed(settings.ui.nodes, "totp_secret_key")?.attributes as { text?: UiText } | undefined)?.text;
-      const secret = String((text?.context as { secret?: string } | undefined)?.secret ?? "");
-      await kratos.frontend.updateSettingsFlow({
-        flow: settings.id,
-        xSessionToken: token,
-        updateSettingsFlowBody: { method: "totp", totp_code: generateSync({ secret }) },
-      });
-      return secret;
-    }
 
     // login/hook.go PostLoginHook + maybeLinkCredentials (checkAAL first): with `session.whoami.required_aal:
     // highest_available` (the CIAM config) the password alone links nothing; NewLoginFlow(WithInternalContext) opens
@@ -611,7 +594,7 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
     it("links to an account with TOTP only after the second factor, through a new aal2 login flow (PostLoginHook)", async () => {
       const email = uniqueEmail("link2fa");
       const id = await passwordAccount(email);
-      const secret = await enrolTotp(email);
+      const secret = await enrolTotp(kratos, await apiPasswordLogin(kratos, email));
       const who = account(email);
       const flow = await linkingLoginFlow(email, who);
 
@@ -648,7 +631,7 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
     it("answers an SPA's linking password with the new aal2 login flow (PostLoginHook, SendFlowCompletedAsRedirectOrJSON)", async () => {
       const email = uniqueEmail("link2fa-spa");
       const id = await passwordAccount(email);
-      await enrolTotp(email);
+      await enrolTotp(kratos, await apiPasswordLogin(kratos, email));
       const flow = await linkingLoginFlow(email, account(email));
       const res = await browser.request(flow.ui.action, {
         json: { csrf_token: csrf(flow), method: "password", identifier: email, password: STRONG_PASSWORD },
