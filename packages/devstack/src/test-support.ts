@@ -8,7 +8,7 @@ import { z } from "zod";
 import { freePort } from "@olympus/test-postgres";
 import { DEFAULT_ADMIN, type DevstackOptions, type DevstackPorts } from "./options";
 import { PACKAGE_DIR } from "./paths";
-import { IDLE_GC_MODULE } from "./idle-gc-module";
+import { SERVER_NODE_FLAGS } from "@olympus/server-kit/node-flags";
 
 /** Every port on a free one, so a test never meets a running `npm run dev` (freePort never hands one out twice). */
 export async function freePorts(): Promise<DevstackPorts> {
@@ -125,28 +125,12 @@ export interface CliRun {
 
 /** Runs the CLI exactly as `npm run dev -w @olympus/devstack` does, headless. */
 export function runCli(env: Record<string, string>, args: string[] = []): CliRun {
-  // The same node flags as the package's `dev` script (one V8 helper thread; a young generation that may grow
-  // to 16 MB under load, and one last-resort collection once idle (idle-gc.mjs) — whoami's latency tail is its scavenges, see the embedded
-  // Kratos bench, which runs with these flags too).
-  const child = spawn(
-    process.execPath,
-    [
-      "--max-semi-space-size=16",
-      "--v8-pool-size=1",
-      "--expose-gc",
-      "--import",
-      IDLE_GC_MODULE,
-      "--import",
-      "tsx",
-      path.join(PACKAGE_DIR, "src", "cli.ts"),
-      ...args,
-    ],
-    {
-      cwd: PACKAGE_DIR,
-      env: { ...process.env, OLYMPUS_DEV_APPS: "0", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
+  // The same node flags as the package's `dev` script (SERVER_NODE_FLAGS; its test holds the script to them).
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, "--import", "tsx", path.join(PACKAGE_DIR, "src", "cli.ts"), ...args], {
+    cwd: PACKAGE_DIR,
+    env: { ...process.env, OLYMPUS_DEV_APPS: "0", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

@@ -119,6 +119,8 @@ describe("id_token_hint of another person", () => {
       logoutChallenge: atUi.url.searchParams.get("logout_challenge") ?? "",
     });
     expect(request).toMatchObject({ subject: "alice", sid: alice.sid, rp_initiated: true });
+    // flow.LogoutRequest: the RP-initiated request is stored without RequestedAt/ExpiresAt, answered as null.
+    expect(request).toMatchObject({ requested_at: null, expires_at: null });
     expect(request.client?.client_id).toBe(client.id);
     expect(request.client?.client_secret).toBeUndefined();
   });
@@ -233,6 +235,9 @@ describe("logout without id_token_hint", () => {
     });
     expect(request).toMatchObject({ subject: "grace", rp_initiated: false });
     expect(request.client ?? undefined).toBeUndefined();
+    // issueLogoutVerifier: RequestedAt/ExpiresAt are Round(time.Second), so Go's JSON has no fraction.
+    expect(request.requested_at).toMatch(/T\d\d:\d\d:\d\dZ$/);
+    expect(request.expires_at).toMatch(/T\d\d:\d\d:\d\dZ$/);
     const { data: accepted } = await hydra.admin.acceptOAuth2LogoutRequest({
       logoutChallenge: atUi.url.searchParams.get("logout_challenge") ?? "",
     });

@@ -164,9 +164,10 @@ describe("rejecting a logout request", () => {
     // Hydra gives no redirect_to: the logout UI decides where the browser goes next.
     expect(rejected.status).toBe(204);
     expect(await rejected.text()).toBe("");
-    // Hydra's logout challenges are stateless: rejecting records nothing (persister_consent.go RejectLogoutRequest).
-    const later = await hydra.admin.getOAuth2LogoutRequest({ logoutChallenge });
-    expect(later.status).toBe(200);
+    // persister_consent.go RejectLogoutRequest stores the rejection; GetLogoutRequest then finds nothing (sqlcon.ErrNoRows).
+    const later = await fetch(new URL(`admin/oauth2/auth/requests/logout?logout_challenge=${logoutChallenge}`, hydra.adminUrl));
+    expect(later.status).toBe(404);
+    expect(await later.json()).toEqual({ error: "Unable to locate the resource", error_description: "" });
 
     // The user is still signed in: the RP's tokens work and the next authorization is remembered.
     expect((await hydra.admin.introspectOAuth2Token({ token: tokens.access_token })).data.active).toBe(true);

@@ -24,7 +24,7 @@ let signingKey: CryptoKey;
 
 const ends = startsWith(LOGIN_UI, REGISTRATION_UI, CONSENT_UI, REDIRECT_URI, ERROR_UI);
 
-async function postAuthorization(browser: TestBrowser, form: Record<string, string>, query = ""): Promise<URL> {
+async function postAuthorization(browser: TestBrowser, form: Record<string, string> | URLSearchParams, query = ""): Promise<URL> {
   const target = query === "" ? authUrl : `${authUrl}?${query}`;
   const response = await browser.request(target, { method: "POST", body: new URLSearchParams(form) });
   const location = response.headers.get("location");
@@ -119,5 +119,82 @@ describe("POST authorization requests (fosite newAuthorizeRequest reads r.Form)"
     expect(end.toString().startsWith(ERROR_UI)).toBe(true);
     expect(end.searchParams.get("error")).toBe("invalid_client");
     expect(end.searchParams.get("error_description")).toContain("The requested OAuth 2.0 Client does not exist.");
+  });
+});
+
+/**
+ * A parameter given more than once. Go's ParseForm (net/http request.go)
+ * lists a urlencoded body's values before the URL's, ParseMultipartForm
+ * appends a multipart body's after them; fosite's newAuthorizeRequest has no
+ * "given twice" refusal: it reads `Form.Get` (the first value) and, for
+ * `audience`, every value (audience_strategy.go GetAudiences).
+ */
+describe("repeated authorization parameters (fosite newAuthorizeRequest over Go's r.Form)", () => {
+  const AUDIENCE_A = "https://api.example.com/a";
+  const AUDIENCE_B = "https://api.example.com/b";
+  let audienceClient: string;
+
+  beforeAll(async () => {
+    const { data } = await hydra.admin.createOAuth2Client({
+      oAuth2Client: {
+        redirect_uris: [REDIRECT_URI],
+        grant_types: ["authorization_code"],
+        response_types: ["code"],
+        scope: "openid email profile",
+        audience: [AUDIENCE_A, AUDIENCE_B],
+      },
+    });
+    audienceClient = data.client_id ?? "";
+  });
+
+  it("GetAudiences: an audience in the body and another in the URL are both requested, the body's first", async () => {
+    const query = `audience=${encodeURIComponent(AUDIENCE_B)}`;
+    const at = await postAuthorization(new TestBrowser(), { ...baseForm(), client_id: audienceClient, audience: AUDIENCE_A }, query);
+    const login = await loginRequest(at);
+    expect(login.requested_access_token_audience).toEqual([AUDIENCE_A, AUDIENCE_B]);
+  });
+
+  it("Form.Get: a parameter repeated in the body is read as its first value, not refused", async () => {
+    const form = new URLSearchParams({ ...baseForm(), scope: "openid email" });
+    form.append("scope", "openid profile");
+    const at = await postAuthorization(new TestBrowser(), form);
+    const login = await loginRequest(at);
+    expect(login.requested_scope).toEqual(["openid", "email"]);
+  });
+
+  it("Form.Get: a parameter repeated in a GET's query is read as its first value", async () => {
+    const query = new URLSearchParams({ ...baseForm(), scope: "openid email" });
+    query.append("scope", "openid profile");
+    const at = (await new TestBrowser().navigate(`${authUrl}?${query.toString()}`, ends)).url;
+    const login = await loginRequest(at);
+    expect(login.requested_scope).toEqual(["openid", "email"]);
+  });
+
+  it("ParseMultipartForm: a multipart body is read, its values after the URL's", async () => {
+    const body = new FormData();
+    for (const [key, value] of Object.entries({ ...baseForm(), scope: "openid email" })) body.append(key, value);
+    const response = await fetch(`${authUrl}?scope=openid+profile`, { method: "POST", body, redirect: "manual" });
+    const location = response.headers.get("location") ?? "";
+    await response.body?.cancel();
+    const at = (await new TestBrowser().navigate(new URL(location, authUrl).toString(), ends)).url;
+    const login = await loginRequest(at);
+    expect(login.client?.client_id).toBe(clientId);
+    expect(login.requested_scope).toEqual(["openid", "profile"]);
+  });
+
+  it("a multipart body Go cannot parse is invalid_request at the error UI", async () => {
+    const response = await fetch(authUrl, {
+      method: "POST",
+      headers: { "content-type": "multipart/form-data; boundary=xyz" },
+      body: "--xyz\r\nnot a part",
+      redirect: "manual",
+    });
+    await response.body?.cancel();
+    const location = new URL(response.headers.get("location") ?? "", authUrl);
+    expect(location.toString().startsWith(ERROR_UI)).toBe(true);
+    expect(location.searchParams.get("error")).toBe("invalid_request");
+    expect(location.searchParams.get("error_description")).toContain(
+      "Unable to parse HTTP body, make sure to send a properly formatted form request body.",
+    );
   });
 });

@@ -1,5 +1,7 @@
+import { createHash } from "node:crypto";
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type JWK } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { xchachaOpen } from "./credentials/xchacha20poly1305";
 import { TestBrowser } from "./testing/browser";
 import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
 import {
@@ -158,6 +160,56 @@ describe("verifiable credentials (createVerifiableCredential)", () => {
     const unknown = await credentials({ format: "jwt_vc_json" }, "not-a-token");
     expect(unknown.status).toBe(401);
     expect(unknown.body.error).toBe("request_unauthorized");
+  });
+});
+
+describe("the nonce and the credential's times (persister_nonce.go NewNonce; createVerifiableCredential's session.Claims.IssuedAt)", () => {
+  it("seals the expiry with Hydra's flow cipher: XChaCha20-Poly1305 under SHA-256(secrets.system[0]), padded base64url", async () => {
+    const before = Math.floor(Date.now() / 1000);
+    const primed = await nonce();
+    const raw = Buffer.from(primed, "base64url");
+    expect(Buffer.from(raw).toString("base64url").padEnd(primed.length, "=")).toBe(primed);
+    const key = createHash("sha256").update("ciam-hydra-dev-system-secret-NOT-FOR-PRODUCTION").digest();
+    const opened = xchachaOpen(key, raw.subarray(0, 24), raw.subarray(24), Buffer.from(`vc-nonce-at:${accessToken}`));
+    expect(opened?.length).toBe(8);
+    const expiry = Number(opened?.readBigInt64LE() ?? 0n);
+    expect(expiry - before).toBeGreaterThanOrEqual(3600);
+    expect(expiry - before).toBeLessThanOrEqual(3602);
+  });
+
+  it("dates the credential at the consent's redemption (the session's ID token claims), not at the code exchange", async () => {
+    const browser = new TestBrowser();
+    const verifier = newVerifier();
+    const login = await toLoginUi(
+      browser,
+      authorizeUrl(hydra, client.id, { code_challenge: s256(verifier), code_challenge_method: "S256" }),
+    );
+    const consent = await acceptLogin(hydra, browser, login.challenge ?? "", { subject: "vc-dated" });
+    const redeemedFrom = Math.floor(Date.now() / 1000);
+    const callback = await acceptConsent(hydra, browser, consent, {});
+    const redeemedBy = Math.floor(Date.now() / 1000);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const tokens = await tokenRequest(
+      hydra,
+      {
+        grant_type: "authorization_code",
+        code: responseParams(callback).get("code") ?? "",
+        redirect_uri: REDIRECT_URI,
+        code_verifier: verifier,
+      },
+      client,
+    );
+    const token = tokens.body.access_token ?? "";
+    const primed = await credentials({ format: "jwt_vc_json" }, token);
+    const issued = await credentials(
+      { format: "jwt_vc_json", proof: { proof_type: "jwt", jwt: await proof({ nonce: primed.body.c_nonce }) } },
+      token,
+    );
+    const { payload } = decode(String(issued.body.credential_draft_00));
+    expect(Number(payload.iat)).toBeGreaterThanOrEqual(redeemedFrom);
+    expect(Number(payload.iat)).toBeLessThanOrEqual(redeemedBy);
+    expect(payload.nbf).toBe(payload.iat);
+    expect(Number(payload.exp) - Number(payload.iat)).toBe(3600);
   });
 });
 

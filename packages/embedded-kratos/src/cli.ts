@@ -1,12 +1,26 @@
 import { parseArgs } from "node:util";
+import { runCleanupSql } from "./cleanup/command";
 import { startEmbeddedKratos } from "./index";
 
 /**
  * `tsx src/cli.ts -c <kratos.yml> [-c <overlay.yml> …]` — runs until
  * SIGINT/SIGTERM. Several files merge in order and are watched, as with
  * `kratos serve -c … -c …`. DSN and ADMIN_API_TOKEN come from the environment.
+ *
+ * `tsx src/cli.ts cleanup sql [<database-url>] [flags]` — one run of
+ * `kratos cleanup sql` (see src/cleanup/command.ts), then exits.
  */
 async function main(): Promise<void> {
+  const [command, sub] = process.argv.slice(2);
+  if (command === "cleanup") {
+    if (sub !== "sql") {
+      console.error(
+        "usage: tsx src/cli.ts cleanup sql [<database-url>] [-e=false] [--keep-last 0s] [-b 100] [--database.cleanup.sleep.tables 1m] [-c kratos.yml]",
+      );
+      process.exit(2);
+    }
+    process.exit(await runCleanupSql(process.argv.slice(4), process.env, (line) => console.log(line)));
+  }
   const { values } = parseArgs({
     options: { config: { type: "string", short: "c", multiple: true }, host: { type: "string" }, dev: { type: "boolean" } },
   });

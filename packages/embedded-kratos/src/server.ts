@@ -115,7 +115,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let hasher: WorkerPasswordHasher | undefined;
   try {
     await migrate(db, [...coreMigrations(), ...sessionTokenExchangeMigrations, ...strategies.served.flatMap((s) => s.migrations ?? [])]);
-    const schemas = new SchemaRegistry(config.identity.schemas, config.identity.default_schema_id, config.publicBaseUrl);
+    const schemas = await SchemaRegistry.load(config.identity.schemas, config.identity.default_schema_id, config.publicBaseUrl);
     const identityRepository = new IdentityRepository(db);
     hasher = new WorkerPasswordHasher(config.hashers);
     const deps: FlowDeps = {

@@ -64,6 +64,8 @@ export async function startIamTestStack(): Promise<IamTestStack> {
       dsn: await server.createDatabase("iam_hydra"),
       publicPort: await freePort(),
       adminPort: await freePort(),
+      // As the dev stack runs it (Compose: `serve all --dev`), whose config this is.
+      dev: true,
       logger: silentLogger,
     });
     return await assemble(server, pool, databaseUrl, hydra);

@@ -73,6 +73,8 @@ export async function startDomainStack(
     dsn: await pg.createDatabase(`${domain}_hydra_actions`),
     publicPort: await freePort(),
     adminPort: await freePort(),
+    // As the dev stack runs it (Compose: `serve all --dev`), whose config this is.
+    dev: true,
     logger: silentLogger,
   });
   const kratosPublic = kratos.publicUrl.replace(/\/$/, "");

@@ -25,6 +25,8 @@ export async function startOryDomain(pg: TestPostgres, domain: Domain, adminToke
     publicPort: await freePort(),
     adminPort: hydraAdminPort,
     adminToken,
+    // As the dev stack runs it (Compose: `serve all --dev`), whose config this is.
+    dev: true,
     logger: silentLogger,
   });
   let kratos: EmbeddedKratos;

@@ -1,51 +1,52 @@
+import { clientToJson } from "../clients/model";
 import type { Deps } from "../deps";
 import { HydraError, sendJson } from "../errors";
-import { fositeHydraError } from "../fosite-errors";
 import { randomToken, type Flow } from "../flows/repository";
-import { challengeParam, publicRequest } from "./flow-helpers";
+import { challengeParam } from "./flow-helpers";
+import { logoutRequestToJson } from "./logout-json";
 import type { AdminRouter } from "./router";
 
-/**
- * A logout challenge as Hydra's persister decodes it (GetLogoutRequest,
- * AcceptLogoutRequest, RejectLogoutRequest): unknown is x.ErrNotFound with
- * "Failed to decrypt the logout challenge.", expired is
- * flow.ErrorLogoutFlowExpired (401). Hydra's logout challenges are
- * stateless: reading, accepting or rejecting one again is answered the same.
- */
-async function loadLogout(deps: Deps, url: URL): Promise<Flow> {
-  const flow = await deps.flows.get("logout", challengeParam(url, "logout"));
-  if (!flow) throw new HydraError(404, "Not Found", "Unable to locate the requested resource Failed to decrypt the logout challenge.");
-  if (flow.expiresAt.getTime() <= Date.now())
-    throw fositeHydraError("request_unauthorized", "The logout request has expired, please try the flow again.");
-  return flow;
+/** Hydra's was_used (flow.LogoutRequest WasHandled): the verifier was redeemed. */
+export function logoutWasUsed(flow: Flow): boolean {
+  return flow.handled?.was_used === true;
 }
 
+/**
+ * The admin side of logout requests as Hydra v26.2 answers it
+ * (consent/handler.go getOAuth2LogoutRequest, acceptOAuth2LogoutRequest,
+ * rejectOAuth2LogoutRequest over persistence/sql/persister_consent.go):
+ * requests are stored, a rejected one is not found, and none of these look
+ * at the expiry (only redeeming the verifier does, public/logout.ts).
+ */
 export function registerLogoutRoutes(router: AdminRouter, deps: Deps): void {
   const base = "/admin/oauth2/auth/requests/logout";
 
   router.add("GET", base, async ({ url, res }) => {
-    const flow = await loadLogout(deps, url);
+    // GetLogoutRequest finds no row (unknown, or rejected): sqlcon.ErrNoRows.
+    const flow = await deps.flows.readableLogout(challengeParam(url, "logout"));
+    if (!flow) throw HydraError.noRows();
+    // WasHandled: 410 with where the flow can be started again.
+    if (logoutWasUsed(flow)) {
+      sendJson(res, 410, { redirect_to: typeof flow.request.request_url === "string" ? flow.request.request_url : "" });
+      return;
+    }
+    // flow.LogoutRequest AfterFind loads the client as it is now (without its secret), not as it was.
+    const client = flow.clientId ? await deps.clients.get(flow.clientId) : undefined;
+    const current = client ? { ...flow, request: { ...flow.request, client: clientToJson(client) } } : flow;
     // What only completing the logout needs (which session, where to go) stays private, as in Hydra.
-    sendJson(res, 200, {
-      challenge: flow.challenge,
-      client: null,
-      ...publicRequest(flow),
-      requested_at: flow.requestedAt.toISOString(),
-      expires_at: flow.expiresAt.toISOString(),
-    });
+    sendJson(res, 200, logoutRequestToJson(current));
   });
 
   router.add("PUT", `${base}/accept`, async ({ url, res }) => {
-    const flow = await loadLogout(deps, url);
-    // One verifier per challenge: accepting again hands out the same one.
-    const verifier = flow.state === "accepted" && flow.verifier ? flow.verifier : randomToken();
-    const redirectTo = `${deps.publicUrl}oauth2/sessions/logout?logout_verifier=${verifier}`;
-    if (flow.state !== "accepted") await deps.flows.decide(flow.challenge, "accepted", { redirect_to: redirectTo }, verifier);
-    sendJson(res, 200, { redirect_to: redirectTo });
+    // AcceptLogoutRequest: an UPDATE that may match nothing, then GetLogoutRequest (sqlcon.ErrNoRows).
+    const flow = await deps.flows.acceptLogout(challengeParam(url, "logout"), randomToken());
+    if (!flow?.verifier) throw HydraError.noRows();
+    sendJson(res, 200, { redirect_to: `${deps.publicUrl}oauth2/sessions/logout?logout_verifier=${flow.verifier}` });
   });
 
   router.add("PUT", `${base}/reject`, async ({ url, res }) => {
-    await loadLogout(deps, url);
+    // RejectLogoutRequest: an UPDATE matching no row is x.ErrNotFound.
+    if (!(await deps.flows.rejectLogout(challengeParam(url, "logout")))) throw HydraError.notFound();
     res.writeHead(204).end();
   });
 }

@@ -1,43 +1,62 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import { XNONCE_SIZE, xchachaOpen, xchachaSeal } from "./xchacha20poly1305";
 
 /**
- * Hydra's verifiable-credentials nonce (persistence/sql/persister_nonce.go):
- * not stored, but the expiry encrypted with an AEAD whose additional data is
- * `vc-nonce-at:` + the access token, so a nonce is only good with the token
- * it was issued for, until it expires. AES-256-GCM here, keyed from the
- * system secret (a key drawn at start-up when none is configured).
+ * Hydra's verifiable-credentials nonce (persistence/sql/persister_nonce.go
+ * NewNonce / IsNonceValid): not stored, but the expiry (Unix seconds,
+ * x.IntToBytes: int64 little-endian) sealed by Hydra's flow cipher
+ * (aead/xchacha20.go: XChaCha20-Poly1305, a random 24-byte nonce in front,
+ * padded base64url) with the additional data `vc-nonce-at:` + the access
+ * token, so a nonce is only good with its token until it expires. The key is
+ * SHA-256 of `secrets.system[0]` (x.HashStringSecret); opening also tries the
+ * rotated secrets after it (aead/helpers.go allKeys). Without a system secret
+ * (Hydra would fail the request) a key drawn at start-up stands in.
  */
 const AAD_PREFIX = "vc-nonce-at:";
 
-export class NonceCipher {
-  private readonly key: Buffer;
+const sha256 = (secret: string) => createHash("sha256").update(secret).digest();
 
-  constructor(secret: string | undefined) {
-    this.key = secret ? createHash("sha256").update(`embedded-hydra vc nonce\u0000${secret}`).digest() : randomBytes(32);
+export class NonceCipher {
+  /** The key nonces are sealed with, then the rotated ones that still open them. */
+  private readonly key: Buffer;
+  private readonly keys: Buffer[];
+
+  constructor(secrets: readonly string[] | undefined) {
+    const [first, ...rotated] = secrets ?? [];
+    this.key = first === undefined ? randomBytes(32) : sha256(first);
+    this.keys = [this.key, ...rotated.map(sha256)];
   }
 
   issue(accessToken: string, expiresAtSeconds: number): string {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv("aes-256-gcm", this.key, iv);
-    cipher.setAAD(Buffer.from(AAD_PREFIX + accessToken));
+    const nonce = randomBytes(XNONCE_SIZE);
     const plaintext = Buffer.alloc(8);
-    plaintext.writeBigInt64BE(BigInt(expiresAtSeconds));
-    const sealed = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-    return Buffer.concat([iv, sealed, cipher.getAuthTag()]).toString("base64url");
+    plaintext.writeBigInt64LE(BigInt(expiresAtSeconds));
+    const sealed = xchachaSeal(this.key, nonce, plaintext, Buffer.from(AAD_PREFIX + accessToken));
+    return goUrlBase64(Buffer.concat([nonce, sealed]));
   }
 
   /** IsNonceValid's outcome: undefined when valid, else fosite's invalid_request hint. */
   check(accessToken: string, nonce: string): string | undefined {
-    try {
-      const raw = Buffer.from(nonce, "base64url");
-      if (raw.length !== 12 + 8 + 16) return "The nonce is invalid.";
-      const decipher = createDecipheriv("aes-256-gcm", this.key, raw.subarray(0, 12));
-      decipher.setAAD(Buffer.from(AAD_PREFIX + accessToken));
-      decipher.setAuthTag(raw.subarray(20));
-      const plaintext = Buffer.concat([decipher.update(raw.subarray(12, 20)), decipher.final()]);
-      return Number(plaintext.readBigInt64BE()) < Math.floor(Date.now() / 1000) ? "The nonce has expired." : undefined;
-    } catch {
-      return "The nonce is invalid.";
-    }
+    const raw = decodeGoUrlBase64(nonce);
+    if (!raw || raw.length < XNONCE_SIZE) return "The nonce is invalid.";
+    const aad = Buffer.from(AAD_PREFIX + accessToken);
+    const opened = this.keys
+      .map((key) => xchachaOpen(key, raw.subarray(0, XNONCE_SIZE), raw.subarray(XNONCE_SIZE), aad))
+      .find((plaintext) => plaintext !== undefined);
+    if (!opened || opened.length !== 8) return "The nonce is invalid.";
+    return opened.readBigInt64LE() < BigInt(Math.floor(Date.now() / 1000)) ? "The nonce has expired." : undefined;
   }
+}
+
+/** Go's base64.URLEncoding.EncodeToString: the URL alphabet, padded with `=`. */
+function goUrlBase64(bytes: Buffer): string {
+  const text = bytes.toString("base64url");
+  return text.padEnd(Math.ceil(text.length / 4) * 4, "=");
+}
+
+/** Go's base64.URLEncoding.DecodeString: the URL alphabet with `=` padding, nothing else accepted. */
+function decodeGoUrlBase64(text: string): Buffer | undefined {
+  if (text.length % 4 !== 0 || !/^[A-Za-z0-9_-]*(?:={1,2})?$/.test(text)) return undefined;
+  const decoded = Buffer.from(text, "base64url");
+  return goUrlBase64(decoded) === text ? decoded : undefined;
 }

@@ -28,7 +28,7 @@ const instances = new WeakMap<Deps, Instance>();
 function instanceOf(deps: Deps): Instance {
   let instance = instances.get(deps);
   if (!instance) {
-    instance = { lookup: new TokenLookup(deps.db), nonces: new NonceCipher(deps.config.secrets.system?.[0]) };
+    instance = { lookup: new TokenLookup(deps.db), nonces: new NonceCipher(deps.config.secrets.system) };
     instances.set(deps, instance);
   }
   return instance;
@@ -145,7 +145,10 @@ export async function createVerifiableCredential(deps: Deps, req: IncomingMessag
   const extra: Record<string, unknown> = consent
     ? { ...consent.session.id_token, ...(consent.loginSessionId ? { sid: consent.loginSessionId } : {}) }
     : {};
-  const issuedAt = found.token.iat;
+  // session.Claims.IssuedAt: for a token from a consent, the second the consent verifier was redeemed (Hydra builds the
+  // session's ID token claims there, oauth2/handler.go updateSessionWithRequest, and keeps them through the code
+  // exchange and refreshes); the consent session is written at that redemption. Other grants: the token's issuance.
+  const issuedAt = consent ? Math.floor(consent.handledAt.getTime() / 1000) : found.token.iat;
   const claims = {
     iss: deps.issuer,
     sub: vcId,

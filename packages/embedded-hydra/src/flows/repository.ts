@@ -56,6 +56,12 @@ function fromRow(row: FlowRow): Flow {
   };
 }
 
+/**
+ * A logout request of a client that was deleted since is gone: Hydra's
+ * hydra_oauth2_logout_request.client_id references the client ON DELETE CASCADE.
+ */
+const LOGOUT_CLIENT_KEPT = "(client_id IS NULL OR EXISTS (SELECT 1 FROM hydra_clients c WHERE c.id = hydra_flows.client_id))";
+
 /** An unguessable, URL-safe identifier for challenges and verifiers. */
 export function randomToken(): string {
   return randomBytes(24).toString("base64url");
@@ -118,10 +124,52 @@ export class FlowRepository {
     return (result.rowCount ?? 0) > 0;
   }
 
-  /** A logout verifier (Hydra's are not spent: completing a logout again finds nothing left to end). */
-  async acceptedLogout(verifier: string): Promise<Flow | undefined> {
+  // Logout requests keep Hydra v26.2's stored state (persistence/sql/persister_consent.go): `state` is
+  // pending/accepted/rejected and `handled.was_used` is Hydra's was_used, which a later accept or reject
+  // leaves as it is. Their expiry is only looked at when the verifier is redeemed (public/logout.ts).
+
+  /** GetLogoutRequest: a logout request unless it was rejected (`rejected = FALSE`). */
+  async readableLogout(challenge: string): Promise<Flow | undefined> {
     const result = await this.db.query<FlowRow>(
-      "SELECT * FROM hydra_flows WHERE verifier = $1 AND kind = 'logout' AND state = 'accepted' AND expires_at > now()",
+      `SELECT * FROM hydra_flows WHERE challenge = $1 AND kind = 'logout' AND state <> 'rejected' AND ${LOGOUT_CLIENT_KEPT}`,
+      [challenge],
+    );
+    const row = result.rows[0];
+    return row ? fromRow(row) : undefined;
+  }
+
+  /**
+   * AcceptLogoutRequest: accepted (also after a rejection or a redemption);
+   * the verifier is chosen once, so every accept hands out the same one.
+   */
+  async acceptLogout(challenge: string, verifier: string): Promise<Flow | undefined> {
+    const result = await this.db.query<FlowRow>(
+      `UPDATE hydra_flows SET state = 'accepted', verifier = COALESCE(verifier, $2)
+       WHERE challenge = $1 AND kind = 'logout' AND ${LOGOUT_CLIENT_KEPT} RETURNING *`,
+      [challenge, verifier],
+    );
+    const row = result.rows[0];
+    return row ? fromRow(row) : undefined;
+  }
+
+  /** RejectLogoutRequest: false when there is no such request (also when it was rejected before: that is found). */
+  async rejectLogout(challenge: string): Promise<boolean> {
+    const result = await this.db.query(
+      `UPDATE hydra_flows SET state = 'rejected' WHERE challenge = $1 AND kind = 'logout' AND ${LOGOUT_CLIENT_KEPT}`,
+      [challenge],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  /**
+   * VerifyAndInvalidateLogoutRequest: marks an accepted request's verifier as
+   * used and returns the request; an earlier use does not stop it, and the
+   * caller checks the expiry afterwards, as Hydra does.
+   */
+  async useLogoutVerifier(verifier: string): Promise<Flow | undefined> {
+    const result = await this.db.query<FlowRow>(
+      `UPDATE hydra_flows SET handled = COALESCE(handled, '{}'::jsonb) || '{"was_used": true}'::jsonb
+       WHERE verifier = $1 AND kind = 'logout' AND state = 'accepted' AND ${LOGOUT_CLIENT_KEPT} RETURNING *`,
       [verifier],
     );
     const row = result.rows[0];

@@ -15,6 +15,7 @@ import { redeemVerifier } from "./verifiers";
 import { mapDeviceRequest } from "../device/routes";
 import { withRequestLine } from "../provider/replay-body";
 import { postedAuthorizationForm } from "./posted-form";
+import { fositeDescription } from "../fosite-errors";
 
 export const DISCOVERY_PATHS = new Set(["/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"]);
 
@@ -42,7 +43,18 @@ export async function mapHydraRequest(deps: Deps, req: IncomingMessage, res: Ser
     }
     // Hydra's request_url carries the raw query of the URL, not a re-encoded one (a POST's form is not in it).
     const rawQuery = (req.url ?? "").split("?").slice(1).join("?");
-    const sent = req.method === "POST" ? await postedAuthorizationForm(req, searchParams) : searchParams;
+    const posted = req.method === "POST" ? await postedAuthorizationForm(req, searchParams) : undefined;
+    if (posted?.kind === "unparsable") {
+      // fosite newAuthorizeRequest: ParseMultipartForm failed, before any client is known (Hydra's error UI).
+      return errorPage(deps, {
+        error: "invalid_request",
+        error_description: fositeDescription(
+          "invalid_request",
+          "Unable to parse HTTP body, make sure to send a properly formatted form request body.",
+        ),
+      });
+    }
+    const sent = posted?.form ?? searchParams;
     const requestObject = await resolveRequestObject(deps, sent);
     if (requestObject.kind === "refused") return errorPage(deps, requestObject.error);
     // Hydra decides on fosite's form (the object's claims applied); oidc-provider gets it without the object.

@@ -9,6 +9,7 @@ import { providerCookieOptions, ROUTES } from "../provider/create-provider";
 import { isStorableText } from "@olympus/server-kit/text";
 import type { Mapping } from "./mapping";
 import { errorPage } from "./responses";
+import { fositeDescription } from "../fosite-errors";
 
 /**
  * `/oauth2/sessions/logout` as Hydra answers it (consent/strategy_default.go
@@ -191,21 +192,32 @@ async function logoutChallenge(deps: Deps, req: IncomingMessage, res: ServerResp
   return { kind: "redirect", location: withQuery(logoutUi, { logout_challenge: challenge }) };
 }
 
-/** `/oauth2/sessions/logout?logout_verifier=`: the logout UI accepted; end what Hydra's completeLogout ends. */
+/**
+ * `/oauth2/sessions/logout?logout_verifier=`: the logout UI accepted; end what Hydra's completeLogout ends.
+ * The verifier is redeemed as VerifyAndInvalidateLogoutRequest does: one of no accepted (and not since rejected)
+ * request is x.ErrNotFound; a used one redeems again; an expired OP-initiated one is flow.ErrorLogoutFlowExpired
+ * (an RP-initiated request has no expiry). Errors go to the error UI (oauth2/handler.go forwardError).
+ */
 export async function completeLogout(deps: Deps, req: IncomingMessage, res: ServerResponse, verifier: string): Promise<Mapping> {
-  const flow = await deps.flows.acceptedLogout(verifier);
+  const flow = await deps.flows.useLogoutVerifier(verifier);
   const parsed = logoutPrivateSchema.safeParse(flow?.request[LOGOUT_PRIVATE_KEY]);
   if (!flow || !parsed.success) {
+    return errorPage(deps, { error: "Not Found", error_description: "Unable to locate the requested resource" });
+  }
+  const rpInitiated = flow.request.rp_initiated === true;
+  // issueLogoutVerifier sets ExpiresAt only for the OP-initiated request; the column here is NOT NULL, so the
+  // RP-initiated request's stored expiry is ignored.
+  if (!rpInitiated && flow.expiresAt.getTime() < Date.now()) {
     return errorPage(deps, {
-      error: "invalid_request",
-      error_description: "The logout verifier has already been used, has not been granted, or is invalid.",
+      error: "request_unauthorized",
+      error_description: fositeDescription("request_unauthorized", "The logout request has expired, please try the flow again."),
     });
   }
   return finishLogout(deps, req, res, {
     subject: flow.subject ?? "",
     sid: typeof flow.request.sid === "string" ? flow.request.sid : "",
     sessionUid: parsed.data.session_uid,
-    rpInitiated: flow.request.rp_initiated === true,
+    rpInitiated,
     redirectTo: parsed.data.post_logout_redirect,
     requestUrl: typeof flow.request.request_url === "string" ? flow.request.request_url : "",
   });
@@ -220,11 +232,11 @@ async function finishLogout(deps: Deps, req: IncomingMessage, res: ServerRespons
     if (!own || own.accountId !== request.subject || own.uid !== request.sessionUid) return done;
   }
   const target = await deps.provider().Session.findByUid(request.sessionUid);
-  // Ended meanwhile (revoked, expired, or this verifier was replayed): nothing left to do.
-  if (!target) return done;
-  const frontChannel = await endLoginSession(deps, target, target.accountId === request.subject);
+  // Ended meanwhile (revoked, expired, or this verifier was replayed): no one left to notify. The browser's own
+  // session still ends, as Hydra's completeLogout revokes the cookie before it looks for the hinted session.
+  const frontChannel = target ? await endLoginSession(deps, target, target.accountId === request.subject) : [];
   // Hydra then ends the browser's own login session too, whoever it belongs to (best effort, no notifications).
-  if (browser.session && browser.session.uid !== target.uid) {
+  if (browser.session && browser.session.uid !== target?.uid) {
     await endLoginSession(deps, browser.session, false).catch((error: unknown) =>
       deps.logger.log("warn", "ending the browser's login session failed", { error: String(error) }),
     );

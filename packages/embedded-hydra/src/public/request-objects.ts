@@ -193,9 +193,18 @@ export async function resolveRequestObject(deps: Deps, query: URLSearchParams): 
  * The query oidc-provider gets for fosite's form: without `request` and
  * `request_uri` (applied, or ignored by fosite), for the client the query
  * named (fosite keeps the client it looked up before reading the object).
+ * A parameter given more than once (Go's `r.Form` keeps every value) is
+ * what fosite reads: the first value (`Form.Get`), and for `audience` every
+ * non-empty value (audience_strategy.go GetAudiences), joined with spaces —
+ * oidc-provider refuses a parameter given twice.
  */
 export function providerQuery(form: URLSearchParams, clientId: string | null): URLSearchParams {
-  const query = new URLSearchParams(form);
+  const query = new URLSearchParams();
+  for (const key of new Set(form.keys())) {
+    const values = form.getAll(key);
+    const read = key === "audience" && values.length > 1 ? values.filter((value) => value !== "").join(" ") : values[0];
+    if (read !== undefined) query.set(key, read);
+  }
   query.delete("request");
   query.delete("request_uri");
   if (clientId !== null) query.set("client_id", clientId);

@@ -14,6 +14,7 @@ import {
 import { fositeDescription } from "../fosite-errors";
 import type { Mapping } from "./mapping";
 import { authorizationError, errorPage, type OAuthError } from "./responses";
+import { refuseVerifierRequest } from "./verifier-request";
 
 type Kind = "login" | "consent";
 
@@ -36,12 +37,16 @@ export async function redeemVerifier(deps: Deps, req: IncomingMessage, kind: Kin
   // fosite's NewAuthorizeRequest reads the verifier's request before Hydra looks at the verifier: without a
   // known client (a POST authorization's request_url carries no parameters) it ends here, the verifier unspent.
   const clientId = query.get("client_id") ?? "";
-  if (clientId === "" || !(await deps.clients.get(clientId))) {
+  const client = clientId === "" ? undefined : await deps.clients.get(clientId);
+  if (!client) {
     return errorPage(deps, {
       error: "invalid_client",
       error_description: fositeDescription("invalid_client", "The requested OAuth 2.0 Client does not exist."),
     });
   }
+  // The rest of that request is checked as fosite checks it, also before the verifier is spent.
+  const refused = await refuseVerifierRequest(deps, query, client);
+  if (refused) return refused;
   const flow = await deps.flows.redeem(kind, verifier);
   if (!flow) {
     // flow/flow_encoding.go decodeVerifier: access_denied, to the client of the authorization request the URL carries.

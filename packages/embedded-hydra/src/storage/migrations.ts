@@ -158,7 +158,9 @@ export async function runMigrations(pool: pg.Pool): Promise<void> {
 /** Deletes rows whose lifetime has passed; run periodically. */
 export async function deleteExpired(pool: pg.Pool): Promise<void> {
   await pool.query("DELETE FROM oidc_payloads WHERE expires_at < now()");
-  await pool.query("DELETE FROM hydra_flows WHERE expires_at < now()");
+  // Logout requests stay, as Hydra's janitor never flushes hydra_oauth2_logout_request: an expired
+  // one is still read (200/410) and its verifier answered "expired", not "not found".
+  await pool.query("DELETE FROM hydra_flows WHERE expires_at < now() AND kind <> 'logout'");
   await pool.query("DELETE FROM hydra_login_sessions WHERE expires_at < now()");
   await pool.query("DELETE FROM hydra_consent_sessions WHERE expires_at < now()");
   await pool.query("DELETE FROM hydra_jwt_bearer_jtis WHERE expires_at < now()");

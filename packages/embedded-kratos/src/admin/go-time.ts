@@ -8,13 +8,13 @@
 
 const RFC3339 = "2006-01-02T15:04:05Z07:00";
 
-/** time.quote: ASCII kept (quotes and backslashes escaped), anything else as \x bytes. */
+/** time.quote of a byte string (one char per byte): ASCII kept (quotes and backslashes escaped), other bytes as \x. */
 function goTimeQuote(s: string): string {
   let out = '"';
   for (const ch of s) {
     const code = ch.codePointAt(0) ?? 0;
     if (code >= 0x80 || code < 0x20) {
-      for (const byte of Buffer.from(ch, "utf8")) out += `\\x${byte.toString(16).padStart(2, "0")}`;
+      out += `\\x${code.toString(16).padStart(2, "0")}`;
     } else {
       if (ch === '"' || ch === "\\") out += "\\";
       out += ch;
@@ -99,8 +99,9 @@ function parseWithLayout(value: string): string | undefined {
 }
 
 /**
- * The error text Go gives for a JSON string that is not a time Kratos
- * accepts, or undefined when it is one.
+ * The error text Go gives for the text between a JSON string's quotes
+ * (raw, escapes as written, one char per byte: Time.UnmarshalJSON does not
+ * unescape) that is not a time Kratos accepts, or undefined when it is one.
  */
 export function goRfc3339Error(value: string): string | undefined {
   const generic = parseWithLayout(value);
@@ -114,4 +115,34 @@ export function goRfc3339Error(value: string): string | undefined {
     if (Number(value.slice(-2)) >= 60) return parseError(value, "Z07:00", zone, ": timezone minute out of range");
   }
   return undefined;
+}
+
+/** The parts of a time Go's strict RFC 3339 reading accepted (goRfc3339Error gave no error). */
+const ACCEPTED = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * How Go writes back a time it parsed from `value` (Time.MarshalJSON,
+ * RFC 3339 with nanoseconds): the given offset is kept (a zero offset is
+ * `Z`), digits past the ninth are dropped and trailing zeros trimmed.
+ */
+export function goTimeJson(value: string): string {
+  const m = ACCEPTED.exec(value);
+  if (!m) return value;
+  const fraction = (m[2] ?? "").slice(0, 9).replace(/0+$/, "");
+  const zone = m[3] === "Z" || m[3] === "+00:00" || m[3] === "-00:00" ? "Z" : (m[3] ?? "Z");
+  return `${m[1] ?? ""}${fraction ? `.${fraction}` : ""}${zone}`;
+}
+
+/**
+ * What Kratos' Postgres keeps of a time it writes: its columns are
+ * `timestamp` without time zone and pgx stores the wall clock of the value
+ * in its own zone, dropping the offset (pgtype TimestampCodec,
+ * discardTimeZone), in microseconds; reads take it as UTC. So
+ * `2020-01-01T10:00:00+02:00` reads back as `2020-01-01T10:00:00Z`. JavaScript
+ * dates keep milliseconds.
+ */
+export function storedWallClock(value: string): Date {
+  const m = ACCEPTED.exec(value);
+  if (!m) return new Date(value);
+  return new Date(`${m[1] ?? ""}.${(m[2] ?? "").slice(0, 3).padEnd(3, "0")}Z`);
 }

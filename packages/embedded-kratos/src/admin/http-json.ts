@@ -1,7 +1,28 @@
 import { assertStorable, readRawBody } from "../http/body";
 import type { HttpContext } from "../http/context";
+import { errors } from "../http/errors";
 import { adminErrors } from "./errors";
 import { decodeGoJson, GoJsonError, type GoJson, type GoType } from "./go-json";
+import { GoValueTooDeepError } from "./go-value";
+
+/**
+ * Decodes an admin request body's bytes as Go's json.Decoder does (see
+ * decodeGoJson) and refuses, with 400, what Postgres could not store: NUL,
+ * unpaired surrogates and non-UTF-8 bytes left in raw JSON fields (Kratos
+ * keeps json.RawMessage bytes as sent and fails at the insert), and bodies
+ * nested too deeply. Go's own errors are thrown as GoJsonError.
+ */
+export function decodeAdminBody<T>(bytes: Buffer, decode: (bytes: Buffer) => T): T {
+  let decoded: T;
+  try {
+    decoded = decode(bytes);
+  } catch (error) {
+    if (error instanceof GoValueTooDeepError) throw errors.badRequest("The request body is nested too deeply.");
+    throw error;
+  }
+  assertStorable(decoded);
+  return decoded;
+}
 
 /**
  * oryx/decoderx Decode with HTTPJSONDecoder, as the update identity and the
@@ -19,11 +40,9 @@ export async function decodeHttpJson(ctx: HttpContext, type: GoType & { kind: "s
       `HTTP ${ctx.method} Request used unknown HTTP Header "Content-Type: ${contentType}", only [application/json] are supported.`,
     );
   }
-  const raw = (await readRawBody(ctx)).toString("utf8");
+  const raw = await readRawBody(ctx);
   try {
-    const decoded = decodeGoJson(raw, type, { strict: false });
-    assertStorable(decoded);
-    return decoded;
+    return decodeAdminBody(raw, (bytes) => decodeGoJson(bytes, type, { strict: false }));
   } catch (error) {
     if (error instanceof GoJsonError) throw adminErrors.badRequest(`Unable to decode JSON payload: ${error.message}`);
     throw error;

@@ -1,5 +1,5 @@
 import type { Deps } from "../deps";
-import { assertStorable, assertStorableJsonText, readRawBody } from "../http/body";
+import { assertStorableJsonText, readRawBody } from "../http/body";
 import type { HttpContext } from "../http/context";
 import { KratosError } from "../http/errors";
 import type { Router } from "../http/router";
@@ -10,7 +10,7 @@ import { deleteCredential } from "./credential-delete";
 import { adminErrors } from "./errors";
 import { GoJsonError } from "./go-json";
 import { batchPatchIdentities } from "./identity-batch";
-import { decodeHttpJson } from "./http-json";
+import { decodeAdminBody, decodeHttpJson } from "./http-json";
 import { parseCreateIdentityBody, updateBody, type UpdateIdentityBody } from "./identity-body";
 import {
   draftFromCreateBody,
@@ -72,7 +72,7 @@ export function registerAdminIdentityRoutes(router: Router, deps: Deps): void {
     const outcome = applyIdentityPatch(deps, identity, body);
     await persistUpdate(deps, identity, { writeCreatedAt: outcome.createdAtChanged });
     const json = omitAbsentMetadataAdmin(adminIdentityJson(deps, identity), outcome.metadataAdmin);
-    ctx.json(200, { ...json, schema_url: outcome.schemaUrl });
+    ctx.json(200, { ...json, ...outcome.answerTimes, schema_url: outcome.schemaUrl });
   });
 
   router.delete("/admin/identities/:id", async (ctx) => {
@@ -128,13 +128,11 @@ function declassified(ctx: HttpContext): Set<string> {
 }
 
 /** jsonx.NewStrictDecoder: unknown fields refused; errors as herodot.ErrBadRequest.WithError. */
-async function decodeStrict<T>(ctx: HttpContext, parse: (body: string) => T): Promise<T> {
-  const raw = (await readRawBody(ctx)).toString("utf8");
+async function decodeStrict<T>(ctx: HttpContext, parse: (body: Buffer) => T): Promise<T> {
+  const raw = await readRawBody(ctx);
   try {
-    const decoded = parse(raw);
     // As every other JSON body: text Postgres cannot store is a 400 here, not a 500 in the middle of the write.
-    assertStorable(decoded);
-    return decoded;
+    return decodeAdminBody(raw, parse);
   } catch (error) {
     if (error instanceof GoJsonError) throw adminErrors.badRequestMessage(error.message);
     throw error;

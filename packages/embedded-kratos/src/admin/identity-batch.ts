@@ -1,10 +1,11 @@
 import type { Deps } from "../deps";
-import { assertStorableJsonText, readRawBody } from "../http/body";
+import { readRawBody } from "../http/body";
 import type { HttpContext } from "../http/context";
 import { KratosError } from "../http/errors";
 import { DuplicateIdentifierError } from "../identity/repository";
 import { adminErrors, herodotJson, respondPlainErrorAt400 } from "./errors";
 import { GoJsonError } from "./go-json";
+import { decodeAdminBody } from "./http-json";
 import { parseBatchPatchBody, type CreateIdentityBody } from "./identity-body";
 import { checkCreateBody, draftFromCreateBody, identityFromDraft } from "./identity-import";
 
@@ -28,9 +29,7 @@ type PatchResult = { action: "create" | "error"; identity?: string; patch_id?: s
 export async function batchPatchIdentities(deps: Deps, ctx: HttpContext): Promise<void> {
   let body;
   try {
-    const raw = (await readRawBody(ctx)).toString("utf8");
-    assertStorableJsonText(raw);
-    body = parseBatchPatchBody(raw);
+    body = decodeAdminBody(await readRawBody(ctx), parseBatchPatchBody);
   } catch (error) {
     if (error instanceof GoJsonError) return respondPlainErrorAt400(ctx, error.message);
     throw error;

@@ -11,6 +11,8 @@ import { decodeGoJson, type GoJson, type GoType } from "./go-json";
 const str = (name = "string"): GoType => ({ kind: "string", name });
 const bool: GoType = { kind: "bool" };
 const raw: GoType = { kind: "raw" };
+/** Traits reach the validator with their numbers' text, as Kratos validates the json.RawMessage as written. */
+const traitsRaw: GoType = { kind: "raw", numberText: true };
 const uuid: GoType = { kind: "uuid", nullable: false };
 const nullUuid: GoType = { kind: "uuid", nullable: true };
 
@@ -35,11 +37,18 @@ const samlProvider: GoType = {
 const credentials: GoType = {
   kind: "struct",
   name: "identity.IdentityWithCredentials",
+  pointer: true,
   fields: {
-    password: { kind: "struct", name: "identity.AdminIdentityImportCredentialsPassword", fields: { config: passwordConfig } },
+    password: {
+      kind: "struct",
+      name: "identity.AdminIdentityImportCredentialsPassword",
+      fields: { config: passwordConfig },
+      pointer: true,
+    },
     oidc: {
       kind: "struct",
       name: "identity.AdminIdentityImportCredentialsOIDC",
+      pointer: true,
       fields: {
         config: {
           kind: "struct",
@@ -51,6 +60,7 @@ const credentials: GoType = {
     saml: {
       kind: "struct",
       name: "identity.AdminIdentityImportCredentialsSAML",
+      pointer: true,
       fields: {
         config: {
           kind: "struct",
@@ -87,7 +97,7 @@ const recoveryAddress: GoType = {
 
 const createFields: Record<string, GoType> = {
   schema_id: str(),
-  traits: raw,
+  traits: traitsRaw,
   credentials,
   verifiable_addresses: { kind: "slice", name: "[]identity.VerifiableAddress", elem: verifiableAddress },
   recovery_addresses: { kind: "slice", name: "[]identity.RecoveryAddress", elem: recoveryAddress },
@@ -105,7 +115,7 @@ export const updateBody: GoType & { kind: "struct" } = {
   name: "identity.UpdateIdentityBody",
   fields: {
     schema_id: str(),
-    traits: raw,
+    traits: traitsRaw,
     credentials,
     metadata_public: raw,
     metadata_admin: raw,
@@ -121,7 +131,12 @@ const batchBody: GoType & { kind: "struct" } = {
     identities: {
       kind: "slice",
       name: "[]*identity.BatchIdentityPatch",
-      elem: { kind: "struct", name: "identity.BatchIdentityPatch", fields: { create: createBody, patch_id: uuid } },
+      elem: {
+        kind: "struct",
+        name: "identity.BatchIdentityPatch",
+        fields: { create: { ...createBody, pointer: true }, patch_id: uuid },
+        pointer: true,
+      },
     },
   },
 };
@@ -176,5 +191,5 @@ export interface BatchPatchIdentitiesBody {
 }
 
 // The decoder checked every value against the struct description above, so the declared return types hold.
-export const parseCreateIdentityBody = (body: string): CreateIdentityBody => decodeGoJson(body, createBody, { strict: true });
-export const parseBatchPatchBody = (body: string): BatchPatchIdentitiesBody => decodeGoJson(body, batchBody, { strict: true });
+export const parseCreateIdentityBody = (body: Uint8Array): CreateIdentityBody => decodeGoJson(body, createBody, { strict: true });
+export const parseBatchPatchBody = (body: Uint8Array): BatchPatchIdentitiesBody => decodeGoJson(body, batchBody, { strict: true });

@@ -8,6 +8,9 @@ import type { RecoveryAddressInput, VerifiableAddressInput } from "../identity/m
 import { adminErrors } from "./errors";
 import type { AddressImport, CreateIdentityBody, CredentialsImport, PasswordImport, ProviderImport } from "./identity-body";
 import type { GoJson } from "./go-json";
+import { storedWallClock } from "./go-time";
+import { normalizeIdentifier } from "../identity/extensions";
+import { withPlainNumbers } from "../identity/jsonschema/json-number";
 
 /**
  * Turning admin request bodies into identities the way Kratos' handler does
@@ -147,15 +150,18 @@ function schemaFor(deps: Deps, schemaId: string) {
 /**
  * Kratos validates `{"traits": <traits>}` with the identity schema and, on
  * failure, answers 400 with ory/jsonschema's error text as the reason.
- * Missing traits are `{}`.
+ * Missing traits are `{}`. Numbers the body decoder kept with their text
+ * are checked on it (`1.0` is no integer, a message shows `1e2`) and leave
+ * as plain numbers.
  */
 export function validatedTraits(deps: Deps, schemaId: string, traits: unknown): { schemaId: string; traits: Record<string, unknown> } {
   const { id, schema } = schemaFor(deps, schemaId);
   const value = traits === undefined ? {} : traits;
   const problem = deps.schemas.validationErrorText(schema, value);
   if (problem !== undefined) throw adminErrors.badRequest(problem);
+  const plain = withPlainNumbers(value);
   // A schema that accepts non-object traits cannot derive anything from them: treat them as empty.
-  return { schemaId: id, traits: isPlainObject(value) ? value : {} };
+  return { schemaId: id, traits: isPlainObject(plain) ? plain : {} };
 }
 
 /** Builds (and validates) a new identity from a draft; throws Kratos' 400 when it is invalid. */
@@ -170,8 +176,8 @@ export function identityFromDraft(deps: Deps, draft: IdentityDraft): Identity {
     externalId: draft.externalId,
     organizationId: draft.organizationId,
     credentials: draft.credentials,
-    verifiableAddresses: draft.verifiableAddresses.map(verifiableAddressInput),
-    recoveryAddresses: draft.recoveryAddresses.map(recoveryAddressInput),
+    verifiableAddresses: draft.verifiableAddresses.filter(matchesTraitAddress).map(verifiableAddressInput),
+    recoveryAddresses: draft.recoveryAddresses.filter(matchesTraitAddress).map(recoveryAddressInput),
   });
   // Kratos stamps state_changed_at on every created identity.
   identity.stateChangedAt = identity.createdAt;
@@ -200,14 +206,23 @@ export function recoveryAddressInput(a: AddressImport | null): RecoveryAddressIn
   return { id: givenId(a?.id), value: a?.value ?? "", via: a?.via, createdAt: givenTime(a?.created_at) };
 }
 
+/**
+ * Whether a given address can stand for one the schema extensions derive
+ * from the traits: extension_verification.go and extension_recovery.go `has`
+ * compare values exactly with the normalised trait (trimmed, lower case), so
+ * one given with surrounding spaces (or, in a patch, capitals) is passed over
+ * and the trait's address starts afresh.
+ */
+export const matchesTraitAddress = (a: AddressImport | null): a is AddressImport =>
+  a !== null && (a.value ?? "") === normalizeIdentifier(a.value ?? "");
+
 /** batch.Create draws an id for uuid.Nil. */
 const givenId = (id: string | undefined) => (id === undefined || id === "00000000-0000-0000-0000-000000000000" ? undefined : id);
 
-/** Go's zero time (what an absent time decodes to) counts as not given. */
+/** Go's zero time (what an absent time decodes to) counts as not given; a given one is stored as Kratos' Postgres keeps it. */
 function givenTime(value: string | undefined): Date | undefined {
   if (!value) return undefined;
-  const date = new Date(value);
-  return date.getTime() === new Date("0001-01-01T00:00:00Z").getTime() ? undefined : date;
+  return new Date(value).getTime() === new Date("0001-01-01T00:00:00Z").getTime() ? undefined : storedWallClock(value);
 }
 
 /** Conflicts of creation, as the create handler words them. */

@@ -3,7 +3,8 @@ import { KratosError } from "../http/errors";
 import type { Identity } from "../identity/identity";
 import { adminIdentityJson } from "../session/json";
 import { decodeGoValue, GoJsonError, type GoJson, type GoType } from "./go-json";
-import { recoveryAddressInput, validatedTraits, verifiableAddressInput } from "./identity-import";
+import { goTimeJson, storedWallClock } from "./go-time";
+import { matchesTraitAddress, recoveryAddressInput, validatedTraits, verifiableAddressInput } from "./identity-import";
 import { applyJsonPatch, IDENTITY_DENIED_PATHS, JsonPatchError, parsePatch, type PatchJson } from "./json-patch";
 
 /**
@@ -143,6 +144,11 @@ export interface PatchOutcome {
   createdAtChanged: boolean;
   /** `schema_url` is not stored (db:"-"), but the answer is the patched struct. */
   schemaUrl: string;
+  /**
+   * Patched times as the answer shows them: Go's in-memory time keeps the
+   * given offset and nanoseconds, while Postgres keeps only the wall clock.
+   */
+  answerTimes: { created_at?: string; state_changed_at?: string };
 }
 
 /** Go's zero time.Time, what a removed `created_at` decodes to. */
@@ -164,6 +170,8 @@ export function applyIdentityPatch(deps: Deps, identity: Identity, body: string)
     throw error;
   }
 
+  // The answer is the patched struct, whose times keep the offset and digits they were given.
+  const answerTimes: PatchOutcome["answerTimes"] = {};
   const state = patched.state ?? "";
   if (state !== identity.state) {
     if (state !== "active" && state !== "inactive") {
@@ -176,11 +184,14 @@ export function applyIdentityPatch(deps: Deps, identity: Identity, body: string)
     identity.stateChangedAt = new Date();
   } else {
     // Only a state change stamps it; otherwise the patched value is stored (update.Generic).
-    identity.stateChangedAt = patched.state_changed_at ? new Date(patched.state_changed_at) : null;
+    const given = patched.state_changed_at;
+    if (given !== undefined && given !== identity.stateChangedAt?.toISOString()) answerTimes.state_changed_at = goTimeJson(given);
+    identity.stateChangedAt = given ? storedWallClock(given) : null;
   }
   const createdAt = patched.created_at ?? GO_ZERO_TIME;
-  const createdAtChanged = new Date(createdAt).getTime() !== identity.createdAt.getTime();
-  if (createdAtChanged) identity.createdAt = new Date(createdAt);
+  if (createdAt !== identity.createdAt.toISOString()) answerTimes.created_at = goTimeJson(createdAt);
+  const createdAtChanged = storedWallClock(createdAt).getTime() !== identity.createdAt.getTime();
+  if (createdAtChanged) identity.createdAt = storedWallClock(createdAt);
 
   const { schemaId, traits } = validatedTraits(deps, patched.schema_id ?? "", patched.traits);
   identity.schemaId = schemaId;
@@ -190,16 +201,20 @@ export function applyIdentityPatch(deps: Deps, identity: Identity, body: string)
   identity.externalId = patched.external_id || null;
   identity.organizationId = patched.organization_id ?? null;
   applyPatchedCredentials(deps, identity, patched.credentials ?? {});
+  // The patched struct's addresses are all the extensions see (the stored ones are only diffed against when stored).
+  identity.verifiableAddresses = [];
+  identity.recoveryAddresses = [];
   deps.identities.deriveFromTraits(
     identity,
-    (patched.verifiable_addresses ?? []).map(verifiableAddressInput),
-    (patched.recovery_addresses ?? []).map(recoveryAddressInput),
+    (patched.verifiable_addresses ?? []).filter(matchesTraitAddress).map(verifiableAddressInput),
+    (patched.recovery_addresses ?? []).filter(matchesTraitAddress).map(recoveryAddressInput),
   );
   identity.updatedAt = new Date();
   return {
     metadataAdmin: patched.metadata_admin,
     createdAtChanged,
     schemaUrl: patched.schema_url ?? "",
+    answerTimes,
   };
 }
 

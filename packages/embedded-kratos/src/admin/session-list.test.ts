@@ -150,11 +150,33 @@ describe("admin session lists: newest first", () => {
 
   it("expands identity and devices only when asked (devices null otherwise)", async () => {
     const plain = ((await get("/admin/sessions?page_size=1")).body as Record<string, unknown>[])[0] ?? {};
-    expect(plain.identity).toBeUndefined();
+    // Session.Identity has no omitempty: an unloaded identity is JSON null.
+    expect(plain).toHaveProperty("identity", null);
     expect(plain.devices).toBeNull();
     const both = ((await get("/admin/sessions?page_size=1&expand=Identity&expand=devices")).body as Record<string, unknown>[])[0] ?? {};
     expect((both.identity as { id: string }).id).toBe(stranger);
     expect(both.devices).toEqual([expect.objectContaining({ ip_address: "192.0.2.1", user_agent: "test" })]);
+  });
+
+  it("GET /admin/sessions/{id} loads only what `expand` asks for (session/handler.go getSession, persister_session.go GetSession)", async () => {
+    // GetSession starts from an empty device list and eager-loads devices only for expand=devices; the identity only for expand=identity.
+    const plain = await get(`/admin/sessions/${S.newest}`);
+    expect(plain.status).toBe(200);
+    expect(plain.body).toHaveProperty("identity", null);
+    expect(plain.body).toHaveProperty("devices", []);
+    const identityOnly = (await get(`/admin/sessions/${S.newest}?expand=IDENTITY`)).body as Record<string, unknown>;
+    expect((identityOnly.identity as { id: string }).id).toBe(stranger);
+    expect(identityOnly.devices).toEqual([]);
+    const both = (await get(`/admin/sessions/${S.newest}?expand=identity&expand=Devices`)).body as Record<string, unknown>;
+    expect((both.identity as { id: string }).id).toBe(stranger);
+    expect(both.devices).toEqual([expect.objectContaining({ ip_address: "192.0.2.1", user_agent: "test" })]);
+    // The UUID is checked first, then every expand value.
+    const bad = await get(`/admin/sessions/${S.newest}?expand=devices&expand=nope`);
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ error: { reason: "Could not parse expand option: nope" } });
+    expect((await get("/admin/sessions/nope?expand=nope")).body).toMatchObject({
+      error: { message: 'uuid: incorrect UUID length 4 in string "nope"' },
+    });
   });
 
   it("ListSessionsByIdentity orders an identity's sessions by created_at DESC with X-Total-Count", async () => {

@@ -42,10 +42,6 @@ function parseExpand(query: URLSearchParams): { identity: boolean; devices: bool
   return expand;
 }
 
-function expandsIdentity(query: URLSearchParams): boolean {
-  return parseExpand(query).identity;
-}
-
 /** uuid.FromString of a path parameter; Kratos puts the parser's error in the message. */
 function sessionOrIdentityId(ctx: HttpContext): string {
   const id = ctx.params.id ?? "";
@@ -62,10 +58,24 @@ function sessionPageSize(query: URLSearchParams): number {
   return n <= 0 ? SESSION_PAGE_DEFAULT : Math.min(n, SESSION_PAGE_MAX);
 }
 
-/** Kratos leaves `devices` unloaded (JSON null) unless `expand=devices`. */
-function listedSessionJson(deps: Deps, session: Session, withDevices: boolean): Record<string, unknown> {
-  const json = adminSessionJson(deps, session);
-  return withDevices ? json : { ...json, devices: null };
+/**
+ * A session as the admin API writes what the persister loaded: Session.Identity
+ * has no `omitempty`, so an identity left unloaded is JSON null; devices left
+ * unloaded are `unloadedDevices` (ListSessions: nil, GetSession: its empty list).
+ */
+function expandedSessionJson(
+  deps: Deps,
+  session: Session,
+  expand: { identity: boolean; devices: boolean },
+  unloadedDevices: null | [],
+): Record<string, unknown> {
+  // Re-added in Go's field order: identity, then devices.
+  const { identity, devices, ...json } = adminSessionJson(deps, session);
+  return {
+    ...json,
+    identity: expand.identity ? identity : null,
+    devices: expand.devices ? devices : unloadedDevices,
+  };
 }
 
 export function registerAdminSessionRoutes(router: Router, deps: Deps): void {
@@ -97,7 +107,7 @@ export function registerAdminSessionRoutes(router: Router, deps: Deps): void {
     ctx.res.setHeader("Link", links.join(","));
     ctx.json(
       200,
-      page.map((row) => listedSessionJson(deps, row.session, expand.devices)),
+      page.map((row) => expandedSessionJson(deps, row.session, expand, null)),
     );
   });
 
@@ -134,10 +144,12 @@ export function registerAdminSessionRoutes(router: Router, deps: Deps): void {
       ctx.redirect(target.toString(), 307);
       return;
     }
+    // session/handler.go getSession: the UUID first, then every `expand` value; GetSession starts from an empty device list.
     const id = sessionOrIdentityId(ctx);
-    const session = await deps.sessions.repository.get(id, expandsIdentity(ctx.query));
+    const expand = parseExpand(ctx.query);
+    const session = await deps.sessions.repository.get(id, expand.identity);
     if (!session) throw adminErrors.noRows();
-    ctx.json(200, adminSessionJson(deps, session));
+    ctx.json(200, expandedSessionJson(deps, session, expand, []));
   });
 
   router.delete("/admin/sessions/:id", async (ctx) => {

@@ -327,7 +327,7 @@ describe("admin API input validation and error answers", () => {
     ).toBe(200);
   });
 
-  it("JSON Patch of created_at, state_changed_at, schema_url and recovery addresses as Kratos takes them (handler.go patch, update.Generic)", async () => {
+  it("JSON Patch of created_at, state_changed_at, schema_url and recovery addresses as Kratos takes them (handler.go patch, update.Generic, persister UpdateIdentity)", async () => {
     const email = uniqueEmail("patched-fields");
     const { id } = (await (await create({ email })).json()) as { id: string };
     const patch = (ops: unknown[]) => send("PATCH", `/admin/identities/${id}`, ops);
@@ -338,23 +338,22 @@ describe("admin API input validation and error answers", () => {
     ]);
     expect(res.status).toBe(200);
     const patched = (await res.json()) as Record<string, unknown>;
-    // Stored (every column is written) …
-    expect(patched).toMatchObject({ created_at: "2019-01-02T03:04:05.000Z", state_changed_at: "2019-02-03T04:05:06.000Z" });
+    // Stored (every column is written); the answer is the patched struct, which Go writes back as it was given …
+    expect(patched).toMatchObject({ created_at: "2019-01-02T03:04:05Z", state_changed_at: "2019-02-03T04:05:06Z" });
     // … but the schema URL only answered: it is no column, reads compute it.
     expect(patched.schema_url).toBe("https://elsewhere.example/schema");
     const read = (await (await send("GET", `/admin/identities/${id}`)).json()) as Record<string, unknown>;
     expect(read).toMatchObject({ created_at: "2019-01-02T03:04:05.000Z", state_changed_at: "2019-02-03T04:05:06.000Z" });
     expect(read.schema_url).not.toBe("https://elsewhere.example/schema");
 
-    // A recovery address matching the traits' keeps what the patch gives it (extension_recovery.go).
+    // A recovery address with the stored one's value and via is that row, kept as stored (persister_identity.go
+    // diffAssociations on RecoveryAddress.Signature): the patched created_at is not written (patched-addresses.test.ts).
     const [recovery] = read.recovery_addresses as { created_at: string }[];
     expect(recovery).toBeDefined();
     const moved = await patch([{ op: "replace", path: "/recovery_addresses/0/created_at", value: "2018-01-01T00:00:00Z" }]);
     expect(((await moved.json()) as { recovery_addresses: { created_at: string }[] }).recovery_addresses[0]?.created_at).toBe(
-      "2018-01-01T00:00:00.000Z",
+      recovery?.created_at,
     );
-    const reread = (await (await send("GET", `/admin/identities/${id}`)).json()) as { recovery_addresses: { created_at: string }[] };
-    expect(reread.recovery_addresses[0]?.created_at).toBe("2018-01-01T00:00:00.000Z");
   });
 
   it("admin sessions check UUIDs, `active` and `expand` as session/handler.go does", async () => {

@@ -271,6 +271,11 @@ export const kratosConfigSchema = z.object({
       default: z.array(z.string().min(16)).optional(),
       cookie: z.array(z.string().min(16, "cookie secrets must be at least 16 characters")).optional(),
       cipher: z.array(z.string().length(32, "cipher secrets must be exactly 32 characters")).optional(),
+      // Kratos' config schema: at least one, each at least 16 characters; they seal the courier list's page tokens.
+      pagination: z
+        .array(z.string().min(16, "pagination secrets must be at least 16 characters"))
+        .min(1, "secrets.pagination needs at least one secret")
+        .optional(),
     })
     .prefault({}),
   hashers: z
@@ -335,7 +340,17 @@ export const kratosConfigSchema = z.object({
   tracing: z.looseObject({}).optional(),
   organizations: z.array(z.unknown()).optional(),
   preview: z.looseObject({}).optional(),
-  clients: z.looseObject({}).optional(),
+  // Only `clients.http` acts (the resilient client's private-IP policy, driver/registry_default.go HTTPClient).
+  clients: z
+    .looseObject({
+      http: z
+        .looseObject({
+          disallow_private_ip_ranges: z.boolean().default(false),
+          private_ip_exception_urls: z.array(z.string()).default([]),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
   database: z.looseObject({}).optional(),
 });
 

@@ -1,20 +1,82 @@
 import { adminErrors, respondPlainErrorAt400 } from "../admin/errors";
 import { uuidParseError } from "../admin/go-json";
-import { pageTokenCursor, setLinkHeader } from "../admin/pagination";
+import { goQueryEncode } from "../admin/pagination";
 import type { Deps } from "../deps";
-import { errors } from "../http/errors";
+import { errors, KratosError } from "../http/errors";
 import type { Router } from "../http/router";
 import { isUuid } from "../identity/repository";
-import { MESSAGE_STATUSES, type MessageStatus, messageToJson } from "./repository";
+import {
+  DEFAULT_MESSAGE_PAGE_TOKEN,
+  encryptPageToken,
+  matchesMessageColumns,
+  messagePageToken,
+  paginationKeys,
+  parsePageToken,
+  type PageTokenColumn,
+} from "./page-token";
+import { goTimeToPostgres } from "./page-token-time";
+import { MESSAGE_STATUSES, type MessageKeysetColumn, type MessageStatus, messageToJson } from "./repository";
 
 /**
  * GET /admin/courier/messages and /admin/courier/messages/{id}
  * (courier/handler.go). Subjects and bodies are redacted unless the server
  * runs in dev mode (`dev: true`, Kratos' `--dev`), as in Kratos.
  */
+
+/** persister_courier.go ListMessages pages by 10 by default; keysetpagination_v2's DefaultMaxSize caps at 500. */
+const DEFAULT_PAGE_SIZE = 10;
+const MAX_PAGE_SIZE = 500;
+const INT64_MAX = (1n << 63n) - 1n;
+
+/** url.QueryUnescape: the bytes, or Go's EscapeError text for a bad `%` escape. */
+function goQueryUnescape(value: string): { bytes: Buffer } | { error: string } {
+  const bad = /%(?![0-9a-fA-F]{2})/.exec(value);
+  if (bad) return { error: `invalid URL escape ${JSON.stringify(value.slice(bad.index, bad.index + 3))}` };
+  // Escapes are single bytes; other characters keep their UTF-8 bytes.
+  const parts = value.split(/(%[0-9a-fA-F]{2})/);
+  const bytes = parts.map((part, i) =>
+    i % 2 === 1 ? Buffer.from([parseInt(part.slice(1), 16)]) : Buffer.from(part.replace(/\+/g, " "), "utf8"),
+  );
+  return { bytes: Buffer.concat(bytes) };
+}
+
+/** strconv.Atoi on a 64-bit platform: the number, or its error text. */
+function goAtoi(value: string): { n: number } | { error: string } {
+  if (!/^[+-]?\d+$/.test(value)) return { error: `strconv.Atoi: parsing ${JSON.stringify(value)}: invalid syntax` };
+  const big = BigInt(value);
+  if (big > INT64_MAX || big < -INT64_MAX - 1n) return { error: `strconv.Atoi: parsing ${JSON.stringify(value)}: value out of range` };
+  return { n: Number(big) };
+}
+
+/** Paginator.Size: 10 when absent or not positive, at most 500. */
+const pageSizeOf = (requested: number | undefined) =>
+  requested === undefined || requested <= 0 ? DEFAULT_PAGE_SIZE : Math.min(requested, MAX_PAGE_SIZE);
+
+/**
+ * The token's columns as the query's keyset. Kratos hands a column's value to
+ * the database as the token carried it; values that are not a time for
+ * created_at or a UUID for id would be database errors (500) there and are
+ * x's "invalid pagination token" here, so crafted input never causes a 500.
+ */
+function keysetOf(columns: readonly PageTokenColumn[]): MessageKeysetColumn[] | undefined {
+  const keyset: MessageKeysetColumn[] = [];
+  for (const col of columns) {
+    const column = col.name === "id" ? "id" : "created_at";
+    let value: string | null = null;
+    if (col.value?.kind === "time" && column === "created_at") value = goTimeToPostgres(col.value.text) ?? null;
+    else if (col.value?.kind === "uuid" && column === "id") value = col.value.text;
+    else if (col.value !== null) return undefined;
+    keyset.push({ column, value, constrained: col.hasConstraint });
+  }
+  return keyset;
+}
+
+const invalidPaginationToken = () => errors.badRequest("invalid pagination token");
+
 export function registerCourierAdminRoutes(admin: Router, deps: Deps): void {
   const redact = () => deps.config.dev !== true;
 
+  // courier/handler.go listCourierMessages + parseMessagesFilter, keysetpagination_v2 ParseQueryParams.
   admin.get("/admin/courier/messages", async (ctx) => {
     const q = ctx.query;
     let status: MessageStatus | undefined;
@@ -23,32 +85,59 @@ export function registerCourierAdminRoutes(admin: Router, deps: Deps): void {
       if (!(MESSAGE_STATUSES as readonly string[]).includes(value)) throw errors.badRequest("Message status is not valid");
       status = value as MessageStatus;
     }
-    // keysetpagination.ParseQueryParams errors are written with WriteErrorCode(400): herodot's body code stays 500.
-    const rawSize = q.getAll("page_size").find((v) => v !== "");
-    if (rawSize !== undefined && !/^[+-]?\d+$/.test(rawSize))
-      return respondPlainErrorAt400(ctx, `strconv.Atoi: parsing ${JSON.stringify(rawSize)}: invalid syntax`);
-    // The courier persister pages by 10 by default, at most 500.
-    const pageSize = rawSize === undefined || Number(rawSize) <= 0 ? 10 : Math.min(Number(rawSize), 500);
-    let afterId: string | undefined;
-    try {
-      afterId = pageTokenCursor(q);
-    } catch {
-      // hyrumtoken.Unmarshal's texts: an encrypted token that does not decode or does not open.
-      const token = q.getAll("page_token").find((v) => v !== "") ?? "";
-      const bad = token.search(/[^A-Za-z0-9_=-]/);
-      return respondPlainErrorAt400(ctx, bad >= 0 ? `decode token: illegal base64 data at input byte ${bad}` : "decrypt token: %!w(<nil>)");
+    // The secrets as configured now: Kratos reads SecretsPagination per request.
+    const keys = paginationKeys(deps.config.secrets.pagination);
+    // ParseQueryParams' errors are written with WriteErrorCode(400): plain Go errors keep herodot's body code 500.
+    let columns: PageTokenColumn[] = DEFAULT_MESSAGE_PAGE_TOKEN;
+    const rawToken = q.getAll("page_token").find((v) => v !== "");
+    if (rawToken !== undefined) {
+      const unescaped = goQueryUnescape(rawToken);
+      if ("error" in unescaped) return respondPlainErrorAt400(ctx, unescaped.error);
+      const token = parsePageToken(unescaped.bytes, keys);
+      switch (token.kind) {
+        case "decode":
+          return respondPlainErrorAt400(ctx, `decode token: illegal base64 data at input byte ${token.offset}`);
+        case "decrypt":
+          // hyrumtoken wraps a nil error here, which Go's fmt prints so.
+          return respondPlainErrorAt400(ctx, "decrypt token: %!w(<nil>)");
+        case "unmarshal":
+          return respondPlainErrorAt400(ctx, "unmarshal token data: invalid page token data");
+        case "expired":
+          throw new KratosError(400, {
+            reason: "page token expired, do not persist page tokens",
+            message: "unmarshal token data: The request was malformed or contained invalid parameters",
+          });
+        case "ok":
+          columns = token.columns;
+      }
     }
-    const recipient = q.get("recipient") ?? undefined;
+    const rawSize = q.getAll("page_size").find((v) => v !== "");
+    const size = rawSize === undefined ? undefined : goAtoi(rawSize);
+    if (size && "error" in size) return respondPlainErrorAt400(ctx, size.error);
+    const pageSize = pageSizeOf(size?.n);
 
-    const page = await deps.courier.messages.list({ pageSize: pageSize + 1, afterId, status, recipient });
-    const items = page.slice(0, pageSize);
-    const filters = new URLSearchParams();
-    if (status) filters.set("status", status);
-    if (recipient) filters.set("recipient", recipient);
-    setLinkHeader(ctx, "/admin/courier/messages", pageSize, page.length > pageSize ? items[items.length - 1]?.id : undefined, filters);
+    // NewPaginator's validatePageToken, then the query.
+    if (!matchesMessageColumns(columns)) throw invalidPaginationToken();
+    const keyset = keysetOf(columns);
+    if (!keyset) throw invalidPaginationToken();
+    const recipient = q.get("recipient") ?? undefined;
+    const rows = await deps.courier.messages.list({ limit: pageSize + 1, keyset, status, recipient });
+    const page = rows.slice(0, pageSize);
+    const last = rows.length > pageSize ? page[page.length - 1] : undefined;
+
+    // SetLinkHeader: the request's own query with page_token and page_size set, Go-encoded; `first` carries the default token.
+    const link = (rel: string, token: string) => {
+      const query = new URLSearchParams(ctx.url.search);
+      query.set("page_token", token);
+      query.set("page_size", String(pageSize));
+      return `<${ctx.path}?${goQueryEncode(query)}>; rel="${rel}"`;
+    };
+    const links = [link("first", encryptPageToken(DEFAULT_MESSAGE_PAGE_TOKEN, keys))];
+    if (last) links.push(link("next", encryptPageToken(messagePageToken({ createdAt: last.createdAtUtc, id: last.message.id }), keys)));
+    ctx.res.setHeader("Link", links.join(","));
     ctx.json(
       200,
-      items.map((m) => messageToJson(m, { redact: redact() })),
+      page.map((row) => messageToJson(row.message, { redact: redact() })),
     );
   });
 

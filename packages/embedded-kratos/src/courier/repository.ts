@@ -55,12 +55,45 @@ interface DispatchRow {
   updated_at: Date;
 }
 
+/** One column of the keyset condition: its value as Postgres text (null compares as SQL NULL), skipped when `constrained`. */
+export interface MessageKeysetColumn {
+  column: "created_at" | "id";
+  value: string | null;
+  constrained: boolean;
+}
+
 export interface ListMessagesQuery {
-  pageSize: number;
-  /** Keyset cursor (newest first): the id of the last message of the previous page. */
-  afterId?: string;
+  /** Rows to fetch (the page size plus one, to see whether a next page exists). */
+  limit: number;
+  /** The page token's columns, in its order (created_at, id). */
+  keyset: readonly MessageKeysetColumn[];
   status?: MessageStatus;
   recipient?: string;
+}
+
+/** A listed message with its created_at at full (microsecond) precision, for the next page token. */
+export interface ListedMessage {
+  message: CourierMessage;
+  createdAtUtc: string;
+}
+
+/**
+ * keysetpagination_v2 BuildWhereAndOrder for created_at DESC, id ASC: each
+ * column compares after equality on the ones before it
+ * (`created_at < $1 OR (created_at = $1 AND id > $2)`).
+ */
+function keysetWhere(keyset: readonly MessageKeysetColumn[], params: unknown[]): string | undefined {
+  const free = keyset.filter((k) => !k.constrained);
+  if (free.length === 0) return undefined;
+  const cast = (k: MessageKeysetColumn) => {
+    params.push(k.value);
+    return `$${params.length}::${k.column === "id" ? "uuid" : "timestamptz"}`;
+  };
+  const branches = free.map((k, i) => {
+    const equal = free.slice(0, i).map((prev) => `${prev.column} = ${cast(prev)}`);
+    return [...equal, `${k.column} ${k.column === "id" ? ">" : "<"} ${cast(k)}`].join(" AND ");
+  });
+  return `((${branches.join(") OR (")}))`;
 }
 
 /** The `courier_messages` queue and its dispatch log. */
@@ -97,15 +130,10 @@ export class CourierRepository {
     return { ...fromRow(row), dispatches: dispatches.rows.map(dispatchFromRow) };
   }
 
-  /** Newest first, like Kratos' keyset pagination on (created_at DESC, id). */
-  async list(query: ListMessagesQuery): Promise<CourierMessage[]> {
+  /** persister_courier.go ListMessages: filters, then the page token's keyset, newest first (created_at DESC, id ASC). */
+  async list(query: ListMessagesQuery): Promise<ListedMessage[]> {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (query.afterId) {
-      // Compare in SQL so the cursor keeps Postgres' microsecond precision.
-      params.push(query.afterId);
-      where.push(`(created_at, id) < (SELECT created_at, id FROM courier_messages WHERE id = $${params.length})`);
-    }
     if (query.status) {
       params.push(query.status);
       where.push(`status = $${params.length}`);
@@ -114,12 +142,16 @@ export class CourierRepository {
       params.push(query.recipient);
       where.push(`recipient = $${params.length}`);
     }
-    params.push(query.pageSize);
-    const { rows } = await this.db.query<MessageRow>(
-      `SELECT * FROM courier_messages ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
+    const keyset = keysetWhere(query.keyset, params);
+    if (keyset) where.push(keyset);
+    params.push(query.limit);
+    const { rows } = await this.db.query<MessageRow & { created_at_utc: string }>(
+      `SELECT *, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_at_utc
+         FROM courier_messages ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+        ORDER BY created_at DESC, id ASC LIMIT $${params.length}`,
       params,
     );
-    return rows.map(fromRow);
+    return rows.map((row) => ({ message: fromRow(row), createdAtUtc: row.created_at_utc }));
   }
 
   /**

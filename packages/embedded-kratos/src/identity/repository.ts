@@ -388,51 +388,76 @@ export class IdentityRepository {
     }
   }
 
+  /**
+   * Addresses as Kratos' persister diffs them (persister_identity.go
+   * updateAssociationWith, diffAssociations): one whose Signature — value,
+   * via and, for verifiable addresses, verified, status and verified_at; not
+   * its id or created_at — matches a stored row keeps that row as it is; any
+   * other stored row is deleted (its verification or recovery tokens with
+   * it, by the foreign keys' cascade) and the new one inserted as given.
+   */
   private async writeAddresses(tx: pg.PoolClient, identity: Identity): Promise<void> {
-    await tx.query(
-      "DELETE FROM identity_verifiable_addresses WHERE identity_id = $1 AND (via, value) NOT IN (SELECT * FROM unnest($2::text[], $3::text[]))",
-      [identity.id, identity.verifiableAddresses.map((a) => a.via), identity.verifiableAddresses.map((a) => a.value)],
-    );
+    const stored = await tx.query<VerifiableAddressRow>("SELECT * FROM identity_verifiable_addresses WHERE identity_id = $1", [
+      identity.id,
+    ]);
+    const kept = new Set<string>();
+    const unchanged = new Set<VerifiableAddress>();
     for (const a of identity.verifiableAddresses) {
+      const row = stored.rows.find((r) => !kept.has(r.id) && r.via === a.via && r.value === a.value && sameVerifiableSignature(r, a));
+      if (!row) continue;
+      kept.add(row.id);
+      unchanged.add(a);
+      Object.assign(a, { id: row.id, createdAt: row.created_at, updatedAt: row.updated_at, verifiedAt: row.verified_at });
+    }
+    await tx.query("DELETE FROM identity_verifiable_addresses WHERE identity_id = $1 AND NOT id = ANY($2::uuid[])", [
+      identity.id,
+      [...kept],
+    ]);
+    for (const a of identity.verifiableAddresses) {
+      if (unchanged.has(a)) continue;
       const { rows } = await tx.query<VerifiableAddressRow>(
         `INSERT INTO identity_verifiable_addresses (id, identity_id, via, value, verified, status, verified_at, created_at, updated_at)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)
-         ON CONFLICT (via, value) DO UPDATE SET verified = EXCLUDED.verified, status = EXCLUDED.status, verified_at = EXCLUDED.verified_at,
-           updated_at = EXCLUDED.updated_at, created_at = ${KEEP_OR_TAKE_CREATED_AT("identity_verifiable_addresses")}
-         WHERE identity_verifiable_addresses.identity_id = EXCLUDED.identity_id
-         RETURNING *`,
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (via, value) DO NOTHING RETURNING *`,
         [a.id, identity.id, a.via, a.value, a.verified, a.status, a.verifiedAt, a.createdAt, a.updatedAt],
       );
       // No row back means the address belongs to another identity.
       if (rows.length === 0) throw new DuplicateIdentifierError(`address ${a.value} is used by another identity`);
-      a.id = rows[0]?.id ?? a.id;
     }
-    await tx.query(
-      "DELETE FROM identity_recovery_addresses WHERE identity_id = $1 AND (via, value) NOT IN (SELECT * FROM unnest($2::text[], $3::text[]))",
-      [identity.id, identity.recoveryAddresses.map((a) => a.via), identity.recoveryAddresses.map((a) => a.value)],
-    );
+
+    const storedRecovery = await tx.query<RecoveryAddressRow>("SELECT * FROM identity_recovery_addresses WHERE identity_id = $1", [
+      identity.id,
+    ]);
+    const keptRecovery = new Set<string>();
+    const unchangedRecovery = new Set<RecoveryAddress>();
     for (const a of identity.recoveryAddresses) {
+      const row = storedRecovery.rows.find((r) => !keptRecovery.has(r.id) && r.via === a.via && r.value === a.value);
+      if (!row) continue;
+      keptRecovery.add(row.id);
+      unchangedRecovery.add(a);
+      Object.assign(a, { id: row.id, createdAt: row.created_at, updatedAt: row.updated_at });
+    }
+    await tx.query("DELETE FROM identity_recovery_addresses WHERE identity_id = $1 AND NOT id = ANY($2::uuid[])", [
+      identity.id,
+      [...keptRecovery],
+    ]);
+    for (const a of identity.recoveryAddresses) {
+      if (unchangedRecovery.has(a)) continue;
       const { rows } = await tx.query<RecoveryAddressRow>(
         `INSERT INTO identity_recovery_addresses (id, identity_id, via, value, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6)
-         ON CONFLICT (via, value) DO UPDATE SET updated_at = identity_recovery_addresses.updated_at,
-           created_at = ${KEEP_OR_TAKE_CREATED_AT("identity_recovery_addresses")}
-         WHERE identity_recovery_addresses.identity_id = EXCLUDED.identity_id
-         RETURNING *`,
+         ON CONFLICT (via, value) DO NOTHING RETURNING *`,
         [a.id, identity.id, a.via, a.value, a.createdAt, a.updatedAt],
       );
       if (rows.length === 0) throw new DuplicateIdentifierError(`address ${a.value} is used by another identity`);
-      a.id = rows[0]?.id ?? a.id;
     }
   }
 }
 
-/**
- * An address' stored created_at, unless the one written differs from it at
- * the millisecond (JavaScript's precision): then it was set on purpose (an
- * admin patch or import, which Kratos stores as given).
- */
-const KEEP_OR_TAKE_CREATED_AT = (table: string) =>
-  `CASE WHEN date_trunc('milliseconds', ${table}.created_at) = EXCLUDED.created_at THEN ${table}.created_at ELSE EXCLUDED.created_at END`;
+/** VerifiableAddress.Signature without what is the same for every address of one identity (identity_id, nid). */
+function sameVerifiableSignature(row: VerifiableAddressRow, a: VerifiableAddress): boolean {
+  return (
+    row.verified === a.verified && row.status === a.status && (row.verified_at?.getTime() ?? null) === (a.verifiedAt?.getTime() ?? null)
+  );
+}
 
 function rethrowDuplicate(error: unknown): never {
   if (isUniqueViolation(error)) throw new DuplicateIdentifierError("an identifier is already in use");

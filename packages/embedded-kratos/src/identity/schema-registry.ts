@@ -1,10 +1,16 @@
 import { readFileSync } from "node:fs";
 import { Ajv } from "ajv";
+import type { RegExpEngine } from "ajv/dist/types/index.js";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { ConfigError, type IdentitySchemaSource } from "../config/load";
 import { isPlainObject } from "../config/unknown-keys";
 import { type FieldError, fieldErrorsOf } from "./jsonschema/field-errors";
+import { FORMATS } from "./jsonschema/formats";
+import { compileGoRegexp } from "./jsonschema/go-syntax-formats";
+import { parseJsonKeepingNumbers } from "./jsonschema/json-number";
+import type { RemoteDocuments } from "./jsonschema/ref-loader";
+import { compileFetchingRefs, RefFetchError } from "./jsonschema/remote-refs";
 import { validationErrorText } from "./jsonschema/validation-error";
 import { compileJsonSchema, type JsonSchemaValidator } from "./jsonschema/validator";
 
@@ -54,6 +60,13 @@ export interface IdentitySchema {
   validator: JsonSchemaValidator;
 }
 
+/**
+ * ajv's patterns compiled as Go's regexp: Kratos checks an identity schema
+ * against draft-07's meta-schema with ory/jsonschema (whose `regex` format
+ * is Go's regexp.Compile) and compiles `pattern` with regexp.MustCompile.
+ */
+const goRegExp: RegExpEngine = Object.assign((pattern: string) => compileGoRegexp(pattern), { code: "re2js" });
+
 const base64url = (s: string) => Buffer.from(s, "utf8").toString("base64url");
 
 /** Loads, compiles and serves the configured identity schemas. */
@@ -61,13 +74,31 @@ export class SchemaRegistry {
   private readonly schemas = new Map<string, IdentitySchema>();
   readonly defaultId: string;
 
+  /** `remote`: the http(s) documents the schemas' `$ref`s lead to (see load). */
   constructor(
     sources: IdentitySchemaSource[],
     defaultId: string,
     private readonly publicBaseUrl: string,
+    remote: RemoteDocuments = new Map(),
   ) {
     this.defaultId = defaultId;
-    for (const source of sources) this.schemas.set(source.id, compile(source));
+    for (const source of sources) this.schemas.set(source.id, compile(source, remote));
+  }
+
+  /** Fetches the http(s) documents the schemas' `$ref`s lead to (remote-refs.ts), then compiles the schemas. */
+  static async load(sources: IdentitySchemaSource[], defaultId: string, publicBaseUrl: string): Promise<SchemaRegistry> {
+    const remote = new Map<string, string>();
+    for (const source of sources) {
+      try {
+        const fetched = await compileFetchingRefs(readSchema(source).withNumberTexts, schemaFileUrl(source));
+        for (const [url, text] of fetched.remote) remote.set(url, text);
+      } catch (error) {
+        if (error instanceof RefFetchError)
+          throw new ConfigError(`identity schema "${source.id}" is not a valid JSON schema: ${error.message}`);
+        // Any other fault is the constructor's to report.
+      }
+    }
+    return new SchemaRegistry(sources, defaultId, publicBaseUrl, remote);
   }
 
   get(id: string): IdentitySchema | undefined {
@@ -107,28 +138,36 @@ export class SchemaRegistry {
   }
 }
 
-function compile(source: IdentitySchemaSource): IdentitySchema {
-  let document: unknown;
+/** Relative `$ref`s resolve against the schema's file:// URL, as against Kratos' schema URL. */
+const schemaFileUrl = (source: IdentitySchemaSource) => `file://${source.file}`;
+
+function readSchema(source: IdentitySchemaSource): { document: unknown; withNumberTexts: unknown } {
   try {
-    document = JSON.parse(readFileSync(source.file, "utf8"));
+    const text = readFileSync(source.file, "utf8");
+    // ory/jsonschema reads the schema's numbers as json.Number (their text).
+    return { document: JSON.parse(text), withNumberTexts: parseJsonKeepingNumbers(text) };
   } catch (error) {
     throw new ConfigError(`identity schema "${source.id}" (${source.url} → ${source.file}) cannot be loaded: ${(error as Error).message}`);
   }
+}
+
+function compile(source: IdentitySchemaSource, remote: RemoteDocuments): IdentitySchema {
+  const { document, withNumberTexts } = readSchema(source);
   if (!isPlainObject(document)) throw new ConfigError(`identity schema "${source.id}" must be a JSON object`);
   const draft2020 = typeof document.$schema === "string" && document.$schema.includes("2020-12");
-  const ajv = draft2020 ? new Ajv2020({ allErrors: true, strict: false }) : new Ajv({ allErrors: true, strict: false });
+  const options = { allErrors: true, strict: false, code: { regExp: goRegExp } };
+  const ajv = draft2020 ? new Ajv2020(options) : new Ajv(options);
   addFormats(ajv);
   // strict: false lets the `ory.sh/kratos` extension key through as an annotation.
-  // Kratos' own format names.
-  ajv.addFormat("tel", /^\+?[0-9 ()-]{4,}$/);
-  ajv.addFormat("email_loose", /^[^\s@]+@[^\s@]+$/);
-  ajv.addFormat("no-validate", () => true);
+  // Every format name ory/jsonschema knows checks as it does (a schema's `pattern` must pass Go's `regex`).
+  for (const [name, check] of Object.entries(FORMATS)) ajv.addFormat(name, { validate: (value: string) => check(value) });
   // ajv checks the document against its meta-schema at start-up; traits are
   // validated by the ory/jsonschema reproduction, whose errors Kratos' answers are built from.
   let validator: JsonSchemaValidator;
   try {
-    ajv.compile(document);
-    validator = compileJsonSchema(document);
+    // The meta-schema check Kratos runs at start-up (validateIdentitySchemas); `$ref`s are the compile's to follow.
+    if (!ajv.validateSchema(document)) throw new Error(`schema is invalid: ${ajv.errorsText(ajv.errors)}`);
+    validator = compileJsonSchema(withNumberTexts, schemaFileUrl(source), remote);
   } catch (error) {
     throw new ConfigError(`identity schema "${source.id}" is not a valid JSON schema: ${(error as Error).message}`);
   }

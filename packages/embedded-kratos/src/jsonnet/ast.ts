@@ -58,6 +58,7 @@ export type Node = { loc: SourceLocation } & (
   | { kind: "unary"; op: UnaryOp; operand: Node }
   | { kind: "error"; expr: Node }
   | { kind: "assert"; cond: Node; message?: Node; rest: Node }
+  | { kind: "import"; keyword: "import" | "importstr" | "importbin"; path: string }
 );
 
 export type NodeOf<K extends Node["kind"]> = Extract<Node, { kind: K }>;

@@ -141,13 +141,17 @@ export class Evaluator {
       case "assert":
         this.check(node.cond, node.message, env);
         return this.evaluate(node.rest, env);
+      case "import":
+        // Kratos' VM (ory/x jsonnetsecure MakeSecureVM) installs ErrorImporter, which refuses every path; go-jsonnet reports
+        // the importer's error when the import is evaluated.
+        throw new RuntimeFailure(`import not available ${node.path}`);
     }
   }
 
-  private check(condNode: Node, messageNode: Node | undefined, env: Env): void {
+  private check(condNode: Node, messageNode: Node | undefined, env: Env, fallback = "Assertion failed"): void {
     const cond = this.evaluate(condNode, env);
     if (typeof cond !== "boolean") throw unexpectedType(cond, "boolean");
-    if (!cond) throw new RuntimeFailure(messageNode ? toStringValue(this.evaluate(messageNode, env)) : "Assertion failed");
+    if (!cond) throw new RuntimeFailure(messageNode ? toStringValue(this.evaluate(messageNode, env)) : fallback);
   }
 
   /** `local a = …, b = …;` — every binding sees all of them (they may be mutually recursive). */
@@ -169,7 +173,7 @@ export class Evaluator {
       (args) => {
         const vars = new Map<string, Thunk>();
         const scope = env.with(vars);
-        const given = matchArguments(signature, args, name);
+        const given = matchArguments(signature, args);
         params.forEach((param, i) => {
           const defaultValue = param.defaultValue;
           const thunk = given[i] ?? (defaultValue ? this.delay(defaultValue, scope) : undefined);
@@ -251,7 +255,8 @@ export class Evaluator {
     if (asserts.length) {
       layer.asserts = (self, i) => {
         const scope = scopeOf(self, i);
-        for (const assertion of asserts) this.check(assertion.cond, assertion.message, scope);
+        // go-jsonnet's desugarer gives an object assert without a message "Object assertion failed.".
+        for (const assertion of asserts) this.check(assertion.cond, assertion.message, scope, "Object assertion failed.");
       };
     }
     return new JObject([layer]);
@@ -315,9 +320,10 @@ function builtLength(value: Value): number {
 }
 
 /** Which argument thunk goes to which parameter, or the error go-jsonnet gives for a bad call. */
-export function matchArguments(params: readonly { name: string }[], args: CallArgs, name: string): (Thunk | undefined)[] {
+export function matchArguments(params: readonly { name: string }[], args: CallArgs): (Thunk | undefined)[] {
   if (args.positional.length > params.length) {
-    throw new RuntimeFailure(`Too many arguments: function ${name} has ${params.length} parameter(s), got ${args.positional.length}`);
+    // go-jsonnet value.go, bindingsFromArguments.
+    throw new RuntimeFailure(`function expected ${params.length} positional argument(s), but got ${args.positional.length}`);
   }
   const given: (Thunk | undefined)[] = params.map((_, i) => args.positional[i]);
   for (const [argName, thunk] of args.named) {

@@ -1,105 +1,283 @@
 import { RuntimeFailure } from "./errors";
-import { formatNumber, JArray, JObject, toStringValue, typeName, type Value } from "./values";
+import { JArray, JObject, toStringValue, typeName, type Value } from "./values";
 
 /**
- * std.format and `string % values` (Python-style codes as the Jsonnet
- * standard library defines them): %s %d %i %u %f %F %x %X %o %c %%, with flags
- * `-0+ #`, width and precision, positional or `%(name)s` with an object.
- * Other conversions are refused.
+ * std.format and `string % values`, as go-jsonnet runs it: the Jsonnet
+ * standard library's own `format` (stdlib/std.jsonnet, `format(str, vals)`:
+ * parse_codes, format_code, render_int, render_hex, render_float_dec,
+ * render_float_sci, format_codes_arr/format_codes_obj). The arithmetic is
+ * the same IEEE double arithmetic, in the same order, so digits match.
  */
-export function format(template: string, values: Value): string {
-  const positional = values instanceof JArray ? values.elements.map((e) => e.get()) : values instanceof JObject ? [] : [values];
-  let next = 0;
-  const take = (): Value => {
-    if (next >= positional.length) throw new RuntimeFailure("Not enough values to format");
-    return positional[next++] as Value;
-  };
-  const pattern = /%(?:\(([^)]*)\))?([-#0 +]*)(\*|\d+)?(?:\.(\*|\d+))?[hlL]?(.)?/gy;
-  let out = "";
+
+interface Flags {
+  alt: boolean;
+  zero: boolean;
+  left: boolean;
+  blank: boolean;
+  plus: boolean;
+}
+
+interface Code {
+  mkey: string | null;
+  flags: Flags;
+  fw: number | "*";
+  prec: number | "*" | null;
+  ctype: "d" | "o" | "x" | "e" | "f" | "g" | "c" | "s" | "%";
+  caps: boolean;
+}
+
+const CONVERSIONS: Record<string, [Code["ctype"], boolean]> = {
+  d: ["d", false],
+  i: ["d", false],
+  u: ["d", false],
+  o: ["o", false],
+  x: ["x", false],
+  X: ["x", true],
+  e: ["e", false],
+  E: ["e", true],
+  f: ["f", false],
+  F: ["f", true],
+  g: ["g", false],
+  G: ["g", true],
+  c: ["c", false],
+  s: ["s", false],
+  "%": ["%", false],
+};
+
+const truncated = () => new RuntimeFailure("Truncated format code.");
+
+/** parse_codes: literal text and codes, alternating (strings are code points, as Jsonnet indexes them). */
+function parseCodes(chars: string[]): (string | Code)[] {
+  const out: (string | Code)[] = [];
+  let current = "";
   let i = 0;
-  while (i < template.length) {
-    const percent = template.indexOf("%", i);
-    if (percent < 0) {
-      out += template.slice(i);
-      break;
+  const at = (j: number): string => {
+    if (j >= chars.length) throw truncated();
+    return chars[j] as string;
+  };
+  const readNumber = (): number | "*" => {
+    if (i < chars.length && chars[i] === "*") {
+      i++;
+      return "*";
     }
-    out += template.slice(i, percent);
-    pattern.lastIndex = percent;
-    const match = pattern.exec(template);
-    const [whole = "", key, flags = "", widthText, precisionText, conversion] = match ?? [];
-    if (!conversion) throw new RuntimeFailure("Truncated format code");
-    i = percent + whole.length;
-    if (conversion === "%") {
-      out += "%";
+    let value = 0;
+    while (/[0-9]/.test(at(i))) value = value * 10 + Number(chars[i++]);
+    return value;
+  };
+  while (i < chars.length) {
+    const c = chars[i++] as string;
+    if (c !== "%") {
+      current += c;
       continue;
     }
-    const width = widthText === "*" ? Number(take()) : widthText ? Number(widthText) : 0;
-    const precision = precisionText === "*" ? Number(take()) : precisionText ? Number(precisionText) : undefined;
-    let value: Value;
-    if (key !== undefined) {
-      if (!(values instanceof JObject)) throw new RuntimeFailure("Format required an object, since the format string has %(name)s");
-      value = values.get(key);
-    } else {
-      value = take();
+    let mkey: string | null = null;
+    if (at(i) === "(") {
+      let key = "";
+      i++;
+      while (at(i) !== ")") key += chars[i++];
+      i++;
+      mkey = key;
     }
-    out += pad(convert(conversion, value, flags, precision), width, flags);
+    const flags: Flags = { alt: false, zero: false, left: false, blank: false, plus: false };
+    const FLAG_NAMES: Record<string, keyof Flags> = { "#": "alt", "0": "zero", "-": "left", " ": "blank", "+": "plus" };
+    for (let flag = FLAG_NAMES[at(i)]; flag; flag = FLAG_NAMES[at(i)]) {
+      flags[flag] = true;
+      i++;
+    }
+    const fw = readNumber();
+    let prec: number | "*" | null = null;
+    if (at(i) === ".") {
+      i++;
+      prec = readNumber();
+    }
+    if (["h", "l", "L"].includes(at(i))) i++;
+    const conversion = CONVERSIONS[at(i)];
+    if (!conversion) throw new RuntimeFailure(`Unrecognised conversion type: ${chars[i]}`);
+    i++;
+    out.push(current, { mkey, flags, fw, prec, ctype: conversion[0], caps: conversion[1] });
+    current = "";
   }
-  if (!(values instanceof JObject) && next < positional.length) {
-    throw new RuntimeFailure(`Too many values to format: ${positional.length}, expected ${next}`);
+  out.push(current);
+  return out;
+}
+
+const length = (s: string) => Array.from(s).length;
+const padLeft = (s: string, w: number, c: string) => c.repeat(Math.max(0, w - length(s))) + s;
+const padRight = (s: string, w: number, c: string) => s + c.repeat(Math.max(0, w - length(s)));
+
+/** render_int: sign and magnitude in a radix up to 10, digits found by repeated division as std.jsonnet does. */
+function renderInt(
+  neg: boolean,
+  mag: number,
+  minChars: number,
+  minDigits: number,
+  blank: boolean,
+  plus: boolean,
+  radix: number,
+  zeroPrefix: string,
+): string {
+  let dec = "";
+  if (mag === 0) dec = "0";
+  else {
+    for (let n = mag; n !== 0; n = Math.floor(n / radix)) dec = formatDigit(n % radix) + dec;
+    dec = zeroPrefix + dec;
+  }
+  const zp = minChars - (neg || blank || plus ? 1 : 0);
+  return (neg ? "-" : plus ? "+" : blank ? " " : "") + padLeft(dec, Math.max(zp, minDigits), "0");
+}
+
+/** A digit as Jsonnet's string + number prints it (a whole number below the radix). */
+const formatDigit = (d: number) => String(d);
+
+function renderHex(n: number, minChars: number, minDigits: number, blank: boolean, plus: boolean, zerox: boolean, caps: boolean): string {
+  const numerals = caps ? "0123456789ABCDEF" : "0123456789abcdef";
+  const magnitude = Math.floor(Math.abs(n));
+  let hex = "";
+  for (let m = magnitude; m !== 0; m = Math.floor(m / 16)) hex = numerals[m % 16] + hex;
+  if (magnitude === 0) hex = "0";
+  const neg = n < 0;
+  const zp = minChars - (neg || blank || plus ? 1 : 0) - (zerox ? 2 : 0);
+  const body = (zerox ? (caps ? "0X" : "0x") : "") + padLeft(hex, Math.max(zp, minDigits), "0");
+  return (neg ? "-" : plus ? "+" : blank ? " " : "") + body;
+}
+
+function renderFloatDec(
+  n: number,
+  zeroPad: number,
+  blank: boolean,
+  plus: boolean,
+  ensurePt: boolean,
+  trailing: boolean,
+  prec: number,
+): string {
+  const abs = Math.abs(n);
+  const denominator = Math.pow(10, prec);
+  const numerator = abs * denominator + 0.5;
+  const whole = Math.sign(abs) * Math.floor(numerator / denominator);
+  const frac = Math.floor(numerator) % denominator;
+  const dotSize = prec === 0 && !ensurePt ? 0 : 1;
+  const text = renderInt(n < 0, whole, zeroPad - prec - dotSize, 0, blank, plus, 10, "");
+  if (prec === 0) return text + (ensurePt ? "." : "");
+  if (!trailing && !(frac > 0)) return text;
+  const fracText = renderInt(false, frac, prec, 0, false, false, 10, "");
+  return `${text}.${trailing ? fracText : fracText.replace(/0+$/, "")}`;
+}
+
+function renderFloatSci(
+  n: number,
+  zeroPad: number,
+  blank: boolean,
+  plus: boolean,
+  ensurePt: boolean,
+  trailing: boolean,
+  caps: boolean,
+  prec: number,
+): string {
+  const exponent = n === 0 ? 0 : Math.floor(Math.log(Math.abs(n)) / Math.log(10));
+  const suffix = (caps ? "E" : "e") + renderInt(exponent < 0, Math.abs(exponent), 3, 0, false, true, 10, "");
+  // 10^-324 is 0 in doubles; std.jsonnet divides in two steps there.
+  const mantissa = exponent === -324 ? (n * 10) / Math.pow(10, exponent + 1) : n / Math.pow(10, exponent);
+  return renderFloatDec(mantissa, zeroPad - length(suffix), blank, plus, ensurePt, trailing, prec) + suffix;
+}
+
+function formatCode(value: Value, code: Code, fw: number, precOrNull: number | null, at: number | string): string {
+  const { flags } = code;
+  const fpprec = precOrNull ?? 6;
+  const iprec = precOrNull ?? 0;
+  const zp = flags.zero && !flags.left ? fw : 0;
+  if (code.ctype === "s") return toStringValue(value);
+  if (code.ctype === "c") {
+    if (typeof value === "number") return String.fromCodePoint(value);
+    if (typeof value === "string") {
+      if (length(value) === 1) return value;
+      throw new RuntimeFailure(`%c expected 1-sized string got: ${length(value)}`);
+    }
+    throw new RuntimeFailure(`%c expected number / string, got: ${typeName(value)}`);
+  }
+  if (typeof value !== "number") throw new RuntimeFailure(`Format required number at ${at}, got ${typeName(value)}`);
+  switch (code.ctype) {
+    case "d":
+      return renderInt(value <= -1, Math.floor(Math.abs(value)), zp, iprec, flags.blank, flags.plus, 10, "");
+    case "o":
+      return renderInt(value <= -1, Math.floor(Math.abs(value)), zp, iprec, flags.blank, flags.plus, 8, flags.alt ? "0" : "");
+    case "x":
+      return renderHex(Math.floor(value), zp, iprec, flags.blank, flags.plus, flags.alt, code.caps);
+    case "f":
+      return renderFloatDec(value, zp, flags.blank, flags.plus, flags.alt, true, fpprec);
+    case "e":
+      return renderFloatSci(value, zp, flags.blank, flags.plus, flags.alt, true, code.caps, fpprec);
+    default: {
+      const exponent = value !== 0 ? Math.floor(Math.log(Math.abs(value)) / Math.log(10)) : 0;
+      if (exponent < -4 || exponent >= fpprec) {
+        return renderFloatSci(value, zp, flags.blank, flags.plus, flags.alt, flags.alt, code.caps, fpprec - 1);
+      }
+      return renderFloatDec(value, zp, flags.blank, flags.plus, flags.alt, flags.alt, fpprec - Math.max(1, exponent + 1));
+    }
+  }
+}
+
+const asNumber = (value: Value): number => {
+  // std.jsonnet uses the value as a width/precision directly; a non-number fails its arithmetic.
+  if (typeof value !== "number") throw new RuntimeFailure(`Unexpected type ${typeName(value)}, expected number`);
+  return value;
+};
+
+function formatArray(codes: (string | Code)[], values: Value[]): string {
+  let out = "";
+  let j = 0;
+  for (const code of codes) {
+    if (typeof code === "string") {
+      out += code;
+      continue;
+    }
+    const takeStar = (): number => {
+      if (j >= values.length) throw new RuntimeFailure(`Not enough values to format: ${values.length}, expected at least ${j}`);
+      return asNumber(values[j++] as Value);
+    };
+    const fw = code.fw === "*" ? takeStar() : code.fw;
+    const prec = code.prec === "*" ? takeStar() : code.prec;
+    let text = "%";
+    if (code.ctype !== "%") {
+      if (j >= values.length) throw new RuntimeFailure(`Not enough values to format: ${values.length}, expected more than ${j}`);
+      text = formatCode(values[j] as Value, code, fw, prec, j);
+      j++;
+    }
+    out += code.flags.left ? padRight(text, fw, " ") : padLeft(text, fw, " ");
+  }
+  if (j < values.length) throw new RuntimeFailure(`Too many values to format: ${values.length}, expected ${j}`);
+  return out;
+}
+
+function formatObject(codes: (string | Code)[], values: JObject): string {
+  let out = "";
+  for (const code of codes) {
+    if (typeof code === "string") {
+      out += code;
+      continue;
+    }
+    if (code.mkey === null) throw new RuntimeFailure("Mapping keys required.");
+    if (code.fw === "*") throw new RuntimeFailure("Cannot use * field width with object.");
+    if (code.prec === "*") throw new RuntimeFailure("Cannot use * precision with object.");
+    const key = code.mkey;
+    const text =
+      code.ctype === "%"
+        ? "%"
+        : (() => {
+            if (!values.hasField(key)) throw new RuntimeFailure(`No such field: ${key}`);
+            return formatCode(values.get(key), code, code.fw, code.prec, key);
+          })();
+    out += code.flags.left ? padRight(text, code.fw, " ") : padLeft(text, code.fw, " ");
   }
   return out;
 }
 
-function number(value: Value, conversion: string): number {
-  if (typeof value !== "number") throw new RuntimeFailure(`Format required number at ${conversion}, got ${typeName(value)}`);
-  return value;
-}
-
-function signed(n: number, digits: string, flags: string): string {
-  const sign = n < 0 ? "-" : flags.includes("+") ? "+" : flags.includes(" ") ? " " : "";
-  return sign + digits;
-}
-
-function convert(conversion: string, value: Value, flags: string, precision: number | undefined): string {
-  switch (conversion) {
-    case "s":
-      return toStringValue(value);
-    case "d":
-    case "i":
-    case "u": {
-      const n = Math.trunc(number(value, conversion));
-      return signed(n, formatNumber(Math.abs(n)).padStart(precision ?? 0, "0"), flags);
-    }
-    case "f":
-    case "F": {
-      const n = number(value, conversion);
-      return signed(n, Math.abs(n).toFixed(precision ?? 6), flags);
-    }
-    case "x":
-    case "X":
-    case "o": {
-      const n = Math.trunc(number(value, conversion));
-      let digits = Math.abs(n).toString(conversion === "o" ? 8 : 16);
-      if (conversion === "X") digits = digits.toUpperCase();
-      if (flags.includes("#")) digits = (conversion === "o" ? "0" : conversion === "x" ? "0x" : "0X") + digits;
-      return signed(n, digits, flags);
-    }
-    case "c":
-      if (typeof value === "number") return String.fromCodePoint(value);
-      if (typeof value === "string" && Array.from(value).length === 1) return value;
-      throw new RuntimeFailure(`%c expected number or 1-character string, got ${typeName(value)}`);
-    default:
-      throw new RuntimeFailure(`Format code %${conversion} is not supported by the embedded Jsonnet evaluator`, undefined, "unsupported");
-  }
-}
-
-function pad(text: string, width: number, flags: string): string {
-  const length = Array.from(text).length;
-  if (length >= width) return text;
-  if (flags.includes("-")) return text + " ".repeat(width - length);
-  if (flags.includes("0") && /^[-+ ]?(0[xX])?[0-9a-fA-F.]+$/.test(text)) {
-    const prefix = /^[-+ ]?(0[xX])?/.exec(text)?.[0] ?? "";
-    return prefix + "0".repeat(width - length) + text.slice(prefix.length);
-  }
-  return " ".repeat(width - length) + text;
+export function format(template: string, values: Value): string {
+  const codes = parseCodes(Array.from(template));
+  if (values instanceof JArray)
+    return formatArray(
+      codes,
+      values.elements.map((e) => e.get()),
+    );
+  if (values instanceof JObject) return formatObject(codes, values);
+  return formatArray(codes, [values]);
 }

@@ -4,14 +4,14 @@ import { Env, Evaluator, matchArguments } from "./evaluate";
 import { parse } from "./parser";
 import { checkStatic } from "./resolve";
 import { createStd } from "./std";
-import { fromJson, JFunction, manifest, Thunk } from "./values";
+import { fromJson, JFunction, manifest, manifestJsonText, Thunk, type Value } from "./values";
 
 /**
- * Jsonnet, as far as Kratos' data mappers use it (OIDC claims mappers, web
- * hook bodies). Kratos evaluates these with go-jsonnet; no pure-JavaScript
- * Jsonnet is on the npm registry, so the embedded server evaluates the subset
- * documented in README.md and refuses the rest with a JsonnetError naming the
- * construct and its line.
+ * Jsonnet for Kratos' data mappers (OIDC claims mappers, web hook bodies,
+ * session tokenizer templates). Kratos evaluates these with go-jsonnet inside
+ * ory/x jsonnetsecure; no pure-JavaScript Jsonnet is on the npm registry, so
+ * this is an interpreter of the whole language and go-jsonnet's standard
+ * library, with jsonnetsecure's importer (every import fails).
  */
 export { JsonnetError } from "./errors";
 export type { JsonnetErrorKind, SourceLocation } from "./errors";
@@ -29,10 +29,25 @@ export interface JsonnetOptions {
    * Kratos' web hook bodies are `function(ctx) …`.
    */
   tlas?: Record<string, unknown>;
+  /** Receives std.trace's lines (go-jsonnet writes them to the worker's stderr, which Kratos does not read); dropped by default. */
+  trace?: (line: string) => void;
+}
+
+/**
+ * Evaluates a Jsonnet program to the text go-jsonnet's EvaluateAnonymousSnippet returns (what Kratos' jsonnetsecure
+ * hands back): the manifested JSON with sorted keys, three-space indentation and a final newline. Use this where
+ * Kratos uses the text itself; a JavaScript object cannot keep go-jsonnet's key order for keys like "1".
+ */
+export function evaluateJsonnetText(source: string, options: JsonnetOptions): string {
+  return run(source, options, (value) => `${manifestJsonText(value)}\n`);
 }
 
 /** Evaluates a Jsonnet program to its JSON value (objects with hidden and null-named fields removed, as the manifester does). */
 export function evaluateJsonnet(source: string, options: JsonnetOptions): unknown {
+  return run(source, options, manifest);
+}
+
+function run<T>(source: string, options: JsonnetOptions, output: (value: Value) => T): T {
   const filename = options.filename ?? "<mapper>";
   const ast = parse(source, filename);
   checkStatic(ast);
@@ -46,6 +61,7 @@ export function evaluateJsonnet(source: string, options: JsonnetOptions): unknow
       call: (fn, args) => evaluator.call(fn, args),
       charge: (elements) => budget.charge(elements),
       matchArguments,
+      trace: options.trace ?? (() => undefined),
     });
     const root = new Env(new Map([["std", Thunk.of(std)]]), undefined);
     let result = evaluator.evaluate(ast, root);
@@ -53,7 +69,7 @@ export function evaluateJsonnet(source: string, options: JsonnetOptions): unknow
       const named = new Map(Object.entries(options.tlas ?? {}).map(([name, data]) => [name, Thunk.of(fromJson(data))]));
       result = evaluator.call(result, { positional: [], named });
     }
-    return manifest(result);
+    return output(result);
   } catch (error) {
     if (error instanceof RuntimeFailure) throw toJsonnetError(error);
     // Kratos wraps what its worker pool answers in "jsonnetsecure: eval: …".

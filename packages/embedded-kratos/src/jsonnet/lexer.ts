@@ -10,6 +10,8 @@ export interface Token {
   text: string;
   /** A number's value. */
   value?: number;
+  /** A `|||` text block (go-jsonnet refuses these as import paths). */
+  block?: true;
   loc: SourceLocation;
 }
 
@@ -132,7 +134,7 @@ export function tokenize(source: string, filename: string): Token[] {
     }
     if (source.startsWith("|||", pos)) {
       const { value, length } = readTextBlock(source, pos, loc);
-      tokens.push({ kind: "string", text: value, loc });
+      tokens.push({ kind: "string", text: value, block: true, loc });
       advance(length);
       continue;
     }

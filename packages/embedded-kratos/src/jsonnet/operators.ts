@@ -1,7 +1,19 @@
 import type { NodeOf } from "./ast";
 import { RuntimeFailure } from "./errors";
 import { format } from "./format";
-import { compareStrings, equals, JArray, JObject, plus, Thunk, typeName, unexpectedType, type Value } from "./values";
+import {
+  checkedNumber,
+  compareStrings,
+  equals,
+  goFloatV,
+  JArray,
+  JObject,
+  plus,
+  Thunk,
+  typeName,
+  unexpectedType,
+  type Value,
+} from "./values";
 
 /** Jsonnet's operators, indexing and slicing, with go-jsonnet's type errors. */
 
@@ -50,7 +62,7 @@ export function unary(op: NodeOf<"unary">["op"], value: Value): Value {
 }
 
 /** go-jsonnet valueCmp: the left operand's type decides what the right one must be. */
-function compare(left: Value, right: Value): number {
+export function compare(left: Value, right: Value): number {
   if (typeof left === "number") {
     if (typeof right !== "number") throw unexpectedType(right, "number");
     return left < right ? -1 : left > right ? 1 : 0;
@@ -70,7 +82,23 @@ function compare(left: Value, right: Value): number {
   throw unexpectedType(left);
 }
 
-const toInt64 = (n: number) => BigInt.asIntN(64, BigInt(Math.trunc(n)));
+const INT64_MIN = -(2 ** 63);
+const INT64_MAX = 2 ** 63;
+
+/** liftBitwise (go-jsonnet builtins.go): operands must fit int64, and are truncated to it. */
+function bitwiseArgument(n: number): bigint {
+  if (n < INT64_MIN || n > INT64_MAX) {
+    throw new RuntimeFailure(`Bitwise operator argument ${goFloatV(n)} outside of range [-9223372036854775808, 9223372036854775807]`);
+  }
+  return BigInt.asIntN(64, BigInt(Math.trunc(n)));
+}
+
+/** builtinShiftL/R: a negative shift is an error; the amount is taken modulo 64. */
+function shiftAmount(n: number): bigint {
+  const amount = bitwiseArgument(n);
+  if (amount < 0n) throw new RuntimeFailure("Shift by negative exponent.");
+  return amount % 64n;
+}
 
 export function binaryOperation(op: NodeOf<"binary">["op"], left: Value, right: Value): Value {
   switch (op) {
@@ -99,31 +127,32 @@ export function binaryOperation(op: NodeOf<"binary">["op"], left: Value, right: 
     default:
       break;
   }
-  if (op === "%" && typeof left !== "number")
+  // go-jsonnet desugars `a % b` to std.mod(a, b), whose error names both types.
+  if (op === "%" && (typeof left !== "number" || typeof right !== "number"))
     throw new RuntimeFailure(`Operator % cannot be used on types ${typeName(left)} and ${typeName(right)}.`);
   if (typeof left !== "number") throw unexpectedType(left, "number");
   if (typeof right !== "number") throw unexpectedType(right, "number");
   switch (op) {
     case "-":
-      return left - right;
+      return checkedNumber(left - right);
     case "*":
-      return left * right;
+      return checkedNumber(left * right);
     case "/":
       if (right === 0) throw new RuntimeFailure("Division by zero.");
-      return left / right;
+      return checkedNumber(left / right);
     case "%":
       if (right === 0) throw new RuntimeFailure("Division by zero.");
-      return left % right;
+      return checkedNumber(left % right);
     case "<<":
-      return Number(BigInt.asIntN(64, toInt64(left) << toInt64(right)));
+      return Number(BigInt.asIntN(64, bitwiseArgument(left) << shiftAmount(right)));
     case ">>":
-      return Number(toInt64(left) >> toInt64(right));
+      return Number(bitwiseArgument(left) >> shiftAmount(right));
     case "&":
-      return Number(toInt64(left) & toInt64(right));
+      return Number(bitwiseArgument(left) & bitwiseArgument(right));
     case "|":
-      return Number(toInt64(left) | toInt64(right));
+      return Number(bitwiseArgument(left) | bitwiseArgument(right));
     case "^":
-      return Number(toInt64(left) ^ toInt64(right));
+      return Number(bitwiseArgument(left) ^ bitwiseArgument(right));
     default:
       throw new RuntimeFailure(`Binary operator ${op} is not supported`, undefined, "unsupported");
   }

@@ -89,9 +89,11 @@ class Parser {
         case "assert":
           return this.assertion();
         case "import":
+          return this.importExpression("import");
         case "importstr":
+          return this.importExpression("importstr");
         case "importbin":
-          throw staticError(`${token.text} is not supported by the embedded Jsonnet evaluator`, token.loc, "unsupported");
+          return this.importExpression("importbin");
       }
     }
     let left: Node;
@@ -117,6 +119,16 @@ class Parser {
       const right = this.expr(opPrecedence - 1);
       left = { kind: "binary", op: text as BinaryOp, left, right, loc: op.loc };
     }
+  }
+
+  /** go-jsonnet's parser (parser.go, tokenImport): the path must be a string literal other than a text block. */
+  private importExpression(keyword: "import" | "importstr" | "importbin"): Node {
+    const loc = this.next().loc;
+    const first = this.peek();
+    const path = this.expr(MAX_PRECEDENCE);
+    if (path.kind !== "string") throw staticError("Computed imports are not allowed", path.loc);
+    if (first.block) throw staticError("Block string literals not allowed in imports", path.loc);
+    return { kind: "import", keyword, path: path.value, loc };
   }
 
   private local(): Node {

@@ -50,6 +50,7 @@ function visit(node: Node, scope: Scope, inObject: boolean): void {
     case "boolean":
     case "number":
     case "string":
+    case "import":
       return;
     case "self":
     case "dollar":

@@ -126,11 +126,13 @@ export class JObject {
     throw new RuntimeFailure(`Field does not exist: ${name}`);
   }
 
-  private checkAsserts(): void {
+  /** Runs the object's assertions once (go-jsonnet checks them when the object is indexed or manifested). */
+  checkAsserts(): void {
     if (this.assertsChecked) return;
     this.assertsChecked = true;
     try {
-      this.layers.forEach((layer, i) => layer.asserts?.(this, i));
+      // go-jsonnet checks the assertions of the object on top first.
+      for (let i = this.layers.length - 1; i >= 0; i--) this.layers[i]?.asserts?.(this, i);
     } catch (error) {
       this.assertsChecked = false;
       throw error;
@@ -176,6 +178,24 @@ export function formatNumber(n: number): string {
   return n.toFixed(Math.max(0, 16 - exponent)).replace(/\.?0+$/, "");
 }
 
+/** Go's fmt `%v` of a float64 (strconv 'g' with the shortest digits): exponent form below 1e-4 and from 1e6 up. */
+export function goFloatV(n: number): string {
+  if (n === 0 || !Number.isFinite(n)) return Number.isNaN(n) ? "NaN" : n === 0 ? (Object.is(n, -0) ? "-0" : "0") : n > 0 ? "+Inf" : "-Inf";
+  const [mantissa = "", exponentText = "0"] = n.toExponential().split("e");
+  const exponent = Number(exponentText);
+  if (exponent < -4 || exponent >= 6) {
+    return `${mantissa}e${exponent < 0 ? "-" : "+"}${String(Math.abs(exponent)).padStart(2, "0")}`;
+  }
+  return String(n);
+}
+
+/** makeDoubleCheck (go-jsonnet builtins.go): arithmetic that leaves the finite doubles is an error. */
+export function checkedNumber(x: number): number {
+  if (Number.isNaN(x)) throw new RuntimeFailure("Not a number");
+  if (!Number.isFinite(x)) throw new RuntimeFailure("Overflow");
+  return x;
+}
+
 /** A value as JSON text in go-jsonnet's layout: sorted keys, 3-space indent, or one line (`, ` between items) when `newline` is empty. */
 export function manifestJsonText(value: Value, indent = "   ", newline = "\n"): string {
   const render = (v: Value, current: string): string => {
@@ -188,6 +208,7 @@ export function manifestJsonText(value: Value, indent = "   ", newline = "\n"): 
       if (!v.elements.length) return "[ ]";
       return `[${newline}${v.elements.map((e) => inner + render(e.get(), inner)).join(newline ? `,${newline}` : ", ")}${newline}${current}]`;
     }
+    v.checkAsserts();
     const names = v.visibleFields().sort(compareStrings);
     if (!names.length) return "{ }";
     const body = names.map((name) => `${inner}${quoteJson(name)}: ${render(v.get(name), inner)}`).join(newline ? `,${newline}` : ", ");
@@ -241,7 +262,7 @@ export function plus(left: Value, right: Value): Value {
   if (typeof right === "string" || typeof left === "string") return toStringValue(left) + toStringValue(right);
   if (typeof left === "number") {
     if (typeof right !== "number") throw unexpectedType(right, "number");
-    return left + right;
+    return checkedNumber(left + right);
   }
   if (left instanceof JObject) {
     if (!(right instanceof JObject)) throw unexpectedType(right, "object");
@@ -259,6 +280,7 @@ export function manifest(value: Value): unknown {
   if (value === null || typeof value !== "object") return value;
   if (value instanceof JFunction) throw new RuntimeFailure("couldn't manifest function as JSON");
   if (value instanceof JArray) return value.elements.map((e) => manifest(e.get()));
+  value.checkAsserts();
   const out: Record<string, unknown> = {};
   for (const name of value.visibleFields().sort(compareStrings)) out[name] = manifest(value.get(name));
   return out;

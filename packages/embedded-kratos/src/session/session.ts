@@ -7,9 +7,6 @@ export interface AuthenticationMethod {
   completed_at: string;
   provider?: string;
   organization?: string;
-  /** The upstream OIDC provider's `acr` / `amr` claims, when it sent them. */
-  upstream_acr?: string;
-  upstream_amr?: string[];
 }
 
 export interface SessionDevice {

@@ -17,7 +17,6 @@ export interface InputAttributes {
   pattern?: string;
   maxlength?: number;
   label?: UiText;
-  options?: { value: unknown; label?: UiText }[];
   onclick?: string;
   onclickTrigger?: string;
   onload?: string;
@@ -82,7 +81,6 @@ export interface InputOptions {
   autocomplete?: string;
   pattern?: string;
   maxlength?: number;
-  options?: { value: unknown; label?: UiText }[];
   label?: UiText;
 }
 
@@ -97,7 +95,6 @@ export function inputNode(group: NodeGroup, name: string, type: string, opts: In
   if (opts.autocomplete) attributes.autocomplete = opts.autocomplete;
   if (opts.pattern) attributes.pattern = opts.pattern;
   if (opts.maxlength) attributes.maxlength = opts.maxlength;
-  if (opts.options && opts.options.length > 0) attributes.options = opts.options;
   attributes.disabled = opts.disabled ?? false;
   attributes.node_type = "input";
   return { type: "input", group, attributes, messages: [], meta: opts.label ? { label: opts.label } : {} };

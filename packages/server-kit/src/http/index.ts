@@ -1,3 +1,14 @@
 export { RouteTable, type RouteInfo, type RouteMatch, type RoutingRules } from "./route-table";
 export { answerParserError, SERVER_OPTIONS, setSecurityHeaders } from "./security-headers";
 export { withQuery } from "./with-query";
+export { backoffMs, retriesStatus, retryAfterMs } from "./outbound/backoff";
+export { GoUrlError, type OutboundRequest, type OutboundResponse } from "./outbound/go-client";
+export { exceptionMatchTarget, privateIpPolicyOf, refusesInternalAddresses, type PrivateIpPolicy } from "./outbound/private-ip-policy";
+export {
+  abandonmentSignal,
+  ORY_HTTP_CLIENT,
+  ResilientClientError,
+  resilientFetch,
+  type ResilientOptions,
+} from "./outbound/resilient-client";
+export { prohibitedAddress } from "./outbound/ssrf";

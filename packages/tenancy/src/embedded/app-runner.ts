@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { IDLE_GC_MODULE } from "@olympus/devstack/idle-gc";
+import { IDLE_GC_MODULE } from "@olympus/server-kit/node-flags";
 import { preparedStandaloneServer, standaloneDir as standaloneDirOf } from "@olympus/devstack/next-standalone";
 import type { App } from "./app-env";
 import { LEAN_NODE_FLAGS } from "./files";

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { appSelectionFlags, type AppSelection } from "./app-selection";
 import { appIdleTimeoutFlags } from "./app-idle";
-import { IDLE_GC_MODULE } from "@olympus/devstack/idle-gc";
-import { EMBEDDED_LAYOUT, SERVER_NODE_FLAGS } from "./files";
+import { SERVER_NODE_FLAGS } from "@olympus/server-kit/node-flags";
+import { EMBEDDED_LAYOUT } from "./files";
 import { isAlive, readRunState, writeRunState, type RunState } from "./state";
 import { REPO_ROOT } from "./repository";
 
@@ -30,9 +30,8 @@ export async function startEmbeddedTenant(
   const child = spawn(
     process.execPath,
     [
+      // The supervisor hosts the tenant's embedded Kratos and Hydra: it runs as the dev stack's backend does.
       ...SERVER_NODE_FLAGS,
-      "--import",
-      IDLE_GC_MODULE,
       "--import",
       "tsx",
       SUPERVISOR,

@@ -11,15 +11,6 @@ export const EMBEDDED_LAYOUT = {
   appEnv: join("embedded", "app-env.json"),
 } as const;
 
-/**
- * The supervisor's, which hosts the tenant's embedded Kratos and Hydra — as the dev stack runs its servers
- * (packages/devstack's dev script): one V8 worker, a young generation V8 may grow to 16 MB under load, and
- * `--expose-gc` for the idle collection (@olympus/devstack/idle-gc) that gives it back once idle. Not --optimize-for-size: it pins the young generation at 1 MB, so under load every
- * request in flight is promoted and old-space collections follow each other (whoami's latency tail; the
- * embedded Kratos bench runs with these flags).
- */
-export const SERVER_NODE_FLAGS = ["--max-semi-space-size=16", "--v8-pool-size=1", "--expose-gc"];
-
 /** The base of the app processes' flags (app-runner.ts): a small young generation, one V8 worker, size before speed. */
 export const LEAN_NODE_FLAGS = ["--max-semi-space-size=2", "--v8-pool-size=1", "--optimize-for-size"];
 

@@ -171,6 +171,7 @@ async function startServer(tenant: Tenant, secrets: TenantSecrets, directory: st
     issuer: urls.hydraIssuer,
     host: "127.0.0.1",
     adminToken: token,
+    // No `dev`, as platform/prod runs Hydra (`serve all`): a tenant keeps production cookie names.
     logger: createLogger("text", (line) => log.write(`${line}\n`)),
   });
   return { id: config.id, adminUrl: hydra.adminUrl.replace(/\/$/, ""), close: () => hydra.close().finally(endLog) };

@@ -1,7 +1,6 @@
 import { isIPv6 } from "node:net";
-import type { Format } from "ajv";
-import { fullFormats } from "ajv-formats/dist/formats.js";
 import { isDate, isDateTime, isEmail, isHostname, isIPv4, isTime, isUri, isUriReference } from "./go-formats";
+import { isJsonPointer, isPhone, isRegex, isRelativeJsonPointer, isUriTemplate } from "./go-syntax-formats";
 
 /**
  * The `format` checks of the validator Kratos runs: ory/jsonschema's
@@ -9,30 +8,16 @@ import { isDate, isDateTime, isEmail, isHostname, isIPv4, isTime, isUri, isUriRe
  * `email_loose` (x/email.go) and `no-validate` (identity/extension_verification.go),
  * both true for non-strings. A name outside this list is not checked, as in
  * ory/jsonschema. `hostname`, `email`, the dates and times, the IP
- * addresses and the URI family follow the Go checks (go-formats.ts); `tel`
- * is a shape check (Kratos asks libphonenumber) and `uri-template`, `regex`
- * and the JSON pointers are ajv-formats' checks.
+ * addresses and the URI family follow the Go checks (go-formats.ts); `tel`,
+ * `regex`, `uri-template` and the JSON pointers those of go-syntax-formats.ts.
  */
 export type FormatCheck = (value: unknown) => boolean;
-
-function fromAjv(format: Format): (text: string) => boolean {
-  if (format instanceof RegExp) return (text) => format.test(text);
-  if (typeof format === "function") return (text) => format(text) === true;
-  if (typeof format === "object" && !format.async && typeof format.validate !== "string") {
-    const validate = format.validate;
-    if (validate instanceof RegExp) return (text) => validate.test(text);
-    return (text) => (validate as (data: string) => boolean)(text) === true;
-  }
-  return () => true;
-}
 
 const stringsOnly =
   (check: (text: string) => boolean): FormatCheck =>
   (value) =>
     typeof value === "string" && check(value);
 
-// Kratos stores numbers in E.164; a loose shape check stands in for libphonenumber.
-const telShape = /^\+?[0-9 ()-]{4,}$/;
 const emailLooseShape = /^[^\s@]+@[^\s@]+$/;
 
 export const FORMATS: Record<string, FormatCheck> = {
@@ -41,7 +26,7 @@ export const FORMATS: Record<string, FormatCheck> = {
   time: stringsOnly(isTime),
   hostname: stringsOnly(isHostname),
   email: stringsOnly(isEmail),
-  tel: stringsOnly((text) => telShape.test(text)),
+  tel: stringsOnly(isPhone),
   "ip-address": stringsOnly(isIPv4),
   ipv4: stringsOnly(isIPv4),
   // net.ParseIP takes no zone (`%eth0`); formats.go requires a colon.
@@ -51,10 +36,10 @@ export const FORMATS: Record<string, FormatCheck> = {
   "uri-reference": stringsOnly(isUriReference),
   uriref: stringsOnly(isUriReference),
   "iri-reference": stringsOnly(isUriReference),
-  "uri-template": stringsOnly(fromAjv(fullFormats["uri-template"])),
-  regex: stringsOnly(fromAjv(fullFormats.regex)),
-  "json-pointer": stringsOnly(fromAjv(fullFormats["json-pointer"])),
-  "relative-json-pointer": stringsOnly(fromAjv(fullFormats["relative-json-pointer"])),
+  "uri-template": stringsOnly(isUriTemplate),
+  regex: stringsOnly(isRegex),
+  "json-pointer": stringsOnly(isJsonPointer),
+  "relative-json-pointer": stringsOnly(isRelativeJsonPointer),
   email_loose: (value) => typeof value !== "string" || emailLooseShape.test(value),
   "no-validate": () => true,
 };

@@ -1,3 +1,5 @@
+import { numberText } from "./json-number";
+
 /** Go's fmt renderings of the decoded JSON values ory/jsonschema puts in its messages. */
 
 /** strconv.Quote (%q) for text: Go escapes control characters as \x.., JSON as \u00... */
@@ -24,11 +26,12 @@ export function goQuote(text: string): string {
 /**
  * %#v of a value decoded with json.Decoder.UseNumber, as compiler.go builds
  * enum and const messages: a json.Number is a string type, so numbers print
- * quoted; nil prints `<nil>`.
+ * as their quoted text; nil prints `<nil>`.
  */
 export function goSyntaxValue(value: unknown): string {
   if (typeof value === "string") return goQuote(value);
-  if (typeof value === "number") return goQuote(String(value));
+  const text = numberText(value);
+  if (text !== undefined) return goQuote(text);
   if (typeof value === "boolean") return String(value);
   return "<nil>";
 }
@@ -50,9 +53,6 @@ export function goBigFloat(value: number): string {
   }
   return `${sign}${Math.abs(value).toString()}`;
 }
-
-/** %v of a decoded json.Number: its text (JSON.parse keeps the value, so the shortest form of it). */
-export const goNumber = (value: number): string => String(value);
 
 /** url.PathEscape, as ory/jsonschema's `escape` applies to property names in pointers. */
 export function goPathEscape(segment: string): string {

@@ -102,8 +102,16 @@ const validEscapes = (text: string) => !/%(?![0-9A-Fa-f]{2})/.test(text);
 /** Characters url.Parse refuses in a host (shouldEscape in encodeHost mode, ASCII only). */
 const HOST_CHAR = /^[A-Za-z0-9\-_.~!$&'()*+,;=:[\]<>"%\u0080-\uffff]*$/;
 
-/** url.Parse, as far as it can fail; the scheme it finds or "" when there is none; undefined when it fails. */
-function goUrlScheme(raw: string): string | undefined {
+/** What url.Parse yields that the format checks read. */
+export interface GoUrl {
+  /** "" when there is none. */
+  scheme: string;
+  /** The path as written (Go keeps it as RawPath whenever it holds a character it would escape). */
+  rawPath: string;
+}
+
+/** url.Parse, as far as it can fail; undefined when it fails. */
+export function goUrlParse(raw: string): GoUrl | undefined {
   if ([...raw].some((ch) => (ch.codePointAt(0) ?? 0) < 0x20 || ch === "\u007f")) return undefined; // invalid control character in URL
   const hash = raw.indexOf("#");
   const [rest0, fragment] = hash === -1 ? [raw, ""] : [raw.slice(0, hash), raw.slice(hash + 1)];
@@ -119,7 +127,7 @@ function goUrlScheme(raw: string): string | undefined {
   const query = rest.indexOf("?");
   if (query !== -1) rest = rest.slice(0, query);
   if (!rest.startsWith("/")) {
-    if (scheme) return scheme; // opaque, e.g. mailto:, taken as it is
+    if (scheme) return { scheme, rawPath: "" }; // opaque, e.g. mailto:, taken as it is
     if (rest.split("/")[0]?.includes(":")) return undefined; // first path segment cannot contain colon
   }
   if ((scheme || !rest.startsWith("///")) && rest.startsWith("//")) {
@@ -139,14 +147,14 @@ function goUrlScheme(raw: string): string | undefined {
       if (!HOST_CHAR.test(host) || !validEscapes(host)) return undefined;
     }
     if (!validEscapes(path)) return undefined;
-    return scheme;
+    return { scheme, rawPath: path };
   }
   if (!validEscapes(rest)) return undefined;
-  return scheme;
+  return { scheme, rawPath: rest };
 }
 
 /** formats.go isURI: url.Parse succeeds and the URL is absolute (has a scheme). */
-export const isUri = (text: string): boolean => Boolean(goUrlScheme(text));
+export const isUri = (text: string): boolean => Boolean(goUrlParse(text)?.scheme);
 
 /** formats.go isURIReference: url.Parse succeeds. */
-export const isUriReference = (text: string): boolean => goUrlScheme(text) !== undefined;
+export const isUriReference = (text: string): boolean => goUrlParse(text) !== undefined;

@@ -1,5 +1,9 @@
 import { Compiler, isObject, type Json, type Obj, type Schema } from "./compile";
-import { escapeToken, goBigFloat, goNumber, goQuote, goSyntaxValue } from "./go-format";
+import { isGoInteger } from "./go-big";
+import { escapeToken, goQuote, goSyntaxValue } from "./go-format";
+import { numberText } from "./json-number";
+import { kratosExtensionError } from "./kratos-extension";
+import type { RemoteDocuments } from "./ref-loader";
 import {
   addCauses,
   addContext,
@@ -8,6 +12,7 @@ import {
   validationError,
   type ValidationError,
 } from "./validation-error";
+import { equals, jsonType, numberErrors } from "./values";
 
 /**
  * A JSON Schema validator that fails the way ory/jsonschema v3 (the
@@ -17,28 +22,9 @@ import {
  * derives them. Where Go ranges over a map (`properties`,
  * `patternProperties`, `dependencies`, the names of additional properties)
  * its order varies from run to run; here it is the schema's (or the
- * instance's) key order.
+ * instance's) key order. Numbers are checked on their text (json.Number)
+ * when they are kept with it (json-number.ts), else on their shortest form.
  */
-
-function jsonType(value: Json): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "array";
-  if (typeof value === "boolean") return "boolean";
-  if (typeof value === "number") return "number";
-  if (typeof value === "string") return "string";
-  return "object";
-}
-
-function equals(a: Json, b: Json): boolean {
-  const type = jsonType(a);
-  if (type !== jsonType(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => equals(item, b[i]));
-  if (isObject(a) && isObject(b)) {
-    const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && equals(a[k], b[k]));
-  }
-  return a === b;
-}
 
 function validate(s: Schema, v: Json): ValidationError | undefined {
   if (s.always !== undefined) return s.always ? undefined : validationError("", "always fail");
@@ -47,11 +33,14 @@ function validate(s: Schema, v: Json): ValidationError | undefined {
     if (!error) return undefined;
     finishSchemaContext(error, s.ref.ptr);
     // Siblings of `$ref` are ignored (draft 7), as in ory/jsonschema.
-    return addCauses(validationError("$ref", `doesn't validate with ${goQuote(s.ref.ptr)}`), error);
+    const target = s.url === s.ref.url ? s.ref.ptr : s.ref.url + s.ref.ptr;
+    return addCauses(validationError("$ref", `doesn't validate with ${goQuote(target)}`), error);
   }
   if (s.types.length > 0) {
     const type = jsonType(v);
-    const matched = s.types.some((t) => t === type || (t === "integer" && typeof v === "number" && Number.isInteger(v)));
+    // big.Int SetString(fmt.Sprint(v), 10): `1.0` and `1e2` are no integers.
+    const text = numberText(v);
+    const matched = s.types.some((t) => t === type || (t === "integer" && text !== undefined && isGoInteger(text)));
     if (!matched) return validationError("type", `expected ${s.types.join(" or ")}, but got ${type}`);
   }
 
@@ -63,7 +52,10 @@ function validate(s: Schema, v: Json): ValidationError | undefined {
   if (s.enumValues && !s.enumValues.some((item) => equals(v, item))) errors.push(validationError("enum", s.enumError));
   if (s.format && !s.format.check(v))
     errors.push(
-      validationError("format", `${typeof v === "string" ? goQuote(v) : goQuote(String(v))} is not valid ${goQuote(s.format.name)}`),
+      validationError(
+        "format",
+        `${goQuote(typeof v === "string" ? v : (numberText(v) ?? String(v)))} is not valid ${goQuote(s.format.name)}`,
+      ),
     );
   if (s.not && !validate(s.not, v)) errors.push(validationError("not", "not failed"));
   s.allOf.forEach((sub, i) => {
@@ -113,7 +105,13 @@ function validate(s: Schema, v: Json): ValidationError | undefined {
   if (isObject(v)) errors.push(...objectErrors(s, v));
   else if (Array.isArray(v)) errors.push(...arrayErrors(s, v));
   else if (typeof v === "string") errors.push(...stringErrors(s, v));
-  else if (typeof v === "number") errors.push(...numberErrors(s, v));
+  else {
+    const text = numberText(v);
+    if (text !== undefined) errors.push(...numberErrors(s, text));
+  }
+  // schema.go: the extensions run last, on a value of any type the schema allows.
+  const extensionError = s.kratos && kratosExtensionError(s.kratos);
+  if (extensionError) errors.push(extensionError);
 
   if (errors.length === 0) return undefined;
   if (errors.length === 1) return errors[0];
@@ -246,31 +244,24 @@ function stringErrors(s: Schema, v: string): ValidationError[] {
   return errors;
 }
 
-function numberErrors(s: Schema, v: number): ValidationError[] {
-  const errors: ValidationError[] = [];
-  const found = goNumber(v);
-  if (s.minimum !== undefined && v < s.minimum)
-    errors.push(validationError("minimum", `must be >= ${goBigFloat(s.minimum)} but found ${found}`));
-  if (s.exclusiveMinimum !== undefined && v <= s.exclusiveMinimum)
-    errors.push(validationError("exclusiveMinimum", `must be > ${goBigFloat(s.exclusiveMinimum)} but found ${found}`));
-  if (s.maximum !== undefined && v > s.maximum)
-    errors.push(validationError("maximum", `must be <= ${goBigFloat(s.maximum)} but found ${found}`));
-  if (s.exclusiveMaximum !== undefined && v >= s.exclusiveMaximum)
-    errors.push(validationError("exclusiveMaximum", `must be < ${goBigFloat(s.exclusiveMaximum)} but found ${found}`));
-  if (s.multipleOf !== undefined && !Number.isInteger(v / s.multipleOf))
-    errors.push(validationError("multipleOf", `${found} not multipleOf ${goBigFloat(s.multipleOf)}`));
-  return errors;
-}
-
 export interface JsonSchemaValidator {
   /** Schema.ValidateInterface: undefined when valid, else the finished error tree. */
   validate(document: unknown): ValidationError | undefined;
 }
 
-/** Compiles a schema document (throws on a `$ref` that does not resolve inside it). */
-export function compileJsonSchema(document: unknown): JsonSchemaValidator {
-  const compiler = new Compiler(document);
-  const root = compiler.at("#");
+/**
+ * Compiles a schema document found at `url` (the base of relative `$ref`s);
+ * throws on a `$ref` that does not resolve, a document that cannot be
+ * loaded or a pattern Go's regexp refuses. http(s) documents come from
+ * `remote` (remote-refs.ts fetches them); a missing one throws RemoteDocumentNeeded.
+ */
+export function compileJsonSchema(
+  document: unknown,
+  url = "file:///schema.json",
+  remote: RemoteDocuments = new Map(),
+): JsonSchemaValidator {
+  const compiler = new Compiler(document, url, remote);
+  const root = compiler.root();
   compiler.refuseRefCycles();
   return {
     validate(value) {

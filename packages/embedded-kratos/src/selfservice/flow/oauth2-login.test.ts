@@ -284,11 +284,27 @@ describe("OAuth2 login challenges (Kratos as Hydra's login provider)", () => {
         expect(hydra.accepted.some((a) => a.challenge === challenge)).toBe(false);
 
         const verificationId = String(toVerification.searchParams.get("flow"));
+        // The flow keeps the sign-up's session token for updateVerificationFlow's IssueCookie, sealed, never in clear.
+        const signUpToken = browser.cookies.get("ciam_kratos_session")?.value ?? "";
+        expect(signUpToken).toMatch(/^ory_st_/);
+        const internal = async () =>
+          JSON.stringify(
+            (await pg.query("SELECT internal_context FROM selfservice_flows WHERE id = $1", [verificationId], "ciam_oauth2_verification"))
+              .rows[0],
+          );
+        expect(await internal()).toContain("session_token_sealed");
+        expect(await internal()).not.toContain(signUpToken);
         const code = codeFrom(await smtp.waitFor(email));
         const action = `${verifying.publicUrl}/self-service/verification?flow=${verificationId}`;
         const done = ajax
           ? await browser.request(action, { json: { method: "code", code } })
           : await browser.request(action, { form: { method: "code", code } });
+        // verification/handler.go updateVerificationFlow: IssueCookie with the stored session — the sign-up's token again.
+        expect(done.headers.getSetCookie().filter((c) => c.startsWith("ciam_kratos_session="))).toEqual([
+          expect.stringMatching(new RegExp(`^ciam_kratos_session=${signUpToken};`)),
+        ]);
+        // Used once: the sealed token is gone from the flow.
+        expect(await internal()).not.toContain("session_token_sealed");
         const session = (await browser.request(`${verifying.publicUrl}/sessions/whoami`, { headers: json })).body as {
           id: string;
           identity: { id: string };

@@ -79,6 +79,24 @@ const KRATOS_FIELDS = {
 
 const BASE = ["id", "type", "expires_at", "issued_at", "request_url", "ui", "state"];
 
+/** The json tags of InputAttributes in Kratos v26.2 ui/node/attributes.go. */
+const INPUT_ATTRIBUTES = [
+  "name",
+  "type",
+  "value",
+  "required",
+  "autocomplete",
+  "label",
+  "pattern",
+  "disabled",
+  "onclick",
+  "onclickTrigger",
+  "onload",
+  "onloadTrigger",
+  "maxlength",
+  "node_type",
+];
+
 describe("public JSON of every flow kind (Kratos' Flow structs, selfservice/flow/*/flow.go)", () => {
   let pg: TestPostgres;
   let kratos: TestKratos;
@@ -162,6 +180,17 @@ describe("public JSON of every flow kind (Kratos' Flow structs, selfservice/flow
     expectKeys("settings", created, [...BASE, "identity"]);
     const fetched = await getJson(`/self-service/settings/flows?id=${String(created.id)}`, { "X-Session-Token": token });
     expectKeys("settings", fetched, [...BASE, "identity"]);
+  });
+
+  it("input nodes: only the InputAttributes fields of ui/node/attributes.go, so an enum trait is a plain input without `options`", async () => {
+    // Kratos v26.2 ui/node/attributes_input.go NewInputFieldFromSchema reads type, format, pattern and required;
+    // enums become dropdown `options` only after v26.2 (InputAttributesOption is not in ui/node/attributes.go).
+    const flow = await getJson("/self-service/registration/api?identity_schema=customer");
+    const nodes = (flow.ui as { nodes: { type: string; attributes: Record<string, unknown> }[] }).nodes;
+    const inputs = nodes.filter((n) => n.type === "input").map((n) => n.attributes);
+    const language = inputs.find((a) => a.name === "traits.preferences.language");
+    expect(language).toEqual({ name: "traits.preferences.language", type: "text", disabled: false, node_type: "input" });
+    for (const attributes of inputs) for (const key of Object.keys(attributes)) expect(INPUT_ATTRIBUTES).toContain(key);
   });
 
   it("recovery and verification: the strategy in `active`, no strategy state", async () => {

@@ -3,7 +3,10 @@ import type { IdentitySchema } from "../../identity/schema-registry";
 import { messages } from "../../ui/messages";
 import { inputNode, type InputNode, type NodeGroup } from "../../ui/node";
 
-/** Input nodes for every trait of a schema (ui/node NewInputFieldFromSchema), optionally pre-filled. */
+/**
+ * Input nodes for every trait of a schema (ui/node NewInputFieldFromSchema), optionally pre-filled.
+ * As in Kratos v26.2 an `enum` trait is a plain input: dropdown `options` came to Kratos later.
+ */
 export function traitNodes(schema: IdentitySchema, group: NodeGroup, values?: Record<string, unknown>): InputNode[] {
   return schema.paths.map((p) => {
     let type = p.type === "number" || p.type === "integer" ? "number" : p.type === "boolean" ? "checkbox" : "text";
@@ -33,7 +36,6 @@ export function traitNodes(schema: IdentitySchema, group: NodeGroup, values?: Re
       required: p.required,
       autocomplete,
       pattern: p.pattern,
-      options: p.enum?.slice(0, 500).map((value) => ({ value })),
       label: p.title ? messages.labelGenerated(p.title, p.name) : undefined,
     });
   });

@@ -80,7 +80,7 @@ export async function completeLogin(
   }
 
   await runAfterHooks(deps, "login", flow.active ?? method.method, "post", { ctx, flow, identity, session });
-  await maybeStartVerification(deps, ctx, flow, identity, session, flow.active ?? method.method);
+  await maybeStartVerification(deps, ctx, flow, identity, session, token, flow.active ?? method.method);
   flow.state = "passed_challenge";
   await deps.flows.save(flow);
 
@@ -131,10 +131,13 @@ async function maybeStartVerification(
   flow: Flow,
   identity: Identity,
   session: Session,
+  token: string | undefined,
   method: string,
 ): Promise<void> {
   if (flow.kind !== "login" || (flow.requestedAal ?? "aal1") !== "aal1") return;
   if (!configuredHooks(deps.config, "login", method).includes("verification")) return;
   const challenge = flow.oauth2LoginChallenge;
-  await startVerificationForIdentity(deps, ctx, identity, flow, (v) => carryOAuth2LoginChallenge(v, challenge, session));
+  await startVerificationForIdentity(deps, ctx, identity, flow, (v) =>
+    carryOAuth2LoginChallenge(deps.config, v, challenge, session, token),
+  );
 }

@@ -4,7 +4,6 @@ import type { HttpContext } from "../../../http/context";
 import { KratosError } from "../../../http/errors";
 import type { Router } from "../../../http/router";
 import { DuplicateIdentifierError } from "../../../identity/repository";
-import { messages } from "../../../ui/messages";
 import { CompletedByStrategy } from "../completed-by-strategy";
 import { FlowValidationError } from "../validation-error";
 import type { StrategyContext } from "../../strategy/strategy";
@@ -28,6 +27,7 @@ import { selfServiceFlowIdentitySchema } from "../identity-schema";
 import { isExpired, type FlowType } from "../flow";
 import { createSessionTokenExchanger } from "../token-exchange";
 import { registrationFlow } from "./definition";
+import { DuplicateSignUpError, duplicateCredentialsMessage, storedNodeValues } from "./duplicate-credentials";
 import { completeRegistration } from "./hooks";
 import { ShowRegistrationScreen } from "./profile-first";
 import { showRegistrationScreen } from "./profile-first-step";
@@ -91,6 +91,7 @@ async function initRegistration(deps: FlowDeps, ctx: HttpContext, type: FlowType
 async function submitRegistration(deps: FlowDeps, ctx: HttpContext): Promise<void> {
   const flow = await loadFlowForSubmit(deps, registrationFlow, ctx);
   if (!flow) return;
+  const storedValues = storedNodeValues(flow);
   const body = await readSubmission(ctx);
   const sctx: StrategyContext = { deps, http: ctx };
 
@@ -115,15 +116,16 @@ async function submitRegistration(deps: FlowDeps, ctx: HttpContext): Promise<voi
     }
     if (!strategy) throw FlowValidationError.flow(registrationFlow.noStrategyMessage());
     if (!strategy.registration.skipsCsrfCheck?.(submission)) checkCsrf(deps, ctx, flow, body);
-    let result;
+    const result = await strategy.registration.submit(flow, body, sctx);
+    flow.active = strategy.id;
+    deps.identities.deriveFromTraits(result.identity);
+    result.identity.availableAal = deps.aal.availableFor(result.identity);
     try {
-      result = await strategy.registration.submit(flow, body, sctx);
-      flow.active = strategy.id;
-      deps.identities.deriveFromTraits(result.identity);
-      result.identity.availableAal = deps.aal.availableFor(result.identity);
       await deps.identityRepository.create(result.identity);
     } catch (error) {
-      if (error instanceof DuplicateIdentifierError) throw FlowValidationError.flow(messages.duplicateCredentials());
+      // Kratos learns of a taken identifier from the insert (IdentityManager.Create), whichever strategy signed up.
+      if (error instanceof DuplicateIdentifierError)
+        throw new DuplicateSignUpError(await duplicateCredentialsMessage(deps, result.identity), storedValues);
       throw error;
     }
     await completeRegistration(deps, ctx, flow, result);
@@ -134,7 +136,8 @@ async function submitRegistration(deps: FlowDeps, ctx: HttpContext): Promise<voi
       return;
     }
     if (error instanceof FlowValidationError) {
-      await respondWithValidationError(deps, registrationFlow, ctx, flow, body, error, sctx);
+      const echoed = error instanceof DuplicateSignUpError ? {} : body;
+      await respondWithValidationError(deps, registrationFlow, ctx, flow, echoed, error, sctx);
       return;
     }
     if (error instanceof KratosError) {

@@ -55,7 +55,7 @@ export async function completeRegistration(deps: FlowDeps, ctx: HttpContext, flo
   // ExecutePostRegistrationPostPersistHook: the verification flow carries the login challenge and the new session on.
   const challenge = flow.kind === "registration" ? flow.oauth2LoginChallenge : undefined;
   args.verificationFlow = await startVerificationForIdentity(deps, ctx, result.identity, flow, (v) =>
-    carryOAuth2LoginChallenge(v, challenge, issued.session),
+    carryOAuth2LoginChallenge(deps.config, v, challenge, issued.session, issued.token),
   );
   await runAfterHooks(deps, "registration", method, "post", args);
   flow.state = "passed_challenge";

@@ -1,10 +1,12 @@
 import { z } from "zod";
 import type { HttpContext } from "../../../http/context";
 import { KratosError } from "../../../http/errors";
+import type { KratosConfig } from "../../../config/load";
 import type { Session } from "../../../session/session";
 import type { FlowDeps } from "../flow-deps";
 import { readStrategyState, writeStrategyState, type Flow, type VerificationFlow } from "../flow";
 import { acceptOAuth2LoginFor } from "../oauth2-login";
+import { openSessionToken, sealSessionToken } from "./sealed-session-token";
 
 /**
  * Kratos as Hydra's login provider when a sign-up is followed by
@@ -14,20 +16,50 @@ import { acceptOAuth2LoginFor } from "../oauth2-login";
  * SessionID, IdentityID and AMR — never rendered), and the login request is
  * accepted once that verification passes. The challenge and AMR live in the
  * flow's internal context here; the session and identity ids in the flow's
- * own columns.
+ * own columns. Kratos then issues the stored session's cookie again; its
+ * token is only stored as a digest here, so the flow also keeps the token,
+ * sealed (`sealed-session-token.ts`), until that moment.
  */
 const KEY = "oauth2_login_challenge";
 const stateSchema = z.object({
   challenge: z.string(),
   amr: z.array(z.object({ method: z.string() }).passthrough()),
+  session_token_sealed: z.string().optional(),
 });
 
 /** ExecutePostRegistrationPostPersistHook's callback: the verification flow takes over the challenge and the session. */
-export function carryOAuth2LoginChallenge(flow: VerificationFlow, challenge: string | undefined, session: Session): void {
+export function carryOAuth2LoginChallenge(
+  config: Pick<KratosConfig, "secrets">,
+  flow: VerificationFlow,
+  challenge: string | undefined,
+  session: Session,
+  token: string | undefined,
+): void {
   if (!challenge) return;
   flow.sessionId = session.id;
   flow.identityId = session.identityId;
-  writeStrategyState(flow, KEY, { challenge, amr: session.authenticationMethods.map((m) => ({ ...m })) });
+  writeStrategyState(flow, KEY, {
+    challenge,
+    amr: session.authenticationMethods.map((m) => ({ ...m })),
+    ...(token ? { session_token_sealed: sealSessionToken(config.secrets, flow.id, token) } : {}),
+  });
+}
+
+/**
+ * IssueCookie with the stored session (GetSession, its identity expanded;
+ * gone: 404): the cookie holds the token the flow kept, which is then
+ * dropped, so it is written to one browser at most. A token no current
+ * secret opens issues no cookie.
+ */
+async function reissueSessionCookie(deps: FlowDeps, ctx: HttpContext, flow: Flow, carried: z.infer<typeof stateSchema>, sessionId: string) {
+  const session = await deps.sessions.repository.get(sessionId, true);
+  if (!session) throw new KratosError(404, { message: "Unable to locate the resource" });
+  if (carried.session_token_sealed === undefined) return;
+  const token = openSessionToken(deps.config.secrets, flow.id, carried.session_token_sealed);
+  const { session_token_sealed: _used, ...rest } = carried;
+  writeStrategyState(flow, KEY, rest);
+  await deps.flows.save(flow);
+  if (token) await deps.sessions.issueCookie(ctx, deps.csrf, token, session);
 }
 
 /**
@@ -50,6 +82,7 @@ export async function maybeAcceptOAuth2LoginAfterVerification(deps: FlowDeps, ct
     sessionId: flow.sessionId,
     authenticationMethods: carried.amr,
   });
+  await reissueSessionCookie(deps, ctx, flow, carried, flow.sessionId);
   if (!ctx.isJsonRequest) {
     ctx.redirect(callbackUrl);
     return true;

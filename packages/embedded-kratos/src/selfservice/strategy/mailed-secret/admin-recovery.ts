@@ -1,7 +1,7 @@
-import { z } from "zod";
 import { parseDuration } from "../../../config/duration";
 import type { Deps } from "../../../deps";
-import { readJson } from "../../../http/body";
+import { decodeHttpJson } from "../../../admin/http-json";
+import type { GoType } from "../../../admin/go-json";
 import type { HttpContext } from "../../../http/context";
 import { errors } from "../../../http/errors";
 import { sortNodes } from "../../../ui/sort";
@@ -10,11 +10,23 @@ import { secretsFor } from "./tokens";
 import { newFlowFields, type FlowType, type RecoveryFlow } from "../../flow/flow";
 import type { AddressFlowStrategy } from "../strategy";
 
-const body = z.object({
-  identity_id: z.string(),
-  expires_in: z.string().optional(),
-  flow_type: z.string().optional(),
-});
+/** createRecoveryCodeForIdentityBody and createRecoveryLinkForIdentityBody (strategy/code, strategy/link). */
+const bodyTypes: Record<AdminRecoveryStrategy, GoType & { kind: "struct" }> = {
+  code: {
+    kind: "struct",
+    name: "code.createRecoveryCodeForIdentityBody",
+    fields: {
+      identity_id: { kind: "uuid", nullable: false },
+      expires_in: { kind: "string", name: "string" },
+      flow_type: { kind: "string", name: "flow.Type" },
+    },
+  },
+  link: {
+    kind: "struct",
+    name: "link.createRecoveryLinkForIdentityBody",
+    fields: { identity_id: { kind: "uuid", nullable: false }, expires_in: { kind: "string", name: "string" } },
+  },
+};
 
 export type AdminRecoveryStrategy = "code" | "link";
 
@@ -23,19 +35,20 @@ export type AdminRecoveryFlow = RecoveryFlow & { active: AdminRecoveryStrategy }
 
 /**
  * Parses `{identity_id, expires_in?, flow_type?}` of the admin recovery
- * endpoints and refuses what Kratos' two handlers refuse, in their words
- * (which differ slightly between strategy/code and strategy/link).
+ * endpoints as decoderx's HTTPJSONDecoder does (Go's decoder: a missing
+ * identity_id is the nil UUID, which names no identity) and refuses what
+ * Kratos' two handlers refuse, in their words (which differ slightly between
+ * strategy/code and strategy/link).
  */
 export async function parseAdminRecoveryBody(
   ctx: HttpContext,
   defaultLifespanMs: number,
   strategy: AdminRecoveryStrategy,
 ): Promise<{ identityId: string; expiresInMs: number; flowType: FlowType }> {
-  const parsed = body.safeParse(await readJson(ctx));
-  if (!parsed.success)
-    throw errors.badRequest(
-      `The request body is invalid: ${parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ")}`,
-    );
+  // The decoder checked the body against the struct description above.
+  const parsed = {
+    data: (await decodeHttpJson(ctx, bodyTypes[strategy])) as { identity_id?: string; expires_in?: string; flow_type?: string },
+  };
   let expiresInMs = defaultLifespanMs;
   const raw = parsed.data.expires_in ?? "";
   if (raw !== "") {
@@ -54,7 +67,7 @@ export async function parseAdminRecoveryBody(
   const flowType = parsed.data.flow_type ?? "browser";
   if (strategy === "code" && flowType !== "browser" && flowType !== "api")
     throw errors.badRequest(`Value from "flow_type" is not valid: ${JSON.stringify(flowType)}`);
-  return { identityId: parsed.data.identity_id, expiresInMs, flowType: flowType === "api" ? "api" : "browser" };
+  return { identityId: parsed.data.identity_id ?? "", expiresInMs, flowType: flowType === "api" ? "api" : "browser" };
 }
 
 /** Go's time.Duration String() for the whole-second values an admin can send ("0s", "-1h0m0s"). */

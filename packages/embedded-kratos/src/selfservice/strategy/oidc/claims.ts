@@ -34,12 +34,6 @@ export function claimsFrom(raw: Record<string, unknown>): Claims {
   if (raw.phone_number_verified === true) out.phone_number_verified = true;
   if (typeof raw.updated_at === "number" && raw.updated_at !== 0) out.updated_at = Math.trunc(raw.updated_at);
   for (const key of ["hd", "team", "nonce"] as const) if (typeof raw[key] === "string" && raw[key] !== "") out[key] = raw[key];
-  // ACR and AMR: what the provider says about how the person authenticated (AALForClaims, the session's upstream_acr/upstream_amr).
-  if (typeof raw.acr === "string" && raw.acr !== "") out.acr = raw.acr;
-  if (Array.isArray(raw.amr)) {
-    const amr = raw.amr.filter((v): v is string => typeof v === "string");
-    if (amr.length > 0) out.amr = amr;
-  }
   out.raw_claims = raw;
   const claims = out as Claims;
   // Claims.Validate.

@@ -1,5 +1,4 @@
 import path from "node:path";
-import { z } from "zod";
 import { ConfigError, type KratosConfig } from "../../../config/load";
 import type { OidcProviderConfig } from "../../../config/schema";
 import { KratosError } from "../../../http/errors";
@@ -25,9 +24,6 @@ export interface OidcProvider {
   /** `requested_claims` as the JSON string sent in the `claims` parameter. */
   requestedClaims: string | undefined;
   additionalAudiences: string[];
-  /** `aal2_acr_values` / `aal2_amr_values`: upstream `acr` / `amr` values that make the sign-in count as aal2 (AALForClaims). */
-  aal2AcrValues: string[];
-  aal2AmrValues: string[];
 }
 
 // Keyed by the configured list itself: a reload replaces the config's values in place, and with them this list.
@@ -58,8 +54,6 @@ function toProvider(p: OidcProviderConfig, index: number): OidcProvider {
   }
   if (!p.issuer_url || !URL.canParse(p.issuer_url))
     throw new ConfigError(`${key}.issuer_url: the generic provider needs an absolute issuer URL`);
-  const aal = aalValuesSchema.safeParse(p);
-  if (!aal.success) throw new ConfigError(`${key}: aal2_acr_values and aal2_amr_values must be lists of strings`);
   const scopes = p.scope.includes("openid") ? p.scope : [...p.scope, "openid"];
   return {
     id: p.id,
@@ -75,16 +69,8 @@ function toProvider(p: OidcProviderConfig, index: number): OidcProvider {
     pkce: p.pkce ?? "auto",
     requestedClaims: p.requested_claims === undefined ? undefined : JSON.stringify(p.requested_claims),
     additionalAudiences: p.additional_id_token_audiences ?? [],
-    aal2AcrValues: aal.data.aal2_acr_values ?? [],
-    aal2AmrValues: aal.data.aal2_amr_values ?? [],
   };
 }
-
-// Read here rather than in the shared config schema: only this strategy acts on them.
-const aalValuesSchema = z.object({
-  aal2_acr_values: z.array(z.string()).optional(),
-  aal2_amr_values: z.array(z.string()).optional(),
-});
 
 /** The provider with this id, or Kratos' 404 (oidc/provider_config.go ConfigurationCollection.Provider). */
 export function oidcProvider(config: KratosConfig, id: string): OidcProvider {

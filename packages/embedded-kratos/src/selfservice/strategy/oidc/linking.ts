@@ -3,7 +3,7 @@ import type { Identity } from "../../../identity/identity";
 import type { UiNode } from "../../../ui/node";
 import type { Deps } from "../../../deps";
 import type { LoginFlow } from "../../flow/flow";
-import { linksOf } from "./credential";
+import { duplicateHints } from "../../../identity/duplicate-hints";
 import { oidcMessages } from "./messages";
 
 /** What a duplicate sign-up is told about the existing account (ErrDuplicateCredentials' hints). */
@@ -18,34 +18,12 @@ export interface LoginHints {
 export const loginHintsEnabled = (config: KratosConfig) => config.selfservice.flows.registration.login_hints === true;
 
 /**
- * identity/manager.go findExistingAuthMethod: the account's credentials,
- * sorted by type, that help someone sign in to it — a password with a hash,
- * a code credential, oidc (with its providers), webauthn or passkey only
- * with a passwordless key. Second factors are left out.
+ * identity/manager.go findExistingAuthMethod: the account's credentials and
+ * linked providers that help someone sign in to it (identity/duplicate-hints.ts,
+ * shared with the registration flow's 4000028).
  */
 export function loginHintsFor(identity: Identity): LoginHints {
-  const credentials: string[] = [];
-  let providers: string[] = [];
-  for (const credential of Object.values(identity.credentials).sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0))) {
-    const config: Record<string, unknown> = credential.config;
-    switch (credential.type) {
-      case "password":
-        if (typeof config.hashed_password === "string" && config.hashed_password !== "") credentials.push("password");
-        break;
-      case "code":
-        credentials.push("code");
-        break;
-      case "oidc":
-        credentials.push("oidc");
-        providers = linksOf(identity).map((l) => l.provider);
-        break;
-      case "webauthn":
-      case "passkey":
-        if (Array.isArray(config.credentials) && config.credentials.some((c) => isRecord(c) && c.is_passwordless === true))
-          credentials.push(credential.type);
-        break;
-    }
-  }
+  const { credentials, providers } = duplicateHints(identity, "", "");
   return { credentials, providers };
 }
 
@@ -109,4 +87,3 @@ export function applyAccountLinkingUi(
 }
 
 const textOf = (v: unknown) => (typeof v === "string" ? v : "");
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);

@@ -97,16 +97,14 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
                     mapper_url: `base64://${Buffer.from(MAPPER).toString("base64")}`,
                   },
                   {
-                    // A provider whose own second factor counts (provider_config.go AAL2ACRValues / AAL2AMRValues).
-                    id: "mfa",
+                    // No label: the linking message names it by its provider type (populateAccountLinkingUI).
+                    id: "nolabel",
                     provider: "generic",
                     client_id: provider.clientId,
                     client_secret: provider.clientSecret,
                     issuer_url: provider.issuer,
                     scope: ["email", "profile"],
                     mapper_url: `base64://${Buffer.from(MAPPER).toString("base64")}`,
-                    aal2_acr_values: ["urn:example:mfa"],
-                    aal2_amr_values: ["otp"],
                   },
                   {
                     // Discovery answers 404 here (provider_generic_oidc.go provider fails).
@@ -136,7 +134,7 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
         },
       },
     });
-    provider.configure(["test", "userinfo", "mfa", "broken"].map((id) => `${pub()}self-service/methods/oidc/callback/${id}`));
+    provider.configure(["test", "userinfo", "nolabel", "broken"].map((id) => `${pub()}self-service/methods/oidc/callback/${id}`));
   });
   afterAll(async () => {
     await kratos?.close();
@@ -207,8 +205,6 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
         aal: string;
         completed_at?: string;
         provider?: string;
-        upstream_acr?: string;
-        upstream_amr?: string[];
       }[];
     };
   }> {
@@ -297,33 +293,21 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
     expect(second.body.authentication_methods).toEqual([expect.objectContaining({ method: "oidc", provider: "test" })]);
   });
 
-  // strategy_registration.go processRegistration passes PostRegistrationHook an AuthenticationMethod with Provider (and
-  // strategy_login.go ProcessLogin calls CompletedLoginForOIDC): provider id, AALForClaims, upstream acr/amr only when sent.
-  it("records the provider in a sign-up's session, and no upstream acr/amr the provider did not send (processRegistration)", async () => {
-    const done = await signInWithProvider("registration", account(uniqueEmail("amr")));
-    expect(done.status).toBe(303);
-    const session = await whoami();
-    expect(session.body.authenticator_assurance_level).toBe("aal1");
-    expect(withoutTimes(session.body.authentication_methods)).toEqual([{ method: "oidc", aal: "aal1", provider: "test" }]);
-  });
-
-  it("counts a provider's own second factor per aal2_acr_values / aal2_amr_values, keeping upstream_acr/upstream_amr (AALForClaims)", async () => {
-    const who = { ...account(uniqueEmail("upstream-mfa")), acr: "urn:example:mfa", amr: ["pwd", "otp"] };
-    expect((await signInWithProvider("registration", who, "mfa")).status).toBe(303);
+  // strategy_registration.go processRegistration and strategy_login.go (session.go CompletedLoginForWithProvider) record
+  // method oidc at AAL1 with the provider id: v26.2's AuthenticationMethod has no upstream acr/amr, and its provider
+  // configuration no aal2_acr_values/aal2_amr_values, so what the provider says about its own second factor changes nothing.
+  it("records a social sign-in as oidc at aal1 with its provider, whatever acr/amr the provider sends (CompletedLoginForWithProvider)", async () => {
+    const who = { ...account(uniqueEmail("amr")), acr: "urn:example:mfa", amr: ["pwd", "otp"] };
+    expect((await signInWithProvider("registration", who)).status).toBe(303);
     const signUp = await whoami();
-    const expected = { method: "oidc", aal: "aal2", provider: "mfa", upstream_acr: "urn:example:mfa", upstream_amr: ["pwd", "otp"] };
-    // session.go SetAuthenticatorAssuranceLevel: an oidc method at aal2 is a first and a second factor at once.
-    expect(signUp.body.authenticator_assurance_level).toBe("aal2");
-    expect(withoutTimes(signUp.body.authentication_methods)).toEqual([expected]);
+    expect(signUp.body.authenticator_assurance_level).toBe("aal1");
+    expect(withoutTimes(signUp.body.authentication_methods)).toEqual([{ method: "oidc", aal: "aal1", provider: "test" }]);
 
-    // Without the second factor upstream, the same provider signs in at aal1 (the acr matches no listed value).
     browser = new TestBrowser();
-    expect((await signInWithProvider("login", { ...who, acr: "urn:example:pwd", amr: ["pwd"] }, "mfa")).status).toBe(303);
+    expect((await signInWithProvider("login", who)).status).toBe(303);
     const login = await whoami();
     expect(login.body.authenticator_assurance_level).toBe("aal1");
-    expect(withoutTimes(login.body.authentication_methods)).toEqual([
-      { method: "oidc", aal: "aal1", provider: "mfa", upstream_acr: "urn:example:pwd", upstream_amr: ["pwd"] },
-    ]);
+    expect(withoutTimes(login.body.authentication_methods)).toEqual([{ method: "oidc", aal: "aal1", provider: "test" }]);
   });
 
   it("starts from login for an unknown subject and signs up there; an unverified email stays unverified", async () => {
@@ -567,7 +551,7 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
     it("names a provider without label by its provider type in the linking message (populateAccountLinkingUI)", async () => {
       const email = uniqueEmail("typelabel");
       await passwordAccount(email);
-      const done = await signInWithProvider("registration", account(email), "mfa");
+      const done = await signInWithProvider("registration", account(email), "nolabel");
       const flow = await fetchFlow("login", String(new URL(String(done.location)).searchParams.get("flow")));
       expect(flow.ui.messages?.[0]).toMatchObject({ id: 1010016, context: { provider: "generic", duplicate_identifier: email } });
     });

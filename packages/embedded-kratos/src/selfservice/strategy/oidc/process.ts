@@ -18,7 +18,7 @@ import { traitNodes } from "../../flow/trait-nodes";
 import { hydrateOAuth2LoginRequest } from "../../flow/oauth2-login";
 import { moveToNewFlow } from "../../flow/token-exchange";
 import { FlowValidationError } from "../../flow/validation-error";
-import { oidcAuthenticationMethod } from "./amr";
+import { oidcAuthenticationMethod } from "./authentication-method";
 import type { Claims } from "./claims";
 import type { ProviderTokens } from "./client";
 import type { OidcProvider } from "./config";
@@ -73,13 +73,7 @@ export async function processLogin(
       );
     }
     flow.active = "oidc";
-    await completeLogin(
-      deps,
-      ctx,
-      flow,
-      { identity: found.identity, method: oidcAuthenticationMethod(result.provider, result.claims) },
-      session,
-    );
+    await completeLogin(deps, ctx, flow, { identity: found.identity, method: oidcAuthenticationMethod(result.provider) }, session);
   } catch (error) {
     if (error instanceof FlowValidationError) return respondWithValidationError(deps, loginFlow, ctx, flow, {}, error, sctx);
     if (error instanceof KratosError) return writeFlowError(deps, loginFlow, ctx, flow, error, {}, sctx);
@@ -137,7 +131,7 @@ export async function processRegistration(deps: FlowDeps, ctx: HttpContext, flow
       if (error instanceof DuplicateIdentifierError) return await startAccountLinking(deps, ctx, flow, provider, identity);
       throw error;
     }
-    await completeRegistration(deps, ctx, flow, { identity, method: oidcAuthenticationMethod(provider, claims) });
+    await completeRegistration(deps, ctx, flow, { identity, method: oidcAuthenticationMethod(provider) });
   } catch (error) {
     if (error instanceof FlowValidationError) return respondWithValidationError(deps, registrationFlow, ctx, flow, {}, error, sctx);
     if (error instanceof KratosError) return writeFlowError(deps, registrationFlow, ctx, flow, error, {}, sctx);

@@ -11,7 +11,7 @@ import type { FlowDeps } from "../../flow/flow-deps";
 import { urlWithFlow, type SettingsFlow } from "../../flow/flow";
 import { settingsFlow } from "../../flow/settings/definition";
 import { FlowValidationError } from "../../flow/validation-error";
-import { oidcAuthenticationMethod } from "./amr";
+import { oidcAuthenticationMethod } from "./authentication-method";
 import type { Claims } from "./claims";
 import type { ProviderTokens } from "./client";
 import type { OidcProvider } from "./config";
@@ -57,7 +57,7 @@ export async function linkInSettings(
     if (error instanceof DuplicateIdentifierError) throw FlowValidationError.flow(messages.duplicateCredentials());
     throw error;
   }
-  session.authenticationMethods = [...session.authenticationMethods, oidcAuthenticationMethod(provider, claims)];
+  session.authenticationMethods = [...session.authenticationMethods, oidcAuthenticationMethod(provider)];
   session.aal = sessionAal(session.authenticationMethods);
   await deps.sessions.repository.updateAuthentication(session);
 

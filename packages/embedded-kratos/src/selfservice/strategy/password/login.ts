@@ -67,6 +67,7 @@ export const passwordLogin: LoginStrategy = {
         flow: "strategies" in deps ? await loginFlow.toJson(flow, deps as FlowDeps) : baseFlowJson(flow),
         identity: publicIdentityJson(deps, found.identity),
         request: { method: ctx.http.method, target: ctx.http.req.url ?? "/", headers: ctx.http.req.headersDistinct },
+        connection: ctx.http.req.socket,
       });
       if (verdict !== "match") throw FlowValidationError.flow(messages.invalidCredentials(), { identifier });
       await deps.identityRepository.updateCredentialConfig(found.credential.id, { hashed_password: await deps.hasher.hash(password) });

@@ -3,7 +3,7 @@ import path from "node:path";
 import type { KratosConfig } from "../../../config/load";
 import { resolveFileUrl } from "../../../config/load";
 import { KratosError } from "../../../http/errors";
-import { resilientFetch } from "../../../http/resilient-client";
+import { KRATOS_WEB_HOOK_CLIENT, resilientFetch, type ResilientOptions } from "../../../http/resilient-client";
 import { evaluateJsonnet } from "../../../jsonnet/index";
 import { fromJson, manifestJsonText } from "../../../jsonnet/values";
 
@@ -26,6 +26,12 @@ export interface MigrationHookInput {
   /** The identity as Identity.MarshalJSON writes it (no credentials, no metadata_admin). */
   identity: Record<string, unknown>;
   request: HookRequestSource;
+  /** The login request's connection: Go cancels the request's context when it closes. */
+  connection?: {
+    destroyed: boolean;
+    once(event: "close", listener: () => void): unknown;
+    off(event: "close", listener: () => void): unknown;
+  };
 }
 
 const CONTENT_TYPE_JSON = "application/json";
@@ -44,6 +50,7 @@ export async function buildMigrationHookRequest(
   kratos: Pick<KratosConfig, "source">,
   config: MigrationHookConfig,
   input: MigrationHookInput,
+  client: ResilientOptions = KRATOS_WEB_HOOK_CLIENT,
 ): Promise<{ headers: Headers; body: string }> {
   const headers = new Headers(config.headers ?? {});
   if (!headers.get("Content-Type")) headers.set("Content-Type", CONTENT_TYPE_JSON);
@@ -52,7 +59,7 @@ export async function buildMigrationHookRequest(
     // json.Marshal(PasswordMigrationRequest): the raw body, whatever Content-Type says.
     return { headers, body: JSON.stringify({ identifier: input.identifier, password: input.password }) };
   }
-  const template = await readTemplate(kratos, config.body);
+  const template = await readTemplate(kratos, config.body, client);
   const ctx = templateContext(input);
   const contentType = headers.get("Content-Type");
   if (contentType !== CONTENT_TYPE_JSON && contentType !== CONTENT_TYPE_FORM) {
@@ -89,15 +96,16 @@ function applyAuth(headers: Headers, auth: MigrationHookConfig["auth"]): void {
 /**
  * x/fetcher FetchContext: base64://, file:// (or a plain path, the legacy
  * form) relative to the config file, and http(s):// through the same
- * resilient client. The password migration hook's builder has no cache.
+ * resilient client (the builder's deps.HTTPClient, in the hook's context).
+ * The password migration hook's builder has no cache.
  */
-async function readTemplate(kratos: Pick<KratosConfig, "source">, uri: string): Promise<string> {
+async function readTemplate(kratos: Pick<KratosConfig, "source">, uri: string, client: ResilientOptions): Promise<string> {
   if (uri.startsWith("base64://")) return Buffer.from(uri.slice("base64://".length), "base64").toString("utf8");
   if (/^https?:\/\//.test(uri)) {
     try {
-      const response = await resilientFetch(uri, { method: "GET", headers: new Headers() });
+      const response = await resilientFetch(uri, { method: "GET", headers: new Headers() }, client);
       if (response.status !== 200) {
-        await response.body?.cancel();
+        await response.body.cancel().catch(() => undefined);
         throw new Error(`expected http response status code 200 but got ${response.status} when fetching: ${uri}`);
       }
       return await response.text();

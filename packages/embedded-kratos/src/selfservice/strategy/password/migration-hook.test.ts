@@ -20,6 +20,8 @@ describe("password migration hook", () => {
   let disabled: TestKratos;
   let hookServer: Server;
   let templated: TestKratos;
+  let guarded: TestKratos;
+  let excepted: TestKratos;
   const received: { body: unknown; raw: string; headers: IncomingMessage["headers"]; url: string }[] = [];
   /** Attempts per password, to check the retries. */
   const attempts = new Map<string, number>();
@@ -48,6 +50,10 @@ describe("password migration hook", () => {
         attempts.set(body.password, attempt);
         // "flaky" fails once (503, retried at once as Retry-After says), then confirms.
         if (body.password === "flaky" && attempt === 1) return void res.writeHead(503, { "Retry-After": "0" }).end();
+        // "redirected" is sent back to the hook for ever (307 keeps the POST and its body).
+        if (body.password === "redirected") return void res.writeHead(307, { Location: `/migrate?hop=${attempt}` }).end();
+        // "busy" asks for a second's patience each time.
+        if (body.password === "busy") return void res.writeHead(503, { "Retry-After": "1" }).end();
         const answer = answers[body.password === "flaky" ? "right" : body.password] ?? { status: 403, body: "" };
         res.writeHead(answer.status, { "Content-Type": "application/json" }).end(answer.body);
       });
@@ -78,11 +84,18 @@ describe("password migration hook", () => {
         auth: { type: "basic_auth", config: { user: "kratos", password: "hook secret" } },
       }),
     });
+    const clients = (exceptions: string[]) => ({
+      clients: { http: { disallow_private_ip_ranges: true, private_ip_exception_urls: exceptions } },
+    });
+    guarded = await startKratos(pg, "ciam_password_migration_guarded", { configOverrides: { ...hook(true), ...clients([]) } });
+    excepted = await startKratos(pg, "ciam_password_migration_excepted", { configOverrides: { ...hook(true), ...clients([url]) } });
   });
   afterAll(async () => {
     await kratos?.close();
     await disabled?.close();
     await templated?.close();
+    await guarded?.close();
+    await excepted?.close();
     await pg?.stop();
     await new Promise((resolve) => hookServer?.close(resolve));
   });
@@ -173,6 +186,52 @@ describe("password migration hook", () => {
       code: 500,
       reason: "Password migration hook is not enabled but password migration is requested.",
     });
+  });
+
+  // net/http client.go defaultCheckRedirect, go-retryablehttp baseRetryPolicy (redirectsErrorRe: not retried).
+  it("follows at most 10 redirects, as Go's client, then gives up at once: 'could not be reached'", async () => {
+    const email = uniqueEmail("hook-redirected");
+    await importHooked(kratos, email);
+    const answer = await login(kratos, email, "redirected");
+    expect(answer.status).toBe(502);
+    expect(answer.body.error).toMatchObject({ message: "calling the password migration hook failed" });
+    expect(attempts.get("redirected")).toBe(10);
+  });
+
+  // password_migration_hook.go Execute sends in the login request's context; retryablehttp Client.Do's wait selects on it.
+  it("stops retrying when the login request is abandoned", async () => {
+    const email = uniqueEmail("hook-abandoned");
+    await importHooked(kratos, email);
+    const { data: flow } = await kratos.frontend.createNativeLoginFlow();
+    const abandon = new AbortController();
+    const sent = fetch(`${kratos.publicUrl}/self-service/login?flow=${flow.id}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify({ method: "password", identifier: email, password: "busy" }),
+      signal: abandon.signal,
+    }).catch(() => undefined);
+    while (!attempts.get("busy")) await new Promise((resolve) => setTimeout(resolve, 20));
+    abandon.abort();
+    await sent;
+    // Retry-After: 1 — a client that kept waiting would see the second attempt by now.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(attempts.get("busy")).toBe(1);
+  });
+
+  // driver/registry_default.go HTTPClient: ResilientClientDisallowInternalIPs and ResilientClientAllowInternalIPRequestsTo.
+  it("applies clients.http.disallow_private_ip_ranges to the hook, except for private_ip_exception_urls", async () => {
+    const calls = received.length;
+    const email = uniqueEmail("hook-guarded");
+    await importHooked(guarded, email);
+    const refused = await login(guarded, email, "right");
+    expect(refused.status).toBe(502);
+    expect(refused.body.error).toMatchObject({ reason: "A third-party upstream service could not be reached. Please try again later." });
+    expect(received.length).toBe(calls);
+
+    const allowed = uniqueEmail("hook-excepted");
+    await importHooked(excepted, allowed);
+    expect((await login(excepted, allowed, "right")).status).toBe(200);
+    expect(received.length).toBe(calls + 1);
   });
 
   // password_migration_hook.go Execute with config.body: request.Builder (addJSONBody) evaluates the template with

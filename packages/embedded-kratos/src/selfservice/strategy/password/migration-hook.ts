@@ -1,7 +1,8 @@
 import { scanGoJson } from "../../../admin/go-scanner";
 import type { KratosConfig } from "../../../config/load";
 import { KratosError } from "../../../http/errors";
-import { resilientFetch } from "../../../http/resilient-client";
+import { abandonmentSignal, privateIpPolicyOf } from "@olympus/server-kit/http";
+import { KRATOS_WEB_HOOK_CLIENT, resilientFetch, type OutboundResponse, type ResilientOptions } from "../../../http/resilient-client";
 import { buildMigrationHookRequest, type MigrationHookInput } from "./migration-hook-request";
 
 type MigrationHookConfig = KratosConfig["selfservice"]["methods"]["password"]["config"]["migrate_hook"];
@@ -18,10 +19,13 @@ const MAX_ANSWER_BYTES = 1024;
  * a disabled hook is Kratos' misconfiguration error (500), otherwise the
  * hook decides (selfservice/hook/password_migration_hook.go Execute). The
  * request is built as request.Builder builds it and sent through Kratos'
- * resilient client (retries, 30 s per attempt).
+ * resilient client (driver/registry_default.go HTTPClient: retries, 30 s
+ * per attempt, `clients.http`'s private-IP policy) in the login request's
+ * context: a client that hangs up ends the attempt and the wait between
+ * attempts.
  */
 export async function askPasswordMigrationHook(
-  kratos: Pick<KratosConfig, "source">,
+  kratos: Pick<KratosConfig, "source" | "clients">,
   hook: MigrationHookConfig,
   input: MigrationHookInput,
 ): Promise<MigrationVerdict> {
@@ -32,12 +36,29 @@ export async function askPasswordMigrationHook(
       reason: "Password migration hook is not enabled but password migration is requested.",
     });
   }
-  const { config } = hook;
-  const { headers, body } = await buildMigrationHookRequest(kratos, config, input);
-
-  let response: Response;
+  const abandoned = input.connection ? abandonmentSignal(input.connection) : undefined;
   try {
-    response = await resilientFetch(config.url ?? "", { method: config.method, headers, body });
+    const client: ResilientOptions = {
+      ...KRATOS_WEB_HOOK_CLIENT,
+      ...privateIpPolicyOf(kratos),
+      ...(abandoned ? { signal: abandoned.signal } : {}),
+    };
+    return await ask(kratos, hook.config, input, client);
+  } finally {
+    abandoned?.dispose();
+  }
+}
+
+async function ask(
+  kratos: Pick<KratosConfig, "source">,
+  config: MigrationHookConfig["config"],
+  input: MigrationHookInput,
+  client: ResilientOptions,
+): Promise<MigrationVerdict> {
+  const { headers, body } = await buildMigrationHookRequest(kratos, config, input, client);
+  let response: OutboundResponse;
+  try {
+    response = await resilientFetch(config.url ?? "", { method: config.method, headers, body }, client);
   } catch {
     throw upstreamError(
       "A third-party upstream service could not be reached. Please try again later.",
@@ -45,7 +66,7 @@ export async function askPasswordMigrationHook(
     );
   }
   if (response.status === 200) return (await readStatus(response)) === "password_match" ? "match" : "no-match";
-  await response.body?.cancel();
+  await response.body.cancel().catch(() => undefined);
   if (response.status === 403) return "no-match";
   throw upstreamError(
     "A third-party upstream service responded improperly. Please try again later.",
@@ -58,9 +79,8 @@ function upstreamError(reason: string, message: string): KratosError {
 }
 
 /** `{"status": "..."}` from the first KB of the answer; anything unreadable is no status. */
-async function readStatus(response: Response): Promise<string | undefined> {
-  const reader: ReadableStreamDefaultReader<Uint8Array> | undefined = response.body?.getReader();
-  if (!reader) return undefined;
+async function readStatus(response: OutboundResponse): Promise<string | undefined> {
+  const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {

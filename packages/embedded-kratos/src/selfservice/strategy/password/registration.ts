@@ -38,11 +38,7 @@ export const passwordRegistration: RegistrationStrategy = {
     if (identifiers.length === 0) throw FlowValidationError.flow(messages.identifierMissing());
     const policyViolation = checkPasswordPolicy(deps.config, identifiers[0] ?? "", password);
     if (policyViolation) throw FlowValidationError.field("password", policyViolation);
-    for (const identifier of identifiers) {
-      if (await deps.identityRepository.findByCredentialIdentifier("password", identifier)) {
-        throw FlowValidationError.flow(messages.duplicateCredentials());
-      }
-    }
+    // A taken identifier is found when the identity is stored (the registration handler answers it), as in Kratos.
 
     const hashed = await deps.hasher.hash(password);
     try {

@@ -41,10 +41,7 @@ export const webauthnRegistration: RegistrationStrategy = {
     if (problems.length > 0) throw new FlowValidationError(problems);
     const identifiers = deps.identities.identifiersFor(schemaId, traits, "webauthn");
     if (identifiers.length === 0) throw FlowValidationError.flow(messages.identifierMissing());
-    for (const identifier of identifiers) {
-      if (await deps.identityRepository.findByCredentialIdentifier("webauthn", identifier))
-        throw FlowValidationError.flow(messages.duplicateCredentials());
-    }
+    // A taken identifier is found when the identity is stored, after the key's answer is verified (as in Kratos).
 
     const { registration, registrationUserId } = webauthnInternal(flow);
     const created =

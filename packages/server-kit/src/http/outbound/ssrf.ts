@@ -2,9 +2,9 @@ import { BlockList, isIP } from "node:net";
 
 /**
  * code.dny.dev/ssrf Guardian.Safe as ory/x httpx/ssrf.go configures it for
- * Hydra's outbound HTTP client: IANA special-purpose IPv4 ranges and every
+ * Kratos' and Hydra's resilient clients: IANA special-purpose IPv4 ranges and every
  * IPv6 address outside global unicast (and its special ranges) are refused;
- * without `clients.http.disallow_private_ip_ranges` Hydra's client
+ * without `clients.http.disallow_private_ip_ranges` the resilient client
  * (allowInternalAllowIPv6) still lets loopback, private and link-local
  * addresses through.
  */

@@ -1,0 +1,254 @@
+import { RuntimeFailure } from "./errors";
+import { arr, array, callWith, codePoints, fun, num, str, type Definitions, type StdContext } from "./std-support";
+import { equals, JArray, JFunction, plus, Thunk, toStringValue, typeName, type Value } from "./values";
+
+/** std's array and set functions: go-jsonnet's builtins (builtins.go) and the ones std.jsonnet defines in Jsonnet. */
+
+/** go-jsonnet's getInt: a whole number that fits 32 bits. */
+export function int(value: Value | undefined): number {
+  if (typeof value !== "number") throw new RuntimeFailure(`Unexpected type ${typeName(value ?? null)}, expected number`);
+  if ((value | 0) !== value) throw new RuntimeFailure(`Expected an integer, but got ${value}`);
+  return value;
+}
+
+/** Elements of an array, or the one-character strings of a string (foldl, foldr, map, flatMap accept both). */
+function items(value: Value | undefined, fn: string, param: string, types = "string or array"): Value[] {
+  if (typeof value === "string") return codePoints(value);
+  if (value instanceof JArray) return value.elements.map((e) => e.get());
+  throw new RuntimeFailure(`${fn} ${param} parameter should be ${types}, got ${typeName(value ?? null)}`);
+}
+
+/** An array's element thunks, or a string's characters, for the lazily mapping functions. */
+function elementThunks(value: Value | undefined, fn: string, types: string): Thunk[] {
+  if (typeof value === "string") return codePoints(value).map((c) => Thunk.of(c));
+  if (value instanceof JArray) return value.elements;
+  throw new RuntimeFailure(`${fn} second param must be ${types}, got ${typeName(value ?? null)}`);
+}
+
+const lazyArray = (elements: Thunk[], f: (element: Thunk, index: number) => Value) =>
+  new JArray(elements.map((element, i) => new Thunk(() => f(element, i))));
+
+export function arrayDefinitions(context: StdContext): Definitions {
+  const call = (fn: JFunction, ...values: Value[]) => callWith(context, fn, ...values);
+  const makeArray = (size: number, f: JFunction): JArray => {
+    context.charge(size);
+    return new JArray(Array.from({ length: size }, (_, i) => new Thunk(() => call(f, i))));
+  };
+  return {
+    makeArray: {
+      params: ["sz", "func"],
+      body: ([sz, f]) => {
+        const size = int(sz);
+        if (size < 0) throw new RuntimeFailure(`makeArray requires size >= 0, got ${size}`);
+        return makeArray(size, fun(f));
+      },
+    },
+    range: {
+      params: ["from", "to"],
+      body: ([from, to]) => {
+        const first = int(from);
+        const last = int(to);
+        context.charge(last - first + 1);
+        const values: Value[] = [];
+        for (let i = first; i <= last; i++) values.push(i);
+        return array(values);
+      },
+    },
+    repeat: {
+      params: ["what", "count"],
+      body: ([what, count]) => {
+        const n = int(count);
+        if (typeof what === "string") {
+          context.charge(what.length * n);
+          return what.repeat(Math.max(0, n));
+        }
+        if (what instanceof JArray) {
+          context.charge(what.elements.length * n);
+          return new JArray(Array.from({ length: Math.max(0, n) }, () => what.elements).flat());
+        }
+        throw new RuntimeFailure("std.repeat first argument must be an array or a string");
+      },
+    },
+    member: {
+      params: ["arr", "x"],
+      body: ([a, x]) => {
+        if (typeof a === "string") return a.includes(str(x));
+        if (a instanceof JArray) return a.elements.some((e) => equals(e.get(), x ?? null));
+        throw new RuntimeFailure("std.member first argument must be an array or a string");
+      },
+    },
+    contains: { params: ["arr", "elem"], body: ([a, x]) => arr(a).some((v) => equals(v, x ?? null)) },
+    count: { params: ["arr", "x"], body: ([a, x]) => arr(a).filter((v) => equals(v, x ?? null)).length },
+    find: {
+      params: ["value", "arr"],
+      body: ([x, a]) => {
+        if (!(a instanceof JArray)) throw new RuntimeFailure(`find second parameter should be an array, got ${typeName(a ?? null)}`);
+        return array(a.elements.flatMap((e, i) => (equals(e.get(), x ?? null) ? [i] : [])));
+      },
+    },
+    // std.jsonnet builds these with std.makeArray: each element is computed when read.
+    map: {
+      params: ["func", "arr"],
+      body: ([f, a]) => {
+        if (!(f instanceof JFunction)) throw new RuntimeFailure(`std.map first param must be function, got ${typeName(f ?? null)}`);
+        return lazyArray(elementThunks(a, "std.map", "array / string"), (element) =>
+          context.call(f, { positional: [element], named: new Map() }),
+        );
+      },
+    },
+    mapWithIndex: {
+      params: ["func", "arr"],
+      body: ([f, a]) => {
+        if (!(f instanceof JFunction))
+          throw new RuntimeFailure(`std.mapWithIndex first param must be function, got ${typeName(f ?? null)}`);
+        return lazyArray(elementThunks(a, "std.mapWithIndex", "array"), (element, i) =>
+          context.call(f, { positional: [Thunk.of(i), element], named: new Map() }),
+        );
+      },
+    },
+    filter: {
+      params: ["func", "arr"],
+      // builtinFilter: the array is checked first, and elements go to the function unforced.
+      body: ([f, a]) => {
+        if (!(a instanceof JArray)) throw new RuntimeFailure(`Unexpected type ${typeName(a ?? null)}, expected array`);
+        const fn = fun(f);
+        return new JArray(
+          a.elements.filter((element) => {
+            const keep = context.call(fn, { positional: [element], named: new Map() });
+            if (typeof keep !== "boolean") throw new RuntimeFailure(`filter function must return boolean, got: ${typeName(keep)}`);
+            return keep;
+          }),
+        );
+      },
+    },
+    filterMap: {
+      params: ["filter_func", "map_func", "arr"],
+      body: ([f, m, a]) => {
+        const keep = fun(f);
+        const map = fun(m);
+        return array(
+          arr(a)
+            .filter((v) => call(keep, v) === true)
+            .map((v) => call(map, v)),
+        );
+      },
+    },
+    flatMap: {
+      params: ["func", "arr"],
+      body: ([f, a]) => {
+        const fn = fun(f);
+        if (typeof a === "string")
+          return codePoints(a)
+            .map((c) => str(call(fn, c)))
+            .join("");
+        return array(arr(a).flatMap((v) => arr(call(fn, v))));
+      },
+    },
+    foldl: {
+      params: ["func", "arr", "init"],
+      body: ([f, a, init]) => items(a, "foldl", "second").reduce<Value>((acc, v) => call(fun(f), acc, v), init ?? null),
+    },
+    foldr: {
+      params: ["func", "arr", "init"],
+      body: ([f, a, init]) => items(a, "foldr", "second").reduceRight<Value>((acc, v) => call(fun(f), v, acc), init ?? null),
+    },
+    flattenArrays: {
+      params: ["arrs"],
+      body: ([a]) => arr(a).reduce<Value>((acc, v) => plus(acc, v), new JArray([])),
+    },
+    flattenDeepArray: {
+      params: ["value"],
+      body: ([v]) => {
+        const flat = (x: Value): Value[] => (x instanceof JArray ? x.elements.flatMap((e) => flat(e.get())) : [x]);
+        return array(flat(v ?? null));
+      },
+    },
+    join: {
+      params: ["sep", "arr"],
+      body: ([sep, items]) => {
+        const values = arr(items);
+        if (typeof sep === "string") {
+          const parts = values.filter((v) => v !== null).map((v) => str(v));
+          context.charge(parts.reduce((total, part) => total + part.length, 0) + sep.length * Math.max(0, parts.length - 1));
+          return parts.join(sep);
+        }
+        if (sep instanceof JArray) {
+          const out: Thunk[] = [];
+          values
+            .filter((v) => v !== null)
+            .forEach((v, i) => {
+              if (!(v instanceof JArray)) throw new RuntimeFailure(`Unexpected type ${typeName(v)}, expected array`);
+              if (i > 0) out.push(...sep.elements);
+              out.push(...v.elements);
+            });
+          return new JArray(out);
+        }
+        throw new RuntimeFailure(`join first parameter should be string or array, got ${typeName(sep ?? null)}`);
+      },
+    },
+    reverse: { params: ["arr"], body: ([a]) => array(arr(a).reverse()) },
+    slice: {
+      params: ["indexable", "index", "end", "step"],
+      body: ([target, index, end, step]) => {
+        if (typeof target !== "string" && !(target instanceof JArray)) {
+          throw new RuntimeFailure(`std.slice accepts a string or an array, but got: ${typeName(target ?? null)}`);
+        }
+        const size = typeof target === "string" ? codePoints(target).length : target.elements.length;
+        const start = index === null ? 0 : num(index);
+        const stop = end === null ? size : num(end);
+        const from = start < 0 ? Math.max(0, size + start) : start;
+        const to = stop < 0 ? size + stop : stop;
+        const stride = step === null ? 1 : num(step);
+        if (stride < 0) throw new RuntimeFailure(`got [${from}:${to}:${stride}] but negative steps are not supported`);
+        if (stride === 0) throw new RuntimeFailure(`got ${stride} but step must be greater than 0`);
+        const picked: number[] = [];
+        for (let i = from; i < to && i < size; i += stride) picked.push(i);
+        if (typeof target === "string") {
+          const chars = codePoints(target);
+          return picked.map((i) => chars[i] ?? "").join("");
+        }
+        return new JArray(picked.flatMap((i) => target.elements[i] ?? []));
+      },
+    },
+    removeAt: {
+      params: ["arr", "i"],
+      body: ([a, i]) => {
+        const values = arr(a);
+        const at = int(i);
+        if (at < 0 || at >= values.length) throw new RuntimeFailure(`std.removeAt index ${at} out of bounds, length ${values.length}`);
+        return array(values.filter((_, k) => k !== at));
+      },
+    },
+    remove: {
+      params: ["arr", "elem"],
+      body: ([a, x]) => {
+        const values = arr(a);
+        const at = values.findIndex((v) => equals(v, x ?? null));
+        return at < 0 ? (a ?? null) : array(values.filter((_, k) => k !== at));
+      },
+    },
+    all: { params: ["arr"], body: ([a]) => allAny(a, false) },
+    any: { params: ["arr"], body: ([a]) => allAny(a, true) },
+    sum: { params: ["arr"], body: ([a]) => arr(a).reduce<number>((total, v) => total + num(v), 0) },
+    avg: {
+      params: ["arr"],
+      body: ([a]) => {
+        const values = arr(a);
+        if (!values.length) throw new RuntimeFailure("Cannot calculate average of an empty array.");
+        return values.reduce<number>((total, v) => total + num(v), 0) / values.length;
+      },
+    },
+  };
+}
+
+/** std.all / std.any: stop at the first deciding element; every element read must be a boolean. */
+function allAny(value: Value | undefined, stopAt: boolean): boolean {
+  if (!(value instanceof JArray))
+    throw new RuntimeFailure(`${stopAt ? "any" : "all"}() parameter should be an array, got ${typeName(value ?? null)}`);
+  for (const element of value.elements) {
+    const e = element.get();
+    if (typeof e !== "boolean") throw new RuntimeFailure(`element "${toStringValue(e)}" of type ${typeName(e)} is not a boolean`);
+    if (e === stopAt) return stopAt;
+  }
+  return !stopAt;
+}

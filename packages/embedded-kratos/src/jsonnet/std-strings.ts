@@ -1,0 +1,193 @@
+import { RuntimeFailure } from "./errors";
+import { format } from "./format";
+import { array, arr, codePoints, num, str, type Definitions, type StdContext } from "./std-support";
+import { JArray, quoteJson, toStringValue, typeName, type Value } from "./values";
+
+/** std's string functions: go-jsonnet's builtins (builtins.go) and the ones std.jsonnet defines in Jsonnet. */
+
+/** What Go's strings.TrimSpace trims (unicode.IsSpace): go-jsonnet's builtinTrim uses it, not std.jsonnet's shorter list. */
+const WHITESPACE =
+  " \t\n\v\f\r\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000";
+
+function strip(s: string, chars: string, left: boolean, right: boolean): string {
+  const set = new Set(codePoints(chars));
+  const points = codePoints(s);
+  let from = 0;
+  let to = points.length;
+  while (left && from < to && set.has(points[from] as string)) from++;
+  while (right && to > from && set.has(points[to - 1] as string)) to--;
+  return points.slice(from, to).join("");
+}
+
+function checkedSplitArgs(fn: string, c: string, limit: number): void {
+  if (!Number.isInteger(limit)) throw new RuntimeFailure(`std.${fn} third parameter should be an integer, got ${limit}`);
+  if (limit < -1) throw new RuntimeFailure(`std.${fn} third parameter should be -1 or non-negative, got ${limit}`);
+  if (c === "") throw new RuntimeFailure(`std.${fn} second parameter should have length 1 or greater, got 0`);
+}
+
+/** builtinSplitLimit: Go's strings.SplitN with the limit shifted by one. */
+export function splitLimit(s: string, sep: string, limit: number): string[] {
+  checkedSplitArgs("splitLimit", sep, limit);
+  const parts = s.split(sep);
+  if (limit < 0 || parts.length <= limit + 1) return parts;
+  return [...parts.slice(0, limit), parts.slice(limit).join(sep)];
+}
+
+/** builtinSplitLimitR: the same, splitting from the right. */
+function splitLimitR(s: string, sep: string, limit: number): string[] {
+  checkedSplitArgs("splitLimitR", sep, limit);
+  const parts = s.split(sep);
+  if (limit < 0 || parts.length <= limit + 1) return parts;
+  const keep = parts.length - limit;
+  return [parts.slice(0, keep).join(sep), ...parts.slice(keep)];
+}
+
+/** std.jsonnet's parse_nat (behind std.parseOctal and std.parseHex): digits by code point, letters from 10 up. */
+function parseNat(text: string, base: number): number {
+  let value = 0;
+  for (const c of codePoints(text)) {
+    const code = c.codePointAt(0) ?? 0;
+    const digit = code >= 0x61 ? code - 0x61 + 10 : code >= 0x41 ? code - 0x41 + 10 : code - 0x30;
+    if (!(digit >= 0 && digit < base)) throw new RuntimeFailure(`${text} is not a base ${base} integer`);
+    value = base * value + digit;
+  }
+  return value;
+}
+
+const XML_ESCAPES: Record<string, string> = { "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" };
+
+function deepJoin(value: Value): string {
+  if (typeof value === "string") return value;
+  if (value instanceof JArray) return value.elements.map((e) => deepJoin(e.get())).join("");
+  throw new RuntimeFailure(`Expected string or array, got ${typeName(value)}`);
+}
+
+export function stringDefinitions(context: StdContext): Definitions {
+  return {
+    toString: { params: ["a"], body: ([a]: Value[]) => toStringValue(a ?? null) },
+    format: { params: ["str", "vals"], body: ([s, vals]) => format(str(s), vals ?? null) },
+    // builtinSubstr's own messages.
+    substr: {
+      params: ["str", "from", "len"],
+      body: ([s, from, len]) => {
+        if (typeof s !== "string") throw new RuntimeFailure(`substr first parameter should be a string, got ${typeName(s ?? null)}`);
+        if (typeof from !== "number") throw new RuntimeFailure(`substr second parameter should be a number, got ${typeName(from ?? null)}`);
+        if (!Number.isInteger(from)) throw new RuntimeFailure(`substr second parameter should be an integer, got ${from.toFixed(6)}`);
+        if (from < 0) throw new RuntimeFailure(`substr second parameter should be greater than zero, got ${from.toFixed(6)}`);
+        if (typeof len !== "number") throw new RuntimeFailure(`substr third parameter should be a number, got ${typeName(len ?? null)}`);
+        if (!Number.isInteger(len)) throw new RuntimeFailure(`substr third parameter should be an integer, got ${len.toFixed(6)}`);
+        if (len < 0) throw new RuntimeFailure(`substr third parameter should be greater than zero, got ${len}`);
+        return codePoints(s)
+          .slice(from, from + len)
+          .join("");
+      },
+    },
+    startsWith: { params: ["a", "b"], body: ([a, b]) => str(a).startsWith(str(b)) },
+    endsWith: { params: ["a", "b"], body: ([a, b]) => str(a).endsWith(str(b)) },
+    stripChars: { params: ["str", "chars"], body: ([s, c]) => strip(str(s), str(c), true, true) },
+    lstripChars: { params: ["str", "chars"], body: ([s, c]) => strip(str(s), str(c), true, false) },
+    rstripChars: { params: ["str", "chars"], body: ([s, c]) => strip(str(s), str(c), false, true) },
+    trim: { params: ["str"], body: ([s]) => strip(str(s), WHITESPACE, true, true) },
+    stringChars: { params: ["str"], body: ([s]) => array(codePoints(str(s))) },
+    parseInt: {
+      params: ["str"],
+      body: ([s]) => {
+        const text = str(s);
+        // builtinParseInt: Go's strconv.ParseInt(s, 10, 64), which takes a sign and refuses what overflows int64.
+        const valid = /^[+-]?[0-9]+$/.test(text) && BigInt(text) <= 2n ** 63n - 1n && BigInt(text) >= -(2n ** 63n);
+        if (!valid) throw new RuntimeFailure(`${text} is not a base 10 integer`);
+        return Number(BigInt(text));
+      },
+    },
+    parseOctal: {
+      params: ["str"],
+      body: ([s]) => {
+        if (typeof s !== "string") throw new RuntimeFailure(`Expected string, got ${typeName(s ?? null)}`);
+        if (s === "") throw new RuntimeFailure('Not an octal number: ""');
+        return parseNat(s, 8);
+      },
+    },
+    parseHex: {
+      params: ["str"],
+      body: ([s]) => {
+        if (typeof s !== "string") throw new RuntimeFailure(`Expected string, got ${typeName(s ?? null)}`);
+        if (s === "") throw new RuntimeFailure('Not hexadecimal: ""');
+        return parseNat(s, 16);
+      },
+    },
+    split: { params: ["str", "c"], body: ([s, c]) => array(splitLimit(str(s), str(c), -1)) },
+    splitLimit: {
+      params: ["str", "c", "maxsplits"],
+      body: ([s, c, n]) => array(splitLimit(str(s), str(c), num(n))),
+    },
+    splitLimitR: {
+      params: ["str", "c", "maxsplits"],
+      body: ([s, c, n]) => array(splitLimitR(str(s), str(c), num(n))),
+    },
+    strReplace: {
+      params: ["str", "from", "to"],
+      body: ([s, from, to]) => {
+        const pattern = str(from);
+        if (pattern === "") throw new RuntimeFailure("'from' string must not be zero length.");
+        const pieces = str(s).split(pattern);
+        const replacement = str(to);
+        context.charge(pieces.reduce((total, piece) => total + piece.length, 0) + replacement.length * (pieces.length - 1));
+        return pieces.join(replacement);
+      },
+    },
+    asciiUpper: { params: ["str"], body: ([s]) => str(s).replace(/[a-z]/g, (c) => c.toUpperCase()) },
+    asciiLower: { params: ["str"], body: ([s]) => str(s).replace(/[A-Z]/g, (c) => c.toLowerCase()) },
+    equalsIgnoreCase: {
+      params: ["str1", "str2"],
+      body: ([a, b]) => {
+        const lower = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+        return lower(str(a)) === lower(str(b));
+      },
+    },
+    isEmpty: { params: ["str"], body: ([s]) => str(s) === "" },
+    findSubstr: {
+      params: ["pat", "str"],
+      body: ([p, s]) => {
+        if (typeof p !== "string") throw new RuntimeFailure(`findSubstr first parameter should be a string, got ${typeName(p ?? null)}`);
+        if (typeof s !== "string") throw new RuntimeFailure(`findSubstr second parameter should be a string, got ${typeName(s ?? null)}`);
+        const pat = codePoints(p);
+        const text = codePoints(s);
+        const found: Value[] = [];
+        if (pat.length === 0 || pat.length > text.length) return array(found);
+        for (let i = 0; i + pat.length <= text.length; i++) if (pat.every((c, k) => text[i + k] === c)) found.push(i);
+        return array(found);
+      },
+    },
+    escapeStringJson: { params: ["str_"], body: ([s]) => quoteJson(toStringValue(s ?? null)) },
+    escapeStringPython: { params: ["str"], body: ([s]) => quoteJson(toStringValue(s ?? null)) },
+    escapeStringBash: {
+      params: ["str_"],
+      body: ([s]) =>
+        `'${toStringValue(s ?? null)
+          .split("'")
+          .join(`'"'"'`)}'`,
+    },
+    escapeStringDollars: {
+      params: ["str_"],
+      body: ([s]) =>
+        toStringValue(s ?? null)
+          .split("$")
+          .join("$$"),
+    },
+    escapeStringXML: {
+      params: ["str_"],
+      body: ([s]) =>
+        codePoints(toStringValue(s ?? null))
+          .map((c) => XML_ESCAPES[c] ?? c)
+          .join(""),
+    },
+    lines: {
+      params: ["arr"],
+      body: ([a]) => {
+        const parts = arr(a).filter((v) => v !== null);
+        return [...parts.map((v) => str(v)), ""].join("\n");
+      },
+    },
+    deepJoin: { params: ["arr"], body: ([a]) => deepJoin(a ?? null) },
+  };
+}
