@@ -115,7 +115,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let hasher: WorkerPasswordHasher | undefined;
   try {
     await migrate(db, [...coreMigrations(), ...sessionTokenExchangeMigrations, ...strategies.served.flatMap((s) => s.migrations ?? [])]);
-    const schemas = await SchemaRegistry.load(config.identity.schemas, config.identity.default_schema_id, config.publicBaseUrl);
+    const schemas = await SchemaRegistry.load(config.identity.schemas, config.identity.default_schema_id, config.publicBaseUrl, {
+      disallowPrivateIpRanges: config.clients.http.disallow_private_ip_ranges,
+    });
     const identityRepository = new IdentityRepository(db);
     hasher = new WorkerPasswordHasher(config.hashers);
     const deps: FlowDeps = {

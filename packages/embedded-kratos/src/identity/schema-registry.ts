@@ -10,7 +10,7 @@ import { FORMATS } from "./jsonschema/formats";
 import { compileGoRegexp } from "./jsonschema/go-syntax-formats";
 import { parseJsonKeepingNumbers } from "./jsonschema/json-number";
 import type { RemoteDocuments } from "./jsonschema/ref-loader";
-import { compileFetchingRefs, RefFetchError } from "./jsonschema/remote-refs";
+import { compileFetchingRefs, fetchSchemaDocument, RefFetchError, type RefFetchPolicy } from "./jsonschema/remote-refs";
 import { validationErrorText } from "./jsonschema/validation-error";
 import { compileJsonSchema, type JsonSchemaValidator } from "./jsonschema/validator";
 
@@ -46,7 +46,6 @@ export interface TraitPath {
   format?: string;
   pattern?: string;
   title?: string;
-  enum?: unknown[];
   required: boolean;
   extension: KratosTraitExtension;
 }
@@ -86,11 +85,18 @@ export class SchemaRegistry {
   }
 
   /** Fetches the http(s) documents the schemas' `$ref`s lead to (remote-refs.ts), then compiles the schemas. */
-  static async load(sources: IdentitySchemaSource[], defaultId: string, publicBaseUrl: string): Promise<SchemaRegistry> {
+  static async load(
+    sources: IdentitySchemaSource[],
+    defaultId: string,
+    publicBaseUrl: string,
+    refPolicy: RefFetchPolicy = { disallowPrivateIpRanges: false },
+  ): Promise<SchemaRegistry> {
     const remote = new Map<string, string>();
     for (const source of sources) {
       try {
-        const fetched = await compileFetchingRefs(readSchema(source).withNumberTexts, schemaFileUrl(source));
+        const fetched = await compileFetchingRefs(readSchema(source).withNumberTexts, schemaFileUrl(source), (url) =>
+          fetchSchemaDocument(url, refPolicy),
+        );
         for (const [url, text] of fetched.remote) remote.set(url, text);
       } catch (error) {
         if (error instanceof RefFetchError)
@@ -197,7 +203,6 @@ function collectPaths(node: Record<string, unknown>, segments: string[]): TraitP
       format: typeof child.format === "string" ? child.format : undefined,
       pattern: typeof child.pattern === "string" ? child.pattern : undefined,
       title: typeof child.title === "string" ? child.title : undefined,
-      enum: Array.isArray(child.enum) ? child.enum : undefined,
       required: required.includes(key),
       extension: isPlainObject(ext) ? ext : {},
     });

@@ -1,3 +1,4 @@
+import { BudgetExceeded, EVALUATION_ELEMENT_LIMIT } from "./budget";
 import { RuntimeFailure } from "./errors";
 import { JArray, JObject, toStringValue, typeName, type Value } from "./values";
 
@@ -102,8 +103,21 @@ function parseCodes(chars: string[]): (string | Code)[] {
 }
 
 const length = (s: string) => Array.from(s).length;
-const padLeft = (s: string, w: number, c: string) => c.repeat(Math.max(0, w - length(s))) + s;
-const padRight = (s: string, w: number, c: string) => s + c.repeat(Math.max(0, w - length(s)));
+const padLeft = (s: string, w: number, c: string) => padding(s, w, c) + s;
+const padRight = (s: string, w: number, c: string) => s + padding(s, w, c);
+
+/**
+ * The padding a width or precision asks for, within the evaluation's element
+ * limit: `"%400000000d" % 1` would otherwise build a 400 MB string before
+ * any budget sees it (Kratos' worker process has an address-space limit).
+ */
+function padding(s: string, w: number, c: string): string {
+  const count = Math.max(0, w - length(s));
+  if (count > EVALUATION_ELEMENT_LIMIT) {
+    throw new BudgetExceeded(`the evaluation would build more than ${EVALUATION_ELEMENT_LIMIT} elements`);
+  }
+  return c.repeat(count);
+}
 
 /** render_int: sign and magnitude in a radix up to 10, digits found by repeated division as std.jsonnet does. */
 function renderInt(
@@ -151,7 +165,9 @@ function renderFloatDec(
   prec: number,
 ): string {
   const abs = Math.abs(n);
+  // std.jsonnet's std.pow(10, prec): a double past its range is go-jsonnet's "Overflow".
   const denominator = Math.pow(10, prec);
+  if (!Number.isFinite(denominator)) throw new RuntimeFailure("Overflow");
   const numerator = abs * denominator + 0.5;
   const whole = Math.sign(abs) * Math.floor(numerator / denominator);
   const frac = Math.floor(numerator) % denominator;

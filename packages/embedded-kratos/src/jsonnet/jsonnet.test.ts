@@ -294,6 +294,11 @@ describe("Jsonnet errors", () => {
       "local sep = std.join('', ['x' for i in std.range(1, 1000)]); std.length(std.join(sep, ['a' for i in std.range(1, 100000)]))",
     );
     expect(joined.kind).toBe("limit");
+    // And the padding a format width or precision asks for.
+    expect(failure('std.length("%400000000d" % 1)').kind).toBe("limit");
+    expect(failure('std.length("%.400000000d" % 1)').kind).toBe("limit");
+    // A precision past a double's range: std.pow(10, prec) overflows in go-jsonnet too.
+    expect(failure('std.length("%.400f" % 1)').message).toContain("Overflow");
   });
 
   it("rejects unknown variables and self outside an object before evaluating, as go-jsonnet's static checker", () => {

@@ -115,6 +115,11 @@ describe("http(s) $refs (httploader.Load)", () => {
       const registry = await SchemaRegistry.load([good], good.id, "http://127.0.0.1/");
       const schema = registry.get(good.id);
       expect(schema && registry.validationErrorText(schema, { email: "nope" })).toContain('"nope" is not valid "email"');
+      // config.go validateIdentitySchemas: with clients.http.disallow_private_ip_ranges the loader's client refuses
+      // private targets (ResilientClientDisallowInternalIPs, no exception URLs).
+      await expect(SchemaRegistry.load([good], good.id, "http://127.0.0.1/", { disallowPrivateIpRanges: true })).rejects.toThrow(
+        /is not a permitted destination|prohibited|not allowed|internal/i,
+      );
       const bad = write("bad.json", `${remote.base}/gone.json`);
       await expect(SchemaRegistry.load([bad], bad.id, "http://127.0.0.1/")).rejects.toThrow(/gone\.json returned status code 404/);
     } finally {

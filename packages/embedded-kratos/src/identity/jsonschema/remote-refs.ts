@@ -1,4 +1,4 @@
-import { resilientFetch } from "../../http/resilient-client";
+import { ORY_HTTP_CLIENT, resilientFetch } from "@olympus/server-kit/http";
 import { RemoteDocumentNeeded } from "./ref-loader";
 import { compileJsonSchema, type JsonSchemaValidator } from "./validator";
 
@@ -8,7 +8,9 @@ import { compileJsonSchema, type JsonSchemaValidator } from "./validator";
  * HTTPClient: two retries, 30 s per attempt), and an answer other than 200
  * is an error. Kratos fetches them each time it compiles the schema, i.e.
  * on every validation; the compile here is synchronous, so they are fetched
- * once, before it.
+ * once, before it. As Kratos' validateIdentitySchemas builds that client,
+ * `clients.http.disallow_private_ip_ranges` refuses private targets, with no
+ * exception URLs (ResilientClientDisallowInternalIPs alone).
  */
 
 /** An http(s) document could not be fetched. */
@@ -22,13 +24,37 @@ export class RefFetchError extends Error {
 // A chain of documents this long is a loop of URLs that never repeat.
 const MAX_DOCUMENTS = 64;
 
-export async function fetchSchemaDocument(url: string): Promise<string> {
-  const response = await resilientFetch(url, { method: "GET", headers: new Headers() });
+// A schema document is a few kilobytes; this bounds what a hostile or broken server can make the process hold.
+const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
+
+/** How `$ref` documents are fetched: whether private ranges are refused (`clients.http.disallow_private_ip_ranges`). */
+export interface RefFetchPolicy {
+  disallowPrivateIpRanges: boolean;
+}
+
+export async function fetchSchemaDocument(url: string, policy: RefFetchPolicy = { disallowPrivateIpRanges: false }): Promise<string> {
+  const options = { ...ORY_HTTP_CLIENT, disallowPrivateIpRanges: policy.disallowPrivateIpRanges, privateIpExceptionUrls: [] };
+  const response = await resilientFetch(url, { method: "GET", headers: new Headers() }, options);
   if (response.status !== 200) {
     await response.body?.cancel().catch(() => undefined);
     throw new Error(`${url} returned status code ${response.status}`);
   }
-  return response.text();
+  return readCapped(url, response.body);
+}
+
+/** The body as UTF-8 text, refused (and the rest left unread) once it passes MAX_DOCUMENT_BYTES. */
+async function readCapped(url: string, body: ReadableStream<Uint8Array>): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.byteLength;
+    if (size > MAX_DOCUMENT_BYTES) {
+      await body.cancel().catch(() => undefined);
+      throw new Error(`${url} is larger than ${MAX_DOCUMENT_BYTES} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 /** Compiles the schema, first fetching every http(s) document its `$ref`s lead to; resolves to the validator and the documents. */

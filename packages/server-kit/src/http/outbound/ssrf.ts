@@ -50,10 +50,15 @@ const IPV6_GLOBAL_UNICAST = prefix("2000::/3");
 const IPV4_INTERNAL = ["10.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16"].map(prefix);
 const IPV6_INTERNAL = ["::1/128", "fc00::/7"].map(prefix);
 
-/** Go dials an IPv4-mapped IPv6 address as the IPv4 address. */
+/** Go dials an IPv4-mapped IPv6 address as the IPv4 address (WHATWG URLs write it in hex: `[::ffff:7f00:1]`). */
 function unmapped(address: string): string {
-  const match = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  return match?.[1] ?? address;
+  const dotted = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (dotted?.[1]) return dotted[1];
+  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
+  if (!hex?.[1] || !hex[2]) return address;
+  const high = parseInt(hex[1], 16);
+  const low = parseInt(hex[2], 16);
+  return [high >> 8, high & 255, low >> 8, low & 255].join(".");
 }
 
 /** Why the ssrf guard refuses to connect to `address`, or undefined when it may. */

@@ -48,8 +48,14 @@ export function carryOAuth2LoginChallenge(
 /**
  * IssueCookie with the stored session (GetSession, its identity expanded;
  * gone: 404): the cookie holds the token the flow kept, which is then
- * dropped, so it is written to one browser at most. A token no current
- * secret opens issues no cookie.
+ * dropped. A token no current secret opens issues no cookie.
+ *
+ * Deliberately stricter than Kratos, which writes the cookie into whichever
+ * browser passes the verification: a code submission needs no CSRF token,
+ * so whoever signed up with someone else's address would sign the address'
+ * owner into the sign-up's account when they enter the mailed code (login
+ * CSRF). Only the browser holding the flow's CSRF cookie — the one that
+ * signed up, which holds the session already — gets it again.
  */
 async function reissueSessionCookie(deps: FlowDeps, ctx: HttpContext, flow: Flow, carried: z.infer<typeof stateSchema>, sessionId: string) {
   const session = await deps.sessions.repository.get(sessionId, true);
@@ -59,7 +65,8 @@ async function reissueSessionCookie(deps: FlowDeps, ctx: HttpContext, flow: Flow
   const { session_token_sealed: _used, ...rest } = carried;
   writeStrategyState(flow, KEY, rest);
   await deps.flows.save(flow);
-  if (token) await deps.sessions.issueCookie(ctx, deps.csrf, token, session);
+  const sameBrowser = deps.csrf.verify(flow.csrfToken, deps.csrf.rawFromRequest(ctx));
+  if (token && sameBrowser) await deps.sessions.issueCookie(ctx, deps.csrf, token, session);
 }
 
 /**
