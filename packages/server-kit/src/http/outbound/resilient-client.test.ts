@@ -193,7 +193,8 @@ describe("the request's context (retryablehttp Client.Do, DefaultRetryPolicy)", 
     setTimeout(() => abandoned.abort(), 100);
     const error = await pending;
     expect((error as Error).message).toBe("context canceled");
-    expect(Date.now() - started).toBeLessThan(2000);
+    // Far below the hour Retry-After asks for, and far above any machine's delay in noticing the abort.
+    expect(Date.now() - started).toBeLessThan(60_000);
     expect(attempts.get("/unavailable")).toBe(1);
   });
 

@@ -52,8 +52,8 @@ describe("password migration hook", () => {
         if (body.password === "flaky" && attempt === 1) return void res.writeHead(503, { "Retry-After": "0" }).end();
         // "redirected" is sent back to the hook for ever (307 keeps the POST and its body).
         if (body.password === "redirected") return void res.writeHead(307, { Location: `/migrate?hop=${attempt}` }).end();
-        // "busy" asks for a second's patience each time.
-        if (body.password === "busy") return void res.writeHead(503, { "Retry-After": "1" }).end();
+        // "busy" asks for three seconds' patience each time (room for a loaded machine to notice the abandonment).
+        if (body.password === "busy") return void res.writeHead(503, { "Retry-After": "3" }).end();
         const answer = answers[body.password === "flaky" ? "right" : body.password] ?? { status: 403, body: "" };
         res.writeHead(answer.status, { "Content-Type": "application/json" }).end(answer.body);
       });
@@ -213,8 +213,8 @@ describe("password migration hook", () => {
     while (!attempts.get("busy")) await new Promise((resolve) => setTimeout(resolve, 20));
     abandon.abort();
     await sent;
-    // Retry-After: 1 — a client that kept waiting would see the second attempt by now.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Retry-After: 3 — a client that kept waiting would see the second attempt by now.
+    await new Promise((resolve) => setTimeout(resolve, 3500));
     expect(attempts.get("busy")).toBe(1);
   });
 
