@@ -44,15 +44,19 @@ export async function fetchSchemaDocument(url: string, policy: RefFetchPolicy = 
 
 /** The body as UTF-8 text, refused (and the rest left unread) once it passes MAX_DOCUMENT_BYTES. */
 async function readCapped(url: string, body: ReadableStream<Uint8Array>): Promise<string> {
+  // A reader, not for await: apps that compile this with the DOM lib see no async iterator on ReadableStream.
+  const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const chunk of body) {
-    size += chunk.byteLength;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
     if (size > MAX_DOCUMENT_BYTES) {
-      await body.cancel().catch(() => undefined);
+      await reader.cancel().catch(() => undefined);
       throw new Error(`${url} is larger than ${MAX_DOCUMENT_BYTES} bytes`);
     }
-    chunks.push(chunk);
+    chunks.push(value);
   }
   return Buffer.concat(chunks).toString("utf8");
 }
