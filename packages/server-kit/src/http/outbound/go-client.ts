@@ -89,6 +89,7 @@ function guardedLookup(disallowPrivate: boolean, port: number): LookupFunction {
         const reason = first ? (prohibitedAddress(first.address, disallowPrivate) ?? "") : "";
         return callback(refusal(first?.address ?? hostname, port, reason), "", 0);
       }
+      // @types/node types LookupFunction's callback with the single-address signature only; with `all` Node passes the list.
       if (options.all) return (callback as unknown as (error: null, addresses: LookupAddress[]) => void)(null, permitted);
       callback(null, chosen.address, chosen.family);
     });
