@@ -128,6 +128,37 @@ describe("unknown logout challenges (persister_consent.go)", () => {
   });
 });
 
+describe("challenge and verifier (consent/strategy_default.go issueLogoutVerifier: ID and Verifier are pborman/uuid.New())", () => {
+  /** pborman/uuid.New(): a random (version 4, RFC 4122 variant) UUID in lower-case canonical form. */
+  const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+  it.each([
+    ["OP-initiated", false],
+    ["RP-initiated", true],
+  ])("an %s logout request's challenge and verifier are distinct random UUIDs", async (_, rpInitiated) => {
+    const { challenge } = await logoutChallenge(`uuid-${String(rpInitiated)}`, rpInitiated);
+    expect(challenge).toMatch(UUID_V4);
+    expect(field((await read(challenge)).body, "challenge")).toBe(challenge);
+    // acceptOAuth2LogoutRequest: `<public>/oauth2/sessions/logout?logout_verifier=<Verifier>`.
+    const verifierUrl = new URL(redirectTo((await accept(challenge)).body));
+    expect(`${verifierUrl.origin}${verifierUrl.pathname}`).toBe(new URL("oauth2/sessions/logout", hydra.publicUrl).toString());
+    const verifier = verifierUrl.searchParams.get("logout_verifier") ?? "";
+    expect(verifier).toMatch(UUID_V4);
+    expect(verifier).not.toBe(challenge);
+  });
+
+  it("a challenge or verifier that is no stored UUID is simply not found", async () => {
+    // GetLogoutRequest / VerifyAndInvalidateLogoutRequest compare text columns: any other string matches nothing.
+    const unknown = "00000000-0000-4000-8000-000000000000";
+    expect(await read(unknown)).toEqual({ status: 404, body: NO_ROWS });
+    expect(await read(unknown.toUpperCase())).toEqual({ status: 404, body: NO_ROWS });
+    const browser = new TestBrowser();
+    const url = new URL("oauth2/sessions/logout", hydra.publicUrl);
+    url.searchParams.set("logout_verifier", unknown);
+    expect(errorAt((await browser.navigate(url.toString(), ANYWHERE)).url)).toEqual(NOT_FOUND);
+  });
+});
+
 describe("rejecting (RejectLogoutRequest sets rejected, GetLogoutRequest reads `rejected = FALSE` only)", () => {
   it("a rejected request is 404 to read, can be rejected again, and accepting it brings it back", async () => {
     const { challenge } = await logoutChallenge("rejected-user", false);

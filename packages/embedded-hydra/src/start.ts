@@ -122,8 +122,9 @@ export async function startEmbeddedHydra(options: EmbeddedHydraOptions): Promise
     },
     reloadProvider: async () => {
       // Hydra generates either set when it first needs it; both are ready before anything is served.
-      const accessTokenKeys = await keys.ensure(ACCESS_TOKEN_KEY_SET);
-      const provider = createProvider(deps, { idToken: await keys.ensure(ID_TOKEN_KEY_SET), accessToken: accessTokenKeys });
+      // Both at once: on a fresh database each generates an RSA-4096 key on Node's thread pool.
+      const [accessTokenKeys, idTokenKeys] = await Promise.all([keys.ensure(ACCESS_TOKEN_KEY_SET), keys.ensure(ID_TOKEN_KEY_SET)]);
+      const provider = createProvider(deps, { idToken: idTokenKeys, accessToken: accessTokenKeys });
       installProviderCors(provider, deps);
       // Inside the CORS middleware, so its refusals carry Hydra's CORS headers too.
       installAssertionAuthentication(provider, deps);

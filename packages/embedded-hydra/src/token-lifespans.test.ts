@@ -94,7 +94,7 @@ describe("per-client token lifespans (Hydra's client lifespans)", () => {
     expect((await oidc.clientCredentialsGrant(config, { scope: "jobs.run" })).expires_in).toBeLessThanOrEqual(GLOBAL_ACCESS_TOKEN_SECONDS);
   });
 
-  it("keeps fractions of seconds as Go's time.Duration.String prints them, minting whole seconds (at least one)", async () => {
+  it("keeps fractions of seconds as Go's time.Duration.String prints them", async () => {
     // Hydra: x.NullDuration stores any time.Duration and answers it with Duration.String().
     const { data } = await hydra.admin.setOAuth2ClientLifespans({
       id: (await machineClient()).id,
@@ -115,13 +115,10 @@ describe("per-client token lifespans (Hydra's client lifespans)", () => {
     });
     const machine = await machineClient({ client_credentials_grant_access_token_lifespan: "400ms" });
     expect(machine.created.client_credentials_grant_access_token_lifespan).toBe("400ms");
-    const info = await introspect(
-      (await oidc.clientCredentialsGrant(await rp(machine.id, machine.secret), { scope: "jobs.run" })).access_token,
-    );
-    expect((info.exp ?? 0) - (info.iat ?? 0)).toBe(1);
+    // How such lifespans mint tokens: token-expiry.test.ts.
   });
 
-  it("refuses a lifespan that is not a Go duration as Go's decoder does, and one that is not positive", async () => {
+  it("refuses a lifespan that is not a Go duration as Go's decoder does", async () => {
     // Hydra: x/sqlx.go NullDuration.UnmarshalJSON (time.ParseDuration) via client/handler.go ("Unable to decode the request body").
     for (const value of ["forever", "5", ""]) {
       const response = await fetch(new URL("admin/clients", hydra.adminUrl), {
@@ -134,16 +131,6 @@ describe("per-client token lifespans (Hydra's client lifespans)", () => {
         error: "The request was malformed or contained invalid parameters",
         error_description: `Unable to decode the request body: time: invalid duration ${JSON.stringify(value)}`,
       });
-    }
-    // Hydra would store these and mint tokens born expired; here they are refused (README, "Known differences").
-    for (const value of ["-5m", "0s"]) {
-      const response = await fetch(new URL("admin/clients", hydra.adminUrl), {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ grant_types: ["client_credentials"], client_credentials_grant_access_token_lifespan: value }),
-      });
-      expect(response.status, value).toBe(400);
-      expect(await response.json()).toMatchObject({ error: "invalid_client_metadata" });
     }
     const machine = await machineClient();
     const lifespans = await fetch(new URL(`admin/clients/${machine.id}/lifespans`, hydra.adminUrl), {
@@ -199,18 +186,20 @@ describe("per-client token lifespans (Hydra's client lifespans)", () => {
     expect(tokens.expires_in).toBeGreaterThanOrEqual(419);
     expect(tokens.expires_in).toBeLessThanOrEqual(420);
     const idClaims = tokens.claims();
-    expect((idClaims?.exp ?? 0) - (idClaims?.iat ?? 0)).toBe(480);
+    // GenerateIDToken sets exp before iat: a second may tick in between, in Hydra as here.
+    expect([479, 480]).toContain((idClaims?.exp ?? 0) - (idClaims?.iat ?? 0));
     const refreshInfo = await introspect(tokens.refresh_token ?? "");
     expect(refreshInfo.active).toBe(true);
-    expect((refreshInfo.exp ?? 0) - (refreshInfo.iat ?? 0)).toBe(540);
+    // fosite rounds the refresh token's expiry to the second (flow_authorize_code_token.go); iat is rounded down.
+    expect([540, 541]).toContain((refreshInfo.exp ?? 0) - (refreshInfo.iat ?? 0));
 
     const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token ?? "");
     expect(refreshed.expires_in).toBeGreaterThanOrEqual(179);
     expect(refreshed.expires_in).toBeLessThanOrEqual(180);
     const refreshedClaims = refreshed.claims();
-    expect((refreshedClaims?.exp ?? 0) - (refreshedClaims?.iat ?? 0)).toBe(240);
+    expect([239, 240]).toContain((refreshedClaims?.exp ?? 0) - (refreshedClaims?.iat ?? 0));
     const rotated = await introspect(refreshed.refresh_token ?? "");
-    expect((rotated.exp ?? 0) - (rotated.iat ?? 0)).toBe(360);
+    expect([360, 361]).toContain((rotated.exp ?? 0) - (rotated.iat ?? 0));
   });
 });
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
+import { xchacha20Poly1305Open } from "@olympus/server-kit/crypto";
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type JWK } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { xchachaOpen } from "./credentials/xchacha20poly1305";
 import { TestBrowser } from "./testing/browser";
 import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
 import {
@@ -170,7 +170,7 @@ describe("the nonce and the credential's times (persister_nonce.go NewNonce; cre
     const raw = Buffer.from(primed, "base64url");
     expect(Buffer.from(raw).toString("base64url").padEnd(primed.length, "=")).toBe(primed);
     const key = createHash("sha256").update("ciam-hydra-dev-system-secret-NOT-FOR-PRODUCTION").digest();
-    const opened = xchachaOpen(key, raw.subarray(0, 24), raw.subarray(24), Buffer.from(`vc-nonce-at:${accessToken}`));
+    const opened = xchacha20Poly1305Open(key, raw.subarray(0, 24), raw.subarray(24), Buffer.from(`vc-nonce-at:${accessToken}`));
     expect(opened?.length).toBe(8);
     const expiry = Number(opened?.readBigInt64LE() ?? 0n);
     expect(expiry - before).toBeGreaterThanOrEqual(3600);

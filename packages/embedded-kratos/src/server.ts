@@ -20,6 +20,7 @@ import { Router } from "./http/router";
 import type { Identity } from "./identity/identity";
 import { IdentityManager } from "./identity/manager";
 import { IdentityRepository } from "./identity/repository";
+import { logInvalidIdentitySchemas } from "./identity/meta-schema";
 import { SchemaRegistry } from "./identity/schema-registry";
 import { ErrorManager } from "./selfservice/flow/error/manager";
 import { registerErrorRoutes } from "./selfservice/flow/error/handler";
@@ -114,10 +115,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const strategies = new StrategyRegistry(config, options.strategies ?? ALL_STRATEGIES);
   let hasher: WorkerPasswordHasher | undefined;
   try {
-    await migrate(db, [...coreMigrations(), ...sessionTokenExchangeMigrations, ...strategies.served.flatMap((s) => s.migrations ?? [])]);
+    // Kratos checks the identity schemas in config.New, before it connects to the database.
     const schemas = await SchemaRegistry.load(config.identity.schemas, config.identity.default_schema_id, config.publicBaseUrl, {
       disallowPrivateIpRanges: config.clients.http.disallow_private_ip_ranges,
+      privateIpExceptionUrls: config.clients.http.private_ip_exception_urls,
     });
+    await migrate(db, [...coreMigrations(), ...sessionTokenExchangeMigrations, ...strategies.served.flatMap((s) => s.migrations ?? [])]);
     const identityRepository = new IdentityRepository(db);
     hasher = new WorkerPasswordHasher(config.hashers);
     const deps: FlowDeps = {
@@ -179,6 +182,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
             const smtp = next.courier.smtp;
             if (smtp?.connection_uri) smtpTransportOptions(smtp.connection_uri, smtp.local_name);
           },
+          inspect: (next) => logInvalidIdentitySchemas(next.identity.schemas, log),
         })
       : undefined;
 

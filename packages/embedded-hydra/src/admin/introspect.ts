@@ -6,6 +6,7 @@ import { pairwiseSubject } from "../provider/pairwise";
 import { instantiateStored } from "../provider/stored-models";
 import { TokenLookup, type TokenRecord } from "../storage/token-lookup";
 import { assertionSubject } from "../trust/assertion-subject";
+import { expiresAtOf, unixSeconds } from "../tokens/fosite-expiry";
 import type { AdminRouter } from "./router";
 
 export interface FoundToken {
@@ -32,13 +33,15 @@ interface TokenLike {
 
 function describe(use: FoundToken["use"], token: TokenLike, subject?: string): FoundToken {
   const clientId = token.clientId ?? "";
+  // Hydra's `exp` is the session's expiry in Unix seconds (introspectOAuth2Token), fosite's instant here.
+  const expiresAt = expiresAtOf(token);
   return {
     use,
     clientId,
     subject: subject ?? token.accountId ?? clientId,
     scope: token.scope ?? "",
     iat: token.iat ?? 0,
-    exp: token.exp ?? 0,
+    exp: expiresAt !== undefined ? unixSeconds(expiresAt) : (token.exp ?? 0),
     ...(token.grantId ? { grantId: token.grantId } : {}),
   };
 }

@@ -1,7 +1,8 @@
+import { randomUUID } from "node:crypto";
 import { clientToJson } from "../clients/model";
 import type { Deps } from "../deps";
 import { HydraError, sendJson } from "../errors";
-import { randomToken, type Flow } from "../flows/repository";
+import type { Flow } from "../flows/repository";
 import { challengeParam } from "./flow-helpers";
 import { logoutRequestToJson } from "./logout-json";
 import type { AdminRouter } from "./router";
@@ -39,7 +40,8 @@ export function registerLogoutRoutes(router: AdminRouter, deps: Deps): void {
 
   router.add("PUT", `${base}/accept`, async ({ url, res }) => {
     // AcceptLogoutRequest: an UPDATE that may match nothing, then GetLogoutRequest (sqlcon.ErrNoRows).
-    const flow = await deps.flows.acceptLogout(challengeParam(url, "logout"), randomToken());
+    // Hydra's verifier is a random UUID too (issueLogoutVerifier); only the first accept's is kept.
+    const flow = await deps.flows.acceptLogout(challengeParam(url, "logout"), randomUUID());
     if (!flow?.verifier) throw HydraError.noRows();
     sendJson(res, 200, { redirect_to: `${deps.publicUrl}oauth2/sessions/logout?logout_verifier=${flow.verifier}` });
   });

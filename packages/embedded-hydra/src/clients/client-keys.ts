@@ -44,9 +44,18 @@ function keysOf(set: unknown): Record<string, unknown>[] {
 const JWKS_TTL_MS = 3600_000;
 
 /**
+ * fosite decodes a `jwks_uri` answer without any limit; here it is read up
+ * to the 10 MiB fosite allows a `request_uri` (a security hardening: a
+ * client's key server cannot make the server buffer an endless answer). A
+ * longer answer is cut, so it fails as undecodable JSON.
+ */
+export const JWKS_BODY_LIMIT = 10 * 1024 * 1024;
+
+/**
  * DefaultJWKSFetcherStrategy.Resolve: a `jwks_uri` key set, from the cache
- * unless `ignoreCache`; fetched with Hydra's HTTP client (no size limit, any
- * 2xx/3xx status). One cache per server, as fosite's per configuration.
+ * unless `ignoreCache`; fetched with Hydra's HTTP client (any 2xx/3xx
+ * status; at most JWKS_BODY_LIMIT read). One cache per server, as fosite's
+ * per configuration.
  */
 export class JwksFetcher {
   private readonly cache = new Map<string, { keys: unknown; expires: number }>();
@@ -58,7 +67,7 @@ export class JwksFetcher {
     if (cached && !ignoreCache && cached.expires > Date.now()) return cached.keys;
     let fetched: { status: number; body: string };
     try {
-      fetched = await fetchText(location, this.policy);
+      fetched = await fetchText(location, { ...this.policy, limit: JWKS_BODY_LIMIT });
     } catch {
       throw refuse("server_error", `Unable to fetch JSON Web Keys from location '${location}'. Check for typos or other network issues.`);
     }

@@ -40,10 +40,14 @@ export const ENFORCED_LIFESPANS = [
 
 export type EnforcedLifespan = (typeof ENFORCED_LIFESPANS)[number];
 
-/** Seconds per enforced lifespan, carried in oidc-provider client metadata for the (synchronous) ttl functions. */
-export type LifespanSeconds = Partial<Record<EnforcedLifespan, number>>;
+/**
+ * Nanoseconds (decimal text: beyond 104 days a JSON number would lose them)
+ * per enforced lifespan, carried in oidc-provider client metadata for the
+ * (synchronous) ttl functions.
+ */
+export type LifespanNanos = Partial<Record<EnforcedLifespan, string>>;
 
-/** Extra client metadata holding `LifespanSeconds`. */
+/** Extra client metadata holding `LifespanNanos`. */
 export const LIFESPANS_METADATA = "olympus_hydra_lifespans";
 
 const UNIT_NANOS: Record<string, bigint> = {
@@ -112,13 +116,13 @@ export function setLifespans(lifespans: Partial<Record<LifespanField, string | u
   return set;
 }
 
-export function lifespanSeconds(lifespans: Partial<Record<LifespanField, string | undefined>>): LifespanSeconds {
-  const seconds: LifespanSeconds = {};
+export function lifespanNanos(lifespans: Partial<Record<LifespanField, string | undefined>>): LifespanNanos {
+  const nanos: LifespanNanos = {};
   for (const field of ENFORCED_LIFESPANS) {
     const value = lifespans[field];
-    const nanos = value ? parseGoDurationNanos(value) : undefined;
-    // oidc-provider counts lifespans in whole seconds, at least one.
-    if (nanos !== undefined && nanos > 0n) seconds[field] = Math.max(1, Math.round(Number(nanos) / 1e9));
+    const parsed = value ? parseGoDurationNanos(value) : undefined;
+    // Zero and negative lifespans too: Hydra stores them and mints tokens born expired (tokens/fosite-expiry.ts).
+    if (parsed !== undefined) nanos[field] = parsed.toString();
   }
-  return seconds;
+  return nanos;
 }

@@ -1,5 +1,5 @@
 import type { ClientMetadata } from "oidc-provider";
-import { LIFESPAN_FIELDS, lifespanSeconds, LIFESPANS_METADATA, type LifespanField } from "./lifespans";
+import { LIFESPAN_FIELDS, lifespanNanos, LIFESPANS_METADATA, type LifespanField } from "./lifespans";
 
 export const DEFAULT_CLIENT_SCOPE = "offline_access offline openid";
 /** Scopes oidc-provider itself knows; clients may register any others (Hydra's free-form scopes). */
@@ -249,7 +249,7 @@ export function toProviderMetadata(client: StoredClient): ClientMetadata {
     [ACCESS_TOKEN_STRATEGY_METADATA]: data.access_token_strategy,
     [ROTATED_SECRETS_METADATA]: [...(data.rotated_secrets ?? [])],
     // Read synchronously by the ttl functions (provider/token-ttl.ts).
-    [LIFESPANS_METADATA]: lifespanSeconds(data),
+    [LIFESPANS_METADATA]: lifespanNanos(data),
     token_endpoint_auth_method: (data.token_endpoint_auth_method || "client_secret_basic") as ClientMetadata["token_endpoint_auth_method"],
     client_secret_expires_at: 0,
     subject_type: data.subject_type === "pairwise" ? "pairwise" : "public",

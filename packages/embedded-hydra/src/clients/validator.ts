@@ -96,8 +96,7 @@ function decodeLifespans(raw: Record<string, unknown>): Partial<Record<string, s
     const nanos = parseGoDurationNanos(value);
     if (nanos === undefined)
       throw HydraError.malformed(`Unable to decode the request body: time: invalid duration ${JSON.stringify(value)}`);
-    // Hydra would store it and mint tokens that are born expired; oidc-provider cannot mint them at all.
-    if (nanos <= 0n) throw invalidClientMetadata(`Field ${field} must be a positive duration.`);
+    // Zero and negative lifespans are kept, as Hydra keeps them: the tokens are born expired (tokens/fosite-expiry.ts).
     lifespans[field] = formatGoDurationNanos(nanos);
   }
   return lifespans;

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { XNONCE_SIZE, xchachaOpen, xchachaSeal } from "./xchacha20poly1305";
+import { XCHACHA20_POLY1305_NONCE_SIZE, xchacha20Poly1305Open, xchacha20Poly1305Seal } from "@olympus/server-kit/crypto";
 
 /**
  * Hydra's verifiable-credentials nonce (persistence/sql/persister_nonce.go
@@ -28,20 +28,22 @@ export class NonceCipher {
   }
 
   issue(accessToken: string, expiresAtSeconds: number): string {
-    const nonce = randomBytes(XNONCE_SIZE);
+    const nonce = randomBytes(XCHACHA20_POLY1305_NONCE_SIZE);
     const plaintext = Buffer.alloc(8);
     plaintext.writeBigInt64LE(BigInt(expiresAtSeconds));
-    const sealed = xchachaSeal(this.key, nonce, plaintext, Buffer.from(AAD_PREFIX + accessToken));
+    const sealed = xchacha20Poly1305Seal(this.key, nonce, plaintext, Buffer.from(AAD_PREFIX + accessToken));
     return goUrlBase64(Buffer.concat([nonce, sealed]));
   }
 
   /** IsNonceValid's outcome: undefined when valid, else fosite's invalid_request hint. */
   check(accessToken: string, nonce: string): string | undefined {
     const raw = decodeGoUrlBase64(nonce);
-    if (!raw || raw.length < XNONCE_SIZE) return "The nonce is invalid.";
+    if (!raw || raw.length < XCHACHA20_POLY1305_NONCE_SIZE) return "The nonce is invalid.";
     const aad = Buffer.from(AAD_PREFIX + accessToken);
     const opened = this.keys
-      .map((key) => xchachaOpen(key, raw.subarray(0, XNONCE_SIZE), raw.subarray(XNONCE_SIZE), aad))
+      .map((key) =>
+        xchacha20Poly1305Open(key, raw.subarray(0, XCHACHA20_POLY1305_NONCE_SIZE), raw.subarray(XCHACHA20_POLY1305_NONCE_SIZE), aad),
+      )
       .find((plaintext) => plaintext !== undefined);
     if (!opened || opened.length !== 8) return "The nonce is invalid.";
     return opened.readBigInt64LE() < BigInt(Math.floor(Date.now() / 1000)) ? "The nonce has expired." : undefined;

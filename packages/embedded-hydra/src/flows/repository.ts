@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import type { Db } from "../storage/db";
 
 export type FlowKind = "login" | "consent" | "logout";
@@ -62,7 +62,7 @@ function fromRow(row: FlowRow): Flow {
  */
 const LOGOUT_CLIENT_KEPT = "(client_id IS NULL OR EXISTS (SELECT 1 FROM hydra_clients c WHERE c.id = hydra_flows.client_id))";
 
-/** An unguessable, URL-safe identifier for challenges and verifiers. */
+/** An unguessable, URL-safe identifier for login and consent challenges and verifiers (logout uses UUIDs, as Hydra). */
 export function randomToken(): string {
   return randomBytes(24).toString("base64url");
 }
@@ -80,7 +80,8 @@ export class FlowRepository {
     request: Record<string, unknown>;
     ttlSeconds: number;
   }): Promise<string> {
-    const challenge = randomToken();
+    // Hydra v26.2 stores logout requests under a random UUID (issueLogoutVerifier's uuid.New()).
+    const challenge = input.kind === "logout" ? randomUUID() : randomToken();
     await this.db.query(
       `INSERT INTO hydra_flows (challenge, kind, state, interaction_uid, subject, client_id, csrf, request, expires_at)
        VALUES ($1, $2, 'pending', $3, $4, $5, $6, $7, now() + make_interval(secs => $8::int))`,

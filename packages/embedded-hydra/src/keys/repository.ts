@@ -27,10 +27,12 @@ export class KeyConflictError extends Error {}
 
 /**
  * jwk/generate.go GenerateJWK: EC keys for ES256/384/512, Ed25519 for EdDSA,
- * RSA for RS* and PS* (4096 bits for RS*, as Hydra; `rsaBits` lowers it for
- * the sets generated at start-up). `use` defaults to "sig".
+ * RSA for RS* (4096 bits) and PS* (josex.NewSigningKey's default, 2048
+ * bits). `kid` defaults to a random UUID, `use` to "sig". Node generates on
+ * its thread pool, so a 4096-bit key (up to a second or so) does not hold
+ * up the event loop.
  */
-export async function generateJwk(alg: string, kid: string, use: string, rsaBits = 4096): Promise<PrivateJwk> {
+export async function generateJwk(alg: string, kid: string, use: string): Promise<PrivateJwk> {
   const keyId = kid || randomUUID();
   const keyUse = use || "sig";
   let jwk: JsonWebKey;
@@ -40,7 +42,7 @@ export async function generateJwk(alg: string, kid: string, use: string, rsaBits
   } else if (alg === "EdDSA") {
     jwk = (await generateKeyPairAsync("ed25519")).privateKey.export({ format: "jwk" });
   } else if (/^(RS|PS)(256|384|512)$/.test(alg)) {
-    jwk = (await generateKeyPairAsync("rsa", { modulusLength: alg.startsWith("RS") ? rsaBits : 2048 })).privateKey.export({
+    jwk = (await generateKeyPairAsync("rsa", { modulusLength: alg.startsWith("RS") ? 4096 : 2048 })).privateKey.export({
       format: "jwk",
     });
   } else {
@@ -49,13 +51,30 @@ export async function generateJwk(alg: string, kid: string, use: string, rsaBits
   return { ...jwk, kty: String(jwk.kty), kid: keyId, alg, use: keyUse };
 }
 
+/** Makes a key as GenerateJWK does (alg, kid, use); tests swap in a cheaper one to count calls. */
+export type KeyGenerator = (alg: string, kid: string, use: string) => Promise<PrivateJwk>;
+
+/** go-jose's IsPublic is true only for RSA, EC and OKP public keys: anything else counts as private (FindPrivateKey). */
+function isPrivateKey(jwk: PrivateJwk): boolean {
+  return jwk.d !== undefined || jwk.kty === "oct";
+}
+
+/** The same test in SQL, over hydra_jwks.private_jwk. */
+const HAS_PRIVATE_KEY = "EXISTS (SELECT 1 FROM hydra_jwks WHERE set_id = $1 AND (private_jwk ? 'd' OR private_jwk->>'kty' = 'oct'))";
+
 /**
  * JSON Web Key sets as Hydra's JWK persister keeps them: keys are generated
  * by Node's crypto (never by hand), stored once and reused after restarts;
  * a set lists its newest key first, and that key signs.
  */
 export class KeyRepository {
-  constructor(private readonly db: Db) {}
+  /** The set being looked at or generated right now, per set (Hydra's getLock(set) in jwk/helper.go). */
+  private readonly ensuring = new Map<string, Promise<PrivateJwk[]>>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly generate: KeyGenerator = generateJwk,
+  ) {}
 
   /** Newest first. */
   async list(setId: string): Promise<PrivateJwk[]> {
@@ -124,17 +143,31 @@ export class KeyRepository {
     }
   }
 
-  /** Returns the set, generating its first RS256 key if it is empty (safe across concurrent starts). */
-  async ensure(setId: string): Promise<PrivateJwk[]> {
+  /**
+   * jwk/helper.go GetOrGenerateKeys with RS256: the set, with a generated key
+   * added first when it holds no private key (empty, or only public keys).
+   * Concurrent calls for a set share one look-up and generation, as Hydra's
+   * per-set lock serialises them; across instances on one database the
+   * insert only happens while the set still lacks a private key, under an
+   * advisory lock, so two starting together store one key.
+   */
+  ensure(setId: string): Promise<PrivateJwk[]> {
+    const pending = this.ensuring.get(setId);
+    if (pending) return pending;
+    const run = this.getOrGenerate(setId).finally(() => this.ensuring.delete(setId));
+    this.ensuring.set(setId, run);
+    return run;
+  }
+
+  private async getOrGenerate(setId: string): Promise<PrivateJwk[]> {
     const existing = await this.list(setId);
-    if (existing.length > 0) return existing;
-    // 2048 bits, not Hydra's 4096: every test and dev start-up generates these (README, "Known differences").
-    const jwk = await generateJwk("RS256", "", "sig", 2048);
+    if (existing.some(isPrivateKey)) return existing;
+    const jwk = await this.generate("RS256", "", "sig");
     await this.db.transaction(async (client) => {
       await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`hydra_jwks:${setId}`]);
       await client.query(
         `INSERT INTO hydra_jwks (set_id, kid, private_jwk)
-         SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM hydra_jwks WHERE set_id = $1)`,
+         SELECT $1, $2, $3 WHERE NOT ${HAS_PRIVATE_KEY}`,
         [setId, jwk.kid, JSON.stringify(jwk)],
       );
     });

@@ -1,5 +1,6 @@
 import type Provider from "oidc-provider";
 import type { KoaContextWithOIDC } from "oidc-provider";
+import { expiresAtOf, fositeExpiresIn } from "../tokens/fosite-expiry";
 import { rewriteErrorRedirect } from "./authorization-errors";
 
 function requestParams(ctx: KoaContextWithOIDC): URLSearchParams {
@@ -43,6 +44,9 @@ function withGrantedScope(location: string, ctx: KoaContextWithOIDC): string | u
   const entities = ctx.oidc.entities as { AuthorizationCode?: { scope?: string }; AccessToken?: { scope?: string } };
   const scope = entities.AuthorizationCode?.scope ?? entities.AccessToken?.scope;
   if (scope !== undefined) params.set("scope", scope);
+  // flow_authorize_implicit.go: the remaining life of the access token's expiry, in whole seconds.
+  const expiresAt = expiresAtOf(entities.AccessToken);
+  if (params.has("expires_in") && expiresAt !== undefined) params.set("expires_in", String(fositeExpiresIn(expiresAt, Date.now())));
   if (inFragment) url.hash = params.toString();
   return url.toString();
 }

@@ -40,6 +40,7 @@ import { installSharedAssertionReplay } from "../trust/client-assertion-replay";
 import { TrustRepository } from "../trust/repository";
 import { privateIpPolicyOf } from "../clients/private-ip-policy";
 import { tokenEndpointUrls } from "../tokens/token-urls";
+import { installFositeExpiry } from "../tokens/fosite-expiry";
 
 const { Prompt, Check } = interactionPolicy;
 
@@ -362,11 +363,12 @@ export function createProvider(deps: Deps, providerKeys: ProviderKeys): Provider
   // Hydra knows no difference between OpenID and other scopes (provider/scope-registry.ts).
   deps.clients.attachProviderScopes(providerScopeSet(provider));
   installTokenValues(provider, globalSecret(config.secrets.system));
+  installFositeExpiry(provider);
   installClientAuthentication(provider);
   installAuthorizationResponses(provider);
   allowHttpImplicitClients(provider);
   installRefreshRotation(provider, deps.db);
-  installIdTokenClaims(provider);
+  installIdTokenClaims(provider, config.ttl);
   installJwtAccessTokens(provider, deps, { keys: accessTokenKeys });
   installJwtRevocation(provider, ROUTES.revocation);
   installDeviceCodeGrant(provider, deps.db);

@@ -1,5 +1,9 @@
 import type Provider from "oidc-provider";
+import type { KoaContextWithOIDC } from "oidc-provider";
+import type { HydraConfig } from "../config/load";
 import { FositeProviderError } from "../fosite-errors";
+import { unixSeconds } from "../tokens/fosite-expiry";
+import { idTokenLifespanNanos } from "./token-ttl";
 
 /** fosite's MinParameterEntropy. */
 const MIN_NONCE_LENGTH = 8;
@@ -21,8 +25,14 @@ type Save = (this: object, ...args: unknown[]) => Promise<string>;
  *   hashed by oidc-provider's own at_hash code when the ID token is signed.
  * - a `nonce` shorter than eight characters stops the ID token
  *   (fosite/handler/openid/strategy_jwt.go GenerateIDToken: insufficient_entropy).
+ * - `exp` is GenerateIDToken's `time.Now().UTC().Add(lifespan)` in Unix
+ *   seconds (rounded down, so a 1.5 s lifespan gives `exp - iat` of 1 or 2),
+ *   and a lifespan that is not positive stops the ID token with
+ *   `server_error` ("expiry claim can not be in the past"). oidc-provider
+ *   takes it as `expiresAt`; it falls back to its whole-second ttl only when
+ *   that instant is in the current second (a lifespan under one second).
  */
-export function installIdTokenClaims(provider: Provider): void {
+export function installIdTokenClaims(provider: Provider, ttl: HydraConfig["ttl"]): void {
   Reflect.set(
     provider.Session.prototype,
     "ensureClientContainer",
@@ -55,6 +65,11 @@ export function installIdTokenClaims(provider: Provider): void {
         `Parameter 'nonce' is set but does not satisfy the minimum entropy of ${MIN_NONCE_LENGTH} characters.`,
       );
     }
-    return issue.call(this, options);
+    if (options?.use !== "idtoken" || options.expiresAt) return issue.call(this, options);
+    const client = Reflect.get(this, "client") as { metadata(): Record<string, unknown> } | undefined;
+    const now = Date.now();
+    const expiresAtMs = now + Number(idTokenLifespanNanos(ctx as KoaContextWithOIDC | undefined, client, ttl)) / 1e6;
+    if (expiresAtMs <= now) throw new FositeProviderError("server_error", null);
+    return issue.call(this, { ...options, expiresAt: unixSeconds(expiresAtMs) });
   });
 }

@@ -1,15 +1,16 @@
 import type { Configuration, KoaContextWithOIDC } from "oidc-provider";
-import { LIFESPANS_METADATA, type EnforcedLifespan, type LifespanSeconds } from "../clients/lifespans";
+import { LIFESPANS_METADATA, type EnforcedLifespan, type LifespanNanos } from "../clients/lifespans";
 import type { HydraConfig } from "../config/load";
+import { fositeExpiresAt, providerTtlSeconds, setExpiresAt } from "../tokens/fosite-expiry";
 
 type TtlConfig = NonNullable<Configuration["ttl"]>;
 interface ClientLike {
   metadata(): Record<string, unknown>;
 }
 
-function clientLifespans(client: ClientLike | undefined): LifespanSeconds {
+function clientLifespans(client: ClientLike | undefined): LifespanNanos {
   const value = client?.metadata()[LIFESPANS_METADATA];
-  // What toProviderMetadata stored there: lifespanSeconds() of the client.
+  // What toProviderMetadata stored there: lifespanNanos() of the client.
   return typeof value === "object" && value !== null ? value : {};
 }
 
@@ -29,44 +30,109 @@ function isImplicit(ctx: KoaContextWithOIDC | undefined): boolean {
   return route === "authorization" || route === "resume";
 }
 
-function pick(client: ClientLike | undefined, field: EnforcedLifespan, fallback: number): number {
-  return clientLifespans(client)[field] ?? fallback;
+/** The client's lifespan for `field` in nanoseconds, else the instance-wide ttl (whole seconds in the config). */
+export function lifespanNanosFor(client: ClientLike | undefined, field: EnforcedLifespan, fallbackSeconds: number): bigint {
+  const own = clientLifespans(client)[field];
+  return own !== undefined ? BigInt(own) : BigInt(fallbackSeconds) * 1_000_000_000n;
+}
+
+/**
+ * The ttl function oidc-provider calls once per token it mints: the token
+ * keeps fosite's expiry instant (tokens/fosite-expiry.ts), oidc-provider
+ * gets whole seconds that do not end before it.
+ */
+function minted(
+  lifespan: (ctx: KoaContextWithOIDC | undefined, client: ClientLike | undefined) => bigint,
+  roundToSecond: (ctx: KoaContextWithOIDC | undefined) => boolean,
+) {
+  return (ctx: KoaContextWithOIDC | undefined, token: object | undefined, client: ClientLike | undefined): number => {
+    const now = Date.now();
+    const expiresAt = fositeExpiresAt(now, lifespan(ctx, client), roundToSecond(ctx));
+    setExpiresAt(token, expiresAt);
+    // iat from the same clock reading (fosite's RequestedAt precedes the expiry, never follows it).
+    if (token && Reflect.get(token, "iat") === undefined) Reflect.set(token, "iat", Math.floor(now / 1000));
+    return providerTtlSeconds(expiresAt, now);
+  };
+}
+
+/** A code minted with an ID token or access token beside it (openid/flow_hybrid.go rounds its expiry). */
+function isHybrid(ctx: KoaContextWithOIDC | undefined): boolean {
+  const responseType = ctx?.oidc?.params?.response_type;
+  return typeof responseType === "string" && responseType.split(" ").length > 1;
+}
+
+const JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+
+/** The lifespan field of an ID token minted in this request (fosite's GetEffectiveLifespan for IDToken). */
+export function idTokenLifespanNanos(ctx: KoaContextWithOIDC | undefined, client: ClientLike | undefined, ttl: HydraConfig["ttl"]): bigint {
+  const field: EnforcedLifespan = isImplicit(ctx)
+    ? "implicit_grant_id_token_lifespan"
+    : isRefreshGrant(ctx)
+      ? "refresh_token_grant_id_token_lifespan"
+      : isDeviceGrant(ctx)
+        ? "device_authorization_grant_id_token_lifespan"
+        : "authorization_code_grant_id_token_lifespan";
+  return lifespanNanosFor(client, field, ttl.id_token);
 }
 
 /**
  * oidc-provider's ttl functions with Hydra's precedence: a lifespan set on
  * the client wins over the instance-wide `ttl.*` for the grant that mints
- * the token (authorization_code, refresh_token, client_credentials, implicit, device_code).
+ * the token (authorization_code, refresh_token, client_credentials, implicit,
+ * device_code, jwt-bearer), and fosite's rounding: every handler rounds
+ * the access and refresh token expiry to the second
+ * (`time.Now().UTC().Add(lifespan).Round(time.Second)`) except
+ * flow_client_credentials.go; the authorization code is rounded only in the
+ * hybrid flow (flow_authorize_code_auth.go vs openid/flow_hybrid.go).
  */
 export function tokenTtls(ttl: HydraConfig["ttl"]): TtlConfig {
+  const rounded = () => true;
   return {
-    AccessToken: (ctx, _token, client) =>
-      isImplicit(ctx)
-        ? pick(client, "implicit_grant_access_token_lifespan", ttl.access_token)
-        : isRefreshGrant(ctx)
-          ? pick(client, "refresh_token_grant_access_token_lifespan", ttl.access_token)
-          : isDeviceGrant(ctx)
-            ? pick(client, "device_authorization_grant_access_token_lifespan", ttl.access_token)
-            : pick(client, "authorization_code_grant_access_token_lifespan", ttl.access_token),
-    // The JWT-bearer grant mints oidc-provider ClientCredentials tokens too (trust/jwt-bearer-grant.ts).
-    ClientCredentials: (ctx, _token, client) =>
-      ctx?.oidc?.params?.grant_type === "urn:ietf:params:oauth:grant-type:jwt-bearer"
-        ? pick(client, "jwt_bearer_grant_access_token_lifespan", ttl.access_token)
-        : pick(client, "client_credentials_grant_access_token_lifespan", ttl.access_token),
-    IdToken: (ctx, _token, client) =>
-      isImplicit(ctx)
-        ? pick(client, "implicit_grant_id_token_lifespan", ttl.id_token)
-        : isRefreshGrant(ctx)
-          ? pick(client, "refresh_token_grant_id_token_lifespan", ttl.id_token)
-          : isDeviceGrant(ctx)
-            ? pick(client, "device_authorization_grant_id_token_lifespan", ttl.id_token)
-            : pick(client, "authorization_code_grant_id_token_lifespan", ttl.id_token),
-    RefreshToken: (ctx, _token, client) =>
-      isRefreshGrant(ctx)
-        ? pick(client, "refresh_token_grant_refresh_token_lifespan", ttl.refresh_token)
-        : isDeviceGrant(ctx)
-          ? pick(client, "device_authorization_grant_refresh_token_lifespan", ttl.refresh_token)
-          : pick(client, "authorization_code_grant_refresh_token_lifespan", ttl.refresh_token),
-    AuthorizationCode: ttl.auth_code,
+    AccessToken: minted(
+      (ctx, client) =>
+        lifespanNanosFor(
+          client,
+          isImplicit(ctx)
+            ? "implicit_grant_access_token_lifespan"
+            : isRefreshGrant(ctx)
+              ? "refresh_token_grant_access_token_lifespan"
+              : isDeviceGrant(ctx)
+                ? "device_authorization_grant_access_token_lifespan"
+                : "authorization_code_grant_access_token_lifespan",
+          ttl.access_token,
+        ),
+      rounded,
+    ),
+    // The JWT-bearer grant mints oidc-provider ClientCredentials tokens too (trust/jwt-bearer-grant.ts); rfc7523 rounds, client_credentials does not.
+    ClientCredentials: minted(
+      (ctx, client) =>
+        lifespanNanosFor(
+          client,
+          ctx?.oidc?.params?.grant_type === JWT_BEARER
+            ? "jwt_bearer_grant_access_token_lifespan"
+            : "client_credentials_grant_access_token_lifespan",
+          ttl.access_token,
+        ),
+      (ctx) => ctx?.oidc?.params?.grant_type === JWT_BEARER,
+    ),
+    RefreshToken: minted(
+      (ctx, client) =>
+        lifespanNanosFor(
+          client,
+          isRefreshGrant(ctx)
+            ? "refresh_token_grant_refresh_token_lifespan"
+            : isDeviceGrant(ctx)
+              ? "device_authorization_grant_refresh_token_lifespan"
+              : "authorization_code_grant_refresh_token_lifespan",
+          ttl.refresh_token,
+        ),
+      rounded,
+    ),
+    // Used only where provider/id-token-claims.ts cannot hand oidc-provider fosite's instant (see there).
+    IdToken: (ctx, _token, client) => Math.max(1, Math.round(Number(idTokenLifespanNanos(ctx, client, ttl)) / 1e9)),
+    AuthorizationCode: minted(
+      () => BigInt(ttl.auth_code) * 1_000_000_000n,
+      (ctx) => isHybrid(ctx),
+    ),
   };
 }

@@ -2,6 +2,7 @@ import { errors, type Adapter, type AdapterPayload } from "oidc-provider";
 import { isStorableJson, isStorableText } from "@olympus/server-kit/text";
 import type { Db } from "./db";
 import type { ClientRepository } from "../clients/repository";
+import { validUntilOf } from "../tokens/fosite-expiry";
 
 type Row = { payload: AdapterPayload; consumed_at: Date | null };
 
@@ -24,6 +25,11 @@ export class PostgresAdapter implements Adapter {
     private readonly model: string,
   ) {}
 
+  /**
+   * A token minted with fosite's expiry instant (tokens/fosite-expiry.ts)
+   * expires at that instant, to the microsecond; other rows after
+   * oidc-provider's whole seconds.
+   */
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
     const json = JSON.stringify(payload);
     // Request parameters (state, nonce, scope, ...) end up in payloads: refuse what jsonb cannot hold as a client error.
@@ -31,9 +37,10 @@ export class PostgresAdapter implements Adapter {
       throw new errors.InvalidRequest("the request contains characters that cannot be stored");
     // A named statement: every token, code and session is written through here, so Postgres plans it once per connection.
     await this.db.prepared(
-      "oidc_payload_upsert",
+      "oidc_payload_upsert_precise",
       `INSERT INTO oidc_payloads (model, id, payload, grant_id, user_code, uid, account_id, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $8::int IS NULL THEN NULL ELSE now() + make_interval(secs => $8::int) END)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $9::float8 IS NOT NULL THEN to_timestamp($9::float8 / 1000)
+         WHEN $8::int IS NULL THEN NULL ELSE now() + make_interval(secs => $8::int) END)
        ON CONFLICT (model, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id,
          user_code = EXCLUDED.user_code, uid = EXCLUDED.uid, account_id = EXCLUDED.account_id, expires_at = EXCLUDED.expires_at`,
       [
@@ -45,14 +52,34 @@ export class PostgresAdapter implements Adapter {
         payload.uid ?? null,
         payload.accountId ?? null,
         expiresIn ?? null,
+        validUntilOf(payload) ?? null,
       ],
     );
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
     if (!isStorableText(id)) return undefined;
+    if (this.model === "RefreshToken") return this.findRefreshToken(id);
     const result = await this.db.prepared<Row>("oidc_payload_find", `${SELECT} WHERE model = $1 AND id = $2 AND ${LIVE}`, [this.model, id]);
     return withConsumed(result.rows[0]);
+  }
+
+  /**
+   * A refresh token past its expiry is still found (until the cleanup deletes
+   * it) but expired to oidc-provider, whose refresh grant then answers
+   * fosite's "The refresh token expired." (flow_refresh.go
+   * HandleTokenEndpointRequest) rather than "not valid".
+   */
+  private async findRefreshToken(id: string): Promise<AdapterPayload | undefined> {
+    const result = await this.db.prepared<Row & { expired: boolean }>(
+      "oidc_refresh_token_find",
+      `SELECT payload, consumed_at, coalesce(expires_at <= now(), false) AS expired FROM oidc_payloads WHERE model = $1 AND id = $2`,
+      [this.model, id],
+    );
+    const row = result.rows[0];
+    const payload = withConsumed(row);
+    // exp 0 is past for oidc-provider's isExpired and its clock tolerance alike.
+    return payload && row?.expired ? { ...payload, exp: 0 } : payload;
   }
 
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {

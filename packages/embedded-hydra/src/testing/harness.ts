@@ -6,6 +6,7 @@ import { Configuration, OAuth2Api } from "@ory/client";
 import { freePort, startTestPostgres, type TestPostgres } from "@olympus/test-postgres";
 import { silentLogger, type Logger } from "../logging";
 import { startEmbeddedHydra, type EmbeddedHydra } from "../start";
+import { seedSigningKeys } from "./signing-keys";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -25,12 +26,19 @@ export interface HydraUnderTestOptions {
   database?: string;
   logger?: Logger;
   cleanupIntervalMs?: number;
+  /**
+   * Store pre-generated signing keys in a fresh database before the start
+   * (testing/signing-keys.ts); default true. False lets the server generate
+   * its own, as in production.
+   */
+  seedSigningKeys?: boolean;
 }
 
 /** Starts an instance on its own fresh database of the given Postgres server. */
 export async function startHydraUnderTest(pg: TestPostgres, options: HydraUnderTestOptions = {}): Promise<HydraUnderTest> {
   const database = options.database ?? `hydra_test_${process.pid}_${++databaseCounter}`;
   const dsn = options.database ? pg.url(database) : await pg.createDatabase(database);
+  if (!options.database && options.seedSigningKeys !== false) await seedSigningKeys(dsn);
   const hydra = await startEmbeddedHydra({
     configPath: options.configPath ?? CIAM_CONFIG,
     dsn,

@@ -5,6 +5,7 @@ import { ACCESS_TOKEN_STRATEGY_METADATA } from "../clients/model";
 import type { Deps } from "../deps";
 import type { PrivateJwk } from "../keys/repository";
 import { assertionSubject } from "../trust/assertion-subject";
+import { expiresAtOf, FOSITE_VALID_UNTIL, jwtValidUntil, unixSeconds } from "./fosite-expiry";
 import { looksLikeJws, signJws } from "./jws";
 
 /**
@@ -68,6 +69,9 @@ async function claimsFor(deps: Deps, payload: AdapterPayload): Promise<Record<st
   for (const claim of oauth2.allowed_top_level_claims) if (!reserved.has(claim) && claim in session) topLevel[claim] = session[claim];
   if (oauth2.mirror_top_level_claims) topLevel.ext = session;
   const iat = typeof payload.iat === "number" ? payload.iat : Math.floor(Date.now() / 1000);
+  // fosite's JWT `exp`: the session's expiry instant in Unix seconds.
+  const expiresAt = expiresAtOf(payload);
+  const exp = expiresAt !== undefined ? unixSeconds(expiresAt) : typeof payload.exp === "number" ? payload.exp : undefined;
   const scopeClaims: Record<string, unknown> = {};
   if (strategies.jwt.scope_claim !== "string") scopeClaims.scp = scopes;
   if (strategies.jwt.scope_claim !== "list") scopeClaims.scope = scopes.join(" ");
@@ -79,7 +83,7 @@ async function claimsFor(deps: Deps, payload: AdapterPayload): Promise<Record<st
     aud: audience,
     iat,
     ...(oauth2.exclude_not_before_claim ? {} : { nbf: iat }),
-    ...(typeof payload.exp === "number" ? { exp: payload.exp } : {}),
+    ...(exp !== undefined ? { exp } : {}),
     ...scopeClaims,
   };
 }
@@ -97,10 +101,13 @@ function mintAsJwt(deps: Deps, model: TokenModel, keys: JwtAccessTokenKeys): voi
     // oidc-provider saves the row under this.jti, read after this call.
     const id = accessTokenId(value);
     this.jti = id;
+    const expiresAt = expiresAtOf(result.payload);
     const payload = {
       ...result.payload,
       jti: id,
       extra: { ...((result.payload.extra ?? {}) as Record<string, unknown>), [JWT_FORMAT_EXTRA]: true },
+      // The row is found as long as fosite's JWT validation accepts the token.
+      ...(expiresAt !== undefined ? { [FOSITE_VALID_UNTIL]: jwtValidUntil(expiresAt) } : {}),
     };
     return { value, payload };
   });

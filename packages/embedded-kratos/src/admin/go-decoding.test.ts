@@ -119,7 +119,24 @@ describe("admin bodies decoded from their bytes, as Go does", () => {
       state_changed_at: "2019-02-03T04:05:06.5-07:00",
     });
     const read = (await (await fetch(`${kratos.adminUrl}/admin/identities/${id}`)).json()) as Record<string, unknown>;
-    // Kratos reads back microseconds (…05.123456Z); JavaScript dates keep milliseconds.
-    expect(read).toMatchObject({ created_at: "2019-01-02T03:04:05.123Z", state_changed_at: "2019-02-03T04:05:06.500Z" });
+    // Postgres keeps the wall clock's microseconds (pgx truncates the nanoseconds), printed as RFC3339Nano.
+    expect(read).toMatchObject({ created_at: "2019-01-02T03:04:05.123456Z", state_changed_at: "2019-02-03T04:05:06.5Z" });
+  });
+
+  it("imported address times: answered as decoded (offset, nanoseconds), stored as Postgres keeps them (handler.go create, batch.Create)", async () => {
+    const email = uniqueEmail("imported-time");
+    const address = `{"value":${JSON.stringify(email)},"via":"email","verified":true,"status":"completed","verified_at":"2019-01-02T03:04:05.123456789+02:00","created_at":"2019-01-01T00:00:00.5-07:00"}`;
+    const created = await send("POST", "/admin/identities", identityJson(email, `,"verifiable_addresses":[${address}]`));
+    const body = (await created.json()) as { id: string; verifiable_addresses: Record<string, unknown>[] };
+    expect(created.status, JSON.stringify(body)).toBe(201);
+    expect(body.verifiable_addresses[0]).toMatchObject({
+      verified_at: "2019-01-02T03:04:05.123456789+02:00",
+      created_at: "2019-01-01T00:00:00.5-07:00",
+    });
+    const read = (await (await fetch(`${kratos.adminUrl}/admin/identities/${body.id}`)).json()) as typeof body;
+    expect(read.verifiable_addresses[0]).toMatchObject({
+      verified_at: "2019-01-02T03:04:05.123456Z",
+      created_at: "2019-01-01T00:00:00.5Z",
+    });
   });
 });

@@ -247,7 +247,7 @@ describe("times as Kratos answers and stores them", () => {
   });
 
   it("pgx keeps the wall clock in a `timestamp` column (pgtype TimestampCodec discardTimeZone), read back as UTC", () => {
-    expect(storedWallClock("2020-01-02T03:04:05.123456789+02:00").toISOString()).toBe("2020-01-02T03:04:05.123Z");
-    expect(storedWallClock("2020-01-02T23:30:00-05:00").toISOString()).toBe("2020-01-02T23:30:00.000Z");
+    expect(storedWallClock("2020-01-02T03:04:05.123456789+02:00").toISOString()).toBe("2020-01-02T03:04:05.123456Z");
+    expect(storedWallClock("2020-01-02T23:30:00-05:00").toISOString()).toBe("2020-01-02T23:30:00Z");
   });
 });

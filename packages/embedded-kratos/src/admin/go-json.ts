@@ -7,9 +7,10 @@
  * `json: cannot unmarshal number into Go struct field S.path of type string`).
  */
 
+import { JsonText } from "../http/json-text";
 import { GoSyntaxError, scanGoJson } from "./go-scanner";
 import { goRfc3339Error } from "./go-time";
-import { nodeFromValue, readGoNode, rawNodeValue, type GoNode } from "./go-value";
+import { nodeFromValue, readGoNode, rawNodeText, rawNodeValue, type GoNode } from "./go-value";
 
 export type GoType =
   /** A Go string type; `name` is how Go prints it (`string`, `identity.State`). */
@@ -20,8 +21,10 @@ export type GoType =
    * json.RawMessage: any JSON value, kept as is. `numberText`: its numbers
    * stay JSON.rawJSON values holding their text (json-number.ts), for the
    * trait validator, which reads the text where Go reads the raw message.
+   * `keepText`: the field decodes to a JsonText holding the compact text
+   * Kratos stores and answers, with that value.
    */
-  | { kind: "raw"; numberText?: boolean }
+  | { kind: "raw"; numberText?: boolean; keepText?: boolean }
   /** uuid.UUID (a JSON string) or uuid.NullUUID (also `null`). */
   | { kind: "uuid"; nullable: boolean }
   /** time.Time or sqlxx.NullTime (RFC 3339 strings). */
@@ -32,7 +35,7 @@ export type GoType =
   /** A Go map with string keys; the key joins the error path as Go does. */
   | { kind: "map"; name: string; elem: GoType };
 
-export type GoJson = null | boolean | number | string | GoJson[] | { [key: string]: GoJson };
+export type GoJson = null | boolean | number | string | JsonText | GoJson[] | { [key: string]: GoJson };
 
 export class GoJsonError extends Error {
   override name = "GoJsonError";
@@ -145,7 +148,7 @@ function nullValue(type: GoType, previous: GoJson | undefined): GoJson | undefin
 }
 
 const asObject = (value: GoJson | undefined): Record<string, GoJson> =>
-  typeof value === "object" && value !== null && !Array.isArray(value) ? { ...value } : {};
+  typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof JsonText) ? { ...value } : {};
 
 /** encoding/json foldName: ASCII upper-cased, and the two non-ASCII runes whose simple fold reaches an ASCII letter. */
 const foldName = (name: string) =>
@@ -157,7 +160,10 @@ const foldName = (name: string) =>
 /** The decoded value of `node` for `type`; `previous` is what an earlier occurrence of the same key left (Go decodes into it). */
 function decodeValue(node: GoNode, type: GoType, ctx: Context, strict: boolean, previous?: GoJson): GoJson | undefined {
   // json.RawMessage keeps even `null` (it is an Unmarshaler); it is replaced, never merged.
-  if (type.kind === "raw") return rawNodeValue(node, type.numberText === true) as GoJson;
+  if (type.kind === "raw") {
+    const value = rawNodeValue(node, type.numberText === true) as GoJson;
+    return type.keepText === true ? new JsonText(rawNodeText(node), value) : value;
+  }
   if (node.t === "null") return nullValue(type, previous);
   switch (type.kind) {
     case "string":

@@ -1,3 +1,5 @@
+import { GivenTime, GoTime, parseTimeText } from "../clock/go-time";
+
 /**
  * Go's time.Time UnmarshalJSON for the times of admin request bodies: the
  * text must be a strict RFC 3339 time (time/format_rfc3339.go
@@ -137,12 +139,17 @@ export function goTimeJson(value: string): string {
  * What Kratos' Postgres keeps of a time it writes: its columns are
  * `timestamp` without time zone and pgx stores the wall clock of the value
  * in its own zone, dropping the offset (pgtype TimestampCodec,
- * discardTimeZone), in microseconds; reads take it as UTC. So
- * `2020-01-01T10:00:00+02:00` reads back as `2020-01-01T10:00:00Z`. JavaScript
- * dates keep milliseconds.
+ * discardTimeZone), truncated to microseconds; reads take it as UTC. So
+ * `2020-01-01T10:00:00.123456789+02:00` reads back as
+ * `2020-01-01T10:00:00.123456Z`.
  */
-export function storedWallClock(value: string): Date {
+export function storedWallClock(value: string): GoTime {
   const m = ACCEPTED.exec(value);
-  if (!m) return new Date(value);
-  return new Date(`${m[1] ?? ""}.${(m[2] ?? "").slice(0, 3).padEnd(3, "0")}Z`);
+  if (!m) return GoTime.from(new Date(value));
+  return (parseTimeText(`${m[1] ?? ""}${m[2] ? `.${m[2]}` : ""}Z`) ?? GoTime.from(new Date(value))).truncateMicroseconds();
+}
+
+/** A time given in a request body: stored as storedWallClock keeps it, answered as Go writes it back (goTimeJson). */
+export function givenTime(value: string): GivenTime {
+  return new GivenTime(storedWallClock(value), goTimeJson(value));
 }

@@ -1,4 +1,4 @@
-import { rawJsonNumber } from "../identity/jsonschema/json-number";
+import { isRawNumber, rawJsonNumber } from "../identity/jsonschema/json-number";
 
 /**
  * JSON values as Go's encoding/json decoder sees them (decode.go), read from
@@ -199,6 +199,28 @@ export function rawNodeValue(node: GoNode, keepNumberText = false): unknown {
   }
 }
 
+/**
+ * The compact text of a json.RawMessage as encoding/json writes it
+ * (Compact): no whitespace, and everything else as the body wrote it —
+ * repeated keys, key order, number literals, string escapes.
+ */
+export function rawNodeText(node: GoNode): string {
+  switch (node.t) {
+    case "null":
+      return "null";
+    case "bool":
+      return node.v ? "true" : "false";
+    case "number":
+      return node.raw;
+    case "string":
+      return `"${Buffer.from(node.raw, "latin1").toString("utf8")}"`;
+    case "array":
+      return `[${node.items.map(rawNodeText).join(",")}]`;
+    case "object":
+      return `{${node.entries.map(([key, item]) => `${rawNodeText(key)}:${rawNodeText(item)}`).join(",")}}`;
+  }
+}
+
 /** encoding/json's string encoding (HTML-safe, as json.Marshal writes it), the text a re-marshalled value carries. */
 function goMarshalString(value: string): string {
   return JSON.stringify(value)
@@ -214,6 +236,8 @@ export function nodeFromValue(value: unknown): GoNode {
   if (value === null || value === undefined) return { t: "null" };
   if (typeof value === "boolean") return { t: "bool", v: value };
   if (typeof value === "number") return { t: "number", v: value, raw: String(value) };
+  // A number kept with its text (a JSON Patch value, a stored trait) is marshalled as that text.
+  if (isRawNumber(value)) return { t: "number", v: Number(value.rawJSON), raw: value.rawJSON };
   if (typeof value === "string") return stringNodeFromValue(value);
   if (Array.isArray(value)) return { t: "array", items: value.map(nodeFromValue) };
   if (typeof value === "object") {

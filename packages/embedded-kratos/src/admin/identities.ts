@@ -16,6 +16,7 @@ import {
   draftFromCreateBody,
   identityFromDraft,
   importCredentials,
+  keepBodyTexts,
   mapCreateError,
   parseState,
   uniqueViolation,
@@ -23,6 +24,7 @@ import {
 } from "./identity-import";
 import { CREDENTIAL_TYPES, listIdentities } from "./identity-list";
 import { applyIdentityPatch } from "./identity-patch";
+import { now as timeNow, nowMicroseconds } from "../clock/clock";
 
 /** Admin identity endpoints (identity/handler.go). */
 export function registerAdminIdentityRoutes(router: Router, deps: Deps): void {
@@ -30,7 +32,7 @@ export function registerAdminIdentityRoutes(router: Router, deps: Deps): void {
 
   router.post("/admin/identities", async (ctx) => {
     const body = await decodeStrict(ctx, parseCreateIdentityBody);
-    const identity = identityFromDraft(deps, await draftFromCreateBody(deps, body));
+    const identity = await identityFromDraft(deps, await draftFromCreateBody(deps, body));
     try {
       await deps.identityRepository.create(identity);
     } catch (error) {
@@ -66,10 +68,10 @@ export function registerAdminIdentityRoutes(router: Router, deps: Deps): void {
   });
 
   router.patch("/admin/identities/:id", async (ctx) => {
-    const body = (await readRawBody(ctx)).toString("utf8");
-    assertStorableJsonText(body);
+    const body = await readRawBody(ctx);
+    assertStorableJsonText(body.toString("utf8"));
     const identity = await mustGet(deps, ctx);
-    const outcome = applyIdentityPatch(deps, identity, body);
+    const outcome = await applyIdentityPatch(deps, identity, body);
     await persistUpdate(deps, identity, { writeCreatedAt: outcome.createdAtChanged });
     const json = omitAbsentMetadataAdmin(adminIdentityJson(deps, identity), outcome.metadataAdmin);
     ctx.json(200, { ...json, ...outcome.answerTimes, schema_url: outcome.schemaUrl });
@@ -86,7 +88,7 @@ export function registerAdminIdentityRoutes(router: Router, deps: Deps): void {
     deleteCredential(identity, ctx.params.type ?? "", ctx.query.get("identifier") ?? "", deps.config);
     // The manager validates the whole identity again before it is stored; its schema extension gives a
     // removed webauthn credential back, empty, when the schema names a webauthn identifier.
-    validatedTraits(deps, identity.schemaId, identity.traits);
+    await validatedTraits(deps, identity.schemaId, identity.traits);
     deps.identities.deriveFromTraits(identity);
     await persistUpdate(deps, identity);
     ctx.noContent();
@@ -147,15 +149,16 @@ async function decodeStrict<T>(ctx: HttpContext, parse: (body: Buffer) => T): Pr
  */
 async function applyUpdate(deps: Deps, identity: Identity, body: UpdateIdentityBody): Promise<void> {
   const state = parseStateChange(identity, body.state);
-  const { schemaId, traits } = validatedTraits(deps, body.schema_id || identity.schemaId, body.traits);
+  const { schemaId, traits } = await validatedTraits(deps, body.schema_id || identity.schemaId, body.traits?.value);
   if (state !== identity.state) {
     identity.state = state;
-    identity.stateChangedAt = new Date();
+    identity.stateChangedAt = timeNow();
   }
   identity.schemaId = schemaId;
   identity.traits = traits;
-  identity.metadataPublic = body.metadata_public ?? null;
-  identity.metadataAdmin = body.metadata_admin ?? null;
+  identity.metadataPublic = body.metadata_public?.value ?? null;
+  identity.metadataAdmin = body.metadata_admin?.value ?? null;
+  keepBodyTexts(identity, body);
   identity.externalId = body.external_id || null;
   if (body.credentials) {
     const drafts = Object.fromEntries(
@@ -174,7 +177,7 @@ async function applyUpdate(deps: Deps, identity: Identity, body: UpdateIdentityB
     }
   }
   deps.identities.deriveFromTraits(identity);
-  identity.updatedAt = new Date();
+  identity.updatedAt = nowMicroseconds();
 }
 
 /** Only a state different from the stored one is checked (identity.State.IsValid). */

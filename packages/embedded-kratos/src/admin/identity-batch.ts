@@ -3,6 +3,7 @@ import { readRawBody } from "../http/body";
 import type { HttpContext } from "../http/context";
 import { KratosError } from "../http/errors";
 import { DuplicateIdentifierError } from "../identity/repository";
+import { SchemaCompileError } from "../identity/refetched-schemas";
 import { adminErrors, herodotJson, respondPlainErrorAt400 } from "./errors";
 import { GoJsonError } from "./go-json";
 import { decodeAdminBody } from "./http-json";
@@ -56,7 +57,7 @@ export async function batchPatchIdentities(deps: Deps, ctx: HttpContext): Promis
     patches.map(async (patch) => {
       if (!patch?.create) return null;
       try {
-        return { patch, identity: identityFromDraft(deps, await draftFromCreateBody(deps, patch.create)) };
+        return { patch, identity: await identityFromDraft(deps, await draftFromCreateBody(deps, patch.create)) };
       } catch (error) {
         return { patch, error: itemError(error) };
       }
@@ -81,5 +82,7 @@ function itemError(error: unknown): KratosError {
     return new KratosError(409, { message: "Unable to insert or update resource because a resource with that value exists already" });
   }
   if (error instanceof KratosError && error.code === 400) return adminErrors.badRequest(error.reason ?? error.message);
+  // manager.go CreateIdentities: any ValidateIdentity failure is the item's 400 with the error's reason (a schema that does not compile too).
+  if (error instanceof SchemaCompileError) return adminErrors.badRequest(error.reason ?? error.message);
   throw error;
 }

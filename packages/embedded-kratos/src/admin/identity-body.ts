@@ -1,4 +1,5 @@
-import { decodeGoJson, type GoJson, type GoType } from "./go-json";
+import type { JsonText } from "../http/json-text";
+import { decodeGoJson, type GoType } from "./go-json";
 
 /**
  * Request bodies of the admin identity endpoints, as Kratos' structs declare
@@ -10,9 +11,10 @@ import { decodeGoJson, type GoJson, type GoType } from "./go-json";
 
 const str = (name = "string"): GoType => ({ kind: "string", name });
 const bool: GoType = { kind: "bool" };
-const raw: GoType = { kind: "raw" };
+/** json.RawMessage fields keep their text: Kratos stores it and answers it (compacted) as sent. */
+const raw: GoType = { kind: "raw", keepText: true };
 /** Traits reach the validator with their numbers' text, as Kratos validates the json.RawMessage as written. */
-const traitsRaw: GoType = { kind: "raw", numberText: true };
+const traitsRaw: GoType = { kind: "raw", numberText: true, keepText: true };
 const uuid: GoType = { kind: "uuid", nullable: false };
 const nullUuid: GoType = { kind: "uuid", nullable: true };
 
@@ -173,12 +175,12 @@ export interface AddressImport {
 
 export interface CreateIdentityBody {
   schema_id?: string;
-  traits?: GoJson;
+  traits?: JsonText;
   credentials?: CredentialsImport;
   verifiable_addresses?: (AddressImport | null)[];
   recovery_addresses?: (AddressImport | null)[];
-  metadata_public?: GoJson;
-  metadata_admin?: GoJson;
+  metadata_public?: JsonText;
+  metadata_admin?: JsonText;
   state?: string;
   organization_id?: string;
   external_id?: string;

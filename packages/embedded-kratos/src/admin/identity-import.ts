@@ -7,8 +7,8 @@ import { DuplicateIdentifierError } from "../identity/repository";
 import type { RecoveryAddressInput, VerifiableAddressInput } from "../identity/manager";
 import { adminErrors } from "./errors";
 import type { AddressImport, CreateIdentityBody, CredentialsImport, PasswordImport, ProviderImport } from "./identity-body";
-import type { GoJson } from "./go-json";
-import { storedWallClock } from "./go-time";
+import { JsonText } from "../http/json-text";
+import { givenTime as decodedTime } from "./go-time";
 import { normalizeIdentifier } from "../identity/extensions";
 import { withPlainNumbers } from "../identity/jsonschema/json-number";
 
@@ -24,10 +24,10 @@ type CredentialDraft = { config: Record<string, unknown>; identifiers?: string[]
 
 export interface IdentityDraft {
   schemaId: string;
-  traits: GoJson | undefined;
+  traits: JsonText | undefined;
   state: IdentityState;
-  metadataPublic: GoJson | undefined;
-  metadataAdmin: GoJson | undefined;
+  metadataPublic: JsonText | undefined;
+  metadataAdmin: JsonText | undefined;
   externalId: string | null;
   organizationId: string | null;
   credentials: Record<string, CredentialDraft>;
@@ -154,31 +154,54 @@ function schemaFor(deps: Deps, schemaId: string) {
  * are checked on it (`1.0` is no integer, a message shows `1e2`) and leave
  * as plain numbers.
  */
-export function validatedTraits(deps: Deps, schemaId: string, traits: unknown): { schemaId: string; traits: Record<string, unknown> } {
+export async function validatedTraits(
+  deps: Deps,
+  schemaId: string,
+  traits: unknown,
+): Promise<{ schemaId: string; traits: Record<string, unknown> }> {
   const { id, schema } = schemaFor(deps, schemaId);
   const value = traits === undefined ? {} : traits;
-  const problem = deps.schemas.validationErrorText(schema, value);
+  const problem = await deps.schemas.validationErrorText(schema, value);
   if (problem !== undefined) throw adminErrors.badRequest(problem);
   const plain = withPlainNumbers(value);
   // A schema that accepts non-object traits cannot derive anything from them: treat them as empty.
   return { schemaId: id, traits: isPlainObject(plain) ? plain : {} };
 }
 
+/**
+ * The body's json.RawMessage texts as the identity's kept texts: Kratos puts
+ * the bytes as sent into the identity (identity/handler.go create, update)
+ * and answers them. Traits a schema accepts as a non-object are kept as `{}`
+ * here, so their text is not.
+ */
+export function keepBodyTexts(
+  identity: Identity,
+  body: { traits?: JsonText | undefined; metadata_public?: JsonText | undefined; metadata_admin?: JsonText | undefined },
+): void {
+  const kept = (given: JsonText | undefined, value: unknown) => (given === undefined ? undefined : new JsonText(given.text, value));
+  identity.jsonTexts = {
+    traits: isPlainObject(body.traits?.value) ? kept(body.traits, identity.traits) : undefined,
+    metadataPublic: kept(body.metadata_public, identity.metadataPublic),
+    metadataAdmin: kept(body.metadata_admin, identity.metadataAdmin),
+  };
+}
+
 /** Builds (and validates) a new identity from a draft; throws Kratos' 400 when it is invalid. */
-export function identityFromDraft(deps: Deps, draft: IdentityDraft): Identity {
-  const { schemaId, traits } = validatedTraits(deps, draft.schemaId, draft.traits);
-  const identity = deps.identities.build({
+export async function identityFromDraft(deps: Deps, draft: IdentityDraft): Promise<Identity> {
+  const { schemaId, traits } = await validatedTraits(deps, draft.schemaId, draft.traits?.value);
+  const identity = await deps.identities.build({
     schemaId,
     traits,
     state: draft.state,
-    metadataPublic: draft.metadataPublic ?? null,
-    metadataAdmin: draft.metadataAdmin ?? null,
+    metadataPublic: draft.metadataPublic?.value ?? null,
+    metadataAdmin: draft.metadataAdmin?.value ?? null,
     externalId: draft.externalId,
     organizationId: draft.organizationId,
     credentials: draft.credentials,
     verifiableAddresses: draft.verifiableAddresses.filter(matchesTraitAddress).map(verifiableAddressInput),
     recoveryAddresses: draft.recoveryAddresses.filter(matchesTraitAddress).map(recoveryAddressInput),
   });
+  keepBodyTexts(identity, { traits: draft.traits, metadata_public: draft.metadataPublic, metadata_admin: draft.metadataAdmin });
   // Kratos stamps state_changed_at on every created identity.
   identity.stateChangedAt = identity.createdAt;
   identity.availableAal = deps.aal.availableFor(identity);
@@ -219,10 +242,13 @@ export const matchesTraitAddress = (a: AddressImport | null): a is AddressImport
 /** batch.Create draws an id for uuid.Nil. */
 const givenId = (id: string | undefined) => (id === undefined || id === "00000000-0000-0000-0000-000000000000" ? undefined : id);
 
-/** Go's zero time (what an absent time decodes to) counts as not given; a given one is stored as Kratos' Postgres keeps it. */
+/**
+ * Go's zero time (what an absent time decodes to) counts as not given; a given one is stored as Kratos' Postgres keeps it
+ * and answered as given (the create and patch answers are the decoded struct).
+ */
 function givenTime(value: string | undefined): Date | undefined {
   if (!value) return undefined;
-  return new Date(value).getTime() === new Date("0001-01-01T00:00:00Z").getTime() ? undefined : storedWallClock(value);
+  return new Date(value).getTime() === new Date("0001-01-01T00:00:00Z").getTime() ? undefined : decodedTime(value);
 }
 
 /** Conflicts of creation, as the create handler words them. */

@@ -4,8 +4,12 @@ import type { Identity } from "../identity/identity";
 import { adminIdentityJson } from "../session/json";
 import { decodeGoValue, GoJsonError, type GoJson, type GoType } from "./go-json";
 import { goTimeJson, storedWallClock } from "./go-time";
-import { matchesTraitAddress, recoveryAddressInput, validatedTraits, verifiableAddressInput } from "./identity-import";
-import { applyJsonPatch, IDENTITY_DENIED_PATHS, JsonPatchError, parsePatch, type PatchJson } from "./json-patch";
+import { goTimeString } from "../clock/go-time";
+import { keepBodyTexts, matchesTraitAddress, recoveryAddressInput, validatedTraits, verifiableAddressInput } from "./identity-import";
+import { stringifyJson, type JsonText } from "../http/json-text";
+import { parseJsonKeepingNumbers } from "../identity/jsonschema/json-number";
+import { applyJsonPatch, JsonPatchError, parseIdentityPatch, type PatchJson } from "./json-patch";
+import { now as timeNow, nowMicroseconds } from "../clock/clock";
 
 /**
  * PATCH /admin/identities/{id} (identity/handler.go patch): the patch runs
@@ -19,6 +23,8 @@ import { applyJsonPatch, IDENTITY_DENIED_PATHS, JsonPatchError, parsePatch, type
 const time = (name: string): GoType => ({ kind: "time", name });
 const str = (name = "string"): GoType => ({ kind: "string", name });
 const raw: GoType = { kind: "raw" };
+/** Traits and metadata are json.RawMessage: the patched document's text is what Kratos answers and stores. */
+const rawText: GoType = { kind: "raw", keepText: true };
 
 /** The fields of identity.Identity (as WithCredentialsAndAdminMetadataInJSON) json.Unmarshal fills. */
 const patchedIdentity: GoType & { kind: "struct" } = {
@@ -47,7 +53,8 @@ const patchedIdentity: GoType & { kind: "struct" } = {
     schema_url: str(),
     state: str("identity.State"),
     state_changed_at: time("sqlxx.NullTime"),
-    traits: raw,
+    // Validated on their numbers' text, as on create.
+    traits: { kind: "raw", numberText: true, keepText: true },
     verifiable_addresses: {
       kind: "slice",
       name: "[]identity.VerifiableAddress",
@@ -81,8 +88,8 @@ const patchedIdentity: GoType & { kind: "struct" } = {
         },
       },
     },
-    metadata_public: raw,
-    metadata_admin: raw,
+    metadata_public: rawText,
+    metadata_admin: rawText,
     created_at: time("time.Time"),
     updated_at: time("time.Time"),
     organization_id: { kind: "uuid", nullable: true },
@@ -110,11 +117,11 @@ interface PatchedIdentity {
   credentials?: Record<string, PatchedCredential | null>;
   schema_id?: string;
   state?: string;
-  traits?: GoJson;
+  traits?: JsonText;
   verifiable_addresses?: (PatchedAddress | null)[];
   recovery_addresses?: (PatchedAddress | null)[];
-  metadata_public?: GoJson;
-  metadata_admin?: GoJson;
+  metadata_public?: JsonText;
+  metadata_admin?: JsonText;
   organization_id?: string;
   schema_url?: string;
   state_changed_at?: string;
@@ -123,7 +130,11 @@ interface PatchedIdentity {
 
 const patchError = (message: string) => new KratosError(400, { reason: "An error occured when applying the JSON patch", message });
 
-/** The identity with every credential config, as the patch sees it. */
+/**
+ * The identity with every credential config, as the patch sees it: Kratos
+ * marshals the identity, so traits and metadata are the text it keeps (with
+ * their numbers' text) and credential configs their JSON.
+ */
 function patchDocument(deps: Deps, identity: Identity): PatchJson {
   const doc = adminIdentityJson(deps, identity) as { [key: string]: PatchJson };
   const credentials = doc.credentials;
@@ -133,7 +144,7 @@ function patchDocument(deps: Deps, identity: Identity): PatchJson {
       if (entry && typeof entry === "object" && !Array.isArray(entry)) entry.config = structuredClone(c.config) as PatchJson;
     }
   }
-  return JSON.parse(JSON.stringify(doc)) as PatchJson;
+  return parseJsonKeepingNumbers(stringifyJson(doc)) as PatchJson;
 }
 
 /** What the patch changed beyond the identity object itself. */
@@ -158,10 +169,10 @@ const GO_ZERO_TIME = "0001-01-01T00:00:00Z";
  * Applies `body` (the raw JSON Patch) to `identity` in place; throws Kratos'
  * errors (identity/handler.go patch).
  */
-export function applyIdentityPatch(deps: Deps, identity: Identity, body: string): PatchOutcome {
+export async function applyIdentityPatch(deps: Deps, identity: Identity, body: Uint8Array): Promise<PatchOutcome> {
   let patched: PatchedIdentity;
   try {
-    const operations = parsePatch(body, IDENTITY_DENIED_PATHS);
+    const operations = parseIdentityPatch(body);
     const result = applyJsonPatch(patchDocument(deps, identity), operations);
     // The decoder checked the shape against the struct description above.
     patched = decodeGoValue(result, patchedIdentity, { strict: false });
@@ -181,23 +192,25 @@ export function applyIdentityPatch(deps: Deps, identity: Identity, body: string)
       });
     }
     identity.state = state;
-    identity.stateChangedAt = new Date();
+    identity.stateChangedAt = timeNow();
   } else {
     // Only a state change stamps it; otherwise the patched value is stored (update.Generic).
     const given = patched.state_changed_at;
-    if (given !== undefined && given !== identity.stateChangedAt?.toISOString()) answerTimes.state_changed_at = goTimeJson(given);
+    if (given !== undefined && given !== (identity.stateChangedAt ? goTimeString(identity.stateChangedAt) : undefined))
+      answerTimes.state_changed_at = goTimeJson(given);
     identity.stateChangedAt = given ? storedWallClock(given) : null;
   }
   const createdAt = patched.created_at ?? GO_ZERO_TIME;
-  if (createdAt !== identity.createdAt.toISOString()) answerTimes.created_at = goTimeJson(createdAt);
-  const createdAtChanged = storedWallClock(createdAt).getTime() !== identity.createdAt.getTime();
+  if (createdAt !== goTimeString(identity.createdAt)) answerTimes.created_at = goTimeJson(createdAt);
+  const createdAtChanged = goTimeString(storedWallClock(createdAt)) !== goTimeString(identity.createdAt);
   if (createdAtChanged) identity.createdAt = storedWallClock(createdAt);
 
-  const { schemaId, traits } = validatedTraits(deps, patched.schema_id ?? "", patched.traits);
+  const { schemaId, traits } = await validatedTraits(deps, patched.schema_id ?? "", patched.traits?.value);
   identity.schemaId = schemaId;
   identity.traits = traits;
-  identity.metadataPublic = patched.metadata_public ?? null;
-  identity.metadataAdmin = patched.metadata_admin ?? null;
+  identity.metadataPublic = patched.metadata_public?.value ?? null;
+  identity.metadataAdmin = patched.metadata_admin?.value ?? null;
+  keepBodyTexts(identity, patched);
   identity.externalId = patched.external_id || null;
   identity.organizationId = patched.organization_id ?? null;
   applyPatchedCredentials(deps, identity, patched.credentials ?? {});
@@ -209,7 +222,7 @@ export function applyIdentityPatch(deps: Deps, identity: Identity, body: string)
     (patched.verifiable_addresses ?? []).filter(matchesTraitAddress).map(verifiableAddressInput),
     (patched.recovery_addresses ?? []).filter(matchesTraitAddress).map(recoveryAddressInput),
   );
-  identity.updatedAt = new Date();
+  identity.updatedAt = nowMicroseconds();
   return {
     metadataAdmin: patched.metadata_admin,
     createdAtChanged,

@@ -87,4 +87,80 @@ describe("admin traits' numbers as written (json.RawMessage)", () => {
     expect(stored.status).toBe(200);
     expect((await kratos.identity.getIdentity({ id })).data.traits).toEqual({ email, age: 5, score: 4.5 });
   });
+
+  /** The answer's text of one field (the answers are compact: the field's value runs to the next top-level key). */
+  const fieldText = (answer: string, key: string, next: string) => {
+    const start = answer.indexOf(`"${key}":`) + key.length + 3;
+    return answer.slice(start, answer.indexOf(`,"${next}":`, start));
+  };
+  const sendText = async (method: string, route: string, text?: string) => {
+    const res = await fetch(`${kratos.adminUrl}${route}`, { method, headers: { "Content-Type": "application/json" }, body: text });
+    return { status: res.status, text: await res.text() };
+  };
+
+  it("answers create and update with the raw messages' text and later reads with jsonb's (identity/handler.go create, update; persistence/sql/identity/persister_identity.go GetIdentity)", async () => {
+    const email = uniqueEmail("raw-text");
+    const traits = `{"score":2.50,"email":${JSON.stringify(email)},"zz":1e2,"a":[1.0,-0,1E+2],"zz":12345678901234567890}`;
+    const created = await sendText(
+      "POST",
+      "/admin/identities",
+      `{"schema_id":"numbers","traits": ${traits.replace(/,/g, ", ")},"metadata_public":{"n": 1.50, "n": 2},"metadata_admin":[ 1e-1 ]}`,
+    );
+    expect(created.status).toBe(201);
+    // encoding/json writes a json.RawMessage compacted, otherwise as sent: repeated keys, their order, number text.
+    expect(fieldText(created.text, "traits", "metadata_public")).toBe(traits);
+    expect(fieldText(created.text, "metadata_public", "metadata_admin")).toBe(`{"n":1.50,"n":2}`);
+    expect(fieldText(created.text, "metadata_admin", "credentials")).toBe(`[1e-1]`);
+    const id = (JSON.parse(created.text) as { id: string }).id;
+
+    // Reads show what jsonb keeps: keys by length then bytes, the last repeated key, numerics' text.
+    const read = await sendText("GET", `/admin/identities/${id}`);
+    const stored = `{"a":[1.0,0,100],"zz":12345678901234567890,"email":${JSON.stringify(email)},"score":2.50}`;
+    expect(fieldText(read.text, "traits", "metadata_public")).toBe(stored);
+    expect(fieldText(read.text, "metadata_public", "metadata_admin")).toBe(`{"n":2}`);
+    expect(fieldText(read.text, "metadata_admin", "credentials")).toBe(`[0.1]`);
+    const listed = await sendText("GET", `/admin/identities?ids=${id}`);
+    expect(fieldText(listed.text, "traits", "metadata_public")).toBe(stored);
+
+    const updated = await sendText(
+      "PUT",
+      `/admin/identities/${id}`,
+      `{"traits":{"email":${JSON.stringify(email)},"score":3.0e0,"score":4.000}}`,
+    );
+    expect(updated.status).toBe(200);
+    expect(fieldText(updated.text, "traits", "metadata_public")).toBe(`{"email":${JSON.stringify(email)},"score":3.0e0,"score":4.000}`);
+    const reread = await sendText("GET", `/admin/identities/${id}`);
+    expect(fieldText(reread.text, "traits", "metadata_public")).toBe(`{"email":${JSON.stringify(email)},"score":4.000}`);
+  });
+
+  it("keeps a JSON Patch value's number text through the patch (oryx/jsonx/patch.go ApplyJSONPatch: evanphx/json-patch keeps json.RawMessage values; identity/handler.go patch)", async () => {
+    const email = uniqueEmail("patch-text");
+    const created = await sendText("POST", "/admin/identities", body(email, `"score":2.50`));
+    const id = (JSON.parse(created.text) as { id: string }).id;
+    const patch = (ops: unknown[] | string) =>
+      sendText("PATCH", `/admin/identities/${id}`, typeof ops === "string" ? ops : JSON.stringify(ops));
+
+    // The value reaches the validator as written: 1.0 is no integer.
+    const refused = await patch(`[{"op":"add","path":"/traits/age","value":1.0}]`);
+    expect(refused.status).toBe(400);
+    expect((JSON.parse(refused.text) as { error: { reason: string } }).error.reason).toBe(
+      "I[#/traits/age] S[#/properties/traits/properties/age/type] expected integer, but got number",
+    );
+
+    // The stored text (2.50) and the patched values' text (1e2, 3.10) are answered; a read shows jsonb's.
+    const patched = await patch(
+      `[{"op":"add","path":"/traits/extra","value":1e2},{"op":"add","path":"/metadata_public","value":{"n":3.10}}]`,
+    );
+    expect(patched.status).toBe(200);
+    expect(fieldText(patched.text, "traits", "metadata_public")).toBe(`{"email":${JSON.stringify(email)},"score":2.50,"extra":1e2}`);
+    expect(fieldText(patched.text, "metadata_public", "metadata_admin")).toBe(`{"n":3.10}`);
+    const read = await sendText("GET", `/admin/identities/${id}`);
+    expect(fieldText(read.text, "traits", "metadata_public")).toBe(`{"email":${JSON.stringify(email)},"extra":100,"score":2.50}`);
+
+    // jsonpatch.DecodePatch refuses what json.Valid refuses, and Go names a number where an operation belongs.
+    expect((JSON.parse((await patch(`[{"op":"add"`)).text) as { error: { message: string } }).error.message).toBe("invalid state detected");
+    expect((JSON.parse((await patch(`[1.0]`)).text) as { error: { message: string } }).error.message).toBe(
+      "json: cannot unmarshal number into Go value of type jsonpatch.Operation",
+    );
+  });
 });

@@ -9,6 +9,7 @@ import { uuidParseError } from "./go-json";
 import { parseMigrationPagination, setMigrationLinkHeader } from "./migration-pagination";
 import { goQueryEncode } from "./pagination";
 import { DEFAULT_SESSION_TOKEN, encodeSessionPageToken, readSessionPageToken, sessionPagePosition } from "./session-page-token";
+import { now as timeNow } from "../clock/clock";
 
 /** Admin session endpoints (session/handler.go), with Kratos' parameter checks and answers. */
 
@@ -167,7 +168,7 @@ export function registerAdminSessionRoutes(router: Router, deps: Deps): void {
     const remaining = session.expiresAt.getTime() - Date.now();
     // Kratos only extends once the session is inside the earliest_possible_extend window (default: always).
     if (earliest === undefined || remaining <= earliest) {
-      session.expiresAt = new Date(Date.now() + lifespan);
+      session.expiresAt = timeNow().add(lifespan);
       await deps.sessions.repository.extend(id, session.expiresAt);
     }
     if (deps.config.feature_flags.faster_session_extend === true) {

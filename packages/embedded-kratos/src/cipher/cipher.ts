@@ -1,8 +1,8 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { XCHACHA20_POLY1305_NONCE_SIZE, xchacha20Poly1305Open, xchacha20Poly1305Seal } from "@olympus/server-kit/crypto";
 import { z } from "zod";
 import { ConfigError } from "../config/load";
 import { KratosError } from "../http/errors";
-import { XCHACHA_NONCE_SIZE, xchachaOpen, xchachaSeal } from "./xchacha20-poly1305";
 
 /**
  * Kratos' cipher package (cipher/cipher.go): what `ciphers.algorithm`
@@ -119,14 +119,14 @@ function aesOpen(key: Buffer, raw: Buffer): Buffer | undefined {
 }
 
 function chachaSeal(key: Buffer, message: Buffer): Buffer {
-  const nonce = randomBytes(XCHACHA_NONCE_SIZE);
-  return Buffer.concat([nonce, xchachaSeal(key, nonce, message)]);
+  const nonce = randomBytes(XCHACHA20_POLY1305_NONCE_SIZE);
+  return Buffer.concat([nonce, xchacha20Poly1305Seal(key, nonce, message)]);
 }
 
 function chachaOpen(key: Buffer, raw: Buffer): Buffer | undefined {
   // Kratos checks the decoded length before slicing off the nonce.
-  if (raw.length < XCHACHA_NONCE_SIZE) throw new KratosError(400, { reason: "cipher text too short" });
-  return xchachaOpen(key, raw.subarray(0, XCHACHA_NONCE_SIZE), raw.subarray(XCHACHA_NONCE_SIZE));
+  if (raw.length < XCHACHA20_POLY1305_NONCE_SIZE) throw new KratosError(400, { reason: "cipher text too short" });
+  return xchacha20Poly1305Open(key, raw.subarray(0, XCHACHA20_POLY1305_NONCE_SIZE), raw.subarray(XCHACHA20_POLY1305_NONCE_SIZE));
 }
 
 /** Go's hex.DecodeString: even length, hex digits only (either case). */

@@ -146,6 +146,34 @@ describe("config reload while running: the next mail goes where the changed over
     await first.waitFor(email);
   });
 
+  it("a revision whose identity schema fails Kratos' identity meta-schema is applied and the failure logged (config.go New: the watcher runs validateIdentitySchemas)", async () => {
+    const overlay = path.join(dir, "overlay.yml");
+    await writeFile(overlay, stringify(smtpOverlay(first)));
+    const mailRecoveryCode = await start(overlay);
+
+    const schema = path.join(dir, "fax.schema.json");
+    await writeFile(
+      schema,
+      JSON.stringify({
+        type: "object",
+        properties: {
+          traits: { type: "object", properties: { email: { type: "string", "ory.sh/kratos": { recovery: { via: "fax" } } } } },
+        },
+      }),
+    );
+    const identity = { default_schema_id: "default", schemas: [{ id: "default", url: `file://${schema}` }] };
+    await writeAtomically(overlay, smtpOverlay(second, { identity }));
+    await eventually(() => reloads() === 1);
+    const failure = logs.find((line) => line.includes("The changed identity schema configuration is invalid and could not be loaded."));
+    expect(failure).toContain(
+      'I[#/properties/traits/properties/email/ory.sh~1kratos/recovery/via] S[#/allOf/0/properties/ory.sh~1kratos/properties/recovery/properties/via/enum] value must be one of "email", "sms"',
+    );
+    // The rest of the revision applies; the running schemas are the start-up ones.
+    const email = uniqueEmail("schema-refused");
+    await mailRecoveryCode(email);
+    await second.waitFor(email);
+  });
+
   it("an overlay that switches social sign-in on adds the provider buttons to the next login flow, no restart (the oidc strategy reads `enabled` per request)", async () => {
     const overlay = path.join(dir, "overlay.yml");
     await writeFile(overlay, stringify(smtpOverlay(first)));

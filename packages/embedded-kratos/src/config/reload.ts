@@ -42,6 +42,12 @@ export interface ConfigReloaderOptions extends LoadConfigOptions {
   log: (line: string) => void;
   /** Checks beyond the schema that a new revision must pass (e.g. the SMTP URI builds a transport). Throw to refuse. */
   validate?: (next: KratosConfig) => void;
+  /**
+   * Looks at each revision that is not refused, before it is applied, without
+   * refusing it: Kratos' config watchers (configx.AttachWatcher) run after
+   * every reload and can only log, as validateIdentitySchemas does.
+   */
+  inspect?: (next: KratosConfig) => void;
   /** Quiet period after a file event before reading (editors and renames come in bursts). Default 100 ms. */
   debounceMs?: number;
 }
@@ -87,6 +93,7 @@ export function watchKratosConfig(options: ConfigReloaderOptions): ConfigReloade
       );
       return "immutable-changed";
     }
+    options.inspect?.(next);
     for (const key of keepStartUpValues(config, next)) {
       log(`embedded-kratos: config key "${key}" changed; embedded-kratos reads it at start-up only, so it applies after a restart`);
     }

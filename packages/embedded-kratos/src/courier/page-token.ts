@@ -1,8 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
+import { SECRETBOX_NONCE_SIZE, secretboxOpen, secretboxSeal } from "@olympus/server-kit/crypto";
 import { z } from "zod";
 import { isUuid } from "../identity/repository";
 import { goTimeToPostgres } from "./page-token-time";
-import { SECRETBOX_NONCE_SIZE, secretboxOpen, secretboxSeal } from "./secretbox";
+import { now as timeNow } from "../clock/clock";
+import { GoTime } from "../clock/go-time";
 
 /**
  * The courier message list's page tokens: ory/x keysetpagination_v2
@@ -68,7 +70,7 @@ export const DEFAULT_MESSAGE_PAGE_TOKEN = messagePageToken({
 /** PageToken.MarshalJSON: `e` is now + 1 hour. */
 function tokenJson(columns: readonly PageTokenColumn[], now: Date): string {
   return JSON.stringify({
-    e: goTimeJson(new Date(now.getTime() + 3_600_000).toISOString()),
+    e: GoTime.from(now).add(3_600_000).toISOString(),
     c: columns.map((col) => ({
       n: col.name,
       ...(col.order !== 0 ? { o: col.order } : {}),
@@ -81,7 +83,7 @@ function tokenJson(columns: readonly PageTokenColumn[], now: Date): string {
 }
 
 /** PageToken.Encrypt + hyrumtoken.Marshal with the first key (else the fallback key). */
-export function encryptPageToken(columns: readonly PageTokenColumn[], keys: readonly PageTokenKey[], now = new Date()): string {
+export function encryptPageToken(columns: readonly PageTokenColumn[], keys: readonly PageTokenKey[], now: Date = timeNow()): string {
   const key = keys[0] ?? FALLBACK_KEY;
   const nonce = randomBytes(SECRETBOX_NONCE_SIZE);
   const box = secretboxSeal(Buffer.from(tokenJson(columns, now), "utf8"), nonce, key);

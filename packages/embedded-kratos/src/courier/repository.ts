@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Database, Queryable } from "../storage/database";
 import type { TemplateModel, TemplateType } from "./templates";
+import { goTimeString } from "../clock/go-time";
 
 export const MESSAGE_STATUSES = ["queued", "sent", "processing", "abandoned"] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
@@ -259,12 +260,12 @@ export function messageToJson(message: CourierMessage, options: { redact: boolea
             message_id: d.messageId,
             status: d.status,
             ...(d.error ? { error: d.error } : {}),
-            created_at: d.createdAt.toISOString(),
-            updated_at: d.updatedAt.toISOString(),
+            created_at: goTimeString(d.createdAt),
+            updated_at: goTimeString(d.updatedAt),
           })),
         }
       : {}),
-    created_at: message.createdAt.toISOString(),
-    updated_at: message.updatedAt.toISOString(),
+    created_at: goTimeString(message.createdAt),
+    updated_at: goTimeString(message.updatedAt),
   };
 }

@@ -3,6 +3,7 @@ import { kratosClientIp } from "./client-ip";
 import { parseCookies } from "./cookies";
 import { KratosError } from "./errors";
 import { ACCEPTS_JSON_OFFERS, IS_JSON_REQUEST_OFFERS, negotiateContentType, parseMediaType } from "./negotiate";
+import { stringifyJson } from "./json-text";
 
 /**
  * A request target whose path WHATWG URL parsing returns unchanged: slash-led
@@ -149,7 +150,8 @@ export class HttpContext {
   }
 
   json(status: number, body: unknown, headers: Record<string, string> = {}): void {
-    const payload = JSON.stringify(body);
+    // JSON.stringify, with the JSON texts Kratos keeps (json.RawMessage) written as kept.
+    const payload = stringifyJson(body);
     this.flushCookies();
     this.res.writeHead(status, {
       ...headers,

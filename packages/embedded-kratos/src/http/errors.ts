@@ -1,4 +1,5 @@
 import { STATUS_CODES } from "node:http";
+import { goTimeString } from "../clock/go-time";
 
 /** Herodot's default `message` text per status (what Kratos puts in `error.message` unless overridden). */
 const DEFAULT_MESSAGES: Record<number, string> = {
@@ -132,7 +133,7 @@ export const errors = {
       id: "self_service_flow_expired",
       message: "self-service flow expired",
       reason: `The self-service flow expired ${(agoMs / 60_000).toFixed(2)} minutes ago, initialize a new one.`,
-    }).withExtra({ expired_at: expiredAt.toISOString(), since: Math.round(agoMs * 1e6), use_flow_id: flowId });
+    }).withExtra({ expired_at: goTimeString(expiredAt), since: Math.round(agoMs * 1e6), use_flow_id: flowId });
   },
 };
 

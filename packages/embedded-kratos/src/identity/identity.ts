@@ -1,5 +1,7 @@
 /** Identity domain types (identity/identity.go) and their JSON forms. */
 import type { Cipher } from "../cipher/cipher";
+import { withJsonText, type JsonText } from "../http/json-text";
+import { goTimeString } from "../clock/go-time";
 export type IdentityState = "active" | "inactive";
 export type AuthenticatorAssuranceLevel = "aal0" | "aal1" | "aal2" | "aal3";
 
@@ -46,6 +48,13 @@ export interface Identity {
   traits: Record<string, unknown>;
   metadataPublic: unknown;
   metadataAdmin: unknown;
+  /**
+   * The JSON text Kratos keeps for traits and metadata (json.RawMessage):
+   * the body's text after an admin create or update, Postgres' jsonb text
+   * after a read. A text counts only while its field still holds the value
+   * it was recorded for (JsonText.value); the admin API answers it.
+   */
+  jsonTexts?: { traits?: JsonText; metadataPublic?: JsonText; metadataAdmin?: JsonText };
   externalId: string | null;
   organizationId: string | null;
   /** Highest AAL the identity's credentials allow (cached for whoami's `highest_available` check). */
@@ -75,13 +84,15 @@ export function identityToJson(identity: Identity, options: IdentityJsonOptions)
     schema_url: options.schemaUrl,
     state: identity.state,
   };
-  if (identity.stateChangedAt) out.state_changed_at = identity.stateChangedAt.toISOString();
-  out.traits = identity.traits;
+  if (identity.stateChangedAt) out.state_changed_at = goTimeString(identity.stateChangedAt);
+  // Only the admin API answers the kept text; flows, templates and webhooks read values.
+  const text = (value: unknown, kept: JsonText | undefined) => (options.admin ? withJsonText(value, kept) : value);
+  out.traits = text(identity.traits, identity.jsonTexts?.traits);
   if (identity.verifiableAddresses.length > 0) out.verifiable_addresses = identity.verifiableAddresses.map(verifiableAddressToJson);
   if (identity.recoveryAddresses.length > 0) out.recovery_addresses = identity.recoveryAddresses.map(recoveryAddressToJson);
-  out.metadata_public = identity.metadataPublic ?? null;
+  out.metadata_public = text(identity.metadataPublic ?? null, identity.jsonTexts?.metadataPublic);
   if (options.admin) {
-    out.metadata_admin = identity.metadataAdmin ?? null;
+    out.metadata_admin = text(identity.metadataAdmin ?? null, identity.jsonTexts?.metadataAdmin);
     const creds = Object.values(identity.credentials);
     if (creds.length > 0) {
       out.credentials = Object.fromEntries(
@@ -92,16 +103,16 @@ export function identityToJson(identity: Identity, options: IdentityJsonOptions)
             identifiers: c.identifiers,
             ...(options.includeCredentialConfig?.has(c.type) ? { config: declassifiedConfig(c, options.cipher) } : {}),
             version: c.version,
-            created_at: c.createdAt.toISOString(),
-            updated_at: c.updatedAt.toISOString(),
+            created_at: goTimeString(c.createdAt),
+            updated_at: goTimeString(c.updatedAt),
           },
         ]),
       );
     }
   }
   if (identity.externalId) out.external_id = identity.externalId;
-  out.created_at = identity.createdAt.toISOString();
-  out.updated_at = identity.updatedAt.toISOString();
+  out.created_at = goTimeString(identity.createdAt);
+  out.updated_at = goTimeString(identity.updatedAt);
   // uuid.NullUUID ignores omitempty: Kratos always writes the key, null when unset.
   out.organization_id = identity.organizationId ?? null;
   return out;
@@ -155,12 +166,12 @@ export function verifiableAddressToJson(a: VerifiableAddress): Record<string, un
     verified: a.verified,
     via: a.via,
     status: a.status,
-    ...(a.verifiedAt ? { verified_at: a.verifiedAt.toISOString() } : {}),
-    created_at: a.createdAt.toISOString(),
-    updated_at: a.updatedAt.toISOString(),
+    ...(a.verifiedAt ? { verified_at: goTimeString(a.verifiedAt) } : {}),
+    created_at: goTimeString(a.createdAt),
+    updated_at: goTimeString(a.updatedAt),
   };
 }
 
 export function recoveryAddressToJson(a: RecoveryAddress): Record<string, unknown> {
-  return { id: a.id, value: a.value, via: a.via, created_at: a.createdAt.toISOString(), updated_at: a.updatedAt.toISOString() };
+  return { id: a.id, value: a.value, via: a.via, created_at: goTimeString(a.createdAt), updated_at: goTimeString(a.updatedAt) };
 }

@@ -3,6 +3,8 @@ import { extractFromTraits, type CodeAddress, type ExtractedAddress, type Extrac
 import type { Credential, Identity, IdentityState, RecoveryAddress, VerifiableAddress } from "./identity";
 import type { IdentityRepository } from "./repository";
 import type { FieldError, IdentitySchema, SchemaRegistry } from "./schema-registry";
+import { now as timeNow, nowMicroseconds } from "../clock/clock";
+import { GoTime } from "../clock/go-time";
 
 export class UnknownSchemaError extends Error {
   override name = "UnknownSchemaError";
@@ -77,20 +79,22 @@ export class IdentityManager {
     return schema;
   }
 
-  validateTraits(schemaId: string, traits: unknown): FieldError[] {
+  /** Kratos compiles the schema for each validation (schema-registry.ts): async, and rejects with a 500 when it cannot. */
+  validateTraits(schemaId: string, traits: unknown): Promise<FieldError[]> {
     return this.schemas.validateTraits(this.schemaOf(schemaId), traits);
   }
 
   /** Builds a new identity (not persisted). Throws TraitsValidationError on invalid traits. */
-  build(input: NewIdentityInput): Identity {
-    const errors = this.validateTraits(input.schemaId, input.traits);
+  async build(input: NewIdentityInput): Promise<Identity> {
+    const errors = await this.validateTraits(input.schemaId, input.traits);
     if (errors.length > 0) throw new TraitsValidationError(errors);
-    const now = new Date();
+    // pop/batch stamps created_at and updated_at truncated to the microsecond (batch/create.go); state_changed_at is time.Now().
+    const now = nowMicroseconds();
     const identity: Identity = {
       id: randomUUID(),
       schemaId: input.schemaId,
       state: input.state ?? "active",
-      stateChangedAt: input.state ? now : null,
+      stateChangedAt: input.state ? timeNow() : null,
       traits: input.traits,
       metadataPublic: input.metadataPublic ?? null,
       metadataAdmin: input.metadataAdmin ?? null,
@@ -119,12 +123,12 @@ export class IdentityManager {
   }
 
   /** Replaces traits (validated) and re-derives identifiers and addresses. */
-  setTraits(identity: Identity, traits: Record<string, unknown>, schemaId = identity.schemaId): void {
-    const errors = this.validateTraits(schemaId, traits);
+  async setTraits(identity: Identity, traits: Record<string, unknown>, schemaId = identity.schemaId): Promise<void> {
+    const errors = await this.validateTraits(schemaId, traits);
     if (errors.length > 0) throw new TraitsValidationError(errors);
     identity.schemaId = schemaId;
     identity.traits = traits;
-    identity.updatedAt = new Date();
+    identity.updatedAt = nowMicroseconds();
     this.deriveFromTraits(identity);
   }
 
@@ -147,7 +151,7 @@ export class IdentityManager {
   }
 
   setCredential(identity: Identity, credential: Omit<Credential, "id" | "createdAt" | "updatedAt">): void {
-    const now = new Date();
+    const now = nowMicroseconds();
     const existing = identity.credentials[credential.type];
     identity.credentials[credential.type] = {
       ...credential,
@@ -170,7 +174,7 @@ export class IdentityManager {
 function applySchemaCredential(identity: Identity, type: string, extracted: ExtractedTraits): void {
   const identifiers = extracted.identifiers[type] ?? [];
   if (identifiers.length === 0) return;
-  const now = new Date();
+  const now = nowMicroseconds();
   const existing = identity.credentials[type];
   const credential: Credential = existing ?? {
     id: randomUUID(),
@@ -191,7 +195,9 @@ function sortedCodeAddresses(addresses: readonly CodeAddress[]): CodeAddress[] {
   return [...addresses].sort((a, b) => order(a.address, b.address) || order(a.channel, b.channel));
 }
 
-const sameTime = (a: Date | null | undefined, b: Date | null | undefined) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
+/** Equal as stored: Postgres' microseconds of the wall clock (a time given with an offset is stored without it). */
+const storedForm = (t: Date | null | undefined) => (t ? GoTime.from(t).toPostgres() : null);
+const sameTime = (a: Date | null | undefined, b: Date | null | undefined) => storedForm(a) === storedForm(b);
 
 const matches = (given: { value: string; via?: string }, wanted: ExtractedAddress) =>
   given.value.trim().toLowerCase() === wanted.value && given.via === wanted.via;
@@ -201,7 +207,7 @@ function mergeVerifiable(
   wanted: ExtractedAddress[],
   overrides: VerifiableAddressInput[],
 ): VerifiableAddress[] {
-  const now = new Date();
+  const now = nowMicroseconds();
   return wanted.map((w) => {
     const current = existing.find((e) => e.via === w.via && e.value === w.value);
     const override = overrides.find((o) => matches(o, w));
@@ -224,7 +230,7 @@ function mergeVerifiable(
       via: w.via,
       verified,
       status: override.status || (verified ? "completed" : "pending"),
-      verifiedAt: verified ? (override.verifiedAt ?? now) : null,
+      verifiedAt: verified ? (override.verifiedAt ?? timeNow()) : null,
       createdAt: override.createdAt ?? now,
       updatedAt: now,
     };
@@ -241,7 +247,7 @@ function mergeVerifiable(
 }
 
 function mergeRecovery(existing: RecoveryAddress[], wanted: ExtractedAddress[], overrides: RecoveryAddressInput[]): RecoveryAddress[] {
-  const now = new Date();
+  const now = nowMicroseconds();
   return wanted.map((w) => {
     const current = existing.find((e) => e.via === w.via && e.value === w.value);
     const override = overrides.find((o) => matches(o, w));

@@ -1,16 +1,20 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { type Database, isUniqueViolation, type Queryable } from "../storage/database";
+import { isPlainObject } from "../config/unknown-keys";
+import { readStoredJson, selectColumn, storedJsonParam } from "./stored-json";
 import type { AuthenticatorAssuranceLevel, Credential, Identity, IdentityState, RecoveryAddress, VerifiableAddress } from "./identity";
+import { nowMicroseconds } from "../clock/clock";
 
 interface IdentityRow {
   id: string;
   schema_id: string;
   state: IdentityState;
   state_changed_at: Date | null;
-  traits: Record<string, unknown>;
-  metadata_public: unknown;
-  metadata_admin: unknown;
+  /** jsonb read as text (stored-json.ts). */
+  traits: string;
+  metadata_public: string | null;
+  metadata_admin: string | null;
   external_id: string | null;
   organization_id: string | null;
   available_aal: AuthenticatorAssuranceLevel | null;
@@ -97,6 +101,8 @@ const IDENTITY_COLUMN_NAMES = [
   "updated_at",
 ] as const;
 const IDENTITY_COLUMNS = IDENTITY_COLUMN_NAMES.join(", ");
+/** The select list of an identity row; `prefix` is a table alias with its dot. */
+const identitySelect = (prefix = "") => IDENTITY_COLUMN_NAMES.map((c) => selectColumn(c, prefix)).join(", ");
 /** `$n` of each column in the parameters identityRowValues gives. */
 const columnParam = (column: (typeof IDENTITY_COLUMN_NAMES)[number]) => `$${IDENTITY_COLUMN_NAMES.indexOf(column) + 1}`;
 
@@ -107,9 +113,9 @@ function identityRowValues(identity: Identity): unknown[] {
     schema_id: identity.schemaId,
     state: identity.state,
     state_changed_at: identity.stateChangedAt,
-    traits: JSON.stringify(identity.traits),
-    metadata_public: jsonOrNull(identity.metadataPublic),
-    metadata_admin: jsonOrNull(identity.metadataAdmin),
+    traits: storedJsonParam(identity.traits, identity.jsonTexts?.traits) ?? "{}",
+    metadata_public: storedJsonParam(identity.metadataPublic, identity.jsonTexts?.metadataPublic),
+    metadata_admin: storedJsonParam(identity.metadataAdmin, identity.jsonTexts?.metadataAdmin),
     external_id: identity.externalId,
     organization_id: identity.organizationId,
     available_aal: identity.availableAal,
@@ -197,7 +203,7 @@ export class IdentityRepository {
 
   async get(id: string, options: { withCredentials?: boolean } = {}): Promise<Identity | undefined> {
     if (!isUuid(id)) return undefined;
-    const { rows } = await this.db.query<IdentityRow>(`SELECT ${IDENTITY_COLUMNS} FROM identities WHERE id = $1`, [id]);
+    const { rows } = await this.db.query<IdentityRow>(`SELECT ${identitySelect()} FROM identities WHERE id = $1`, [id]);
     const [identity] = await this.hydrate(this.db, rows, options.withCredentials ?? false);
     return identity;
   }
@@ -231,9 +237,7 @@ export class IdentityRepository {
       params.push(query.offset);
       limit += ` OFFSET $${params.length}`;
     }
-    const sql = `SELECT ${IDENTITY_COLUMNS.split(", ")
-      .map((c) => `i.${c}`)
-      .join(", ")} FROM identities i
+    const sql = `SELECT ${identitySelect("i.")} FROM identities i
       ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY i.id ASC ${limit}`;
     const { rows } = await this.db.query<IdentityRow>(sql, params);
     return this.hydrate(this.db, rows, query.withCredentials ?? false);
@@ -245,7 +249,7 @@ export class IdentityRepository {
   }
 
   async getByExternalId(externalId: string, options: { withCredentials?: boolean } = {}): Promise<Identity | undefined> {
-    const { rows } = await this.db.query<IdentityRow>(`SELECT ${IDENTITY_COLUMNS} FROM identities WHERE external_id = $1`, [externalId]);
+    const { rows } = await this.db.query<IdentityRow>(`SELECT ${identitySelect()} FROM identities WHERE external_id = $1`, [externalId]);
     const [identity] = await this.hydrate(this.db, rows, options.withCredentials ?? false);
     return identity;
   }
@@ -253,9 +257,7 @@ export class IdentityRepository {
   /** Finds the identity owning `identifier` for a credential type, with all its credentials loaded. */
   async findByCredentialIdentifier(type: string, identifier: string): Promise<{ identity: Identity; credential: Credential } | undefined> {
     const { rows } = await this.db.query<IdentityRow>(
-      `SELECT ${IDENTITY_COLUMNS.split(", ")
-        .map((c) => `i.${c}`)
-        .join(", ")}
+      `SELECT ${identitySelect("i.")}
          FROM identity_credential_identifiers ci JOIN identities i ON i.id = ci.identity_id
         WHERE ci.type = $1 AND ci.identifier = $2`,
       // NormalizeIdentifier: oidc and saml identifiers (`<provider>:<subject>`) are matched as stored; subjects are case-sensitive.
@@ -273,9 +275,7 @@ export class IdentityRepository {
    */
   async findByAnyCredentialIdentifier(identifier: string, options: { withCredentials?: boolean } = {}): Promise<Identity | undefined> {
     const { rows } = await this.db.query<IdentityRow>(
-      `SELECT ${IDENTITY_COLUMNS.split(", ")
-        .map((c) => `i.${c}`)
-        .join(", ")}
+      `SELECT ${identitySelect("i.")}
          FROM identity_credential_identifiers ci JOIN identities i ON i.id = ci.identity_id
         WHERE ci.identifier = $1
         LIMIT 1`,
@@ -308,51 +308,57 @@ export class IdentityRepository {
           )
         : Promise.resolve(undefined),
     ]);
-    return rows.map((row) => ({
-      id: row.id,
-      schemaId: row.schema_id,
-      state: row.state,
-      stateChangedAt: row.state_changed_at,
-      traits: row.traits,
-      metadataPublic: row.metadata_public,
-      metadataAdmin: row.metadata_admin,
-      externalId: row.external_id,
-      organizationId: row.organization_id,
-      availableAal: row.available_aal,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-      verifiableAddresses: verifiable.rows
-        .filter((a) => a.identity_id === row.id)
-        .map((a) => ({
-          id: a.id,
-          value: a.value,
-          verified: a.verified,
-          via: a.via,
-          status: a.status,
-          verifiedAt: a.verified_at,
-          createdAt: a.created_at,
-          updatedAt: a.updated_at,
-        })),
-      recoveryAddresses: recovery.rows
-        .filter((a) => a.identity_id === row.id)
-        .map((a) => ({ id: a.id, value: a.value, via: a.via, createdAt: a.created_at, updatedAt: a.updated_at })),
-      credentials: Object.fromEntries(
-        (credentials?.rows ?? [])
-          .filter((c) => c.identity_id === row.id)
-          .map((c) => [
-            c.type,
-            {
-              id: c.id,
-              type: c.type,
-              identifiers: c.identifiers ?? [],
-              config: c.config,
-              version: c.version,
-              createdAt: c.created_at,
-              updatedAt: c.updated_at,
-            },
-          ]),
-      ),
-    }));
+    return rows.map((row) => {
+      const traits = readStoredJson(row.traits);
+      const metadataPublic = readStoredJson(row.metadata_public);
+      const metadataAdmin = readStoredJson(row.metadata_admin);
+      return {
+        id: row.id,
+        schemaId: row.schema_id,
+        state: row.state,
+        stateChangedAt: row.state_changed_at,
+        traits: isPlainObject(traits.value) ? traits.value : {},
+        metadataPublic: metadataPublic.value,
+        metadataAdmin: metadataAdmin.value,
+        jsonTexts: { traits: traits.text, metadataPublic: metadataPublic.text, metadataAdmin: metadataAdmin.text },
+        externalId: row.external_id,
+        organizationId: row.organization_id,
+        availableAal: row.available_aal,
+        createdAt: row.created_at,
+        updatedAt: row.updated_at,
+        verifiableAddresses: verifiable.rows
+          .filter((a) => a.identity_id === row.id)
+          .map((a) => ({
+            id: a.id,
+            value: a.value,
+            verified: a.verified,
+            via: a.via,
+            status: a.status,
+            verifiedAt: a.verified_at,
+            createdAt: a.created_at,
+            updatedAt: a.updated_at,
+          })),
+        recoveryAddresses: recovery.rows
+          .filter((a) => a.identity_id === row.id)
+          .map((a) => ({ id: a.id, value: a.value, via: a.via, createdAt: a.created_at, updatedAt: a.updated_at })),
+        credentials: Object.fromEntries(
+          (credentials?.rows ?? [])
+            .filter((c) => c.identity_id === row.id)
+            .map((c) => [
+              c.type,
+              {
+                id: c.id,
+                type: c.type,
+                identifiers: c.identifiers ?? [],
+                config: c.config,
+                version: c.version,
+                createdAt: c.created_at,
+                updatedAt: c.updated_at,
+              },
+            ]),
+        ),
+      };
+    });
   }
 
   private async writeCredentials(tx: pg.PoolClient, identity: Identity): Promise<void> {
@@ -464,17 +470,13 @@ function rethrowDuplicate(error: unknown): never {
   throw error;
 }
 
-function jsonOrNull(value: unknown): string | null {
-  return value === undefined || value === null ? null : JSON.stringify(value);
-}
-
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function isUuid(value: string): boolean {
   return UUID_RE.test(value);
 }
 
 export function newCredential(type: string, identifiers: string[], config: Record<string, unknown>, version = 0): Credential {
-  const now = new Date();
+  const now = nowMicroseconds();
   return { id: randomUUID(), type, identifiers, config, version, createdAt: now, updatedAt: now };
 }
 

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { Ajv } from "ajv";
 import type { RegExpEngine } from "ajv/dist/types/index.js";
 import { Ajv2020 } from "ajv/dist/2020.js";
@@ -8,11 +7,12 @@ import { isPlainObject } from "../config/unknown-keys";
 import { type FieldError, fieldErrorsOf } from "./jsonschema/field-errors";
 import { FORMATS } from "./jsonschema/formats";
 import { compileGoRegexp } from "./jsonschema/go-syntax-formats";
-import { parseJsonKeepingNumbers } from "./jsonschema/json-number";
 import type { RemoteDocuments } from "./jsonschema/ref-loader";
 import { compileFetchingRefs, fetchSchemaDocument, RefFetchError, type RefFetchPolicy } from "./jsonschema/remote-refs";
 import { validationErrorText } from "./jsonschema/validation-error";
 import { compileJsonSchema, type JsonSchemaValidator } from "./jsonschema/validator";
+import { checkIdentitySchemas, readIdentitySchema } from "./meta-schema";
+import { RefetchedSchemas } from "./refetched-schemas";
 
 export type { FieldError } from "./jsonschema/field-errors";
 
@@ -71,6 +71,8 @@ const base64url = (s: string) => Buffer.from(s, "utf8").toString("base64url");
 /** Loads, compiles and serves the configured identity schemas. */
 export class SchemaRegistry {
   private readonly schemas = new Map<string, IdentitySchema>();
+  /** Schemas whose `$ref`s lead to http(s) documents: compiled again, fetching them, at each validation. */
+  private readonly refetched = new RefetchedSchemas();
   readonly defaultId: string;
 
   /** `remote`: the http(s) documents the schemas' `$ref`s lead to (see load). */
@@ -84,27 +86,38 @@ export class SchemaRegistry {
     for (const source of sources) this.schemas.set(source.id, compile(source, remote));
   }
 
-  /** Fetches the http(s) documents the schemas' `$ref`s lead to (remote-refs.ts), then compiles the schemas. */
+  /**
+   * Checks the schemas against Kratos' identity meta-schema (meta-schema.ts,
+   * validateIdentitySchemas: the first failure stops start-up), fetches the
+   * http(s) documents their `$ref`s lead to (remote-refs.ts), then compiles them.
+   */
   static async load(
     sources: IdentitySchemaSource[],
     defaultId: string,
     publicBaseUrl: string,
     refPolicy: RefFetchPolicy = { disallowPrivateIpRanges: false },
   ): Promise<SchemaRegistry> {
+    checkIdentitySchemas(sources);
     const remote = new Map<string, string>();
+    const refetched: [IdentitySchemaSource, unknown][] = [];
+    // validateIdentitySchemas' client knows no private_ip_exception_urls; the one validations use does.
+    const startUpPolicy = { disallowPrivateIpRanges: refPolicy.disallowPrivateIpRanges };
     for (const source of sources) {
       try {
-        const fetched = await compileFetchingRefs(readSchema(source).withNumberTexts, schemaFileUrl(source), (url) =>
-          fetchSchemaDocument(url, refPolicy),
-        );
+        const document = readIdentitySchema(source).withNumberTexts;
+        const fetched = await compileFetchingRefs(document, schemaFileUrl(source), (url) => fetchSchemaDocument(url, startUpPolicy));
         for (const [url, text] of fetched.remote) remote.set(url, text);
+        if (fetched.remote.size > 0) refetched.push([source, document]);
       } catch (error) {
         if (error instanceof RefFetchError)
           throw new ConfigError(`identity schema "${source.id}" is not a valid JSON schema: ${error.message}`);
         // Any other fault is the constructor's to report.
       }
     }
-    return new SchemaRegistry(sources, defaultId, publicBaseUrl, remote);
+    const registry = new SchemaRegistry(sources, defaultId, publicBaseUrl, remote);
+    registry.refetched.usePolicy(refPolicy);
+    for (const [source, document] of refetched) registry.refetched.add(source.id, document, schemaFileUrl(source));
+    return registry;
   }
 
   get(id: string): IdentitySchema | undefined {
@@ -130,16 +143,17 @@ export class SchemaRegistry {
   /**
    * The admin API's reason for invalid traits — ory/jsonschema's
    * ValidationError.Error(), as identity/manager.go ValidateIdentity puts it
-   * in a 400 — or undefined when they are valid.
+   * in a 400 — or undefined when they are valid. Rejects with
+   * SchemaCompileError (500) when a `$ref` document cannot be fetched or compiled.
    */
-  validationErrorText(schema: IdentitySchema, traits: unknown): string | undefined {
-    const error = schema.validator.validate({ traits });
+  async validationErrorText(schema: IdentitySchema, traits: unknown): Promise<string | undefined> {
+    const error = (await this.refetched.validatorFor(schema)).validate({ traits });
     return error ? validationErrorText(error) : undefined;
   }
 
-  /** The flows' node messages for invalid traits (Kratos' container ParseError), empty when valid. */
-  validateTraits(schema: IdentitySchema, traits: unknown): FieldError[] {
-    const error = schema.validator.validate({ traits });
+  /** The flows' node messages for invalid traits (Kratos' container ParseError), empty when valid; rejects as validationErrorText. */
+  async validateTraits(schema: IdentitySchema, traits: unknown): Promise<FieldError[]> {
+    const error = (await this.refetched.validatorFor(schema)).validate({ traits });
     return error ? fieldErrorsOf(error) : [];
   }
 }
@@ -147,18 +161,8 @@ export class SchemaRegistry {
 /** Relative `$ref`s resolve against the schema's file:// URL, as against Kratos' schema URL. */
 const schemaFileUrl = (source: IdentitySchemaSource) => `file://${source.file}`;
 
-function readSchema(source: IdentitySchemaSource): { document: unknown; withNumberTexts: unknown } {
-  try {
-    const text = readFileSync(source.file, "utf8");
-    // ory/jsonschema reads the schema's numbers as json.Number (their text).
-    return { document: JSON.parse(text), withNumberTexts: parseJsonKeepingNumbers(text) };
-  } catch (error) {
-    throw new ConfigError(`identity schema "${source.id}" (${source.url} → ${source.file}) cannot be loaded: ${(error as Error).message}`);
-  }
-}
-
 function compile(source: IdentitySchemaSource, remote: RemoteDocuments): IdentitySchema {
-  const { document, withNumberTexts } = readSchema(source);
+  const { document, withNumberTexts } = readIdentitySchema(source);
   if (!isPlainObject(document)) throw new ConfigError(`identity schema "${source.id}" must be a JSON object`);
   const draft2020 = typeof document.$schema === "string" && document.$schema.includes("2020-12");
   const options = { allErrors: true, strict: false, code: { regExp: goRegExp } };
@@ -167,11 +171,12 @@ function compile(source: IdentitySchemaSource, remote: RemoteDocuments): Identit
   // strict: false lets the `ory.sh/kratos` extension key through as an annotation.
   // Every format name ory/jsonschema knows checks as it does (a schema's `pattern` must pass Go's `regex`).
   for (const [name, check] of Object.entries(FORMATS)) ajv.addFormat(name, { validate: (value: string) => check(value) });
-  // ajv checks the document against its meta-schema at start-up; traits are
+  // ajv checks the document against the meta-schema of its `$schema` draft, as ory/jsonschema's
+  // compile does (Kratos' identity meta-schema check runs before, in load); traits are
   // validated by the ory/jsonschema reproduction, whose errors Kratos' answers are built from.
   let validator: JsonSchemaValidator;
   try {
-    // The meta-schema check Kratos runs at start-up (validateIdentitySchemas); `$ref`s are the compile's to follow.
+    // `$ref`s are the compile's to follow.
     if (!ajv.validateSchema(document)) throw new Error(`schema is invalid: ${ajv.errorsText(ajv.errors)}`);
     validator = compileJsonSchema(withNumberTexts, schemaFileUrl(source), remote);
   } catch (error) {

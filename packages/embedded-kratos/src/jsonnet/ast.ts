@@ -1,4 +1,4 @@
-import type { SourceLocation } from "./errors";
+import type { SourceRange } from "./errors";
 
 /** The Jsonnet syntax tree the parser produces and the evaluator walks. */
 
@@ -34,7 +34,12 @@ export type BinaryOp =
   "*" | "/" | "%" | "+" | "-" | "<<" | ">>" | "<" | "<=" | ">" | ">=" | "in" | "==" | "!=" | "&" | "^" | "|" | "&&" | "||";
 export type UnaryOp = "-" | "+" | "!" | "~";
 
-export type Node = { loc: SourceLocation } & (
+/**
+ * `loc` is the node's extent as go-jsonnet's parser gives it; `context` the name go-jsonnet's addContext gives the code
+ * around it (parser/context.go: `$`, `function <f>`, `object <o>`, `thunk <x> from <…>`, `thunk from <…>`), which its
+ * stack traces print next to the location. Nodes go-jsonnet's desugarer makes carry none.
+ */
+export type Node = { loc: SourceRange; context?: string } & (
   | { kind: "null" }
   | { kind: "boolean"; value: boolean }
   | { kind: "number"; value: number }
@@ -44,15 +49,16 @@ export type Node = { loc: SourceLocation } & (
   | { kind: "var"; name: string }
   | { kind: "array"; elements: Node[] }
   | { kind: "arrayComp"; body: Node; specs: CompSpec[] }
-  | { kind: "object"; locals: Bind[]; asserts: { cond: Node; message?: Node }[]; fields: Field[] }
+  | { kind: "object"; locals: Bind[]; asserts: { cond: Node; message?: Node; loc: SourceRange }[]; fields: Field[] }
   | { kind: "objectComp"; locals: Bind[]; key: Node; value: Node; plus: boolean; specs: CompSpec[] }
   | { kind: "local"; binds: Bind[]; body: Node }
   | { kind: "if"; cond: Node; then: Node; else?: Node }
   | { kind: "function"; params: Param[]; body: Node }
-  | { kind: "apply"; target: Node; positional: Node[]; named: { name: string; value: Node }[] }
-  | { kind: "index"; target: Node; index: Node }
+  | { kind: "apply"; target: Node; positional: Node[]; named: { name: string; value: Node }[]; tailstrict: boolean }
+  /** `dot`: written `a.b` (addContext does not descend into those). */
+  | { kind: "index"; target: Node; index: Node; dot?: boolean }
   | { kind: "slice"; target: Node; begin?: Node; end?: Node; step?: Node }
-  | { kind: "superIndex"; index: Node }
+  | { kind: "superIndex"; index: Node; dot?: boolean }
   | { kind: "inSuper"; field: Node }
   | { kind: "binary"; op: BinaryOp; left: Node; right: Node }
   | { kind: "unary"; op: UnaryOp; operand: Node }

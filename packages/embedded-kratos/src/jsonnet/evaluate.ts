@@ -1,7 +1,9 @@
-import type { Bind, CompSpec, Field, Node, NodeOf, Param } from "./ast";
+import type { Bind, Field, Node, NodeOf, Param } from "./ast";
 import { EvaluationBudget } from "./budget";
 import { RuntimeFailure } from "./errors";
+import { arrayComprehension, objectComprehension, type ComprehensionHost } from "./comprehension";
 import { binaryOperation, index, sliceValue, unary } from "./operators";
+import { CallStack } from "./stack";
 import {
   JArray,
   JFunction,
@@ -16,10 +18,15 @@ import {
   type Value,
 } from "./values";
 
-/** The evaluator (spec "Operational Semantics"), lazy like go-jsonnet: bindings, array elements and fields are computed when first needed. */
+/**
+ * The evaluator (spec "Operational Semantics"), lazy like go-jsonnet: bindings, array elements and fields are computed
+ * when first needed. `tail` is go-jsonnet's tailCallStatus: true for a function body and what it hands its value on
+ * to (a local's body, a conditional's branches, a binary operator's right operand), where a `tailstrict` call's frame
+ * may be replaced.
+ */
 
-/** go-jsonnet's default call depth. */
-const MAX_STACK = 500;
+/** go-jsonnet desugars `assert c : m; rest` into an `if` built without a location or name. */
+const DESUGARED_IF = { message: "" };
 
 /** The lexical scope: variables plus, inside an object, its `self`, the layer below for `super`, and `$`. */
 export class Env {
@@ -44,37 +51,41 @@ export class Env {
   }
 }
 
-export class Evaluator {
-  private depth = 0;
+export class Evaluator implements ComprehensionHost<Env> {
+  readonly stack = new CallStack();
 
   constructor(private readonly budget: EvaluationBudget = new EvaluationBudget()) {}
 
-  evaluate(node: Node, env: Env): Value {
+  evaluate(node: Node, env: Env, tail = false): Value {
     this.budget.step();
+    const stack = this.stack;
+    const saved = stack.current;
+    stack.current = node;
     try {
-      return this.evaluateNode(node, env);
+      return this.evaluateNode(node, env, tail);
     } catch (error) {
-      // The innermost expression that failed names the place.
-      if (error instanceof RuntimeFailure && !error.location) error.location = node.loc;
+      // The innermost expression that failed names the place, and the stack as it is now is the trace.
+      if (error instanceof RuntimeFailure) {
+        error.location ??= node.loc;
+        stack.mark(error);
+      }
       throw error;
+    } finally {
+      stack.current = saved;
     }
   }
 
-  /** A thunk evaluating `node` in `env` when forced. */
-  private delay(node: Node, env: Env): Thunk {
-    switch (node.kind) {
-      case "null":
-        return Thunk.of(null);
-      case "boolean":
-      case "number":
-      case "string":
-        return Thunk.of(node.value);
-      default:
-        return new Thunk(() => this.evaluate(node, env));
-    }
+  /** A lazily computed value: forcing it pushes a frame (go-jsonnet cachedThunk.getValue). */
+  private thunk(node: Node, env: Env): Thunk {
+    return new Thunk(() => this.stack.frame(() => this.evaluate(node, env, true)));
   }
 
-  private evaluateNode(node: Node, env: Env): Value {
+  /** A thunk evaluating `node` in `env` when forced; literals too push their frame, as go-jsonnet's cachedThunk does. */
+  delay(node: Node, env: Env): Thunk {
+    return this.thunk(node, env);
+  }
+
+  private evaluateNode(node: Node, env: Env, tail: boolean): Value {
     switch (node.kind) {
       case "null":
         return null;
@@ -96,23 +107,23 @@ export class Evaluator {
       case "array":
         return new JArray(node.elements.map((e) => this.delay(e, env)));
       case "arrayComp":
-        return new JArray(this.comprehend(node.specs, env).map((scope) => this.delay(node.body, scope)));
+        return arrayComprehension(this, node, env);
       case "object":
         return this.objectLiteral(node, env);
       case "objectComp":
-        return this.objectComprehension(node, env);
+        return objectComprehension(this, node, env);
       case "local":
-        return this.evaluate(node.body, this.bindLocals(node.binds, env));
+        return this.evaluate(node.body, this.bindLocals(node.binds, env), tail);
       case "if": {
         const cond = this.evaluate(node.cond, env);
         if (typeof cond !== "boolean") throw unexpectedType(cond, "boolean");
-        if (cond) return this.evaluate(node.then, env);
-        return node.else ? this.evaluate(node.else, env) : null;
+        if (cond) return this.evaluate(node.then, env, tail);
+        return node.else ? this.evaluate(node.else, env, tail) : null;
       }
       case "function":
         return this.makeFunction(node.params, node.body, env);
       case "apply":
-        return this.apply(node, env);
+        return this.apply(node, env, tail);
       case "index":
         return index(this.evaluate(node.target, env), this.evaluate(node.index, env));
       case "slice":
@@ -131,16 +142,16 @@ export class Evaluator {
         return env.self.hasField(name, env.superBelow);
       }
       case "binary":
-        return this.binary(node, env);
+        return this.binary(node, env, tail);
       case "unary":
-        return unary(node.op, this.evaluate(node.operand, env));
+        return unary(node.op, this.evaluate(node.operand, env, tail));
       case "error": {
         const message = this.evaluate(node.expr, env);
         throw new RuntimeFailure(toStringValue(message));
       }
       case "assert":
-        this.check(node.cond, node.message, env);
-        return this.evaluate(node.rest, env);
+        this.check(node.cond, node.message, node.loc, env, "Assertion failed");
+        return this.evaluate(node.rest, env, tail);
       case "import":
         // Kratos' VM (ory/x jsonnetsecure MakeSecureVM) installs ErrorImporter, which refuses every path; go-jsonnet reports
         // the importer's error when the import is evaluated.
@@ -148,10 +159,20 @@ export class Evaluator {
     }
   }
 
-  private check(condNode: Node, messageNode: Node | undefined, env: Env, fallback = "Assertion failed"): void {
-    const cond = this.evaluate(condNode, env);
-    if (typeof cond !== "boolean") throw unexpectedType(cond, "boolean");
-    if (!cond) throw new RuntimeFailure(messageNode ? toStringValue(this.evaluate(messageNode, env)) : fallback);
+  /**
+   * An assertion as go-jsonnet desugars it: `if cond then … else error message`, the `if` without a location or name,
+   * the `error` with the assertion's extent and no name.
+   */
+  private check(condNode: Node, messageNode: Node | undefined, loc: Node["loc"], env: Env, fallback: string): void {
+    const cond = this.stack.at(DESUGARED_IF, () => {
+      const value = this.evaluate(condNode, env);
+      if (typeof value !== "boolean") throw unexpectedType(value, "boolean");
+      return value;
+    });
+    if (cond) return;
+    this.stack.at({ message: "", loc }, () => {
+      throw new RuntimeFailure(messageNode ? toStringValue(this.evaluate(messageNode, env)) : fallback);
+    });
   }
 
   /** `local a = …, b = …;` — every binding sees all of them (they may be mutually recursive). */
@@ -161,7 +182,12 @@ export class Evaluator {
     for (const bind of binds) {
       if (vars.has(bind.name)) throw new RuntimeFailure(`Duplicate local var: ${bind.name}`);
       const params = bind.params;
-      vars.set(bind.name, params ? new Thunk(() => this.makeFunction(params, bind.body, scope, bind.name)) : this.delay(bind.body, scope));
+      vars.set(
+        bind.name,
+        params
+          ? new Thunk(() => this.stack.frame(() => this.makeFunction(params, bind.body, scope, bind.name)))
+          : this.delay(bind.body, scope),
+      );
     }
     return scope;
   }
@@ -180,48 +206,33 @@ export class Evaluator {
           if (!thunk) throw new RuntimeFailure(`Missing argument: ${param.name}`);
           vars.set(param.name, thunk);
         });
-        return this.evaluate(body, scope);
+        // closure.evalCall: a tailstrict call computes its arguments before the call's frame is pushed.
+        if (args.tailstrict) for (const thunk of vars.values()) thunk.get();
+        return this.stack.frame(() => this.evaluate(body, scope, true), args.tailstrict === true);
       },
       name,
     );
   }
 
-  private apply(node: NodeOf<"apply">, env: Env): Value {
+  private apply(node: NodeOf<"apply">, env: Env, tail: boolean): Value {
     const target = this.evaluate(node.target, env);
     if (!(target instanceof JFunction)) throw unexpectedType(target, "function");
     const args: CallArgs = {
       positional: node.positional.map((arg) => this.delay(arg, env)),
       named: new Map(node.named.map((arg) => [arg.name, this.delay(arg.value, env)])),
+      tailstrict: node.tailstrict,
     };
+    if (tail) this.stack.trimForTailCall();
     return this.call(target, args);
   }
 
+  /** Calls a function; a Jsonnet function pushes its own frame (std's builtins push none, as go-jsonnet's do not). */
   call(fn: JFunction, args: CallArgs): Value {
-    if (this.depth >= MAX_STACK) throw new RuntimeFailure("max stack frames exceeded.");
-    this.depth++;
-    try {
-      return fn.call(args);
-    } finally {
-      this.depth--;
-    }
-  }
-
-  /** The scopes a comprehension's `for`/`if` clauses produce, in order. */
-  private comprehend(specs: readonly CompSpec[], env: Env): Env[] {
-    const [spec, ...rest] = specs;
-    if (!spec) return [env];
-    if (spec.kind === "if") {
-      const cond = this.evaluate(spec.cond, env);
-      if (typeof cond !== "boolean") throw unexpectedType(cond, "boolean");
-      return cond ? this.comprehend(rest, env) : [];
-    }
-    const array = this.evaluate(spec.expr, env);
-    if (!(array instanceof JArray)) throw new RuntimeFailure(`In comprehension, can only iterate over array, got ${typeName(array)}.`);
-    return array.elements.flatMap((element) => this.comprehend(rest, env.with(new Map([[spec.variable, element]]))));
+    return fn.call(args);
   }
 
   /** The env a field of this object literal is evaluated in, per `self` and layer position, with the object's locals bound. */
-  private objectScope(locals: readonly Bind[], env: Env): (self: JObject, layerIndex: number) => Env {
+  objectScope(locals: readonly Bind[], env: Env): (self: JObject, layerIndex: number) => Env {
     const bindsDollar = env.dollar === undefined;
     const cache = new WeakMap<JObject, Map<number, Env>>();
     return (self, layerIndex) => {
@@ -255,8 +266,11 @@ export class Evaluator {
     if (asserts.length) {
       layer.asserts = (self, i) => {
         const scope = scopeOf(self, i);
-        // go-jsonnet's desugarer gives an object assert without a message "Object assertion failed.".
-        for (const assertion of asserts) this.check(assertion.cond, assertion.message, scope, "Object assertion failed.");
+        // go-jsonnet's desugarer gives an object assert without a message "Object assertion failed."; each is
+        // evaluated like a field, in a frame of its own.
+        for (const assertion of asserts) {
+          this.stack.frame(() => this.check(assertion.cond, assertion.message, assertion.loc, scope, "Object assertion failed."));
+        }
       };
     }
     return new JObject([layer]);
@@ -267,22 +281,12 @@ export class Evaluator {
     return {
       visibility: field.visibility,
       plus: field.plus,
+      // codeUnboundField.evaluate: a field is evaluated in a frame of its own.
       compute: (self, i) =>
-        params ? this.makeFunction(params, field.body, scopeOf(self, i)) : this.evaluate(field.body, scopeOf(self, i)),
+        this.stack.frame(() =>
+          params ? this.makeFunction(params, field.body, scopeOf(self, i)) : this.evaluate(field.body, scopeOf(self, i), true),
+        ),
     };
-  }
-
-  private objectComprehension(node: NodeOf<"objectComp">, env: Env): JObject {
-    const fields = new Map<string, LayerField>();
-    for (const scope of this.comprehend(node.specs, env)) {
-      const name = this.evaluate(node.key, scope);
-      if (name === null) continue;
-      if (typeof name !== "string") throw new RuntimeFailure(`Field name must be string, got ${typeName(name)}`);
-      if (fields.has(name)) throw new RuntimeFailure(`Duplicate field name: "${name}"`);
-      const scopeOf = this.objectScope(node.locals, scope);
-      fields.set(name, { visibility: "inherit", plus: node.plus, compute: (self, i) => this.evaluate(node.value, scopeOf(self, i)) });
-    }
-    return new JObject([{ fields }]);
   }
 
   private slice(node: NodeOf<"slice">, env: Env): Value {
@@ -298,19 +302,36 @@ export class Evaluator {
     return sliceValue(target, bound(node.begin, "begin"), bound(node.end, "end"), bound(node.step, "step"));
   }
 
-  private binary(node: NodeOf<"binary">, env: Env): Value {
+  private binary(node: NodeOf<"binary">, env: Env, tail: boolean): Value {
+    if (node.op === "%" || node.op === "in") return this.desugaredOperator(node, env);
     const left = this.evaluate(node.left, env);
     if (node.op === "&&" || node.op === "||") {
       if (typeof left !== "boolean") throw unexpectedType(left, "boolean");
       if (node.op === "&&" ? !left : left) return left;
-      const right = this.evaluate(node.right, env);
+      const right = this.evaluate(node.right, env, tail);
       if (typeof right !== "boolean") throw unexpectedType(right, "boolean");
       return right;
     }
-    const right = this.evaluate(node.right, env);
+    const right = this.evaluate(node.right, env, tail);
     // Concatenation is how a program doubles a string or an array each step: count what it builds.
     if (node.op === "+") this.budget.charge(builtLength(left) + builtLength(right));
     return binaryOperation(node.op, left, right);
+  }
+
+  /**
+   * go-jsonnet desugars `a % b` to `std.mod(a, b)` and `a in b` to `std.objectHasAll(b, a)`: a call without a name
+   * whose operands are arguments, each computed in a frame of its own (right operand first for `in`).
+   */
+  private desugaredOperator(node: NodeOf<"binary">, env: Env): Value {
+    return this.stack.at({ message: "", loc: node.loc }, () => {
+      const operand = (operandNode: Node) => this.stack.frame(() => this.evaluate(operandNode, env, true));
+      if (node.op === "in") {
+        const right = operand(node.right);
+        return binaryOperation(node.op, operand(node.left), right);
+      }
+      const left = operand(node.left);
+      return binaryOperation(node.op, left, operand(node.right));
+    });
   }
 }
 

@@ -1,5 +1,6 @@
 import { BudgetExceeded, EVALUATION_ELEMENT_LIMIT } from "./budget";
 import { RuntimeFailure } from "./errors";
+import { goLog, goPow } from "./go-math";
 import { JArray, JObject, toStringValue, typeName, type Value } from "./values";
 
 /**
@@ -7,7 +8,8 @@ import { JArray, JObject, toStringValue, typeName, type Value } from "./values";
  * standard library's own `format` (stdlib/std.jsonnet, `format(str, vals)`:
  * parse_codes, format_code, render_int, render_hex, render_float_dec,
  * render_float_sci, format_codes_arr/format_codes_obj). The arithmetic is
- * the same IEEE double arithmetic, in the same order, so digits match.
+ * the same IEEE double arithmetic, in the same order, with Go's `math.Pow` and
+ * `math.Log` (go-math.ts) where std.jsonnet calls std.pow and std.log, so digits match.
  */
 
 interface Flags {
@@ -166,7 +168,7 @@ function renderFloatDec(
 ): string {
   const abs = Math.abs(n);
   // std.jsonnet's std.pow(10, prec): a double past its range is go-jsonnet's "Overflow".
-  const denominator = Math.pow(10, prec);
+  const denominator = goPow(10, prec);
   if (!Number.isFinite(denominator)) throw new RuntimeFailure("Overflow");
   const numerator = abs * denominator + 0.5;
   const whole = Math.sign(abs) * Math.floor(numerator / denominator);
@@ -189,10 +191,10 @@ function renderFloatSci(
   caps: boolean,
   prec: number,
 ): string {
-  const exponent = n === 0 ? 0 : Math.floor(Math.log(Math.abs(n)) / Math.log(10));
+  const exponent = n === 0 ? 0 : Math.floor(goLog(Math.abs(n)) / goLog(10));
   const suffix = (caps ? "E" : "e") + renderInt(exponent < 0, Math.abs(exponent), 3, 0, false, true, 10, "");
   // 10^-324 is 0 in doubles; std.jsonnet divides in two steps there.
-  const mantissa = exponent === -324 ? (n * 10) / Math.pow(10, exponent + 1) : n / Math.pow(10, exponent);
+  const mantissa = exponent === -324 ? (n * 10) / goPow(10, exponent + 1) : n / goPow(10, exponent);
   return renderFloatDec(mantissa, zeroPad - length(suffix), blank, plus, ensurePt, trailing, prec) + suffix;
 }
 
@@ -223,7 +225,7 @@ function formatCode(value: Value, code: Code, fw: number, precOrNull: number | n
     case "e":
       return renderFloatSci(value, zp, flags.blank, flags.plus, flags.alt, true, code.caps, fpprec);
     default: {
-      const exponent = value !== 0 ? Math.floor(Math.log(Math.abs(value)) / Math.log(10)) : 0;
+      const exponent = value !== 0 ? Math.floor(goLog(Math.abs(value)) / goLog(10)) : 0;
       if (exponent < -4 || exponent >= fpprec) {
         return renderFloatSci(value, zp, flags.blank, flags.plus, flags.alt, flags.alt, code.caps, fpprec - 1);
       }

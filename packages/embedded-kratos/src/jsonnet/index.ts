@@ -4,7 +4,7 @@ import { Env, Evaluator, matchArguments } from "./evaluate";
 import { parse } from "./parser";
 import { checkStatic } from "./resolve";
 import { createStd } from "./std";
-import { fromJson, JFunction, manifest, manifestJsonText, Thunk, type Value } from "./values";
+import { fromJson, JFunction, manifest, manifestJsonText, Thunk, type ManifestTrace, type Value } from "./values";
 
 /**
  * Jsonnet for Kratos' data mappers (OIDC claims mappers, web hook bodies,
@@ -39,7 +39,7 @@ export interface JsonnetOptions {
  * Kratos uses the text itself; a JavaScript object cannot keep go-jsonnet's key order for keys like "1".
  */
 export function evaluateJsonnetText(source: string, options: JsonnetOptions): string {
-  return run(source, options, (value) => `${manifestJsonText(value)}\n`);
+  return run(source, options, (value, trace) => `${manifestJsonText(value, "   ", "\n", trace)}\n`);
 }
 
 /** Evaluates a Jsonnet program to its JSON value (objects with hidden and null-named fields removed, as the manifester does). */
@@ -47,7 +47,12 @@ export function evaluateJsonnet(source: string, options: JsonnetOptions): unknow
   return run(source, options, manifest);
 }
 
-function run<T>(source: string, options: JsonnetOptions, output: (value: Value) => T): T {
+/**
+ * go-jsonnet's evaluate/evaluateAux: the program runs in a frame placed at `During evaluation`, a top-level function
+ * is called from `Top-level function call`, and the result is manifested from `During manifestation`; those are the
+ * outermost lines of every stack trace.
+ */
+function run<T>(source: string, options: JsonnetOptions, output: (value: Value, trace: ManifestTrace) => T): T {
   const filename = options.filename ?? "<mapper>";
   const ast = parse(source, filename);
   checkStatic(ast);
@@ -64,19 +69,24 @@ function run<T>(source: string, options: JsonnetOptions, output: (value: Value) 
       trace: options.trace ?? (() => undefined),
     });
     const root = new Env(new Map([["std", Thunk.of(std)]]), undefined);
-    let result = evaluator.evaluate(ast, root);
+    const stack = evaluator.stack;
+    let result = stack.at({ message: "During evaluation" }, () => stack.frame(() => evaluator.evaluate(ast, root, true)));
     if (result instanceof JFunction) {
+      const fn = result;
       const named = new Map(Object.entries(options.tlas ?? {}).map(([name, data]) => [name, Thunk.of(fromJson(data))]));
-      result = evaluator.call(result, { positional: [], named });
+      result = stack.at({ message: "Top-level function call" }, () => evaluator.call(fn, { positional: [], named }));
     }
-    return output(result);
+    const value = result;
+    const trace: ManifestTrace = { value: (fn) => stack.frame(fn), at: (message, fn) => stack.at({ message }, fn) };
+    return stack.at({ message: "During manifestation" }, () => output(value, trace));
   } catch (error) {
     if (error instanceof RuntimeFailure) throw toJsonnetError(error);
     // Kratos wraps what its worker pool answers in "jsonnetsecure: eval: …".
     if (error instanceof BudgetExceeded)
       throw new JsonnetError(`jsonnetsecure: eval: ${error.message}`, { kind: "limit", reason: error.message });
+    // JavaScript's own stack ran out first (deep tailstrict recursion): the same first line as go-jsonnet's.
     if (error instanceof RangeError && /call stack/i.test(error.message))
-      throw new JsonnetError("RUNTIME ERROR: max stack frames exceeded.", { reason: "max stack frames exceeded." });
+      throw new JsonnetError("RUNTIME ERROR: max stack frames exceeded.\n", { reason: "max stack frames exceeded." });
     // Invalid string or array length: the value outgrew what the process can hold.
     if (error instanceof RangeError)
       throw new JsonnetError(`jsonnetsecure: eval: ${error.message}`, { kind: "limit", reason: error.message });

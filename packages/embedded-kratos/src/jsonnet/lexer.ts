@@ -13,6 +13,8 @@ export interface Token {
   /** A `|||` text block (go-jsonnet refuses these as import paths). */
   block?: true;
   loc: SourceLocation;
+  /** Just past the token's last character (go-jsonnet's token ranges end there). */
+  end: { line: number; column: number };
 }
 
 const KEYWORDS = new Set([
@@ -74,16 +76,25 @@ export function tokenize(source: string, filename: string): Token[] {
   const tokens: Token[] = [];
   let pos = 0;
   let line = 1;
-  let lineStart = 0;
-  const here = (at = pos): SourceLocation => ({ filename, line, column: at - lineStart + 1 });
+  // go-jsonnet counts columns in UTF-8 bytes (a surrogate pair's two halves make its four).
+  let column = 1;
+  const here = (): SourceLocation => ({ filename, line, column });
   const advance = (n: number) => {
     for (let i = 0; i < n; i++) {
-      if (source[pos] === "\n") {
+      const code = source.charCodeAt(pos);
+      if (code === 10) {
         line++;
-        lineStart = pos + 1;
+        column = 1;
+      } else {
+        column += code < 0x80 ? 1 : code < 0x800 || (code >= 0xd800 && code <= 0xdfff) ? 2 : 3;
       }
       pos++;
     }
+  };
+
+  const emit = (token: Omit<Token, "end">, length: number) => {
+    advance(length);
+    tokens.push({ ...token, end: { line, column } });
   };
 
   while (pos < source.length) {
@@ -108,50 +119,43 @@ export function tokenize(source: string, filename: string): Token[] {
       let end = pos;
       while (end < source.length && isIdPart(source[end] ?? "")) end++;
       const text = source.slice(pos, end);
-      tokens.push({ kind: KEYWORDS.has(text) ? "keyword" : "identifier", text, loc });
-      advance(end - pos);
+      emit({ kind: KEYWORDS.has(text) ? "keyword" : "identifier", text, loc }, end - pos);
       continue;
     }
     if (isDigit(c)) {
       const match = /^(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/.exec(source.slice(pos));
       const text = match?.[0] ?? c;
       if (isDigit(source[pos + text.length] ?? "")) throw staticError(`Couldn't lex number, junk after '${text}'`, loc);
-      tokens.push({ kind: "number", text, value: Number(text), loc });
-      advance(text.length);
+      emit({ kind: "number", text, value: Number(text), loc }, text.length);
       continue;
     }
     if (c === '"' || c === "'") {
       const { value, length } = readQuoted(source, pos, loc);
-      tokens.push({ kind: "string", text: value, loc });
-      advance(length);
+      emit({ kind: "string", text: value, loc }, length);
       continue;
     }
     if (c === "@" && (source[pos + 1] === '"' || source[pos + 1] === "'")) {
       const { value, length } = readVerbatim(source, pos, loc);
-      tokens.push({ kind: "string", text: value, loc });
-      advance(length);
+      emit({ kind: "string", text: value, loc }, length);
       continue;
     }
     if (source.startsWith("|||", pos)) {
       const { value, length } = readTextBlock(source, pos, loc);
-      tokens.push({ kind: "string", text: value, block: true, loc });
-      advance(length);
+      emit({ kind: "string", text: value, block: true, loc }, length);
       continue;
     }
     if (SYMBOLS.has(c)) {
-      tokens.push({ kind: "symbol", text: c, loc });
-      advance(1);
+      emit({ kind: "symbol", text: c, loc }, 1);
       continue;
     }
     const op = OPERATORS.find((candidate) => source.startsWith(candidate, pos));
     if (op) {
-      tokens.push({ kind: "operator", text: op, loc });
-      advance(op.length);
+      emit({ kind: "operator", text: op, loc }, op.length);
       continue;
     }
     throw staticError(`Could not lex the character '${c}'`, loc);
   }
-  tokens.push({ kind: "eof", text: "end of file", loc: here() });
+  tokens.push({ kind: "eof", text: "end of file", loc: here(), end: { line, column } });
   return tokens;
 }
 

@@ -1,8 +1,24 @@
 import type { BinaryOp, Bind, CompSpec, Field, FieldName, Node, Param, UnaryOp, Visibility } from "./ast";
-import { staticError, type SourceLocation } from "./errors";
+import { staticError, type SourceLocation, type SourceRange } from "./errors";
+import { addContext } from "./context";
 import { tokenize, type Token } from "./lexer";
 
-/** Jsonnet's grammar (spec "Abstract Syntax") with go-jsonnet's operator precedences; imports are refused. */
+/**
+ * Jsonnet's grammar (spec "Abstract Syntax") with go-jsonnet's operator precedences; imports are refused. Each node
+ * gets go-jsonnet's extent (parser.go locFromTokens / locFromTokenAST): from the first token of the expression (an
+ * opening parenthesis included) to just past its last token; a parenthesised expression keeps its own extent, as
+ * go-jsonnet's desugarer drops the Parens node.
+ */
+
+type End = { endLine: number; endColumn: number };
+const tokenEnd = (token: Token): End => ({ endLine: token.end.line, endColumn: token.end.column });
+const span = (begin: SourceLocation, end: End): SourceRange => ({
+  filename: begin.filename,
+  line: begin.line,
+  column: begin.column,
+  endLine: end.endLine,
+  endColumn: end.endColumn,
+});
 
 /** Binding strength: lower binds tighter (go-jsonnet's precedence table). */
 const BINARY_PRECEDENCE: Record<BinaryOp, number> = {
@@ -34,12 +50,19 @@ export function parse(source: string, filename: string): Node {
   const parser = new Parser(tokenize(source, filename));
   const node = parser.expr(MAX_PRECEDENCE);
   parser.expectEnd();
+  addContext(node, "$", "anonymous");
   return node;
 }
 
 class Parser {
   private pos = 0;
+  /** The extent of a parenthesised expression, parentheses included: what an enclosing node's extent runs to. */
+  private readonly parenthesised = new WeakMap<Node, SourceRange>();
   constructor(private readonly tokens: Token[]) {}
+
+  private endOf(node: Node): End {
+    return this.parenthesised.get(node) ?? node.loc;
+  }
 
   private peek(offset = 0): Token {
     return this.tokens[Math.min(this.pos + offset, this.tokens.length - 1)] as Token;
@@ -75,6 +98,7 @@ class Parser {
 
   expr(precedence: number): Node {
     const token = this.peek();
+    const begin = token.loc;
     if (token.kind === "keyword") {
       switch (token.text) {
         case "local":
@@ -83,9 +107,11 @@ class Parser {
           return this.conditional();
         case "function":
           return this.functionLiteral();
-        case "error":
+        case "error": {
           this.next();
-          return { kind: "error", expr: this.expr(MAX_PRECEDENCE), loc: token.loc };
+          const expr = this.expr(MAX_PRECEDENCE);
+          return { kind: "error", expr, loc: span(begin, this.endOf(expr)) };
+        }
         case "assert":
           return this.assertion();
         case "import":
@@ -99,9 +125,10 @@ class Parser {
     let left: Node;
     if (token.kind === "operator" && UNARY_OPS.has(token.text) && precedence >= UNARY_PRECEDENCE) {
       this.next();
-      left = { kind: "unary", op: token.text as UnaryOp, operand: this.expr(UNARY_PRECEDENCE), loc: token.loc };
+      const operand = this.expr(UNARY_PRECEDENCE);
+      left = { kind: "unary", op: token.text as UnaryOp, operand, loc: span(begin, this.endOf(operand)) };
     } else {
-      left = this.postfix(this.primary());
+      left = this.postfix(this.primary(), begin);
     }
     for (;;) {
       const op = this.peek();
@@ -111,33 +138,34 @@ class Parser {
       if (opPrecedence > precedence) return left;
       this.next();
       if (text === "in" && this.is("super")) {
-        this.next();
-        left = { kind: "inSuper", field: left, loc: op.loc };
+        const superToken = this.next();
+        left = { kind: "inSuper", field: left, loc: span(begin, tokenEnd(superToken)) };
         continue;
       }
       // Left associative: the right operand binds strictly tighter.
       const right = this.expr(opPrecedence - 1);
-      left = { kind: "binary", op: text as BinaryOp, left, right, loc: op.loc };
+      left = { kind: "binary", op: text as BinaryOp, left, right, loc: span(begin, this.endOf(right)) };
     }
   }
 
   /** go-jsonnet's parser (parser.go, tokenImport): the path must be a string literal other than a text block. */
   private importExpression(keyword: "import" | "importstr" | "importbin"): Node {
-    const loc = this.next().loc;
+    const begin = this.next().loc;
     const first = this.peek();
     const path = this.expr(MAX_PRECEDENCE);
     if (path.kind !== "string") throw staticError("Computed imports are not allowed", path.loc);
     if (first.block) throw staticError("Block string literals not allowed in imports", path.loc);
-    return { kind: "import", keyword, path: path.value, loc };
+    return { kind: "import", keyword, path: path.value, loc: span(begin, this.endOf(path)) };
   }
 
   private local(): Node {
-    const loc = this.next().loc;
+    const begin = this.next().loc;
     const binds: Bind[] = [];
     do binds.push(this.bind());
     while (this.accept(","));
     this.expect(";", "after local bindings");
-    return { kind: "local", binds, body: this.expr(MAX_PRECEDENCE), loc };
+    const body = this.expr(MAX_PRECEDENCE);
+    return { kind: "local", binds, body, loc: span(begin, this.endOf(body)) };
   }
 
   private bind(): Bind {
@@ -161,31 +189,33 @@ class Parser {
   }
 
   private conditional(): Node {
-    const loc = this.next().loc;
+    const begin = this.next().loc;
     const cond = this.expr(MAX_PRECEDENCE);
     this.expect("then", "in a conditional");
     const then = this.expr(MAX_PRECEDENCE);
     const otherwise = this.accept("else") ? this.expr(MAX_PRECEDENCE) : undefined;
-    return { kind: "if", cond, then, else: otherwise, loc };
+    return { kind: "if", cond, then, else: otherwise, loc: span(begin, this.endOf(otherwise ?? then)) };
   }
 
   private functionLiteral(): Node {
-    const loc = this.next().loc;
+    const begin = this.next().loc;
     const params = this.params();
-    return { kind: "function", params, body: this.expr(MAX_PRECEDENCE), loc };
+    const body = this.expr(MAX_PRECEDENCE);
+    return { kind: "function", params, body, loc: span(begin, this.endOf(body)) };
   }
 
   private assertion(): Node {
-    const loc = this.next().loc;
+    const begin = this.next().loc;
     const cond = this.expr(MAX_PRECEDENCE);
     const message = this.accept(":") ? this.expr(MAX_PRECEDENCE) : undefined;
     this.expect(";", "after an assertion");
-    return { kind: "assert", cond, message, rest: this.expr(MAX_PRECEDENCE), loc };
+    const rest = this.expr(MAX_PRECEDENCE);
+    return { kind: "assert", cond, message, rest, loc: span(begin, this.endOf(rest)) };
   }
 
   private primary(): Node {
     const token = this.next();
-    const loc = token.loc;
+    const loc = span(token.loc, tokenEnd(token));
     switch (token.kind) {
       case "number":
         return { kind: "number", value: token.value ?? 0, loc };
@@ -203,64 +233,70 @@ class Parser {
           case "self":
             return { kind: "self", loc };
           case "super":
-            return this.superIndex(loc);
+            return this.superIndex(token.loc);
         }
         break;
       case "symbol":
         if (token.text === "$") return { kind: "dollar", loc };
         if (token.text === "(") {
           const inner = this.expr(MAX_PRECEDENCE);
-          this.expect(")", "to close a parenthesis");
+          const close = this.expect(")", "to close a parenthesis");
+          this.parenthesised.set(inner, span(token.loc, tokenEnd(close)));
           return inner;
         }
-        if (token.text === "[") return this.array(loc);
-        if (token.text === "{") return this.object(loc);
+        if (token.text === "[") return this.array(token.loc);
+        if (token.text === "{") return this.object(token.loc);
         break;
     }
     throw staticError(`Unexpected: ${describe(token)} while parsing terminal`, loc);
   }
 
   private superIndex(loc: SourceLocation): Node {
+    // go-jsonnet's SuperIndex spans the `super` keyword only.
+    const range = span(loc, tokenEnd(this.tokens[this.pos - 1] as Token));
     if (this.accept(".")) {
       const name = this.identifier("after super.");
-      return { kind: "superIndex", index: { kind: "string", value: name, loc }, loc };
+      return { kind: "superIndex", index: { kind: "string", value: name, loc: range }, loc: range, dot: true };
     }
     if (this.accept("[")) {
       const index = this.expr(MAX_PRECEDENCE);
       this.expect("]", "to close super[");
-      return { kind: "superIndex", index, loc };
+      return { kind: "superIndex", index, loc: range };
     }
     throw staticError("Expected . or [ after super", loc);
   }
 
-  private postfix(start: Node): Node {
+  private postfix(start: Node, begin: SourceLocation): Node {
     let node = start;
     for (;;) {
       const token = this.peek();
-      const loc = token.loc;
       if (this.accept(".")) {
+        const id = this.peek();
         const name = this.identifier("after .");
-        node = { kind: "index", target: node, index: { kind: "string", value: name, loc }, loc };
+        const range = span(begin, tokenEnd(id));
+        node = { kind: "index", target: node, index: { kind: "string", value: name, loc: range }, loc: range, dot: true };
       } else if (this.accept("[")) {
-        node = this.indexOrSlice(node, loc);
+        node = this.indexOrSlice(node, begin, token.loc);
       } else if (this.accept("(")) {
-        node = this.call(node, loc);
+        node = this.call(node, begin);
       } else if (this.is("{")) {
-        // `e { ... }` is `e + { ... }`.
+        // `e { ... }` is `e + { ... }` (ApplyBrace).
         this.next();
-        node = { kind: "binary", op: "+", left: node, right: this.object(loc), loc };
+        const right = this.object(token.loc);
+        node = { kind: "binary", op: "+", left: node, right, loc: span(begin, right.loc) };
       } else {
         return node;
       }
     }
   }
 
-  private indexOrSlice(target: Node, loc: SourceLocation): Node {
+  private indexOrSlice(target: Node, begin: SourceLocation, loc: SourceLocation): Node {
     const part = () => (this.is(":") || this.is("::") || this.is("]") ? undefined : this.expr(MAX_PRECEDENCE));
     const first = part();
-    if (this.accept("]")) {
+    if (this.is("]")) {
+      const close = this.next();
       if (!first) throw staticError("Expected an index expression", loc);
-      return { kind: "index", target, index: first, loc };
+      return { kind: "index", target, index: first, loc: span(begin, tokenEnd(close)) };
     }
     let end: Node | undefined;
     let step: Node | undefined;
@@ -271,11 +307,11 @@ class Parser {
       end = part();
       if (this.accept(":")) step = part();
     }
-    this.expect("]", "to close a slice");
-    return { kind: "slice", target, begin: first, end, step, loc };
+    const close = this.expect("]", "to close a slice");
+    return { kind: "slice", target, begin: first, end, step, loc: span(begin, tokenEnd(close)) };
   }
 
-  private call(target: Node, loc: SourceLocation): Node {
+  private call(target: Node, begin: SourceLocation): Node {
     const positional: Node[] = [];
     const named: { name: string; value: Node }[] = [];
     while (!this.is(")")) {
@@ -289,9 +325,9 @@ class Parser {
       }
       if (!this.accept(",")) break;
     }
-    this.expect(")", "to end a function call");
-    this.accept("tailstrict");
-    return { kind: "apply", target, positional, named, loc };
+    const close = this.expect(")", "to end a function call");
+    const tailstrict = this.accept("tailstrict");
+    return { kind: "apply", target, positional, named, tailstrict, loc: span(begin, tokenEnd(close)) };
   }
 
   private array(loc: SourceLocation): Node {
@@ -301,14 +337,14 @@ class Parser {
       if (this.is("for")) {
         if (elements.length) throw staticError("Array comprehension must have exactly one element expression", loc);
         const specs = this.compSpecs();
-        this.expect("]", "to end an array comprehension");
-        return { kind: "arrayComp", body: element, specs, loc };
+        const close = this.expect("]", "to end an array comprehension");
+        return { kind: "arrayComp", body: element, specs, loc: span(loc, tokenEnd(close)) };
       }
       elements.push(element);
       if (!this.accept(",")) break;
     }
-    this.expect("]", "to end an array");
-    return { kind: "array", elements, loc };
+    const close = this.expect("]", "to end an array");
+    return { kind: "array", elements, loc: span(loc, tokenEnd(close)) };
   }
 
   private compSpecs(): CompSpec[] {
@@ -328,28 +364,30 @@ class Parser {
 
   private object(loc: SourceLocation): Node {
     const locals: Bind[] = [];
-    const asserts: { cond: Node; message?: Node }[] = [];
+    const asserts: { cond: Node; message?: Node; loc: SourceRange }[] = [];
     const fields: Field[] = [];
     while (!this.is("}")) {
       if (this.accept("local")) {
         locals.push(this.bind());
-      } else if (this.accept("assert")) {
+      } else if (this.is("assert")) {
+        const begin = this.next().loc;
         const cond = this.expr(MAX_PRECEDENCE);
-        asserts.push({ cond, message: this.accept(":") ? this.expr(MAX_PRECEDENCE) : undefined });
+        const message = this.accept(":") ? this.expr(MAX_PRECEDENCE) : undefined;
+        asserts.push({ cond, message, loc: span(begin, this.endOf(message ?? cond)) });
       } else {
         fields.push(this.field());
       }
       if (this.is("for")) return this.objectComprehension(loc, locals, asserts, fields);
       if (!this.accept(",")) break;
     }
-    this.expect("}", "to end an object");
+    const close = this.expect("}", "to end an object");
     const seen = new Set<string>();
     for (const field of fields) {
       if (field.name.kind !== "fixed") continue;
       if (seen.has(field.name.name)) throw staticError(`Duplicate field: ${field.name.name}`, loc);
       seen.add(field.name.name);
     }
-    return { kind: "object", locals, asserts, fields, loc };
+    return { kind: "object", locals, asserts, fields, loc: span(loc, tokenEnd(close)) };
   }
 
   private objectComprehension(loc: SourceLocation, locals: Bind[], asserts: unknown[], fields: Field[]): Node {
@@ -358,9 +396,17 @@ class Parser {
       throw staticError("Object comprehension needs exactly one field, with a computed [name]", loc);
     }
     const specs = this.compSpecs();
-    this.expect("}", "to end an object comprehension");
+    const close = this.expect("}", "to end an object comprehension");
     if (field.visibility !== "inherit") throw staticError("Object comprehensions cannot have hidden fields", loc);
-    return { kind: "objectComp", locals, key: field.name.expr, value: field.body, plus: field.plus, specs, loc };
+    return {
+      kind: "objectComp",
+      locals,
+      key: field.name.expr,
+      value: field.body,
+      plus: field.plus,
+      specs,
+      loc: span(loc, tokenEnd(close)),
+    };
   }
 
   private field(): Field {

@@ -1,5 +1,7 @@
 import { RuntimeFailure } from "./errors";
 import { format } from "./format";
+import { goExp, goFrexp, goHypot, goLog, goPow } from "./go-math";
+import { goAcos, goAsin, goAtan, goAtan2, goCos, goSin, goTan } from "./go-trig";
 import { charOf, codePoints, str, type Definitions } from "./std-support";
 import { typeName, type Value } from "./values";
 
@@ -27,22 +29,6 @@ const lift2 = (params: [string, string], f: (x: number, y: number) => number) =>
 function roundHalfAway(x: number): number {
   const t = Math.trunc(x);
   return Math.abs(x - t) >= 0.5 ? t + Math.sign(x) : t;
-}
-
-/** Go's math.Frexp: x = mantissa × 2^exponent with |mantissa| in [0.5, 1). */
-function frexp(x: number): [number, number] {
-  if (x === 0 || !Number.isFinite(x)) return [x, 0];
-  let exponent = Math.max(-1073, Math.floor(Math.log2(Math.abs(x))) + 1);
-  let mantissa = x * Math.pow(2, -exponent);
-  while (Math.abs(mantissa) < 0.5) {
-    mantissa *= 2;
-    exponent--;
-  }
-  while (Math.abs(mantissa) >= 1) {
-    mantissa /= 2;
-    exponent++;
-  }
-  return [mantissa, exponent];
 }
 
 const modulo = (x: number, y: number): number => {
@@ -82,21 +68,27 @@ export function mathDefinitions(): Definitions {
     floor: lift1(Math.floor),
     ceil: lift1(Math.ceil),
     sqrt: lift1(Math.sqrt),
-    hypot: lift2(["x", "y"], Math.hypot),
-    sin: lift1(Math.sin),
-    cos: lift1(Math.cos),
-    tan: lift1(Math.tan),
-    asin: lift1(Math.asin),
-    acos: lift1(Math.acos),
-    atan: lift1(Math.atan),
-    atan2: lift2(["y", "x"], Math.atan2),
-    log: lift1(Math.log),
-    log2: { params: ["x"], body: ([x]) => checked(checked(Math.log(getNumber(x))) / Math.log(2)) },
-    log10: { params: ["x"], body: ([x]) => checked(checked(Math.log(getNumber(x))) / Math.log(10)) },
-    exp: lift1(Math.exp),
-    pow: lift2(["x", "n"], Math.pow),
-    mantissa: lift1((x) => frexp(x)[0]),
-    exponent: lift1((x) => frexp(x)[1]),
+    // Go's math, as go-jsonnet's builtins call it (go-math.ts, go-trig.ts): bit for bit what Kratos computes.
+    hypot: lift2(["x", "y"], goHypot),
+    sin: lift1(goSin),
+    cos: lift1(goCos),
+    tan: lift1(goTan),
+    asin: lift1(goAsin),
+    acos: lift1(goAcos),
+    atan: lift1(goAtan),
+    atan2: lift2(["y", "x"], goAtan2),
+    log: lift1(goLog),
+    // std.jsonnet: std.log(x) / std.log(2) (and 10), each std.log checked.
+    log2: { params: ["x"], body: ([x]) => checked(checked(goLog(getNumber(x))) / goLog(2)) },
+    log10: { params: ["x"], body: ([x]) => checked(checked(goLog(getNumber(x))) / goLog(10)) },
+    // builtinExp: an underflow to 0 of a positive argument counts as an overflow.
+    exp: lift1((x) => {
+      const result = goExp(x);
+      return result === 0 && x > 0 ? Infinity : result;
+    }),
+    pow: lift2(["x", "n"], goPow),
+    mantissa: lift1((x) => goFrexp(x)[0]),
+    exponent: lift1((x) => goFrexp(x)[1]),
     round: lift1(roundHalfAway),
     isEven: { params: ["x"], body: ([x]) => Math.trunc(getNumber(x)) % 2 === 0 },
     isOdd: { params: ["x"], body: ([x]) => Math.abs(Math.trunc(getNumber(x)) % 2) === 1 },

@@ -21,7 +21,8 @@ export class Thunk {
   }
   get(): Value {
     if (this.state === "done") return this.result;
-    if (this.state === "running") throw new RuntimeFailure("max stack frames exceeded (a value depends on itself)");
+    // go-jsonnet recurses until its 500 frames run out; the first line of its message is the same.
+    if (this.state === "running") throw new RuntimeFailure("max stack frames exceeded.");
     this.state = "running";
     try {
       this.result = (this.compute as () => Value)();
@@ -41,6 +42,8 @@ export class JArray {
 export interface CallArgs {
   positional: Thunk[];
   named: Map<string, Thunk>;
+  /** Written `f(…) tailstrict`: arguments computed first, and the call's frame may be replaced by a tail call. */
+  tailstrict?: boolean;
 }
 
 export class JFunction {
@@ -196,24 +199,41 @@ export function checkedNumber(x: number): number {
   return x;
 }
 
+/**
+ * How the program's result is manifested shows in go-jsonnet's stack traces (interpreter.go manifestJSON): each value
+ * gets a frame of its own, and evaluation is placed at `Array element <i>`, `Checking object assertions` or
+ * `Field "<name>"` while an element or field is computed. The evaluator supplies these; other callers need none.
+ */
+export interface ManifestTrace {
+  value<T>(fn: () => T): T;
+  at<T>(message: string, fn: () => T): T;
+}
+
+const UNTRACED: ManifestTrace = { value: (fn) => fn(), at: (_message, fn) => fn() };
+
 /** A value as JSON text in go-jsonnet's layout: sorted keys, 3-space indent, or one line (`, ` between items) when `newline` is empty. */
-export function manifestJsonText(value: Value, indent = "   ", newline = "\n"): string {
-  const render = (v: Value, current: string): string => {
-    if (v === null || typeof v === "boolean") return String(v);
-    if (typeof v === "number") return formatNumber(v);
-    if (typeof v === "string") return quoteJson(v);
-    if (v instanceof JFunction) throw new RuntimeFailure("couldn't manifest function as JSON");
-    const inner = current + indent;
-    if (v instanceof JArray) {
-      if (!v.elements.length) return "[ ]";
-      return `[${newline}${v.elements.map((e) => inner + render(e.get(), inner)).join(newline ? `,${newline}` : ", ")}${newline}${current}]`;
-    }
-    v.checkAsserts();
-    const names = v.visibleFields().sort(compareStrings);
-    if (!names.length) return "{ }";
-    const body = names.map((name) => `${inner}${quoteJson(name)}: ${render(v.get(name), inner)}`).join(newline ? `,${newline}` : ", ");
-    return `{${newline}${body}${newline}${current}}`;
-  };
+export function manifestJsonText(value: Value, indent = "   ", newline = "\n", trace: ManifestTrace = UNTRACED): string {
+  const render = (v: Value, current: string): string =>
+    trace.value(() => {
+      if (v === null || typeof v === "boolean") return String(v);
+      if (typeof v === "number") return formatNumber(v);
+      if (typeof v === "string") return quoteJson(v);
+      if (v instanceof JFunction) throw new RuntimeFailure("couldn't manifest function as JSON");
+      const inner = current + indent;
+      const separator = newline ? `,${newline}` : ", ";
+      if (v instanceof JArray) {
+        if (!v.elements.length) return "[ ]";
+        const items = v.elements.map((e, i) => trace.at(`Array element ${i}`, () => inner + render(e.get(), inner)));
+        return `[${newline}${items.join(separator)}${newline}${current}]`;
+      }
+      trace.at("Checking object assertions", () => v.checkAsserts());
+      const names = v.visibleFields().sort(compareStrings);
+      if (!names.length) return "{ }";
+      const body = names.map((name) =>
+        trace.at(`Field ${JSON.stringify(name)}`, () => `${inner}${quoteJson(name)}: ${render(v.get(name), inner)}`),
+      );
+      return `{${newline}${body.join(separator)}${newline}${current}}`;
+    });
   return render(value, "");
 }
 
@@ -276,14 +296,18 @@ export function plus(left: Value, right: Value): Value {
 }
 
 /** The program's result as plain JSON-compatible data: hidden fields dropped, object keys in go-jsonnet's (sorted) order. */
-export function manifest(value: Value): unknown {
-  if (value === null || typeof value !== "object") return value;
-  if (value instanceof JFunction) throw new RuntimeFailure("couldn't manifest function as JSON");
-  if (value instanceof JArray) return value.elements.map((e) => manifest(e.get()));
-  value.checkAsserts();
-  const out: Record<string, unknown> = {};
-  for (const name of value.visibleFields().sort(compareStrings)) out[name] = manifest(value.get(name));
-  return out;
+export function manifest(value: Value, trace: ManifestTrace = UNTRACED): unknown {
+  return trace.value(() => {
+    if (value === null || typeof value !== "object") return value;
+    if (value instanceof JFunction) throw new RuntimeFailure("couldn't manifest function as JSON");
+    if (value instanceof JArray) return value.elements.map((e, i) => trace.at(`Array element ${i}`, () => manifest(e.get(), trace)));
+    trace.at("Checking object assertions", () => value.checkAsserts());
+    const out: Record<string, unknown> = {};
+    for (const name of value.visibleFields().sort(compareStrings)) {
+      out[name] = trace.at(`Field ${JSON.stringify(name)}`, () => manifest(value.get(name), trace));
+    }
+    return out;
+  });
 }
 
 /** Host data (parsed JSON) as Jsonnet values; `undefined` members are skipped as JSON.stringify would. */

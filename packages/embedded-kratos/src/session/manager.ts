@@ -12,6 +12,7 @@ import { type AuthenticationMethod, isSessionActive, type Session, type SessionD
 /** uuid.Nil: the id of a device Kratos appends in memory without storing it. */
 const NIL_UUID = "00000000-0000-0000-0000-000000000000";
 import { hashToken, newLogoutToken, newSessionToken } from "./tokens";
+import { now as timeNow } from "../clock/clock";
 
 export interface IssuedSession {
   session: Session;
@@ -30,7 +31,8 @@ export class SessionManager {
   }
 
   async issue(ctx: HttpContext, identity: Identity, methods: AuthenticationMethod[]): Promise<IssuedSession> {
-    const now = new Date();
+    // manager_http.go ActivateSession: time.Now().UTC(), answered with its nanoseconds (stored with microseconds).
+    const now = timeNow();
     const token = newSessionToken();
     const session: Session = {
       id: randomUUID(),
@@ -40,7 +42,7 @@ export class SessionManager {
       authenticationMethods: methods,
       authenticatedAt: now,
       issuedAt: now,
-      expiresAt: new Date(now.getTime() + this.config.session.lifespan),
+      expiresAt: now.add(this.config.session.lifespan),
       devices: [],
       identity,
     };
@@ -60,14 +62,15 @@ export class SessionManager {
    * the stored session keeps its own (persistence/sql/persister_session.go).
    */
   async activateExisting(ctx: HttpContext, current: Session, methods: AuthenticationMethod[]): Promise<Session> {
-    const now = new Date();
+    // manager_http.go ActivateSession: time.Now().UTC(), answered with its nanoseconds (stored with microseconds).
+    const now = timeNow();
     const session: Session = {
       ...current,
       active: true,
       authenticationMethods: [...current.authenticationMethods, ...methods],
       authenticatedAt: now,
       issuedAt: now,
-      expiresAt: new Date(now.getTime() + this.config.session.lifespan),
+      expiresAt: now.add(this.config.session.lifespan),
       devices: [...current.devices, { ...this.deviceOf(ctx), id: NIL_UUID }],
     };
     session.aal = sessionAal(session.authenticationMethods);

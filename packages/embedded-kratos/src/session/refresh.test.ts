@@ -13,6 +13,13 @@ interface SessionJson {
 // session/manager_http.go ActivateSession (issued_at, authenticated_at, expires_at from now; SetSessionDeviceInformation
 // appends the request's device) followed by persistence/sql/persister_session.go UpsertSession, whose update of an
 // existing session excludes issued_at and writes no devices.
+/** Go's Truncate(time.Microsecond) of an RFC3339Nano text, as pgx stores it. */
+const toMicroseconds = (time: string) =>
+  time.replace(/\.(\d+)Z$/, (_, digits: string) => {
+    const kept = digits.slice(0, 6).replace(/0+$/, "");
+    return kept ? `.${kept}Z` : "Z";
+  });
+
 describe("a refresh login re-activates the session (ActivateSession + UpsertSession)", () => {
   let pg: TestPostgres;
   let kratos: TestKratos;
@@ -67,9 +74,10 @@ describe("a refresh login re-activates the session (ActivateSession + UpsertSess
     const whoami = (await (
       await fetch(`${kratos.publicUrl}/sessions/whoami`, { headers: { "X-Session-Token": token } })
     ).json()) as SessionJson;
-    expect(whoami.issued_at).toBe(first.session.issued_at);
-    expect(whoami.authenticated_at).toBe(refreshed.authenticated_at);
-    expect(whoami.expires_at).toBe(refreshed.expires_at);
+    // The login answers carry time.Now()'s nanoseconds; whoami reads Postgres' microseconds.
+    expect(whoami.issued_at).toBe(toMicroseconds(first.session.issued_at));
+    expect(whoami.authenticated_at).toBe(toMicroseconds(refreshed.authenticated_at));
+    expect(whoami.expires_at).toBe(toMicroseconds(refreshed.expires_at));
     expect(whoami.devices.map((d) => d.user_agent)).toEqual(["first-device"]);
   });
 });

@@ -2,6 +2,7 @@ import type { Identity, IdentityState } from "../identity/identity";
 import { BatchedLookup } from "@olympus/server-kit/batched-lookup";
 import type { Database } from "../storage/database";
 import type { AuthenticationMethod, Session, SessionDevice } from "./session";
+import { jsonTime } from "../clock/go-time";
 
 interface SessionRow {
   id: string;
@@ -314,16 +315,16 @@ function withIdentity(row: SessionWithIdentityRow): Session {
       via: a.via,
       verified: a.verified ?? false,
       status: a.status ?? "pending",
-      verifiedAt: a.verified_at ? new Date(a.verified_at) : null,
-      createdAt: new Date(a.created_at),
-      updatedAt: new Date(a.updated_at),
+      verifiedAt: a.verified_at ? jsonTime(a.verified_at) : null,
+      createdAt: jsonTime(a.created_at),
+      updatedAt: jsonTime(a.updated_at),
     })),
     recoveryAddresses: row.i_recovery.map((a) => ({
       id: a.id,
       value: a.value,
       via: a.via,
-      createdAt: new Date(a.created_at),
-      updatedAt: new Date(a.updated_at),
+      createdAt: jsonTime(a.created_at),
+      updatedAt: jsonTime(a.updated_at),
     })),
     credentials: {},
   };

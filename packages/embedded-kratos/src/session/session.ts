@@ -1,4 +1,5 @@
 import type { AuthenticatorAssuranceLevel, Identity } from "../identity/identity";
+import { goTimeString } from "../clock/go-time";
 
 /** One completed authentication step of a session (session.go AuthenticationMethod). */
 export interface AuthenticationMethod {
@@ -39,11 +40,11 @@ export function sessionToJson(session: Session, identityJson: Record<string, unk
   return {
     id: session.id,
     active: isSessionActive(session),
-    expires_at: session.expiresAt.toISOString(),
-    authenticated_at: session.authenticatedAt.toISOString(),
+    expires_at: goTimeString(session.expiresAt),
+    authenticated_at: goTimeString(session.authenticatedAt),
     authenticator_assurance_level: session.aal,
     authentication_methods: session.authenticationMethods,
-    issued_at: session.issuedAt.toISOString(),
+    issued_at: goTimeString(session.issuedAt),
     ...(identityJson ? { identity: identityJson } : {}),
     devices: session.devices,
   };

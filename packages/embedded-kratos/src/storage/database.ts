@@ -1,15 +1,17 @@
 import { createPgPool, PgDatabase } from "@olympus/server-kit/postgres";
+import { KratosPgClient, kratosTypes } from "./pg-time";
 
 export { isDatabaseUnavailable, isUniqueViolation, type Queryable } from "@olympus/server-kit/postgres";
 
 /**
  * Kratos' Postgres: the kit's pool (query, prepared statements,
  * transactions) opened from a Kratos DSN. Errors pass unchanged: the server
- * maps outages to its 503 (server.ts, isDatabaseUnavailable).
+ * maps outages to its 503 (server.ts, isDatabaseUnavailable). Times keep
+ * their microseconds both ways (pg-time.ts).
  */
 export class Database extends PgDatabase {
   constructor(dsn: string, max = 16) {
-    super(createPgPool(stripUnsupportedParams(dsn), { max, idleTimeoutMillis: 30_000 }));
+    super(createPgPool(stripUnsupportedParams(dsn), { max, idleTimeoutMillis: 30_000, types: kratosTypes, Client: KratosPgClient }));
   }
 }
 

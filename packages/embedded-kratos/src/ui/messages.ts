@@ -3,6 +3,7 @@
  * with their English texts. Strategies add their own ids in their folders.
  */
 import { goBigFloat as goFloat } from "../identity/jsonschema/go-format";
+import { goTimeString } from "../clock/go-time";
 
 export type MessageType = "info" | "error" | "success";
 
@@ -39,8 +40,8 @@ export const messages = {
     text: `You successfully recovered your account. Please change your password or set up an alternative login method (e.g. social sign in) within the next ${((privilegedUntil.getTime() - Date.now()) / 60_000).toFixed(2)} minutes.`,
     type: "success",
     context: {
-      privilegedSessionExpiresAt: privilegedUntil.toISOString(),
-      privileged_session_expires_at: privilegedUntil.toISOString(),
+      privilegedSessionExpiresAt: goTimeString(privilegedUntil),
+      privileged_session_expires_at: goTimeString(privilegedUntil),
       privileged_session_expires_at_unix: Math.floor(privilegedUntil.getTime() / 1000),
     },
   }),
@@ -124,7 +125,7 @@ export const messages = {
 function flowExpired(id: number, kind: string, expiredAt: Date): UiText {
   const minutes = (Date.now() - expiredAt.getTime()) / 60_000;
   return error(id, `The ${kind} flow expired ${minutes.toFixed(2)} minutes ago, please try again.`, {
-    expired_at: expiredAt.toISOString(),
+    expired_at: goTimeString(expiredAt),
     expired_at_unix: Math.floor(expiredAt.getTime() / 1000),
   });
 }

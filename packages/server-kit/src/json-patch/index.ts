@@ -1,1 +1,1 @@
-export { applyJsonPatch, JsonPatchError, parsePatch, type PatchJson, type PatchOperation } from "./json-patch";
+export { applyJsonPatch, JsonPatchError, parsePatch, parsePatchValue, type PatchJson, type PatchOperation } from "./json-patch";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyJsonPatch, JsonPatchError, parsePatch } from "./json-patch";
+import { applyJsonPatch, JsonPatchError, parsePatch, parsePatchValue } from "./json-patch";
 
 /**
  * oryx/jsonx/patch.go ApplyJSONPatch over evanphx/json-patch v5 (the texts
@@ -74,5 +74,15 @@ describe("oryx/jsonx/patch.go ApplyJSONPatch", () => {
       ),
     ).toBe("patch includes denied path: /secret/a");
     expect(apply(doc, [{ op: "add", path: "/secretive", value: 1 }])).toMatchObject({ secretive: 1 });
+  });
+
+  it("carries numbers kept as JSON.rawJSON through (json-patch keeps a value's json.RawMessage bytes)", () => {
+    const raw = JSON as unknown as { rawJSON(text: string): Parameters<typeof applyJsonPatch>[0] };
+    const ops = parsePatchValue([{ op: "add", path: "/a/n", value: { x: raw.rawJSON("2.50") } }], DENIED);
+    const out = applyJsonPatch({ a: { m: raw.rawJSON("1e2") } }, ops);
+    expect(JSON.stringify(out)).toBe(`{"a":{"m":1e2,"n":{"x":2.50}}}`);
+    expect(failure(() => parsePatchValue([raw.rawJSON("1.0")], DENIED))).toBe(
+      "json: cannot unmarshal number into Go value of type jsonpatch.Operation",
+    );
   });
 });

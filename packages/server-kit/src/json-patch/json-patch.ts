@@ -21,7 +21,33 @@ export interface PatchOperation {
   value?: Json;
 }
 
-const isObject = (v: unknown): v is JsonObject => typeof v === "object" && v !== null && !Array.isArray(v);
+/** JSON.rawJSON values: numbers a caller kept with their text (Go keeps a patch value's bytes as a json.RawMessage). */
+const isRawJson = (v: unknown): boolean => (JSON as unknown as { isRawJSON(value: unknown): boolean }).isRawJSON(v);
+const isObject = (v: unknown): v is JsonObject => typeof v === "object" && v !== null && !Array.isArray(v) && !isRawJson(v);
+
+/** A deep copy that keeps JSON.rawJSON numbers (structuredClone would turn them into plain objects). */
+function clone(value: Json): Json {
+  if (Array.isArray(value)) return value.map(clone);
+  if (!isObject(value)) return value;
+  const out: JsonObject = {};
+  for (const [key, item] of Object.entries(value))
+    Object.defineProperty(out, key, { value: clone(item), enumerable: true, writable: true, configurable: true });
+  return out;
+}
+
+/** How Go's UnmarshalTypeError names a parsed JSON value. */
+const goKind = (v: unknown) =>
+  v === null
+    ? "null"
+    : Array.isArray(v)
+      ? "array"
+      : isRawJson(v)
+        ? "number"
+        : typeof v === "boolean"
+          ? "bool"
+          : typeof v === "object"
+            ? "object"
+            : typeof v;
 const MISSING = "missing value";
 const INVALID_INDEX = "invalid index referenced";
 
@@ -160,15 +186,18 @@ export function parsePatch(body: string, deniedPaths: readonly RegExp[]): PatchO
   } catch {
     throw new JsonPatchError("invalid state detected");
   }
-  if (!Array.isArray(parsed))
-    throw new JsonPatchError(
-      `json: cannot unmarshal ${parsed === null ? "null" : typeof parsed === "object" ? "object" : typeof parsed === "boolean" ? "bool" : typeof parsed} into Go value of type jsonpatch.Patch`,
-    );
+  return parsePatchValue(parsed, deniedPaths);
+}
+
+/**
+ * parsePatch of a body the caller has already parsed (e.g. keeping its
+ * numbers' text as JSON.rawJSON values, which the patch carries through).
+ */
+export function parsePatchValue(parsed: unknown, deniedPaths: readonly RegExp[]): PatchOperation[] {
+  if (!Array.isArray(parsed)) throw new JsonPatchError(`json: cannot unmarshal ${goKind(parsed)} into Go value of type jsonpatch.Patch`);
   const ops = parsed.map((item: unknown) => {
     if (item !== null && !isObject(item))
-      throw new JsonPatchError(
-        `json: cannot unmarshal ${Array.isArray(item) ? "array" : typeof item === "boolean" ? "bool" : typeof item} into Go value of type jsonpatch.Operation`,
-      );
+      throw new JsonPatchError(`json: cannot unmarshal ${goKind(item)} into Go value of type jsonpatch.Operation`);
     return item ?? {};
   });
   // validatePatch runs over every operation before any is applied or refused for its kind.
@@ -197,9 +226,9 @@ function decodeOperation(op: JsonObject): { kind: string; path: string; op: Json
 
 /** Applies the operations to a deep copy of `document`; throws JsonPatchError on the first failure. */
 export function applyJsonPatch(document: Json, operations: readonly PatchOperation[]): Json {
-  let doc: Json = structuredClone(document);
+  let doc: Json = clone(document);
   for (const op of operations) {
-    const value = structuredClone(op.value ?? null);
+    const value = clone(op.value ?? null);
     if (op.path === "") {
       if (op.op === "remove") throw new JsonPatchError(`remove operation does not apply: doc is missing path: "": ${MISSING}`);
       doc = value;

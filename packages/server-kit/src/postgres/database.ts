@@ -10,6 +10,10 @@ export interface PoolOptions {
   max: number;
   /** Close a connection idle this long; pg's default (10 s) when absent. */
   idleTimeoutMillis?: number;
+  /** The connections' type parsers; pg's global ones when absent. */
+  types?: pg.CustomTypesConfig;
+  /** The client class of the connections; pg.Client when absent. */
+  Client?: pg.PoolConfig["Client"];
 }
 
 /**
@@ -23,6 +27,8 @@ export function createPgPool(connectionString: string, options: PoolOptions): pg
     connectionString,
     max: options.max,
     ...(options.idleTimeoutMillis === undefined ? {} : { idleTimeoutMillis: options.idleTimeoutMillis }),
+    ...(options.types === undefined ? {} : { types: options.types }),
+    ...(options.Client === undefined ? {} : { Client: options.Client }),
     connectionTimeoutMillis: 5_000,
   });
   pool.on("error", () => undefined);

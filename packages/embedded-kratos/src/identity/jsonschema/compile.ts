@@ -3,24 +3,22 @@ import { FORMATS, type FormatCheck } from "./formats";
 import { type BigFloat, isGoInteger, parseBigFloat } from "./go-big";
 import { escapeToken, goSyntaxValue } from "./go-format";
 import { compileGoRegexp } from "./go-syntax-formats";
-import { isRawNumber, numberText } from "./json-number";
+import { numberText } from "./json-number";
 import { compileKratosExtension, type KratosExtension } from "./kratos-extension";
 import { isRootFragment, loadDocument, type RemoteDocuments, resolveRefUrl, splitFragment } from "./ref-loader";
+import { declaredIds, isObject, type Json, newResource, type Obj, type Resource, resolvePtr } from "./resource";
 
 /**
  * Compiles a schema document into the structure ory/jsonschema's compiler
- * builds (compiler.go): one `Schema` per location, keyed by its document's
- * URL and JSON pointer (Go's Schema.URL and Ptr), `$ref`s resolved inside
- * the document or to other documents (ref-loader.ts), enum messages
+ * builds (compiler.go): a `Schema` per keyword subschema, `$ref` targets
+ * kept per document (resource.ts) by the ref, `$ref`s resolved to the
+ * document's root, a JSON pointer, a subschema an `$id` declares, or
+ * another document (ref-loader.ts), enum messages
  * prepared, draft 4's boolean exclusive limits folded in. Numbers may be
  * kept with their text (json-number.ts): limits are big.Floats of it.
  */
 
-export type Json = unknown;
-export type Obj = Record<string, Json>;
-
-export const isObject = (value: Json): value is Obj =>
-  typeof value === "object" && value !== null && !Array.isArray(value) && !isRawNumber(value);
+export { isObject, type Json, type Obj } from "./resource";
 
 /** regexp.MustCompile as compileMap calls it: a pattern Go cannot compile fails the schema, with Go's message. */
 function regex(source: string): RE2JS {
@@ -38,9 +36,13 @@ export interface Limit {
 }
 
 export interface Schema {
-  /** The URL of the document the schema is in (Go: Schema.URL). */
+  /**
+   * Go's Schema.URL: for a `$ref` target the URL it was reached by (a
+   * document, or the base the `$id`s above the referring schema give), for
+   * a keyword's subschema the base it inherits.
+   */
   url: string;
-  /** The schema's own pointer in the document, `#` or `#/definitions/x` (Go: Schema.Ptr). */
+  /** Go's Schema.Ptr: a `$ref` target's fragment (`#`, `#/definitions/x`, `#name`); empty for keyword subschemas. */
   ptr: string;
   always?: boolean;
   ref?: Schema;
@@ -103,114 +105,126 @@ function count(node: Obj, keyword: string): number | undefined {
   if (!isGoInteger(text)) throw new Error(`${keyword}: expected integer, but got number ${text}`);
   return Number(text);
 }
-const unescapePointer = (token: string) => decodeURIComponent(token).replace(/~1/g, "/").replace(/~0/g, "~");
+/** A Schema as Go's compile makes it, before its keywords are filled in. */
+function emptySchema(url: string, ptr: string): Schema {
+  return {
+    url,
+    ptr,
+    types: [],
+    enumError: "",
+    allOf: [],
+    anyOf: [],
+    oneOf: [],
+    required: [],
+    properties: [],
+    patternProperties: [],
+    dependencies: [],
+    uniqueItems: false,
+  };
+}
 
-/** Compiles schemas of one document and the documents its `$ref`s lead to. */
+/** Compiles schemas of one document and the documents its `$ref`s lead to (compiler.go Compile, compileRef, compileMap). */
 export class Compiler {
-  private readonly cache = new Map<string, Schema>();
-  private readonly documents = new Map<string, Json>();
+  private readonly resources = new Map<string, Resource<Schema>>();
+  /** Where each compiled schema's node is (document URL and pointer), for the ref-cycle message. */
+  private readonly locations = new Map<Schema, string>();
   constructor(
     root: Json,
     private readonly rootUrl: string,
     private readonly remote: RemoteDocuments,
   ) {
-    this.documents.set(rootUrl, root);
+    this.resources.set(rootUrl, newResource(rootUrl, root));
   }
 
   root(): Schema {
-    return this.at(this.rootUrl, "#");
+    return this.compileUrl(this.rootUrl);
   }
 
-  private document(url: string): Json {
-    if (!this.documents.has(url)) this.documents.set(url, loadDocument(url, this.remote));
-    return this.documents.get(url);
+  private resource(url: string): Resource<Schema> {
+    let r = this.resources.get(url);
+    if (!r) {
+      r = newResource<Schema>(url, loadDocument(url, this.remote));
+      this.resources.set(url, r);
+    }
+    return r;
   }
 
-  private at(url: string, ptr: string): Schema {
-    const key = url + ptr;
-    const cached = this.cache.get(key);
+  /** Compile: the document at the URL's base, then the fragment in it. */
+  private compileUrl(url: string): Schema {
+    const [base, fragment] = splitFragment(url);
+    const r = this.resource(base);
+    return this.compileRef(r, r.url, fragment);
+  }
+
+  /**
+   * compileRef: the document's root, a JSON pointer into it, a subschema
+   * an `$id` in it declares (`#name`, `inner.json`), or another document.
+   * Targets are kept by the ref, so a `$ref` chain back to itself ends.
+   */
+  private compileRef(r: Resource<Schema>, base: string, ref: string): Schema {
+    if (isRootFragment(ref)) return this.target(r, "#", r.url, "#", base, r.doc, "#");
+    if (ref.startsWith("#/")) {
+      const cached = r.schemas.get(ref);
+      if (cached) return cached;
+      const found = resolvePtr(r, ref);
+      return this.target(r, ref, base, ref, found.base, found.node, ref);
+    }
+    const refUrl = resolveRefUrl(base, ref);
+    const cached = r.schemas.get(refUrl);
     if (cached) return cached;
-    let node: Json = this.document(url);
-    for (const token of ptr
-      .replace(/^#\/?/, "")
-      .split("/")
-      .filter((t) => t !== "")) {
-      const name = unescapePointer(token);
-      node = Array.isArray(node) ? node[Number(name)] : isObject(node) ? node[name] : undefined;
-    }
-    if (node === undefined) throw new Error(`cannot resolve $ref "${ptr}"`);
-    const schema: Schema = {
-      url,
-      ptr,
-      types: [],
-      enumError: "",
-      allOf: [],
-      anyOf: [],
-      oneOf: [],
-      required: [],
-      properties: [],
-      patternProperties: [],
-      dependencies: [],
-      uniqueItems: false,
-    };
-    this.cache.set(key, schema);
-    this.fill(schema, node);
-    return schema;
+    const declared = declaredIds(r).get(refUrl);
+    const [url, fragment] = splitFragment(refUrl);
+    if (declared) return this.target(r, refUrl, url, fragment, refUrl, declared.node, declared.pointer);
+    if (url === r.url) throw new Error(`invalid ref: ${JSON.stringify(refUrl)}`);
+    return this.compileUrl(refUrl);
   }
 
-  /** The base `$ref`s resolve against at a pointer: the document's URL, changed by each `$id` on the way (resource.go resolvePtr). */
-  private base(url: string, ptr: string): string {
-    let base = url;
-    let node = this.documents.get(url);
-    const tokens = ptr
-      .replace(/^#\/?/, "")
-      .split("/")
-      .filter((t) => t !== "");
-    for (let i = 0; ; i++) {
-      if (isObject(node) && typeof node.$id === "string") base = resolveRefUrl(base, node.$id);
-      const token = tokens[i];
-      if (token === undefined) return base;
-      const name = unescapePointer(token);
-      node = Array.isArray(node) ? node[Number(name)] : isObject(node) ? node[name] : undefined;
-    }
+  private target(r: Resource<Schema>, key: string, url: string, ptr: string, base: string, node: Json, pointer: string): Schema {
+    const cached = r.schemas.get(key);
+    if (cached) return cached;
+    const s = emptySchema(url, ptr);
+    r.schemas.set(key, s);
+    this.locations.set(s, pointer);
+    this.fill(r, s, base, node, pointer);
+    return s;
   }
 
-  /** compileRef: a pointer into this document, or another document (its root or a pointer in it). */
-  private ref(s: Schema, ref: string): Schema {
-    if (isRootFragment(ref)) return this.at(s.url, "#");
-    if (ref.startsWith("#/")) return this.at(s.url, ref);
-    const [url, fragment] = splitFragment(resolveRefUrl(this.base(s.url, s.ptr), ref));
-    if (url === s.url || !(isRootFragment(fragment) || fragment.startsWith("#/")))
-      throw new Error(`invalid ref: ${JSON.stringify(url + fragment)}`);
-    return this.at(url, fragment);
+  /** compile for a keyword's subschema: a new Schema whose URL is the base it inherits (Ptr stays empty, as in Go). */
+  private child(r: Resource<Schema>, base: string, node: Json, pointer: string): Schema {
+    const s = emptySchema(splitFragment(base)[0], "");
+    this.locations.set(s, pointer);
+    this.fill(r, s, base, node, pointer);
+    return s;
   }
 
   /** A `$ref` chain that comes back to itself would never validate anything (Kratos' schema/prevalidate.go refuses it too). */
   refuseRefCycles(): void {
-    for (const start of this.cache.values()) {
+    for (const start of this.locations.keys()) {
       const seen = new Set<Schema>([start]);
       for (let next = start.ref; next; next = next.ref) {
-        if (seen.has(next)) throw new Error(`the $ref at "${start.ptr}" refers to itself`);
+        if (seen.has(next)) throw new Error(`the $ref at "${this.locations.get(start)}" refers to itself`);
         seen.add(next);
       }
     }
   }
 
-  private child(s: Schema, ...tokens: (string | number)[]): Schema {
-    return this.at(s.url, [s.ptr, ...tokens.map((t) => escapeToken(String(t)))].join("/"));
-  }
-
-  private fill(s: Schema, node: Json): void {
+  private fill(r: Resource<Schema>, s: Schema, inherited: string, node: Json, pointer: string): void {
     if (typeof node === "boolean") {
       s.always = node;
       return;
     }
     if (!isObject(node)) return;
-    const p = s;
+    const id = node[r.idKey];
+    const base = typeof id === "string" ? resolveRefUrl(inherited, id) : inherited;
     if (typeof node.$ref === "string") {
-      s.ref = this.ref(s, node.$ref);
+      s.ref = this.compileRef(r, splitFragment(base)[0], node.$ref);
       return;
     }
+    const sub = (...tokens: (string | number)[]) => {
+      let value: Json = node;
+      for (const t of tokens) value = Array.isArray(value) ? value[Number(t)] : isObject(value) ? value[String(t)] : undefined;
+      return this.child(r, base, value, [pointer, ...tokens.map((t) => escapeToken(String(t)))].join("/"));
+    };
     if (typeof node.type === "string") s.types = [node.type];
     else if (Array.isArray(node.type)) s.types = node.type.filter((t): t is string => typeof t === "string");
     if ("const" in node) s.constant = { value: node.const };
@@ -228,39 +242,39 @@ export class Compiler {
       const check = FORMATS[node.format];
       if (check) s.format = { name: node.format, check };
     }
-    if ("not" in node) s.not = this.child(p, "not");
-    const list = (key: string) => (Array.isArray(node[key]) ? (node[key] as Json[]).map((_, i) => this.child(p, key, i)) : []);
+    if ("not" in node) s.not = sub("not");
+    const list = (key: string) => (Array.isArray(node[key]) ? (node[key] as Json[]).map((_, i) => sub(key, i)) : []);
     s.allOf = list("allOf");
     s.anyOf = list("anyOf");
     s.oneOf = list("oneOf");
     if ("if" in node) {
-      s.if = this.child(p, "if");
-      if ("then" in node) s.then = this.child(p, "then");
-      if ("else" in node) s.else = this.child(p, "else");
+      s.if = sub("if");
+      if ("then" in node) s.then = sub("then");
+      if ("else" in node) s.else = sub("else");
     }
     s.minProperties = count(node, "minProperties");
     s.maxProperties = count(node, "maxProperties");
     if (Array.isArray(node.required)) s.required = node.required.filter((r): r is string => typeof r === "string");
-    if (isObject(node.properties)) s.properties = Object.keys(node.properties).map((k) => [k, this.child(p, "properties", k)]);
-    if ("propertyNames" in node) s.propertyNames = this.child(p, "propertyNames");
+    if (isObject(node.properties)) s.properties = Object.keys(node.properties).map((k) => [k, sub("properties", k)]);
+    if ("propertyNames" in node) s.propertyNames = sub("propertyNames");
     if (isObject(node.patternProperties))
-      s.patternProperties = Object.keys(node.patternProperties).map((k) => [k, regex(k), this.child(p, "patternProperties", k)]);
+      s.patternProperties = Object.keys(node.patternProperties).map((k) => [k, regex(k), sub("patternProperties", k)]);
     if (typeof node.additionalProperties === "boolean") {
       if (!node.additionalProperties) s.additionalProperties = false;
-    } else if ("additionalProperties" in node) s.additionalProperties = this.child(p, "additionalProperties");
+    } else if ("additionalProperties" in node) s.additionalProperties = sub("additionalProperties");
     if (isObject(node.dependencies))
       s.dependencies = Object.entries(node.dependencies).map(([k, v]) => [
         k,
-        Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : this.child(p, "dependencies", k),
+        Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : sub("dependencies", k),
       ]);
     s.minItems = count(node, "minItems");
     s.maxItems = count(node, "maxItems");
     s.uniqueItems = node.uniqueItems === true;
-    if (Array.isArray(node.items)) s.items = node.items.map((_, i) => this.child(p, "items", i));
-    else if ("items" in node) s.items = this.child(p, "items");
+    if (Array.isArray(node.items)) s.items = node.items.map((_, i) => sub("items", i));
+    else if ("items" in node) s.items = sub("items");
     if (typeof node.additionalItems === "boolean") s.additionalItems = node.additionalItems;
-    else if ("additionalItems" in node) s.additionalItems = this.child(p, "additionalItems");
-    if ("contains" in node) s.contains = this.child(p, "contains");
+    else if ("additionalItems" in node) s.additionalItems = sub("additionalItems");
+    if ("contains" in node) s.contains = sub("contains");
     s.minLength = count(node, "minLength");
     s.maxLength = count(node, "maxLength");
     if (typeof node.pattern === "string") s.pattern = { source: node.pattern, re: regex(node.pattern) };

@@ -5,10 +5,9 @@ import { parseJsonKeepingNumbers } from "./json-number";
 /**
  * Where `$ref`s to other documents lead: ory/jsonschema resource.go
  * (resolveURL, split) and the loaders Kratos links in (schema/loader.go):
- * fileloader, base64loader and httploader. Kratos loads those each time
- * it compiles the identity schema; here the schema compiles once, and
- * synchronously, so http(s) documents are fetched before (remote-refs.ts)
- * and handed in as `remote`.
+ * fileloader, base64loader and httploader. The compile is synchronous, so
+ * http(s) documents are fetched before it (remote-refs.ts, which compiles
+ * again once a needed document is in) and handed in as `remote`.
  */
 
 /** The compile needs the http(s) document at `url`, which has not been fetched. */

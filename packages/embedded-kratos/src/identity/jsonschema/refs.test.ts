@@ -114,7 +114,7 @@ describe("http(s) $refs (httploader.Load)", () => {
       const good = write("good.json", `${remote.base}/email.json`);
       const registry = await SchemaRegistry.load([good], good.id, "http://127.0.0.1/");
       const schema = registry.get(good.id);
-      expect(schema && registry.validationErrorText(schema, { email: "nope" })).toContain('"nope" is not valid "email"');
+      expect(schema && (await registry.validationErrorText(schema, { email: "nope" }))).toContain('"nope" is not valid "email"');
       // config.go validateIdentitySchemas: with clients.http.disallow_private_ip_ranges the loader's client refuses
       // private targets (ResilientClientDisallowInternalIPs, no exception URLs).
       await expect(SchemaRegistry.load([good], good.id, "http://127.0.0.1/", { disallowPrivateIpRanges: true })).rejects.toThrow(

@@ -4,13 +4,14 @@ import { compileJsonSchema, type JsonSchemaValidator } from "./validator";
 
 /**
  * http(s) `$ref` documents, fetched as ory/jsonschema's httploader.Load
- * does: a GET through Kratos' resilient client (driver/registry_default.go
- * HTTPClient: two retries, 30 s per attempt), and an answer other than 200
- * is an error. Kratos fetches them each time it compiles the schema, i.e.
- * on every validation; the compile here is synchronous, so they are fetched
- * once, before it. As Kratos' validateIdentitySchemas builds that client,
- * `clients.http.disallow_private_ip_ranges` refuses private targets, with no
- * exception URLs (ResilientClientDisallowInternalIPs alone).
+ * does: a GET through Kratos' resilient client (two retries, 30 s per
+ * attempt), and an answer other than 200 is an error. Kratos compiles the
+ * identity schema anew each time it validates (schema/validator.go
+ * Validate: a new compiler, no cache), so these documents are fetched at
+ * start-up (config.go validateIdentitySchemas, whose client refuses private
+ * targets under `clients.http.disallow_private_ip_ranges` with no exception
+ * URLs) and again at every validation (registry_default.go HTTPClient,
+ * which lets `clients.http.private_ip_exception_urls` through).
  */
 
 /** An http(s) document could not be fetched. */
@@ -27,13 +28,22 @@ const MAX_DOCUMENTS = 64;
 // A schema document is a few kilobytes; this bounds what a hostile or broken server can make the process hold.
 const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
 
-/** How `$ref` documents are fetched: whether private ranges are refused (`clients.http.disallow_private_ip_ranges`). */
+/**
+ * How `$ref` documents are fetched: whether private ranges are refused
+ * (`clients.http.disallow_private_ip_ranges`) and which URLs may reach them
+ * anyway (`clients.http.private_ip_exception_urls`, at validation only).
+ */
 export interface RefFetchPolicy {
   disallowPrivateIpRanges: boolean;
+  privateIpExceptionUrls?: readonly string[];
 }
 
 export async function fetchSchemaDocument(url: string, policy: RefFetchPolicy = { disallowPrivateIpRanges: false }): Promise<string> {
-  const options = { ...ORY_HTTP_CLIENT, disallowPrivateIpRanges: policy.disallowPrivateIpRanges, privateIpExceptionUrls: [] };
+  const options = {
+    ...ORY_HTTP_CLIENT,
+    disallowPrivateIpRanges: policy.disallowPrivateIpRanges,
+    privateIpExceptionUrls: policy.privateIpExceptionUrls ?? [],
+  };
   const response = await resilientFetch(url, { method: "GET", headers: new Headers() }, options);
   if (response.status !== 200) {
     await response.body?.cancel().catch(() => undefined);

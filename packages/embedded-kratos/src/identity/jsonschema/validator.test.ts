@@ -270,7 +270,9 @@ describe("compileJsonSchema", () => {
     expect(() =>
       compileJsonSchema({ definitions: { a: { $ref: "#/definitions/b" }, b: { $ref: "#/definitions/a" } }, $ref: "#/definitions/a" }),
     ).toThrow(/refers to itself/);
-    expect(() => compileJsonSchema({ $ref: "#/definitions/missing" })).toThrow(/cannot resolve/);
+    // resource.go resolvePtr: a pointer that passes through nothing is an invalid $ref.
+    expect(() => compileJsonSchema({ $ref: "#/definitions/missing" })).toThrow("invalid $ref #/definitions/missing");
+    expect(() => compileJsonSchema({ definitions: {}, $ref: "#/definitions/missing" })).toThrow(/cannot resolve/);
   });
 
   it("follows recursive schemas through the instance", () => {

@@ -3,6 +3,8 @@ import type { z } from "zod";
 import type { OAuth2LoginRequest } from "../../hydra/hydra";
 import type { AuthenticatorAssuranceLevel } from "../../identity/identity";
 import { UiContainer, type UiContainerJson } from "../../ui/container";
+import { now as timeNow } from "../../clock/clock";
+import { goTimeString } from "../../clock/go-time";
 
 export type FlowKind = "login" | "registration" | "settings" | "recovery" | "verification";
 export type FlowType = "browser" | "api";
@@ -109,7 +111,10 @@ export function newFlowFields(init: {
   csrfToken: string;
 }): FlowFields {
   const id = randomUUID();
-  const now = new Date();
+  // login/flow.go NewFlow: issued_at is time.Now().UTC(), answered with its nanoseconds until re-read;
+  // created_at and updated_at are pop's microsecond stamp, set when the flow is first saved.
+  const now = timeNow();
+  const stamp = now.truncateMicroseconds();
   return {
     id,
     type: init.type,
@@ -123,9 +128,9 @@ export function newFlowFields(init: {
     sessionId: undefined,
     internal: {},
     issuedAt: now,
-    expiresAt: new Date(now.getTime() + init.lifespanMs),
-    createdAt: now,
-    updatedAt: now,
+    expiresAt: now.add(init.lifespanMs),
+    createdAt: stamp,
+    updatedAt: stamp,
   };
 }
 
@@ -154,8 +159,8 @@ export function baseFlowJson(flow: Flow): Record<string, unknown> {
   return {
     id: flow.id,
     type: flow.type,
-    expires_at: flow.expiresAt.toISOString(),
-    issued_at: flow.issuedAt.toISOString(),
+    expires_at: goTimeString(flow.expiresAt),
+    issued_at: goTimeString(flow.issuedAt),
     request_url: flow.requestUrl,
     ...(flow.returnTo ? { return_to: flow.returnTo } : {}),
     ...(flow.active ? { active: flow.active } : {}),

@@ -4,6 +4,7 @@ import { isUuid } from "../../identity/repository";
 import { UiContainer, type UiContainerJson } from "../../ui/container";
 import { z } from "zod";
 import { isFlowOf, type ContinueWith, type Flow, type FlowFields, type FlowKind, type FlowOf, type FlowType } from "./flow";
+import { nowMicroseconds } from "../../clock/clock";
 
 interface FlowRow {
   id: string;
@@ -33,7 +34,11 @@ export class FlowRepository {
 
   /** Inserts or updates the flow; `q` runs it inside a caller's transaction. */
   async save(flow: Flow, q: Queryable = this.db): Promise<void> {
-    flow.updatedAt = new Date();
+    // pop Create/Update stamp updated_at (and created_at when first created) with one microsecond time.
+    // A flow never saved holds one object for both (createFlowFields); the copy keeps them apart afterwards.
+    const stamp = nowMicroseconds();
+    if (flow.createdAt === flow.updatedAt) flow.createdAt = stamp.add(0);
+    flow.updatedAt = stamp;
     await q.query(
       `INSERT INTO selfservice_flows (id, kind, type, state, ui, request_url, return_to, active_method, csrf_token, identity_id, session_id,
          requested_aal, refresh, internal_context, extra, issued_at, expires_at, created_at, updated_at)

@@ -3,6 +3,7 @@ import type { KratosConfig } from "../../../config/load";
 import type { HttpContext } from "../../../http/context";
 import { type HerodotBody, KratosError } from "../../../http/errors";
 import type { Database } from "../../../storage/database";
+import { goTimeString } from "../../../clock/go-time";
 
 interface ErrorRow {
   id: string;
@@ -43,7 +44,7 @@ export class ErrorManager {
     );
     const row = rows[0];
     if (!row) return undefined;
-    return { id: row.id, error: row.error, created_at: row.created_at.toISOString(), updated_at: row.updated_at.toISOString() };
+    return { id: row.id, error: row.error, created_at: goTimeString(row.created_at), updated_at: goTimeString(row.updated_at) };
   }
 }
 

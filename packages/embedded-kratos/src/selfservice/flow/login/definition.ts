@@ -5,6 +5,7 @@ import { identifierFirstStep, populateIdentifierFirst, rendersIdentifierFirst } 
 import type { FlowDeps } from "../flow-deps";
 import { oauth2LoginRequestJson } from "../oauth2-login";
 import type { SortOptions } from "../../../ui/sort";
+import { goTimeString } from "../../../clock/go-time";
 
 /** login/sort.go sortNodes. */
 function loginSort(deps: FlowDeps): SortOptions {
@@ -51,8 +52,8 @@ export const loginFlow: FlowDefinition<LoginFlow> = {
   },
   toJson: (flow) => ({
     ...baseFlowJson(flow),
-    created_at: flow.createdAt.toISOString(),
-    updated_at: flow.updatedAt.toISOString(),
+    created_at: goTimeString(flow.createdAt),
+    updated_at: goTimeString(flow.updatedAt),
     refresh: flow.refresh,
     requested_aal: flow.requestedAal ?? "aal1",
     state: flow.state,

@@ -6,6 +6,7 @@ import type { AuthenticationMethod } from "../../../session/session";
 import type { FlowDeps } from "../flow-deps";
 import { readStrategyState, writeStrategyState, type Flow } from "../flow";
 import { FlowValidationError } from "../validation-error";
+import { nowMicroseconds } from "../../../clock/clock";
 
 /**
  * flow.DuplicateCredentialsData: a sign-up (e.g. social) found the address
@@ -54,7 +55,7 @@ export async function maybeLinkCredentials(
   const method = strategy?.linkCredentials?.(identity, data.CredentialsConfig, deps);
   if (!method) return undefined;
   identity.availableAal = deps.aal.availableFor(identity);
-  identity.updatedAt = new Date();
+  identity.updatedAt = nowMicroseconds();
   try {
     await deps.identityRepository.update(identity);
   } catch (error) {

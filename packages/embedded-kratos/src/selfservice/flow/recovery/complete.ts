@@ -9,6 +9,7 @@ import { runAfterHooks } from "../../hook/registry";
 import { settingsFlow } from "../settings/definition";
 import type { RecoveredBy } from "../address-flow";
 import { recoveryFlow } from "./definition";
+import { now as timeNow } from "../../../clock/clock";
 
 /**
  * The end of a successful recovery (code or link): a fresh session for the
@@ -28,7 +29,7 @@ export async function completeRecovery(deps: FlowDeps, http: HttpContext, flow: 
   // ActivateSession: Kratos' 401 "identity is disabled", forwarded like any error that is not a 400.
   if (identity.state !== "active") throw flowErrors.identityDisabled(identity.id);
 
-  const issued = await deps.sessions.issue(http, identity, [{ method, aal: "aal1", completed_at: new Date().toISOString() }]);
+  const issued = await deps.sessions.issue(http, identity, [{ method, aal: "aal1", completed_at: timeNow().toISOString() }]);
   // Recovery's after hooks are flow-wide only in Kratos (e.g. revoke_active_sessions, which spares this new session).
   await runAfterHooks(deps, "recovery", undefined, "post", { ctx: http, flow, identity, session: issued.session });
 
@@ -50,9 +51,7 @@ export async function completeRecovery(deps: FlowDeps, http: HttpContext, flow: 
       f.schemaKeys = deps.identities.schemaOf(identity.schemaId).paths.map((p) => p.name);
     },
   });
-  settings.ui.addMessage(
-    messages.recoverySuccessful(new Date(Date.now() + deps.config.selfservice.flows.settings.privileged_session_max_age)),
-  );
+  settings.ui.addMessage(messages.recoverySuccessful(timeNow().add(deps.config.selfservice.flows.settings.privileged_session_max_age)));
   await deps.flows.save(settings);
 
   const settingsUi = deps.config.selfservice.flows.settings.ui_url;

@@ -11,6 +11,7 @@ import { startVerificationForIdentity } from "../verification/start";
 import { acceptOAuth2Login } from "../oauth2-login";
 import type { Session } from "../../../session/session";
 import { maybeRedirectApiCodeFlow } from "../token-exchange";
+import { now as timeNow } from "../../../clock/clock";
 
 export function registrationReturnUrl(deps: FlowDeps, method: string | undefined, flow?: Flow): string {
   const after = deps.config.selfservice.flows.registration.after as Record<
@@ -50,7 +51,7 @@ export async function completeRegistration(deps: FlowDeps, ctx: HttpContext, flo
     flow.type === "browser" && ctx.isJsonRequest ? [{ action: "redirect_browser_to", redirect_browser_to: returnTo }] : [];
   if (result.identity.state !== "active") throw flowErrors.identityDisabled(result.identity.id);
   // PostRegistrationHook receives the strategy's AuthenticationMethod: oidc's carries its provider, AAL and upstream claims.
-  const issued = await deps.sessions.issue(ctx, result.identity, [{ ...result.method, method, completed_at: new Date().toISOString() }]);
+  const issued = await deps.sessions.issue(ctx, result.identity, [{ ...result.method, method, completed_at: timeNow().toISOString() }]);
   const args: HookArgs = { ctx, flow, identity: result.identity, continueWith, issued };
   // ExecutePostRegistrationPostPersistHook: the verification flow carries the login challenge and the new session on.
   const challenge = flow.kind === "registration" ? flow.oauth2LoginChallenge : undefined;

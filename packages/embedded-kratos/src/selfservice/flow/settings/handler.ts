@@ -31,6 +31,7 @@ import { flowErrors } from "../flow-errors";
 import { isExpired, urlWithFlow, type Flow, type FlowType } from "../flow";
 import { startVerificationForIdentity } from "../verification/start";
 import { settingsFlow } from "./definition";
+import { nowMicroseconds } from "../../../clock/clock";
 
 export function registerSettingsRoutes(router: Router, deps: FlowDeps): void {
   router.get("/self-service/settings/browser", (ctx) => initSettings(deps, ctx, "browser"));
@@ -188,7 +189,7 @@ async function submitSettings(deps: FlowDeps, ctx: HttpContext): Promise<void> {
       // Kratos stores settings through IdentityManager.Update, whose validation runs the schema extensions again.
       deps.identities.deriveFromTraits(result.identity);
       result.identity.availableAal = deps.aal.availableFor(result.identity);
-      result.identity.updatedAt = new Date();
+      result.identity.updatedAt = nowMicroseconds();
       await deps.identityRepository.update(result.identity);
     } catch (error) {
       if (error instanceof DuplicateIdentifierError) throw FlowValidationError.flow(messages.duplicateCredentials());

@@ -11,6 +11,7 @@ import { methodSubmitNode } from "../mailed-secret/nodes";
 import { codeMethodConfig, codeStrategyEnabled } from "./config";
 import { unlessDisabled } from "../disabled-endpoint";
 import { CODE_LENGTH, generateCode } from "../mailed-secret/secrets";
+import { goTimeString } from "../../../clock/go-time";
 
 /**
  * POST /admin/recovery/code (code.Strategy.createRecoveryCodeForIdentity) →
@@ -48,7 +49,7 @@ export function registerAdminRecoveryCodeRoute(admin: Router, deps: Deps): void 
       ctx.json(201, {
         recovery_link: uiUrl ? urlWithFlow(uiUrl, flow.id) : `${deps.config.publicBaseUrl}self-service/recovery/flows?id=${flow.id}`,
         recovery_code: code,
-        expires_at: flow.expiresAt.toISOString(),
+        expires_at: goTimeString(flow.expiresAt),
       });
     }),
   );

@@ -14,6 +14,7 @@ import { appendRaw, codeInputNode, methodSubmitNode } from "../mailed-secret/nod
 import { generateCode, hashSecret } from "../mailed-secret/secrets";
 import { secretsFor } from "../mailed-secret/tokens";
 import { codeState, updateCodeState } from "./state";
+import { now as timeNow } from "../../../clock/clock";
 
 /**
  * Passwordless login by one-time code (`selfservice.methods.code.passwordless_enabled`,
@@ -85,9 +86,9 @@ export const codeLogin: LoginStrategy = {
     const address = identity.verifiableAddresses.find((a) => a.value === used.address && !a.verified);
     if (address) {
       await secrets.markAddressVerified(address.id);
-      Object.assign(address, { verified: true, status: "completed", verifiedAt: new Date() });
+      Object.assign(address, { verified: true, status: "completed", verifiedAt: timeNow() });
     }
-    return { identity, method: { method: "code", aal: "aal1", completed_at: new Date().toISOString() } };
+    return { identity, method: { method: "code", aal: "aal1", completed_at: timeNow().toISOString() } };
   },
 };
 
@@ -110,7 +111,7 @@ async function sendLoginCode(flow: LoginFlow, identifier: string, identity: Iden
       address,
       via: "email",
       identityId: identity.id,
-      expiresAt: new Date(Date.now() + lifespan),
+      expiresAt: timeNow().add(lifespan),
     });
     await deps.courier.queueEmail(tx, {
       templateType: "login_code_valid",

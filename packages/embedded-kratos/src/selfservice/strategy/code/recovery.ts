@@ -13,6 +13,7 @@ import { generateCode, hashSecret } from "../mailed-secret/secrets";
 import { secretsFor } from "../mailed-secret/tokens";
 import { inputNode } from "../../../ui/node";
 import { codeState, updateCodeState } from "./state";
+import { now as timeNow } from "../../../clock/clock";
 
 /**
  * Recovery by one-time code (selfservice/strategy/code, recovery v1 screens):
@@ -78,7 +79,7 @@ async function sendRecoveryCode(flow: Flow, rawEmail: string, ctx: StrategyConte
         recoveryAddressId: address.id,
         flowId: flow.id,
         tokenType: "user",
-        expiresAt: new Date(Date.now() + lifespan),
+        expiresAt: timeNow().add(lifespan),
       });
       await deps.courier.queueEmail(tx, {
         templateType: "recovery_code_valid",

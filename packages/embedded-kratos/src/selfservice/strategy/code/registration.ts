@@ -15,6 +15,7 @@ import { appendRaw, codeInputNode, methodSubmitNode } from "../mailed-secret/nod
 import { generateCode, hashSecret } from "../mailed-secret/secrets";
 import { secretsFor } from "../mailed-secret/tokens";
 import { codeState, updateCodeState } from "./state";
+import { now as timeNow } from "../../../clock/clock";
 
 /**
  * Passwordless registration by one-time code: the traits are validated and
@@ -66,7 +67,7 @@ export const codeRegistration: RegistrationStrategy = {
     const traits = resend && isObject(stored) ? stored : ctx.http.bodyIsJson ? raw : coerceFormTraits(schema, raw);
 
     if (flow.state !== "sent_email" || resend) {
-      const problems = deps.identities.validateTraits(schemaId, traits);
+      const problems = await deps.identities.validateTraits(schemaId, traits);
       if (problems.length > 0) throw new FlowValidationError(problems);
       const addresses = deps.identities.identifiersFor(schemaId, traits, "code");
       if (addresses.length === 0) throw FlowValidationError.flow(messages.identifierMissing());
@@ -88,7 +89,7 @@ export const codeRegistration: RegistrationStrategy = {
     const addresses = deps.identities.identifiersFor(schemaId, stored, "code");
     let identity;
     try {
-      identity = deps.identities.build({
+      identity = await deps.identities.build({
         schemaId,
         traits: stored,
         credentials: {
@@ -100,7 +101,7 @@ export const codeRegistration: RegistrationStrategy = {
       if (error instanceof TraitsValidationError) throw new FlowValidationError(error.fieldErrors);
       throw error;
     }
-    return { identity, method: { method: "code", aal: "aal1", completed_at: new Date().toISOString() } };
+    return { identity, method: { method: "code", aal: "aal1", completed_at: timeNow().toISOString() } };
   },
 };
 
@@ -119,7 +120,7 @@ async function sendRegistrationCode(flow: RegistrationFlow, traits: JsonObject, 
         hash: hashSecret(deps.config, code),
         address,
         via: "email",
-        expiresAt: new Date(Date.now() + lifespan),
+        expiresAt: timeNow().add(lifespan),
       });
       await deps.courier.queueEmail(tx, {
         templateType: "registration_code_valid",

@@ -16,6 +16,7 @@ import { linkBaseUrl } from "../link/config";
 import type { Queryable } from "../../../storage/database";
 import { hasText } from "../submission";
 import { codeState, updateCodeState } from "./state";
+import { now as timeNow } from "../../../clock/clock";
 
 /**
  * Verification by one-time code: choose_method (email) → sent_email (code,
@@ -82,7 +83,7 @@ async function sendVerificationCode(tx: Queryable, deps: Deps, flow: Flow, rawEm
       hash: hashSecret(deps.config, code),
       verifiableAddressId: address.id,
       flowId: flow.id,
-      expiresAt: new Date(Date.now() + lifespan),
+      expiresAt: timeNow().add(lifespan),
     });
     // Sender.constructVerificationLink: the link method's base URL, query keys sorted as Go's url.Values encodes them.
     const url = new URL(`${linkBaseUrl(deps.config)}self-service/verification`);

@@ -7,6 +7,7 @@ import { linkRecovery } from "./recovery";
 import { linkMethodConfig, linkStrategyEnabled } from "./config";
 import { unlessDisabled } from "../disabled-endpoint";
 import { linkUrl, newLinkToken } from "./token";
+import { goTimeString } from "../../../clock/go-time";
 
 /**
  * POST /admin/recovery/link (link.Strategy.createRecoveryLinkForIdentity)
@@ -35,7 +36,7 @@ export function registerAdminRecoveryLinkRoute(admin: Router, deps: Deps): void 
       // The public URL, not `methods.link.config.base_url` (which only mailed links use).
       ctx.json(200, {
         recovery_link: linkUrl(deps.config.publicBaseUrl, "recovery", flow.id, token),
-        expires_at: flow.expiresAt.toISOString(),
+        expires_at: goTimeString(flow.expiresAt),
       });
     }),
   );

@@ -13,6 +13,7 @@ import { linkBaseUrl, linkMethodConfig } from "./config";
 import { linkUrl, newLinkToken } from "./token";
 import { hasText } from "../submission";
 import { linkState, updateLinkState } from "./state";
+import { now as timeNow } from "../../../clock/clock";
 
 /**
  * Recovery by magic link: the email form mails `<public>/self-service/recovery?flow=…&token=…`;
@@ -58,7 +59,7 @@ async function sendRecoveryLink(flow: Flow, rawEmail: string, ctx: StrategyConte
         recoveryAddressId: address.id,
         flowId: flow.id,
         tokenType: "user",
-        expiresAt: new Date(Date.now() + lifespan),
+        expiresAt: timeNow().add(lifespan),
       });
       await deps.courier.queueEmail(tx, {
         templateType: "recovery_valid",

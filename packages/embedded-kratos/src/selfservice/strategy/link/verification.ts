@@ -15,6 +15,7 @@ import { linkBaseUrl, linkMethodConfig } from "./config";
 import { linkUrl, newLinkToken } from "./token";
 import { hasText } from "../submission";
 import { linkState, updateLinkState } from "./state";
+import { now as timeNow } from "../../../clock/clock";
 
 /** Verification by magic link: opening `<public>/self-service/verification?flow=…&token=…` verifies the address. */
 export const linkVerification: AddressFlowStrategy = {
@@ -69,7 +70,7 @@ async function sendVerificationLink(tx: Queryable, deps: Deps, flow: Flow, rawEm
       hash: hashSecret(deps.config, token),
       verifiableAddressId: address.id,
       flowId: flow.id,
-      expiresAt: new Date(Date.now() + lifespan),
+      expiresAt: timeNow().add(lifespan),
     });
     await deps.courier.queueEmail(tx, {
       templateType: "verification_valid",

@@ -9,6 +9,7 @@ import type { StrategyContext, LoginStrategy } from "../strategy";
 import { isUsed, lookupConfigOf, parseLookupConfig, type LookupCredentialConfig } from "./credential";
 import { lookupMessages } from "./messages";
 import { loginCodeNode, loginSubmitNode } from "./nodes";
+import { now as timeNow } from "../../../clock/clock";
 
 /** Backup codes are a second factor only; each code works once. */
 export const lookupLogin: LoginStrategy = {
@@ -30,7 +31,7 @@ export const lookupLogin: LoginStrategy = {
 
     await useCode(ctx.deps, credential, code);
     forgetSessionIdentity(ctx);
-    return { identity, method: { method: "lookup_secret", aal: "aal2", completed_at: new Date().toISOString() } };
+    return { identity, method: { method: "lookup_secret", aal: "aal2", completed_at: timeNow().toISOString() } };
   },
 };
 
@@ -47,7 +48,7 @@ async function useCode(deps: Deps, credential: Credential, code: string): Promis
     if (!match) throw FlowValidationError.flow(lookupMessages.invalid());
     if (isUsed(match)) throw FlowValidationError.flow(lookupMessages.alreadyUsed());
 
-    const usedAt = new Date(Math.round(Date.now() / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+    const usedAt = timeNow().roundSeconds().toISOString();
     const next: LookupCredentialConfig = {
       recovery_codes: current.recovery_codes.map((c, i) => (i === index ? { ...c, used_at: usedAt } : c)),
     };

@@ -8,6 +8,7 @@ import { CODE_COUNT, lookupConfigOf, newRecoveryCodes, recoveryCodeSchema } from
 import { codesNode, confirmNode, disableNode, regenerateNode, revealNode } from "./nodes";
 import { pressed } from "../submission";
 import { z } from "zod";
+import { now as timeNow } from "../../../clock/clock";
 
 /**
  * What the settings flow currently shows for backup codes. Kratos keeps this
@@ -88,7 +89,7 @@ function confirm(flow: SettingsFlow, ctx: StrategyContext, identity: Identity): 
   return {
     identity,
     privileged: true,
-    authenticationMethod: { method: "lookup_secret", aal: "aal2", completed_at: new Date().toISOString() },
+    authenticationMethod: { method: "lookup_secret", aal: "aal2", completed_at: timeNow().toISOString() },
   };
 }
 

@@ -1,5 +1,6 @@
 import type { AuthenticationMethod } from "../../../session/session";
 import type { OidcProvider } from "./config";
+import { now as timeNow } from "../../../clock/clock";
 
 /**
  * The session's entry for a social sign-in, as Kratos v26.2 records it
@@ -12,5 +13,5 @@ import type { OidcProvider } from "./config";
  * `organization` stays empty and is omitted (`omitempty`).
  */
 export function oidcAuthenticationMethod(provider: OidcProvider): AuthenticationMethod {
-  return { method: "oidc", aal: "aal1", completed_at: new Date().toISOString(), provider: provider.id };
+  return { method: "oidc", aal: "aal1", completed_at: timeNow().toISOString(), provider: provider.id };
 }

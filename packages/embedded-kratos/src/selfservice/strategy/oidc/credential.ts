@@ -3,6 +3,7 @@ import type { KratosConfig } from "../../../config/load";
 import type { Identity } from "../../../identity/identity";
 import { cipherFor } from "../../../cipher/cipher";
 import type { ProviderTokens } from "./client";
+import { nowMicroseconds } from "../../../clock/clock";
 
 /** identity.CredentialsOIDCProvider: one linked provider account; tokens are encrypted with the configured cipher. */
 const linkSchema = z.looseObject({
@@ -50,7 +51,7 @@ export function linksOf(identity: Identity): ProviderLink[] {
 
 /** linkCredentials / MergeOIDCCredentials: adds the provider account to the identity's oidc credential (created when missing). */
 export function addLink(identity: Identity, link: ProviderLink): void {
-  const now = new Date();
+  const now = nowMicroseconds();
   const existing = identity.credentials.oidc;
   const providers = [...linksOf(identity), link];
   const identifier = oidcIdentifier(link.provider, link.subject);
@@ -74,6 +75,6 @@ export function removeProvider(identity: Identity, providerId: string): void {
     ...existing,
     identifiers: kept.map((l) => oidcIdentifier(l.provider, l.subject)),
     config: { ...existing.config, providers: kept },
-    updatedAt: new Date(),
+    updatedAt: nowMicroseconds(),
   };
 }

@@ -1,4 +1,5 @@
 import type { Identity } from "@ory/client";
+import { xchacha20Poly1305Open } from "@olympus/server-kit/crypto";
 import { generateSync } from "otplib";
 import { Client as pgClient } from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -13,7 +14,6 @@ import {
   type TestPostgres,
 } from "../../../testing/harness";
 import { randomUUID } from "node:crypto";
-import { xchachaOpen } from "../../../cipher/xchacha20-poly1305";
 import { decodeSecureCookie, encodeSecureCookie } from "../../../continuity/securecookie";
 import type { KratosConfig } from "../../../config/load";
 import { sealState } from "./state";
@@ -335,7 +335,7 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
       const open = (value: string | undefined) => {
         expect(value).toMatch(/^[0-9a-f]{82,}$/);
         const raw = Buffer.from(String(value), "hex");
-        return xchachaOpen(Buffer.from(CIAM_CIPHER_SECRET), raw.subarray(0, 24), raw.subarray(24))?.toString();
+        return xchacha20Poly1305Open(Buffer.from(CIAM_CIPHER_SECRET), raw.subarray(0, 24), raw.subarray(24))?.toString();
       };
       expect(open(stored.initial_id_token)?.split(".")).toHaveLength(3);
       expect(open(stored.initial_access_token)).not.toBe("");

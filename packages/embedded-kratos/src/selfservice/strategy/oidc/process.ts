@@ -27,6 +27,7 @@ import { loginHintsEnabled, loginHintsFor } from "./linking";
 import { runMapper } from "./mapper";
 import { oidcMessages } from "./messages";
 import { providerNode } from "./nodes";
+import { now as timeNow } from "../../../clock/clock";
 
 export interface CallbackResult {
   provider: OidcProvider;
@@ -103,11 +104,12 @@ export async function processRegistration(deps: FlowDeps, ctx: HttpContext, flow
     const mapped = await runMapper(deps.config, provider, claims);
     const traits = mergeTraits(mapped.traits, result.traits);
     const schemaId = registrationSchemaId(flow, deps.schemas.defaultId);
-    const problems = deps.identities.validateTraits(schemaId, traits);
+    const problems = await deps.identities.validateTraits(schemaId, traits);
     if (problems.length > 0) return await showRegistrationForm(deps, ctx, flow, provider, schemaId, traits, problems);
 
-    const now = new Date();
-    const identity = deps.identities.build({
+    // strategy_registration.go: the provider's verified addresses are stamped time.Now().UTC().Round(time.Second).
+    const now = timeNow().roundSeconds();
+    const identity = await deps.identities.build({
       schemaId,
       traits,
       metadataPublic: mapped.metadataPublic,

@@ -19,6 +19,7 @@ import { addLink, newLink } from "./credential";
 import { settingsReasons } from "./messages";
 import { linkableProviders } from "./settings";
 import { oidcProviders } from "./config";
+import { nowMicroseconds } from "../../../clock/clock";
 
 /**
  * linkProvider: the callback of a settings "Link …" button. With a still
@@ -49,7 +50,7 @@ export async function linkInSettings(
   }
   addLink(identity, newLink(deps.config, provider.id, claims.sub, result.tokens));
   identity.availableAal = deps.aal.availableFor(identity);
-  identity.updatedAt = new Date();
+  identity.updatedAt = nowMicroseconds();
   try {
     await deps.identityRepository.update(identity);
   } catch (error) {

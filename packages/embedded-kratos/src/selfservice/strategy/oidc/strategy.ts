@@ -8,6 +8,7 @@ import { addLink, linksFromConfig, linksOf } from "./credential";
 import { oidcLogin } from "./login";
 import { oidcRegistration } from "./registration";
 import { oidcSettings } from "./settings";
+import { now as timeNow } from "../../../clock/clock";
 
 /**
  * Social sign-in with OpenID Connect providers (Kratos' `oidc` method,
@@ -38,7 +39,7 @@ export const oidcStrategy: Strategy = {
     const links = linksFromConfig(config);
     for (const link of links) addLink(identity, link);
     const last = links.at(-1);
-    return last ? { method: "oidc", aal: "aal1", completed_at: new Date().toISOString(), provider: last.provider } : undefined;
+    return last ? { method: "oidc", aal: "aal1", completed_at: timeNow().toISOString(), provider: last.provider } : undefined;
   },
   login: oidcLogin,
   registration: oidcRegistration,

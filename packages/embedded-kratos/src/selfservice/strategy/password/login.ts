@@ -11,6 +11,7 @@ import { readPasswordCredential } from "./credential";
 import { askPasswordMigrationHook } from "./migration-hook";
 import { loginFlow } from "../../flow/login/definition";
 import { publicIdentityJson } from "../../../session/json";
+import { now as timeNow } from "../../../clock/clock";
 
 /**
  * A hash of a random string made with the configured hasher, compared when
@@ -92,7 +93,7 @@ export const passwordLogin: LoginStrategy = {
     if (flow.refresh && ctx.session && ctx.session.identityId !== found.identity.id) {
       throw FlowValidationError.flow(messages.invalidCredentials(), { identifier });
     }
-    return { identity: found.identity, method: { method: "password", aal: "aal1", completed_at: new Date().toISOString() } };
+    return { identity: found.identity, method: { method: "password", aal: "aal1", completed_at: timeNow().toISOString() } };
   },
 };
 

@@ -3,7 +3,7 @@ import path from "node:path";
 import type { KratosConfig } from "../../../config/load";
 import { resolveFileUrl } from "../../../config/load";
 import { KratosError } from "../../../http/errors";
-import { KRATOS_WEB_HOOK_CLIENT, resilientFetch, type ResilientOptions } from "../../../http/resilient-client";
+import { ORY_HTTP_CLIENT, resilientFetch, type ResilientOptions } from "@olympus/server-kit/http";
 import { evaluateJsonnet } from "../../../jsonnet/index";
 import { fromJson, manifestJsonText } from "../../../jsonnet/values";
 
@@ -50,7 +50,7 @@ export async function buildMigrationHookRequest(
   kratos: Pick<KratosConfig, "source">,
   config: MigrationHookConfig,
   input: MigrationHookInput,
-  client: ResilientOptions = KRATOS_WEB_HOOK_CLIENT,
+  client: ResilientOptions = ORY_HTTP_CLIENT,
 ): Promise<{ headers: Headers; body: string }> {
   const headers = new Headers(config.headers ?? {});
   if (!headers.get("Content-Type")) headers.set("Content-Type", CONTENT_TYPE_JSON);

@@ -1,8 +1,14 @@
 import { scanGoJson } from "../../../admin/go-scanner";
 import type { KratosConfig } from "../../../config/load";
 import { KratosError } from "../../../http/errors";
-import { abandonmentSignal, privateIpPolicyOf } from "@olympus/server-kit/http";
-import { KRATOS_WEB_HOOK_CLIENT, resilientFetch, type OutboundResponse, type ResilientOptions } from "../../../http/resilient-client";
+import {
+  abandonmentSignal,
+  ORY_HTTP_CLIENT,
+  privateIpPolicyOf,
+  resilientFetch,
+  type OutboundResponse,
+  type ResilientOptions,
+} from "@olympus/server-kit/http";
 import { buildMigrationHookRequest, type MigrationHookInput } from "./migration-hook-request";
 
 type MigrationHookConfig = KratosConfig["selfservice"]["methods"]["password"]["config"]["migrate_hook"];
@@ -39,7 +45,7 @@ export async function askPasswordMigrationHook(
   const abandoned = input.connection ? abandonmentSignal(input.connection) : undefined;
   try {
     const client: ResilientOptions = {
-      ...KRATOS_WEB_HOOK_CLIENT,
+      ...ORY_HTTP_CLIENT,
       ...privateIpPolicyOf(kratos),
       ...(abandoned ? { signal: abandoned.signal } : {}),
     };

@@ -9,6 +9,7 @@ import type { RegistrationStrategy } from "../strategy";
 import { passwordNode, submitNode } from "./nodes";
 import { checkPasswordPolicy } from "./policy";
 import { registrationSchemaId } from "../../flow/registration/schema";
+import { now as timeNow } from "../../../clock/clock";
 
 export const passwordRegistration: RegistrationStrategy = {
   populate(flow, ctx) {
@@ -30,7 +31,7 @@ export const passwordRegistration: RegistrationStrategy = {
     const traits = ctx.http.bodyIsJson ? rawTraits : coerceFormTraits(schema, rawTraits);
     const password = typeof body.password === "string" ? body.password : "";
 
-    const problems: FieldError[] = [...deps.identities.validateTraits(schemaId, traits)];
+    const problems: FieldError[] = [...(await deps.identities.validateTraits(schemaId, traits))];
     if (password === "") problems.push({ name: "password", message: messages.required("password") });
     if (problems.length > 0) throw new FlowValidationError(problems);
 
@@ -42,12 +43,12 @@ export const passwordRegistration: RegistrationStrategy = {
 
     const hashed = await deps.hasher.hash(password);
     try {
-      const identity = deps.identities.build({
+      const identity = await deps.identities.build({
         schemaId,
         traits,
         credentials: { password: { config: { hashed_password: hashed }, version: 1 } },
       });
-      return { identity, method: { method: "password", aal: "aal1", completed_at: new Date().toISOString() } };
+      return { identity, method: { method: "password", aal: "aal1", completed_at: timeNow().toISOString() } };
     } catch (error) {
       if (error instanceof TraitsValidationError) throw new FlowValidationError(error.fieldErrors);
       throw error;

@@ -52,13 +52,13 @@ export const profileRegistration: RegistrationStrategy = {
   },
 
   // Strategy.Register: `screen=previous` (or method profile:back) goes back; otherwise the traits must pass the schema first.
-  submit(flow, body, ctx) {
+  async submit(flow, body, ctx) {
     const schemaId = registrationSchemaId(flow, ctx.deps.schemas.defaultId);
     const raw = typeof body.traits === "object" && body.traits !== null && !Array.isArray(body.traits) ? (body.traits as JsonObject) : {};
     const traits = ctx.http.isJsonRequest ? raw : coerceFormTraits(ctx.deps.identities.schemaOf(schemaId), raw);
     if (isPrevious(typeof body.method === "string" ? body.method : "", body))
       return Promise.reject(new ShowRegistrationScreen("previous", traits));
-    const problems = ctx.deps.identities.validateTraits(schemaId, traits);
+    const problems = await ctx.deps.identities.validateTraits(schemaId, traits);
     if (problems.length > 0) return Promise.reject(new FlowValidationError(problems));
     return Promise.reject(new ShowRegistrationScreen("credential-selection", traits));
   },

@@ -26,18 +26,18 @@ export const profileStrategy: Strategy = {
       );
     },
 
-    // Nothing to wait for: the traits are checked and set in memory; the settings handler stores them.
-    submit(_flow, body, ctx) {
+    // The traits are checked (fetching the schema's http(s) `$ref` documents) and set in memory; the settings handler stores them.
+    async submit(_flow, body, ctx) {
       const identity = ctx.identity;
       if (!identity) return Promise.reject(new Error("settings strategy called without identity"));
       const schema = ctx.deps.identities.schemaOf(identity.schemaId);
       const raw = typeof body.traits === "object" && body.traits !== null && !Array.isArray(body.traits) ? (body.traits as JsonObject) : {};
       const traits = ctx.http.bodyIsJson ? raw : coerceFormTraits(schema, raw);
-      const problems = ctx.deps.identities.validateTraits(identity.schemaId, traits);
+      const problems = await ctx.deps.identities.validateTraits(identity.schemaId, traits);
       if (problems.length > 0) return Promise.reject(new FlowValidationError(problems));
       const before = JSON.stringify(Object.values(identity.credentials).map((c) => c.identifiers));
       const addressesBefore = JSON.stringify(identity.verifiableAddresses.map((a) => a.value));
-      ctx.deps.identities.setTraits(identity, traits);
+      await ctx.deps.identities.setTraits(identity, traits);
       const after = JSON.stringify(Object.values(identity.credentials).map((c) => c.identifiers));
       const addressesAfter = JSON.stringify(identity.verifiableAddresses.map((a) => a.value));
       // Changing a login identifier or a verifiable address needs a fresh login, as in Kratos.

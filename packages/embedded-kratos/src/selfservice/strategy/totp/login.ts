@@ -7,6 +7,7 @@ import { verifyTotp } from "./key";
 import { totpMessages } from "./messages";
 import { loginCodeNode, loginSubmitNode } from "./nodes";
 import { sessionIdentityWithCredentials } from "../session-identity";
+import { now as timeNow } from "../../../clock/clock";
 
 /** TOTP is a second factor only: offered on `aal=aal2` flows of identities that have a TOTP device. */
 export const totpLogin: LoginStrategy = {
@@ -26,6 +27,6 @@ export const totpLogin: LoginStrategy = {
     const secret = identity ? totpSecretOf(identity) : undefined;
     if (!identity || !secret) throw FlowValidationError.flow(totpMessages.noDevice());
     if (!verifyTotp(code, secret)) throw FlowValidationError.flow(totpMessages.wrongCode());
-    return { identity, method: { method: "totp", aal: "aal2", completed_at: new Date().toISOString() } };
+    return { identity, method: { method: "totp", aal: "aal2", completed_at: timeNow().toISOString() } };
   },
 };

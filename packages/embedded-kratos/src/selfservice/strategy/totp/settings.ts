@@ -11,6 +11,7 @@ import { totpMessages } from "./messages";
 import { qrNode, secretNode, settingsCodeNode, settingsSubmitNode, unlinkNode } from "./nodes";
 import { pressed } from "../submission";
 import { z } from "zod";
+import { now as timeNow } from "../../../clock/clock";
 
 /** Where a settings flow keeps the key offered for enrolment until a code proves the app has it. */
 const totpStateSchema = z.object({ url: z.string().optional() });
@@ -70,7 +71,7 @@ export const totpSettings: SettingsStrategy = {
     return Promise.resolve({
       identity,
       privileged: true,
-      authenticationMethod: { method: "totp", aal: "aal2", completed_at: new Date().toISOString() },
+      authenticationMethod: { method: "totp", aal: "aal2", completed_at: timeNow().toISOString() },
     });
   },
 };

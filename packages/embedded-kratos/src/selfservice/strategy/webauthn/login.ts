@@ -13,6 +13,7 @@ import { setWebauthnInternal, webauthnInternal } from "./internal";
 import { webauthnMessages } from "./messages";
 import { hiddenIdentifierNode, loginInputNode, loginTriggerNode, passwordlessSubmitNode, scriptNode } from "./nodes";
 import { hasText } from "../submission";
+import { now as timeNow } from "../../../clock/clock";
 
 /**
  * Security-key login, browser flows only (as in Kratos):
@@ -137,7 +138,7 @@ async function authenticate(
   // A challenge answers once.
   setWebauthnInternal(flow, { login: undefined, passwordless: undefined });
   await saveSignCount(ctx, identity, verified.credential.id, verified.newCounter);
-  return { identity, method: { method: "webauthn", aal, completed_at: new Date().toISOString() } };
+  return { identity, method: { method: "webauthn", aal, completed_at: timeNow().toISOString() } };
 }
 
 /** Persists the authenticator's signature counter (clone detection), as Kratos does after a login. */

@@ -15,6 +15,7 @@ import { setWebauthnInternal, webauthnInternal } from "./internal";
 import { webauthnMessages } from "./messages";
 import { displayNameNode, registerInputNode, registerTriggerNode, scriptNode } from "./nodes";
 import { hasText } from "../submission";
+import { now as timeNow } from "../../../clock/clock";
 
 /**
  * Sign-up with a security key (browser flows, `passwordless: true` only, as
@@ -37,7 +38,7 @@ export const webauthnRegistration: RegistrationStrategy = {
     const rawTraits =
       typeof body.traits === "object" && body.traits !== null && !Array.isArray(body.traits) ? (body.traits as JsonObject) : {};
     const traits = ctx.http.bodyIsJson ? rawTraits : coerceFormTraits(deps.identities.schemaOf(schemaId), rawTraits);
-    const problems = deps.identities.validateTraits(schemaId, traits);
+    const problems = await deps.identities.validateTraits(schemaId, traits);
     if (problems.length > 0) throw new FlowValidationError(problems);
     const identifiers = deps.identities.identifiersFor(schemaId, traits, "webauthn");
     if (identifiers.length === 0) throw FlowValidationError.flow(messages.identifierMissing());
@@ -60,7 +61,7 @@ export const webauthnRegistration: RegistrationStrategy = {
       attestation_type: "none",
       authenticator: { aaguid: created.aaguid, sign_count: created.signCount, clone_warning: false },
       display_name: displayName,
-      added_at: new Date(Math.round(Date.now() / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, "Z"),
+      added_at: timeNow().roundSeconds().toISOString(),
       is_passwordless: true,
       flags: {
         user_present: true,
@@ -71,7 +72,7 @@ export const webauthnRegistration: RegistrationStrategy = {
       transport: created.transports,
     };
     try {
-      const identity = deps.identities.build({
+      const identity = await deps.identities.build({
         schemaId,
         traits,
         credentials: {
@@ -84,7 +85,7 @@ export const webauthnRegistration: RegistrationStrategy = {
       });
       identity.id = registrationUserId;
       setWebauthnInternal(flow, { registration: undefined, registrationUserId: undefined });
-      return { identity, method: { method: "webauthn", aal: "aal1", completed_at: new Date().toISOString() } };
+      return { identity, method: { method: "webauthn", aal: "aal1", completed_at: timeNow().toISOString() } };
     } catch (error) {
       if (error instanceof TraitsValidationError) throw new FlowValidationError(error.fieldErrors);
       throw error;

@@ -11,6 +11,7 @@ import { setWebauthnInternal, webauthnInternal } from "./internal";
 import { webauthnMessages } from "./messages";
 import { displayNameNode, registerInputNode, registerTriggerNode, removeNode, scriptNode } from "./nodes";
 import { pressed } from "../submission";
+import { now as timeNow } from "../../../clock/clock";
 
 /**
  * Settings (browser flows only, as in Kratos): list keys with a remove
@@ -83,7 +84,7 @@ async function addKey(
     attestation_type: "none",
     authenticator: { aaguid: created.aaguid, sign_count: created.signCount, clone_warning: false },
     display_name: displayName,
-    added_at: new Date(Math.round(Date.now() / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, "Z"),
+    added_at: timeNow().roundSeconds().toISOString(),
     is_passwordless: config.passwordless,
     flags: {
       user_present: true,
@@ -103,7 +104,7 @@ async function addKey(
   return {
     identity,
     privileged: true,
-    authenticationMethod: { method: "webauthn", aal: config.passwordless ? "aal1" : "aal2", completed_at: new Date().toISOString() },
+    authenticationMethod: { method: "webauthn", aal: config.passwordless ? "aal1" : "aal2", completed_at: timeNow().toISOString() },
   };
 }
 
