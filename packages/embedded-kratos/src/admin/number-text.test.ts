@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startKratos, startTestPostgres, uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
+import { startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
+import { apiPasswordLogin } from "../testing/second-factor";
 
 /**
  * Admin traits are validated on the numbers' text: identity/handler.go
@@ -131,6 +132,24 @@ describe("admin traits' numbers as written (json.RawMessage)", () => {
     expect(fieldText(updated.text, "traits", "metadata_public")).toBe(`{"email":${JSON.stringify(email)},"score":3.0e0,"score":4.000}`);
     const reread = await sendText("GET", `/admin/identities/${id}`);
     expect(fieldText(reread.text, "traits", "metadata_public")).toBe(`{"email":${JSON.stringify(email)},"score":4.000}`);
+  });
+
+  it("answers whoami with jsonb's text of traits and public metadata (session/handler.go whoami: the identity's json.RawMessage as persistence/sql/identity/persister_identity.go scanned it)", async () => {
+    const email = uniqueEmail("whoami-text");
+    const created = await sendText(
+      "POST",
+      "/admin/identities",
+      `{"schema_id":"numbers","traits":{"email":${JSON.stringify(email)},"score":2.50,"zz":1e2},"metadata_public":{"n":1.50},` +
+        `"credentials":{"password":{"config":{"password":${JSON.stringify(STRONG_PASSWORD)}}}}}`,
+    );
+    expect(created.status).toBe(201);
+    const token = await apiPasswordLogin(kratos, email);
+    const res = await fetch(`${kratos.publicUrl}/sessions/whoami`, { headers: { "X-Session-Token": token } });
+    const text = await res.text();
+    expect(res.status).toBe(200);
+    expect(text).toContain(`"traits":{"zz":100,"email":${JSON.stringify(email)},"score":2.50}`);
+    expect(text).toContain(`"metadata_public":{"n":1.50}`);
+    expect(text).not.toContain("metadata_admin");
   });
 
   it("keeps a JSON Patch value's number text through the patch (oryx/jsonx/patch.go ApplyJSONPatch: evanphx/json-patch keeps json.RawMessage values; identity/handler.go patch)", async () => {

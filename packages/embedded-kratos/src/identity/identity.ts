@@ -52,7 +52,7 @@ export interface Identity {
    * The JSON text Kratos keeps for traits and metadata (json.RawMessage):
    * the body's text after an admin create or update, Postgres' jsonb text
    * after a read. A text counts only while its field still holds the value
-   * it was recorded for (JsonText.value); the admin API answers it.
+   * it was recorded for (JsonText.value); answers show it.
    */
   jsonTexts?: { traits?: JsonText; metadataPublic?: JsonText; metadataAdmin?: JsonText };
   externalId: string | null;
@@ -69,8 +69,10 @@ export interface Identity {
 
 export interface IdentityJsonOptions {
   schemaUrl: string;
-  /** Admin API: include metadata_admin and credentials (identifiers only). */
+  /** Admin API: include metadata_admin and credentials (identifiers only); implies keptText. */
   admin?: boolean;
+  /** Traits and metadata as the text Postgres keeps (JsonText), for an answer only: never for templates or jsonnet. */
+  keptText?: boolean;
   /** Credential types whose `config` is included (admin `include_credential`). */
   includeCredentialConfig?: ReadonlySet<string>;
   /** The configured cipher, which opens the provider tokens of included oidc credentials. */
@@ -85,8 +87,10 @@ export function identityToJson(identity: Identity, options: IdentityJsonOptions)
     state: identity.state,
   };
   if (identity.stateChangedAt) out.state_changed_at = goTimeString(identity.stateChangedAt);
-  // Only the admin API answers the kept text; flows, templates and webhooks read values.
-  const text = (value: unknown, kept: JsonText | undefined) => (options.admin ? withJsonText(value, kept) : value);
+  // Answers (the admin API, whoami) show the kept text, as Kratos marshals
+  // its json.RawMessage; everything else built from this object (mail
+  // templates, jsonnet, web hooks) reads plain values.
+  const text = (value: unknown, kept: JsonText | undefined) => (options.admin || options.keptText ? withJsonText(value, kept) : value);
   out.traits = text(identity.traits, identity.jsonTexts?.traits);
   if (identity.verifiableAddresses.length > 0) out.verifiable_addresses = identity.verifiableAddresses.map(verifiableAddressToJson);
   if (identity.recoveryAddresses.length > 0) out.recovery_addresses = identity.recoveryAddresses.map(recoveryAddressToJson);

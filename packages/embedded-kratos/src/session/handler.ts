@@ -13,11 +13,12 @@ export function registerSessionRoutes(router: Router, deps: Deps): void {
   router.on(["GET", "POST", "PUT", "PATCH", "DELETE"], "/sessions/whoami", async (ctx) => {
     const session = await deps.sessions.require(ctx);
     requireWhoamiAal(deps, session);
-    const body = publicSessionJson(deps, session);
+    // Traits and metadata answered as jsonb's text, as Kratos marshals the identity's json.RawMessage.
+    const body = publicSessionJson(deps, session, true);
     // session/handler.go whoami: `tokenize_as` adds the JWT as `tokenized` (session/tokenizer.go).
     // Read the query only when there is one: parsing the URL on every whoami is the hot path's largest avoidable allocation.
     const template = ctx.search === "" ? null : ctx.query.get("tokenize_as");
-    if (template) body.tokenized = await tokenizer.tokenize(template, session, body);
+    if (template) body.tokenized = await tokenizer.tokenize(template, session, publicSessionJson(deps, session));
     ctx.json(200, body, { "X-Kratos-Authenticated-Identity-Id": session.identityId });
   });
 

@@ -4,8 +4,8 @@ import { identityToJson, type Identity } from "../identity/identity";
 import { sessionToJson, type Session } from "./session";
 
 /** Identity as public endpoints render it (no credentials, no metadata_admin). */
-export function publicIdentityJson(deps: Pick<Deps, "schemas">, identity: Identity): Record<string, unknown> {
-  return identityToJson(identity, { schemaUrl: deps.schemas.schemaUrl(identity.schemaId) });
+export function publicIdentityJson(deps: Pick<Deps, "schemas">, identity: Identity, keptText = false): Record<string, unknown> {
+  return identityToJson(identity, { schemaUrl: deps.schemas.schemaUrl(identity.schemaId), keptText });
 }
 
 export function adminIdentityJson(
@@ -22,8 +22,9 @@ export function adminIdentityJson(
   });
 }
 
-export function publicSessionJson(deps: Pick<Deps, "schemas">, session: Session): Record<string, unknown> {
-  return sessionToJson(session, session.identity ? publicIdentityJson(deps, session.identity) : undefined);
+/** `keptText`: traits and metadata as Postgres keeps their text (answers only; see identityToJson). */
+export function publicSessionJson(deps: Pick<Deps, "schemas">, session: Session, keptText = false): Record<string, unknown> {
+  return sessionToJson(session, session.identity ? publicIdentityJson(deps, session.identity, keptText) : undefined);
 }
 
 export function adminSessionJson(deps: Pick<Deps, "schemas" | "config">, session: Session): Record<string, unknown> {

@@ -3,6 +3,8 @@ import { BatchedLookup } from "@olympus/server-kit/batched-lookup";
 import type { Database } from "../storage/database";
 import type { AuthenticationMethod, Session, SessionDevice } from "./session";
 import { jsonTime } from "../clock/go-time";
+import { readStoredJson } from "../identity/stored-json";
+import { isPlainObject } from "../config/unknown-keys";
 
 interface SessionRow {
   id: string;
@@ -31,9 +33,10 @@ interface SessionWithIdentityRow extends SessionRow {
   i_schema_id: string;
   i_state: IdentityState;
   i_state_changed_at: Date | null;
-  i_traits: Record<string, unknown>;
-  i_metadata_public: unknown;
-  i_metadata_admin: unknown;
+  /** jsonb columns read as text (`::text`), as Kratos scans them into json.RawMessage. */
+  i_traits: string;
+  i_metadata_public: string | null;
+  i_metadata_admin: string | null;
   i_external_id: string | null;
   i_organization_id: string | null;
   i_available_aal: Session["aal"] | null;
@@ -89,8 +92,8 @@ const SESSION_SELECT = `s.id, s.identity_id, s.active, s.aal, s.authentication_m
   (SELECT coalesce(json_agg(json_build_object('id', d.id, 'ip_address', d.ip_address, 'user_agent', d.user_agent, 'location', d.location)
      ORDER BY d.created_at), '[]'::json) FROM session_devices d WHERE d.session_id = s.id) AS devices`;
 
-const IDENTITY_SELECT = `i.schema_id AS i_schema_id, i.state AS i_state, i.state_changed_at AS i_state_changed_at, i.traits AS i_traits,
-  i.metadata_public AS i_metadata_public, i.metadata_admin AS i_metadata_admin, i.external_id AS i_external_id,
+const IDENTITY_SELECT = `i.schema_id AS i_schema_id, i.state AS i_state, i.state_changed_at AS i_state_changed_at, i.traits::text AS i_traits,
+  i.metadata_public::text AS i_metadata_public, i.metadata_admin::text AS i_metadata_admin, i.external_id AS i_external_id,
   i.organization_id AS i_organization_id, i.available_aal AS i_available_aal, i.created_at AS i_created_at, i.updated_at AS i_updated_at,
   (SELECT coalesce(json_agg(v ORDER BY v.id), '[]'::json) FROM identity_verifiable_addresses v WHERE v.identity_id = i.id) AS i_verifiable,
   (SELECT coalesce(json_agg(r ORDER BY r.id), '[]'::json) FROM identity_recovery_addresses r WHERE r.identity_id = i.id) AS i_recovery`;
@@ -296,14 +299,18 @@ function fromRow(row: SessionRow): Session {
 }
 
 function withIdentity(row: SessionWithIdentityRow): Session {
+  const traits = readStoredJson(row.i_traits);
+  const metadataPublic = readStoredJson(row.i_metadata_public);
+  const metadataAdmin = readStoredJson(row.i_metadata_admin);
   const identity: Identity = {
     id: row.identity_id,
     schemaId: row.i_schema_id,
     state: row.i_state,
     stateChangedAt: row.i_state_changed_at,
-    traits: row.i_traits,
-    metadataPublic: row.i_metadata_public,
-    metadataAdmin: row.i_metadata_admin,
+    traits: isPlainObject(traits.value) ? traits.value : {},
+    metadataPublic: metadataPublic.value,
+    metadataAdmin: metadataAdmin.value,
+    jsonTexts: { traits: traits.text, metadataPublic: metadataPublic.text, metadataAdmin: metadataAdmin.text },
     externalId: row.i_external_id,
     organizationId: row.i_organization_id,
     availableAal: row.i_available_aal,
