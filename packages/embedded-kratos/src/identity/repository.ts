@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { type Database, isUniqueViolation, type Queryable } from "../storage/database";
-import { isPlainObject } from "../config/unknown-keys";
-import { readStoredJson, selectColumn, storedJsonParam } from "./stored-json";
+import { readIdentityJsonColumns, selectColumn, storedJsonParam } from "./stored-json";
 import type { AuthenticatorAssuranceLevel, Credential, Identity, IdentityState, RecoveryAddress, VerifiableAddress } from "./identity";
 import { nowMicroseconds } from "../clock/clock";
 
@@ -309,18 +308,12 @@ export class IdentityRepository {
         : Promise.resolve(undefined),
     ]);
     return rows.map((row) => {
-      const traits = readStoredJson(row.traits);
-      const metadataPublic = readStoredJson(row.metadata_public);
-      const metadataAdmin = readStoredJson(row.metadata_admin);
       return {
         id: row.id,
         schemaId: row.schema_id,
         state: row.state,
         stateChangedAt: row.state_changed_at,
-        traits: isPlainObject(traits.value) ? traits.value : {},
-        metadataPublic: metadataPublic.value,
-        metadataAdmin: metadataAdmin.value,
-        jsonTexts: { traits: traits.text, metadataPublic: metadataPublic.text, metadataAdmin: metadataAdmin.text },
+        ...readIdentityJsonColumns(row.traits, row.metadata_public, row.metadata_admin),
         externalId: row.external_id,
         organizationId: row.organization_id,
         availableAal: row.available_aal,

@@ -1,4 +1,6 @@
 import { compactJson, jsonTextOf, JsonText } from "../http/json-text";
+import { isPlainObject } from "../config/unknown-keys";
+import type { Identity } from "./identity";
 
 /**
  * Traits and metadata in their jsonb columns as Kratos keeps them
@@ -32,4 +34,21 @@ export function readStoredJson(text: string | null): { value: unknown; text: Jso
   if (text === null) return { value: null, text: undefined };
   const value: unknown = JSON.parse(text);
   return { value, text: new JsonText(compactJson(text), value) };
+}
+
+/** An identity's three jsonb columns, read as text, as the Identity fields that hold them. */
+export function readIdentityJsonColumns(
+  traitsText: string | null,
+  metadataPublicText: string | null,
+  metadataAdminText: string | null,
+): Pick<Identity, "traits" | "metadataPublic" | "metadataAdmin" | "jsonTexts"> {
+  const traits = readStoredJson(traitsText);
+  const metadataPublic = readStoredJson(metadataPublicText);
+  const metadataAdmin = readStoredJson(metadataAdminText);
+  return {
+    traits: isPlainObject(traits.value) ? traits.value : {},
+    metadataPublic: metadataPublic.value,
+    metadataAdmin: metadataAdmin.value,
+    jsonTexts: { traits: traits.text, metadataPublic: metadataPublic.text, metadataAdmin: metadataAdmin.text },
+  };
 }

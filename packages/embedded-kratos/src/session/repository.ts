@@ -3,8 +3,7 @@ import { BatchedLookup } from "@olympus/server-kit/batched-lookup";
 import type { Database } from "../storage/database";
 import type { AuthenticationMethod, Session, SessionDevice } from "./session";
 import { jsonTime } from "../clock/go-time";
-import { readStoredJson } from "../identity/stored-json";
-import { isPlainObject } from "../config/unknown-keys";
+import { readIdentityJsonColumns } from "../identity/stored-json";
 
 interface SessionRow {
   id: string;
@@ -299,18 +298,12 @@ function fromRow(row: SessionRow): Session {
 }
 
 function withIdentity(row: SessionWithIdentityRow): Session {
-  const traits = readStoredJson(row.i_traits);
-  const metadataPublic = readStoredJson(row.i_metadata_public);
-  const metadataAdmin = readStoredJson(row.i_metadata_admin);
   const identity: Identity = {
     id: row.identity_id,
     schemaId: row.i_schema_id,
     state: row.i_state,
     stateChangedAt: row.i_state_changed_at,
-    traits: isPlainObject(traits.value) ? traits.value : {},
-    metadataPublic: metadataPublic.value,
-    metadataAdmin: metadataAdmin.value,
-    jsonTexts: { traits: traits.text, metadataPublic: metadataPublic.text, metadataAdmin: metadataAdmin.text },
+    ...readIdentityJsonColumns(row.i_traits, row.i_metadata_public, row.i_metadata_admin),
     externalId: row.i_external_id,
     organizationId: row.i_organization_id,
     availableAal: row.i_available_aal,
