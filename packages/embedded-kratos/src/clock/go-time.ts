@@ -71,7 +71,12 @@ export class GoTime extends Date {
    */
   toPostgres(): string {
     const base = super.toISOString();
-    return `${base.slice(0, -1)}${String(Math.floor(this.subMilliNanos / 1000)).padStart(3, "0")}Z`;
+    const text = `${base.slice(0, -1)}${String(Math.floor(this.subMilliNanos / 1000)).padStart(3, "0")}Z`;
+    // toISOString writes years past 9999 and before 1 in the extended form (`+013434-…`, `-000001-…`), which
+    // Postgres refuses ("time zone displacement out of range"); Postgres reads `13434-…` and `0002-… BC`.
+    if (text.startsWith("+")) return text.slice(1).replace(/^0+(?=\d{4})/, "");
+    if (text.startsWith("-")) return `${String(1 - Number(text.slice(0, 7))).padStart(4, "0")}${text.slice(7)} BC`;
+    return text;
   }
 }
 

@@ -30,6 +30,15 @@ describe("times through Postgres (pgx TimestampCodec)", () => {
     expect(prepared.rows[0]?.t.toISOString()).toBe("2026-12-04T12:30:16.040123Z");
   });
 
+  it("stores years past 9999 and before year 1, which toISOString writes in a form Postgres refuses (the fuzz's far expiries)", async () => {
+    const far = new GoTime(Date.UTC(13434, 10, 15, 9, 37, 26, 444), 886_000);
+    const stored = await db.query<{ t: string }>("SELECT ($1::timestamptz AT TIME ZONE 'UTC')::text AS t", [far]);
+    expect(stored.rows[0]?.t).toBe("13434-11-15 09:37:26.444886");
+    const bc = new GoTime(Date.UTC(-1, 0, 2, 3, 4, 5, 6), 0);
+    const old = await db.query<{ t: string }>("SELECT ($1::timestamptz AT TIME ZONE 'UTC')::text AS t", [bc]);
+    expect(old.rows[0]?.t).toBe("0002-01-02 03:04:05.006 BC");
+  });
+
   it("reads timestamps written by Postgres itself, whatever the session's zone", async () => {
     const rows = await db.transaction(async (tx) => {
       await tx.query("SET LOCAL TIME ZONE 'Asia/Kolkata'");
