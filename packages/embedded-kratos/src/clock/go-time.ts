@@ -99,12 +99,19 @@ export class GivenTime extends GoTime {
   }
 }
 
-/** Go's RFC3339Nano of a JavaScript ISO text (`….mmmZ`) and the nanoseconds past its millisecond. */
+/**
+ * Go's RFC3339Nano of a JavaScript ISO text (`….mmmZ`) and the nanoseconds
+ * past its millisecond. Written with slices rather than a RegExp: every
+ * time in every answer (a whoami has a dozen) goes through here.
+ */
 function rfc3339Nano(iso: string, subMilliNanos: number): string {
-  const m = /^(.*)\.(\d{3})Z$/.exec(iso);
-  if (!m) return iso;
-  const fraction = `${m[2] ?? ""}${String(subMilliNanos).padStart(6, "0")}`.replace(/0+$/, "");
-  return `${m[1] ?? ""}${fraction ? `.${fraction}` : ""}Z`;
+  const dot = iso.length - 5;
+  if (iso.charCodeAt(dot) !== 46 /* . */ || iso.charCodeAt(iso.length - 1) !== 90 /* Z */) return iso;
+  const digits =
+    subMilliNanos === 0 ? iso.slice(dot + 1, dot + 4) : `${iso.slice(dot + 1, dot + 4)}${String(subMilliNanos).padStart(6, "0")}`;
+  let end = digits.length;
+  while (end > 0 && digits.charCodeAt(end - 1) === 48 /* 0 */) end--;
+  return end === 0 ? `${iso.slice(0, dot)}Z` : `${iso.slice(0, dot)}.${digits.slice(0, end)}Z`;
 }
 
 /** Go's RFC3339Nano of any Date: a plain Date prints its milliseconds with zeros trimmed. */
@@ -124,18 +131,21 @@ const TIME_TEXT = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+)
 export function parseTimeText(text: string): GoTime | undefined {
   const m = TIME_TEXT.exec(text);
   if (!m) return undefined;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
-  const ms = Date.UTC(year ?? 0, (month ?? 1) - 1, day ?? 1, hour ?? 0, minute ?? 0, second ?? 0);
-  // Date.UTC maps years 0 … 99 to 1900 … 1999.
-  const date = new Date(ms);
-  if ((year ?? 0) < 100) date.setUTCFullYear(year ?? 0);
-  const fraction = (m[7] ?? "").slice(0, 9).padEnd(9, "0");
-  const nanos = Number(fraction);
-  return new GoTime(date.getTime() - zoneOffsetMs(m[8]) + Math.floor(nanos / 1e6), nanos % 1e6);
+  const year = Number(m[1]);
+  let ms = Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
+  if (year < 100) {
+    // Date.UTC maps years 0 … 99 to 1900 … 1999.
+    const date = new Date(ms);
+    date.setUTCFullYear(year);
+    ms = date.getTime();
+  }
+  const digits = m[7];
+  const nanos = digits === undefined ? 0 : Number(digits.length >= 9 ? digits.slice(0, 9) : digits.padEnd(9, "0"));
+  return new GoTime(ms - zoneOffsetMs(m[8]) + Math.floor(nanos / 1e6), nanos % 1e6);
 }
 
 function zoneOffsetMs(zone: string | undefined): number {
-  if (!zone || zone === "Z") return 0;
+  if (zone === undefined || zone === "Z" || zone === "+00") return 0;
   const digits = zone.slice(1).replace(/:/g, "");
   const seconds = Number(digits.slice(0, 2)) * 3600 + Number(digits.slice(2, 4) || "0") * 60 + Number(digits.slice(4, 6) || "0");
   return (zone.startsWith("-") ? -seconds : seconds) * 1000;

@@ -26,37 +26,39 @@ export class JsonText {
   }
 }
 
-const WHITESPACE = new Set([" ", "\t", "\n", "\r"]);
-
 /**
  * encoding/json Compact without HTML escaping (the rest of every answer is
  * written by JSON.stringify, which does not escape `<`, `>`, `&` either):
  * whitespace outside strings is dropped, everything else stays as written.
- * The text must be valid JSON.
+ * The text must be valid JSON. Copies the runs between whitespace whole:
+ * every whoami compacts its identity's jsonb text (`{"a": 1, "b": 2}`).
  */
 export function compactJson(text: string): string {
   let out = "";
+  let runStart = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i] as string;
+    const c = text.charCodeAt(i);
     if (inString) {
-      out += c;
-      if (c === "\\") out += text[++i] ?? "";
-      else if (c === '"') inString = false;
-    } else if (c === '"') {
+      if (c === 0x5c /* \ */) i++;
+      else if (c === 0x22 /* " */) inString = false;
+    } else if (c === 0x22) {
       inString = true;
-      out += c;
-    } else if (!WHITESPACE.has(c)) {
-      out += c;
+    } else if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) {
+      if (i > runStart) out += text.slice(runStart, i);
+      runStart = i + 1;
     }
   }
-  return out;
+  return runStart === 0 ? text : out + text.slice(runStart);
 }
 
 /**
  * JSON.stringify, with each JsonText written as its text: toJSON leaves a
  * placeholder no other JSON.stringify output can hold (a string of its own
  * made of a NUL and a per-call nonce), which is replaced by the text.
+ * JSON.stringify writes the placeholders in the order it called toJSON, so
+ * one forward scan finds them all (a RegExp built per call would be compiled
+ * per call: whoami answers through here).
  */
 export function stringifyJson(body: unknown): string {
   const run = { texts: [] as string[], nonce: Math.random().toString(36).slice(2) };
@@ -69,7 +71,17 @@ export function stringifyJson(body: unknown): string {
     collecting = outer;
   }
   if (run.texts.length === 0) return payload;
-  return payload.replace(new RegExp(`"\\\\u0000${run.nonce}:(\\d+)"`, "g"), (_match, n: string) => run.texts[Number(n)] ?? "null");
+  let answer = "";
+  let from = 0;
+  run.texts.forEach((text, index) => {
+    // JSON.stringify writes the placeholder's NUL as `\u0000`.
+    const placeholder = `"\\u0000${run.nonce}:${index}"`;
+    const at = payload.indexOf(placeholder, from);
+    if (at < 0) return;
+    answer += payload.slice(from, at) + text;
+    from = at + placeholder.length;
+  });
+  return answer + payload.slice(from);
 }
 
 /** `value` as answered: its JsonText when `text` was recorded for this very value, else the value. */
