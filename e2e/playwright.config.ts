@@ -23,5 +23,9 @@ export default defineConfig({
       args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     },
     trace: "off",
+    // Every click, fill and navigation gets its own limit below the test's two minutes, so a step that hangs
+    // fails naming itself (a hung invitee page once surfaced only as the whole test's timeout).
+    actionTimeout: 30_000,
+    navigationTimeout: 45_000,
   },
 });
