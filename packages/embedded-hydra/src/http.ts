@@ -5,13 +5,19 @@ import { assertStorable } from "./storable";
 
 const LIMIT = 1024 * 1024;
 
+/** The whole request body as UTF-8, at most 1 MiB (see readBodyBytes). */
+export async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readBodyBytes(req)).toString("utf8");
+}
+
 /**
- * The whole request body as UTF-8, at most 1 MiB. Read with plain stream
- * events rather than an async iterator: every admin call (introspection
- * above all) reads a body, and the iterator's per-chunk promises cost more
- * than the few bytes they carry.
+ * The whole request body's bytes, at most 1 MiB (Go's JSON decoder reads
+ * bytes: a stray byte that is not UTF-8 is quoted as itself). Read with
+ * plain stream events rather than an async iterator: every admin call
+ * (introspection above all) reads a body, and the iterator's per-chunk
+ * promises cost more than the few bytes they carry.
  */
-export function readBody(req: IncomingMessage): Promise<string> {
+export function readBodyBytes(req: IncomingMessage): Promise<Buffer> {
   // Refuse an announced oversize body at once instead of reading towards it.
   if (Number(req.headers["content-length"] ?? "0") > LIMIT) {
     req.resume();
@@ -26,7 +32,7 @@ export function readBody(req: IncomingMessage): Promise<string> {
       req.off("error", onBroken);
       req.off("close", onClose);
       if (error) reject(error);
-      else resolve(Buffer.concat(chunks).toString("utf8"));
+      else resolve(Buffer.concat(chunks));
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;

@@ -117,7 +117,7 @@ describe("trust API (oauth2/trust/handler.go, validator.go validateGrant)", () =
       status: 400,
       body: {
         error: "error",
-        error_description: "json: cannot unmarshal number 1 into Go struct field createGrantRequest.issuer of type string",
+        error_description: "json: cannot unmarshal number into Go struct field createGrantRequest.issuer of type string",
       },
     });
     expect(await trust({ issuer: "i", subject: "s", jwk: { kty: "nope", kid: "k" }, expires_at: inOneHour() })).toMatchObject({

@@ -323,6 +323,14 @@ describe("dynamic client registration", () => {
       expect(newToken).not.toBe(token);
       expect((await call("GET", `oauth2/register/${id}`, undefined, token)).status).toBe(401);
       expect((await call("PUT", `oauth2/register/${id}`, { client_secret: "changed-secret" }, newToken)).status).toBe(403);
+      // client/handler.go setOidcDynamicClient: Go's decoding error goes to the debug field only, which is not shown.
+      expect(await call("PUT", `oauth2/register/${id}`, { client_name: 5 }, newToken)).toEqual({
+        status: 400,
+        body: {
+          error: "The request was malformed or contained invalid parameters",
+          error_description: "Unable to decode the request body. Is it valid JSON?",
+        },
+      });
 
       // A client created through the admin API can manage itself with the token it was given.
       const { data: adminMade } = await instance.admin.createOAuth2Client({ oAuth2Client: { redirect_uris: [REDIRECT_URI] } });

@@ -13,6 +13,7 @@ import {
   toLoginUi,
   type ClientCredentials,
 } from "./testing/oauth";
+import * as tokens from "./testing/tokens";
 
 /**
  * The token endpoint's answers as Hydra (fosite) gives them: error names,
@@ -33,29 +34,10 @@ let webApp: ClientCredentials;
 let postClient: ClientCredentials;
 let machine: ClientCredentials;
 
-async function createClient(body: Record<string, unknown>): Promise<ClientCredentials> {
-  const { data } = await hydra.admin.createOAuth2Client({ oAuth2Client: body });
-  return { id: data.client_id ?? "", secret: data.client_secret ?? "" };
-}
-
+const createClient = (body: Record<string, unknown>) => tokens.createClient(hydra, body);
 /** A whole authorization for `client` ending in a code exchange (PKCE). */
-async function codeTokens(client: ClientCredentials, scope: string) {
-  const browser = new TestBrowser();
-  const verifier = newVerifier();
-  const login = await toLoginUi(
-    browser,
-    authorizeUrl(hydra, client.id, { scope, code_challenge: s256(verifier), code_challenge_method: "S256" }),
-  );
-  const consent = await acceptLogin(hydra, browser, login.challenge ?? "", { subject: "token-user" });
-  const callback = await acceptConsent(hydra, browser, consent);
-  const code = responseParams(callback).get("code") ?? "";
-  return tokenRequest(hydra, { grant_type: "authorization_code", code, redirect_uri: REDIRECT_URI, code_verifier: verifier }, client);
-}
-
-async function introspect(token: string | undefined): Promise<Record<string, unknown>> {
-  const { data } = await hydra.admin.introspectOAuth2Token({ token: token ?? "" });
-  return data as unknown as Record<string, unknown>;
-}
+const codeTokens = (client: ClientCredentials, scope: string) => tokens.codeExchange(hydra, client, scope, "token-user");
+const introspect = (token: string | undefined) => tokens.introspect(hydra, token);
 
 beforeAll(async () => {
   pg = await startTestPostgres();

@@ -6,14 +6,13 @@ import {
   acceptLogin,
   authorizeUrl,
   decodeJwtPayload,
-  newVerifier,
   REDIRECT_URI,
   responseParams,
-  s256,
   tokenRequest,
   toLoginUi,
-  type ClientCredentials,
 } from "./testing/oauth";
+import * as tokens from "./testing/tokens";
+import { INVALID_GRANT, sleepUntil } from "./testing/tokens";
 import { fositeExpiresAt, fositeExpiresIn, jwtValidUntil, providerTtlSeconds } from "./tokens/fosite-expiry";
 import { accessTokenId } from "./tokens/jwt-access-tokens";
 
@@ -26,24 +25,14 @@ import { accessTokenId } from "./tokens/jwt-access-tokens";
  * openid/strategy_jwt.go GenerateIDToken; oauth2/handler.go
  * introspectOAuth2Token). Timing margins are a whole half second or more.
  */
-const INVALID_GRANT =
-  "The provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.";
 const SERVER_ERROR = "The authorization server encountered an unexpected condition that prevented it from fulfilling the request.";
 
 let pg: TestPostgres;
 let hydra: HydraUnderTest;
 
-const sleepUntil = (epochMs: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, epochMs - Date.now())));
-
-async function createClient(body: Record<string, unknown>): Promise<ClientCredentials & { created: Record<string, unknown> }> {
-  const { data } = await hydra.admin.createOAuth2Client({ oAuth2Client: body });
-  return { id: data.client_id ?? "", secret: data.client_secret ?? "", created: data as unknown as Record<string, unknown> };
-}
-
-async function introspect(token: unknown): Promise<Record<string, unknown>> {
-  const { data } = await hydra.admin.introspectOAuth2Token({ token: typeof token === "string" ? token : "" });
-  return data as unknown as Record<string, unknown>;
-}
+const createClient = (body: Record<string, unknown>) => tokens.createClient(hydra, body);
+const introspect = (token: unknown) => tokens.introspect(hydra, token);
+const codeExchange = (client: tokens.CreatedClient, scope: string) => tokens.codeExchange(hydra, client, scope, "expiry-user");
 
 /** When the stored row of a token value stops being found (epoch ms). */
 async function rowValidUntil(value: string): Promise<number> {
@@ -57,20 +46,6 @@ async function rowValidUntil(value: string): Promise<number> {
 
 const machine = (lifespan: string) =>
   createClient({ grant_types: ["client_credentials"], scope: "jobs.run", client_credentials_grant_access_token_lifespan: lifespan });
-
-/** A code flow for `client` up to the token endpoint's raw answer. */
-async function codeExchange(client: ClientCredentials, scope: string) {
-  const browser = new TestBrowser();
-  const verifier = newVerifier();
-  const login = await toLoginUi(
-    browser,
-    authorizeUrl(hydra, client.id, { scope, code_challenge: s256(verifier), code_challenge_method: "S256" }),
-  );
-  const consent = await acceptLogin(hydra, browser, login.challenge ?? "", { subject: "expiry-user" });
-  const callback = await acceptConsent(hydra, browser, consent);
-  const code = responseParams(callback).get("code") ?? "";
-  return tokenRequest(hydra, { grant_type: "authorization_code", code, redirect_uri: REDIRECT_URI, code_verifier: verifier }, client);
-}
 
 beforeAll(async () => {
   pg = await startTestPostgres();
@@ -228,5 +203,27 @@ describe("code flow tokens born expired", () => {
     });
     const answer = await codeExchange(client, "openid");
     expect(answer).toEqual({ status: 500, body: { error: "server_error", error_description: SERVER_ERROR } });
+  });
+});
+
+describe("ID token exp under one second", () => {
+  it("is GenerateIDToken's now + lifespan in Unix seconds even within the current second (openid/strategy_jwt.go, jwt/claims_id_token.go ToMap)", async () => {
+    // A 1 µs lifespan ends within the second it starts in: fosite's exp is that second, never after the iat it sets later.
+    const client = await createClient({
+      redirect_uris: [REDIRECT_URI],
+      grant_types: ["authorization_code"],
+      scope: "openid",
+      skip_consent: true,
+      authorization_code_grant_id_token_lifespan: "1us",
+    });
+    const before = Date.now();
+    const answer = await codeExchange(client, "openid");
+    const after = Date.now();
+    expect(answer.status).toBe(200);
+    const id = decodeJwtPayload(answer.body.id_token ?? "");
+    // oidc-provider's one-second minimum made it iat + 1.
+    expect(Number(id.exp)).toBeLessThanOrEqual(Number(id.iat));
+    expect(Number(id.exp)).toBeGreaterThanOrEqual(Math.floor(before / 1000));
+    expect(Number(id.exp)).toBeLessThanOrEqual(Math.floor(after / 1000));
   });
 });

@@ -113,10 +113,12 @@ describe("login verifier bound to the browser that started the authorization", (
     // The attacker's own browser may resume oidc-provider's interaction: it must lead nowhere.
     const resumed = await attacker.navigate(resumeUrl(attacker), ANYWHERE);
     expect(outcome(resumed.url)).toMatchObject({ at: ERROR_UI, code: false });
-    // Nor can the verifier be replayed, not even in the browser that holds the cookie
-    // (flow/flow_encoding.go decodeVerifier: access_denied, to the client).
+    // Nor can the verifier be followed again, not even in the browser that holds the cookie. Stricter than Hydra,
+    // whose stateless verifier (flow/flow_encoding.go) would pass validateCSRFCookie there: Olympus drops the flow's
+    // CSRF value after a refusal (flows/repository.ts spoil), so every browser now fails the check.
     const replayed = await attacker.navigate(redirectTo, ANYWHERE);
-    expect(outcome(replayed.url)).toMatchObject({ at: REDIRECT_URI, error: "access_denied", code: false });
+    expect(outcome(replayed.url)).toMatchObject({ at: REDIRECT_URI, error: "request_forbidden", code: false });
+    expect(replayed.url.searchParams.get("error_description")).toBe(FORBIDDEN_MISMATCH);
     const { data: consents } = await hydra.admin.listOAuth2ConsentSessions({ subject: "csrf-victim" });
     expect(consents).toEqual([]);
   });

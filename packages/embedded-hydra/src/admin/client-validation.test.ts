@@ -139,7 +139,7 @@ describe("client/handler.go body decoding and lookups", () => {
       body: {
         error: MALFORMED,
         error_description:
-          "Unable to decode the request body: json: cannot unmarshal number 5 into Go struct field Client.client_name of type string",
+          "Unable to decode the request body: json: cannot unmarshal number into Go struct field Client.client_name of type string",
       },
     });
     expect(await create({ skip_consent: "yes" })).toMatchObject({ status: 400, body: { error: MALFORMED } });

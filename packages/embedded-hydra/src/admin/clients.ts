@@ -6,13 +6,13 @@ import { generateHydraSecret, registrationClientUri, storeNewClient, storeUpdate
 import { decodeClient, decodeLifespansBody, validateClient, type DecodedClient } from "../clients/validator";
 import type { Deps } from "../deps";
 import { HydraError, sendJson } from "../errors";
-import { readBody } from "../http";
+import { readBody, readBodyBytes } from "../http";
 import { assertStorable } from "../storable";
 import { linkHeader, parsePageRequest } from "./pagination";
 import type { AdminRequest, AdminRouter } from "./router";
 
 async function readClientBody(req: AdminRequest["req"]): Promise<DecodedClient> {
-  const decoded = decodeClient(await readBody(req));
+  const decoded = decodeClient(await readBodyBytes(req));
   assertStorable(decoded);
   return decoded;
 }
@@ -132,7 +132,7 @@ export function registerClientRoutes(router: AdminRouter, deps: Deps): void {
     // Hydra replaces all lifespans at once (unset ones fall back to ttl.*) and leaves every other field and the secret alone.
     .add("PUT", "/admin/clients/:id/lifespans", async ({ req, params, res }) => {
       const existing = await mustGet(deps, params.id ?? "");
-      const lifespans = decodeLifespansBody(await readBody(req));
+      const lifespans = decodeLifespansBody(await readBodyBytes(req));
       const data: StoredClientData = { ...existing.data };
       for (const field of LIFESPAN_FIELDS) {
         const value = lifespans[field];

@@ -3,23 +3,9 @@ import type { Deps } from "../deps";
 import { HydraError, sendJson } from "../errors";
 import { acceptConsentSchema, rejection, REJECTION_FIELDS } from "../provider/decisions";
 import { randomToken } from "../flows/repository";
-import type { GoFields } from "./go-json";
-import { loadFlow, publicRequest, readDecisionBody, restartAuthorization } from "./flow-helpers";
+import { ACCEPT_OAUTH2_CONSENT_REQUEST } from "./go-structs";
+import { expiredFlow, loadFlow, publicRequest, readDecisionBody } from "./flow-helpers";
 import type { AdminRouter } from "./router";
-
-/** flow.AcceptOAuth2ConsentRequest's JSON fields and Go types. */
-const ACCEPT_CONSENT_REQUEST: GoFields = {
-  grant_scope: "[]string",
-  grant_access_token_audience: "[]string",
-  remember: "bool",
-  remember_for: "int",
-  handled_at: "time.Time",
-  context: "json.RawMessage",
-  session: {
-    struct: "flow.AcceptOAuth2ConsentRequestSession",
-    fields: { access_token: "map[string]interface {}", id_token: "map[string]interface {}" },
-  },
-};
 
 /**
  * The consent handlers answer a body Go cannot decode with the decoding
@@ -31,8 +17,9 @@ const undecodable = () => new HydraError(400, "error", "The error is unrecogniza
 /**
  * Hydra's consent request API (consent/handler.go getOAuth2ConsentRequest,
  * acceptOAuth2ConsentRequest, rejectOAuth2ConsentRequest). Accept and reject
- * only record the decision on the flow; the consent session and grant are
- * created when the verifier is redeemed (Hydra's verifyConsent), see
+ * only record the decision and a new verifier, as often as the UI asks
+ * until the challenge expires; the consent session and grant are created
+ * when an accepted verifier is first followed (Hydra's verifyConsent), see
  * public/verifiers.ts.
  */
 export function registerConsentRoutes(router: AdminRouter, deps: Deps): void {
@@ -44,28 +31,26 @@ export function registerConsentRoutes(router: AdminRouter, deps: Deps): void {
   });
 
   router.add("PUT", `${base}/accept`, async ({ req, url, res }) => {
-    const body = await readDecisionBody(req, "flow.AcceptOAuth2ConsentRequest", ACCEPT_CONSENT_REQUEST, undecodable);
+    const body = await readDecisionBody(req, url, "consent", ACCEPT_OAUTH2_CONSENT_REQUEST, undecodable);
     const flow = await loadFlow(deps, "consent", url);
     const parsed = acceptConsentSchema.safeParse(body);
     if (!parsed.success) throw undecodable();
     const verifier = randomToken();
     const redirectTo = withQuery(String(flow.request.request_url), { consent_verifier: verifier });
     if (!(await deps.flows.decide(flow.challenge, "accepted", { ...parsed.data, redirect_to: redirectTo }, verifier))) {
-      sendJson(res, 200, restartAuthorization(flow));
-      return;
+      throw expiredFlow("consent");
     }
     sendJson(res, 200, { redirect_to: redirectTo });
   });
 
   router.add("PUT", `${base}/reject`, async ({ req, url, res }) => {
-    const body = await readDecisionBody(req, "flow.RequestDeniedError", REJECTION_FIELDS, undecodable);
+    const body = await readDecisionBody(req, url, "consent", REJECTION_FIELDS, undecodable);
     const flow = await loadFlow(deps, "consent", url);
     const denied = rejection(body, "consent request denied");
     const verifier = randomToken();
     const redirectTo = withQuery(String(flow.request.request_url), { consent_verifier: verifier });
     if (!(await deps.flows.decide(flow.challenge, "rejected", { ...denied, redirect_to: redirectTo }, verifier))) {
-      sendJson(res, 200, restartAuthorization(flow));
-      return;
+      throw expiredFlow("consent");
     }
     sendJson(res, 200, { redirect_to: redirectTo });
   });

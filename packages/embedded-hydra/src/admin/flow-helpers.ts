@@ -3,10 +3,10 @@ import type { Interaction } from "oidc-provider";
 import type { Deps } from "../deps";
 import { HydraError } from "../errors";
 import { fositeHydraError } from "../fosite-errors";
-import { readBody } from "../http";
+import { readBodyBytes } from "../http";
 import { assertStorable } from "../storable";
 import type { Flow, FlowKind } from "../flows/repository";
-import { decodeGoJson, type GoFields } from "./go-json";
+import { decodeGoJson, type GoStruct } from "./go-json";
 
 /** `<kind>_challenge`, or Hydra's generic `challenge` (consent/handler.go reads either). */
 export function challengeParam(url: URL, kind: FlowKind): string {
@@ -24,8 +24,7 @@ export async function loadFlow(deps: Deps, kind: "login" | "consent", url: URL):
   if (!challenge) throw fositeHydraError("invalid_request", "Query parameter 'challenge' is not defined but should have been.");
   const flow = await deps.flows.get(kind, challenge);
   if (!flow) throw HydraError.notFound();
-  if (flow.expiresAt.getTime() <= Date.now())
-    throw fositeHydraError("request_unauthorized", `The ${kind} request has expired, please try again.`);
+  if (flow.expiresAt.getTime() <= Date.now()) throw expiredFlow(kind);
   return flow;
 }
 
@@ -34,28 +33,30 @@ export function publicRequest(flow: Flow): Record<string, unknown> {
   return Object.fromEntries(Object.entries(flow.request).filter(([key]) => !key.startsWith("_")));
 }
 
-/** A login/consent accept or reject body, read as Hydra's handler reads it (Go's JSON decoding into its struct). */
+/**
+ * A login/consent accept or reject body, read as Hydra's handler reads it
+ * (consent/handler.go): a missing challenge parameter is refused first, then
+ * the body is decoded into its struct (Go's JSON decoding), before the
+ * challenge is looked up.
+ */
 export async function readDecisionBody(
   req: IncomingMessage,
-  struct: string,
-  fields: GoFields,
+  url: URL,
+  kind: "login" | "consent",
+  type: GoStruct,
   onError: (message: string) => HydraError,
 ): Promise<Record<string, unknown>> {
-  const decoded = decodeGoJson(await readBody(req), struct, fields);
+  if (!challengeParam(url, kind))
+    throw fositeHydraError("invalid_request", "Query parameter 'challenge' is not defined but should have been.");
+  const decoded = decodeGoJson(await readBodyBytes(req), type);
   if (!decoded.ok) throw onError(decoded.message);
   assertStorable(decoded.value);
   return decoded.value;
 }
 
-/**
- * After its verifier was redeemed, a challenge cannot take another decision
- * here; Hydra's stateless challenge would, and the browser following it
- * would continue the same authorization. Sending it to the authorization
- * request again gets there too (skipping what is remembered).
- */
-export function restartAuthorization(flow: Flow): { redirect_to: string } {
-  const requestUrl = flow.request.request_url;
-  return { redirect_to: typeof requestUrl === "string" ? requestUrl : "" };
+/** flow/flow_encoding.go decodeFlow for a challenge past `ttl.login_consent_request`. */
+export function expiredFlow(kind: "login" | "consent"): HydraError {
+  return fositeHydraError("request_unauthorized", `The ${kind} request has expired, please try again.`);
 }
 
 /** The oidc-provider interaction behind a login or consent challenge. */

@@ -6,7 +6,7 @@ import { pairwiseSubject } from "../provider/pairwise";
 import { instantiateStored } from "../provider/stored-models";
 import { TokenLookup, type TokenRecord } from "../storage/token-lookup";
 import { assertionSubject } from "../trust/assertion-subject";
-import { expiresAtOf, unixSeconds } from "../tokens/fosite-expiry";
+import { reportedExpiresAtOf, unixSeconds } from "../tokens/fosite-expiry";
 import type { AdminRouter } from "./router";
 
 export interface FoundToken {
@@ -34,7 +34,7 @@ interface TokenLike {
 function describe(use: FoundToken["use"], token: TokenLike, subject?: string): FoundToken {
   const clientId = token.clientId ?? "";
   // Hydra's `exp` is the session's expiry in Unix seconds (introspectOAuth2Token), fosite's instant here.
-  const expiresAt = expiresAtOf(token);
+  const expiresAt = reportedExpiresAtOf(token);
   return {
     use,
     clientId,

@@ -1,7 +1,7 @@
-import { createPrivateKey, createPublicKey, type JsonWebKey } from "node:crypto";
+import { createPrivateKey } from "node:crypto";
 import type { Deps } from "../deps";
 import { HydraError, sendJson } from "../errors";
-import { readBody } from "../http";
+import { readBodyBytes } from "../http";
 import { assertStorable } from "../storable";
 import {
   ACCESS_TOKEN_KEY_SET,
@@ -11,7 +11,10 @@ import {
   UnsupportedKeyAlgorithmError,
   type PrivateJwk,
 } from "../keys/repository";
-import { decodeGoJson } from "./go-json";
+import { decodeGoJson, decodeGoJsonValue, type GoStruct } from "./go-json";
+import { CREATE_JSON_WEB_KEY_SET_BODY } from "./go-structs";
+import { joseJsonWebKey } from "../keys/jose-json";
+import { jwkDecodeError } from "../trust/assertion-jws";
 import type { AdminRouter } from "./router";
 
 /** jwk/manager.go ErrUnsupportedKeyAlgorithm. */
@@ -21,43 +24,32 @@ function undecodable(message: string): HydraError {
   return HydraError.malformed(`Unable to decode the request body: ${message}`);
 }
 
-function parseBody(text: string): unknown {
-  if (!text.trim()) throw undecodable("EOF");
+/** A private key's members must make a key too (go-jose's rsaPrivateKey, ecPrivateKey… before use). */
+function privateKeyError(jwk: Record<string, unknown>): string | undefined {
+  if (jwk.d === undefined || jwk.kty === "oct") return undefined;
   try {
-    const value = JSON.parse(text) as unknown;
-    assertStorable(value);
-    return value;
-  } catch (error) {
-    if (error instanceof HydraError) throw error;
-    throw undecodable("unexpected EOF");
+    createPrivateKey({ key: { ...jwk }, format: "jwk" });
+    return undefined;
+  } catch {
+    return "go-jose/go-jose: invalid JWK, the key material does not decode";
   }
 }
 
-/**
- * A JSON Web Key as go-jose's JSONWebKey.UnmarshalJSON accepts it: a known
- * key type whose members make a usable key (checked by Node's crypto).
- */
-function decodeJwk(value: unknown): PrivateJwk {
-  if (typeof value !== "object" || value === null || Array.isArray(value))
-    throw undecodable("json: cannot unmarshal into Go value of type jose.JSONWebKey");
-  const jwk = value as JsonWebKey & { kid?: unknown; alg?: unknown; use?: unknown };
-  if (!["RSA", "EC", "OKP", "oct"].includes(String(jwk.kty)))
-    throw undecodable(`go-jose/go-jose: unknown json web key type '${String(jwk.kty ?? "")}'`);
-  if (jwk.kty !== "oct") {
-    try {
-      if (jwk.d) createPrivateKey({ key: jwk, format: "jwk" });
-      else createPublicKey({ key: jwk, format: "jwk" });
-    } catch {
-      throw undecodable(`go-jose/go-jose: invalid ${String(jwk.kty)} key, missing or invalid values`);
-    }
-  }
-  return {
-    ...jwk,
-    kty: String(jwk.kty),
-    kid: typeof jwk.kid === "string" ? jwk.kid : "",
-    alg: typeof jwk.alg === "string" ? jwk.alg : "",
-    use: typeof jwk.use === "string" ? jwk.use : "",
-  };
+/** jose.JSONWebKey as go-jose's UnmarshalJSON reads it (keys/jose-json.ts): its type and members checked. */
+const JSON_WEB_KEY = joseJsonWebKey((jwk) => jwkDecodeError(jwk) ?? privateKeyError(jwk));
+
+/** jose.JSONWebKeySet: the body of PUT /admin/keys/{set}. */
+const JSON_WEB_KEY_SET: GoStruct = {
+  kind: "struct",
+  name: "jose.JSONWebKeySet",
+  fields: { keys: { kind: "slice", name: "[]jose.JSONWebKey", elem: JSON_WEB_KEY } },
+};
+
+/** A key go-jose accepted, as Hydra keeps it: `kid`, `alg` and `use` as strings (empty when absent). */
+function toPrivateJwk(value: unknown): PrivateJwk {
+  const jwk: Record<string, unknown> = typeof value === "object" && value !== null && !Array.isArray(value) ? { ...value } : {};
+  const text = (name: string) => (typeof jwk[name] === "string" ? jwk[name] : "");
+  return { ...jwk, kty: text("kty"), kid: text("kid"), alg: text("alg"), use: text("use") };
 }
 
 /** The signing keys oidc-provider holds come from these sets: a change there replaces the provider. */
@@ -87,7 +79,7 @@ export function registerKeyRoutes(router: AdminRouter, deps: Deps): void {
   });
 
   router.add("POST", "/admin/keys/:set", async ({ req, params, res }) => {
-    const decoded = decodeGoJson(await readBody(req), "jwk.createJsonWebKeySetBody", { alg: "string", use: "string", kid: "string" });
+    const decoded = decodeGoJson(await readBodyBytes(req), CREATE_JSON_WEB_KEY_SET_BODY);
     if (!decoded.ok) throw undecodable(decoded.message);
     assertStorable(decoded.value);
     const text = (name: string) => (typeof decoded.value[name] === "string" ? decoded.value[name] : "");
@@ -111,7 +103,10 @@ export function registerKeyRoutes(router: AdminRouter, deps: Deps): void {
   });
 
   router.add("PUT", "/admin/keys/:set/:kid", async ({ req, params, res }) => {
-    const key = decodeJwk(parseBody(await readBody(req)));
+    const decoded = decodeGoJsonValue(await readBodyBytes(req), JSON_WEB_KEY);
+    if (!decoded.ok) throw undecodable(decoded.message);
+    assertStorable(decoded.value);
+    const key = toPrivateJwk(decoded.value);
     const setId = params.set ?? "";
     await deps.keys.replaceKey(setId, key);
     await afterChange(deps, setId);
@@ -119,11 +114,10 @@ export function registerKeyRoutes(router: AdminRouter, deps: Deps): void {
   });
 
   router.add("PUT", "/admin/keys/:set", async ({ req, params, res }) => {
-    const body = parseBody(await readBody(req));
-    const rawKeys: unknown = typeof body === "object" && body !== null && !Array.isArray(body) ? Reflect.get(body, "keys") : undefined;
-    if (rawKeys !== undefined && rawKeys !== null && !Array.isArray(rawKeys))
-      throw undecodable("json: cannot unmarshal into Go struct field JSONWebKeySet.keys of type []jose.JSONWebKey");
-    const keys = (Array.isArray(rawKeys) ? rawKeys : []).map(decodeJwk);
+    const decoded = decodeGoJson(await readBodyBytes(req), JSON_WEB_KEY_SET);
+    if (!decoded.ok) throw undecodable(decoded.message);
+    assertStorable(decoded.value);
+    const keys = (Array.isArray(decoded.value.keys) ? decoded.value.keys : []).map(toPrivateJwk);
     const setId = params.set ?? "";
     try {
       await deps.keys.replaceSet(setId, keys);

@@ -4,31 +4,20 @@ import { sendJson } from "../errors";
 import { fositeHydraError } from "../fosite-errors";
 import { acceptLoginSchema, rejection, REJECTION_FIELDS } from "../provider/decisions";
 import { randomToken } from "../flows/repository";
-import type { GoFields } from "./go-json";
-import { loadFlow, publicRequest, readDecisionBody, restartAuthorization } from "./flow-helpers";
+import { HANDLED_LOGIN_REQUEST } from "./go-structs";
+import { expiredFlow, loadFlow, publicRequest, readDecisionBody } from "./flow-helpers";
 import type { AdminRouter } from "./router";
-
-/** flow.HandledLoginRequest's JSON fields and Go types. */
-const HANDLED_LOGIN_REQUEST: GoFields = {
-  remember: "bool",
-  remember_for: "int",
-  extend_session_lifespan: "bool",
-  acr: "string",
-  amr: "[]string",
-  subject: "string",
-  identity_provider_session_id: "string",
-  force_subject_identifier: "string",
-  context: "json.RawMessage",
-};
 
 const undecodable = (message: string) => fositeHydraError("invalid_request", `Unable to decode body because: ${message}`);
 
 /**
  * Hydra's login request API (consent/handler.go getOAuth2LoginRequest,
  * acceptOAuth2LoginRequest, rejectOAuth2LoginRequest). Accept and reject
- * only record the decision on the flow: it takes effect when the browser
- * that started the authorization redeems the returned verifier
- * (public/verifiers.ts), never for another browser.
+ * only record the decision and a new verifier, as often as the UI asks
+ * until the challenge expires (Hydra's challenge always decodes to the flow
+ * as first encoded); it takes effect when the browser that started the
+ * authorization follows the verifier (public/verifiers.ts), never for
+ * another browser.
  */
 export function registerLoginRoutes(router: AdminRouter, deps: Deps): void {
   const base = "/admin/oauth2/auth/requests/login";
@@ -39,7 +28,7 @@ export function registerLoginRoutes(router: AdminRouter, deps: Deps): void {
   });
 
   router.add("PUT", `${base}/accept`, async ({ req, url, res }) => {
-    const body = await readDecisionBody(req, "flow.HandledLoginRequest", HANDLED_LOGIN_REQUEST, undecodable);
+    const body = await readDecisionBody(req, url, "login", HANDLED_LOGIN_REQUEST, undecodable);
     if (typeof body.subject !== "string" || body.subject === "")
       throw fositeHydraError("invalid_request", "Field 'subject' must not be empty.");
     const flow = await loadFlow(deps, "login", url);
@@ -59,21 +48,19 @@ export function registerLoginRoutes(router: AdminRouter, deps: Deps): void {
     const redirectTo = withQuery(requestUrl, { login_verifier: verifier });
     const handled = { ...parsed.data, authenticated_at: Math.floor(Date.now() / 1000), redirect_to: redirectTo };
     if (!(await deps.flows.decide(flow.challenge, "accepted", handled, verifier))) {
-      sendJson(res, 200, restartAuthorization(flow));
-      return;
+      throw expiredFlow("login");
     }
     sendJson(res, 200, { redirect_to: redirectTo });
   });
 
   router.add("PUT", `${base}/reject`, async ({ req, url, res }) => {
-    const body = await readDecisionBody(req, "flow.RequestDeniedError", REJECTION_FIELDS, undecodable);
+    const body = await readDecisionBody(req, url, "login", REJECTION_FIELDS, undecodable);
     const flow = await loadFlow(deps, "login", url);
     const denied = rejection(body, "login request denied");
     const verifier = randomToken();
     const redirectTo = withQuery(String(flow.request.request_url), { login_verifier: verifier });
     if (!(await deps.flows.decide(flow.challenge, "rejected", { ...denied, redirect_to: redirectTo }, verifier))) {
-      sendJson(res, 200, restartAuthorization(flow));
-      return;
+      throw expiredFlow("login");
     }
     sendJson(res, 200, { redirect_to: redirectTo });
   });

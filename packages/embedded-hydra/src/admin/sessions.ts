@@ -66,21 +66,16 @@ export function registerSessionRoutes(router: AdminRouter, deps: Deps): void {
     const sid = url.searchParams.get("sid") ?? "";
     if (!subject && !sid) throw fositeHydraError("invalid_request", "Either 'subject' or 'sid' query parameters need to be defined.");
     if (sid) {
-      // Hydra's HandleHeadlessLogout: a remembered login session ends, its clients hear of it over the back-channel.
+      // Hydra's HandleHeadlessLogout: a remembered login session ends, its clients hear of it over the back-channel;
+      // one that is not remembered (or gone) is left alone.
       const remembered = await deps.sessions.rememberedLogin(sid);
-      const session = remembered ? await deps.provider().Session.findByUid(sid) : undefined;
-      if (session) {
-        await endLoginSession(deps, session, true);
-      } else {
-        // Not remembered: nothing Hydra would end, but oidc-provider's session for it goes too.
-        await deps.db.query("DELETE FROM oidc_payloads WHERE model = 'Session' AND uid = $1", [sid]);
-        await deps.sessions.forgetLogins({ sessionId: sid });
-      }
+      if (remembered) await endLoginSession(deps, remembered.subject, sid, { frontChannel: false });
       res.writeHead(204).end();
       return;
     }
+    // RevokeSubjectLoginSession; the subject's browsers lose their oidc-provider sessions too.
+    await deps.sessions.deleteLogins({ subject });
     await deps.db.query("DELETE FROM oidc_payloads WHERE model = 'Session' AND account_id = $1", [subject]);
-    await deps.sessions.forgetLogins({ subject });
     res.writeHead(204).end();
   });
 }

@@ -1,8 +1,9 @@
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
-import { decodeGoJson, type GoFields } from "../admin/go-json";
+import { decodeGoJson } from "../admin/go-json";
+import { CLIENT, LIFESPANS } from "./client-struct";
 import { HydraError } from "../errors";
-import { formatGoDurationNanos, LIFESPAN_FIELDS, parseGoDurationNanos } from "./lifespans";
+import { LIFESPAN_FIELDS } from "./lifespans";
 import { normalizeClientData, type StoredClientData } from "./model";
 import { originString, parseRequestUri, parseUrl } from "./go-url";
 
@@ -32,48 +33,6 @@ function invalidRedirectUri(hint: string): HydraError {
 
 const SIGNING_ALGS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"];
 
-/** The Client struct's JSON fields and Go types (client/client.go). */
-const CLIENT_FIELDS: GoFields = {
-  client_id: "string",
-  client_name: "string",
-  client_secret: "string",
-  redirect_uris: "[]string",
-  grant_types: "[]string",
-  response_types: "[]string",
-  scope: "string",
-  audience: "[]string",
-  owner: "string",
-  policy_uri: "string",
-  allowed_cors_origins: "[]string",
-  tos_uri: "string",
-  client_uri: "string",
-  logo_uri: "string",
-  contacts: "[]string",
-  client_secret_expires_at: "int",
-  subject_type: "string",
-  sector_identifier_uri: "string",
-  jwks_uri: "string",
-  jwks: { struct: "x.JoseJSONWebKeySet", fields: { keys: "json.RawMessage" } },
-  token_endpoint_auth_method: "string",
-  token_endpoint_auth_signing_alg: "string",
-  request_uris: "[]string",
-  request_object_signing_alg: "string",
-  userinfo_signed_response_alg: "string",
-  created_at: "time.Time",
-  updated_at: "time.Time",
-  frontchannel_logout_uri: "string",
-  frontchannel_logout_session_required: "bool",
-  post_logout_redirect_uris: "[]string",
-  backchannel_logout_uri: "string",
-  backchannel_logout_session_required: "bool",
-  metadata: "json.RawMessage",
-  registration_access_token: "string",
-  registration_client_uri: "string",
-  access_token_strategy: "string",
-  skip_consent: "bool",
-  skip_logout_consent: "bool",
-};
-
 export interface DecodedClient {
   id: string;
   /** A secret the caller chose (plaintext), or "" */
@@ -83,31 +42,30 @@ export interface DecodedClient {
   data: StoredClientData;
 }
 
-/** The lifespans as x.NullDuration decodes them: null/absent unset, a Go duration string, anything else an error. */
-function decodeLifespans(raw: Record<string, unknown>): Partial<Record<string, string>> {
+/** The lifespans x.NullDuration decoded (Go duration strings), from a decoded Client or Lifespans. */
+function lifespansOf(raw: Record<string, unknown>): Partial<Record<string, string>> {
   const lifespans: Partial<Record<string, string>> = {};
   for (const field of LIFESPAN_FIELDS) {
     const value = raw[field];
-    if (value === undefined || value === null) continue;
-    if (typeof value !== "string")
-      throw HydraError.malformed(
-        `Unable to decode the request body: json: cannot unmarshal ${typeof value === "number" ? "number" : Array.isArray(value) ? "array" : typeof value === "boolean" ? "bool" : "object"} into Go value of type string`,
-      );
-    const nanos = parseGoDurationNanos(value);
-    if (nanos === undefined)
-      throw HydraError.malformed(`Unable to decode the request body: time: invalid duration ${JSON.stringify(value)}`);
-    // Zero and negative lifespans are kept, as Hydra keeps them: the tokens are born expired (tokens/fosite-expiry.ts).
-    lifespans[field] = formatGoDurationNanos(nanos);
+    if (typeof value === "string") lifespans[field] = value;
   }
   return lifespans;
 }
 
-/** Decodes a client body as Hydra's handler does (json.NewDecoder(r.Body).Decode(&c)). */
-export function decodeClient(text: string): DecodedClient {
-  const decoded = decodeGoJson(text, "client.Client", CLIENT_FIELDS);
-  if (!decoded.ok) throw HydraError.malformed(`Unable to decode the request body: ${decoded.message}`);
+/**
+ * Decodes a client body as Hydra's handler does (json.NewDecoder(r.Body).Decode(&c));
+ * `undecodable` is the handler's error for Go's message (client/handler.go
+ * CreateClient and setOAuth2Client: herodot's bad request "Unable to decode
+ * the request body: …").
+ */
+export function decodeClient(
+  text: string | Uint8Array,
+  undecodable: (message: string) => HydraError = (message) => HydraError.malformed(`Unable to decode the request body: ${message}`),
+): DecodedClient {
+  const decoded = decodeGoJson(text, CLIENT);
+  if (!decoded.ok) throw undecodable(decoded.message);
   const raw = decoded.value;
-  const lifespans = decodeLifespans(raw);
+  const lifespans = lifespansOf(raw);
   const data = normalizeClientData({ ...raw, ...Object.fromEntries(LIFESPAN_FIELDS.map((field) => [field, lifespans[field]])) });
   return {
     id: typeof raw.client_id === "string" ? raw.client_id : "",
@@ -118,11 +76,10 @@ export function decodeClient(text: string): DecodedClient {
 }
 
 /** The lifespans body of PUT /admin/clients/{id}/lifespans (client.Lifespans). */
-export function decodeLifespansBody(text: string): Partial<Record<string, string>> {
-  const fields = Object.fromEntries(LIFESPAN_FIELDS.map((field) => [field, "json.RawMessage"])) as GoFields;
-  const decoded = decodeGoJson(text, "client.Lifespans", fields);
+export function decodeLifespansBody(text: string | Uint8Array): Partial<Record<string, string>> {
+  const decoded = decodeGoJson(text, LIFESPANS);
   if (!decoded.ok) throw HydraError.malformed(`Unable to decode the request body: ${decoded.message}`);
-  return decodeLifespans(decoded.value);
+  return lifespansOf(decoded.value);
 }
 
 export interface ValidatorConfig {

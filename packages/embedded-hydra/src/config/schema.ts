@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseGoDurationSeconds } from "@olympus/server-kit/duration";
+import { ttlSchema } from "./ttl";
 
 const duration = (fallback: string) =>
   z
@@ -180,18 +181,7 @@ export const hydraConfigSchema = z.object({
         .prefault({}),
     })
     .prefault({}),
-  ttl: z
-    .object({
-      login_consent_request: duration("30m"),
-      access_token: duration("1h"),
-      refresh_token: duration("720h"),
-      id_token: duration("1h"),
-      auth_code: duration("10m"),
-      /** Lifespan of the verifiable-credentials nonce (`c_nonce`). */
-      vc_nonce: duration("1h"),
-      device_user_code: duration("15m"),
-    })
-    .prefault({}),
+  ttl: ttlSchema,
   secrets: z
     .object({
       system: z.array(z.string().min(16, "secrets.system entries must be at least 16 characters")).min(1).optional(),

@@ -3,8 +3,9 @@ import type { IncomingMessage } from "node:http";
 import type { Deps } from "../deps";
 import { HydraError } from "../errors";
 import { fositeHydraError } from "../fosite-errors";
-import { readBody } from "../http";
-import { decodeGoJson } from "../admin/go-json";
+import { readBodyBytes } from "../http";
+import { decodeGoJson, type GoStruct } from "../admin/go-json";
+import { GO_STRING, GO_STRINGS } from "../admin/go-structs";
 import { findToken } from "../admin/introspect";
 import { ID_TOKEN_KEY_SET } from "../keys/repository";
 import type { Mapping } from "../public/mapping";
@@ -76,6 +77,17 @@ function withinTimes(claims: Record<string, unknown>): boolean {
   return !(exp !== undefined && now > exp) && !(iat !== undefined && now < iat) && !(nbf !== undefined && now < nbf);
 }
 
+/** oauth2.CreateVerifiableCredentialRequestBody (oauth2/verifiable_credentials.go), its proof a *VerifiableCredentialProof. */
+const CREATE_VERIFIABLE_CREDENTIAL_REQUEST_BODY: GoStruct = {
+  kind: "struct",
+  name: "oauth2.CreateVerifiableCredentialRequestBody",
+  fields: {
+    format: GO_STRING,
+    types: GO_STRINGS,
+    proof: { kind: "struct", name: "oauth2.VerifiableCredentialProof", pointer: true, fields: { proof_type: GO_STRING, jwt: GO_STRING } },
+  },
+};
+
 /**
  * POST /credentials (oauth2/handler.go createVerifiableCredential, OpenID
  * for Verifiable Credential Issuance draft 00): an access token, format
@@ -95,11 +107,7 @@ export async function createVerifiableCredential(deps: Deps, req: IncomingMessag
   }
   if (found.token.use !== "access_token") throw invalidRequest("The provided token is not an access token.");
 
-  const decoded = decodeGoJson(await readBody(req), "oauth2.CreateVerifiableCredentialRequestBody", {
-    format: "string",
-    types: "[]string",
-    proof: { struct: "VerifiableCredentialProof", fields: { proof_type: "string", jwt: "string" } },
-  });
+  const decoded = decodeGoJson(await readBodyBytes(req), CREATE_VERIFIABLE_CREDENTIAL_REQUEST_BODY);
   if (!decoded.ok) throw invalidRequest("Unable to decode request body.");
   const body = decoded.value;
   const format = typeof body.format === "string" ? body.format : "";

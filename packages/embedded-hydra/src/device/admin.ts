@@ -2,7 +2,9 @@ import type { AdminRouter } from "../admin/router";
 import type { Deps } from "../deps";
 import { HydraError, sendJson } from "../errors";
 import { fositeHydraError } from "../fosite-errors";
-import { readBody } from "../http";
+import { readBodyBytes } from "../http";
+import { decodeGoJson } from "../admin/go-json";
+import { ACCEPT_DEVICE_USER_CODE_REQUEST } from "../admin/go-structs";
 import { DeviceChallengeStore } from "./challenges";
 
 const USER_CODE_UNUSABLE = "The 'user_code' session could not be found or has expired or is otherwise malformed.";
@@ -12,25 +14,11 @@ function goEncode(params: URLSearchParams): string {
   return new URLSearchParams([...params].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))).toString();
 }
 
-function userCodeFrom(body: string): string {
-  let parsed: unknown;
-  try {
-    parsed = body.trim() === "" ? undefined : JSON.parse(body);
-  } catch (error) {
-    throw fositeHydraError("invalid_request", `Unable to decode request body: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (parsed === undefined) throw fositeHydraError("invalid_request", "Unable to decode request body: EOF");
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
-    throw fositeHydraError(
-      "invalid_request",
-      "Unable to decode request body: json: cannot unmarshal into Go value of type flow.AcceptDeviceUserCodeRequest",
-    );
-  const userCode: unknown = Reflect.get(parsed, "user_code");
-  if (userCode !== undefined && userCode !== null && typeof userCode !== "string")
-    throw fositeHydraError(
-      "invalid_request",
-      `Unable to decode request body: json: cannot unmarshal ${Array.isArray(userCode) ? "array" : typeof userCode} into Go struct field AcceptDeviceUserCodeRequest.user_code of type string`,
-    );
+/** json.NewDecoder(r.Body).Decode(&reqBody) into flow.AcceptDeviceUserCodeRequest; Go's error as fosite's invalid_request hint. */
+function userCodeFrom(body: Uint8Array): string {
+  const decoded = decodeGoJson(body, ACCEPT_DEVICE_USER_CODE_REQUEST);
+  if (!decoded.ok) throw fositeHydraError("invalid_request", `Unable to decode request body: ${decoded.message}`);
+  const userCode = decoded.value.user_code;
   return typeof userCode === "string" ? userCode : "";
 }
 
@@ -45,7 +33,7 @@ export function registerDeviceRoutes(router: AdminRouter, deps: Deps): void {
   router.add("PUT", "/admin/oauth2/auth/requests/device/accept", async ({ req, url, res }) => {
     const id = url.searchParams.get("device_challenge");
     if (!id) throw fositeHydraError("invalid_request", "Query parameter 'device_challenge' is not defined but should have been.");
-    const userCode = userCodeFrom(await readBody(req));
+    const userCode = userCodeFrom(await readBodyBytes(req));
     if (userCode === "") throw fositeHydraError("invalid_request", "Field 'user_code' must not be empty.");
     const store = new DeviceChallengeStore(deps);
     const challenge = await store.get(id);

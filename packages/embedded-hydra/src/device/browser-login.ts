@@ -6,7 +6,7 @@ import { providerCookieOptions, PROVIDER_SESSION_TTL_SECONDS } from "../provider
 /**
  * The device verification runs outside oidc-provider, but the browser's
  * login session is oidc-provider's (its session cookie, the Session model)
- * plus Hydra's "remembered" mark (sessions/repository.ts). These read and
+ * plus Hydra's login session its cookie names (sessions/repository.ts). These read and
  * write it the way the browser authorization flow does, so a device login
  * and a browser login share one remembered login, as in Hydra where both
  * use the same authentication session cookie.
@@ -25,8 +25,8 @@ export async function rememberedBrowserLogin(
   const id = cookieJar(deps, req).get(deps.config.serve.cookies.names.session, { signed: providerCookieOptions(deps.config).signed });
   const session = id ? await deps.provider().Session.find(id) : undefined;
   if (!session?.accountId) return undefined;
-  const login = await deps.sessions.rememberedLogin(session.uid);
-  return login?.subject === session.accountId ? { sessionId: session.uid, login } : undefined;
+  const login = await deps.sessions.browserLogin(session.uid);
+  return login?.subject === session.accountId ? { sessionId: login.id, login } : undefined;
 }
 
 export interface DeviceLogin {
@@ -42,13 +42,15 @@ export interface DeviceLogin {
  * The end of verifyAuthentication for a login the UI accepted with
  * `remember: true`: the login session under the login request's
  * `session_id` becomes this browser's session (Hydra sets its session cookie
- * to that id). Returns the Set-Cookie values.
+ * to that id): a new oidc-provider session whose cookie names it. Returns
+ * the Set-Cookie values.
  */
 export async function rememberInBrowser(deps: Deps, req: IncomingMessage, login: DeviceLogin): Promise<string[]> {
   const session = new (deps.provider().Session)();
   session.uid = login.sessionId;
   session.loginAccount({ accountId: login.subject, loginTs: login.authenticatedAt, acr: login.acr, amr: login.amr });
   await session.save(PROVIDER_SESSION_TTL_SECONDS);
+  await deps.sessions.setBrowserLogin(session.uid, login.sessionId);
   const res = new ServerResponse(req);
   const options = providerCookieOptions(deps.config);
   cookieJar(deps, req, res).set(deps.config.serve.cookies.names.session, session.jti, {

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { withQuery } from "@olympus/server-kit/http";
 import { clientToJson, type StoredClient } from "../clients/model";
@@ -129,7 +130,8 @@ async function requestAuthentication(
     oidc_context: null,
     client: clientToJson(client),
     request_url: requestUrl,
-    session_id: decision.skip && browser ? browser.sessionId : randomToken(),
+    // forwardAuthenticationRequest: the remembered login session's id when skipped, else a new UUID.
+    session_id: decision.skip ? decision.remembered.id : randomUUID(),
     [DEVICE_CODE_KEY]: accepted.deviceCodeId,
     ...(decision.skip ? { [REMEMBERED_AUTH_TIME_KEY]: Math.floor(decision.remembered.authenticatedAt.getTime() / 1000) } : {}),
   };
@@ -175,7 +177,7 @@ async function confirmDeviceLogin(deps: Deps, req: IncomingMessage, flow: Redeem
   await deps.sessions.rememberLogin(sessionId, login.subject, login.remember, login.remember_for, authenticatedAt);
   if (!login.remember) {
     const browser = await rememberedBrowserLogin(deps, req);
-    if (browser) await deps.sessions.forgetLogins({ sessionId: browser.sessionId });
+    if (browser) await deps.sessions.deleteLogins({ sessionId: browser.sessionId });
     return [];
   }
   return rememberInBrowser(deps, req, { sessionId, subject: login.subject, authenticatedAt, acr: login.acr, amr: login.amr });

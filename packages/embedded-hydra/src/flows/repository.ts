@@ -107,22 +107,78 @@ export class FlowRepository {
   }
 
   /**
-   * Records the UI's decision, replacing an earlier one and its verifier
-   * (Hydra's challenges can be handled again until the authorization goes
-   * on); false once a verifier was redeemed or the challenge expired.
+   * Records a decision of the UI and the verifier handed out for it. As
+   * Hydra's challenge is the flow as first encoded, a login or consent
+   * challenge takes any number of decisions until it expires, each verifier
+   * staying valid (useVerifier); false once the challenge expired. The
+   * `verifier` column keeps the latest one for the device flow (redeem).
    */
-  async decide(
-    challenge: string,
-    state: "accepted" | "rejected",
-    handled: Record<string, unknown>,
-    verifier: string | null,
-  ): Promise<boolean> {
+  async decide(challenge: string, state: "accepted" | "rejected", handled: Record<string, unknown>, verifier: string): Promise<boolean> {
     const result = await this.db.query(
-      `UPDATE hydra_flows SET state = $2, handled = $3, verifier = $4
-       WHERE challenge = $1 AND state IN ('pending', 'accepted', 'rejected') AND expires_at > now()`,
+      `WITH decided AS (
+         UPDATE hydra_flows
+         SET state = CASE WHEN state = 'used' THEN state ELSE $2 END, handled = $3,
+             verifier = CASE WHEN state = 'used' THEN verifier ELSE $4 END
+         WHERE challenge = $1 AND kind IN ('login', 'consent') AND expires_at > now()
+         RETURNING challenge
+       )
+       INSERT INTO hydra_flow_verifiers (verifier, challenge, decision, handled)
+       SELECT $4, challenge, $2, $3 FROM decided`,
       [challenge, state, JSON.stringify(handled), verifier],
     );
     return (result.rowCount ?? 0) > 0;
+  }
+
+  /**
+   * flow/flow_encoding.go decodeVerifier for a browser authorization: the
+   * flow with the decision this verifier was handed out for, as often as it
+   * is followed, also past its expiry (which the caller answers, as Hydra's
+   * decodeFlow) until the cleanup deletes it. Whether it may still take
+   * effect is the caller's (a consent: claimConsent).
+   */
+  async useVerifier(kind: "login" | "consent", verifier: string): Promise<RedeemedFlow | undefined> {
+    const result = await this.db.query<FlowRow & { decision: Decision; decided: Record<string, unknown> }>(
+      `SELECT f.*, v.decision, v.handled AS decided
+       FROM hydra_flow_verifiers v JOIN hydra_flows f ON f.challenge = v.challenge
+       WHERE v.verifier = $1 AND f.kind = $2`,
+      [verifier, kind],
+    );
+    const row = result.rows[0];
+    return row ? { ...fromRow(row), handled: row.decided, decision: row.decision } : undefined;
+  }
+
+  /**
+   * Hydra's CreateConsentSession inserts the flow under its login challenge:
+   * the first accepted consent verifier of a login wins, any later one (of
+   * this consent challenge or of another one the same login verifier opened)
+   * meets the unique key. True for the winner, which marks its flow `used`.
+   */
+  async claimConsent(flow: Flow): Promise<boolean> {
+    const loginChallenge = typeof flow.request.login_challenge === "string" ? flow.request.login_challenge : "";
+    return this.db.transaction(async (tx) => {
+      // Serialises claims of one login's consents (each consent challenge is a row of its own).
+      await tx.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`hydra-consent:${loginChallenge || flow.challenge}`]);
+      const result = await tx.query(
+        `UPDATE hydra_flows SET state = 'used'
+         WHERE challenge = $1 AND kind = 'consent' AND state <> 'used'
+           AND NOT EXISTS (
+             SELECT 1 FROM hydra_flows other
+             WHERE $2 <> '' AND other.kind = 'consent' AND other.state = 'used' AND other.request->>'login_challenge' = $2
+           )`,
+        [flow.challenge, loginChallenge],
+      );
+      return (result.rowCount ?? 0) > 0;
+    });
+  }
+
+  /**
+   * Ends a flow whose verifier was followed in a browser that does not hold
+   * its CSRF cookie: its CSRF value is dropped, so no browser's cookie
+   * matches it any more and none of its verifiers, earlier or later, can be
+   * accepted anywhere (stricter than Hydra, see public/verifiers.ts).
+   */
+  async spoil(challenge: string): Promise<void> {
+    await this.db.query("UPDATE hydra_flows SET csrf = NULL WHERE challenge = $1", [challenge]);
   }
 
   // Logout requests keep Hydra v26.2's stored state (persistence/sql/persister_consent.go): `state` is

@@ -2,6 +2,8 @@ import { FositeProviderError } from "../fosite-errors";
 
 /** A login session the UI accepted with `remember: true` that has not run out (Hydra's GetRememberedLoginSession). */
 export interface RememberedLogin {
+  /** Hydra's login session id, which a skipped login request keeps as its `session_id`. */
+  id: string;
   subject: string;
   authenticatedAt: Date;
 }

@@ -28,6 +28,7 @@ import { interactionUrl } from "./interactions";
 import { createPostLogoutSuccessSource, createRenderError } from "./logout";
 import { outboundFetch } from "./outbound-fetch";
 import { installRefreshRotation } from "./refresh-rotation";
+import { installGrantLifetime } from "../tokens/grant-lifetime";
 import { requestContext } from "./request-context";
 import { providerScopeSet } from "./scope-registry";
 import { MARKER_PARAMS, originalRequest } from "./request-params";
@@ -317,6 +318,9 @@ export function createProvider(deps: Deps, providerKeys: ProviderKeys): Provider
       policy: hydraPolicy(),
       url: (ctx, interaction) => interactionUrl(deps, ctx, interaction),
     },
+    // Hydra's tokens are not bound to the login session: another authorization of the browser or a
+    // logout leaves them valid (oidc-provider would end a token without offline_access with its session).
+    expiresWithSession: () => false,
     issueRefreshToken: (_ctx, client, code) =>
       client.grantTypeAllowed("refresh_token") && (code.scopes.has("offline_access") || code.scopes.has("offline")),
     jwks: { keys },
@@ -368,6 +372,7 @@ export function createProvider(deps: Deps, providerKeys: ProviderKeys): Provider
   installAuthorizationResponses(provider);
   allowHttpImplicitClients(provider);
   installRefreshRotation(provider, deps.db);
+  installGrantLifetime(provider, deps.db);
   installIdTokenClaims(provider, config.ttl);
   installJwtAccessTokens(provider, deps, { keys: accessTokenKeys });
   installJwtRevocation(provider, ROUTES.revocation);

@@ -1,7 +1,7 @@
 import type { Interaction, InteractionResults } from "oidc-provider";
 import { z } from "zod";
 import type { Deps } from "../deps";
-import type { GoFields } from "../admin/go-json";
+import { REQUEST_DENIED_ERROR } from "../admin/go-structs";
 import type { Flow } from "../flows/repository";
 import { REMEMBERED_AUTH_TIME_KEY, type HydraLoginResult } from "./interactions";
 
@@ -80,14 +80,8 @@ export type AcceptedConsent = z.output<typeof acceptConsentSchema>;
 export const rejectionSchema = z.object({ error: z.string().min(1), error_description: z.string() });
 export type Rejection = z.output<typeof rejectionSchema>;
 
-/** flow.RequestDeniedError's JSON fields and Go types (the body of every reject endpoint). */
-export const REJECTION_FIELDS: GoFields = {
-  error: "string",
-  error_description: "string",
-  error_hint: "string",
-  status_code: "int",
-  error_debug: "string",
-};
+/** flow.RequestDeniedError (the body of every reject endpoint), described in admin/go-structs.ts. */
+export const REJECTION_FIELDS = REQUEST_DENIED_ERROR;
 
 /**
  * Hydra's RequestDeniedError as the client will see it (SetDefaults, then
@@ -135,6 +129,7 @@ export async function applyLogin(deps: Deps, flow: Flow, interaction: Interactio
     acr: login.acr,
     amr: login.amr,
     authenticatedAt,
+    sessionId: typeof flow.request.session_id === "string" ? flow.request.session_id : "",
   };
   await finishInteraction(interaction, {
     login: {

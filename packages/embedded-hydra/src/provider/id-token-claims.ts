@@ -3,7 +3,16 @@ import type { KoaContextWithOIDC } from "oidc-provider";
 import type { HydraConfig } from "../config/load";
 import { FositeProviderError } from "../fosite-errors";
 import { unixSeconds } from "../tokens/fosite-expiry";
+import { currentRequest } from "./request-context";
 import { idTokenLifespanNanos } from "./token-ttl";
+
+/** The login session id of the login this request resumes with (provider/decisions.ts applyLogin's `hydraLogin`), if any. */
+function loginSessionIdOfRequest(): string | undefined {
+  const result: unknown = currentRequest()?.oidc?.result;
+  const login: unknown = typeof result === "object" && result !== null ? Reflect.get(result, "hydraLogin") : undefined;
+  const sessionId: unknown = typeof login === "object" && login !== null ? Reflect.get(login, "sessionId") : undefined;
+  return typeof sessionId === "string" && sessionId !== "" ? sessionId : undefined;
+}
 
 /** fosite's MinParameterEntropy. */
 const MIN_NONCE_LENGTH = 8;
@@ -17,8 +26,12 @@ type Save = (this: object, ...args: unknown[]) => Promise<string>;
  * fosite/handler/openid/flow_explicit_token.go and flow_refresh_token.go):
  *
  * - `sid` is the login session's id, the value the login and consent
- *   requests call `session_id` / `login_session_id`. oidc-provider draws a
- *   fresh sid per client; here every client of a login session gets its uid.
+ *   requests call `session_id` / `login_session_id` (Hydra's flow
+ *   SessionID, drawn per login request, consent/strategy_default.go
+ *   forwardAuthenticationRequest). oidc-provider keeps one sid per client in
+ *   the browser's session and copies it into the code at resume; here the
+ *   resume that finishes an authorization sets it to that authorization's
+ *   login session id first, so two tabs of one browser get their own.
  * - ID tokens from the token endpoint carry `at_hash` of the access token
  *   issued with them (oidc-provider adds it only at the authorization
  *   endpoint). The access token's value is remembered when it is saved and
@@ -26,22 +39,24 @@ type Save = (this: object, ...args: unknown[]) => Promise<string>;
  * - a `nonce` shorter than eight characters stops the ID token
  *   (fosite/handler/openid/strategy_jwt.go GenerateIDToken: insufficient_entropy).
  * - `exp` is GenerateIDToken's `time.Now().UTC().Add(lifespan)` in Unix
- *   seconds (rounded down, so a 1.5 s lifespan gives `exp - iat` of 1 or 2),
- *   and a lifespan that is not positive stops the ID token with
- *   `server_error` ("expiry claim can not be in the past"). oidc-provider
- *   takes it as `expiresAt`; it falls back to its whole-second ttl only when
- *   that instant is in the current second (a lifespan under one second).
+ *   seconds (rounded down, so a 1.5 s lifespan gives `exp - iat` of 1 or 2,
+ *   a 400 ms one 0 or 1), and a lifespan that is not positive stops the ID
+ *   token with `server_error` ("expiry claim can not be in the past"). The
+ *   claim is set on the token itself and oidc-provider's ttl left out.
  */
 export function installIdTokenClaims(provider: Provider, ttl: HydraConfig["ttl"]): void {
   Reflect.set(
     provider.Session.prototype,
     "ensureClientContainer",
     function ensureClientContainer(this: { uid: string; sidFor(clientId: string, value?: string): string | undefined }, clientId: string) {
-      if (!this.sidFor(clientId)) this.sidFor(clientId, this.uid);
+      const sessionId = loginSessionIdOfRequest();
+      if (sessionId) this.sidFor(clientId, sessionId);
+      else if (!this.sidFor(clientId)) this.sidFor(clientId, this.uid);
     },
   );
 
   const values = new WeakMap<object, string>();
+  const exactExpiry = new WeakSet<object>();
   for (const model of [provider.AccessToken]) {
     const save: Save = Reflect.get(model.prototype, "save");
     Reflect.set(model.prototype, "save", async function rememberValue(this: object, ...args: unknown[]) {
@@ -70,6 +85,15 @@ export function installIdTokenClaims(provider: Provider, ttl: HydraConfig["ttl"]
     const now = Date.now();
     const expiresAtMs = now + Number(idTokenLifespanNanos(ctx as KoaContextWithOIDC | undefined, client, ttl)) / 1e6;
     if (expiresAtMs <= now) throw new FositeProviderError("server_error", null);
-    return issue.call(this, { ...options, expiresAt: unixSeconds(expiresAtMs) });
+    // The claim itself, even when it names the current second: oidc-provider's own `expiresIn` cannot be 0.
+    extra.exp = unixSeconds(expiresAtMs);
+    exactExpiry.add(this);
+    return issue.call(this, options);
+  });
+  // An ID token given its exact `exp` claim signs without oidc-provider's ttl (helpers/jwt.js sign keeps payload.exp).
+  const expiresIn = Reflect.get(provider.IdToken, "expiresIn") as (this: unknown, ...args: unknown[]) => number | undefined;
+  Reflect.set(provider.IdToken, "expiresIn", function exactOrTtl(this: unknown, ...args: unknown[]) {
+    const token: unknown = args[1];
+    return typeof token === "object" && token !== null && exactExpiry.has(token) ? undefined : expiresIn.apply(this, args);
   });
 }

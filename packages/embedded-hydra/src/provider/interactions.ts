@@ -4,8 +4,11 @@ import { withQuery } from "@olympus/server-kit/http";
 import type { Deps } from "../deps";
 import { flowCsrfCookie, serializeCsrfCookies } from "../csrf-cookie";
 import { FositeProviderError } from "../fosite-errors";
+import { randomUUID } from "node:crypto";
 import { randomToken } from "../flows/repository";
 import { decideAuthentication } from "./authentication-decision";
+import { confirmLoginSession } from "./login-session";
+import { takeContinuedLogin } from "./continued-login";
 import { pairwiseSubject } from "./pairwise";
 import { originalRequest, originalRequestQuery, requestedPrompts, wantsRegistrationUi } from "./request-params";
 
@@ -20,6 +23,8 @@ export interface HydraLoginResult {
   amr: string[];
   /** When the login happened (seconds): the accept, or the remembered login's time for a skipped one. */
   authenticatedAt: number;
+  /** Hydra's login session id: the login request's `session_id` (the ID token's `sid`, provider/id-token-claims.ts). */
+  sessionId: string;
 }
 
 /** Key under which a skipped login request keeps the remembered login's auth_time (private: the admin API drops `_` keys). */
@@ -124,13 +129,20 @@ export async function interactionUrl(deps: Deps, ctx: KoaContextWithOIDC, intera
   const hintClaims = idTokenHintClaims(ctx);
 
   if (interaction.prompt.name === "login") {
-    // Hydra's login request names the login session the accepted login will have. oidc-provider
-    // would drop a fresh, empty session and start another at resume; keeping it keeps its uid,
-    // so session_id here, the consent's login_session_id and revocation by sid agree.
+    // oidc-provider would drop a fresh, empty session and start another at resume; keeping it keeps
+    // the browser's session (and its uid, which the remembered login is found by) from here on.
     // (`new`/`touched` exist at runtime but not in @types/oidc-provider.)
     if (session && Reflect.get(session, "new") === true) Reflect.set(session, "touched", true);
+    // A login verifier followed again (public/verifiers.ts): its accepted login, no new login request.
+    const continued = takeContinuedLogin(ctx.req);
+    if (continued) {
+      await continued(interaction);
+      // applyLogin ended the session of another subject: oidc-provider must not save it back at the end of this request.
+      if (session?.accountId && !interaction.session) Reflect.set(session, "destroyed", true);
+      return interaction.returnTo;
+    }
     const accountId = session?.accountId;
-    const stillRemembered = accountId && session ? await deps.sessions.rememberedLogin(session.uid) : undefined;
+    const stillRemembered = accountId && session ? await deps.sessions.browserLogin(session.uid) : undefined;
     const remembered = stillRemembered?.subject === accountId ? stillRemembered : undefined;
     const hintSubject = typeof hintClaims?.sub === "string" ? hintClaims.sub : undefined;
     const salt = deps.config.oidc.subject_identifiers.pairwise.salt ?? "";
@@ -151,7 +163,8 @@ export async function interactionUrl(deps: Deps, ctx: KoaContextWithOIDC, intera
       oidc_context: oidcContext(original, hintClaims),
       client,
       request_url: requestUrl(deps, params),
-      session_id: session?.uid ?? "",
+      // forwardAuthenticationRequest: the remembered login session's id when skipped, else a new UUID per request.
+      session_id: decision.skip ? decision.remembered.id : randomUUID(),
       // A skipped login keeps the remembered login's time (Hydra's LoginAuthenticatedAt); never shown by the admin API.
       ...(decision.skip ? { [REMEMBERED_AUTH_TIME_KEY]: Math.floor(decision.remembered.authenticatedAt.getTime() / 1000) } : {}),
     };
@@ -174,9 +187,7 @@ export async function interactionUrl(deps: Deps, ctx: KoaContextWithOIDC, intera
   const result = ctx.oidc.result ?? {};
   const login = result.hydraLogin as HydraLoginResult | undefined;
   const subject = session?.accountId ?? "";
-  if (login && !login.skip && session) {
-    await deps.sessions.rememberLogin(session.uid, subject, login.remember, login.rememberFor, login.authenticatedAt);
-  }
+  if (login && session) await confirmLoginSession(deps.sessions, session.uid, { ...login, subject });
   const skip = await consentSkip(deps, stored, subject, params, scopes);
   if (requestedPrompts(params).includes("none") && !skip) {
     throw new FositeProviderError("consent_required", "Prompt 'none' was requested, but no previous consent was found.");
@@ -190,12 +201,14 @@ export async function interactionUrl(deps: Deps, ctx: KoaContextWithOIDC, intera
     client,
     request_url: requestUrl(deps, params),
     login_challenge: login?.challenge ?? "",
-    login_session_id: session?.uid ?? "",
+    login_session_id: login?.sessionId ?? "",
     acr: login?.acr ?? session?.acr ?? "",
     amr: login?.amr ?? session?.amr ?? [],
     ...(login?.context !== undefined ? { context: login.context } : {}),
   };
   const csrf = issueCsrfCookie(deps, ctx, "consent", clientId);
+  // Hydra's consent request is its login's flow, expiring with it (decodeFlow reads the login's RequestedAt).
+  const loginFlow = login ? await deps.flows.get("login", login.challenge) : undefined;
   const challenge = await deps.flows.create({
     kind: "consent",
     interactionUid: interaction.uid,
@@ -203,7 +216,7 @@ export async function interactionUrl(deps: Deps, ctx: KoaContextWithOIDC, intera
     subject,
     csrf,
     request,
-    ttlSeconds,
+    ttlSeconds: loginFlow ? Math.max(1, Math.ceil((loginFlow.expiresAt.getTime() - Date.now()) / 1000)) : ttlSeconds,
   });
   return withQuery(deps.urls.consent, { consent_challenge: challenge });
 }

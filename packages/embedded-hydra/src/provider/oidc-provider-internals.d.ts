@@ -7,3 +7,9 @@ declare module "oidc-provider/lib/helpers/weak_cache.js" {
   const instance: (provider: object) => { configuration?: { scopes?: unknown } } | undefined;
   export default instance;
 }
+
+/** oidc-provider's grant revocation (what its refresh grant does on reuse); read by provider/refresh-rotation.ts. */
+declare module "oidc-provider/lib/helpers/revoke.js" {
+  const revoke: (ctx: import("oidc-provider").KoaContextWithOIDC, grantId: string | undefined) => Promise<void>;
+  export default revoke;
+}

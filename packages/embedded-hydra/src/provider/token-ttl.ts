@@ -1,7 +1,8 @@
 import type { Configuration, KoaContextWithOIDC } from "oidc-provider";
 import { LIFESPANS_METADATA, type EnforcedLifespan, type LifespanNanos } from "../clients/lifespans";
 import type { HydraConfig } from "../config/load";
-import { fositeExpiresAt, providerTtlSeconds, setExpiresAt } from "../tokens/fosite-expiry";
+import { NEVER_EXPIRES, NEVER_SECONDS } from "../config/ttl";
+import { expiresAtOf, FOSITE_NO_EXPIRY, fositeExpiresAt, providerTtlSeconds, setExpiresAt } from "../tokens/fosite-expiry";
 
 type TtlConfig = NonNullable<Configuration["ttl"]>;
 interface ClientLike {
@@ -30,10 +31,15 @@ function isImplicit(ctx: KoaContextWithOIDC | undefined): boolean {
   return route === "authorization" || route === "resume";
 }
 
-/** The client's lifespan for `field` in nanoseconds, else the instance-wide ttl (whole seconds in the config). */
-export function lifespanNanosFor(client: ClientLike | undefined, field: EnforcedLifespan, fallbackSeconds: number): bigint {
+/** The client's lifespan for `field` in nanoseconds, else the instance-wide `ttl.*` (fosite's GetEffectiveLifespan). */
+export function lifespanNanosFor(client: ClientLike | undefined, field: EnforcedLifespan, fallbackNanos: bigint): bigint {
   const own = clientLifespans(client)[field];
-  return own !== undefined ? BigInt(own) : BigInt(fallbackSeconds) * 1_000_000_000n;
+  return own !== undefined ? BigInt(own) : fallbackNanos;
+}
+
+/** Sets iat from the clock reading the expiry was taken from (fosite's RequestedAt precedes the expiry, never follows it). */
+function setIssuedAt(token: object | undefined, nowMs: number): void {
+  if (token && Reflect.get(token, "iat") === undefined) Reflect.set(token, "iat", Math.floor(nowMs / 1000));
 }
 
 /**
@@ -49,8 +55,7 @@ function minted(
     const now = Date.now();
     const expiresAt = fositeExpiresAt(now, lifespan(ctx, client), roundToSecond(ctx));
     setExpiresAt(token, expiresAt);
-    // iat from the same clock reading (fosite's RequestedAt precedes the expiry, never follows it).
-    if (token && Reflect.get(token, "iat") === undefined) Reflect.set(token, "iat", Math.floor(now / 1000));
+    setIssuedAt(token, now);
     return providerTtlSeconds(expiresAt, now);
   };
 }
@@ -72,7 +77,47 @@ export function idTokenLifespanNanos(ctx: KoaContextWithOIDC | undefined, client
       : isDeviceGrant(ctx)
         ? "device_authorization_grant_id_token_lifespan"
         : "authorization_code_grant_id_token_lifespan";
-  return lifespanNanosFor(client, field, ttl.id_token);
+  return lifespanNanosFor(client, field, ttl.lifespans.id_token);
+}
+
+function refreshLifespanNanos(ctx: KoaContextWithOIDC | undefined, client: ClientLike | undefined, ttl: HydraConfig["ttl"]): bigint {
+  return lifespanNanosFor(
+    client,
+    isRefreshGrant(ctx)
+      ? "refresh_token_grant_refresh_token_lifespan"
+      : isDeviceGrant(ctx)
+        ? "device_authorization_grant_refresh_token_lifespan"
+        : "authorization_code_grant_refresh_token_lifespan",
+    ttl.lifespans.refresh_token,
+  );
+}
+
+/**
+ * A refresh token's life. A lifespan of -1 (`ttl.refresh_token: -1`, or a
+ * client's `-1ns`) sets no expiry in fosite (`if rtLifespan > -1`), so the
+ * session keeps the one it had: the refresh grant's new token inherits the
+ * expiry of the token it replaces (flow_refresh.go clones that session),
+ * the code and device grants' token never expires.
+ */
+function refreshTokenTtl(ttl: HydraConfig["ttl"]) {
+  const bounded = minted(
+    (ctx, client) => refreshLifespanNanos(ctx, client, ttl),
+    () => true,
+  );
+  return (ctx: KoaContextWithOIDC | undefined, token: object | undefined, client: ClientLike | undefined): number => {
+    if (refreshLifespanNanos(ctx, client, ttl) !== NEVER_EXPIRES) return bounded(ctx, token, client);
+    const now = Date.now();
+    setIssuedAt(token, now);
+    const rotated: unknown = isRefreshGrant(ctx) ? Reflect.get(ctx?.oidc?.entities ?? {}, "RotatedRefreshToken") : undefined;
+    const inherited = typeof rotated === "object" && rotated !== null ? expiresAtOf(rotated) : undefined;
+    if (inherited !== undefined) {
+      setExpiresAt(token, inherited);
+      return providerTtlSeconds(inherited, now);
+    }
+    // introspectOAuth2Token's stand-in for a session without a refresh expiry: requested_at + ttl.refresh_token.
+    if (token) Reflect.set(token, FOSITE_NO_EXPIRY, now + Number(ttl.lifespans.refresh_token) / 1e6);
+    return NEVER_SECONDS;
+  };
 }
 
 /**
@@ -99,7 +144,7 @@ export function tokenTtls(ttl: HydraConfig["ttl"]): TtlConfig {
               : isDeviceGrant(ctx)
                 ? "device_authorization_grant_access_token_lifespan"
                 : "authorization_code_grant_access_token_lifespan",
-          ttl.access_token,
+          ttl.lifespans.access_token,
         ),
       rounded,
     ),
@@ -111,27 +156,15 @@ export function tokenTtls(ttl: HydraConfig["ttl"]): TtlConfig {
           ctx?.oidc?.params?.grant_type === JWT_BEARER
             ? "jwt_bearer_grant_access_token_lifespan"
             : "client_credentials_grant_access_token_lifespan",
-          ttl.access_token,
+          ttl.lifespans.access_token,
         ),
       (ctx) => ctx?.oidc?.params?.grant_type === JWT_BEARER,
     ),
-    RefreshToken: minted(
-      (ctx, client) =>
-        lifespanNanosFor(
-          client,
-          isRefreshGrant(ctx)
-            ? "refresh_token_grant_refresh_token_lifespan"
-            : isDeviceGrant(ctx)
-              ? "device_authorization_grant_refresh_token_lifespan"
-              : "authorization_code_grant_refresh_token_lifespan",
-          ttl.refresh_token,
-        ),
-      rounded,
-    ),
+    RefreshToken: refreshTokenTtl(ttl),
     // Used only where provider/id-token-claims.ts cannot hand oidc-provider fosite's instant (see there).
     IdToken: (ctx, _token, client) => Math.max(1, Math.round(Number(idTokenLifespanNanos(ctx, client, ttl)) / 1e9)),
     AuthorizationCode: minted(
-      () => BigInt(ttl.auth_code) * 1_000_000_000n,
+      () => ttl.lifespans.auth_code,
       (ctx) => isHybrid(ctx),
     ),
   };

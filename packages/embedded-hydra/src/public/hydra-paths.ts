@@ -23,7 +23,9 @@ export const DISCOVERY_PATHS = new Set(["/.well-known/openid-configuration", "/.
  * Hydra's browser-facing URLs on top of oidc-provider's:
  * - `/oauth2/auth?…&login_verifier=` / `consent_verifier=` redeem the UI's
  *   decision and, in the browser that started the authorization only,
- *   continue oidc-provider's interaction at its resume path (verifiers.ts);
+ *   continue oidc-provider's interaction at its resume path, or, for a login
+ *   verifier followed again, run the URL without it as a new authorization
+ *   (verifiers.ts);
  * - `/oauth2/sessions/logout` (with or without `logout_verifier`) is Hydra's
  *   logout, answered here (logout.ts);
  * - any other authorization request is rewritten for oidc-provider, the
@@ -38,7 +40,12 @@ export async function mapHydraRequest(deps: Deps, req: IncomingMessage, res: Ser
     if (req.method === "GET") {
       for (const kind of ["login", "consent"] as const) {
         const verifier = searchParams.get(`${kind}_verifier`);
-        if (verifier !== null) return redeemVerifier(deps, req, kind, verifier);
+        if (verifier === null) continue;
+        const redeemed = await redeemVerifier(deps, req, kind, verifier);
+        if (redeemed.kind !== "continue") return redeemed;
+        // A login verifier followed again: the URL without it runs as a new authorization (public/verifiers.ts).
+        req.url = withoutParam(req.url ?? "", `${kind}_verifier`);
+        return mapHydraRequest(deps, req, res);
       }
     }
     // Hydra's request_url carries the raw query of the URL, not a re-encoded one (a POST's form is not in it).
@@ -94,4 +101,14 @@ export async function mapHydraRequest(deps: Deps, req: IncomingMessage, res: Ser
     return startLogout(deps, req, res, params);
   }
   return { kind: "pass" };
+}
+
+/** A URL without one query parameter, the rest of its raw query as sent (Hydra's request_url keeps it raw). */
+function withoutParam(url: string, name: string): string {
+  const [path = "", ...rest] = url.split("?");
+  const kept = rest
+    .join("?")
+    .split("&")
+    .filter((part) => part !== "" && new URLSearchParams(part).keys().next().value !== name);
+  return kept.length ? `${path}?${kept.join("&")}` : path;
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
-import type { Session } from "oidc-provider";
 import { privateIpPolicyOf, refusesInternalAddresses } from "../clients/private-ip-policy";
 import { isPrivateAddress } from "../clients/validator";
 import type { Deps } from "../deps";
@@ -50,14 +49,16 @@ async function sendLogoutToken(deps: Deps, clientId: string, uri: string, sid: s
 }
 
 /**
- * The clients of a login session hear that it ended: back-channel logout
- * tokens go out in the background; the front-channel logout URLs
+ * The clients the subject consented to in login session `sid`
+ * (listUserAuthenticatedClients) hear that it ended: back-channel logout
+ * tokens go out in the background (executeBackChannelLogout); with
+ * `frontChannel`, the front-channel logout URLs
  * (generateFrontChannelLogoutURLs: the client's URI with `iss` and `sid`)
  * are returned for the browser to load.
  */
-export async function notifyClients(deps: Deps, session: Session, sid: string): Promise<string[]> {
+export async function notifyClients(deps: Deps, subject: string, sid: string, options: { frontChannel: boolean }): Promise<string[]> {
   const frontChannel: string[] = [];
-  for (const clientId of Object.keys(session.authorizations ?? {})) {
+  for (const clientId of await deps.sessions.clientsOfLoginSession(subject, sid)) {
     const client = await deps.clients.get(clientId);
     if (!client) continue;
     const { backchannel_logout_uri: backchannel, frontchannel_logout_uri: frontchannel } = client.data;
@@ -69,7 +70,7 @@ export async function notifyClients(deps: Deps, session: Session, sid: string): 
         }),
       );
     }
-    if (frontchannel) {
+    if (frontchannel && options.frontChannel) {
       const url = new URL(frontchannel);
       url.searchParams.set("iss", deps.issuer);
       url.searchParams.set("sid", sid);

@@ -10,31 +10,32 @@ import { isStorableText } from "@olympus/server-kit/text";
 import type { Mapping } from "./mapping";
 import { errorPage } from "./responses";
 import { fositeDescription } from "../fosite-errors";
+import type { BrowserLogin } from "../sessions/repository";
 
 /**
  * `/oauth2/sessions/logout` as Hydra answers it (consent/strategy_default.go
  * issueLogoutVerifier and completeLogout), over oidc-provider's sessions.
  *
  * With an id_token_hint the logout request is about the login session the
- * hint's `sid` names — its subject, whoever is signed in in the browser that
- * follows the link — so the logout UI can tell that apart from the person
- * in front of it. Without a hint it is about the browser's own remembered
- * session. Only remembered login sessions can be logged out (Hydra keeps no
- * browser session for others): a hint naming none is sent straight back.
+ * hint's `sid` names (Hydra's login session id, sessions/repository.ts) —
+ * its subject, whoever is signed in in the browser that follows the link —
+ * so the logout UI can tell that apart from the person in front of it.
+ * Without a hint it is about the login session the browser's cookie names.
+ * Only remembered login sessions can be logged out (Hydra keeps no browser
+ * session for others): a hint naming none is sent straight back.
  */
 
 /** Key under which a logout request keeps what only completion needs (never shown by the admin API). */
 export const LOGOUT_PRIVATE_KEY = "_logout";
-const logoutPrivateSchema = z.object({ session_uid: z.string().min(1), post_logout_redirect: z.string().min(1) });
+const logoutPrivateSchema = z.object({ post_logout_redirect: z.string().min(1) });
 
 const INVALID_REQUEST =
   "The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed.";
 
 interface LogoutRequest {
   subject: string;
+  /** Hydra's login session id, which the logout ends. */
   sid: string;
-  /** The oidc-provider session to end (for a hint: the one its sid names). */
-  sessionUid: string;
   rpInitiated: boolean;
   client?: StoredClient;
   /** Where the browser goes afterwards (post_logout_redirect_uri with state, or Hydra's LogoutRedirectURL). */
@@ -64,11 +65,11 @@ async function browserSession(deps: Deps, req: IncomingMessage, res: ServerRespo
   };
 }
 
-/** The session, if it is a remembered login (Hydra's authenticationSession / GetRememberedLoginSession). */
-async function remembered(deps: Deps, session: Session | undefined): Promise<(Session & { accountId: string }) | undefined> {
+/** Hydra's authenticationSession: the remembered login session the browser's cookie names, if any. */
+async function remembered(deps: Deps, session: Session | undefined): Promise<BrowserLogin | undefined> {
   if (!session?.accountId) return undefined;
-  const login = await deps.sessions.rememberedLogin(session.uid);
-  return login?.subject === session.accountId ? (session as Session & { accountId: string }) : undefined;
+  const login = await deps.sessions.browserLogin(session.uid);
+  return login?.subject === session.accountId ? login : undefined;
 }
 
 export async function startLogout(deps: Deps, req: IncomingMessage, res: ServerResponse, params: URLSearchParams): Promise<Mapping> {
@@ -85,9 +86,8 @@ export async function startLogout(deps: Deps, req: IncomingMessage, res: ServerR
     const own = await remembered(deps, session);
     if (!own) return { kind: "redirect", location: defaultRedirect(deps) };
     return logoutChallenge(deps, req, res, {
-      subject: own.accountId,
-      sid: own.uid,
-      sessionUid: own.uid,
+      subject: own.subject,
+      sid: own.id,
       rpInitiated: false,
       redirectTo: defaultRedirect(deps),
       requestUrl,
@@ -107,14 +107,12 @@ export async function startLogout(deps: Deps, req: IncomingMessage, res: ServerR
     }
     redirectTo = state ? withQuery(requested, { state }) : requested;
   }
-  const uid = await deps.sessions.loginSessionForSid(client.id, sid);
-  const hinted = await remembered(deps, uid ? await deps.provider().Session.findByUid(uid) : undefined);
-  // Already ended (or never remembered): nothing to ask, back to the client.
+  // GetRememberedLoginSession(hint sid): already ended (or never remembered): nothing to ask, back to the client.
+  const hinted = await deps.sessions.rememberedLogin(sid);
   if (!hinted) return { kind: "redirect", location: redirectTo };
   return logoutChallenge(deps, req, res, {
-    subject: hinted.accountId,
+    subject: hinted.subject,
     sid,
-    sessionUid: hinted.uid,
     rpInitiated: true,
     client,
     redirectTo,
@@ -185,7 +183,7 @@ async function logoutChallenge(deps: Deps, req: IncomingMessage, res: ServerResp
       request_url: request.requestUrl,
       rp_initiated: request.rpInitiated,
       ...(request.client ? { client: clientToJson(request.client) } : {}),
-      [LOGOUT_PRIVATE_KEY]: { session_uid: request.sessionUid, post_logout_redirect: request.redirectTo },
+      [LOGOUT_PRIVATE_KEY]: { post_logout_redirect: request.redirectTo },
     },
     ttlSeconds: deps.config.ttl.login_consent_request,
   });
@@ -216,44 +214,57 @@ export async function completeLogout(deps: Deps, req: IncomingMessage, res: Serv
   return finishLogout(deps, req, res, {
     subject: flow.subject ?? "",
     sid: typeof flow.request.sid === "string" ? flow.request.sid : "",
-    sessionUid: parsed.data.session_uid,
     rpInitiated,
     redirectTo: parsed.data.post_logout_redirect,
     requestUrl: typeof flow.request.request_url === "string" ? flow.request.request_url : "",
   });
 }
 
+/**
+ * Hydra's completeLogout: the browser's session cookie is revoked, the
+ * clients of the logout request's login session hear of it, and that login
+ * session ends. An OP-initiated request ends nothing when the browser's
+ * remembered login is gone or is another subject's by now.
+ */
 async function finishLogout(deps: Deps, req: IncomingMessage, res: ServerResponse, request: LogoutRequest): Promise<Mapping> {
   const done: Mapping = { kind: "redirect", location: request.redirectTo };
   const browser = await browserSession(deps, req, res);
   if (!request.rpInitiated) {
-    // The browser's session changed since (another sign-in, a replayed verifier): end nobody's session.
     const own = await remembered(deps, browser.session);
-    if (!own || own.accountId !== request.subject || own.uid !== request.sessionUid) return done;
+    if (!own || own.subject !== request.subject) return done;
   }
-  const target = await deps.provider().Session.findByUid(request.sessionUid);
-  // Ended meanwhile (revoked, expired, or this verifier was replayed): no one left to notify. The browser's own
-  // session still ends, as Hydra's completeLogout revokes the cookie before it looks for the hinted session.
-  const frontChannel = target ? await endLoginSession(deps, target, target.accountId === request.subject) : [];
-  // Hydra then ends the browser's own login session too, whoever it belongs to (best effort, no notifications).
-  if (browser.session && browser.session.uid !== target?.uid) {
-    await endLoginSession(deps, browser.session, false).catch((error: unknown) =>
+  // revokeAuthenticationCookie (best effort): this browser names no login session any more, whoever it belongs to.
+  if (browser.session) {
+    await forgetBrowser(deps, browser.session).catch((error: unknown) =>
       deps.logger.log("warn", "ending the browser's login session failed", { error: String(error) }),
     );
   }
   browser.clearCookie();
+  const frontChannel = await endLoginSession(deps, request.subject, request.sid, { frontChannel: true });
   // Clients with a frontchannel_logout_uri are loaded in iframes before the browser moves on.
   return frontChannel.length ? { kind: "html", status: 200, body: frontChannelPage(frontChannel, request.redirectTo) } : done;
 }
 
-/**
- * Ends an oidc-provider session and Hydra's record of it; when asked, its
- * clients hear of it first (public/logout-notifications.ts). Returns the
- * front-channel logout URLs the browser is to load.
- */
-export async function endLoginSession(deps: Deps, session: Session, notify: boolean): Promise<string[]> {
-  const frontChannel = notify && session.accountId ? await notifyClients(deps, session, session.uid) : [];
+/** A browser's session cookie revoked: its oidc-provider session ends, the login session it named stays (as Hydra's row). */
+async function forgetBrowser(deps: Deps, session: Session): Promise<void> {
+  await deps.sessions.clearBrowserLogin(session.uid);
   await session.destroy();
-  await deps.sessions.forgetLogins({ sessionId: session.uid });
+}
+
+/**
+ * Hydra's performBackChannelLogoutAndDeleteSession (with the front-channel
+ * URLs of generateFrontChannelLogoutURLs when asked): the clients the
+ * subject consented to in login session `sid` hear that it ended, then it
+ * is deleted, and with it the oidc-provider session of the browser whose
+ * cookie named it. A login session already gone has no clients left
+ * (hydra_oauth2_flow.login_session_id is ON DELETE SET NULL), so a replay
+ * notifies nobody. Returns the front-channel logout URLs to load.
+ */
+export async function endLoginSession(deps: Deps, subject: string, sid: string, options: { frontChannel: boolean }): Promise<string[]> {
+  const frontChannel = await notifyClients(deps, subject, sid, options);
+  for (const deleted of await deps.sessions.deleteLogins({ sessionId: sid })) {
+    const session = deleted.browserUid ? await deps.provider().Session.findByUid(deleted.browserUid) : undefined;
+    await session?.destroy();
+  }
   return frontChannel;
 }

@@ -13,7 +13,7 @@ import {
 import { decodeClient, validateDynamicClient } from "../clients/validator";
 import type { Deps } from "../deps";
 import { HydraError } from "../errors";
-import { readBody } from "../http";
+import { readBodyBytes } from "../http";
 import { assertStorable } from "../storable";
 import type { Mapping } from "./mapping";
 
@@ -76,7 +76,7 @@ export async function handleRegistration(deps: Deps, req: IncomingMessage, pathn
 
   if (pathname === REGISTRATION_PATH) {
     if (req.method !== "POST") return undefined;
-    const decoded = decodeClient(await readBody(req));
+    const decoded = decodeClient(await readBodyBytes(req));
     assertStorable(decoded);
     if (decoded.secret) throw HydraError.malformed("It is not allowed to choose your own OAuth2 Client secret.");
     const secret = generateHydraSecret();
@@ -98,7 +98,10 @@ export async function handleRegistration(deps: Deps, req: IncomingMessage, pathn
     }
     case "PUT": {
       const existing = await authenticated(deps, req, id);
-      const decoded = decodeClient(await readBody(req));
+      // client/handler.go setOidcDynamicClient: Go's error goes to the debug field, which is not shown.
+      const decoded = decodeClient(await readBodyBytes(req), () =>
+        HydraError.malformed("Unable to decode the request body. Is it valid JSON?"),
+      );
       assertStorable(decoded);
       if (decoded.secret)
         throw new HydraError(403, "The requested action was forbidden", "It is not allowed to choose your own OAuth2 Client secret.");

@@ -1,7 +1,10 @@
 import type { IncomingMessage } from "node:http";
+import type { Interaction } from "oidc-provider";
 import type { Deps } from "../deps";
 import { checkCsrfCookies, flowCsrfCookie } from "../csrf-cookie";
 import { ROUTES } from "../provider/create-provider";
+import { continueLoginIn } from "../provider/continued-login";
+import type { Flow } from "../flows/repository";
 import {
   acceptConsentSchema,
   acceptedLoginSchema,
@@ -18,24 +21,38 @@ import { refuseVerifierRequest } from "./verifier-request";
 
 type Kind = "login" | "consent";
 
+/** The verifier URL, without the verifier, is to run as a new authorization that takes the flow's login (continued-login.ts). */
+export type ContinueAuthorization = { kind: "continue" };
+
 /**
  * `/oauth2/auth?…&login_verifier=` / `consent_verifier=`: Hydra's
  * verifyAuthentication / verifyConsent on top of oidc-provider.
  *
- * The verifier is spent at once. A rejection goes to the client from any
- * browser (Hydra checks it before the cookie). An acceptance reaches
- * oidc-provider's interaction only in a request carrying the CSRF cookie
- * that was set when this browser was sent to the login/consent UI; the
- * browser then continues at oidc-provider's resume path, which only the
- * browser that started the authorization can use. Anywhere else the
- * interaction is destroyed and the client gets `request_forbidden`, so an
+ * Every verifier handed out stays valid until its flow expires, as Hydra's
+ * are encrypted flows: a rejection goes to the client from any browser
+ * (Hydra checks it before the cookie); an accepted login can be followed
+ * again (ConfirmLoginSession upserts), an accepted consent takes effect
+ * once per login (CreateConsentSession's unique key). An acceptance reaches
+ * oidc-provider only in a request carrying the CSRF cookie that was set
+ * when this browser was sent to the login/consent UI: it finishes the
+ * pending interaction, whose resume path only the starting browser can use,
+ * or, once that was resumed, a login continues as a new authorization of the
+ * verifier URL. Anywhere else the client gets `request_forbidden` and the
+ * flow is spoiled (its interaction destroyed, its CSRF value dropped), so an
  * accepted login or consent can never be picked up by the starting browser
- * after the UI's browser was refused (login CSRF / session fixation).
+ * after another browser was refused (login CSRF / session fixation). Hydra
+ * would still honour the verifier in the starting browser; Olympus keeps
+ * the stricter rule.
  */
-export async function redeemVerifier(deps: Deps, req: IncomingMessage, kind: Kind, verifier: string): Promise<Mapping> {
+export async function redeemVerifier(
+  deps: Deps,
+  req: IncomingMessage,
+  kind: Kind,
+  verifier: string,
+): Promise<Mapping | ContinueAuthorization> {
   const query = new URL(req.url ?? "/", "http://placeholder").searchParams;
   // fosite's NewAuthorizeRequest reads the verifier's request before Hydra looks at the verifier: without a
-  // known client (a POST authorization's request_url carries no parameters) it ends here, the verifier unspent.
+  // known client (a POST authorization's request_url carries no parameters) it ends here.
   const clientId = query.get("client_id") ?? "";
   const client = clientId === "" ? undefined : await deps.clients.get(clientId);
   if (!client) {
@@ -44,10 +61,10 @@ export async function redeemVerifier(deps: Deps, req: IncomingMessage, kind: Kin
       error_description: fositeDescription("invalid_client", "The requested OAuth 2.0 Client does not exist."),
     });
   }
-  // The rest of that request is checked as fosite checks it, also before the verifier is spent.
+  // The rest of that request is checked as fosite checks it, also before the verifier is looked at.
   const refused = await refuseVerifierRequest(deps, query, client);
   if (refused) return refused;
-  const flow = await deps.flows.redeem(kind, verifier);
+  const flow = await deps.flows.useVerifier(kind, verifier);
   if (!flow) {
     // flow/flow_encoding.go decodeVerifier: access_denied, to the client of the authorization request the URL carries.
     return refuseRequest(deps, query, {
@@ -58,6 +75,13 @@ export async function redeemVerifier(deps: Deps, req: IncomingMessage, kind: Kin
       ),
     });
   }
+  if (flow.expiresAt.getTime() <= Date.now()) {
+    // flow/flow_encoding.go decodeFlow: past ttl.login_consent_request.
+    return refuseRequest(deps, query, {
+      error: "request_unauthorized",
+      error_description: fositeDescription("request_unauthorized", `The ${kind} request has expired, please try again.`),
+    });
+  }
   if (kind === "consent" && flow.clientId !== query.get("client_id")) {
     // consent/strategy_default.go verifyConsent: the verifier belongs to another client's authorization.
     return refuseRequest(deps, query, {
@@ -66,38 +90,71 @@ export async function redeemVerifier(deps: Deps, req: IncomingMessage, kind: Kin
     });
   }
   const interaction = flow.interactionUid ? await deps.provider().Interaction.find(flow.interactionUid) : undefined;
-  if (!interaction) {
-    return errorPage(deps, {
-      error: "invalid_request",
-      error_description: `The authorization request behind this ${kind} verifier has expired or was resumed without it.`,
-    });
-  }
   const { name, options } = flowCsrfCookie(deps.config, deps.issuer, kind, flow.clientId ?? "");
   const csrf = checkCsrfCookies(req.headers.cookie, name, flow.csrf, options);
-  const resume: Mapping = { kind: "redirect", location: `${ROUTES.authorization}/${encodeURIComponent(interaction.uid)}` };
+  const resume = (pending: Interaction): Mapping => ({
+    kind: "redirect",
+    location: `${ROUTES.authorization}/${encodeURIComponent(pending.uid)}`,
+  });
+  // An error for the client: through the pending interaction's request (oidc-provider forgets it), else the URL's.
+  const toClient = async (error: OAuthError): Promise<Mapping> => {
+    if (!interaction) return refuseRequest(deps, query, error);
+    await interaction.destroy();
+    return authorizationError(deps, interaction.params, error);
+  };
 
   if (flow.decision === "rejected") {
     const denied = rejectionSchema.parse(flow.handled);
-    if (csrf.ok) {
-      await applyRejection(flow, interaction, denied);
-      return resume;
-    }
-    await interaction.destroy();
-    return authorizationError(deps, interaction.params, denied);
+    if (!csrf.ok || !interaction) return toClient(denied);
+    await applyRejection(flow, interaction, denied);
+    return resume(interaction);
   }
 
-  // Hydra's verifyConsent stores the consent session before it looks at the cookie.
-  const grantId = kind === "consent" ? await recordConsent(deps, flow, acceptConsentSchema.parse(flow.handled)) : undefined;
-  if (!csrf.ok) {
-    await interaction.destroy();
-    return authorizationError(deps, interaction.params, {
-      error: "request_forbidden",
-      error_description: `The request is not allowed. ${csrf.hint}`,
-    });
+  if (kind === "consent") {
+    // verifyConsent: CreateConsentSession (the first accepted consent of the login), before the cookie is looked at.
+    if (!(await deps.flows.claimConsent(flow))) {
+      return refuseRequest(deps, query, {
+        error: "access_denied",
+        error_description: fositeDescription("access_denied", "The consent verifier has already been used."),
+      });
+    }
+    if (!interaction) return expiredInteraction(deps, kind);
+    const grantId = await recordConsent(deps, flow, acceptConsentSchema.parse(flow.handled));
+    if (!csrf.ok) return refuseInBrowser(deps, flow, csrf.hint, toClient);
+    await finishInteraction(interaction, { ...interaction.lastSubmission, consent: { grantId } });
+    return resume(interaction);
   }
-  if (grantId) await finishInteraction(interaction, { ...interaction.lastSubmission, consent: { grantId } });
-  else await applyLogin(deps, flow, interaction, acceptedLoginSchema.parse(flow.handled));
-  return resume;
+
+  if (!csrf.ok) return refuseInBrowser(deps, flow, csrf.hint, toClient);
+  const login = acceptedLoginSchema.parse(flow.handled);
+  if (interaction) {
+    await applyLogin(deps, flow, interaction, login);
+    return resume(interaction);
+  }
+  // A device flow's login has no browser authorization to continue.
+  if (!flow.interactionUid) return expiredInteraction(deps, kind);
+  // The interaction was resumed already (this or another verifier of the flow was followed): start over from the
+  // verifier URL with this login, as Hydra continues to requestConsent.
+  continueLoginIn(req, (opened) => applyLogin(deps, flow, opened, login));
+  return { kind: "continue" };
+}
+
+/** validateCSRFCookie failed: the flow is spoiled for every browser, the client told `request_forbidden`. */
+async function refuseInBrowser(deps: Deps, flow: Flow, hint: string, toClient: (error: OAuthError) => Promise<Mapping>): Promise<Mapping> {
+  await deps.flows.spoil(flow.challenge);
+  return toClient({ error: "request_forbidden", error_description: `The request is not allowed. ${hint}` });
+}
+
+/**
+ * An accepted consent whose oidc-provider interaction is gone (it expired,
+ * or a rejection of the same challenge was followed first): oidc-provider
+ * cannot finish an authorization without it.
+ */
+function expiredInteraction(deps: Deps, kind: Kind): Mapping {
+  return errorPage(deps, {
+    error: "invalid_request",
+    error_description: `The authorization request behind this ${kind} verifier has expired or was resumed without it.`,
+  });
 }
 
 /**

@@ -51,6 +51,20 @@ function fromRow(row: ConsentRow): ConsentSessionRecord {
   };
 }
 
+/** A browser's remembered login session (Hydra's flow.LoginSession the session cookie names). */
+export interface BrowserLogin {
+  id: string;
+  subject: string;
+  authenticatedAt: Date;
+}
+
+export interface DeletedLogin {
+  id: string;
+  subject: string;
+  /** The oidc-provider session of the browser whose cookie named it, if any. */
+  browserUid: string | null;
+}
+
 /**
  * Hydra's notion of "remembered" login and consent, which oidc-provider does
  * not track: a login session is remembered when the UI accepted it with
@@ -59,7 +73,11 @@ function fromRow(row: ConsentRow): ConsentSessionRecord {
 export class SessionRepository {
   constructor(private readonly db: Db) {}
 
-  /** Hydra's ConfirmLoginSession; `authenticatedAt` (seconds) is when the login UI accepted the login. */
+  /**
+   * Hydra's ConfirmLoginSession, under the login request's `session_id`
+   * (not oidc-provider's session uid); `authenticatedAt` (seconds) is when
+   * the login UI accepted the login.
+   */
   async rememberLogin(sessionId: string, subject: string, remember: boolean, rememberFor: number, authenticatedAt: number): Promise<void> {
     await this.db.query(
       `INSERT INTO hydra_login_sessions (id, subject, remember, authenticated_at, expires_at)
@@ -72,6 +90,7 @@ export class SessionRepository {
 
   /** A remembered, unexpired login session (Hydra's GetRememberedLoginSession), if any. */
   async rememberedLogin(sessionId: string): Promise<{ subject: string; authenticatedAt: Date } | undefined> {
+    if (!isStorableText(sessionId)) return undefined;
     const result = await this.db.query<{ subject: string; authenticated_at: Date }>(
       `SELECT subject, authenticated_at FROM hydra_login_sessions
        WHERE id = $1 AND remember AND (expires_at IS NULL OR expires_at > now())`,
@@ -82,25 +101,67 @@ export class SessionRepository {
   }
 
   /**
-   * The login session (oidc-provider Session uid) in which `clientId` was
-   * issued ID tokens with this `sid` claim: oidc-provider's sid is per client,
-   * Hydra's is the login session id, so an id_token_hint is traced back here.
+   * Hydra's authenticationSession: the remembered, unexpired login session
+   * the browser's session cookie names. Here the browser is its
+   * oidc-provider session (`browserUid`), which names at most one.
    */
-  async loginSessionForSid(clientId: string, sid: string): Promise<string | undefined> {
-    if (!isStorableText(clientId) || !isStorableText(sid)) return undefined;
-    const result = await this.db.query<{ uid: string }>(
-      `SELECT uid FROM oidc_payloads
-       WHERE model = 'Session' AND payload->'authorizations' @> jsonb_build_object($1::text, jsonb_build_object('sid', $2::text))
-         AND (expires_at IS NULL OR expires_at > now())
-       LIMIT 1`,
-      [clientId, sid],
+  async browserLogin(browserUid: string): Promise<BrowserLogin | undefined> {
+    const result = await this.db.query<{ id: string; subject: string; authenticated_at: Date }>(
+      `SELECT id, subject, authenticated_at FROM hydra_login_sessions
+       WHERE browser_uid = $1 AND remember AND (expires_at IS NULL OR expires_at > now())`,
+      [browserUid],
     );
-    return result.rows[0]?.uid;
+    const row = result.rows[0];
+    return row ? { id: row.id, subject: row.subject, authenticatedAt: row.authenticated_at } : undefined;
   }
 
-  async forgetLogins(filter: { subject?: string; sessionId?: string }): Promise<void> {
-    if (filter.sessionId) await this.db.query("DELETE FROM hydra_login_sessions WHERE id = $1", [filter.sessionId]);
-    if (filter.subject) await this.db.query("DELETE FROM hydra_login_sessions WHERE subject = $1", [filter.subject]);
+  /** verifyAuthentication setting the session cookie: the browser names this login session, and no other any more. */
+  async setBrowserLogin(browserUid: string, sessionId: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.query("UPDATE hydra_login_sessions SET browser_uid = NULL WHERE browser_uid = $1 AND id <> $2", [browserUid, sessionId]);
+      await tx.query("UPDATE hydra_login_sessions SET browser_uid = $1 WHERE id = $2", [browserUid, sessionId]);
+    });
+  }
+
+  /** revokeAuthenticationCookie: the browser names no login session any more (the session itself stays). */
+  async clearBrowserLogin(browserUid: string): Promise<void> {
+    await this.db.query("UPDATE hydra_login_sessions SET browser_uid = NULL WHERE browser_uid = $1", [browserUid]);
+  }
+
+  /**
+   * Hydra's DeleteLoginSession (by id, or the one a browser's cookie names:
+   * revokeAuthenticationSession) or RevokeSubjectLoginSession (by subject). Consents given in it keep no login session id, as
+   * hydra_oauth2_flow.login_session_id is ON DELETE SET NULL. Returns what
+   * was deleted, with the oidc-provider session of the browser that named it.
+   */
+  async deleteLogins(filter: { sessionId: string } | { subject: string } | { browserUid: string }): Promise<DeletedLogin[]> {
+    const [column, value] =
+      "sessionId" in filter
+        ? ["id", filter.sessionId]
+        : "subject" in filter
+          ? ["subject", filter.subject]
+          : ["browser_uid", filter.browserUid];
+    if (!isStorableText(value)) return [];
+    const result = await this.db.query<{ id: string; subject: string; browser_uid: string | null }>(
+      `WITH deleted AS (DELETE FROM hydra_login_sessions WHERE ${column} = $1 RETURNING id, subject, browser_uid),
+            detached AS (UPDATE hydra_consent_sessions SET login_session_id = NULL WHERE login_session_id IN (SELECT id FROM deleted))
+       SELECT id, subject, browser_uid FROM deleted`,
+      [value],
+    );
+    return result.rows.map((row) => ({ id: row.id, subject: row.subject, browserUid: row.browser_uid }));
+  }
+
+  /**
+   * Hydra's listUserAuthenticatedClients: the clients the subject consented
+   * to in this login session (their logout URIs are the caller's to check).
+   */
+  async clientsOfLoginSession(subject: string, sessionId: string): Promise<string[]> {
+    if (!isStorableText(subject) || !isStorableText(sessionId)) return [];
+    const result = await this.db.query<{ client_id: string }>(
+      `SELECT DISTINCT client_id FROM hydra_consent_sessions WHERE subject = $1 AND login_session_id = $2 ORDER BY client_id`,
+      [subject, sessionId],
+    );
+    return result.rows.map((row) => row.client_id);
   }
 
   async saveConsent(record: Omit<ConsentSessionRecord, "handledAt">, ttlSeconds: number): Promise<void> {

@@ -141,6 +141,36 @@ export const migrations: readonly Migration<number>[] = [
   },
   { id: 8, name: "trusted JWT-bearer issuers and used assertion ids", sql: TRUST_MIGRATION_SQL },
   { id: 9, name: "JWT-bearer keys in the key set named after their issuer", sql: TRUST_KEY_SET_MIGRATION_SQL },
+  {
+    id: 10,
+    name: "every verifier handed out for a login or consent decision",
+    // Hydra's verifiers are encrypted flows it never stores: each accept or reject hands out one that
+    // stays valid until the flow expires, whatever was decided later (flows/repository.ts decide).
+    sql: `
+      CREATE TABLE hydra_flow_verifiers (
+        verifier  text  PRIMARY KEY,
+        challenge text  NOT NULL REFERENCES hydra_flows (challenge) ON DELETE CASCADE,
+        decision  text  NOT NULL CHECK (decision IN ('accepted', 'rejected')),
+        handled   jsonb NOT NULL
+      );
+      CREATE INDEX hydra_flow_verifiers_challenge ON hydra_flow_verifiers (challenge);
+      CREATE INDEX hydra_flows_consent_login_challenge ON hydra_flows ((request->>'login_challenge')) WHERE kind = 'consent';
+    `,
+  },
+  {
+    id: 11,
+    name: "login session ids per login request, the browser's remembered one by its oidc-provider session",
+    // Hydra's login session id is drawn per login request, apart from oidc-provider's session uid;
+    // browser_uid is Hydra's session cookie (the oidc-provider session of the browser it names). Rows
+    // from before were keyed by that uid. ID-token sids name login sessions directly now.
+    sql: `
+      ALTER TABLE hydra_login_sessions ADD COLUMN browser_uid text;
+      UPDATE hydra_login_sessions SET browser_uid = id;
+      CREATE UNIQUE INDEX hydra_login_sessions_browser_uid ON hydra_login_sessions (browser_uid) WHERE browser_uid IS NOT NULL;
+      CREATE INDEX hydra_consent_sessions_login_session ON hydra_consent_sessions (login_session_id) WHERE login_session_id IS NOT NULL;
+      DROP INDEX IF EXISTS oidc_payloads_session_authorizations;
+    `,
+  },
 ];
 
 /** The table embedded Hydra has always recorded its migrations in. */

@@ -30,6 +30,17 @@ export const FOSITE_EXPIRES_AT = "fositeExpiresAt";
  */
 export const FOSITE_VALID_UNTIL = "fositeValidUntil";
 
+/**
+ * Payload field of a refresh token fosite gives no expiry (a refresh
+ * lifespan of -1: flow_refresh.go, flow_authorize_code_token.go and
+ * rfc8628/token_handler.go set one only when `rtLifespan > -1`;
+ * strategy_hmacsha_plain.go ValidateRefreshToken then never refuses it).
+ * Its value is the instant introspection reports as `exp` (epoch ms):
+ * oauth2/handler.go introspectOAuth2Token's `requested_at +
+ * ttl.refresh_token` for a session without one, taken when the token is minted.
+ */
+export const FOSITE_NO_EXPIRY = "fositeNoExpiry";
+
 /** The token models minted with a fosite expiry. */
 const MODELS = ["AccessToken", "ClientCredentials", "RefreshToken", "AuthorizationCode"] as const;
 
@@ -56,10 +67,26 @@ export function expiresAtOf(token: object | undefined): number | undefined {
   return typeof value === "number" && Number.isFinite(value) ? value : undefined;
 }
 
-/** When a stored row stops being found: FOSITE_VALID_UNTIL, else fosite's expiry, else undefined (oidc-provider's seconds). */
+/** The `exp` instant introspection reports for a token minted without an expiry (FOSITE_NO_EXPIRY), else undefined. */
+export function noExpiryReportOf(token: object | undefined): number | undefined {
+  const value: unknown = token ? Reflect.get(token, FOSITE_NO_EXPIRY) : undefined;
+  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+}
+
+/** The instant introspection's `exp` names (epoch ms): fosite's expiry, or Hydra's stand-in for a token without one. */
+export function reportedExpiresAtOf(token: object | undefined): number | undefined {
+  return expiresAtOf(token) ?? noExpiryReportOf(token);
+}
+
+/**
+ * When a stored row stops being found: FOSITE_VALID_UNTIL, else fosite's
+ * expiry, never (Infinity: Postgres' `infinity`) for a token without one,
+ * else undefined (oidc-provider's seconds).
+ */
 export function validUntilOf(payload: object): number | undefined {
   const until: unknown = Reflect.get(payload, FOSITE_VALID_UNTIL);
-  return typeof until === "number" && Number.isFinite(until) ? until : expiresAtOf(payload);
+  if (typeof until === "number" && Number.isFinite(until)) return until;
+  return noExpiryReportOf(payload) !== undefined ? Number.POSITIVE_INFINITY : expiresAtOf(payload);
 }
 
 /** A JWT's validity for fosite's expiry: through the second its `exp` claim names. */
@@ -87,7 +114,7 @@ export function installFositeExpiry(provider: Provider): void {
     const model = Reflect.get(provider, name) as object;
     const fields = Reflect.get(model, "IN_PAYLOAD") as unknown;
     if (!Array.isArray(fields)) throw new TypeError(`oidc-provider model ${name} has no IN_PAYLOAD list`);
-    const extended = [...(fields as string[]), FOSITE_EXPIRES_AT];
+    const extended = [...(fields as string[]), FOSITE_EXPIRES_AT, FOSITE_NO_EXPIRY];
     Object.defineProperty(model, "IN_PAYLOAD", { configurable: true, get: () => extended });
   }
   provider.use(async (ctx, next) => {

@@ -1,7 +1,9 @@
 import { HydraError, sendJson } from "../errors";
-import { readBody } from "../http";
+import { readBodyBytes } from "../http";
 import { assertStorable } from "../storable";
-import { decodeGoJson } from "../admin/go-json";
+import { decodeGoJson, type GoStruct } from "../admin/go-json";
+import { GO_BOOL, GO_STRING, GO_STRINGS, GO_TIME } from "../admin/go-structs";
+import { joseJsonWebKey } from "../keys/jose-json";
 import { linkHeader, parsePageRequest } from "../admin/pagination";
 import type { AdminRouter } from "../admin/router";
 import { jwkDecodeError } from "./assertion-jws";
@@ -16,33 +18,34 @@ function isGoZeroTime(date: Date): boolean {
   return Number.isNaN(date.getTime()) || date.toISOString() === "0001-01-01T00:00:00.000Z";
 }
 
+/** trust.createGrantRequest (oauth2/trust/request.go): the body of POST …/jwt-bearer/issuers. */
+const CREATE_GRANT_REQUEST: GoStruct = {
+  kind: "struct",
+  name: "trust.createGrantRequest",
+  fields: {
+    issuer: GO_STRING,
+    subject: GO_STRING,
+    allow_any_subject: GO_BOOL,
+    scope: GO_STRINGS,
+    // A non-pointer jose.JSONWebKey: go-jose's UnmarshalJSON runs for `null` too (and refuses it: no key type).
+    jwk: joseJsonWebKey(jwkDecodeError),
+    expires_at: GO_TIME,
+  },
+};
+
 /** json.NewDecoder(r.Body).Decode(&createGrantRequest): Go's messages for a body of the wrong shape. */
-function decodeCreateRequest(text: string): CreateGrantRequest {
-  const decoded = decodeGoJson(text, "trust.createGrantRequest", {
-    issuer: "string",
-    subject: "string",
-    allow_any_subject: "bool",
-    scope: "[]string",
-    expires_at: "time.Time",
-    jwk: "json.RawMessage",
-  });
+function decodeCreateRequest(body: Uint8Array): CreateGrantRequest {
+  const decoded = decodeGoJson(body, CREATE_GRANT_REQUEST);
   if (!decoded.ok) throw undecodableBody(decoded.message);
-  const body = decoded.value;
-  assertStorable(body);
-  let jwk: Record<string, unknown> | null = null;
-  if (body.jwk !== undefined && body.jwk !== null) {
-    if (typeof body.jwk !== "object" || Array.isArray(body.jwk))
-      throw undecodableBody("json: cannot unmarshal into Go value of type jose.rawJSONWebKey");
-    jwk = body.jwk as Record<string, unknown>;
-    const error = jwkDecodeError(jwk);
-    if (error) throw undecodableBody(error);
-  }
-  const expires = typeof body.expires_at === "string" ? new Date(body.expires_at) : null;
+  const value = decoded.value;
+  assertStorable(value);
+  const jwk = typeof value.jwk === "object" && value.jwk !== null && !Array.isArray(value.jwk) ? { ...value.jwk } : null;
+  const expires = typeof value.expires_at === "string" ? new Date(value.expires_at) : null;
   return {
-    issuer: typeof body.issuer === "string" ? body.issuer : "",
-    subject: typeof body.subject === "string" ? body.subject : "",
-    allowAnySubject: body.allow_any_subject === true,
-    scope: Array.isArray(body.scope) ? body.scope.map((item) => (typeof item === "string" ? item : "")) : null,
+    issuer: typeof value.issuer === "string" ? value.issuer : "",
+    subject: typeof value.subject === "string" ? value.subject : "",
+    allowAnySubject: value.allow_any_subject === true,
+    scope: Array.isArray(value.scope) ? value.scope.map((item) => (typeof item === "string" ? item : "")) : null,
     jwk,
     expiresAt: expires && !isGoZeroTime(expires) ? expires : null,
   };
@@ -60,7 +63,7 @@ function requireUuid(text: string): string {
 /** Hydra's trust API for the JWT-bearer grant (oauth2/trust/handler.go SetRoutes). */
 export function registerTrustRoutes(router: AdminRouter, trust: TrustRepository): void {
   router.add("POST", TRUST_PATH, async ({ req, res }) => {
-    const request = decodeCreateRequest(await readBody(req));
+    const request = decodeCreateRequest(await readBodyBytes(req));
     validateGrant(request);
     const jwk = request.jwk ?? {};
     const grant = await trust.create(

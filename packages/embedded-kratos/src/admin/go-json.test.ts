@@ -1,251 +1,29 @@
 import { describe, expect, it } from "vitest";
-import { decodeGoJson, decodeGoValue, type GoType } from "./go-json";
-import { scanGoJson } from "./go-scanner";
-import { goRfc3339Error, goTimeJson, storedWallClock } from "./go-time";
+import { JsonText } from "../http/json-text";
+import { decodeGoJson, type GoType } from "./go-json";
+import { storedWallClock } from "./go-time";
 
-const body: GoType & { kind: "struct" } = {
-  kind: "struct",
-  name: "identity.CreateIdentityBody",
-  fields: {
-    schema_id: { kind: "string", name: "string" },
-    organization_id: { kind: "uuid", nullable: true },
-    created_at: { kind: "time", name: "time.Time" },
-  },
-};
-
-const messageOf = (run: () => unknown): string => {
-  try {
-    run();
-  } catch (error) {
-    return (error as Error).message;
-  }
-  return "no error";
-};
-
-describe("Go's encoding/json texts for bodies that do not parse", () => {
-  it("json.Decoder.Decode (stream.go readValue, scanner.go): EOF, unexpected EOF, the scanner's invalid-character texts", () => {
-    const cases: [string, string][] = [
-      ["", "EOF"],
-      [" \n\t", "EOF"],
-      ["{", "unexpected EOF"],
-      ['{"schema_id"', "unexpected EOF"],
-      ['{"schema_id":"x"', "unexpected EOF"],
-      ["[1,", "unexpected EOF"],
-      ["-", "unexpected EOF"],
-      ["tru", "unexpected EOF"],
-      ["x", "invalid character 'x' looking for beginning of value"],
-      ["'a'", "invalid character '\\'' looking for beginning of value"],
-      ['{"a" 1}', "invalid character '1' after object key"],
-      ['{"a":1 "b":2}', "invalid character '\"' after object key:value pair"],
-      ["{a:1}", "invalid character 'a' looking for beginning of object key string"],
-      ['{"a":1,}', "invalid character '}' looking for beginning of object key string"],
-      ["[1 2]", "invalid character '2' after array element"],
-      ["[1,]", "invalid character ']' looking for beginning of value"],
-      ['{"a":tx}', "invalid character 'x' in literal true (expecting 'r')"],
-      ['{"a":nul}', "invalid character '}' in literal null (expecting 'l')"],
-      ['{"a":fals}', "invalid character '}' in literal false (expecting 'e')"],
-      ['{"a":-x}', "invalid character 'x' in numeric literal"],
-      ['{"a":1.x}', "invalid character 'x' after decimal point in numeric literal"],
-      ['{"a":1ex}', "invalid character 'x' in exponent of numeric literal"],
-      ['{"a":"\\x"}', "invalid character 'x' in string escape code"],
-      ['{"a":"\\u12g4"}', "invalid character 'g' in \\u hexadecimal character escape"],
-      ['{"a":"\u0001"}', "invalid character '\\x01' in string literal"],
-      ['{"a":"\t"}', "invalid character '\\t' in string literal"],
-      ["\u00e9", "invalid character 'Ã' looking for beginning of value"],
-      ["\u0080", "invalid character 'Â' looking for beginning of value"],
-    ];
-    for (const [raw, message] of cases)
-      expect(
-        messageOf(() => decodeGoJson(raw, body, { strict: true })),
-        raw,
-      ).toBe(message);
-  });
-
-  it("Decode reads only the first value: trailing data is left unread (stream.go Decoder.Decode)", () => {
-    expect(decodeGoJson('{"schema_id":"a"} trailing', body, { strict: true })).toEqual({ schema_id: "a" });
-    expect(decodeGoJson('{"schema_id":"a"}{"schema_id":"b"}', body, { strict: true })).toEqual({ schema_id: "a" });
-    expect(messageOf(() => decodeGoJson("1x", body, { strict: true }))).toBe(
-      "json: cannot unmarshal number into Go value of type identity.CreateIdentityBody",
-    );
-  });
-
-  it("json.Unmarshal (scanner.go checkValid, eof): end of JSON input, trailing data, a final space fed to the scanner", () => {
-    const unmarshal = (raw: string) => messageOf(() => scanGoJson(Buffer.from(raw), "unmarshal"));
-    expect(unmarshal("")).toBe("unexpected end of JSON input");
-    expect(unmarshal('{"a":')).toBe("unexpected end of JSON input");
-    expect(unmarshal("[1] x")).toBe("invalid character 'x' after top-level value");
-    expect(unmarshal("1 2")).toBe("invalid character '2' after top-level value");
-    expect(unmarshal("[-")).toBe("invalid character ' ' in numeric literal");
-    expect(unmarshal("tr")).toBe("invalid character ' ' in literal true (expecting 'u')");
-    expect(scanGoJson(Buffer.from(" 12 "), "unmarshal")).toBe(3);
-  });
-
-  it("type errors are kept while decoding goes on, an unmarshaler's error wins (decode.go saveError, literalStore)", () => {
-    expect(messageOf(() => decodeGoJson('{"schema_id":1,"nope":true}', body, { strict: true }))).toBe(
-      "json: cannot unmarshal number into Go struct field CreateIdentityBody.schema_id of type string",
-    );
-    expect(messageOf(() => decodeGoJson('{"nope":true,"schema_id":1}', body, { strict: true }))).toBe('json: unknown field "nope"');
-    expect(messageOf(() => decodeGoJson('{"schema_id":1,"organization_id":"x"}', body, { strict: true }))).toBe(
-      'uuid: incorrect UUID length 1 in string "x"',
-    );
-  });
-});
-
-describe("Go's time parsing texts (time/format.go Parse, format_rfc3339.go parseStrictRFC3339)", () => {
-  it("accepts strict RFC 3339 times", () => {
-    for (const t of ["2020-01-02T03:04:05Z", "2020-01-02T03:04:05.123456789+01:00", "2024-02-29T00:00:00-23:59"]) {
-      expect(goRfc3339Error(t), t).toBeUndefined();
-    }
-  });
-
-  it("refuses the rest with time.ParseError's text", () => {
-    const layout = '"2006-01-02T15:04:05Z07:00"';
-    const cases: [string, string][] = [
-      ["x", `parsing time "x" as ${layout}: cannot parse "x" as "2006"`],
-      ["2020", `parsing time "2020" as ${layout}: cannot parse "" as "-"`],
-      ["2020-1-02T03:04:05Z", `parsing time "2020-1-02T03:04:05Z" as ${layout}: cannot parse "1-02T03:04:05Z" as "01"`],
-      ["2020-13-02T03:04:05Z", `parsing time "2020-13-02T03:04:05Z": month out of range`],
-      ["2021-02-29T03:04:05Z", `parsing time "2021-02-29T03:04:05Z": day out of range`],
-      ["2020-01-02 03:04:05Z", `parsing time "2020-01-02 03:04:05Z" as ${layout}: cannot parse " 03:04:05Z" as "T"`],
-      ["2020-01-02T25:04:05Z", `parsing time "2020-01-02T25:04:05Z": hour out of range`],
-      ["2020-01-02T03:04:05", `parsing time "2020-01-02T03:04:05" as ${layout}: cannot parse "" as "Z07:00"`],
-      ["2020-01-02T03:04:05+0100", `parsing time "2020-01-02T03:04:05+0100" as ${layout}: cannot parse "+0100" as "Z07:00"`],
-      ["2020-01-02T03:04:05Zjunk", `parsing time "2020-01-02T03:04:05Zjunk": extra text: "junk"`],
-      ["2020-01-02T3:04:05Z", `parsing time "2020-01-02T3:04:05Z" as ${layout}: cannot parse "3" as "15"`],
-      ["2020-01-02T03:04:05,5Z", `parsing time "2020-01-02T03:04:05,5Z" as ${layout}: cannot parse "," as "."`],
-      ["2020-01-02T03:04:05+24:00", `parsing time "2020-01-02T03:04:05+24:00": timezone hour out of range`],
-      ["2020-01-02T03:04:05+25:00", `parsing time "2020-01-02T03:04:05+25:00": time zone offset hour out of range`],
-      // The text is given as bytes (one char each), as Time.UnmarshalJSON sees it.
-      [Buffer.from("é").toString("latin1"), `parsing time "\\xc3\\xa9" as ${layout}: cannot parse "\\xc3\\xa9" as "2006"`],
-    ];
-    for (const [value, message] of cases) expect(goRfc3339Error(value), value).toBe(message);
-  });
-});
-
-describe("Go's decoder on the body's bytes (encoding/json decode.go, v1 as Kratos' Go 1.26 builds it)", () => {
-  const bytes = (...parts: (string | number[])[]) =>
-    Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p) : Buffer.from(p))));
-  const str = (name = "string"): GoType => ({ kind: "string", name });
-  const withRaw: GoType & { kind: "struct" } = {
+/**
+ * Kratos' binding of the shared Go decoder (@olympus/server-kit/go-json,
+ * whose tests hold Go's texts): identity/handler.go keeps traits and
+ * metadata as json.RawMessage and answers them as sent, compacted.
+ */
+describe("raw fields Kratos answers with their text (json.RawMessage, encoding/json Compact)", () => {
+  const body: GoType & { kind: "struct" } = {
     kind: "struct",
     name: "identity.CreateIdentityBody",
-    fields: {
-      schema_id: str(),
-      traits: { kind: "raw" },
-      created_at: { kind: "time", name: "time.Time" },
-      credentials: {
-        kind: "struct",
-        name: "identity.IdentityWithCredentials",
-        pointer: true,
-        fields: {
-          password: {
-            kind: "struct",
-            name: "identity.AdminIdentityImportCredentialsPassword",
-            pointer: true,
-            fields: {
-              config: {
-                kind: "struct",
-                name: "identity.AdminIdentityImportCredentialsPasswordConfig",
-                fields: { password: str(), hashed_password: str() },
-              },
-            },
-          },
-        },
-      },
-      verifiable_addresses: {
-        kind: "slice",
-        name: "[]identity.VerifiableAddress",
-        elem: { kind: "struct", name: "identity.VerifiableAddress", fields: { value: str(), verified: { kind: "bool" }, status: str() } },
-      },
-      version: { kind: "int" },
-    },
+    fields: { traits: { kind: "raw", numberText: true, keepText: true }, metadata_admin: { kind: "raw" } },
   };
 
-  it("scanner.go quoteChar quotes a stray byte as the rune of its value: 0xff is 'ÿ'", () => {
-    expect(messageOf(() => decodeGoJson(bytes([0xff]), body, { strict: true }))).toBe(
-      "invalid character 'ÿ' looking for beginning of value",
-    );
-    expect(messageOf(() => decodeGoJson(bytes('{"schema_id":"a"', [0xfe]), body, { strict: true }))).toBe(
-      "invalid character 'þ' after object key:value pair",
-    );
-  });
-
-  it("decode.go unquoteBytes: each byte that is not UTF-8 is U+FFFD, and so is a surrogate escape without its pair", () => {
-    const decoded = (raw: Buffer) => decodeGoJson(raw, body, { strict: true }).schema_id;
-    expect(decoded(bytes('{"schema_id":"a', [0xff], 'b"}'))).toBe("a\uFFFDb");
-    // A cut-off sequence is one U+FFFD per byte (utf8.DecodeRune), not one per sequence as TextDecoder reads it.
-    expect(decoded(bytes('{"schema_id":"a', [0xe2, 0x82], 'b"}'))).toBe("a\uFFFD\uFFFDb");
-    // Surrogates encoded in UTF-8 are no runes either.
-    expect(decoded(bytes('{"schema_id":"', [0xed, 0xa0, 0x80], '"}'))).toBe("\uFFFD\uFFFD\uFFFD");
-    expect(decoded(bytes('{"schema_id":"a\\ud800b"}'))).toBe("a\uFFFDb");
-    expect(decoded(bytes('{"schema_id":"\\udc00\\ud83d\\ude00\\ud83d\\u0041"}'))).toBe("\uFFFD\u{1F600}\uFFFDA");
-    expect(decoded(bytes('{"schema_id":"\\u00e9\\/é"}'))).toBe("é/é");
-  });
-
-  it("json.RawMessage keeps the bytes as sent: what is not UTF-8 stays recognisable (Postgres refuses it from Kratos)", () => {
-    const traits = decodeGoJson(bytes('{"traits":{"a":"x', [0xff], '","b":"\\ud800"}}'), withRaw, { strict: true }).traits;
-    expect(traits).toEqual({ a: "x\udcff", b: "\ud800" });
-  });
-
-  it("Time.UnmarshalJSON parses the literal as written: an escaped time is refused with the escape in the text", () => {
-    expect(messageOf(() => decodeGoJson(bytes('{"created_at":"2020\\u002d01-02T03:04:05Z"}'), withRaw, { strict: true }))).toBe(
-      'parsing time "2020\\\\u002d01-02T03:04:05Z" as "2006-01-02T15:04:05Z07:00": cannot parse "\\\\u002d01-02T03:04:05Z" as "-"',
-    );
-    expect(messageOf(() => decodeGoJson(bytes('{"created_at":"2020-01-02T03:04:05Z', [0xff], '"}'), withRaw, { strict: true }))).toBe(
-      'parsing time "2020-01-02T03:04:05Z\\xff": extra text: "\\xff"',
-    );
-    // A patched document is one Go marshalled: HTML characters are escaped there (json.Marshal's default).
-    expect(messageOf(() => decodeGoValue({ created_at: "<2020>" }, withRaw, { strict: false }))).toBe(
-      'parsing time "\\\\u003c2020\\\\u003e" as "2006-01-02T15:04:05Z07:00": cannot parse "\\\\u003c2020\\\\u003e" as "2006"',
-    );
-  });
-
-  it("repeated keys decode into the same field: structs and pointers merge, slices merge by index, RawMessage is replaced", () => {
-    const decoded = decodeGoJson(
-      bytes(
-        '{"credentials":{"password":{"config":{"password":"p"}}},"Credentials":{"password":{"config":{"hashed_password":"h"}}},',
-        '"verifiable_addresses":[{"value":"a","verified":true},{"value":"b"}],"verifiable_addresses":[{"status":"completed"}],',
-        '"traits":{"x":1},"traits":{"y":2},"schema_id":"a","schema_id":null}',
-      ),
-      withRaw,
-      { strict: true },
-    );
-    expect(decoded).toEqual({
-      credentials: { password: { config: { password: "p", hashed_password: "h" } } },
-      verifiable_addresses: [{ value: "a", verified: true, status: "completed" }],
-      traits: { y: 2 },
-      schema_id: "a",
-    });
-    // `null` resets pointers and slices, not values.
-    expect(
-      decodeGoJson(
-        bytes('{"credentials":{"password":{}},"credentials":null,"verifiable_addresses":[{}],"verifiable_addresses":null}'),
-        withRaw,
-        { strict: true },
-      ),
-    ).toEqual({});
-  });
-
-  it("field names match as foldName folds them: ASCII case, and ſ and K (Kelvin) as s and k", () => {
-    expect(decodeGoJson(bytes('{"ſchema_id":"a"}'), body, { strict: true })).toEqual({ schema_id: "a" });
-    expect(messageOf(() => decodeGoJson(bytes('{"schéma_id":"a"}'), body, { strict: true }))).toBe('json: unknown field "schéma_id"');
-  });
-
-  it("ints follow strconv.ParseInt on the literal: `1.0` is no int, and the error quotes the literal", () => {
-    expect(messageOf(() => decodeGoJson(bytes('{"version":1.0}'), withRaw, { strict: true }))).toBe(
-      "json: cannot unmarshal number 1.0 into Go struct field CreateIdentityBody.version of type int",
-    );
-    expect(decodeGoJson(bytes('{"version":-7}'), withRaw, { strict: true })).toEqual({ version: -7 });
+  it("decodes a raw field with keepText to a JsonText holding the compact text as written", () => {
+    const decoded = decodeGoJson('{"traits": {"b": 1.50, "a": [1, 2], "b": 2}, "metadata_admin": {"x": 1}}', body, { strict: true });
+    expect(decoded.traits).toBeInstanceOf(JsonText);
+    expect(decoded.traits instanceof JsonText ? decoded.traits.text : undefined).toBe('{"b":1.50,"a":[1,2],"b":2}');
+    expect(decoded.metadata_admin).toEqual({ x: 1 });
   });
 });
 
-describe("times as Kratos answers and stores them", () => {
-  it("Time.MarshalJSON writes back the given offset and nanoseconds (RFC 3339 with trimmed fraction)", () => {
-    expect(goTimeJson("2020-01-02T03:04:05.123456789+02:00")).toBe("2020-01-02T03:04:05.123456789+02:00");
-    expect(goTimeJson("2020-01-02T03:04:05.1000000000-00:00")).toBe("2020-01-02T03:04:05.1Z");
-    expect(goTimeJson("2020-01-02T03:04:05.000+00:00")).toBe("2020-01-02T03:04:05Z");
-  });
-
+describe("times as Kratos stores them", () => {
   it("pgx keeps the wall clock in a `timestamp` column (pgtype TimestampCodec discardTimeZone), read back as UTC", () => {
     expect(storedWallClock("2020-01-02T03:04:05.123456789+02:00").toISOString()).toBe("2020-01-02T03:04:05.123456Z");
     expect(storedWallClock("2020-01-02T23:30:00-05:00").toISOString()).toBe("2020-01-02T23:30:00Z");

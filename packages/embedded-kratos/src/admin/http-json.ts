@@ -3,7 +3,7 @@ import type { HttpContext } from "../http/context";
 import { errors } from "../http/errors";
 import { adminErrors } from "./errors";
 import { decodeGoJson, GoJsonError, type GoJson, type GoType } from "./go-json";
-import { GoValueTooDeepError } from "./go-value";
+import { GoValueTooDeepError } from "@olympus/server-kit/go-json";
 
 /**
  * Decodes an admin request body's bytes as Go's json.Decoder does (see

@@ -8,6 +8,7 @@ import { DuplicateIdentifierError, isUuid } from "../identity/repository";
 import { adminIdentityJson } from "../session/json";
 import { deleteCredential } from "./credential-delete";
 import { adminErrors } from "./errors";
+import { goQuery } from "./go-query";
 import { GoJsonError } from "./go-json";
 import { batchPatchIdentities } from "./identity-batch";
 import { decodeAdminBody, decodeHttpJson } from "./http-json";
@@ -121,7 +122,7 @@ async function mustGet(deps: Deps, ctx: HttpContext): Promise<Identity> {
  */
 function declassified(ctx: HttpContext): Set<string> {
   const accepted: string[] = [];
-  for (const v of ctx.query.getAll("include_credential")) {
+  for (const v of goQuery(ctx).getAll("include_credential")) {
     if (!CREDENTIAL_TYPES.has(v))
       throw adminErrors.badRequest(`Invalid value \`[${accepted.join(" ")}]\` for parameter \`include_credential\`.`);
     accepted.push(v);

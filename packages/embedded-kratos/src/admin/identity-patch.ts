@@ -1,14 +1,15 @@
 import type { Deps } from "../deps";
-import { KratosError } from "../http/errors";
+import { errors, KratosError } from "../http/errors";
 import type { Identity } from "../identity/identity";
 import { adminIdentityJson } from "../session/json";
-import { decodeGoValue, GoJsonError, type GoJson, type GoType } from "./go-json";
+import { isPlainObject } from "../config/unknown-keys";
+import { GoValueTooDeepError, readGoNode, type GoNode } from "@olympus/server-kit/go-json";
+import { decodeGoJson, GoJsonError, type GoJson, type GoType } from "./go-json";
 import { goTimeJson, storedWallClock } from "./go-time";
 import { goTimeString } from "../clock/go-time";
 import { keepBodyTexts, matchesTraitAddress, recoveryAddressInput, validatedTraits, verifiableAddressInput } from "./identity-import";
 import { stringifyJson, type JsonText } from "../http/json-text";
-import { parseJsonKeepingNumbers } from "../identity/jsonschema/json-number";
-import { applyJsonPatch, JsonPatchError, parseIdentityPatch, type PatchJson } from "./json-patch";
+import { applyRawPatch, JsonPatchError, parseIdentityPatch } from "./json-patch";
 import { now as timeNow, nowMicroseconds } from "../clock/clock";
 
 /**
@@ -130,21 +131,26 @@ interface PatchedIdentity {
 
 const patchError = (message: string) => new KratosError(400, { reason: "An error occured when applying the JSON patch", message });
 
+/** json.Marshal's HTML escaping, which also reaches the json.RawMessage fields it compacts. */
+const escapeHtml = (text: string) => text.replace(/[<>&\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+
 /**
- * The identity with every credential config, as the patch sees it: Kratos
- * marshals the identity, so traits and metadata are the text it keeps (with
- * their numbers' text) and credential configs their JSON.
+ * The identity with every credential config as the patch reads it: the text
+ * of json.Marshal(WithCredentialsAndAdminMetadataInJSON(identity)), so
+ * traits and metadata are the text Postgres gave back (jsonb's key order
+ * and numbers), compacted and HTML-escaped.
  */
-function patchDocument(deps: Deps, identity: Identity): PatchJson {
-  const doc = adminIdentityJson(deps, identity) as { [key: string]: PatchJson };
+function patchDocument(deps: Deps, identity: Identity): GoNode {
+  const doc = adminIdentityJson(deps, identity);
   const credentials = doc.credentials;
-  if (credentials && typeof credentials === "object" && !Array.isArray(credentials)) {
+  if (isPlainObject(credentials)) {
     for (const [type, c] of Object.entries(identity.credentials)) {
       const entry = credentials[type];
-      if (entry && typeof entry === "object" && !Array.isArray(entry)) entry.config = structuredClone(c.config) as PatchJson;
+      if (isPlainObject(entry)) entry.config = structuredClone(c.config);
     }
   }
-  return parseJsonKeepingNumbers(stringifyJson(doc)) as PatchJson;
+  const bytes = Buffer.from(escapeHtml(stringifyJson(doc)), "utf8");
+  return readGoNode(bytes, bytes.length);
 }
 
 /** What the patch changed beyond the identity object itself. */
@@ -173,11 +179,13 @@ export async function applyIdentityPatch(deps: Deps, identity: Identity, body: U
   let patched: PatchedIdentity;
   try {
     const operations = parseIdentityPatch(body);
-    const result = applyJsonPatch(patchDocument(deps, identity), operations);
-    // The decoder checked the shape against the struct description above.
-    patched = decodeGoValue(result, patchedIdentity, { strict: false });
+    const result = applyRawPatch(patchDocument(deps, identity), operations);
+    // json.Unmarshal of json-patch's text; the decoder checked the shape against the struct description above.
+    patched = decodeGoJson(Buffer.from(result, "utf8"), patchedIdentity, { strict: false });
   } catch (error) {
     if (error instanceof JsonPatchError || error instanceof GoJsonError) throw patchError(error.message);
+    // A value added deeper than the node reader follows.
+    if (error instanceof GoValueTooDeepError) throw errors.badRequest("The request body is nested too deeply.");
     throw error;
   }
 

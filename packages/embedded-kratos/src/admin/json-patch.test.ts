@@ -1,12 +1,15 @@
+import { readGoNode } from "@olympus/server-kit/go-json";
 import { describe, expect, it } from "vitest";
-import { applyJsonPatch, IDENTITY_DENIED_PATHS, parsePatch } from "./json-patch";
+import { applyRawPatch, parseIdentityPatch } from "./json-patch";
 
 /** identity/handler.go patch: ApplyJSONPatch(..., "/id", "/stateChangedAt", "/credentials", "/credentials/oidc/**"). */
-const apply = (doc: Parameters<typeof applyJsonPatch>[0], patch: unknown) => () =>
-  applyJsonPatch(doc, parsePatch(JSON.stringify(patch), IDENTITY_DENIED_PATHS));
+const apply = (doc: string, patch: unknown) => () => {
+  const bytes = Buffer.from(doc, "utf8");
+  return applyRawPatch(readGoNode(bytes, bytes.length), parseIdentityPatch(Buffer.from(JSON.stringify(patch), "utf8")));
+};
 
 describe("identity/handler.go patch: denied paths", () => {
-  const doc = { a: { b: 1 }, c: "x" };
+  const doc = `{"a":{"b":1},"c":"x"}`;
 
   it("denies /id, /stateChangedAt, /credentials and OIDC credentials, whatever the case", () => {
     expect(apply(doc, [{ op: "replace", path: "/credentials", value: "x" }])).toThrow("patch includes denied path: /credentials");
@@ -17,9 +20,9 @@ describe("identity/handler.go patch: denied paths", () => {
   });
 
   it("lets other credential paths through", () => {
-    const credentials = { credentials: { password: { config: { hashed_password: "a" } } } };
-    expect(apply(credentials, [{ op: "replace", path: "/credentials/password/config/hashed_password", value: "b" }])()).toEqual({
-      credentials: { password: { config: { hashed_password: "b" } } },
-    });
+    const credentials = `{"credentials":{"password":{"config":{"hashed_password":"a"}}}}`;
+    expect(apply(credentials, [{ op: "replace", path: "/credentials/password/config/hashed_password", value: "b" }])()).toBe(
+      `{"credentials":{"password":{"config":{"hashed_password":"b"}}}}`,
+    );
   });
 });

@@ -1,4 +1,5 @@
 import type { HttpContext } from "../http/context";
+import { goParseInt } from "./go-query";
 import { goQueryEncode, setOffsetLinkHeader } from "./pagination";
 
 /**
@@ -11,21 +12,35 @@ import { goQueryEncode, setOffsetLinkHeader } from "./pagination";
 const DEFAULT_ITEMS = 250;
 const MAX_ITEMS = 1000;
 
-const goInt = (value: string | null): number | undefined => (value !== null && /^[+-]?\d+$/.test(value) ? Number(value) : undefined);
+/** strconv.ParseInt(v, 10, 0): undefined where Go fails (syntax, or past int64). */
+const goInt = (value: string | null): number | undefined => {
+  const parsed = value === null ? undefined : goParseInt(value);
+  return parsed === undefined || "error" in parsed ? undefined : Number(parsed.n);
+};
 const clampItems = (n: number) => Math.max(1, Math.min(n, MAX_ITEMS));
 
 /** tokenpagination.Encode: base64url of `{"offset":"N","v":2}`. */
 const encodeOffset = (offset: number) => Buffer.from(`{"offset":"${offset}","v":2}`, "utf8").toString("base64url");
 
+/**
+ * tokenpagination decode: base64.RawURLEncoding (no padding, URL alphabet,
+ * CR and LF skipped; anything else is an error, read as offset 0), then
+ * gjson's `offset` Int(): a number truncated, a string only if it is `-?\d+`,
+ * true 1, anything else 0.
+ */
 function decodeOffset(token: string): number {
+  const text = token.replace(/[\r\n]/g, "");
+  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return 0;
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
-    const offset = typeof parsed === "object" && parsed !== null ? (parsed as { offset?: unknown }).offset : undefined;
-    const n = Number(offset);
-    return Number.isFinite(n) ? Math.trunc(n) : 0;
+    parsed = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
   } catch {
     return 0;
   }
+  const offset = typeof parsed === "object" && parsed !== null && "offset" in parsed ? parsed.offset : undefined;
+  if (typeof offset === "number") return Math.trunc(offset);
+  if (typeof offset === "string") return /^-?[0-9]+$/.test(offset) ? Number(offset) : 0;
+  return offset === true ? 1 : 0;
 }
 
 export function parseMigrationPagination(query: URLSearchParams): { page: number; perPage: number } {

@@ -1,17 +1,6 @@
 import type { HttpContext } from "../http/context";
-import { errors } from "../http/errors";
 import { adminErrors } from "./errors";
-
-const MAX_PAGE_SIZE = 1000;
-
-/** `page_size` (default 250, max 1000) as Kratos' keyset pagination reads it. */
-export function parsePageSize(query: URLSearchParams, fallback = 250): number {
-  const raw = query.get("page_size") ?? query.get("per_page");
-  if (raw === null || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw errors.badRequest("page_size must be a positive integer");
-  return Math.min(n, MAX_PAGE_SIZE);
-}
+import { firstNonEmpty, goAtoi, goParseInt, goQueryUnescape } from "./go-query";
 
 // ——— Kratos' identity list pagination (x/pagination.go, oryx/pagination) ———
 
@@ -31,60 +20,61 @@ export function goQueryEncode(query: URLSearchParams): string {
 export type IdentityPagination =
   { kind: "keyset"; token: string | undefined; size: number | undefined } | { kind: "page"; page: number; perPage: number };
 
-/** Go's strconv.ParseInt / Atoi for the page parameters, or undefined where they fail. */
-const parseGoInt = (value: string): number | undefined =>
-  /^[+-]?\d+$/.test(value) && Number.isSafeInteger(Number(value)) ? Number(value) : undefined;
-
-const firstNonEmpty = (query: URLSearchParams, key: string) => query.getAll(key).find((v) => v !== "");
-
 /** The identity list never enumerates more than this many items with `page`/`per_page` (x.PagePaginationLimit). */
-const PAGE_PAGINATION_LIMIT = 1000;
+const PAGE_PAGINATION_LIMIT = 1000n;
+
+/** pagepagination.PagePaginator.ParsePagination's strconv.ParseInt(v, 10, 0): the int64, or undefined where it fails. */
+const parseInt64 = (value: string | null): bigint | undefined => {
+  const parsed = value === null ? undefined : goParseInt(value);
+  return parsed === undefined || "error" in parsed ? undefined : parsed.n;
+};
 
 /**
  * x.ParseKeysetOrPagePagination: `page_token`/`page_size` select keyset
- * pagination; otherwise `page` selects the legacy page pagination (at most
- * 500 per page, 1000 items in all); a lone `per_page` is read as `page_size`
+ * pagination (keysetpagination.Parse: first non-empty values, the token
+ * QueryUnescape'd once more, the size Atoi'd; their errors are the reason of
+ * a 400); otherwise `page` selects the legacy page pagination (at most 500
+ * per page, 1000 items in all); a lone `per_page` is read as `page_size`
  * (and the query rewritten, as the Link header then shows).
  */
 export function parseKeysetOrPagePagination(query: URLSearchParams): IdentityPagination {
   const keyset = (): IdentityPagination => {
-    const token = firstNonEmpty(query, "page_token");
-    const size = firstNonEmpty(query, "page_size");
-    let parsedSize: number | undefined;
-    if (size !== undefined) {
-      parsedSize = parseGoInt(size);
-      if (parsedSize === undefined) throw adminErrors.badRequest(`strconv.Atoi: parsing ${JSON.stringify(size)}: invalid syntax`);
+    let token: string | undefined;
+    const rawToken = firstNonEmpty(query, "page_token");
+    if (rawToken !== undefined) {
+      const unescaped = goQueryUnescape(rawToken);
+      if ("error" in unescaped) throw adminErrors.badRequest(unescaped.error);
+      token = unescaped.bytes.toString("utf8");
     }
-    return { kind: "keyset", token: token === undefined ? undefined : safeUnescape(token), size: parsedSize };
+    let size: number | undefined;
+    const rawSize = firstNonEmpty(query, "page_size");
+    if (rawSize !== undefined) {
+      const parsed = goAtoi(rawSize);
+      if ("error" in parsed) throw adminErrors.badRequest(parsed.error);
+      size = parsed.n;
+    }
+    return { kind: "keyset", token, size };
   };
   if (query.has("page_token") || query.has("page_size")) return keyset();
   if (query.has("page")) {
-    let page = parseGoInt(query.get("page") ?? "") ?? 0;
-    const perPageRaw = query.get("per_page");
-    let perPage = perPageRaw === null || perPageRaw === "" ? 250 : (parseGoInt(perPageRaw) ?? 250);
-    perPage = Math.max(1, Math.min(perPage, 500));
-    page = Math.max(page, 0);
+    let page = parseInt64(query.get("page")) ?? 0n;
+    let perPage = parseInt64(query.get("per_page")) ?? 250n;
+    if (perPage > 500n) perPage = 500n;
+    if (perPage < 1n) perPage = 1n;
+    if (page < 0n) page = 0n;
+    // Go multiplies in int64, which wraps for pages past 2^63/per_page; the exact product is checked here (README).
     if (page * perPage > PAGE_PAGINATION_LIMIT) {
       throw adminErrors.badRequest(
         `Legacy pagination is not supported for enumerating over ${PAGE_PAGINATION_LIMIT} items. Please switch to using page_token and page_size.`,
       );
     }
-    return { kind: "page", page, perPage };
+    return { kind: "page", page: Number(page), perPage: Number(perPage) };
   }
   if (query.has("per_page")) {
     query.set("page_size", query.get("per_page") ?? "");
     query.delete("per_page");
   }
   return keyset();
-}
-
-/** url.QueryUnescape, applied once more to the (already decoded) token as Kratos does. */
-function safeUnescape(token: string): string {
-  try {
-    return decodeURIComponent(token.replace(/\+/g, " "));
-  } catch {
-    throw adminErrors.badRequest(`invalid URL escape ${JSON.stringify(/%.{0,2}/.exec(token)?.[0] ?? "%")}`);
-  }
 }
 
 /** keysetpagination.Header: `first` (the default token) and, unless this is the last page, `next`. */

@@ -1,6 +1,7 @@
 import type { Deps } from "../deps";
 import type { Router } from "../http/router";
 import { adminErrors } from "./errors";
+import { goQuery } from "./go-query";
 import { parseMigrationPagination, setMigrationLinkHeader } from "./migration-pagination";
 
 /**
@@ -11,8 +12,9 @@ import { parseMigrationPagination, setMigrationLinkHeader } from "./migration-pa
 export function registerSchemaRoutes(router: Router, deps: Deps, prefix = ""): void {
   router.get(`${prefix}/schemas`, (ctx) => {
     const all = deps.schemas.list();
-    const { page, perPage } = parseMigrationPagination(ctx.query);
-    setMigrationLinkHeader(ctx, ctx.path, new URLSearchParams(ctx.url.search), all.length, page, perPage);
+    const query = goQuery(ctx);
+    const { page, perPage } = parseMigrationPagination(query);
+    setMigrationLinkHeader(ctx, ctx.path, query, all.length, page, perPage);
     ctx.json(
       200,
       all.slice(page * perPage, (page + 1) * perPage).map((s) => ({ id: s.id, schema: s.document })),

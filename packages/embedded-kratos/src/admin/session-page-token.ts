@@ -1,5 +1,5 @@
-import { isUuid } from "../identity/repository";
 import { adminErrors } from "./errors";
+import { firstNonEmpty, gofrsUuid, goQueryUnescape } from "./go-query";
 
 /**
  * The admin session list's keyset page tokens (ory/x keysetpagination
@@ -24,16 +24,6 @@ export function encodeSessionPageToken(position: { id: string; createdAt: string
   return Buffer.from(`id=${position.id}/created_at=${position.createdAt}`, "utf8").toString("base64").replace(/=+$/, "");
 }
 
-/** url.QueryUnescape: `+` is a space and `%XX` a byte; a bad escape is an error (undefined). */
-function queryUnescape(value: string): string | undefined {
-  if (/%(?![0-9a-fA-F]{2})/.test(value)) return undefined;
-  const bytes = Buffer.from(
-    value.replace(/\+/g, " ").replace(/%([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
-    "latin1",
-  );
-  return bytes.toString("utf8");
-}
-
 /** base64.RawStdEncoding.DecodeString: no padding, standard alphabet; CR and LF are skipped. */
 function rawStdBase64(value: string): string | undefined {
   const text = value.replace(/[\r\n]/g, "");
@@ -43,14 +33,14 @@ function rawStdBase64(value: string): string | undefined {
 
 /** keysetpagination.Parse with NewMapPageToken: the token's fields; an unreadable token is the handler's `page_size` message. Absent or empty: the default token. */
 export function readSessionPageToken(query: URLSearchParams): Map<string, string> {
-  const raw = query.getAll("page_token").find((v) => v !== "");
+  const raw = firstNonEmpty(query, "page_token");
   if (raw === undefined)
     return new Map([
       ["id", DEFAULT_SESSION_TOKEN.id],
       ["created_at", DEFAULT_SESSION_TOKEN.createdAt],
     ]);
-  const unescaped = queryUnescape(raw);
-  const decoded = unescaped === undefined ? undefined : rawStdBase64(unescaped);
+  const unescaped = goQueryUnescape(raw);
+  const decoded = "error" in unescaped ? undefined : rawStdBase64(unescaped.bytes.toString("utf8"));
   if (decoded === undefined) throw adminErrors.badRequestMessage("could not parse parameter page_size");
   const fields = new Map<string, string>();
   for (const part of decoded.split("/")) {
@@ -86,9 +76,12 @@ function isTokenTime(value: string): boolean {
  * is the same x.PageTokenInvalid, so hostile input never causes a 500.
  */
 export function sessionPagePosition(fields: ReadonlyMap<string, string>): SessionPagePosition {
-  const id = fields.get("id") ?? "";
-  if (!isUuid(id)) throw pageTokenInvalid();
+  // gofrs' uuid.FromString must read the id, which then goes to Postgres as written: Postgres refuses the
+  // `urn:uuid:` form (a 500 in Kratos), so that form is x.PageTokenInvalid here.
+  const raw = fields.get("id") ?? "";
+  const id = raw.startsWith("urn:") ? undefined : gofrsUuid(raw);
+  if (id === undefined) throw pageTokenInvalid();
   const createdAt = fields.get("created_at");
   if (createdAt !== undefined && !isTokenTime(createdAt)) throw pageTokenInvalid();
-  return { id: id.toLowerCase(), createdAt };
+  return { id, createdAt };
 }

@@ -6,6 +6,7 @@ import { adminSessionJson } from "../session/json";
 import type { Session } from "../session/session";
 import { adminErrors } from "./errors";
 import { uuidParseError } from "./go-json";
+import { firstNonEmpty, goAtoi, goQuery } from "./go-query";
 import { parseMigrationPagination, setMigrationLinkHeader } from "./migration-pagination";
 import { goQueryEncode } from "./pagination";
 import { DEFAULT_SESSION_TOKEN, encodeSessionPageToken, readSessionPageToken, sessionPagePosition } from "./session-page-token";
@@ -50,13 +51,13 @@ function sessionOrIdentityId(ctx: HttpContext): string {
   return id.toLowerCase();
 }
 
-/** keysetpagination.Parse's page_size: first non-empty value, Atoi; at most 1000, 250 when absent or not positive (Paginator.Size). */
+/** keysetpagination.Parse's page_size: first non-empty value, Atoi (int64); at most 1000, 250 when absent or not positive (Paginator.Size). */
 function sessionPageSize(query: URLSearchParams): number {
-  const raw = query.getAll("page_size").find((v) => v !== "");
+  const raw = firstNonEmpty(query, "page_size");
   if (raw === undefined) return SESSION_PAGE_DEFAULT;
-  if (!/^[+-]?\d+$/.test(raw)) throw adminErrors.badRequestMessage("could not parse parameter page_size");
-  const n = Number(raw);
-  return n <= 0 ? SESSION_PAGE_DEFAULT : Math.min(n, SESSION_PAGE_MAX);
+  const parsed = goAtoi(raw);
+  if ("error" in parsed) throw adminErrors.badRequestMessage("could not parse parameter page_size");
+  return parsed.n <= 0 ? SESSION_PAGE_DEFAULT : Math.min(parsed.n, SESSION_PAGE_MAX);
 }
 
 /**
@@ -82,10 +83,11 @@ function expandedSessionJson(
 export function registerAdminSessionRoutes(router: Router, deps: Deps): void {
   // session/handler.go adminListSessions + persister_session.go ListSessions: newest first, keyset pages.
   router.get("/admin/sessions", async (ctx) => {
-    const active = activeFilter(ctx.query);
-    const token = readSessionPageToken(ctx.query);
-    const size = sessionPageSize(ctx.query);
-    const expand = parseExpand(ctx.query);
+    const query = goQuery(ctx);
+    const active = activeFilter(query);
+    const token = readSessionPageToken(query);
+    const size = sessionPageSize(query);
+    const expand = parseExpand(query);
     const position = sessionPagePosition(token);
     const rows = await deps.sessions.repository.listNewestFirst({
       limit: size + 1,
@@ -98,7 +100,7 @@ export function registerAdminSessionRoutes(router: Router, deps: Deps): void {
     const last = rows.length > size ? page[page.length - 1] : undefined;
     // keysetpagination.Header: `first` (the default token) and, unless this is the last page, `next` from its last item.
     const link = (rel: string, token: string) => {
-      const q = new URLSearchParams(ctx.url.search);
+      const q = new URLSearchParams(query);
       q.set("page_token", token);
       q.set("page_size", String(size));
       return `<${ctx.path}?${goQueryEncode(q)}>; rel="${rel}"`;
@@ -115,15 +117,16 @@ export function registerAdminSessionRoutes(router: Router, deps: Deps): void {
   // session/handler.go listIdentitySessions + ListSessionsByIdentity: newest first, page/per_page (or an offset token), everything expanded.
   router.get("/admin/identities/:id/sessions", async (ctx) => {
     const id = sessionOrIdentityId(ctx);
-    const active = activeFilter(ctx.query);
-    const { page, perPage } = parseMigrationPagination(ctx.query);
+    const query = goQuery(ctx);
+    const active = activeFilter(query);
+    const { page, perPage } = parseMigrationPagination(query);
     const { sessions, total } = await deps.sessions.repository.listForIdentityNewestFirst({
       identityId: id,
       active,
       limit: perPage,
       offset: page * perPage,
     });
-    setMigrationLinkHeader(ctx, ctx.path, new URLSearchParams(ctx.url.search), total, page, perPage);
+    setMigrationLinkHeader(ctx, ctx.path, query, total, page, perPage);
     ctx.json(
       200,
       sessions.map((s) => adminSessionJson(deps, s)),
@@ -147,7 +150,7 @@ export function registerAdminSessionRoutes(router: Router, deps: Deps): void {
     }
     // session/handler.go getSession: the UUID first, then every `expand` value; GetSession starts from an empty device list.
     const id = sessionOrIdentityId(ctx);
-    const expand = parseExpand(ctx.query);
+    const expand = parseExpand(goQuery(ctx));
     const session = await deps.sessions.repository.get(id, expand.identity);
     if (!session) throw adminErrors.noRows();
     ctx.json(200, expandedSessionJson(deps, session, expand, []));

@@ -1,5 +1,6 @@
 import { adminErrors, respondPlainErrorAt400 } from "../admin/errors";
 import { uuidParseError } from "../admin/go-json";
+import { firstNonEmpty, goAtoi, goQuery, goQueryUnescape } from "../admin/go-query";
 import { goQueryEncode } from "../admin/pagination";
 import type { Deps } from "../deps";
 import { errors, KratosError } from "../http/errors";
@@ -26,27 +27,6 @@ import { MESSAGE_STATUSES, type MessageKeysetColumn, type MessageStatus, message
 /** persister_courier.go ListMessages pages by 10 by default; keysetpagination_v2's DefaultMaxSize caps at 500. */
 const DEFAULT_PAGE_SIZE = 10;
 const MAX_PAGE_SIZE = 500;
-const INT64_MAX = (1n << 63n) - 1n;
-
-/** url.QueryUnescape: the bytes, or Go's EscapeError text for a bad `%` escape. */
-function goQueryUnescape(value: string): { bytes: Buffer } | { error: string } {
-  const bad = /%(?![0-9a-fA-F]{2})/.exec(value);
-  if (bad) return { error: `invalid URL escape ${JSON.stringify(value.slice(bad.index, bad.index + 3))}` };
-  // Escapes are single bytes; other characters keep their UTF-8 bytes.
-  const parts = value.split(/(%[0-9a-fA-F]{2})/);
-  const bytes = parts.map((part, i) =>
-    i % 2 === 1 ? Buffer.from([parseInt(part.slice(1), 16)]) : Buffer.from(part.replace(/\+/g, " "), "utf8"),
-  );
-  return { bytes: Buffer.concat(bytes) };
-}
-
-/** strconv.Atoi on a 64-bit platform: the number, or its error text. */
-function goAtoi(value: string): { n: number } | { error: string } {
-  if (!/^[+-]?\d+$/.test(value)) return { error: `strconv.Atoi: parsing ${JSON.stringify(value)}: invalid syntax` };
-  const big = BigInt(value);
-  if (big > INT64_MAX || big < -INT64_MAX - 1n) return { error: `strconv.Atoi: parsing ${JSON.stringify(value)}: value out of range` };
-  return { n: Number(big) };
-}
 
 /** Paginator.Size: 10 when absent or not positive, at most 500. */
 const pageSizeOf = (requested: number | undefined) =>
@@ -78,7 +58,7 @@ export function registerCourierAdminRoutes(admin: Router, deps: Deps): void {
 
   // courier/handler.go listCourierMessages + parseMessagesFilter, keysetpagination_v2 ParseQueryParams.
   admin.get("/admin/courier/messages", async (ctx) => {
-    const q = ctx.query;
+    const q = goQuery(ctx);
     let status: MessageStatus | undefined;
     if (q.has("status")) {
       const value = q.get("status") ?? "";
@@ -89,7 +69,7 @@ export function registerCourierAdminRoutes(admin: Router, deps: Deps): void {
     const keys = paginationKeys(deps.config.secrets.pagination);
     // ParseQueryParams' errors are written with WriteErrorCode(400): plain Go errors keep herodot's body code 500.
     let columns: PageTokenColumn[] = DEFAULT_MESSAGE_PAGE_TOKEN;
-    const rawToken = q.getAll("page_token").find((v) => v !== "");
+    const rawToken = firstNonEmpty(q, "page_token");
     if (rawToken !== undefined) {
       const unescaped = goQueryUnescape(rawToken);
       if ("error" in unescaped) return respondPlainErrorAt400(ctx, unescaped.error);
@@ -111,7 +91,7 @@ export function registerCourierAdminRoutes(admin: Router, deps: Deps): void {
           columns = token.columns;
       }
     }
-    const rawSize = q.getAll("page_size").find((v) => v !== "");
+    const rawSize = firstNonEmpty(q, "page_size");
     const size = rawSize === undefined ? undefined : goAtoi(rawSize);
     if (size && "error" in size) return respondPlainErrorAt400(ctx, size.error);
     const pageSize = pageSizeOf(size?.n);
@@ -127,7 +107,7 @@ export function registerCourierAdminRoutes(admin: Router, deps: Deps): void {
 
     // SetLinkHeader: the request's own query with page_token and page_size set, Go-encoded; `first` carries the default token.
     const link = (rel: string, token: string) => {
-      const query = new URLSearchParams(ctx.url.search);
+      const query = new URLSearchParams(q);
       query.set("page_token", token);
       query.set("page_size", String(pageSize));
       return `<${ctx.path}?${goQueryEncode(query)}>; rel="${rel}"`;

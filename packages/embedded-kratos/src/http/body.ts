@@ -2,6 +2,8 @@ import { isStorableJson, unstorableReason } from "@olympus/server-kit/text";
 import { errors, KratosError } from "./errors";
 import type { HttpContext } from "./context";
 import { parseMediaType } from "./negotiate";
+import { decodeJsonSubmission } from "./json-submission";
+import { submittedTextOf } from "./submitted-json";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -68,9 +70,12 @@ export async function readJson(ctx: HttpContext): Promise<unknown> {
 }
 
 /**
- * Reads a self-service submission (oryx/decoderx Decode): JSON or `application/x-www-form-urlencoded`
- * (dotted form keys such as `traits.email` become nested objects). Query
- * parameters never override body fields.
+ * Reads a self-service submission (oryx/decoderx Decode): JSON as
+ * decodeJSONForm reads it (json-submission.ts: top-level values as form
+ * text, a nested `traits` object with its text kept) or
+ * `application/x-www-form-urlencoded` (dotted form keys such as
+ * `traits.email` become nested objects). Query parameters never override
+ * body fields.
  */
 export async function readSubmission(ctx: HttpContext): Promise<JsonObject> {
   if (ctx.method === "GET") return {};
@@ -80,11 +85,11 @@ export async function readSubmission(ctx: HttpContext): Promise<JsonObject> {
   const type = header.trim() === "" ? "" : parseMediaType(header);
   if (type === undefined) throw errors.unsupportedMediaType(header);
   if (type === "application/json") {
-    const value = await readJson(ctx);
-    if (value === undefined) return {};
-    if (typeof value !== "object" || value === null || Array.isArray(value))
-      throw errors.badRequest("The request body must be a JSON object.");
-    return value as JsonObject;
+    const raw = await readRawBody(ctx);
+    if (raw.length === 0) return {};
+    const submission = nestFlattenedFields(decodeJsonSubmission(raw));
+    assertStorable(submission);
+    return submission;
   }
   if (type === "application/x-www-form-urlencoded" || type === "multipart/form-data" || type === "") {
     if (type === "multipart/form-data") throw errors.unsupportedMediaType(type);
@@ -103,25 +108,51 @@ const MAX_FORM_KEY_DEPTH = 16;
 
 export function formToObject(form: URLSearchParams): JsonObject {
   const out: JsonObject = {};
-  for (const [key, value] of form) {
-    const parts = key.split(".");
-    if (parts.some((p) => FORBIDDEN_SEGMENTS.has(p)))
-      throw errors.badRequest("A form field name uses a reserved segment (__proto__, prototype or constructor).");
-    if (parts.length > MAX_FORM_KEY_DEPTH) throw errors.badRequest("A form field name is nested too deeply.");
-    let node: JsonObject = out;
-    for (let i = 0; i < parts.length - 1; i++) {
-      const part = parts[i] ?? "";
-      const next = node[part];
-      if (typeof next === "object" && next !== null && !Array.isArray(next)) node = next as JsonObject;
-      else {
-        const created: JsonObject = {};
-        node[part] = created;
-        node = created;
-      }
+  for (const [key, value] of form) setFormField(out, key, value);
+  return out;
+}
+
+/** Sets a (dotted) form field into `out`, creating the objects on its way. */
+function setFormField(out: JsonObject, key: string, value: string): void {
+  const parts = key.split(".");
+  if (parts.some((p) => FORBIDDEN_SEGMENTS.has(p)))
+    throw errors.badRequest("A form field name uses a reserved segment (__proto__, prototype or constructor).");
+  if (parts.length > MAX_FORM_KEY_DEPTH) throw errors.badRequest("A form field name is nested too deeply.");
+  let node: JsonObject = out;
+  for (let i = 0; i < parts.length - 1; i++) {
+    const part = parts[i] ?? "";
+    const next = node[part];
+    if (typeof next === "object" && next !== null && !Array.isArray(next)) node = next as JsonObject;
+    else {
+      const created: JsonObject = {};
+      node[part] = created;
+      node = created;
     }
-    const leaf = parts[parts.length - 1] ?? "";
-    // Checkbox groups and repeated keys: the last value wins, as in Kratos' form decoder for scalars.
-    node[leaf] = value;
+  }
+  const leaf = parts[parts.length - 1] ?? "";
+  // Checkbox groups and repeated keys: the last value wins, as in Kratos' form decoder for scalars.
+  node[leaf] = value;
+}
+
+/**
+ * decodeJSONForm reads flattened JSON keys (`{"traits.email": "…"}`) as
+ * form fields: they are nested as formToObject nests a form's. A `traits`
+ * object the body gave as well is copied first, so the text kept for it no
+ * longer stands for what it then holds.
+ */
+function nestFlattenedFields(submission: JsonObject): JsonObject {
+  const flattened = Object.entries(submission).filter(([key]) => key.includes("."));
+  if (flattened.length === 0) return submission;
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(submission)) {
+    if (!key.includes(".")) Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+  for (const [key, value] of flattened) {
+    if (typeof value !== "string") continue;
+    const head = key.slice(0, key.indexOf("."));
+    const kept = FORBIDDEN_SEGMENTS.has(head) ? undefined : out[head];
+    if (typeof kept === "object" && kept !== null && !Array.isArray(kept) && submittedTextOf(kept) !== undefined) out[head] = { ...kept };
+    setFormField(out, key, value);
   }
   return out;
 }

@@ -1,5 +1,7 @@
 import { STATUS_CODES } from "node:http";
+import { minutesText, since } from "../clock/go-duration";
 import { goTimeString } from "../clock/go-time";
+import { JsonText } from "./json-text";
 
 /** Herodot's default `message` text per status (what Kratos puts in `error.message` unless overridden). */
 const DEFAULT_MESSAGES: Record<number, string> = {
@@ -127,13 +129,18 @@ export const errors = {
     new KratosError(410, { id: "self_service_flow_replaced", message: "self-service flow replaced", reason }).withExtra({
       use_flow_id: flowId,
     }),
-  flowExpired: (expiredAt: Date, flowId: string) => {
-    const agoMs = Date.now() - expiredAt.getTime();
+  /**
+   * flow.NewFlowExpiredError(at).WithFlow(f): one time.Since(at) gives both the
+   * reason's `%.2f` minutes and `since`, a time.Duration marshalled as its
+   * int64 nanoseconds (written as its text: it outgrows a double's integers).
+   */
+  flowExpired: (expiredAt: Date, flowId: string, now?: Date) => {
+    const ago = since(expiredAt, now);
     return new KratosError(410, {
       id: "self_service_flow_expired",
       message: "self-service flow expired",
-      reason: `The self-service flow expired ${(agoMs / 60_000).toFixed(2)} minutes ago, initialize a new one.`,
-    }).withExtra({ expired_at: goTimeString(expiredAt), since: Math.round(agoMs * 1e6), use_flow_id: flowId });
+      reason: `The self-service flow expired ${minutesText(ago)} minutes ago, initialize a new one.`,
+    }).withExtra({ expired_at: goTimeString(expiredAt), since: new JsonText(ago.toString(), Number(ago)), use_flow_id: flowId });
   },
 };
 

@@ -5,6 +5,10 @@ import type { IdentityRepository } from "./repository";
 import type { FieldError, IdentitySchema, SchemaRegistry } from "./schema-registry";
 import { now as timeNow, nowMicroseconds } from "../clock/clock";
 import { GoTime } from "../clock/go-time";
+import { submittedTextOf, withSubmittedNumberTexts } from "../http/submitted-json";
+
+/** The identity's kept traits text: the JSON body's text of these very traits, if they came from one. */
+const keptTraitsText = (traits: unknown): Identity["jsonTexts"] => ({ traits: submittedTextOf(traits) });
 
 export class UnknownSchemaError extends Error {
   override name = "UnknownSchemaError";
@@ -79,9 +83,12 @@ export class IdentityManager {
     return schema;
   }
 
-  /** Kratos compiles the schema for each validation (schema-registry.ts): async, and rejects with a 500 when it cannot. */
+  /**
+   * Kratos compiles the schema for each validation (schema-registry.ts): async, and rejects with a 500 when it cannot.
+   * Traits a self-service JSON body gave are checked on their numbers' text, as Kratos validates the json.RawMessage.
+   */
   validateTraits(schemaId: string, traits: unknown): Promise<FieldError[]> {
-    return this.schemas.validateTraits(this.schemaOf(schemaId), traits);
+    return this.schemas.validateTraits(this.schemaOf(schemaId), withSubmittedNumberTexts(traits));
   }
 
   /** Builds a new identity (not persisted). Throws TraitsValidationError on invalid traits. */
@@ -96,6 +103,8 @@ export class IdentityManager {
       state: input.state ?? "active",
       stateChangedAt: input.state ? timeNow() : null,
       traits: input.traits,
+      // The strategy's json.RawMessage: the text a JSON body gave the traits is what Kratos stores and answers.
+      jsonTexts: keptTraitsText(input.traits),
       metadataPublic: input.metadataPublic ?? null,
       metadataAdmin: input.metadataAdmin ?? null,
       externalId: input.externalId ?? null,
@@ -128,6 +137,7 @@ export class IdentityManager {
     if (errors.length > 0) throw new TraitsValidationError(errors);
     identity.schemaId = schemaId;
     identity.traits = traits;
+    identity.jsonTexts = { ...identity.jsonTexts, ...keptTraitsText(traits) };
     identity.updatedAt = nowMicroseconds();
     this.deriveFromTraits(identity);
   }

@@ -35,20 +35,43 @@ export class JsonnetError extends Error {
   readonly kind: JsonnetErrorKind;
   readonly reason: string;
   readonly location: SourceLocation | undefined;
+  /** A static error's extent, which go-jsonnet's formatter quotes the source lines of. */
+  readonly range: SourceRange | undefined;
 
-  constructor(message: string, details: { kind?: JsonnetErrorKind; reason?: string; location?: SourceLocation } = {}) {
+  constructor(message: string, details: { kind?: JsonnetErrorKind; reason?: string; location?: SourceLocation; range?: SourceRange } = {}) {
     super(message);
     this.kind = details.kind ?? "runtime";
     this.reason = details.reason ?? message;
     this.location = details.location;
+    this.range = details.range;
   }
 }
 
-const where = (location: SourceLocation) => `${location.filename}:${location.line}:${location.column}`;
+/**
+ * A syntax or scoping error found while reading the source, worded as internal/errors staticError.Error() gives it:
+ * the extent (a lexer error's is one position) and the reason, without a prefix. index.ts adds the source excerpt
+ * (staticErrorText) once the whole text is known.
+ */
+export function staticError(
+  reason: string,
+  location: SourceLocation | SourceRange,
+  kind: "static" | "unsupported" = "static",
+): JsonnetError {
+  const range: SourceRange = "endLine" in location ? location : { ...location, endLine: location.line, endColumn: location.column };
+  return new JsonnetError(`${rangeText(range)} ${reason}`, { kind, reason, location, range });
+}
 
-/** A syntax error, or a construct outside the supported subset, found while reading the source. */
-export function staticError(reason: string, location: SourceLocation, kind: "static" | "unsupported" = "static"): JsonnetError {
-  return new JsonnetError(`STATIC ERROR: ${where(location)}: ${reason}`, { kind, reason, location });
+/**
+ * error_formatter.go termErrorFormatter.formatStatic: the error's line, an empty line, the source lines its extent
+ * covers (showCode: the line up to it, the extent, the line after it), then an empty line. The lines are
+ * ast.BuildSource's: split after each newline, the text after the last one a line of its own.
+ */
+export function staticErrorText(error: JsonnetError, source: string): JsonnetError {
+  const range = error.range;
+  if (error.kind !== "static" || !range) return error;
+  const lines = source.split("\n");
+  const quoted = lines.slice(range.line - 1, range.endLine).join("\n");
+  return new JsonnetError(`${error.message}\n\n${quoted}\n\n`, { kind: error.kind, reason: error.reason, location: error.location, range });
 }
 
 /**

@@ -25,6 +25,20 @@ import {
  * may be replaced.
  */
 
+/**
+ * A call in tail position that replaces the frame of the `tailstrict` call whose body it ends (tailCallTrimStack): rather
+ * than nesting it, the body hands it back to the call that ran it, which runs it in a loop (settle). go-jsonnet nests
+ * these calls on a goroutine stack that grows as needed; JavaScript's does not, so the trampoline keeps a tailstrict
+ * loop of any depth within it. `place` is the call expression, where go-jsonnet's new frame is pushed from.
+ */
+class TailCall {
+  constructor(
+    readonly fn: JFunction,
+    readonly args: CallArgs,
+    readonly place: Node,
+  ) {}
+}
+
 /** go-jsonnet desugars `assert c : m; rest` into an `if` built without a location or name. */
 const DESUGARED_IF = { message: "" };
 
@@ -53,16 +67,23 @@ export class Env {
 
 export class Evaluator implements ComprehensionHost<Env> {
   readonly stack = new CallStack();
+  /** A Jsonnet function's call up to its body's result, which may be a tail call still to run (see TailCall). */
+  private readonly bodies = new WeakMap<JFunction, (args: CallArgs) => Value | TailCall>();
 
   constructor(private readonly budget: EvaluationBudget = new EvaluationBudget()) {}
 
   evaluate(node: Node, env: Env, tail = false): Value {
+    return this.visit(node, () => this.evaluateNode(node, env, tail));
+  }
+
+  /** Evaluates `node` with it as the current trace; a failure inside gets its place and trace. */
+  private visit<T>(node: Node, fn: () => T): T {
     this.budget.step();
     const stack = this.stack;
     const saved = stack.current;
     stack.current = node;
     try {
-      return this.evaluateNode(node, env, tail);
+      return fn();
     } catch (error) {
       // The innermost expression that failed names the place, and the stack as it is now is the trace.
       if (error instanceof RuntimeFailure) {
@@ -194,27 +215,77 @@ export class Evaluator implements ComprehensionHost<Env> {
 
   private makeFunction(params: readonly Param[], body: Node, env: Env, name = "anonymous"): JFunction {
     const signature = params.map((p) => ({ name: p.name, hasDefault: p.defaultValue !== undefined }));
-    return new JFunction(
-      signature,
-      (args) => {
-        const vars = new Map<string, Thunk>();
-        const scope = env.with(vars);
-        const given = matchArguments(signature, args);
-        params.forEach((param, i) => {
-          const defaultValue = param.defaultValue;
-          const thunk = given[i] ?? (defaultValue ? this.delay(defaultValue, scope) : undefined);
-          if (!thunk) throw new RuntimeFailure(`Missing argument: ${param.name}`);
-          vars.set(param.name, thunk);
+    const run = (args: CallArgs): Value | TailCall => {
+      const vars = new Map<string, Thunk>();
+      const scope = env.with(vars);
+      const given = matchArguments(signature, args);
+      params.forEach((param, i) => {
+        const defaultValue = param.defaultValue;
+        const thunk = given[i] ?? (defaultValue ? this.delay(defaultValue, scope) : undefined);
+        if (!thunk) throw new RuntimeFailure(`Missing argument: ${param.name}`);
+        vars.set(param.name, thunk);
+      });
+      // closure.evalCall: a tailstrict call computes its arguments before the call's frame is pushed.
+      if (args.tailstrict) for (const thunk of vars.values()) thunk.get();
+      return this.stack.frame(() => this.evaluateBody(body, scope), args.tailstrict === true);
+    };
+    const fn = new JFunction(signature, (args) => this.settle(run(args)), name);
+    this.bodies.set(fn, run);
+    return fn;
+  }
+
+  /**
+   * A function body: what it evaluates to in tail position, where a call ending the body of a `tailstrict` call comes
+   * back as a TailCall. Only the places whose value is the body's value are followed (a local's body, a conditional's
+   * branches, an assertion's rest); an operand in tail position is evaluated as usual.
+   */
+  private evaluateBody(node: Node, env: Env): Value | TailCall {
+    switch (node.kind) {
+      case "local":
+        return this.visit(node, () => this.evaluateBody(node.body, this.bindLocals(node.binds, env)));
+      case "if":
+        return this.visit(node, () => {
+          const cond = this.evaluate(node.cond, env);
+          if (typeof cond !== "boolean") throw unexpectedType(cond, "boolean");
+          if (cond) return this.evaluateBody(node.then, env);
+          return node.else ? this.evaluateBody(node.else, env) : null;
         });
-        // closure.evalCall: a tailstrict call computes its arguments before the call's frame is pushed.
-        if (args.tailstrict) for (const thunk of vars.values()) thunk.get();
-        return this.stack.frame(() => this.evaluate(body, scope, true), args.tailstrict === true);
-      },
-      name,
-    );
+      case "assert":
+        return this.visit(node, () => {
+          this.check(node.cond, node.message, node.loc, env, "Assertion failed");
+          return this.evaluateBody(node.rest, env);
+        });
+      case "apply":
+        return this.visit(node, () => {
+          const { target, args } = this.callee(node, env);
+          // tailCallTrimStack: the frame this call replaces is gone; the caller's loop pushes the new one.
+          if (this.stack.trimForTailCall()) return new TailCall(target, args, node);
+          return this.call(target, args);
+        });
+      default:
+        return this.evaluate(node, env, true);
+    }
+  }
+
+  /** Runs the tail calls a body handed back, each from the call expression it was written at, until a value comes. */
+  private settle(result: Value | TailCall): Value {
+    let next = result;
+    while (next instanceof TailCall) {
+      const { fn, args, place } = next;
+      const run = this.bodies.get(fn);
+      next = this.visit(place, () => (run ? run(args) : fn.call(args)));
+    }
+    return next;
   }
 
   private apply(node: NodeOf<"apply">, env: Env, tail: boolean): Value {
+    const { target, args } = this.callee(node, env);
+    if (tail) this.stack.trimForTailCall();
+    return this.call(target, args);
+  }
+
+  /** The function a call expression calls and its arguments, each a thunk of the caller's scope. */
+  private callee(node: NodeOf<"apply">, env: Env): { target: JFunction; args: CallArgs } {
     const target = this.evaluate(node.target, env);
     if (!(target instanceof JFunction)) throw unexpectedType(target, "function");
     const args: CallArgs = {
@@ -222,8 +293,7 @@ export class Evaluator implements ComprehensionHost<Env> {
       named: new Map(node.named.map((arg) => [arg.name, this.delay(arg.value, env)])),
       tailstrict: node.tailstrict,
     };
-    if (tail) this.stack.trimForTailCall();
-    return this.call(target, args);
+    return { target, args };
   }
 
   /** Calls a function; a Jsonnet function pushes its own frame (std's builtins push none, as go-jsonnet's do not). */

@@ -1,5 +1,6 @@
+import type { Node } from "./ast";
 import { BudgetExceeded, EvaluationBudget } from "./budget";
-import { JsonnetError, RuntimeFailure, toJsonnetError } from "./errors";
+import { JsonnetError, RuntimeFailure, staticErrorText, toJsonnetError } from "./errors";
 import { Env, Evaluator, matchArguments } from "./evaluate";
 import { parse } from "./parser";
 import { checkStatic } from "./resolve";
@@ -16,6 +17,16 @@ import { fromJson, JFunction, manifest, manifestJsonText, Thunk, type ManifestTr
 export { JsonnetError } from "./errors";
 export type { JsonnetErrorKind, SourceLocation } from "./errors";
 export { EvaluationBudget } from "./budget";
+
+/**
+ * The error text Kratos gets for a failed evaluation (ory/x jsonnetsecure, jsonnet_pool.go): the worker writes
+ * `ERROR: ` and go-jsonnet's formatted error (cmd.go scan), and processPoolVM.EvaluateAnonymousSnippet hands it back
+ * as `jsonnetsecure: ERROR: …`. A limit error already reads as its `jsonnetsecure: eval: …`.
+ */
+export function jsonnetsecureErrorText(error: unknown): string {
+  if (!(error instanceof JsonnetError)) return error instanceof Error ? error.message : String(error);
+  return error.kind === "limit" ? error.message : `jsonnetsecure: ERROR: ${error.message}`;
+}
 
 export interface JsonnetOptions {
   /** Values `std.extVar(name)` returns (Kratos passes `claims`, `ctx`, ...), as JSON data (ExtCode). */
@@ -54,8 +65,7 @@ export function evaluateJsonnet(source: string, options: JsonnetOptions): unknow
  */
 function run<T>(source: string, options: JsonnetOptions, output: (value: Value, trace: ManifestTrace) => T): T {
   const filename = options.filename ?? "<mapper>";
-  const ast = parse(source, filename);
-  checkStatic(ast);
+  const ast = parseChecked(source, filename);
   const budget = options.budget ?? new EvaluationBudget();
   const evaluator = new Evaluator(budget);
   try {
@@ -90,6 +100,18 @@ function run<T>(source: string, options: JsonnetOptions, output: (value: Value, 
     // Invalid string or array length: the value outgrew what the process can hold.
     if (error instanceof RangeError)
       throw new JsonnetError(`jsonnetsecure: eval: ${error.message}`, { kind: "limit", reason: error.message });
+    throw error;
+  }
+}
+
+/** parser.SnippetToAST and the static analyser; an error is formatted with the source lines it points at. */
+function parseChecked(source: string, filename: string): Node {
+  try {
+    const ast = parse(source, filename);
+    checkStatic(ast);
+    return ast;
+  } catch (error) {
+    if (error instanceof JsonnetError) throw staticErrorText(error, source);
     throw error;
   }
 }

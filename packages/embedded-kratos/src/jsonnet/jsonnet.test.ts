@@ -248,8 +248,8 @@ describe("Jsonnet errors", () => {
   it("reports syntax errors statically with their position", () => {
     const error = failure("{\n  a: 1 +\n}");
     expect(error.kind).toBe("static");
-    expect(error.message).toMatch(/^STATIC ERROR: test\.jsonnet:3:1/);
-    expect(failure('"unterminated').reason).toBe("Unterminated string");
+    expect(error.message).toBe('test.jsonnet:3:1-2 Unexpected: "}" while parsing terminal\n\n}\n\n');
+    expect(failure('"unterminated').reason).toBe("Unterminated String");
   });
 
   it("reports a std field go-jsonnet's std does not have as a missing field, with its line", () => {

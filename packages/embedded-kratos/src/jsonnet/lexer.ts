@@ -12,6 +12,8 @@ export interface Token {
   value?: number;
   /** A `|||` text block (go-jsonnet refuses these as import paths). */
   block?: true;
+  /** go-jsonnet's token kind of a string, which its parse errors name. */
+  stringKind?: "STRING_DOUBLE" | "STRING_SINGLE" | "VERBATIM_STRING_DOUBLE" | "VERBATIM_STRING_SINGLE" | "STRING_BLOCK";
   loc: SourceLocation;
   /** Just past the token's last character (go-jsonnet's token ranges end there). */
   end: { line: number; column: number };
@@ -123,25 +125,27 @@ export function tokenize(source: string, filename: string): Token[] {
       continue;
     }
     if (isDigit(c)) {
-      const match = /^(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/.exec(source.slice(pos));
-      const text = match?.[0] ?? c;
-      if (isDigit(source[pos + text.length] ?? "")) throw staticError(`Couldn't lex number, junk after '${text}'`, loc);
+      const text = lexNumber(source, pos, loc);
       emit({ kind: "number", text, value: Number(text), loc }, text.length);
       continue;
     }
     if (c === '"' || c === "'") {
       const { value, length } = readQuoted(source, pos, loc);
-      emit({ kind: "string", text: value, loc }, length);
+      emit({ kind: "string", text: value, stringKind: c === '"' ? "STRING_DOUBLE" : "STRING_SINGLE", loc }, length);
       continue;
     }
-    if (c === "@" && (source[pos + 1] === '"' || source[pos + 1] === "'")) {
+    if (c === "@") {
+      const quote = source[pos + 1] ?? "";
+      if (quote !== '"' && quote !== "'")
+        throw staticError(`Couldn't lex verbatim string, junk after '@': ${source.codePointAt(pos + 1) ?? -1}`, loc);
       const { value, length } = readVerbatim(source, pos, loc);
-      emit({ kind: "string", text: value, loc }, length);
+      const stringKind = quote === '"' ? "VERBATIM_STRING_DOUBLE" : "VERBATIM_STRING_SINGLE";
+      emit({ kind: "string", text: value, stringKind, loc }, length);
       continue;
     }
     if (source.startsWith("|||", pos)) {
       const { value, length } = readTextBlock(source, pos, loc);
-      emit({ kind: "string", text: value, block: true, loc }, length);
+      emit({ kind: "string", text: value, block: true, stringKind: "STRING_BLOCK", loc }, length);
       continue;
     }
     if (SYMBOLS.has(c)) {
@@ -153,7 +157,7 @@ export function tokenize(source: string, filename: string): Token[] {
       emit({ kind: "operator", text: op, loc }, op.length);
       continue;
     }
-    throw staticError(`Could not lex the character '${c}'`, loc);
+    throw staticError(`Could not lex the character ${quoteRune(source.codePointAt(pos) ?? 0)}`, loc);
   }
   tokens.push({ kind: "eof", text: "end of file", loc: here(), end: { line, column } });
   return tokens;
@@ -187,7 +191,7 @@ function readQuoted(source: string, start: number, loc: SourceLocation): { value
     out += c;
     i++;
   }
-  throw staticError("Unterminated string", loc);
+  throw staticError("Unterminated String", loc);
 }
 
 /** @'…' / @"…": no escapes, a doubled quote is one quote. */
@@ -208,7 +212,7 @@ function readVerbatim(source: string, start: number, loc: SourceLocation): { val
     out += c;
     i++;
   }
-  throw staticError("Unterminated string", loc);
+  throw staticError("Unterminated String", loc);
 }
 
 /**
@@ -230,12 +234,12 @@ function readTextBlock(source: string, start: number, loc: SourceLocation): { va
     i++;
   }
   const indent = /^[ \t]*/.exec(source.slice(i))?.[0] ?? "";
-  if (indent === "") throw staticError("Text block's first line must start with whitespace.", loc);
+  if (indent === "") throw staticError("Text block's first line must start with whitespace", loc);
   for (;;) {
     if (source.startsWith(indent, i)) {
       i += indent.length;
       const end = source.indexOf("\n", i);
-      if (end < 0) throw staticError("Unexpected EOF in text block", loc);
+      if (end < 0) throw staticError("Unexpected EOF", loc);
       out += source.slice(i, end + 1);
       i = end + 1;
       while (source[i] === "\n") {
@@ -249,4 +253,45 @@ function readTextBlock(source: string, start: number, loc: SourceLocation): { va
     i += lead.length + 3;
     return { value: chomp ? out.replace(/\n$/, "") : out, length: i - start };
   }
+}
+
+/**
+ * lexer.go lexNumber: `0` alone or digits, an optional fraction and exponent; a `.`, `e`/`E` or exponent sign not
+ * followed by what it needs is an error at that character (a leading `0` simply ends the number: `042` is two tokens).
+ */
+function lexNumber(source: string, start: number, loc: SourceLocation): string {
+  let i = start;
+  const digits = () => {
+    while (isDigit(source[i] ?? "")) i++;
+  };
+  const junk = (after: string) => {
+    // At the end of the input Go's lexer reads lexEOF, which quotes as the replacement character.
+    const rune = source.codePointAt(i) ?? 0xfffd;
+    throw staticError(`Couldn't lex number, junk after ${after}: ${quoteRune(rune)}`, { ...loc, column: loc.column + (i - start) });
+  };
+  if (source[i] === "0") i++;
+  else digits();
+  if (source[i] === ".") {
+    i++;
+    if (!isDigit(source[i] ?? "")) junk("decimal point");
+    digits();
+  }
+  if (source[i] === "e" || source[i] === "E") {
+    i++;
+    if (source[i] === "+" || source[i] === "-") {
+      i++;
+      if (!isDigit(source[i] ?? "")) junk("exponent sign");
+    } else if (!isDigit(source[i] ?? "")) junk("'E'");
+    digits();
+  }
+  return source.slice(start, i);
+}
+
+/** Go's %q of a rune as strconv.QuoteRuneToASCII gives it: printable ASCII as is, other runes as \\u or \\U escapes. */
+function quoteRune(code: number): string {
+  if (code >= 0x20 && code < 0x7f)
+    return code === 0x27 || code === 0x5c ? `'\\${String.fromCodePoint(code)}'` : `'${String.fromCodePoint(code)}'`;
+  const hex = code.toString(16);
+  if (code > 0xffff) return `'\\U${hex.padStart(8, "0")}'`;
+  return `'\\u${hex.padStart(4, "0")}'`;
 }

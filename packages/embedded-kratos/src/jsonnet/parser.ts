@@ -12,6 +12,7 @@ import { tokenize, type Token } from "./lexer";
 
 type End = { endLine: number; endColumn: number };
 const tokenEnd = (token: Token): End => ({ endLine: token.end.line, endColumn: token.end.column });
+const tokenRange = (token: Token): SourceRange => span(token.loc, tokenEnd(token));
 const span = (begin: SourceLocation, end: End): SourceRange => ({
   filename: begin.filename,
   line: begin.line,
@@ -81,19 +82,40 @@ class Parser {
     this.next();
     return true;
   }
-  private expect(text: string, context: string): Token {
+  /** popExpect / unexpectedTokenError: `Expected token ")" but got …` (a keyword unquoted). */
+  private expect(text: string): Token {
     const token = this.peek();
-    if (!this.is(text)) throw staticError(`Expected token ${text} ${context}, got ${describe(token)}`, token.loc);
+    if (!this.is(text)) {
+      const wanted = /^[a-z]+$/.test(text) ? text : `"${text}"`;
+      throw staticError(`Expected token ${wanted} but got ${describe(token)}`, tokenRange(token));
+    }
     return this.next();
   }
-  private identifier(context: string): string {
+  /** popExpectOp. */
+  private expectOperator(text: string): Token {
+    const token = this.peek();
+    if (token.kind !== "operator" || token.text !== text)
+      throw staticError(`Expected operator ${text} but got ${describe(token)}`, tokenRange(token));
+    return this.next();
+  }
+  /** popExpect(tokenIdentifier), with the context parseParameter adds. */
+  private identifierToken(context?: string): Token {
     const token = this.next();
-    if (token.kind !== "identifier") throw staticError(`Expected an identifier ${context}, got ${describe(token)}`, token.loc);
-    return token.text;
+    if (token.kind !== "identifier")
+      throw staticError(`Expected token IDENTIFIER but got ${describe(token)}${context ? ` while ${context}` : ""}`, tokenRange(token));
+    return token;
+  }
+  private identifier(context?: string): string {
+    return this.identifierToken(context).text;
+  }
+  /** The comma check of parseArguments / parseParameters. */
+  private commaBefore(what: string, gotComma: boolean, first: boolean): void {
+    const next = this.peek();
+    if (!first && !gotComma) throw staticError(`Expected a comma before next ${what}, got ${describe(next)}`, tokenRange(next));
   }
   expectEnd(): void {
     const token = this.peek();
-    if (token.kind !== "eof") throw staticError(`Did not expect: ${describe(token)}`, token.loc);
+    if (token.kind !== "eof") throw staticError(`Did not expect: ${describe(token)}`, tokenRange(token));
   }
 
   expr(precedence: number): Node {
@@ -123,7 +145,9 @@ class Parser {
       }
     }
     let left: Node;
-    if (token.kind === "operator" && UNARY_OPS.has(token.text) && precedence >= UNARY_PRECEDENCE) {
+    if (token.kind === "operator" && !UNARY_OPS.has(token.text))
+      throw staticError(`Not a unary operator: ${token.text}`, tokenRange(token));
+    if (token.kind === "operator" && precedence >= UNARY_PRECEDENCE) {
       this.next();
       const operand = this.expr(UNARY_PRECEDENCE);
       left = { kind: "unary", op: token.text as UnaryOp, operand, loc: span(begin, this.endOf(operand)) };
@@ -133,7 +157,8 @@ class Parser {
     for (;;) {
       const op = this.peek();
       const text = op.kind === "operator" || (op.kind === "keyword" && op.text === "in") ? op.text : undefined;
-      if (text === undefined || !(text in BINARY_PRECEDENCE)) return left;
+      if (text === undefined || text === ":" || text === "::") return left;
+      if (!(text in BINARY_PRECEDENCE)) throw staticError(`Not a binary operator: ${text}`, tokenRange(op));
       const opPrecedence = BINARY_PRECEDENCE[text as BinaryOp];
       if (opPrecedence > precedence) return left;
       this.next();
@@ -153,45 +178,55 @@ class Parser {
     const begin = this.next().loc;
     const first = this.peek();
     const path = this.expr(MAX_PRECEDENCE);
-    if (path.kind !== "string") throw staticError("Computed imports are not allowed", path.loc);
-    if (first.block) throw staticError("Block string literals not allowed in imports", path.loc);
+    const where = this.parenthesised.get(path) ?? path.loc;
+    if (path.kind !== "string") throw staticError("Computed imports are not allowed", where);
+    if (first.block) throw staticError("Block string literals not allowed in imports", where);
     return { kind: "import", keyword, path: path.value, loc: span(begin, this.endOf(path)) };
   }
 
   private local(): Node {
     const begin = this.next().loc;
     const binds: Bind[] = [];
-    do binds.push(this.bind());
-    while (this.accept(","));
-    this.expect(";", "after local bindings");
+    for (;;) {
+      binds.push(this.bind(binds));
+      // parseBind: the binding ends at `,` or `;`.
+      const delim = this.next();
+      if (delim.kind === "symbol" && delim.text === ";") break;
+      if (delim.kind !== "symbol" || delim.text !== ",") throw staticError(`Expected , or ; but got ${describe(delim)}`, tokenRange(delim));
+    }
     const body = this.expr(MAX_PRECEDENCE);
     return { kind: "local", binds, body, loc: span(begin, this.endOf(body)) };
   }
 
-  private bind(): Bind {
-    const name = this.identifier("in a local binding");
-    const params = this.is("(") ? this.params() : undefined;
-    this.expect("=", "in a local binding");
-    return { name, params, body: this.expr(MAX_PRECEDENCE) };
+  /** parseBind (and parseObjectRemainderLocal): a name already bound in the same `local` is refused here. */
+  private bind(earlier: readonly Bind[]): Bind {
+    const id = this.identifierToken();
+    if (earlier.some((b) => b.name === id.text)) throw staticError(`Duplicate local var: ${id.text}`, tokenRange(id));
+    const params = this.is("(") ? this.params("function parameter") : undefined;
+    this.expectOperator("=");
+    return { name: id.text, params, body: this.expr(MAX_PRECEDENCE) };
   }
 
-  private params(): Param[] {
-    this.expect("(", "for parameters");
+  /** parseParameters, the `(` already seen. */
+  private params(what: string): Param[] {
+    this.next();
     const params: Param[] = [];
+    let gotComma = false;
     while (!this.is(")")) {
-      const name = this.identifier("as a parameter name");
+      this.commaBefore(what, gotComma, params.length === 0);
+      const name = this.identifier("parsing parameter");
       const defaultValue = this.accept("=") ? this.expr(MAX_PRECEDENCE) : undefined;
       params.push({ name, defaultValue });
-      if (!this.accept(",")) break;
+      gotComma = this.accept(",");
     }
-    this.expect(")", "to end parameters");
+    this.next();
     return params;
   }
 
   private conditional(): Node {
     const begin = this.next().loc;
     const cond = this.expr(MAX_PRECEDENCE);
-    this.expect("then", "in a conditional");
+    this.expect("then");
     const then = this.expr(MAX_PRECEDENCE);
     const otherwise = this.accept("else") ? this.expr(MAX_PRECEDENCE) : undefined;
     return { kind: "if", cond, then, else: otherwise, loc: span(begin, this.endOf(otherwise ?? then)) };
@@ -199,7 +234,9 @@ class Parser {
 
   private functionLiteral(): Node {
     const begin = this.next().loc;
-    const params = this.params();
+    const paren = this.peek();
+    if (!this.is("(")) throw staticError(`Expected ( but got ${describe(paren)}`, tokenRange(paren));
+    const params = this.params("function parameter");
     const body = this.expr(MAX_PRECEDENCE);
     return { kind: "function", params, body, loc: span(begin, this.endOf(body)) };
   }
@@ -208,7 +245,7 @@ class Parser {
     const begin = this.next().loc;
     const cond = this.expr(MAX_PRECEDENCE);
     const message = this.accept(":") ? this.expr(MAX_PRECEDENCE) : undefined;
-    this.expect(";", "after an assertion");
+    this.expect(";");
     const rest = this.expr(MAX_PRECEDENCE);
     return { kind: "assert", cond, message, rest, loc: span(begin, this.endOf(rest)) };
   }
@@ -233,14 +270,14 @@ class Parser {
           case "self":
             return { kind: "self", loc };
           case "super":
-            return this.superIndex(token.loc);
+            return this.superIndex(token);
         }
         break;
       case "symbol":
         if (token.text === "$") return { kind: "dollar", loc };
         if (token.text === "(") {
           const inner = this.expr(MAX_PRECEDENCE);
-          const close = this.expect(")", "to close a parenthesis");
+          const close = this.expect(")");
           this.parenthesised.set(inner, span(token.loc, tokenEnd(close)));
           return inner;
         }
@@ -248,22 +285,23 @@ class Parser {
         if (token.text === "{") return this.object(token.loc);
         break;
     }
+    if (token.kind === "eof") throw staticError("Unexpected end of file", loc);
     throw staticError(`Unexpected: ${describe(token)} while parsing terminal`, loc);
   }
 
-  private superIndex(loc: SourceLocation): Node {
+  private superIndex(keyword: Token): Node {
     // go-jsonnet's SuperIndex spans the `super` keyword only.
-    const range = span(loc, tokenEnd(this.tokens[this.pos - 1] as Token));
+    const range = tokenRange(keyword);
     if (this.accept(".")) {
-      const name = this.identifier("after super.");
+      const name = this.identifier();
       return { kind: "superIndex", index: { kind: "string", value: name, loc: range }, loc: range, dot: true };
     }
     if (this.accept("[")) {
       const index = this.expr(MAX_PRECEDENCE);
-      this.expect("]", "to close super[");
+      this.expect("]");
       return { kind: "superIndex", index, loc: range };
     }
-    throw staticError("Expected . or [ after super", loc);
+    throw staticError("Expected . or [ after super", range);
   }
 
   private postfix(start: Node, begin: SourceLocation): Node {
@@ -272,11 +310,11 @@ class Parser {
       const token = this.peek();
       if (this.accept(".")) {
         const id = this.peek();
-        const name = this.identifier("after .");
+        const name = this.identifier();
         const range = span(begin, tokenEnd(id));
         node = { kind: "index", target: node, index: { kind: "string", value: name, loc: range }, loc: range, dot: true };
       } else if (this.accept("[")) {
-        node = this.indexOrSlice(node, begin, token.loc);
+        node = this.indexOrSlice(node, begin);
       } else if (this.accept("(")) {
         node = this.call(node, begin);
       } else if (this.is("{")) {
@@ -290,114 +328,134 @@ class Parser {
     }
   }
 
-  private indexOrSlice(target: Node, begin: SourceLocation, loc: SourceLocation): Node {
-    const part = () => (this.is(":") || this.is("::") || this.is("]") ? undefined : this.expr(MAX_PRECEDENCE));
-    const first = part();
-    if (this.is("]")) {
-      const close = this.next();
-      if (!first) throw staticError("Expected an index expression", loc);
+  /** The index / slice branch of parse(): at most two colons (`::` counts two), each part optional. */
+  private indexOrSlice(target: Node, begin: SourceLocation): Node {
+    const parts: (Node | undefined)[] = [undefined, undefined, undefined];
+    let colons = 0;
+    let ready = true;
+    for (;;) {
+      const token = this.peek();
+      if (this.is("]")) break;
+      if (colons >= 3) throw staticError("Invalid slice: too many colons", tokenRange(token));
+      if (token.kind === "operator" && (token.text === ":" || token.text === "::")) {
+        colons += token.text.length;
+        if (colons > 2) throw staticError("Invalid slice: too many colons", tokenRange(token));
+        this.next();
+        ready = true;
+      } else if (ready) {
+        parts[colons] = this.expr(MAX_PRECEDENCE);
+        ready = false;
+      } else {
+        throw staticError(`Expected token "]" but got ${describe(token)}`, tokenRange(token));
+      }
+    }
+    const close = this.next();
+    const [first, end, step] = parts;
+    if (colons === 0) {
+      if (!first) throw staticError("ast.Index requires an expression", tokenRange(close));
       return { kind: "index", target, index: first, loc: span(begin, tokenEnd(close)) };
     }
-    let end: Node | undefined;
-    let step: Node | undefined;
-    if (this.accept("::")) {
-      step = part();
-    } else {
-      this.expect(":", "in a slice");
-      end = part();
-      if (this.accept(":")) step = part();
-    }
-    const close = this.expect("]", "to close a slice");
     return { kind: "slice", target, begin: first, end, step, loc: span(begin, tokenEnd(close)) };
   }
 
+  /** parseArguments, the `(` already seen. */
   private call(target: Node, begin: SourceLocation): Node {
     const positional: Node[] = [];
     const named: { name: string; value: Node }[] = [];
+    let gotComma = false;
     while (!this.is(")")) {
+      this.commaBefore("function argument", gotComma, positional.length + named.length === 0);
       if (this.peek().kind === "identifier" && this.is("=", 1)) {
         const name = this.next().text;
         this.next();
         named.push({ name, value: this.expr(MAX_PRECEDENCE) });
       } else {
-        if (named.length) throw staticError("Positional argument after a named argument is not allowed", this.peek().loc);
+        if (named.length) throw staticError("Positional argument after a named argument is not allowed", tokenRange(this.peek()));
         positional.push(this.expr(MAX_PRECEDENCE));
       }
-      if (!this.accept(",")) break;
+      gotComma = this.accept(",");
     }
-    const close = this.expect(")", "to end a function call");
+    const close = this.next();
     const tailstrict = this.accept("tailstrict");
     return { kind: "apply", target, positional, named, tailstrict, loc: span(begin, tokenEnd(close)) };
   }
 
+  /** parseArray: a comprehension is one element (a trailing comma allowed) followed by `for`. */
   private array(loc: SourceLocation): Node {
     const elements: Node[] = [];
+    let gotComma = false;
     while (!this.is("]")) {
+      if (elements.length && !gotComma) throw staticError("Expected a comma before next array element", tokenRange(this.peek()));
       const element = this.expr(MAX_PRECEDENCE);
-      if (this.is("for")) {
-        if (elements.length) throw staticError("Array comprehension must have exactly one element expression", loc);
-        const specs = this.compSpecs();
-        const close = this.expect("]", "to end an array comprehension");
+      gotComma = this.accept(",");
+      if (elements.length === 0 && this.is("for")) {
+        const { specs, close } = this.compSpecs("]");
         return { kind: "arrayComp", body: element, specs, loc: span(loc, tokenEnd(close)) };
       }
       elements.push(element);
-      if (!this.accept(",")) break;
     }
-    const close = this.expect("]", "to end an array");
+    const close = this.next();
     return { kind: "array", elements, loc: span(loc, tokenEnd(close)) };
   }
 
-  private compSpecs(): CompSpec[] {
+  /** parseComprehensionSpecs, at a `for`: `for x in e` then any `if c`, then the closing token or another `for`. */
+  private compSpecs(end: "]" | "}"): { specs: CompSpec[]; close: Token } {
     const specs: CompSpec[] = [];
-    while (this.is("for") || this.is("if")) {
-      if (this.accept("for")) {
-        const variable = this.identifier("after for");
-        this.expect("in", "in a for specification");
-        specs.push({ kind: "for", variable, expr: this.expr(MAX_PRECEDENCE) });
-      } else {
-        this.next();
+    this.next();
+    for (;;) {
+      const variable = this.identifier();
+      this.expect("in");
+      specs.push({ kind: "for", variable, expr: this.expr(MAX_PRECEDENCE) });
+      let next = this.next();
+      while (next.kind === "keyword" && next.text === "if") {
         specs.push({ kind: "if", cond: this.expr(MAX_PRECEDENCE) });
+        next = this.next();
       }
+      if (next.kind === "symbol" && next.text === end) return { specs, close: next };
+      if (next.kind !== "keyword" || next.text !== "for")
+        throw staticError(`Expected for, if or "${end}" after for clause, got: ${describe(next)}`, tokenRange(next));
     }
-    return specs;
   }
 
+  /** parseObjectRemainder: fields, locals and asserts separated by commas, or a comprehension at `for`. */
   private object(loc: SourceLocation): Node {
     const locals: Bind[] = [];
     const asserts: { cond: Node; message?: Node; loc: SourceRange }[] = [];
     const fields: Field[] = [];
-    while (!this.is("}")) {
+    const seen = new Set<string>();
+    let gotComma = false;
+    let first = true;
+    for (;;) {
+      const next = this.peek();
+      if (this.is("}")) break;
+      if (this.is("for")) return this.objectComprehension(loc, next, locals, asserts, fields);
+      if (!gotComma && !first) throw staticError("Expected a comma before next field", tokenRange(next));
       if (this.accept("local")) {
-        locals.push(this.bind());
+        locals.push(this.bind(locals));
       } else if (this.is("assert")) {
         const begin = this.next().loc;
         const cond = this.expr(MAX_PRECEDENCE);
         const message = this.accept(":") ? this.expr(MAX_PRECEDENCE) : undefined;
         asserts.push({ cond, message, loc: span(begin, this.endOf(message ?? cond)) });
       } else {
-        fields.push(this.field());
+        fields.push(this.field(seen));
       }
-      if (this.is("for")) return this.objectComprehension(loc, locals, asserts, fields);
-      if (!this.accept(",")) break;
+      gotComma = this.accept(",");
+      first = false;
     }
-    const close = this.expect("}", "to end an object");
-    const seen = new Set<string>();
-    for (const field of fields) {
-      if (field.name.kind !== "fixed") continue;
-      if (seen.has(field.name.name)) throw staticError(`Duplicate field: ${field.name.name}`, loc);
-      seen.add(field.name.name);
-    }
+    const close = this.next();
     return { kind: "object", locals, asserts, fields, loc: span(loc, tokenEnd(close)) };
   }
 
-  private objectComprehension(loc: SourceLocation, locals: Bind[], asserts: unknown[], fields: Field[]): Node {
+  /** parseObjectRemainderComp: the checks, in go-jsonnet's order, all placed at the `for`. */
+  private objectComprehension(loc: SourceLocation, forToken: Token, locals: Bind[], asserts: unknown[], fields: Field[]): Node {
+    const at = tokenRange(forToken);
+    if (asserts.length) throw staticError("Object comprehension cannot have asserts", at);
     const [field, ...others] = fields;
-    if (!field || others.length || asserts.length || field.name.kind !== "computed" || field.params) {
-      throw staticError("Object comprehension needs exactly one field, with a computed [name]", loc);
-    }
-    const specs = this.compSpecs();
-    const close = this.expect("}", "to end an object comprehension");
-    if (field.visibility !== "inherit") throw staticError("Object comprehensions cannot have hidden fields", loc);
+    if (!field || others.length) throw staticError("Object comprehension can only have one field", at);
+    if (field.visibility !== "inherit") throw staticError("Object comprehensions cannot have hidden fields", at);
+    if (field.name.kind !== "computed") throw staticError("Object comprehensions can only have [e] fields", at);
+    const { specs, close } = this.compSpecs("}");
     return {
       kind: "objectComp",
       locals,
@@ -409,34 +467,51 @@ class Parser {
     };
   }
 
-  private field(): Field {
+  /** parseObjectRemainderField: the name, a method's parameters, then `:`, `::` or `:::`, each with an optional `+`. */
+  private field(seen: Set<string>): Field {
     const token = this.next();
     let name: FieldName;
     if (token.kind === "identifier" || token.kind === "string") {
       name = { kind: "fixed", name: token.text };
-    } else if (token.kind === "keyword") {
-      throw staticError(`Unexpected keyword ${token.text} as a field name (quote it)`, token.loc);
-    } else if (token.text === "[") {
+    } else if (token.kind === "symbol" && token.text === "[") {
       name = { kind: "computed", expr: this.expr(MAX_PRECEDENCE) };
-      this.expect("]", "to end a computed field name");
+      this.expect("]");
     } else {
-      throw staticError(`Unexpected: ${describe(token)} while parsing field definition`, token.loc);
+      throw staticError(`Unexpected: ${describe(token)} while parsing field definition`, tokenRange(token));
     }
-    const params = this.is("(") ? this.params() : undefined;
+    const params = this.is("(") ? this.params("method parameter") : undefined;
     const plus = this.accept("+");
-    const colon = this.next();
-    const visibility: Visibility | undefined =
-      colon.kind !== "operator"
-        ? undefined
-        : ({ ":": "inherit", "::": "hidden", ":::": "visible" } as const)[colon.text as ":" | "::" | ":::"];
-    if (visibility === undefined) throw staticError(`Expected one of :, ::, :::, got: ${describe(colon)}`, colon.loc);
-    if (plus && params) throw staticError("Cannot use +: syntax sugar in a method", colon.loc);
+    const colon = this.peek();
+    if (colon.kind !== "operator") throw staticError(`Expected token OPERATOR but got ${describe(colon)}`, tokenRange(colon));
+    this.next();
+    const visibility: Visibility | undefined = ({ ":": "inherit", "::": "hidden", ":::": "visible" } as const)[
+      colon.text as ":" | "::" | ":::"
+    ];
+    if (visibility === undefined)
+      throw staticError(`Expected one of :, ::, :::, +:, +::, +:::, got: ${plus ? "+" : ""}${colon.text}`, tokenRange(colon));
+    if (plus && params) throw staticError(`Cannot use +: syntax sugar in a method: ${token.text}`, tokenRange(token));
+    if (name.kind === "fixed") {
+      if (seen.has(name.name)) throw staticError(`Duplicate field: ${name.name}`, tokenRange(token));
+      seen.add(name.name);
+    }
     return { name, visibility, plus, params, body: this.expr(MAX_PRECEDENCE) };
   }
 }
 
+/** lexer.go token.String(): a lexeme kind with its text, a symbol or keyword quoted, or `end of file`. */
 function describe(token: Token): string {
-  if (token.kind === "eof") return "end of file";
-  if (token.kind === "string") return `STRING "${token.text}"`;
-  return `(${token.kind}, "${token.text}")`;
+  switch (token.kind) {
+    case "eof":
+      return "end of file";
+    case "identifier":
+      return `(IDENTIFIER, "${token.text}")`;
+    case "number":
+      return `(NUMBER, "${token.text}")`;
+    case "operator":
+      return `(OPERATOR, "${token.text}")`;
+    case "string":
+      return `(${token.stringKind ?? "STRING_DOUBLE"}, "${token.text}")`;
+    default:
+      return `"${token.text}"`;
+  }
 }

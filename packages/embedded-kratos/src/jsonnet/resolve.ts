@@ -54,7 +54,9 @@ function visit(node: Node, scope: Scope, inObject: boolean): void {
       return;
     case "self":
     case "dollar":
-      if (!inObject) throw staticError(`Can't use ${node.kind === "self" ? "self" : "$"} outside of an object.`, node.loc);
+      // go-jsonnet's desugarer refuses a `$` outside an object with its own wording (desugarer.go, desugar Dollar).
+      if (!inObject)
+        throw staticError(node.kind === "self" ? "Can't use self outside of an object." : "No top-level object found.", node.loc);
       return;
     case "superIndex":
       if (!inObject) throw staticError("Can't use super outside of an object.", node.loc);

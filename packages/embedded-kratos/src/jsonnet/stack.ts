@@ -96,8 +96,10 @@ export class CallStack {
     }
   }
 
-  /** tailCallTrimStack: a call in tail position drops the frame of a `tailstrict` call it is the last act of. */
-  trimForTailCall(): void {
-    if (this.frames[this.frames.length - 1]?.trimmable) this.frames.pop();
+  /** tailCallTrimStack: a call in tail position drops the frame of a `tailstrict` call it is the last act of; true if it did. */
+  trimForTailCall(): boolean {
+    if (!this.frames[this.frames.length - 1]?.trimmable) return false;
+    this.frames.pop();
+    return true;
   }
 }

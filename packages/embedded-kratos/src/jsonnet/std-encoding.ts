@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { parse as parseYamlDocument, type Tags } from "yaml";
 import { RuntimeFailure } from "./errors";
 import { int } from "./std-arrays";
 import { array, codePoints, str, type Definitions } from "./std-support";
+import { parseYaml } from "./std-yaml";
 import { fromJson, JArray, typeName, type Value } from "./values";
 
 /** std's byte, hash and parsing functions: go-jsonnet's builtins (builtins.go, yaml.go). */
@@ -47,42 +47,6 @@ function base64(input: Value | undefined): string {
 }
 
 const hash = (algorithm: string) => (args: Value[]) => createHash(algorithm).update(str(args[0]), "utf8").digest("hex");
-
-/**
- * YAML 1.1 as sigs.k8s.io/yaml (go-yaml v2) reads it into JSON: timestamps stay strings (go-yaml v2 keeps them
- * strings for interface{} targets), so the timestamp tag is left out.
- */
-const withoutTimestamps = (tags: Tags): Tags => tags.filter((tag) => typeof tag === "string" || tag.tag !== "tag:yaml.org,2002:timestamp");
-
-/**
- * builtinParseYAML: go-jsonnet's YAMLReader splits the text at lines that are `---` (plus trailing space); more than
- * one such separator anywhere makes the result a stream (an array of the documents), empty documents skipped.
- */
-function parseYaml(text: string): Value {
-  const documents: string[] = [];
-  let current = "";
-  let stream = false;
-  for (const line of text.split(/(?<=\n)/)) {
-    if (/^---\s*$/.test(line)) {
-      stream = true;
-      if (current !== "") documents.push(current);
-      current = "";
-      continue;
-    }
-    current += line;
-  }
-  if (current !== "") documents.push(current);
-  const parsed = documents.map((document) => {
-    try {
-      return fromJson(parseYamlDocument(document, { version: "1.1", customTags: withoutTimestamps, uniqueKeys: true }) ?? null);
-    } catch (error) {
-      if (error instanceof RuntimeFailure) throw error;
-      throw new RuntimeFailure(`failed to parse YAML: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  });
-  if (stream) return array(parsed);
-  return parsed[0] ?? null;
-}
 
 export function encodingDefinitions(): Definitions {
   return {

@@ -3,6 +3,7 @@
  * with their English texts. Strategies add their own ids in their folders.
  */
 import { goBigFloat as goFloat } from "../identity/jsonschema/go-format";
+import { minutesText, since, until } from "../clock/go-duration";
 import { goTimeString } from "../clock/go-time";
 
 export type MessageType = "info" | "error" | "success";
@@ -37,7 +38,7 @@ export const messages = {
   /** Shown on the settings flow a completed recovery opens. */
   recoverySuccessful: (privilegedUntil: Date): UiText => ({
     id: 1060001,
-    text: `You successfully recovered your account. Please change your password or set up an alternative login method (e.g. social sign in) within the next ${((privilegedUntil.getTime() - Date.now()) / 60_000).toFixed(2)} minutes.`,
+    text: `You successfully recovered your account. Please change your password or set up an alternative login method (e.g. social sign in) within the next ${minutesText(until(privilegedUntil))} minutes.`,
     type: "success",
     context: {
       privilegedSessionExpiresAt: goTimeString(privilegedUntil),
@@ -104,11 +105,11 @@ export const messages = {
   invalidPhone: (value: string) => error(4000041, "Enter a valid phone number", { value }),
 
   // flow errors
-  loginFlowExpired: (expiredAt: Date) => flowExpired(4010001, "login", expiredAt),
-  registrationFlowExpired: (expiredAt: Date) => flowExpired(4040001, "registration", expiredAt),
-  settingsFlowExpired: (expiredAt: Date) => flowExpired(4050001, "settings", expiredAt),
-  recoveryFlowExpired: (expiredAt: Date) => flowExpired(4060005, "recovery", expiredAt),
-  verificationFlowExpired: (expiredAt: Date) => flowExpired(4070005, "verification", expiredAt),
+  loginFlowExpired: (expiredAt: Date, now?: Date) => flowExpired(4010001, "login", expiredAt, now),
+  registrationFlowExpired: (expiredAt: Date, now?: Date) => flowExpired(4040001, "registration", expiredAt, now),
+  settingsFlowExpired: (expiredAt: Date, now?: Date) => flowExpired(4050001, "settings", expiredAt, now),
+  recoveryFlowExpired: (expiredAt: Date, now?: Date) => flowExpired(4060005, "recovery", expiredAt, now),
+  verificationFlowExpired: (expiredAt: Date, now?: Date) => flowExpired(4070005, "verification", expiredAt, now),
   noStrategy: (kind: "login" | "registration" | "settings" | "recovery" | "verification") => {
     const texts = {
       login: [4010002, "Could not find a strategy to log you in with. Did you fill out the form correctly?"],
@@ -122,9 +123,9 @@ export const messages = {
   },
 };
 
-function flowExpired(id: number, kind: string, expiredAt: Date): UiText {
-  const minutes = (Date.now() - expiredAt.getTime()) / 60_000;
-  return error(id, `The ${kind} flow expired ${minutes.toFixed(2)} minutes ago, please try again.`, {
+/** text.NewErrorValidation<Kind>FlowExpired: Since(expiredAt).Minutes() printed with `%.2f`. */
+function flowExpired(id: number, kind: string, expiredAt: Date, now?: Date): UiText {
+  return error(id, `The ${kind} flow expired ${minutesText(since(expiredAt, now))} minutes ago, please try again.`, {
     expired_at: goTimeString(expiredAt),
     expired_at_unix: Math.floor(expiredAt.getTime() / 1000),
   });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "../../testing/browser";
 import { CORE_STRATEGIES, startKratos, startTestPostgres, uniqueEmail, type TestKratos, type TestPostgres } from "../../testing/harness";
 import { csrfOf, expectFailure, messageIds } from "../../testing/flow-json";
+import { minutesText } from "../../clock/go-duration";
 
 /**
  * Submitting an expired *browser* flow: an SPA (JSON) gets 410
@@ -47,6 +48,14 @@ describe("expired browser flows", () => {
     expect(expired.data.error).toMatchObject({ id: "self_service_flow_expired", code: 410 });
     expect(String((expired.data.error as { reason: string }).reason)).toMatch(/^The self-service flow expired \d+\.\d{2} minutes ago/);
     expect(new Date(String(expired.data.expired_at)).getTime()).toBeLessThan(Date.now());
+    // flow/error.go NewFlowExpiredError: `since` is time.Since(at), a Duration in nanoseconds (time.Now has them, not
+    // only milliseconds), and the reason prints the same duration's minutes.
+    const since = Number(expired.data.since);
+    expect(since).toBeGreaterThan(120e9);
+    expect(since % 1e6).not.toBe(0);
+    expect((expired.data.error as { reason: string }).reason).toBe(
+      `The self-service flow expired ${minutesText(BigInt(since))} minutes ago, initialize a new one.`,
+    );
     const replacementId = String(expired.data.use_flow_id);
     expect(replacementId).not.toBe(flow.id);
 

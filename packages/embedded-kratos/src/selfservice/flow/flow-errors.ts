@@ -1,4 +1,5 @@
 import type { Deps } from "../../deps";
+import { minutesText, since } from "../../clock/go-duration";
 import { KratosError } from "../../http/errors";
 import type { FlowKind, FlowType } from "./flow";
 
@@ -34,11 +35,10 @@ export const flowErrors = {
     const api = `${base}self-service/${kind}/api`;
     if (kind === "recovery") {
       // recovery.Handler.getRecoveryFlow adds the detail to NewFlowExpiredError, which keeps only the herodot part.
-      const minutes = (Date.now() - expiresAt.getTime()) / 60_000;
       return new KratosError(410, {
         id: "self_service_flow_expired",
         message: "self-service flow expired",
-        reason: `The self-service flow expired ${minutes.toFixed(2)} minutes ago, initialize a new one.`,
+        reason: `The self-service flow expired ${minutesText(since(expiresAt))} minutes ago, initialize a new one.`,
         details: { api },
       });
     }

@@ -119,6 +119,6 @@ export function registerTokenExchangeRoute(router: Router, deps: Deps): void {
     const session = await deps.sessions.repository.get(row.session_id, true);
     if (!session) throw new KratosError(404, { message: "Unable to locate the resource" });
     const token = row.session_token_sealed ? cipherFor(deps.config).decrypt(row.session_token_sealed).toString("utf8") : "";
-    ctx.json(200, { session_token: token, session: publicSessionJson(deps, session) });
+    ctx.json(200, { session_token: token, session: publicSessionJson(deps, session, true) });
   });
 }

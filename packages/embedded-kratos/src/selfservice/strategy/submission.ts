@@ -1,4 +1,7 @@
 import type { JsonObject } from "../../http/body";
+import { submittedTextOf } from "../../http/submitted-json";
+import { coerceFormTraits } from "../../identity/extensions";
+import type { IdentitySchema } from "../../identity/schema-registry";
 
 /** A non-empty text field, e.g. the assertion webauthn.js fills in or a mailed token. */
 export function hasText(body: JsonObject, key: string): boolean {
@@ -10,4 +13,16 @@ export function hasText(body: JsonObject, key: string): boolean {
 export function pressed(body: JsonObject, key: string): boolean {
   const value = body[key];
   return value !== undefined && value !== "" && value !== false && value !== "false";
+}
+
+/**
+ * The traits of a submission as oryx/decoderx types them: a JSON body's
+ * nested `traits` object is the strategy's json.RawMessage, kept as sent
+ * (its text recorded by the body reader); form fields and flattened JSON
+ * keys (`traits.age=1.0`) are converted by the schema's types.
+ */
+export function submittedTraits(schema: IdentitySchema, body: JsonObject): JsonObject {
+  const traits = body.traits;
+  if (typeof traits !== "object" || traits === null || Array.isArray(traits)) return {};
+  return submittedTextOf(traits) !== undefined ? (traits as JsonObject) : coerceFormTraits(schema, traits as JsonObject);
 }

@@ -87,7 +87,8 @@ export async function completeLogin(
   // RefreshAvailableAAL: what the identity could reach is computed from its credentials now, not from a cached value.
   const available = deps.aal.availableFor(identity);
   const satisfied = deps.aal.satisfies(session.aal, { ...identity, availableAal: available }, deps.config.session.whoami.required_aal);
-  const sessionJson = publicSessionJson(deps, session);
+  // Answers show the identity's traits and metadata as jsonb's text, as Kratos marshals the json.RawMessage it read.
+  const sessionJson = publicSessionJson(deps, session, true);
 
   // MaybeRedirectAPICodeFlow: a native flow a social sign-in finished in the system browser returns to the app with its code.
   if (await maybeRedirectApiCodeFlow(deps, ctx, flow, { id: session.id, token }, flow.active ?? method.method)) return;

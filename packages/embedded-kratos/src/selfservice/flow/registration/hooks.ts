@@ -62,8 +62,9 @@ export async function completeRegistration(deps: FlowDeps, ctx: HttpContext, flo
   flow.state = "passed_challenge";
   await deps.flows.save(flow);
 
-  const identity = publicIdentityJson(deps, result.identity);
-  const session = publicSessionJson(deps, issued.session);
+  // PostRegistrationHook answers the identity it created: traits as the text a JSON body gave (its json.RawMessage).
+  const identity = publicIdentityJson(deps, result.identity, true);
+  const session = publicSessionJson(deps, issued.session, true);
   if (args.sessionHookRan) {
     if (await maybeRedirectApiCodeFlow(deps, ctx, flow, { id: issued.session.id, token: issued.token }, method)) return;
     if (flow.type === "api") {

@@ -29,7 +29,7 @@ export const settingsFlow: FlowDefinition<SettingsFlow> = {
     const identity = flow.identityId ? await deps.identityRepository.get(flow.identityId) : undefined;
     return {
       ...baseFlowJson(flow),
-      ...(identity ? { identity: publicIdentityJson(deps, identity) } : {}),
+      ...(identity ? { identity: publicIdentityJson(deps, identity, true) } : {}),
       state: flow.state,
       ...(flow.continueWith ? { continue_with: flow.continueWith } : {}),
     };

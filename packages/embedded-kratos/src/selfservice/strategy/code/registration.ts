@@ -1,5 +1,6 @@
 import type { JsonObject } from "../../../http/body";
-import { coerceFormTraits, normalizeIdentifier } from "../../../identity/extensions";
+import { normalizeIdentifier } from "../../../identity/extensions";
+import { submittedTraits } from "../submission";
 import { TraitsValidationError } from "../../../identity/manager";
 import { messages } from "../../../ui/messages";
 import { inputNode } from "../../../ui/node";
@@ -61,10 +62,9 @@ export const codeRegistration: RegistrationStrategy = {
     if (!codeMethodConfig(deps.config).passwordless_enabled) throw FlowValidationError.flow(messages.noStrategy("registration"));
     const schemaId = registrationSchemaId(flow, deps.schemas.defaultId);
     const schema = deps.identities.schemaOf(schemaId);
-    const raw = isObject(body.traits) ? body.traits : {};
     const stored = codeState(flow).registration_traits;
     const resend = body.resend === "code";
-    const traits = resend && isObject(stored) ? stored : ctx.http.bodyIsJson ? raw : coerceFormTraits(schema, raw);
+    const traits = resend && isObject(stored) ? stored : submittedTraits(schema, body);
 
     if (flow.state !== "sent_email" || resend) {
       const problems = await deps.identities.validateTraits(schemaId, traits);

@@ -86,6 +86,6 @@ export function callbackUrl(config: KratosConfig, providerId: string): string {
 }
 
 /** The folder `file://` mapper URLs are relative to (the config file's own). */
-export function configDir(config: KratosConfig): string {
+export function configDir(config: Pick<KratosConfig, "source">): string {
   return path.dirname(config.source);
 }

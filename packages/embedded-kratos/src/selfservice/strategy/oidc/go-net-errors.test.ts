@@ -125,7 +125,8 @@ describe("provider transport failures in Go's net/http words", () => {
       "secret",
     );
     oidc.allowInsecureRequests(configuration);
-    configuration.timeout = 0.2;
+    // The reset must win over the timeout even on a loaded machine; only the userinfo call below waits for it.
+    configuration.timeout = 5;
 
     const exchange = await oidc
       .authorizationCodeGrant(configuration, new URL("http://rp.localhost/callback?code=c&state=s"), { expectedState: "s" })
@@ -138,6 +139,7 @@ describe("provider transport failures in Go's net/http words", () => {
       `Post "${reset.url}/token": read tcp ${reset.clientEnd()}->${reset.url.slice("http://".length)}: read: connection reset by peer`,
     );
 
+    configuration.timeout = 0.2;
     const info = await oidc.fetchUserInfo(configuration, "token", oidc.skipSubjectCheck).then(
       () => undefined,
       (error: unknown) => userInfoError(`http://127.0.0.1:${hanging}/userinfo`, error),

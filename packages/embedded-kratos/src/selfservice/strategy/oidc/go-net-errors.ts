@@ -1,4 +1,5 @@
 import diagnostics from "node:diagnostics_channel";
+import { goCertificateText } from "./go-x509-errors";
 
 /**
  * Transport failures of the provider calls in the words of Go's net/http
@@ -43,18 +44,6 @@ diagnostics.subscribe("undici:request:error", (message) => {
   if (sockets) errorSockets.set(message.error, sockets);
 });
 
-/**
- * OpenSSL's verdicts for a chain that does not lead to a trusted root, all
- * of which Go's x509 reports as UnknownAuthorityError.
- */
-const UNKNOWN_AUTHORITY = new Set([
-  "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "SELF_SIGNED_CERT_IN_CHAIN",
-  "UNABLE_TO_GET_ISSUER_CERT",
-  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-]);
-
 /** Go's %q for a URL (JSON escaping differs only for control characters, which URLs do not hold). */
 const goQuote = (value: string) => JSON.stringify(value);
 
@@ -87,7 +76,8 @@ export function goNetworkText(method: "Get" | "Post", url: string, error: unknow
   }
   // The server closed the connection without answering: the transport returns the read's io.EOF as it is.
   if (code === "UND_ERR_SOCKET" && cause.message === "other side closed") return `${prefix}: EOF`;
-  if (UNKNOWN_AUTHORITY.has(code)) return `${prefix}: tls: failed to verify certificate: x509: certificate signed by unknown authority`;
+  const certificate = goCertificateText(cause, new URL(url).hostname.replace(/^\[(.*)\]$/, "$1"), new Date());
+  if (certificate) return `${prefix}: ${certificate}`;
   return `${prefix}: ${typeof cause.message === "string" ? cause.message : error.message}`;
 }
 

@@ -3,7 +3,7 @@ import path from "node:path";
 import { z } from "zod";
 import type { KratosConfig } from "../../../config/load";
 import { KratosError } from "../../../http/errors";
-import { evaluateJsonnet } from "../../../jsonnet/index";
+import { evaluateJsonnet, jsonnetsecureErrorText } from "../../../jsonnet/index";
 import type { Claims } from "./claims";
 import { configDir, type OidcProvider } from "./config";
 
@@ -19,7 +19,7 @@ export interface MappedIdentity {
 const verifiedAddressesSchema = z.array(z.object({ via: z.string(), value: z.string() }));
 
 /** fetcher.FetchContext for the schemes a mapper URL may use here: base64:// and file:// (relative to the config file). */
-async function mapperSource(config: KratosConfig, url: string): Promise<string> {
+async function mapperSource(config: Pick<KratosConfig, "source">, url: string): Promise<string> {
   if (url.startsWith("base64://")) return Buffer.from(url.slice("base64://".length), "base64").toString("utf8");
   const file = url.startsWith("file://") ? decodeURIComponent(new URL(url).pathname) : url;
   const mounted = "/etc/config/kratos/";
@@ -33,13 +33,19 @@ async function mapperSource(config: KratosConfig, url: string): Promise<string> 
   }
 }
 
-export async function runMapper(config: KratosConfig, provider: OidcProvider, claims: Claims): Promise<MappedIdentity> {
+export async function runMapper(
+  config: Pick<KratosConfig, "source">,
+  provider: Pick<OidcProvider, "mapperUrl">,
+  claims: Claims,
+): Promise<MappedIdentity> {
   const source = await mapperSource(config, provider.mapperUrl);
   let evaluated: unknown;
   try {
     evaluated = evaluateJsonnet(source, { extVars: { claims }, filename: provider.mapperUrl });
   } catch (error) {
-    throw new KratosError(500, { reason: `The OpenID Connect Jsonnet mapper failed: ${(error as Error).message}` });
+    // strategy_registration.go createIdentity returns the VM's error as is: herodot makes it a 500 whose message is
+    // the jsonnetsecure text.
+    throw new KratosError(500, { message: jsonnetsecureErrorText(error) });
   }
   const identity = isObject(evaluated) ? evaluated.identity : undefined;
   const traits = isObject(identity) ? identity.traits : undefined;

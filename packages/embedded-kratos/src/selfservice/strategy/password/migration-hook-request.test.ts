@@ -77,6 +77,8 @@ describe("request/builder.go BuildRequest for the password migration hook", () =
     );
     expect(failing).toBeInstanceOf(KratosError);
     expect((failing as KratosError).code).toBe(500);
+    // addJSONBody returns the VM's error: ory/x jsonnetsecure processPoolVM.EvaluateAnonymousSnippet's text.
+    expect((failing as KratosError).message).toMatch(/^jsonnetsecure: ERROR: RUNTIME ERROR: no\n\tbase64:\/\/\S+:1:1-11\t\$\n/);
   });
 
   it("canonicalises header names as textproto does and parses cookies as net/http does", () => {

@@ -4,7 +4,7 @@ import type { KratosConfig } from "../../../config/load";
 import { resolveFileUrl } from "../../../config/load";
 import { KratosError } from "../../../http/errors";
 import { ORY_HTTP_CLIENT, resilientFetch, type ResilientOptions } from "@olympus/server-kit/http";
-import { evaluateJsonnet } from "../../../jsonnet/index";
+import { evaluateJsonnet, jsonnetsecureErrorText } from "../../../jsonnet/index";
 import { fromJson, manifestJsonText } from "../../../jsonnet/values";
 
 type MigrationHookConfig = KratosConfig["selfservice"]["methods"]["password"]["config"]["migrate_hook"]["config"];
@@ -69,7 +69,8 @@ export async function buildMigrationHookRequest(
   try {
     output = evaluateJsonnet(template, { extVars: {}, tlas: { ctx }, filename: config.body });
   } catch (error) {
-    throw internalError((error as Error).message);
+    // request/builder.go addJSONBody / addURLEncodedBody: errors.WithStack of the VM's error.
+    throw internalError(jsonnetsecureErrorText(error));
   }
   if (contentType === CONTENT_TYPE_FORM) return { headers, body: formBody(output) };
   // go-jsonnet's output: three-space indentation and a final newline.

@@ -1,4 +1,4 @@
-import { scanGoJson } from "../../../admin/go-scanner";
+import { scanGoJson } from "@olympus/server-kit/go-json";
 import type { KratosConfig } from "../../../config/load";
 import { KratosError } from "../../../http/errors";
 import {

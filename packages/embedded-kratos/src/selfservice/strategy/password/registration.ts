@@ -1,6 +1,5 @@
-import { coerceFormTraits } from "../../../identity/extensions";
 import { TraitsValidationError } from "../../../identity/manager";
-import type { JsonObject } from "../../../http/body";
+import { submittedTraits } from "../submission";
 import type { FieldError } from "../../../identity/schema-registry";
 import { messages } from "../../../ui/messages";
 import { traitNodes } from "../../flow/trait-nodes";
@@ -26,9 +25,7 @@ export const passwordRegistration: RegistrationStrategy = {
     const { deps } = ctx;
     const schemaId = registrationSchemaId(flow, deps.schemas.defaultId);
     const schema = deps.identities.schemaOf(schemaId);
-    const rawTraits =
-      typeof body.traits === "object" && body.traits !== null && !Array.isArray(body.traits) ? (body.traits as JsonObject) : {};
-    const traits = ctx.http.bodyIsJson ? rawTraits : coerceFormTraits(schema, rawTraits);
+    const traits = submittedTraits(schema, body);
     const password = typeof body.password === "string" ? body.password : "";
 
     const problems: FieldError[] = [...(await deps.identities.validateTraits(schemaId, traits))];

@@ -1,4 +1,4 @@
-import { coerceFormTraits } from "../../../identity/extensions";
+import { submittedTraits } from "../submission";
 import type { JsonObject } from "../../../http/body";
 import { messages } from "../../../ui/messages";
 import { inputNode } from "../../../ui/node";
@@ -54,8 +54,7 @@ export const profileRegistration: RegistrationStrategy = {
   // Strategy.Register: `screen=previous` (or method profile:back) goes back; otherwise the traits must pass the schema first.
   async submit(flow, body, ctx) {
     const schemaId = registrationSchemaId(flow, ctx.deps.schemas.defaultId);
-    const raw = typeof body.traits === "object" && body.traits !== null && !Array.isArray(body.traits) ? (body.traits as JsonObject) : {};
-    const traits = ctx.http.isJsonRequest ? raw : coerceFormTraits(ctx.deps.identities.schemaOf(schemaId), raw);
+    const traits = submittedTraits(ctx.deps.identities.schemaOf(schemaId), body);
     if (isPrevious(typeof body.method === "string" ? body.method : "", body))
       return Promise.reject(new ShowRegistrationScreen("previous", traits));
     const problems = await ctx.deps.identities.validateTraits(schemaId, traits);

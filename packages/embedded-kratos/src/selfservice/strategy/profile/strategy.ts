@@ -1,5 +1,4 @@
-import { coerceFormTraits } from "../../../identity/extensions";
-import type { JsonObject } from "../../../http/body";
+import { submittedTraits } from "../submission";
 import { messages } from "../../../ui/messages";
 import { inputNode } from "../../../ui/node";
 import { traitNodes } from "../../flow/trait-nodes";
@@ -31,8 +30,7 @@ export const profileStrategy: Strategy = {
       const identity = ctx.identity;
       if (!identity) return Promise.reject(new Error("settings strategy called without identity"));
       const schema = ctx.deps.identities.schemaOf(identity.schemaId);
-      const raw = typeof body.traits === "object" && body.traits !== null && !Array.isArray(body.traits) ? (body.traits as JsonObject) : {};
-      const traits = ctx.http.bodyIsJson ? raw : coerceFormTraits(schema, raw);
+      const traits = submittedTraits(schema, body);
       const problems = await ctx.deps.identities.validateTraits(identity.schemaId, traits);
       if (problems.length > 0) return Promise.reject(new FlowValidationError(problems));
       const before = JSON.stringify(Object.values(identity.credentials).map((c) => c.identifiers));

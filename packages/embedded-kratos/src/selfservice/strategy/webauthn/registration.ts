@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { coerceFormTraits } from "../../../identity/extensions";
+import { submittedTraits } from "../submission";
 import { TraitsValidationError } from "../../../identity/manager";
-import type { JsonObject } from "../../../http/body";
 import { messages } from "../../../ui/messages";
 import type { RegistrationFlow } from "../../flow/flow";
 import { traitNodes } from "../../flow/trait-nodes";
@@ -35,9 +34,7 @@ export const webauthnRegistration: RegistrationStrategy = {
     if (flow.type !== "browser" || !config.passwordless) throw FlowValidationError.flow(messages.noStrategy("registration"));
     const { deps } = ctx;
     const schemaId = registrationSchemaId(flow, deps.schemas.defaultId);
-    const rawTraits =
-      typeof body.traits === "object" && body.traits !== null && !Array.isArray(body.traits) ? (body.traits as JsonObject) : {};
-    const traits = ctx.http.bodyIsJson ? rawTraits : coerceFormTraits(deps.identities.schemaOf(schemaId), rawTraits);
+    const traits = submittedTraits(deps.identities.schemaOf(schemaId), body);
     const problems = await deps.identities.validateTraits(schemaId, traits);
     if (problems.length > 0) throw new FlowValidationError(problems);
     const identifiers = deps.identities.identifiersFor(schemaId, traits, "webauthn");

@@ -1,4 +1,16 @@
-import { isRawNumber, rawJsonNumber } from "../identity/jsonschema/json-number";
+/** A JSON.rawJSON value (Node ≥ 21; TypeScript's lib does not describe it yet): a number kept with its text. */
+export interface RawJsonNumber {
+  readonly rawJSON: string;
+}
+
+interface JsonWithRaw {
+  rawJSON(text: string): RawJsonNumber;
+  isRawJSON(value: unknown): value is RawJsonNumber;
+}
+
+const rawJson = JSON as unknown as JsonWithRaw;
+const rawJsonNumber = (text: string): RawJsonNumber => rawJson.rawJSON(text);
+const isRawNumber = (value: unknown): value is RawJsonNumber => rawJson.isRawJSON(value);
 
 /**
  * JSON values as Go's encoding/json decoder sees them (decode.go), read from
@@ -168,8 +180,8 @@ export function readGoNode(bytes: Uint8Array, end: number): GoNode {
  * A json.RawMessage's value for this server: what JSON.parse gives for the
  * same text (the last of repeated keys wins), with bytes that are not UTF-8
  * kept as lone surrogates, so the storability check refuses what Postgres
- * would refuse from Kratos. `keepNumberText`: numbers as JSON.rawJSON
- * values of their literal (json-number.ts) instead of their float64.
+ * would refuse from the Go server. `keepNumberText`: numbers as JSON.rawJSON
+ * values of their literal instead of their float64.
  */
 export function rawNodeValue(node: GoNode, keepNumberText = false): unknown {
   switch (node.t) {
@@ -230,7 +242,7 @@ function goMarshalString(value: string): string {
 
 /**
  * A parsed JSON value as a node, as Go reads the text json.Marshal makes of
- * it (the patched identity is marshalled, patched and unmarshalled again).
+ * it (a value Go marshals and unmarshals again, such as a patched document).
  */
 export function nodeFromValue(value: unknown): GoNode {
   if (value === null || value === undefined) return { t: "null" };

@@ -1,6 +1,6 @@
 /**
  * Go's encoding/json syntax checking (scanner.go) for request bodies, so a
- * body that does not parse is refused with the text Kratos answers:
+ * body that does not parse is refused with the text Ory's servers answer:
  * `invalid character 'x' after object key`, `unexpected EOF`, ...
  *
  * Two readers differ in how they treat the end of the input:

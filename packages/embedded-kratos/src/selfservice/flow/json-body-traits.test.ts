@@ -1,0 +1,183 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  CORE_STRATEGIES,
+  startKratos,
+  startTestPostgres,
+  STRONG_PASSWORD,
+  uniqueEmail,
+  type TestKratos,
+  type TestPostgres,
+} from "../../testing/harness";
+
+/**
+ * Self-service JSON bodies as oryx/decoderx decodes them (decoderx/http.go
+ * decodeJSONForm, used by every strategy through
+ * HTTPDecoderJSONFollowsFormFormat): a nested `traits` object is set into
+ * the decoded document as its raw text (sjson.SetRawBytes) and lands in the
+ * strategy's json.RawMessage (selfservice/strategy/password/registration.go
+ * UpdateRegistrationFlowWithPasswordMethod.Traits, profile/strategy.go
+ * updateSettingsFlowWithProfileMethod.Traits) — validated on that text,
+ * stored as it, and answered as identity.Traits.MarshalJSON writes it.
+ */
+const schema = {
+  $id: "https://example.com/numbers.schema.json",
+  $schema: "http://json-schema.org/draft-07/schema#",
+  type: "object",
+  properties: {
+    traits: {
+      type: "object",
+      properties: {
+        email: { type: "string", format: "email", "ory.sh/kratos": { credentials: { password: { identifier: true } } } },
+        age: { type: "integer" },
+        score: { type: "number", maximum: 5 },
+      },
+      required: ["email"],
+    },
+  },
+};
+
+/** The text of `"key":<value>` inside an answer, value as written (objects only, no nesting needed here). */
+function fieldText(text: string, ...keys: string[]): string | undefined {
+  let rest = text;
+  for (const key of keys) {
+    const at = rest.indexOf(`"${key}":`);
+    if (at < 0) return undefined;
+    rest = rest.slice(at + key.length + 3);
+  }
+  return rest.slice(0, rest.indexOf("}") + 1);
+}
+
+describe("self-service JSON bodies: traits kept as their text (oryx/decoderx decodeJSONForm)", () => {
+  let pg: TestPostgres;
+  let kratos: TestKratos;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "kratos-json-body-traits-"));
+    const file = path.join(dir, "numbers.schema.json");
+    await writeFile(file, JSON.stringify(schema));
+    pg = await startTestPostgres();
+    kratos = await startKratos(pg, "ciam_json_body_traits", {
+      strategies: CORE_STRATEGIES,
+      configOverrides: { identity: { default_schema_id: "numbers", schemas: [{ id: "numbers", url: `file://${file}` }] } },
+    });
+  });
+  afterAll(async () => {
+    await kratos?.close();
+    await pg?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  const post = async (url: string, text: string, headers: Record<string, string> = {}) => {
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json", ...headers },
+      body: text,
+    });
+    return { status: res.status, text: await res.text() };
+  };
+  const registrationFlow = async () => {
+    const res = await fetch(`${kratos.publicUrl}/self-service/registration/api`);
+    return ((await res.json()) as { id: string }).id;
+  };
+  const register = async (text: string) => post(`${kratos.publicUrl}/self-service/registration?flow=${await registrationFlow()}`, text);
+  const registrationBody = (email: string, extra: string, password = JSON.stringify(STRONG_PASSWORD)) =>
+    `{"method":"password","password":${password},"traits":{"email":${JSON.stringify(email)},${extra}}}`;
+
+  it("answers a registration with the traits' text as sent, compacted, and stores jsonb's text (password/registration.go Register, registration/hook.go PostRegistrationHook answers the identity it created)", async () => {
+    const email = uniqueEmail("json-traits");
+    const res = await register(registrationBody(email, `"b" : 1.0, "a":2.50,"b":1e2`));
+    expect(res.status).toBe(200);
+    const sent = `{"email":${JSON.stringify(email)},"b":1.0,"a":2.50,"b":1e2}`;
+    // identity.Traits is the json.RawMessage decoderx filled: repeated keys, key order and number text stay.
+    expect(res.text).toContain(`"identity":{"id"`);
+    expect(fieldText(res.text, "identity", "traits")).toBe(sent);
+    expect(fieldText(res.text, "session", "identity", "traits")).toBe(sent);
+
+    // Postgres' jsonb keeps the last of the repeated keys, sorts them, and keeps 2.50; whoami answers that text.
+    const token = (JSON.parse(res.text) as { session_token: string }).session_token;
+    const whoami = await fetch(`${kratos.publicUrl}/sessions/whoami`, { headers: { "X-Session-Token": token } });
+    expect(fieldText(await whoami.text(), "traits")).toBe(`{"a":2.50,"b":100,"email":${JSON.stringify(email)}}`);
+  });
+
+  it("validates the traits on their text: 1.0 is no integer (identity/validator.go on the json.RawMessage; the node message's numbers are float64: text.NewErrorValidationMaximum)", async () => {
+    const integer = await register(registrationBody(uniqueEmail("json-int"), `"age":1.0`));
+    expect(integer.status).toBe(400);
+    expect(integer.text).toContain('"text":"expected integer, but got number"');
+    const limit = await register(registrationBody(uniqueEmail("json-limit"), `"score":1e2`));
+    expect(limit.status).toBe(400);
+    expect(limit.text).toContain('"text":"must be <= 5 but found 100"');
+    const valid = await register(registrationBody(uniqueEmail("json-valid"), `"age":3,"score":4.50`));
+    expect(valid.status).toBe(200);
+  });
+
+  it("answers the settings flow after a profile update with jsonb's text of the new traits (profile/strategy.go Settings, settings/hook.go answers the flow it read back)", async () => {
+    const email = uniqueEmail("json-settings");
+    const registered = await register(registrationBody(email, `"score":1`));
+    const token = (JSON.parse(registered.text) as { session_token: string }).session_token;
+    const flowRes = await fetch(`${kratos.publicUrl}/self-service/settings/api`, { headers: { "X-Session-Token": token } });
+    const flow = ((await flowRes.json()) as { id: string }).id;
+    const res = await post(
+      `${kratos.publicUrl}/self-service/settings?flow=${flow}`,
+      `{"method":"profile","traits":{"email":${JSON.stringify(email)},"b":1.0,"a":2.50}}`,
+      { "X-Session-Token": token },
+    );
+    expect(res.status).toBe(200);
+    expect(fieldText(res.text, "identity", "traits")).toBe(`{"a":2.50,"b":1.0,"email":${JSON.stringify(email)}}`);
+    const again = await fetch(`${kratos.publicUrl}/self-service/settings/flows?id=${flow}`, { headers: { "X-Session-Token": token } });
+    expect(fieldText(await again.text(), "identity", "traits")).toBe(`{"a":2.50,"b":1.0,"email":${JSON.stringify(email)}}`);
+  });
+
+  it("answers a login with jsonb's text of the identity's traits (login/hook.go PostLoginHook answers the session of the identity it read)", async () => {
+    const email = uniqueEmail("json-login");
+    expect((await register(registrationBody(email, `"score":4.50`))).status).toBe(200);
+    const flowRes = await fetch(`${kratos.publicUrl}/self-service/login/api`);
+    const flow = ((await flowRes.json()) as { id: string }).id;
+    const res = await post(
+      `${kratos.publicUrl}/self-service/login?flow=${flow}`,
+      JSON.stringify({ method: "password", identifier: email, password: STRONG_PASSWORD }),
+    );
+    expect(res.status).toBe(200);
+    expect(fieldText(res.text, "session", "identity", "traits")).toBe(`{"email":${JSON.stringify(email)},"score":4.50}`);
+  });
+
+  it("reads flattened JSON keys as form fields typed by the schema (decoderx decodeURLValues: strconv.ParseFloat for a number trait)", async () => {
+    const email = uniqueEmail("json-flat");
+    const res = await register(
+      JSON.stringify({ method: "password", password: STRONG_PASSWORD, "traits.email": email, "traits.score": "4.50" }),
+    );
+    expect(res.status).toBe(200);
+    expect((JSON.parse(res.text) as { identity: { traits: unknown } }).identity.traits).toEqual({ email, score: 4.5 });
+    expect(res.text).toContain('"score":4.5}');
+  });
+
+  it("reads top-level values as decoderx's form format does: a number or boolean password is its text (gjson Result.String)", async () => {
+    const res = await register(registrationBody(uniqueEmail("json-bool"), `"score":1`, "true"));
+    expect(res.status).toBe(400);
+    expect(res.text).toContain("The password must be at least 8 characters long, but got 4.");
+  });
+
+  it("answers undecodable JSON bodies as decoderx does (decodeJSONForm: json.Decoder errors, and a body that is no object)", async () => {
+    const truncated = await register(`{"method":"password"`);
+    expect(truncated.status).toBe(400);
+    expect(JSON.parse(truncated.text)).toMatchObject({
+      error: { code: 400, status: "Bad Request", reason: "Unable to decode form as JSON.", message: "unexpected EOF" },
+    });
+    const stray = await register(`{"method":x}`);
+    expect(JSON.parse(stray.text)).toMatchObject({
+      error: { reason: "Unable to decode form as JSON.", message: "invalid character 'x' looking for beginning of value" },
+    });
+    const array = await register(`[1]`);
+    expect(array.status).toBe(400);
+    expect(JSON.parse(array.text)).toMatchObject({
+      error: { reason: "Expected JSON sent in request body to be an object but got: JSON" },
+    });
+    const text = await register(`"x"`);
+    expect(JSON.parse(text.text)).toMatchObject({
+      error: { reason: "Expected JSON sent in request body to be an object but got: String" },
+    });
+  });
+});

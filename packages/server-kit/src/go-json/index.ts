@@ -1,0 +1,23 @@
+export { decodeGoJson, decodeGoJsonValue, decodeGoValue, unmarshalAs } from "./decode";
+export {
+  GoJsonError,
+  GoUnmarshalTypeError,
+  type GoDecodeOptions,
+  type GoEmbedded,
+  type GoJson,
+  type GoKeptText,
+  type GoType,
+} from "./types";
+export { uuidParseError } from "./uuid";
+export { scanGoJson, goQuoteChar, GoSyntaxError, type GoReader } from "./scanner";
+export {
+  readGoNode,
+  rawNodeValue,
+  rawNodeText,
+  nodeFromValue,
+  MAX_NODE_DEPTH,
+  GoValueTooDeepError,
+  type GoNode,
+  type RawJsonNumber,
+} from "./value";
+export { goRfc3339Error, goTimeJson, goTimeQuote, ACCEPTED_RFC3339 } from "./time";
