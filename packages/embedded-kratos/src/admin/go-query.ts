@@ -93,26 +93,3 @@ export function goAtoi(value: string): { n: number } | { error: string } {
 
 /** cmp.Or(q[key]...): the first non-empty value. */
 export const firstNonEmpty = (query: URLSearchParams, key: string): string | undefined => query.getAll(key).find((v) => v !== "");
-
-const HASH_LIKE = /^[0-9a-fA-F]{32}$/;
-const CANONICAL = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-
-/** gofrs/uuid decodePlain: 32 hex digits, or the canonical 36 characters. */
-function plainUuid(text: string): string | undefined {
-  if (HASH_LIKE.test(text)) {
-    const h = text.toLowerCase();
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-  }
-  return CANONICAL.test(text) ? text.toLowerCase() : undefined;
-}
-
-/**
- * gofrs/uuid FromString, as Kratos parses the UUIDs of query parameters: the
- * canonical form, 32 hex digits, either in braces, or either after
- * `urn:uuid:`. The canonical lowercase text, or undefined where Go fails.
- */
-export function gofrsUuid(value: string): string | undefined {
-  if (value.startsWith("urn:uuid:")) return plainUuid(value.slice(9));
-  if (value.startsWith("{") && value.endsWith("}")) return plainUuid(value.slice(1, -1));
-  return plainUuid(value);
-}

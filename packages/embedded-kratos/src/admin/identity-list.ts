@@ -2,7 +2,8 @@ import type { Deps } from "../deps";
 import type { HttpContext } from "../http/context";
 import { adminIdentityJson } from "../session/json";
 import { adminErrors } from "./errors";
-import { gofrsUuid, goQuery } from "./go-query";
+import { parseUuid } from "@olympus/server-kit/go-json";
+import { goQuery } from "./go-query";
 import { parseKeysetOrPagePagination, setKeysetLinkHeader, setPageLinkHeader, type IdentityPagination } from "./pagination";
 
 /** identity/credentials.go ParseCredentialsType: the values `include_credential` accepts. */
@@ -49,7 +50,7 @@ export function parseListParameters(query: URLSearchParams): ListParameters {
   if (rawIds.length > 0) {
     filters++;
     for (const v of rawIds) {
-      const id = gofrsUuid(v);
+      const id = parseUuid(v);
       if (id === undefined) throw adminErrors.badRequest(`Invalid UUID value \`${v}\` for parameter \`ids\`.`);
       ids.push(id);
     }
@@ -60,7 +61,7 @@ export function parseListParameters(query: URLSearchParams): ListParameters {
   const org = query.get("organization_id") ?? "";
   if (org !== "") {
     filters++;
-    organizationId = gofrsUuid(org);
+    organizationId = parseUuid(org);
     if (organizationId === undefined) throw adminErrors.badRequest(`Invalid UUID value \`${org}\` for parameter \`organization_id\`.`);
   }
 
@@ -128,7 +129,7 @@ export async function listIdentities(deps: Deps, ctx: HttpContext): Promise<void
   // ListIdentities: gofrs' uuid.FromString must read the token, which then goes to Postgres as given; Postgres
   // refuses the `urn:uuid:` form (a 500 in Kratos), so that form is the same 400 here.
   const rawToken = pagination.token ?? NIL_UUID;
-  const token = rawToken.startsWith("urn:") ? undefined : gofrsUuid(rawToken);
+  const token = rawToken.startsWith("urn:") ? undefined : parseUuid(rawToken);
   if (token === undefined) throw adminErrors.badRequest("The page token is invalid, do not craft your own page tokens");
   const size = Math.min(pagination.size !== undefined && pagination.size > 0 ? pagination.size : DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
   const rows = await deps.identityRepository.list({ ...filters, pageSize: size + 1, after: token });

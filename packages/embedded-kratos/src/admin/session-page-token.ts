@@ -1,5 +1,6 @@
 import { adminErrors } from "./errors";
-import { firstNonEmpty, gofrsUuid, goQueryUnescape } from "./go-query";
+import { parseUuid } from "@olympus/server-kit/go-json";
+import { firstNonEmpty, goQueryUnescape } from "./go-query";
 
 /**
  * The admin session list's keyset page tokens (ory/x keysetpagination
@@ -79,7 +80,7 @@ export function sessionPagePosition(fields: ReadonlyMap<string, string>): Sessio
   // gofrs' uuid.FromString must read the id, which then goes to Postgres as written: Postgres refuses the
   // `urn:uuid:` form (a 500 in Kratos), so that form is x.PageTokenInvalid here.
   const raw = fields.get("id") ?? "";
-  const id = raw.startsWith("urn:") ? undefined : gofrsUuid(raw);
+  const id = raw.startsWith("urn:") ? undefined : parseUuid(raw);
   if (id === undefined) throw pageTokenInvalid();
   const createdAt = fields.get("created_at");
   if (createdAt !== undefined && !isTokenTime(createdAt)) throw pageTokenInvalid();

@@ -8,7 +8,7 @@ export {
   type GoKeptText,
   type GoType,
 } from "./types";
-export { uuidParseError } from "./uuid";
+export { parseUuid, uuidParseError } from "./uuid";
 export { scanGoJson, goQuoteChar, GoSyntaxError, type GoReader } from "./scanner";
 export {
   readGoNode,
