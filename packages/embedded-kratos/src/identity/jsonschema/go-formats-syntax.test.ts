@@ -13,6 +13,13 @@ describe("formats.go isPhone (tel)", () => {
     for (const bad of ["017612345678", "004917612345678", "+1234", "+1 555 0100", "+49 (176)", "", 4917612345678])
       expect(check("tel", bad), String(bad)).toBe(false);
   });
+  it("judges on libphonenumber v9.0.11's metadata, nyaruka/phonenumbers v1.6.5's (Kratos v26.2 go.mod), not the npm package's v9.0.14", () => {
+    // Each was allocated between v9.0.11 and v9.0.14: google-libphonenumber 3.2.43 alone accepts them.
+    for (const newer of ["+1 686 234 5678", "+598 2112 3", "+975 87 012 345", "+968 750 12345"])
+      expect(check("tel", newer), newer).toBe(false);
+    for (const known of ["+1 201 555 0123", "+598 2123 4567", "+975 17 12 3456", "+968 9212 3456"])
+      expect(check("tel", known), known).toBe(true);
+  });
 });
 
 /** ory/jsonschema formats.go isRegex: Go's regexp.Compile (RE2 syntax). */

@@ -1,6 +1,6 @@
-import libphonenumber from "google-libphonenumber";
 import { RE2JS } from "re2js";
 import { goUrlParse } from "./go-formats";
+import { phoneNumberUtil as phoneUtil } from "./phone-number-util";
 
 /**
  * The rest of ory/jsonschema's formats.go: `tel` (isPhone), `regex`
@@ -8,12 +8,10 @@ import { goUrlParse } from "./go-formats";
  * (isJSONPointer, isRelativeJSONPointer), reproduced from their Go.
  */
 
-const phoneUtil = libphonenumber.PhoneNumberUtil.getInstance();
-
 /**
  * isPhone: phonenumbers.Parse with no default region (so only `+`-led
  * international numbers parse), then IsValidNumber. google-libphonenumber
- * is the library nyaruka/phonenumbers ports; only their metadata versions differ.
+ * is the library nyaruka/phonenumbers ports, here on Kratos' metadata (phone-number-util.ts).
  */
 export function isPhone(text: string): boolean {
   try {
