@@ -44,6 +44,7 @@ import { registerSessionRoutes } from "./session/handler";
 import { SessionManager } from "./session/manager";
 import { SessionRepository } from "./session/repository";
 import { Database, isDatabaseUnavailable } from "./storage/database";
+import { registerWebAuthnScriptRoute } from "./selfservice/strategy/webauthn/script";
 import { coreMigrations, migrate } from "./storage/migrate";
 
 export interface ServerOptions {
@@ -235,6 +236,7 @@ function registerPublicRoutes(router: Router, deps: FlowDeps): void {
   registerVerificationRoutes(router, deps);
   registerLogoutRoutes(router, deps);
   registerTokenExchangeRoute(router, deps);
+  registerWebAuthnScriptRoute(router);
 }
 
 function registerAdminRoutes(router: Router, deps: Deps): void {

@@ -58,15 +58,16 @@ describe("loadKratosConfig", () => {
     expect(config.selfservice.flows.login.lifespan).toBe(3_600_000);
   });
 
-  it("warns about selfservice.methods.passkey, which no strategy here implements (passkeys go through webauthn)", () => {
+  it("reads selfservice.methods.passkey without a warning: the passkey strategy acts on it", () => {
     const warnings: string[] = [];
     const config = loadKratosConfig(writeConfig(MINIMAL), {
-      overrides: { selfservice: { methods: { passkey: { enabled: true } } } },
+      overrides: {
+        selfservice: { methods: { passkey: { enabled: true, config: { rp: { id: "example.test", display_name: "Example" } } } } },
+      },
       warn: (w) => warnings.push(w),
     });
-    expect(warnings).toEqual([expect.stringContaining('config key "selfservice.methods.passkey"')]);
-    expect(warnings[0]).toContain("is not supported");
-    expect(config.selfservice.methods.passkey).toEqual({ enabled: true });
+    expect(warnings).toEqual([]);
+    expect(config.selfservice.methods.passkey?.enabled).toBe(true);
   });
 
   it("sets Secure on cookies outside dev mode: https base URL without dev, or cookies.secure", () => {

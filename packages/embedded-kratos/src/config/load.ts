@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { kratosConfigSchema, type ParsedKratosConfig } from "./schema";
-import { findNotImplementedKeys, findUnknownKeys, isPlainObject } from "./unknown-keys";
+import { findUnknownKeys, isPlainObject } from "./unknown-keys";
 
 /** Folder Kratos' Compose setup mounts the config folder at; such URLs are mapped back to the file's own folder. */
 const MOUNTED_CONFIG_DIR = "/etc/config/kratos/";
@@ -92,7 +92,7 @@ function buildConfig(
   raw: Record<string, unknown>,
   warn: (m: string) => void,
 ): Omit<KratosConfig, "sources"> {
-  for (const key of [...findUnknownKeys(kratosConfigSchema, raw), ...findNotImplementedKeys(raw)]) {
+  for (const key of findUnknownKeys(kratosConfigSchema, raw)) {
     warn(`embedded-kratos: config key "${key}" in ${label} is not supported and is ignored`);
   }
   const result = kratosConfigSchema.safeParse(raw);

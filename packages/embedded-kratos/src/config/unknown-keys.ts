@@ -25,28 +25,6 @@ export function findUnknownKeys(schema: z.ZodType, raw: unknown, path: string[] 
   return [];
 }
 
-/**
- * Keys Kratos defines and the schema accepts (so they are valid), but that no
- * strategy here acts on. They are reported like unknown keys: a config relying
- * on them would otherwise be silently ignored.
- */
-export const NOT_IMPLEMENTED_KEYS: readonly string[] = [
-  // Passkeys work through `selfservice.methods.webauthn` with `config.passwordless: true`; the separate passkey strategy does not exist here.
-  "selfservice.methods.passkey",
-];
-
-/** The NOT_IMPLEMENTED_KEYS present in `raw`. */
-export function findNotImplementedKeys(raw: unknown): string[] {
-  return NOT_IMPLEMENTED_KEYS.filter((key) => {
-    let node: unknown = raw;
-    for (const part of key.split(".")) {
-      if (!isPlainObject(node) || !(part in node)) return false;
-      node = node[part];
-    }
-    return true;
-  });
-}
-
 function unwrap(schema: z.ZodType): z.ZodType {
   let current: z.ZodType = schema;
   for (;;) {

@@ -259,12 +259,31 @@ export class IdentityRepository {
       `SELECT ${identitySelect("i.")}
          FROM identity_credential_identifiers ci JOIN identities i ON i.id = ci.identity_id
         WHERE ci.type = $1 AND ci.identifier = $2`,
-      // NormalizeIdentifier: oidc and saml identifiers (`<provider>:<subject>`) are matched as stored; subjects are case-sensitive.
-      [type, RAW_IDENTIFIER_TYPES.includes(type) ? identifier : identifier.trim().toLowerCase()],
+      // NormalizeIdentifier: password, webauthn and code identifiers are trimmed and lower-cased; every other
+      // type (oidc and saml subjects, a passkey's user handle, totp, lookup) is matched as stored.
+      [type, NORMALISED_IDENTIFIER_TYPES.includes(type) ? identifier.trim().toLowerCase() : identifier],
     );
     const [identity] = await this.hydrate(this.db, rows, true);
     const credential = identity?.credentials[type];
     return identity && credential ? { identity, credential } : undefined;
+  }
+
+  /**
+   * IdentityPersister.FindIdentityByWebauthnUserHandle: the identity whose
+   * `webauthn` credential carries this user handle (its config's
+   * `user_handle`, standard base64 as Go writes []byte), with credentials.
+   * The passkey login falls back to it for keys registered as `webauthn`.
+   */
+  async findByWebauthnUserHandle(userHandle: Uint8Array): Promise<Identity | undefined> {
+    const { rows } = await this.db.query<IdentityRow>(
+      `SELECT ${identitySelect("i.")}
+         FROM identities i JOIN identity_credentials c ON c.identity_id = i.id
+        WHERE c.type = 'webauthn' AND c.config ->> 'user_handle' = $1
+        LIMIT 1`,
+      [Buffer.from(userHandle).toString("base64")],
+    );
+    const [identity] = await this.hydrate(this.db, rows, true);
+    return identity;
   }
 
   /**

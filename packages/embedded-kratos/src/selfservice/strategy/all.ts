@@ -3,6 +3,7 @@ import { identifierFirstStrategy } from "./idfirst/strategy";
 import { linkStrategy } from "./link/strategy";
 import { lookupSecretStrategy } from "./lookup_secret/strategy";
 import { oidcStrategy } from "./oidc/strategy";
+import { passkeyStrategy } from "./passkey/strategy";
 import { passwordStrategy } from "./password/strategy";
 import { profileStrategy } from "./profile/strategy";
 import type { Strategy } from "./strategy";
@@ -21,6 +22,7 @@ export const ALL_STRATEGIES: readonly Strategy[] = [
   codeStrategy,
   linkStrategy,
   totpStrategy,
+  passkeyStrategy,
   webauthnStrategy,
   lookupSecretStrategy,
   identifierFirstStrategy,

@@ -13,7 +13,7 @@ const config: WebAuthnConfig = {
 const userHandle = new Uint8Array(16).fill(7);
 
 async function registered(key: SoftwareAuthenticator): Promise<StoredWebAuthnCredential> {
-  const { optionsJson, challenge } = await registrationOptions(config, userHandle, []);
+  const { optionsJson, challenge } = await registrationOptions(config, { handle: userHandle }, []);
   const created = await verifyRegistration(config, key.create(parseCreationOptions(optionsJson)), challenge);
   if (!created) throw new Error("registration did not verify");
   return {
@@ -29,7 +29,7 @@ async function registered(key: SoftwareAuthenticator): Promise<StoredWebAuthnCre
 
 describe("WebAuthn ceremonies with a software authenticator", () => {
   it("offers Kratos-shaped options: {publicKey} with the RP, the identity's user handle and attestation none", async () => {
-    const { optionsJson, challenge } = await registrationOptions(config, userHandle, []);
+    const { optionsJson, challenge } = await registrationOptions(config, { handle: userHandle }, []);
     const options = JSON.parse(optionsJson) as { publicKey: Record<string, unknown> };
     expect(options.publicKey).toMatchObject({
       challenge,
@@ -42,11 +42,20 @@ describe("WebAuthn ceremonies with a software authenticator", () => {
 
   // go-webauthn's defaultRegistrationCredentialParameters (Kratos sets no CredentialParameters of its own).
   it("offers the public-key algorithms go-webauthn offers, in its order, and nothing it cannot verify", async () => {
-    const { optionsJson } = await registrationOptions(config, userHandle, []);
+    const { optionsJson } = await registrationOptions(config, { handle: userHandle }, []);
     const options = JSON.parse(optionsJson) as { publicKey: { pubKeyCredParams: { alg: number; type: string }[] } };
     expect(options.publicKey.pubKeyCredParams).toEqual(
       [-7, -35, -36, -257, -258, -259, -37, -38, -39, -8].map((alg) => ({ alg, type: "public-key" })),
     );
+  });
+
+  // go-webauthn webauthn/const.go (defaultTimeoutUVD, defaultTimeout), applied by BeginRegistration / BeginLogin.
+  it("asks the browser to wait go-webauthn's default time: 2 minutes with verification discouraged, 5 with passkeys' preferred", async () => {
+    const timeoutOf = (json: string) => (JSON.parse(json) as { publicKey: { timeout: number } }).publicKey.timeout;
+    expect(timeoutOf((await registrationOptions(config, { handle: userHandle }, [])).optionsJson)).toBe(120_000);
+    expect(timeoutOf((await authenticationOptions(config, [])).optionsJson)).toBe(120_000);
+    expect(timeoutOf((await registrationOptions(config, { handle: userHandle }, [], "passkey")).optionsJson)).toBe(300_000);
+    expect(timeoutOf((await authenticationOptions(config, undefined, "passkey")).optionsJson)).toBe(300_000);
   });
 
   it("verifies a registration and stores the key in Kratos' format (standard base64 bytes)", async () => {
@@ -58,7 +67,7 @@ describe("WebAuthn ceremonies with a software authenticator", () => {
 
   it("rejects registrations for another challenge or an origin outside rp.origins", async () => {
     const key = new SoftwareAuthenticator("http://iam.localhost:4000", "iam.localhost");
-    const { optionsJson, challenge } = await registrationOptions(config, userHandle, []);
+    const { optionsJson, challenge } = await registrationOptions(config, { handle: userHandle }, []);
     const options = parseCreationOptions(optionsJson);
     expect(await verifyRegistration(config, key.create(options, { challenge: "AAAA" }), challenge)).toBeUndefined();
     expect(await verifyRegistration(config, key.create(options, { origin: "http://evil.example" }), challenge)).toBeUndefined();

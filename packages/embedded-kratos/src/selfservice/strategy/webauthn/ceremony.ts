@@ -3,18 +3,46 @@ import {
   generateRegistrationOptions,
   verifyAuthenticationResponse,
   verifyRegistrationResponse,
+  type AuthenticatorSelectionCriteria,
 } from "@simplewebauthn/server";
 import { z } from "zod";
-import type { WebAuthnConfig } from "./config";
 import { b64, type StoredWebAuthnCredential } from "./credential";
 
 /**
- * The WebAuthn ceremonies (@simplewebauthn/server) with Kratos' settings:
- * attestation "none", user verification discouraged, options wrapped as
- * `{"publicKey": ...}` like go-webauthn's CredentialCreation/Assertion.
+ * The WebAuthn ceremonies (@simplewebauthn/server) as go-webauthn runs them
+ * for Kratos' `webauthn` and `passkey` methods: attestation "none", options
+ * wrapped as `{"publicKey": ...}` like go-webauthn's CredentialCreation /
+ * CredentialAssertion.
  */
 
-const TIMEOUT_MS = 60_000;
+/** The relying party a method's config names (driver/config WebAuthnConfig, PasskeyConfig). */
+export interface RelyingParty {
+  rpId: string;
+  rpName: string;
+  /** Origins a browser may sign from. */
+  origins: string[];
+}
+
+/**
+ * The AuthenticatorSelection each method configures: `webauthn` only
+ * discourages user verification (WebAuthnConfig); `passkey` asks for a
+ * platform authenticator holding a discoverable key and prefers
+ * verification (PasskeyConfig).
+ */
+export type AuthenticatorProfile = "security-key" | "passkey";
+const SELECTIONS: Record<AuthenticatorProfile, AuthenticatorSelectionCriteria> = {
+  "security-key": { residentKey: "discouraged", userVerification: "discouraged" },
+  passkey: { authenticatorAttachment: "platform", requireResidentKey: true, residentKey: "required", userVerification: "preferred" },
+};
+
+/**
+ * go-webauthn's default timeouts (webauthn/const.go, applied by
+ * Config.validate): 2 minutes when user verification is discouraged,
+ * otherwise 5 minutes.
+ */
+function timeoutFor(userVerification: AuthenticatorSelectionCriteria["userVerification"]): number {
+  return userVerification === "discouraged" ? 120_000 : 300_000;
+}
 
 /**
  * The public-key algorithms go-webauthn offers when Kratos sets none
@@ -36,37 +64,48 @@ const SUPPORTED_ALGORITHM_IDS = [
   -8, // EdDSA
 ];
 
+/**
+ * BeginRegistration. `userName` is webauthnx.User's name, which falls back
+ * to the relying party's display name (Kratos names no user at sign-up).
+ */
 export async function registrationOptions(
-  config: WebAuthnConfig,
-  userHandle: Uint8Array<ArrayBuffer>,
+  rp: RelyingParty,
+  user: { handle: Uint8Array<ArrayBuffer>; name?: string },
   exclude: StoredWebAuthnCredential[],
+  profile: AuthenticatorProfile = "security-key",
 ): Promise<{ optionsJson: string; challenge: string }> {
+  const selection = SELECTIONS[profile];
+  const name = user.name || rp.rpName;
   const publicKey = await generateRegistrationOptions({
-    rpName: config.rpName,
-    rpID: config.rpId,
-    // Kratos names the WebAuthn user after the relying party (webauthnx.User without a name).
-    userName: config.rpName,
-    userDisplayName: config.rpName,
-    userID: userHandle,
-    timeout: TIMEOUT_MS,
+    rpName: rp.rpName,
+    rpID: rp.rpId,
+    userName: name,
+    userDisplayName: name,
+    userID: user.handle,
+    timeout: timeoutFor(selection.userVerification),
     attestationType: "none",
     supportedAlgorithmIDs: SUPPORTED_ALGORITHM_IDS,
     excludeCredentials: exclude.map((c) => ({ id: b64.toUrl(c.id) })),
-    // Kratos' webauthn (not passkey) method: no resident key needed, user verification discouraged, in both modes.
-    authenticatorSelection: { residentKey: "discouraged", userVerification: "discouraged" },
+    authenticatorSelection: selection,
   });
   return { optionsJson: JSON.stringify({ publicKey }), challenge: publicKey.challenge };
 }
 
+/**
+ * BeginLogin with the identity's keys, or BeginDiscoverableLogin (no
+ * `allow`: the authenticator picks a discoverable key and names its user).
+ */
 export async function authenticationOptions(
-  config: WebAuthnConfig,
-  allow: StoredWebAuthnCredential[],
+  rp: RelyingParty,
+  allow: StoredWebAuthnCredential[] | undefined,
+  profile: AuthenticatorProfile = "security-key",
 ): Promise<{ optionsJson: string; challenge: string }> {
+  const { userVerification } = SELECTIONS[profile];
   const publicKey = await generateAuthenticationOptions({
-    rpID: config.rpId,
-    timeout: TIMEOUT_MS,
-    userVerification: "discouraged",
-    allowCredentials: allow.map((c) => ({ id: b64.toUrl(c.id) })),
+    rpID: rp.rpId,
+    timeout: timeoutFor(userVerification),
+    userVerification,
+    ...(allow ? { allowCredentials: allow.map((c) => ({ id: b64.toUrl(c.id) })) } : {}),
   });
   return { optionsJson: JSON.stringify({ publicKey }), challenge: publicKey.challenge };
 }
@@ -111,9 +150,12 @@ export interface NewCredential {
   backupEligible: boolean;
 }
 
+/** The attestation a browser put into `webauthn_register` / `passkey_register`; undefined when malformed. */
+export const readRegistrationResponse = (raw: unknown) => parseJson(raw, registrationResponseSchema);
+
 /** Verifies a registration against the challenge kept in the flow. Returns undefined when it does not verify. */
-export async function verifyRegistration(config: WebAuthnConfig, raw: unknown, challenge: string): Promise<NewCredential | undefined> {
-  const response = parseJson(raw, registrationResponseSchema);
+export async function verifyRegistration(config: RelyingParty, raw: unknown, challenge: string): Promise<NewCredential | undefined> {
+  const response = readRegistrationResponse(raw);
   if (!response) return undefined;
   try {
     const result = await verifyRegistrationResponse({
@@ -142,14 +184,17 @@ export async function verifyRegistration(config: WebAuthnConfig, raw: unknown, c
   }
 }
 
+/** The assertion a browser put into `webauthn_login` / `passkey_login`; undefined when malformed. */
+export const readAuthenticationResponse = (raw: unknown) => parseJson(raw, authenticationResponseSchema);
+
 /** Verifies an assertion against the challenge kept in the flow and the identity's stored keys. */
 export async function verifyAuthentication(
-  config: WebAuthnConfig,
+  config: RelyingParty,
   raw: unknown,
   challenge: string,
   allowed: StoredWebAuthnCredential[],
 ): Promise<{ credential: StoredWebAuthnCredential; newCounter: number } | undefined> {
-  const response = parseJson(raw, authenticationResponseSchema);
+  const response = readAuthenticationResponse(raw);
   if (!response) return undefined;
   const credential = allowed.find((c) => b64.toUrl(c.id) === response.rawId.replace(/=+$/, ""));
   if (!credential) return undefined;

@@ -29,7 +29,8 @@ export const webauthnMessages = {
     }),
   noDevice: () => error(4000013, "You have no WebAuthn device set up."),
   noSuchUser: () => error(4000015, "This account does not exist or has no security key set up."),
-  verifierWrong: () => error(4000043, "The provided web authn login is invalid, please try again."),
+  /** schema.NewWebAuthnVerifierWrongError: Kratos reuses the TOTP verifier's message (4000008) for a failed assertion. */
+  verifierWrong: () => error(4000008, "The provided authentication code is invalid, please try again."),
   /** Kratos' jsonschema errors without an id render as generic validation errors. */
   generic: (reason: string) => error(4000001, reason, { reason }),
 };

@@ -98,7 +98,7 @@ async function appendRegistrationNodes(flow: RegistrationFlow, ctx: StrategyCont
   if (flow.type !== "browser" || !webauthnConfig(ctx.deps.config).passwordless) return;
   const schema = ctx.deps.identities.schemaOf(registrationSchemaId(flow, ctx.deps.schemas.defaultId));
   const userId = webauthnInternal(flow).registrationUserId ?? randomUUID();
-  const { optionsJson, challenge } = await registrationOptions(webauthnConfig(ctx.deps.config), uuidBytes(userId), []);
+  const { optionsJson, challenge } = await registrationOptions(webauthnConfig(ctx.deps.config), { handle: uuidBytes(userId) }, []);
   setWebauthnInternal(flow, { registration: { challenge }, registrationUserId: userId });
   flow.ui.append(
     ...(withTraits ? traitNodes(schema, "default") : []),

@@ -30,7 +30,7 @@ export const webauthnSettings: SettingsStrategy = {
     // Remove buttons share one name, so they are pushed rather than upserted.
     for (const credential of stored) flow.ui.nodes.push(removeNode(credential, credential.is_passwordless && firstFactors < 2));
 
-    const { optionsJson, challenge } = await registrationOptions(config, userHandleOf(identity), stored);
+    const { optionsJson, challenge } = await registrationOptions(config, { handle: userHandleOf(identity) }, stored);
     setWebauthnInternal(flow, { registration: { challenge } });
     flow.ui.append(scriptNode(ctx.deps.config.publicBaseUrl), displayNameNode(), registerTriggerNode(optionsJson), registerInputNode());
   },

@@ -4,7 +4,6 @@ import { webauthnConfig } from "./config";
 import { countCredentials } from "./credential";
 import { webauthnLogin } from "./login";
 import { webauthnRegistration } from "./registration";
-import { WEBAUTHN_SCRIPT, WEBAUTHN_SCRIPT_PATH } from "./script";
 import { webauthnSettings } from "./settings";
 
 /**
@@ -24,9 +23,6 @@ export const webauthnStrategy: Strategy = {
   },
   start: (deps) => {
     webauthnConfig(deps.config);
-  },
-  routes: ({ public: router }) => {
-    router.get(`/${WEBAUTHN_SCRIPT_PATH}`, (ctx) => ctx.text(200, WEBAUTHN_SCRIPT, "text/javascript; charset=UTF-8"));
   },
   login: webauthnLogin,
   registration: webauthnRegistration,

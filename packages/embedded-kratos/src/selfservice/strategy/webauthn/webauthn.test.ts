@@ -155,7 +155,7 @@ describe("WebAuthn security keys (IAM config: second factor), browser flows thro
       ),
     );
     expect(wrong.status).toBe(400);
-    expect(((wrong.data.ui as { messages?: { id: number }[] }).messages ?? []).map((m) => m.id)).toContain(4000043);
+    expect(((wrong.data.ui as { messages?: { id: number }[] }).messages ?? []).map((m) => m.id)).toContain(4000008); // schema/errors.go NewWebAuthnVerifierWrongError: ErrorValidationTOTPVerifierWrong
 
     const retry = wrong.data as unknown as typeof mfa;
     const retryOptions = parseRequestOptions(String(inputAttributes(retry.ui.nodes, "webauthn_login_trigger")?.value));

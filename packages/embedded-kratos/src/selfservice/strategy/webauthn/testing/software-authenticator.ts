@@ -72,6 +72,8 @@ export class SoftwareAuthenticator {
   constructor(
     readonly origin: string,
     readonly rpId: string,
+    /** The authenticator model's AAGUID in its attestation (none: all zeros). */
+    readonly aaguid: Buffer = Buffer.alloc(16),
   ) {
     const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
     this.privateKey = privateKey;
@@ -107,7 +109,7 @@ export class SoftwareAuthenticator {
       sha256(options.publicKey.rp.id ?? this.rpId),
       Buffer.from([0x41]), // user present + attested credential data
       this.counter(),
-      Buffer.alloc(16), // AAGUID: none
+      this.aaguid,
       idLength,
       this.credentialId,
       this.cosePublicKey,

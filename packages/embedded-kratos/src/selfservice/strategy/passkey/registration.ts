@@ -1,0 +1,110 @@
+import { randomInt } from "node:crypto";
+import { errors, KratosError } from "../../../http/errors";
+import type { JsonObject } from "../../../http/body";
+import { TraitsValidationError } from "../../../identity/manager";
+import { now as timeNow } from "../../../clock/clock";
+import type { RegistrationFlow } from "../../flow/flow";
+import { registrationSchemaId } from "../../flow/registration/schema";
+import { traitNodes } from "../../flow/trait-nodes";
+import { FlowValidationError } from "../../flow/validation-error";
+import type { RegistrationStrategy, StrategyContext } from "../strategy";
+import { submittedTraits } from "../submission";
+import { registrationOptions } from "../webauthn/ceremony";
+import { b64 } from "../webauthn/credential";
+import { scriptNode } from "../webauthn/nodes";
+import { passkeyConfig } from "./config";
+import { newPasskeyCredential, verifyPasskeyCreation } from "./credential";
+import { displayNameFieldName } from "./display-name";
+import { passkeyInternal, setPasskeyInternal } from "./internal";
+import { createDataNode, registerInputNode, registerTriggerNode } from "./nodes";
+
+const ALPHANUMERIC = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+/** randx.MustString(64, randx.AlphaNum): the user handle a new passkey binds to, and its credential identifier. */
+export function newUserHandle(): string {
+  let handle = "";
+  for (let i = 0; i < 64; i++) handle += ALPHANUMERIC[randomInt(ALPHANUMERIC.length)];
+  return handle;
+}
+
+/** The React SDK sends "true" for an empty hidden input, which Kratos ignores too. */
+export const submittedPasskey = (body: JsonObject, key: string): string => {
+  const value = body[key];
+  return typeof value === "string" && value !== "true" ? value : "";
+};
+
+/**
+ * Sign-up with a passkey (passkey_registration.go): browser and API flows.
+ * The options are made once per flow and kept (hydratePassKeyRegistrationOptions),
+ * bound to a random user handle that becomes the `passkey` credential's identifier.
+ */
+export const passkeyRegistration: RegistrationStrategy = {
+  // Register: an empty `passkey_register` (or the SDK's "true") is ErrStrategyNotResponsible, whatever `method` says.
+  responsible: ({ body }) => submittedPasskey(body, "passkey_register") !== "",
+  populate: (flow, ctx) => appendRegistrationNodes(flow, ctx, true),
+  populateCredentials: (flow, _traits, ctx) => appendRegistrationNodes(flow, ctx, false),
+  // PopulateRegistrationMethodProfile: the options are made (and kept) but not shown.
+  populateProfile: async (flow, ctx) => {
+    await hydrateOptions(flow, ctx);
+  },
+
+  async submit(flow, body, ctx) {
+    const { deps } = ctx;
+    const config = passkeyConfig(deps.config);
+    const schemaId = registrationSchemaId(flow, deps.schemas.defaultId);
+    const traits = submittedTraits(deps.identities.schemaOf(schemaId), body);
+    const session = passkeyInternal(flow).registration;
+    if (!session) throw new KratosError(500, { reason: "Expected WebAuthN in internal context to be an object." });
+
+    const created = await verifyPasskeyCreation(config, body.passkey_register, session.challenge);
+    try {
+      const identity = await deps.identities.build({
+        schemaId,
+        traits,
+        credentials: {
+          passkey: {
+            identifiers: [session.userHandle],
+            version: 1,
+            config: { credentials: [newPasskeyCredential(created, timeNow())], user_handle: b64.encode(Buffer.from(session.userHandle)) },
+          },
+        },
+      });
+      return { identity, method: { method: "passkey", aal: "aal1", completed_at: timeNow().toISOString() } };
+    } catch (error) {
+      if (error instanceof TraitsValidationError) throw new FlowValidationError(error.fieldErrors);
+      throw error;
+    }
+  },
+};
+
+/** hydratePassKeyRegistrationOptions: the flow's kept options, or new ones with a new user handle. */
+async function hydrateOptions(flow: RegistrationFlow, ctx: StrategyContext): Promise<string> {
+  const kept = passkeyInternal(flow).registration;
+  if (kept) return kept.optionsJson;
+  const schema = ctx.deps.identities.schemaOf(registrationSchemaId(flow, ctx.deps.schemas.defaultId));
+  const fieldName = displayNameFieldName(schema);
+  if (fieldName === undefined) throw errors.internal();
+  const userHandle = newUserHandle();
+  const { optionsJson, challenge } = await registrationOptions(
+    passkeyConfig(ctx.deps.config),
+    { handle: new Uint8Array(Buffer.from(userHandle)) },
+    [],
+    "passkey",
+  );
+  const createData = `{"credentialOptions":${optionsJson},"displayNameFieldName":${JSON.stringify(fieldName)}}`;
+  setPasskeyInternal(flow, { registration: { challenge, userHandle, optionsJson: createData } });
+  return createData;
+}
+
+async function appendRegistrationNodes(flow: RegistrationFlow, ctx: StrategyContext, withTraits: boolean): Promise<void> {
+  const createData = await hydrateOptions(flow, ctx);
+  const browser = flow.type === "browser";
+  const schema = ctx.deps.identities.schemaOf(registrationSchemaId(flow, ctx.deps.schemas.defaultId));
+  flow.ui.append(
+    ...(withTraits ? traitNodes(schema, "default") : []),
+    createDataNode(createData),
+    registerTriggerNode(browser),
+    ...(browser ? [scriptNode(ctx.deps.config.publicBaseUrl)] : []),
+    registerInputNode(),
+  );
+}
