@@ -35,13 +35,23 @@ describe("StrategyRegistry: what flows ask instead of knowing strategies by name
       "oidc",
       "default",
       "webauthn",
+      "passkey",
       "code",
       "password",
       "totp",
       "lookup_secret",
     ]);
-    expect(registry.groupOrder("registration")).toEqual(["oidc", "default", "webauthn", "code", "password", "profile"]);
-    expect(registry.groupOrder("settings")).toEqual(["default", "profile", "password", "oidc", "lookup_secret", "webauthn", "totp"]);
+    expect(registry.groupOrder("registration")).toEqual(["oidc", "default", "webauthn", "passkey", "code", "password", "profile"]);
+    expect(registry.groupOrder("settings")).toEqual([
+      "default",
+      "profile",
+      "password",
+      "oidc",
+      "lookup_secret",
+      "webauthn",
+      "passkey",
+      "totp",
+    ]);
     expect(registry.groupOrder("recovery")).toEqual(["default", "code", "link"]);
   });
 
@@ -49,6 +59,7 @@ describe("StrategyRegistry: what flows ask instead of knowing strategies by name
     const login = loginFlow.create(fields());
     expect(registry.responsibleFor("login", { flow: login, body: {}, method: "password" }, ctx)?.id).toBe("password");
     expect(registry.responsibleFor("login", { flow: login, body: { webauthn_login: "{}" }, method: "" }, ctx)?.id).toBe("webauthn");
+    expect(registry.responsibleFor("login", { flow: login, body: { passkey_login: "{}" }, method: "" }, ctx)?.id).toBe("passkey");
     expect(registry.responsibleFor("login", { flow: login, body: {}, method: "" }, ctx)).toBeUndefined();
     // oidc/strategy_login.go Login: a `provider` with method oidc or none; with another method it is not oidc's.
     expect(registry.responsibleFor("login", { flow: login, body: { provider: "google" }, method: "" }, ctx)?.id).toBe("oidc");
@@ -61,6 +72,7 @@ describe("StrategyRegistry: what flows ask instead of knowing strategies by name
       "lookup_secret",
     );
     expect(registry.responsibleFor("settings", { flow: settings, body: { webauthn_remove: "abc" }, method: "" }, ctx)?.id).toBe("webauthn");
+    expect(registry.responsibleFor("settings", { flow: settings, body: { passkey_remove: "abc" }, method: "" }, ctx)?.id).toBe("passkey");
     expect(registry.responsibleFor("settings", { flow: settings, body: { totp_unlink: "false" }, method: "" }, ctx)).toBeUndefined();
   });
 
