@@ -108,7 +108,7 @@ export async function startEmbeddedHydra(options: EmbeddedHydraOptions): Promise
     urls: resolveUiUrls(config, publicUrl),
     db,
     clients: new ClientRepository(db),
-    flows: new FlowRepository(db),
+    flows: new FlowRepository(db, config.secrets.system),
     sessions: new SessionRepository(db),
     keys,
     logger,

@@ -19,6 +19,7 @@ const CONSENT_USED = "The resource owner or authorization server denied the requ
 let pg: TestPostgres;
 let hydra: HydraUnderTest;
 let clientId: string;
+let clientSecret: string;
 
 function authorizeUrl(state: string): string {
   const url = new URL("oauth2/auth", hydra.publicUrl);
@@ -92,6 +93,7 @@ beforeAll(async () => {
     oAuth2Client: { redirect_uris: [REDIRECT_URI], scope: "openid offline_access", grant_types: ["authorization_code", "refresh_token"] },
   });
   clientId = data.client_id ?? "";
+  clientSecret = data.client_secret ?? "";
 });
 
 afterAll(async () => {
@@ -203,6 +205,43 @@ describe("following a verifier again (flow/flow_encoding.go, consent/strategy_de
     const first = await browser.navigate(await acceptConsent(firstConsent), ANYWHERE);
     expect(outcome(first.url)).toEqual({ at: REDIRECT_URI, error: "access_denied", code: false });
     expect(first.url.searchParams.get("error_description")).toBe(CONSENT_USED);
+  });
+
+  it("an accepted consent verifier followed after a rejection of the same request was followed issues the code (verifyConsent)", async () => {
+    // Hydra: the accepted verifier still decodes; the followed rejection stopped at its ConsentError, before
+    // CreateConsentSession, so this consent is the login's first and the authorization finishes with it.
+    const browser = new TestBrowser();
+    const loginChallenge = await atLoginUi(browser, "consent-after-rejection");
+    const consentChallenge = await consentChallengeAt(browser, (await acceptLogin(loginChallenge, "after-rejection-user")).redirectTo);
+    const accepted = await acceptConsent(consentChallenge);
+    const { data: rejected } = await hydra.admin.rejectOAuth2ConsentRequest({
+      consentChallenge,
+      rejectOAuth2Request: { error: "access_denied", error_description: "Not now" },
+    });
+    expect(outcome((await browser.navigate(rejected.redirect_to, ANYWHERE)).url).error).toBe("access_denied");
+    const issued = await browser.navigate(accepted, ANYWHERE);
+    expect(outcome(issued.url)).toEqual({ at: REDIRECT_URI, error: null, code: true });
+    expect(issued.url.searchParams.get("state")).toBe("consent-after-rejection");
+    const tokens = await fetch(new URL("oauth2/token", hydra.publicUrl), {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`,
+      },
+      body: new URLSearchParams({
+        grant_type: "authorization_code",
+        code: issued.url.searchParams.get("code") ?? "",
+        redirect_uri: REDIRECT_URI,
+      }),
+    });
+    const body = (await tokens.json()) as { id_token?: string };
+    expect(tokens.status).toBe(200);
+    const claims = JSON.parse(Buffer.from((body.id_token ?? "").split(".")[1] ?? "", "base64url").toString()) as { sub?: string };
+    expect(claims.sub).toBe("after-rejection-user");
+    // The consent took effect: following it again meets CreateConsentSession's key.
+    const again = await browser.navigate(accepted, ANYWHERE);
+    expect(outcome(again.url)).toEqual({ at: REDIRECT_URI, error: "access_denied", code: false });
+    expect(again.url.searchParams.get("error_description")).toBe(CONSENT_USED);
   });
 
   it("a login verifier past ttl.login_consent_request is request_unauthorized 'The login request has expired'", async () => {

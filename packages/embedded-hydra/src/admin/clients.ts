@@ -1,4 +1,4 @@
-import { patchClientDocument, patchError } from "../clients/json-patch";
+import { patchClientText, patchError } from "../clients/json-patch";
 import { LIFESPAN_FIELDS } from "../clients/lifespans";
 import { clientToJson, type StoredClient, type StoredClientData } from "../clients/model";
 import { hashClientSecret } from "../clients/secret-hash";
@@ -6,8 +6,10 @@ import { generateHydraSecret, registrationClientUri, storeNewClient, storeUpdate
 import { decodeClient, decodeLifespansBody, validateClient, type DecodedClient } from "../clients/validator";
 import type { Deps } from "../deps";
 import { HydraError, sendJson } from "../errors";
-import { readBody, readBodyBytes } from "../http";
+import { readBodyBytes } from "../http";
 import { assertStorable } from "../storable";
+import { goTimeJson } from "@olympus/server-kit/go-json";
+import { TOO_DEEP } from "./go-json";
 import { linkHeader, parsePageRequest } from "./pagination";
 import type { AdminRequest, AdminRouter } from "./router";
 
@@ -94,10 +96,41 @@ function assertRotatable(client: StoredClient): void {
   }
 }
 
-/** The document Hydra's PATCH applies to: the client's JSON with its stored (hashed) secret. */
+/** The document Hydra's PATCH applies to: json.Marshal of the client as GetConcreteClient loads it, its hashed secret included. */
 function patchDocument(client: StoredClient): Record<string, unknown> {
-  const { created_at: _created, updated_at: _updated, ...json } = clientToJson(client);
-  return client.secretHash ? { ...json, client_secret: client.secretHash } : json;
+  return clientToJson(client, client.secretHash ? { secret: client.secretHash } : {});
+}
+
+/**
+ * ApplyJSONPatch's json.Unmarshal of the patched text into a client.Client:
+ * its error is as bare as a failed patch (500); a document nested too deeply
+ * for the node reader is refused as a body would be.
+ */
+const patchedUndecodable = (message: string) =>
+  message === TOO_DEEP ? HydraError.badRequest("The request body is nested too deeply") : patchError();
+
+/** time.Time's zero value as encoding/json writes it. */
+const GO_ZERO_TIME = "0001-01-01T00:00:00Z";
+
+/**
+ * client/handler.go patchOAuth2Client (v26.2.0): the patch on the client's
+ * text (clients/json-patch.ts), json.Unmarshal into a client, the secret
+ * kept unless the patch changed it, Validate, then the persister's
+ * UpdateClient, which updates the row the patched client_id names.
+ */
+async function patchClient(deps: Deps, { req, params, res }: AdminRequest): Promise<void> {
+  const body = await readBodyBytes(req);
+  const existing = await mustGet(deps, params.id ?? "");
+  const patched = decodeClient(patchClientText(JSON.stringify(patchDocument(existing)), body), patchedUndecodable);
+  // "fix for #2869": the stored (hashed) secret patched back unchanged is no new secret.
+  const decoded = patched.secret === (existing.secretHash ?? "") ? { ...patched, secret: "" } : patched;
+  const data = await validateClient(validatorConfig(deps), decoded);
+  // UpdateClient looks the row up by the patched client_id, after validation; that row keeps its own secret.
+  const target = decoded.id === existing.id ? existing : await mustGet(deps, decoded.id);
+  const updated = await storeUpdatedClient(deps, target, decoded, data, { clearRotated: Boolean(decoded.secret) });
+  // Hydra writes the patched struct: its created_at is the patched one (pop's UpdateQuery leaves the column alone).
+  const json = clientToJson(updated, decoded.secret ? { secret: decoded.secret } : {});
+  sendJson(res, 200, { ...json, created_at: decoded.createdAt === undefined ? GO_ZERO_TIME : goTimeJson(decoded.createdAt) });
 }
 
 export function registerClientRoutes(router: AdminRouter, deps: Deps): void {
@@ -111,24 +144,7 @@ export function registerClientRoutes(router: AdminRouter, deps: Deps): void {
       const decoded = await readClientBody(req);
       await updateClient(deps, await mustGet(deps, params.id ?? ""), decoded, res, !decoded.secret);
     })
-    .add("PATCH", "/admin/clients/:id", async ({ req, params, res }) => {
-      const text = await readBody(req);
-      const existing = await mustGet(deps, params.id ?? "");
-      let operations: unknown;
-      try {
-        operations = JSON.parse(text) as unknown;
-      } catch {
-        // jsonpatch.DecodePatch's error, as any other patch failure (clients/json-patch.ts).
-        throw patchError();
-      }
-      assertStorable(operations);
-      const patched = patchClientDocument(patchDocument(existing), text);
-      // Hydra's patch may not touch the id; a client_id patched to another value names no client.
-      if (patched.client_id !== existing.id) throw HydraError.noRows();
-      const secret = patched.client_secret === existing.secretHash ? undefined : patched.client_secret;
-      const decoded = decodeClient(JSON.stringify({ ...patched, client_secret: secret }));
-      await updateClient(deps, existing, decoded, res, !decoded.secret);
-    })
+    .add("PATCH", "/admin/clients/:id", (request) => patchClient(deps, request))
     // Hydra replaces all lifespans at once (unset ones fall back to ttl.*) and leaves every other field and the secret alone.
     .add("PUT", "/admin/clients/:id/lifespans", async ({ req, params, res }) => {
       const existing = await mustGet(deps, params.id ?? "");

@@ -1,7 +1,9 @@
+import { createHash, createPublicKey, generateKeyPairSync } from "node:crypto";
 import { Configuration, JwkApi } from "@ory/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "../testing/browser";
 import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "../testing/harness";
+import { selfSignedCertificate } from "../testing/certificates";
 import { decodeJwtHeader } from "../testing/oauth";
 import { relyingParty, signIn } from "../testing/sign-in";
 
@@ -150,5 +152,62 @@ describe("the ID token signing set", () => {
     };
     expect(published.keys.map((key) => key.kid)).toContain(regenerated.keys?.[0]?.kid);
     for (const key of published.keys) expect(key).not.toHaveProperty("d");
+  });
+});
+
+describe("key material go-jose refuses (jwk/handler.go adminUpdateJsonWebKey, setJsonWebKeySet; go-jose v3 jwk.go UnmarshalJSON)", () => {
+  const ec = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey;
+  const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
+  const ecJwk = { ...ec.export({ format: "jwk" }), kid: "k1", alg: "ES256", use: "sig" };
+  const rsaJwk = { ...rsa.export({ format: "jwk" }), kid: "k2", alg: "RS256", use: "sig" };
+  const cert = selfSignedCertificate(createPublicKey(ec), ec);
+  const malformed = (reason: string) => ({
+    status: 400,
+    body: {
+      error: "The request was malformed or contained invalid parameters",
+      error_description: `Unable to decode the request body: ${reason}`,
+    },
+  });
+  const offCurve = (() => {
+    const y = Buffer.from(String(ecJwk.y), "base64url");
+    y[31] = (y[31] ?? 0) ^ 1;
+    return y.toString("base64url");
+  })();
+  const otherQ = (() => {
+    const q = BigInt(`0x${Buffer.from(String(rsaJwk.q), "base64url").toString("hex")}`) + 2n;
+    return Buffer.from(q.toString(16).padStart(Math.ceil(q.toString(16).length / 2) * 2, "0"), "hex").toString("base64url");
+  })();
+
+  it.each([
+    ["a point off the curve", { ...ecJwk, y: offCurve }, "go-jose/go-jose: invalid EC key, X/Y are not on declared curve"],
+    ["a coordinate of the wrong length", { ...ecJwk, x: "AAAA" }, "go-jose/go-jose: invalid EC private key, wrong length for x"],
+    ["RSA primes that do not make the modulus (rsa.Validate's own text)", { ...rsaJwk, q: otherQ }, "crypto/rsa: p * q != n"],
+    ["a missing private member", { ...rsaJwk, p: undefined }, "go-jose/go-jose: invalid RSA private key, missing P value(s)"],
+    [
+      "a certificate that is not DER",
+      { ...ecJwk, x5c: ["aGVsbG8="] },
+      "go-jose/go-jose: failed to unmarshal x5c field: x509: malformed certificate",
+    ],
+    [
+      "a certificate of another key",
+      { ...rsaJwk, x5c: [cert.toString("base64")] },
+      "go-jose/go-jose: invalid JWK, public keys in key and x5c fields do not match",
+    ],
+    [
+      "a thumbprint of another certificate",
+      { ...ecJwk, x5c: [cert.toString("base64")], x5t: "AAAAAAAAAAAAAAAAAAAAAAAAAAA" },
+      "go-jose/go-jose: invalid JWK, x5c thumbprint does not match x5t value",
+    ],
+  ])("%s: 400 with go-jose's text for a key and for a set, nothing stored", async (_name, key, reason) => {
+    expect(await send("PUT", "admin/keys/bad-material/k1", key)).toEqual(malformed(reason));
+    expect(await send("PUT", "admin/keys/bad-material", { keys: [ecJwk, key] })).toEqual(malformed(reason));
+    expect((await send("GET", "admin/keys/bad-material")).status).toBe(404);
+  });
+
+  it("stores a key whose x5c leaf holds it, with its thumbprint", async () => {
+    const x5t = createHash("sha256").update(cert).digest("base64url");
+    const key = { ...ecJwk, kid: "with-chain", x5c: [cert.toString("base64")], "x5t#S256": x5t };
+    expect(await send("PUT", "admin/keys/chained/with-chain", key)).toMatchObject({ status: 200, body: { kid: "with-chain" } });
+    expect((await send("GET", "admin/keys/chained/with-chain")).body).toMatchObject({ keys: [{ x5c: key.x5c }] });
   });
 });

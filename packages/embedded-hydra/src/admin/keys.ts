@@ -1,4 +1,3 @@
-import { createPrivateKey } from "node:crypto";
 import type { Deps } from "../deps";
 import { HydraError, sendJson } from "../errors";
 import { readBodyBytes } from "../http";
@@ -14,7 +13,6 @@ import {
 import { decodeGoJson, decodeGoJsonValue, type GoStruct } from "./go-json";
 import { CREATE_JSON_WEB_KEY_SET_BODY } from "./go-structs";
 import { joseJsonWebKey } from "../keys/jose-json";
-import { jwkDecodeError } from "../trust/assertion-jws";
 import type { AdminRouter } from "./router";
 
 /** jwk/manager.go ErrUnsupportedKeyAlgorithm. */
@@ -24,19 +22,8 @@ function undecodable(message: string): HydraError {
   return HydraError.malformed(`Unable to decode the request body: ${message}`);
 }
 
-/** A private key's members must make a key too (go-jose's rsaPrivateKey, ecPrivateKey… before use). */
-function privateKeyError(jwk: Record<string, unknown>): string | undefined {
-  if (jwk.d === undefined || jwk.kty === "oct") return undefined;
-  try {
-    createPrivateKey({ key: { ...jwk }, format: "jwk" });
-    return undefined;
-  } catch {
-    return "go-jose/go-jose: invalid JWK, the key material does not decode";
-  }
-}
-
 /** jose.JSONWebKey as go-jose's UnmarshalJSON reads it (keys/jose-json.ts): its type and members checked. */
-const JSON_WEB_KEY = joseJsonWebKey((jwk) => jwkDecodeError(jwk) ?? privateKeyError(jwk));
+const JSON_WEB_KEY = joseJsonWebKey();
 
 /** jose.JSONWebKeySet: the body of PUT /admin/keys/{set}. */
 const JSON_WEB_KEY_SET: GoStruct = {

@@ -3,7 +3,6 @@ import type { Deps } from "../deps";
 import { sendJson } from "../errors";
 import { fositeHydraError } from "../fosite-errors";
 import { acceptLoginSchema, rejection, REJECTION_FIELDS } from "../provider/decisions";
-import { randomToken } from "../flows/repository";
 import { HANDLED_LOGIN_REQUEST } from "./go-structs";
 import { expiredFlow, loadFlow, publicRequest, readDecisionBody } from "./flow-helpers";
 import type { AdminRouter } from "./router";
@@ -44,7 +43,7 @@ export function registerLoginRoutes(router: AdminRouter, deps: Deps): void {
         "invalid_request",
         `Unable to decode body because: ${parsed.error.issues.map((issue) => issue.message).join("; ")}`,
       );
-    const verifier = randomToken();
+    const verifier = deps.flows.newVerifier("login", flow.expiresAt);
     const redirectTo = withQuery(requestUrl, { login_verifier: verifier });
     const handled = { ...parsed.data, authenticated_at: Math.floor(Date.now() / 1000), redirect_to: redirectTo };
     if (!(await deps.flows.decide(flow.challenge, "accepted", handled, verifier))) {
@@ -57,7 +56,7 @@ export function registerLoginRoutes(router: AdminRouter, deps: Deps): void {
     const body = await readDecisionBody(req, url, "login", REJECTION_FIELDS, undecodable);
     const flow = await loadFlow(deps, "login", url);
     const denied = rejection(body, "login request denied");
-    const verifier = randomToken();
+    const verifier = deps.flows.newVerifier("login", flow.expiresAt);
     const redirectTo = withQuery(String(flow.request.request_url), { login_verifier: verifier });
     if (!(await deps.flows.decide(flow.challenge, "rejected", { ...denied, redirect_to: redirectTo }, verifier))) {
       throw expiredFlow("login");

@@ -2,7 +2,6 @@ import { GoJsonError, goTimeQuote, unmarshalAs, type GoType } from "@olympus/ser
 import type { GoStruct } from "../admin/go-json";
 import { GO_BOOL, GO_INT, GO_STRING, GO_TIME, JSON_RAW_MESSAGE, STRING_SLICE_JSON_FORMAT } from "../admin/go-structs";
 import { joseJsonWebKey } from "../keys/jose-json";
-import { jwkDecodeError } from "../trust/assertion-jws";
 import { formatGoDurationNanos, LIFESPAN_FIELDS, parseGoDurationNanos } from "./lifespans";
 
 /**
@@ -101,9 +100,7 @@ const JOSE_JSON_WEB_KEY_SET: GoType = {
   name: "x.JoseJSONWebKeySet",
   pointer: true,
   fields: {},
-  embedded: [
-    { name: "JSONWebKeySet", fields: { keys: { kind: "slice", name: "[]jose.JSONWebKey", elem: joseJsonWebKey(jwkDecodeError) } } },
-  ],
+  embedded: [{ name: "JSONWebKeySet", fields: { keys: { kind: "slice", name: "[]jose.JSONWebKey", elem: joseJsonWebKey() } } }],
 };
 
 /** client.Client: the body of POST/PUT /admin/clients and of dynamic registration. */

@@ -1,12 +1,14 @@
-import { applyJsonPatch, JsonPatchError, parsePatch, type PatchJson } from "@olympus/server-kit/json-patch";
+import { applyRawPatch, decodeRawPatch, JsonPatchError } from "@olympus/server-kit/json-patch";
+import { GoValueTooDeepError, readGoNode } from "@olympus/server-kit/go-json";
 import { HydraError } from "../errors";
+import { assertStorable } from "../storable";
 
 /**
- * client/handler.go patchOAuth2Client: ApplyJSONPatch(patch, client, "/id",
- * "/RotatedSecrets", "rotated_secrets"), as globs over the lower-cased path
- * (the last, without a leading slash, can never match a JSON pointer).
+ * client/handler.go patchOAuth2Client (v26.2.0): ApplyJSONPatch(patchJSON,
+ * client, "/id") — the only denied path, as a glob over the lower-cased
+ * path.
  */
-const CLIENT_DENIED_PATHS: readonly RegExp[] = [/^\/id$/, /^\/rotatedsecrets$/, /^rotated_secrets$/];
+const CLIENT_DENIED_PATHS: readonly RegExp[] = [/^\/id$/];
 
 /**
  * Hydra answers a patch it cannot decode or apply with the error of ory/x
@@ -18,16 +20,24 @@ export function patchError(): HydraError {
   return new HydraError(500, "error", "The error is unrecognizable");
 }
 
-/** Applies a client JSON Patch (the request body's text) to a copy of the client's JSON document. */
-export function patchClientDocument(document: Record<string, unknown>, patchText: string): Record<string, unknown> {
-  let patched: PatchJson;
+const tooDeep = () => HydraError.badRequest("The request body is nested too deeply");
+
+/**
+ * ApplyJSONPatch up to json.Unmarshal: the body decoded as
+ * evanphx/json-patch v5.9.11 DecodePatch does, applied on the client's JSON
+ * text (its json.Marshal) with EnsurePathExistsOnAdd; answers json-patch's
+ * output text. Strings that cannot be stored and bodies (or patched
+ * documents) nested deeper than the node reader follows are refused with a
+ * 400, as every other body here.
+ */
+export function patchClientText(documentText: string, body: Uint8Array): string {
   try {
-    patched = applyJsonPatch(document as PatchJson, parsePatch(patchText, CLIENT_DENIED_PATHS));
+    const operations = decodeRawPatch(body, { deniedPaths: CLIENT_DENIED_PATHS, inspect: assertStorable });
+    const document = Buffer.from(documentText, "utf8");
+    return applyRawPatch(readGoNode(document, document.length), operations);
   } catch (error) {
     if (error instanceof JsonPatchError) throw patchError();
+    if (error instanceof GoValueTooDeepError) throw tooDeep();
     throw error;
   }
-  // Go unmarshals the patched JSON into a client: anything but an object cannot be one.
-  if (typeof patched !== "object" || patched === null || Array.isArray(patched)) throw patchError();
-  return patched;
 }

@@ -40,6 +40,8 @@ export interface DecodedClient {
   /** Whether the body carried `metadata` (dynamic registration refuses it). */
   hasMetadata: boolean;
   data: StoredClientData;
+  /** The body's `created_at` (Go's time text as written), when it had one: Hydra's PATCH answers with it. */
+  createdAt?: string;
 }
 
 /** The lifespans x.NullDuration decoded (Go duration strings), from a decoded Client or Lifespans. */
@@ -72,6 +74,7 @@ export function decodeClient(
     secret: typeof raw.client_secret === "string" ? raw.client_secret : "",
     hasMetadata: raw.metadata !== undefined && raw.metadata !== null,
     data,
+    ...(typeof raw.created_at === "string" ? { createdAt: raw.created_at } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HydraConfigError, parseHydraConfig } from "./load";
-import { NEVER_EXPIRES, NEVER_SECONDS, providerSeconds } from "./ttl";
+import { NEVER_EXPIRES, NEVER_SECONDS, providerSeconds, VC_NONCE_SECONDS } from "./ttl";
 
 /**
  * `ttl.*` as Hydra v26.2 reads them: driver/config/provider_fosite.go
@@ -63,5 +63,25 @@ describe("ttl.* read in whole seconds", () => {
     expect(ttl({ login_consent_request: "1500ms" }).login_consent_request).toBe(2);
     expect(() => ttl({ login_consent_request: "1.5s" })).toThrow(/ttl\.login_consent_request/);
     expect(() => ttl({ device_user_code: "400ms" })).toThrow(/ttl\.device_user_code: must be at least one second here/);
+  });
+});
+
+describe("ttl keys .schema/config.schema.json does not have", () => {
+  it("stops the start on a ttl key Hydra's schema lacks (`ttl` has additionalProperties: false), with ory/jsonschema's text", () => {
+    // ttl.vc_nonce: driver/config/provider_fosite.go GetVerifiableCredentialsNonceLifespan reads it, but the schema refuses it.
+    expect(() => ttl({ vc_nonce: "2h" })).toThrow(HydraConfigError);
+    expect(() => ttl({ vc_nonce: "2h" })).toThrow('ttl: additionalProperties "vc_nonce" not allowed');
+    expect(() => ttl({ access_token: "1h", soon: "1m", later: "2m" })).toThrow('ttl: additionalProperties "soon", "later" not allowed');
+  });
+
+  it("takes the schema's own keys, also those not run here (ttl.authentication_session is warned about, not refused)", () => {
+    const warnings: string[] = [];
+    parseHydraConfig({ ...minimal, ttl: { authentication_session: "24h" } }, "test.yml", (line) => warnings.push(line));
+    expect(warnings).toEqual(["embedded-hydra: ignoring unsupported config keys in test.yml: ttl.authentication_session"]);
+  });
+
+  it("keeps the verifiable-credentials nonce at GetVerifiableCredentialsNonceLifespan's default, 1h", () => {
+    expect(VC_NONCE_SECONDS).toBe(3600);
+    expect(ttl({})).not.toHaveProperty("vc_nonce");
   });
 });

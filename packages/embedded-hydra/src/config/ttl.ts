@@ -80,6 +80,24 @@ export function providerSeconds(nanos: bigint): number {
   return Number((nanos + NANOS_PER_SECOND - 1n) / NANOS_PER_SECOND);
 }
 
+/**
+ * The verifiable-credentials nonce's lifespan: GetVerifiableCredentialsNonceLifespan
+ * reads `ttl.vc_nonce` with a default of 1h, but the config schema refuses
+ * that key, so the default is all Hydra ever uses.
+ */
+export const VC_NONCE_SECONDS = 3600;
+
+/** `ttl`'s properties in .schema/config.schema.json (`authentication_session` is not run here; the config loader warns about it). */
+const HYDRA_TTL_KEYS = new Set([
+  "login_consent_request",
+  "authentication_session",
+  "access_token",
+  "refresh_token",
+  "id_token",
+  "auth_code",
+  "device_user_code",
+]);
+
 export const ttlSchema = z
   .object({
     login_consent_request: wholeSeconds("30m"),
@@ -87,14 +105,19 @@ export const ttlSchema = z
     refresh_token: refreshLifespan,
     id_token: lifespan("1h"),
     auth_code: lifespan("10m"),
-    /** Lifespan of the verifiable-credentials nonce (`c_nonce`). */
-    vc_nonce: wholeSeconds("1h"),
     device_user_code: wholeSeconds("15m"),
+  })
+  // Kept loose so the check below sees every key the file has.
+  .loose()
+  .superRefine((ttl, ctx) => {
+    // `ttl` has additionalProperties: false; ory/jsonschema's text, at the `ttl` object.
+    const extra = Object.keys(ttl).filter((key) => !HYDRA_TTL_KEYS.has(key));
+    if (extra.length > 0)
+      ctx.addIssue({ code: "custom", message: `additionalProperties ${extra.map((key) => JSON.stringify(key)).join(", ")} not allowed` });
   })
   .prefault({})
   .transform((ttl) => ({
     login_consent_request: ttl.login_consent_request,
-    vc_nonce: ttl.vc_nonce,
     device_user_code: ttl.device_user_code,
     // The token lifespans in whole seconds, for what oidc-provider counts in them (a grant's first life, a resource server's default).
     access_token: providerSeconds(ttl.access_token),

@@ -14,6 +14,7 @@ import { signJws } from "../tokens/jws";
 import { parseJws, verifyJwsWith } from "../trust/assertion-jws";
 import { assertionSubject } from "../trust/assertion-subject";
 import { NonceCipher } from "./nonce";
+import { VC_NONCE_SECONDS } from "../config/ttl";
 
 /** Hydra's route (oauth2/handler.go VerifiableCredentialsPath). */
 export const CREDENTIALS_PATH = "/credentials";
@@ -113,7 +114,7 @@ export async function createVerifiableCredential(deps: Deps, req: IncomingMessag
   const format = typeof body.format === "string" ? body.format : "";
   if (format !== "jwt_vc_json") throw invalidRequest(`The format ${JSON.stringify(format)} is not supported.`);
   if (!isObject(body.proof)) {
-    const lifespan = deps.config.ttl.vc_nonce;
+    const lifespan = VC_NONCE_SECONDS;
     const nonce = instance.nonces.issue(accessToken, Math.floor(Date.now() / 1000) + lifespan);
     return {
       kind: "json",

@@ -50,7 +50,6 @@ export function registerDeviceRoutes(router: AdminRouter, deps: Deps): void {
       requestUrl.search = goEncode(requestUrl.searchParams);
     }
     const verifier = await store.accept(
-      id,
       { ...challenge, requestUrl: requestUrl.toString() },
       {
         deviceCodeId: code.jti,

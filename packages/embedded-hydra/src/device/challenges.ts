@@ -1,4 +1,4 @@
-import type { AdapterPayload } from "oidc-provider";
+import { z } from "zod";
 import type { Deps } from "../deps";
 import { randomToken } from "../flows/repository";
 import { PostgresAdapter } from "../storage/adapter";
@@ -6,66 +6,82 @@ import { PostgresAdapter } from "../storage/adapter";
 /**
  * Hydra's device challenge (flow.Flow with DeviceChallengeID): created when
  * a browser opens /oauth2/device/verify, accepted with a user code through
- * the admin API, redeemed once through its device verifier. Kept as a row
- * of oidc_payloads (model `HydraDeviceChallenge`, `uid` = the verifier), so
- * the expired-row cleanup covers it and no migration is needed.
+ * the admin API as often as the UI asks (HandleDeviceUserAuthRequest takes
+ * an unused challenge again), each time with a new device verifier. Hydra's
+ * verifier is the accepted flow, encrypted: it works as often as it is
+ * followed until the challenge expires (DecodeAndInvalidateDeviceVerifier
+ * only changes the decoded copy). Kept as rows of oidc_payloads (model
+ * `HydraDeviceChallenge` keyed by the challenge, `HydraDeviceVerifier` keyed
+ * by each verifier, expiring with its challenge), so the expired-row cleanup
+ * covers them and no migration is needed; a verifier carries the
+ * challenge's expiry (flows/sealed-verifier.ts) to be answered "expired"
+ * after that.
  */
-export interface DeviceChallenge {
-  /** The browser's device CSRF value (Hydra's DeviceCSRF). */
-  csrf: string;
-  /** `/oauth2/device/verify?…` without `user_code`; `client_id` added on accept. */
-  requestUrl: string;
-  /** Set by the admin accept (Hydra's HandledDeviceUserAuthRequest). */
-  accepted?: {
-    deviceCodeId: string;
-    clientId: string;
-    requestedScope: string[];
-    requestedAudience: string[];
-  };
-  verifier?: string;
-  redeemed?: boolean;
-}
 
-const MODEL = "HydraDeviceChallenge";
+const challengeSchema = z.object({
+  /** The browser's device CSRF value (Hydra's DeviceCSRF). */
+  csrf: z.string(),
+  /** `/oauth2/device/verify?…` without `user_code`; `client_id` added on accept. */
+  requestUrl: z.string(),
+  /** When the challenge expires, in milliseconds (Hydra's RequestedAt + ttl.login_consent_request). */
+  expiresAt: z.number().optional(),
+});
+export type DeviceChallenge = z.infer<typeof challengeSchema>;
+
+/** A device challenge accepted with a user code (Hydra's HandledDeviceUserAuthRequest), as its verifier carries it. */
+const acceptedSchema = challengeSchema.extend({
+  accepted: z.object({
+    deviceCodeId: z.string(),
+    clientId: z.string(),
+    requestedScope: z.array(z.string()),
+    requestedAudience: z.array(z.string()),
+  }),
+});
+export type AcceptedDeviceChallenge = z.infer<typeof acceptedSchema>;
+
+/** flow/flow_encoding.go decodeVerifier's outcomes for a device verifier. */
+export type DeviceVerifierUse = { outcome: "valid"; challenge: AcceptedDeviceChallenge } | { outcome: "expired" } | { outcome: "invalid" };
+
+const CHALLENGES = "HydraDeviceChallenge";
+const VERIFIERS = "HydraDeviceVerifier";
 
 export class DeviceChallengeStore {
-  private readonly adapter: PostgresAdapter;
+  private readonly challenges: PostgresAdapter;
+  private readonly verifiers: PostgresAdapter;
 
   constructor(private readonly deps: Deps) {
-    this.adapter = new PostgresAdapter(deps.db, MODEL);
+    this.challenges = new PostgresAdapter(deps.db, CHALLENGES);
+    this.verifiers = new PostgresAdapter(deps.db, VERIFIERS);
   }
 
-  private get ttl(): number {
-    return this.deps.config.ttl.login_consent_request;
-  }
-
-  async create(challenge: Omit<DeviceChallenge, "accepted" | "verifier" | "redeemed">): Promise<string> {
+  async create(challenge: Omit<DeviceChallenge, "expiresAt">): Promise<string> {
     const id = randomToken();
-    await this.adapter.upsert(id, { ...challenge }, this.ttl);
+    const ttl = this.deps.config.ttl.login_consent_request;
+    await this.challenges.upsert(id, { ...challenge, expiresAt: Date.now() + ttl * 1000 }, ttl);
     return id;
   }
 
+  /** A live challenge (the admin accept's DecodeFromDeviceChallenge). */
   async get(id: string): Promise<DeviceChallenge | undefined> {
-    return (await this.adapter.find(id)) as (AdapterPayload & DeviceChallenge) | undefined;
+    const parsed = challengeSchema.safeParse(await this.challenges.find(id));
+    return parsed.success ? parsed.data : undefined;
   }
 
-  /** Records the accepted user code and a fresh verifier (Hydra's stateless challenge can be accepted again until redeemed). */
-  async accept(id: string, challenge: DeviceChallenge, accepted: NonNullable<DeviceChallenge["accepted"]>): Promise<string> {
-    const verifier = randomToken();
-    const payload: AdapterPayload = { ...challenge, accepted, verifier, uid: verifier };
-    await this.adapter.upsert(id, payload, this.ttl);
+  /** A new device verifier for the accepted challenge, expiring with it; earlier ones stay valid. */
+  async accept(challenge: DeviceChallenge, accepted: AcceptedDeviceChallenge["accepted"]): Promise<string> {
+    const expiresAt = challenge.expiresAt ?? Date.now() + this.deps.config.ttl.login_consent_request * 1000;
+    const verifier = this.deps.flows.newVerifier("device", new Date(expiresAt));
+    const payload: AcceptedDeviceChallenge = { ...challenge, expiresAt, accepted };
+    await this.verifiers.upsert(verifier, { ...payload }, Math.max(1, Math.ceil((expiresAt - Date.now()) / 1000)));
     return verifier;
   }
 
-  /** Spends a device verifier once (flow.DecodeAndInvalidateDeviceVerifier); undefined when unknown, used or expired. */
-  async redeem(verifier: string): Promise<DeviceChallenge | undefined> {
-    const found = (await this.adapter.findByUid(verifier)) as (AdapterPayload & DeviceChallenge & { jti?: string }) | undefined;
-    if (!found?.accepted || found.redeemed) return undefined;
-    const result = await this.deps.db.query(
-      `UPDATE oidc_payloads SET payload = payload || '{"redeemed": true}'::jsonb
-       WHERE model = $1 AND uid = $2 AND NOT (payload ? 'redeemed') AND expires_at > now()`,
-      [MODEL, verifier],
-    );
-    return (result.rowCount ?? 0) > 0 ? found : undefined;
+  /** flow.DecodeAndInvalidateDeviceVerifier: the accepted challenge, as often as asked, until it expires. */
+  async use(verifier: string): Promise<DeviceVerifierUse> {
+    const found = acceptedSchema.safeParse(await this.verifiers.find(verifier));
+    if (found.success && (found.data.expiresAt ?? Infinity) > Date.now()) return { outcome: "valid", challenge: found.data };
+    // Not live: told apart from text never issued by the expiry the verifier carries, as Hydra's decodeFlow.
+    const sealedExpiry = this.deps.flows.issuedVerifierExpiry("device", verifier);
+    return sealedExpiry && sealedExpiry.getTime() <= Date.now() ? { outcome: "expired" } : { outcome: "invalid" };
   }
 }

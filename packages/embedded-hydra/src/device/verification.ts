@@ -5,17 +5,18 @@ import { clientToJson, type StoredClient } from "../clients/model";
 import { checkCsrfCookies, flowCsrfCookie, serializeCsrfCookies } from "../csrf-cookie";
 import type { Deps } from "../deps";
 import { HydraError } from "../errors";
-import { FOSITE_ERRORS, fositeDescription, fositeHydraError, FositeProviderError, isFositeErrorName } from "../fosite-errors";
+import { fositeDescription, fositeHydraError, FositeProviderError, isFositeErrorName } from "../fosite-errors";
 import { randomToken, type RedeemedFlow } from "../flows/repository";
 import { decideAuthentication } from "../provider/authentication-decision";
 import { pairwiseSubject } from "../provider/pairwise";
 import { idTokenHintSubject } from "./id-token-hint";
-import { acceptConsentSchema, acceptedLoginSchema, recordConsent, rejectionSchema, type AcceptedLogin } from "../provider/decisions";
+import { acceptConsentSchema, acceptedLoginSchema, recordConsent, type AcceptedLogin } from "../provider/decisions";
 import { REMEMBERED_AUTH_TIME_KEY } from "../provider/interactions";
 import type { Mapping } from "../public/mapping";
 import { rememberedBrowserLogin, rememberInBrowser } from "./browser-login";
 import { DeviceChallengeStore } from "./challenges";
 import { DEVICE_PATHS, deviceCsrfCookie, deviceUrls } from "./urls";
+import { assertCsrf, clientMismatch, rejected, requestExpired, verifierRefused } from "./errors";
 
 /** Private keys of a device login/consent request (the admin API drops `_` keys): the device code it will authorize. */
 const DEVICE_CODE_KEY = "_device_code_id";
@@ -41,8 +42,10 @@ export async function handleDeviceVerification(deps: Deps, req: IncomingMessage)
     const consentVerifier = (query.get("consent_verifier") ?? "").trim();
     if (!deviceVerifier && !loginVerifier && !consentVerifier) return await requestDevice(deps, query);
     if (deviceVerifier && !loginVerifier && !consentVerifier) {
-      const challenge = await new DeviceChallengeStore(deps).redeem(deviceVerifier);
-      if (!challenge?.accepted) throw verifierRefused("device");
+      const used = await new DeviceChallengeStore(deps).use(deviceVerifier);
+      if (used.outcome === "expired") throw requestExpired("device");
+      if (used.outcome === "invalid") throw verifierRefused("device");
+      const { challenge } = used;
       const csrf = deviceCsrfCookie(deps);
       assertCsrf(checkCsrfCookies(req.headers.cookie, csrf.name, challenge.csrf, csrf.options));
       const client = await queryClient(deps, query);
@@ -185,7 +188,7 @@ async function confirmDeviceLogin(deps: Deps, req: IncomingMessage, flow: Redeem
 
 /** verifyAuthentication then requestConsent: device flows skip consent only for a confidential client's remembered consent. */
 async function requestConsent(deps: Deps, req: IncomingMessage, client: StoredClient, verifier: string): Promise<Mapping> {
-  const flow = await redeemDeviceFlow(deps, "login", verifier);
+  const flow = await useDeviceVerifier(deps, "login", verifier);
   // consent/strategy_default.go verifyAuthentication: the flow's client must be the request's.
   if (flow.clientId !== client.id) throw clientMismatch();
   const loginCookie = flowCsrfCookie(deps.config, deps.issuer, "login", flow.clientId ?? "");
@@ -236,14 +239,16 @@ async function requestConsent(deps: Deps, req: IncomingMessage, client: StoredCl
 
 /**
  * verifyConsent, then performOAuth2DeviceVerificationFlow: the consent
- * session is stored (before the cookie is checked, as Hydra), the device
+ * session is claimed and stored (before the cookie is checked, as Hydra), the device
  * code gets the subject, the granted scope and the login's acr/amr/auth_time
  * and becomes redeemable at the token endpoint.
  */
 async function verifyConsent(deps: Deps, req: IncomingMessage, query: Query, verifier: string): Promise<Mapping> {
-  const flow = await redeemDeviceFlow(deps, "consent", verifier);
+  const flow = await useDeviceVerifier(deps, "consent", verifier);
   if (flow.clientId !== query.get("client_id")) throw clientMismatch();
   if (flow.decision === "rejected") throw rejected(flow);
+  // CreateConsentSession: the first accepted consent of the login takes effect, any later one meets its unique key.
+  if (!(await deps.flows.claimConsent(flow))) throw fositeHydraError("access_denied", "The consent verifier has already been used.");
   const consent = acceptConsentSchema.parse(flow.handled);
   const grantId = await recordConsent(deps, flow, consent);
   const cookie = flowCsrfCookie(deps.config, deps.issuer, "consent", flow.clientId ?? "");
@@ -264,26 +269,18 @@ async function verifyConsent(deps: Deps, req: IncomingMessage, query: Query, ver
   return { kind: "redirect", location: withQuery(deviceUrls(deps).success, { client_id: flow.clientId ?? "" }) };
 }
 
-/** A device login/consent verifier, spent once; one of a browser authorization (no device code) is not for this endpoint. */
-async function redeemDeviceFlow(deps: Deps, kind: "login" | "consent", verifier: string): Promise<RedeemedFlow> {
-  const flow = await deps.flows.redeem(kind, verifier);
-  if (!flow || typeof flow.request[DEVICE_CODE_KEY] !== "string") throw verifierRefused(kind);
-  return flow;
-}
-
-/** flow/flow_encoding.go decodeVerifier. */
-function verifierRefused(kind: "device" | "login" | "consent"): HydraError {
-  return fositeHydraError("access_denied", `The ${kind} verifier has already been used, has not been granted, or is invalid.`);
-}
-
-function assertCsrf(check: { ok: true } | { ok: false; hint: string }): void {
-  if (!check.ok) throw fositeHydraError("request_forbidden", check.hint);
-}
-
-/** The UI's rejection as Hydra writes it to the browser (the device has no redirect URI to receive it). */
-function rejected(flow: RedeemedFlow): HydraError {
-  const denied = rejectionSchema.parse(flow.handled);
-  return new HydraError(isFositeErrorName(denied.error) ? FOSITE_ERRORS[denied.error].status : 400, denied.error, denied.error_description);
+/**
+ * flow/flow_encoding.go decodeVerifier for a device flow: a login or consent
+ * verifier works as often as it is followed until its flow expires, as the
+ * browser's (public/verifiers.ts); whether an accepted consent still takes
+ * effect is claimConsent's. One of a browser authorization (no device code)
+ * is not for this endpoint.
+ */
+async function useDeviceVerifier(deps: Deps, kind: "login" | "consent", verifier: string): Promise<RedeemedFlow> {
+  const used = await deps.flows.useVerifier(kind, verifier);
+  if (used.outcome === "expired") throw requestExpired(kind);
+  if (used.outcome === "invalid" || typeof used.flow.request[DEVICE_CODE_KEY] !== "string") throw verifierRefused(kind);
+  return used.flow;
 }
 
 function stringList(value: unknown): string[] {
@@ -291,8 +288,3 @@ function stringList(value: unknown): string[] {
 }
 
 export { DEVICE_PATHS };
-
-/** Hydra's answer when a verifier comes back with another client's id (consent/strategy_default.go). */
-function clientMismatch(): HydraError {
-  return fositeHydraError("invalid_client", "The flow client id does not match the authorize request client id.");
-}

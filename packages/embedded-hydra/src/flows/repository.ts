@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Db } from "../storage/db";
+import { VerifierSeal, type VerifierKind } from "./sealed-verifier";
 
 export type FlowKind = "login" | "consent" | "logout";
 export type FlowState = "pending" | "accepted" | "rejected" | "used";
@@ -21,8 +22,15 @@ export interface Flow<Request = Record<string, unknown>, Handled = Record<string
   expiresAt: Date;
 }
 
-/** A flow whose verifier was just redeemed (now `used`), with the decision it carried. */
+/** A flow whose verifier was just redeemed, with the decision it carried. */
 export type RedeemedFlow = Flow & { decision: Decision };
+
+/**
+ * flow/flow_encoding.go decodeVerifier's outcomes: the flow, or its expiry
+ * ("The … request has expired"), or not a verifier of this kind at all
+ * ("… has already been used, has not been granted, or is invalid.").
+ */
+export type VerifierUse = { outcome: "valid"; flow: RedeemedFlow } | { outcome: "expired" } | { outcome: "invalid" };
 
 type FlowRow = {
   challenge: string;
@@ -69,7 +77,25 @@ export function randomToken(): string {
 
 /** Login, consent and logout requests awaiting (or past) the UI's decision. */
 export class FlowRepository {
-  constructor(private readonly db: Db) {}
+  private readonly seal: VerifierSeal;
+
+  /** `systemSecrets` key the verifiers' sealed expiry (sealed-verifier.ts). */
+  constructor(
+    private readonly db: Db,
+    systemSecrets?: readonly string[],
+  ) {
+    this.seal = new VerifierSeal(systemSecrets);
+  }
+
+  /** A verifier for a decision on a login, consent or device flow expiring at `expiresAt`, which it carries (sealed-verifier.ts). */
+  newVerifier(kind: VerifierKind, expiresAt: Date): string {
+    return this.seal.issue(kind, expiresAt);
+  }
+
+  /** The expiry a verifier of this kind issued here carries; undefined for text never issued as one. */
+  issuedVerifierExpiry(kind: VerifierKind, verifier: string): Date | undefined {
+    return this.seal.expiry(kind, verifier);
+  }
 
   async create(input: {
     kind: FlowKind;
@@ -110,15 +136,13 @@ export class FlowRepository {
    * Records a decision of the UI and the verifier handed out for it. As
    * Hydra's challenge is the flow as first encoded, a login or consent
    * challenge takes any number of decisions until it expires, each verifier
-   * staying valid (useVerifier); false once the challenge expired. The
-   * `verifier` column keeps the latest one for the device flow (redeem).
+   * staying valid (useVerifier); false once the challenge expired.
    */
   async decide(challenge: string, state: "accepted" | "rejected", handled: Record<string, unknown>, verifier: string): Promise<boolean> {
     const result = await this.db.query(
       `WITH decided AS (
          UPDATE hydra_flows
-         SET state = CASE WHEN state = 'used' THEN state ELSE $2 END, handled = $3,
-             verifier = CASE WHEN state = 'used' THEN verifier ELSE $4 END
+         SET state = CASE WHEN state = 'used' THEN state ELSE $2 END, handled = $3
          WHERE challenge = $1 AND kind IN ('login', 'consent') AND expires_at > now()
          RETURNING challenge
        )
@@ -130,13 +154,14 @@ export class FlowRepository {
   }
 
   /**
-   * flow/flow_encoding.go decodeVerifier for a browser authorization: the
+   * flow/flow_encoding.go decodeVerifier (browser and device flows): the
    * flow with the decision this verifier was handed out for, as often as it
-   * is followed, also past its expiry (which the caller answers, as Hydra's
-   * decodeFlow) until the cleanup deletes it. Whether it may still take
-   * effect is the caller's (a consent: claimConsent).
+   * is followed, until the flow expires; then, also once the cleanup deleted
+   * the flow, `expired` (decodeFlow), told by the expiry the verifier
+   * carries. Whether an accepted consent may still take effect is the
+   * caller's (claimConsent).
    */
-  async useVerifier(kind: "login" | "consent", verifier: string): Promise<RedeemedFlow | undefined> {
+  async useVerifier(kind: "login" | "consent", verifier: string): Promise<VerifierUse> {
     const result = await this.db.query<FlowRow & { decision: Decision; decided: Record<string, unknown> }>(
       `SELECT f.*, v.decision, v.handled AS decided
        FROM hydra_flow_verifiers v JOIN hydra_flows f ON f.challenge = v.challenge
@@ -144,7 +169,13 @@ export class FlowRepository {
       [verifier, kind],
     );
     const row = result.rows[0];
-    return row ? { ...fromRow(row), handled: row.decided, decision: row.decision } : undefined;
+    if (!row) {
+      const sealedExpiry = this.issuedVerifierExpiry(kind, verifier);
+      // Only expired flows are deleted; a sealed expiry still ahead means the flow is gone some other way.
+      return sealedExpiry && sealedExpiry.getTime() <= Date.now() ? { outcome: "expired" } : { outcome: "invalid" };
+    }
+    if (row.expires_at.getTime() <= Date.now()) return { outcome: "expired" };
+    return { outcome: "valid", flow: { ...fromRow(row), handled: row.decided, decision: row.decision } };
   }
 
   /**
@@ -231,22 +262,5 @@ export class FlowRepository {
     );
     const row = result.rows[0];
     return row ? fromRow(row) : undefined;
-  }
-
-  /** Redeems a verifier exactly once; says whether the UI had accepted or rejected the request. */
-  async redeem(kind: FlowKind, verifier: string): Promise<RedeemedFlow | undefined> {
-    const result = await this.db.query<FlowRow & { decision: Decision }>(
-      `WITH decided AS (
-         SELECT challenge, state FROM hydra_flows
-         WHERE verifier = $1 AND kind = $2 AND state IN ('accepted', 'rejected') AND expires_at > now()
-         FOR UPDATE
-       )
-       UPDATE hydra_flows AS f SET state = 'used' FROM decided
-       WHERE f.challenge = decided.challenge AND f.state = decided.state
-       RETURNING f.*, decided.state AS decision`,
-      [verifier, kind],
-    );
-    const row = result.rows[0];
-    return row ? { ...fromRow(row), decision: row.decision } : undefined;
   }
 }

@@ -1,4 +1,7 @@
 import { GoJsonError, unmarshalAs, type GoNode, type GoType } from "@olympus/server-kit/go-json";
+import { goJoseBase64UrlDecode } from "./go-base64";
+import { goJoseJwkError } from "./go-jose-jwk";
+import { nodeLoadError } from "./node-loadable";
 
 /**
  * go-jose v3's JSONWebKey as encoding/json decodes it (jwk.go
@@ -7,28 +10,11 @@ import { GoJsonError, unmarshalAs, type GoNode, type GoType } from "@olympus/ser
  * a type error names the outer field (`Go struct field createGrantRequest.jwk.kty
  * of type string`, `… .jwk of type jose.rawJSONWebKey`) —, each key member
  * through byteBuffer.UnmarshalJSON (a string, then base64url), and the key
- * is then checked by `check` (its go-jose error, if any).
+ * is then checked as go-jose checks it (keys/go-jose-jwk.ts) and must
+ * load into Node's crypto (keys/node-loadable.ts).
  */
 
 const GO_STRING: GoType = { kind: "string", name: "string" };
-
-/** base64URLDecode (encoding.go): `=` trimmed, then RawURLEncoding; Go's CorruptInputError at the first bad byte. */
-function base64UrlError(value: string): string | undefined {
-  const bytes = Buffer.from(value.replace(/=+$/, ""), "utf8");
-  const isAlphabet = (c: number) =>
-    (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x5f;
-  // Newlines are skipped by Go's decoder.
-  let count = 0;
-  for (let i = 0; i < bytes.length; i++) {
-    const c = bytes[i] as number;
-    if (c === 0x0a || c === 0x0d) continue;
-    if (!isAlphabet(c)) return `illegal base64 data at input byte ${i}`;
-    count++;
-  }
-  // A final group of one character cannot hold a byte.
-  if (count % 4 === 1) return `illegal base64 data at input byte ${bytes.length - 1}`;
-  return undefined;
-}
 
 /** byteBuffer.UnmarshalJSON: json.Unmarshal into a string, then base64url unless empty. */
 const BYTE_BUFFER: GoType = {
@@ -37,8 +23,8 @@ const BYTE_BUFFER: GoType = {
   decode: (node) => {
     const encoded = unmarshalAs(node, GO_STRING);
     if (typeof encoded !== "string" || encoded === "") return encoded ?? undefined;
-    const error = base64UrlError(encoded);
-    if (error) throw new GoJsonError(error);
+    const decoded = goJoseBase64UrlDecode(encoded);
+    if (!decoded.ok) throw new GoJsonError(decoded.error);
     return encoded;
   },
 };
@@ -63,9 +49,9 @@ const RAW_JSON_WEB_KEY: GoType = {
 
 /**
  * A jose.JSONWebKey field or element: its value is the JWK as sent (a
- * plain object) once rawJSONWebKey decoding and `check` accept it.
+ * plain object) once rawJSONWebKey decoding and those checks accept it.
  */
-export function joseJsonWebKey(check: (jwk: Record<string, unknown>) => string | undefined): GoType {
+export function joseJsonWebKey(): GoType {
   return {
     kind: "unmarshaler",
     name: "jose.JSONWebKey",
@@ -73,7 +59,7 @@ export function joseJsonWebKey(check: (jwk: Record<string, unknown>) => string |
       unmarshalAs(node, RAW_JSON_WEB_KEY);
       const value = unmarshalAs(node, { kind: "any" });
       const jwk = typeof value === "object" && value !== null && !Array.isArray(value) ? value : {};
-      const error = check(jwk);
+      const error = goJoseJwkError(jwk) ?? nodeLoadError(jwk);
       if (error) throw new GoJsonError(error);
       return jwk;
     },

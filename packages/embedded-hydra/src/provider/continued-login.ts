@@ -7,9 +7,19 @@ import type { Interaction } from "oidc-provider";
  * handled again hands out a new one): the verifier URL runs as a new
  * authorization, and the login prompt it opens takes the flow's accepted
  * login instead of asking the login UI again (provider/interactions.ts).
+ * An accepted consent verifier whose interaction is gone continues so too,
+ * its consent carried on the login's result (CONTINUED_CONSENT_KEY).
  * Kept per request: only the request that carried the verifier continues.
  */
 export type ContinueLogin = (interaction: Interaction) => Promise<void>;
+
+/**
+ * The interaction result key of a consent that already took effect (its
+ * grant id): an accepted consent verifier whose interaction was gone runs as
+ * a new authorization, and its consent prompt finishes with that grant
+ * instead of opening a consent request (provider/interactions.ts).
+ */
+export const CONTINUED_CONSENT_KEY = "hydraContinuedConsent";
 
 const pending = new WeakMap<IncomingMessage, ContinueLogin>();
 

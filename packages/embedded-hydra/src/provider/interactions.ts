@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { randomToken } from "../flows/repository";
 import { decideAuthentication } from "./authentication-decision";
 import { confirmLoginSession } from "./login-session";
-import { takeContinuedLogin } from "./continued-login";
+import { CONTINUED_CONSENT_KEY, takeContinuedLogin } from "./continued-login";
 import { pairwiseSubject } from "./pairwise";
 import { originalRequest, originalRequestQuery, requestedPrompts, wantsRegistrationUi } from "./request-params";
 
@@ -188,6 +188,15 @@ export async function interactionUrl(deps: Deps, ctx: KoaContextWithOIDC, intera
   const login = result.hydraLogin as HydraLoginResult | undefined;
   const subject = session?.accountId ?? "";
   if (login && session) await confirmLoginSession(deps.sessions, session.uid, { ...login, subject });
+  const continuedConsent: unknown = Reflect.get(result, CONTINUED_CONSENT_KEY);
+  const continuedGrant: unknown =
+    typeof continuedConsent === "object" && continuedConsent !== null ? Reflect.get(continuedConsent, "grantId") : undefined;
+  if (typeof continuedGrant === "string") {
+    // A consent verifier run as a new authorization (public/verifiers.ts): its consent took effect already.
+    interaction.result = { ...result, consent: { grantId: continuedGrant } };
+    await interaction.save(Math.max((interaction.exp ?? 0) - Math.floor(Date.now() / 1000), 1));
+    return interaction.returnTo;
+  }
   const skip = await consentSkip(deps, stored, subject, params, scopes);
   if (requestedPrompts(params).includes("none") && !skip) {
     throw new FositeProviderError("consent_required", "Prompt 'none' was requested, but no previous consent was found.");

@@ -3,12 +3,13 @@ import type { Interaction } from "oidc-provider";
 import type { Deps } from "../deps";
 import { checkCsrfCookies, flowCsrfCookie } from "../csrf-cookie";
 import { ROUTES } from "../provider/create-provider";
-import { continueLoginIn } from "../provider/continued-login";
+import { continueLoginIn, CONTINUED_CONSENT_KEY } from "../provider/continued-login";
 import type { Flow } from "../flows/repository";
 import {
   acceptConsentSchema,
   acceptedLoginSchema,
   applyLogin,
+  type AcceptedLogin,
   applyRejection,
   finishInteraction,
   recordConsent,
@@ -21,7 +22,7 @@ import { refuseVerifierRequest } from "./verifier-request";
 
 type Kind = "login" | "consent";
 
-/** The verifier URL, without the verifier, is to run as a new authorization that takes the flow's login (continued-login.ts). */
+/** The verifier URL, without the verifier, is to run as a new authorization that takes the flow's login and consent (continued-login.ts). */
 export type ContinueAuthorization = { kind: "continue" };
 
 /**
@@ -36,8 +37,9 @@ export type ContinueAuthorization = { kind: "continue" };
  * oidc-provider only in a request carrying the CSRF cookie that was set
  * when this browser was sent to the login/consent UI: it finishes the
  * pending interaction, whose resume path only the starting browser can use,
- * or, once that was resumed, a login continues as a new authorization of the
- * verifier URL. Anywhere else the client gets `request_forbidden` and the
+ * or, once that was resumed or is gone, the verifier URL runs as a new
+ * authorization that takes the accepted login (and, for a consent, its
+ * grant). Anywhere else the client gets `request_forbidden` and the
  * flow is spoiled (its interaction destroyed, its CSRF value dropped), so an
  * accepted login or consent can never be picked up by the starting browser
  * after another browser was refused (login CSRF / session fixation). Hydra
@@ -64,8 +66,8 @@ export async function redeemVerifier(
   // The rest of that request is checked as fosite checks it, also before the verifier is looked at.
   const refused = await refuseVerifierRequest(deps, query, client);
   if (refused) return refused;
-  const flow = await deps.flows.useVerifier(kind, verifier);
-  if (!flow) {
+  const used = await deps.flows.useVerifier(kind, verifier);
+  if (used.outcome === "invalid") {
     // flow/flow_encoding.go decodeVerifier: access_denied, to the client of the authorization request the URL carries.
     return refuseRequest(deps, query, {
       error: "access_denied",
@@ -75,13 +77,14 @@ export async function redeemVerifier(
       ),
     });
   }
-  if (flow.expiresAt.getTime() <= Date.now()) {
-    // flow/flow_encoding.go decodeFlow: past ttl.login_consent_request.
+  if (used.outcome === "expired") {
+    // flow/flow_encoding.go decodeFlow: past ttl.login_consent_request (also once the cleanup deleted the flow).
     return refuseRequest(deps, query, {
       error: "request_unauthorized",
       error_description: fositeDescription("request_unauthorized", `The ${kind} request has expired, please try again.`),
     });
   }
+  const { flow } = used;
   if (kind === "consent" && flow.clientId !== query.get("client_id")) {
     // consent/strategy_default.go verifyConsent: the verifier belongs to another client's authorization.
     return refuseRequest(deps, query, {
@@ -118,11 +121,23 @@ export async function redeemVerifier(
         error_description: fositeDescription("access_denied", "The consent verifier has already been used."),
       });
     }
-    if (!interaction) return expiredInteraction(deps, kind);
+    // A device flow's consent has no browser authorization to finish.
+    if (!flow.interactionUid) return expiredInteraction(deps, kind);
     const grantId = await recordConsent(deps, flow, acceptConsentSchema.parse(flow.handled));
     if (!csrf.ok) return refuseInBrowser(deps, flow, csrf.hint, toClient);
-    await finishInteraction(interaction, { ...interaction.lastSubmission, consent: { grantId } });
-    return resume(interaction);
+    if (interaction) {
+      await finishInteraction(interaction, { ...interaction.lastSubmission, consent: { grantId } });
+      return resume(interaction);
+    }
+    // The interaction is gone (a rejection was followed first, or it expired): Hydra still issues the code, so the
+    // verifier URL runs as a new authorization that takes the flow's login and this consent.
+    const login = await consentedLogin(deps, flow);
+    if (!login) return expiredInteraction(deps, kind);
+    continueLoginIn(req, async (opened) => {
+      await applyLogin(deps, login.flow, opened, login.accepted);
+      await finishInteraction(opened, { ...opened.result, [CONTINUED_CONSENT_KEY]: { grantId } });
+    });
+    return { kind: "continue" };
   }
 
   if (!csrf.ok) return refuseInBrowser(deps, flow, csrf.hint, toClient);
@@ -146,9 +161,21 @@ async function refuseInBrowser(deps: Deps, flow: Flow, hint: string, toClient: (
 }
 
 /**
- * An accepted consent whose oidc-provider interaction is gone (it expired,
- * or a rejection of the same challenge was followed first): oidc-provider
- * cannot finish an authorization without it.
+ * The accepted login a consent request was opened for (its login
+ * challenge's decision), when it is still an acceptance of the consent's
+ * subject; a login decided otherwise since cannot carry the consent.
+ */
+async function consentedLogin(deps: Deps, flow: Flow): Promise<{ flow: Flow; accepted: AcceptedLogin } | undefined> {
+  const challenge = flow.request.login_challenge;
+  const loginFlow = typeof challenge === "string" && challenge ? await deps.flows.get("login", challenge) : undefined;
+  const accepted = acceptedLoginSchema.safeParse(loginFlow?.handled);
+  if (!loginFlow || !accepted.success || accepted.data.subject !== flow.subject) return undefined;
+  return { flow: loginFlow, accepted: accepted.data };
+}
+
+/**
+ * An accepted consent whose authorization cannot be finished here: a device
+ * flow's, or one whose login was decided otherwise since.
  */
 function expiredInteraction(deps: Deps, kind: Kind): Mapping {
   return errorPage(deps, {

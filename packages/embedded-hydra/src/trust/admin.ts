@@ -6,7 +6,6 @@ import { GO_BOOL, GO_STRING, GO_STRINGS, GO_TIME } from "../admin/go-structs";
 import { joseJsonWebKey } from "../keys/jose-json";
 import { linkHeader, parsePageRequest } from "../admin/pagination";
 import type { AdminRouter } from "../admin/router";
-import { jwkDecodeError } from "./assertion-jws";
 import { grantJson, roundToSecond, undecodableBody, validateGrant, type CreateGrantRequest } from "./grant";
 import { isUuid, type TrustRepository } from "./repository";
 
@@ -28,7 +27,7 @@ const CREATE_GRANT_REQUEST: GoStruct = {
     allow_any_subject: GO_BOOL,
     scope: GO_STRINGS,
     // A non-pointer jose.JSONWebKey: go-jose's UnmarshalJSON runs for `null` too (and refuses it: no key type).
-    jwk: joseJsonWebKey(jwkDecodeError),
+    jwk: joseJsonWebKey(),
     expires_at: GO_TIME,
   },
 };

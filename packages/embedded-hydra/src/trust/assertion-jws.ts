@@ -83,39 +83,3 @@ export function verifyJwsWith(jws: ParsedJws, jwk: Record<string, unknown>): boo
     return false;
   }
 }
-
-/**
- * go-jose's JSONWebKey.UnmarshalJSON checks, with its messages: the key type
- * must be known and carry its members. Undefined when the key decodes.
- */
-export function jwkDecodeError(jwk: Record<string, unknown>): string | undefined {
-  const kty = typeof jwk.kty === "string" ? jwk.kty : "";
-  const has = (name: string) => typeof jwk[name] === "string" && jwk[name] !== "";
-  switch (kty) {
-    case "RSA":
-      return has("n") && has("e") ? importable(jwk) : "go-jose/go-jose: invalid RSA key, missing n/e values";
-    case "EC": {
-      const crv = typeof jwk.crv === "string" ? jwk.crv : "";
-      if (!["P-256", "P-384", "P-521"].includes(crv)) return `go-jose/go-jose: unsupported elliptic curve '${crv}'`;
-      return has("x") && has("y") ? importable(jwk) : "go-jose/go-jose: invalid EC key, missing x/y values";
-    }
-    case "OKP": {
-      const crv = typeof jwk.crv === "string" ? jwk.crv : "";
-      if (crv !== "Ed25519") return `go-jose/go-jose: unknown curve ${crv}'`;
-      return has("x") ? importable(jwk) : "go-jose/go-jose: invalid Ed25519 Public key. Missing x value";
-    }
-    case "oct":
-      return has("k") ? undefined : "go-jose/go-jose: invalid JWK, missing k value";
-    default:
-      return `go-jose/go-jose: unknown json web key type '${kty}'`;
-  }
-}
-
-function importable(jwk: Record<string, unknown>): string | undefined {
-  try {
-    createPublicKey({ key: publicPart(jwk), format: "jwk" });
-    return undefined;
-  } catch {
-    return "go-jose/go-jose: invalid JWK, the key material does not decode";
-  }
-}

@@ -4,7 +4,8 @@ import type { HttpContext } from "../http/context";
 import { KratosError } from "../http/errors";
 import type { Router } from "../http/router";
 import type { Identity } from "../identity/identity";
-import { DuplicateIdentifierError, isUuid } from "../identity/repository";
+import { parseUuid } from "@olympus/server-kit/go-json";
+import { DuplicateIdentifierError } from "../identity/repository";
 import { adminIdentityJson } from "../session/json";
 import { deleteCredential } from "./credential-delete";
 import { adminErrors } from "./errors";
@@ -79,8 +80,7 @@ export function registerAdminIdentityRoutes(router: Router, deps: Deps): void {
   });
 
   router.delete("/admin/identities/:id", async (ctx) => {
-    const id = ctx.params.id ?? "";
-    if (!isUuid(id) || !(await deps.identityRepository.delete(id))) throw adminErrors.noRows();
+    if (!(await deps.identityRepository.delete(identityPathId(ctx)))) throw adminErrors.noRows();
     ctx.noContent();
   });
 
@@ -109,9 +109,18 @@ function omitAbsentMetadataAdmin(json: Record<string, unknown>, given: unknown):
   return rest;
 }
 
-/** x.ParseUUID turns anything that is not a UUID into the nil UUID, which names no identity: 404. */
+const NIL_UUID = "00000000-0000-0000-0000-000000000000";
+
+/**
+ * x.ParseUUID (uuid.FromStringOrNil) of the `{id}` path parameter: every
+ * form FromString accepts names the identity (braces, `urn:uuid:`, 32
+ * digits, any case); anything else is the nil UUID, which names none.
+ */
+const identityPathId = (ctx: HttpContext): string => parseUuid(ctx.params.id ?? "") ?? NIL_UUID;
+
+/** GetIdentityConfidential(x.ParseUUID(id)): a missing identity is sqlcon.ErrNoRows, 404. */
 async function mustGet(deps: Deps, ctx: HttpContext): Promise<Identity> {
-  const identity = await deps.identityRepository.get(ctx.params.id ?? "", { withCredentials: true });
+  const identity = await deps.identityRepository.get(identityPathId(ctx), { withCredentials: true });
   if (!identity) throw adminErrors.noRows();
   return identity;
 }

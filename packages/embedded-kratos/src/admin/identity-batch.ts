@@ -3,7 +3,7 @@ import { readRawBody } from "../http/body";
 import type { HttpContext } from "../http/context";
 import { KratosError } from "../http/errors";
 import { DuplicateIdentifierError } from "../identity/repository";
-import { SchemaCompileError } from "../identity/refetched-schemas";
+import { SchemaCompileError, SchemaLoadError } from "../identity/refetched-schemas";
 import { adminErrors, herodotJson, respondPlainErrorAt400 } from "./errors";
 import { GoJsonError } from "./go-json";
 import { decodeAdminBody } from "./http-json";
@@ -82,7 +82,7 @@ function itemError(error: unknown): KratosError {
     return new KratosError(409, { message: "Unable to insert or update resource because a resource with that value exists already" });
   }
   if (error instanceof KratosError && error.code === 400) return adminErrors.badRequest(error.reason ?? error.message);
-  // manager.go CreateIdentities: any ValidateIdentity failure is the item's 400 with the error's reason (a schema that does not compile too).
-  if (error instanceof SchemaCompileError) return adminErrors.badRequest(error.reason ?? error.message);
+  // manager.go CreateIdentities: any ValidateIdentity failure is the item's 400 with the error's reason (a schema that does not load or compile too).
+  if (error instanceof SchemaCompileError || error instanceof SchemaLoadError) return adminErrors.badRequest(error.reason ?? error.message);
   throw error;
 }

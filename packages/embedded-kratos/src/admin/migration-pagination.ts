@@ -1,4 +1,5 @@
 import type { HttpContext } from "../http/context";
+import { gjsonGet, gjsonInt } from "./gjson";
 import { goParseInt } from "./go-query";
 import { goQueryEncode, setOffsetLinkHeader } from "./pagination";
 
@@ -25,30 +26,30 @@ const encodeOffset = (offset: number) => Buffer.from(`{"offset":"${offset}","v":
 /**
  * tokenpagination decode: base64.RawURLEncoding (no padding, URL alphabet,
  * CR and LF skipped; anything else is an error, read as offset 0), then
- * gjson's `offset` Int(): a number truncated, a string only if it is `-?\d+`,
- * true 1, anything else 0.
+ * `int(gjson.Get(text, "offset").Int())` on whatever the bytes are — JSON or
+ * not (see ./gjson.ts).
  */
-function decodeOffset(token: string): number {
+function decodeOffset(token: string): bigint {
   const text = token.replace(/[\r\n]/g, "");
-  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return 0;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
-  } catch {
-    return 0;
-  }
-  const offset = typeof parsed === "object" && parsed !== null && "offset" in parsed ? parsed.offset : undefined;
-  if (typeof offset === "number") return Math.trunc(offset);
-  if (typeof offset === "string") return /^-?[0-9]+$/.test(offset) ? Number(offset) : 0;
-  return offset === true ? 1 : 0;
+  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return 0n;
+  return gjsonInt(gjsonGet(Buffer.from(text, "base64url").toString("latin1"), "offset"));
 }
+
+/**
+ * The rows a page of ListSessionsByIdentity starts at: pop's
+ * Paginate(page, perPage) counts pages from 1 and takes anything below as 1,
+ * so `page` 0 and 1 are both the first page. Offsets past 2^53 hold no rows
+ * (Kratos' int arithmetic wraps there; a negative offset is a database error).
+ */
+export const popOffset = (page: number, perPage: number): number => Math.min((Math.max(page, 1) - 1) * perPage, Number.MAX_SAFE_INTEGER);
 
 export function parseMigrationPagination(query: URLSearchParams): { page: number; perPage: number } {
   if (query.has("page_token") || query.has("page_size")) {
     const perPage = clampItems(goInt(query.get("page_size")) ?? DEFAULT_ITEMS);
     const token = query.get("page_token") ?? "";
-    const offset = token === "" ? 0 : decodeOffset(token);
-    return { page: offset > 0 ? Math.trunc(offset / perPage) : 0, perPage };
+    const offset = token === "" ? 0n : decodeOffset(token);
+    // Go's integer division; the page is a Number from here on (exact up to 2^53).
+    return { page: offset > 0n ? Number(offset / BigInt(perPage)) : 0, perPage };
   }
   const perPageRaw = query.get("per_page");
   const perPage = clampItems(perPageRaw === null || perPageRaw === "" ? DEFAULT_ITEMS : (goInt(perPageRaw) ?? DEFAULT_ITEMS));

@@ -183,7 +183,7 @@ describe("admin session lists: newest first", () => {
     const all = await get(`/admin/identities/${owner}/sessions`);
     expect(ids(all.body)).toEqual([S.tieA, S.tieB, S.oldest, S.expired]);
     expect(all.total).toBe("4");
-    const page = await get(`/admin/identities/${owner}/sessions?per_page=2&page=1`);
+    const page = await get(`/admin/identities/${owner}/sessions?per_page=2&page=2`);
     expect(ids(page.body)).toEqual([S.oldest, S.expired]);
     expect(page.total).toBe("4");
     const active = await get(`/admin/identities/${owner}/sessions?active=true`);
@@ -191,6 +191,35 @@ describe("admin session lists: newest first", () => {
     expect(active.total).toBe("3");
     // Everything is expanded for this list.
     expect((all.body as { identity: { id: string } }[])[0]?.identity.id).toBe(owner);
+  });
+
+  it("ListSessionsByIdentity pages with pop's Paginate: pages count from 1, page 0 is page 1 too (persister_session.go, pop paginator.go NewPaginator)", async () => {
+    const path = `/admin/identities/${owner}/sessions`;
+    for (const page of ["0", "1", "-3"]) expect(ids((await get(`${path}?per_page=2&page=${page}`)).body), page).toEqual([S.tieA, S.tieB]);
+    // A token's offset is divided by the page size into a page (tokenpagination ParsePagination): offset 2 is page 1, the first.
+    const token = (text: string) => Buffer.from(text, "latin1").toString("base64url");
+    expect(ids((await get(`${path}?page_size=2&page_token=${token('{"offset":"2","v":2}')}`)).body)).toEqual([S.tieA, S.tieB]);
+    expect(ids((await get(`${path}?page_size=2&page_token=${token('{"offset":"4","v":2}')}`)).body)).toEqual([S.oldest, S.expired]);
+  });
+
+  it("reads a page token's offset with gjson, which takes text that is not JSON (tokenpagination decode, gjson.go Get)", async () => {
+    const path = `/admin/identities/${owner}/sessions?page_size=2&page_token=`;
+    const token = (text: string) => Buffer.from(text, "latin1").toString("base64url");
+    const second = [S.oldest, S.expired];
+    for (const text of [
+      '{"offset":"4"}garbage',
+      'x{"offset" 4',
+      '{"a":{"offset":0},"offset":5.5}',
+      '{"off\\u0073et":"\\u0034"}',
+      '{"offset":4,\xff',
+    ]) {
+      const answer = await get(`${path}${token(text)}`);
+      expect(answer.status, text).toBe(200);
+      expect(ids(answer.body), text).toEqual(second);
+    }
+    // Offsets past the sessions, and the smallest int64 gjson gives for NaN, are empty pages or the first, never an error.
+    expect(ids((await get(`${path}${token('{"offset":99999999999999999999}')}`)).body)).toEqual([]);
+    expect(ids((await get(`${path}${token('{"offset":nan}')}`)).body)).toEqual([S.tieA, S.tieB]);
   });
 
   it("listMySessions (GET /sessions) uses ListSessionsByIdentity too: the other active sessions, newest first, with X-Total-Count", async () => {

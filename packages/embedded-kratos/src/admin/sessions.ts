@@ -1,13 +1,12 @@
 import type { Deps } from "../deps";
 import type { HttpContext } from "../http/context";
 import type { Router } from "../http/router";
-import { isUuid } from "../identity/repository";
+import { goParseUuid } from "@olympus/server-kit/go-json";
 import { adminSessionJson } from "../session/json";
 import type { Session } from "../session/session";
 import { adminErrors } from "./errors";
-import { uuidParseError } from "./go-json";
 import { firstNonEmpty, goAtoi, goQuery } from "./go-query";
-import { parseMigrationPagination, setMigrationLinkHeader } from "./migration-pagination";
+import { parseMigrationPagination, popOffset, setMigrationLinkHeader } from "./migration-pagination";
 import { goQueryEncode } from "./pagination";
 import { DEFAULT_SESSION_TOKEN, encodeSessionPageToken, readSessionPageToken, sessionPagePosition } from "./session-page-token";
 import { now as timeNow } from "../clock/clock";
@@ -44,11 +43,14 @@ function parseExpand(query: URLSearchParams): { identity: boolean; devices: bool
   return expand;
 }
 
-/** uuid.FromString of a path parameter; Kratos puts the parser's error in the message. */
+/**
+ * uuid.FromString of a path parameter (braces, `urn:uuid:` and 32 digits
+ * accepted, used in canonical form); Kratos puts the parser's error in the message.
+ */
 function sessionOrIdentityId(ctx: HttpContext): string {
-  const id = ctx.params.id ?? "";
-  if (!isUuid(id)) throw adminErrors.badRequestMessage(uuidParseError(id));
-  return id.toLowerCase();
+  const parsed = goParseUuid(ctx.params.id ?? "");
+  if ("error" in parsed) throw adminErrors.badRequestMessage(parsed.error);
+  return parsed.uuid;
 }
 
 /** keysetpagination.Parse's page_size: first non-empty value, Atoi (int64); at most 1000, 250 when absent or not positive (Paginator.Size). */
@@ -124,7 +126,7 @@ export function registerAdminSessionRoutes(router: Router, deps: Deps): void {
       identityId: id,
       active,
       limit: perPage,
-      offset: page * perPage,
+      offset: popOffset(page, perPage),
     });
     setMigrationLinkHeader(ctx, ctx.path, query, total, page, perPage);
     ctx.json(

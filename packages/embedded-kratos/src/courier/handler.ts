@@ -1,11 +1,10 @@
 import { adminErrors, respondPlainErrorAt400 } from "../admin/errors";
-import { uuidParseError } from "../admin/go-json";
+import { goParseUuid } from "@olympus/server-kit/go-json";
 import { firstNonEmpty, goAtoi, goQuery, goQueryUnescape } from "../admin/go-query";
 import { goQueryEncode } from "../admin/pagination";
 import type { Deps } from "../deps";
 import { errors, KratosError } from "../http/errors";
 import type { Router } from "../http/router";
-import { isUuid } from "../identity/repository";
 import {
   DEFAULT_MESSAGE_PAGE_TOKEN,
   encryptPageToken,
@@ -122,9 +121,10 @@ export function registerCourierAdminRoutes(admin: Router, deps: Deps): void {
   });
 
   admin.get("/admin/courier/messages/:id", async (ctx) => {
-    const id = ctx.params.id ?? "";
-    if (!isUuid(id)) throw adminErrors.badRequestMessage(uuidParseError(id));
-    const message = await deps.courier.messages.get(id);
+    // uuid.FromString: every form it accepts names the message, in canonical form.
+    const id = goParseUuid(ctx.params.id ?? "");
+    if ("error" in id) throw adminErrors.badRequestMessage(id.error);
+    const message = await deps.courier.messages.get(id.uuid);
     if (!message) throw adminErrors.noRows();
     ctx.json(200, messageToJson(message, { redact: redact() }));
   });

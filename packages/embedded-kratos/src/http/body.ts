@@ -2,7 +2,7 @@ import { isStorableJson, unstorableReason } from "@olympus/server-kit/text";
 import { errors, KratosError } from "./errors";
 import type { HttpContext } from "./context";
 import { parseMediaType } from "./negotiate";
-import { decodeJsonSubmission } from "./json-submission";
+import { decodeJsonSubmission, isRawField, rawFieldFromText } from "./json-submission";
 import { submittedTextOf } from "./submitted-json";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -70,35 +70,95 @@ export async function readJson(ctx: HttpContext): Promise<unknown> {
 }
 
 /**
+ * A self-service body as the strategies' decoderx.Decode sees it: its
+ * fields, or the 400 decoderx refuses it with. Kratos decodes in the
+ * strategies, after the flow, session and expiry checks, and reports the
+ * refusal through the flow's error handler: the handlers throw
+ * `decodeError` at that point (the body itself is read here, once).
+ */
+export interface SelfServiceBody {
+  fields: JsonObject;
+  /** decoderx's validateRequest or decodeJSONForm refusal; `fields` is then empty. */
+  decodeError?: KratosError;
+}
+
+/** decoderx's default allowedContentTypes, as its validateRequest names them (`%v`). */
+const DECODER_CONTENT_TYPES = "[multipart/form-data application/x-www-form-urlencoded application/json]";
+
+/**
+ * Go's r.ContentLength == 0 (decoderx validateRequest): a `Content-Length: 0`
+ * or no length at all without chunked framing. A chunked body has no
+ * declared length (-1) and is decoded, even when empty.
+ */
+function declaresNoBody(ctx: HttpContext): boolean {
+  const length = ctx.header("content-length");
+  if (length !== undefined) return /^\d+$/.test(length.trim()) && Number(length.trim()) === 0;
+  return ctx.header("transfer-encoding") === undefined;
+}
+
+/**
  * Reads a self-service submission (oryx/decoderx Decode): JSON as
  * decodeJSONForm reads it (json-submission.ts: top-level values as form
  * text, a nested `traits` object with its text kept) or
  * `application/x-www-form-urlencoded` (dotted form keys such as
- * `traits.email` become nested objects). Query parameters never override
- * body fields.
+ * `traits.email` become nested objects). A multipart body has no fields
+ * (decodeForm calls r.ParseForm, which leaves multipart bodies to
+ * ParseMultipartForm). Query parameters never override body fields.
+ * decoderx's refusals come back as `decodeError`; what this server refuses
+ * at the door (too large, unreadable, not storable) is thrown.
  */
-export async function readSubmission(ctx: HttpContext): Promise<JsonObject> {
-  if (ctx.method === "GET") return {};
+export async function readSubmission(ctx: HttpContext): Promise<SelfServiceBody> {
+  if (ctx.method === "GET") return { fields: {} };
+  const refused = (decodeError: KratosError): SelfServiceBody => ({ fields: {}, decodeError });
+  if (declaresNoBody(ctx)) {
+    ctx.req.resume();
+    return refused(errors.badRequest('Unable to decode HTTP Request Body because its HTTP Header "Content-Length" is zero.'));
+  }
   // decoderx picks its decoder with httpx.HasContentType, i.e. Go's mime.ParseMediaType:
   // `Application/JSON; charset=utf-8` is decoded as JSON although x.IsJSONRequest says it is not JSON.
+  // An absent Content-Type is application/octet-stream to it, which no decoder takes.
   const header = ctx.header("content-type") ?? "";
-  const type = header.trim() === "" ? "" : parseMediaType(header);
-  if (type === undefined) throw errors.unsupportedMediaType(header);
+  const type = header.trim() === "" ? undefined : parseMediaType(header);
+  const raw = await readRawBody(ctx);
   if (type === "application/json") {
-    const raw = await readRawBody(ctx);
-    if (raw.length === 0) return {};
-    const submission = nestFlattenedFields(decodeJsonSubmission(raw));
-    assertStorable(submission);
-    return submission;
+    let decoded: JsonObject;
+    try {
+      decoded = decodeJsonSubmission(raw);
+    } catch (error) {
+      if (error instanceof KratosError) return refused(error);
+      throw error;
+    }
+    const fields = nestFlattenedFields(decoded);
+    assertStorable(fields);
+    return { fields };
   }
-  if (type === "application/x-www-form-urlencoded" || type === "multipart/form-data" || type === "") {
-    if (type === "multipart/form-data") throw errors.unsupportedMediaType(type);
-    const raw = await readRawBody(ctx);
+  if (type === "multipart/form-data") return { fields: {} };
+  if (type === "application/x-www-form-urlencoded") {
     const form = formToObject(new URLSearchParams(raw.toString("utf8")));
+    try {
+      setRawFormFields(form);
+    } catch (error) {
+      if (error instanceof KratosError) return refused(error);
+      throw error;
+    }
     assertStorable(form);
-    return form;
+    return { fields: form };
   }
-  throw errors.unsupportedMediaType(type);
+  return refused(
+    errors.badRequest(
+      `HTTP ${ctx.method.toUpperCase()} Request used unknown HTTP Header "Content-Type: ${header.trim()}", only ${DECODER_CONTENT_TYPES} are supported.`,
+    ),
+  );
+}
+
+/** decodeURLValues sets a form's `traits=<text>` raw, as a JSON body's (json-submission.ts rawFieldFromText). */
+function setRawFormFields(form: JsonObject): void {
+  for (const [key, value] of Object.entries(form)) {
+    if (!isRawField(key) || typeof value !== "string") continue;
+    const decoded = rawFieldFromText(key, value);
+    if (decoded === undefined) delete form[key];
+    else form[key] = decoded;
+  }
 }
 
 /** Key segments that would reach Object.prototype through a dotted form key (prototype pollution). */

@@ -83,7 +83,6 @@ export const errors = {
   unauthorized: (reason?: string, id?: string) => new KratosError(401, { reason, id }),
   methodNotAllowed: () => new KratosError(405, { reason: "The requested method is not allowed on this path." }),
   payloadTooLarge: () => new KratosError(413, { reason: "The request body exceeds the maximum size of 1 MB." }),
-  unsupportedMediaType: (type: string) => new KratosError(415, { reason: `Content-Type "${type}" is not supported.` }),
   internal: () => new KratosError(500, { reason: "An unexpected error occurred." }),
   databaseUnavailable: () =>
     new KratosError(503, { id: "database_unavailable", reason: "The database cannot be reached at the moment. Please retry shortly." }),

@@ -30,9 +30,31 @@ describe("self-service JSON bodies (oryx/decoderx decodeJSONForm)", () => {
         small: "0.00000015",
         t: "true",
         f2: "false",
-        o: '{"k":1}',
+        o: '{"k": 1}',
       },
     );
+  });
+
+  it("gives an object or array in a text field as gjson's Raw: the body's text, spacing and all (decodeJSONForm: v.String() of a JSON value)", () => {
+    const body = decode(`{ "password" : { "a" : [1, "}\\"]" ] } , "b":[ 1 ,2 ]\n,"c" :"x"}`);
+    expect(body).toEqual({ password: `{ "a" : [1, "}\\"]" ] }`, b: "[ 1 ,2 ]", c: "x" });
+  });
+
+  it("sets a raw field given as text to the JSON value the text is (decodeURLValues: sjson.SetRawBytes of gjson's String)", () => {
+    expect(decode(`{"traits":"5","transient_payload":"[1, 2]","upstream_parameters":""}`)).toEqual({
+      traits: 5,
+      transient_payload: [1, 2],
+    });
+    expect(decode(`{"traits":5,"transient_payload":true}`)).toEqual({ traits: 5, transient_payload: true });
+    const body = decode(`{"traits":"{\\"a\\": 1.50}"}`);
+    expect(body.traits).toEqual({ a: 1.5 });
+    expect(submittedTextOf(body.traits)?.text).toBe(`{"a":1.50}`);
+    // Go's json.Unmarshal of the spliced document fails (500) or takes in other fields: refused here.
+    expect(failure(`{"traits":"x"}`)).toEqual({
+      reason: 'Unable to decode the "traits" field: its text is not one JSON value.',
+      message: "invalid character 'x' looking for beginning of value",
+    });
+    expect(failure(`{"traits":"1,\\"method\\":\\"x\\""}`).message).toBe("invalid character ',' after top-level value");
   });
 
   it("keeps the last of repeated fields (url.Values.Set), and a later null drops the field", () => {

@@ -8,6 +8,7 @@ import {
   type GoNode,
 } from "@olympus/server-kit/go-json";
 import { KratosError } from "./errors";
+import { objectMemberSpans } from "./json-spans";
 import { recordSubmittedText } from "./submitted-json";
 
 /**
@@ -17,7 +18,7 @@ import { recordSubmittedText } from "./submitted-json";
  * be an object, and each top-level field becomes a form value — gjson's
  * Result.String of it (a string's text, a number as written when it is
  * all digits, else strconv.FormatFloat 'f'; `true`/`false`; nothing for
- * `null`) — before the method schema types it. Fields the schemas declare
+ * `null`; an object's or array's Raw, its text as the body wrote it) — before the method schema types it. Fields the schemas declare
  * as objects (`traits`, `transient_payload`, `upstream_parameters`) are set
  * raw (sjson.SetRawBytes): an object keeps its text for the strategy's
  * json.RawMessage, recorded with submitted-json.ts.
@@ -62,8 +63,12 @@ export function goFormatFloatF(value: number): string {
   return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
 }
 
-/** gjson Result.String of a top-level value, or undefined for `null` (an empty form value, which decoderx skips). */
-function formValue(node: GoNode): string | undefined {
+/**
+ * gjson Result.String of a top-level value, or undefined for `null` (an
+ * empty form value, which decoderx skips). `raw`: the value's text as the
+ * body wrote it.
+ */
+function formValue(node: GoNode, raw: string): string | undefined {
   switch (node.t) {
     case "null":
       return undefined;
@@ -76,18 +81,49 @@ function formValue(node: GoNode): string | undefined {
       // The Go string: bytes that are not UTF-8 read as U+FFFD once the form value is decoded into a string field.
       return node.v;
     default:
-      // gjson's Raw of an object or array (compacted here; Go keeps the body's spacing inside it).
-      return rawNodeText(node);
+      // gjson's Raw of an object or array: the body's text, spacing and all.
+      return raw;
+  }
+}
+
+/** A raw field's value, an object or array with the text it was written as recorded. */
+function keptValue(node: GoNode): unknown {
+  const value = rawNodeValue(node);
+  if (typeof value === "object" && value !== null) recordSubmittedText(value, rawNodeText(node), rawNodeValue(node, true));
+  return value;
+}
+
+/** Whether `key` is a field decodeURLValues sets raw (the method schemas type it as an object). */
+export const isRawField = (key: string): boolean => RAW_FIELDS.has(key);
+
+/**
+ * A raw field given as text (a JSON string, a form value): decodeURLValues
+ * sets the text itself into the document (sjson.SetRawBytes), so text that
+ * is JSON is that JSON value (`"5"` is the number 5, which the schema's
+ * `type` then refuses) and empty text leaves the field out. Text that is no
+ * JSON makes Go's json.Unmarshal of the document fail (a 500), and text
+ * that is more than one value would splice fields into it: both are a 400
+ * here.
+ */
+export function rawFieldFromText(key: string, text: string): unknown {
+  if (text === "") return undefined;
+  const bytes = Buffer.from(text, "utf8");
+  try {
+    return keptValue(readGoNode(bytes, scanGoJson(bytes, "unmarshal")));
+  } catch (error) {
+    if (error instanceof GoSyntaxError || error instanceof GoValueTooDeepError)
+      throw badRequest(`Unable to decode the "${key}" field: its text is not one JSON value.`, error.message);
+    throw error;
   }
 }
 
 /** The decoded value of one top-level field. */
-function fieldValue(key: string, node: GoNode): unknown {
-  if (!RAW_FIELDS.has(key)) return formValue(node);
+function fieldValue(key: string, node: GoNode, raw: string): unknown {
+  if (!RAW_FIELDS.has(key)) return formValue(node, raw);
   if (node.t === "null") return undefined;
-  const value = rawNodeValue(node);
-  if (typeof value === "object" && value !== null) recordSubmittedText(value, rawNodeText(node), rawNodeValue(node, true));
-  return value;
+  // gjson's String of a string is its text, which decodeURLValues sets raw.
+  if (node.t === "string") return rawFieldFromText(key, node.v);
+  return keptValue(node);
 }
 
 /** Decodes a self-service JSON body (its bytes; empty bodies are the caller's). Throws KratosError 400 for what decoderx refuses. */
@@ -102,8 +138,10 @@ export function decodeJsonSubmission(bytes: Uint8Array): JsonSubmission {
   }
   if (root.t !== "object") throw badRequest(`Expected JSON sent in request body to be an object but got: ${gjsonTypeName(root)}`);
   const out: JsonSubmission = {};
-  for (const [key, node] of root.entries) {
-    const value = fieldValue(key.v, node);
+  const spans = objectMemberSpans(bytes);
+  for (const [index, [key, node]] of root.entries.entries()) {
+    const [start, end] = spans[index] ?? [0, 0];
+    const value = fieldValue(key.v, node, Buffer.from(bytes.subarray(start, end)).toString("utf8"));
     // url.Values.Set: a repeated field keeps its last value; `null` leaves the field out.
     if (value === undefined) delete out[key.v];
     // Own data properties, so a `__proto__` field is a field like any other.

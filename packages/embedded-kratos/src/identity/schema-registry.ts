@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { Ajv } from "ajv";
 import type { RegExpEngine } from "ajv/dist/types/index.js";
 import { Ajv2020 } from "ajv/dist/2020.js";
@@ -12,7 +13,7 @@ import { compileFetchingRefs, fetchSchemaDocument, RefFetchError, type RefFetchP
 import { validationErrorText } from "./jsonschema/validation-error";
 import { compileJsonSchema, type JsonSchemaValidator } from "./jsonschema/validator";
 import { checkIdentitySchemas, readIdentitySchema } from "./meta-schema";
-import { RefetchedSchemas } from "./refetched-schemas";
+import { RefetchedSchemas, SchemaCompileError } from "./refetched-schemas";
 
 export type { FieldError } from "./jsonschema/field-errors";
 
@@ -71,8 +72,12 @@ const base64url = (s: string) => Buffer.from(s, "utf8").toString("base64url");
 /** Loads, compiles and serves the configured identity schemas. */
 export class SchemaRegistry {
   private readonly schemas = new Map<string, IdentitySchema>();
-  /** Schemas whose `$ref`s lead to http(s) documents: compiled again, fetching them, at each validation. */
+  /** Where each schema's file is, to read it again (validations, /schemas). */
+  private readonly files = new Map<string, string>();
+  /** The schema files read again, and compiled again when they changed, at each validation. */
   private readonly refetched = new RefetchedSchemas();
+  /** The file text each entry of `schemas` was last built from by a validation. */
+  private readonly builtFrom = new Map<string, string>();
   readonly defaultId: string;
 
   /** `remote`: the http(s) documents the schemas' `$ref`s lead to (see load). */
@@ -83,7 +88,10 @@ export class SchemaRegistry {
     remote: RemoteDocuments = new Map(),
   ) {
     this.defaultId = defaultId;
-    for (const source of sources) this.schemas.set(source.id, compile(source, remote));
+    for (const source of sources) {
+      this.schemas.set(source.id, compile(source, remote));
+      this.files.set(source.id, source.file);
+    }
   }
 
   /**
@@ -99,7 +107,6 @@ export class SchemaRegistry {
   ): Promise<SchemaRegistry> {
     checkIdentitySchemas(sources);
     const remote = new Map<string, string>();
-    const refetched: [IdentitySchemaSource, unknown][] = [];
     // validateIdentitySchemas' client knows no private_ip_exception_urls; the one validations use does.
     const startUpPolicy = { disallowPrivateIpRanges: refPolicy.disallowPrivateIpRanges };
     for (const source of sources) {
@@ -107,7 +114,6 @@ export class SchemaRegistry {
         const document = readIdentitySchema(source).withNumberTexts;
         const fetched = await compileFetchingRefs(document, schemaFileUrl(source), (url) => fetchSchemaDocument(url, startUpPolicy));
         for (const [url, text] of fetched.remote) remote.set(url, text);
-        if (fetched.remote.size > 0) refetched.push([source, document]);
       } catch (error) {
         if (error instanceof RefFetchError)
           throw new ConfigError(`identity schema "${source.id}" is not a valid JSON schema: ${error.message}`);
@@ -116,7 +122,7 @@ export class SchemaRegistry {
     }
     const registry = new SchemaRegistry(sources, defaultId, publicBaseUrl, remote);
     registry.refetched.usePolicy(refPolicy);
-    for (const [source, document] of refetched) registry.refetched.add(source.id, document, schemaFileUrl(source));
+    for (const source of sources) registry.refetched.add(source);
     return registry;
   }
 
@@ -144,26 +150,62 @@ export class SchemaRegistry {
    * The admin API's reason for invalid traits — ory/jsonschema's
    * ValidationError.Error(), as identity/manager.go ValidateIdentity puts it
    * in a 400 — or undefined when they are valid. Rejects with
-   * SchemaCompileError (500) when a `$ref` document cannot be fetched or compiled.
+   * SchemaLoadError (500) when the schema file cannot be read or parsed, and
+   * SchemaCompileError (500) when a `$ref` document cannot be loaded or the schema not compiled.
    */
   async validationErrorText(schema: IdentitySchema, traits: unknown): Promise<string | undefined> {
-    const error = (await this.refetched.validatorFor(schema)).validate({ traits });
+    const error = (await this.validatorNow(schema)).validate({ traits });
     return error ? validationErrorText(error) : undefined;
   }
 
   /** The flows' node messages for invalid traits (Kratos' container ParseError), empty when valid; rejects as validationErrorText. */
   async validateTraits(schema: IdentitySchema, traits: unknown): Promise<FieldError[]> {
-    const error = (await this.refetched.validatorFor(schema)).validate({ traits });
+    const error = (await this.validatorNow(schema)).validate({ traits });
     return error ? fieldErrorsOf(error) : [];
+  }
+
+  /** The schema file's text as it is now (schema/handler.go ReadSchema); rejects with the file system's error. */
+  async documentText(schema: IdentitySchema): Promise<string> {
+    const file = this.files.get(schema.id);
+    if (file === undefined) throw new Error(`no file for identity schema ${JSON.stringify(schema.id)}`);
+    return readFile(file, "utf8");
+  }
+
+  /**
+   * The validator for the schema file as it is now (refetched-schemas.ts).
+   * When the file changed, the entry `get` answers is rebuilt from it too, so
+   * the extension keys, forms and answers that follow use what was validated.
+   */
+  private async validatorNow(schema: IdentitySchema): Promise<JsonSchemaValidator> {
+    const now = await this.refetched.current(schema.id);
+    if (!now) return schema.validator;
+    if (this.builtFrom.get(schema.id) !== now.text) {
+      let document: Record<string, unknown>;
+      try {
+        const parsed: unknown = JSON.parse(now.text);
+        if (!isPlainObject(parsed)) throw new Error("the schema is no JSON object");
+        checkDraft(parsed);
+        document = parsed;
+      } catch (error) {
+        throw new SchemaCompileError(error);
+      }
+      this.schemas.set(schema.id, { id: schema.id, document, paths: traitPathsOf(document), validator: now.validator });
+      this.builtFrom.set(schema.id, now.text);
+    }
+    return now.validator;
   }
 }
 
 /** Relative `$ref`s resolve against the schema's file:// URL, as against Kratos' schema URL. */
 const schemaFileUrl = (source: IdentitySchemaSource) => `file://${source.file}`;
 
-function compile(source: IdentitySchemaSource, remote: RemoteDocuments): IdentitySchema {
-  const { document, withNumberTexts } = readIdentitySchema(source);
-  if (!isPlainObject(document)) throw new ConfigError(`identity schema "${source.id}" must be a JSON object`);
+/**
+ * ajv checks the document against the meta-schema of its `$schema` draft, as
+ * ory/jsonschema's compile does (Kratos' identity meta-schema check runs
+ * before, in load); traits are validated by the ory/jsonschema reproduction,
+ * whose errors Kratos' answers are built from. Throws when the check fails.
+ */
+function checkDraft(document: Record<string, unknown>): void {
   const draft2020 = typeof document.$schema === "string" && document.$schema.includes("2020-12");
   const options = { allErrors: true, strict: false, code: { regExp: goRegExp } };
   const ajv = draft2020 ? new Ajv2020(options) : new Ajv(options);
@@ -171,13 +213,22 @@ function compile(source: IdentitySchemaSource, remote: RemoteDocuments): Identit
   // strict: false lets the `ory.sh/kratos` extension key through as an annotation.
   // Every format name ory/jsonschema knows checks as it does (a schema's `pattern` must pass Go's `regex`).
   for (const [name, check] of Object.entries(FORMATS)) ajv.addFormat(name, { validate: (value: string) => check(value) });
-  // ajv checks the document against the meta-schema of its `$schema` draft, as ory/jsonschema's
-  // compile does (Kratos' identity meta-schema check runs before, in load); traits are
-  // validated by the ory/jsonschema reproduction, whose errors Kratos' answers are built from.
+  // `$ref`s are the compile's to follow.
+  if (!ajv.validateSchema(document)) throw new Error(`schema is invalid: ${ajv.errorsText(ajv.errors)}`);
+}
+
+/** The trait leaves of a schema document (none when it declares no `properties.traits` object). */
+function traitPathsOf(document: Record<string, unknown>): TraitPath[] {
+  const properties = isPlainObject(document.properties) ? document.properties : {};
+  return isPlainObject(properties.traits) ? collectPaths(properties.traits, []) : [];
+}
+
+function compile(source: IdentitySchemaSource, remote: RemoteDocuments): IdentitySchema {
+  const { document, withNumberTexts } = readIdentitySchema(source);
+  if (!isPlainObject(document)) throw new ConfigError(`identity schema "${source.id}" must be a JSON object`);
   let validator: JsonSchemaValidator;
   try {
-    // `$ref`s are the compile's to follow.
-    if (!ajv.validateSchema(document)) throw new Error(`schema is invalid: ${ajv.errorsText(ajv.errors)}`);
+    checkDraft(document);
     validator = compileJsonSchema(withNumberTexts, schemaFileUrl(source), remote);
   } catch (error) {
     throw new ConfigError(`identity schema "${source.id}" is not a valid JSON schema: ${(error as Error).message}`);

@@ -1,5 +1,6 @@
 import type { CompSpec, Node, NodeOf } from "./ast";
 import { RuntimeFailure } from "./errors";
+import { plusSuperField } from "./plus-super";
 import type { CallStack } from "./stack";
 import { JArray, JObject, Thunk, typeName, unexpectedType, type LayerField, type Value } from "./values";
 
@@ -136,7 +137,9 @@ function oneField<Env extends Scope<Env>>(host: ComprehensionHost<Env>, node: No
     field: {
       visibility: "inherit",
       plus: node.plus,
-      compute: (self, i) => host.stack.frame(() => host.evaluate(node.value, scopeOf(self, i), true)),
+      compute: node.plus
+        ? plusSuperField(host.stack, name, node.value.loc, (self, i) => host.evaluate(node.value, scopeOf(self, i), true))
+        : (self, i) => host.stack.frame(() => host.evaluate(node.value, scopeOf(self, i), true)),
     },
   };
 }

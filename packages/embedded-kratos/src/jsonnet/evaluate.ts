@@ -3,7 +3,10 @@ import { EvaluationBudget } from "./budget";
 import { RuntimeFailure } from "./errors";
 import { arrayComprehension, objectComprehension, type ComprehensionHost } from "./comprehension";
 import { binaryOperation, index, sliceValue, unary } from "./operators";
+import { plusSuperField } from "./plus-super";
 import { CallStack } from "./stack";
+import { StdCode } from "./std-frames";
+import { modTraced } from "./std-mod";
 import {
   JArray,
   JFunction,
@@ -329,7 +332,7 @@ export class Evaluator implements ComprehensionHost<Env> {
       if (name === null) continue;
       if (typeof name !== "string") throw new RuntimeFailure(`Field name must be string, got ${typeName(name)}`);
       if (fields.has(name)) throw new RuntimeFailure(`Duplicate field name: "${name}"`);
-      fields.set(name, this.layerField(field, scopeOf));
+      fields.set(name, this.layerField(field, scopeOf, name));
     }
     const asserts = node.asserts;
     const layer: Layer = { fields };
@@ -346,16 +349,15 @@ export class Evaluator implements ComprehensionHost<Env> {
     return new JObject([layer]);
   }
 
-  private layerField(field: Field, scopeOf: (self: JObject, layerIndex: number) => Env): LayerField {
+  private layerField(field: Field, scopeOf: (self: JObject, layerIndex: number) => Env, name: string): LayerField {
     const params = field.params;
+    const value = (self: JObject, i: number): Value =>
+      params ? this.makeFunction(params, field.body, scopeOf(self, i)) : this.evaluate(field.body, scopeOf(self, i), true);
     return {
       visibility: field.visibility,
       plus: field.plus,
-      // codeUnboundField.evaluate: a field is evaluated in a frame of its own.
-      compute: (self, i) =>
-        this.stack.frame(() =>
-          params ? this.makeFunction(params, field.body, scopeOf(self, i)) : this.evaluate(field.body, scopeOf(self, i), true),
-        ),
+      // codeUnboundField.evaluate: a field is evaluated in a frame of its own; a `+:` field in two (plusSuperField).
+      compute: field.plus ? plusSuperField(this.stack, name, field.body.loc, value) : (self, i) => this.stack.frame(() => value(self, i)),
     };
   }
 
@@ -394,6 +396,9 @@ export class Evaluator implements ComprehensionHost<Env> {
    */
   private desugaredOperator(node: NodeOf<"binary">, env: Env): Value {
     return this.stack.at({ message: "", loc: node.loc }, () => {
+      // std.mod is std.jsonnet code: its frame, then its body reads the operands (std-mod.ts).
+      if (node.op === "%")
+        return this.stack.frame(() => modTraced(new StdCode(this.stack), this.delay(node.left, env), this.delay(node.right, env)));
       const operand = (operandNode: Node) => this.stack.frame(() => this.evaluate(operandNode, env, true));
       if (node.op === "in") {
         const right = operand(node.right);

@@ -1,15 +1,16 @@
 import { BudgetExceeded, EVALUATION_ELEMENT_LIMIT } from "./budget";
 import { RuntimeFailure } from "./errors";
 import { goLog, goPow } from "./go-math";
-import { JArray, JObject, toStringValue, typeName, type Value } from "./values";
+import { toStringValue, typeName, type Value } from "./values";
 
 /**
- * std.format and `string % values`, as go-jsonnet runs it: the Jsonnet
+ * The parsing and rendering of std.format and `string % values`, as go-jsonnet runs it: the Jsonnet
  * standard library's own `format` (stdlib/std.jsonnet, `format(str, vals)`:
  * parse_codes, format_code, render_int, render_hex, render_float_dec,
- * render_float_sci, format_codes_arr/format_codes_obj). The arithmetic is
+ * render_float_sci). The arithmetic is
  * the same IEEE double arithmetic, in the same order, with Go's `math.Pow` and
  * `math.Log` (go-math.ts) where std.jsonnet calls std.pow and std.log, so digits match.
+ * std-format.ts walks the codes (format_codes_arr/format_codes_obj) with the frames go-jsonnet shows.
  */
 
 interface Flags {
@@ -20,7 +21,7 @@ interface Flags {
   plus: boolean;
 }
 
-interface Code {
+export interface Code {
   mkey: string | null;
   flags: Flags;
   fw: number | "*";
@@ -50,7 +51,7 @@ const CONVERSIONS: Record<string, [Code["ctype"], boolean]> = {
 const truncated = () => new RuntimeFailure("Truncated format code.");
 
 /** parse_codes: literal text and codes, alternating (strings are code points, as Jsonnet indexes them). */
-function parseCodes(chars: string[]): (string | Code)[] {
+export function parseCodes(chars: string[]): (string | Code)[] {
   const out: (string | Code)[] = [];
   let current = "";
   let i = 0;
@@ -105,8 +106,8 @@ function parseCodes(chars: string[]): (string | Code)[] {
 }
 
 const length = (s: string) => Array.from(s).length;
-const padLeft = (s: string, w: number, c: string) => padding(s, w, c) + s;
-const padRight = (s: string, w: number, c: string) => s + padding(s, w, c);
+export const padLeft = (s: string, w: number, c: string) => padding(s, w, c) + s;
+export const padRight = (s: string, w: number, c: string) => s + padding(s, w, c);
 
 /**
  * The padding a width or precision asks for, within the evaluation's element
@@ -198,7 +199,7 @@ function renderFloatSci(
   return renderFloatDec(mantissa, zeroPad - length(suffix), blank, plus, ensurePt, trailing, prec) + suffix;
 }
 
-function formatCode(value: Value, code: Code, fw: number, precOrNull: number | null, at: number | string): string {
+export function formatCode(value: Value, code: Code, fw: number, precOrNull: number | null, at: number | string): string {
   const { flags } = code;
   const fpprec = precOrNull ?? 6;
   const iprec = precOrNull ?? 0;
@@ -234,68 +235,8 @@ function formatCode(value: Value, code: Code, fw: number, precOrNull: number | n
   }
 }
 
-const asNumber = (value: Value): number => {
-  // std.jsonnet uses the value as a width/precision directly; a non-number fails its arithmetic.
+/** A width or precision taken from the values: std.jsonnet uses it directly, so a non-number fails its arithmetic. */
+export const asNumber = (value: Value): number => {
   if (typeof value !== "number") throw new RuntimeFailure(`Unexpected type ${typeName(value)}, expected number`);
   return value;
 };
-
-function formatArray(codes: (string | Code)[], values: Value[]): string {
-  let out = "";
-  let j = 0;
-  for (const code of codes) {
-    if (typeof code === "string") {
-      out += code;
-      continue;
-    }
-    const takeStar = (): number => {
-      if (j >= values.length) throw new RuntimeFailure(`Not enough values to format: ${values.length}, expected at least ${j}`);
-      return asNumber(values[j++] as Value);
-    };
-    const fw = code.fw === "*" ? takeStar() : code.fw;
-    const prec = code.prec === "*" ? takeStar() : code.prec;
-    let text = "%";
-    if (code.ctype !== "%") {
-      if (j >= values.length) throw new RuntimeFailure(`Not enough values to format: ${values.length}, expected more than ${j}`);
-      text = formatCode(values[j] as Value, code, fw, prec, j);
-      j++;
-    }
-    out += code.flags.left ? padRight(text, fw, " ") : padLeft(text, fw, " ");
-  }
-  if (j < values.length) throw new RuntimeFailure(`Too many values to format: ${values.length}, expected ${j}`);
-  return out;
-}
-
-function formatObject(codes: (string | Code)[], values: JObject): string {
-  let out = "";
-  for (const code of codes) {
-    if (typeof code === "string") {
-      out += code;
-      continue;
-    }
-    if (code.mkey === null) throw new RuntimeFailure("Mapping keys required.");
-    if (code.fw === "*") throw new RuntimeFailure("Cannot use * field width with object.");
-    if (code.prec === "*") throw new RuntimeFailure("Cannot use * precision with object.");
-    const key = code.mkey;
-    const text =
-      code.ctype === "%"
-        ? "%"
-        : (() => {
-            if (!values.hasField(key)) throw new RuntimeFailure(`No such field: ${key}`);
-            return formatCode(values.get(key), code, code.fw, code.prec, key);
-          })();
-    out += code.flags.left ? padRight(text, code.fw, " ") : padLeft(text, code.fw, " ");
-  }
-  return out;
-}
-
-export function format(template: string, values: Value): string {
-  const codes = parseCodes(Array.from(template));
-  if (values instanceof JArray)
-    return formatArray(
-      codes,
-      values.elements.map((e) => e.get()),
-    );
-  if (values instanceof JObject) return formatObject(codes, values);
-  return formatArray(codes, [values]);
-}

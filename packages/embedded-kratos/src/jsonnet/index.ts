@@ -75,6 +75,7 @@ function run<T>(source: string, options: JsonnetOptions, output: (value: Value, 
       filename,
       call: (fn, args) => evaluator.call(fn, args),
       charge: (elements) => budget.charge(elements),
+      stack: evaluator.stack,
       matchArguments,
       trace: options.trace ?? (() => undefined),
     });

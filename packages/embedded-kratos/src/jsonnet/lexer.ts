@@ -40,35 +40,13 @@ const KEYWORDS = new Set([
   "true",
 ]);
 
-const SYMBOLS = new Set(["{", "}", "[", "]", "(", ")", ",", ".", ";", "$"]);
+const SYMBOLS = new Set(["{", "}", "[", "]", "(", ")", ",", ".", ";"]);
 
-/** Longest first, so `:::` wins over `::` and `<=` over `<`. */
-const OPERATORS = [
-  ":::",
-  "::",
-  "==",
-  "!=",
-  "<=",
-  ">=",
-  "&&",
-  "||",
-  "<<",
-  ">>",
-  ":",
-  "+",
-  "-",
-  "*",
-  "/",
-  "%",
-  "<",
-  ">",
-  "!",
-  "~",
-  "&",
-  "|",
-  "^",
-  "=",
-];
+/** lexer.go isSymbol: the characters an operator (or `$`) is made of. */
+const OPERATOR_CHARS = new Set(["!", "$", ":", "~", "+", "-", "&", "|", "^", "=", "<", ">", "*", "/", "%"]);
+
+/** An operator run may end in these only when it is one character long (lexer.go lexSymbol). */
+const UNENDING = new Set(["+", "-", "~", "!", "$"]);
 
 const isIdStart = (c: string) => /[A-Za-z_]/.test(c);
 const isIdPart = (c: string) => /[A-Za-z0-9_]/.test(c);
@@ -152,9 +130,9 @@ export function tokenize(source: string, filename: string): Token[] {
       emit({ kind: "symbol", text: c, loc }, 1);
       continue;
     }
-    const op = OPERATORS.find((candidate) => source.startsWith(candidate, pos));
-    if (op) {
-      emit({ kind: "operator", text: op, loc }, op.length);
+    if (OPERATOR_CHARS.has(c)) {
+      const text = operatorRun(source, pos);
+      emit(text === "$" ? { kind: "symbol", text, loc } : { kind: "operator", text, loc }, text.length);
       continue;
     }
     throw staticError(`Could not lex the character ${quoteRune(source.codePointAt(pos) ?? 0)}`, loc);
@@ -253,6 +231,24 @@ function readTextBlock(source: string, start: number, loc: SourceLocation): { va
     i += lead.length + 3;
     return { value: chomp ? out.replace(/\n$/, "") : out, length: i - start };
   }
+}
+
+/**
+ * lexer.go lexSymbol after its comment and text-block cases: the whole run of operator characters is one token, except
+ * that a `/` after the first character ends it (the run's check for a following `//` or `/*` looks at that `/` itself)
+ * and so does a `|` followed by another `|`. A run longer than one character ending in `+ - ~ ! $` is cut to its
+ * first character: Go's wind-back loop reads the last character once and, while it is one of those, keeps stepping
+ * back to the first (`==-` is `=` then `=-`, which is `=` then `-`).
+ */
+function operatorRun(source: string, start: number): string {
+  let end = start + 1;
+  for (;;) {
+    const c = source[end] ?? "";
+    if (!OPERATOR_CHARS.has(c) || c === "/" || (c === "|" && source[end + 1] === "|")) break;
+    end++;
+  }
+  if (end - start > 1 && UNENDING.has(source[end - 1] ?? "")) end = start + 1;
+  return source.slice(start, end);
 }
 
 /**

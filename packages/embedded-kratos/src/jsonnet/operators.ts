@@ -1,6 +1,5 @@
 import type { NodeOf } from "./ast";
 import { RuntimeFailure } from "./errors";
-import { format } from "./format";
 import {
   checkedNumber,
   compareStrings,
@@ -120,16 +119,9 @@ export function binaryOperation(op: NodeOf<"binary">["op"], left: Value, right: 
       if (typeof left !== "string") throw new RuntimeFailure(`The left hand side of 'in' must be a string, got ${typeName(left)}.`);
       if (!(right instanceof JObject)) throw new RuntimeFailure(`The right hand side of 'in' must be an object, got ${typeName(right)}.`);
       return right.hasField(left);
-    case "%":
-      // `"…" % x` is std.format.
-      if (typeof left === "string") return format(left, right);
-      break;
     default:
       break;
   }
-  // go-jsonnet desugars `a % b` to std.mod(a, b), whose error names both types.
-  if (op === "%" && (typeof left !== "number" || typeof right !== "number"))
-    throw new RuntimeFailure(`Operator % cannot be used on types ${typeName(left)} and ${typeName(right)}.`);
   if (typeof left !== "number") throw unexpectedType(left, "number");
   if (typeof right !== "number") throw unexpectedType(right, "number");
   switch (op) {
@@ -140,9 +132,6 @@ export function binaryOperation(op: NodeOf<"binary">["op"], left: Value, right: 
     case "/":
       if (right === 0) throw new RuntimeFailure("Division by zero.");
       return checkedNumber(left / right);
-    case "%":
-      if (right === 0) throw new RuntimeFailure("Division by zero.");
-      return checkedNumber(left % right);
     case "<<":
       return Number(BigInt.asIntN(64, bitwiseArgument(left) << shiftAmount(right)));
     case ">>":

@@ -45,6 +45,11 @@ const BINARY_PRECEDENCE: Record<BinaryOp, number> = {
 };
 const UNARY_PRECEDENCE = 4;
 const MAX_PRECEDENCE = 15;
+const FIELD_VISIBILITY = new Map<string, Visibility>([
+  [":", "inherit"],
+  ["::", "hidden"],
+  [":::", "visible"],
+]);
 const UNARY_OPS = new Set<string>(["-", "+", "!", "~"]);
 
 export function parse(source: string, filename: string): Node {
@@ -480,15 +485,14 @@ class Parser {
       throw staticError(`Unexpected: ${describe(token)} while parsing field definition`, tokenRange(token));
     }
     const params = this.is("(") ? this.params("method parameter") : undefined;
-    const plus = this.accept("+");
-    const colon = this.peek();
-    if (colon.kind !== "operator") throw staticError(`Expected token OPERATOR but got ${describe(colon)}`, tokenRange(colon));
+    // parseObjectAssignmentOp: the lexer makes `+:`, `+::`, `+:::` one operator token.
+    const op = this.peek();
+    if (op.kind !== "operator") throw staticError(`Expected token OPERATOR but got ${describe(op)}`, tokenRange(op));
     this.next();
-    const visibility: Visibility | undefined = ({ ":": "inherit", "::": "hidden", ":::": "visible" } as const)[
-      colon.text as ":" | "::" | ":::"
-    ];
-    if (visibility === undefined)
-      throw staticError(`Expected one of :, ::, :::, +:, +::, +:::, got: ${plus ? "+" : ""}${colon.text}`, tokenRange(colon));
+    const plus = op.text.startsWith("+");
+    const colons = plus ? op.text.slice(1) : op.text;
+    const visibility = FIELD_VISIBILITY.get(colons);
+    if (visibility === undefined) throw staticError(`Expected one of :, ::, :::, +:, +::, +:::, got: ${op.text}`, tokenRange(op));
     if (plus && params) throw staticError(`Cannot use +: syntax sugar in a method: ${token.text}`, tokenRange(token));
     if (name.kind === "fixed") {
       if (seen.has(name.name)) throw staticError(`Duplicate field: ${name.name}`, tokenRange(token));

@@ -13,8 +13,18 @@ import { RuntimeFailure, type TraceElement } from "./errors";
 /** go-jsonnet's default VM.MaxStack: frames, not just function calls. */
 export const MAX_STACK = 500;
 
-/** What evaluation is looking at: a node (its extent and context name) or a message such as `Field "a"`. */
-export type Place = Node | { message: string; loc?: Node["loc"] };
+/**
+ * What evaluation is looking at: a node (its extent and context name), a named place without a node (a position in
+ * go-jsonnet's stdlib/std.jsonnet, which std-frames.ts reproduces, or the `+:` step of a field) or a message such as
+ * `Field "a"` (an empty message is go-jsonnet's location-less node, printed as an empty line).
+ */
+export type Place = Node | NamedPlace | { message: string; loc?: Node["loc"] };
+
+/** A position with the frame name go-jsonnet's addContext gives the code there. */
+export interface NamedPlace {
+  loc: Node["loc"];
+  name: string;
+}
 
 interface Frame {
   place: Place | undefined;
@@ -23,6 +33,7 @@ interface Frame {
 
 function traceOf(place: Place): TraceElement {
   if ("kind" in place) return { loc: place.loc, name: place.context };
+  if ("name" in place) return { loc: place.loc, name: place.name };
   return place.loc ? { loc: place.loc } : { message: place.message };
 }
 

@@ -25,6 +25,9 @@ function elementThunks(value: Value | undefined, fn: string, types: string): Thu
   throw new RuntimeFailure(`${fn} second param must be ${types}, got ${typeName(value ?? null)}`);
 }
 
+/** go-jsonnet's location-less node (ast.NodeBase{}), printed as an empty trace line. */
+const UNPLACED = { message: "" };
+
 const lazyArray = (elements: Thunk[], f: (element: Thunk, index: number) => Value) =>
   new JArray(elements.map((element, i) => new Thunk(() => f(element, i))));
 
@@ -32,7 +35,10 @@ export function arrayDefinitions(context: StdContext): Definitions {
   const call = (fn: JFunction, ...values: Value[]) => callWith(context, fn, ...values);
   const makeArray = (size: number, f: JFunction): JArray => {
     context.charge(size);
-    return new JArray(Array.from({ length: size }, (_, i) => new Thunk(() => call(f, i))));
+    // builtinMakeArray: each element is a thunk whose body (astMakeArrayElement) has no location, so forcing it pushes
+    // a frame from where it is read and the call inside is pushed from an empty place (a `\t\t` trace line).
+    const element = (i: number) => new Thunk(() => context.stack.frame(() => context.stack.at(UNPLACED, () => call(f, i))));
+    return new JArray(Array.from({ length: size }, (_, i) => element(i)));
   };
   return {
     makeArray: {

@@ -1,5 +1,4 @@
 import { RuntimeFailure } from "./errors";
-import { format } from "./format";
 import { goExp, goFrexp, goHypot, goLog, goPow } from "./go-math";
 import { goAcos, goAsin, goAtan, goAtan2, goCos, goSin, goTan } from "./go-trig";
 import { charOf, codePoints, str, type Definitions } from "./std-support";
@@ -31,7 +30,8 @@ function roundHalfAway(x: number): number {
   return Math.abs(x - t) >= 0.5 ? t + Math.sign(x) : t;
 }
 
-const modulo = (x: number, y: number): number => {
+/** builtinModulo: the remainder with the dividend's sign (Go's math.Mod). */
+export const modulo = (x: number, y: number): number => {
   if (y === 0) throw new RuntimeFailure("Division by zero.");
   return checked(x % y);
 };
@@ -95,15 +95,6 @@ export function mathDefinitions(): Definitions {
     isInteger: { params: ["x"], body: ([x]) => Number.isInteger(getNumber(x)) },
     isDecimal: { params: ["x"], body: ([x]) => !Number.isInteger(getNumber(x)) },
     modulo: { params: ["x", "y"], body: ([x, y]) => modulo(getNumber(x), getNumber(y)) },
-    // std.mod, behind the % operator: numbers take the remainder, a string on the left formats.
-    mod: {
-      params: ["a", "b"],
-      body: ([a, b]) => {
-        if (typeof a === "number" && typeof b === "number") return modulo(a, b);
-        if (typeof a === "string") return format(a, b ?? null);
-        throw new RuntimeFailure(`Operator % cannot be used on types ${typeName(a ?? null)} and ${typeName(b ?? null)}.`);
-      },
-    },
     deg2rad: { params: ["x"], body: ([x]) => (getNumber(x) * PI) / 180 },
     rad2deg: { params: ["x"], body: ([x]) => (getNumber(x) * 180) / PI },
     char: { params: ["n"], body: ([n]) => charOf(getNumber(n)) },

@@ -1,19 +1,7 @@
 import { RuntimeFailure } from "./errors";
 import { compare } from "./operators";
 import { array, bool, callWith, obj, sortedFields, str, type Definitions, type StdContext } from "./std-support";
-import {
-  compareStrings,
-  equals,
-  JArray,
-  JFunction,
-  JObject,
-  quoteJson,
-  Thunk,
-  toStringValue,
-  typeName,
-  type LayerField,
-  type Value,
-} from "./values";
+import { compareStrings, equals, JArray, JFunction, JObject, Thunk, toStringValue, typeName, type LayerField, type Value } from "./values";
 
 /** std's object, type and reflection functions (go-jsonnet builtins.go and std.jsonnet). */
 
@@ -171,14 +159,6 @@ export function objectDefinitions(context: StdContext): Definitions {
         if (x instanceof JArray || x instanceof JObject)
           throw new RuntimeFailure(`primitiveEquals operates on primitive types, got ${typeName(x)}`);
         return x === y;
-      },
-    },
-    assertEqual: {
-      params: ["a", "b"],
-      body: ([a, b]) => {
-        if (equals(a ?? null, b ?? null)) return true;
-        const show = (v: Value) => (typeof v === "string" ? quoteJson(v) : toStringValue(v));
-        throw new RuntimeFailure(`Assertion failed. ${show(a ?? null)} != ${show(b ?? null)}`);
       },
     },
     resolvePath: {

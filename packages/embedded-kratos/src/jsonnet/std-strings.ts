@@ -1,5 +1,4 @@
 import { RuntimeFailure } from "./errors";
-import { format } from "./format";
 import { array, arr, codePoints, num, str, type Definitions, type StdContext } from "./std-support";
 import { JArray, quoteJson, toStringValue, typeName, type Value } from "./values";
 
@@ -65,7 +64,6 @@ function deepJoin(value: Value): string {
 export function stringDefinitions(context: StdContext): Definitions {
   return {
     toString: { params: ["a"], body: ([a]: Value[]) => toStringValue(a ?? null) },
-    format: { params: ["str", "vals"], body: ([s, vals]) => format(str(s), vals ?? null) },
     // builtinSubstr's own messages.
     substr: {
       params: ["str", "from", "len"],

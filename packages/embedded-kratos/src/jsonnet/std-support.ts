@@ -1,4 +1,5 @@
 import { RuntimeFailure } from "./errors";
+import type { CallStack } from "./stack";
 import { compareStrings, goFloatV, JArray, JFunction, JObject, Thunk, typeName, type CallArgs, type Value } from "./values";
 
 /** What the standard library needs from the evaluation it runs in. */
@@ -11,6 +12,8 @@ export interface StdContext {
   charge: (elements: number) => void;
   /** Matches call arguments to parameters by position and name. */
   matchArguments: (params: readonly { name: string }[], args: CallArgs) => (Thunk | undefined)[];
+  /** go-jsonnet's call stack, for the std functions it runs as std.jsonnet code (std-frames.ts). */
+  stack: CallStack;
   /** Where std.trace writes (go-jsonnet: the VM's trace output, stderr by default). */
   trace: (line: string) => void;
 }

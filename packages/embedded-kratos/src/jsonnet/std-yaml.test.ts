@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { evaluateJsonnetText, JsonnetError } from "./index";
 
@@ -74,5 +76,27 @@ describe("std.parseYaml with go-yaml v2's resolve rules", () => {
       "1e-05": "e",
       true: "g",
     });
+  });
+});
+
+interface GoYamlCase {
+  yaml: string;
+  error?: string;
+  json?: string;
+}
+
+const goYaml = JSON.parse(readFileSync(path.join(__dirname, "testdata", "go-yaml-parse.json"), "utf8")) as { cases: GoYamlCase[] };
+
+/**
+ * The fixture's answers come from a Go build of the pipeline (go-jsonnet yaml.go YAMLToJSONDecoder, sigs.k8s.io/yaml
+ * Unmarshal, go-yaml v2 scannerc.go/parserc.go/decode.go/resolve.go, json.Marshal): malformed documents fail with
+ * go-yaml's `yaml: line N: …` (bad indentation, unclosed quotes and flows, tabs, mapping values not allowed, keys
+ * without `:`, unknown anchors), explicit tags refuse scalars they do not fit (resolve.go resolve), and `!!binary`
+ * bytes that are not UTF-8 become one U+FFFD each (encoding/json encodeState.string).
+ */
+describe("std.parseYaml answers as go-jsonnet's Go build gives them", () => {
+  it.each(goYaml.cases.map((c) => [JSON.stringify(c.yaml), c] as const))("%s", (_name, c) => {
+    if (c.error !== undefined) expect(parse(c.yaml)).toBe(c.error);
+    else expect(value(c.yaml)).toEqual(JSON.parse(c.json ?? "null"));
   });
 });

@@ -1,4 +1,6 @@
-import { parse as parseYamlDocument, type ScalarTag, type Tags } from "yaml";
+import { parseDocument } from "yaml";
+import { goYamlSyntaxError, indentQuotedContinuations, trailingAfterRoot, unknownAnchorBefore } from "./go-yaml-errors";
+import { DecodeFailure, GO_YAML_TAGS, GoFloat } from "./go-yaml-resolve";
 import { RuntimeFailure } from "./errors";
 import { array } from "./std-support";
 import { fromJson, type Value } from "./values";
@@ -13,99 +15,7 @@ import { fromJson, type Value } from "./values";
  * wins; timestamps stay the text they were written as (go-yaml v2 keeps them strings for an interface{} target).
  */
 
-const YAML_TAG = "tag:yaml.org,2002:";
 const CONVERT_ERROR = "failed to parse YAML: error converting YAML to JSON";
-
-/** A float go-yaml v2 resolved (not an int): a map key made of it is written with FormatFloat(…, 'g', -1, 32). */
-class GoFloat {
-  constructor(readonly value: number) {}
-}
-
-/** A `!!binary` scalar that is not base64: go-yaml v2 fails the document (reported once the value is converted). */
-class InvalidBinary {}
-
-/** go-yaml v2 resolve.go yamlStyleFloat. */
-const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
-/** What strconv.ParseFloat reads of a scalar starting with `.` (no underscores without a base prefix). */
-const DOT_FLOAT = /^\.[0-9]+([eE][-+]?[0-9]+)?$/;
-
-const SPECIAL: Record<string, number> = {
-  ".nan": NaN,
-  ".NaN": NaN,
-  ".NAN": NaN,
-  ".inf": Infinity,
-  ".Inf": Infinity,
-  ".INF": Infinity,
-  "+.inf": Infinity,
-  "+.Inf": Infinity,
-  "+.INF": Infinity,
-  "-.inf": -Infinity,
-  "-.Inf": -Infinity,
-  "-.INF": -Infinity,
-};
-
-/** strconv.ParseInt(s, 0, 64), falling back to ParseUint as resolve does: the value, or undefined if neither reads it. */
-function goParseInt(text: string): number | undefined {
-  const match = /^([-+]?)(0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO][0-7]+|0[0-7]*|[1-9][0-9]*)$/.exec(text);
-  if (!match) return undefined;
-  const [, sign, digits = ""] = match;
-  const prefix = digits.slice(0, 2).toLowerCase();
-  let magnitude: bigint;
-  if (prefix === "0o") magnitude = BigInt(`0o${digits.slice(2)}`);
-  else if (prefix === "0x" || prefix === "0b") magnitude = BigInt(`${prefix}${digits.slice(2)}`);
-  else if (digits.length > 1 && digits.startsWith("0")) magnitude = BigInt(`0o${digits.slice(1)}`);
-  else magnitude = BigInt(digits);
-  const value = sign === "-" ? -magnitude : magnitude;
-  const fitsInt64 = value >= -(2n ** 63n) && value < 2n ** 63n;
-  // ParseUint takes no sign.
-  const fitsUint64 = sign === "" && value < 2n ** 64n;
-  return fitsInt64 || fitsUint64 ? Number(value) : undefined;
-}
-
-/** resolve.go resolve for an untagged plain scalar starting with a digit, a sign or a dot. */
-function resolveNumber(text: string): number | GoFloat | string {
-  const special = SPECIAL[text];
-  if (special !== undefined) return new GoFloat(special);
-  if (text.startsWith(".")) {
-    const value = DOT_FLOAT.test(text) ? Number(text) : Infinity;
-    return Number.isFinite(value) ? new GoFloat(value) : text;
-  }
-  const plain = text.replaceAll("_", "");
-  const integer = goParseInt(plain);
-  if (integer !== undefined) return integer;
-  if (YAML_STYLE_FLOAT.test(plain)) {
-    // ParseFloat reports a value beyond float64 as an error (ErrRange): the scalar stays a string.
-    const value = Number(plain);
-    if (Number.isFinite(value)) return new GoFloat(value);
-  }
-  return text;
-}
-
-/** decode.go: a `!!binary` scalar is base64 (line breaks ignored), decoded to a Go string; JSON keeps it as UTF-8 text. */
-function resolveBinary(text: string): string | InvalidBinary {
-  const compact = text.replace(/[\r\n]/g, "");
-  if (compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return new InvalidBinary();
-  return Buffer.from(compact, "base64").toString("utf8");
-}
-
-const numberTag = (tag: string, isDefault: boolean): ScalarTag => ({
-  tag,
-  default: isDefault,
-  test: /^[-+.0-9]/,
-  identify: (value) => typeof value === "number" || value instanceof GoFloat,
-  resolve: (text) => resolveNumber(text),
-});
-
-/** The YAML 1.1 schema with go-yaml v2's numbers, `!!binary` and no timestamps in place of its own. */
-const GO_YAML_TAGS = (tags: Tags): Tags => [
-  ...tags.filter(
-    (tag) =>
-      typeof tag === "string" || ![`${YAML_TAG}int`, `${YAML_TAG}float`, `${YAML_TAG}timestamp`, `${YAML_TAG}binary`].includes(tag.tag),
-  ),
-  numberTag(`${YAML_TAG}int`, true),
-  numberTag(`${YAML_TAG}float`, false),
-  { tag: `${YAML_TAG}binary`, resolve: resolveBinary },
-];
 
 /** strconv.FormatFloat(f, 'g', -1, 32): the shortest digits that read back as the same float32; %e from 1e+06 and below 1e-04. */
 function formatFloat32(value: number): string {
@@ -129,9 +39,25 @@ function formatFloat32(value: number): string {
   return String(Number(digits));
 }
 
+/**
+ * decode.go's failures, in document order as go-yaml v2 decodes (before sigs.k8s.io/yaml converts anything): a
+ * scalar its tag refuses, bad `!!binary` data, and a sequence or mapping used as a map key (map[interface{}]interface{}
+ * cannot hold it).
+ */
+function checkDecoded(value: unknown): void {
+  if (value instanceof DecodeFailure) throw new RuntimeFailure(`${CONVERT_ERROR}: yaml: ${value.message}`);
+  if (Array.isArray(value)) value.forEach(checkDecoded);
+  if (value instanceof Map) {
+    for (const [key, entry] of value) {
+      checkDecoded(key);
+      if (Array.isArray(key) || key instanceof Map) throw new RuntimeFailure(`${CONVERT_ERROR}: yaml: invalid map key: ${goSyntax(key)}`);
+      checkDecoded(entry);
+    }
+  }
+}
+
 /** convertToJSONableObject and json.Marshal: map keys become strings, floats must be finite (the first one in key order). */
 function toJsonData(value: unknown): unknown {
-  if (value instanceof InvalidBinary) throw new RuntimeFailure(`${CONVERT_ERROR}: yaml: !!binary value contains invalid base64 data`);
   if (value instanceof GoFloat) return toJsonData(value.value);
   if (typeof value === "number") {
     if (!Number.isFinite(value)) {
@@ -174,33 +100,68 @@ function goSyntax(value: unknown): string {
 }
 
 /**
- * builtinParseYAML: go-jsonnet's YAMLReader splits the text at lines that are `---` (plus trailing space); more than
- * one such separator anywhere makes the result a stream (an array of the documents), empty documents skipped.
+ * builtinParseYAML: go-jsonnet's YAMLReader reads the text line by line (LineReader: bufio ReadLine, which drops
+ * the `\n` or `\r\n`, then a `\n` added to every line) and splits it at lines that are `---` (plus trailing
+ * space); more than one such separator anywhere makes the result a stream (an array of the documents), empty
+ * documents skipped.
  */
 export function parseYaml(text: string): Value {
   const documents: string[] = [];
   let current = "";
   let stream = false;
-  for (const line of text.split(/(?<=\n)/)) {
-    if (/^---\s*$/.test(line)) {
+  const lines = text.split("\n");
+  if (text.endsWith("\n")) lines.pop();
+  lines.forEach((line, index) => {
+    const ended = index < lines.length - 1 || text.endsWith("\n");
+    const content = ended && line.endsWith("\r") ? line.slice(0, -1) : line;
+    if (/^---\s*$/.test(content)) {
       stream = true;
       if (current !== "") documents.push(current);
       current = "";
-      continue;
+      return;
     }
-    current += line;
-  }
+    current += `${content}\n`;
+  });
   if (current !== "") documents.push(current);
   const parsed = documents.map((document) => {
-    let data: unknown;
-    try {
-      data = parseYamlDocument(document, { version: "1.1", customTags: GO_YAML_TAGS, uniqueKeys: false, mapAsMap: true });
-    } catch (error) {
-      if (error instanceof RuntimeFailure) throw error;
-      throw new RuntimeFailure(`failed to parse YAML: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    const data = readDocument(document);
+    checkDecoded(data);
     return fromJson(toJsonData(data));
   });
   if (stream) return array(parsed);
   return parsed[0] ?? null;
+}
+
+/** go-yaml v2 Unmarshal of one document into interface{}: its syntax errors and unknown anchors with go-yaml's words. */
+function readDocument(text: string): unknown {
+  let document = text;
+  let doc = parseDocument(document, { version: "1.1", customTags: GO_YAML_TAGS, uniqueKeys: false });
+  // Each quoted scalar is re-indented at most once, so this ends.
+  const done = new Set<number>();
+  for (let [error] = doc.errors; error; [error] = doc.errors) {
+    const indented = indentQuotedContinuations(document, error);
+    if (indented === undefined || done.has(indented.start)) break;
+    done.add(indented.start);
+    document = indented.text;
+    doc = parseDocument(document, { version: "1.1", customTags: GO_YAML_TAGS, uniqueKeys: false });
+  }
+  const [error] = doc.errors;
+  if (error && !trailingAfterRoot(doc, document)) {
+    const anchor = unknownAnchorBefore(doc, error.pos[0]);
+    if (anchor !== undefined) throw new RuntimeFailure(`${CONVERT_ERROR}: yaml: unknown anchor '${anchor}' referenced`);
+    const message = goYamlSyntaxError(document, error);
+    throw new RuntimeFailure(message ? `${CONVERT_ERROR}: ${message}` : `failed to parse YAML: ${error.message}`);
+  }
+  try {
+    const data: unknown = doc.toJS({ mapAsMap: true });
+    return data;
+  } catch (error) {
+    // Alias.toJS: an alias whose anchor comes later or nowhere (decode.go parser.alias fails the same way).
+    const alias =
+      error instanceof ReferenceError
+        ? /^Unresolved alias \(the anchor must be set before the alias\): \*?(.*)$/.exec(error.message)
+        : null;
+    if (alias) throw new RuntimeFailure(`${CONVERT_ERROR}: yaml: unknown anchor '${alias[1] ?? ""}' referenced`);
+    throw new RuntimeFailure(`failed to parse YAML: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }

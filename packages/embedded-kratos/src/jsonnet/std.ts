@@ -2,6 +2,7 @@ import { RuntimeFailure } from "./errors";
 import { arrayDefinitions } from "./std-arrays";
 import { encodingDefinitions } from "./std-encoding";
 import { manifestDefinitions } from "./std-manifest";
+import { stdJsonnetDefinitions } from "./std-mod";
 import { mathDefinitions, PI } from "./std-math";
 import { objectDefinitions } from "./std-objects";
 import { setDefinitions } from "./std-sets";
@@ -25,6 +26,7 @@ export function createStd(context: StdContext): JObject {
     ...mathDefinitions(),
     ...encodingDefinitions(),
     ...manifestDefinitions(),
+    ...stdJsonnetDefinitions(context),
   };
   const fields = new Map<string, LayerField>();
   for (const [name, def] of Object.entries(defs)) {

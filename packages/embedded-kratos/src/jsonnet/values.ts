@@ -57,6 +57,7 @@ export class JFunction {
 /** One field of one layer: how to compute its value for a given `self` (and this layer's position, for `super`). */
 export interface LayerField {
   visibility: Visibility;
+  /** Written `+:`: its compute adds the value of the layers below (plus-super.ts). */
   plus: boolean;
   compute: (self: JObject, layerIndex: number) => Value;
 }
@@ -122,9 +123,8 @@ export class JObject {
     for (let i = below; i >= 0; i--) {
       const field = this.layers[i]?.fields.get(name);
       if (!field) continue;
-      const value = field.compute(this, i);
-      if (field.plus && this.hasField(name, i - 1)) return plus(this.lookup(name, i - 1), value);
-      return value;
+      // A `+:` field's compute adds the inherited value itself (plus-super.ts), within its frames.
+      return field.compute(this, i);
     }
     throw new RuntimeFailure(`Field does not exist: ${name}`);
   }

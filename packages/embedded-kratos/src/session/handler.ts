@@ -1,8 +1,9 @@
+import { goParseUuid } from "@olympus/server-kit/go-json";
 import type { Deps } from "../deps";
-import { errors } from "../http/errors";
+import type { HttpContext } from "../http/context";
+import { errors, KratosError } from "../http/errors";
 import type { Router } from "../http/router";
-import { isUuid } from "../identity/repository";
-import { parseMigrationPagination, setMigrationLinkHeader } from "../admin/migration-pagination";
+import { parseMigrationPagination, popOffset, setMigrationLinkHeader } from "../admin/migration-pagination";
 import { publicSessionJson } from "./json";
 import { SessionTokenizer } from "./tokenizer/tokenizer";
 import type { Session } from "./session";
@@ -24,7 +25,7 @@ export function registerSessionRoutes(router: Router, deps: Deps): void {
 
   // session/handler.go listMySessions: ListSessionsByIdentity without the current session, active only, newest first, page/per_page.
   router.get("/sessions", async (ctx) => {
-    const current = await deps.sessions.require(ctx);
+    const current = await requireMySession(deps, ctx);
     // listMySessions calls DoesSessionSatisfy with session.whoami.required_aal, as whoami does: the same 403.
     requireWhoamiAal(deps, current);
     const { page, perPage } = parseMigrationPagination(ctx.query);
@@ -33,7 +34,7 @@ export function registerSessionRoutes(router: Router, deps: Deps): void {
       exceptId: current.id,
       active: true,
       limit: perPage,
-      offset: page * perPage,
+      offset: popOffset(page, perPage),
     });
     setMigrationLinkHeader(ctx, ctx.path, new URLSearchParams(ctx.url.search), total, page, perPage);
     ctx.json(
@@ -43,18 +44,32 @@ export function registerSessionRoutes(router: Router, deps: Deps): void {
   });
 
   router.delete("/sessions", async (ctx) => {
-    const current = await deps.sessions.require(ctx);
+    const current = await requireMySession(deps, ctx);
     const count = await deps.sessions.repository.deactivateAllForIdentity(current.identityId, current.id);
     ctx.json(200, { count });
   });
 
+  // session/handler.go deleteMySession: the session first, then uuid.FromString, then the current-session check.
   router.delete("/sessions/:id", async (ctx) => {
-    const current = await deps.sessions.require(ctx);
-    const id = ctx.params.id ?? "";
-    if (id === current.id) throw errors.badRequest("You can not revoke the session you are currently using. Use the logout flow instead.");
-    if (!isUuid(id) || !(await deps.sessions.repository.deactivate(id, current.identityId))) throw errors.notFound();
+    const current = await requireMySession(deps, ctx);
+    const id = goParseUuid(ctx.params.id ?? "");
+    if ("error" in id) throw new KratosError(400, { message: id.error });
+    // Compared as parsed UUIDs, so `{…}` or upper case naming the current session is refused too.
+    if (id.uuid === current.id) throw new KratosError(400, { message: "cannot revoke current session" });
+    // RevokeSession: an unknown session, or another identity's, counts as already revoked — 204 all the same.
+    await deps.sessions.repository.deactivate(id.uuid, current.identityId);
     ctx.noContent();
   });
+}
+
+/**
+ * FetchFromRequest as the "my sessions" handlers answer its failure: a plain
+ * herodot 401 with their own reason, not whoami's session_inactive error.
+ */
+async function requireMySession(deps: Deps, ctx: HttpContext): Promise<Session> {
+  const session = await deps.sessions.fromRequest(ctx);
+  if (!session) throw errors.unauthorized("No valid session cookie found.");
+  return session;
 }
 
 /** DoesSessionSatisfy(session.whoami.required_aal): 403 session_aal2_required pointing at the aal2 login. */

@@ -8,7 +8,7 @@ export {
   type GoKeptText,
   type GoType,
 } from "./types";
-export { parseUuid, uuidParseError } from "./uuid";
+export { goParseUuid, parseUuid, uuidParseError, type GoUuidResult } from "./uuid";
 export { scanGoJson, goQuoteChar, GoSyntaxError, type GoReader } from "./scanner";
 export {
   readGoNode,

@@ -1,23 +1,116 @@
-/** gofrs/uuid's FromString as encoding/json reaches it through UUID.UnmarshalText. */
+/**
+ * gofrs/uuid v4.4.0's FromString (codec.go UUID.Parse; UnmarshalText, which
+ * encoding/json reaches, has the same rules and texts). The length in bytes
+ * picks the form — 32 hex digits, 36 canonical, 34/38 braced, 41/45
+ * `urn:uuid:` — and the error names what failed: the length, the braces,
+ * the first nine bytes of a wrong prefix, the hyphens of the inner text, or
+ * just `uuid: invalid UUID format` for a digit that is not hex.
+ */
 
-const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+export type GoUuidResult = { uuid: string } | { error: string };
 
-/** gofrs/uuid's error text for a string FromString refuses. */
-export function uuidParseError(value: string): string {
-  const len = Buffer.byteLength(value, "utf8");
-  if (![32, 34, 36, 38, 41, 45].includes(len)) return `uuid: incorrect UUID length ${len} in string ${JSON.stringify(value)}`;
-  return `uuid: incorrect UUID format in string ${JSON.stringify(value)}`;
+const INVALID_FORMAT = "uuid: invalid UUID format";
+/** Where codec.go reads the 16 byte pairs of the canonical form. */
+const CANONICAL_PAIRS = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
+const HASH_LIKE_PAIRS = Array.from({ length: 16 }, (_, i) => i * 2);
+
+const hexValue = (byte: number): number => {
+  if (byte >= 0x30 && byte <= 0x39) return byte - 0x30;
+  if (byte >= 0x61 && byte <= 0x66) return byte - 0x61 + 10;
+  if (byte >= 0x41 && byte <= 0x46) return byte - 0x41 + 10;
+  return -1;
+};
+
+/** uuid.FromString: the canonical lower-case form, or gofrs' error text. */
+export function goParseUuid(value: string): GoUuidResult {
+  let bytes = Buffer.from(value, "utf8");
+  const len = bytes.length;
+  const formatError = (part: Uint8Array) => ({ error: `uuid: incorrect UUID format in string ${goQuoteBytes(part)}` });
+  if (len === 34 || len === 38) {
+    if (bytes[0] !== 0x7b || bytes[len - 1] !== 0x7d) return formatError(bytes);
+    bytes = bytes.subarray(1, len - 1);
+  } else if (len === 41 || len === 45) {
+    const prefix = bytes.subarray(0, 9);
+    if (prefix.toString("latin1") !== "urn:uuid:") return formatError(prefix);
+    bytes = bytes.subarray(9);
+  } else if (len !== 32 && len !== 36) {
+    return { error: `uuid: incorrect UUID length ${len} in string ${goQuoteBytes(bytes)}` };
+  }
+  const canonical = bytes.length === 36;
+  if (canonical && [8, 13, 18, 23].some((at) => bytes[at] !== 0x2d)) return formatError(bytes);
+  let hex = "";
+  for (const at of canonical ? CANONICAL_PAIRS : HASH_LIKE_PAIRS) {
+    const high = hexValue(bytes[at] ?? 0);
+    const low = hexValue(bytes[at + 1] ?? 0);
+    if (high < 0 || low < 0) return { error: INVALID_FORMAT };
+    hex += ((high << 4) | low).toString(16).padStart(2, "0");
+  }
+  return { uuid: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}` };
 }
 
 /** The canonical form of a UUID FromString accepts (braces, `urn:uuid:`, 32 digits), else undefined. */
 export function parseUuid(value: string): string | undefined {
-  let v = value;
-  if (v.startsWith("urn:uuid:")) v = v.slice(9);
-  if (v.startsWith("{") && v.endsWith("}")) v = v.slice(1, -1);
-  if (!UUID.test(v)) return undefined;
-  const hex = v.replace(/-/g, "").toLowerCase();
-  // Hyphens must be all present or all absent, at the canonical places.
-  if (v.length === 36 && !/^.{8}-.{4}-.{4}-.{4}-.{12}$/.test(v)) return undefined;
-  if (v.length !== 36 && v.length !== 32) return undefined;
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  const parsed = goParseUuid(value);
+  return "uuid" in parsed ? parsed.uuid : undefined;
+}
+
+/** gofrs' error text for a string FromString refuses (empty for one it accepts). */
+export function uuidParseError(value: string): string {
+  const parsed = goParseUuid(value);
+  return "error" in parsed ? parsed.error : "";
+}
+
+/**
+ * strconv.Quote of bytes, as fmt's %q prints a string: printable runes as
+ * they are, bytes that start no UTF-8 sequence as \x.., other runes escaped.
+ */
+export function goQuoteBytes(bytes: Uint8Array): string {
+  let out = '"';
+  for (let i = 0; i < bytes.length;) {
+    const rune = decodeRune(bytes, i);
+    out += rune ? quoteRune(rune.code) : `\\x${(bytes[i] ?? 0).toString(16).padStart(2, "0")}`;
+    i += rune ? rune.width : 1;
+  }
+  return `${out}"`;
+}
+
+/** utf8.DecodeRune: the rune at `at` and its width, or undefined where Go reads RuneError of width 1. */
+function decodeRune(bytes: Uint8Array, at: number): { code: number; width: number } | undefined {
+  const lead = bytes[at] ?? 0;
+  if (lead < 0x80) return { code: lead, width: 1 };
+  const width = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+  if (width === 0 || at + width > bytes.length) return undefined;
+  let code = lead & (0xff >> (width + 1));
+  for (let k = 1; k < width; k++) {
+    const b = bytes[at + k] ?? 0;
+    if ((b & 0xc0) !== 0x80) return undefined;
+    code = (code << 6) | (b & 0x3f);
+  }
+  const tooShort = (width === 3 && code < 0x800) || (width === 4 && code < 0x10000);
+  if (tooShort || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return undefined;
+  return { code, width };
+}
+
+const NAMED: Record<number, string> = {
+  7: "\\a",
+  8: "\\b",
+  9: "\\t",
+  10: "\\n",
+  11: "\\v",
+  12: "\\f",
+  13: "\\r",
+  0x22: '\\"',
+  0x5c: "\\\\",
+};
+/** unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space. */
+const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
+
+function quoteRune(code: number): string {
+  const named = NAMED[code];
+  if (named) return named;
+  const ch = String.fromCodePoint(code);
+  if (PRINTABLE.test(ch)) return ch;
+  if (code < 0x80) return `\\x${code.toString(16).padStart(2, "0")}`;
+  if (code < 0x10000) return `\\u${code.toString(16).padStart(4, "0")}`;
+  return `\\U${code.toString(16).padStart(8, "0")}`;
 }

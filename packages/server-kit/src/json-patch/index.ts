@@ -1,1 +1,3 @@
-export { applyJsonPatch, JsonPatchError, parsePatch, parsePatchValue, type PatchJson, type PatchOperation } from "./json-patch";
+export { JsonPatchError, parsePatchValue, type PatchOperation } from "./json-patch";
+export { decodeRawPatch, type DecodeRawPatchOptions } from "./decode-raw-patch";
+export { applyRawPatch, MAX_PADDING, type RawPatchOperation } from "./lazy-json-patch";

@@ -21,6 +21,13 @@ export class RemoteDocumentNeeded extends Error {
 /** Texts of fetched http(s) documents, by URL without fragment. */
 export type RemoteDocuments = ReadonlyMap<string, string>;
 
+/**
+ * Documents the caller loads, `file://` ones too: a file missing here throws
+ * RemoteDocumentNeeded instead of being read synchronously, so a validation
+ * can read the files again without blocking (../refetched-schemas.ts).
+ */
+export class CallerLoadedDocuments extends Map<string, string> {}
+
 /** split: the URL before `#` and the fragment (`#` when there is none). */
 export function splitFragment(url: string): [string, string] {
   const hash = url.indexOf("#");
@@ -59,8 +66,13 @@ function decodeStdBase64(text: string): Buffer {
 
 function read(url: string, remote: RemoteDocuments): string {
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(url)?.[1]?.toLowerCase() ?? "";
-  // fileloader.Load opens what follows `file://` as it is written.
-  if (scheme === "file") return readFileSync(url.slice("file://".length), "utf8");
+  if (scheme === "file") {
+    const given = remote.get(url);
+    if (given !== undefined) return given;
+    if (remote instanceof CallerLoadedDocuments) throw new RemoteDocumentNeeded(url);
+    // fileloader.Load opens what follows `file://` as it is written.
+    return readFileSync(url.slice("file://".length), "utf8");
+  }
   if (scheme === "") return readFileSync(url, "utf8");
   if (scheme === "base64") return decodeStdBase64(url.replace(/^base64:\/\//, "")).toString("utf8");
   if (scheme === "http" || scheme === "https") {

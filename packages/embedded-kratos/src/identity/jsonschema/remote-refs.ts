@@ -71,13 +71,17 @@ async function readCapped(url: string, body: ReadableStream<Uint8Array>): Promis
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/** Compiles the schema, first fetching every http(s) document its `$ref`s lead to; resolves to the validator and the documents. */
+/**
+ * Compiles the schema, first fetching every http(s) document its `$ref`s
+ * lead to (and, with CallerLoadedDocuments, every `file://` one too);
+ * resolves to the validator and the documents.
+ */
 export async function compileFetchingRefs(
   document: unknown,
   url: string,
   fetchText: (url: string) => Promise<string> = fetchSchemaDocument,
+  remote: Map<string, string> = new Map(),
 ): Promise<{ validator: JsonSchemaValidator; remote: Map<string, string> }> {
-  const remote = new Map<string, string>();
   for (;;) {
     try {
       return { validator: compileJsonSchema(document, url, remote), remote };

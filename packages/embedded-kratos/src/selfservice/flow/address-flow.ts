@@ -135,7 +135,7 @@ export async function submitAddressFlow<F extends AddressFlow>(
   const kind: AddressFlowKind = def.kind;
   const flow = await loadFlowForSubmit(deps, def, ctx);
   if (!flow) return;
-  const body = ctx.method === "GET" ? Object.fromEntries(ctx.query) : await readSubmission(ctx);
+  const { fields: body, decodeError } = ctx.method === "GET" ? { fields: Object.fromEntries(ctx.query) } : await readSubmission(ctx);
   const session = await deps.sessions.fromRequest(ctx);
   const sctx: StrategyContext = { deps, http: ctx, session };
   if (isExpired(flow)) return handleExpired(deps, def, ctx, flow, { session });
@@ -144,6 +144,8 @@ export async function submitAddressFlow<F extends AddressFlow>(
   const strategy = deps.strategies.responsibleFor(kind, submission, sctx);
   const part = addressPart(strategy, kind);
   try {
+    // The strategies decode the body first (decoderx.Decode): its refusal is the first answer, through the flow's error handler.
+    if (decodeError) throw decodeError;
     if (!strategy || !part) throw FlowValidationError.flow(def.noStrategyMessage());
     if (ctx.method !== "GET" && !deps.strategies.carriesMailedSecret(kind, submission)) checkCsrf(deps, ctx, flow, body);
     const result = await part.submit(flow, body, sctx);

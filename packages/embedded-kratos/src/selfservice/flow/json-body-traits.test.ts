@@ -160,24 +160,82 @@ describe("self-service JSON bodies: traits kept as their text (oryx/decoderx dec
     expect(res.text).toContain("The password must be at least 8 characters long, but got 4.");
   });
 
-  it("answers undecodable JSON bodies as decoderx does (decodeJSONForm: json.Decoder errors, and a body that is no object)", async () => {
+  it("answers undecodable JSON bodies as decoderx does (decodeJSONForm: json.Decoder errors, and a body that is no object), as a flow message (registration/error.go WriteFlowError: ui/container ParseError makes a 400's reason one)", async () => {
+    const message = (text: string) => (JSON.parse(text) as { ui: { messages: { id: number; text: string }[] } }).ui.messages;
     const truncated = await register(`{"method":"password"`);
     expect(truncated.status).toBe(400);
-    expect(JSON.parse(truncated.text)).toMatchObject({
-      error: { code: 400, status: "Bad Request", reason: "Unable to decode form as JSON.", message: "unexpected EOF" },
-    });
+    expect(message(truncated.text)).toEqual([expect.objectContaining({ id: 4000001, text: "Unable to decode form as JSON." })]);
     const stray = await register(`{"method":x}`);
-    expect(JSON.parse(stray.text)).toMatchObject({
-      error: { reason: "Unable to decode form as JSON.", message: "invalid character 'x' looking for beginning of value" },
-    });
+    expect(message(stray.text)).toEqual([expect.objectContaining({ id: 4000001, text: "Unable to decode form as JSON." })]);
     const array = await register(`[1]`);
     expect(array.status).toBe(400);
-    expect(JSON.parse(array.text)).toMatchObject({
-      error: { reason: "Expected JSON sent in request body to be an object but got: JSON" },
-    });
+    expect(message(array.text)).toEqual([
+      expect.objectContaining({ id: 4000001, text: "Expected JSON sent in request body to be an object but got: JSON" }),
+    ]);
     const text = await register(`"x"`);
-    expect(JSON.parse(text.text)).toMatchObject({
-      error: { reason: "Expected JSON sent in request body to be an object but got: String" },
-    });
+    expect(message(text.text)).toEqual([
+      expect.objectContaining({ id: 4000001, text: "Expected JSON sent in request body to be an object but got: String" }),
+    ]);
+  });
+
+  it("sets a traits that is no object raw, as decodeURLValues does (sjson.SetRawBytes of gjson's String), for the method schema's `type` to refuse (validatePayload; ui/container translateValidationError)", async () => {
+    type Node = { attributes: { name: string }; messages: { id: number; text: string; context?: unknown }[] };
+    const traitsMessages = (text: string) =>
+      (JSON.parse(text) as { ui: { nodes: Node[] } }).ui.nodes
+        .filter((n) => n.messages.length > 0)
+        .map((n) => [n.attributes.name, n.messages]);
+    const withTraits = async (traits: string, form = false) => {
+      if (!form) return register(`{"method":"password","password":${JSON.stringify(STRONG_PASSWORD)},"traits":${traits}}`);
+      const res = await fetch(`${kratos.publicUrl}/self-service/registration?flow=${await registrationFlow()}`, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
+        body: new URLSearchParams({ method: "password", password: STRONG_PASSWORD, traits }).toString(),
+      });
+      return { status: res.status, text: await res.text() };
+    };
+    const wrongType = (actual: string) => [
+      [
+        "traits",
+        [
+          {
+            id: 4000026,
+            text: `expected object, but got ${actual}`,
+            type: "error",
+            context: { allowed_types: ["object"], actual_type: actual },
+          },
+        ],
+      ],
+    ];
+    for (const [traits, actual] of [
+      ["5", "number"],
+      ["[1, 2]", "array"],
+      ["true", "boolean"],
+      [`"5"`, "number"],
+      [`"null"`, "null"],
+      [`"\\"x\\""`, "string"],
+    ] as const) {
+      const res = await withTraits(traits);
+      expect({ traits, status: res.status }).toEqual({ traits, status: 400 });
+      expect(traitsMessages(res.text)).toEqual(wrongType(actual));
+    }
+    // A form field is the same text (decodeForm feeds decodeURLValues too).
+    expect(traitsMessages((await withTraits("5", true)).text)).toEqual(wrongType("number"));
+    // `null` and "" leave the field out: it defaults to {} (decodeURLValues' TypeHint JSON), so the schema's `required` answers.
+    for (const traits of ["null", `""`]) {
+      expect(traitsMessages((await withTraits(traits)).text)).toEqual([
+        ["traits.email", [expect.objectContaining({ id: 4000002, text: "Property email is missing." })]],
+      ]);
+    }
+    // A string holding a JSON object is that object, and its text is what the identity keeps.
+    const email = uniqueEmail("json-string-traits");
+    const registered = await withTraits(JSON.stringify(`{"email": ${JSON.stringify(email)}, "score": 1.50}`));
+    expect(registered.status).toBe(200);
+    expect(fieldText(registered.text, "identity", "traits")).toBe(`{"email":${JSON.stringify(email)},"score":1.50}`);
+    // Text that is no JSON fails Go's json.Unmarshal of the document (a 500 in Kratos): a 400 here, on the flow.
+    const notJson = await withTraits(`"x"`);
+    expect(notJson.status).toBe(400);
+    expect((JSON.parse(notJson.text) as { ui: { messages: { id: number }[] } }).ui.messages).toEqual([
+      expect.objectContaining({ id: 4000001, text: 'Unable to decode the "traits" field: its text is not one JSON value.' }),
+    ]);
   });
 });

@@ -26,3 +26,15 @@ export function submittedTraits(schema: IdentitySchema, body: JsonObject): JsonO
   if (typeof traits !== "object" || traits === null || Array.isArray(traits)) return {};
   return submittedTextOf(traits) !== undefined ? (traits as JsonObject) : coerceFormTraits(schema, traits as JsonObject);
 }
+
+/**
+ * The traits the method schema validates: a `traits` the body gave that is
+ * no object stays as given (decodeJSONForm and decodeURLValues set it raw),
+ * so the schema's `type` refuses it (`expected object, but got number`,
+ * validatePayload); otherwise submittedTraits.
+ */
+export function traitsToValidate(schema: IdentitySchema, body: JsonObject): unknown {
+  const traits = body.traits;
+  if (traits !== undefined && (typeof traits !== "object" || traits === null || Array.isArray(traits))) return traits;
+  return submittedTraits(schema, body);
+}

@@ -103,7 +103,7 @@ async function initLogin(deps: FlowDeps, ctx: HttpContext, type: FlowType): Prom
 async function submitLogin(deps: FlowDeps, ctx: HttpContext): Promise<void> {
   const flow = await loadFlowForSubmit(deps, loginFlow, ctx);
   if (!flow) return;
-  const body = await readSubmission(ctx);
+  const { fields: body, decodeError } = await readSubmission(ctx);
   const session = await deps.sessions.fromRequest(ctx);
   const sctx: StrategyContext = { deps, http: ctx, session };
 
@@ -127,6 +127,8 @@ async function submitLogin(deps: FlowDeps, ctx: HttpContext): Promise<void> {
 
   const strategy = deps.strategies.responsibleFor("login", { flow, body, method: submittedMethod(body, ctx) }, sctx);
   try {
+    // The strategies decode the body first (decoderx.Decode): its refusal is the first answer, through the flow's error handler.
+    if (decodeError) throw decodeError;
     if (!strategy) throw FlowValidationError.flow(loginFlow.noStrategyMessage(), echoIdentifier(body));
     checkCsrf(deps, ctx, flow, body);
     const result = await strategy.login.submit(flow, body, sctx);

@@ -92,7 +92,7 @@ async function submitRegistration(deps: FlowDeps, ctx: HttpContext): Promise<voi
   const flow = await loadFlowForSubmit(deps, registrationFlow, ctx);
   if (!flow) return;
   const storedValues = storedNodeValues(flow);
-  const body = await readSubmission(ctx);
+  const { fields: body, decodeError } = await readSubmission(ctx);
   const sctx: StrategyContext = { deps, http: ctx };
 
   if (await deps.sessions.fromRequest(ctx)) {
@@ -107,6 +107,8 @@ async function submitRegistration(deps: FlowDeps, ctx: HttpContext): Promise<voi
   const submission = { flow, body, method: submittedMethod(body, ctx) };
   const strategy = deps.strategies.responsibleFor("registration", submission, sctx);
   try {
+    // The strategies decode the body first (decoderx.Decode): its refusal is the first answer, through the flow's error handler.
+    if (decodeError) throw decodeError;
     if (flow.state === "passed_challenge") {
       throw FlowValidationError.flow({
         id: 4040002,

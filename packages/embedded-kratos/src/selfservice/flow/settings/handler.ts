@@ -137,7 +137,7 @@ async function submitSettings(deps: FlowDeps, ctx: HttpContext): Promise<void> {
   if (!(await deps.sessions.fromRequest(ctx))) return onUnauthenticated(deps, ctx);
   const flow = await loadFlowForSubmit(deps, settingsFlow, ctx);
   if (!flow) return;
-  const body = await readSubmission(ctx);
+  const { fields: body, decodeError } = await readSubmission(ctx);
   const session = await deps.sessions.fromRequest(ctx);
   if (!session) return onUnauthenticated(deps, ctx);
   const json = flow.type === "api" || ctx.isJsonRequest;
@@ -162,6 +162,8 @@ async function submitSettings(deps: FlowDeps, ctx: HttpContext): Promise<void> {
 
   const strategy = deps.strategies.responsibleFor("settings", { flow, body, method: submittedMethod(body, ctx) }, sctx);
   try {
+    // The strategies decode the body first (decoderx.Decode): its refusal is the first answer, through the flow's error handler.
+    if (decodeError) throw decodeError;
     if (!strategy) throw FlowValidationError.flow(settingsFlow.noStrategyMessage());
     const method = strategy.id;
     checkCsrf(deps, ctx, flow, body);

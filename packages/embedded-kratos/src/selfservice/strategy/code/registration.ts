@@ -1,6 +1,6 @@
 import type { JsonObject } from "../../../http/body";
 import { normalizeIdentifier } from "../../../identity/extensions";
-import { submittedTraits } from "../submission";
+import { submittedTraits, traitsToValidate } from "../submission";
 import { TraitsValidationError } from "../../../identity/manager";
 import { messages } from "../../../ui/messages";
 import { inputNode } from "../../../ui/node";
@@ -67,7 +67,7 @@ export const codeRegistration: RegistrationStrategy = {
     const traits = resend && isObject(stored) ? stored : submittedTraits(schema, body);
 
     if (flow.state !== "sent_email" || resend) {
-      const problems = await deps.identities.validateTraits(schemaId, traits);
+      const problems = await deps.identities.validateTraits(schemaId, resend && isObject(stored) ? traits : traitsToValidate(schema, body));
       if (problems.length > 0) throw new FlowValidationError(problems);
       const addresses = deps.identities.identifiersFor(schemaId, traits, "code");
       if (addresses.length === 0) throw FlowValidationError.flow(messages.identifierMissing());

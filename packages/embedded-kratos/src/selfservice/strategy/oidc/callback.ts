@@ -47,7 +47,7 @@ function flowDepsOf(deps: Deps): FlowDeps {
 async function redirectToGet(deps: Deps, ctx: HttpContext): Promise<void> {
   const dest = new URL(ctx.path.replace(/^\//, ""), deps.config.publicBaseUrl);
   for (const [key, value] of ctx.query) dest.searchParams.set(key, value);
-  const body = await readSubmission(ctx);
+  const { fields: body } = await readSubmission(ctx);
   for (const [key, value] of Object.entries(body)) if (typeof value === "string") dest.searchParams.set(key, value);
   ctx.redirect(dest.toString(), 302);
 }

@@ -2,12 +2,15 @@ import * as oidc from "openid-client";
 import { KratosError } from "../../../http/errors";
 import type { OidcProvider } from "./config";
 import { discoveryError, idTokenMissing, tokenExchangeError, userInfoError } from "./provider-errors";
+import { providerFetch } from "./provider-fetch";
 
 /**
  * The OpenID Connect client side of a provider (Kratos' ProviderGenericOIDC
  * on go-oidc and x/oauth2), on openid-client: discovery from the issuer,
  * the authorization URL, the code exchange, ID token validation (signature
- * included, as go-oidc checks it) and the userinfo call.
+ * included, as go-oidc checks it) and the userinfo call. Every request runs
+ * on providerFetch (Go's body reads, failures named by request, Go's name
+ * check).
  */
 const configurations = new Map<string, Promise<oidc.Configuration>>();
 
@@ -27,6 +30,14 @@ export function providerConfiguration(p: OidcProvider): Promise<oidc.Configurati
   return found;
 }
 
+/**
+ * openid-client's timeout covers the request and the reading of its answer,
+ * as Kratos' http.Client Timeout does (RegistryDefault.HTTPClient:
+ * ResilientClientWithConnectionTimeout(30 s); go-oidc and x/oauth2 use its
+ * inner http.Client, without retryablehttp's retries).
+ */
+export const PROVIDER_TIMEOUT_SECONDS = 30;
+
 async function discover(p: OidcProvider): Promise<oidc.Configuration> {
   const issuer = new URL(p.issuerUrl);
   const insecure = issuer.protocol === "http:";
@@ -36,7 +47,11 @@ async function discover(p: OidcProvider): Promise<oidc.Configuration> {
       p.clientId,
       p.clientSecret ? { client_secret: p.clientSecret } : undefined,
       p.clientSecret ? oidc.ClientSecretBasic(p.clientSecret) : oidc.None(),
-      insecure ? { execute: [oidc.allowInsecureRequests] } : undefined,
+      {
+        [oidc.customFetch]: providerFetch,
+        timeout: PROVIDER_TIMEOUT_SECONDS,
+        ...(insecure ? { execute: [oidc.allowInsecureRequests] } : {}),
+      },
     );
     oidc.enableNonRepudiationChecks(configuration);
     return configuration;

@@ -1,5 +1,7 @@
 import diagnostics from "node:diagnostics_channel";
+import { alertReceivedOn, goRemoteAlertText, receivedAlert } from "./go-tls-alerts";
 import { goCertificateText } from "./go-x509-errors";
+import { bodyReadErrorOf } from "./provider-fetch";
 
 /**
  * Transport failures of the provider calls in the words of Go's net/http
@@ -18,6 +20,8 @@ import { goCertificateText } from "./go-x509-errors";
 interface SocketAddresses {
   local: string;
   remote: string;
+  /** The socket itself, for what was recorded about it (a TLS alert it received). */
+  socket: object;
 }
 
 const requestSockets = new WeakMap<object, SocketAddresses>();
@@ -36,13 +40,19 @@ diagnostics.subscribe("undici:client:sendHeaders", (message) => {
   if (!isRecord(message) || !isRecord(message.request) || !isRecord(message.socket)) return;
   const local = addressOf(message.socket, "local");
   const remote = addressOf(message.socket, "remote");
-  if (local && remote) requestSockets.set(message.request, { local, remote });
+  if (local && remote) requestSockets.set(message.request, { local, remote, socket: message.socket });
 });
 diagnostics.subscribe("undici:request:error", (message) => {
   if (!isRecord(message) || !isRecord(message.request) || !isRecord(message.error)) return;
   const sockets = requestSockets.get(message.request);
   if (sockets) errorSockets.set(message.error, sockets);
 });
+
+/** net.OpError of a reset read: `read tcp <local>-><remote>: read: connection reset by peer`. */
+function resetText(socketError: object): string {
+  const sockets = errorSockets.get(socketError);
+  return sockets ? `read tcp ${sockets.local}->${sockets.remote}: read: connection reset by peer` : "read: connection reset by peer";
+}
 
 /** Go's %q for a URL (JSON escaping differs only for control characters, which URLs do not hold). */
 const goQuote = (value: string) => JSON.stringify(value);
@@ -67,18 +77,44 @@ export function goNetworkText(method: "Get" | "Post", url: string, error: unknow
     return `${prefix}: dial tcp ${address}: connect: connection refused`;
   }
   if (code === "ENOTFOUND") return `${prefix}: dial tcp: lookup ${new URL(url).hostname}: no such host`;
-  if (code === "ECONNRESET") {
-    // net.OpError: "read tcp <local>-><remote>: read: connection reset by peer".
-    const sockets = errorSockets.get(cause);
-    return sockets
-      ? `${prefix}: read tcp ${sockets.local}->${sockets.remote}: read: connection reset by peer`
-      : `${prefix}: read: connection reset by peer`;
-  }
+  // A TLS alert the server sent before the connection broke is what Go's first read returns (the conn's sticky error).
+  const alert = receivedAlert(cause) ?? alertReceivedOn(errorSockets.get(cause)?.socket);
+  if (alert !== undefined) return `${prefix}: ${goRemoteAlertText(alert)}`;
+  if (code === "ECONNRESET") return `${prefix}: ${resetText(cause)}`;
   // The server closed the connection without answering: the transport returns the read's io.EOF as it is.
   if (code === "UND_ERR_SOCKET" && cause.message === "other side closed") return `${prefix}: EOF`;
   const certificate = goCertificateText(cause, new URL(url).hostname.replace(/^\[(.*)\]$/, "$1"), new Date());
   if (certificate) return `${prefix}: ${certificate}`;
   return `${prefix}: ${typeof cause.message === "string" ? cause.message : error.message}`;
+}
+
+/**
+ * net/http client.go cancelTimerBody.Read: when Client.Timeout fires while
+ * the answer's body is read, the transport's read fails with the request
+ * context's cause (transport.go readLoop: context.DeadlineExceeded) and the
+ * client adds its note. It is no url.Error: the callers' reads of resp.Body
+ * get it without `<Method> "<url>": `.
+ */
+export const BODY_TIMEOUT_TEXT = "context deadline exceeded (Client.Timeout or context cancellation while reading body)";
+
+/**
+ * Go's text of a failed read of a provider answer's body (providerFetch's
+ * ProviderBodyReadError along `error`'s causes), or undefined when the
+ * failure is another. Besides the timeout: a body the server ended before
+ * its Content-Length or last chunk is io.ErrUnexpectedEOF (transfer.go
+ * body.readLocked, internal/chunked.go), a reset the connection's read
+ * error as it is (fetch's `terminated` TypeError carries undici's socket
+ * error).
+ */
+export function goBodyReadText(error: unknown): string | undefined {
+  const cause: unknown = bodyReadErrorOf(error)?.cause;
+  if (!isRecord(cause)) return undefined;
+  if (cause.name === "TimeoutError") return BODY_TIMEOUT_TEXT;
+  const socketError: unknown = cause instanceof TypeError ? cause.cause : undefined;
+  if (!isRecord(socketError)) return undefined;
+  if (socketError.code === "UND_ERR_SOCKET" && socketError.message === "other side closed") return "unexpected EOF";
+  if (socketError.code === "ECONNRESET") return resetText(socketError);
+  return undefined;
 }
 
 function isTimeout(error: unknown): boolean {

@@ -1,7 +1,10 @@
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
-import { checkServerIdentity, connect, type PeerCertificate } from "node:tls";
-import { afterEach, describe, expect, it } from "vitest";
+import { checkServerIdentity, connect, getCACertificates, setDefaultCACertificates, type PeerCertificate } from "node:tls";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { KratosError } from "../../../http/errors";
+import { providerConfiguration } from "./client";
+import type { OidcProvider } from "./config";
 import { goNetworkText } from "./go-net-errors";
 import {
   COMMON_NAME_ONLY_CERT,
@@ -10,6 +13,9 @@ import {
   KEY,
   LEAF_UNDER_EXPIRED_INTERMEDIATE_CERT,
   NOT_YET_VALID_CERT,
+  TRUSTED_CERT,
+  TRUSTED_COMMON_NAME_ONLY_CERT,
+  TRUSTED_ROOT_CERT,
 } from "./testing/certificates";
 
 /**
@@ -103,8 +109,8 @@ describe("refused provider certificates in Go's crypto/x509 words", () => {
   });
 
   it("a trusted certificate for other names (Node's ERR_TLS_CERT_ALTNAME_INVALID): certificate is valid for <DNS names>, not <host>", async () => {
-    // Node reaches its name check only for a trusted chain, which fetch here cannot have: Node's own verdict on a real
-    // certificate stands in for what fetch's socket would report.
+    // Node reaches its name check only for a trusted chain and a host that resolves; other.localhost does not resolve
+    // everywhere, so Node's own verdict on a real certificate stands in for what fetch's socket would report.
     const port = await tlsServer(LEAF_UNDER_EXPIRED_INTERMEDIATE_CERT);
     const certificate = await new Promise<PeerCertificate>((resolve, reject) => {
       const socket = connect({ host: "127.0.0.1", port, rejectUnauthorized: false }, () => {
@@ -119,5 +125,50 @@ describe("refused provider certificates in Go's crypto/x509 words", () => {
     expect(goNetworkText("Get", url, new TypeError("fetch failed", { cause: verdict }))).toBe(
       `Get "${url}": tls: failed to verify certificate: x509: certificate is valid for localhost, not other.localhost`,
     );
+  });
+});
+
+describe("Go's host name check on a trusted chain (crypto/x509 verify.go VerifyHostname, HostnameError.Error)", () => {
+  // Node's fetch takes its trust from Node's default CA list; the test root is in it only for these tests.
+  let defaults: string[] = [];
+  beforeAll(() => {
+    defaults = getCACertificates("default");
+    setDefaultCACertificates([...defaults, TRUSTED_ROOT_CERT]);
+  });
+  afterAll(() => setDefaultCACertificates(defaults));
+
+  const provider = (issuerUrl: string): OidcProvider => ({
+    id: "generic",
+    label: "Generic",
+    type: "generic",
+    linkingLabel: "Generic",
+    clientId: "client",
+    clientSecret: "secret",
+    issuerUrl,
+    scopes: ["openid"],
+    mapperUrl: "",
+    claimsSource: "id_token",
+    pkce: "auto",
+    requestedClaims: undefined,
+    additionalAudiences: [],
+  });
+
+  const discoveryReason = (issuerUrl: string) =>
+    providerConfiguration(provider(issuerUrl)).then(
+      () => "discovered",
+      (error: unknown) => (error instanceof KratosError ? error.reason : String(error)),
+    );
+
+  it("a trusted certificate naming its host only in the subject's common name is refused (Node's check falls back to the CN)", async () => {
+    const issuer = `https://localhost:${await tlsServer(TRUSTED_COMMON_NAME_ONLY_CERT)}`;
+    expect(await discoveryReason(issuer)).toBe(
+      `Unable to initialize OpenID Connect Provider: Get "${issuer}/.well-known/openid-configuration": tls: failed to verify certificate: x509: certificate relies on legacy Common Name field, use SANs instead`,
+    );
+  });
+
+  it("the same chain naming the host in its subject alternative names is accepted", async () => {
+    const issuer = `https://localhost:${await tlsServer(TRUSTED_CERT)}`;
+    // The answer ("{}") gets past TLS and fails only on its content.
+    expect(await discoveryReason(issuer)).toMatch(/^Unable to initialize OpenID Connect Provider: oidc: /);
   });
 });

@@ -1,6 +1,7 @@
 import diagnostics from "node:diagnostics_channel";
 import { isIP } from "node:net";
 import { TLSSocket, type DetailedPeerCertificate } from "node:tls";
+import { goNameCheckRequired } from "./provider-fetch";
 
 /**
  * Certificate failures in the words of Go's crypto/tls and crypto/x509,
@@ -16,6 +17,13 @@ import { TLSSocket, type DetailedPeerCertificate } from "node:tls";
  * refused TLS connection was shown is recorded from Node's
  * `net.client.socket` channel (fetch's sockets included) and looked up by
  * the error the socket failed with.
+ *
+ * Node's name check (tls.checkServerIdentity) is laxer than Go's
+ * VerifyHostname: it falls back to the subject's common name when the
+ * certificate names no DNS host, and takes partial wildcards
+ * (`f*.example.com`). So a provider connection Node accepted (trusted
+ * chain, its name check passed) is refused here when Go's check fails,
+ * with an error of the kind Node's name check gives.
  */
 
 const refusedCertificates = new WeakMap<object, DetailedPeerCertificate>();
@@ -34,7 +42,22 @@ diagnostics.subscribe("net.client.socket", (message) => {
   socket.prependOnceListener("error", (error: unknown) => {
     if (shown && isRecord(error)) refusedCertificates.set(error, shown);
   });
+  if (goNameCheckRequired()) socket.prependOnceListener("secureConnect", () => refuseNameGoRejects(socket));
 });
+
+/** Destroys an accepted connection whose certificate Go's VerifyHostname refuses for the host asked for (an IP host: Node and Go agree). */
+function refuseNameGoRejects(socket: TLSSocket): void {
+  const host: unknown = socket.servername;
+  if (!socket.authorized || typeof host !== "string" || host === "" || isIP(host)) return;
+  const certificate = socket.getPeerCertificate(true);
+  if (Object.keys(certificate).length === 0 || matchesHost(certificate, host)) return;
+  const error = Object.assign(new Error(`Hostname/IP does not match certificate's altnames: Host: ${host}.`), {
+    code: NAME_MISMATCH,
+    host,
+    cert: certificate,
+  });
+  socket.destroy(error);
+}
 
 /** OpenSSL's verdicts for a chain that does not lead to a trusted root (Go: UnknownAuthorityError). */
 const UNKNOWN_AUTHORITY = new Set([

@@ -1,6 +1,7 @@
 import * as oidc from "openid-client";
 import { KratosError } from "../../../http/errors";
-import { goNetworkText } from "./go-net-errors";
+import { goBodyReadText, goNetworkText } from "./go-net-errors";
+import { failedRequestOf } from "./provider-fetch";
 
 /**
  * How Kratos reports a provider that fails behind the callback, in the words
@@ -19,7 +20,15 @@ import { goNetworkText } from "./go-net-errors";
  * - userinfo (claimsFromUserInfo): go-oidc's error passed on, 500 with
  *   `<status>: <body>`;
  * - an ID token that does not verify (verifiedIDToken): 400 with go-oidc's
- *   text as the reason.
+ *   text as the reason — also when its keys cannot be fetched (jwks.go
+ *   RemoteKeySet.verify and updateKeys: `failed to verify signature:
+ *   fetching keys oidc: get keys failed <url.Error>`, or `… fetching keys
+ *   unable to read response body: <error>`).
+ *
+ * An answer whose body cannot be read is reported by each caller of Go's
+ * io.ReadAll in its own words: go-oidc's NewProvider and updateKeys
+ * `unable to read response body: <error>`, x/oauth2's doTokenRoundTrip
+ * `oauth2: cannot fetch token: <error>`, go-oidc's UserInfo the error alone.
  *
  * Provider answers appear only where Kratos shows them (the two bodies
  * above); nothing of openid-client's own wording reaches a client.
@@ -39,21 +48,29 @@ export async function discoveryError(issuerUrl: string, error: unknown): Promise
 async function goOidcDiscoveryText(issuerUrl: string, wellKnown: string, error: unknown): Promise<string> {
   const network = goNetworkText("Get", wellKnown, error);
   if (network) return network;
+  const body = goBodyReadText(error);
+  if (body) return `unable to read response body: ${body}`;
   if (error instanceof oidc.ClientError) {
     const response = responseOf(error);
     // NewProvider: any status but 200 is "<status>: <body>".
     if (response) return `${statusLine(response)}: ${await bodyOf(response)}`;
     if (error.code === "OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED") {
       const returned = issuerOf(checkDetails(error));
-      return `oidc: issuer URL provided to client (${goQuote(issuerUrl)}) did not match the issuer URL returned by provider (${goQuote(returned)})`;
+      // Kratos builds on ory/go-oidc (go.mod replace), whose NewProvider words the mismatch so.
+      return `oidc: issuer did not match the issuer returned by provider, expected ${goQuote(issuerUrl)} got ${goQuote(returned)}`;
     }
   }
   return "oidc: failed to decode provider discovery object";
 }
 
 export async function tokenExchangeError(tokenEndpoint: string, error: unknown): Promise<KratosError> {
+  const request = failedRequestOf(error);
+  // openid-client fetches the JWKS within the code exchange, where Kratos' verifiedIDToken does it after.
+  if (request && request.method === "Get") return keysFetchError(request.url, error);
   const network = goNetworkText("Post", tokenEndpoint, error);
   if (network) return new KratosError(500, { message: network });
+  const body = goBodyReadText(error);
+  if (body) return new KratosError(500, { message: `oauth2: cannot fetch token: ${body}` });
   if (error instanceof oidc.ResponseBodyError) {
     const cause: unknown = error.cause;
     return new KratosError(500, { message: retrieveErrorText(isRecord(cause) ? cause : {}) });
@@ -79,12 +96,23 @@ export async function tokenExchangeError(tokenEndpoint: string, error: unknown):
 export async function userInfoError(userInfoEndpoint: string, error: unknown): Promise<KratosError> {
   const network = goNetworkText("Get", userInfoEndpoint, error);
   if (network) return new KratosError(500, { message: network });
+  const body = goBodyReadText(error);
+  if (body) return new KratosError(500, { message: body });
   const response = error instanceof oidc.ClientError ? responseOf(error) : undefined;
   if (response) return new KratosError(500, { message: `${statusLine(response)}: ${await bodyOf(response)}` });
   if (error instanceof oidc.ResponseBodyError || error instanceof oidc.WWWAuthenticateChallengeError) {
     return new KratosError(500, { message: `${error.status} ${statusText(error.status)}` });
   }
   return new KratosError(500, { message: "oidc: failed to decode userinfo" });
+}
+
+/** A failed JWKS fetch: verifiedIDToken's 400 with RemoteKeySet's words (the transport failures, the unread body). */
+function keysFetchError(jwksUrl: string, error: unknown): KratosError {
+  const network = goNetworkText("Get", jwksUrl, error);
+  const body = goBodyReadText(error);
+  if (network) return new KratosError(400, { reason: `failed to verify signature: fetching keys oidc: get keys failed ${network}` });
+  if (body) return new KratosError(400, { reason: `failed to verify signature: fetching keys unable to read response body: ${body}` });
+  return idTokenError(error);
 }
 
 /**

@@ -188,6 +188,28 @@ describe("passkey strategy (Kratos selfservice/strategy/passkey)", () => {
     expect(((none.data.ui as { messages?: { id: number }[] }).messages ?? []).map((m) => m.id)).toEqual([4010003]);
   });
 
+  it("validates a `traits` that is no object as given once the key's answer verified (validateCredentials)", async () => {
+    const browser = new BrowserClient(kratos.publicUrl);
+    const { data: flow } = await browser.call((f) => f.createBrowserRegistrationFlow());
+    const createData = JSON.parse(valueOf(flow.ui.nodes, "passkey_create_data")) as { credentialOptions: unknown };
+    const key = new SoftwareAuthenticator(ORIGIN, RP_ID);
+    const failure = await expectFailure(
+      browser.call((f) =>
+        f.updateRegistrationFlow({
+          flow: flow.id,
+          updateRegistrationFlowBody: {
+            method: "passkey",
+            csrf_token: csrfOf(flow.ui.nodes),
+            traits: 5 as unknown as object,
+            passkey_register: key.create(parseCreationOptions(JSON.stringify(createData.credentialOptions))),
+          },
+        }),
+      ),
+    );
+    expect(failure.status).toBe(400);
+    expect(JSON.stringify(failure.data)).toContain("expected object, but got number");
+  });
+
   it("signs in with a discoverable passkey: first-factor nodes as PopulateLoginMethodFirstFactor renders them", async () => {
     const { key, identityId } = await signUp(kratos);
     const browser = new BrowserClient(kratos.publicUrl);

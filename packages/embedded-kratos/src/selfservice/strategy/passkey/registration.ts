@@ -18,6 +18,8 @@ import { displayNameFieldName } from "./display-name";
 import { passkeyInternal, setPasskeyInternal } from "./internal";
 import { createDataNode, registerInputNode, registerTriggerNode } from "./nodes";
 
+const isObject = (value: unknown): boolean => typeof value === "object" && value !== null && !Array.isArray(value);
+
 const ALPHANUMERIC = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
 /** randx.MustString(64, randx.AlphaNum): the user handle a new passkey binds to, and its credential identifier. */
@@ -57,6 +59,11 @@ export const passkeyRegistration: RegistrationStrategy = {
     if (!session) throw new KratosError(500, { reason: "Expected WebAuthN in internal context to be an object." });
 
     const created = await verifyPasskeyCreation(config, body.passkey_register, session.challenge);
+    // validateCredentials: a `traits` that is no object is validated as given (the schema's `type` refuses it).
+    if (body.traits !== undefined && !isObject(body.traits)) {
+      const problems = await deps.identities.validateTraits(schemaId, body.traits);
+      if (problems.length > 0) throw new FlowValidationError(problems);
+    }
     try {
       const identity = await deps.identities.build({
         schemaId,

@@ -1,5 +1,5 @@
 import { TraitsValidationError } from "../../../identity/manager";
-import { submittedTraits } from "../submission";
+import { submittedTraits, traitsToValidate } from "../submission";
 import type { FieldError } from "../../../identity/schema-registry";
 import { messages } from "../../../ui/messages";
 import { traitNodes } from "../../flow/trait-nodes";
@@ -28,7 +28,7 @@ export const passwordRegistration: RegistrationStrategy = {
     const traits = submittedTraits(schema, body);
     const password = typeof body.password === "string" ? body.password : "";
 
-    const problems: FieldError[] = [...(await deps.identities.validateTraits(schemaId, traits))];
+    const problems: FieldError[] = [...(await deps.identities.validateTraits(schemaId, traitsToValidate(schema, body)))];
     if (password === "") problems.push({ name: "password", message: messages.required("password") });
     if (problems.length > 0) throw new FlowValidationError(problems);
 

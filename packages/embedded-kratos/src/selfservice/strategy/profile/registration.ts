@@ -1,4 +1,4 @@
-import { submittedTraits } from "../submission";
+import { submittedTraits, traitsToValidate } from "../submission";
 import type { JsonObject } from "../../../http/body";
 import { messages } from "../../../ui/messages";
 import { inputNode } from "../../../ui/node";
@@ -54,10 +54,11 @@ export const profileRegistration: RegistrationStrategy = {
   // Strategy.Register: `screen=previous` (or method profile:back) goes back; otherwise the traits must pass the schema first.
   async submit(flow, body, ctx) {
     const schemaId = registrationSchemaId(flow, ctx.deps.schemas.defaultId);
-    const traits = submittedTraits(ctx.deps.identities.schemaOf(schemaId), body);
+    const schema = ctx.deps.identities.schemaOf(schemaId);
+    const traits = submittedTraits(schema, body);
     if (isPrevious(typeof body.method === "string" ? body.method : "", body))
       return Promise.reject(new ShowRegistrationScreen("previous", traits));
-    const problems = await ctx.deps.identities.validateTraits(schemaId, traits);
+    const problems = await ctx.deps.identities.validateTraits(schemaId, traitsToValidate(schema, body));
     if (problems.length > 0) return Promise.reject(new FlowValidationError(problems));
     return Promise.reject(new ShowRegistrationScreen("credential-selection", traits));
   },

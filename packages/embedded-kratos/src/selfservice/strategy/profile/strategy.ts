@@ -1,4 +1,4 @@
-import { submittedTraits } from "../submission";
+import { submittedTraits, traitsToValidate } from "../submission";
 import { messages } from "../../../ui/messages";
 import { inputNode } from "../../../ui/node";
 import { traitNodes } from "../../flow/trait-nodes";
@@ -31,7 +31,7 @@ export const profileStrategy: Strategy = {
       if (!identity) return Promise.reject(new Error("settings strategy called without identity"));
       const schema = ctx.deps.identities.schemaOf(identity.schemaId);
       const traits = submittedTraits(schema, body);
-      const problems = await ctx.deps.identities.validateTraits(identity.schemaId, traits);
+      const problems = await ctx.deps.identities.validateTraits(identity.schemaId, traitsToValidate(schema, body));
       if (problems.length > 0) return Promise.reject(new FlowValidationError(problems));
       const before = JSON.stringify(Object.values(identity.credentials).map((c) => c.identifiers));
       const addressesBefore = JSON.stringify(identity.verifiableAddresses.map((a) => a.value));

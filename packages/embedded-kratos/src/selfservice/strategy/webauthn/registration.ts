@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { submittedTraits } from "../submission";
+import { submittedTraits, traitsToValidate } from "../submission";
 import { TraitsValidationError } from "../../../identity/manager";
 import { messages } from "../../../ui/messages";
 import type { RegistrationFlow } from "../../flow/flow";
@@ -34,8 +34,9 @@ export const webauthnRegistration: RegistrationStrategy = {
     if (flow.type !== "browser" || !config.passwordless) throw FlowValidationError.flow(messages.noStrategy("registration"));
     const { deps } = ctx;
     const schemaId = registrationSchemaId(flow, deps.schemas.defaultId);
-    const traits = submittedTraits(deps.identities.schemaOf(schemaId), body);
-    const problems = await deps.identities.validateTraits(schemaId, traits);
+    const schema = deps.identities.schemaOf(schemaId);
+    const traits = submittedTraits(schema, body);
+    const problems = await deps.identities.validateTraits(schemaId, traitsToValidate(schema, body));
     if (problems.length > 0) throw new FlowValidationError(problems);
     const identifiers = deps.identities.identifiersFor(schemaId, traits, "webauthn");
     if (identifiers.length === 0) throw FlowValidationError.flow(messages.identifierMissing());

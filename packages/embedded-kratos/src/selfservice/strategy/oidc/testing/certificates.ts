@@ -1,6 +1,7 @@
 /**
  * Certificates for the TLS failure tests, all self-made with openssl for one
- * EC P-256 key (KEY) and trusted by nobody: test fixtures only.
+ * EC P-256 key (KEY) and trusted by nobody (the "Trusted Root" ones only
+ * while a test adds that root): test fixtures only.
  */
 
 export const KEY = `-----BEGIN PRIVATE KEY-----
@@ -71,5 +72,49 @@ qRxFXfiKMxRmu1ibEdJ+cEY3ayJS+ZLVv2tR1Tdb5sf55ndzqnjvMKWjVGqwF3mZ
 yBSKfqMvMC0wDAYDVR0TAQH/BAIwADAdBgNVHQ4EFgQUnRRVZ0vUUvZrlU8a9jz1
 rtL9NB8wCgYIKoZIzj0EAwIDSAAwRQIhAJA5xAmFEUkS6TUz+wmusuc7x9ismncS
 KQytEkrTI+9SAiBT1RXgsnbkUDTLk0WETh95zPL0EBlTs3FOOt/ootR+XA==
+-----END CERTIFICATE-----
+`;
+
+/**
+ * CA "Olympus Test Trusted Root", valid 2026-12-04 to 2126; the tests that
+ * need a trusted chain add it to Node's default CA list for their duration.
+ */
+export const TRUSTED_ROOT_CERT = `-----BEGIN CERTIFICATE-----
+MIIBnTCCAUKgAwIBAgIBIDAKBggqhkjOPQQDAjAkMSIwIAYDVQQDDBlPbHltcHVz
+IFRlc3QgVHJ1c3RlZCBSb290MCAXDTI2MTIwNDIyNDcyNVoYDzIxMjYxMTEwMjI0
+NzI1WjAkMSIwIAYDVQQDDBlPbHltcHVzIFRlc3QgVHJ1c3RlZCBSb290MFkwEwYH
+KoZIzj0CAQYIKoZIzj0DAQcDQgAEv+UyyGG1QehbGznEt4Dp0YRobgmiNpikx6Ng
+CAYl1oDk50WKo6fUYXQjv/glWenakZCi5XNLyCERyzyAeVYAMKNjMGEwHQYDVR0O
+BBYEFKWUDiqkY0JZNPqDnr+tQQ35T9AYMB8GA1UdIwQYMBaAFKWUDiqkY0JZNPqD
+nr+tQQ35T9AYMA8GA1UdEwEB/wQFMAMBAf8wDgYDVR0PAQH/BAQDAgEGMAoGCCqG
+SM49BAMCA0kAMEYCIQDFgCs7UdJewF4JGHi2LHm7iCg9kffJok5Cz2dVA0RgqAIh
+AM/BINxUJ/zGfUb08G02/yrn2r+my/57iTGmdq44+G2o
+-----END CERTIFICATE-----
+`;
+
+/** subject CN=localhost without a subject alternative name extension, issued by "Olympus Test Trusted Root". */
+export const TRUSTED_COMMON_NAME_ONLY_CERT = `-----BEGIN CERTIFICATE-----
+MIIBeTCCAR+gAwIBAgIBITAKBggqhkjOPQQDAjAkMSIwIAYDVQQDDBlPbHltcHVz
+IFRlc3QgVHJ1c3RlZCBSb290MCAXDTI2MTIwNDIyNDcyNVoYDzIxMjYxMTEwMjI0
+NzI1WjAUMRIwEAYDVQQDDAlsb2NhbGhvc3QwWTATBgcqhkjOPQIBBggqhkjOPQMB
+BwNCAATroO47THOZJE5mtfKpHEVd+IozFGa7WJsR0n5wRjdrIlL5ktW/a1HVN1vm
+x/nmd3OqeO8wpaNUarAXeZnIFIp+o1AwTjAMBgNVHRMBAf8EAjAAMB0GA1UdDgQW
+BBSdFFVnS9RS9muVTxr2PPWu0v00HzAfBgNVHSMEGDAWgBSllA4qpGNCWTT6g56/
+rUEN+U/QGDAKBggqhkjOPQQDAgNIADBFAiEA5ZuSR6r/BHbR9TD5RB6BL3AX73Y1
+6dTgYE0ck5Qj4IMCIBFckyNa9xifziEsW/ZJJksAqdUTloFep21AqT8zV+bU
+-----END CERTIFICATE-----
+`;
+
+/** localhost and 127.0.0.1 as subject alternative names (CN=localhost), issued by "Olympus Test Trusted Root". */
+export const TRUSTED_CERT = `-----BEGIN CERTIFICATE-----
+MIIBlTCCATugAwIBAgIBIjAKBggqhkjOPQQDAjAkMSIwIAYDVQQDDBlPbHltcHVz
+IFRlc3QgVHJ1c3RlZCBSb290MCAXDTI2MTIwNDIyNDcyNloYDzIxMjYxMTEwMjI0
+NzI2WjAUMRIwEAYDVQQDDAlsb2NhbGhvc3QwWTATBgcqhkjOPQIBBggqhkjOPQMB
+BwNCAATroO47THOZJE5mtfKpHEVd+IozFGa7WJsR0n5wRjdrIlL5ktW/a1HVN1vm
+x/nmd3OqeO8wpaNUarAXeZnIFIp+o2wwajAMBgNVHRMBAf8EAjAAMBoGA1UdEQQT
+MBGCCWxvY2FsaG9zdIcEfwAAATAdBgNVHQ4EFgQUnRRVZ0vUUvZrlU8a9jz1rtL9
+NB8wHwYDVR0jBBgwFoAUpZQOKqRjQlk0+oOev61BDflP0BgwCgYIKoZIzj0EAwID
+SAAwRQIhAPSaPUtv8Cq8g0AKE6BkYjnWg6Xl7x0v3itsEk6QWZ+mAiBV6JPTRnqZ
+OKta9znUS1qw6A15D0Nb7tzGm4cfwianGQ==
 -----END CERTIFICATE-----
 `;

@@ -1,4 +1,5 @@
-import { EXPECTED_OBJECT, goAtoi, INVALID_INDEX, MISSING, PartialArray, type Container, type Slot } from "./lazy-json";
+import { goAtoi } from "./go-atoi";
+import { EXPECTED_OBJECT, INVALID_INDEX, MISSING, PartialArray, type Container, type Slot } from "./lazy-json";
 
 /**
  * The container methods of evanphx/json-patch v5.9.11 (v5/patch.go

@@ -1,10 +1,10 @@
-import { JsonPatchError } from "@olympus/server-kit/json-patch";
-import { GoValueTooDeepError, MAX_NODE_DEPTH, type GoNode } from "@olympus/server-kit/go-json";
+import { JsonPatchError } from "./json-patch";
+import { GoValueTooDeepError, MAX_NODE_DEPTH, type GoNode } from "../go-json";
+import { goAtoi } from "./go-atoi";
 import { add, ContainerError, get, remove, set, tryGet } from "./lazy-json-container";
 import {
   arrayFromRaw,
   docFromRaw,
-  goAtoi,
   INVALID_INDEX,
   intoAry,
   intoDoc,
@@ -23,7 +23,9 @@ import {
 /**
  * evanphx/json-patch v5.9.11 Patch.ApplyWithOptions (v5/patch.go) on the
  * document's text, as oryx/jsonx/patch.go ApplyJSONPatch runs it for
- * Kratos' identity handler: only add, remove and replace reach it (replace
+ * Kratos' identity handler (identity/handler.go patchIdentity) and Hydra's
+ * client handler (client/handler.go patchOAuth2Client), both on
+ * json-patch v5.9.11: only add, remove and replace reach it (replace
  * of an object member arrives as add), EnsurePathExistsOnAdd is on and the
  * result is written with HTML escaping. Values a path does not go through
  * keep their text; see lazy-json.ts for what the written document holds.
@@ -189,8 +191,8 @@ function wrap(context: string, step: () => void): void {
 }
 
 /**
- * Applies the operations to the document (the value the identity was
- * marshalled to) and returns the patched document's text as json-patch
+ * Applies the operations to the document (the text the identity or client
+ * was marshalled to) and returns the patched document's text as json-patch
  * writes it. Throws JsonPatchError with json-patch's texts.
  */
 export function applyRawPatch(document: GoNode, operations: readonly RawPatchOperation[]): string {

@@ -1,19 +1,21 @@
-import { readGoNode } from "@olympus/server-kit/go-json";
 import { describe, expect, it } from "vitest";
-import { applyRawPatch, JsonPatchError, parseIdentityPatch } from "./json-patch";
-import { MAX_PADDING } from "./lazy-json-patch";
+import { readGoNode } from "../go-json";
+import { decodeRawPatch } from "./decode-raw-patch";
+import { JsonPatchError } from "./json-patch";
+import { applyRawPatch, MAX_PADDING } from "./lazy-json-patch";
 
 /**
  * evanphx/json-patch v5.9.11 (v5/patch.go) as oryx/jsonx/patch.go
- * ApplyJSONPatch runs it for identity/handler.go patch (patchIdentity): the
- * document is the identity's marshalled text, the operations' values the
+ * ApplyJSONPatch runs it for Kratos' identity/handler.go patchIdentity and
+ * Hydra's client/handler.go patchOAuth2Client: the document is the
+ * marshalled identity's or client's text, the operations' values the
  * body's text; the result is json-patch's text.
  */
 const node = (text: string) => {
   const bytes = Buffer.from(text, "utf8");
   return readGoNode(bytes, bytes.length);
 };
-const patch = (doc: string, ops: string) => applyRawPatch(node(doc), parseIdentityPatch(Buffer.from(ops, "utf8")));
+const patch = (doc: string, ops: string) => applyRawPatch(node(doc), decodeRawPatch(Buffer.from(ops, "utf8"), { deniedPaths: [/^\/id$/] }));
 const failure = (fn: () => unknown) => {
   try {
     fn();

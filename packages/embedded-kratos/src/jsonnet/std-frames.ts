@@ -1,0 +1,70 @@
+import { RuntimeFailure } from "./errors";
+import type { CallStack, NamedPlace } from "./stack";
+import { Thunk, type Value } from "./values";
+
+/**
+ * go-jsonnet runs the std functions it has no Go builtin for (std.mod behind `%`, std.format, std.assertEqual, …) as
+ * Jsonnet code from stdlib/std.jsonnet, so their frames appear in stack traces as `<std>:<line>:<col>-<col>` lines.
+ * The TypeScript standard library reproduces those frames from a table of positions in go-jsonnet v0.21's
+ * std.jsonnet (google/jsonnet at the commit go-jsonnet v0.21 vendors as cpp-jsonnet): where each call, variable read
+ * and `error` of the code path sits, and the frame name go-jsonnet's addContext gives the code there.
+ */
+
+/** go-jsonnet's name for the standard library's source. */
+const STD_FILE = "<std>";
+
+/** A position in std.jsonnet (line:column-column, or lines given with `endLine`) and the frame name there. */
+export function stdSite(line: number, column: number, endColumn: number, name: string, endLine = line): NamedPlace {
+  return { loc: { filename: STD_FILE, line, column, endLine, endColumn }, name };
+}
+
+/**
+ * The moves of std.jsonnet code that change go-jsonnet's call stack (interpreter.go): calling a function (a frame whose
+ * trace is the call), a builtin forcing its argument thunk (likewise), forcing a variable's unevaluated thunk (a frame
+ * whose trace is the variable), and `error` (the error's trace is the error expression).
+ */
+export class StdCode {
+  constructor(private readonly stack: CallStack) {}
+
+  /** A call at `site` of a function std.jsonnet defines: its body runs in a frame pushed from `site`. */
+  call<T>(site: NamedPlace, body: () => T): T {
+    return this.stack.at(site, () => this.stack.frame(body));
+  }
+
+  /** Work done at `site` without a frame of its own (a builtin's work, an operator). */
+  at<T>(site: NamedPlace, fn: () => T): T {
+    return this.stack.at(site, fn);
+  }
+
+  /** `error message` written at `site`. */
+  fail(site: NamedPlace, message: string): never {
+    return this.stack.at(site, () => {
+      throw new RuntimeFailure(message);
+    });
+  }
+
+  /** Reading the variable at `site`: its thunk, if not yet computed, computes in a frame pushed from `site`. */
+  read(site: NamedPlace, thunk: Thunk): Value {
+    return this.stack.at(site, () => thunk.get());
+  }
+
+  /** A builtin called at `apply` with the variable at `variable` as argument: the argument thunk is a frame of its own. */
+  argument(apply: NamedPlace, variable: NamedPlace, thunk: Thunk): Value {
+    return this.call(apply, () => this.read(variable, thunk));
+  }
+
+  /** A thunk of std.jsonnet code (a local, an argument): computed in a frame of its own, once. */
+  lazy(body: () => Value): Thunk {
+    return new Thunk(() => this.stack.frame(body));
+  }
+
+  /** A thunk whose body reads the variable at `site` (an argument written as a variable). */
+  variable(site: NamedPlace, thunk: Thunk): Thunk {
+    return this.lazy(() => this.read(site, thunk));
+  }
+
+  /** The frame a function std.jsonnet defines runs in, entered from the caller's current place. */
+  body<T>(fn: () => T): T {
+    return this.stack.frame(fn);
+  }
+}
