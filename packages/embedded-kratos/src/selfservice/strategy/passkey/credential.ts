@@ -1,5 +1,7 @@
+import { randomInt } from "node:crypto";
 import type { GoTime } from "../../../clock/go-time";
 import { errors } from "../../../http/errors";
+import type { JsonObject } from "../../../http/body";
 import type { Identity } from "../../../identity/identity";
 import { authenticatorName } from "../webauthn/authenticator-names";
 import { readRegistrationResponse, verifyRegistration, type NewCredential, type RelyingParty } from "../webauthn/ceremony";
@@ -45,3 +47,18 @@ export function newPasskeyCredential(created: NewCredential, now: GoTime): Store
     },
   };
 }
+
+const ALPHANUMERIC = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+/** randx.MustString(64, randx.AlphaNum): the user handle a new passkey binds to, and its credential identifier. */
+export function newUserHandle(): string {
+  let handle = "";
+  for (let i = 0; i < 64; i++) handle += ALPHANUMERIC[randomInt(ALPHANUMERIC.length)];
+  return handle;
+}
+
+/** The React SDK sends "true" for an empty hidden input, which Kratos ignores too. */
+export const submittedPasskey = (body: JsonObject, key: string): string => {
+  const value = body[key];
+  return typeof value === "string" && value !== "true" ? value : "";
+};

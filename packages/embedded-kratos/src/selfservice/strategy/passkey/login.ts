@@ -15,11 +15,10 @@ import { credentialsForAal, webauthnConfigOf } from "../webauthn/credential";
 import { webauthnMessages } from "../webauthn/messages";
 import { scriptNode } from "../webauthn/nodes";
 import { passkeyConfig } from "./config";
-import { passkeyConfigOf } from "./credential";
+import { passkeyConfigOf, submittedPasskey } from "./credential";
 import { passkeyDisplayName } from "./display-name";
 import { passkeyInternal, setPasskeyInternal } from "./internal";
 import { challengeNode, loginInputNode, loginTriggerNode } from "./nodes";
-import { submittedPasskey } from "./registration";
 
 /**
  * Sign-in with a passkey (passkey_login.go), a first factor for browser and

@@ -1,6 +1,4 @@
-import { randomInt } from "node:crypto";
 import { errors, KratosError } from "../../../http/errors";
-import type { JsonObject } from "../../../http/body";
 import { TraitsValidationError } from "../../../identity/manager";
 import { now as timeNow } from "../../../clock/clock";
 import type { RegistrationFlow } from "../../flow/flow";
@@ -13,27 +11,12 @@ import { registrationOptions } from "../webauthn/ceremony";
 import { b64 } from "../webauthn/credential";
 import { scriptNode } from "../webauthn/nodes";
 import { passkeyConfig } from "./config";
-import { newPasskeyCredential, verifyPasskeyCreation } from "./credential";
+import { newPasskeyCredential, newUserHandle, submittedPasskey, verifyPasskeyCreation } from "./credential";
 import { displayNameFieldName } from "./display-name";
 import { passkeyInternal, setPasskeyInternal } from "./internal";
 import { createDataNode, registerInputNode, registerTriggerNode } from "./nodes";
 
 const isObject = (value: unknown): boolean => typeof value === "object" && value !== null && !Array.isArray(value);
-
-const ALPHANUMERIC = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-
-/** randx.MustString(64, randx.AlphaNum): the user handle a new passkey binds to, and its credential identifier. */
-export function newUserHandle(): string {
-  let handle = "";
-  for (let i = 0; i < 64; i++) handle += ALPHANUMERIC[randomInt(ALPHANUMERIC.length)];
-  return handle;
-}
-
-/** The React SDK sends "true" for an empty hidden input, which Kratos ignores too. */
-export const submittedPasskey = (body: JsonObject, key: string): string => {
-  const value = body[key];
-  return typeof value === "string" && value !== "true" ? value : "";
-};
 
 /**
  * Sign-up with a passkey (passkey_registration.go): browser and API flows.

@@ -11,11 +11,10 @@ import { b64, credentialHexId } from "../webauthn/credential";
 import { webauthnMessages } from "../webauthn/messages";
 import { scriptNode } from "../webauthn/nodes";
 import { passkeyConfig } from "./config";
-import { newPasskeyCredential, passkeyConfigOf, verifyPasskeyCreation } from "./credential";
+import { newPasskeyCredential, newUserHandle, passkeyConfigOf, verifyPasskeyCreation } from "./credential";
 import { passkeyDisplayName } from "./display-name";
 import { passkeyInternal, setPasskeyInternal } from "./internal";
 import { createDataNode, removeNode, settingsInputNode, settingsTriggerNode } from "./nodes";
-import { newUserHandle } from "./registration";
 
 const text = (body: Record<string, unknown>, key: string): string => (typeof body[key] === "string" ? body[key] : "");
 
