@@ -45,7 +45,9 @@ function authorizeUrl(state: string): string {
 }
 
 /** A browser authorization up to an accepted consent: the login verifier (followed once) and the consent verifier. */
-async function browserVerifiers(browser: TestBrowser): Promise<{ loginChallenge: string; login: string; consent: string }> {
+async function browserVerifiers(
+  browser: TestBrowser,
+): Promise<{ loginChallenge: string; consentChallenge: string; login: string; consent: string }> {
   const atLogin = await browser.navigate(authorizeUrl("deleted-flow"), startsWith(LOGIN_UI));
   const loginChallenge = atLogin.url.searchParams.get("login_challenge") ?? "";
   const { data: loginAccepted } = await hydra.admin.acceptOAuth2LoginRequest({
@@ -53,11 +55,12 @@ async function browserVerifiers(browser: TestBrowser): Promise<{ loginChallenge:
     acceptOAuth2LoginRequest: { subject: "deleted-flow-user" },
   });
   const atConsent = await browser.navigate(loginAccepted.redirect_to, startsWith(CONSENT_UI));
+  const consentChallenge = atConsent.url.searchParams.get("consent_challenge") ?? "";
   const { data: consentAccepted } = await hydra.admin.acceptOAuth2ConsentRequest({
-    consentChallenge: atConsent.url.searchParams.get("consent_challenge") ?? "",
+    consentChallenge,
     acceptOAuth2ConsentRequest: { grant_scope: ["openid"] },
   });
-  return { loginChallenge, login: loginAccepted.redirect_to, consent: consentAccepted.redirect_to };
+  return { loginChallenge, consentChallenge, login: loginAccepted.redirect_to, consent: consentAccepted.redirect_to };
 }
 
 /** A device authorization up to an accepted consent: the device flow's device, login and consent verifier URLs. */
@@ -135,6 +138,21 @@ describe("verifiers of a flow the cleanup deleted (flow/flow_encoding.go decodeV
     await new Promise((resolve) => setTimeout(resolve, (TTL_SECONDS + 1.5) * 1000));
     await runCleanup();
     expect(await flowCount(issued.loginChallenge)).toBe(0);
+
+    // consent/handler.go getOAuth2LoginRequest / getOAuth2ConsentRequest → DecodeFrom…Challenge → decodeFlow: still
+    // 401; text of a challenge's shape never issued does not decode (x.ErrNotFound).
+    const notFound = { status: 404, body: { error: "Not Found", error_description: "Unable to locate the requested resource" } };
+    for (const [kind, challenge, expected] of [
+      ["login", issued.loginChallenge, { status: 401, body: { error: "request_unauthorized", error_description: expired("login") } }],
+      ["consent", issued.consentChallenge, { status: 401, body: { error: "request_unauthorized", error_description: expired("consent") } }],
+      ["login", randomBytes(42).toString("base64url"), notFound],
+    ] as const) {
+      const url = new URL(`admin/oauth2/auth/requests/${kind}`, hydra.adminUrl);
+      url.searchParams.set(`${kind}_challenge`, challenge);
+      const response = await fetch(url);
+      const body: unknown = await response.json();
+      expect({ status: response.status, body }).toEqual(expected);
+    }
 
     // consent/strategy_default.go verifyAuthentication / verifyConsent → decodeFlow: request_unauthorized to the client.
     const login = await browser.navigate(issued.login, ANYWHERE);

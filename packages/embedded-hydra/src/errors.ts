@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import { goJsonEncode, goJsonMarshal } from "@olympus/server-kit/go-json";
 import { isDatabaseUnavailable } from "./storage/db";
 
 /**
@@ -49,8 +50,25 @@ export function errorBody(error: HydraError): { error: string; error_description
 /** Retry-After of every 503 the server sends while Postgres is unreachable. */
 export const DATABASE_RETRY_AFTER_SECONDS = "5";
 
+/**
+ * herodot's JSONWriter (json.go WriteCode / WriteErrorCode), which Hydra's
+ * own handlers answer with: the bytes of json.NewEncoder(buf).Encode(body) —
+ * Go's escaping (`<`, `>`, `&`, U+2028, U+2029) and a trailing "\n".
+ */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const payload = JSON.stringify(body);
+  sendPayload(res, status, goJsonEncode(body), headers);
+}
+
+/**
+ * fosite's writers that json.Marshal and write the bytes (access_error.go
+ * writeJsonError, access_write.go WriteAccessResponse, device_write.go
+ * WriteDeviceResponse): Go's escaping, no trailing newline.
+ */
+export function sendMarshaledJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  sendPayload(res, status, goJsonMarshal(body), headers);
+}
+
+function sendPayload(res: ServerResponse, status: number, payload: string, headers: Record<string, string>): void {
   res.writeHead(status, {
     "content-type": "application/json; charset=utf-8",
     "cache-control": "no-store",

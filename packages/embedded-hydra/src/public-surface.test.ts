@@ -3,6 +3,7 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashClientSecret } from "./clients/secret-hash";
 import { TestBrowser } from "./testing/browser";
 import { CIAM_CONFIG, startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
 import {
@@ -20,7 +21,7 @@ import {
   type ClientCredentials,
 } from "./testing/oauth";
 
-/** Hydra's public surface beyond the code flow: discovery, implicit and hybrid responses, fallbacks, secret rotation. */
+/** Hydra's public surface beyond the code flow: discovery, implicit and hybrid responses, fallbacks, and no secret rotation (not in v26.2.0). */
 let pg: TestPostgres;
 let hydra: HydraUnderTest;
 let hybrid: ClientCredentials;
@@ -346,34 +347,83 @@ describe("dynamic client registration", () => {
   });
 });
 
-describe("client secret rotation", () => {
-  it("rotating keeps the old secret working until the rotated secrets are cleared", async () => {
-    // Hydra: client/handler.go rotateOAuth2ClientSecret, deleteRotatedOAuth2ClientSecrets.
-    const { data } = await hydra.admin.createOAuth2Client({ oAuth2Client: { grant_types: ["client_credentials"], scope: "jobs.run" } });
-    const id = data.client_id ?? "";
-    const old = { id, secret: data.client_secret ?? "" };
-    const rotated = await fetch(new URL(`admin/clients/${id}/secrets/rotate`, hydra.adminUrl), { method: "POST" });
-    expect(rotated.status).toBe(200);
-    const body = (await rotated.json()) as { client_secret: string };
-    expect(body.client_secret).toMatch(/^[A-Za-z0-9._~-]{26}$/);
-    expect((await tokenRequest(hydra, { grant_type: "client_credentials" }, old)).status).toBe(200);
-    expect((await tokenRequest(hydra, { grant_type: "client_credentials" }, { id, secret: body.client_secret })).status).toBe(200);
-    const cleared = await fetch(new URL(`admin/clients/${id}/secrets/rotate`, hydra.adminUrl), { method: "DELETE" });
-    expect(cleared.status).toBe(200);
-    expect((await tokenRequest(hydra, { grant_type: "client_credentials" }, old)).status).toBe(401);
-    expect((await tokenRequest(hydra, { grant_type: "client_credentials" }, { id, secret: body.client_secret })).status).toBe(200);
+describe("client secret rotation, which Hydra v26.2.0 does not have", () => {
+  const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
+  const database = () => hydra.dsn.split("/").pop();
+  const rotatePath = (id: string) => new URL(`admin/clients/${encodeURIComponent(id)}/secrets/rotate`, hydra.adminUrl);
+  const deviceAuth = (client: ClientCredentials) =>
+    fetch(new URL("oauth2/device/auth", hydra.publicUrl), {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        authorization: `Basic ${Buffer.from(`${encodeURIComponent(client.id)}:${encodeURIComponent(client.secret ?? "")}`).toString("base64")}`,
+      },
+      body: new URLSearchParams({ client_id: client.id, scope: "jobs.run" }),
+    });
+  const newClient = async (): Promise<ClientCredentials> => {
+    const { data } = await hydra.admin.createOAuth2Client({
+      oAuth2Client: { grant_types: ["client_credentials", DEVICE_GRANT], scope: "jobs.run" },
+    });
+    return { id: data.client_id ?? "", secret: data.client_secret ?? "" };
+  };
+  /** The client as GET /admin/clients/{id} shows it. */
+  const shown = async (id: string) =>
+    (await fetch(new URL(`admin/clients/${id}`, hydra.adminUrl))).json() as Promise<Record<string, unknown>>;
+
+  it("answers POST and DELETE …/secrets/rotate as Go's ServeMux answers a path no route takes", async () => {
+    // client/handler.go SetAdminRoutes (v26.2.0) registers no …/secrets/rotate; the admin router (cmd/server/handler.go
+    // adminServer: oryx/httprouterx on http.ServeMux, whose catch-all is only the exact /admin) answers with http.NotFound.
+    const client = await newClient();
+    for (const method of ["POST", "DELETE"]) {
+      const response = await fetch(rotatePath(client.id), { method });
+      expect(response.status).toBe(404);
+      expect(response.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+      expect(await response.text()).toBe("404 page not found\n");
+    }
+    // Nothing happened to the client: its secret is the same and still authenticates.
+    expect((await tokenRequest(hydra, { grant_type: "client_credentials" }, client)).status).toBe(200);
   });
 
-  it("refuses to rotate the secret of a client that authenticates without one", async () => {
-    const { data } = await hydra.admin.createOAuth2Client({
-      oAuth2Client: { redirect_uris: [REDIRECT_URI], token_endpoint_auth_method: "none" },
+  it("loads a row an earlier version stored with rotated_secrets, never shows them, and they do not authenticate", async () => {
+    // client/client.go Client (v26.2.0) has no RotatedSecrets, so fosite's client_authentication.go
+    // checkClientSecret finds no ClientWithSecretRotation: only the current secret authenticates.
+    const client = await newClient();
+    const former = "a-secret-rotated-away-by-an-earlier-version";
+    await pg.query(
+      "UPDATE hydra_clients SET data = data || jsonb_build_object('rotated_secrets', jsonb_build_array($2::text)) WHERE id = $1",
+      [client.id, await hashClientSecret(former)],
+      database(),
+    );
+    const stored = await shown(client.id);
+    expect(stored.client_id).toBe(client.id);
+    expect(stored).not.toHaveProperty("rotated_secrets");
+    const formerCredentials = { id: client.id, secret: former };
+    expect((await tokenRequest(hydra, { grant_type: "client_credentials" }, formerCredentials)).status).toBe(401);
+    expect((await deviceAuth(formerCredentials)).status).toBe(401);
+    expect((await tokenRequest(hydra, { grant_type: "client_credentials" }, client)).status).toBe(200);
+    expect((await deviceAuth(client)).status).toBe(200);
+  });
+
+  it("stores nothing a PATCH adds at /rotated_secrets (json.Unmarshal into v26.2.0's client.Client drops it)", async () => {
+    // client/handler.go patchOAuth2Client: the member is added to the text, then ignored by the decoder.
+    const client = await newClient();
+    const former = "a-secret-someone-patched-in";
+    const response = await fetch(new URL(`admin/clients/${client.id}`, hydra.adminUrl), {
+      method: "PATCH",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify([{ op: "add", path: "/rotated_secrets", value: [await hashClientSecret(former)] }]),
     });
-    const response = await fetch(new URL(`admin/clients/${data.client_id}/secrets/rotate`, hydra.adminUrl), { method: "POST" });
-    expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({
-      error: "The request was malformed or contained invalid parameters",
-      error_description: 'The client is configured to use the "none" authentication method, which does not support client secret rotation.',
-    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).not.toHaveProperty("rotated_secrets");
+    expect(await shown(client.id)).not.toHaveProperty("rotated_secrets");
+    const { rows } = await pg.query<{ data: Record<string, unknown> }>(
+      "SELECT data FROM hydra_clients WHERE id = $1",
+      [client.id],
+      database(),
+    );
+    expect(rows[0]?.data).not.toHaveProperty("rotated_secrets");
+    expect((await tokenRequest(hydra, { grant_type: "client_credentials" }, { id: client.id, secret: former })).status).toBe(401);
+    expect((await deviceAuth({ id: client.id, secret: former })).status).toBe(401);
   });
 });
 

@@ -1,14 +1,12 @@
 import { patchClientText, patchError } from "../clients/json-patch";
 import { LIFESPAN_FIELDS } from "../clients/lifespans";
 import { clientToJson, type StoredClient, type StoredClientData } from "../clients/model";
-import { hashClientSecret } from "../clients/secret-hash";
 import { generateHydraSecret, registrationClientUri, storeNewClient, storeUpdatedClient, validatorConfig } from "../clients/service";
 import { decodeClient, decodeLifespansBody, validateClient, type DecodedClient } from "../clients/validator";
 import type { Deps } from "../deps";
 import { HydraError, sendJson } from "../errors";
 import { readBodyBytes } from "../http";
 import { assertStorable } from "../storable";
-import { goTimeJson } from "@olympus/server-kit/go-json";
 import { TOO_DEEP } from "./go-json";
 import { linkHeader, parsePageRequest } from "./pagination";
 import type { AdminRequest, AdminRouter } from "./router";
@@ -47,16 +45,52 @@ async function createClient(deps: Deps, { req, res }: AdminRequest): Promise<voi
   );
 }
 
-async function updateClient(
-  deps: Deps,
-  existing: StoredClient,
-  decoded: DecodedClient,
-  res: AdminRequest["res"],
-  keepRotated = true,
-): Promise<void> {
+/**
+ * The client client/handler.go updateClient answers with: the stored one
+ * after UpdateClient (clients/service.ts storeUpdatedClient), the secret the
+ * request set, and the registration fields the decoded body carried.
+ */
+function updatedJson(updated: StoredClient, decoded: DecodedClient): Record<string, unknown> {
+  return clientToJson(updated, {
+    ...(decoded.secret ? { secret: decoded.secret } : {}),
+    ...(decoded.registrationAccessToken ? { registrationAccessToken: decoded.registrationAccessToken } : {}),
+    ...(decoded.registrationClientUri ? { registrationClientUri: decoded.registrationClientUri } : {}),
+  });
+}
+
+/**
+ * client/handler.go setOAuth2Client: the body decoded, Validate, then
+ * UpdateClient, whose GetConcreteClient makes an unknown id a 404 only
+ * after validation. The client is the decoded body: its registration access
+ * token is gone.
+ */
+async function replaceClient(deps: Deps, { req, params, res }: AdminRequest): Promise<void> {
+  const decoded = await readClientBody(req);
   const data = await validateClient(validatorConfig(deps), decoded);
-  const updated = await storeUpdatedClient(deps, existing, decoded, data, { clearRotated: !keepRotated });
-  sendJson(res, 200, clientToJson(updated, decoded.secret ? { secret: decoded.secret } : {}));
+  const existing = await mustGet(deps, params.id ?? "");
+  const updated = await storeUpdatedClient(deps, existing, decoded, data);
+  sendJson(res, 200, updatedJson(updated, decoded));
+}
+
+/**
+ * client/handler.go setOAuth2ClientLifespans: the stored client (its
+ * created_at and registration access token kept) with all lifespans
+ * replaced (unset ones fall back to ttl.*), no new secret, re-validated.
+ */
+async function setLifespans(deps: Deps, { req, params, res }: AdminRequest): Promise<void> {
+  const existing = await mustGet(deps, params.id ?? "");
+  const lifespans = decodeLifespansBody(await readBodyBytes(req));
+  const data: StoredClientData = { ...existing.data };
+  for (const field of LIFESPAN_FIELDS) {
+    const value = lifespans[field];
+    if (value) data[field] = value;
+    else delete data[field];
+  }
+  const decoded: DecodedClient = { id: existing.id, secret: "", hasMetadata: true, data, createdAt: existing.createdAt };
+  const validated = await validateClient(validatorConfig(deps), decoded);
+  const registrationTokenHash = existing.data.registration_access_token_hash;
+  const updated = await storeUpdatedClient(deps, existing, decoded, validated, registrationTokenHash ? { registrationTokenHash } : {});
+  sendJson(res, 200, updatedJson(updated, decoded));
 }
 
 async function listClients(deps: Deps, { url, res }: AdminRequest): Promise<void> {
@@ -86,16 +120,6 @@ async function deleteClient(deps: Deps, { params, res }: AdminRequest): Promise<
   res.writeHead(204).end();
 }
 
-/** Only clients authenticating with a secret rotate it (client/handler.go, herodot's bad request). */
-function assertRotatable(client: StoredClient): void {
-  const method = client.data.token_endpoint_auth_method || "client_secret_basic";
-  if (method !== "client_secret_basic" && method !== "client_secret_post") {
-    throw HydraError.malformed(
-      `The client is configured to use the ${JSON.stringify(method)} authentication method, which does not support client secret rotation.`,
-    );
-  }
-}
-
 /** The document Hydra's PATCH applies to: json.Marshal of the client as GetConcreteClient loads it, its hashed secret included. */
 function patchDocument(client: StoredClient): Record<string, unknown> {
   return clientToJson(client, client.secretHash ? { secret: client.secretHash } : {});
@@ -108,9 +132,6 @@ function patchDocument(client: StoredClient): Record<string, unknown> {
  */
 const patchedUndecodable = (message: string) =>
   message === TOO_DEEP ? HydraError.badRequest("The request body is nested too deeply") : patchError();
-
-/** time.Time's zero value as encoding/json writes it. */
-const GO_ZERO_TIME = "0001-01-01T00:00:00Z";
 
 /**
  * client/handler.go patchOAuth2Client (v26.2.0): the patch on the client's
@@ -127,10 +148,8 @@ async function patchClient(deps: Deps, { req, params, res }: AdminRequest): Prom
   const data = await validateClient(validatorConfig(deps), decoded);
   // UpdateClient looks the row up by the patched client_id, after validation; that row keeps its own secret.
   const target = decoded.id === existing.id ? existing : await mustGet(deps, decoded.id);
-  const updated = await storeUpdatedClient(deps, target, decoded, data, { clearRotated: Boolean(decoded.secret) });
-  // Hydra writes the patched struct: its created_at is the patched one (pop's UpdateQuery leaves the column alone).
-  const json = clientToJson(updated, decoded.secret ? { secret: decoded.secret } : {});
-  sendJson(res, 200, { ...json, created_at: decoded.createdAt === undefined ? GO_ZERO_TIME : goTimeJson(decoded.createdAt) });
+  const updated = await storeUpdatedClient(deps, target, decoded, data);
+  sendJson(res, 200, updatedJson(updated, decoded));
 }
 
 export function registerClientRoutes(router: AdminRouter, deps: Deps): void {
@@ -140,45 +159,10 @@ export function registerClientRoutes(router: AdminRouter, deps: Deps): void {
     .add("GET", "/admin/clients/:id", async ({ params, res }) => {
       sendJson(res, 200, clientToJson(await mustGet(deps, params.id ?? "")));
     })
-    .add("PUT", "/admin/clients/:id", async ({ req, params, res }) => {
-      const decoded = await readClientBody(req);
-      await updateClient(deps, await mustGet(deps, params.id ?? ""), decoded, res, !decoded.secret);
-    })
+    .add("PUT", "/admin/clients/:id", (request) => replaceClient(deps, request))
     .add("PATCH", "/admin/clients/:id", (request) => patchClient(deps, request))
-    // Hydra replaces all lifespans at once (unset ones fall back to ttl.*) and leaves every other field and the secret alone.
-    .add("PUT", "/admin/clients/:id/lifespans", async ({ req, params, res }) => {
-      const existing = await mustGet(deps, params.id ?? "");
-      const lifespans = decodeLifespansBody(await readBodyBytes(req));
-      const data: StoredClientData = { ...existing.data };
-      for (const field of LIFESPAN_FIELDS) {
-        const value = lifespans[field];
-        if (value) data[field] = value;
-        else delete data[field];
-      }
-      await updateClient(deps, existing, { id: existing.id, secret: "", hasMetadata: true, data }, res);
-    })
+    .add("PUT", "/admin/clients/:id/lifespans", (request) => setLifespans(deps, request))
     .add("DELETE", "/admin/clients/:id", (request) => deleteClient(deps, request))
-    .add("POST", "/admin/clients/:id/secrets/rotate", async ({ params, res }) => {
-      const existing = await mustGet(deps, params.id ?? "");
-      assertRotatable(existing);
-      // client/handler.go rotateOAuth2ClientSecret: the old secret keeps working (the five newest are kept).
-      const rotated = [existing.secretHash, ...(existing.data.rotated_secrets ?? []).slice(0, 4)].filter((hash): hash is string =>
-        Boolean(hash),
-      );
-      const secret = generateHydraSecret();
-      const secretHash = await hashClientSecret(secret);
-      const updated = await deps.clients.update(existing.id, secretHash, { ...existing.data, rotated_secrets: rotated });
-      if (!updated) throw HydraError.noRows();
-      sendJson(res, 200, clientToJson(updated, { secret }));
-    })
-    .add("DELETE", "/admin/clients/:id/secrets/rotate", async ({ params, res }) => {
-      const existing = await mustGet(deps, params.id ?? "");
-      assertRotatable(existing);
-      const { rotated_secrets: _rotated, ...data } = existing.data;
-      const updated = await deps.clients.update(existing.id, existing.secretHash, data);
-      if (!updated) throw HydraError.noRows();
-      sendJson(res, 200, clientToJson(updated));
-    })
     .add("DELETE", "/admin/oauth2/tokens", async ({ url, res }) => {
       const clientId = url.searchParams.get("client_id");
       if (!clientId)

@@ -17,13 +17,17 @@ export function challengeParam(url: URL, kind: FlowKind): string {
  * A login or consent challenge as Hydra's flow.DecodeFromLoginChallenge /
  * DecodeFromConsentChallenge answer it: a missing parameter is
  * invalid_request, an unknown challenge x.ErrNotFound (404), an expired one
- * request_unauthorized (401).
+ * request_unauthorized (401), also once the cleanup deleted its flow.
  */
 export async function loadFlow(deps: Deps, kind: "login" | "consent", url: URL): Promise<Flow> {
   const challenge = challengeParam(url, kind);
   if (!challenge) throw fositeHydraError("invalid_request", "Query parameter 'challenge' is not defined but should have been.");
   const flow = await deps.flows.get(kind, challenge);
-  if (!flow) throw HydraError.notFound();
+  if (!flow) {
+    const sealedExpiry = deps.flows.issuedChallengeExpiry(kind, challenge);
+    if (sealedExpiry && sealedExpiry.getTime() <= Date.now()) throw expiredFlow(kind);
+    throw HydraError.notFound();
+  }
   if (flow.expiresAt.getTime() <= Date.now()) throw expiredFlow(kind);
   return flow;
 }

@@ -1,5 +1,6 @@
 import type { Deps } from "../deps";
-import { HydraError, sendJson } from "../errors";
+import { sendJson, sendMarshaledJson } from "../errors";
+import { fositeDescription } from "../fosite-errors";
 import { accessTokenId, GRANTED_AUDIENCE_EXTRA } from "../tokens/jwt-access-tokens";
 import { readForm } from "../http";
 import { pairwiseSubject } from "../provider/pairwise";
@@ -128,9 +129,15 @@ export function registerIntrospectionRoutes(router: AdminRouter, deps: Deps): vo
   const lookup = new TokenLookup(deps.db);
   router.add("POST", "/admin/oauth2/introspect", async ({ req, res }) => {
     const form = await readForm(req);
-    const value = form.get("token");
-    if (!value) throw HydraError.badRequest('The form parameter "token" is required');
-    const found = await findToken(deps, lookup, value);
+    // introspectOAuth2Token: an empty form is fosite's invalid_request, written by WriteIntrospectionError → writeJsonError (json.Marshal, no newline).
+    if ([...form.keys()].length === 0) {
+      const body = { error: "invalid_request", error_description: fositeDescription("invalid_request", "The POST body can not be empty.") };
+      sendMarshaledJson(res, 400, body, { pragma: "no-cache" });
+      return;
+    }
+    // An empty token names no token: IntrospectToken fails, which is answered as inactive.
+    const value = form.get("token") ?? "";
+    const found = value === "" ? undefined : await findToken(deps, lookup, value);
     const token = found?.token;
     const required = (form.get("scope") ?? "").split(" ").filter(Boolean);
     const granted = new Set(token?.scope.split(" ").filter(Boolean));

@@ -37,19 +37,20 @@ afterAll(async () => {
 
 describe("creating, reading and deleting key sets", () => {
   it.each([
-    ["RS256", "RSA", ["n", "e", "d", "p", "q", "dp", "dq", "qi"]],
-    ["ES256", "EC", ["crv", "x", "y", "d"]],
-    ["ES512", "EC", ["crv", "x", "y", "d"]],
-    ["PS256", "RSA", ["n", "e", "d"]],
-    ["EdDSA", "OKP", ["crv", "x", "d"]],
+    ["RS256", "RSA", ["use", "kty", "kid", "alg", "n", "e", "d", "p", "q", "dp", "dq", "qi"]],
+    ["ES256", "EC", ["use", "kty", "kid", "crv", "alg", "x", "y", "d"]],
+    ["ES512", "EC", ["use", "kty", "kid", "crv", "alg", "x", "y", "d"]],
+    ["PS256", "RSA", ["use", "kty", "kid", "alg", "n", "e", "d", "p", "q", "dp", "dq", "qi"]],
+    ["EdDSA", "OKP", ["use", "kty", "kid", "crv", "alg", "x", "d"]],
   ])("creates a %s key with its private parts, reads it back, deletes it (204, then 404)", async (alg, kty, members) => {
-    // Hydra: jwk/handler.go createJsonWebKeySet (201, private key returned), getJsonWebKey, deleteJsonWebKey.
+    // Hydra: jwk/handler.go createJsonWebKeySet (201, private key returned), getJsonWebKey, deleteJsonWebKey;
+    // the key as go-jose v3.0.4 jwk.go MarshalJSON writes it: rawJSONWebKey's members in its field order.
     const set = `test-${alg.toLowerCase()}`;
     const { data: created, status } = await jwk.createJsonWebKeySet({ set, createJsonWebKeySet: { alg, use: "sig", kid: `${alg}-kid` } });
     expect(status).toBe(201);
     const key = created.keys?.[0] as unknown as Record<string, unknown>;
     expect(key).toMatchObject({ kid: `${alg}-kid`, alg, use: "sig", kty });
-    for (const member of members) expect(key, member).toHaveProperty(member);
+    expect(Object.keys(key)).toEqual(members);
     if (alg === "RS256") expect(Buffer.from(String(key.n), "base64url").length * 8).toBe(4096);
 
     const { data: fetched } = await jwk.getJsonWebKey({ set, kid: `${alg}-kid` });
@@ -209,5 +210,88 @@ describe("key material go-jose refuses (jwk/handler.go adminUpdateJsonWebKey, se
     const key = { ...ecJwk, kid: "with-chain", x5c: [cert.toString("base64")], "x5t#S256": x5t };
     expect(await send("PUT", "admin/keys/chained/with-chain", key)).toMatchObject({ status: 200, body: { kid: "with-chain" } });
     expect((await send("GET", "admin/keys/chained/with-chain")).body).toMatchObject({ keys: [{ x5c: key.x5c }] });
+  });
+});
+
+describe("keys as go-jose marshals them (go-jose v3.0.4 jwk.go MarshalJSON; jwk/handler.go adminUpdateJsonWebKey, getJsonWebKey, discoverJsonWebKeys)", () => {
+  const ec = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey;
+  const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
+  const text = async (url: URL, init: RequestInit = {}) => {
+    const response = await fetch(url, { ...init, headers: { "content-type": "application/json" } });
+    return { status: response.status, type: response.headers.get("content-type"), text: await response.text() };
+  };
+
+  it("PUT answers, stores and GET answers the key go-jose decoded: its member order, unknown members dropped, numbers and thumbprints re-encoded", async () => {
+    const jwk = ec.export({ format: "jwk" });
+    const cert = selfSignedCertificate(createPublicKey(ec), ec);
+    const hexThumbprint = Buffer.from(createHash("sha1").update(cert).digest("hex")).toString("base64url");
+    const sent = {
+      ext: true,
+      key_ops: ["sign"],
+      ...jwk,
+      alg: "ES256",
+      kid: "marshalled",
+      x5c: [cert.toString("base64")],
+      x5t: hexThumbprint,
+    };
+    const expected = JSON.stringify({
+      kty: "EC",
+      kid: "marshalled",
+      crv: "P-256",
+      alg: "ES256",
+      x: jwk.x,
+      y: jwk.y,
+      d: jwk.d,
+      x5c: [cert.toString("base64")],
+      x5t: createHash("sha1").update(cert).digest("base64url"),
+    });
+    const put = await text(new URL("admin/keys/marshalled/ignored-path-kid", hydra.adminUrl), {
+      method: "PUT",
+      body: JSON.stringify(sent),
+    });
+    // herodot's writer ends every answer with Encode's "\n" (herodot json.go WriteCode).
+    expect(put).toMatchObject({ status: 200, text: `${expected}\n` });
+    expect((await text(new URL("admin/keys/marshalled/marshalled", hydra.adminUrl))).text).toBe(`{"keys":[${expected}]}\n`);
+    expect((await text(new URL("admin/keys/marshalled", hydra.adminUrl))).text).toBe(`{"keys":[${expected}]}\n`);
+
+    const rsaJwk = createPublicKey(rsa).export({ format: "jwk" });
+    const padded = Buffer.concat([Buffer.alloc(2), Buffer.from(String(rsaJwk.n), "base64url")]).toString("base64url");
+    const set = await text(new URL("admin/keys/marshalled", hydra.adminUrl), {
+      method: "PUT",
+      body: JSON.stringify({ keys: [{ n: padded, e: "AAEAAQ==", kty: "RSA", crv: "P-256", kid: "rsa", use: "", oth: [] }] }),
+    });
+    expect(set.text).toBe(`{"keys":[{"kty":"RSA","kid":"rsa","n":"${String(rsaJwk.n)}","e":"AQAB"}]}\n`);
+    expect((await text(new URL("admin/keys/marshalled", hydra.adminUrl))).text).toBe(set.text);
+  });
+
+  it("/.well-known/jwks.json lists every key of the ID token and access token sets, public, in go-jose's order, as herodot writes JSON", async () => {
+    const rsaJwk = createPublicKey(rsa).export({ format: "jwk" });
+    const put = await text(new URL("admin/keys/hydra.jwt.access-token/enc-key", hydra.adminUrl), {
+      method: "PUT",
+      body: JSON.stringify({ e: rsaJwk.e, n: rsaJwk.n, kty: "RSA", use: "enc", kid: "enc-key", alg: "RSA-OAEP" }),
+    });
+    expect(put.status).toBe(200);
+    const published = await text(new URL(".well-known/jwks.json", hydra.publicUrl));
+    expect(published).toMatchObject({ status: 200, type: "application/json; charset=utf-8" });
+    const keys = (JSON.parse(published.text) as { keys: Array<Record<string, unknown>> }).keys;
+    // An imported public key, which signs nothing, is published too (ExcludePrivateKeys keeps every key).
+    expect(published.text).toContain(`{"use":"enc","kty":"RSA","kid":"enc-key","alg":"RSA-OAEP","n":"${String(rsaJwk.n)}","e":"AQAB"}`);
+    const idTokenKids = ((await jwk.getJsonWebKeySet({ set: "hydra.openid.id-token" })).data.keys ?? []).map((key) => key.kid);
+    expect(keys.slice(0, idTokenKids.length).map((key) => key.kid)).toEqual(idTokenKids);
+    for (const key of keys) {
+      expect(key).not.toHaveProperty("d");
+      expect(Object.keys(key).slice(0, 3)).toEqual(["use", "kty", "kid"]);
+    }
+    expect((await send("DELETE", "admin/keys/hydra.jwt.access-token/enc-key")).status).toBe(204);
+  });
+
+  it("a client's jwks (client.Client's x.JoseJSONWebKeySet) is stored and answered as go-jose marshals its keys", async () => {
+    const pub = createPublicKey(ec).export({ format: "jwk" });
+    const sent = { jwks: { keys: [{ y: pub.y, x: pub.x, crv: "P-256", kty: "EC", kid: "client-key", use: "sig", ext: true }] } };
+    const created = await send("POST", "admin/clients", sent);
+    expect(created.status).toBe(201);
+    const expected = `{"keys":[{"use":"sig","kty":"EC","kid":"client-key","crv":"P-256","x":"${String(pub.x)}","y":"${String(pub.y)}"}]}`;
+    const fetched = await text(new URL(`admin/clients/${String(created.body.client_id)}`, hydra.adminUrl));
+    expect(JSON.stringify((JSON.parse(fetched.text) as { jwks: unknown }).jwks)).toBe(expected);
   });
 });

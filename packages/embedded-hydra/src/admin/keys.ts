@@ -13,6 +13,7 @@ import {
 import { decodeGoJson, decodeGoJsonValue, type GoStruct } from "./go-json";
 import { CREATE_JSON_WEB_KEY_SET_BODY } from "./go-structs";
 import { joseJsonWebKey } from "../keys/jose-json";
+import { goJoseMarshal } from "../keys/go-jose-marshal";
 import type { AdminRouter } from "./router";
 
 /** jwk/manager.go ErrUnsupportedKeyAlgorithm. */
@@ -32,7 +33,7 @@ const JSON_WEB_KEY_SET: GoStruct = {
   fields: { keys: { kind: "slice", name: "[]jose.JSONWebKey", elem: JSON_WEB_KEY } },
 };
 
-/** A key go-jose accepted, as Hydra keeps it: `kid`, `alg` and `use` as strings (empty when absent). */
+/** A key go-jose accepted (in go-jose's marshalled form), with `kid`, `alg` and `use` as strings in memory (empty when absent). */
 function toPrivateJwk(value: unknown): PrivateJwk {
   const jwk: Record<string, unknown> = typeof value === "object" && value !== null && !Array.isArray(value) ? { ...value } : {};
   const text = (name: string) => (typeof jwk[name] === "string" ? jwk[name] : "");
@@ -50,19 +51,21 @@ async function afterChange(deps: Deps, setId: string): Promise<void> {
  * hides HSM keys), creating a key adds it to the set (it then signs),
  * deleting is 204 whether or not there was anything to delete. Emptying a
  * set that signs ID tokens or access tokens makes a new key appear in it,
- * as Hydra generates one when it next needs one.
+ * as Hydra generates one when it next needs one. Every key is answered as
+ * go-jose marshals it (keys/go-jose-marshal.ts), as Hydra writes the
+ * jose.JSONWebKey(Set) it decoded or read back.
  */
 export function registerKeyRoutes(router: AdminRouter, deps: Deps): void {
   router.add("GET", "/admin/keys/:set", async ({ params, res }) => {
     const keys = await deps.keys.list(params.set ?? "");
     if (keys.length === 0) throw HydraError.notFound();
-    sendJson(res, 200, { keys });
+    sendJson(res, 200, { keys: keys.map(goJoseMarshal) });
   });
 
   router.add("GET", "/admin/keys/:set/:kid", async ({ params, res }) => {
     const key = await deps.keys.get(params.set ?? "", params.kid ?? "");
     if (!key) throw HydraError.noRows();
-    sendJson(res, 200, { keys: [key] });
+    sendJson(res, 200, { keys: [goJoseMarshal(key)] });
   });
 
   router.add("POST", "/admin/keys/:set", async ({ req, params, res }) => {
@@ -86,7 +89,7 @@ export function registerKeyRoutes(router: AdminRouter, deps: Deps): void {
     }
     await afterChange(deps, setId);
     res.setHeader("location", `${deps.issuer}keys/${encodeURIComponent(setId)}`);
-    sendJson(res, 201, { keys: [key] });
+    sendJson(res, 201, { keys: [goJoseMarshal(key)] });
   });
 
   router.add("PUT", "/admin/keys/:set/:kid", async ({ req, params, res }) => {
@@ -97,7 +100,7 @@ export function registerKeyRoutes(router: AdminRouter, deps: Deps): void {
     const setId = params.set ?? "";
     await deps.keys.replaceKey(setId, key);
     await afterChange(deps, setId);
-    sendJson(res, 200, key);
+    sendJson(res, 200, goJoseMarshal(key));
   });
 
   router.add("PUT", "/admin/keys/:set", async ({ req, params, res }) => {
@@ -113,7 +116,7 @@ export function registerKeyRoutes(router: AdminRouter, deps: Deps): void {
       throw error;
     }
     await afterChange(deps, setId);
-    sendJson(res, 200, { keys });
+    sendJson(res, 200, { keys: keys.map(goJoseMarshal) });
   });
 
   router.add("DELETE", "/admin/keys/:set/:kid", async ({ params, res }) => {

@@ -34,7 +34,9 @@ export class AdminRouter {
     if (found.kind === "found") return found.handler({ req, res, url, params: found.params });
     if (found.kind === "method-not-allowed")
       throw new HydraError(405, "method_not_allowed", `${req.method} is not allowed on ${url.pathname}`);
-    throw HydraError.notFound(`No admin route matches ${url.pathname}`);
+    // No pattern takes the path: http.ServeMux's own http.NotFound (oryx/httprouterx; cmd/server/handler.go adminServer
+    // registers its DefaultNotFoundHandler at the exact /admin only).
+    res.writeHead(404, { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff" }).end("404 page not found\n");
   }
 }
 

@@ -1,5 +1,6 @@
 import type { ClientMetadata } from "oidc-provider";
 import { LIFESPAN_FIELDS, lifespanNanos, LIFESPANS_METADATA, type LifespanField } from "./lifespans";
+import { goJoseMarshal } from "../keys/go-jose-marshal";
 
 export const DEFAULT_CLIENT_SCOPE = "offline_access offline openid";
 /** Scopes oidc-provider itself knows; clients may register any others (Hydra's free-form scopes). */
@@ -10,8 +11,6 @@ export const FULL_SCOPE_METADATA = "olympus_hydra_scope";
 export const AUDIENCE_METADATA = "olympus_hydra_audience";
 /** Extra client metadata carrying the client's access_token_strategy ("" = the configured one). */
 export const ACCESS_TOKEN_STRATEGY_METADATA = "olympus_hydra_access_token_strategy";
-/** Extra client metadata carrying the hashes of rotated secrets that still authenticate. */
-export const ROTATED_SECRETS_METADATA = "olympus_hydra_rotated_secrets";
 
 /** The grant and response types oidc-provider runs here (what a stored client may use at the OAuth2 endpoints). */
 export const PROVIDER_GRANT_TYPES = [
@@ -67,8 +66,6 @@ export interface StoredClientData extends Partial<Record<LifespanField, string>>
   access_token_strategy: string;
   skip_consent: boolean;
   skip_logout_consent: boolean | null;
-  /** Hashes of rotated secrets that still authenticate (never shown; Hydra's RotatedSecrets). */
-  rotated_secrets?: string[];
   /** Hash of the registration access token (dynamic client registration; never shown). */
   registration_access_token_hash?: string;
   /** Why oidc-provider cannot run this client, when Hydra would store it anyway (logged once; never shown). */
@@ -79,8 +76,9 @@ export interface StoredClient {
   id: string;
   secretHash: string | null;
   data: StoredClientData;
-  createdAt: Date;
-  updatedAt: Date;
+  /** Go's JSON of the client's time.Time (clients/go-time.ts): microseconds when read back, nanoseconds in an update's answer. */
+  createdAt: string;
+  updatedAt: string;
 }
 
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.map((item) => (typeof item === "string" ? item : "")) : []);
@@ -128,16 +126,10 @@ export function normalizeClientData(raw: Record<string, unknown>): StoredClientD
     const value = raw[field];
     if (typeof value === "string" && value) data[field] = value;
   }
-  const rotated = strings(raw.rotated_secrets).filter(Boolean);
-  if (rotated.length) data.rotated_secrets = rotated;
+  // Rows an earlier version wrote may hold `rotated_secrets`: Hydra v26.2.0 has no secret rotation, so they are dropped here.
   if (typeof raw.registration_access_token_hash === "string") data.registration_access_token_hash = raw.registration_access_token_hash;
   if (typeof raw.unusable === "string") data.unusable = raw.unusable;
   return data;
-}
-
-/** Go's time.Time JSON for a second-precision UTC time ("2026-07-24T10:00:00Z"). */
-export function goTime(date: Date): string {
-  return new Date(Math.floor(date.getTime() / 1000) * 1000).toISOString().replace(".000Z", "Z");
 }
 
 /**
@@ -169,11 +161,12 @@ export function clientToJson(
     contacts: data.contacts,
     client_secret_expires_at: data.client_secret_expires_at,
     subject_type: data.subject_type,
-    jwks: data.jwks ?? {},
+    // Each key as go-jose marshals it (jsonb keeps no member order): keys/go-jose-marshal.ts.
+    jwks: data.jwks ? { keys: data.jwks.keys.map(goJoseMarshal) } : {},
     token_endpoint_auth_method: data.token_endpoint_auth_method,
     userinfo_signed_response_alg: data.userinfo_signed_response_alg,
-    created_at: goTime(client.createdAt),
-    updated_at: goTime(client.updatedAt),
+    created_at: client.createdAt,
+    updated_at: client.updatedAt,
     metadata: data.metadata ?? {},
     skip_consent: data.skip_consent,
     skip_logout_consent: data.skip_logout_consent,
@@ -228,7 +221,7 @@ export function effectiveResponseTypes(data: StoredClientData): string[] {
  * response types oidc-provider does not run are left out (Hydra keeps them
  * but fosite refuses to use them the same way).
  */
-export function toProviderMetadata(client: StoredClient): ClientMetadata {
+export function toProviderMetadata(client: Pick<StoredClient, "id" | "secretHash" | "data">): ClientMetadata {
   const { data } = client;
   const grants = effectiveGrantTypes(data).filter((grant) => PROVIDER_GRANT_TYPES.includes(grant));
   const redirecting = grants.includes("authorization_code") || grants.includes("implicit");
@@ -247,7 +240,6 @@ export function toProviderMetadata(client: StoredClient): ClientMetadata {
     [FULL_SCOPE_METADATA]: data.scope,
     [AUDIENCE_METADATA]: [...data.audience],
     [ACCESS_TOKEN_STRATEGY_METADATA]: data.access_token_strategy,
-    [ROTATED_SECRETS_METADATA]: [...(data.rotated_secrets ?? [])],
     // Read synchronously by the ttl functions (provider/token-ttl.ts).
     [LIFESPANS_METADATA]: lifespanNanos(data),
     token_endpoint_auth_method: (data.token_endpoint_auth_method || "client_secret_basic") as ClientMetadata["token_endpoint_auth_method"],

@@ -1,4 +1,6 @@
 import type { AdapterPayload } from "oidc-provider";
+import { isStorableText } from "@olympus/server-kit/text";
+import { goUtcJsonInRange, nowNanos, truncateMicroseconds } from "./go-time";
 import { normalizeClientData, PROVIDER_SCOPES, toProviderMetadata, type StoredClient, type StoredClientData } from "./model";
 import type { Db } from "../storage/db";
 
@@ -7,19 +9,29 @@ type ClientRow = {
   id: string;
   secret_hash: string | null;
   data: Record<string, unknown>;
-  created_at: Date;
-  updated_at: Date;
+  /** Epoch microseconds (bigint text): a JavaScript Date would drop the microseconds Hydra shows. */
+  created_at: string;
+  updated_at: string;
 };
 
-const COLUMNS = "pk, id, secret_hash, data, created_at, updated_at";
+const epochMicros = (column: string) => `(extract(epoch FROM ${column}) * 1000000)::bigint AS ${column}`;
+const COLUMNS = `pk, id, secret_hash, data, ${epochMicros("created_at")}, ${epochMicros("updated_at")}`;
+
+/** A stored time as Go writes the time.Time pop reads back (UTC, microseconds); stored times are always in Go's range. */
+function storedTime(micros: string): string {
+  return goUtcJsonInRange(BigInt(micros) * 1000n);
+}
+
+/** ory/pop's stamp for updated_at (Create, UpdateQuery): time.Now().Truncate(time.Microsecond). */
+const popNow = (): string => goUtcJsonInRange(truncateMicroseconds(nowNanos()));
 
 function fromRow(row: ClientRow): StoredClient {
   return {
     id: row.id,
     secretHash: row.secret_hash,
     data: normalizeClientData(row.data),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
+    createdAt: storedTime(row.created_at),
+    updatedAt: storedTime(row.updated_at),
   };
 }
 
@@ -59,6 +71,8 @@ export class ClientRepository {
   constructor(private readonly db: Db) {}
 
   async get(id: string): Promise<StoredClient | undefined> {
+    // No stored client has an id Postgres cannot hold (NUL, unpaired surrogates); asking would fail the query.
+    if (!isStorableText(id)) return undefined;
     const cached = this.cache.get(id);
     if (cached && cached.expires > Date.now()) return cached.client;
     const result = await this.db.query<ClientRow>(`SELECT ${COLUMNS} FROM hydra_clients WHERE id = $1`, [id]);
@@ -81,23 +95,25 @@ export class ClientRepository {
     return toProviderMetadata(client);
   }
 
-  async create(id: string, secretHash: string | null, data: StoredClientData): Promise<StoredClient> {
+  /** `createdAt` is the handler's (Go time JSON); updated_at gets pop's stamp, as Hydra's CreateWithNetwork does. */
+  async create(id: string, secretHash: string | null, data: StoredClientData, createdAt: string): Promise<StoredClient> {
     this.cache.delete(id);
     const result = await this.db.query<ClientRow>(
-      `INSERT INTO hydra_clients (id, secret_hash, data) VALUES ($1, $2, $3)
+      `INSERT INTO hydra_clients (id, secret_hash, data, created_at, updated_at) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (id) DO NOTHING RETURNING ${COLUMNS}`,
-      [id, secretHash, JSON.stringify(data)],
+      [id, secretHash, JSON.stringify(data), createdAt, popNow()],
     );
     const row = result.rows[0];
     if (!row) throw new ClientConflictError(`a client with id ${id} already exists`);
     return fromRow(row);
   }
 
+  /** As pop's UpdateQuery: created_at is never written, updated_at gets pop's stamp. */
   async update(id: string, secretHash: string | null, data: StoredClientData): Promise<StoredClient | undefined> {
     this.cache.delete(id);
     const result = await this.db.query<ClientRow>(
-      `UPDATE hydra_clients SET secret_hash = $2, data = $3, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
-      [id, secretHash, JSON.stringify(data)],
+      `UPDATE hydra_clients SET secret_hash = $2, data = $3, updated_at = $4 WHERE id = $1 RETURNING ${COLUMNS}`,
+      [id, secretHash, JSON.stringify(data), popNow()],
     );
     const row = result.rows[0];
     return row ? fromRow(row) : undefined;

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomInt, randomUUID } from "node:crypto";
 import type { Deps } from "../deps";
 import { HydraError } from "../errors";
+import { GO_ZERO_NANOS, goTimeNanos, goUtcJson, goUtcJsonInRange, nowNanos, roundSecond } from "./go-time";
 import { ClientConflictError } from "./repository";
 import { toProviderMetadata, type StoredClient, type StoredClientData } from "./model";
 import { hashClientSecret } from "./secret-hash";
@@ -51,9 +52,7 @@ export function registrationClientUri(deps: Deps, id: string): string {
 async function withUsability(deps: Deps, id: string, secretHash: string | null, data: StoredClientData): Promise<StoredClientData> {
   const { unusable: _previous, ...clean } = data;
   try {
-    await deps
-      .provider()
-      .Client.validate(toProviderMetadata({ id, secretHash, data: clean, createdAt: new Date(), updatedAt: new Date() }));
+    await deps.provider().Client.validate(toProviderMetadata({ id, secretHash, data: clean }));
     return clean;
   } catch (error) {
     const described = error as { error_description?: string; message?: string };
@@ -70,9 +69,14 @@ export interface CreatedClient {
   registrationAccessToken: string;
 }
 
-/** client/handler.go CreateClient after validation: the secret hashed, a registration access token issued. */
+/**
+ * client/handler.go CreateClient after validation: created_at is
+ * time.Now().UTC().Round(time.Second) (pop's Create keeps it and stamps
+ * updated_at), the secret hashed, a registration access token issued.
+ */
 export async function storeNewClient(deps: Deps, id: string, secret: string, data: StoredClientData): Promise<CreatedClient> {
   const clientId = id || randomUUID();
+  const createdAt = goUtcJsonInRange(roundSecond(nowNanos()));
   const secretHash = await hashClientSecret(secret);
   const registration = generateRegistrationToken();
   try {
@@ -80,6 +84,7 @@ export async function storeNewClient(deps: Deps, id: string, secret: string, dat
       clientId,
       secretHash,
       await withUsability(deps, clientId, secretHash, { ...data, registration_access_token_hash: registration.hash }),
+      createdAt,
     );
     return { client, secret, registrationAccessToken: registration.token };
   } catch (error) {
@@ -89,24 +94,43 @@ export async function storeNewClient(deps: Deps, id: string, secret: string, dat
 }
 
 /**
+ * client/client.go BeforeSave on the client the handler decoded: its
+ * created_at in UTC, time.Now() when it had none (or Go's zero time);
+ * undefined when Go could not write it back (a year outside 0–9999 in UTC).
+ */
+function beforeSaveCreatedAt(text: string | undefined): string | undefined {
+  const given = text === undefined ? undefined : goTimeNanos(text);
+  return goUtcJson(given === undefined || given === GO_ZERO_NANOS ? nowNanos() : given);
+}
+
+/** herodot's answer when json.Encoder cannot write the response: a bare error, Hydra's unnamed 500. */
+const unwritableAnswer = () => new HydraError(500, "error", "The error is unrecognizable");
+
+/**
  * client/handler.go updateClient and the persister's UpdateClient: without a
- * new secret the stored one (and the rotated ones, unless `clearRotated`)
- * stay; a new secret replaces it and ends the rotated ones.
+ * new secret the stored one stays; a new secret replaces it. Hydra writes
+ * every column from the decoded client, so the registration access token is
+ * the one in `registrationTokenHash` (none: the old one stops working), and
+ * the client answered is that struct after the write: updated_at pop's
+ * stamp, created_at the decoded one after BeforeSave (pop's UpdateQuery
+ * never writes created_at). When Go cannot encode that created_at, the row
+ * is updated all the same and the answer is herodot's 500.
  */
 export async function storeUpdatedClient(
   deps: Deps,
   existing: StoredClient,
   decoded: DecodedClient,
   data: StoredClientData,
-  options: { clearRotated?: boolean; registrationTokenHash?: string } = {},
+  options: { registrationTokenHash?: string } = {},
 ): Promise<StoredClient> {
+  const createdAt = beforeSaveCreatedAt(decoded.createdAt);
   let secretHash = existing.secretHash;
-  const next: StoredClientData = { ...data };
+  const { registration_access_token_hash: _replaced, ...rest } = data;
+  const next: StoredClientData = rest;
   if (decoded.secret) secretHash = await hashClientSecret(decoded.secret);
-  else if (!options.clearRotated && existing.data.rotated_secrets) next.rotated_secrets = existing.data.rotated_secrets;
-  const registrationHash = options.registrationTokenHash ?? existing.data.registration_access_token_hash;
-  if (registrationHash) next.registration_access_token_hash = registrationHash;
+  if (options.registrationTokenHash) next.registration_access_token_hash = options.registrationTokenHash;
   const updated = await deps.clients.update(existing.id, secretHash, await withUsability(deps, existing.id, secretHash, next));
   if (!updated) throw HydraError.noRows();
-  return updated;
+  if (createdAt === undefined) throw unwritableAnswer();
+  return { ...updated, createdAt };
 }

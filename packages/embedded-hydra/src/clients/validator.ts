@@ -40,8 +40,14 @@ export interface DecodedClient {
   /** Whether the body carried `metadata` (dynamic registration refuses it). */
   hasMetadata: boolean;
   data: StoredClientData;
-  /** The body's `created_at` (Go's time text as written), when it had one: Hydra's PATCH answers with it. */
+  /** The body's `created_at` (Go's time text as written), when it had one: Hydra's PUT and PATCH answer with it. */
   createdAt?: string;
+  /**
+   * The body's `registration_access_token` and `registration_client_uri`
+   * (`db:"-"`: never stored), which an update's answer echoes.
+   */
+  registrationAccessToken?: string;
+  registrationClientUri?: string;
 }
 
 /** The lifespans x.NullDuration decoded (Go duration strings), from a decoded Client or Lifespans. */
@@ -75,6 +81,8 @@ export function decodeClient(
     hasMetadata: raw.metadata !== undefined && raw.metadata !== null,
     data,
     ...(typeof raw.created_at === "string" ? { createdAt: raw.created_at } : {}),
+    ...(typeof raw.registration_access_token === "string" ? { registrationAccessToken: raw.registration_access_token } : {}),
+    ...(typeof raw.registration_client_uri === "string" ? { registrationClientUri: raw.registration_client_uri } : {}),
   };
 }
 

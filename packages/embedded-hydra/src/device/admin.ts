@@ -6,6 +6,7 @@ import { readBodyBytes } from "../http";
 import { decodeGoJson } from "../admin/go-json";
 import { ACCEPT_DEVICE_USER_CODE_REQUEST } from "../admin/go-structs";
 import { DeviceChallengeStore } from "./challenges";
+import { requestExpired } from "./errors";
 
 const USER_CODE_UNUSABLE = "The 'user_code' session could not be found or has expired or is otherwise malformed.";
 
@@ -36,8 +37,11 @@ export function registerDeviceRoutes(router: AdminRouter, deps: Deps): void {
     const userCode = userCodeFrom(await readBodyBytes(req));
     if (userCode === "") throw fositeHydraError("invalid_request", "Field 'user_code' must not be empty.");
     const store = new DeviceChallengeStore(deps);
-    const challenge = await store.get(id);
-    if (!challenge) throw HydraError.notFound();
+    // DecodeFromDeviceChallenge (decodeFlow): an expired challenge is request_unauthorized, text never issued x.ErrNotFound.
+    const found = await store.get(id);
+    if (found.outcome === "expired") throw requestExpired("device");
+    if (found.outcome === "invalid") throw HydraError.notFound();
+    const { challenge } = found;
     const code = await deps.provider().DeviceCode.findByUserCode(userCode);
     // GetUserCodeSession: only a user code that was not used yet; ValidateUserCode: not past its expiry.
     if (!code?.clientId || code.accountId || code.consumed || code.isExpired) throw fositeHydraError("invalid_request", USER_CODE_UNUSABLE);

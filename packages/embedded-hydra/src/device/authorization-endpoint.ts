@@ -34,7 +34,9 @@ export async function handleDeviceAuthorization(deps: Deps, req: IncomingMessage
     return await deviceAuthorization(deps, req);
   } catch (error) {
     if (!(error instanceof HydraError)) throw error;
-    return { kind: "json", status: error.status, body: { error: error.error, error_description: error.description }, headers: NO_CACHE };
+    // fosite WriteAccessError (access_error.go writeJsonError): json.Marshal's bytes.
+    const body = { error: error.error, error_description: error.description };
+    return { kind: "json", status: error.status, body, headers: NO_CACHE, marshal: true };
   }
 }
 
@@ -83,6 +85,8 @@ async function deviceAuthorization(deps: Deps, req: IncomingMessage): Promise<Ma
       kind: "json",
       status: 200,
       headers: NO_CACHE,
+      // fosite WriteDeviceResponse (device_write.go): json.Marshal's bytes.
+      marshal: true,
       body: {
         device_code: deviceCode,
         user_code: userCode,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Deps } from "../deps";
-import { randomToken } from "../flows/repository";
+import { flowExpiry } from "../flows/repository";
 import { PostgresAdapter } from "../storage/adapter";
 
 /**
@@ -13,9 +13,11 @@ import { PostgresAdapter } from "../storage/adapter";
  * only changes the decoded copy). Kept as rows of oidc_payloads (model
  * `HydraDeviceChallenge` keyed by the challenge, `HydraDeviceVerifier` keyed
  * by each verifier, expiring with its challenge), so the expired-row cleanup
- * covers them and no migration is needed; a verifier carries the
- * challenge's expiry (flows/sealed-verifier.ts) to be answered "expired"
- * after that.
+ * covers them and no migration is needed; the challenge and each verifier
+ * carry the challenge's expiry (flows/sealed-verifier.ts) to be answered
+ * "expired" after that, as Hydra's decodeFlow answers its encrypted flow.
+ * The expiry is Hydra's: RequestedAt (truncated to the second) plus
+ * ttl.login_consent_request.
  */
 
 const challengeSchema = z.object({
@@ -42,6 +44,9 @@ export type AcceptedDeviceChallenge = z.infer<typeof acceptedSchema>;
 /** flow/flow_encoding.go decodeVerifier's outcomes for a device verifier. */
 export type DeviceVerifierUse = { outcome: "valid"; challenge: AcceptedDeviceChallenge } | { outcome: "expired" } | { outcome: "invalid" };
 
+/** flow/flow_encoding.go decodeFlow's outcomes for a device challenge: the flow, expired (401) or never issued (404). */
+export type DeviceChallengeLookup = { outcome: "valid"; challenge: DeviceChallenge } | { outcome: "expired" } | { outcome: "invalid" };
+
 const CHALLENGES = "HydraDeviceChallenge";
 const VERIFIERS = "HydraDeviceVerifier";
 
@@ -54,17 +59,20 @@ export class DeviceChallengeStore {
     this.verifiers = new PostgresAdapter(deps.db, VERIFIERS);
   }
 
+  /** forwardDeviceRequest: expiring at Hydra's RequestedAt (truncated to the second) + ttl.login_consent_request. */
   async create(challenge: Omit<DeviceChallenge, "expiresAt">): Promise<string> {
-    const id = randomToken();
-    const ttl = this.deps.config.ttl.login_consent_request;
-    await this.challenges.upsert(id, { ...challenge, expiresAt: Date.now() + ttl * 1000 }, ttl);
+    const expiresAt = flowExpiry(this.deps.config.ttl.login_consent_request).getTime();
+    const id = this.deps.flows.newVerifier("device_challenge", new Date(expiresAt));
+    await this.challenges.upsert(id, { ...challenge, expiresAt }, Math.max(1, Math.ceil((expiresAt - Date.now()) / 1000)));
     return id;
   }
 
-  /** A live challenge (the admin accept's DecodeFromDeviceChallenge). */
-  async get(id: string): Promise<DeviceChallenge | undefined> {
+  /** The admin accept's DecodeFromDeviceChallenge: a live challenge, else expired (also once cleaned up) or never issued. */
+  async get(id: string): Promise<DeviceChallengeLookup> {
     const parsed = challengeSchema.safeParse(await this.challenges.find(id));
-    return parsed.success ? parsed.data : undefined;
+    if (parsed.success && (parsed.data.expiresAt ?? Infinity) > Date.now()) return { outcome: "valid", challenge: parsed.data };
+    const sealedExpiry = this.deps.flows.issuedVerifierExpiry("device_challenge", id);
+    return sealedExpiry && sealedExpiry.getTime() <= Date.now() ? { outcome: "expired" } : { outcome: "invalid" };
   }
 
   /** A new device verifier for the accepted challenge, expiring with it; earlier ones stay valid. */

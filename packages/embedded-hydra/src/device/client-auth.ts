@@ -24,10 +24,7 @@ function basicCredentials(req: IncomingMessage): { id: string; secret: string } 
 }
 
 async function secretMatches(client: StoredClient, secret: string): Promise<boolean> {
-  for (const hash of [client.secretHash, ...(client.data.rotated_secrets ?? [])]) {
-    if (hash && (await verifyClientSecret(secret, hash))) return true;
-  }
-  return false;
+  return Boolean(client.secretHash) && (await verifyClientSecret(secret, client.secretHash ?? ""));
 }
 
 /** The authenticated client; `assertionKey` is the public key that verified its `private_key_jwt` assertion. */

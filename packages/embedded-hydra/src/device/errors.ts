@@ -30,3 +30,8 @@ export function rejected(flow: RedeemedFlow): HydraError {
 export function clientMismatch(): HydraError {
   return fositeHydraError("invalid_client", "The flow client id does not match the authorize request client id.");
 }
+
+/** GetDeviceCodeSessionByRequestID's fosite.ErrNotFound (a device code already exchanged), as the browser is shown it. */
+export function deviceCodeGone(): HydraError {
+  return new HydraError(404, "not_found", "Could not find the requested resource(s).");
+}

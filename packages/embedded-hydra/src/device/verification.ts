@@ -6,7 +6,7 @@ import { checkCsrfCookies, flowCsrfCookie, serializeCsrfCookies } from "../csrf-
 import type { Deps } from "../deps";
 import { HydraError } from "../errors";
 import { fositeDescription, fositeHydraError, FositeProviderError, isFositeErrorName } from "../fosite-errors";
-import { randomToken, type RedeemedFlow } from "../flows/repository";
+import { flowExpiry, randomToken, type RedeemedFlow } from "../flows/repository";
 import { decideAuthentication } from "../provider/authentication-decision";
 import { pairwiseSubject } from "../provider/pairwise";
 import { idTokenHintSubject } from "./id-token-hint";
@@ -16,7 +16,8 @@ import type { Mapping } from "../public/mapping";
 import { rememberedBrowserLogin, rememberInBrowser } from "./browser-login";
 import { DeviceChallengeStore } from "./challenges";
 import { DEVICE_PATHS, deviceCsrfCookie, deviceUrls } from "./urls";
-import { assertCsrf, clientMismatch, rejected, requestExpired, verifierRefused } from "./errors";
+import { approveDeviceCode } from "./approval";
+import { assertCsrf, clientMismatch, deviceCodeGone, rejected, requestExpired, verifierRefused } from "./errors";
 
 /** Private keys of a device login/consent request (the admin API drops `_` keys): the device code it will authorize. */
 const DEVICE_CODE_KEY = "_device_code_id";
@@ -144,7 +145,8 @@ async function requestAuthentication(
     ...(decision.skip ? { subject: decision.remembered.subject } : {}),
     csrf,
     request,
-    ttlSeconds: deps.config.ttl.login_consent_request,
+    // The "Device auth grant" branch of requestAuthentication sets the flow's RequestedAt anew.
+    expiresAt: flowExpiry(deps.config.ttl.login_consent_request),
   });
   const cookie = flowCsrfCookie(deps.config, deps.issuer, "login", client.id);
   return {
@@ -227,7 +229,8 @@ async function requestConsent(deps: Deps, req: IncomingMessage, client: StoredCl
     subject: login.subject,
     csrf,
     request,
-    ttlSeconds: deps.config.ttl.login_consent_request,
+    // forwardConsentRequest (ToStateConsentUnused) keeps the login's RequestedAt: the consent request expires with it.
+    expiresAt: flow.expiresAt,
   });
   const cookie = flowCsrfCookie(deps.config, deps.issuer, "consent", client.id);
   return {
@@ -241,7 +244,7 @@ async function requestConsent(deps: Deps, req: IncomingMessage, client: StoredCl
  * verifyConsent, then performOAuth2DeviceVerificationFlow: the consent
  * session is claimed and stored (before the cookie is checked, as Hydra), the device
  * code gets the subject, the granted scope and the login's acr/amr/auth_time
- * and becomes redeemable at the token endpoint.
+ * and becomes redeemable at the token endpoint (device/approval.ts).
  */
 async function verifyConsent(deps: Deps, req: IncomingMessage, query: Query, verifier: string): Promise<Mapping> {
   const flow = await useDeviceVerifier(deps, "consent", verifier);
@@ -253,19 +256,18 @@ async function verifyConsent(deps: Deps, req: IncomingMessage, query: Query, ver
   const grantId = await recordConsent(deps, flow, consent);
   const cookie = flowCsrfCookie(deps.config, deps.issuer, "consent", flow.clientId ?? "");
   assertCsrf(checkCsrfCookies(req.headers.cookie, cookie.name, flow.csrf, cookie.options));
-  const code = await deps.provider().DeviceCode.find(String(flow.request[DEVICE_CODE_KEY]));
-  if (!code || code.consumed || code.accountId) throw HydraError.notFound();
-  code.accountId = flow.subject ?? "";
-  code.grantId = grantId;
-  code.scope = consent.grant_scope.join(" ");
-  code.authTime = Number(flow.request[AUTH_TIME_KEY]);
   const sid = flow.request.login_session_id;
-  if (typeof sid === "string" && sid) code.sid = sid;
   const acr = flow.request.acr;
-  if (typeof acr === "string" && acr) code.acr = acr;
-  const amr = stringList(flow.request.amr);
-  if (amr.length) code.amr = amr;
-  await code.save();
+  const approved = await approveDeviceCode(deps.db, String(flow.request[DEVICE_CODE_KEY]), {
+    accountId: flow.subject ?? "",
+    grantId,
+    scope: consent.grant_scope.join(" "),
+    authTime: Number(flow.request[AUTH_TIME_KEY]),
+    ...(typeof sid === "string" ? { sid } : {}),
+    ...(typeof acr === "string" ? { acr } : {}),
+    amr: stringList(flow.request.amr),
+  });
+  if (!approved) throw deviceCodeGone();
   return { kind: "redirect", location: withQuery(deviceUrls(deps).success, { client_id: flow.clientId ?? "" }) };
 }
 

@@ -70,7 +70,18 @@ function fromRow(row: FlowRow): Flow {
  */
 const LOGOUT_CLIENT_KEPT = "(client_id IS NULL OR EXISTS (SELECT 1 FROM hydra_clients c WHERE c.id = hydra_flows.client_id))";
 
-/** An unguessable, URL-safe identifier for login and consent challenges and verifiers (logout uses UUIDs, as Hydra). */
+/**
+ * When a login request or device challenge made now expires: Hydra's
+ * RequestedAt is the time it is made, truncated to the second
+ * (consent/strategy_default.go forwardAuthenticationRequest,
+ * forwardDeviceRequest), and flow/flow_encoding.go decodeFlow refuses the
+ * flow after RequestedAt + ttl.login_consent_request.
+ */
+export function flowExpiry(ttlSeconds: number, now = Date.now()): Date {
+  return new Date(Math.floor(now / 1000) * 1000 + ttlSeconds * 1000);
+}
+
+/** An unguessable, URL-safe value (the flows' CSRF values; challenges and verifiers are sealed, logout ids UUIDs as in Hydra). */
 export function randomToken(): string {
   return randomBytes(24).toString("base64url");
 }
@@ -92,25 +103,39 @@ export class FlowRepository {
     return this.seal.issue(kind, expiresAt);
   }
 
+  /**
+   * The expiry a login or consent challenge issued here carries (undefined
+   * for text never issued as one): flow/flow_encoding.go decodeFlow answers
+   * an expired challenge "expired" however long ago, also once the cleanup
+   * deleted its flow.
+   */
+  issuedChallengeExpiry(kind: "login" | "consent", challenge: string): Date | undefined {
+    return this.seal.expiry(`${kind}_challenge`, challenge);
+  }
+
   /** The expiry a verifier of this kind issued here carries; undefined for text never issued as one. */
   issuedVerifierExpiry(kind: VerifierKind, verifier: string): Date | undefined {
     return this.seal.expiry(kind, verifier);
   }
 
-  async create(input: {
-    kind: FlowKind;
-    interactionUid?: string;
-    subject?: string;
-    clientId?: string;
-    csrf?: string;
-    request: Record<string, unknown>;
-    ttlSeconds: number;
-  }): Promise<string> {
-    // Hydra v26.2 stores logout requests under a random UUID (issueLogoutVerifier's uuid.New()).
-    const challenge = input.kind === "logout" ? randomUUID() : randomToken();
+  /** A flow living `ttlSeconds` from now, or until `expiresAt` (a consent request expires with its login request). */
+  async create(
+    input: {
+      kind: FlowKind;
+      interactionUid?: string;
+      subject?: string;
+      clientId?: string;
+      csrf?: string;
+      request: Record<string, unknown>;
+    } & ({ ttlSeconds: number } | { expiresAt: Date }),
+  ): Promise<string> {
+    const expiresAt = "expiresAt" in input ? input.expiresAt : new Date(Date.now() + input.ttlSeconds * 1000);
+    // Hydra v26.2 stores logout requests under a random UUID (issueLogoutVerifier's uuid.New()); login and consent
+    // challenges carry their expiry as the verifiers do (issuedChallengeExpiry).
+    const challenge = input.kind === "logout" ? randomUUID() : this.seal.issue(`${input.kind}_challenge`, expiresAt);
     await this.db.query(
       `INSERT INTO hydra_flows (challenge, kind, state, interaction_uid, subject, client_id, csrf, request, expires_at)
-       VALUES ($1, $2, 'pending', $3, $4, $5, $6, $7, now() + make_interval(secs => $8::int))`,
+       VALUES ($1, $2, 'pending', $3, $4, $5, $6, $7, $8)`,
       [
         challenge,
         input.kind,
@@ -119,7 +144,7 @@ export class FlowRepository {
         input.clientId ?? null,
         input.csrf ?? null,
         JSON.stringify(input.request),
-        input.ttlSeconds,
+        expiresAt,
       ],
     );
     return challenge;

@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 
-export type VerifierKind = "login" | "consent" | "device";
+/** The verifiers' kinds, and the challenges (sealed alike: flows/repository.ts, device/challenges.ts). */
+export type VerifierKind = "login" | "consent" | "device" | "login_challenge" | "consent_challenge" | "device_challenge";
 
 /**
  * Login, consent and device verifiers that carry their flow's expiry.
@@ -14,8 +15,9 @@ export type VerifierKind = "login" | "consent" | "device";
  * whose flow is gone can still be told apart from text this server never
  * issued (Hydra's "has already been used, has not been granted, or is
  * invalid"). The MAC covers the kind, as Hydra's purpose: a login verifier
- * is no consent verifier. Device verifiers (device/challenges.ts) are sealed
- * alike. A MAC rather than a tombstone row: nothing more is
+ * is no consent verifier. Device verifiers and the login, consent and
+ * device challenges (an expired one is 401, not 404, at the admin API, also
+ * once its flow was deleted) are sealed alike. A MAC rather than a tombstone row: nothing more is
  * stored or cleaned up, and a forged or edited expiry is refused.
  *
  * Layout (base64url, no padding): 18 random bytes, the expiry as an unsigned

@@ -3,13 +3,14 @@ import { goJoseBase64UrlDecode } from "./go-base64";
 import { curveSize, isGoCurve, isOnCurve } from "./go-ec";
 import { bigIntFromBytes, goRsaValidateError, goToInt } from "./go-rsa";
 import { parseCertificateChain, type GoPublicKey } from "./go-x509";
+import { goUrlParse } from "./x509/net-url";
 
 /**
  * go-jose v3.0.4's JSONWebKey.UnmarshalJSON (jwk.go) after rawJSONWebKey
- * is decoded (keys/jose-json.ts): the `x5c` chain, the key for its type
+ * is decoded (keys/go-jose-raw.ts): the `x5c` chain, the key for its type
  * (rsaPublicKey/rsaPrivateKey, ecPublicKey/ecPrivateKey,
  * edPublicKey/edPrivateKey, symmetricKey), the leaf certificate's key
- * against the JWK's, then `x5t` and `x5t#S256`. The error is go-jose's
+ * against the JWK's, `x5u` (url.Parse), then `x5t` and `x5t#S256`. The error is go-jose's
  * text (or Go's, which go-jose returns unwrapped from rsa.Validate).
  */
 
@@ -154,6 +155,9 @@ export function goJoseJwkError(jwk: Jwk): string | undefined {
   if (leaf?.publicKey && key.publicKey && !samePublicKey(leaf.publicKey, key.publicKey)) {
     return "go-jose/go-jose: invalid JWK, public keys in key and x5c fields do not match";
   }
+  const x5u = text(jwk, "x5u");
+  const url = x5u === "" ? undefined : goUrlParse(x5u);
+  if (url && !url.ok) return `go-jose/go-jose: invalid JWK, x5u header is invalid URL: ${url.error}`;
 
   const sha1 = thumbprint(jwk, "x5t", 20);
   if (typeof sha1 === "string") return sha1;

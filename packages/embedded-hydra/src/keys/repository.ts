@@ -1,6 +1,7 @@
 import { generateKeyPair, randomUUID, type JsonWebKey } from "node:crypto";
 import { promisify } from "node:util";
 import type { Db } from "../storage/db";
+import { goJoseMarshal } from "./go-jose-marshal";
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
@@ -17,6 +18,20 @@ export function publicJwk(jwk: PrivateJwk): Record<string, unknown> {
   const copy: Record<string, unknown> = { ...jwk };
   for (const member of PRIVATE_MEMBERS) delete copy[member];
   return copy;
+}
+
+/**
+ * The text Hydra stores for a key (persistence/sql/persister_jwk.go AddKey:
+ * json.Marshal of the go-jose key): go-jose's members, encoding and order
+ * (keys/go-jose-marshal.ts); jsonb keeps the members, not their order.
+ */
+const storedText = (jwk: PrivateJwk): string => JSON.stringify(goJoseMarshal(jwk));
+
+/** A stored key as the persister decodes it again (SQLDataRows.ToJWK), with `kty`, `kid`, `alg` and `use` "" when absent. */
+function fromStored(stored: Record<string, unknown>): PrivateJwk {
+  const jwk = goJoseMarshal(stored);
+  const text = (name: string) => (typeof jwk[name] === "string" ? jwk[name] : "");
+  return { ...jwk, kty: text("kty"), kid: text("kid"), alg: text("alg"), use: text("use") };
 }
 
 /** Thrown for an algorithm Hydra's key generator (jwk/generate.go, josex.NewSigningKey) does not know. */
@@ -78,19 +93,20 @@ export class KeyRepository {
 
   /** Newest first. */
   async list(setId: string): Promise<PrivateJwk[]> {
-    const result = await this.db.query<{ private_jwk: PrivateJwk }>(
+    const result = await this.db.query<{ private_jwk: Record<string, unknown> }>(
       "SELECT private_jwk FROM hydra_jwks WHERE set_id = $1 ORDER BY pk DESC",
       [setId],
     );
-    return result.rows.map((row) => row.private_jwk);
+    return result.rows.map((row) => fromStored(row.private_jwk));
   }
 
   async get(setId: string, kid: string): Promise<PrivateJwk | undefined> {
-    const result = await this.db.query<{ private_jwk: PrivateJwk }>("SELECT private_jwk FROM hydra_jwks WHERE set_id = $1 AND kid = $2", [
-      setId,
-      kid,
-    ]);
-    return result.rows[0]?.private_jwk;
+    const result = await this.db.query<{ private_jwk: Record<string, unknown> }>(
+      "SELECT private_jwk FROM hydra_jwks WHERE set_id = $1 AND kid = $2",
+      [setId, kid],
+    );
+    const row = result.rows[0];
+    return row ? fromStored(row.private_jwk) : undefined;
   }
 
   async listSets(): Promise<string[]> {
@@ -103,11 +119,7 @@ export class KeyRepository {
     try {
       await this.db.transaction(async (client) => {
         for (const key of keys) {
-          await client.query("INSERT INTO hydra_jwks (set_id, kid, private_jwk) VALUES ($1, $2, $3)", [
-            setId,
-            key.kid,
-            JSON.stringify(key),
-          ]);
+          await client.query("INSERT INTO hydra_jwks (set_id, kid, private_jwk) VALUES ($1, $2, $3)", [setId, key.kid, storedText(key)]);
         }
       });
     } catch (error) {
@@ -120,7 +132,7 @@ export class KeyRepository {
   async replaceKey(setId: string, key: PrivateJwk): Promise<void> {
     await this.db.transaction(async (client) => {
       await client.query("DELETE FROM hydra_jwks WHERE set_id = $1 AND kid = $2", [setId, key.kid]);
-      await client.query("INSERT INTO hydra_jwks (set_id, kid, private_jwk) VALUES ($1, $2, $3)", [setId, key.kid, JSON.stringify(key)]);
+      await client.query("INSERT INTO hydra_jwks (set_id, kid, private_jwk) VALUES ($1, $2, $3)", [setId, key.kid, storedText(key)]);
     });
   }
 
@@ -130,11 +142,7 @@ export class KeyRepository {
       await this.db.transaction(async (client) => {
         await client.query("DELETE FROM hydra_jwks WHERE set_id = $1", [setId]);
         for (const key of keys) {
-          await client.query("INSERT INTO hydra_jwks (set_id, kid, private_jwk) VALUES ($1, $2, $3)", [
-            setId,
-            key.kid,
-            JSON.stringify(key),
-          ]);
+          await client.query("INSERT INTO hydra_jwks (set_id, kid, private_jwk) VALUES ($1, $2, $3)", [setId, key.kid, storedText(key)]);
         }
       });
     } catch (error) {
@@ -168,7 +176,7 @@ export class KeyRepository {
       await client.query(
         `INSERT INTO hydra_jwks (set_id, kid, private_jwk)
          SELECT $1, $2, $3 WHERE NOT ${HAS_PRIVATE_KEY}`,
-        [setId, jwk.kid, JSON.stringify(jwk)],
+        [setId, jwk.kid, storedText(jwk)],
       );
     });
     return this.list(setId);

@@ -1,5 +1,4 @@
 import type Provider from "oidc-provider";
-import { ROTATED_SECRETS_METADATA } from "../clients/model";
 import { verifyClientSecret } from "../clients/secret-hash";
 import { FositeProviderError } from "../fosite-errors";
 import { currentRequest } from "./request-context";
@@ -15,7 +14,7 @@ import { authMethodMismatchHint, usedAuthMethod } from "./token-errors";
  */
 export function installClientAuthentication(provider: Provider): void {
   provider.Client.prototype.compareClientSecret = async function compareHashed(
-    this: { clientSecret?: string; clientAuthMethod: string; metadata(): Record<string, unknown> },
+    this: { clientSecret?: string; clientAuthMethod: string },
     actual: string,
   ) {
     const ctx = currentRequest();
@@ -24,12 +23,7 @@ export function installClientAuthentication(provider: Provider): void {
       if (used !== this.clientAuthMethod)
         throw new FositeProviderError("invalid_client", authMethodMismatchHint(this.clientAuthMethod, used));
     }
-    if (this.clientSecret && (await verifyClientSecret(actual, this.clientSecret))) return true;
-    // Secrets rotated away still authenticate until the rotated ones are cleared (fosite's client RotatedSecrets).
-    const rotated = this.metadata()[ROTATED_SECRETS_METADATA];
-    for (const hash of Array.isArray(rotated) ? rotated : []) {
-      if (typeof hash === "string" && (await verifyClientSecret(actual, hash))) return true;
-    }
-    return false;
+    // Only the current secret: v26.2.0's client.Client is no fosite ClientWithSecretRotation.
+    return Boolean(this.clientSecret) && (await verifyClientSecret(actual, this.clientSecret ?? ""));
   };
 }

@@ -1,13 +1,7 @@
 import Provider, { errors, interactionPolicy, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
 import { audienceHint, requestedAudiences, unwhitelistedAudience } from "../clients/audience";
 import { LIFESPANS_METADATA } from "../clients/lifespans";
-import {
-  ACCESS_TOKEN_STRATEGY_METADATA,
-  AUDIENCE_METADATA,
-  FULL_SCOPE_METADATA,
-  PROVIDER_SCOPES,
-  ROTATED_SECRETS_METADATA,
-} from "../clients/model";
+import { ACCESS_TOKEN_STRATEGY_METADATA, AUDIENCE_METADATA, FULL_SCOPE_METADATA, PROVIDER_SCOPES } from "../clients/model";
 import type { HydraConfig } from "../config/load";
 import type { Deps } from "../deps";
 import { DATABASE_RETRY_AFTER_SECONDS } from "../errors";
@@ -42,6 +36,7 @@ import { TrustRepository } from "../trust/repository";
 import { privateIpPolicyOf } from "../clients/private-ip-policy";
 import { tokenEndpointUrls } from "../tokens/token-urls";
 import { installFositeExpiry } from "../tokens/fosite-expiry";
+import { installGoJsonBodies } from "./go-json-bodies";
 
 const { Prompt, Check } = interactionPolicy;
 
@@ -250,7 +245,7 @@ export function createProvider(deps: Deps, providerKeys: ProviderKeys): Provider
     },
     scopes: PROVIDER_SCOPES,
     extraClientMetadata: {
-      properties: [FULL_SCOPE_METADATA, LIFESPANS_METADATA, AUDIENCE_METADATA, ACCESS_TOKEN_STRATEGY_METADATA, ROTATED_SECRETS_METADATA],
+      properties: [FULL_SCOPE_METADATA, LIFESPANS_METADATA, AUDIENCE_METADATA, ACCESS_TOKEN_STRATEGY_METADATA],
     },
     conformIdTokenClaims: false,
     cookies: {
@@ -357,6 +352,8 @@ export function createProvider(deps: Deps, providerKeys: ProviderKeys): Provider
   // Behind Caddy the public URL is https; trust X-Forwarded-* like Hydra's serve.public does.
   provider.proxy = true;
   memoizeClientMetadata(provider);
+  // Outermost: rewrites the final JSON body as Go writes it (provider/go-json-bodies.ts).
+  installGoJsonBodies(provider, new Set([ROUTES.token, ROUTES.revocation]));
   // First: the model hooks below read the request they run in.
   provider.use((ctx, next) => requestContext.run(ctx as KoaContextWithOIDC, next));
   // The OAuth2 endpoints answer "database away" with oidc-provider's own 503 (storage/db.ts); say when to come back, as every other 503 of this server does.

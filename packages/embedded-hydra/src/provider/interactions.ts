@@ -5,7 +5,7 @@ import type { Deps } from "../deps";
 import { flowCsrfCookie, serializeCsrfCookies } from "../csrf-cookie";
 import { FositeProviderError } from "../fosite-errors";
 import { randomUUID } from "node:crypto";
-import { randomToken } from "../flows/repository";
+import { flowExpiry, randomToken } from "../flows/repository";
 import { decideAuthentication } from "./authentication-decision";
 import { confirmLoginSession } from "./login-session";
 import { CONTINUED_CONSENT_KEY, takeContinuedLogin } from "./continued-login";
@@ -176,7 +176,8 @@ export async function interactionUrl(deps: Deps, ctx: KoaContextWithOIDC, intera
       ...(decision.skip ? { subject: decision.remembered.subject } : {}),
       csrf,
       request,
-      ttlSeconds,
+      // forwardAuthenticationRequest's RequestedAt: now, truncated to the second.
+      expiresAt: flowExpiry(ttlSeconds),
     });
     // Hydra sends `prompt=registration` to the registration UI, any other request to the login UI.
     const { login, registration } = deps.urls;
@@ -225,7 +226,7 @@ export async function interactionUrl(deps: Deps, ctx: KoaContextWithOIDC, intera
     subject,
     csrf,
     request,
-    ttlSeconds: loginFlow ? Math.max(1, Math.ceil((loginFlow.expiresAt.getTime() - Date.now()) / 1000)) : ttlSeconds,
+    expiresAt: loginFlow ? loginFlow.expiresAt : flowExpiry(ttlSeconds),
   });
   return withQuery(deps.urls.consent, { consent_challenge: challenge });
 }

@@ -24,8 +24,9 @@ const UNAUTHORIZED_GRANT_HINTS: Record<string, string> = {
   authorization_code: 'The OAuth 2.0 Client is not allowed to use authorization grant "authorization_code".',
   refresh_token: "The OAuth 2.0 Client is not allowed to use authorization grant 'refresh_token'.",
   client_credentials: "The OAuth 2.0 Client is not allowed to use authorization grant 'client_credentials'.",
+  // rfc8628 token_handler.go validateGrantTypes runs before the OpenID Connect device handler's own check.
   "urn:ietf:params:oauth:grant-type:device_code":
-    'The OAuth 2.0 Client is not allowed to use the authorization grant "urn:ietf:params:oauth:grant-type:device_code".',
+    'The OAuth 2.0 Client is not allowed to use authorization grant "urn:ietf:params:oauth:grant-type:device_code".',
   "urn:ietf:params:oauth:grant-type:jwt-bearer":
     'The OAuth 2.0 Client is not allowed to use authorization grant "urn:ietf:params:oauth:grant-type:jwt-bearer".',
 };
@@ -110,6 +111,9 @@ export function translateTokenError(ctx: KoaContextWithOIDC, err: ProviderErrorL
       if (Object.hasOwn(PKCE_FORMAT_HINTS, description)) return answer("invalid_grant", PKCE_FORMAT_HINTS[description] ?? null);
       if (/^no client authentication mechanism provided$|authorization header|properly encoded/.test(description))
         return answer("invalid_request", CREDENTIALS_MISSING);
+      // rfc8628 looks an absent device_code up like any other (its signature is ""): not found, invalid_grant.
+      if (description.startsWith("missing required parameter") && grantType === "urn:ietf:params:oauth:grant-type:device_code")
+        return answer("invalid_grant", null);
       if (description.startsWith("missing required parameter")) return answer("invalid_request", null);
       return answer("invalid_request", null);
     case "invalid_grant":

@@ -16,6 +16,7 @@ import { mapDeviceRequest } from "../device/routes";
 import { withRequestLine } from "../provider/replay-body";
 import { postedAuthorizationForm } from "./posted-form";
 import { fositeDescription } from "../fosite-errors";
+import { wellKnownKeys } from "../keys/well-known";
 
 export const DISCOVERY_PATHS = new Set(["/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"]);
 
@@ -90,6 +91,7 @@ export async function mapHydraRequest(deps: Deps, req: IncomingMessage, res: Ser
     const fallback = fallbackPage(url.pathname, searchParams);
     if (fallback) return fallback;
     if (DISCOVERY_PATHS.has(url.pathname)) return { kind: "json", status: 200, body: await discoveryDocument(deps) };
+    if (url.pathname === ROUTES.jwks) return { kind: "json", status: 200, body: await wellKnownKeys(deps.keys) };
   }
 
   if (url.pathname === ROUTES.end_session && (req.method === "GET" || req.method === "POST")) {

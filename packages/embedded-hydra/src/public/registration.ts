@@ -23,7 +23,8 @@ import type { Mapping } from "./mapping";
  * setOidcDynamicClient, deleteOidcDynamicClient), behind
  * `oidc.dynamic_client_registration.enabled`. A client manages itself with
  * the registration access token it was given at creation (by this endpoint
- * or the admin API); updating hands out a new one.
+ * or the admin API); updating hands out a new one, an admin PUT or PATCH
+ * ends it (clients/service.ts storeUpdatedClient).
  */
 export const REGISTRATION_PATH = "/oauth2/register";
 
@@ -108,7 +109,9 @@ export async function handleRegistration(deps: Deps, req: IncomingMessage, pathn
       const data = await validateDynamicClient(validatorConfig(deps), decoded);
       const registration = generateRegistrationToken();
       const updated = await storeUpdatedClient(deps, existing, decoded, data, { registrationTokenHash: registration.hash });
-      return json(200, clientToJson(updated, { registrationAccessToken: registration.token }));
+      // The decoded body is answered: its registration_client_uri too (setOidcDynamicClient sets none).
+      const uri = decoded.registrationClientUri ? { registrationClientUri: decoded.registrationClientUri } : {};
+      return json(200, clientToJson(updated, { registrationAccessToken: registration.token, ...uri }));
     }
     case "DELETE": {
       const client = await authenticated(deps, req, id);

@@ -1,7 +1,7 @@
 import { allowClientOrigins, applyPublicCors, hasOptionsHandler } from "../cors/public-cors";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { Deps } from "../deps";
-import { HydraError, sendError, sendJson } from "../errors";
+import { HydraError, sendError, sendJson, sendMarshaledJson } from "../errors";
 import type { RouteInfo } from "@olympus/server-kit/http";
 import { isStorableQuery } from "@olympus/server-kit/text";
 import { hardenParserErrors, requireHost, SERVER_OPTIONS, setSecurityHeaders } from "../hardening";
@@ -84,7 +84,7 @@ export function createPublicServer(deps: Deps): Server {
         return;
       }
       if (mapping.kind === "json") {
-        sendJson(res, mapping.status, mapping.body, mapping.headers ?? {});
+        (mapping.marshal ? sendMarshaledJson : sendJson)(res, mapping.status, mapping.body, mapping.headers ?? {});
         return;
       }
       if (mapping.kind === "pass" && mapping.req) {

@@ -23,13 +23,13 @@ export async function createDeviceClient(hydra: HydraUnderTest): Promise<DeviceC
 export async function startDeviceAuthorization(
   hydra: HydraUnderTest,
   client: DeviceClient,
-): Promise<{ device_code: string; user_code: string; verification_uri_complete: string }> {
+): Promise<{ device_code: string; user_code: string; verification_uri: string; verification_uri_complete: string }> {
   const response = await fetch(`${hydra.publicUrl}oauth2/device/auth`, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded" },
     body: new URLSearchParams({ client_id: client.id, client_secret: client.secret, scope: "openid" }),
   });
-  return (await response.json()) as { device_code: string; user_code: string; verification_uri_complete: string };
+  return (await response.json()) as { device_code: string; user_code: string; verification_uri: string; verification_uri_complete: string };
 }
 
 /** The browser from the verification URI to the device UI; the device challenge. */

@@ -131,9 +131,6 @@ interface PatchedIdentity {
 
 const patchError = (message: string) => new KratosError(400, { reason: "An error occured when applying the JSON patch", message });
 
-/** json.Marshal's HTML escaping, which also reaches the json.RawMessage fields it compacts. */
-const escapeHtml = (text: string) => text.replace(/[<>&\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
-
 /**
  * The identity with every credential config as the patch reads it: the text
  * of json.Marshal(WithCredentialsAndAdminMetadataInJSON(identity)), so
@@ -149,7 +146,8 @@ function patchDocument(deps: Deps, identity: Identity): GoNode {
       if (isPlainObject(entry)) entry.config = structuredClone(c.config);
     }
   }
-  const bytes = Buffer.from(escapeHtml(stringifyJson(doc)), "utf8");
+  // stringifyJson writes json.Marshal's bytes, HTML escaping included (also in the json.RawMessage fields).
+  const bytes = Buffer.from(stringifyJson(doc), "utf8");
   return readGoNode(bytes, bytes.length);
 }
 

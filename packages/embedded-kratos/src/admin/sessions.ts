@@ -135,9 +135,9 @@ export function registerAdminSessionRoutes(router: Router, deps: Deps): void {
     );
   });
 
-  // Kratos does not look the identity up: an unknown one has no sessions to revoke.
+  // session/handler.go deleteIdentitySessions: the rows are deleted, not revoked; none deleted (an unknown identity too) is sqlcon.ErrNoRows.
   router.delete("/admin/identities/:id/sessions", async (ctx) => {
-    await deps.sessions.repository.deactivateAllForIdentity(sessionOrIdentityId(ctx));
+    if (!(await deps.sessions.repository.deleteAllForIdentity(sessionOrIdentityId(ctx)))) throw adminErrors.noRows();
     ctx.noContent();
   });
 

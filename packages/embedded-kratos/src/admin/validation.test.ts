@@ -380,12 +380,16 @@ describe("admin API input validation and error answers", () => {
       message: MALFORMED,
     });
     expect((await send("GET", "/admin/sessions?active=T&expand=Identity")).status).toBe(200);
-    // An identity Kratos does not know has no sessions: 200 [] and 204, not 404.
+    // An identity Kratos does not know has no sessions: the list is 200 [], while DeleteSessionsByIdentity deleting no row is 404.
     const unknown = await send("GET", `/admin/identities/${randomUUID()}/sessions`);
     expect(unknown.status).toBe(200);
     expect(unknown.headers.get("x-total-count")).toBe("0");
     expect(await unknown.json()).toEqual([]);
-    expect((await send("DELETE", `/admin/identities/${randomUUID()}/sessions`)).status).toBe(204);
+    expect(await errorOf(await send("DELETE", `/admin/identities/${randomUUID()}/sessions`))).toEqual({
+      code: 404,
+      status: "Not Found",
+      message: "Unable to locate the resource",
+    });
     expect((await send("DELETE", "/admin/identities/nope/sessions")).status).toBe(400);
     // redir.RedirectToPublicRoute
     const whoami = await fetch(`${kratos.adminUrl}/admin/sessions/whoami?x=1`, { redirect: "manual" });

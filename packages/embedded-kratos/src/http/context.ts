@@ -149,9 +149,14 @@ export class HttpContext {
     if (this.pendingCookies.length > 0) this.res.setHeader("Set-Cookie", this.pendingCookies);
   }
 
-  json(status: number, body: unknown, headers: Record<string, string> = {}): void {
-    // JSON.stringify, with the JSON texts Kratos keeps (json.RawMessage) written as kept.
-    const payload = stringifyJson(body);
+  /**
+   * herodot's JSONWriter (json.go WriteCode / WriteErrorCode): the bytes of
+   * json.NewEncoder(buf).Encode(body) — Go's escaping, the JSON texts Kratos
+   * keeps (json.RawMessage) written as kept, and a trailing "\n";
+   * `escapeHtml: false` is herodot.UnescapedHTML.
+   */
+  json(status: number, body: unknown, headers: Record<string, string> = {}, options: { escapeHtml?: boolean } = {}): void {
+    const payload = `${stringifyJson(body, options.escapeHtml ?? true)}\n`;
     this.flushCookies();
     this.res.writeHead(status, {
       ...headers,

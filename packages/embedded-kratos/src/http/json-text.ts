@@ -1,3 +1,5 @@
+import { goCompactRawText, goEscapeStringified } from "@olympus/server-kit/go-json";
+
 /**
  * JSON values answered with the text Kratos keeps for them. Kratos holds
  * traits and metadata as json.RawMessage: encoding/json writes such a value
@@ -27,11 +29,12 @@ export class JsonText {
 }
 
 /**
- * encoding/json Compact without HTML escaping (the rest of every answer is
- * written by JSON.stringify, which does not escape `<`, `>`, `&` either):
- * whitespace outside strings is dropped, everything else stays as written.
- * The text must be valid JSON. Copies the runs between whitespace whole:
- * every whoami compacts its identity's jsonb text (`{"a": 1, "b": 2}`).
+ * encoding/json Compact without HTML escaping, the text kept: whitespace
+ * outside strings is dropped, everything else stays as written (the
+ * encoder's HTML escaping is applied when an answer is written, see
+ * stringifyJson). The text must be valid JSON. Copies the runs between
+ * whitespace whole: every whoami compacts its identity's jsonb text
+ * (`{"a": 1, "b": 2}`).
  */
 export function compactJson(text: string): string {
   let out = "";
@@ -53,20 +56,23 @@ export function compactJson(text: string): string {
 }
 
 /**
- * JSON.stringify, with each JsonText written as its text: toJSON leaves a
+ * json.Marshal's bytes (Go encode.go; HTML escaping unless `escapeHtml` is
+ * false, herodot.UnescapedHTML): JSON.stringify rewritten as Go writes
+ * strings (server-kit goEscapeStringified), with each JsonText written as
+ * its text through appendCompact (goCompactRawText). toJSON leaves a
  * placeholder no other JSON.stringify output can hold (a string of its own
- * made of a NUL and a per-call nonce), which is replaced by the text.
- * JSON.stringify writes the placeholders in the order it called toJSON, so
- * one forward scan finds them all (a RegExp built per call would be compiled
- * per call: whoami answers through here).
+ * made of a NUL and a per-call nonce, which the rewrite leaves alone), which
+ * is replaced by the text. JSON.stringify writes the placeholders in the
+ * order it called toJSON, so one forward scan finds them all (a RegExp built
+ * per call would be compiled per call: whoami answers through here).
  */
-export function stringifyJson(body: unknown): string {
+export function stringifyJson(body: unknown, escapeHtml = true): string {
   const run = { texts: [] as string[], nonce: Math.random().toString(36).slice(2) };
   const outer = collecting;
   collecting = run;
   let payload: string;
   try {
-    payload = JSON.stringify(body);
+    payload = goEscapeStringified(JSON.stringify(body) ?? "null", escapeHtml);
   } finally {
     collecting = outer;
   }
@@ -78,7 +84,7 @@ export function stringifyJson(body: unknown): string {
     const placeholder = `"\\u0000${run.nonce}:${index}"`;
     const at = payload.indexOf(placeholder, from);
     if (at < 0) return;
-    answer += payload.slice(from, at) + text;
+    answer += payload.slice(from, at) + goCompactRawText(text, escapeHtml);
     from = at + placeholder.length;
   });
   return answer + payload.slice(from);

@@ -39,7 +39,23 @@ class TailCall {
     readonly fn: JFunction,
     readonly args: CallArgs,
     readonly place: Node,
+    /**
+     * What the body still does with the call's value, innermost first: the operator whose operand in tail position the
+     * call was (`1 + f(n - 1) tailstrict`). go-jsonnet trims the frame there too and applies the operator when the
+     * call returns; here it is applied once the loop has the value.
+     */
+    readonly then: readonly Continuation[] = [],
   ) {}
+
+  /** This call as the tail-position operand of `node`, whose operator `finish` applies to its value. */
+  operandOf(node: Node, finish: (value: Value) => Value): TailCall {
+    return new TailCall(this.fn, this.args, this.place, [...this.then, { node, finish }]);
+  }
+}
+
+interface Continuation {
+  node: Node;
+  finish: (value: Value) => Value;
 }
 
 /** go-jsonnet desugars `assert c : m; rest` into an `if` built without a location or name. */
@@ -239,8 +255,9 @@ export class Evaluator implements ComprehensionHost<Env> {
 
   /**
    * A function body: what it evaluates to in tail position, where a call ending the body of a `tailstrict` call comes
-   * back as a TailCall. Only the places whose value is the body's value are followed (a local's body, a conditional's
-   * branches, an assertion's rest); an operand in tail position is evaluated as usual.
+   * back as a TailCall. The places go-jsonnet evaluates with the body's tailCall status are followed: a local's body, a
+   * conditional's branches, an assertion's rest, a binary operator's right operand and a unary operator's operand
+   * (interpreter.go rawevaluate); an operator waiting on a tail call comes back with it as a continuation.
    */
   private evaluateBody(node: Node, env: Env): Value | TailCall {
     switch (node.kind) {
@@ -258,6 +275,31 @@ export class Evaluator implements ComprehensionHost<Env> {
           this.check(node.cond, node.message, node.loc, env, "Assertion failed");
           return this.evaluateBody(node.rest, env);
         });
+      case "binary":
+        if (node.op === "%" || node.op === "in") return this.evaluate(node, env, true);
+        return this.visit(node, () => {
+          const left = this.evaluate(node.left, env);
+          const logical = node.op === "&&" || node.op === "||";
+          if (logical) {
+            if (typeof left !== "boolean") throw unexpectedType(left, "boolean");
+            if (node.op === "&&" ? !left : left) return left;
+          }
+          const finish = (right: Value): Value => {
+            if (logical) {
+              if (typeof right !== "boolean") throw unexpectedType(right, "boolean");
+              return right;
+            }
+            return this.operate(node.op, left, right);
+          };
+          const right = this.evaluateBody(node.right, env);
+          return right instanceof TailCall ? right.operandOf(node, finish) : finish(right);
+        });
+      case "unary":
+        return this.visit(node, () => {
+          const operand = this.evaluateBody(node.operand, env);
+          const finish = (value: Value) => unary(node.op, value);
+          return operand instanceof TailCall ? operand.operandOf(node, finish) : finish(operand);
+        });
       case "apply":
         return this.visit(node, () => {
           const { target, args } = this.callee(node, env);
@@ -270,15 +312,28 @@ export class Evaluator implements ComprehensionHost<Env> {
     }
   }
 
-  /** Runs the tail calls a body handed back, each from the call expression it was written at, until a value comes. */
+  /**
+   * Runs the tail calls a body handed back, each from the call expression it was written at, until a value comes; then
+   * the operators left waiting on them, the deepest call's first, each with its operator as the current trace (as
+   * go-jsonnet applies them when its nested calls return, their frames already trimmed).
+   */
   private settle(result: Value | TailCall): Value {
     let next = result;
+    const waiting: (readonly Continuation[])[] = [];
     while (next instanceof TailCall) {
-      const { fn, args, place } = next;
+      const { fn, args, place, then } = next;
+      if (then.length) waiting.push(then);
       const run = this.bodies.get(fn);
       next = this.visit(place, () => (run ? run(args) : fn.call(args)));
     }
-    return next;
+    let value = next;
+    for (let level = waiting.length - 1; level >= 0; level--) {
+      for (const { node, finish } of waiting[level] ?? []) {
+        const operand = value;
+        value = this.visit(node, () => finish(operand));
+      }
+    }
+    return value;
   }
 
   private apply(node: NodeOf<"apply">, env: Env, tail: boolean): Value {
@@ -384,10 +439,13 @@ export class Evaluator implements ComprehensionHost<Env> {
       if (typeof right !== "boolean") throw unexpectedType(right, "boolean");
       return right;
     }
-    const right = this.evaluate(node.right, env, tail);
+    return this.operate(node.op, left, this.evaluate(node.right, env, tail));
+  }
+
+  private operate(op: NodeOf<"binary">["op"], left: Value, right: Value): Value {
     // Concatenation is how a program doubles a string or an array each step: count what it builds.
-    if (node.op === "+") this.budget.charge(builtLength(left) + builtLength(right));
-    return binaryOperation(node.op, left, right);
+    if (op === "+") this.budget.charge(builtLength(left) + builtLength(right));
+    return binaryOperation(op, left, right);
   }
 
   /**

@@ -180,12 +180,14 @@ describe("frames of the std functions go-jsonnet runs as std.jsonnet code", () =
     );
   });
 
-  it("forces the operands of `%` inside std.mod (std.jsonnet mod: std.isNumber(a))", () => {
+  it("forces the operands of `%` inside std.mod (std.jsonnet mod: std.isNumber(a), itself std.jsonnet code)", () => {
     expect(message('(error "a") % 2')).toBe(
       "RUNTIME ERROR: a\n" +
         trace(
           "mapper.jsonnet:1:2-11\t$",
           "<std>:257:21-22\tthunk from <function <anonymous>>",
+          "<std>:31:26-27\tthunk from <function <anonymous>>",
+          "<std>:31:17-28\tfunction <anonymous>",
           "<std>:257:8-23\tfunction <anonymous>",
           "mapper.jsonnet:1:1-16\t",
           "During evaluation\t",

@@ -1,6 +1,6 @@
 import { RuntimeFailure } from "./errors";
 import { arr, array, callWith, codePoints, fun, num, str, type Definitions, type StdContext } from "./std-support";
-import { equals, JArray, JFunction, plus, Thunk, toStringValue, typeName, type Value } from "./values";
+import { equals, JArray, JFunction, Thunk, toStringValue, typeName, type Value } from "./values";
 
 /** std's array and set functions: go-jsonnet's builtins (builtins.go) and the ones std.jsonnet defines in Jsonnet. */
 
@@ -11,25 +11,28 @@ export function int(value: Value | undefined): number {
   return value;
 }
 
-/** Elements of an array, or the one-character strings of a string (foldl, foldr, map, flatMap accept both). */
-function items(value: Value | undefined, fn: string, param: string, types = "string or array"): Value[] {
-  if (typeof value === "string") return codePoints(value);
-  if (value instanceof JArray) return value.elements.map((e) => e.get());
-  throw new RuntimeFailure(`${fn} ${param} parameter should be ${types}, got ${typeName(value ?? null)}`);
-}
-
-/** An array's element thunks, or a string's characters, for the lazily mapping functions. */
-function elementThunks(value: Value | undefined, fn: string, types: string): Thunk[] {
+/** foldl / foldr's elements: an array's element thunks, or a string's characters. */
+function foldThunks(value: Value | undefined, fn: string): Thunk[] {
   if (typeof value === "string") return codePoints(value).map((c) => Thunk.of(c));
   if (value instanceof JArray) return value.elements;
-  throw new RuntimeFailure(`${fn} second param must be ${types}, got ${typeName(value ?? null)}`);
+  throw new RuntimeFailure(`${fn} second parameter should be string or array, got ${typeName(value ?? null)}`);
 }
 
 /** go-jsonnet's location-less node (ast.NodeBase{}), printed as an empty trace line. */
 const UNPLACED = { message: "" };
 
-const lazyArray = (elements: Thunk[], f: (element: Thunk, index: number) => Value) =>
-  new JArray(elements.map((element, i) => new Thunk(() => f(element, i))));
+/** builtinFilter: the array is checked first, and elements go to the function unforced; it must answer booleans. */
+export function filterArray(context: StdContext, f: Value, a: Value): JArray {
+  if (!(a instanceof JArray)) throw new RuntimeFailure(`Unexpected type ${typeName(a)}, expected array`);
+  const fn = fun(f);
+  return new JArray(
+    a.elements.filter((element) => {
+      const keep = context.call(fn, { positional: [element], named: new Map() });
+      if (typeof keep !== "boolean") throw new RuntimeFailure(`Unexpected type ${typeName(keep)}, expected boolean`);
+      return keep;
+    }),
+  );
+}
 
 export function arrayDefinitions(context: StdContext): Definitions {
   const call = (fn: JFunction, ...values: Value[]) => callWith(context, fn, ...values);
@@ -92,52 +95,10 @@ export function arrayDefinitions(context: StdContext): Definitions {
         return array(a.elements.flatMap((e, i) => (equals(e.get(), x ?? null) ? [i] : [])));
       },
     },
-    // std.jsonnet builds these with std.makeArray: each element is computed when read.
-    map: {
-      params: ["func", "arr"],
-      body: ([f, a]) => {
-        if (!(f instanceof JFunction)) throw new RuntimeFailure(`std.map first param must be function, got ${typeName(f ?? null)}`);
-        return lazyArray(elementThunks(a, "std.map", "array / string"), (element) =>
-          context.call(f, { positional: [element], named: new Map() }),
-        );
-      },
-    },
-    mapWithIndex: {
-      params: ["func", "arr"],
-      body: ([f, a]) => {
-        if (!(f instanceof JFunction))
-          throw new RuntimeFailure(`std.mapWithIndex first param must be function, got ${typeName(f ?? null)}`);
-        return lazyArray(elementThunks(a, "std.mapWithIndex", "array"), (element, i) =>
-          context.call(f, { positional: [Thunk.of(i), element], named: new Map() }),
-        );
-      },
-    },
     filter: {
       params: ["func", "arr"],
       // builtinFilter: the array is checked first, and elements go to the function unforced.
-      body: ([f, a]) => {
-        if (!(a instanceof JArray)) throw new RuntimeFailure(`Unexpected type ${typeName(a ?? null)}, expected array`);
-        const fn = fun(f);
-        return new JArray(
-          a.elements.filter((element) => {
-            const keep = context.call(fn, { positional: [element], named: new Map() });
-            if (typeof keep !== "boolean") throw new RuntimeFailure(`filter function must return boolean, got: ${typeName(keep)}`);
-            return keep;
-          }),
-        );
-      },
-    },
-    filterMap: {
-      params: ["filter_func", "map_func", "arr"],
-      body: ([f, m, a]) => {
-        const keep = fun(f);
-        const map = fun(m);
-        return array(
-          arr(a)
-            .filter((v) => call(keep, v) === true)
-            .map((v) => call(map, v)),
-        );
-      },
+      body: ([f, a]) => filterArray(context, f ?? null, a ?? null),
     },
     flatMap: {
       params: ["func", "arr"],
@@ -152,15 +113,24 @@ export function arrayDefinitions(context: StdContext): Definitions {
     },
     foldl: {
       params: ["func", "arr", "init"],
-      body: ([f, a, init]) => items(a, "foldl", "second").reduce<Value>((acc, v) => call(fun(f), acc, v), init ?? null),
+      // builtinFoldl: the function is checked first, and elements go to it unforced.
+      body: ([f, a, init]) => {
+        const fn = fun(f);
+        return foldThunks(a, "foldl").reduce<Value>(
+          (acc, v) => context.call(fn, { positional: [Thunk.of(acc), v], named: new Map() }),
+          init ?? null,
+        );
+      },
     },
     foldr: {
       params: ["func", "arr", "init"],
-      body: ([f, a, init]) => items(a, "foldr", "second").reduceRight<Value>((acc, v) => call(fun(f), v, acc), init ?? null),
-    },
-    flattenArrays: {
-      params: ["arrs"],
-      body: ([a]) => arr(a).reduce<Value>((acc, v) => plus(acc, v), new JArray([])),
+      body: ([f, a, init]) => {
+        const fn = fun(f);
+        return foldThunks(a, "foldr").reduceRight<Value>(
+          (acc, v) => context.call(fn, { positional: [v, Thunk.of(acc)], named: new Map() }),
+          init ?? null,
+        );
+      },
     },
     flattenDeepArray: {
       params: ["value"],

@@ -1,7 +1,7 @@
 import { RuntimeFailure } from "./errors";
 import { asNumber, formatCode, padLeft, padRight, parseCodes, type Code } from "./format";
 import type { NamedPlace } from "./stack";
-import type { StdCode } from "./std-frames";
+import { isTypeTraced, type StdCode } from "./std-frames";
 import {
   ARRAY_WALKER,
   CHAR,
@@ -148,7 +148,9 @@ const parsedCodes = (std: StdCode, str: Thunk) => (): (string | Code)[] =>
 
 /** std.format(str, vals) run from its call's frame. */
 export function formatTraced(std: StdCode, str: Thunk, vals: Thunk): string {
-  const values = std.argument(TOP.isArray, TOP.isArrayVals, vals);
+  // std.isArray is std.jsonnet code: its frame and its std.type call show on the trace when `vals` fails.
+  isTypeTraced(std, "array", TOP.isArray, TOP.isArrayVals, vals);
+  const values = vals.get();
   if (values instanceof JObject) return formatObject(std, parsedCodes(std, str), values);
   const elements = values instanceof JArray ? values.elements : [Thunk.of(values)];
   const walker = values instanceof JArray ? ARRAY_WALKER : WRAPPED_WALKER;

@@ -1,6 +1,6 @@
 import { RuntimeFailure } from "./errors";
 import type { CallStack, NamedPlace } from "./stack";
-import { Thunk, type Value } from "./values";
+import { Thunk, typeName, type Value } from "./values";
 
 /**
  * go-jsonnet runs the std functions it has no Go builtin for (std.mod behind `%`, std.format, std.assertEqual, …) as
@@ -31,8 +31,8 @@ export class StdCode {
     return this.stack.at(site, () => this.stack.frame(body));
   }
 
-  /** Work done at `site` without a frame of its own (a builtin's work, an operator). */
-  at<T>(site: NamedPlace, fn: () => T): T {
+  /** Work done at `site` without a frame of its own (a builtin's work, an operator); a `message` place is location-less. */
+  at<T>(site: NamedPlace | { message: string; loc?: NamedPlace["loc"] }, fn: () => T): T {
     return this.stack.at(site, fn);
   }
 
@@ -67,4 +67,27 @@ export class StdCode {
   body<T>(fn: () => T): T {
     return this.stack.frame(fn);
   }
+}
+
+/** std.jsonnet's isString … isFunction (`std.type(v) == '…'`, lines 30–35): where each calls std.type and reads `v`. */
+const IS_TYPE = {
+  string: { line: 30, column: 17 },
+  number: { line: 31, column: 17 },
+  object: { line: 33, column: 17 },
+  array: { line: 34, column: 16 },
+  function: { line: 35, column: 19 },
+} as const;
+
+export type TypeName = keyof typeof IS_TYPE;
+
+/**
+ * `std.isX(v)` called at `call` with the variable at `variable`: isX's frame, its std.type call and the read of `v`,
+ * which reads the caller's variable.
+ */
+export function isTypeTraced(std: StdCode, type: TypeName, call: NamedPlace, variable: NamedPlace, thunk: Thunk): boolean {
+  const { line, column } = IS_TYPE[type];
+  const typeCall = stdSite(line, column, column + 11, "function <anonymous>");
+  const v = stdSite(line, column + 9, column + 10, "thunk from <function <anonymous>>");
+  const value = std.call(call, () => std.argument(typeCall, v, std.variable(variable, thunk)));
+  return typeName(value) === type;
 }

@@ -176,8 +176,6 @@ function manifestXmlJsonml(value: Value): string {
 
 export function manifestDefinitions(): Definitions {
   return {
-    manifestJson: { params: ["value"], body: ([v]) => manifestJsonEx(v ?? null, "    ", "\n", ": ") },
-    manifestJsonMinified: { params: ["value"], body: ([v]) => manifestJsonEx(v ?? null, "", "", ":") },
     manifestJsonEx: {
       params: ["value", "indent", "newline", "key_val_sep"],
       defaults: { newline: "\n", key_val_sep: ": " },

@@ -38,6 +38,13 @@ export const modulo = (x: number, y: number): number => {
 
 export const PI = 3.141592653589793;
 
+/** builtinCodepoint: the code point of a one-character string. */
+export function codepointOf(value: Value): number {
+  const points = codePoints(str(value));
+  if (points.length !== 1) throw new RuntimeFailure(`codepoint takes a string of length 1, got length ${points.length}`);
+  return points[0]?.codePointAt(0) ?? 0;
+}
+
 export function mathDefinitions(): Definitions {
   return {
     abs: { params: ["n"], body: ([n]) => Math.abs(expectNumber(n, "std.abs expected number, got ")) },
@@ -100,11 +107,7 @@ export function mathDefinitions(): Definitions {
     char: { params: ["n"], body: ([n]) => charOf(getNumber(n)) },
     codepoint: {
       params: ["str"],
-      body: ([s]) => {
-        const points = codePoints(str(s));
-        if (points.length !== 1) throw new RuntimeFailure(`codepoint takes a string of length 1, got length ${points.length}`);
-        return points[0]?.codePointAt(0) ?? 0;
-      },
+      body: ([s]) => codepointOf(s ?? null),
     },
   };
 }

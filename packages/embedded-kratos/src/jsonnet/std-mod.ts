@@ -1,5 +1,5 @@
 import { RuntimeFailure } from "./errors";
-import { StdCode, stdSite } from "./std-frames";
+import { isTypeTraced, StdCode, stdSite } from "./std-frames";
 import { formatTraced } from "./std-format";
 import { modulo } from "./std-math";
 import type { Definitions, StdContext } from "./std-support";
@@ -30,11 +30,12 @@ const MOD = {
 
 /** std.mod's body, run in the frame of its call. */
 export function modTraced(std: StdCode, a: Thunk, b: Thunk): Value {
-  const left = std.argument(MOD.isNumberA, MOD.a, a);
-  if (typeof left === "number") {
-    const right = std.argument(MOD.isNumberB, MOD.b, b);
-    if (typeof right === "number") return std.at(MOD.modulo, () => modulo(left, right));
+  // std.isNumber is std.jsonnet code too (its frame and its std.type call show on the trace).
+  if (isTypeTraced(std, "number", MOD.isNumberA, MOD.a, a) && isTypeTraced(std, "number", MOD.isNumberB, MOD.b, b)) {
+    const [left, right] = [a.get(), b.get()];
+    if (typeof left === "number" && typeof right === "number") return std.at(MOD.modulo, () => modulo(left, right));
   }
+  const left = a.get();
   if (typeof left === "string") {
     return std.call(MOD.format, () => formatTraced(std, std.variable(MOD.formatStr, a), std.variable(MOD.formatVals, b)));
   }

@@ -1,6 +1,6 @@
 import { RuntimeFailure } from "./errors";
 import { compare } from "./operators";
-import { array, bool, callWith, obj, sortedFields, str, type Definitions, type StdContext } from "./std-support";
+import { array, bool, obj, sortedFields, str, type Definitions, type StdContext } from "./std-support";
 import { compareStrings, equals, JArray, JFunction, JObject, Thunk, toStringValue, typeName, type LayerField, type Value } from "./values";
 
 /** std's object, type and reflection functions (go-jsonnet builtins.go and std.jsonnet). */
@@ -18,6 +18,16 @@ function prune(value: Value): Value {
     return JObject.fromEntries(entries);
   }
   return value;
+}
+
+/** builtinLength: a string's code points, an array's elements, an object's visible fields, a function's required parameters. */
+export function lengthOf(x: Value): number {
+  if (typeof x === "string") return Array.from(x).length;
+  if (x instanceof JArray) return x.elements.length;
+  if (x instanceof JObject) return x.visibleFields().length;
+  if (x instanceof JFunction) return x.params.filter((p) => !p.hasDefault).length;
+  // typeErrorGeneral: the type alone, without what was expected.
+  throw new RuntimeFailure(`Unexpected type ${typeName(x)}`);
 }
 
 /** RFC 7396 over visible fields, as std.mergePatch. */
@@ -82,24 +92,10 @@ export function objectDefinitions(context: StdContext): Definitions {
     },
     id: { params: ["x"], body: ([x]) => x ?? null },
     type: { params: ["x"], body: ([x]) => typeName(x ?? null) },
-    isString: { params: ["v"], body: ([v]) => typeof v === "string" },
-    isNumber: { params: ["v"], body: ([v]) => typeof v === "number" },
-    isBoolean: { params: ["v"], body: ([v]) => typeof v === "boolean" },
-    isObject: { params: ["v"], body: ([v]) => v instanceof JObject },
-    isArray: { params: ["v"], body: ([v]) => v instanceof JArray },
-    isFunction: { params: ["v"], body: ([v]) => v instanceof JFunction },
     length: {
       params: ["x"],
-      body: ([x]) => {
-        if (typeof x === "string") return Array.from(x).length;
-        if (x instanceof JArray) return x.elements.length;
-        if (x instanceof JObject) return x.visibleFields().length;
-        if (x instanceof JFunction) return x.params.filter((p) => !p.hasDefault).length;
-        throw new RuntimeFailure(`length operates on strings, objects, functions and arrays, got ${typeName(x ?? null)}`);
-      },
+      body: ([x]) => lengthOf(x ?? null),
     },
-    objectHas: { params: ["o", "f"], body: ([o, f]) => obj(o).visibleFields().includes(str(f)) },
-    objectHasAll: { params: ["o", "f"], body: ([o, f]) => obj(o).hasField(str(f)) },
     objectHasEx: {
       params: ["obj", "fname", "hidden"],
       body: ([o, f, h]) => {
@@ -108,8 +104,6 @@ export function objectDefinitions(context: StdContext): Definitions {
         return bool(h) ? object.hasField(name) : object.visibleFields().includes(name);
       },
     },
-    objectFields: { params: ["o"], body: ([o]) => fields(obj(o), false) },
-    objectFieldsAll: { params: ["o"], body: ([o]) => fields(obj(o), true) },
     objectFieldsEx: { params: ["obj", "hidden"], body: ([o, h]) => fields(obj(o), bool(h)) },
     objectValues: { params: ["o"], body: ([o]) => values(obj(o), false) },
     objectValuesAll: { params: ["o"], body: ([o]) => values(obj(o), true) },
@@ -125,25 +119,6 @@ export function objectDefinitions(context: StdContext): Definitions {
           if (name !== key) kept.set(name, { visibility: visible ? "inherit" : "hidden", plus: false, compute: () => object.get(name) });
         }
         return new JObject([{ fields: kept }]);
-      },
-    },
-    mapWithKey: {
-      params: ["func", "obj"],
-      body: ([f, o]) => {
-        if (!(f instanceof JFunction)) throw new RuntimeFailure(`std.mapWithKey first param must be function, got ${typeName(f ?? null)}`);
-        if (!(o instanceof JObject)) throw new RuntimeFailure(`std.mapWithKey second param must be object, got ${typeName(o ?? null)}`);
-        return JObject.fromEntries(sortedFields(o, false).map((name) => [name, new Thunk(() => callWith(context, f, name, o.get(name)))]));
-      },
-    },
-    get: {
-      params: ["o", "f", "default", "inc_hidden"],
-      required: 2,
-      lazyBody: ([o, f, fallback, incHidden]) => {
-        const object = obj(o?.get());
-        const name = str(f?.get());
-        const present = (incHidden?.get() ?? true) === true ? object.hasField(name) : object.visibleFields().includes(name);
-        if (present) return object.get(name);
-        return fallback ? fallback.get() : null;
       },
     },
     prune: { params: ["a"], body: ([a]) => prune(a ?? null) },

@@ -10,20 +10,21 @@ import { equals, JFunction, Thunk, type Value } from "./values";
 
 const identity = new JFunction([{ name: "x", hasDefault: false }], (args) => args.positional[0]?.get() ?? null, "std.id");
 
+/** builtinSort: the array ordered by keyF's keys (a stable sort, as go-jsonnet's sort.Stable). */
+export function sortArray(context: StdContext, a: Value, keyF: Value): Value {
+  const values = arr(a);
+  const f = fun(keyF);
+  const keys = values.map((v) => callWith(context, f, v));
+  return array(
+    values
+      .map((v, i) => ({ v, k: keys[i] ?? null }))
+      .sort((x, y) => compare(x.k, y.k))
+      .map(({ v }) => v),
+  );
+}
+
 export function setDefinitions(context: StdContext): Definitions {
   const call = (fn: JFunction, ...values: Value[]) => callWith(context, fn, ...values);
-  const keysOf = (values: Value[], keyF: Value | undefined) => {
-    const f = fun(keyF);
-    return values.map((v) => call(f, v));
-  };
-  const sortPairs = (values: Value[], keyF: Value | undefined): Value[] => {
-    const keys = keysOf(values, keyF);
-    // Array.prototype.sort is stable, as go-jsonnet's sort.Stable.
-    return values
-      .map((v, i) => ({ v, k: keys[i] ?? null }))
-      .sort((a, b) => compare(a.k, b.k))
-      .map(({ v }) => v);
-  };
   /** std.jsonnet's set functions walk two sorted arrays comparing keyF(a[i]) with keyF(b[j]) by `==` and `<`. */
   const walk = (a: Value[], b: Value[], keyF: Value | undefined, keep: { both?: boolean; onlyA?: boolean; onlyB?: boolean }) => {
     const f = fun(keyF);
@@ -49,10 +50,6 @@ export function setDefinitions(context: StdContext): Definitions {
     if (keep.onlyB) out.push(...b.slice(j));
     return out;
   };
-  const uniq = (values: Value[], keyF: Value | undefined): Value[] => {
-    const keys = keysOf(values, keyF);
-    return values.filter((_, i) => i === 0 || !equals(keys[i] ?? null, keys[i - 1] ?? null));
-  };
   const extremum = (sign: 1 | -1) => (args: (Thunk | undefined)[]) => {
     const [a, keyF, onEmpty] = args;
     const values = arr(a?.get());
@@ -73,13 +70,7 @@ export function setDefinitions(context: StdContext): Definitions {
     return best;
   };
   return {
-    sort: { params: ["arr", "keyF"], defaults: { keyF: identity }, body: ([a, keyF]) => array(sortPairs(arr(a), keyF)) },
-    uniq: { params: ["arr", "keyF"], defaults: { keyF: identity }, body: ([a, keyF]) => array(uniq(arr(a), keyF)) },
-    set: {
-      params: ["arr", "keyF"],
-      defaults: { keyF: identity },
-      body: ([a, keyF]) => array(uniq(sortPairs(arr(a), keyF), keyF)),
-    },
+    sort: { params: ["arr", "keyF"], defaults: { keyF: identity }, body: ([a, keyF]) => sortArray(context, a ?? null, keyF ?? identity) },
     setMember: {
       params: ["x", "arr", "keyF"],
       defaults: { keyF: identity },

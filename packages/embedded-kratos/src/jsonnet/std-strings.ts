@@ -80,13 +80,10 @@ export function stringDefinitions(context: StdContext): Definitions {
           .join("");
       },
     },
-    startsWith: { params: ["a", "b"], body: ([a, b]) => str(a).startsWith(str(b)) },
-    endsWith: { params: ["a", "b"], body: ([a, b]) => str(a).endsWith(str(b)) },
     stripChars: { params: ["str", "chars"], body: ([s, c]) => strip(str(s), str(c), true, true) },
     lstripChars: { params: ["str", "chars"], body: ([s, c]) => strip(str(s), str(c), true, false) },
     rstripChars: { params: ["str", "chars"], body: ([s, c]) => strip(str(s), str(c), false, true) },
     trim: { params: ["str"], body: ([s]) => strip(str(s), WHITESPACE, true, true) },
-    stringChars: { params: ["str"], body: ([s]) => array(codePoints(str(s))) },
     parseInt: {
       params: ["str"],
       body: ([s]) => {
@@ -113,7 +110,6 @@ export function stringDefinitions(context: StdContext): Definitions {
         return parseNat(s, 16);
       },
     },
-    split: { params: ["str", "c"], body: ([s, c]) => array(splitLimit(str(s), str(c), -1)) },
     splitLimit: {
       params: ["str", "c", "maxsplits"],
       body: ([s, c, n]) => array(splitLimit(str(s), str(c), num(n))),
@@ -133,8 +129,6 @@ export function stringDefinitions(context: StdContext): Definitions {
         return pieces.join(replacement);
       },
     },
-    asciiUpper: { params: ["str"], body: ([s]) => str(s).replace(/[a-z]/g, (c) => c.toUpperCase()) },
-    asciiLower: { params: ["str"], body: ([s]) => str(s).replace(/[A-Z]/g, (c) => c.toLowerCase()) },
     equalsIgnoreCase: {
       params: ["str1", "str2"],
       body: ([a, b]) => {

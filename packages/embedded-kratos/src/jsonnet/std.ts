@@ -2,6 +2,8 @@ import { RuntimeFailure } from "./errors";
 import { arrayDefinitions } from "./std-arrays";
 import { encodingDefinitions } from "./std-encoding";
 import { manifestDefinitions } from "./std-manifest";
+import { filterArray } from "./std-arrays";
+import { stdJsonnetFunctions } from "./std-jsonnet-functions";
 import { stdJsonnetDefinitions } from "./std-mod";
 import { mathDefinitions, PI } from "./std-math";
 import { objectDefinitions } from "./std-objects";
@@ -27,6 +29,7 @@ export function createStd(context: StdContext): JObject {
     ...encodingDefinitions(),
     ...manifestDefinitions(),
     ...stdJsonnetDefinitions(context),
+    ...stdJsonnetFunctions(context, (f, a) => filterArray(context, f, a)),
   };
   const fields = new Map<string, LayerField>();
   for (const [name, def] of Object.entries(defs)) {

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { EvaluationBudget, evaluateJsonnetText, JsonnetError } from "./index";
 import { EVALUATION_ELEMENT_LIMIT } from "./budget";
@@ -45,5 +47,33 @@ describe("tailstrict loops (interpreter.go evaluateTailCall, tailCallTrimStack)"
     let clock = 0;
     const budget = new EvaluationBudget(1000, EVALUATION_ELEMENT_LIMIT, () => (clock += 1));
     expect(message("local f(n) = f(n + 1) tailstrict; f(0)", budget)).toBe("jsonnetsecure: eval: context deadline exceeded");
+  });
+});
+
+interface GoCase {
+  source: string;
+  error?: string;
+  output?: string;
+}
+
+const goCases = (JSON.parse(readFileSync(path.join(__dirname, "testdata", "go-jsonnet-tailstrict.json"), "utf8")) as { cases: GoCase[] })
+  .cases;
+
+/**
+ * interpreter.go rawevaluate hands the body's tailCall status to a binary operator's right operand and a unary
+ * operator's operand too, so `1 + f(n - 1) tailstrict` trims its frame and recurses as deep as memory allows; the
+ * operator is applied when the call returns. The fixture is a go-jsonnet build's answer for each program (depths
+ * around MaxStack 500 and far past it, errors below and in the waiting operators).
+ */
+describe("tailstrict calls as operands (interpreter.go rawevaluate *ast.Binary / *ast.Unary with tc)", () => {
+  it.each(goCases.map((c) => [c.source, c] as const))("%s", (source, expected) => {
+    let got: GoCase;
+    try {
+      got = { source, output: evaluateJsonnetText(source, { extVars: {}, filename: "snippet", budget: roomy() }) };
+    } catch (error) {
+      if (!(error instanceof JsonnetError)) throw error;
+      got = { source, error: error.message };
+    }
+    expect(got).toEqual(expected);
   });
 });

@@ -258,12 +258,22 @@ export class SessionRepository {
     return (result.rowCount ?? 0) > 0;
   }
 
+  /**
+   * persister_session.go RevokeSessionsIdentityExcept: every other session of
+   * the identity, whether still active or not, and the number of rows it matched.
+   */
   async deactivateAllForIdentity(identityId: string, exceptId?: string): Promise<number> {
     const result = await this.db.query(
-      "UPDATE sessions SET active = false, updated_at = now() WHERE identity_id = $1 AND active AND expires_at > now() AND ($2::uuid IS NULL OR id <> $2)",
+      "UPDATE sessions SET active = false, updated_at = now() WHERE identity_id = $1 AND ($2::uuid IS NULL OR id <> $2)",
       [identityId, exceptId ?? null],
     );
     return result.rowCount ?? 0;
+  }
+
+  /** persister_session.go DeleteSessionsByIdentity: the rows go (devices with them); false when there were none. */
+  async deleteAllForIdentity(identityId: string): Promise<boolean> {
+    const result = await this.db.query("DELETE FROM sessions WHERE identity_id = $1", [identityId]);
+    return (result.rowCount ?? 0) > 0;
   }
 
   async setLogoutTokenHash(id: string, hash: Buffer): Promise<void> {

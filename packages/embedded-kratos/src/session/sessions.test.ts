@@ -98,6 +98,50 @@ describe("sessions: my other sessions and storage", () => {
     expect(body.redirect_browser_to).toBe(`${kratos.publicUrl.replace(/\/?$/, "/")}self-service/login/browser?aal=aal2`);
   });
 
+  // persister_session.go RevokeSessionsIdentityExcept: UPDATE … SET active = false WHERE identity_id = ? AND id != ?, its row count answered.
+  it("counts every other session of the identity in DELETE /sessions, revoked and expired ones too (session/handler.go deleteMySessions)", async () => {
+    const email = uniqueEmail("revoke-count");
+    const phone = await registerNative(kratos, email);
+    const laptop = await loginNative(kratos, email);
+    const tablet = await loginNative(kratos, email);
+    await loginNative(kratos, email);
+    await kratos.frontend.disableMySession({ id: laptop.sessionId, xSessionToken: phone.token });
+    await pg.query(`UPDATE sessions SET expires_at = now() - interval '1 hour' WHERE id = $1`, [tablet.sessionId], database);
+
+    const first = await kratos.frontend.disableMyOtherSessions({ xSessionToken: phone.token });
+    expect(first.data).toEqual({ count: 3 });
+    // Nothing is left active, yet the same three rows match again.
+    const again = await kratos.frontend.disableMyOtherSessions({ xSessionToken: phone.token });
+    expect(again.data).toEqual({ count: 3 });
+    expect((await kratos.frontend.toSession({ xSessionToken: phone.token })).status).toBe(200);
+  });
+
+  // session/handler.go deleteIdentitySessions → persister_session.go DeleteSessionsByIdentity: DELETE, and sqlcon.ErrNoRows when no row went.
+  it("deletes an identity's sessions in DELETE /admin/identities/{id}/sessions and answers 404 when there were none (deleteIdentitySessions)", async () => {
+    const email = uniqueEmail("admin-delete");
+    const phone = await registerNative(kratos, email);
+    const laptop = await loginNative(kratos, email);
+    await kratos.frontend.disableMySession({ id: laptop.sessionId, xSessionToken: phone.token });
+    const { rows } = await pg.query(`SELECT identity_id FROM sessions WHERE id = $1`, [phone.sessionId], database);
+    const identityId = (rows[0] as { identity_id: string }).identity_id;
+    const remove = (id: string) => fetch(`${kratos.adminUrl}/admin/identities/${id}/sessions`, { method: "DELETE" });
+
+    expect((await remove(identityId)).status).toBe(204);
+    const left = await pg.query(`SELECT count(*)::int AS n FROM sessions WHERE identity_id = $1`, [identityId], database);
+    expect(left.rows[0]).toEqual({ n: 0 });
+    expect((await expectFailure(kratos.frontend.toSession({ xSessionToken: phone.token }))).status).toBe(401);
+
+    // The same answer as any other missing row (getSession of an unknown id): 404 Unable to locate the resource.
+    const notFound = await fetch(`${kratos.adminUrl}/admin/sessions/${laptop.sessionId}`);
+    expect(notFound.status).toBe(404);
+    const expected = await notFound.json();
+    for (const id of [identityId, "6ba7b810-9dad-11d1-80b4-00c04fd430c8"]) {
+      const res = await remove(id);
+      expect(res.status).toBe(404);
+      expect(await res.json()).toEqual(expected);
+    }
+  });
+
   it("stores session tokens (and cookie values) only as digests", async () => {
     const native = await registerNative(kratos, uniqueEmail("stored-token"));
     const browser = await registerBrowser(kratos, uniqueEmail("stored-cookie"));

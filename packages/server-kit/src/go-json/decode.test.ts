@@ -94,10 +94,41 @@ describe("Go's encoding/json texts for bodies that do not parse", () => {
     expect(messageOf(() => decodeGoJson('{"schema_id":1,"organization_id":"x"}', body, { strict: true }))).toBe(
       'uuid: incorrect UUID length 1 in string "x"',
     );
-    // NullUUID.UnmarshalJSON's own json.Unmarshal fails; the outer decoder adds the field's context (decode.go unmarshal, addErrorContext).
+    // gofrs/uuid v4.4.0 NullUUID.UnmarshalJSON hands the literal's bytes to UnmarshalText: its error, without field context.
     expect(messageOf(() => decodeGoJson('{"schema_id":1,"organization_id":5}', body, { strict: true }))).toBe(
-      "json: cannot unmarshal number into Go struct field CreateIdentityBody.organization_id of type uuid.UUID",
+      'uuid: incorrect UUID length 1 in string "5"',
     );
+  });
+});
+
+/**
+ * gofrs/uuid v4.4.0 (the version Kratos v26.2.0's go.mod pins) sql.go
+ * NullUUID.UnmarshalJSON: `null` resets it; otherwise the surrounding quotes
+ * are cut off and the bytes between them go to UUID.UnmarshalText as written,
+ * without JSON unquoting. uuid.UUID itself is a TextUnmarshaler, which
+ * encoding/json hands the unquoted string.
+ */
+describe("uuid.NullUUID.UnmarshalJSON (gofrs/uuid v4.4.0 sql.go)", () => {
+  const canonical = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
+  const escaped = `\\u0036${canonical.slice(1)}`;
+  const decode = (value: string) => decodeGoJson(`{"organization_id":${value}}`, body, { strict: true });
+
+  it("reads the string's escapes as written: an escaped UUID is 41 bytes and fails the urn:uuid: check", () => {
+    expect(messageOf(() => decode(`"${escaped}"`))).toBe('uuid: incorrect UUID format in string "\\\\u0036ba7"');
+    expect(messageOf(() => decode(`"\\u0036ba7b810"`))).toBe('uuid: incorrect UUID length 13 in string "\\\\u0036ba7b810"');
+    // uuid.UUID (a TextUnmarshaler) gets the unquoted text and accepts the same escape.
+    const plain: GoType & { kind: "struct" } = { kind: "struct", name: "x.Body", fields: { id: { kind: "uuid", nullable: false } } };
+    expect(decodeGoJson(`{"id":"${escaped}"}`, plain, { strict: true })).toEqual({ id: canonical });
+  });
+
+  it("hands any other literal to UnmarshalText as written, so 32 digits are a UUID", () => {
+    expect(decode("12345678901234567890123456789012")).toEqual({ organization_id: "12345678-9012-3456-7890-123456789012" });
+    expect(messageOf(() => decode("true"))).toBe('uuid: incorrect UUID length 4 in string "true"');
+    // An object or array is passed with its bytes as the body wrote them, whitespace included.
+    expect(messageOf(() => decode('{ "a": 1 }'))).toBe('uuid: incorrect UUID length 10 in string "{ \\"a\\": 1 }"');
+    expect(messageOf(() => decode("[1]"))).toBe('uuid: incorrect UUID length 3 in string "[1]"');
+    expect(decode(`"{${canonical}}"`)).toEqual({ organization_id: canonical });
+    expect(decode("null")).toEqual({});
   });
 });
 

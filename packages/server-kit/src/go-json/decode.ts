@@ -12,7 +12,7 @@
 import { GoSyntaxError, scanGoJson } from "./scanner";
 import { goRfc3339Error } from "./time";
 import { goTypeName, GoJsonError, GoUnmarshalTypeError, type GoDecodeOptions, type GoJson, type GoKeptText, type GoType } from "./types";
-import { parseUuid, uuidParseError } from "./uuid";
+import { goParseUuidBytes, parseUuid, uuidParseError } from "./uuid";
 import { nodeFromValue, readGoNode, rawNodeText, rawNodeValue, type GoNode } from "./value";
 
 interface Context<K extends GoKeptText> {
@@ -142,11 +142,9 @@ function decodeValue<K extends GoKeptText>(node: GoNode, type: GoType, ctx: Cont
       if (!fitsFloat(node.v, type)) return save(ctx, typeError(node, type, ctx, `number ${node.raw}`), previous);
       return node.v;
     case "uuid": {
-      if (node.t !== "string") {
-        // NullUUID decodes its UUID with a json.Unmarshal of its own (fatal); the outer decoder adds the field's context.
-        if (type.nullable) throw typeError(node, { kind: "uuid", nullable: false }, ctx);
-        return save(ctx, typeError(node, type, ctx), previous);
-      }
+      if (type.nullable) return nullUuid(node);
+      if (node.t !== "string") return save(ctx, typeError(node, type, ctx), previous);
+      // uuid.UUID is a TextUnmarshaler: encoding/json hands it the unquoted string; its error stops decoding.
       const parsed = parseUuid(node.v);
       if (!parsed) throw new GoJsonError(uuidParseError(node.v));
       return parsed;
@@ -177,6 +175,25 @@ function decodeValue<K extends GoKeptText>(node: GoNode, type: GoType, ctx: Cont
     case "struct":
       return decodeStruct(node, type, ctx, previous);
   }
+}
+
+/**
+ * gofrs/uuid v4.4.0 NullUUID.UnmarshalJSON (sql.go): the literal's bytes
+ * with only the surrounding quotes cut off — escapes stay as written — go to
+ * UnmarshalText, whose error stops decoding without a field context.
+ */
+function nullUuid(node: Exclude<GoNode, { t: "null" }>): string {
+  const text = literalBytes(node);
+  const parsed = goParseUuidBytes(node.t === "string" ? text.subarray(1, text.length - 1) : text);
+  if ("error" in parsed) throw new GoJsonError(parsed.error);
+  return parsed.uuid;
+}
+
+/** The bytes Go hands an Unmarshaler: the literal as the body wrote it (compact for a value Go marshalled itself). */
+function literalBytes(node: GoNode): Uint8Array {
+  if (node.t === "string") return Buffer.from(`"${node.raw}"`, "latin1");
+  if ((node.t === "object" || node.t === "array") && node.src) return node.src;
+  return Buffer.from(rawNodeText(node), "utf8");
 }
 
 function decodeStruct<K extends GoKeptText>(

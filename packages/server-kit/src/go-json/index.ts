@@ -8,7 +8,7 @@ export {
   type GoKeptText,
   type GoType,
 } from "./types";
-export { goParseUuid, parseUuid, uuidParseError, type GoUuidResult } from "./uuid";
+export { goParseUuid, goQuoteBytes, parseUuid, uuidParseError, type GoUuidResult } from "./uuid";
 export { scanGoJson, goQuoteChar, GoSyntaxError, type GoReader } from "./scanner";
 export {
   readGoNode,
@@ -21,3 +21,4 @@ export {
   type RawJsonNumber,
 } from "./value";
 export { goRfc3339Error, goTimeJson, goTimeQuote, ACCEPTED_RFC3339 } from "./time";
+export { goEscapeStringified, goCompactRawText, goJsonMarshal, goJsonEncode } from "./encode-output";

@@ -23,7 +23,12 @@ const hexValue = (byte: number): number => {
 
 /** uuid.FromString: the canonical lower-case form, or gofrs' error text. */
 export function goParseUuid(value: string): GoUuidResult {
-  let bytes = Buffer.from(value, "utf8");
+  return goParseUuidBytes(Buffer.from(value, "utf8"));
+}
+
+/** UUID.UnmarshalText of bytes as given (NullUUID.UnmarshalJSON passes a literal's bytes unchanged). */
+export function goParseUuidBytes(text: Uint8Array): GoUuidResult {
+  let bytes = Buffer.from(text.buffer, text.byteOffset, text.byteLength);
   const len = bytes.length;
   const formatError = (part: Uint8Array) => ({ error: `uuid: incorrect UUID format in string ${goQuoteBytes(part)}` });
   if (len === 34 || len === 38) {

@@ -34,8 +34,9 @@ export type GoNode =
    * recognisable; `raw`: the bytes between the quotes, one char per byte.
    */
   | { t: "string"; v: string; json: string; raw: string }
-  | { t: "array"; items: GoNode[] }
-  | { t: "object"; entries: [key: GoNode & { t: "string" }, value: GoNode][] };
+  /** `src`: the bytes as the body wrote them, when read from one (an Unmarshaler gets them: NullUUID quotes them in its error). */
+  | { t: "array"; items: GoNode[]; src?: Uint8Array }
+  | { t: "object"; entries: [key: GoNode & { t: "string" }, value: GoNode][]; src?: Uint8Array };
 
 /** Nesting the node reader follows; deeper bodies are refused as too deeply nested before any decoding. */
 export const MAX_NODE_DEPTH = 100;
@@ -142,7 +143,7 @@ export function readGoNode(bytes: Uint8Array, end: number): GoNode {
     if (c === 0x22) return stringNode();
     if (c === 0x7b || c === 0x5b) {
       if (depth >= MAX_NODE_DEPTH) throw new GoValueTooDeepError("nested too deeply");
-      i++;
+      const start = i++;
       const close = c === 0x7b ? 0x7d : 0x5d;
       const items: GoNode[] = [];
       const entries: [GoNode & { t: "string" }, GoNode][] = [];
@@ -162,7 +163,8 @@ export function readGoNode(bytes: Uint8Array, end: number): GoNode {
         skipSpace();
       }
       i++;
-      return c === 0x7b ? { t: "object", entries } : { t: "array", items };
+      const src = bytes.subarray(start, i);
+      return c === 0x7b ? { t: "object", entries, src } : { t: "array", items, src };
     }
     if (c === 0x74 || c === 0x66 || c === 0x6e) {
       i += c === 0x66 ? 5 : 4;

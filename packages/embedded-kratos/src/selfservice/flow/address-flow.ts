@@ -147,6 +147,8 @@ export async function submitAddressFlow<F extends AddressFlow>(
     // The strategies decode the body first (decoderx.Decode): its refusal is the first answer, through the flow's error handler.
     if (decodeError) throw decodeError;
     if (!strategy || !part) throw FlowValidationError.flow(def.noStrategyMessage());
+    // The strategy's method schema comes before EnsureCSRF (code/strategy_recovery.go Recover, strategy_verification.go Verify).
+    await part.decode?.(flow, body, sctx);
     if (ctx.method !== "GET" && !deps.strategies.carriesMailedSecret(kind, submission)) checkCsrf(deps, ctx, flow, body);
     const result = await part.submit(flow, body, sctx);
     switch (result.kind) {

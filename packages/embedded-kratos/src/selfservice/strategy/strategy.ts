@@ -118,6 +118,13 @@ export interface FlowStrategy<F extends Flow, R> {
    * and replaces the CSRF check, as in Kratos.
    */
   carriesMailedSecret?(submission: Submission<F>): boolean;
+  /**
+   * What Kratos' strategy refuses before its flow.EnsureCSRF: decoderx.Decode
+   * of the payload against the method's JSON schema (required fields, traits
+   * against the identity schema). Throws FlowValidationError; the flow checks
+   * CSRF after it and then calls `submit`, which may check the same again.
+   */
+  decode?(flow: F, body: JsonObject, ctx: StrategyContext): Promise<void> | void;
   /** Adds this strategy's nodes to a new (or reset) flow. */
   populate(flow: F, ctx: StrategyContext): Promise<void> | void;
   /**

@@ -130,6 +130,8 @@ async function submitLogin(deps: FlowDeps, ctx: HttpContext): Promise<void> {
     // The strategies decode the body first (decoderx.Decode): its refusal is the first answer, through the flow's error handler.
     if (decodeError) throw decodeError;
     if (!strategy) throw FlowValidationError.flow(loginFlow.noStrategyMessage(), echoIdentifier(body));
+    // The strategy's schema refusals come before EnsureCSRF (password/login.go Strategy.Login).
+    await strategy.login.decode?.(flow, body, sctx);
     checkCsrf(deps, ctx, flow, body);
     const result = await strategy.login.submit(flow, body, sctx);
     flow.active = strategy.id;

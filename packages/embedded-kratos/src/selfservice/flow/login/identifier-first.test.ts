@@ -184,7 +184,12 @@ describe("identifier-first login", () => {
     await setup.call((f) =>
       f.updateSettingsFlow({
         flow: settings.id,
-        updateSettingsFlowBody: { method: "webauthn", csrf_token: csrfOfNodes(settings.ui.nodes), webauthn_register: key.create(creation) },
+        updateSettingsFlowBody: {
+          method: "webauthn",
+          csrf_token: csrfOfNodes(settings.ui.nodes),
+          webauthn_register: key.create(creation),
+          webauthn_register_displayname: "Key", // settings.schema.json requires one
+        },
       }),
     );
 
@@ -210,7 +215,9 @@ describe("identifier-first login", () => {
         }),
       ),
     );
-    const withKey = options.data as unknown as FlowJson;
+    // loginPasswordless sends a JSON client to the login UI (422), where the saved flow shows the key's form.
+    expect(options.status).toBe(422);
+    const withKey = (await browser.call((f) => f.getLoginFlow({ id: flow.id }))).data as unknown as FlowJson;
     expect(node(withKey, "identifier")?.attributes).toMatchObject({ type: "hidden", value: keyOwner });
     const trigger = node(withKey, "webauthn_login_trigger");
     expect(trigger).toBeDefined();

@@ -117,6 +117,8 @@ async function submitRegistration(deps: FlowDeps, ctx: HttpContext): Promise<voi
       });
     }
     if (!strategy) throw FlowValidationError.flow(registrationFlow.noStrategyMessage());
+    // The strategy's schema refusals, traits included, come before EnsureCSRF (registration.DecodeBody).
+    await strategy.registration.decode?.(flow, body, sctx);
     if (!strategy.registration.skipsCsrfCheck?.(submission)) checkCsrf(deps, ctx, flow, body);
     const result = await strategy.registration.submit(flow, body, sctx);
     flow.active = strategy.id;

@@ -166,6 +166,8 @@ async function submitSettings(deps: FlowDeps, ctx: HttpContext): Promise<void> {
     if (decodeError) throw decodeError;
     if (!strategy) throw FlowValidationError.flow(settingsFlow.noStrategyMessage());
     const method = strategy.id;
+    // The strategy's schema refusals come before continueSettingsFlow's EnsureCSRF (password/settings.go Strategy.Settings).
+    await strategy.settings.decode?.(flow, body, sctx);
     checkCsrf(deps, ctx, flow, body);
     // Strategies change the identity in place: remember which addresses it had.
     const knownAddresses = new Set(identity.verifiableAddresses.map((a) => a.value));

@@ -46,11 +46,17 @@ export function registerAdminRecoveryCodeRoute(admin: Router, deps: Deps): void 
       const code = generateCode();
       await storeAdminRecoveryFlow(deps, flow, identity.id, code);
       const uiUrl = deps.config.selfservice.flows.recovery.ui_url;
-      ctx.json(201, {
-        recovery_link: uiUrl ? urlWithFlow(uiUrl, flow.id) : `${deps.config.publicBaseUrl}self-service/recovery/flows?id=${flow.id}`,
-        recovery_code: code,
-        expires_at: goTimeString(flow.expiresAt),
-      });
+      // herodot.UnescapedHTML (strategy_recovery_admin.go createRecoveryCodeForIdentity): the link's `&` stays as is.
+      ctx.json(
+        201,
+        {
+          recovery_link: uiUrl ? urlWithFlow(uiUrl, flow.id) : `${deps.config.publicBaseUrl}self-service/recovery/flows?id=${flow.id}`,
+          recovery_code: code,
+          expires_at: goTimeString(flow.expiresAt),
+        },
+        {},
+        { escapeHtml: false },
+      );
     }),
   );
 }

@@ -14,6 +14,7 @@ import { secretsFor } from "../mailed-secret/tokens";
 import { inputNode } from "../../../ui/node";
 import { codeState, updateCodeState } from "./state";
 import { now as timeNow } from "../../../clock/clock";
+import { requireEmailFormat } from "../mailed-secret/email-format";
 
 /**
  * Recovery by one-time code (selfservice/strategy/code, recovery v1 screens):
@@ -23,6 +24,8 @@ import { now as timeNow } from "../../../clock/clock";
 export const codeRecovery: AddressFlowStrategy = {
   // Asked first: answers for the flows it made (`active`, else `use`), whatever they carry.
   responsible: ({ flow }, ctx) => (flow.active ?? ctx.deps.config.selfservice.flows.recovery.use) === "code",
+  // code/strategy_recovery.go decodeRecovery: the method schema (email format) before EnsureCSRF.
+  decode: (_flow, body) => requireEmailFormat(body),
   populate(flow) {
     if (flow.state === "sent_email") {
       renderCodeSent(flow);

@@ -17,6 +17,7 @@ import { generateCode, hashSecret } from "../mailed-secret/secrets";
 import { secretsFor } from "../mailed-secret/tokens";
 import { codeState, updateCodeState } from "./state";
 import { now as timeNow } from "../../../clock/clock";
+import { requireValidTraits } from "../traits-validation";
 
 /**
  * Passwordless registration by one-time code: the traits are validated and
@@ -55,6 +56,12 @@ export const codeRegistration: RegistrationStrategy = {
   populateCredentials(flow, _traits, ctx) {
     if (codeMethodConfig(ctx.deps.config).passwordless_enabled)
       flow.ui.append(methodSubmitNode("code", "code", mailMessages.registrationSendCode()));
+  },
+
+  // strategy_registration.go Strategy.Register: registration.DecodeBody checks a given `traits` against the identity schema before EnsureCSRF.
+  async decode(flow, body, ctx) {
+    if (codeMethodConfig(ctx.deps.config).passwordless_enabled && body.traits !== undefined)
+      await requireValidTraits(registrationSchemaId(flow, ctx.deps.schemas.defaultId), body, ctx);
   },
 
   async submit(flow, body, ctx) {

@@ -17,6 +17,7 @@ import type { Queryable } from "../../../storage/database";
 import { hasText } from "../submission";
 import { codeState, updateCodeState } from "./state";
 import { now as timeNow } from "../../../clock/clock";
+import { requireEmailFormat } from "../mailed-secret/email-format";
 
 /**
  * Verification by one-time code: choose_method (email) → sent_email (code,
@@ -30,6 +31,8 @@ export const codeVerification: AddressFlowStrategy = {
   responsible: ({ flow, method }, ctx) =>
     (flow.active ?? ctx.deps.config.selfservice.flows.verification.use) === "code" && (method === "" || method === "code"),
   carriesMailedSecret: ({ body }) => hasText(body, "code"),
+  // code/strategy_verification.go decodeVerification: the method schema (email format) before EnsureCSRF.
+  decode: (_flow, body) => requireEmailFormat(body),
   populate(flow, ctx) {
     if (flow.state === "sent_email") renderCodeSent(flow);
     else if (flow.state === "passed_challenge") renderPassed(flow, verificationReturnTo(ctx.deps, flow));

@@ -34,10 +34,13 @@ export function registerAdminRecoveryLinkRoute(admin: Router, deps: Deps): void 
       const token = newLinkToken();
       await storeAdminRecoveryFlow(deps, flow, identity.id, token);
       // The public URL, not `methods.link.config.base_url` (which only mailed links use).
-      ctx.json(200, {
-        recovery_link: linkUrl(deps.config.publicBaseUrl, "recovery", flow.id, token),
-        expires_at: goTimeString(flow.expiresAt),
-      });
+      // herodot.UnescapedHTML (strategy_recovery.go createRecoveryLinkForIdentity): the link's `&` stays as is.
+      ctx.json(
+        200,
+        { recovery_link: linkUrl(deps.config.publicBaseUrl, "recovery", flow.id, token), expires_at: goTimeString(flow.expiresAt) },
+        {},
+        { escapeHtml: false },
+      );
     }),
   );
 }

@@ -14,6 +14,7 @@ import { linkUrl, newLinkToken } from "./token";
 import { hasText } from "../submission";
 import { linkState, updateLinkState } from "./state";
 import { now as timeNow } from "../../../clock/clock";
+import { requireEmailFormat } from "../mailed-secret/email-format";
 
 /**
  * Recovery by magic link: the email form mails `<public>/self-service/recovery?flow=…&token=…`;
@@ -23,6 +24,8 @@ export const linkRecovery: AddressFlowStrategy = {
   // Any link (`token`) is this strategy's, so an admin link works while `use` names code.
   responsible: ({ method, body }) => method === "link" || hasText(body, "token"),
   carriesMailedSecret: ({ body }) => hasText(body, "token"),
+  // link/strategy_recovery.go decodeRecovery: the method schema (email format) before EnsureCSRF.
+  decode: (_flow, body) => requireEmailFormat(body),
   populate(flow) {
     if (flow.state === "passed_challenge") return;
     const email = linkState(flow).recovery_email;

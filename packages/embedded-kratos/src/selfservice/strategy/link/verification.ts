@@ -16,6 +16,7 @@ import { linkUrl, newLinkToken } from "./token";
 import { hasText } from "../submission";
 import { linkState, updateLinkState } from "./state";
 import { now as timeNow } from "../../../clock/clock";
+import { requireEmailFormat } from "../mailed-secret/email-format";
 
 /** Verification by magic link: opening `<public>/self-service/verification?flow=…&token=…` verifies the address. */
 export const linkVerification: AddressFlowStrategy = {
@@ -23,6 +24,8 @@ export const linkVerification: AddressFlowStrategy = {
   responsible: ({ flow, method }, ctx) =>
     (flow.active ?? ctx.deps.config.selfservice.flows.verification.use) === "link" && (method === "" || method === "link"),
   carriesMailedSecret: ({ body }) => hasText(body, "token"),
+  // link/strategy_verification.go decodeVerification: the method schema (email format) before EnsureCSRF.
+  decode: (_flow, body) => requireEmailFormat(body),
   populate(flow, ctx) {
     if (flow.state === "passed_challenge") {
       renderPassed(flow, verificationReturnTo(ctx.deps, flow), "link");

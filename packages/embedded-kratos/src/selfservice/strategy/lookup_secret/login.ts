@@ -20,6 +20,12 @@ export const lookupLogin: LoginStrategy = {
     flow.ui.append(loginCodeNode(), loginSubmitNode());
   },
 
+  // lookup/login.go Strategy.Login: CheckAAL, then the payload against login.schema.json (lookup_secret required), before EnsureCSRF.
+  decode(flow, body) {
+    if (flow.requestedAal !== "aal2") throw FlowValidationError.flow(messages.noStrategy("login"));
+    if (body.lookup_secret === undefined) throw FlowValidationError.field("lookup_secret", messages.required("lookup_secret"));
+  },
+
   async submit(flow, body, ctx) {
     if (flow.requestedAal !== "aal2") throw FlowValidationError.flow(messages.noStrategy("login"));
     const code = typeof body.lookup_secret === "string" ? body.lookup_secret.trim() : "";

@@ -1,5 +1,4 @@
 import type { Deps } from "../../../deps";
-import { readSubmission } from "../../../http/body";
 import type { HttpContext } from "../../../http/context";
 import { KratosError } from "../../../http/errors";
 import type { Router } from "../../../http/router";
@@ -21,6 +20,8 @@ import { linkInSettings } from "./settings-link";
 import { codeForFlow, maybeRedirectApiCodeFlow } from "../../flow/token-exchange";
 import { continueAuthCode } from "./continuity";
 import { codeMatches, openState, type StateFlowKind } from "./state";
+import { redirectToGet, goRawQuery } from "./form-post";
+import { goParseQueryChecked, goValuesGet } from "./go-form";
 
 const DISABLED =
   "This endpoint was disabled by system administrator. Please check your url or contact the system administrator to enable it.";
@@ -30,7 +31,7 @@ export function registerCallbackRoutes(router: Router, deps: Deps): void {
   const handler = (ctx: HttpContext) => handleCallback(flowDepsOf(deps), ctx);
   router.get("/self-service/methods/oidc/callback/:provider", handler);
   router.get("/self-service/methods/oidc/callback", handler);
-  router.post("/self-service/methods/oidc/callback/:provider", (ctx) => redirectToGet(deps, ctx));
+  router.post("/self-service/methods/oidc/callback/:provider", (ctx) => redirectToGet(deps.config.publicBaseUrl, ctx));
 }
 
 /**
@@ -43,22 +44,15 @@ function flowDepsOf(deps: Deps): FlowDeps {
   return deps as FlowDeps;
 }
 
-/** redirectToGET: a provider that posts its answer (response_mode=form_post) is sent to the GET callback with the fields as query. */
-async function redirectToGet(deps: Deps, ctx: HttpContext): Promise<void> {
-  const dest = new URL(ctx.path.replace(/^\//, ""), deps.config.publicBaseUrl);
-  for (const [key, value] of ctx.query) dest.searchParams.set(key, value);
-  const { fields: body } = await readSubmission(ctx);
-  for (const [key, value] of Object.entries(body)) if (typeof value === "string") dest.searchParams.set(key, value);
-  ctx.redirect(dest.toString(), 302);
-}
-
 const badRequest = (reason: string) => new KratosError(400, { reason });
 
 /** Strategy.HandleCallback with ValidateCallback. */
 async function handleCallback(deps: FlowDeps, ctx: HttpContext): Promise<void> {
   if (deps.config.selfservice.methods.oidc?.enabled !== true) throw new KratosError(404, { reason: DISABLED });
-  const query = ctx.query;
-  const stateParam = query.get("state") ?? "";
+  // r.URL.Query(): Go's url.ParseQuery, the pairs it cannot parse left out (a `;`, a bad `%` escape).
+  const values = goParseQueryChecked(goRawQuery(ctx)).values;
+  const param = (key: string) => goValuesGet(values, key);
+  const stateParam = param("state");
   if (stateParam === "") {
     return deps.errors.forward(
       ctx,
@@ -133,13 +127,13 @@ async function handleCallback(deps: FlowDeps, ctx: HttpContext): Promise<void> {
         "Unable to complete OpenID Connect flow because the query state parameter does not match the state parameter from the code.",
       );
     }
-    const errorParam = query.get("error") ?? "";
+    const errorParam = param("error");
     if (errorParam !== "") {
       throw badRequest(
-        `Unable to complete OpenID Connect flow because the OpenID Provider returned error "${errorParam}": ${query.get("error_description") ?? ""}`,
+        `Unable to complete OpenID Connect flow because the OpenID Provider returned error "${errorParam}": ${param("error_description")}`,
       );
     }
-    const code = query.get("code") || query.get("authCode") || "";
+    const code = param("code") || param("authCode");
     if (code === "")
       throw badRequest("Unable to complete OpenID Connect flow because the OpenID Provider did not return the code query parameter.");
 
@@ -152,8 +146,9 @@ async function handleCallback(deps: FlowDeps, ctx: HttpContext): Promise<void> {
     }
 
     const provider = oidcProvider(deps.config, state.provider);
+    // openid-client reads the code from a callback URL: it gets only what Kratos hands x/oauth2 (cmp.Or(code, authCode); the state Kratos checked).
     const callback = new URL(callbackUrl(deps.config, provider.id));
-    callback.search = ctx.search;
+    callback.search = new URLSearchParams({ code, state: stateParam }).toString();
     const { tokens, claims } = await claimsOf(provider, callback, { state: stateParam, pkce: state.pkce });
     flow.active = "oidc";
     switch (flow.kind) {

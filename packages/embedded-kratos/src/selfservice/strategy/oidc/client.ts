@@ -2,33 +2,18 @@ import * as oidc from "openid-client";
 import { KratosError } from "../../../http/errors";
 import type { OidcProvider } from "./config";
 import { discoveryError, idTokenMissing, tokenExchangeError, userInfoError } from "./provider-errors";
+import { goDiscover, type GoProviderMetadata } from "./discovery";
+import { withTokenAuthProbe } from "./go-token-request";
 import { providerFetch } from "./provider-fetch";
 
 /**
  * The OpenID Connect client side of a provider (Kratos' ProviderGenericOIDC
- * on go-oidc and x/oauth2), on openid-client: discovery from the issuer,
- * the authorization URL, the code exchange, ID token validation (signature
- * included, as go-oidc checks it) and the userinfo call. Every request runs
- * on providerFetch (Go's body reads, failures named by request, Go's name
- * check).
+ * on go-oidc and x/oauth2), on openid-client: discovery from the issuer (go-oidc's
+ * own, discovery.ts), the authorization URL, the code exchange, ID token
+ * validation (signature included, as go-oidc checks it) and the userinfo
+ * call. Every request runs on providerFetch (Go's body reads, failures named
+ * by request, Go's name check).
  */
-const configurations = new Map<string, Promise<oidc.Configuration>>();
-
-function cacheKey(p: OidcProvider): string {
-  return JSON.stringify([p.issuerUrl, p.clientId, p.clientSecret ?? "", p.additionalAudiences]);
-}
-
-/** Discovery is cached per issuer and client; a failed discovery is retried on the next request. */
-export function providerConfiguration(p: OidcProvider): Promise<oidc.Configuration> {
-  const key = cacheKey(p);
-  let found = configurations.get(key);
-  if (!found) {
-    found = discover(p);
-    configurations.set(key, found);
-    found.catch(() => configurations.delete(key));
-  }
-  return found;
-}
 
 /**
  * openid-client's timeout covers the request and the reading of its answer,
@@ -38,32 +23,54 @@ export function providerConfiguration(p: OidcProvider): Promise<oidc.Configurati
  */
 export const PROVIDER_TIMEOUT_SECONDS = 30;
 
-async function discover(p: OidcProvider): Promise<oidc.Configuration> {
-  const issuer = new URL(p.issuerUrl);
-  const insecure = issuer.protocol === "http:";
+/** ProviderGenericOIDC.provider: go-oidc's NewProvider, its failure Kratos' invalid_configuration error. */
+async function providerMetadata(p: OidcProvider): Promise<GoProviderMetadata> {
   try {
-    const configuration = await oidc.discovery(
-      issuer,
-      p.clientId,
-      p.clientSecret ? { client_secret: p.clientSecret } : undefined,
-      p.clientSecret ? oidc.ClientSecretBasic(p.clientSecret) : oidc.None(),
-      {
-        [oidc.customFetch]: providerFetch,
-        timeout: PROVIDER_TIMEOUT_SECONDS,
-        ...(insecure ? { execute: [oidc.allowInsecureRequests] } : {}),
-      },
-    );
-    oidc.enableNonRepudiationChecks(configuration);
-    return configuration;
+    return await goDiscover(p.issuerUrl, PROVIDER_TIMEOUT_SECONDS);
   } catch (error) {
-    throw await discoveryError(p.issuerUrl, error);
+    throw discoveryError(p.issuerUrl, error);
   }
 }
+
+/**
+ * The openid-client configuration for what go-oidc's Provider keeps: its
+ * endpoints and the signing algorithms it lets the verifier accept. Built
+ * per call, as Kratos builds its provider per request (go-oidc keeps the
+ * discovery body, not the provider). Plain http is allowed everywhere, as
+ * Go's client allows it.
+ */
+export async function providerConfiguration(p: OidcProvider): Promise<oidc.Configuration> {
+  const found = await providerMetadata(p);
+  const server: oidc.ServerMetadata = {
+    issuer: found.issuer,
+    ...(found.authorizationEndpoint !== "" ? { authorization_endpoint: found.authorizationEndpoint } : {}),
+    ...(found.tokenEndpoint !== "" ? { token_endpoint: found.tokenEndpoint } : {}),
+    ...(found.userinfoEndpoint !== "" ? { userinfo_endpoint: found.userinfoEndpoint } : {}),
+    ...(found.jwksUri !== "" ? { jwks_uri: found.jwksUri } : {}),
+    // With none of its algorithms advertised, go-oidc's verifier accepts RS256 only, as openid-client does without the list.
+    ...(found.algorithms.length > 0 ? { id_token_signing_alg_values_supported: found.algorithms } : {}),
+  };
+  const configuration = new oidc.Configuration(
+    server,
+    p.clientId,
+    p.clientSecret ? { client_secret: p.clientSecret } : undefined,
+    // The token request's credentials are added per attempt by x/oauth2's probing (go-token-request.ts).
+    credentialsAddedPerAttempt,
+  );
+  configuration[oidc.customFetch] = providerFetch;
+  configuration.timeout = PROVIDER_TIMEOUT_SECONDS;
+  oidc.allowInsecureRequests(configuration);
+  oidc.enableNonRepudiationChecks(configuration);
+  return configuration;
+}
+
+/** openid-client adds no credentials of its own: providerFetch sends them as x/oauth2 does. */
+const credentialsAddedPerAttempt: oidc.ClientAuth = () => undefined;
 
 /** maybePKCE: `never` — none; `force` — always; `auto` — when discovery advertises S256. */
 export async function pkceVerifier(p: OidcProvider): Promise<string> {
   if (p.pkce === "never") return "";
-  if (p.pkce === "auto" && !(await providerConfiguration(p)).serverMetadata().supportsPKCE("S256")) return "";
+  if (p.pkce === "auto" && !(await providerMetadata(p)).pkceS256) return "";
   return oidc.randomPKCECodeVerifier();
 }
 
@@ -105,13 +112,16 @@ export async function exchangeCode(p: OidcProvider, callback: URL, checks: { sta
   const configuration = await providerConfiguration(p);
   let response: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
   try {
-    response = await oidc.authorizationCodeGrant(configuration, callback, {
-      expectedState: checks.state,
-      ...(checks.pkce ? { pkceCodeVerifier: checks.pkce } : {}),
-      idTokenExpected: true,
-    });
+    const client = { clientId: p.clientId, clientSecret: p.clientSecret ?? "", timeoutSeconds: PROVIDER_TIMEOUT_SECONDS };
+    response = await withTokenAuthProbe(client, () =>
+      oidc.authorizationCodeGrant(configuration, callback, {
+        expectedState: checks.state,
+        ...(checks.pkce ? { pkceCodeVerifier: checks.pkce } : {}),
+        idTokenExpected: true,
+      }),
+    );
   } catch (error) {
-    throw await tokenExchangeError(configuration.serverMetadata().token_endpoint ?? "", error);
+    throw tokenExchangeError(configuration.serverMetadata().token_endpoint ?? "", error);
   }
   const claims = response.claims();
   if (!response.id_token || !claims) throw idTokenMissing();

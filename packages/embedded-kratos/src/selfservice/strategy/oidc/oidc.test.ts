@@ -116,6 +116,16 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
                     mapper_url: `base64://${Buffer.from(MAPPER).toString("base64")}`,
                   },
                   {
+                    // Registered for client_secret_post: x/oauth2's second attempt (credentials in the form) is the one that works.
+                    id: "post",
+                    provider: "generic",
+                    client_id: provider.postClientId,
+                    client_secret: provider.clientSecret,
+                    issuer_url: provider.issuer,
+                    scope: ["email", "profile"],
+                    mapper_url: `base64://${Buffer.from(MAPPER).toString("base64")}`,
+                  },
+                  {
                     id: "userinfo",
                     provider: "generic",
                     client_id: provider.clientId,
@@ -134,7 +144,7 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
         },
       },
     });
-    provider.configure(["test", "userinfo", "nolabel", "broken"].map((id) => `${pub()}self-service/methods/oidc/callback/${id}`));
+    provider.configure(["test", "userinfo", "nolabel", "broken", "post"].map((id) => `${pub()}self-service/methods/oidc/callback/${id}`));
   });
   afterAll(async () => {
     await kratos?.close();
@@ -145,7 +155,7 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
     browser = new TestBrowser();
     provider.account = undefined;
     provider.denyWith = undefined;
-    provider.failTokenWith = undefined;
+    provider.failTokenWith = [];
   });
 
   const account = (email: string | undefined, verified = true): TestAccount => ({
@@ -372,10 +382,41 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
     expect(session.body.identity?.traits).toEqual({ email, name: { first: "Ada", last: "Lovelace" } });
   });
 
-  it("sends a form_post answer to the GET callback (redirectToGET)", async () => {
-    const res = await browser.request(`${pub()}self-service/methods/oidc/callback/test`, { form: { code: "c", state: "s" } });
+  it("signs in at a provider that takes the client's credentials only in the form (x/oauth2 RetrieveToken, AuthStyleAutoDetect)", async () => {
+    provider.tokenRequests.length = 0;
+    const done = await signInWithProvider("registration", account(uniqueEmail("post")), "post");
+    expect(done.status).toBe(303);
+    expect((await whoami()).status).toBe(200);
+    expect(provider.tokenRequests.map((r) => r.authorization)).toEqual([
+      `Basic ${Buffer.from(`${provider.postClientId}:${provider.clientSecret}`).toString("base64")}`,
+      undefined,
+    ]);
+  });
+
+  // form-post.test.ts has the corners of r.ParseForm; here the route itself.
+  it("sends a form_post answer to the GET callback, a query value winning over the body's (redirectToGET, r.ParseForm)", async () => {
+    const res = await browser.request(`${pub()}self-service/methods/oidc/callback/test?state=q`, { form: { code: "c", state: "s" } });
     expect(res.status).toBe(302);
-    expect(res.location).toBe(`${pub()}self-service/methods/oidc/callback/test?code=c&state=s`);
+    expect(res.location).toBe(`${pub()}self-service/methods/oidc/callback/test?code=c&state=q`);
+  });
+
+  // strategy.go ValidateCallback/HandleCallback read r.URL.Query() (url.ParseQuery) and hand x/oauth2 only cmp.Or(code, authCode).
+  it("reads the GET callback's query as Go does: a pair with `;` is dropped, `authCode` stands in for `code`, an `iss` is not looked at", async () => {
+    provider.account = account(uniqueEmail("query"));
+    const flow = await browserFlow("registration");
+    const submit = await browser.request(flow.ui.action, { form: { csrf_token: csrf(flow), provider: "test" } });
+    const callback = new URL(await callbackFrom(submit));
+    const code = encodeURIComponent(callback.searchParams.get("code") ?? "");
+    const state = encodeURIComponent(callback.searchParams.get("state") ?? "");
+    const base = `${pub()}self-service/methods/oidc/callback/test`;
+    const semicolon = await browser.request(`${base}?code=${code}&state=${state};x=1`, { headers: { Accept: "application/json" } });
+    expect(semicolon.status).toBe(400);
+    expect(semicolon.body).toMatchObject({
+      error: { reason: "Unable to complete OpenID Connect flow because the OpenID Provider did not return the state query parameter." },
+    });
+    const done = await browser.request(`${base}?authCode=${code}&state=${state}&iss=https%3A%2F%2Fother.example`);
+    expect(done.status).toBe(303);
+    expect((await whoami()).status).toBe(200);
   });
 
   it("shows the registration form with the mapped values and the errors when the traits are invalid (HandleError with traits)", async () => {
@@ -809,16 +850,23 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
 
     // strategy.go HandleCallback → exchangeCode: x/oauth2's RetrieveError unwrapped, so herodot makes it a 500 whose message is its text.
     it("answers a refused code exchange with x/oauth2's text as a 500 (exchangeCode, RetrieveError)", async () => {
+      provider.tokenRequests.length = 0;
       const res = await callbackAnswer("not-the-code");
       expect(res.status).toBe(500);
       const error = (res.body as { error: Record<string, unknown> }).error;
       expect(error).toMatchObject({ code: 500, status: "Internal Server Error" });
       expect(error.message).toMatch(/^oauth2: "invalid_grant" "grant request is invalid"$/);
       expect(error.reason).toBeUndefined();
+      // AuthStyleAutoDetect (x/oauth2 RetrieveToken): refused with a Basic header, asked again with the credentials in the form.
+      expect(provider.tokenRequests.map((r) => r.authorization)).toEqual([
+        `Basic ${Buffer.from(`${provider.clientId}:${provider.clientSecret}`).toString("base64")}`,
+        undefined,
+      ]);
     });
 
     it("shows a token endpoint's non-OAuth failure as x/oauth2 does: status line and body (exchangeCode)", async () => {
-      provider.failTokenWith = { status: 503, contentType: "text/html", body: "<html>maintenance</html>" };
+      // x/oauth2 asks twice (AuthStyleAutoDetect): a provider down for both.
+      provider.failTokenWith = [1, 2].map(() => ({ status: 503, contentType: "text/html", body: "<html>maintenance</html>" }));
       const res = await callbackAnswer();
       expect(res.status).toBe(500);
       expect((res.body as { error: Record<string, unknown> }).error).toMatchObject({
@@ -828,7 +876,11 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
     });
 
     it("answers a 200 without access_token as x/oauth2 does (exchangeCode)", async () => {
-      provider.failTokenWith = { status: 200, contentType: "application/json", body: JSON.stringify({ token_type: "Bearer" }) };
+      provider.failTokenWith = [1, 2].map(() => ({
+        status: 200,
+        contentType: "application/json",
+        body: JSON.stringify({ token_type: "Bearer" }),
+      }));
       const res = await callbackAnswer();
       expect(res.status).toBe(500);
       expect((res.body as { error: Record<string, unknown> }).error.message).toBe("oauth2: server response missing access_token");

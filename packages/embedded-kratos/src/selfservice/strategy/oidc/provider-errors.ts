@@ -1,6 +1,9 @@
 import * as oidc from "openid-client";
 import { KratosError } from "../../../http/errors";
 import { goBodyReadText, goNetworkText } from "./go-net-errors";
+import { statusLine, statusText } from "./go-status";
+import { GoDiscoveryError } from "./discovery";
+import { GoTokenError } from "./go-token-request";
 import { failedRequestOf } from "./provider-fetch";
 
 /**
@@ -11,12 +14,13 @@ import { failedRequestOf } from "./provider-fetch";
  * - discovery (provider_generic_oidc.go provider): herodot's
  *   ErrMisconfiguration — 500 `invalid_configuration`, "Invalid
  *   configuration" — with the reason `Unable to initialize OpenID Connect
- *   Provider: <go-oidc NewProvider error>`;
+ *   Provider: <go-oidc NewProvider error>` (the texts for answers it read
+ *   come from discovery.ts);
  * - the code exchange (strategy.go exchangeCode): x/oauth2's error passed on
  *   unwrapped, so herodot's ToDefaultError makes it a 500 whose message is
- *   the error text (`oauth2: "invalid_grant" "…"`, or for an answer without
- *   an OAuth error `oauth2: cannot fetch token: <status>\nResponse: <body>`,
- *   the body cut at 1 MiB as x/oauth2 reads it);
+ *   the error text (for answers it read, go-token-request.ts words it:
+ *   `oauth2: "invalid_grant" "…"`, `oauth2: cannot fetch token: <status>
+ *   \nResponse: <body>`, …);
  * - userinfo (claimsFromUserInfo): go-oidc's error passed on, 500 with
  *   `<status>: <body>`;
  * - an ID token that does not verify (verifiedIDToken): 400 with go-oidc's
@@ -34,36 +38,25 @@ import { failedRequestOf } from "./provider-fetch";
  * above); nothing of openid-client's own wording reaches a client.
  */
 
-const OAUTH2_BODY_LIMIT = 1 << 20;
-
-export async function discoveryError(issuerUrl: string, error: unknown): Promise<KratosError> {
+export function discoveryError(issuerUrl: string, error: unknown): KratosError {
   const wellKnown = `${issuerUrl.replace(/\/$/, "")}/.well-known/openid-configuration`;
   return new KratosError(500, {
     id: "invalid_configuration",
     message: "Invalid configuration",
-    reason: `Unable to initialize OpenID Connect Provider: ${await goOidcDiscoveryText(issuerUrl, wellKnown, error)}`,
+    reason: `Unable to initialize OpenID Connect Provider: ${goOidcDiscoveryText(wellKnown, error)}`,
   });
 }
 
-async function goOidcDiscoveryText(issuerUrl: string, wellKnown: string, error: unknown): Promise<string> {
+function goOidcDiscoveryText(wellKnown: string, error: unknown): string {
   const network = goNetworkText("Get", wellKnown, error);
   if (network) return network;
   const body = goBodyReadText(error);
   if (body) return `unable to read response body: ${body}`;
-  if (error instanceof oidc.ClientError) {
-    const response = responseOf(error);
-    // NewProvider: any status but 200 is "<status>: <body>".
-    if (response) return `${statusLine(response)}: ${await bodyOf(response)}`;
-    if (error.code === "OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED") {
-      const returned = issuerOf(checkDetails(error));
-      // Kratos builds on ory/go-oidc (go.mod replace), whose NewProvider words the mismatch so.
-      return `oidc: issuer did not match the issuer returned by provider, expected ${goQuote(issuerUrl)} got ${goQuote(returned)}`;
-    }
-  }
+  if (error instanceof GoDiscoveryError) return error.message;
   return "oidc: failed to decode provider discovery object";
 }
 
-export async function tokenExchangeError(tokenEndpoint: string, error: unknown): Promise<KratosError> {
+export function tokenExchangeError(tokenEndpoint: string, error: unknown): KratosError {
   const request = failedRequestOf(error);
   // openid-client fetches the JWKS within the code exchange, where Kratos' verifiedIDToken does it after.
   if (request && request.method === "Get") return keysFetchError(request.url, error);
@@ -71,22 +64,10 @@ export async function tokenExchangeError(tokenEndpoint: string, error: unknown):
   if (network) return new KratosError(500, { message: network });
   const body = goBodyReadText(error);
   if (body) return new KratosError(500, { message: `oauth2: cannot fetch token: ${body}` });
-  if (error instanceof oidc.ResponseBodyError) {
-    const cause: unknown = error.cause;
-    return new KratosError(500, { message: retrieveErrorText(isRecord(cause) ? cause : {}) });
-  }
+  const refused = causeOf(error, GoTokenError);
+  if (refused) return new KratosError(500, { message: refused.message });
+  // An answer x/oauth2 took reaches openid-client as a plain token (go-token-request.ts): what fails now is the ID token.
   if (error instanceof oidc.ClientError) {
-    const response = responseOf(error);
-    if (response) {
-      const body = (await bodyOf(response)).slice(0, OAUTH2_BODY_LIMIT);
-      const parsed = parseJson(body);
-      // x/oauth2 reads an OAuth error from any status, not only 4xx.
-      if (isRecord(parsed) && typeof parsed.error === "string" && parsed.error !== "")
-        return new KratosError(500, { message: retrieveErrorText(parsed) });
-      return new KratosError(500, { message: `oauth2: cannot fetch token: ${statusLine(response)}\nResponse: ${body}` });
-    }
-    if (error.code === "OAUTH_INVALID_RESPONSE" && mentions(error, "access_token"))
-      return new KratosError(500, { message: "oauth2: server response missing access_token" });
     if (error.code === "OAUTH_INVALID_RESPONSE" && mentions(error, "id_token")) return idTokenMissing();
     return idTokenError(error);
   }
@@ -198,14 +179,6 @@ export function idTokenMissing(): KratosError {
   });
 }
 
-/** x/oauth2 RetrieveError.Error with an OAuth error code: each present part quoted as Go's %q does. */
-function retrieveErrorText(body: Record<string, unknown>): string {
-  let text = `oauth2: ${goQuote(typeof body.error === "string" ? body.error : "")}`;
-  if (typeof body.error_description === "string" && body.error_description !== "") text += ` ${goQuote(body.error_description)}`;
-  if (typeof body.error_uri === "string" && body.error_uri !== "") text += ` ${goQuote(body.error_uri)}`;
-  return text;
-}
-
 function responseOf(error: oidc.ClientError): Response | undefined {
   const cause: unknown = error.cause;
   return cause instanceof Response ? cause : undefined;
@@ -219,33 +192,15 @@ async function bodyOf(response: Response): Promise<string> {
   }
 }
 
-/** Go's Response.Status: the code and the reason phrase the server sent. */
-const statusLine = (response: Response) => `${response.status} ${response.statusText || statusText(response.status)}`;
-const statusText = (status: number) => STATUS_TEXT[status] ?? "";
-const STATUS_TEXT: Record<number, string> = {
-  400: "Bad Request",
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "Not Found",
-  500: "Internal Server Error",
-  502: "Bad Gateway",
-  503: "Service Unavailable",
-};
-
-function issuerOf(cause: unknown): string {
-  if (isRecord(cause) && isRecord(cause.body) && typeof cause.body.issuer === "string") return cause.body.issuer;
-  return "";
-}
-
 /** Go's %q for the strings providers send (JSON escaping differs only for rare control characters). */
 const goQuote = (value: string) => JSON.stringify(value);
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** The first error of this class along the causes (openid-client wraps what its fetch throws). */
+function causeOf<T extends Error>(error: unknown, type: new (...args: never[]) => T): T | undefined {
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 8; current = current.cause, depth++) {
+    if (current instanceof type) return current;
+  }
+  return undefined;
+}

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type * as oidc from "openid-client";
+import { probeTokenRequest, tokenExchangeClient } from "./go-token-request";
 
 /**
  * The fetch every provider call runs on (openid-client's customFetch), doing
@@ -42,24 +43,40 @@ function tagged<T>(error: T, request: ProviderRequest): T {
 }
 
 export const providerFetch: oidc.CustomFetch = (url, options) =>
-  nameChecks.run(true, async () => {
-    const request: ProviderRequest = { method: options.method === "POST" ? "Post" : "Get", url };
-    let response: Response;
-    try {
-      // A Uint8Array over a shared buffer is no BodyInit in the DOM typings Next's apps compile this with: copy it.
-      const body = options.body instanceof Uint8Array ? new Uint8Array(options.body) : options.body;
-      response = await fetch(url, { ...options, body });
-    } catch (error) {
-      throw tagged(error, request);
-    }
-    try {
-      // The copy is read to its end; the original keeps the whole body for openid-client.
-      await response.clone().arrayBuffer();
-    } catch (cause) {
-      throw tagged(new ProviderBodyReadError(cause), request);
-    }
-    return response;
+  nameChecks.run(true, () => {
+    // The code exchange's token request is x/oauth2's: sent up to twice, judged as Go judges it (go-token-request.ts).
+    const exchange = tokenExchangeClient();
+    if (exchange && options.method === "POST" && options.body instanceof URLSearchParams)
+      return probeTokenRequest(url, options.body, exchange, roundTrip);
+    // A Uint8Array over a shared buffer is no BodyInit in the DOM typings Next's apps compile this with: copy it.
+    const body = options.body instanceof Uint8Array ? new Uint8Array(options.body) : options.body;
+    return roundTrip(url, { ...options, body });
   });
+
+/**
+ * A GET of ours (go-oidc's discovery) on the same footing: Go's http.Client
+ * follows redirects, which openid-client's requests (`redirect: manual`) do not.
+ */
+export const providerGet = (url: string, timeoutSeconds: number): Promise<Response> =>
+  nameChecks.run(true, () => roundTrip(url, { method: "GET", redirect: "follow", signal: AbortSignal.timeout(timeoutSeconds * 1000) }));
+
+/** One request, its answer's body read to the end; failures tagged with the request. */
+async function roundTrip(url: string, init: RequestInit): Promise<Response> {
+  const request: ProviderRequest = { method: init.method === "POST" ? "Post" : "Get", url };
+  let response: Response;
+  try {
+    response = await fetch(url, init);
+  } catch (error) {
+    throw tagged(error, request);
+  }
+  try {
+    // The copy is read to its end; the original keeps the whole body for openid-client.
+    await response.clone().arrayBuffer();
+  } catch (cause) {
+    throw tagged(new ProviderBodyReadError(cause), request);
+  }
+  return response;
+}
 
 /** Whether the socket being opened now belongs to a provider call. */
 export const goNameCheckRequired = (): boolean => nameChecks.getStore() === true;

@@ -7,6 +7,7 @@ import { traitNodes } from "../../flow/trait-nodes";
 import { FlowValidationError } from "../../flow/validation-error";
 import type { RegistrationStrategy, StrategyContext } from "../strategy";
 import { submittedTraits } from "../submission";
+import { requireValidTraits } from "../traits-validation";
 import { registrationOptions } from "../webauthn/ceremony";
 import { b64 } from "../webauthn/credential";
 import { scriptNode } from "../webauthn/nodes";
@@ -31,6 +32,11 @@ export const passkeyRegistration: RegistrationStrategy = {
   // PopulateRegistrationMethodProfile: the options are made (and kept) but not shown.
   populateProfile: async (flow, ctx) => {
     await hydrateOptions(flow, ctx);
+  },
+
+  // passkey_registration.go Strategy.Register: registration.DecodeBody checks a given `traits` against the identity schema before EnsureCSRF.
+  async decode(flow, body, ctx) {
+    if (body.traits !== undefined) await requireValidTraits(registrationSchemaId(flow, ctx.deps.schemas.defaultId), body, ctx);
   },
 
   async submit(flow, body, ctx) {

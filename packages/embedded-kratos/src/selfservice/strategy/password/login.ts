@@ -5,6 +5,7 @@ import { messages } from "../../../ui/messages";
 import { baseFlowJson, type LoginFlow } from "../../flow/flow";
 import type { FlowDeps } from "../../flow/flow-deps";
 import { FlowValidationError } from "../../flow/validation-error";
+import type { JsonObject } from "../../../http/body";
 import type { StrategyContext, LoginStrategy } from "../strategy";
 import { identifierNode, passwordNode, submitNode } from "./nodes";
 import { readPasswordCredential } from "./credential";
@@ -48,14 +49,15 @@ export const passwordLogin: LoginStrategy = {
     return found;
   },
 
+  // login.go Strategy.Login decodes against login.schema.json (identifier and password required, minLength 1) before EnsureCSRF.
+  decode(_flow, body) {
+    const { identifier, password } = submittedCredentials(body);
+    requireCredentials(identifier, password, (text) => text === "");
+  },
+
   async submit(flow, body, ctx) {
-    const identifier =
-      typeof body.identifier === "string" ? body.identifier : typeof body.password_identifier === "string" ? body.password_identifier : "";
-    const password = typeof body.password === "string" ? body.password : "";
-    const missing = [];
-    if (identifier.trim() === "") missing.push({ name: "identifier", message: messages.required("identifier") });
-    if (password === "") missing.push({ name: "password", message: messages.required("password") });
-    if (missing.length > 0) throw new FlowValidationError(missing, { identifier });
+    const { identifier, password } = submittedCredentials(body);
+    requireCredentials(identifier, password, (text) => text.trim() === "");
 
     const { deps } = ctx;
     const found = await deps.identityRepository.findByCredentialIdentifier("password", identifier);
@@ -96,6 +98,20 @@ export const passwordLogin: LoginStrategy = {
     return { identity: found.identity, method: { method: "password", aal: "aal1", completed_at: timeNow().toISOString() } };
   },
 };
+
+function submittedCredentials(body: JsonObject): { identifier: string; password: string } {
+  const identifier =
+    typeof body.identifier === "string" ? body.identifier : typeof body.password_identifier === "string" ? body.password_identifier : "";
+  return { identifier, password: typeof body.password === "string" ? body.password : "" };
+}
+
+/** The identifier (as `isMissing` judges it) and the password are required; the form echoes the identifier. */
+function requireCredentials(identifier: string, password: string, isMissing: (identifier: string) => boolean): void {
+  const missing = [];
+  if (isMissing(identifier)) missing.push({ name: "identifier", message: messages.required("identifier") });
+  if (password === "") missing.push({ name: "password", message: messages.required("password") });
+  if (missing.length > 0) throw new FlowValidationError(missing, { identifier });
+}
 
 function firstIdentifier(ctx: StrategyContext): string | undefined {
   const identity = ctx.session?.identity;

@@ -4,7 +4,9 @@ import type { FieldError } from "../../../identity/schema-registry";
 import { messages } from "../../../ui/messages";
 import { traitNodes } from "../../flow/trait-nodes";
 import { FlowValidationError } from "../../flow/validation-error";
-import type { RegistrationStrategy } from "../strategy";
+import type { JsonObject } from "../../../http/body";
+import type { RegistrationFlow } from "../../flow/flow";
+import type { RegistrationStrategy, StrategyContext } from "../strategy";
 import { passwordNode, submitNode } from "./nodes";
 import { checkPasswordPolicy } from "./policy";
 import { registrationSchemaId } from "../../flow/registration/schema";
@@ -21,16 +23,19 @@ export const passwordRegistration: RegistrationStrategy = {
     flow.ui.append(passwordNode("new-password"), submitNode(messages.registrationSubmit()));
   },
 
+  // registration.go Strategy.Register: registration.DecodeBody validates the payload, a given `traits` against the identity schema, before EnsureCSRF.
+  async decode(flow, body, ctx) {
+    await requireValidPayload(flow, body, ctx, false);
+  },
+
   async submit(flow, body, ctx) {
     const { deps } = ctx;
     const schemaId = registrationSchemaId(flow, deps.schemas.defaultId);
     const schema = deps.identities.schemaOf(schemaId);
     const traits = submittedTraits(schema, body);
     const password = typeof body.password === "string" ? body.password : "";
-
-    const problems: FieldError[] = [...(await deps.identities.validateTraits(schemaId, traitsToValidate(schema, body)))];
-    if (password === "") problems.push({ name: "password", message: messages.required("password") });
-    if (problems.length > 0) throw new FlowValidationError(problems);
+    // After EnsureCSRF the identity's validation checks the traits, absent ones included.
+    await requireValidPayload(flow, body, ctx, true);
 
     const identifiers = deps.identities.identifiersFor(schemaId, traits, "password");
     if (identifiers.length === 0) throw FlowValidationError.flow(messages.identifierMissing());
@@ -52,3 +57,14 @@ export const passwordRegistration: RegistrationStrategy = {
     }
   },
 };
+
+/** The traits' problems (when given, or `absentToo`) and a missing password, reported together. */
+async function requireValidPayload(flow: RegistrationFlow, body: JsonObject, ctx: StrategyContext, absentToo: boolean): Promise<void> {
+  const schemaId = registrationSchemaId(flow, ctx.deps.schemas.defaultId);
+  const schema = ctx.deps.identities.schemaOf(schemaId);
+  const problems: FieldError[] =
+    absentToo || body.traits !== undefined ? [...(await ctx.deps.identities.validateTraits(schemaId, traitsToValidate(schema, body)))] : [];
+  if (typeof body.password !== "string" || body.password === "")
+    problems.push({ name: "password", message: messages.required("password") });
+  if (problems.length > 0) throw new FlowValidationError(problems);
+}

@@ -1,5 +1,6 @@
 import { messages } from "../../../ui/messages";
 import { FlowValidationError } from "../../flow/validation-error";
+import type { JsonObject } from "../../../http/body";
 import type { SettingsStrategy } from "../strategy";
 import { passwordNode } from "./nodes";
 import { checkPasswordPolicy } from "./policy";
@@ -14,12 +15,16 @@ export const passwordSettings: SettingsStrategy = {
     );
   },
 
+  // settings.go decodeSettingsFlow: settings.schema.json requires the password, before continueSettingsFlow's EnsureCSRF.
+  decode(_flow, body) {
+    requirePassword(body);
+  },
+
   async submit(_flow, body, ctx) {
     const { deps } = ctx;
     const identity = ctx.identity;
     if (!identity) throw new Error("settings strategy called without identity");
-    const password = typeof body.password === "string" ? body.password : "";
-    if (password === "") throw FlowValidationError.field("password", messages.required("password"));
+    const password = requirePassword(body);
     const identifiers = deps.identities.identifiersFor(identity.schemaId, identity.traits, "password");
     const violation = checkPasswordPolicy(deps.config, identifiers[0] ?? "", password);
     if (violation) throw FlowValidationError.field("password", violation);
@@ -31,3 +36,9 @@ export const passwordSettings: SettingsStrategy = {
     return { identity, privileged: true };
   },
 };
+
+function requirePassword(body: JsonObject): string {
+  const password = typeof body.password === "string" ? body.password : "";
+  if (password === "") throw FlowValidationError.field("password", messages.required("password"));
+  return password;
+}

@@ -1,13 +1,13 @@
-import { submittedTraits, traitsToValidate } from "../submission";
+import { submittedTraits } from "../submission";
 import type { JsonObject } from "../../../http/body";
 import { messages } from "../../../ui/messages";
 import { inputNode } from "../../../ui/node";
 import { registrationTwoSteps, ShowRegistrationScreen } from "../../flow/registration/profile-first";
 import { registrationSchemaId } from "../../flow/registration/schema";
 import { traitNodes } from "../../flow/trait-nodes";
-import { FlowValidationError } from "../../flow/validation-error";
 import type { RegistrationStrategy } from "../strategy";
 import { profileMessages } from "./messages";
+import { requireValidTraits } from "../traits-validation";
 
 const isSubmitProfile = (name: string, value: unknown) => name === "method" && value === "profile";
 
@@ -51,15 +51,19 @@ export const profileRegistration: RegistrationStrategy = {
     flow.ui.addMessage(profileMessages.chooseCredentials());
   },
 
-  // Strategy.Register: `screen=previous` (or method profile:back) goes back; otherwise the traits must pass the schema first.
+  // registration.go Strategy.decode: registration.DecodeBody checks a given `traits` against the identity schema, whichever screen follows, before any EnsureCSRF.
+  async decode(flow, body, ctx) {
+    if (body.traits !== undefined) await requireValidTraits(registrationSchemaId(flow, ctx.deps.schemas.defaultId), body, ctx);
+  },
+
+  // Strategy.Register: `screen=previous` (or method profile:back) goes back; otherwise the traits must pass the schema first (IdentityValidator).
   async submit(flow, body, ctx) {
     const schemaId = registrationSchemaId(flow, ctx.deps.schemas.defaultId);
     const schema = ctx.deps.identities.schemaOf(schemaId);
     const traits = submittedTraits(schema, body);
     if (isPrevious(typeof body.method === "string" ? body.method : "", body))
       return Promise.reject(new ShowRegistrationScreen("previous", traits));
-    const problems = await ctx.deps.identities.validateTraits(schemaId, traitsToValidate(schema, body));
-    if (problems.length > 0) return Promise.reject(new FlowValidationError(problems));
+    await requireValidTraits(schemaId, body, ctx);
     return Promise.reject(new ShowRegistrationScreen("credential-selection", traits));
   },
 };

@@ -1,9 +1,9 @@
-import { submittedTraits, traitsToValidate } from "../submission";
+import { submittedTraits } from "../submission";
 import { messages } from "../../../ui/messages";
 import { inputNode } from "../../../ui/node";
 import { traitNodes } from "../../flow/trait-nodes";
-import { FlowValidationError } from "../../flow/validation-error";
 import type { Strategy } from "../strategy";
+import { requireValidTraits } from "../traits-validation";
 import { profileRegistration } from "./registration";
 
 /** Profile: edit traits in settings; two-step (profile first) registration (one-step registration is the credential strategies'). */
@@ -25,14 +25,18 @@ export const profileStrategy: Strategy = {
       );
     },
 
+    // strategy.go Settings: the identity schema's decoder checks the traits before continueFlow's EnsureCSRF.
+    async decode(_flow, body, ctx) {
+      if (ctx.identity) await requireValidTraits(ctx.identity.schemaId, body, ctx);
+    },
+
     // The traits are checked (fetching the schema's http(s) `$ref` documents) and set in memory; the settings handler stores them.
     async submit(_flow, body, ctx) {
       const identity = ctx.identity;
       if (!identity) return Promise.reject(new Error("settings strategy called without identity"));
       const schema = ctx.deps.identities.schemaOf(identity.schemaId);
       const traits = submittedTraits(schema, body);
-      const problems = await ctx.deps.identities.validateTraits(identity.schemaId, traitsToValidate(schema, body));
-      if (problems.length > 0) return Promise.reject(new FlowValidationError(problems));
+      await requireValidTraits(identity.schemaId, body, ctx);
       const before = JSON.stringify(Object.values(identity.credentials).map((c) => c.identifiers));
       const addressesBefore = JSON.stringify(identity.verifiableAddresses.map((a) => a.value));
       await ctx.deps.identities.setTraits(identity, traits);

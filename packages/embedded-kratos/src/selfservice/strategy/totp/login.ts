@@ -18,6 +18,12 @@ export const totpLogin: LoginStrategy = {
     flow.ui.append(loginCodeNode(), loginSubmitNode());
   },
 
+  // totp/login.go Strategy.Login: CheckAAL, then the payload against login.schema.json (totp_code required), before EnsureCSRF.
+  decode(flow, body) {
+    if (flow.requestedAal !== "aal2") throw FlowValidationError.flow(messages.noStrategy("login"));
+    if (body.totp_code === undefined) throw FlowValidationError.field("totp_code", messages.required("totp_code"));
+  },
+
   async submit(flow, body, ctx) {
     if (flow.requestedAal !== "aal2") throw FlowValidationError.flow(messages.noStrategy("login"));
     const code = typeof body.totp_code === "string" ? body.totp_code.trim() : "";

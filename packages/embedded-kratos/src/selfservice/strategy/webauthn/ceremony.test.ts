@@ -28,16 +28,35 @@ async function registered(key: SoftwareAuthenticator): Promise<StoredWebAuthnCre
 }
 
 describe("WebAuthn ceremonies with a software authenticator", () => {
-  it("offers Kratos-shaped options: {publicKey} with the RP, the identity's user handle and attestation none", async () => {
+  // go-webauthn v0.11.2 BeginRegistration / beginLogin marshalled (protocol/options.go, entities.go): Go's field order,
+  // omitempty fields left out, no attestation preference (driver/config WebAuthnConfig sets none).
+  it("offers the options exactly as go-webauthn marshals them for Kratos", async () => {
     const { optionsJson, challenge } = await registrationOptions(config, { handle: userHandle }, []);
-    const options = JSON.parse(optionsJson) as { publicKey: Record<string, unknown> };
-    expect(options.publicKey).toMatchObject({
-      challenge,
-      rp: { id: "iam.localhost", name: "Olympus Workforce" },
-      user: { id: Buffer.from(userHandle).toString("base64url") },
-      attestation: "none",
-      authenticatorSelection: { userVerification: "discouraged" },
-    });
+    const user = Buffer.from(userHandle).toString("base64url");
+    const params = [-7, -35, -36, -257, -258, -259, -37, -38, -39, -8].map((alg) => `{"type":"public-key","alg":${alg}}`).join(",");
+    expect(challenge).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(optionsJson).toBe(
+      `{"publicKey":{"rp":{"name":"Olympus Workforce","id":"iam.localhost"},"user":{"name":"Olympus Workforce",` +
+        `"displayName":"Olympus Workforce","id":"${user}"},"challenge":"${challenge}","pubKeyCredParams":[${params}],` +
+        `"timeout":120000,"authenticatorSelection":{"userVerification":"discouraged"}}}`,
+    );
+    const key = {
+      id: Buffer.from([1, 2]).toString("base64"),
+      public_key: "",
+      attestation_type: "none",
+      display_name: "",
+      added_at: "",
+      is_passwordless: false,
+    };
+    const login = await authenticationOptions(config, [key]);
+    expect(login.optionsJson).toBe(
+      `{"publicKey":{"challenge":"${login.challenge}","timeout":120000,"rpId":"iam.localhost",` +
+        `"allowCredentials":[{"type":"public-key","id":"AQI"}],"userVerification":"discouraged"}}`,
+    );
+    const discoverable = await authenticationOptions(config, undefined, "passkey");
+    expect(discoverable.optionsJson).toBe(
+      `{"publicKey":{"challenge":"${discoverable.challenge}","timeout":300000,"rpId":"iam.localhost","userVerification":"preferred"}}`,
+    );
   });
 
   // go-webauthn's defaultRegistrationCredentialParameters (Kratos sets no CredentialParameters of its own).

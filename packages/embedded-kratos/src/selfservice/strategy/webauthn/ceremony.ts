@@ -1,114 +1,14 @@
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type AuthenticatorSelectionCriteria,
-} from "@simplewebauthn/server";
+import { verifyAuthenticationResponse, verifyRegistrationResponse } from "@simplewebauthn/server";
 import { z } from "zod";
 import { b64, type StoredWebAuthnCredential } from "./credential";
+import { SUPPORTED_ALGORITHM_IDS, type RelyingParty } from "./options";
 
 /**
- * The WebAuthn ceremonies (@simplewebauthn/server) as go-webauthn runs them
- * for Kratos' `webauthn` and `passkey` methods: attestation "none", options
- * wrapped as `{"publicKey": ...}` like go-webauthn's CredentialCreation /
- * CredentialAssertion.
+ * The WebAuthn ceremonies' verification (@simplewebauthn/server) as
+ * go-webauthn runs it for Kratos' `webauthn` and `passkey` methods; the
+ * options they answer are made in options.ts.
  */
-
-/** The relying party a method's config names (driver/config WebAuthnConfig, PasskeyConfig). */
-export interface RelyingParty {
-  rpId: string;
-  rpName: string;
-  /** Origins a browser may sign from. */
-  origins: string[];
-}
-
-/**
- * The AuthenticatorSelection each method configures: `webauthn` only
- * discourages user verification (WebAuthnConfig); `passkey` asks for a
- * platform authenticator holding a discoverable key and prefers
- * verification (PasskeyConfig).
- */
-export type AuthenticatorProfile = "security-key" | "passkey";
-const SELECTIONS: Record<AuthenticatorProfile, AuthenticatorSelectionCriteria> = {
-  "security-key": { residentKey: "discouraged", userVerification: "discouraged" },
-  passkey: { authenticatorAttachment: "platform", requireResidentKey: true, residentKey: "required", userVerification: "preferred" },
-};
-
-/**
- * go-webauthn's default timeouts (webauthn/const.go, applied by
- * Config.validate): 2 minutes when user verification is discouraged,
- * otherwise 5 minutes.
- */
-function timeoutFor(userVerification: AuthenticatorSelectionCriteria["userVerification"]): number {
-  return userVerification === "discouraged" ? 120_000 : 300_000;
-}
-
-/**
- * The public-key algorithms go-webauthn offers when Kratos sets none
- * (defaultRegistrationCredentialParameters), in its order. Pinned because
- * the library's own default grows with the runtime (ML-DSA-44 on Node 24),
- * and a key of an algorithm go-webauthn cannot verify would stop working
- * once the identities move to the real Kratos.
- */
-const SUPPORTED_ALGORITHM_IDS = [
-  -7, // ES256
-  -35, // ES384
-  -36, // ES512
-  -257, // RS256
-  -258, // RS384
-  -259, // RS512
-  -37, // PS256
-  -38, // PS384
-  -39, // PS512
-  -8, // EdDSA
-];
-
-/**
- * BeginRegistration. `userName` is webauthnx.User's name, which falls back
- * to the relying party's display name (Kratos names no user at sign-up).
- */
-export async function registrationOptions(
-  rp: RelyingParty,
-  user: { handle: Uint8Array<ArrayBuffer>; name?: string },
-  exclude: StoredWebAuthnCredential[],
-  profile: AuthenticatorProfile = "security-key",
-): Promise<{ optionsJson: string; challenge: string }> {
-  const selection = SELECTIONS[profile];
-  const name = user.name || rp.rpName;
-  const publicKey = await generateRegistrationOptions({
-    rpName: rp.rpName,
-    rpID: rp.rpId,
-    userName: name,
-    userDisplayName: name,
-    userID: user.handle,
-    timeout: timeoutFor(selection.userVerification),
-    attestationType: "none",
-    supportedAlgorithmIDs: SUPPORTED_ALGORITHM_IDS,
-    excludeCredentials: exclude.map((c) => ({ id: b64.toUrl(c.id) })),
-    authenticatorSelection: selection,
-  });
-  return { optionsJson: JSON.stringify({ publicKey }), challenge: publicKey.challenge };
-}
-
-/**
- * BeginLogin with the identity's keys, or BeginDiscoverableLogin (no
- * `allow`: the authenticator picks a discoverable key and names its user).
- */
-export async function authenticationOptions(
-  rp: RelyingParty,
-  allow: StoredWebAuthnCredential[] | undefined,
-  profile: AuthenticatorProfile = "security-key",
-): Promise<{ optionsJson: string; challenge: string }> {
-  const { userVerification } = SELECTIONS[profile];
-  const publicKey = await generateAuthenticationOptions({
-    rpID: rp.rpId,
-    timeout: timeoutFor(userVerification),
-    userVerification,
-    ...(allow ? { allowCredentials: allow.map((c) => ({ id: b64.toUrl(c.id) })) } : {}),
-  });
-  return { optionsJson: JSON.stringify({ publicKey }), challenge: publicKey.challenge };
-}
+export { authenticationOptions, registrationOptions, type AuthenticatorProfile, type RelyingParty } from "./options";
 
 const b64url = z.string().regex(/^[A-Za-z0-9_-]*={0,2}$/, "must be base64url");
 const registrationResponseSchema = z.object({
@@ -142,6 +42,8 @@ function parseJson<T>(raw: unknown, schema: z.ZodType<T>): T | undefined {
 export interface NewCredential {
   id: string;
   publicKey: string;
+  /** The attestation statement's format (go-webauthn's Credential.AttestationType): "none", "packed", "fido-u2f", … */
+  attestationType: string;
   signCount: number;
   aaguid: string;
   transports: string[];
@@ -172,6 +74,7 @@ export async function verifyRegistration(config: RelyingParty, raw: unknown, cha
     return {
       id: b64.fromUrl(info.credential.id),
       publicKey: b64.encode(info.credential.publicKey),
+      attestationType: info.fmt,
       signCount: info.credential.counter,
       aaguid: Buffer.from(info.aaguid.replace(/-/g, ""), "hex").toString("base64"),
       transports: response.response.transports ?? [],
@@ -205,13 +108,16 @@ export async function verifyAuthentication(
       expectedOrigin: config.origins,
       expectedRPID: config.rpId,
       requireUserVerification: false,
-      credential: {
-        id: b64.toUrl(credential.id),
-        publicKey: b64.bytes(credential.public_key),
-        counter: credential.authenticator?.sign_count ?? 0,
-      },
+      // go-webauthn's UpdateCounter only raises CloneWarning on a counter that did not grow, which
+      // Kratos neither stores nor acts on: with 0 here the library's stricter refusal never applies.
+      credential: { id: b64.toUrl(credential.id), publicKey: b64.bytes(credential.public_key), counter: 0 },
     });
-    return result.verified ? { credential, newCounter: result.authenticationInfo.newCounter } : undefined;
+    if (!result.verified) return undefined;
+    // validateLogin: "BackupEligible flag inconsistency" — a key stored without flags takes the answer's (ToWebAuthnFiltered).
+    const backupEligible = result.authenticationInfo.credentialDeviceType === "multiDevice";
+    const stored = credential.flags ? (credential.flags.backup_eligible ?? false) : undefined;
+    if (stored !== undefined && stored !== backupEligible) return undefined;
+    return { credential, newCounter: result.authenticationInfo.newCounter };
   } catch {
     return undefined;
   }

@@ -7,10 +7,14 @@ import { readStrategyState, writeStrategyState, type Flow } from "../../flow/flo
  * from the client.
  */
 const webauthnStateSchema = z.object({
-  /** Settings: the challenge of the registration options on the page. */
-  registration: z.object({ challenge: z.string() }).optional(),
-  /** Login: the challenge of the assertion options on the page. */
-  login: z.object({ challenge: z.string() }).optional(),
+  /**
+   * Registration and settings: the registration options on the page and
+   * their challenge. Kept until they are answered: Kratos' error handlers
+   * do not populate a flow again, so a failed answer leaves them valid.
+   */
+  registration: z.object({ challenge: z.string(), optionsJson: z.string().optional() }).optional(),
+  /** Login: the assertion options on the page and their challenge, kept likewise. */
+  login: z.object({ challenge: z.string(), optionsJson: z.string().optional() }).optional(),
   /** Registration: the id the new identity will get (its WebAuthn user handle). */
   registrationUserId: z.string().optional(),
   /** Passwordless login after step one: whose keys were offered. */

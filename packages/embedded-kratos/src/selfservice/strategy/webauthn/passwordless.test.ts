@@ -35,7 +35,12 @@ describe("WebAuthn as a passwordless first factor (CIAM config) and classic form
     const { data: saved } = await browser.call((f) =>
       f.updateSettingsFlow({
         flow: flow.id,
-        updateSettingsFlowBody: { method: "webauthn", csrf_token: csrfOf(flow.ui.nodes), webauthn_register: key.create(options) },
+        updateSettingsFlowBody: {
+          method: "webauthn",
+          csrf_token: csrfOf(flow.ui.nodes),
+          webauthn_register: key.create(options),
+          webauthn_register_displayname: "Key",
+        },
       }),
     );
     expect(saved.state).toBe("success");
@@ -76,10 +81,21 @@ describe("WebAuthn as a passwordless first factor (CIAM config) and classic form
         }),
       ),
     );
-    expect(step.status).toBe(400);
-    const withKey = step.data as unknown as LoginFlow;
-    expect(withKey.ui.messages?.map((m) => m.id)).toEqual([1010012]);
-    expect(inputAttributes(withKey.ui.nodes, "identifier")).toMatchObject({ type: "hidden", value: email });
+    // login.go loginPasswordless: a JSON client is told to send the browser to the login UI, where the saved flow
+    // shows only the key's form (the other methods' nodes are reset).
+    expect(step.status).toBe(422);
+    expect(step.data.redirect_browser_to).toBe(`http://ciam.localhost:3000/login?flow=${flow.id}`);
+    const { data: withKey } = await browser.call((f) => f.getLoginFlow({ id: flow.id }));
+    // Messages.Add appends: the earlier refusal's 4000015 stays, as in Kratos.
+    expect(withKey.ui.messages?.map((m) => m.id)).toEqual([4000015, 1010012]);
+    expect(withKey.ui.nodes.map((n) => ("name" in n.attributes ? n.attributes.name : n.attributes.id))).toEqual([
+      "identifier",
+      "csrf_token",
+      "webauthn_script",
+      "webauthn_login_trigger",
+      "webauthn_login",
+    ]);
+    expect(inputAttributes(withKey.ui.nodes, "identifier")).toMatchObject({ type: "hidden", value: email, required: true });
     const trigger = inputAttributes(withKey.ui.nodes, "webauthn_login_trigger");
     expect(trigger?.onclickTrigger).toBe("oryWebAuthnLogin");
     expect(nodeNamed(withKey.ui.nodes, "webauthn_login_trigger")?.meta.label?.id).toBe(1010013);
@@ -143,7 +159,8 @@ describe("WebAuthn as a passwordless first factor (CIAM config) and classic form
         }),
       ),
     );
-    const withKey = step.data as unknown as LoginFlow;
+    expect(step.status).toBe(422);
+    const { data: withKey } = await again.call((f) => f.getLoginFlow({ id: login.id }));
     const assertion = parseRequestOptions(String(inputAttributes(withKey.ui.nodes, "webauthn_login_trigger")?.value));
     const { data: session } = await again.call((f) =>
       f.updateLoginFlow({

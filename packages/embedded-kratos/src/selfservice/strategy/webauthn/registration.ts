@@ -7,9 +7,11 @@ import { traitNodes } from "../../flow/trait-nodes";
 import { registrationSchemaId } from "../../flow/registration/schema";
 import { FlowValidationError } from "../../flow/validation-error";
 import type { StrategyContext, RegistrationStrategy } from "../strategy";
-import { registrationOptions, verifyRegistration } from "./ceremony";
+import { registrationOptions } from "./ceremony";
 import { webauthnConfig } from "./config";
 import { b64 } from "./credential";
+import { credentialFromWebAuthn, verifyCreation } from "./new-credential";
+import { errors } from "../../../http/errors";
 import { setWebauthnInternal, webauthnInternal } from "./internal";
 import { webauthnMessages } from "./messages";
 import { displayNameNode, registerInputNode, registerTriggerNode, scriptNode } from "./nodes";
@@ -32,43 +34,28 @@ export const webauthnRegistration: RegistrationStrategy = {
   async submit(flow, body, ctx) {
     const config = webauthnConfig(ctx.deps.config);
     if (flow.type !== "browser" || !config.passwordless) throw FlowValidationError.flow(messages.noStrategy("registration"));
+    // Register: an empty `webauthn_register` is ErrStrategyNotResponsible.
+    const answer = typeof body.webauthn_register === "string" ? body.webauthn_register : "";
+    if (answer === "") throw FlowValidationError.flow(messages.noStrategy("registration"));
     const { deps } = ctx;
     const schemaId = registrationSchemaId(flow, deps.schemas.defaultId);
     const schema = deps.identities.schemaOf(schemaId);
     const traits = submittedTraits(schema, body);
+
+    // As in Kratos the key's answer is parsed and verified before the traits are validated.
+    const { registration, registrationUserId } = webauthnInternal(flow);
+    if (!registration || !registrationUserId) throw errors.badRequest("Expected WebAuthN in internal context to be an object.");
+    const created = await verifyCreation(config, answer, registration.challenge);
+
     const problems = await deps.identities.validateTraits(schemaId, traitsToValidate(schema, body));
     if (problems.length > 0) throw new FlowValidationError(problems);
+    // validateCredentials: the traits must name a webauthn identifier. A taken one is found when the identity is stored.
     const identifiers = deps.identities.identifiersFor(schemaId, traits, "webauthn");
     if (identifiers.length === 0) throw FlowValidationError.flow(messages.identifierMissing());
-    // A taken identifier is found when the identity is stored, after the key's answer is verified (as in Kratos).
 
-    const { registration, registrationUserId } = webauthnInternal(flow);
-    const created =
-      registration && registrationUserId ? await verifyRegistration(config, body.webauthn_register, registration.challenge) : undefined;
-    if (!created || !registrationUserId) {
-      throw FlowValidationError.field(
-        "webauthn_register",
-        webauthnMessages.generic("Unable to create WebAuthn credential: the security key's response could not be verified."),
-      );
-    }
-    const displayName =
-      typeof body.webauthn_register_displayname === "string" ? body.webauthn_register_displayname.trim().slice(0, 256) : "";
-    const credential = {
-      id: created.id,
-      public_key: created.publicKey,
-      attestation_type: "none",
-      authenticator: { aaguid: created.aaguid, sign_count: created.signCount, clone_warning: false },
-      display_name: displayName,
-      added_at: timeNow().roundSeconds().toISOString(),
-      is_passwordless: true,
-      flags: {
-        user_present: true,
-        user_verified: created.userVerified,
-        backup_eligible: created.backupEligible,
-        backup_state: created.backedUp,
-      },
-      transport: created.transports,
-    };
+    // The display name is stored as sent (registration.go: credentialWebAuthn.DisplayName = p.RegisterDisplayName).
+    const displayName = typeof body.webauthn_register_displayname === "string" ? body.webauthn_register_displayname : "";
+    const credential = credentialFromWebAuthn(created, true, displayName, timeNow());
     try {
       const identity = await deps.identities.build({
         schemaId,
@@ -99,8 +86,12 @@ async function appendRegistrationNodes(flow: RegistrationFlow, ctx: StrategyCont
   if (flow.type !== "browser" || !webauthnConfig(ctx.deps.config).passwordless) return;
   const schema = ctx.deps.identities.schemaOf(registrationSchemaId(flow, ctx.deps.schemas.defaultId));
   const userId = webauthnInternal(flow).registrationUserId ?? randomUUID();
-  const { optionsJson, challenge } = await registrationOptions(webauthnConfig(ctx.deps.config), { handle: uuidBytes(userId) }, []);
-  setWebauthnInternal(flow, { registration: { challenge }, registrationUserId: userId });
+  // injectWebauthnRegistrationOptions: the flow's options are made once and shown again as they are.
+  const kept = webauthnInternal(flow).registration;
+  const { optionsJson, challenge } = kept?.optionsJson
+    ? { optionsJson: kept.optionsJson, challenge: kept.challenge }
+    : await registrationOptions(webauthnConfig(ctx.deps.config), { handle: uuidBytes(userId) }, []);
+  setWebauthnInternal(flow, { registration: { challenge, optionsJson }, registrationUserId: userId });
   flow.ui.append(
     ...(withTraits ? traitNodes(schema, "default") : []),
     displayNameNode(),

@@ -1,12 +1,14 @@
 import { errors } from "../../../http/errors";
 import type { Identity } from "../../../identity/identity";
+import { countActiveFirstFactorCredentials } from "../../../identity/first-factor";
 import { messages } from "../../../ui/messages";
 import type { SettingsFlow } from "../../flow/flow";
 import { FlowValidationError } from "../../flow/validation-error";
 import type { SettingsResult, StrategyContext, SettingsStrategy } from "../strategy";
-import { registrationOptions, verifyRegistration } from "./ceremony";
+import { registrationOptions } from "./ceremony";
+import { credentialFromWebAuthn, verifyCreation } from "./new-credential";
 import { webauthnConfig } from "./config";
-import { countCredentials, b64, credentialHexId, userHandleOf, webauthnConfigOf, type StoredWebAuthnCredential } from "./credential";
+import { b64, credentialHexId, userHandleOf, webauthnConfigOf } from "./credential";
 import { setWebauthnInternal, webauthnInternal } from "./internal";
 import { webauthnMessages } from "./messages";
 import { displayNameNode, registerInputNode, registerTriggerNode, removeNode, scriptNode } from "./nodes";
@@ -30,8 +32,12 @@ export const webauthnSettings: SettingsStrategy = {
     // Remove buttons share one name, so they are pushed rather than upserted.
     for (const credential of stored) flow.ui.nodes.push(removeNode(credential, credential.is_passwordless && firstFactors < 2));
 
-    const { optionsJson, challenge } = await registrationOptions(config, { handle: userHandleOf(identity) }, stored);
-    setWebauthnInternal(flow, { registration: { challenge } });
+    // webauthnx.NewUser(id.ID.Bytes(), nil, …): Kratos excludes none of the identity's keys.
+    const kept = webauthnInternal(flow).registration;
+    const { optionsJson, challenge } = kept?.optionsJson
+      ? { optionsJson: kept.optionsJson, challenge: kept.challenge }
+      : await registrationOptions(config, { handle: userHandleOf(identity) }, []);
+    setWebauthnInternal(flow, { registration: { challenge, optionsJson } });
     flow.ui.append(scriptNode(ctx.deps.config.publicBaseUrl), displayNameNode(), registerTriggerNode(optionsJson), registerInputNode());
   },
 
@@ -53,47 +59,23 @@ async function addKey(
   identity: Identity,
   register: string,
 ): Promise<SettingsResult> {
+  // settings.schema.json: a filled `webauthn_register` requires a non-empty `webauthn_register_displayname`.
+  const displayName = body.webauthn_register_displayname;
+  if (typeof displayName !== "string")
+    throw FlowValidationError.field("webauthn_register_displayname", messages.required("webauthn_register_displayname"));
+  if (displayName === "") throw FlowValidationError.field("webauthn_register_displayname", messages.minLength(1, 0));
+
   const config = webauthnConfig(ctx.deps.config);
   const challenge = webauthnInternal(flow).registration?.challenge;
-  if (!challenge)
-    throw FlowValidationError.field(
-      "webauthn_register",
-      webauthnMessages.generic("The security key registration expired. Please try again."),
-    );
-  const created = await verifyRegistration(config, register, challenge);
-  if (!created)
-    throw FlowValidationError.field(
-      "webauthn_register",
-      webauthnMessages.generic("Unable to create WebAuthn credential: the security key's response could not be verified."),
-    );
+  if (!challenge) throw errors.badRequest("Expected WebAuthN in internal context to be an object.");
+  const created = await verifyCreation(config, register, challenge);
 
   const current = webauthnConfigOf(identity) ?? { credentials: [] };
-  if (current.credentials.some((c) => c.id === created.id)) {
-    throw FlowValidationError.field(
-      "webauthn_register",
-      webauthnMessages.generic("this security key or passkey is already registered with your account"),
-    );
-  }
   const identifiers = ctx.deps.identities.identifiersFor(identity.schemaId, identity.traits, "webauthn");
   if (identifiers.length === 0) throw FlowValidationError.flow(messages.identifierMissing());
 
-  const displayName = typeof body.webauthn_register_displayname === "string" ? body.webauthn_register_displayname.trim().slice(0, 256) : "";
-  const credential: StoredWebAuthnCredential = {
-    id: created.id,
-    public_key: created.publicKey,
-    attestation_type: "none",
-    authenticator: { aaguid: created.aaguid, sign_count: created.signCount, clone_warning: false },
-    display_name: displayName,
-    added_at: timeNow().roundSeconds().toISOString(),
-    is_passwordless: config.passwordless,
-    flags: {
-      user_present: true,
-      user_verified: created.userVerified,
-      backup_eligible: created.backupEligible,
-      backup_state: created.backedUp,
-    },
-    transport: created.transports,
-  };
+  // continueSettingsFlowAdd: stored as sent; passwordless follows the config.
+  const credential = credentialFromWebAuthn(created, config.passwordless, displayName, timeNow());
   ctx.deps.identities.setCredential(identity, {
     type: "webauthn",
     identifiers,
@@ -112,7 +94,8 @@ function removeKey(ctx: StrategyContext, identity: Identity, hexId: string): Set
   const current = webauthnConfigOf(identity);
   const credential = identity.credentials.webauthn;
   if (!current || !credential) throw errors.badRequest("You tried to remove a WebAuthn but you have no WebAuthn set up.");
-  const removed = current.credentials.find((c) => credentialHexId(c) === hexId.toLowerCase());
+  // fmt.Sprintf("%x", cred.ID) != p.Remove: lower-case hex, compared exactly.
+  const removed = current.credentials.find((c) => credentialHexId(c) === hexId);
   if (!removed) throw errors.badRequest("You tried to remove a WebAuthn credential which does not exist.");
   if (removed.is_passwordless && firstFactorCount(ctx, identity) < 2) {
     throw FlowValidationError.field(
@@ -135,7 +118,7 @@ function removeKey(ctx: StrategyContext, identity: Identity, hexId: string): Set
   return { identity, privileged: true };
 }
 
-/** First factors the identity could still sign in with: passwordless keys each, plus every other first-factor credential type. */
+/** IdentityManager.CountActiveFirstFactorCredentials: every strategy's count, with the identity as it is before the change. */
 function firstFactorCount(ctx: StrategyContext, identity: Identity): number {
-  return ctx.deps.aal.otherFirstFactorTypes(identity, "webauthn") + countCredentials(identity, true);
+  return countActiveFirstFactorCredentials(identity, ctx.deps.config);
 }

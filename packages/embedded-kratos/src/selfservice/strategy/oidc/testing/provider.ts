@@ -22,10 +22,18 @@ export class TestOidcProvider {
   account: TestAccount | undefined;
   /** Ends the next interaction with this OAuth error instead of signing in. */
   denyWith: { error: string; error_description: string } | undefined;
-  /** Answers the next token request with this instead of oidc-provider's answer (a provider failing mid-sign-in). */
-  failTokenWith: { status: number; contentType: string; body: string } | undefined;
+  /**
+   * Answers the next token requests with these, one each, instead of
+   * oidc-provider's answer (a provider failing mid-sign-in; x/oauth2 asks
+   * twice when the first answer fails).
+   */
+  failTokenWith: { status: number; contentType: string; body: string }[] = [];
+  /** How each token request carried the client's credentials: its Authorization header, and its form when it was answered with a failure. */
+  readonly tokenRequests: { authorization: string | undefined; form: string | undefined }[] = [];
   readonly clientId = "kratos-test-client";
   readonly clientSecret = "kratos-test-client-secret-0123456789";
+  /** A client registered for client_secret_post, whose credentials in a Basic header are refused (as a strict provider does). */
+  readonly postClientId = "kratos-test-post-client";
   private provider: Provider | undefined;
 
   private constructor(
@@ -62,6 +70,14 @@ export class TestOidcProvider {
           grant_types: ["authorization_code", "refresh_token"],
           token_endpoint_auth_method: "client_secret_basic",
         },
+        {
+          client_id: this.postClientId,
+          client_secret: this.clientSecret,
+          redirect_uris: redirectUris,
+          response_types: ["code"],
+          grant_types: ["authorization_code", "refresh_token"],
+          token_endpoint_auth_method: "client_secret_post",
+        },
       ],
       findAccount: (_ctx, sub) => ({
         accountId: sub,
@@ -84,10 +100,8 @@ export class TestOidcProvider {
     this.provider = provider;
     const callback = provider.callback();
     this.handler = (req, res) => {
-      const failure = this.failTokenWith;
-      if (failure && req.method === "POST" && req.url?.startsWith("/token")) {
-        this.failTokenWith = undefined;
-        res.writeHead(failure.status, { "Content-Type": failure.contentType }).end(failure.body);
+      if (req.method === "POST" && req.url?.startsWith("/token")) {
+        this.tokenRequest(req, res, callback);
         return;
       }
       if (req.url?.startsWith("/interaction/")) {
@@ -96,6 +110,35 @@ export class TestOidcProvider {
       }
       void callback(req, res);
     };
+  }
+
+  /**
+   * Records how the token request authenticates, then answers it with the
+   * next failure (its form recorded too) or leaves it to oidc-provider,
+   * which reads the body itself.
+   */
+  private tokenRequest(req: IncomingMessage, res: ServerResponse, callback: ReturnType<Provider["callback"]>): void {
+    // oidc-provider takes either style from any client; a strict provider refuses the post client's Basic header.
+    const basic = /^Basic (.*)$/.exec(req.headers.authorization ?? "")?.[1];
+    const strictRefusal = basic && Buffer.from(basic, "base64").toString().startsWith(`${this.postClientId}:`);
+    const failure = strictRefusal
+      ? {
+          status: 401,
+          contentType: "application/json",
+          body: JSON.stringify({ error: "invalid_client", error_description: "use client_secret_post" }),
+        }
+      : this.failTokenWith.shift();
+    if (!failure) {
+      this.tokenRequests.push({ authorization: req.headers.authorization, form: undefined });
+      void callback(req, res);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      this.tokenRequests.push({ authorization: req.headers.authorization, form: Buffer.concat(chunks).toString("latin1") });
+      res.writeHead(failure.status, { "Content-Type": failure.contentType }).end(failure.body);
+    });
   }
 
   private async interact(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -95,7 +95,15 @@ export class SoftwareAuthenticator {
   }
 
   /** navigator.credentials.create() → the JSON Kratos' webauthn.js posts as `webauthn_register`. */
-  create(options: CreationOptions, overrides: { challenge?: string; origin?: string } = {}): string {
+  create(
+    options: CreationOptions,
+    overrides: {
+      challenge?: string;
+      origin?: string;
+      /** "packed": self attestation (a signature by the new key) instead of "none". */
+      attestation?: "none" | "packed";
+    } = {},
+  ): string {
     this.userHandle = options.publicKey.user.id;
     const clientDataJSON = JSON.stringify({
       type: "webauthn.create",
@@ -114,7 +122,14 @@ export class SoftwareAuthenticator {
       this.credentialId,
       this.cosePublicKey,
     ]);
-    const attestationObject = cbor({ fmt: "none", attStmt: {}, authData });
+    const attestationObject =
+      overrides.attestation === "packed"
+        ? cbor({
+            fmt: "packed",
+            attStmt: { alg: -7, sig: sign("sha256", Buffer.concat([authData, sha256(clientDataJSON)]), this.privateKey) },
+            authData,
+          })
+        : cbor({ fmt: "none", attStmt: {}, authData });
     return JSON.stringify({
       id: this.idBase64Url,
       rawId: this.idBase64Url,
@@ -125,7 +140,15 @@ export class SoftwareAuthenticator {
   }
 
   /** navigator.credentials.get() → the JSON posted as `webauthn_login`. */
-  get(options: RequestOptions, overrides: { challenge?: string; signWith?: SoftwareAuthenticator } = {}): string {
+  get(
+    options: RequestOptions,
+    overrides: {
+      challenge?: string;
+      signWith?: SoftwareAuthenticator;
+      /** Authenticator data flags (default 0x01, user present); 0x08 is backup eligible, 0x10 backed up. */
+      flags?: number;
+    } = {},
+  ): string {
     this.signCount++;
     const clientDataJSON = JSON.stringify({
       type: "webauthn.get",
@@ -133,7 +156,7 @@ export class SoftwareAuthenticator {
       origin: this.origin,
       crossOrigin: false,
     });
-    const authData = Buffer.concat([sha256(options.publicKey.rpId ?? this.rpId), Buffer.from([0x01]), this.counter()]);
+    const authData = Buffer.concat([sha256(options.publicKey.rpId ?? this.rpId), Buffer.from([overrides.flags ?? 0x01]), this.counter()]);
     const signer = overrides.signWith?.privateKey ?? this.privateKey;
     const signature = sign("sha256", Buffer.concat([authData, sha256(clientDataJSON)]), signer);
     return JSON.stringify({
