@@ -37,6 +37,23 @@ async function createDeviceClient(domain: DomainEndpoints): Promise<string> {
   return z.object({ client_id: z.string() }).parse(await response.json()).client_id;
 }
 
+/** A TV app that keeps a secret (client_secret_post): Hydra lets a confidential client's device flow skip consent. */
+async function createConfidentialDeviceClient(domain: DomainEndpoints): Promise<{ clientId: string; secret: string }> {
+  const response = await fetch(`${domain.hydraAdmin}/admin/clients`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${domain.adminToken}` },
+    body: JSON.stringify({
+      client_name: "Bedroom TV",
+      grant_types: [DEVICE_GRANT],
+      scope: "openid email profile",
+      token_endpoint_auth_method: "client_secret_post",
+    }),
+  });
+  if (response.status !== 201) throw new Error(`creating device client failed: ${response.status} ${await response.text()}`);
+  const client = z.object({ client_id: z.string(), client_secret: z.string() }).parse(await response.json());
+  return { clientId: client.client_id, secret: client.client_secret };
+}
+
 /** What the device sends: form posts to Hydra's public port (127.0.0.1: Node cannot resolve *.localhost). */
 async function devicePost(domain: DomainEndpoints, path: string, form: Record<string, string>): Promise<unknown> {
   const response = await fetch(`${domain.hydraPublic}${path}`, {
@@ -95,6 +112,41 @@ test.describe("Hera CIAM as the device flow's verification page (RFC 8628)", () 
     expect(tokens.error).toBeUndefined();
     expect(tokens.access_token).toBeTruthy();
     expect(idTokenSubject(tokens.id_token ?? "")).toBe(identityId);
+  });
+});
+
+test.describe("a remembered device consent is not stretched to scopes the person never granted", () => {
+  // Hydra v26.2.0 consent/strategy_default.go HandleOAuth2DeviceAuthorizationRequest passes requestConsent a request
+  // without the device's scopes, so any remembered consent of a confidential client marks the next device consent
+  // `skip: true`, however much it asks for. Hera must ask again rather than grant the wider request on that skip.
+  test("a TV remembered for `openid` asking for `openid email` gets the consent page, not the scopes", async ({ page, stack }) => {
+    const email = uniqueEmail("device-skip");
+    await createCustomer(stack.ciam, email, PASSWORD);
+    const tv = await createConfidentialDeviceClient(stack.ciam);
+    const authorize = (scope: string) =>
+      devicePost(stack.ciam, "/oauth2/device/auth", { client_id: tv.clientId, client_secret: tv.secret, scope }).then((body) =>
+        deviceAuthorization.parse(body),
+      );
+
+    const first = await authorize("openid");
+    await page.goto(first.verification_uri_complete);
+    await page.getByTestId("device-submit").click();
+    await expect(page).toHaveURL(/\/login\?flow=/);
+    await submitPassword(page, email, PASSWORD);
+    await expect(page).toHaveURL(/\/consent\?consent_challenge=/);
+    await page.getByTestId("consent-remember").check();
+    await page.getByTestId("consent-allow").click();
+    await expect(page.getByTestId("device-success")).toBeVisible();
+
+    const wider = await authorize("openid email");
+    await page.goto(wider.verification_uri_complete);
+    await page.getByTestId("device-submit").click();
+    // Whether Hera asks for the password again depends on the login it remembers; either way consent comes next.
+    await page.waitForURL(/\/(login\?flow=|consent\?consent_challenge=)/);
+    if (new URL(page.url()).pathname === "/login") await submitPassword(page, email, PASSWORD);
+    await expect(page).toHaveURL(/\/consent\?consent_challenge=/);
+    await expect(page.getByTestId("consent-client")).toHaveText("Bedroom TV");
+    await expect(page.getByTestId("scope-email")).toBeVisible();
   });
 });
 

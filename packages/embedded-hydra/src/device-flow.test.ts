@@ -237,7 +237,8 @@ describe("device verification (consent/strategy_default.go HandleOAuth2DeviceAut
     expect(loginRequest.requested_access_token_audience).toEqual(["https://api.example.com/"]);
     expect(loginRequest.skip).toBe(false);
     expect(loginRequest.request_url).toContain("/oauth2/device/verify");
-    expect(loginRequest.request_url).not.toContain("user_code");
+    // caseInsensitiveFilterParam keeps the parameter, its value masked.
+    expect(loginRequest.request_url).toBe(`${hydra.publicUrl}oauth2/device/verify?client_id=${client.id}&user_code=%2A%2A%2A%2A`);
 
     const { data: loginAccepted } = await hydra.admin.acceptOAuth2LoginRequest({
       loginChallenge,
@@ -381,14 +382,20 @@ describe("device verification (consent/strategy_default.go HandleOAuth2DeviceAut
     expect((await pollToken(client, String(device.body.device_code))).body.error).toBe("authorization_pending");
   });
 
-  it("refuses a device or login verifier brought back with another client's id (strategy_default.go verifyAuthentication)", async () => {
+  it("refuses a login verifier brought back with another client's id (strategy_default.go forwardConsentRequest)", async () => {
+    // A device verifier brought back so is src/device-verifier-paths.test.ts's.
     const client = await deviceClient();
     const other = await deviceClient();
     const device = await deviceAuthorization(client);
     const browser = new TestBrowser();
     const deviceUi = await openVerificationUri(browser, String(device.body.verification_uri_complete));
     const accepted = await acceptUserCode(deviceUi.searchParams.get("device_challenge") ?? "", String(device.body.user_code));
-    const swapped = new URL(String(accepted.body.redirect_to));
+    const login = await browser.navigate(String(accepted.body.redirect_to), startsWith(LOGIN_UI));
+    const { data: loginAccepted } = await hydra.admin.acceptOAuth2LoginRequest({
+      loginChallenge: login.url.searchParams.get("login_challenge") ?? "",
+      acceptOAuth2LoginRequest: { subject: "swapped-user" },
+    });
+    const swapped = new URL(loginAccepted.redirect_to);
     swapped.searchParams.set("client_id", other.id);
     const answer = await browser.request(swapped.href);
     expect(answer.status).toBe(401);
@@ -504,80 +511,19 @@ describe("remembered logins in the device flow (consent/strategy_default.go requ
   it("confirms a fresh device login without remember and ends the browser's remembered login (revokeAuthenticationSession)", async () => {
     const client = await deviceClient();
     const browser = new TestBrowser();
+    // A login request opened before the browser had a remembered login is a fresh one (the verification URL's
+    // prompt is never read, so this is the way to a fresh device login in a browser that has one).
+    // Another client: each login request sets its client's one login CSRF cookie.
+    const { loginChallenge, request } = await deviceLoginRequest(browser, await deviceClient());
+    expect(request).toMatchObject({ skip: false, subject: "" });
     await authorizeDevice(browser, String((await deviceAuthorization(client)).body.verification_uri_complete), "first-user");
     expect((await deviceLoginRequest(browser, client)).request).toMatchObject({ skip: true, subject: "first-user" });
-    // prompt=login on the verification URL asks for a fresh login, as on an authorization request.
-    const answer = await deviceAuthorization(client);
-    const deviceUi = await openVerificationUri(browser, String(answer.body.verification_uri_complete));
-    const accepted = await acceptUserCode(
-      deviceUi.searchParams.get("device_challenge") ?? "",
-      deviceUi.searchParams.get("user_code") ?? "",
-    );
-    const login = await browser.navigate(`${String(accepted.body.redirect_to)}&prompt=login`, startsWith(LOGIN_UI));
-    const loginChallenge = login.url.searchParams.get("login_challenge") ?? "";
-    expect((await hydra.admin.getOAuth2LoginRequest({ loginChallenge })).data).toMatchObject({ skip: false, subject: "" });
     const { data: loginAccepted } = await hydra.admin.acceptOAuth2LoginRequest({
       loginChallenge,
       acceptOAuth2LoginRequest: { subject: "second-user", remember: false },
     });
     await browser.navigate(loginAccepted.redirect_to, startsWith(CONSENT_UI));
     expect((await deviceLoginRequest(browser, client)).request).toMatchObject({ skip: false, subject: "" });
-  });
-});
-
-describe("prompt=none and id_token_hint on the verification URL (consent/strategy_default.go requestAuthentication, forwardAuthenticationRequest, getSubjectFromIDTokenHint)", () => {
-  /** Accepts a fresh user code and follows its redirect_to with `extra` appended; the browser's answer. */
-  async function verifyWith(browser: TestBrowser, client: DeviceClient, extra: string) {
-    const answer = await deviceAuthorization(client);
-    const deviceUi = await openVerificationUri(browser, String(answer.body.verification_uri_complete));
-    const accepted = await acceptUserCode(
-      deviceUi.searchParams.get("device_challenge") ?? "",
-      deviceUi.searchParams.get("user_code") ?? "",
-    );
-    const at = await browser.navigate(`${String(accepted.body.redirect_to)}${extra}`, startsWith(LOGIN_UI));
-    return { url: at.url, status: at.response?.status ?? 302, body: (await at.response?.text()) ?? "" };
-  }
-
-  async function idTokenOf(browser: TestBrowser, client: DeviceClient, subject: string): Promise<string> {
-    const answer = await deviceAuthorization(client);
-    await authorizeDevice(browser, String(answer.body.verification_uri_complete), subject);
-    return String((await pollToken(client, String(answer.body.device_code))).body.id_token);
-  }
-
-  it("answers prompt=none without a remembered login with login_required, and skips the login UI with one", async () => {
-    const client = await deviceClient();
-    const browser = new TestBrowser();
-    const refused = await verifyWith(browser, client, "&prompt=none");
-    expect(refused.status).toBe(400);
-    expect(JSON.parse(refused.body)).toEqual({
-      error: "login_required",
-      error_description: expect.stringContaining("Prompt 'none' was requested, but no existing login session was found.") as unknown,
-    });
-    await idTokenOf(browser, client, "none-user");
-    const skipped = await verifyWith(browser, client, "&prompt=none");
-    const challenge = skipped.url.searchParams.get("login_challenge") ?? "";
-    expect((await hydra.admin.getOAuth2LoginRequest({ loginChallenge: challenge })).data).toMatchObject({
-      skip: true,
-      subject: "none-user",
-    });
-  });
-
-  it("refuses an id_token_hint of another subject (login_required) and one that is not Hydra's ID token (invalid_request)", async () => {
-    const client = await deviceClient();
-    const browser = new TestBrowser();
-    const ownToken = await idTokenOf(browser, client, "hinted-user");
-    const otherToken = await idTokenOf(new TestBrowser(), client, "someone-else");
-    const matching = await verifyWith(browser, client, `&id_token_hint=${ownToken}`);
-    expect(matching.url.searchParams.get("login_challenge")).toBeTruthy();
-    const mismatch = await verifyWith(browser, client, `&id_token_hint=${otherToken}`);
-    expect(JSON.parse(mismatch.body)).toMatchObject({
-      error: "login_required",
-      error_description: expect.stringContaining(
-        "subject claim from id_token_hint does not match subject from authentication session",
-      ) as unknown,
-    });
-    const forged = await verifyWith(browser, client, `&id_token_hint=${ownToken.slice(0, -6)}AAAAAA`);
-    expect(JSON.parse(forged.body)).toMatchObject({ error: "invalid_request" });
   });
 });
 

@@ -42,7 +42,7 @@ export async function decideConsent(_previous: ConsentActionError | undefined, f
       const requested = new Set(request.requested_scope ?? []);
       // openid is what the client signs in with: granting the rest without it makes no sense.
       const granted = [...new Set(["openid", ...parsed.data.scope])].filter((s) => requested.has(s));
-      to = await grantConsent(request, granted, remember === "on" && !consentIsImplicit(request));
+      to = await grantConsent(request, granted, remember === "on" && !(await consentIsImplicit(request)));
     }
   } catch (error) {
     if (isOryError(error)) return { error: "unavailable" };

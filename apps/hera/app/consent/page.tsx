@@ -35,7 +35,7 @@ export default async function ConsentPage({ searchParams }: PageProps<"/consent"
     if (result.status === "not_found") return <ChallengeError kind="consent" />;
     const request = result.request;
 
-    if (consentIsImplicit(request)) {
+    if (await consentIsImplicit(request)) {
       redirect(await grantConsent(request, request.requested_scope ?? [], false));
     }
 

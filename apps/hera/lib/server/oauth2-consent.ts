@@ -1,7 +1,8 @@
 import "server-only";
 import { startupConfig } from "@olympus/runtime-config/config";
-import { idTokenClaims, type OAuth2ConsentRequest } from "@olympus/ory-client/hydra";
+import { idTokenClaims, type OAuth2ConsentRequest, type OAuth2ConsentSession } from "@olympus/ory-client/hydra";
 import { MFA_GRACE_UNTIL_CLAIM, mfaGraceUntilOf } from "@olympus/ory-client/identity";
+import { rememberedGrantCovers } from "../remembered-consent";
 import { hydra, kratos } from "./ory";
 
 /**
@@ -52,9 +53,38 @@ export function isFirstParty(client: OAuth2ConsentRequest["client"]): boolean {
   return typeof metadata === "object" && metadata !== null && "first_party" in metadata && metadata.first_party === true;
 }
 
-/** Consent needs no question when the client is first-party or Hydra remembers an earlier answer. */
-export function consentIsImplicit(request: OAuth2ConsentRequest): boolean {
-  return request.skip === true || isFirstParty(request.client);
+/**
+ * Consent needs no question when the client is first-party, or when Hydra
+ * remembers an earlier answer that holds everything asked for now (Hydra's
+ * `skip` alone can be set for a device request asking for more: see
+ * remembered-consent.ts).
+ */
+export async function consentIsImplicit(request: OAuth2ConsentRequest): Promise<boolean> {
+  if (isFirstParty(request.client)) return true;
+  if (request.skip !== true || !request.subject) return false;
+  const sessions = await hydra().listConsentSessions(request.subject);
+  const now = Date.now();
+  return rememberedGrantCovers(
+    sessions
+      .filter((session) => session.remember === true && !rememberedGrantExpired(session, now))
+      .map((session) => ({
+        clientId: session.consent_request?.client?.client_id,
+        grantScope: session.grant_scope ?? [],
+        grantAudience: session.grant_access_token_audience ?? [],
+      })),
+    {
+      clientId: request.client?.client_id,
+      requestedScope: request.requested_scope ?? [],
+      requestedAudience: request.requested_access_token_audience ?? [],
+    },
+  );
+}
+
+/** Hydra's remember_for: seconds after handled_at, 0 for ever (FindGrantedAndRememberedConsentRequest). */
+function rememberedGrantExpired(session: OAuth2ConsentSession, now: number): boolean {
+  const seconds = session.remember_for ?? 0;
+  const handledAt = session.handled_at ? Date.parse(session.handled_at) : NaN;
+  return seconds > 0 && Number.isFinite(handledAt) && handledAt + seconds * 1000 <= now;
 }
 
 /** The person said no: the client receives `access_denied`. */

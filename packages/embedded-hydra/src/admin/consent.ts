@@ -1,9 +1,8 @@
-import { withQuery } from "@olympus/server-kit/http";
 import type { Deps } from "../deps";
 import { HydraError, sendJson } from "../errors";
 import { acceptConsentSchema, rejection, REJECTION_FIELDS } from "../provider/decisions";
 import { ACCEPT_OAUTH2_CONSENT_REQUEST } from "./go-structs";
-import { expiredFlow, loadFlow, publicRequest, readDecisionBody } from "./flow-helpers";
+import { decisionRedirect, expiredFlow, loadFlow, publicRequest, readDecisionBody } from "./flow-helpers";
 import type { AdminRouter } from "./router";
 
 /**
@@ -35,7 +34,7 @@ export function registerConsentRoutes(router: AdminRouter, deps: Deps): void {
     const parsed = acceptConsentSchema.safeParse(body);
     if (!parsed.success) throw undecodable();
     const verifier = deps.flows.newVerifier("consent", flow.expiresAt);
-    const redirectTo = withQuery(String(flow.request.request_url), { consent_verifier: verifier });
+    const redirectTo = decisionRedirect(String(flow.request.request_url), { consent_verifier: verifier });
     if (!(await deps.flows.decide(flow.challenge, "accepted", { ...parsed.data, redirect_to: redirectTo }, verifier))) {
       throw expiredFlow("consent");
     }
@@ -47,7 +46,7 @@ export function registerConsentRoutes(router: AdminRouter, deps: Deps): void {
     const flow = await loadFlow(deps, "consent", url);
     const denied = rejection(body, "consent request denied");
     const verifier = deps.flows.newVerifier("consent", flow.expiresAt);
-    const redirectTo = withQuery(String(flow.request.request_url), { consent_verifier: verifier });
+    const redirectTo = decisionRedirect(String(flow.request.request_url), { consent_verifier: verifier });
     if (!(await deps.flows.decide(flow.challenge, "rejected", { ...denied, redirect_to: redirectTo }, verifier))) {
       throw expiredFlow("consent");
     }

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import { withQuery } from "@olympus/server-kit/http";
 import type { Interaction } from "oidc-provider";
 import type { Deps } from "../deps";
 import { HydraError } from "../errors";
@@ -7,10 +8,16 @@ import { readBodyBytes } from "../http";
 import { assertStorable } from "../storable";
 import type { Flow, FlowKind } from "../flows/repository";
 import { decodeGoJson, type GoStruct } from "./go-json";
+import { goQuery, goUrlSetQuery } from "./go-query";
 
-/** `<kind>_challenge`, or Hydra's generic `challenge` (consent/handler.go reads either). */
+/**
+ * `<kind>_challenge`, or Hydra's generic `challenge` (consent/handler.go:
+ * cmp.Or of r.URL.Query().Get of each, so the first value of each, Go's
+ * query parsing dropping malformed pairs).
+ */
 export function challengeParam(url: URL, kind: FlowKind): string {
-  return url.searchParams.get(`${kind}_challenge`) || url.searchParams.get("challenge") || "";
+  const query = goQuery(url);
+  return query.get(`${kind}_challenge`) || query.get("challenge") || "";
 }
 
 /**
@@ -66,4 +73,15 @@ export function expiredFlow(kind: "login" | "consent"): HydraError {
 /** The oidc-provider interaction behind a login or consent challenge. */
 export async function loadInteraction(deps: Deps, flow: Flow): Promise<Interaction | undefined> {
   return flow.interactionUid ? deps.provider().Interaction.find(flow.interactionUid) : undefined;
+}
+
+/**
+ * Where a login or consent decision sends the browser: Hydra's
+ * urlx.SetQuery(url.Parse(f.RequestURL), params).String() (consent/handler.go),
+ * the request URL's query parsed by Go, the parameter set and the whole
+ * query written again in key order. A request URL Go cannot parse (none is
+ * stored) keeps its query as it is, with the parameter set.
+ */
+export function decisionRedirect(requestUrl: string, params: Record<string, string>): string {
+  return goUrlSetQuery(requestUrl, params) ?? withQuery(requestUrl, params);
 }

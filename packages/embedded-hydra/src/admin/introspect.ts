@@ -1,5 +1,6 @@
 import type { Deps } from "../deps";
 import { sendJson, sendMarshaledJson } from "../errors";
+import { FOSITE_JSON_TYPE } from "../provider/fosite-headers";
 import { fositeDescription } from "../fosite-errors";
 import { accessTokenId, GRANTED_AUDIENCE_EXTRA } from "../tokens/jwt-access-tokens";
 import { readForm } from "../http";
@@ -124,6 +125,12 @@ async function obfuscatedSubject(deps: Deps, token: FoundToken): Promise<string 
   }
 }
 
+/**
+ * fosite's WriteIntrospectionError headers, on its errors (writeJsonError)
+ * and on the inactive answer alike (introspection_response_writer.go).
+ */
+const INACTIVE_HEADERS = { "content-type": FOSITE_JSON_TYPE, "cache-control": "no-store", pragma: "no-cache" };
+
 /** POST /admin/oauth2/introspect: RFC 7662 with Hydra's fields; callers are trusted (admin port). */
 export function registerIntrospectionRoutes(router: AdminRouter, deps: Deps): void {
   const lookup = new TokenLookup(deps.db);
@@ -132,7 +139,7 @@ export function registerIntrospectionRoutes(router: AdminRouter, deps: Deps): vo
     // introspectOAuth2Token: an empty form is fosite's invalid_request, written by WriteIntrospectionError → writeJsonError (json.Marshal, no newline).
     if ([...form.keys()].length === 0) {
       const body = { error: "invalid_request", error_description: fositeDescription("invalid_request", "The POST body can not be empty.") };
-      sendMarshaledJson(res, 400, body, { pragma: "no-cache" });
+      sendMarshaledJson(res, 400, body, INACTIVE_HEADERS);
       return;
     }
     // An empty token names no token: IntrospectToken fails, which is answered as inactive.
@@ -142,30 +149,36 @@ export function registerIntrospectionRoutes(router: AdminRouter, deps: Deps): vo
     const required = (form.get("scope") ?? "").split(" ").filter(Boolean);
     const granted = new Set(token?.scope.split(" ").filter(Boolean));
     if (!token || !found.stored.clientExists || !required.every((scope) => granted.has(scope))) {
-      sendJson(res, 200, { active: false });
+      sendJson(res, 200, { active: false }, INACTIVE_HEADERS);
       return;
     }
     // The consent row of the token's grant, read in the same round trip as the token.
     const consent = token.grantId ? found.stored.consent : undefined;
     if (token.grantId && !consent) {
-      sendJson(res, 200, { active: false });
+      sendJson(res, 200, { active: false }, INACTIVE_HEADERS);
       return;
     }
     const obfuscated = token.grantId ? await obfuscatedSubject(deps, token) : undefined;
-    sendJson(res, 200, {
-      active: true,
-      sub: token.subject,
-      client_id: token.clientId,
-      scope: token.scope,
-      exp: token.exp,
-      iat: token.iat,
-      nbf: token.iat,
-      aud: token.audience ?? consent?.grantAudience ?? [],
-      iss: deps.issuer,
-      token_type: "Bearer",
-      token_use: token.use,
-      ...(obfuscated !== undefined ? { obfuscated_subject: obfuscated } : {}),
-      ext: consent?.accessTokenSession ?? {},
-    });
+    sendJson(
+      res,
+      200,
+      {
+        active: true,
+        sub: token.subject,
+        client_id: token.clientId,
+        scope: token.scope,
+        exp: token.exp,
+        iat: token.iat,
+        nbf: token.iat,
+        aud: token.audience ?? consent?.grantAudience ?? [],
+        iss: deps.issuer,
+        token_type: "Bearer",
+        token_use: token.use,
+        ...(obfuscated !== undefined ? { obfuscated_subject: obfuscated } : {}),
+        ext: consent?.accessTokenSession ?? {},
+      },
+      // introspectOAuth2Token sets only the Content-Type (the kit's no-store stays: see README "Known differences").
+      { "content-type": FOSITE_JSON_TYPE },
+    );
   });
 }

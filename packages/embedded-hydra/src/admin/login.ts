@@ -1,10 +1,9 @@
-import { withQuery } from "@olympus/server-kit/http";
 import type { Deps } from "../deps";
 import { sendJson } from "../errors";
 import { fositeHydraError } from "../fosite-errors";
 import { acceptLoginSchema, rejection, REJECTION_FIELDS } from "../provider/decisions";
 import { HANDLED_LOGIN_REQUEST } from "./go-structs";
-import { expiredFlow, loadFlow, publicRequest, readDecisionBody } from "./flow-helpers";
+import { decisionRedirect, expiredFlow, loadFlow, publicRequest, readDecisionBody } from "./flow-helpers";
 import type { AdminRouter } from "./router";
 
 const undecodable = (message: string) => fositeHydraError("invalid_request", `Unable to decode body because: ${message}`);
@@ -34,7 +33,7 @@ export function registerLoginRoutes(router: AdminRouter, deps: Deps): void {
     const requestUrl = String(flow.request.request_url);
     // A remembered login accepted for someone else: Hydra asks the browser to log in afresh.
     if (flow.subject && body.subject !== flow.subject) {
-      sendJson(res, 200, { redirect_to: withQuery(requestUrl, { prompt: "login" }) });
+      sendJson(res, 200, { redirect_to: decisionRedirect(requestUrl, { prompt: "login" }) });
       return;
     }
     const parsed = acceptLoginSchema.safeParse(body);
@@ -44,7 +43,7 @@ export function registerLoginRoutes(router: AdminRouter, deps: Deps): void {
         `Unable to decode body because: ${parsed.error.issues.map((issue) => issue.message).join("; ")}`,
       );
     const verifier = deps.flows.newVerifier("login", flow.expiresAt);
-    const redirectTo = withQuery(requestUrl, { login_verifier: verifier });
+    const redirectTo = decisionRedirect(requestUrl, { login_verifier: verifier });
     const handled = { ...parsed.data, authenticated_at: Math.floor(Date.now() / 1000), redirect_to: redirectTo };
     if (!(await deps.flows.decide(flow.challenge, "accepted", handled, verifier))) {
       throw expiredFlow("login");
@@ -57,7 +56,7 @@ export function registerLoginRoutes(router: AdminRouter, deps: Deps): void {
     const flow = await loadFlow(deps, "login", url);
     const denied = rejection(body, "login request denied");
     const verifier = deps.flows.newVerifier("login", flow.expiresAt);
-    const redirectTo = withQuery(String(flow.request.request_url), { login_verifier: verifier });
+    const redirectTo = decisionRedirect(String(flow.request.request_url), { login_verifier: verifier });
     if (!(await deps.flows.decide(flow.challenge, "rejected", { ...denied, redirect_to: redirectTo }, verifier))) {
       throw expiredFlow("login");
     }

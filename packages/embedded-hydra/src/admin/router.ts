@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { RouteTable } from "@olympus/server-kit/http";
 import { HydraError } from "../errors";
+import { ADMIN_PREFIX, methodNotAllowed, notFoundText } from "../mux/go-mux";
+import { notFoundPage } from "../mux/not-found-page";
 
 export interface AdminRequest {
   req: IncomingMessage;
@@ -12,15 +14,19 @@ export interface AdminRequest {
 export type AdminHandler = (request: AdminRequest) => Promise<void>;
 
 /**
- * Hydra's admin router: one method per route, `:name` segments become
- * params, the path must be the pattern (one trailing slash allowed). A
- * parameter that is not storable text names no client, key or session (404).
+ * Hydra's admin router (oryx/httprouterx over net/http's ServeMux): one
+ * method per route, a GET route serves HEAD too, `:name` segments become
+ * params. The path it gets is already trimmed, prefixed and clean (see
+ * admin/server.ts). A parameter that is not storable text names no client,
+ * key or session (404).
  */
 export class AdminRouter {
-  private readonly table = new RouteTable<AdminHandler>({ emptySegments: "strict", headServedByGet: false, unstorableParam: "not-found" });
+  private readonly table = new RouteTable<AdminHandler>({ emptySegments: "strict", headServedByGet: true, unstorableParam: "not-found" });
+  private readonly methods = new Set<string>();
 
   add(method: string, path: string, handler: AdminHandler): this {
     this.table.add([method], path, handler);
+    this.methods.add(method.toUpperCase());
     return this;
   }
 
@@ -30,13 +36,20 @@ export class AdminRouter {
   }
 
   async dispatch(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    // cmd/server/handler.go adminServer: serverx.DefaultNotFoundHandler for any method at the exact /admin.
+    if (url.pathname === ADMIN_PREFIX) return notFoundPage(req, res);
+    // The path was trimmed once already; a slash still trailing matches no pattern (the table would allow one).
+    if (url.pathname.endsWith("/")) return notFoundText(res);
     const found = this.table.match(req.method ?? "", url.pathname);
     if (found.kind === "found") return found.handler({ req, res, url, params: found.params });
-    if (found.kind === "method-not-allowed")
-      throw new HydraError(405, "method_not_allowed", `${req.method} is not allowed on ${url.pathname}`);
-    // No pattern takes the path: http.ServeMux's own http.NotFound (oryx/httprouterx; cmd/server/handler.go adminServer
-    // registers its DefaultNotFoundHandler at the exact /admin only).
-    res.writeHead(404, { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff" }).end("404 page not found\n");
+    if (found.kind === "method-not-allowed") return methodNotAllowed(res, this.allowedMethods(url.pathname));
+    // No pattern takes the path: ServeMux's own http.NotFound.
+    notFoundText(res);
+  }
+
+  /** The methods some route takes this path with (ServeMux matchingMethods). */
+  private allowedMethods(path: string): string[] {
+    return [...this.methods].filter((method) => this.table.match(method, path).kind !== "method-not-allowed");
   }
 }
 

@@ -1,7 +1,6 @@
 import { applyAdminCors } from "../cors/admin-cors";
 import { timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
-import { posix } from "node:path";
 import type { Deps } from "../deps";
 import { HydraError, sendError, sendJson } from "../errors";
 import { hardenParserErrors, requireHost, SERVER_OPTIONS, setSecurityHeaders } from "../hardening";
@@ -9,6 +8,7 @@ import { logRequests } from "../logging";
 import type { RouteInfo } from "@olympus/server-kit/http";
 import { isStorableQuery } from "@olympus/server-kit/text";
 import { HEALTH_PATHS, HEALTH_ROUTES, handleHealth } from "../public/health";
+import { cleanPath, rawPathOf, redirectToCleanPath, trimTrailingSlash, withAdminPrefix } from "../mux/go-mux";
 import { registerClientRoutes } from "./clients";
 import { registerConsentRoutes } from "./consent";
 import { registerIntrospectionRoutes } from "./introspect";
@@ -24,10 +24,9 @@ import { metricsOf, registerMetricsRoute } from "../metrics/registry";
 import { HYDRA_VERSION } from "../version";
 import { TrustRepository } from "../trust/repository";
 
-const ADMIN_PREFIX = "/admin";
 export { HYDRA_VERSION };
 /** Hydra registers the health checks on the admin router too (SetHealthRoutes(admin, true)). */
-const ADMIN_HEALTH_PATHS = new Map([...HEALTH_PATHS].map((path) => [`${ADMIN_PREFIX}${path}`, path]));
+const ADMIN_HEALTH_PATHS = new Map([...HEALTH_PATHS].map((path) => [`/admin${path}`, path]));
 
 function authorized(req: IncomingMessage, token: string): boolean {
   const header = req.headers.authorization ?? "";
@@ -51,6 +50,8 @@ export function createAdminServer(deps: Deps, adminToken?: string): { server: Se
   registerDeviceRoutes(router, deps);
   registerTrustRoutes(router, new TrustRepository(deps.db));
   registerMetricsRoute(router, deps);
+  // healthx SetHealthRoutes(admin, true): GET only, so another method is the mux's 405 (a GET is answered before the token check).
+  for (const [pattern, path] of ADMIN_HEALTH_PATHS) router.add("GET", pattern, ({ res }) => handleHealth(path, deps.db, res));
   // healthx SetVersionRoutes on the admin router (driver/registry_sql.go RegisterAdminRoutes).
   router.add("GET", "/admin/version", ({ res }) => {
     sendJson(res, 200, { version: HYDRA_VERSION });
@@ -58,31 +59,33 @@ export function createAdminServer(deps: Deps, adminToken?: string): { server: Se
   });
 
   // Hydra instruments every admin route, health included, under its /admin pattern (prometheusx Instrument).
-  const endpoints = new EndpointLabels([
-    ...[...ADMIN_HEALTH_PATHS.keys()].map((pattern) => ({ methods: ["GET"], pattern })),
-    ...router.list(),
-  ]);
+  const endpoints = new EndpointLabels(router.list());
   const server = createServer(SERVER_OPTIONS, (req, res) => {
     setSecurityHeaders(res);
     logRequests(deps.logger, "admin", req, res);
-    const url = new URL(req.url ?? "/", "http://placeholder");
-    const routed = url.pathname.startsWith(ADMIN_PREFIX) ? url.pathname : posix.join(ADMIN_PREFIX, url.pathname);
-    instrumentRequest(metricsOf(deps).http, endpoints, req, res, routed);
+    // cmd/server/handler.go adminServer: TrimTrailingSlashNegroni, then AddAdminPrefixIfNotPresentNegroni
+    // (/clients is /admin/clients, / is /admin), then the mux routes on the cleaned path.
+    const raw = rawPathOf(req.url ?? "/");
+    const routed = withAdminPrefix(trimTrailingSlash(raw.path));
+    const clean = cleanPath(routed);
+    const url = new URL("http://placeholder");
+    url.pathname = clean;
+    url.search = raw.query;
+    instrumentRequest(metricsOf(deps).http, endpoints, req, res, clean);
     const handle = async () => {
       requireHost(req);
       if (applyAdminCors(deps.config.serve.admin.cors, req, res)) return;
       if (!isStorableQuery(url.searchParams))
         throw HydraError.badRequest("The query contains characters that cannot be stored (NUL or unpaired UTF-16 surrogates)");
-      if (HEALTH_PATHS.has(url.pathname)) return handleHealth(url.pathname, deps.db, res);
-      // Hydra's admin server (cmd/server/handler.go, httprouterx.AddAdminPrefixIfNotPresentNegroni):
-      // a path without the /admin prefix gets it, so /clients is /admin/clients.
-      if (!url.pathname.startsWith(ADMIN_PREFIX)) url.pathname = posix.join(ADMIN_PREFIX, url.pathname);
-      const health = ADMIN_HEALTH_PATHS.get(url.pathname);
-      if (health && req.method === "GET") return handleHealth(health, deps.db, res);
+      // healthx SetHealthRoutes(admin): GET (and so HEAD) only, open without the admin token.
+      const health = ADMIN_HEALTH_PATHS.get(clean);
+      if (health && clean === routed && (req.method === "GET" || req.method === "HEAD")) return handleHealth(health, deps.db, res);
       if (adminToken && !authorized(req, adminToken)) {
         res.setHeader("www-authenticate", 'Bearer realm="hydra-admin"');
         throw new HydraError(401, "unauthorized", "A valid admin bearer token is required.");
       }
+      // ServeMux findHandler: a path that is not clean is redirected to its clean form.
+      if (clean !== routed) return redirectToCleanPath(res, req.method ?? "", clean, raw.query);
       await router.dispatch(req, res, url);
     };
     handle().catch((error: unknown) =>
@@ -91,6 +94,5 @@ export function createAdminServer(deps: Deps, adminToken?: string): { server: Se
       ),
     );
   });
-  const healthRoutes = [...ADMIN_HEALTH_PATHS.keys()].map((pattern) => ({ methods: ["GET"], pattern }));
-  return { server: hardenParserErrors(server), routes: [...HEALTH_ROUTES, ...healthRoutes, ...router.list()] };
+  return { server: hardenParserErrors(server), routes: [...HEALTH_ROUTES, ...router.list()] };
 }

@@ -3,6 +3,7 @@ import { sendJson } from "../errors";
 import { fositeHydraError } from "../fosite-errors";
 import { endLoginSession } from "../public/logout";
 import type { ConsentSessionRecord } from "../sessions/repository";
+import { goQuery } from "./go-query";
 import { linkHeader, parsePageRequest } from "./pagination";
 import type { AdminRouter } from "./router";
 
@@ -32,12 +33,14 @@ export async function revokeGrants(deps: Deps, grantIds: string[]): Promise<void
 /** Hydra's consent and login session API (consent/handler.go). */
 export function registerSessionRoutes(router: AdminRouter, deps: Deps): void {
   router.add("GET", "/admin/oauth2/auth/sessions/consent", async ({ url, res }) => {
-    const subject = url.searchParams.get("subject");
+    // r.URL.Query(): Go's parsing, which drops malformed pairs (admin/go-query.ts).
+    const query = goQuery(url);
+    const subject = query.get("subject");
     if (!subject) throw fositeHydraError("invalid_request", "Query parameter 'subject' is not defined but should have been.");
     const page = parsePageRequest(url, (message) =>
       fositeHydraError("invalid_request", `Unable to parse pagination parameters: ${message}`),
     );
-    const loginSessionId = url.searchParams.get("login_session_id") || undefined;
+    const loginSessionId = query.get("login_session_id") || undefined;
     const { records, nextAfter } = await deps.sessions.listConsents(subject, {
       ...(loginSessionId ? { loginSessionId } : {}),
       after: page.after,
@@ -48,10 +51,11 @@ export function registerSessionRoutes(router: AdminRouter, deps: Deps): void {
   });
 
   router.add("DELETE", "/admin/oauth2/auth/sessions/consent", async ({ url, res }) => {
-    const subject = url.searchParams.get("subject") ?? "";
-    const client = url.searchParams.get("client") ?? "";
-    const consentRequestId = url.searchParams.get("consent_request_id") ?? "";
-    const all = url.searchParams.get("all") === "true";
+    const query = goQuery(url);
+    const subject = query.get("subject") ?? "";
+    const client = query.get("client") ?? "";
+    const consentRequestId = query.get("consent_request_id") ?? "";
+    const all = query.get("all") === "true";
     let grants: string[];
     if (consentRequestId && !subject && !client) grants = await deps.sessions.deleteConsentByRequest(consentRequestId);
     else if (!consentRequestId && subject && client && !all) grants = await deps.sessions.deleteConsents(subject, client);
@@ -62,8 +66,9 @@ export function registerSessionRoutes(router: AdminRouter, deps: Deps): void {
   });
 
   router.add("DELETE", "/admin/oauth2/auth/sessions/login", async ({ url, res }) => {
-    const subject = url.searchParams.get("subject") ?? "";
-    const sid = url.searchParams.get("sid") ?? "";
+    const query = goQuery(url);
+    const subject = query.get("subject") ?? "";
+    const sid = query.get("sid") ?? "";
     if (!subject && !sid) throw fositeHydraError("invalid_request", "Either 'subject' or 'sid' query parameters need to be defined.");
     if (sid) {
       // Hydra's HandleHeadlessLogout: a remembered login session ends, its clients hear of it over the back-channel;

@@ -2,7 +2,6 @@ import type { ClientMetadata } from "oidc-provider";
 import { LIFESPAN_FIELDS, lifespanNanos, LIFESPANS_METADATA, type LifespanField } from "./lifespans";
 import { goJoseMarshal } from "../keys/go-jose-marshal";
 
-export const DEFAULT_CLIENT_SCOPE = "offline_access offline openid";
 /** Scopes oidc-provider itself knows; clients may register any others (Hydra's free-form scopes). */
 export const PROVIDER_SCOPES = ["openid", "offline_access", "offline", "email", "profile", "phone", "address"];
 /** Extra client metadata carrying the full registered scope for the "exact" scope check. */
@@ -13,7 +12,7 @@ export const AUDIENCE_METADATA = "olympus_hydra_audience";
 export const ACCESS_TOKEN_STRATEGY_METADATA = "olympus_hydra_access_token_strategy";
 
 /** The grant and response types oidc-provider runs here (what a stored client may use at the OAuth2 endpoints). */
-export const PROVIDER_GRANT_TYPES = [
+const PROVIDER_GRANT_TYPES = [
   "authorization_code",
   "refresh_token",
   "client_credentials",
@@ -21,10 +20,9 @@ export const PROVIDER_GRANT_TYPES = [
   "urn:ietf:params:oauth:grant-type:jwt-bearer",
   "urn:ietf:params:oauth:grant-type:device_code",
 ];
-export const PROVIDER_RESPONSE_TYPES = ["code", "id_token", "id_token token", "code id_token", "code token", "code id_token token", "none"];
-export const PROVIDER_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none", "private_key_jwt"];
+const PROVIDER_RESPONSE_TYPES = ["code", "id_token", "id_token token", "code id_token", "code token", "code id_token token", "none"];
 
-export interface JsonWebKeySet {
+interface JsonWebKeySet {
   keys: Array<Record<string, unknown>>;
 }
 
@@ -76,7 +74,7 @@ export interface StoredClient {
   id: string;
   secretHash: string | null;
   data: StoredClientData;
-  /** Go's JSON of the client's time.Time (clients/go-time.ts): microseconds when read back, nanoseconds in an update's answer. */
+  /** Go's JSON of the client's time.Time (@olympus/server-kit/clock): microseconds when read back, nanoseconds in an update's answer. */
   createdAt: string;
   updatedAt: string;
 }
@@ -206,11 +204,11 @@ function responseTypeUsable(type: string, grants: string[]): boolean {
 }
 
 /** fosite's DefaultClient defaults: no grant types means the code grant, no response types means `code`. */
-export function effectiveGrantTypes(data: StoredClientData): string[] {
+function effectiveGrantTypes(data: StoredClientData): string[] {
   return data.grant_types.length ? data.grant_types : ["authorization_code"];
 }
 
-export function effectiveResponseTypes(data: StoredClientData): string[] {
+function effectiveResponseTypes(data: StoredClientData): string[] {
   return data.response_types.length ? data.response_types : ["code"];
 }
 

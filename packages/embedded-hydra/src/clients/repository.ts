@@ -1,6 +1,6 @@
 import type { AdapterPayload } from "oidc-provider";
 import { isStorableText } from "@olympus/server-kit/text";
-import { goUtcJsonInRange, nowNanos, truncateMicroseconds } from "./go-time";
+import { goUtcJsonInRange, nowNanos, truncateMicroseconds } from "@olympus/server-kit/clock";
 import { normalizeClientData, PROVIDER_SCOPES, toProviderMetadata, type StoredClient, type StoredClientData } from "./model";
 import type { Db } from "../storage/db";
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomInt, randomUUID } from "node:crypto";
+import { GO_ZERO_NANOS, goTimeNanos, goUtcJson, goUtcJsonInRange, nowNanos, roundSecond } from "@olympus/server-kit/clock";
 import type { Deps } from "../deps";
 import { HydraError } from "../errors";
-import { GO_ZERO_NANOS, goTimeNanos, goUtcJson, goUtcJsonInRange, nowNanos, roundSecond } from "./go-time";
 import { ClientConflictError } from "./repository";
 import { toProviderMetadata, type StoredClient, type StoredClientData } from "./model";
 import { hashClientSecret } from "./secret-hash";

@@ -5,15 +5,12 @@ import { fositeHydraError } from "../fosite-errors";
 import { readBodyBytes } from "../http";
 import { decodeGoJson } from "../admin/go-json";
 import { ACCEPT_DEVICE_USER_CODE_REQUEST } from "../admin/go-structs";
+import { goParseQuery, goUrlSetQuery } from "../admin/go-query";
 import { DeviceChallengeStore } from "./challenges";
+import { goValuesEncode } from "./urls";
 import { requestExpired } from "./errors";
 
 const USER_CODE_UNUSABLE = "The 'user_code' session could not be found or has expired or is otherwise malformed.";
-
-/** Go's url.Values.Encode: keys sorted, each value form-encoded. */
-function goEncode(params: URLSearchParams): string {
-  return new URLSearchParams([...params].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))).toString();
-}
 
 /** json.NewDecoder(r.Body).Decode(&reqBody) into flow.AcceptDeviceUserCodeRequest; Go's error as fosite's invalid_request hint. */
 function userCodeFrom(body: Uint8Array): string {
@@ -48,10 +45,12 @@ export function registerDeviceRoutes(router: AdminRouter, deps: Deps): void {
     const { clientId } = code;
     const params = code.params ?? {};
     const split = (value: unknown) => (typeof value === "string" ? value.split(" ").filter(Boolean) : []);
+    // The request URL gets the device's client_id when it has none (q.Add, then url.Values.Encode).
     const requestUrl = new URL(challenge.requestUrl);
-    if (!requestUrl.searchParams.get("client_id")) {
-      requestUrl.searchParams.append("client_id", clientId);
-      requestUrl.search = goEncode(requestUrl.searchParams);
+    const query = goParseQuery(requestUrl.search);
+    if (!query.get("client_id")) {
+      query.append("client_id", clientId);
+      requestUrl.search = goValuesEncode(query);
     }
     const verifier = await store.accept(
       { ...challenge, requestUrl: requestUrl.toString() },
@@ -62,9 +61,8 @@ export function registerDeviceRoutes(router: AdminRouter, deps: Deps): void {
         requestedAudience: split(params.audience),
       },
     );
-    requestUrl.searchParams.set("device_verifier", verifier);
-    requestUrl.searchParams.set("client_id", clientId);
-    requestUrl.search = goEncode(requestUrl.searchParams);
-    sendJson(res, 200, { redirect_to: requestUrl.toString() });
+    // urlx.SetQuery(ru, device_verifier, client_id).String().
+    const redirectTo = goUrlSetQuery(requestUrl.toString(), { device_verifier: verifier, client_id: clientId });
+    sendJson(res, 200, { redirect_to: redirectTo ?? requestUrl.toString() });
   });
 }

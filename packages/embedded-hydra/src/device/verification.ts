@@ -1,21 +1,19 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { withQuery } from "@olympus/server-kit/http";
+import { goParseQuery } from "../admin/go-query";
 import { clientToJson, type StoredClient } from "../clients/model";
 import { checkCsrfCookies, flowCsrfCookie, serializeCsrfCookies } from "../csrf-cookie";
 import type { Deps } from "../deps";
 import { HydraError } from "../errors";
-import { fositeDescription, fositeHydraError, FositeProviderError, isFositeErrorName } from "../fosite-errors";
+import { fositeHydraError } from "../fosite-errors";
 import { flowExpiry, randomToken, type RedeemedFlow } from "../flows/repository";
-import { decideAuthentication } from "../provider/authentication-decision";
-import { pairwiseSubject } from "../provider/pairwise";
-import { idTokenHintSubject } from "./id-token-hint";
 import { acceptConsentSchema, acceptedLoginSchema, recordConsent, type AcceptedLogin } from "../provider/decisions";
 import { REMEMBERED_AUTH_TIME_KEY } from "../provider/interactions";
 import type { Mapping } from "../public/mapping";
 import { rememberedBrowserLogin, rememberInBrowser } from "./browser-login";
 import { DeviceChallengeStore } from "./challenges";
-import { DEVICE_PATHS, deviceCsrfCookie, deviceUrls } from "./urls";
+import { DEVICE_PATHS, deviceCsrfCookie, deviceUrls, goValuesEncode } from "./urls";
 import { approveDeviceCode } from "./approval";
 import { assertCsrf, clientMismatch, deviceCodeGone, rejected, requestExpired, verifierRefused } from "./errors";
 
@@ -33,15 +31,18 @@ type Query = URLSearchParams;
  * login request; `login_verifier` → the consent request; `consent_verifier`
  * → the device code is authorized and the browser goes to
  * `urls.device.success?client_id=`. Failures are fosite's JSON errors, as
- * Hydra writes them to the browser.
+ * Hydra writes them to the browser. Hydra never parses this request's form
+ * (`ar.Form = r.Form`, r.Form nil): prompt, max_age and id_token_hint on the
+ * URL are not looked at.
  */
 export async function handleDeviceVerification(deps: Deps, req: IncomingMessage): Promise<Mapping> {
-  const query = new URL(req.url ?? "/", "http://placeholder").searchParams;
+  const url = new URL(req.url ?? "/", "http://placeholder");
+  const query = url.searchParams;
   try {
     const deviceVerifier = (query.get("device_verifier") ?? "").trim();
     const loginVerifier = (query.get("login_verifier") ?? "").trim();
     const consentVerifier = (query.get("consent_verifier") ?? "").trim();
-    if (!deviceVerifier && !loginVerifier && !consentVerifier) return await requestDevice(deps, query);
+    if (!deviceVerifier && !loginVerifier && !consentVerifier) return await requestDevice(deps, url.search);
     if (deviceVerifier && !loginVerifier && !consentVerifier) {
       const used = await new DeviceChallengeStore(deps).use(deviceVerifier);
       if (used.outcome === "expired") throw requestExpired("device");
@@ -50,9 +51,7 @@ export async function handleDeviceVerification(deps: Deps, req: IncomingMessage)
       const csrf = deviceCsrfCookie(deps);
       assertCsrf(checkCsrfCookies(req.headers.cookie, csrf.name, challenge.csrf, csrf.options));
       const client = await queryClient(deps, query);
-      // The login request is about the device's client, never one named in the browser's query.
-      if (client.id !== challenge.accepted.clientId) throw clientMismatch();
-      return await requestAuthentication(deps, req, query, client, challenge.requestUrl, challenge.accepted);
+      return await requestAuthentication(deps, req, client, challenge.requestUrl, challenge.accepted);
     }
     const client = await queryClient(deps, query);
     if (loginVerifier) return await requestConsent(deps, req, client, loginVerifier);
@@ -63,20 +62,29 @@ export async function handleDeviceVerification(deps: Deps, req: IncomingMessage)
   }
 }
 
-/** forwardDeviceRequest: a device challenge bound to this browser by the device CSRF cookie, then the user-code UI. */
-async function requestDevice(deps: Deps, query: Query): Promise<Mapping> {
-  // Hydra keeps the request without the user code (caseInsensitiveFilterParam) and re-encodes it sorted, as Go's url.Values.
-  const kept = [...query].filter(([key]) => key.toLowerCase() !== "user_code").sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+/**
+ * forwardDeviceRequest: a device challenge bound to this browser by the
+ * device CSRF cookie, then the user-code UI. The request URL keeps the
+ * query as Go's r.URL.Query() reads it, every spelling of `user_code` given
+ * the value `****` (caseInsensitiveFilterParam), re-encoded as
+ * url.Values.Encode.
+ */
+async function requestDevice(deps: Deps, rawQuery: string): Promise<Mapping> {
+  const query = goParseQuery(rawQuery);
+  const kept = new URLSearchParams();
+  for (const key of new Set(query.keys())) {
+    if (key.toLowerCase() === "user_code") kept.set(key, "****");
+    else for (const value of query.getAll(key)) kept.append(key, value);
+  }
   const urls = deviceUrls(deps);
-  const rawQuery = new URLSearchParams(kept).toString();
-  const requestUrl = rawQuery ? `${urls.verificationUri}?${rawQuery}` : urls.verificationUri;
+  const encoded = goValuesEncode(kept);
+  const requestUrl = encoded ? `${urls.verificationUri}?${encoded}` : urls.verificationUri;
   const csrf = randomToken();
   const challenge = await new DeviceChallengeStore(deps).create({ csrf, requestUrl });
   const cookie = deviceCsrfCookie(deps);
-  const userCode = query.get("user_code");
   const location = withQuery(urls.verificationUi, {
     device_challenge: challenge,
-    ...(query.has("user_code") ? { user_code: userCode ?? "" } : {}),
+    ...(query.has("user_code") ? { user_code: query.get("user_code") ?? "" } : {}),
   });
   return { kind: "redirect", location, headers: { "set-cookie": serializeCsrfCookies(cookie.name, csrf, cookie.options) } };
 }
@@ -94,79 +102,53 @@ async function queryClient(deps: Deps, query: Query): Promise<StoredClient> {
  * requestAuthentication and forwardAuthenticationRequest for a device flow:
  * a login request about the device's requested scope and audience,
  * `request_url` the verification URL, no OpenID Connect context (Hydra
- * leaves it nil for device flows). The browser's remembered login is used as
- * in a browser authorization (`skip: true`, its subject and session id),
- * decided on this request's form as Hydra does: `prompt=login` or a passed
- * `max_age` ask for a fresh login, `prompt=none` without a usable login is
- * `login_required`, and an `id_token_hint` must be Hydra's ID token of the
- * remembered subject.
+ * leaves it nil for device flows). Hydra decides on an empty form (the
+ * request's form is never parsed), so the browser's remembered login always
+ * makes it `skip: true` (its subject and session id). The request belongs
+ * to the device flow's client (the "Device auth grant" branch keeps
+ * f.Client), while the login CSRF cookie is named after the client the URL
+ * names (sanitizeClientFromRequest(ar)): a URL naming another client gives
+ * a login whose verifier then meets no cookie of its own client.
  */
 async function requestAuthentication(
   deps: Deps,
   req: IncomingMessage,
-  query: Query,
-  client: StoredClient,
+  urlClient: StoredClient,
   requestUrl: string,
-  accepted: { deviceCodeId: string; requestedScope: string[]; requestedAudience: string[] },
+  accepted: { deviceCodeId: string; clientId: string; requestedScope: string[]; requestedAudience: string[] },
 ): Promise<Mapping> {
-  const browser = await rememberedBrowserLogin(deps, req);
-  // Hydra decides on the form of this request (the redirect carrying device_verifier): prompt, max_age, id_token_hint.
-  const form = new URLSearchParams(query);
-  const hint = form.get("id_token_hint") ?? "";
-  // forwardAuthenticationRequest reads a hint whether or not a login is remembered.
-  const hintSubject = hint ? await idTokenHintSubject(deps, hint) : undefined;
-  const salt = deps.config.oidc.subject_identifiers.pairwise.salt ?? "";
-  const obfuscate = (subject: string) =>
-    client.data.subject_type === "pairwise"
-      ? pairwiseSubject(salt, subject, {
-          clientId: client.id,
-          sectorIdentifierUri: client.data.sector_identifier_uri,
-          redirectUris: client.data.redirect_uris,
-        })
-      : subject;
-  const decision = decidedAsFosite(() => decideAuthentication(form, browser?.login, hintSubject, obfuscate));
+  const remembered = (await rememberedBrowserLogin(deps, req))?.login;
+  const client = accepted.clientId === urlClient.id ? urlClient : await deps.clients.get(accepted.clientId);
+  if (!client) throw fositeHydraError("invalid_client", "Client does not exist");
   const csrf = randomToken();
   const request = {
     requested_scope: accepted.requestedScope,
     requested_access_token_audience: accepted.requestedAudience,
-    skip: decision.skip,
-    subject: decision.skip ? decision.remembered.subject : "",
+    skip: remembered !== undefined,
+    subject: remembered?.subject ?? "",
     oidc_context: null,
     client: clientToJson(client),
     request_url: requestUrl,
     // forwardAuthenticationRequest: the remembered login session's id when skipped, else a new UUID.
-    session_id: decision.skip ? decision.remembered.id : randomUUID(),
+    session_id: remembered?.id ?? randomUUID(),
     [DEVICE_CODE_KEY]: accepted.deviceCodeId,
-    ...(decision.skip ? { [REMEMBERED_AUTH_TIME_KEY]: Math.floor(decision.remembered.authenticatedAt.getTime() / 1000) } : {}),
+    ...(remembered ? { [REMEMBERED_AUTH_TIME_KEY]: Math.floor(remembered.authenticatedAt.getTime() / 1000) } : {}),
   };
   const challenge = await deps.flows.create({
     kind: "login",
     clientId: client.id,
-    ...(decision.skip ? { subject: decision.remembered.subject } : {}),
+    ...(remembered ? { subject: remembered.subject } : {}),
     csrf,
     request,
     // The "Device auth grant" branch of requestAuthentication sets the flow's RequestedAt anew.
     expiresAt: flowExpiry(deps.config.ttl.login_consent_request),
   });
-  const cookie = flowCsrfCookie(deps.config, deps.issuer, "login", client.id);
+  const cookie = flowCsrfCookie(deps.config, deps.issuer, "login", urlClient.id);
   return {
     kind: "redirect",
     location: withQuery(deps.urls.login, { login_challenge: challenge }),
     headers: { "set-cookie": serializeCsrfCookies(cookie.name, csrf, cookie.options) },
   };
-}
-
-/** A fosite refusal of the decision (login_required) as the JSON error Hydra writes to the browser. */
-function decidedAsFosite<T>(decide: () => T): T {
-  try {
-    return decide();
-  } catch (error) {
-    if (error instanceof FositeProviderError && isFositeErrorName(error.error)) {
-      const hint = error.error_description?.slice(fositeDescription(error.error).length).trim();
-      throw fositeHydraError(error.error, hint || null);
-    }
-    throw error;
-  }
 }
 
 /**
@@ -188,11 +170,17 @@ async function confirmDeviceLogin(deps: Deps, req: IncomingMessage, flow: Redeem
   return rememberInBrowser(deps, req, { sessionId, subject: login.subject, authenticatedAt, acr: login.acr, amr: login.amr });
 }
 
-/** verifyAuthentication then requestConsent: device flows skip consent only for a confidential client's remembered consent. */
+/**
+ * verifyAuthentication then requestConsent: the rejection and the flow
+ * client's login CSRF cookie are looked at, and the login confirmed, before
+ * forwardConsentRequest finds the URL naming another client. Device flows
+ * skip consent only for a confidential client's remembered consent, and
+ * then for any: Hydra matches it against the requested scope of its
+ * stand-in authorize request, empty past the device verifier step.
+ */
 async function requestConsent(deps: Deps, req: IncomingMessage, client: StoredClient, verifier: string): Promise<Mapping> {
   const flow = await useDeviceVerifier(deps, "login", verifier);
-  // consent/strategy_default.go verifyAuthentication: the flow's client must be the request's.
-  if (flow.clientId !== client.id) throw clientMismatch();
+  if (typeof flow.request[DEVICE_CODE_KEY] !== "string") throw verifierRefused("login");
   const loginCookie = flowCsrfCookie(deps.config, deps.issuer, "login", flow.clientId ?? "");
   if (flow.decision === "rejected") throw rejected(flow);
   assertCsrf(checkCsrfCookies(req.headers.cookie, loginCookie.name, flow.csrf, loginCookie.options));
@@ -202,10 +190,12 @@ async function requestConsent(deps: Deps, req: IncomingMessage, client: StoredCl
   const authenticatedAt = flow.request.skip === true && typeof rememberedAt === "number" ? rememberedAt : login.authenticated_at;
   const sessionCookies = await confirmDeviceLogin(deps, req, flow, login, authenticatedAt);
   const scopes = stringList(flow.request.requested_scope);
-  // consent/strategy_default.go requestConsent: "Device initiated flows are never allowed to skip consent" for public clients.
-  const remembered =
-    client.data.token_endpoint_auth_method === "none" ? undefined : await deps.sessions.rememberedConsent(login.subject, client.id);
-  const skip = remembered !== undefined && scopes.every((scope) => remembered.grantScope.includes(scope));
+  // consent/strategy_default.go requestConsent: "Device initiated flows are never allowed to skip consent" for public clients;
+  // matchScopes against the stand-in request's empty scope list holds for any remembered consent.
+  const skip =
+    client.data.token_endpoint_auth_method !== "none" && (await deps.sessions.rememberedConsent(login.subject, client.id)) !== undefined;
+  // forwardConsentRequest: the flow's client must be the one the URL names.
+  if (flow.clientId !== client.id) throw clientMismatch();
   const csrf = randomToken();
   const request = {
     requested_scope: scopes,
@@ -256,9 +246,12 @@ async function verifyConsent(deps: Deps, req: IncomingMessage, query: Query, ver
   const grantId = await recordConsent(deps, flow, consent);
   const cookie = flowCsrfCookie(deps.config, deps.issuer, "consent", flow.clientId ?? "");
   assertCsrf(checkCsrfCookies(req.headers.cookie, cookie.name, flow.csrf, cookie.options));
+  // A browser authorization's consent: GetDeviceCodeSessionByRequestID finds no session for its empty DeviceCodeRequestID.
+  const deviceCodeId = flow.request[DEVICE_CODE_KEY];
+  if (typeof deviceCodeId !== "string") throw deviceCodeGone();
   const sid = flow.request.login_session_id;
   const acr = flow.request.acr;
-  const approved = await approveDeviceCode(deps.db, String(flow.request[DEVICE_CODE_KEY]), {
+  const approved = await approveDeviceCode(deps.db, deviceCodeId, {
     accountId: flow.subject ?? "",
     grantId,
     scope: consent.grant_scope.join(" "),
@@ -272,16 +265,16 @@ async function verifyConsent(deps: Deps, req: IncomingMessage, query: Query, ver
 }
 
 /**
- * flow/flow_encoding.go decodeVerifier for a device flow: a login or consent
- * verifier works as often as it is followed until its flow expires, as the
- * browser's (public/verifiers.ts); whether an accepted consent still takes
- * effect is claimConsent's. One of a browser authorization (no device code)
- * is not for this endpoint.
+ * flow/flow_encoding.go decodeVerifier: a login or consent verifier works as
+ * often as it is followed until its flow expires, as the browser's
+ * (public/verifiers.ts); whether an accepted consent still takes effect is
+ * claimConsent's. Hydra tells verifiers apart by purpose only, so one of a
+ * browser authorization decodes here too.
  */
 async function useDeviceVerifier(deps: Deps, kind: "login" | "consent", verifier: string): Promise<RedeemedFlow> {
   const used = await deps.flows.useVerifier(kind, verifier);
   if (used.outcome === "expired") throw requestExpired(kind);
-  if (used.outcome === "invalid" || typeof used.flow.request[DEVICE_CODE_KEY] !== "string") throw verifierRefused(kind);
+  if (used.outcome === "invalid") throw verifierRefused(kind);
   return used.flow;
 }
 

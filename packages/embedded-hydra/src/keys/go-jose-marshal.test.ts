@@ -85,6 +85,16 @@ describe("JSONWebKey.MarshalJSON of what UnmarshalJSON read (go-jose v3.0.4 jwk.
     expect(JSON.stringify(stored)).toBe('{"kty":"RSA","n":"AQI","e":"AQAB","d":"Aw","p":"BA","q":"BQ","dq":"Bg"}');
   });
 
+  it("x5u: the url.URL go-jose parsed, written as its String() (jwk.go MarshalJSON: raw.X5u = k.CertificatesURL.String())", () => {
+    // Go 1.19.8 net/url printed these (keys/go-url-string.test.ts holds more).
+    expect(roundTrip('{"kty":"oct","k":"AA","x5u":"HTTP://h/a b#x y"}')).toBe('{"kty":"oct","k":"AA","x5u":"http://h/a%20b#x%20y"}');
+    expect(roundTrip('{"kty":"oct","k":"AA","x5u":"https://hä/a b%2F?q=ä"}')).toBe(
+      '{"kty":"oct","k":"AA","x5u":"https://h%C3%A4/a%20b/?q=ä"}',
+    );
+    // "//" parses to an empty URL, whose String() "" omitempty leaves out.
+    expect(roundTrip('{"kty":"oct","k":"AA","x5u":"//"}')).toBe('{"kty":"oct","k":"AA"}');
+  });
+
   it("is its own inverse, so a key read back from jsonb (which keeps no member order) is answered in go-jose's order", () => {
     const once = goJoseMarshal({ x5t: HEX_X5T, x5c: [CERT], ...EC, kty: "EC", crv: "P-256", kid: "k" });
     expect(Object.keys(once)).toEqual(["kty", "kid", "crv", "x", "y", "d", "x5c", "x5t"]);

@@ -1,6 +1,7 @@
 import { goJoseBase64UrlDecode, goStdBase64Decode } from "./go-base64";
 import { isGoCurve, curveSize } from "./go-ec";
 import { bigIntFromBytes, goToInt } from "./go-rsa";
+import { goUrlString } from "./go-url-string";
 
 /**
  * go-jose v3.0.4's JSONWebKey.MarshalJSON (jwk.go) of a key its
@@ -20,7 +21,8 @@ import { bigIntFromBytes, goToInt } from "./go-rsa";
  *   the 32 bytes go-jose copied them into;
  * - oct (fromSymmetricKey): `k`, left out when it holds nothing;
  * - `x5c` as standard base64 of each certificate's DER, `x5t`/`x5t#S256` as
- *   base64url of the thumbprint (one sent hex-encoded is decoded).
+ *   base64url of the thumbprint (one sent hex-encoded is decoded), `x5u` as
+ *   net/url's String() of the URL go-jose parsed (keys/go-url-string.ts).
  * The input is stored or decoded key text (base64url members); run on its
  * own output it gives the same key, so a key read back from jsonb (which
  * keeps no member order) is put in go-jose's order by it.
@@ -157,7 +159,8 @@ function marshal(jwk: Jwk, publicOnly: boolean): MarshalledJwk {
     alg: text(jwk, "alg"),
     use: text(jwk, "use"),
     x5c: x5c.length > 0 ? x5c : undefined,
-    x5u: text(jwk, "x5u"),
+    // A stored text url.Parse refuses (none is accepted now) is answered as stored rather than dropped.
+    x5u: goUrlString(text(jwk, "x5u")) ?? text(jwk, "x5u"),
     x5t: thumbprint(jwk, "x5t", 20),
     "x5t#S256": thumbprint(jwk, "x5t#S256", 32),
   };

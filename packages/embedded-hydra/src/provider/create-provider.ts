@@ -19,6 +19,7 @@ import { installIdTokenClaims } from "./id-token-claims";
 import { pairwiseSubject } from "./pairwise";
 import { subjectTypesSupported } from "../clients/subject-types";
 import { interactionUrl } from "./interactions";
+import { installFositeHeaders } from "./fosite-headers";
 import { createPostLogoutSuccessSource, createRenderError } from "./logout";
 import { outboundFetch } from "./outbound-fetch";
 import { installRefreshRotation } from "./refresh-rotation";
@@ -352,7 +353,9 @@ export function createProvider(deps: Deps, providerKeys: ProviderKeys): Provider
   // Behind Caddy the public URL is https; trust X-Forwarded-* like Hydra's serve.public does.
   provider.proxy = true;
   memoizeClientMetadata(provider);
-  // Outermost: rewrites the final JSON body as Go writes it (provider/go-json-bodies.ts).
+  // Outermost: fosite's headers on the final token and revocation answers (provider/fosite-headers.ts).
+  installFositeHeaders(provider, { token: ROUTES.token, revocation: ROUTES.revocation });
+  // Next: rewrites the final JSON body as Go writes it (provider/go-json-bodies.ts).
   installGoJsonBodies(provider, new Set([ROUTES.token, ROUTES.revocation]));
   // First: the model hooks below read the request they run in.
   provider.use((ctx, next) => requestContext.run(ctx as KoaContextWithOIDC, next));

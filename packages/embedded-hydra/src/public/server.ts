@@ -15,6 +15,9 @@ import { DISCOVERY_PATHS, mapHydraRequest } from "./hydra-paths";
 import { REGISTRATION_PATH } from "./registration";
 import { CREDENTIALS_PATH } from "../credentials/verifiable-credentials";
 import { DEVICE_ROUTES } from "../device/routes";
+import { RouteTable } from "@olympus/server-kit/http";
+import { cleanPath, rawPathOf, redirectToCleanPath, trimTrailingSlash } from "../mux/go-mux";
+import { notFoundPage } from "../mux/not-found-page";
 
 /** What the public port serves: health, and oidc-provider's endpoints under Hydra's paths (public-routes test, fuzz). */
 export const PUBLIC_ROUTES: RouteInfo[] = [
@@ -50,23 +53,42 @@ function pinPublicOrigin(req: IncomingMessage, publicUrl: string): void {
   req.headers["x-forwarded-proto"] = origin.protocol.replace(/:$/, "");
 }
 
+/**
+ * Hydra's public mux (oryx/httprouterx on net/http's ServeMux): a GET route
+ * serves HEAD too, and serverx.DefaultNotFoundHandler, registered for any
+ * method at `/`, takes every request no route does — an unknown path and a
+ * known one with another method alike (cmd/server/handler.go publicServer).
+ */
+const PUBLIC_TABLE = new RouteTable<true>({ emptySegments: "strict", headServedByGet: true, unstorableParam: "no-match" });
+for (const route of PUBLIC_ROUTES) PUBLIC_TABLE.add(route.methods, route.pattern, true);
+
 /** The public port: health, Hydra's browser-facing glue, then oidc-provider. */
 export function createPublicServer(deps: Deps): Server {
   const publicEndpoints = new EndpointLabels(PUBLIC_ROUTES);
   const server = createServer(SERVER_OPTIONS, (req, res) => {
     setSecurityHeaders(res);
     logRequests(deps.logger, "public", req, res);
-    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    const raw = rawPathOf(req.url ?? "/");
+    // TrimTrailingSlashNegroni (so `/` is the empty path, which the mux redirects to `/` again).
+    const path = trimTrailingSlash(raw.path);
     instrumentRequest(metricsOf(deps).http, publicEndpoints, req, res, path);
     const handle = async () => {
       requireHost(req);
       if (applyPublicCors(deps, req, res, path)) return;
-      if (HEALTH_PATHS.has(path)) return handleHealth(path, deps.db, res);
       // The routes Hydra wraps in its CORS middleware answer any other OPTIONS with handleOptions: 200, nothing written.
       if (req.method === "OPTIONS" && hasOptionsHandler(path)) {
         res.writeHead(200).end();
         return;
       }
+      // ServeMux findHandler: a path that is not clean is redirected to its clean form, then the routes decide.
+      const clean = cleanPath(path);
+      if (clean !== path) return redirectToCleanPath(res, req.method ?? "", clean, raw.query);
+      // The path was trimmed once already; a slash still trailing matches no route (the table would allow one).
+      if (path.endsWith("/") || PUBLIC_TABLE.match(req.method ?? "", path).kind !== "found") return notFoundPage(req, res);
+      // A HEAD taken by a GET route is that GET (Node leaves the body out of a HEAD answer by itself).
+      if (req.method === "HEAD") req.method = "GET";
+      if (path !== raw.path) req.url = raw.query ? `${path}?${raw.query}` : path;
+      if (HEALTH_PATHS.has(path)) return handleHealth(path, deps.db, res);
       if (!isStorableQuery(new URL(req.url ?? "/", "http://placeholder").searchParams)) {
         throw HydraError.badRequest("The query contains characters that cannot be stored (NUL or unpaired UTF-16 surrogates)");
       }

@@ -171,6 +171,18 @@ export const migrations: readonly Migration<number>[] = [
       DROP INDEX IF EXISTS oidc_payloads_session_authorizations;
     `,
   },
+  {
+    id: 12,
+    name: "client creation times rounded to the second",
+    // Hydra stores created_at as client/handler.go CreateClient sets it, time.Now().UTC().Round(time.Second)
+    // (halves up); clients created by earlier versions kept microseconds. updated_at stays: pop stamps it
+    // with microseconds on every write, Hydra's too.
+    sql: `
+      UPDATE hydra_clients
+        SET created_at = date_trunc('second', (created_at AT TIME ZONE 'UTC') + interval '500 milliseconds') AT TIME ZONE 'UTC'
+        WHERE created_at <> date_trunc('second', created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC';
+    `,
+  },
 ];
 
 /** The table embedded Hydra has always recorded its migrations in. */

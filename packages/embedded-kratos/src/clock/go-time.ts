@@ -1,3 +1,5 @@
+import { parseTimeText as parseInstantText, rfc3339NanoOfIso } from "@olympus/server-kit/clock";
+
 /**
  * Kratos' times: Go's time.Time carries nanoseconds, Postgres keeps
  * microseconds, and answers print Go's RFC3339Nano (time.Time MarshalJSON):
@@ -58,7 +60,7 @@ export class GoTime extends Date {
 
   /** RFC3339Nano in UTC, trailing zeros of the fraction trimmed. */
   override toISOString(): string {
-    return rfc3339Nano(super.toISOString(), this.subMilliNanos);
+    return rfc3339NanoOfIso(super.toISOString(), this.subMilliNanos);
   }
 
   override toJSON(): string {
@@ -99,56 +101,20 @@ export class GivenTime extends GoTime {
   }
 }
 
-/**
- * Go's RFC3339Nano of a JavaScript ISO text (`….mmmZ`) and the nanoseconds
- * past its millisecond. Written with slices rather than a RegExp: every
- * time in every answer (a whoami has a dozen) goes through here.
- */
-function rfc3339Nano(iso: string, subMilliNanos: number): string {
-  const dot = iso.length - 5;
-  if (iso.charCodeAt(dot) !== 46 /* . */ || iso.charCodeAt(iso.length - 1) !== 90 /* Z */) return iso;
-  const digits =
-    subMilliNanos === 0 ? iso.slice(dot + 1, dot + 4) : `${iso.slice(dot + 1, dot + 4)}${String(subMilliNanos).padStart(6, "0")}`;
-  let end = digits.length;
-  while (end > 0 && digits.charCodeAt(end - 1) === 48 /* 0 */) end--;
-  return end === 0 ? `${iso.slice(0, dot)}Z` : `${iso.slice(0, dot)}.${digits.slice(0, end)}Z`;
-}
-
 /** Go's RFC3339Nano of any Date: a plain Date prints its milliseconds with zeros trimmed. */
 export function goTimeString(date: Date): string {
   return GoTime.from(date).toISOString();
 }
 
-const TIME_TEXT = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}(?::?\d{2}(?::?\d{2})?)?)?$/;
-
 /**
- * A time as Postgres prints it (`2026-12-04 15:57:17.123456+00`, the
- * timestamptz text in the session's zone; JSON's `…T15:57:17.123456+00:00`)
- * or an RFC 3339 text, with all its fraction digits up to nanoseconds.
- * A text without a zone is UTC (Kratos reads its `timestamp` columns as UTC).
+ * A time as Postgres prints it or an RFC 3339 text, with all its fraction
+ * digits up to nanoseconds (@olympus/server-kit/clock's parseTimeText). A
+ * text without a zone is UTC (Kratos reads its `timestamp` columns as UTC).
  * Undefined for anything else (infinity, BC years).
  */
 export function parseTimeText(text: string): GoTime | undefined {
-  const m = TIME_TEXT.exec(text);
-  if (!m) return undefined;
-  const year = Number(m[1]);
-  let ms = Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
-  if (year < 100) {
-    // Date.UTC maps years 0 … 99 to 1900 … 1999.
-    const date = new Date(ms);
-    date.setUTCFullYear(year);
-    ms = date.getTime();
-  }
-  const digits = m[7];
-  const nanos = digits === undefined ? 0 : Number(digits.length >= 9 ? digits.slice(0, 9) : digits.padEnd(9, "0"));
-  return new GoTime(ms - zoneOffsetMs(m[8]) + Math.floor(nanos / 1e6), nanos % 1e6);
-}
-
-function zoneOffsetMs(zone: string | undefined): number {
-  if (zone === undefined || zone === "Z" || zone === "+00") return 0;
-  const digits = zone.slice(1).replace(/:/g, "");
-  const seconds = Number(digits.slice(0, 2)) * 3600 + Number(digits.slice(2, 4) || "0") * 60 + Number(digits.slice(4, 6) || "0");
-  return (zone.startsWith("-") ? -seconds : seconds) * 1000;
+  const instant = parseInstantText(text);
+  return instant && new GoTime(instant.epochMs, instant.subMilliNanos);
 }
 
 /** A time Postgres wrote into JSON (json_agg of a row: `…T12:30:16.040123+00:00`), with its microseconds. */

@@ -10,7 +10,7 @@
  */
 
 /** ory/x jsonnetsecure's time limit per evaluation. */
-export const EVALUATION_TIME_LIMIT_MS = 1000;
+const EVALUATION_TIME_LIMIT_MS = 1000;
 
 /**
  * Elements (array items or string characters) one evaluation may build with

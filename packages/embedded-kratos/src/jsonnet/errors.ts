@@ -102,9 +102,9 @@ function rangeText(loc: SourceRange): string {
 }
 
 /** The stack trace lines termErrorFormatter.buildStackTrace writes (not pretty, at most 20 frames: the 10 innermost, `...`, the 10 outermost). */
-export const MAX_TRACE_FRAMES = 20;
+const MAX_TRACE_FRAMES = 20;
 
-export function formatTrace(frames: readonly TraceElement[]): string {
+function formatTrace(frames: readonly TraceElement[]): string {
   const above = MAX_TRACE_FRAMES / 2;
   const below = MAX_TRACE_FRAMES - above;
   const size = frames.length;

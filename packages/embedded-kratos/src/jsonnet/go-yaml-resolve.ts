@@ -6,7 +6,7 @@ import type { ScalarTag, Tags } from "yaml";
  * `!!bool`, `!!null` or `!!timestamp` tag checks its scalar, and how `!!binary` data is decoded.
  */
 
-export const YAML_TAG = "tag:yaml.org,2002:";
+const YAML_TAG = "tag:yaml.org,2002:";
 
 /** A float go-yaml v2 resolved (not an int): a map key made of it is written with FormatFloat(…, 'g', -1, 32). */
 export class GoFloat {
@@ -126,7 +126,7 @@ function resolveTagged(tag: "int" | "float" | "bool" | "null" | "timestamp", tex
  * sequence (utf8.DecodeRuneInString returns RuneError with width 1) becomes U+FFFD on its own, so a truncated
  * four-byte sequence gives three of them where a WHATWG decoder gives one.
  */
-export function goUtf8(bytes: Uint8Array): string {
+function goUtf8(bytes: Uint8Array): string {
   let out = "";
   let i = 0;
   while (i < bytes.length) {

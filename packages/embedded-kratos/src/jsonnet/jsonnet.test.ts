@@ -282,6 +282,22 @@ describe("Jsonnet errors", () => {
     expect(evaluateJsonnet("std.length([x for x in std.range(1, 100000) if x % 7 == 0])", { extVars: {}, budget: stillClock })).toBe(14285);
   });
 
+  // A long text escaped character by character runs no step the evaluator counts: the library must look at the clock
+  // itself, or a mapper escaping a user's megabyte (std.escapeStringXML) holds the server's process for seconds.
+  it("keeps looking at the deadline while std.escapeStringXML escapes a long text", () => {
+    let clock = 0;
+    const budget = new EvaluationBudget(1000, EVALUATION_ELEMENT_LIMIT, () => (clock += 100));
+    let caught: unknown;
+    try {
+      evaluateJsonnet("std.length(std.escapeStringXML(std.repeat('a<', 50000)))", { extVars: {}, budget });
+    } catch (error) {
+      caught = error;
+    }
+    expect((caught as JsonnetError | undefined)?.message).toBe("jsonnetsecure: eval: context deadline exceeded");
+    const stillClock = new EvaluationBudget(1000, EVALUATION_ELEMENT_LIMIT, () => 0);
+    expect(evaluateJsonnet("std.length(std.escapeStringXML(std.repeat('a<', 50000)))", { extVars: {}, budget: stillClock })).toBe(250000);
+  });
+
   it("refuses to build more than the element limit instead of exhausting the server's memory", () => {
     const huge = failure("std.length(std.range(1, 1000000000))");
     expect(huge.kind).toBe("limit");

@@ -2,7 +2,7 @@ import { staticError, type SourceLocation } from "./errors";
 
 /** Jsonnet's lexer (spec "Lexing"): identifiers, keywords, numbers, the string forms, symbols and operators; comments are skipped. */
 
-export type TokenKind = "identifier" | "keyword" | "number" | "string" | "symbol" | "operator" | "eof";
+type TokenKind = "identifier" | "keyword" | "number" | "string" | "symbol" | "operator" | "eof";
 
 export interface Token {
   kind: TokenKind;

@@ -11,14 +11,14 @@ import { RuntimeFailure, type TraceElement } from "./errors";
  */
 
 /** go-jsonnet's default VM.MaxStack: frames, not just function calls. */
-export const MAX_STACK = 500;
+const MAX_STACK = 500;
 
 /**
  * What evaluation is looking at: a node (its extent and context name), a named place without a node (a position in
  * go-jsonnet's stdlib/std.jsonnet, which std-frames.ts reproduces, or the `+:` step of a field) or a message such as
  * `Field "a"` (an empty message is go-jsonnet's location-less node, printed as an empty line).
  */
-export type Place = Node | NamedPlace | { message: string; loc?: Node["loc"] };
+type Place = Node | NamedPlace | { message: string; loc?: Node["loc"] };
 
 /** A position with the frame name go-jsonnet's addContext gives the code there. */
 export interface NamedPlace {

@@ -1,6 +1,6 @@
 import { RuntimeFailure } from "./errors";
 import { arr, array, callWith, codePoints, fun, num, str, type Definitions, type StdContext } from "./std-support";
-import { equals, JArray, JFunction, Thunk, toStringValue, typeName, type Value } from "./values";
+import { equals, JArray, JFunction, Thunk, typeName, type Value } from "./values";
 
 /** std's array and set functions: go-jsonnet's builtins (builtins.go) and the ones std.jsonnet defines in Jsonnet. */
 
@@ -63,21 +63,6 @@ export function arrayDefinitions(context: StdContext): Definitions {
         return array(values);
       },
     },
-    repeat: {
-      params: ["what", "count"],
-      body: ([what, count]) => {
-        const n = int(count);
-        if (typeof what === "string") {
-          context.charge(what.length * n);
-          return what.repeat(Math.max(0, n));
-        }
-        if (what instanceof JArray) {
-          context.charge(what.elements.length * n);
-          return new JArray(Array.from({ length: Math.max(0, n) }, () => what.elements).flat());
-        }
-        throw new RuntimeFailure("std.repeat first argument must be an array or a string");
-      },
-    },
     member: {
       params: ["arr", "x"],
       body: ([a, x]) => {
@@ -88,13 +73,6 @@ export function arrayDefinitions(context: StdContext): Definitions {
     },
     contains: { params: ["arr", "elem"], body: ([a, x]) => arr(a).some((v) => equals(v, x ?? null)) },
     count: { params: ["arr", "x"], body: ([a, x]) => arr(a).filter((v) => equals(v, x ?? null)).length },
-    find: {
-      params: ["value", "arr"],
-      body: ([x, a]) => {
-        if (!(a instanceof JArray)) throw new RuntimeFailure(`find second parameter should be an array, got ${typeName(a ?? null)}`);
-        return array(a.elements.flatMap((e, i) => (equals(e.get(), x ?? null) ? [i] : [])));
-      },
-    },
     filter: {
       params: ["func", "arr"],
       // builtinFilter: the array is checked first, and elements go to the function unforced.
@@ -203,8 +181,6 @@ export function arrayDefinitions(context: StdContext): Definitions {
         return at < 0 ? (a ?? null) : array(values.filter((_, k) => k !== at));
       },
     },
-    all: { params: ["arr"], body: ([a]) => allAny(a, false) },
-    any: { params: ["arr"], body: ([a]) => allAny(a, true) },
     sum: { params: ["arr"], body: ([a]) => arr(a).reduce<number>((total, v) => total + num(v), 0) },
     avg: {
       params: ["arr"],
@@ -215,16 +191,4 @@ export function arrayDefinitions(context: StdContext): Definitions {
       },
     },
   };
-}
-
-/** std.all / std.any: stop at the first deciding element; every element read must be a boolean. */
-function allAny(value: Value | undefined, stopAt: boolean): boolean {
-  if (!(value instanceof JArray))
-    throw new RuntimeFailure(`${stopAt ? "any" : "all"}() parameter should be an array, got ${typeName(value ?? null)}`);
-  for (const element of value.elements) {
-    const e = element.get();
-    if (typeof e !== "boolean") throw new RuntimeFailure(`element "${toStringValue(e)}" of type ${typeName(e)} is not a boolean`);
-    if (e === stopAt) return stopAt;
-  }
-  return !stopAt;
 }

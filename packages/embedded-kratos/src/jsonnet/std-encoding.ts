@@ -2,8 +2,9 @@ import { createHash } from "node:crypto";
 import { RuntimeFailure } from "./errors";
 import { int } from "./std-arrays";
 import { array, codePoints, str, type Definitions } from "./std-support";
+import { parseJsonAsGo } from "./std-parse-json";
 import { parseYaml } from "./std-yaml";
-import { fromJson, JArray, typeName, type Value } from "./values";
+import { JArray, typeName, type Value } from "./values";
 
 /** std's byte, hash and parsing functions: go-jsonnet's builtins (builtins.go, yaml.go). */
 
@@ -84,17 +85,7 @@ export function encodingDefinitions(): Definitions {
     sha512: { params: ["s"], body: hash("sha512") },
     // go-jsonnet's sha3 is SHA3-512 (golang.org/x/crypto/sha3.Sum512).
     sha3: { params: ["s"], body: hash("sha3-512") },
-    parseJson: {
-      params: ["str"],
-      body: ([s]) => {
-        try {
-          return fromJson(JSON.parse(str(s)));
-        } catch (error) {
-          if (error instanceof RuntimeFailure) throw error;
-          throw new RuntimeFailure(`failed to parse JSON: ${error instanceof Error ? error.message : String(error)}`);
-        }
-      },
-    },
+    parseJson: { params: ["str"], body: ([s]) => parseJsonAsGo(str(s)) },
     parseYaml: { params: ["str"], body: ([s]) => parseYaml(str(s)) },
   };
 }

@@ -73,6 +73,7 @@ export class StdCode {
 const IS_TYPE = {
   string: { line: 30, column: 17 },
   number: { line: 31, column: 17 },
+  boolean: { line: 32, column: 18 },
   object: { line: 33, column: 17 },
   array: { line: 34, column: 16 },
   function: { line: 35, column: 19 },

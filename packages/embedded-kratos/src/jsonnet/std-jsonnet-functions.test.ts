@@ -1,7 +1,5 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { evaluateJsonnetText, JsonnetError } from "./index";
+import { goJsonnetCases, runAsGoJsonnet } from "../testing/go-jsonnet-goldens";
 
 /**
  * The std functions go-jsonnet runs as stdlib/std.jsonnet code rather than builtins.go funcBuiltins (std.map,
@@ -13,27 +11,10 @@ import { evaluateJsonnetText, JsonnetError } from "./index";
  * (testdata/go-jsonnet-std-frames.json names the commits).
  */
 
-interface GoCase {
-  source: string;
-  error?: string;
-  output?: string;
-}
-
-const fixture = JSON.parse(readFileSync(path.join(__dirname, "testdata", "go-jsonnet-std-frames.json"), "utf8")) as {
-  cases: GoCase[];
-};
-
-function run(source: string): GoCase {
-  try {
-    return { source, output: evaluateJsonnetText(source, { extVars: {}, filename: "snippet" }) };
-  } catch (error) {
-    if (error instanceof JsonnetError) return { source, error: error.message };
-    throw error;
-  }
-}
+const cases = goJsonnetCases("go-jsonnet-std-frames.json");
 
 describe("std.jsonnet functions as a go-jsonnet build answers them (stack traces included)", () => {
-  it.each(fixture.cases.map((c) => [c.source, c] as const))("%s", (source, expected) => {
-    expect(run(source)).toEqual(expected);
+  it.each(cases.map((c) => [c.source, c] as const))("%s", (source, expected) => {
+    expect(runAsGoJsonnet(source)).toEqual(expected);
   });
 });

@@ -1,6 +1,9 @@
 import { RuntimeFailure } from "./errors";
 import { manifestJsonEx } from "./std-manifest";
 import { isTypeTraced, StdCode, stdSite, type TypeName } from "./std-frames";
+import { arrayFunctions } from "./std-jsonnet-arrays";
+import { mathFunctions } from "./std-jsonnet-math";
+import { StdSetOperations } from "./std-jsonnet-set-ops";
 import { StdSets } from "./std-jsonnet-sets";
 import { stringFunctions } from "./std-jsonnet-strings";
 import { sortArray } from "./std-sets";
@@ -274,10 +277,13 @@ export function stdJsonnetFunctions(context: StdContext, filter: (f: Value, a: V
   const fns = new StdFunctions(context);
   const sets = new StdSets(fns.std, context, (a, keyF) => sortArray(context, a, keyF));
   const keyF = (thunk: Thunk | undefined) => thunk ?? Thunk.of(sets.id);
+  const setOps = new StdSetOperations(fns.std, context);
   const define = (params: string[], body: (args: Thunk[]) => Value) =>
     lazy(fns, params, params.length, (args) => body(params.map((_, i) => given(args[i]))));
   return {
     ...stringFunctions(fns.std, define, (f, a) => fns.map(f, a, false)),
+    ...mathFunctions(fns.std, define),
+    ...arrayFunctions(fns.std, define),
     map: lazy(fns, ["func", "arr"], 2, ([f, a]) => fns.map(given(f), given(a), false)),
     mapWithIndex: lazy(fns, ["func", "arr"], 2, ([f, a]) => fns.map(given(f), given(a), true)),
     filterMap: lazy(fns, ["filter_func", "map_func", "arr"], 3, ([f, m, a]) => fns.filterMap(given(f), given(m), given(a), filter)),
@@ -291,6 +297,10 @@ export function stdJsonnetFunctions(context: StdContext, filter: (f: Value, a: V
     manifestJsonMinified: lazy(fns, ["value"], 1, ([v]) => fns.manifestJson(given(v), true)),
     uniq: lazy(fns, ["arr", "keyF"], 1, ([a, k]) => sets.uniq(given(a), keyF(k))),
     set: lazy(fns, ["arr", "keyF"], 1, ([a, k]) => sets.set(given(a), keyF(k))),
+    setMember: lazy(fns, ["x", "arr", "keyF"], 2, ([x, a, k]) => setOps.member(given(x), given(a), keyF(k))),
+    setUnion: lazy(fns, ["a", "b", "keyF"], 2, ([a, b, k]) => setOps.union(given(a), given(b), keyF(k))),
+    setInter: lazy(fns, ["a", "b", "keyF"], 2, ([a, b, k]) => setOps.inter(given(a), given(b), keyF(k))),
+    setDiff: lazy(fns, ["a", "b", "keyF"], 2, ([a, b, k]) => setOps.diff(given(a), given(b), keyF(k))),
     flattenArrays: lazy(fns, ["arrs"], 1, ([a]) => fns.flattenArrays(given(a))),
     split: lazy(fns, ["str", "c"], 2, ([s, c]) => fns.split(given(s), given(c))),
     startsWith: lazy(fns, ["a", "b"], 2, ([a, b]) => fns.affix(given(a), given(b), false)),

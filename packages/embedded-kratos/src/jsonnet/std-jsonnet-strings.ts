@@ -82,7 +82,7 @@ const UPPER = caseSites(179, "up_letter", 29, 97, -32);
 const LOWER = caseSites(187, "down_letter", 31, 65, 32);
 
 /** asciiUpper / asciiLower's body, run in its call's frame. */
-export function changeCase(std: StdCode, map: (func: Thunk, arr: Thunk) => Value, str: Thunk, upper: boolean): Value {
+function changeCase(std: StdCode, map: (func: Thunk, arr: Thunk) => Value, str: Thunk, upper: boolean): Value {
   const at = upper ? UPPER : LOWER;
   const letter = new JFunction(
     [{ name: "c", hasDefault: false }],

@@ -1,11 +1,12 @@
 import { RuntimeFailure } from "./errors";
 import { bool, goPath, sortedFields, str, type Definitions } from "./std-support";
 import { manifestToml } from "./std-toml";
-import { formatNumber, JArray, JFunction, JObject, quoteJson, toStringValue, typeName, type Value } from "./values";
+import { JArray, JFunction, JObject, quoteJson, type Value } from "./values";
 
 /**
- * std's manifest functions: go-jsonnet's builtins manifestJsonEx and manifestYamlDoc (builtins.go) and std.jsonnet's
- * manifestJson, manifestJsonMinified, manifestYamlStream, manifestIni, manifestPython(Vars) and manifestXmlJsonml.
+ * std's manifest functions: go-jsonnet's builtins manifestJsonEx, manifestYamlDoc and manifestTomlEx (builtins.go) and
+ * std.jsonnet's manifestIni, manifestPython(Vars) and manifestXmlJsonml (std-jsonnet-functions.ts and
+ * std-jsonnet-manifest.ts run the other std.jsonnet ones with their frames).
  */
 
 /** Go's strconv.FormatFloat(v, 'f', -1, 64): the shortest digits that read back as v, never in exponent form. */
@@ -129,51 +130,6 @@ export function manifestYamlDoc(value: Value, indentArrayInObject: boolean, quot
   return out;
 }
 
-function manifestPython(v: Value): string {
-  if (v instanceof JObject)
-    return `{${sortedFields(v, false)
-      .map((k) => `${quoteJson(k)}: ${manifestPython(v.get(k))}`)
-      .join(", ")}}`;
-  if (v instanceof JArray) return `[${v.elements.map((e) => manifestPython(e.get())).join(", ")}]`;
-  if (typeof v === "string") return quoteJson(v);
-  if (v instanceof JFunction) throw new RuntimeFailure("cannot manifest function");
-  if (typeof v === "number") return formatNumber(v);
-  return v === true ? "True" : v === false ? "False" : "None";
-}
-
-function manifestIni(ini: JObject): string {
-  const bodyLines = (body: Value): string[] => {
-    if (!(body instanceof JObject)) throw new RuntimeFailure(`Unexpected type ${typeName(body)}, expected object`);
-    return sortedFields(body, false).flatMap((k) => {
-      const value = body.get(k);
-      const values = value instanceof JArray ? value.elements.map((e) => e.get()) : [value];
-      return values.map((item) => `${k} = ${toStringValue(item)}`);
-    });
-  };
-  const main = ini.visibleFields().includes("main") ? bodyLines(ini.get("main")) : [];
-  const sections = ini.get("sections");
-  if (!(sections instanceof JObject)) throw new RuntimeFailure(`Unexpected type ${typeName(sections)}, expected object`);
-  const sectionLines = sortedFields(sections, false).flatMap((name) => [`[${name}]`, ...bodyLines(sections.get(name))]);
-  return [...main, ...sectionLines, ""].join("\n");
-}
-
-function manifestXmlJsonml(value: Value): string {
-  if (!(value instanceof JArray)) throw new RuntimeFailure(`Expected a JSONML value (an array), got ${typeName(value)}`);
-  const aux = (v: Value): string => {
-    if (typeof v === "string") return v;
-    if (!(v instanceof JArray)) throw new RuntimeFailure(`Unexpected type ${typeName(v)}, expected array`);
-    const [tagThunk, ...rest] = v.elements;
-    const tag = tagThunk?.get() ?? null;
-    if (typeof tag !== "string") throw new RuntimeFailure(`Expected string or array, got ${typeName(tag)}`);
-    const second = rest[0]?.get();
-    const hasAttrs = second instanceof JObject;
-    const attrs = second instanceof JObject ? sortedFields(second, false).map((k) => ` ${k}="${toStringValue(second.get(k))}"`) : [];
-    const children = (hasAttrs ? rest.slice(1) : rest).map((child) => aux(child.get()));
-    return `<${tag}${attrs.join("")}>${children.join("")}</${tag}>`;
-  };
-  return aux(value);
-}
-
 export function manifestDefinitions(): Definitions {
   return {
     manifestJsonEx: {
@@ -186,32 +142,6 @@ export function manifestDefinitions(): Definitions {
       defaults: { indent_array_in_object: false, quote_keys: true },
       body: ([v, indentArrays, quoteKeys]) => manifestYamlDoc(v ?? null, bool(indentArrays), bool(quoteKeys)),
     },
-    manifestYamlStream: {
-      params: ["value", "indent_array_in_object", "c_document_end", "quote_keys"],
-      defaults: { indent_array_in_object: false, c_document_end: true, quote_keys: true },
-      body: ([v, indentArrays, documentEnd, quoteKeys]) => {
-        if (!(v instanceof JArray)) throw new RuntimeFailure(`manifestYamlStream only takes arrays, got ${typeName(v ?? null)}`);
-        const docs = v.elements.map((e) => manifestYamlDoc(e.get(), bool(indentArrays), bool(quoteKeys)));
-        return `---\n${docs.join("\n---\n")}${documentEnd === true ? "\n...\n" : "\n"}`;
-      },
-    },
-    manifestIni: {
-      params: ["ini"],
-      body: ([ini]) => {
-        if (!(ini instanceof JObject)) throw new RuntimeFailure(`Unexpected type ${typeName(ini ?? null)}, expected object`);
-        return manifestIni(ini);
-      },
-    },
-    manifestToml: { params: ["value"], body: ([v]) => manifestToml(v ?? null, "  ") },
     manifestTomlEx: { params: ["value", "indent"], body: ([v, indent]) => manifestToml(v ?? null, str(indent)) },
-    manifestPython: { params: ["v"], body: ([v]) => manifestPython(v ?? null) },
-    manifestPythonVars: {
-      params: ["conf"],
-      body: ([conf]) => {
-        if (!(conf instanceof JObject)) throw new RuntimeFailure(`Unexpected type ${typeName(conf ?? null)}, expected object`);
-        return [...sortedFields(conf, false).map((k) => `${k} = ${manifestPython(conf.get(k))}`), ""].join("\n");
-      },
-    },
-    manifestXmlJsonml: { params: ["value"], body: ([v]) => manifestXmlJsonml(v ?? null) },
   };
 }

@@ -4,7 +4,10 @@ import { goAcos, goAsin, goAtan, goAtan2, goCos, goSin, goTan } from "./go-trig"
 import { charOf, codePoints, str, type Definitions } from "./std-support";
 import { typeName, type Value } from "./values";
 
-/** std's numeric functions: go-jsonnet's math builtins (builtins.go liftNumeric, makeDoubleCheck) and std.jsonnet's. */
+/**
+ * std's numeric builtins (go-jsonnet builtins.go liftNumeric, makeDoubleCheck); the numeric functions std.jsonnet
+ * defines (abs, sign, max, min, clamp, deg2rad, rad2deg, log2, log10) are in std-jsonnet-math.ts.
+ */
 
 /** makeDoubleCheck: NaN and infinities are errors, not values. */
 function checked(x: number): number {
@@ -47,31 +50,6 @@ export function codepointOf(value: Value): number {
 
 export function mathDefinitions(): Definitions {
   return {
-    abs: { params: ["n"], body: ([n]) => Math.abs(expectNumber(n, "std.abs expected number, got ")) },
-    sign: { params: ["n"], body: ([n]) => Math.sign(expectNumber(n, "std.sign expected number, got ")) || 0 },
-    max: {
-      params: ["a", "b"],
-      body: ([a, b]) => {
-        const x = expectNumber(a, "std.max first param expected number, got ");
-        const y = expectNumber(b, "std.max second param expected number, got ");
-        return x > y ? x : y;
-      },
-    },
-    min: {
-      params: ["a", "b"],
-      body: ([a, b]) => {
-        const x = expectNumber(a, "std.min first param expected number, got ");
-        const y = expectNumber(b, "std.min second param expected number, got ");
-        return x < y ? x : y;
-      },
-    },
-    clamp: {
-      params: ["x", "minVal", "maxVal"],
-      body: ([x, lo, hi]) => {
-        const v = getNumber(x);
-        return v < getNumber(lo) ? (lo ?? null) : v > getNumber(hi) ? (hi ?? null) : v;
-      },
-    },
     floor: lift1(Math.floor),
     ceil: lift1(Math.ceil),
     sqrt: lift1(Math.sqrt),
@@ -85,9 +63,6 @@ export function mathDefinitions(): Definitions {
     atan: lift1(goAtan),
     atan2: lift2(["y", "x"], goAtan2),
     log: lift1(goLog),
-    // std.jsonnet: std.log(x) / std.log(2) (and 10), each std.log checked.
-    log2: { params: ["x"], body: ([x]) => checked(checked(goLog(getNumber(x))) / goLog(2)) },
-    log10: { params: ["x"], body: ([x]) => checked(checked(goLog(getNumber(x))) / goLog(10)) },
     // builtinExp: an underflow to 0 of a positive argument counts as an overflow.
     exp: lift1((x) => {
       const result = goExp(x);
@@ -102,17 +77,10 @@ export function mathDefinitions(): Definitions {
     isInteger: { params: ["x"], body: ([x]) => Number.isInteger(getNumber(x)) },
     isDecimal: { params: ["x"], body: ([x]) => !Number.isInteger(getNumber(x)) },
     modulo: { params: ["x", "y"], body: ([x, y]) => modulo(getNumber(x), getNumber(y)) },
-    deg2rad: { params: ["x"], body: ([x]) => (getNumber(x) * PI) / 180 },
-    rad2deg: { params: ["x"], body: ([x]) => (getNumber(x) * 180) / PI },
     char: { params: ["n"], body: ([n]) => charOf(getNumber(n)) },
     codepoint: {
       params: ["str"],
       body: ([s]) => codepointOf(s ?? null),
     },
   };
-}
-
-function expectNumber(value: Value | undefined, message: string): number {
-  if (typeof value !== "number") throw new RuntimeFailure(message + typeName(value ?? null));
-  return value;
 }

@@ -52,7 +52,7 @@ const ASSERT = {
 };
 
 /** std.assertEqual's body: `a == b` reads a, then b, then compares; a mismatch fails with both shown. */
-export function assertEqualTraced(std: StdCode, a: Thunk, b: Thunk): Value {
+function assertEqualTraced(std: StdCode, a: Thunk, b: Thunk): Value {
   const left = std.read(ASSERT.a, a);
   const right = std.read(ASSERT.b, b);
   if (std.at(ASSERT.equals, () => equals(left, right))) return true;

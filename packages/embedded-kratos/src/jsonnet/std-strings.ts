@@ -1,6 +1,6 @@
 import { RuntimeFailure } from "./errors";
-import { array, arr, codePoints, num, str, type Definitions, type StdContext } from "./std-support";
-import { JArray, quoteJson, toStringValue, typeName, type Value } from "./values";
+import { array, codePoints, num, str, type Definitions, type StdContext } from "./std-support";
+import { manifestJsonText, quoteJson, typeName, type Value } from "./values";
 
 /** std's string functions: go-jsonnet's builtins (builtins.go) and the ones std.jsonnet defines in Jsonnet. */
 
@@ -41,29 +41,28 @@ function splitLimitR(s: string, sep: string, limit: number): string[] {
   return [parts.slice(0, keep).join(sep), ...parts.slice(keep)];
 }
 
-/** std.jsonnet's parse_nat (behind std.parseOctal and std.parseHex): digits by code point, letters from 10 up. */
-function parseNat(text: string, base: number): number {
-  let value = 0;
-  for (const c of codePoints(text)) {
-    const code = c.codePointAt(0) ?? 0;
-    const digit = code >= 0x61 ? code - 0x61 + 10 : code >= 0x41 ? code - 0x41 + 10 : code - 0x30;
-    if (!(digit >= 0 && digit < base)) throw new RuntimeFailure(`${text} is not a base ${base} integer`);
-    value = base * value + digit;
-  }
-  return value;
+/**
+ * builtinToString: a string as is, anything else as one-line JSON, manifested as go-jsonnet's manifestJSON does it
+ * (an element's or field's failure shows `Array element i` / `Field "name"` on the trace).
+ */
+export function tracedToString(context: StdContext, value: Value): string {
+  const { stack } = context;
+  return typeof value === "string"
+    ? value
+    : manifestJsonText(value, "", "", { value: (fn) => stack.frame(fn), at: (message, fn) => stack.at({ message }, fn) });
 }
 
-const XML_ESCAPES: Record<string, string> = { "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" };
-
-function deepJoin(value: Value): string {
-  if (typeof value === "string") return value;
-  if (value instanceof JArray) return value.elements.map((e) => deepJoin(e.get())).join("");
-  throw new RuntimeFailure(`Expected string or array, got ${typeName(value)}`);
+/** builtinStrReplace: every `from` in `s` replaced by `to`. */
+export function replaceAll(context: StdContext, s: string, from: string, to: string): string {
+  if (from === "") throw new RuntimeFailure("'from' string must not be zero length.");
+  const pieces = s.split(from);
+  context.charge(pieces.reduce((total, piece) => total + piece.length, 0) + to.length * (pieces.length - 1));
+  return pieces.join(to);
 }
 
 export function stringDefinitions(context: StdContext): Definitions {
   return {
-    toString: { params: ["a"], body: ([a]: Value[]) => toStringValue(a ?? null) },
+    toString: { params: ["a"], body: ([a]: Value[]) => tracedToString(context, a ?? null) },
     // builtinSubstr's own messages.
     substr: {
       params: ["str", "from", "len"],
@@ -94,22 +93,6 @@ export function stringDefinitions(context: StdContext): Definitions {
         return Number(BigInt(text));
       },
     },
-    parseOctal: {
-      params: ["str"],
-      body: ([s]) => {
-        if (typeof s !== "string") throw new RuntimeFailure(`Expected string, got ${typeName(s ?? null)}`);
-        if (s === "") throw new RuntimeFailure('Not an octal number: ""');
-        return parseNat(s, 8);
-      },
-    },
-    parseHex: {
-      params: ["str"],
-      body: ([s]) => {
-        if (typeof s !== "string") throw new RuntimeFailure(`Expected string, got ${typeName(s ?? null)}`);
-        if (s === "") throw new RuntimeFailure('Not hexadecimal: ""');
-        return parseNat(s, 16);
-      },
-    },
     splitLimit: {
       params: ["str", "c", "maxsplits"],
       body: ([s, c, n]) => array(splitLimit(str(s), str(c), num(n))),
@@ -120,14 +103,7 @@ export function stringDefinitions(context: StdContext): Definitions {
     },
     strReplace: {
       params: ["str", "from", "to"],
-      body: ([s, from, to]) => {
-        const pattern = str(from);
-        if (pattern === "") throw new RuntimeFailure("'from' string must not be zero length.");
-        const pieces = str(s).split(pattern);
-        const replacement = str(to);
-        context.charge(pieces.reduce((total, piece) => total + piece.length, 0) + replacement.length * (pieces.length - 1));
-        return pieces.join(replacement);
-      },
+      body: ([s, from, to]) => replaceAll(context, str(s), str(from), str(to)),
     },
     equalsIgnoreCase: {
       params: ["str1", "str2"],
@@ -137,49 +113,6 @@ export function stringDefinitions(context: StdContext): Definitions {
       },
     },
     isEmpty: { params: ["str"], body: ([s]) => str(s) === "" },
-    findSubstr: {
-      params: ["pat", "str"],
-      body: ([p, s]) => {
-        if (typeof p !== "string") throw new RuntimeFailure(`findSubstr first parameter should be a string, got ${typeName(p ?? null)}`);
-        if (typeof s !== "string") throw new RuntimeFailure(`findSubstr second parameter should be a string, got ${typeName(s ?? null)}`);
-        const pat = codePoints(p);
-        const text = codePoints(s);
-        const found: Value[] = [];
-        if (pat.length === 0 || pat.length > text.length) return array(found);
-        for (let i = 0; i + pat.length <= text.length; i++) if (pat.every((c, k) => text[i + k] === c)) found.push(i);
-        return array(found);
-      },
-    },
-    escapeStringJson: { params: ["str_"], body: ([s]) => quoteJson(toStringValue(s ?? null)) },
-    escapeStringPython: { params: ["str"], body: ([s]) => quoteJson(toStringValue(s ?? null)) },
-    escapeStringBash: {
-      params: ["str_"],
-      body: ([s]) =>
-        `'${toStringValue(s ?? null)
-          .split("'")
-          .join(`'"'"'`)}'`,
-    },
-    escapeStringDollars: {
-      params: ["str_"],
-      body: ([s]) =>
-        toStringValue(s ?? null)
-          .split("$")
-          .join("$$"),
-    },
-    escapeStringXML: {
-      params: ["str_"],
-      body: ([s]) =>
-        codePoints(toStringValue(s ?? null))
-          .map((c) => XML_ESCAPES[c] ?? c)
-          .join(""),
-    },
-    lines: {
-      params: ["arr"],
-      body: ([a]) => {
-        const parts = arr(a).filter((v) => v !== null);
-        return [...parts.map((v) => str(v)), ""].join("\n");
-      },
-    },
-    deepJoin: { params: ["arr"], body: ([a]) => deepJoin(a ?? null) },
+    escapeStringJson: { params: ["str_"], body: ([s]) => quoteJson(tracedToString(context, s ?? null)) },
   };
 }

@@ -18,7 +18,7 @@ export interface StdContext {
   trace: (line: string) => void;
 }
 
-export type Builtin = (args: Value[]) => Value;
+type Builtin = (args: Value[]) => Value;
 
 /** One std function: its parameters (go-jsonnet's names, usable as named arguments) and its body. */
 export interface Definition {

@@ -4,6 +4,7 @@ import { encodingDefinitions } from "./std-encoding";
 import { manifestDefinitions } from "./std-manifest";
 import { filterArray } from "./std-arrays";
 import { stdJsonnetFunctions } from "./std-jsonnet-functions";
+import { stdJsonnetText } from "./std-jsonnet-manifest";
 import { stdJsonnetDefinitions } from "./std-mod";
 import { mathDefinitions, PI } from "./std-math";
 import { objectDefinitions } from "./std-objects";
@@ -30,6 +31,7 @@ export function createStd(context: StdContext): JObject {
     ...manifestDefinitions(),
     ...stdJsonnetDefinitions(context),
     ...stdJsonnetFunctions(context, (f, a) => filterArray(context, f, a)),
+    ...stdJsonnetText(context),
   };
   const fields = new Map<string, LayerField>();
   for (const [name, def] of Object.entries(defs)) {

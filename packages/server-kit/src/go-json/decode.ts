@@ -13,7 +13,7 @@ import { GoSyntaxError, scanGoJson } from "./scanner";
 import { goRfc3339Error } from "./time";
 import { goTypeName, GoJsonError, GoUnmarshalTypeError, type GoDecodeOptions, type GoJson, type GoKeptText, type GoType } from "./types";
 import { goParseUuidBytes, parseUuid, uuidParseError } from "./uuid";
-import { nodeFromValue, readGoNode, rawNodeText, rawNodeValue, type GoNode } from "./value";
+import { readGoNode, rawNodeText, rawNodeValue, type GoNode } from "./value";
 
 interface Context<K extends GoKeptText> {
   /** The innermost struct being decoded and the JSON path from the root (Go's errorContext). */
@@ -250,15 +250,6 @@ function decodeRoot<K extends GoKeptText>(node: GoNode, type: GoType, options: G
  */
 export function unmarshalAs(node: GoNode, type: GoType): GoJson<never> | undefined {
   return decodeRoot<never>(node, type, { strict: false });
-}
-
-/** Decodes an already parsed JSON value into a type (json.Unmarshal of a document Go marshalled). */
-export function decodeGoValue<K extends GoKeptText = GoKeptText>(
-  value: unknown,
-  type: GoType & { kind: "struct" },
-  options: GoDecodeOptions<K>,
-): Record<string, GoJson<K>> {
-  return asObject(decodeRoot(nodeFromValue(value), type, options));
 }
 
 /**

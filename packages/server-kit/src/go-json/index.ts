@@ -1,4 +1,4 @@
-export { decodeGoJson, decodeGoJsonValue, decodeGoValue, unmarshalAs } from "./decode";
+export { decodeGoJson, decodeGoJsonValue, unmarshalAs } from "./decode";
 export {
   GoJsonError,
   GoUnmarshalTypeError,
@@ -9,16 +9,7 @@ export {
   type GoType,
 } from "./types";
 export { goParseUuid, goQuoteBytes, parseUuid, uuidParseError, type GoUuidResult } from "./uuid";
-export { scanGoJson, goQuoteChar, GoSyntaxError, type GoReader } from "./scanner";
-export {
-  readGoNode,
-  rawNodeValue,
-  rawNodeText,
-  nodeFromValue,
-  MAX_NODE_DEPTH,
-  GoValueTooDeepError,
-  type GoNode,
-  type RawJsonNumber,
-} from "./value";
+export { scanGoJson, GoSyntaxError, type GoReader } from "./scanner";
+export { readGoNode, rawNodeValue, rawNodeText, MAX_NODE_DEPTH, GoValueTooDeepError, type GoNode, type RawJsonNumber } from "./value";
 export { goRfc3339Error, goTimeJson, goTimeQuote, ACCEPTED_RFC3339 } from "./time";
 export { goEscapeStringified, goCompactRawText, goJsonMarshal, goJsonEncode } from "./encode-output";

@@ -19,7 +19,7 @@ export class GoSyntaxError extends Error {
 }
 
 /** strconv.Quote of one byte taken as a rune, in single quotes (scanner.go quoteChar). */
-export function goQuoteChar(byte: number): string {
+function goQuoteChar(byte: number): string {
   if (byte === 0x27) return `'\\''`;
   if (byte === 0x22) return `'"'`;
   return `'${quoteRuneBody(byte)}'`;

@@ -5,12 +5,10 @@ export interface RawJsonNumber {
 
 interface JsonWithRaw {
   rawJSON(text: string): RawJsonNumber;
-  isRawJSON(value: unknown): value is RawJsonNumber;
 }
 
 const rawJson = JSON as unknown as JsonWithRaw;
 const rawJsonNumber = (text: string): RawJsonNumber => rawJson.rawJSON(text);
-const isRawNumber = (value: unknown): value is RawJsonNumber => rawJson.isRawJSON(value);
 
 /**
  * JSON values as Go's encoding/json decoder sees them (decode.go), read from
@@ -233,36 +231,4 @@ export function rawNodeText(node: GoNode): string {
     case "object":
       return `{${node.entries.map(([key, item]) => `${rawNodeText(key)}:${rawNodeText(item)}`).join(",")}}`;
   }
-}
-
-/** encoding/json's string encoding (HTML-safe, as json.Marshal writes it), the text a re-marshalled value carries. */
-function goMarshalString(value: string): string {
-  return JSON.stringify(value)
-    .slice(1, -1)
-    .replace(/[<>&\u2028\u2029]/g, (ch) => `\\u${(ch.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`);
-}
-
-/**
- * A parsed JSON value as a node, as Go reads the text json.Marshal makes of
- * it (a value Go marshals and unmarshals again, such as a patched document).
- */
-export function nodeFromValue(value: unknown): GoNode {
-  if (value === null || value === undefined) return { t: "null" };
-  if (typeof value === "boolean") return { t: "bool", v: value };
-  if (typeof value === "number") return { t: "number", v: value, raw: String(value) };
-  // A number kept with its text (a JSON Patch value, a stored trait) is marshalled as that text.
-  if (isRawNumber(value)) return { t: "number", v: Number(value.rawJSON), raw: value.rawJSON };
-  if (typeof value === "string") return stringNodeFromValue(value);
-  if (Array.isArray(value)) return { t: "array", items: value.map(nodeFromValue) };
-  if (typeof value === "object") {
-    return {
-      t: "object",
-      entries: Object.entries(value as Record<string, unknown>).map(([k, v]) => [stringNodeFromValue(k), nodeFromValue(v)]),
-    };
-  }
-  return { t: "null" };
-}
-
-function stringNodeFromValue(value: string): GoNode & { t: "string" } {
-  return { t: "string", v: value, json: value, raw: Buffer.from(goMarshalString(value), "utf8").toString("latin1") };
 }

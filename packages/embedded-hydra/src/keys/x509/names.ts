@@ -21,7 +21,7 @@ const ia5Error = (value: Buffer) => `x509: ${goQuote(value)} cannot be encoded a
 const printableAscii = (text: string) => Buffer.from(text, "latin1").every((c) => c >= 33 && c <= 126);
 
 /** domainNameValid: no trailing dot, no empty label, every byte printable ASCII; "" passes. */
-export function domainNameValid(text: string, constraint: boolean): boolean {
+function domainNameValid(text: string, constraint: boolean): boolean {
   if (text.length === 0) return true;
   if (text.endsWith(".")) return false;
   const name = constraint && text.startsWith(".") ? text.slice(1) : text;

@@ -1,5 +1,5 @@
 import type { KratosConfig } from "../../config/load";
-import { readSubmission } from "../../http/body";
+import { readSubmission, type JsonObject } from "../../http/body";
 import type { HttpContext } from "../../http/context";
 import { errors, KratosError } from "../../http/errors";
 import { messages, type UiText } from "../../ui/messages";
@@ -20,6 +20,7 @@ import type { FlowDeps } from "./flow-deps";
 import { baseFlowJson, isExpired, showRecoveryUi, urlWithFlow, type AddressFlow, type Flow, type FlowType } from "./flow";
 import { FlowValidationError } from "./validation-error";
 import { maybeAcceptOAuth2LoginAfterVerification } from "./verification/oauth2-login";
+import { decodeSubmission } from "./transient-payload";
 
 /**
  * What recovery and verification share (recovery/, verification/ hold what
@@ -148,8 +149,13 @@ export async function submitAddressFlow<F extends AddressFlow>(
     if (decodeError) throw decodeError;
     if (!strategy || !part) throw FlowValidationError.flow(def.noStrategyMessage());
     // The strategy's method schema comes before EnsureCSRF (code/strategy_recovery.go Recover, strategy_verification.go Verify).
-    await part.decode?.(flow, body, sctx);
-    if (ctx.method !== "GET" && !deps.strategies.carriesMailedSecret(kind, submission)) checkCsrf(deps, ctx, flow, body);
+    // A GET carries a mailed secret in its query, which decoderx does not read against the method schema.
+    if (ctx.method === "GET") await part.decode?.(flow, body, sctx);
+    else await decodeSubmission(strategy.id, kind, part, flow, body, sctx);
+    if (ctx.method !== "GET" && !deps.strategies.carriesMailedSecret(kind, submission)) {
+      const retry = csrfRetry(deps, ctx, flow, body, part, sctx);
+      if (retry) return await retryWithMessage(deps, def, ctx, flow, strategy.id, retry, sctx);
+    }
     const result = await part.submit(flow, body, sctx);
     switch (result.kind) {
       case "responded":
@@ -182,6 +188,25 @@ export async function submitAddressFlow<F extends AddressFlow>(
   }
 }
 
+/** checkCsrf; a refusal the strategy answers with a retry (csrfRefused) is returned, any other is thrown. */
+function csrfRetry(
+  deps: FlowDeps,
+  ctx: HttpContext,
+  flow: AddressFlow,
+  body: JsonObject,
+  part: AddressFlowStrategy,
+  sctx: StrategyContext,
+): Extract<AddressFlowResult, { kind: "retry" }> | undefined {
+  try {
+    checkCsrf(deps, ctx, flow, body);
+    return undefined;
+  } catch (error) {
+    const retry = error instanceof KratosError ? part.csrfRefused?.(error, sctx) : undefined;
+    if (!retry) throw error;
+    return retry;
+  }
+}
+
 /**
  * A used, unknown or expired secret, or a flow that already passed, starts
  * over (the strategies' retry<Kind>FlowWithMessage): a fresh flow of that
@@ -201,7 +226,7 @@ async function retryWithMessage<F extends AddressFlow>(
   sctx: StrategyContext,
 ): Promise<void> {
   const code = retry.answer === "code" || retry.answer === "code_recovery";
-  const flow = await createFlow(deps, def, http, code ? old.type : "browser", {
+  const flow = await createFlow(deps, def, http, code && !retry.browserFlow ? old.type : "browser", {
     strategy: { session: sctx.session },
     prepare: (f) => (f.active = strategyId),
     regenerateCsrf: true,

@@ -185,7 +185,14 @@ export interface RegistrationStrategy extends FlowStrategy<RegistrationFlow, Reg
   populateCredentials?(flow: RegistrationFlow, traits: Record<string, unknown>, ctx: StrategyContext): Promise<void> | void;
 }
 export type SettingsStrategy = FlowStrategy<SettingsFlow, SettingsResult>;
-export type AddressFlowStrategy = FlowStrategy<AddressFlow, AddressFlowResult>;
+export interface AddressFlowStrategy extends FlowStrategy<AddressFlow, AddressFlowResult> {
+  /**
+   * The flow's CSRF check refused the submission: a retry to answer instead
+   * of the refusal, or undefined to let the flow's error handler answer it
+   * (code recovery's retryRecoveryFlow; the others answer the refusal).
+   */
+  csrfRefused?(error: KratosError, ctx: StrategyContext): Extract<AddressFlowResult, { kind: "retry" }> | undefined;
+}
 
 export interface LoginResult {
   identity: Identity;
@@ -248,4 +255,6 @@ export type AddressFlowResult =
       replacedReason?: string;
       /** `code_recovery`: the error the retry carries (RetryWithError), answered to JSON clients with continue_with transitions. */
       error?: KratosError;
+      /** The new flow is a browser flow whatever the old one was (retryRecoveryFlow called with flow.TypeBrowser). */
+      browserFlow?: boolean;
     };

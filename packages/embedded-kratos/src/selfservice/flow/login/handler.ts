@@ -29,6 +29,7 @@ import { loginFlow } from "./definition";
 import { completeLogin } from "./hooks";
 import { ShowIdentifierFirstCredentials } from "./identifier-first";
 import { showIdentifierFirstCredentials } from "./identifier-first-step";
+import { decodeSubmission } from "../transient-payload";
 
 export function registerLoginRoutes(router: Router, deps: FlowDeps): void {
   router.get("/self-service/login/browser", (ctx) => initLogin(deps, ctx, "browser"));
@@ -131,7 +132,7 @@ async function submitLogin(deps: FlowDeps, ctx: HttpContext): Promise<void> {
     if (decodeError) throw decodeError;
     if (!strategy) throw FlowValidationError.flow(loginFlow.noStrategyMessage(), echoIdentifier(body));
     // The strategy's schema refusals come before EnsureCSRF (password/login.go Strategy.Login).
-    await strategy.login.decode?.(flow, body, sctx);
+    await decodeSubmission(strategy.id, "login", strategy.login, flow, body, sctx);
     checkCsrf(deps, ctx, flow, body);
     const result = await strategy.login.submit(flow, body, sctx);
     flow.active = strategy.id;

@@ -31,6 +31,7 @@ import { DuplicateSignUpError, duplicateCredentialsMessage, storedNodeValues } f
 import { completeRegistration } from "./hooks";
 import { ShowRegistrationScreen } from "./profile-first";
 import { showRegistrationScreen } from "./profile-first-step";
+import { decodeSubmission } from "../transient-payload";
 
 export function registerRegistrationRoutes(router: Router, deps: FlowDeps): void {
   router.get("/self-service/registration/browser", (ctx) => initRegistration(deps, ctx, "browser"));
@@ -118,7 +119,7 @@ async function submitRegistration(deps: FlowDeps, ctx: HttpContext): Promise<voi
     }
     if (!strategy) throw FlowValidationError.flow(registrationFlow.noStrategyMessage());
     // The strategy's schema refusals, traits included, come before EnsureCSRF (registration.DecodeBody).
-    await strategy.registration.decode?.(flow, body, sctx);
+    await decodeSubmission(strategy.id, "registration", strategy.registration, flow, body, sctx);
     if (!strategy.registration.skipsCsrfCheck?.(submission)) checkCsrf(deps, ctx, flow, body);
     const result = await strategy.registration.submit(flow, body, sctx);
     flow.active = strategy.id;

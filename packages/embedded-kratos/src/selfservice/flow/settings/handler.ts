@@ -32,6 +32,7 @@ import { isExpired, urlWithFlow, type Flow, type FlowType } from "../flow";
 import { startVerificationForIdentity } from "../verification/start";
 import { settingsFlow } from "./definition";
 import { nowMicroseconds } from "../../../clock/clock";
+import { decodeSubmission } from "../transient-payload";
 
 export function registerSettingsRoutes(router: Router, deps: FlowDeps): void {
   router.get("/self-service/settings/browser", (ctx) => initSettings(deps, ctx, "browser"));
@@ -167,7 +168,7 @@ async function submitSettings(deps: FlowDeps, ctx: HttpContext): Promise<void> {
     if (!strategy) throw FlowValidationError.flow(settingsFlow.noStrategyMessage());
     const method = strategy.id;
     // The strategy's schema refusals come before continueSettingsFlow's EnsureCSRF (password/settings.go Strategy.Settings).
-    await strategy.settings.decode?.(flow, body, sctx);
+    await decodeSubmission(strategy.id, "settings", strategy.settings, flow, body, sctx);
     checkCsrf(deps, ctx, flow, body);
     // Strategies change the identity in place: remember which addresses it had.
     const knownAddresses = new Set(identity.verifiableAddresses.map((a) => a.value));

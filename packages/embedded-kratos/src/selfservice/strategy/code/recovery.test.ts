@@ -188,6 +188,16 @@ describe("recovery by one-time code", () => {
     const email = uniqueEmail("browser");
     await createIdentity(kratos, email);
     const browser = new TestBrowser();
+    // A form post without the token lands on the error UI (security_csrf_violation), nothing is sent. The refusal
+    // regenerates the anti-CSRF cookie (Recover → retryRecoveryFlow, recovery-csrf.test.ts): that flow is abandoned.
+    const abandoned = await browser.request(`${kratos.publicUrl}/self-service/recovery/browser`);
+    const abandonedId = new URL(abandoned.location ?? "").searchParams.get("flow") ?? "";
+    const noCsrf = await browser.request(`${kratos.publicUrl}/self-service/recovery?flow=${abandonedId}`, {
+      form: { method: "code", email },
+    });
+    expect(noCsrf.location).toMatch(/^http:\/\/ciam\.localhost:3000\/error\?id=/);
+    expect(smtp.mailsTo(email)).toEqual([]);
+
     const init = await browser.request(`${kratos.publicUrl}/self-service/recovery/browser`);
     expect(init.status).toBe(303);
     expect(init.location).toMatch(/^http:\/\/ciam\.localhost:3000\/recovery\?flow=/);
@@ -196,11 +206,6 @@ describe("recovery by one-time code", () => {
       (await browser.request(`${kratos.publicUrl}/self-service/recovery/flows?id=${flowId}`, { headers: { Accept: "application/json" } }))
         .body as RecoveryFlow;
     const flow = await fetchFlow();
-
-    const noCsrf = await browser.request(`${kratos.publicUrl}/self-service/recovery?flow=${flowId}`, { form: { method: "code", email } });
-    // A form post without the token lands on the error UI (security_csrf_violation), nothing is sent.
-    expect(noCsrf.location).toMatch(/^http:\/\/ciam\.localhost:3000\/error\?id=/);
-    expect(smtp.mailsTo(email)).toEqual([]);
 
     const sent = await browser.request(`${kratos.publicUrl}/self-service/recovery?flow=${flowId}`, {
       form: { method: "code", email, csrf_token: csrfOf(flow) },

@@ -26,6 +26,21 @@ export const codeRecovery: AddressFlowStrategy = {
   responsible: ({ flow }, ctx) => (flow.active ?? ctx.deps.config.selfservice.flows.recovery.use) === "code",
   // code/strategy_recovery.go decodeRecovery: the method schema (email format) before EnsureCSRF.
   decode: (_flow, body) => requireEmailFormat(body),
+  /**
+   * Recover: a CSRF refusal "abandons" the flow — retryRecoveryFlow(TypeBrowser,
+   * RetryWithError) regenerates the CSRF cookie (RegenerateToken) before
+   * ParseError keeps a 400 (an API flow submitted by a browser) as a new
+   * browser flow's message; anything else (the 403) ParseError hands back, and
+   * the recovery error handler forwards it with the new cookie already set.
+   */
+  csrfRefused(error, ctx) {
+    if (error.code !== 400) {
+      ctx.deps.csrf.regenerate(ctx.http);
+      return undefined;
+    }
+    const message = messages.generic(error.reason ?? error.message);
+    return { kind: "retry", message, answer: "code_recovery", error, browserFlow: true };
+  },
   populate(flow) {
     if (flow.state === "sent_email") {
       renderCodeSent(flow);

@@ -9,7 +9,9 @@ import { providerGet } from "./provider-fetch";
  * coreos/go-oidc with ory/go-oidc v3.0.0-20250124100243-69986dfaf891,
  * oidc/oidc.go NewProvider): GET `<issuer without one trailing slash>/
  * .well-known/openid-configuration` on Kratos' http.Client (redirects
- * followed), at most 1 MiB of the answer read, any status but 200 an error
+ * followed as Go follows them), at most 1 MiB of the answer read (the rest
+ * is never asked for, so a body that goes on stalling past it does not
+ * hold the discovery up), any status but 200 an error
  * `<status>: <body>`. A 200 answer's body is kept in a process-wide cache
  * keyed by that URL before it is decoded (ory's oidcConfigCache, with no
  * expiry), so later calls decode the kept body without asking the provider
@@ -59,7 +61,10 @@ const PROVIDER_JSON: GoType = {
 
 const DISCOVERY_BODY_LIMIT = 1 << 20;
 
-/** oidcConfigCache: the 200 answers' bodies by well-known URL (their number is bounded by the configured issuers). */
+/**
+ * oidcConfigCache: the 200 answers' bodies by well-known URL (their number
+ * is bounded by the configured issuers, each body by the 1 MiB read).
+ */
 const discoveryBodies = new Map<string, Uint8Array>();
 
 export async function goDiscover(issuer: string, timeoutSeconds: number): Promise<GoProviderMetadata> {
@@ -71,8 +76,9 @@ export async function goDiscover(issuer: string, timeoutSeconds: number): Promis
     body = cached;
     decoded = decodeOrThrow(body, (error) => error);
   } else {
-    const response = await providerGet(wellKnown, timeoutSeconds);
-    body = new Uint8Array(await response.arrayBuffer()).subarray(0, DISCOVERY_BODY_LIMIT);
+    const answer = await providerGet(wellKnown, timeoutSeconds, DISCOVERY_BODY_LIMIT);
+    const response = answer.response;
+    body = answer.body;
     if (response.status !== 200) throw new GoDiscoveryError(`${statusLine(response)}: ${Buffer.from(body).toString("utf8")}`);
     discoveryBodies.set(wellKnown, body);
     decoded = decodeOrThrow(body, (error) => unmarshalRespText(response.headers.get("content-type") ?? "", error));

@@ -22,12 +22,22 @@ export interface GoParsed {
 }
 
 /**
- * url.ParseQuery: pairs split on `&`; a pair holding `;` (Go ≥ 1.17) or an
- * escape QueryUnescape refuses is left out and makes the parse fail.
+ * parseQuery's cap (Go ≥ 1.24.12/1.25.6, GODEBUG urlmaxqueryparams unset;
+ * Kratos v26.2.0 builds with Go 1.26): at most this many `&`-separated
+ * parameters, empty ones included.
+ */
+const GO_MAX_QUERY_PARAMS = 10_000;
+
+/**
+ * url.ParseQuery: a query of more than 10000 parameters parses to nothing
+ * (urlParamsWithinMax, checked before any pair); otherwise pairs split on
+ * `&`, a pair holding `;` (Go ≥ 1.17) or an escape QueryUnescape refuses
+ * left out and making the parse fail.
  */
 export function goParseQueryChecked(raw: string): GoParsed {
   const values: GoValues = new Map();
   let error: string | undefined;
+  if (countAmpersands(raw) + 1 > GO_MAX_QUERY_PARAMS) return { values, error: "number of URL query parameters exceeded limit" };
   for (const pair of raw.split("&")) {
     if (pair.includes(";")) {
       // parseQuery assigns this one unconditionally: it replaces an earlier escape error.
@@ -49,6 +59,12 @@ export function goParseQueryChecked(raw: string): GoParsed {
     add(values, key, value);
   }
   return { values, error };
+}
+
+function countAmpersands(raw: string): number {
+  let count = 0;
+  for (let at = raw.indexOf("&"); at >= 0; at = raw.indexOf("&", at + 1)) count++;
+  return count;
 }
 
 /**

@@ -1,7 +1,8 @@
 import diagnostics from "node:diagnostics_channel";
 import { alertReceivedOn, goRemoteAlertText, receivedAlert } from "./go-tls-alerts";
 import { goCertificateText } from "./go-x509-errors";
-import { bodyReadErrorOf } from "./provider-fetch";
+import { GoRedirectError } from "./go-redirect";
+import { bodyReadErrorOf, failedRequestOf } from "./provider-fetch";
 
 /**
  * Transport failures of the provider calls in the words of Go's net/http
@@ -64,7 +65,11 @@ const goQuote = (value: string) => JSON.stringify(value);
  * cause, or its OAUTH_TIMEOUT ClientError when the timeout aborted the
  * request before the answer's headers came.
  */
-export function goNetworkText(method: "Get" | "Post", url: string, error: unknown): string | undefined {
+export function goNetworkText(method: "Get" | "Post", requested: string, error: unknown): string | undefined {
+  const redirect = redirectErrorOf(error);
+  if (redirect) return redirect.message;
+  // url.Error names the hop that failed: after a redirect, its target.
+  const url = failedRequestOf(error)?.url ?? requested;
   const prefix = `${method} ${goQuote(url)}`;
   if (isTimeout(error)) return `${prefix}: context deadline exceeded (Client.Timeout exceeded while awaiting headers)`;
   if (!(error instanceof TypeError)) return undefined;
@@ -117,7 +122,17 @@ export function goBodyReadText(error: unknown): string | undefined {
   return undefined;
 }
 
+/** The redirect policy's url.Error along the causes (openid-client wraps what its fetch throws). */
+function redirectErrorOf(error: unknown): GoRedirectError | undefined {
+  for (let current: unknown = error, depth = 0; isRecord(current) && depth < 8; current = current.cause, depth++) {
+    if (current instanceof GoRedirectError) return current;
+  }
+  return undefined;
+}
+
+/** The request's deadline fired before the answer's headers came: openid-client's OAUTH_TIMEOUT, or fetch's own (discovery). */
 function isTimeout(error: unknown): boolean {
+  if (error instanceof DOMException) return error.name === "TimeoutError";
   if (!isRecord(error) || error.code !== "OAUTH_TIMEOUT") return false;
   const cause: unknown = error.cause;
   return isRecord(cause) && cause.name === "TimeoutError";

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { KratosError } from "../../../http/errors";
 import { exchangeCode } from "./client";
 import type { OidcProvider } from "./config";
-import { goTokenOf } from "./go-token-request";
+import { GoTokenError, probeTokenRequest } from "./go-token-request";
 
 /**
  * The code exchange's token request as x/oauth2 v0.34.0 sends it for
@@ -158,36 +158,52 @@ describe("x/oauth2's AuthStyleAutoDetect for the generic provider (internal/toke
 });
 
 describe("doTokenRoundTrip's verdict on an answer (x/oauth2 internal/token.go)", () => {
-  const verdict = (status: number, contentType: string, body: string) =>
-    goTokenOf(new Response(body, { status, headers: { "content-type": contentType } }), Buffer.from(body));
+  /** Both probing attempts get this answer: the token openid-client is handed (its JSON), or x/oauth2's error text. */
+  const verdict = async (status: number, contentType: string, body: string) => {
+    const send = () => Promise.resolve(new Response(body, { status, headers: { "content-type": contentType } }));
+    const client = { clientId: "client", clientSecret: "secret", timeoutSeconds: 5 };
+    try {
+      const response = await probeTokenRequest("http://provider.test/token", new URLSearchParams({ code: "c" }), client, send);
+      const token: unknown = await response.json();
+      return { token };
+    } catch (error) {
+      return { error: error instanceof GoTokenError ? error.message : String(error) };
+    }
+  };
 
-  it("takes any 2xx and a form-encoded answer (GitHub's), and reads id_token as Token.Extra does", () => {
-    expect(verdict(201, "application/json", '{"access_token":"a","id_token":"x.y.z"}')).toMatchObject({
-      token: { accessToken: "a", idToken: "x.y.z" },
+  it("takes any 2xx and a form-encoded answer (GitHub's), and reads id_token as Token.Extra does", async () => {
+    expect(await verdict(201, "application/json", '{"access_token":"a","id_token":"x.y.z"}')).toMatchObject({
+      token: { access_token: "a", id_token: "x.y.z" },
     });
-    expect(verdict(200, "application/x-www-form-urlencoded", "access_token=a&token_type=bearer&expires_in=60")).toMatchObject({
-      token: { accessToken: "a", tokenType: "bearer", expiresIn: 60 },
+    expect(await verdict(200, "application/x-www-form-urlencoded", "access_token=a&token_type=bearer&expires_in=60")).toMatchObject({
+      token: { access_token: "a", token_type: "bearer", expires_in: 60 },
     });
     // tokenJSON's keys match case-insensitively; expires_in may be a string (PayPal).
-    expect(verdict(200, "application/json", '{"ACCESS_TOKEN":"a","expires_in":"30"}')).toMatchObject({
-      token: { accessToken: "a", expiresIn: 30 },
+    expect(await verdict(200, "application/json", '{"ACCESS_TOKEN":"a","expires_in":"30"}')).toMatchObject({
+      token: { access_token: "a", expires_in: 30 },
     });
   });
 
-  it("refuses with x/oauth2's texts", () => {
-    expect(verdict(200, "application/json", '{"access_token":"a","error":"e","error_uri":"u"}')).toEqual({ error: 'oauth2: "e" "u"' });
-    expect(verdict(200, "application/json", "{")).toEqual({ error: "oauth2: cannot parse json: unexpected end of JSON input" });
-    expect(verdict(200, "application/json", '{"access_token":1}')).toEqual({
+  it("refuses with x/oauth2's texts", async () => {
+    expect(await verdict(200, "application/json", '{"access_token":"a","error":"e","error_uri":"u"}')).toEqual({
+      error: 'oauth2: "e" "u"',
+    });
+    expect(await verdict(200, "application/json", "{")).toEqual({ error: "oauth2: cannot parse json: unexpected end of JSON input" });
+    expect(await verdict(200, "application/json", '{"access_token":1}')).toEqual({
       error: "oauth2: cannot parse json: json: cannot unmarshal number into Go struct field tokenJSON.access_token of type string",
     });
-    expect(verdict(200, "application/json", '{"access_token":"a","expires_in":1.5}')).toEqual({
+    expect(await verdict(200, "application/json", '{"access_token":"a","expires_in":1.5}')).toEqual({
       error: 'oauth2: cannot parse json: strconv.ParseInt: parsing "1.5": invalid syntax',
     });
-    expect(verdict(200, "text/plain", "access_token=a;b")).toEqual({
+    expect(await verdict(200, "text/plain", "access_token=a;b")).toEqual({
       error: "oauth2: cannot parse response: invalid semicolon separator in query",
     });
-    expect(verdict(200, "text/plain", "access_token=%zz")).toEqual({ error: 'oauth2: cannot parse response: invalid URL escape "%zz"' });
-    expect(verdict(400, "text/plain", "error=invalid_grant&error_description=used")).toEqual({ error: 'oauth2: "invalid_grant" "used"' });
-    expect(verdict(200, "application/json", "null")).toEqual({ error: "oauth2: server response missing access_token" });
+    expect(await verdict(200, "text/plain", "access_token=%zz")).toEqual({
+      error: 'oauth2: cannot parse response: invalid URL escape "%zz"',
+    });
+    expect(await verdict(400, "text/plain", "error=invalid_grant&error_description=used")).toEqual({
+      error: 'oauth2: "invalid_grant" "used"',
+    });
+    expect(await verdict(200, "application/json", "null")).toEqual({ error: "oauth2: server response missing access_token" });
   });
 });

@@ -113,7 +113,7 @@ interface GoToken {
 }
 
 /** doTokenRoundTrip's verdict on an answer it read: the token, or its error's text. */
-export function goTokenOf(response: Response, bytes: Uint8Array): { token: GoToken } | { error: string } {
+function goTokenOf(response: Response, bytes: Uint8Array): { token: GoToken } | { error: string } {
   const failureStatus = response.status < 200 || response.status > 299;
   const text = Buffer.from(bytes).toString("utf8");
   // RetrieveError: the OAuth error when the body names one, else the status line and the body.

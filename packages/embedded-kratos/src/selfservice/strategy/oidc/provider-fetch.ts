@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type * as oidc from "openid-client";
+import { goFollowRedirects } from "./go-redirect";
 import { probeTokenRequest, tokenExchangeClient } from "./go-token-request";
 
 /**
@@ -15,7 +16,11 @@ import { probeTokenRequest, tokenExchangeClient } from "./go-token-request";
  *   exchange can tell its token request from the JWKS fetch of the ID
  *   token's verification, which Go words differently;
  * - connections opened for it get Go's host name check (`go-x509-errors.ts`
- *   reads `goNameCheckRequired`), which Node's own check is laxer than.
+ *   reads `goNameCheckRequired`), which Node's own check is laxer than;
+ * - redirects are followed as Go's client follows them (`go-redirect.ts`:
+ *   at most 10, methods and headers as Go carries them), where
+ *   openid-client asks for none (`redirect: manual`) and Node's fetch would
+ *   follow 20.
  */
 
 /** A provider request as Go's url.Error names it. */
@@ -54,21 +59,68 @@ export const providerFetch: oidc.CustomFetch = (url, options) =>
   });
 
 /**
- * A GET of ours (go-oidc's discovery) on the same footing: Go's http.Client
- * follows redirects, which openid-client's requests (`redirect: manual`) do not.
+ * A GET of ours (go-oidc's discovery) on the same footing, its answer's body
+ * read up to `limit` bytes (io.LimitReader) and the rest left unread. The
+ * bytes are a buffer of their own (nothing else of the answer is kept).
  */
-export const providerGet = (url: string, timeoutSeconds: number): Promise<Response> =>
-  nameChecks.run(true, () => roundTrip(url, { method: "GET", redirect: "follow", signal: AbortSignal.timeout(timeoutSeconds * 1000) }));
+export const providerGet = (url: string, timeoutSeconds: number, limit: number): Promise<{ response: Response; body: Uint8Array }> =>
+  nameChecks.run(true, async () => {
+    const { response, request } = await send(url, { method: "GET", signal: AbortSignal.timeout(timeoutSeconds * 1000) });
+    try {
+      return { response, body: await readAtMost(response, limit) };
+    } catch (cause) {
+      throw tagged(new ProviderBodyReadError(cause), request);
+    }
+  });
 
-/** One request, its answer's body read to the end; failures tagged with the request. */
-async function roundTrip(url: string, init: RequestInit): Promise<Response> {
+/** io.ReadAll(io.LimitReader(body, limit)): the first `limit` bytes, the body closed after them. */
+async function readAtMost(response: Response, limit: number): Promise<Uint8Array> {
+  const reader = response.body?.getReader();
+  if (!reader) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  while (length < limit) {
+    const next = await reader.read();
+    if (next.done) break;
+    const value: unknown = next.value;
+    if (!(value instanceof Uint8Array)) continue;
+    const chunk = value.subarray(0, limit - length);
+    chunks.push(chunk);
+    length += chunk.length;
+  }
+  if (length >= limit) await reader.cancel().catch(() => undefined);
+  const body = new Uint8Array(length);
+  let at = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, at);
+    at += chunk.length;
+  }
+  return body;
+}
+
+/**
+ * Client.Do: the request and its redirects; failures tagged with the
+ * request (its first method, as url.Error's Op, and the URL of the hop that
+ * failed).
+ */
+async function send(url: string, init: RequestInit): Promise<{ response: Response; request: ProviderRequest }> {
   const request: ProviderRequest = { method: init.method === "POST" ? "Post" : "Get", url };
-  let response: Response;
   try {
-    response = await fetch(url, init);
+    const response = await goFollowRedirects(
+      url,
+      init,
+      (hop, hopInit) => fetch(hop, hopInit),
+      (hop) => (request.url = hop),
+    );
+    return { response, request };
   } catch (error) {
     throw tagged(error, request);
   }
+}
+
+/** One request, its answer's body read to the end; failures tagged with the request. */
+async function roundTrip(url: string, init: RequestInit): Promise<Response> {
+  const { response, request } = await send(url, init);
   try {
     // The copy is read to its end; the original keeps the whole body for openid-client.
     await response.clone().arrayBuffer();

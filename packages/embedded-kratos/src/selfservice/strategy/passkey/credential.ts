@@ -1,10 +1,10 @@
 import { randomInt } from "node:crypto";
 import type { GoTime } from "../../../clock/go-time";
-import { errors } from "../../../http/errors";
 import type { JsonObject } from "../../../http/body";
 import type { Identity } from "../../../identity/identity";
 import { authenticatorName } from "../webauthn/authenticator-names";
-import { readRegistrationResponse, verifyRegistration, type NewCredential, type RelyingParty } from "../webauthn/ceremony";
+import type { NewCredential, RelyingParty } from "../webauthn/ceremony";
+import { verifyCreation } from "../webauthn/new-credential";
 import { parseWebAuthnConfig, type StoredWebAuthnCredential, type WebAuthnCredentialConfig } from "../webauthn/credential";
 
 /** The `passkey` credential's config: identity.CredentialsWebAuthnConfig, as for `webauthn`. */
@@ -13,17 +13,12 @@ export function passkeyConfigOf(identity: Identity): WebAuthnCredentialConfig | 
 }
 
 /**
- * ParseCredentialCreationResponseBody then CreateCredential. Malformed JSON
- * is Kratos' 400 "Unable to parse WebAuthn response: …"; an answer that
- * does not verify (challenge, origin, relying party, signature) is Kratos'
- * "Unable to create WebAuthn credential: …", a 500 there and a 400 here.
+ * ParseCredentialCreationResponseBody then CreateCredential
+ * (passkey_registration.go, passkey_settings.go), answered as the webauthn
+ * strategy's handlers answer them (webauthn/new-credential.ts verifyCreation).
  */
-export async function verifyPasskeyCreation(rp: RelyingParty, raw: unknown, challenge: string): Promise<NewCredential> {
-  if (!readRegistrationResponse(raw)) throw errors.badRequest("Unable to parse WebAuthn response: Parse error for Registration");
-  const created = await verifyRegistration(rp, raw, challenge);
-  if (!created) throw errors.badRequest("Unable to create WebAuthn credential: Error validating the registration response");
-  return created;
-}
+export const verifyPasskeyCreation = (rp: RelyingParty, raw: unknown, challenge: string): Promise<NewCredential> =>
+  verifyCreation(rp, raw, challenge);
 
 /**
  * identity.CredentialFromWebAuthn(credential, true): a passwordless key

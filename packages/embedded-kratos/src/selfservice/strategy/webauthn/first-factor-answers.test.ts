@@ -49,15 +49,30 @@ describe("WebAuthn first factor: Kratos' answers at sign-up, sign-in and in sett
     expect(flowMessages(failure).map((m) => m.id)).toEqual([4010003]);
   });
 
-  // Register: the answer is parsed (400) and verified before validateCredentials checks the traits.
-  it("checks the key's answer before the traits, and keeps the flow's options after a failure", async () => {
+  // Register: registration.DecodeBody checks a given `traits` against the identity schema first; the answer is then
+  // parsed (400, go-webauthn's Details after the colon) and verified before validateCredentials checks the traits.
+  it("checks given traits, then the key's answer, and keeps the flow's options after a failure", async () => {
     const { submit, options } = await registrationFlow();
-    const failure = await expectFailure(submit({ traits: { email: "not-an-email" }, webauthn_register: "{" }));
+    const badTraits = await expectFailure(submit({ traits: { email: "not-an-email" }, webauthn_register: "{" }));
+    expect(badTraits.status).toBe(400);
+    expect(nodeNamed((badTraits.data as unknown as RegistrationFlow).ui.nodes, "traits.email")?.messages.map((m) => m.id)).toEqual([
+      4000040,
+    ]);
+    expect(flowMessages(badTraits)).toEqual([]);
+
+    const failure = await expectFailure(submit({ traits: { email: uniqueEmail("parse") }, webauthn_register: "{" }));
     const reason = "Unable to parse WebAuthn response: Parse error for Registration";
     expect(flowMessages(failure)).toEqual([{ id: 4000001, text: reason, type: "error", context: { reason } }]);
+    // protocol/credential.go Parse: a response without `response` fails in AuthenticatorAttestationResponse.Parse.
+    const key = new SoftwareAuthenticator(ORIGIN, RP_ID);
+    const { response: _response, ...withoutResponse } = JSON.parse(key.create(options)) as Record<string, unknown>;
+    const noResponse = await expectFailure(
+      submit({ traits: { email: uniqueEmail("parse") }, webauthn_register: JSON.stringify(withoutResponse) }),
+    );
+    expect(noResponse.status).toBe(400);
+    expect(flowMessages(noResponse).map((m) => m.text)).toEqual(["Unable to parse WebAuthn response: Error parsing attestation response"]);
 
     // injectWebauthnRegistrationOptions: the options (and the user handle) made for the flow answer after the failure.
-    const key = new SoftwareAuthenticator(ORIGIN, RP_ID);
     const email = uniqueEmail("signup");
     const { data } = await submit({
       traits: { email },
@@ -70,6 +85,34 @@ describe("WebAuthn first factor: Kratos' answers at sign-up, sign-in and in sett
     const config = stored.credentials?.webauthn?.config as { credentials: Record<string, unknown>[] };
     expect(config.credentials[0]).toMatchObject({ display_name: "  My laptop  ", is_passwordless: true, attestation_type: "none" });
     expect(config.credentials[0]).not.toHaveProperty("transport");
+  });
+
+  // registration.go Register: decode (traits against the identity schema) comes before flow.EnsureCSRF, so refused
+  // traits with a bad CSRF token get the flow's 400 with the traits' messages; valid traits get the CSRF error.
+  it("answers refused traits before a bad CSRF token, and nothing is created", async () => {
+    const { browser, flow, options } = await registrationFlow();
+    const key = new SoftwareAuthenticator(ORIGIN, RP_ID);
+    const send = (traits: object) =>
+      browser.call((f) =>
+        f.updateRegistrationFlow({
+          flow: flow.id,
+          updateRegistrationFlowBody: {
+            method: "webauthn",
+            csrf_token: "bm90LXRoZS10b2tlbg==",
+            traits,
+            webauthn_register: key.create(options),
+          },
+        }),
+      );
+    const invalid = await expectFailure(send({ email: "not-an-email" }));
+    expect(invalid.status).toBe(400);
+    expect(nodeNamed((invalid.data as unknown as RegistrationFlow).ui.nodes, "traits.email")?.messages.map((m) => m.id)).toEqual([4000040]);
+    const email = uniqueEmail("csrf-webauthn");
+    const valid = await expectFailure(send({ email }));
+    expect(valid.status).toBe(403);
+    expect((valid.data as { error?: { id?: string } }).error?.id).toBe("security_csrf_violation");
+    const { data: found } = await kratos.identity.listIdentities({ credentialsIdentifier: email });
+    expect(found).toEqual([]);
   });
 
   async function customerWithKeyOnly() {

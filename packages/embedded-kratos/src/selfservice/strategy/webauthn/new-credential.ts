@@ -2,19 +2,26 @@ import type { GoTime } from "../../../clock/go-time";
 import { errors } from "../../../http/errors";
 import { readRegistrationResponse, verifyRegistration, type NewCredential, type RelyingParty } from "./ceremony";
 import type { StoredWebAuthnCredential } from "./credential";
+import { creationParseError, REGISTRATION_PARSE_ERROR } from "./parse-errors";
+
+const notVerified = () => errors.badRequest("Unable to create WebAuthn credential: Error validating the registration response");
 
 /**
  * ParseCredentialCreationResponseBody then CreateCredential, as the sign-up
  * (registration.go Register) and settings (settings.go
- * continueSettingsFlowAdd) handlers run them: malformed JSON is Kratos' 400
- * "Unable to parse WebAuthn response: …"; an answer that does not verify is
+ * continueSettingsFlowAdd) handlers run them: an answer go-webauthn's parser
+ * refuses is Kratos' 400 "Unable to parse WebAuthn response: <its Details>"
+ * (parse-errors.ts); an answer that does not verify is
  * Kratos' "Unable to create WebAuthn credential: …", a 500 there and a 400
  * here (README, Known differences).
  */
 export async function verifyCreation(rp: RelyingParty, raw: unknown, challenge: string): Promise<NewCredential> {
-  if (!readRegistrationResponse(raw)) throw errors.badRequest("Unable to parse WebAuthn response: Parse error for Registration");
+  const parseError = typeof raw === "string" ? creationParseError(raw) : REGISTRATION_PARSE_ERROR;
+  if (parseError) throw errors.badRequest(`Unable to parse WebAuthn response: ${parseError}`);
+  // What go-webauthn parses but the ceremony library's reader refuses (a missing rawId) does not verify here.
+  if (!readRegistrationResponse(raw)) throw notVerified();
   const created = await verifyRegistration(rp, raw, challenge);
-  if (!created) throw errors.badRequest("Unable to create WebAuthn credential: Error validating the registration response");
+  if (!created) throw notVerified();
   return created;
 }
 

@@ -16,6 +16,7 @@ import { setWebauthnInternal, webauthnInternal } from "./internal";
 import { webauthnMessages } from "./messages";
 import { displayNameNode, registerInputNode, registerTriggerNode, scriptNode } from "./nodes";
 import { hasText } from "../submission";
+import { requireValidTraits } from "../traits-validation";
 import { now as timeNow } from "../../../clock/clock";
 
 /**
@@ -30,6 +31,13 @@ export const webauthnRegistration: RegistrationStrategy = {
 
   // PopulateRegistrationMethodCredentials: the same nodes without the traits (the profile screen's).
   populateCredentials: (flow, _traits, ctx) => appendRegistrationNodes(flow, ctx, false),
+
+  // registration.go Strategy.Register: for a browser flow with passwordless keys, registration.DecodeBody checks a
+  // given `traits` against the identity schema before EnsureCSRF (otherwise the strategy is not responsible).
+  async decode(flow, body, ctx) {
+    if (flow.type !== "browser" || !webauthnConfig(ctx.deps.config).passwordless || body.traits === undefined) return;
+    await requireValidTraits(registrationSchemaId(flow, ctx.deps.schemas.defaultId), body, ctx);
+  },
 
   async submit(flow, body, ctx) {
     const config = webauthnConfig(ctx.deps.config);

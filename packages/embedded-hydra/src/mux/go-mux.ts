@@ -1,0 +1,127 @@
+import type { ServerResponse } from "node:http";
+
+/**
+ * What Hydra's HTTP stack does to a request before and around its routes:
+ * oryx/httprouterx (router.go) registers every route on a Go 1.22+
+ * net/http ServeMux (`METHOD /path` patterns, so a GET route serves HEAD
+ * too), behind negroni middlewares (cmd/server/handler.go adminServer,
+ * publicServer). The answers here are net/http's own.
+ */
+
+export const ADMIN_PREFIX = "/admin";
+
+/** The request path as sent (still percent-encoded, dot segments kept): Go's EscapedPath of the parsed request URI. */
+export function rawPathOf(requestUrl: string): { path: string; query: string } {
+  const at = requestUrl.indexOf("?");
+  return at === -1 ? { path: requestUrl, query: "" } : { path: requestUrl.slice(0, at), query: requestUrl.slice(at + 1) };
+}
+
+/** httprouterx TrimTrailingSlashNegroni: one trailing slash goes (so `/` becomes the empty path). */
+export function trimTrailingSlash(path: string): string {
+  return path.endsWith("/") ? path.slice(0, -1) : path;
+}
+
+/** Go's path.Clean: `.` and `..` resolved, repeated and trailing slashes dropped. */
+export function goPathClean(path: string): string {
+  if (path === "") return ".";
+  const rooted = path.startsWith("/");
+  const out: string[] = [];
+  for (const segment of path.split("/")) {
+    if (segment === "" || segment === ".") continue;
+    if (segment === "..") {
+      if (out.length > 0 && out[out.length - 1] !== "..") out.pop();
+      else if (!rooted) out.push("..");
+      continue;
+    }
+    out.push(segment);
+  }
+  const joined = out.join("/");
+  if (rooted) return `/${joined}`;
+  return joined === "" ? "." : joined;
+}
+
+/** httprouterx AddAdminPrefixIfNotPresentNegroni: path.Join("/admin", path) unless the path starts with /admin. */
+export function withAdminPrefix(path: string): string {
+  return path.startsWith(ADMIN_PREFIX) ? path : goPathClean(`${ADMIN_PREFIX}/${path}`);
+}
+
+/** net/http cleanPath (server.go): the canonical path ServeMux routes on, keeping a trailing slash. */
+export function cleanPath(path: string): string {
+  if (path === "") return "/";
+  const rooted = path.startsWith("/") ? path : `/${path}`;
+  let clean = goPathClean(rooted);
+  if (rooted.endsWith("/") && clean !== "/") clean = rooted.length === clean.length + 1 && rooted.startsWith(clean) ? rooted : `${clean}/`;
+  return clean;
+}
+
+/** net/url shouldEscape in encodePath mode: unreserved characters and `$&+,/:;=@` stay, everything else is %XX. */
+function escapePath(path: string): string {
+  let out = "";
+  for (const byte of Buffer.from(path, "utf8")) {
+    const char = String.fromCharCode(byte);
+    out += /[A-Za-z0-9\-_.~$&+,/:;=@]/.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return out;
+}
+
+/** html.EscapeString as http.Redirect's body uses it (htmlReplacer). */
+function htmlEscape(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;" })[char] ?? char);
+}
+
+/**
+ * ServeMux's redirect to the cleaned path (server.go findHandler: `path !=
+ * escapedPath`): url.URL{Path: cleaned, RawQuery}.String() — which escapes
+ * the already escaped path once more (`%` becomes `%25`) — answered by
+ * http.Redirect with 301: a `Location`, and for GET a small HTML body
+ * (HEAD gets the Content-Type only).
+ */
+export function redirectToCleanPath(res: ServerResponse, method: string, cleaned: string, rawQuery: string): void {
+  const location = `${escapePath(cleaned)}${rawQuery ? `?${rawQuery}` : ""}`;
+  // http.Redirect: a path-absolute target is path.Clean'ed again, its trailing slash kept.
+  const [target = "", ...query] = location.split("?");
+  const cleanedTarget = target.endsWith("/") && goPathClean(target) !== "/" ? `${goPathClean(target)}/` : goPathClean(target);
+  const url = [cleanedTarget, ...query].join("?");
+  res.setHeader(
+    "Location",
+    url.replace(/[^\x20-\x7e]/g, (char) => encodeURIComponent(char)),
+  );
+  if (method === "GET" || method === "HEAD") res.setHeader("Content-Type", "text/html; charset=utf-8");
+  if (method !== "GET") {
+    // Go's server announces the empty body (Content-Length: 0), except for HEAD.
+    res.writeHead(301, method === "HEAD" ? {} : { "Content-Length": 0 }).end();
+    return;
+  }
+  const body = `<a href="${htmlEscape(url)}">Moved Permanently</a>.\n\n`;
+  res.writeHead(301, { "Content-Length": Buffer.byteLength(body) }).end(body);
+}
+
+/** http.Error (server.go): text/plain, nosniff, the message and a newline. */
+function goError(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+  const body = `${message}\n`;
+  res.removeHeader("Content-Length");
+  res
+    .writeHead(status, {
+      ...headers,
+      "Content-Type": "text/plain; charset=utf-8",
+      "X-Content-Type-Options": "nosniff",
+      "Content-Length": Buffer.byteLength(body),
+    })
+    .end(body);
+}
+
+/**
+ * ServeMux's answer for a path some pattern takes with other methods only:
+ * 405 with `Allow` listing them sorted, HEAD added where GET is
+ * (routing_tree.go matchingMethods).
+ */
+export function methodNotAllowed(res: ServerResponse, methods: readonly string[]): void {
+  const allowed = new Set(methods);
+  if (allowed.has("GET")) allowed.add("HEAD");
+  goError(res, 405, "Method Not Allowed", { Allow: [...allowed].sort().join(", ") });
+}
+
+/** ServeMux's answer when no pattern takes the path (http.NotFound). */
+export function notFoundText(res: ServerResponse): void {
+  goError(res, 404, "404 page not found");
+}

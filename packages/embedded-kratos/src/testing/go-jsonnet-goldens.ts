@@ -1,0 +1,26 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { evaluateJsonnetText, JsonnetError } from "../jsonnet/index";
+
+/** One program of a golden file and what a Go build of go-jsonnet printed for it: the output or the error text. */
+export interface GoJsonnetCase {
+  source: string;
+  error?: string;
+  output?: string;
+}
+
+/** The cases of `src/jsonnet/testdata/<file>` (each file names the go-jsonnet commit that printed them). */
+export function goJsonnetCases(file: string): GoJsonnetCase[] {
+  const text = readFileSync(path.join(__dirname, "..", "jsonnet", "testdata", file), "utf8");
+  return (JSON.parse(text) as { cases: GoJsonnetCase[] }).cases;
+}
+
+/** Runs a program as the golden files record it: the text go-jsonnet returns, or its error message. */
+export function runAsGoJsonnet(source: string): GoJsonnetCase {
+  try {
+    return { source, output: evaluateJsonnetText(source, { extVars: {}, filename: "snippet" }) };
+  } catch (error) {
+    if (error instanceof JsonnetError) return { source, error: error.message };
+    throw error;
+  }
+}
