@@ -285,10 +285,70 @@ describe("what the authorization endpoint refuses before the login UI", () => {
     }
   });
 
+  it("the login and consent UI are reached by Hydra's 302, the code by fosite's 303", async () => {
+    // consent/strategy_default.go forwardAuthenticationRequest / forwardConsentRequest: http.Redirect(…, http.StatusFound);
+    // fosite/authorize_write.go WriteAuthorizeResponse: http.StatusSeeOther.
+    const browser = new TestBrowser();
+    const toLogin = await browser.request(authorizeUrl(hydra, client.id, { state: "state-12345" }));
+    expect(toLogin.status).toBe(302);
+    const loginChallenge = new URL(toLogin.headers.get("location") ?? "").searchParams.get("login_challenge") ?? "";
+    const { data: login } = await hydra.admin.acceptOAuth2LoginRequest({
+      loginChallenge,
+      acceptOAuth2LoginRequest: { subject: "status-user" },
+    });
+    const statuses: number[] = [];
+    let next = login.redirect_to;
+    for (let hop = 0; hop < 5 && !next.startsWith(CONSENT_UI); hop++) {
+      const answer = await browser.request(next);
+      statuses.push(answer.status);
+      next = new URL(answer.headers.get("location") ?? "", next).toString();
+    }
+    expect(next.startsWith(CONSENT_UI)).toBe(true);
+    expect(statuses.every((status) => status === 302)).toBe(true);
+    const consentChallenge = new URL(next).searchParams.get("consent_challenge") ?? "";
+    const { data: consent } = await hydra.admin.acceptOAuth2ConsentRequest({
+      consentChallenge,
+      acceptOAuth2ConsentRequest: { grant_scope: ["openid"] },
+    });
+    let toClient = await browser.request(consent.redirect_to);
+    for (let hop = 0; hop < 5 && !(toClient.headers.get("location") ?? "").startsWith(REDIRECT_URI); hop++) {
+      toClient = await browser.request(new URL(toClient.headers.get("location") ?? "", consent.redirect_to).toString());
+    }
+    expect(toClient.status).toBe(303);
+  });
+
   it("an unknown client goes to the error UI", async () => {
     // Hydra: oauth2/handler.go writeAuthorizeError → forwardError (no valid redirect URI).
     const end = await toLoginUi(new TestBrowser(), authorizeUrl(hydra, "no-such-client", {}));
     expect(`${end.url.origin}${end.url.pathname}`).toBe(ERROR_UI);
     expect(end.url.searchParams.get("error")).toBe("invalid_client");
+  });
+
+  it("an unknown client or a foreign redirect_uri: the error UI with the error alone, no cookie, by GET and POST", async () => {
+    // fosite/authorize_request_handler.go newAuthorizeRequest: the client lookup fails (ErrInvalidClient with its
+    // hint) before anything is stored or any cookie set; oauth2/handler.go writeAuthorizeError → forwardError
+    // redirects (302) to urls.error with rfcErr.ToValues() — error and error_description, no state.
+    const unknownClient =
+      "error=invalid_client&error_description=Client+authentication+failed+%28e.g.%2C+unknown+client%2C+no+client+authentication+included%2C+or+unsupported+authentication+method%29.+The+requested+OAuth+2.0+Client+does+not+exist.";
+    const foreignRedirect =
+      "error=invalid_request&error_description=The+request+is+missing+a+required+parameter%2C+includes+an+invalid+parameter+value%2C+includes+a+parameter+more+than+once%2C+or+is+otherwise+malformed.+The+%27redirect_uri%27+parameter+does+not+match+any+of+the+OAuth+2.0+Client%27s+pre-registered+redirect+urls.";
+    const cases = [
+      { url: authorizeUrl(hydra, "no-such-client", { state: "state-12345" }), query: unknownClient },
+      {
+        url: authorizeUrl(hydra, client.id, { state: "state-12345", redirect_uri: "http://rp.localhost:5555/other" }),
+        query: foreignRedirect,
+      },
+    ];
+    for (const { url, query } of cases) {
+      const browser = new TestBrowser();
+      const viaGet = await browser.request(url);
+      const { search } = new URL(url);
+      const viaPost = await browser.request(url.split("?")[0] ?? "", { method: "POST", body: new URLSearchParams(search) });
+      for (const answer of [viaGet, viaPost]) {
+        expect(answer.status).toBe(302);
+        expect(answer.headers.get("location")).toBe(`${ERROR_UI}?${query}`);
+        expect(answer.headers.getSetCookie()).toEqual([]);
+      }
+    }
   });
 });

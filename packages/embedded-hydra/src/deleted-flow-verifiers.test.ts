@@ -2,10 +2,10 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "./testing/browser";
-import { challengeAt, createDeviceClient, deviceAtLogin, type DeviceClient } from "./testing/device";
-import { startHydraWithConfig, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
-import { CONSENT_UI, LOGIN_UI, startsWith } from "./testing/sign-in";
-import { deleteExpired } from "./storage/migrations";
+import { challengeAt, deviceAtLogin, startDeviceSuite, type DeviceClient } from "./testing/device";
+import { runCleanup, startHydraWithTtl, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { ANYWHERE, authorizeUrl, REDIRECT_URI } from "./testing/oauth";
+import { acceptConsentChallenge, acceptLoginChallenge } from "./testing/verifiers";
 
 /**
  * Verifiers of flows the periodic cleanup deleted. Hydra's verifier is the
@@ -20,9 +20,6 @@ import { deleteExpired } from "./storage/migrations";
  * JSON (consent/strategy_default.go HandleOAuth2DeviceAuthorizationRequest).
  */
 const TTL_SECONDS = 3;
-const ERROR_UI = "http://ciam.localhost:3000/error";
-const REDIRECT_URI = "http://rp.localhost:5555/callback";
-const ANYWHERE = startsWith(REDIRECT_URI, ERROR_UI, LOGIN_UI, CONSENT_UI);
 const expired = (kind: string) => `The request could not be authorized. The ${kind} request has expired, please try again.`;
 const invalid = (kind: string) =>
   `The resource owner or authorization server denied the request. The ${kind} verifier has already been used, has not been granted, or is invalid.`;
@@ -32,49 +29,22 @@ let hydra: HydraUnderTest;
 let clientId: string;
 let device: DeviceClient;
 
-function authorizeUrl(state: string): string {
-  const url = new URL("oauth2/auth", hydra.publicUrl);
-  url.search = new URLSearchParams({
-    client_id: clientId,
-    response_type: "code",
-    redirect_uri: REDIRECT_URI,
-    scope: "openid",
-    state,
-  }).toString();
-  return url.toString();
-}
-
 /** A browser authorization up to an accepted consent: the login verifier (followed once) and the consent verifier. */
 async function browserVerifiers(
   browser: TestBrowser,
 ): Promise<{ loginChallenge: string; consentChallenge: string; login: string; consent: string }> {
-  const atLogin = await browser.navigate(authorizeUrl("deleted-flow"), startsWith(LOGIN_UI));
-  const loginChallenge = atLogin.url.searchParams.get("login_challenge") ?? "";
-  const { data: loginAccepted } = await hydra.admin.acceptOAuth2LoginRequest({
-    loginChallenge,
-    acceptOAuth2LoginRequest: { subject: "deleted-flow-user" },
-  });
-  const atConsent = await browser.navigate(loginAccepted.redirect_to, startsWith(CONSENT_UI));
-  const consentChallenge = atConsent.url.searchParams.get("consent_challenge") ?? "";
-  const { data: consentAccepted } = await hydra.admin.acceptOAuth2ConsentRequest({
-    consentChallenge,
-    acceptOAuth2ConsentRequest: { grant_scope: ["openid"] },
-  });
-  return { loginChallenge, consentChallenge, login: loginAccepted.redirect_to, consent: consentAccepted.redirect_to };
+  const loginChallenge = await challengeAt(browser, authorizeUrl(hydra, clientId, { state: "deleted-flow" }), "login");
+  const login = await acceptLoginChallenge(hydra, loginChallenge, { subject: "deleted-flow-user" });
+  const consentChallenge = await challengeAt(browser, login, "consent");
+  return { loginChallenge, consentChallenge, login, consent: await acceptConsentChallenge(hydra, consentChallenge) };
 }
 
 /** A device authorization up to an accepted consent: the device flow's device, login and consent verifier URLs. */
 async function deviceVerifiers(browser: TestBrowser): Promise<{ device: string; login: string; consent: string }> {
   const { deviceVerifierUrl, loginChallenge } = await deviceAtLogin(hydra, device, browser);
-  const { data: loginAccepted } = await hydra.admin.acceptOAuth2LoginRequest({
-    loginChallenge,
-    acceptOAuth2LoginRequest: { subject: "deleted-device-user" },
-  });
-  const { data: consentAccepted } = await hydra.admin.acceptOAuth2ConsentRequest({
-    consentChallenge: await challengeAt(browser, loginAccepted.redirect_to, "consent"),
-    acceptOAuth2ConsentRequest: { grant_scope: ["openid"] },
-  });
-  return { device: deviceVerifierUrl, login: loginAccepted.redirect_to, consent: consentAccepted.redirect_to };
+  const login = await acceptLoginChallenge(hydra, loginChallenge, { subject: "deleted-device-user" });
+  const consent = await acceptConsentChallenge(hydra, await challengeAt(browser, login, "consent"));
+  return { device: deviceVerifierUrl, login, consent };
 }
 
 async function flowCount(challenge: string): Promise<number> {
@@ -82,15 +52,6 @@ async function flowCount(challenge: string): Promise<number> {
   try {
     const result = await pool.query<{ count: string }>("SELECT count(*) FROM hydra_flows WHERE challenge = $1", [challenge]);
     return Number(result.rows[0]?.count);
-  } finally {
-    await pool.end();
-  }
-}
-
-async function runCleanup(): Promise<void> {
-  const pool = new pg.Pool({ connectionString: hydra.dsn });
-  try {
-    await deleteExpired(pool);
   } finally {
     await pool.end();
   }
@@ -112,22 +73,17 @@ function withParam(target: string, name: string, value: string): string {
 }
 
 beforeAll(async () => {
-  postgres = await startTestPostgres();
-  hydra = await startHydraWithConfig(postgres, (config) => {
-    const ttl: Record<string, unknown> = config.ttl ?? {};
-    Object.assign(ttl, { login_consent_request: `${TTL_SECONDS}s` });
-  });
+  ({
+    postgres,
+    hydra,
+    client: device,
+  } = await startDeviceSuite((server) => startHydraWithTtl(server, { login_consent_request: `${TTL_SECONDS}s` })));
   const { data } = await hydra.admin.createOAuth2Client({
     oAuth2Client: { redirect_uris: [REDIRECT_URI], scope: "openid", grant_types: ["authorization_code"] },
   });
   clientId = data.client_id ?? "";
-  device = await createDeviceClient(hydra);
 });
-
-afterAll(async () => {
-  await hydra?.close();
-  await postgres?.stop();
-});
+afterAll(() => stopHydraAndPostgres(hydra, postgres));
 
 describe("verifiers of a flow the cleanup deleted (flow/flow_encoding.go decodeVerifier, decodeFlow)", () => {
   it("answers them as expired, in the browser and in the device flow, and text never issued as invalid", async () => {
@@ -136,7 +92,7 @@ describe("verifiers of a flow the cleanup deleted (flow/flow_encoding.go decodeV
     const deviceBrowser = new TestBrowser();
     const deviceIssued = await deviceVerifiers(deviceBrowser);
     await new Promise((resolve) => setTimeout(resolve, (TTL_SECONDS + 1.5) * 1000));
-    await runCleanup();
+    await runCleanup(hydra);
     expect(await flowCount(issued.loginChallenge)).toBe(0);
 
     // consent/handler.go getOAuth2LoginRequest / getOAuth2ConsentRequest → DecodeFrom…Challenge → decodeFlow: still

@@ -1,9 +1,19 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "./testing/browser";
-import { challengeAt, createDeviceClient, DEVICE_GRANT, DEVICE_SUCCESS_UI, deviceAtLogin, type DeviceClient } from "./testing/device";
-import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import {
+  challengeAt,
+  createDeviceClient,
+  DEVICE_GRANT,
+  DEVICE_SUCCESS_UI,
+  deviceAtLogin,
+  pollDeviceToken,
+  startDeviceSuite,
+  type DeviceClient,
+} from "./testing/device";
+import { stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
 import { decodeJwtPayload } from "./testing/oauth";
+import { acceptConsentChallenge, acceptLoginChallenge, followVerifier } from "./testing/verifiers";
 
 /**
  * What a consent verifier does to the device code (oauth2/handler.go
@@ -24,44 +34,15 @@ let postgres: TestPostgres;
 let hydra: HydraUnderTest;
 let client: DeviceClient;
 
-async function acceptLogin(loginChallenge: string, subject: string): Promise<string> {
-  const { data } = await hydra.admin.acceptOAuth2LoginRequest({ loginChallenge, acceptOAuth2LoginRequest: { subject } });
-  return data.redirect_to;
-}
-
-async function acceptConsent(consentChallenge: string): Promise<string> {
-  const { data } = await hydra.admin.acceptOAuth2ConsentRequest({
-    consentChallenge,
-    acceptOAuth2ConsentRequest: { grant_scope: ["openid"] },
-  });
-  return data.redirect_to;
-}
-
-/** Follows a verifier URL: where the browser was sent, or the JSON error written to it. */
-async function follow(browser: TestBrowser, url: string): Promise<{ status: number; at?: string; body?: unknown }> {
-  const response = await browser.request(url);
-  const location = response.headers.get("location");
-  if (location) {
-    const at = new URL(location);
-    return { status: response.status, at: `${at.origin}${at.pathname}` };
-  }
-  return { status: response.status, body: await response.json() };
-}
+const acceptLogin = (loginChallenge: string, subject: string) => acceptLoginChallenge(hydra, loginChallenge, { subject });
+const acceptConsent = (consentChallenge: string) => acceptConsentChallenge(hydra, consentChallenge);
+const pollToken = (deviceCode: string, by: DeviceClient = client) => pollDeviceToken(hydra, by, deviceCode);
 
 /** From a device verifier URL through a login of `subject` to the accepted consent's verifier URL. */
 async function consentVerifierFor(browser: TestBrowser, deviceVerifierUrl: string, subject: string): Promise<string> {
   const loginChallenge = await challengeAt(browser, deviceVerifierUrl, "login");
   const consentChallenge = await challengeAt(browser, await acceptLogin(loginChallenge, subject), "consent");
   return acceptConsent(consentChallenge);
-}
-
-async function pollToken(deviceCode: string, by: DeviceClient = client): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${hydra.publicUrl}oauth2/token`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ grant_type: DEVICE_GRANT, device_code: deviceCode, client_id: by.id, client_secret: by.secret }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
 /** Moves a device code past its lifespan, as if ttl.device_user_code had passed. */
@@ -79,33 +60,25 @@ async function expireDeviceCode(deviceCode: string): Promise<void> {
   }
 }
 
-beforeAll(async () => {
-  postgres = await startTestPostgres();
-  hydra = await startHydraUnderTest(postgres);
-  client = await createDeviceClient(hydra);
-});
-
-afterAll(async () => {
-  await hydra?.close();
-  await postgres?.stop();
-});
+beforeAll(async () => ({ postgres, hydra, client } = await startDeviceSuite()));
+afterAll(() => stopHydraAndPostgres(hydra, postgres));
 
 describe("consent verifiers and the device code (oauth2/handler.go performOAuth2DeviceVerificationFlow)", () => {
   it("approves an approved device code again (the last consent wins) and answers not_found once it was exchanged", async () => {
     const browser = new TestBrowser();
     const { deviceCode, deviceVerifierUrl, loginChallenge } = await deviceAtLogin(hydra, client, browser);
     const consentChallenge = await challengeAt(browser, await acceptLogin(loginChallenge, "first-user"), "consent");
-    expect(await follow(browser, await acceptConsent(consentChallenge))).toEqual({ status: 302, at: DEVICE_SUCCESS_UI });
+    expect(await followVerifier(browser, await acceptConsent(consentChallenge))).toEqual({ status: 302, at: DEVICE_SUCCESS_UI });
     // The device verifier followed again: another login (another flow, so CreateConsentSession's key does not meet it).
     const second = await consentVerifierFor(browser, deviceVerifierUrl, "second-user");
-    expect(await follow(browser, second)).toEqual({ status: 302, at: DEVICE_SUCCESS_UI });
+    expect(await followVerifier(browser, second)).toEqual({ status: 302, at: DEVICE_SUCCESS_UI });
 
     const tokens = await pollToken(deviceCode);
     expect(tokens.status).toBe(200);
     expect(decodeJwtPayload(String(tokens.body.id_token)).sub).toBe("second-user");
     // InvalidateDeviceCodeSession deleted the session: GetDeviceCodeSessionByRequestID's fosite.ErrNotFound.
     const third = await consentVerifierFor(browser, deviceVerifierUrl, "third-user");
-    expect(await follow(browser, third)).toEqual({ status: 404, body: NOT_FOUND });
+    expect(await followVerifier(browser, third)).toEqual({ status: 404, body: NOT_FOUND });
   });
 
   it("approves a device code past its lifespan, which the device is then told has expired (ValidateDeviceCode)", async () => {
@@ -114,7 +87,7 @@ describe("consent verifiers and the device code (oauth2/handler.go performOAuth2
     const consentVerifier = await consentVerifierFor(browser, deviceVerifierUrl, "late-user");
     expect(await pollToken(deviceCode)).toMatchObject({ status: 400, body: { error: "authorization_pending" } });
     await expireDeviceCode(deviceCode);
-    expect(await follow(browser, consentVerifier)).toEqual({ status: 302, at: DEVICE_SUCCESS_UI });
+    expect(await followVerifier(browser, consentVerifier)).toEqual({ status: 302, at: DEVICE_SUCCESS_UI });
     const late = await pollToken(deviceCode);
     expect(late.status).toBe(400);
     expect(late.body.error).toBe("expired_token");
@@ -158,7 +131,7 @@ describe("the device_code grant's refusals (fosite rfc8628 token_handler.go Hand
     const { deviceCode, deviceVerifierUrl } = await deviceAtLogin(hydra, client, browser);
     // session() answers the user code state before the client is compared.
     expect(await pollToken(deviceCode, other)).toMatchObject({ status: 400, body: { error: "authorization_pending" } });
-    expect(await follow(browser, await consentVerifierFor(browser, deviceVerifierUrl, "other-client-user"))).toEqual({
+    expect(await followVerifier(browser, await consentVerifierFor(browser, deviceVerifierUrl, "other-client-user"))).toEqual({
       status: 302,
       at: DEVICE_SUCCESS_UI,
     });

@@ -1,16 +1,15 @@
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "./testing/browser";
 import {
   acceptDeviceChallenge,
+  acceptUserCode,
   challengeAt,
-  createDeviceClient,
   deviceChallengeAt,
   startDeviceAuthorization,
+  startDeviceSuite,
   type DeviceClient,
 } from "./testing/device";
-import { startHydraWithConfig, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
-import { deleteExpired } from "./storage/migrations";
+import { runCleanup, startHydraWithTtl, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
 
 /**
  * How long the device flow's challenges live. Hydra's challenges are the
@@ -32,17 +31,6 @@ let postgres: TestPostgres;
 let hydra: HydraUnderTest;
 let client: DeviceClient;
 
-async function acceptUserCode(deviceChallenge: string, userCode: string): Promise<{ status: number; body: unknown }> {
-  const url = new URL("admin/oauth2/auth/requests/device/accept", hydra.adminUrl);
-  url.searchParams.set("device_challenge", deviceChallenge);
-  const response = await fetch(url, {
-    method: "PUT",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ user_code: userCode }),
-  });
-  return { status: response.status, body: await response.json() };
-}
-
 async function adminGet(kind: "login" | "consent", challenge: string): Promise<{ status: number; body: unknown }> {
   const url = new URL(`admin/oauth2/auth/requests/${kind}`, hydra.adminUrl);
   url.searchParams.set(`${kind}_challenge`, challenge);
@@ -50,28 +38,12 @@ async function adminGet(kind: "login" | "consent", challenge: string): Promise<{
   return { status: response.status, body: await response.json() };
 }
 
-async function runCleanup(): Promise<void> {
-  const pool = new pg.Pool({ connectionString: hydra.dsn });
-  try {
-    await deleteExpired(pool);
-  } finally {
-    await pool.end();
-  }
-}
-
 beforeAll(async () => {
-  postgres = await startTestPostgres();
-  hydra = await startHydraWithConfig(postgres, (config) => {
-    const ttl: Record<string, unknown> = config.ttl ?? {};
-    Object.assign(ttl, { login_consent_request: `${TTL_SECONDS}s` });
-  });
-  client = await createDeviceClient(hydra);
+  ({ postgres, hydra, client } = await startDeviceSuite((server) =>
+    startHydraWithTtl(server, { login_consent_request: `${TTL_SECONDS}s` }),
+  ));
 });
-
-afterAll(async () => {
-  await hydra?.close();
-  await postgres?.stop();
-});
+afterAll(() => stopHydraAndPostgres(hydra, postgres));
 
 describe("an expired device challenge at the admin accept (consent/handler.go acceptUserCodeRequest → flow.DecodeFromDeviceChallenge → decodeFlow)", () => {
   it("is request_unauthorized 401, also once the cleanup deleted it; the user code stays usable", async () => {
@@ -79,17 +51,17 @@ describe("an expired device challenge at the admin accept (consent/handler.go ac
     const stale = await deviceChallengeAt(new TestBrowser(), device.verification_uri);
     await sleep((TTL_SECONDS + 1.2) * 1000);
 
-    const late = await acceptUserCode(stale, device.user_code);
+    const late = await acceptUserCode(hydra, stale, device.user_code);
     expect(late).toEqual({ status: 401, body: { error: "request_unauthorized", error_description: expired("device") } });
-    await runCleanup();
-    const cleaned = await acceptUserCode(stale, device.user_code);
+    await runCleanup(hydra);
+    const cleaned = await acceptUserCode(hydra, stale, device.user_code);
     expect(cleaned).toEqual({ status: 401, body: { error: "request_unauthorized", error_description: expired("device") } });
 
     // Text never issued as a device challenge does not decode: x.ErrNotFound.
     const notFound = { status: 404, body: { error: "Not Found", error_description: "Unable to locate the requested resource" } };
-    expect(await acceptUserCode("no-such-challenge", device.user_code)).toEqual(notFound);
+    expect(await acceptUserCode(hydra, "no-such-challenge", device.user_code)).toEqual(notFound);
     const edited = stale.slice(0, 30) + (stale[30] === "A" ? "B" : "A") + stale.slice(31);
-    expect(await acceptUserCode(edited, device.user_code)).toEqual(notFound);
+    expect(await acceptUserCode(hydra, edited, device.user_code)).toEqual(notFound);
 
     // The challenge is decoded before the user code is looked at: the code was not used up.
     const fresh = await deviceChallengeAt(new TestBrowser(), device.verification_uri);

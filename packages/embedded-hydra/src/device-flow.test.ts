@@ -1,14 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { TestBrowser } from "./testing/browser";
-import { CIAM_CONFIG, startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { acceptUserCode, DEVICE_GRANT, DEVICE_SUCCESS_UI, DEVICE_UI, pollDeviceToken, type DeviceClient } from "./testing/device";
+import { startHydraWithPostgres, startHydraWithTtl, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
 import { decodeJwtPayload } from "./testing/oauth";
 import { CONSENT_UI, LOGIN_UI, startsWith } from "./testing/sign-in";
 
@@ -21,9 +18,6 @@ import { CONSENT_UI, LOGIN_UI, startsWith } from "./testing/sign-in";
  * TestDeviceCodeWithDefaultStrategy.
  */
 
-const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
-const DEVICE_UI = "http://ciam.localhost:3000/device";
-const SUCCESS_UI = "http://ciam.localhost:3000/device/success";
 /** ttl.device_user_code of this file's instance: short enough to watch a device code expire. */
 const DEVICE_TTL_SECONDS = 6;
 /** randx.AlphaNumNoAmbiguous, Hydra's "high" preset. */
@@ -31,14 +25,8 @@ const HIGH_ENTROPY_CODE = /^[abcdefghijkmnpqrstuvwxyzACDEFGHJKLMNPQRTUVWXY34679]
 
 let pg: TestPostgres;
 let hydra: HydraUnderTest;
-let configDir: string;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-interface DeviceClient {
-  id: string;
-  secret: string;
-}
 
 async function deviceClient(overrides: Record<string, unknown> = {}): Promise<DeviceClient> {
   const { data } = await hydra.admin.createOAuth2Client({
@@ -72,14 +60,7 @@ function deviceAuthorization(client: DeviceClient, form: Record<string, string> 
   });
 }
 
-function pollToken(client: DeviceClient, deviceCode: string) {
-  return post(`${hydra.publicUrl}oauth2/token`, {
-    grant_type: DEVICE_GRANT,
-    device_code: deviceCode,
-    client_id: client.id,
-    client_secret: client.secret,
-  });
-}
+const pollToken = (client: DeviceClient, deviceCode: string) => pollDeviceToken(hydra, client, deviceCode);
 
 /** The person's browser from the verification URI to the device UI; returns the device challenge. */
 async function openVerificationUri(browser: TestBrowser, uri: string): Promise<URL> {
@@ -87,18 +68,14 @@ async function openVerificationUri(browser: TestBrowser, uri: string): Promise<U
   return url;
 }
 
-async function acceptUserCode(deviceChallenge: string, userCode: string) {
-  const response = await fetch(
-    `${hydra.adminUrl}admin/oauth2/auth/requests/device/accept?device_challenge=${encodeURIComponent(deviceChallenge)}`,
-    { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ user_code: userCode }) },
-  );
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
 /** Device UI, login UI and consent UI accept everything; returns where the browser ended. */
 async function authorizeDevice(browser: TestBrowser, verificationUriComplete: string, subject = "device-user"): Promise<URL> {
   const deviceUi = await openVerificationUri(browser, verificationUriComplete);
-  const accepted = await acceptUserCode(deviceUi.searchParams.get("device_challenge") ?? "", deviceUi.searchParams.get("user_code") ?? "");
+  const accepted = await acceptUserCode(
+    hydra,
+    deviceUi.searchParams.get("device_challenge") ?? "",
+    deviceUi.searchParams.get("user_code") ?? "",
+  );
   expect(accepted.status).toBe(200);
   const login = await browser.navigate(String(accepted.body.redirect_to), startsWith(LOGIN_UI));
   const loginChallenge = login.url.searchParams.get("login_challenge") ?? "";
@@ -117,24 +94,16 @@ async function authorizeDevice(browser: TestBrowser, verificationUriComplete: st
       session: { access_token: { foo: "bar" }, id_token: { bar: "baz" } },
     },
   });
-  return (await browser.navigate(consentAccepted.redirect_to, startsWith(SUCCESS_UI))).url;
+  return (await browser.navigate(consentAccepted.redirect_to, startsWith(DEVICE_SUCCESS_UI))).url;
 }
 
 beforeAll(async () => {
-  configDir = await mkdtemp(path.join(tmpdir(), "hydra-device-"));
-  const config = parseYaml(await readFile(CIAM_CONFIG, "utf8")) as { ttl: Record<string, string> };
-  config.ttl.device_user_code = `${DEVICE_TTL_SECONDS}s`;
-  const configPath = path.join(configDir, "hydra.yml");
-  await writeFile(configPath, stringifyYaml(config));
-  pg = await startTestPostgres();
-  hydra = await startHydraUnderTest(pg, { configPath });
+  ({ postgres: pg, hydra } = await startHydraWithPostgres((server) =>
+    startHydraWithTtl(server, { device_user_code: `${DEVICE_TTL_SECONDS}s` }),
+  ));
 });
 
-afterAll(async () => {
-  await hydra?.close();
-  await pg?.stop();
-  if (configDir) await rm(configDir, { recursive: true, force: true });
-});
+afterAll(() => stopHydraAndPostgres(hydra, pg));
 
 describe("device authorization endpoint (oauth2/handler.go oAuth2DeviceFlow, fosite NewDeviceRequest)", () => {
   it("answers device and user codes with Hydra's fields, verification URI, lifespan and polling interval", async () => {
@@ -221,7 +190,7 @@ describe("device verification (consent/strategy_default.go HandleOAuth2DeviceAut
     expect(deviceUi.searchParams.get("device_challenge")).toBeTruthy();
     expect(browser.setCookieHeaders.some((header) => header.startsWith("ory_hydra_device_csrf="))).toBe(true);
 
-    const accepted = await acceptUserCode(deviceUi.searchParams.get("device_challenge") ?? "", String(device.body.user_code));
+    const accepted = await acceptUserCode(hydra, deviceUi.searchParams.get("device_challenge") ?? "", String(device.body.user_code));
     expect(accepted.status).toBe(200);
     const redirectTo = new URL(String(accepted.body.redirect_to));
     expect(`${redirectTo.origin}${redirectTo.pathname}`).toBe(`${hydra.publicUrl}oauth2/device/verify`);
@@ -263,9 +232,9 @@ describe("device verification (consent/strategy_default.go HandleOAuth2DeviceAut
         session: { access_token: { foo: "bar" }, id_token: { bar: "baz" } },
       },
     });
-    const done = await browser.navigate(consentAccepted.redirect_to, startsWith(SUCCESS_UI));
+    const done = await browser.navigate(consentAccepted.redirect_to, startsWith(DEVICE_SUCCESS_UI));
     // performOAuth2DeviceVerificationFlow: urls.device.success with the client id.
-    expect(`${done.url.origin}${done.url.pathname}`).toBe(SUCCESS_UI);
+    expect(`${done.url.origin}${done.url.pathname}`).toBe(DEVICE_SUCCESS_UI);
     expect(done.url.searchParams.get("client_id")).toBe(client.id);
 
     const tokens = await pollToken(client, deviceCode);
@@ -301,7 +270,7 @@ describe("device verification (consent/strategy_default.go HandleOAuth2DeviceAut
     // oauth2_device_code_test.go "cannot reuse user_code": the used user code no longer verifies.
     const second = new TestBrowser();
     const secondUi = await openVerificationUri(second, String(device.body.verification_uri_complete));
-    const reused = await acceptUserCode(secondUi.searchParams.get("device_challenge") ?? "", String(device.body.user_code));
+    const reused = await acceptUserCode(hydra, secondUi.searchParams.get("device_challenge") ?? "", String(device.body.user_code));
     expect(reused.status).toBe(400);
     expect(reused.body).toMatchObject({ error: "invalid_request" });
     expect(String(reused.body.error_description)).toContain(
@@ -321,16 +290,16 @@ describe("device verification (consent/strategy_default.go HandleOAuth2DeviceAut
     expect(((await missing.json()) as { error_description: string }).error_description).toContain(
       "Query parameter 'device_challenge' is not defined but should have been.",
     );
-    const empty = await acceptUserCode(challenge, "");
+    const empty = await acceptUserCode(hydra, challenge, "");
     expect(empty.status).toBe(400);
     expect(String(empty.body.error_description)).toContain("Field 'user_code' must not be empty.");
-    const wrong = await acceptUserCode(challenge, "AAAAAAAA");
+    const wrong = await acceptUserCode(hydra, challenge, "AAAAAAAA");
     expect(wrong.status).toBe(400);
     expect(wrong.body.error).toBe("invalid_request");
-    const unknown = await acceptUserCode("no-such-challenge", String(device.body.user_code));
+    const unknown = await acceptUserCode(hydra, "no-such-challenge", String(device.body.user_code));
     expect(unknown.status).toBe(404);
     // Hydra's user codes are compared exactly (an HMAC of the string).
-    const lowered = await acceptUserCode(challenge, String(device.body.user_code).toLowerCase());
+    const lowered = await acceptUserCode(hydra, challenge, String(device.body.user_code).toLowerCase());
     if (String(device.body.user_code) !== String(device.body.user_code).toLowerCase()) expect(lowered.status).toBe(400);
   });
 
@@ -339,7 +308,7 @@ describe("device verification (consent/strategy_default.go HandleOAuth2DeviceAut
     const device = await deviceAuthorization(client);
     const browser = new TestBrowser();
     const deviceUi = await openVerificationUri(browser, String(device.body.verification_uri_complete));
-    const accepted = await acceptUserCode(deviceUi.searchParams.get("device_challenge") ?? "", String(device.body.user_code));
+    const accepted = await acceptUserCode(hydra, deviceUi.searchParams.get("device_challenge") ?? "", String(device.body.user_code));
 
     // Another browser (no device CSRF cookie): fosite's request_forbidden, written to the browser.
     const stranger = await new TestBrowser().request(String(accepted.body.redirect_to));
@@ -354,7 +323,7 @@ describe("device verification (consent/strategy_default.go HandleOAuth2DeviceAut
 
     // A new challenge may take the same (still unused) user code, as Hydra's accept only checks the code is unused.
     const retry = await openVerificationUri(browser, String(device.body.verification_uri_complete));
-    const again = await acceptUserCode(retry.searchParams.get("device_challenge") ?? "", String(device.body.user_code));
+    const again = await acceptUserCode(hydra, retry.searchParams.get("device_challenge") ?? "", String(device.body.user_code));
     expect(again.status).toBe(200);
     const login = await browser.navigate(String(again.body.redirect_to), startsWith(LOGIN_UI));
     expect(login.url.searchParams.get("login_challenge")).toBeTruthy();
@@ -365,7 +334,7 @@ describe("device verification (consent/strategy_default.go HandleOAuth2DeviceAut
     const device = await deviceAuthorization(client);
     const browser = new TestBrowser();
     const deviceUi = await openVerificationUri(browser, String(device.body.verification_uri_complete));
-    const accepted = await acceptUserCode(deviceUi.searchParams.get("device_challenge") ?? "", String(device.body.user_code));
+    const accepted = await acceptUserCode(hydra, deviceUi.searchParams.get("device_challenge") ?? "", String(device.body.user_code));
     const login = await browser.navigate(String(accepted.body.redirect_to), startsWith(LOGIN_UI));
     const { data: loginAccepted } = await hydra.admin.acceptOAuth2LoginRequest({
       loginChallenge: login.url.searchParams.get("login_challenge") ?? "",
@@ -389,7 +358,7 @@ describe("device verification (consent/strategy_default.go HandleOAuth2DeviceAut
     const device = await deviceAuthorization(client);
     const browser = new TestBrowser();
     const deviceUi = await openVerificationUri(browser, String(device.body.verification_uri_complete));
-    const accepted = await acceptUserCode(deviceUi.searchParams.get("device_challenge") ?? "", String(device.body.user_code));
+    const accepted = await acceptUserCode(hydra, deviceUi.searchParams.get("device_challenge") ?? "", String(device.body.user_code));
     const login = await browser.navigate(String(accepted.body.redirect_to), startsWith(LOGIN_UI));
     const { data: loginAccepted } = await hydra.admin.acceptOAuth2LoginRequest({
       loginChallenge: login.url.searchParams.get("login_challenge") ?? "",
@@ -456,7 +425,7 @@ describe("device_code grant at the token endpoint (fosite rfc8628 DeviceCodeToke
     // An expired user code cannot be accepted either (ValidateUserCode).
     const browser = new TestBrowser();
     const ui = await openVerificationUri(browser, String(pendingCode.body.verification_uri_complete));
-    const late = await acceptUserCode(ui.searchParams.get("device_challenge") ?? "", String(pendingCode.body.user_code));
+    const late = await acceptUserCode(hydra, ui.searchParams.get("device_challenge") ?? "", String(pendingCode.body.user_code));
     expect(late.status).toBe(400);
   }, 20_000);
 });
@@ -467,6 +436,7 @@ describe("remembered logins in the device flow (consent/strategy_default.go requ
     const answer = await deviceAuthorization(client);
     const deviceUi = await openVerificationUri(browser, String(answer.body.verification_uri_complete));
     const accepted = await acceptUserCode(
+      hydra,
       deviceUi.searchParams.get("device_challenge") ?? "",
       deviceUi.searchParams.get("user_code") ?? "",
     );

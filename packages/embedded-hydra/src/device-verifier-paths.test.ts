@@ -8,12 +8,15 @@ import {
   DEVICE_SUCCESS_UI,
   deviceAtLogin,
   deviceChallengeAt,
+  pollDeviceToken,
   startDeviceAuthorization,
+  startDeviceSuite,
   type DeviceClient,
 } from "./testing/device";
-import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
-import { decodeJwtPayload, ERROR_UI, REDIRECT_URI } from "./testing/oauth";
+import { stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { authorizeUrl, decodeJwtPayload, ERROR_UI, REDIRECT_URI } from "./testing/oauth";
 import { CONSENT_UI, LOGIN_UI, startsWith } from "./testing/sign-in";
+import { acceptConsentChallenge, acceptLoginChallenge, followVerifier } from "./testing/verifiers";
 
 /**
  * Which verifier reaches which step of /oauth2/device/verify, as Hydra v26.2
@@ -36,49 +39,13 @@ let hydra: HydraUnderTest;
 let device: DeviceClient;
 let browserClient: string;
 
-async function acceptLogin(loginChallenge: string, subject: string): Promise<string> {
-  const { data } = await hydra.admin.acceptOAuth2LoginRequest({ loginChallenge, acceptOAuth2LoginRequest: { subject } });
-  return data.redirect_to;
-}
-
-async function acceptConsent(consentChallenge: string, grantScope = ["openid"]): Promise<string> {
-  const { data } = await hydra.admin.acceptOAuth2ConsentRequest({
-    consentChallenge,
-    acceptOAuth2ConsentRequest: { grant_scope: grantScope },
-  });
-  return data.redirect_to;
-}
-
-async function follow(browser: TestBrowser, url: string): Promise<{ status: number; at?: string; body?: unknown }> {
-  const response = await browser.request(url);
-  const location = response.headers.get("location");
-  if (location) {
-    const at = new URL(location);
-    return { status: response.status, at: `${at.origin}${at.pathname}` };
-  }
-  return { status: response.status, body: await response.json() };
-}
-
-async function pollToken(deviceCode: string): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${hydra.publicUrl}oauth2/token`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ grant_type: DEVICE_GRANT, device_code: deviceCode, client_id: device.id, client_secret: device.secret }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
+const acceptLogin = (loginChallenge: string, subject: string) => acceptLoginChallenge(hydra, loginChallenge, { subject });
+const acceptConsent = (consentChallenge: string) => acceptConsentChallenge(hydra, consentChallenge);
+const pollToken = (deviceCode: string) => pollDeviceToken(hydra, device, deviceCode);
 
 /** A browser authorization of `browserClient` up to its login challenge. */
 async function browserAtLogin(browser: TestBrowser, state: string): Promise<string> {
-  const url = new URL("oauth2/auth", hydra.publicUrl);
-  url.search = new URLSearchParams({
-    client_id: browserClient,
-    response_type: "code",
-    redirect_uri: REDIRECT_URI,
-    scope: "openid",
-    state,
-  }).toString();
-  return challengeAt(browser, url.href, "login");
+  return challengeAt(browser, authorizeUrl(hydra, browserClient, { state }), "login");
 }
 
 /** The same verifier URL on /oauth2/device/verify (its query kept). */
@@ -89,19 +56,14 @@ function onDeviceEndpoint(verifierUrl: string): string {
 }
 
 beforeAll(async () => {
-  postgres = await startTestPostgres();
-  hydra = await startHydraUnderTest(postgres);
-  device = await createDeviceClient(hydra);
+  ({ postgres, hydra, client: device } = await startDeviceSuite());
   const { data } = await hydra.admin.createOAuth2Client({
     oAuth2Client: { redirect_uris: [REDIRECT_URI], scope: "openid", grant_types: ["authorization_code"] },
   });
   browserClient = data.client_id ?? "";
 });
 
-afterAll(async () => {
-  await hydra?.close();
-  await postgres?.stop();
-});
+afterAll(() => stopHydraAndPostgres(hydra, postgres));
 
 describe("a rejected device authorization approved later (oauth2/handler.go performOAuth2DeviceVerificationFlow)", () => {
   it("approves the device code from a flow started before the rejection: a rejection is never stored on the device code", async () => {
@@ -134,16 +96,19 @@ describe("a rejected device authorization approved later (oauth2/handler.go perf
       consentChallenge: laterConsent,
       rejectOAuth2Request: { error: "access_denied", error_description: "No." },
     });
-    expect(await follow(second, rejected.redirect_to)).toEqual({ status: 403, body: { error: "access_denied", error_description: "No." } });
+    expect(await followVerifier(second, rejected.redirect_to)).toEqual({
+      status: 403,
+      body: { error: "access_denied", error_description: "No." },
+    });
     const { data: loginRejected } = await hydra.admin.rejectOAuth2LoginRequest({
       loginChallenge: await challengeAt(second, secondVerifier, "login"),
       rejectOAuth2Request: { error: "access_denied" },
     });
-    expect((await follow(second, loginRejected.redirect_to)).status).toBe(403);
+    expect((await followVerifier(second, loginRejected.redirect_to)).status).toBe(403);
     const deviceCode = codes.device_code;
     expect((await pollToken(deviceCode)).body.error).toBe("authorization_pending");
 
-    expect(await follow(first, await acceptConsent(earlierConsent))).toEqual({ status: 302, at: DEVICE_SUCCESS_UI });
+    expect(await followVerifier(first, await acceptConsent(earlierConsent))).toEqual({ status: 302, at: DEVICE_SUCCESS_UI });
     const tokens = await pollToken(deviceCode);
     expect(tokens.status).toBe(200);
     expect(decodeJwtPayload(String(tokens.body.id_token)).sub).toBe("earlier-user");
@@ -159,7 +124,7 @@ describe("a browser authorization's consent verifier at /oauth2/device/verify (s
       "consent",
     );
     const consentVerifierUrl = await acceptConsent(consentChallenge);
-    expect(await follow(browser, onDeviceEndpoint(consentVerifierUrl))).toEqual({ status: 404, body: NOT_FOUND });
+    expect(await followVerifier(browser, onDeviceEndpoint(consentVerifierUrl))).toEqual({ status: 404, body: NOT_FOUND });
     // CreateConsentSession ran: the verifier's own endpoint meets its unique key.
     const back = await browser.navigate(consentVerifierUrl, startsWith(REDIRECT_URI, ERROR_UI, LOGIN_UI, CONSENT_UI));
     expect(`${back.url.origin}${back.url.pathname}`).toBe(REDIRECT_URI);
@@ -177,13 +142,13 @@ describe("a browser authorization's consent verifier at /oauth2/device/verify (s
     const consentVerifierUrl = await acceptConsent(consentChallenge);
     const swapped = new URL(onDeviceEndpoint(consentVerifierUrl));
     swapped.searchParams.set("client_id", device.id);
-    expect(await follow(browser, swapped.href)).toMatchObject({ status: 401, body: { error: "invalid_client" } });
+    expect(await followVerifier(browser, swapped.href)).toMatchObject({ status: 401, body: { error: "invalid_client" } });
     // Another browser (no consent CSRF cookie): the consent session is stored, then the cookie check refuses.
-    expect(await follow(new TestBrowser(), onDeviceEndpoint(consentVerifierUrl))).toMatchObject({
+    expect(await followVerifier(new TestBrowser(), onDeviceEndpoint(consentVerifierUrl))).toMatchObject({
       status: 403,
       body: { error: "request_forbidden" },
     });
-    expect(await follow(browser, onDeviceEndpoint(consentVerifierUrl))).toMatchObject({
+    expect(await followVerifier(browser, onDeviceEndpoint(consentVerifierUrl))).toMatchObject({
       status: 403,
       body: { error: "access_denied", error_description: CONSENT_USED },
     });
@@ -224,7 +189,7 @@ describe("a device verifier brought back with another client's id (HandleOAuth2D
     expect((await hydra.admin.getOAuth2LoginRequest({ loginChallenge })).data.client?.client_id).toBe(device.id);
     // verifyAuthentication looks for the cookie of the flow's client, which this login never set.
     const loginVerifierUrl = await acceptLogin(loginChallenge, "swapped-user");
-    expect(await follow(browser, loginVerifierUrl)).toMatchObject({ status: 403, body: { error: "request_forbidden" } });
+    expect(await followVerifier(browser, loginVerifierUrl)).toMatchObject({ status: 403, body: { error: "request_forbidden" } });
   });
 
   it("answers a rejected device login brought back with another client's id with the rejection (verifyAuthentication before forwardConsentRequest)", async () => {
@@ -237,7 +202,10 @@ describe("a device verifier brought back with another client's id (HandleOAuth2D
     });
     const swapped = new URL(data.redirect_to);
     swapped.searchParams.set("client_id", other.id);
-    expect(await follow(browser, swapped.href)).toEqual({ status: 403, body: { error: "access_denied", error_description: "Not me." } });
+    expect(await followVerifier(browser, swapped.href)).toEqual({
+      status: 403,
+      body: { error: "access_denied", error_description: "Not me." },
+    });
   });
 });
 
@@ -266,7 +234,7 @@ describe("a remembered consent in the device flow (strategy_default.go requestCo
       consentChallenge: first,
       acceptOAuth2ConsentRequest: { grant_scope: ["openid"], remember: true },
     });
-    expect(await follow(browser, consent.redirect_to)).toEqual({ status: 302, at: DEVICE_SUCCESS_UI });
+    expect(await followVerifier(browser, consent.redirect_to)).toEqual({ status: 302, at: DEVICE_SUCCESS_UI });
 
     const { data: skippedLogin } = await hydra.admin.acceptOAuth2LoginRequest({
       loginChallenge: await challengeAt(browser, await start("openid offline"), "login"),

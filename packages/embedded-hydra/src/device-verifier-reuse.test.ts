@@ -3,15 +3,16 @@ import { TestBrowser } from "./testing/browser";
 import {
   acceptDeviceChallenge,
   challengeAt,
-  createDeviceClient,
-  DEVICE_GRANT,
   DEVICE_SUCCESS_UI,
   deviceAtLogin,
   deviceChallengeAt,
+  pollDeviceToken,
   startDeviceAuthorization,
+  startDeviceSuite,
   type DeviceClient,
 } from "./testing/device";
-import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { acceptConsentChallenge, acceptLoginChallenge, followVerifier } from "./testing/verifiers";
 
 /**
  * The device flow's verifiers are Hydra's encrypted flows as the browser's
@@ -32,52 +33,13 @@ let pg: TestPostgres;
 let hydra: HydraUnderTest;
 let client: DeviceClient;
 
-async function acceptLogin(loginChallenge: string): Promise<string> {
-  const { data } = await hydra.admin.acceptOAuth2LoginRequest({
-    loginChallenge,
-    acceptOAuth2LoginRequest: { subject: "device-reuse-user", remember: true },
-  });
-  return data.redirect_to;
-}
+const acceptLogin = (loginChallenge: string) =>
+  acceptLoginChallenge(hydra, loginChallenge, { subject: "device-reuse-user", remember: true });
+const acceptConsent = (consentChallenge: string) => acceptConsentChallenge(hydra, consentChallenge);
+const pollToken = async (deviceCode: string) => (await pollDeviceToken(hydra, client, deviceCode)).body;
 
-async function acceptConsent(consentChallenge: string): Promise<string> {
-  const { data } = await hydra.admin.acceptOAuth2ConsentRequest({
-    consentChallenge,
-    acceptOAuth2ConsentRequest: { grant_scope: ["openid"] },
-  });
-  return data.redirect_to;
-}
-
-/** Follows a consent verifier URL: where the browser was sent, or the JSON error written to it. */
-async function followConsent(browser: TestBrowser, url: string): Promise<{ status: number; at?: string; body?: unknown }> {
-  const response = await browser.request(url);
-  const location = response.headers.get("location");
-  if (location) {
-    const at = new URL(location);
-    return { status: response.status, at: `${at.origin}${at.pathname}` };
-  }
-  return { status: response.status, body: await response.json() };
-}
-
-async function pollToken(deviceCode: string): Promise<Record<string, unknown>> {
-  const response = await fetch(`${hydra.publicUrl}oauth2/token`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ grant_type: DEVICE_GRANT, device_code: deviceCode, client_id: client.id, client_secret: client.secret }),
-  });
-  return (await response.json()) as Record<string, unknown>;
-}
-
-beforeAll(async () => {
-  pg = await startTestPostgres();
-  hydra = await startHydraUnderTest(pg);
-  client = await createDeviceClient(hydra);
-});
-
-afterAll(async () => {
-  await hydra?.close();
-  await pg?.stop();
-});
+beforeAll(async () => ({ postgres: pg, hydra, client } = await startDeviceSuite()));
+afterAll(() => stopHydraAndPostgres(hydra, pg));
 
 describe("device verifiers followed again (consent/strategy_default.go verifyDevice, flow/flow_encoding.go DecodeAndInvalidateDeviceVerifier)", () => {
   it("a device verifier opens a new login request each time it is followed next to the device CSRF cookie", async () => {
@@ -126,10 +88,10 @@ describe("device login and consent verifiers followed again (consent/strategy_de
     const { deviceCode, loginChallenge } = await deviceAtLogin(hydra, client, browser);
     const consentChallenge = await challengeAt(browser, await acceptLogin(loginChallenge), "consent");
     const consentVerifierUrl = await acceptConsent(consentChallenge);
-    expect(await followConsent(browser, consentVerifierUrl)).toEqual({ status: 302, at: DEVICE_SUCCESS_UI });
-    expect(await followConsent(browser, consentVerifierUrl)).toEqual({ status: 403, body: CONSENT_USED });
+    expect(await followVerifier(browser, consentVerifierUrl)).toEqual({ status: 302, at: DEVICE_SUCCESS_UI });
+    expect(await followVerifier(browser, consentVerifierUrl)).toEqual({ status: 403, body: CONSENT_USED });
     // The consent challenge accepted again: a new verifier, which meets the same key.
-    expect(await followConsent(browser, await acceptConsent(consentChallenge))).toEqual({ status: 403, body: CONSENT_USED });
+    expect(await followVerifier(browser, await acceptConsent(consentChallenge))).toEqual({ status: 403, body: CONSENT_USED });
     expect(await pollToken(deviceCode)).toHaveProperty("access_token");
   });
 
@@ -140,8 +102,8 @@ describe("device login and consent verifiers followed again (consent/strategy_de
     const firstConsent = await challengeAt(browser, loginVerifierUrl, "consent");
     const secondConsent = await challengeAt(browser, loginVerifierUrl, "consent");
     // The second consent request set the client's consent CSRF cookie anew (forwardConsentRequest): it is followed first.
-    expect(await followConsent(browser, await acceptConsent(secondConsent))).toEqual({ status: 302, at: DEVICE_SUCCESS_UI });
-    expect(await followConsent(browser, await acceptConsent(firstConsent))).toEqual({ status: 403, body: CONSENT_USED });
+    expect(await followVerifier(browser, await acceptConsent(secondConsent))).toEqual({ status: 302, at: DEVICE_SUCCESS_UI });
+    expect(await followVerifier(browser, await acceptConsent(firstConsent))).toEqual({ status: 403, body: CONSENT_USED });
     expect(await pollToken(deviceCode)).toHaveProperty("access_token");
   });
 });

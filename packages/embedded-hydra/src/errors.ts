@@ -68,10 +68,10 @@ export function sendMarshaledJson(res: ServerResponse, status: number, body: unk
   sendPayload(res, status, goJsonMarshal(body), headers);
 }
 
+/** No Cache-Control of its own: herodot sets none, the answer keeps NoCacheNegroni's (cache-control.ts); fosite's writers pass theirs. */
 function sendPayload(res: ServerResponse, status: number, payload: string, headers: Record<string, string>): void {
   res.writeHead(status, {
     "content-type": "application/json; charset=utf-8",
-    "cache-control": "no-store",
     "content-length": Buffer.byteLength(payload),
     ...headers,
   });

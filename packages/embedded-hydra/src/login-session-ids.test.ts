@@ -1,9 +1,10 @@
 import { decodeJwt } from "jose";
 import * as oidc from "openid-client";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createLogoutClient, startBackchannelReceiver, type BackchannelReceiver } from "./testing/backchannel";
+import { LOGOUT_CLIENT_SCOPE, POST_LOGOUT_URI, startLogoutSuite, stopLogoutSuite, type BackchannelReceiver } from "./testing/backchannel";
 import { TestBrowser } from "./testing/browser";
-import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import type { HydraUnderTest, TestPostgres } from "./testing/harness";
+import { REDIRECT_URI } from "./testing/oauth";
 import { CONSENT_UI, LOGIN_UI, LOGOUT_UI, relyingParty, startsWith } from "./testing/sign-in";
 
 /**
@@ -15,9 +16,6 @@ import { CONSENT_UI, LOGIN_UI, LOGOUT_UI, relyingParty, startsWith } from "./tes
  * revocation by `sid` end (issueLogoutVerifier, completeLogout,
  * HandleHeadlessLogout, performBackChannelLogoutAndDeleteSession).
  */
-const REDIRECT_URI = "http://rp.localhost:5555/callback";
-const POST_LOGOUT_URI = "http://rp.localhost:5555/bye";
-const SCOPE = "openid offline_access";
 
 let pg: TestPostgres;
 let hydra: HydraUnderTest;
@@ -35,7 +33,7 @@ class Tab {
 
   constructor(
     private readonly browser: TestBrowser,
-    private readonly scope = SCOPE,
+    private readonly scope = LOGOUT_CLIENT_SCOPE,
   ) {}
 
   /** Starts the authorization and stops at the login UI: the login request Hydra hands it. */
@@ -105,15 +103,7 @@ async function twoTabs(browser: TestBrowser, subject: string) {
 }
 
 beforeAll(async () => {
-  receiver = await startBackchannelReceiver(delivered);
-  pg = await startTestPostgres();
-  hydra = await startHydraUnderTest(pg);
-  client = await createLogoutClient(hydra, {
-    redirectUri: REDIRECT_URI,
-    postLogoutUri: POST_LOGOUT_URI,
-    scope: SCOPE,
-    backchannelUrl: receiver.url,
-  });
+  ({ receiver, postgres: pg, hydra, client } = await startLogoutSuite(delivered));
   config = await relyingParty(hydra, client.id, client.secret);
 });
 
@@ -121,11 +111,7 @@ beforeEach(() => {
   delivered.length = 0;
 });
 
-afterAll(async () => {
-  await hydra?.close();
-  await pg?.stop();
-  await receiver?.close();
-});
+afterAll(() => stopLogoutSuite({ hydra, postgres: pg, receiver }));
 
 describe("a login session id per login request", () => {
   it("gives two non-skipped login requests of one browser two ids, each tab's consent and ID token its own", async () => {

@@ -1,9 +1,10 @@
 import { decodeJwt, importJWK, SignJWT, type JWK } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createLogoutClient, startBackchannelReceiver, type BackchannelReceiver } from "./testing/backchannel";
+import { LOGOUT_CLIENT_SCOPE, POST_LOGOUT_URI, startLogoutSuite, stopLogoutSuite, type BackchannelReceiver } from "./testing/backchannel";
 import { TestBrowser } from "./testing/browser";
-import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
-import { LOGIN_UI, LOGOUT_UI, relyingParty, signIn, startsWith } from "./testing/sign-in";
+import type { HydraUnderTest, TestPostgres } from "./testing/harness";
+import { nextLoginSkips, REDIRECT_URI } from "./testing/oauth";
+import { LOGOUT_UI, relyingParty, signIn, startsWith } from "./testing/sign-in";
 
 /**
  * RP-initiated logout as Hydra does it: with an id_token_hint the logout
@@ -13,9 +14,6 @@ import { LOGIN_UI, LOGOUT_UI, relyingParty, signIn, startsWith } from "./testing
  */
 const ERROR_UI = "http://ciam.localhost:3000/error";
 const LOGGED_OUT = "http://ciam.localhost:3000/logged-out";
-const REDIRECT_URI = "http://rp.localhost:5555/callback";
-const POST_LOGOUT_URI = "http://rp.localhost:5555/bye";
-const SCOPE = "openid offline_access";
 const INVALID_REQUEST =
   "The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed.";
 const ANYWHERE = startsWith(LOGOUT_UI, ERROR_UI, LOGGED_OUT, POST_LOGOUT_URI);
@@ -28,7 +26,7 @@ const delivered: URLSearchParams[] = [];
 
 async function signedIn(browser: TestBrowser, subject: string, remember = true): Promise<{ idToken: string; sid: string }> {
   const config = await relyingParty(hydra, client.id, client.secret);
-  const { tokens } = await signIn(hydra, browser, config, { subject, redirectUri: REDIRECT_URI, scope: SCOPE, remember });
+  const { tokens } = await signIn(hydra, browser, config, { subject, redirectUri: REDIRECT_URI, scope: LOGOUT_CLIENT_SCOPE, remember });
   const idToken = tokens.id_token ?? "";
   const { sid } = decodeJwt(idToken);
   return { idToken, sid: typeof sid === "string" ? sid : "" };
@@ -40,20 +38,7 @@ function logoutUrl(params: Record<string, string>): string {
   return url.toString();
 }
 
-/** Whether the next authorization in this browser would skip the login UI (a remembered login session). */
-async function loginSkip(browser: TestBrowser): Promise<boolean> {
-  const url = new URL("oauth2/auth", hydra.publicUrl);
-  url.search = new URLSearchParams({
-    client_id: client.id,
-    response_type: "code",
-    redirect_uri: REDIRECT_URI,
-    scope: SCOPE,
-    state: "probe-state",
-  }).toString();
-  const at = await browser.navigate(url.toString(), startsWith(LOGIN_UI));
-  const { data } = await hydra.admin.getOAuth2LoginRequest({ loginChallenge: at.url.searchParams.get("login_challenge") ?? "" });
-  return data.skip;
-}
+const loginSkip = (browser: TestBrowser) => nextLoginSkips(hydra, browser, client.id, LOGOUT_CLIENT_SCOPE);
 
 /** An ID token signed with Hydra's own key but with the claims a test chooses. */
 async function forgedHint(claims: Record<string, unknown>): Promise<string> {
@@ -79,27 +64,13 @@ async function nextLogoutToken(): Promise<Record<string, unknown>> {
   throw new Error("no logout token arrived");
 }
 
-beforeAll(async () => {
-  receiver = await startBackchannelReceiver(delivered);
-  pg = await startTestPostgres();
-  hydra = await startHydraUnderTest(pg);
-  client = await createLogoutClient(hydra, {
-    redirectUri: REDIRECT_URI,
-    postLogoutUri: POST_LOGOUT_URI,
-    scope: SCOPE,
-    backchannelUrl: receiver.url,
-  });
-});
+beforeAll(async () => ({ receiver, postgres: pg, hydra, client } = await startLogoutSuite(delivered)));
 
 beforeEach(() => {
   delivered.length = 0;
 });
 
-afterAll(async () => {
-  await hydra?.close();
-  await pg?.stop();
-  await receiver?.close();
-});
+afterAll(() => stopLogoutSuite({ hydra, postgres: pg, receiver }));
 
 describe("id_token_hint of another person", () => {
   it("names the hint's subject and sid in the logout request, not the person signed in in the browser", async () => {

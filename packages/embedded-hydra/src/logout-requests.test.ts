@@ -1,11 +1,17 @@
 import { decodeJwt } from "jose";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogoutClient, startBackchannelReceiver, type BackchannelReceiver } from "./testing/backchannel";
+import {
+  createLogoutClient,
+  LOGOUT_CLIENT_SCOPE,
+  POST_LOGOUT_URI,
+  startLogoutSuite,
+  stopLogoutSuite,
+  type BackchannelReceiver,
+} from "./testing/backchannel";
 import { TestBrowser } from "./testing/browser";
-import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
-import { LOGIN_UI, LOGOUT_UI, relyingParty, signIn, startsWith } from "./testing/sign-in";
-import { deleteExpired } from "./storage/migrations";
+import { runCleanup, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { nextLoginSkips, REDIRECT_URI } from "./testing/oauth";
+import { LOGOUT_UI, relyingParty, signIn, startsWith } from "./testing/sign-in";
 
 /**
  * Logout requests as Hydra v26.2 stores them (persistence/sql/persister_consent.go
@@ -17,9 +23,6 @@ import { deleteExpired } from "./storage/migrations";
  */
 const ERROR_UI = "http://ciam.localhost:3000/error";
 const LOGGED_OUT = "http://ciam.localhost:3000/logged-out";
-const REDIRECT_URI = "http://rp.localhost:5555/callback";
-const POST_LOGOUT_URI = "http://rp.localhost:5555/bye";
-const SCOPE = "openid offline_access";
 const ANYWHERE = startsWith(LOGOUT_UI, ERROR_UI, LOGGED_OUT, POST_LOGOUT_URI);
 /** sqlcon.ErrNoRows through Hydra's ErrorEnhancer (GetLogoutRequest finding nothing). */
 const NO_ROWS = { error: "Unable to locate the resource", error_description: "" };
@@ -31,23 +34,9 @@ let hydra: HydraUnderTest;
 let receiver: BackchannelReceiver;
 let client: { id: string; secret: string };
 
-beforeAll(async () => {
-  receiver = await startBackchannelReceiver([]);
-  postgres = await startTestPostgres();
-  hydra = await startHydraUnderTest(postgres);
-  client = await createLogoutClient(hydra, {
-    redirectUri: REDIRECT_URI,
-    postLogoutUri: POST_LOGOUT_URI,
-    scope: SCOPE,
-    backchannelUrl: receiver.url,
-  });
-});
+beforeAll(async () => ({ receiver, postgres, hydra, client } = await startLogoutSuite([])));
 
-afterAll(async () => {
-  await hydra?.close();
-  await postgres?.stop();
-  await receiver?.close();
-});
+afterAll(() => stopLogoutSuite({ hydra, postgres, receiver }));
 
 function adminCall(method: "GET" | "PUT", path: string, challenge: string): Promise<Response> {
   const suffix = path ? `/${path}` : "";
@@ -82,7 +71,12 @@ async function logoutChallenge(
 ): Promise<{ browser: TestBrowser; challenge: string }> {
   const browser = new TestBrowser();
   const config = await relyingParty(hydra, of.id, of.secret);
-  const { tokens } = await signIn(hydra, browser, config, { subject, redirectUri: REDIRECT_URI, scope: SCOPE, remember: true });
+  const { tokens } = await signIn(hydra, browser, config, {
+    subject,
+    redirectUri: REDIRECT_URI,
+    scope: LOGOUT_CLIENT_SCOPE,
+    remember: true,
+  });
   const url = new URL("oauth2/sessions/logout", hydra.publicUrl);
   if (rpInitiated)
     url.search = new URLSearchParams({ id_token_hint: tokens.id_token ?? "", post_logout_redirect_uri: POST_LOGOUT_URI }).toString();
@@ -98,20 +92,7 @@ async function expire(challenge: string): Promise<void> {
   await postgres.query("UPDATE hydra_flows SET expires_at = now() - interval '1 hour' WHERE challenge = $1", [challenge], database);
 }
 
-/** Whether the next authorization in this browser would skip the login UI (a remembered session behind its cookie). */
-async function loginSkip(browser: TestBrowser): Promise<boolean> {
-  const url = new URL("oauth2/auth", hydra.publicUrl);
-  url.search = new URLSearchParams({
-    client_id: client.id,
-    response_type: "code",
-    redirect_uri: REDIRECT_URI,
-    scope: SCOPE,
-    state: "probe-state",
-  }).toString();
-  const at = await browser.navigate(url.toString(), startsWith(LOGIN_UI));
-  const { data } = await hydra.admin.getOAuth2LoginRequest({ loginChallenge: at.url.searchParams.get("login_challenge") ?? "" });
-  return data.skip;
-}
+const loginSkip = (browser: TestBrowser) => nextLoginSkips(hydra, browser, client.id, LOGOUT_CLIENT_SCOPE);
 
 function errorAt(url: URL): { error: string | null; error_description: string | null } {
   expect(`${url.origin}${url.pathname}`).toBe(ERROR_UI);
@@ -211,7 +192,12 @@ describe("a redeemed RP-initiated verifier, redeemed again (VerifyAndInvalidateL
 
     const othersBrowser = new TestBrowser();
     const config = await relyingParty(hydra, client.id, client.secret);
-    await signIn(hydra, othersBrowser, config, { subject: "rp-replay-victim", redirectUri: REDIRECT_URI, scope: SCOPE, remember: true });
+    await signIn(hydra, othersBrowser, config, {
+      subject: "rp-replay-victim",
+      redirectUri: REDIRECT_URI,
+      scope: LOGOUT_CLIENT_SCOPE,
+      remember: true,
+    });
     expect(await loginSkip(othersBrowser)).toBe(true);
     expect((await othersBrowser.navigate(verifierUrl, ANYWHERE)).url.toString()).toBe(POST_LOGOUT_URI);
     expect(await loginSkip(othersBrowser)).toBe(false);
@@ -232,12 +218,7 @@ describe("expiry (only VerifyAndInvalidateLogoutRequest checks ExpiresAt)", () =
     // flow/error.go ErrorLogoutFlowExpired comes after the UPDATE set was_used.
     expect((await read(challenge)).status).toBe(410);
     // Hydra's janitor never flushes logout requests: the periodic cleanup keeps it.
-    const pool = new pg.Pool({ connectionString: hydra.dsn });
-    try {
-      await deleteExpired(pool);
-    } finally {
-      await pool.end();
-    }
+    await runCleanup(hydra);
     expect((await read(challenge)).status).toBe(410);
   });
 
@@ -255,7 +236,7 @@ describe("the client of an RP-initiated request (flow.LogoutRequest AfterFind, c
     const own = await createLogoutClient(hydra, {
       redirectUri: REDIRECT_URI,
       postLogoutUri: POST_LOGOUT_URI,
-      scope: SCOPE,
+      scope: LOGOUT_CLIENT_SCOPE,
       backchannelUrl: receiver.url,
     });
     const { browser, challenge } = await logoutChallenge("client-deleted", true, own);

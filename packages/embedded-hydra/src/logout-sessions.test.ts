@@ -1,14 +1,12 @@
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from "jose";
 import * as oidc from "openid-client";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createLogoutClient, startBackchannelReceiver, type BackchannelReceiver } from "./testing/backchannel";
+import { LOGOUT_CLIENT_SCOPE, POST_LOGOUT_URI, startLogoutSuite, stopLogoutSuite, type BackchannelReceiver } from "./testing/backchannel";
 import { TestBrowser } from "./testing/browser";
-import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import type { HydraUnderTest, TestPostgres } from "./testing/harness";
+import { REDIRECT_URI } from "./testing/oauth";
 import { LOGIN_UI, LOGOUT_UI, relyingParty, signIn, startsWith } from "./testing/sign-in";
 
-const REDIRECT_URI = "http://rp.localhost:5555/callback";
-const POST_LOGOUT_URI = "http://rp.localhost:5555/bye";
-const SCOPE = "openid offline_access";
 const BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout";
 
 let pg: TestPostgres;
@@ -33,7 +31,7 @@ async function nextLogoutToken(timeoutMs = 5000): Promise<string> {
 async function pendingLogin(browser: TestBrowser, config: oidc.Configuration) {
   const url = oidc.buildAuthorizationUrl(config, {
     redirect_uri: REDIRECT_URI,
-    scope: SCOPE,
+    scope: LOGOUT_CLIENT_SCOPE,
     code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
     code_challenge_method: "S256",
     state: oidc.randomState(),
@@ -54,27 +52,13 @@ async function startLogout(browser: TestBrowser, config: oidc.Configuration, idT
   return atLogoutUi.url.searchParams.get("logout_challenge") ?? "";
 }
 
-beforeAll(async () => {
-  receiver = await startBackchannelReceiver(delivered);
-  pg = await startTestPostgres();
-  hydra = await startHydraUnderTest(pg);
-  client = await createLogoutClient(hydra, {
-    redirectUri: REDIRECT_URI,
-    postLogoutUri: POST_LOGOUT_URI,
-    scope: SCOPE,
-    backchannelUrl: receiver.url,
-  });
-});
+beforeAll(async () => ({ receiver, postgres: pg, hydra, client } = await startLogoutSuite(delivered)));
 
 beforeEach(() => {
   delivered.length = 0;
 });
 
-afterAll(async () => {
-  await hydra?.close();
-  await pg?.stop();
-  await receiver?.close();
-});
+afterAll(() => stopLogoutSuite({ hydra, postgres: pg, receiver }));
 
 describe("back-channel logout", () => {
   it("posts a logout token signed with the published keys, naming the session, when the logout is accepted", async () => {
@@ -84,7 +68,7 @@ describe("back-channel logout", () => {
     const { tokens } = await signIn(hydra, browser, config, {
       subject: "bc-user",
       redirectUri: REDIRECT_URI,
-      scope: SCOPE,
+      scope: LOGOUT_CLIENT_SCOPE,
       remember: true,
     });
     const idClaims = tokens.claims();
@@ -121,7 +105,7 @@ describe("front-channel logout", () => {
         redirect_uris: [REDIRECT_URI],
         post_logout_redirect_uris: [POST_LOGOUT_URI],
         grant_types: ["authorization_code", "refresh_token"],
-        scope: SCOPE,
+        scope: LOGOUT_CLIENT_SCOPE,
         frontchannel_logout_uri: "http://rp.localhost:5555/frontchannel",
       },
     });
@@ -130,7 +114,7 @@ describe("front-channel logout", () => {
     const { tokens } = await signIn(hydra, browser, config, {
       subject: "fc-user",
       redirectUri: REDIRECT_URI,
-      scope: SCOPE,
+      scope: LOGOUT_CLIENT_SCOPE,
       remember: true,
     });
     const sid = tokens.claims()?.sid;
@@ -153,7 +137,7 @@ describe("rejecting a logout request", () => {
     const { tokens } = await signIn(hydra, browser, config, {
       subject: "stays-in",
       redirectUri: REDIRECT_URI,
-      scope: SCOPE,
+      scope: LOGOUT_CLIENT_SCOPE,
       remember: true,
     });
     const logoutChallenge = await startLogout(browser, config, tokens.id_token ?? "");
@@ -181,7 +165,12 @@ describe("login session revocation", () => {
   it("by subject: the next authorization in the same browser is no longer skipped", async () => {
     const config = await relyingParty(hydra, client.id, client.secret);
     const browser = new TestBrowser();
-    await signIn(hydra, browser, config, { subject: "revoked-by-subject", redirectUri: REDIRECT_URI, scope: SCOPE, remember: true });
+    await signIn(hydra, browser, config, {
+      subject: "revoked-by-subject",
+      redirectUri: REDIRECT_URI,
+      scope: LOGOUT_CLIENT_SCOPE,
+      remember: true,
+    });
     // Control: the session is remembered before the revocation.
     expect(await loginSkip(browser, config)).toBe(true);
     expect((await hydra.admin.revokeOAuth2LoginSessions({ subject: "revoked-by-subject" })).status).toBe(204);
@@ -192,8 +181,18 @@ describe("login session revocation", () => {
     const config = await relyingParty(hydra, client.id, client.secret);
     const revokedBrowser = new TestBrowser();
     const otherBrowser = new TestBrowser();
-    await signIn(hydra, revokedBrowser, config, { subject: "two-browsers", redirectUri: REDIRECT_URI, scope: SCOPE, remember: true });
-    await signIn(hydra, otherBrowser, config, { subject: "two-browsers", redirectUri: REDIRECT_URI, scope: SCOPE, remember: true });
+    await signIn(hydra, revokedBrowser, config, {
+      subject: "two-browsers",
+      redirectUri: REDIRECT_URI,
+      scope: LOGOUT_CLIENT_SCOPE,
+      remember: true,
+    });
+    await signIn(hydra, otherBrowser, config, {
+      subject: "two-browsers",
+      redirectUri: REDIRECT_URI,
+      scope: LOGOUT_CLIENT_SCOPE,
+      remember: true,
+    });
 
     // The login request's session_id is the sid Hydra's revocation takes.
     const pending = await pendingLogin(revokedBrowser, config);

@@ -2,8 +2,10 @@ import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { csrfCookieName } from "./csrf-cookie";
 import { TestBrowser } from "./testing/browser";
-import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { ANYWHERE, ERROR_UI, REDIRECT_URI, startCodeFlowSuite } from "./testing/oauth";
 import { CONSENT_UI, LOGIN_UI, startsWith } from "./testing/sign-in";
+import { acceptConsentChallenge, acceptLoginChallenge, authorizationOutcome } from "./testing/verifiers";
 
 /**
  * A login or consent verifier only works in the browser that started the
@@ -11,11 +13,8 @@ import { CONSENT_UI, LOGIN_UI, startsWith } from "./testing/sign-in";
  * browser to the login/consent UI. Anywhere else it ends in request_forbidden,
  * and the authorization cannot be finished by anyone.
  */
-const ERROR_UI = "http://ciam.localhost:3000/error";
-const REDIRECT_URI = "http://rp.localhost:5555/callback";
 const FORBIDDEN_NO_COOKIE = "The request is not allowed. No CSRF value available in the session cookie.";
 const FORBIDDEN_MISMATCH = "The request is not allowed. The CSRF value from the token does not match the CSRF value from the data store.";
-const ANYWHERE = startsWith(REDIRECT_URI, ERROR_UI, LOGIN_UI, CONSENT_UI);
 
 let pg: TestPostgres;
 let hydra: HydraUnderTest;
@@ -53,41 +52,12 @@ async function atLoginUi(browser: TestBrowser, state: string): Promise<string> {
   return at.url.searchParams.get("login_challenge") ?? "";
 }
 
-async function acceptLogin(loginChallenge: string, subject: string): Promise<string> {
-  const { data } = await hydra.admin.acceptOAuth2LoginRequest({
-    loginChallenge,
-    acceptOAuth2LoginRequest: { subject, remember: true, remember_for: 3600 },
-  });
-  return data.redirect_to;
-}
+const acceptLogin = (loginChallenge: string, subject: string) =>
+  acceptLoginChallenge(hydra, loginChallenge, { subject, remember: true, remember_for: 3600 });
+const acceptConsent = (consentChallenge: string) => acceptConsentChallenge(hydra, consentChallenge, ["openid", "offline_access"]);
 
-async function acceptConsent(consentChallenge: string): Promise<string> {
-  const { data } = await hydra.admin.acceptOAuth2ConsentRequest({
-    consentChallenge,
-    acceptOAuth2ConsentRequest: { grant_scope: ["openid", "offline_access"] },
-  });
-  return data.redirect_to;
-}
-
-/** Where a navigation ended, and whether it carried an authorization code. */
-function outcome(url: URL): { at: string; error: string | null; code: boolean } {
-  return { at: `${url.origin}${url.pathname}`, error: url.searchParams.get("error"), code: url.searchParams.has("code") };
-}
-
-beforeAll(async () => {
-  pg = await startTestPostgres();
-  hydra = await startHydraUnderTest(pg);
-  const { data } = await hydra.admin.createOAuth2Client({
-    oAuth2Client: { redirect_uris: [REDIRECT_URI], scope: "openid offline_access", grant_types: ["authorization_code", "refresh_token"] },
-  });
-  clientId = data.client_id ?? "";
-  clientSecret = data.client_secret ?? "";
-});
-
-afterAll(async () => {
-  await hydra?.close();
-  await pg?.stop();
-});
+beforeAll(async () => ({ postgres: pg, hydra, clientId, clientSecret } = await startCodeFlowSuite()));
+afterAll(() => stopHydraAndPostgres(hydra, pg));
 
 describe("login verifier bound to the browser that started the authorization", () => {
   it("answers request_forbidden to a login verifier followed in another browser; the starting browser's resume yields no code", async () => {
@@ -99,7 +69,7 @@ describe("login verifier bound to the browser that started the authorization", (
     const redirectTo = await acceptLogin(loginChallenge, "csrf-victim");
 
     const atVictim = await victim.navigate(redirectTo, ANYWHERE);
-    expect(outcome(atVictim.url)).toEqual({ at: REDIRECT_URI, error: "request_forbidden", code: false });
+    expect(authorizationOutcome(atVictim.url)).toEqual({ at: REDIRECT_URI, error: "request_forbidden", code: false });
     expect(atVictim.url.searchParams.get("error_description")).toBe(FORBIDDEN_NO_COOKIE);
     expect(atVictim.url.searchParams.get("state")).toBe("attacker-state");
     // Hydra does not implement RFC 9207: no iss on authorization responses, none advertised (fosite/authorize_error.go).
@@ -112,12 +82,12 @@ describe("login verifier bound to the browser that started the authorization", (
 
     // The attacker's own browser may resume oidc-provider's interaction: it must lead nowhere.
     const resumed = await attacker.navigate(resumeUrl(attacker), ANYWHERE);
-    expect(outcome(resumed.url)).toMatchObject({ at: ERROR_UI, code: false });
+    expect(authorizationOutcome(resumed.url)).toMatchObject({ at: ERROR_UI, code: false });
     // Nor can the verifier be followed again, not even in the browser that holds the cookie. Stricter than Hydra,
     // whose stateless verifier (flow/flow_encoding.go) would pass validateCSRFCookie there: Olympus drops the flow's
     // CSRF value after a refusal (flows/repository.ts spoil), so every browser now fails the check.
     const replayed = await attacker.navigate(redirectTo, ANYWHERE);
-    expect(outcome(replayed.url)).toMatchObject({ at: REDIRECT_URI, error: "request_forbidden", code: false });
+    expect(authorizationOutcome(replayed.url)).toMatchObject({ at: REDIRECT_URI, error: "request_forbidden", code: false });
     expect(replayed.url.searchParams.get("error_description")).toBe(FORBIDDEN_MISMATCH);
     const { data: consents } = await hydra.admin.listOAuth2ConsentSessions({ subject: "csrf-victim" });
     expect(consents).toEqual([]);
@@ -131,14 +101,14 @@ describe("login verifier bound to the browser that started the authorization", (
     const redirectTo = await acceptLogin(loginChallenge, "early-victim");
 
     const resumed = await attacker.navigate(resumeUrl(attacker), ANYWHERE);
-    expect(outcome(resumed.url)).toMatchObject({ at: LOGIN_UI, code: false });
+    expect(authorizationOutcome(resumed.url)).toMatchObject({ at: LOGIN_UI, code: false });
     const { data: fresh } = await hydra.admin.getOAuth2LoginRequest({
       loginChallenge: resumed.url.searchParams.get("login_challenge") ?? "",
     });
     expect(fresh).toMatchObject({ skip: false, subject: "" });
 
     const atVictim = await new TestBrowser().navigate(redirectTo, ANYWHERE);
-    expect(outcome(atVictim.url).code).toBe(false);
+    expect(authorizationOutcome(atVictim.url).code).toBe(false);
   });
 
   it("refuses a verifier in a browser whose own CSRF cookie for the client belongs to another authorization", async () => {
@@ -150,7 +120,7 @@ describe("login verifier bound to the browser that started the authorization", (
     const redirectTo = await acceptLogin(await atLoginUi(attacker, "attacker-state"), "csrf-victim-2");
 
     const atVictim = await victim.navigate(redirectTo, ANYWHERE);
-    expect(outcome(atVictim.url)).toEqual({ at: REDIRECT_URI, error: "request_forbidden", code: false });
+    expect(authorizationOutcome(atVictim.url)).toEqual({ at: REDIRECT_URI, error: "request_forbidden", code: false });
     expect(atVictim.url.searchParams.get("error_description")).toBe(FORBIDDEN_MISMATCH);
     expect(atVictim.url.searchParams.get("state")).toBe("attacker-state");
   });
@@ -165,10 +135,10 @@ describe("login verifier bound to the browser that started the authorization", (
       rejectOAuth2Request: { error: "access_denied", error_description: "No thanks" },
     });
     const elsewhere = await new TestBrowser().navigate(data.redirect_to, ANYWHERE);
-    expect(outcome(elsewhere.url)).toEqual({ at: REDIRECT_URI, error: "access_denied", code: false });
+    expect(authorizationOutcome(elsewhere.url)).toEqual({ at: REDIRECT_URI, error: "access_denied", code: false });
     expect(elsewhere.url.searchParams.get("state")).toBe("rejected-state");
     const resumed = await attacker.navigate(resumeUrl(attacker), ANYWHERE);
-    expect(outcome(resumed.url)).toMatchObject({ at: ERROR_UI, code: false });
+    expect(authorizationOutcome(resumed.url)).toMatchObject({ at: ERROR_UI, code: false });
   });
 
   it("sets the per-client login CSRF cookie like Hydra: <login_csrf>_<murmur3 of client_id>, HttpOnly, Path=/, SameSite from config", async () => {
@@ -200,15 +170,15 @@ describe("consent verifier bound to the browser that started the authorization",
     const consentRedirect = await acceptConsent(atConsent.url.searchParams.get("consent_challenge") ?? "");
 
     const elsewhere = await other.navigate(consentRedirect, ANYWHERE);
-    expect(outcome(elsewhere.url)).toEqual({ at: REDIRECT_URI, error: "request_forbidden", code: false });
+    expect(authorizationOutcome(elsewhere.url)).toEqual({ at: REDIRECT_URI, error: "request_forbidden", code: false });
     expect(elsewhere.url.searchParams.get("error_description")).toBe(FORBIDDEN_NO_COOKIE);
     expect(elsewhere.url.searchParams.get("state")).toBe("consent-state");
     expect(elsewhere.url.searchParams.has("iss")).toBe(false);
 
     const resumed = await starter.navigate(resumeUrl(starter), ANYWHERE);
-    expect(outcome(resumed.url)).toMatchObject({ at: ERROR_UI, code: false });
+    expect(authorizationOutcome(resumed.url)).toMatchObject({ at: ERROR_UI, code: false });
     const replayed = await starter.navigate(consentRedirect, ANYWHERE);
-    expect(outcome(replayed.url)).toMatchObject({ at: REDIRECT_URI, error: "access_denied", code: false });
+    expect(authorizationOutcome(replayed.url)).toMatchObject({ at: REDIRECT_URI, error: "access_denied", code: false });
   });
 
   it("completes in the starting browser: code, then tokens for the accepted subject", async () => {
@@ -219,7 +189,7 @@ describe("consent verifier bound to the browser that started the authorization",
     const atConsent = await browser.navigate(loginRedirect, startsWith(CONSENT_UI));
     const consentRedirect = await acceptConsent(atConsent.url.searchParams.get("consent_challenge") ?? "");
     const callback = await browser.navigate(consentRedirect, ANYWHERE);
-    expect(outcome(callback.url)).toEqual({ at: REDIRECT_URI, error: null, code: true });
+    expect(authorizationOutcome(callback.url)).toEqual({ at: REDIRECT_URI, error: null, code: true });
     expect(callback.url.searchParams.get("state")).toBe("happy-state");
     expect(browser.setCookieHeaders.some((h) => h.startsWith(`${csrfCookieName("ciam_hydra_consent_csrf", clientId)}=`))).toBe(true);
 

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "./testing/browser";
-import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { ANYWHERE, authorizeUrl, REDIRECT_URI, startCodeFlowSuite } from "./testing/oauth";
 import { CONSENT_UI, LOGIN_UI, startsWith } from "./testing/sign-in";
+import { acceptConsentChallenge, authorizationOutcome } from "./testing/verifiers";
 
 /**
  * Hydra's challenges and verifiers are encrypted flows it never stores
@@ -11,9 +13,6 @@ import { CONSENT_UI, LOGIN_UI, startsWith } from "./testing/sign-in";
  * upserts); a consent verifier works once per login (CreateConsentSession's
  * unique key on the flow).
  */
-const ERROR_UI = "http://ciam.localhost:3000/error";
-const REDIRECT_URI = "http://rp.localhost:5555/callback";
-const ANYWHERE = startsWith(REDIRECT_URI, ERROR_UI, LOGIN_UI, CONSENT_UI);
 const CONSENT_USED = "The resource owner or authorization server denied the request. The consent verifier has already been used.";
 
 let pg: TestPostgres;
@@ -21,20 +20,8 @@ let hydra: HydraUnderTest;
 let clientId: string;
 let clientSecret: string;
 
-function authorizeUrl(state: string): string {
-  const url = new URL("oauth2/auth", hydra.publicUrl);
-  url.search = new URLSearchParams({
-    client_id: clientId,
-    response_type: "code",
-    redirect_uri: REDIRECT_URI,
-    scope: "openid offline_access",
-    state,
-  }).toString();
-  return url.toString();
-}
-
 async function atLoginUi(browser: TestBrowser, state: string): Promise<string> {
-  const at = await browser.navigate(authorizeUrl(state), startsWith(LOGIN_UI));
+  const at = await browser.navigate(authorizeUrl(hydra, clientId, { scope: "openid offline_access", state }), startsWith(LOGIN_UI));
   return at.url.searchParams.get("login_challenge") ?? "";
 }
 
@@ -54,13 +41,7 @@ async function rejectLogin(loginChallenge: string): Promise<string> {
   return data.redirect_to;
 }
 
-async function acceptConsent(consentChallenge: string): Promise<string> {
-  const { data } = await hydra.admin.acceptOAuth2ConsentRequest({
-    consentChallenge,
-    acceptOAuth2ConsentRequest: { grant_scope: ["openid", "offline_access"] },
-  });
-  return data.redirect_to;
-}
+const acceptConsent = (consentChallenge: string) => acceptConsentChallenge(hydra, consentChallenge, ["openid", "offline_access"]);
 
 async function consentChallengeAt(browser: TestBrowser, url: string): Promise<string> {
   const at = await browser.navigate(url, startsWith(CONSENT_UI));
@@ -82,24 +63,8 @@ async function expire(challenge: string, seconds = -1): Promise<void> {
   );
 }
 
-function outcome(url: URL): { at: string; error: string | null; code: boolean } {
-  return { at: `${url.origin}${url.pathname}`, error: url.searchParams.get("error"), code: url.searchParams.has("code") };
-}
-
-beforeAll(async () => {
-  pg = await startTestPostgres();
-  hydra = await startHydraUnderTest(pg);
-  const { data } = await hydra.admin.createOAuth2Client({
-    oAuth2Client: { redirect_uris: [REDIRECT_URI], scope: "openid offline_access", grant_types: ["authorization_code", "refresh_token"] },
-  });
-  clientId = data.client_id ?? "";
-  clientSecret = data.client_secret ?? "";
-});
-
-afterAll(async () => {
-  await hydra?.close();
-  await pg?.stop();
-});
+beforeAll(async () => ({ postgres: pg, hydra, clientId, clientSecret } = await startCodeFlowSuite()));
+afterAll(() => stopHydraAndPostgres(hydra, pg));
 
 describe("a login challenge handled again after its verifier was followed (consent/handler.go acceptOAuth2LoginRequest)", () => {
   it("accepting again hands out a new login_verifier that continues to a new consent challenge", async () => {
@@ -118,7 +83,7 @@ describe("a login challenge handled again after its verifier was followed (conse
     const request = await consentRequest(consentChallenge);
     expect(request).toMatchObject({ subject: "reaccept-user", login_challenge: loginChallenge });
     const callback = await browser.navigate(await acceptConsent(consentChallenge), ANYWHERE);
-    expect(outcome(callback.url)).toEqual({ at: REDIRECT_URI, error: null, code: true });
+    expect(authorizationOutcome(callback.url)).toEqual({ at: REDIRECT_URI, error: null, code: true });
     expect(callback.url.searchParams.get("state")).toBe("reaccept-state");
   });
 
@@ -138,7 +103,7 @@ describe("a login challenge handled again after its verifier was followed (conse
     const loginChallenge = await atLoginUi(browser, "late-reject-state");
     await consentChallengeAt(browser, (await acceptLogin(loginChallenge, "late-reject-user")).redirectTo);
     const rejected = await browser.navigate(await rejectLogin(loginChallenge), ANYWHERE);
-    expect(outcome(rejected.url)).toEqual({ at: REDIRECT_URI, error: "access_denied", code: false });
+    expect(authorizationOutcome(rejected.url)).toEqual({ at: REDIRECT_URI, error: "access_denied", code: false });
     expect(rejected.url.searchParams.get("error_description")).toBe("Changed my mind");
     expect(rejected.url.searchParams.get("state")).toBe("late-reject-state");
   });
@@ -148,7 +113,7 @@ describe("a login challenge handled again after its verifier was followed (conse
     const browser = new TestBrowser();
     const loginChallenge = await atLoginUi(browser, "after-reject-state");
     const rejected = await browser.navigate(await rejectLogin(loginChallenge), ANYWHERE);
-    expect(outcome(rejected.url).error).toBe("access_denied");
+    expect(authorizationOutcome(rejected.url).error).toBe("access_denied");
     const accepted = await acceptLogin(loginChallenge, "after-reject-user");
     const consentChallenge = await consentChallengeAt(browser, accepted.redirectTo);
     expect(await consentRequest(consentChallenge)).toMatchObject({ subject: "after-reject-user" });
@@ -175,7 +140,7 @@ describe("following a verifier again (flow/flow_encoding.go, consent/strategy_de
     expect(secondConsent).not.toBe(firstConsent);
     expect(await consentRequest(secondConsent)).toMatchObject({ subject: "login-again-user", login_challenge: loginChallenge });
     const callback = await browser.navigate(await acceptConsent(secondConsent), ANYWHERE);
-    expect(outcome(callback.url)).toEqual({ at: REDIRECT_URI, error: null, code: true });
+    expect(authorizationOutcome(callback.url)).toEqual({ at: REDIRECT_URI, error: null, code: true });
   });
 
   it("a consent verifier works once: CreateConsentSession's unique key answers access_denied 'already been used'", async () => {
@@ -184,10 +149,10 @@ describe("following a verifier again (flow/flow_encoding.go, consent/strategy_de
     const { redirectTo } = await acceptLogin(await atLoginUi(browser, "consent-once"), "consent-once-user");
     const consentChallenge = await consentChallengeAt(browser, redirectTo);
     const consentRedirect = await acceptConsent(consentChallenge);
-    expect(outcome((await browser.navigate(consentRedirect, ANYWHERE)).url).code).toBe(true);
+    expect(authorizationOutcome((await browser.navigate(consentRedirect, ANYWHERE)).url).code).toBe(true);
 
     const again = await browser.navigate(consentRedirect, ANYWHERE);
-    expect(outcome(again.url)).toEqual({ at: REDIRECT_URI, error: "access_denied", code: false });
+    expect(authorizationOutcome(again.url)).toEqual({ at: REDIRECT_URI, error: "access_denied", code: false });
     expect(again.url.searchParams.get("error_description")).toBe(CONSENT_USED);
     expect(again.url.searchParams.get("state")).toBe("consent-once");
     // Accepting the consent challenge again hands out a verifier, which meets the same key.
@@ -201,9 +166,9 @@ describe("following a verifier again (flow/flow_encoding.go, consent/strategy_de
     const firstConsent = await consentChallengeAt(browser, redirectTo);
     const secondConsent = await consentChallengeAt(browser, redirectTo);
     // The second consent request set this client's consent CSRF cookie anew (forwardConsentRequest), so it is followed first.
-    expect(outcome((await browser.navigate(await acceptConsent(secondConsent), ANYWHERE)).url).code).toBe(true);
+    expect(authorizationOutcome((await browser.navigate(await acceptConsent(secondConsent), ANYWHERE)).url).code).toBe(true);
     const first = await browser.navigate(await acceptConsent(firstConsent), ANYWHERE);
-    expect(outcome(first.url)).toEqual({ at: REDIRECT_URI, error: "access_denied", code: false });
+    expect(authorizationOutcome(first.url)).toEqual({ at: REDIRECT_URI, error: "access_denied", code: false });
     expect(first.url.searchParams.get("error_description")).toBe(CONSENT_USED);
   });
 
@@ -218,9 +183,9 @@ describe("following a verifier again (flow/flow_encoding.go, consent/strategy_de
       consentChallenge,
       rejectOAuth2Request: { error: "access_denied", error_description: "Not now" },
     });
-    expect(outcome((await browser.navigate(rejected.redirect_to, ANYWHERE)).url).error).toBe("access_denied");
+    expect(authorizationOutcome((await browser.navigate(rejected.redirect_to, ANYWHERE)).url).error).toBe("access_denied");
     const issued = await browser.navigate(accepted, ANYWHERE);
-    expect(outcome(issued.url)).toEqual({ at: REDIRECT_URI, error: null, code: true });
+    expect(authorizationOutcome(issued.url)).toEqual({ at: REDIRECT_URI, error: null, code: true });
     expect(issued.url.searchParams.get("state")).toBe("consent-after-rejection");
     const tokens = await fetch(new URL("oauth2/token", hydra.publicUrl), {
       method: "POST",
@@ -240,7 +205,7 @@ describe("following a verifier again (flow/flow_encoding.go, consent/strategy_de
     expect(claims.sub).toBe("after-rejection-user");
     // The consent took effect: following it again meets CreateConsentSession's key.
     const again = await browser.navigate(accepted, ANYWHERE);
-    expect(outcome(again.url)).toEqual({ at: REDIRECT_URI, error: "access_denied", code: false });
+    expect(authorizationOutcome(again.url)).toEqual({ at: REDIRECT_URI, error: "access_denied", code: false });
     expect(again.url.searchParams.get("error_description")).toBe(CONSENT_USED);
   });
 
@@ -252,7 +217,7 @@ describe("following a verifier again (flow/flow_encoding.go, consent/strategy_de
     await consentChallengeAt(browser, redirectTo);
     await expire(loginChallenge);
     const late = await browser.navigate(redirectTo, ANYWHERE);
-    expect(outcome(late.url)).toEqual({ at: REDIRECT_URI, error: "request_unauthorized", code: false });
+    expect(authorizationOutcome(late.url)).toEqual({ at: REDIRECT_URI, error: "request_unauthorized", code: false });
     expect(late.url.searchParams.get("error_description")).toBe(
       "The request could not be authorized. The login request has expired, please try again.",
     );
@@ -283,7 +248,7 @@ describe("following a verifier again (flow/flow_encoding.go, consent/strategy_de
     const { redirectTo } = await acceptLogin(await atLoginUi(browser, "other-browser"), "other-browser-user");
     await consentChallengeAt(browser, redirectTo);
     const elsewhere = await new TestBrowser().navigate(redirectTo, ANYWHERE);
-    expect(outcome(elsewhere.url)).toEqual({ at: REDIRECT_URI, error: "request_forbidden", code: false });
+    expect(authorizationOutcome(elsewhere.url)).toEqual({ at: REDIRECT_URI, error: "request_forbidden", code: false });
     expect(elsewhere.url.searchParams.get("error_description")).toBe(
       "The request is not allowed. No CSRF value available in the session cookie.",
     );

@@ -1,3 +1,4 @@
+import { goQueryParams } from "@olympus/server-kit/go-url";
 import { patchClientText, patchError } from "../clients/json-patch";
 import { LIFESPAN_FIELDS } from "../clients/lifespans";
 import { clientToJson, type StoredClient, type StoredClientData } from "../clients/model";
@@ -95,8 +96,10 @@ async function setLifespans(deps: Deps, { req, params, res }: AdminRequest): Pro
 
 async function listClients(deps: Deps, { url, res }: AdminRequest): Promise<void> {
   const page = parsePageRequest(url, (message) => HydraError.malformed(`Unable to parse pagination parameters: ${message}`));
-  const clientName = url.searchParams.get("client_name");
-  const owner = url.searchParams.get("owner");
+  // client/handler.go listOAuth2Clients: r.URL.Query().Get, Go's parsing (a pair with a `;` or a bad escape is not there).
+  const query = goQueryParams(url.search);
+  const clientName = query.get("client_name");
+  const owner = query.get("owner");
   const result = await deps.clients.list({
     pageSize: page.size,
     after: page.after,

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import { goQueryParams, goUrlSetQuery } from "@olympus/server-kit/go-url";
 import { withQuery } from "@olympus/server-kit/http";
 import type { Interaction } from "oidc-provider";
 import type { Deps } from "../deps";
@@ -8,7 +9,6 @@ import { readBodyBytes } from "../http";
 import { assertStorable } from "../storable";
 import type { Flow, FlowKind } from "../flows/repository";
 import { decodeGoJson, type GoStruct } from "./go-json";
-import { goQuery, goUrlSetQuery } from "./go-query";
 
 /**
  * `<kind>_challenge`, or Hydra's generic `challenge` (consent/handler.go:
@@ -16,7 +16,7 @@ import { goQuery, goUrlSetQuery } from "./go-query";
  * query parsing dropping malformed pairs).
  */
 export function challengeParam(url: URL, kind: FlowKind): string {
-  const query = goQuery(url);
+  const query = goQueryParams(url.search);
   return query.get(`${kind}_challenge`) || query.get("challenge") || "";
 }
 

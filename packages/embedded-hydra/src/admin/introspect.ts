@@ -177,7 +177,7 @@ export function registerIntrospectionRoutes(router: AdminRouter, deps: Deps): vo
         ...(obfuscated !== undefined ? { obfuscated_subject: obfuscated } : {}),
         ext: consent?.accessTokenSession ?? {},
       },
-      // introspectOAuth2Token sets only the Content-Type (the kit's no-store stays: see README "Known differences").
+      // introspectOAuth2Token sets only the Content-Type: an active answer carries no Cache-Control, as Hydra's does not.
       { "content-type": FOSITE_JSON_TYPE },
     );
   });

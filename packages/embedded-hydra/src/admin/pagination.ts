@@ -1,13 +1,19 @@
-import { HydraError } from "../errors";
+import { goQuoteBytes } from "@olympus/server-kit/go-json";
+import { goBytes, goParseQuery, goQueryUnescape, goValuesEncode, utf8Text, type GoValues } from "@olympus/server-kit/go-url";
+import type { HydraError } from "../errors";
 
 /**
  * Keyset pagination as Hydra's list endpoints read and announce it (ory/x
- * keysetpagination_v2 ParseQueryParams, Paginator.Size, SetLinkHeader):
- * `page_size` must parse as an integer (else 400), a size of 0 or less is
- * the default 100, more than 500 is 500; `page_token` is opaque and must be
- * one this server issued (else 400). The `Link` header carries `first` and,
- * unless this is the last page, `next`, each the request URL with its
- * query and the two parameters replaced.
+ * keysetpagination_v2 request_params.go ParseQueryParams, SetLinkHeader,
+ * linkPart; paginator.go Size), over r.URL.Query() — Go's url.ParseQuery,
+ * which drops a pair with a `;` or a bad escape and reads `+` as a space.
+ * `page_token` and `page_size` are each the first non-empty value
+ * (cmp.Or); the token is QueryUnescape'd once more and must be one this
+ * server issued, the size must parse with strconv.Atoi (else 400 with
+ * Go's error text); a size of 0 or less is the default 100, more than 500
+ * is 500. The `Link` header carries `first` and, unless this is the last
+ * page, `next`: the request URL with its query parsed as Go parses it, the
+ * two parameters set, and written again with Values.Encode.
  */
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 500;
@@ -18,17 +24,23 @@ export interface PageRequest {
   after: string;
 }
 
-function first(url: URL, name: string): string {
-  return url.searchParams.getAll(name).find((value) => value !== "") ?? "";
-}
+/** The request's url.Values (byte strings), as r.URL.Query() has them. */
+const goQueryOf = (url: URL): GoValues => goParseQuery(goBytes(url.search.slice(1))).values;
 
-/** Go's strconv.Atoi, with its error text. */
-function atoi(text: string): number {
-  if (!/^[+-]?\d+$/.test(text)) throw new Error(`strconv.Atoi: parsing ${JSON.stringify(text)}: invalid syntax`);
-  const value = Number(text);
-  if (!Number.isSafeInteger(value) || Math.abs(value) > 2 ** 63)
-    throw new Error(`strconv.Atoi: parsing ${JSON.stringify(text)}: value out of range`);
-  return value;
+/** cmp.Or(q[key]...): the first non-empty value, or "". */
+const firstNonEmpty = (values: GoValues, key: string): string => values.get(key)?.find((value) => value !== "") ?? "";
+
+const INT64_MIN = -(1n << 63n);
+const INT64_MAX = (1n << 63n) - 1n;
+
+/** strconv.Atoi on a 64-bit platform (of a byte string), with its error text. */
+function atoi(bytes: string): number {
+  const prefix = `strconv.Atoi: parsing ${goQuoteBytes(Buffer.from(bytes, "latin1"))}`;
+  if (!/^[+-]?[0-9]+$/.test(bytes)) throw new Error(`${prefix}: invalid syntax`);
+  const value = BigInt(bytes);
+  if (value < INT64_MIN || value > INT64_MAX) throw new Error(`${prefix}: value out of range`);
+  // Sizes are clamped to 1..500 next, so a value past 2^53 only needs its sign and size kept.
+  return Number(value);
 }
 
 export function encodePageToken(after: string): string {
@@ -48,22 +60,30 @@ function decodePageToken(token: string): string {
 
 /** Reads page_size and page_token; `malformed` builds the handler's 400 from the parse error. */
 export function parsePageRequest(url: URL, malformed: (message: string) => HydraError): PageRequest {
+  const query = goQueryOf(url);
   try {
-    const token = first(url, "page_token");
-    const sizeText = first(url, "page_size");
-    const size = sizeText ? atoi(sizeText) : 0;
-    return { size: size <= 0 ? DEFAULT_PAGE_SIZE : Math.min(size, MAX_PAGE_SIZE), after: token ? decodePageToken(token) : "" };
+    let after = "";
+    const token = firstNonEmpty(query, "page_token");
+    if (token !== "") {
+      const unescaped = goQueryUnescape(token);
+      if ("error" in unescaped) throw new Error(unescaped.error);
+      after = decodePageToken(utf8Text(unescaped.value));
+    }
+    const sizeText = firstNonEmpty(query, "page_size");
+    const size = sizeText === "" ? 0 : atoi(sizeText);
+    return { size: size <= 0 ? DEFAULT_PAGE_SIZE : Math.min(size, MAX_PAGE_SIZE), after };
   } catch (error) {
     throw malformed(error instanceof Error ? error.message : String(error));
   }
 }
 
+/** SetLinkHeader: `first` and, when `nextAfter` is given, `next` (linkPart: u.Query(), Set, Encode, u.String()). */
 export function linkHeader(url: URL, size: number, nextAfter: string | undefined): string {
   const link = (rel: string, after: string) => {
-    const target = new URL(url.toString());
-    target.searchParams.set("page_token", encodePageToken(after));
-    target.searchParams.set("page_size", String(size));
-    return `<${target.pathname}${target.search}>; rel="${rel}"`;
+    const query = goQueryOf(url);
+    query.set("page_token", [encodePageToken(after)]);
+    query.set("page_size", [String(size)]);
+    return `<${url.pathname}?${goValuesEncode(query)}>; rel="${rel}"`;
   };
   return [link("first", ""), ...(nextAfter !== undefined ? [link("next", nextAfter)] : [])].join(",");
 }

@@ -3,7 +3,8 @@ import { timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { Deps } from "../deps";
 import { HydraError, sendError, sendJson } from "../errors";
-import { hardenParserErrors, requireHost, SERVER_OPTIONS, setSecurityHeaders } from "../hardening";
+import { hardenParserErrors, requireHost, SERVER_OPTIONS, setHydraSecurityHeaders } from "../hardening";
+import { applyNoCache } from "../cache-control";
 import { logRequests } from "../logging";
 import type { RouteInfo } from "@olympus/server-kit/http";
 import { isStorableQuery } from "@olympus/server-kit/text";
@@ -61,7 +62,7 @@ export function createAdminServer(deps: Deps, adminToken?: string): { server: Se
   // Hydra instruments every admin route, health included, under its /admin pattern (prometheusx Instrument).
   const endpoints = new EndpointLabels(router.list());
   const server = createServer(SERVER_OPTIONS, (req, res) => {
-    setSecurityHeaders(res);
+    setHydraSecurityHeaders(res);
     logRequests(deps.logger, "admin", req, res);
     // cmd/server/handler.go adminServer: TrimTrailingSlashNegroni, then AddAdminPrefixIfNotPresentNegroni
     // (/clients is /admin/clients, / is /admin), then the mux routes on the cleaned path.
@@ -74,6 +75,8 @@ export function createAdminServer(deps: Deps, adminToken?: string): { server: Se
     instrumentRequest(metricsOf(deps).http, endpoints, req, res, clean);
     const handle = async () => {
       requireHost(req);
+      // cmd/server/handler.go adminServer: NoCacheNegroni ahead of everything (cache-control.ts).
+      applyNoCache(req, res);
       if (applyAdminCors(deps.config.serve.admin.cors, req, res)) return;
       if (!isStorableQuery(url.searchParams))
         throw HydraError.badRequest("The query contains characters that cannot be stored (NUL or unpaired UTF-16 surrogates)");

@@ -1,9 +1,9 @@
+import { goQueryParams } from "@olympus/server-kit/go-url";
 import type { Deps } from "../deps";
 import { sendJson } from "../errors";
 import { fositeHydraError } from "../fosite-errors";
 import { endLoginSession } from "../public/logout";
 import type { ConsentSessionRecord } from "../sessions/repository";
-import { goQuery } from "./go-query";
 import { linkHeader, parsePageRequest } from "./pagination";
 import type { AdminRouter } from "./router";
 
@@ -33,8 +33,8 @@ export async function revokeGrants(deps: Deps, grantIds: string[]): Promise<void
 /** Hydra's consent and login session API (consent/handler.go). */
 export function registerSessionRoutes(router: AdminRouter, deps: Deps): void {
   router.add("GET", "/admin/oauth2/auth/sessions/consent", async ({ url, res }) => {
-    // r.URL.Query(): Go's parsing, which drops malformed pairs (admin/go-query.ts).
-    const query = goQuery(url);
+    // r.URL.Query(): Go's parsing, which drops malformed pairs (server-kit go-url).
+    const query = goQueryParams(url.search);
     const subject = query.get("subject");
     if (!subject) throw fositeHydraError("invalid_request", "Query parameter 'subject' is not defined but should have been.");
     const page = parsePageRequest(url, (message) =>
@@ -51,7 +51,7 @@ export function registerSessionRoutes(router: AdminRouter, deps: Deps): void {
   });
 
   router.add("DELETE", "/admin/oauth2/auth/sessions/consent", async ({ url, res }) => {
-    const query = goQuery(url);
+    const query = goQueryParams(url.search);
     const subject = query.get("subject") ?? "";
     const client = query.get("client") ?? "";
     const consentRequestId = query.get("consent_request_id") ?? "";
@@ -66,7 +66,7 @@ export function registerSessionRoutes(router: AdminRouter, deps: Deps): void {
   });
 
   router.add("DELETE", "/admin/oauth2/auth/sessions/login", async ({ url, res }) => {
-    const query = goQuery(url);
+    const query = goQueryParams(url.search);
     const subject = query.get("subject") ?? "";
     const sid = query.get("sid") ?? "";
     if (!subject && !sid) throw fositeHydraError("invalid_request", "Either 'subject' or 'sid' query parameters need to be defined.");

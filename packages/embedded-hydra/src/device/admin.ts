@@ -1,3 +1,4 @@
+import { goEncodeParams, goQueryParams, goUrlSetQuery } from "@olympus/server-kit/go-url";
 import type { AdminRouter } from "../admin/router";
 import type { Deps } from "../deps";
 import { HydraError, sendJson } from "../errors";
@@ -5,9 +6,7 @@ import { fositeHydraError } from "../fosite-errors";
 import { readBodyBytes } from "../http";
 import { decodeGoJson } from "../admin/go-json";
 import { ACCEPT_DEVICE_USER_CODE_REQUEST } from "../admin/go-structs";
-import { goParseQuery, goUrlSetQuery } from "../admin/go-query";
 import { DeviceChallengeStore } from "./challenges";
-import { goValuesEncode } from "./urls";
 import { requestExpired } from "./errors";
 
 const USER_CODE_UNUSABLE = "The 'user_code' session could not be found or has expired or is otherwise malformed.";
@@ -47,10 +46,10 @@ export function registerDeviceRoutes(router: AdminRouter, deps: Deps): void {
     const split = (value: unknown) => (typeof value === "string" ? value.split(" ").filter(Boolean) : []);
     // The request URL gets the device's client_id when it has none (q.Add, then url.Values.Encode).
     const requestUrl = new URL(challenge.requestUrl);
-    const query = goParseQuery(requestUrl.search);
+    const query = goQueryParams(requestUrl.search);
     if (!query.get("client_id")) {
       query.append("client_id", clientId);
-      requestUrl.search = goValuesEncode(query);
+      requestUrl.search = goEncodeParams(query);
     }
     const verifier = await store.accept(
       { ...challenge, requestUrl: requestUrl.toString() },

@@ -1,6 +1,5 @@
 import type { Deps } from "../deps";
 import type { CsrfCookieOptions } from "../csrf-cookie";
-import { goSetQuery } from "../admin/go-query";
 import { FALLBACK_PATHS } from "../public/fallbacks";
 
 /** Hydra's public device paths (oauth2/handler.go DeviceAuthPath, DeviceVerificationPath). */
@@ -41,10 +40,4 @@ export function deviceCsrfCookie(deps: Deps): { name: string; options: CsrfCooki
       legacyWorkaround: sameSite === "None" && cookies.same_site_legacy_workaround,
     },
   };
-}
-
-/** Go's url.Values.Encode: keys in byte order, a key's values in order, each QueryEscape'd (admin/go-query.ts). */
-export function goValuesEncode(values: URLSearchParams): string {
-  const keys = [...new Set(values.keys())].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
-  return keys.flatMap((key) => values.getAll(key).map((value) => goSetQuery("", { [key]: value }))).join("&");
 }

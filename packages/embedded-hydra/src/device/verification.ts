@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
+import { goEncodeParams, goQueryParams } from "@olympus/server-kit/go-url";
 import { withQuery } from "@olympus/server-kit/http";
-import { goParseQuery } from "../admin/go-query";
 import { clientToJson, type StoredClient } from "../clients/model";
 import { checkCsrfCookies, flowCsrfCookie, serializeCsrfCookies } from "../csrf-cookie";
 import type { Deps } from "../deps";
@@ -13,7 +13,7 @@ import { REMEMBERED_AUTH_TIME_KEY } from "../provider/interactions";
 import type { Mapping } from "../public/mapping";
 import { rememberedBrowserLogin, rememberInBrowser } from "./browser-login";
 import { DeviceChallengeStore } from "./challenges";
-import { DEVICE_PATHS, deviceCsrfCookie, deviceUrls, goValuesEncode } from "./urls";
+import { DEVICE_PATHS, deviceCsrfCookie, deviceUrls } from "./urls";
 import { approveDeviceCode } from "./approval";
 import { assertCsrf, clientMismatch, deviceCodeGone, rejected, requestExpired, verifierRefused } from "./errors";
 
@@ -70,14 +70,14 @@ export async function handleDeviceVerification(deps: Deps, req: IncomingMessage)
  * url.Values.Encode.
  */
 async function requestDevice(deps: Deps, rawQuery: string): Promise<Mapping> {
-  const query = goParseQuery(rawQuery);
+  const query = goQueryParams(rawQuery);
   const kept = new URLSearchParams();
   for (const key of new Set(query.keys())) {
     if (key.toLowerCase() === "user_code") kept.set(key, "****");
     else for (const value of query.getAll(key)) kept.append(key, value);
   }
   const urls = deviceUrls(deps);
-  const encoded = goValuesEncode(kept);
+  const encoded = goEncodeParams(kept);
   const requestUrl = encoded ? `${urls.verificationUri}?${encoded}` : urls.verificationUri;
   const csrf = randomToken();
   const challenge = await new DeviceChallengeStore(deps).create({ csrf, requestUrl });

@@ -253,3 +253,15 @@ describe("the Node gate (keys/node-loadable.ts) lets through what Node can use",
     expect(createPrivateKey({ key: jwkOf(ec256), format: "jwk" }).asymmetricKeyType).toBe("ec");
   });
 });
+
+/** jwk.go UnmarshalJSON: "x5u header is invalid URL: %w" over net/url Parse (server-kit go-url). */
+describe("x5u", () => {
+  it("go-jose refuses an x5u url.Parse refuses, and checks it after the key", () => {
+    const key = { kty: "oct", k: "c2VjcmV0" };
+    expect(goJoseJwkError({ ...key, x5u: "https://example.com/certs" })).toBeUndefined();
+    expect(goJoseJwkError({ ...key, x5u: "https://example.com:x/" })).toBe(
+      'go-jose/go-jose: invalid JWK, x5u header is invalid URL: parse "https://example.com:x/": invalid port ":x" after host',
+    );
+    expect(goJoseJwkError({ kty: "oct", x5u: "::" })).toBe("go-jose/go-jose: invalid OCT (symmetric) key, missing k value");
+  });
+});

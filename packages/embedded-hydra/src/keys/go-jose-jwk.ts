@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
+import { goUrlParse } from "@olympus/server-kit/go-url";
 import { goJoseBase64UrlDecode } from "./go-base64";
 import { curveSize, isGoCurve, isOnCurve } from "./go-ec";
 import { bigIntFromBytes, goRsaValidateError, goToInt } from "./go-rsa";
 import { parseCertificateChain, type GoPublicKey } from "./go-x509";
-import { goUrlParse } from "./x509/net-url";
 
 /**
  * go-jose v3.0.4's JSONWebKey.UnmarshalJSON (jwk.go) after rawJSONWebKey

@@ -86,7 +86,7 @@ describe("JSONWebKey.MarshalJSON of what UnmarshalJSON read (go-jose v3.0.4 jwk.
   });
 
   it("x5u: the url.URL go-jose parsed, written as its String() (jwk.go MarshalJSON: raw.X5u = k.CertificatesURL.String())", () => {
-    // Go 1.19.8 net/url printed these (keys/go-url-string.test.ts holds more).
+    // Go 1.19.8 net/url printed these (server-kit's go-url/url-string.test.ts holds more).
     expect(roundTrip('{"kty":"oct","k":"AA","x5u":"HTTP://h/a b#x y"}')).toBe('{"kty":"oct","k":"AA","x5u":"http://h/a%20b#x%20y"}');
     expect(roundTrip('{"kty":"oct","k":"AA","x5u":"https://hä/a b%2F?q=ä"}')).toBe(
       '{"kty":"oct","k":"AA","x5u":"https://h%C3%A4/a%20b/?q=ä"}',

@@ -1,7 +1,7 @@
+import { goUrlString } from "@olympus/server-kit/go-url";
 import { goJoseBase64UrlDecode, goStdBase64Decode } from "./go-base64";
 import { isGoCurve, curveSize } from "./go-ec";
 import { bigIntFromBytes, goToInt } from "./go-rsa";
-import { goUrlString } from "./go-url-string";
 
 /**
  * go-jose v3.0.4's JSONWebKey.MarshalJSON (jwk.go) of a key its
@@ -22,7 +22,7 @@ import { goUrlString } from "./go-url-string";
  * - oct (fromSymmetricKey): `k`, left out when it holds nothing;
  * - `x5c` as standard base64 of each certificate's DER, `x5t`/`x5t#S256` as
  *   base64url of the thumbprint (one sent hex-encoded is decoded), `x5u` as
- *   net/url's String() of the URL go-jose parsed (keys/go-url-string.ts).
+ *   net/url's String() of the URL go-jose parsed (server-kit go-url).
  * The input is stored or decoded key text (base64url members); run on its
  * own output it gives the same key, so a key read back from jsonb (which
  * keeps no member order) is put in go-jose's order by it.

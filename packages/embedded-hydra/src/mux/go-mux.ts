@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import { goBytes, goEscape } from "@olympus/server-kit/go-url";
 
 /**
  * What Hydra's HTTP stack does to a request before and around its routes:
@@ -45,23 +46,19 @@ export function withAdminPrefix(path: string): string {
   return path.startsWith(ADMIN_PREFIX) ? path : goPathClean(`${ADMIN_PREFIX}/${path}`);
 }
 
+/** An empty, `.` or `..` segment: what path.Clean would change in a rooted path (a trailing slash aside). */
+const UNCLEAN_SEGMENT = /\/\/|\/\.\.?(?:\/|$)/;
+
 /** net/http cleanPath (server.go): the canonical path ServeMux routes on, keeping a trailing slash. */
 export function cleanPath(path: string): string {
   if (path === "") return "/";
   const rooted = path.startsWith("/") ? path : `/${path}`;
+  // Runs on every request, whose path is nearly always clean already: answer that without splitting it
+  // (path.Clean returns such a path as it is, cleanPath then keeps its trailing slash).
+  if (!UNCLEAN_SEGMENT.test(rooted)) return rooted;
   let clean = goPathClean(rooted);
   if (rooted.endsWith("/") && clean !== "/") clean = rooted.length === clean.length + 1 && rooted.startsWith(clean) ? rooted : `${clean}/`;
   return clean;
-}
-
-/** net/url shouldEscape in encodePath mode: unreserved characters and `$&+,/:;=@` stay, everything else is %XX. */
-function escapePath(path: string): string {
-  let out = "";
-  for (const byte of Buffer.from(path, "utf8")) {
-    const char = String.fromCharCode(byte);
-    out += /[A-Za-z0-9\-_.~$&+,/:;=@]/.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
-  }
-  return out;
 }
 
 /** html.EscapeString as http.Redirect's body uses it (htmlReplacer). */
@@ -77,7 +74,7 @@ function htmlEscape(text: string): string {
  * (HEAD gets the Content-Type only).
  */
 export function redirectToCleanPath(res: ServerResponse, method: string, cleaned: string, rawQuery: string): void {
-  const location = `${escapePath(cleaned)}${rawQuery ? `?${rawQuery}` : ""}`;
+  const location = `${goEscape(goBytes(cleaned), "path")}${rawQuery ? `?${rawQuery}` : ""}`;
   // http.Redirect: a path-absolute target is path.Clean'ed again, its trailing slash kept.
   const [target = "", ...query] = location.split("?");
   const cleanedTarget = target.endsWith("/") && goPathClean(target) !== "/" ? `${goPathClean(target)}/` : goPathClean(target);

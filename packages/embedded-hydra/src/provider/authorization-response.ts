@@ -2,6 +2,7 @@ import type Provider from "oidc-provider";
 import type { KoaContextWithOIDC } from "oidc-provider";
 import { expiresAtOf, fositeExpiresIn } from "../tokens/fosite-expiry";
 import { rewriteErrorRedirect } from "./authorization-errors";
+import { isHydraRedirect } from "./cache-headers";
 
 function requestParams(ctx: KoaContextWithOIDC): URLSearchParams {
   const params = new URLSearchParams();
@@ -22,6 +23,8 @@ export function installAuthorizationResponses(provider: Provider): void {
     await next();
     const oidc = (ctx as KoaContextWithOIDC).oidc as KoaContextWithOIDC["oidc"] | undefined;
     if ((oidc?.route !== "authorization" && oidc?.route !== "resume") || (ctx.status !== 302 && ctx.status !== 303)) return;
+    // The login, consent and error UI redirects are not answers to the client (renderError wrote the error UI's query).
+    if (isHydraRedirect(ctx)) return;
     const location = ctx.response.get("location");
     if (!location) return;
     const rewritten =

@@ -20,6 +20,8 @@ import { pairwiseSubject } from "./pairwise";
 import { subjectTypesSupported } from "../clients/subject-types";
 import { interactionUrl } from "./interactions";
 import { installFositeHeaders } from "./fosite-headers";
+import { installCacheHeaders } from "./cache-headers";
+import { installUiRedirectStatus } from "./ui-redirects";
 import { createPostLogoutSuccessSource, createRenderError } from "./logout";
 import { outboundFetch } from "./outbound-fetch";
 import { installRefreshRotation } from "./refresh-rotation";
@@ -355,6 +357,8 @@ export function createProvider(deps: Deps, providerKeys: ProviderKeys): Provider
   memoizeClientMetadata(provider);
   // Outermost: fosite's headers on the final token and revocation answers (provider/fosite-headers.ts).
   installFositeHeaders(provider, { token: ROUTES.token, revocation: ROUTES.revocation });
+  // Hydra's Cache-Control on every other answer oidc-provider writes (provider/cache-headers.ts).
+  installCacheHeaders(provider, new Set([ROUTES.token, ROUTES.revocation]));
   // Next: rewrites the final JSON body as Go writes it (provider/go-json-bodies.ts).
   installGoJsonBodies(provider, new Set([ROUTES.token, ROUTES.revocation]));
   // First: the model hooks below read the request they run in.
@@ -370,6 +374,7 @@ export function createProvider(deps: Deps, providerKeys: ProviderKeys): Provider
   installFositeExpiry(provider);
   installClientAuthentication(provider);
   installAuthorizationResponses(provider);
+  installUiRedirectStatus(provider);
   allowHttpImplicitClients(provider);
   installRefreshRotation(provider, deps.db);
   installGrantLifetime(provider, deps.db);

@@ -2,6 +2,7 @@ import type { ErrorOut, KoaContextWithOIDC } from "oidc-provider";
 import { withQuery } from "@olympus/server-kit/http";
 import type { Deps } from "../deps";
 import { translateAuthorizationError } from "./authorization-errors";
+import { markHydraRedirect } from "./cache-headers";
 
 /** The end of a logout (public/logout.ts) when no post-logout URL applies: `urls.post_logout_redirect`, else Hydra's fallback page. */
 export function createPostLogoutSuccessSource(deps: Deps) {
@@ -20,6 +21,8 @@ export function createRenderError(deps: Deps) {
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(ctx.oidc?.params ?? {})) if (typeof value === "string") params.set(key, value);
     const translated = translateAuthorizationError(out, params) ?? out;
+    // forwardError's redirect is Hydra's own: its query is the error alone, its headers NoCacheNegroni's.
+    markHydraRedirect(ctx);
     ctx.status = 302;
     ctx.redirect(withQuery(deps.urls.error, { error: translated.error, error_description: translated.error_description ?? "" }));
   };

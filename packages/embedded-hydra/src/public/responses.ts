@@ -1,6 +1,7 @@
 import { withQuery } from "@olympus/server-kit/http";
 import type { Deps } from "../deps";
 import type { Mapping } from "./mapping";
+import { FOSITE_NO_STORE } from "../cache-control";
 
 export interface OAuthError {
   error: string;
@@ -35,10 +36,10 @@ export function authorizationError(deps: Deps, params: Record<string, unknown>, 
       .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}"/>`)
       .join("");
     const body = `<!DOCTYPE html><html><head><title>Submitting Callback</title></head><body onload="document.forms[0].submit()"><form method="post" action="${escapeHtml(redirectUri)}">${inputs}<noscript><button type="submit">Continue</button></noscript></form></body></html>`;
-    return { kind: "html", status: 400, body };
+    return { kind: "html", status: 400, body, headers: FOSITE_NO_STORE };
   }
   const target = new URL(redirectUri);
   if (mode === "fragment") target.hash = new URLSearchParams(payload).toString();
   else for (const [name, value] of Object.entries(payload)) target.searchParams.set(name, value);
-  return { kind: "redirect", status: 303, location: target.href };
+  return { kind: "redirect", status: 303, location: target.href, headers: FOSITE_NO_STORE };
 }

@@ -4,7 +4,8 @@ import type { Deps } from "../deps";
 import { HydraError, sendError, sendJson, sendMarshaledJson } from "../errors";
 import type { RouteInfo } from "@olympus/server-kit/http";
 import { isStorableQuery } from "@olympus/server-kit/text";
-import { hardenParserErrors, requireHost, SERVER_OPTIONS, setSecurityHeaders } from "../hardening";
+import { hardenParserErrors, requireHost, SERVER_OPTIONS, setHydraSecurityHeaders } from "../hardening";
+import { applyNoCache } from "../cache-control";
 import { logRequests } from "../logging";
 import { EndpointLabels, instrumentRequest } from "../metrics/instrument";
 import { metricsOf } from "../metrics/registry";
@@ -66,7 +67,7 @@ for (const route of PUBLIC_ROUTES) PUBLIC_TABLE.add(route.methods, route.pattern
 export function createPublicServer(deps: Deps): Server {
   const publicEndpoints = new EndpointLabels(PUBLIC_ROUTES);
   const server = createServer(SERVER_OPTIONS, (req, res) => {
-    setSecurityHeaders(res);
+    setHydraSecurityHeaders(res);
     logRequests(deps.logger, "public", req, res);
     const raw = rawPathOf(req.url ?? "/");
     // TrimTrailingSlashNegroni (so `/` is the empty path, which the mux redirects to `/` again).
@@ -74,6 +75,8 @@ export function createPublicServer(deps: Deps): Server {
     instrumentRequest(metricsOf(deps).http, publicEndpoints, req, res, path);
     const handle = async () => {
       requireHost(req);
+      // cmd/server/handler.go publicServer: NoCacheNegroni ahead of everything, on the method as it arrived (cache-control.ts).
+      applyNoCache(req, res);
       if (applyPublicCors(deps, req, res, path)) return;
       // The routes Hydra wraps in its CORS middleware answer any other OPTIONS with handleOptions: 200, nothing written.
       if (req.method === "OPTIONS" && hasOptionsHandler(path)) {
@@ -97,7 +100,7 @@ export function createPublicServer(deps: Deps): Server {
       if (DISCOVERY_PATHS.has(path) || path === CREDENTIALS_PATH) await allowClientOrigins(deps, req, res).catch(() => undefined);
       const mapping = await mapHydraRequest(deps, req, res);
       if (mapping.kind === "redirect") {
-        res.writeHead(mapping.status ?? 302, { location: mapping.location, "cache-control": "no-store", ...mapping.headers });
+        res.writeHead(mapping.status ?? 302, { location: mapping.location, ...mapping.headers });
         res.end();
         return;
       }
@@ -114,7 +117,7 @@ export function createPublicServer(deps: Deps): Server {
         return;
       }
       if (mapping.kind === "html") {
-        res.writeHead(mapping.status, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
+        res.writeHead(mapping.status, { "content-type": "text/html; charset=utf-8", ...mapping.headers });
         res.end(mapping.body);
         return;
       }

@@ -1,6 +1,11 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { HydraUnderTest } from "./harness";
+import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./harness";
+import { REDIRECT_URI } from "./oauth";
+
+/** Where the logout tests' client is sent back after a logout, and the scope it asks for. */
+export const POST_LOGOUT_URI = "http://rp.localhost:5555/bye";
+export const LOGOUT_CLIENT_SCOPE = "openid offline_access";
 
 /**
  * A relying party's back-channel logout endpoint, on a loopback port the
@@ -51,4 +56,44 @@ export async function createLogoutClient(
     },
   });
   return { id: data.client_id ?? "", secret: data.client_secret ?? "" };
+}
+
+/** What the logout tests start from: a back-channel receiver, Postgres, an instance and a logout client registered with the receiver. */
+export interface LogoutSuite {
+  receiver: BackchannelReceiver;
+  postgres: TestPostgres;
+  hydra: HydraUnderTest;
+  client: { id: string; secret: string };
+}
+
+/**
+ * Starts a logout suite whose receiver pushes onto `delivered`; the client
+ * redirects to REDIRECT_URI and POST_LOGOUT_URI with LOGOUT_CLIENT_SCOPE.
+ * What did start is stopped again when a later step fails.
+ */
+export async function startLogoutSuite(delivered: URLSearchParams[]): Promise<LogoutSuite> {
+  const receiver = await startBackchannelReceiver(delivered);
+  let started: { postgres: TestPostgres; hydra: HydraUnderTest } | undefined;
+  try {
+    started = await startHydraWithPostgres();
+    const client = await createLogoutClient(started.hydra, {
+      redirectUri: REDIRECT_URI,
+      postLogoutUri: POST_LOGOUT_URI,
+      scope: LOGOUT_CLIENT_SCOPE,
+      backchannelUrl: receiver.url,
+    });
+    return { receiver, ...started, client };
+  } catch (error) {
+    await stopLogoutSuite({ receiver, ...started });
+    throw error;
+  }
+}
+
+/** Closes the instance, its Postgres server and the receiver; any may be missing when a start-up failed part-way. */
+export async function stopLogoutSuite(suite: Partial<Omit<LogoutSuite, "client">>): Promise<void> {
+  try {
+    await stopHydraAndPostgres(suite.hydra, suite.postgres);
+  } finally {
+    await suite.receiver?.close();
+  }
 }

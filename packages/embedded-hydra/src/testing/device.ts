@@ -1,5 +1,5 @@
 import type { TestBrowser } from "./browser";
-import type { HydraUnderTest } from "./harness";
+import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./harness";
 import { CONSENT_UI, LOGIN_UI, startsWith } from "./sign-in";
 
 export const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
@@ -17,6 +17,28 @@ export async function createDeviceClient(hydra: HydraUnderTest): Promise<DeviceC
     oAuth2Client: { grant_types: [DEVICE_GRANT], scope: "openid", token_endpoint_auth_method: "client_secret_post" },
   });
   return { id: data.client_id ?? "", secret: data.client_secret ?? "" };
+}
+
+/** What the device tests start from: a Postgres server, an instance on it and one device client. */
+export interface DeviceSuite {
+  postgres: TestPostgres;
+  hydra: HydraUnderTest;
+  client: DeviceClient;
+}
+
+/**
+ * Starts a device suite; `start` starts the instance (startHydraWithPostgres'
+ * default: the CIAM config). What did start is stopped again when a later
+ * step fails.
+ */
+export async function startDeviceSuite(start?: (postgres: TestPostgres) => Promise<HydraUnderTest>): Promise<DeviceSuite> {
+  const { postgres, hydra } = await startHydraWithPostgres(start);
+  try {
+    return { postgres, hydra, client: await createDeviceClient(hydra) };
+  } catch (error) {
+    await stopHydraAndPostgres(hydra, postgres);
+    throw error;
+  }
 }
 
 /** `POST /oauth2/device/auth`: the device's codes. */
@@ -38,15 +60,38 @@ export async function deviceChallengeAt(browser: TestBrowser, verificationUri: s
   return url.searchParams.get("device_challenge") ?? "";
 }
 
-/** `PUT /admin/oauth2/auth/requests/device/accept`: the `redirect_to` carrying a device verifier. */
-export async function acceptDeviceChallenge(hydra: HydraUnderTest, deviceChallenge: string, userCode: string): Promise<string> {
+/** `PUT /admin/oauth2/auth/requests/device/accept`: the status and JSON body it answers. */
+export async function acceptUserCode(
+  hydra: HydraUnderTest,
+  deviceChallenge: string,
+  userCode: string,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(
     `${hydra.adminUrl}admin/oauth2/auth/requests/device/accept?device_challenge=${encodeURIComponent(deviceChallenge)}`,
     { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ user_code: userCode }) },
   );
-  const body = (await response.json()) as { redirect_to?: string };
-  if (!body.redirect_to) throw new Error(`device accept answered ${response.status}`);
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** `PUT /admin/oauth2/auth/requests/device/accept`: the `redirect_to` carrying a device verifier. */
+export async function acceptDeviceChallenge(hydra: HydraUnderTest, deviceChallenge: string, userCode: string): Promise<string> {
+  const { status, body } = await acceptUserCode(hydra, deviceChallenge, userCode);
+  if (typeof body.redirect_to !== "string" || !body.redirect_to) throw new Error(`device accept answered ${status}`);
   return body.redirect_to;
+}
+
+/** `POST /oauth2/token` with the device_code grant, the client authenticated by client_secret_post. */
+export async function pollDeviceToken(
+  hydra: HydraUnderTest,
+  client: DeviceClient,
+  deviceCode: string,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${hydra.publicUrl}oauth2/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ grant_type: DEVICE_GRANT, device_code: deviceCode, client_id: client.id, client_secret: client.secret }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
 /** Where a verifier URL sends the browser next: the login or consent challenge it opened. */

@@ -4,8 +4,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Configuration, OAuth2Api } from "@ory/client";
 import { freePort, startTestPostgres, type TestPostgres } from "@olympus/test-postgres";
+import pg from "pg";
 import { silentLogger, type Logger } from "../logging";
 import { startEmbeddedHydra, type EmbeddedHydra } from "../start";
+import { deleteExpired } from "../storage/migrations";
 import { seedSigningKeys } from "./signing-keys";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 
@@ -89,6 +91,49 @@ export async function startHydraWithConfig(
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     throw error;
+  }
+}
+
+/** Starts an instance on the CIAM config with these `ttl` keys (Hydra's duration texts) set. */
+export function startHydraWithTtl(pg: TestPostgres, ttl: Record<string, string>): Promise<HydraUnderTest> {
+  return startHydraWithConfig(pg, (config) => {
+    Object.assign((config.ttl ??= {}), ttl);
+  });
+}
+
+/**
+ * A Postgres server of its own and an instance on it, started by `start` (on
+ * the CIAM config by default); the server is stopped again when the instance
+ * fails to start.
+ */
+export async function startHydraWithPostgres(
+  start: (postgres: TestPostgres) => Promise<HydraUnderTest> = (postgres) => startHydraUnderTest(postgres),
+): Promise<{ postgres: TestPostgres; hydra: HydraUnderTest }> {
+  const postgres = await startTestPostgres();
+  try {
+    return { postgres, hydra: await start(postgres) };
+  } catch (error) {
+    await postgres.stop();
+    throw error;
+  }
+}
+
+/** Closes an instance, then its Postgres server; either is missing when a start-up failed part-way. */
+export async function stopHydraAndPostgres(hydra: HydraUnderTest | undefined, postgres: TestPostgres | undefined): Promise<void> {
+  try {
+    await hydra?.close();
+  } finally {
+    await postgres?.stop();
+  }
+}
+
+/** One run of the periodic cleanup (storage/migrations.ts deleteExpired) on the instance's database, now. */
+export async function runCleanup(hydra: HydraUnderTest): Promise<void> {
+  const pool = new pg.Pool({ connectionString: hydra.dsn });
+  try {
+    await deleteExpired(pool);
+  } finally {
+    await pool.end();
   }
 }
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { AcceptOAuth2ConsentRequest, AcceptOAuth2LoginRequest } from "@ory/client";
 import type { TestBrowser } from "./browser";
-import type { HydraUnderTest } from "./harness";
+import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./harness";
 import { CONSENT_UI, LOGIN_UI, startsWith } from "./sign-in";
 
 /**
@@ -10,6 +10,9 @@ import { CONSENT_UI, LOGIN_UI, startsWith } from "./sign-in";
  */
 export const ERROR_UI = "http://ciam.localhost:3000/error";
 export const REDIRECT_URI = "http://rp.localhost:5555/callback";
+
+/** A navigation stop at every page an authorization can end on or wait at: the client, the error UI, the login and consent UIs. */
+export const ANYWHERE = startsWith(REDIRECT_URI, ERROR_UI, LOGIN_UI, CONSENT_UI);
 
 export const s256 = (verifier: string) => createHash("sha256").update(verifier).digest("base64url");
 export const newVerifier = () => randomBytes(32).toString("base64url");
@@ -33,6 +36,32 @@ export interface TokenAnswer {
 
 /** How the client authenticates at the token endpoint. */
 export type AuthStyle = "basic" | "post" | "none";
+
+/** What the verifier tests start from: Postgres, an instance, and a confidential client of the code flow with refresh tokens. */
+export interface CodeFlowSuite {
+  postgres: TestPostgres;
+  hydra: HydraUnderTest;
+  clientId: string;
+  clientSecret: string;
+}
+
+/**
+ * Starts a code-flow suite; its client asks for `openid offline_access` and
+ * redirects to REDIRECT_URI. What did start is stopped again when a later
+ * step fails.
+ */
+export async function startCodeFlowSuite(): Promise<CodeFlowSuite> {
+  const { postgres, hydra } = await startHydraWithPostgres();
+  try {
+    const { data } = await hydra.admin.createOAuth2Client({
+      oAuth2Client: { redirect_uris: [REDIRECT_URI], scope: "openid offline_access", grant_types: ["authorization_code", "refresh_token"] },
+    });
+    return { postgres, hydra, clientId: data.client_id ?? "", clientSecret: data.client_secret ?? "" };
+  } catch (error) {
+    await stopHydraAndPostgres(hydra, postgres);
+    throw error;
+  }
+}
 
 export async function tokenRequest(
   hydra: HydraUnderTest,
@@ -65,6 +94,13 @@ export function authorizeUrl(hydra: HydraUnderTest, clientId: string, params: Re
   };
   for (const [key, value] of Object.entries(all)) if (value !== undefined) url.searchParams.set(key, value);
   return url.toString();
+}
+
+/** Whether the next authorization of `clientId` in this browser would skip the login UI (a remembered login session behind its cookie). */
+export async function nextLoginSkips(hydra: HydraUnderTest, browser: TestBrowser, clientId: string, scope: string): Promise<boolean> {
+  const at = await browser.navigate(authorizeUrl(hydra, clientId, { scope, state: "probe-state" }), startsWith(LOGIN_UI));
+  const { data } = await hydra.admin.getOAuth2LoginRequest({ loginChallenge: at.url.searchParams.get("login_challenge") ?? "" });
+  return data.skip;
 }
 
 /** The login challenge the browser was sent to the login UI with, or where it went instead. */

@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes } from "node:crypto";
+import { createHash, createHmac, createSecretKey, randomBytes, type KeyObject } from "node:crypto";
 import type Provider from "oidc-provider";
 
 /**
@@ -14,7 +14,13 @@ import type Provider from "oidc-provider";
  */
 const PREFIXES = { AccessToken: "at", ClientCredentials: "at", RefreshToken: "rt", AuthorizationCode: "ac", DeviceCode: "dc" } as const;
 
-export function hmacTokenValue(kind: string, globalSecret: Buffer): string {
+/**
+ * The secret is a KeyObject, made once: given raw bytes, createHmac first
+ * asks isKeyObject and isCryptoKey, and in Node 24 each answers "no" by
+ * throwing and catching an error — two exceptions on every token issued,
+ * a few percent of a client_credentials grant.
+ */
+export function hmacTokenValue(kind: string, globalSecret: KeyObject): string {
   const key = randomBytes(32);
   const signature = createHmac("sha512-256", globalSecret).update(key).digest();
   return `ory_${kind}_${key.toString("base64url")}.${signature.toString("base64url")}`;
@@ -32,12 +38,13 @@ export function globalSecret(systemSecrets: string[] | undefined): Buffer {
  * it still runs, and Hydra's value replaces the opaque id it drew.
  */
 export function installTokenValues(provider: Provider, secret: Buffer): void {
+  const secretKey = createSecretKey(secret);
   for (const [model, kind] of Object.entries(PREFIXES)) {
     const target = Reflect.get(provider, model) as { prototype: object };
     const original = Reflect.get(target.prototype, "generateTokenId") as (this: { format?: string }) => string;
     Reflect.set(target.prototype, "generateTokenId", function hydraTokenValue(this: { format?: string }) {
       const drawn = original.call(this);
-      return this.format === "jwt" ? drawn : hmacTokenValue(kind, secret);
+      return this.format === "jwt" ? drawn : hmacTokenValue(kind, secretKey);
     });
   }
 }

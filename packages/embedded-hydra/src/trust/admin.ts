@@ -1,3 +1,4 @@
+import { goQueryParams } from "@olympus/server-kit/go-url";
 import { HydraError, sendJson } from "../errors";
 import { readBodyBytes } from "../http";
 import { assertStorable } from "../storable";
@@ -84,7 +85,8 @@ export function registerTrustRoutes(router: AdminRouter, trust: TrustRepository)
 
   router.add("GET", TRUST_PATH, async ({ res, url }) => {
     const page = parsePageRequest(url, (message) => HydraError.malformed(`Unable to parse pagination parameters: ${message}`));
-    const issuer = url.searchParams.get("issuer") ?? "";
+    // oauth2/trust/handler.go adminListTrustedOAuth2JwtGrantIssuers: r.URL.Query().Get("issuer"), as Go parses the query.
+    const issuer = goQueryParams(url.search).get("issuer") ?? "";
     const found = await trust.list(issuer, page.size, page.after);
     const items = found.slice(0, page.size);
     const nextAfter = found.length > page.size ? items.at(-1)?.id : undefined;

@@ -23,6 +23,7 @@ import {
   parseState,
   uniqueViolation,
   validatedTraits,
+  type CredentialDraft,
 } from "./identity-import";
 import { CREDENTIAL_TYPES, listIdentities } from "./identity-list";
 import { applyIdentityPatch } from "./identity-patch";
@@ -71,8 +72,9 @@ export function registerAdminIdentityRoutes(router: Router, deps: Deps): void {
 
   router.patch("/admin/identities/:id", async (ctx) => {
     const body = await readRawBody(ctx);
-    assertStorableJsonText(body.toString("utf8"));
+    // patch: the identity is looked up (404) before the body is read as a patch.
     const identity = await mustGet(deps, ctx);
+    assertStorableJsonText(body.toString("utf8"));
     const outcome = await applyIdentityPatch(deps, identity, body);
     await persistUpdate(deps, identity, { writeCreatedAt: outcome.createdAtChanged });
     const json = omitAbsentMetadataAdmin(adminIdentityJson(deps, identity), outcome.metadataAdmin);
@@ -155,10 +157,16 @@ async function decodeStrict<T>(ctx: HttpContext, parse: (body: Buffer) => T): Pr
  * The update handler: the body replaces traits, metadata and external_id
  * (absent means cleared), keeps schema_id and state unless given, and
  * imports credentials next to the existing ones (a password replaces the
- * old one, OIDC/SAML connections are added).
+ * old one, OIDC/SAML connections are added). In update's order: the
+ * state, then importCredentials (a hash no comparator knows is its 400),
+ * then IdentityManager.Update's validation of schema and traits.
  */
 async function applyUpdate(deps: Deps, identity: Identity, body: UpdateIdentityBody): Promise<void> {
   const state = parseStateChange(identity, body.state);
+  const drafts: Record<string, CredentialDraft> = Object.fromEntries(
+    Object.values(identity.credentials).map((c) => [c.type, { config: c.config, identifiers: c.identifiers, version: c.version }]),
+  );
+  if (body.credentials) await importCredentials(deps, drafts, body.credentials);
   const { schemaId, traits } = await validatedTraits(deps, body.schema_id || identity.schemaId, body.traits?.value);
   if (state !== identity.state) {
     identity.state = state;
@@ -171,10 +179,6 @@ async function applyUpdate(deps: Deps, identity: Identity, body: UpdateIdentityB
   keepBodyTexts(identity, body);
   identity.externalId = body.external_id || null;
   if (body.credentials) {
-    const drafts = Object.fromEntries(
-      Object.values(identity.credentials).map((c) => [c.type, { config: c.config, identifiers: c.identifiers, version: c.version }]),
-    );
-    await importCredentials(deps, drafts, body.credentials);
     for (const type of ["password", "oidc", "saml"] as const) {
       const draft = drafts[type];
       if (draft && body.credentials[type])

@@ -20,7 +20,7 @@ import { withPlainNumbers } from "../identity/jsonschema/json-number";
  * identity/extension_*.go).
  */
 
-type CredentialDraft = { config: Record<string, unknown>; identifiers?: string[]; version?: number };
+export type CredentialDraft = { config: Record<string, unknown>; identifiers?: string[]; version?: number };
 
 export interface IdentityDraft {
   schemaId: string;

@@ -1,7 +1,8 @@
+import { goEncodeParams } from "@olympus/server-kit/go-url";
 import type { HttpContext } from "../http/context";
 import { gjsonGet, gjsonInt } from "./gjson";
 import { goParseInt } from "./go-query";
-import { goQueryEncode, setOffsetLinkHeader } from "./pagination";
+import { setOffsetLinkHeader } from "./pagination";
 
 /**
  * oryx/pagination/migrationpagination, used by Kratos for the sessions of
@@ -71,6 +72,6 @@ export function setMigrationLinkHeader(
     q.set("page_token", encodeOffset(offset));
     q.set("per_page", String(limit));
     q.set("page", String(Math.trunc(offset / limit)));
-    return `<${path}?${goQueryEncode(q)}>; rel="${rel}"`;
+    return `<${path}?${goEncodeParams(q)}>; rel="${rel}"`;
   });
 }

@@ -1,21 +1,9 @@
+import { goBytes, goEncodeParams, goQueryUnescape, utf8Text } from "@olympus/server-kit/go-url";
 import type { HttpContext } from "../http/context";
 import { adminErrors } from "./errors";
-import { firstNonEmpty, goAtoi, goParseInt, goQueryUnescape } from "./go-query";
+import { firstNonEmpty, goAtoi, goParseInt } from "./go-query";
 
 // ——— Kratos' identity list pagination (x/pagination.go, oryx/pagination) ———
-
-/** Go's url.QueryEscape: everything but letters, digits and `-_.~` is escaped, a space becomes `+`. */
-function goQueryEscape(value: string): string {
-  return encodeURIComponent(value)
-    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
-    .replace(/%20/g, "+");
-}
-
-/** Go's url.Values.Encode: keys sorted, values of one key in their order. */
-export function goQueryEncode(query: URLSearchParams): string {
-  const keys = [...new Set(query.keys())].sort();
-  return keys.flatMap((key) => query.getAll(key).map((value) => `${goQueryEscape(key)}=${goQueryEscape(value)}`)).join("&");
-}
 
 export type IdentityPagination =
   { kind: "keyset"; token: string | undefined; size: number | undefined } | { kind: "page"; page: number; perPage: number };
@@ -42,9 +30,9 @@ export function parseKeysetOrPagePagination(query: URLSearchParams): IdentityPag
     let token: string | undefined;
     const rawToken = firstNonEmpty(query, "page_token");
     if (rawToken !== undefined) {
-      const unescaped = goQueryUnescape(rawToken);
+      const unescaped = goQueryUnescape(goBytes(rawToken));
       if ("error" in unescaped) throw adminErrors.badRequest(unescaped.error);
-      token = unescaped.bytes.toString("utf8");
+      token = utf8Text(unescaped.value);
     }
     let size: number | undefined;
     const rawSize = firstNonEmpty(query, "page_size");
@@ -90,7 +78,7 @@ export function setKeysetLinkHeader(
     const q = new URLSearchParams(query);
     q.set("page_token", token);
     q.set("page_size", String(size));
-    return `<${path}?${goQueryEncode(q)}>; rel="${rel}"`;
+    return `<${path}?${goEncodeParams(q)}>; rel="${rel}"`;
   };
   ctx.res.setHeader("Link", [link("first", firstToken), ...(nextToken === undefined ? [] : [link("next", nextToken)])].join(","));
 }
@@ -142,6 +130,6 @@ export function setPageLinkHeader(
     const q = new URLSearchParams(query);
     q.set("per_page", String(limit));
     q.set("page", String(Math.trunc(offset / limit)));
-    return `<${path}?${goQueryEncode(q)}>; rel="${rel}"`;
+    return `<${path}?${goEncodeParams(q)}>; rel="${rel}"`;
   });
 }

@@ -1,6 +1,7 @@
 import { adminErrors } from "./errors";
 import { parseUuid } from "@olympus/server-kit/go-json";
-import { firstNonEmpty, goQueryUnescape } from "./go-query";
+import { goBytes, goQueryUnescape, utf8Text } from "@olympus/server-kit/go-url";
+import { firstNonEmpty } from "./go-query";
 
 /**
  * The admin session list's keyset page tokens (ory/x keysetpagination
@@ -40,8 +41,8 @@ export function readSessionPageToken(query: URLSearchParams): Map<string, string
       ["id", DEFAULT_SESSION_TOKEN.id],
       ["created_at", DEFAULT_SESSION_TOKEN.createdAt],
     ]);
-  const unescaped = goQueryUnescape(raw);
-  const decoded = "error" in unescaped ? undefined : rawStdBase64(unescaped.bytes.toString("utf8"));
+  const unescaped = goQueryUnescape(goBytes(raw));
+  const decoded = "error" in unescaped ? undefined : rawStdBase64(utf8Text(unescaped.value));
   if (decoded === undefined) throw adminErrors.badRequestMessage("could not parse parameter page_size");
   const fields = new Map<string, string>();
   for (const part of decoded.split("/")) {

@@ -2,12 +2,12 @@ import type { Deps } from "../deps";
 import type { HttpContext } from "../http/context";
 import type { Router } from "../http/router";
 import { goParseUuid } from "@olympus/server-kit/go-json";
+import { goEncodeParams } from "@olympus/server-kit/go-url";
 import { adminSessionJson } from "../session/json";
 import type { Session } from "../session/session";
 import { adminErrors } from "./errors";
 import { firstNonEmpty, goAtoi, goQuery } from "./go-query";
 import { parseMigrationPagination, popOffset, setMigrationLinkHeader } from "./migration-pagination";
-import { goQueryEncode } from "./pagination";
 import { DEFAULT_SESSION_TOKEN, encodeSessionPageToken, readSessionPageToken, sessionPagePosition } from "./session-page-token";
 import { now as timeNow } from "../clock/clock";
 
@@ -105,7 +105,7 @@ export function registerAdminSessionRoutes(router: Router, deps: Deps): void {
       const q = new URLSearchParams(query);
       q.set("page_token", token);
       q.set("page_size", String(size));
-      return `<${ctx.path}?${goQueryEncode(q)}>; rel="${rel}"`;
+      return `<${ctx.path}?${goEncodeParams(q)}>; rel="${rel}"`;
     };
     const links = [link("first", encodeSessionPageToken(DEFAULT_SESSION_TOKEN))];
     if (last) links.push(link("next", encodeSessionPageToken({ id: last.session.id, createdAt: last.createdAt })));

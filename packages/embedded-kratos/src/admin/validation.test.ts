@@ -273,6 +273,31 @@ describe("admin API input validation and error answers", () => {
     });
   });
 
+  it("PUT imports credentials before the traits are validated (identity/handler.go update: importCredentials, then IdentityManager.Update)", async () => {
+    const email = uniqueEmail("put-order");
+    const { id } = (await (await create({ email })).json()) as { id: string };
+    const both = await send("PUT", `/admin/identities/${id}`, {
+      traits: { email: "not-an-address" },
+      credentials: { password: { config: { hashed_password: "plain" } } },
+    });
+    expect(await errorOf(both)).toEqual({
+      ...BAD_REQUEST,
+      reason: "The imported password does not match any known hash format. For more information see https://www.ory.sh/dr/2",
+      message: MALFORMED,
+    });
+    // A hash that imports leaves the traits' refusal to the manager's validation.
+    const traitsOnly = await send("PUT", `/admin/identities/${id}`, { traits: { email: "not-an-address" } });
+    expect(traitsOnly.status).toBe(400);
+    expect(((await (await send("GET", `/admin/identities/${id}`)).json()) as { traits: unknown }).traits).toEqual({ email });
+  });
+
+  it("PATCH looks the identity up before it reads the patch (identity/handler.go patch: GetIdentityConfidential first)", async () => {
+    const unstorable = [{ op: "replace", path: "/traits/email", value: "a\u0000b@example.com" }];
+    const res = await send("PATCH", `/admin/identities/${randomUUID()}`, unstorable);
+    expect(res.status).toBe(404);
+    expect((await errorOf(res)).code).toBe(404);
+  });
+
   it("PATCH /admin/identities/{id} applies Kratos' JSON Patch and answers its errors (identity/handler.go patch)", async () => {
     const email = uniqueEmail("patch");
     const { id } = (await (await send("POST", "/admin/identities", { schema_id: "customer", traits: { email } })).json()) as { id: string };

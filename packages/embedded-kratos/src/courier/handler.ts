@@ -1,7 +1,7 @@
 import { adminErrors, respondPlainErrorAt400 } from "../admin/errors";
 import { goParseUuid } from "@olympus/server-kit/go-json";
-import { firstNonEmpty, goAtoi, goQuery, goQueryUnescape } from "../admin/go-query";
-import { goQueryEncode } from "../admin/pagination";
+import { goBytes, goEncodeParams, goQueryUnescape } from "@olympus/server-kit/go-url";
+import { firstNonEmpty, goAtoi, goQuery } from "../admin/go-query";
 import type { Deps } from "../deps";
 import { errors, KratosError } from "../http/errors";
 import type { Router } from "../http/router";
@@ -70,9 +70,9 @@ export function registerCourierAdminRoutes(admin: Router, deps: Deps): void {
     let columns: PageTokenColumn[] = DEFAULT_MESSAGE_PAGE_TOKEN;
     const rawToken = firstNonEmpty(q, "page_token");
     if (rawToken !== undefined) {
-      const unescaped = goQueryUnescape(rawToken);
+      const unescaped = goQueryUnescape(goBytes(rawToken));
       if ("error" in unescaped) return respondPlainErrorAt400(ctx, unescaped.error);
-      const token = parsePageToken(unescaped.bytes, keys);
+      const token = parsePageToken(Buffer.from(unescaped.value, "latin1"), keys);
       switch (token.kind) {
         case "decode":
           return respondPlainErrorAt400(ctx, `decode token: illegal base64 data at input byte ${token.offset}`);
@@ -109,7 +109,7 @@ export function registerCourierAdminRoutes(admin: Router, deps: Deps): void {
       const query = new URLSearchParams(q);
       query.set("page_token", token);
       query.set("page_size", String(pageSize));
-      return `<${ctx.path}?${goQueryEncode(query)}>; rel="${rel}"`;
+      return `<${ctx.path}?${goEncodeParams(query)}>; rel="${rel}"`;
     };
     const links = [link("first", encryptPageToken(DEFAULT_MESSAGE_PAGE_TOKEN, keys))];
     if (last) links.push(link("next", encryptPageToken(messagePageToken({ createdAt: last.createdAtUtc, id: last.message.id }), keys)));

@@ -1,3 +1,4 @@
+import { goBytes, goPathUnescape, utf8Text } from "@olympus/server-kit/go-url";
 import { goBigFloat } from "./jsonschema/go-format";
 import type { ValidationError } from "./jsonschema/validation-error";
 
@@ -48,17 +49,10 @@ function dotNotation(pointer: string): string | undefined {
   return path.join(".");
 }
 
-/** url.PathUnescape: `%XX` sequences to bytes; undefined for a malformed escape. */
+/** url.PathUnescape of the text's UTF-8 bytes, read back as UTF-8; undefined for a malformed escape. */
 function pathUnescape(text: string): string | undefined {
-  if (/%(?![0-9A-Fa-f]{2})/.test(text)) return undefined;
-  const bytes: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === "%") {
-      bytes.push(Number.parseInt(text.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else bytes.push(...Buffer.from(text[i] ?? "", "utf8"));
-  }
-  return Buffer.from(bytes).toString("utf8");
+  const unescaped = goPathUnescape(goBytes(text));
+  return "value" in unescaped ? utf8Text(unescaped.value) : undefined;
 }
 
 /**

@@ -71,7 +71,8 @@ function flatMap<Env extends Scope<Env>>(
       for (const element of source.elements) {
         const part = step(element);
         if (!(part instanceof JArray)) throw unexpectedType(part, "array");
-        elements.push(...part.elements);
+        // Element by element: a spread passes each as an argument, and a long array overflows JavaScript's stack.
+        for (const item of part.elements) elements.push(item);
       }
       return new JArray(elements);
     }

@@ -2,8 +2,9 @@ import type { Bind, Field, Node, NodeOf, Param } from "./ast";
 import { EvaluationBudget } from "./budget";
 import { RuntimeFailure } from "./errors";
 import { arrayComprehension, objectComprehension, type ComprehensionHost } from "./comprehension";
-import { binaryOperation, index, sliceValue, unary } from "./operators";
+import { binaryOperation, index, unary } from "./operators";
 import { plusSuperField } from "./plus-super";
+import { sliceTraced } from "./slice";
 import { CallStack } from "./stack";
 import { StdCode } from "./std-frames";
 import { modTraced } from "./std-mod";
@@ -11,6 +12,7 @@ import {
   JArray,
   JFunction,
   JObject,
+  plus,
   Thunk,
   toStringValue,
   typeName,
@@ -85,11 +87,16 @@ export class Env {
 }
 
 export class Evaluator implements ComprehensionHost<Env> {
-  readonly stack = new CallStack();
+  readonly stack = new CallStack(() => this.budget.step());
+  /** The moves of std.jsonnet code the evaluator runs itself (the desugared slice and `%`), std-frames.ts. */
+  private readonly stdCode = new StdCode(this.stack);
   /** A Jsonnet function's call up to its body's result, which may be a tail call still to run (see TailCall). */
   private readonly bodies = new WeakMap<JFunction, (args: CallArgs) => Value | TailCall>();
 
   constructor(private readonly budget: EvaluationBudget = new EvaluationBudget()) {}
+
+  /** One step of work that evaluates no node (a frame pushed, a value compared): counted against the budget. */
+  private readonly step = (): void => this.budget.step();
 
   evaluate(node: Node, env: Env, tail = false): Value {
     return this.visit(node, () => this.evaluateNode(node, env, tail));
@@ -167,7 +174,7 @@ export class Evaluator implements ComprehensionHost<Env> {
       case "index":
         return index(this.evaluate(node.target, env), this.evaluate(node.index, env));
       case "slice":
-        return this.slice(node, env);
+        return this.slice(node, env, tail);
       case "superIndex": {
         const name = this.evaluate(node.index, env);
         if (!env.self) throw new RuntimeFailure("Can't use super outside of an object.");
@@ -187,7 +194,7 @@ export class Evaluator implements ComprehensionHost<Env> {
         return unary(node.op, this.evaluate(node.operand, env, tail));
       case "error": {
         const message = this.evaluate(node.expr, env);
-        throw new RuntimeFailure(toStringValue(message));
+        throw new RuntimeFailure(toStringValue(message, this.stack.manifesting));
       }
       case "assert":
         this.check(node.cond, node.message, node.loc, env, "Assertion failed");
@@ -211,7 +218,7 @@ export class Evaluator implements ComprehensionHost<Env> {
     });
     if (cond) return;
     this.stack.at({ message: "", loc }, () => {
-      throw new RuntimeFailure(messageNode ? toStringValue(this.evaluate(messageNode, env)) : fallback);
+      throw new RuntimeFailure(messageNode ? toStringValue(this.evaluate(messageNode, env), this.stack.manifesting) : fallback);
     });
   }
 
@@ -416,17 +423,17 @@ export class Evaluator implements ComprehensionHost<Env> {
     };
   }
 
-  private slice(node: NodeOf<"slice">, env: Env): Value {
-    const target = this.evaluate(node.target, env);
-    const bound = (part: Node | undefined, what: string): number | undefined => {
-      if (!part) return undefined;
-      const value = this.evaluate(part, env);
-      if (value === null) return undefined;
-      if (typeof value !== "number" || !Number.isInteger(value))
-        throw new RuntimeFailure(`Slice ${what} must be an integer, got ${typeName(value)}`);
-      return value;
-    };
-    return sliceValue(target, bound(node.begin, "begin"), bound(node.end, "end"), bound(node.step, "step"));
+  /**
+   * go-jsonnet desugars `x[b:e:s]` into `std.slice(x, b, e, s)` (missing parts `null`), a call without a name whose
+   * arguments are thunks of the caller's scope; std.slice is std.jsonnet code (slice.ts).
+   */
+  private slice(node: NodeOf<"slice">, env: Env, tail: boolean): Value {
+    const part = (part: Node | undefined) => (part ? this.delay(part, env) : Thunk.of(null));
+    const args = { indexable: this.delay(node.target, env), index: part(node.begin), end: part(node.end), step: part(node.step) };
+    if (tail) this.stack.trimForTailCall();
+    return this.stack.at({ message: "", loc: node.loc }, () =>
+      this.stack.frame(() => sliceTraced(this.stdCode, (elements) => this.budget.charge(elements), args)),
+    );
   }
 
   private binary(node: NodeOf<"binary">, env: Env, tail: boolean): Value {
@@ -444,8 +451,12 @@ export class Evaluator implements ComprehensionHost<Env> {
 
   private operate(op: NodeOf<"binary">["op"], left: Value, right: Value): Value {
     // Concatenation is how a program doubles a string or an array each step: count what it builds.
-    if (op === "+") this.budget.charge(builtLength(left) + builtLength(right));
-    return binaryOperation(op, left, right);
+    if (op === "+") {
+      this.budget.charge(builtLength(left) + builtLength(right));
+      // builtinPlus turns a non-string operand of a string into text with builtinToString (traced manifestation).
+      return plus(left, right, this.stack.manifesting);
+    }
+    return binaryOperation(op, left, right, this.step);
   }
 
   /**
@@ -455,8 +466,7 @@ export class Evaluator implements ComprehensionHost<Env> {
   private desugaredOperator(node: NodeOf<"binary">, env: Env): Value {
     return this.stack.at({ message: "", loc: node.loc }, () => {
       // std.mod is std.jsonnet code: its frame, then its body reads the operands (std-mod.ts).
-      if (node.op === "%")
-        return this.stack.frame(() => modTraced(new StdCode(this.stack), this.delay(node.left, env), this.delay(node.right, env)));
+      if (node.op === "%") return this.stack.frame(() => modTraced(this.stdCode, this.delay(node.left, env), this.delay(node.right, env)));
       const operand = (operandNode: Node) => this.stack.frame(() => this.evaluate(operandNode, env, true));
       if (node.op === "in") {
         const right = operand(node.right);

@@ -24,10 +24,10 @@ export function index(target: Value, key: Value): Value {
   }
   if (target instanceof JArray || typeof target === "string") {
     if (typeof key !== "number") throw unexpectedType(key, "number");
-    if (!Number.isInteger(key)) throw new RuntimeFailure(`Index must be an integer, got ${key}.`);
     const items = target instanceof JArray ? target.elements : Array.from(target);
-    const item = items[key];
-    if (key < 0 || item === undefined) throw new RuntimeFailure(`Index ${key} out of bounds, not within [0, ${items.length})`);
+    const at = indexPosition(key);
+    const item = items[at];
+    if (at < 0 || item === undefined) throw new RuntimeFailure(`Index ${goInt(key)} out of bounds, not within [0, ${items.length})`);
     return item instanceof Thunk ? item.get() : item;
   }
   // go-jsonnet names the Go type of the value here.
@@ -36,14 +36,32 @@ export function index(target: Value, key: Value): Value {
   throw new RuntimeFailure(`Value non indexable: *jsonnet.${goType}`);
 }
 
+/**
+ * The position an index names: go-jsonnet converts the number with Go's int() (interpreter.go, "non-integer indexes
+ * should be an error" is still a TODO there), which truncates toward zero.
+ */
+export function indexPosition(key: number): number {
+  return Math.trunc(key);
+}
+
+/** Go's int(x) of a float64 as fmt prints it: truncated, and on amd64 the minimum int64 when out of range. */
+function goInt(x: number): string {
+  if (!(Math.abs(x) < 2 ** 63)) return "-9223372036854775808";
+  return BigInt(Math.trunc(x)).toString();
+}
+
+/**
+ * `x[begin:end:step]`'s elements for callers that need no std.slice frames (slice.ts runs it as go-jsonnet does);
+ * negative bounds count from the end as std.slice's do.
+ */
 export function sliceValue(target: Value, begin: number | undefined, end: number | undefined, step: number | undefined): Value {
   if (!(target instanceof JArray) && typeof target !== "string")
     throw new RuntimeFailure(`Can only slice arrays and strings, got ${typeName(target)}.`);
   const items: (Thunk | string)[] = target instanceof JArray ? target.elements : Array.from(target);
   const stride = step ?? 1;
   if (stride <= 0) throw new RuntimeFailure(`got [${begin}:${end}:${stride}] but negative steps are not supported`);
-  const from = Math.max(0, begin ?? 0);
-  const to = Math.min(items.length, end ?? items.length);
+  const from = begin === undefined ? 0 : begin < 0 ? Math.max(0, items.length + begin) : begin;
+  const to = Math.min(items.length, end === undefined ? items.length : end < 0 ? items.length + end : end);
   const picked: (Thunk | string)[] = [];
   for (let i = from; i < to; i += stride) picked.push(items[i] as Thunk | string);
   return target instanceof JArray ? new JArray(picked as Thunk[]) : (picked as string[]).join("");
@@ -61,7 +79,9 @@ export function unary(op: NodeOf<"unary">["op"], value: Value): Value {
 }
 
 /** go-jsonnet valueCmp: the left operand's type decides what the right one must be. */
-export function compare(left: Value, right: Value): number {
+export function compare(left: Value, right: Value, step: () => void = () => undefined): number {
+  // `step` runs per value compared, as in equals.
+  step();
   if (typeof left === "number") {
     if (typeof right !== "number") throw unexpectedType(right, "number");
     return left < right ? -1 : left > right ? 1 : 0;
@@ -73,7 +93,7 @@ export function compare(left: Value, right: Value): number {
   if (left instanceof JArray) {
     if (!(right instanceof JArray)) throw unexpectedType(right, "array");
     for (let i = 0; i < Math.min(left.elements.length, right.elements.length); i++) {
-      const c = compare((left.elements[i] as Thunk).get(), (right.elements[i] as Thunk).get());
+      const c = compare((left.elements[i] as Thunk).get(), (right.elements[i] as Thunk).get(), step);
       if (c !== 0) return c;
     }
     return Math.sign(left.elements.length - right.elements.length);
@@ -99,22 +119,23 @@ function shiftAmount(n: number): bigint {
   return amount % 64n;
 }
 
-export function binaryOperation(op: NodeOf<"binary">["op"], left: Value, right: Value): Value {
+/** `step` runs per value the comparisons look at (the evaluation's budget, budget.ts). */
+export function binaryOperation(op: NodeOf<"binary">["op"], left: Value, right: Value, step: () => void = () => undefined): Value {
   switch (op) {
     case "+":
       return plus(left, right);
     case "==":
-      return equals(left, right);
+      return equals(left, right, step);
     case "!=":
-      return !equals(left, right);
+      return !equals(left, right, step);
     case "<":
-      return compare(left, right) < 0;
+      return compare(left, right, step) < 0;
     case "<=":
-      return compare(left, right) <= 0;
+      return compare(left, right, step) <= 0;
     case ">":
-      return compare(left, right) > 0;
+      return compare(left, right, step) > 0;
     case ">=":
-      return compare(left, right) >= 0;
+      return compare(left, right, step) >= 0;
     case "in":
       if (typeof left !== "string") throw new RuntimeFailure(`The left hand side of 'in' must be a string, got ${typeName(left)}.`);
       if (!(right instanceof JObject)) throw new RuntimeFailure(`The right hand side of 'in' must be an object, got ${typeName(right)}.`);

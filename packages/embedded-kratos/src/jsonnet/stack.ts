@@ -1,5 +1,6 @@
 import type { Node } from "./ast";
 import { RuntimeFailure, type TraceElement } from "./errors";
+import type { ManifestTrace } from "./values";
 
 /**
  * go-jsonnet's call stack (interpreter.go callStack), kept for its two observable effects: the 500-frame limit
@@ -39,8 +40,24 @@ function traceOf(place: Place): TraceElement {
 
 export class CallStack {
   private readonly frames: Frame[] = [];
+
+  /**
+   * `onFrame` runs as each frame is pushed: the evaluation's budget counts it as a step, so library code that pushes
+   * frames and evaluates no node (manifesting a long array, forcing std.map's elements) still meets the deadline.
+   */
+  constructor(private readonly onFrame: () => void = () => undefined) {}
+
   /** go-jsonnet's currentTrace: cleared by a new frame, set by each node evaluated. */
   current: Place | undefined;
+
+  /**
+   * Manifesting a value within the evaluation (interpreter.go manifestJSON, which builtinToString uses too): a frame
+   * per value, and `Field "…"` / `Array element …` / `Checking object assertions` as the place while one is computed.
+   */
+  readonly manifesting: ManifestTrace = {
+    value: (fn) => this.frame(fn),
+    at: (message, fn) => this.at({ message }, fn),
+  };
 
   /** The trace an error raised now carries (getCurrentStackTrace), outermost first. */
   snapshot(): TraceElement[] {
@@ -70,6 +87,7 @@ export class CallStack {
 
   /** EvalInCleanEnv: `fn` in a new frame, popped afterwards unless a tail call already replaced it. */
   frame<T>(fn: () => T, trimmable = false): T {
+    this.onFrame();
     if (this.frames.length >= MAX_STACK) {
       const failure = new RuntimeFailure("max stack frames exceeded.");
       failure.trace = this.snapshot();

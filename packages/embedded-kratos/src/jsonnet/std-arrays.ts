@@ -1,4 +1,6 @@
 import { RuntimeFailure } from "./errors";
+import { sliceTraced } from "./slice";
+import { StdCode } from "./std-frames";
 import { arr, array, callWith, codePoints, fun, num, str, type Definitions, type StdContext } from "./std-support";
 import { equals, JArray, JFunction, Thunk, typeName, type Value } from "./values";
 
@@ -35,21 +37,36 @@ export function filterArray(context: StdContext, f: Value, a: Value): JArray {
 }
 
 export function arrayDefinitions(context: StdContext): Definitions {
+  const std = new StdCode(context.stack);
   const call = (fn: JFunction, ...values: Value[]) => callWith(context, fn, ...values);
+  // arr's values, each read as a step of the evaluation: a long array's elements may each be ready, running no step.
+  const elementsOf = (value: Value | undefined): Value[] => {
+    if (!(value instanceof JArray)) return arr(value);
+    return value.elements.map((element) => {
+      context.step();
+      return element.get();
+    });
+  };
   const makeArray = (size: number, f: JFunction): JArray => {
     context.charge(size);
     // builtinMakeArray: each element is a thunk whose body (astMakeArrayElement) has no location, so forcing it pushes
     // a frame from where it is read and the call inside is pushed from an empty place (a `\t\t` trace line).
     const element = (i: number) => new Thunk(() => context.stack.frame(() => context.stack.at(UNPLACED, () => call(f, i))));
-    return new JArray(Array.from({ length: size }, (_, i) => element(i)));
+    return new JArray(
+      Array.from({ length: size }, (_, i) => {
+        context.step();
+        return element(i);
+      }),
+    );
   };
   return {
     makeArray: {
       params: ["sz", "func"],
       body: ([sz, f]) => {
+        // builtinMakeArray: the size, then the function; a negative size makes an empty array (Go's loop runs no step).
         const size = int(sz);
-        if (size < 0) throw new RuntimeFailure(`makeArray requires size >= 0, got ${size}`);
-        return makeArray(size, fun(f));
+        const fn = fun(f);
+        return makeArray(Math.max(0, size), fn);
       },
     },
     range: {
@@ -59,7 +76,10 @@ export function arrayDefinitions(context: StdContext): Definitions {
         const last = int(to);
         context.charge(last - first + 1);
         const values: Value[] = [];
-        for (let i = first; i <= last; i++) values.push(i);
+        for (let i = first; i <= last; i++) {
+          context.step();
+          values.push(i);
+        }
         return array(values);
       },
     },
@@ -67,12 +87,15 @@ export function arrayDefinitions(context: StdContext): Definitions {
       params: ["arr", "x"],
       body: ([a, x]) => {
         if (typeof a === "string") return a.includes(str(x));
-        if (a instanceof JArray) return a.elements.some((e) => equals(e.get(), x ?? null));
+        if (a instanceof JArray)
+          return a.elements.some((e) => {
+            context.step();
+            return equals(e.get(), x ?? null);
+          });
         throw new RuntimeFailure("std.member first argument must be an array or a string");
       },
     },
-    contains: { params: ["arr", "elem"], body: ([a, x]) => arr(a).some((v) => equals(v, x ?? null)) },
-    count: { params: ["arr", "x"], body: ([a, x]) => arr(a).filter((v) => equals(v, x ?? null)).length },
+    contains: { params: ["arr", "elem"], body: ([a, x]) => elementsOf(a).some((v) => equals(v, x ?? null)) },
     filter: {
       params: ["func", "arr"],
       // builtinFilter: the array is checked first, and elements go to the function unforced.
@@ -86,7 +109,7 @@ export function arrayDefinitions(context: StdContext): Definitions {
           return codePoints(a)
             .map((c) => str(call(fn, c)))
             .join("");
-        return array(arr(a).flatMap((v) => arr(call(fn, v))));
+        return array(elementsOf(a).flatMap((v) => arr(call(fn, v))));
       },
     },
     foldl: {
@@ -110,17 +133,10 @@ export function arrayDefinitions(context: StdContext): Definitions {
         );
       },
     },
-    flattenDeepArray: {
-      params: ["value"],
-      body: ([v]) => {
-        const flat = (x: Value): Value[] => (x instanceof JArray ? x.elements.flatMap((e) => flat(e.get())) : [x]);
-        return array(flat(v ?? null));
-      },
-    },
     join: {
       params: ["sep", "arr"],
       body: ([sep, items]) => {
-        const values = arr(items);
+        const values = elementsOf(items);
         if (typeof sep === "string") {
           const parts = values.filter((v) => v !== null).map((v) => str(v));
           context.charge(parts.reduce((total, part) => total + part.length, 0) + sep.length * Math.max(0, parts.length - 1));
@@ -132,42 +148,34 @@ export function arrayDefinitions(context: StdContext): Definitions {
             .filter((v) => v !== null)
             .forEach((v, i) => {
               if (!(v instanceof JArray)) throw new RuntimeFailure(`Unexpected type ${typeName(v)}, expected array`);
-              if (i > 0) out.push(...sep.elements);
-              out.push(...v.elements);
+              // Element by element: a spread passes each as an argument, and a long array overflows JavaScript's stack.
+              if (i > 0) for (const item of sep.elements) out.push(item);
+              for (const item of v.elements) out.push(item);
             });
           return new JArray(out);
         }
         throw new RuntimeFailure(`join first parameter should be string or array, got ${typeName(sep ?? null)}`);
       },
     },
-    reverse: { params: ["arr"], body: ([a]) => array(arr(a).reverse()) },
+    reverse: { params: ["arr"], body: ([a]) => array(elementsOf(a).reverse()) },
+    // std.jsonnet's slice (205–245), which the slice syntax calls too: slice.ts.
     slice: {
       params: ["indexable", "index", "end", "step"],
-      body: ([target, index, end, step]) => {
-        if (typeof target !== "string" && !(target instanceof JArray)) {
-          throw new RuntimeFailure(`std.slice accepts a string or an array, but got: ${typeName(target ?? null)}`);
-        }
-        const size = typeof target === "string" ? codePoints(target).length : target.elements.length;
-        const start = index === null ? 0 : num(index);
-        const stop = end === null ? size : num(end);
-        const from = start < 0 ? Math.max(0, size + start) : start;
-        const to = stop < 0 ? size + stop : stop;
-        const stride = step === null ? 1 : num(step);
-        if (stride < 0) throw new RuntimeFailure(`got [${from}:${to}:${stride}] but negative steps are not supported`);
-        if (stride === 0) throw new RuntimeFailure(`got ${stride} but step must be greater than 0`);
-        const picked: number[] = [];
-        for (let i = from; i < to && i < size; i += stride) picked.push(i);
-        if (typeof target === "string") {
-          const chars = codePoints(target);
-          return picked.map((i) => chars[i] ?? "").join("");
-        }
-        return new JArray(picked.flatMap((i) => target.elements[i] ?? []));
-      },
+      required: 4,
+      lazyBody: ([indexable, index, end, step]) =>
+        std.body(() =>
+          sliceTraced(std, context.charge, {
+            indexable: indexable ?? Thunk.of(null),
+            index: index ?? Thunk.of(null),
+            end: end ?? Thunk.of(null),
+            step: step ?? Thunk.of(null),
+          }),
+        ),
     },
     removeAt: {
       params: ["arr", "i"],
       body: ([a, i]) => {
-        const values = arr(a);
+        const values = elementsOf(a);
         const at = int(i);
         if (at < 0 || at >= values.length) throw new RuntimeFailure(`std.removeAt index ${at} out of bounds, length ${values.length}`);
         return array(values.filter((_, k) => k !== at));
@@ -176,16 +184,16 @@ export function arrayDefinitions(context: StdContext): Definitions {
     remove: {
       params: ["arr", "elem"],
       body: ([a, x]) => {
-        const values = arr(a);
+        const values = elementsOf(a);
         const at = values.findIndex((v) => equals(v, x ?? null));
         return at < 0 ? (a ?? null) : array(values.filter((_, k) => k !== at));
       },
     },
-    sum: { params: ["arr"], body: ([a]) => arr(a).reduce<number>((total, v) => total + num(v), 0) },
+    sum: { params: ["arr"], body: ([a]) => elementsOf(a).reduce<number>((total, v) => total + num(v), 0) },
     avg: {
       params: ["arr"],
       body: ([a]) => {
-        const values = arr(a);
+        const values = elementsOf(a);
         if (!values.length) throw new RuntimeFailure("Cannot calculate average of an empty array.");
         return values.reduce<number>((total, v) => total + num(v), 0) / values.length;
       },

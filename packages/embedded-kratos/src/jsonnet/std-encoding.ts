@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { RuntimeFailure } from "./errors";
 import { int } from "./std-arrays";
-import { array, codePoints, str, type Definitions } from "./std-support";
+import { array, codePoints, str, type Definitions, type StdContext } from "./std-support";
 import { parseJsonAsGo } from "./std-parse-json";
 import { parseYaml } from "./std-yaml";
 import { JArray, typeName, type Value } from "./values";
@@ -49,7 +49,7 @@ function base64(input: Value | undefined): string {
 
 const hash = (algorithm: string) => (args: Value[]) => createHash(algorithm).update(str(args[0]), "utf8").digest("hex");
 
-export function encodingDefinitions(): Definitions {
+export function encodingDefinitions(context: StdContext): Definitions {
   return {
     base64: { params: ["input"], body: ([input]) => base64(input) },
     base64Decode: {
@@ -85,7 +85,7 @@ export function encodingDefinitions(): Definitions {
     sha512: { params: ["s"], body: hash("sha512") },
     // go-jsonnet's sha3 is SHA3-512 (golang.org/x/crypto/sha3.Sum512).
     sha3: { params: ["s"], body: hash("sha3-512") },
-    parseJson: { params: ["str"], body: ([s]) => parseJsonAsGo(str(s)) },
+    parseJson: { params: ["str"], body: ([s]) => parseJsonAsGo(str(s), context.step) },
     parseYaml: { params: ["str"], body: ([s]) => parseYaml(str(s)) },
   };
 }

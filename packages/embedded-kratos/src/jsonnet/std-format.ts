@@ -36,7 +36,8 @@ function readValue(std: StdCode, code: Code, val: Thunk): Value {
 /** format_code's result for `code`, its type errors raised where std.jsonnet raises them. */
 function formatCodeBody(std: StdCode, code: Code, val: Thunk, fw: Thunk, prec: Thunk, at: number | string): string {
   const value = readValue(std, code, val);
-  if (code.ctype === "s") return std.at(STRING_TEXT.call, () => toStringValue(value));
+  // std.toString (builtinToString) manifests the value with the evaluation's frames.
+  if (code.ctype === "s") return std.at(STRING_TEXT.call, () => toStringValue(value, std.stack.manifesting));
   if (code.ctype === "c") {
     if (typeof value === "number") return std.at(CHAR.char, () => charOf(value));
     if (typeof value === "string") {

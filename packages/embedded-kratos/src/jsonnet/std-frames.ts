@@ -1,6 +1,6 @@
 import { RuntimeFailure } from "./errors";
 import type { CallStack, NamedPlace } from "./stack";
-import { Thunk, typeName, type Value } from "./values";
+import { JArray, Thunk, typeName, type Value } from "./values";
 
 /**
  * go-jsonnet runs the std functions it has no Go builtin for (std.mod behind `%`, std.format, std.assertEqual, …) as
@@ -24,7 +24,7 @@ export function stdSite(line: number, column: number, endColumn: number, name: s
  * whose trace is the variable), and `error` (the error's trace is the error expression).
  */
 export class StdCode {
-  constructor(private readonly stack: CallStack) {}
+  constructor(readonly stack: CallStack) {}
 
   /** A call at `site` of a function std.jsonnet defines: its body runs in a frame pushed from `site`. */
   call<T>(site: NamedPlace, body: () => T): T {
@@ -67,17 +67,68 @@ export class StdCode {
   body<T>(fn: () => T): T {
     return this.stack.frame(fn);
   }
+
+  /**
+   * A call of a function std.jsonnet defines, given its arguments: a call written `tailstrict` forces the arguments given
+   * before the body's frame is pushed, and that frame is trimmable (thunks.go closure.evalCall).
+   */
+  closureCall<T>(args: readonly (Thunk | undefined)[], tailstrict: boolean, body: () => T): T {
+    if (tailstrict) for (const thunk of args) thunk?.get();
+    return this.stack.frame(body, tailstrict);
+  }
+
+  /**
+   * A call at `site` in tail position of a std.jsonnet body: evaluateTailCall first drops the frame of a `tailstrict`
+   * call it ends (callStack.tailCallTrimStack), then the call pushes its own.
+   */
+  tailCall<T>(site: NamedPlace, body: () => T): T {
+    return this.stack.at(site, () => {
+      this.stack.trimForTailCall();
+      return this.stack.frame(body);
+    });
+  }
+
+  /**
+   * An array comprehension with one `for` at `loc` that ends a body (desugarer.go desugarForSpec): std.flatMap called
+   * in tail position at the comprehension's extent, which has no name; builtinFlatMap forces the source (a thunk, so a
+   * frame of its own) and calls the desugared function for each element (a frame whose body starts at a
+   * location-less `if`), concatenating the arrays `step` gives. The sources here are arrays (std.flatMap's string case
+   * is not needed).
+   */
+  comprehension(loc: NamedPlace["loc"], source: () => Value, step: (element: Thunk) => Thunk[]): JArray {
+    const place = { message: "", loc };
+    return this.stack.at(place, () => {
+      this.stack.trimForTailCall();
+      const list = this.stack.frame(source);
+      if (!(list instanceof JArray)) throw new RuntimeFailure(`std.flatMap second param must be array / string, got ${typeName(list)}`);
+      const out: Thunk[] = [];
+      for (const element of list.elements) {
+        // Element by element: a spread passes each as an argument, and a long array overflows JavaScript's stack.
+        for (const item of this.stack.frame(() => this.stack.at(UNPLACED, () => step(element)))) out.push(item);
+      }
+      return new JArray(out);
+    });
+  }
 }
 
-/** std.jsonnet's isString … isFunction (`std.type(v) == '…'`, lines 30–35): where each calls std.type and reads `v`. */
+/** go-jsonnet's location-less node (a desugared `if`), printed as an empty trace line. */
+const UNPLACED = { message: "" };
+
+/** Where std.jsonnet's isX at `line` (`std.type(v) == '…'`) calls std.type and reads `v`, the call starting at `column`. */
+const typeCheck = (line: number, column: number) => ({
+  typeCall: stdSite(line, column, column + 11, "function <anonymous>"),
+  v: stdSite(line, column + 9, column + 10, "thunk from <function <anonymous>>"),
+});
+
+/** std.jsonnet's isString … isFunction (lines 30–35), their sites made once (some functions check every element). */
 const IS_TYPE = {
-  string: { line: 30, column: 17 },
-  number: { line: 31, column: 17 },
-  boolean: { line: 32, column: 18 },
-  object: { line: 33, column: 17 },
-  array: { line: 34, column: 16 },
-  function: { line: 35, column: 19 },
-} as const;
+  string: typeCheck(30, 17),
+  number: typeCheck(31, 17),
+  boolean: typeCheck(32, 18),
+  object: typeCheck(33, 17),
+  array: typeCheck(34, 16),
+  function: typeCheck(35, 19),
+};
 
 export type TypeName = keyof typeof IS_TYPE;
 
@@ -86,9 +137,7 @@ export type TypeName = keyof typeof IS_TYPE;
  * which reads the caller's variable.
  */
 export function isTypeTraced(std: StdCode, type: TypeName, call: NamedPlace, variable: NamedPlace, thunk: Thunk): boolean {
-  const { line, column } = IS_TYPE[type];
-  const typeCall = stdSite(line, column, column + 11, "function <anonymous>");
-  const v = stdSite(line, column + 9, column + 10, "thunk from <function <anonymous>>");
+  const { typeCall, v } = IS_TYPE[type];
   const value = std.call(call, () => std.argument(typeCall, v, std.variable(variable, thunk)));
   return typeName(value) === type;
 }

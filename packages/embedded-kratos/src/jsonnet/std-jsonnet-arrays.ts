@@ -74,7 +74,8 @@ function allAny(std: StdCode, arr: Thunk, any: boolean): Value {
     }
     return e.get() === true;
   };
-  return std.call(site(base + 12, 5, 11), () => {
+  // `aux(0)` ends the body: it drops the frame of a `std.all(…) tailstrict` call (tailCallTrimStack).
+  return std.tailCall(site(base + 12, 5, 11), () => {
     for (let idx = 0; idx < list.elements.length; idx++) {
       const decide = () => element(idx) === any;
       // The first element is read in the frame of `aux(0)`; later ones in one frame called from `aux(idx + 1)`.

@@ -2,6 +2,9 @@ import { RuntimeFailure } from "./errors";
 import { manifestJsonEx } from "./std-manifest";
 import { isTypeTraced, StdCode, stdSite, type TypeName } from "./std-frames";
 import { arrayFunctions } from "./std-jsonnet-arrays";
+import { compareFunctions } from "./std-jsonnet-compare";
+import { StdMergePatch } from "./std-jsonnet-merge-patch";
+import { objectFunctions } from "./std-jsonnet-objects";
 import { mathFunctions } from "./std-jsonnet-math";
 import { StdSetOperations } from "./std-jsonnet-set-ops";
 import { StdSets } from "./std-jsonnet-sets";
@@ -83,7 +86,12 @@ export class StdFunctions {
           ),
         ),
       );
-    return new JArray(elements.map(element));
+    return new JArray(
+      elements.map((item, i) => {
+        this.context.step();
+        return element(item, i);
+      }),
+    );
   }
 
   /** std.mapWithKey (lines 289–295): checks, then `{ [k]: func(k, obj[k]) for k in std.objectFields(obj) }`. */
@@ -163,7 +171,10 @@ export class StdFunctions {
   manifestJson(value: Thunk, minified: boolean): Value {
     const call = minified ? site(1050, 33, 71) : site(1048, 25, 58);
     const [v] = this.builtinArguments(call, [[minified ? arg(1050, 52, 57) : arg(1048, 44, 49), value]]);
-    return this.std.at(call, () => (minified ? manifestJsonEx(v ?? null, "", "", ":") : manifestJsonEx(v ?? null, "    ", "\n", ": ")));
+    return this.std.at(call, () => {
+      const step = this.context.step;
+      return minified ? manifestJsonEx(v ?? null, "", "", ":", step) : manifestJsonEx(v ?? null, "    ", "\n", ": ", step);
+    });
   }
 
   /**
@@ -193,16 +204,28 @@ export class StdFunctions {
     const fold = site(890, 5, 46);
     const list = this.std.argument(fold, arg(890, 37, 41), arrs);
     const elements = this.std.at(fold, () => foldElements(list));
-    let acc: Value = new JArray([]);
+    // `a + b` would copy the accumulated array at every step, quadratic in the result; while both sides are arrays the
+    // elements are appended to one list instead, which is the same array. Anything else goes through `+` as written
+    // (a string turns the rest into text, another type fails), from the array accumulated so far.
+    let flat: Thunk[] | undefined = [];
+    let acc: Value = null;
     for (const element of elements) {
+      this.context.step();
       // builtinFoldl calls the function from its own place; `a + b` reads b (the element, unforced until then).
-      const left: Value = acc;
-      acc = this.std.call(fold, (): Value => {
+      this.std.call(fold, () => {
         const right = this.std.read(site(890, 34, 35), element);
-        return this.std.at(site(890, 30, 35), () => plus(left, right));
+        this.std.at(site(890, 30, 35), () => {
+          if (flat && right instanceof JArray) {
+            this.context.charge(right.elements.length);
+            for (const item of right.elements) flat.push(item);
+            return;
+          }
+          acc = plus(flat ? new JArray(flat) : acc, right);
+          flat = undefined;
+        });
       });
     }
-    return acc;
+    return flat ? new JArray(flat) : acc;
   }
 
   /** std.split (lines 114–118): three assertions, then `std.splitLimit(str, c, -1)`. */
@@ -234,11 +257,6 @@ export class StdFunctions {
   private fail(at: NamedPlace, message: string): never {
     return this.std.fail(at, message);
   }
-
-  /** Runs a function's body in the frame go-jsonnet pushes for a call of a std.jsonnet function. */
-  body<T>(fn: () => T): T {
-    return this.std.body(fn);
-  }
 }
 
 /** builtinFoldl's elements: an array's element thunks, or a string's characters. */
@@ -261,13 +279,13 @@ function hasField(object: Value | undefined, name: Value | undefined, hidden: Va
   return hidden ? value.hasField(name) : value.visibleFields().includes(name);
 }
 
-/** A definition whose body gets its arguments unforced, `required` of them mandatory, run in the call's frame. */
+/** A definition whose body gets its arguments unforced, `required` of them mandatory, run in the call's frame (closureCall). */
 function lazy(fns: StdFunctions, params: string[], required: number, body: (args: (Thunk | undefined)[]) => Value): Definition {
   return {
     params,
     required,
     // std.ts reports a missing required argument before the body runs.
-    lazyBody: (args) => fns.body(() => body(args)),
+    lazyBody: (args, tailstrict) => fns.std.closureCall(args, tailstrict, () => body(args)),
   };
 }
 
@@ -278,12 +296,26 @@ export function stdJsonnetFunctions(context: StdContext, filter: (f: Value, a: V
   const sets = new StdSets(fns.std, context, (a, keyF) => sortArray(context, a, keyF));
   const keyF = (thunk: Thunk | undefined) => thunk ?? Thunk.of(sets.id);
   const setOps = new StdSetOperations(fns.std, context);
+  const mergePatch = new StdMergePatch(fns.std, {
+    objectFields: (o, hidden) => fns.objectFields(o, hidden),
+    objectHas: (o, f, hidden) => fns.objectHas(o, f, hidden),
+    setUnion: (a, b) => setOps.union(a, b, keyF(undefined)),
+    setDiff: (a, b) => setOps.diff(a, b, keyF(undefined)),
+  });
   const define = (params: string[], body: (args: Thunk[]) => Value) =>
     lazy(fns, params, params.length, (args) => body(params.map((_, i) => given(args[i]))));
   return {
     ...stringFunctions(fns.std, define, (f, a) => fns.map(f, a, false)),
     ...mathFunctions(fns.std, define),
     ...arrayFunctions(fns.std, define),
+    ...compareFunctions(fns.std, define),
+    ...objectFunctions(
+      fns.std,
+      context,
+      { objectFields: (o, hidden) => fns.objectFields(o, hidden), split: (s, c) => fns.split(s, c) },
+      define,
+    ),
+    mergePatch: define(["target", "patch"], ([target, patch]) => mergePatch.mergePatch(given(target), given(patch))),
     map: lazy(fns, ["func", "arr"], 2, ([f, a]) => fns.map(given(f), given(a), false)),
     mapWithIndex: lazy(fns, ["func", "arr"], 2, ([f, a]) => fns.map(given(f), given(a), true)),
     filterMap: lazy(fns, ["filter_func", "map_func", "arr"], 3, ([f, m, a]) => fns.filterMap(given(f), given(m), given(a), filter)),

@@ -109,7 +109,7 @@ export class StdManifest {
   manifestToml(value: Thunk): Value {
     const call = site(918, 25, 56);
     const v = this.std.argument(call, site(918, 44, 49, 1), value);
-    return this.std.at(call, () => manifestToml(v, "  "));
+    return this.std.at(call, () => manifestToml(v, "  ", this.context.step));
   }
 
   /**
@@ -130,7 +130,7 @@ export class StdManifest {
           this.std.argument(call, site(1305, 44, 66, 3), indentArrays),
           this.std.argument(call, site(1305, 68, 78, 3), quoteKeys),
         ];
-        return this.std.at(call, () => manifestYamlDoc(doc ?? null, bool(indent), bool(quote)));
+        return this.std.at(call, () => manifestYamlDoc(doc ?? null, bool(indent), bool(quote), this.context.step));
       }),
     );
     const body = this.std.at(stdSite(1304, 17, 8, name(0), 1306), () => joinStrings(this.context, "\n---\n", docs));
@@ -155,7 +155,7 @@ export function manifestFunctions(std: StdCode, context: StdContext): Record<str
   const define = (params: string[], required: number, body: (args: (Thunk | undefined)[]) => Value): Definition => ({
     params,
     required,
-    lazyBody: (args) => std.body(() => body(args)),
+    lazyBody: (args, tailstrict) => std.closureCall(args, tailstrict, () => body(args)),
   });
   return {
     escapeStringPython: define(["str"], 1, ([s]) => fns.escapeStringPython(given(s))),

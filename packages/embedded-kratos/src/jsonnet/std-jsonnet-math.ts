@@ -37,7 +37,7 @@ function absOrSign(std: StdCode, n: Thunk, sign: boolean): Value {
 }
 
 /** max (868) and min (876): each argument checked in turn, then `if a > b then a else b` (`<` for min). */
-function extremum(std: StdCode, a: Thunk, b: Thunk, max: boolean): Value {
+export function extremum(std: StdCode, a: Thunk, b: Thunk, max: boolean): Value {
   const line = max ? 869 : 877;
   const name = max ? "std.max" : "std.min";
   if (!isNumber(std, line, 9, a)) return refuse(std, line + 1, 70, `${name} first param expected number, got `, a);

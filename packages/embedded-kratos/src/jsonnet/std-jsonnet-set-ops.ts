@@ -1,5 +1,6 @@
 import { RuntimeFailure } from "./errors";
-import { compare, index, sliceValue } from "./operators";
+import { compare, index } from "./operators";
+import { sliceTraced } from "./slice";
 import { stdSite, type StdCode } from "./std-frames";
 import { lengthOf } from "./std-objects";
 import type { StdContext } from "./std-support";
@@ -64,7 +65,9 @@ class SetWalk {
   /** `acc + x[k:]` written at `line` (acc at column 9, the slice at 15–20). */
   rest(line: number, acc: Thunk[], x: "a" | "b", k: number): Value {
     const list = this[x].get();
-    const slice = this.std.at(site(line, 15, 20), () => sliceValue(list, k, undefined, undefined));
+    // `x[k:]` is a call of std.slice (slice.ts), whose elements read through its frame.
+    const args = { indexable: Thunk.of(list), index: Thunk.of(k), end: Thunk.of(null), step: Thunk.of(null) };
+    const slice = this.std.at(site(line, 15, 20), () => this.std.body(() => sliceTraced(this.std, this.context.charge, args)));
     return this.std.at(site(line, 9, 20), () => plus(new JArray(acc), slice));
   }
 

@@ -59,21 +59,23 @@ export class StdSets {
       if (list instanceof JArray) return list.elements;
       throw new RuntimeFailure(`foldl second parameter should be string or array, got ${typeName(list)}`);
     });
-    let kept: Thunk[] = [];
+    // Each fold step's `a + [b]` copies the kept elements in go-jsonnet; no step reads an earlier `a` again, so one
+    // array grows here. The clock is read every step: keyF (std.id) may evaluate no node the evaluator would count.
+    const kept: Thunk[] = [];
     for (const b of elements) {
-      const a = kept;
+      this.context.charge(1);
       // builtinFoldl calls the local function `f` from its own place.
-      kept = std.call(UNIQ.fold, () => {
-        if (a.length === 0) return [std.variable(UNIQ.single, b)];
-        const last = a[a.length - 1] ?? Thunk.of(null);
+      std.call(UNIQ.fold, () => {
+        if (kept.length === 0) return kept.push(std.variable(UNIQ.single, b));
+        const last = kept[kept.length - 1] ?? Thunk.of(null);
         // keyF(…): the call's target, the variable keyF, is read first, then the function called with its argument thunk.
         const key = (site: typeof UNIQ.keyB, target: typeof UNIQ.keyB, argSite: typeof UNIQ.b, value: Thunk) =>
           std.at(site, () => this.call(std.read(target, keyF), std.variable(argSite, value)));
         const lastKey = key(UNIQ.keyLast, UNIQ.keyLastTarget, UNIQ.last, last);
         const bKey = key(UNIQ.keyB, UNIQ.keyBTarget, UNIQ.b, b);
-        if (std.at(UNIQ.equals, () => equals(lastKey, bKey))) return a;
+        if (std.at(UNIQ.equals, () => equals(lastKey, bKey))) return kept.length;
         // `a + [b]`: the kept elements stay the same thunks.
-        return std.at(UNIQ.append, () => [...a, std.variable(UNIQ.appended, b)]);
+        return std.at(UNIQ.append, () => kept.push(std.variable(UNIQ.appended, b)));
       });
     }
     return new JArray(kept);

@@ -52,8 +52,9 @@ function joinArrays(context: StdContext, sep: JArray, elements: Thunk[]): JArray
     if (!(value instanceof JArray)) throw unexpectedType(value, "array");
     // Charged before building: std.repeat of a long array is how a program would build a huge one.
     context.charge(value.elements.length + (first ? 0 : sep.elements.length));
-    if (!first) out.push(...sep.elements);
-    out.push(...value.elements);
+    // Element by element: a spread passes each as an argument, and a long array overflows JavaScript's stack.
+    if (!first) for (const item of sep.elements) out.push(item);
+    for (const item of value.elements) out.push(item);
     first = false;
   }
   return new JArray(out);
@@ -202,7 +203,12 @@ export class StdText {
         // builtinMakeArray makes no elements for a negative size.
         this.context.charge(Math.max(0, size));
         const element = () => this.std.lazy(() => this.std.at(UNPLACED, () => this.std.body(() => this.std.read(site(203, 55, 59), what))));
-        return new JArray(Array.from({ length: Math.max(0, size) }, element));
+        return new JArray(
+          Array.from({ length: Math.max(0, size) }, () => {
+            this.context.step();
+            return element();
+          }),
+        );
       });
     });
     const elements = this.std.at(call, () => array.get());
@@ -216,7 +222,7 @@ export function textFunctions(std: StdCode, context: StdContext): Record<string,
   const define = (params: string[], body: (args: Thunk[]) => Value): Definition => ({
     params,
     required: params.length,
-    lazyBody: (args) => std.body(() => body(params.map((_, i) => args[i] ?? Thunk.of(null)))),
+    lazyBody: (args, tailstrict) => std.closureCall(args, tailstrict, () => body(params.map((_, i) => args[i] ?? Thunk.of(null)))),
   });
   return {
     lines: define(["arr"], ([a]) => text.lines(a ?? Thunk.of(null))),

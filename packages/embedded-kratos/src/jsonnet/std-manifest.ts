@@ -1,5 +1,5 @@
 import { RuntimeFailure } from "./errors";
-import { bool, goPath, sortedFields, str, type Definitions } from "./std-support";
+import { bool, goPath, sortedFields, str, type Definitions, type StdContext } from "./std-support";
 import { manifestToml } from "./std-toml";
 import { JArray, JFunction, JObject, quoteJson, type Value } from "./values";
 
@@ -38,9 +38,13 @@ export function goJsonString(s: string): string {
   return `${out}"`;
 }
 
-/** builtinManifestJSONEx. */
-export function manifestJsonEx(value: Value, indent: string, newline: string, kvSep: string): string {
+/**
+ * builtinManifestJSONEx. `step` runs for each value written: a long array of ready values runs no step the evaluator
+ * counts, so the evaluation's deadline is looked at from here (StdContext.step).
+ */
+export function manifestJsonEx(value: Value, indent: string, newline: string, kvSep: string, step: () => void): string {
   const aux = (v: Value, path: (string | number)[], current: string): string => {
+    step();
     if (v === null) return "null";
     if (typeof v === "string") return goJsonString(v);
     if (typeof v === "number") return goPlainFloat(v);
@@ -74,10 +78,11 @@ function yamlBareSafe(s: string): boolean {
 
 const fieldCount = (o: JObject) => o.visibleFields().length;
 
-/** builtinManifestYamlDoc. */
-export function manifestYamlDoc(value: Value, indentArrayInObject: boolean, quoteKeys: boolean): string {
+/** builtinManifestYamlDoc; `step` runs for each value written, as in manifestJsonEx. */
+export function manifestYamlDoc(value: Value, indentArrayInObject: boolean, quoteKeys: boolean, step: () => void): string {
   let out = "";
   const aux = (v: Value, current: string): void => {
+    step();
     if (v === null || typeof v === "boolean") out += String(v);
     else if (typeof v === "number") out += goPlainFloat(v);
     else if (typeof v === "string") {
@@ -130,18 +135,18 @@ export function manifestYamlDoc(value: Value, indentArrayInObject: boolean, quot
   return out;
 }
 
-export function manifestDefinitions(): Definitions {
+export function manifestDefinitions(context: StdContext): Definitions {
   return {
     manifestJsonEx: {
       params: ["value", "indent", "newline", "key_val_sep"],
       defaults: { newline: "\n", key_val_sep: ": " },
-      body: ([v, indent, newline, sep]) => manifestJsonEx(v ?? null, str(indent), str(newline), str(sep)),
+      body: ([v, indent, newline, sep]) => manifestJsonEx(v ?? null, str(indent), str(newline), str(sep), context.step),
     },
     manifestYamlDoc: {
       params: ["value", "indent_array_in_object", "quote_keys"],
       defaults: { indent_array_in_object: false, quote_keys: true },
-      body: ([v, indentArrays, quoteKeys]) => manifestYamlDoc(v ?? null, bool(indentArrays), bool(quoteKeys)),
+      body: ([v, indentArrays, quoteKeys]) => manifestYamlDoc(v ?? null, bool(indentArrays), bool(quoteKeys), context.step),
     },
-    manifestTomlEx: { params: ["value", "indent"], body: ([v, indent]) => manifestToml(v ?? null, str(indent)) },
+    manifestTomlEx: { params: ["value", "indent"], body: ([v, indent]) => manifestToml(v ?? null, str(indent), context.step) },
   };
 }

@@ -19,8 +19,9 @@ const goString = (text: string) => text.replace(LONE_SURROGATE, "\uFFFD");
  * range error becomes an UnmarshalTypeError that Unmarshal reports after decoding the rest (saveError keeps the
  * first), even for a value a later repeated key replaces. `text` has already passed the scanner.
  */
-function firstOverflow(text: string): string | undefined {
+function firstOverflow(text: string, step: () => void): string | undefined {
   for (let i = 0; i < text.length;) {
+    step();
     const c = text[i] ?? "";
     if (c === '"') {
       i++;
@@ -43,17 +44,32 @@ function firstOverflow(text: string): string | undefined {
  * map). Elements convert when first read, which cannot fail, so a document nested as deep as Go's scanner allows
  * (10000 levels) is taken without deep recursion here.
  */
-function toValue(data: unknown): Value {
+function toValue(data: unknown, step: () => void): Value {
   if (data === null || typeof data === "boolean" || typeof data === "number") return data;
   if (typeof data === "string") return goString(data);
-  if (Array.isArray(data)) return new JArray(data.map((e: unknown) => new Thunk(() => toValue(e))));
+  if (Array.isArray(data))
+    return new JArray(
+      data.map((e: unknown) => {
+        step();
+        return new Thunk(() => toValue(e, step));
+      }),
+    );
   if (typeof data === "object") {
-    return JObject.fromEntries(Object.entries(data).map(([k, v]: [string, unknown]) => [goString(k), new Thunk(() => toValue(v))]));
+    return JObject.fromEntries(
+      Object.entries(data).map(([k, v]: [string, unknown]) => {
+        step();
+        return [goString(k), new Thunk(() => toValue(v, step))];
+      }),
+    );
   }
   throw new RuntimeFailure(`unreachable: JSON.parse made a ${typeof data}`);
 }
 
-export function parseJsonAsGo(text: string): Value {
+/**
+ * builtinParseJSON. `step` runs per character looked at and per value made: a long text runs no step the evaluator
+ * counts, so the evaluation's deadline is looked at from here (StdContext.step).
+ */
+export function parseJsonAsGo(text: string, step: () => void): Value {
   // getGoString: a Jsonnet string's UTF-8 bytes, an unpaired surrogate written as U+FFFD (as Buffer writes it).
   const bytes = Buffer.from(text, "utf8");
   try {
@@ -62,7 +78,7 @@ export function parseJsonAsGo(text: string): Value {
     if (error instanceof GoSyntaxError) throw failure(error.message);
     throw error;
   }
-  const overflow = firstOverflow(text);
+  const overflow = firstOverflow(text, step);
   if (overflow !== undefined) throw failure(`json: cannot unmarshal number ${overflow} into Go value of type float64`);
-  return toValue(JSON.parse(text));
+  return toValue(JSON.parse(text), step);
 }

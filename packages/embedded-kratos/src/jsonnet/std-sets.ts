@@ -1,7 +1,7 @@
 import { RuntimeFailure } from "./errors";
 import { compare } from "./operators";
-import { arr, array, callWith, fun, type Definitions, type StdContext } from "./std-support";
-import { JFunction, Thunk, type Value } from "./values";
+import { arr, callWith, fun, type Definitions, type StdContext } from "./std-support";
+import { JArray, JFunction, Thunk, typeName, type Value } from "./values";
 
 /**
  * std's ordering builtins: go-jsonnet's builtinSort and builtinMinArray/builtinMaxArray (builtins.go), with a key
@@ -9,19 +9,29 @@ import { JFunction, Thunk, type Value } from "./values";
  * setInter and setDiff in std-jsonnet-set-ops.ts.
  */
 
+/** How many comparisons of a sort pass between two looks at the evaluation's clock. */
+const CLOCK_EVERY = 1024;
+
 const identity = new JFunction([{ name: "x", hasDefault: false }], (args) => args.positional[0]?.get() ?? null, "std.id");
 
-/** builtinSort: the array ordered by keyF's keys (a stable sort, as go-jsonnet's sort.Stable). */
+/**
+ * builtinSort: the array ordered by keyF's keys (a stable sort, as go-jsonnet's sort.Stable). keyF gets each element's
+ * thunk in order, unforced, and the result keeps the thunks: an element keyF does not read stays unevaluated.
+ */
 export function sortArray(context: StdContext, a: Value, keyF: Value): Value {
-  const values = arr(a);
+  if (!(a instanceof JArray)) throw new RuntimeFailure(`Unexpected type ${typeName(a)}, expected array`);
   const f = fun(keyF);
-  const keys = values.map((v) => callWith(context, f, v));
-  return array(
-    values
-      .map((v, i) => ({ v, k: keys[i] ?? null }))
-      .sort((x, y) => compare(x.k, y.k))
-      .map(({ v }) => v),
-  );
+  const keyed = a.elements.map((element) => {
+    // The default keyF (std.id) evaluates no node the evaluator counts: the clock is read here.
+    context.charge(0);
+    return { element, key: context.call(f, { positional: [element], named: new Map() }) };
+  });
+  let comparisons = 0;
+  keyed.sort((x, y) => {
+    if (++comparisons % CLOCK_EVERY === 0) context.charge(0);
+    return compare(x.key, y.key);
+  });
+  return new JArray(keyed.map(({ element }) => element));
 }
 
 export function setDefinitions(context: StdContext): Definitions {

@@ -10,6 +10,11 @@ export interface StdContext {
   call: (fn: JFunction, args: CallArgs) => Value;
   /** Charges elements the library is about to build against the evaluation's limits. */
   charge: (elements: number) => void;
+  /**
+   * One turn of a library loop that may run no step the evaluator counts (building, copying or reading elements):
+   * counted as an evaluation step, so the deadline is looked at every so often however long the loop runs.
+   */
+  step: () => void;
   /** Matches call arguments to parameters by position and name. */
   matchArguments: (params: readonly { name: string }[], args: CallArgs) => (Thunk | undefined)[];
   /** go-jsonnet's call stack, for the std functions it runs as std.jsonnet code (std-frames.ts). */
@@ -26,8 +31,11 @@ export interface Definition {
   /** Parameters that may be left out, with the value they then take. */
   defaults?: Record<string, Value>;
   body?: Builtin;
-  /** A body given the unforced arguments (for parameters std.jsonnet only evaluates when needed, e.g. std.get's default). */
-  lazyBody?: (args: (Thunk | undefined)[]) => Value;
+  /**
+   * A body given the unforced arguments (for parameters std.jsonnet only evaluates when needed, e.g. std.get's default)
+   * and whether the call was written `tailstrict`.
+   */
+  lazyBody?: (args: (Thunk | undefined)[], tailstrict: boolean) => Value;
   /** For lazyBody: how many leading parameters are required. */
   required?: number;
 }

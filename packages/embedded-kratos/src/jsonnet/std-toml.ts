@@ -19,7 +19,14 @@ function isSection(v: Value): boolean {
   return v instanceof JArray && v.elements.length > 0 && v.elements.every((e) => e.get() instanceof JObject);
 }
 
-function renderValue(v: Value, indent: string, path: (string | number)[], inline: boolean, current: string): string {
+/** The indentation manifestTomlEx was given, and what runs per value written (StdContext.step: the evaluation's deadline). */
+interface TomlStyle {
+  indent: string;
+  step: () => void;
+}
+
+function renderValue(v: Value, style: TomlStyle, path: (string | number)[], inline: boolean, current: string): string {
+  style.step();
   if (v === null) throw new RuntimeFailure(`Tried to manifest "null" at ${goPath(path)}`);
   if (typeof v === "boolean") return String(v);
   if (typeof v === "number") return formatNumber(v);
@@ -27,51 +34,52 @@ function renderValue(v: Value, indent: string, path: (string | number)[], inline
   if (v instanceof JFunction) throw new RuntimeFailure(`Tried to manifest function at ${goPath(path)}`);
   if (v instanceof JArray) {
     if (!v.elements.length) return "[]";
-    const inner = inline ? "" : current + indent;
+    const inner = inline ? "" : current + style.indent;
     const separator = inline ? " " : "\n";
-    const items = v.elements.map((e, j) => inner + renderValue(e.get(), indent, [...path, j], true, ""));
+    const items = v.elements.map((e, j) => inner + renderValue(e.get(), style, [...path, j], true, ""));
     return `[${separator}${items.join(`,${separator}`)}${separator}${inline ? current : ""}]`;
   }
-  const fields = sortedFields(v, false).map(
-    (name) => `${encodeKey(name)} = ${renderValue(v.get(name), indent, [...path, name], true, "")}`,
-  );
+  const fields = sortedFields(v, false).map((name) => `${encodeKey(name)} = ${renderValue(v.get(name), style, [...path, name], true, "")}`);
   return `{ ${fields.join(", ")} }`;
 }
 
 const header = (path: string[]) => path.map(encodeKey).join(".");
 
-function renderTable(v: JObject, indent: string, path: string[], indexed: (string | number)[], current: string): string {
+function renderTable(v: JObject, style: TomlStyle, path: string[], indexed: (string | number)[], current: string): string {
   const newline = v.visibleFields().length > 0 ? "\n" : "";
-  return `${current}[${header(path)}]${newline}${tableInternal(v, indent, path, indexed, current + indent)}`;
+  return `${current}[${header(path)}]${newline}${tableInternal(v, style, path, indexed, current + style.indent)}`;
 }
 
-function renderTableArray(v: JArray, indent: string, path: string[], indexed: (string | number)[], current: string): string {
+function renderTableArray(v: JArray, style: TomlStyle, path: string[], indexed: (string | number)[], current: string): string {
   return v.elements
     .map((e, j) => {
       const table = e.get();
       if (!(table instanceof JObject)) throw new RuntimeFailure(`invalid type for section: ${typeName(table)}`);
       const newline = table.visibleFields().length > 0 ? "\n" : "";
-      return `${current}[[${header(path)}]]${newline}${tableInternal(table, indent, path, [...indexed, j], current + indent)}`;
+      return `${current}[[${header(path)}]]${newline}${tableInternal(table, style, path, [...indexed, j], current + style.indent)}`;
     })
     .join("\n\n");
 }
 
-function tableInternal(v: JObject, indent: string, path: string[], indexed: (string | number)[], current: string): string {
+function tableInternal(v: JObject, style: TomlStyle, path: string[], indexed: (string | number)[], current: string): string {
   const fields: string[] = [];
   const sections: string[] = [""];
   for (const name of sortedFields(v, false)) {
+    style.step();
     const value = v.get(name);
     if (isSection(value)) {
-      if (value instanceof JObject) sections.push(renderTable(value, indent, [...path, name], [...indexed, name], current));
-      else if (value instanceof JArray) sections.push(renderTableArray(value, indent, [...path, name], [...indexed, name], current));
+      if (value instanceof JObject) sections.push(renderTable(value, style, [...path, name], [...indexed, name], current));
+      else if (value instanceof JArray) sections.push(renderTableArray(value, style, [...path, name], [...indexed, name], current));
     } else {
-      fields.push(...`${encodeKey(name)} = ${renderValue(value, indent, [...indexed, name], false, "")}`.split("\n"));
+      // Line by line: a spread passes each as an argument, and a long text overflows JavaScript's stack.
+      for (const line of `${encodeKey(name)} = ${renderValue(value, style, [...indexed, name], false, "")}`.split("\n")) fields.push(line);
     }
   }
   return (fields.length ? current : "") + fields.join(`\n${current}`) + sections.join("\n\n");
 }
 
-export function manifestToml(value: Value, indent: string): string {
+/** builtinManifestTomlEx; `step` runs for each value written (a long array of ready values evaluates no node). */
+export function manifestToml(value: Value, indent: string, step: () => void): string {
   if (!(value instanceof JObject)) throw new RuntimeFailure(`TOML body must be an object. Got ${typeName(value)}`);
-  return tableInternal(value, indent, [], [], "");
+  return tableInternal(value, { indent, step }, [], [], "");
 }

@@ -27,8 +27,8 @@ export function createStd(context: StdContext): JObject {
     ...arrayDefinitions(context),
     ...setDefinitions(context),
     ...mathDefinitions(),
-    ...encodingDefinitions(),
-    ...manifestDefinitions(),
+    ...encodingDefinitions(context),
+    ...manifestDefinitions(context),
     ...stdJsonnetDefinitions(context),
     ...stdJsonnetFunctions(context, (f, a) => filterArray(context, f, a)),
     ...stdJsonnetText(context),
@@ -47,7 +47,7 @@ export function createStd(context: StdContext): JObject {
         signature.forEach((param, i) => {
           if (!param.hasDefault && !given[i]) throw new RuntimeFailure(`Missing argument: ${param.name}`);
         });
-        if (def.lazyBody) return def.lazyBody(given);
+        if (def.lazyBody) return def.lazyBody(given, args.tailstrict === true);
         const body = def.body;
         if (!body) throw new RuntimeFailure(`std.${name} has no body`);
         const values = def.params.map((param, i) => {

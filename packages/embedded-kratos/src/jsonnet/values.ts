@@ -169,8 +169,10 @@ export function compareStrings(a: string, b: string): number {
   return x.length === y.length ? 0 : x.length < y.length ? -1 : 1;
 }
 
-/** go-jsonnet's number formatting: integers without a fraction, anything else as %.17g. */
+/** go-jsonnet's number formatting: integers without a fraction (negative zero as `-0`), anything else as %.17g. */
 export function formatNumber(n: number): string {
+  // manifestJSON prints an integral number with strconv.FormatFloat(v, 'f', -1, 64), which keeps the sign of zero.
+  if (Object.is(n, -0)) return "-0";
   if (Number.isInteger(n)) return Math.abs(n) < 1e21 ? n.toFixed(0) : BigInt(n).toString();
   const [mantissa = "", exponentText = "0"] = n.toExponential(16).split("e");
   const exponent = Number(exponentText);
@@ -255,31 +257,37 @@ export function quoteJson(s: string): string {
   return `${out}"`;
 }
 
-/** std.toString: strings unchanged, everything else as its JSON text on one line. */
-export function toStringValue(value: Value): string {
+/**
+ * std.toString: strings unchanged, everything else as its JSON text on one line. go-jsonnet's builtinToString
+ * manifests the value as its output is manifested, so with the evaluation's `trace` a failing field or element shows
+ * its `Field "…"` / `Array element …` line.
+ */
+export function toStringValue(value: Value, trace: ManifestTrace = UNTRACED): string {
   if (typeof value === "string") return value;
-  return manifestJsonText(value, "", "");
+  return manifestJsonText(value, "", "", trace);
 }
 
 /** std.equals: structural, over visible fields for objects; functions cannot be compared. */
-export function equals(a: Value, b: Value): boolean {
+export function equals(a: Value, b: Value, step: () => void = () => undefined): boolean {
+  // `step` runs per value compared: two long arrays of ready values evaluate no node (budget.ts).
+  step();
   const ta = typeName(a);
   if (ta !== typeName(b)) return false;
   if (a instanceof JFunction || b instanceof JFunction) throw new RuntimeFailure("cannot test equality of functions");
   if (a instanceof JArray && b instanceof JArray) {
-    return a.elements.length === b.elements.length && a.elements.every((e, i) => equals(e.get(), (b.elements[i] as Thunk).get()));
+    return a.elements.length === b.elements.length && a.elements.every((e, i) => equals(e.get(), (b.elements[i] as Thunk).get(), step));
   }
   if (a instanceof JObject && b instanceof JObject) {
     const fa = a.visibleFields().sort(compareStrings);
     const fb = b.visibleFields().sort(compareStrings);
-    return fa.length === fb.length && fa.every((name, i) => name === fb[i] && equals(a.get(name), b.get(name)));
+    return fa.length === fb.length && fa.every((name, i) => name === fb[i] && equals(a.get(name), b.get(name), step));
   }
   return a === b;
 }
 
 /** The `+` operator (go-jsonnet builtinPlus): a string on the right, or on the left, concatenates; numbers add, arrays join, objects inherit. */
-export function plus(left: Value, right: Value): Value {
-  if (typeof right === "string" || typeof left === "string") return toStringValue(left) + toStringValue(right);
+export function plus(left: Value, right: Value, trace: ManifestTrace = UNTRACED): Value {
+  if (typeof right === "string" || typeof left === "string") return toStringValue(left, trace) + toStringValue(right, trace);
   if (typeof left === "number") {
     if (typeof right !== "number") throw unexpectedType(right, "number");
     return checkedNumber(left + right);

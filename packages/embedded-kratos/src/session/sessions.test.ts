@@ -4,7 +4,9 @@ import { TestBrowser } from "../testing/browser";
 import {
   CORE_STRATEGIES,
   startKratos,
+  startKratosWithPostgres,
   startTestPostgres,
+  stopKratosAndPostgres,
   STRONG_PASSWORD,
   uniqueEmail,
   type TestKratos,
@@ -51,14 +53,8 @@ describe("sessions: my other sessions and storage", () => {
   let kratos: TestKratos;
   const database = "ciam_sessions";
 
-  beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, database, { strategies: CORE_STRATEGIES });
-  });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+  beforeAll(async () => ({ pg, kratos } = await startKratosWithPostgres(database, { strategies: CORE_STRATEGIES })));
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   it("revokes one of my other sessions with disableMySession (204), never the current one or someone else's (session/handler.go deleteMySession)", async () => {
     const email = uniqueEmail("devices");

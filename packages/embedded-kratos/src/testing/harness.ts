@@ -23,22 +23,20 @@ export interface TestKratos extends EmbeddedKratos {
 /** Bcrypt cost 4 keeps tests fast; everything else comes from the real platform config. */
 export const FAST_HASHING = { hashers: { algorithm: "bcrypt", bcrypt: { cost: 4 } } };
 
-export async function startKratos(
-  pg: TestPostgres,
-  database: string,
-  options: {
-    configPath?: string;
-    configOverrides?: Record<string, unknown>;
-    adminToken?: string;
-    /** serve.public.base_url as clients would see it (e.g. https behind a proxy); the server still listens on plain http. */
-    publicBaseUrl?: string;
-    strategies?: readonly Strategy[];
-    /** An existing database (a second instance, a restart) instead of a fresh one. */
-    existingDatabase?: boolean;
-    /** Kratos' `--dev` flag. */
-    dev?: boolean;
-  } = {},
-): Promise<TestKratos> {
+export interface StartKratosOptions {
+  configPath?: string;
+  configOverrides?: Record<string, unknown>;
+  adminToken?: string;
+  /** serve.public.base_url as clients would see it (e.g. https behind a proxy); the server still listens on plain http. */
+  publicBaseUrl?: string;
+  strategies?: readonly Strategy[];
+  /** An existing database (a second instance, a restart) instead of a fresh one. */
+  existingDatabase?: boolean;
+  /** Kratos' `--dev` flag. */
+  dev?: boolean;
+}
+
+export async function startKratos(pg: TestPostgres, database: string, options: StartKratosOptions = {}): Promise<TestKratos> {
   const dsn = options.existingDatabase ? pg.url(database) : await pg.createDatabase(database);
   const logs: string[] = [];
   const kratos = await startEmbeddedKratos({
@@ -61,6 +59,33 @@ export async function startKratos(
       new Configuration({ basePath: kratos.adminUrl, ...(options.adminToken ? { accessToken: options.adminToken } : {}) }),
     ),
   };
+}
+
+/**
+ * A Postgres server of its own and an instance on its fresh `database`: what
+ * most test suites start from. What did start is stopped again when the
+ * instance fails to start.
+ */
+export async function startKratosWithPostgres(
+  database: string,
+  options: StartKratosOptions = {},
+): Promise<{ pg: TestPostgres; kratos: TestKratos }> {
+  const pg = await startTestPostgres();
+  try {
+    return { pg, kratos: await startKratos(pg, database, options) };
+  } catch (error) {
+    await pg.stop();
+    throw error;
+  }
+}
+
+/** Closes an instance, then its Postgres server; either is missing when a start-up failed part-way. */
+export async function stopKratosAndPostgres(kratos: TestKratos | undefined, pg: TestPostgres | undefined): Promise<void> {
+  try {
+    await kratos?.close();
+  } finally {
+    await pg?.stop();
+  }
 }
 
 export { startTestPostgres };

@@ -1,5 +1,5 @@
 export { RouteTable, type RouteInfo, type RouteMatch, type RoutingRules } from "./route-table";
-export { answerParserError, SERVER_OPTIONS, setSecurityHeaders } from "./security-headers";
+export { answerParserError, parserErrorAnswer, SERVER_OPTIONS, setSecurityHeaders, type SecurityHeaderOptions } from "./security-headers";
 export { withQuery } from "./with-query";
 export { backoffMs, retriesStatus, retryAfterMs } from "./outbound/backoff";
 export { GoUrlError, type OutboundRequest, type OutboundResponse } from "./outbound/go-client";

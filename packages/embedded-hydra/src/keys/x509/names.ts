@@ -1,8 +1,8 @@
 import { isIP } from "node:net";
 import { contextTag, DerReader, TAG } from "./der";
 import { goQuoteBytes as goQuote } from "@olympus/server-kit/go-json";
+import { goParseUrlBytes } from "@olympus/server-kit/go-url";
 import { isIa5 } from "./name";
-import { goUrlParse } from "./net-url";
 
 /**
  * The general names processExtensions reads (crypto/x509/parser.go):
@@ -103,10 +103,9 @@ export function subjectAltNameError(value: Buffer): string | undefined {
         break;
       case URI: {
         if (!isIa5(data)) return "x509: SAN uniformResourceIdentifier is malformed";
-        const text = data.toString("latin1");
-        const parsed = goUrlParse(text);
+        const parsed = goParseUrlBytes(data.toString("latin1"));
         if (!parsed.ok) return `x509: cannot parse URI ${goQuote(data)}: ${parsed.error}`;
-        if (parsed.host.length > 0 && !domainNameValid(parsed.host, false))
+        if (parsed.url.host.length > 0 && !domainNameValid(parsed.url.host, false))
           return `x509: cannot parse URI ${goQuote(data)}: invalid domain`;
         break;
       }

@@ -1,3 +1,4 @@
+import { goBytes, goPathEscape } from "@olympus/server-kit/go-url";
 import { numberText } from "./json-number";
 
 /** Go's fmt renderings of the decoded JSON values ory/jsonschema puts in its messages. */
@@ -54,16 +55,5 @@ export function goBigFloat(value: number): string {
   return `${sign}${Math.abs(value).toString()}`;
 }
 
-/** url.PathEscape, as ory/jsonschema's `escape` applies to property names in pointers. */
-export function goPathEscape(segment: string): string {
-  let out = "";
-  for (const byte of Buffer.from(segment, "utf8")) {
-    const c = String.fromCharCode(byte);
-    if (/[A-Za-z0-9\-_.~$&+:=@]/.test(c)) out += c;
-    else out += `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
-  }
-  return out;
-}
-
-/** ory/jsonschema's `escape`: a JSON pointer token, path-escaped. */
-export const escapeToken = (token: string): string => goPathEscape(token.replace(/~/g, "~0").replace(/\//g, "~1"));
+/** ory/jsonschema's `escape`: a JSON pointer token, path-escaped (url.PathEscape). */
+export const escapeToken = (token: string): string => goPathEscape(goBytes(token.replace(/~/g, "~0").replace(/\//g, "~1")));

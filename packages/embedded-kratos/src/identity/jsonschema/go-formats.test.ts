@@ -91,3 +91,12 @@ describe("formats.go isURI / isURIReference (url.Parse)", () => {
     expect(check("uri-reference", "1a:b")).toBe(false);
   });
 });
+
+describe("formats.go isURI: hosts as net/url parseHost and unescape(encodeHost, encodeZone) check them", () => {
+  const check = (format: string, value: string) => FORMATS[format]?.(value);
+  it("refuses an escaped ASCII byte in a host, an unclosed bracket and a zone escaping what a host cannot hold", () => {
+    // RFC 3986: a host %-encodes only non-ASCII bytes (Go: invalid URL escape "%41").
+    for (const bad of ["https://a%41.example/", "https://[::1/", "https://[fe80::1%25%2F]/"]) expect(check("uri", bad), bad).toBe(false);
+    for (const ok of ["https://h%C3%A4.example/", "https://[fe80::1%25en0]/"]) expect(check("uri", ok), ok).toBe(true);
+  });
+});

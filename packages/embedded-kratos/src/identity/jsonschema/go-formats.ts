@@ -1,9 +1,11 @@
+import { goUrlParse } from "@olympus/server-kit/go-url";
+
 /**
  * ory/jsonschema formats.go checks that matter for identity schemas,
  * reproduced from their Go: `hostname`, `email` (length limits, the
  * hostname rule for the domain, net/mail's addr-spec), `date`, `time`,
  * `date-time` (time.Parse layouts), `ipv4` (strconv.Atoi per group), `ipv6`
- * (net.ParseIP).
+ * (net.ParseIP), `uri` and `uri-reference` (net/url Parse, server-kit go-url).
  */
 
 const byteLength = (text: string) => Buffer.byteLength(text, "utf8");
@@ -96,65 +98,11 @@ export function isIPv4(text: string): boolean {
   return groups.length === 4 && groups.every((g) => /^[+-]?\d+$/.test(g) && Number(g) >= 0 && Number(g) <= 255);
 }
 
-/** Go's url unescape: every `%` starts two hex digits. */
-const validEscapes = (text: string) => !/%(?![0-9A-Fa-f]{2})/.test(text);
-
-/** Characters url.Parse refuses in a host (shouldEscape in encodeHost mode, ASCII only). */
-const HOST_CHAR = /^[A-Za-z0-9\-_.~!$&'()*+,;=:[\]<>"%\u0080-\uffff]*$/;
-
-/** What url.Parse yields that the format checks read. */
-export interface GoUrl {
-  /** "" when there is none. */
-  scheme: string;
-  /** The path as written (Go keeps it as RawPath whenever it holds a character it would escape). */
-  rawPath: string;
-}
-
-/** url.Parse, as far as it can fail; undefined when it fails. */
-export function goUrlParse(raw: string): GoUrl | undefined {
-  if ([...raw].some((ch) => (ch.codePointAt(0) ?? 0) < 0x20 || ch === "\u007f")) return undefined; // invalid control character in URL
-  const hash = raw.indexOf("#");
-  const [rest0, fragment] = hash === -1 ? [raw, ""] : [raw.slice(0, hash), raw.slice(hash + 1)];
-  if (!validEscapes(fragment)) return undefined;
-  let scheme = "";
-  let rest = rest0;
-  const schemeMatch = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(rest);
-  if (rest.startsWith(":")) return undefined; // missing protocol scheme
-  if (schemeMatch) {
-    scheme = schemeMatch[1] ?? "";
-    rest = rest.slice(scheme.length + 1);
-  }
-  const query = rest.indexOf("?");
-  if (query !== -1) rest = rest.slice(0, query);
-  if (!rest.startsWith("/")) {
-    if (scheme) return { scheme, rawPath: "" }; // opaque, e.g. mailto:, taken as it is
-    if (rest.split("/")[0]?.includes(":")) return undefined; // first path segment cannot contain colon
-  }
-  if ((scheme || !rest.startsWith("///")) && rest.startsWith("//")) {
-    const authorityEnd = rest.indexOf("/", 2);
-    const authority = authorityEnd === -1 ? rest.slice(2) : rest.slice(2, authorityEnd);
-    const path = authorityEnd === -1 ? "" : rest.slice(authorityEnd);
-    const at = authority.lastIndexOf("@");
-    const userinfo = at === -1 ? "" : authority.slice(0, at);
-    const host = at === -1 ? authority : authority.slice(at + 1);
-    if (!/^[A-Za-z0-9\-._:~!$&'()*+,;=%@]*$/.test(userinfo) || !validEscapes(userinfo)) return undefined;
-    if (host.startsWith("[")) {
-      const close = host.indexOf("]");
-      if (close === -1 || !/^(:\d*)?$/.test(host.slice(close + 1))) return undefined;
-    } else {
-      const colon = host.lastIndexOf(":");
-      if (colon !== -1 && !/^\d*$/.test(host.slice(colon + 1))) return undefined;
-      if (!HOST_CHAR.test(host) || !validEscapes(host)) return undefined;
-    }
-    if (!validEscapes(path)) return undefined;
-    return { scheme, rawPath: path };
-  }
-  if (!validEscapes(rest)) return undefined;
-  return { scheme, rawPath: rest };
-}
-
 /** formats.go isURI: url.Parse succeeds and the URL is absolute (has a scheme). */
-export const isUri = (text: string): boolean => Boolean(goUrlParse(text)?.scheme);
+export function isUri(text: string): boolean {
+  const parsed = goUrlParse(text);
+  return parsed.ok && parsed.url.scheme !== "";
+}
 
 /** formats.go isURIReference: url.Parse succeeds. */
-export const isUriReference = (text: string): boolean => goUrlParse(text) !== undefined;
+export const isUriReference = (text: string): boolean => goUrlParse(text).ok;

@@ -1,5 +1,5 @@
 import { RE2JS } from "re2js";
-import { goUrlParse } from "./go-formats";
+import { goUrlParse } from "@olympus/server-kit/go-url";
 import { phoneNumberUtil as phoneUtil } from "./phone-number-util";
 
 /**
@@ -38,9 +38,10 @@ export function isRegex(text: string): boolean {
 
 /** isURITemplate: url.Parse succeeds and every segment of the raw path opens and closes its braces without nesting. */
 export function isUriTemplate(text: string): boolean {
-  const url = goUrlParse(text);
-  if (!url) return false;
-  for (const segment of url.rawPath.split("/")) {
+  const parsed = goUrlParse(text);
+  if (!parsed.ok) return false;
+  // Go's RawPath: set only where the path as written differs from escaping what it decodes to.
+  for (const segment of parsed.url.rawPath.split("/")) {
     let depth = 0;
     for (const ch of segment) {
       if (ch === "{" && ++depth !== 1) return false;

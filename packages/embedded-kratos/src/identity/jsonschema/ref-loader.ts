@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { goUrlParse } from "./go-formats";
+import { goUrlParse } from "@olympus/server-kit/go-url";
 import { parseJsonKeepingNumbers } from "./json-number";
 
 /**
@@ -47,8 +47,8 @@ function normalize(url: string): string {
 export function resolveRefUrl(base: string, ref: string): string {
   if (ref === "") return base;
   const parsed = goUrlParse(ref);
-  if (!parsed) throw new Error(`invalid $ref ${JSON.stringify(ref)}`);
-  if (parsed.scheme) return normalize(ref);
+  if (!parsed.ok) throw new Error(`invalid $ref ${JSON.stringify(ref)}`);
+  if (parsed.url.scheme) return normalize(ref);
   try {
     return normalize(new URL(ref, base).href);
   } catch {

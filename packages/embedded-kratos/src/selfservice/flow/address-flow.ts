@@ -147,6 +147,9 @@ export async function submitAddressFlow<F extends AddressFlow>(
   try {
     // The strategies decode the body first (decoderx.Decode): its refusal is the first answer, through the flow's error handler.
     if (decodeError) throw decodeError;
+    // The handler asks every strategy in order: those before the responsible one may refuse the body first (not a
+    // mailed link's GET, as below).
+    if (ctx.method !== "GET") await deps.strategies.screenBefore(kind, submission, sctx, strategy);
     if (!strategy || !part) throw FlowValidationError.flow(def.noStrategyMessage());
     // The strategy's method schema comes before EnsureCSRF (code/strategy_recovery.go Recover, strategy_verification.go Verify).
     // A GET carries a mailed secret in its query, which decoderx does not read against the method schema.

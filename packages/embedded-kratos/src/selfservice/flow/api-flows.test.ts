@@ -3,28 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   CORE_STRATEGIES,
   startKratos,
-  startTestPostgres,
+  startKratosWithPostgres,
+  stopKratosAndPostgres,
   STRONG_PASSWORD,
   uniqueEmail,
   type TestKratos,
   type TestPostgres,
 } from "../../testing/harness";
-
-function responseOf(error: unknown): { status: number; data: Record<string, unknown> } {
-  // @ory/client bundles its own axios, so match the error by shape.
-  const response = (error as { response?: { status: number; data: unknown } }).response;
-  if (response) return { status: response.status, data: response.data as Record<string, unknown> };
-  throw error;
-}
-
-async function expectFailure(promise: Promise<unknown>): Promise<{ status: number; data: Record<string, unknown> }> {
-  try {
-    await promise;
-  } catch (error) {
-    return responseOf(error);
-  }
-  throw new Error("expected the request to fail");
-}
+import { expectFailure } from "../../testing/flow-json";
 
 const inputNames = (flow: { ui: { nodes: { attributes: unknown }[] } }) =>
   flow.ui.nodes.map((n) => (n.attributes as UiNodeInputAttributes).name);
@@ -33,14 +19,8 @@ describe("self-service flows in API mode through @ory/client (core strategies: p
   let pg: TestPostgres;
   let kratos: TestKratos;
 
-  beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, "ciam_api_flows", { strategies: CORE_STRATEGIES });
-  });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+  beforeAll(async () => ({ pg, kratos } = await startKratosWithPostgres("ciam_api_flows", { strategies: CORE_STRATEGIES })));
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   async function register(email: string, password = STRONG_PASSWORD) {
     const { data: flow } = await kratos.frontend.createNativeRegistrationFlow();

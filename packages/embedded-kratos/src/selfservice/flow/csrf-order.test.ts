@@ -4,8 +4,8 @@ import { csrfOf } from "../../testing/flow-json";
 import {
   CORE_STRATEGIES,
   IAM_CONFIG,
-  startKratos,
-  startTestPostgres,
+  startKratosWithPostgres,
+  stopKratosAndPostgres,
   STRONG_PASSWORD,
   uniqueEmail,
   type TestKratos,
@@ -41,14 +41,8 @@ describe("self-service submissions: payload validation before EnsureCSRF", () =>
   let kratos: TestKratos;
   const database = "ciam_csrf_order";
 
-  beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, database, { strategies: CORE_STRATEGIES });
-  });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+  beforeAll(async () => ({ pg, kratos } = await startKratosWithPostgres(database, { strategies: CORE_STRATEGIES })));
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   async function browserFlow(browser: TestBrowser, kind: string): Promise<FlowJson> {
     const res = await browser.request(`${kratos.publicUrl}/self-service/${kind}/browser`, { headers: { Accept: "application/json" } });
@@ -143,14 +137,8 @@ describe("second-factor submissions: payload validation before EnsureCSRF", () =
   let pg: TestPostgres;
   let kratos: TestKratos;
 
-  beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, "iam_csrf_order", { configPath: IAM_CONFIG });
-  });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+  beforeAll(async () => ({ pg, kratos } = await startKratosWithPostgres("iam_csrf_order", { configPath: IAM_CONFIG })));
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   const submit = (flowId: string, token: string, body: Record<string, unknown>) =>
     fetch(`${kratos.publicUrl}/self-service/login?flow=${flowId}`, {
@@ -199,8 +187,7 @@ describe("code and link submissions: traits and the email's format before Ensure
   let kratos: TestKratos;
 
   beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, "ciam_csrf_order_address", {
+    ({ pg, kratos } = await startKratosWithPostgres("ciam_csrf_order_address", {
       configOverrides: {
         selfservice: {
           methods: {
@@ -208,12 +195,9 @@ describe("code and link submissions: traits and the email's format before Ensure
           },
         },
       },
-    });
+    }));
   });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   // code/strategy_registration.go and passkey_registration.go Strategy.Register: registration.DecodeBody checks a given `traits` before EnsureCSRF.
   it("code and passkey registration: traits the identity schema refuses are answered before the CSRF check", async () => {

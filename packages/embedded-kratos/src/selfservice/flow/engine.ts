@@ -1,4 +1,5 @@
 import type { FlowDeps } from "./flow-deps";
+import type { Deps } from "../../deps";
 import type { JsonObject } from "../../http/body";
 import type { HttpContext } from "../../http/context";
 import { errors, KratosError } from "../../http/errors";
@@ -142,7 +143,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * flows must not come from a browser (an Origin header or cookies other
  * than Cloudflare's are refused with 400).
  */
-export function checkCsrf(deps: FlowDeps, ctx: HttpContext, flow: Flow, body: JsonObject): void {
+export function checkCsrf(deps: Deps, ctx: HttpContext, flow: Flow, body: JsonObject): void {
   if (flow.type === "api") {
     if (ctx.header("origin")) throw flowErrors.apiFlowFromBrowser("origin");
     const cookies = [...ctx.cookies.keys()].filter(

@@ -1,7 +1,14 @@
 import type { LoginFlow, RegistrationFlow } from "@ory/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "../../testing/browser";
-import { CORE_STRATEGIES, startKratos, startTestPostgres, uniqueEmail, type TestKratos, type TestPostgres } from "../../testing/harness";
+import {
+  CORE_STRATEGIES,
+  startKratosWithPostgres,
+  stopKratosAndPostgres,
+  uniqueEmail,
+  type TestKratos,
+  type TestPostgres,
+} from "../../testing/harness";
 import { csrfOf, expectFailure, messageIds } from "../../testing/flow-json";
 import { minutesText } from "../../clock/go-duration";
 
@@ -16,14 +23,8 @@ describe("expired browser flows", () => {
   let kratos: TestKratos;
   const database = "ciam_expired_flows";
 
-  beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, database, { strategies: CORE_STRATEGIES });
-  });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+  beforeAll(async () => ({ pg, kratos } = await startKratosWithPostgres(database, { strategies: CORE_STRATEGIES })));
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   /** Ages a stored flow past its lifespan (the replacement then gets the normal lifespan). */
   const expire = (flowId: string) =>

@@ -15,8 +15,14 @@ import { FlowValidationError } from "./validation-error";
  * "type": 4000026), alongside the schema's other refusals.
  */
 
-/** Method schemas that do not declare the field (passkey/.schema/login.schema.json and settings.schema.json): unchecked there. */
-const UNDECLARED = new Set(["passkey:login", "passkey:settings"]);
+/**
+ * Where the field goes unchecked: method schemas that do not declare it
+ * (passkey/.schema/login.schema.json and settings.schema.json), and the oidc
+ * strategy, whose decoders (strategy_registration.go newLinkDecoder for login
+ * and registration, strategy_settings.go decoderSettings) decode without
+ * validating (HTTPDecoderSetValidatePayloads(false)).
+ */
+const UNCHECKED = new Set(["passkey:login", "passkey:settings", "oidc:login", "oidc:registration", "oidc:settings"]);
 
 /** ory/jsonschema's jsonType of a decoded value. */
 function jsonTypeName(value: unknown): string {
@@ -30,7 +36,7 @@ function jsonTypeName(value: unknown): string {
 /** The schema's refusal of the submitted `transient_payload`, if any. */
 export function transientPayloadProblems(strategyId: string, kind: FlowKind, body: JsonObject): FieldError[] {
   const value = body.transient_payload;
-  if (value === undefined || UNDECLARED.has(`${strategyId}:${kind}`)) return [];
+  if (value === undefined || UNCHECKED.has(`${strategyId}:${kind}`)) return [];
   const type = jsonTypeName(value);
   return type === "object" ? [] : [{ name: "transient_payload", message: messages.wrongType(["object"], type) }];
 }
@@ -57,5 +63,11 @@ export async function decodeSubmission<F extends Flow>(
       throw new FlowValidationError([...error.fieldErrors, ...problems], error.echo);
     throw error;
   }
+  if (problems.length > 0) throw new FlowValidationError(problems);
+}
+
+/** A strategy's `screen` where its method schema refuses nothing else a submission that is not its own can carry. */
+export function refuseBySchema(strategyId: string, kind: FlowKind, body: JsonObject): void {
+  const problems = transientPayloadProblems(strategyId, kind, body);
   if (problems.length > 0) throw new FlowValidationError(problems);
 }

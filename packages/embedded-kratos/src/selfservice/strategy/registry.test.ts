@@ -60,11 +60,14 @@ describe("StrategyRegistry: what flows ask instead of knowing strategies by name
     expect(registry.responsibleFor("login", { flow: login, body: {}, method: "password" }, ctx)?.id).toBe("password");
     expect(registry.responsibleFor("login", { flow: login, body: { webauthn_login: "{}" }, method: "" }, ctx)?.id).toBe("webauthn");
     expect(registry.responsibleFor("login", { flow: login, body: { passkey_login: "{}" }, method: "" }, ctx)?.id).toBe("passkey");
-    expect(registry.responsibleFor("login", { flow: login, body: {}, method: "" }, ctx)).toBeUndefined();
+    // idfirst/strategy_login.go Login (on here, as every strategy is) asks no `method`: an aal1 submission no other takes is its.
+    expect(registry.responsibleFor("login", { flow: login, body: {}, method: "" }, ctx)?.id).toBe("identifier_first");
+    const aal2 = { ...login, requestedAal: "aal2" as const };
+    expect(registry.responsibleFor("login", { flow: aal2, body: {}, method: "" }, ctx)).toBeUndefined();
     // oidc/strategy_login.go Login: a `provider` with method oidc or none; with another method it is not oidc's.
     expect(registry.responsibleFor("login", { flow: login, body: { provider: "google" }, method: "" }, ctx)?.id).toBe("oidc");
     expect(registry.responsibleFor("login", { flow: login, body: { provider: "google" }, method: "password" }, ctx)?.id).toBe("password");
-    expect(registry.responsibleFor("login", { flow: login, body: {}, method: "link" }, ctx)).toBeUndefined();
+    expect(registry.responsibleFor("login", { flow: aal2, body: {}, method: "link" }, ctx)).toBeUndefined();
 
     const settings = settingsFlow.create(fields());
     expect(registry.responsibleFor("settings", { flow: settings, body: { totp_unlink: "true" }, method: "" }, ctx)?.id).toBe("totp");

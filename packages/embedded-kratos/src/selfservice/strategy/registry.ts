@@ -54,6 +54,24 @@ export class StrategyRegistry {
     });
   }
 
+  /**
+   * Runs the `screen` of every strategy Kratos asks before the responsible
+   * one (all of them when none is): its handlers loop over
+   * All<Kind>Strategies, which lists every known strategy whether config
+   * enables it or not, in registration order.
+   */
+  async screenBefore<K extends FlowKind>(
+    kind: K,
+    submission: Submission,
+    ctx: StrategyContext,
+    responsible: Strategy | undefined,
+  ): Promise<void> {
+    for (const strategy of this.all) {
+      if (strategy === responsible) return;
+      await flowPart(strategy, kind)?.screen?.(submission, ctx);
+    }
+  }
+
   /** Whether a strategy of this flow kind recognises the secret it mailed in the submission (no CSRF check then). */
   carriesMailedSecret(kind: FlowKind, submission: Submission): boolean {
     return this.for(kind).some((s) => flowPart(s, kind)?.carriesMailedSecret?.(submission) === true);

@@ -125,6 +125,15 @@ export interface FlowStrategy<F extends Flow, R> {
    * CSRF after it and then calls `submit`, which may check the same again.
    */
   decode?(flow: F, body: JsonObject, ctx: StrategyContext): Promise<void> | void;
+  /**
+   * What the strategy's Kratos handler refuses before it can tell whether a
+   * submission is its own (a validating decoderx.Decode ahead of its method
+   * check, e.g. webauthn's Login on browser flows). Kratos asks every
+   * strategy in order, enabled or not, so a submission that reaches this one
+   * (a later strategy is responsible, or none is) gets this refusal first.
+   * Throws as `decode` does.
+   */
+  screen?(submission: Submission<F>, ctx: StrategyContext): Promise<void> | void;
   /** Adds this strategy's nodes to a new (or reset) flow. */
   populate(flow: F, ctx: StrategyContext): Promise<void> | void;
   /**

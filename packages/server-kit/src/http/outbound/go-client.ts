@@ -194,6 +194,8 @@ export async function goClientDo(
   let requested = location;
   let hop: OutboundRequest = request;
   let stripSensitive = false;
+  // Once a 301/302/303 dropped the body, no later hop sends it or its headers (a 307 after a 303 resends the GET as it is).
+  let includeBody = true;
   for (let sent = 0; ;) {
     const shown = redactUrl(requested);
     if (current.protocol !== "http:" && current.protocol !== "https:") {
@@ -209,9 +211,9 @@ export async function goClientDo(
     sent += 1;
     const status = message.statusCode ?? 0;
     const target = message.headers.location;
-    if (!REDIRECTS.has(status) || ((status === 307 || status === 308) && !target)) return asResponse(message);
+    // A 3xx without Location is the answer (client.go do: issues #17773 and #49281).
+    if (!REDIRECTS.has(status) || !target) return asResponse(message);
     message.resume();
-    if (!target) throw new GoUrlError(op, shown, `${status} response missing Location header`, true);
     let next: URL;
     try {
       next = new URL(target, current);
@@ -219,18 +221,19 @@ export async function goClientDo(
       throw new GoUrlError(op, shown, `failed to parse Location header "${target}"`, true);
     }
     if (sent >= MAX_REDIRECTS) throw new GoUrlError(op, target, `stopped after ${MAX_REDIRECTS} redirects`, false);
-    // 301/302/303 turn every method but GET and HEAD into a GET without a body; 307/308 resend it.
-    const keepBody = status === 307 || status === 308;
-    const method = keepBody || hop.method === "GET" || hop.method === "HEAD" ? hop.method : "GET";
+    // 301/302/303 turn every method but GET and HEAD into a GET without a body; 307/308 resend the hop as it was.
+    const keepsHop = status === 307 || status === 308;
+    if (!keepsHop) includeBody = false;
+    const method = keepsHop || hop.method === "GET" || hop.method === "HEAD" ? hop.method : "GET";
     if (!stripSensitive && next.host !== first.host && !isDomainOrSubdomain(next.hostname, first.hostname)) stripSensitive = true;
     const headers = new Headers();
     request.headers.forEach((value, name) => {
-      if (!(SENSITIVE.has(name) && stripSensitive) && !(BODY_HEADERS.has(name) && !keepBody)) headers.set(name, value);
+      if (!(SENSITIVE.has(name) && stripSensitive) && !(BODY_HEADERS.has(name) && !includeBody)) headers.set(name, value);
     });
     if (!(current.protocol === "https:" && next.protocol === "http:") && !request.headers.has("referer")) {
       headers.set("Referer", `${current.protocol}//${current.host}${current.pathname}${current.search}`);
     }
-    hop = { method, headers, ...(keepBody && request.body !== undefined ? { body: request.body } : {}) };
+    hop = { method, headers, ...(includeBody && request.body !== undefined ? { body: request.body } : {}) };
     current = next;
     requested = next.href;
   }

@@ -122,6 +122,21 @@ describe("redirects as Go's http.Client follows them (client.go do, defaultCheck
     expect(await (await post("/see-other", FAST, headers)).text()).toBe(`GET  - ${base}/see-other`);
   });
 
+  it("after a 303 the body is gone: a later 307 resends the GET as it is, without the body or its Content-Type", async () => {
+    handlers.set("/see-other-first", (_, res) => res.writeHead(303, { Location: "/then-moved" }).end());
+    handlers.set("/then-moved", (_, res) => res.writeHead(307, { Location: "/target" }).end());
+    const headers = new Headers({ "Content-Type": "application/json" });
+    expect(await (await post("/see-other-first", FAST, headers)).text()).toBe(`GET  - ${base}/then-moved`);
+  });
+
+  it("returns a 3xx without Location as the answer, neither an error nor a retry (client.go do: issues #17773, #49281)", async () => {
+    handlers.set("/no-location", (_, res) => res.writeHead(302).end("nowhere to go"));
+    const response = await post("/no-location");
+    expect(response.status).toBe(302);
+    expect(await response.text()).toBe("nowhere to go");
+    expect(attempts.get("/no-location")).toBe(1);
+  });
+
   it("drops Authorization and Cookie once a redirect leaves the first host's domain", async () => {
     const port = new URL(base).port;
     handlers.set("/elsewhere", (_, res) => res.writeHead(307, { Location: `http://localhost:${port}/echo` }).end());

@@ -126,10 +126,13 @@ async function submitLogin(deps: FlowDeps, ctx: HttpContext): Promise<void> {
     return handleExpired(deps, loginFlow, ctx, flow);
   }
 
-  const strategy = deps.strategies.responsibleFor("login", { flow, body, method: submittedMethod(body, ctx) }, sctx);
+  const submission = { flow, body, method: submittedMethod(body, ctx) };
+  const strategy = deps.strategies.responsibleFor("login", submission, sctx);
   try {
     // The strategies decode the body first (decoderx.Decode): its refusal is the first answer, through the flow's error handler.
     if (decodeError) throw decodeError;
+    // updateLoginFlow asks every strategy in order: those before the responsible one may refuse the body first.
+    await deps.strategies.screenBefore("login", submission, sctx, strategy);
     if (!strategy) throw FlowValidationError.flow(loginFlow.noStrategyMessage(), echoIdentifier(body));
     // The strategy's schema refusals come before EnsureCSRF (password/login.go Strategy.Login).
     await decodeSubmission(strategy.id, "login", strategy.login, flow, body, sctx);

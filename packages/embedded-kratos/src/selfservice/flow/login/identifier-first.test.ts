@@ -131,10 +131,21 @@ describe("identifier-first login", () => {
     expect(node(flow, "password")).toBeUndefined();
   });
 
-  it("an empty identifier fails its schema's minLength (4000003)", async () => {
+  // oryx/decoderx decodeURLValues leaves an empty string value out, so login.schema.json's minLength never sees it:
+  // idfirst/strategy_login.go Login looks the empty identifier up and finds no account.
+  it("an empty identifier is an identifier no account has (4000037), not a minLength refusal", async () => {
     const { status, flow } = await submit(await newFlow(), { method: "identifier_first", identifier: "" });
     expect(status).toBe(400);
-    expect(node(flow, "identifier")?.messages.map((m) => m.id)).toEqual([4000003]);
+    expect(node(flow, "identifier")?.messages.map((m) => m.id)).toEqual([4000037]);
+  });
+
+  // idfirst/strategy_login.go Login checks no `method`: on an aal1 flow every submission no earlier strategy takes is its.
+  it("a submission with a method no other strategy takes is looked up as an identifier (no 'no strategy' 4010002)", async () => {
+    const { status, flow } = await submit(await newFlow(), { method: "nope", identifier: email });
+    expect(status).toBe(400);
+    expect(flow.ui.messages ?? []).toEqual([]);
+    expect(node(flow, "identifier")?.attributes).toMatchObject({ type: "hidden", value: email });
+    expect(node(flow, "password")).toBeDefined();
   });
 
   it("with security.account_enumeration.mitigate an unknown identifier gets the same second screen", async () => {

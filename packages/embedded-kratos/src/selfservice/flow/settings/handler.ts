@@ -161,10 +161,13 @@ async function submitSettings(deps: FlowDeps, ctx: HttpContext): Promise<void> {
     return;
   }
 
-  const strategy = deps.strategies.responsibleFor("settings", { flow, body, method: submittedMethod(body, ctx) }, sctx);
+  const submission = { flow, body, method: submittedMethod(body, ctx) };
+  const strategy = deps.strategies.responsibleFor("settings", submission, sctx);
   try {
     // The strategies decode the body first (decoderx.Decode): its refusal is the first answer, through the flow's error handler.
     if (decodeError) throw decodeError;
+    // updateSettingsFlow asks every strategy in order: those before the responsible one may refuse the body first.
+    await deps.strategies.screenBefore("settings", submission, sctx, strategy);
     if (!strategy) throw FlowValidationError.flow(settingsFlow.noStrategyMessage());
     const method = strategy.id;
     // The strategy's schema refusals come before continueSettingsFlow's EnsureCSRF (password/settings.go Strategy.Settings).

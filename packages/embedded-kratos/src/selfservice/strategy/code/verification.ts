@@ -18,6 +18,23 @@ import { hasText } from "../submission";
 import { codeState, updateCodeState } from "./state";
 import { now as timeNow } from "../../../clock/clock";
 import { requireEmailFormat } from "../mailed-secret/email-format";
+import { decodeSubmission } from "../../flow/transient-payload";
+import type { JsonObject } from "../../../http/body";
+import type { FieldError } from "../../../identity/schema-registry";
+
+/** code/.schema/verification.schema.json as decodeVerification applies it (an empty value is left out, as decoderx does). */
+function requireVerificationSchema(body: JsonObject, method: string): void {
+  const problems: FieldError[] = [];
+  if (method !== "" && method !== "code" && method !== "link")
+    problems.push({ name: "method", message: messages.generic('value must be one of "code", "link"') });
+  try {
+    requireEmailFormat(body);
+  } catch (error) {
+    if (!(error instanceof FlowValidationError)) throw error;
+    problems.push(...error.fieldErrors);
+  }
+  if (problems.length > 0) throw new FlowValidationError(problems);
+}
 
 /**
  * Verification by one-time code: choose_method (email) → sent_email (code,
@@ -33,6 +50,10 @@ export const codeVerification: AddressFlowStrategy = {
   carriesMailedSecret: ({ body }) => hasText(body, "code"),
   // code/strategy_verification.go decodeVerification: the method schema (email format) before EnsureCSRF.
   decode: (_flow, body) => requireEmailFormat(body),
+  // Verify decodes (decodeVerification) before its method check, and Kratos asks the code strategy first: every
+  // submission another strategy (or none) answers meets this schema, whose `method` is one of code and link.
+  screen: ({ flow, body, method }, ctx) =>
+    decodeSubmission("code", "verification", { decode: () => requireVerificationSchema(body, method) }, flow, body, ctx),
   populate(flow, ctx) {
     if (flow.state === "sent_email") renderCodeSent(flow);
     else if (flow.state === "passed_challenge") renderPassed(flow, verificationReturnTo(ctx.deps, flow));

@@ -1,6 +1,5 @@
 import { identifierLabelFromSchema } from "../../flow/login/identifier-label";
 import { IDENTIFIER_FIRST, identifierFirstEnabled, ShowIdentifierFirstCredentials } from "../../flow/login/identifier-first";
-import { FlowValidationError } from "../../flow/validation-error";
 import { messages } from "../../../ui/messages";
 import { inputNode } from "../../../ui/node";
 import type { Strategy } from "../strategy";
@@ -20,6 +19,9 @@ export const identifierFirstStrategy: Strategy = {
   nodeOrder: { login: -100 },
   enabled: identifierFirstEnabled,
   login: {
+    // strategy_login.go Login asks no `method`: past the style and an aal1 flow, every submission that reaches it
+    // (the last strategy Kratos asks) is an identifier to look up.
+    responsible: ({ flow }) => (flow.requestedAal ?? "aal1") === "aal1",
     populate() {},
 
     // PopulateLoginMethodIdentifierFirstIdentification: labelled from the flow's own schema (GetIdentifierLabelFromSchema).
@@ -36,10 +38,10 @@ export const identifierFirstStrategy: Strategy = {
       );
     },
 
-    // Its login.schema.json: `identifier` is a string of at least one character when present.
+    // Its login.schema.json gives `identifier` minLength 1, but decoderx leaves an empty form value out
+    // (decodeURLValues), so an empty identifier is looked up like any other (and not found).
     submit(_flow, body) {
       const identifier = typeof body.identifier === "string" ? body.identifier : "";
-      if (body.identifier === "") return Promise.reject(FlowValidationError.field("identifier", messages.minLength(1, 0)));
       return Promise.reject(new ShowIdentifierFirstCredentials(identifier));
     },
   },

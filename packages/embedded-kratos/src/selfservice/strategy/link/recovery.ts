@@ -15,6 +15,7 @@ import { hasText } from "../submission";
 import { linkState, updateLinkState } from "./state";
 import { now as timeNow } from "../../../clock/clock";
 import { requireEmailFormat } from "../mailed-secret/email-format";
+import { decodeSubmission } from "../../flow/transient-payload";
 
 /**
  * Recovery by magic link: the email form mails `<public>/self-service/recovery?flow=…&token=…`;
@@ -26,6 +27,9 @@ export const linkRecovery: AddressFlowStrategy = {
   carriesMailedSecret: ({ body }) => hasText(body, "token"),
   // link/strategy_recovery.go decodeRecovery: the method schema (email format) before EnsureCSRF.
   decode: (_flow, body) => requireEmailFormat(body),
+  // Recover decodes before it looks at `token` or `method`: a submission on a flow the code strategy does not
+  // take (not one of its flows) that no strategy answers meets this schema first.
+  screen: ({ flow, body }, ctx) => decodeSubmission("link", "recovery", { decode: (_f, b) => requireEmailFormat(b) }, flow, body, ctx),
   populate(flow) {
     if (flow.state === "passed_challenge") return;
     const email = linkState(flow).recovery_email;

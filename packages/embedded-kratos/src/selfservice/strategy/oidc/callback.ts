@@ -1,3 +1,4 @@
+import { goParseQuery, goValuesGet } from "@olympus/server-kit/go-url";
 import type { Deps } from "../../../deps";
 import type { HttpContext } from "../../../http/context";
 import { KratosError } from "../../../http/errors";
@@ -21,7 +22,6 @@ import { codeForFlow, maybeRedirectApiCodeFlow } from "../../flow/token-exchange
 import { continueAuthCode } from "./continuity";
 import { codeMatches, openState, type StateFlowKind } from "./state";
 import { redirectToGet, goRawQuery } from "./form-post";
-import { goParseQueryChecked, goValuesGet } from "./go-form";
 
 const DISABLED =
   "This endpoint was disabled by system administrator. Please check your url or contact the system administrator to enable it.";
@@ -50,7 +50,7 @@ const badRequest = (reason: string) => new KratosError(400, { reason });
 async function handleCallback(deps: FlowDeps, ctx: HttpContext): Promise<void> {
   if (deps.config.selfservice.methods.oidc?.enabled !== true) throw new KratosError(404, { reason: DISABLED });
   // r.URL.Query(): Go's url.ParseQuery, the pairs it cannot parse left out (a `;`, a bad `%` escape).
-  const values = goParseQueryChecked(goRawQuery(ctx)).values;
+  const values = goParseQuery(goRawQuery(ctx)).values;
   const param = (key: string) => goValuesGet(values, key);
   const stateParam = param("state");
   if (stateParam === "") {

@@ -4,15 +4,16 @@ import type { OidcProvider } from "./config";
 import { discoveryError, idTokenMissing, tokenExchangeError, userInfoError } from "./provider-errors";
 import { goDiscover, type GoProviderMetadata } from "./discovery";
 import { withTokenAuthProbe } from "./go-token-request";
-import { providerFetch } from "./provider-fetch";
+import { providerFetchFor } from "./provider-fetch";
 
 /**
  * The OpenID Connect client side of a provider (Kratos' ProviderGenericOIDC
  * on go-oidc and x/oauth2), on openid-client: discovery from the issuer (go-oidc's
  * own, discovery.ts), the authorization URL, the code exchange, ID token
  * validation (signature included, as go-oidc checks it) and the userinfo
- * call. Every request runs on providerFetch (Go's body reads, failures named
- * by request, Go's name check).
+ * call. Every request runs on providerFetchFor's fetch (Go's body reads,
+ * failures named by request, Go's name check, Kratos' ssrf guard under the
+ * config's `clients.http` policy).
  */
 
 /**
@@ -26,7 +27,7 @@ export const PROVIDER_TIMEOUT_SECONDS = 30;
 /** ProviderGenericOIDC.provider: go-oidc's NewProvider, its failure Kratos' invalid_configuration error. */
 async function providerMetadata(p: OidcProvider): Promise<GoProviderMetadata> {
   try {
-    return await goDiscover(p.issuerUrl, PROVIDER_TIMEOUT_SECONDS);
+    return await goDiscover(p.issuerUrl, PROVIDER_TIMEOUT_SECONDS, p.privateIpPolicy);
   } catch (error) {
     throw discoveryError(p.issuerUrl, error);
   }
@@ -57,7 +58,7 @@ export async function providerConfiguration(p: OidcProvider): Promise<oidc.Confi
     // The token request's credentials are added per attempt by x/oauth2's probing (go-token-request.ts).
     credentialsAddedPerAttempt,
   );
-  configuration[oidc.customFetch] = providerFetch;
+  configuration[oidc.customFetch] = providerFetchFor(p.privateIpPolicy);
   configuration.timeout = PROVIDER_TIMEOUT_SECONDS;
   oidc.allowInsecureRequests(configuration);
   oidc.enableNonRepudiationChecks(configuration);

@@ -16,6 +16,7 @@ function configWith(providers: Record<string, unknown>[]): KratosConfig {
   return {
     publicBaseUrl: "https://auth.example/.ory/kratos/",
     selfservice: { methods: { oidc: { enabled: true, config: { providers } } } },
+    clients: { http: { disallow_private_ip_ranges: false, private_ip_exception_urls: [] } },
   } as unknown as KratosConfig;
 }
 
@@ -33,6 +34,16 @@ describe("oidc provider configuration", () => {
     expect(oidcProviders(config).map((p) => p.id)).toEqual(["a"]);
     config.selfservice.methods.oidc = { enabled: true, config: { providers: [provider("b")] } };
     expect(oidcProviders(config).map((p) => p.id)).toEqual(["b"]);
+  });
+
+  it("gives every provider the config's clients.http policy, and follows a reload of it (RegistryDefault.HTTPClient reads it per client)", () => {
+    const config = configWith([provider("a")]);
+    expect(oidcProvider(config, "a").privateIpPolicy).toEqual({ disallowPrivateIpRanges: false, privateIpExceptionUrls: [] });
+    config.clients.http = { disallow_private_ip_ranges: true, private_ip_exception_urls: ["http://idp.internal/**"] };
+    expect(oidcProvider(config, "a").privateIpPolicy).toEqual({
+      disallowPrivateIpRanges: true,
+      privateIpExceptionUrls: ["http://idp.internal/**"],
+    });
   });
 
   it("answers an unknown provider with Kratos' 404 and refuses provider types it does not implement", () => {

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { privateIpPolicyOf, type PrivateIpPolicy } from "@olympus/server-kit/http";
 import { ConfigError, type KratosConfig } from "../../../config/load";
 import type { OidcProviderConfig } from "../../../config/schema";
 import { KratosError } from "../../../http/errors";
@@ -24,10 +25,17 @@ export interface OidcProvider {
   /** `requested_claims` as the JSON string sent in the `claims` parameter. */
   requestedClaims: string | undefined;
   additionalAudiences: string[];
+  /**
+   * `clients.http.disallow_private_ip_ranges` and `private_ip_exception_urls`:
+   * where the provider calls may connect (Kratos' RegistryDefault.HTTPClient,
+   * which go-oidc and x/oauth2 run on).
+   */
+  privateIpPolicy: PrivateIpPolicy;
 }
 
-// Keyed by the configured list itself: a reload replaces the config's values in place, and with them this list.
-const cache = new WeakMap<readonly OidcProviderConfig[], OidcProvider[]>();
+// Keyed by the configured list itself: a reload replaces the config's values in place, and with them this list
+// (and `clients.http`, whose object is kept with the parsed list so that a change there is seen too).
+const cache = new WeakMap<readonly OidcProviderConfig[], { http: object; providers: OidcProvider[] }>();
 
 /**
  * `selfservice.methods.oidc.config.providers`, read from the config the
@@ -38,14 +46,15 @@ const cache = new WeakMap<readonly OidcProviderConfig[], OidcProvider[]>();
 export function oidcProviders(config: KratosConfig): OidcProvider[] {
   const list = config.selfservice.methods.oidc?.config?.providers;
   if (!list) return [];
-  let parsed = cache.get(list);
-  if (parsed) return parsed;
-  parsed = list.flatMap((p, i) => (p.organization_id ? [] : [toProvider(p, i)]));
-  cache.set(list, parsed);
-  return parsed;
+  const cached = cache.get(list);
+  if (cached && cached.http === config.clients.http) return cached.providers;
+  const policy = privateIpPolicyOf(config);
+  const providers = list.flatMap((p, i) => (p.organization_id ? [] : [toProvider(p, i, policy)]));
+  cache.set(list, { http: config.clients.http, providers });
+  return providers;
 }
 
-function toProvider(p: OidcProviderConfig, index: number): OidcProvider {
+function toProvider(p: OidcProviderConfig, index: number, privateIpPolicy: PrivateIpPolicy): OidcProvider {
   const key = `selfservice.methods.oidc.config.providers.${index}`;
   if (p.provider !== "generic") {
     throw new ConfigError(
@@ -69,6 +78,7 @@ function toProvider(p: OidcProviderConfig, index: number): OidcProvider {
     pkce: p.pkce ?? "auto",
     requestedClaims: p.requested_claims === undefined ? undefined : JSON.stringify(p.requested_claims),
     additionalAudiences: p.additional_id_token_audiences ?? [],
+    privateIpPolicy,
   };
 }
 

@@ -1,4 +1,5 @@
 import { readGoNode, scanGoJson, unmarshalAs, type GoType } from "@olympus/server-kit/go-json";
+import type { PrivateIpPolicy } from "@olympus/server-kit/http";
 import { goQuote } from "../../../identity/jsonschema/go-format";
 import { parseMediaType } from "../../../http/negotiate";
 import { statusLine } from "./go-status";
@@ -67,7 +68,8 @@ const DISCOVERY_BODY_LIMIT = 1 << 20;
  */
 const discoveryBodies = new Map<string, Uint8Array>();
 
-export async function goDiscover(issuer: string, timeoutSeconds: number): Promise<GoProviderMetadata> {
+/** `policy`: the config's outbound policy the discovery GET connects under (Kratos' HTTPClient). */
+export async function goDiscover(issuer: string, timeoutSeconds: number, policy: PrivateIpPolicy): Promise<GoProviderMetadata> {
   const wellKnown = `${issuer.endsWith("/") ? issuer.slice(0, -1) : issuer}/.well-known/openid-configuration`;
   const cached = discoveryBodies.get(wellKnown);
   let decoded: Record<string, unknown>;
@@ -76,7 +78,7 @@ export async function goDiscover(issuer: string, timeoutSeconds: number): Promis
     body = cached;
     decoded = decodeOrThrow(body, (error) => error);
   } else {
-    const answer = await providerGet(wellKnown, timeoutSeconds, DISCOVERY_BODY_LIMIT);
+    const answer = await providerGet(wellKnown, timeoutSeconds, DISCOVERY_BODY_LIMIT, policy);
     const response = answer.response;
     body = answer.body;
     if (response.status !== 200) throw new GoDiscoveryError(`${statusLine(response)}: ${Buffer.from(body).toString("utf8")}`);

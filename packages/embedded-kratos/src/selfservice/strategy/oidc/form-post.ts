@@ -1,6 +1,7 @@
+import { goParseQuery, goValuesEncode } from "@olympus/server-kit/go-url";
 import type { HttpContext } from "../../../http/context";
 import { parseMediaType } from "../../../http/negotiate";
-import { GO_MAX_FORM_BYTES, goEncodeValues, goParsePostForm, goParseQueryChecked } from "./go-form";
+import { GO_MAX_FORM_BYTES, goParsePostForm } from "./go-form";
 
 /**
  * strategy.go redirectToGET: a provider that posts its answer
@@ -23,9 +24,9 @@ export async function redirectToGet(publicBaseUrl: string, ctx: HttpContext): Pr
   const form = goParsePostForm(contentType, await formBody(ctx, contentType), rawQuery);
   let query = rawQuery;
   if (form.error === undefined) {
-    const values = goParseQueryChecked(rawQuery).values;
+    const values = goParseQuery(rawQuery).values;
     for (const [key, list] of form.values) values.set(key, list.slice(-1));
-    query = goEncodeValues(values);
+    query = goValuesEncode(values);
   }
   // http.Redirect writes the URL with its bytes beyond ASCII escaped (hexEscapeNonASCII).
   const location = `${dest.origin}${dest.pathname}${query === "" && !forceQuery(ctx) ? "" : `?${query}`}`;

@@ -2,6 +2,7 @@ import diagnostics from "node:diagnostics_channel";
 import { alertReceivedOn, goRemoteAlertText, receivedAlert } from "./go-tls-alerts";
 import { goCertificateText } from "./go-x509-errors";
 import { GoRedirectError } from "./go-redirect";
+import { addressRefusalOf } from "./provider-address-guard";
 import { bodyReadErrorOf, failedRequestOf } from "./provider-fetch";
 
 /**
@@ -76,6 +77,8 @@ export function goNetworkText(method: "Get" | "Post", requested: string, error: 
   const cause: unknown = error.cause;
   if (!isRecord(cause)) return `${prefix}: ${error.message}`;
   const code = typeof cause.code === "string" ? cause.code : "";
+  const refusal = addressRefusalOf(cause);
+  if (refusal) return `${prefix}: ${prohibitedDialText(refusal.address, new URL(url), refusal.reason)}`;
   if (code === "ECONNREFUSED") {
     const address =
       typeof cause.address === "string" && typeof cause.port === "number" ? `${cause.address}:${cause.port}` : new URL(url).host;
@@ -91,6 +94,16 @@ export function goNetworkText(method: "Get" | "Post", requested: string, error: 
   const certificate = goCertificateText(cause, new URL(url).hostname.replace(/^\[(.*)\]$/, "$1"), new Date());
   if (certificate) return `${prefix}: ${certificate}`;
   return `${prefix}: ${typeof cause.message === "string" ? cause.message : error.message}`;
+}
+
+/**
+ * The net.OpError of a dial the ssrf guard's Control refused (ory/x
+ * httpx/ssrf.go, code.dny.dev/ssrf Guardian.Safe's ErrProhibitedIP):
+ * `dial tcp <ip>:<port>: prohibited IP address: <why>`, the port the URL's.
+ */
+function prohibitedDialText(address: string, url: URL, reason: string): string {
+  const port = url.port || (url.protocol === "https:" ? "443" : "80");
+  return `dial tcp ${address.includes(":") ? `[${address}]` : address}:${port}: prohibited IP address: ${reason}`;
 }
 
 /**

@@ -4,7 +4,10 @@ import * as oidc from "openid-client";
 import { afterEach, describe, expect, it } from "vitest";
 import { withTokenAuthProbe } from "./go-token-request";
 import { userInfoError } from "./provider-errors";
-import { providerFetch } from "./provider-fetch";
+import { providerFetchFor } from "./provider-fetch";
+
+/** The provider calls under Kratos' default `clients.http` (the test providers listen on 127.0.0.1). */
+const providerFetch = providerFetchFor({ disallowPrivateIpRanges: false });
 
 /**
  * The provider calls' redirects as Go's http.Client follows them (net/http
@@ -83,6 +86,14 @@ describe("go-oidc UserInfo's request follows redirects (client.go Client.do)", (
       ["GET", "/userinfo", "Bearer the-token", undefined],
       ["GET", "/moved", "Bearer the-token", `${base}/userinfo`],
     ]);
+  });
+
+  it("a 3xx without Location is the answer, no error (client.go do: issues #17773, #49281): go-oidc reports its status and body", async () => {
+    const seen: Seen[] = [];
+    const base = await serve((_req, res) => res.writeHead(302, { "content-type": "text/plain" }).end("no location"), seen);
+    const result = await userInfo(base);
+    expect("error" in result && result.error.message).toBe("302 Found: no location");
+    expect(seen).toHaveLength(1);
   });
 
   it("a redirect to another host drops Authorization (shouldCopyHeaderOnRedirect), also on later hops back", async () => {

@@ -4,7 +4,10 @@ import { getCACertificates, setDefaultCACertificates } from "node:tls";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { goNetworkText } from "./go-net-errors";
 import { goRemoteAlertText } from "./go-tls-alerts";
-import { providerFetch } from "./provider-fetch";
+import { providerFetchFor } from "./provider-fetch";
+
+/** The provider calls under Kratos' default `clients.http` (the test providers listen on 127.0.0.1). */
+const providerFetch = providerFetchFor({ disallowPrivateIpRanges: false });
 import { KEY, TRUSTED_CERT, TRUSTED_ROOT_CERT } from "./testing/certificates";
 
 /**

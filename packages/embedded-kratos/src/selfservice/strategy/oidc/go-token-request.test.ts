@@ -78,6 +78,7 @@ const provider = (issuer: string, clientId = "my-app.client_1~x", clientSecret =
   pkce: "never",
   requestedClaims: undefined,
   additionalAudiences: [],
+  privateIpPolicy: { disallowPrivateIpRanges: false },
 });
 
 async function exchangeError(p: OidcProvider): Promise<KratosError> {
@@ -157,10 +158,27 @@ describe("x/oauth2's AuthStyleAutoDetect for the generic provider (internal/toke
   });
 });
 
+describe("doTokenRoundTrip's read of the answer (x/oauth2 internal/token.go: io.ReadAll(io.LimitReader(r.Body, 1<<20)))", () => {
+  it("reads the first MiB and never waits for the rest: a token there is taken though the answer goes on and stalls", async () => {
+    const { issuer, seen } = await tokenServer((_request, res) => {
+      const token = JSON.stringify({ access_token: "at", token_type: "bearer" });
+      res.writeHead(200, { "content-type": "application/json" });
+      // The first MiB is the token and white space (valid JSON); what follows it never ends.
+      res.write(token.padEnd(1 << 20, " "));
+      res.write("garbage that x/oauth2 never reads");
+    });
+    const error = await exchangeError(provider(issuer));
+    // The token was taken at the first attempt: what fails next is Kratos' own check for the id_token.
+    expect(error.message).toBe("authentication failed because id_token is missing");
+    expect(seen).toHaveLength(1);
+  }, 10_000);
+});
+
 describe("doTokenRoundTrip's verdict on an answer (x/oauth2 internal/token.go)", () => {
   /** Both probing attempts get this answer: the token openid-client is handed (its JSON), or x/oauth2's error text. */
   const verdict = async (status: number, contentType: string, body: string) => {
-    const send = () => Promise.resolve(new Response(body, { status, headers: { "content-type": contentType } }));
+    const send = () =>
+      Promise.resolve({ response: new Response(null, { status, headers: { "content-type": contentType } }), body: Buffer.from(body) });
     const client = { clientId: "client", clientSecret: "secret", timeoutSeconds: 5 };
     try {
       const response = await probeTokenRequest("http://provider.test/token", new URLSearchParams({ code: "c" }), client, send);

@@ -41,10 +41,13 @@ export const withTokenAuthProbe = <T>(client: TokenClient, exchange: () => Promi
 /** The client of the code exchange running now, if any. */
 export const tokenExchangeClient = (): TokenClient | undefined => exchanges.getStore();
 
-/** Sends one request and reads its body to the end (providerFetch's own round trip). */
-export type RoundTrip = (url: string, init: RequestInit) => Promise<Response>;
+/** Sends one request and reads at most `limit` bytes of its answer's body, the rest left unread (providerFetch's round trip). */
+export type BoundedRoundTrip = (url: string, init: RequestInit, limit: number) => Promise<{ response: Response; body: Uint8Array }>;
 
-/** doTokenRoundTrip reads at most 1 MiB of the answer. */
+/**
+ * doTokenRoundTrip reads `io.ReadAll(io.LimitReader(r.Body, 1<<20))` and
+ * closes the body: what comes after the first MiB is never waited for.
+ */
 const TOKEN_BODY_LIMIT = 1 << 20;
 
 /** doTokenRoundTrip's failure for an answer it read: the text x/oauth2 gives it. */
@@ -57,15 +60,19 @@ export class GoTokenError extends Error {
  * second attempt's token, or its failure (thrown: a GoTokenError with
  * x/oauth2's text, or the transport's error), is the result.
  */
-export async function probeTokenRequest(url: string, body: URLSearchParams, client: TokenClient, send: RoundTrip): Promise<Response> {
+export async function probeTokenRequest(
+  url: string,
+  body: URLSearchParams,
+  client: TokenClient,
+  send: BoundedRoundTrip,
+): Promise<Response> {
   const values: GoValues = new Map();
   for (const [key, value] of body) {
     const k = bytesOf(key);
     values.set(k, [...(values.get(k) ?? []), bytesOf(value)]);
   }
   const attempt = async (style: "header" | "params") => {
-    const response = await send(url, tokenRequest(values, client, style));
-    const bytes = new Uint8Array(await response.clone().arrayBuffer()).subarray(0, TOKEN_BODY_LIMIT);
+    const { response, body: bytes } = await send(url, tokenRequest(values, client, style), TOKEN_BODY_LIMIT);
     return { response, outcome: goTokenOf(response, bytes) };
   };
   try {

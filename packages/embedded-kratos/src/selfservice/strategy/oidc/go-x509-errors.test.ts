@@ -151,6 +151,7 @@ describe("Go's host name check on a trusted chain (crypto/x509 verify.go VerifyH
     pkce: "auto",
     requestedClaims: undefined,
     additionalAudiences: [],
+    privateIpPolicy: { disallowPrivateIpRanges: false },
   });
 
   const discoveryReason = (issuerUrl: string) =>

@@ -50,6 +50,7 @@ const provider = (issuerUrl: string): OidcProvider => ({
   pkce: "never",
   requestedClaims: undefined,
   additionalAudiences: [],
+  privateIpPolicy: { disallowPrivateIpRanges: false },
 });
 
 describe("an https issuer with a plain-http token endpoint (x/oauth2 RetrieveToken: no scheme check)", () => {

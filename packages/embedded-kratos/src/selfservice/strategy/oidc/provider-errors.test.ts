@@ -53,6 +53,7 @@ const provider = (issuerUrl: string, pkce: OidcProvider["pkce"] = "auto"): OidcP
   pkce,
   requestedClaims: undefined,
   additionalAudiences: [],
+  privateIpPolicy: { disallowPrivateIpRanges: false },
 });
 
 async function reasonOf(issuer: string): Promise<string> {

@@ -5,7 +5,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { KratosError } from "../../../http/errors";
 import { PROVIDER_TIMEOUT_SECONDS, providerConfiguration } from "./client";
 import { discoveryError, tokenExchangeError, userInfoError } from "./provider-errors";
-import { providerFetch } from "./provider-fetch";
+import { providerFetchFor } from "./provider-fetch";
+
+/** The provider calls under Kratos' default `clients.http` (the test providers listen on 127.0.0.1). */
+const providerFetch = providerFetchFor({ disallowPrivateIpRanges: false });
 
 /**
  * Provider answers whose body cannot be read, and the JWKS fetch inside the
@@ -195,8 +198,9 @@ describe("the JWKS fetch inside the code exchange is named as go-oidc names it",
 });
 
 describe("the strategy's provider client", () => {
-  it("runs on providerFetch with Kratos' 30 s Client.Timeout (RegistryDefault.HTTPClient)", async () => {
+  it("runs on providerFetchFor's fetch with Kratos' 30 s Client.Timeout (RegistryDefault.HTTPClient)", async () => {
     const base = await serve((_req, res, b) => json(res, metadata(b)));
+    const policy = { disallowPrivateIpRanges: false };
     const configuration = await providerConfiguration({
       id: "generic",
       label: "Generic",
@@ -211,8 +215,9 @@ describe("the strategy's provider client", () => {
       pkce: "auto",
       requestedClaims: undefined,
       additionalAudiences: [],
+      privateIpPolicy: policy,
     });
-    expect(configuration[oidc.customFetch]).toBe(providerFetch);
+    expect(configuration[oidc.customFetch]).toBe(providerFetchFor(policy));
     expect(PROVIDER_TIMEOUT_SECONDS).toBe(30);
     expect(configuration.timeout).toBe(30);
   });

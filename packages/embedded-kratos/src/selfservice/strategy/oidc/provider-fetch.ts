@@ -1,7 +1,9 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import type { PrivateIpPolicy } from "@olympus/server-kit/http";
 import type * as oidc from "openid-client";
 import { goFollowRedirects } from "./go-redirect";
 import { probeTokenRequest, tokenExchangeClient } from "./go-token-request";
+import { sendGuarded } from "./provider-address-guard";
 
 /**
  * The fetch every provider call runs on (openid-client's customFetch), doing
@@ -10,8 +12,9 @@ import { probeTokenRequest, tokenExchangeClient } from "./go-token-request";
  *
  * - the answer's body is read to its end before openid-client sees it, so a
  *   body that stalls past the timeout fails here, named as the read of that
- *   request's body (Go's io.ReadAll of resp.Body in go-oidc and x/oauth2,
- *   under the same Client.Timeout as the request);
+ *   request's body (Go's io.ReadAll of resp.Body in go-oidc, under the same
+ *   Client.Timeout as the request) — the token answer up to its first MiB
+ *   only, as x/oauth2's doTokenRoundTrip reads it (io.LimitReader);
  * - every failure is tagged with the request it belongs to, so the code
  *   exchange can tell its token request from the JWKS fetch of the ID
  *   token's verification, which Go words differently;
@@ -20,7 +23,10 @@ import { probeTokenRequest, tokenExchangeClient } from "./go-token-request";
  * - redirects are followed as Go's client follows them (`go-redirect.ts`:
  *   at most 10, methods and headers as Go carries them), where
  *   openid-client asks for none (`redirect: manual`) and Node's fetch would
- *   follow 20.
+ *   follow 20;
+ * - every hop connects only where Kratos' ssrf guard lets it
+ *   (`provider-address-guard.ts`: `clients.http.disallow_private_ip_ranges`
+ *   and its exception URLs, checked against the address connected to).
  */
 
 /** A provider request as Go's url.Error names it. */
@@ -47,31 +53,54 @@ function tagged<T>(error: T, request: ProviderRequest): T {
   return error;
 }
 
-export const providerFetch: oidc.CustomFetch = (url, options) =>
-  nameChecks.run(true, () => {
-    // The code exchange's token request is x/oauth2's: sent up to twice, judged as Go judges it (go-token-request.ts).
-    const exchange = tokenExchangeClient();
-    if (exchange && options.method === "POST" && options.body instanceof URLSearchParams)
-      return probeTokenRequest(url, options.body, exchange, roundTrip);
-    // A Uint8Array over a shared buffer is no BodyInit in the DOM typings Next's apps compile this with: copy it.
-    const body = options.body instanceof Uint8Array ? new Uint8Array(options.body) : options.body;
-    return roundTrip(url, { ...options, body });
-  });
+const fetches = new WeakMap<PrivateIpPolicy, oidc.CustomFetch>();
+
+/** The fetch of the provider calls under the config's outbound policy (one per policy object). */
+export function providerFetchFor(policy: PrivateIpPolicy): oidc.CustomFetch {
+  let found = fetches.get(policy);
+  if (!found) {
+    found = (url, options) =>
+      nameChecks.run(true, () => {
+        // The code exchange's token request is x/oauth2's: sent up to twice, judged as Go judges it (go-token-request.ts).
+        const exchange = tokenExchangeClient();
+        if (exchange && options.method === "POST" && options.body instanceof URLSearchParams)
+          return probeTokenRequest(url, options.body, exchange, (hop, init, limit) => boundedRoundTrip(hop, init, limit, policy));
+        // A Uint8Array over a shared buffer is no BodyInit in the DOM typings Next's apps compile this with: copy it.
+        const body = options.body instanceof Uint8Array ? new Uint8Array(options.body) : options.body;
+        return roundTrip(url, { ...options, body }, policy);
+      });
+    fetches.set(policy, found);
+  }
+  return found;
+}
 
 /**
  * A GET of ours (go-oidc's discovery) on the same footing, its answer's body
  * read up to `limit` bytes (io.LimitReader) and the rest left unread. The
  * bytes are a buffer of their own (nothing else of the answer is kept).
  */
-export const providerGet = (url: string, timeoutSeconds: number, limit: number): Promise<{ response: Response; body: Uint8Array }> =>
-  nameChecks.run(true, async () => {
-    const { response, request } = await send(url, { method: "GET", signal: AbortSignal.timeout(timeoutSeconds * 1000) });
-    try {
-      return { response, body: await readAtMost(response, limit) };
-    } catch (cause) {
-      throw tagged(new ProviderBodyReadError(cause), request);
-    }
-  });
+export const providerGet = (
+  url: string,
+  timeoutSeconds: number,
+  limit: number,
+  policy: PrivateIpPolicy,
+): Promise<{ response: Response; body: Uint8Array }> =>
+  nameChecks.run(true, () => boundedRoundTrip(url, { method: "GET", signal: AbortSignal.timeout(timeoutSeconds * 1000) }, limit, policy));
+
+/** One request, at most `limit` bytes of its answer's body read (the rest never asked for); failures tagged with the request. */
+async function boundedRoundTrip(
+  url: string,
+  init: RequestInit,
+  limit: number,
+  policy: PrivateIpPolicy,
+): Promise<{ response: Response; body: Uint8Array }> {
+  const { response, request } = await send(url, init, policy);
+  try {
+    return { response, body: await readAtMost(response, limit) };
+  } catch (cause) {
+    throw tagged(new ProviderBodyReadError(cause), request);
+  }
+}
 
 /** io.ReadAll(io.LimitReader(body, limit)): the first `limit` bytes, the body closed after them. */
 async function readAtMost(response: Response, limit: number): Promise<Uint8Array> {
@@ -103,13 +132,13 @@ async function readAtMost(response: Response, limit: number): Promise<Uint8Array
  * request (its first method, as url.Error's Op, and the URL of the hop that
  * failed).
  */
-async function send(url: string, init: RequestInit): Promise<{ response: Response; request: ProviderRequest }> {
+async function send(url: string, init: RequestInit, policy: PrivateIpPolicy): Promise<{ response: Response; request: ProviderRequest }> {
   const request: ProviderRequest = { method: init.method === "POST" ? "Post" : "Get", url };
   try {
     const response = await goFollowRedirects(
       url,
       init,
-      (hop, hopInit) => fetch(hop, hopInit),
+      (hop, hopInit) => sendGuarded(hop, policy, () => fetch(hop, hopInit)),
       (hop) => (request.url = hop),
     );
     return { response, request };
@@ -119,8 +148,8 @@ async function send(url: string, init: RequestInit): Promise<{ response: Respons
 }
 
 /** One request, its answer's body read to the end; failures tagged with the request. */
-async function roundTrip(url: string, init: RequestInit): Promise<Response> {
-  const { response, request } = await send(url, init);
+async function roundTrip(url: string, init: RequestInit, policy: PrivateIpPolicy): Promise<Response> {
+  const { response, request } = await send(url, init, policy);
   try {
     // The copy is read to its end; the original keeps the whole body for openid-client.
     await response.clone().arrayBuffer();

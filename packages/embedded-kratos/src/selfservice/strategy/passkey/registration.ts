@@ -4,7 +4,9 @@ import { now as timeNow } from "../../../clock/clock";
 import type { RegistrationFlow } from "../../flow/flow";
 import { registrationSchemaId } from "../../flow/registration/schema";
 import { traitNodes } from "../../flow/trait-nodes";
+import { decodeSubmission } from "../../flow/transient-payload";
 import { FlowValidationError } from "../../flow/validation-error";
+import type { JsonObject } from "../../../http/body";
 import type { RegistrationStrategy, StrategyContext } from "../strategy";
 import { submittedTraits } from "../submission";
 import { requireValidTraits } from "../traits-validation";
@@ -16,6 +18,10 @@ import { newPasskeyCredential, newUserHandle, submittedPasskey, verifyPasskeyCre
 import { displayNameFieldName } from "./display-name";
 import { passkeyInternal, setPasskeyInternal } from "./internal";
 import { createDataNode, registerInputNode, registerTriggerNode } from "./nodes";
+
+async function decodeRegistration(flow: RegistrationFlow, body: JsonObject, ctx: StrategyContext): Promise<void> {
+  if (body.traits !== undefined) await requireValidTraits(registrationSchemaId(flow, ctx.deps.schemas.defaultId), body, ctx);
+}
 
 const isObject = (value: unknown): boolean => typeof value === "object" && value !== null && !Array.isArray(value);
 
@@ -35,9 +41,10 @@ export const passkeyRegistration: RegistrationStrategy = {
   },
 
   // passkey_registration.go Strategy.Register: registration.DecodeBody checks a given `traits` against the identity schema before EnsureCSRF.
-  async decode(flow, body, ctx) {
-    if (body.traits !== undefined) await requireValidTraits(registrationSchemaId(flow, ctx.deps.schemas.defaultId), body, ctx);
-  },
+  decode: decodeRegistration,
+  // Register decodes (DecodeBody) before it looks at `passkey_register`: whatever reaches it (webauthn, an unknown
+  // method) meets its schema, the identity schema's traits included.
+  screen: ({ flow, body }, ctx) => decodeSubmission("passkey", "registration", { decode: decodeRegistration }, flow, body, ctx),
 
   async submit(flow, body, ctx) {
     const { deps } = ctx;

@@ -4,6 +4,7 @@ import type { KratosConfig } from "../../../config/load";
 import { resolveFileUrl } from "../../../config/load";
 import { KratosError } from "../../../http/errors";
 import { ORY_HTTP_CLIENT, resilientFetch, type ResilientOptions } from "@olympus/server-kit/http";
+import { goBytes, goValuesEncode } from "@olympus/server-kit/go-url";
 import { evaluateJsonnet, jsonnetsecureErrorText } from "../../../jsonnet/index";
 import { fromJson, manifestJsonText } from "../../../jsonnet/values";
 
@@ -204,22 +205,11 @@ function formBody(output: unknown): string {
       throw internalError(`json: cannot unmarshal ${goJsonKind(value)} into Go value of type string`);
     }
   }
-  return entries
-    .map(([key, value]) => [key, typeof value === "string" ? value : ""] as const)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([key, value]) => `${queryEscape(key)}=${queryEscape(value)}`)
-    .join("&");
+  return goValuesEncode(new Map(entries.map(([key, value]) => [goBytes(key), [typeof value === "string" ? goBytes(value) : ""]])));
 }
 
 function goJsonKind(value: unknown): string {
   if (Array.isArray(value)) return "array";
   if (value === null) return "null";
   return typeof value === "object" ? "object" : typeof value;
-}
-
-/** url.QueryEscape: everything but letters, digits and -_.~ is escaped; space is "+". */
-function queryEscape(value: string): string {
-  return encodeURIComponent(value)
-    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
-    .replace(/%20/g, "+");
 }

@@ -10,6 +10,7 @@ import { newTotpKey, qrCodeDataUri, secretFromUrl, verifyTotp } from "./key";
 import { totpMessages } from "./messages";
 import { qrNode, secretNode, settingsCodeNode, settingsSubmitNode, unlinkNode } from "./nodes";
 import { pressed } from "../submission";
+import { refuseBySchema } from "../../flow/transient-payload";
 import { z } from "zod";
 import { now as timeNow } from "../../../clock/clock";
 
@@ -28,6 +29,9 @@ function pending(flow: SettingsFlow): z.infer<typeof totpStateSchema> {
 export const totpSettings: SettingsStrategy = {
   // The unlink button is posted without `method`.
   responsible: ({ method, body }) => method === "totp" || (method === "" && pressed(body, "totp_unlink")),
+  // settings.go Strategy.Settings: decodeSettingsFlow validates against settings.schema.json before the method check,
+  // so whatever reaches it (passkey, webauthn, lookup_secret, an unknown method) meets its schema.
+  screen: ({ body }) => refuseBySchema("totp", "settings", body),
   async populate(flow: SettingsFlow, ctx: StrategyContext) {
     const identity = ctx.identity;
     if (!identity) return;

@@ -16,6 +16,7 @@ import { setWebauthnInternal, webauthnInternal } from "./internal";
 import { webauthnMessages } from "./messages";
 import { hiddenIdentifierNode, loginInputNode, loginTriggerNode, passwordlessSubmitNode, scriptNode } from "./nodes";
 import { hasText } from "../submission";
+import { refuseBySchema } from "../../flow/transient-payload";
 import { now as timeNow } from "../../../clock/clock";
 
 /**
@@ -27,6 +28,11 @@ import { now as timeNow } from "../../../clock/clock";
 export const webauthnLogin: LoginStrategy = {
   // Kratos' webauthn.js submits the form without `method`; a filled `webauthn_login` is this strategy's.
   responsible: ({ method, body }) => method === "webauthn" || (method === "" && hasText(body, "webauthn_login")),
+  // login.go Strategy.Login: a browser flow's body is decoded against login.schema.json before the strategy asks
+  // whether it is its own, so whatever reaches it (lookup_secret, identifier_first, an unknown method) meets its schema.
+  screen: ({ flow, body }) => {
+    if (flow.type === "browser") refuseBySchema("webauthn", "login", body);
+  },
   async populate(flow: LoginFlow, ctx: StrategyContext) {
     if (flow.type !== "browser") return;
     if (flow.refresh) return populateRefresh(flow, ctx);

@@ -6,6 +6,9 @@ import type { RegistrationFlow } from "../../flow/flow";
 import { traitNodes } from "../../flow/trait-nodes";
 import { registrationSchemaId } from "../../flow/registration/schema";
 import { FlowValidationError } from "../../flow/validation-error";
+import { checkCsrf } from "../../flow/engine";
+import { decodeSubmission } from "../../flow/transient-payload";
+import type { JsonObject } from "../../../http/body";
 import type { StrategyContext, RegistrationStrategy } from "../strategy";
 import { registrationOptions } from "./ceremony";
 import { webauthnConfig } from "./config";
@@ -18,6 +21,17 @@ import { displayNameNode, registerInputNode, registerTriggerNode, scriptNode } f
 import { hasText } from "../submission";
 import { requireValidTraits } from "../traits-validation";
 import { now as timeNow } from "../../../clock/clock";
+
+/**
+ * config.WebAuthnForPasswordless: the flag alone, as Kratos reads it — the strategy is asked (and screens) even
+ * when it is off and its relying party is not configured, which webauthnConfig would refuse.
+ */
+const passwordlessKeys = (ctx: StrategyContext): boolean => ctx.deps.config.selfservice.methods.webauthn?.config?.passwordless === true;
+
+async function decodeRegistration(flow: RegistrationFlow, body: JsonObject, ctx: StrategyContext): Promise<void> {
+  if (flow.type !== "browser" || !passwordlessKeys(ctx) || body.traits === undefined) return;
+  await requireValidTraits(registrationSchemaId(flow, ctx.deps.schemas.defaultId), body, ctx);
+}
 
 /**
  * Sign-up with a security key (browser flows, `passwordless: true` only, as
@@ -34,9 +48,13 @@ export const webauthnRegistration: RegistrationStrategy = {
 
   // registration.go Strategy.Register: for a browser flow with passwordless keys, registration.DecodeBody checks a
   // given `traits` against the identity schema before EnsureCSRF (otherwise the strategy is not responsible).
-  async decode(flow, body, ctx) {
-    if (flow.type !== "browser" || !webauthnConfig(ctx.deps.config).passwordless || body.traits === undefined) return;
-    await requireValidTraits(registrationSchemaId(flow, ctx.deps.schemas.defaultId), body, ctx);
+  decode: decodeRegistration,
+  // Register decodes and runs EnsureCSRF before it looks at `webauthn_register`: whatever reaches it on such a flow
+  // (an unknown method) meets its schema and the CSRF check.
+  async screen({ flow, body }, ctx) {
+    if (flow.type !== "browser" || !passwordlessKeys(ctx)) return;
+    await decodeSubmission("webauthn", "registration", { decode: decodeRegistration }, flow, body, ctx);
+    checkCsrf(ctx.deps, ctx.http, flow, body);
   },
 
   async submit(flow, body, ctx) {

@@ -1,13 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { goUrlString } from "./go-url-string";
+import { goUrlSetQuery, goUrlString } from "./url-string";
 
 /**
  * Goldens from a Go build: `url.Parse(in)` then `(*url.URL).String()`
  * (net/url url.go Parse, setPath, setFragment, EscapedPath,
  * EscapedFragment, Userinfo.String, URL.String), printed by Go 1.19.8.
- * String's escaping has not changed since (Go 1.26's net/url refuses more
- * hosts in Parse, e.g. unbracketed colons, which only decides whether a
- * URL is accepted — keys/x509/net-url.ts). go-jose v3.0.4 jwk.go
+ * String's escaping has not changed since. Hydra's go-jose v3.0.4 jwk.go
  * JSONWebKey.MarshalJSON answers `x5u` as this String().
  */
 const GO_GOLDENS: [string, string][] = [
@@ -85,5 +83,31 @@ describe("goUrlString (net/url URL.String of url.Parse)", () => {
       if (expected.startsWith("ERR ") || expected === "") continue;
       expect(goUrlString(expected)).toBe(expected);
     }
+  });
+});
+
+describe("goUrlSetQuery (oryx urlx.SetQuery, then url.URL.String)", () => {
+  // u, _ := url.Parse(in); q := u.Query(); q.Set(key, value); u.RawQuery = q.Encode(); u.String(), as Go 1.19.8 printed it.
+  const GO_GOLDENS: [string, string, string, string][] = [
+    [
+      "http://127.0.0.1:4444/oauth2/auth?redirect_uri=http%3A%2F%2Frp%2Fcb&scope=openid+offline&state=s~*'!&client_id=c&response_type=code",
+      "login_verifier",
+      "V-1_x",
+      "http://127.0.0.1:4444/oauth2/auth?client_id=c&login_verifier=V-1_x&redirect_uri=http%3A%2F%2Frp%2Fcb&response_type=code&scope=openid+offline&state=s~%2A%27%21",
+    ],
+    [
+      "http://h/oauth2/auth?b=2&a=1&a=0&bad=%zz&semi;x=1&sp=a%20b&uni=%C3%A9&raw=é&=e&k",
+      "prompt",
+      "login",
+      "http://h/oauth2/auth?=e&a=1&a=0&b=2&k=&prompt=login&raw=%C3%A9&sp=a+b&uni=%C3%A9",
+    ],
+    ["http://h/oauth2/auth", "consent_verifier", "V", "http://h/oauth2/auth?consent_verifier=V"],
+    ["http://h/oauth2/auth?", "x", "1", "http://h/oauth2/auth?x=1"],
+    ["http://h/oauth2/auth?prompt=none&prompt=consent", "prompt", "login", "http://h/oauth2/auth?prompt=login"],
+    ["http://h/oauth2/auth?%ff=1&Z=1", "a b", "c&d=é", "http://h/oauth2/auth?Z=1&a+b=c%26d%3D%C3%A9&%FF=1"],
+    ["HTTP://H/a b/oauth2/auth?x=1#frag", "y", "2", "http://H/a%20b/oauth2/auth?x=1&y=2#frag"],
+  ];
+  it.each(GO_GOLDENS)("%j with %j=%j", (input, key, value, expected) => {
+    expect(goUrlSetQuery(input, { [key]: value })).toBe(expected);
   });
 });

@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { goJoseJwkError } from "../go-jose-jwk";
-import { goUrlParse } from "./net-url";
+import { goEscapedPath, goUrlParse } from "./parse";
 
-/**
- * net/url's Parse (url.go Parse, parse, getScheme, parseAuthority,
- * parseHost, unescape) and its use for go-jose's `x5u` (jwk.go
- * UnmarshalJSON: "x5u header is invalid URL: %w").
- */
+/** net/url's Parse (url.go Parse, parse, getScheme, parseAuthority, parseHost, unescape, setPath); the texts are Go's. */
 
 describe("url.Parse", () => {
   it.each([
@@ -22,7 +17,8 @@ describe("url.Parse", () => {
     ["http://a/b#c d", "a"],
     ["http://a/#\u0001", "a"],
   ])("accepts %j (Host %j)", (raw, host) => {
-    expect(goUrlParse(raw)).toEqual({ ok: true, host });
+    const parsed = goUrlParse(raw);
+    expect(parsed.ok && parsed.url.host).toBe(host);
   });
 
   it.each([
@@ -44,13 +40,30 @@ describe("url.Parse", () => {
   ])("refuses %j", (raw, message) => {
     expect(goUrlParse(raw)).toEqual({ ok: false, error: message });
   });
+});
 
-  it("go-jose refuses an x5u url.Parse refuses, and checks it after the key", () => {
-    const key = { kty: "oct", k: "c2VjcmV0" };
-    expect(goJoseJwkError({ ...key, x5u: "https://example.com/certs" })).toBeUndefined();
-    expect(goJoseJwkError({ ...key, x5u: "https://example.com:x/" })).toBe(
-      'go-jose/go-jose: invalid JWK, x5u header is invalid URL: parse "https://example.com:x/": invalid port ":x" after host',
-    );
-    expect(goJoseJwkError({ kty: "oct", x5u: "::" })).toBe("go-jose/go-jose: invalid OCT (symmetric) key, missing k value");
+describe("url.URL fields", () => {
+  it("keeps the raw path only where escaping the decoded path would not give it back (setPath, EscapedPath)", () => {
+    const parsed = goUrlParse("HTTPS://u:p%40@h/a%2Fb c?x=1#f");
+    expect(parsed.ok && parsed.url).toMatchObject({
+      scheme: "https",
+      user: { username: "u", password: "p@" },
+      host: "h",
+      path: "/a/b c",
+      rawPath: "/a%2Fb c",
+      rawQuery: "x=1",
+      fragment: "f",
+    });
+    // The raw path holds a byte it would escape (the space), so EscapedPath escapes the decoded path.
+    if (parsed.ok) expect(goEscapedPath(parsed.url)).toBe("/a/b%20c");
+    const plain = goUrlParse("https://h/a%20b");
+    expect(plain.ok && plain.url.rawPath).toBe("");
+  });
+
+  it("reads a lone trailing `?` as ForceQuery and a rootless path after a scheme as opaque", () => {
+    const forced = goUrlParse("https://h/?");
+    expect(forced.ok && [forced.url.forceQuery, forced.url.rawQuery]).toEqual([true, ""]);
+    const opaque = goUrlParse("mailto:Joe@Example.com");
+    expect(opaque.ok && [opaque.url.opaque, opaque.url.path]).toEqual(["Joe@Example.com", ""]);
   });
 });
