@@ -1,5 +1,13 @@
-import { goQuoteBytes } from "@olympus/server-kit/go-json";
-import { goBytes, goParseQuery, goQueryUnescape, goValuesEncode, utf8Text, type GoValues } from "@olympus/server-kit/go-url";
+import { goAtoi } from "@olympus/server-kit/go-strconv";
+import {
+  goBytes,
+  goParseQuery,
+  goQueryUnescape,
+  goValuesEncode,
+  goValuesFirstNonEmpty,
+  utf8Text,
+  type GoValues,
+} from "@olympus/server-kit/go-url";
 import type { HydraError } from "../errors";
 
 /**
@@ -27,20 +35,12 @@ export interface PageRequest {
 /** The request's url.Values (byte strings), as r.URL.Query() has them. */
 const goQueryOf = (url: URL): GoValues => goParseQuery(goBytes(url.search.slice(1))).values;
 
-/** cmp.Or(q[key]...): the first non-empty value, or "". */
-const firstNonEmpty = (values: GoValues, key: string): string => values.get(key)?.find((value) => value !== "") ?? "";
-
-const INT64_MIN = -(1n << 63n);
-const INT64_MAX = (1n << 63n) - 1n;
-
-/** strconv.Atoi on a 64-bit platform (of a byte string), with its error text. */
+/** strconv.Atoi of a byte string, throwing its error text. */
 function atoi(bytes: string): number {
-  const prefix = `strconv.Atoi: parsing ${goQuoteBytes(Buffer.from(bytes, "latin1"))}`;
-  if (!/^[+-]?[0-9]+$/.test(bytes)) throw new Error(`${prefix}: invalid syntax`);
-  const value = BigInt(bytes);
-  if (value < INT64_MIN || value > INT64_MAX) throw new Error(`${prefix}: value out of range`);
+  const parsed = goAtoi(bytes);
+  if ("error" in parsed) throw new Error(parsed.error);
   // Sizes are clamped to 1..500 next, so a value past 2^53 only needs its sign and size kept.
-  return Number(value);
+  return Number(parsed.value);
 }
 
 export function encodePageToken(after: string): string {
@@ -63,13 +63,13 @@ export function parsePageRequest(url: URL, malformed: (message: string) => Hydra
   const query = goQueryOf(url);
   try {
     let after = "";
-    const token = firstNonEmpty(query, "page_token");
+    const token = goValuesFirstNonEmpty(query, "page_token");
     if (token !== "") {
       const unescaped = goQueryUnescape(token);
       if ("error" in unescaped) throw new Error(unescaped.error);
       after = decodePageToken(utf8Text(unescaped.value));
     }
-    const sizeText = firstNonEmpty(query, "page_size");
+    const sizeText = goValuesFirstNonEmpty(query, "page_size");
     const size = sizeText === "" ? 0 : atoi(sizeText);
     return { size: size <= 0 ? DEFAULT_PAGE_SIZE : Math.min(size, MAX_PAGE_SIZE), after };
   } catch (error) {

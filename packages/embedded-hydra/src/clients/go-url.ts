@@ -3,6 +3,16 @@
  * url.ParseRequestURI (an absolute URI or an absolute path; no fragment
  * handling) and url.Parse (lenient), returning undefined where Go returns
  * an error.
+ *
+ * Why this is not server-kit's goUrlParse (@olympus/server-kit/go-url):
+ * that module has no ParseRequestURI mode, and its answers differ from
+ * these in edge cases the client validator's tests do not pin, so swapping
+ * would change what client registration accepts. This parser decodes the
+ * path with decodeURIComponent (so `https://a/%ff`, which Go accepts, is
+ * refused here), does not check the userinfo (Go refuses `https://u ser@h/`)
+ * and splits host and port itself (url.Hostname/Port). Moving the callers
+ * (clients/validator.ts, provider/pairwise.ts) onto server-kit means adding
+ * ParseRequestURI there and a test for each of those cases first.
  */
 export interface GoUrl {
   scheme: string;

@@ -1,6 +1,7 @@
 import type Provider from "oidc-provider";
 import type { KoaContextWithOIDC } from "oidc-provider";
 import { FOSITE_NO_STORE, noCacheOf } from "../cache-control";
+import { isInteractionStarted, trackInteractionStarts } from "./interaction-started";
 
 /**
  * Authorization answers that are Hydra's own redirects, not fosite's answer
@@ -9,13 +10,13 @@ import { FOSITE_NO_STORE, noCacheOf } from "../cache-control";
  */
 const hydraRedirects = new WeakSet<object>();
 
-/** Marks an answer as Hydra's own redirect (provider/logout.ts renderError, the interaction redirect below). */
+/** Marks an answer as Hydra's own redirect (provider/logout.ts renderError; the interaction redirect is interaction-started.ts's). */
 export function markHydraRedirect(ctx: object): void {
   hydraRedirects.add(ctx);
 }
 
 export function isHydraRedirect(ctx: object): boolean {
-  return hydraRedirects.has(ctx);
+  return hydraRedirects.has(ctx) || isInteractionStarted(ctx);
 }
 
 /**
@@ -30,13 +31,13 @@ export function isHydraRedirect(ctx: object): boolean {
  * The token and revocation paths are provider/fosite-headers.ts's.
  */
 export function installCacheHeaders(provider: Provider, fositePaths: ReadonlySet<string>): void {
-  provider.on("interaction.started", (ctx: KoaContextWithOIDC) => markHydraRedirect(ctx));
+  trackInteractionStarts(provider);
   provider.use(async (ctx, next) => {
     await next();
     if (fositePaths.has(ctx.path)) return;
     const oidc = (ctx as KoaContextWithOIDC).oidc as KoaContextWithOIDC["oidc"] | undefined;
     const route = oidc?.route;
-    if ((route === "authorization" || route === "resume") && !hydraRedirects.has(ctx)) {
+    if ((route === "authorization" || route === "resume") && !isHydraRedirect(ctx)) {
       ctx.set(FOSITE_NO_STORE);
       return;
     }

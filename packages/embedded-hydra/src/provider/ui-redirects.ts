@@ -1,4 +1,5 @@
 import type Provider from "oidc-provider";
+import { isInteractionStarted, trackInteractionStarts } from "./interaction-started";
 
 /**
  * Hydra sends the browser to its login and consent UI with
@@ -7,10 +8,9 @@ import type Provider from "oidc-provider";
  * interaction redirect, which stands in for them, is a 303.
  */
 export function installUiRedirectStatus(provider: Provider): void {
-  const uiRedirects = new WeakSet<object>();
-  provider.on("interaction.started", (ctx: object) => uiRedirects.add(ctx));
+  trackInteractionStarts(provider);
   provider.use(async (ctx, next) => {
     await next();
-    if (ctx.status === 303 && uiRedirects.has(ctx)) ctx.status = 302;
+    if (ctx.status === 303 && isInteractionStarted(ctx)) ctx.status = 302;
   });
 }

@@ -109,6 +109,8 @@ describe("listing identities with Kratos' filters and pagination", () => {
       ["organization_id=nope", "Invalid UUID value `nope` for parameter `organization_id`."],
       ["include_credential=secret", "Invalid value `secret` for parameter `include_credential`."],
       ["page_size=abc", 'strconv.Atoi: parsing "abc": invalid syntax'],
+      // strconv.Quote escapes a rune unicode.IsPrint refuses (U+0378 is unassigned).
+      ["page_size=%CD%B8", 'strconv.Atoi: parsing "\\u0378": invalid syntax'],
       ["per_page=abc", 'strconv.Atoi: parsing "abc": invalid syntax'],
       ["page_token=abc", "The page token is invalid, do not craft your own page tokens"],
       [

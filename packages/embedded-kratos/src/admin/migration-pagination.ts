@@ -1,7 +1,7 @@
-import { goEncodeParams } from "@olympus/server-kit/go-url";
+import { goParseInt } from "@olympus/server-kit/go-strconv";
+import { goBytes, goEncodeParams } from "@olympus/server-kit/go-url";
 import type { HttpContext } from "../http/context";
 import { gjsonGet, gjsonInt } from "./gjson";
-import { goParseInt } from "./go-query";
 import { setOffsetLinkHeader } from "./pagination";
 
 /**
@@ -16,8 +16,8 @@ const MAX_ITEMS = 1000;
 
 /** strconv.ParseInt(v, 10, 0): undefined where Go fails (syntax, or past int64). */
 const goInt = (value: string | null): number | undefined => {
-  const parsed = value === null ? undefined : goParseInt(value);
-  return parsed === undefined || "error" in parsed ? undefined : Number(parsed.n);
+  const parsed = value === null ? undefined : goParseInt(goBytes(value));
+  return parsed === undefined || "error" in parsed ? undefined : Number(parsed.value);
 };
 const clampItems = (n: number) => Math.max(1, Math.min(n, MAX_ITEMS));
 

@@ -1,7 +1,7 @@
-import { goBytes, goEncodeParams, goQueryUnescape, utf8Text } from "@olympus/server-kit/go-url";
+import { goAtoi, goParseInt } from "@olympus/server-kit/go-strconv";
+import { goBytes, goEncodeParams, goQueryUnescape, goValuesFirstNonEmpty, utf8Text } from "@olympus/server-kit/go-url";
 import type { HttpContext } from "../http/context";
 import { adminErrors } from "./errors";
-import { firstNonEmpty, goAtoi, goParseInt } from "./go-query";
 
 // ——— Kratos' identity list pagination (x/pagination.go, oryx/pagination) ———
 
@@ -13,8 +13,8 @@ const PAGE_PAGINATION_LIMIT = 1000n;
 
 /** pagepagination.PagePaginator.ParsePagination's strconv.ParseInt(v, 10, 0): the int64, or undefined where it fails. */
 const parseInt64 = (value: string | null): bigint | undefined => {
-  const parsed = value === null ? undefined : goParseInt(value);
-  return parsed === undefined || "error" in parsed ? undefined : parsed.n;
+  const parsed = value === null ? undefined : goParseInt(goBytes(value));
+  return parsed === undefined || "error" in parsed ? undefined : parsed.value;
 };
 
 /**
@@ -28,18 +28,18 @@ const parseInt64 = (value: string | null): bigint | undefined => {
 export function parseKeysetOrPagePagination(query: URLSearchParams): IdentityPagination {
   const keyset = (): IdentityPagination => {
     let token: string | undefined;
-    const rawToken = firstNonEmpty(query, "page_token");
-    if (rawToken !== undefined) {
+    const rawToken = goValuesFirstNonEmpty(query, "page_token");
+    if (rawToken !== "") {
       const unescaped = goQueryUnescape(goBytes(rawToken));
       if ("error" in unescaped) throw adminErrors.badRequest(unescaped.error);
       token = utf8Text(unescaped.value);
     }
     let size: number | undefined;
-    const rawSize = firstNonEmpty(query, "page_size");
-    if (rawSize !== undefined) {
-      const parsed = goAtoi(rawSize);
+    const rawSize = goValuesFirstNonEmpty(query, "page_size");
+    if (rawSize !== "") {
+      const parsed = goAtoi(goBytes(rawSize));
       if ("error" in parsed) throw adminErrors.badRequest(parsed.error);
-      size = parsed.n;
+      size = Number(parsed.value);
     }
     return { kind: "keyset", token, size };
   };

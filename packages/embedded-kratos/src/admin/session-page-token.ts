@@ -1,7 +1,6 @@
 import { adminErrors } from "./errors";
 import { parseUuid } from "@olympus/server-kit/go-json";
-import { goBytes, goQueryUnescape, utf8Text } from "@olympus/server-kit/go-url";
-import { firstNonEmpty } from "./go-query";
+import { goBytes, goQueryUnescape, goValuesFirstNonEmpty, utf8Text } from "@olympus/server-kit/go-url";
 
 /**
  * The admin session list's keyset page tokens (ory/x keysetpagination
@@ -35,8 +34,8 @@ function rawStdBase64(value: string): string | undefined {
 
 /** keysetpagination.Parse with NewMapPageToken: the token's fields; an unreadable token is the handler's `page_size` message. Absent or empty: the default token. */
 export function readSessionPageToken(query: URLSearchParams): Map<string, string> {
-  const raw = firstNonEmpty(query, "page_token");
-  if (raw === undefined)
+  const raw = goValuesFirstNonEmpty(query, "page_token");
+  if (raw === "")
     return new Map([
       ["id", DEFAULT_SESSION_TOKEN.id],
       ["created_at", DEFAULT_SESSION_TOKEN.createdAt],

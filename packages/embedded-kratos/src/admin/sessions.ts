@@ -2,11 +2,12 @@ import type { Deps } from "../deps";
 import type { HttpContext } from "../http/context";
 import type { Router } from "../http/router";
 import { goParseUuid } from "@olympus/server-kit/go-json";
-import { goEncodeParams } from "@olympus/server-kit/go-url";
+import { goAtoi } from "@olympus/server-kit/go-strconv";
+import { goBytes, goEncodeParams, goValuesFirstNonEmpty } from "@olympus/server-kit/go-url";
 import { adminSessionJson } from "../session/json";
 import type { Session } from "../session/session";
 import { adminErrors } from "./errors";
-import { firstNonEmpty, goAtoi, goQuery } from "./go-query";
+import { goQuery } from "./go-query";
 import { parseMigrationPagination, popOffset, setMigrationLinkHeader } from "./migration-pagination";
 import { DEFAULT_SESSION_TOKEN, encodeSessionPageToken, readSessionPageToken, sessionPagePosition } from "./session-page-token";
 import { now as timeNow } from "../clock/clock";
@@ -55,11 +56,13 @@ function sessionOrIdentityId(ctx: HttpContext): string {
 
 /** keysetpagination.Parse's page_size: first non-empty value, Atoi (int64); at most 1000, 250 when absent or not positive (Paginator.Size). */
 function sessionPageSize(query: URLSearchParams): number {
-  const raw = firstNonEmpty(query, "page_size");
-  if (raw === undefined) return SESSION_PAGE_DEFAULT;
-  const parsed = goAtoi(raw);
+  const raw = goValuesFirstNonEmpty(query, "page_size");
+  if (raw === "") return SESSION_PAGE_DEFAULT;
+  const parsed = goAtoi(goBytes(raw));
   if ("error" in parsed) throw adminErrors.badRequestMessage("could not parse parameter page_size");
-  return parsed.n <= 0 ? SESSION_PAGE_DEFAULT : Math.min(parsed.n, SESSION_PAGE_MAX);
+  // Clamped far below 2^53 next, so the Number keeps what matters.
+  const size = Number(parsed.value);
+  return size <= 0 ? SESSION_PAGE_DEFAULT : Math.min(size, SESSION_PAGE_MAX);
 }
 
 /**

@@ -1,7 +1,8 @@
 import { adminErrors, respondPlainErrorAt400 } from "../admin/errors";
 import { goParseUuid } from "@olympus/server-kit/go-json";
-import { goBytes, goEncodeParams, goQueryUnescape } from "@olympus/server-kit/go-url";
-import { firstNonEmpty, goAtoi, goQuery } from "../admin/go-query";
+import { goAtoi } from "@olympus/server-kit/go-strconv";
+import { goBytes, goEncodeParams, goQueryUnescape, goValuesFirstNonEmpty } from "@olympus/server-kit/go-url";
+import { goQuery } from "../admin/go-query";
 import type { Deps } from "../deps";
 import { errors, KratosError } from "../http/errors";
 import type { Router } from "../http/router";
@@ -68,8 +69,8 @@ export function registerCourierAdminRoutes(admin: Router, deps: Deps): void {
     const keys = paginationKeys(deps.config.secrets.pagination);
     // ParseQueryParams' errors are written with WriteErrorCode(400): plain Go errors keep herodot's body code 500.
     let columns: PageTokenColumn[] = DEFAULT_MESSAGE_PAGE_TOKEN;
-    const rawToken = firstNonEmpty(q, "page_token");
-    if (rawToken !== undefined) {
+    const rawToken = goValuesFirstNonEmpty(q, "page_token");
+    if (rawToken !== "") {
       const unescaped = goQueryUnescape(goBytes(rawToken));
       if ("error" in unescaped) return respondPlainErrorAt400(ctx, unescaped.error);
       const token = parsePageToken(Buffer.from(unescaped.value, "latin1"), keys);
@@ -90,10 +91,10 @@ export function registerCourierAdminRoutes(admin: Router, deps: Deps): void {
           columns = token.columns;
       }
     }
-    const rawSize = firstNonEmpty(q, "page_size");
-    const size = rawSize === undefined ? undefined : goAtoi(rawSize);
+    const rawSize = goValuesFirstNonEmpty(q, "page_size");
+    const size = rawSize === "" ? undefined : goAtoi(goBytes(rawSize));
     if (size && "error" in size) return respondPlainErrorAt400(ctx, size.error);
-    const pageSize = pageSizeOf(size?.n);
+    const pageSize = pageSizeOf(size === undefined ? undefined : Number(size.value));
 
     // NewPaginator's validatePageToken, then the query.
     if (!matchesMessageColumns(columns)) throw invalidPaginationToken();

@@ -19,6 +19,12 @@ export function stdSite(line: number, column: number, endColumn: number, name: s
 }
 
 /**
+ * The frame name go-jsonnet's addContext gives code `depth` thunks deep inside `outer` (parser/context.go: a function
+ * argument or array element is `thunk from <…>` of the code around it): `thunk from <thunk from <outer>>` for 2.
+ */
+export const thunkFrom = (outer: string, depth = 1): string => "thunk from <".repeat(depth) + outer + ">".repeat(depth);
+
+/**
  * The moves of std.jsonnet code that change go-jsonnet's call stack (interpreter.go): calling a function (a frame whose
  * trace is the call), a builtin forcing its argument thunk (likewise), forcing a variable's unevaluated thunk (a frame
  * whose trace is the variable), and `error` (the error's trace is the error expression).

@@ -1,6 +1,6 @@
 import { RuntimeFailure } from "./errors";
 import { compare, index } from "./operators";
-import { stdSite, type StdCode } from "./std-frames";
+import { stdSite, thunkFrom, type StdCode } from "./std-frames";
 import { extremum } from "./std-jsonnet-math";
 import { lengthOf } from "./std-objects";
 import type { Definition } from "./std-support";
@@ -16,36 +16,35 @@ import { equals, Thunk, typeName, type Value } from "./values";
 
 const BODY = "function <anonymous>";
 const AUX = "function <aux>";
-const inside = (outer: string, depth = 1) => "thunk from <".repeat(depth) + outer + ">".repeat(depth);
 const local = (name: string, outer = BODY) => `thunk <${name}> from <${outer}>`;
 
 const COMPARE = {
   type1: stdSite(1694, 16, 28, local("t1")),
-  v1: stdSite(1694, 25, 27, inside(local("t1"))),
+  v1: stdSite(1694, 25, 27, thunkFrom(local("t1"))),
   type2: stdSite(1694, 35, 47, local("t2")),
-  v2: stdSite(1694, 44, 46, inside(local("t2"))),
+  v2: stdSite(1694, 44, 46, thunkFrom(local("t2"))),
   t1: stdSite(1695, 8, 10, BODY),
   t2: stdSite(1695, 14, 16, BODY),
   mismatch: stdSite(1696, 7, 75, BODY),
   compareArray: stdSite(1698, 7, 34, BODY),
-  arrayV1: stdSite(1698, 27, 29, inside(BODY)),
-  arrayV2: stdSite(1698, 31, 33, inside(BODY)),
+  arrayV1: stdSite(1698, 27, 29, thunkFrom(BODY)),
+  arrayV2: stdSite(1698, 31, 33, thunkFrom(BODY)),
   notComparable: stdSite(1700, 7, 60, BODY),
   less: stdSite(1701, 13, 20, BODY),
 };
 
 const COMPARE_ARRAY = {
   length1: stdSite(1706, 18, 34, local("len1")),
-  arr1: stdSite(1706, 29, 33, inside(local("len1"))),
+  arr1: stdSite(1706, 29, 33, thunkFrom(local("len1"))),
   length2: stdSite(1706, 43, 59, local("len2")),
-  arr2: stdSite(1706, 54, 58, inside(local("len2"))),
+  arr2: stdSite(1706, 54, 58, thunkFrom(local("len2"))),
   min: stdSite(1707, 20, 39, local("minLen")),
-  minLen1: stdSite(1707, 28, 32, inside(local("minLen"))),
-  minLen2: stdSite(1707, 34, 38, inside(local("minLen"))),
+  minLen1: stdSite(1707, 28, 32, thunkFrom(local("minLen"))),
+  minLen2: stdSite(1707, 34, 38, thunkFrom(local("minLen"))),
   minLen: stdSite(1709, 14, 20, AUX),
   compare: stdSite(1710, 24, 55, local("cmpRes", AUX)),
-  element1: stdSite(1710, 38, 45, inside(local("cmpRes", AUX))),
-  element2: stdSite(1710, 47, 54, inside(local("cmpRes", AUX))),
+  element1: stdSite(1710, 38, 45, thunkFrom(local("cmpRes", AUX))),
+  element2: stdSite(1710, 47, 54, thunkFrom(local("cmpRes", AUX))),
   cmpRes: stdSite(1711, 12, 18, AUX),
   next: stdSite(1714, 11, 21, AUX),
   first: stdSite(1717, 5, 11, BODY),
@@ -120,7 +119,7 @@ export class StdCompare {
     const { std } = this;
     const column = ARRAY_ORDER_COLUMNS[line] ?? 0;
     const call = stdSite(line, column, column + 31, BODY);
-    const [a, b] = [stdSite(line, column + 20, column + 24, inside(BODY)), stdSite(line, column + 26, column + 30, inside(BODY))];
+    const [a, b] = [stdSite(line, column + 20, column + 24, thunkFrom(BODY)), stdSite(line, column + 26, column + 30, thunkFrom(BODY))];
     return test(std.call(call, () => this.compareArray(std.variable(a, arr1), std.variable(b, arr2))));
   }
 }

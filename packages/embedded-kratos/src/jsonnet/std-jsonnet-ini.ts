@@ -1,5 +1,5 @@
 import { index } from "./operators";
-import { isTypeTraced, type StdCode, stdSite } from "./std-frames";
+import { isTypeTraced, type StdCode, stdSite, thunkFrom } from "./std-frames";
 import type { StdFunctions } from "./std-jsonnet-functions";
 import { join, joinStrings, namesOf, objectFieldsTraced } from "./std-jsonnet-text";
 import { modTraced } from "./std-mod";
@@ -13,7 +13,7 @@ import { JArray, plus, Thunk, unexpectedType, type Value } from "./values";
  * frames; checked against a go-jsonnet build in testdata/go-jsonnet-std-text.json.
  */
 
-const within = (depth: number, base: string) => "thunk from <".repeat(depth) + base + ">".repeat(depth);
+const within = (depth: number, base: string) => thunkFrom(base, depth);
 const METHOD = "function <anonymous>";
 const BODY_LINES = "function <body_lines>";
 const SECTION_LINES = "function <section_lines>";

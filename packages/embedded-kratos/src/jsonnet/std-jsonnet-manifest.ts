@@ -3,7 +3,7 @@ import { joinStrings, StdText, textFunctions } from "./std-jsonnet-text";
 import { StdXml } from "./std-jsonnet-xml";
 import { StdFunctions } from "./std-jsonnet-functions";
 import { StdIni } from "./std-jsonnet-ini";
-import { isTypeTraced, StdCode, stdSite } from "./std-frames";
+import { isTypeTraced, StdCode, stdSite, thunkFrom } from "./std-frames";
 import { manifestYamlDoc } from "./std-manifest";
 import { StdPython } from "./std-jsonnet-python";
 import { modTraced } from "./std-mod";
@@ -20,7 +20,7 @@ import { JArray, quoteJson, Thunk, toStringValue, typeName, unexpectedType, type
  * the TypeScript ones. Checked against a go-jsonnet build in testdata/go-jsonnet-std-frames.json.
  */
 
-const name = (depth: number) => "thunk from <".repeat(depth) + "function <anonymous>" + ">".repeat(depth);
+const name = (depth: number) => thunkFrom("function <anonymous>", depth);
 const site = (line: number, column: number, endColumn: number, depth = 0) => stdSite(line, column, endColumn, name(depth));
 
 /** The local `str` escapeStringBash / Dollars / XML start with. */

@@ -1,4 +1,4 @@
-import { isTypeTraced, stdSite, type StdCode } from "./std-frames";
+import { isTypeTraced, stdSite, thunkFrom, type StdCode } from "./std-frames";
 import { fieldName, objectOf } from "./std-jsonnet-objects";
 import type { NamedPlace } from "./stack";
 import { JArray, JObject, Thunk, equals, type LayerField, type Value } from "./values";
@@ -20,7 +20,6 @@ export interface MergePatchHelpers {
 const BODY = "function <anonymous>";
 const FIELD = "object <anonymous>";
 /** The frame name of code `depth` thunks inside `outer` (go-jsonnet's addContext). */
-const inside = (outer: string, depth: number) => "thunk from <".repeat(depth) + outer + ">".repeat(depth);
 /** The name of code in the thunk of mergePatch's local `name`. */
 const local = (name: string) => `thunk <${name}> from <${BODY}>`;
 const at = (line: number, column: number, endColumn: number, name: string) => stdSite(line, column, endColumn, name);
@@ -37,22 +36,22 @@ export class StdMergePatch {
   /** mergePatch's body, run in its call's frame. */
   mergePatch(target: Thunk, patch: Thunk): Value {
     const { std, helpers } = this;
-    if (!isTypeTraced(std, "object", at(1532, 8, 27, BODY), at(1532, 21, 26, inside(BODY, 1)), patch)) return patch.get();
+    if (!isTypeTraced(std, "object", at(1532, 8, 27, BODY), at(1532, 21, 26, thunkFrom(BODY, 1)), patch)) return patch.get();
     const patchObject = objectOf(patch.get());
 
     // local target_object = if std.isObject(target) then target else {};
     const targetObject = std.lazy(() => {
       const name = local("target_object");
-      const isObject = isTypeTraced(std, "object", at(1534, 12, 32, name), at(1534, 25, 31, inside(name, 1)), target);
+      const isObject = isTypeTraced(std, "object", at(1534, 12, 32, name), at(1534, 25, 31, thunkFrom(name, 1)), target);
       return isObject ? std.read(at(1534, 38, 44, name), target) : JObject.fromEntries([]);
     });
 
     // local target_fields = if std.isObject(target_object) then std.objectFields(target_object) else [];
     const targetFields = std.lazy(() => {
       const name = local("target_fields");
-      if (!isTypeTraced(std, "object", at(1537, 12, 39, name), at(1537, 25, 38, inside(name, 1)), targetObject)) return new JArray([]);
+      if (!isTypeTraced(std, "object", at(1537, 12, 39, name), at(1537, 25, 38, thunkFrom(name, 1)), targetObject)) return new JArray([]);
       return std.call(at(1537, 45, 76, name), () =>
-        helpers.objectFields(std.variable(at(1537, 62, 75, inside(name, 1)), targetObject), false),
+        helpers.objectFields(std.variable(at(1537, 62, 75, thunkFrom(name, 1)), targetObject), false),
       );
     });
 
@@ -61,7 +60,8 @@ export class StdMergePatch {
       const name = local("null_fields");
       return std.comprehension(
         at(1539, 27, 83, "").loc,
-        () => std.call(at(1539, 39, 62, name), () => helpers.objectFields(std.variable(at(1539, 56, 61, inside(name, 1)), patch), false)),
+        () =>
+          std.call(at(1539, 39, 62, name), () => helpers.objectFields(std.variable(at(1539, 56, 61, thunkFrom(name, 1)), patch), false)),
         (k) => {
           const field = fieldName(k);
           const value = std.at(at(1539, 66, 74, name), () => patchObject.get(field));
@@ -74,12 +74,12 @@ export class StdMergePatch {
     const bothFields = std.lazy(() => {
       const name = local("both_fields");
       const patchFields = std.lazy(() =>
-        std.call(at(1540, 55, 78, inside(name, 1)), () =>
-          helpers.objectFields(std.variable(at(1540, 72, 77, inside(name, 2)), patch), false),
+        std.call(at(1540, 55, 78, thunkFrom(name, 1)), () =>
+          helpers.objectFields(std.variable(at(1540, 72, 77, thunkFrom(name, 2)), patch), false),
         ),
       );
       return std.call(at(1540, 27, 79, name), () =>
-        helpers.setUnion(std.variable(at(1540, 40, 53, inside(name, 1)), targetFields), patchFields),
+        helpers.setUnion(std.variable(at(1540, 40, 53, thunkFrom(name, 1)), targetFields), patchFields),
       );
     });
 
@@ -90,8 +90,8 @@ export class StdMergePatch {
         () =>
           std.call(at(1550, 18, 55, BODY), () =>
             helpers.setDiff(
-              std.variable(at(1550, 30, 41, inside(BODY, 1)), bothFields),
-              std.variable(at(1550, 43, 54, inside(BODY, 1)), nullFields),
+              std.variable(at(1550, 30, 41, thunkFrom(BODY, 1)), bothFields),
+              std.variable(at(1550, 43, 54, thunkFrom(BODY, 1)), nullFields),
             ),
           ),
         (k) => [k],
@@ -119,13 +119,14 @@ export class StdMergePatch {
     const key = Thunk.of(k);
     const has = (line: number, column: number, endColumn: number, objectColumn: number, objectEnd: number, o: Thunk) =>
       std.call(at(line, column, endColumn, FIELD), () =>
-        helpers.objectHas(std.variable(at(line, objectColumn, objectEnd, inside(FIELD, 1)), o), key, false),
+        helpers.objectHas(std.variable(at(line, objectColumn, objectEnd, thunkFrom(FIELD, 1)), o), key, false),
       ) === true;
     if (!has(1544, 15, 38, 29, 34, patch)) return std.at(at(1545, 13, 29, FIELD), () => objectOf(targetObject.get()).get(k));
-    const patchValue = (column: number) => std.lazy(() => std.at(at(1547, column, column + 8, inside(FIELD, 1)), () => patchObject.get(k)));
+    const patchValue = (column: number) =>
+      std.lazy(() => std.at(at(1547, column, column + 8, thunkFrom(FIELD, 1)), () => patchObject.get(k)));
     if (!has(1546, 20, 51, 34, 47, targetObject)) return this.recurse(at(1547, 13, 43, FIELD), Thunk.of(null), patchValue(34));
-    const targetValue = std.lazy(() => std.at(at(1549, 28, 44, inside(FIELD, 1)), () => objectOf(targetObject.get()).get(k)));
-    const laterPatchValue = std.lazy(() => std.at(at(1549, 46, 54, inside(FIELD, 1)), () => patchObject.get(k)));
+    const targetValue = std.lazy(() => std.at(at(1549, 28, 44, thunkFrom(FIELD, 1)), () => objectOf(targetObject.get()).get(k)));
+    const laterPatchValue = std.lazy(() => std.at(at(1549, 46, 54, thunkFrom(FIELD, 1)), () => patchObject.get(k)));
     return this.recurse(at(1549, 13, 55, FIELD), targetValue, laterPatchValue);
   }
 

@@ -1,5 +1,5 @@
 import { RuntimeFailure } from "./errors";
-import { isTypeTraced, stdSite, type StdCode } from "./std-frames";
+import { isTypeTraced, stdSite, thunkFrom, type StdCode } from "./std-frames";
 import { lengthOf } from "./std-objects";
 import type { Definition, StdContext } from "./std-support";
 import type { NamedPlace } from "./stack";
@@ -14,8 +14,7 @@ import { equals, JArray, JObject, Thunk, typeName, type LayerField, type Value }
 
 const METHOD = "function <anonymous>";
 const site = (line: number, column: number, endColumn: number, name = METHOD) => stdSite(line, column, endColumn, name);
-const thunkFrom = (depth: number) => "thunk from <".repeat(depth) + METHOD + ">".repeat(depth);
-const arg = (line: number, column: number, endColumn: number, depth = 1) => stdSite(line, column, endColumn, thunkFrom(depth));
+const arg = (line: number, column: number, endColumn: number, depth = 1) => stdSite(line, column, endColumn, thunkFrom(METHOD, depth));
 const extent = (line: number, column: number, endColumn: number) => stdSite(line, column, endColumn, "").loc;
 
 /** What these bodies call of the std.jsonnet functions already reproduced elsewhere (std-jsonnet-functions.ts). */

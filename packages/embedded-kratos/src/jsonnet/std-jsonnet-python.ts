@@ -1,5 +1,5 @@
 import { joinStrings, namesOf, objectFieldsTraced } from "./std-jsonnet-text";
-import { isTypeTraced, type StdCode, stdSite } from "./std-frames";
+import { isTypeTraced, type StdCode, stdSite, thunkFrom } from "./std-frames";
 import { modTraced } from "./std-mod";
 import type { StdContext } from "./std-support";
 import { JArray, JObject, plus, quoteJson, Thunk, toStringValue, type Value } from "./values";
@@ -12,7 +12,7 @@ import { JArray, JObject, plus, quoteJson, Thunk, toStringValue, type Value } fr
  */
 
 const METHOD = "function <anonymous>";
-const within = (depth: number, base: string) => "thunk from <".repeat(depth) + base + ">".repeat(depth);
+const within = (depth: number, base: string) => thunkFrom(base, depth);
 const site = (line: number, column: number, endColumn: number, depth = 0) => stdSite(line, column, endColumn, within(depth, METHOD));
 /** A desugared `%` or comprehension: its own extent, no name. */
 const unnamed = (line: number, column: number, endColumn: number, endLine = line) => ({

@@ -1,7 +1,7 @@
 import { RuntimeFailure } from "./errors";
 import { compare, index } from "./operators";
 import { sliceTraced } from "./slice";
-import { stdSite, type StdCode } from "./std-frames";
+import { stdSite, thunkFrom, type StdCode } from "./std-frames";
 import { lengthOf } from "./std-objects";
 import type { StdContext } from "./std-support";
 import type { NamedPlace } from "./stack";
@@ -21,7 +21,7 @@ import { equals, JArray, JFunction, plus, Thunk, typeName, type Value } from "./
 
 const METHOD = "function <anonymous>";
 const AUX = "function <aux>";
-const depth = (n: number, inner = METHOD) => "thunk from <".repeat(n) + inner + ">".repeat(n);
+const depth = (n: number, inner = METHOD) => thunkFrom(inner, n);
 const site = (line: number, column: number, endColumn: number, name = AUX) => stdSite(line, column, endColumn, name);
 
 /** Where one aux run stopped: the result, or the tailstrict call (its place, its arguments) to make next. */

@@ -1,5 +1,5 @@
 import { RuntimeFailure } from "./errors";
-import { stdSite, type StdCode } from "./std-frames";
+import { stdSite, thunkFrom, type StdCode } from "./std-frames";
 import { codePoints, type StdContext } from "./std-support";
 import { equals, JArray, JFunction, Thunk, typeName, type Value } from "./values";
 
@@ -10,8 +10,8 @@ import { equals, JArray, JFunction, Thunk, typeName, type Value } from "./values
  * `local id = function(x) x` (line 26).
  */
 
-const anonymous = (depth: number) => "thunk from <".repeat(depth) + "function <anonymous>" + ">".repeat(depth);
-const inF = (depth: number) => "thunk from <".repeat(depth) + "function <f>" + ">".repeat(depth);
+const anonymous = (depth: number) => thunkFrom("function <anonymous>", depth);
+const inF = (depth: number) => thunkFrom("function <f>", depth);
 
 const UNIQ = {
   fold: stdSite(1476, 5, 26, anonymous(0)),

@@ -1,5 +1,5 @@
 import { index } from "./operators";
-import { stdSite, type StdCode, type TypeName } from "./std-frames";
+import { stdSite, thunkFrom, type StdCode, type TypeName } from "./std-frames";
 import { codepointOf } from "./std-math";
 import { lengthOf } from "./std-objects";
 import { charOf, codePoints, type Definition } from "./std-support";
@@ -16,7 +16,7 @@ import { JArray, JFunction, Thunk, typeName, type Value } from "./values";
 /** go-jsonnet's location-less node (builtinMakeArray's element body), printed as an empty trace line. */
 const UNPLACED = { message: "" };
 
-const name = (depth: number) => "thunk from <".repeat(depth) + "function <anonymous>" + ">".repeat(depth);
+const name = (depth: number) => thunkFrom("function <anonymous>", depth);
 
 /** `std.isX(v)` called by user code: the function's own frame is the call's, then its std.type call reads `v`. */
 export function isType(std: StdCode, type: TypeName | "boolean", v: Thunk): boolean {

@@ -1,5 +1,5 @@
 import { RuntimeFailure } from "./errors";
-import { isTypeTraced, type StdCode, stdSite } from "./std-frames";
+import { isTypeTraced, type StdCode, stdSite, thunkFrom } from "./std-frames";
 import { codePoints, sortedFields, type Definition, type StdContext } from "./std-support";
 import type { NamedPlace } from "./stack";
 import { JArray, JObject, plus, Thunk, typeName, unexpectedType, type Value } from "./values";
@@ -10,7 +10,7 @@ import { JArray, JObject, plus, Thunk, typeName, unexpectedType, type Value } fr
  * that code (std-frames.ts). Checked against a go-jsonnet build in testdata/go-jsonnet-std-frames.json.
  */
 
-const name = (depth: number) => "thunk from <".repeat(depth) + "function <anonymous>" + ">".repeat(depth);
+const name = (depth: number) => thunkFrom("function <anonymous>", depth);
 const site = (line: number, column: number, endColumn: number, depth = 0) => stdSite(line, column, endColumn, name(depth));
 
 /** A failed `assert`: its desugared `error` has the assertion's extent (here over several lines) and no name. */

@@ -1,5 +1,5 @@
 import { index, sliceValue } from "./operators";
-import { isTypeTraced, type StdCode, stdSite } from "./std-frames";
+import { isTypeTraced, type StdCode, stdSite, thunkFrom } from "./std-frames";
 import { modTraced } from "./std-mod";
 import { joinStrings, namesOf, objectFieldsTraced, type StdText } from "./std-jsonnet-text";
 import type { StdContext } from "./std-support";
@@ -12,7 +12,7 @@ import { JArray, JObject, Thunk, typeName, type Value } from "./values";
  * path of `<std>` frames; checked against a go-jsonnet build in testdata/go-jsonnet-std-text.json.
  */
 
-const within = (depth: number, base: string) => "thunk from <".repeat(depth) + base + ">".repeat(depth);
+const within = (depth: number, base: string) => thunkFrom(base, depth);
 const METHOD = "function <anonymous>";
 const AUX = "function <aux>";
 const local = (name: string) => `thunk <${name}> from <function <aux>>`;

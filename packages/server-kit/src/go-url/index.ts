@@ -5,22 +5,19 @@ export {
   goPathUnescape,
   goQueryEscape,
   goQueryUnescape,
-  goUnescape,
-  shouldEscape,
   utf8Text,
   type GoEncoding,
   type GoUnescaped,
 } from "./escape";
 export {
-  GO_MAX_QUERY_PARAMS,
   goEncodeParams,
   goParseQuery,
   goQueryParams,
   goValuesEncode,
+  goValuesFirstNonEmpty,
   goValuesGet,
-  goValuesOf,
   type GoParsedQuery,
   type GoValues,
 } from "./query";
-export { goEscapedFragment, goEscapedPath, goParseUrlBytes, goUrlParse, type GoUrl, type GoUrlParsed, type GoUserinfo } from "./parse";
-export { goUrlSetQuery, goUrlString, goUrlStringBytes, goUrlStringWithRawQuery } from "./url-string";
+export { goParseUrlBytes, goUrlParse, type GoUrl, type GoUrlParsed, type GoUserinfo } from "./parse";
+export { goUrlSetQuery, goUrlString } from "./url-string";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { goParseQuery, goQueryParams, goValuesEncode, goValuesGet } from "./query";
+import { goParseQuery, goQueryParams, goValuesEncode, goValuesFirstNonEmpty, goValuesGet } from "./query";
 
 /** net/url url.go ParseQuery, parseQuery, Values.Encode, Values.Get; the expected values are what Go printed. */
 const asMap = (query: URLSearchParams) => Object.fromEntries([...new Set(query.keys())].map((key) => [key, query.getAll(key)]));
@@ -84,5 +84,17 @@ describe("goValuesEncode (Values.Encode)", () => {
     expect(goValuesEncode(values)).toBe("Z=&a+b=x%26y&b=2&b=1&%FF=z");
     expect(goValuesGet(values, "b")).toBe("2");
     expect(goValuesGet(values, "missing")).toBe("");
+  });
+});
+
+describe("goValuesFirstNonEmpty (cmp.Or(q[key]...))", () => {
+  it("answers the first non-empty value, or an empty string", () => {
+    const values = goParseQuery("a=&a=1&a=2&b=").values;
+    expect(goValuesFirstNonEmpty(values, "a")).toBe("1");
+    expect(goValuesFirstNonEmpty(values, "b")).toBe("");
+    expect(goValuesFirstNonEmpty(values, "c")).toBe("");
+    const params = goQueryParams("a=&a=x&b=");
+    expect(goValuesFirstNonEmpty(params, "a")).toBe("x");
+    expect(goValuesFirstNonEmpty(params, "b")).toBe("");
   });
 });

@@ -91,6 +91,16 @@ export function goValuesEncode(values: GoValues): string {
 export const goValuesGet = (values: GoValues, key: string): string => utf8Text(values.get(goBytes(key))?.[0] ?? "");
 
 /**
+ * cmp.Or(values[key]...), as ory/x keysetpagination reads page_token and
+ * page_size: the key's first non-empty value, or "" when it has none. Works
+ * on url.Values (key and values as byte strings) and on goQueryParams' text.
+ */
+export function goValuesFirstNonEmpty(values: GoValues | URLSearchParams, key: string): string {
+  const list = values instanceof URLSearchParams ? values.getAll(key) : (values.get(key) ?? []);
+  return list.find((value) => value !== "") ?? "";
+}
+
+/**
  * r.URL.Query() for a handler that reads text: url.ParseQuery of the raw
  * query (a leading `?` ignored), its error dropped as Query() drops it,
  * keys and values as text (bytes that are not UTF-8 become U+FFFD). Unlike

@@ -150,6 +150,7 @@ export async function submitAddressFlow<F extends AddressFlow>(
     // The handler asks every strategy in order: those before the responsible one may refuse the body first (not a
     // mailed link's GET, as below).
     if (ctx.method !== "GET") await deps.strategies.screenBefore(kind, submission, sctx, strategy);
+    deps.strategies.refuseIfDisabled(strategy);
     if (!strategy || !part) throw FlowValidationError.flow(def.noStrategyMessage());
     // The strategy's method schema comes before EnsureCSRF (code/strategy_recovery.go Recover, strategy_verification.go Verify).
     // A GET carries a mailed secret in its query, which decoderx does not read against the method schema.

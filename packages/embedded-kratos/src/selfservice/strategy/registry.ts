@@ -1,6 +1,7 @@
 import type { KratosConfig } from "../../config/load";
 import type { Flow, FlowKind } from "../flow/flow";
 import type { NodeGroup } from "../../ui/node";
+import { endpointDisabled } from "./disabled-endpoint";
 import type { FlowStrategy, Strategy, StrategyContext, Submission } from "./strategy";
 
 /** A strategy that takes part in flows of kind K. */
@@ -45,13 +46,27 @@ export class StrategyRegistry {
   /**
    * The first strategy responsible for a submission, asked in registration
    * order as Kratos' handlers loop over their strategies and skip those
-   * answering ErrStrategyNotResponsible.
+   * answering ErrStrategyNotResponsible. Disabled strategies are asked too
+   * (All<Kind>Strategies lists every known one): the flow refuses a disabled
+   * one with `refuseIfDisabled`.
    */
   responsibleFor<K extends FlowKind>(kind: K, submission: Submission, ctx: StrategyContext): StrategyFor<K> | undefined {
-    return this.for(kind).find((s) => {
-      const part = flowPart(s, kind);
-      return part?.responsible ? part.responsible(submission, ctx) : submission.method === s.id;
-    });
+    const enabled = this.enabled;
+    return this.all
+      .filter((s): s is StrategyFor<K> => s[kind] !== undefined && (s.disabledIsNotResponsible !== true || enabled.includes(s)))
+      .find((s) => {
+        const part = flowPart(s, kind);
+        return part?.responsible ? part.responsible(submission, ctx) : submission.method === s.id;
+      });
+  }
+
+  /**
+   * flow.MethodEnabledAndAllowed once the method matched: a strategy config
+   * has off answers herodot's 404 with EndpointDisabledMessage, through the
+   * flow's error handler, instead of handling the submission.
+   */
+  refuseIfDisabled(strategy: Strategy | undefined): void {
+    if (strategy !== undefined && !this.enabled.includes(strategy)) throw endpointDisabled();
   }
 
   /**

@@ -57,6 +57,12 @@ export interface Strategy {
    * config can switch it on without a restart (social sign-in from Athena).
    */
   readonly switchableAtRunTime?: boolean;
+  /**
+   * When config has it off, Kratos' strategy passes every submission on
+   * (ErrStrategyNotResponsible, as idfirst's Login does) instead of answering
+   * flow.MethodEnabledAndAllowed's 404 "endpoint disabled".
+   */
+  readonly disabledIsNotResponsible?: boolean;
   /** Extra tables (applied after the core migrations, in registration order). */
   readonly migrations?: Migration[];
   /**

@@ -119,6 +119,7 @@ async function submitRegistration(deps: FlowDeps, ctx: HttpContext): Promise<voi
     }
     // updateRegistrationFlow asks every strategy in order: those before the responsible one may refuse the body first.
     await deps.strategies.screenBefore("registration", submission, sctx, strategy);
+    deps.strategies.refuseIfDisabled(strategy);
     if (!strategy) throw FlowValidationError.flow(registrationFlow.noStrategyMessage());
     // The strategy's schema refusals, traits included, come before EnsureCSRF (registration.DecodeBody).
     await decodeSubmission(strategy.id, "registration", strategy.registration, flow, body, sctx);

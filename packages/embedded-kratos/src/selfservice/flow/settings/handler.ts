@@ -168,6 +168,7 @@ async function submitSettings(deps: FlowDeps, ctx: HttpContext): Promise<void> {
     if (decodeError) throw decodeError;
     // updateSettingsFlow asks every strategy in order: those before the responsible one may refuse the body first.
     await deps.strategies.screenBefore("settings", submission, sctx, strategy);
+    deps.strategies.refuseIfDisabled(strategy);
     if (!strategy) throw FlowValidationError.flow(settingsFlow.noStrategyMessage());
     const method = strategy.id;
     // The strategy's schema refusals come before continueSettingsFlow's EnsureCSRF (password/settings.go Strategy.Settings).

@@ -27,6 +27,8 @@ import { now as timeNow } from "../../../clock/clock";
  * (ActivateSession's "identity is disabled").
  */
 export const codeLogin: LoginStrategy = {
+  // strategy_login.go Login: passwordless and CheckAAL(aal1) pass other flows on, before the method check.
+  responsible: ({ flow, method }, ctx) => method === "code" && applies(flow, ctx),
   populate(flow, ctx) {
     if (!applies(flow, ctx)) return;
     if (flow.state === "sent_email") {

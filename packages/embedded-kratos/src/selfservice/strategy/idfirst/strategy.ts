@@ -18,6 +18,8 @@ export const identifierFirstStrategy: Strategy = {
   // Kratos' login sort does not list the group, and SortByGroups puts unlisted groups (index -1) before every listed one.
   nodeOrder: { login: -100 },
   enabled: identifierFirstEnabled,
+  // strategy_login.go Login: with the style off it is not responsible, before anything else.
+  disabledIsNotResponsible: true,
   login: {
     // strategy_login.go Login asks no `method`: past the style and an aal1 flow, every submission that reaches it
     // (the last strategy Kratos asks) is an identifier to look up.

@@ -22,8 +22,9 @@ import { decodeSubmission } from "../../flow/transient-payload";
  * opening it signs the user in and sends the browser to the settings UI.
  */
 export const linkRecovery: AddressFlowStrategy = {
-  // Any link (`token`) is this strategy's, so an admin link works while `use` names code.
-  responsible: ({ method, body }) => method === "link" || hasText(body, "token"),
+  // Any link (`token`) is this strategy's, so an admin link works while `use` names code. Kratos asks it after
+  // code, which takes only code flows, and its Recover answers a signed-in request before it looks at `method`.
+  responsible: ({ method, body }, ctx) => method === "link" || hasText(body, "token") || ctx.session !== undefined,
   carriesMailedSecret: ({ body }) => hasText(body, "token"),
   // link/strategy_recovery.go decodeRecovery: the method schema (email format) before EnsureCSRF.
   decode: (_flow, body) => requireEmailFormat(body),
@@ -39,10 +40,11 @@ export const linkRecovery: AddressFlowStrategy = {
   async submit(flow, body, ctx) {
     const token = typeof body.token === "string" ? body.token.trim() : "";
     if (token !== "") return useToken(flow, token, ctx);
+    // link/strategy_recovery.go Recover: signed in is answered right after the token, before the method and the state.
+    if (refuseWhenSignedIn(ctx)) return { kind: "responded" };
     if (ctx.http.method === "GET") return { kind: "flow" };
     if (flow.state === "passed_challenge") throw FlowValidationError.flow(mailMessages.recoveryRetrySuccess());
     const email = typeof body.email === "string" ? body.email.trim() : "";
-    if (refuseWhenSignedIn(ctx)) return { kind: "responded" };
     if (email === "") throw FlowValidationError.field("email", messages.required("email"));
     await sendRecoveryLink(flow, email, ctx);
     return { kind: "flow" };

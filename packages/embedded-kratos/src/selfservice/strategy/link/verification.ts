@@ -20,9 +20,10 @@ import { requireEmailFormat } from "../mailed-secret/email-format";
 
 /** Verification by magic link: opening `<public>/self-service/verification?flow=…&token=…` verifies the address. */
 export const linkVerification: AddressFlowStrategy = {
-  // The strategy the flow was made for, unless the submission names another method.
+  // The strategy the flow was made for, unless the submission names another method; and `method=link` on any
+  // flow, a code one too (link/strategy_verification.go Verify checks only the method, not the flow's strategy).
   responsible: ({ flow, method }, ctx) =>
-    (flow.active ?? ctx.deps.config.selfservice.flows.verification.use) === "link" && (method === "" || method === "link"),
+    method === "link" || ((flow.active ?? ctx.deps.config.selfservice.flows.verification.use) === "link" && method === ""),
   carriesMailedSecret: ({ body }) => hasText(body, "token"),
   // link/strategy_verification.go decodeVerification: the method schema (email format) before EnsureCSRF.
   decode: (_flow, body) => requireEmailFormat(body),

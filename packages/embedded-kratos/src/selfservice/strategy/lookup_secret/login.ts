@@ -13,6 +13,8 @@ import { now as timeNow } from "../../../clock/clock";
 
 /** Backup codes are a second factor only; each code works once. */
 export const lookupLogin: LoginStrategy = {
+  // lookup/login.go Strategy.Login: CheckAAL(aal2) passes other flows on, before the method check.
+  responsible: ({ flow, method }) => method === "lookup_secret" && flow.requestedAal === "aal2",
   async populate(flow: LoginFlow, ctx: StrategyContext) {
     if (flow.requestedAal !== "aal2") return;
     const identity = await sessionIdentityWithCredentials(ctx);

@@ -1,8 +1,9 @@
 import diagnostics from "node:diagnostics_channel";
+import { isIP } from "node:net";
 import { alertReceivedOn, goRemoteAlertText, receivedAlert } from "./go-tls-alerts";
 import { goCertificateText } from "./go-x509-errors";
 import { GoRedirectError } from "./go-redirect";
-import { addressRefusalOf } from "./provider-address-guard";
+import { addressRefusalOf, GuardUnavailableError } from "./provider-address-guard";
 import { bodyReadErrorOf, failedRequestOf } from "./provider-fetch";
 
 /**
@@ -72,6 +73,9 @@ export function goNetworkText(method: "Get" | "Post", requested: string, error: 
   // url.Error names the hop that failed: after a redirect, its target.
   const url = failedRequestOf(error)?.url ?? requested;
   const prefix = `${method} ${goQuote(url)}`;
+  // A round-trip error is wrapped in url.Error as it is: the guard's own refusal to send, worded for operators.
+  const unguarded = causeOfType(error, GuardUnavailableError);
+  if (unguarded) return `${prefix}: ${unguarded.message}`;
   if (isTimeout(error)) return `${prefix}: context deadline exceeded (Client.Timeout exceeded while awaiting headers)`;
   if (!(error instanceof TypeError)) return undefined;
   const cause: unknown = error.cause;
@@ -103,7 +107,26 @@ export function goNetworkText(method: "Get" | "Post", requested: string, error: 
  */
 function prohibitedDialText(address: string, url: URL, reason: string): string {
   const port = url.port || (url.protocol === "https:" ? "443" : "80");
-  return `dial tcp ${address.includes(":") ? `[${address}]` : address}:${port}: prohibited IP address: ${reason}`;
+  const ip = goIpText(address);
+  return `dial tcp ${ip.includes(":") ? `[${ip}]` : ip}:${port}: prohibited IP address: ${reason}`;
+}
+
+/**
+ * An address as net.IP.String prints it (go1.26 net/ip.go; the dial's
+ * TCPAddr.String): an IPv4-mapped IPv6 address is its dotted IPv4 address
+ * (To4 is tried first), other IPv6 addresses RFC 5952's form, which WHATWG's
+ * serialiser also writes — except for the mapped ones, which it writes in
+ * hex (`::ffff:7f00:1`), the form Node connects to.
+ */
+function goIpText(address: string): string {
+  // A zoned address (`fe80::1%eth0`) is printed with its zone as it came; WHATWG URLs hold none.
+  if (isIP(address) !== 6 || address.includes("%")) return address;
+  const canonical = new URL(`http://[${address}]/`).hostname.slice(1, -1);
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(canonical);
+  if (!mapped?.[1] || !mapped[2]) return canonical;
+  const high = parseInt(mapped[1], 16);
+  const low = parseInt(mapped[2], 16);
+  return [high >> 8, high & 255, low >> 8, low & 255].join(".");
 }
 
 /**
@@ -136,9 +159,12 @@ export function goBodyReadText(error: unknown): string | undefined {
 }
 
 /** The redirect policy's url.Error along the causes (openid-client wraps what its fetch throws). */
-function redirectErrorOf(error: unknown): GoRedirectError | undefined {
+const redirectErrorOf = (error: unknown): GoRedirectError | undefined => causeOfType(error, GoRedirectError);
+
+/** The first error of class `type` along `error`'s causes. */
+function causeOfType<E extends Error>(error: unknown, type: abstract new (...args: never[]) => E): E | undefined {
   for (let current: unknown = error, depth = 0; isRecord(current) && depth < 8; current = current.cause, depth++) {
-    if (current instanceof GoRedirectError) return current;
+    if (current instanceof type) return current;
   }
   return undefined;
 }

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createTlsServer, type Server as TlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { PrivateIpPolicy } from "@olympus/server-kit/http";
 import { afterEach, describe, expect, it } from "vitest";
@@ -9,6 +10,7 @@ import { goDiscover } from "./discovery";
 import { goNetworkText } from "./go-net-errors";
 import { discoveryError } from "./provider-errors";
 import { providerFetchFor } from "./provider-fetch";
+import { KEY, TRUSTED_CERT } from "./testing/certificates";
 
 /**
  * The provider calls under Kratos' ssrf guard (driver/registry_default.go
@@ -21,7 +23,7 @@ import { providerFetchFor } from "./provider-fetch";
  * providers here are real servers on 127.0.0.1 that count what reaches them.
  */
 
-const servers: Server[] = [];
+const servers: (Server | TlsServer)[] = [];
 afterEach(async () => {
   for (const server of servers) server.closeAllConnections();
   await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
@@ -93,6 +95,32 @@ describe("clients.http.disallow_private_ip_ranges on the provider calls (ory/x h
     expect(provider.connections()).toBe(0);
   });
 
+  it("refuses an https provider on a loopback address before any TCP connection (the guard sits before TLS, as ssrf's dialer Control does)", async () => {
+    const server = createTlsServer({ key: KEY, cert: TRUSTED_CERT }, (_req, res) => res.end("{}"));
+    let connections = 0;
+    server.on("connection", () => connections++);
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as AddressInfo).port;
+    const issuer = `https://127.0.0.1:${port}`;
+    expect(await discoveryFailure(issuer, DISALLOW)).toBe(
+      `${PREFIX}Get "${issuer}/.well-known/openid-configuration": ${loopbackRefusal(port)}`,
+    );
+    expect(connections).toBe(0);
+  });
+
+  it("prints an IPv4-mapped IPv6 address as net.IP.String does, dotted (go net/ip.go String: To4 first)", async () => {
+    const provider = await idp();
+    const fetch = providerFetchFor(DISALLOW);
+    const url = `http://[::ffff:127.0.0.1]:${provider.port}/.well-known/openid-configuration`;
+    const error: unknown = await fetch(url, { method: "GET", headers: {}, redirect: "manual", body: undefined }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(goNetworkText("Get", url, error)).toBe(`Get "${url}": ${loopbackRefusal(provider.port)}`);
+    expect(provider.connections()).toBe(0);
+  });
+
   it("lets the provider calls through when the option is off (Kratos' default, Olympus' dev configs)", async () => {
     const provider = await idp();
     expect((await goDiscover(provider.base, 5, { disallowPrivateIpRanges: false })).tokenEndpoint).toBe(`${provider.base}/token`);
@@ -102,6 +130,16 @@ describe("clients.http.disallow_private_ip_ranges on the provider calls (ory/x h
     const provider = await idp();
     const policy = { disallowPrivateIpRanges: true, privateIpExceptionUrls: [`${provider.base}/.well-known/*`] };
     expect((await goDiscover(provider.base, 5, policy)).issuer).toBe(provider.base);
+  });
+
+  it("matches exceptions against the URL with its fragment, as Kratos does: a `**` host pattern matches through `#…` (listed in the README)", async () => {
+    // noInternalIPRoundTripper.RoundTrip clears RawQuery and RawFragment only; url.String still writes Fragment.
+    const provider = await idp();
+    const policy = { disallowPrivateIpRanges: true, privateIpExceptionUrls: ["http://**.trusted.example/*"] };
+    const fetch = providerFetchFor(policy);
+    const url = `${provider.base}/.well-known/openid-configuration#.trusted.example/x`;
+    expect((await fetch(url, { method: "GET", headers: {}, redirect: "manual", body: undefined })).status).toBe(200);
+    expect(provider.paths).toEqual(["/.well-known/openid-configuration"]);
   });
 
   it("judges every redirect hop by its own URL: an excepted provider redirecting to a private address is refused there", async () => {

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import diagnostics from "node:diagnostics_channel";
 import { BlockList, Socket, type IPVersion, type SocketAddress } from "node:net";
 import { prohibitedAddress, refusesInternalAddresses, type PrivateIpPolicy } from "@olympus/server-kit/http";
+import { GUARD_INTERNALS, missingGuardInternals, setSocketBlockList, type GuardInternal } from "./provider-address-guard-self-check";
 
 /**
  * The ssrf guard of Kratos' HTTP client on the provider calls (ory/x
@@ -29,6 +30,11 @@ import { prohibitedAddress, refusesInternalAddresses, type PrivateIpPolicy } fro
  * Either way the hop fails with the dial error Go's client reports
  * (`dial tcp <ip>:<port>: prohibited IP address: <why>`, see
  * `addressRefusalOf`).
+ *
+ * Those hooks are Node internals, so under `disallow_private_ip_ranges`
+ * the first provider call of the process first checks they are there
+ * (`provider-address-guard-self-check.ts`); without them every provider
+ * call is refused (`GuardUnavailableError`) rather than sent unguarded.
  */
 
 /** An address the guard refused, and code.dny.dev/ssrf's reason. */
@@ -46,17 +52,44 @@ const requestVerdicts = new WeakMap<object, boolean>();
 /** The errors the guard failed connections with, and what it refused. */
 const refusals = new WeakMap<object, AddressRefusal>();
 
+/** A provider call refused because this process lacks what the guard needs to enforce `disallow_private_ip_ranges`. */
+export class GuardUnavailableError extends Error {
+  constructor(readonly missing: readonly GuardInternal[]) {
+    super(
+      `clients.http.disallow_private_ip_ranges is on, but this Node.js lacks what the provider calls' address guard relies on (${missing.join(", ")}): provider calls are refused`,
+    );
+    this.name = "GuardUnavailableError";
+  }
+}
+
+let internalsChecked: Promise<readonly GuardInternal[]> | undefined;
+
+/** The guard's internals this process lacks, probed once (outside any hop, so the probe's own request is not judged). */
+export function guardInternalsMissing(): Promise<readonly GuardInternal[]> {
+  internalsChecked ??= hopVerdicts.exit(() =>
+    // A probe that failed itself proved nothing: all unverified.
+    missingGuardInternals().catch((): readonly GuardInternal[] => GUARD_INTERNALS),
+  );
+  return internalsChecked;
+}
+
 /**
  * Sends one hop to `url` under the guard. A pattern of the exception list
  * that does not compile fails the hop before it is sent, as it fails
- * noInternalIPRoundTripper.RoundTrip.
+ * noInternalIPRoundTripper.RoundTrip. Under `disallow_private_ip_ranges`
+ * the hop waits for the guard's self-check (`missingInternals`, once per
+ * process) and is refused if the guard could not hold.
  */
-export function sendGuarded<T>(url: string, policy: PrivateIpPolicy, send: () => Promise<T>): Promise<T> {
-  let refusesInternal: boolean;
-  try {
-    refusesInternal = refusesInternalAddresses(url, policy);
-  } catch (error) {
-    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+export async function sendGuarded<T>(
+  url: string,
+  policy: PrivateIpPolicy,
+  send: () => Promise<T>,
+  missingInternals: () => Promise<readonly GuardInternal[]> = guardInternalsMissing,
+): Promise<T> {
+  const refusesInternal = refusesInternalAddresses(url, policy);
+  if (policy.disallowPrivateIpRanges) {
+    const missing = await missingInternals();
+    if (missing.length > 0) throw new GuardUnavailableError(missing);
   }
   return hopVerdicts.run(refusesInternal, send);
 }
@@ -90,7 +123,7 @@ diagnostics.subscribe("net.client.socket", (message) => {
   const socket = message.socket;
   const guard = new ProhibitedAddresses(refusesInternal);
   // net.Socket's `blockList` (its constructor option, read by internalConnect for every address it connects to).
-  Object.defineProperty(socket, "blockList", { value: guard, writable: true, configurable: true });
+  setSocketBlockList(socket, guard);
   let connected = false;
   socket.once("connect", () => (connected = true));
   socket.prependOnceListener("error", (error: unknown) => {

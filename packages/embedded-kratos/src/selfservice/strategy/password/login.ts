@@ -29,6 +29,8 @@ function dummyHash(hasher: PasswordHasher): Promise<string> {
 }
 
 export const passwordLogin: LoginStrategy = {
+  // login.go Strategy.Login: CheckAAL(aal1) passes aal2 flows on, before the method check.
+  responsible: ({ flow, method }) => method === "password" && (flow.requestedAal ?? "aal1") === "aal1",
   populate(flow: LoginFlow, ctx: StrategyContext) {
     // Password is a first factor only.
     if (flow.requestedAal === "aal2") return;

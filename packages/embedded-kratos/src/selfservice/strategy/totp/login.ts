@@ -11,6 +11,8 @@ import { now as timeNow } from "../../../clock/clock";
 
 /** TOTP is a second factor only: offered on `aal=aal2` flows of identities that have a TOTP device. */
 export const totpLogin: LoginStrategy = {
+  // totp/login.go Strategy.Login: CheckAAL(aal2) passes other flows on, before the method check.
+  responsible: ({ flow, method }) => method === "totp" && flow.requestedAal === "aal2",
   async populate(flow: LoginFlow, ctx: StrategyContext) {
     if (flow.requestedAal !== "aal2") return;
     const identity = await sessionIdentityWithCredentials(ctx);

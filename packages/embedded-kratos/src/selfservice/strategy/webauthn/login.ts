@@ -26,8 +26,10 @@ import { now as timeNow } from "../../../clock/clock";
  *   step two offers that identity's passwordless keys.
  */
 export const webauthnLogin: LoginStrategy = {
-  // Kratos' webauthn.js submits the form without `method`; a filled `webauthn_login` is this strategy's.
-  responsible: ({ method, body }) => method === "webauthn" || (method === "" && hasText(body, "webauthn_login")),
+  // Kratos' webauthn.js submits the form without `method`; a filled `webauthn_login` is this strategy's. Login passes
+  // non-browser flows on before its method check (login.go Strategy.Login).
+  responsible: ({ flow, method, body }) =>
+    flow.type === "browser" && (method === "webauthn" || (method === "" && hasText(body, "webauthn_login"))),
   // login.go Strategy.Login: a browser flow's body is decoded against login.schema.json before the strategy asks
   // whether it is its own, so whatever reaches it (lookup_secret, identifier_first, an unknown method) meets its schema.
   screen: ({ flow, body }) => {

@@ -1,0 +1,1 @@
+export { goAtoi, goParseInt, type GoParsedInt } from "./atoi";
