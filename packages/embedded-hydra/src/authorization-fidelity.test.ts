@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "./testing/browser";
-import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
 import {
   acceptConsent,
   acceptLogin,
@@ -17,6 +17,8 @@ import {
   type ClientCredentials,
 } from "./testing/oauth";
 import { CONSENT_UI } from "./testing/sign-in";
+import { codeExchange, redeemCode } from "./testing/tokens";
+import { createClient } from "./testing/clients";
 
 /**
  * The authorization endpoint and the ID token as Hydra's consent strategy
@@ -42,33 +44,21 @@ async function remembered(browser: TestBrowser, subject: string, options: { reme
     consentChallenge: consent.searchParams.get("consent_challenge") ?? "",
   });
   const callback = await acceptConsent(hydra, browser, consent, { remember: options.rememberConsent ?? true, remember_for: 3600 });
-  const code = responseParams(callback).get("code") ?? "";
-  const tokens = await tokenRequest(
-    hydra,
-    { grant_type: "authorization_code", code, redirect_uri: REDIRECT_URI, code_verifier: verifier },
-    client,
-  );
+  const tokens = await redeemCode(hydra, client, { code: responseParams(callback).get("code") ?? "", verifier });
   return { loginRequest, consentRequest, tokens };
 }
 
 beforeAll(async () => {
-  pg = await startTestPostgres();
-  hydra = await startHydraUnderTest(pg);
-  const { data } = await hydra.admin.createOAuth2Client({
-    oAuth2Client: {
-      redirect_uris: [REDIRECT_URI],
-      grant_types: ["authorization_code", "refresh_token"],
-      scope: `${SCOPE} email`,
-      audience: ["https://api.example.com/v1"],
-    },
+  ({ postgres: pg, hydra } = await startHydraWithPostgres());
+  client = await createClient(hydra, {
+    redirect_uris: [REDIRECT_URI],
+    grant_types: ["authorization_code", "refresh_token"],
+    scope: `${SCOPE} email`,
+    audience: ["https://api.example.com/v1"],
   });
-  client = { id: data.client_id ?? "", secret: data.client_secret ?? "" };
 });
 
-afterAll(async () => {
-  await hydra?.close();
-  await pg?.stop();
-});
+afterAll(() => stopHydraAndPostgres(hydra, pg));
 
 describe("ID token claims", () => {
   it("carry the login session's id as sid (the login request's session_id) and at_hash of the access token", async () => {
@@ -95,24 +85,7 @@ describe("ID token claims", () => {
 describe("nonce", () => {
   it("shorter than eight characters makes the code exchange fail with insufficient_entropy", async () => {
     // Hydra: fosite/handler/openid/strategy_jwt.go GenerateIDToken (MinParameterEntropy for nonce).
-    const browser = new TestBrowser();
-    const verifier = newVerifier();
-    const login = await toLoginUi(
-      browser,
-      authorizeUrl(hydra, client.id, { scope: SCOPE, nonce: "n-short", code_challenge: s256(verifier), code_challenge_method: "S256" }),
-    );
-    const consent = await acceptLogin(hydra, browser, login.challenge ?? "", { subject: "nonce-user" });
-    const callback = await acceptConsent(hydra, browser, consent);
-    const answer = await tokenRequest(
-      hydra,
-      {
-        grant_type: "authorization_code",
-        code: responseParams(callback).get("code") ?? "",
-        redirect_uri: REDIRECT_URI,
-        code_verifier: verifier,
-      },
-      client,
-    );
+    const answer = await codeExchange(hydra, client, SCOPE, "nonce-user", { authorize: { nonce: "n-short" } });
     expect(answer).toEqual({
       status: 400,
       body: {

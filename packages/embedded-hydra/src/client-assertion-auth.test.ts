@@ -3,10 +3,11 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TestBrowser } from "./testing/browser";
-import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { createClient as createClientOn } from "./testing/clients";
+import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { authorizeCode } from "./testing/tokens";
 import { tokenEndpointUrls } from "./tokens/token-urls";
-import { acceptConsent, acceptLogin, authorizeUrl, newVerifier, REDIRECT_URI, responseParams, s256, toLoginUi } from "./testing/oauth";
+import { REDIRECT_URI } from "./testing/oauth";
 
 /**
  * `private_key_jwt` at the token and revocation endpoints, compared with
@@ -40,10 +41,8 @@ let jwksFetches = 0;
 let jwksUriClientId: string;
 
 async function createClient(extra: Record<string, unknown>): Promise<string> {
-  const { data } = await hydra.admin.createOAuth2Client({
-    oAuth2Client: { grant_types: ["client_credentials"], scope: "read", token_endpoint_auth_method: "private_key_jwt", ...extra },
-  });
-  return data.client_id ?? "";
+  const body = { grant_types: ["client_credentials"], scope: "read", token_endpoint_auth_method: "private_key_jwt", ...extra };
+  return (await createClientOn(hydra, body)).id;
 }
 
 async function assertionFor(id: string, claims: Record<string, unknown> = {}, header: Record<string, unknown> = {}): Promise<string> {
@@ -89,8 +88,7 @@ async function introspect(value: string): Promise<boolean> {
 }
 
 beforeAll(async () => {
-  pg = await startTestPostgres();
-  hydra = await startHydraUnderTest(pg);
+  ({ postgres: pg, hydra } = await startHydraWithPostgres());
   tokenUrl = new URL("oauth2/token", hydra.publicUrl).toString();
   revokeUrl = new URL("oauth2/revoke", hydra.publicUrl).toString();
   const pair = await generateKeyPair("ES256", { extractable: true });
@@ -111,8 +109,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   jwksServer?.close();
-  await hydra?.close();
-  await pg?.stop();
+  await stopHydraAndPostgres(hydra, pg);
 });
 
 describe("the token endpoint (fosite DefaultClientAuthenticationStrategy)", () => {
@@ -212,14 +209,7 @@ describe("the token endpoint (fosite DefaultClientAuthenticationStrategy)", () =
       token_endpoint_auth_signing_alg: "ES256",
       jwks: { keys: [publicJwk] },
     });
-    const browser = new TestBrowser();
-    const verifier = newVerifier();
-    const login = await toLoginUi(
-      browser,
-      authorizeUrl(hydra, codeClient, { code_challenge: s256(verifier), code_challenge_method: "S256" }),
-    );
-    const consent = await acceptLogin(hydra, browser, login.challenge ?? "", { subject: "asserting-user" });
-    const code = responseParams(await acceptConsent(hydra, browser, consent)).get("code") ?? "";
+    const { code, verifier } = await authorizeCode(hydra, codeClient, "openid", "asserting-user");
     const answer = await post(tokenUrl, {
       grant_type: "authorization_code",
       code,

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileGlob } from "./cors/glob";
+import { createClient } from "./testing/clients";
 import {
-  startHydraUnderTest,
   startHydraWithConfig,
-  startTestPostgres,
+  startHydraWithPostgres,
+  stopHydraAndPostgres,
   type HydraUnderTest,
   type HydraYaml,
   type TestPostgres,
@@ -28,7 +29,7 @@ let pg: TestPostgres;
 let hydra: HydraUnderTest;
 let disabled: HydraUnderTest;
 let custom: HydraUnderTest;
-const client = { id: "", secret: "" };
+let client: { id: string; secret: string };
 
 /** Another instance on the first one's database (so it knows the test client), with `change` made to the config. */
 const variant = (change: (config: HydraYaml) => void): Promise<HydraUnderTest> =>
@@ -71,17 +72,12 @@ function clientCredentials(base: string, origin: string, style: "basic" | "post"
 }
 
 beforeAll(async () => {
-  pg = await startTestPostgres();
-  hydra = await startHydraUnderTest(pg);
-  const { data } = await hydra.admin.createOAuth2Client({
-    oAuth2Client: {
-      grant_types: ["client_credentials"],
-      token_endpoint_auth_method: "client_secret_basic",
-      allowed_cors_origins: [CLIENT_ORIGIN, "https://*.glob.example"],
-    },
+  ({ postgres: pg, hydra } = await startHydraWithPostgres());
+  client = await createClient(hydra, {
+    grant_types: ["client_credentials"],
+    token_endpoint_auth_method: "client_secret_basic",
+    allowed_cors_origins: [CLIENT_ORIGIN, "https://*.glob.example"],
   });
-  client.id = data.client_id ?? "";
-  client.secret = data.client_secret ?? "";
   disabled = await variant((config) => {
     config.serve!.public!.cors = { enabled: false };
   });
@@ -98,10 +94,7 @@ beforeAll(async () => {
   });
 }, 120_000);
 
-afterAll(async () => {
-  await Promise.all([hydra?.close(), disabled?.close(), custom?.close()]);
-  await pg?.stop();
-});
+afterAll(() => stopHydraAndPostgres([hydra, disabled, custom], pg));
 
 describe("serve.public.cors disabled (Hydra's default): no CORS at all", () => {
   it("answers preflights of the OAuth2 routes with handleOptions' empty 200 and no CORS headers", async () => {

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
-import { createLogger } from "./logging";
+import { createClient } from "./testing/clients";
+import {
+  errorLines,
+  startHydraUnderTest,
+  startHydraWithPostgres,
+  stopHydraAndPostgres,
+  type HydraUnderTest,
+  type TestPostgres,
+} from "./testing/harness";
 
 /**
  * Postgres unavailable for 10 s under a token and client-registration load:
@@ -20,19 +27,11 @@ describe("database outage under load", () => {
   const serverErrors: string[] = [];
 
   beforeAll(async () => {
-    pg = await startTestPostgres();
-    await pg.createDatabase(DATABASE);
-    hydra = await startHydraUnderTest(pg, {
-      database: DATABASE,
-      logger: createLogger("json", (line) => {
-        if (line.includes('"level":"error"')) serverErrors.push(line);
-      }),
-    });
+    ({ postgres: pg, hydra } = await startHydraWithPostgres((server) =>
+      startHydraUnderTest(server, { freshDatabase: DATABASE, logger: errorLines(serverErrors) }),
+    ));
   });
-  afterAll(async () => {
-    await hydra?.close();
-    await pg?.stop();
-  });
+  afterAll(() => stopHydraAndPostgres(hydra, pg));
 
   const outage = async (on: boolean) => {
     await pg.query(`ALTER DATABASE ${DATABASE} ALLOW_CONNECTIONS ${on ? "false" : "true"}`);
@@ -40,10 +39,8 @@ describe("database outage under load", () => {
   };
 
   it("answers 503 while Postgres is away, recovers without a restart, and loses or doubles no acknowledged client", async () => {
-    const { data: machine } = await hydra.admin.createOAuth2Client({
-      oAuth2Client: { grant_types: ["client_credentials"], scope: "reports.read" },
-    });
-    const basic = `Basic ${Buffer.from(`${machine.client_id}:${machine.client_secret}`).toString("base64")}`;
+    const machine = await createClient(hydra, { grant_types: ["client_credentials"], scope: "reports.read" });
+    const basic = `Basic ${Buffer.from(`${machine.id}:${machine.secret}`).toString("base64")}`;
     const statuses = new Map<string, number>();
     const problems: string[] = [];
     const acknowledged: string[] = [];
@@ -92,7 +89,7 @@ describe("database outage under load", () => {
       while (running) {
         const url = new URL("oauth2/auth", hydra.publicUrl);
         url.search = new URLSearchParams({
-          client_id: machine.client_id ?? "",
+          client_id: machine.id,
           response_type: "code",
           scope: "openid",
           state: "s",

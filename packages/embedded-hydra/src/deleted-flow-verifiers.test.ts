@@ -3,6 +3,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "./testing/browser";
 import { challengeAt, deviceAtLogin, startDeviceSuite, type DeviceClient } from "./testing/device";
+import { createClient } from "./testing/clients";
 import { runCleanup, startHydraWithTtl, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
 import { ANYWHERE, authorizeUrl, REDIRECT_URI } from "./testing/oauth";
 import { acceptConsentChallenge, acceptLoginChallenge } from "./testing/verifiers";
@@ -78,10 +79,7 @@ beforeAll(async () => {
     hydra,
     client: device,
   } = await startDeviceSuite((server) => startHydraWithTtl(server, { login_consent_request: `${TTL_SECONDS}s` })));
-  const { data } = await hydra.admin.createOAuth2Client({
-    oAuth2Client: { redirect_uris: [REDIRECT_URI], scope: "openid", grant_types: ["authorization_code"] },
-  });
-  clientId = data.client_id ?? "";
+  clientId = (await createClient(hydra, { redirect_uris: [REDIRECT_URI], scope: "openid", grant_types: ["authorization_code"] })).id;
 });
 afterAll(() => stopHydraAndPostgres(hydra, postgres));
 

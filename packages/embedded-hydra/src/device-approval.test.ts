@@ -11,6 +11,7 @@ import {
   startDeviceSuite,
   type DeviceClient,
 } from "./testing/device";
+import { createClient } from "./testing/clients";
 import { stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
 import { decodeJwtPayload } from "./testing/oauth";
 import { acceptConsentChallenge, acceptLoginChallenge, followVerifier } from "./testing/verifiers";
@@ -111,10 +112,10 @@ describe("the device_code grant's refusals (fosite rfc8628 token_handler.go Hand
     expect(await post(client, {})).toEqual(unknown);
     expect(await post(client, { device_code: "" })).toEqual(unknown);
     expect(await post(client, { device_code: "ory_dc_unknown.code" })).toEqual(unknown);
-    const { data } = await hydra.admin.createOAuth2Client({
-      oAuth2Client: { grant_types: ["client_credentials"], token_endpoint_auth_method: "client_secret_post" },
+    const withoutGrant = await createClient(hydra, {
+      grant_types: ["client_credentials"],
+      token_endpoint_auth_method: "client_secret_post",
     });
-    const withoutGrant = { id: data.client_id ?? "", secret: data.client_secret ?? "" };
     expect(await post(withoutGrant, {})).toEqual({
       status: 400,
       body: {

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "./testing/browser";
+import { createClient } from "./testing/clients";
 import { acceptUserCode, DEVICE_GRANT, DEVICE_SUCCESS_UI, DEVICE_UI, pollDeviceToken, type DeviceClient } from "./testing/device";
 import { startHydraWithPostgres, startHydraWithTtl, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
 import { decodeJwtPayload } from "./testing/oauth";
@@ -28,18 +29,15 @@ let hydra: HydraUnderTest;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function deviceClient(overrides: Record<string, unknown> = {}): Promise<DeviceClient> {
-  const { data } = await hydra.admin.createOAuth2Client({
-    oAuth2Client: {
-      client_name: "tv",
-      grant_types: [DEVICE_GRANT, "refresh_token"],
-      scope: "openid offline profile",
-      audience: ["https://api.example.com/"],
-      token_endpoint_auth_method: "client_secret_post",
-      ...overrides,
-    },
+function deviceClient(overrides: Record<string, unknown> = {}): Promise<DeviceClient> {
+  return createClient(hydra, {
+    client_name: "tv",
+    grant_types: [DEVICE_GRANT, "refresh_token"],
+    scope: "openid offline profile",
+    audience: ["https://api.example.com/"],
+    token_endpoint_auth_method: "client_secret_post",
+    ...overrides,
   });
-  return { id: data.client_id ?? "", secret: data.client_secret ?? "" };
 }
 
 async function post(url: string, form: Record<string, string>, headers: Record<string, string> = {}) {
@@ -66,6 +64,19 @@ const pollToken = (client: DeviceClient, deviceCode: string) => pollDeviceToken(
 async function openVerificationUri(browser: TestBrowser, uri: string): Promise<URL> {
   const { url } = await browser.navigate(uri, startsWith(DEVICE_UI));
   return url;
+}
+
+/** A device authorization through the device UI and the login UI, the login accepted as `subject`: the device's answer and the login verifier URL. */
+async function deviceLoginAccepted(client: DeviceClient, browser: TestBrowser, subject: string) {
+  const device = await deviceAuthorization(client);
+  const deviceUi = await openVerificationUri(browser, String(device.body.verification_uri_complete));
+  const accepted = await acceptUserCode(hydra, deviceUi.searchParams.get("device_challenge") ?? "", String(device.body.user_code));
+  const login = await browser.navigate(String(accepted.body.redirect_to), startsWith(LOGIN_UI));
+  const { data } = await hydra.admin.acceptOAuth2LoginRequest({
+    loginChallenge: login.url.searchParams.get("login_challenge") ?? "",
+    acceptOAuth2LoginRequest: { subject },
+  });
+  return { device, loginVerifierUrl: data.redirect_to };
 }
 
 /** Device UI, login UI and consent UI accept everything; returns where the browser ended. */
@@ -331,16 +342,9 @@ describe("device verification (consent/strategy_default.go HandleOAuth2DeviceAut
 
   it("writes a rejected consent to the browser as fosite's error and leaves the device pending (verifyConsent)", async () => {
     const client = await deviceClient();
-    const device = await deviceAuthorization(client);
     const browser = new TestBrowser();
-    const deviceUi = await openVerificationUri(browser, String(device.body.verification_uri_complete));
-    const accepted = await acceptUserCode(hydra, deviceUi.searchParams.get("device_challenge") ?? "", String(device.body.user_code));
-    const login = await browser.navigate(String(accepted.body.redirect_to), startsWith(LOGIN_UI));
-    const { data: loginAccepted } = await hydra.admin.acceptOAuth2LoginRequest({
-      loginChallenge: login.url.searchParams.get("login_challenge") ?? "",
-      acceptOAuth2LoginRequest: { subject: "someone" },
-    });
-    const consent = await browser.navigate(loginAccepted.redirect_to, startsWith(CONSENT_UI));
+    const { device, loginVerifierUrl } = await deviceLoginAccepted(client, browser, "someone");
+    const consent = await browser.navigate(loginVerifierUrl, startsWith(CONSENT_UI));
     const { data: rejected } = await hydra.admin.rejectOAuth2ConsentRequest({
       consentChallenge: consent.url.searchParams.get("consent_challenge") ?? "",
       rejectOAuth2Request: { error: "access_denied", error_description: "The person said no." },
@@ -355,16 +359,9 @@ describe("device verification (consent/strategy_default.go HandleOAuth2DeviceAut
     // A device verifier brought back so is src/device-verifier-paths.test.ts's.
     const client = await deviceClient();
     const other = await deviceClient();
-    const device = await deviceAuthorization(client);
     const browser = new TestBrowser();
-    const deviceUi = await openVerificationUri(browser, String(device.body.verification_uri_complete));
-    const accepted = await acceptUserCode(hydra, deviceUi.searchParams.get("device_challenge") ?? "", String(device.body.user_code));
-    const login = await browser.navigate(String(accepted.body.redirect_to), startsWith(LOGIN_UI));
-    const { data: loginAccepted } = await hydra.admin.acceptOAuth2LoginRequest({
-      loginChallenge: login.url.searchParams.get("login_challenge") ?? "",
-      acceptOAuth2LoginRequest: { subject: "swapped-user" },
-    });
-    const swapped = new URL(loginAccepted.redirect_to);
+    const { loginVerifierUrl } = await deviceLoginAccepted(client, browser, "swapped-user");
+    const swapped = new URL(loginVerifierUrl);
     swapped.searchParams.set("client_id", other.id);
     const answer = await browser.request(swapped.href);
     expect(answer.status).toBe(401);
@@ -459,14 +456,16 @@ describe("remembered logins in the device flow (consent/strategy_default.go requ
 
   it("makes a browser authorization after a remembered device login skip the login UI (one login session cookie)", async () => {
     const client = await deviceClient();
-    const { data: web } = await hydra.admin.createOAuth2Client({
-      oAuth2Client: { redirect_uris: ["http://rp.localhost:5555/callback"], grant_types: ["authorization_code"], scope: "openid" },
+    const web = await createClient(hydra, {
+      redirect_uris: ["http://rp.localhost:5555/callback"],
+      grant_types: ["authorization_code"],
+      scope: "openid",
     });
     const browser = new TestBrowser();
     await authorizeDevice(browser, String((await deviceAuthorization(client)).body.verification_uri_complete), "device-then-web");
     const url = new URL("oauth2/auth", hydra.publicUrl);
     for (const [key, value] of Object.entries({
-      client_id: web.client_id ?? "",
+      client_id: web.id,
       response_type: "code",
       redirect_uri: "http://rp.localhost:5555/callback",
       scope: "openid",
@@ -533,16 +532,14 @@ describe("private_key_jwt at the device authorization endpoint (fosite client_au
   }
 
   async function keyClient(keys: Record<string, unknown>): Promise<string> {
-    const { data } = await hydra.admin.createOAuth2Client({
-      oAuth2Client: {
-        grant_types: [DEVICE_GRANT],
-        scope: "openid",
-        token_endpoint_auth_method: "private_key_jwt",
-        token_endpoint_auth_signing_alg: "ES256",
-        ...keys,
-      },
+    const client = await createClient(hydra, {
+      grant_types: [DEVICE_GRANT],
+      scope: "openid",
+      token_endpoint_auth_method: "private_key_jwt",
+      token_endpoint_auth_signing_alg: "ES256",
+      ...keys,
     });
-    return data.client_id ?? "";
+    return client.id;
   }
 
   it("issues device codes to a client authenticated by its signed assertion, and refuses a replayed or forged one", async () => {

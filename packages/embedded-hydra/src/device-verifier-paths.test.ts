@@ -13,6 +13,7 @@ import {
   startDeviceSuite,
   type DeviceClient,
 } from "./testing/device";
+import { createClient } from "./testing/clients";
 import { stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
 import { authorizeUrl, decodeJwtPayload, ERROR_UI, REDIRECT_URI } from "./testing/oauth";
 import { CONSENT_UI, LOGIN_UI, startsWith } from "./testing/sign-in";
@@ -57,10 +58,7 @@ function onDeviceEndpoint(verifierUrl: string): string {
 
 beforeAll(async () => {
   ({ postgres, hydra, client: device } = await startDeviceSuite());
-  const { data } = await hydra.admin.createOAuth2Client({
-    oAuth2Client: { redirect_uris: [REDIRECT_URI], scope: "openid", grant_types: ["authorization_code"] },
-  });
-  browserClient = data.client_id ?? "";
+  browserClient = (await createClient(hydra, { redirect_uris: [REDIRECT_URI], scope: "openid", grant_types: ["authorization_code"] })).id;
 });
 
 afterAll(() => stopHydraAndPostgres(hydra, postgres));
@@ -211,10 +209,11 @@ describe("a device verifier brought back with another client's id (HandleOAuth2D
 
 describe("a remembered consent in the device flow (strategy_default.go requestConsent, matchScopes)", () => {
   it("skips the consent request of a confidential client for any remembered consent: the stand-in request asks for no scope", async () => {
-    const { data } = await hydra.admin.createOAuth2Client({
-      oAuth2Client: { grant_types: [DEVICE_GRANT], scope: "openid offline", token_endpoint_auth_method: "client_secret_post" },
+    const wide: DeviceClient = await createClient(hydra, {
+      grant_types: [DEVICE_GRANT],
+      scope: "openid offline",
+      token_endpoint_auth_method: "client_secret_post",
     });
-    const wide: DeviceClient = { id: data.client_id ?? "", secret: data.client_secret ?? "" };
     const browser = new TestBrowser();
     const start = async (scope: string) => {
       const response = await fetch(`${hydra.publicUrl}oauth2/device/auth`, {

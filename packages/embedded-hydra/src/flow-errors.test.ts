@@ -1,7 +1,8 @@
 import * as oidc from "openid-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "./testing/browser";
-import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { createClient } from "./testing/clients";
+import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
 import { CONSENT_UI, LOGIN_UI, startsWith } from "./testing/sign-in";
 
 const ERROR_UI = "http://ciam.localhost:3000/error";
@@ -49,26 +50,15 @@ async function acceptConsent(browser: TestBrowser, consentUrl: URL) {
 }
 
 beforeAll(async () => {
-  pg = await startTestPostgres();
-  hydra = await startHydraUnderTest(pg);
-  const { data: conf } = await hydra.admin.createOAuth2Client({
-    oAuth2Client: { redirect_uris: [REDIRECT_URI], scope: "openid email", skip_consent: false },
-  });
-  confidential = { id: conf.client_id ?? "", secret: conf.client_secret ?? "" };
-  const { data: pub } = await hydra.admin.createOAuth2Client({
-    oAuth2Client: { redirect_uris: [REDIRECT_URI], scope: "openid", token_endpoint_auth_method: "none", skip_consent: true },
-  });
-  publicClientId = pub.client_id ?? "";
-  const { data: m2m } = await hydra.admin.createOAuth2Client({
-    oAuth2Client: { grant_types: ["client_credentials"], scope: "reports.read reports.write" },
-  });
-  machine = { id: m2m.client_id ?? "", secret: m2m.client_secret ?? "" };
+  ({ postgres: pg, hydra } = await startHydraWithPostgres());
+  confidential = await createClient(hydra, { redirect_uris: [REDIRECT_URI], scope: "openid email", skip_consent: false });
+  publicClientId = (
+    await createClient(hydra, { redirect_uris: [REDIRECT_URI], scope: "openid", token_endpoint_auth_method: "none", skip_consent: true })
+  ).id;
+  machine = await createClient(hydra, { grant_types: ["client_credentials"], scope: "reports.read reports.write" });
 });
 
-afterAll(async () => {
-  await hydra?.close();
-  await pg?.stop();
-});
+afterAll(() => stopHydraAndPostgres(hydra, pg));
 
 describe("refusals reach the client as OAuth2 errors", () => {
   it("login reject redirects to the client with error=access_denied", async () => {

@@ -3,8 +3,9 @@ import { decodeProtectedHeader } from "jose";
 import * as oidc from "openid-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "./testing/browser";
-import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
-import { CONSENT_UI, LOGIN_UI, LOGOUT_UI, startsWith } from "./testing/sign-in";
+import { createClient } from "./testing/clients";
+import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { CONSENT_UI, LOGIN_UI, LOGOUT_UI, relyingParty as relyingPartyOf, startsWith } from "./testing/sign-in";
 
 const REGISTRATION_UI = "http://ciam.localhost:3000/registration";
 const REDIRECT_URI = "http://rp.localhost:5555/callback";
@@ -15,11 +16,8 @@ let hydra: HydraUnderTest;
 let clientId: string;
 let clientSecret: string;
 
-async function relyingParty(): Promise<oidc.Configuration> {
-  return oidc.discovery(new URL(hydra.issuer), clientId, clientSecret, oidc.ClientSecretBasic(clientSecret), {
-    execute: [oidc.allowInsecureRequests],
-  });
-}
+/** openid-client as this file's client. */
+const relyingParty = (): Promise<oidc.Configuration> => relyingPartyOf(hydra, clientId, clientSecret);
 
 /** Runs authorize → login UI → consent UI → callback, accepting both with the given subject. */
 async function signIn(
@@ -67,26 +65,18 @@ async function signIn(
 }
 
 beforeAll(async () => {
-  pg = await startTestPostgres();
-  hydra = await startHydraUnderTest(pg);
-  const { data } = await hydra.admin.createOAuth2Client({
-    oAuth2Client: {
-      client_name: "Relying party",
-      redirect_uris: [REDIRECT_URI],
-      post_logout_redirect_uris: [POST_LOGOUT_URI],
-      grant_types: ["authorization_code", "refresh_token"],
-      response_types: ["code"],
-      scope: "openid offline_access email",
-    },
-  });
-  clientId = data.client_id ?? "";
-  clientSecret = data.client_secret ?? "";
+  ({ postgres: pg, hydra } = await startHydraWithPostgres());
+  ({ id: clientId, secret: clientSecret } = await createClient(hydra, {
+    client_name: "Relying party",
+    redirect_uris: [REDIRECT_URI],
+    post_logout_redirect_uris: [POST_LOGOUT_URI],
+    grant_types: ["authorization_code", "refresh_token"],
+    response_types: ["code"],
+    scope: "openid offline_access email",
+  }));
 });
 
-afterAll(async () => {
-  await hydra?.close();
-  await pg?.stop();
-});
+afterAll(() => stopHydraAndPostgres(hydra, pg));
 
 describe("authorization code flow with openid-client as the relying party", () => {
   it("runs login, consent, code exchange, userinfo, refresh, revoke, introspection and RP logout", async () => {
@@ -254,23 +244,13 @@ describe("signing key rotation", () => {
 
 describe("Hydra's login and consent request fields", () => {
   it("carries the requested audience, oidc_context and login session id, and grants the audience into the access token", async () => {
-    const { data: client } = await hydra.admin.createOAuth2Client({
-      oAuth2Client: {
-        redirect_uris: [REDIRECT_URI],
-        grant_types: ["authorization_code", "refresh_token"],
-        scope: "openid offline_access email",
-        audience: ["https://api.ciam.localhost", "https://other.localhost"],
-      },
+    const client = await createClient(hydra, {
+      redirect_uris: [REDIRECT_URI],
+      grant_types: ["authorization_code", "refresh_token"],
+      scope: "openid offline_access email",
+      audience: ["https://api.ciam.localhost", "https://other.localhost"],
     });
-    const config = await oidc.discovery(
-      new URL(hydra.issuer),
-      client.client_id ?? "",
-      client.client_secret ?? "",
-      oidc.ClientSecretBasic(client.client_secret ?? ""),
-      {
-        execute: [oidc.allowInsecureRequests],
-      },
-    );
+    const config = await relyingPartyOf(hydra, client.id, client.secret);
     const { loginRequest, consentRequest, callback, verifier, state } = await signIn(
       new TestBrowser(),
       config,
@@ -345,22 +325,12 @@ describe("@ory/client OidcApi and JwkApi", () => {
 
 describe("consent revocation per client", () => {
   it("revokes the subject's consent and tokens for one client and leaves the other client's alone", async () => {
-    const { data: other } = await hydra.admin.createOAuth2Client({
-      oAuth2Client: {
-        redirect_uris: [REDIRECT_URI],
-        grant_types: ["authorization_code", "refresh_token"],
-        scope: "openid offline_access email",
-      },
+    const other = await createClient(hydra, {
+      redirect_uris: [REDIRECT_URI],
+      grant_types: ["authorization_code", "refresh_token"],
+      scope: "openid offline_access email",
     });
-    const otherConfig = await oidc.discovery(
-      new URL(hydra.issuer),
-      other.client_id ?? "",
-      other.client_secret ?? "",
-      oidc.ClientSecretBasic(other.client_secret ?? ""),
-      {
-        execute: [oidc.allowInsecureRequests],
-      },
-    );
+    const otherConfig = await relyingPartyOf(hydra, other.id, other.secret);
     const config = await relyingParty();
     const first = await signIn(new TestBrowser(), config, "two-apps");
     const second = await signIn(new TestBrowser(), otherConfig, "two-apps");
@@ -378,6 +348,6 @@ describe("consent revocation per client", () => {
     await expect(oidc.refreshTokenGrant(config, revokedTokens.refresh_token ?? "")).rejects.toMatchObject({ error: "invalid_grant" });
     expect((await hydra.admin.introspectOAuth2Token({ token: keptTokens.access_token })).data.active).toBe(true);
     const { data: remaining } = await hydra.admin.listOAuth2ConsentSessions({ subject: "two-apps" });
-    expect(remaining.map((session) => session.consent_request?.client?.client_id)).toEqual([other.client_id]);
+    expect(remaining.map((session) => session.consent_request?.client?.client_id)).toEqual([other.id]);
   });
 });

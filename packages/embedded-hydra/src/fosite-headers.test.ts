@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { createClient } from "./testing/clients";
+import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
 
 /**
  * The headers fosite's writers put on the OAuth2 answers, byte for byte:
@@ -15,21 +16,14 @@ let hydra: HydraUnderTest;
 let client: { id: string; secret: string };
 
 beforeAll(async () => {
-  pg = await startTestPostgres();
-  hydra = await startHydraUnderTest(pg);
-  const { data } = await hydra.admin.createOAuth2Client({
-    oAuth2Client: {
-      grant_types: ["client_credentials", DEVICE_GRANT],
-      scope: "jobs.run openid",
-      token_endpoint_auth_method: "client_secret_post",
-    },
+  ({ postgres: pg, hydra } = await startHydraWithPostgres());
+  client = await createClient(hydra, {
+    grant_types: ["client_credentials", DEVICE_GRANT],
+    scope: "jobs.run openid",
+    token_endpoint_auth_method: "client_secret_post",
   });
-  client = { id: data.client_id ?? "", secret: data.client_secret ?? "" };
 });
-afterAll(async () => {
-  await hydra?.close();
-  await pg?.stop();
-});
+afterAll(() => stopHydraAndPostgres(hydra, pg));
 
 async function post(url: string, form: Record<string, string>) {
   const response = await fetch(url, {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
 
 /**
  * The bytes of Hydra's JSON answers. Hydra's own handlers write with
@@ -14,15 +14,9 @@ import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestP
 let pg: TestPostgres;
 let hydra: HydraUnderTest;
 
-beforeAll(async () => {
-  pg = await startTestPostgres();
-  hydra = await startHydraUnderTest(pg);
-});
+beforeAll(async () => ({ postgres: pg, hydra } = await startHydraWithPostgres()));
 
-afterAll(async () => {
-  await hydra?.close();
-  await pg?.stop();
-});
+afterAll(() => stopHydraAndPostgres(hydra, pg));
 
 const admin = (path: string, init?: RequestInit) => fetch(new URL(path, hydra.adminUrl), init);
 const postJson = (path: string, body: unknown) =>

@@ -1,8 +1,7 @@
-import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import { parserErrorAnswer, setSecurityHeaders } from "@olympus/server-kit/http";
-import { HydraError } from "./errors";
+import type { Server, ServerResponse } from "node:http";
+import { answerParserError, setSecurityHeaders } from "@olympus/server-kit/http";
 
-export { SERVER_OPTIONS } from "@olympus/server-kit/http";
+export { refusedAsNetHttp, SERVER_OPTIONS } from "@olympus/server-kit/http";
 
 /**
  * Hydra's Cache-Control is its own (cache-control.ts), so the shared layer
@@ -15,18 +14,12 @@ export function setHydraSecurityHeaders(res: ServerResponse): void {
   setSecurityHeaders(res, HYDRA_HEADERS);
 }
 
-/** Node's own "missing Host" answer would skip the security headers (SERVER_OPTIONS turns it off): refuse here instead. */
-export function requireHost(req: IncomingMessage): void {
-  if (req.httpVersion === "1.1" && req.headers.host === undefined)
-    throw HydraError.badRequest("HTTP/1.1 requests must carry a Host header");
-}
-
 /**
- * Requests Node's HTTP parser refuses are answered with the security headers
- * too (the kit's parserErrorAnswer); no Cache-Control, as Go's server
- * answers a request it cannot read before any handler runs.
+ * Requests Node's HTTP parser refuses get the answer Go's net/http writes
+ * before any handler runs (server.go conn.serve): a bare text/plain status,
+ * no headers of Hydra's.
  */
 export function hardenParserErrors(server: Server): Server {
-  server.on("clientError", parserErrorAnswer(HYDRA_HEADERS));
+  server.on("clientError", answerParserError);
   return server;
 }

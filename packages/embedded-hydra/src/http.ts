@@ -71,6 +71,15 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
   return value;
 }
 
+/**
+ * Whether Go's ParseForm reads this request's body: a POST, PUT or PATCH
+ * whose media type (the Content-Type before any `;`) is a urlencoded form.
+ */
+export function hasUrlencodedBody(req: IncomingMessage): boolean {
+  if (req.method !== "POST" && req.method !== "PUT" && req.method !== "PATCH") return false;
+  return (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() === "application/x-www-form-urlencoded";
+}
+
 export async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   const type = req.headers["content-type"] ?? "";
   const text = await readBody(req);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHydraWithConfig, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import * as clients from "./testing/clients";
+import { startHydraWithPostgres, startHydraWithTtl, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
 import { REDIRECT_URI, tokenRequest } from "./testing/oauth";
 import * as tokens from "./testing/tokens";
 import { INVALID_GRANT, sleepUntil } from "./testing/tokens";
@@ -20,10 +21,10 @@ const REFRESH_TTL_MS = 2000;
 let pg: TestPostgres;
 let hydra: HydraUnderTest;
 
-const createClient = (body: Record<string, unknown>) => tokens.createClient(hydra, body);
+const createClient = (body: Record<string, unknown>) => clients.createClient(hydra, body);
 const introspect = (token: unknown) => tokens.introspect(hydra, token);
-const codeExchange = (client: tokens.CreatedClient) => tokens.codeExchange(hydra, client, "openid offline_access", "ttl-user");
-const refresh = (client: tokens.CreatedClient, token: unknown) => tokens.refresh(hydra, client, token);
+const codeExchange = (client: clients.CreatedClient) => tokens.codeExchange(hydra, client, "openid offline_access", "ttl-user");
+const refresh = (client: clients.CreatedClient, token: unknown) => tokens.refresh(hydra, client, token);
 
 const webApp = (lifespans: Record<string, string> = {}) =>
   createClient({
@@ -35,18 +36,12 @@ const webApp = (lifespans: Record<string, string> = {}) =>
   });
 
 beforeAll(async () => {
-  pg = await startTestPostgres();
-  hydra = await startHydraWithConfig(pg, (config) => {
-    // The CIAM config has a ttl section; its values are strings.
-    const ttl: Record<string, unknown> = config.ttl ?? {};
-    Object.assign(ttl, { access_token: `${ACCESS_TTL_MS}ms`, refresh_token: `${REFRESH_TTL_MS}ms` });
-  });
+  ({ postgres: pg, hydra } = await startHydraWithPostgres((server) =>
+    startHydraWithTtl(server, { access_token: `${ACCESS_TTL_MS}ms`, refresh_token: `${REFRESH_TTL_MS}ms` }),
+  ));
 });
 
-afterAll(async () => {
-  await hydra?.close();
-  await pg?.stop();
-});
+afterAll(() => stopHydraAndPostgres(hydra, pg));
 
 describe("sub-second instance ttl", () => {
   it("gives a client_credentials token ttl.access_token 1500ms to the instant: expires_in 1, inactive after 1.5 s", async () => {

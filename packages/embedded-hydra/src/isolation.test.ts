@@ -1,37 +1,32 @@
 import * as oidc from "openid-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CIAM_CONFIG, IAM_CONFIG, startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import {
+  CIAM_CONFIG,
+  IAM_CONFIG,
+  startHydraUnderTest,
+  startHydraWithPostgres,
+  stopHydraAndPostgres,
+  type HydraUnderTest,
+  type TestPostgres,
+} from "./testing/harness";
+import { createClient } from "./testing/clients";
+import { relyingParty } from "./testing/sign-in";
 
 let pg: TestPostgres;
 let ciam: HydraUnderTest;
 let iam: HydraUnderTest;
 
 async function machineClient(hydra: HydraUnderTest) {
-  const { data } = await hydra.admin.createOAuth2Client({ oAuth2Client: { grant_types: ["client_credentials"], scope: "api" } });
-  const config = await oidc.discovery(
-    new URL(hydra.issuer),
-    data.client_id ?? "",
-    data.client_secret ?? "",
-    oidc.ClientSecretBasic(data.client_secret ?? ""),
-    {
-      execute: [oidc.allowInsecureRequests],
-    },
-  );
-  return { id: data.client_id ?? "", secret: data.client_secret ?? "", config };
+  const { id, secret } = await createClient(hydra, { grant_types: ["client_credentials"], scope: "api" });
+  return { id, secret, config: await relyingParty(hydra, id, secret) };
 }
 
 beforeAll(async () => {
-  pg = await startTestPostgres();
-  [ciam, iam] = await Promise.all([
-    startHydraUnderTest(pg, { configPath: CIAM_CONFIG }),
-    startHydraUnderTest(pg, { configPath: IAM_CONFIG }),
-  ]);
+  ({ postgres: pg, hydra: ciam } = await startHydraWithPostgres((server) => startHydraUnderTest(server, { configPath: CIAM_CONFIG })));
+  iam = await startHydraUnderTest(pg, { configPath: IAM_CONFIG });
 });
 
-afterAll(async () => {
-  await Promise.all([ciam?.close(), iam?.close()]);
-  await pg?.stop();
-});
+afterAll(() => stopHydraAndPostgres([ciam, iam], pg));
 
 describe("two domains on their own databases", () => {
   it("does not know the other instance's clients or tokens", async () => {

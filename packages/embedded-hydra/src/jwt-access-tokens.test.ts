@@ -1,25 +1,16 @@
 import { createHash } from "node:crypto";
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TestBrowser } from "./testing/browser";
-import { CIAM_CONFIG, startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { createClient } from "./testing/clients";
 import {
-  acceptConsent,
-  acceptLogin,
-  authorizeUrl,
-  decodeJwtHeader,
-  decodeJwtPayload,
-  newVerifier,
-  REDIRECT_URI,
-  responseParams,
-  s256,
-  tokenRequest,
-  toLoginUi,
-  type ClientCredentials,
-} from "./testing/oauth";
+  startHydraWithConfig,
+  startHydraWithPostgres,
+  stopHydraAndPostgres,
+  type HydraUnderTest,
+  type TestPostgres,
+} from "./testing/harness";
+import { decodeJwtHeader, decodeJwtPayload, REDIRECT_URI, tokenRequest } from "./testing/oauth";
+import { codeExchange, introspect } from "./testing/tokens";
 
 /**
  * JWT access tokens as Hydra issues them: fosite's DefaultJWTStrategy
@@ -31,11 +22,6 @@ let pg: TestPostgres;
 let hydra: HydraUnderTest;
 let jwtInstance: HydraUnderTest;
 
-async function client(target: HydraUnderTest, body: Record<string, unknown>): Promise<ClientCredentials> {
-  const { data } = await target.admin.createOAuth2Client({ oAuth2Client: body });
-  return { id: data.client_id ?? "", secret: data.client_secret ?? "" };
-}
-
 async function verifyWithPublishedKeys(target: HydraUnderTest, token: string) {
   const jwks = (await fetch(new URL(".well-known/jwks.json", target.publicUrl)).then((r) => r.json())) as Parameters<
     typeof createLocalJWKSet
@@ -43,28 +29,18 @@ async function verifyWithPublishedKeys(target: HydraUnderTest, token: string) {
   return jwtVerify(token, createLocalJWKSet(jwks), { issuer: target.issuer });
 }
 
-async function introspect(target: HydraUnderTest, token: string) {
-  return (await target.admin.introspectOAuth2Token({ token })).data as unknown as Record<string, unknown>;
-}
-
 beforeAll(async () => {
-  pg = await startTestPostgres();
-  hydra = await startHydraUnderTest(pg);
-  const dir = await mkdtemp(path.join(tmpdir(), "hydra-jwt-"));
-  const configPath = path.join(dir, "hydra.yml");
-  await writeFile(configPath, (await readFile(CIAM_CONFIG, "utf8")).replace("access_token: opaque", "access_token: jwt"));
-  jwtInstance = await startHydraUnderTest(pg, { configPath });
+  ({ postgres: pg, hydra } = await startHydraWithPostgres());
+  jwtInstance = await startHydraWithConfig(pg, (config) => {
+    Object.assign((config.strategies ??= {}), { access_token: "jwt" });
+  });
 });
 
-afterAll(async () => {
-  await hydra?.close();
-  await jwtInstance?.close();
-  await pg?.stop();
-});
+afterAll(() => stopHydraAndPostgres([hydra, jwtInstance], pg));
 
 describe("access_token_strategy: jwt on a client", () => {
   it("client_credentials: a JWT signed with hydra.jwt.access-token carrying Hydra's claims; introspection and revocation work on it", async () => {
-    const machine = await client(hydra, {
+    const machine = await createClient(hydra, {
       grant_types: ["client_credentials"],
       scope: "reports.read",
       audience: ["https://api.example.com"],
@@ -116,30 +92,15 @@ describe("access_token_strategy: jwt on a client", () => {
   });
 
   it("authorization code: the JWT carries the subject, the granted scope and session.access_token as ext, and works at userinfo", async () => {
-    const webApp = await client(hydra, {
+    const webApp = await createClient(hydra, {
       redirect_uris: [REDIRECT_URI],
       scope: "openid offline_access orders.read",
       grant_types: ["authorization_code", "refresh_token"],
       access_token_strategy: "jwt",
     });
-    const browser = new TestBrowser();
-    const verifier = newVerifier();
-    const login = await toLoginUi(
-      browser,
-      authorizeUrl(hydra, webApp.id, { scope: "openid orders.read", code_challenge: s256(verifier), code_challenge_method: "S256" }),
-    );
-    const consent = await acceptLogin(hydra, browser, login.challenge ?? "", { subject: "jwt-user" });
-    const callback = await acceptConsent(hydra, browser, consent, { session: { access_token: { tier: "gold" }, id_token: {} } });
-    const answer = await tokenRequest(
-      hydra,
-      {
-        grant_type: "authorization_code",
-        code: responseParams(callback).get("code") ?? "",
-        redirect_uri: REDIRECT_URI,
-        code_verifier: verifier,
-      },
-      webApp,
-    );
+    const answer = await codeExchange(hydra, webApp, "openid orders.read", "jwt-user", {
+      consent: { session: { access_token: { tier: "gold" }, id_token: {} } },
+    });
     const token = answer.body.access_token ?? "";
     const { payload } = await verifyWithPublishedKeys(hydra, token);
     expect(payload).toMatchObject({
@@ -161,7 +122,7 @@ describe("access_token_strategy: jwt on a client", () => {
   });
 
   it("leaves clients on the opaque strategy with opaque tokens", async () => {
-    const machine = await client(hydra, { grant_types: ["client_credentials"], scope: "reports.read" });
+    const machine = await createClient(hydra, { grant_types: ["client_credentials"], scope: "reports.read" });
     const answer = await tokenRequest(hydra, { grant_type: "client_credentials" }, machine);
     // fosite's HMAC strategy value, not a JWT.
     expect(answer.body.access_token).toMatch(/^ory_at_[\w-]{43}\.[\w-]{43}$/);
@@ -170,13 +131,17 @@ describe("access_token_strategy: jwt on a client", () => {
 
 describe("strategies.access_token: jwt for the instance", () => {
   it("issues JWTs to every client unless the client chose opaque", async () => {
-    const byDefault = await client(jwtInstance, { grant_types: ["client_credentials"], scope: "jobs.run" });
+    const byDefault = await createClient(jwtInstance, { grant_types: ["client_credentials"], scope: "jobs.run" });
     const jwt = await tokenRequest(jwtInstance, { grant_type: "client_credentials", scope: "jobs.run" }, byDefault);
     expect((await verifyWithPublishedKeys(jwtInstance, jwt.body.access_token ?? "")).payload).toMatchObject({
       sub: byDefault.id,
       scp: ["jobs.run"],
     });
-    const opaque = await client(jwtInstance, { grant_types: ["client_credentials"], scope: "jobs.run", access_token_strategy: "opaque" });
+    const opaque = await createClient(jwtInstance, {
+      grant_types: ["client_credentials"],
+      scope: "jobs.run",
+      access_token_strategy: "opaque",
+    });
     const plain = await tokenRequest(jwtInstance, { grant_type: "client_credentials" }, opaque);
     expect(plain.body.access_token).toMatch(/^ory_at_[\w-]{43}\.[\w-]{43}$/);
   });

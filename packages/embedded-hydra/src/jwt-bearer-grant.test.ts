@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { createClient } from "./testing/clients";
 import { tokenRequest, type ClientCredentials } from "./testing/oauth";
 
 /**
@@ -73,25 +74,22 @@ function grantError(hint: string) {
 }
 
 beforeAll(async () => {
-  pg = await startTestPostgres();
-  hydra = await startHydraUnderTest(pg);
+  ({ postgres: pg, hydra } = await startHydraWithPostgres());
   tokenUrl = new URL("oauth2/token", hydra.publicUrl).toString();
   const pair = await generateKeyPair("ES256", { extractable: true });
   trustedKey = pair.privateKey;
   trustedJwk = { ...(await exportJWK(pair.publicKey)), kid: "partner-key", alg: "ES256", use: "sig" };
   otherKey = (await generateKeyPair("ES256")).privateKey;
-  const created = await hydra.admin.createOAuth2Client({
-    oAuth2Client: { grant_types: ["client_credentials", GRANT], scope: "read write", audience: ["https://api.example"] },
+  client = await createClient(hydra, {
+    grant_types: ["client_credentials", GRANT],
+    scope: "read write",
+    audience: ["https://api.example"],
   });
-  client = { id: created.data.client_id ?? "", secret: created.data.client_secret ?? "" };
   const granted = await trust({ issuer: ISSUER, subject: "alice", scope: ["read"], jwk: trustedJwk, expires_at: inOneHour() });
   expect(granted.status).toBe(201);
 }, 60_000);
 
-afterAll(async () => {
-  await hydra?.close();
-  await pg?.stop();
-});
+afterAll(() => stopHydraAndPostgres(hydra, pg));
 
 describe("trust API (oauth2/trust/handler.go, validator.go validateGrant)", () => {
   it("refuses incomplete grants with Hydra's missing_required_parameter hints, in the validator's order", async () => {
@@ -203,8 +201,7 @@ describe("token endpoint (fosite rfc7523 HandleTokenEndpointRequest)", () => {
   });
 
   it("puts the assertion's subject and audience into a JWT access token (access_token_strategy jwt)", async () => {
-    const created = await hydra.admin.createOAuth2Client({ oAuth2Client: { grant_types: [GRANT], access_token_strategy: "jwt" } });
-    const jwtClient = { id: created.data.client_id ?? "", secret: created.data.client_secret ?? "" };
+    const jwtClient = await createClient(hydra, { grant_types: [GRANT], access_token_strategy: "jwt" });
     const answer = await tokenRequest(hydra, { grant_type: GRANT, assertion: await assertion() }, jwtClient);
     expect(answer.status).toBe(200);
     const payload = JSON.parse(Buffer.from((answer.body.access_token ?? "").split(".")[1] ?? "", "base64url").toString("utf8")) as Record<
@@ -289,12 +286,8 @@ describe("token endpoint (fosite rfc7523 HandleTokenEndpointRequest)", () => {
         `The assertion request parameter must be set when using grant_type of '${GRANT}'.`,
       ) as unknown,
     });
-    const plain = await hydra.admin.createOAuth2Client({ oAuth2Client: { grant_types: ["client_credentials"] } });
-    const refused = await tokenRequest(
-      hydra,
-      { grant_type: GRANT, assertion: await assertion() },
-      { id: plain.data.client_id ?? "", secret: plain.data.client_secret ?? "" },
-    );
+    const plain = await createClient(hydra, { grant_types: ["client_credentials"] });
+    const refused = await tokenRequest(hydra, { grant_type: GRANT, assertion: await assertion() }, plain);
     expect(refused.body).toEqual({
       error: "unauthorized_client",
       error_description: `The client is not authorized to request a token using this method. The OAuth 2.0 Client is not allowed to use authorization grant '${GRANT}'.`,
@@ -351,16 +344,15 @@ describe("JWT-bearer and private_key_jwt assertions share one used-jti list (fos
     const pair = await generateKeyPair("ES256", { extractable: true });
     clientKey = pair.privateKey;
     const publicJwk = { ...(await exportJWK(pair.publicKey)), kty: "EC", kid: "client-key", alg: "ES256", use: "sig" };
-    const created = await hydra.admin.createOAuth2Client({
-      oAuth2Client: {
+    keyClient = (
+      await createClient(hydra, {
         grant_types: ["client_credentials", GRANT],
         scope: "read",
         token_endpoint_auth_method: "private_key_jwt",
         token_endpoint_auth_signing_alg: "ES256",
         jwks: { keys: [publicJwk] },
-      },
-    });
-    keyClient = created.data.client_id ?? "";
+      })
+    ).id;
   });
 
   async function clientAssertion(jti: string): Promise<string> {

@@ -1,7 +1,8 @@
 import * as oidc from "openid-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "./testing/browser";
-import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { createClient } from "./testing/clients";
+import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
 import { LOGIN_UI, relyingParty, signIn, startsWith } from "./testing/sign-in";
 
 /** When Hydra lets the login UI skip authentication (`skip: true`), and when a client's request forbids it. */
@@ -29,18 +30,11 @@ async function loginRequest(browser: TestBrowser, extra: Record<string, string> 
 }
 
 beforeAll(async () => {
-  pg = await startTestPostgres();
-  hydra = await startHydraUnderTest(pg);
-  const { data } = await hydra.admin.createOAuth2Client({
-    oAuth2Client: { redirect_uris: [REDIRECT_URI], grant_types: ["authorization_code", "refresh_token"], scope: SCOPE },
-  });
-  client = { id: data.client_id ?? "", secret: data.client_secret ?? "" };
+  ({ postgres: pg, hydra } = await startHydraWithPostgres());
+  client = await createClient(hydra, { redirect_uris: [REDIRECT_URI], grant_types: ["authorization_code", "refresh_token"], scope: SCOPE });
 });
 
-afterAll(async () => {
-  await hydra?.close();
-  await pg?.stop();
-});
+afterAll(() => stopHydraAndPostgres(hydra, pg));
 
 describe("a remembered login is not skipped when the client asks for a fresh one", () => {
   it("prompt=login gives skip: false and no subject; without it the same browser is skipped", async () => {

@@ -3,6 +3,7 @@ import * as oidc from "openid-client";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { LOGOUT_CLIENT_SCOPE, POST_LOGOUT_URI, startLogoutSuite, stopLogoutSuite, type BackchannelReceiver } from "./testing/backchannel";
 import { TestBrowser } from "./testing/browser";
+import { createClient } from "./testing/clients";
 import type { HydraUnderTest, TestPostgres } from "./testing/harness";
 import { REDIRECT_URI } from "./testing/oauth";
 import { LOGIN_UI, LOGOUT_UI, relyingParty, signIn, startsWith } from "./testing/sign-in";
@@ -100,16 +101,14 @@ describe("back-channel logout", () => {
 describe("front-channel logout", () => {
   it("ends with Hydra's page loading each client's frontchannel_logout_uri with iss and sid, then moving on", async () => {
     // Hydra: consent/strategy_default.go generateFrontChannelLogoutURLs, oauth2/handler.go performOidcFrontOrBackChannelLogout.
-    const { data } = await hydra.admin.createOAuth2Client({
-      oAuth2Client: {
-        redirect_uris: [REDIRECT_URI],
-        post_logout_redirect_uris: [POST_LOGOUT_URI],
-        grant_types: ["authorization_code", "refresh_token"],
-        scope: LOGOUT_CLIENT_SCOPE,
-        frontchannel_logout_uri: "http://rp.localhost:5555/frontchannel",
-      },
+    const frontChannel = await createClient(hydra, {
+      redirect_uris: [REDIRECT_URI],
+      post_logout_redirect_uris: [POST_LOGOUT_URI],
+      grant_types: ["authorization_code", "refresh_token"],
+      scope: LOGOUT_CLIENT_SCOPE,
+      frontchannel_logout_uri: "http://rp.localhost:5555/frontchannel",
     });
-    const config = await relyingParty(hydra, data.client_id ?? "", data.client_secret ?? "");
+    const config = await relyingParty(hydra, frontChannel.id, frontChannel.secret);
     const browser = new TestBrowser();
     const { tokens } = await signIn(hydra, browser, config, {
       subject: "fc-user",

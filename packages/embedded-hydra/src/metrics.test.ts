@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
 
 /**
  * GET /admin/metrics/prometheus, compared with Hydra v26.2.0: the route of
@@ -27,14 +27,10 @@ const CONST = 'app="hydra",buildTime="2026-03-20T11:01:06Z"';
 const HASH = 'hash="0b84568fffccf151dc5e6c7955fdfb738555bf4b"';
 
 beforeAll(async () => {
-  pg = await startTestPostgres();
-  hydra = await startHydraUnderTest(pg);
+  ({ postgres: pg, hydra } = await startHydraWithPostgres());
 }, 60_000);
 
-afterAll(async () => {
-  await hydra?.close();
-  await pg?.stop();
-});
+afterAll(() => stopHydraAndPostgres(hydra, pg));
 
 describe("Prometheus metrics (prometheusx NewHTTPMetrics, Instrument)", () => {
   it("counts requests of both ports by code, method and route pattern, with Hydra's names, help and labels", async () => {

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "./testing/browser";
-import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { createClient } from "./testing/clients";
+import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
 import { CONSENT_UI, LOGIN_UI, startsWith } from "./testing/sign-in";
 
 /**
@@ -79,31 +80,23 @@ async function active(tokenValue: string | undefined): Promise<boolean> {
 }
 
 beforeAll(async () => {
-  pg = await startTestPostgres();
-  hydra = await startHydraUnderTest(pg);
-  const { data: conf } = await hydra.admin.createOAuth2Client({
-    oAuth2Client: {
-      redirect_uris: [REDIRECT_URI],
-      scope: "openid offline_access email",
-      grant_types: ["authorization_code", "refresh_token"],
-    },
+  ({ postgres: pg, hydra } = await startHydraWithPostgres());
+  confidential = await createClient(hydra, {
+    redirect_uris: [REDIRECT_URI],
+    scope: "openid offline_access email",
+    grant_types: ["authorization_code", "refresh_token"],
   });
-  confidential = { id: conf.client_id ?? "", secret: conf.client_secret ?? "" };
-  const { data: pub } = await hydra.admin.createOAuth2Client({
-    oAuth2Client: {
+  publicClient = (
+    await createClient(hydra, {
       redirect_uris: [REDIRECT_URI],
       scope: "openid offline_access",
       token_endpoint_auth_method: "none",
       grant_types: ["authorization_code", "refresh_token"],
-    },
-  });
-  publicClient = pub.client_id ?? "";
+    })
+  ).id;
 });
 
-afterAll(async () => {
-  await hydra?.close();
-  await pg?.stop();
-});
+afterAll(() => stopHydraAndPostgres(hydra, pg));
 
 describe("authorization codes", () => {
   it("are single-use: a replayed code is refused and revokes every token issued from it", async () => {
@@ -131,10 +124,8 @@ describe("authorization codes", () => {
       authorizeUrl(confidential.id, { code_challenge: s256(verifier), code_challenge_method: "S256" }),
     );
     const code = callback.searchParams.get("code") ?? "";
-    const { data: other } = await hydra.admin.createOAuth2Client({ oAuth2Client: { redirect_uris: [REDIRECT_URI], scope: "openid" } });
-    expect((await exchange(code, verifier, { id: other.client_id ?? "", secret: other.client_secret ?? "" })).body.error).toBe(
-      "invalid_grant",
-    );
+    const other = await createClient(hydra, { redirect_uris: [REDIRECT_URI], scope: "openid" });
+    expect((await exchange(code, verifier, other)).body.error).toBe("invalid_grant");
     expect(
       (await token({ grant_type: "authorization_code", code, redirect_uri: `${REDIRECT_URI}/x`, code_verifier: verifier })).body.error,
     ).toBe("invalid_grant");
@@ -170,13 +161,12 @@ describe("refresh tokens", () => {
       authorizeUrl(confidential.id, { code_challenge: s256(verifier), code_challenge_method: "S256" }),
     );
     const first = await exchange(callback.searchParams.get("code") ?? "", verifier);
-    const { data: other } = await hydra.admin.createOAuth2Client({
-      oAuth2Client: { redirect_uris: [REDIRECT_URI], scope: "openid offline_access", grant_types: ["authorization_code", "refresh_token"] },
+    const other = await createClient(hydra, {
+      redirect_uris: [REDIRECT_URI],
+      scope: "openid offline_access",
+      grant_types: ["authorization_code", "refresh_token"],
     });
-    const stolen = await token(
-      { grant_type: "refresh_token", refresh_token: first.body.refresh_token },
-      { id: other.client_id ?? "", secret: other.client_secret ?? "" },
-    );
+    const stolen = await token({ grant_type: "refresh_token", refresh_token: first.body.refresh_token }, other);
     expect(stolen.body.error).toBe("invalid_grant");
   });
 });

@@ -1,7 +1,8 @@
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "./testing/browser";
-import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { createClient } from "./testing/clients";
+import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
 import { ERROR_UI, REDIRECT_URI, responseParams } from "./testing/oauth";
 import { CONSENT_UI, LOGIN_UI, startsWith } from "./testing/sign-in";
 
@@ -47,28 +48,23 @@ async function loginRequest(at: URL) {
 }
 
 beforeAll(async () => {
-  pg = await startTestPostgres();
-  hydra = await startHydraUnderTest(pg);
+  ({ postgres: pg, hydra } = await startHydraWithPostgres());
   authUrl = new URL("oauth2/auth", hydra.publicUrl).toString();
   const pair = await generateKeyPair("RS256", { extractable: true });
   signingKey = pair.privateKey;
   const jwk = { ...(await exportJWK(pair.publicKey)), kty: "RSA", kid: "ro-key", alg: "RS256", use: "sig" };
-  const { data } = await hydra.admin.createOAuth2Client({
-    oAuth2Client: {
+  clientId = (
+    await createClient(hydra, {
       redirect_uris: [REDIRECT_URI],
       grant_types: ["authorization_code"],
       response_types: ["code"],
       scope: "openid email profile",
       jwks: { keys: [jwk] },
-    },
-  });
-  clientId = data.client_id ?? "";
+    })
+  ).id;
 }, 60_000);
 
-afterAll(async () => {
-  await hydra?.close();
-  await pg?.stop();
-});
+afterAll(() => stopHydraAndPostgres(hydra, pg));
 
 describe("POST authorization requests (fosite newAuthorizeRequest reads r.Form)", () => {
   it("creates the login request from the body; request_url is the auth URL with the URL's query only", async () => {
@@ -135,16 +131,15 @@ describe("repeated authorization parameters (fosite newAuthorizeRequest over Go'
   let audienceClient: string;
 
   beforeAll(async () => {
-    const { data } = await hydra.admin.createOAuth2Client({
-      oAuth2Client: {
+    audienceClient = (
+      await createClient(hydra, {
         redirect_uris: [REDIRECT_URI],
         grant_types: ["authorization_code"],
         response_types: ["code"],
         scope: "openid email profile",
         audience: [AUDIENCE_A, AUDIENCE_B],
-      },
-    });
-    audienceClient = data.client_id ?? "";
+      })
+    ).id;
   });
 
   it("GetAudiences: an audience in the body and another in the URL are both requested, the body's first", async () => {

@@ -1,11 +1,15 @@
 import { createHash } from "node:crypto";
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashClientSecret } from "./clients/secret-hash";
 import { TestBrowser } from "./testing/browser";
-import { CIAM_CONFIG, startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { createClient } from "./testing/clients";
+import {
+  startHydraWithConfig,
+  startHydraWithPostgres,
+  stopHydraAndPostgres,
+  type HydraUnderTest,
+  type TestPostgres,
+} from "./testing/harness";
 import {
   acceptConsent,
   acceptLogin,
@@ -20,6 +24,7 @@ import {
   toLoginUi,
   type ClientCredentials,
 } from "./testing/oauth";
+import { codeExchange } from "./testing/tokens";
 
 /** Hydra's public surface beyond the code flow: discovery, implicit and hybrid responses, fallbacks, and no secret rotation (not in v26.2.0). */
 let pg: TestPostgres;
@@ -38,23 +43,16 @@ async function authorize(url: string, subject: string): Promise<URL> {
 }
 
 beforeAll(async () => {
-  pg = await startTestPostgres();
-  hydra = await startHydraUnderTest(pg);
-  const { data } = await hydra.admin.createOAuth2Client({
-    oAuth2Client: {
-      redirect_uris: [REDIRECT_URI],
-      scope: "openid offline_access",
-      grant_types: ["authorization_code", "implicit", "refresh_token"],
-      response_types: ["code", "id_token token", "code id_token", "id_token"],
-    },
+  ({ postgres: pg, hydra } = await startHydraWithPostgres());
+  hybrid = await createClient(hydra, {
+    redirect_uris: [REDIRECT_URI],
+    scope: "openid offline_access",
+    grant_types: ["authorization_code", "implicit", "refresh_token"],
+    response_types: ["code", "id_token token", "code id_token", "id_token"],
   });
-  hybrid = { id: data.client_id ?? "", secret: data.client_secret ?? "" };
 });
 
-afterAll(async () => {
-  await hydra?.close();
-  await pg?.stop();
-});
+afterAll(() => stopHydraAndPostgres(hydra, pg));
 
 describe("discovery", () => {
   it("is Hydra's document at both well-known paths", async () => {
@@ -202,36 +200,12 @@ describe("fallback pages", () => {
 describe("pairwise subjects", () => {
   it("ID token and userinfo carry Hydra's pairwise subject; the access token keeps the real one", async () => {
     // Hydra: consent/subject_identifier_pairwise.go pairwiseObfuscate (hex SHA-256 of sector host, subject, salt).
-    const dir = await mkdtemp(path.join(tmpdir(), "hydra-pairwise-"));
-    const configPath = path.join(dir, "hydra.yml");
-    const config =
-      (await readFile(CIAM_CONFIG, "utf8")) +
-      "\noidc:\n  subject_identifiers:\n    supported_types: [public, pairwise]\n    pairwise:\n      salt: pairwise-salt-123\n";
-    await writeFile(configPath, config);
-    const instance = await startHydraUnderTest(pg, { configPath });
+    const instance = await startHydraWithConfig(pg, (config) => {
+      config.oidc = { subject_identifiers: { supported_types: ["public", "pairwise"], pairwise: { salt: "pairwise-salt-123" } } };
+    });
     try {
-      const { data } = await instance.admin.createOAuth2Client({
-        oAuth2Client: { redirect_uris: [REDIRECT_URI], scope: "openid", subject_type: "pairwise" },
-      });
-      const rp = { id: data.client_id ?? "", secret: data.client_secret ?? "" };
-      const browser = new TestBrowser();
-      const verifier = newVerifier();
-      const login = await toLoginUi(
-        browser,
-        authorizeUrl(instance, rp.id, { scope: "openid", code_challenge: s256(verifier), code_challenge_method: "S256" }),
-      );
-      const consent = await acceptLogin(instance, browser, login.challenge ?? "", { subject: "pairwise-user" });
-      const callback = await acceptConsent(instance, browser, consent);
-      const tokens = await tokenRequest(
-        instance,
-        {
-          grant_type: "authorization_code",
-          code: responseParams(callback).get("code") ?? "",
-          redirect_uri: REDIRECT_URI,
-          code_verifier: verifier,
-        },
-        rp,
-      );
+      const rp = await createClient(instance, { redirect_uris: [REDIRECT_URI], scope: "openid", subject_type: "pairwise" });
+      const tokens = await codeExchange(instance, rp, "openid", "pairwise-user");
       const expected = createHash("sha256").update("rp.localhost:5555").update("pairwise-user").update("pairwise-salt-123").digest("hex");
       expect(decodeJwtPayload(tokens.body.id_token ?? "").sub).toBe(expected);
       const userinfo = (await fetch(new URL("userinfo", instance.publicUrl), {
@@ -269,10 +243,9 @@ describe("dynamic client registration", () => {
 
   it("registers, reads, updates and deletes a client with its registration access token", async () => {
     // Hydra: client/handler.go createOidcDynamicClient, getOidcDynamicClient, setOidcDynamicClient, deleteOidcDynamicClient.
-    const dir = await mkdtemp(path.join(tmpdir(), "hydra-dcr-"));
-    const configPath = path.join(dir, "hydra.yml");
-    await writeFile(configPath, (await readFile(CIAM_CONFIG, "utf8")) + "\noidc:\n  dynamic_client_registration:\n    enabled: true\n");
-    const instance = await startHydraUnderTest(pg, { configPath });
+    const instance = await startHydraWithConfig(pg, (config) => {
+      config.oidc = { dynamic_client_registration: { enabled: true } };
+    });
     const call = async (method: string, target: string, body?: unknown, token?: string) => {
       const response = await fetch(new URL(target, instance.publicUrl), {
         method,
@@ -360,12 +333,8 @@ describe("client secret rotation, which Hydra v26.2.0 does not have", () => {
       },
       body: new URLSearchParams({ client_id: client.id, scope: "jobs.run" }),
     });
-  const newClient = async (): Promise<ClientCredentials> => {
-    const { data } = await hydra.admin.createOAuth2Client({
-      oAuth2Client: { grant_types: ["client_credentials", DEVICE_GRANT], scope: "jobs.run" },
-    });
-    return { id: data.client_id ?? "", secret: data.client_secret ?? "" };
-  };
+  const newClient = (): Promise<ClientCredentials> =>
+    createClient(hydra, { grant_types: ["client_credentials", DEVICE_GRANT], scope: "jobs.run" });
   /** The client as GET /admin/clients/{id} shows it. */
   const shown = async (id: string) =>
     (await fetch(new URL(`admin/clients/${id}`, hydra.adminUrl))).json() as Promise<Record<string, unknown>>;

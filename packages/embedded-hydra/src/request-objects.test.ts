@@ -3,7 +3,14 @@ import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "./testing/browser";
-import { startHydraUnderTest, startHydraWithConfig, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { createClient } from "./testing/clients";
+import {
+  startHydraWithConfig,
+  startHydraWithPostgres,
+  stopHydraAndPostgres,
+  type HydraUnderTest,
+  type TestPostgres,
+} from "./testing/harness";
 import { acceptConsent, acceptLogin, authorizeUrl, ERROR_UI, REDIRECT_URI, responseParams, toLoginUi } from "./testing/oauth";
 
 /**
@@ -43,8 +50,7 @@ async function authorize(id: string, params: Record<string, string | undefined>)
 }
 
 beforeAll(async () => {
-  pg = await startTestPostgres();
-  hydra = await startHydraUnderTest(pg);
+  ({ postgres: pg, hydra } = await startHydraWithPostgres());
   const pair = await generateKeyPair("ES256", { extractable: true });
   signer = pair.privateKey;
   stranger = (await generateKeyPair("ES256")).privateKey;
@@ -61,19 +67,14 @@ beforeAll(async () => {
     grant_types: ["authorization_code"],
     response_types: ["code"],
   };
-  clientId =
-    (await hydra.admin.createOAuth2Client({ oAuth2Client: { ...base, jwks: { keys: [jwk] }, request_uris: [objectUrl] } })).data
-      .client_id ?? "";
-  strictClientId =
-    (await hydra.admin.createOAuth2Client({ oAuth2Client: { ...base, jwks: { keys: [jwk] }, request_object_signing_alg: "RS256" } })).data
-      .client_id ?? "";
-  keylessClientId = (await hydra.admin.createOAuth2Client({ oAuth2Client: base })).data.client_id ?? "";
+  clientId = (await createClient(hydra, { ...base, jwks: { keys: [jwk] }, request_uris: [objectUrl] })).id;
+  strictClientId = (await createClient(hydra, { ...base, jwks: { keys: [jwk] }, request_object_signing_alg: "RS256" })).id;
+  keylessClientId = (await createClient(hydra, base)).id;
 }, 60_000);
 
 afterAll(async () => {
   objectServer?.close();
-  await hydra?.close();
-  await pg?.stop();
+  await stopHydraAndPostgres(hydra, pg);
 });
 
 describe("request objects (fosite authorizeRequestParametersFromOpenIDConnectRequest)", () => {
@@ -174,10 +175,14 @@ describe("fetching jwks_uri and request_uri (fosite DefaultJWKSFetcherStrategy, 
     });
     await new Promise<void>((resolve) => keyServer.listen(0, "127.0.0.1", resolve));
     jwksUrl = `http://127.0.0.1:${(keyServer.address() as AddressInfo).port}/moved`;
-    const { data } = await hydra.admin.createOAuth2Client({
-      oAuth2Client: { redirect_uris: [REDIRECT_URI], scope: "openid profile", grant_types: ["authorization_code"], jwks_uri: jwksUrl },
-    });
-    uriClientId = data.client_id ?? "";
+    uriClientId = (
+      await createClient(hydra, {
+        redirect_uris: [REDIRECT_URI],
+        scope: "openid profile",
+        grant_types: ["authorization_code"],
+        jwks_uri: jwksUrl,
+      })
+    ).id;
   });
 
   afterAll(() => {

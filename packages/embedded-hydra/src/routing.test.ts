@@ -1,7 +1,7 @@
 import { request } from "node:http";
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
 
 /**
  * How Hydra v26.2.0 routes (cmd/server/handler.go adminServer, publicServer): negroni's
@@ -22,17 +22,13 @@ let hydra: HydraUnderTest;
 let page404: string;
 
 beforeAll(async () => {
-  pg = await startTestPostgres();
-  hydra = await startHydraUnderTest(pg);
+  ({ postgres: pg, hydra } = await startHydraWithPostgres());
   page404 = await readFile(new URL("./mux/not-found-page.ts", import.meta.url), "utf8").then((source) => {
     const start = source.indexOf("const PAGE_HTML = `") + "const PAGE_HTML = `".length;
     return source.slice(start, source.indexOf("`;", start));
   });
 });
-afterAll(async () => {
-  await hydra?.close();
-  await pg?.stop();
-});
+afterAll(() => stopHydraAndPostgres(hydra, pg));
 
 /** A raw request: the path goes out exactly as written (fetch would resolve `.` and `..`). */
 function send(base: string, method: string, path: string, headers: Record<string, string> = {}): Promise<Answer> {

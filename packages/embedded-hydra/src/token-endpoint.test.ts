@@ -1,19 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TestBrowser } from "./testing/browser";
-import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
-import {
-  acceptConsent,
-  acceptLogin,
-  authorizeUrl,
-  newVerifier,
-  REDIRECT_URI,
-  responseParams,
-  s256,
-  tokenRequest,
-  toLoginUi,
-  type ClientCredentials,
-} from "./testing/oauth";
+import * as clients from "./testing/clients";
+import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { REDIRECT_URI, tokenRequest, type ClientCredentials } from "./testing/oauth";
 import * as tokens from "./testing/tokens";
+import { authorizeCode, redeemCode } from "./testing/tokens";
 
 /**
  * The token endpoint's answers as Hydra (fosite) gives them: error names,
@@ -34,14 +24,13 @@ let webApp: ClientCredentials;
 let postClient: ClientCredentials;
 let machine: ClientCredentials;
 
-const createClient = (body: Record<string, unknown>) => tokens.createClient(hydra, body);
+const createClient = (body: Record<string, unknown>) => clients.createClient(hydra, body);
 /** A whole authorization for `client` ending in a code exchange (PKCE). */
 const codeTokens = (client: ClientCredentials, scope: string) => tokens.codeExchange(hydra, client, scope, "token-user");
 const introspect = (token: string | undefined) => tokens.introspect(hydra, token);
 
 beforeAll(async () => {
-  pg = await startTestPostgres();
-  hydra = await startHydraUnderTest(pg);
+  ({ postgres: pg, hydra } = await startHydraWithPostgres());
   codeOnly = await createClient({ redirect_uris: [REDIRECT_URI], scope: "openid offline_access", grant_types: ["authorization_code"] });
   webApp = await createClient({
     redirect_uris: [REDIRECT_URI],
@@ -60,10 +49,7 @@ beforeAll(async () => {
   });
 });
 
-afterAll(async () => {
-  await hydra?.close();
-  await pg?.stop();
-});
+afterAll(() => stopHydraAndPostgres(hydra, pg));
 
 describe("a grant the client was not registered for", () => {
   it("is unauthorized_client (400) for client_credentials", async () => {
@@ -221,20 +207,9 @@ describe("token values (fosite's HMAC strategies: token/hmac/hmacsha.go Generate
   const hmacValue = (kind: string) => new RegExp(`^ory_${kind}_[A-Za-z0-9_-]{43}\\.[A-Za-z0-9_-]{43}$`);
 
   it("issues ory_ac_ codes, ory_at_ access tokens and ory_rt_ refresh tokens that work everywhere", async () => {
-    const browser = new TestBrowser();
-    const verifier = newVerifier();
-    const login = await toLoginUi(
-      browser,
-      authorizeUrl(hydra, webApp.id, { scope: "openid offline_access", code_challenge: s256(verifier), code_challenge_method: "S256" }),
-    );
-    const consent = await acceptLogin(hydra, browser, login.challenge ?? "", { subject: "token-user" });
-    const code = responseParams(await acceptConsent(hydra, browser, consent)).get("code") ?? "";
-    expect(code).toMatch(hmacValue("ac"));
-    const tokens = await tokenRequest(
-      hydra,
-      { grant_type: "authorization_code", code, redirect_uri: REDIRECT_URI, code_verifier: verifier },
-      webApp,
-    );
+    const authorized = await authorizeCode(hydra, webApp.id, "openid offline_access", "token-user");
+    expect(authorized.code).toMatch(hmacValue("ac"));
+    const tokens = await redeemCode(hydra, webApp, authorized);
     expect(tokens.body.access_token).toMatch(hmacValue("at"));
     expect(tokens.body.refresh_token).toMatch(hmacValue("rt"));
     expect(await introspect(tokens.body.access_token)).toMatchObject({ active: true, token_use: "access_token" });

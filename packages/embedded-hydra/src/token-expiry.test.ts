@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "./testing/browser";
-import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import * as clients from "./testing/clients";
+import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
 import {
   acceptConsent,
   acceptLogin,
@@ -30,9 +31,9 @@ const SERVER_ERROR = "The authorization server encountered an unexpected conditi
 let pg: TestPostgres;
 let hydra: HydraUnderTest;
 
-const createClient = (body: Record<string, unknown>) => tokens.createClient(hydra, body);
+const createClient = (body: Record<string, unknown>) => clients.createClient(hydra, body);
 const introspect = (token: unknown) => tokens.introspect(hydra, token);
-const codeExchange = (client: tokens.CreatedClient, scope: string) => tokens.codeExchange(hydra, client, scope, "expiry-user");
+const codeExchange = (client: clients.CreatedClient, scope: string) => tokens.codeExchange(hydra, client, scope, "expiry-user");
 
 /** When the stored row of a token value stops being found (epoch ms). */
 async function rowValidUntil(value: string): Promise<number> {
@@ -47,15 +48,9 @@ async function rowValidUntil(value: string): Promise<number> {
 const machine = (lifespan: string) =>
   createClient({ grant_types: ["client_credentials"], scope: "jobs.run", client_credentials_grant_access_token_lifespan: lifespan });
 
-beforeAll(async () => {
-  pg = await startTestPostgres();
-  hydra = await startHydraUnderTest(pg);
-});
+beforeAll(async () => ({ postgres: pg, hydra } = await startHydraWithPostgres()));
 
-afterAll(async () => {
-  await hydra?.close();
-  await pg?.stop();
-});
+afterAll(() => stopHydraAndPostgres(hydra, pg));
 
 describe("fosite's expiry arithmetic", () => {
   it("rounds to the second where the handler rounds, halves up, and truncates expires_in toward zero", () => {

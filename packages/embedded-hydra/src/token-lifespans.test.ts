@@ -1,12 +1,9 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import * as oidc from "openid-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { TestBrowser } from "./testing/browser";
-import { CIAM_CONFIG, startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
-import { CONSENT_UI, LOGIN_UI, startsWith } from "./testing/sign-in";
+import { createClient } from "./testing/clients";
+import { startHydraWithPostgres, startHydraWithTtl, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { relyingParty, signIn } from "./testing/sign-in";
 
 const REDIRECT_URI = "http://rp.localhost:5555/callback";
 /** The instance-wide ttl.access_token of this file's instance: short enough to watch a token expire. */
@@ -14,20 +11,13 @@ const GLOBAL_ACCESS_TOKEN_SECONDS = 2;
 
 let pg: TestPostgres;
 let hydra: HydraUnderTest;
-let configDir: string;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function rp(id: string, secret: string): Promise<oidc.Configuration> {
-  return oidc.discovery(new URL(hydra.issuer), id, secret, oidc.ClientSecretBasic(secret), { execute: [oidc.allowInsecureRequests] });
-}
+const rp = (id: string, secret: string) => relyingParty(hydra, id, secret);
 
-async function machineClient(lifespans: Record<string, string> = {}) {
-  const { data } = await hydra.admin.createOAuth2Client({
-    oAuth2Client: { client_name: "m2m", grant_types: ["client_credentials"], scope: "jobs.run", ...lifespans },
-  });
-  return { id: data.client_id ?? "", secret: data.client_secret ?? "", created: data };
-}
+const machineClient = (lifespans: Record<string, string> = {}) =>
+  createClient(hydra, { client_name: "m2m", grant_types: ["client_credentials"], scope: "jobs.run", ...lifespans });
 
 async function introspect(token: string) {
   return (await hydra.admin.introspectOAuth2Token({ token })).data;
@@ -39,21 +29,13 @@ async function tokenRows(token: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  // The CIAM config with a 2-second access-token lifespan, written where only this run reads it.
-  configDir = await mkdtemp(path.join(tmpdir(), "hydra-lifespans-"));
-  const config = parseYaml(await readFile(CIAM_CONFIG, "utf8")) as { ttl: Record<string, string> };
-  config.ttl.access_token = `${GLOBAL_ACCESS_TOKEN_SECONDS}s`;
-  const configPath = path.join(configDir, "hydra.yml");
-  await writeFile(configPath, stringifyYaml(config));
-  pg = await startTestPostgres();
-  hydra = await startHydraUnderTest(pg, { configPath, cleanupIntervalMs: 300 });
+  // The CIAM config with a 2-second access-token lifespan.
+  ({ postgres: pg, hydra } = await startHydraWithPostgres((server) =>
+    startHydraWithTtl(server, { access_token: `${GLOBAL_ACCESS_TOKEN_SECONDS}s` }, { cleanupIntervalMs: 300 }),
+  ));
 });
 
-afterAll(async () => {
-  await hydra?.close();
-  await pg?.stop();
-  if (configDir) await rm(configDir, { recursive: true, force: true });
-});
+afterAll(() => stopHydraAndPostgres(hydra, pg));
 
 describe("per-client token lifespans (Hydra's client lifespans)", () => {
   it("bounds a client_credentials token by client_credentials_grant_access_token_lifespan", async () => {
@@ -154,42 +136,24 @@ describe("per-client token lifespans (Hydra's client lifespans)", () => {
   });
 
   it("uses the authorization_code_grant_* lifespans on a code exchange and refresh_token_grant_* on a refresh", async () => {
-    const { data: client } = await hydra.admin.createOAuth2Client({
-      oAuth2Client: {
-        redirect_uris: [REDIRECT_URI],
-        grant_types: ["authorization_code", "refresh_token"],
-        scope: "openid offline_access",
-        skip_consent: true,
-        authorization_code_grant_access_token_lifespan: "7m",
-        authorization_code_grant_id_token_lifespan: "8m",
-        authorization_code_grant_refresh_token_lifespan: "9m",
-        refresh_token_grant_access_token_lifespan: "3m",
-        refresh_token_grant_id_token_lifespan: "4m",
-        refresh_token_grant_refresh_token_lifespan: "6m",
-      },
-    });
-    const config = await rp(client.client_id ?? "", client.client_secret ?? "");
-    const browser = new TestBrowser();
-    const verifier = oidc.randomPKCECodeVerifier();
-    const authorizeUrl = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: REDIRECT_URI,
+    const client = await createClient(hydra, {
+      redirect_uris: [REDIRECT_URI],
+      grant_types: ["authorization_code", "refresh_token"],
       scope: "openid offline_access",
-      state: "state-0001",
-      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: "S256",
+      skip_consent: true,
+      authorization_code_grant_access_token_lifespan: "7m",
+      authorization_code_grant_id_token_lifespan: "8m",
+      authorization_code_grant_refresh_token_lifespan: "9m",
+      refresh_token_grant_access_token_lifespan: "3m",
+      refresh_token_grant_id_token_lifespan: "4m",
+      refresh_token_grant_refresh_token_lifespan: "6m",
     });
-    const atLogin = await browser.navigate(authorizeUrl.toString(), startsWith(LOGIN_UI));
-    const { data: login } = await hydra.admin.acceptOAuth2LoginRequest({
-      loginChallenge: atLogin.url.searchParams.get("login_challenge") ?? "",
-      acceptOAuth2LoginRequest: { subject: "lifespan-user" },
+    const config = await rp(client.id, client.secret);
+    const { tokens } = await signIn(hydra, new TestBrowser(), config, {
+      subject: "lifespan-user",
+      redirectUri: REDIRECT_URI,
+      scope: "openid offline_access",
     });
-    const atConsent = await browser.navigate(login.redirect_to, startsWith(CONSENT_UI));
-    const { data: consent } = await hydra.admin.acceptOAuth2ConsentRequest({
-      consentChallenge: atConsent.url.searchParams.get("consent_challenge") ?? "",
-      acceptOAuth2ConsentRequest: { grant_scope: ["openid", "offline_access"] },
-    });
-    const callback = await browser.navigate(consent.redirect_to, startsWith(REDIRECT_URI));
-    const tokens = await oidc.authorizationCodeGrant(config, callback.url, { pkceCodeVerifier: verifier, expectedState: "state-0001" });
 
     expect(tokens.expires_in).toBeGreaterThanOrEqual(419);
     expect(tokens.expires_in).toBeLessThanOrEqual(420);

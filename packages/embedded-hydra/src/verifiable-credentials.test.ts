@@ -2,20 +2,10 @@ import { createHash } from "node:crypto";
 import { xchacha20Poly1305Open } from "@olympus/server-kit/crypto";
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type JWK } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TestBrowser } from "./testing/browser";
-import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
-import {
-  acceptConsent,
-  acceptLogin,
-  authorizeUrl,
-  newVerifier,
-  REDIRECT_URI,
-  responseParams,
-  s256,
-  tokenRequest,
-  toLoginUi,
-  type ClientCredentials,
-} from "./testing/oauth";
+import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { REDIRECT_URI, tokenRequest, type ClientCredentials } from "./testing/oauth";
+import { authorizeCode, codeExchange, redeemCode } from "./testing/tokens";
+import { createClient } from "./testing/clients";
 
 /**
  * POST /credentials, compared with Hydra v26.2.0 oauth2/handler.go
@@ -58,33 +48,22 @@ function decode(jwt: string): { header: Record<string, unknown>; payload: Record
 }
 
 beforeAll(async () => {
-  pg = await startTestPostgres();
-  hydra = await startHydraUnderTest(pg);
-  const created = await hydra.admin.createOAuth2Client({
-    oAuth2Client: { redirect_uris: [REDIRECT_URI], scope: "openid", grant_types: ["authorization_code", "client_credentials"] },
+  ({ postgres: pg, hydra } = await startHydraWithPostgres());
+  client = await createClient(hydra, {
+    redirect_uris: [REDIRECT_URI],
+    scope: "openid",
+    grant_types: ["authorization_code", "client_credentials"],
   });
-  client = { id: created.data.client_id ?? "", secret: created.data.client_secret ?? "" };
-  const browser = new TestBrowser();
-  const verifier = newVerifier();
-  const login = await toLoginUi(browser, authorizeUrl(hydra, client.id, { code_challenge: s256(verifier), code_challenge_method: "S256" }));
-  const consent = await acceptLogin(hydra, browser, login.challenge ?? "", { subject: "vc-user" });
-  const callback = await acceptConsent(hydra, browser, consent, { session: { id_token: { email: "vc@example.com" } } });
-  const code = responseParams(callback).get("code") ?? "";
-  const tokens = await tokenRequest(
-    hydra,
-    { grant_type: "authorization_code", code, redirect_uri: REDIRECT_URI, code_verifier: verifier },
-    client,
-  );
+  const tokens = await codeExchange(hydra, client, "openid", "vc-user", {
+    consent: { session: { id_token: { email: "vc@example.com" } } },
+  });
   accessToken = tokens.body.access_token ?? "";
   const pair = await generateKeyPair("ES256", { extractable: true });
   holderKey = pair.privateKey;
   holderJwk = await exportJWK(pair.publicKey);
 }, 60_000);
 
-afterAll(async () => {
-  await hydra?.close();
-  await pg?.stop();
-});
+afterAll(() => stopHydraAndPostgres(hydra, pg));
 
 describe("verifiable credentials (createVerifiableCredential)", () => {
   it("primes with a c_nonce, then issues a UserInfoCredential for the proof key signed with the ID token key", async () => {
@@ -178,27 +157,12 @@ describe("the nonce and the credential's times (persister_nonce.go NewNonce; cre
   });
 
   it("dates the credential at the consent's redemption (the session's ID token claims), not at the code exchange", async () => {
-    const browser = new TestBrowser();
-    const verifier = newVerifier();
-    const login = await toLoginUi(
-      browser,
-      authorizeUrl(hydra, client.id, { code_challenge: s256(verifier), code_challenge_method: "S256" }),
-    );
-    const consent = await acceptLogin(hydra, browser, login.challenge ?? "", { subject: "vc-dated" });
+    // The consent is redeemed within the authorization (its last step).
     const redeemedFrom = Math.floor(Date.now() / 1000);
-    const callback = await acceptConsent(hydra, browser, consent, {});
+    const authorized = await authorizeCode(hydra, client.id, "openid", "vc-dated");
     const redeemedBy = Math.floor(Date.now() / 1000);
     await new Promise((resolve) => setTimeout(resolve, 1_100));
-    const tokens = await tokenRequest(
-      hydra,
-      {
-        grant_type: "authorization_code",
-        code: responseParams(callback).get("code") ?? "",
-        redirect_uri: REDIRECT_URI,
-        code_verifier: verifier,
-      },
-      client,
-    );
+    const tokens = await redeemCode(hydra, client, authorized);
     const token = tokens.body.access_token ?? "";
     const primed = await credentials({ format: "jwt_vc_json" }, token);
     const issued = await credentials(

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { csrfCookieName } from "./csrf-cookie";
 import { TestBrowser } from "./testing/browser";
 import { stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
-import { ANYWHERE, ERROR_UI, REDIRECT_URI, startCodeFlowSuite } from "./testing/oauth";
+import { ANYWHERE, ERROR_UI, REDIRECT_URI, startCodeFlowSuite, tokenRequest } from "./testing/oauth";
 import { CONSENT_UI, LOGIN_UI, startsWith } from "./testing/sign-in";
 import { acceptConsentChallenge, acceptLoginChallenge, authorizationOutcome } from "./testing/verifiers";
 
@@ -193,20 +193,17 @@ describe("consent verifier bound to the browser that started the authorization",
     expect(callback.url.searchParams.get("state")).toBe("happy-state");
     expect(browser.setCookieHeaders.some((h) => h.startsWith(`${csrfCookieName("ciam_hydra_consent_csrf", clientId)}=`))).toBe(true);
 
-    const response = await fetch(new URL("oauth2/token", hydra.publicUrl), {
-      method: "POST",
-      headers: {
-        "content-type": "application/x-www-form-urlencoded",
-        authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`,
-      },
-      body: new URLSearchParams({
+    const response = await tokenRequest(
+      hydra,
+      {
         grant_type: "authorization_code",
         code: callback.url.searchParams.get("code") ?? "",
         redirect_uri: REDIRECT_URI,
         code_verifier: pkce.get("happy-state") ?? "",
-      }),
-    });
-    const tokens = (await response.json()) as { access_token?: string };
+      },
+      { id: clientId, secret: clientSecret },
+    );
+    const tokens = response.body;
     expect(response.status).toBe(200);
     const { data: introspected } = await hydra.admin.introspectOAuth2Token({ token: tokens.access_token ?? "" });
     expect(introspected).toMatchObject({ active: true, sub: "happy-user" });

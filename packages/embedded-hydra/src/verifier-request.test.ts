@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "./testing/browser";
-import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { createClient } from "./testing/clients";
+import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
 import { authorizeUrl, ERROR_UI, REDIRECT_URI, responseParams, toLoginUi } from "./testing/oauth";
 import { CONSENT_UI, startsWith } from "./testing/sign-in";
 
@@ -22,24 +23,19 @@ const INVALID_REQUEST =
 const ends = startsWith(CONSENT_UI, REDIRECT_URI, ERROR_UI);
 
 beforeAll(async () => {
-  pg = await startTestPostgres();
-  hydra = await startHydraUnderTest(pg);
-  const { data } = await hydra.admin.createOAuth2Client({
-    oAuth2Client: {
+  ({ postgres: pg, hydra } = await startHydraWithPostgres());
+  clientId = (
+    await createClient(hydra, {
       redirect_uris: [REDIRECT_URI, "http://127.0.0.1/callback"],
       grant_types: ["authorization_code"],
       response_types: ["code"],
       scope: "openid email",
       audience: ["https://api.example.com"],
-    },
-  });
-  clientId = data.client_id ?? "";
+    })
+  ).id;
 }, 60_000);
 
-afterAll(async () => {
-  await hydra?.close();
-  await pg?.stop();
-});
+afterAll(() => stopHydraAndPostgres(hydra, pg));
 
 /** A login accepted in a fresh browser: the browser and the verifier URL the accept answered. */
 async function acceptedLogin(params: Record<string, string> = {}): Promise<{ browser: TestBrowser; verifierUrl: URL }> {

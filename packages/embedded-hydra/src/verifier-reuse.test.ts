@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "./testing/browser";
 import { stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
-import { ANYWHERE, authorizeUrl, REDIRECT_URI, startCodeFlowSuite } from "./testing/oauth";
+import { ANYWHERE, authorizeUrl, REDIRECT_URI, startCodeFlowSuite, tokenRequest } from "./testing/oauth";
 import { CONSENT_UI, LOGIN_UI, startsWith } from "./testing/sign-in";
 import { acceptConsentChallenge, authorizationOutcome } from "./testing/verifiers";
 
@@ -187,19 +187,12 @@ describe("following a verifier again (flow/flow_encoding.go, consent/strategy_de
     const issued = await browser.navigate(accepted, ANYWHERE);
     expect(authorizationOutcome(issued.url)).toEqual({ at: REDIRECT_URI, error: null, code: true });
     expect(issued.url.searchParams.get("state")).toBe("consent-after-rejection");
-    const tokens = await fetch(new URL("oauth2/token", hydra.publicUrl), {
-      method: "POST",
-      headers: {
-        "content-type": "application/x-www-form-urlencoded",
-        authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`,
-      },
-      body: new URLSearchParams({
-        grant_type: "authorization_code",
-        code: issued.url.searchParams.get("code") ?? "",
-        redirect_uri: REDIRECT_URI,
-      }),
-    });
-    const body = (await tokens.json()) as { id_token?: string };
+    const tokens = await tokenRequest(
+      hydra,
+      { grant_type: "authorization_code", code: issued.url.searchParams.get("code") ?? "", redirect_uri: REDIRECT_URI },
+      { id: clientId, secret: clientSecret },
+    );
+    const body = tokens.body;
     expect(tokens.status).toBe(200);
     const claims = JSON.parse(Buffer.from((body.id_token ?? "").split(".")[1] ?? "", "base64url").toString()) as { sub?: string };
     expect(claims.sub).toBe("after-rejection-user");

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "./testing/harness";
+import {
+  startKratosWithPostgres,
+  stopKratosAndPostgres,
+  STRONG_PASSWORD,
+  uniqueEmail,
+  type TestKratos,
+  type TestPostgres,
+} from "./testing/harness";
 
 /**
  * Postgres unavailable for 10 s under a registration and sign-in load:
@@ -17,14 +24,8 @@ describe("database outage under load", () => {
   let pg: TestPostgres;
   let kratos: TestKratos;
 
-  beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, DATABASE);
-  });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+  beforeAll(async () => ({ pg, kratos } = await startKratosWithPostgres(DATABASE)));
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   const outage = async (on: boolean) => {
     await pg.query(`ALTER DATABASE ${DATABASE} ALLOW_CONNECTIONS ${on ? "false" : "true"}`);

@@ -10,7 +10,7 @@ import { smtpTransportOptions } from "./courier/smtp";
 import { watchKratosConfig, type ConfigReloader } from "./config/reload";
 import type { Deps } from "./deps";
 import { WorkerPasswordHasher } from "./hashing/hasher";
-import { answerParserError, SERVER_OPTIONS, setSecurityHeaders } from "@olympus/server-kit/http";
+import { answerParserError, refusedAsNetHttp, SERVER_OPTIONS, setSecurityHeaders } from "@olympus/server-kit/http";
 import { isStorableText } from "@olympus/server-kit/text";
 import { HttpContext } from "./http/context";
 import { applyCors } from "./http/cors";
@@ -75,16 +75,9 @@ export interface BoundListeners {
   admin: Server;
 }
 
-/**
- * Go's net/http reads request heads up to DefaultMaxHeaderBytes (1 MB) plus
- * its 4 KB read slack; Node's default is 16 KB. Kratos' list filters take up
- * to 500 `ids` in the query, which needs the larger limit.
- */
-const LISTENER_OPTIONS = { ...SERVER_OPTIONS, maxHeaderSize: (1 << 20) + 4096 } as const;
-
 /** Binds both servers on free ports now (port 0) and returns them with the ports the kernel gave. */
 export async function bindListeners(host: string): Promise<{ listeners: BoundListeners; publicPort: number; adminPort: number }> {
-  const listeners = { public: createServer(LISTENER_OPTIONS), admin: createServer(LISTENER_OPTIONS) };
+  const listeners = { public: createServer(SERVER_OPTIONS), admin: createServer(SERVER_OPTIONS) };
   try {
     const publicPort = await listen(listeners.public, 0, host);
     const adminPort = await listen(listeners.admin, 0, host);
@@ -160,8 +153,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     for (const s of strategies.served) await s.start?.(deps);
     deps.courier.start();
 
-    const publicServer = options.listeners?.public ?? createServer(LISTENER_OPTIONS);
-    const adminServer = options.listeners?.admin ?? createServer(LISTENER_OPTIONS);
+    const publicServer = options.listeners?.public ?? createServer(SERVER_OPTIONS);
+    const adminServer = options.listeners?.admin ?? createServer(SERVER_OPTIONS);
     publicServer.on("request", (req, res) => void handle(deps, publicRouter, req, res, config.publicBaseUrl, "public", options));
     adminServer.on("request", (req, res) => void handle(deps, adminRouter, req, res, config.adminBaseUrl, "admin", options));
     for (const server of [publicServer, adminServer]) server.on("clientError", answerParserError);
@@ -257,6 +250,8 @@ async function handle(
   which: "public" | "admin",
   options: ServerOptions,
 ): Promise<void> {
+  // Go's net/http answers these before any handler or log line (server.go conn.serve).
+  if (refusedAsNetHttp(req)) return;
   const started = performance.now();
   setSecurityHeaders(res);
   const ctx = new HttpContext(req, res, baseUrl);
@@ -275,13 +270,14 @@ async function handle(
       res.setHeader("WWW-Authenticate", 'Bearer realm="kratos-admin"');
       throw errors.unauthorized("A valid admin API token is required (Authorization: Bearer <token>).");
     }
-    if (req.httpVersion === "1.1" && req.headers.host === undefined) throw errors.badRequest("HTTP/1.1 requests must carry a Host header.");
     if (ctx.search !== "")
       for (const [key, value] of ctx.query) {
         if (!isStorableText(key) || !isStorableText(value))
           throw errors.badRequest("The query contains characters that cannot be stored (NUL or unpaired UTF-16 surrogates).");
       }
     const handler = router.resolve(ctx);
+    // Kratos reads the identity schema at each use its flows make of it (forms, labels, body decoding).
+    if (ctx.path.startsWith("/self-service/")) await deps.schemas.refresh();
     await handler(ctx);
   } catch (error) {
     await respondWithError(deps, ctx, error);

@@ -167,7 +167,8 @@ export function registerClientRoutes(router: AdminRouter, deps: Deps): void {
     .add("PUT", "/admin/clients/:id/lifespans", (request) => setLifespans(deps, request))
     .add("DELETE", "/admin/clients/:id", (request) => deleteClient(deps, request))
     .add("DELETE", "/admin/oauth2/tokens", async ({ url, res }) => {
-      const clientId = url.searchParams.get("client_id");
+      // oauth2/handler.go deleteOAuth2Token: r.URL.Query().Get("client_id").
+      const clientId = goQueryParams(url.search).get("client_id");
       if (!clientId)
         throw new HydraError(
           400,

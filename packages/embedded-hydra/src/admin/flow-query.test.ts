@@ -131,3 +131,34 @@ describe("redirect_to as urlx.SetQuery writes it (acceptOAuth2LoginRequest, reje
     }
   });
 });
+
+describe("other admin handlers' parameters as r.URL.Query() reads them", () => {
+  it("deleteOAuth2Token (oauth2/handler.go): a client_id pair with a bad escape or a `;` is no client_id", async () => {
+    const missing = invalidRequest("Query parameter 'client_id' is not defined but it should have been.");
+    expect(await send("DELETE", "admin/oauth2/tokens?client_id=%zz")).toEqual(missing);
+    expect(await send("DELETE", "admin/oauth2/tokens?client_id=a;b")).toEqual(missing);
+    expect(await send("DELETE", "admin/oauth2/tokens?client_id=%zz&client_id=a")).toMatchObject({ status: 204 });
+  });
+
+  it("acceptUserCodeRequest (consent/handler.go): a device_challenge pair with a bad escape is no challenge", async () => {
+    expect(await send("PUT", "admin/oauth2/auth/requests/device/accept?device_challenge=%zz", '{"user_code":"x"}')).toEqual(
+      invalidRequest("Query parameter 'device_challenge' is not defined but should have been."),
+    );
+  });
+
+  it("the storable-text check looks only at the pairs Go reads: a NUL in a dropped pair is never seen", async () => {
+    expect(await send("GET", "admin/clients?ignored=%00;x")).toMatchObject({ status: 200 });
+    expect(await send("GET", "admin/clients?ignored=%00%zz")).toMatchObject({ status: 200 });
+    expect(await send("GET", "admin/clients?kept=%00")).toMatchObject({ status: 400 });
+  });
+});
+
+describe("pins: the Link path is the handler's r.URL.EscapedPath() (keysetpagination_v2 linkPart: u.String())", () => {
+  it("a path the prefix and trailing-slash middlewares changed is written canonically, the query as Go parsed it", async () => {
+    for (const path of ["admin/clients", "clients", "clients/", "admin/clients/"]) {
+      const response = await fetch(new URL(`${path}?z=a+b&bad=%zz`, hydra.adminUrl));
+      await response.body?.cancel();
+      expect(response.headers.get("link")).toMatch(/^<\/admin\/clients\?page_size=100&page_token=[^&>]+&z=a\+b>; rel="first"/);
+    }
+  });
+});

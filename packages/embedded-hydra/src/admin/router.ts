@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { RouteTable } from "@olympus/server-kit/http";
-import { HydraError } from "../errors";
 import { ADMIN_PREFIX, methodNotAllowed, notFoundText } from "../mux/go-mux";
 import { notFoundPage } from "../mux/not-found-page";
 
@@ -51,11 +50,4 @@ export class AdminRouter {
   private allowedMethods(path: string): string[] {
     return [...this.methods].filter((method) => this.table.match(method, path).kind !== "method-not-allowed");
   }
-}
-
-/** Reads a required query parameter or fails with Hydra's 400. */
-export function requiredQuery(url: URL, name: string): string {
-  const value = url.searchParams.get(name);
-  if (!value) throw HydraError.badRequest(`The query parameter "${name}" is required`);
-  return value;
 }

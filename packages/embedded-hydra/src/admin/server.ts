@@ -3,11 +3,12 @@ import { timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { Deps } from "../deps";
 import { HydraError, sendError, sendJson } from "../errors";
-import { hardenParserErrors, requireHost, SERVER_OPTIONS, setHydraSecurityHeaders } from "../hardening";
+import { hardenParserErrors, refusedAsNetHttp, SERVER_OPTIONS, setHydraSecurityHeaders } from "../hardening";
 import { applyNoCache } from "../cache-control";
 import { logRequests } from "../logging";
 import type { RouteInfo } from "@olympus/server-kit/http";
 import { isStorableQuery } from "@olympus/server-kit/text";
+import { goQueryParams } from "@olympus/server-kit/go-url";
 import { HEALTH_PATHS, HEALTH_ROUTES, handleHealth } from "../public/health";
 import { cleanPath, rawPathOf, redirectToCleanPath, trimTrailingSlash, withAdminPrefix } from "../mux/go-mux";
 import { registerClientRoutes } from "./clients";
@@ -62,6 +63,8 @@ export function createAdminServer(deps: Deps, adminToken?: string): { server: Se
   // Hydra instruments every admin route, health included, under its /admin pattern (prometheusx Instrument).
   const endpoints = new EndpointLabels(router.list());
   const server = createServer(SERVER_OPTIONS, (req, res) => {
+    // Go's net/http answers these before any handler, log line or metric.
+    if (refusedAsNetHttp(req)) return;
     setHydraSecurityHeaders(res);
     logRequests(deps.logger, "admin", req, res);
     // cmd/server/handler.go adminServer: TrimTrailingSlashNegroni, then AddAdminPrefixIfNotPresentNegroni
@@ -74,11 +77,11 @@ export function createAdminServer(deps: Deps, adminToken?: string): { server: Se
     url.search = raw.query;
     instrumentRequest(metricsOf(deps).http, endpoints, req, res, clean);
     const handle = async () => {
-      requireHost(req);
       // cmd/server/handler.go adminServer: NoCacheNegroni ahead of everything (cache-control.ts).
       applyNoCache(req, res);
       if (applyAdminCors(deps.config.serve.admin.cors, req, res)) return;
-      if (!isStorableQuery(url.searchParams))
+      // Only what Go's r.URL.Query() reads reaches a handler (query.ts: a pair with `;` or a bad escape is dropped).
+      if (!isStorableQuery(goQueryParams(url.search)))
         throw HydraError.badRequest("The query contains characters that cannot be stored (NUL or unpaired UTF-16 surrogates)");
       // healthx SetHealthRoutes(admin): GET (and so HEAD) only, open without the admin token.
       const health = ADMIN_HEALTH_PATHS.get(clean);

@@ -1,11 +1,19 @@
-import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
+import {
+  goUrlHostname,
+  goUrlParse,
+  goUrlParseRequestUri,
+  goUrlPort,
+  goUrlStringBytes,
+  utf8Text,
+  type GoUrl,
+} from "@olympus/server-kit/go-url";
 import { decodeGoJson } from "../admin/go-json";
+import { associatedIpsRefusal } from "./associated-ips";
 import { CLIENT, LIFESPANS } from "./client-struct";
 import { HydraError } from "../errors";
 import { LIFESPAN_FIELDS } from "./lifespans";
 import { normalizeClientData, type StoredClientData } from "./model";
-import { originString, parseRequestUri, parseUrl } from "./go-url";
 
 /**
  * Hydra's client validation (client/validator.go Validate and
@@ -13,6 +21,14 @@ import { originString, parseRequestUri, parseUrl } from "./go-url";
  * and `invalid_redirect_uri` (client/error.go) with the validator's hints.
  * A body Go cannot decode into the Client struct is herodot's bad request
  * "Unable to decode the request body: …" (client/handler.go).
+ *
+ * Every URL is read by Go's net/url (@olympus/server-kit/go-url) as the
+ * validator reads it: url.ParseRequestURI for redirect_uris,
+ * post_logout_redirect_uris and tos/policy/logo/client_uri, url.Parse for
+ * allowed_cors_origins, sector_identifier_uri and (ory/x ipx,
+ * associated-ips.ts) the hosts of jwks_uri, backchannel_logout_uri and
+ * request_uris. Hints that print Go's
+ * error print url.Error's text (`parse "…": …`).
  */
 
 const INVALID_CLIENT_METADATA =
@@ -125,26 +141,11 @@ export function isPrivateAddress(address: string): boolean {
   );
 }
 
-/** ory/x ipx.AreAllAssociatedIPsAllowed: every address a URL's host resolves to must be public. */
-async function assertPublicTargets(values: Record<string, string>): Promise<void> {
-  for (const [key, value] of Object.entries(values)) {
-    const host = parseUrl(value)?.hostname ?? "";
-    const addresses = isIP(host)
-      ? [host]
-      : await lookup(host, { all: true })
-          .then((all) => all.map((entry) => entry.address))
-          .catch(() => []);
-    const blocked = addresses.find(isPrivateAddress);
-    if (blocked)
-      throw invalidClientMetadata(
-        `Client IP address is not allowed: ip ${blocked} of ${key} is in a private, loopback or link-local range`,
-      );
-  }
-}
-
 /** Hydra's ValidateSectorIdentifierURL: an https JSON array listing every redirect URI. */
 async function validateSectorIdentifier(config: ValidatorConfig, location: string, redirectUris: string[]): Promise<void> {
-  if (parseUrl(location)?.scheme !== "https") throw invalidClientMetadata();
+  const parsed = goUrlParse(location);
+  if (!parsed.ok) throw invalidClientMetadata(`Value of sector_identifier_uri could not be parsed because ${parsed.error}.`);
+  if (parsed.url.scheme !== "https") throw invalidClientMetadata();
   let urls: unknown;
   try {
     const response = await config.fetch(location);
@@ -154,6 +155,33 @@ async function validateSectorIdentifier(config: ValidatorConfig, location: strin
   }
   if (!Array.isArray(urls) || urls.length === 0) throw invalidClientMetadata();
   for (const redirect of redirectUris) if (!urls.includes(redirect)) throw invalidClientMetadata();
+}
+
+const isHttpScheme = (url: GoUrl) => url.scheme === "https" || url.scheme === "http";
+
+/** The post-logout match: Scheme, Hostname() and Port() equal, byte for byte. */
+const sameSchemeHostPort = (a: GoUrl, b: GoUrl) =>
+  a.scheme === b.scheme && goUrlHostname(a) === goUrlHostname(b) && goUrlPort(a) === goUrlPort(b);
+
+/**
+ * One allowed_cors_origins entry as Validate checks and rewrites it: url.Parse,
+ * http(s) only, no userinfo that prints (`https://@host` passes: its
+ * Userinfo.String() is empty), nothing but slashes after the host, then
+ * u.String() with the path's trailing slashes cut (RawPath is left as it
+ * was, so EscapedPath falls back to the cut path).
+ */
+function corsOrigin(origin: string): string {
+  const parsed = goUrlParse(origin);
+  if (!parsed.ok) throw invalidClientMetadata(`Origin URL ${origin} from allowed_cors_origins could not be parsed: ${parsed.error}`);
+  const url = parsed.url;
+  if (!isHttpScheme(url)) throw invalidClientMetadata(`Origin URL ${origin} must use https:// or http:// as HTTP scheme.`);
+  if (url.user && (url.user.username !== "" || url.user.password !== undefined))
+    throw invalidClientMetadata(`Origin URL ${origin} has HTTP user and/or password set which is not allowed.`);
+  const path = url.path.replace(/\/+$/, "");
+  if (path.length + url.rawQuery.length + url.fragment.length > 0) {
+    throw invalidClientMetadata(`Origin URL ${origin} must have an empty path, query, and fragment but one of the parts is not empty.`);
+  }
+  return utf8Text(goUrlStringBytes({ ...url, path }));
 }
 
 /** client/validator.go Validate, in its order; returns the client as Hydra stores it (defaults filled in). */
@@ -178,11 +206,11 @@ export async function validateClient(config: ValidatorConfig, client: DecodedCli
     const values: Record<string, string> = {};
     if (c.jwks_uri) values.jwks_uri = c.jwks_uri;
     if (c.backchannel_logout_uri) values.backchannel_logout_uri = c.backchannel_logout_uri;
-    if (c.sector_identifier_uri) values.sector_identifier_uri = c.sector_identifier_uri;
     c.request_uris.forEach((uri, index) => {
       if (uri) values[`request_uris.${index}`] = uri;
     });
-    await assertPublicTargets(values);
+    const refusal = await associatedIpsRefusal(values);
+    if (refusal) throw invalidClientMetadata(`Client IP address is not allowed: ${refusal}`);
   }
   for (const [field, uri] of [
     ["tos_uri", c.tos_uri],
@@ -191,29 +219,14 @@ export async function validateClient(config: ValidatorConfig, client: DecodedCli
     ["client_uri", c.client_uri],
   ] as const) {
     if (!uri) continue;
-    const parsed = parseRequestUri(uri);
-    if (!parsed) throw invalidClientMetadata(`Field ${field} must be a valid URI.`);
-    if (parsed.scheme !== "https" && parsed.scheme !== "http")
-      throw invalidClientMetadata(`${uri} must use https:// or http:// as HTTP scheme for field ${field}.`);
+    const parsed = goUrlParseRequestUri(uri);
+    if (!parsed.ok) throw invalidClientMetadata(`Field ${field} must be a valid URI.`);
+    if (!isHttpScheme(parsed.url)) throw invalidClientMetadata(`${uri} must use https:// or http:// as HTTP scheme for field ${field}.`);
   }
   if (client.secret.length > 0 && client.secret.length < 6)
     throw invalidClientMetadata("Field client_secret must contain a secret that is at least 6 characters long.");
   if (!c.scope) c.scope = config.defaultScope;
-  c.allowed_cors_origins = c.allowed_cors_origins.map((origin) => {
-    const parsed = parseUrl(origin);
-    if (!parsed)
-      throw invalidClientMetadata(
-        `Origin URL ${origin} from allowed_cors_origins could not be parsed: parse ${JSON.stringify(origin)}: invalid URL`,
-      );
-    if (parsed.scheme !== "https" && parsed.scheme !== "http")
-      throw invalidClientMetadata(`Origin URL ${origin} must use https:// or http:// as HTTP scheme.`);
-    if (parsed.user) throw invalidClientMetadata(`Origin URL ${origin} has HTTP user and/or password set which is not allowed.`);
-    const path = parsed.path.replace(/\/+$/, "");
-    if (path.length + parsed.rawQuery.length + parsed.fragment.length > 0) {
-      throw invalidClientMetadata(`Origin URL ${origin} must have an empty path, query, and fragment but one of the parts is not empty.`);
-    }
-    return originString({ ...parsed, path });
-  });
+  c.allowed_cors_origins = c.allowed_cors_origins.map(corsOrigin);
   c.client_secret_expires_at = 0;
   if (c.sector_identifier_uri) await validateSectorIdentifier(config, c.sector_identifier_uri, c.redirect_uris);
   if (!c.userinfo_signed_response_alg) c.userinfo_signed_response_alg = "none";
@@ -222,9 +235,9 @@ export async function validateClient(config: ValidatorConfig, client: DecodedCli
   }
   const redirects = c.redirect_uris.map((uri) => {
     if (uri.includes("#")) throw invalidRedirectUri("Redirect URIs must not contain fragments (#).");
-    const parsed = parseRequestUri(uri);
-    if (!parsed) throw invalidRedirectUri(`Unable to parse redirect URL: ${uri}`);
-    return parsed;
+    const parsed = goUrlParseRequestUri(uri);
+    if (!parsed.ok) throw invalidRedirectUri(`Unable to parse redirect URL: ${uri}`);
+    return parsed.url;
   });
   if (c.subject_type) {
     if (!config.subjectTypes.includes(c.subject_type)) {
@@ -236,9 +249,9 @@ export async function validateClient(config: ValidatorConfig, client: DecodedCli
     c.subject_type = config.subjectTypes.includes("public") ? "public" : (config.subjectTypes[0] ?? "public");
   }
   for (const uri of c.post_logout_redirect_uris) {
-    const parsed = parseRequestUri(uri);
-    if (!parsed) throw invalidClientMetadata(`Unable to parse post_logout_redirect_uri: ${uri}`);
-    if (!redirects.some((r) => r.scheme === parsed.scheme && r.hostname === parsed.hostname && r.port === parsed.port)) {
+    const parsed = goUrlParseRequestUri(uri);
+    if (!parsed.ok) throw invalidClientMetadata(`Unable to parse post_logout_redirect_uri: ${uri}`);
+    if (!redirects.some((redirect) => sameSchemeHostPort(redirect, parsed.url))) {
       throw invalidClientMetadata(
         `post_logout_redirect_uri ${JSON.stringify(uri)} must match the domain, port, scheme of at least one of the registered redirect URIs but did not`,
       );

@@ -3,6 +3,7 @@ import type Provider from "oidc-provider";
 import type { KoaContextWithOIDC } from "oidc-provider";
 import type { Deps } from "../deps";
 import { findToken } from "../admin/introspect";
+import { accessTokenFromRequest } from "../fosite-access-token";
 import { ROUTES } from "../provider/create-provider";
 import { assertionFormClientId } from "../provider/assertion-authentication";
 import { TokenLookup } from "../storage/token-lookup";
@@ -117,11 +118,9 @@ function basicAuthUser(req: IncomingMessage): string {
   return colon >= 0 ? decoded.slice(0, colon) : "";
 }
 
-/** fosite AccessTokenFromRequest: the Bearer credentials, else the `access_token` parameter. */
+/** fosite AccessTokenFromRequest over the URL's query (the body is the handler's to read here). */
 function bearerToken(req: IncomingMessage): string {
-  const [scheme, value] = (req.headers.authorization ?? "").split(/ (.*)/s, 2);
-  if (value !== undefined && scheme?.toLowerCase() === "bearer") return value;
-  return new URL(req.url ?? "/", "http://placeholder").searchParams.get("access_token") ?? "";
+  return accessTokenFromRequest(req, new URL(req.url ?? "/", "http://placeholder").search);
 }
 
 /**

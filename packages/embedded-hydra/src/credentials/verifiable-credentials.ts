@@ -3,7 +3,8 @@ import type { IncomingMessage } from "node:http";
 import type { Deps } from "../deps";
 import { HydraError } from "../errors";
 import { fositeHydraError } from "../fosite-errors";
-import { readBodyBytes } from "../http";
+import { accessTokenFromRequest } from "../fosite-access-token";
+import { hasUrlencodedBody, readBodyBytes } from "../http";
 import { decodeGoJson, type GoStruct } from "../admin/go-json";
 import { GO_STRING, GO_STRINGS } from "../admin/go-structs";
 import { findToken } from "../admin/introspect";
@@ -34,13 +35,6 @@ function instanceOf(deps: Deps): Instance {
     instances.set(deps, instance);
   }
   return instance;
-}
-
-/** fosite AccessTokenFromRequest: a Bearer authorization header, else the `access_token` query parameter. */
-function accessTokenOf(req: IncomingMessage, url: URL): string {
-  const [scheme, value] = (req.headers.authorization ?? "").split(/ (.*)/s, 2);
-  if (value !== undefined && scheme?.toLowerCase() === "bearer") return value;
-  return url.searchParams.get("access_token") ?? "";
 }
 
 /** The members go-jose writes for a public JWK, in its order (rawJSONWebKey), for the credential's did:jwk. */
@@ -100,7 +94,9 @@ const CREATE_VERIFIABLE_CREDENTIAL_REQUEST_BODY: GoStruct = {
  */
 export async function createVerifiableCredential(deps: Deps, req: IncomingMessage, url: URL): Promise<Mapping> {
   const instance = instanceOf(deps);
-  const accessToken = accessTokenOf(req, url);
+  // ParseForm inside AccessTokenFromRequest reads a urlencoded body (the JSON decoder then finds it empty).
+  const formBody = hasUrlencodedBody(req) ? await readBodyBytes(req) : undefined;
+  const accessToken = accessTokenFromRequest(req, url.search, formBody);
   const found = accessToken ? await findToken(deps, instance.lookup, accessToken) : undefined;
   const consent = found?.token.grantId ? await deps.sessions.consentByGrant(found.token.grantId) : undefined;
   if (!found || !found.stored.clientExists || (found.token.grantId && !consent)) {
@@ -108,7 +104,7 @@ export async function createVerifiableCredential(deps: Deps, req: IncomingMessag
   }
   if (found.token.use !== "access_token") throw invalidRequest("The provided token is not an access token.");
 
-  const decoded = decodeGoJson(await readBodyBytes(req), CREATE_VERIFIABLE_CREDENTIAL_REQUEST_BODY);
+  const decoded = decodeGoJson(formBody ? new Uint8Array() : await readBodyBytes(req), CREATE_VERIFIABLE_CREDENTIAL_REQUEST_BODY);
   if (!decoded.ok) throw invalidRequest("Unable to decode request body.");
   const body = decoded.value;
   const format = typeof body.format === "string" ? body.format : "";

@@ -28,7 +28,8 @@ function userCodeFrom(body: Uint8Array): string {
  */
 export function registerDeviceRoutes(router: AdminRouter, deps: Deps): void {
   router.add("PUT", "/admin/oauth2/auth/requests/device/accept", async ({ req, url, res }) => {
-    const id = url.searchParams.get("device_challenge");
+    // consent/handler.go acceptUserCodeRequest: r.URL.Query().Get("device_challenge").
+    const id = goQueryParams(url.search).get("device_challenge");
     if (!id) throw fositeHydraError("invalid_request", "Query parameter 'device_challenge' is not defined but should have been.");
     const userCode = userCodeFrom(await readBodyBytes(req));
     if (userCode === "") throw fositeHydraError("invalid_request", "Field 'user_code' must not be empty.");

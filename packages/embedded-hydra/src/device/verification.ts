@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { goEncodeParams, goQueryParams } from "@olympus/server-kit/go-url";
+import { goTrimSpace } from "@olympus/server-kit/text";
 import { withQuery } from "@olympus/server-kit/http";
 import { clientToJson, type StoredClient } from "../clients/model";
 import { checkCsrfCookies, flowCsrfCookie, serializeCsrfCookies } from "../csrf-cookie";
@@ -37,11 +38,12 @@ type Query = URLSearchParams;
  */
 export async function handleDeviceVerification(deps: Deps, req: IncomingMessage): Promise<Mapping> {
   const url = new URL(req.url ?? "/", "http://placeholder");
-  const query = url.searchParams;
+  // HandleOAuth2DeviceAuthorizationRequest: strings.TrimSpace(r.URL.Query().Get(…)) of each verifier.
+  const query = goQueryParams(url.search);
   try {
-    const deviceVerifier = (query.get("device_verifier") ?? "").trim();
-    const loginVerifier = (query.get("login_verifier") ?? "").trim();
-    const consentVerifier = (query.get("consent_verifier") ?? "").trim();
+    const deviceVerifier = goTrimSpace(query.get("device_verifier") ?? "");
+    const loginVerifier = goTrimSpace(query.get("login_verifier") ?? "");
+    const consentVerifier = goTrimSpace(query.get("consent_verifier") ?? "");
     if (!deviceVerifier && !loginVerifier && !consentVerifier) return await requestDevice(deps, url.search);
     if (deviceVerifier && !loginVerifier && !consentVerifier) {
       const used = await new DeviceChallengeStore(deps).use(deviceVerifier);

@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import { goPathClean, goRedirect } from "@olympus/server-kit/http";
 import { goBytes, goEscape } from "@olympus/server-kit/go-url";
 
 /**
@@ -22,24 +23,8 @@ export function trimTrailingSlash(path: string): string {
   return path.endsWith("/") ? path.slice(0, -1) : path;
 }
 
-/** Go's path.Clean: `.` and `..` resolved, repeated and trailing slashes dropped. */
-export function goPathClean(path: string): string {
-  if (path === "") return ".";
-  const rooted = path.startsWith("/");
-  const out: string[] = [];
-  for (const segment of path.split("/")) {
-    if (segment === "" || segment === ".") continue;
-    if (segment === "..") {
-      if (out.length > 0 && out[out.length - 1] !== "..") out.pop();
-      else if (!rooted) out.push("..");
-      continue;
-    }
-    out.push(segment);
-  }
-  const joined = out.join("/");
-  if (rooted) return `/${joined}`;
-  return joined === "" ? "." : joined;
-}
+/** Go's path.Clean (shared with http.Redirect's in server-kit). */
+export { goPathClean };
 
 /** httprouterx AddAdminPrefixIfNotPresentNegroni: path.Join("/admin", path) unless the path starts with /admin. */
 export function withAdminPrefix(path: string): string {
@@ -61,11 +46,6 @@ export function cleanPath(path: string): string {
   return clean;
 }
 
-/** html.EscapeString as http.Redirect's body uses it (htmlReplacer). */
-function htmlEscape(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;" })[char] ?? char);
-}
-
 /**
  * ServeMux's redirect to the cleaned path (server.go findHandler: `path !=
  * escapedPath`): url.URL{Path: cleaned, RawQuery}.String() — which escapes
@@ -74,23 +54,7 @@ function htmlEscape(text: string): string {
  * (HEAD gets the Content-Type only).
  */
 export function redirectToCleanPath(res: ServerResponse, method: string, cleaned: string, rawQuery: string): void {
-  const location = `${goEscape(goBytes(cleaned), "path")}${rawQuery ? `?${rawQuery}` : ""}`;
-  // http.Redirect: a path-absolute target is path.Clean'ed again, its trailing slash kept.
-  const [target = "", ...query] = location.split("?");
-  const cleanedTarget = target.endsWith("/") && goPathClean(target) !== "/" ? `${goPathClean(target)}/` : goPathClean(target);
-  const url = [cleanedTarget, ...query].join("?");
-  res.setHeader(
-    "Location",
-    url.replace(/[^\x20-\x7e]/g, (char) => encodeURIComponent(char)),
-  );
-  if (method === "GET" || method === "HEAD") res.setHeader("Content-Type", "text/html; charset=utf-8");
-  if (method !== "GET") {
-    // Go's server announces the empty body (Content-Length: 0), except for HEAD.
-    res.writeHead(301, method === "HEAD" ? {} : { "Content-Length": 0 }).end();
-    return;
-  }
-  const body = `<a href="${htmlEscape(url)}">Moved Permanently</a>.\n\n`;
-  res.writeHead(301, { "Content-Length": Buffer.byteLength(body) }).end(body);
+  goRedirect({ method }, res, `${goEscape(goBytes(cleaned), "path")}${rawQuery ? `?${rawQuery}` : ""}`, 301);
 }
 
 /** http.Error (server.go): text/plain, nosniff, the message and a newline. */

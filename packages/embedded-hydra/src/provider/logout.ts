@@ -3,12 +3,13 @@ import { withQuery } from "@olympus/server-kit/http";
 import type { Deps } from "../deps";
 import { translateAuthorizationError } from "./authorization-errors";
 import { markHydraRedirect } from "./cache-headers";
+import { goRedirectInKoa } from "./go-redirect-koa";
 
 /** The end of a logout (public/logout.ts) when no post-logout URL applies: `urls.post_logout_redirect`, else Hydra's fallback page. */
 export function createPostLogoutSuccessSource(deps: Deps) {
   return (ctx: KoaContextWithOIDC): void => {
-    ctx.status = 302;
-    ctx.redirect(deps.urls.postLogoutRedirect);
+    // oauth2/handler.go performOidcFrontOrBackChannelLogout: http.Redirect(…, http.StatusFound).
+    goRedirectInKoa(ctx, deps.urls.postLogoutRedirect);
   };
 }
 
@@ -23,7 +24,6 @@ export function createRenderError(deps: Deps) {
     const translated = translateAuthorizationError(out, params) ?? out;
     // forwardError's redirect is Hydra's own: its query is the error alone, its headers NoCacheNegroni's.
     markHydraRedirect(ctx);
-    ctx.status = 302;
-    ctx.redirect(withQuery(deps.urls.error, { error: translated.error, error_description: translated.error_description ?? "" }));
+    goRedirectInKoa(ctx, withQuery(deps.urls.error, { error: translated.error, error_description: translated.error_description ?? "" }));
   };
 }

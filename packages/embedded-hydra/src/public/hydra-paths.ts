@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { goQueryParams } from "@olympus/server-kit/go-url";
+import { goTrimSpace } from "@olympus/server-kit/text";
 import type { Deps } from "../deps";
-import { readForm } from "../http";
 import { ROUTES } from "../provider/create-provider";
 import { recordRequestUrlQuery, rewriteAuthorizationQuery } from "../provider/request-params";
 import { discoveryDocument } from "./discovery";
@@ -35,13 +36,15 @@ export const DISCOVERY_PATHS = new Set(["/.well-known/openid-configuration", "/.
  */
 export async function mapHydraRequest(deps: Deps, req: IncomingMessage, res: ServerResponse): Promise<Mapping> {
   const url = new URL(req.url ?? "/", "http://placeholder");
-  const { searchParams } = url;
+  // r.URL.Query(), and fosite's r.Form of a GET: Go's url.ParseQuery drops a pair with `;` or a bad escape (query.ts).
+  const searchParams = goQueryParams(url.search);
 
   if (url.pathname === ROUTES.authorization && (req.method === "GET" || req.method === "POST")) {
     if (req.method === "GET") {
+      // HandleOAuth2AuthorizationRequest: strings.TrimSpace(form.Get(…)); an empty verifier is none.
       for (const kind of ["login", "consent"] as const) {
-        const verifier = searchParams.get(`${kind}_verifier`);
-        if (verifier === null) continue;
+        const verifier = goTrimSpace(searchParams.get(`${kind}_verifier`) ?? "");
+        if (verifier === "") continue;
         const redeemed = await redeemVerifier(deps, req, kind, verifier);
         if (redeemed.kind !== "continue") return redeemed;
         // A login verifier followed again: the URL without it runs as a new authorization (public/verifiers.ts).
@@ -95,12 +98,12 @@ export async function mapHydraRequest(deps: Deps, req: IncomingMessage, res: Ser
   }
 
   if (url.pathname === ROUTES.end_session && (req.method === "GET" || req.method === "POST")) {
-    const verifier = searchParams.get("logout_verifier");
-    if (verifier !== null) return completeLogout(deps, req, res, verifier);
-    // Like Go's ParseForm: the query, overridden by a posted form.
-    const params = new URLSearchParams(searchParams);
-    if (req.method === "POST") for (const [key, value] of await readForm(req)) params.set(key, value);
-    return startLogout(deps, req, res, params);
+    // HandleOpenIDConnectLogout: r.URL.Query().Get("logout_verifier"); an empty one starts a logout.
+    const verifier = searchParams.get("logout_verifier") ?? "";
+    if (verifier !== "") return completeLogout(deps, req, res, verifier);
+    // r.URL.String() of a server request: the path and the raw query as sent (a bare `?` kept, as ForceQuery keeps it).
+    const at = (req.url ?? "").indexOf("?");
+    return startLogout(deps, req, res, `${url.pathname}${at === -1 ? "" : (req.url ?? "").slice(at)}`);
   }
   return { kind: "pass" };
 }

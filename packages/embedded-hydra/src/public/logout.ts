@@ -5,10 +5,11 @@ import { z } from "zod";
 import { clientToJson, type StoredClient } from "../clients/model";
 import { withQuery } from "@olympus/server-kit/http";
 import type { Deps } from "../deps";
-import { providerCookieOptions, ROUTES } from "../provider/create-provider";
+import { providerCookieOptions } from "../provider/create-provider";
 import { isStorableText } from "@olympus/server-kit/text";
 import type { Mapping } from "./mapping";
 import { errorPage } from "./responses";
+import { readLogoutForm } from "./logout-form";
 import { fositeDescription } from "../fosite-errors";
 import type { BrowserLogin } from "../sessions/repository";
 
@@ -72,11 +73,18 @@ async function remembered(deps: Deps, session: Session | undefined): Promise<Bro
   return login?.subject === session.accountId ? login : undefined;
 }
 
-export async function startLogout(deps: Deps, req: IncomingMessage, res: ServerResponse, params: URLSearchParams): Promise<Mapping> {
+/**
+ * issueLogoutVerifier. `requestUrl` is what Hydra keeps as the request's
+ * request_url, r.URL.String() of a server request: the path and the raw
+ * query as sent, no scheme or host, a posted form not in it.
+ */
+export async function startLogout(deps: Deps, req: IncomingMessage, res: ServerResponse, requestUrl: string): Promise<Mapping> {
+  const parsed = await readLogoutForm(req, requestUrl.split("?").slice(1).join("?"));
+  if (parsed.kind === "unparsable") return invalidRequest(deps, `Logout failed because the '${req.method}' request could not be parsed.`);
+  const params = parsed.form;
   const hint = params.get("id_token_hint") ?? "";
   const state = params.get("state") ?? "";
   const requested = params.get("post_logout_redirect_uri") ?? "";
-  const requestUrl = `${deps.publicUrl}${ROUTES.end_session.slice(1)}${params.size ? `?${params.toString()}` : ""}`;
 
   if (!hint) {
     if (state) return invalidRequest(deps, "Logout failed because query parameter state is set but id_token_hint is missing.");

@@ -2,6 +2,7 @@ import type { IncomingMessage } from "node:http";
 import { readBody } from "../http";
 import { HydraError } from "../errors";
 import { isStorableQuery } from "@olympus/server-kit/text";
+import { goQueryParams } from "@olympus/server-kit/go-url";
 
 export type PostedForm = { kind: "form"; form: URLSearchParams } | { kind: "unparsable" };
 
@@ -22,7 +23,8 @@ export async function postedAuthorizationForm(req: IncomingMessage, query: URLSe
   const type = contentType.split(";")[0]?.trim().toLowerCase();
   const form = new URLSearchParams();
   if (type === "application/x-www-form-urlencoded") {
-    const body = new URLSearchParams(text);
+    // ParseForm's url.ParseQuery of the body; its error is not fosite's (ParseMultipartForm answers ErrNotMultipart).
+    const body = goQueryParams(text);
     if (!isStorableQuery(body)) throw unstorable();
     for (const [key, value] of body) form.append(key, value);
     for (const [key, value] of query) form.append(key, value);

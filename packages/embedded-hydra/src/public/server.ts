@@ -4,7 +4,7 @@ import type { Deps } from "../deps";
 import { HydraError, sendError, sendJson, sendMarshaledJson } from "../errors";
 import type { RouteInfo } from "@olympus/server-kit/http";
 import { isStorableQuery } from "@olympus/server-kit/text";
-import { hardenParserErrors, requireHost, SERVER_OPTIONS, setHydraSecurityHeaders } from "../hardening";
+import { hardenParserErrors, refusedAsNetHttp, SERVER_OPTIONS, setHydraSecurityHeaders } from "../hardening";
 import { applyNoCache } from "../cache-control";
 import { logRequests } from "../logging";
 import { EndpointLabels, instrumentRequest } from "../metrics/instrument";
@@ -16,9 +16,10 @@ import { DISCOVERY_PATHS, mapHydraRequest } from "./hydra-paths";
 import { REGISTRATION_PATH } from "./registration";
 import { CREDENTIALS_PATH } from "../credentials/verifiable-credentials";
 import { DEVICE_ROUTES } from "../device/routes";
-import { RouteTable } from "@olympus/server-kit/http";
+import { goRedirect, RouteTable } from "@olympus/server-kit/http";
 import { cleanPath, rawPathOf, redirectToCleanPath, trimTrailingSlash } from "../mux/go-mux";
 import { notFoundPage } from "../mux/not-found-page";
+import { noteArrivedMethod } from "../provider/go-redirect-koa";
 
 /** What the public port serves: health, and oidc-provider's endpoints under Hydra's paths (public-routes test, fuzz). */
 export const PUBLIC_ROUTES: RouteInfo[] = [
@@ -67,6 +68,11 @@ for (const route of PUBLIC_ROUTES) PUBLIC_TABLE.add(route.methods, route.pattern
 export function createPublicServer(deps: Deps): Server {
   const publicEndpoints = new EndpointLabels(PUBLIC_ROUTES);
   const server = createServer(SERVER_OPTIONS, (req, res) => {
+    // Go's net/http answers these before any handler, log line or metric.
+    if (refusedAsNetHttp(req)) return;
+    // Before a HEAD becomes the GET route's request: http.Redirect tells them apart.
+    const arrivedMethod = req.method;
+    noteArrivedMethod(res, arrivedMethod);
     setHydraSecurityHeaders(res);
     logRequests(deps.logger, "public", req, res);
     const raw = rawPathOf(req.url ?? "/");
@@ -74,7 +80,6 @@ export function createPublicServer(deps: Deps): Server {
     const path = trimTrailingSlash(raw.path);
     instrumentRequest(metricsOf(deps).http, publicEndpoints, req, res, path);
     const handle = async () => {
-      requireHost(req);
       // cmd/server/handler.go publicServer: NoCacheNegroni ahead of everything, on the method as it arrived (cache-control.ts).
       applyNoCache(req, res);
       if (applyPublicCors(deps, req, res, path)) return;
@@ -100,8 +105,9 @@ export function createPublicServer(deps: Deps): Server {
       if (DISCOVERY_PATHS.has(path) || path === CREDENTIALS_PATH) await allowClientOrigins(deps, req, res).catch(() => undefined);
       const mapping = await mapHydraRequest(deps, req, res);
       if (mapping.kind === "redirect") {
-        res.writeHead(mapping.status ?? 302, { location: mapping.location, ...mapping.headers });
-        res.end();
+        // Hydra's own redirects are http.Redirect (302, its HTML note on a GET); fosite's 303 is Location only.
+        if (mapping.status === 303) res.writeHead(303, { location: mapping.location, ...mapping.headers }).end();
+        else goRedirect({ method: arrivedMethod, url: req.url }, res, mapping.location, 302, mapping.headers);
         return;
       }
       if (mapping.kind === "empty") {

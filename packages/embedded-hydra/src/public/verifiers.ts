@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import { goQueryParams } from "@olympus/server-kit/go-url";
 import type { Interaction } from "oidc-provider";
 import type { Deps } from "../deps";
 import { checkCsrfCookies, flowCsrfCookie } from "../csrf-cookie";
@@ -52,7 +53,8 @@ export async function redeemVerifier(
   kind: Kind,
   verifier: string,
 ): Promise<Mapping | ContinueAuthorization> {
-  const query = new URL(req.url ?? "/", "http://placeholder").searchParams;
+  // fosite's r.Form of a GET: the URL's query as Go's url.ParseQuery reads it (query.ts).
+  const query = goQueryParams(new URL(req.url ?? "/", "http://placeholder").search);
   // fosite's NewAuthorizeRequest reads the verifier's request before Hydra looks at the verifier: without a
   // known client (a POST authorization's request_url carries no parameters) it ends here.
   const clientId = query.get("client_id") ?? "";
@@ -194,5 +196,6 @@ async function refuseRequest(deps: Deps, query: URLSearchParams, error: OAuthErr
   const redirectUri = query.get("redirect_uri") ?? "";
   const client = clientId ? await deps.clients.get(clientId) : undefined;
   if (!client || !client.data.redirect_uris.includes(redirectUri)) return errorPage(deps, error);
-  return authorizationError(deps, Object.fromEntries(query), error);
+  // The request's parameters as Form.Get reads them: a repeated key's first value.
+  return authorizationError(deps, Object.fromEntries([...query.keys()].map((key) => [key, query.get(key)])), error);
 }

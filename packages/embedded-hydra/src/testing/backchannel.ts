@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createClient } from "./clients";
 import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./harness";
 import { REDIRECT_URI } from "./oauth";
 
@@ -41,21 +42,18 @@ export async function startBackchannelReceiver(delivered: URLSearchParams[]): Pr
 }
 
 /** A confidential code-flow client that wants back-channel logout tokens (with `sid`) at `backchannelUrl`. */
-export async function createLogoutClient(
+export function createLogoutClient(
   hydra: HydraUnderTest,
   options: { redirectUri: string; postLogoutUri: string; scope: string; backchannelUrl: string },
 ): Promise<{ id: string; secret: string }> {
-  const { data } = await hydra.admin.createOAuth2Client({
-    oAuth2Client: {
-      redirect_uris: [options.redirectUri],
-      post_logout_redirect_uris: [options.postLogoutUri],
-      grant_types: ["authorization_code", "refresh_token"],
-      scope: options.scope,
-      backchannel_logout_uri: options.backchannelUrl,
-      backchannel_logout_session_required: true,
-    },
+  return createClient(hydra, {
+    redirect_uris: [options.redirectUri],
+    post_logout_redirect_uris: [options.postLogoutUri],
+    grant_types: ["authorization_code", "refresh_token"],
+    scope: options.scope,
+    backchannel_logout_uri: options.backchannelUrl,
+    backchannel_logout_session_required: true,
   });
-  return { id: data.client_id ?? "", secret: data.client_secret ?? "" };
 }
 
 /** What the logout tests start from: a back-channel receiver, Postgres, an instance and a logout client registered with the receiver. */

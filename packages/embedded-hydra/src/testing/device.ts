@@ -1,4 +1,5 @@
 import type { TestBrowser } from "./browser";
+import { createClient } from "./clients";
 import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./harness";
 import { CONSENT_UI, LOGIN_UI, startsWith } from "./sign-in";
 
@@ -12,11 +13,8 @@ export interface DeviceClient {
 }
 
 /** A confidential client of the device grant (client_secret_post). */
-export async function createDeviceClient(hydra: HydraUnderTest): Promise<DeviceClient> {
-  const { data } = await hydra.admin.createOAuth2Client({
-    oAuth2Client: { grant_types: [DEVICE_GRANT], scope: "openid", token_endpoint_auth_method: "client_secret_post" },
-  });
-  return { id: data.client_id ?? "", secret: data.client_secret ?? "" };
+export function createDeviceClient(hydra: HydraUnderTest): Promise<DeviceClient> {
+  return createClient(hydra, { grant_types: [DEVICE_GRANT], scope: "openid", token_endpoint_auth_method: "client_secret_post" });
 }
 
 /** What the device tests start from: a Postgres server, an instance on it and one device client. */

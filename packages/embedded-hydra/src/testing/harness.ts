@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { Configuration, OAuth2Api } from "@ory/client";
 import { freePort, startTestPostgres, type TestPostgres } from "@olympus/test-postgres";
 import pg from "pg";
-import { silentLogger, type Logger } from "../logging";
+import { createLogger, silentLogger, type Logger } from "../logging";
 import { startEmbeddedHydra, type EmbeddedHydra } from "../start";
 import { deleteExpired } from "../storage/migrations";
 import { seedSigningKeys } from "./signing-keys";
@@ -25,7 +25,10 @@ let databaseCounter = 0;
 export interface HydraUnderTestOptions {
   configPath?: string;
   adminToken?: string;
+  /** An existing database to start on (another instance's, to share its clients). */
   database?: string;
+  /** The name of the fresh database, for a test that reaches it by name; a unique one by default. */
+  freshDatabase?: string;
   logger?: Logger;
   cleanupIntervalMs?: number;
   /**
@@ -38,7 +41,7 @@ export interface HydraUnderTestOptions {
 
 /** Starts an instance on its own fresh database of the given Postgres server. */
 export async function startHydraUnderTest(pg: TestPostgres, options: HydraUnderTestOptions = {}): Promise<HydraUnderTest> {
-  const database = options.database ?? `hydra_test_${process.pid}_${++databaseCounter}`;
+  const database = options.database ?? options.freshDatabase ?? `hydra_test_${process.pid}_${++databaseCounter}`;
   const dsn = options.database ? pg.url(database) : await pg.createDatabase(database);
   if (!options.database && options.seedSigningKeys !== false) await seedSigningKeys(dsn);
   const hydra = await startEmbeddedHydra({
@@ -95,10 +98,18 @@ export async function startHydraWithConfig(
 }
 
 /** Starts an instance on the CIAM config with these `ttl` keys (Hydra's duration texts) set. */
-export function startHydraWithTtl(pg: TestPostgres, ttl: Record<string, string>): Promise<HydraUnderTest> {
-  return startHydraWithConfig(pg, (config) => {
-    Object.assign((config.ttl ??= {}), ttl);
-  });
+export function startHydraWithTtl(
+  pg: TestPostgres,
+  ttl: Record<string, string>,
+  options: Omit<HydraUnderTestOptions, "configPath"> = {},
+): Promise<HydraUnderTest> {
+  return startHydraWithConfig(
+    pg,
+    (config) => {
+      Object.assign((config.ttl ??= {}), ttl);
+    },
+    options,
+  );
 }
 
 /**
@@ -118,13 +129,24 @@ export async function startHydraWithPostgres(
   }
 }
 
-/** Closes an instance, then its Postgres server; either is missing when a start-up failed part-way. */
-export async function stopHydraAndPostgres(hydra: HydraUnderTest | undefined, postgres: TestPostgres | undefined): Promise<void> {
+/** Closes the instances, then their Postgres server; any is missing when a start-up failed part-way. */
+export async function stopHydraAndPostgres(
+  hydra: HydraUnderTest | undefined | (HydraUnderTest | undefined)[],
+  postgres: TestPostgres | undefined,
+): Promise<void> {
+  const instances = Array.isArray(hydra) ? hydra : [hydra];
   try {
-    await hydra?.close();
+    await Promise.all(instances.map(async (instance) => instance?.close()));
   } finally {
     await postgres?.stop();
   }
+}
+
+/** A JSON logger that pushes every error line onto `lines`, for tests that assert the instance logged none. */
+export function errorLines(lines: string[]): Logger {
+  return createLogger("json", (line) => {
+    if (line.includes('"level":"error"')) lines.push(line);
+  });
 }
 
 /** One run of the periodic cleanup (storage/migrations.ts deleteExpired) on the instance's database, now. */

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { AcceptOAuth2ConsentRequest, AcceptOAuth2LoginRequest } from "@ory/client";
 import type { TestBrowser } from "./browser";
+import { createClient } from "./clients";
 import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./harness";
 import { CONSENT_UI, LOGIN_UI, startsWith } from "./sign-in";
 
@@ -53,10 +54,12 @@ export interface CodeFlowSuite {
 export async function startCodeFlowSuite(): Promise<CodeFlowSuite> {
   const { postgres, hydra } = await startHydraWithPostgres();
   try {
-    const { data } = await hydra.admin.createOAuth2Client({
-      oAuth2Client: { redirect_uris: [REDIRECT_URI], scope: "openid offline_access", grant_types: ["authorization_code", "refresh_token"] },
+    const client = await createClient(hydra, {
+      redirect_uris: [REDIRECT_URI],
+      scope: "openid offline_access",
+      grant_types: ["authorization_code", "refresh_token"],
     });
-    return { postgres, hydra, clientId: data.client_id ?? "", clientSecret: data.client_secret ?? "" };
+    return { postgres, hydra, clientId: client.id, clientSecret: client.secret };
   } catch (error) {
     await stopHydraAndPostgres(hydra, postgres);
     throw error;

@@ -1,3 +1,4 @@
+import type { AcceptOAuth2ConsentRequest } from "@ory/client";
 import { TestBrowser } from "./browser";
 import type { HydraUnderTest } from "./harness";
 import {
@@ -15,25 +16,53 @@ import {
 } from "./oauth";
 
 /**
- * The set-up token tests share: a client made through the admin API, a whole
- * authorization ending in a code exchange, introspection. Each takes the
- * instance under test, so one file can drive several.
+ * The steps token tests share: a whole authorization ending in a code
+ * exchange, refresh, introspection. Each takes the instance under test, so
+ * one file can drive several.
  */
-
-export interface CreatedClient extends ClientCredentials {
-  /** The admin API's answer, as JSON. */
-  created: Record<string, unknown>;
-}
-
-export async function createClient(hydra: HydraUnderTest, body: Record<string, unknown>): Promise<CreatedClient> {
-  const { data } = await hydra.admin.createOAuth2Client({ oAuth2Client: body });
-  return { id: data.client_id ?? "", secret: data.client_secret ?? "", created: data as unknown as Record<string, unknown> };
-}
 
 /** POST /admin/oauth2/introspect with the token value (anything not a string as the empty token). */
 export async function introspect(hydra: HydraUnderTest, token: unknown): Promise<Record<string, unknown>> {
   const { data } = await hydra.admin.introspectOAuth2Token({ token: typeof token === "string" ? token : "" });
   return data as unknown as Record<string, unknown>;
+}
+
+/** What a test may add to an authorization: authorization URL parameters, and what the consent UI accepts with. */
+export interface AuthorizationOptions {
+  /** More authorization URL parameters (nonce, ...). */
+  authorize?: Record<string, string>;
+  /** Accepted with the consent besides what was requested (session claims, ...). */
+  consent?: Partial<AcceptOAuth2ConsentRequest>;
+}
+
+/** An authorized code flow (PKCE): the code and the verifier to redeem it with. */
+export interface AuthorizedCode {
+  code: string;
+  verifier: string;
+}
+
+/** A code flow (PKCE) for `clientId` asking for `scope`, signed in as `subject`, up to the client's callback. */
+export async function authorizeCode(
+  hydra: HydraUnderTest,
+  clientId: string,
+  scope: string,
+  subject: string,
+  options: AuthorizationOptions = {},
+): Promise<AuthorizedCode> {
+  const browser = new TestBrowser();
+  const verifier = newVerifier();
+  const login = await toLoginUi(
+    browser,
+    authorizeUrl(hydra, clientId, { scope, ...options.authorize, code_challenge: s256(verifier), code_challenge_method: "S256" }),
+  );
+  const consent = await acceptLogin(hydra, browser, login.challenge ?? "", { subject });
+  const callback = await acceptConsent(hydra, browser, consent, options.consent);
+  return { code: responseParams(callback).get("code") ?? "", verifier };
+}
+
+/** The authorization_code grant request for an authorized code. */
+export function redeemCode(hydra: HydraUnderTest, client: ClientCredentials, { code, verifier }: AuthorizedCode): Promise<TokenAnswer> {
+  return tokenRequest(hydra, { grant_type: "authorization_code", code, redirect_uri: REDIRECT_URI, code_verifier: verifier }, client);
 }
 
 /** A code flow (PKCE) for `client` signed in as `subject`, up to the token endpoint's raw answer. */
@@ -42,17 +71,9 @@ export async function codeExchange(
   client: ClientCredentials,
   scope: string,
   subject = "token-user",
+  options: AuthorizationOptions = {},
 ): Promise<TokenAnswer> {
-  const browser = new TestBrowser();
-  const verifier = newVerifier();
-  const login = await toLoginUi(
-    browser,
-    authorizeUrl(hydra, client.id, { scope, code_challenge: s256(verifier), code_challenge_method: "S256" }),
-  );
-  const consent = await acceptLogin(hydra, browser, login.challenge ?? "", { subject });
-  const callback = await acceptConsent(hydra, browser, consent);
-  const code = responseParams(callback).get("code") ?? "";
-  return tokenRequest(hydra, { grant_type: "authorization_code", code, redirect_uri: REDIRECT_URI, code_verifier: verifier }, client);
+  return redeemCode(hydra, client, await authorizeCode(hydra, client.id, scope, subject, options));
 }
 
 /** A refresh_token grant request. */

@@ -1,6 +1,14 @@
 import bcrypt from "bcryptjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
+import {
+  startKratos,
+  startKratosWithPostgres,
+  stopKratosAndPostgres,
+  STRONG_PASSWORD,
+  uniqueEmail,
+  type TestKratos,
+  type TestPostgres,
+} from "../testing/harness";
 
 async function failure(
   promise: Promise<unknown>,
@@ -19,14 +27,8 @@ describe("admin API through @ory/client IdentityApi", () => {
   let pg: TestPostgres;
   let kratos: TestKratos;
 
-  beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, "ciam_admin");
-  });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+  beforeAll(async () => ({ pg, kratos } = await startKratosWithPostgres("ciam_admin")));
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   const create = (email: string, extra: Record<string, unknown> = {}) =>
     kratos.identity.createIdentity({ createIdentityBody: { schema_id: "default", traits: { email }, ...extra } });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { expectFailure } from "../testing/flow-json";
-import { startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
+import { startKratos, startKratosWithPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
 
 /**
  * DELETE /admin/identities/{id}/credentials/{type}: identity/handler.go
@@ -18,10 +18,9 @@ describe("deleting identity credentials through the admin API", () => {
   let passwordless: TestKratos;
 
   beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, "ciam_admin_credentials", {
+    ({ pg, kratos } = await startKratosWithPostgres("ciam_admin_credentials", {
       configOverrides: { selfservice: { methods: { code: { passwordless_enabled: false } } } },
-    });
+    }));
     passwordless = await startKratos(pg, "ciam_admin_credentials_code");
   });
   afterAll(async () => {

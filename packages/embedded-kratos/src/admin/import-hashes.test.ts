@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectFailure } from "../testing/flow-json";
-import { startKratos, startTestPostgres, uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
+import { startKratosWithPostgres, stopKratosAndPostgres, uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
 
 /**
  * Importing hashed passwords (identity/handler_import.go,
@@ -14,14 +14,8 @@ describe("admin import of hashed passwords", () => {
   let pg: TestPostgres;
   let kratos: TestKratos;
 
-  beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, "ciam_admin_import_hashes");
-  });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+  beforeAll(async () => ({ pg, kratos } = await startKratosWithPostgres("ciam_admin_import_hashes")));
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   const importWith = (email: string, config: Record<string, unknown>) =>
     kratos.identity.createIdentity({

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { get as httpGet } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseListParameters } from "./identity-list";
-import { startKratos, startTestPostgres, STRONG_PASSWORD, type TestKratos, type TestPostgres } from "../testing/harness";
+import { startKratosWithPostgres, stopKratosAndPostgres, STRONG_PASSWORD, type TestKratos, type TestPostgres } from "../testing/harness";
 
 /**
  * GET /admin/identities: identity/handler.go parseListIdentitiesParameters
@@ -19,8 +19,7 @@ describe("listing identities with Kratos' filters and pagination", () => {
   const org = randomUUID();
 
   beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, "ciam_admin_list");
+    ({ pg, kratos } = await startKratosWithPostgres("ciam_admin_list"));
     for (const [i, email] of emails.entries()) {
       const { data } = await kratos.identity.createIdentity({
         createIdentityBody: {
@@ -36,10 +35,7 @@ describe("listing identities with Kratos' filters and pagination", () => {
       ids.push(data.id);
     }
   });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   const list = (query: string) => fetch(`${kratos.adminUrl}/admin/identities?${query}`);
   const idsOf = async (res: Response) => ((await res.json()) as { id: string }[]).map((i) => i.id);

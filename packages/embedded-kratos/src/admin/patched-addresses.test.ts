@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Client as PgClient } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startKratos, startTestPostgres, uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
+import { startKratosWithPostgres, stopKratosAndPostgres, uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
 
 interface Address {
   id: string;
@@ -26,15 +26,13 @@ describe("patched addresses against the stored rows", () => {
   let db: PgClient;
 
   beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, database);
+    ({ pg, kratos } = await startKratosWithPostgres(database));
     db = new PgClient({ connectionString: pg.url(database) });
     await db.connect();
   });
   afterAll(async () => {
     await db?.end();
-    await kratos?.close();
-    await pg?.stop();
+    await stopKratosAndPostgres(kratos, pg);
   });
 
   const send = (method: string, path: string, body: unknown) =>

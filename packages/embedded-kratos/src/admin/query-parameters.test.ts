@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startKratos, startTestPostgres, uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
+import { startKratosWithPostgres, stopKratosAndPostgres, uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
 
 /**
  * The query parameters of Kratos v26.2's admin GET routes, case by case:
@@ -55,8 +55,7 @@ describe("admin GET query parameters as Kratos v26.2 reads them", () => {
   };
 
   beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, DATABASE);
+    ({ pg, kratos } = await startKratosWithPostgres(DATABASE));
     for (let i = 0; i < 4; i++) {
       const { data } = await kratos.identity.createIdentity({
         createIdentityBody: { schema_id: "default", traits: { email: uniqueEmail("query") } },
@@ -65,10 +64,7 @@ describe("admin GET query parameters as Kratos v26.2 reads them", () => {
     }
     ids.sort();
   });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   const bad400 = { code: 400, message: "The request was malformed or contained invalid parameters" };
 

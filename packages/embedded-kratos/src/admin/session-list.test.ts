@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startKratos, startTestPostgres, uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
+import { startKratosWithPostgres, stopKratosAndPostgres, uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
 
 /**
  * Session lists as Kratos v26.2 answers them: GET /admin/sessions
@@ -69,8 +69,7 @@ describe("admin session lists: newest first", () => {
   };
 
   beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, DATABASE);
+    ({ pg, kratos } = await startKratosWithPostgres(DATABASE));
     const create = async () =>
       (await kratos.identity.createIdentity({ createIdentityBody: { schema_id: "default", traits: { email: uniqueEmail("lists") } } })).data
         .id;
@@ -88,10 +87,7 @@ describe("admin session lists: newest first", () => {
       DATABASE,
     );
   });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   it("ListSessions orders by created_at DESC, ties by id", async () => {
     const { status, body } = await get("/admin/sessions");

@@ -1,6 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
+import {
+  startKratosWithPostgres,
+  stopKratosAndPostgres,
+  STRONG_PASSWORD,
+  uniqueEmail,
+  type TestKratos,
+  type TestPostgres,
+} from "../testing/harness";
 import { anyString, objectContaining, stringMatching } from "../testing/matchers";
 
 /**
@@ -11,14 +18,8 @@ describe("admin API input validation and error answers", () => {
   let pg: TestPostgres;
   let kratos: TestKratos;
 
-  beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, "ciam_admin_validation");
-  });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+  beforeAll(async () => ({ pg, kratos } = await startKratosWithPostgres("ciam_admin_validation")));
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   const send = (method: string, path: string, body?: unknown, headers: Record<string, string> = { "Content-Type": "application/json" }) =>
     fetch(`${kratos.adminUrl}${path}`, {

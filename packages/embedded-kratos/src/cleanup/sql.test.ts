@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { continuityMigrations } from "../continuity/migrations";
 import { Database } from "../storage/database";
-import { startKratos, startTestPostgres, uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
+import { startKratosWithPostgres, uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
 import { parseCleanupSqlArgs, runCleanupSql } from "./command";
 import { cleanupDatabase } from "./sql";
 
@@ -56,8 +56,7 @@ describe("cleanup sql", () => {
   const ID = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
 
   beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, DATABASE);
+    ({ pg, kratos } = await startKratosWithPostgres(DATABASE));
     // The continuity table belongs to the oidc strategy, which this config does not enable.
     for (const m of continuityMigrations) await q(m.sql);
     identityId = (

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
+import {
+  startKratosWithPostgres,
+  stopKratosAndPostgres,
+  STRONG_PASSWORD,
+  uniqueEmail,
+  type TestKratos,
+  type TestPostgres,
+} from "../testing/harness";
 
 /**
  * The precision of the times Kratos v26.2 answers. Go prints time.Time as
@@ -28,15 +35,9 @@ describe("answered times (Go RFC3339Nano of Kratos' precision)", () => {
   let pg: TestPostgres;
   let kratos: TestKratos;
 
-  beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, DATABASE);
-  }, 120_000);
+  beforeAll(async () => ({ pg, kratos } = await startKratosWithPostgres(DATABASE)), 120_000);
 
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   /** The column as Postgres keeps it, in Go's form. */
   const stored = async (sql: string, id: string): Promise<string> => {

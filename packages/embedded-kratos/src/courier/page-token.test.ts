@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { secretboxOpen, secretboxSeal } from "@olympus/server-kit/crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startKratos, startTestPostgres, type TestKratos, type TestPostgres } from "../testing/harness";
+import { startKratosWithPostgres, stopKratosAndPostgres, type TestKratos, type TestPostgres } from "../testing/harness";
 import { goBase64UrlDecode, paginationKeys, parsePageToken } from "./page-token";
 
 /**
@@ -94,10 +94,9 @@ describe("GET /admin/courier/messages page tokens (courier/handler.go listCourie
   };
 
   beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, DATABASE, {
+    ({ pg, kratos } = await startKratosWithPostgres(DATABASE, {
       configOverrides: { secrets: { cookie: ["ciam-dev-cookie-secret-NOT-FOR-PRODUCTION"], pagination: [SECRET] } },
-    });
+    }));
     const insert = (id: string, recipient: string, createdAt: string) =>
       pg.query(
         `INSERT INTO courier_messages (id, type, status, recipient, subject, body, template_type, template_data, created_at, updated_at)
@@ -110,10 +109,7 @@ describe("GET /admin/courier/messages page tokens (courier/handler.go listCourie
     await insert(M.tieA, "one@example.com", "2026-01-02T10:00:00.123450Z");
     await insert(M.newest, "one@example.com", "2026-01-03T10:00:00Z");
   });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   it("pages newest first (ties by id ascending) with sealed first/next tokens in a Go-encoded Link header", async () => {
     const first = await list("?page_size=2");

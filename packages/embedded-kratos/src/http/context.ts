@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { goRedirect, type GoRedirectStatus } from "@olympus/server-kit/http";
 import { kratosClientIp } from "./client-ip";
 import { parseCookies } from "./cookies";
 import { KratosError } from "./errors";
@@ -166,10 +167,10 @@ export class HttpContext {
     this.res.end(payload);
   }
 
-  redirect(location: string, status = 303): void {
+  /** Kratos redirects with http.Redirect everywhere (a GET gets its HTML note). */
+  redirect(location: string, status: GoRedirectStatus = 303): void {
     this.flushCookies();
-    this.res.writeHead(status, { Location: location, "Content-Length": 0 });
-    this.res.end();
+    goRedirect(this.req, this.res, location, status);
   }
 
   noContent(headers: Record<string, string> = {}): void {

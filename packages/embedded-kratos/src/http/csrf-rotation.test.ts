@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "../testing/browser";
-import { startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
+import {
+  startKratosWithPostgres,
+  stopKratosAndPostgres,
+  STRONG_PASSWORD,
+  uniqueEmail,
+  type TestKratos,
+  type TestPostgres,
+} from "../testing/harness";
 
 interface FlowJson {
   id: string;
@@ -20,14 +27,8 @@ describe("anti-CSRF cookie rotation (RegenerateToken)", () => {
   let pg: TestPostgres;
   let kratos: TestKratos;
 
-  beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, "ciam_csrf_rotation");
-  });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+  beforeAll(async () => ({ pg, kratos } = await startKratosWithPostgres("ciam_csrf_rotation")));
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   const csrfCookie = (browser: TestBrowser) => [...browser.cookies.values()].find((c) => c.name.startsWith("csrf_token_"))?.value;
   const csrfSetCookies = (lines: string[]) => lines.filter((line) => line.startsWith("csrf_token_"));

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startKratos, startTestPostgres, uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
+import { startKratosWithPostgres, stopKratosAndPostgres, uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
 
 /**
  * The bytes of Kratos' JSON answers. Every answer is written by herodot's
@@ -16,14 +16,8 @@ describe("JSON answers as Go's encoding/json writes them (herodot JSONWriter)", 
   let pg: TestPostgres;
   let kratos: TestKratos;
 
-  beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, "go_json_output");
-  });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+  beforeAll(async () => ({ pg, kratos } = await startKratosWithPostgres("go_json_output")));
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   const post = (path: string, body: unknown) =>
     fetch(`${kratos.adminUrl}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });

@@ -1,19 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startKratos, startTestPostgres, STRONG_PASSWORD, type TestKratos, type TestPostgres } from "../testing/harness";
+import { startKratosWithPostgres, stopKratosAndPostgres, STRONG_PASSWORD, type TestKratos, type TestPostgres } from "../testing/harness";
 
 /** Regression tests for what the fuzz (src/fuzz.test.ts) found: each of these was a 500 or worse before. */
 describe("hostile input the fuzz found", () => {
   let pg: TestPostgres;
   let kratos: TestKratos;
 
-  beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, "ciam_hostile");
-  });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+  beforeAll(async () => ({ pg, kratos } = await startKratosWithPostgres("ciam_hostile")));
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   const identities = async () =>
     Number((await pg.query<{ n: number }>("SELECT count(*)::int AS n FROM identities", [], "ciam_hostile")).rows[0]?.n);

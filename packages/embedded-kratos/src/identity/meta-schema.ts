@@ -73,6 +73,8 @@ function identityMetaValidator(): JsonSchemaValidator {
 
 /** An identity schema document as read from its file: plain values, and with each number's text (json.Number). */
 export interface IdentitySchemaDocument {
+  /** The file's text, as read. */
+  text: string;
   document: unknown;
   withNumberTexts: unknown;
 }
@@ -82,7 +84,7 @@ export function readIdentitySchema(source: IdentitySchemaSource): IdentitySchema
   try {
     const text = readFileSync(source.file, "utf8");
     // ory/jsonschema reads the schema's numbers as json.Number (their text).
-    return { document: JSON.parse(text), withNumberTexts: parseJsonKeepingNumbers(text) };
+    return { text, document: JSON.parse(text), withNumberTexts: parseJsonKeepingNumbers(text) };
   } catch (error) {
     throw new ConfigError(`identity schema "${source.id}" (${source.url} → ${source.file}) cannot be loaded: ${(error as Error).message}`);
   }

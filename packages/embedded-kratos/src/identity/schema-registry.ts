@@ -14,6 +14,7 @@ import { validationErrorText } from "./jsonschema/validation-error";
 import { compileJsonSchema, type JsonSchemaValidator } from "./jsonschema/validator";
 import { checkIdentitySchemas, readIdentitySchema } from "./meta-schema";
 import { RefetchedSchemas, SchemaCompileError } from "./refetched-schemas";
+import { FileStamps, readSchemaFile, schemaDecodeError, schemaListError } from "./schema-file-read";
 
 export type { FieldError } from "./jsonschema/field-errors";
 
@@ -58,6 +59,29 @@ export interface IdentitySchema {
   paths: TraitPath[];
   /** Validates `{traits}` as ory/jsonschema does in Kratos (see jsonschema/validator.ts). */
   validator: JsonSchemaValidator;
+  /**
+   * Go's text for why the file, as the request's read found it, cannot be
+   * listed (schema-file-read.ts); `document` and `paths` are then the last
+   * good ones, which the uses that cache (node order) keep using.
+   */
+  readFailure?: string;
+}
+
+/**
+ * The trait paths a form or identifier label is built from
+ * (NodesFromJSONSchema, GetIdentifierLabelFromSchema: jsonschemax.ListPaths
+ * at each use); throws ListPaths' error, as a plain Go error, when the file
+ * could not be read.
+ */
+export function formPaths(schema: Pick<IdentitySchema, "paths" | "readFailure">): TraitPath[] {
+  if (schema.readFailure !== undefined) throw schemaListError(schema.readFailure);
+  return schema.paths;
+}
+
+/** The trait paths a submitted body is decoded with (decoderx decodeForm/decodeJSONForm); throws decoderx's error when the file could not be read. */
+export function decodingPaths(schema: Pick<IdentitySchema, "paths" | "readFailure">): TraitPath[] {
+  if (schema.readFailure !== undefined) throw schemaDecodeError(schema.readFailure);
+  return schema.paths;
 }
 
 /**
@@ -72,12 +96,16 @@ const base64url = (s: string) => Buffer.from(s, "utf8").toString("base64url");
 /** Loads, compiles and serves the configured identity schemas. */
 export class SchemaRegistry {
   private readonly schemas = new Map<string, IdentitySchema>();
-  /** Where each schema's file is, to read it again (validations, /schemas). */
-  private readonly files = new Map<string, string>();
+  /** Where each schema's file is, to read it again (requests, validations, /schemas). */
+  private readonly sources = new Map<string, IdentitySchemaSource>();
   /** The schema files read again, and compiled again when they changed, at each validation. */
   private readonly refetched = new RefetchedSchemas();
-  /** The file text each entry of `schemas` was last built from by a validation. */
+  /** The file text each entry of `schemas` was last built from (by a request's read or a validation). */
   private readonly builtFrom = new Map<string, string>();
+  /** The stat of each file's last read by `refresh`, to skip reading a file that did not change. */
+  private readonly stamps = new FileStamps();
+  /** The paths node order follows, by schema URL: the first read's, kept (see orderedPaths). */
+  private readonly keysInOrder = new Map<string, TraitPath[]>();
   readonly defaultId: string;
 
   /** `remote`: the http(s) documents the schemas' `$ref`s lead to (see load). */
@@ -89,8 +117,10 @@ export class SchemaRegistry {
   ) {
     this.defaultId = defaultId;
     for (const source of sources) {
-      this.schemas.set(source.id, compile(source, remote));
-      this.files.set(source.id, source.file);
+      const { schema, text } = compile(source, remote);
+      this.schemas.set(source.id, schema);
+      this.builtFrom.set(source.id, text);
+      this.sources.set(source.id, source);
     }
   }
 
@@ -138,6 +168,22 @@ export class SchemaRegistry {
     return undefined;
   }
 
+  /**
+   * The trait paths a flow's nodes are ordered by (the flows' SortNodes:
+   * node.SortBySchema with the schema's URL). schema/schema.go
+   * GetKeysInOrder keeps the keys of the first read of each URL for the life
+   * of the process, so a changed file reaches the nodes (paths), not their order.
+   */
+  orderedPaths(id: string): TraitPath[] {
+    const source = this.sources.get(id);
+    const entry = this.schemas.get(id);
+    if (!source || !entry) return [];
+    const kept = this.keysInOrder.get(source.url);
+    if (kept) return kept;
+    this.keysInOrder.set(source.url, entry.paths);
+    return entry.paths;
+  }
+
   list(): IdentitySchema[] {
     return [...this.schemas.values()];
   }
@@ -166,9 +212,52 @@ export class SchemaRegistry {
 
   /** The schema file's text as it is now (schema/handler.go ReadSchema); rejects with the file system's error. */
   async documentText(schema: IdentitySchema): Promise<string> {
-    const file = this.files.get(schema.id);
-    if (file === undefined) throw new Error(`no file for identity schema ${JSON.stringify(schema.id)}`);
-    return readFile(file, "utf8");
+    const source = this.sources.get(schema.id);
+    if (source === undefined) throw new Error(`no file for identity schema ${JSON.stringify(schema.id)}`);
+    return readFile(source.file, "utf8");
+  }
+
+  /**
+   * Reads every schema file as it is now, before a self-service request
+   * uses them: Kratos lists the schema's paths at each use (forms, identifier
+   * labels, body decoding: schema-file-read.ts). An entry is rebuilt only
+   * when its file's text changed; a file that cannot be read or decoded
+   * marks the entry (`readFailure`), so the uses that read it fail as
+   * Kratos' do, and the requests that do not use it go on.
+   */
+  async refresh(): Promise<void> {
+    await Promise.all([...this.sources.values()].map((source) => this.refreshOne(source)));
+  }
+
+  private async refreshOne(source: IdentitySchemaSource): Promise<void> {
+    // Unchanged since the last read: the entry (or its failure) stands.
+    if (await this.stamps.unchanged(source.file)) return;
+    await this.stamps.beforeRead(source.file);
+    const read = await readSchemaFile(source);
+    const entry = this.schemas.get(source.id);
+    if (!entry) return;
+    if (!read.ok) {
+      this.schemas.set(source.id, { ...entry, readFailure: read.goText });
+      return;
+    }
+    if (this.builtFrom.get(source.id) === read.text) {
+      if (entry.readFailure !== undefined) this.schemas.set(source.id, { ...entry, readFailure: undefined });
+      return;
+    }
+    try {
+      this.rebuild(entry, read.text, read.document, entry.validator);
+    } catch (error) {
+      // A schema that decodes but does not compile fails ListPaths too (in this server's words: see the README).
+      this.schemas.set(source.id, { ...entry, readFailure: (error as Error).message });
+    }
+  }
+
+  /** Replaces the entry with one built from `text`; throws when the document is no schema. */
+  private rebuild(entry: IdentitySchema, text: string, parsed: unknown, validator: JsonSchemaValidator): void {
+    if (!isPlainObject(parsed)) throw new Error("the schema is no JSON object");
+    checkDraft(parsed);
+    this.schemas.set(entry.id, { id: entry.id, document: parsed, paths: traitPathsOf(parsed), validator });
+    this.builtFrom.set(entry.id, text);
   }
 
   /**
@@ -178,19 +267,16 @@ export class SchemaRegistry {
    */
   private async validatorNow(schema: IdentitySchema): Promise<JsonSchemaValidator> {
     const now = await this.refetched.current(schema.id);
-    if (!now) return schema.validator;
+    const entry = this.schemas.get(schema.id);
+    if (!now || !entry) return schema.validator;
     if (this.builtFrom.get(schema.id) !== now.text) {
-      let document: Record<string, unknown>;
       try {
-        const parsed: unknown = JSON.parse(now.text);
-        if (!isPlainObject(parsed)) throw new Error("the schema is no JSON object");
-        checkDraft(parsed);
-        document = parsed;
+        this.rebuild(entry, now.text, JSON.parse(now.text), now.validator);
       } catch (error) {
         throw new SchemaCompileError(error);
       }
-      this.schemas.set(schema.id, { id: schema.id, document, paths: traitPathsOf(document), validator: now.validator });
-      this.builtFrom.set(schema.id, now.text);
+    } else if (entry.readFailure !== undefined || entry.validator !== now.validator) {
+      this.schemas.set(schema.id, { ...entry, readFailure: undefined, validator: now.validator });
     }
     return now.validator;
   }
@@ -223,8 +309,8 @@ function traitPathsOf(document: Record<string, unknown>): TraitPath[] {
   return isPlainObject(properties.traits) ? collectPaths(properties.traits, []) : [];
 }
 
-function compile(source: IdentitySchemaSource, remote: RemoteDocuments): IdentitySchema {
-  const { document, withNumberTexts } = readIdentitySchema(source);
+function compile(source: IdentitySchemaSource, remote: RemoteDocuments): { schema: IdentitySchema; text: string } {
+  const { text, document, withNumberTexts } = readIdentitySchema(source);
   if (!isPlainObject(document)) throw new ConfigError(`identity schema "${source.id}" must be a JSON object`);
   let validator: JsonSchemaValidator;
   try {
@@ -235,7 +321,7 @@ function compile(source: IdentitySchemaSource, remote: RemoteDocuments): Identit
   }
   const traits = isPlainObject(document.properties) ? document.properties.traits : undefined;
   if (!isPlainObject(traits)) throw new ConfigError(`identity schema "${source.id}" must declare properties.traits`);
-  return { id: source.id, document, paths: collectPaths(traits, []), validator };
+  return { schema: { id: source.id, document, paths: collectPaths(traits, []), validator }, text };
 }
 
 function collectPaths(node: Record<string, unknown>, segments: string[]): TraitPath[] {

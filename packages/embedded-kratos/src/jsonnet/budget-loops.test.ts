@@ -87,6 +87,26 @@ describe("the standard library's loops keep the one-second budget", () => {
   });
 });
 
+// std.parseYaml reads the text with the `yaml` package, which has no deadline of its own: the clock is read at each
+// lexeme its lexer hands the parser (std-yaml.ts parseDocumentTimed). One line, so that the reader splitting the text
+// at `---` lines (a step per line) is not what looks at the clock.
+describe("std.parseYaml", () => {
+  // 5,000 numbers are some 20,000 lexemes: about twenty looks at the stepping clock, which allows ten.
+  const FLOW_LENGTH = 5000;
+  const oneLine = `[${list.slice(0, FLOW_LENGTH).join(", ")}]`;
+
+  it("looks at the clock while the YAML text is parsed", () => {
+    const source = "std.length(std.parseYaml(std.extVar('yaml')))";
+    expect(() => evaluateJsonnet(source, { extVars: { yaml: oneLine }, budget: steppingBudget() })).toThrow(DEADLINE);
+    expect(evaluateJsonnet(source, { extVars: { yaml: oneLine }, budget: stillBudget() })).toBe(FLOW_LENGTH);
+  });
+
+  it("still answers a document and go-yaml's errors as before", () => {
+    expect(evaluateJsonnet("std.parseYaml('a: [1, 2]\\n# c\\nb: x\\n')", { extVars: {} })).toEqual({ a: [1, 2], b: "x" });
+    expect(() => evaluateJsonnet("std.parseYaml('a: [1')", { extVars: {} })).toThrow("did not find expected ',' or ']'");
+  });
+});
+
 describe("std.flattenArrays", () => {
   // go-jsonnet v0.21's std.jsonnet line 890 folds `a + b`, copying the accumulated array at every step; the result is the
   // same array when the elements are appended to one list, in time proportional to it.

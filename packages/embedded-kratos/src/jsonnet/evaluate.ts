@@ -8,6 +8,7 @@ import { sliceTraced } from "./slice";
 import { CallStack } from "./stack";
 import { StdCode } from "./std-frames";
 import { modTraced } from "./std-mod";
+import { objectHasTraced } from "./std-object-has";
 import {
   JArray,
   JFunction,
@@ -437,7 +438,7 @@ export class Evaluator implements ComprehensionHost<Env> {
   }
 
   private binary(node: NodeOf<"binary">, env: Env, tail: boolean): Value {
-    if (node.op === "%" || node.op === "in") return this.desugaredOperator(node, env);
+    if (node.op === "%" || node.op === "in") return this.desugaredOperator(node, env, tail);
     const left = this.evaluate(node.left, env);
     if (node.op === "&&" || node.op === "||") {
       if (typeof left !== "boolean") throw unexpectedType(left, "boolean");
@@ -461,19 +462,16 @@ export class Evaluator implements ComprehensionHost<Env> {
 
   /**
    * go-jsonnet desugars `a % b` to `std.mod(a, b)` and `a in b` to `std.objectHasAll(b, a)`: a call without a name
-   * whose operands are arguments, each computed in a frame of its own (right operand first for `in`).
+   * whose operands are arguments, each computed in a frame of its own (right operand first for `in`). In tail position
+   * that call drops the frame of the `tailstrict` call it ends first (evaluateTailCall), as any call does.
    */
-  private desugaredOperator(node: NodeOf<"binary">, env: Env): Value {
+  private desugaredOperator(node: NodeOf<"binary">, env: Env, tail: boolean): Value {
+    if (tail) this.stack.trimForTailCall();
     return this.stack.at({ message: "", loc: node.loc }, () => {
       // std.mod is std.jsonnet code: its frame, then its body reads the operands (std-mod.ts).
       if (node.op === "%") return this.stack.frame(() => modTraced(this.stdCode, this.delay(node.left, env), this.delay(node.right, env)));
-      const operand = (operandNode: Node) => this.stack.frame(() => this.evaluate(operandNode, env, true));
-      if (node.op === "in") {
-        const right = operand(node.right);
-        return binaryOperation(node.op, operand(node.left), right);
-      }
-      const left = operand(node.left);
-      return binaryOperation(node.op, left, operand(node.right));
+      // `in`: std.objectHasAll(b, a) is std.jsonnet code too: its frame, then std.objectHasEx forces b, then a.
+      return this.stack.frame(() => objectHasTraced(this.stdCode, this.delay(node.right, env), this.delay(node.left, env), true));
     });
   }
 }

@@ -108,7 +108,8 @@ export function sliceTraced(std: StdCode, charge: (elements: number) => void, ar
   }
 
   // 245: `build(…, invar.index)`; its first run compares `cur` (that thunk) with invar.end and invar.length (235).
-  return std.call(site(245, 5, 66), () => {
+  // build's first call ends the body: a `tailstrict` caller's frame goes (callStack.tailCallTrimStack).
+  return std.tailCall(site(245, 5, 66), () => {
     const cur = std.lazy(() => std.read(site(245, 54, 65, IN_METHOD), invar.index));
     const from = std.read(site(235, 10, 13, BUILD), cur);
     const until = std.read(site(235, 17, 26, BUILD), invar.end);

@@ -162,8 +162,8 @@ export function arrayDefinitions(context: StdContext): Definitions {
     slice: {
       params: ["indexable", "index", "end", "step"],
       required: 4,
-      lazyBody: ([indexable, index, end, step]) =>
-        std.body(() =>
+      lazyBody: ([indexable, index, end, step], tailstrict) =>
+        std.closureCall([indexable, index, end, step], tailstrict, () =>
           sliceTraced(std, context.charge, {
             indexable: indexable ?? Thunk.of(null),
             index: index ?? Thunk.of(null),

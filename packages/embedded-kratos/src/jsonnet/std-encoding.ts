@@ -86,6 +86,6 @@ export function encodingDefinitions(context: StdContext): Definitions {
     // go-jsonnet's sha3 is SHA3-512 (golang.org/x/crypto/sha3.Sum512).
     sha3: { params: ["s"], body: hash("sha3-512") },
     parseJson: { params: ["str"], body: ([s]) => parseJsonAsGo(str(s), context.step) },
-    parseYaml: { params: ["str"], body: ([s]) => parseYaml(str(s)) },
+    parseYaml: { params: ["str"], body: ([s]) => parseYaml(str(s), context.step) },
   };
 }

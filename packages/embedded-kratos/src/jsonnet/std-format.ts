@@ -1,7 +1,7 @@
 import { RuntimeFailure } from "./errors";
 import { asNumber, formatCode, padLeft, padRight, parseCodes, type Code } from "./format";
 import type { NamedPlace } from "./stack";
-import { isTypeTraced, type StdCode } from "./std-frames";
+import { isTypeTraced, type StdCode, stdSite } from "./std-frames";
 import {
   ARRAY_WALKER,
   CHAR,
@@ -98,7 +98,8 @@ interface Slot {
 
 /** Walks the codes as format_codes_arr / format_codes_obj do; `slot` gives a code's value, width and precision. */
 function walk(std: StdCode, walker: Walker, codes: () => (string | Code)[], slot: (code: Code) => Slot, end: () => void): string {
-  return std.call(walker.call, () => {
+  // format_codes_arr / format_codes_obj's call ends format's body: a `tailstrict` caller's frame goes first.
+  return std.tailCall(walker.call, () => {
     // `std.length(codes)` forces the walker's `codes` argument, which forces format's `local codes`.
     const list = std.call(walker.lengthCodes, () =>
       std.at(walker.codesVar, () => std.body(() => std.at(walker.codesArg, () => std.body(codes)))),
@@ -139,10 +140,16 @@ function walk(std: StdCode, walker: Walker, codes: () => (string | Code)[], slot
   });
 }
 
+const PARSE_CODES_LENGTH = stdSite(484, 15, 30, "function <parse_codes>");
+
 /** format's `local codes`: parse_codes' result (its errors are raised inside parse_codes' call, without its inner frames). */
 const parsedCodes = (std: StdCode, str: Thunk) => (): (string | Code)[] =>
   std.call(TOP.parseCodes, () => {
     const template = str.get();
+    // parse_codes' first test, `i >= std.length(str)` (line 484), refuses what has no length (builtinLength).
+    if (template === null || typeof template === "number" || typeof template === "boolean") {
+      return std.fail(PARSE_CODES_LENGTH, `Unexpected type ${typeName(template)}`);
+    }
     if (typeof template !== "string") throw new RuntimeFailure(`Unexpected type ${typeName(template)}, expected string`);
     return parseCodes(Array.from(template));
   });

@@ -84,6 +84,15 @@ export class StdCode {
   }
 
   /**
+   * The body has reached its last call, a builtin's or a std.jsonnet function's (interpreter.go evaluateTailCall): the
+   * frame of a `tailstrict` call of this function goes (callStack.tailCallTrimStack) before that call runs, so what
+   * fails from here on no longer shows the caller's line. Without `tailstrict` the frame is not trimmable and stays.
+   */
+  endsInCall(): void {
+    this.stack.trimForTailCall();
+  }
+
+  /**
    * A call at `site` in tail position of a std.jsonnet body: evaluateTailCall first drops the frame of a `tailstrict`
    * call it ends (callStack.tailCallTrimStack), then the call pushes its own.
    */

@@ -4,6 +4,7 @@ import { isTypeTraced, StdCode, stdSite, type TypeName } from "./std-frames";
 import { arrayFunctions } from "./std-jsonnet-arrays";
 import { compareFunctions } from "./std-jsonnet-compare";
 import { StdMergePatch } from "./std-jsonnet-merge-patch";
+import { hasField, objectHasTraced } from "./std-object-has";
 import { objectFunctions } from "./std-jsonnet-objects";
 import { mathFunctions } from "./std-jsonnet-math";
 import { StdSetOperations } from "./std-jsonnet-set-ops";
@@ -66,6 +67,8 @@ export class StdFunctions {
       const expected = withIndex ? "array" : "array / string";
       return this.fail(site(base + 3, 7, 82), `${name} second param must be ${expected}, got ${typeName(value)}`);
     }
+    // `std.makeArray(…)` ends the body.
+    this.std.endsInCall();
     const fn = func.get();
     if (!(fn instanceof JFunction)) throw new RuntimeFailure("unreachable: checked above");
     const elements = value instanceof JArray ? value.elements : codePoints(typeof value === "string" ? value : "").map((c) => Thunk.of(c));
@@ -102,6 +105,8 @@ export class StdFunctions {
     if (!this.isType("object", site(292, 14, 31), arg(292, 27, 30), obj)) {
       return this.fail(site(293, 7, 81), `std.mapWithKey second param must be object, got ${typeName(obj.get())}`);
     }
+    // The object comprehension is a call of std.$objectFlatMerge (desugarer.go desugarObjectComp), which ends the body.
+    this.std.endsInCall();
     const fn = func.get();
     const object = obj.get();
     if (!(fn instanceof JFunction) || !(object instanceof JObject)) throw new RuntimeFailure("unreachable: checked above");
@@ -130,7 +135,7 @@ export class StdFunctions {
       return this.fail(site(838, 7, 78), `std.filterMap third param must be array, got ${typeName(arr.get())}`);
     }
     const kept = this.std.lazy(() => this.std.at(arg(840, 25, 53), () => filter(filterFunc.get(), arr.get())));
-    return this.std.call(site(840, 7, 54), () => this.map(mapFunc, kept, false));
+    return this.std.tailCall(site(840, 7, 54), () => this.map(mapFunc, kept, false));
   }
 
   /** std.get (line 1556): `if std.objectHasEx(o, f, inc_hidden) then o[f] else default`. */
@@ -149,6 +154,8 @@ export class StdFunctions {
   /** std.objectFields / objectFieldsAll (lines 1559, 1562): `std.objectFieldsEx(o, hidden)`. */
   objectFields(o: Thunk, hidden: boolean): Value {
     const call = hidden ? site(1562, 5, 32) : site(1559, 5, 33);
+    // The body is this one builtin call.
+    this.std.endsInCall();
     const [object] = this.builtinArguments(call, [[arg(call.loc.line, 24, 25), o]]);
     return this.std.at(call, () => {
       const value = expectObject(object);
@@ -158,18 +165,15 @@ export class StdFunctions {
 
   /** std.objectHas / objectHasAll (lines 1565, 1568): `std.objectHasEx(o, f, hidden)`. */
   objectHas(o: Thunk, f: Thunk, hidden: boolean): Value {
-    const call = hidden ? site(1568, 5, 32) : site(1565, 5, 33);
-    const line = call.loc.line;
-    const [object, name] = this.builtinArguments(call, [
-      [arg(line, 21, 22), o],
-      [arg(line, 24, 25), f],
-    ]);
-    return this.std.at(call, () => hasField(object, name, hidden));
+    // The body is the one builtin call.
+    this.std.endsInCall();
+    return objectHasTraced(this.std, o, f, hidden);
   }
 
   /** std.manifestJson / manifestJsonMinified (lines 1048, 1050): std.manifestJsonEx with fixed layout. */
   manifestJson(value: Thunk, minified: boolean): Value {
     const call = minified ? site(1050, 33, 71) : site(1048, 25, 58);
+    this.std.endsInCall();
     const [v] = this.builtinArguments(call, [[minified ? arg(1050, 52, 57) : arg(1048, 44, 49), value]]);
     return this.std.at(call, () => {
       const step = this.context.step;
@@ -202,6 +206,8 @@ export class StdFunctions {
   /** std.flattenArrays (line 890): `std.foldl(function(a, b) a + b, arrs, [])`. */
   flattenArrays(arrs: Thunk): Value {
     const fold = site(890, 5, 46);
+    // The body is the std.foldl call.
+    this.std.endsInCall();
     const list = this.std.argument(fold, arg(890, 37, 41), arrs);
     const elements = this.std.at(fold, () => foldElements(list));
     // `a + b` would copy the accumulated array at every step, quadratic in the result; while both sides are arrays the
@@ -250,6 +256,7 @@ export class StdFunctions {
         throw new RuntimeFailure(`std.split second parameter must have length 1 or greater, got ${length}`);
       });
     }
+    this.std.endsInCall();
     const parts = this.std.at(site(118, 5, 31), () => splitLimit(text, separator, -1));
     return new JArray(parts.map((part) => Thunk.of(part)));
   }
@@ -269,14 +276,6 @@ function foldElements(value: Value): Thunk[] {
 function expectObject(value: Value | undefined): JObject {
   if (!(value instanceof JObject)) throw new RuntimeFailure(`Unexpected type ${typeName(value ?? null)}, expected object`);
   return value;
-}
-
-/** builtinObjectHasEx: the object, the name and the flag checked in that order. */
-function hasField(object: Value | undefined, name: Value | undefined, hidden: Value | undefined): boolean {
-  const value = expectObject(object);
-  if (typeof name !== "string") throw new RuntimeFailure(`Unexpected type ${typeName(name ?? null)}, expected string`);
-  if (typeof hidden !== "boolean") throw new RuntimeFailure(`Unexpected type ${typeName(hidden ?? null)}, expected boolean`);
-  return hidden ? value.hasField(name) : value.visibleFields().includes(name);
 }
 
 /** A definition whose body gets its arguments unforced, `required` of them mandatory, run in the call's frame (closureCall). */

@@ -47,6 +47,8 @@ export class StdIni {
 
   /** manifestIni's body: `std.join('\n', main_body + std.flattenArrays(all_sections) + [''])`. */
   manifestIni(ini: Thunk): Value {
+    // The locals wait; the std.join call is the body's first and last.
+    this.std.endsInCall();
     const mainBody = this.std.lazy(() => {
       const has = this.std.call(at(911, 26, 52, MAIN_BODY), () =>
         this.fns.objectHas(this.std.variable(at(911, 40, 43, within(1, MAIN_BODY)), ini), Thunk.of("main"), false),

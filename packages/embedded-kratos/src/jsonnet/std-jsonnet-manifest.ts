@@ -46,12 +46,15 @@ export class StdManifest {
   /** std.escapeStringPython (line 1026): `std.escapeStringJson(str)`. */
   escapeStringPython(str: Thunk): Value {
     const call = site(1026, 5, 30);
+    // Each of these bodies is one call (after a local, which waits): it drops a `tailstrict` caller's frame first.
+    this.std.endsInCall();
     const value = this.std.argument(call, site(1026, 26, 29, 1), str);
     return this.std.at(call, () => quoteJson(tracedToString(this.context, value)));
   }
 
   /** std.escapeStringDollars (lines 1032–1034): `std.strReplace(str, '$', '$$')` of the local `str`. */
   escapeStringDollars(strArg: Thunk): Value {
+    this.std.endsInCall();
     const str = this.toStringLocal(1033, strArg);
     const call = site(1034, 5, 35);
     const value = this.std.argument(call, site(1034, 20, 23, 1), str);
@@ -63,6 +66,8 @@ export class StdManifest {
    * frame, entered from the operator's location-less place), whose right operand is a thunk of the strReplace call.
    */
   escapeStringBash(strArg: Thunk): Value {
+    // The `%` is a call of std.mod.
+    this.std.endsInCall();
     const str = this.toStringLocal(1029, strArg);
     const call = site(1030, 14, 49);
     const replaced = this.std.lazy(() => {
@@ -78,6 +83,7 @@ export class StdManifest {
    * std.stringChars(str)])`; the comprehension is the join's argument, its source a thunk of the stringChars call.
    */
   escapeStringXML(strArg: Thunk): Value {
+    this.std.endsInCall();
     const str = this.toStringLocal(1045, strArg);
     const comprehension = this.std.lazy(() =>
       this.std.at({ message: "", loc: site(1046, 18, 79).loc }, () => {
@@ -108,6 +114,7 @@ export class StdManifest {
   /** std.manifestToml (line 918): `std.manifestTomlEx(value, '  ')`. */
   manifestToml(value: Thunk): Value {
     const call = site(918, 25, 56);
+    this.std.endsInCall();
     const v = this.std.argument(call, site(918, 44, 49, 1), value);
     return this.std.at(call, () => manifestToml(v, "  ", this.context.step));
   }

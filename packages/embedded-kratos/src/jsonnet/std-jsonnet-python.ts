@@ -72,14 +72,23 @@ export class StdPython {
     if (test("object")) return this.pythonObject(v);
     if (test("array")) return this.pythonArray(v);
     const value = v.get();
-    if (test("string")) return quoteJson(typeof value === "string" ? value : "");
+    if (test("string")) {
+      // `'%s' % […]`: the call of std.mod ends the body.
+      this.std.endsInCall();
+      return quoteJson(typeof value === "string" ? value : "");
+    }
     if (test("function")) return this.std.fail(site(1321, 7, 39), "cannot manifest function");
-    if (test("number")) return this.std.at(site(1323, 7, 22), () => toStringValue(value));
+    if (test("number")) {
+      this.std.endsInCall();
+      return this.std.at(site(1323, 7, 22), () => toStringValue(value));
+    }
     return value === true ? "True" : value === false ? "False" : "None";
   }
 
   /** Lines 1311–1315: `fields` (one `'%s: %s' % [key, value]` per field), joined into `'{%s}'`. */
   private pythonObject(v: Thunk): Value {
+    // The local `fields` waits; the `%` (std.mod) ends the body.
+    this.std.endsInCall();
     const object = v.get();
     const element = (k: string) =>
       this.std.lazy(() => {
@@ -111,6 +120,7 @@ export class StdPython {
 
   /** Line 1317: `'[%s]' % [std.join(', ', [std.manifestPython(v2) for v2 in v])]`. */
   private pythonArray(v: Thunk): Value {
+    this.std.endsInCall();
     const list = v.get();
     const items = (list instanceof JArray ? list.elements : []).map((v2) =>
       this.std.lazy(() => this.std.call(site(1317, 33, 55, 3), () => this.manifestPython(this.std.variable(site(1317, 52, 54, 4), v2)))),
@@ -121,6 +131,8 @@ export class StdPython {
 
   /** std.manifestPythonVars (lines 1331–1333): `vars`, one `'%s = %s' % [k, …]` per field, joined by lines. */
   manifestPythonVars(conf: Thunk): Value {
+    // The local `vars` waits; the std.join call ends the body.
+    this.std.endsInCall();
     const element = (k: string) =>
       this.std.lazy(() => {
         const value = this.std.lazy(() =>

@@ -94,6 +94,8 @@ class SetWalk {
    */
   run(first: NamedPlace, tailFirst: boolean, step: (i: number, j: number, acc: Thunk[]) => Step): Value {
     const { std } = this;
+    // The first aux call ends the function's body (its locals wait).
+    std.endsInCall();
     const arg = (column: number) => stdSite(first.loc.line, column, column + 1, depth(1));
     if (tailFirst) {
       std.argument(first, arg(9), this.a);

@@ -53,6 +53,8 @@ export class StdSets {
   /** uniq's body, run in its call's frame. */
   uniq(arr: Thunk, keyF: Thunk): Value {
     const { std } = this;
+    // The std.foldl call ends the body (the local `f` waits).
+    std.endsInCall();
     const list = std.argument(UNIQ.fold, UNIQ.arr, arr);
     const elements = std.at(UNIQ.fold, () => {
       if (typeof list === "string") return codePoints(list).map((c) => Thunk.of(c));
@@ -90,7 +92,7 @@ export class StdSets {
         return std.at(SET.sort, () => this.sort(values, key));
       }),
     );
-    return std.call(SET.uniq, () => this.uniq(sorted, std.variable(SET.uniqKeyF, keyF)));
+    return std.tailCall(SET.uniq, () => this.uniq(sorted, std.variable(SET.uniqKeyF, keyF)));
   }
 
   private call(fn: Value, arg: Thunk): Value {

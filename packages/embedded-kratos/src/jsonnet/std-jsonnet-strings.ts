@@ -30,6 +30,8 @@ export function isType(std: StdCode, type: TypeName | "boolean", v: Thunk): bool
 export function stringChars(std: StdCode, str: Thunk): JArray {
   const makeArray = stdSite(76, 5, 55, name(0));
   const length = stdSite(76, 19, 34, name(1));
+  // The body is the std.makeArray call.
+  std.endsInCall();
   const size = std.lazy(() => {
     const value = std.argument(length, stdSite(76, 30, 33, name(2)), str);
     return std.at(length, () => lengthOf(value));
@@ -84,6 +86,8 @@ const LOWER = caseSites(187, "down_letter", 31, 65, 32);
 /** asciiUpper / asciiLower's body, run in its call's frame. */
 function changeCase(std: StdCode, map: (func: Thunk, arr: Thunk) => Value, str: Thunk, upper: boolean): Value {
   const at = upper ? UPPER : LOWER;
+  // The local function is not evaluated; the std.join call is the body's first and last.
+  std.endsInCall();
   const letter = new JFunction(
     [{ name: "c", hasDefault: false }],
     (args) =>

@@ -96,6 +96,8 @@ export class StdText {
   /** std.lines (line 328): `std.join('\n', arr + [''])`, the `+` a thunk forced by the join. */
   lines(arr: Thunk): Value {
     const call = site(328, 5, 31);
+    // The body is the std.join call.
+    this.std.endsInCall();
     const list = this.std.lazy(() => {
       const left = this.std.read(site(328, 20, 23, 1), arr);
       return this.std.at(site(328, 20, 30, 1), () => plus(left, new JArray([Thunk.of("")])));
@@ -111,6 +113,8 @@ export class StdText {
   deepJoin(arr: Thunk): Value {
     if (isTypeTraced(this.std, "string", site(331, 8, 25), site(331, 21, 24, 1), arr)) return arr.get();
     if (isTypeTraced(this.std, "array", site(333, 13, 29), site(333, 25, 28, 1), arr)) {
+      // `std.join('', …)` ends the body.
+      this.std.endsInCall();
       const value = arr.get();
       const elements = value instanceof JArray ? value.elements : [];
       const parts = elements.map((x) =>
@@ -142,7 +146,8 @@ export class StdText {
         throw new RuntimeFailure(message);
       });
     }
-    return this.std.call(site(line + 2, 5, end), () =>
+    // parse_nat's call ends the body, after the assertions.
+    return this.std.tailCall(site(line + 2, 5, end), () =>
       this.std.at(site(94, 5, 49), () =>
         chars.reduce((aggregate, c) => {
           const code = c.codePointAt(0) ?? 0;
@@ -175,6 +180,8 @@ export class StdText {
     const text = chars(str.get());
     const found: Thunk[] = [];
     if (needle.length === 0 || needle.length > text.length) return new JArray(found);
+    // The std.filter call ends the body.
+    this.std.endsInCall();
     this.context.charge(text.length);
     for (let i = 0; i + needle.length <= text.length; i++) if (needle.every((c, k) => text[i + k] === c)) found.push(Thunk.of(i));
     return new JArray(found);
@@ -186,6 +193,8 @@ export class StdText {
    */
   repeat(what: Thunk, count: Thunk): Value {
     const call = site(203, 5, 61);
+    // The local `joiner` waits; the std.join call is the body's first and last.
+    this.std.endsInCall();
     const joiner = this.std.lazy(() => {
       const local = (line: number, column: number, endColumn: number) => stdSite(line, column, endColumn, JOINER);
       const variable = (line: number, column: number, endColumn: number) => stdSite(line, column, endColumn, `thunk from <${JOINER}>`);

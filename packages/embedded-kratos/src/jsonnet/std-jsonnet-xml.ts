@@ -32,7 +32,8 @@ export class StdXml {
     if (!isTypeTraced(this.std, "array", at(1336, 9, 27, METHOD), at(1336, 21, 26, within(1, METHOD)), value)) {
       return this.std.fail(at(1337, 7, 75, METHOD), `Expected a JSONML value (an array), got ${typeName(value.get())}`);
     }
-    return this.std.call(at(1351, 7, 17, METHOD), () => this.aux(this.std.variable(at(1351, 11, 16, within(1, METHOD)), value)));
+    // `aux(value)` ends the body.
+    return this.std.tailCall(at(1351, 7, 17, METHOD), () => this.aux(this.std.variable(at(1351, 11, 16, within(1, METHOD)), value)));
   }
 
   /** aux(v), lines 1339–1349: a string as is, an element `[tag, attrs?, children…]` as XML text. */

@@ -33,11 +33,15 @@ export function modTraced(std: StdCode, a: Thunk, b: Thunk): Value {
   // std.isNumber is std.jsonnet code too (its frame and its std.type call show on the trace).
   if (isTypeTraced(std, "number", MOD.isNumberA, MOD.a, a) && isTypeTraced(std, "number", MOD.isNumberB, MOD.b, b)) {
     const [left, right] = [a.get(), b.get()];
-    if (typeof left === "number" && typeof right === "number") return std.at(MOD.modulo, () => modulo(left, right));
+    if (typeof left === "number" && typeof right === "number") {
+      // The std.modulo call ends the body (so does std.format's below): a `tailstrict` caller's frame goes.
+      std.endsInCall();
+      return std.at(MOD.modulo, () => modulo(left, right));
+    }
   }
   const left = a.get();
   if (typeof left === "string") {
-    return std.call(MOD.format, () => formatTraced(std, std.variable(MOD.formatStr, a), std.variable(MOD.formatVals, b)));
+    return std.tailCall(MOD.format, () => formatTraced(std, std.variable(MOD.formatStr, a), std.variable(MOD.formatVals, b)));
   }
   // `std.type(b)` reads b here when `a` was neither a number nor a string (short-circuited before).
   const right = std.argument(MOD.typeB, MOD.typeBVar, b);
@@ -69,9 +73,9 @@ export function stdJsonnetDefinitions(context: StdContext): Definitions {
   const twoArguments = (params: [string, string], body: (a: Thunk, b: Thunk) => Value) => ({
     params,
     required: 2,
-    lazyBody: ([a, b]: (Thunk | undefined)[]) => {
+    lazyBody: ([a, b]: (Thunk | undefined)[], tailstrict: boolean) => {
       if (!a || !b) throw new RuntimeFailure(`Missing argument: ${a ? params[1] : params[0]}`);
-      return std.body(() => body(a, b));
+      return std.closureCall([a, b], tailstrict, () => body(a, b));
     },
   });
   return {

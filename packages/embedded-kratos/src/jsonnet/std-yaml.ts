@@ -1,4 +1,4 @@
-import { parseDocument } from "yaml";
+import { Composer, Lexer, parseDocument, Parser, type Document } from "yaml";
 import { goYamlSyntaxError, indentQuotedContinuations, trailingAfterRoot, unknownAnchorBefore } from "./go-yaml-errors";
 import { DecodeFailure, GO_YAML_TAGS, GoFloat } from "./go-yaml-resolve";
 import { RuntimeFailure } from "./errors";
@@ -105,13 +105,14 @@ function goSyntax(value: unknown): string {
  * space); more than one such separator anywhere makes the result a stream (an array of the documents), empty
  * documents skipped.
  */
-export function parseYaml(text: string): Value {
+export function parseYaml(text: string, step: () => void = () => undefined): Value {
   const documents: string[] = [];
   let current = "";
   let stream = false;
   const lines = text.split("\n");
   if (text.endsWith("\n")) lines.pop();
   lines.forEach((line, index) => {
+    step();
     const ended = index < lines.length - 1 || text.endsWith("\n");
     const content = ended && line.endsWith("\r") ? line.slice(0, -1) : line;
     if (/^---\s*$/.test(content)) {
@@ -124,7 +125,7 @@ export function parseYaml(text: string): Value {
   });
   if (current !== "") documents.push(current);
   const parsed = documents.map((document) => {
-    const data = readDocument(document);
+    const data = readDocument(document, step);
     checkDecoded(data);
     return fromJson(toJsonData(data));
   });
@@ -132,10 +133,40 @@ export function parseYaml(text: string): Value {
   return parsed[0] ?? null;
 }
 
+const YAML_OPTIONS = { version: "1.1", customTags: GO_YAML_TAGS, uniqueKeys: false } as const;
+
+/**
+ * The `yaml` package's parseDocument, with the evaluation's clock read at each lexeme its lexer hands the parser (the
+ * package has no deadline of its own, and the parser hands over a whole block collection as one token, so a long
+ * document would otherwise hold the process past the one second; lexing and parsing are most of the time, composing
+ * the document from what was read in time the rest). A document with errors is read again by parseDocument itself,
+ * whose error messages go-yaml-errors.ts maps; that second read costs what the first, finished in time, did.
+ */
+function parseDocumentTimed(text: string, step: () => void): Document.Parsed {
+  const composer = new Composer(YAML_OPTIONS);
+  // Parser.parse with a lexer of our own, as the package's Parser documentation shows.
+  function* tokens() {
+    const parser = new Parser();
+    for (const lexeme of new Lexer().lex(text)) {
+      step();
+      yield* parser.next(lexeme);
+    }
+    yield* parser.end();
+  }
+  let first: Document.Parsed | undefined;
+  for (const doc of composer.compose(tokens(), true, text.length)) {
+    // A second document is parseDocument's MULTIPLE_DOCS error (the reader above split at `---` lines already).
+    if (first) return parseDocument(text, YAML_OPTIONS);
+    first = doc;
+  }
+  if (!first || first.errors.length > 0) return parseDocument(text, YAML_OPTIONS);
+  return first;
+}
+
 /** go-yaml v2 Unmarshal of one document into interface{}: its syntax errors and unknown anchors with go-yaml's words. */
-function readDocument(text: string): unknown {
+function readDocument(text: string, step: () => void): unknown {
   let document = text;
-  let doc = parseDocument(document, { version: "1.1", customTags: GO_YAML_TAGS, uniqueKeys: false });
+  let doc = parseDocumentTimed(document, step);
   // Each quoted scalar is re-indented at most once, so this ends.
   const done = new Set<number>();
   for (let [error] = doc.errors; error; [error] = doc.errors) {

@@ -273,7 +273,7 @@ export function equals(a: Value, b: Value, step: () => void = () => undefined): 
   step();
   const ta = typeName(a);
   if (ta !== typeName(b)) return false;
-  if (a instanceof JFunction || b instanceof JFunction) throw new RuntimeFailure("cannot test equality of functions");
+  if (a instanceof JFunction || b instanceof JFunction) throw new RuntimeFailure("Cannot test equality of functions");
   if (a instanceof JArray && b instanceof JArray) {
     return a.elements.length === b.elements.length && a.elements.every((e, i) => equals(e.get(), (b.elements[i] as Thunk).get(), step));
   }

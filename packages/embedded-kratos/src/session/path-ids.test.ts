@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startKratos, startTestPostgres, uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
+import { startKratosWithPostgres, stopKratosAndPostgres, uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
 
 /**
  * The `{id}` path parameters of Kratos v26.2, parsed by gofrs/uuid v4.4.0
@@ -45,8 +45,7 @@ describe("UUID path parameters as uuid.FromString reads them", () => {
   };
 
   beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, DATABASE);
+    ({ pg, kratos } = await startKratosWithPostgres(DATABASE));
     const { data } = await kratos.identity.createIdentity({
       createIdentityBody: { schema_id: "default", traits: { email: uniqueEmail("path-ids") } },
     });
@@ -54,10 +53,7 @@ describe("UUID path parameters as uuid.FromString reads them", () => {
     await insertSession(current.id, current.token);
     await insertSession(other, `ory_st_${randomBytes(8).toString("hex")}`);
   });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   it("admin session routes take every FromString form and answer the canonical id (session/handler.go getSession, adminSessionExtend)", async () => {
     for (const form of [

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
+import {
+  startKratosWithPostgres,
+  stopKratosAndPostgres,
+  STRONG_PASSWORD,
+  uniqueEmail,
+  type TestKratos,
+  type TestPostgres,
+} from "../testing/harness";
 
 interface SessionJson {
   id: string;
@@ -24,14 +31,8 @@ describe("a refresh login re-activates the session (ActivateSession + UpsertSess
   let pg: TestPostgres;
   let kratos: TestKratos;
 
-  beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, "ciam_session_refresh");
-  });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+  beforeAll(async () => ({ pg, kratos } = await startKratosWithPostgres("ciam_session_refresh")));
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   const login = async (email: string, opts: { token?: string; userAgent: string }) => {
     const headers: Record<string, string> = { Accept: "application/json", "User-Agent": opts.userAgent };

@@ -79,10 +79,40 @@ export async function startKratosWithPostgres(
   }
 }
 
-/** Closes an instance, then its Postgres server; either is missing when a start-up failed part-way. */
-export async function stopKratosAndPostgres(kratos: TestKratos | undefined, pg: TestPostgres | undefined): Promise<void> {
+export interface KratosInstanceSpec {
+  database: string;
+  options?: StartKratosOptions;
+}
+
+/**
+ * A Postgres server of its own and several instances side by side on it,
+ * each on its fresh database (a feature on and off). They start together;
+ * when one fails, the others and the server are stopped again.
+ */
+export async function startKratosInstancesWithPostgres<const T extends readonly KratosInstanceSpec[]>(
+  specs: T,
+): Promise<{ pg: TestPostgres; kratos: { -readonly [K in keyof T]: TestKratos } }> {
+  const pg = await startTestPostgres();
+  const started = await Promise.allSettled(specs.map((spec) => startKratos(pg, spec.database, spec.options)));
+  const kratos: TestKratos[] = [];
+  for (const result of started) if (result.status === "fulfilled") kratos.push(result.value);
+  const failed = started.find((result) => result.status === "rejected");
+  if (failed) {
+    await stopKratosAndPostgres(kratos, pg);
+    throw failed.reason;
+  }
+  // One instance per spec, in the specs' order.
+  return { pg, kratos: kratos as { -readonly [K in keyof T]: TestKratos } };
+}
+
+/** Closes an instance (or several, together), then its Postgres server; any is missing when a start-up failed part-way. */
+export async function stopKratosAndPostgres(
+  kratos: TestKratos | readonly (TestKratos | undefined)[] | undefined,
+  pg: TestPostgres | undefined,
+): Promise<void> {
+  const instances: readonly (TestKratos | undefined)[] = kratos === undefined || "close" in kratos ? [kratos] : kratos;
   try {
-    await kratos?.close();
+    await Promise.all(instances.map(async (instance) => instance?.close()));
   } finally {
     await pg?.stop();
   }

@@ -2,6 +2,7 @@
  * Kratos' UI text messages (text/id.go, text/message_*.go), reproduced by id
  * with their English texts. Strategies add their own ids in their folders.
  */
+import { goQuote } from "@olympus/server-kit/go-strconv";
 import { goBigFloat as goFloat } from "../identity/jsonschema/go-format";
 import { minutesText, since, until } from "../clock/go-duration";
 import { goTimeString } from "../clock/go-time";
@@ -59,7 +60,7 @@ export const messages = {
   required: (property: string) => error(4000002, `Property ${property} is missing.`, { property }),
   minLength: (min: number, actual: number) =>
     error(4000003, `length must be >= ${min}, but got ${actual}`, { min_length: min, actual_length: actual }),
-  invalidFormat: (pattern: string) => error(4000004, `does not match pattern ${JSON.stringify(pattern)}`, { pattern }),
+  invalidFormat: (pattern: string) => error(4000004, `does not match pattern ${goQuote(pattern)}`, { pattern }),
   passwordPolicy: (reason: string) => error(4000005, `The password can not be used because ${reason}.`, { reason }),
   invalidCredentials: () =>
     error(

@@ -242,6 +242,15 @@ describe("Go's decoder on the body's bytes (encoding/json decode.go, v1 as Go 1.
     expect(messageOf(() => decodeGoJson(bytes('{"schéma_id":"a"}'), body, { strict: true }))).toBe('json: unknown field "schéma_id"');
   });
 
+  it("an unknown field's name is quoted as %q quotes it: spaces and format characters escaped (decode.go object)", () => {
+    expect(messageOf(() => decodeGoJson(bytes('{"schema_id\\u00a0":"a"}'), body, { strict: true }))).toBe(
+      'json: unknown field "schema_id\\u00a0"',
+    );
+    expect(messageOf(() => decodeGoJson(bytes('{"a\u200bb\\u0007":1}'), body, { strict: true }))).toBe(
+      'json: unknown field "a\\u200bb\\a"',
+    );
+  });
+
   it("ints follow strconv.ParseInt on the literal: `1.0` is no int, and the error quotes the literal", () => {
     expect(messageOf(() => decodeGoJson(bytes('{"version":1.0}'), withRaw, { strict: true }))).toBe(
       "json: cannot unmarshal number 1.0 into Go struct field CreateIdentityBody.version of type int",

@@ -9,6 +9,7 @@
  * The struct is described by a GoType; what a field decodes to is a GoJson.
  */
 
+import { goQuote } from "../go-strconv/quote";
 import { GoSyntaxError, scanGoJson } from "./scanner";
 import { goRfc3339Error } from "./time";
 import { goTypeName, GoJsonError, GoUnmarshalTypeError, type GoDecodeOptions, type GoJson, type GoKeptText, type GoType } from "./types";
@@ -220,7 +221,7 @@ function decodeStruct<K extends GoKeptText>(
     // Go prefers an exact match and falls back to a case-insensitive one (foldName).
     const field = fields.find((f) => f.name === key) ?? fields.find((f) => foldName(f.name) === foldName(key));
     if (field === undefined) {
-      if (ctx.options.strict) save(ctx, new GoJsonError(`json: unknown field ${JSON.stringify(key)}`), undefined);
+      if (ctx.options.strict) save(ctx, new GoJsonError(`json: unknown field ${goQuote(key)}`), undefined);
       continue;
     }
     const decoded = decodeValue(

@@ -8,7 +8,7 @@ export {
   type GoKeptText,
   type GoType,
 } from "./types";
-export { goParseUuid, goQuoteBytes, parseUuid, uuidParseError, type GoUuidResult } from "./uuid";
+export { goParseUuid, parseUuid, uuidParseError, type GoUuidResult } from "./uuid";
 export { scanGoJson, GoSyntaxError, type GoReader } from "./scanner";
 export { readGoNode, rawNodeValue, rawNodeText, MAX_NODE_DEPTH, GoValueTooDeepError, type GoNode, type RawJsonNumber } from "./value";
 export { goRfc3339Error, goTimeJson, goTimeQuote, ACCEPTED_RFC3339 } from "./time";

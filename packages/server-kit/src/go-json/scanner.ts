@@ -1,3 +1,5 @@
+import { goQuotedRune } from "../go-strconv/quote";
+
 /**
  * Go's encoding/json syntax checking (scanner.go) for request bodies, so a
  * body that does not parse is refused with the text Ory's servers answer:
@@ -22,18 +24,7 @@ export class GoSyntaxError extends Error {
 function goQuoteChar(byte: number): string {
   if (byte === 0x27) return `'\\''`;
   if (byte === 0x22) return `'"'`;
-  return `'${quoteRuneBody(byte)}'`;
-}
-
-const NAMED_ESCAPES: Record<number, string> = { 7: "\\a", 8: "\\b", 9: "\\t", 10: "\\n", 11: "\\v", 12: "\\f", 13: "\\r", 0x5c: "\\\\" };
-
-function quoteRuneBody(code: number): string {
-  const named = NAMED_ESCAPES[code];
-  if (named) return named;
-  if (code < 0x20 || code === 0x7f) return `\\x${code.toString(16).padStart(2, "0")}`;
-  // U+0080–U+009F are controls, U+00A0 a non-ASCII space and U+00AD a format character: not printable for strconv.
-  if ((code >= 0x80 && code <= 0xa0) || code === 0xad) return `\\u${code.toString(16).padStart(4, "0")}`;
-  return String.fromCharCode(code);
+  return `'${goQuotedRune(byte)}'`;
 }
 
 const isSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;

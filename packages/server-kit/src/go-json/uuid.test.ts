@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { goParseUuid, goQuoteBytes } from "./uuid";
+import { goQuoteBytes } from "../go-strconv/quote";
+import { goParseUuid } from "./uuid";
 
 /** gofrs/uuid v4.4.0 codec.go UUID.Parse (FromString), the version Kratos v26.2 and Hydra pin. */
 describe("gofrs/uuid FromString (codec.go UUID.Parse)", () => {

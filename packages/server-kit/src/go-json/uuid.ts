@@ -1,3 +1,5 @@
+import { goQuoteBytes } from "../go-strconv/quote";
+
 /**
  * gofrs/uuid v4.4.0's FromString (codec.go UUID.Parse; UnmarshalText, which
  * encoding/json reaches, has the same rules and texts). The length in bytes
@@ -63,59 +65,4 @@ export function parseUuid(value: string): string | undefined {
 export function uuidParseError(value: string): string {
   const parsed = goParseUuid(value);
   return "error" in parsed ? parsed.error : "";
-}
-
-/**
- * strconv.Quote of bytes, as fmt's %q prints a string: printable runes as
- * they are, bytes that start no UTF-8 sequence as \x.., other runes escaped.
- */
-export function goQuoteBytes(bytes: Uint8Array): string {
-  let out = '"';
-  for (let i = 0; i < bytes.length;) {
-    const rune = decodeRune(bytes, i);
-    out += rune ? quoteRune(rune.code) : `\\x${(bytes[i] ?? 0).toString(16).padStart(2, "0")}`;
-    i += rune ? rune.width : 1;
-  }
-  return `${out}"`;
-}
-
-/** utf8.DecodeRune: the rune at `at` and its width, or undefined where Go reads RuneError of width 1. */
-function decodeRune(bytes: Uint8Array, at: number): { code: number; width: number } | undefined {
-  const lead = bytes[at] ?? 0;
-  if (lead < 0x80) return { code: lead, width: 1 };
-  const width = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
-  if (width === 0 || at + width > bytes.length) return undefined;
-  let code = lead & (0xff >> (width + 1));
-  for (let k = 1; k < width; k++) {
-    const b = bytes[at + k] ?? 0;
-    if ((b & 0xc0) !== 0x80) return undefined;
-    code = (code << 6) | (b & 0x3f);
-  }
-  const tooShort = (width === 3 && code < 0x800) || (width === 4 && code < 0x10000);
-  if (tooShort || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return undefined;
-  return { code, width };
-}
-
-const NAMED: Record<number, string> = {
-  7: "\\a",
-  8: "\\b",
-  9: "\\t",
-  10: "\\n",
-  11: "\\v",
-  12: "\\f",
-  13: "\\r",
-  0x22: '\\"',
-  0x5c: "\\\\",
-};
-/** unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space. */
-const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
-
-function quoteRune(code: number): string {
-  const named = NAMED[code];
-  if (named) return named;
-  const ch = String.fromCodePoint(code);
-  if (PRINTABLE.test(ch)) return ch;
-  if (code < 0x80) return `\\x${code.toString(16).padStart(2, "0")}`;
-  if (code < 0x10000) return `\\u${code.toString(16).padStart(4, "0")}`;
-  return `\\U${code.toString(16).padStart(8, "0")}`;
 }

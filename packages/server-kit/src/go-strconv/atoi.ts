@@ -1,4 +1,4 @@
-import { goQuoteBytes } from "../go-json/uuid";
+import { goQuoteBytes } from "./quote";
 
 /**
  * strconv.ParseInt(s, 10, 64) and strconv.Atoi on a 64-bit platform (Go's

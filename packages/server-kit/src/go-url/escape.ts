@@ -1,4 +1,4 @@
-import { goQuoteBytes } from "../go-json/uuid";
+import { goQuoteBytes } from "../go-strconv/quote";
 
 /**
  * Go's net/url escaping (url.go shouldEscape, escape, unescape,

@@ -19,5 +19,14 @@ export {
   type GoParsedQuery,
   type GoValues,
 } from "./query";
-export { goParseUrlBytes, goUrlParse, type GoUrl, type GoUrlParsed, type GoUserinfo } from "./parse";
-export { goUrlSetQuery, goUrlString } from "./url-string";
+export {
+  goParseRequestUriBytes,
+  goParseUrlBytes,
+  goUrlParse,
+  goUrlParseRequestUri,
+  type GoUrl,
+  type GoUrlParsed,
+  type GoUserinfo,
+} from "./parse";
+export { goUrlHostname, goUrlPort } from "./host-port";
+export { goUrlSetQuery, goUrlString, goUrlStringBytes } from "./url-string";

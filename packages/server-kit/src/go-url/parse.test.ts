@@ -26,7 +26,11 @@ describe("url.Parse", () => {
     ["://x", 'parse "://x": missing protocol scheme'],
     ["1a:b", 'parse "1a:b": first path segment in URL cannot contain colon'],
     ["http://a:80x/", 'parse "http://a:80x/": invalid port ":80x" after host'],
-    ["http://a:b:c/", 'parse "http://a:b:c/": invalid port ":c" after host'],
+    // Go 1.26's strict colons (urlstrictcolons=1): the first colon starts the port.
+    ["http://a:b:c/", 'parse "http://a:b:c/": invalid port ":b:c" after host'],
+    ["http://::1/", 'parse "http://::1/": invalid port "::1" after host'],
+    // Go 1.26.1 (CVE-2026-25679): an IP literal must start the host.
+    ["http://a[::1]:80/", 'parse "http://a[::1]:80/": invalid IP-literal'],
     ["http://[::1", "parse \"http://[::1\": missing ']' in host"],
     ["http://[::1]x/", 'parse "http://[::1]x/": invalid port "x" after host'],
     ["http://a b/", 'parse "http://a b/": invalid character " " in host name'],

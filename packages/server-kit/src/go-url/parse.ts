@@ -1,12 +1,18 @@
-import { goQuoteBytes } from "../go-json/uuid";
+import { goQuoteBytes } from "../go-strconv/quote";
 import { goBytes, goEscape, goUnescape, shouldEscape, type GoUnescaped } from "./escape";
 
 /**
- * Go's url.Parse (net/url url.go Parse, parse, getScheme, parseAuthority,
- * parseHost, validUserinfo, setPath, setFragment) and the URL it makes.
- * Every field is a byte string (escape.ts). A bracketed host is taken as
- * Go 1.26.0 takes it: port and escapes checked, the address inside not
- * validated (later 1.26 patch releases check more there).
+ * Go's url.Parse and url.ParseRequestURI (net/url url.go Parse,
+ * ParseRequestURI, parse, getScheme, parseAuthority, parseHost,
+ * validUserinfo, setPath, setFragment) and the URL they make: both run
+ * Go's one parse(), ParseRequestURI with viaRequest set.
+ * Every field is a byte string (escape.ts). Hosts are read as Go 1.26.1
+ * reads them (Kratos and Hydra v26.2.0 are `go 1.26` modules released after
+ * it): strict colons (urlstrictcolons=1, the default of a `go 1.26` module;
+ * Go 1.27 keeps them for http and https only), and an IP literal only at
+ * the start of the host (CVE-2026-25679). The address inside brackets is
+ * not validated here, where Go checks it with netip.ParseAddr (see
+ * parse-request-uri.test.ts).
  */
 
 export interface GoUserinfo {
@@ -41,6 +47,8 @@ const quote = (bytes: string) => goQuoteBytes(Buffer.from(bytes, "latin1"));
 const validOptionalPort = (port: string) => port === "" || /^:[0-9]*$/.test(port);
 
 function parseHost(host: string): GoUnescaped {
+  // `a[::1]` read as `a` then a literal was CVE-2026-25679.
+  if (host.lastIndexOf("[") > 0) return { error: "invalid IP-literal" };
   if (host.startsWith("[")) {
     const close = host.lastIndexOf("]");
     if (close < 0) return { error: "missing ']' in host" };
@@ -62,7 +70,8 @@ function parseHost(host: string): GoUnescaped {
       return { value };
     }
   } else {
-    const colon = host.lastIndexOf(":");
+    // Strict colons: the first colon starts the port, so `::1` or `h:1:2` is no host.
+    const colon = host.indexOf(":");
     if (colon !== -1 && !validOptionalPort(host.slice(colon))) return { error: `invalid port ${quote(host.slice(colon))} after host` };
   }
   return goUnescape(host, "host");
@@ -118,9 +127,14 @@ function hasControlByte(bytes: string): boolean {
   return false;
 }
 
-/** parse(rawURL, viaRequest=false) of the text before the fragment: the URL, or the error without url.Error's wrapping. */
-function parseWithoutFragment(raw: string): Step<GoUrl> {
+/**
+ * parse(rawURL, viaRequest): the URL, or the error without url.Error's
+ * wrapping. Via a request (ParseRequestURI) only an absolute URI or an
+ * absolute path is a URI, and `//` without a scheme starts a path, not a host.
+ */
+function parseWithoutFragment(raw: string, viaRequest: boolean): Step<GoUrl> {
   if (hasControlByte(raw)) return { error: "net/url: invalid control character in URL" };
+  if (raw === "" && viaRequest) return { error: "empty url" };
   const url: GoUrl = {
     scheme: "",
     opaque: "",
@@ -150,10 +164,11 @@ function parseWithoutFragment(raw: string): Step<GoUrl> {
   if (!rest.startsWith("/")) {
     // RFC 3986: a rootless path after a scheme is opaque.
     if (url.scheme !== "") return { value: { ...url, opaque: rest } };
+    if (viaRequest) return { error: "invalid URI for request" };
     // Without a scheme, a colon in the first segment would read as one (Go issue 16822).
     if ((rest.split("/", 1)[0] ?? "").includes(":")) return { error: "first path segment in URL cannot contain colon" };
   }
-  if ((url.scheme !== "" || !rest.startsWith("///")) && rest.startsWith("//")) {
+  if ((url.scheme !== "" || (!viaRequest && !rest.startsWith("///"))) && rest.startsWith("//")) {
     const slash = rest.indexOf("/", 2);
     const authority = parseAuthority(slash < 0 ? rest.slice(2) : rest.slice(2, slash));
     if ("error" in authority) return authority;
@@ -172,7 +187,7 @@ function parseWithoutFragment(raw: string): Step<GoUrl> {
 export function goParseUrlBytes(raw: string): GoUrlParsed {
   const hash = raw.indexOf("#");
   const beforeFragment = hash < 0 ? raw : raw.slice(0, hash);
-  const parsed = parseWithoutFragment(beforeFragment);
+  const parsed = parseWithoutFragment(beforeFragment, false);
   if ("error" in parsed) return { ok: false, error: `parse ${quote(beforeFragment)}: ${parsed.error}` };
   if (hash < 0 || hash === raw.length - 1) return { ok: true, url: parsed.value };
   const fragment = setPart(raw.slice(hash + 1), "fragment");
@@ -182,6 +197,18 @@ export function goParseUrlBytes(raw: string): GoUrlParsed {
 
 /** url.Parse of text (taken as its UTF-8 bytes). */
 export const goUrlParse = (text: string): GoUrlParsed => goParseUrlBytes(goBytes(text));
+
+/**
+ * url.ParseRequestURI of a byte string: the text as an HTTP request's
+ * target, so a `#` is part of the path or query (no fragment is split off).
+ */
+export function goParseRequestUriBytes(raw: string): GoUrlParsed {
+  const parsed = parseWithoutFragment(raw, true);
+  return "error" in parsed ? { ok: false, error: `parse ${quote(raw)}: ${parsed.error}` } : { ok: true, url: parsed.value };
+}
+
+/** url.ParseRequestURI of text (taken as its UTF-8 bytes). */
+export const goUrlParseRequestUri = (text: string): GoUrlParsed => goParseRequestUriBytes(goBytes(text));
 
 /** validEncoded: the raw text holds no byte its escaping would change, sub-delims, `:`, `@`, `[`, `]` and `%` aside. */
 function validEncoded(raw: string, mode: "path" | "fragment"): boolean {

@@ -1,9 +1,17 @@
 export { RouteTable, type RouteInfo, type RouteMatch, type RoutingRules } from "./route-table";
-export { answerParserError, parserErrorAnswer, SERVER_OPTIONS, setSecurityHeaders, type SecurityHeaderOptions } from "./security-headers";
+export { setSecurityHeaders, type SecurityHeaderOptions } from "./security-headers";
+export { answerParserError, isNetHttpRefusal, refusedAsNetHttp, SERVER_OPTIONS } from "./net-http-refusals";
+export { goPathClean, goRedirect, goRedirectAnswer, type GoRedirectStatus } from "./go-redirect";
 export { withQuery } from "./with-query";
 export { backoffMs, retriesStatus, retryAfterMs } from "./outbound/backoff";
 export { GoUrlError, type OutboundRequest, type OutboundResponse } from "./outbound/go-client";
-export { exceptionMatchTarget, privateIpPolicyOf, refusesInternalAddresses, type PrivateIpPolicy } from "./outbound/private-ip-policy";
+export {
+  exceptionMatchTarget,
+  GlobCompileError,
+  privateIpPolicyOf,
+  refusesInternalAddresses,
+  type PrivateIpPolicy,
+} from "./outbound/private-ip-policy";
 export {
   abandonmentSignal,
   ORY_HTTP_CLIENT,

@@ -1,5 +1,4 @@
 import type { ServerResponse } from "node:http";
-import type { Duplex } from "node:stream";
 
 /**
  * How a server's answers start. `cacheControl` is the Cache-Control every
@@ -30,33 +29,3 @@ export function setSecurityHeaders(res: ServerResponse, options: SecurityHeaderO
   const cacheControl = cacheControlOf(options);
   if (cacheControl !== null) res.setHeader("Cache-Control", cacheControl);
 }
-
-/**
- * createServer options: Node's own "missing Host" answer would skip the
- * security headers, so each server refuses such a request itself.
- */
-export const SERVER_OPTIONS = { requireHostHeader: false } as const;
-
-/**
- * A `clientError` listener: requests Node's HTTP parser refuses (malformed
- * request line or headers, oversized headers) never reach a handler;
- * answer them with the same security headers instead of Node's bare
- * default, and never let them throw.
- */
-export function parserErrorAnswer(options: SecurityHeaderOptions = {}): (error: Error & { code?: string }, socket: Duplex) => void {
-  const cacheControl = cacheControlOf(options);
-  const cacheLine = cacheControl === null ? "" : `Cache-Control: ${cacheControl}\r\n`;
-  return (error, socket) => {
-    if (!socket.writable) {
-      socket.destroy();
-      return;
-    }
-    const status = error.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : "400 Bad Request";
-    socket.end(
-      `HTTP/1.1 ${status}\r\nX-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\n${cacheLine}Content-Length: 0\r\nConnection: close\r\n\r\n`,
-    );
-  };
-}
-
-/** parserErrorAnswer with the default headers (`Cache-Control: no-store`). */
-export const answerParserError = parserErrorAnswer();

@@ -1,4 +1,5 @@
-import { goAtoi } from "./go-atoi";
+import { goAtoi } from "../go-strconv";
+import { goBytes } from "../go-url";
 
 /**
  * The checks oryx/jsonx/patch.go ApplyJSONPatch runs on a JSON Patch before
@@ -58,7 +59,7 @@ function goMarshal(value: unknown): string {
 /** isElementAccess: the last segment is `-` or what strconv.Atoi takes (one past int64 is no index). */
 function isElementAccess(path: string): boolean {
   const last = path.slice(path.lastIndexOf("/") + 1);
-  return last === "-" || "value" in goAtoi(last);
+  return last === "-" || "value" in goAtoi(goBytes(last));
 }
 
 /**

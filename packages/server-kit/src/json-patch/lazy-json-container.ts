@@ -1,4 +1,5 @@
-import { goAtoi } from "./go-atoi";
+import { goAtoi } from "../go-strconv";
+import { goBytes } from "../go-url";
 import { EXPECTED_OBJECT, INVALID_INDEX, MISSING, PartialArray, type Container, type Slot } from "./lazy-json";
 
 /**
@@ -16,7 +17,7 @@ export class ContainerError extends Error {
 const invalidIndex = (idx: bigint) => new ContainerError(`Unable to access invalid index: ${idx}: ${INVALID_INDEX}`);
 
 function index(key: string): bigint {
-  const parsed = goAtoi(key);
+  const parsed = goAtoi(goBytes(key));
   if ("error" in parsed) throw new ContainerError(parsed.error);
   return parsed.value;
 }
@@ -72,7 +73,7 @@ export function add(c: Container, key: string, value: Slot): void {
     c.nodes.push(value);
     return;
   }
-  const parsed = goAtoi(key);
+  const parsed = goAtoi(goBytes(key));
   if ("error" in parsed) throw new ContainerError(`value was not a proper array index: '${key}': ${parsed.error}`);
   let idx = parsed.value;
   const size = BigInt(c.nodes.length + 1);

@@ -88,6 +88,10 @@ describe("evanphx/json-patch v5/patch.go: paths", () => {
     expect(failure(() => patch(`{"a":[1]}`, `[{"op":"add","path":"/a/x","value":9}]`))).toBe(
       `error in add for path: '/a/x': value was not a proper array index: 'x': strconv.Atoi: parsing "x": invalid syntax`,
     );
+    // strconv.Atoi quotes the segment's bytes as strconv.Quote does: printable runes as they are, a tab escaped.
+    expect(failure(() => patch(`{"a":[1]}`, `[{"op":"add","path":"/a/é\\t","value":9}]`))).toBe(
+      `error in add for path: '/a/é\t': value was not a proper array index: 'é\t': strconv.Atoi: parsing "é\\t": invalid syntax`,
+    );
     expect(failure(() => patch(`{"a":[1]}`, `[{"op":"remove","path":"/a/99999999999999999999"}]`))).toBe(
       `error in remove for path: '/a/99999999999999999999': strconv.Atoi: parsing "99999999999999999999": value out of range`,
     );

@@ -1,6 +1,7 @@
 import { JsonPatchError } from "./json-patch";
 import { GoValueTooDeepError, MAX_NODE_DEPTH, type GoNode } from "../go-json";
-import { goAtoi } from "./go-atoi";
+import { goAtoi } from "../go-strconv";
+import { goBytes } from "../go-url";
 import { add, ContainerError, get, remove, set, tryGet } from "./lazy-json-container";
 import {
   arrayFromRaw,
@@ -96,7 +97,7 @@ function pad(doc: Container, from: number, to: bigint, budget: Budget): void {
 
 /** The int a segment names, or undefined (strconv.Atoi failed); `-` counts as 0 where an array is created. */
 const atoi = (s: string): bigint | undefined => {
-  const parsed = goAtoi(s);
+  const parsed = goAtoi(goBytes(s));
   return "value" in parsed ? parsed.value : undefined;
 };
 

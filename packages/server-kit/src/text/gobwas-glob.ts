@@ -1,3 +1,6 @@
+import { goQuote } from "../go-strconv/quote";
+import { GobwasGlobLexer, type GlobToken } from "./gobwas-glob-lexer";
+
 /**
  * Origin patterns as github.com/gobwas/glob v0.2.3 compiles them with `.` as
  * the separator (x/oauth2cors Middleware): `*` is any run of characters
@@ -10,6 +13,7 @@
  * compiles its private-IP exception URLs with `.` and `/`).
  */
 export function compileGlob(pattern: string, separators = "."): RegExp | undefined {
+  if (gobwasGlobError(pattern) !== undefined) return undefined;
   const notSeparator = `[^${[...separators].map(escapeRegex).join("")}]`;
   const parsed = parseSequence(pattern, 0, false, notSeparator);
   if (!parsed || parsed.end !== pattern.length) return undefined;
@@ -93,3 +97,71 @@ function parseClass(pattern: string, start: number): Parsed | undefined {
   }
   return { source: `[${negated ? "^" : ""}${source}]`, end: close + 1 };
 }
+
+/**
+ * The error glob.Compile returns for `pattern`, in gobwas' words, or
+ * undefined when it compiles (syntax/ast/parser.go Parse over the lexer:
+ * `unexpected end of input`, `expected close range character`, `could not
+ * parse range`, `hi character 'a' should be greater than lo 'z'`, …).
+ */
+export function gobwasGlobError(pattern: string): string | undefined {
+  const lexer = new GobwasGlobLexer(pattern);
+  for (;;) {
+    const token = lexer.next();
+    switch (token.type) {
+      case "eof":
+        return undefined;
+      case "error":
+        return token.raw;
+      case "range_open": {
+        const error = rangeError(lexer);
+        if (error !== undefined) return error;
+        break;
+      }
+      case "text":
+      case "any":
+      case "super":
+      case "single":
+      case "terms_open":
+      case "separator":
+      case "terms_close":
+        break;
+      default:
+        return unexpectedToken(token);
+    }
+  }
+}
+
+/** parserRange: the tokens of one `[…]` up to its `]`, and what it refuses. */
+function rangeError(lexer: GobwasGlobLexer): string | undefined {
+  let lo = 0;
+  let hi = 0;
+  let chars = "";
+  for (;;) {
+    const token = lexer.next();
+    switch (token.type) {
+      case "eof":
+        return "unexpected end";
+      case "error":
+        return token.raw;
+      case "range_lo":
+        lo = token.raw.codePointAt(0) ?? 0;
+        break;
+      case "range_hi":
+        hi = token.raw.codePointAt(0) ?? 0;
+        if (hi < lo) return `hi character '${token.raw}' should be greater than lo '${String.fromCodePoint(lo)}'`;
+        break;
+      case "text":
+        chars = token.raw;
+        break;
+      case "range_close":
+        // A range needs both ends (neither the NUL rune) or a list, not both and not neither.
+        return (lo !== 0 && hi !== 0) === (chars !== "") ? "could not parse range" : undefined;
+      default:
+        break;
+    }
+  }
+}
+
+/** lexer.Token's String: `type<"raw">`. */
+const unexpectedToken = (token: GlobToken) => `unexpected token: ${token.type}<${goQuote(token.raw)}>`;

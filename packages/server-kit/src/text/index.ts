@@ -1,2 +1,3 @@
 export { isStorableJson, isStorableQuery, isStorableText, MAX_STORABLE_DEPTH, unstorableReason } from "./storable";
-export { compileGlob } from "./gobwas-glob";
+export { compileGlob, gobwasGlobError } from "./gobwas-glob";
+export { goTrimSpace } from "./go-trim-space";

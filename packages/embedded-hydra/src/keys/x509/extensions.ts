@@ -1,5 +1,5 @@
 import { contextTag, DerReader, oidString, TAG } from "./der";
-import { goQuoteBytes as goQuote } from "@olympus/server-kit/go-json";
+import { goQuoteBytes as goQuote } from "@olympus/server-kit/go-strconv";
 import { nameConstraintsError, subjectAltNameError } from "./names";
 
 /**

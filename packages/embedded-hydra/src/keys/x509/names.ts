@@ -1,6 +1,6 @@
 import { isIP } from "node:net";
 import { contextTag, DerReader, TAG } from "./der";
-import { goQuoteBytes as goQuote } from "@olympus/server-kit/go-json";
+import { goQuoteBytes as goQuote } from "@olympus/server-kit/go-strconv";
 import { goParseUrlBytes } from "@olympus/server-kit/go-url";
 import { isIa5 } from "./name";
 

@@ -33,13 +33,19 @@ function scan(message: string, pattern: RegExp): [number, number] {
   return m ? [Number(m[1]), Number(m[2])] : [-1, -1];
 }
 
-/** The inside of a %q string back to text (the escapes goQuote writes). */
+const UNQUOTED: Readonly<Record<string, string>> = { a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v" };
+
+/**
+ * The inside of a %q string back to text, as fmt.Sscanf's %q reads it
+ * (strconv.Unquote), for every escape strconv.Quote writes.
+ */
 function unquote(inner: string): string {
-  try {
-    return JSON.parse(`"${inner.replace(/\\x([0-9a-f]{2})/g, "\\u00$1")}"`) as string;
-  } catch {
-    return inner;
-  }
+  return inner.replace(/\\(?:x([0-9a-f]{2})|u([0-9a-f]{4})|U([0-9a-f]{8})|(.))/gs, (...match: (string | undefined)[]) => {
+    const [, x, u, big, other = ""] = match;
+    const code = x ?? u ?? big;
+    if (code !== undefined) return String.fromCodePoint(Number.parseInt(code, 16));
+    return UNQUOTED[other] ?? other;
+  });
 }
 
 const FORMAT_MATCHER = /"([^"]+)"\s+is not valid\s+"([^"]+)"/;

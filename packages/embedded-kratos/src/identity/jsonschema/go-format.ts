@@ -1,28 +1,8 @@
+import { goQuote } from "@olympus/server-kit/go-strconv";
 import { goBytes, goPathEscape } from "@olympus/server-kit/go-url";
 import { numberText } from "./json-number";
 
 /** Go's fmt renderings of the decoded JSON values ory/jsonschema puts in its messages. */
-
-/** strconv.Quote (%q) for text: Go escapes control characters as \x.., JSON as \u00... */
-export function goQuote(text: string): string {
-  let out = '"';
-  for (const ch of text) {
-    const code = ch.codePointAt(0) ?? 0;
-    if (ch === '"' || ch === "\\") out += `\\${ch}`;
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\r") out += "\\r";
-    else if (ch === "\t") out += "\\t";
-    else if (ch === "\u0007") out += "\\a";
-    else if (ch === "\b") out += "\\b";
-    else if (ch === "\f") out += "\\f";
-    else if (ch === "\v") out += "\\v";
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, "0")}`;
-    else if ((code >= 0x80 && code < 0xa0) || code === 0x2028 || code === 0x2029 || code === 0xfeff || code === 0xad)
-      out += code > 0xffff ? `\\U${code.toString(16).padStart(8, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
-    else out += ch;
-  }
-  return `${out}"`;
-}
 
 /**
  * %#v of a value decoded with json.Decoder.UseNumber, as compiler.go builds

@@ -1,4 +1,4 @@
-import { goQuote } from "./go-format";
+import { goQuote } from "@olympus/server-kit/go-strconv";
 import { type ValidationError, validationError } from "./validation-error";
 
 /**

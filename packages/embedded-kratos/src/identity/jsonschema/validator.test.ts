@@ -281,3 +281,23 @@ describe("compileJsonSchema", () => {
     expect(tree.validate({ child: { child: { name: 1 } } })).toBeDefined();
   });
 });
+
+describe("%q in ory/jsonschema's messages is strconv.Quote (schema.go validate, Kratos' container.go translateValidationError)", () => {
+  it("escapes the runes Go does not print, which JSON quoting leaves as they are", () => {
+    expect(reason({ type: "object", additionalProperties: false }, { "a\u00a0": 1, "b\u200b": 2 })).toBe(
+      'I[#/traits] S[#/properties/traits/additionalProperties] additionalProperties "a\\u00a0", "b\\u200b" not allowed',
+    );
+    expect(reason({ type: "string", pattern: "^x\u200by\u{f0000}$" }, "xy")).toBe(
+      'I[#/traits] S[#/properties/traits/pattern] does not match pattern "^x\\u200by\\U000f0000$"',
+    );
+  });
+
+  it("the pattern node reads the pattern back with fmt.Sscanf's %q and quotes it again (text.NewErrorValidationInvalidFormat)", () => {
+    const pattern = "^x\u200by\u{f0000}\u0007$";
+    const error = traitsSchema({ type: "string", pattern }).validate({ traits: "xy" });
+    if (!error) throw new Error("expected a validation error");
+    expect(fieldErrorsOf(error).map((e) => e.message)).toEqual([
+      expect.objectContaining({ id: 4000004, text: 'does not match pattern "^x\\u200by\\U000f0000\\a$"', context: { pattern } }),
+    ]);
+  });
+});

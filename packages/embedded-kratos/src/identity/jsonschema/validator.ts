@@ -1,6 +1,7 @@
 import { Compiler, isObject, type Json, type Obj, type Schema } from "./compile";
 import { isGoInteger } from "./go-big";
-import { escapeToken, goQuote, goSyntaxValue } from "./go-format";
+import { goQuote } from "@olympus/server-kit/go-strconv";
+import { escapeToken, goSyntaxValue } from "./go-format";
 import { numberText } from "./json-number";
 import { kratosExtensionError } from "./kratos-extension";
 import type { RemoteDocuments } from "./ref-loader";

@@ -150,13 +150,15 @@ export async function submitAddressFlow<F extends AddressFlow>(
     // The handler asks every strategy in order: those before the responsible one may refuse the body first (not a
     // mailed link's GET, as below).
     if (ctx.method !== "GET") await deps.strategies.screenBefore(kind, submission, sctx, strategy);
-    deps.strategies.refuseIfDisabled(strategy);
+    deps.strategies.refuseIfDisabled(kind, strategy, "first");
     if (!strategy || !part) throw FlowValidationError.flow(def.noStrategyMessage());
     // The strategy's method schema comes before EnsureCSRF (code/strategy_recovery.go Recover, strategy_verification.go Verify).
     // A GET carries a mailed secret in its query, which decoderx does not read against the method schema.
     if (ctx.method === "GET") await part.decode?.(flow, body, sctx);
     else await decodeSubmission(strategy.id, kind, part, flow, body, sctx);
-    if (ctx.method !== "GET" && !deps.strategies.carriesMailedSecret(kind, submission)) {
+    deps.strategies.refuseIfDisabled(kind, strategy, "after-decode");
+    // A strategy whose handler checks CSRF later (checksCsrfInSubmit) does so in `submit`.
+    if (ctx.method !== "GET" && !part.checksCsrfInSubmit && !deps.strategies.carriesMailedSecret(kind, submission)) {
       const retry = csrfRetry(deps, ctx, flow, body, part, sctx);
       if (retry) return await retryWithMessage(deps, def, ctx, flow, strategy.id, retry, sctx);
     }

@@ -3,7 +3,14 @@ import type { SuccessfulNativeRegistration } from "@ory/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser, type BrowserResponse } from "../../testing/browser";
 import { csrfOf } from "../../testing/flow-json";
-import { startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../../testing/harness";
+import {
+  startKratosWithPostgres,
+  stopKratosAndPostgres,
+  STRONG_PASSWORD,
+  uniqueEmail,
+  type TestKratos,
+  type TestPostgres,
+} from "../../testing/harness";
 
 interface FlowJson {
   id: string;
@@ -25,8 +32,7 @@ describe("browser flows: cookies, CSRF and redirects", () => {
   const sessionCookie = "ciam_kratos_session";
 
   beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, "ciam_browser_flows", {
+    ({ pg, kratos } = await startKratosWithPostgres("ciam_browser_flows", {
       // platform/ turns CORS off (browsers reach Kratos through Hera's same-origin proxy); Kratos' CORS itself is still served.
       configOverrides: {
         serve: {
@@ -42,13 +48,10 @@ describe("browser flows: cookies, CSRF and redirects", () => {
           },
         },
       },
-    });
+    }));
     csrfCookieName = `csrf_token_${createHash("sha256").update(`${kratos.publicUrl}/`).digest("hex")}`;
   });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   /** An SPA sign-up driven through @ory/client's FrontendApi (the browser's cookie jar carries CSRF and session cookies). */
   async function registerSpa(browser: TestBrowser, email: string): Promise<SuccessfulNativeRegistration> {

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser, type BrowserResponse } from "../../testing/browser";
 import { csrfOf } from "../../testing/flow-json";
-import { startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../../testing/harness";
+import {
+  startKratosWithPostgres,
+  stopKratosAndPostgres,
+  STRONG_PASSWORD,
+  uniqueEmail,
+  type TestKratos,
+  type TestPostgres,
+} from "../../testing/harness";
 
 interface FlowJson {
   id: string;
@@ -29,14 +36,8 @@ describe("self-service flow surface as Kratos' handlers answer it", () => {
   let kratos: TestKratos;
   const database = "ciam_flow_surface";
 
-  beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, database);
-  });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+  beforeAll(async () => ({ pg, kratos } = await startKratosWithPostgres(database)));
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   const url = (path: string) => `${kratos.publicUrl}${path}`;
   const expire = (flowId: string) =>
@@ -355,16 +356,13 @@ describe("settings without a show_verification_ui hook (settings/hook.go PostSet
   let kratos: TestKratos;
   const database = "ciam_settings_no_show_hook";
 
-  beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, database, {
-      configOverrides: { selfservice: { flows: { settings: { after: { profile: { hooks: [] } } } } } },
-    });
-  });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+  beforeAll(
+    async () =>
+      ({ pg, kratos } = await startKratosWithPostgres(database, {
+        configOverrides: { selfservice: { flows: { settings: { after: { profile: { hooks: [] } } } } } },
+      })),
+  );
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   it("mails the changed address (the Verifier always runs) but names no verification flow in continue_with", async () => {
     const { data: reg } = await kratos.frontend.createNativeRegistrationFlow();

@@ -1,6 +1,13 @@
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../../testing/harness";
+import {
+  startKratosWithPostgres,
+  stopKratosAndPostgres,
+  STRONG_PASSWORD,
+  uniqueEmail,
+  type TestKratos,
+  type TestPostgres,
+} from "../../testing/harness";
 
 /**
  * Where a self-service body that decoderx refuses is answered. Kratos'
@@ -58,14 +65,8 @@ describe("self-service bodies decoderx refuses: answered where the strategies de
   let kratos: TestKratos;
   const database = "ciam_submission_decode";
 
-  beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, database);
-  });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+  beforeAll(async () => ({ pg, kratos } = await startKratosWithPostgres(database)));
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   const apiFlow = async (kind: string) => {
     const res = await fetch(`${kratos.publicUrl}/self-service/${kind}/api`);

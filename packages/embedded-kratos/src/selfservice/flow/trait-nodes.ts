@@ -1,5 +1,5 @@
 import { readTrait } from "../../identity/extensions";
-import type { IdentitySchema } from "../../identity/schema-registry";
+import { formPaths, type IdentitySchema } from "../../identity/schema-registry";
 import { messages } from "../../ui/messages";
 import { inputNode, type InputNode, type NodeGroup } from "../../ui/node";
 
@@ -8,7 +8,7 @@ import { inputNode, type InputNode, type NodeGroup } from "../../ui/node";
  * As in Kratos v26.2 an `enum` trait is a plain input: dropdown `options` came to Kratos later.
  */
 export function traitNodes(schema: IdentitySchema, group: NodeGroup, values?: Record<string, unknown>): InputNode[] {
-  return schema.paths.map((p) => {
+  return formPaths(schema).map((p) => {
     let type = p.type === "number" || p.type === "integer" ? "number" : p.type === "boolean" ? "checkbox" : "text";
     let autocomplete: string | undefined;
     switch (p.format) {

@@ -5,8 +5,8 @@ import { TestBrowser } from "../../testing/browser";
 import {
   CIAM_CONFIG,
   IAM_CONFIG,
-  startKratos,
-  startTestPostgres,
+  startKratosWithPostgres,
+  stopKratosAndPostgres,
   STRONG_PASSWORD,
   uniqueEmail,
   type TestKratos,
@@ -28,14 +28,8 @@ describe("revoke_active_sessions after a password change and after recovery (CIA
   let pg: TestPostgres;
   let kratos: TestKratos;
 
-  beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, "ciam_revoke_active_sessions");
-  });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+  beforeAll(async () => ({ pg, kratos } = await startKratosWithPostgres("ciam_revoke_active_sessions")));
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   async function customer(): Promise<{ id: string; email: string }> {
     const email = uniqueEmail("revoke");

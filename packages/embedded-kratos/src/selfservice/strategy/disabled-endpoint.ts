@@ -12,6 +12,14 @@ export function endpointDisabled(): KratosError {
 }
 
 /**
+ * flow.MethodEnabledAndAllowed made by a strategy itself, in its handler's own
+ * order (`enabledCheck: "in-submit"`): the 404 when config has it off.
+ */
+export function refuseIfOff(enabled: boolean): void {
+  if (!enabled) throw endpointDisabled();
+}
+
+/**
  * Kratos' strategy.IsDisabled: the route exists whatever the config, and asks
  * on every request whether its strategy is enabled, answering 404 with
  * EndpointDisabledMessage when it is not (so a reload switching it off applies).

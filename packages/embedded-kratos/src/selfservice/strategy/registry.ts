@@ -63,10 +63,13 @@ export class StrategyRegistry {
   /**
    * flow.MethodEnabledAndAllowed once the method matched: a strategy config
    * has off answers herodot's 404 with EndpointDisabledMessage, through the
-   * flow's error handler, instead of handling the submission.
+   * flow's error handler, instead of handling the submission. The flow asks
+   * at each `step`; the strategy's `enabledCheck` says at which one its
+   * Kratos handler checks (`in-submit`: never here, `submit` does).
    */
-  refuseIfDisabled(strategy: Strategy | undefined): void {
-    if (strategy !== undefined && !this.enabled.includes(strategy)) throw endpointDisabled();
+  refuseIfDisabled(kind: FlowKind, strategy: Strategy | undefined, step: "first" | "after-decode"): void {
+    if (strategy === undefined || (flowPart(strategy, kind)?.enabledCheck ?? "first") !== step) return;
+    if (!this.enabled.includes(strategy)) throw endpointDisabled();
   }
 
   /**

@@ -140,6 +140,15 @@ export interface FlowStrategy<F extends Flow, R> {
    * Throws as `decode` does.
    */
   screen?(submission: Submission<F>, ctx: StrategyContext): Promise<void> | void;
+  /**
+   * Where the strategy's Kratos handler makes flow.MethodEnabledAndAllowed
+   * (the 404 "endpoint disabled" when config has it off) if not before its
+   * own checks: `after-decode` — past its method schema, before EnsureCSRF
+   * (webauthn and passkey Login and Settings, code and link Verify); `in-submit` — `submit` makes
+   * it itself (`refuseIfOff`) where its handler does, after EnsureCSRF
+   * (webauthn and passkey Register, code and link Recover).
+   */
+  readonly enabledCheck?: "after-decode" | "in-submit";
   /** Adds this strategy's nodes to a new (or reset) flow. */
   populate(flow: F, ctx: StrategyContext): Promise<void> | void;
   /**
@@ -207,6 +216,12 @@ export interface AddressFlowStrategy extends FlowStrategy<AddressFlow, AddressFl
    * (code recovery's retryRecoveryFlow; the others answer the refusal).
    */
   csrfRefused?(error: KratosError, ctx: StrategyContext): Extract<AddressFlowResult, { kind: "retry" }> | undefined;
+  /**
+   * Its handler makes EnsureCSRF itself, later than the flow would: `submit`
+   * calls checkCsrf where Kratos does (link Recover: after the session and
+   * state checks, just before mailing the link).
+   */
+  readonly checksCsrfInSubmit?: boolean;
 }
 
 export interface LoginResult {

@@ -1,7 +1,7 @@
 import type { JsonObject } from "../../http/body";
 import { submittedTextOf } from "../../http/submitted-json";
 import { coerceFormTraits } from "../../identity/extensions";
-import type { IdentitySchema } from "../../identity/schema-registry";
+import { decodingPaths, type IdentitySchema } from "../../identity/schema-registry";
 
 /** A non-empty text field, e.g. the assertion webauthn.js fills in or a mailed token. */
 export function hasText(body: JsonObject, key: string): boolean {
@@ -22,6 +22,8 @@ export function pressed(body: JsonObject, key: string): boolean {
  * keys (`traits.age=1.0`) are converted by the schema's types.
  */
 export function submittedTraits(schema: IdentitySchema, body: JsonObject): JsonObject {
+  // decoderx lists the schema's paths before it reads the body, JSON bodies too (HTTPDecoderJSONFollowsFormFormat).
+  decodingPaths(schema);
   const traits = body.traits;
   if (typeof traits !== "object" || traits === null || Array.isArray(traits)) return {};
   return submittedTextOf(traits) !== undefined ? (traits as JsonObject) : coerceFormTraits(schema, traits as JsonObject);
@@ -34,6 +36,7 @@ export function submittedTraits(schema: IdentitySchema, body: JsonObject): JsonO
  * validatePayload); otherwise submittedTraits.
  */
 export function traitsToValidate(schema: IdentitySchema, body: JsonObject): unknown {
+  decodingPaths(schema);
   const traits = body.traits;
   if (traits !== undefined && (typeof traits !== "object" || traits === null || Array.isArray(traits))) return traits;
   return submittedTraits(schema, body);

@@ -1,4 +1,4 @@
-import { compileGlob } from "../../text/gobwas-glob";
+import { compileGlob, gobwasGlobError } from "../../text/gobwas-glob";
 
 /**
  * The outbound HTTP policy Kratos and Hydra build their resilient clients
@@ -41,20 +41,32 @@ export function exceptionMatchTarget(text: string): string {
 }
 
 /**
+ * An exception URL pattern glob.Compile refuses: the round trip's error as
+ * it is, gobwas' own text (`unexpected end of input`, …), which http.Client
+ * wraps in its url.Error (`Get "<url>": <text>`).
+ */
+export class GlobCompileError extends Error {
+  override name = "GlobCompileError";
+}
+
+/**
  * Whether the ssrf guard refuses internal addresses for a request to
  * `location` (noInternalIPRoundTripper.RoundTrip, ory/x httpx/ssrf.go): the
  * exceptions are compiled as gobwas globs with `.` and `/` as separators, in
  * order, each at the time of the request; a match lets internal addresses
  * through, a pattern that does not compile before any match fails the
- * request (a round-trip error, which the resilient client retries).
+ * request with a GlobCompileError (a round-trip error, which the resilient
+ * client retries). A pattern gobwas compiles but compileGlob cannot render
+ * (an unclosed `{`, a trailing `\`) matches nothing here: internal
+ * addresses stay refused.
  */
 export function refusesInternalAddresses(location: string, policy: PrivateIpPolicy): boolean {
   if (!policy.disallowPrivateIpRanges) return false;
   const target = exceptionMatchTarget(location);
   for (const exception of policy.privateIpExceptionUrls ?? []) {
-    const glob = compileGlob(exception, "./");
-    if (!glob) throw new Error(`invalid glob pattern "${exception}"`);
-    if (glob.test(target)) return false;
+    const error = gobwasGlobError(exception);
+    if (error !== undefined) throw new GlobCompileError(error);
+    if (compileGlob(exception, "./")?.test(target)) return false;
   }
   return true;
 }

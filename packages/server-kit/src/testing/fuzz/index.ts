@@ -3,4 +3,4 @@ export { sendFuzzRequests, statusSummary, type FuzzRequest, type FuzzRun } from 
 export { protocolAbuseRequest, type ProtocolAbuseTarget } from "./protocol-abuse";
 export { brokenJson, encode, HOSTILE_STRINGS, hostileKey, hostileString, hostileValue, invalidUtf8 } from "./payloads";
 export { Random } from "./random";
-export { sendRaw, type RawRequest, type RawResponse } from "./raw-http";
+export { exchangeRaw, sendRaw, type RawRequest, type RawResponse } from "./raw-http";

@@ -67,6 +67,21 @@ export function sendRaw(port: number, request: RawRequest, timeoutMs = 30_000): 
   });
 }
 
+/**
+ * Writes `bytes` (Latin-1) to a fresh loopback connection and returns every
+ * byte the server sends until it closes, unparsed: for answers that must
+ * match a server's exact bytes (net/http's own refusals).
+ */
+export function exchangeRaw(port: number, bytes: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1", () => socket.write(bytes, "latin1"));
+    const chunks: Buffer[] = [];
+    socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+    socket.on("close", () => resolve(Buffer.concat(chunks).toString("latin1")));
+    socket.on("error", reject);
+  });
+}
+
 function parse(data: Buffer): Omit<RawResponse, "error"> {
   const text = data.toString("latin1");
   const end = text.indexOf("\r\n\r\n");

@@ -2,7 +2,14 @@ import { generateSync } from "otplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser, type BrowserResponse } from "../../../testing/browser";
 import { csrfOf, expectFailure } from "../../../testing/flow-json";
-import { startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../../../testing/harness";
+import {
+  startKratosWithPostgres,
+  stopKratosAndPostgres,
+  STRONG_PASSWORD,
+  uniqueEmail,
+  type TestKratos,
+  type TestPostgres,
+} from "../../../testing/harness";
 import { enrolTotp } from "../../../testing/second-factor";
 
 interface FlowJson {
@@ -27,14 +34,8 @@ describe("password login of an identity with TOTP (login/hook.go PostLoginHook, 
   let pg: TestPostgres;
   let kratos: TestKratos;
 
-  beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, "ciam_aal2_login");
-  });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+  beforeAll(async () => ({ pg, kratos } = await startKratosWithPostgres("ciam_aal2_login")));
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   /** Registers through the native flow and enrols TOTP in settings; returns the email and the TOTP secret. */
   async function customerWithTotp(): Promise<{ email: string; secret: string; id: string }> {

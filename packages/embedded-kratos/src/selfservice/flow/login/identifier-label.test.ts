@@ -1,7 +1,7 @@
 import type { UiNodeInputAttributes } from "@ory/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TraitPath } from "../../../identity/schema-registry";
-import { startKratos, startTestPostgres, type TestKratos, type TestPostgres } from "../../../testing/harness";
+import { startKratosWithPostgres, stopKratosAndPostgres, type TestKratos, type TestPostgres } from "../../../testing/harness";
 import { identifierLabelFromSchema } from "./identifier-label";
 
 const trait = (name: string, extension: TraitPath["extension"], title?: string): TraitPath => ({
@@ -55,16 +55,13 @@ describe("GetIdentifierLabelFromSchema", () => {
   describe("in login flows", () => {
     let pg: TestPostgres;
     let kratos: TestKratos;
-    beforeAll(async () => {
-      pg = await startTestPostgres();
-      kratos = await startKratos(pg, "ciam_identifier_label", {
-        configOverrides: { selfservice: { methods: { code: { passwordless_enabled: false } } } },
-      });
-    });
-    afterAll(async () => {
-      await kratos?.close();
-      await pg?.stop();
-    });
+    beforeAll(
+      async () =>
+        ({ pg, kratos } = await startKratosWithPostgres("ciam_identifier_label", {
+          configOverrides: { selfservice: { methods: { code: { passwordless_enabled: false } } } },
+        })),
+    );
+    afterAll(() => stopKratosAndPostgres(kratos, pg));
 
     it("the CIAM schema's identifier is labelled with its title, Email", async () => {
       const { data } = await kratos.frontend.createNativeLoginFlow();

@@ -2,7 +2,14 @@ import { Configuration, CourierApi } from "@ory/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser, type BrowserResponse } from "../../../testing/browser";
 import { csrfOf } from "../../../testing/flow-json";
-import { startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../../../testing/harness";
+import {
+  startKratosWithPostgres,
+  stopKratosAndPostgres,
+  STRONG_PASSWORD,
+  uniqueEmail,
+  type TestKratos,
+  type TestPostgres,
+} from "../../../testing/harness";
 
 interface FlowJson {
   id: string;
@@ -28,14 +35,10 @@ describe("login by an inactive identity (session/manager_http.go ActivateSession
   const database = "ciam_inactive_identity";
 
   beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, database, { configOverrides: { dev: true } });
+    ({ pg, kratos } = await startKratosWithPostgres(database, { configOverrides: { dev: true } }));
     courier = new CourierApi(new Configuration({ basePath: kratos.adminUrl }));
   });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   /** A customer (registered through the native flow) made inactive; returns its id, email and a token issued before. */
   async function inactiveCustomer(): Promise<{ id: string; email: string; oldToken: string }> {

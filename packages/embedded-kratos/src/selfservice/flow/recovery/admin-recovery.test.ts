@@ -2,7 +2,14 @@ import type { RecoveryFlow } from "@ory/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "../../../testing/browser";
 import { expectFailure, inputs } from "../../../testing/flow-json";
-import { startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../../../testing/harness";
+import {
+  startKratosWithPostgres,
+  stopKratosAndPostgres,
+  STRONG_PASSWORD,
+  uniqueEmail,
+  type TestKratos,
+  type TestPostgres,
+} from "../../../testing/harness";
 
 const SETTINGS_PAGE = /^http:\/\/ciam\.localhost:3000\/settings\?flow=([0-9a-f-]{36})$/;
 const json = { Accept: "application/json" };
@@ -21,14 +28,8 @@ describe("admin recovery links and codes opened in a browser (CIAM config: use c
   let pg: TestPostgres;
   let kratos: TestKratos;
 
-  beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, "ciam_admin_recovery");
-  });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+  beforeAll(async () => ({ pg, kratos } = await startKratosWithPostgres("ciam_admin_recovery")));
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   async function customer(): Promise<string> {
     const { data: flow } = await kratos.frontend.createNativeRegistrationFlow();

@@ -22,12 +22,11 @@ export const registrationFlow: FlowDefinition<RegistrationFlow> = {
   expiredMessage: messages.registrationFlowExpired,
   noStrategyMessage: () => messages.noStrategy("registration"),
   sort: (deps, flow) => {
-    const schema = deps.identities.schemaOf(registrationSchemaId(flow, deps.schemas.defaultId));
     const keys = ["csrf_token"];
     const interleaved = deps.strategies.interleavedInputs();
     const add = (inputs: readonly string[]) => keys.push(...inputs.filter((input) => !keys.includes(input)));
     // Kratos places the password right after the trait that is the password identifier.
-    for (const p of schema.paths) {
+    for (const p of deps.schemas.orderedPaths(registrationSchemaId(flow, deps.schemas.defaultId))) {
       keys.push(p.name);
       for (const s of interleaved) if (isCredentialIdentifier(p.extension, s.strategyId)) add(s.inputs);
     }

@@ -4,7 +4,14 @@ import { TestBrowser } from "../../../testing/browser";
 import { csrfOf } from "../../../testing/flow-json";
 import { BrowserClient, csrfOf as csrfOfNodes, expectFailure, inputAttributes } from "../../../testing/second-factor";
 import { parseCreationOptions, SoftwareAuthenticator } from "../../strategy/webauthn/testing/software-authenticator";
-import { startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../../../testing/harness";
+import {
+  startKratosWithPostgres,
+  stopKratosAndPostgres,
+  STRONG_PASSWORD,
+  uniqueEmail,
+  type TestKratos,
+  type TestPostgres,
+} from "../../../testing/harness";
 import { duplicateCredentialsWithHints, goTitle } from "../../../ui/duplicate-credentials";
 
 async function failure(promise: Promise<unknown>): Promise<{ status: number; data: RegistrationFlow }> {
@@ -67,16 +74,13 @@ describe("duplicate sign-ups with registration login_hints (identity/manager.go 
   let pg: TestPostgres;
   let kratos: TestKratos;
 
-  beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, "ciam_duplicate_hints", {
-      configOverrides: { selfservice: { flows: { registration: { login_hints: true } } } },
-    });
-  });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+  beforeAll(
+    async () =>
+      ({ pg, kratos } = await startKratosWithPostgres("ciam_duplicate_hints", {
+        configOverrides: { selfservice: { flows: { registration: { login_hints: true } } } },
+      })),
+  );
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   async function signUp(email: string) {
     const { data: flow } = await kratos.frontend.createNativeRegistrationFlow();

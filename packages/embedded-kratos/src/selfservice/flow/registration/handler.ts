@@ -119,10 +119,11 @@ async function submitRegistration(deps: FlowDeps, ctx: HttpContext): Promise<voi
     }
     // updateRegistrationFlow asks every strategy in order: those before the responsible one may refuse the body first.
     await deps.strategies.screenBefore("registration", submission, sctx, strategy);
-    deps.strategies.refuseIfDisabled(strategy);
+    deps.strategies.refuseIfDisabled("registration", strategy, "first");
     if (!strategy) throw FlowValidationError.flow(registrationFlow.noStrategyMessage());
     // The strategy's schema refusals, traits included, come before EnsureCSRF (registration.DecodeBody).
     await decodeSubmission(strategy.id, "registration", strategy.registration, flow, body, sctx);
+    deps.strategies.refuseIfDisabled("registration", strategy, "after-decode");
     if (!strategy.registration.skipsCsrfCheck?.(submission)) checkCsrf(deps, ctx, flow, body);
     const result = await strategy.registration.submit(flow, body, sctx);
     flow.active = strategy.id;

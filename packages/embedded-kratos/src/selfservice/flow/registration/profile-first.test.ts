@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "../../../testing/browser";
 import { csrfOf } from "../../../testing/flow-json";
-import { startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../../../testing/harness";
+import {
+  startKratos,
+  startKratosWithPostgres,
+  stopKratosAndPostgres,
+  STRONG_PASSWORD,
+  uniqueEmail,
+  type TestKratos,
+  type TestPostgres,
+} from "../../../testing/harness";
 
 type Node = {
   group: string;
@@ -35,14 +43,10 @@ describe("profile-first registration", () => {
   let kratos: TestKratos;
   const traits = () => ({ email: uniqueEmail("profile-first"), name: { first: "Ada", last: "Lovelace" } });
 
-  beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, "ciam_profile_first", { configOverrides: registration("profile_first") });
-  });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+  beforeAll(
+    async () => ({ pg, kratos } = await startKratosWithPostgres("ciam_profile_first", { configOverrides: registration("profile_first") })),
+  );
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   async function newFlow(server = kratos): Promise<FlowJson> {
     const res = await fetch(`${server.publicUrl}/self-service/registration/api`);

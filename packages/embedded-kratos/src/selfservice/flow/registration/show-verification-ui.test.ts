@@ -2,7 +2,14 @@ import type { VerificationFlow } from "@ory/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser, type BrowserResponse } from "../../../testing/browser";
 import { csrfOf } from "../../../testing/flow-json";
-import { startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../../../testing/harness";
+import {
+  startKratosWithPostgres,
+  stopKratosAndPostgres,
+  STRONG_PASSWORD,
+  uniqueEmail,
+  type TestKratos,
+  type TestPostgres,
+} from "../../../testing/harness";
 
 interface FlowJson {
   id: string;
@@ -25,14 +32,8 @@ describe("browser registration with show_verification_ui (hook/show_verification
   let pg: TestPostgres;
   let kratos: TestKratos;
 
-  beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, "ciam_show_verification_ui");
-  });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+  beforeAll(async () => ({ pg, kratos } = await startKratosWithPostgres("ciam_show_verification_ui")));
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   async function registrationForm(browser: TestBrowser, query = ""): Promise<FlowJson> {
     const init = await browser.request(`${kratos.publicUrl}/self-service/registration/browser${query}`);

@@ -6,8 +6,8 @@ import { csrfOf, expectFailure } from "../../../testing/flow-json";
 import {
   CIAM_CONFIG,
   IAM_CONFIG,
-  startKratos,
-  startTestPostgres,
+  startKratosWithPostgres,
+  stopKratosAndPostgres,
   STRONG_PASSWORD,
   uniqueEmail,
   type TestKratos,
@@ -32,14 +32,8 @@ describe("IAM Kratos: an employee cannot give themselves an Athena role", () => 
   let pg: TestPostgres;
   let kratos: TestKratos;
 
-  beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, "iam_admin_only_data", { configPath: IAM_CONFIG });
-  });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+  beforeAll(async () => ({ pg, kratos } = await startKratosWithPostgres("iam_admin_only_data", { configPath: IAM_CONFIG })));
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   async function createRolelessEmployee(): Promise<{ id: string; email: string }> {
     const email = uniqueEmail("roleless");
@@ -216,27 +210,24 @@ describe("CIAM Kratos: a customer cannot set their own business attributes", () 
   let kratos: TestKratos;
   const BUSINESS = { customer_id: "C-0001", loyalty_tier: "platinum" };
 
-  beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, "ciam_admin_only_data", {
-      configPath: CIAM_CONFIG,
-      // Sign-up may name the customer schema only when it is selfservice_selectable (config.SelfServiceFlowIdentitySchema).
-      configOverrides: {
-        identity: {
-          default_schema_id: "default",
-          schemas: [
-            { id: "default", url: "file:///etc/config/kratos/identity.default.schema.json" },
-            { id: "customer", url: "file:///etc/config/kratos/identity.customer.schema.json", selfservice_selectable: true },
-            { id: "company", url: "file:///etc/config/kratos/identity.company.schema.json" },
-          ],
+  beforeAll(
+    async () =>
+      ({ pg, kratos } = await startKratosWithPostgres("ciam_admin_only_data", {
+        configPath: CIAM_CONFIG,
+        // Sign-up may name the customer schema only when it is selfservice_selectable (config.SelfServiceFlowIdentitySchema).
+        configOverrides: {
+          identity: {
+            default_schema_id: "default",
+            schemas: [
+              { id: "default", url: "file:///etc/config/kratos/identity.default.schema.json" },
+              { id: "customer", url: "file:///etc/config/kratos/identity.customer.schema.json", selfservice_selectable: true },
+              { id: "company", url: "file:///etc/config/kratos/identity.company.schema.json" },
+            ],
+          },
         },
-      },
-    });
-  });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+      })),
+  );
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   const post = async (url: string, body: unknown, headers: Record<string, string> = {}) => {
     const response = await fetch(url, {

@@ -78,7 +78,7 @@ async function initSettings(deps: FlowDeps, ctx: HttpContext, type: FlowType): P
     prepare: (f) => {
       f.identityId = identity.id;
       f.sessionId = session.id;
-      f.schemaKeys = deps.identities.schemaOf(identity.schemaId).paths.map((p) => p.name);
+      f.schemaKeys = deps.schemas.orderedPaths(identity.schemaId).map((p) => p.name);
     },
   });
   await respondWithNewFlow(deps, settingsFlow, ctx, flow);
@@ -168,11 +168,12 @@ async function submitSettings(deps: FlowDeps, ctx: HttpContext): Promise<void> {
     if (decodeError) throw decodeError;
     // updateSettingsFlow asks every strategy in order: those before the responsible one may refuse the body first.
     await deps.strategies.screenBefore("settings", submission, sctx, strategy);
-    deps.strategies.refuseIfDisabled(strategy);
+    deps.strategies.refuseIfDisabled("settings", strategy, "first");
     if (!strategy) throw FlowValidationError.flow(settingsFlow.noStrategyMessage());
     const method = strategy.id;
     // The strategy's schema refusals come before continueSettingsFlow's EnsureCSRF (password/settings.go Strategy.Settings).
     await decodeSubmission(strategy.id, "settings", strategy.settings, flow, body, sctx);
+    deps.strategies.refuseIfDisabled("settings", strategy, "after-decode");
     checkCsrf(deps, ctx, flow, body);
     // Strategies change the identity in place: remember which addresses it had.
     const knownAddresses = new Set(identity.verifiableAddresses.map((a) => a.value));

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "../../../testing/browser";
 import {
   CORE_STRATEGIES,
-  startKratos,
-  startTestPostgres,
+  startKratosWithPostgres,
+  stopKratosAndPostgres,
   STRONG_PASSWORD,
   uniqueEmail,
   type TestKratos,
@@ -24,17 +24,14 @@ describe("settings: the privileged-session window", () => {
   let kratos: TestKratos;
   const database = "ciam_privileged_session";
 
-  beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, database, {
-      strategies: CORE_STRATEGIES,
-      configOverrides: { selfservice: { flows: { settings: { privileged_session_max_age: "5m" } } } },
-    });
-  });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+  beforeAll(
+    async () =>
+      ({ pg, kratos } = await startKratosWithPostgres(database, {
+        strategies: CORE_STRATEGIES,
+        configOverrides: { selfservice: { flows: { settings: { privileged_session_max_age: "5m" } } } },
+      })),
+  );
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   async function registeredBrowser(email: string): Promise<{ browser: TestBrowser; sessionId: string }> {
     const browser = new TestBrowser();

@@ -2,7 +2,14 @@ import { generateSync } from "otplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser, type BrowserResponse } from "../../../testing/browser";
 import { csrfOf } from "../../../testing/flow-json";
-import { startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../../../testing/harness";
+import {
+  startKratosWithPostgres,
+  stopKratosAndPostgres,
+  STRONG_PASSWORD,
+  uniqueEmail,
+  type TestKratos,
+  type TestPostgres,
+} from "../../../testing/harness";
 import { apiPasswordLogin, enrolTotp } from "../../../testing/second-factor";
 
 interface FlowJson {
@@ -22,14 +29,8 @@ describe("settings step-up to aal2 carries return_to back to settings", () => {
   let pg: TestPostgres;
   let kratos: TestKratos;
 
-  beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, "ciam_settings_step_up");
-  });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+  beforeAll(async () => ({ pg, kratos } = await startKratosWithPostgres("ciam_settings_step_up")));
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   async function customerWithPassword(): Promise<string> {
     const email = uniqueEmail("step-up");

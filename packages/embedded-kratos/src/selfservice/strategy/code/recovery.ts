@@ -5,7 +5,8 @@ import { errors } from "../../../http/errors";
 import type { Flow } from "../../flow/flow";
 import { FlowValidationError } from "../../flow/validation-error";
 import type { AddressFlowResult, StrategyContext, AddressFlowStrategy } from "../strategy";
-import { codeMethodConfig } from "./config";
+import { refuseIfOff } from "../disabled-endpoint";
+import { codeMethodConfig, codeStrategyEnabled } from "./config";
 import { mailMessages } from "../mailed-secret/messages";
 import { appendRaw, codeInputNode, emailNode, methodSubmitNode } from "../mailed-secret/nodes";
 import { refuseWhenSignedIn } from "../../flow/recovery/signed-in";
@@ -26,6 +27,8 @@ export const codeRecovery: AddressFlowStrategy = {
   responsible: ({ flow }, ctx) => (flow.active ?? ctx.deps.config.selfservice.flows.recovery.use) === "code",
   // code/strategy_recovery.go decodeRecovery: the method schema (email format) before EnsureCSRF.
   decode: (_flow, body) => requireEmailFormat(body),
+  // Recover: MethodEnabledAndAllowed comes after EnsureCSRF, and on the email path after the session check.
+  enabledCheck: "in-submit",
   /**
    * Recover: a CSRF refusal "abandons" the flow — retryRecoveryFlow(TypeBrowser,
    * RetryWithError) regenerates the CSRF cookie (RegenerateToken) before
@@ -53,12 +56,21 @@ export const codeRecovery: AddressFlowStrategy = {
   async submit(flow, body, ctx) {
     const email = typeof body.email === "string" ? body.email.trim() : "";
     const code = typeof body.code === "string" ? body.code.trim() : "";
-    if (ctx.http.method === "GET") return { kind: "flow" };
+    const enabled = codeStrategyEnabled(ctx.deps.config);
+    if (ctx.http.method === "GET") {
+      refuseIfOff(enabled);
+      return { kind: "flow" };
+    }
     // code.Strategy.Recover: past the first screen a submission without an email is a code (even on a passed flow);
-    // a passed flow submitted with an email starts over (retryRecoveryFlow with 4060001).
-    if (flow.state !== "choose_method" && email === "") return useCode(flow, code, ctx);
-    if (flow.state === "passed_challenge") return { kind: "retry", message: mailMessages.recoveryRetrySuccess(), answer: "code_recovery" };
+    if (flow.state !== "choose_method" && email === "") {
+      refuseIfOff(enabled);
+      return useCode(flow, code, ctx);
+    }
+    // otherwise someone signed in is answered first, then the method check, then a passed flow starts over
+    // (retryRecoveryFlow with 4060001).
     if (refuseWhenSignedIn(ctx)) return { kind: "responded" };
+    refuseIfOff(enabled);
+    if (flow.state === "passed_challenge") return { kind: "retry", message: mailMessages.recoveryRetrySuccess(), answer: "code_recovery" };
     if (email === "") throw FlowValidationError.field("email", messages.required("email"));
     await sendRecoveryCode(flow, email, ctx);
     return { kind: "flow" };

@@ -50,6 +50,8 @@ export const codeVerification: AddressFlowStrategy = {
   carriesMailedSecret: ({ body }) => hasText(body, "code"),
   // code/strategy_verification.go decodeVerification: the method schema (email format) before EnsureCSRF.
   decode: (_flow, body) => requireEmailFormat(body),
+  // Verify: MethodEnabledAndAllowed comes after decodeVerification.
+  enabledCheck: "after-decode",
   // Verify decodes (decodeVerification) before its method check, and Kratos asks the code strategy first: every
   // submission another strategy (or none) answers meets this schema, whose `method` is one of code and link.
   screen: ({ flow, body, method }, ctx) =>

@@ -1,4 +1,4 @@
-import type { RecoveryFlow, VerificationFlow } from "@ory/client";
+import type { LoginFlow, RecoveryFlow, VerificationFlow } from "@ory/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { linkFrom } from "../../../courier/test-smtp";
 import { TestBrowser } from "../../../testing/browser";
@@ -64,5 +64,36 @@ describe("link strategy dispatch", () => {
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: { id?: string } } | RecoveryFlow;
     expect("error" in body ? body.error.id : undefined).toBe("session_already_available");
+  });
+
+  it("link/strategy_recovery.go Recover: on a browser flow the session comes before EnsureCSRF (recoveryHandleFormSubmission)", async () => {
+    const email = uniqueEmail("link-signed-in-browser");
+    await createIdentity(kratos, email, STRONG_PASSWORD);
+    const browser = new TestBrowser();
+    const json = { headers: { Accept: "application/json" } };
+    const flow = (await browser.request(`${kratos.publicUrl}/self-service/recovery/browser`, json)).body as RecoveryFlow;
+    expect(flow.active).toBe("link");
+    const login = (await browser.request(`${kratos.publicUrl}/self-service/login/browser`, json)).body as LoginFlow;
+    const signedIn = await browser.request(login.ui.action, {
+      json: { method: "password", identifier: email, password: STRONG_PASSWORD, csrf_token: csrfOf(login) },
+    });
+    expect(signedIn.status).toBe(200);
+
+    // No anti-CSRF token: Kratos answers the session before it would refuse that.
+    const res = await browser.request(flow.ui.action, { json: { method: "link", email } });
+    expect(res.status).toBe(400);
+    expect((res.body as { error?: { id?: string } }).error?.id).toBe("session_already_available");
+    const form = await browser.request(flow.ui.action, { form: { method: "link", email } });
+    expect(form.status).toBe(302);
+    expect(form.location).toBe("http://ciam.localhost:3000/");
+  });
+
+  it("link/strategy_recovery.go recoveryHandleFormSubmission: signed out, EnsureCSRF still refuses a missing token", async () => {
+    const browser = new TestBrowser();
+    const flow = (await browser.request(`${kratos.publicUrl}/self-service/recovery/browser`, { headers: { Accept: "application/json" } }))
+      .body as RecoveryFlow;
+    const res = await browser.request(flow.ui.action, { json: { method: "link", email: uniqueEmail("link-no-csrf") } });
+    expect(res.status).toBe(403);
+    expect((res.body as { error?: { id?: string } }).error?.id).toBe("security_csrf_violation");
   });
 });

@@ -9,7 +9,9 @@ import { hashSecret } from "../mailed-secret/secrets";
 import { secretsFor } from "../mailed-secret/tokens";
 import { FlowValidationError } from "../../flow/validation-error";
 import type { AddressFlowResult, StrategyContext, AddressFlowStrategy } from "../strategy";
-import { linkBaseUrl, linkMethodConfig } from "./config";
+import { checkCsrf } from "../../flow/engine";
+import { refuseIfOff } from "../disabled-endpoint";
+import { linkBaseUrl, linkMethodConfig, linkStrategyEnabled } from "./config";
 import { linkUrl, newLinkToken } from "./token";
 import { hasText } from "../submission";
 import { linkState, updateLinkState } from "./state";
@@ -31,6 +33,10 @@ export const linkRecovery: AddressFlowStrategy = {
   // Recover decodes before it looks at `token` or `method`: a submission on a flow the code strategy does not
   // take (not one of its flows) that no strategy answers meets this schema first.
   screen: ({ flow, body }, ctx) => decodeSubmission("link", "recovery", { decode: (_f, b) => requireEmailFormat(b) }, flow, body, ctx),
+  // Recover checks the session and MethodEnabledAndAllowed before the state, and EnsureCSRF only right before it
+  // mails a link (recoveryHandleFormSubmission): `submit` makes both checks where it does.
+  enabledCheck: "in-submit",
+  checksCsrfInSubmit: true,
   populate(flow) {
     if (flow.state === "passed_challenge") return;
     const email = linkState(flow).recovery_email;
@@ -39,13 +45,20 @@ export const linkRecovery: AddressFlowStrategy = {
 
   async submit(flow, body, ctx) {
     const token = typeof body.token === "string" ? body.token.trim() : "";
-    if (token !== "") return useToken(flow, token, ctx);
+    const enabled = linkStrategyEnabled(ctx.deps.config);
+    if (token !== "") {
+      refuseIfOff(enabled);
+      return useToken(flow, token, ctx);
+    }
     // link/strategy_recovery.go Recover: signed in is answered right after the token, before the method and the state.
     if (refuseWhenSignedIn(ctx)) return { kind: "responded" };
+    refuseIfOff(enabled);
     if (ctx.http.method === "GET") return { kind: "flow" };
     if (flow.state === "passed_challenge") throw FlowValidationError.flow(mailMessages.recoveryRetrySuccess());
     const email = typeof body.email === "string" ? body.email.trim() : "";
     if (email === "") throw FlowValidationError.field("email", messages.required("email"));
+    // recoveryHandleFormSubmission: EnsureCSRF once the email is there, just before the link is mailed.
+    checkCsrf(ctx.deps, ctx.http, flow, body);
     await sendRecoveryLink(flow, email, ctx);
     return { kind: "flow" };
   },

@@ -27,6 +27,8 @@ export const linkVerification: AddressFlowStrategy = {
   carriesMailedSecret: ({ body }) => hasText(body, "token"),
   // link/strategy_verification.go decodeVerification: the method schema (email format) before EnsureCSRF.
   decode: (_flow, body) => requireEmailFormat(body),
+  // Verify: MethodEnabledAndAllowed comes after decodeVerification.
+  enabledCheck: "after-decode",
   populate(flow, ctx) {
     if (flow.state === "passed_challenge") {
       renderPassed(flow, verificationReturnTo(ctx.deps, flow), "link");

@@ -1,6 +1,6 @@
 import type { SettingsFlow, UiNode, UiText } from "@ory/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { IAM_CONFIG, startKratos, startTestPostgres, type TestKratos, type TestPostgres } from "../../../testing/harness";
+import { IAM_CONFIG, startKratosWithPostgres, stopKratosAndPostgres, type TestKratos, type TestPostgres } from "../../../testing/harness";
 import { apiPasswordLogin, createEmployee, expectFailure, nodeNamed } from "../../../testing/second-factor";
 
 /** The codes of the `lookup_secret_codes` text node (1050015, one 1050009/1050014 message per code). */
@@ -21,14 +21,8 @@ describe("lookup secrets (backup codes) as a second factor", () => {
   let pg: TestPostgres;
   let kratos: TestKratos;
 
-  beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, "iam_lookup", { configPath: IAM_CONFIG });
-  });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+  beforeAll(async () => ({ pg, kratos } = await startKratosWithPostgres("iam_lookup", { configPath: IAM_CONFIG })));
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   it("regenerates, confirms, reveals and disables codes; each code signs in once", async () => {
     const { email } = await createEmployee(kratos);

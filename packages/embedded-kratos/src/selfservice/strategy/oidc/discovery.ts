@@ -1,6 +1,6 @@
 import { readGoNode, scanGoJson, unmarshalAs, type GoType } from "@olympus/server-kit/go-json";
 import type { PrivateIpPolicy } from "@olympus/server-kit/http";
-import { goQuote } from "../../../identity/jsonschema/go-format";
+import { goQuote } from "@olympus/server-kit/go-strconv";
 import { parseMediaType } from "../../../http/negotiate";
 import { statusLine } from "./go-status";
 import { providerGet } from "./provider-fetch";

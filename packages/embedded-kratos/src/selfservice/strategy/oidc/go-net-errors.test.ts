@@ -4,6 +4,7 @@ import type { AddressInfo, Socket } from "node:net";
 import * as oidc from "openid-client";
 import { afterEach, describe, expect, it } from "vitest";
 import type { KratosError } from "../../../http/errors";
+import { goNetworkText } from "./go-net-errors";
 import { discoveryError, tokenExchangeError, userInfoError } from "./provider-errors";
 
 /**
@@ -109,6 +110,35 @@ describe("provider transport failures in Go's net/http words", () => {
     const issuer = `http://127.0.0.1:${port}`;
     expect(reasonOf(await discover(issuer))).toBe(
       `${PREFIX}Get "${issuer}/.well-known/openid-configuration": dial tcp 127.0.0.1:${port}: connect: connection refused`,
+    );
+  });
+
+  it("a refused IPv6 connection names the address as net.JoinHostPort does: in brackets (net.TCPAddr.String)", async () => {
+    const server = createHttpServer();
+    await new Promise<void>((resolve) => server.listen(0, "::1", resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    const issuer = `http://[::1]:${port}`;
+    expect(reasonOf(await discover(issuer))).toBe(
+      `${PREFIX}Get "${issuer}/.well-known/openid-configuration": dial tcp [::1]:${port}: connect: connection refused`,
+    );
+    // An IPv4-mapped address is dialled as the IPv4 address it holds (net.IP.String tries To4 first).
+    const mapped = `http://[::ffff:127.0.0.1]:${port}`;
+    expect(reasonOf(await discover(mapped))).toBe(
+      `${PREFIX}Get "${mapped}/.well-known/openid-configuration": dial tcp 127.0.0.1:${port}: connect: connection refused`,
+    );
+  });
+
+  it("a zoned IPv6 address keeps its zone inside the brackets (net.TCPAddr.String)", () => {
+    // No link-local peer can be refused here, so the socket error is the one Node reports for it.
+    const refused = Object.assign(new Error("connect ECONNREFUSED fe80::1%eth0:8080"), {
+      code: "ECONNREFUSED",
+      address: "fe80::1%eth0",
+      port: 8080,
+    });
+    const url = "http://idp.example:8080/.well-known/openid-configuration";
+    expect(goNetworkText("Get", url, new TypeError("fetch failed", { cause: refused }))).toBe(
+      `Get "${url}": dial tcp [fe80::1%eth0]:8080: connect: connection refused`,
     );
   });
 

@@ -1,5 +1,7 @@
 import diagnostics from "node:diagnostics_channel";
 import { isIP } from "node:net";
+import { GlobCompileError } from "@olympus/server-kit/http";
+import { goQuote } from "@olympus/server-kit/go-strconv";
 import { alertReceivedOn, goRemoteAlertText, receivedAlert } from "./go-tls-alerts";
 import { goCertificateText } from "./go-x509-errors";
 import { GoRedirectError } from "./go-redirect";
@@ -36,7 +38,16 @@ function addressOf(socket: Record<string, unknown>, side: "local" | "remote"): s
   const address = socket[`${side}Address`];
   const port = socket[`${side}Port`];
   if (typeof address !== "string" || typeof port !== "number") return undefined;
-  return address.includes(":") ? `[${address}]:${port}` : `${address}:${port}`;
+  return goTcpAddress(address, port);
+}
+
+/**
+ * net.TCPAddr.String: net.JoinHostPort of the IP as net.IP.String prints it
+ * (and its zone): brackets around any host holding a `:` (IPv6, zoned or not).
+ */
+function goTcpAddress(ip: string, port: number | string): string {
+  const host = goIpText(ip);
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 diagnostics.subscribe("undici:client:sendHeaders", (message) => {
@@ -57,9 +68,6 @@ function resetText(socketError: object): string {
   return sockets ? `read tcp ${sockets.local}->${sockets.remote}: read: connection reset by peer` : "read: connection reset by peer";
 }
 
-/** Go's %q for a URL (JSON escaping differs only for control characters, which URLs do not hold). */
-const goQuote = (value: string) => JSON.stringify(value);
-
 /**
  * The Go text of a failed request, or undefined when the error is not a
  * transport failure (an HTTP answer, a parse error, …). `error` is what
@@ -73,9 +81,10 @@ export function goNetworkText(method: "Get" | "Post", requested: string, error: 
   // url.Error names the hop that failed: after a redirect, its target.
   const url = failedRequestOf(error)?.url ?? requested;
   const prefix = `${method} ${goQuote(url)}`;
-  // A round-trip error is wrapped in url.Error as it is: the guard's own refusal to send, worded for operators.
-  const unguarded = causeOfType(error, GuardUnavailableError);
-  if (unguarded) return `${prefix}: ${unguarded.message}`;
+  // A round-trip error is wrapped in url.Error as it is: an exception pattern gobwas does not compile
+  // (noInternalIPRoundTripper.RoundTrip), or the guard's own refusal to send, worded for operators.
+  const roundTrip = causeOfType(error, GlobCompileError) ?? causeOfType(error, GuardUnavailableError);
+  if (roundTrip) return `${prefix}: ${roundTrip.message}`;
   if (isTimeout(error)) return `${prefix}: context deadline exceeded (Client.Timeout exceeded while awaiting headers)`;
   if (!(error instanceof TypeError)) return undefined;
   const cause: unknown = error.cause;
@@ -85,7 +94,7 @@ export function goNetworkText(method: "Get" | "Post", requested: string, error: 
   if (refusal) return `${prefix}: ${prohibitedDialText(refusal.address, new URL(url), refusal.reason)}`;
   if (code === "ECONNREFUSED") {
     const address =
-      typeof cause.address === "string" && typeof cause.port === "number" ? `${cause.address}:${cause.port}` : new URL(url).host;
+      typeof cause.address === "string" && typeof cause.port === "number" ? goTcpAddress(cause.address, cause.port) : new URL(url).host;
     return `${prefix}: dial tcp ${address}: connect: connection refused`;
   }
   if (code === "ENOTFOUND") return `${prefix}: dial tcp: lookup ${new URL(url).hostname}: no such host`;
@@ -107,8 +116,7 @@ export function goNetworkText(method: "Get" | "Post", requested: string, error: 
  */
 function prohibitedDialText(address: string, url: URL, reason: string): string {
   const port = url.port || (url.protocol === "https:" ? "443" : "80");
-  const ip = goIpText(address);
-  return `dial tcp ${ip.includes(":") ? `[${ip}]` : ip}:${port}: prohibited IP address: ${reason}`;
+  return `dial tcp ${goTcpAddress(address, port)}: prohibited IP address: ${reason}`;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { goQuote } from "@olympus/server-kit/go-strconv";
 /**
  * Redirects of the provider calls as Go's http.Client follows them (net/http
  * client.go Client.do, redirectBehavior, makeHeadersCopier,
@@ -36,9 +37,6 @@ export type OnHop = (url: string) => void;
 const MAX_REDIRECTS = 10;
 const SENSITIVE = new Set(["authorization", "www-authenticate", "cookie", "cookie2", "proxy-authorization", "proxy-authenticate"]);
 const BODY_HEADERS = new Set(["content-encoding", "content-language", "content-location", "content-type"]);
-
-/** Go's %q for a URL (JSON escaping differs only for control characters, which URLs do not hold). */
-const goQuote = (value: string) => JSON.stringify(value);
 
 /** urlErrorOp: "POST" → "Post". */
 const urlErrorOp = (method: string) => method.charAt(0) + method.slice(1).toLowerCase();

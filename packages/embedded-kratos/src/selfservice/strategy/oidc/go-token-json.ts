@@ -1,4 +1,5 @@
 import { GoJsonError, GoUnmarshalTypeError, type GoJson, type GoNode, type GoType } from "@olympus/server-kit/go-json";
+import { goQuote } from "@olympus/server-kit/go-strconv";
 
 /**
  * x/oauth2's tokenJSON (internal/token.go), the struct a JSON token answer
@@ -26,12 +27,12 @@ function expirationTime(node: GoNode): GoJson<never> | undefined {
   if (node.t !== "number" && node.t !== "string") throw new GoUnmarshalTypeError(node.t, "json.Number");
   // literalStore: a string unmarshalled into a json.Number must hold a valid number literal.
   if (node.t === "string" && !VALID_NUMBER.test(node.v))
-    throw new GoJsonError(`json: invalid number literal, trying to unmarshal ${JSON.stringify(`"${node.raw}"`)} into Number`);
+    throw new GoJsonError(`json: invalid number literal, trying to unmarshal ${goQuote(`"${node.raw}"`)} into Number`);
   const text = node.t === "number" ? node.raw : node.v;
   // Number.Int64 is strconv.ParseInt(text, 10, 64).
-  if (!/^-?\d+$/.test(text)) throw new GoJsonError(`strconv.ParseInt: parsing ${JSON.stringify(text)}: invalid syntax`);
+  if (!/^-?\d+$/.test(text)) throw new GoJsonError(`strconv.ParseInt: parsing ${goQuote(text)}: invalid syntax`);
   const n = BigInt(text);
-  if (n < -(1n << 63n) || n >= 1n << 63n) throw new GoJsonError(`strconv.ParseInt: parsing ${JSON.stringify(text)}: value out of range`);
+  if (n < -(1n << 63n) || n >= 1n << 63n) throw new GoJsonError(`strconv.ParseInt: parsing ${goQuote(text)}: value out of range`);
   return Number(n > 2147483647n ? 2147483647n : n);
 }
 

@@ -224,4 +224,10 @@ describe("doTokenRoundTrip's verdict on an answer (x/oauth2 internal/token.go)",
     });
     expect(await verdict(200, "application/json", "null")).toEqual({ error: "oauth2: server response missing access_token" });
   });
+
+  it("quotes the provider's texts as %q does: runes Go does not print escaped (x/oauth2 RetrieveError.Error)", async () => {
+    expect(await verdict(400, "application/json", '{"error":"invalid_grant","error_description":"used\\u00a0up\\u2028"}')).toEqual({
+      error: 'oauth2: "invalid_grant" "used\\u00a0up\\u2028"',
+    });
+  });
 });

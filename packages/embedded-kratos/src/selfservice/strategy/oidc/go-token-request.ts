@@ -4,6 +4,7 @@ import { parseMediaType } from "../../../http/negotiate";
 import { goEncodeValues, goParseQueryChecked, goQueryEscape, goValuesGet, type GoValues } from "./go-form";
 import { statusLine } from "./go-status";
 import { TOKEN_JSON } from "./go-token-json";
+import { goQuote } from "@olympus/server-kit/go-strconv";
 
 /**
  * The code exchange's request as x/oauth2 (v0.34.0, internal/token.go
@@ -180,9 +181,6 @@ function goAtoi(value: string): number {
   const n = Number(value);
   return Number.isSafeInteger(n) ? n : 0;
 }
-
-/** Go's %q for the texts providers send (JSON escaping differs only for rare control characters). */
-const goQuote = (value: string) => JSON.stringify(value);
 
 /**
  * The answer openid-client reads for a token x/oauth2 accepted: status 200

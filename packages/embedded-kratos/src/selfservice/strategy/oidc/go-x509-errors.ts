@@ -2,6 +2,7 @@ import diagnostics from "node:diagnostics_channel";
 import { isIP } from "node:net";
 import { TLSSocket, type DetailedPeerCertificate } from "node:tls";
 import { goNameCheckRequired } from "./provider-fetch";
+import { goQuote } from "@olympus/server-kit/go-strconv";
 
 /**
  * Certificate failures in the words of Go's crypto/tls and crypto/x509,
@@ -95,7 +96,7 @@ export function goCertificateText(cause: Record<string, unknown>, host: string, 
   const authority = chainOf(leaf).find((certificate) => validityErrorText(certificate, now) !== undefined);
   if (!authority) return VERIFY_PREFIX + UNKNOWN_AUTHORITY_TEXT;
   const hint = validityErrorText(authority, now) ?? "";
-  return `${VERIFY_PREFIX}${UNKNOWN_AUTHORITY_TEXT} (possibly because of ${JSON.stringify(hint)} while trying to verify candidate authority certificate ${JSON.stringify(certificateName(authority))})`;
+  return `${VERIFY_PREFIX}${UNKNOWN_AUTHORITY_TEXT} (possibly because of ${goQuote(hint)} while trying to verify candidate authority certificate ${goQuote(certificateName(authority))})`;
 }
 
 /** verify.go isValid: `x509: certificate has expired or is not yet valid: current time <now> is after|before <bound>`. */

@@ -122,6 +122,13 @@ describe("ID token verification errors worded as go-oidc's (verify.go Verify)", 
     expect(await reasonFor({ ...valid(), aud: ["a", "b"] })).toBe(`oidc: expected audience "client" got ["a" "b"]`);
   });
 
+  it("quotes issuer and audience as %q does: runes Go does not print are escaped (go-oidc verify.go)", async () => {
+    expect(await reasonFor({ ...valid(), iss: "https://elsewhere.example/\u2060" })).toBe(
+      `oidc: id token issued by a different provider, expected "${issuer}" got "https://elsewhere.example/\\u2060"`,
+    );
+    expect(await reasonFor({ ...valid(), aud: ["a\u00a0", "\ue000"] })).toBe(`oidc: expected audience "client" got ["a\\u00a0" "\\ue000"]`);
+  });
+
   it("answers a signature made with another key as go-oidc's remote key set does", async () => {
     signWith = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
     try {

@@ -1,4 +1,5 @@
 import type { UiText } from "../../../ui/messages";
+import { goQuote } from "@olympus/server-kit/go-strconv";
 
 /** Kratos' texts for social sign-in (text/message_login.go, message_registration.go, message_settings.go, message_validation.go). */
 export const oidcMessages = {
@@ -26,7 +27,7 @@ export const oidcMessages = {
     availableProviders: string[] | null,
   ): UiText => ({
     id: 1010016,
-    text: `You tried to sign in with ${JSON.stringify(duplicateIdentifier)}, but that email is already used by another account. Sign in to your account with one of the options below to add your account ${JSON.stringify(duplicateIdentifier)} at ${JSON.stringify(provider)} as another way to sign in.`,
+    text: `You tried to sign in with ${goQuote(duplicateIdentifier)}, but that email is already used by another account. Sign in to your account with one of the options below to add your account ${goQuote(duplicateIdentifier)} at ${goQuote(provider)} as another way to sign in.`,
     type: "info",
     context: {
       duplicateIdentifier,

@@ -172,6 +172,24 @@ describe("clients.http.disallow_private_ip_ranges on the provider calls (ory/x h
     expect(provider.connections()).toBe(1);
   });
 
+  it("fails a call when an exception pattern does not compile: gobwas' error in Go's url.Error (ssrf.go noInternalIPRoundTripper.RoundTrip)", async () => {
+    const provider = await idp();
+    const wellKnown = `${provider.base}/.well-known/openid-configuration`;
+    const policy = { disallowPrivateIpRanges: true, privateIpExceptionUrls: ["http://[", `${provider.base}/**`] };
+    expect(await discoveryFailure(provider.base, policy)).toBe(`${PREFIX}Get "${wellKnown}": unexpected end of input`);
+    const ranged = { disallowPrivateIpRanges: true, privateIpExceptionUrls: ["https://[z-a].example/**"] };
+    expect(await discoveryFailure(provider.base, ranged)).toBe(
+      `${PREFIX}Get "${wellKnown}": hi character 'a' should be greater than lo 'z'`,
+    );
+    expect(provider.connections()).toBe(0);
+  });
+
+  it("a pattern that compiles before a bad one lets its URL through: the list is compiled in order, up to the first match", async () => {
+    const provider = await idp();
+    const policy = { disallowPrivateIpRanges: true, privateIpExceptionUrls: [`${provider.base}/**`, "http://["] };
+    expect((await goDiscover(provider.base, 5, policy)).issuer).toBe(provider.base);
+  });
+
   it("refuses the code exchange's token request to an address the exceptions do not cover (after an excepted discovery)", async () => {
     const provider = await idp();
     const wellKnown = `${provider.base}/.well-known/openid-configuration`;
@@ -200,6 +218,36 @@ describe("clients.http.disallow_private_ip_ranges on the provider calls (ory/x h
     // x/oauth2 tried both auth styles; the second attempt's url.Error is exchangeCode's 500.
     expect(error.code).toBe(500);
     expect(error.message).toBe(`Post "${provider.base}/token": ${loopbackRefusal(provider.port)}`);
+    expect(provider.paths).toEqual(["/.well-known/openid-configuration"]);
+  });
+
+  it("fails the code exchange on a bad pattern after the pattern that let discovery through, with the same url.Error", async () => {
+    const provider = await idp();
+    const wellKnown = `${provider.base}/.well-known/openid-configuration`;
+    const p: OidcProvider = {
+      id: "p",
+      label: "P",
+      type: "generic",
+      linkingLabel: "P",
+      clientId: "client",
+      clientSecret: "secret",
+      issuerUrl: provider.base,
+      scopes: ["openid"],
+      mapperUrl: "",
+      claimsSource: "id_token",
+      pkce: "never",
+      requestedClaims: undefined,
+      additionalAudiences: [],
+      privateIpPolicy: { disallowPrivateIpRanges: true, privateIpExceptionUrls: [wellKnown, "http://[a-"] },
+    };
+    const callback = new URL("http://rp.localhost/self-service/methods/oidc/callback/p?code=c&state=st");
+    const error: unknown = await exchangeCode(p, callback, { state: "st", pkce: "" }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    if (!(error instanceof KratosError)) throw new Error(`expected a KratosError, got ${String(error)}`);
+    expect(error.code).toBe(500);
+    expect(error.message).toBe(`Post "${provider.base}/token": unexpected end of input`);
     expect(provider.paths).toEqual(["/.well-known/openid-configuration"]);
   });
 });

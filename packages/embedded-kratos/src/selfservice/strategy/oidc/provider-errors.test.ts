@@ -81,6 +81,14 @@ describe("discovery answers in ory/go-oidc's words (NewProvider, unmarshalResp)"
     );
   });
 
+  it("the issuers are quoted as %q quotes them: a zero-width space or no-break space is escaped (go-oidc NewProvider)", async () => {
+    const sent = "https://other.example/\u200b\u00a0";
+    const { issuer } = await discoveryServer((res) => send(res, "application/json", JSON.stringify({ issuer: sent })));
+    expect(await reasonOf(issuer)).toBe(
+      `${PREFIX}oidc: issuer did not match the issuer returned by provider, expected "${issuer}" got "https://other.example/\\u200b\\u00a0"`,
+    );
+  });
+
   it("a page that is no JSON: Go's syntax error, said against the Content-Type", async () => {
     const { issuer } = await discoveryServer((res) => send(res, "text/html; charset=utf-8", "<html>login</html>"));
     expect(await reasonOf(issuer)).toBe(

@@ -5,6 +5,7 @@ import { statusLine, statusText } from "./go-status";
 import { GoDiscoveryError } from "./discovery";
 import { GoTokenError } from "./go-token-request";
 import { failedRequestOf } from "./provider-fetch";
+import { goQuote } from "@olympus/server-kit/go-strconv";
 
 /**
  * How Kratos reports a provider that fails behind the callback, in the words
@@ -191,9 +192,6 @@ async function bodyOf(response: Response): Promise<string> {
     return "";
   }
 }
-
-/** Go's %q for the strings providers send (JSON escaping differs only for rare control characters). */
-const goQuote = (value: string) => JSON.stringify(value);
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 

@@ -36,3 +36,8 @@ export function passkeyConfig(config: KratosConfig): RelyingParty {
   cache.set(config, parsed);
   return parsed;
 }
+
+/** selfservice.methods.passkey.enabled, asked per request (a config reload applies). */
+export function passkeyEnabled(config: KratosConfig): boolean {
+  return config.selfservice.methods.passkey?.enabled ?? false;
+}

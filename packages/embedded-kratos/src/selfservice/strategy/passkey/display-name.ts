@@ -1,4 +1,4 @@
-import type { IdentitySchema } from "../../../identity/schema-registry";
+import { formPaths, type IdentitySchema } from "../../../identity/schema-registry";
 import { readTrait } from "../../../identity/extensions";
 
 /**
@@ -32,10 +32,11 @@ export function passkeyDisplayName(schema: IdentitySchema, traits: unknown): str
  * "no identifier found", which fails the form.
  */
 export function displayNameFieldName(schema: IdentitySchema): string | undefined {
-  const candidates = schema.paths.filter(
+  const paths = formPaths(schema);
+  const candidates = paths.filter(
     (p) => (p.extension.credentials?.webauthn?.identifier || p.extension.credentials?.passkey?.display_name) && p.title,
   );
   const label = candidates.length === 1 ? (candidates[0]?.title ?? "") : "";
-  const field = schema.paths.find((p) => p.segments.length === 1 && (p.title ?? "") === label);
+  const field = paths.find((p) => p.segments.length === 1 && (p.title ?? "") === label);
   return field ? `traits.${field.segments[0]}` : undefined;
 }

@@ -28,6 +28,8 @@ import { challengeNode, loginInputNode, loginTriggerNode } from "./nodes";
 export const passkeyLogin: LoginStrategy = {
   // Login: a `passkey_login` value or `method: passkey` (the two ways its form is sent); else ErrStrategyNotResponsible.
   responsible: ({ method, body }) => method === "passkey" || submittedPasskey(body, "passkey_login") !== "",
+  // passkey_login.go Login: MethodEnabledAndAllowed comes after its decoderx.Decode and before EnsureCSRF.
+  enabledCheck: "after-decode",
 
   async populate(flow, ctx) {
     if (flow.requestedAal === "aal2") return; // PopulateLoginMethodSecondFactor: nothing

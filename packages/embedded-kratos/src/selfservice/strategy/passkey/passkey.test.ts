@@ -1,6 +1,6 @@
 import type { UiNode, UiNodeInputAttributes } from "@ory/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startKratos, startTestPostgres, uniqueEmail, type TestKratos, type TestPostgres } from "../../../testing/harness";
+import { startKratos, startKratosWithPostgres, uniqueEmail, type TestKratos, type TestPostgres } from "../../../testing/harness";
 import { BrowserClient, csrfOf, expectFailure, inputAttributes } from "../../../testing/second-factor";
 import { parseCreationOptions, parseRequestOptions, SoftwareAuthenticator } from "../webauthn/testing/software-authenticator";
 
@@ -28,8 +28,7 @@ describe("passkey strategy (Kratos selfservice/strategy/passkey)", () => {
   let strict: TestKratos;
 
   beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, "ciam_passkey", { configOverrides: PASSKEY });
+    ({ pg, kratos } = await startKratosWithPostgres("ciam_passkey", { configOverrides: PASSKEY }));
     // Without passwordless codes a passkey can be an identity's only way to sign in.
     strict = await startKratos(pg, "ciam_passkey_only", {
       configOverrides: {

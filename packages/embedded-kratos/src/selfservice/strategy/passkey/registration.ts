@@ -13,7 +13,8 @@ import { requireValidTraits } from "../traits-validation";
 import { registrationOptions } from "../webauthn/ceremony";
 import { b64 } from "../webauthn/credential";
 import { scriptNode } from "../webauthn/nodes";
-import { passkeyConfig } from "./config";
+import { refuseIfOff } from "../disabled-endpoint";
+import { passkeyConfig, passkeyEnabled } from "./config";
 import { newPasskeyCredential, newUserHandle, submittedPasskey, verifyPasskeyCreation } from "./credential";
 import { displayNameFieldName } from "./display-name";
 import { passkeyInternal, setPasskeyInternal } from "./internal";
@@ -45,9 +46,14 @@ export const passkeyRegistration: RegistrationStrategy = {
   // Register decodes (DecodeBody) before it looks at `passkey_register`: whatever reaches it (webauthn, an unknown
   // method) meets its schema, the identity schema's traits included.
   screen: ({ flow, body }, ctx) => decodeSubmission("passkey", "registration", { decode: decodeRegistration }, flow, body, ctx),
+  // Register sets the submitted `method` to "passkey" right before MethodEnabledAndAllowed(p.Method, p.Method), so
+  // the check compares the strategy's id with itself: the `method` sent never matters, and a strategy config has off
+  // is refused only after the decode and EnsureCSRF.
+  enabledCheck: "in-submit",
 
   async submit(flow, body, ctx) {
     const { deps } = ctx;
+    refuseIfOff(passkeyEnabled(deps.config));
     const config = passkeyConfig(deps.config);
     const schemaId = registrationSchemaId(flow, deps.schemas.defaultId);
     const traits = submittedTraits(deps.identities.schemaOf(schemaId), body);

@@ -26,6 +26,8 @@ const text = (body: Record<string, unknown>, key: string): string => (typeof bod
 export const passkeySettings: SettingsStrategy = {
   // Settings: "This method has only two submit buttons"; neither filled is ErrStrategyNotResponsible.
   responsible: ({ body }) => text(body, "passkey_settings_register") !== "" || text(body, "passkey_remove") !== "",
+  // passkey_settings.go Settings: MethodEnabledAndAllowed after decodeSettingsFlow, before continueSettingsFlow's EnsureCSRF.
+  enabledCheck: "after-decode",
 
   async populate(flow, ctx) {
     const identity = ctx.identity;

@@ -1,6 +1,6 @@
 import type { Identity } from "../../../identity/identity";
 import type { Strategy } from "../strategy";
-import { passkeyConfig } from "./config";
+import { passkeyConfig, passkeyEnabled } from "./config";
 import { passkeyConfigOf } from "./credential";
 import { passkeyLogin } from "./login";
 import { passkeyRegistration } from "./registration";
@@ -17,7 +17,7 @@ export const passkeyStrategy: Strategy = {
   group: "passkey",
   // login/registration/settings sort.go: the passkey group right after webauthn's.
   nodeOrder: { login: 40, registration: 40, settings: 60 },
-  enabled: (config) => config.selfservice.methods.passkey?.enabled ?? false,
+  enabled: passkeyEnabled,
   credentialAal: (identity: Identity) =>
     (identity.credentials.passkey?.identifiers.join("") ?? "") !== "" && (passkeyConfigOf(identity)?.credentials.length ?? 0) > 0
       ? "aal1"

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectFailure } from "../../../testing/flow-json";
 import {
   CORE_STRATEGIES,
-  startKratos,
-  startTestPostgres,
+  startKratosInstancesWithPostgres,
+  stopKratosAndPostgres,
   STRONG_PASSWORD,
   uniqueEmail,
   type TestKratos,
@@ -21,20 +21,22 @@ describe("breached passwords", () => {
   let unchecked: TestKratos;
 
   beforeAll(async () => {
-    pg = await startTestPostgres();
-    [checked, unchecked] = await Promise.all([
+    ({
+      pg,
+      kratos: [checked, unchecked],
+    } = await startKratosInstancesWithPostgres([
       // platform/dev enables the check, as Kratos does by default.
-      startKratos(pg, "ciam_breached_on", { strategies: CORE_STRATEGIES }),
-      startKratos(pg, "ciam_breached_off", {
-        strategies: CORE_STRATEGIES,
-        configOverrides: { selfservice: { methods: { password: { config: { haveibeenpwned_enabled: false } } } } },
-      }),
-    ]);
+      { database: "ciam_breached_on", options: { strategies: CORE_STRATEGIES } },
+      {
+        database: "ciam_breached_off",
+        options: {
+          strategies: CORE_STRATEGIES,
+          configOverrides: { selfservice: { methods: { password: { config: { haveibeenpwned_enabled: false } } } } },
+        },
+      },
+    ]));
   });
-  afterAll(async () => {
-    await Promise.all([checked?.close(), unchecked?.close()]);
-    await pg?.stop();
-  });
+  afterAll(() => stopKratosAndPostgres([checked, unchecked], pg));
 
   type Node = { attributes: { name?: string }; messages: { id: number; text: string; type: string; context?: Record<string, unknown> }[] };
   const passwordMessages = (flow: Record<string, unknown>) =>

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CORE_STRATEGIES, startKratos, startTestPostgres, uniqueEmail, type TestKratos, type TestPostgres } from "../../../testing/harness";
+import {
+  CORE_STRATEGIES,
+  startKratosInstancesWithPostgres,
+  stopKratosAndPostgres,
+  uniqueEmail,
+  type TestKratos,
+  type TestPostgres,
+} from "../../../testing/harness";
 import { expectFailure } from "../../../testing/flow-json";
 
 /** selfservice.methods.password.config.identifier_similarity_check_enabled, end to end through @ory/client. */
@@ -9,19 +16,21 @@ describe("password similar to the identifier", () => {
   let unchecked: TestKratos;
 
   beforeAll(async () => {
-    pg = await startTestPostgres();
-    [checked, unchecked] = await Promise.all([
-      startKratos(pg, "ciam_similarity_on", { strategies: CORE_STRATEGIES }),
-      startKratos(pg, "ciam_similarity_off", {
-        strategies: CORE_STRATEGIES,
-        configOverrides: { selfservice: { methods: { password: { config: { identifier_similarity_check_enabled: false } } } } },
-      }),
-    ]);
+    ({
+      pg,
+      kratos: [checked, unchecked],
+    } = await startKratosInstancesWithPostgres([
+      { database: "ciam_similarity_on", options: { strategies: CORE_STRATEGIES } },
+      {
+        database: "ciam_similarity_off",
+        options: {
+          strategies: CORE_STRATEGIES,
+          configOverrides: { selfservice: { methods: { password: { config: { identifier_similarity_check_enabled: false } } } } },
+        },
+      },
+    ]));
   });
-  afterAll(async () => {
-    await Promise.all([checked?.close(), unchecked?.close()]);
-    await pg?.stop();
-  });
+  afterAll(() => stopKratosAndPostgres([checked, unchecked], pg));
 
   const register = async (kratos: TestKratos, email: string) => {
     const { data: flow } = await kratos.frontend.createNativeRegistrationFlow();

@@ -1,7 +1,7 @@
 import type { SettingsFlow, UiText } from "@ory/client";
 import { generateSync } from "otplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { IAM_CONFIG, startKratos, startTestPostgres, type TestKratos, type TestPostgres } from "../../../testing/harness";
+import { IAM_CONFIG, startKratosWithPostgres, stopKratosAndPostgres, type TestKratos, type TestPostgres } from "../../../testing/harness";
 import { apiPasswordLogin, createEmployee, expectFailure, inputAttributes, nodeNamed } from "../../../testing/second-factor";
 
 /** The secret Kratos shows next to the QR code (text node 1050006, context.secret). */
@@ -19,14 +19,8 @@ describe("TOTP second factor and AAL2 (IAM config, API flows through @ory/client
   let pg: TestPostgres;
   let kratos: TestKratos;
 
-  beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, "iam_totp", { configPath: IAM_CONFIG });
-  });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+  beforeAll(async () => ({ pg, kratos } = await startKratosWithPostgres("iam_totp", { configPath: IAM_CONFIG })));
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   it("enrols TOTP in settings, then requires and accepts it as the second factor", async () => {
     const { id, email } = await createEmployee(kratos);

@@ -44,3 +44,8 @@ export function webauthnConfig(config: KratosConfig): WebAuthnConfig {
   cache.set(config, parsed);
   return parsed;
 }
+
+/** selfservice.methods.webauthn.enabled, asked per request (a config reload applies). */
+export function webauthnEnabled(config: KratosConfig): boolean {
+  return config.selfservice.methods.webauthn?.enabled ?? false;
+}

@@ -1,6 +1,6 @@
 import type { LoginFlow, RegistrationFlow } from "@ory/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startKratos, startTestPostgres, uniqueEmail, type TestKratos, type TestPostgres } from "../../../testing/harness";
+import { startKratosWithPostgres, stopKratosAndPostgres, uniqueEmail, type TestKratos, type TestPostgres } from "../../../testing/harness";
 import { BrowserClient, csrfOf, expectFailure, inputAttributes, nodeNamed } from "../../../testing/second-factor";
 import { parseCreationOptions, parseRequestOptions, SoftwareAuthenticator } from "./testing/software-authenticator";
 
@@ -16,14 +16,8 @@ describe("WebAuthn first factor: Kratos' answers at sign-up, sign-in and in sett
   let pg: TestPostgres;
   let kratos: TestKratos;
 
-  beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, "ciam_webauthn_answers");
-  });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+  beforeAll(async () => ({ pg, kratos } = await startKratosWithPostgres("ciam_webauthn_answers")));
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   async function registrationFlow() {
     const browser = new BrowserClient(kratos.publicUrl);

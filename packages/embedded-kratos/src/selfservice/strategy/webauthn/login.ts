@@ -35,6 +35,8 @@ export const webauthnLogin: LoginStrategy = {
   screen: ({ flow, body }) => {
     if (flow.type === "browser") refuseBySchema("webauthn", "login", body);
   },
+  // Login: MethodEnabledAndAllowed comes after that decode and before EnsureCSRF.
+  enabledCheck: "after-decode",
   async populate(flow: LoginFlow, ctx: StrategyContext) {
     if (flow.type !== "browser") return;
     if (flow.refresh) return populateRefresh(flow, ctx);

@@ -1,6 +1,13 @@
 import type { LoginFlow, UiNodeInputAttributes } from "@ory/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { STRONG_PASSWORD, startKratos, startTestPostgres, uniqueEmail, type TestKratos, type TestPostgres } from "../../../testing/harness";
+import {
+  startKratosWithPostgres,
+  stopKratosAndPostgres,
+  STRONG_PASSWORD,
+  uniqueEmail,
+  type TestKratos,
+  type TestPostgres,
+} from "../../../testing/harness";
 import { TestBrowser } from "../../../testing/browser";
 import { BrowserClient, csrfOf, expectFailure, inputAttributes, nodeNamed } from "../../../testing/second-factor";
 import { parseCreationOptions, parseRequestOptions, SoftwareAuthenticator } from "./testing/software-authenticator";
@@ -13,14 +20,8 @@ describe("WebAuthn as a passwordless first factor (CIAM config) and classic form
   let pg: TestPostgres;
   let kratos: TestKratos;
 
-  beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, "ciam_webauthn");
-  });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+  beforeAll(async () => ({ pg, kratos } = await startKratosWithPostgres("ciam_webauthn")));
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   async function customerWithKey(): Promise<{ email: string; key: SoftwareAuthenticator }> {
     const email = uniqueEmail("passkey");

@@ -11,7 +11,8 @@ import { decodeSubmission } from "../../flow/transient-payload";
 import type { JsonObject } from "../../../http/body";
 import type { StrategyContext, RegistrationStrategy } from "../strategy";
 import { registrationOptions } from "./ceremony";
-import { webauthnConfig } from "./config";
+import { refuseIfOff } from "../disabled-endpoint";
+import { webauthnConfig, webauthnEnabled } from "./config";
 import { b64 } from "./credential";
 import { credentialFromWebAuthn, verifyCreation } from "./new-credential";
 import { errors } from "../../../http/errors";
@@ -39,8 +40,9 @@ async function decodeRegistration(flow: RegistrationFlow, body: JsonObject, ctx:
  * it is the WebAuthn user handle the key binds to.
  */
 export const webauthnRegistration: RegistrationStrategy = {
-  // Kratos' webauthn.js submits the form without `method`; a filled `webauthn_register` is this strategy's.
-  responsible: ({ method, body }) => method === "webauthn" || (method === "" && hasText(body, "webauthn_register")),
+  // Register: a browser flow with passwordless keys and a filled `webauthn_register` is this strategy's, whatever
+  // `method` names (Kratos' webauthn.js submits the form without one); anything else is ErrStrategyNotResponsible.
+  responsible: ({ flow, body }, ctx) => flow.type === "browser" && passwordlessKeys(ctx) && hasText(body, "webauthn_register"),
   populate: (flow: RegistrationFlow, ctx: StrategyContext) => appendRegistrationNodes(flow, ctx, true),
 
   // PopulateRegistrationMethodCredentials: the same nodes without the traits (the profile screen's).
@@ -57,7 +59,11 @@ export const webauthnRegistration: RegistrationStrategy = {
     checkCsrf(ctx.deps, ctx.http, flow, body);
   },
 
+  // Register: MethodEnabledAndAllowed comes after EnsureCSRF (and after `webauthn_register` made it responsible).
+  enabledCheck: "in-submit",
+
   async submit(flow, body, ctx) {
+    refuseIfOff(webauthnEnabled(ctx.deps.config));
     const config = webauthnConfig(ctx.deps.config);
     if (flow.type !== "browser" || !config.passwordless) throw FlowValidationError.flow(messages.noStrategy("registration"));
     // Register: an empty `webauthn_register` is ErrStrategyNotResponsible.

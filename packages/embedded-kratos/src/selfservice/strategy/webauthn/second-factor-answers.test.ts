@@ -1,6 +1,6 @@
 import type { LoginFlow, SettingsFlow } from "@ory/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { IAM_CONFIG, startKratos, startTestPostgres, type TestKratos, type TestPostgres } from "../../../testing/harness";
+import { IAM_CONFIG, startKratosWithPostgres, stopKratosAndPostgres, type TestKratos, type TestPostgres } from "../../../testing/harness";
 import { BrowserClient, createEmployee, csrfOf, expectFailure, inputAttributes, nodeNamed } from "../../../testing/second-factor";
 import { parseCreationOptions, parseRequestOptions, SoftwareAuthenticator } from "./testing/software-authenticator";
 
@@ -20,14 +20,8 @@ describe("WebAuthn second factor: Kratos' answers in settings and at aal2", () =
   let pg: TestPostgres;
   let kratos: TestKratos;
 
-  beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, "iam_webauthn_answers", { configPath: IAM_CONFIG });
-  });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+  beforeAll(async () => ({ pg, kratos } = await startKratosWithPostgres("iam_webauthn_answers", { configPath: IAM_CONFIG })));
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   async function signedIn() {
     const { id, email } = await createEmployee(kratos);

@@ -1,3 +1,4 @@
+import type { JsonObject } from "../../../http/body";
 import { errors } from "../../../http/errors";
 import type { Identity } from "../../../identity/identity";
 import { countActiveFirstFactorCredentials } from "../../../identity/first-factor";
@@ -20,9 +21,13 @@ import { now as timeNow } from "../../../clock/clock";
  * button each, and offer registration of a new key with fresh options.
  */
 export const webauthnSettings: SettingsStrategy = {
-  // Its buttons are posted without `method` too.
-  responsible: ({ method, body }) =>
-    method === "webauthn" || (method === "" && (pressed(body, "webauthn_register") || pressed(body, "webauthn_remove"))),
+  // settings.go Settings: a browser flow with one of its two buttons filled is this strategy's, whatever `method`
+  // names (its buttons are posted without one); anything else is ErrStrategyNotResponsible.
+  responsible: ({ flow, body }) => flow.type === "browser" && (pressed(body, "webauthn_register") || pressed(body, "webauthn_remove")),
+  // decodeSettingsFlow (settings.schema.json): a filled `webauthn_register` requires a non-empty `webauthn_register_displayname`.
+  decode: (_flow, body) => requireDisplayName(body),
+  // Settings: MethodEnabledAndAllowed after decodeSettingsFlow, before continueSettingsFlow's EnsureCSRF.
+  enabledCheck: "after-decode",
   async populate(flow: SettingsFlow, ctx: StrategyContext) {
     const identity = ctx.identity;
     if (!identity || flow.type !== "browser") return;
@@ -52,6 +57,15 @@ export const webauthnSettings: SettingsStrategy = {
   },
 };
 
+/** settings.schema.json's if/then: a non-empty `webauthn_register` requires a non-empty `webauthn_register_displayname`. */
+function requireDisplayName(body: JsonObject): void {
+  if (typeof body.webauthn_register !== "string" || body.webauthn_register === "") return;
+  const displayName = body.webauthn_register_displayname;
+  if (typeof displayName !== "string")
+    throw FlowValidationError.field("webauthn_register_displayname", messages.required("webauthn_register_displayname"));
+  if (displayName === "") throw FlowValidationError.field("webauthn_register_displayname", messages.minLength(1, 0));
+}
+
 async function addKey(
   flow: SettingsFlow,
   body: Record<string, unknown>,
@@ -59,11 +73,7 @@ async function addKey(
   identity: Identity,
   register: string,
 ): Promise<SettingsResult> {
-  // settings.schema.json: a filled `webauthn_register` requires a non-empty `webauthn_register_displayname`.
-  const displayName = body.webauthn_register_displayname;
-  if (typeof displayName !== "string")
-    throw FlowValidationError.field("webauthn_register_displayname", messages.required("webauthn_register_displayname"));
-  if (displayName === "") throw FlowValidationError.field("webauthn_register_displayname", messages.minLength(1, 0));
+  const displayName = typeof body.webauthn_register_displayname === "string" ? body.webauthn_register_displayname : "";
 
   const config = webauthnConfig(ctx.deps.config);
   const challenge = webauthnInternal(flow).registration?.challenge;

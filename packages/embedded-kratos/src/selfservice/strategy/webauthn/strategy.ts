@@ -1,6 +1,6 @@
 import type { Identity } from "../../../identity/identity";
 import type { Strategy } from "../strategy";
-import { webauthnConfig } from "./config";
+import { webauthnConfig, webauthnEnabled } from "./config";
 import { countCredentials } from "./credential";
 import { webauthnLogin } from "./login";
 import { webauthnRegistration } from "./registration";
@@ -15,7 +15,7 @@ export const webauthnStrategy: Strategy = {
   group: "webauthn",
   nodeOrder: { login: 30, registration: 30, settings: 50 },
   identifiersFromSchema: true,
-  enabled: (config) => config.selfservice.methods.webauthn?.enabled ?? false,
+  enabled: webauthnEnabled,
   credentialAal: (identity: Identity) => {
     if (countCredentials(identity, false) > 0) return "aal2";
     if (countCredentials(identity, true) > 0) return "aal1";

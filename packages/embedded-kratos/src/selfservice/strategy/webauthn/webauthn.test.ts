@@ -2,7 +2,14 @@ import { createHash } from "node:crypto";
 import type { UiNode, UiNodeInputAttributes, UiNodeScriptAttributes } from "@ory/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "../../../testing/browser";
-import { IAM_CONFIG, STRONG_PASSWORD, startKratos, startTestPostgres, type TestKratos, type TestPostgres } from "../../../testing/harness";
+import {
+  IAM_CONFIG,
+  startKratosWithPostgres,
+  stopKratosAndPostgres,
+  STRONG_PASSWORD,
+  type TestKratos,
+  type TestPostgres,
+} from "../../../testing/harness";
 import { BrowserClient, createEmployee, csrfOf, expectFailure, inputAttributes, nodeNamed } from "../../../testing/second-factor";
 import { parseCreationOptions, parseRequestOptions, SoftwareAuthenticator } from "./testing/software-authenticator";
 
@@ -13,14 +20,8 @@ describe("WebAuthn security keys (IAM config: second factor), browser flows thro
   let pg: TestPostgres;
   let kratos: TestKratos;
 
-  beforeAll(async () => {
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, "iam_webauthn", { configPath: IAM_CONFIG });
-  });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-  });
+  beforeAll(async () => ({ pg, kratos } = await startKratosWithPostgres("iam_webauthn", { configPath: IAM_CONFIG })));
+  afterAll(() => stopKratosAndPostgres(kratos, pg));
 
   it("registers a key in settings, then signs in with it at aal2 and removes it", async () => {
     const { id, email } = await createEmployee(kratos);
