@@ -1,5 +1,5 @@
 import type { Server, ServerResponse } from "node:http";
-import { answerParserError, setSecurityHeaders } from "@olympus/server-kit/http";
+import { answerExpectAsNetHttp, answerParserError, setSecurityHeaders } from "@olympus/server-kit/http";
 
 export { refusedAsNetHttp, SERVER_OPTIONS } from "@olympus/server-kit/http";
 
@@ -17,9 +17,11 @@ export function setHydraSecurityHeaders(res: ServerResponse): void {
 /**
  * Requests Node's HTTP parser refuses get the answer Go's net/http writes
  * before any handler runs (server.go conn.serve): a bare text/plain status,
- * no headers of Hydra's.
+ * no headers of Hydra's; so do requests with an Expect header Go answers
+ * with 417.
  */
 export function hardenParserErrors(server: Server): Server {
   server.on("clientError", answerParserError);
+  answerExpectAsNetHttp(server);
   return server;
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { HydraError } from "./errors";
 import { isStorableQuery } from "@olympus/server-kit/text";
+import { goMultipartForm, goParseForm, goReadsFormBody, utf8Text, type GoParsedForm, type GoValues } from "@olympus/server-kit/go-url";
 import { assertStorable } from "./storable";
 
 const LIMIT = 1024 * 1024;
@@ -73,30 +74,88 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
 
 /**
  * Whether Go's ParseForm reads this request's body: a POST, PUT or PATCH
- * whose media type (the Content-Type before any `;`) is a urlencoded form.
+ * whose media type (mime.ParseMediaType's) is a urlencoded form.
  */
 export function hasUrlencodedBody(req: IncomingMessage): boolean {
-  if (req.method !== "POST" && req.method !== "PUT" && req.method !== "PATCH") return false;
-  return (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() === "application/x-www-form-urlencoded";
+  return goReadsFormBody(req.method, req.headers["content-type"]);
 }
 
-export async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
-  const type = req.headers["content-type"] ?? "";
-  const text = await readBody(req);
-  if (type.includes("application/json")) {
-    try {
-      const parsed = JSON.parse(text) as unknown;
-      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
-        throw HydraError.badRequest("The request body must be a JSON object");
-      assertStorable(parsed);
-      return new URLSearchParams(Object.entries(parsed).map(([key, value]): [string, string] => [key, String(value)]));
-    } catch (error) {
-      if (error instanceof HydraError) throw error;
-      throw HydraError.badRequest("The request body is not valid JSON");
-    }
-  }
-  const form = new URLSearchParams(text);
-  if (!isStorableQuery(form))
+/** r.URL.RawQuery: everything after the request target's first `?`, one char per byte. */
+export function rawQueryOf(req: IncomingMessage): string {
+  const target = req.url ?? "";
+  const at = target.indexOf("?");
+  return at === -1 ? "" : target.slice(at + 1);
+}
+
+/** A form's values as text (bytes that are not UTF-8 become U+FFFD); refused when Postgres could not store them. */
+export function storableParams(values: GoValues): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [key, list] of values) for (const value of list) params.append(utf8Text(key), utf8Text(value));
+  if (!isStorableQuery(params))
     throw HydraError.badRequest("The request contains characters that cannot be stored (NUL or unpaired UTF-16 surrogates)");
-  return form;
+  return params;
+}
+
+/**
+ * r.ParseForm (server-kit goParseForm): r.PostForm holds a urlencoded
+ * POST, PUT or PATCH body's values (never a JSON body's; the body read up
+ * to readBodyBytes' 1 MiB, any other body drained unread), r.Form those and
+ * the URL query's after them (`rawQuery`, bytes, the request's own by
+ * default). The error is a bad Content-Type, a `;` or a bad escape in
+ * either, or too many parameters.
+ */
+export async function readGoForm(req: IncomingMessage, rawQuery = rawQueryOf(req)): Promise<GoParsedForm> {
+  const readsBody = hasUrlencodedBody(req);
+  if (!readsBody) req.resume();
+  const body = readsBody ? await readBodyBytes(req) : Buffer.alloc(0);
+  return goParseForm(req.method, req.headers["content-type"], body, rawQuery);
+}
+
+export interface PostForm {
+  /** r.PostForm as text. */
+  postForm: URLSearchParams;
+  /** What ParseMultipartForm returned other than http.ErrNotMultipart. */
+  error: string | undefined;
+}
+
+/**
+ * r.ParseMultipartForm, then r.PostForm (Hydra introspectOAuth2Token,
+ * fosite NewRevocationRequest): ParseForm runs first, but for any body
+ * that is not multipart/form-data ParseMultipartForm answers
+ * http.ErrNotMultipart, which those callers ignore, and ParseForm's error
+ * with it — the urlencoded pairs that parsed are all there is. A multipart
+ * body adds its non-file values; then a missing boundary, a body that does
+ * not parse or ParseForm's error (the query's) is the error.
+ */
+export async function readMultipartPostForm(req: IncomingMessage): Promise<PostForm> {
+  const contentType = req.headers["content-type"];
+  const multipart = goMultipartForm(contentType);
+  if (multipart.kind !== "multipart") {
+    const { postForm } = await readGoForm(req);
+    return { postForm: storableParams(postForm), error: multipart.kind === "error" ? multipart.error : undefined };
+  }
+  const parsed = goParseForm(req.method, contentType, Buffer.alloc(0), rawQueryOf(req));
+  const parts = await multipartValues(await readBodyBytes(req), contentType ?? "");
+  if (parts === undefined) return { postForm: new URLSearchParams(), error: "multipart: the body does not parse" };
+  if (!isStorableQuery(parts))
+    throw HydraError.badRequest("The request contains characters that cannot be stored (NUL or unpaired UTF-16 surrogates)");
+  return { postForm: parts, error: parsed.error };
+}
+
+/** The non-file fields of a multipart body, in order (Go keeps files apart in MultipartForm.File); undefined when malformed. */
+export async function multipartValues(body: Buffer | string, contentType: string): Promise<URLSearchParams | undefined> {
+  let data: FormData;
+  try {
+    // A copy as a plain Uint8Array: a Buffer is no BodyInit where the DOM lib types fetch (Athena compiles this file).
+    const init = typeof body === "string" ? body : new Uint8Array(body);
+    data = await new Response(init, { headers: { "content-type": contentType } }).formData();
+  } catch {
+    return undefined;
+  }
+  const values = new URLSearchParams();
+  // forEach, not for…of: packages that compile this with the DOM lib but without DOM.Iterable (e2e) see no iterator.
+  data.forEach((value, key) => {
+    if (typeof value === "string") values.append(key, value);
+  });
+  return values;
 }

@@ -177,6 +177,21 @@ describe("repeated authorization parameters (fosite newAuthorizeRequest over Go'
     expect(login.requested_scope).toEqual(["openid", "profile"]);
   });
 
+  it("multipartReader: a multipart Content-Type mime refuses is ErrNotMultipart, its body unread and the URL's values the form", async () => {
+    const query = new URLSearchParams({ ...baseForm(), scope: "openid email" });
+    const response = await fetch(`${authUrl}?${query.toString()}`, {
+      method: "POST",
+      headers: { "content-type": "multipart/form-data; boundary" },
+      body: "--xyz\r\nnot a part",
+      redirect: "manual",
+    });
+    const location = response.headers.get("location") ?? "";
+    await response.body?.cancel();
+    const at = (await new TestBrowser().navigate(new URL(location, authUrl).toString(), ends)).url;
+    const login = await loginRequest(at);
+    expect(login.requested_scope).toEqual(["openid", "email"]);
+  });
+
   it("a multipart body Go cannot parse is invalid_request at the error UI", async () => {
     const response = await fetch(authUrl, {
       method: "POST",

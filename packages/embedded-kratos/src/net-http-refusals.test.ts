@@ -52,6 +52,17 @@ describe("requests Go's net/http refuses before any handler", () => {
     );
   });
 
+  it("an Expect other than 100-continue gets conn.serve's 417 on both ports, after conn.readRequest's refusals", async () => {
+    // sendExpectationFailed through Go's response writer: Connection, Date, Content-Length, no body, then the close.
+    const expectationFailed = "HTTP/1.1 417 Expectation Failed\r\nConnection: close\r\nDate: <date>\r\nContent-Length: 0\r\n\r\n";
+    const dated = async (port: number, bytes: string) => (await exchangeRaw(port, bytes)).replace(/Date: [^\r]*/, "Date: <date>");
+    expect(await dated(ports.public, "GET /sessions/whoami HTTP/1.1\r\nHost: a\r\nExpect: foo\r\n\r\n")).toBe(expectationFailed);
+    expect(await dated(ports.admin, "GET /admin/identities HTTP/1.1\r\nHost: a\r\nExpect: foo\r\n\r\n")).toBe(expectationFailed);
+    expect(await exchangeRaw(ports.public, "GET /sessions/whoami HTTP/1.1\r\nExpect: foo\r\n\r\n")).toBe(
+      goAnswer("400 Bad Request: missing required Host header"),
+    );
+  });
+
   it("a 20 KiB head is served, as under http.DefaultMaxHeaderBytes", async () => {
     const big = `GET /health/alive HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Big: ${"a".repeat(20 * 1024)}\r\n\r\n`;
     expect(await exchangeRaw(ports.public, big)).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\{"status":"ok"\}/);

@@ -10,7 +10,7 @@ import { smtpTransportOptions } from "./courier/smtp";
 import { watchKratosConfig, type ConfigReloader } from "./config/reload";
 import type { Deps } from "./deps";
 import { WorkerPasswordHasher } from "./hashing/hasher";
-import { answerParserError, refusedAsNetHttp, SERVER_OPTIONS, setSecurityHeaders } from "@olympus/server-kit/http";
+import { answerExpectAsNetHttp, answerParserError, refusedAsNetHttp, SERVER_OPTIONS, setSecurityHeaders } from "@olympus/server-kit/http";
 import { isStorableText } from "@olympus/server-kit/text";
 import { HttpContext } from "./http/context";
 import { applyCors } from "./http/cors";
@@ -157,7 +157,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const adminServer = options.listeners?.admin ?? createServer(SERVER_OPTIONS);
     publicServer.on("request", (req, res) => void handle(deps, publicRouter, req, res, config.publicBaseUrl, "public", options));
     adminServer.on("request", (req, res) => void handle(deps, adminRouter, req, res, config.adminBaseUrl, "admin", options));
-    for (const server of [publicServer, adminServer]) server.on("clientError", answerParserError);
+    for (const server of [publicServer, adminServer]) {
+      server.on("clientError", answerParserError);
+      answerExpectAsNetHttp(server);
+    }
     const publicPort = options.listeners
       ? (publicServer.address() as AddressInfo).port
       : await listen(publicServer, config.serve.public.port, options.host);

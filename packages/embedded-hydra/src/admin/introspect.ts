@@ -3,7 +3,7 @@ import { sendJson, sendMarshaledJson } from "../errors";
 import { FOSITE_JSON_TYPE } from "../provider/fosite-headers";
 import { fositeDescription } from "../fosite-errors";
 import { accessTokenId, GRANTED_AUDIENCE_EXTRA } from "../tokens/jwt-access-tokens";
-import { readForm } from "../http";
+import { readMultipartPostForm } from "../http";
 import { pairwiseSubject } from "../provider/pairwise";
 import { instantiateStored } from "../provider/stored-models";
 import { TokenLookup, type TokenRecord } from "../storage/token-lookup";
@@ -131,14 +131,18 @@ async function obfuscatedSubject(deps: Deps, token: FoundToken): Promise<string 
  */
 const INACTIVE_HEADERS = { "content-type": FOSITE_JSON_TYPE, "cache-control": "no-store", pragma: "no-cache" };
 
+const UNPARSABLE_BODY = "Unable to parse HTTP body, make sure to send a properly formatted form request body.";
+
 /** POST /admin/oauth2/introspect: RFC 7662 with Hydra's fields; callers are trusted (admin port). */
 export function registerIntrospectionRoutes(router: AdminRouter, deps: Deps): void {
   const lookup = new TokenLookup(deps.db);
   router.add("POST", "/admin/oauth2/introspect", async ({ req, res }) => {
-    const form = await readForm(req);
-    // introspectOAuth2Token: an empty form is fosite's invalid_request, written by WriteIntrospectionError → writeJsonError (json.Marshal, no newline).
-    if ([...form.keys()].length === 0) {
-      const body = { error: "invalid_request", error_description: fositeDescription("invalid_request", "The POST body can not be empty.") };
+    // introspectOAuth2Token reads r.PostForm after r.ParseMultipartForm: a JSON body is no form, the query is not read.
+    const { postForm: form, error } = await readMultipartPostForm(req);
+    // A form that does not parse or is empty is fosite's invalid_request, written by WriteIntrospectionError → writeJsonError (json.Marshal, no newline).
+    const refusal = error !== undefined ? UNPARSABLE_BODY : [...form.keys()].length === 0 ? "The POST body can not be empty." : undefined;
+    if (refusal !== undefined) {
+      const body = { error: "invalid_request", error_description: fositeDescription("invalid_request", refusal) };
       sendMarshaledJson(res, 400, body, INACTIVE_HEADERS);
       return;
     }

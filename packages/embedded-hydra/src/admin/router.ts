@@ -34,14 +34,15 @@ export class AdminRouter {
     return this.table.listByPattern();
   }
 
-  async dispatch(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  /** `path` is the mux's routing spelling of the request path (mux/mux-path.ts MuxPath.routing). */
+  async dispatch(req: IncomingMessage, res: ServerResponse, url: URL, path: string): Promise<void> {
     // cmd/server/handler.go adminServer: serverx.DefaultNotFoundHandler for any method at the exact /admin.
-    if (url.pathname === ADMIN_PREFIX) return notFoundPage(req, res);
+    if (path === ADMIN_PREFIX) return notFoundPage(req, res);
     // The path was trimmed once already; a slash still trailing matches no pattern (the table would allow one).
-    if (url.pathname.endsWith("/")) return notFoundText(res);
-    const found = this.table.match(req.method ?? "", url.pathname);
+    if (path.endsWith("/")) return notFoundText(res);
+    const found = this.table.match(req.method ?? "", path);
     if (found.kind === "found") return found.handler({ req, res, url, params: found.params });
-    if (found.kind === "method-not-allowed") return methodNotAllowed(res, this.allowedMethods(url.pathname));
+    if (found.kind === "method-not-allowed") return methodNotAllowed(res, this.allowedMethods(path));
     // No pattern takes the path: ServeMux's own http.NotFound.
     notFoundText(res);
   }

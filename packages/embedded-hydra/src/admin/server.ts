@@ -10,7 +10,8 @@ import type { RouteInfo } from "@olympus/server-kit/http";
 import { isStorableQuery } from "@olympus/server-kit/text";
 import { goQueryParams } from "@olympus/server-kit/go-url";
 import { HEALTH_PATHS, HEALTH_ROUTES, handleHealth } from "../public/health";
-import { cleanPath, rawPathOf, redirectToCleanPath, trimTrailingSlash, withAdminPrefix } from "../mux/go-mux";
+import { rawPathOf, redirectToCleanPath } from "../mux/go-mux";
+import { muxPathOf } from "../mux/mux-path";
 import { registerClientRoutes } from "./clients";
 import { registerConsentRoutes } from "./consent";
 import { registerIntrospectionRoutes } from "./introspect";
@@ -68,14 +69,13 @@ export function createAdminServer(deps: Deps, adminToken?: string): { server: Se
     setHydraSecurityHeaders(res);
     logRequests(deps.logger, "admin", req, res);
     // cmd/server/handler.go adminServer: TrimTrailingSlashNegroni, then AddAdminPrefixIfNotPresentNegroni
-    // (/clients is /admin/clients, / is /admin), then the mux routes on the cleaned path.
+    // (/clients is /admin/clients, / is /admin), then the mux routes on the cleaned path (mux/mux-path.ts).
     const raw = rawPathOf(req.url ?? "/");
-    const routed = withAdminPrefix(trimTrailingSlash(raw.path));
-    const clean = cleanPath(routed);
+    const { escaped: routed, clean, routing } = muxPathOf(raw.path, { adminPrefix: true });
     const url = new URL("http://placeholder");
     url.pathname = clean;
     url.search = raw.query;
-    instrumentRequest(metricsOf(deps).http, endpoints, req, res, clean);
+    instrumentRequest(metricsOf(deps).http, endpoints, req, res, routing);
     const handle = async () => {
       // cmd/server/handler.go adminServer: NoCacheNegroni ahead of everything (cache-control.ts).
       applyNoCache(req, res);
@@ -84,7 +84,7 @@ export function createAdminServer(deps: Deps, adminToken?: string): { server: Se
       if (!isStorableQuery(goQueryParams(url.search)))
         throw HydraError.badRequest("The query contains characters that cannot be stored (NUL or unpaired UTF-16 surrogates)");
       // healthx SetHealthRoutes(admin): GET (and so HEAD) only, open without the admin token.
-      const health = ADMIN_HEALTH_PATHS.get(clean);
+      const health = ADMIN_HEALTH_PATHS.get(routing);
       if (health && clean === routed && (req.method === "GET" || req.method === "HEAD")) return handleHealth(health, deps.db, res);
       if (adminToken && !authorized(req, adminToken)) {
         res.setHeader("www-authenticate", 'Bearer realm="hydra-admin"');
@@ -92,7 +92,7 @@ export function createAdminServer(deps: Deps, adminToken?: string): { server: Se
       }
       // ServeMux findHandler: a path that is not clean is redirected to its clean form.
       if (clean !== routed) return redirectToCleanPath(res, req.method ?? "", clean, raw.query);
-      await router.dispatch(req, res, url);
+      await router.dispatch(req, res, url, routing);
     };
     handle().catch((error: unknown) =>
       sendError(res, error, (cause) =>

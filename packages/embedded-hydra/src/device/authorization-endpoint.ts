@@ -4,7 +4,7 @@ import { audienceHint, requestedAudiences, unwhitelistedAudience } from "../clie
 import type { Deps } from "../deps";
 import { HydraError } from "../errors";
 import { fositeHydraError } from "../fosite-errors";
-import { readForm } from "../http";
+import { readGoForm, storableParams } from "../http";
 import type { Mapping } from "../public/mapping";
 import { authenticateDeviceClient } from "./client-auth";
 import { deviceUrls } from "./urls";
@@ -41,7 +41,11 @@ export async function handleDeviceAuthorization(deps: Deps, req: IncomingMessage
 }
 
 async function deviceAuthorization(deps: Deps, req: IncomingMessage): Promise<Mapping> {
-  const form = await readForm(req);
+  // NewDeviceRequest: r.ParseForm, then r.PostForm (a JSON body is no form).
+  const parsed = await readGoForm(req);
+  if (parsed.error !== undefined)
+    throw fositeHydraError("invalid_request", "Unable to parse HTTP body, make sure to send a properly formatted form request body.");
+  const form = storableParams(parsed.postForm);
   if ([...form.keys()].length === 0) throw fositeHydraError("invalid_request", "The POST body can not be empty.");
   const client = await authenticateDeviceClient(deps, req, form);
   if (client.id !== form.get("client_id")) throw fositeHydraError("invalid_request", "Provided client_id mismatch.");

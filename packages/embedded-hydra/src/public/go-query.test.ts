@@ -85,6 +85,15 @@ describe("logout (consent/strategy_default.go HandleOpenIDConnectLogout, issueLo
     expect(errorOf(answer.location).description).toBe(`${INVALID_REQUEST} Logout failed because the 'POST' request could not be parsed.`);
   });
 
+  it("and so does a Content-Type whose parameter mime.ParseMediaType refuses (request.go parsePostForm)", async () => {
+    const answer = await get("oauth2/sessions/logout", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded; charset" },
+      body: "state=s",
+    });
+    expect(errorOf(answer.location).description).toBe(`${INVALID_REQUEST} Logout failed because the 'POST' request could not be parsed.`);
+  });
+
   it("a JSON body is no form to ParseForm: its state is not read", async () => {
     const answer = await get("oauth2/sessions/logout", {
       method: "POST",

@@ -1,8 +1,8 @@
 import type { IncomingMessage } from "node:http";
-import { readBody } from "../http";
+import { hasUrlencodedBody, multipartValues, readBody } from "../http";
 import { HydraError } from "../errors";
 import { isStorableQuery } from "@olympus/server-kit/text";
-import { goQueryParams } from "@olympus/server-kit/go-url";
+import { goMultipartForm, goQueryParams } from "@olympus/server-kit/go-url";
 
 export type PostedForm = { kind: "form"; form: URLSearchParams } | { kind: "unparsable" };
 
@@ -20,9 +20,8 @@ export type PostedForm = { kind: "form"; form: URLSearchParams } | { kind: "unpa
 export async function postedAuthorizationForm(req: IncomingMessage, query: URLSearchParams): Promise<PostedForm> {
   const text = await readBody(req);
   const contentType = req.headers["content-type"] ?? "";
-  const type = contentType.split(";")[0]?.trim().toLowerCase();
   const form = new URLSearchParams();
-  if (type === "application/x-www-form-urlencoded") {
+  if (hasUrlencodedBody(req)) {
     // ParseForm's url.ParseQuery of the body; its error is not fosite's (ParseMultipartForm answers ErrNotMultipart).
     const body = goQueryParams(text);
     if (!isStorableQuery(body)) throw unstorable();
@@ -31,28 +30,15 @@ export async function postedAuthorizationForm(req: IncomingMessage, query: URLSe
     return { kind: "form", form };
   }
   for (const [key, value] of query) form.append(key, value);
-  if (type !== "multipart/form-data") return { kind: "form", form };
+  // multipartReader: only multipart/form-data with a boundary is read; one without a boundary is ErrMissingBoundary.
+  const multipart = goMultipartForm(contentType);
+  if (multipart.kind === "not-multipart") return { kind: "form", form };
+  if (multipart.kind === "error") return { kind: "unparsable" };
   const parts = await multipartValues(text, contentType);
   if (parts === undefined) return { kind: "unparsable" };
   if (!isStorableQuery(parts)) throw unstorable();
   for (const [key, value] of parts) form.append(key, value);
   return { kind: "form", form };
-}
-
-/** The non-file fields of a multipart body, in order (Go keeps files apart in MultipartForm.File); undefined when malformed. */
-async function multipartValues(text: string, contentType: string): Promise<URLSearchParams | undefined> {
-  let data: FormData;
-  try {
-    data = await new Response(text, { headers: { "content-type": contentType } }).formData();
-  } catch {
-    return undefined;
-  }
-  const values = new URLSearchParams();
-  // forEach, not for…of: packages that compile this with the DOM lib but without DOM.Iterable (e2e) see no iterator.
-  data.forEach((value, key) => {
-    if (typeof value === "string") values.append(key, value);
-  });
-  return values;
 }
 
 function unstorable(): HydraError {

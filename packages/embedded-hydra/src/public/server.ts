@@ -17,7 +17,8 @@ import { REGISTRATION_PATH } from "./registration";
 import { CREDENTIALS_PATH } from "../credentials/verifiable-credentials";
 import { DEVICE_ROUTES } from "../device/routes";
 import { goRedirect, RouteTable } from "@olympus/server-kit/http";
-import { cleanPath, rawPathOf, redirectToCleanPath, trimTrailingSlash } from "../mux/go-mux";
+import { rawPathOf, redirectToCleanPath } from "../mux/go-mux";
+import { muxPathOf } from "../mux/mux-path";
 import { notFoundPage } from "../mux/not-found-page";
 import { noteArrivedMethod } from "../provider/go-redirect-koa";
 
@@ -76,8 +77,9 @@ export function createPublicServer(deps: Deps): Server {
     setHydraSecurityHeaders(res);
     logRequests(deps.logger, "public", req, res);
     const raw = rawPathOf(req.url ?? "/");
-    // TrimTrailingSlashNegroni (so `/` is the empty path, which the mux redirects to `/` again).
-    const path = trimTrailingSlash(raw.path);
+    // TrimTrailingSlashNegroni (so `/` is the empty path, which the mux redirects to `/` again); the routes
+    // see the path as the mux matches it, each segment decoded (mux/mux-path.ts).
+    const { escaped, clean, routing: path } = muxPathOf(raw.path, { adminPrefix: false });
     instrumentRequest(metricsOf(deps).http, publicEndpoints, req, res, path);
     const handle = async () => {
       // cmd/server/handler.go publicServer: NoCacheNegroni ahead of everything, on the method as it arrived (cache-control.ts).
@@ -89,8 +91,7 @@ export function createPublicServer(deps: Deps): Server {
         return;
       }
       // ServeMux findHandler: a path that is not clean is redirected to its clean form, then the routes decide.
-      const clean = cleanPath(path);
-      if (clean !== path) return redirectToCleanPath(res, req.method ?? "", clean, raw.query);
+      if (clean !== escaped) return redirectToCleanPath(res, req.method ?? "", clean, raw.query);
       // The path was trimmed once already; a slash still trailing matches no route (the table would allow one).
       if (path.endsWith("/") || PUBLIC_TABLE.match(req.method ?? "", path).kind !== "found") return notFoundPage(req, res);
       // A HEAD taken by a GET route is that GET (Node leaves the body out of a HEAD answer by itself).

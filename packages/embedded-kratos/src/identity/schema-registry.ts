@@ -15,41 +15,17 @@ import { compileJsonSchema, type JsonSchemaValidator } from "./jsonschema/valida
 import { checkIdentitySchemas, readIdentitySchema } from "./meta-schema";
 import { RefetchedSchemas, SchemaCompileError } from "./refetched-schemas";
 import { FileStamps, readSchemaFile, schemaDecodeError, schemaListError } from "./schema-file-read";
+import { schemaKeysInOrder } from "./schema-key-order";
+import { type KratosTraitExtension, type TraitPath, traitPathsOf } from "./trait-paths";
 
 export type { FieldError } from "./jsonschema/field-errors";
-
-/** The `ory.sh/kratos` extension block of one trait. */
-export interface KratosTraitExtension {
-  credentials?: {
-    password?: { identifier?: boolean };
-    code?: { identifier?: boolean; via?: string };
-    webauthn?: { identifier?: boolean };
-    passkey?: { display_name?: boolean };
-    totp?: { account_name?: boolean };
-  };
-  verification?: { via?: string };
-  recovery?: { via?: string };
-}
+export type { KratosTraitExtension, TraitPath } from "./trait-paths";
 
 /** Whether the trait is an identifier of the given credential type (`credentials.<type>.identifier: true`). */
 export function isCredentialIdentifier(extension: KratosTraitExtension, type: string): boolean {
   return Object.entries(extension.credentials ?? {}).some(
     ([t, c]) => t === type && c !== undefined && "identifier" in c && c.identifier === true,
   );
-}
-
-/** One leaf of `traits` as the UI and the extension keys see it. */
-export interface TraitPath {
-  /** Dotted name, e.g. `traits.name.first`. */
-  name: string;
-  /** Path below `traits`, e.g. ["name", "first"]. */
-  segments: string[];
-  type: string;
-  format?: string;
-  pattern?: string;
-  title?: string;
-  required: boolean;
-  extension: KratosTraitExtension;
 }
 
 export interface IdentitySchema {
@@ -104,8 +80,8 @@ export class SchemaRegistry {
   private readonly builtFrom = new Map<string, string>();
   /** The stat of each file's last read by `refresh`, to skip reading a file that did not change. */
   private readonly stamps = new FileStamps();
-  /** The paths node order follows, by schema URL: the first read's, kept (see orderedPaths). */
-  private readonly keysInOrder = new Map<string, TraitPath[]>();
+  /** The keys node order follows, by schema URL: the first read's, kept (see keysInOrder). */
+  private readonly keysByUrl = new Map<string, string[]>();
   readonly defaultId: string;
 
   /** `remote`: the http(s) documents the schemas' `$ref`s lead to (see load). */
@@ -169,19 +145,20 @@ export class SchemaRegistry {
   }
 
   /**
-   * The trait paths a flow's nodes are ordered by (the flows' SortNodes:
-   * node.SortBySchema with the schema's URL). schema/schema.go
-   * GetKeysInOrder keeps the keys of the first read of each URL for the life
-   * of the process, so a changed file reaches the nodes (paths), not their order.
+   * The keys a flow's nodes are ordered by (the flows' SortNodes:
+   * node.SortBySchema with the schema's URL; see schema-key-order.ts).
+   * schema/schema.go GetKeysInOrder keeps the keys of the first read of each
+   * URL for the life of the process, so a changed file reaches the nodes, not their order.
    */
-  orderedPaths(id: string): TraitPath[] {
+  keysInOrder(id: string): string[] {
     const source = this.sources.get(id);
     const entry = this.schemas.get(id);
     if (!source || !entry) return [];
-    const kept = this.keysInOrder.get(source.url);
+    const kept = this.keysByUrl.get(source.url);
     if (kept) return kept;
-    this.keysInOrder.set(source.url, entry.paths);
-    return entry.paths;
+    const keys = schemaKeysInOrder(entry.document);
+    this.keysByUrl.set(source.url, keys);
+    return keys;
   }
 
   list(): IdentitySchema[] {
@@ -303,12 +280,6 @@ function checkDraft(document: Record<string, unknown>): void {
   if (!ajv.validateSchema(document)) throw new Error(`schema is invalid: ${ajv.errorsText(ajv.errors)}`);
 }
 
-/** The trait leaves of a schema document (none when it declares no `properties.traits` object). */
-function traitPathsOf(document: Record<string, unknown>): TraitPath[] {
-  const properties = isPlainObject(document.properties) ? document.properties : {};
-  return isPlainObject(properties.traits) ? collectPaths(properties.traits, []) : [];
-}
-
 function compile(source: IdentitySchemaSource, remote: RemoteDocuments): { schema: IdentitySchema; text: string } {
   const { text, document, withNumberTexts } = readIdentitySchema(source);
   if (!isPlainObject(document)) throw new ConfigError(`identity schema "${source.id}" must be a JSON object`);
@@ -321,33 +292,5 @@ function compile(source: IdentitySchemaSource, remote: RemoteDocuments): { schem
   }
   const traits = isPlainObject(document.properties) ? document.properties.traits : undefined;
   if (!isPlainObject(traits)) throw new ConfigError(`identity schema "${source.id}" must declare properties.traits`);
-  return { schema: { id: source.id, document, paths: collectPaths(traits, []), validator }, text };
-}
-
-function collectPaths(node: Record<string, unknown>, segments: string[]): TraitPath[] {
-  const properties = isPlainObject(node.properties) ? node.properties : {};
-  const required = Array.isArray(node.required) ? (node.required as unknown[]).filter((r): r is string => typeof r === "string") : [];
-  const out: TraitPath[] = [];
-  for (const [key, child] of Object.entries(properties)) {
-    if (!isPlainObject(child)) continue;
-    const path = [...segments, key];
-    const type = Array.isArray(child.type) ? String(child.type[0]) : typeof child.type === "string" ? child.type : "string";
-    if (type === "object" && isPlainObject(child.properties)) {
-      out.push(...collectPaths(child, path));
-      continue;
-    }
-    // The extension block is read as written, like the rest of the schema document.
-    const ext = child["ory.sh/kratos"];
-    out.push({
-      name: ["traits", ...path].join("."),
-      segments: path,
-      type,
-      format: typeof child.format === "string" ? child.format : undefined,
-      pattern: typeof child.pattern === "string" ? child.pattern : undefined,
-      title: typeof child.title === "string" ? child.title : undefined,
-      required: required.includes(key),
-      extension: isPlainObject(ext) ? ext : {},
-    });
-  }
-  return out;
+  return { schema: { id: source.id, document, paths: traitPathsOf(document), validator }, text };
 }

@@ -1,7 +1,7 @@
 import { BudgetExceeded, EVALUATION_ELEMENT_LIMIT } from "./budget";
 import { RuntimeFailure } from "./errors";
 import { goLog, goPow } from "./go-math";
-import { toStringValue, typeName, type Value } from "./values";
+import { type Thunk, toStringValue, typeName, type Value } from "./values";
 
 /**
  * The parsing and rendering of std.format and `string % values`, as go-jsonnet runs it: the Jsonnet
@@ -50,53 +50,74 @@ const CONVERSIONS: Record<string, [Code["ctype"], boolean]> = {
 
 const truncated = () => new RuntimeFailure("Truncated format code.");
 
-/** parse_codes: literal text and codes, alternating (strings are code points, as Jsonnet indexes them). */
-export function parseCodes(chars: string[]): (string | Code)[] {
+/**
+ * One element of the template parse_codes walks: a character of a string template, or an element of an array one
+ * (std.jsonnet indexes either with `str[i]`), read when parse_codes first reads it.
+ */
+export type TemplateElement = string | Thunk;
+
+const FLAG_NAMES: Record<string, keyof Flags> = { "#": "alt", "0": "zero", "-": "left", " ": "blank", "+": "plus" };
+
+/**
+ * parse_codes: literal text and codes, alternating. It compares each element with one character (`c == '%'`), which
+ * a longer string or another type never equals, and joins elements with `cur + c`, which gives a non-string its
+ * std.toString text.
+ */
+export function parseCodes(elements: readonly TemplateElement[]): (string | Code)[] {
   const out: (string | Code)[] = [];
   let current = "";
   let i = 0;
-  const at = (j: number): string => {
-    if (j >= chars.length) throw truncated();
-    return chars[j] as string;
+  const valueAt = (j: number): Value => {
+    const element = elements[j];
+    if (element === undefined) throw truncated();
+    return typeof element === "string" ? element : element.get();
   };
+  /** The element as a character parse_codes tests for, or undefined where no test can match. */
+  const charAt = (j: number): string | undefined => {
+    const value = valueAt(j);
+    return typeof value === "string" && Array.from(value).length === 1 ? value : undefined;
+  };
+  const textAt = (j: number): string => toStringValue(valueAt(j));
+  const isDigit = (c: string | undefined) => c !== undefined && c >= "0" && c <= "9";
   const readNumber = (): number | "*" => {
-    if (i < chars.length && chars[i] === "*") {
+    if (i < elements.length && charAt(i) === "*") {
       i++;
       return "*";
     }
     let value = 0;
-    while (/[0-9]/.test(at(i))) value = value * 10 + Number(chars[i++]);
+    while (isDigit(charAt(i))) value = value * 10 + Number(charAt(i++));
     return value;
   };
-  while (i < chars.length) {
-    const c = chars[i++] as string;
-    if (c !== "%") {
-      current += c;
+  const lookup = <T>(table: Record<string, T>, c: string | undefined): T | undefined =>
+    c !== undefined && Object.hasOwn(table, c) ? table[c] : undefined;
+  while (i < elements.length) {
+    if (charAt(i) !== "%") {
+      current += textAt(i++);
       continue;
     }
+    i++;
     let mkey: string | null = null;
-    if (at(i) === "(") {
+    if (charAt(i) === "(") {
       let key = "";
       i++;
-      while (at(i) !== ")") key += chars[i++];
+      while (charAt(i) !== ")") key += textAt(i++);
       i++;
       mkey = key;
     }
     const flags: Flags = { alt: false, zero: false, left: false, blank: false, plus: false };
-    const FLAG_NAMES: Record<string, keyof Flags> = { "#": "alt", "0": "zero", "-": "left", " ": "blank", "+": "plus" };
-    for (let flag = FLAG_NAMES[at(i)]; flag; flag = FLAG_NAMES[at(i)]) {
+    for (let flag = lookup(FLAG_NAMES, charAt(i)); flag; flag = lookup(FLAG_NAMES, charAt(i))) {
       flags[flag] = true;
       i++;
     }
     const fw = readNumber();
     let prec: number | "*" | null = null;
-    if (at(i) === ".") {
+    if (charAt(i) === ".") {
       i++;
       prec = readNumber();
     }
-    if (["h", "l", "L"].includes(at(i))) i++;
-    const conversion = CONVERSIONS[at(i)];
-    if (!conversion) throw new RuntimeFailure(`Unrecognised conversion type: ${chars[i]}`);
+    if (["h", "l", "L"].includes(charAt(i) ?? "")) i++;
+    const conversion = lookup(CONVERSIONS, charAt(i));
+    if (!conversion) throw new RuntimeFailure(`Unrecognised conversion type: ${textAt(i)}`);
     i++;
     out.push(current, { mkey, flags, fw, prec, ctype: conversion[0], caps: conversion[1] });
     current = "";

@@ -1,4 +1,3 @@
-import { RuntimeFailure } from "./errors";
 import { asNumber, formatCode, padLeft, padRight, parseCodes, type Code } from "./format";
 import type { NamedPlace } from "./stack";
 import { isTypeTraced, type StdCode, stdSite } from "./std-frames";
@@ -141,17 +140,30 @@ function walk(std: StdCode, walker: Walker, codes: () => (string | Code)[], slot
 }
 
 const PARSE_CODES_LENGTH = stdSite(484, 15, 30, "function <parse_codes>");
+const PARSE_CODES_INDEX = stdSite(487, 19, 25, "thunk <c> from <function <parse_codes>>");
+const PARSE_CODES_FIRST_TEST = stdSite(488, 12, 13, "function <parse_codes>");
 
-/** format's `local codes`: parse_codes' result (its errors are raised inside parse_codes' call, without its inner frames). */
+/**
+ * format's `local codes`: parse_codes' result (its errors are raised inside parse_codes' call, without its inner
+ * frames). parse_codes reads any template std.length measures with `str[i]`: a string by characters, an array by
+ * elements (so `std.format(['a', '%', 'd'], [3])` is "a3"); an object or a function of no length is an empty
+ * template, and a longer one cannot be indexed by a number.
+ */
 const parsedCodes = (std: StdCode, str: Thunk) => (): (string | Code)[] =>
   std.call(TOP.parseCodes, () => {
     const template = str.get();
+    if (typeof template === "string") return parseCodes(Array.from(template));
+    if (template instanceof JArray) return parseCodes(template.elements);
     // parse_codes' first test, `i >= std.length(str)` (line 484), refuses what has no length (builtinLength).
     if (template === null || typeof template === "number" || typeof template === "boolean") {
       return std.fail(PARSE_CODES_LENGTH, `Unexpected type ${typeName(template)}`);
     }
-    if (typeof template !== "string") throw new RuntimeFailure(`Unexpected type ${typeName(template)}, expected string`);
-    return parseCodes(Array.from(template));
+    const length =
+      template instanceof JObject ? template.visibleFields().length : template.params.filter((param) => !param.hasDefault).length;
+    if (length === 0) return parseCodes([]);
+    // `str[0]` (line 487), read by `c == '%'` (line 488): evalIndex's refusals of a number index.
+    const refusal = template instanceof JObject ? "Unexpected type number, expected string" : "Value non indexable: *jsonnet.valueFunction";
+    return std.call(PARSE_CODES_FIRST_TEST, () => std.fail(PARSE_CODES_INDEX, refusal));
   });
 
 /** std.format(str, vals) run from its call's frame. */

@@ -47,3 +47,13 @@ export function sortNodes(ui: UiContainer, options: SortOptions): void {
   }
   ui.nodes = out;
 }
+
+/**
+ * ui/node/helper.go PasswordLoginOrder, the registration sort's update of
+ * the schema's keys: the CSRF token, the first key, then the password —
+ * after the schema's first key, whichever trait identifies the password.
+ */
+export function passwordLoginOrder(schemaKeys: readonly string[]): string[] {
+  const [first, ...rest] = schemaKeys;
+  return first === undefined ? ["csrf_token", "password"] : ["csrf_token", first, "password", ...rest];
+}

@@ -20,6 +20,7 @@ export {
   type GoValues,
 } from "./query";
 export {
+  goEscapedPath,
   goParseRequestUriBytes,
   goParseUrlBytes,
   goUrlParse,
@@ -30,3 +31,12 @@ export {
 } from "./parse";
 export { goUrlHostname, goUrlPort } from "./host-port";
 export { goUrlSetQuery, goUrlString, goUrlStringBytes } from "./url-string";
+export {
+  GO_MAX_FORM_BYTES,
+  goMultipartForm,
+  goParseForm,
+  goParseMediaType,
+  goReadsFormBody,
+  type GoMediaType,
+  type GoParsedForm,
+} from "./form";

@@ -1,6 +1,6 @@
 export { RouteTable, type RouteInfo, type RouteMatch, type RoutingRules } from "./route-table";
 export { setSecurityHeaders, type SecurityHeaderOptions } from "./security-headers";
-export { answerParserError, isNetHttpRefusal, refusedAsNetHttp, SERVER_OPTIONS } from "./net-http-refusals";
+export { answerExpectAsNetHttp, answerParserError, isNetHttpRefusal, refusedAsNetHttp, SERVER_OPTIONS } from "./net-http-refusals";
 export { goPathClean, goRedirect, goRedirectAnswer, type GoRedirectStatus } from "./go-redirect";
 export { withQuery } from "./with-query";
 export { backoffMs, retriesStatus, retryAfterMs } from "./outbound/backoff";

@@ -2,7 +2,14 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exchangeRaw as raw } from "../testing/fuzz/raw-http";
-import { answerParserError, isNetHttpRefusal, parseHttpVersion, refusedAsNetHttp, SERVER_OPTIONS } from "./net-http-refusals";
+import {
+  answerExpectAsNetHttp,
+  answerParserError,
+  isNetHttpRefusal,
+  parseHttpVersion,
+  refusedAsNetHttp,
+  SERVER_OPTIONS,
+} from "./net-http-refusals";
 
 /** What server.go conn.serve writes for a refusal: no other header, the body up to the close. */
 function goAnswer(statusLine: string, body = statusLine): string {
@@ -22,6 +29,7 @@ describe("net/http's own answers (server.go conn.serve / conn.readRequest)", () 
       res.end("served");
     });
     server.on("clientError", answerParserError);
+    answerExpectAsNetHttp(server);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     port = (server.address() as AddressInfo).port;
   });
@@ -48,6 +56,15 @@ describe("net/http's own answers (server.go conn.serve / conn.readRequest)", () 
     expect(await raw(port, "GET /empty HTTP/1.1\r\nHost:\r\n\r\n")).toMatch(/served$/);
     expect(served).toEqual(expect.arrayContaining(["GET /v6", "GET /empty"]));
     expect(served).not.toContain("GET /two");
+  });
+
+  it("answers a request target url.ParseRequestURI refuses with the plain 400 (request.go readRequest)", async () => {
+    // readRequest returns ParseRequestURI's *url.Error, a plain error: conn.serve writes its publicErr.
+    expect(await raw(port, "GET /a%zz HTTP/1.1\r\nHost: h\r\n\r\n")).toBe(goAnswer("400 Bad Request"));
+    expect(await raw(port, "GET /a?b=%zz HTTP/1.1\r\nHost: h\r\n\r\n")).toMatch(/served$/);
+    expect(await raw(port, "OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n")).toMatch(/served$/);
+    expect(await raw(port, "GET /a%41 HTTP/1.1\r\nHost: h\r\n\r\n")).toMatch(/served$/);
+    expect(served).not.toContain("GET /a%zz");
   });
 
   it("answers a transfer encoding other than one `chunked` line with 501, without echoing it", async () => {
@@ -102,6 +119,37 @@ describe("net/http's own answers (server.go conn.serve / conn.readRequest)", () 
     expect(await raw(port, "GET /slow HTTP/1.1\r\nHost: a\r\n")).toBe("");
   });
 
+  it("answers an Expect other than 100-continue with 417 before any handler, as conn.serve's sendExpectationFailed", async () => {
+    // Go 1.19's answer, printed by a net/http server: response.go's header order, no body, then the close.
+    const expectationFailed = (version: string) =>
+      `${version} 417 Expectation Failed\r\nConnection: close\r\nDate: <date>\r\nContent-Length: 0\r\n\r\n`;
+    const dated = async (bytes: string) => (await raw(port, bytes)).replace(/Date: [^\r]*/, "Date: <date>");
+    expect(await dated("GET /foo HTTP/1.1\r\nHost: a\r\nExpect: foo\r\n\r\n")).toBe(expectationFailed("HTTP/1.1"));
+    // Node answers HTTP/1.0 expectations with nothing of its own; Go's 417 is there for every HTTP/1.x.
+    expect(await dated("GET /old-foo HTTP/1.0\r\nExpect: foo\r\n\r\n")).toBe(expectationFailed("HTTP/1.0"));
+    // hasToken wants a space, comma or tab around the token, where Node's match (which would send 100 Continue) takes any \W.
+    expect(await dated("POST /semi HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nExpect: 100-continue;x\r\n\r\n")).toBe(
+      expectationFailed("HTTP/1.1"),
+    );
+    // Header.get reads the first Expect line only.
+    expect(await dated("GET /first-foo HTTP/1.1\r\nHost: a\r\nExpect: foo\r\nExpect: 100-continue\r\n\r\n")).toBe(
+      expectationFailed("HTTP/1.1"),
+    );
+    // conn.readRequest's refusals come first: Node would have answered 417 here.
+    expect(await raw(port, "GET /no-host-foo HTTP/1.1\r\nExpect: foo\r\n\r\n")).toBe(
+      goAnswer("400 Bad Request: missing required Host header"),
+    );
+    expect(served.filter((line) => /foo|semi/.test(line))).toEqual([]);
+  });
+
+  it("serves a 100-continue expectation, with no 100 Continue for a request without a body (expectContinueReader)", async () => {
+    const answer = await raw(port, "GET /continue HTTP/1.1\r\nHost: a\r\nExpect: x, 100-CONTINUE\r\n\r\n");
+    expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*served$/);
+    const withBody = await raw(port, "POST /continue-body HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\nhi");
+    expect(withBody).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK\r\n[\s\S]*served$/);
+    expect(served).toEqual(expect.arrayContaining(["GET /continue", "POST /continue-body"]));
+  });
+
   it("recognises its answers (for the fuzz tests' header checks)", () => {
     const parsed = (status: number, body: string) => ({
       status,
@@ -124,4 +172,25 @@ describe("net/http's own answers (server.go conn.serve / conn.readRequest)", () 
     expect(parseHttpVersion("http/1.1")).toBeNull();
     expect(parseHttpVersion("HTTP/1")).toBeNull();
   });
+});
+
+describe("the head read timeout of Kratos and Hydra (Server.ReadHeaderTimeout 5 s)", () => {
+  it("closes a connection whose head is not complete after 5 s, without a word, and not sooner", async () => {
+    const server = createServer(SERVER_OPTIONS, (req, res) => {
+      if (!refusedAsNetHttp(req)) res.end("served");
+    });
+    server.on("clientError", answerParserError);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const started = Date.now();
+      // conn.readRequest's hdrDeadline runs out: conn.serve's isCommonNetReadError returns without an answer.
+      expect(await raw((server.address() as AddressInfo).port, "GET /slow HTTP/1.1\r\nHost: a\r\n")).toBe("");
+      const elapsed = Date.now() - started;
+      expect(elapsed).toBeGreaterThanOrEqual(4_900);
+      expect(elapsed).toBeLessThan(6_000);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }, 15_000);
 });

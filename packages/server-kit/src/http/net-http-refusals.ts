@@ -1,4 +1,4 @@
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { goParseRequestUriBytes } from "../go-url";
 
@@ -27,10 +27,28 @@ export interface NetHttpRefusal {
 const GO_MAX_HEADER_BYTES = (1 << 20) + 4096;
 
 /**
- * createServer options for both servers: Go's head limit, and Node's own
- * "missing Host" answer off, as refusedAsNetHttp gives Go's instead.
+ * Server.ReadHeaderTimeout of both: Kratos sets 5 s on its public and admin
+ * servers (cmd/daemon/serve.go), Hydra 5 s (cmd/server/handler.go), and
+ * ory/graceful WithDefaults keeps a value already set. Go counts it from the
+ * connection's start (or the next request's first bytes) and, when it runs
+ * out, closes without a word (conn.serve: isCommonNetReadError).
  */
-export const SERVER_OPTIONS = { requireHostHeader: false, maxHeaderSize: GO_MAX_HEADER_BYTES } as const;
+const GO_READ_HEADER_TIMEOUT_MS = 5_000;
+
+/**
+ * createServer options for both servers: Go's head limit and head timeout
+ * (Node's headersTimeout, 60 s by default, which answerParserError turns
+ * into Go's silent close; Node checks it only every
+ * connectionsCheckingInterval, 30 s by default, so a slow head is cut
+ * within a quarter second of Go's 5 s), and Node's own "missing Host"
+ * answer off, as refusedAsNetHttp gives Go's instead.
+ */
+export const SERVER_OPTIONS = {
+  requireHostHeader: false,
+  maxHeaderSize: GO_MAX_HEADER_BYTES,
+  headersTimeout: GO_READ_HEADER_TIMEOUT_MS,
+  connectionsCheckingInterval: 250,
+} as const;
 
 /** conn.serve's `publicErr` for any error that is not one of the kinds below. */
 const BAD_REQUEST: NetHttpRefusal = { statusLine: "400 Bad Request", body: "400 Bad Request" };
@@ -105,7 +123,8 @@ function headerLines(req: IncomingMessage, name: string): string[] {
 
 /**
  * The refusal Go would write for a request Node's parser accepted, or null
- * when Go serves it. In Go's order: request.go readRequest (more than one
+ * when Go serves it. In Go's order: request.go readRequest (a target
+ * url.ParseRequestURI refuses, a plain error; more than one
  * Host line, a plain error), transfer.go parseTransferEncoding (HTTP/1.1
  * and up: exactly one Transfer-Encoding line, `chunked` in any case), then
  * server.go conn.readRequest: http1ServerSupportsRequest (HTTP/1.x, or the
@@ -114,6 +133,8 @@ function headerLines(req: IncomingMessage, name: string): string[] {
  * would refuse, Node's parser has refused already.
  */
 export function netHttpRefusalOf(req: IncomingMessage): NetHttpRefusal | null {
+  // Node keeps the target's bytes as Latin-1 characters; its parser lets through escapes Go's parse refuses.
+  if (req.httpVersionMajor !== 0 && !goReadsRequestTarget(req.method ?? "", req.url ?? "")) return BAD_REQUEST;
   const hosts = headerLines(req, "host");
   if (hosts.length > 1) return BAD_REQUEST;
   const { httpVersionMajor: major, httpVersionMinor: minor } = req;
@@ -132,6 +153,33 @@ export function netHttpRefusalOf(req: IncomingMessage): NetHttpRefusal | null {
   return null;
 }
 
+/** server.go hasToken: `token` in `value`, any case, bounded by the ends, a space, a comma or a tab. */
+function hasToken(value: string, token: string): boolean {
+  const boundary = (c: string | undefined) => c === undefined || c === " " || c === "," || c === "\t";
+  // ascii.EqualFold: only ASCII letters fold.
+  const folded = value.replace(/[A-Z]/g, (c) => c.toLowerCase());
+  for (let at = folded.indexOf(token); at !== -1; at = folded.indexOf(token, at + 1)) {
+    if (boundary(value[at - 1]) && boundary(value[at + token.length])) return true;
+  }
+  return false;
+}
+
+/**
+ * conn.serve's `sendExpectationFailed`: an Expect header (its first line,
+ * Header.get) that is not empty and names no `100-continue` gets 417 for
+ * any HTTP/1.x version, before a handler runs.
+ */
+function expectationFailed(req: IncomingMessage): boolean {
+  const expect = headerLines(req, "expect")[0] ?? "";
+  return expect !== "" && !hasToken(expect, "100-continue");
+}
+
+/** That 417 as Go's response writer sends it: Connection, Date, Content-Length, in that order, and no body. */
+function expectationFailedBytes(req: IncomingMessage, now = new Date()): string {
+  const version = req.httpVersionMinor >= 1 ? "HTTP/1.1" : "HTTP/1.0";
+  return `${version} 417 Expectation Failed\r\nConnection: close\r\nDate: ${now.toUTCString()}\r\nContent-Length: 0\r\n\r\n`;
+}
+
 /** Sockets a refusal was written on: requests pipelined behind it are never served, as Go closes the connection. */
 const refusedSockets = new WeakSet<Duplex>();
 
@@ -144,10 +192,28 @@ export function refusedAsNetHttp(req: IncomingMessage): boolean {
   const socket = req.socket;
   if (refusedSockets.has(socket)) return true;
   const refusal = netHttpRefusalOf(req);
-  if (refusal === null) return false;
+  if (refusal === null && !expectationFailed(req)) return false;
   refusedSockets.add(socket);
-  socket.end(netHttpRefusalBytes(refusal), () => socket.destroy());
+  socket.end(refusal === null ? expectationFailedBytes(req) : netHttpRefusalBytes(refusal), () => socket.destroy());
   return true;
+}
+
+/**
+ * Hands every request with an Expect header to the request listener, so
+ * refusedAsNetHttp decides as Go does. Node answers a non-`100-continue`
+ * expectation of HTTP/1.1 with its own 417 (no listener would run, so a
+ * missing Host would get 417 where Go says 400) and writes `100 Continue`
+ * as soon as its looser match (`\W` around the token) finds one, before a
+ * request Go refuses or answers with 417.
+ */
+export function answerExpectAsNetHttp(server: Server): void {
+  server.on("checkExpectation", (req: IncomingMessage, res: ServerResponse) => server.emit("request", req, res));
+  server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
+    // expectContinueReader: Go sends it only for a body (ContentLength != 0), when the handler reads it; here at once.
+    const body = req.headers["transfer-encoding"] !== undefined || (req.headers["content-length"] ?? "0") !== "0";
+    if (body && netHttpRefusalOf(req) === null && !expectationFailed(req)) res.writeContinue();
+    server.emit("request", req, res);
+  });
 }
 
 /**
@@ -198,11 +264,17 @@ function requestLineVersion(rawPacket: unknown): string | null {
   const first = line.indexOf(" ");
   const second = first === -1 ? -1 : line.indexOf(" ", first + 1);
   if (second === -1 || !TOKEN.test(line.slice(0, first))) return null;
-  const target = line.slice(first + 1, second);
-  const method = line.slice(0, first);
-  // CONNECT's authority form is parsed as http://authority (request.go readRequest).
+  return goReadsRequestTarget(line.slice(0, first), line.slice(first + 1, second)) ? line.slice(second + 1) : null;
+}
+
+/**
+ * Whether request.go readRequest's url.ParseRequestURI takes the request
+ * target (CONNECT's authority form read as `http://authority`); when it
+ * does not (`/a%zz`, a control byte), Go answers the plain 400.
+ */
+function goReadsRequestTarget(method: string, target: string): boolean {
   const uri = method === "CONNECT" && !target.startsWith("/") ? `http://${target}` : target;
-  return goParseRequestUriBytes(uri).ok ? line.slice(second + 1) : null;
+  return goParseRequestUriBytes(uri).ok;
 }
 
 /** A `clientError` listener for both servers: Go's answer to a request Node's parser refused, then the connection closes. */

@@ -1,8 +1,12 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { goQuote } from "@olympus/server-kit/go-strconv";
 import type { KratosConfig } from "../../config/load";
 import { resolveFileUrl } from "../../config/load";
 import { KratosError } from "../../http/errors";
+
+/** The prefixes ory/x fetcher.FetchBytes switches on, in its order. */
+const FETCHER_PREFIXES = ["http://", "https://", "file://", "base64://"] as const;
 
 /**
  * ory/x fetcher.FetchBytes for the tokenizer: the schemes it allows, the
@@ -12,8 +16,11 @@ import { KratosError } from "../../http/errors";
  */
 export async function fetchSource(config: KratosConfig, source: string, schemes: readonly string[]): Promise<string> {
   const redacted = source.startsWith("base64://") ? "base64://[redacted]" : source;
+  // fetcher.FetchBytes' default case: stringsx errUnknownPrefix (every prefix its switch tried) wrapped around ErrUnknownScheme.
+  if (!FETCHER_PREFIXES.some((prefix) => source.startsWith(prefix)))
+    throw goError(`expected ${source} to have one of the prefixes [${FETCHER_PREFIXES.join(", ")}]: unknown scheme`);
   if (!schemes.some((scheme) => source.startsWith(`${scheme}://`)))
-    throw goError(`unknown scheme: in source ${JSON.stringify(redacted)}: allowed schemes: ${schemes.join(", ")}`);
+    throw goError(`unknown scheme: in source ${goQuote(redacted)}: allowed schemes: ${schemes.join(", ")}`);
   if (source.startsWith("base64://")) {
     const data = source.slice("base64://".length);
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(data) || data.length % 4 !== 0) throw goError(`base64decode: ${redacted}: illegal base64 data`);

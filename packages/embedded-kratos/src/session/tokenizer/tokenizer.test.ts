@@ -69,6 +69,7 @@ describe("session tokenizer (session/tokenizer.go TokenizeSession)", () => {
       empty: { ttl: "1m", jwks_url: base64(JSON.stringify({ keys: [] })) },
       garbage: { ttl: "1m", jwks_url: base64("not json") },
       over_http: { ttl: "1m", jwks_url: "https://example.com/jwks.json" },
+      over_ftp: { ttl: "1m", jwks_url: `file://${rsaFile}`, claims_mapper_url: "ftp://example.com/claims.jsonnet" },
       mapper_error: { ttl: "1m", jwks_url: `file://${rsaFile}`, claims_mapper_url: base64("error 'nope'") },
       mapper_no_claims: { ttl: "1m", jwks_url: `file://${rsaFile}`, claims_mapper_url: base64("{ claims: 'x' }") },
       external: { ttl: "1m", jwks_url: `file://${rsaFile}`, subject_source: "external_id" },
@@ -165,6 +166,11 @@ describe("session tokenizer (session/tokenizer.go TokenizeSession)", () => {
     expect(await reason("over_http")).toEqual([
       500,
       'unknown scheme: in source "https://example.com/jwks.json": allowed schemes: file, base64',
+    ]);
+    // fetcher.FetchBytes' default case: stringsx's errUnknownPrefix, wrapped around ErrUnknownScheme.
+    expect(await reason("over_ftp")).toEqual([
+      500,
+      "expected ftp://example.com/claims.jsonnet to have one of the prefixes [http://, https://, file://, base64://]: unknown scheme",
     ]);
   });
 

@@ -48,7 +48,7 @@ export async function completeRecovery(deps: FlowDeps, http: HttpContext, flow: 
       // Same bookkeeping as the settings handler's own init (sort order of trait nodes).
       f.identityId = identity.id;
       f.sessionId = issued.session.id;
-      f.schemaKeys = deps.schemas.orderedPaths(identity.schemaId).map((p) => p.name);
+      f.schemaKeys = deps.schemas.keysInOrder(identity.schemaId);
     },
   });
   settings.ui.addMessage(messages.recoverySuccessful(timeNow().add(deps.config.selfservice.flows.settings.privileged_session_max_age)));

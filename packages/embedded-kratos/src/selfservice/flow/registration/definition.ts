@@ -1,5 +1,5 @@
-import { isCredentialIdentifier } from "../../../identity/schema-registry";
 import { messages } from "../../../ui/messages";
+import { passwordLoginOrder } from "../../../ui/sort";
 import type { FlowDefinition } from "../definition";
 import { baseFlowJson, type RegistrationFlow } from "../flow";
 import { oauth2LoginRequestJson } from "../oauth2-login";
@@ -21,18 +21,11 @@ export const registrationFlow: FlowDefinition<RegistrationFlow> = {
   lifespanMs: (config) => config.selfservice.flows.registration.lifespan,
   expiredMessage: messages.registrationFlowExpired,
   noStrategyMessage: () => messages.noStrategy("registration"),
-  sort: (deps, flow) => {
-    const keys = ["csrf_token"];
-    const interleaved = deps.strategies.interleavedInputs();
-    const add = (inputs: readonly string[]) => keys.push(...inputs.filter((input) => !keys.includes(input)));
-    // Kratos places the password right after the trait that is the password identifier.
-    for (const p of deps.schemas.orderedPaths(registrationSchemaId(flow, deps.schemas.defaultId))) {
-      keys.push(p.name);
-      for (const s of interleaved) if (isCredentialIdentifier(p.extension, s.strategyId)) add(s.inputs);
-    }
-    for (const s of interleaved) add(s.inputs);
-    return { groups: deps.strategies.groupOrder("registration"), keys };
-  },
+  // registration/sort.go SortNodes: the schema's keys, updated by PasswordLoginOrder.
+  sort: (deps, flow) => ({
+    groups: deps.strategies.groupOrder("registration"),
+    keys: passwordLoginOrder(deps.schemas.keysInOrder(registrationSchemaId(flow, deps.schemas.defaultId))),
+  }),
   async populate(deps, flow, ctx) {
     if (rendersProfileFirst(deps.config, flow)) return populateProfileFirst(deps, flow, ctx);
     for (const strategy of deps.strategies.for("registration")) await strategy.registration.populate(flow, ctx);

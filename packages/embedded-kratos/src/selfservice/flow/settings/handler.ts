@@ -78,7 +78,7 @@ async function initSettings(deps: FlowDeps, ctx: HttpContext, type: FlowType): P
     prepare: (f) => {
       f.identityId = identity.id;
       f.sessionId = session.id;
-      f.schemaKeys = deps.schemas.orderedPaths(identity.schemaId).map((p) => p.name);
+      f.schemaKeys = deps.schemas.keysInOrder(identity.schemaId);
     },
   });
   await respondWithNewFlow(deps, settingsFlow, ctx, flow);

@@ -1,3 +1,4 @@
+import { goQuote } from "@olympus/server-kit/go-strconv";
 import { parseDuration } from "../../../config/duration";
 import type { Deps } from "../../../deps";
 import { decodeHttpJson } from "../../../admin/http-json";
@@ -66,7 +67,7 @@ export async function parseAdminRecoveryBody(
   }
   const flowType = parsed.data.flow_type ?? "browser";
   if (strategy === "code" && flowType !== "browser" && flowType !== "api")
-    throw errors.badRequest(`Value from "flow_type" is not valid: ${JSON.stringify(flowType)}`);
+    throw errors.badRequest(`Value from "flow_type" is not valid: ${goQuote(flowType)}`);
   return { identityId: parsed.data.identity_id ?? "", expiresInMs, flowType: flowType === "api" ? "api" : "browser" };
 }
 

@@ -3,7 +3,6 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpContext } from "../../../http/context";
 import { redirectToGet } from "./form-post";
-import { goParsePostForm } from "./go-form";
 
 /**
  * strategy.go redirectToGET, the POST callback of providers answering with
@@ -80,19 +79,5 @@ describe("redirectToGET: form fields become the GET callback's query as r.ParseF
     expect((await post("?b=2&a=1", "code=c", null)).location).toBe(`${CALLBACK}?a=1&b=2`);
     // URL.ForceQuery: a target ending in its only `?` keeps it.
     expect((await post("?", "", "text/plain")).location).toBe(`${CALLBACK}?`);
-  });
-});
-
-describe("Request.ParseForm (net/http request.go parsePostForm)", () => {
-  it("refuses a form body over 10 MB (`http: POST too large`)", () => {
-    expect(goParsePostForm("application/x-www-form-urlencoded", undefined, "a=1").error).toBe("http: POST too large");
-  });
-
-  it("keeps the pairs that parse and reports Go's first error (a `;` replaces an earlier escape error)", () => {
-    const parsed = goParsePostForm("application/x-www-form-urlencoded", Buffer.from("a=%zz&b=2&c=%4"), "");
-    expect(parsed.error).toBe('invalid URL escape "%zz"');
-    expect([...parsed.values]).toEqual([["b", ["2"]]]);
-    expect(goParsePostForm(undefined, undefined, "a=%zz&b;c").error).toBe("invalid semicolon separator in query");
-    expect(goParsePostForm(undefined, undefined, "a=%4").error).toBe('invalid URL escape "%4"');
   });
 });

@@ -1,7 +1,5 @@
-import { goParseQuery, goValuesEncode } from "@olympus/server-kit/go-url";
+import { GO_MAX_FORM_BYTES, goParseForm, goParseQuery, goReadsFormBody, goValuesEncode } from "@olympus/server-kit/go-url";
 import type { HttpContext } from "../../../http/context";
-import { parseMediaType } from "../../../http/negotiate";
-import { GO_MAX_FORM_BYTES, goParsePostForm } from "./go-form";
 
 /**
  * strategy.go redirectToGET: a provider that posts its answer
@@ -21,11 +19,11 @@ export async function redirectToGet(publicBaseUrl: string, ctx: HttpContext): Pr
   const dest = new URL(ctx.path.replace(/^\//, ""), publicBaseUrl);
   const rawQuery = goRawQuery(ctx);
   const contentType = ctx.header("content-type");
-  const form = goParsePostForm(contentType, await formBody(ctx, contentType), rawQuery);
+  const form = goParseForm(ctx.req.method, contentType, await formBody(ctx, contentType), rawQuery);
   let query = rawQuery;
   if (form.error === undefined) {
     const values = goParseQuery(rawQuery).values;
-    for (const [key, list] of form.values) values.set(key, list.slice(-1));
+    for (const [key, list] of form.form) values.set(key, list.slice(-1));
     query = goValuesEncode(values);
   }
   // http.Redirect writes the URL with its bytes beyond ASCII escaped (hexEscapeNonASCII).
@@ -55,7 +53,7 @@ function forceQuery(ctx: HttpContext): boolean {
  * either way ParseForm fails).
  */
 async function formBody(ctx: HttpContext, contentType: string | undefined): Promise<Buffer | undefined> {
-  if (parseMediaType(contentType || "application/octet-stream") !== "application/x-www-form-urlencoded") {
+  if (!goReadsFormBody(ctx.req.method, contentType)) {
     ctx.req.resume();
     return Buffer.alloc(0);
   }

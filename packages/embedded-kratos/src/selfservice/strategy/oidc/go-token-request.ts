@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { readGoNode, scanGoJson, unmarshalAs } from "@olympus/server-kit/go-json";
 import { parseMediaType } from "../../../http/negotiate";
-import { goEncodeValues, goParseQueryChecked, goQueryEscape, goValuesGet, type GoValues } from "./go-form";
+import { goParseQuery, goQueryEscape, goValuesEncode, goValuesGet, type GoValues } from "@olympus/server-kit/go-url";
 import { statusLine } from "./go-status";
 import { TOKEN_JSON } from "./go-token-json";
 import { goQuote } from "@olympus/server-kit/go-strconv";
@@ -87,7 +87,7 @@ export async function probeTokenRequest(
   return forOpenIdClient(second.response, second.outcome.token);
 }
 
-/** A text as the byte string go-form works on (its UTF-8 bytes, one char each). */
+/** A text as the byte string server-kit go-url works on (its UTF-8 bytes, one char each). */
 const bytesOf = (text: string) => Buffer.from(text, "utf8").toString("latin1");
 
 /** newTokenRequest: the form (with the credentials for AuthStyleInParams) and the Basic header for AuthStyleInHeader. */
@@ -105,7 +105,7 @@ function tokenRequest(values: GoValues, client: TokenClient, style: "header" | "
   return {
     method: "POST",
     headers,
-    body: goEncodeValues(form),
+    body: goValuesEncode(form),
     redirect: "manual",
     signal: AbortSignal.timeout(client.timeoutSeconds * 1000),
   };
@@ -135,7 +135,7 @@ function goTokenOf(response: Response, bytes: Uint8Array): { token: GoToken } | 
   let token: GoToken;
   const content = parseMediaType(response.headers.get("content-type") ?? "");
   if (content === "application/x-www-form-urlencoded" || content === "text/plain") {
-    const parsed = goParseQueryChecked(Buffer.from(bytes).toString("latin1"));
+    const parsed = goParseQuery(Buffer.from(bytes).toString("latin1"));
     if (parsed.error !== undefined) return failureStatus ? retrieveError() : { error: `oauth2: cannot parse response: ${parsed.error}` };
     const get = (key: string) => goValuesGet(parsed.values, key);
     if (failureStatus || get("error") !== "") return retrieveError(get("error"), get("error_description"), get("error_uri"));

@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fositeDescription } from "./fosite-errors";
+import { createClient } from "./testing/clients";
+import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+
+/**
+ * The request bodies Hydra's form endpoints read, as Go's net/http reads
+ * them (request.go ParseForm, ParseMultipartForm; server-kit go-url
+ * form.ts): only a urlencoded body (or, where ParseMultipartForm runs, a
+ * multipart one) is a form — never JSON —, and a pair with a `;` or a bad
+ * escape is left out. Raw bodies, so each is exactly as written.
+ */
+
+const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
+const UNPARSABLE = "Unable to parse HTTP body, make sure to send a properly formatted form request body.";
+const EMPTY = "The POST body can not be empty.";
+
+let pg: TestPostgres;
+let hydra: HydraUnderTest;
+let client: { id: string; secret: string };
+
+beforeAll(async () => {
+  ({ postgres: pg, hydra } = await startHydraWithPostgres());
+  client = await createClient(hydra, {
+    grant_types: ["client_credentials", DEVICE_GRANT],
+    scope: "jobs.run openid",
+    token_endpoint_auth_method: "client_secret_basic",
+  });
+});
+afterAll(() => stopHydraAndPostgres(hydra, pg));
+
+const basic = () => `Basic ${Buffer.from(`${encodeURIComponent(client.id)}:${encodeURIComponent(client.secret)}`).toString("base64")}`;
+
+async function send(url: URL, body: string | FormData, headers: Record<string, string>) {
+  const response = await fetch(url, { method: "POST", headers, body });
+  return { status: response.status, body: await response.text() };
+}
+
+const FORM = { "content-type": "application/x-www-form-urlencoded" };
+const JSON_BODY = { "content-type": "application/json" };
+const introspect = (body: string | FormData, headers: Record<string, string> = FORM) =>
+  send(new URL("admin/oauth2/introspect", hydra.adminUrl), body, headers);
+const deviceAuth = (body: string, headers: Record<string, string> = FORM, query = "") =>
+  send(new URL(`oauth2/device/auth${query}`, hydra.publicUrl), body, { authorization: basic(), ...headers });
+const revoke = (body: string, headers: Record<string, string> = FORM) =>
+  send(new URL("oauth2/revoke", hydra.publicUrl), body, { authorization: basic(), ...headers });
+
+async function accessToken(): Promise<string> {
+  const answer = await send(new URL("oauth2/token", hydra.publicUrl), "grant_type=client_credentials&scope=jobs.run", {
+    ...FORM,
+    authorization: basic(),
+  });
+  return (JSON.parse(answer.body) as { access_token: string }).access_token;
+}
+
+const active = async (token: string) => (JSON.parse((await introspect(`token=${token}`)).body) as { active: boolean }).active;
+const refusal = (hint: string) => ({ error: "invalid_request", error_description: fositeDescription("invalid_request", hint) });
+
+describe("introspection reads r.PostForm after r.ParseMultipartForm (Hydra oauth2/handler.go introspectOAuth2Token)", () => {
+  it("reads no JSON body: its form is empty", async () => {
+    const answer = await introspect(JSON.stringify({ token: await accessToken() }), JSON_BODY);
+    expect([answer.status, JSON.parse(answer.body)]).toEqual([400, refusal(EMPTY)]);
+  });
+
+  it("leaves out only the pairs url.ParseQuery refuses, its error hidden behind http.ErrNotMultipart", async () => {
+    const token = await accessToken();
+    // The scope pair does not parse, so no scope is asked for: the token is active.
+    const answer = await introspect(`scope=%zz&token=${token}`);
+    expect([answer.status, (JSON.parse(answer.body) as { active: boolean }).active]).toEqual([200, true]);
+    // A token pair holding `;` is left out, and with it the whole form.
+    const semicolon = await introspect(`token=${token};x`);
+    expect([semicolon.status, JSON.parse(semicolon.body)]).toEqual([400, refusal(EMPTY)]);
+  });
+
+  it("reads a multipart body's values", async () => {
+    const body = new FormData();
+    body.append("token", await accessToken());
+    const answer = await introspect(body, {});
+    expect([answer.status, (JSON.parse(answer.body) as { active: boolean }).active]).toEqual([200, true]);
+  });
+});
+
+describe("device authorization reads r.PostForm after r.ParseForm (fosite device_request_handler.go NewDeviceRequest)", () => {
+  it("reads no JSON body: its form is empty", async () => {
+    const answer = await deviceAuth(JSON.stringify({ client_id: client.id, scope: "jobs.run" }), JSON_BODY);
+    expect([answer.status, JSON.parse(answer.body)]).toEqual([400, refusal(EMPTY)]);
+  });
+
+  it("refuses a body or a query url.ParseQuery refuses, or a Content-Type mime refuses", async () => {
+    const form = `client_id=${encodeURIComponent(client.id)}&scope=jobs.run`;
+    expect((await deviceAuth(form)).status).toBe(200);
+    for (const [body, headers, query] of [
+      [`${form}&x=%zz`, FORM, ""],
+      [`${form}&x;y`, FORM, ""],
+      [form, FORM, "?x=%zz"],
+      [form, { "content-type": "application/x-www-form-urlencoded; charset" }, ""],
+    ] as const) {
+      const answer = await deviceAuth(body, headers, query);
+      expect([answer.status, JSON.parse(answer.body)]).toEqual([400, refusal(UNPARSABLE)]);
+    }
+  });
+});
+
+describe("revocation reads r.PostForm after r.ParseMultipartForm (fosite revoke_handler.go NewRevocationRequest)", () => {
+  it("answers the bare ErrInvalidRequest before authenticating when no pair parses, or the body is JSON", async () => {
+    const bare = { error: "invalid_request", error_description: fositeDescription("invalid_request") };
+    for (const [body, headers] of [
+      ["token=%zz", FORM],
+      [JSON.stringify({ token: await accessToken() }), JSON_BODY],
+    ] as const) {
+      const answer = await revoke(body, headers);
+      expect([answer.status, JSON.parse(answer.body)]).toEqual([400, bare]);
+    }
+  });
+
+  it("revokes with the pairs that parse", async () => {
+    const token = await accessToken();
+    const answer = await revoke(`x=%zz&token=${token}&y;z`);
+    expect([answer.status, answer.body]).toEqual([200, ""]);
+    expect(await active(token)).toBe(false);
+  });
+});
