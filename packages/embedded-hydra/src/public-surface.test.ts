@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashClientSecret } from "./clients/secret-hash";
 import { TestBrowser } from "./testing/browser";
@@ -316,6 +317,33 @@ describe("dynamic client registration", () => {
       expect((await call("GET", `oauth2/register/${id}`, undefined, newToken)).status).toBe(401);
     } finally {
       await instance.close();
+    }
+  });
+
+  it("fetches a sector_identifier_uri through the guarded client: no connection to a private address (validator.go ValidateSectorIdentifierURL, v.r.HTTPClient)", async () => {
+    const connections: number[] = [];
+    const listener = createNetServer((socket) => {
+      connections.push(1);
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => listener.listen(0, "127.0.0.1", resolve));
+    const { port } = listener.address() as AddressInfo;
+    const instance = await startHydraWithConfig(pg, (config) => {
+      config.oidc = { dynamic_client_registration: { enabled: true } };
+      config.clients = { http: { disallow_private_ip_ranges: true } };
+    });
+    try {
+      const response = await fetch(new URL("oauth2/register", instance.publicUrl), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ redirect_uris: [REDIRECT_URI], sector_identifier_uri: `https://127.0.0.1:${port}/sector` }),
+      });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: string }).error).toBe("invalid_client_metadata");
+      expect(connections).toHaveLength(0);
+    } finally {
+      await instance.close();
+      await new Promise((resolve) => listener.close(resolve));
     }
   });
 });

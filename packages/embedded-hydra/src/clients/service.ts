@@ -2,6 +2,8 @@ import { createHash, randomBytes, randomInt, randomUUID } from "node:crypto";
 import { GO_ZERO_NANOS, goTimeNanos, goUtcJson, goUtcJsonInRange, nowNanos, roundSecond } from "@olympus/server-kit/clock";
 import type { Deps } from "../deps";
 import { HydraError } from "../errors";
+import { fetchText } from "./outbound-http";
+import { privateIpPolicyOf } from "./private-ip-policy";
 import { ClientConflictError } from "./repository";
 import { toProviderMetadata, type StoredClient, type StoredClientData } from "./model";
 import { hashClientSecret } from "./secret-hash";
@@ -14,13 +16,17 @@ export function generateHydraSecret(length = 26): string {
   return Array.from({ length }, () => SECRET_ALPHABET[randomInt(SECRET_ALPHABET.length)]).join("");
 }
 
+/** ValidateSectorIdentifierURL reads the answer through io.LimitReader(…, 5 MiB). */
+const SECTOR_IDENTIFIER_LIMIT = 5 << 20;
+
 export function validatorConfig(deps: Deps): ValidatorConfig {
   const { oidc, clients } = deps.config;
   return {
     defaultScope: oidc.dynamic_client_registration.default_scope.join(" "),
     subjectTypes: subjectTypesSupported(deps.config),
     disallowPrivateIpRanges: clients.http.disallow_private_ip_ranges,
-    fetch: (url) => fetch(url, { redirect: "error", signal: AbortSignal.timeout(10_000) }),
+    // ValidateSectorIdentifierURL fetches with v.r.HTTPClient: the resilient client under the private-IP policy.
+    fetch: (url) => fetchText(url, { ...privateIpPolicyOf(deps.config), limit: SECTOR_IDENTIFIER_LIMIT }),
   };
 }
 

@@ -14,7 +14,7 @@ const CONFIG: ValidatorConfig = {
   defaultScope: "openid",
   subjectTypes: ["public"],
   disallowPrivateIpRanges: false,
-  fetch: () => Promise.resolve(new Response("[]")),
+  fetch: () => Promise.resolve({ status: 200, body: "[]" }),
 };
 
 const validate = (body: Record<string, unknown>) => validateClient(CONFIG, decodeClient(JSON.stringify(body)));

@@ -113,7 +113,8 @@ export interface ValidatorConfig {
   defaultScope: string;
   subjectTypes: string[];
   disallowPrivateIpRanges: boolean;
-  fetch: (url: string) => Promise<Response>;
+  /** GET the sector identifier document: the answer's status and (cut) body. */
+  fetch: (url: string) => Promise<{ status: number; body: string }>;
 }
 
 export function isPrivateAddress(address: string): boolean {
@@ -148,8 +149,7 @@ async function validateSectorIdentifier(config: ValidatorConfig, location: strin
   if (parsed.url.scheme !== "https") throw invalidClientMetadata();
   let urls: unknown;
   try {
-    const response = await config.fetch(location);
-    urls = await response.json();
+    urls = JSON.parse((await config.fetch(location)).body) as unknown;
   } catch {
     throw invalidClientMetadata();
   }

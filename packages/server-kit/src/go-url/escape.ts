@@ -56,8 +56,11 @@ export function shouldEscape(c: number, mode: GoEncoding): boolean {
 
 /** url.go escape: each byte shouldEscape names as %XX (upper-case hex); in a query component a space is `+`. */
 export function goEscape(bytes: string, mode: GoEncoding): string {
-  let out = "";
-  for (let i = 0; i < bytes.length; i++) {
+  let start = 0;
+  while (start < bytes.length && !needsChange(bytes.charCodeAt(start), mode)) start++;
+  if (start === bytes.length) return bytes;
+  let out = bytes.slice(0, start);
+  for (let i = start; i < bytes.length; i++) {
     const c = bytes.charCodeAt(i);
     if (c === 0x20 && mode === "queryComponent") out += "+";
     else if (shouldEscape(c, mode)) out += `%${c.toString(16).toUpperCase().padStart(2, "0")}`;
@@ -65,6 +68,9 @@ export function goEscape(bytes: string, mode: GoEncoding): string {
   }
   return out;
 }
+
+/** Whether escape writes this byte otherwise than as it is. */
+const needsChange = (c: number, mode: GoEncoding) => (c === 0x20 && mode === "queryComponent") || shouldEscape(c, mode);
 
 /** url.QueryEscape of a byte string. */
 export const goQueryEscape = (bytes: string): string => goEscape(bytes, "queryComponent");
