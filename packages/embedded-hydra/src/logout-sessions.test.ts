@@ -1,10 +1,18 @@
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from "jose";
 import * as oidc from "openid-client";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { LOGOUT_CLIENT_SCOPE, POST_LOGOUT_URI, startLogoutSuite, stopLogoutSuite, type BackchannelReceiver } from "./testing/backchannel";
+import { createServer as createNetServer, type AddressInfo } from "node:net";
+import {
+  createLogoutClient,
+  LOGOUT_CLIENT_SCOPE,
+  POST_LOGOUT_URI,
+  startLogoutSuite,
+  stopLogoutSuite,
+  type BackchannelReceiver,
+} from "./testing/backchannel";
 import { TestBrowser } from "./testing/browser";
 import { createClient } from "./testing/clients";
-import type { HydraUnderTest, TestPostgres } from "./testing/harness";
+import { startHydraWithConfig, type HydraUnderTest, type TestPostgres } from "./testing/harness";
 import { REDIRECT_URI } from "./testing/oauth";
 import { LOGIN_UI, LOGOUT_UI, relyingParty, signIn, startsWith } from "./testing/sign-in";
 
@@ -95,6 +103,55 @@ describe("back-channel logout", () => {
     expect(payload.jti).toBeTruthy();
     // A logout token never carries a nonce (OpenID Back-Channel Logout 1.0, 2.4).
     expect(payload).not.toHaveProperty("nonce");
+  });
+});
+
+describe("back-channel logout under clients.http.disallow_private_ip_ranges", () => {
+  it("is posted through the guarded client: an IPv4-mapped unspecified address gets no connection (executeBackChannelLogout, s.r.HTTPClient)", async () => {
+    let connections = 0;
+    const listener = createNetServer((socket) => {
+      connections += 1;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => listener.listen(0, "127.0.0.1", resolve));
+    const { port } = listener.address() as AddressInfo;
+    const guarded = await startHydraWithConfig(pg, (config) => {
+      config.clients = { http: { disallow_private_ip_ranges: true } };
+    });
+    try {
+      // ory/x ipx (Validate) does not count [::ffff:0.0.0.0] as internal, so the client is created;
+      // the dialler's check at connect time (httpx ssrf.go) is what must refuse it.
+      const mapped = await createLogoutClient(guarded, {
+        redirectUri: REDIRECT_URI,
+        postLogoutUri: POST_LOGOUT_URI,
+        scope: LOGOUT_CLIENT_SCOPE,
+        backchannelUrl: `http://[::ffff:0.0.0.0]:${port}/backchannel`,
+      });
+      const config = await relyingParty(guarded, mapped.id, mapped.secret);
+      const browser = new TestBrowser();
+      const { tokens } = await signIn(guarded, browser, config, {
+        subject: "bc-guarded",
+        redirectUri: REDIRECT_URI,
+        scope: LOGOUT_CLIENT_SCOPE,
+        remember: true,
+      });
+      const url = oidc.buildEndSessionUrl(config, {
+        id_token_hint: tokens.id_token ?? "",
+        post_logout_redirect_uri: POST_LOGOUT_URI,
+        state: "bye",
+      });
+      const atLogoutUi = await browser.navigate(url.toString(), startsWith(LOGOUT_UI));
+      const { data: accepted } = await guarded.admin.acceptOAuth2LogoutRequest({
+        logoutChallenge: atLogoutUi.url.searchParams.get("logout_challenge") ?? "",
+      });
+      await browser.navigate(accepted.redirect_to, startsWith(POST_LOGOUT_URI));
+      // The unguarded post arrived within milliseconds; the guarded client's refusals and retries take 3 s.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(connections).toBe(0);
+    } finally {
+      await guarded.close();
+      await new Promise((resolve) => listener.close(resolve));
+    }
   });
 });
 

@@ -1,4 +1,3 @@
-import { isIP } from "node:net";
 import {
   goUrlHostname,
   goUrlParse,
@@ -115,31 +114,6 @@ export interface ValidatorConfig {
   disallowPrivateIpRanges: boolean;
   /** GET the sector identifier document: the answer's status and (cut) body. */
   fetch: (url: string) => Promise<{ status: number; body: string }>;
-}
-
-export function isPrivateAddress(address: string): boolean {
-  if (isIP(address) === 4) {
-    const [a = 0, b = 0] = address.split(".").map(Number);
-    return (
-      a === 10 ||
-      a === 127 ||
-      a === 0 ||
-      (a === 169 && b === 254) ||
-      (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168) ||
-      (a === 100 && b >= 64 && b <= 127)
-    );
-  }
-  const lower = address.toLowerCase();
-  return (
-    lower === "::1" ||
-    lower === "::" ||
-    lower.startsWith("fc") ||
-    lower.startsWith("fd") ||
-    lower.startsWith("fe80") ||
-    lower.startsWith("::ffff:127.") ||
-    lower.startsWith("::ffff:10.")
-  );
 }
 
 /** Hydra's ValidateSectorIdentifierURL: an https JSON array listing every redirect URI. */

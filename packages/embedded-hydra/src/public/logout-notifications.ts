@@ -1,25 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { lookup } from "node:dns/promises";
-import { isIP } from "node:net";
-import { privateIpPolicyOf, refusesInternalAddresses } from "../clients/private-ip-policy";
-import { isPrivateAddress } from "../clients/validator";
+import { goValuesEncode } from "@olympus/server-kit/go-url";
+import { ORY_HTTP_CLIENT, resilientFetch } from "@olympus/server-kit/http";
+import { privateIpPolicyOf } from "../clients/private-ip-policy";
 import type { Deps } from "../deps";
 import { ID_TOKEN_KEY_SET } from "../keys/repository";
 import { signJws } from "../tokens/jws";
 
 const BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout";
-
-/**
- * clients.http.disallow_private_ip_ranges: Hydra's HTTP client refuses
- * private and loopback targets, unless the URL is one of
- * `clients.http.private_ip_exception_urls`.
- */
-async function reachable(deps: Deps, target: string): Promise<boolean> {
-  if (!refusesInternalAddresses(target, privateIpPolicyOf(deps.config))) return true;
-  const host = new URL(target).hostname.replace(/^\[|\]$/g, "");
-  const addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((entry) => entry.address);
-  return !addresses.some(isPrivateAddress);
-}
 
 /**
  * Hydra's executeBackChannelLogout (consent/strategy_default.go): a logout
@@ -35,15 +22,18 @@ async function sendLogoutToken(deps: Deps, clientId: string, uri: string, sid: s
     { iss: deps.issuer, aud: [clientId], iat: Math.floor(Date.now() / 1000), jti: randomUUID(), events: { [BACKCHANNEL_EVENT]: {} }, sid },
     signer,
   );
-  if (!(await reachable(deps, uri))) throw new Error("the back-channel logout URI resolves to a private address");
-  const response = await fetch(uri, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ logout_token: token }),
-    redirect: "manual",
-    signal: AbortSignal.timeout(30_000),
-  });
-  await response.body?.cancel();
+  // s.r.HTTPClient(ctx).Do: the resilient client, whose dialler refuses private addresses under
+  // clients.http.disallow_private_ip_ranges when the socket connects (so after DNS, on every redirect hop).
+  const response = await resilientFetch(
+    uri,
+    {
+      method: "POST",
+      headers: new Headers({ "content-type": "application/x-www-form-urlencoded" }),
+      body: goValuesEncode(new Map([["logout_token", [token]]])),
+    },
+    { ...ORY_HTTP_CLIENT, ...privateIpPolicyOf(deps.config) },
+  );
+  await response.body.cancel();
   if (response.status !== 200 && response.status !== 204)
     throw new Error(`expected HTTP status code 200 or 204 but got ${response.status}`);
 }
