@@ -8,9 +8,9 @@ import path from "node:path";
  * Test ports that stay free until the test binds them. Two things can take
  * a "free" port between the moment it is handed out and the moment the
  * server under test binds it:
- * - another test process asking at the same moment. A claim file per port,
- *   created exclusively, makes a port belong to one live process until it
- *   exits (and this process never hands a port out twice).
+ * - another test process asking at the same moment. A claim per port makes
+ *   a port belong to one live process until it exits (and this process never
+ *   hands a port out twice).
  * - the kernel itself: outgoing connections (every Postgres and HTTP client
  *   socket) and listeners bound to port 0 get their port from the ephemeral
  *   range, so a port taken from that range can become a client's source
@@ -21,6 +21,27 @@ import path from "node:path";
 const CLAIMS_DIR = path.join(tmpdir(), "olympus-test-port-claims");
 const claimed = new Set<number>();
 let cleanupInstalled = false;
+
+/**
+ * On Linux a claim is a listening socket in the abstract namespace: the kernel
+ * refuses a second one while the first is open and drops it the moment its
+ * process dies, however it dies. A claim file naming a pid cannot say that: a
+ * process killed without running its exit handlers (a Vitest worker, a
+ * SIGKILL) leaves its file behind, and once the pid is reused by any living
+ * process the port stays blocked — which failed CI with "no unclaimed free
+ * port after 100 tries".
+ */
+function claimBySocket(port: number): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const holder = createServer();
+    holder.once("error", (error: NodeJS.ErrnoException) => (error.code === "EADDRINUSE" ? resolve(false) : reject(error)));
+    holder.listen({ path: `\0olympus-test-port-${port}` }, () => {
+      // Held until this process exits; it must not keep the process alive.
+      holder.unref();
+      resolve(true);
+    });
+  });
+}
 
 function isAlive(pid: number): boolean {
   try {
@@ -42,9 +63,13 @@ function tryCreate(file: string): boolean {
   }
 }
 
-/** Claims `port` for this process unless a live process holds it; a dead holder's claim is taken over. */
-function claim(port: number): boolean {
+/**
+ * Elsewhere (no abstract sockets) a claim is a file naming its pid: a dead
+ * holder's claim is taken over, a reused pid keeps it until that process ends.
+ */
+function claimByFile(port: number): boolean {
   mkdirSync(CLAIMS_DIR, { recursive: true });
+  releaseClaimFilesOnExit();
   const file = path.join(CLAIMS_DIR, String(port));
   if (tryCreate(file)) return true;
   let holder = Number.NaN;
@@ -58,12 +83,17 @@ function claim(port: number): boolean {
   return tryCreate(file);
 }
 
-function releaseClaimsOnExit(): void {
+function releaseClaimFilesOnExit(): void {
   if (cleanupInstalled) return;
   cleanupInstalled = true;
   process.once("exit", () => {
     for (const port of claimed) rmSync(path.join(CLAIMS_DIR, String(port)), { force: true });
   });
+}
+
+/** Claims `port` for this process unless another live process holds it. */
+function claim(port: number): Promise<boolean> {
+  return process.platform === "linux" ? claimBySocket(port) : Promise.resolve(claimByFile(port));
 }
 
 /** Where test ports come from: below the kernel's ephemeral range, above the ports services commonly use. */
@@ -112,12 +142,11 @@ export function freePort(): Promise<number> {
 
 /** freePort with the probe given (tests hand in one that repeats itself, as a probe may). */
 export async function claimFreePort(probe: () => Promise<number>): Promise<number> {
-  releaseClaimsOnExit();
   for (let attempt = 0; attempt < 100; attempt += 1) {
     const port = await probe();
-    if (claimed.has(port) || !claim(port)) continue;
+    if (claimed.has(port) || !(await claim(port))) continue;
     claimed.add(port);
     return port;
   }
-  throw new Error(`no unclaimed free port after 100 tries (claims in ${CLAIMS_DIR})`);
+  throw new Error("no unclaimed free port after 100 tries");
 }
