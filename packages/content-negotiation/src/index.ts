@@ -1,2 +1,2 @@
-export { negotiateContentType, parseAccept, parseMediaType } from "./negotiate";
+export { negotiateContentType, parseAccept } from "./negotiate";
 export { acceptsJson, ACCEPTS_JSON_OFFERS, isJsonRequest, IS_JSON_REQUEST_OFFERS } from "./kratos-request";

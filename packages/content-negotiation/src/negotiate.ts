@@ -101,34 +101,3 @@ export function negotiateContentType(acceptLines: readonly string[], offers: rea
   }
   return bestOffer;
 }
-
-/**
- * Go's `mime.ParseMediaType` as far as decoderx's `httpx.HasContentType` needs it:
- * the lower-cased media type, or undefined when the value does not parse
- * (then no decoder claims the body).
- */
-export function parseMediaType(contentType: string): string | undefined {
-  const trimmed = contentType.trim();
-  const semicolon = trimmed.indexOf(";");
-  const base = (semicolon === -1 ? trimmed : trimmed.slice(0, semicolon)).trim().toLowerCase();
-  const slash = base.indexOf("/");
-  const isToken = (s: string): boolean => s.length > 0 && [...s].every((c) => isTokenChar(c.charCodeAt(0)));
-  if (slash === -1 || !isToken(base.slice(0, slash)) || !isToken(base.slice(slash + 1))) return undefined;
-  if (semicolon === -1) return base;
-  return mediaParametersParse(trimmed.slice(semicolon)) ? base : undefined;
-}
-
-/** Go's parameter grammar: `; token=(token|quoted-string)` repeated; trailing `;` and spaces allowed. */
-function mediaParametersParse(params: string): boolean {
-  let s = params;
-  for (;;) {
-    s = s.replace(/^[ \t]+/, "");
-    if (s === "") return true;
-    if (!s.startsWith(";")) return false;
-    s = s.slice(1).replace(/^[ \t]+/, "");
-    if (s === "") return true;
-    const match = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+)[ \t]*=[ \t]*(?:([!#$%&'*+\-.^_`|~0-9A-Za-z]+)|"((?:[^"\\]|\\.)*)")/.exec(s);
-    if (!match) return false;
-    s = s.slice(match[0].length);
-  }
-}

@@ -200,6 +200,25 @@ describe("the token endpoint (fosite DefaultClientAuthenticationStrategy)", () =
     expect((await token(unknown)).body).toMatchObject({ error: "jti_known" });
   });
 
+  it("reads the form as Go's ParseForm: a pair with `;` or a bad escape is not there (NewAccessRequest: r.PostForm)", async () => {
+    const assertion = encodeURIComponent(await assertionFor(clientId));
+    const raw = (grantType: string) =>
+      fetch(tokenUrl, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: `grant_type=${grantType}&client_assertion_type=${encodeURIComponent(ASSERTION_TYPE)}&client_assertion=${assertion}`,
+      });
+    // WHATWG's parser would read grant types `client_credentials;x` and `%zz`, which no handler takes.
+    for (const grantType of ["client_credentials;x", "%zz"]) {
+      expect(await (await raw(grantType)).json()).toEqual({
+        error: "invalid_request",
+        error_description: `${INVALID_REQUEST} Request parameter 'grant_type' is missing`,
+      });
+    }
+    // The assertion was not consumed by those: it still authenticates.
+    expect((await raw("client_credentials")).status).toBe(200);
+  });
+
   it("exchanges an authorization code for a client authenticated by its assertion", async () => {
     const codeClient = await createClient({
       grant_types: ["authorization_code"],

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fositeDescription } from "./fosite-errors";
-import { createClient } from "./testing/clients";
+import { createMachineClient } from "./testing/device";
 import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
 
 /**
@@ -11,7 +11,6 @@ import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type
  * escape is left out. Raw bodies, so each is exactly as written.
  */
 
-const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 const UNPARSABLE = "Unable to parse HTTP body, make sure to send a properly formatted form request body.";
 const EMPTY = "The POST body can not be empty.";
 
@@ -21,11 +20,7 @@ let client: { id: string; secret: string };
 
 beforeAll(async () => {
   ({ postgres: pg, hydra } = await startHydraWithPostgres());
-  client = await createClient(hydra, {
-    grant_types: ["client_credentials", DEVICE_GRANT],
-    scope: "jobs.run openid",
-    token_endpoint_auth_method: "client_secret_basic",
-  });
+  client = await createMachineClient(hydra, "client_secret_basic");
 });
 afterAll(() => stopHydraAndPostgres(hydra, pg));
 
@@ -42,7 +37,7 @@ const introspect = (body: string | FormData, headers: Record<string, string> = F
   send(new URL("admin/oauth2/introspect", hydra.adminUrl), body, headers);
 const deviceAuth = (body: string, headers: Record<string, string> = FORM, query = "") =>
   send(new URL(`oauth2/device/auth${query}`, hydra.publicUrl), body, { authorization: basic(), ...headers });
-const revoke = (body: string, headers: Record<string, string> = FORM) =>
+const revoke = (body: string | FormData, headers: Record<string, string> = FORM) =>
   send(new URL("oauth2/revoke", hydra.publicUrl), body, { authorization: basic(), ...headers });
 
 async function accessToken(): Promise<string> {
@@ -118,5 +113,30 @@ describe("revocation reads r.PostForm after r.ParseMultipartForm (fosite revoke_
     const answer = await revoke(`x=%zz&token=${token}&y;z`);
     expect([answer.status, answer.body]).toEqual([200, ""]);
     expect(await active(token)).toBe(false);
+  });
+
+  it("revokes with a urlencoded body under a Content-Type whose parameter mime refuses (parsePostForm still reads it)", async () => {
+    const token = await accessToken();
+    const answer = await revoke(`token=${token}`, { "content-type": "application/x-www-form-urlencoded; charset" });
+    expect([answer.status, answer.body]).toEqual([200, ""]);
+    expect(await active(token)).toBe(false);
+  });
+
+  it("reads a multipart body's values; a query ParseForm refuses is ParseMultipartForm's error", async () => {
+    const bare = { error: "invalid_request", error_description: fositeDescription("invalid_request") };
+    const token = await accessToken();
+    const body = new FormData();
+    body.append("token", token);
+    const refused = await send(new URL("oauth2/revoke?x=%zz", hydra.publicUrl), body, { authorization: basic() });
+    expect([refused.status, JSON.parse(refused.body)]).toEqual([400, bare]);
+    expect(await active(token)).toBe(true);
+    const answer = await revoke(body, {});
+    expect([answer.status, answer.body]).toEqual([200, ""]);
+    expect(await active(token)).toBe(false);
+  });
+
+  it("answers 200 for a token it does not know once the client is authenticated (TokenRevocationHandler storeErrorsToRevocationError)", async () => {
+    const answer = await revoke("token=no-such-token");
+    expect([answer.status, answer.body]).toEqual([200, ""]);
   });
 });

@@ -1,5 +1,13 @@
 import type { IncomingMessage } from "node:http";
-import { goBytes, goParseQuery, utf8Text } from "@olympus/server-kit/go-url";
+import { goBytes, goMultipartForm, goParseQuery, utf8Text } from "@olympus/server-kit/go-url";
+import { hasUrlencodedBody, multipartValues, readBodyBytes } from "./http";
+
+/** The credentials of an `Authorization: Bearer …` header (scheme in any case, split at the first space), if it is one. */
+function bearerCredentials(req: IncomingMessage): string | undefined {
+  const authorization = req.headers.authorization ?? "";
+  const space = authorization.indexOf(" ");
+  return space !== -1 && authorization.slice(0, space).toLowerCase() === "bearer" ? authorization.slice(space + 1) : undefined;
+}
 
 /**
  * fosite AccessTokenFromRequest (fosite/introspect.go): the credentials of
@@ -12,12 +20,39 @@ import { goBytes, goParseQuery, utf8Text } from "@olympus/server-kit/go-url";
  * ErrNotMultipart, which fosite ignores).
  */
 export function accessTokenFromRequest(req: IncomingMessage, rawQuery: string, urlencodedBody?: Buffer): string {
-  const authorization = req.headers.authorization ?? "";
-  const space = authorization.indexOf(" ");
-  if (space !== -1 && authorization.slice(0, space).toLowerCase() === "bearer") return authorization.slice(space + 1);
+  const bearer = bearerCredentials(req);
+  if (bearer !== undefined) return bearer;
   const token = goBytes("access_token");
   const body = urlencodedBody ? goParseQuery(urlencodedBody.toString("latin1")).values : undefined;
   const query = goParseQuery(goBytes(rawQuery.replace(/^\?/, ""))).values;
   // Form.Get: the first value, the body's ahead of the URL's.
   return utf8Text(body?.get(token)?.[0] ?? query.get(token)?.[0] ?? "");
+}
+
+/**
+ * AccessTokenFromRequest for a handler that reads the body afterwards
+ * (Hydra createVerifiableCredential): without a Bearer header,
+ * ParseMultipartForm reads a urlencoded body (as above) or a multipart one
+ * — then r.Form holds the URL's values first and the body's non-file
+ * values after them, and a body that does not parse, a missing boundary or
+ * a query ParseForm refuses is an error, which makes the token "".
+ * `bodyRead`: whether that left the body consumed for the handler's JSON
+ * decoder.
+ */
+export async function readAccessTokenFromRequest(req: IncomingMessage, rawQuery: string): Promise<{ token: string; bodyRead: boolean }> {
+  const bearer = bearerCredentials(req);
+  if (bearer !== undefined) return { token: bearer, bodyRead: false };
+  const contentType = req.headers["content-type"];
+  const multipart = goMultipartForm(contentType);
+  if (multipart.kind === "error") return { token: "", bodyRead: false };
+  if (multipart.kind === "not-multipart") {
+    const body = hasUrlencodedBody(req) ? await readBodyBytes(req) : undefined;
+    return { token: accessTokenFromRequest(req, rawQuery, body), bodyRead: body !== undefined };
+  }
+  const parts = await multipartValues(await readBodyBytes(req), contentType ?? "");
+  const query = goParseQuery(goBytes(rawQuery.replace(/^\?/, "")));
+  if (parts === undefined || query.error !== undefined) return { token: "", bodyRead: true };
+  // Form.Get: the URL's first value when it has the key at all, else the body's.
+  const fromQuery = query.values.get(goBytes("access_token"))?.[0];
+  return { token: fromQuery === undefined ? (parts.get("access_token") ?? "") : utf8Text(fromQuery), bodyRead: true };
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClient } from "./testing/clients";
+import { createMachineClient } from "./testing/device";
 import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
 
 /**
@@ -9,7 +9,6 @@ import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type
  */
 
 const FOSITE_JSON = "application/json;charset=UTF-8";
-const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 
 let pg: TestPostgres;
 let hydra: HydraUnderTest;
@@ -17,11 +16,7 @@ let client: { id: string; secret: string };
 
 beforeAll(async () => {
   ({ postgres: pg, hydra } = await startHydraWithPostgres());
-  client = await createClient(hydra, {
-    grant_types: ["client_credentials", DEVICE_GRANT],
-    scope: "jobs.run openid",
-    token_endpoint_auth_method: "client_secret_post",
-  });
+  client = await createMachineClient(hydra, "client_secret_post");
 });
 afterAll(() => stopHydraAndPostgres(hydra, pg));
 

@@ -1,5 +1,12 @@
 import type { Server, ServerResponse } from "node:http";
-import { answerExpectAsNetHttp, answerParserError, setSecurityHeaders } from "@olympus/server-kit/http";
+import {
+  answerExpectAsNetHttp,
+  answerParserError,
+  answerUnreadBodiesAsNetHttp,
+  applyGoServerTimeouts,
+  setSecurityHeaders,
+  type GoServerTimeouts,
+} from "@olympus/server-kit/http";
 
 export { refusedAsNetHttp, SERVER_OPTIONS } from "@olympus/server-kit/http";
 
@@ -15,13 +22,25 @@ export function setHydraSecurityHeaders(res: ServerResponse): void {
 }
 
 /**
- * Requests Node's HTTP parser refuses get the answer Go's net/http writes
- * before any handler runs (server.go conn.serve): a bare text/plain status,
- * no headers of Hydra's; so do requests with an Expect header Go answers
- * with 417.
+ * cmd/server/handler.go serve: graceful.WithDefaults over a Server that
+ * sets only ReadHeaderTimeout (5 s, in SERVER_OPTIONS), so ory/graceful
+ * v0.1.3's defaults hold: ReadTimeout 5 s, IdleTimeout 120 s (its
+ * WriteTimeout of 10 s has no Node counterpart; see the README).
  */
-export function hardenParserErrors(server: Server): Server {
+export const HYDRA_SERVER_TIMEOUTS: GoServerTimeouts = { readTimeoutMs: 5_000, idleTimeoutMs: 120_000 };
+
+/**
+ * What Go's net/http does around Hydra's handlers, on both ports: requests
+ * Node's HTTP parser refuses get the answer conn.serve writes before any
+ * handler runs (a bare text/plain status, no headers of Hydra's), and so
+ * do requests with an Expect header Go answers with 417; a body the
+ * handler left unread is treated as Go's server treats it; the server's
+ * timeouts are Hydra's.
+ */
+export function serveAsGoNetHttp(server: Server): Server {
   server.on("clientError", answerParserError);
   answerExpectAsNetHttp(server);
+  answerUnreadBodiesAsNetHttp(server);
+  applyGoServerTimeouts(server, HYDRA_SERVER_TIMEOUTS);
   return server;
 }

@@ -1,18 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
 
 /** Regression tests for what the fuzz (src/fuzz.test.ts) found: each of these was a 500 before. */
 let pg: TestPostgres;
 let hydra: HydraUnderTest;
 
 beforeAll(async () => {
-  pg = await startTestPostgres();
-  hydra = await startHydraUnderTest(pg);
+  ({ postgres: pg, hydra } = await startHydraWithPostgres());
 });
-afterAll(async () => {
-  await hydra?.close();
-  await pg?.stop();
-});
+afterAll(() => stopHydraAndPostgres(hydra, pg));
 
 const admin = (path: string, init: RequestInit = {}) => fetch(new URL(path.replace(/^\//, ""), hydra.adminUrl), init);
 const json = (method: string, body: string): RequestInit => ({ method, headers: { "content-type": "application/json" }, body });

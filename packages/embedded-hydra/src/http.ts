@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { HydraError } from "./errors";
 import { isStorableQuery } from "@olympus/server-kit/text";
+import { discardUnreadBody } from "@olympus/server-kit/http";
 import { goMultipartForm, goParseForm, goReadsFormBody, utf8Text, type GoParsedForm, type GoValues } from "@olympus/server-kit/go-url";
 import { assertStorable } from "./storable";
 
@@ -21,7 +22,8 @@ export async function readBody(req: IncomingMessage): Promise<string> {
 export function readBodyBytes(req: IncomingMessage): Promise<Buffer> {
   // Refuse an announced oversize body at once instead of reading towards it.
   if (Number(req.headers["content-length"] ?? "0") > LIMIT) {
-    req.resume();
+    // More than 256 KiB announced: nothing more is read and the answer closes the connection (unread-body.ts).
+    void discardUnreadBody(req);
     return Promise.reject(new HydraError(413, "invalid_request", "The request body is too large"));
   }
   return new Promise((resolve, reject) => {
@@ -99,15 +101,17 @@ export function storableParams(values: GoValues): URLSearchParams {
 /**
  * r.ParseForm (server-kit goParseForm): r.PostForm holds a urlencoded
  * POST, PUT or PATCH body's values (never a JSON body's; the body read up
- * to readBodyBytes' 1 MiB, any other body drained unread), r.Form those and
- * the URL query's after them (`rawQuery`, bytes, the request's own by
- * default). The error is a bad Content-Type, a `;` or a bad escape in
+ * to readBodyBytes' 1 MiB, any other body discarded as Go's server does),
+ * r.Form those and the URL query's after them (`rawQuery`, bytes, the
+ * request's own by default). The error is a bad Content-Type, a `;` or a bad escape in
  * either, or too many parameters.
  */
 export async function readGoForm(req: IncomingMessage, rawQuery = rawQueryOf(req)): Promise<GoParsedForm> {
   const readsBody = hasUrlencodedBody(req);
-  if (!readsBody) req.resume();
-  const body = readsBody ? await readBodyBytes(req) : Buffer.alloc(0);
+  let body: Buffer = Buffer.alloc(0);
+  if (readsBody) body = await readBodyBytes(req);
+  // Another body is left unread, as Go's server treats one after the handler (at most 256 KiB discarded).
+  else await discardUnreadBody(req);
   return goParseForm(req.method, req.headers["content-type"], body, rawQuery);
 }
 

@@ -25,6 +25,7 @@ import {
   toLoginUi,
   type ClientCredentials,
 } from "./testing/oauth";
+import { rawRequest } from "./testing/raw-request";
 import { codeExchange } from "./testing/tokens";
 
 /** Hydra's public surface beyond the code flow: discovery, implicit and hybrid responses, fallbacks, and no secret rotation (not in v26.2.0). */
@@ -315,6 +316,28 @@ describe("dynamic client registration", () => {
 
       expect((await call("DELETE", `oauth2/register/${id}`, undefined, newToken)).status).toBe(204);
       expect((await call("GET", `oauth2/register/${id}`, undefined, newToken)).status).toBe(401);
+    } finally {
+      await instance.close();
+    }
+  });
+
+  it("hands an escaped dot segment to the handler as the id `..` or `.` (ServeMux r.PathValue; client/handler.go ValidDynamicAuth)", async () => {
+    const instance = await startHydraWithConfig(pg, (config) => {
+      config.oidc = { dynamic_client_registration: { enabled: true } };
+    });
+    try {
+      const unauthorized = {
+        error: "The request could not be authorized",
+        error_description: "The requested OAuth 2.0 client does not exist or you provided incorrect credentials.",
+      };
+      for (const [method, target] of [
+        ["GET", "/oauth2/register/%2E%2E"],
+        ["DELETE", "/oauth2/register/%2e"],
+      ] as const) {
+        // Sent raw: fetch would resolve the escaped dots itself.
+        const answer = await rawRequest(instance.publicUrl, method, target, { authorization: "Bearer ory_at_x" });
+        expect([answer.status, JSON.parse(answer.body)]).toEqual([401, unauthorized]);
+      }
     } finally {
       await instance.close();
     }

@@ -1,7 +1,7 @@
-import { request } from "node:http";
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { rawRequest } from "./testing/raw-request";
 
 /**
  * How Hydra v26.2.0 routes (cmd/server/handler.go adminServer, publicServer): negroni's
@@ -9,12 +9,6 @@ import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type
  * oryx httprouterx/router.go, which registers `METHOD /path` patterns on Go's net/http ServeMux, with
  * serverx.DefaultNotFoundHandler for any method at `/` (public) and at the exact `/admin` (admin).
  */
-
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
 
 let pg: TestPostgres;
 let hydra: HydraUnderTest;
@@ -30,22 +24,8 @@ beforeAll(async () => {
 });
 afterAll(() => stopHydraAndPostgres(hydra, pg));
 
-/** A raw request: the path goes out exactly as written (fetch would resolve `.` and `..`). */
-function send(base: string, method: string, path: string, headers: Record<string, string> = {}): Promise<Answer> {
-  const { hostname, port } = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: hostname, port, method, path, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
-
-const admin = (method: string, path: string, headers?: Record<string, string>) => send(hydra.adminUrl, method, path, headers);
-const publicPort = (method: string, path: string, headers?: Record<string, string>) => send(hydra.publicUrl, method, path, headers);
+const admin = (method: string, path: string, headers?: Record<string, string>) => rawRequest(hydra.adminUrl, method, path, headers);
+const publicPort = (method: string, path: string, headers?: Record<string, string>) => rawRequest(hydra.publicUrl, method, path, headers);
 
 describe("a known path with another method", () => {
   it("is ServeMux's 405 on the admin port: Allow sorted, HEAD with GET, http.Error's text (server.go findHandler)", async () => {
@@ -91,8 +71,8 @@ describe("HEAD", () => {
       [hydra.publicUrl, "/oauth2/fallbacks/login"],
       [hydra.publicUrl, "/health/ready"],
     ]) {
-      const get = await send(base ?? "", "GET", path ?? "");
-      const head = await send(base ?? "", "HEAD", path ?? "");
+      const get = await rawRequest(base ?? "", "GET", path ?? "");
+      const head = await rawRequest(base ?? "", "HEAD", path ?? "");
       expect([path, head.status, head.body]).toEqual([path, get.status, ""]);
       expect(head.headers["content-type"]).toBe(get.headers["content-type"]);
       expect(head.headers["content-length"]).toBe(get.headers["content-length"]);

@@ -3,7 +3,7 @@ import { request } from "node:http";
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "./testing/browser";
-import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
 
 interface Seen {
   what: string;
@@ -67,13 +67,9 @@ let pg: TestPostgres;
 let hydra: HydraUnderTest;
 
 beforeAll(async () => {
-  pg = await startTestPostgres();
-  hydra = await startHydraUnderTest(pg);
+  ({ postgres: pg, hydra } = await startHydraWithPostgres());
 });
-afterAll(async () => {
-  await hydra?.close();
-  await pg?.stop();
-});
+afterAll(() => stopHydraAndPostgres(hydra, pg));
 
 describe("security headers on every response", () => {
   it("covers every route of both ports with every method they take, plus 404 and 405", async () => {

@@ -142,6 +142,38 @@ describe("verifiable credentials (createVerifiableCredential)", () => {
   });
 });
 
+describe("the access token of a request body (fosite introspect.go AccessTokenFromRequest: r.ParseMultipartForm, r.Form)", () => {
+  async function post(query: string, body: string | FormData, headers: Record<string, string> = {}) {
+    const res = await fetch(new URL(`credentials${query}`, hydra.publicUrl), { method: "POST", headers, body });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  }
+
+  it("finds the token in a multipart body, which leaves nothing for the JSON decoder", async () => {
+    const body = new FormData();
+    body.append("access_token", accessToken);
+    expect((await post("", body)).body).toEqual({
+      error: "invalid_request",
+      error_description: `${INVALID_REQUEST} Unable to decode request body.`,
+    });
+  });
+
+  it("finds none when ParseMultipartForm fails: a query ParseForm refuses, or a body that does not parse", async () => {
+    const body = new FormData();
+    body.append("format", "jwt_vc_json");
+    expect((await post(`?access_token=${accessToken}&x=%zz`, body)).body.error).toBe("request_unauthorized");
+    const broken = await post(`?access_token=${accessToken}`, "--b\r\nnot a part", { "content-type": "multipart/form-data; boundary=b" });
+    expect(broken.body.error).toBe("request_unauthorized");
+  });
+
+  it("reads no form with a Bearer header: a JSON body sent as urlencoded is still decoded", async () => {
+    const answer = await post("", JSON.stringify({ format: "jwt_vc_json" }), {
+      authorization: `Bearer ${accessToken}`,
+      "content-type": "application/x-www-form-urlencoded",
+    });
+    expect([answer.status, answer.body.error]).toEqual([400, "missing_proof"]);
+  });
+});
+
 describe("the nonce and the credential's times (persister_nonce.go NewNonce; createVerifiableCredential's session.Claims.IssuedAt)", () => {
   it("seals the expiry with Hydra's flow cipher: XChaCha20-Poly1305 under SHA-256(secrets.system[0]), padded base64url", async () => {
     const before = Math.floor(Date.now() / 1000);

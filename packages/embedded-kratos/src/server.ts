@@ -10,7 +10,16 @@ import { smtpTransportOptions } from "./courier/smtp";
 import { watchKratosConfig, type ConfigReloader } from "./config/reload";
 import type { Deps } from "./deps";
 import { WorkerPasswordHasher } from "./hashing/hasher";
-import { answerExpectAsNetHttp, answerParserError, refusedAsNetHttp, SERVER_OPTIONS, setSecurityHeaders } from "@olympus/server-kit/http";
+import {
+  answerExpectAsNetHttp,
+  answerParserError,
+  answerUnreadBodiesAsNetHttp,
+  applyGoServerTimeouts,
+  refusedAsNetHttp,
+  SERVER_OPTIONS,
+  setSecurityHeaders,
+} from "@olympus/server-kit/http";
+import { KRATOS_ADMIN_TIMEOUTS, KRATOS_PUBLIC_TIMEOUTS } from "./http/server-timeouts";
 import { isStorableText } from "@olympus/server-kit/text";
 import { HttpContext } from "./http/context";
 import { applyCors } from "./http/cors";
@@ -160,7 +169,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     for (const server of [publicServer, adminServer]) {
       server.on("clientError", answerParserError);
       answerExpectAsNetHttp(server);
+      answerUnreadBodiesAsNetHttp(server);
     }
+    applyGoServerTimeouts(publicServer, KRATOS_PUBLIC_TIMEOUTS);
+    applyGoServerTimeouts(adminServer, KRATOS_ADMIN_TIMEOUTS);
     const publicPort = options.listeners
       ? (publicServer.address() as AddressInfo).port
       : await listen(publicServer, config.serve.public.port, options.host);
@@ -254,7 +266,7 @@ async function handle(
   options: ServerOptions,
 ): Promise<void> {
   // Go's net/http answers these before any handler or log line (server.go conn.serve).
-  if (refusedAsNetHttp(req)) return;
+  if (refusedAsNetHttp(req, res)) return;
   const started = performance.now();
   setSecurityHeaders(res);
   const ctx = new HttpContext(req, res, baseUrl);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "../testing/harness";
+import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "../testing/harness";
 
 /**
  * PATCH /admin/clients/{id} as Hydra v26.2.0 runs it (client/handler.go
@@ -41,14 +41,10 @@ const patch = (id: string, operations: unknown) =>
   send("PATCH", `admin/clients/${encodeURIComponent(id)}`, typeof operations === "string" ? operations : JSON.stringify(operations));
 
 beforeAll(async () => {
-  pg = await startTestPostgres();
-  hydra = await startHydraUnderTest(pg);
+  ({ postgres: pg, hydra } = await startHydraWithPostgres());
 });
 
-afterAll(async () => {
-  await hydra?.close();
-  await pg?.stop();
-});
+afterAll(() => stopHydraAndPostgres(hydra, pg));
 
 describe("client/handler.go patchOAuth2Client: the patched text into client.Client", () => {
   it("keeps a value's number text, which json.Unmarshal into an int refuses (evanphx/json-patch keeps the json.RawMessage)", async () => {

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHydraWithConfig, startTestPostgres, type HydraUnderTest, type TestPostgres } from "../testing/harness";
+import {
+  startHydraWithConfig,
+  startHydraWithPostgres,
+  stopHydraAndPostgres,
+  type HydraUnderTest,
+  type TestPostgres,
+} from "../testing/harness";
 
 /**
  * What PUT and PATCH /admin/clients/{id} store and answer in Hydra v26.2.0:
@@ -63,16 +69,14 @@ async function backdate(id: string): Promise<void> {
 const near = (text: unknown, ms: number) => Math.abs(Date.parse(String(text)) - ms) < 5_000;
 
 beforeAll(async () => {
-  pg = await startTestPostgres();
-  hydra = await startHydraWithConfig(pg, (config) => {
-    config.oidc = { ...config.oidc, dynamic_client_registration: { enabled: true } };
-  });
+  ({ postgres: pg, hydra } = await startHydraWithPostgres((postgres) =>
+    startHydraWithConfig(postgres, (config) => {
+      config.oidc = { ...config.oidc, dynamic_client_registration: { enabled: true } };
+    }),
+  ));
 });
 
-afterAll(async () => {
-  await hydra?.close();
-  await pg?.stop();
-});
+afterAll(() => stopHydraAndPostgres(hydra, pg));
 
 describe("client timestamps (client/handler.go CreateClient, updateClient; ory/pop Create, UpdateQuery)", () => {
   it("creates with created_at rounded to the second and updated_at pop's microsecond stamp, as stored and read back", async () => {

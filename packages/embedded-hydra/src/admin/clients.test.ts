@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "../testing/harness";
+import {
+  startHydraUnderTest,
+  startHydraWithPostgres,
+  stopHydraAndPostgres,
+  type HydraUnderTest,
+  type TestPostgres,
+} from "../testing/harness";
 
 const ADMIN_TOKEN = "test-admin-token-0123456789";
 
@@ -14,14 +20,10 @@ function admin(path: string, init: RequestInit = {}, token: string | null = ADMI
 }
 
 beforeAll(async () => {
-  pg = await startTestPostgres();
-  hydra = await startHydraUnderTest(pg, { adminToken: ADMIN_TOKEN });
+  ({ postgres: pg, hydra } = await startHydraWithPostgres((postgres) => startHydraUnderTest(postgres, { adminToken: ADMIN_TOKEN })));
 });
 
-afterAll(async () => {
-  await hydra?.close();
-  await pg?.stop();
-});
+afterAll(() => stopHydraAndPostgres(hydra, pg));
 
 describe("admin authentication", () => {
   it("answers /admin requests without the bearer token with 401 Hydra error JSON", async () => {

@@ -1,7 +1,7 @@
 import * as oidc from "openid-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "../testing/browser";
-import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "../testing/harness";
+import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "../testing/harness";
 import { LOGIN_UI, startsWith } from "../testing/sign-in";
 
 /**
@@ -26,8 +26,7 @@ let hydra: HydraUnderTest;
 let loginChallenge: string;
 
 beforeAll(async () => {
-  pg = await startTestPostgres();
-  hydra = await startHydraUnderTest(pg);
+  ({ postgres: pg, hydra } = await startHydraWithPostgres());
   const { data } = await hydra.admin.createOAuth2Client({ oAuth2Client: { redirect_uris: [REDIRECT_URI], scope: "openid" } });
   const [id, secret] = [data.client_id ?? "", data.client_secret ?? ""];
   const config = await oidc.discovery(new URL(hydra.issuer), id, secret, oidc.ClientSecretBasic(secret), {
@@ -38,10 +37,7 @@ beforeAll(async () => {
   loginChallenge = atLogin.url.searchParams.get("login_challenge") ?? "";
 });
 
-afterAll(async () => {
-  await hydra?.close();
-  await pg?.stop();
-});
+afterAll(() => stopHydraAndPostgres(hydra, pg));
 
 async function send(method: string, path: string, body?: string): Promise<{ status: number; body: unknown }> {
   const response = await fetch(new URL(path, hydra.adminUrl), { method, body });

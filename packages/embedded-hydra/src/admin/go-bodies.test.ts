@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "../testing/harness";
+import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "../testing/harness";
 
 /**
  * Bodies Hydra v26.2 decodes with json.NewDecoder(r.Body).Decode into its
@@ -24,14 +24,10 @@ let pg: TestPostgres;
 let hydra: HydraUnderTest;
 
 beforeAll(async () => {
-  pg = await startTestPostgres();
-  hydra = await startHydraUnderTest(pg);
+  ({ postgres: pg, hydra } = await startHydraWithPostgres());
 });
 
-afterAll(async () => {
-  await hydra?.close();
-  await pg?.stop();
-});
+afterAll(() => stopHydraAndPostgres(hydra, pg));
 
 async function send(method: string, path: string, body: string | Buffer): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(new URL(path, hydra.adminUrl), { method, headers: { "content-type": "application/json" }, body });

@@ -2,7 +2,7 @@ import { createHash, createPublicKey, generateKeyPairSync } from "node:crypto";
 import { Configuration, JwkApi } from "@ory/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "../testing/browser";
-import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "../testing/harness";
+import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "../testing/harness";
 import { selfSignedCertificate } from "../testing/certificates";
 import { decodeJwtHeader } from "../testing/oauth";
 import { relyingParty, signIn } from "../testing/sign-in";
@@ -25,15 +25,11 @@ async function send(method: string, path: string, body?: unknown) {
 }
 
 beforeAll(async () => {
-  pg = await startTestPostgres();
-  hydra = await startHydraUnderTest(pg);
+  ({ postgres: pg, hydra } = await startHydraWithPostgres());
   jwk = new JwkApi(new Configuration({ basePath: hydra.adminUrl.replace(/\/$/, "") }));
 });
 
-afterAll(async () => {
-  await hydra?.close();
-  await pg?.stop();
-});
+afterAll(() => stopHydraAndPostgres(hydra, pg));
 
 describe("creating, reading and deleting key sets", () => {
   it.each([

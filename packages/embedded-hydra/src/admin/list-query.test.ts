@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHydraUnderTest, startTestPostgres, type HydraUnderTest, type TestPostgres } from "../testing/harness";
+import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "../testing/harness";
 
 /**
  * The query of Hydra v26.2.0's admin list endpoints as Go reads it:
@@ -24,8 +24,7 @@ const admin = (path: string) => fetch(new URL(path, hydra.adminUrl));
 const names = async (response: Response) => ((await response.json()) as { client_name: string }[]).map((client) => client.client_name);
 
 beforeAll(async () => {
-  pg = await startTestPostgres();
-  hydra = await startHydraUnderTest(pg);
+  ({ postgres: pg, hydra } = await startHydraWithPostgres());
   for (const name of ["listq-a", "listq-b"]) {
     await hydra.admin.createOAuth2Client({
       oAuth2Client: { client_name: name, owner: "listq owner", redirect_uris: ["http://p.localhost/cb"] },
@@ -33,10 +32,7 @@ beforeAll(async () => {
   }
 });
 
-afterAll(async () => {
-  await hydra?.close();
-  await pg?.stop();
-});
+afterAll(() => stopHydraAndPostgres(hydra, pg));
 
 describe("GET /admin/clients filters (client/handler.go listOAuth2Clients, r.URL.Query().Get)", () => {
   it("does not see a pair with a bad escape or a `;`: the next value is the first", async () => {

@@ -3,10 +3,10 @@ import { timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { Deps } from "../deps";
 import { HydraError, sendError, sendJson } from "../errors";
-import { hardenParserErrors, refusedAsNetHttp, SERVER_OPTIONS, setHydraSecurityHeaders } from "../hardening";
+import { serveAsGoNetHttp, refusedAsNetHttp, SERVER_OPTIONS, setHydraSecurityHeaders } from "../hardening";
 import { applyNoCache } from "../cache-control";
 import { logRequests } from "../logging";
-import type { RouteInfo } from "@olympus/server-kit/http";
+import { requestTargetOf, type RouteInfo } from "@olympus/server-kit/http";
 import { isStorableQuery } from "@olympus/server-kit/text";
 import { goQueryParams } from "@olympus/server-kit/go-url";
 import { HEALTH_PATHS, HEALTH_ROUTES, handleHealth } from "../public/health";
@@ -65,13 +65,13 @@ export function createAdminServer(deps: Deps, adminToken?: string): { server: Se
   const endpoints = new EndpointLabels(router.list());
   const server = createServer(SERVER_OPTIONS, (req, res) => {
     // Go's net/http answers these before any handler, log line or metric.
-    if (refusedAsNetHttp(req)) return;
+    if (refusedAsNetHttp(req, res)) return;
     setHydraSecurityHeaders(res);
     logRequests(deps.logger, "admin", req, res);
     // cmd/server/handler.go adminServer: TrimTrailingSlashNegroni, then AddAdminPrefixIfNotPresentNegroni
     // (/clients is /admin/clients, / is /admin), then the mux routes on the cleaned path (mux/mux-path.ts).
     const raw = rawPathOf(req.url ?? "/");
-    const { escaped: routed, clean, routing } = muxPathOf(raw.path, { adminPrefix: true });
+    const { escaped: routed, clean, routing } = muxPathOf(raw.path, { adminPrefix: true }, requestTargetOf(req));
     const url = new URL("http://placeholder");
     url.pathname = clean;
     url.search = raw.query;
@@ -100,5 +100,5 @@ export function createAdminServer(deps: Deps, adminToken?: string): { server: Se
       ),
     );
   });
-  return { server: hardenParserErrors(server), routes: [...HEALTH_ROUTES, ...router.list()] };
+  return { server: serveAsGoNetHttp(server), routes: [...HEALTH_ROUTES, ...router.list()] };
 }

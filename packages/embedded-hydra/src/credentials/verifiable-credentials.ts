@@ -3,8 +3,8 @@ import type { IncomingMessage } from "node:http";
 import type { Deps } from "../deps";
 import { HydraError } from "../errors";
 import { fositeHydraError } from "../fosite-errors";
-import { accessTokenFromRequest } from "../fosite-access-token";
-import { hasUrlencodedBody, readBodyBytes } from "../http";
+import { readAccessTokenFromRequest } from "../fosite-access-token";
+import { readBodyBytes } from "../http";
 import { decodeGoJson, type GoStruct } from "../admin/go-json";
 import { GO_STRING, GO_STRINGS } from "../admin/go-structs";
 import { findToken } from "../admin/introspect";
@@ -94,9 +94,8 @@ const CREATE_VERIFIABLE_CREDENTIAL_REQUEST_BODY: GoStruct = {
  */
 export async function createVerifiableCredential(deps: Deps, req: IncomingMessage, url: URL): Promise<Mapping> {
   const instance = instanceOf(deps);
-  // ParseForm inside AccessTokenFromRequest reads a urlencoded body (the JSON decoder then finds it empty).
-  const formBody = hasUrlencodedBody(req) ? await readBodyBytes(req) : undefined;
-  const accessToken = accessTokenFromRequest(req, url.search, formBody);
+  // ParseMultipartForm inside AccessTokenFromRequest reads a urlencoded or multipart body (the JSON decoder then finds it empty).
+  const { token: accessToken, bodyRead } = await readAccessTokenFromRequest(req, url.search);
   const found = accessToken ? await findToken(deps, instance.lookup, accessToken) : undefined;
   const consent = found?.token.grantId ? await deps.sessions.consentByGrant(found.token.grantId) : undefined;
   if (!found || !found.stored.clientExists || (found.token.grantId && !consent)) {
@@ -104,7 +103,7 @@ export async function createVerifiableCredential(deps: Deps, req: IncomingMessag
   }
   if (found.token.use !== "access_token") throw invalidRequest("The provided token is not an access token.");
 
-  const decoded = decodeGoJson(formBody ? new Uint8Array() : await readBodyBytes(req), CREATE_VERIFIABLE_CREDENTIAL_REQUEST_BODY);
+  const decoded = decodeGoJson(bodyRead ? new Uint8Array() : await readBodyBytes(req), CREATE_VERIFIABLE_CREDENTIAL_REQUEST_BODY);
   if (!decoded.ok) throw invalidRequest("Unable to decode request body.");
   const body = decoded.value;
   const format = typeof body.format === "string" ? body.format : "";

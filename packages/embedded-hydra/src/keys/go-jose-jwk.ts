@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { goUrlParse } from "@olympus/server-kit/go-url";
-import { goJoseBase64UrlDecode } from "./go-base64";
+import { goJoseBase64UrlDecode } from "@olympus/server-kit/text";
 import { curveSize, isGoCurve, isOnCurve } from "./go-ec";
 import { bigIntFromBytes, goRsaValidateError, goToInt } from "./go-rsa";
 import { parseCertificateChain, type GoPublicKey } from "./go-x509";

@@ -1,5 +1,5 @@
 import { goUrlString } from "@olympus/server-kit/go-url";
-import { goJoseBase64UrlDecode, goStdBase64Decode } from "./go-base64";
+import { goJoseBase64UrlDecode, goStdBase64Decode } from "@olympus/server-kit/text";
 import { isGoCurve, curveSize } from "./go-ec";
 import { bigIntFromBytes, goToInt } from "./go-rsa";
 

@@ -1,5 +1,5 @@
 import { GoJsonError, type GoNode } from "@olympus/server-kit/go-json";
-import { goJoseBase64UrlDecode } from "./go-base64";
+import { goJoseBase64UrlDecode } from "@olympus/server-kit/text";
 
 /**
  * go-jose v3.0.4's own json.Unmarshal (json/decode.go, a fork of Go 1.6's

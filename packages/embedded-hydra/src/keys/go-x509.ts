@@ -1,4 +1,4 @@
-import { goStdBase64Decode } from "./go-base64";
+import { goStdBase64Decode } from "@olympus/server-kit/text";
 import { parseGoCertificate, type GoCertificate } from "./x509/certificate";
 
 /**

@@ -1,6 +1,6 @@
-import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "../testing/harness";
+import { rawRequest, type RawAnswer } from "../testing/raw-request";
 
 /**
  * Percent-encoded request paths as Hydra v26.2.0 routes them: oryx
@@ -11,12 +11,6 @@ import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type
  * (routing_tree.go firstSegment), and r.PathValue is that decoded segment.
  */
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
 let pg: TestPostgres;
 let hydra: HydraUnderTest;
 
@@ -25,25 +19,11 @@ beforeAll(async () => {
 });
 afterAll(() => stopHydraAndPostgres(hydra, pg));
 
-/** The path goes out byte for byte as written (fetch and URL would normalise it). */
-function send(base: string, method: string, path: string, headers: Record<string, string> = {}): Promise<Answer> {
-  const { hostname, port } = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: hostname, port, method, path, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
-
-const admin = (method: string, path: string) => send(hydra.adminUrl, method, path);
-const publicPort = (method: string, path: string) => send(hydra.publicUrl, method, path);
+const admin = (method: string, path: string) => rawRequest(hydra.adminUrl, method, path);
+const publicPort = (method: string, path: string) => rawRequest(hydra.publicUrl, method, path);
 
 const MUX_NOT_FOUND = [404, "text/plain; charset=utf-8", "404 page not found\n"];
-const outcome = (answer: Answer) => [answer.status, answer.headers["content-type"], answer.body];
+const outcome = (answer: RawAnswer) => [answer.status, answer.headers["content-type"], answer.body];
 
 describe("a route literal spelled with escapes (routing_tree.go firstSegment decodes each segment)", () => {
   it("serves the client list at /admin/cl%69ents, its Link naming the path as sent (r.URL.EscapedPath)", async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { goRequestTarget } from "@olympus/server-kit/http";
 import { muxPathOf } from "./mux-path";
 
 const admin = (path: string) => muxPathOf(path, { adminPrefix: true });
@@ -41,5 +42,16 @@ describe("the request path through Hydra's middlewares and ServeMux", () => {
       clean: "/admin/clients/%zz",
       routing: "/admin/clients/%zz",
     });
+  });
+
+  it("takes r.URL as readRequest parsed the whole target when handed it, with the same result as parsing the path", () => {
+    // The servers hand on server-kit requestTargetOf(req), the parse the net/http refusals made: no second parse.
+    for (const target of ["/a%2Fb/c/?x=%zz;y", "/clients/%7e", "http://host/admin/./x?q", "/%zz"]) {
+      const path = target.split("?")[0] ?? "";
+      for (const adminPrefix of [false, true])
+        expect(muxPathOf(path, { adminPrefix }, goRequestTarget("GET", target))).toEqual(muxPathOf(path, { adminPrefix }));
+    }
+    // What it is handed is what it routes on.
+    expect(muxPathOf("/a", { adminPrefix: false }, goRequestTarget("GET", "/b")).escaped).toBe("/b");
   });
 });

@@ -1,4 +1,12 @@
-import { goBytes, goEscape, goEscapedPath, goParseRequestUriBytes, goPathUnescape, type GoUrl } from "@olympus/server-kit/go-url";
+import {
+  goBytes,
+  goEscape,
+  goEscapedPath,
+  goParseRequestUriBytes,
+  goPathUnescape,
+  type GoUrl,
+  type GoUrlParsed,
+} from "@olympus/server-kit/go-url";
 import { cleanPath, trimTrailingSlash, withAdminPrefix } from "./go-mux";
 
 /**
@@ -34,10 +42,14 @@ export interface MuxPath {
  * httprouterx/router.go TrimTrailingSlashNegroni and, on the admin port,
  * AddAdminPrefixIfNotPresentNegroni). `requestPath` is the request
  * target's path as sent; Go refuses a target url.ParseRequestURI cannot
- * read before any handler, so such a path is routed as it is.
+ * read before any handler, so such a path is routed as it is. `target` is
+ * r.URL as readRequest parsed the whole target (server-kit
+ * requestTargetOf, the parse the net/http refusals made already): the
+ * servers hand it on so a request's target is parsed once; without it the
+ * path is parsed here (its path and RawPath are the same either way).
  */
-export function muxPathOf(requestPath: string, { adminPrefix }: { adminPrefix: boolean }): MuxPath {
-  const parsed = goParseRequestUriBytes(goBytes(requestPath));
+export function muxPathOf(requestPath: string, { adminPrefix }: { adminPrefix: boolean }, target?: GoUrlParsed): MuxPath {
+  const parsed = target ?? goParseRequestUriBytes(goBytes(requestPath));
   const escaped = parsed.ok ? escapedAfterMiddlewares(parsed.url, adminPrefix) : unparsedPath(requestPath, adminPrefix);
   const clean = cleanPath(escaped);
   return { escaped, clean, routing: routingPathOf(escaped) };

@@ -1,5 +1,6 @@
 import { errors, type KoaContextWithOIDC } from "oidc-provider";
 import type Provider from "oidc-provider";
+import { goParseForm, utf8Text } from "@olympus/server-kit/go-url";
 import type { Deps } from "../deps";
 import { authenticateClient, type AuthenticatedClient } from "../device/client-auth";
 import { HydraError } from "../errors";
@@ -39,6 +40,19 @@ function endpointOf(path: string): Endpoint | undefined {
   if (path === ROUTES.token) return "token";
   if (path === ROUTES.revocation) return "revocation";
   return undefined;
+}
+
+/**
+ * r.PostForm of a urlencoded body as fosite reads it (server-kit
+ * goParseForm): a pair with a `;` or a bad escape is not there, and the
+ * parse error is hidden behind ParseMultipartForm's http.ErrNotMultipart.
+ */
+function goPostForm(contentType: string, raw: Buffer): URLSearchParams {
+  const form = new URLSearchParams();
+  for (const [key, values] of goParseForm("POST", contentType, raw, "").postForm) {
+    for (const value of values) form.append(utf8Text(key), utf8Text(value));
+  }
+  return form;
 }
 
 /** fosite looks at a client assertion when the form names one; otherwise oidc-provider's authentication stays (provider/client-auth.ts). */
@@ -124,10 +138,12 @@ export function installAssertionAuthentication(provider: Provider, deps: Deps): 
       // The client went away mid-body: oidc-provider's parser would refuse it so.
       return answer(ctx, 400, { error: "invalid_request", error_description: "failed to parse the request body" });
     }
-    const form = body.overflow ? undefined : new URLSearchParams(body.raw.toString("utf8"));
+    const form = body.overflow ? undefined : goPostForm(ctx.get("content-type"), body.raw);
     if (!form || !carriesAssertion(form)) {
-      // oidc-provider reads (and, past its limit, refuses) the body as it would have.
-      replaceBody(ctx, body.raw);
+      // oidc-provider reads (and, past its limit, refuses) the body as it would have, unless its lenient parser
+      // would find an assertion in a pair Go drops: then it gets the pairs fosite reads.
+      const lenient = form && carriesAssertion(new URLSearchParams(body.raw.toString("utf8")));
+      replaceBody(ctx, lenient ? Buffer.from(form.toString(), "utf8") : body.raw);
       await next();
       return;
     }

@@ -20,14 +20,18 @@ type KoaRedirectContext = Pick<KoaContextWithOIDC, "res" | "method" | "path" | "
 /**
  * net/http's Redirect with 302 in place of Koa's ctx.redirect (its own
  * status, "Redirecting to …" text and Content-Type): Location, and on a
- * GET text/html with the HTML note, on a HEAD the Content-Type alone, on a
- * POST neither (server-kit goRedirectAnswer).
+ * GET text/html with the HTML note, on a HEAD the Content-Type alone (and
+ * no Content-Length), on a POST neither (server-kit goRedirectAnswer).
  */
 export function goRedirectInKoa(ctx: KoaRedirectContext, url: string): void {
-  const answer = goRedirectAnswer(arrivedMethods.get(ctx.res) ?? ctx.method, ctx.path, url, 302);
+  const method = arrivedMethods.get(ctx.res) ?? ctx.method;
+  const answer = goRedirectAnswer(method, ctx.path, url, 302);
   ctx.status = 302;
   ctx.set("Location", answer.location);
   ctx.body = answer.body;
   if (answer.contentType) ctx.type = answer.contentType;
   else ctx.remove("Content-Type");
+  // Go's server gives a HEAD answer with nothing written no Content-Length (chunkWriter.writeHeader:
+  // `!isHEAD || len(p) > 0`); Koa set one for the empty body, and Node leaves the header out only when unset.
+  if (method === "HEAD") ctx.remove("Content-Length");
 }

@@ -72,6 +72,16 @@ describe("http.Redirect's answer on Hydra's own redirects", () => {
     expect(post.body).toBe("");
   });
 
+  it("a HEAD gets the Location and Content-Type but no body and no Content-Length (chunkWriter.writeHeader: `!isHEAD || len(p) > 0`)", async () => {
+    for (const path of [`/oauth2/auth?${authorize.toString()}`, "/oauth2/sessions/logout"]) {
+      const head = await send(hydra.publicUrl, "HEAD", path);
+      expect([path, head.status, head.headers["content-type"], head.body]).toEqual([path, 302, "text/html; charset=utf-8", ""]);
+      expect(String(head.headers.location)).not.toBe("");
+      expect(head.headers["content-length"]).toBeUndefined();
+      expect(head.headers["transfer-encoding"]).toBeUndefined();
+    }
+  });
+
   it("the logout redirect without a session and the error UI carry it too", async () => {
     expectGoRedirectNote(await send(hydra.publicUrl, "GET", "/oauth2/sessions/logout"));
     const error = await send(hydra.publicUrl, "GET", "/oauth2/auth?client_id=unknown&response_type=code&state=state-long-enough");

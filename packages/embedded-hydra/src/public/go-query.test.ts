@@ -3,7 +3,7 @@ import { TestBrowser } from "../testing/browser";
 import { createClient, type CreatedClient } from "../testing/clients";
 import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "../testing/harness";
 import { authorizeUrl, ERROR_UI, REDIRECT_URI, toLoginUi } from "../testing/oauth";
-import { LOGIN_UI, LOGOUT_UI, relyingParty, signIn, startsWith } from "../testing/sign-in";
+import { CONSENT_UI, LOGIN_UI, LOGOUT_UI, relyingParty, signIn, startsWith } from "../testing/sign-in";
 import { codeExchange } from "../testing/tokens";
 
 /**
@@ -65,6 +65,9 @@ describe("logout (consent/strategy_default.go HandleOpenIDConnectLogout, issueLo
     error: location?.searchParams.get("error"),
     description: location?.searchParams.get("error_description"),
   });
+  const postLogout = (contentType: string, body: string) =>
+    get("oauth2/sessions/logout", { method: "POST", headers: { "content-type": contentType }, body });
+  const POST_UNPARSED = `${INVALID_REQUEST} Logout failed because the 'POST' request could not be parsed.`;
 
   it("a query ParseForm refuses fails the logout before any parameter is looked at", async () => {
     const answer = await get("oauth2/sessions/logout?state=a;b");
@@ -77,29 +80,17 @@ describe("logout (consent/strategy_default.go HandleOpenIDConnectLogout, issueLo
   });
 
   it("so does a posted urlencoded body with a bad escape", async () => {
-    const answer = await get("oauth2/sessions/logout", {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: "state=%zz",
-    });
-    expect(errorOf(answer.location).description).toBe(`${INVALID_REQUEST} Logout failed because the 'POST' request could not be parsed.`);
+    const answer = await postLogout("application/x-www-form-urlencoded", "state=%zz");
+    expect(errorOf(answer.location).description).toBe(POST_UNPARSED);
   });
 
   it("and so does a Content-Type whose parameter mime.ParseMediaType refuses (request.go parsePostForm)", async () => {
-    const answer = await get("oauth2/sessions/logout", {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded; charset" },
-      body: "state=s",
-    });
-    expect(errorOf(answer.location).description).toBe(`${INVALID_REQUEST} Logout failed because the 'POST' request could not be parsed.`);
+    const answer = await postLogout("application/x-www-form-urlencoded; charset", "state=s");
+    expect(errorOf(answer.location).description).toBe(POST_UNPARSED);
   });
 
   it("a JSON body is no form to ParseForm: its state is not read", async () => {
-    const answer = await get("oauth2/sessions/logout", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ state: "from-json" }),
-    });
+    const answer = await postLogout("application/json", JSON.stringify({ state: "from-json" }));
     expect(answer.status).toBe(302);
     expect(answer.location?.searchParams.get("error")).toBeNull();
   });
@@ -140,6 +131,32 @@ describe("login and consent verifiers (HandleOAuth2AuthorizationRequest: strings
   it("the same for consent_verifier", async () => {
     const at = await toLoginUi(new TestBrowser(), `${authorizeUrl(hydra, client.id, {})}&consent_verifier=%20`);
     expect(`${at.url.origin}${at.url.pathname}`).toBe(LOGIN_UI);
+  });
+
+  it("a POSTed authorization request's body carries them too (fosite r.Form holds the body's pairs)", async () => {
+    const browser = new TestBrowser();
+    const postForm = async (verifierUrl: string): Promise<URL> => {
+      // The verifier URL's parameters, sent as the form of a POST to the bare endpoint.
+      const url = new URL(verifierUrl);
+      const response = await browser.request(`${url.origin}${url.pathname}`, { method: "POST", body: url.searchParams });
+      await response.body?.cancel();
+      const location = new URL(response.headers.get("location") ?? "", hydra.publicUrl).toString();
+      return (await browser.navigate(location, startsWith(LOGIN_UI, CONSENT_UI, REDIRECT_URI, ERROR_UI))).url;
+    };
+    const { challenge } = await toLoginUi(browser, authorizeUrl(hydra, client.id, {}));
+    const { data: login } = await hydra.admin.acceptOAuth2LoginRequest({
+      loginChallenge: challenge ?? "",
+      acceptOAuth2LoginRequest: { subject: "posted-verifier-user" },
+    });
+    const atConsent = await postForm(login.redirect_to);
+    expect(`${atConsent.origin}${atConsent.pathname}`).toBe(CONSENT_UI);
+    const { data: consent } = await hydra.admin.acceptOAuth2ConsentRequest({
+      consentChallenge: atConsent.searchParams.get("consent_challenge") ?? "",
+      acceptOAuth2ConsentRequest: { grant_scope: ["openid"] },
+    });
+    const atClient = await postForm(consent.redirect_to);
+    expect(`${atClient.origin}${atClient.pathname}`).toBe(REDIRECT_URI);
+    expect(atClient.searchParams.get("code")).toBeTruthy();
   });
 });
 

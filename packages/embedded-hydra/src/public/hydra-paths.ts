@@ -23,23 +23,26 @@ export const DISCOVERY_PATHS = new Set(["/.well-known/openid-configuration", "/.
 
 /**
  * Hydra's browser-facing URLs on top of oidc-provider's:
- * - `/oauth2/auth?…&login_verifier=` / `consent_verifier=` redeem the UI's
- *   decision and, in the browser that started the authorization only,
- *   continue oidc-provider's interaction at its resume path, or, for a login
- *   verifier followed again, run the URL without it as a new authorization
- *   (verifiers.ts);
+ * - `/oauth2/auth?…&login_verifier=` / `consent_verifier=` (also in a
+ *   POST's form) redeem the UI's decision and, in the browser that started
+ *   the authorization only, continue oidc-provider's interaction at its
+ *   resume path, or, for a login verifier followed again, run the URL
+ *   without it as a new authorization (verifiers.ts);
  * - `/oauth2/sessions/logout` (with or without `logout_verifier`) is Hydra's
  *   logout, answered here (logout.ts);
  * - any other authorization request is rewritten for oidc-provider, the
  *   original query kept for Hydra's decisions and `request_url`
  *   (provider/request-params.ts).
  */
-export async function mapHydraRequest(deps: Deps, req: IncomingMessage, res: ServerResponse): Promise<Mapping> {
+export async function mapHydraRequest(deps: Deps, req: IncomingMessage, res: ServerResponse, routingPath: string): Promise<Mapping> {
+  // The path as the mux matched it (mux/mux-path.ts): a segment `%2E%2E` is the route parameter `..`, never a dot
+  // segment the WHATWG URL below would resolve.
+  const pathname = routingPath;
   const url = new URL(req.url ?? "/", "http://placeholder");
   // r.URL.Query(), and fosite's r.Form of a GET: Go's url.ParseQuery drops a pair with `;` or a bad escape (query.ts).
   const searchParams = goQueryParams(url.search);
 
-  if (url.pathname === ROUTES.authorization && (req.method === "GET" || req.method === "POST")) {
+  if (pathname === ROUTES.authorization && (req.method === "GET" || req.method === "POST")) {
     if (req.method === "GET") {
       // HandleOAuth2AuthorizationRequest: strings.TrimSpace(form.Get(…)); an empty verifier is none.
       for (const kind of ["login", "consent"] as const) {
@@ -49,7 +52,7 @@ export async function mapHydraRequest(deps: Deps, req: IncomingMessage, res: Ser
         if (redeemed.kind !== "continue") return redeemed;
         // A login verifier followed again: the URL without it runs as a new authorization (public/verifiers.ts).
         req.url = withoutParam(req.url ?? "", `${kind}_verifier`);
-        return mapHydraRequest(deps, req, res);
+        return mapHydraRequest(deps, req, res, routingPath);
       }
     }
     // Hydra's request_url carries the raw query of the URL, not a re-encoded one (a POST's form is not in it).
@@ -65,6 +68,13 @@ export async function mapHydraRequest(deps: Deps, req: IncomingMessage, res: Ser
         ),
       });
     }
+    if (posted && carriesVerifier(posted.form)) {
+      // HandleOAuth2AuthorizationRequest reads the verifiers from fosite's r.Form, a POST's body included: the
+      // request is redeemed as the GET of that form.
+      const asGet = withRequestLine(req, "GET", `${pathname}?${posted.form.toString()}`);
+      const mapped = await mapHydraRequest(deps, asGet, res, routingPath);
+      return mapped.kind === "pass" && !mapped.req ? { kind: "pass", req: asGet } : mapped;
+    }
     const sent = posted?.form ?? searchParams;
     const requestObject = await resolveRequestObject(deps, sent);
     if (requestObject.kind === "refused") return errorPage(deps, requestObject.error);
@@ -74,7 +84,7 @@ export async function mapHydraRequest(deps: Deps, req: IncomingMessage, res: Ser
     const decided = requestObject.kind === "applied" || req.method === "POST";
     rewriteAuthorizationQuery(query, decided ? form.toString() : rawQuery);
     if (decided) recordRequestUrlQuery(query, rawQuery);
-    const providerUrl = `${url.pathname}?${query.toString()}`;
+    const providerUrl = `${pathname}?${query.toString()}`;
     // oidc-provider serves the authorization endpoint by GET only (enableHttpPostMethods needs SameSite=None cookies):
     // a POST reaches it as the GET of the form it was read into.
     if (req.method === "POST") return { kind: "pass", req: withRequestLine(req, "GET", providerUrl) };
@@ -82,30 +92,35 @@ export async function mapHydraRequest(deps: Deps, req: IncomingMessage, res: Ser
     return { kind: "pass" };
   }
 
-  const device = await mapDeviceRequest(deps, req, url.pathname);
+  const device = await mapDeviceRequest(deps, req, pathname);
   if (device) return device;
 
-  if (url.pathname === CREDENTIALS_PATH && req.method === "POST") return createVerifiableCredential(deps, req, url);
+  if (pathname === CREDENTIALS_PATH && req.method === "POST") return createVerifiableCredential(deps, req, url);
 
-  const registration = await handleRegistration(deps, req, url.pathname);
+  const registration = await handleRegistration(deps, req, pathname);
   if (registration) return registration;
 
   if (req.method === "GET") {
-    const fallback = fallbackPage(url.pathname, searchParams);
+    const fallback = fallbackPage(pathname, searchParams);
     if (fallback) return fallback;
-    if (DISCOVERY_PATHS.has(url.pathname)) return { kind: "json", status: 200, body: await discoveryDocument(deps) };
-    if (url.pathname === ROUTES.jwks) return { kind: "json", status: 200, body: await wellKnownKeys(deps.keys) };
+    if (DISCOVERY_PATHS.has(pathname)) return { kind: "json", status: 200, body: await discoveryDocument(deps) };
+    if (pathname === ROUTES.jwks) return { kind: "json", status: 200, body: await wellKnownKeys(deps.keys) };
   }
 
-  if (url.pathname === ROUTES.end_session && (req.method === "GET" || req.method === "POST")) {
+  if (pathname === ROUTES.end_session && (req.method === "GET" || req.method === "POST")) {
     // HandleOpenIDConnectLogout: r.URL.Query().Get("logout_verifier"); an empty one starts a logout.
     const verifier = searchParams.get("logout_verifier") ?? "";
     if (verifier !== "") return completeLogout(deps, req, res, verifier);
     // r.URL.String() of a server request: the path and the raw query as sent (a bare `?` kept, as ForceQuery keeps it).
     const at = (req.url ?? "").indexOf("?");
-    return startLogout(deps, req, res, `${url.pathname}${at === -1 ? "" : (req.url ?? "").slice(at)}`);
+    return startLogout(deps, req, res, `${pathname}${at === -1 ? "" : (req.url ?? "").slice(at)}`);
   }
   return { kind: "pass" };
+}
+
+/** Whether a login or consent verifier is there as HandleOAuth2AuthorizationRequest reads it (TrimSpace of Form.Get). */
+function carriesVerifier(form: URLSearchParams): boolean {
+  return goTrimSpace(form.get("login_verifier") ?? "") !== "" || goTrimSpace(form.get("consent_verifier") ?? "") !== "";
 }
 
 /** A URL without one query parameter, the rest of its raw query as sent (Hydra's request_url keeps it raw). */

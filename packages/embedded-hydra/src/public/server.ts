@@ -4,7 +4,7 @@ import type { Deps } from "../deps";
 import { HydraError, sendError, sendJson, sendMarshaledJson } from "../errors";
 import type { RouteInfo } from "@olympus/server-kit/http";
 import { isStorableQuery } from "@olympus/server-kit/text";
-import { hardenParserErrors, refusedAsNetHttp, SERVER_OPTIONS, setHydraSecurityHeaders } from "../hardening";
+import { serveAsGoNetHttp, refusedAsNetHttp, SERVER_OPTIONS, setHydraSecurityHeaders } from "../hardening";
 import { applyNoCache } from "../cache-control";
 import { logRequests } from "../logging";
 import { EndpointLabels, instrumentRequest } from "../metrics/instrument";
@@ -16,7 +16,7 @@ import { DISCOVERY_PATHS, mapHydraRequest } from "./hydra-paths";
 import { REGISTRATION_PATH } from "./registration";
 import { CREDENTIALS_PATH } from "../credentials/verifiable-credentials";
 import { DEVICE_ROUTES } from "../device/routes";
-import { goRedirect, RouteTable } from "@olympus/server-kit/http";
+import { goRedirect, requestTargetOf, RouteTable } from "@olympus/server-kit/http";
 import { rawPathOf, redirectToCleanPath } from "../mux/go-mux";
 import { muxPathOf } from "../mux/mux-path";
 import { notFoundPage } from "../mux/not-found-page";
@@ -70,7 +70,7 @@ export function createPublicServer(deps: Deps): Server {
   const publicEndpoints = new EndpointLabels(PUBLIC_ROUTES);
   const server = createServer(SERVER_OPTIONS, (req, res) => {
     // Go's net/http answers these before any handler, log line or metric.
-    if (refusedAsNetHttp(req)) return;
+    if (refusedAsNetHttp(req, res)) return;
     // Before a HEAD becomes the GET route's request: http.Redirect tells them apart.
     const arrivedMethod = req.method;
     noteArrivedMethod(res, arrivedMethod);
@@ -79,7 +79,7 @@ export function createPublicServer(deps: Deps): Server {
     const raw = rawPathOf(req.url ?? "/");
     // TrimTrailingSlashNegroni (so `/` is the empty path, which the mux redirects to `/` again); the routes
     // see the path as the mux matches it, each segment decoded (mux/mux-path.ts).
-    const { escaped, clean, routing: path } = muxPathOf(raw.path, { adminPrefix: false });
+    const { escaped, clean, routing: path } = muxPathOf(raw.path, { adminPrefix: false }, requestTargetOf(req));
     instrumentRequest(metricsOf(deps).http, publicEndpoints, req, res, path);
     const handle = async () => {
       // cmd/server/handler.go publicServer: NoCacheNegroni ahead of everything, on the method as it arrived (cache-control.ts).
@@ -104,7 +104,7 @@ export function createPublicServer(deps: Deps): Server {
       pinPublicOrigin(req, deps.publicUrl);
       // The client decision of the CORS middleware for the OAuth2 routes answered here (oidc-provider's: installProviderCors).
       if (DISCOVERY_PATHS.has(path) || path === CREDENTIALS_PATH) await allowClientOrigins(deps, req, res).catch(() => undefined);
-      const mapping = await mapHydraRequest(deps, req, res);
+      const mapping = await mapHydraRequest(deps, req, res, path);
       if (mapping.kind === "redirect") {
         // Hydra's own redirects are http.Redirect (302, its HTML note on a GET); fosite's 303 is Location only.
         if (mapping.status === 303) res.writeHead(303, { location: mapping.location, ...mapping.headers }).end();
@@ -135,5 +135,5 @@ export function createPublicServer(deps: Deps): Server {
       sendError(res, error, (cause) => deps.logger.log("error", "public request failed", { error: String(cause) })),
     );
   });
-  return hardenParserErrors(server);
+  return serveAsGoNetHttp(server);
 }

@@ -17,6 +17,19 @@ export function createDeviceClient(hydra: HydraUnderTest): Promise<DeviceClient>
   return createClient(hydra, { grant_types: [DEVICE_GRANT], scope: "openid", token_endpoint_auth_method: "client_secret_post" });
 }
 
+/**
+ * A confidential client of client_credentials and the device grant (scope
+ * `jobs.run openid`) authenticating at the token endpoint with `method`: the
+ * client the token endpoints' wire-format tests send as.
+ */
+export function createMachineClient(hydra: HydraUnderTest, method: "client_secret_basic" | "client_secret_post"): Promise<DeviceClient> {
+  return createClient(hydra, {
+    grant_types: ["client_credentials", DEVICE_GRANT],
+    scope: "jobs.run openid",
+    token_endpoint_auth_method: method,
+  });
+}
+
 /** What the device tests start from: a Postgres server, an instance on it and one device client. */
 export interface DeviceSuite {
   postgres: TestPostgres;

@@ -1,8 +1,36 @@
 import type Provider from "oidc-provider";
-import { goBytes, goMultipartForm, goParseForm, goReadsFormBody, goValuesEncode, utf8Text } from "@olympus/server-kit/go-url";
+import { discardUnreadBody } from "@olympus/server-kit/http";
+import {
+  goBytes,
+  goMultipartForm,
+  goParseForm,
+  goParseQuery,
+  goReadsFormBody,
+  goValuesEncode,
+  utf8Text,
+  type GoValues,
+} from "@olympus/server-kit/go-url";
+import { multipartValues } from "../http";
 import { readBodyUpTo, withBody } from "../provider/replay-body";
 import { looksLikeJws } from "./jws";
 import { accessTokenId } from "./jwt-access-tokens";
+
+const EMPTY = "The POST body can not be empty.";
+const UNPARSABLE = "Unable to parse HTTP body, make sure to send a properly formatted form request body.";
+
+/**
+ * r.PostForm after ParseMultipartForm of a multipart body: its non-file
+ * values; undefined for ParseMultipartForm's error — a body that does not
+ * parse, or ParseForm's own error, the URL query's (`rawQuery`).
+ */
+async function multipartPostForm(raw: Buffer, contentType: string, rawQuery: string): Promise<GoValues | undefined> {
+  if (goParseQuery(goBytes(rawQuery)).error !== undefined) return undefined;
+  const parts = await multipartValues(raw, contentType);
+  if (parts === undefined) return undefined;
+  const form: GoValues = new Map();
+  for (const [key, value] of parts) form.set(goBytes(key), [...(form.get(goBytes(key)) ?? []), goBytes(value)]);
+  return form;
+}
 
 /**
  * The revocation request's form as fosite's NewRevocationRequest reads it,
@@ -14,8 +42,10 @@ import { accessTokenId } from "./jwt-access-tokens";
  * ("The POST body can not be empty.", written bare by
  * WriteRevocationResponse) before the client is authenticated. The pairs
  * Go kept are passed on re-encoded (url.Values.Encode), so oidc-provider's
- * lenient parser sees exactly them. A multipart body stays oidc-provider's
- * (see the README's "Known differences").
+ * lenient parser sees exactly them, as a plain urlencoded body (also when
+ * Go read it under a Content-Type whose parameters mime refuses, or it was
+ * multipart: ParseMultipartForm's values, where a body that does not parse,
+ * a missing boundary or a query ParseForm refuses is ErrInvalidRequest).
  *
  * Hydra also revokes JWT access tokens like any other (fosite's
  * TokenRevocationHandler looks the token's session up by its signature);
@@ -26,34 +56,42 @@ import { accessTokenId } from "./jwt-access-tokens";
 export function installJwtRevocation(provider: Provider, path: string): void {
   provider.use(async (ctx, next) => {
     const contentType = ctx.get("content-type") || undefined;
-    if (ctx.method !== "POST" || ctx.path !== path || goMultipartForm(contentType).kind === "multipart") {
+    if (ctx.method !== "POST" || ctx.path !== path) {
       await next();
       return;
     }
-    const refuse = () => {
+    const refuse = (description: string) => {
       // Any invalid_request is written as the bare ErrInvalidRequest (provider/fosite-headers.ts).
       ctx.status = 400;
-      ctx.body = { error: "invalid_request", error_description: "The POST body can not be empty." };
+      ctx.body = { error: "invalid_request", error_description: description };
     };
-    if (!goReadsFormBody(ctx.method, contentType)) {
-      ctx.req.resume();
-      refuse();
+    const multipart = goMultipartForm(contentType);
+    if (multipart.kind === "error" || (multipart.kind === "not-multipart" && !goReadsFormBody(ctx.method, contentType))) {
+      await discardUnreadBody(ctx.req);
+      refuse(multipart.kind === "error" ? UNPARSABLE : EMPTY);
       return;
     }
     const { raw, overflow } = await readBodyUpTo(ctx.req);
     if (overflow) {
-      ctx.status = 400;
-      ctx.body = { error: "invalid_request", error_description: "failed to parse the request body" };
+      refuse("failed to parse the request body");
       return;
     }
-    const form = goParseForm(ctx.method, contentType, raw, "").postForm;
+    const form =
+      multipart.kind === "multipart"
+        ? await multipartPostForm(raw, contentType ?? "", ctx.querystring)
+        : goParseForm(ctx.method, contentType, raw, "").postForm;
+    if (form === undefined) {
+      refuse(UNPARSABLE);
+      return;
+    }
     if (form.size === 0) {
-      refuse();
+      refuse(EMPTY);
       return;
     }
     const token = utf8Text(form.get("token")?.[0] ?? "");
     if (token && looksLikeJws(token)) form.set("token", [goBytes(accessTokenId(token))]);
     const replaced = withBody(ctx.req, Buffer.from(goValuesEncode(form), "latin1"));
+    replaced.headers["content-type"] = "application/x-www-form-urlencoded";
     ctx.req = replaced;
     ctx.request.req = replaced;
     await next();

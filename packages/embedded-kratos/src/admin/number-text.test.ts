@@ -1,8 +1,7 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
+import { STRONG_PASSWORD, uniqueEmail, type TestKratos } from "../testing/harness";
+import { PASSWORD_EMAIL_TRAIT, traitsSchema } from "../testing/identity-schema-documents";
+import { PLATFORM_DEFAULT_SCHEMA, startKratosWithSchemaFiles, type KratosWithSchemaFiles } from "../testing/identity-schema-files";
 import { apiPasswordLogin } from "../testing/second-factor";
 
 /**
@@ -14,50 +13,20 @@ import { apiPasswordLogin } from "../testing/second-factor";
  * of the json.Number (`1.0` is no integer) and prints limits' `found %v`
  * with the number's text (`1e2`).
  */
-const schema = {
-  $id: "https://example.com/numbers.schema.json",
-  $schema: "http://json-schema.org/draft-07/schema#",
-  type: "object",
-  properties: {
-    traits: {
-      type: "object",
-      properties: {
-        email: { type: "string", format: "email", "ory.sh/kratos": { credentials: { password: { identifier: true } } } },
-        age: { type: "integer" },
-        score: { type: "number", maximum: 5 },
-      },
-      required: ["email"],
-    },
-  },
-};
+const schema = traitsSchema(
+  { email: PASSWORD_EMAIL_TRAIT, age: { type: "integer" }, score: { type: "number", maximum: 5 } },
+  { $id: "https://example.com/numbers.schema.json", required: ["email"] },
+);
 
 describe("admin traits' numbers as written (json.RawMessage)", () => {
-  let pg: TestPostgres;
+  let started: KratosWithSchemaFiles | undefined;
   let kratos: TestKratos;
-  let dir: string;
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), "kratos-number-text-"));
-    const file = path.join(dir, "numbers.schema.json");
-    await writeFile(file, JSON.stringify(schema));
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, "ciam_number_text", {
-      configOverrides: {
-        identity: {
-          default_schema_id: "default",
-          schemas: [
-            { id: "default", url: "file:///etc/config/kratos/identity.default.schema.json" },
-            { id: "numbers", url: `file://${file}` },
-          ],
-        },
-      },
-    });
+    started = await startKratosWithSchemaFiles("ciam_number_text", [PLATFORM_DEFAULT_SCHEMA, { id: "numbers", document: schema }]);
+    kratos = started.kratos;
   });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => started?.stop());
 
   /** Sends the body text as written, so `1.0` and `1e2` reach the server unchanged. */
   const send = async (method: string, route: string, text: string) => {

@@ -1,8 +1,7 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startKratos, startTestPostgres, uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
+import { uniqueEmail, type TestKratos } from "../testing/harness";
+import { PASSWORD_EMAIL_TRAIT, traitsSchema } from "../testing/identity-schema-documents";
+import { PLATFORM_DEFAULT_SCHEMA, startKratosWithSchemaFiles, type KratosWithSchemaFiles } from "../testing/identity-schema-files";
 
 /**
  * PATCH /admin/identities/{id} answers the text evanphx/json-patch v5.9.11
@@ -13,46 +12,17 @@ import { startKratos, startTestPostgres, uniqueEmail, type TestKratos, type Test
  * the text they were read from; json.Unmarshal hands traits and metadata on
  * as json.RawMessage, which the answer shows.
  */
-const schema = {
-  $id: "https://example.com/patch-text.schema.json",
-  $schema: "http://json-schema.org/draft-07/schema#",
-  type: "object",
-  properties: {
-    traits: {
-      type: "object",
-      properties: { email: { type: "string", format: "email", "ory.sh/kratos": { credentials: { password: { identifier: true } } } } },
-      required: ["email"],
-    },
-  },
-};
+const schema = traitsSchema({ email: PASSWORD_EMAIL_TRAIT }, { $id: "https://example.com/patch-text.schema.json", required: ["email"] });
 
 describe("JSON Patch on the identity's text", () => {
-  let pg: TestPostgres;
+  let started: KratosWithSchemaFiles | undefined;
   let kratos: TestKratos;
-  let dir: string;
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), "kratos-patch-text-"));
-    const file = path.join(dir, "patch-text.schema.json");
-    await writeFile(file, JSON.stringify(schema));
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, "ciam_patch_text", {
-      configOverrides: {
-        identity: {
-          default_schema_id: "default",
-          schemas: [
-            { id: "default", url: "file:///etc/config/kratos/identity.default.schema.json" },
-            { id: "text", url: `file://${file}` },
-          ],
-        },
-      },
-    });
+    started = await startKratosWithSchemaFiles("ciam_patch_text", [PLATFORM_DEFAULT_SCHEMA, { id: "text", document: schema }]);
+    kratos = started.kratos;
   });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => started?.stop());
 
   const send = async (method: string, route: string, text?: string) => {
     const res = await fetch(`${kratos.adminUrl}${route}`, { method, headers: { "Content-Type": "application/json" }, body: text });

@@ -6,7 +6,7 @@ import { kratosConfigSchema, type ParsedKratosConfig } from "./schema";
 import { findUnknownKeys, isPlainObject } from "./unknown-keys";
 
 /** Folder Kratos' Compose setup mounts the config folder at; such URLs are mapped back to the file's own folder. */
-const MOUNTED_CONFIG_DIR = "/etc/config/kratos/";
+export const MOUNTED_CONFIG_DIR = "/etc/config/kratos/";
 
 export class ConfigError extends Error {
   override name = "ConfigError";

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseDuration } from "./duration";
 import { tokenizerSchema } from "./tokenizer";
+import { isUri } from "../identity/jsonschema/go-formats";
 
 /**
  * The subset of Kratos' configuration this server understands. Keys Kratos
@@ -47,7 +48,15 @@ const serveEndpoint = (defaultPort: number) =>
     })
     .prefault({});
 
-const hookSchema = z.object({ hook: z.string(), config: z.looseObject({}).optional() });
+/**
+ * A configured hook. `web_hook` entries are checked against Kratos'
+ * selfServiceWebHook definition (embedx/config.schema.json) at start-up.
+ */
+const hookSchema = z.object({ hook: z.string(), config: z.looseObject({}).optional() }).superRefine((entry, ctx) => {
+  if (entry.hook !== "web_hook") return;
+  const parsed = webHookConfigSchema.safeParse(entry.config);
+  for (const issue of parsed.error?.issues ?? []) ctx.addIssue({ code: "custom", message: issue.message, path: ["config", ...issue.path] });
+});
 const hooksSchema = z.object({ hooks: z.array(hookSchema).default([]) });
 /** `after:` blocks: default hooks, per-method hooks, default_browser_return_url. */
 const afterSchema = z
@@ -92,7 +101,7 @@ const oidcProviderSchema = z.looseObject({
   auth_url: z.string().optional(),
   token_url: z.string().optional(),
   scope: z.array(z.string()).default([]),
-  mapper_url: z.string().min(1, "a Jsonnet mapper_url (file:// or base64://) is required"),
+  mapper_url: z.string().min(1, "a Jsonnet mapper_url (http(s)://, file:// or base64://) is required"),
   requested_claims: z.unknown().optional(),
   organization_id: z.string().optional(),
   claims_source: z.enum(["id_token", "userinfo"]).optional(),
@@ -111,6 +120,27 @@ const oidcMethodSchema = z.looseObject({
     .optional(),
 });
 
+/** clients.web_hook.header_allowlist's default. */
+export const WEB_HOOK_HEADER_ALLOWLIST = [
+  "Accept",
+  "Accept-Encoding",
+  "Accept-Language",
+  "Content-Length",
+  "Content-Type",
+  "Origin",
+  "Priority",
+  "Referer",
+  "Sec-Ch-Ua",
+  "Sec-Ch-Ua-Mobile",
+  "Sec-Ch-Ua-Platform",
+  "Sec-Fetch-Dest",
+  "Sec-Fetch-Mode",
+  "Sec-Fetch-Site",
+  "Sec-Fetch-User",
+  "True-Client-Ip",
+  "User-Agent",
+];
+
 /** webHookAuthApiKeyProperties / webHookAuthBasicAuthProperties of Kratos' config schema. */
 const webHookAuthSchema = z.discriminatedUnion("type", [
   z.object({
@@ -119,6 +149,50 @@ const webHookAuthSchema = z.discriminatedUnion("type", [
   }),
   z.object({ type: z.literal("basic_auth"), config: z.object({ user: z.string(), password: z.string() }) }),
 ]);
+
+/** Kratos' default courier HTTP body (embedx/config.schema.json httpRequestConfig.body): recipient, template fields, subject and body. */
+const DEFAULT_COURIER_HTTP_BODY =
+  "base64://ZnVuY3Rpb24oY3R4KSB7CiAgcmVjaXBpZW50OiBjdHgucmVjaXBpZW50LAogIHRlbXBsYXRlX3R5cGU6IGN0eC50ZW1wbGF0ZV90eXBlLAogIHRvOiBpZiAidGVtcGxhdGVfZGF0YSIgaW4gY3R4ICYmICJ0byIgaW4gY3R4LnRlbXBsYXRlX2RhdGEgdGhlbiBjdHgudGVtcGxhdGVfZGF0YS50byBlbHNlIG51bGwsCiAgcmVjb3ZlcnlfY29kZTogaWYgInRlbXBsYXRlX2RhdGEiIGluIGN0eCAmJiAicmVjb3ZlcnlfY29kZSIgaW4gY3R4LnRlbXBsYXRlX2RhdGEgdGhlbiBjdHgudGVtcGxhdGVfZGF0YS5yZWNvdmVyeV9jb2RlIGVsc2UgbnVsbCwKICByZWNvdmVyeV91cmw6IGlmICJ0ZW1wbGF0ZV9kYXRhIiBpbiBjdHggJiYgInJlY292ZXJ5X3VybCIgaW4gY3R4LnRlbXBsYXRlX2RhdGEgdGhlbiBjdHgudGVtcGxhdGVfZGF0YS5yZWNvdmVyeV91cmwgZWxzZSBudWxsLAogIHZlcmlmaWNhdGlvbl91cmw6IGlmICJ0ZW1wbGF0ZV9kYXRhIiBpbiBjdHggJiYgInZlcmlmaWNhdGlvbl91cmwiIGluIGN0eC50ZW1wbGF0ZV9kYXRhIHRoZW4gY3R4LnRlbXBsYXRlX2RhdGEudmVyaWZpY2F0aW9uX3VybCBlbHNlIG51bGwsCiAgdmVyaWZpY2F0aW9uX2NvZGU6IGlmICJ0ZW1wbGF0ZV9kYXRhIiBpbiBjdHggJiYgInZlcmlmaWNhdGlvbl9jb2RlIiBpbiBjdHgudGVtcGxhdGVfZGF0YSB0aGVuIGN0eC50ZW1wbGF0ZV9kYXRhLnZlcmlmaWNhdGlvbl9jb2RlIGVsc2UgbnVsbCwKICBzdWJqZWN0OiBjdHguc3ViamVjdCwKICBib2R5OiBjdHguYm9keQp9Cg==";
+
+/** courier.http.request_config and courier.channels[].request_config (httpRequestConfig; request/config.go Config). */
+const courierRequestConfigSchema = z.object({
+  url: z
+    .string()
+    .regex(/^https?:\/\//, { message: "must start with http:// or https://" })
+    .optional(),
+  method: z.string().default("POST"),
+  headers: z.record(z.string(), z.string()).optional(),
+  body: z
+    .string()
+    .regex(/^(http|https|file|base64):\/\//, { message: "must start with http://, https://, file:// or base64://" })
+    .default(DEFAULT_COURIER_HTTP_BODY),
+  auth: webHookAuthSchema.optional(),
+});
+export type CourierRequestConfig = z.infer<typeof courierRequestConfigSchema>;
+
+/**
+ * selfServiceWebHook's `config` (request.Config): url and method required, no
+ * other keys, and neither `response.ignore` together with `response.parse`
+ * nor with `can_interrupt` (the schema's `not` / `anyOf`).
+ */
+export const webHookConfigSchema = z
+  .strictObject({
+    id: z.string().optional(),
+    url: z.string().refine(isUri, { message: "is not valid 'uri'" }),
+    method: z.string(),
+    headers: z.record(z.string(), z.string()).optional(),
+    body: z.string().optional(),
+    auth: webHookAuthSchema.optional(),
+    can_interrupt: z.boolean().default(false),
+    emit_analytics_event: z.boolean().default(true),
+    response: z
+      .strictObject({ ignore: z.boolean().default(false), parse: z.boolean().default(false) })
+      .refine((r) => !(r.ignore && r.parse), { message: "response.ignore and response.parse cannot both be true" })
+      .prefault({}),
+  })
+  .refine((c) => !(c.response.ignore && c.can_interrupt), { message: "response.ignore and can_interrupt cannot both be true" });
+
+export type WebHookConfig = z.output<typeof webHookConfigSchema>;
 
 /** selfservice.methods.password.config.migrate_hook (request.Config of the password migration web hook). */
 const passwordMigrationHookSchema = z
@@ -316,8 +390,10 @@ export const kratosConfigSchema = z.object({
       templates: z.record(z.string(), z.unknown()).optional(),
       message_retries: z.number().int().min(0).default(5),
       worker: z.looseObject({}).optional(),
-      channels: z.array(z.unknown()).optional(),
-      http: z.looseObject({}).optional(),
+      channels: z
+        .array(z.object({ id: z.literal("sms"), type: z.literal("http").optional(), request_config: courierRequestConfigSchema }))
+        .optional(),
+      http: z.object({ request_config: courierRequestConfigSchema.prefault({}) }).prefault({}),
     })
     .prefault({}),
   security: z
@@ -349,6 +425,8 @@ export const kratosConfigSchema = z.object({
           private_ip_exception_urls: z.array(z.string()).default([]),
         })
         .prefault({}),
+      // The request headers a web hook's template sees (web_hook.go RemoveDisallowedHeaders).
+      web_hook: z.looseObject({ header_allowlist: z.array(z.string()).optional() }).optional(),
     })
     .prefault({}),
   database: z.looseObject({}).optional(),

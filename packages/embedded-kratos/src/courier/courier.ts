@@ -2,8 +2,12 @@ import { z } from "zod";
 import { ConfigError, type KratosConfig } from "../config/load";
 import { parseDuration } from "../config/duration";
 import type { Database, Queryable } from "../storage/database";
-import { CourierRepository, type CourierMessage } from "./repository";
+import type { ResilientOptions } from "@olympus/server-kit/http";
+import { courierChannels, findChannel } from "./channels";
+import { dispatchOverHttp } from "./http-channel";
+import { CourierRepository, dispatchErrorJson, type CourierMessage } from "./repository";
 import { createSmtpSender, type EmailSender } from "./smtp";
+import { SmsTemplateRegistry } from "./sms-templates";
 import { TemplateRegistry, type TemplateModel, type TemplateType } from "./templates";
 
 export interface QueueEmailInput {
@@ -12,9 +16,19 @@ export interface QueueEmailInput {
   model: TemplateModel;
 }
 
+/** An SMS: to a phone number, over the channel with id `sms` (courier/sms.go QueueSMS). */
+export interface QueueSmsInput {
+  templateType: TemplateType;
+  /** The phone number (the template's PhoneNumber: its model's To). */
+  recipient: string;
+  model: TemplateModel;
+}
+
 export interface CourierOptions {
   /** Replaces the SMTP sender built from config (tests). */
   sender?: EmailSender;
+  /** Replaces the HTTP channels' client options (tests). */
+  httpClient?: ResilientOptions;
   log?: (line: string) => void;
 }
 
@@ -40,6 +54,8 @@ const MAX_BACKOFF_MS = 5 * 60_000;
 export class Courier {
   readonly messages: CourierRepository;
   readonly templates: TemplateRegistry;
+  readonly smsTemplates: SmsTemplateRegistry;
+  private readonly httpClient: ResilientOptions | undefined;
   /** A sender given by the caller (tests); otherwise one is built from `courier.smtp` as it is at each pass. */
   private readonly fixedSender: EmailSender | undefined;
   private smtpSender: { settings: string; sender: EmailSender | undefined } | undefined;
@@ -59,9 +75,11 @@ export class Courier {
   ) {
     this.messages = new CourierRepository(db);
     this.templates = new TemplateRegistry(config);
+    this.smsTemplates = new SmsTemplateRegistry(config);
+    this.httpClient = options.httpClient;
     this.fixedSender = options.sender;
     // Built now so a malformed connection URI still stops start-up.
-    if (!this.fixedSender) this.currentSender();
+    if (!this.fixedSender && config.courier.delivery_strategy === "smtp") this.currentSender();
     this.log = options.log ?? (() => {});
     const worker = workerConfig.safeParse(config.courier.worker ?? {});
     if (!worker.success)
@@ -87,6 +105,25 @@ export class Courier {
       templateType: input.templateType,
       templateData: input.model,
       channel: "email",
+    });
+    this.kick();
+    return id;
+  }
+
+  /**
+   * courier/sms.go QueueSMS: the SMS body rendered now, the message queued
+   * as type `sms` (stored as `phone`) on channel `sms`, without a subject.
+   */
+  async queueSms(q: Queryable, input: QueueSmsInput): Promise<string> {
+    const body = this.smsTemplates.render(input.templateType, input.model);
+    const id = await this.messages.insert(q, {
+      type: "phone",
+      recipient: input.recipient,
+      subject: "",
+      body,
+      templateType: input.templateType,
+      templateData: input.model,
+      channel: "sms",
     });
     this.kick();
     return id;
@@ -147,28 +184,53 @@ export class Courier {
     this.timer.unref();
   }
 
-  /** One pass over the due messages; returns how many were handled. Exposed for tests and one-shot sends. */
+  /**
+   * One pass over the due messages; returns how many were handled. Exposed
+   * for tests and one-shot sends. Messages of an SMTP channel stay queued
+   * (and are not claimed) while `courier.smtp.connection_uri` is unset.
+   */
   async dispatchQueue(): Promise<number> {
-    const sender = this.currentSender();
-    if (!sender) {
-      if (!this.warnedNoSender) this.log("courier: courier.smtp.connection_uri is not set; messages stay queued");
+    const channels = courierChannels(this.config);
+    const smtpIds = channels.filter((c) => c.type === "smtp").map((c) => c.id);
+    const sender = smtpIds.length > 0 ? this.currentSender() : undefined;
+    const held = sender ? [] : smtpIds;
+    if (held.length > 0) {
+      if (!this.warnedNoSender) this.log("courier: courier.smtp.connection_uri is not set; emails stay queued");
       this.warnedNoSender = true;
-      return 0;
+      // Nothing else to deliver: leave the queue alone.
+      if (channels.every((c) => held.includes(c.id))) return 0;
     }
     await this.messages.requeueStale(STALE_PROCESSING_MS);
-    const due = await this.messages.claimDue(this.pullCount, this.pullWaitMs, MAX_BACKOFF_MS);
+    const due = await this.messages.claimDue(this.pullCount, this.pullWaitMs, MAX_BACKOFF_MS, held);
     for (const message of due) await this.dispatch(sender, message);
     return due.length;
   }
 
-  private async dispatch(sender: EmailSender, message: CourierMessage): Promise<void> {
+  /** courier_dispatcher.go DispatchMessage: the message's channel (by id, as configured now) sends it. */
+  private async deliver(sender: EmailSender | undefined, message: CourierMessage): Promise<void> {
+    const channel = findChannel(this.config, message.channel ?? "");
+    if (channel.type === "http") {
+      await dispatchOverHttp(channel.requestConfig, message, {
+        config: this.config,
+        templates: this.templates,
+        smsTemplates: this.smsTemplates,
+        log: this.log,
+        ...(this.httpClient ? { client: this.httpClient } : {}),
+      });
+      return;
+    }
+    if (!sender) throw new Error("courier.smtp.connection_uri is not set");
+    const rendered = this.templates.render(message.templateType, message.templateData);
+    await sender.send({ to: message.recipient, subject: message.subject, text: message.body, html: rendered.html });
+  }
+
+  private async dispatch(sender: EmailSender | undefined, message: CourierMessage): Promise<void> {
     const sendCount = await this.messages.incrementSendCount(message.id);
     try {
-      const rendered = this.templates.render(message.templateType, message.templateData);
-      await sender.send({ to: message.recipient, subject: message.subject, text: message.body, html: rendered.html });
+      await this.deliver(sender, message);
     } catch (error) {
       const abandon = sendCount > this.maxRetries;
-      await this.messages.recordFailure(message.id, { reason: (error as Error).message }, abandon);
+      await this.messages.recordFailure(message.id, dispatchErrorJson(error), abandon);
       this.log(
         abandon
           ? `courier: message ${message.id} abandoned after ${sendCount} attempts: ${(error as Error).message}`

@@ -160,18 +160,24 @@ export class CourierRepository {
    * back-off after the last failure has passed) and marks them `processing`.
    * SKIP LOCKED keeps two workers on one database from sending a message twice.
    */
-  async claimDue(limit: number, backoffBaseMs: number, backoffMaxMs: number): Promise<CourierMessage[]> {
+  async claimDue(
+    limit: number,
+    backoffBaseMs: number,
+    backoffMaxMs: number,
+    heldChannels: readonly string[] = [],
+  ): Promise<CourierMessage[]> {
     const { rows } = await this.db.query<MessageRow>(
       `UPDATE courier_messages SET status = 'processing', updated_at = now()
         WHERE id IN (
           SELECT id FROM courier_messages
            WHERE status = 'queued'
              AND (send_count = 0 OR updated_at <= now() - LEAST($2::float8 * power(2, send_count - 1), $3::float8) * interval '1 millisecond')
+             AND (channel IS NULL OR NOT (channel = ANY($4::text[])))
            ORDER BY created_at, id
            LIMIT $1
            FOR UPDATE SKIP LOCKED)
         RETURNING *`,
-      [limit, backoffBaseMs, backoffMaxMs],
+      [limit, backoffBaseMs, backoffMaxMs, heldChannels],
     );
     return rows.map(fromRow).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
   }
@@ -241,12 +247,22 @@ function dispatchFromRow(row: DispatchRow): MessageDispatch {
   };
 }
 
+/**
+ * A failed dispatch's `error` (persister_courier.go RecordDispatch): the
+ * error as herodot.ToDefaultError makes it, marshalled — a plain error is
+ * code 500 with its text as `message`.
+ */
+export function dispatchErrorJson(error: unknown): Record<string, unknown> {
+  return { code: 500, status: "Internal Server Error", message: error instanceof Error ? error.message : String(error) };
+}
+
 /** The courier message JSON of Kratos' admin API (courier/message.go). */
 export function messageToJson(message: CourierMessage, options: { redact: boolean }): Record<string, unknown> {
   return {
     id: message.id,
     status: message.status,
-    type: message.type,
+    // MessageType.MarshalJSON: the stored `phone` type is `sms` on the wire.
+    type: message.type === "phone" ? "sms" : message.type,
     recipient: message.recipient,
     body: options.redact ? "<redacted-unless-dev-mode>" : message.body,
     subject: options.redact ? "<redacted-unless-dev-mode>" : message.subject,

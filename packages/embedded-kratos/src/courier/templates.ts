@@ -36,6 +36,8 @@ export interface TemplateModel {
   VerificationURL?: string;
   LoginCode?: string;
   RegistrationCode?: string;
+  /** The host of RequestURL (SMS recovery codes: the WebOTP `@domain #code` line). */
+  RequestURLDomain?: string;
 }
 
 export interface RenderedEmail {
@@ -47,7 +49,7 @@ export interface RenderedEmail {
 type Part = "subject" | "plaintext" | "html";
 
 /** Where each type lives under `courier.templates` and in template folders: `<folder>/<status>/email.*.gotmpl`. */
-function location(type: TemplateType): { folder: string; status: "valid" | "invalid" } {
+export function location(type: TemplateType): { folder: string; status: "valid" | "invalid" } {
   const status = type.endsWith("_invalid") ? "invalid" : "valid";
   return { folder: type.slice(0, -(status.length + 1)), status };
 }
@@ -133,7 +135,7 @@ export class TemplateRegistry {
   }
 }
 
-function readTemplateUrl(url: string, configDir: string, key: string): string {
+export function readTemplateUrl(url: string, configDir: string, key: string): string {
   if (url.startsWith("base64://")) return Buffer.from(url.slice("base64://".length), "base64").toString("utf8");
   const file = resolveFileUrl(url, configDir, key);
   try {

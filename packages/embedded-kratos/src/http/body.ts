@@ -1,3 +1,4 @@
+import { discardUnreadBody } from "@olympus/server-kit/http";
 import { isStorableJson, unstorableReason } from "@olympus/server-kit/text";
 import { errors, KratosError } from "./errors";
 import type { HttpContext } from "./context";
@@ -13,7 +14,8 @@ export type JsonObject = Record<string, unknown>;
 export async function readRawBody(ctx: HttpContext): Promise<Buffer> {
   const declared = Number(ctx.header("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) {
-    ctx.req.resume();
+    // Past 256 KiB announced: Go's server reads none of it and closes after the answer (server-kit unread-body.ts).
+    await discardUnreadBody(ctx.req);
     throw errors.payloadTooLarge();
   }
   const chunks: Buffer[] = [];
@@ -111,7 +113,7 @@ export async function readSubmission(ctx: HttpContext): Promise<SelfServiceBody>
   if (ctx.method === "GET") return { fields: {} };
   const refused = (decodeError: KratosError): SelfServiceBody => ({ fields: {}, decodeError });
   if (declaresNoBody(ctx)) {
-    ctx.req.resume();
+    await discardUnreadBody(ctx.req);
     return refused(errors.badRequest('Unable to decode HTTP Request Body because its HTTP Header "Content-Length" is zero.'));
   }
   // decoderx picks its decoder with httpx.HasContentType, i.e. Go's mime.ParseMediaType:

@@ -47,6 +47,11 @@ describe("content negotiation (gddo NegotiateContentType, Kratos x.IsJSONRequest
     expect(parseMediaType('application/json; charset="utf-8";')).toBe("application/json");
     expect(parseMediaType("application/json; charset")).toBeUndefined();
     expect(parseMediaType("application/")).toBeUndefined();
+    // Go's own answers (mediatype.go): a repeated parameter is an error, `{` is a token byte (RFC 2045, not RFC 7230),
+    // and a space beyond ASCII is trimmed as its UTF-8 bytes (header bytes one char each, as Node keeps them).
+    expect(parseMediaType("application/json; charset=utf-8; charset=latin1")).toBeUndefined();
+    expect(parseMediaType("application/json{")).toBe("application/json{");
+    expect(parseMediaType("\xc2\xa0application/json")).toBe("application/json");
   });
 });
 

@@ -1,8 +1,7 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
+import { STRONG_PASSWORD, uniqueEmail, type TestKratos } from "../testing/harness";
+import { PASSWORD_EMAIL_TRAIT, traitsSchema } from "../testing/identity-schema-documents";
+import { PLATFORM_DEFAULT_SCHEMA, startKratosWithSchemaFiles, type KratosWithSchemaFiles } from "../testing/identity-schema-files";
 
 /**
  * A `code` identifier without a channel: Kratos' identity/extension_credentials.go
@@ -15,21 +14,10 @@ import { startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type Test
  * The identity-meta schema (embedx/identity_extension.schema.json) lets
  * `via` be absent, so Kratos starts with such a schema.
  */
-const schema = {
-  $id: "https://example.com/no-channel.schema.json",
-  $schema: "http://json-schema.org/draft-07/schema#",
-  type: "object",
-  properties: {
-    traits: {
-      type: "object",
-      properties: {
-        email: { type: "string", format: "email", "ory.sh/kratos": { credentials: { password: { identifier: true } } } },
-        phone: { type: "string", "ory.sh/kratos": { credentials: { code: { identifier: true } } } },
-      },
-      required: ["email"],
-    },
-  },
-};
+const schema = traitsSchema(
+  { email: PASSWORD_EMAIL_TRAIT, phone: { type: "string", "ory.sh/kratos": { credentials: { code: { identifier: true } } } } },
+  { $id: "https://example.com/no-channel.schema.json", required: ["email"] },
+);
 
 const REASON =
   'I[#/traits/phone] S[#/properties/traits/properties/phone/ory.sh~/kratos/credentials/code/via] channel type "" must be one of email, sms';
@@ -40,32 +28,17 @@ const messagesAt = (flow: Flow, name: string) =>
   flow.ui.nodes.find((n) => n.attributes.name === name)?.messages.map(({ id, text, type }) => ({ id, text, type }));
 
 describe("code identifiers without a via (SchemaExtensionCredentials.Run)", () => {
-  let pg: TestPostgres;
+  let started: KratosWithSchemaFiles | undefined;
   let kratos: TestKratos;
-  let dir: string;
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), "kratos-code-via-"));
-    const file = path.join(dir, "no-channel.schema.json");
-    await writeFile(file, JSON.stringify(schema));
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, "ciam_code_via", {
-      configOverrides: {
-        identity: {
-          default_schema_id: "default",
-          schemas: [
-            { id: "default", url: "file:///etc/config/kratos/identity.default.schema.json" },
-            { id: "nochannel", url: `file://${file}`, selfservice_selectable: true },
-          ],
-        },
-      },
-    });
+    started = await startKratosWithSchemaFiles("ciam_code_via", [
+      PLATFORM_DEFAULT_SCHEMA,
+      { id: "nochannel", document: schema, selfservice_selectable: true },
+    ]);
+    kratos = started.kratos;
   });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => started?.stop());
 
   const admin = async (method: string, route: string, body: unknown) => {
     const res = await fetch(`${kratos.adminUrl}${route}`, {

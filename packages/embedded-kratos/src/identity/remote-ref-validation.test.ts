@@ -1,9 +1,7 @@
 import { createServer } from "node:http";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
+import { STRONG_PASSWORD, uniqueEmail, type TestKratos } from "../testing/harness";
+import { PLATFORM_DEFAULT_SCHEMA, startKratosWithSchemaFiles, type KratosWithSchemaFiles } from "../testing/identity-schema-files";
 
 /**
  * An identity schema whose `$ref` leads to an http document: Kratos
@@ -18,9 +16,8 @@ import { startKratos, startTestPostgres, STRONG_PASSWORD, uniqueEmail, type Test
  * it back, the API flow answers it).
  */
 describe("http $ref documents fetched at validation (schema/validator.go Validate)", () => {
-  let pg: TestPostgres;
+  let started: KratosWithSchemaFiles | undefined;
   let kratos: TestKratos;
-  let dir: string;
   let served: unknown = { type: "string", minLength: 2 };
   const remote = createServer((_req, res) => {
     if (served === undefined) res.writeHead(404).end("gone");
@@ -31,36 +28,22 @@ describe("http $ref documents fetched at validation (schema/validator.go Validat
     await new Promise<void>((resolve) => remote.listen(0, "127.0.0.1", resolve));
     const address = remote.address();
     const port = typeof address === "object" && address ? address.port : 0;
-    dir = await mkdtemp(path.join(tmpdir(), "kratos-remote-ref-"));
-    const file = path.join(dir, "remote.schema.json");
     const email = { type: "string", format: "email", "ory.sh/kratos": { credentials: { password: { identifier: true } } } };
     const nickname = { $ref: `http://127.0.0.1:${port}/nickname.json` };
-    await writeFile(
-      file,
-      JSON.stringify({
-        $schema: "http://json-schema.org/draft-07/schema#",
-        type: "object",
-        properties: { traits: { type: "object", properties: { email, nickname }, required: ["email"] } },
-      }),
-    );
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, "ciam_remote_ref", {
-      configOverrides: {
-        identity: {
-          default_schema_id: "default",
-          schemas: [
-            { id: "default", url: "file:///etc/config/kratos/identity.default.schema.json" },
-            { id: "remote", url: `file://${file}`, selfservice_selectable: true },
-          ],
-        },
-      },
-    });
+    const document = {
+      $schema: "http://json-schema.org/draft-07/schema#",
+      type: "object",
+      properties: { traits: { type: "object", properties: { email, nickname }, required: ["email"] } },
+    };
+    started = await startKratosWithSchemaFiles("ciam_remote_ref", [
+      PLATFORM_DEFAULT_SCHEMA,
+      { id: "remote", document, selfservice_selectable: true },
+    ]);
+    kratos = started.kratos;
   });
   afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
+    await started?.stop();
     await new Promise((resolve) => remote.close(resolve));
-    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   const call = async (method: string, url: string, body: unknown) => {

@@ -2,6 +2,7 @@ import { readFile, stat } from "node:fs/promises";
 import { scanGoJson } from "@olympus/server-kit/go-json";
 import { goQuote } from "@olympus/server-kit/go-strconv";
 import type { IdentitySchemaSource } from "../config/load";
+import { goErrnoText } from "../fetcher/go-errno";
 import { KratosError } from "../http/errors";
 
 /**
@@ -17,26 +18,6 @@ import { KratosError } from "../http/errors";
 
 /** The file's text and its first JSON value, or Go's text for why it cannot be read or decoded. */
 export type SchemaFileRead = { ok: true; text: string; document: unknown } | { ok: false; goText: string };
-
-/** syscall.Errno texts (Go's zerrors tables; the same in Go 1.19 and 1.26) where libuv words them differently or Node adds its prefix. */
-const ERRNO_TEXTS: Record<string, string> = {
-  ENOENT: "no such file or directory",
-  EACCES: "permission denied",
-  ENOTDIR: "not a directory",
-  ELOOP: "too many levels of symbolic links",
-  ENAMETOOLONG: "file name too long",
-  EMFILE: "too many open files",
-  EISDIR: "is a directory",
-};
-
-/** What follows `errno: ` in Go's *PathError for a Node fs error (libuv's text, without Node's code and call). */
-function errnoText(error: unknown): string {
-  const code = error instanceof Error && "code" in error && typeof error.code === "string" ? error.code : "";
-  const known = ERRNO_TEXTS[code];
-  if (known) return known;
-  const message = error instanceof Error ? error.message : String(error);
-  return /^[A-Z0-9]+: (.*?), \w+ '.*'$/s.exec(message)?.[1] ?? message;
-}
 
 /** The ref Kratos compiles: the configured URL; fileloader opens it without its `file://`. */
 const openedPath = (source: IdentitySchemaSource) => (source.url.startsWith("file://") ? source.url.slice("file://".length) : source.file);
@@ -78,7 +59,7 @@ export async function readSchemaFile(source: IdentitySchemaSource): Promise<Sche
   } catch (error) {
     // os.Open succeeds on a directory; the decoder's read is what fails.
     if (error instanceof Error && "code" in error && error.code === "EISDIR") return parsing(`read ${path}: is a directory`);
-    return { ok: false, goText: `open ${path}: ${errnoText(error)}` };
+    return { ok: false, goText: `open ${path}: ${goErrnoText(error)}` };
   }
   let end: number;
   try {

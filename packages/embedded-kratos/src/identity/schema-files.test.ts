@@ -2,7 +2,9 @@ import { mkdtemp, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startKratos, startTestPostgres, type TestKratos, type TestPostgres } from "../testing/harness";
+import type { TestKratos } from "../testing/harness";
+import { PASSWORD_EMAIL_TRAIT, traitsSchema } from "../testing/identity-schema-documents";
+import { PLATFORM_DEFAULT_SCHEMA, startKratosWithSchemaFiles, type KratosWithSchemaFiles } from "../testing/identity-schema-files";
 import { SchemaCompileError, SchemaLoadError } from "./refetched-schemas";
 import { SchemaRegistry } from "./schema-registry";
 
@@ -23,19 +25,7 @@ describe("identity schema files read at each validation (schema/validator.go Val
   let registry: SchemaRegistry;
 
   const schemaWith = (emailExtra: Record<string, unknown>) =>
-    JSON.stringify({
-      $schema: "http://json-schema.org/draft-07/schema#",
-      type: "object",
-      properties: {
-        traits: {
-          type: "object",
-          properties: {
-            email: { type: "string", format: "email", "ory.sh/kratos": { credentials: { password: { identifier: true } } }, ...emailExtra },
-            name: { $ref: "name.json" },
-          },
-        },
-      },
-    });
+    JSON.stringify(traitsSchema({ email: { ...PASSWORD_EMAIL_TRAIT, ...emailExtra }, name: { $ref: "name.json" } }));
   const schema = () => {
     const found = registry.get("s");
     if (!found) throw new Error("schema s not loaded");
@@ -113,35 +103,18 @@ describe("identity schema files read at each validation (schema/validator.go Val
  * json.RawMessage: compacted, with the file's key order and number text.
  */
 describe("/schemas read the schema files at each request (schema/handler.go ReadSchema)", () => {
-  let pg: TestPostgres;
+  let started: KratosWithSchemaFiles | undefined;
   let kratos: TestKratos;
-  let dir = "";
   let file = "";
   const text = (note: string) =>
     `{\n  "$schema": "http://json-schema.org/draft-07/schema#",\n  "x-note": "${note}", "x-number": 1.50,\n  "type": "object",\n  "properties": { "traits": { "type": "object", "properties": { "email": { "type": "string", "format": "email", "ory.sh/kratos": { "credentials": { "password": { "identifier": true } } } } } } }\n}`;
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), "kratos-schema-route-"));
-    file = path.join(dir, "live.schema.json");
-    await writeFile(file, text("first"));
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, "ciam_schema_files", {
-      configOverrides: {
-        identity: {
-          default_schema_id: "default",
-          schemas: [
-            { id: "default", url: "file:///etc/config/kratos/identity.default.schema.json" },
-            { id: "live", url: `file://${file}` },
-          ],
-        },
-      },
-    });
+    started = await startKratosWithSchemaFiles("ciam_schema_files", [PLATFORM_DEFAULT_SCHEMA, { id: "live", text: text("first") }]);
+    ({ kratos } = started);
+    file = started.files.live ?? "";
   });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => started?.stop());
 
   const compact = (note: string) => text(note).replace(/\s+(?=(?:[^"]*"[^"]*")*[^"]*$)/g, "");
 

@@ -1,16 +1,7 @@
-import { mkdtemp, rm, unlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { unlink, writeFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  CORE_STRATEGIES,
-  startKratosWithPostgres,
-  stopKratosAndPostgres,
-  STRONG_PASSWORD,
-  uniqueEmail,
-  type TestKratos,
-  type TestPostgres,
-} from "../testing/harness";
+import { CORE_STRATEGIES, STRONG_PASSWORD, uniqueEmail, type TestKratos } from "../testing/harness";
+import { startKratosWithSchemaFiles, type KratosWithSchemaFiles } from "../testing/identity-schema-files";
 
 /**
  * Kratos lists the identity schema's paths at each use its flows make of it,
@@ -28,9 +19,8 @@ import {
  * "Unable to prepare JSON Schema for HTTP Post Body Form parsing: <error>".
  */
 describe("identity schema read at each use (NodesFromJSONSchema, GetIdentifierLabelFromSchema, decoderx)", () => {
-  let pg: TestPostgres | undefined;
+  let started: KratosWithSchemaFiles | undefined;
   let kratos: TestKratos | undefined;
-  let dir = "";
   let file = "";
   let otherFile = "";
 
@@ -48,28 +38,19 @@ describe("identity schema read at each use (NodesFromJSONSchema, GetIdentifierLa
   });
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), "kratos-schema-per-use-"));
-    file = path.join(dir, "live.schema.json");
-    otherFile = path.join(dir, "other.schema.json");
-    await writeFile(file, schemaText({ email: email() }));
-    await writeFile(otherFile, schemaText({ email: email() }));
-    ({ pg, kratos } = await startKratosWithPostgres("ciam_schema_per_use", {
-      strategies: CORE_STRATEGIES,
-      configOverrides: {
-        identity: {
-          default_schema_id: "live",
-          schemas: [
-            { id: "live", url: `file://${file}` },
-            { id: "other", url: `file://${otherFile}`, selfservice_selectable: true },
-          ],
-        },
-      },
-    }));
+    started = await startKratosWithSchemaFiles(
+      "ciam_schema_per_use",
+      [
+        { id: "live", text: schemaText({ email: email() }) },
+        { id: "other", text: schemaText({ email: email() }), selfservice_selectable: true },
+      ],
+      { strategies: CORE_STRATEGIES },
+    );
+    ({ kratos } = started);
+    file = started.files.live ?? "";
+    otherFile = started.files.other ?? "";
   });
-  afterAll(async () => {
-    await stopKratosAndPostgres(kratos, pg);
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => started?.stop());
 
   const publicUrl = () => {
     if (!kratos) throw new Error("kratos did not start");

@@ -16,7 +16,7 @@ import { checkIdentitySchemas, readIdentitySchema } from "./meta-schema";
 import { RefetchedSchemas, SchemaCompileError } from "./refetched-schemas";
 import { FileStamps, readSchemaFile, schemaDecodeError, schemaListError } from "./schema-file-read";
 import { schemaKeysInOrder } from "./schema-key-order";
-import { type KratosTraitExtension, type TraitPath, traitPathsOf } from "./trait-paths";
+import { type KratosTraitExtension, listTraitPaths, type TraitPath, type TraitPathsFailure, traitPathsFailureText } from "./trait-paths";
 
 export type { FieldError } from "./jsonschema/field-errors";
 export type { KratosTraitExtension, TraitPath } from "./trait-paths";
@@ -41,22 +41,27 @@ export interface IdentitySchema {
    * good ones, which the uses that cache (node order) keep using.
    */
   readFailure?: string;
+  /** Why `paths` are not Kratos' ListPaths answer for this document (trait-paths.ts): the uses fail as Kratos' do. */
+  pathsFailure?: TraitPathsFailure;
 }
 
 /**
  * The trait paths a form or identifier label is built from
  * (NodesFromJSONSchema, GetIdentifierLabelFromSchema: jsonschemax.ListPaths
  * at each use); throws ListPaths' error, as a plain Go error, when the file
- * could not be read.
+ * could not be read or the schema is circular.
  */
-export function formPaths(schema: Pick<IdentitySchema, "paths" | "readFailure">): TraitPath[] {
+export function formPaths(schema: Pick<IdentitySchema, "paths" | "readFailure" | "pathsFailure">): TraitPath[] {
   if (schema.readFailure !== undefined) throw schemaListError(schema.readFailure);
+  if (schema.pathsFailure !== undefined) throw schemaListError(traitPathsFailureText(schema.pathsFailure));
   return schema.paths;
 }
 
 /** The trait paths a submitted body is decoded with (decoderx decodeForm/decodeJSONForm); throws decoderx's error when the file could not be read. */
-export function decodingPaths(schema: Pick<IdentitySchema, "paths" | "readFailure">): TraitPath[] {
+export function decodingPaths(schema: Pick<IdentitySchema, "paths" | "readFailure" | "pathsFailure">): TraitPath[] {
   if (schema.readFailure !== undefined) throw schemaDecodeError(schema.readFailure);
+  // ListPathsWithRecursion follows a circular schema; only this server's expansion cap stops the decoding.
+  if (schema.pathsFailure?.kind === "expansion") throw schemaDecodeError(traitPathsFailureText(schema.pathsFailure));
   return schema.paths;
 }
 
@@ -89,7 +94,7 @@ export class SchemaRegistry {
     sources: IdentitySchemaSource[],
     defaultId: string,
     private readonly publicBaseUrl: string,
-    remote: RemoteDocuments = new Map(),
+    private readonly remote: RemoteDocuments = new Map(),
   ) {
     this.defaultId = defaultId;
     for (const source of sources) {
@@ -222,18 +227,32 @@ export class SchemaRegistry {
       return;
     }
     try {
-      this.rebuild(entry, read.text, read.document, entry.validator);
+      this.rebuild(entry, read.text, read.document, entry.validator, "compile-for-paths");
     } catch (error) {
       // A schema that decodes but does not compile fails ListPaths too (in this server's words: see the README).
       this.schemas.set(source.id, { ...entry, readFailure: (error as Error).message });
     }
   }
 
-  /** Replaces the entry with one built from `text`; throws when the document is no schema. */
-  private rebuild(entry: IdentitySchema, text: string, parsed: unknown, validator: JsonSchemaValidator): void {
+  /**
+   * Replaces the entry with one built from `text`; throws when the document
+   * is no schema. The paths come from `validator`'s compile of the same
+   * text, or — `compile-for-paths`, when the validation keeps its own — from
+   * a compile of their own, as ListPaths compiles the file at each use.
+   */
+  private rebuild(
+    entry: IdentitySchema,
+    text: string,
+    parsed: unknown,
+    validator: JsonSchemaValidator,
+    listing?: "compile-for-paths",
+  ): void {
     if (!isPlainObject(parsed)) throw new Error("the schema is no JSON object");
     checkDraft(parsed);
-    this.schemas.set(entry.id, { id: entry.id, document: parsed, paths: traitPathsOf(parsed), validator });
+    const source = this.sources.get(entry.id);
+    const listed = listing && source ? compileJsonSchema(parsed, schemaFileUrl(source), this.remote) : validator;
+    const { paths, failure } = listTraitPaths(listed.root);
+    this.schemas.set(entry.id, { id: entry.id, document: parsed, paths, pathsFailure: failure, validator });
     this.builtFrom.set(entry.id, text);
   }
 
@@ -292,5 +311,6 @@ function compile(source: IdentitySchemaSource, remote: RemoteDocuments): { schem
   }
   const traits = isPlainObject(document.properties) ? document.properties.traits : undefined;
   if (!isPlainObject(traits)) throw new ConfigError(`identity schema "${source.id}" must declare properties.traits`);
-  return { schema: { id: source.id, document, paths: traitPathsOf(document), validator }, text };
+  const { paths, failure } = listTraitPaths(validator.root);
+  return { schema: { id: source.id, document, paths, pathsFailure: failure, validator }, text };
 }

@@ -1,12 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { traitPathsOf } from "./trait-paths";
+import { compileJsonSchema } from "./jsonschema/validator";
+import { listTraitPaths as listCompiled, MAX_SCHEMA_VISITS, traitPathsFailureText } from "./trait-paths";
 
 /**
  * The trait leaves ory/x jsonschemax.ListPaths (keys.go listPaths) lists for
- * ui/container NodesFromJSONSchema, with `$ref`s to the same document
- * followed as ory/jsonschema compiles them (compiler.go compileMap: beside a
- * `$ref`, every other keyword is ignored).
+ * ui/container NodesFromJSONSchema, walking the schema ory/jsonschema
+ * compiles (compiler.go compileRef, compileMap: beside a `$ref`, every other
+ * keyword is ignored).
  */
+const listTraitPaths = (document: Record<string, unknown>) => listCompiled(compileJsonSchema(document).root);
+const traitPathsOf = (document: Record<string, unknown>) => listTraitPaths(document).paths;
 const identifier = { credentials: { password: { identifier: true } } };
 const schema = (traits: Record<string, unknown>, definitions: Record<string, unknown> = {}) => ({
   $schema: "http://json-schema.org/draft-07/schema#",
@@ -69,16 +72,73 @@ describe("trait paths behind a $ref (jsonschemax.ListPaths)", () => {
     expect(summary(doc).map((p) => p.name)).toEqual(["traits.email"]);
   });
 
-  it("stops below a schema that refers back to itself (Kratos' ListPaths fails the form there instead)", () => {
+  it("a schema that reaches itself again is circular: ListPaths' failure names the path there, and the paths recurse as ListPathsWithRecursion's (depth 5)", () => {
     const doc = schema(
       { type: "object", properties: { node: { $ref: "#/definitions/node" }, email: { type: "string" } } },
       { node: { type: "object", properties: { label: { type: "string" }, child: { $ref: "#/definitions/node" } } } },
     );
-    expect(summary(doc).map((p) => p.name)).toEqual(["traits.node.label", "traits.email"]);
+    const listing = listTraitPaths(doc);
+    // keys.go listPaths: the `child` holder and its target each count one circular schema; the 7th stops the branch.
+    expect(listing.paths.map((p) => p.name)).toEqual([
+      "traits.node.label",
+      "traits.node.child.label",
+      "traits.node.child.child.label",
+      "traits.node.child.child.child.label",
+      "traits.email",
+    ]);
+    expect(listing.failure).toEqual({ kind: "circular", path: "traits.node.child" });
+    expect(traitPathsFailureText({ kind: "circular", path: "traits.node.child" })).toBe(
+      "detected circular dependency in schema path: traits.node.child",
+    );
   });
 
-  it("lists a trait whose $ref leads nowhere in this document as one text input, as before", () => {
-    const doc = schema({ type: "object", properties: { email: { $ref: "other.schema.json#/email" } } });
-    expect(summary(doc).map((p) => [p.name, p.type])).toEqual([["traits.email", "string"]]);
+  it("traits reached through #/properties/traits is a schema of its own (compileRef compiles each $ref text once): the circle closes one level deeper", () => {
+    const doc = schema({ type: "object", properties: { email: { type: "string" }, friend: { $ref: "#/properties/traits" } } });
+    expect(listTraitPaths(doc).failure).toEqual({ kind: "circular", path: "traits.friend.friend" });
+    // `#`, `#/` and `""` are all the root, which is on the way down from the start.
+    const viaRoot = schema({ type: "object", properties: { again: { $ref: "#/" } } });
+    expect(listTraitPaths(viaRoot).failure).toEqual({ kind: "circular", path: "traits.again" });
+  });
+
+  it("a schema used twice side by side is no circle", () => {
+    const doc = schema(
+      { type: "object", properties: { home: { $ref: "#/definitions/address" }, work: { $ref: "#/definitions/address" } } },
+      { address: { type: "object", properties: { city: { type: "string" } } } },
+    );
+    expect(listTraitPaths(doc)).toEqual({ paths: traitPathsOf(doc), failure: undefined });
+    expect(traitPathsOf(doc).map((p) => p.name)).toEqual(["traits.home.city", "traits.work.city"]);
+  });
+
+  it(`stops an exponential $ref expansion after ${MAX_SCHEMA_VISITS} schemas and reports it (Kratos expands every ref)`, () => {
+    const definitions: Record<string, unknown> = { d30: { type: "string" } };
+    for (let i = 0; i < 30; i++) {
+      const next = { $ref: `#/definitions/d${i + 1}` };
+      definitions[`d${i}`] = { type: "object", properties: { a: next, b: next } };
+    }
+    const listing = listTraitPaths(schema({ $ref: "#/definitions/d0" }, definitions));
+    expect(listing.failure).toEqual({ kind: "expansion" });
+    expect(listing.paths.length).toBeLessThan(MAX_SCHEMA_VISITS);
+    expect(traitPathsFailureText({ kind: "expansion" })).toContain(`more than ${MAX_SCHEMA_VISITS} schemas`);
+  });
+
+  it("reads a pointer as resource.go resolvePtr: `~1`/`~0` before the URL escapes", () => {
+    const doc = schema(
+      { type: "object", properties: { a: { $ref: "#/definitions/x%7E1y" } } },
+      { "x~1y": { type: "string", title: "literal" }, "x/y": { type: "string", title: "slash" } },
+    );
+    expect(summary(doc).map((p) => p.title)).toEqual(["literal"]);
+  });
+
+  it("follows a $ref to another document and to an $id the document declares, as compileRef resolves them", () => {
+    const mail = { type: "string", format: "email", title: "Mail", "ory.sh/kratos": identifier };
+    const other = `base64://${Buffer.from(JSON.stringify(mail)).toString("base64")}`;
+    const doc = schema(
+      { type: "object", properties: { email: { $ref: other }, phone: { $ref: "#phone" } } },
+      { phone: { $id: "#phone", type: "string", format: "tel", title: "Phone" } },
+    );
+    expect(summary(doc).map((p) => [p.name, p.format, p.title, p.extension])).toEqual([
+      ["traits.email", "email", "Mail", identifier],
+      ["traits.phone", "tel", "Phone", {}],
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import { isPlainObject } from "../config/unknown-keys";
+import type { Schema } from "./jsonschema/compile";
 
 /** The `ory.sh/kratos` extension block of one trait. */
 export interface KratosTraitExtension {
@@ -29,99 +30,123 @@ export interface TraitPath {
 
 type Obj = Record<string, unknown>;
 
-/** More `$ref`s than this in one chain is no schema anyone writes; the walk stops there. */
-const MAX_REF_CHAIN = 32;
-
 /**
- * The trait leaves of a schema document (none when it declares no
- * `properties.traits` object), as ory/x jsonschemax.ListPaths finds them
- * for ui/container NodesFromJSONSchema. A `$ref` to `#` or a `#/…` pointer
- * in the same document is followed: ory/jsonschema's compileMap ignores
- * every other keyword beside a `$ref` (draft-07), and listPaths takes the
- * target's type, format, pattern and title, while `required` is read from
- * the schema holding the `$ref` — which has none — so a trait behind a
- * `$ref` is never a required input (its validation still requires it).
+ * Why a schema's paths cannot be listed as Kratos lists them: `circular` —
+ * ListPaths' "detected circular dependency in schema path: <path>" (the
+ * forms and the identifier label fail; decoderx's ListPathsWithRecursion
+ * lists on); `expansion` — the walk passed this server's cap (see below).
  */
-export function traitPathsOf(document: Obj): TraitPath[] {
-  const properties = isPlainObject(document.properties) ? document.properties : {};
-  return isPlainObject(properties.traits) ? collectPaths(document, properties.traits, [], []) : [];
+export type TraitPathsFailure = { kind: "circular"; path: string } | { kind: "expansion" };
+
+export interface TraitPathListing {
+  paths: TraitPath[];
+  failure?: TraitPathsFailure;
+}
+
+/** oryx/decoderx NewHTTPDecoder's default maxCircularReferenceDepth, the recursion ListPathsWithRecursion follows. */
+const MAX_CIRCULAR_RECURSION = 5;
+/**
+ * Kratos expands every `$ref` each time it is reached, so refs to refs (each
+ * schema naming the next one twice) grow exponentially; this server stops
+ * listing after this many schemas or this depth and fails the uses instead.
+ */
+export const MAX_SCHEMA_VISITS = 10_000;
+const MAX_DEPTH = 256;
+
+/** The failure's text as the uses answer it (a plain Go error's message, or this server's words for the cap). */
+export function traitPathsFailureText(failure: TraitPathsFailure): string {
+  return failure.kind === "circular"
+    ? `detected circular dependency in schema path: ${failure.path}`
+    : `the identity schema expands to more than ${MAX_SCHEMA_VISITS} schemas or ${MAX_DEPTH} levels below traits (nested $refs); this server does not list its paths`;
 }
 
 /**
- * `seen`: the `$ref` targets on the way down. A schema that reaches one of
- * them again is recursive; Kratos' ListPaths fails the form ("detected
- * circular dependency"), here the walk stops below it (see the README).
+ * The trait leaves of a compiled schema (none when it declares no
+ * `properties.traits` object), as ory/x jsonschemax (keys.go listPaths)
+ * finds them for ui/container NodesFromJSONSchema and decoderx: the walk
+ * follows each `$ref` as the compiler resolved it (the document's root, a
+ * JSON pointer, an `$id`/`#name` it declares, another document) and
+ * descends into objects' properties. A leaf takes its type, format,
+ * pattern, title and `ory.sh/kratos` block from the schema the `$ref`s lead
+ * to, while `required` is read from the schema holding it — for a `$ref`
+ * target that is the `$ref` holder, whose `required` the compile ignores —
+ * so a trait behind a `$ref` is never a required input (its validation
+ * still requires it).
+ *
+ * A schema reached again below itself is circular (listPaths keeps the
+ * schemas on the way down, by pointer; compileRef shares a `$ref` target
+ * by its ref text, while a property is compiled anew in each schema
+ * holding it — so `traits` reached through `#/properties/traits` is
+ * another schema than the root's own `traits`): ListPaths fails there,
+ * which `failure` records with the path it names, and
+ * ListPathsWithRecursion — whose paths these are — goes on until its count
+ * of circular schemas passes MAX_CIRCULAR_RECURSION.
  */
-function collectPaths(document: Obj, node: Obj, segments: string[], seen: readonly Obj[]): TraitPath[] {
-  const out: TraitPath[] = [];
-  const resolved = followLocalRefs(document, node, seen);
-  if (resolved === undefined) return out;
-  const { schema, followed } = resolved;
-  const properties = isPlainObject(schema.properties) ? schema.properties : {};
-  const required = Array.isArray(schema.required) ? (schema.required as unknown[]).filter((r): r is string => typeof r === "string") : [];
-  const below = [...seen, ...followed];
-  for (const [key, written] of Object.entries(properties)) {
-    if (!isPlainObject(written)) continue;
-    const path = [...segments, key];
-    const target = followLocalRefs(document, written, below);
-    if (target === undefined) continue;
-    const child = target.schema;
-    const type = Array.isArray(child.type) ? String(child.type[0]) : typeof child.type === "string" ? child.type : "string";
-    if (type === "object" && isPlainObject(child.properties)) {
-      out.push(...collectPaths(document, written, path, below));
-      continue;
+export function listTraitPaths(root: Schema): TraitPathListing {
+  const traits = root.properties.find(([key]) => key === "traits")?.[1];
+  if (!traits?.written && !traits?.ref) return { paths: [] };
+  const walk: Walk = { paths: [], visits: 0 };
+  visit(walk, traits, root, [], [root], 0);
+  if (walk.capped) return { paths: walk.paths, failure: { kind: "expansion" } };
+  return walk.circularAt === undefined
+    ? { paths: walk.paths }
+    : { paths: walk.paths, failure: { kind: "circular", path: walk.circularAt } };
+}
+
+interface Walk {
+  paths: TraitPath[];
+  visits: number;
+  /** The path of the first circular schema reached (where ListPaths fails). */
+  circularAt?: string;
+  capped?: boolean;
+}
+
+/**
+ * listPaths for one schema: `parent` holds `required`, `ancestors` the
+ * schemas on the way down, `recursion` the circular schemas passed on this
+ * branch.
+ */
+function visit(walk: Walk, schema: Schema, parent: Schema, segments: string[], ancestors: Schema[], recursion: number): void {
+  walk.visits++;
+  if (walk.visits > MAX_SCHEMA_VISITS || segments.length > MAX_DEPTH) {
+    walk.capped = true;
+    return;
+  }
+  const written = schema.written;
+  const object = written?.type === "object" && isPlainObject(written.properties);
+  if (written && !object && segments.length > 0) walk.paths.push(leaf(written, parent, segments));
+  if (ancestors.includes(schema)) {
+    walk.circularAt ??= ["traits", ...segments].join(".");
+    if (recursion > MAX_CIRCULAR_RECURSION) return;
+    recursion++;
+  }
+  // The schemas on the way down, as a stack: this one is on it while its children are walked.
+  ancestors.push(schema);
+  if (schema.ref) {
+    visit(walk, schema.ref, schema, segments, ancestors, recursion);
+  } else if (object) {
+    for (const [key, sub] of schema.properties) {
+      if (walk.capped) break;
+      visit(walk, sub, schema, [...segments, key], ancestors, recursion);
     }
-    // The extension block is read as written, like the rest of the schema document.
-    const ext = child["ory.sh/kratos"];
-    out.push({
-      name: ["traits", ...path].join("."),
-      segments: path,
-      type,
-      format: typeof child.format === "string" ? child.format : undefined,
-      pattern: typeof child.pattern === "string" ? child.pattern : undefined,
-      title: typeof child.title === "string" ? child.title : undefined,
-      // listPaths' parent for a `$ref` target is the schema holding the `$ref`, which has no `required`.
-      required: target.followed.length === 0 && required.includes(key),
-      extension: isPlainObject(ext) ? ext : {},
-    });
   }
-  return out;
+  ancestors.pop();
 }
 
-/**
- * The schema a node stands for once its same-document `$ref`s are followed,
- * with the targets passed through; undefined when a target is missing or
- * was already on the way (a cycle). A `$ref` to another document is left
- * as written (see the README).
- */
-function followLocalRefs(document: Obj, node: Obj, seen: readonly Obj[]): { schema: Obj; followed: Obj[] } | undefined {
-  let schema = node;
-  const followed: Obj[] = [];
-  while (typeof schema.$ref === "string" && schema.$ref.startsWith("#")) {
-    const target = resolvePointer(document, schema.$ref.slice(1));
-    if (target === undefined || seen.includes(target) || followed.includes(target) || followed.length >= MAX_REF_CHAIN) return undefined;
-    followed.push(target);
-    schema = target;
-  }
-  return { schema, followed };
-}
-
-/** The object at a JSON pointer written as a URL fragment (`/definitions/a%20b`, `~0`, `~1`). */
-function resolvePointer(document: Obj, pointer: string): Obj | undefined {
-  if (pointer === "" || pointer === "/") return document;
-  if (!pointer.startsWith("/")) return undefined;
-  let at: unknown = document;
-  for (const raw of pointer.slice(1).split("/")) {
-    let token: string;
-    try {
-      token = decodeURIComponent(raw);
-    } catch {
-      return undefined;
-    }
-    token = token.replace(/~1/g, "/").replace(/~0/g, "~");
-    if (Array.isArray(at) && /^(0|[1-9][0-9]*)$/.test(token)) at = at[Number(token)];
-    else if (isPlainObject(at) && Object.hasOwn(at, token)) at = at[token];
-    else return undefined;
-  }
-  return isPlainObject(at) ? at : undefined;
+/** One input's path, from the keywords as written. */
+function leaf(written: Obj, parent: Schema, segments: string[]): TraitPath {
+  const type = Array.isArray(written.type) ? String(written.type[0]) : typeof written.type === "string" ? written.type : "string";
+  const key = segments.at(-1) ?? "";
+  // The extension block is read as written, like the rest of the schema document.
+  const ext = written["ory.sh/kratos"];
+  return {
+    name: ["traits", ...segments].join("."),
+    segments,
+    type,
+    format: typeof written.format === "string" ? written.format : undefined,
+    pattern: typeof written.pattern === "string" ? written.pattern : undefined,
+    title: typeof written.title === "string" ? written.title : undefined,
+    required: parent.required.includes(key),
+    extension: isPlainObject(ext) ? ext : {},
+  };
 }

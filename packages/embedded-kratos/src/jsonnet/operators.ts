@@ -119,7 +119,10 @@ function shiftAmount(n: number): bigint {
   return amount % 64n;
 }
 
-/** `step` runs per value the comparisons look at (the evaluation's budget, budget.ts). */
+/**
+ * `step` runs per value the comparisons look at (the evaluation's budget, budget.ts). `%` and `in` never
+ * come here: the evaluator desugars them into std calls, as go-jsonnet does (evaluate.ts desugaredOperator).
+ */
 export function binaryOperation(op: NodeOf<"binary">["op"], left: Value, right: Value, step: () => void = () => undefined): Value {
   switch (op) {
     case "+":
@@ -136,10 +139,6 @@ export function binaryOperation(op: NodeOf<"binary">["op"], left: Value, right: 
       return compare(left, right, step) > 0;
     case ">=":
       return compare(left, right, step) >= 0;
-    case "in":
-      if (typeof left !== "string") throw new RuntimeFailure(`The left hand side of 'in' must be a string, got ${typeName(left)}.`);
-      if (!(right instanceof JObject)) throw new RuntimeFailure(`The right hand side of 'in' must be an object, got ${typeName(right)}.`);
-      return right.hasField(left);
     default:
       break;
   }

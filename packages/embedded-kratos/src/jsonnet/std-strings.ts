@@ -1,12 +1,9 @@
+import { goTrimSpace } from "@olympus/server-kit/text";
 import { RuntimeFailure } from "./errors";
 import { array, codePoints, num, str, type Definitions, type StdContext } from "./std-support";
 import { manifestJsonText, quoteJson, typeName, type Value } from "./values";
 
 /** std's string functions: go-jsonnet's builtins (builtins.go) and the ones std.jsonnet defines in Jsonnet. */
-
-/** What Go's strings.TrimSpace trims (unicode.IsSpace): go-jsonnet's builtinTrim uses it, not std.jsonnet's shorter list. */
-const WHITESPACE =
-  " \t\n\v\f\r\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000";
 
 function strip(s: string, chars: string, left: boolean, right: boolean): string {
   const set = new Set(codePoints(chars));
@@ -82,7 +79,8 @@ export function stringDefinitions(context: StdContext): Definitions {
     stripChars: { params: ["str", "chars"], body: ([s, c]) => strip(str(s), str(c), true, true) },
     lstripChars: { params: ["str", "chars"], body: ([s, c]) => strip(str(s), str(c), true, false) },
     rstripChars: { params: ["str", "chars"], body: ([s, c]) => strip(str(s), str(c), false, true) },
-    trim: { params: ["str"], body: ([s]) => strip(str(s), WHITESPACE, true, true) },
+    // go-jsonnet's builtinTrim is Go's strings.TrimSpace (unicode.IsSpace), not std.jsonnet's shorter list.
+    trim: { params: ["str"], body: ([s]) => goTrimSpace(str(s)) },
     parseInt: {
       params: ["str"],
       body: ([s]) => {

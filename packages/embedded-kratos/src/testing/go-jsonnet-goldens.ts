@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { evaluateJsonnetText, JsonnetError } from "../jsonnet/index";
+import { EvaluationBudget, evaluateJsonnetText, JsonnetError } from "../jsonnet/index";
 
 /** One program of a golden file and what a Go build of go-jsonnet printed for it: the output or the error text. */
 export interface GoJsonnetCase {
@@ -15,10 +15,18 @@ export function goJsonnetCases(file: string): GoJsonnetCase[] {
   return (JSON.parse(text) as { cases: GoJsonnetCase[] }).cases;
 }
 
+/**
+ * The goldens record answers, not timings: none of them runs into jsonnetsecure's one second in go-jsonnet,
+ * and a loaded test machine must not turn a slow answer into "context deadline exceeded" (budget-loops.test.ts
+ * covers the deadline itself).
+ */
+const GOLDEN_TIME_LIMIT_MS = 60_000;
+
 /** Runs a program as the golden files record it: the text go-jsonnet returns, or its error message. */
 export function runAsGoJsonnet(source: string): GoJsonnetCase {
   try {
-    return { source, output: evaluateJsonnetText(source, { extVars: {}, filename: "snippet" }) };
+    const budget = new EvaluationBudget(GOLDEN_TIME_LIMIT_MS);
+    return { source, output: evaluateJsonnetText(source, { extVars: {}, filename: "snippet", budget }) };
   } catch (error) {
     if (error instanceof JsonnetError) return { source, error: error.message };
     throw error;

@@ -1,5 +1,6 @@
 import type { UiContainer } from "./container";
 import { nodeName, type NodeGroup, type UiNode } from "./node";
+import { goValueText } from "./node-value-text";
 
 export interface SortOptions {
   /** Group order; nodes of unlisted groups go last, keeping their order. */
@@ -13,7 +14,10 @@ export interface SortOptions {
 /**
  * Orders nodes like Kratos' Nodes.SortBySchema: first by group, then —
  * within a group, and between `default` and the groups Kratos interleaves
- * with it — by the position of the node's name in `keys`.
+ * with it — by the position of the node's name in `keys`, and nodes at the
+ * same position by the `%v` text of their values (ui/node/node.go
+ * SortBySchema: `fmt.Sprintf("%v", a.GetValue()) < …`), compared as Go
+ * compares strings, byte by byte.
  */
 export function sortNodes(ui: UiContainer, options: SortOptions): void {
   const groupIndex = (n: UiNode) => {
@@ -25,6 +29,14 @@ export function sortNodes(ui: UiContainer, options: SortOptions): void {
     if (name === "method") return Number.MAX_SAFE_INTEGER;
     const i = options.keys.findIndex((k) => name.startsWith(k));
     return i < 0 ? options.keys.length : i;
+  };
+  const valueText = new Map(ui.nodes.map((n) => [n, Buffer.from(goValueText(n))]));
+  const byValue = (a: UiNode, b: UiNode) => Buffer.compare(valueText.get(a) ?? Buffer.alloc(0), valueText.get(b) ?? Buffer.alloc(0));
+  /** SortBySchema's less for two comparable nodes: `node` goes before `prev`. */
+  const before = (node: UiNode, prev: UiNode) => {
+    const pn = keyIndex(node);
+    const pp = keyIndex(prev);
+    return pn < pp || (pn === pp && byValue(node, prev) < 0);
   };
   const withDefault = new Set(options.interleavedWithDefault ?? []);
   const interleaved = (a: UiNode, b: UiNode) =>
@@ -40,7 +52,7 @@ export function sortNodes(ui: UiContainer, options: SortOptions): void {
     let at = out.length;
     while (at > 0) {
       const prev = out[at - 1];
-      if (!prev || !interleaved(prev, node) || keyIndex(prev) <= keyIndex(node)) break;
+      if (!prev || !interleaved(prev, node) || !before(node, prev)) break;
       at--;
     }
     out.splice(at, 0, node);

@@ -95,3 +95,33 @@ describe("ParseMultipartForm's multipartReader (request.go)", () => {
       expect(goMultipartForm(type)).toEqual({ kind: "not-multipart" });
   });
 });
+
+describe("mime.ParseMediaType's spaces (strings.TrimSpace, TrimLeftFunc(unicode.IsSpace): UTF-8 runes, the same in Go 1.19 and 1.26)", () => {
+  // Answers printed by Go's mime.ParseMediaType; header bytes as Node keeps them, one char per byte.
+  const bytes = (text: string) => Buffer.from(text, "utf8").toString("latin1");
+
+  it("trims Unicode spaces around the type and before parameters, as their UTF-8 bytes", () => {
+    expect(goParseMediaType(bytes("\u00a0application/json\u0085"))).toEqual({
+      mediaType: "application/json",
+      params: new Map(),
+      error: undefined,
+    });
+    const spaced = goParseMediaType(bytes("\u3000text/plain;\u2003charset=utf-8\u00a0"));
+    expect(spaced).toEqual({ mediaType: "text/plain", params: new Map([["charset", "utf-8"]]), error: undefined });
+    expect(goParseMediaType(bytes("text/plain; a=b;\u00a0")).error).toBeUndefined();
+  });
+
+  it("takes a lone byte that is not UTF-8 for no space, and folds only ASCII letters", () => {
+    expect(goParseMediaType("application/json\xa0")).toEqual({
+      mediaType: "",
+      params: new Map(),
+      error: "mime: unexpected content after media subtype",
+    });
+    expect(goParseMediaType("text/plain;\xa0charset=x")).toEqual({
+      mediaType: "text/plain",
+      params: new Map(),
+      error: "mime: invalid media parameter",
+    });
+    expect(goParseMediaType(bytes("TEXT/PL\u00c9")).error).toBe("mime: unexpected content after media subtype");
+  });
+});

@@ -1,4 +1,5 @@
 import { goParseQuery, type GoValues } from "./query";
+import { goTrimLeftSpace, goTrimSpace } from "./unicode-space";
 
 /**
  * Go's net/http form reading (request.go ParseForm, parsePostForm and the
@@ -22,8 +23,9 @@ export interface GoMediaType {
 
 const TSPECIALS = new Set('()<>@,;:\\"/[]?=');
 const isTokenChar = (c: string) => c > " " && c < "\x7f" && !TSPECIALS.has(c);
-// unicode.IsSpace on the ASCII bytes a header holds.
-const trimSpaceLeft = (s: string) => s.replace(/^[\t\n\v\f\r ]+/, "");
+const trimSpaceLeft = goTrimLeftSpace;
+/** strings.ToLower as far as a media type can be valid: only ASCII letters (JavaScript's would fold Latin-1 bytes, such as a space's lead byte C2). */
+const asciiLower = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
 
 function consumeToken(v: string): [token: string, rest: string] {
   let end = 0;
@@ -78,7 +80,7 @@ function mediaTypeError(mediaType: string): string | undefined {
 export function goParseMediaType(value: string): GoMediaType {
   const semicolon = value.indexOf(";");
   const base = semicolon === -1 ? value : value.slice(0, semicolon);
-  const mediaType = base.toLowerCase().trim();
+  const mediaType = goTrimSpace(asciiLower(base));
   const params = new Map<string, string>();
   const error = mediaTypeError(mediaType);
   if (error !== undefined) return { mediaType: "", params, error };
@@ -89,7 +91,7 @@ export function goParseMediaType(value: string): GoMediaType {
     const [name, paramValue, after] = consumeMediaParam(rest);
     if (name === "") {
       // A trailing `;` is allowed; anything else keeps the media type with ErrInvalidMediaParameter.
-      if (after.trim() === ";") break;
+      if (goTrimSpace(after) === ";") break;
       return { mediaType, params: new Map(), error: "mime: invalid media parameter" };
     }
     if (params.has(name)) return { mediaType: "", params: new Map(), error: "mime: duplicate parameter name" };

@@ -30,6 +30,7 @@ export {
   type GoUserinfo,
 } from "./parse";
 export { goUrlHostname, goUrlPort } from "./host-port";
+export { goTrimLeftSpace, goTrimSpace } from "./unicode-space";
 export { goUrlSetQuery, goUrlString, goUrlStringBytes } from "./url-string";
 export {
   GO_MAX_FORM_BYTES,

@@ -2,6 +2,9 @@ export { RouteTable, type RouteInfo, type RouteMatch, type RoutingRules } from "
 export { setSecurityHeaders, type SecurityHeaderOptions } from "./security-headers";
 export { answerExpectAsNetHttp, answerParserError, isNetHttpRefusal, refusedAsNetHttp, SERVER_OPTIONS } from "./net-http-refusals";
 export { goPathClean, goRedirect, goRedirectAnswer, type GoRedirectStatus } from "./go-redirect";
+export { goRequestTarget, requestTargetOf } from "./request-target";
+export { answerUnreadBodiesAsNetHttp, answerUnreadBodyAsNetHttp, discardUnreadBody, MAX_POST_HANDLER_READ_BYTES } from "./unread-body";
+export { applyGoServerTimeouts, type GoServerTimeouts } from "./go-server-timeouts";
 export { withQuery } from "./with-query";
 export { backoffMs, retriesStatus, retryAfterMs } from "./outbound/backoff";
 export { GoUrlError, type OutboundRequest, type OutboundResponse } from "./outbound/go-client";

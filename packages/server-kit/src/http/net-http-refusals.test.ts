@@ -23,8 +23,24 @@ describe("net/http's own answers (server.go conn.serve / conn.readRequest)", () 
 
   beforeAll(async () => {
     server = createServer({ ...SERVER_OPTIONS, headersTimeout: 300, requestTimeout: 600, connectionsCheckingInterval: 50 }, (req, res) => {
-      if (refusedAsNetHttp(req)) return;
+      if (refusedAsNetHttp(req, res)) return;
       served.push(`${req.method} ${req.url}`);
+      if (req.url === "/slow-keep-alive") {
+        res.writeHead(200, { "Content-Length": 10 });
+        res.write("part-1");
+        setTimeout(() => res.end("part-2"), 150);
+        return;
+      }
+      if (req.url === "/reads-body") {
+        req.resume();
+        req.once("end", () => res.end("read"));
+        return;
+      }
+      if (req.url === "/ok") {
+        res.setHeader("Content-Length", 6);
+        res.end("served");
+        return;
+      }
       res.setHeader("Connection", "close");
       res.end("served");
     });
@@ -115,6 +131,30 @@ describe("net/http's own answers (server.go conn.serve / conn.readRequest)", () 
     expect(served).not.toContain("GET /pipelined");
   });
 
+  it("writes a refusal after the pipelined response before it has finished, as conn.serve answers in order", async () => {
+    // The first response is written in two parts, the second 150 ms later; the refusal must not cut in between.
+    const answer = await raw(port, "GET /slow-keep-alive HTTP/1.1\r\nHost: a\r\n\r\nGET /behind HTTP/1.1\r\n\r\n");
+    const first = "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n";
+    expect(answer.startsWith(first)).toBe(true);
+    const refusal = goAnswer("400 Bad Request: missing required Host header");
+    expect(answer.endsWith(`\r\n\r\npart-1part-2${refusal}`)).toBe(true);
+    expect(served).not.toContain("GET /behind");
+  });
+
+  it("writes the answer to unparsable pipelined bytes after the responses before them (conn.serve, readRequest's error)", async () => {
+    const answer = await raw(
+      port,
+      "GET /slow-keep-alive HTTP/1.1\r\nHost: a\r\n\r\nGET /ok HTTP/1.1\r\nHost: a\r\n\r\nBAD\x01 / HTTP/1.1\r\n\r\n",
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\npart-1part-2HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nserved/);
+    expect(answer.endsWith(`served${goAnswer("400 Bad Request")}`)).toBe(true);
+  });
+
+  it("answers a body that fails to parse while its handler waits for it, not waiting for that handler", async () => {
+    const answer = await raw(port, "POST /reads-body HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n");
+    expect(answer).toBe(goAnswer("400 Bad Request"));
+  });
+
   it("closes without an answer when the head does not arrive in time (isCommonNetReadError)", async () => {
     expect(await raw(port, "GET /slow HTTP/1.1\r\nHost: a\r\n")).toBe("");
   });
@@ -177,7 +217,7 @@ describe("net/http's own answers (server.go conn.serve / conn.readRequest)", () 
 describe("the head read timeout of Kratos and Hydra (Server.ReadHeaderTimeout 5 s)", () => {
   it("closes a connection whose head is not complete after 5 s, without a word, and not sooner", async () => {
     const server = createServer(SERVER_OPTIONS, (req, res) => {
-      if (!refusedAsNetHttp(req)) res.end("served");
+      if (!refusedAsNetHttp(req, res)) res.end("served");
     });
     server.on("clientError", answerParserError);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

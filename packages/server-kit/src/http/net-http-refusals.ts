@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import { goParseRequestUriBytes } from "../go-url";
+import { afterEarlierResponses, afterResponsesInFlight } from "./pipelined-order";
+import { goRequestTarget, requestTargetOf } from "./request-target";
 
 /**
  * Answers Go's net/http writes itself, before any handler runs, for a
@@ -134,7 +135,7 @@ function headerLines(req: IncomingMessage, name: string): string[] {
  */
 export function netHttpRefusalOf(req: IncomingMessage): NetHttpRefusal | null {
   // Node keeps the target's bytes as Latin-1 characters; its parser lets through escapes Go's parse refuses.
-  if (req.httpVersionMajor !== 0 && !goReadsRequestTarget(req.method ?? "", req.url ?? "")) return BAD_REQUEST;
+  if (req.httpVersionMajor !== 0 && !requestTargetOf(req).ok) return BAD_REQUEST;
   const hosts = headerLines(req, "host");
   if (hosts.length > 1) return BAD_REQUEST;
   const { httpVersionMajor: major, httpVersionMinor: minor } = req;
@@ -188,13 +189,18 @@ const refusedSockets = new WeakSet<Duplex>();
  * would not hand this request to a handler, write its answer, close the
  * connection and return true (no handler, log line or metric, as in Go).
  */
-export function refusedAsNetHttp(req: IncomingMessage): boolean {
+export function refusedAsNetHttp(req: IncomingMessage, res: ServerResponse): boolean {
   const socket = req.socket;
   if (refusedSockets.has(socket)) return true;
   const refusal = netHttpRefusalOf(req);
   if (refusal === null && !expectationFailed(req)) return false;
   refusedSockets.add(socket);
-  socket.end(refusal === null ? expectationFailedBytes(req) : netHttpRefusalBytes(refusal), () => socket.destroy());
+  // conn.serve reads a request only once the one before it is answered: the refusal follows every earlier response.
+  afterEarlierResponses(res, () => {
+    if (!socket.writable) return void socket.destroy();
+    // The Date is the one of the moment the answer is written, as Go's.
+    socket.end(refusal === null ? expectationFailedBytes(req) : netHttpRefusalBytes(refusal), () => socket.destroy());
+  });
   return true;
 }
 
@@ -273,16 +279,19 @@ function requestLineVersion(rawPacket: unknown): string | null {
  * does not (`/a%zz`, a control byte), Go answers the plain 400.
  */
 function goReadsRequestTarget(method: string, target: string): boolean {
-  const uri = method === "CONNECT" && !target.startsWith("/") ? `http://${target}` : target;
-  return goParseRequestUriBytes(uri).ok;
+  return goRequestTarget(method, target).ok;
 }
 
 /** A `clientError` listener for both servers: Go's answer to a request Node's parser refused, then the connection closes. */
 export function answerParserError(error: Error & { code?: string; rawPacket?: unknown }, socket: Duplex): void {
   const refusal = parserErrorRefusal(error);
-  if (refusal === null || !socket.writable) {
+  if (refusal === null) {
     socket.destroy();
     return;
   }
-  socket.end(netHttpRefusalBytes(refusal));
+  // Go reaches the bad bytes only after answering every request before them (conn.serve reads one at a time).
+  afterResponsesInFlight(socket, () => {
+    if (socket.writable) socket.end(netHttpRefusalBytes(refusal));
+    else socket.destroy();
+  });
 }

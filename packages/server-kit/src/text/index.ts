@@ -1,3 +1,4 @@
 export { isStorableJson, isStorableQuery, isStorableText, MAX_STORABLE_DEPTH, unstorableReason } from "./storable";
 export { compileGlob, gobwasGlobError } from "./gobwas-glob";
 export { goTrimSpace } from "./go-trim-space";
+export { goJoseBase64UrlDecode, goStdBase64Decode, type GoBase64Result } from "./go-base64";

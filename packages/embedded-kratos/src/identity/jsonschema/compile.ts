@@ -84,6 +84,12 @@ export interface Schema {
   multipleOf?: Limit;
   /** The `ory.sh/kratos` block, as Kratos' extension compiles it (kratos-extension.ts). */
   kratos?: KratosExtension;
+  /**
+   * The keywords as written, for what jsonschemax.ListPaths reads beside
+   * the compiled ones (`title`, the `ory.sh/kratos` block); none for a
+   * `$ref` holder, whose other keywords the compile ignores.
+   */
+  written?: Obj;
 }
 
 /** compileMap's loadFloat: big.Float SetString of the number's text. */
@@ -220,6 +226,7 @@ export class Compiler {
       s.ref = this.compileRef(r, splitFragment(base)[0], node.$ref);
       return;
     }
+    s.written = node;
     const sub = (...tokens: (string | number)[]) => {
       let value: Json = node;
       for (const t of tokens) value = Array.isArray(value) ? value[Number(t)] : isObject(value) ? value[String(t)] : undefined;

@@ -13,7 +13,7 @@ export interface FieldError {
  * adds a node of that name), one that does not unescape as "" (a flow-level
  * message).
  */
-function dotNotation(pointer: string): string {
+export function dotNotation(pointer: string): string {
   if (!pointer.startsWith("#/")) return pointer;
   const items: string[] = [];
   for (const item of pointer.slice(2).split("/")) {

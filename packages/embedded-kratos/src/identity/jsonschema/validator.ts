@@ -246,6 +246,8 @@ function stringErrors(s: Schema, v: string): ValidationError[] {
 }
 
 export interface JsonSchemaValidator {
+  /** The compiled root schema (ory/jsonschema's *Schema), which jsonschemax.ListPaths walks (../trait-paths.ts). */
+  readonly root: Schema;
   /** Schema.ValidateInterface: undefined when valid, else the finished error tree. */
   validate(document: unknown): ValidationError | undefined;
 }
@@ -265,6 +267,7 @@ export function compileJsonSchema(
   const root = compiler.root();
   compiler.refuseRefCycles();
   return {
+    root,
     validate(value) {
       const error = validate(root, value);
       if (!error) return undefined;

@@ -142,27 +142,14 @@ export async function submitAddressFlow<F extends AddressFlow>(
   if (isExpired(flow)) return handleExpired(deps, def, ctx, flow, { session });
 
   const submission: Submission<AddressFlow> = { flow, body, method: submittedMethod(body, ctx) };
-  const strategy = deps.strategies.responsibleFor(kind, submission, sctx);
-  const part = addressPart(strategy, kind);
   try {
     // The strategies decode the body first (decoderx.Decode): its refusal is the first answer, through the flow's error handler.
     if (decodeError) throw decodeError;
-    // The handler asks every strategy in order: those before the responsible one may refuse the body first (not a
-    // mailed link's GET, as below).
-    if (ctx.method !== "GET") await deps.strategies.screenBefore(kind, submission, sctx, strategy);
-    deps.strategies.refuseIfDisabled(kind, strategy, "first");
-    if (!strategy || !part) throw FlowValidationError.flow(def.noStrategyMessage());
-    // The strategy's method schema comes before EnsureCSRF (code/strategy_recovery.go Recover, strategy_verification.go Verify).
-    // A GET carries a mailed secret in its query, which decoderx does not read against the method schema.
-    if (ctx.method === "GET") await part.decode?.(flow, body, sctx);
-    else await decodeSubmission(strategy.id, kind, part, flow, body, sctx);
-    deps.strategies.refuseIfDisabled(kind, strategy, "after-decode");
-    // A strategy whose handler checks CSRF later (checksCsrfInSubmit) does so in `submit`.
-    if (ctx.method !== "GET" && !part.checksCsrfInSubmit && !deps.strategies.carriesMailedSecret(kind, submission)) {
-      const retry = csrfRetry(deps, ctx, flow, body, part, sctx);
-      if (retry) return await retryWithMessage(deps, def, ctx, flow, strategy.id, retry, sctx);
-    }
-    const result = await part.submit(flow, body, sctx);
+    let asked = await askStrategy(deps, def, submission, sctx);
+    // A strategy that gives the submission up past its own checks (code Recover's MethodEnabledAndAllowed): the
+    // handler's loop goes on with the strategies after it, on the same flow.
+    while (asked.result.kind === "not_responsible") asked = await askStrategy(deps, def, submission, sctx, asked.strategy);
+    const { strategy, result } = asked;
     switch (result.kind) {
       case "responded":
         return;
@@ -192,6 +179,41 @@ export async function submitAddressFlow<F extends AddressFlow>(
     }
     throw error;
   }
+}
+
+/**
+ * One turn of the handler's loop over its strategies: the first responsible
+ * one (after `after`, when one gave the submission up), those before it
+ * screening the body, then its method schema, CSRF where Kratos checks it,
+ * and its handler. No responsible strategy is "no strategy" (4010005/4030005).
+ */
+async function askStrategy<F extends AddressFlow>(
+  deps: FlowDeps,
+  def: FlowDefinition<F>,
+  submission: Submission<AddressFlow>,
+  sctx: StrategyContext,
+  after?: Strategy,
+): Promise<{ strategy: Strategy; result: AddressFlowResult }> {
+  const { flow, body } = submission;
+  const ctx = sctx.http;
+  const strategy = deps.strategies.responsibleFor(def.kind, submission, sctx, after);
+  const part = addressPart(strategy, def.kind);
+  // The handler asks every strategy in order: those before the responsible one may refuse the body first (not a
+  // mailed link's GET, as below).
+  if (ctx.method !== "GET") await deps.strategies.screenBefore(def.kind, submission, sctx, strategy, after);
+  deps.strategies.refuseIfDisabled(def.kind, strategy, "first");
+  if (!strategy || !part) throw FlowValidationError.flow(def.noStrategyMessage());
+  // The strategy's method schema comes before EnsureCSRF (code/strategy_recovery.go Recover, strategy_verification.go Verify).
+  // A GET carries a mailed secret in its query, which decoderx does not read against the method schema.
+  if (ctx.method === "GET") await part.decode?.(flow, body, sctx);
+  else await decodeSubmission(strategy.id, def.kind, part, flow, body, sctx);
+  deps.strategies.refuseIfDisabled(def.kind, strategy, "after-decode");
+  // A strategy whose handler checks CSRF later (checksCsrfInSubmit) does so in `submit`.
+  if (ctx.method !== "GET" && !part.checksCsrfInSubmit && !deps.strategies.carriesMailedSecret(def.kind, submission)) {
+    const retry = csrfRetry(deps, ctx, flow, body, part, sctx);
+    if (retry) return { strategy, result: retry };
+  }
+  return { strategy, result: await part.submit(flow, body, sctx) };
 }
 
 /** checkCsrf; a refusal the strategy answers with a retry (csrfRefused) is returned, any other is thrown. */

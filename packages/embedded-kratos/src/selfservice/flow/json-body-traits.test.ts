@@ -1,16 +1,7 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  CORE_STRATEGIES,
-  startKratos,
-  startTestPostgres,
-  STRONG_PASSWORD,
-  uniqueEmail,
-  type TestKratos,
-  type TestPostgres,
-} from "../../testing/harness";
+import { CORE_STRATEGIES, STRONG_PASSWORD, uniqueEmail, type TestKratos } from "../../testing/harness";
+import { PASSWORD_EMAIL_TRAIT, traitsSchema } from "../../testing/identity-schema-documents";
+import { startKratosWithSchemaFiles, type KratosWithSchemaFiles } from "../../testing/identity-schema-files";
 
 /**
  * Self-service JSON bodies as oryx/decoderx decodes them (decoderx/http.go
@@ -22,22 +13,10 @@ import {
  * updateSettingsFlowWithProfileMethod.Traits) — validated on that text,
  * stored as it, and answered as identity.Traits.MarshalJSON writes it.
  */
-const schema = {
-  $id: "https://example.com/numbers.schema.json",
-  $schema: "http://json-schema.org/draft-07/schema#",
-  type: "object",
-  properties: {
-    traits: {
-      type: "object",
-      properties: {
-        email: { type: "string", format: "email", "ory.sh/kratos": { credentials: { password: { identifier: true } } } },
-        age: { type: "integer" },
-        score: { type: "number", maximum: 5 },
-      },
-      required: ["email"],
-    },
-  },
-};
+const schema = traitsSchema(
+  { email: PASSWORD_EMAIL_TRAIT, age: { type: "integer" }, score: { type: "number", maximum: 5 } },
+  { $id: "https://example.com/numbers.schema.json", required: ["email"] },
+);
 
 /** The text of `"key":<value>` inside an answer, value as written (objects only, no nesting needed here). */
 function fieldText(text: string, ...keys: string[]): string | undefined {
@@ -51,25 +30,16 @@ function fieldText(text: string, ...keys: string[]): string | undefined {
 }
 
 describe("self-service JSON bodies: traits kept as their text (oryx/decoderx decodeJSONForm)", () => {
-  let pg: TestPostgres;
+  let started: KratosWithSchemaFiles | undefined;
   let kratos: TestKratos;
-  let dir: string;
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), "kratos-json-body-traits-"));
-    const file = path.join(dir, "numbers.schema.json");
-    await writeFile(file, JSON.stringify(schema));
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, "ciam_json_body_traits", {
+    started = await startKratosWithSchemaFiles("ciam_json_body_traits", [{ id: "numbers", document: schema }], {
       strategies: CORE_STRATEGIES,
-      configOverrides: { identity: { default_schema_id: "numbers", schemas: [{ id: "numbers", url: `file://${file}` }] } },
     });
+    kratos = started.kratos;
   });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => started?.stop());
 
   const post = async (url: string, text: string, headers: Record<string, string> = {}) => {
     const res = await fetch(url, {

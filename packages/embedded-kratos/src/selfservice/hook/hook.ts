@@ -33,6 +33,7 @@ export interface Hook {
    * (e.g. `session` under settings), and so does this server.
    */
   flows: readonly FlowKind[];
-  pre?(deps: Deps, args: HookArgs): Promise<void> | void;
-  post?(deps: Deps, args: HookArgs): Promise<void> | void;
+  /** `config` is the hook's `config` block as configured (checked at start-up). */
+  pre?(deps: Deps, args: HookArgs, config?: Record<string, unknown>): Promise<void> | void;
+  post?(deps: Deps, args: HookArgs, config?: Record<string, unknown>): Promise<void> | void;
 }

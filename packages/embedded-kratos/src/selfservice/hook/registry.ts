@@ -5,10 +5,11 @@ import type { Hook, HookArgs } from "./hook";
 import { requireVerifiedAddressHook } from "./login-hooks";
 import { revokeActiveSessionsHook } from "./revoke-active-sessions";
 import { sessionHook, showVerificationUiHook } from "./registration-hooks";
+import { webHook } from "./web-hook";
 
-const HOOKS: Hook[] = [sessionHook, showVerificationUiHook, revokeActiveSessionsHook, requireVerifiedAddressHook];
+const HOOKS: Hook[] = [sessionHook, showVerificationUiHook, revokeActiveSessionsHook, requireVerifiedAddressHook, webHook];
 
-/** Hook names this server implements; others (e.g. web_hook) are reported at start-up and skipped. */
+/** Hook names this server implements; others are reported at start-up and skipped. */
 export const KNOWN_HOOKS = new Set([...HOOKS.map((h) => h.name), "verification"]);
 
 /**
@@ -18,12 +19,23 @@ export const KNOWN_HOOKS = new Set([...HOOKS.map((h) => h.name), "verification"]
  * only, which is all Kratos reads for recovery and verification.
  */
 export function configuredHooks(config: KratosConfig, kind: FlowKind, method: string | undefined): string[] {
+  return configuredHookEntries(config, kind, method).map((h) => h.hook);
+}
+
+/** A configured hook: its name and its `config` block. */
+interface HookEntry {
+  hook: string;
+  config?: Record<string, unknown>;
+}
+
+/** configuredHooks with each hook's `config`. */
+export function configuredHookEntries(config: KratosConfig, kind: FlowKind, method: string | undefined): HookEntry[] {
   const flows = config.selfservice.flows as unknown as Record<string, { after?: Record<string, unknown> }>;
   const after = flows[kind]?.after ?? {};
-  const names = (value: unknown): string[] => (Array.isArray(value) ? (value as { hook: string }[]).map((h) => h.hook) : []);
+  const entries = (value: unknown): HookEntry[] => (Array.isArray(value) ? (value as HookEntry[]) : []);
   const perMethod = method === undefined ? undefined : after[method];
-  const own = typeof perMethod === "object" && perMethod !== null ? names((perMethod as { hooks?: unknown }).hooks) : [];
-  return own.length > 0 ? own : names(after.hooks);
+  const own = typeof perMethod === "object" && perMethod !== null ? entries((perMethod as { hooks?: unknown }).hooks) : [];
+  return own.length > 0 ? own : entries(after.hooks);
 }
 
 export async function runAfterHooks(
@@ -33,23 +45,29 @@ export async function runAfterHooks(
   phase: "pre" | "post",
   args: HookArgs,
 ): Promise<void> {
-  for (const name of configuredHooks(deps.config, kind, method)) {
-    const hook = HOOKS.find((h) => h.name === name && h.flows.includes(kind));
-    await hook?.[phase]?.(deps, args);
+  for (const entry of configuredHookEntries(deps.config, kind, method)) {
+    const hook = HOOKS.find((h) => h.name === entry.hook && h.flows.includes(kind));
+    await hook?.[phase]?.(deps, args, entry.config);
   }
 }
 
 /** Lists configured hooks this server does not implement (logged once at start-up). */
 export function unsupportedHooks(config: KratosConfig): string[] {
   const out: string[] = [];
-  const flows = config.selfservice.flows as unknown as Record<string, { after?: Record<string, unknown> }>;
+  const flows = config.selfservice.flows as unknown as Record<string, { after?: Record<string, unknown>; before?: { hooks?: unknown } }>;
   for (const [kind, flow] of Object.entries(flows)) {
     for (const [key, value] of Object.entries(flow.after ?? {})) {
       const hooks = key === "hooks" ? value : (value as { hooks?: unknown } | undefined)?.hooks;
       if (!Array.isArray(hooks)) continue;
-      for (const h of hooks as { hook: string }[])
-        if (!KNOWN_HOOKS.has(h.hook)) out.push(`selfservice.flows.${kind}.after.${key === "hooks" ? "" : `${key}.`}hooks: ${h.hook}`);
+      for (const h of hooks as { hook: string }[]) {
+        // Web hooks after verification are not run here yet.
+        const known = KNOWN_HOOKS.has(h.hook) && !(h.hook === "web_hook" && kind === "verification");
+        if (!known) out.push(`selfservice.flows.${kind}.after.${key === "hooks" ? "" : `${key}.`}hooks: ${h.hook}`);
+      }
     }
+    // `before` hooks (web_hook.go's Execute…PreHook) are not run here yet.
+    const before = flow.before?.hooks;
+    if (Array.isArray(before)) for (const h of before as { hook: string }[]) out.push(`selfservice.flows.${kind}.before.hooks: ${h.hook}`);
   }
   return out;
 }

@@ -121,7 +121,11 @@ describe("which configured after-hooks a flow runs (as Kratos picks them)", () =
   const revoke = [{ hook: "revoke_active_sessions" }];
 
   it("uses a method's own hooks when it has some, else the flow-wide list", () => {
-    const config = load({ hooks: revoke, password: { hooks: [{ hook: "web_hook", config: {} }] }, profile: { hooks: [] } });
+    const config = load({
+      hooks: revoke,
+      password: { hooks: [{ hook: "web_hook", config: { url: "https://example.com/hook", method: "POST" } }] },
+      profile: { hooks: [] },
+    });
     expect(configuredHooks(config, "settings", "password")).toEqual(["web_hook"]);
     // An empty per-method list is no list at all: the flow-wide hooks apply (Kratos' global fallback).
     expect(configuredHooks(config, "settings", "profile")).toEqual(["revoke_active_sessions"]);

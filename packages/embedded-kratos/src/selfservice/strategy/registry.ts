@@ -48,11 +48,12 @@ export class StrategyRegistry {
    * order as Kratos' handlers loop over their strategies and skip those
    * answering ErrStrategyNotResponsible. Disabled strategies are asked too
    * (All<Kind>Strategies lists every known one): the flow refuses a disabled
-   * one with `refuseIfDisabled`.
+   * one with `refuseIfDisabled`. With `after`, only the strategies after that
+   * one are asked: it gave the submission up partway through its own checks.
    */
-  responsibleFor<K extends FlowKind>(kind: K, submission: Submission, ctx: StrategyContext): StrategyFor<K> | undefined {
+  responsibleFor<K extends FlowKind>(kind: K, submission: Submission, ctx: StrategyContext, after?: Strategy): StrategyFor<K> | undefined {
     const enabled = this.enabled;
-    return this.all
+    return this.asked(after)
       .filter((s): s is StrategyFor<K> => s[kind] !== undefined && (s.disabledIsNotResponsible !== true || enabled.includes(s)))
       .find((s) => {
         const part = flowPart(s, kind);
@@ -76,18 +77,25 @@ export class StrategyRegistry {
    * Runs the `screen` of every strategy Kratos asks before the responsible
    * one (all of them when none is): its handlers loop over
    * All<Kind>Strategies, which lists every known strategy whether config
-   * enables it or not, in registration order.
+   * enables it or not, in registration order. With `after`, from the
+   * strategy after that one (see `responsibleFor`).
    */
   async screenBefore<K extends FlowKind>(
     kind: K,
     submission: Submission,
     ctx: StrategyContext,
     responsible: Strategy | undefined,
+    after?: Strategy,
   ): Promise<void> {
-    for (const strategy of this.all) {
+    for (const strategy of this.asked(after)) {
       if (strategy === responsible) return;
       await flowPart(strategy, kind)?.screen?.(submission, ctx);
     }
+  }
+
+  /** Every known strategy in registration order, or those after `after`. */
+  private asked(after: Strategy | undefined): readonly Strategy[] {
+    return after === undefined ? this.all : this.all.slice(this.all.indexOf(after) + 1);
   }
 
   /** Whether a strategy of this flow kind recognises the secret it mailed in the submission (no CSRF check then). */

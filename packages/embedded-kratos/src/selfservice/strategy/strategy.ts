@@ -271,10 +271,14 @@ export interface SettingsResult {
  *   `code_recovery` — code.Strategy.retryRecoveryFlow: the old flow's type, a
  *   303 to the new flow's JSON for JSON clients and to the UI otherwise; with
  *   `feature_flags.use_continue_with_transitions` JSON clients get `error`
- *   with `continue_with: show_recovery_ui` in its details instead.
+ *   with `continue_with: show_recovery_ui` in its details instead;
+ * - `not_responsible`: past its own checks the submission turned out not to
+ *   be its own (Kratos' ErrStrategyNotResponsible from a strategy's later
+ *   flow.MethodEnabledAndAllowed): the flow asks the strategies after it.
  */
 export type AddressFlowResult =
   | { kind: "flow" }
+  | { kind: "not_responsible" }
   | { kind: "responded" }
   | { kind: "recovered"; identityId: string; method: AuthenticationMethod["method"] }
   | {

@@ -1,52 +1,39 @@
-import { readFile } from "node:fs/promises";
-import path from "node:path";
-import { goQuote } from "@olympus/server-kit/go-strconv";
-import type { KratosConfig } from "../../config/load";
-import { resolveFileUrl } from "../../config/load";
+import type { ResilientOptions } from "@olympus/server-kit/http";
+import { fetchText, FetcherError } from "../../fetcher/fetcher";
 import { KratosError } from "../../http/errors";
 
-/** The prefixes ory/x fetcher.FetchBytes switches on, in its order. */
-const FETCHER_PREFIXES = ["http://", "https://", "file://", "base64://"] as const;
-
 /**
- * ory/x fetcher.FetchBytes for the tokenizer: the schemes it allows, the
- * texts of its errors (plain Go errors, which herodot answers as 500 with the
- * text as `message`), `file://` paths as this server maps them (relative to
- * the config file, the Compose mount folder to the config folder).
+ * ory/x jwksx.FetcherNext (jwksx/fetcher_v2.go), the registry's JWKSFetcher:
+ * ResolveKey reads the set through the fetcher (http(s) with the caller's
+ * client, file://, base64://), keeps the parsed set per location for the
+ * caller's TTL (WithCacheEnabled + WithCacheTTL; the set is cached even
+ * when empty), and without a forced kid answers the set's first key —
+ * undefined where jwksx answers ErrUnableToFindKeyID.
  */
-export async function fetchSource(config: KratosConfig, source: string, schemes: readonly string[]): Promise<string> {
-  const redacted = source.startsWith("base64://") ? "base64://[redacted]" : source;
-  // fetcher.FetchBytes' default case: stringsx errUnknownPrefix (every prefix its switch tried) wrapped around ErrUnknownScheme.
-  if (!FETCHER_PREFIXES.some((prefix) => source.startsWith(prefix)))
-    throw goError(`expected ${source} to have one of the prefixes [${FETCHER_PREFIXES.join(", ")}]: unknown scheme`);
-  if (!schemes.some((scheme) => source.startsWith(`${scheme}://`)))
-    throw goError(`unknown scheme: in source ${goQuote(redacted)}: allowed schemes: ${schemes.join(", ")}`);
-  if (source.startsWith("base64://")) {
-    const data = source.slice("base64://".length);
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(data) || data.length % 4 !== 0) throw goError(`base64decode: ${redacted}: illegal base64 data`);
-    return Buffer.from(data, "base64").toString("utf8");
-  }
-  if (source.startsWith("file://")) {
-    const file = resolveFileUrl(source, path.dirname(config.source), "session.whoami.tokenizer");
-    try {
-      return await readFile(file, "utf8");
-    } catch (error) {
-      throw goError(`read file: ${source}: ${(error as Error).message}`);
-    }
-  }
-  let response: Response;
-  try {
-    response = await fetch(source, { signal: AbortSignal.timeout(10_000) });
-  } catch (error) {
-    throw goError(`${redacted}: ${(error as Error).message}`);
-  }
-  if (response.status !== 200)
-    throw goError(`expected http response status code 200 but got ${response.status} when fetching: ${redacted}`);
-  return response.text();
-}
+export class JwksFetcher {
+  private readonly sets = new Map<string, { keys: Jwk[]; until: number }>();
 
-/** A plain Go error reaching Kratos' error writer: 500, its text as `message`, no reason. */
-const goError = (text: string) => new KratosError(500, { message: text });
+  constructor(private readonly now: () => number = Date.now) {}
+
+  async resolveKey(
+    location: string,
+    options: { client: ResilientOptions; configSource: string; cacheTtlMs: number },
+  ): Promise<Jwk | undefined> {
+    const cached = this.sets.get(location);
+    if (cached && cached.until > this.now()) return cached.keys[0];
+    let text: string;
+    try {
+      text = await fetchText(location, { client: options.client, configSource: options.configSource });
+    } catch (error) {
+      // The fetcher's error is returned as it is: a plain Go error, which Kratos' error writer answers with 500.
+      if (error instanceof FetcherError) throw new KratosError(500, { message: error.message });
+      throw error;
+    }
+    const keys = parseJwks(text);
+    this.sets.set(location, { keys, until: this.now() + options.cacheTtlMs });
+    return keys[0];
+  }
+}
 
 /** One JWK as lestrrat-go/jwx parses it (the members each key type needs). */
 export interface Jwk {

@@ -68,7 +68,6 @@ describe("session tokenizer (session/tokenizer.go TokenizeSession)", () => {
       public_only: { ttl: "1m", jwks_url: base64(JSON.stringify({ keys: [rsa.publicJwk] })) },
       empty: { ttl: "1m", jwks_url: base64(JSON.stringify({ keys: [] })) },
       garbage: { ttl: "1m", jwks_url: base64("not json") },
-      over_http: { ttl: "1m", jwks_url: "https://example.com/jwks.json" },
       over_ftp: { ttl: "1m", jwks_url: `file://${rsaFile}`, claims_mapper_url: "ftp://example.com/claims.jsonnet" },
       mapper_error: { ttl: "1m", jwks_url: `file://${rsaFile}`, claims_mapper_url: base64("error 'nope'") },
       mapper_no_claims: { ttl: "1m", jwks_url: `file://${rsaFile}`, claims_mapper_url: base64("{ claims: 'x' }") },
@@ -161,11 +160,6 @@ describe("session tokenizer (session/tokenizer.go TokenizeSession)", () => {
     expect(await reason("external")).toEqual([
       400,
       "The session's identity does not have an external ID set, but it is required for the subject claim.",
-    ]);
-    // jwksx.WithAllowedSchemes("file", "base64"): a plain fetcher error, which herodot answers with 500.
-    expect(await reason("over_http")).toEqual([
-      500,
-      'unknown scheme: in source "https://example.com/jwks.json": allowed schemes: file, base64',
     ]);
     // fetcher.FetchBytes' default case: stringsx's errUnknownPrefix, wrapped around ErrUnknownScheme.
     expect(await reason("over_ftp")).toEqual([

@@ -1,9 +1,12 @@
 import { randomUUID } from "node:crypto";
+import { ORY_HTTP_CLIENT, privateIpPolicyOf, type ResilientOptions } from "@olympus/server-kit/http";
 import type { KratosConfig } from "../../config/load";
 import { KratosError } from "../../http/errors";
 import { evaluateJsonnet } from "../../jsonnet/index";
 import type { Session } from "../session";
-import { fetchSource, type Jwk, parseJwks } from "./jwks";
+import { FetchCache, JSONNET_CACHE_TTL_MS } from "../../fetcher/cache";
+import { fetchText, FetcherError } from "../../fetcher/fetcher";
+import { JwksFetcher } from "./jwks";
 import { signingMethodKnown, signJwt } from "./sign";
 
 /**
@@ -17,17 +20,23 @@ import { signingMethodKnown, signJwt } from "./sign";
  */
 
 const HOUR_MS = 60 * 60 * 1000;
+/** NewTokenizer's ristretto cache for mapper programs: MaxCost 50 MB. */
+const MAPPER_CACHE_BYTES = 50 << 20;
 
 export class SessionTokenizer {
-  /** jwksx.WithCacheEnabled + WithCacheTTL(time.Hour): a JWKS is read once an hour per URL. */
-  private readonly jwks = new Map<string, { keys: Jwk[]; until: number }>();
-  /** fetcher.WithCache(…, 60*time.Minute): remote (http/https) mappers are cached an hour. */
-  private readonly mappers = new Map<string, { source: string; until: number }>();
+  /** The registry's JWKSFetcher. */
+  private readonly jwks = new JwksFetcher();
+  /** Tokenizer.cache: remote (http/https) mappers, kept 60 minutes (fetcher.WithCache). */
+  private readonly mappers = new FetchCache(MAPPER_CACHE_BYTES);
+  /** s.r.HTTPClient(ctx): the resilient client under `clients.http`, for the JWKS and the mapper. */
+  private readonly client: ResilientOptions;
 
   constructor(
     private readonly config: KratosConfig,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.client = { ...ORY_HTTP_CLIENT, ...privateIpPolicyOf(config) };
+  }
 
   /** The JWT for `session`; `sessionJson` is what whoami answers (the mapper's `session`). */
   async tokenize(templateName: string, session: Session, sessionJson: Record<string, unknown>): Promise<string> {
@@ -36,7 +45,12 @@ export class SessionTokenizer {
     const template = Object.hasOwn(templates, templateName) ? templates[templateName] : undefined;
     if (!template) throw new KratosError(400, { reason: `Unable to find tokenizer template "${templateName}".` });
 
-    const [key] = await this.keys(template.jwks_url);
+    // ResolveKey(…, WithCacheEnabled(), WithCacheTTL(time.Hour), WithHTTPClient(httpClient))
+    const key = await this.jwks.resolveKey(template.jwks_url, {
+      client: this.client,
+      configSource: this.config.source,
+      cacheTtlMs: HOUR_MS,
+    });
     if (!key) throw new KratosError(400, { reason: "Could not find key a suitable key for tokenization in the JWKS url." });
     const alg = typeof key.alg === "string" ? key.alg : "";
     if (!signingMethodKnown(alg))
@@ -71,22 +85,18 @@ export class SessionTokenizer {
     return signJwt(alg, key, claims);
   }
 
-  private async keys(url: string): Promise<Jwk[]> {
-    const cached = this.jwks.get(url);
-    if (cached && cached.until > Date.now()) return cached.keys;
-    // "HTTP(S) makes no sense here": Kratos reads the signing keys from files or inline only.
-    const keys = parseJwks(await fetchSource(this.config, url, ["file", "base64"]));
-    this.jwks.set(url, { keys, until: Date.now() + HOUR_MS });
-    return keys;
-  }
-
+  /** fetcher.NewFetcher(WithClient(httpClient), WithCache(s.cache, 60*time.Minute)).FetchContext; its error is returned as is (500). */
   private async mapper(url: string): Promise<string> {
-    const remote = url.startsWith("http://") || url.startsWith("https://");
-    const cached = remote ? this.mappers.get(url) : undefined;
-    if (cached && cached.until > Date.now()) return cached.source;
-    const source = await fetchSource(this.config, url, ["http", "https", "file", "base64"]);
-    if (remote && source.length > 0) this.mappers.set(url, { source, until: Date.now() + HOUR_MS });
-    return source;
+    try {
+      return await fetchText(url, {
+        client: this.client,
+        configSource: this.config.source,
+        cache: { store: this.mappers, ttlMs: JSONNET_CACHE_TTL_MS },
+      });
+    } catch (error) {
+      if (error instanceof FetcherError) throw new KratosError(500, { message: error.message });
+      throw error;
+    }
   }
 }
 

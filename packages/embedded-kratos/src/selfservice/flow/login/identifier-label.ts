@@ -9,7 +9,7 @@ import type { LoginFlow } from "../flow";
  * with the title as text — and "ID" (1070004) when no such trait, or more
  * than one, or one without a title exists.
  */
-export function identifierLabelFromSchema(schema: Pick<IdentitySchema, "paths" | "readFailure"> | undefined): UiText {
+export function identifierLabelFromSchema(schema: Pick<IdentitySchema, "paths" | "readFailure" | "pathsFailure"> | undefined): UiText {
   const labels = (schema ? formPaths(schema) : []).filter(({ extension: { credentials: c } }) =>
     Boolean(c?.password?.identifier || c?.webauthn?.identifier || c?.passkey?.display_name || c?.totp?.account_name || c?.code?.identifier),
   );

@@ -1,30 +1,15 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startKratos, startTestPostgres, type TestKratos, type TestPostgres } from "../../../testing/harness";
+import type { TestKratos } from "../../../testing/harness";
+import { traitsSchema } from "../../../testing/identity-schema-documents";
+import { PLATFORM_DEFAULT_SCHEMA, startKratosWithSchemaFiles, type KratosWithSchemaFiles } from "../../../testing/identity-schema-files";
 
 type Node = { group: string; attributes: { name?: string }; meta: { label?: { id: number; text: string } } };
 type FlowJson = { id: string; identity_schema?: string; ui: { nodes: Node[] } };
 
-const staffSchema = {
-  $id: "https://example.com/staff.schema.json",
-  $schema: "http://json-schema.org/draft-07/schema#",
-  type: "object",
-  properties: {
-    traits: {
-      type: "object",
-      properties: {
-        username: {
-          type: "string",
-          title: "Username",
-          "ory.sh/kratos": { credentials: { password: { identifier: true } } },
-        },
-      },
-      required: ["username"],
-    },
-  },
-};
+const staffSchema = traitsSchema(
+  { username: { type: "string", title: "Username", "ory.sh/kratos": { credentials: { password: { identifier: true } } } } },
+  { $id: "https://example.com/staff.schema.json", required: ["username"] },
+);
 
 /**
  * Login flows carry `identity_schema` as Kratos v26.2's do
@@ -34,33 +19,18 @@ const staffSchema = {
  * that schema (login.GetIdentifierLabelFromSchema reads the flow's schema).
  */
 describe("login flows' identity_schema", () => {
-  let pg: TestPostgres;
+  let started: KratosWithSchemaFiles | undefined;
   let kratos: TestKratos;
-  let dir: string;
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), "kratos-login-schema-"));
-    const staff = path.join(dir, "staff.schema.json");
-    await writeFile(staff, JSON.stringify(staffSchema));
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, "ciam_login_identity_schema", {
-      configOverrides: {
-        identity: {
-          default_schema_id: "default",
-          schemas: [
-            { id: "default", url: "file:///etc/config/kratos/identity.default.schema.json" },
-            { id: "staff", url: `file://${staff}`, selfservice_selectable: true },
-            { id: "company", url: "file:///etc/config/kratos/identity.company.schema.json" },
-          ],
-        },
-      },
-    });
+    started = await startKratosWithSchemaFiles("ciam_login_identity_schema", [
+      PLATFORM_DEFAULT_SCHEMA,
+      { id: "staff", document: staffSchema, selfservice_selectable: true },
+      { id: "company", url: "file:///etc/config/kratos/identity.company.schema.json" },
+    ]);
+    kratos = started.kratos;
   });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => started?.stop());
 
   const label = (flow: FlowJson) => flow.ui.nodes.find((n) => n.attributes.name === "identifier")?.meta.label;
 

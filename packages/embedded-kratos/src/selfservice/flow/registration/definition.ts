@@ -21,10 +21,15 @@ export const registrationFlow: FlowDefinition<RegistrationFlow> = {
   lifespanMs: (config) => config.selfservice.flows.registration.lifespan,
   expiredMessage: messages.registrationFlowExpired,
   noStrategyMessage: () => messages.noStrategy("registration"),
-  // registration/sort.go SortNodes: the schema's keys, updated by PasswordLoginOrder.
+  // registration/sort.go SortNodes: the schema's keys, updated by PasswordLoginOrder, then the WebAuthn nodes appended.
   sort: (deps, flow) => ({
     groups: deps.strategies.groupOrder("registration"),
-    keys: passwordLoginOrder(deps.schemas.keysInOrder(registrationSchemaId(flow, deps.schemas.defaultId))),
+    keys: [
+      ...passwordLoginOrder(deps.schemas.keysInOrder(registrationSchemaId(flow, deps.schemas.defaultId))),
+      "webauthn_remove",
+      "webauthn_register_displayname",
+      "webauthn_register",
+    ],
   }),
   async populate(deps, flow, ctx) {
     if (rendersProfileFirst(deps.config, flow)) return populateProfileFirst(deps, flow, ctx);

@@ -29,6 +29,7 @@ import { createSessionTokenExchanger } from "../token-exchange";
 import { registrationFlow } from "./definition";
 import { DuplicateSignUpError, duplicateCredentialsMessage, storedNodeValues } from "./duplicate-credentials";
 import { completeRegistration } from "./hooks";
+import { runAfterHooks } from "../../hook/registry";
 import { ShowRegistrationScreen } from "./profile-first";
 import { showRegistrationScreen } from "./profile-first-step";
 import { decodeSubmission } from "../transient-payload";
@@ -127,6 +128,8 @@ async function submitRegistration(deps: FlowDeps, ctx: HttpContext): Promise<voi
     if (!strategy.registration.skipsCsrfCheck?.(submission)) checkCsrf(deps, ctx, flow, body);
     const result = await strategy.registration.submit(flow, body, sctx);
     flow.active = strategy.id;
+    // PostRegistrationHook's pre-persist hooks (web_hook with can_interrupt / response.parse) may stop or change the sign-up.
+    await runAfterHooks(deps, "registration", flow.active, "pre", { ctx, flow, identity: result.identity });
     deps.identities.deriveFromTraits(result.identity);
     result.identity.availableAal = deps.aal.availableFor(result.identity);
     try {

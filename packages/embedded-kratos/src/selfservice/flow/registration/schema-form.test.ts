@@ -1,8 +1,7 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CORE_STRATEGIES, startKratos, startTestPostgres, type TestKratos, type TestPostgres } from "../../../testing/harness";
+import { CORE_STRATEGIES, type TestKratos } from "../../../testing/harness";
+import { PASSWORD_EMAIL_TRAIT, traitsSchema } from "../../../testing/identity-schema-documents";
+import { startKratosWithSchemaFiles, type KratosWithSchemaFiles } from "../../../testing/identity-schema-files";
 
 /**
  * The sign-up form Kratos v26.2.0 builds from an identity schema whose
@@ -40,19 +39,7 @@ const schema = {
 };
 
 /** No `$ref`: the password identifier is the second trait. */
-const identifierSecond = {
-  $schema: "http://json-schema.org/draft-07/schema#",
-  type: "object",
-  properties: {
-    traits: {
-      type: "object",
-      properties: {
-        nick: { type: "string" },
-        email: { type: "string", format: "email", "ory.sh/kratos": { credentials: { password: { identifier: true } } } },
-      },
-    },
-  },
-};
+const identifierSecond = traitsSchema({ nick: { type: "string" }, email: PASSWORD_EMAIL_TRAIT });
 
 interface Node {
   group: string;
@@ -61,35 +48,21 @@ interface Node {
 }
 
 describe("registration form from a schema with $ref traits (NodesFromJSONSchema, registration SortNodes)", () => {
-  let pg: TestPostgres;
+  let started: KratosWithSchemaFiles | undefined;
   let kratos: TestKratos;
-  let dir: string;
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), "kratos-schema-form-"));
-    const file = path.join(dir, "refs.schema.json");
-    await writeFile(file, JSON.stringify(schema));
-    const second = path.join(dir, "identifier-second.schema.json");
-    await writeFile(second, JSON.stringify(identifierSecond));
-    pg = await startTestPostgres();
-    kratos = await startKratos(pg, "ciam_schema_form", {
-      strategies: CORE_STRATEGIES,
-      configOverrides: {
-        identity: {
-          default_schema_id: "refs",
-          schemas: [
-            { id: "refs", url: `file://${file}` },
-            { id: "second", url: `file://${second}`, selfservice_selectable: true },
-          ],
-        },
-      },
-    });
+    started = await startKratosWithSchemaFiles(
+      "ciam_schema_form",
+      [
+        { id: "refs", document: schema },
+        { id: "second", document: identifierSecond, selfservice_selectable: true },
+      ],
+      { strategies: CORE_STRATEGIES },
+    );
+    kratos = started.kratos;
   });
-  afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => started?.stop());
 
   const nodes = async (query = "") => {
     const res = await fetch(`${kratos.publicUrl}/self-service/registration/api${query}`, { headers: { Accept: "application/json" } });

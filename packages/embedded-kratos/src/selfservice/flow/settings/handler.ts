@@ -195,6 +195,8 @@ async function submitSettings(deps: FlowDeps, ctx: HttpContext): Promise<void> {
       await respondWithFlow(deps, settingsFlow, ctx, flow);
       return;
     }
+    // settings.HookExecutor.PostSettingsHook: pre-persist hooks (web_hook with can_interrupt / response.parse) may stop or change the update.
+    await runAfterHooks(deps, "settings", method, "pre", { ctx, flow, identity: result.identity, session });
     try {
       // Kratos stores settings through IdentityManager.Update, whose validation runs the schema extensions again.
       deps.identities.deriveFromTraits(result.identity);

@@ -17,6 +17,21 @@ export async function findCodeIdentity(deps: Deps, rawIdentifier: string): Promi
   return found && found.credential.identifiers.length > 0 ? found.identity : undefined;
 }
 
+/**
+ * The channel of a code address (CredentialsCode config `addresses[].channel`):
+ * where its login code goes. Addresses the config does not list are email.
+ */
+export function codeAddressChannel(identity: Identity, address: string): "email" | "sms" {
+  const addresses = identity.credentials.code?.config.addresses;
+  const entry = Array.isArray(addresses)
+    ? (addresses as unknown[]).find(
+        (a): a is { channel: unknown } =>
+          typeof a === "object" && a !== null && (a as { address?: unknown }).address === address && "channel" in a,
+      )
+    : undefined;
+  return entry?.channel === "sms" ? "sms" : "email";
+}
+
 /** Canonical JSON (sorted keys) to compare trait objects. */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;

@@ -7,7 +7,7 @@ import { inputNode } from "../../../ui/node";
 import type { LoginFlow } from "../../flow/flow";
 import { FlowValidationError } from "../../flow/validation-error";
 import type { StrategyContext, LoginStrategy } from "../strategy";
-import { findCodeIdentity } from "./addresses";
+import { codeAddressChannel, findCodeIdentity } from "./addresses";
 import { codeMethodConfig } from "./config";
 import { mailMessages } from "../mailed-secret/messages";
 import { appendRaw, codeInputNode, methodSubmitNode } from "../mailed-secret/nodes";
@@ -103,6 +103,7 @@ async function sendLoginCode(flow: LoginFlow, identifier: string, identity: Iden
   const secrets = secretsFor(deps.db);
   const lifespan = codeMethodConfig(deps.config).config.lifespan;
   const address = normalizeIdentifier(identifier);
+  const via = codeAddressChannel(identity, address);
   await deps.db.transaction(async (tx) => {
     await secrets.deleteLoginRegistrationCodesOfFlow(tx, flow.id);
     const code = generateCode();
@@ -111,11 +112,11 @@ async function sendLoginCode(flow: LoginFlow, identifier: string, identity: Iden
       kind: "login",
       hash: hashSecret(deps.config, code),
       address,
-      via: "email",
+      via,
       identityId: identity.id,
       expiresAt: timeNow().add(lifespan),
     });
-    await deps.courier.queueEmail(tx, {
+    const message = {
       templateType: "login_code_valid",
       recipient: address,
       model: {
@@ -125,7 +126,10 @@ async function sendLoginCode(flow: LoginFlow, identifier: string, identity: Iden
         RequestURL: flow.requestUrl,
         ExpiresInMinutes: Math.round(lifespan / 60_000),
       },
-    });
+    } as const;
+    // code_sender.go SendCode: the address's channel picks the email or the SMS template.
+    if (via === "sms") await deps.courier.queueSms(tx, message);
+    else await deps.courier.queueEmail(tx, message);
   });
   flow.state = "sent_email";
   flow.active = "code";

@@ -23,7 +23,8 @@ import { requireEmailFormat } from "../mailed-secret/email-format";
  * The answer to an email is the same whether or not an account uses it.
  */
 export const codeRecovery: AddressFlowStrategy = {
-  // Asked first: answers for the flows it made (`active`, else `use`), whatever they carry.
+  // Asked first (isCodeFlow): the flows it made (`active`, else `use`); one whose `method` is not `code` it hands on
+  // only past its CSRF and session checks (`submit`).
   responsible: ({ flow }, ctx) => (flow.active ?? ctx.deps.config.selfservice.flows.recovery.use) === "code",
   // code/strategy_recovery.go decodeRecovery: the method schema (email format) before EnsureCSRF.
   decode: (_flow, body) => requireEmailFormat(body),
@@ -67,8 +68,10 @@ export const codeRecovery: AddressFlowStrategy = {
       return useCode(flow, code, ctx);
     }
     // otherwise someone signed in is answered first, then the method check, then a passed flow starts over
-    // (retryRecoveryFlow with 4060001).
+    // (retryRecoveryFlow with 4060001). MethodEnabledAndAllowed(code, body.Method): another method (or none) makes
+    // the submission not this strategy's — the handler asks the link strategy, else answers "no strategy".
     if (refuseWhenSignedIn(ctx)) return { kind: "responded" };
+    if (body.method !== "code") return { kind: "not_responsible" };
     refuseIfOff(enabled);
     if (flow.state === "passed_challenge") return { kind: "retry", message: mailMessages.recoveryRetrySuccess(), answer: "code_recovery" };
     if (email === "") throw FlowValidationError.field("email", messages.required("email"));

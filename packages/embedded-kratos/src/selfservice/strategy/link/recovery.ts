@@ -105,7 +105,11 @@ async function sendRecoveryLink(flow: Flow, rawEmail: string, ctx: StrategyConte
   flow.state = "sent_email";
   flow.active = "link";
   updateLinkState(flow, { recovery_email: rawEmail });
-  flow.ui.setValue("email", rawEmail);
+  // recoveryHandleFormSubmission upserts its email input, and ui/node Nodes.Upsert matches the name alone: on a code
+  // flow the code strategy handed on, the code group's email input becomes this group's.
+  const emailInput = flow.ui.nodes.findIndex((n) => n.type === "input" && n.attributes.name === "email");
+  if (emailInput >= 0) flow.ui.nodes[emailInput] = emailNode("link", rawEmail);
+  else flow.ui.append(emailNode("link", rawEmail));
   flow.ui.clearMessages();
   flow.ui.addMessage(mailMessages.recoveryLinkSent());
 }

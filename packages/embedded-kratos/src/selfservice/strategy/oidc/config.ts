@@ -1,4 +1,3 @@
-import path from "node:path";
 import { privateIpPolicyOf, type PrivateIpPolicy } from "@olympus/server-kit/http";
 import { ConfigError, type KratosConfig } from "../../../config/load";
 import type { OidcProviderConfig } from "../../../config/schema";
@@ -93,9 +92,4 @@ export function oidcProvider(config: KratosConfig, id: string): OidcProvider {
 export function callbackUrl(config: KratosConfig, providerId: string): string {
   const base = config.selfservice.methods.oidc?.config?.base_redirect_uri ?? config.publicBaseUrl;
   return new URL(`self-service/methods/oidc/callback/${providerId}`, base.endsWith("/") ? base : `${base}/`).toString();
-}
-
-/** The folder `file://` mapper URLs are relative to (the config file's own). */
-export function configDir(config: Pick<KratosConfig, "source">): string {
-  return path.dirname(config.source);
 }

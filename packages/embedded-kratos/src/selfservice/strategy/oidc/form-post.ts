@@ -1,3 +1,4 @@
+import { discardUnreadBody } from "@olympus/server-kit/http";
 import { GO_MAX_FORM_BYTES, goParseForm, goParseQuery, goReadsFormBody, goValuesEncode } from "@olympus/server-kit/go-url";
 import type { HttpContext } from "../../../http/context";
 
@@ -54,7 +55,8 @@ function forceQuery(ctx: HttpContext): boolean {
  */
 async function formBody(ctx: HttpContext, contentType: string | undefined): Promise<Buffer | undefined> {
   if (!goReadsFormBody(ctx.req.method, contentType)) {
-    ctx.req.resume();
+    // Left unread, as Go's server treats a body after the handler (at most 256 KiB discarded).
+    await discardUnreadBody(ctx.req);
     return Buffer.alloc(0);
   }
   // Read by events: leaving a for-await loop early would destroy the request, and with it the socket the redirect needs.

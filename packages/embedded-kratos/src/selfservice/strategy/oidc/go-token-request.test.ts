@@ -1,10 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { KratosError } from "../../../http/errors";
-import { exchangeCode } from "./client";
 import type { OidcProvider } from "./config";
 import { GoTokenError, probeTokenRequest } from "./go-token-request";
+import { exchangeFailure, genericProvider } from "./testing/generic-provider";
 
 /**
  * The code exchange's token request as x/oauth2 v0.34.0 sends it for
@@ -64,32 +63,10 @@ async function tokenServer(token: TokenHandler): Promise<{ issuer: string; seen:
   return { issuer, seen };
 }
 
-const provider = (issuer: string, clientId = "my-app.client_1~x", clientSecret = "s3cr3t+/= é"): OidcProvider => ({
-  id: `p-${Math.random().toString(36).slice(2)}`,
-  label: "P",
-  type: "generic",
-  linkingLabel: "P",
-  clientId,
-  clientSecret,
-  issuerUrl: issuer,
-  scopes: ["openid"],
-  mapperUrl: "",
-  claimsSource: "id_token",
-  pkce: "never",
-  requestedClaims: undefined,
-  additionalAudiences: [],
-  privateIpPolicy: { disallowPrivateIpRanges: false },
-});
+const provider = (issuer: string, clientId = "my-app.client_1~x", clientSecret = "s3cr3t+/= é") =>
+  genericProvider(issuer, { clientId, clientSecret });
 
-async function exchangeError(p: OidcProvider): Promise<KratosError> {
-  const callback = new URL("http://rp.localhost/self-service/methods/oidc/callback/p?code=the%20code&state=st");
-  const error: unknown = await exchangeCode(p, callback, { state: "st", pkce: "" }).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof KratosError)) throw new Error(`expected a KratosError, got ${String(error)}`);
-  return error;
-}
+const exchangeError = (p: OidcProvider) => exchangeFailure(p, "the%20code");
 
 const json = (res: ServerResponse, status: number, body: unknown) =>
   res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));

@@ -4,7 +4,6 @@ import { checkServerIdentity, connect, getCACertificates, setDefaultCACertificat
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { KratosError } from "../../../http/errors";
 import { providerConfiguration } from "./client";
-import type { OidcProvider } from "./config";
 import { goNetworkText } from "./go-net-errors";
 import {
   COMMON_NAME_ONLY_CERT,
@@ -17,6 +16,7 @@ import {
   TRUSTED_COMMON_NAME_ONLY_CERT,
   TRUSTED_ROOT_CERT,
 } from "./testing/certificates";
+import { genericProvider } from "./testing/generic-provider";
 
 /**
  * A provider's refused certificate in the words of Go's crypto/tls and
@@ -137,22 +137,8 @@ describe("Go's host name check on a trusted chain (crypto/x509 verify.go VerifyH
   });
   afterAll(() => setDefaultCACertificates(defaults));
 
-  const provider = (issuerUrl: string): OidcProvider => ({
-    id: "generic",
-    label: "Generic",
-    type: "generic",
-    linkingLabel: "Generic",
-    clientId: "client",
-    clientSecret: "secret",
-    issuerUrl,
-    scopes: ["openid"],
-    mapperUrl: "",
-    claimsSource: "id_token",
-    pkce: "auto",
-    requestedClaims: undefined,
-    additionalAudiences: [],
-    privateIpPolicy: { disallowPrivateIpRanges: false },
-  });
+  const provider = (issuerUrl: string) =>
+    genericProvider(issuerUrl, { id: "generic", label: "Generic", linkingLabel: "Generic", pkce: "auto" });
 
   const discoveryReason = (issuerUrl: string) =>
     providerConfiguration(provider(issuerUrl)).then(

@@ -3,9 +3,8 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { getCACertificates, setDefaultCACertificates } from "node:tls";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { exchangeCode } from "./client";
-import type { OidcProvider } from "./config";
 import { KEY, TRUSTED_CERT, TRUSTED_ROOT_CERT } from "./testing/certificates";
+import { exchangeFailure, genericProvider } from "./testing/generic-provider";
 
 /**
  * An https issuer whose discovery document names an `http://` token
@@ -36,23 +35,6 @@ async function listen(server: Server, host: string): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-const provider = (issuerUrl: string): OidcProvider => ({
-  id: `p-${Math.random().toString(36).slice(2)}`,
-  label: "P",
-  type: "generic",
-  linkingLabel: "P",
-  clientId: "client",
-  clientSecret: "secret",
-  issuerUrl,
-  scopes: ["openid"],
-  mapperUrl: "",
-  claimsSource: "id_token",
-  pkce: "never",
-  requestedClaims: undefined,
-  additionalAudiences: [],
-  privateIpPolicy: { disallowPrivateIpRanges: false },
-});
-
 describe("an https issuer with a plain-http token endpoint (x/oauth2 RetrieveToken: no scheme check)", () => {
   it("posts the code with the client's secret to it, Basic first and in the form on the second attempt", async () => {
     const seen: { authorization: string | undefined; form: string }[] = [];
@@ -80,11 +62,7 @@ describe("an https issuer with a plain-http token endpoint (x/oauth2 RetrieveTok
       }),
       "127.0.0.1",
     );
-    const callback = new URL("http://rp.localhost/self-service/methods/oidc/callback/p?code=the-code&state=st");
-    const error: unknown = await exchangeCode(provider(`https://localhost:${issuerPort}`), callback, { state: "st", pkce: "" }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error = await exchangeFailure(genericProvider(`https://localhost:${issuerPort}`), "the-code");
     expect(error).toMatchObject({ message: 'oauth2: "invalid_grant"' });
     // First attempt: Basic; second: the credentials in the form. Both carry the code.
     expect(seen.map((s) => s.authorization)).toEqual([`Basic ${Buffer.from("client:secret").toString("base64")}`, undefined]);

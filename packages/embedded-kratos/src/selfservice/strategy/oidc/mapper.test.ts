@@ -1,6 +1,13 @@
-import { describe, expect, it } from "vitest";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KratosError } from "../../../http/errors";
 import { runMapper } from "./mapper";
+
+const kratos = {
+  source: "/nonexistent/kratos.yml",
+  clients: { http: { disallow_private_ip_ranges: false, private_ip_exception_urls: [] } },
+};
 
 /**
  * selfservice/strategy/oidc/strategy_registration.go createIdentity: a mapper that fails returns the VM's error
@@ -11,7 +18,7 @@ describe("OIDC claims mapper failures (strategy_registration.go createIdentity)"
   const claims = { sub: "s", iss: "https://issuer.example", raw_claims: {} };
   const mapper = (source: string) => ({ mapperUrl: `base64://${Buffer.from(source).toString("base64")}` });
   const failure = async (source: string): Promise<KratosError> => {
-    const error = await runMapper({ source: "/nonexistent/kratos.yml" }, mapper(source), claims).catch((e: unknown) => e);
+    const error = await runMapper(kratos, mapper(source), claims).catch((e: unknown) => e);
     if (!(error instanceof KratosError)) throw new Error("expected a KratosError");
     return error;
   };
@@ -26,5 +33,56 @@ describe("OIDC claims mapper failures (strategy_registration.go createIdentity)"
   it("answers a static error with go-jsonnet's excerpt after the prefix", async () => {
     const error = await failure("{ a: }");
     expect(error.message).toMatch(/^jsonnetsecure: ERROR: base64:\/\/\S+:1:6-7 Unexpected: "}" while parsing terminal\n\n\{ a: \}\n\n$/);
+  });
+});
+
+/**
+ * strategy_registration.go newIdentityFromClaims: the mapper is read with
+ * fetcher.NewFetcher(WithClient(s.d.HTTPClient(ctx)), WithCache(jsonnetCache,
+ * 60*time.Minute)).FetchContext — http(s) too, cached by URL — and a fetch
+ * error is returned as it is (a 500 with the fetcher's text as message).
+ */
+describe("OIDC mapper sources (strategy_registration.go newIdentityFromClaims, ory/x fetcher.FetchContext)", () => {
+  const claims = { sub: "s", iss: "https://issuer.example", email: "a@example.com", raw_claims: {} };
+  let hits = 0;
+  let body = "local c = std.extVar('claims'); { identity: { traits: { email: c.email } } }";
+  const server = createServer((req, res) => {
+    hits++;
+    if (req.url === "/mapper.jsonnet") res.writeHead(200).end(body);
+    else res.writeHead(404).end();
+  });
+  let base = "";
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it("runs a mapper served over http and keeps it cached (jsonnetCache, 60 minutes)", async () => {
+    const first = await runMapper(kratos, { mapperUrl: `${base}/mapper.jsonnet` }, claims);
+    expect(first.traits).toEqual({ email: "a@example.com" });
+    body = "{ identity: { traits: { changed: true } } }";
+    const second = await runMapper(kratos, { mapperUrl: `${base}/mapper.jsonnet` }, claims);
+    expect(second.traits).toEqual({ email: "a@example.com" });
+    expect(hits).toBe(1);
+  });
+
+  it("answers a fetch failure with the fetcher's text as a 500 message", async () => {
+    const fail = async (mapperUrl: string): Promise<KratosError> => {
+      const error = await runMapper(kratos, { mapperUrl }, claims).catch((e: unknown) => e);
+      if (!(error instanceof KratosError)) throw new Error("expected a KratosError");
+      return error;
+    };
+    const missing = await fail(`${base}/gone.jsonnet`);
+    expect([missing.code, missing.message]).toEqual([
+      500,
+      `expected http response status code 200 but got 404 when fetching: ${base}/gone.jsonnet`,
+    ]);
+    expect((await fail("file:///nonexistent/oidc.jsonnet")).message).toBe(
+      "unable to open file: /nonexistent/oidc.jsonnet: open /nonexistent/oidc.jsonnet: no such file or directory",
+    );
   });
 });

@@ -1,11 +1,12 @@
-import { readFile } from "node:fs/promises";
-import path from "node:path";
+import { ORY_HTTP_CLIENT, privateIpPolicyOf } from "@olympus/server-kit/http";
 import { z } from "zod";
 import type { KratosConfig } from "../../../config/load";
+import { FetchCache, JSONNET_CACHE_TTL_MS } from "../../../fetcher/cache";
+import { fetchText, FetcherError } from "../../../fetcher/fetcher";
 import { KratosError } from "../../../http/errors";
 import { evaluateJsonnet, jsonnetsecureErrorText } from "../../../jsonnet/index";
 import type { Claims } from "./claims";
-import { configDir, type OidcProvider } from "./config";
+import type { OidcProvider } from "./config";
 
 /** What a claims mapper gives the sign-up (newIdentityFromClaims): traits, metadata and addresses it vouches for. */
 export interface MappedIdentity {
@@ -18,23 +19,29 @@ export interface MappedIdentity {
 
 const verifiedAddressesSchema = z.array(z.object({ via: z.string(), value: z.string() }));
 
-/** fetcher.FetchContext for the schemes a mapper URL may use here: base64:// and file:// (relative to the config file). */
-async function mapperSource(config: Pick<KratosConfig, "source">, url: string): Promise<string> {
-  if (url.startsWith("base64://")) return Buffer.from(url.slice("base64://".length), "base64").toString("utf8");
-  const file = url.startsWith("file://") ? decodeURIComponent(new URL(url).pathname) : url;
-  const mounted = "/etc/config/kratos/";
-  const resolved = file.startsWith(mounted)
-    ? path.join(configDir(config), file.slice(mounted.length))
-    : path.resolve(configDir(config), file);
+/** strategy_registration.go's package-level jsonnetCache: ristretto with MaxCost 100 MB. */
+const jsonnetCache = new FetchCache(100 << 20);
+
+/**
+ * newIdentityFromClaims: fetcher.NewFetcher(WithClient(s.d.HTTPClient(ctx)),
+ * WithCache(jsonnetCache, 60*time.Minute)).FetchContext of the mapper URL;
+ * its error is returned as it is (a 500 with the text as `message`).
+ */
+async function mapperSource(config: Pick<KratosConfig, "source" | "clients">, url: string): Promise<string> {
   try {
-    return await readFile(resolved, "utf8");
+    return await fetchText(url, {
+      client: { ...ORY_HTTP_CLIENT, ...privateIpPolicyOf(config) },
+      configSource: config.source,
+      cache: { store: jsonnetCache, ttlMs: JSONNET_CACHE_TTL_MS },
+    });
   } catch (error) {
-    throw new KratosError(500, { reason: `Unable to read the OpenID Connect Jsonnet mapper ${url}: ${(error as Error).message}` });
+    if (error instanceof FetcherError) throw new KratosError(500, { message: error.message });
+    throw error;
   }
 }
 
 export async function runMapper(
-  config: Pick<KratosConfig, "source">,
+  config: Pick<KratosConfig, "source" | "clients">,
   provider: Pick<OidcProvider, "mapperUrl">,
   claims: Claims,
 ): Promise<MappedIdentity> {

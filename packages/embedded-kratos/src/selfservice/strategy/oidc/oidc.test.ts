@@ -237,7 +237,16 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
 
   it("renders provider buttons first on login (1010002) and registration (1040002), as AddProvider does", async () => {
     const login = await browserFlow("login");
-    const button = login.ui.nodes[0];
+    // SortBySchema orders the buttons (all `provider`, no key) by their values: the provider ids.
+    expect(login.ui.nodes.filter((n) => n.attributes.name === "provider").map((n) => n.attributes.value)).toEqual([
+      "broken",
+      "nolabel",
+      "post",
+      "test",
+      "userinfo",
+    ]);
+    expect(login.ui.nodes[0]?.group).toBe("oidc");
+    const button = login.ui.nodes.find((n) => n.attributes.value === "test");
     expect(button).toEqual({
       type: "input",
       group: "oidc",
@@ -246,7 +255,8 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
       meta: { label: { id: 1010002, text: "Sign in with Test IdP", type: "info", context: { provider: "Test IdP", provider_id: "test" } } },
     });
     const registration = await browserFlow("registration");
-    expect(registration.ui.nodes[0]?.meta.label).toEqual({
+    expect(registration.ui.nodes[0]?.group).toBe("oidc");
+    expect(registration.ui.nodes.find((n) => n.attributes.value === "test")?.meta.label).toEqual({
       id: 1040002,
       text: "Sign up with Test IdP",
       type: "info",
@@ -686,7 +696,7 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
       });
 
       const settings = await browserFlow("settings");
-      const link = settings.ui.nodes.find((n) => n.attributes.name === "link");
+      const link = settings.ui.nodes.find((n) => n.attributes.name === "link" && n.attributes.value === "test");
       expect(link).toMatchObject({
         group: "oidc",
         attributes: { type: "submit", value: "test" },

@@ -13,6 +13,7 @@ import { completeLogin } from "../../flow/login/hooks";
 import { DUPLICATE_CREDENTIALS_KEY, type DuplicateCredentials } from "../../flow/login/link-credentials";
 import { registrationFlow } from "../../flow/registration/definition";
 import { completeRegistration } from "../../flow/registration/hooks";
+import { runAfterHooks } from "../../hook/registry";
 import { registrationSchemaId } from "../../flow/registration/schema";
 import { traitNodes } from "../../flow/trait-nodes";
 import { hydrateOAuth2LoginRequest } from "../../flow/oauth2-login";
@@ -127,6 +128,8 @@ export async function processRegistration(deps: FlowDeps, ctx: HttpContext, flow
     });
     identity.availableAal = deps.aal.availableFor(identity);
     flow.active = "oidc";
+    // PostRegistrationHook's pre-persist hooks (web_hook with can_interrupt / response.parse) may stop or change the sign-up.
+    await runAfterHooks(deps, "registration", "oidc", "pre", { ctx, flow, identity });
     try {
       await deps.identityRepository.create(identity);
     } catch (error) {

@@ -3,14 +3,12 @@ import { createServer as createTlsServer, type Server as TlsServer } from "node:
 import type { AddressInfo } from "node:net";
 import type { PrivateIpPolicy } from "@olympus/server-kit/http";
 import { afterEach, describe, expect, it } from "vitest";
-import { KratosError } from "../../../http/errors";
-import { exchangeCode } from "./client";
-import type { OidcProvider } from "./config";
 import { goDiscover } from "./discovery";
 import { goNetworkText } from "./go-net-errors";
 import { discoveryError } from "./provider-errors";
 import { providerFetchFor } from "./provider-fetch";
 import { KEY, TRUSTED_CERT } from "./testing/certificates";
+import { exchangeFailure, genericProvider } from "./testing/generic-provider";
 
 /**
  * The provider calls under Kratos' ssrf guard (driver/registry_default.go
@@ -71,6 +69,10 @@ const discoveryFailure = (issuer: string, policy: PrivateIpPolicy) =>
     () => undefined,
     (error: unknown) => discoveryError(issuer, error).reason,
   );
+
+/** The code exchange's failure for a provider at `issuer` whose calls may reach private addresses only at these URLs. */
+const exchangeUnder = (issuer: string, privateIpExceptionUrls: string[]) =>
+  exchangeFailure(genericProvider(issuer, { privateIpPolicy: { disallowPrivateIpRanges: true, privateIpExceptionUrls } }), "c");
 
 const loopbackRefusal = (port: number) =>
   `dial tcp 127.0.0.1:${port}: prohibited IP address: 127.0.0.1 is not a permitted destination (denied by: 127.0.0.0/8)`;
@@ -192,29 +194,7 @@ describe("clients.http.disallow_private_ip_ranges on the provider calls (ory/x h
 
   it("refuses the code exchange's token request to an address the exceptions do not cover (after an excepted discovery)", async () => {
     const provider = await idp();
-    const wellKnown = `${provider.base}/.well-known/openid-configuration`;
-    const p: OidcProvider = {
-      id: "p",
-      label: "P",
-      type: "generic",
-      linkingLabel: "P",
-      clientId: "client",
-      clientSecret: "secret",
-      issuerUrl: provider.base,
-      scopes: ["openid"],
-      mapperUrl: "",
-      claimsSource: "id_token",
-      pkce: "never",
-      requestedClaims: undefined,
-      additionalAudiences: [],
-      privateIpPolicy: { disallowPrivateIpRanges: true, privateIpExceptionUrls: [wellKnown] },
-    };
-    const callback = new URL("http://rp.localhost/self-service/methods/oidc/callback/p?code=c&state=st");
-    const error: unknown = await exchangeCode(p, callback, { state: "st", pkce: "" }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    if (!(error instanceof KratosError)) throw new Error(`expected a KratosError, got ${String(error)}`);
+    const error = await exchangeUnder(provider.base, [`${provider.base}/.well-known/openid-configuration`]);
     // x/oauth2 tried both auth styles; the second attempt's url.Error is exchangeCode's 500.
     expect(error.code).toBe(500);
     expect(error.message).toBe(`Post "${provider.base}/token": ${loopbackRefusal(provider.port)}`);
@@ -223,29 +203,7 @@ describe("clients.http.disallow_private_ip_ranges on the provider calls (ory/x h
 
   it("fails the code exchange on a bad pattern after the pattern that let discovery through, with the same url.Error", async () => {
     const provider = await idp();
-    const wellKnown = `${provider.base}/.well-known/openid-configuration`;
-    const p: OidcProvider = {
-      id: "p",
-      label: "P",
-      type: "generic",
-      linkingLabel: "P",
-      clientId: "client",
-      clientSecret: "secret",
-      issuerUrl: provider.base,
-      scopes: ["openid"],
-      mapperUrl: "",
-      claimsSource: "id_token",
-      pkce: "never",
-      requestedClaims: undefined,
-      additionalAudiences: [],
-      privateIpPolicy: { disallowPrivateIpRanges: true, privateIpExceptionUrls: [wellKnown, "http://[a-"] },
-    };
-    const callback = new URL("http://rp.localhost/self-service/methods/oidc/callback/p?code=c&state=st");
-    const error: unknown = await exchangeCode(p, callback, { state: "st", pkce: "" }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    if (!(error instanceof KratosError)) throw new Error(`expected a KratosError, got ${String(error)}`);
+    const error = await exchangeUnder(provider.base, [`${provider.base}/.well-known/openid-configuration`, "http://[a-"]);
     expect(error.code).toBe(500);
     expect(error.message).toBe(`Post "${provider.base}/token": unexpected end of input`);
     expect(provider.paths).toEqual(["/.well-known/openid-configuration"]);

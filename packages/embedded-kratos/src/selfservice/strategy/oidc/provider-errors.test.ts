@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { KratosError } from "../../../http/errors";
 import { pkceVerifier, providerConfiguration } from "./client";
 import type { OidcProvider } from "./config";
+import { genericProvider } from "./testing/generic-provider";
 
 /**
  * Discovery as Kratos' generic provider runs it (provider_generic_oidc.go
@@ -39,22 +40,7 @@ async function discoveryServer(answer: (res: ServerResponse, issuer: string, req
   return { issuer, state };
 }
 
-const provider = (issuerUrl: string, pkce: OidcProvider["pkce"] = "auto"): OidcProvider => ({
-  id: "p",
-  label: "P",
-  type: "generic",
-  linkingLabel: "P",
-  clientId: "client",
-  clientSecret: "secret",
-  issuerUrl,
-  scopes: ["openid"],
-  mapperUrl: "",
-  claimsSource: "id_token",
-  pkce,
-  requestedClaims: undefined,
-  additionalAudiences: [],
-  privateIpPolicy: { disallowPrivateIpRanges: false },
-});
+const provider = (issuerUrl: string, pkce: OidcProvider["pkce"] = "auto") => genericProvider(issuerUrl, { pkce });
 
 async function reasonOf(issuer: string): Promise<string> {
   const error: unknown = await providerConfiguration(provider(issuer)).then(

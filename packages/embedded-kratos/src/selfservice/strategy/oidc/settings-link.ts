@@ -51,6 +51,8 @@ export async function linkInSettings(
   addLink(identity, newLink(deps.config, provider.id, claims.sub, result.tokens));
   identity.availableAal = deps.aal.availableFor(identity);
   identity.updatedAt = nowMicroseconds();
+  // PostSettingsHook's pre-persist hooks (web_hook with can_interrupt / response.parse) come before the update.
+  await runAfterHooks(deps, "settings", "oidc", "pre", { ctx, flow, identity, session });
   try {
     await deps.identityRepository.update(identity);
   } catch (error) {

@@ -79,12 +79,14 @@ describe("passkey strategy (Kratos selfservice/strategy/passkey)", () => {
     const browser = new BrowserClient(kratos.publicUrl);
     const { data: flow } = await browser.call((f) => f.createBrowserRegistrationFlow());
     const nodes = passkeyNodes(flow.ui.nodes);
-    // sort.go: the script node is in the webauthn group, which comes before the passkey group.
+    // sort.go: the script node is in the webauthn group, which comes before the passkey group; no key names the
+    // passkey nodes, so SortBySchema orders them by their values' %v: the trigger's and the input's nil ("<nil>")
+    // before the create data's JSON ("{…").
     expect(nodes.map((a) => ("name" in a ? a.name : a.node_type))).toEqual([
       "script",
-      "passkey_create_data",
       "passkey_register_trigger",
       "passkey_register",
+      "passkey_create_data",
     ]);
     expect(inputAttributes(flow.ui.nodes, "passkey_register_trigger")).toEqual({
       name: "passkey_register_trigger",

@@ -1,12 +1,12 @@
-import { readFile } from "node:fs/promises";
-import path from "node:path";
 import type { KratosConfig } from "../../../config/load";
-import { resolveFileUrl } from "../../../config/load";
+import { type FetchCache, JSONNET_CACHE_TTL_MS } from "../../../fetcher/cache";
+import { FetcherError } from "../../../fetcher/fetcher";
 import { KratosError } from "../../../http/errors";
-import { ORY_HTTP_CLIENT, resilientFetch, type ResilientOptions } from "@olympus/server-kit/http";
+import { ORY_HTTP_CLIENT, type ResilientOptions } from "@olympus/server-kit/http";
 import { goBytes, goValuesEncode } from "@olympus/server-kit/go-url";
 import { evaluateJsonnet, jsonnetsecureErrorText } from "../../../jsonnet/index";
 import { fromJson, manifestJsonText } from "../../../jsonnet/values";
+import { readRequestTemplate } from "../../../request/template";
 
 type MigrationHookConfig = KratosConfig["selfservice"]["methods"]["password"]["config"]["migrate_hook"]["config"];
 
@@ -53,29 +53,69 @@ export async function buildMigrationHookRequest(
   input: MigrationHookInput,
   client: ResilientOptions = ORY_HTTP_CLIENT,
 ): Promise<{ headers: Headers; body: string }> {
-  const headers = new Headers(config.headers ?? {});
-  if (!headers.get("Content-Type")) headers.set("Content-Type", CONTENT_TYPE_JSON);
-  applyAuth(headers, config.auth);
+  const headers = hookRequestHeaders(config);
   if (!config.body) {
     // json.Marshal(PasswordMigrationRequest): the raw body, whatever Content-Type says.
     return { headers, body: JSON.stringify({ identifier: input.identifier, password: input.password }) };
   }
-  const template = await readTemplate(kratos, config.body, client);
   const ctx = templateContext(input);
+  const body = await renderHookBody(kratos, { uri: config.body, configKey: MIGRATION_BODY_KEY }, headers, ctx, client);
+  return { headers, body };
+}
+
+const MIGRATION_BODY_KEY = "selfservice.methods.password.config.migrate_hook.config.body";
+
+/** request/builder.go NewBuilder + BuildRequest: the configured headers (JSON by default), then the auth strategy. */
+export function hookRequestHeaders(config: Pick<MigrationHookConfig, "headers" | "auth">): Headers {
+  const headers = new Headers(config.headers ?? {});
+  if (!headers.get("Content-Type")) headers.set("Content-Type", CONTENT_TYPE_JSON);
+  applyAuth(headers, config.auth);
+  return headers;
+}
+
+/** request.ErrCancel: a JSON body's template answered `error "cancel"`. */
+export class HookTemplateCanceled extends Error {
+  override name = "HookTemplateCanceled";
+  constructor() {
+    super("request cancel by JsonNet");
+  }
+}
+
+/** go-jsonnet's (&RuntimeError{Msg: "cancel"}).Error(), which addJSONBody looks for in the VM's error text. */
+const CANCEL_MARKER = "RUNTIME ERROR: cancel";
+
+/**
+ * request/builder.go addBody: the template (fetched as readTemplate does)
+ * evaluated with `ctx` as its argument, as JSON or as a form. With
+ * `cancelable`, a JSON template's `error "cancel"` (any error whose text
+ * holds go-jsonnet's "RUNTIME ERROR: cancel") throws HookTemplateCanceled;
+ * the form path never looks for it, as in Kratos.
+ */
+export async function renderHookBody(
+  kratos: Pick<KratosConfig, "source">,
+  template: { uri: string; configKey: string },
+  headers: Headers,
+  ctx: Record<string, unknown>,
+  client: ResilientOptions,
+  options: { cancelable?: boolean; cache?: FetchCache } = {},
+): Promise<string> {
+  const source = await readTemplate(kratos, template.uri, client, options.cache);
   const contentType = headers.get("Content-Type");
   if (contentType !== CONTENT_TYPE_JSON && contentType !== CONTENT_TYPE_FORM) {
     throw internalError("invalid config - incorrect Content-Type for request with body");
   }
   let output: unknown;
   try {
-    output = evaluateJsonnet(template, { extVars: {}, tlas: { ctx }, filename: config.body });
+    output = evaluateJsonnet(source, { extVars: {}, tlas: { ctx }, filename: template.uri });
   } catch (error) {
+    const text = jsonnetsecureErrorText(error);
+    if (options.cancelable && contentType === CONTENT_TYPE_JSON && text.includes(CANCEL_MARKER)) throw new HookTemplateCanceled();
     // request/builder.go addJSONBody / addURLEncodedBody: errors.WithStack of the VM's error.
-    throw internalError(jsonnetsecureErrorText(error));
+    throw internalError(text);
   }
-  if (contentType === CONTENT_TYPE_FORM) return { headers, body: formBody(output) };
+  if (contentType === CONTENT_TYPE_FORM) return formBody(output);
   // go-jsonnet's output: three-space indentation and a final newline.
-  return { headers, body: `${manifestJsonText(fromJson(output), "   ", "\n")}\n` };
+  return `${manifestJsonText(fromJson(output), "   ", "\n")}\n`;
 }
 
 function internalError(message: string): KratosError {
@@ -96,30 +136,23 @@ function applyAuth(headers: Headers, auth: MigrationHookConfig["auth"]): void {
 }
 
 /**
- * x/fetcher FetchContext: base64://, file:// (or a plain path, the legacy
- * form) relative to the config file, and http(s):// through the same
- * resilient client (the builder's deps.HTTPClient, in the hook's context).
- * The password migration hook's builder has no cache.
+ * Builder.readTemplate through the fetcher, with the builder's client
+ * (deps.HTTPClient in the hook's context) and its cache (request.WithCache:
+ * the web hook's jsonnetCache; the password migration hook and courier
+ * builders have none). Its errors are plain Go errors.
  */
-async function readTemplate(kratos: Pick<KratosConfig, "source">, uri: string, client: ResilientOptions): Promise<string> {
-  if (uri.startsWith("base64://")) return Buffer.from(uri.slice("base64://".length), "base64").toString("utf8");
-  if (/^https?:\/\//.test(uri)) {
-    try {
-      const response = await resilientFetch(uri, { method: "GET", headers: new Headers() }, client);
-      if (response.status !== 200) {
-        await response.body.cancel().catch(() => undefined);
-        throw new Error(`expected http response status code 200 but got ${response.status} when fetching: ${uri}`);
-      }
-      return await response.text();
-    } catch (error) {
-      throw internalError((error as Error).message);
-    }
-  }
-  const file = resolveFileUrl(uri, path.dirname(kratos.source), "selfservice.methods.password.config.migrate_hook.config.body");
+async function readTemplate(
+  kratos: Pick<KratosConfig, "source">,
+  uri: string,
+  client: ResilientOptions,
+  cache: FetchCache | undefined,
+): Promise<string> {
   try {
-    return await readFile(file, "utf8");
+    const options = { client, configSource: kratos.source };
+    return await readRequestTemplate(uri, cache ? { ...options, cache: { store: cache, ttlMs: JSONNET_CACHE_TTL_MS } } : options);
   } catch (error) {
-    throw internalError((error as Error).message);
+    if (error instanceof FetcherError) throw internalError(error.message);
+    throw error;
   }
 }
 
@@ -129,16 +162,27 @@ async function readTemplate(kratos: Pick<KratosConfig, "source">, uri: string, c
  * and `identifier`; `session` is absent (nil, omitempty).
  */
 function templateContext(input: MigrationHookInput): Record<string, unknown> {
-  const { request } = input;
   return {
     flow: input.flow,
+    ...hookRequestContext(input.request),
+    identity: input.identity,
+    password: input.password,
+    identifier: input.identifier,
+  };
+}
+
+/** The request fields of web_hook.go's templateContext: headers, method, URL and cookies of the flow's request. */
+export function hookRequestContext(request: HookRequestSource): {
+  request_headers: Record<string, string[]>;
+  request_method: string;
+  request_url: string;
+  request_cookies: Record<string, string>;
+} {
+  return {
     request_headers: goHeaders(request.headers),
     request_method: request.method,
     request_url: requestUrl(request),
     request_cookies: goCookies(request.headers.cookie ?? []),
-    identity: input.identity,
-    password: input.password,
-    identifier: input.identifier,
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * Go's encoding/base64 decoding (Encoding.DecodeString, decodeQuantum) for
- * the two encodings go-jose reads: StdEncoding (padded, `x5c`) and
- * RawURLEncoding (unpadded, key members and `x5t`). CR and LF are skipped
+ * the two encodings go-jose reads: StdEncoding (padded: Hydra's `x5c`,
+ * Kratos' `base64://` sources through ory/x fetcher) and RawURLEncoding
+ * (unpadded, key members and `x5t`). CR and LF are skipped
  * anywhere; the error is Go's CorruptInputError text, naming the byte
  * offset where decoding stopped.
  */

@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import { KratosError } from "../../http/errors";
+import type { Identity } from "../../identity/identity";
+import { FlowValidationError } from "../flow/validation-error";
+import { parseWebHookResponse } from "./web-hook-response";
+
+function identity(): Identity {
+  const now = new Date("2026-01-02T03:04:05Z");
+  return {
+    id: "7c3c3a53-3e0a-4d5c-9d55-0c2b7f3f0b51",
+    schemaId: "default",
+    state: "active",
+    stateChangedAt: null,
+    traits: { email: "a@example.com" },
+    metadataPublic: { keep: true },
+    metadataAdmin: null,
+    externalId: "ext-1",
+    organizationId: null,
+    availableAal: null,
+    createdAt: now,
+    updatedAt: now,
+    verifiableAddresses: [],
+    recoveryAddresses: [],
+    credentials: {},
+  };
+}
+
+const bytes = (value: unknown) => Buffer.from(typeof value === "string" ? value : JSON.stringify(value));
+
+function thrown(run: () => void): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+/** selfservice/hook/web_hook.go parseWebhookResponse. */
+describe("parseWebhookResponse", () => {
+  it("a 200 replaces only what the answer carries; an external_id of null clears it", () => {
+    const id = identity();
+    parseWebHookResponse(
+      200,
+      bytes({ identity: { traits: { email: "b@example.com" }, metadata_admin: { tier: 2 }, external_id: null } }),
+      id,
+    );
+    expect(id.traits).toEqual({ email: "b@example.com" });
+    expect(id.metadataAdmin).toEqual({ tier: 2 });
+    expect(id.metadataPublic).toEqual({ keep: true });
+    expect(id.externalId).toBeNull();
+    expect(id.schemaId).toBe("default");
+  });
+
+  it("a 200 without an identity, a 204 and a 201 change nothing", () => {
+    const id = identity();
+    parseWebHookResponse(200, bytes({ other: 1 }), id);
+    parseWebHookResponse(204, bytes(""), id);
+    parseWebHookResponse(201, bytes({ identity: { metadata_public: 1 } }), id);
+    expect(id).toEqual(identity());
+  });
+
+  it("a 200 must be one JSON value (json.Unmarshal), with Go's error text", () => {
+    const error = thrown(() => parseWebHookResponse(200, bytes('{"identity":{}} x'), identity()));
+    expect(error).toBeInstanceOf(KratosError);
+    expect((error as KratosError).code).toBe(500);
+    expect((error as KratosError).message).toBe(
+      "webhook response could not be unmarshalled properly from JSON: invalid character 'x' after top-level value",
+    );
+  });
+
+  it("a status ≥ 400 reads the first JSON value (json.Decoder) and maps pointers to node names", () => {
+    const body = '{"messages":[{"instance_ptr":"#/traits/name/first","messages":[{"id":1,"text":"t","type":"error"}]}]} trailing';
+    const error = thrown(() => parseWebHookResponse(422, bytes(body), identity()));
+    expect(error).toBeInstanceOf(FlowValidationError);
+    expect((error as FlowValidationError).fieldErrors).toEqual([
+      { name: "traits.name.first", message: { id: 1, text: "t", type: "error" } },
+    ]);
+  });
+
+  it("a status ≥ 400 with an empty body is EOF", () => {
+    const error = thrown(() => parseWebHookResponse(400, bytes(""), identity()));
+    expect((error as KratosError).message).toBe("webhook response could not be unmarshalled properly from JSON: EOF");
+  });
+});
