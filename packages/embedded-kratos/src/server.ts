@@ -111,9 +111,22 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/**
+ * A web hook this server does not run yet (before-hooks, after verification) stops start-up: skipping it would let
+ * through every flow the hook is there to stop (`can_interrupt`) or change (`response.parse`).
+ */
+function refuseSkippedWebHooks(config: KratosConfig): void {
+  const skipped = unsupportedHooks(config).filter((line) => line.endsWith(": web_hook"));
+  if (skipped.length > 0)
+    throw new Error(
+      `embedded-kratos: these web hooks are not run by the embedded Kratos (run the real Kratos for them): ${skipped.join("; ")}`,
+    );
+}
+
 /** Builds the dependencies, runs migrations and starts the public and admin listeners. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { config, log } = options;
+  refuseSkippedWebHooks(config);
   const db = new Database(options.dsn);
   const strategies = new StrategyRegistry(config, options.strategies ?? ALL_STRATEGIES);
   let hasher: WorkerPasswordHasher | undefined;

@@ -1,7 +1,7 @@
 import { ORY_HTTP_CLIENT, privateIpPolicyOf, ResilientClientError, resilientFetch, type ResilientOptions } from "@olympus/server-kit/http";
 import type { KratosConfig } from "../config/load";
 import type { CourierRequestConfig } from "../config/schema";
-import { HookTemplateCanceled, hookRequestHeaders, renderHookBody } from "../selfservice/strategy/password/migration-hook-request";
+import { HookTemplateCanceled, hookRequestHeaders, renderHookBody } from "../request/builder";
 import type { CourierMessage } from "./repository";
 import type { SmsTemplateRegistry } from "./sms-templates";
 import { goTemplateData } from "./template-data";

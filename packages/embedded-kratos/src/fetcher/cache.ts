@@ -46,5 +46,28 @@ export class FetchCache {
   }
 }
 
+/**
+ * A package-level cache of Kratos (web_hook.go's and strategy_registration.go's
+ * jsonnetCache), kept per instance here: Kratos runs one instance per process,
+ * while the dev stack and tests run several in one (CIAM and IAM side by
+ * side), which must not see each other's fetched sources — each was fetched
+ * under its own instance's private-address policy.
+ */
+export class PerInstanceFetchCache {
+  private readonly caches = new WeakMap<object, FetchCache>();
+
+  constructor(private readonly maxBytes: number) {}
+
+  /** The cache of the instance `config` belongs to (each instance holds one config object for its life). */
+  of(config: object): FetchCache {
+    let cache = this.caches.get(config);
+    if (!cache) {
+      cache = new FetchCache(this.maxBytes);
+      this.caches.set(config, cache);
+    }
+    return cache;
+  }
+}
+
 /** The 60-minute TTL every Kratos caller passes with its cache (tokenizer.go, strategy_registration.go, request/builder.go). */
 export const JSONNET_CACHE_TTL_MS = 60 * 60 * 1000;

@@ -58,9 +58,9 @@ describe("fetcher.FetchBytes: schemes and their errors", () => {
 
   it("decodes base64:// with StdEncoding; bad data names the whole source and Go's byte offset", async () => {
     await expect(fetchText(`base64://${Buffer.from("{ b: 2 }").toString("base64")}`, options)).resolves.toBe("{ b: 2 }");
-    expect((await failure("base64://ab!c")).message).toBe("base64decode: base64://ab!c: illegal base64 data at input byte 2");
+    expect((await failure("base64://ab!c")).message).toBe("base64decode: base64://[redacted]: illegal base64 data at input byte 2");
     // Padding is required (StdEncoding, not RawStdEncoding).
-    expect((await failure("base64://YQ")).message).toBe("base64decode: base64://YQ: illegal base64 data at input byte 0");
+    expect((await failure("base64://YQ")).message).toBe("base64decode: base64://[redacted]: illegal base64 data at input byte 0");
   });
 
   it("reads file:// paths (relative ones from the config file's folder) and names the written path in os errors", async () => {

@@ -51,8 +51,9 @@ export async function fetchBytes(source: string, options: FetcherOptions): Promi
   if (source.startsWith(FILE_PREFIX)) return fetchFile(source.slice(FILE_PREFIX.length), options.configSource);
   if (source.startsWith(BASE64_PREFIX)) {
     const decoded = goStdBase64Decode(source.slice(BASE64_PREFIX.length));
-    // errors.Wrapf(err, "base64decode: %s", source): the whole source, not redacted.
-    if (!decoded.ok) throw new FetcherError(`base64decode: ${source}: ${decoded.error}`);
+    // errors.Wrapf(err, "base64decode: %s", source) prints the whole source, which can be an inline private key
+    // set (a tokenizer's jwks_url) and reaches the client in a 500's message: the payload is left out here.
+    if (!decoded.ok) throw new FetcherError(`base64decode: ${BASE64_PREFIX}[redacted]: ${decoded.error}`);
     return decoded.bytes;
   }
   // errors.Wrap(ErrUnknownScheme, s.ToUnknownPrefixErr().Error())

@@ -28,6 +28,6 @@ describe("request/builder.go readTemplate", () => {
       "unable to open file: missing.jsonnet: open missing.jsonnet: no such file or directory",
     );
     const bad = await readRequestTemplate("base64://!", options).catch((e: unknown) => e);
-    expect(bad instanceof Error && bad.message).toBe("base64decode: base64://!: illegal base64 data at input byte 0");
+    expect(bad instanceof Error && bad.message).toBe("base64decode: base64://[redacted]: illegal base64 data at input byte 0");
   });
 });

@@ -19,6 +19,12 @@ export interface IssuedSession {
   token: string;
 }
 
+/** A session built but not stored yet: `persist` stores it (Kratos' UpsertSession). */
+export interface PendingSession {
+  session: Session;
+  persist(): Promise<void>;
+}
+
 /** Issues sessions, finds the session of a request, and writes the session cookie. */
 export class SessionManager {
   constructor(
@@ -30,10 +36,17 @@ export class SessionManager {
     return this.config.session.cookie.name;
   }
 
-  async issue(ctx: HttpContext, identity: Identity, methods: AuthenticationMethod[]): Promise<IssuedSession> {
+  /**
+   * A new session built in memory (manager_http.go ActivateSession); `persist`
+   * stores it (UpsertSession). Login and recovery run their after hooks in
+   * between, as PostLoginHook and PostRecoveryHook do, so a hook that stops
+   * the flow leaves nothing stored.
+   */
+  prepareIssue(ctx: HttpContext, identity: Identity, methods: AuthenticationMethod[]): PendingSession & { token: string } {
     // manager_http.go ActivateSession: time.Now().UTC(), answered with its nanoseconds (stored with microseconds).
     const now = timeNow();
     const token = newSessionToken();
+    const device = { id: randomUUID(), ...this.deviceOf(ctx) };
     const session: Session = {
       id: randomUUID(),
       identityId: identity.id,
@@ -43,13 +56,17 @@ export class SessionManager {
       authenticatedAt: now,
       issuedAt: now,
       expiresAt: now.add(this.config.session.lifespan),
-      devices: [],
+      devices: [device],
       identity,
     };
-    const device = { id: randomUUID(), ...this.deviceOf(ctx) };
-    await this.repository.create(session, hashToken(token), hashToken(newLogoutToken()), device);
-    session.devices = [device];
-    return { session, token };
+    const persist = () => this.repository.create(session, hashToken(token), hashToken(newLogoutToken()), device);
+    return { session, token, persist };
+  }
+
+  async issue(ctx: HttpContext, identity: Identity, methods: AuthenticationMethod[]): Promise<IssuedSession> {
+    const pending = this.prepareIssue(ctx, identity, methods);
+    await pending.persist();
+    return { session: pending.session, token: pending.token };
   }
 
   /**
@@ -61,7 +78,7 @@ export class SessionManager {
    * answer carries the new issued_at and the extra (unsaved, nil-id) device;
    * the stored session keeps its own (persistence/sql/persister_session.go).
    */
-  async activateExisting(ctx: HttpContext, current: Session, methods: AuthenticationMethod[]): Promise<Session> {
+  prepareActivation(ctx: HttpContext, current: Session, methods: AuthenticationMethod[]): PendingSession {
     // manager_http.go ActivateSession: time.Now().UTC(), answered with its nanoseconds (stored with microseconds).
     const now = timeNow();
     const session: Session = {
@@ -74,8 +91,13 @@ export class SessionManager {
       devices: [...current.devices, { ...this.deviceOf(ctx), id: NIL_UUID }],
     };
     session.aal = sessionAal(session.authenticationMethods);
-    await this.repository.updateAuthentication(session);
-    return session;
+    return { session, persist: () => this.repository.updateAuthentication(session) };
+  }
+
+  async activateExisting(ctx: HttpContext, current: Session, methods: AuthenticationMethod[]): Promise<Session> {
+    const pending = this.prepareActivation(ctx, current, methods);
+    await pending.persist();
+    return pending.session;
   }
 
   /** Session.SetSessionDeviceInformation: the client address and User-Agent of the request. */

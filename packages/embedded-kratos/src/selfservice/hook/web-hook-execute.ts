@@ -13,14 +13,13 @@ import type { Deps } from "../../deps";
 import type { HttpContext } from "../../http/context";
 import { KratosError } from "../../http/errors";
 import type { Identity } from "../../identity/identity";
-import {
-  canonicalHeaderKey,
-  HookTemplateCanceled,
-  hookRequestContext,
-  hookRequestHeaders,
-  renderHookBody,
-} from "../strategy/password/migration-hook-request";
+import { PerInstanceFetchCache } from "../../fetcher/cache";
+import { HookTemplateCanceled, hookRequestHeaders, renderHookBody } from "../../request/builder";
+import { canonicalHeaderKey, hookRequestContext } from "../../request/template-context";
 import { parseWebHookResponse } from "./web-hook-response";
+
+/** web_hook.go jsonnetCache: the templates every web hook reads, 100 MB, each kept 60 minutes (request/builder.go readTemplate); one per instance here. */
+const jsonnetCache = new PerInstanceFetchCache(100 << 20);
 
 /** web_hook.go execute reads at most 5 MB of the target's answer. */
 const MAX_ANSWER_BYTES = 5 << 20;
@@ -85,7 +84,10 @@ async function send(deps: Deps, config: WebHookConfig, call: WebHookCall, interr
       if (!config.body) throw new KratosError(500, { message: "got empty template path for request with body" });
       try {
         const template = { uri: config.body, configKey: "selfservice.flows.*.hooks[].config.body" };
-        body = await renderHookBody(deps.config, template, headers, context, client, { cancelable: true });
+        body = await renderHookBody(deps.config, template, headers, context, client, {
+          cancelable: true,
+          cache: jsonnetCache.of(deps.config),
+        });
       } catch (error) {
         if (error instanceof HookTemplateCanceled) return;
         throw error;

@@ -82,4 +82,16 @@ describe("parseWebhookResponse", () => {
     const error = thrown(() => parseWebHookResponse(400, bytes(""), identity()));
     expect((error as KratosError).message).toBe("webhook response could not be unmarshalled properly from JSON: EOF");
   });
+
+  it("an answer nested past the reader's depth cap is unreadable, a 500 of its own kind rather than an unexpected error", () => {
+    const deep = `${"[".repeat(5000)}${"]".repeat(5000)}`;
+    for (const [status, body] of [
+      [403, `{"messages":${deep}}`],
+      [200, `{"identity":{"traits":${deep}}}`],
+    ] as const) {
+      const error = thrown(() => parseWebHookResponse(status, bytes(body), identity()));
+      expect(error).toBeInstanceOf(KratosError);
+      expect((error as KratosError).message).toMatch(/^webhook response could not be unmarshalled properly from JSON: /);
+    }
+  });
 });

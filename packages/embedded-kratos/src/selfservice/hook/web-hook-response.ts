@@ -1,4 +1,4 @@
-import { decodeGoJsonValue, GoJsonError, GoSyntaxError, scanGoJson, type GoType } from "@olympus/server-kit/go-json";
+import { decodeGoJsonValue, GoJsonError, GoSyntaxError, GoValueTooDeepError, scanGoJson, type GoType } from "@olympus/server-kit/go-json";
 import { KratosError } from "../../http/errors";
 import { dotNotation } from "../../identity/jsonschema/field-errors";
 import type { Identity } from "../../identity/identity";
@@ -89,7 +89,8 @@ export function parseWebHookResponse(status: number, body: Uint8Array, identity:
     // json.NewDecoder(resp.Body).Decode: the first value counts.
     decoded = decodeGoJsonValue(body, RAW_HOOK_RESPONSE, { strict: false });
   } catch (error) {
-    if (error instanceof GoJsonError) throw unreadable(error);
+    // An answer nested past the reader's depth cap is refused as unreadable (Go reads 10,000 levels).
+    if (error instanceof GoJsonError || error instanceof GoValueTooDeepError) throw unreadable(error);
     throw error;
   }
   const messages = isObject(decoded) && Array.isArray(decoded.messages) ? decoded.messages : [];
@@ -121,7 +122,7 @@ function applyIdentityAnswer(body: Uint8Array, identity: Identity | undefined): 
     scanGoJson(body, "unmarshal");
     decoded = decodeGoJsonValue(body, IDENTITY_RESPONSE, { strict: false });
   } catch (error) {
-    if (error instanceof GoJsonError || error instanceof GoSyntaxError) throw unreadable(error);
+    if (error instanceof GoJsonError || error instanceof GoSyntaxError || error instanceof GoValueTooDeepError) throw unreadable(error);
     throw error;
   }
   const answer = isObject(decoded) && isObject(decoded.identity) ? decoded.identity : undefined;

@@ -19,17 +19,27 @@ interface Received {
   body: Record<string, unknown>;
 }
 
-type Answer = { status: number; body?: unknown; delayMs?: number };
+/** What the target answers on a path; `until` holds the answer back until it settles. */
+type Answer = { status: number; body?: unknown; until?: Promise<void> };
 
 /** A web hook target: records what it is sent and answers what the test set for its path. */
 class HookTarget {
   readonly received: Received[] = [];
   answers: Record<string, Answer> = {};
+  /** Body templates the target serves on GET, by path; `templateFetches` counts those requests. */
+  readonly templates: Record<string, string> = {};
+  templateFetches = 0;
   private server: Server | undefined;
   url = "";
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
+      const template = this.templates[req.url ?? "/"];
+      if (req.method === "GET" && template !== undefined) {
+        this.templateFetches += 1;
+        res.end(template);
+        return;
+      }
       const chunks: Buffer[] = [];
       req.on("data", (chunk: Buffer) => chunks.push(chunk));
       req.on("end", () => {
@@ -37,10 +47,10 @@ class HookTarget {
         const text = Buffer.concat(chunks).toString("utf8");
         this.received.push({ path, headers: req.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} });
         const answer = this.answers[path] ?? { status: 204 };
-        setTimeout(() => {
+        void (answer.until ?? Promise.resolve()).then(() => {
           res.writeHead(answer.status, { "Content-Type": "application/json" });
           res.end(answer.body === undefined ? "" : JSON.stringify(answer.body));
-        }, answer.delayMs ?? 0);
+        });
       });
     });
     await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
@@ -71,6 +81,7 @@ const TEMPLATE = `function(ctx)
     cookies: ctx.request_cookies,
   }`;
 const BODY = `base64://${Buffer.from(TEMPLATE).toString("base64")}`;
+const TEMPLATE_PATH = "/template.jsonnet";
 
 function webHook(url: string, extra: Record<string, unknown> = {}) {
   return { hook: "web_hook", config: { url, method: "POST", body: BODY, ...extra } };
@@ -88,6 +99,7 @@ describe("web_hook (selfservice/hook/web_hook.go)", () => {
   const target = new HookTarget();
 
   beforeAll(async () => {
+    target.templates[TEMPLATE_PATH] = TEMPLATE;
     await target.start();
     const t = target.url;
     ({ pg, kratos } = await startKratosWithPostgres("web_hook", {
@@ -110,7 +122,10 @@ describe("web_hook (selfservice/hook/web_hook.go)", () => {
             login: {
               after: {
                 password: {
-                  hooks: [webHook(`${t}/login`, { can_interrupt: true }), webHook(`${t}/login-ignored`, { response: { ignore: true } })],
+                  hooks: [
+                    webHook(`${t}/login`, { can_interrupt: true }),
+                    webHook(`${t}/login-ignored`, { response: { ignore: true }, body: `${t}${TEMPLATE_PATH}` }),
+                  ],
                 },
               },
             },
@@ -276,14 +291,57 @@ describe("web_hook (selfservice/hook/web_hook.go)", () => {
     );
   });
 
+  it("PostLoginHook: a login the hook stops stores nothing — no new session, and a refresh leaves the session as it was", async () => {
+    const email = uniqueEmail("hook-login-stored");
+    const { body: registered } = await register(email);
+    const token = registered.session_token as string;
+    const identityId = (registered.identity as { id: string }).id;
+    const whoami = async () => (await kratos.frontend.toSession({ xSessionToken: token })).data;
+    const before = await whoami();
+    target.answers["/login"] = {
+      status: 403,
+      body: { messages: [{ instance_ptr: "", messages: [{ id: 7, text: "not today", type: "error" }] }] },
+    };
+
+    // ExecuteLoginPostHook runs before UpsertSession: the refreshed session is not saved.
+    const { data: refresh } = await kratos.frontend.createNativeLoginFlow({ refresh: true, xSessionToken: token });
+    const refused = await post(
+      `/self-service/login?flow=${refresh.id}`,
+      { method: "password", identifier: email, password: STRONG_PASSWORD },
+      { "X-Session-Token": token },
+    );
+    expect(refused.status).toBe(400);
+    const after = await whoami();
+    expect(after.authenticated_at).toBe(before.authenticated_at);
+    expect(after.authentication_methods).toEqual(before.authentication_methods);
+
+    // A fresh login the hook stops leaves no session row behind.
+    expect((await login(email)).status).toBe(400);
+    const { data: sessions } = await kratos.identity.listIdentitySessions({ id: identityId });
+    expect(sessions.map((session) => session.id)).toEqual([before.id]);
+  });
+
   it("execute with response.ignore: the login does not wait for the target", async () => {
     const email = uniqueEmail("hook-ignore");
     await register(email);
-    target.answers["/login-ignored"] = { status: 500, delayMs: 3000 };
-    const started = Date.now();
+    let release = () => {};
+    target.answers["/login-ignored"] = { status: 500, until: new Promise<void>((resolve) => (release = resolve)) };
+    // The target holds its answer until the login is done: a login that waited for it would never finish.
     expect((await login(email)).status).toBe(200);
-    expect(Date.now() - started).toBeLessThan(2500);
     await expect.poll(() => target.to("/login-ignored").length).toBeGreaterThan(0);
+    release();
+  });
+
+  it("request.Builder readTemplate with web_hook.go's jsonnetCache: an http(s) body template is fetched once for many calls", async () => {
+    const email = uniqueEmail("hook-template-cache");
+    await register(email);
+    const fetchesBefore = target.templateFetches;
+    for (let round = 1; round <= 2; round += 1) {
+      expect((await login(email)).status).toBe(200);
+      await expect.poll(() => target.to("/login-ignored").length).toBe(round);
+    }
+    expect(target.to("/login-ignored").map((call) => call.body.flow_type)).toEqual(["api", "api"]);
+    expect(target.templateFetches - fetchesBefore).toBeLessThanOrEqual(1);
   });
 
   it("ExecuteSettingsPostPersistHook: a failing target is Kratos' 502 (webhook failed with status code …)", async () => {
@@ -331,5 +389,16 @@ describe("web_hook configuration (embedx/config.schema.json selfServiceWebHook)"
   it("no longer reports after-hooks of login, registration, settings and recovery as skipped", () => {
     const config = load({ hook: "web_hook", config: { url: "https://e.com", method: "POST" } })();
     expect(unsupportedHooks(config).filter((line) => line.includes("web_hook"))).toEqual([]);
+  });
+
+  it("refuses to start with a web hook it would skip (a before-hook), rather than let every flow it guards through", async () => {
+    const guard = { hook: "web_hook", config: { url: "https://hooks.example/x", method: "POST", body: BODY, can_interrupt: true } };
+    await expect(
+      startKratosWithPostgres("web_hook_before", {
+        configOverrides: { selfservice: { flows: { registration: { before: { hooks: [guard] } } } } },
+      }),
+    ).rejects.toThrow(
+      "these web hooks are not run by the embedded Kratos (run the real Kratos for them): selfservice.flows.registration.before.hooks: web_hook",
+    );
   });
 });

@@ -70,6 +70,9 @@ export const webHook: Hook = {
     if (args.identity.traits !== traits || args.identity.schemaId !== schemaId) {
       const problems = await deps.identities.validateTraits(args.identity.schemaId, args.identity.traits);
       if (problems.length > 0) throw new FlowValidationError(problems);
+      // IdentityManager.Create / Update derive identifiers and addresses from the traits as stored, after these hooks
+      // (the social sign-up and linking paths built the identity before them).
+      deps.identities.deriveFromTraits(args.identity);
     }
   },
   async post(deps, args, raw) {

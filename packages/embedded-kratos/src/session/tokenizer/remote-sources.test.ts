@@ -100,9 +100,9 @@ describe("session tokenizer sources over http(s) (tokenizer.go TokenizeSession, 
       500,
       `expected http response status code 200 but got 404 when fetching: ${base}/missing.json`,
     ]);
-    // errors.Wrapf(err, "base64decode: %s", source): the source is not redacted.
+    // errors.Wrapf(err, "base64decode: %s", source), with the source's payload left out (an inline key set stays secret).
     const bad = await failure(t.tokenize("bad_base64", session, {}));
-    expect(bad.message).toBe("base64decode: base64://e30=!: illegal base64 data at input byte 4");
+    expect(bad.message).toBe("base64decode: base64://[redacted]: illegal base64 data at input byte 4");
     const mapper = await failure(t.tokenize("missing_mapper", session, {}));
     expect(mapper.message).toBe(`expected http response status code 200 but got 404 when fetching: ${base}/missing.jsonnet`);
   });

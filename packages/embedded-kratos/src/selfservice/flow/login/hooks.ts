@@ -68,18 +68,14 @@ export async function completeLogin(
   const linked = await maybeLinkCredentials(deps, flow, identity, completedSatisfies);
   const methods = linked ? [method, linked] : [method];
 
-  let session: Session;
-  let token: string | undefined;
-  if (upgrading) {
-    session = { ...(await deps.sessions.activateExisting(ctx, current, methods)), identity };
-    token = deps.sessions.tokenFrom(ctx);
-  } else {
-    const issued = await deps.sessions.issue(ctx, identity, methods);
-    session = issued.session;
-    token = issued.token;
-  }
-
+  const pending = upgrading
+    ? { ...deps.sessions.prepareActivation(ctx, current, methods), token: deps.sessions.tokenFrom(ctx) }
+    : deps.sessions.prepareIssue(ctx, identity, methods);
+  const session: Session = upgrading ? { ...pending.session, identity } : pending.session;
+  const { token } = pending;
+  // PostLoginHook runs ExecuteLoginPostHook before UpsertSession: a hook that stops the login stores nothing.
   await runAfterHooks(deps, "login", flow.active ?? method.method, "post", { ctx, flow, identity, session });
+  await pending.persist();
   await maybeStartVerification(deps, ctx, flow, identity, session, token, flow.active ?? method.method);
   flow.state = "passed_challenge";
   await deps.flows.save(flow);

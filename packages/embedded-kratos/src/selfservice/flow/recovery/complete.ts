@@ -29,9 +29,11 @@ export async function completeRecovery(deps: FlowDeps, http: HttpContext, flow: 
   // ActivateSession: Kratos' 401 "identity is disabled", forwarded like any error that is not a 400.
   if (identity.state !== "active") throw flowErrors.identityDisabled(identity.id);
 
-  const issued = await deps.sessions.issue(http, identity, [{ method, aal: "aal1", completed_at: timeNow().toISOString() }]);
+  const issued = deps.sessions.prepareIssue(http, identity, [{ method, aal: "aal1", completed_at: timeNow().toISOString() }]);
   // Recovery's after hooks are flow-wide only in Kratos (e.g. revoke_active_sessions, which spares this new session).
+  // PostRecoveryHook runs them before the session is stored (UpsertSession): a hook that stops recovery stores nothing.
   await runAfterHooks(deps, "recovery", undefined, "post", { ctx: http, flow, identity, session: issued.session });
+  await issued.persist();
 
   flow.state = "passed_challenge";
   flow.identityId = identity.id;

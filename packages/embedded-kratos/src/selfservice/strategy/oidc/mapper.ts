@@ -1,7 +1,7 @@
 import { ORY_HTTP_CLIENT, privateIpPolicyOf } from "@olympus/server-kit/http";
 import { z } from "zod";
 import type { KratosConfig } from "../../../config/load";
-import { FetchCache, JSONNET_CACHE_TTL_MS } from "../../../fetcher/cache";
+import { PerInstanceFetchCache, JSONNET_CACHE_TTL_MS } from "../../../fetcher/cache";
 import { fetchText, FetcherError } from "../../../fetcher/fetcher";
 import { KratosError } from "../../../http/errors";
 import { evaluateJsonnet, jsonnetsecureErrorText } from "../../../jsonnet/index";
@@ -19,8 +19,8 @@ export interface MappedIdentity {
 
 const verifiedAddressesSchema = z.array(z.object({ via: z.string(), value: z.string() }));
 
-/** strategy_registration.go's package-level jsonnetCache: ristretto with MaxCost 100 MB. */
-const jsonnetCache = new FetchCache(100 << 20);
+/** strategy_registration.go's package-level jsonnetCache: ristretto with MaxCost 100 MB (one per instance here). */
+const jsonnetCache = new PerInstanceFetchCache(100 << 20);
 
 /**
  * newIdentityFromClaims: fetcher.NewFetcher(WithClient(s.d.HTTPClient(ctx)),
@@ -32,7 +32,7 @@ async function mapperSource(config: Pick<KratosConfig, "source" | "clients">, ur
     return await fetchText(url, {
       client: { ...ORY_HTTP_CLIENT, ...privateIpPolicyOf(config) },
       configSource: config.source,
-      cache: { store: jsonnetCache, ttlMs: JSONNET_CACHE_TTL_MS },
+      cache: { store: jsonnetCache.of(config), ttlMs: JSONNET_CACHE_TTL_MS },
     });
   } catch (error) {
     if (error instanceof FetcherError) throw new KratosError(500, { message: error.message });

@@ -14,6 +14,8 @@ import {
   type TestPostgres,
 } from "../../../testing/harness";
 import { randomUUID } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { decodeSecureCookie, encodeSecureCookie } from "../../../continuity/securecookie";
 import type { KratosConfig } from "../../../config/load";
 import { sealState } from "./state";
@@ -69,12 +71,28 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
   let kratos: TestKratos;
   let provider: TestOidcProvider;
   let browser: TestBrowser;
+  /** A web hook target (response.parse) that moves sign-ups of `hook-rewrite…` addresses to another address. */
+  let hookTarget: Server;
   /** The public base URL with its trailing slash, as Kratos writes it. */
   const pub = () => kratos.publicUrl.replace(/\/?$/, "/");
 
   beforeAll(async () => {
     pg = await startTestPostgres();
     provider = await TestOidcProvider.start();
+    hookTarget = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (chunk: Buffer) => chunks.push(chunk));
+      req.on("end", () => {
+        const sent = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { ctx: { identity: { traits: { email?: string } } } };
+        const email = sent.ctx.identity.traits.email ?? "";
+        if (!email.startsWith("hook-rewrite")) return res.writeHead(204).end();
+        const traits = { ...sent.ctx.identity.traits, email: `moved-${email}` };
+        res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ identity: { traits } }));
+      });
+    });
+    await new Promise<void>((resolve) => hookTarget.listen(0, "127.0.0.1", resolve));
+    const hookUrl = `http://127.0.0.1:${(hookTarget.address() as AddressInfo).port}/`;
+    const hookBody = `base64://${Buffer.from("function(ctx) { ctx: ctx }").toString("base64")}`;
     kratos = await startKratos(pg, "ciam_oidc", {
       configPath: CIAM_CONFIG,
       configOverrides: {
@@ -140,7 +158,19 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
             },
           },
           // login_hints: the linking form shows only what the existing account can sign in with (populateAccountLinkingUI).
-          flows: { registration: { login_hints: true, after: { oidc: { hooks: [{ hook: "session" }] } } } },
+          flows: {
+            registration: {
+              login_hints: true,
+              after: {
+                oidc: {
+                  hooks: [
+                    { hook: "web_hook", config: { url: hookUrl, method: "POST", body: hookBody, response: { parse: true } } },
+                    { hook: "session" },
+                  ],
+                },
+              },
+            },
+          },
         },
       },
     });
@@ -149,6 +179,8 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
   afterAll(async () => {
     await kratos?.close();
     await provider?.close();
+    hookTarget?.closeAllConnections();
+    await new Promise((resolve) => hookTarget?.close(resolve));
     await pg?.stop();
   });
   beforeEach(() => {
@@ -316,6 +348,16 @@ describe("oidc strategy (social sign-in) against a real OpenID Connect provider"
   // strategy_registration.go processRegistration and strategy_login.go (session.go CompletedLoginForWithProvider) record
   // method oidc at AAL1 with the provider id: v26.2's AuthenticationMethod has no upstream acr/amr, and its provider
   // configuration no aal2_acr_values/aal2_amr_values, so what the provider says about its own second factor changes nothing.
+  it("derives the addresses from the traits a pre-persist web hook replaced (IdentityManager.Create after PostRegistrationPrePersistHook)", async () => {
+    const email = uniqueEmail("hook-rewrite");
+    const done = await signInWithProvider("registration", account(email));
+    expect(done.status).toBe(303);
+    const { body } = await whoami();
+    expect(body.identity?.traits).toMatchObject({ email: `moved-${email}` });
+    expect(body.identity?.verifiable_addresses?.map((a) => a.value)).toEqual([`moved-${email}`]);
+    expect(body.identity?.recovery_addresses?.map((a) => a.value)).toEqual([`moved-${email}`]);
+  });
+
   it("records a social sign-in as oidc at aal1 with its provider, whatever acr/amr the provider sends (CompletedLoginForWithProvider)", async () => {
     const who = { ...account(uniqueEmail("amr")), acr: "urn:example:mfa", amr: ["pwd", "otp"] };
     expect((await signInWithProvider("registration", who)).status).toBe(303);

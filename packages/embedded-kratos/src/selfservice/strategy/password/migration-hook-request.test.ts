@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { KratosError } from "../../../http/errors";
-import { buildMigrationHookRequest, canonicalHeaderKey, goCookies, type MigrationHookInput } from "./migration-hook-request";
+import { canonicalHeaderKey, goCookies } from "../../../request/template-context";
+import { buildMigrationHookRequest, type MigrationHookInput } from "./migration-hook-request";
 
 /**
  * The password migration hook's request as request/builder.go builds it
