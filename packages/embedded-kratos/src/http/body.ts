@@ -18,24 +18,61 @@ export async function readRawBody(ctx: HttpContext): Promise<Buffer> {
     await discardUnreadBody(ctx.req);
     throw errors.payloadTooLarge();
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
+  let body: Buffer | undefined;
   try {
-    for await (const chunk of ctx.req) {
-      const buf = chunk as Buffer;
-      size += buf.length;
-      if (size > MAX_BODY_BYTES) {
-        ctx.req.resume();
-        throw errors.payloadTooLarge();
-      }
-      chunks.push(buf);
-    }
+    body = await collectBody(ctx.req, MAX_BODY_BYTES);
   } catch (error) {
-    if (error instanceof KratosError) throw error;
     // The client went away or sent broken chunked framing: nothing to act on, and not our fault.
     throw errors.badRequest(`The request body could not be read: ${(error as Error).message}`);
   }
-  return Buffer.concat(chunks);
+  if (body === undefined) {
+    // Past the cap part-way (a chunked body): the rest is left as Go leaves an unread body, so the 413 still reaches
+    // the client (leaving a `for await` early would destroy the request and its connection before any answer).
+    await discardUnreadBody(ctx.req);
+    throw errors.payloadTooLarge();
+  }
+  return body;
+}
+
+/** The body's bytes, or undefined as soon as more than `limit` arrived (the stream is then paused, not destroyed). */
+function collectBody(req: HttpContext["req"], limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const settle = () => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onError);
+      req.off("close", onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        settle();
+        req.pause();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      settle();
+      resolve(Buffer.concat(chunks));
+    };
+    const onError = (error: Error) => {
+      settle();
+      reject(error);
+    };
+    const onClose = () => {
+      if (req.complete) return;
+      settle();
+      reject(new Error("aborted"));
+    };
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onError);
+    req.on("close", onClose);
+  });
 }
 
 /**

@@ -285,6 +285,21 @@ describe("browser flows: cookies, CSRF and redirects", () => {
       headers: { "Content-Type": "application/json" },
     });
     expect(huge.status).toBe(413);
+    // The same body sent chunked (no Content-Length): refused part-way, and the 413 still reaches the client.
+    const piece = new TextEncoder().encode(`{"traits":{"email":"${"x".repeat(64 * 1024)}`);
+    let pieces = 0;
+    const chunked = await fetch(flow.ui.action, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (pieces++ < 40) controller.enqueue(piece);
+          else controller.close();
+        },
+      }),
+      duplex: "half",
+    });
+    expect(chunked.status).toBe(413);
     const wrongMethod = await browser.request(`${kratos.publicUrl}/self-service/login/api`, { method: "DELETE" });
     expect(wrongMethod.status).toBe(405);
     const unknownPath = await browser.request(`${kratos.publicUrl}/nope`);
