@@ -4,7 +4,7 @@ import { z } from "zod";
 import { ConfigError, type KratosConfig } from "../config/load";
 import { type CompiledTemplate, compileTemplate, TemplateSyntaxError } from "./go-template";
 import { SMS_MODELS } from "./template-data";
-import { location, readTemplateUrl, type TemplateModel, type TemplateType } from "./templates";
+import { location, readTemplatesConfig, readTemplateUrl, type TemplateModel, type TemplateType } from "./templates";
 
 /** The template types Kratos can send as SMS (sms_templates.go NewSMSTemplateFromMessage). */
 export const SMS_TEMPLATE_TYPES = Object.keys(SMS_MODELS) as TemplateType[];
@@ -27,19 +27,11 @@ export class SmsTemplateRegistry {
   private readonly compiled = new Map<TemplateType, CompiledTemplate>();
 
   constructor(config: KratosConfig) {
-    const configDir = path.dirname(config.source);
-    const parsed = templatesConfig.safeParse(config.courier.templates ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new ConfigError(
-        `invalid Kratos config ${config.source}: courier.templates.${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}`,
-      );
-    }
-    const overrideDir = config.courier.template_override_path ? path.resolve(configDir, config.courier.template_override_path) : undefined;
+    const { templates, configDir, overrideDir } = readTemplatesConfig(config, templatesConfig);
     for (const type of SMS_TEMPLATE_TYPES) {
       const { folder } = location(type);
       const key = `courier.templates.${folder}.valid.sms.body.plaintext`;
-      const url = parsed.data[folder]?.valid?.sms?.body?.plaintext;
+      const url = templates[folder]?.valid?.sms?.body?.plaintext;
       let source = BUILT_IN[type] ?? "";
       let name = `${key} (built-in)`;
       if (url) {

@@ -79,23 +79,36 @@ const templatesConfig = z.record(
  * texts below. Everything is read and compiled once, at start-up; a missing
  * file or unsupported syntax is a configuration error.
  */
+/**
+ * `courier.templates` read with the keys a registry looks at (a bad value is a
+ * configuration error naming its key), with the folders relative paths and
+ * `template_override_path` resolve against.
+ */
+export function readTemplatesConfig<T>(
+  config: KratosConfig,
+  schema: z.ZodType<T>,
+): { templates: T; configDir: string; overrideDir: string | undefined } {
+  const configDir = path.dirname(config.source);
+  const parsed = schema.safeParse(config.courier.templates ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(
+      `invalid Kratos config ${config.source}: courier.templates.${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}`,
+    );
+  }
+  const overrideDir = config.courier.template_override_path ? path.resolve(configDir, config.courier.template_override_path) : undefined;
+  return { templates: parsed.data, configDir, overrideDir };
+}
+
 export class TemplateRegistry {
   private readonly compiled = new Map<string, CompiledTemplate>();
 
   constructor(config: KratosConfig) {
-    const configDir = path.dirname(config.source);
-    const parsed = templatesConfig.safeParse(config.courier.templates ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new ConfigError(
-        `invalid Kratos config ${config.source}: courier.templates.${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}`,
-      );
-    }
-    const overrideDir = config.courier.template_override_path ? path.resolve(configDir, config.courier.template_override_path) : undefined;
+    const { templates, configDir, overrideDir } = readTemplatesConfig(config, templatesConfig);
 
     for (const type of TEMPLATE_TYPES) {
       const { folder, status } = location(type);
-      const configured = parsed.data[folder]?.[status]?.email;
+      const configured = templates[folder]?.[status]?.email;
       const urls: Record<Part, string | undefined> = {
         subject: configured?.subject,
         plaintext: configured?.body?.plaintext,
