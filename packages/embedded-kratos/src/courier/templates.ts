@@ -74,12 +74,6 @@ const templatesConfig = z.record(
 );
 
 /**
- * The domain's mail templates: files from `courier.templates` (and
- * `courier.template_override_path`), falling back per part to the built-in
- * texts below. Everything is read and compiled once, at start-up; a missing
- * file or unsupported syntax is a configuration error.
- */
-/**
  * `courier.templates` read with the keys a registry looks at (a bad value is a
  * configuration error naming its key), with the folders relative paths and
  * `template_override_path` resolve against.
@@ -100,6 +94,12 @@ export function readTemplatesConfig<T>(
   return { templates: parsed.data, configDir, overrideDir };
 }
 
+/**
+ * The domain's mail templates: files from `courier.templates` (and
+ * `courier.template_override_path`), falling back per part to the built-in
+ * texts below. Everything is read and compiled once, at start-up; a missing
+ * file or unsupported syntax is a configuration error.
+ */
 export class TemplateRegistry {
   private readonly compiled = new Map<string, CompiledTemplate>();
 
