@@ -80,6 +80,48 @@ describe("ID token claims", () => {
     expect(claims.at_hash).toBe(atHash(refreshed.body.access_token ?? ""));
     expect(claims.sid).toBe(decodeJwtPayload(tokens.body.id_token ?? "").sid);
   });
+
+  it("carry `aud` as a list naming the client and a new `jti` in every ID token", async () => {
+    // Hydra: fosite/token/jwt/claims_id_token.go IDTokenClaims.ToMap (`aud` the []string
+    // updateSessionWithRequest and GenerateIDToken set; `jti` a new uuid.New() when the
+    // session has none, as Hydra's never has).
+    const { tokens } = await remembered(new TestBrowser(), "aud-jti-user");
+    const refreshed = await tokenRequest(hydra, { grant_type: "refresh_token", refresh_token: tokens.body.refresh_token }, client);
+    const first = decodeJwtPayload(tokens.body.id_token ?? "");
+    const second = decodeJwtPayload(refreshed.body.id_token ?? "");
+    for (const claims of [first, second]) {
+      expect(claims.aud).toEqual([client.id]);
+      expect(claims.jti).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    }
+    expect(second.jti).not.toBe(first.jti);
+  });
+
+  it("carry every session.id_token claim whatever the scope, and the login request's time as rat", async () => {
+    // Hydra: oauth2/handler.go updateSessionWithRequest (Extra: flow.SessionIDToken, RequestedAt:
+    // flow.RequestedAt, the login request's second); fosite/token/jwt/claims_id_token.go
+    // IDTokenClaims.ToMap copies Extra and then sets or drops the claims it owns.
+    const browser = new TestBrowser();
+    const verifier = newVerifier();
+    const before = Math.floor(Date.now() / 1000);
+    const login = await toLoginUi(
+      browser,
+      authorizeUrl(hydra, client.id, { scope: SCOPE, code_challenge: s256(verifier), code_challenge_method: "S256" }),
+    );
+    const after = Math.floor(Date.now() / 1000);
+    const consent = await acceptLogin(hydra, browser, login.challenge ?? "", { subject: "extras-user" });
+    const idToken = { email: "x@example.com", custom: { tier: 1 }, nbf: 7, azp: "party", sub: "evil", jti: "fixed", rat: 1 };
+    const callback = await acceptConsent(hydra, browser, consent, { session: { id_token: idToken } });
+    const tokens = await redeemCode(hydra, client, { code: responseParams(callback).get("code") ?? "", verifier });
+    const refreshed = await tokenRequest(hydra, { grant_type: "refresh_token", refresh_token: tokens.body.refresh_token }, client);
+    for (const token of [tokens.body.id_token, refreshed.body.id_token]) {
+      const claims = decodeJwtPayload(token ?? "");
+      // `email` without the email scope, `custom` listed nowhere: both are the session's.
+      expect(claims).toMatchObject({ email: "x@example.com", custom: { tier: 1 }, nbf: 7, azp: "party", sub: "extras-user" });
+      expect(claims.jti).not.toBe("fixed");
+      expect(claims.rat).toBeGreaterThanOrEqual(before);
+      expect(claims.rat).toBeLessThanOrEqual(after);
+    }
+  });
 });
 
 describe("nonce", () => {

@@ -78,13 +78,16 @@ function sendPayload(res: ServerResponse, status: number, payload: string, heade
   res.end(payload);
 }
 
+/** herodot's WriteErrorCode (json.go, v0.10.7) sets this Content-Type, without the charset its WriteCode sends. */
+const HERODOT_ERROR_TYPE = { "content-type": "application/json" };
+
 export function sendError(res: ServerResponse, error: unknown, onInternal?: (error: unknown) => void): void {
   if (res.headersSent) {
     res.end();
     return;
   }
   if (error instanceof HydraError) {
-    sendJson(res, error.status, errorBody(error));
+    sendJson(res, error.status, errorBody(error), HERODOT_ERROR_TYPE);
     return;
   }
   if (isDatabaseUnavailable(error)) {
@@ -93,13 +96,18 @@ export function sendError(res: ServerResponse, error: unknown, onInternal?: (err
       res,
       503,
       { error: "temporarily_unavailable", error_description: "The database cannot be reached at the moment; retry shortly" },
-      { "retry-after": DATABASE_RETRY_AFTER_SECONDS },
+      { ...HERODOT_ERROR_TYPE, "retry-after": DATABASE_RETRY_AFTER_SECONDS },
     );
     return;
   }
   onInternal?.(error);
-  sendJson(res, 500, {
-    error: "server_error",
-    error_description: "The authorization server encountered an unexpected condition that prevented it from fulfilling the request.",
-  });
+  sendJson(
+    res,
+    500,
+    {
+      error: "server_error",
+      error_description: "The authorization server encountered an unexpected condition that prevented it from fulfilling the request.",
+    },
+    HERODOT_ERROR_TYPE,
+  );
 }

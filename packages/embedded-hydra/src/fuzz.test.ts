@@ -4,6 +4,7 @@ import { createClient } from "./testing/clients";
 import { HydraRequestGenerator, type HydraFuzzTargets } from "./testing/fuzz/hydra-generator";
 import { Random, rowCountSummary, sendFuzzRequests, statusSummary, type RawResponse } from "@olympus/server-kit/testing/fuzz";
 import { isNetHttpRefusal } from "@olympus/server-kit/http";
+import { HYDRA_SERVER_TIMEOUTS } from "./hardening";
 import { announcedIn, StorageAudit } from "./testing/fuzz/storage-audit";
 import {
   errorLines,
@@ -26,6 +27,12 @@ const SEED = Number(process.env.FUZZ_SEED ?? 0x0a1b2c3d);
 const CONCURRENCY = 8;
 const DATABASE = "hydra_fuzz";
 const REDIRECT_URI = "http://rp.localhost:5555/callback";
+/**
+ * Hydra's 10 s WriteTimeout (hardening.ts) cuts an RSA-4096 key generation that a loaded test machine
+ * stretches past it; the fuzz run judges answers to hostile input, not the machine's speed, so its
+ * instance waits longer (go-server-timeouts.test.ts proves the deadline itself).
+ */
+const FUZZ_TIMEOUTS = { ...HYDRA_SERVER_TIMEOUTS, writeTimeoutMs: 60_000 };
 
 describe(`hostile input: ${REQUESTS} requests, seed ${SEED}`, () => {
   let pg: TestPostgres;
@@ -36,7 +43,7 @@ describe(`hostile input: ${REQUESTS} requests, seed ${SEED}`, () => {
 
   beforeAll(async () => {
     ({ postgres: pg, hydra } = await startHydraWithPostgres((server) =>
-      startHydraUnderTest(server, { freshDatabase: DATABASE, logger: errorLines(errors) }),
+      startHydraUnderTest(server, { freshDatabase: DATABASE, logger: errorLines(errors), serverTimeouts: FUZZ_TIMEOUTS }),
     ));
     ({ targets, canary } = await seedTargets(hydra));
   }, 120_000);

@@ -49,6 +49,16 @@ describe("herodot JSONWriter answers (client/handler.go GetOAuth2Client)", () =>
     expect(res.status).toBe(404);
     expect(await res.text()).toBe('{"error":"Unable to locate the resource","error_description":""}\n');
   });
+
+  it("errors are `application/json` without a charset, answers `application/json; charset=utf-8`", async () => {
+    // herodot v0.10.7 json.go: WriteErrorCode sets "application/json", WriteCode "application/json; charset=utf-8".
+    const notFound = await admin("admin/clients/does-not-exist");
+    const malformed = await admin("admin/oauth2/auth/sessions/consent");
+    const listed = await admin("admin/clients");
+    expect([notFound.status, notFound.headers.get("content-type")]).toEqual([404, "application/json"]);
+    expect([malformed.status, malformed.headers.get("content-type")]).toEqual([400, "application/json"]);
+    expect([listed.status, listed.headers.get("content-type")]).toEqual([200, "application/json; charset=utf-8"]);
+  });
 });
 
 describe("fosite's json.Marshal answers (token endpoint)", () => {

@@ -24,10 +24,10 @@ export function setHydraSecurityHeaders(res: ServerResponse): void {
 /**
  * cmd/server/handler.go serve: graceful.WithDefaults over a Server that
  * sets only ReadHeaderTimeout (5 s, in SERVER_OPTIONS), so ory/graceful
- * v0.1.3's defaults hold: ReadTimeout 5 s, IdleTimeout 120 s (its
- * WriteTimeout of 10 s has no Node counterpart; see the README).
+ * v0.1.3's defaults hold: ReadTimeout 5 s, WriteTimeout 10 s, IdleTimeout
+ * 120 s (http_defaults.go).
  */
-export const HYDRA_SERVER_TIMEOUTS: GoServerTimeouts = { readTimeoutMs: 5_000, idleTimeoutMs: 120_000 };
+export const HYDRA_SERVER_TIMEOUTS: GoServerTimeouts = { readTimeoutMs: 5_000, writeTimeoutMs: 10_000, idleTimeoutMs: 120_000 };
 
 /**
  * What Go's net/http does around Hydra's handlers, on both ports: requests
@@ -37,10 +37,10 @@ export const HYDRA_SERVER_TIMEOUTS: GoServerTimeouts = { readTimeoutMs: 5_000, i
  * handler left unread is treated as Go's server treats it; the server's
  * timeouts are Hydra's.
  */
-export function serveAsGoNetHttp(server: Server): Server {
+export function serveAsGoNetHttp(server: Server, timeouts: GoServerTimeouts = HYDRA_SERVER_TIMEOUTS): Server {
   server.on("clientError", answerParserError);
   answerExpectAsNetHttp(server);
   answerUnreadBodiesAsNetHttp(server);
-  applyGoServerTimeouts(server, HYDRA_SERVER_TIMEOUTS);
+  applyGoServerTimeouts(server, timeouts);
   return server;
 }

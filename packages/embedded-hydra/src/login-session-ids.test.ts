@@ -1,9 +1,9 @@
 import { decodeJwt } from "jose";
 import * as oidc from "openid-client";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { LOGOUT_CLIENT_SCOPE, POST_LOGOUT_URI, startLogoutSuite, stopLogoutSuite, type BackchannelReceiver } from "./testing/backchannel";
+import { beforeAll, describe, expect, it } from "vitest";
+import { LOGOUT_CLIENT_SCOPE, POST_LOGOUT_URI } from "./testing/backchannel";
 import { TestBrowser } from "./testing/browser";
-import type { HydraUnderTest, TestPostgres } from "./testing/harness";
+import { useLogoutSuite } from "./testing/logout-suite";
 import { REDIRECT_URI } from "./testing/oauth";
 import { CONSENT_UI, LOGIN_UI, LOGOUT_UI, relyingParty, startsWith } from "./testing/sign-in";
 
@@ -17,12 +17,9 @@ import { CONSENT_UI, LOGIN_UI, LOGOUT_UI, relyingParty, startsWith } from "./tes
  * HandleHeadlessLogout, performBackChannelLogoutAndDeleteSession).
  */
 
-let pg: TestPostgres;
-let hydra: HydraUnderTest;
-let receiver: BackchannelReceiver;
-let client: { id: string; secret: string };
+const suite = useLogoutSuite();
+const { delivered } = suite;
 let config: oidc.Configuration;
-const delivered: URLSearchParams[] = [];
 
 /** One browser tab's authorization, step by step. */
 class Tab {
@@ -48,18 +45,18 @@ class Tab {
     });
     const at = await this.browser.navigate(url.toString(), startsWith(LOGIN_UI));
     this.loginChallenge = at.url.searchParams.get("login_challenge") ?? "";
-    return (await hydra.admin.getOAuth2LoginRequest({ loginChallenge: this.loginChallenge })).data;
+    return (await suite.hydra.admin.getOAuth2LoginRequest({ loginChallenge: this.loginChallenge })).data;
   }
 
   /** The login UI accepts; the browser follows to the consent UI: the consent request Hydra hands it. */
   async login(subject: string, remember: boolean) {
-    const { data } = await hydra.admin.acceptOAuth2LoginRequest({
+    const { data } = await suite.hydra.admin.acceptOAuth2LoginRequest({
       loginChallenge: this.loginChallenge,
       acceptOAuth2LoginRequest: { subject, remember, remember_for: 3600 },
     });
     const at = await this.browser.navigate(data.redirect_to, startsWith(CONSENT_UI));
     this.consentChallenge = at.url.searchParams.get("consent_challenge") ?? "";
-    return (await hydra.admin.getOAuth2ConsentRequest({ consentChallenge: this.consentChallenge })).data;
+    return (await suite.hydra.admin.getOAuth2ConsentRequest({ consentChallenge: this.consentChallenge })).data;
   }
 
   /** The consent UI accepts; the browser follows to the client, which exchanges the code: the ID token. */
@@ -69,7 +66,7 @@ class Tab {
 
   /** The consent UI accepts; the browser follows to the client, which exchanges the code. */
   async tokens() {
-    const { data } = await hydra.admin.acceptOAuth2ConsentRequest({
+    const { data } = await suite.hydra.admin.acceptOAuth2ConsentRequest({
       consentChallenge: this.consentChallenge,
       acceptOAuth2ConsentRequest: { grant_scope: this.scope.split(" ") },
     });
@@ -103,15 +100,8 @@ async function twoTabs(browser: TestBrowser, subject: string) {
 }
 
 beforeAll(async () => {
-  ({ receiver, postgres: pg, hydra, client } = await startLogoutSuite(delivered));
-  config = await relyingParty(hydra, client.id, client.secret);
+  config = await relyingParty(suite.hydra, suite.client.id, suite.client.secret);
 });
-
-beforeEach(() => {
-  delivered.length = 0;
-});
-
-afterAll(() => stopLogoutSuite({ hydra, postgres: pg, receiver }));
 
 describe("a login session id per login request", () => {
   it("gives two non-skipped login requests of one browser two ids, each tab's consent and ID token its own", async () => {
@@ -155,10 +145,10 @@ describe("tokens of two tabs", () => {
     await second.start({ prompt: "login" });
     await second.login("token-tabs", true);
     const secondTokens = await second.tokens();
-    const active = async (token: string) => (await hydra.admin.introspectOAuth2Token({ token })).data.active;
+    const active = async (token: string) => (await suite.hydra.admin.introspectOAuth2Token({ token })).data.active;
     expect(await active(firstTokens.access_token)).toBe(true);
     expect(await active(secondTokens.access_token)).toBe(true);
-    expect((await hydra.admin.revokeOAuth2LoginSessions({ sid: String(sidOf(secondTokens.id_token ?? "")) })).status).toBe(204);
+    expect((await suite.hydra.admin.revokeOAuth2LoginSessions({ sid: String(sidOf(secondTokens.id_token ?? "")) })).status).toBe(204);
     expect(await active(firstTokens.access_token)).toBe(true);
     expect(await active(secondTokens.access_token)).toBe(true);
   });
@@ -191,14 +181,14 @@ describe("logout and revocation by sid", () => {
     });
     const atUi = await browser.navigate(remembered.toString(), startsWith(LOGOUT_UI, POST_LOGOUT_URI));
     const logoutChallenge = atUi.url.searchParams.get("logout_challenge") ?? "";
-    const { data: request } = await hydra.admin.getOAuth2LogoutRequest({ logoutChallenge });
+    const { data: request } = await suite.hydra.admin.getOAuth2LogoutRequest({ logoutChallenge });
     expect(request).toMatchObject({ subject: "two-logouts", sid: tabs.secondLogin.session_id, rp_initiated: true });
-    const { data: accepted } = await hydra.admin.acceptOAuth2LogoutRequest({ logoutChallenge });
+    const { data: accepted } = await suite.hydra.admin.acceptOAuth2LogoutRequest({ logoutChallenge });
     await browser.navigate(accepted.redirect_to, startsWith(POST_LOGOUT_URI));
     // One notice, for the login session that ended (the first tab's consent belongs to the other one).
     const tokens = await logoutTokens();
     expect(tokens).toHaveLength(1);
-    expect(tokens[0]).toMatchObject({ sid: tabs.secondLogin.session_id, aud: [client.id] });
+    expect(tokens[0]).toMatchObject({ sid: tabs.secondLogin.session_id, aud: [suite.client.id] });
     expect((await new Tab(browser).start()).skip).toBe(false);
   });
 
@@ -206,8 +196,8 @@ describe("logout and revocation by sid", () => {
     // Hydra: consent/strategy_default.go issueLogoutVerifier (OP-initiated: SessionID = the cookie's session.ID).
     const browser = new TestBrowser();
     const tabs = await twoTabs(browser, "op-logout");
-    const atUi = await browser.navigate(new URL("oauth2/sessions/logout", hydra.publicUrl).toString(), startsWith(LOGOUT_UI));
-    const { data: request } = await hydra.admin.getOAuth2LogoutRequest({
+    const atUi = await browser.navigate(new URL("oauth2/sessions/logout", suite.hydra.publicUrl).toString(), startsWith(LOGOUT_UI));
+    const { data: request } = await suite.hydra.admin.getOAuth2LogoutRequest({
       logoutChallenge: atUi.url.searchParams.get("logout_challenge") ?? "",
     });
     expect(request).toMatchObject({ subject: "op-logout", sid: tabs.secondLogin.session_id, rp_initiated: false });
@@ -220,11 +210,11 @@ describe("logout and revocation by sid", () => {
     const tabs = await twoTabs(browser, "headless");
     delivered.length = 0;
 
-    expect((await hydra.admin.revokeOAuth2LoginSessions({ sid: tabs.firstLogin.session_id ?? "" })).status).toBe(204);
+    expect((await suite.hydra.admin.revokeOAuth2LoginSessions({ sid: tabs.firstLogin.session_id ?? "" })).status).toBe(204);
     expect(await logoutTokens()).toEqual([]);
     expect((await new Tab(browser).start()).skip).toBe(true);
 
-    expect((await hydra.admin.revokeOAuth2LoginSessions({ sid: tabs.secondLogin.session_id ?? "" })).status).toBe(204);
+    expect((await suite.hydra.admin.revokeOAuth2LoginSessions({ sid: tabs.secondLogin.session_id ?? "" })).status).toBe(204);
     const tokens = await logoutTokens();
     expect(tokens).toHaveLength(1);
     expect(tokens[0]).toMatchObject({ sid: tabs.secondLogin.session_id });

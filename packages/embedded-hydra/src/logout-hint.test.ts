@@ -1,10 +1,10 @@
 import { decodeJwt, importJWK, SignJWT, type JWK } from "jose";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { LOGOUT_CLIENT_SCOPE, POST_LOGOUT_URI, startLogoutSuite, stopLogoutSuite, type BackchannelReceiver } from "./testing/backchannel";
+import { describe, expect, it } from "vitest";
+import { POST_LOGOUT_URI } from "./testing/backchannel";
 import { TestBrowser } from "./testing/browser";
-import type { HydraUnderTest, TestPostgres } from "./testing/harness";
-import { nextLoginSkips, REDIRECT_URI } from "./testing/oauth";
-import { LOGOUT_UI, relyingParty, signIn, startsWith } from "./testing/sign-in";
+import { LOGGED_OUT, LOGOUT_ANYWHERE as ANYWHERE, useLogoutSuite } from "./testing/logout-suite";
+import { ERROR_UI } from "./testing/oauth";
+import { LOGOUT_UI } from "./testing/sign-in";
 
 /**
  * RP-initiated logout as Hydra does it: with an id_token_hint the logout
@@ -12,38 +12,17 @@ import { LOGOUT_UI, relyingParty, signIn, startsWith } from "./testing/sign-in";
  * is signed in in the browser that carries the link; without one, about the
  * browser's own remembered session.
  */
-const ERROR_UI = "http://ciam.localhost:3000/error";
-const LOGGED_OUT = "http://ciam.localhost:3000/logged-out";
 const INVALID_REQUEST =
   "The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed.";
-const ANYWHERE = startsWith(LOGOUT_UI, ERROR_UI, LOGGED_OUT, POST_LOGOUT_URI);
 
-let pg: TestPostgres;
-let hydra: HydraUnderTest;
-let receiver: BackchannelReceiver;
-let client: { id: string; secret: string };
-const delivered: URLSearchParams[] = [];
-
-async function signedIn(browser: TestBrowser, subject: string, remember = true): Promise<{ idToken: string; sid: string }> {
-  const config = await relyingParty(hydra, client.id, client.secret);
-  const { tokens } = await signIn(hydra, browser, config, { subject, redirectUri: REDIRECT_URI, scope: LOGOUT_CLIENT_SCOPE, remember });
-  const idToken = tokens.id_token ?? "";
-  const { sid } = decodeJwt(idToken);
-  return { idToken, sid: typeof sid === "string" ? sid : "" };
-}
-
-function logoutUrl(params: Record<string, string>): string {
-  const url = new URL("oauth2/sessions/logout", hydra.publicUrl);
-  url.search = new URLSearchParams(params).toString();
-  return url.toString();
-}
-
-const loginSkip = (browser: TestBrowser) => nextLoginSkips(hydra, browser, client.id, LOGOUT_CLIENT_SCOPE);
+const suite = useLogoutSuite();
+const { delivered, signedIn, logoutUrl, loginSkip } = suite;
 
 /** An ID token signed with Hydra's own key but with the claims a test chooses. */
 async function forgedHint(claims: Record<string, unknown>): Promise<string> {
+  const { hydra, postgres, client } = suite;
   const database = new URL(hydra.dsn).pathname.slice(1);
-  const { rows } = await pg.query(
+  const { rows } = await postgres.query(
     "SELECT private_jwk FROM hydra_jwks WHERE set_id = 'hydra.openid.id-token' ORDER BY pk DESC LIMIT 1",
     [],
     database,
@@ -55,22 +34,7 @@ async function forgedHint(claims: Record<string, unknown>): Promise<string> {
     .sign(await importJWK(jwk, "RS256"));
 }
 
-async function nextLogoutToken(): Promise<Record<string, unknown>> {
-  for (let tries = 0; tries < 100; tries++) {
-    const token = delivered.shift()?.get("logout_token");
-    if (token) return decodeJwt(token);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error("no logout token arrived");
-}
-
-beforeAll(async () => ({ receiver, postgres: pg, hydra, client } = await startLogoutSuite(delivered)));
-
-beforeEach(() => {
-  delivered.length = 0;
-});
-
-afterAll(() => stopLogoutSuite({ hydra, postgres: pg, receiver }));
+const nextLogoutClaims = async () => decodeJwt(await suite.nextLogoutToken());
 
 describe("id_token_hint of another person", () => {
   it("names the hint's subject and sid in the logout request, not the person signed in in the browser", async () => {
@@ -86,13 +50,13 @@ describe("id_token_hint of another person", () => {
       ANYWHERE,
     );
     expect(`${atUi.url.origin}${atUi.url.pathname}`).toBe(LOGOUT_UI);
-    const { data: request } = await hydra.admin.getOAuth2LogoutRequest({
+    const { data: request } = await suite.hydra.admin.getOAuth2LogoutRequest({
       logoutChallenge: atUi.url.searchParams.get("logout_challenge") ?? "",
     });
     expect(request).toMatchObject({ subject: "alice", sid: alice.sid, rp_initiated: true });
     // flow.LogoutRequest: the RP-initiated request is stored without RequestedAt/ExpiresAt, answered as null.
     expect(request).toMatchObject({ requested_at: null, expires_at: null });
-    expect(request.client?.client_id).toBe(client.id);
+    expect(request.client?.client_id).toBe(suite.client.id);
     expect(request.client?.client_secret).toBeUndefined();
   });
 
@@ -110,12 +74,12 @@ describe("id_token_hint of another person", () => {
     const logoutChallenge = atUi.url.searchParams.get("logout_challenge") ?? "";
     expect(delivered).toEqual([]);
 
-    const { data: accepted } = await hydra.admin.acceptOAuth2LogoutRequest({ logoutChallenge });
+    const { data: accepted } = await suite.hydra.admin.acceptOAuth2LogoutRequest({ logoutChallenge });
     const done = await bobsBrowser.navigate(accepted.redirect_to, ANYWHERE);
     expect(`${done.url.origin}${done.url.pathname}`).toBe(POST_LOGOUT_URI);
     expect(done.url.searchParams.get("state")).toBe("s-accept");
 
-    expect(await nextLogoutToken()).toMatchObject({ sid: alice.sid });
+    expect(await nextLogoutClaims()).toMatchObject({ sid: alice.sid });
     // Bob's own session ends without a back-channel call (Hydra's revokeAuthenticationSession sends none).
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(delivered).toEqual([]);
@@ -136,7 +100,7 @@ describe("id_token_hint whose session is not (or no longer) remembered", () => {
     // Attack: none — a stale link must neither error nor ask anyone.
     const browser = new TestBrowser();
     const carol = await signedIn(browser, "carol");
-    expect((await hydra.admin.revokeOAuth2LoginSessions({ subject: "carol" })).status).toBe(204);
+    expect((await suite.hydra.admin.revokeOAuth2LoginSessions({ subject: "carol" })).status).toBe(204);
     const end = await browser.navigate(
       logoutUrl({ id_token_hint: carol.idToken, post_logout_redirect_uri: POST_LOGOUT_URI, state: "s-gone" }),
       ANYWHERE,
@@ -148,7 +112,7 @@ describe("id_token_hint whose session is not (or no longer) remembered", () => {
   it("redirects straight away for a login accepted without remember, and to urls.post_logout_redirect without a post_logout_redirect_uri", async () => {
     // Hydra: consent/strategy_default.go issueLogoutVerifier (only remembered login sessions; redir defaults to LogoutRedirectURL).
     // Attack: none — Hydra keeps no browser session for such a login.
-    const dave = await signedIn(new TestBrowser(), "dave", false);
+    const dave = await signedIn(new TestBrowser(), "dave", { remember: false });
     const end = await new TestBrowser().navigate(logoutUrl({ id_token_hint: dave.idToken }), ANYWHERE);
     expect(end.url.toString()).toBe(LOGGED_OUT);
   });
@@ -201,7 +165,7 @@ describe("logout without id_token_hint", () => {
     await signedIn(browser, "grace");
     const atUi = await browser.navigate(logoutUrl({}), ANYWHERE);
     expect(`${atUi.url.origin}${atUi.url.pathname}`).toBe(LOGOUT_UI);
-    const { data: request } = await hydra.admin.getOAuth2LogoutRequest({
+    const { data: request } = await suite.hydra.admin.getOAuth2LogoutRequest({
       logoutChallenge: atUi.url.searchParams.get("logout_challenge") ?? "",
     });
     expect(request).toMatchObject({ subject: "grace", rp_initiated: false });
@@ -209,7 +173,7 @@ describe("logout without id_token_hint", () => {
     // issueLogoutVerifier: RequestedAt/ExpiresAt are Round(time.Second), so Go's JSON has no fraction.
     expect(request.requested_at).toMatch(/T\d\d:\d\d:\d\dZ$/);
     expect(request.expires_at).toMatch(/T\d\d:\d\d:\d\dZ$/);
-    const { data: accepted } = await hydra.admin.acceptOAuth2LogoutRequest({
+    const { data: accepted } = await suite.hydra.admin.acceptOAuth2LogoutRequest({
       logoutChallenge: atUi.url.searchParams.get("logout_challenge") ?? "",
     });
     expect((await browser.navigate(accepted.redirect_to, ANYWHERE)).url.toString()).toBe(LOGGED_OUT);
@@ -225,7 +189,7 @@ describe("logout without id_token_hint", () => {
     const browser = new TestBrowser();
     await signedIn(browser, "heidi");
     const atUi = await browser.navigate(logoutUrl({}), ANYWHERE);
-    const { data: accepted } = await hydra.admin.acceptOAuth2LogoutRequest({
+    const { data: accepted } = await suite.hydra.admin.acceptOAuth2LogoutRequest({
       logoutChallenge: atUi.url.searchParams.get("logout_challenge") ?? "",
     });
     const ivansBrowser = new TestBrowser();

@@ -1,17 +1,10 @@
-import { decodeJwt } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createLogoutClient,
-  LOGOUT_CLIENT_SCOPE,
-  POST_LOGOUT_URI,
-  startLogoutSuite,
-  stopLogoutSuite,
-  type BackchannelReceiver,
-} from "./testing/backchannel";
+import { describe, expect, it } from "vitest";
+import { createLogoutClient, LOGOUT_CLIENT_SCOPE, POST_LOGOUT_URI } from "./testing/backchannel";
 import { TestBrowser } from "./testing/browser";
-import { runCleanup, type HydraUnderTest, type TestPostgres } from "./testing/harness";
-import { nextLoginSkips, REDIRECT_URI } from "./testing/oauth";
-import { LOGOUT_UI, relyingParty, signIn, startsWith } from "./testing/sign-in";
+import { runCleanup } from "./testing/harness";
+import { LOGGED_OUT, LOGOUT_ANYWHERE as ANYWHERE, useLogoutSuite } from "./testing/logout-suite";
+import { ERROR_UI, REDIRECT_URI } from "./testing/oauth";
+import { LOGOUT_UI } from "./testing/sign-in";
 
 /**
  * Logout requests as Hydra v26.2 stores them (persistence/sql/persister_consent.go
@@ -21,28 +14,20 @@ import { LOGOUT_UI, relyingParty, signIn, startsWith } from "./testing/sign-in";
  * stateless challenges: a rejected request is gone for reading, and only the
  * verifier's redemption looks at the expiry.
  */
-const ERROR_UI = "http://ciam.localhost:3000/error";
-const LOGGED_OUT = "http://ciam.localhost:3000/logged-out";
-const ANYWHERE = startsWith(LOGOUT_UI, ERROR_UI, LOGGED_OUT, POST_LOGOUT_URI);
 /** sqlcon.ErrNoRows through Hydra's ErrorEnhancer (GetLogoutRequest finding nothing). */
 const NO_ROWS = { error: "Unable to locate the resource", error_description: "" };
 /** x.ErrNotFound (RejectLogoutRequest and VerifyAndInvalidateLogoutRequest updating nothing). */
 const NOT_FOUND = { error: "Not Found", error_description: "Unable to locate the requested resource" };
 
-let postgres: TestPostgres;
-let hydra: HydraUnderTest;
-let receiver: BackchannelReceiver;
-let client: { id: string; secret: string };
-
-beforeAll(async () => ({ receiver, postgres, hydra, client } = await startLogoutSuite([])));
-
-afterAll(() => stopLogoutSuite({ hydra, postgres, receiver }));
+const suite = useLogoutSuite();
+const { signedIn, logoutUrl, loginSkip } = suite;
 
 function adminCall(method: "GET" | "PUT", path: string, challenge: string): Promise<Response> {
   const suffix = path ? `/${path}` : "";
-  return fetch(new URL(`admin/oauth2/auth/requests/logout${suffix}?logout_challenge=${encodeURIComponent(challenge)}`, hydra.adminUrl), {
-    method,
-  });
+  return fetch(
+    new URL(`admin/oauth2/auth/requests/logout${suffix}?logout_challenge=${encodeURIComponent(challenge)}`, suite.hydra.adminUrl),
+    { method },
+  );
 }
 
 async function answer(response: Promise<Response>): Promise<{ status: number; body: unknown }> {
@@ -67,32 +52,22 @@ const redirectTo = (body: unknown) => field(body, "redirect_to");
 async function logoutChallenge(
   subject: string,
   rpInitiated: boolean,
-  of: { id: string; secret: string } = client,
+  of: { id: string; secret: string } = suite.client,
 ): Promise<{ browser: TestBrowser; challenge: string }> {
   const browser = new TestBrowser();
-  const config = await relyingParty(hydra, of.id, of.secret);
-  const { tokens } = await signIn(hydra, browser, config, {
-    subject,
-    redirectUri: REDIRECT_URI,
-    scope: LOGOUT_CLIENT_SCOPE,
-    remember: true,
-  });
-  const url = new URL("oauth2/sessions/logout", hydra.publicUrl);
-  if (rpInitiated)
-    url.search = new URLSearchParams({ id_token_hint: tokens.id_token ?? "", post_logout_redirect_uri: POST_LOGOUT_URI }).toString();
-  const atUi = await browser.navigate(url.toString(), ANYWHERE);
+  const { idToken, sid } = await signedIn(browser, subject, { client: of });
+  const url = logoutUrl(rpInitiated ? { id_token_hint: idToken, post_logout_redirect_uri: POST_LOGOUT_URI } : {});
+  const atUi = await browser.navigate(url, ANYWHERE);
   expect(`${atUi.url.origin}${atUi.url.pathname}`).toBe(LOGOUT_UI);
-  expect(decodeJwt(tokens.id_token ?? "").sid).toBeTruthy();
+  expect(sid).toBeTruthy();
   return { browser, challenge: atUi.url.searchParams.get("logout_challenge") ?? "" };
 }
 
 /** Moves the stored expiry of a logout request into the past, as if its lifespan had passed. */
 async function expire(challenge: string): Promise<void> {
-  const database = new URL(hydra.dsn).pathname.slice(1);
-  await postgres.query("UPDATE hydra_flows SET expires_at = now() - interval '1 hour' WHERE challenge = $1", [challenge], database);
+  const database = new URL(suite.hydra.dsn).pathname.slice(1);
+  await suite.postgres.query("UPDATE hydra_flows SET expires_at = now() - interval '1 hour' WHERE challenge = $1", [challenge], database);
 }
-
-const loginSkip = (browser: TestBrowser) => nextLoginSkips(hydra, browser, client.id, LOGOUT_CLIENT_SCOPE);
 
 function errorAt(url: URL): { error: string | null; error_description: string | null } {
   expect(`${url.origin}${url.pathname}`).toBe(ERROR_UI);
@@ -122,7 +97,7 @@ describe("challenge and verifier (consent/strategy_default.go issueLogoutVerifie
     expect(field((await read(challenge)).body, "challenge")).toBe(challenge);
     // acceptOAuth2LogoutRequest: `<public>/oauth2/sessions/logout?logout_verifier=<Verifier>`.
     const verifierUrl = new URL(redirectTo((await accept(challenge)).body));
-    expect(`${verifierUrl.origin}${verifierUrl.pathname}`).toBe(new URL("oauth2/sessions/logout", hydra.publicUrl).toString());
+    expect(`${verifierUrl.origin}${verifierUrl.pathname}`).toBe(new URL("oauth2/sessions/logout", suite.hydra.publicUrl).toString());
     const verifier = verifierUrl.searchParams.get("logout_verifier") ?? "";
     expect(verifier).toMatch(UUID_V4);
     expect(verifier).not.toBe(challenge);
@@ -134,9 +109,7 @@ describe("challenge and verifier (consent/strategy_default.go issueLogoutVerifie
     expect(await read(unknown)).toEqual({ status: 404, body: NO_ROWS });
     expect(await read(unknown.toUpperCase())).toEqual({ status: 404, body: NO_ROWS });
     const browser = new TestBrowser();
-    const url = new URL("oauth2/sessions/logout", hydra.publicUrl);
-    url.searchParams.set("logout_verifier", unknown);
-    expect(errorAt((await browser.navigate(url.toString(), ANYWHERE)).url)).toEqual(NOT_FOUND);
+    expect(errorAt((await browser.navigate(logoutUrl({ logout_verifier: unknown }), ANYWHERE)).url)).toEqual(NOT_FOUND);
   });
 });
 
@@ -191,13 +164,7 @@ describe("a redeemed RP-initiated verifier, redeemed again (VerifyAndInvalidateL
     expect((await browser.navigate(verifierUrl, ANYWHERE)).url.toString()).toBe(POST_LOGOUT_URI);
 
     const othersBrowser = new TestBrowser();
-    const config = await relyingParty(hydra, client.id, client.secret);
-    await signIn(hydra, othersBrowser, config, {
-      subject: "rp-replay-victim",
-      redirectUri: REDIRECT_URI,
-      scope: LOGOUT_CLIENT_SCOPE,
-      remember: true,
-    });
+    await signedIn(othersBrowser, "rp-replay-victim");
     expect(await loginSkip(othersBrowser)).toBe(true);
     expect((await othersBrowser.navigate(verifierUrl, ANYWHERE)).url.toString()).toBe(POST_LOGOUT_URI);
     expect(await loginSkip(othersBrowser)).toBe(false);
@@ -218,7 +185,7 @@ describe("expiry (only VerifyAndInvalidateLogoutRequest checks ExpiresAt)", () =
     // flow/error.go ErrorLogoutFlowExpired comes after the UPDATE set was_used.
     expect((await read(challenge)).status).toBe(410);
     // Hydra's janitor never flushes logout requests: the periodic cleanup keeps it.
-    await runCleanup(hydra);
+    await runCleanup(suite.hydra);
     expect((await read(challenge)).status).toBe(410);
   });
 
@@ -233,18 +200,18 @@ describe("expiry (only VerifyAndInvalidateLogoutRequest checks ExpiresAt)", () =
 
 describe("the client of an RP-initiated request (flow.LogoutRequest AfterFind, client_id ON DELETE CASCADE)", () => {
   it("is shown as it is now, and once deleted the request is gone for reading, rejecting and redeeming", async () => {
-    const own = await createLogoutClient(hydra, {
+    const own = await createLogoutClient(suite.hydra, {
       redirectUri: REDIRECT_URI,
       postLogoutUri: POST_LOGOUT_URI,
       scope: LOGOUT_CLIENT_SCOPE,
-      backchannelUrl: receiver.url,
+      backchannelUrl: suite.receiver.url,
     });
     const { browser, challenge } = await logoutChallenge("client-deleted", true, own);
-    await hydra.admin.patchOAuth2Client({ id: own.id, jsonPatch: [{ op: "replace", path: "/client_name", value: "Renamed" }] });
+    await suite.hydra.admin.patchOAuth2Client({ id: own.id, jsonPatch: [{ op: "replace", path: "/client_name", value: "Renamed" }] });
     expect(await read(challenge)).toMatchObject({ status: 200, body: { client: { client_id: own.id, client_name: "Renamed" } } });
     const verifierUrl = redirectTo((await accept(challenge)).body);
 
-    await hydra.admin.deleteOAuth2Client({ id: own.id });
+    await suite.hydra.admin.deleteOAuth2Client({ id: own.id });
     expect(await read(challenge)).toEqual({ status: 404, body: NO_ROWS });
     expect(await accept(challenge)).toEqual({ status: 404, body: NO_ROWS });
     expect(await reject(challenge)).toEqual({ status: 404, body: NOT_FOUND });

@@ -8,7 +8,7 @@ import { createLogger, type Logger } from "./logging";
 import { createAdminServer } from "./admin/server";
 import { resolveUrls as resolveUiUrls } from "./public/fallbacks";
 import { createPublicServer, PUBLIC_ROUTES } from "./public/server";
-import type { RouteInfo } from "@olympus/server-kit/http";
+import type { GoServerTimeouts, RouteInfo } from "@olympus/server-kit/http";
 import { createProvider } from "./provider/create-provider";
 import { ClientRepository } from "./clients/repository";
 import { createPool } from "./storage/db";
@@ -33,6 +33,11 @@ export interface EmbeddedHydraOptions {
   logger?: Logger;
   /** How often expired rows (tokens, codes, sessions, challenges) are deleted; default one minute. */
   cleanupIntervalMs?: number;
+  /**
+   * Replaces Hydra's fixed net/http timeouts (hardening.ts HYDRA_SERVER_TIMEOUTS). Hydra has no setting for
+   * them; only tests use this, where a loaded machine must not turn slow key generation into a cut answer.
+   */
+  serverTimeouts?: GoServerTimeouts;
   /** Hydra's `serve all --dev`: cookie names end in `_dev` (driver/config/provider.go cookieSuffix). */
   dev?: boolean;
 }
@@ -133,8 +138,8 @@ export async function startEmbeddedHydra(options: EmbeddedHydraOptions): Promise
   };
   await deps.reloadProvider();
 
-  const publicServer = createPublicServer(deps);
-  const { server: adminServer, routes: adminRoutes } = createAdminServer(deps, options.adminToken);
+  const publicServer = createPublicServer(deps, options.serverTimeouts);
+  const { server: adminServer, routes: adminRoutes } = createAdminServer(deps, options.adminToken, options.serverTimeouts);
   let boundPublic: number;
   let boundAdmin: number;
   try {

@@ -138,7 +138,11 @@ describe("verifiable credentials (createVerifiableCredential)", () => {
     );
     const unknown = await credentials({ format: "jwt_vc_json" }, "not-a-token");
     expect(unknown.status).toBe(401);
-    expect(unknown.body.error).toBe("request_unauthorized");
+    // fosite handler/oauth2/introspector.go introspectAccessToken: ErrRequestUnauthorized with its default hint.
+    expect(unknown.body).toEqual({
+      error: "request_unauthorized",
+      error_description: "The request could not be authorized. Check that you provided valid credentials in the right format.",
+    });
   });
 });
 

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { registerAdminIdentityRoutes } from "./admin/identities";
+import { ADMIN_PREFIX, registerAdminRedirectsToPublic, withAdminPrefix } from "./admin/public-redirects";
 import { registerSchemaRoutes } from "./admin/schemas";
 import { registerAdminSessionRoutes } from "./admin/sessions";
 import type { KratosConfig } from "./config/load";
@@ -111,22 +112,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/**
- * A web hook this server does not run yet (before-hooks, after verification) stops start-up: skipping it would let
- * through every flow the hook is there to stop (`can_interrupt`) or change (`response.parse`).
- */
-function refuseSkippedWebHooks(config: KratosConfig): void {
-  const skipped = unsupportedHooks(config).filter((line) => line.endsWith(": web_hook"));
-  if (skipped.length > 0)
-    throw new Error(
-      `embedded-kratos: these web hooks are not run by the embedded Kratos (run the real Kratos for them): ${skipped.join("; ")}`,
-    );
-}
-
 /** Builds the dependencies, runs migrations and starts the public and admin listeners. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { config, log } = options;
-  refuseSkippedWebHooks(config);
   const db = new Database(options.dsn);
   const strategies = new StrategyRegistry(config, options.strategies ?? ALL_STRATEGIES);
   let hasher: WorkerPasswordHasher | undefined;
@@ -148,7 +136,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       sessions: new SessionManager(config, new SessionRepository(db)),
       aal: new AalPolicy(
         strategies.served.flatMap((s) =>
-          s.credentialAal ? [{ id: s.id, credentialAal: (identity: Identity) => s.credentialAal?.(identity) }] : [],
+          s.credentialAal ? [{ id: s.id, credentialAal: (identity: Identity) => s.credentialAal?.(identity, config) }] : [],
         ),
       ),
       hasher,
@@ -236,18 +224,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 }
 
-function registerHealth(router: Router, deps: Deps): void {
-  router.get("/health/alive", (ctx) => ctx.json(200, { status: "ok" }));
-  router.get("/health/ready", async (ctx) => {
+/** healthx's routes (and the version), under the router's prefix: `/admin` on the admin router. */
+function registerHealth(router: Router, deps: Deps, prefix = ""): void {
+  router.get(`${prefix}/health/alive`, (ctx) => ctx.json(200, { status: "ok" }));
+  router.get(`${prefix}/health/ready`, async (ctx) => {
     if (await deps.db.ping()) ctx.json(200, { status: "ok" });
     else ctx.json(503, { errors: { database: "the database is not reachable" } });
   });
-  router.get("/version", (ctx) => ctx.json(200, { version: deps.config.version ?? "v0.0.0-embedded" }));
+  router.get(`${prefix}/version`, (ctx) => ctx.json(200, { version: deps.config.version ?? "v0.0.0-embedded" }));
 }
 
 function registerPublicRoutes(router: Router, deps: FlowDeps): void {
   registerHealth(router, deps);
+  // schema/handler.go RegisterPublicRoutes: the schemas are served under /admin on the public port too.
   registerSchemaRoutes(router, deps);
+  registerSchemaRoutes(router, deps, ADMIN_PREFIX);
   registerSessionRoutes(router, deps);
   registerErrorRoutes(router, deps.errors);
   registerLoginRoutes(router, deps);
@@ -260,10 +251,10 @@ function registerPublicRoutes(router: Router, deps: FlowDeps): void {
   registerWebAuthnScriptRoute(router);
 }
 
+/** RegistryDefault.RegisterAdminRoutes: every route under /admin (the request's path gets the prefix in handle). */
 function registerAdminRoutes(router: Router, deps: Deps): void {
-  registerHealth(router, deps);
-  registerSchemaRoutes(router, deps, "/admin");
-  registerSchemaRoutes(router, deps);
+  registerHealth(router, deps, ADMIN_PREFIX);
+  registerAdminRedirectsToPublic(router, deps);
   registerAdminIdentityRoutes(router, deps);
   registerAdminSessionRoutes(router, deps);
   registerCourierAdminRoutes(router, deps);
@@ -285,15 +276,16 @@ async function handle(
   const ctx = new HttpContext(req, res, baseUrl);
   try {
     if (which === "public" && applyCors(deps.config.serve.public.cors, req, res)) return;
-    if (which === "admin" && ctx.path.startsWith("/admin/") === false && /^\/(self-service|sessions)(\/|$)/.test(ctx.path)) {
-      ctx.redirect(new URL(`${ctx.path}${ctx.url.search}`, deps.config.publicBaseUrl).toString(), 307);
-      return;
+    // serveAdmin's AddAdminPrefixIfNotPresentNegroni, before the admin router (and this server's token check).
+    if (which === "admin") {
+      const prefixed = withAdminPrefix(ctx.path);
+      if (prefixed !== ctx.path) ctx.rewritePath(prefixed);
     }
-    if (which === "public" && ctx.path.startsWith("/admin/")) {
+    if (which === "public" && ctx.path.startsWith("/admin/") && !router.hasPath(ctx.path)) {
       ctx.redirect(new URL(`${ctx.path}${ctx.url.search}`, deps.config.adminBaseUrl).toString(), 307);
       return;
     }
-    if (which === "admin" && options.adminToken && !ctx.path.startsWith("/health/") && !bearerMatches(ctx, options.adminToken)) {
+    if (which === "admin" && options.adminToken && !ctx.path.startsWith("/admin/health/") && !bearerMatches(ctx, options.adminToken)) {
       // The challenge RFC 6750 asks for, as the embedded Hydra sends it: a client (or a probe) can tell an admin API that wants a token from any other 401.
       res.setHeader("WWW-Authenticate", 'Bearer realm="kratos-admin"');
       throw errors.unauthorized("A valid admin API token is required (Authorization: Bearer <token>).");
@@ -303,7 +295,8 @@ async function handle(
         if (!isStorableText(key) || !isStorableText(value))
           throw errors.badRequest("The query contains characters that cannot be stored (NUL or unpaired UTF-16 surrogates).");
       }
-    const handler = router.resolve(ctx);
+    const handler = which === "admin" ? router.resolveAsServeMux(ctx) : router.resolve(ctx);
+    if (handler === undefined) return;
     // Kratos reads the identity schema at each use its flows make of it (forms, labels, body decoding).
     if (ctx.path.startsWith("/self-service/")) await deps.schemas.refresh();
     await handler(ctx);

@@ -109,7 +109,7 @@ export async function findToken(
  * of a pairwise client (consent's ObfuscateSubjectIdentifier); tokens
  * without a login (client_credentials, JWT-bearer) have none.
  */
-async function obfuscatedSubject(deps: Deps, token: FoundToken): Promise<string | undefined> {
+export async function obfuscatedSubject(deps: Deps, token: FoundToken): Promise<string | undefined> {
   const client = await deps.clients.get(token.clientId);
   if (client?.data.subject_type !== "pairwise") return undefined;
   try {

@@ -6,7 +6,7 @@ import { HydraError, sendError, sendJson } from "../errors";
 import { serveAsGoNetHttp, refusedAsNetHttp, SERVER_OPTIONS, setHydraSecurityHeaders } from "../hardening";
 import { applyNoCache } from "../cache-control";
 import { logRequests } from "../logging";
-import { requestTargetOf, type RouteInfo } from "@olympus/server-kit/http";
+import { requestTargetOf, type GoServerTimeouts, type RouteInfo } from "@olympus/server-kit/http";
 import { isStorableQuery } from "@olympus/server-kit/text";
 import { goQueryParams } from "@olympus/server-kit/go-url";
 import { HEALTH_PATHS, HEALTH_ROUTES, handleHealth } from "../public/health";
@@ -41,7 +41,7 @@ function authorized(req: IncomingMessage, token: string): boolean {
 }
 
 /** The admin port: health (always open), then the bearer check, then Hydra's admin API. */
-export function createAdminServer(deps: Deps, adminToken?: string): { server: Server; routes: RouteInfo[] } {
+export function createAdminServer(deps: Deps, adminToken?: string, timeouts?: GoServerTimeouts): { server: Server; routes: RouteInfo[] } {
   const router = new AdminRouter();
   registerClientRoutes(router, deps);
   registerLoginRoutes(router, deps);
@@ -100,5 +100,5 @@ export function createAdminServer(deps: Deps, adminToken?: string): { server: Se
       ),
     );
   });
-  return { server: serveAsGoNetHttp(server), routes: [...HEALTH_ROUTES, ...router.list()] };
+  return { server: serveAsGoNetHttp(server, timeouts), routes: [...HEALTH_ROUTES, ...router.list()] };
 }

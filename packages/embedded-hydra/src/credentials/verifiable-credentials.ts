@@ -99,7 +99,8 @@ export async function createVerifiableCredential(deps: Deps, req: IncomingMessag
   const found = accessToken ? await findToken(deps, instance.lookup, accessToken) : undefined;
   const consent = found?.token.grantId ? await deps.sessions.consentByGrant(found.token.grantId) : undefined;
   if (!found || !found.stored.clientExists || (found.token.grantId && !consent)) {
-    throw fositeHydraError("request_unauthorized", "Unable to find a suitable validation strategy for the token, thus it is invalid.");
+    // fosite's CoreValidator (handler/oauth2/introspector.go introspectAccessToken): ErrRequestUnauthorized with its default hint.
+    throw fositeHydraError("request_unauthorized");
   }
   if (found.token.use !== "access_token") throw invalidRequest("The provided token is not an access token.");
 

@@ -9,7 +9,7 @@ import type { Deps } from "../deps";
 import { HydraError } from "../errors";
 import { fositeHydraError } from "../fosite-errors";
 import { flowExpiry, randomToken, type RedeemedFlow } from "../flows/repository";
-import { acceptConsentSchema, acceptedLoginSchema, recordConsent, type AcceptedLogin } from "../provider/decisions";
+import { acceptConsentSchema, acceptedLoginSchema, loginAuthenticatedAt, recordConsent, type AcceptedLogin } from "../provider/decisions";
 import { REMEMBERED_AUTH_TIME_KEY } from "../provider/interactions";
 import type { Mapping } from "../public/mapping";
 import { rememberedBrowserLogin, rememberInBrowser } from "./browser-login";
@@ -188,8 +188,7 @@ async function requestConsent(deps: Deps, req: IncomingMessage, client: StoredCl
   assertCsrf(checkCsrfCookies(req.headers.cookie, loginCookie.name, flow.csrf, loginCookie.options));
   const login = acceptedLoginSchema.parse(flow.handled);
   // A skipped login keeps the remembered login's time (Hydra's LoginAuthenticatedAt).
-  const rememberedAt = flow.request[REMEMBERED_AUTH_TIME_KEY];
-  const authenticatedAt = flow.request.skip === true && typeof rememberedAt === "number" ? rememberedAt : login.authenticated_at;
+  const authenticatedAt = loginAuthenticatedAt(flow, login.authenticated_at);
   const sessionCookies = await confirmDeviceLogin(deps, req, flow, login, authenticatedAt);
   const scopes = stringList(flow.request.requested_scope);
   // consent/strategy_default.go requestConsent: "Device initiated flows are never allowed to skip consent" for public clients;

@@ -378,7 +378,7 @@ export function createProvider(deps: Deps, providerKeys: ProviderKeys): Provider
   allowHttpImplicitClients(provider);
   installRefreshRotation(provider, deps.db);
   installGrantLifetime(provider, deps.db);
-  installIdTokenClaims(provider, config.ttl);
+  installIdTokenClaims(provider, config.ttl, (grantId) => deps.sessions.consentByGrant(grantId));
   installJwtAccessTokens(provider, deps, { keys: accessTokenKeys });
   installJwtRevocation(provider, ROUTES.revocation);
   installDeviceCodeGrant(provider, deps.db);

@@ -105,6 +105,16 @@ export async function finishInteraction(interaction: Interaction, result: Intera
   await interaction.save(remaining);
 }
 
+/**
+ * Hydra's flow LoginAuthenticatedAt (Unix seconds): when the login UI
+ * accepted the login, or for a skipped login the remembered one's original
+ * time.
+ */
+export function loginAuthenticatedAt(flow: Flow, acceptedAt: number): number {
+  const rememberedAt = flow.request[REMEMBERED_AUTH_TIME_KEY];
+  return flow.request.skip === true && typeof rememberedAt === "number" ? rememberedAt : acceptedAt;
+}
+
 /** An accepted login becomes oidc-provider's login result (and Hydra's, for the consent step). */
 export async function applyLogin(deps: Deps, flow: Flow, interaction: Interaction, login: AcceptedLogin): Promise<void> {
   if (interaction.session?.accountId && interaction.session.accountId !== login.subject) {
@@ -115,10 +125,8 @@ export async function applyLogin(deps: Deps, flow: Flow, interaction: Interactio
     interaction.session = undefined;
   }
   const skip = flow.request.skip === true;
-  const rememberedAt = flow.request[REMEMBERED_AUTH_TIME_KEY];
-  // A skipped login is the remembered one: its original time (Hydra keeps LoginAuthenticatedAt), and
-  // remembered again (consent/handler.go acceptOAuth2LoginRequest sets remember for skipped logins).
-  const authenticatedAt = skip && typeof rememberedAt === "number" ? rememberedAt : login.authenticated_at;
+  // A skipped login is remembered again (consent/handler.go acceptOAuth2LoginRequest sets remember for skipped logins).
+  const authenticatedAt = loginAuthenticatedAt(flow, login.authenticated_at);
   const remember = skip || login.remember;
   const hydraLogin: HydraLoginResult = {
     challenge: flow.challenge,
@@ -150,6 +158,13 @@ export async function recordConsent(deps: Deps, flow: Flow, consent: AcceptedCon
   const grant = new (deps.provider().Grant)({ accountId: subject, clientId });
   if (consent.grant_scope.length) grant.addOIDCScope(consent.grant_scope.join(" "));
   const grantId = await grant.save();
+  // Hydra's flow RequestedAt is the login request's, truncated to the second (forwardAuthenticationRequest).
+  const loginChallenge = flow.request.login_challenge;
+  const login = typeof loginChallenge === "string" ? await deps.flows.get("login", loginChallenge) : undefined;
+  const loginRequestedAt = login ? new Date(Math.floor(login.requestedAt.getTime() / 1000) * 1000) : null;
+  const accepted = login ? acceptedLoginSchema.safeParse(login.handled) : undefined;
+  const loginAuthenticatedAtValue =
+    login && accepted?.success ? new Date(loginAuthenticatedAt(login, accepted.data.authenticated_at) * 1000) : null;
   await deps.sessions.saveConsent(
     {
       grantId,
@@ -164,6 +179,8 @@ export async function recordConsent(deps: Deps, flow: Flow, consent: AcceptedCon
       consentRequest: { challenge: flow.challenge, consent_request_id: flow.challenge, ...flow.request },
       remember: consent.remember,
       rememberFor: consent.remember_for,
+      loginRequestedAt,
+      loginAuthenticatedAt: loginAuthenticatedAtValue,
     },
     deps.config.ttl.refresh_token,
   );

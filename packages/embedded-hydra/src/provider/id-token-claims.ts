@@ -1,6 +1,8 @@
+import { randomUUID } from "node:crypto";
 import type Provider from "oidc-provider";
 import type { KoaContextWithOIDC } from "oidc-provider";
 import type { HydraConfig } from "../config/load";
+import type { ConsentSessionRecord } from "../sessions/repository";
 import { FositeProviderError } from "../fosite-errors";
 import { unixSeconds } from "../tokens/fosite-expiry";
 import { currentRequest } from "./request-context";
@@ -12,6 +14,56 @@ function loginSessionIdOfRequest(): string | undefined {
   const login: unknown = typeof result === "object" && result !== null ? Reflect.get(result, "hydraLogin") : undefined;
   const sessionId: unknown = typeof login === "object" && login !== null ? Reflect.get(login, "sessionId") : undefined;
   return typeof sessionId === "string" && sessionId !== "" ? sessionId : undefined;
+}
+
+/**
+ * The client as oidc-provider's IdToken#issue reads it, with `clientId` a
+ * one-element list: issue signs with `audience: client.clientId`, which
+ * becomes the `aud` claim as given. Methods stay bound to the real client
+ * (its private fields do not answer through a proxy).
+ */
+function withListAudience(client: object): object {
+  return new Proxy(client, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (property === "clientId") return [value];
+      return typeof value === "function" ? (value.bind(target) as unknown) : value;
+    },
+  });
+}
+
+/**
+ * The claims fosite's IDTokenClaims.ToMap sets or drops itself (and `sid`,
+ * which updateSessionWithRequest adds): a `session.id_token` claim of that
+ * name never reaches the ID token. Every other one does, whatever the scope.
+ */
+export const CLAIMS_FOSITE_OWNS = new Set([
+  "sub",
+  "iss",
+  "jti",
+  "aud",
+  "iat",
+  "exp",
+  "rat",
+  "nonce",
+  "at_hash",
+  "c_hash",
+  "auth_time",
+  "acr",
+  "amr",
+  "sid",
+]);
+
+/** The grant an ID token is issued for: the code's, refresh token's or device code's at the token endpoint, the authorization's grant otherwise. */
+function grantIdOf(ctx: KoaContextWithOIDC | undefined): string | undefined {
+  const entities = ctx?.oidc?.entities;
+  const candidates: unknown[] = [
+    entities?.AuthorizationCode?.grantId,
+    entities?.RefreshToken?.grantId,
+    entities?.DeviceCode?.grantId,
+    entities?.Grant?.jti,
+  ];
+  return candidates.find((id): id is string => typeof id === "string" && id !== "");
 }
 
 /** fosite's MinParameterEntropy. */
@@ -43,8 +95,21 @@ type Save = (this: object, ...args: unknown[]) => Promise<string>;
  *   a 400 ms one 0 or 1), and a lifespan that is not positive stops the ID
  *   token with `server_error` ("expiry claim can not be in the past"). The
  *   claim is set on the token itself and oidc-provider's ttl left out.
+ * - every `session.id_token` claim of the consent is in the ID token, not
+ *   only those oidc-provider's scopes release (Hydra's claims Extra), and
+ *   `rat` is the login request's second (RequestedAt); the consent session
+ *   of the token's grant holds both.
+ * - `aud` is a list naming the client and `jti` a new UUID in every ID
+ *   token (fosite/token/jwt/claims_id_token.go IDTokenClaims.ToMap: the
+ *   Audience []string of updateSessionWithRequest and GenerateIDToken, and
+ *   uuid.New() for the JTI Hydra's session never sets); oidc-provider
+ *   writes the client id as a string and no `jti`.
  */
-export function installIdTokenClaims(provider: Provider, ttl: HydraConfig["ttl"]): void {
+export function installIdTokenClaims(
+  provider: Provider,
+  ttl: HydraConfig["ttl"],
+  consentOfGrant: (grantId: string) => Promise<ConsentSessionRecord | undefined>,
+): void {
   Reflect.set(
     provider.Session.prototype,
     "ensureClientContainer",
@@ -80,8 +145,25 @@ export function installIdTokenClaims(provider: Provider, ttl: HydraConfig["ttl"]
         `Parameter 'nonce' is set but does not satisfy the minimum entropy of ${MIN_NONCE_LENGTH} characters.`,
       );
     }
-    if (options?.use !== "idtoken" || options.expiresAt) return issue.call(this, options);
+    if (options?.use !== "idtoken") return issue.call(this, options);
+    const grantId = grantIdOf(ctx as KoaContextWithOIDC | undefined);
+    const consent = grantId ? await consentOfGrant(grantId) : undefined;
+    for (const [claim, value] of Object.entries(consent?.session.id_token ?? {})) {
+      if (!CLAIMS_FOSITE_OWNS.has(claim) && !(claim in extra)) extra[claim] = value;
+    }
+    if (consent?.loginRequestedAt) extra.rat = unixSeconds(consent.loginRequestedAt.getTime());
+    extra.jti = randomUUID();
     const client = Reflect.get(this, "client") as { metadata(): Record<string, unknown> } | undefined;
+    if (client) {
+      // issue takes `client` once, before it builds the payload; the payload (pairwise `sub`) reads the real one.
+      Reflect.set(this, "client", withListAudience(client));
+      const payload: (this: object) => Promise<Record<string, unknown>> = Reflect.get(provider.IdToken.prototype, "payload");
+      Reflect.set(this, "payload", () => {
+        Reflect.set(this, "client", client);
+        return payload.call(this);
+      });
+    }
+    if (options.expiresAt) return issue.call(this, options);
     const now = Date.now();
     const expiresAtMs = now + Number(idTokenLifespanNanos(ctx as KoaContextWithOIDC | undefined, client, ttl)) / 1e6;
     if (expiresAtMs <= now) throw new FositeProviderError("server_error", null);

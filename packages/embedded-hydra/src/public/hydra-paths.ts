@@ -18,6 +18,7 @@ import { withRequestLine } from "../provider/replay-body";
 import { postedAuthorizationForm } from "./posted-form";
 import { fositeDescription } from "../fosite-errors";
 import { wellKnownKeys } from "../keys/well-known";
+import { answerUserinfo } from "./userinfo";
 
 export const DISCOVERY_PATHS = new Set(["/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"]);
 
@@ -96,6 +97,7 @@ export async function mapHydraRequest(deps: Deps, req: IncomingMessage, res: Ser
   if (device) return device;
 
   if (pathname === CREDENTIALS_PATH && req.method === "POST") return createVerifiableCredential(deps, req, url);
+  if (pathname === ROUTES.userinfo && (req.method === "GET" || req.method === "POST")) return answerUserinfo(deps, req);
 
   const registration = await handleRegistration(deps, req, pathname);
   if (registration) return registration;

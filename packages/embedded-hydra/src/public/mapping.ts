@@ -8,4 +8,6 @@ export type Mapping =
   | { kind: "html"; status: number; body: string; headers?: Record<string, string> }
   /** herodot's bytes (Encode: a trailing newline); `marshal`: fosite's json.Marshal bytes, no newline (errors.ts sendMarshaledJson). */
   | { kind: "json"; status: number; body: unknown; headers?: Record<string, string>; marshal?: true }
-  | { kind: "empty"; status: number; headers?: Record<string, string> };
+  | { kind: "empty"; status: number; headers?: Record<string, string> }
+  /** A body written as it is under its own Content-Type (a signed userinfo answer's `application/jwt`). */
+  | { kind: "text"; status: number; contentType: string; body: string };

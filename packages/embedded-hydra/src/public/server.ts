@@ -2,7 +2,7 @@ import { allowClientOrigins, applyPublicCors, hasOptionsHandler } from "../cors/
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { Deps } from "../deps";
 import { HydraError, sendError, sendJson, sendMarshaledJson } from "../errors";
-import type { RouteInfo } from "@olympus/server-kit/http";
+import type { GoServerTimeouts, RouteInfo } from "@olympus/server-kit/http";
 import { isStorableQuery } from "@olympus/server-kit/text";
 import { serveAsGoNetHttp, refusedAsNetHttp, SERVER_OPTIONS, setHydraSecurityHeaders } from "../hardening";
 import { applyNoCache } from "../cache-control";
@@ -66,7 +66,7 @@ const PUBLIC_TABLE = new RouteTable<true>({ emptySegments: "strict", headServedB
 for (const route of PUBLIC_ROUTES) PUBLIC_TABLE.add(route.methods, route.pattern, true);
 
 /** The public port: health, Hydra's browser-facing glue, then oidc-provider. */
-export function createPublicServer(deps: Deps): Server {
+export function createPublicServer(deps: Deps, timeouts?: GoServerTimeouts): Server {
   const publicEndpoints = new EndpointLabels(PUBLIC_ROUTES);
   const server = createServer(SERVER_OPTIONS, (req, res) => {
     // Go's net/http answers these before any handler, log line or metric.
@@ -123,6 +123,11 @@ export function createPublicServer(deps: Deps): Server {
         await deps.providerCallback()(mapping.req, res);
         return;
       }
+      if (mapping.kind === "text") {
+        res.writeHead(mapping.status, { "content-type": mapping.contentType, "content-length": Buffer.byteLength(mapping.body) });
+        res.end(mapping.body);
+        return;
+      }
       if (mapping.kind === "html") {
         res.writeHead(mapping.status, { "content-type": "text/html; charset=utf-8", ...mapping.headers });
         res.end(mapping.body);
@@ -135,5 +140,5 @@ export function createPublicServer(deps: Deps): Server {
       sendError(res, error, (cause) => deps.logger.log("error", "public request failed", { error: String(cause) })),
     );
   });
-  return serveAsGoNetHttp(server);
+  return serveAsGoNetHttp(server, timeouts);
 }

@@ -15,6 +15,10 @@ export interface ConsentSessionRecord {
   remember: boolean;
   rememberFor: number;
   handledAt: Date;
+  /** The login request's time (Hydra's flow RequestedAt, the ID tokens' `rat`); null for consents of earlier versions. */
+  loginRequestedAt: Date | null;
+  /** When the login was authenticated (Hydra's flow LoginAuthenticatedAt, userinfo's `auth_time`); null for consents of earlier versions. */
+  loginAuthenticatedAt: Date | null;
 }
 
 type ConsentRow = {
@@ -31,6 +35,8 @@ type ConsentRow = {
   remember: boolean;
   remember_for: number;
   handled_at: Date;
+  login_requested_at: Date | null;
+  login_authenticated_at: Date | null;
 };
 
 function fromRow(row: ConsentRow): ConsentSessionRecord {
@@ -48,6 +54,8 @@ function fromRow(row: ConsentRow): ConsentSessionRecord {
     remember: row.remember,
     rememberFor: row.remember_for,
     handledAt: row.handled_at,
+    loginRequestedAt: row.login_requested_at,
+    loginAuthenticatedAt: row.login_authenticated_at,
   };
 }
 
@@ -167,8 +175,9 @@ export class SessionRepository {
   async saveConsent(record: Omit<ConsentSessionRecord, "handledAt">, ttlSeconds: number): Promise<void> {
     await this.db.query(
       `INSERT INTO hydra_consent_sessions (grant_id, subject, client_id, login_session_id, challenge, grant_scope,
-         grant_audience, session, context, consent_request, remember, remember_for, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now() + make_interval(secs => $13::int))`,
+         grant_audience, session, context, consent_request, remember, remember_for, expires_at, login_requested_at,
+         login_authenticated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now() + make_interval(secs => $13::int), $14, $15)`,
       [
         record.grantId,
         record.subject,
@@ -183,6 +192,8 @@ export class SessionRepository {
         record.remember,
         record.rememberFor,
         ttlSeconds,
+        record.loginRequestedAt,
+        record.loginAuthenticatedAt,
       ],
     );
   }

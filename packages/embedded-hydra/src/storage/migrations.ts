@@ -183,6 +183,18 @@ export const migrations: readonly Migration<number>[] = [
         WHERE created_at <> date_trunc('second', created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC';
     `,
   },
+  {
+    id: 13,
+    name: "the login's request and authentication times with each consent session",
+    // Hydra's token session keeps the flow's RequestedAt (the login request's second: the ID tokens'
+    // and userinfo's `rat`) and LoginAuthenticatedAt (userinfo's `auth_time`), also long after the
+    // flow is gone. Consent sessions from earlier versions have neither: they are left out, as fosite
+    // leaves out a zero time.
+    sql: `
+      ALTER TABLE hydra_consent_sessions ADD COLUMN login_requested_at timestamptz;
+      ALTER TABLE hydra_consent_sessions ADD COLUMN login_authenticated_at timestamptz;
+    `,
+  },
 ];
 
 /** The table embedded Hydra has always recorded its migrations in. */

@@ -7,6 +7,7 @@ import { freePort, startTestPostgres, type TestPostgres } from "@olympus/test-po
 import pg from "pg";
 import { createLogger, silentLogger, type Logger } from "../logging";
 import { startEmbeddedHydra, type EmbeddedHydra } from "../start";
+import type { GoServerTimeouts } from "@olympus/server-kit/http";
 import { deleteExpired } from "../storage/migrations";
 import { seedSigningKeys } from "./signing-keys";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
@@ -37,6 +38,8 @@ export interface HydraUnderTestOptions {
    * its own, as in production.
    */
   seedSigningKeys?: boolean;
+  /** Replaces Hydra's net/http timeouts (see EmbeddedHydraOptions.serverTimeouts). */
+  serverTimeouts?: GoServerTimeouts;
 }
 
 /** Starts an instance on its own fresh database of the given Postgres server. */
@@ -52,6 +55,7 @@ export async function startHydraUnderTest(pg: TestPostgres, options: HydraUnderT
     logger: options.logger ?? silentLogger,
     ...(options.adminToken ? { adminToken: options.adminToken } : {}),
     ...(options.cleanupIntervalMs ? { cleanupIntervalMs: options.cleanupIntervalMs } : {}),
+    ...(options.serverTimeouts ? { serverTimeouts: options.serverTimeouts } : {}),
   });
   const admin = new OAuth2Api(
     new Configuration({

@@ -1,4 +1,4 @@
-import { assertStorable, readRawBody } from "../http/body";
+import { assertStorable, BODY_TOO_LARGE_MESSAGE, readBodyOr, unreadableJsonBody } from "../http/body";
 import type { HttpContext } from "../http/context";
 import { errors } from "../http/errors";
 import { adminErrors } from "./errors";
@@ -40,7 +40,8 @@ export async function decodeHttpJson(ctx: HttpContext, type: GoType & { kind: "s
       `HTTP ${ctx.method} Request used unknown HTTP Header "Content-Type: ${contentType}", only [application/json] are supported.`,
     );
   }
-  const raw = await readRawBody(ctx);
+  // decodeJSON's io.ReadAll fails past the cap: `Unable to read HTTP POST body: http: request body too large`.
+  const raw = await readBodyOr(ctx, () => unreadableJsonBody(BODY_TOO_LARGE_MESSAGE));
   try {
     return decodeAdminBody(raw, (bytes) => decodeGoJson(bytes, type, { strict: false }));
   } catch (error) {

@@ -1,5 +1,5 @@
 import type { Deps } from "../deps";
-import { assertStorableJsonText, readRawBody } from "../http/body";
+import { assertStorableJsonText, BODY_TOO_LARGE_MESSAGE, readBodyOr, readRawBody } from "../http/body";
 import type { HttpContext } from "../http/context";
 import { KratosError } from "../http/errors";
 import type { Router } from "../http/router";
@@ -143,7 +143,8 @@ function declassified(ctx: HttpContext): Set<string> {
 
 /** jsonx.NewStrictDecoder: unknown fields refused; errors as herodot.ErrBadRequest.WithError. */
 async function decodeStrict<T>(ctx: HttpContext, parse: (body: Buffer) => T): Promise<T> {
-  const raw = await readRawBody(ctx);
+  // The decoder's read failing past the cap is such an error too: herodot.ErrBadRequest.WithError("http: request body too large").
+  const raw = await readBodyOr(ctx, () => adminErrors.badRequestMessage(BODY_TOO_LARGE_MESSAGE));
   try {
     // As every other JSON body: text Postgres cannot store is a 400 here, not a 500 in the middle of the write.
     return decodeAdminBody(raw, parse);

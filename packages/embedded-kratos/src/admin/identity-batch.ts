@@ -1,5 +1,5 @@
 import type { Deps } from "../deps";
-import { readRawBody } from "../http/body";
+import { BODY_TOO_LARGE_MESSAGE, BodyTooLargeError, readRawBody } from "../http/body";
 import type { HttpContext } from "../http/context";
 import { KratosError } from "../http/errors";
 import { DuplicateIdentifierError } from "../identity/repository";
@@ -33,6 +33,8 @@ export async function batchPatchIdentities(deps: Deps, ctx: HttpContext): Promis
     body = decodeAdminBody(await readRawBody(ctx), parseBatchPatchBody);
   } catch (error) {
     if (error instanceof GoJsonError) return respondPlainErrorAt400(ctx, error.message);
+    // The strict decoder's read failing past the cap: WriteErrorCode(400, the MaxBytesError) as any decoding error.
+    if (error instanceof BodyTooLargeError) return respondPlainErrorAt400(ctx, BODY_TOO_LARGE_MESSAGE);
     throw error;
   }
   const patches = body.identities ?? [];

@@ -76,7 +76,8 @@ const credentials: GoType = {
 
 const time = (name: string): GoType => ({ kind: "time", name });
 
-const verifiableAddress: GoType = {
+/** identity.VerifiableAddress as encoding/json reads it (also in a web hook's answer). */
+export const verifiableAddress: GoType = {
   kind: "struct",
   name: "identity.VerifiableAddress",
   fields: {
@@ -91,7 +92,8 @@ const verifiableAddress: GoType = {
   },
 };
 
-const recoveryAddress: GoType = {
+/** identity.RecoveryAddress as encoding/json reads it (also in a web hook's answer). */
+export const recoveryAddress: GoType = {
   kind: "struct",
   name: "identity.RecoveryAddress",
   fields: { id: uuid, value: str(), via: str(), created_at: time("time.Time"), updated_at: time("time.Time") },

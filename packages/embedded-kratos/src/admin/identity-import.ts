@@ -1,3 +1,4 @@
+import { goToLower } from "@olympus/server-kit/text";
 import { isPlainObject } from "../config/unknown-keys";
 import type { Deps } from "../deps";
 import { isValidHashFormat } from "../hashing/comparator";
@@ -134,8 +135,8 @@ export async function draftFromCreateBody(deps: Deps, body: CreateIdentityBody):
     organizationId: body.organization_id ?? null,
     credentials,
     // Lower-cased, "because the schema extension will otherwise not find them".
-    verifiableAddresses: (body.verifiable_addresses ?? []).map((a) => ({ ...(a ?? {}), value: (a?.value ?? "").toLowerCase() })),
-    recoveryAddresses: (body.recovery_addresses ?? []).map((a) => ({ ...(a ?? {}), value: (a?.value ?? "").toLowerCase() })),
+    verifiableAddresses: (body.verifiable_addresses ?? []).map((a) => ({ ...(a ?? {}), value: goToLower(a?.value ?? "") })),
+    recoveryAddresses: (body.recovery_addresses ?? []).map((a) => ({ ...(a ?? {}), value: goToLower(a?.value ?? "") })),
   };
 }
 

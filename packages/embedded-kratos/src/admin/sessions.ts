@@ -1,3 +1,4 @@
+import { goToLower } from "@olympus/server-kit/text";
 import type { Deps } from "../deps";
 import type { HttpContext } from "../http/context";
 import type { Router } from "../http/router";
@@ -7,6 +8,7 @@ import { goBytes, goEncodeParams, goValuesFirstNonEmpty } from "@olympus/server-
 import { adminSessionJson } from "../session/json";
 import type { Session } from "../session/session";
 import { adminErrors } from "./errors";
+import { redirectToPublicRoute } from "./public-redirects";
 import { goQuery } from "./go-query";
 import { parseMigrationPagination, popOffset, setMigrationLinkHeader } from "./migration-pagination";
 import { DEFAULT_SESSION_TOKEN, encodeSessionPageToken, readSessionPageToken, sessionPagePosition } from "./session-page-token";
@@ -33,11 +35,11 @@ function activeFilter(query: URLSearchParams): boolean | undefined {
   return parsed;
 }
 
-/** session.ParseExpandable: `identity` and `devices`, in any case. */
+/** session.ParseExpandable: `identity` and `devices`, in any case (strings.ToLower). */
 function parseExpand(query: URLSearchParams): { identity: boolean; devices: boolean } {
   const expand = { identity: false, devices: false };
   for (const value of query.getAll("expand")) {
-    const e = value.toLowerCase();
+    const e = goToLower(value);
     if (e !== "identity" && e !== "devices") throw adminErrors.badRequest(`Could not parse expand option: ${value}`);
     expand[e] = true;
   }
@@ -146,11 +148,7 @@ export function registerAdminSessionRoutes(router: Router, deps: Deps): void {
 
   router.get("/admin/sessions/:id", async (ctx) => {
     if (ctx.params.id === "whoami") {
-      // redir.RedirectToPublicRoute: the same path without /admin on the public base URL.
-      const target = new URL(deps.config.publicBaseUrl);
-      target.pathname = `${target.pathname.replace(/\/$/, "")}/sessions/whoami`;
-      target.search = ctx.url.search;
-      ctx.redirect(target.toString(), 307);
+      redirectToPublicRoute(deps, ctx);
       return;
     }
     // session/handler.go getSession: the UUID first, then every `expand` value; GetSession starts from an empty device list.

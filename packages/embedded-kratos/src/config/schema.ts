@@ -50,13 +50,18 @@ const serveEndpoint = (defaultPort: number) =>
 
 /**
  * A configured hook. `web_hook` entries are checked against Kratos'
- * selfServiceWebHook definition (embedx/config.schema.json) at start-up.
+ * selfServiceWebHook definition (embedx/config.schema.json) at start-up and
+ * carry the checked config as `webHook`, so running the hook parses nothing.
  */
-const hookSchema = z.object({ hook: z.string(), config: z.looseObject({}).optional() }).superRefine((entry, ctx) => {
-  if (entry.hook !== "web_hook") return;
-  const parsed = webHookConfigSchema.safeParse(entry.config);
-  for (const issue of parsed.error?.issues ?? []) ctx.addIssue({ code: "custom", message: issue.message, path: ["config", ...issue.path] });
-});
+const hookSchema = z
+  .object({ hook: z.string(), config: z.looseObject({}).optional() })
+  .transform((entry, ctx): { hook: string; config?: Record<string, unknown>; webHook?: WebHookConfig } => {
+    if (entry.hook !== "web_hook") return entry;
+    const parsed = webHookConfigSchema.safeParse(entry.config);
+    if (parsed.success) return { ...entry, webHook: parsed.data };
+    for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", message: issue.message, path: ["config", ...issue.path] });
+    return z.NEVER;
+  });
 const hooksSchema = z.object({ hooks: z.array(hookSchema).default([]) });
 /** `after:` blocks: default hooks, per-method hooks, default_browser_return_url. */
 const afterSchema = z

@@ -14,6 +14,12 @@ export interface QueueEmailInput {
   templateType: TemplateType;
   recipient: string;
   model: TemplateModel;
+  /**
+   * The flow request's allow-listed headers, for the templates that carry
+   * them (login, registration and recovery codes: courier.RequestHeadersCarrier);
+   * stored as `{}` when left out, as Kratos stores it for the others.
+   */
+  requestHeaders?: Record<string, string[]>;
 }
 
 /** An SMS: to a phone number, over the channel with id `sms` (courier/sms.go QueueSMS). */
@@ -22,6 +28,8 @@ export interface QueueSmsInput {
   /** The phone number (the template's PhoneNumber: its model's To). */
   recipient: string;
   model: TemplateModel;
+  /** As QueueEmailInput's. */
+  requestHeaders?: Record<string, string[]>;
 }
 
 export interface CourierOptions {
@@ -66,7 +74,6 @@ export class Courier {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = true;
-  private warnedNoSender = false;
 
   constructor(
     private readonly config: KratosConfig,
@@ -105,6 +112,7 @@ export class Courier {
       templateType: input.templateType,
       templateData: input.model,
       channel: "email",
+      requestHeaders: input.requestHeaders ?? {},
     });
     this.kick();
     return id;
@@ -124,6 +132,7 @@ export class Courier {
       templateType: input.templateType,
       templateData: input.model,
       channel: "sms",
+      requestHeaders: input.requestHeaders ?? {},
     });
     this.kick();
     return id;
@@ -158,7 +167,6 @@ export class Courier {
     if (this.smtpSender?.settings !== settings) {
       this.smtpSender?.sender?.close();
       this.smtpSender = { settings, sender: createSmtpSender(this.config) };
-      this.warnedNoSender = false;
     }
     return this.smtpSender.sender;
   }
@@ -184,24 +192,12 @@ export class Courier {
     this.timer.unref();
   }
 
-  /**
-   * One pass over the due messages; returns how many were handled. Exposed
-   * for tests and one-shot sends. Messages of an SMTP channel stay queued
-   * (and are not claimed) while `courier.smtp.connection_uri` is unset.
-   */
+  /** One pass over the due messages; returns how many were handled. Exposed for tests and one-shot sends. */
   async dispatchQueue(): Promise<number> {
-    const channels = courierChannels(this.config);
-    const smtpIds = channels.filter((c) => c.type === "smtp").map((c) => c.id);
-    const sender = smtpIds.length > 0 ? this.currentSender() : undefined;
-    const held = sender ? [] : smtpIds;
-    if (held.length > 0) {
-      if (!this.warnedNoSender) this.log("courier: courier.smtp.connection_uri is not set; emails stay queued");
-      this.warnedNoSender = true;
-      // Nothing else to deliver: leave the queue alone.
-      if (channels.every((c) => held.includes(c.id))) return 0;
-    }
+    const hasSmtp = courierChannels(this.config).some((c) => c.type === "smtp");
+    const sender = hasSmtp ? this.currentSender() : undefined;
     await this.messages.requeueStale(STALE_PROCESSING_MS);
-    const due = await this.messages.claimDue(this.pullCount, this.pullWaitMs, MAX_BACKOFF_MS, held);
+    const due = await this.messages.claimDue(this.pullCount, this.pullWaitMs, MAX_BACKOFF_MS);
     for (const message of due) await this.dispatch(sender, message);
     return due.length;
   }
@@ -219,7 +215,8 @@ export class Courier {
       });
       return;
     }
-    if (!sender) throw new Error("courier.smtp.connection_uri is not set");
+    // SMTPChannel.Dispatch: without a host every attempt fails (and counts), as any other failed delivery.
+    if (!sender) throw new Error("Courier tried to deliver an email but courier.smtp.connection_uri is not set!");
     const rendered = this.templates.render(message.templateType, message.templateData);
     await sender.send({ to: message.recipient, subject: message.subject, text: message.body, html: rendered.html });
   }

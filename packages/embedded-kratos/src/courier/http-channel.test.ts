@@ -1,8 +1,6 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { AddressInfo } from "node:net";
 import { Configuration, CourierApi, type Message } from "@ory/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadKratosConfig } from "../config/load";
@@ -11,66 +9,7 @@ import { coreMigrations, migrate } from "../storage/migrate";
 import { CIAM_CONFIG, startKratos, startTestPostgres, uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
 import { createIdentity } from "../selfservice/strategy/code/test-helpers";
 import { Courier } from "./courier";
-
-interface Received {
-  method: string;
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** A real HTTP server as the channels' target: records every request, answers with the status set for its path. */
-class ChannelTarget {
-  readonly received: Received[] = [];
-  private readonly statusByPath = new Map<string, number>();
-  private server!: Server;
-
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("end", () => {
-        const path = req.url ?? "";
-        this.received.push({ method: req.method ?? "", path, headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
-        res.statusCode = this.statusByPath.get(path) ?? 200;
-        res.end("upstream says no");
-      });
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-  }
-
-  url(path: string): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}${path}`;
-  }
-
-  answer(path: string, status: number): void {
-    this.statusByPath.set(path, status);
-  }
-
-  async waitFor(predicate: (r: Received) => boolean, timeoutMs = 10_000): Promise<Received> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      const hit = this.received.find(predicate);
-      if (hit) return hit;
-      if (Date.now() > end) throw new Error("the channel target got no such request in time");
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-
-  stop(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
-
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { ChannelTarget, eventually } from "./test-channel-target";
 
 const base64 = (text: string) => `base64://${Buffer.from(text).toString("base64")}`;
 const SMS_BODY =
@@ -301,8 +240,8 @@ describe("courier HTTP delivery and channels (courier/http_channel.go, courier_d
     }
   });
 
-  it("delivers SMS while emails wait for courier.smtp.connection_uri (their SMTP channel has no transport)", async () => {
-    const db = new Database(await pg.createDatabase("ciam_courier_held_email"));
+  it("fails and counts every attempt at an email while courier.smtp.connection_uri is unset; SMS still go (smtp_channel.go SMTPChannel.Dispatch)", async () => {
+    const db = new Database(await pg.createDatabase("ciam_courier_no_smtp_uri"));
     try {
       await migrate(db, coreMigrations());
       const courierOverrides = overrides.courier as Record<string, unknown>;
@@ -315,14 +254,25 @@ describe("courier HTTP delivery and channels (courier/http_channel.go, courier_d
       const [emailId, smsId] = await db.transaction(async (tx) => [
         await courier.queueEmail(tx, {
           templateType: "login_code_valid",
-          recipient: "held@example.com",
-          model: { To: "held@example.com", LoginCode: "1" },
+          recipient: "no-uri@example.com",
+          model: { To: "no-uri@example.com", LoginCode: "1" },
         }),
         await courier.queueSms(tx, { templateType: "login_code_valid", recipient: phone, model: { To: phone, LoginCode: "2" } }),
       ]);
-      expect(await courier.dispatchQueue()).toBe(1);
+      expect(await courier.dispatchQueue()).toBe(2);
       expect(await courier.messages.get(smsId)).toMatchObject({ status: "sent", sendCount: 1 });
-      expect(await courier.messages.get(emailId)).toMatchObject({ status: "queued", sendCount: 0, dispatches: [] });
+      const email = await courier.messages.get(emailId);
+      expect(email).toMatchObject({ status: "queued", sendCount: 1 });
+      expect(email?.dispatches?.map((d) => [d.status, d.error])).toEqual([
+        [
+          "failed",
+          {
+            code: 500,
+            status: "Internal Server Error",
+            message: "Courier tried to deliver an email but courier.smtp.connection_uri is not set!",
+          },
+        ],
+      ]);
       await target.waitFor((r) => r.path === "/sms" && r.body.includes(phone));
       await courier.stop();
     } finally {

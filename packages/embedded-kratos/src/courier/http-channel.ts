@@ -23,8 +23,9 @@ const LOGGED_ANSWER_BYTES = 1024;
 /**
  * courier/http_channel.go httpDataModel: what the body template gets as
  * `ctx`. `template_data` is the message's template (its model as JSON);
- * `html_body` only for emails; `request_headers` is the `{}` Kratos stores
- * for messages whose template carries no request headers.
+ * `html_body` only for emails; `request_headers` as stored with the message
+ * (the flow request's allow-listed headers, `{}` for templates without them,
+ * null for messages queued before they were stored).
  */
 export function httpChannelPayload(message: CourierMessage, deps: Pick<HttpChannelDeps, "templates" | "log">): Record<string, unknown> {
   const kind = message.type === "phone" ? "sms" : "email";
@@ -46,7 +47,7 @@ export function httpChannelPayload(message: CourierMessage, deps: Pick<HttpChann
     template_type: message.templateType,
     template_data: templateData,
     message_type: kind,
-    request_headers: {},
+    request_headers: message.requestHeaders,
   };
 }
 

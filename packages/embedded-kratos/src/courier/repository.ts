@@ -26,6 +26,12 @@ export interface CourierMessage {
   templateType: TemplateType;
   templateData: TemplateModel;
   channel: string | null;
+  /**
+   * The allow-listed headers of the flow request the message was queued for
+   * (courier/message.go RequestHeaders): `{}` for templates that carry none,
+   * null for messages stored before the column existed.
+   */
+  requestHeaders: Record<string, string[]> | null;
   sendCount: number;
   createdAt: Date;
   updatedAt: Date;
@@ -42,6 +48,7 @@ interface MessageRow {
   template_type: TemplateType;
   template_data: TemplateModel;
   channel: string | null;
+  request_headers: Record<string, string[]> | null;
   send_count: number;
   created_at: Date;
   updated_at: Date;
@@ -104,8 +111,8 @@ export class CourierRepository {
   async insert(q: Queryable, message: Omit<CourierMessage, "id" | "status" | "sendCount" | "createdAt" | "updatedAt">): Promise<string> {
     const id = randomUUID();
     await q.query(
-      `INSERT INTO courier_messages (id, type, status, recipient, subject, body, template_type, template_data, channel)
-       VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8)`,
+      `INSERT INTO courier_messages (id, type, status, recipient, subject, body, template_type, template_data, channel, request_headers)
+       VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9)`,
       [
         id,
         message.type,
@@ -115,6 +122,7 @@ export class CourierRepository {
         message.templateType,
         JSON.stringify(message.templateData),
         message.channel,
+        message.requestHeaders === null ? null : JSON.stringify(message.requestHeaders),
       ],
     );
     return id;
@@ -160,24 +168,18 @@ export class CourierRepository {
    * back-off after the last failure has passed) and marks them `processing`.
    * SKIP LOCKED keeps two workers on one database from sending a message twice.
    */
-  async claimDue(
-    limit: number,
-    backoffBaseMs: number,
-    backoffMaxMs: number,
-    heldChannels: readonly string[] = [],
-  ): Promise<CourierMessage[]> {
+  async claimDue(limit: number, backoffBaseMs: number, backoffMaxMs: number): Promise<CourierMessage[]> {
     const { rows } = await this.db.query<MessageRow>(
       `UPDATE courier_messages SET status = 'processing', updated_at = now()
         WHERE id IN (
           SELECT id FROM courier_messages
            WHERE status = 'queued'
              AND (send_count = 0 OR updated_at <= now() - LEAST($2::float8 * power(2, send_count - 1), $3::float8) * interval '1 millisecond')
-             AND (channel IS NULL OR NOT (channel = ANY($4::text[])))
            ORDER BY created_at, id
            LIMIT $1
            FOR UPDATE SKIP LOCKED)
         RETURNING *`,
-      [limit, backoffBaseMs, backoffMaxMs, heldChannels],
+      [limit, backoffBaseMs, backoffMaxMs],
     );
     return rows.map(fromRow).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
   }
@@ -230,6 +232,7 @@ function fromRow(row: MessageRow): CourierMessage {
     templateType: row.template_type,
     templateData: row.template_data,
     channel: row.channel,
+    requestHeaders: row.request_headers,
     sendCount: row.send_count,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

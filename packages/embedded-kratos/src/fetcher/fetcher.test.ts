@@ -1,10 +1,9 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ORY_HTTP_CLIENT, type ResilientOptions } from "@olympus/server-kit/http";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useScriptedHttpServer } from "@olympus/server-kit/testing";
+import { describe, expect, it } from "vitest";
 import { FetchCache } from "./cache";
 import { fetchText, FetcherError, type FetcherOptions } from "./fetcher";
 
@@ -15,24 +14,7 @@ import { fetchText, FetcherError, type FetcherOptions } from "./fetcher";
  * fetchRemote through the resilient client (status check, WithCache,
  * WithMaxHTTPMaxBytes), against a real local HTTP server.
  */
-const answers = new Map<string, { status: number; body: string }>();
-const hits = new Map<string, number>();
-const server = createServer((req, res) => {
-  const url = req.url ?? "/";
-  hits.set(url, (hits.get(url) ?? 0) + 1);
-  const answer = answers.get(url) ?? { status: 404, body: "not found" };
-  res.writeHead(answer.status).end(answer.body);
-});
-let base = "";
-
-beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+const server = useScriptedHttpServer();
 
 const dir = mkdtempSync(path.join(tmpdir(), "kratos-fetcher-"));
 mkdirSync(path.join(dir, "folder"));
@@ -77,46 +59,48 @@ describe("fetcher.FetchBytes: schemes and their errors", () => {
 
 describe("fetcher.fetchRemote over http(s)", () => {
   it("answers a 200's body and refuses other statuses with the fetcher's text", async () => {
-    answers.set("/ok", { status: 200, body: "{ ok: true }" });
-    await expect(fetchText(`${base}/ok`, options)).resolves.toBe("{ ok: true }");
-    expect((await failure(`${base}/gone`)).message).toBe(`expected http response status code 200 but got 404 when fetching: ${base}/gone`);
+    server.script("/ok", { status: 200, body: "{ ok: true }" });
+    await expect(fetchText(`${server.base}/ok`, options)).resolves.toBe("{ ok: true }");
+    expect((await failure(`${server.base}/gone`)).message).toBe(
+      `expected http response status code 200 but got 404 when fetching: ${server.base}/gone`,
+    );
   });
 
   it("WithCache: keeps a non-empty answer for the TTL; without a cache every call fetches", async () => {
     const cache = new FetchCache(1 << 20);
     const cached: FetcherOptions = { ...options, cache: { store: cache, ttlMs: 60_000 } };
-    answers.set("/cached", { status: 200, body: "first" });
-    await expect(fetchText(`${base}/cached`, cached)).resolves.toBe("first");
-    answers.set("/cached", { status: 200, body: "second" });
-    await expect(fetchText(`${base}/cached`, cached)).resolves.toBe("first");
-    await expect(fetchText(`${base}/cached`, options)).resolves.toBe("second");
-    expect(hits.get("/cached")).toBe(2);
+    server.script("/cached", { status: 200, body: "first" });
+    await expect(fetchText(`${server.base}/cached`, cached)).resolves.toBe("first");
+    server.script("/cached", { status: 200, body: "second" });
+    await expect(fetchText(`${server.base}/cached`, cached)).resolves.toBe("first");
+    await expect(fetchText(`${server.base}/cached`, options)).resolves.toBe("second");
+    expect(server.requests("/cached")).toHaveLength(2);
     // An empty body is not cached (fetchRemote's `len(b) > 0`).
-    answers.set("/empty", { status: 200, body: "" });
-    await fetchText(`${base}/empty`, cached);
-    await fetchText(`${base}/empty`, cached);
-    expect(hits.get("/empty")).toBe(2);
+    server.script("/empty", { status: 200, body: "" });
+    await fetchText(`${server.base}/empty`, cached);
+    await fetchText(`${server.base}/empty`, cached);
+    expect(server.requests("/empty")).toHaveLength(2);
   });
 
   it("WithMaxHTTPMaxBytes: an answer over the limit is bytes.ErrTooLarge", async () => {
-    answers.set("/big", { status: 200, body: "x".repeat(11) });
-    expect((await failure(`${base}/big`, { ...options, maxBytes: 10 })).message).toBe("bytes.Buffer: too large");
-    await expect(fetchText(`${base}/big`, { ...options, maxBytes: 11 })).resolves.toHaveLength(11);
+    server.script("/big", { status: 200, body: "x".repeat(11) });
+    expect((await failure(`${server.base}/big`, { ...options, maxBytes: 10 })).message).toBe("bytes.Buffer: too large");
+    await expect(fetchText(`${server.base}/big`, { ...options, maxBytes: 11 })).resolves.toHaveLength(11);
   });
 
   it("goes through the guarded client: disallow_private_ip_ranges refuses loopback, the client's error wrapped with the source", async () => {
-    answers.set("/private", { status: 200, body: "secret" });
+    server.script("/private", { status: 200, body: "secret" });
     const guarded: FetcherOptions = { ...options, client: { ...CLIENT, disallowPrivateIpRanges: true } };
-    const error = await failure(`${base}/private`, guarded);
+    const error = await failure(`${server.base}/private`, guarded);
     expect(error.message).toMatch(
       new RegExp(
-        `^${escape(`${base}/private: GET ${base}/private giving up after 1 attempt(s): Get "${base}/private": dial tcp 127.0.0.1:`)}\\d+: prohibited IP address: 127\\.0\\.0\\.1 is not a permitted destination`,
+        `^${escape(`${server.base}/private: GET ${server.base}/private giving up after 1 attempt(s): Get "${server.base}/private": dial tcp 127.0.0.1:`)}\\d+: prohibited IP address: 127\\.0\\.0\\.1 is not a permitted destination`,
       ),
     );
-    expect(hits.get("/private")).toBeUndefined();
+    expect(server.requests("/private")).toHaveLength(0);
     // private_ip_exception_urls lets the listed URL through.
-    const excepted: FetcherOptions = { ...options, client: { ...guarded.client, privateIpExceptionUrls: [`${base}/private`] } };
-    await expect(fetchText(`${base}/private`, excepted)).resolves.toBe("secret");
+    const excepted: FetcherOptions = { ...options, client: { ...guarded.client, privateIpExceptionUrls: [`${server.base}/private`] } };
+    await expect(fetchText(`${server.base}/private`, excepted)).resolves.toBe("secret");
   });
 
   it("a URL net/url refuses fails as retryablehttp.NewRequestWithContext does", async () => {

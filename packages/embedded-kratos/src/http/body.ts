@@ -6,17 +6,39 @@ import { parseMediaType } from "./negotiate";
 import { decodeJsonSubmission, isRawField, rawFieldFromText } from "./json-submission";
 import { submittedTextOf } from "./submitted-json";
 
-export const MAX_BODY_BYTES = 1024 * 1024;
+/** Kratos cmd/daemon/serve.go wraps both ports in http.MaxBytesHandler(handler, 5*1024*1024). */
+export const MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+/** What Go's http.MaxBytesReader fails the read with past the cap (MaxBytesError.Error()). */
+export const BODY_TOO_LARGE_MESSAGE = "http: request body too large";
+
+/**
+ * A body past MAX_BODY_BYTES. Each caller answers it as its Kratos handler
+ * answers the MaxBytesReader error; left unmapped (the admin JSON Patch
+ * handler, where Kratos' raw error becomes a 500) it is a 413, as this
+ * server never answers bad input with a 5xx.
+ */
+export class BodyTooLargeError extends KratosError {
+  constructor() {
+    super(413, { reason: "The request body exceeds the maximum size of 5 MiB.", message: BODY_TOO_LARGE_MESSAGE });
+  }
+}
 
 export type JsonObject = Record<string, unknown>;
 
-/** Reads the raw body, refusing more than 1 MB with 413 (without buffering the excess). */
+/**
+ * Reads the raw body, refusing more than MAX_BODY_BYTES with BodyTooLargeError
+ * (without buffering the excess). Go's MaxBytesReader also makes the server
+ * close the connection after the answer (server.go requestTooLarge): the
+ * unread rest is left to discardUnreadBody, and a rest it took whole still
+ * gets `Connection: close`.
+ */
 export async function readRawBody(ctx: HttpContext): Promise<Buffer> {
   const declared = Number(ctx.header("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) {
-    // Past 256 KiB announced: Go's server reads none of it and closes after the answer (server-kit unread-body.ts).
+    // Go would read the cap's worth first and then fail; the answer is the same, so none of it is read here.
     await discardUnreadBody(ctx.req);
-    throw errors.payloadTooLarge();
+    throw new BodyTooLargeError();
   }
   let body: Buffer | undefined;
   try {
@@ -29,7 +51,9 @@ export async function readRawBody(ctx: HttpContext): Promise<Buffer> {
     // Past the cap part-way (a chunked body): the rest is left as Go leaves an unread body, so the 413 still reaches
     // the client (leaving a `for await` early would destroy the request and its connection before any answer).
     await discardUnreadBody(ctx.req);
-    throw errors.payloadTooLarge();
+    // requestTooLarge sets closeAfterReply even when the rest was short enough for the discard to take it all.
+    ctx.res.setHeader("Connection", "close");
+    throw new BodyTooLargeError();
   }
   return body;
 }
@@ -75,6 +99,16 @@ function collectBody(req: HttpContext["req"], limit: number): Promise<Buffer | u
   });
 }
 
+/** readRawBody, with a body past the cap answered as `tooLarge` says (the caller's Kratos handler). */
+export async function readBodyOr(ctx: HttpContext, tooLarge: () => Error): Promise<Buffer> {
+  try {
+    return await readRawBody(ctx);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw tooLarge();
+    throw error;
+  }
+}
+
 /**
  * Throws 400 when any string or key in a parsed body is not storable text
  * (NUL, unpaired UTF-16 surrogates) or the body nests too deeply: refused
@@ -93,9 +127,17 @@ export function assertStorableJsonText(json: string): void {
     throw errors.badRequest("The request contains characters that cannot be stored (NUL or unpaired UTF-16 surrogates).");
 }
 
-/** Parses a JSON value body; malformed JSON is a 400 in Kratos' shape. */
+/**
+ * decoderx decodeJSON's answer when io.ReadAll fails on the body (the
+ * MaxBytesReader error included): a 400 whatever the method.
+ */
+export function unreadableJsonBody(readError: string): KratosError {
+  return errors.badRequest(`Unable to read HTTP POST body: ${readError}`);
+}
+
+/** Parses a JSON value body (the native logout's decoderx HTTPJSONDecoder); malformed JSON is a 400 in Kratos' shape. */
 export async function readJson(ctx: HttpContext): Promise<unknown> {
-  const raw = await readRawBody(ctx);
+  const raw = await readBodyOr(ctx, () => unreadableJsonBody(BODY_TOO_LARGE_MESSAGE));
   if (raw.length === 0) return undefined;
   let value: unknown;
   try {
@@ -158,7 +200,26 @@ export async function readSubmission(ctx: HttpContext): Promise<SelfServiceBody>
   // An absent Content-Type is application/octet-stream to it, which no decoder takes.
   const header = ctx.header("content-type") ?? "";
   const type = header.trim() === "" ? undefined : parseMediaType(header);
-  const raw = await readRawBody(ctx);
+  if (type !== "application/json" && type !== "application/x-www-form-urlencoded") {
+    // No decoder reads these bodies: r.ParseForm leaves multipart to ParseMultipartForm, validateRequest refuses the rest.
+    await discardUnreadBody(ctx.req);
+    if (type === "multipart/form-data") return { fields: {} };
+    return refused(
+      errors.badRequest(
+        `HTTP ${ctx.method.toUpperCase()} Request used unknown HTTP Header "Content-Type: ${header.trim()}", only ${DECODER_CONTENT_TYPES} are supported.`,
+      ),
+    );
+  }
+  let raw: Buffer;
+  try {
+    raw = await readRawBody(ctx);
+  } catch (error) {
+    if (!(error instanceof BodyTooLargeError)) throw error;
+    // The MaxBytesReader error as each decoder meets it: decodeJSONForm's json.Decoder, decodeForm's r.ParseForm.
+    if (type === "application/json")
+      return refused(new KratosError(400, { reason: "Unable to decode form as JSON.", message: BODY_TOO_LARGE_MESSAGE }));
+    return refused(errors.badRequest(`Unable to decode HTTP ${ctx.method.toUpperCase()} form body: ${BODY_TOO_LARGE_MESSAGE}`));
+  }
   if (type === "application/json") {
     let decoded: JsonObject;
     try {
@@ -171,23 +232,15 @@ export async function readSubmission(ctx: HttpContext): Promise<SelfServiceBody>
     assertStorable(fields);
     return { fields };
   }
-  if (type === "multipart/form-data") return { fields: {} };
-  if (type === "application/x-www-form-urlencoded") {
-    const form = formToObject(new URLSearchParams(raw.toString("utf8")));
-    try {
-      setRawFormFields(form);
-    } catch (error) {
-      if (error instanceof KratosError) return refused(error);
-      throw error;
-    }
-    assertStorable(form);
-    return { fields: form };
+  const form = formToObject(new URLSearchParams(raw.toString("utf8")));
+  try {
+    setRawFormFields(form);
+  } catch (error) {
+    if (error instanceof KratosError) return refused(error);
+    throw error;
   }
-  return refused(
-    errors.badRequest(
-      `HTTP ${ctx.method.toUpperCase()} Request used unknown HTTP Header "Content-Type: ${header.trim()}", only ${DECODER_CONTENT_TYPES} are supported.`,
-    ),
-  );
+  assertStorable(form);
+  return { fields: form };
 }
 
 /** decodeURLValues sets a form's `traits=<text>` raw, as a JSON body's (json-submission.ts rawFieldFromText). */

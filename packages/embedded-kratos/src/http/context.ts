@@ -57,6 +57,16 @@ export class HttpContext {
     return this.pathCache;
   }
 
+  /**
+   * Routes the request on another path, as a middleware that edits
+   * r.URL.Path does (the admin port's `/admin` prefix): handlers, links and
+   * redirects see the new path, the query stays.
+   */
+  rewritePath(path: string): void {
+    this.pathCache = path;
+    this.url.pathname = path;
+  }
+
   /** The query string with its `?`, or "" — without parsing the URL when the target has none. */
   get search(): string {
     return (this.req.url ?? "").includes("?") ? this.url.search : "";

@@ -82,7 +82,6 @@ export const errors = {
   forbidden: (reason?: string, id?: string) => new KratosError(403, { reason, id }),
   unauthorized: (reason?: string, id?: string) => new KratosError(401, { reason, id }),
   methodNotAllowed: () => new KratosError(405, { reason: "The requested method is not allowed on this path." }),
-  payloadTooLarge: () => new KratosError(413, { reason: "The request body exceeds the maximum size of 1 MB." }),
   internal: () => new KratosError(500, { reason: "An unexpected error occurred." }),
   databaseUnavailable: () =>
     new KratosError(503, { id: "database_unavailable", reason: "The database cannot be reached at the moment. Please retry shortly." }),

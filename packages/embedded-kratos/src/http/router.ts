@@ -2,6 +2,9 @@ import { RouteTable } from "@olympus/server-kit/http";
 import type { HttpContext } from "./context";
 import { errors } from "./errors";
 
+/** The methods a 405's `Allow` can name, in sorted order (HEAD is served by GET routes). */
+const SERVE_MUX_METHODS = ["CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "TRACE"];
+
 export type Handler = (ctx: HttpContext) => Promise<void> | void;
 
 /**
@@ -37,6 +40,32 @@ export class Router {
   /** Every registered route (for the route-wide header and fuzz tests). */
   list(): { methods: string[]; pattern: string }[] {
     return this.table.list();
+  }
+
+  /** Whether some route takes this path (with any method). */
+  hasPath(path: string): boolean {
+    return this.table.match("GET", path).kind !== "not-found";
+  }
+
+  /**
+   * Resolves a handler, or answers as Go's http.ServeMux does where no route
+   * takes the request (the admin port, whose router nothing wraps): 404
+   * `404 page not found`, or 405 `Method Not Allowed` with `Allow` naming
+   * the methods routes of the path take (routing_tree.go matchingMethods:
+   * HEAD with GET, sorted); both text/plain through http.Error.
+   */
+  resolveAsServeMux(ctx: HttpContext): Handler | undefined {
+    const found = this.table.match(ctx.method, ctx.path);
+    if (found.kind === "found") {
+      ctx.params = found.params;
+      return found.handler;
+    }
+    if (found.kind === "method-not-allowed") {
+      const allowed = SERVE_MUX_METHODS.filter((method) => this.table.match(method, ctx.path).kind === "found");
+      ctx.res.setHeader("Allow", allowed.join(", "));
+      ctx.text(405, "Method Not Allowed\n");
+    } else ctx.text(404, "404 page not found\n");
+    return undefined;
   }
 
   /** Resolves a handler or throws 404/405 as Kratos' error JSON. */

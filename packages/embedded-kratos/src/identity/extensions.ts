@@ -1,3 +1,4 @@
+import { goToLower, goTrimSpace } from "@olympus/server-kit/text";
 import type { IdentitySchema } from "./schema-registry";
 
 export interface ExtractedAddress {
@@ -21,9 +22,9 @@ export interface ExtractedTraits {
   recovery: ExtractedAddress[];
 }
 
-/** Kratos normalises identifiers and email addresses (trim + lower case). */
+/** Kratos normalises identifiers and email addresses: strings.ToLower(strings.TrimSpace(v)), Go's simple case mapping. */
 export function normalizeIdentifier(value: string): string {
-  return value.trim().toLowerCase();
+  return goToLower(goTrimSpace(value));
 }
 
 export function readTrait(traits: unknown, segments: string[]): unknown {

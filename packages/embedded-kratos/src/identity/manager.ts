@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { extractFromTraits, type CodeAddress, type ExtractedAddress, type ExtractedTraits } from "./extensions";
+import { extractFromTraits, normalizeIdentifier, type CodeAddress, type ExtractedAddress, type ExtractedTraits } from "./extensions";
 import type { Credential, Identity, IdentityState, RecoveryAddress, VerifiableAddress } from "./identity";
 import type { IdentityRepository } from "./repository";
 import type { FieldError, IdentitySchema, SchemaRegistry } from "./schema-registry";
@@ -210,7 +210,7 @@ const storedForm = (t: Date | null | undefined) => (t ? GoTime.from(t).toPostgre
 const sameTime = (a: Date | null | undefined, b: Date | null | undefined) => storedForm(a) === storedForm(b);
 
 const matches = (given: { value: string; via?: string }, wanted: ExtractedAddress) =>
-  given.value.trim().toLowerCase() === wanted.value && given.via === wanted.via;
+  normalizeIdentifier(given.value) === wanted.value && given.via === wanted.via;
 
 function mergeVerifiable(
   existing: VerifiableAddress[],

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { type Database, isUniqueViolation, type Queryable } from "../storage/database";
+import { normalizeIdentifier } from "./extensions";
 import { readIdentityJsonColumns, selectColumn, storedJsonParam } from "./stored-json";
 import type { AuthenticatorAssuranceLevel, Credential, Identity, IdentityState, RecoveryAddress, VerifiableAddress } from "./identity";
 import { nowMicroseconds } from "../clock/clock";
@@ -225,7 +226,7 @@ export class IdentityRepository {
     const prefix = exact === undefined ? query.credentialsIdentifierPrefix : undefined;
     if (exact !== undefined || prefix !== undefined) {
       const [operator, pattern] = exact !== undefined ? ["=", exact] : ["LIKE", `${escapeLike(prefix ?? "")}%`];
-      params.push(NORMALISED_IDENTIFIER_TYPES, pattern.trim().toLowerCase(), RAW_IDENTIFIER_TYPES, pattern);
+      params.push(NORMALISED_IDENTIFIER_TYPES, normalizeIdentifier(pattern), RAW_IDENTIFIER_TYPES, pattern);
       const n = params.length;
       where.push(`i.id IN (SELECT identity_id FROM identity_credential_identifiers
         WHERE (type = ANY($${n - 3}::text[]) AND identifier ${operator} $${n - 2}) OR (type = ANY($${n - 1}::text[]) AND identifier ${operator} $${n}))`);
@@ -261,7 +262,7 @@ export class IdentityRepository {
         WHERE ci.type = $1 AND ci.identifier = $2`,
       // NormalizeIdentifier: password, webauthn and code identifiers are trimmed and lower-cased; every other
       // type (oidc and saml subjects, a passkey's user handle, totp, lookup) is matched as stored.
-      [type, NORMALISED_IDENTIFIER_TYPES.includes(type) ? identifier.trim().toLowerCase() : identifier],
+      [type, NORMALISED_IDENTIFIER_TYPES.includes(type) ? normalizeIdentifier(identifier) : identifier],
     );
     const [identity] = await this.hydrate(this.db, rows, true);
     const credential = identity?.credentials[type];
@@ -297,7 +298,7 @@ export class IdentityRepository {
          FROM identity_credential_identifiers ci JOIN identities i ON i.id = ci.identity_id
         WHERE ci.identifier = $1
         LIMIT 1`,
-      [identifier.trim().toLowerCase()],
+      [normalizeIdentifier(identifier)],
     );
     const [identity] = await this.hydrate(this.db, rows, options.withCredentials ?? false);
     return identity;

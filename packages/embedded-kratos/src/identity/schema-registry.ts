@@ -16,10 +16,12 @@ import { checkIdentitySchemas, readIdentitySchema } from "./meta-schema";
 import { RefetchedSchemas, SchemaCompileError } from "./refetched-schemas";
 import { FileStamps, readSchemaFile, schemaDecodeError, schemaListError } from "./schema-file-read";
 import { schemaKeysInOrder } from "./schema-key-order";
+import { listSchemaPaths, type SchemaPath, type SchemaPathListing } from "./schema-paths";
 import { type KratosTraitExtension, listTraitPaths, type TraitPath, type TraitPathsFailure, traitPathsFailureText } from "./trait-paths";
 
 export type { FieldError } from "./jsonschema/field-errors";
 export type { KratosTraitExtension, TraitPath } from "./trait-paths";
+export type { SchemaPath } from "./schema-paths";
 
 /** Whether the trait is an identifier of the given credential type (`credentials.<type>.identifier: true`). */
 export function isCredentialIdentifier(extension: KratosTraitExtension, type: string): boolean {
@@ -43,6 +45,8 @@ export interface IdentitySchema {
   readFailure?: string;
   /** Why `paths` are not Kratos' ListPaths answer for this document (trait-paths.ts): the uses fail as Kratos' do. */
   pathsFailure?: TraitPathsFailure;
+  /** jsonschemax.ListPaths' answer for the whole document (schema-paths.ts): the forms and the identifier label. */
+  listed: SchemaPathListing;
 }
 
 /**
@@ -55,6 +59,17 @@ export function formPaths(schema: Pick<IdentitySchema, "paths" | "readFailure" |
   if (schema.readFailure !== undefined) throw schemaListError(schema.readFailure);
   if (schema.pathsFailure !== undefined) throw schemaListError(traitPathsFailureText(schema.pathsFailure));
   return schema.paths;
+}
+
+/**
+ * The paths ui/container NodesFromJSONSchema and GetIdentifierLabelFromSchema
+ * read (jsonschemax.ListPaths at each use); throws ListPaths' error, as a
+ * plain Go error, when the file could not be read or the schema is circular.
+ */
+export function listedPaths(schema: Pick<IdentitySchema, "listed" | "readFailure">): SchemaPath[] {
+  if (schema.readFailure !== undefined) throw schemaListError(schema.readFailure);
+  if (schema.listed.failure !== undefined) throw schemaListError(traitPathsFailureText(schema.listed.failure));
+  return schema.listed.paths;
 }
 
 /** The trait paths a submitted body is decoded with (decoderx decodeForm/decodeJSONForm); throws decoderx's error when the file could not be read. */
@@ -252,7 +267,14 @@ export class SchemaRegistry {
     const source = this.sources.get(entry.id);
     const listed = listing && source ? compileJsonSchema(parsed, schemaFileUrl(source), this.remote) : validator;
     const { paths, failure } = listTraitPaths(listed.root);
-    this.schemas.set(entry.id, { id: entry.id, document: parsed, paths, pathsFailure: failure, validator });
+    this.schemas.set(entry.id, {
+      id: entry.id,
+      document: parsed,
+      paths,
+      pathsFailure: failure,
+      listed: listSchemaPaths(listed.root),
+      validator,
+    });
     this.builtFrom.set(entry.id, text);
   }
 
@@ -312,5 +334,5 @@ function compile(source: IdentitySchemaSource, remote: RemoteDocuments): { schem
   const traits = isPlainObject(document.properties) ? document.properties.traits : undefined;
   if (!isPlainObject(traits)) throw new ConfigError(`identity schema "${source.id}" must declare properties.traits`);
   const { paths, failure } = listTraitPaths(validator.root);
-  return { schema: { id: source.id, document, paths, pathsFailure: failure, validator }, text };
+  return { schema: { id: source.id, document, paths, pathsFailure: failure, listed: listSchemaPaths(validator.root), validator }, text };
 }

@@ -62,8 +62,10 @@ export function traitPathsFailureText(failure: TraitPathsFailure): string {
 
 /**
  * The trait leaves of a compiled schema (none when it declares no
- * `properties.traits` object), as ory/x jsonschemax (keys.go listPaths)
- * finds them for ui/container NodesFromJSONSchema and decoderx: the walk
+ * `properties.traits` object) the body decoding and the extension keys
+ * read — the forms and the identifier label read schema-paths.ts, the full
+ * jsonschemax.ListPaths — as ory/x jsonschemax (keys.go listPaths) finds
+ * them along `$ref`s and `properties`: the walk
  * follows each `$ref` as the compiler resolved it (the document's root, a
  * JSON pointer, an `$id`/`#name` it declares, another document) and
  * descends into objects' properties. A leaf takes its type, format,

@@ -31,7 +31,7 @@ export function canonicalHeaderKey(name: string): string {
 }
 
 /** http.Header of a Go server request: canonical names, one value per header line; Host is not a header there. */
-function goHeaders(headers: Record<string, string[] | undefined>): Record<string, string[]> {
+export function goHeaders(headers: Record<string, string[] | undefined>): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const [name, values] of Object.entries(headers)) {
     if (name === "host" || !values) continue;

@@ -21,12 +21,6 @@ export function sessionAal(methods: AuthenticationMethod[]): AuthenticatorAssura
   return "aal0";
 }
 
-/**
- * Answers "what is the highest AAL this identity could reach?" by asking
- * every registered strategy about the identity's credentials. With no
- * second-factor strategy registered this is aal1, so `highest_available`
- * is always satisfied by a password login.
- */
 /** A credential type and the AAL an identity's credentials of that type provide, if any. */
 export interface CredentialAal {
   id: string;
@@ -36,23 +30,25 @@ export interface CredentialAal {
 export class AalPolicy {
   constructor(private readonly credentialTypes: readonly CredentialAal[]) {}
 
+  /**
+   * The highest AAL the identity's credentials allow (identity.go
+   * SetAvailableAAL): aal2 with any second factor — a first factor is not
+   * required for it — else aal1 with a first factor, else aal0.
+   */
   availableFor(identity: Identity): AuthenticatorAssuranceLevel {
-    let best: AuthenticatorAssuranceLevel = "aal0";
-    let hasFirst = false;
-    let hasSecond = false;
-    for (const type of this.credentialTypes) {
-      const aal = type.credentialAal(identity);
-      if (aal === "aal1") hasFirst = true;
-      if (aal === "aal2") hasSecond = true;
-    }
-    if (hasFirst) best = "aal1";
-    if (hasFirst && hasSecond) best = "aal2";
-    return best;
+    const levels = this.credentialTypes.map((type) => type.credentialAal(identity));
+    if (levels.includes("aal2")) return "aal2";
+    return levels.includes("aal1") ? "aal1" : "aal0";
   }
 
   /** How many credential types other than `except` give the identity a first factor (aal1). */
   otherFirstFactorTypes(identity: Identity, except: string): number {
     return this.credentialTypes.filter((t) => t.id !== except && t.credentialAal(identity) === "aal1").length;
+  }
+
+  /** How many credential types other than `except` give the identity a second factor (aal2), as FastLogin2FA asks the other strategies. */
+  otherSecondFactorTypes(identity: Identity, except: string): number {
+    return this.credentialTypes.filter((t) => t.id !== except && t.credentialAal(identity) === "aal2").length;
   }
 
   /** True when a session's AAL satisfies `required` for the identity (highest_available uses the cached available_aal). */

@@ -42,16 +42,22 @@ export class UiContainer {
     return node?.type === "input" ? node : undefined;
   }
 
-  /** Adds or replaces a node with the same name and group (Kratos' Upsert). */
+  /** ui/node/node.go Nodes.Upsert: replaces the first node of the same name (ID), whatever its group, else appends. */
   upsert(node: UiNode): void {
     const name = nodeName(node);
-    const index = this.nodes.findIndex((n) => nodeName(n) === name && n.group === node.group);
+    const index = this.nodes.findIndex((n) => nodeName(n) === name);
     if (index >= 0) this.nodes[index] = node;
     else this.nodes.push(node);
   }
 
+  /** Appends nodes, a node replacing one of the same name and group, so a strategy that populates twice adds its nodes once. */
   append(...nodes: UiNode[]): void {
-    for (const node of nodes) this.upsert(node);
+    for (const node of nodes) {
+      const name = nodeName(node);
+      const index = this.nodes.findIndex((n) => nodeName(n) === name && n.group === node.group);
+      if (index >= 0) this.nodes[index] = node;
+      else this.nodes.push(node);
+    }
   }
 
   remove(name: string, group?: NodeGroup): void {

@@ -63,4 +63,32 @@ describe("sortNodes: the value tie-break of SortBySchema", () => {
     const nodes = [inputNode("default", "zeta", "text", { value: "a" }), inputNode("default", "csrf_token", "hidden", { value: "z" })];
     expect(sorted(nodes).map(nodeName)).toEqual(["csrf_token", "zeta"]);
   });
+
+  // Expected orders printed by Go 1.19's sort.Slice and sort.SliceStable running SortBySchema's comparisons.
+  it("nodes of equal key and value land where Go's sort.Slice by group (pdqsort above 12 nodes) leaves them", () => {
+    const fields = Array.from({ length: 13 }, (_, i) => inputNode("default", `n${String(i).padStart(2, "0")}`, "text"));
+    const nodes = [...fields, inputNode("oidc", "provider", "submit")];
+    expect(sorted(nodes).map(nodeName)).toEqual([
+      "provider",
+      ...["n06", "n02", "n03", "n04", "n05", "n00", "n07", "n08", "n09", "n10", "n11", "n12", "n01"],
+    ]);
+  });
+
+  it("runs sort.SliceStable's merges: a password node placed before the default nodes may not pass a group between them", () => {
+    const pad = (i: number) => String(i).padStart(2, "0");
+    const nodes = [
+      ...Array.from({ length: 12 }, (_, i) => inputNode("default", "d", "text", { value: `d${pad(i)}` })),
+      ...Array.from({ length: 6 }, (_, i) => inputNode("webauthn", "w", "text", { value: `w${pad(i)}` })),
+      ...Array.from({ length: 6 }, (_, i) => inputNode("password", "password", "password", { value: `p${pad(i)}` })),
+    ];
+    const ui = new UiContainer("http://localhost/action");
+    ui.nodes = nodes;
+    sortNodes(ui, { groups: ["default", "webauthn", "password"], keys: ["csrf_token", "password"], interleavedWithDefault: ["password"] });
+    expect(values(ui.nodes)).toEqual([
+      ...["p02", "p03", "p04", "p05"],
+      ...Array.from({ length: 12 }, (_, i) => `d${pad(i)}`),
+      ...Array.from({ length: 6 }, (_, i) => `w${pad(i)}`),
+      ...["p00", "p01"],
+    ]);
+  });
 });

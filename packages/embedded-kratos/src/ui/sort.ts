@@ -1,5 +1,6 @@
 import type { UiContainer } from "./container";
 import { nodeName, type NodeGroup, type UiNode } from "./node";
+import { goSortSlice, goSortSliceStable } from "./go-sort";
 import { goValueText } from "./node-value-text";
 
 export interface SortOptions {
@@ -12,12 +13,14 @@ export interface SortOptions {
 }
 
 /**
- * Orders nodes like Kratos' Nodes.SortBySchema: first by group, then —
- * within a group, and between `default` and the groups Kratos interleaves
- * with it — by the position of the node's name in `keys`, and nodes at the
- * same position by the `%v` text of their values (ui/node/node.go
- * SortBySchema: `fmt.Sprintf("%v", a.GetValue()) < …`), compared as Go
- * compares strings, byte by byte.
+ * Orders nodes like Kratos' Nodes.SortBySchema (ui/node/node.go): a
+ * sort.Slice by group, then a sort.SliceStable that — within a group, and
+ * between `default` and the groups Kratos interleaves with it — orders by
+ * the position of the node's name in `keys`, and nodes at the same
+ * position by the `%v` text of their values (`fmt.Sprintf("%v",
+ * a.GetValue()) < …`), compared as Go compares strings, byte by byte. Both
+ * run Go's own algorithms (go-sort.ts), so nodes the comparisons call equal
+ * land where Kratos' land: the group sort is not stable above 12 nodes.
  */
 export function sortNodes(ui: UiContainer, options: SortOptions): void {
   const groupIndex = (n: UiNode) => {
@@ -32,32 +35,21 @@ export function sortNodes(ui: UiContainer, options: SortOptions): void {
   };
   const valueText = new Map(ui.nodes.map((n) => [n, Buffer.from(goValueText(n))]));
   const byValue = (a: UiNode, b: UiNode) => Buffer.compare(valueText.get(a) ?? Buffer.alloc(0), valueText.get(b) ?? Buffer.alloc(0));
-  /** SortBySchema's less for two comparable nodes: `node` goes before `prev`. */
-  const before = (node: UiNode, prev: UiNode) => {
-    const pn = keyIndex(node);
-    const pp = keyIndex(prev);
-    return pn < pp || (pn === pp && byValue(node, prev) < 0);
-  };
   const withDefault = new Set(options.interleavedWithDefault ?? []);
   const interleaved = (a: UiNode, b: UiNode) =>
     a.group === b.group || (a.group === "default" && withDefault.has(b.group)) || (withDefault.has(a.group) && b.group === "default");
+  /** SortBySchema's less: false for nodes of groups it does not compare, so no total order. */
+  const less = (a: UiNode, b: UiNode) => {
+    if (!interleaved(a, b)) return false;
+    const pa = keyIndex(a);
+    const pb = keyIndex(b);
+    return pa < pb || (pa === pb && byValue(a, b) < 0);
+  };
 
-  const byGroup = ui.nodes
-    .map((n, i) => ({ n, i }))
-    .sort((a, b) => groupIndex(a.n) - groupIndex(b.n) || a.i - b.i)
-    .map((x) => x.n);
-  // Insertion sort: the comparison is not a total order across groups, so only swap comparable neighbours (stable).
-  const out: UiNode[] = [];
-  for (const node of byGroup) {
-    let at = out.length;
-    while (at > 0) {
-      const prev = out[at - 1];
-      if (!prev || !interleaved(prev, node) || !before(node, prev)) break;
-      at--;
-    }
-    out.splice(at, 0, node);
-  }
-  ui.nodes = out;
+  const nodes = [...ui.nodes];
+  goSortSlice(nodes, (a, b) => groupIndex(a) < groupIndex(b));
+  goSortSliceStable(nodes, less);
+  ui.nodes = nodes;
 }
 
 /**

@@ -78,6 +78,12 @@ function ok<T>(response: AxiosResponse<T>, what: string, accept: readonly number
  */
 export class KratosAdminClient {
   private readonly identities: IdentityApi;
+  /**
+   * Identity schemas are read from the public port: Kratos' admin port only redirects `/admin/schemas`
+   * there (schema/handler.go RegisterAdminRoutes: redir.RedirectToPublicRoute), and redirects are not
+   * followed here.
+   */
+  private readonly schemas: IdentityApi;
   private readonly courier: CourierApi;
   private readonly frontend: FrontendApi;
 
@@ -86,7 +92,9 @@ export class KratosAdminClient {
     const admin = adminConfiguration(urls.adminUrl, urls.adminToken);
     this.identities = new IdentityApi(admin, urls.adminUrl, http);
     this.courier = new CourierApi(admin, urls.adminUrl, http);
-    this.frontend = new FrontendApi(new Configuration({ basePath: urls.publicUrl }), urls.publicUrl, http);
+    const publicApi = new Configuration({ basePath: urls.publicUrl });
+    this.schemas = new IdentityApi(publicApi, urls.publicUrl, http);
+    this.frontend = new FrontendApi(publicApi, urls.publicUrl, http);
   }
 
   /**
@@ -213,12 +221,12 @@ export class KratosAdminClient {
   }
 
   async listSchemas(): Promise<IdentitySchemaContainer[]> {
-    const response = await call("kratos", "list schemas", () => this.identities.listIdentitySchemas({ pageSize: 250 }));
+    const response = await call("kratos", "list schemas", () => this.schemas.listIdentitySchemas({ pageSize: 250 }));
     return ok(response, "list identity schemas");
   }
 
   async getSchema(id: string): Promise<Record<string, unknown> | undefined> {
-    const response = await call("kratos", "get schema", () => this.identities.getIdentitySchema({ id }));
+    const response = await call("kratos", "get schema", () => this.schemas.getIdentitySchema({ id }));
     if (response.status === 404) return undefined;
     const parsed = jsonObject.safeParse(ok(response, "get the identity schema"));
     return parsed.success ? parsed.data : undefined;

@@ -23,9 +23,9 @@ export function createOryAxios(): AxiosInstance {
 /**
  * The @ory/client configuration for one admin API. The token goes on every
  * request as a default header, not only as `accessToken`: @ory/client sends
- * that only on the operations Ory documents as protected, and the identity
- * schema reads are not among them, while an admin port behind a token (the
- * embedded servers started with one, a proxy in production) guards every path.
+ * that only on the operations Ory documents as protected, while an admin port
+ * behind a token (the embedded servers started with one, a proxy in
+ * production) guards every path.
  */
 export function adminConfiguration(adminUrl: string, adminToken: string | undefined): Configuration {
   return new Configuration({

@@ -1,6 +1,8 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
+import { continueOnFirstRead } from "./expect-continue";
 import { afterEarlierResponses, afterResponsesInFlight } from "./pipelined-order";
+import { failLateBody } from "./read-deadline";
 import { goRequestTarget, requestTargetOf } from "./request-target";
 
 /**
@@ -215,9 +217,9 @@ export function refusedAsNetHttp(req: IncomingMessage, res: ServerResponse): boo
 export function answerExpectAsNetHttp(server: Server): void {
   server.on("checkExpectation", (req: IncomingMessage, res: ServerResponse) => server.emit("request", req, res));
   server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
-    // expectContinueReader: Go sends it only for a body (ContentLength != 0), when the handler reads it; here at once.
+    // expectContinueReader: Go sends it only for a body (ContentLength != 0), when the handler first reads it.
     const body = req.headers["transfer-encoding"] !== undefined || (req.headers["content-length"] ?? "0") !== "0";
-    if (body && netHttpRefusalOf(req) === null && !expectationFailed(req)) res.writeContinue();
+    if (body && netHttpRefusalOf(req) === null && !expectationFailed(req)) continueOnFirstRead(req, res);
     server.emit("request", req, res);
   });
 }
@@ -284,6 +286,8 @@ function goReadsRequestTarget(method: string, target: string): boolean {
 
 /** A `clientError` listener for both servers: Go's answer to a request Node's parser refused, then the connection closes. */
 export function answerParserError(error: Error & { code?: string; rawPacket?: unknown }, socket: Duplex): void {
+  // ReadTimeout with the head read: the handler's body read fails and the handler answers (read-deadline.ts).
+  if (error.code === "ERR_HTTP_REQUEST_TIMEOUT" && failLateBody(socket)) return;
   const refusal = parserErrorRefusal(error);
   if (refusal === null) {
     socket.destroy();

@@ -1,5 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
+import { answerHttp10AsGo, applyGoConnection, goConnectionOf } from "./go-connection";
+import { bodyReadTimedOut } from "./read-deadline";
 
 /**
  * Go's rule for a request body the handler did not read (server.go
@@ -47,6 +49,11 @@ function remainderOf(req: IncomingMessage): Remainder {
 export function discardUnreadBody(req: IncomingMessage): Promise<void> {
   const remainder = remainderOf(req);
   if (remainder.kind === "none") return Promise.resolve();
+  // Past the read deadline the discard fails at once (read-deadline.ts): closeAfterReply.
+  if (bodyReadTimedOut(req)) {
+    notSkipped.add(req);
+    return Promise.resolve();
+  }
   // unreadDataSizeLocked() >= maxPostHandlerReadBytes: tooBig without reading.
   if (remainder.kind === "known" && remainder.bytes >= MAX_POST_HANDLER_READ_BYTES) {
     notSkipped.add(req);
@@ -94,13 +101,20 @@ export function discardUnreadBody(req: IncomingMessage): Promise<void> {
  * past 256 KiB the connection is closed once the response is out (Go
  * would have read that much, or known the rest was too long, before
  * writing the head, and said `close` in it; a Node head cannot wait for
- * the read).
+ * the read). The rest of the head's connection rules are Go's too
+ * (go-connection.ts: no `Keep-Alive`, `Connection: close` exactly when the
+ * connection closes, HTTP/1.0's status line).
  */
 export function answerUnreadBodyAsNetHttp(req: IncomingMessage, res: ServerResponse): void {
   // Node writes every head through writeHead (an implicit one too), whichever of its overloads is called.
   const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
   res.writeHead = (...args: unknown[]) => {
-    closeIfNotSkipped(req, res);
+    // A second head is Node's error to raise.
+    if (res.headersSent) return writeHead(...args);
+    // writeHeader's order: the connection rules first; the unread body is looked at only when they keep it.
+    const connection = goConnectionOf(req, res, args);
+    if (connection.http10) answerHttp10AsGo(req, res);
+    if (connection.close || !closeIfNotSkipped(req, res)) applyGoConnection(res, connection);
     return writeHead(...args);
   };
 }
@@ -110,22 +124,24 @@ export function answerUnreadBodiesAsNetHttp(server: Server): void {
   server.prependListener("request", answerUnreadBodyAsNetHttp);
 }
 
-function closeIfNotSkipped(req: IncomingMessage, res: ServerResponse): void {
+/** Whether the head now says `Connection: close` for the body (tooBig); a later close is arranged here too. */
+function closeIfNotSkipped(req: IncomingMessage, res: ServerResponse): boolean {
   const remainder = remainderOf(req);
   if (notSkipped.has(req) || (remainder.kind === "known" && remainder.bytes >= MAX_POST_HANDLER_READ_BYTES)) {
-    if (res.headersSent) return;
-    // writeHeader: delHeader("Connection"), then `Connection: close`; Node closes after a response that says so.
+    if (res.headersSent) return true;
+    // writeHeader: delHeader("Connection"), then `Connection: close` (HTTP/1.0 too); Node closes after a response that says so.
     res.removeHeader("connection");
     res.setHeader("Connection", "close");
     res.shouldKeepAlive = false;
-    return;
+    return true;
   }
-  if (remainder.kind === "none") return;
+  if (remainder.kind === "none") return false;
   void discardUnreadBody(req).then(() => {
     if (!notSkipped.has(req)) return;
     if (res.writableFinished) closeWriteAndWait(req.socket);
     else res.once("finish", () => closeWriteAndWait(req.socket));
   });
+  return false;
 }
 
 /** server.go rstAvoidanceDelay: how long Go waits after closing its side before it closes the socket. */

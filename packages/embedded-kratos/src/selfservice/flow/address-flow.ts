@@ -258,8 +258,11 @@ async function retryWithMessage<F extends AddressFlow>(
     strategy: { session: sctx.session },
     prepare: (f) => (f.active = strategyId),
     regenerateCsrf: true,
+    // The strategies build the retry flow with NewFlow, not the handler: no Pre…Hook.
+    beforeHooks: false,
   });
-  flow.ui.addMessage(retry.message);
+  if (retry.message instanceof FlowValidationError) for (const fe of retry.message.fieldErrors) flow.ui.addMessage(fe.message, fe.name);
+  else flow.ui.addMessage(retry.message);
   await deps.flows.save(flow);
   if (retry.answer === "code_recovery") return answerRecoveryRetry(deps, def, http, flow, retry.error);
   if (code && http.isJsonRequest) {

@@ -280,12 +280,23 @@ describe("browser flows: cookies, CSRF and redirects", () => {
     expect((malformed.body as { ui: { messages: { id: number; text: string }[] } }).ui.messages).toEqual([
       expect.objectContaining({ id: 4000001, text: "Unable to decode form as JSON." }),
     ]);
-    const huge = await browser.request(flow.ui.action, {
-      body: JSON.stringify({ traits: { email: "x".repeat(1_100_000) } }),
+    // cmd/daemon/serve.go http.MaxBytesHandler(handler, 5*1024*1024): a body between 1 MiB and 5 MiB is decoded.
+    const large = await browser.request(flow.ui.action, {
+      body: JSON.stringify({ method: "password", traits: { email: "x".repeat(2_000_000) } }),
       headers: { "Content-Type": "application/json" },
     });
-    expect(huge.status).toBe(413);
-    // The same body sent chunked (no Content-Length): refused part-way, and the 413 still reaches the client.
+    expect(large.status).toBe(400);
+    expect(JSON.stringify(large.body)).not.toContain("Unable to decode form as JSON.");
+    // Past it, decodeJSONForm's json.Decoder fails on MaxBytesReader's error: refused as malformed JSON is, through the flow.
+    const huge = await browser.request(flow.ui.action, {
+      body: JSON.stringify({ traits: { email: "x".repeat(5 * 1024 * 1024) } }),
+      headers: { "Content-Type": "application/json" },
+    });
+    expect(huge.status).toBe(400);
+    expect((huge.body as { ui: { messages: { id: number; text: string }[] } }).ui.messages).toEqual([
+      expect.objectContaining({ id: 4000001, text: "Unable to decode form as JSON." }),
+    ]);
+    // The same body sent chunked (no Content-Length): refused part-way, and the answer still reaches the client.
     const piece = new TextEncoder().encode(`{"traits":{"email":"${"x".repeat(64 * 1024)}`);
     let pieces = 0;
     const chunked = await fetch(flow.ui.action, {
@@ -293,13 +304,14 @@ describe("browser flows: cookies, CSRF and redirects", () => {
       headers: { "Content-Type": "application/json", Accept: "application/json" },
       body: new ReadableStream<Uint8Array>({
         pull(controller) {
-          if (pieces++ < 40) controller.enqueue(piece);
+          if (pieces++ < 90) controller.enqueue(piece);
           else controller.close();
         },
       }),
       duplex: "half",
     });
-    expect(chunked.status).toBe(413);
+    expect(chunked.status).toBe(400);
+    expect(JSON.stringify(await chunked.json())).toContain("Unable to decode form as JSON.");
     const wrongMethod = await browser.request(`${kratos.publicUrl}/self-service/login/api`, { method: "DELETE" });
     expect(wrongMethod.status).toBe(405);
     const unknownPath = await browser.request(`${kratos.publicUrl}/nope`);

@@ -13,6 +13,7 @@ import type { FlowDefinition } from "./definition";
 import { flowErrors } from "./flow-errors";
 import { flowActionUrl, isExpired, isFlowOf, newFlowFields, showRecoveryUi, urlWithFlow, type Flow, type FlowType } from "./flow";
 import { hydrateOAuth2LoginRequest } from "./oauth2-login";
+import { runBeforeHooks } from "../hook/before-hooks";
 
 /**
  * The lifecycle every self-service flow shares (create, fetch, submit
@@ -33,6 +34,11 @@ export async function createFlow<F extends Flow>(
     requestUrl?: string;
     /** A new CSRF cookie whatever the browser holds (nosurf's RegenerateToken), as Kratos does for flows a mailed link leads to. */
     regenerateCsrf?: boolean;
+    /**
+     * false for flows Kratos builds with NewFlow itself rather than its handler (no Pre…Hook): verification
+     * after a sign-up, a retry after a mailed link, an expired recovery or verification flow's replacement.
+     */
+    beforeHooks?: boolean;
   } = {},
 ): Promise<F> {
   const raw = options.regenerateCsrf ? deps.csrf.regenerate(ctx) : type === "browser" ? deps.csrf.ensure(ctx) : undefined;
@@ -49,7 +55,13 @@ export async function createFlow<F extends Flow>(
   });
   const flow = def.create(fields);
   options.prepare?.(flow);
+  const hooks = options.beforeHooks !== false;
+  const before = () =>
+    runBeforeHooks(deps, { ctx, flow, flowJson: async () => def.toJson(flow, deps), session: options.strategy?.session });
+  // settings.Handler.NewFlow runs PreSettingsHook before the strategies fill the form; the other handlers once it is sorted.
+  if (hooks && def.kind === "settings") await before();
   await renderUi(deps, def, flow, { deps, http: ctx, ...options.strategy });
+  if (hooks && def.kind !== "settings") await before();
   await deps.flows.save(flow);
   return flow;
 }
@@ -188,6 +200,8 @@ export async function handleExpired<F extends Flow>(
     strategy: sctx,
     prepare: (f) => def.carryOver(flow, f),
     regenerateCsrf: verification,
+    // login, registration and settings ask their handler (FromOldFlow → New…Flow, with its Pre…Hook); recovery and verification do not.
+    beforeHooks: def.kind !== "recovery" && !verification,
   });
   replacement.ui.addMessage(def.expiredMessage(flow.expiresAt));
   await deps.flows.save(replacement);

@@ -28,6 +28,19 @@ interface FlowRow {
   updated_at: Date;
 }
 
+/**
+ * The upsert's new internal context, except that the code strategy's
+ * submit_count never goes down: countSubmission raises it atomically, and a
+ * request saving the copy it read earlier must not write a smaller count back
+ * (Kratos keeps submit_count in a column flow updates never write,
+ * persistence/sql/persister_code.go incrementOTPCodeSubmitCount).
+ */
+const STORED_SUBMIT_COUNT = "(selfservice_flows.internal_context #>> '{code,submit_count}')::int";
+const KEEP_GREATER_SUBMIT_COUNT = `CASE WHEN ${STORED_SUBMIT_COUNT} IS NULL THEN EXCLUDED.internal_context
+         ELSE jsonb_set(EXCLUDED.internal_context, '{code}', COALESCE(EXCLUDED.internal_context -> 'code', '{}'::jsonb)
+           || jsonb_build_object('submit_count', GREATEST(${STORED_SUBMIT_COUNT}, COALESCE((EXCLUDED.internal_context #>> '{code,submit_count}')::int, 0))))
+         END`;
+
 /** Persists flows of every kind in one table. */
 export class FlowRepository {
   constructor(private readonly db: Database) {}
@@ -44,7 +57,7 @@ export class FlowRepository {
          requested_aal, refresh, internal_context, extra, issued_at, expires_at, created_at, updated_at)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)
        ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, ui = EXCLUDED.ui, active_method = EXCLUDED.active_method, csrf_token = EXCLUDED.csrf_token,
-         identity_id = EXCLUDED.identity_id, session_id = EXCLUDED.session_id, internal_context = EXCLUDED.internal_context,
+         identity_id = EXCLUDED.identity_id, session_id = EXCLUDED.session_id, internal_context = ${KEEP_GREATER_SUBMIT_COUNT},
          extra = EXCLUDED.extra, expires_at = EXCLUDED.expires_at, updated_at = EXCLUDED.updated_at`,
       [
         flow.id,

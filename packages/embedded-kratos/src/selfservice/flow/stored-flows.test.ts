@@ -5,6 +5,7 @@ import { Database } from "../../storage/database";
 import { coreMigrations, migrate } from "../../storage/migrate";
 import { codeMigrations } from "../strategy/code/migrations";
 import { codeState } from "../strategy/code/state";
+import { secretsFor } from "../strategy/mailed-secret/tokens";
 import { linkStrategy } from "../strategy/link/strategy";
 import { linkState } from "../strategy/link/state";
 import { FlowRepository } from "./repository";
@@ -116,5 +117,25 @@ describe("stored flows (typed fields over the internal_context and extra columns
     await flows.save(flow);
     const after = await db.query("SELECT internal_context, extra FROM selfservice_flows WHERE id = $1", [id]);
     expect(after.rows[0]).toEqual(before.rows[0]);
+  });
+
+  it("never writes a smaller code submit_count back (Kratos' own submit_count column, persister_code.go incrementOTPCodeSubmitCount)", async () => {
+    const id = await insertOldRow("login", { code: { login_identifier: "a@example.com", submit_count: 1 } }, {});
+    const stale = await flows.get("login", id);
+    if (!stale) throw new Error("flow not found");
+    // Parallel submissions counted two more while this request held its copy.
+    await secretsFor(db).countSubmission(id);
+    await secretsFor(db).countSubmission(id);
+    await flows.save(stale);
+    const saved = await flows.get("login", id);
+    expect(saved && codeState(saved)).toEqual({ login_identifier: "a@example.com", submit_count: 3 });
+    // A flow without code state keeps the count too.
+    const other = await insertOldRow("login", { code: { submit_count: 4 } }, {});
+    const fresh = await flows.get("login", other);
+    if (!fresh) throw new Error("flow not found");
+    fresh.internal = {};
+    await flows.save(fresh);
+    const kept = await flows.get("login", other);
+    expect(kept && codeState(kept).submit_count).toBe(4);
   });
 });

@@ -1,20 +1,32 @@
 import { readTrait } from "../../identity/extensions";
-import { formPaths, type IdentitySchema, type TraitPath } from "../../identity/schema-registry";
+import { type IdentitySchema, listedPaths, type SchemaPath } from "../../identity/schema-registry";
 import { messages } from "../../ui/messages";
 import { inputNode, type InputNode, type NodeGroup } from "../../ui/node";
 
-/** Go's string order (bytes of the UTF-8 text), which jsonschemax.ListPaths sorts its paths by. */
-const byGoName = (a: TraitPath, b: TraitPath) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name));
+/**
+ * ui/node toFormType: `password` and `csrf_token` by name (a path's whole
+ * name, so only properties of the document's root), a number or boolean
+ * prototype by type, anything else text.
+ */
+function formType(p: SchemaPath): string {
+  if (p.name === "password") return "password";
+  if (p.name === "csrf_token") return "hidden";
+  return p.typeHint === "float" || p.typeHint === "int" ? "number" : p.typeHint === "bool" ? "checkbox" : "text";
+}
 
 /**
- * Input nodes for every trait of a schema (ui/node NewInputFieldFromSchema), optionally pre-filled.
- * As in Kratos v26.2 an `enum` trait is a plain input: dropdown `options` came to Kratos later.
- * They come in ListPaths' order, by name: the flows' sort keeps it among the
+ * ui/container NodesFromJSONSchema: an input (ui/node NewInputFieldFromSchema)
+ * for every path jsonschemax.ListPaths lists but those of a `json` type hint,
+ * in its order (by name), optionally pre-filled with the traits' values. The
+ * paths come from the whole document, so a property beside `traits` is an
+ * input too. As in Kratos v26.2 an `enum` trait is a plain input: dropdown
+ * `options` came to Kratos later. The flows' sort keeps the order among the
  * nodes one key places together (the leaves of a trait behind a `$ref`).
  */
 export function traitNodes(schema: IdentitySchema, group: NodeGroup, values?: Record<string, unknown>): InputNode[] {
-  return [...formPaths(schema)].sort(byGoName).map((p) => {
-    let type = p.type === "number" || p.type === "integer" ? "number" : p.type === "boolean" ? "checkbox" : "text";
+  return listedPaths(schema).flatMap((p) => {
+    if (p.typeHint === "json") return [];
+    let type = formType(p);
     let autocomplete: string | undefined;
     switch (p.format) {
       case "date-time":
@@ -35,13 +47,19 @@ export function traitNodes(schema: IdentitySchema, group: NodeGroup, values?: Re
         type = "url";
         autocomplete = "url";
         break;
+      case "regex":
+        type = "text";
+        break;
     }
-    return inputNode(group, p.name, type, {
-      value: values ? readTrait(values, p.segments) : undefined,
-      required: p.required,
-      autocomplete,
-      pattern: p.pattern,
-      label: p.title ? messages.labelGenerated(p.title, p.name) : undefined,
-    });
+    const [root, ...below] = p.segments;
+    return [
+      inputNode(group, p.name, type, {
+        value: values && root === "traits" ? readTrait(values, below) : undefined,
+        required: p.required,
+        autocomplete,
+        pattern: p.pattern,
+        label: p.title ? messages.labelGenerated(p.title, p.name) : undefined,
+      }),
+    ];
   });
 }

@@ -1,3 +1,4 @@
+import type { WebHookConfig } from "../../config/schema";
 import type { Deps } from "../../deps";
 import type { HttpContext } from "../../http/context";
 import type { Identity } from "../../identity/identity";
@@ -33,7 +34,14 @@ export interface Hook {
    * (e.g. `session` under settings), and so does this server.
    */
   flows: readonly FlowKind[];
-  /** `config` is the hook's `config` block as configured (checked at start-up). */
-  pre?(deps: Deps, args: HookArgs, config?: Record<string, unknown>): Promise<void> | void;
-  post?(deps: Deps, args: HookArgs, config?: Record<string, unknown>): Promise<void> | void;
+  /** `entry` is the hook as configured, its `config` checked (and, for web hooks, parsed) at start-up. */
+  pre?(deps: Deps, args: HookArgs, entry: ConfiguredHook): Promise<void> | void;
+  post?(deps: Deps, args: HookArgs, entry: ConfiguredHook): Promise<void> | void;
+}
+
+/** A configured hook: its name, its `config` block, and a web hook's config as start-up parsed it. */
+export interface ConfiguredHook {
+  hook: string;
+  config?: Record<string, unknown>;
+  webHook?: WebHookConfig;
 }

@@ -1,7 +1,8 @@
 import type { KratosConfig } from "../../config/load";
 import type { Deps } from "../../deps";
 import type { FlowKind } from "../flow/flow";
-import type { Hook, HookArgs } from "./hook";
+import { beforeHookEntries } from "./before-hooks";
+import type { ConfiguredHook, Hook, HookArgs } from "./hook";
 import { requireVerifiedAddressHook } from "./login-hooks";
 import { revokeActiveSessionsHook } from "./revoke-active-sessions";
 import { sessionHook, showVerificationUiHook } from "./registration-hooks";
@@ -22,17 +23,11 @@ export function configuredHooks(config: KratosConfig, kind: FlowKind, method: st
   return configuredHookEntries(config, kind, method).map((h) => h.hook);
 }
 
-/** A configured hook: its name and its `config` block. */
-interface HookEntry {
-  hook: string;
-  config?: Record<string, unknown>;
-}
-
-/** configuredHooks with each hook's `config`. */
-export function configuredHookEntries(config: KratosConfig, kind: FlowKind, method: string | undefined): HookEntry[] {
+/** configuredHooks with each hook's `config` (and a web hook's parsed config). */
+export function configuredHookEntries(config: KratosConfig, kind: FlowKind, method: string | undefined): ConfiguredHook[] {
   const flows = config.selfservice.flows as unknown as Record<string, { after?: Record<string, unknown> }>;
   const after = flows[kind]?.after ?? {};
-  const entries = (value: unknown): HookEntry[] => (Array.isArray(value) ? (value as HookEntry[]) : []);
+  const entries = (value: unknown): ConfiguredHook[] => (Array.isArray(value) ? (value as ConfiguredHook[]) : []);
   const perMethod = method === undefined ? undefined : after[method];
   const own = typeof perMethod === "object" && perMethod !== null ? entries((perMethod as { hooks?: unknown }).hooks) : [];
   return own.length > 0 ? own : entries(after.hooks);
@@ -47,27 +42,25 @@ export async function runAfterHooks(
 ): Promise<void> {
   for (const entry of configuredHookEntries(deps.config, kind, method)) {
     const hook = HOOKS.find((h) => h.name === entry.hook && h.flows.includes(kind));
-    await hook?.[phase]?.(deps, args, entry.config);
+    await hook?.[phase]?.(deps, args, entry);
   }
 }
 
 /** Lists configured hooks this server does not implement (logged once at start-up). */
 export function unsupportedHooks(config: KratosConfig): string[] {
   const out: string[] = [];
-  const flows = config.selfservice.flows as unknown as Record<string, { after?: Record<string, unknown>; before?: { hooks?: unknown } }>;
+  const flows = config.selfservice.flows as unknown as Record<string, { after?: Record<string, unknown> }>;
   for (const [kind, flow] of Object.entries(flows)) {
     for (const [key, value] of Object.entries(flow.after ?? {})) {
       const hooks = key === "hooks" ? value : (value as { hooks?: unknown } | undefined)?.hooks;
       if (!Array.isArray(hooks)) continue;
       for (const h of hooks as { hook: string }[]) {
-        // Web hooks after verification are not run here yet.
-        const known = KNOWN_HOOKS.has(h.hook) && !(h.hook === "web_hook" && kind === "verification");
-        if (!known) out.push(`selfservice.flows.${kind}.after.${key === "hooks" ? "" : `${key}.`}hooks: ${h.hook}`);
+        if (!KNOWN_HOOKS.has(h.hook)) out.push(`selfservice.flows.${kind}.after.${key === "hooks" ? "" : `${key}.`}hooks: ${h.hook}`);
       }
     }
-    // `before` hooks (web_hook.go's Execute…PreHook) are not run here yet.
-    const before = flow.before?.hooks;
-    if (Array.isArray(before)) for (const h of before as { hook: string }[]) out.push(`selfservice.flows.${kind}.before.hooks: ${h.hook}`);
+    // getHooks: no other hook Kratos knows is a Pre…HookExecutor, so only web hooks run before a flow.
+    for (const h of beforeHookEntries(config, kind as FlowKind))
+      if (h.hook !== "web_hook") out.push(`selfservice.flows.${kind}.before.hooks: ${h.hook}`);
   }
   return out;
 }

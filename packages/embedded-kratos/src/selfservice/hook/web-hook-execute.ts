@@ -16,7 +16,8 @@ import type { Identity } from "../../identity/identity";
 import { PerInstanceFetchCache } from "../../fetcher/cache";
 import { HookTemplateCanceled, hookRequestHeaders, renderHookBody } from "../../request/builder";
 import { canonicalHeaderKey, hookRequestContext } from "../../request/template-context";
-import { parseWebHookResponse } from "./web-hook-response";
+import type { ConfiguredHook } from "./hook";
+import { parseWebHookResponse, type IdentityAnswer } from "./web-hook-response";
 
 /** web_hook.go jsonnetCache: the templates every web hook reads, 100 MB, each kept 60 minutes (request/builder.go readTemplate); one per instance here. */
 const jsonnetCache = new PerInstanceFetchCache(100 << 20);
@@ -45,18 +46,22 @@ export interface WebHookCall {
  * 502 (or, with can_interrupt / parse, the messages it carries), and a 200
  * with `response.parse` may change the identity.
  */
-export async function executeWebHook(deps: Deps, config: WebHookConfig, call: WebHookCall): Promise<void> {
-  if (!config.response.ignore) {
-    await send(deps, config, call, config.can_interrupt || config.response.parse);
-    return;
-  }
+/** The config start-up parsed (config/schema.ts hookSchema); a hook entry without one is not a checked web hook. */
+export function parsedConfig(entry: ConfiguredHook): WebHookConfig {
+  if (!entry.webHook) throw new Error(`embedded-kratos: web hook entry without a parsed config (${entry.hook})`);
+  return entry.webHook;
+}
+
+export async function executeWebHook(deps: Deps, config: WebHookConfig, call: WebHookCall): Promise<IdentityAnswer | undefined> {
+  if (!config.response.ignore) return send(deps, config, call, config.can_interrupt || config.response.parse);
   // Fire and forget: errors are only logged, the flow goes on at once.
   send(deps, config, { ...call, detached: true }, false).catch((error: unknown) => {
     deps.log(`embedded-kratos: web hook request failed, ignored as configured: ${error instanceof Error ? error.message : String(error)}`);
   });
+  return undefined;
 }
 
-async function send(deps: Deps, config: WebHookConfig, call: WebHookCall, interrupts: boolean): Promise<void> {
+async function send(deps: Deps, config: WebHookConfig, call: WebHookCall, interrupts: boolean): Promise<IdentityAnswer | undefined> {
   // request.NewBuilder: retryablehttp.NewRequest refuses a method that is not a token and a URL that does not parse.
   if (!TOKEN.test(config.method)) throw new KratosError(500, { message: `net/http: invalid method ${JSON.stringify(config.method)}` });
   const headers = hookRequestHeaders(config);
@@ -89,14 +94,17 @@ async function send(deps: Deps, config: WebHookConfig, call: WebHookCall, interr
           cache: jsonnetCache.of(deps.config),
         });
       } catch (error) {
-        if (error instanceof HookTemplateCanceled) return;
+        if (error instanceof HookTemplateCanceled) return undefined;
         throw error;
       }
     }
     if (config.emit_analytics_event) {
-      // InstrumentHTTPClientForEvents: ids to correlate the target's logs with Kratos' events.
-      headers.set("Ory-Webhook-Request-ID", randomUUID());
-      headers.set("Ory-Webhook-Trigger-ID", randomUUID());
+      // InstrumentHTTPClientForEvents: one trigger id for the call, a new request id for each attempt (RequestLogHook).
+      const triggerId = randomUUID();
+      client.requestLogHook = (request) => {
+        request.headers.set("Ory-Webhook-Request-ID", randomUUID());
+        request.headers.set("Ory-Webhook-Trigger-ID", triggerId);
+      };
     }
     const response = await dispatch(config, headers, body, client);
     if (response.status >= 400) {
@@ -107,8 +115,9 @@ async function send(deps: Deps, config: WebHookConfig, call: WebHookCall, interr
         message: `webhook failed with status code ${response.status}`,
       });
     }
-    if (config.response.parse) parseWebHookResponse(response.status, await readCapped(response), call.identity?.value);
-    else await response.body.cancel().catch(() => undefined);
+    if (config.response.parse) return parseWebHookResponse(response.status, await readCapped(response), call.identity?.value);
+    await response.body.cancel().catch(() => undefined);
+    return undefined;
   } finally {
     abandoned?.dispose();
   }

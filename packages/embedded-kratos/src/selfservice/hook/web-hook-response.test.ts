@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { KratosError } from "../../http/errors";
 import type { Identity } from "../../identity/identity";
 import { FlowValidationError } from "../flow/validation-error";
-import { parseWebHookResponse } from "./web-hook-response";
+import { parseWebHookResponse, WebHookValidationError } from "./web-hook-response";
 
 function identity(): Identity {
   const now = new Date("2026-01-02T03:04:05Z");
@@ -93,5 +93,58 @@ describe("parseWebhookResponse", () => {
       expect(error).toBeInstanceOf(KratosError);
       expect((error as KratosError).message).toMatch(/^webhook response could not be unmarshalled properly from JSON: /);
     }
+  });
+
+  it("a 200's non-empty verifiable_addresses / recovery_addresses are handed on for the schema extensions' merge; an empty list changes nothing", () => {
+    const id = identity();
+    const answer = parseWebHookResponse(
+      200,
+      bytes({
+        identity: {
+          verifiable_addresses: [
+            { value: "a@example.com", via: "email", verified: true, status: "completed" },
+            // extension_verification.go has() compares the value exactly: a differently written address cannot stand for the trait's.
+            { value: " A@example.com", via: "email", verified: true },
+          ],
+          recovery_addresses: [],
+        },
+      }),
+      id,
+    );
+    expect(answer?.verifiableAddresses).toEqual([
+      expect.objectContaining({ value: "a@example.com", via: "email", verified: true, status: "completed" }),
+    ]);
+    expect(answer?.recoveryAddresses).toBeUndefined();
+    expect(id).toEqual(identity());
+  });
+
+  it("a 200's address that Go cannot read into identity.VerifiableAddress is unreadable, with Go's text", () => {
+    const error = thrown(() => parseWebHookResponse(200, bytes({ identity: { verifiable_addresses: [{ verified: "yes" }] } }), identity()));
+    expect((error as KratosError).message).toMatch(
+      /^webhook response could not be unmarshalled properly from JSON: json: cannot unmarshal string into Go struct field .*verified of type bool$/,
+    );
+  });
+
+  it("a 200's traits that are not an object (null included: len(RawMessage) > 0) are handed on for the validation to refuse", () => {
+    for (const traits of ["x", [1], null, 5]) {
+      const id = identity();
+      const answer = parseWebHookResponse(200, bytes({ identity: { traits } }), id);
+      expect(answer?.invalidTraits).toEqual({ value: traits });
+      expect(id.traits).toEqual({ email: "a@example.com" });
+    }
+  });
+
+  it("a status ≥ 400's messages are a schema.ValidationListError: one entry per errorMessage, its Error() text in Go's words", () => {
+    const body = {
+      messages: [
+        { instance_ptr: "#/traits/email", messages: [{ id: 1, text: "a", type: "error" }] },
+        { instance_ptr: "", messages: [] },
+      ],
+    };
+    const error = thrown(() => parseWebHookResponse(409, bytes(body), identity()));
+    expect(error).toBeInstanceOf(WebHookValidationError);
+    expect((error as WebHookValidationError).goText).toBe(
+      "2 validation errors occurred:\n(0) I[#/traits/email] S[] a webhook target returned an error\n(1) I[] S[] a webhook target returned an error",
+    );
   });
 });

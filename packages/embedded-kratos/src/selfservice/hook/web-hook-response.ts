@@ -1,5 +1,9 @@
 import { decodeGoJsonValue, GoJsonError, GoSyntaxError, GoValueTooDeepError, scanGoJson, type GoType } from "@olympus/server-kit/go-json";
+import type { AddressImport } from "../../admin/identity-body";
+import { recoveryAddress, verifiableAddress } from "../../admin/identity-body";
+import { matchesTraitAddress, recoveryAddressInput, verifiableAddressInput } from "../../admin/identity-import";
 import { KratosError } from "../../http/errors";
+import type { RecoveryAddressInput, VerifiableAddressInput } from "../../identity/manager";
 import { dotNotation } from "../../identity/jsonschema/field-errors";
 import type { Identity } from "../../identity/identity";
 import type { UiText } from "../../ui/messages";
@@ -59,6 +63,8 @@ const IDENTITY_RESPONSE: GoType = {
         metadata_public: { kind: "raw", name: "sqlxx.NullJSONRawMessage" },
         metadata_admin: { kind: "raw", name: "sqlxx.NullJSONRawMessage" },
         external_id: { kind: "string", name: "sqlxx.NullString" },
+        verifiable_addresses: { kind: "slice", name: "[]identity.VerifiableAddress", elem: verifiableAddress },
+        recovery_addresses: { kind: "slice", name: "[]identity.RecoveryAddress", elem: recoveryAddress },
       },
     },
   },
@@ -81,9 +87,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * interrupts the flow with those messages (FlowValidationError, as Kratos'
  * ValidationListError is rendered by ui/container ParseError).
  */
-export function parseWebHookResponse(status: number, body: Uint8Array, identity: Identity | undefined): void {
+export function parseWebHookResponse(status: number, body: Uint8Array, identity: Identity | undefined): IdentityAnswer | undefined {
   if (status === 200) return applyIdentityAnswer(body, identity);
-  if (status < 400) return;
+  if (status < 400) return undefined;
   let decoded: unknown;
   try {
     // json.NewDecoder(resp.Body).Decode: the first value counts.
@@ -95,13 +101,36 @@ export function parseWebHookResponse(status: number, body: Uint8Array, identity:
   }
   const messages = isObject(decoded) && Array.isArray(decoded.messages) ? decoded.messages : [];
   if (messages.length === 0) throw new KratosError(500, { message: "error while parsing webhook response: got no validation errors" });
-  const fieldErrors = messages.flatMap((entry) => {
+  const pointers = messages.map((entry) => (isObject(entry) && typeof entry.instance_ptr === "string" ? entry.instance_ptr : ""));
+  const fieldErrors = messages.flatMap((entry, index) => {
     const item = isObject(entry) ? entry : {};
-    const name = dotNotation(typeof item.instance_ptr === "string" ? item.instance_ptr : "");
+    const name = dotNotation(pointers[index] ?? "");
     const details = Array.isArray(item.messages) ? item.messages : [];
     return details.flatMap((detail) => (isObject(detail) ? [{ name, message: uiText(detail) }] : []));
   });
-  throw new FlowValidationError(fieldErrors);
+  throw new WebHookValidationError(fieldErrors, pointers);
+}
+
+/**
+ * The schema.ValidationListError parseWebhookResponse returns: a flow shows
+ * its messages; written as a plain error (a before-hook's refusal) it is
+ * herodot's 500 with the list's Error() text.
+ */
+export class WebHookValidationError extends FlowValidationError {
+  override name = "WebHookValidationError";
+  constructor(
+    fieldErrors: FlowValidationError["fieldErrors"],
+    /** Each errorMessage's instance_ptr as the target sent it (one schema.NewHookValidationError each). */
+    readonly instancePointers: string[],
+  ) {
+    super(fieldErrors);
+  }
+
+  /** ValidationListError.Error(): the count, then each ValidationError.Error() (`I[ptr] S[] message`). */
+  get goText(): string {
+    const lines = this.instancePointers.map((ptr, index) => `\n(${index}) I[${ptr}] S[] a webhook target returned an error`);
+    return `${this.instancePointers.length} validation errors occurred:${lines.join("")}`;
+  }
 }
 
 /** detailedMessage → text.Message: type "error" stays an error, every other type is info. */
@@ -115,7 +144,19 @@ function uiText(detail: Record<string, unknown>): UiText {
   return text;
 }
 
-function applyIdentityAnswer(body: Uint8Array, identity: Identity | undefined): void {
+/**
+ * What a 200 changes beyond the identity's own fields: addresses it carries
+ * (for the schema extensions to merge) and traits that are not an object
+ * (for the identity validation to refuse, as Kratos' IdentityValidator does).
+ */
+export interface IdentityAnswer {
+  /** Present (any JSON value, `null` included) and not an object: Kratos takes it over and its validation refuses it. */
+  invalidTraits?: { value: unknown };
+  verifiableAddresses?: VerifiableAddressInput[];
+  recoveryAddresses?: RecoveryAddressInput[];
+}
+
+function applyIdentityAnswer(body: Uint8Array, identity: Identity | undefined): IdentityAnswer | undefined {
   let decoded: unknown;
   try {
     // json.Unmarshal: the whole answer must be one JSON value.
@@ -126,17 +167,30 @@ function applyIdentityAnswer(body: Uint8Array, identity: Identity | undefined): 
     throw error;
   }
   const answer = isObject(decoded) && isObject(decoded.identity) ? decoded.identity : undefined;
-  if (!answer || !identity) return;
-  // len(RawMessage) > 0: a field present in the answer replaces the value. Traits that are
-  // not an object (which Kratos' identity validation then refuses) are left as they were.
+  if (!answer || !identity) return undefined;
+  const changes: IdentityAnswer = {};
+  // len(RawMessage) > 0: a field present in the answer (even `null`) replaces the value.
   if (isObject(answer.traits)) identity.traits = answer.traits;
+  else if ("traits" in answer) changes.invalidTraits = { value: answer.traits };
   if (typeof answer.schema_id === "string" && answer.schema_id !== "") identity.schemaId = answer.schema_id;
-  // Kratos' identity validation refuses any other state; here such a state is not taken over.
+  // Kratos stores any other non-empty state (no check on this path); the identities table here holds only these two.
   if (answer.state === "active" || answer.state === "inactive") identity.state = answer.state;
+  // len(...) > 0: an empty list changes nothing. Only addresses whose value is the normalised trait can stand for one (extension_*.go has).
+  const verifiable = addressesOf(answer.verifiable_addresses);
+  if (verifiable.length > 0) changes.verifiableAddresses = verifiable.filter(matchesTraitAddress).map(verifiableAddressInput);
+  const recovery = addressesOf(answer.recovery_addresses);
+  if (recovery.length > 0) changes.recoveryAddresses = recovery.filter(matchesTraitAddress).map(recoveryAddressInput);
   if ("metadata_public" in answer) identity.metadataPublic = answer.metadata_public;
   if ("metadata_admin" in answer) identity.metadataAdmin = answer.metadata_admin;
   // gjson "identity.external_id" Exists: a `null` the decoder skips still clears it (NullString's zero value).
   if (externalIdPresent(body)) identity.externalId = typeof answer.external_id === "string" ? answer.external_id : null;
+  return changes;
+}
+
+/** A decoded address slice: each element an identity.VerifiableAddress / RecoveryAddress (`null` elements are zero values). */
+function addressesOf(value: unknown): (AddressImport | null)[] {
+  if (!Array.isArray(value)) return [];
+  return value.map((item) => (isObject(item) ? (item as AddressImport) : null));
 }
 
 /** gjson.GetBytes(body, "identity.external_id").Exists() on an answer json.Unmarshal accepted. */

@@ -1,5 +1,3 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { loadKratosConfig } from "../../config/load";
 import {
@@ -11,81 +9,10 @@ import {
   type TestKratos,
   type TestPostgres,
 } from "../../testing/harness";
-import { unsupportedHooks } from "./registry";
+import { configuredHookEntries, unsupportedHooks } from "./registry";
+import { HookTarget, TEMPLATE, webHook } from "./testing/hook-target";
 
-interface Received {
-  path: string;
-  headers: IncomingMessage["headers"];
-  body: Record<string, unknown>;
-}
-
-/** What the target answers on a path; `until` holds the answer back until it settles. */
-type Answer = { status: number; body?: unknown; until?: Promise<void> };
-
-/** A web hook target: records what it is sent and answers what the test set for its path. */
-class HookTarget {
-  readonly received: Received[] = [];
-  answers: Record<string, Answer> = {};
-  /** Body templates the target serves on GET, by path; `templateFetches` counts those requests. */
-  readonly templates: Record<string, string> = {};
-  templateFetches = 0;
-  private server: Server | undefined;
-  url = "";
-
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => {
-      const template = this.templates[req.url ?? "/"];
-      if (req.method === "GET" && template !== undefined) {
-        this.templateFetches += 1;
-        res.end(template);
-        return;
-      }
-      const chunks: Buffer[] = [];
-      req.on("data", (chunk: Buffer) => chunks.push(chunk));
-      req.on("end", () => {
-        const path = req.url ?? "/";
-        const text = Buffer.concat(chunks).toString("utf8");
-        this.received.push({ path, headers: req.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} });
-        const answer = this.answers[path] ?? { status: 204 };
-        void (answer.until ?? Promise.resolve()).then(() => {
-          res.writeHead(answer.status, { "Content-Type": "application/json" });
-          res.end(answer.body === undefined ? "" : JSON.stringify(answer.body));
-        });
-      });
-    });
-    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
-  }
-
-  to(path: string): Received[] {
-    return this.received.filter((r) => r.path === path);
-  }
-}
-
-/** The body template: what the target sees of Kratos' template context; `error "cancel"` for addresses starting with "cancel". */
-const TEMPLATE = `function(ctx)
-  if std.objectHas(ctx, "identity") && std.startsWith(ctx.identity.traits.email, "cancel") then error "cancel"
-  else {
-    flow_id: ctx.flow.id,
-    flow_type: ctx.flow.type,
-    identity: if std.objectHas(ctx, "identity") then ctx.identity else null,
-    session_id: if std.objectHas(ctx, "session") then ctx.session.id else null,
-    headers: ctx.request_headers,
-    method: ctx.request_method,
-    url: ctx.request_url,
-    cookies: ctx.request_cookies,
-  }`;
-const BODY = `base64://${Buffer.from(TEMPLATE).toString("base64")}`;
 const TEMPLATE_PATH = "/template.jsonnet";
-
-function webHook(url: string, extra: Record<string, unknown> = {}) {
-  return { hook: "web_hook", config: { url, method: "POST", body: BODY, ...extra } };
-}
 
 /**
  * selfservice/hook/web_hook.go WebHook, run by the embedded Kratos against a
@@ -139,10 +66,7 @@ describe("web_hook (selfservice/hook/web_hook.go)", () => {
     await stopKratosAndPostgres(kratos, pg);
     await target.stop();
   });
-  beforeEach(() => {
-    target.received.length = 0;
-    target.answers = {};
-  });
+  beforeEach(() => target.reset());
 
   async function post(path: string, body: Record<string, unknown>, headers: Record<string, string> = {}) {
     const response = await fetch(`${kratos.publicUrl}${path}`, {
@@ -325,7 +249,8 @@ describe("web_hook (selfservice/hook/web_hook.go)", () => {
     const email = uniqueEmail("hook-ignore");
     await register(email);
     let release = () => {};
-    target.answers["/login-ignored"] = { status: 500, until: new Promise<void>((resolve) => (release = resolve)) };
+    // A 400 (not a status the client retries: a retry would reach the next test's target).
+    target.answers["/login-ignored"] = { status: 400, until: new Promise<void>((resolve) => (release = resolve)) };
     // The target holds its answer until the login is done: a login that waited for it would never finish.
     expect((await login(email)).status).toBe(200);
     await expect.poll(() => target.to("/login-ignored").length).toBeGreaterThan(0);
@@ -342,6 +267,62 @@ describe("web_hook (selfservice/hook/web_hook.go)", () => {
     }
     expect(target.to("/login-ignored").map((call) => call.body.flow_type)).toEqual(["api", "api"]);
     expect(target.templateFetches - fetchesBefore).toBeLessThanOrEqual(1);
+  });
+
+  it("InstrumentHTTPClientForEvents: each attempt carries a new Ory-Webhook-Request-ID, every attempt of a call the same Ory-Webhook-Trigger-ID", async () => {
+    const email = uniqueEmail("hook-retry");
+    const { body } = await register(email);
+    const token = body.session_token as string;
+    // A 503 makes the resilient client try again (go-retryablehttp DefaultRetryPolicy); RequestLogHook runs before each attempt.
+    target.queued["/settings"] = [{ status: 503 }];
+    const { data: flow } = await kratos.frontend.createNativeSettingsFlow({ xSessionToken: token });
+    const answer = await post(
+      `/self-service/settings?flow=${flow.id}`,
+      { method: "profile", traits: { email, name: { first: "Ada" } } },
+      { "X-Session-Token": token },
+    );
+    expect(answer.status).toBe(200);
+    const attempts = target.to("/settings");
+    expect(attempts).toHaveLength(2);
+    const [first, second] = attempts.map((call) => call.headers);
+    expect(first?.["ory-webhook-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(second?.["ory-webhook-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(second?.["ory-webhook-request-id"]).not.toBe(first?.["ory-webhook-request-id"]);
+    expect(second?.["ory-webhook-trigger-id"]).toBe(first?.["ory-webhook-trigger-id"]);
+  });
+
+  it("parseWebhookResponse + the schema extensions' merge: answered verifiable_addresses matching a trait are stored as answered (verified)", async () => {
+    const email = uniqueEmail("hook-verified");
+    target.answers["/registration"] = {
+      status: 200,
+      body: { identity: { verifiable_addresses: [{ value: email, via: "email", verified: true, status: "completed" }] } },
+    };
+    const { status, body } = await register(email);
+    expect(status).toBe(200);
+    const { data: stored } = await kratos.identity.getIdentity({ id: (body.identity as { id: string }).id });
+    expect(stored.verifiable_addresses).toEqual([
+      expect.objectContaining({ value: email, via: "email", verified: true, status: "completed" }),
+    ]);
+
+    // An address no trait names is not kept (extension_verification.go merge keeps only what the traits derive).
+    const other = uniqueEmail("hook-unverified");
+    target.answers["/registration"] = {
+      status: 200,
+      body: { identity: { verifiable_addresses: [{ value: `x-${other}`, via: "email", verified: true }] } },
+    };
+    const second = await register(other);
+    const { data: unrelated } = await kratos.identity.getIdentity({ id: (second.body.identity as { id: string }).id });
+    expect(unrelated.verifiable_addresses).toEqual([expect.objectContaining({ value: other, verified: false })]);
+  });
+
+  it("parseWebhookResponse + IdentityValidator.Validate: traits answered as something other than an object are taken over and refused", async () => {
+    target.answers["/registration"] = { status: 200, body: { identity: { traits: "not-an-object" } } };
+    const email = uniqueEmail("hook-string-traits");
+    const { status, body } = await register(email);
+    expect(status).toBe(400);
+    expect(JSON.stringify((body.ui as { messages?: unknown }).messages ?? body.ui)).toContain("expected object, but got string");
+    const { data: found } = await kratos.identity.listIdentities({ credentialsIdentifier: email });
+    expect(found).toEqual([]);
   });
 
   it("ExecuteSettingsPostPersistHook: a failing target is Kratos' 502 (webhook failed with status code …)", async () => {
@@ -391,14 +372,41 @@ describe("web_hook configuration (embedx/config.schema.json selfServiceWebHook)"
     expect(unsupportedHooks(config).filter((line) => line.includes("web_hook"))).toEqual([]);
   });
 
-  it("refuses to start with a web hook it would skip (a before-hook), rather than let every flow it guards through", async () => {
-    const guard = { hook: "web_hook", config: { url: "https://hooks.example/x", method: "POST", body: BODY, can_interrupt: true } };
-    await expect(
-      startKratosWithPostgres("web_hook_before", {
-        configOverrides: { selfservice: { flows: { registration: { before: { hooks: [guard] } } } } },
-      }),
-    ).rejects.toThrow(
-      "these web hooks are not run by the embedded Kratos (run the real Kratos for them): selfservice.flows.registration.before.hooks: web_hook",
-    );
+  it("no longer reports a web hook after verification as skipped (PostVerificationHooks runs it; start-up no longer refuses it)", () => {
+    const config = loadKratosConfig(CIAM_CONFIG, {
+      warn: () => {},
+      overrides: {
+        selfservice: {
+          flows: { verification: { after: { hooks: [{ hook: "web_hook", config: { url: "https://e.com", method: "POST" } }] } } },
+        },
+      },
+    });
+    expect(unsupportedHooks(config)).toEqual([]);
+  });
+
+  it("getHooks: web hooks in before.hooks run (no longer reported); other hooks there are skipped, as no other hook is a Pre…HookExecutor", () => {
+    const config = loadKratosConfig(CIAM_CONFIG, {
+      warn: () => {},
+      overrides: {
+        selfservice: {
+          flows: {
+            login: { before: { hooks: [{ hook: "web_hook", config: { url: "https://e.com", method: "POST" } }, { hook: "session" }] } },
+          },
+        },
+      },
+    });
+    expect(unsupportedHooks(config)).toEqual(["selfservice.flows.login.before.hooks: session"]);
+  });
+
+  it("config is parsed once at start-up: each web hook entry carries its checked config with Kratos' defaults (request.Config)", () => {
+    const config = load({ hook: "web_hook", config: { url: "https://e.com", method: "POST" } })();
+    const [entry] = configuredHookEntries(config, "login", "password");
+    expect(entry?.webHook).toEqual({
+      url: "https://e.com",
+      method: "POST",
+      can_interrupt: false,
+      emit_analytics_event: true,
+      response: { ignore: false, parse: false },
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { webHookConfigSchema, type WebHookConfig } from "../../config/schema";
+import type { WebHookConfig } from "../../config/schema";
 import type { Deps } from "../../deps";
 import { publicIdentityJson, publicSessionJson } from "../../session/json";
 import type { Flow } from "../flow/flow";
@@ -10,8 +10,10 @@ import { settingsFlow } from "../flow/settings/definition";
 import { verificationFlow } from "../flow/verification/definition";
 import { baseFlowJson } from "../flow/flow";
 import { FlowValidationError } from "../flow/validation-error";
+import type { Identity } from "../../identity/identity";
 import type { Hook, HookArgs } from "./hook";
-import { executeWebHook, type WebHookCall } from "./web-hook-execute";
+import { executeWebHook, parsedConfig, type WebHookCall } from "./web-hook-execute";
+import type { IdentityAnswer } from "./web-hook-response";
 
 /** The flow as its API answer renders it (what web_hook.go's templateContext marshals as `flow`). */
 async function flowJson(deps: Deps, flow: Flow): Promise<Record<string, unknown>> {
@@ -45,6 +47,36 @@ async function call(deps: Deps, args: HookArgs, with_: { session: boolean; detac
 }
 
 /**
+ * Takes over what a 200 answered beyond the identity's own fields, then
+ * does what Kratos' IdentityValidator does before the identity is stored:
+ * traits or a schema the answer replaced are validated again (traits that
+ * are not an object are refused there), and the schema extensions derive
+ * the addresses, keeping an answered address whose value and channel match
+ * one the traits name (extension_verification.go / extension_recovery.go
+ * merge). The social sign-up and linking paths built the identity before
+ * these hooks.
+ */
+async function applyAnswer(
+  deps: Deps,
+  identity: Identity,
+  before: { traits: unknown; schemaId: string },
+  answer: IdentityAnswer | undefined,
+) {
+  const traits = answer?.invalidTraits ? answer.invalidTraits.value : identity.traits;
+  const traitsChanged = traits !== before.traits || identity.schemaId !== before.schemaId;
+  if (traitsChanged) {
+    const problems = await deps.identities.validateTraits(identity.schemaId, traits);
+    if (problems.length > 0) throw new FlowValidationError(problems);
+  }
+  const { verifiableAddresses, recoveryAddresses } = answer ?? {};
+  if (!traitsChanged && !verifiableAddresses && !recoveryAddresses) return;
+  // parseWebhookResponse replaced the identity's lists: addresses it does not carry start afresh.
+  if (verifiableAddresses) identity.verifiableAddresses = [];
+  if (recoveryAddresses) identity.recoveryAddresses = [];
+  deps.identities.deriveFromTraits(identity, verifiableAddresses, recoveryAddresses);
+}
+
+/**
  * `web_hook` (selfservice/hook/web_hook.go WebHook) after login,
  * registration, settings and recovery:
  *
@@ -54,41 +86,40 @@ async function call(deps: Deps, args: HookArgs, with_: { session: boolean; detac
  *   the identity), otherwise after (…PostPersistHook; registration's call
  *   outlives the client's connection);
  * - login (ExecuteLoginPostHook): with the identity and the session;
- * - recovery (ExecutePostRecoveryHook): with the identity.
+ * - recovery (ExecutePostRecoveryHook): with the identity;
+ * - verification (ExecutePostVerificationHook): with the identity, once the
+ *   address is verified and the passed flow stored. A 200's parsed identity
+ *   is not stored there, so only the answer's errors count.
  */
 export const webHook: Hook = {
   name: "web_hook",
-  flows: ["login", "registration", "settings", "recovery"],
-  async pre(deps, args, raw) {
+  flows: ["login", "registration", "settings", "recovery", "verification"],
+  async pre(deps, args, entry) {
     const kind = args.flow.kind;
     if (kind !== "registration" && kind !== "settings") return;
-    const config = webHookConfigSchema.parse(raw);
+    const config = parsedConfig(entry);
     if (!runsPrePersist(config)) return;
-    const { traits, schemaId } = args.identity;
-    await executeWebHook(deps, config, await call(deps, args, { session: kind === "settings" }));
-    // Traits or a schema the answer replaced are validated again before they are stored (IdentityValidator / IdentityManager.Update).
-    if (args.identity.traits !== traits || args.identity.schemaId !== schemaId) {
-      const problems = await deps.identities.validateTraits(args.identity.schemaId, args.identity.traits);
-      if (problems.length > 0) throw new FlowValidationError(problems);
-      // IdentityManager.Create / Update derive identifiers and addresses from the traits as stored, after these hooks
-      // (the social sign-up and linking paths built the identity before them).
-      deps.identities.deriveFromTraits(args.identity);
-    }
+    const before = { traits: args.identity.traits, schemaId: args.identity.schemaId };
+    const answer = await executeWebHook(deps, config, await call(deps, args, { session: kind === "settings" }));
+    await applyAnswer(deps, args.identity, before, answer);
   },
-  async post(deps, args, raw) {
-    const config = webHookConfigSchema.parse(raw);
+  async post(deps, args, entry) {
+    const config = parsedConfig(entry);
     switch (args.flow.kind) {
       case "login":
-        return executeWebHook(deps, config, await call(deps, args, { session: true }));
+        await executeWebHook(deps, config, await call(deps, args, { session: true }));
+        return;
       case "recovery":
-        return executeWebHook(deps, config, await call(deps, args, { session: false }));
+      case "verification":
+        await executeWebHook(deps, config, await call(deps, args, { session: false }));
+        return;
       case "registration":
         if (runsPrePersist(config)) return;
-        return executeWebHook(deps, config, await call(deps, args, { session: false, detached: true }));
+        await executeWebHook(deps, config, await call(deps, args, { session: false, detached: true }));
+        return;
       case "settings":
         if (runsPrePersist(config)) return;
-        return executeWebHook(deps, config, await call(deps, args, { session: true }));
-      default:
+        await executeWebHook(deps, config, await call(deps, args, { session: true }));
         return;
     }
   },

@@ -9,6 +9,7 @@ import type { Migration } from "../../storage/migrate";
 import type { NodeGroup } from "../../ui/node";
 import type { UiText } from "../../ui/messages";
 import type { AddressFlow, Flow, FlowKind, LoginFlow, RegistrationFlow, SettingsFlow } from "../flow/flow";
+import type { FlowValidationError } from "../flow/validation-error";
 import type { AuthenticationMethod, Session } from "../../session/session";
 
 /**
@@ -73,8 +74,8 @@ export interface Strategy {
   readonly guardedAdminRoutes?: readonly { method: string; path: string }[];
   /** Extra endpoints (e.g. POST /admin/recovery/code, the webauthn script). */
   routes?(routers: { public: Router; admin: Router }, deps: Deps): void;
-  /** The AAL the identity's credentials of this type provide (aal1 first factor, aal2 second factor), if any. */
-  credentialAal?(identity: Identity): AuthenticatorAssuranceLevel | undefined;
+  /** The AAL the identity's credentials of this type provide (aal1 first factor, aal2 second factor), if any, under `config`. */
+  credentialAal?(identity: Identity, config: KratosConfig): AuthenticatorAssuranceLevel | undefined;
   /** Called once at start-up with the fully built dependencies (start workers, caches). */
   start?(deps: Deps): Promise<void> | void;
   stop?(): Promise<void> | void;
@@ -180,6 +181,12 @@ export interface LoginStrategy extends FlowStrategy<LoginFlow, LoginResult> {
    */
   finishForm?(flow: LoginFlow, ctx: StrategyContext): Promise<void> | void;
   /**
+   * Kratos' FastLoginStrategy.FastLogin2FA, asked once a new flow is stored:
+   * true when the strategy moved the flow on by itself (a code sent at
+   * once); the flow handler then re-renders, saves and answers it.
+   */
+  fastLogin?(flow: LoginFlow, ctx: StrategyContext): Promise<boolean>;
+  /**
    * Second screen (PopulateLoginMethodIdentifierFirstCredentials): the nodes
    * for the account the identifier names. Returns false for Kratos'
    * idfirst.ErrNoCredentialsFound (the account, if any, has no such
@@ -248,9 +255,10 @@ export interface SettingsResult {
   authenticationMethod?: AuthenticationMethod;
   /**
    * The strategy only changed what the flow shows (e.g. revealed or
-   * regenerated lookup codes, kept in `flow.internal`): save the flow,
-   * re-render it and answer with it (state unchanged, identity not updated,
-   * no success message), like Kratos' ErrStrategyAsksToReturnToUI.
+   * regenerated lookup codes, kept in `flow.internal`, its nodes already
+   * changed in `flow.ui`): save the flow and answer with it as it is — not
+   * re-rendered or sorted; state unchanged, identity not updated, no success
+   * message — like Kratos' ErrStrategyAsksToReturnToUI.
    */
   returnToUi?: boolean;
 }
@@ -283,7 +291,8 @@ export type AddressFlowResult =
   | { kind: "recovered"; identityId: string; method: AuthenticationMethod["method"] }
   | {
       kind: "retry";
-      message: UiText;
+      /** The new flow's message, or a hook's refusal whose messages it carries instead (ui ParseError). */
+      message: UiText | FlowValidationError;
       answer?: "link" | "code" | "code_recovery";
       expiredAt?: Date;
       replacedReason?: string;

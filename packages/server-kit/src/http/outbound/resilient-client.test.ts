@@ -1,6 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { useScriptedHttpServer } from "../../testing";
 import { backoffMs, retryAfterMs, sleep } from "./backoff";
 import { ORY_HTTP_CLIENT, ResilientClientError, resilientFetch, type ResilientOptions } from "./resilient-client";
 
@@ -13,75 +12,54 @@ import { ORY_HTTP_CLIENT, ResilientClientError, resilientFetch, type ResilientOp
  * redirectBehavior, makeHeadersCopier, defaultCheckRedirect), against a real
  * local HTTP server.
  */
-type Handler = (req: IncomingMessage, res: ServerResponse, attempt: number, body: string) => void;
+const server = useScriptedHttpServer();
 
-const server = createServer((req, res) => {
-  const path = req.url ?? "/";
-  const attempt = (attempts.get(path) ?? 0) + 1;
-  attempts.set(path, attempt);
-  arrivals.set(path, [...(arrivals.get(path) ?? []), Date.now()]);
-  const chunks: Buffer[] = [];
-  req.on("data", (c: Buffer) => chunks.push(c));
-  req.on("end", () => (handlers.get(path) ?? ((_, r) => r.writeHead(404).end()))(req, res, attempt, Buffer.concat(chunks).toString()));
-});
-const handlers = new Map<string, Handler>();
-const attempts = new Map<string, number>();
-const arrivals = new Map<string, number[]>();
-let base = "";
-
-beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+const attempts = (path: string) => server.requests(path).length;
 
 /** The servers' client with short waits, so the count and order of attempts are checked quickly. */
 const FAST: ResilientOptions = { ...ORY_HTTP_CLIENT, retryWaitMinMs: 20, retryWaitMaxMs: 1000, attemptTimeoutMs: 300 };
 const post = (path: string, options = FAST, headers = new Headers()) =>
-  resilientFetch(`${base}${path}`, { method: "POST", headers, body: "{}" }, options);
+  resilientFetch(`${server.base}${path}`, { method: "POST", headers, body: "{}" }, options);
 
 describe("go-retryablehttp Client.Do with the servers' options (HTTPClient)", () => {
   it("makes three attempts at most (RetryMax 2), waiting 1 s then 2 s (DefaultBackoff), then gives up without a reason (DefaultRetryPolicy)", async () => {
-    handlers.set("/down", (_, res) => res.writeHead(500).end());
+    server.script("/down", (_, res) => res.writeHead(500).end());
     const error = await post("/down", ORY_HTTP_CLIENT).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ResilientClientError);
-    expect((error as Error).message).toBe(`POST ${base}/down giving up after 3 attempt(s)`);
-    const [first, second, third] = arrivals.get("/down")!;
+    expect((error as Error).message).toBe(`POST ${server.base}/down giving up after 3 attempt(s)`);
+    const [first, second, third] = server.requests("/down").map((request) => request.receivedAt);
     expect(second! - first!).toBeGreaterThanOrEqual(950);
     expect(third! - second!).toBeGreaterThanOrEqual(1950);
   });
 
   it("retries 5xx (not 501) and 429, and returns the first answer the policy accepts", async () => {
-    handlers.set("/flaky", (_, res, n) => res.writeHead(n === 1 ? 503 : n === 2 ? 429 : 200).end("ok"));
+    server.script("/flaky", ({ nth: n }, res) => res.writeHead(n === 1 ? 503 : n === 2 ? 429 : 200).end("ok"));
     const response = await post("/flaky");
     expect(response.status).toBe(200);
     expect(await response.text()).toBe("ok");
-    expect(attempts.get("/flaky")).toBe(3);
+    expect(attempts("/flaky")).toBe(3);
 
     for (const status of [501, 400, 403, 404]) {
-      handlers.set(`/status-${status}`, (_, res) => res.writeHead(status).end());
+      server.script(`/status-${status}`, (_, res) => res.writeHead(status).end());
       expect((await post(`/status-${status}`)).status).toBe(status);
-      expect(attempts.get(`/status-${status}`)).toBe(1);
+      expect(attempts(`/status-${status}`)).toBe(1);
     }
   });
 
   it("retries transport failures: an attempt that times out, a connection that is cut", async () => {
-    handlers.set("/slow", (_, res, n) => {
+    server.script("/slow", ({ nth: n }, res) => {
       if (n === 1) setTimeout(() => res.writeHead(200).end("late"), 1000);
       else res.writeHead(200).end("on time");
     });
     expect(await (await post("/slow")).text()).toBe("on time");
-    expect(attempts.get("/slow")).toBe(2);
+    expect(attempts("/slow")).toBe(2);
 
-    handlers.set("/cut", (req, res, n) => (n < 3 ? req.socket.destroy() : res.writeHead(204).end()));
+    server.script("/cut", ({ nth: n }, res, req) => (n < 3 ? req.socket.destroy() : res.writeHead(204).end()));
     expect((await post("/cut")).status).toBe(204);
-    expect(attempts.get("/cut")).toBe(3);
-    handlers.set("/always-cut", (req) => req.socket.destroy());
+    expect(attempts("/cut")).toBe(3);
+    server.script("/always-cut", (_request, _res, req) => req.socket.destroy());
     await expect(post("/always-cut")).rejects.toThrow(
-      `POST ${base}/always-cut giving up after 3 attempt(s): Post "${base}/always-cut": EOF`,
+      `POST ${server.base}/always-cut giving up after 3 attempt(s): Post "${server.base}/always-cut": EOF`,
     );
   });
 
@@ -100,49 +78,51 @@ describe("go-retryablehttp Client.Do with the servers' options (HTTPClient)", ()
 
 describe("redirects as Go's http.Client follows them (client.go do, defaultCheckRedirect)", () => {
   it("stops after 10 redirects with Go's url.Error, naming the Location it refused, and does not retry", async () => {
-    handlers.set("/loop", (_, res, n) => res.writeHead(302, { Location: `/loop?${n}` }).end());
-    for (let n = 1; n <= 10; n++) handlers.set(`/loop?${n}`, (_, res) => res.writeHead(302, { Location: `/loop?${n + 1}` }).end());
+    server.script("/loop", ({ nth: n }, res) => res.writeHead(302, { Location: `/loop?${n}` }).end());
+    for (let n = 1; n <= 10; n++) server.script(`/loop?${n}`, (_, res) => res.writeHead(302, { Location: `/loop?${n + 1}` }).end());
     const error = await post("/loop").catch((e: unknown) => e);
-    expect((error as Error).message).toBe(`POST ${base}/loop giving up after 1 attempt(s): Post "/loop?10": stopped after 10 redirects`);
+    expect((error as Error).message).toBe(
+      `POST ${server.base}/loop giving up after 1 attempt(s): Post "/loop?10": stopped after 10 redirects`,
+    );
     expect((error as ResilientClientError).attempts).toBe(1);
     // Ten requests went out: the first and nine redirects; the tenth redirect is refused.
-    expect(attempts.get("/loop")).toBe(1);
-    expect(attempts.get("/loop?9")).toBe(1);
-    expect(attempts.get("/loop?10")).toBeUndefined();
+    expect(attempts("/loop")).toBe(1);
+    expect(attempts("/loop?9")).toBe(1);
+    expect(attempts("/loop?10")).toBe(0);
   });
 
   it("resends a POST with its body on 307, turns it into a GET without body or Content-Type on 303", async () => {
-    handlers.set("/moved", (_, res) => res.writeHead(307, { Location: "/target" }).end());
-    handlers.set("/see-other", (_, res) => res.writeHead(303, { Location: "/target" }).end());
-    handlers.set("/target", (req, res, _, body) =>
-      res.writeHead(200).end(`${req.method} ${body} ${req.headers["content-type"] ?? "-"} ${req.headers.referer}`),
+    server.script("/moved", (_, res) => res.writeHead(307, { Location: "/target" }).end());
+    server.script("/see-other", (_, res) => res.writeHead(303, { Location: "/target" }).end());
+    server.script("/target", ({ method, body, headers }, res) =>
+      res.writeHead(200).end(`${method} ${body} ${headers["content-type"] ?? "-"} ${headers.referer}`),
     );
     const headers = new Headers({ "Content-Type": "application/json" });
-    expect(await (await post("/moved", FAST, headers)).text()).toBe(`POST {} application/json ${base}/moved`);
-    expect(await (await post("/see-other", FAST, headers)).text()).toBe(`GET  - ${base}/see-other`);
+    expect(await (await post("/moved", FAST, headers)).text()).toBe(`POST {} application/json ${server.base}/moved`);
+    expect(await (await post("/see-other", FAST, headers)).text()).toBe(`GET  - ${server.base}/see-other`);
   });
 
   it("after a 303 the body is gone: a later 307 resends the GET as it is, without the body or its Content-Type", async () => {
-    handlers.set("/see-other-first", (_, res) => res.writeHead(303, { Location: "/then-moved" }).end());
-    handlers.set("/then-moved", (_, res) => res.writeHead(307, { Location: "/target" }).end());
+    server.script("/see-other-first", (_, res) => res.writeHead(303, { Location: "/then-moved" }).end());
+    server.script("/then-moved", (_, res) => res.writeHead(307, { Location: "/target" }).end());
     const headers = new Headers({ "Content-Type": "application/json" });
-    expect(await (await post("/see-other-first", FAST, headers)).text()).toBe(`GET  - ${base}/then-moved`);
+    expect(await (await post("/see-other-first", FAST, headers)).text()).toBe(`GET  - ${server.base}/then-moved`);
   });
 
   it("returns a 3xx without Location as the answer, neither an error nor a retry (client.go do: issues #17773, #49281)", async () => {
-    handlers.set("/no-location", (_, res) => res.writeHead(302).end("nowhere to go"));
+    server.script("/no-location", (_, res) => res.writeHead(302).end("nowhere to go"));
     const response = await post("/no-location");
     expect(response.status).toBe(302);
     expect(await response.text()).toBe("nowhere to go");
-    expect(attempts.get("/no-location")).toBe(1);
+    expect(attempts("/no-location")).toBe(1);
   });
 
   it("drops Authorization and Cookie once a redirect leaves the first host's domain", async () => {
-    const port = new URL(base).port;
-    handlers.set("/elsewhere", (_, res) => res.writeHead(307, { Location: `http://localhost:${port}/echo` }).end());
-    handlers.set("/same", (_, res) => res.writeHead(307, { Location: "/echo" }).end());
-    handlers.set("/echo", (req, res) =>
-      res.writeHead(200).end(`${req.headers.authorization ?? "-"} ${req.headers.cookie ?? "-"} ${String(req.headers["x-kept"])}`),
+    const port = new URL(server.base).port;
+    server.script("/elsewhere", (_, res) => res.writeHead(307, { Location: `http://localhost:${port}/echo` }).end());
+    server.script("/same", (_, res) => res.writeHead(307, { Location: "/echo" }).end());
+    server.script("/echo", ({ headers }, res) =>
+      res.writeHead(200).end(`${headers.authorization ?? "-"} ${headers.cookie ?? "-"} ${String(headers["x-kept"])}`),
     );
     const headers = new Headers({ Authorization: "Basic eDp5", Cookie: "a=b", "X-Kept": "yes" });
     expect(await (await post("/same", FAST, headers)).text()).toBe("Basic eDp5 a=b yes");
@@ -201,7 +181,7 @@ describe("DefaultBackoff and parseRetryAfterHeader", () => {
 
 describe("the request's context (retryablehttp Client.Do, DefaultRetryPolicy)", () => {
   it("ends the wait between attempts when the request is abandoned", async () => {
-    handlers.set("/unavailable", (_, res) => res.writeHead(503, { "Retry-After": "3600" }).end());
+    server.script("/unavailable", (_, res) => res.writeHead(503, { "Retry-After": "3600" }).end());
     const abandoned = new AbortController();
     const started = Date.now();
     const pending = post("/unavailable", { ...FAST, signal: abandoned.signal }).catch((e: unknown) => e);
@@ -210,15 +190,15 @@ describe("the request's context (retryablehttp Client.Do, DefaultRetryPolicy)", 
     expect((error as Error).message).toBe("context canceled");
     // Far below the hour Retry-After asks for, and far above any machine's delay in noticing the abort.
     expect(Date.now() - started).toBeLessThan(60_000);
-    expect(attempts.get("/unavailable")).toBe(1);
+    expect(attempts("/unavailable")).toBe(1);
   });
 
   it("stops the attempt in flight and does not retry it", async () => {
-    handlers.set("/hanging", () => undefined);
+    server.script("/hanging", () => undefined);
     const abandoned = new AbortController();
     const pending = post("/hanging", { ...FAST, attemptTimeoutMs: 10_000, signal: abandoned.signal }).catch((e: unknown) => e);
     setTimeout(() => abandoned.abort(), 100);
-    expect(((await pending) as Error).message).toBe(`POST ${base}/hanging giving up after 1 attempt(s): context canceled`);
-    expect(attempts.get("/hanging")).toBe(1);
+    expect(((await pending) as Error).message).toBe(`POST ${server.base}/hanging giving up after 1 attempt(s): context canceled`);
+    expect(attempts("/hanging")).toBe(1);
   });
 });

@@ -20,6 +20,8 @@ export interface ResilientOptions extends PrivateIpPolicy {
   signal?: AbortSignal;
   /** Test hook: how a wait between attempts is spent. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Client.RequestLogHook: called before each attempt (retryNumber counts from 0); may set the request's headers. */
+  requestLogHook?: (request: OutboundRequest, retryNumber: number) => void;
 }
 
 /**
@@ -63,6 +65,7 @@ export async function resilientFetch(url: string, request: OutboundRequest, opti
     const deadline = AbortSignal.timeout(options.attemptTimeoutMs);
     let response: OutboundResponse | undefined;
     let failure: GoUrlError | undefined;
+    options.requestLogHook?.(request, index);
     try {
       response = await goClientDo(url, request, options, signal ? AbortSignal.any([signal, deadline]) : deadline);
     } catch (error) {

@@ -1,4 +1,5 @@
 import type { FlowDeps } from "../flow-deps";
+import { BeforeHookError } from "../../hook/before-hooks";
 import { readSubmission, type JsonObject } from "../../../http/body";
 import type { HttpContext } from "../../../http/context";
 import { KratosError } from "../../../http/errors";
@@ -7,6 +8,7 @@ import { aalRank } from "../../../session/aal";
 import { CompletedByStrategy } from "../completed-by-strategy";
 import { FlowValidationError } from "../validation-error";
 import type { StrategyContext } from "../../strategy/strategy";
+import type { Session } from "../../../session/session";
 import {
   checkCsrf,
   createFlow,
@@ -14,6 +16,7 @@ import {
   forwardFlowError,
   handleExpired,
   loadFlowForSubmit,
+  renderUi,
   respondWithNewFlow,
   respondWithValidationError,
   returnToFromQuery,
@@ -23,7 +26,7 @@ import {
 import { flowErrors } from "../flow-errors";
 import { challengeForNewFlow, hydraRequiresLogin, overriddenReturnTo, skipToHydra } from "../oauth2-login";
 import { selfServiceFlowIdentitySchema } from "../identity-schema";
-import { isExpired, type FlowType } from "../flow";
+import { isExpired, urlWithFlow, type FlowType, type LoginFlow } from "../flow";
 import { createSessionTokenExchanger } from "../token-exchange";
 import { loginFlow } from "./definition";
 import { completeLogin } from "./hooks";
@@ -69,20 +72,27 @@ async function initLogin(deps: FlowDeps, ctx: HttpContext, type: FlowType): Prom
 
   const challenge = oauth2?.challenge;
   const wantsExchangeCode = type === "api" && !session && ctx.query.get("return_session_token_exchange_code") === "true";
-  const flow = await createFlow(deps, loginFlow, ctx, type, {
-    returnTo,
-    strategy: { session },
-    prepare: (f) => {
-      f.refresh = refresh;
-      f.requestedAal = requestedAal;
-      if (session && (refresh || requestedAal === "aal2")) {
-        f.sessionId = session.id;
-        f.identityId = session.identityId;
-      }
-      if (challenge) f.oauth2LoginChallenge = challenge;
-      f.identitySchema = identitySchema;
-    },
-  });
+  let flow;
+  try {
+    flow = await createFlow(deps, loginFlow, ctx, type, {
+      returnTo,
+      strategy: { session },
+      prepare: (f) => {
+        f.refresh = refresh;
+        f.requestedAal = requestedAal;
+        if (session && (refresh || requestedAal === "aal2")) {
+          f.sessionId = session.id;
+          f.identityId = session.identityId;
+        }
+        if (challenge) f.oauth2LoginChallenge = challenge;
+        f.identitySchema = identitySchema;
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof BeforeHookError)) throw error;
+    await writeBeforeHookError(deps, ctx, type, error);
+    return;
+  }
   // createBrowserLoginFlow answers with the login request it fetched; createNativeLoginFlow fetches none.
   flow.oauth2LoginRequest = oauth2?.request;
   const exchangeCode = wantsExchangeCode ? await createSessionTokenExchanger(deps, flow.id) : undefined;
@@ -91,7 +101,40 @@ async function initLogin(deps: FlowDeps, ctx: HttpContext, type: FlowType): Prom
     ctx.json(200, { ...(await loginFlow.toJson(flow, deps)), session_token_exchange_code: exchangeCode });
     return;
   }
+  if (await fastLogin(deps, ctx, flow, session)) return;
   await respondWithNewFlow(deps, loginFlow, ctx, flow);
+}
+
+/**
+ * NewLoginFlow's last step: the first strategy whose FastLogin2FA moves the
+ * stored flow on (the code strategy sending its code at once) answers it —
+ * 200 with the flow for JSON requests, else a 303 to the login UI
+ * (strategy_login.go loginSendCode with successResponse).
+ */
+async function fastLogin(deps: FlowDeps, ctx: HttpContext, flow: LoginFlow, session: Session | undefined): Promise<boolean> {
+  const sctx: StrategyContext = { deps, http: ctx, session };
+  for (const strategy of deps.strategies.for("login")) {
+    if (!(await strategy.login.fastLogin?.(flow, sctx))) continue;
+    await renderUi(deps, loginFlow, flow, sctx);
+    await deps.flows.save(flow);
+    const uiUrl = loginFlow.uiUrl(deps.config);
+    if (ctx.isJsonRequest || !uiUrl) ctx.json(200, await loginFlow.toJson(flow, deps));
+    else ctx.redirect(urlWithFlow(uiUrl, flow.id));
+    return true;
+  }
+  return false;
+}
+
+/**
+ * NewLoginFlow hands PreLoginHook's error to the flow error handler with a
+ * flow never stored: the messages of a refusal cannot be saved on it
+ * (UpdateLoginFlow finds no row: 404), any other error is forwarded — JSON
+ * for native apps and AJAX, the error UI for browsers.
+ */
+async function writeBeforeHookError(deps: FlowDeps, ctx: HttpContext, type: FlowType, error: BeforeHookError): Promise<void> {
+  const written = error.fromMessageList ? new KratosError(404, { message: "Unable to locate the resource" }) : error;
+  if (type === "api") ctx.error(written);
+  else await deps.errors.forward(ctx, written);
 }
 
 /**

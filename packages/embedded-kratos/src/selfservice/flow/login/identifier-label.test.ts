@@ -1,14 +1,15 @@
 import type { UiNodeInputAttributes } from "@ory/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TraitPath } from "../../../identity/schema-registry";
+import type { SchemaPath } from "../../../identity/schema-registry";
 import { startKratosWithPostgres, stopKratosAndPostgres, type TestKratos, type TestPostgres } from "../../../testing/harness";
 import { identifierLabelFromSchema } from "./identifier-label";
 
-const trait = (name: string, extension: TraitPath["extension"], title?: string): TraitPath => ({
+const trait = (name: string, extension: SchemaPath["extension"], title?: string): SchemaPath => ({
   name: `traits.${name}`,
-  segments: [name],
-  type: "string",
+  segments: ["traits", name],
+  typeHint: "string",
   required: false,
+  hasDefault: false,
   extension,
   ...(title ? { title } : {}),
 });
@@ -20,7 +21,7 @@ describe("GetIdentifierLabelFromSchema", () => {
       trait("email", { credentials: { password: { identifier: true }, code: { identifier: true } } }, "Email"),
       trait("name", {}, "Name"),
     ];
-    expect(identifierLabelFromSchema({ paths })).toEqual({
+    expect(identifierLabelFromSchema({ listed: { paths } })).toEqual({
       id: 1070002,
       text: "Email",
       type: "info",
@@ -34,19 +35,23 @@ describe("GetIdentifierLabelFromSchema", () => {
       { credentials: { passkey: { display_name: true } } },
       { credentials: { totp: { account_name: true } } },
     ])
-      expect(identifierLabelFromSchema({ paths: [trait("handle", extension, "Handle")] }).id).toBe(1070002);
+      expect(identifierLabelFromSchema({ listed: { paths: [trait("handle", extension, "Handle")] } }).id).toBe(1070002);
   });
 
   it('says "ID" (1070004) when no trait, several traits, or an untitled trait identifies', () => {
     const id = { id: 1070004, text: "ID", type: "info" };
-    expect(identifierLabelFromSchema({ paths: [trait("name", {}, "Name")] })).toEqual(id);
-    expect(identifierLabelFromSchema({ paths: [trait("email", { credentials: { password: { identifier: true } } })] })).toEqual(id);
+    expect(identifierLabelFromSchema({ listed: { paths: [trait("name", {}, "Name")] } })).toEqual(id);
+    expect(identifierLabelFromSchema({ listed: { paths: [trait("email", { credentials: { password: { identifier: true } } })] } })).toEqual(
+      id,
+    );
     expect(
       identifierLabelFromSchema({
-        paths: [
-          trait("email", { credentials: { password: { identifier: true } } }, "Email"),
-          trait("username", { credentials: { password: { identifier: true } } }, "Username"),
-        ],
+        listed: {
+          paths: [
+            trait("email", { credentials: { password: { identifier: true } } }, "Email"),
+            trait("username", { credentials: { password: { identifier: true } } }, "Username"),
+          ],
+        },
       }),
     ).toEqual(id);
     expect(identifierLabelFromSchema(undefined)).toEqual(id);

@@ -1,4 +1,4 @@
-import { formPaths, type IdentitySchema, type SchemaRegistry } from "../../../identity/schema-registry";
+import { type IdentitySchema, listedPaths, type SchemaRegistry } from "../../../identity/schema-registry";
 import { messages, type UiText } from "../../../ui/messages";
 import type { LoginFlow } from "../flow";
 
@@ -9,8 +9,8 @@ import type { LoginFlow } from "../flow";
  * with the title as text — and "ID" (1070004) when no such trait, or more
  * than one, or one without a title exists.
  */
-export function identifierLabelFromSchema(schema: Pick<IdentitySchema, "paths" | "readFailure" | "pathsFailure"> | undefined): UiText {
-  const labels = (schema ? formPaths(schema) : []).filter(({ extension: { credentials: c } }) =>
+export function identifierLabelFromSchema(schema: Pick<IdentitySchema, "listed" | "readFailure"> | undefined): UiText {
+  const labels = (schema ? listedPaths(schema) : []).filter(({ extension: { credentials: c } }) =>
     Boolean(c?.password?.identifier || c?.webauthn?.identifier || c?.passkey?.display_name || c?.totp?.account_name || c?.code?.identifier),
   );
   const only = labels.length === 1 ? labels[0] : undefined;

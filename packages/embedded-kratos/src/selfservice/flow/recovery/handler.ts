@@ -3,6 +3,7 @@ import type { Router } from "../../../http/router";
 import { createAddressFlow, requireConfiguredStrategy, submitAddressFlow } from "../address-flow";
 import { disabledError, fetchFlowHandler, respondWithNewFlow, returnToFromQuery } from "../engine";
 import type { FlowDeps } from "../flow-deps";
+import { BeforeHookError } from "../../hook/before-hooks";
 import { flowErrors } from "../flow-errors";
 import type { FlowType } from "../flow";
 import { completeRecovery } from "./complete";
@@ -35,7 +36,16 @@ async function initRecovery(deps: FlowDeps, ctx: HttpContext, type: FlowType): P
     return;
   }
   requireConfiguredStrategy(deps, "recovery");
-  const flow = await createAddressFlow(deps, recoveryFlow, ctx, type, returnToFromQuery(deps, ctx));
+  const returnTo = returnToFromQuery(deps, ctx);
+  let flow;
+  try {
+    flow = await createAddressFlow(deps, recoveryFlow, ctx, type, returnTo);
+  } catch (error) {
+    // PreRecoveryHook's error is written as it is (Writer().WriteError), to browsers too.
+    if (!(error instanceof BeforeHookError)) throw error;
+    ctx.error(error);
+    return;
+  }
   await respondWithNewFlow(deps, recoveryFlow, ctx, flow);
 }
 

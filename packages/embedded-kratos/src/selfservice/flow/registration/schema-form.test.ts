@@ -41,6 +41,24 @@ const schema = {
 /** No `$ref`: the password identifier is the second trait. */
 const identifierSecond = traitsSchema({ nick: { type: "string" }, email: PASSWORD_EMAIL_TRAIT });
 
+/**
+ * jsonschemax.ListPaths beyond `properties` (keys.go listPaths): the
+ * properties of an `allOf` branch, and those beside `traits`, are inputs;
+ * a trait of two types (`["string", "null"]`) is none.
+ */
+const combinators = {
+  $schema: "http://json-schema.org/draft-07/schema#",
+  type: "object",
+  properties: {
+    traits: {
+      type: "object",
+      properties: { email: PASSWORD_EMAIL_TRAIT, nickname: { type: ["string", "null"] } },
+      allOf: [{ properties: { newsletter: { type: "boolean", title: "Newsletter" } } }],
+    },
+    consent: { type: "boolean" },
+  },
+};
+
 interface Node {
   group: string;
   attributes: Record<string, unknown>;
@@ -57,6 +75,7 @@ describe("registration form from a schema with $ref traits (NodesFromJSONSchema,
       [
         { id: "refs", document: schema },
         { id: "second", document: identifierSecond, selfservice_selectable: true },
+        { id: "combinators", document: combinators, selfservice_selectable: true },
       ],
       { strategies: CORE_STRATEGIES },
     );
@@ -102,5 +121,19 @@ describe("registration form from a schema with $ref traits (NodesFromJSONSchema,
       "traits.website",
       "method",
     ]);
+  });
+
+  it("lists an allOf branch's properties and the root's other properties, and no input for a trait of two types", async () => {
+    const form = await nodes("?identity_schema=combinators");
+    expect(form.map((n) => [n.attributes.name, n.attributes.type])).toEqual([
+      ["csrf_token", "hidden"],
+      ["traits.email", "email"],
+      ["password", "password"],
+      // GetKeysInOrder: `consent` is the schema's key after traits' own; the allOf property has none, so it comes last.
+      ["consent", "checkbox"],
+      ["traits.newsletter", "checkbox"],
+      ["method", "submit"],
+    ]);
+    expect(form.find((n) => n.attributes.name === "traits.newsletter")?.meta.label?.text).toBe("Newsletter");
   });
 });

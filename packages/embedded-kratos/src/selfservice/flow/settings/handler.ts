@@ -189,8 +189,7 @@ async function submitSettings(deps: FlowDeps, ctx: HttpContext): Promise<void> {
     }
     flow.active = method;
     if (result.returnToUi) {
-      // The strategy only changed what the flow shows (lookup codes revealed/regenerated).
-      await renderUi(deps, settingsFlow, flow, sctx);
+      // The strategy only changed what the flow shows (lookup codes revealed/regenerated), in place and unsorted.
       await deps.flows.save(flow);
       await respondWithFlow(deps, settingsFlow, ctx, flow);
       return;

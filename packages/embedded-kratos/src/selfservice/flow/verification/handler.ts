@@ -4,6 +4,7 @@ import type { Router } from "../../../http/router";
 import { createAddressFlow, requireConfiguredStrategy, submitAddressFlow } from "../address-flow";
 import { disabledError, fetchFlowHandler, respondWithNewFlow, returnToFromQuery } from "../engine";
 import type { FlowDeps } from "../flow-deps";
+import { BeforeHookError } from "../../hook/before-hooks";
 import type { FlowType } from "../flow";
 import { verificationFlow } from "./definition";
 
@@ -35,6 +36,14 @@ async function initVerification(deps: FlowDeps, ctx: HttpContext, type: FlowType
     }
     throw error;
   }
-  const flow = await createAddressFlow(deps, verificationFlow, ctx, type, returnTo);
+  let flow;
+  try {
+    flow = await createAddressFlow(deps, verificationFlow, ctx, type, returnTo);
+  } catch (error) {
+    // NewVerificationFlow's errors, PreVerificationHook's among them, are written as they are (Writer().WriteError).
+    if (!(error instanceof BeforeHookError)) throw error;
+    ctx.error(error);
+    return;
+  }
   await respondWithNewFlow(deps, verificationFlow, ctx, flow);
 }

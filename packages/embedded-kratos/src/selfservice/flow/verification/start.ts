@@ -36,6 +36,8 @@ export async function startVerificationForIdentity(
     },
     // hook.Verifier: after a browser sign-up (or login) the verification flow gets a new anti-CSRF token; after settings the current one.
     regenerateCsrf: type === "browser" && (original.kind === "registration" || original.kind === "login"),
+    // verification.NewPostHookFlow: built without the handler, so no PreVerificationHook.
+    beforeHooks: false,
   });
   flow.ui.setValue("email", address.value);
   const strategy = configuredStrategy(deps, "verification");

@@ -1,6 +1,6 @@
 import type { Deps } from "../../../deps";
 import type { Identity } from "../../../identity/identity";
-import { normalizeIdentifier } from "../../../identity/extensions";
+import { type CodeAddress, normalizeIdentifier } from "../../../identity/extensions";
 
 /**
  * The identity a one-time login code may be sent for: the owner of a `code`
@@ -18,18 +18,22 @@ export async function findCodeIdentity(deps: Deps, rawIdentifier: string): Promi
 }
 
 /**
- * The channel of a code address (CredentialsCode config `addresses[].channel`):
- * where its login code goes. Addresses the config does not list are email.
+ * Where a login code goes (strategy_login.go loginSendCode): the address of
+ * the identity's `code` credential (config `addresses[]`) that equals the
+ * identifier, or, when none does, every address the credential lists — each
+ * gets its own code (code_sender.go SendCode).
  */
-export function codeAddressChannel(identity: Identity, address: string): "email" | "sms" {
-  const addresses = identity.credentials.code?.config.addresses;
-  const entry = Array.isArray(addresses)
-    ? (addresses as unknown[]).find(
-        (a): a is { channel: unknown } =>
-          typeof a === "object" && a !== null && (a as { address?: unknown }).address === address && "channel" in a,
-      )
-    : undefined;
-  return entry?.channel === "sms" ? "sms" : "email";
+export function loginCodeAddresses(identity: Identity, identifier: string): CodeAddress[] {
+  const listed = identity.credentials.code?.config.addresses;
+  const addresses = (Array.isArray(listed) ? (listed as unknown[]) : []).filter(
+    (a): a is CodeAddress =>
+      typeof a === "object" &&
+      a !== null &&
+      typeof (a as { address?: unknown }).address === "string" &&
+      ((a as { channel?: unknown }).channel === "email" || (a as { channel?: unknown }).channel === "sms"),
+  );
+  const matching = addresses.find((a) => a.address === identifier);
+  return matching ? [matching] : addresses;
 }
 
 /** Canonical JSON (sorted keys) to compare trait objects. */

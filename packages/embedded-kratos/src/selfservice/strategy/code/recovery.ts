@@ -16,6 +16,7 @@ import { inputNode } from "../../../ui/node";
 import { codeState, updateCodeState } from "./state";
 import { now as timeNow } from "../../../clock/clock";
 import { requireEmailFormat } from "../mailed-secret/email-format";
+import { allowedRequestHeaders } from "../../../request/allowed-headers";
 
 /**
  * Recovery by one-time code (selfservice/strategy/code, recovery v1 screens):
@@ -124,6 +125,7 @@ async function sendRecoveryCode(flow: Flow, rawEmail: string, ctx: StrategyConte
           RequestURL: flow.requestUrl,
           ExpiresInMinutes: Math.round(lifespan / 60_000),
         },
+        requestHeaders: allowedRequestHeaders(deps.config, ctx.http.req.headersDistinct),
       });
     } else if (deps.config.selfservice.flows.recovery.notify_unknown_recipients === true) {
       await deps.courier.queueEmail(tx, {

@@ -1,5 +1,6 @@
 import type { JsonObject } from "../../../http/body";
-import { normalizeIdentifier } from "../../../identity/extensions";
+import { extractFromTraits } from "../../../identity/extensions";
+import { allowedRequestHeaders } from "../../../request/allowed-headers";
 import { submittedTraits, traitsToValidate } from "../submission";
 import { TraitsValidationError } from "../../../identity/manager";
 import { messages } from "../../../ui/messages";
@@ -78,7 +79,7 @@ export const codeRegistration: RegistrationStrategy = {
       if (problems.length > 0) throw new FlowValidationError(problems);
       const addresses = deps.identities.identifiersFor(schemaId, traits, "code");
       if (addresses.length === 0) throw FlowValidationError.flow(messages.identifierMissing());
-      await sendRegistrationCode(flow, traits, addresses, ctx);
+      await sendRegistrationCode(flow, traits, ctx);
       throw FlowValidationError.flow(mailMessages.registrationCodeSent());
     }
 
@@ -112,34 +113,31 @@ export const codeRegistration: RegistrationStrategy = {
   },
 };
 
-async function sendRegistrationCode(flow: RegistrationFlow, traits: JsonObject, addresses: string[], ctx: StrategyContext): Promise<void> {
+async function sendRegistrationCode(flow: RegistrationFlow, traits: JsonObject, ctx: StrategyContext): Promise<void> {
   const { deps } = ctx;
   const secrets = secretsFor(deps.db);
   const lifespan = codeMethodConfig(deps.config).config.lifespan;
-  const code = generateCode();
+  const requestHeaders = allowedRequestHeaders(deps.config, ctx.http.req.headersDistinct);
+  // strategy_registration.go registrationSendEmail: the addresses the code credential would list, with their channel.
+  const schema = deps.identities.schemaOf(registrationSchemaId(flow, deps.schemas.defaultId));
   await deps.db.transaction(async (tx) => {
     await secrets.deleteLoginRegistrationCodesOfFlow(tx, flow.id);
-    for (const raw of addresses) {
-      const address = normalizeIdentifier(raw);
+    // code_sender.go SendCode: one code per address; an `sms` address gets the SMS template (its traits as `Identity`).
+    for (const { address, channel: via } of extractFromTraits(schema, traits).codeAddresses) {
+      const code = generateCode();
       await secrets.createLoginRegistrationCode(tx, {
         flowId: flow.id,
         kind: "registration",
         hash: hashSecret(deps.config, code),
         address,
-        via: "email",
+        via,
         expiresAt: timeNow().add(lifespan),
       });
-      await deps.courier.queueEmail(tx, {
-        templateType: "registration_code_valid",
-        recipient: address,
-        model: {
-          To: address,
-          RegistrationCode: code,
-          Traits: traits,
-          RequestURL: flow.requestUrl,
-          ExpiresInMinutes: Math.round(lifespan / 60_000),
-        },
-      });
+      const model = { To: address, RegistrationCode: code, RequestURL: flow.requestUrl, ExpiresInMinutes: Math.round(lifespan / 60_000) };
+      const templateType = "registration_code_valid";
+      if (via === "sms")
+        await deps.courier.queueSms(tx, { templateType, recipient: address, model: { ...model, Identity: traits }, requestHeaders });
+      else await deps.courier.queueEmail(tx, { templateType, recipient: address, model: { ...model, Traits: traits }, requestHeaders });
     }
   });
   flow.state = "sent_email";

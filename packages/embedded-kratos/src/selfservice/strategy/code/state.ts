@@ -5,6 +5,14 @@ import { readStrategyState, writeStrategyState, type Flow } from "../../flow/flo
 const codeStateSchema = z.object({
   /** Login: the address the code was sent to. */
   login_identifier: z.string().optional(),
+  /** Second-factor login: the `via` trait the flow was created with ("" for none), so re-rendered forms offer the same addresses. */
+  mfa_via: z.string().optional(),
+  /**
+   * Second-factor login, once a code was refused: the value of the hidden
+   * `default`-group `identifier` that HandleLoginError put over the first
+   * address input (kept, as Kratos keeps the flow's nodes).
+   */
+  mfa_identifier_shown: z.string().optional(),
   /** Registration: the traits the code was sent for; the second step must submit the same. */
   registration_traits: z.record(z.string(), z.unknown()).optional(),
   /** Recovery and verification: the address as the person typed it (for "resend"). */

@@ -11,7 +11,7 @@ import { mailMessages } from "../mailed-secret/messages";
 import { appendRaw, codeInputNode, emailNode, methodSubmitNode } from "../mailed-secret/nodes";
 import { generateCode, hashSecret } from "../mailed-secret/secrets";
 import { secretsFor } from "../mailed-secret/tokens";
-import { markVerified, renderPassed, verificationReturnTo } from "../mailed-secret/verification";
+import { markVerified, renderPassed, runPostVerificationHooks, verificationReturnTo } from "../mailed-secret/verification";
 import { linkBaseUrl } from "../link/config";
 import type { Queryable } from "../../../storage/database";
 import { hasText } from "../submission";
@@ -76,7 +76,9 @@ export const codeVerification: AddressFlowStrategy = {
   },
 
   async initiate(flow, target, ctx) {
-    await ctx.deps.db.transaction((tx) => sendVerificationCode(tx, ctx.deps, flow, target.address));
+    // hook.Verifier: the new identity's address itself, on its own channel (an `sms` address gets the SMS template).
+    const via = target.via === "sms" ? "sms" : "email";
+    await ctx.deps.db.transaction((tx) => sendVerificationCode(tx, ctx.deps, flow, target.address, via));
     flow.ui.clearMessages();
     flow.ui.addMessage(mailMessages.verificationCodeSent());
   },
@@ -95,12 +97,18 @@ function renderCodeSent(flow: Flow): void {
 }
 
 /** Queues the code for a known address (unknown ones get nothing, or *_invalid when notify_unknown_recipients). */
-async function sendVerificationCode(tx: Queryable, deps: Deps, flow: Flow, rawEmail: string): Promise<void> {
+async function sendVerificationCode(
+  tx: Queryable,
+  deps: Deps,
+  flow: Flow,
+  rawEmail: string,
+  via: "email" | "sms" = "email",
+): Promise<void> {
   const email = normalizeIdentifier(rawEmail);
   const secrets = secretsFor(deps.db);
   const lifespan = codeMethodConfig(deps.config).config.lifespan;
   await secrets.deleteVerificationTokensOfFlow(tx, flow.id, "code");
-  const address = await secrets.findVerifiableAddress(email);
+  const address = await secrets.findVerifiableAddress(email, via);
   const identity = address ? await deps.identityRepository.get(address.identityId) : undefined;
   if (address && identity) {
     const code = generateCode();
@@ -111,22 +119,27 @@ async function sendVerificationCode(tx: Queryable, deps: Deps, flow: Flow, rawEm
       flowId: flow.id,
       expiresAt: timeNow().add(lifespan),
     });
-    // Sender.constructVerificationLink: the link method's base URL, query keys sorted as Go's url.Values encodes them.
-    const url = new URL(`${linkBaseUrl(deps.config)}self-service/verification`);
-    url.searchParams.set("code", code);
-    url.searchParams.set("flow", flow.id);
-    await deps.courier.queueEmail(tx, {
-      templateType: "verification_code_valid",
-      recipient: address.value,
-      model: {
-        To: address.value,
-        VerificationCode: code,
-        VerificationURL: url.toString(),
-        Identity: publicIdentityJson(deps, identity),
-        RequestURL: flow.requestUrl,
-        ExpiresInMinutes: Math.round(lifespan / 60_000),
-      },
-    });
+    const model = {
+      To: address.value,
+      VerificationCode: code,
+      Identity: publicIdentityJson(deps, identity),
+      RequestURL: flow.requestUrl,
+      ExpiresInMinutes: Math.round(lifespan / 60_000),
+    };
+    // Sender.SendVerificationCodeTo: the address's channel picks the template; the SMS one has no link.
+    if (address.via === "sms") {
+      await deps.courier.queueSms(tx, { templateType: "verification_code_valid", recipient: address.value, model });
+    } else {
+      // Sender.constructVerificationLink: the link method's base URL, query keys sorted as Go's url.Values encodes them.
+      const url = new URL(`${linkBaseUrl(deps.config)}self-service/verification`);
+      url.searchParams.set("code", code);
+      url.searchParams.set("flow", flow.id);
+      await deps.courier.queueEmail(tx, {
+        templateType: "verification_code_valid",
+        recipient: address.value,
+        model: { ...model, VerificationURL: url.toString() },
+      });
+    }
     await secrets.markAddressSent(tx, address.id);
   } else if (deps.config.selfservice.flows.verification.notify_unknown_recipients === true) {
     await deps.courier.queueEmail(tx, {
@@ -179,10 +192,12 @@ async function useCode(flow: Flow, code: string, ctx: StrategyContext): Promise<
       return { kind: "retry", message: messages.verificationFlowExpired(used.expiresAt), answer: "code", expiredAt: used.expiresAt };
     case "used":
       return { kind: "retry", message: mailMessages.codeAlreadyUsed(), answer: "code", replacedReason: RETRY_REASON };
-    case "ok":
-      await secrets.markAddressVerified(used.token.verifiableAddressId);
+    case "ok": {
+      const identityId = await secrets.markAddressVerified(used.token.verifiableAddressId);
       markVerified(flow, verificationReturnTo(deps, flow), "code");
-      return { kind: "flow" };
+      const refused = await runPostVerificationHooks(flow, identityId, ctx, { answer: "code", replacedReason: RETRY_REASON });
+      return refused ?? { kind: "flow" };
+    }
   }
 }
 

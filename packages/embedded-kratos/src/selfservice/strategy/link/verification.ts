@@ -8,7 +8,7 @@ import { mailMessages } from "../mailed-secret/messages";
 import { emailNode, methodSubmitNode } from "../mailed-secret/nodes";
 import { hashSecret } from "../mailed-secret/secrets";
 import { secretsFor } from "../mailed-secret/tokens";
-import { answerLinkClick, markVerified, renderPassed, verificationReturnTo } from "../mailed-secret/verification";
+import { answerLinkClick, markVerified, renderPassed, runPostVerificationHooks, verificationReturnTo } from "../mailed-secret/verification";
 import { FlowValidationError } from "../../flow/validation-error";
 import type { AddressFlowStrategy } from "../strategy";
 import { linkBaseUrl, linkMethodConfig } from "./config";
@@ -46,9 +46,10 @@ export const linkVerification: AddressFlowStrategy = {
       const used = await secretsFor(deps.db).useVerificationToken(flow.id, "link", hashSecret(deps.config, token));
       if (used.status === "expired") return { kind: "retry", message: messages.verificationFlowExpired(used.expiresAt) };
       if (used.status !== "ok") return { kind: "retry", message: mailMessages.verificationTokenInvalid() };
-      await secretsFor(deps.db).markAddressVerified(used.token.verifiableAddressId);
+      const identityId = await secretsFor(deps.db).markAddressVerified(used.token.verifiableAddressId);
       markVerified(flow, verificationReturnTo(deps, flow), "link");
-      return answerLinkClick(flow, "link", ctx);
+      const refused = await runPostVerificationHooks(flow, identityId, ctx, {});
+      return refused ?? answerLinkClick(flow, "link", ctx);
     }
     if (ctx.http.method === "GET") return { kind: "flow" };
     if (flow.state === "passed_challenge") throw FlowValidationError.flow(mailMessages.verificationRetrySuccess());

@@ -45,7 +45,9 @@ describe("lookup secrets (backup codes) as a second factor", () => {
     // Regenerate shows 12 codes and a confirm button, without saving anything yet.
     const { data: generated } = await update(flow.id, { lookup_secret_regenerate: true });
     expect(generated.state).toBe("show_form");
+    // continueSettingsFlowRegenerate appends codes and confirm at the form's end, unsorted.
     expect(lookupButtons(generated)).toEqual(["lookup_secret_codes", "lookup_secret_confirm"]);
+    expect(generated.ui.nodes.slice(-2).map((n) => n.group)).toEqual(["lookup_secret", "lookup_secret"]);
     const codes = shownCodes(generated.ui.nodes).map((m) => m.text);
     expect(codes).toHaveLength(12);
     for (const c of codes) expect(c).toMatch(/^[a-z0-9]{8}$/);
@@ -101,9 +103,10 @@ describe("lookup secrets (backup codes) as a second factor", () => {
     const shown = shownCodes(revealed.ui.nodes);
     expect(shown.filter((m) => m.id === 1050014)).toHaveLength(2);
     expect(shown.filter((m) => m.id === 1050009).map((m) => m.text)).toEqual(codes.filter((c) => c !== first && c !== other));
-    // The re-rendered form is sorted: settings/sort.go appends lookup_secret_regenerate before lookup_secret_codes;
-    // Kratos' continueSettingsFlowReveal upserts codes, disable, regenerate unsorted (see the README).
-    expect(lookupButtons(revealed)).toEqual(["lookup_secret_regenerate", "lookup_secret_codes", "lookup_secret_disable"]);
+    // lookup/settings.go continueSettingsFlowReveal: the lookup nodes removed, codes, disable and regenerate
+    // upserted at the form's end, and the flow answered unsorted (sorted, regenerate would come first).
+    expect(lookupButtons(revealed)).toEqual(["lookup_secret_codes", "lookup_secret_disable", "lookup_secret_regenerate"]);
+    expect(revealed.ui.nodes.slice(-3).every((n) => n.group === "lookup_secret")).toBe(true);
 
     // Disabling removes the method: password sessions satisfy highest_available again.
     const { data: disabled } = await update(settings.id, { lookup_secret_disable: true }, third);

@@ -1,6 +1,7 @@
 import { errors } from "../../../http/errors";
 import type { Identity } from "../../../identity/identity";
 import { messages } from "../../../ui/messages";
+import type { UiNode } from "../../../ui/node";
 import { type SettingsFlow, readStrategyState, writeStrategyState } from "../../flow/flow";
 import { FlowValidationError } from "../../flow/validation-error";
 import type { SettingsResult, StrategyContext, SettingsStrategy } from "../strategy";
@@ -57,7 +58,9 @@ export const lookupSettings: SettingsStrategy = {
     if (!identity) throw FlowValidationError.flow(messages.noStrategy("settings"));
     if (isTrue(body.lookup_secret_confirm)) return Promise.resolve(confirm(flow, ctx, identity));
     if (isTrue(body.lookup_secret_reveal)) {
-      if (!lookupConfigOf(identity)) throw errors.badRequest("Can not reveal lookup codes because you have none.");
+      const current = lookupConfigOf(identity);
+      if (!current) throw errors.badRequest("Can not reveal lookup codes because you have none.");
+      showUnsorted(flow, codesNode(current.recovery_codes), disableNode(), regenerateNode());
       setState(flow, { ...state(flow), revealed: true });
       return Promise.resolve({ identity, privileged: true, returnToUi: true });
     }
@@ -68,12 +71,28 @@ export const lookupSettings: SettingsStrategy = {
       return Promise.resolve({ identity, privileged: true });
     }
     if (isTrue(body.lookup_secret_regenerate)) {
-      setState(flow, { regenerated: newRecoveryCodes() });
+      const regenerated = newRecoveryCodes();
+      showUnsorted(flow, codesNode(regenerated), confirmNode());
+      setState(flow, { regenerated });
       return Promise.resolve({ identity, privileged: true, returnToUi: true });
     }
     throw FlowValidationError.flow(messages.noStrategy("settings"));
   },
 };
+
+/** Every node the lookup strategy may show (lookup/settings.go allSettingsNodes). */
+const LOOKUP_NODES = [...LOOKUP_BUTTONS, "lookup_secret_codes"];
+
+/**
+ * continueSettingsFlowReveal / continueSettingsFlowRegenerate: the lookup
+ * nodes are removed and the new ones appended to the form as it is, which
+ * the flow then shows without sorting it again (the settings handler's
+ * ErrStrategyAsksToReturnToUI answer); a later error re-sorts it.
+ */
+function showUnsorted(flow: SettingsFlow, ...nodes: UiNode[]): void {
+  for (const name of LOOKUP_NODES) flow.ui.remove(name);
+  flow.ui.nodes.push(...nodes);
+}
 
 function confirm(flow: SettingsFlow, ctx: StrategyContext, identity: Identity): SettingsResult {
   const codes = state(flow).regenerated;

@@ -177,12 +177,18 @@ export class OneTimeSecretRepository {
     await q.query("DELETE FROM selfservice_login_registration_codes WHERE flow_id = $1", [flowId]);
   }
 
-  async useLoginRegistrationCode(flowId: string, kind: "login" | "registration", hash: Buffer): Promise<LoginRegistrationCode | undefined> {
-    const { rows } = await this.db.query<{ id: string; secret_hash: Buffer }>(
-      "SELECT id, secret_hash FROM selfservice_login_registration_codes WHERE flow_id = $1 AND kind = $2",
+  /** With `identityId`, only that identity's codes count (UseLoginCode's `identity_id` condition on aal2 flows). */
+  async useLoginRegistrationCode(
+    flowId: string,
+    kind: "login" | "registration",
+    hash: Buffer,
+    identityId?: string,
+  ): Promise<LoginRegistrationCode | undefined> {
+    const { rows } = await this.db.query<{ id: string; secret_hash: Buffer; identity_id: string | null }>(
+      "SELECT id, secret_hash, identity_id FROM selfservice_login_registration_codes WHERE flow_id = $1 AND kind = $2",
       [flowId, kind],
     );
-    const match = rows.find((r) => secretMatches(r.secret_hash, hash));
+    const match = rows.find((r) => (identityId === undefined || r.identity_id === identityId) && secretMatches(r.secret_hash, hash));
     if (!match) return undefined;
     const used = await this.db.query<{ id: string; address: string; address_via: string; identity_id: string | null }>(
       `UPDATE selfservice_login_registration_codes SET used_at = now(), updated_at = now()
@@ -233,12 +239,14 @@ export class OneTimeSecretRepository {
     return rows[0];
   }
 
+  /** FindVerifiableAddressByValue: the address with this value on this channel (the forms ask for email). */
   async findVerifiableAddress(
     value: string,
+    via: "email" | "sms" = "email",
   ): Promise<{ id: string; identityId: string; value: string; via: string; status: string } | undefined> {
     const { rows } = await this.db.query<{ id: string; identity_id: string; value: string; via: string; status: string }>(
-      "SELECT id, identity_id, value, via, status FROM identity_verifiable_addresses WHERE via = 'email' AND value = $1",
-      [value],
+      "SELECT id, identity_id, value, via, status FROM identity_verifiable_addresses WHERE via = $2 AND value = $1",
+      [value, via],
     );
     const row = rows[0];
     return row ? { id: row.id, identityId: row.identity_id, value: row.value, via: row.via, status: row.status } : undefined;

@@ -1,5 +1,7 @@
 import type { Deps } from "../../../deps";
 import { type Flow, urlWithFlow } from "../../flow/flow";
+import { FlowValidationError } from "../../flow/validation-error";
+import { runAfterHooks } from "../../hook/registry";
 import type { AddressFlowResult, StrategyContext } from "../strategy";
 import { mailMessages } from "./messages";
 
@@ -46,4 +48,31 @@ export function markVerified(flow: Flow, returnTo: string, group: "code" | "link
   renderPassed(flow, returnTo, group);
   flow.ui.clearMessages();
   flow.ui.addMessage(mailMessages.verificationSuccessful());
+}
+
+/**
+ * The end of code and link verificationUse…: the passed flow is stored, then
+ * verification.HookExecutor.PostVerificationHook runs the flow-wide `after`
+ * hooks (web_hook: ExecutePostVerificationHook) with the identity as stored,
+ * its address already verified. A refusal does not undo the verification:
+ * retryVerificationFlowWithError starts a new flow carrying the refusal's
+ * messages; any other error goes to the flow's error handler (thrown).
+ */
+export async function runPostVerificationHooks(
+  flow: Flow,
+  identityId: string | undefined,
+  ctx: StrategyContext,
+  retry: Omit<Extract<AddressFlowResult, { kind: "retry" }>, "kind" | "message">,
+): Promise<AddressFlowResult | undefined> {
+  const { deps } = ctx;
+  await deps.flows.save(flow);
+  const identity = identityId ? await deps.identityRepository.get(identityId) : undefined;
+  if (!identity) return undefined;
+  try {
+    await runAfterHooks(deps, "verification", undefined, "post", { ctx: ctx.http, flow, identity });
+    return undefined;
+  } catch (error) {
+    if (error instanceof FlowValidationError) return { kind: "retry", message: error, ...retry };
+    throw error;
+  }
 }

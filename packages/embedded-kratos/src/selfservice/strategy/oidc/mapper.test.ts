@@ -1,6 +1,5 @@
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useScriptedHttpServer } from "@olympus/server-kit/testing";
+import { describe, expect, it } from "vitest";
 import { KratosError } from "../../../http/errors";
 import { runMapper } from "./mapper";
 
@@ -44,30 +43,16 @@ describe("OIDC claims mapper failures (strategy_registration.go createIdentity)"
  */
 describe("OIDC mapper sources (strategy_registration.go newIdentityFromClaims, ory/x fetcher.FetchContext)", () => {
   const claims = { sub: "s", iss: "https://issuer.example", email: "a@example.com", raw_claims: {} };
-  let hits = 0;
-  let body = "local c = std.extVar('claims'); { identity: { traits: { email: c.email } } }";
-  const server = createServer((req, res) => {
-    hits++;
-    if (req.url === "/mapper.jsonnet") res.writeHead(200).end(body);
-    else res.writeHead(404).end();
-  });
-  let base = "";
-  beforeAll(async () => {
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  const server = useScriptedHttpServer();
 
   it("runs a mapper served over http and keeps it cached (jsonnetCache, 60 minutes)", async () => {
-    const first = await runMapper(kratos, { mapperUrl: `${base}/mapper.jsonnet` }, claims);
+    server.script("/mapper.jsonnet", { status: 200, body: "local c = std.extVar('claims'); { identity: { traits: { email: c.email } } }" });
+    const first = await runMapper(kratos, { mapperUrl: `${server.base}/mapper.jsonnet` }, claims);
     expect(first.traits).toEqual({ email: "a@example.com" });
-    body = "{ identity: { traits: { changed: true } } }";
-    const second = await runMapper(kratos, { mapperUrl: `${base}/mapper.jsonnet` }, claims);
+    server.script("/mapper.jsonnet", { status: 200, body: "{ identity: { traits: { changed: true } } }" });
+    const second = await runMapper(kratos, { mapperUrl: `${server.base}/mapper.jsonnet` }, claims);
     expect(second.traits).toEqual({ email: "a@example.com" });
-    expect(hits).toBe(1);
+    expect(server.requests("/mapper.jsonnet")).toHaveLength(1);
   });
 
   it("answers a fetch failure with the fetcher's text as a 500 message", async () => {
@@ -76,10 +61,10 @@ describe("OIDC mapper sources (strategy_registration.go newIdentityFromClaims, o
       if (!(error instanceof KratosError)) throw new Error("expected a KratosError");
       return error;
     };
-    const missing = await fail(`${base}/gone.jsonnet`);
+    const missing = await fail(`${server.base}/gone.jsonnet`);
     expect([missing.code, missing.message]).toEqual([
       500,
-      `expected http response status code 200 but got 404 when fetching: ${base}/gone.jsonnet`,
+      `expected http response status code 200 but got 404 when fetching: ${server.base}/gone.jsonnet`,
     ]);
     expect((await fail("file:///nonexistent/oidc.jsonnet")).message).toBe(
       "unable to open file: /nonexistent/oidc.jsonnet: open /nonexistent/oidc.jsonnet: no such file or directory",

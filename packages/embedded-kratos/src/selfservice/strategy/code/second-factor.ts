@@ -1,0 +1,219 @@
+import type { KratosConfig } from "../../../config/load";
+import { isPlainObject } from "../../../config/unknown-keys";
+import { errors } from "../../../http/errors";
+import type { Identity } from "../../../identity/identity";
+import { messages, type UiText } from "../../../ui/messages";
+import { inputNode, type InputNode } from "../../../ui/node";
+import type { LoginFlow } from "../../flow/flow";
+import { FlowValidationError } from "../../flow/validation-error";
+import { mailMessages } from "../mailed-secret/messages";
+import { appendRaw, methodSubmitNode } from "../mailed-secret/nodes";
+import { sessionIdentityWithCredentials } from "../session-identity";
+import type { StrategyContext } from "../strategy";
+import { findCodeIdentity } from "./addresses";
+import { codeMethodConfig } from "./config";
+import { codeState, updateCodeState } from "./state";
+
+/**
+ * One-time codes as a second factor (`selfservice.methods.code.mfa_enabled`,
+ * selfservice/strategy/code strategy.go, strategy_login.go, strategy_mfa.go):
+ * an aal2 login flow offers a "send code to …" button per code address of the
+ * signed-in identity, mails the code to the chosen one and accepts it for the
+ * session's own identity only.
+ */
+
+/** A place a code can go (code.Address): the address and its channel. */
+export interface AddressOption {
+  to: string;
+  via: string;
+}
+
+/** text.NewInfoSelfServiceLoginAAL2CodeAddress. */
+export const sendCodeToAddress = (channel: string, to: string): UiText => ({
+  id: 1010023,
+  text: `Send code to ${to}`,
+  type: "info",
+  context: { address: to, channel },
+});
+
+/** Whether the code strategy takes this aal2 login flow (strategy_login.go Login: passwordless wins, then CheckAAL(aal2)). */
+export function handlesSecondFactor(flow: LoginFlow, config: KratosConfig): boolean {
+  const code = codeMethodConfig(config);
+  return !code.passwordless_enabled && code.mfa_enabled && flow.requestedAal === "aal2";
+}
+
+/**
+ * Login's dispatch for an aal2 flow (strategy_login.go Login →
+ * methodEnabledAndAllowedFromRequest): `method=code`, or any method when
+ * the submission carries an `address` (a "send code to" button posts only that).
+ */
+export function isSecondFactorSubmission(body: Record<string, unknown>, method: string): boolean {
+  return method === "code" || (typeof body.address === "string" && body.address !== "");
+}
+
+/** The code credential's addresses (strategy_mfa.go FindCodeAddressCandidates; the missing-credential fallback is off). */
+export function codeAddressCandidates(identity: Identity): AddressOption[] {
+  const addresses = identity.credentials.code?.config.addresses;
+  if (!Array.isArray(addresses)) return [];
+  return (addresses as unknown[]).flatMap((entry) => {
+    if (typeof entry !== "object" || entry === null) return [];
+    const { address, channel } = entry as { address?: unknown; channel?: unknown };
+    return typeof address === "string" ? [{ to: address, via: typeof channel === "string" ? channel : "" }] : [];
+  });
+}
+
+/**
+ * strategy.go CountActiveMultiFactorCredentials: with `mfa_enabled`, the
+ * code credential's non-empty addresses (a legacy v0 config counts once
+ * when its `address_type` is set).
+ */
+export function countCodeSecondFactors(identity: Identity, config: KratosConfig): number {
+  if (!codeMethodConfig(config).mfa_enabled) return 0;
+  const credentialConfig = identity.credentials.code?.config;
+  if (!credentialConfig) return 0;
+  if ("address_type" in credentialConfig)
+    return typeof credentialConfig.address_type === "string" && credentialConfig.address_type !== "" ? 1 : 0;
+  return codeAddressCandidates(identity).filter((a) => a.to !== "").length;
+}
+
+/**
+ * strategy.go FindCodeAddresses: every candidate, or with `?via=<trait>` the
+ * one whose address is that trait's value (400 when the trait is empty or
+ * names no code address).
+ */
+export function findCodeAddresses(identity: Identity, via: string): AddressOption[] {
+  const candidates = codeAddressCandidates(identity);
+  if (via === "") return candidates;
+  const raw = traitText(identity.traits, via);
+  if (raw === "") throw errors.badRequest(`No value found for trait ${via} in the current identity.`);
+  const value = raw.trim().toLowerCase();
+  if (candidates.length === 0) return [];
+  const found = candidates.find((a) => a.to === value);
+  if (!found)
+    throw errors.badRequest(
+      "You can only reference a trait that matches a verification email address in the via parameter, or a registered credential.",
+    );
+  return [found];
+}
+
+/**
+ * gjson's `.String()` of a dotted trait path: strings as they are, other
+ * values as JSON text, nothing as "". The path comes from the query, so only
+ * the traits' own keys and array indexes are walked — never inherited ones
+ * such as `constructor` or `__proto__`.
+ */
+function traitText(traits: unknown, path: string): string {
+  let current: unknown = traits;
+  for (const segment of path.split(".")) {
+    if (Array.isArray(current)) current = /^\d+$/.test(segment) ? current[Number(segment)] : undefined;
+    else if (isPlainObject(current) && Object.hasOwn(current, segment)) current = current[segment];
+    else return "";
+  }
+  if (current === undefined || current === null) return "";
+  return typeof current === "string" ? current : (JSON.stringify(current) ?? "");
+}
+
+/** The `via` the flow was created with: read from the query once, then kept (Kratos keeps the nodes it built). */
+function flowVia(flow: LoginFlow, ctx: StrategyContext): string {
+  const stored = codeState(flow).mfa_via;
+  if (stored !== undefined) return stored;
+  const via = ctx.http.query.get("via") ?? "";
+  updateCodeState(flow, { mfa_via: via });
+  return via;
+}
+
+const addressNode = (address: AddressOption): InputNode =>
+  inputNode("code", "address", "submit", { value: address.to, label: sendCodeToAddress(address.via, address.to) });
+
+/**
+ * PopulateLoginMethodSecondFactor (strategy.go populateChooseMethodFlow): an
+ * address button per code address of the session's identity.
+ */
+export async function populateSecondFactor(flow: LoginFlow, ctx: StrategyContext): Promise<void> {
+  if (flow.state === "sent_email") return;
+  const identity = await sessionIdentityWithCredentials(ctx);
+  if (!identity) return;
+  // Nodes.Append keeps every button, however many share the name `address`.
+  appendRaw(flow, ...findCodeAddresses(identity, flowVia(flow, ctx)).map(addressNode));
+}
+
+/**
+ * The form once a code was sent (strategy.go populateEmailSentFlow): every
+ * other node goes (ClearTransientNodes; the CSRF token stays), the address
+ * buttons come back as hidden `identifier` inputs (the first carrying the
+ * address the code went to — or, once a code was refused, replaced by the
+ * plain hidden `identifier` HandleLoginError upserts), then the code input,
+ * the submit and resend buttons, and the "code sent" note alone. Runs once
+ * all strategies have populated, as it replaces their nodes too.
+ */
+export async function finishSecondFactorCodeSent(flow: LoginFlow, ctx: StrategyContext): Promise<void> {
+  if (flow.state !== "sent_email") return;
+  const identity = await sessionIdentityWithCredentials(ctx);
+  if (!identity) return;
+  const { login_identifier: sentTo = "", mfa_identifier_shown: shown } = codeState(flow);
+  flow.ui.clearMessages();
+  flow.ui.addMessage(mailMessages.loginCodeSent());
+  flow.ui.nodes = flow.ui.nodes.filter((n) => n.type === "input" && n.attributes.name === "csrf_token");
+  findCodeAddresses(identity, flowVia(flow, ctx)).forEach((address, i) => {
+    if (i === 0 && shown !== undefined) return appendRaw(flow, inputNode("default", "identifier", "hidden", { value: shown }));
+    const hidden = addressNode(address);
+    hidden.attributes.name = "identifier";
+    hidden.attributes.type = "hidden";
+    if (i === 0) hidden.attributes.value = sentTo;
+    appendRaw(flow, hidden);
+  });
+  appendRaw(
+    flow,
+    inputNode("code", "method", "hidden", { value: "code" }),
+    inputNode("code", "code", "text", { required: true, label: mailMessages.labelLoginCode() }),
+    methodSubmitNode("code", "code"),
+    inputNode("code", "resend", "submit", { value: "code", label: mailMessages.labelResend() }),
+  );
+}
+
+/**
+ * Login's first step on an aal2 flow (state choose_method, or `resend=code`):
+ * the address is the `identifier` or else the `address` sent
+ * (cmp.Or(p.Identifier, p.Address)), e-mails lower-cased; the code
+ * credential holding it names the identity the code is sent for.
+ *
+ * Deliberate deviation (security): Kratos' findIdentityForIdentifier takes
+ * any identity's address here, letting a signed-in person have codes mailed
+ * to others and learn which addresses exist. Only the session identity's own
+ * addresses get a code; any other is answered as an unknown one (4000035).
+ */
+export async function secondFactorRecipient(
+  body: Record<string, unknown>,
+  ctx: StrategyContext,
+): Promise<{ identifier: string; identity: Identity }> {
+  const sent = [body.identifier, body.address].find((v): v is string => typeof v === "string" && v !== "") ?? "";
+  // strategy_login.go maybeNormalizeEmail.
+  const identifier = sent.includes("@") ? sent.toLowerCase() : sent;
+  if (identifier === "") throw FlowValidationError.field("identifier", messages.required("identifier"));
+  const identity = await findCodeIdentity(ctx.deps, identifier);
+  if (!identity || identity.id !== ctx.session?.identityId) throw FlowValidationError.flow(mailMessages.noCodeUser());
+  return { identifier, identity };
+}
+
+/**
+ * strategy_login.go FastLogin2FA: a new aal2 flow of an identity whose only
+ * second factor is a single code address gets its code at once. Returns
+ * the address and its owner, or undefined when the flow is left to choose.
+ */
+export async function fastSecondFactorRecipient(
+  flow: LoginFlow,
+  ctx: StrategyContext,
+): Promise<{ identifier: string; identity: Identity } | undefined> {
+  if (flow.requestedAal !== "aal2" || !codeMethodConfig(ctx.deps.config).mfa_enabled || flow.state !== "choose_method") return undefined;
+  const identity = await sessionIdentityWithCredentials(ctx);
+  if (!identity) return undefined;
+  const addresses = findCodeAddresses(identity, flowVia(flow, ctx));
+  const only = addresses.length === 1 ? addresses[0] : undefined;
+  if (!only) return undefined;
+  // The address is the identity's own code identifier, so its owner is found (Kratos would fail the flow otherwise).
+  const owner = await findCodeIdentity(ctx.deps, only.to);
+  if (!owner) return undefined;
+  if (countCodeSecondFactors(identity, ctx.deps.config) === 0) return undefined;
+  if (ctx.deps.aal.otherSecondFactorTypes(identity, "code") > 0) return undefined;
+  return { identifier: only.to, identity: owner };
+}
