@@ -12,7 +12,7 @@ const config = { selfservice: { methods: {} } } as unknown as KratosConfig;
 const everything: Strategy[] = ALL_STRATEGIES.map((s) => ({ ...s, enabled: () => true }));
 const registry = new StrategyRegistry(config, everything);
 const ctx = {
-  deps: { config: { selfservice: { flows: { recovery: { use: "code" }, verification: { use: "code" } } } } },
+  deps: { config: { selfservice: { methods: {}, flows: { recovery: { use: "code" }, verification: { use: "code" } } } } },
   http: { query: new URLSearchParams() },
 } as unknown as StrategyContext;
 
