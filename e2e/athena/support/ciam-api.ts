@@ -21,6 +21,11 @@ export class CiamApi {
     return this.admin(this.stack.kratosAdmin.ciam, path, init);
   }
 
+  /** CIAM Kratos' public API by loopback address (identity schemas live there: the admin port only redirects to it). */
+  kratosPublic(path: string): Promise<Response> {
+    return fetch(`${this.stack.kratosPublic.ciam}${path}`);
+  }
+
   hydraAdmin(path: string, init?: RequestInit): Promise<Response> {
     return this.admin(this.stack.hydraAdmin.ciam, path, init);
   }
