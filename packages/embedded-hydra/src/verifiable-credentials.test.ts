@@ -146,6 +146,31 @@ describe("verifiable credentials (createVerifiableCredential)", () => {
   });
 });
 
+describe("an expired access token (fosite strategy_hmacsha_plain.go ValidateAccessToken, found by introspector.go introspectAccessToken)", () => {
+  it("is refused with token_expired naming the token's expiry in Go's time.Time String() form (UTC, rounded to the second)", async () => {
+    const expiring = await createClient(hydra, {
+      redirect_uris: [REDIRECT_URI],
+      scope: "openid",
+      grant_types: ["authorization_code"],
+      authorization_code_grant_access_token_lifespan: "-1m",
+    });
+    const before = Date.now();
+    const tokens = await codeExchange(hydra, expiring, "openid", "vc-user");
+    const after = Date.now();
+    const answer = await credentials({ format: "jwt_vc_json" }, tokens.body.access_token ?? "");
+    expect(answer.status).toBe(401);
+    expect(Object.keys(answer.body)).toEqual(["error", "error_description"]);
+    expect(answer.body.error).toBe("token_expired");
+    const named = /^Token expired\. Access token expired at '(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d) \+0000 UTC'\.$/.exec(
+      String(answer.body.error_description),
+    );
+    expect(named, String(answer.body.error_description)).not.toBeNull();
+    const expiry = Date.parse(`${named?.[1]}T${named?.[2]}Z`);
+    expect(expiry).toBeGreaterThanOrEqual(Math.round((before - 60_000) / 1000) * 1000);
+    expect(expiry).toBeLessThanOrEqual(Math.round((after - 60_000) / 1000) * 1000);
+  });
+});
+
 describe("the access token of a request body (fosite introspect.go AccessTokenFromRequest: r.ParseMultipartForm, r.Form)", () => {
   async function post(query: string, body: string | FormData, headers: Record<string, string> = {}) {
     const res = await fetch(new URL(`credentials${query}`, hydra.publicUrl), { method: "POST", headers, body });

@@ -21,11 +21,13 @@ import {
   setSecurityHeaders,
 } from "@olympus/server-kit/http";
 import { KRATOS_ADMIN_TIMEOUTS, KRATOS_PUBLIC_TIMEOUTS } from "./http/server-timeouts";
+import { instrumentResponse, type ServerMetrics } from "@olympus/server-kit/metrics";
 import { isStorableText } from "@olympus/server-kit/text";
 import { HttpContext } from "./http/context";
 import { applyCors } from "./http/cors";
 import { CsrfManager } from "./http/csrf";
 import { errors, KratosError } from "./http/errors";
+import { createKratosMetrics, EndpointLabels, registerMetricsRoute } from "./http/metrics";
 import { Router } from "./http/router";
 import type { Identity } from "./identity/identity";
 import { IdentityManager } from "./identity/manager";
@@ -124,7 +126,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       disallowPrivateIpRanges: config.clients.http.disallow_private_ip_ranges,
       privateIpExceptionUrls: config.clients.http.private_ip_exception_urls,
     });
-    await migrate(db, [...coreMigrations(), ...sessionTokenExchangeMigrations, ...strategies.served.flatMap((s) => s.migrations ?? [])]);
+    // Every known strategy's tables, as Kratos' migrations create them whatever the config: a code strategy
+    // off at start-up still sends aal2 codes for an `address` (strategy/code/login.ts skipsEnabledCheck).
+    const tables = (options.strategies ?? ALL_STRATEGIES).flatMap((s) => s.migrations ?? []);
+    await migrate(db, [...coreMigrations(), ...sessionTokenExchangeMigrations, ...tables]);
     const identityRepository = new IdentityRepository(db);
     hasher = new WorkerPasswordHasher(config.hashers);
     const deps: FlowDeps = {
@@ -153,7 +158,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const publicRouter = new Router();
     const adminRouter = new Router();
     registerPublicRoutes(publicRouter, deps);
+    const metrics = createKratosMetrics();
     registerAdminRoutes(adminRouter, deps);
+    registerMetricsRoute(adminRouter, metrics);
     for (const s of strategies.served) s.routes?.({ public: publicRouter, admin: adminRouter }, deps);
     for (const s of strategies.unserved)
       for (const route of s.guardedAdminRoutes ?? [])
@@ -165,8 +172,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
     const publicServer = options.listeners?.public ?? createServer(SERVER_OPTIONS);
     const adminServer = options.listeners?.admin ?? createServer(SERVER_OPTIONS);
-    publicServer.on("request", (req, res) => void handle(deps, publicRouter, req, res, config.publicBaseUrl, "public", options));
-    adminServer.on("request", (req, res) => void handle(deps, adminRouter, req, res, config.adminBaseUrl, "admin", options));
+    // One HTTPMetrics for both routers, each route instrumented under its pattern (serve.go httpMetrics).
+    const publicMetrics = { metrics, endpoints: new EndpointLabels(publicRouter.list()) };
+    const adminMetrics = { metrics, endpoints: new EndpointLabels(adminRouter.list()) };
+    publicServer.on(
+      "request",
+      (req, res) => void handle(deps, publicRouter, req, res, config.publicBaseUrl, "public", options, publicMetrics),
+    );
+    adminServer.on("request", (req, res) => void handle(deps, adminRouter, req, res, config.adminBaseUrl, "admin", options, adminMetrics));
     for (const server of [publicServer, adminServer]) {
       server.on("clientError", answerParserError);
       answerExpectAsNetHttp(server);
@@ -268,6 +281,7 @@ async function handle(
   baseUrl: string,
   which: "public" | "admin",
   options: ServerOptions,
+  instrumented: { metrics: ServerMetrics; endpoints: EndpointLabels },
 ): Promise<void> {
   // Go's net/http answers these before any handler or log line (server.go conn.serve).
   if (refusedAsNetHttp(req, res)) return;
@@ -297,6 +311,9 @@ async function handle(
       }
     const handler = which === "admin" ? router.resolveAsServeMux(ctx) : router.resolve(ctx);
     if (handler === undefined) return;
+    // httprouterx wraps each route's handler in Instrument: what the mux itself answers (404, 405) is not counted.
+    const endpoint = instrumented.endpoints.label(ctx.method, ctx.path);
+    instrumentResponse(instrumented.metrics.http, req, res, () => endpoint);
     // Kratos reads the identity schema at each use its flows make of it (forms, labels, body decoding).
     if (ctx.path.startsWith("/self-service/")) await deps.schemas.refresh();
     await handler(ctx);

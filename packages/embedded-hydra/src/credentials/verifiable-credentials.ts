@@ -8,6 +8,7 @@ import { readBodyBytes } from "../http";
 import { decodeGoJson, type GoStruct } from "../admin/go-json";
 import { GO_STRING, GO_STRINGS } from "../admin/go-structs";
 import { findToken } from "../admin/introspect";
+import { expiredAccessTokenDescription, TOKEN_EXPIRED } from "../tokens/expired-access-token";
 import { ID_TOKEN_KEY_SET } from "../keys/repository";
 import type { Mapping } from "../public/mapping";
 import { TokenLookup } from "../storage/token-lookup";
@@ -98,6 +99,10 @@ export async function createVerifiableCredential(deps: Deps, req: IncomingMessag
   const { token: accessToken, bodyRead } = await readAccessTokenFromRequest(req, url.search);
   const found = accessToken ? await findToken(deps, instance.lookup, accessToken) : undefined;
   const consent = found?.token.grantId ? await deps.sessions.consentByGrant(found.token.grantId) : undefined;
+  if (!found && accessToken) {
+    const description = await expiredAccessTokenDescription(deps, accessToken);
+    if (description !== undefined) throw new HydraError(TOKEN_EXPIRED.status, TOKEN_EXPIRED.error, description);
+  }
   if (!found || !found.stored.clientExists || (found.token.grantId && !consent)) {
     // fosite's CoreValidator (handler/oauth2/introspector.go introspectAccessToken): ErrRequestUnauthorized with its default hint.
     throw fositeHydraError("request_unauthorized");

@@ -3,6 +3,7 @@ import type { KoaContextWithOIDC } from "oidc-provider";
 import instance from "oidc-provider/lib/helpers/weak_cache.js";
 import { isStorableText } from "@olympus/server-kit/text";
 import { FositeProviderError } from "../fosite-errors";
+import { goUtcTimeString } from "../public/go-format";
 import type { Db } from "../storage/db";
 import { DEVICE_CODE_GRANT } from "./authorization-endpoint";
 
@@ -12,11 +13,6 @@ interface DeviceCodeState {
   approved: boolean;
   consumed: boolean;
   exp: number | undefined;
-}
-
-/** Go's time.Time String() of a UTC time: `2006-01-02 15:04:05 +0000 UTC`. */
-function goUtc(epochSeconds: number): string {
-  return `${new Date(epochSeconds * 1000).toISOString().slice(0, 19).replace("T", " ")} +0000 UTC`;
 }
 
 /**
@@ -61,7 +57,7 @@ export function installDeviceCodeGrant(provider: Provider, db: Db): void {
       if (state.consumed) throw new FositeProviderError("invalid_grant");
       if (!state.approved) throw new FositeProviderError("authorization_pending");
       if (state.exp !== undefined && state.exp <= Math.floor(Date.now() / 1000))
-        throw new FositeProviderError("expired_token", `Device code expired at '${goUtc(state.exp)}'.`);
+        throw new FositeProviderError("expired_token", `Device code expired at '${goUtcTimeString(state.exp * 1000)}'.`);
     }
     await original(ctx);
   });

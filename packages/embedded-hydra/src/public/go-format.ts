@@ -22,3 +22,19 @@ function goFloat(value: number): string {
   const text = String(value);
   return text.replace(/e\+?(-?)(\d)$/, "e+$10$2").replace(/e\+-/, "e-");
 }
+
+/**
+ * Go's time.Time String() of an instant in time.UTC — what a time.Time decoded
+ * from RFC 3339 JSON ending in `Z` carries: `2006-01-02 15:04:05.999999999
+ * -0700 MST`, the fraction without trailing zeros (none when whole), no
+ * monotonic part (only time.Now values have one). The instant is epoch
+ * milliseconds; digits past the microsecond are not kept here.
+ */
+export function goUtcTimeString(epochMs: number): string {
+  const micros = Math.round(epochMs * 1000);
+  const seconds = Math.floor(micros / 1_000_000);
+  const fraction = micros - seconds * 1_000_000;
+  const wall = new Date(seconds * 1000).toISOString().slice(0, 19).replace("T", " ");
+  const digits = fraction === 0 ? "" : `.${String(fraction).padStart(6, "0").replace(/0+$/, "")}`;
+  return `${wall}${digits} +0000 UTC`;
+}

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "../testing/browser";
 import { createClient } from "../testing/clients";
-import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "../testing/harness";
+import { runCleanup, startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "../testing/harness";
 import {
   acceptConsent,
   acceptLogin,
@@ -70,6 +70,21 @@ async function userinfo(init: RequestInit = {}, query = "") {
 
 const bearer = (token: unknown) => ({ headers: { authorization: `Bearer ${String(token)}` } });
 
+const GO_UTC_TIME = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.(\d*[1-9]))? \+0000 UTC$/;
+
+/** A token_expired refusal (body and WWW-Authenticate alike); the expiry it names, in epoch ms, and its fraction digits. */
+function expiredAt(answer: Awaited<ReturnType<typeof userinfo>>): { ms: number; fraction: string } {
+  const body = JSON.parse(answer.text) as { error: string; error_description: string };
+  expect([answer.status, answer.type, body.error]).toEqual([401, "application/json", "token_expired"]);
+  expect(answer.authenticate).toBe(`Bearer error="token_expired",error_description="${body.error_description}"`);
+  const quoted = /^Token expired\. Access token expired at '(.*)'\.$/.exec(body.error_description)?.[1] ?? "";
+  const parts = GO_UTC_TIME.exec(quoted);
+  expect(parts, quoted).not.toBeNull();
+  const fraction = parts?.[3] ?? "";
+  const ms = Date.parse(`${parts?.[1]}T${parts?.[2]}Z`) + Number(`0.${fraction || "0"}`) * 1000;
+  return { ms, fraction };
+}
+
 describe("the claims", () => {
   it("are the token session's ID token claims, keys in Go's map order, whatever the scope", async () => {
     const { tokens, before, after } = await signIn();
@@ -133,6 +148,37 @@ describe("refusals", () => {
         authenticate: `Bearer error="request_unauthorized",error_description="${UNAUTHORIZED}"`,
         text: `{"error":"request_unauthorized","error_description":"${UNAUTHORIZED}"}\n`,
       });
+    }
+  });
+
+  it("an expired access token: token_expired naming its expiry in Go's time.Time String() form, until the cleanup deletes it (fosite strategy_hmacsha_plain.go ValidateAccessToken)", async () => {
+    // Born expired (x.NullDuration takes any duration). flow_authorize_code_token.go rounds the expiry to the second,
+    // flow_client_credentials.go does not; the session's expiry is read back from JSON: UTC, no monotonic part.
+    const expiring = await createClient(hydra, {
+      redirect_uris: [REDIRECT_URI],
+      grant_types: ["authorization_code", "refresh_token", "client_credentials"],
+      scope: SCOPE,
+      authorization_code_grant_access_token_lifespan: "-1m",
+      client_credentials_grant_access_token_lifespan: "-5m",
+    });
+    const { tokens, before, after } = await signIn(expiring);
+    const coded = expiredAt(await userinfo(bearer(tokens.access_token)));
+    expect(coded.fraction).toBe("");
+    expect(coded.ms).toBeGreaterThanOrEqual((before - 60) * 1000);
+    expect(coded.ms).toBeLessThanOrEqual((after - 59) * 1000);
+
+    const minting = Date.now();
+    const machine = await tokenRequest(hydra, { grant_type: "client_credentials" }, expiring);
+    const minted = Date.now();
+    const machineToken = String(machine.body.access_token);
+    const unrounded = expiredAt(await userinfo(bearer(machineToken)));
+    expect(unrounded.ms).toBeGreaterThanOrEqual(minting - 300_000);
+    expect(unrounded.ms).toBeLessThanOrEqual(minted - 300_000 + 1);
+
+    // Hydra keeps the row until an operator runs its janitor; here the periodic cleanup deletes it: an unknown token.
+    await runCleanup(hydra);
+    for (const token of [tokens.access_token, machineToken]) {
+      expect((await userinfo(bearer(token))).text).toBe(`{"error":"request_unauthorized","error_description":"${UNAUTHORIZED}"}\n`);
     }
   });
 

@@ -9,6 +9,7 @@ import { findToken, obfuscatedSubject } from "../admin/introspect";
 import { ID_TOKEN_KEY_SET } from "../keys/repository";
 import { CLAIMS_FOSITE_OWNS } from "../provider/id-token-claims";
 import { TokenLookup } from "../storage/token-lookup";
+import { expiredAccessTokenDescription, TOKEN_EXPIRED } from "../tokens/expired-access-token";
 import { signJws } from "../tokens/jws";
 import { assertionSubject } from "../trust/assertion-subject";
 import type { Mapping } from "./mapping";
@@ -42,6 +43,11 @@ function refusal(body: { error: string; error_description: string }, error: stri
 function unauthorized(): Mapping {
   const description = fositeDescription("request_unauthorized");
   return refusal({ error: "request_unauthorized", error_description: description }, "request_unauthorized", description);
+}
+
+/** fosite's ErrTokenExpired with ValidateAccessToken's hint (tokens/expired-access-token.ts). */
+function expired(description: string): Mapping {
+  return refusal({ error: TOKEN_EXPIRED.error, error_description: description }, TOKEN_EXPIRED.error, description);
 }
 
 /**
@@ -88,7 +94,11 @@ export async function answerUserinfo(deps: Deps, req: IncomingMessage): Promise<
   const found = value === "" ? undefined : await findToken(deps, lookupOf(deps), value);
   const consent = found?.token.grantId ? await deps.sessions.consentByGrant(found.token.grantId) : undefined;
   // A token of a deleted client or a revoked consent is gone in Hydra (its rows are deleted with them).
-  if (!found || !found.stored.clientExists || (found.token.grantId && !consent)) return unauthorized();
+  if (!found) {
+    const description = value === "" ? undefined : await expiredAccessTokenDescription(deps, value);
+    return description === undefined ? unauthorized() : expired(description);
+  }
+  if (!found.stored.clientExists || (found.token.grantId && !consent)) return unauthorized();
   const { token } = found;
   if (token.use !== "access_token") return notAnAccessToken();
 

@@ -68,8 +68,9 @@ export class StrategyRegistry {
    * at each `step`; the strategy's `enabledCheck` says at which one its
    * Kratos handler checks (`in-submit`: never here, `submit` does).
    */
-  refuseIfDisabled(kind: FlowKind, strategy: Strategy | undefined, step: "first" | "after-decode"): void {
+  refuseIfDisabled(kind: FlowKind, strategy: Strategy | undefined, step: "first" | "after-decode", submission?: Submission): void {
     if (strategy === undefined || (flowPart(strategy, kind)?.enabledCheck ?? "first") !== step) return;
+    if (submission && flowPart(strategy, kind)?.skipsEnabledCheck?.(submission)) return;
     if (!this.enabled.includes(strategy)) throw endpointDisabled();
   }
 

@@ -150,6 +150,12 @@ export interface FlowStrategy<F extends Flow, R> {
    * (webauthn and passkey Register, code and link Recover).
    */
   readonly enabledCheck?: "after-decode" | "in-submit";
+  /**
+   * Whether this submission, though the strategy takes it, skips that check:
+   * code's aal2 Login goes on without it when an `address` comes with
+   * another `method` (MethodEnabledAndAllowed answers "not responsible").
+   */
+  skipsEnabledCheck?(submission: Submission<F>): boolean;
   /** Adds this strategy's nodes to a new (or reset) flow. */
   populate(flow: F, ctx: StrategyContext): Promise<void> | void;
   /**

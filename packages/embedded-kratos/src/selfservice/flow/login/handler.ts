@@ -176,7 +176,7 @@ async function submitLogin(deps: FlowDeps, ctx: HttpContext): Promise<void> {
     if (decodeError) throw decodeError;
     // updateLoginFlow asks every strategy in order: those before the responsible one may refuse the body first.
     await deps.strategies.screenBefore("login", submission, sctx, strategy);
-    deps.strategies.refuseIfDisabled("login", strategy, "first");
+    deps.strategies.refuseIfDisabled("login", strategy, "first", submission);
     if (!strategy) throw FlowValidationError.flow(loginFlow.noStrategyMessage(), echoIdentifier(body));
     // The strategy's schema refusals come before EnsureCSRF (password/login.go Strategy.Login).
     await decodeSubmission(strategy.id, "login", strategy.login, flow, body, sctx);

@@ -1,37 +1,65 @@
 import type { Deps } from "../../../deps";
 import type { Identity } from "../../../identity/identity";
 import { type CodeAddress, normalizeIdentifier } from "../../../identity/extensions";
+import type { UiText } from "../../../ui/messages";
+import { mailMessages } from "../mailed-secret/messages";
+import { codeMethodConfig } from "./config";
+
+/** Who a login code is for and where it may go (strategy_login.go findIdentityForIdentifier), or the refusal. */
+export type CodeRecipient = { identity: Identity; addresses: CodeAddress[] } | { refusal: UiText };
 
 /**
- * The identity a one-time login code may be sent for: the owner of a `code`
- * credential holding the identifier (selfservice/strategy/code/strategy_login.go,
- * findIdentityByIdentifier). Every identity whose schema marks a code
- * identifier has one (the schema extension creates it); an identity found
- * only through another credential would need Kratos'
- * `missing_credential_fallback_enabled`, which is off, so it gets none.
+ * strategy_login.go findIdentityForIdentifier: the owner of a `code`
+ * credential holding the identifier, with the credential's addresses.
+ * Without one, findIdentityByIdentifier looks the identifier up among all
+ * credentials; that identity may have its code mailed to the identifier
+ * itself, and on an aal2 flow an identifier no credential holds may be one
+ * of the session identity's verifiable addresses
+ * (findIdentifierInVerifiableAddress, 4010010 when it is not) — both only
+ * with `missing_credential_fallback_enabled`, 4000035 otherwise.
+ *
+ * `session` is given on aal2 flows. Deliberate deviation (security): there an
+ * identity other than the session's is treated as not found, so no code goes
+ * to another identity and its addresses answer as unknown ones do.
  */
-export async function findCodeIdentity(deps: Deps, rawIdentifier: string): Promise<Identity | undefined> {
+export async function findCodeRecipient(deps: Deps, rawIdentifier: string, session?: Identity): Promise<CodeRecipient> {
   const identifier = normalizeIdentifier(rawIdentifier);
-  if (identifier === "") return undefined;
-  const found = await deps.identityRepository.findByCredentialIdentifier("code", identifier);
-  return found && found.credential.identifiers.length > 0 ? found.identity : undefined;
+  const fallback = codeMethodConfig(deps.config).config.missing_credential_fallback_enabled;
+  const noCode = { refusal: mailMessages.noCodeUser() };
+  const own = (identity: Identity | undefined) => (identity && (!session || identity.id === session.id) ? identity : undefined);
+  const found = identifier === "" ? undefined : await deps.identityRepository.findByCredentialIdentifier("code", identifier);
+  const codeOwner = own(found && found.credential.identifiers.length > 0 ? found.identity : undefined);
+  if (codeOwner) return { identity: codeOwner, addresses: credentialCodeAddresses(codeOwner) };
+  // findIdentityByIdentifier's fallback lookup runs only when no code credential holds the identifier.
+  const other =
+    found || identifier === ""
+      ? undefined
+      : own(await deps.identityRepository.findByAnyCredentialIdentifier(identifier, { withCredentials: true }));
+  if (other) return fallback ? { identity: other, addresses: [{ address: identifier, channel: "email" }] } : noCode;
+  if (!session || !fallback) return noCode;
+  const address = session.verifiableAddresses.find((a) => a.value === identifier);
+  if (!address || (address.via !== "email" && address.via !== "sms")) return { refusal: mailMessages.loginAddressUnknown() };
+  return { identity: session, addresses: [{ address: address.value, channel: address.via }] };
 }
 
-/**
- * Where a login code goes (strategy_login.go loginSendCode): the address of
- * the identity's `code` credential (config `addresses[]`) that equals the
- * identifier, or, when none does, every address the credential lists — each
- * gets its own code (code_sender.go SendCode).
- */
-export function loginCodeAddresses(identity: Identity, identifier: string): CodeAddress[] {
+/** The addresses a `code` credential lists (config `addresses[]`), those of a known channel. */
+function credentialCodeAddresses(identity: Identity): CodeAddress[] {
   const listed = identity.credentials.code?.config.addresses;
-  const addresses = (Array.isArray(listed) ? (listed as unknown[]) : []).filter(
+  return (Array.isArray(listed) ? (listed as unknown[]) : []).filter(
     (a): a is CodeAddress =>
       typeof a === "object" &&
       a !== null &&
       typeof (a as { address?: unknown }).address === "string" &&
       ((a as { channel?: unknown }).channel === "email" || (a as { channel?: unknown }).channel === "sms"),
   );
+}
+
+/**
+ * Where a login code goes (strategy_login.go loginSendCode): the address
+ * equal to the identifier, or, when none is, every address found — each
+ * gets its own code (code_sender.go SendCode).
+ */
+export function loginCodeAddresses(addresses: CodeAddress[], identifier: string): CodeAddress[] {
   const matching = addresses.find((a) => a.address === identifier);
   return matching ? [matching] : addresses;
 }

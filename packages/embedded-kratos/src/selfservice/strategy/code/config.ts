@@ -24,6 +24,7 @@ const codeMethodSchema = z
       .looseObject({
         lifespan: duration("15m", "selfservice.methods.code.config.lifespan"),
         max_submissions: z.number().int().min(1).default(5),
+        missing_credential_fallback_enabled: z.boolean().default(false),
       })
       .prefault({}),
   })

@@ -1,4 +1,4 @@
-import { normalizeIdentifier } from "../../../identity/extensions";
+import { normalizeIdentifier, type CodeAddress } from "../../../identity/extensions";
 import { loginIdentifierLabel } from "../../flow/login/identifier-label";
 import type { Identity } from "../../../identity/identity";
 import { publicIdentityJson } from "../../../session/json";
@@ -7,7 +7,7 @@ import { inputNode } from "../../../ui/node";
 import type { LoginFlow } from "../../flow/flow";
 import { FlowValidationError } from "../../flow/validation-error";
 import type { LoginResult, LoginStrategy, StrategyContext } from "../strategy";
-import { findCodeIdentity, loginCodeAddresses } from "./addresses";
+import { findCodeRecipient, loginCodeAddresses } from "./addresses";
 import { allowedRequestHeaders } from "../../../request/allowed-headers";
 import { codeMethodConfig } from "./config";
 import { mailMessages } from "../mailed-secret/messages";
@@ -46,6 +46,9 @@ export const codeLogin: LoginStrategy = {
   // With passwordless off and mfa on, CheckAAL(aal2); `address` makes the submission the code strategy's whatever its method.
   responsible: ({ flow, method, body }, ctx) =>
     (method === "code" && applies(flow, ctx)) || (handlesSecondFactor(flow, ctx.deps.config) && isSecondFactorSubmission(body, method)),
+  // methodEnabledAndAllowedFromRequest: only `method=code` meets the "endpoint disabled" check; an `address` alone goes on.
+  skipsEnabledCheck: ({ flow, method, body }) =>
+    method !== "code" && isSecondFactorSubmission(body, method) && flow.requestedAal === "aal2",
   async populate(flow, ctx) {
     // strategy.go PopulateMethod: an aal2 flow gets the address buttons when mfa is on, whatever passwordless says.
     if (flow.requestedAal === "aal2") {
@@ -89,7 +92,7 @@ export const codeLogin: LoginStrategy = {
   async fastLogin(flow, ctx) {
     const recipient = await fastSecondFactorRecipient(flow, ctx);
     if (!recipient) return false;
-    await sendLoginCode(flow, recipient.identifier, recipient.identity, ctx);
+    await sendLoginCode(flow, recipient, ctx);
     return true;
   },
 
@@ -101,9 +104,9 @@ export const codeLogin: LoginStrategy = {
       const stored = codeState(flow).login_identifier;
       const identifier = resend && typeof stored === "string" ? stored : typeof body.identifier === "string" ? body.identifier.trim() : "";
       if (identifier === "") throw FlowValidationError.field("identifier", messages.required("identifier"));
-      const identity = await findCodeIdentity(ctx.deps, identifier);
-      if (!identity) throw FlowValidationError.flow(mailMessages.noCodeUser(), { identifier });
-      await sendLoginCode(flow, identifier, identity, ctx);
+      const found = await findCodeRecipient(ctx.deps, identifier);
+      if ("refusal" in found) throw FlowValidationError.flow(found.refusal, { identifier });
+      await sendLoginCode(flow, { identifier, ...found }, ctx);
       throw new FlowValidationError([{ name: undefined, message: mailMessages.loginCodeSent() }], { identifier });
     }
 
@@ -122,8 +125,9 @@ async function submitSecondFactor(flow: LoginFlow, body: Record<string, unknown>
   const resend = typeof body.resend === "string" && body.resend.toLowerCase() === "code";
   if (flow.state === "passed_challenge" && !resend) throw FlowValidationError.flow(messages.noStrategy("login"));
   if (flow.state !== "sent_email" || resend) {
-    const { identifier, identity } = await secondFactorRecipient(body, ctx);
-    await sendLoginCode(flow, identifier, identity, ctx);
+    const recipient = await secondFactorRecipient(body, ctx);
+    const { identifier } = recipient;
+    await sendLoginCode(flow, recipient, ctx);
     // NewCodeUINodes sets the first `identifier` input, whichever it is now.
     if (codeState(flow).mfa_identifier_shown !== undefined) updateCodeState(flow, { mfa_identifier_shown: identifier });
     throw new FlowValidationError([{ name: undefined, message: mailMessages.loginCodeSent() }]);
@@ -181,7 +185,11 @@ function applies(flow: LoginFlow, ctx: StrategyContext): boolean {
   return codeMethodConfig(ctx.deps.config).passwordless_enabled && flow.requestedAal !== "aal2";
 }
 
-async function sendLoginCode(flow: LoginFlow, identifier: string, identity: Identity, ctx: StrategyContext): Promise<void> {
+async function sendLoginCode(
+  flow: LoginFlow,
+  { identifier, identity, addresses }: { identifier: string; identity: Identity; addresses: CodeAddress[] },
+  ctx: StrategyContext,
+): Promise<void> {
   const { deps } = ctx;
   const secrets = secretsFor(deps.db);
   const lifespan = codeMethodConfig(deps.config).config.lifespan;
@@ -189,7 +197,7 @@ async function sendLoginCode(flow: LoginFlow, identifier: string, identity: Iden
   await deps.db.transaction(async (tx) => {
     await secrets.deleteLoginRegistrationCodesOfFlow(tx, flow.id);
     // code_sender.go SendCode: one code per address, the address's channel picks the email or the SMS template.
-    for (const { address, channel: via } of loginCodeAddresses(identity, normalizeIdentifier(identifier))) {
+    for (const { address, channel: via } of loginCodeAddresses(addresses, normalizeIdentifier(identifier))) {
       const code = generateCode();
       await secrets.createLoginRegistrationCode(tx, {
         flowId: flow.id,

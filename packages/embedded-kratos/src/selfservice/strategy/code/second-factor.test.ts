@@ -185,7 +185,7 @@ describe("code as a second factor (mfa_enabled)", () => {
 
     // No `method`: the address alone makes it the code strategy's.
     const sent = await call("POST", created.body.ui.action, token, { address: backup });
-    expect(sent.status).toBe(400);
+    expect(sent.status, JSON.stringify(sent.body)).toBe(400);
     expect(sent.body.state).toBe("sent_email");
     expect(messageIds(sent.body)).toEqual([1010014]);
     const hidden = shape(sent.body.ui.nodes).filter((n) => n.name === "identifier");
@@ -333,5 +333,233 @@ describe("code with both passwordless_enabled and mfa_enabled (strategy_login.go
     const refused = await post(stepUp.ui.action, { method: "code", code: codeFrom(await smtp.waitFor(email)) }, token);
     expect(refused.status).toBe(400);
     expect(messageIds(refused.body)).toEqual([4010002]);
+  });
+});
+
+/**
+ * `selfservice.methods.code.missing_credential_fallback_enabled` (Kratos
+ * strategy_mfa.go FindCodeAddressCandidates → FindAllIdentifiers,
+ * strategy_login.go findIdentityForIdentifier: the isFallback branch and
+ * findIdentifierInVerifiableAddress, FastLogin2FA's `c == 0 &&
+ * !fallbackEnabled`): an identity whose schema marks no code identifier may
+ * still get its codes, at its verifiable addresses.
+ */
+const NO_CODE_CREDENTIAL = traitsSchema(
+  {
+    email: {
+      type: "string",
+      format: "email",
+      "ory.sh/kratos": { credentials: { password: { identifier: true } }, verification: { via: "email" } },
+    },
+    backup: { type: "string", format: "email", "ory.sh/kratos": { verification: { via: "email" } } },
+  },
+  { $id: "https://example.com/no-code-credential.schema.json", required: ["email"] },
+);
+
+describe("code as a second factor with missing_credential_fallback_enabled", () => {
+  let started: KratosWithSchemaFiles | undefined;
+  let kratos: TestKratos;
+  let smtp: TestSmtpServer;
+
+  beforeAll(async () => {
+    smtp = await TestSmtpServer.start();
+    started = await startKratosWithSchemaFiles(
+      "ciam_code_mfa_fallback",
+      [PLATFORM_DEFAULT_SCHEMA, { id: "no_code", document: NO_CODE_CREDENTIAL }],
+      {
+        configOverrides: {
+          dev: true,
+          courier: {
+            smtp: { connection_uri: smtp.connectionUri, from_address: "no-reply@ciam.localhost", from_name: "Olympus" },
+            worker: { pull_wait: "100ms" },
+          },
+          selfservice: {
+            methods: {
+              code: {
+                enabled: true,
+                passwordless_enabled: false,
+                mfa_enabled: true,
+                config: { missing_credential_fallback_enabled: true },
+              },
+            },
+          },
+        },
+      },
+    );
+    kratos = started.kratos;
+  });
+  afterAll(async () => {
+    await started?.stop();
+    await smtp?.stop();
+  });
+
+  const call = async (method: string, url: string, token: string, body?: unknown) => {
+    const res = await fetch(url, {
+      method,
+      headers: { Accept: "application/json", "X-Session-Token": token, ...(body ? { "Content-Type": "application/json" } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: res.status, body: (await res.json()) as FlowBody };
+  };
+  async function signedIn(traits: Record<string, string>): Promise<string> {
+    await kratos.identity.createIdentity({
+      createIdentityBody: { schema_id: "no_code", traits, credentials: { password: { config: { password: STRONG_PASSWORD } } } },
+    });
+    const { data: flow } = await kratos.frontend.createNativeLoginFlow();
+    const { body } = await call("POST", flow.ui.action, "", { method: "password", identifier: traits.email, password: STRONG_PASSWORD });
+    return (body as unknown as { session_token?: string }).session_token ?? "";
+  }
+  const aal2Flow = (token: string) => call("GET", `${kratos.publicUrl}/self-service/login/api?aal=aal2`, token);
+  const queuedFor = async (recipient: string) =>
+    (await (await fetch(`${kratos.adminUrl}/admin/courier/messages?recipient=${encodeURIComponent(recipient)}`)).json()) as unknown[];
+
+  it("sends the only verifiable address its code at once and signs in at aal2 (FastLogin2FA, isFallback branch)", async () => {
+    const email = uniqueEmail("fallback-one");
+    const token = await signedIn({ email });
+    const created = await aal2Flow(token);
+    expect(created.status).toBe(200);
+    expect(created.body).toMatchObject({ state: "sent_email", active: "code" });
+    const done = await call("POST", created.body.ui.action, token, { method: "code", code: codeFrom(await smtp.waitFor(email)) });
+    expect(done.status).toBe(200);
+    expect(done.body.session?.authenticator_assurance_level).toBe("aal2");
+  });
+
+  it("offers every verifiable address and sends to one no credential holds (FindAllIdentifiers, findIdentifierInVerifiableAddress)", async () => {
+    const email = uniqueEmail("fallback-two");
+    const backup = uniqueEmail("fallback-backup");
+    const token = await signedIn({ email, backup });
+    const created = await aal2Flow(token);
+    expect(created.body.state).toBe("choose_method");
+    const buttons = shape(created.body.ui.nodes).filter((n) => n.name === "address");
+    expect(buttons.map((n) => n.value).sort()).toEqual([email, backup].sort());
+    expect(buttons.every((n) => n.label === 1010023)).toBe(true);
+
+    const sent = await call("POST", created.body.ui.action, token, { address: backup });
+    expect(sent.status).toBe(400);
+    expect(sent.body.state).toBe("sent_email");
+    const done = await call("POST", sent.body.ui.action, token, { method: "code", code: codeFrom(await smtp.waitFor(backup)) });
+    expect(done.status).toBe(200);
+    expect(done.body.session?.authenticator_assurance_level).toBe("aal2");
+  });
+
+  it("answers an address of no account, and another identity's, with 4010010 and sends nothing (findIdentifierInVerifiableAddress)", async () => {
+    const email = uniqueEmail("fallback-self");
+    const backup = uniqueEmail("fallback-self-backup");
+    const other = uniqueEmail("fallback-other");
+    await signedIn({ email: other });
+    const token = await signedIn({ email, backup });
+    const created = await aal2Flow(token);
+    const unknown = await call("POST", created.body.ui.action, token, { method: "code", address: uniqueEmail("fallback-unknown") });
+    const foreign = await call("POST", created.body.ui.action, token, { method: "code", address: other });
+    for (const answer of [unknown, foreign]) {
+      expect(answer.status).toBe(400);
+      expect(answer.body.state).toBe("choose_method");
+      expect(messageIds(answer.body)).toEqual([4010010]);
+    }
+    expect(await queuedFor(other)).toEqual([]);
+  });
+});
+
+/**
+ * The code strategy switched off (`enabled: false`) with `mfa_enabled`:
+ * strategy_login.go Login asks methodEnabledAndAllowedFromRequest, whose
+ * flow.MethodEnabledAndAllowed answers "not responsible" for another
+ * `method` before it looks at `enabled`; with an `address` Login goes on and
+ * sends the code. Only `method=code` meets the 404 "endpoint disabled".
+ */
+describe("code as a second factor with the code strategy off (methodEnabledAndAllowedFromRequest)", () => {
+  let pg: TestPostgres;
+  let smtp: TestSmtpServer;
+  let kratos: MailKratos;
+
+  beforeAll(async () => {
+    [pg, smtp] = await Promise.all([startTestPostgres(), TestSmtpServer.start()]);
+    kratos = await startMailKratos(pg, "ciam_code_mfa_off", smtp, {
+      selfservice: { methods: { code: { enabled: false, passwordless_enabled: false, mfa_enabled: true } } },
+    });
+  });
+  afterAll(async () => {
+    await kratos?.close();
+    await smtp?.stop();
+    await pg?.stop();
+  });
+
+  const call = async (method: string, url: string, token: string, body?: unknown) => {
+    const res = await fetch(url, {
+      method,
+      headers: { Accept: "application/json", "X-Session-Token": token, ...(body ? { "Content-Type": "application/json" } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: res.status, body: (await res.json()) as FlowBody & { session_token?: string } };
+  };
+
+  it("sends the code for an `address` with another method, and answers `method=code` with the 404", async () => {
+    const email = uniqueEmail("mfa-off");
+    await createIdentity(kratos, email, STRONG_PASSWORD);
+    const { data: login } = await kratos.frontend.createNativeLoginFlow();
+    const token =
+      (await call("POST", login.ui.action, "", { method: "password", identifier: email, password: STRONG_PASSWORD })).body.session_token ??
+      "";
+    const created = await call("GET", `${kratos.publicUrl}/self-service/login/api?aal=aal2`, token);
+    expect(created.status).toBe(200);
+
+    const disabled = await call("POST", created.body.ui.action, token, { method: "code", address: email });
+    expect(disabled.status).toBe(404);
+    expect(disabled.body.error?.reason).toMatch(/^This endpoint was disabled by system administrator/);
+
+    const sent = await call("POST", created.body.ui.action, token, { method: "password", address: email });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(400);
+    expect(sent.body.state).toBe("sent_email");
+    expect(messageIds(sent.body)).toEqual([1010014]);
+    expect(codeFrom(await smtp.waitFor(email))).toMatch(/^\d{6}$/);
+  });
+});
+
+/** Passwordless codes with the fallback on: strategy_login.go findIdentityForIdentifier's isFallback branch. */
+describe("passwordless code with missing_credential_fallback_enabled (findIdentityForIdentifier)", () => {
+  let started: KratosWithSchemaFiles | undefined;
+  let smtp: TestSmtpServer;
+
+  beforeAll(async () => {
+    smtp = await TestSmtpServer.start();
+    started = await startKratosWithSchemaFiles("ciam_code_pwless_fallback", [{ id: "no_code", document: NO_CODE_CREDENTIAL }], {
+      configOverrides: {
+        dev: true,
+        courier: {
+          smtp: { connection_uri: smtp.connectionUri, from_address: "no-reply@ciam.localhost", from_name: "Olympus" },
+          worker: { pull_wait: "100ms" },
+        },
+        selfservice: {
+          methods: { code: { enabled: true, passwordless_enabled: true, config: { missing_credential_fallback_enabled: true } } },
+        },
+      },
+    });
+  });
+  afterAll(async () => {
+    await started?.stop();
+    await smtp?.stop();
+  });
+
+  it("mails the code to an identifier only a password credential holds, and signs in with it", async () => {
+    if (!started) throw new Error("Kratos did not start");
+    const { kratos } = started;
+    const email = uniqueEmail("pwless-fallback");
+    await kratos.identity.createIdentity({
+      createIdentityBody: { schema_id: "no_code", traits: { email }, credentials: { password: { config: { password: STRONG_PASSWORD } } } },
+    });
+    const post = async (url: string, body: unknown) => {
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { Accept: "application/json", "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as FlowBody };
+    };
+    const { data: flow } = await kratos.frontend.createNativeLoginFlow();
+    const sent = await post(flow.ui.action, { method: "code", identifier: email });
+    expect(sent.status).toBe(400);
+    expect(messageIds(sent.body)).toEqual([1010014]);
+    const done = await post(flow.ui.action, { method: "code", identifier: email, code: codeFrom(await smtp.waitFor(email)) });
+    expect(done.status).toBe(200);
   });
 });

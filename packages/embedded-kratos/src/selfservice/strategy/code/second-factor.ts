@@ -10,7 +10,8 @@ import { mailMessages } from "../mailed-secret/messages";
 import { appendRaw, methodSubmitNode } from "../mailed-secret/nodes";
 import { sessionIdentityWithCredentials } from "../session-identity";
 import type { StrategyContext } from "../strategy";
-import { findCodeIdentity } from "./addresses";
+import type { CodeAddress } from "../../../identity/extensions";
+import { findCodeRecipient } from "./addresses";
 import { codeMethodConfig } from "./config";
 import { codeState, updateCodeState } from "./state";
 
@@ -51,7 +52,7 @@ export function isSecondFactorSubmission(body: Record<string, unknown>, method: 
   return method === "code" || (typeof body.address === "string" && body.address !== "");
 }
 
-/** The code credential's addresses (strategy_mfa.go FindCodeAddressCandidates; the missing-credential fallback is off). */
+/** The code credential's addresses (strategy_mfa.go FindCodeAddressCandidates' first choice). */
 export function codeAddressCandidates(identity: Identity): AddressOption[] {
   const addresses = identity.credentials.code?.config.addresses;
   if (!Array.isArray(addresses)) return [];
@@ -60,6 +61,19 @@ export function codeAddressCandidates(identity: Identity): AddressOption[] {
     const { address, channel } = entry as { address?: unknown; channel?: unknown };
     return typeof address === "string" ? [{ to: address, via: typeof channel === "string" ? channel : "" }] : [];
   });
+}
+
+/**
+ * strategy_mfa.go FindCodeAddressCandidates: the code credential's addresses;
+ * when it has none (or there is no code credential), with
+ * `missing_credential_fallback_enabled` every verifiable address
+ * (FindAllIdentifiers), else nothing found (undefined).
+ */
+function findCodeAddressCandidates(identity: Identity, config: KratosConfig): AddressOption[] | undefined {
+  const listed = identity.credentials.code?.config.addresses;
+  if (Array.isArray(listed) && listed.length > 0) return codeAddressCandidates(identity);
+  if (!codeMethodConfig(config).config.missing_credential_fallback_enabled) return undefined;
+  return identity.verifiableAddresses.filter((a) => a.via !== "" && a.value !== "").map((a) => ({ to: a.value, via: a.via }));
 }
 
 /**
@@ -81,13 +95,13 @@ export function countCodeSecondFactors(identity: Identity, config: KratosConfig)
  * one whose address is that trait's value (400 when the trait is empty or
  * names no code address).
  */
-export function findCodeAddresses(identity: Identity, via: string): AddressOption[] {
-  const candidates = codeAddressCandidates(identity);
-  if (via === "") return candidates;
+export function findCodeAddresses(identity: Identity, via: string, config: KratosConfig): AddressOption[] {
+  if (via === "") return findCodeAddressCandidates(identity, config) ?? [];
   const raw = traitText(identity.traits, via);
   if (raw === "") throw errors.badRequest(`No value found for trait ${via} in the current identity.`);
   const value = raw.trim().toLowerCase();
-  if (candidates.length === 0) return [];
+  const candidates = findCodeAddressCandidates(identity, config);
+  if (!candidates) return [];
   const found = candidates.find((a) => a.to === value);
   if (!found)
     throw errors.badRequest(
@@ -134,7 +148,7 @@ export async function populateSecondFactor(flow: LoginFlow, ctx: StrategyContext
   const identity = await sessionIdentityWithCredentials(ctx);
   if (!identity) return;
   // Nodes.Append keeps every button, however many share the name `address`.
-  appendRaw(flow, ...findCodeAddresses(identity, flowVia(flow, ctx)).map(addressNode));
+  appendRaw(flow, ...findCodeAddresses(identity, flowVia(flow, ctx), ctx.deps.config).map(addressNode));
 }
 
 /**
@@ -154,7 +168,7 @@ export async function finishSecondFactorCodeSent(flow: LoginFlow, ctx: StrategyC
   flow.ui.clearMessages();
   flow.ui.addMessage(mailMessages.loginCodeSent());
   flow.ui.nodes = flow.ui.nodes.filter((n) => n.type === "input" && n.attributes.name === "csrf_token");
-  findCodeAddresses(identity, flowVia(flow, ctx)).forEach((address, i) => {
+  findCodeAddresses(identity, flowVia(flow, ctx), ctx.deps.config).forEach((address, i) => {
     if (i === 0 && shown !== undefined) return appendRaw(flow, inputNode("default", "identifier", "hidden", { value: shown }));
     const hidden = addressNode(address);
     hidden.attributes.name = "identifier";
@@ -174,25 +188,26 @@ export async function finishSecondFactorCodeSent(flow: LoginFlow, ctx: StrategyC
 /**
  * Login's first step on an aal2 flow (state choose_method, or `resend=code`):
  * the address is the `identifier` or else the `address` sent
- * (cmp.Or(p.Identifier, p.Address)), e-mails lower-cased; the code
- * credential holding it names the identity the code is sent for.
+ * (cmp.Or(p.Identifier, p.Address)), e-mails lower-cased; findCodeRecipient
+ * (findIdentityForIdentifier) names the identity and its addresses.
  *
  * Deliberate deviation (security): Kratos' findIdentityForIdentifier takes
  * any identity's address here, letting a signed-in person have codes mailed
- * to others and learn which addresses exist. Only the session identity's own
- * addresses get a code; any other is answered as an unknown one (4000035).
+ * to others and learn which addresses exist. Only the session identity gets
+ * a code; another's address is answered as an unknown one.
  */
 export async function secondFactorRecipient(
   body: Record<string, unknown>,
   ctx: StrategyContext,
-): Promise<{ identifier: string; identity: Identity }> {
+): Promise<{ identifier: string; identity: Identity; addresses: CodeAddress[] }> {
   const sent = [body.identifier, body.address].find((v): v is string => typeof v === "string" && v !== "") ?? "";
   // strategy_login.go maybeNormalizeEmail.
   const identifier = sent.includes("@") ? sent.toLowerCase() : sent;
   if (identifier === "") throw FlowValidationError.field("identifier", messages.required("identifier"));
-  const identity = await findCodeIdentity(ctx.deps, identifier);
-  if (!identity || identity.id !== ctx.session?.identityId) throw FlowValidationError.flow(mailMessages.noCodeUser());
-  return { identifier, identity };
+  const session = await sessionIdentityWithCredentials(ctx);
+  const found = session ? await findCodeRecipient(ctx.deps, identifier, session) : { refusal: mailMessages.noCodeUser() };
+  if ("refusal" in found) throw FlowValidationError.flow(found.refusal);
+  return { identifier, ...found };
 }
 
 /**
@@ -203,17 +218,18 @@ export async function secondFactorRecipient(
 export async function fastSecondFactorRecipient(
   flow: LoginFlow,
   ctx: StrategyContext,
-): Promise<{ identifier: string; identity: Identity } | undefined> {
+): Promise<{ identifier: string; identity: Identity; addresses: CodeAddress[] } | undefined> {
   if (flow.requestedAal !== "aal2" || !codeMethodConfig(ctx.deps.config).mfa_enabled || flow.state !== "choose_method") return undefined;
   const identity = await sessionIdentityWithCredentials(ctx);
   if (!identity) return undefined;
-  const addresses = findCodeAddresses(identity, flowVia(flow, ctx));
+  const addresses = findCodeAddresses(identity, flowVia(flow, ctx), ctx.deps.config);
   const only = addresses.length === 1 ? addresses[0] : undefined;
   if (!only) return undefined;
-  // The address is the identity's own code identifier, so its owner is found (Kratos would fail the flow otherwise).
-  const owner = await findCodeIdentity(ctx.deps, only.to);
-  if (!owner) return undefined;
-  if (countCodeSecondFactors(identity, ctx.deps.config) === 0) return undefined;
+  // The address is the identity's own, so it is found (Kratos would fail the flow otherwise).
+  const found = await findCodeRecipient(ctx.deps, only.to, identity);
+  if ("refusal" in found) return undefined;
+  const fallback = codeMethodConfig(ctx.deps.config).config.missing_credential_fallback_enabled;
+  if (countCodeSecondFactors(identity, ctx.deps.config) === 0 && !fallback) return undefined;
   if (ctx.deps.aal.otherSecondFactorTypes(identity, "code") > 0) return undefined;
-  return { identifier: only.to, identity: owner };
+  return { identifier: only.to, ...found };
 }

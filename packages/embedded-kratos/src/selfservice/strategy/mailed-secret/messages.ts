@@ -58,6 +58,8 @@ export const mailMessages = {
     }) satisfies UiText,
   noCodeUser: () => error(4000035, "This account does not exist or has not setup sign in with code."),
   traitsMismatch: () => error(4000036, "The provided traits do not match the traits previously associated with this flow."),
+  /** text.NewErrorValidationAddressUnknown. */
+  loginAddressUnknown: () => error(4010010, "The address you entered does not match any known addresses in the current account."),
   loginCodeInvalid: () => error(4010008, "The login code is invalid or has already been used. Please try again."),
   registrationCodeInvalid: () => error(4040003, "The registration code is invalid or has already been used. Please try again."),
   recoveryRetrySuccess: () => error(4060001, "The request was already completed successfully and can not be retried."),
