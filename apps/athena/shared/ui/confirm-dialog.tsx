@@ -2,6 +2,7 @@
 
 import { useEffect, useId, useRef, useState, type ReactNode } from "react";
 import { Button, inputClass } from "./primitives";
+import { useHydrated } from "./use-hydrated";
 
 /**
  * A confirmation for destructive actions. With `typeToConfirm`, the button
@@ -36,6 +37,8 @@ export function ConfirmDialog({
   const ref = useRef<HTMLDialogElement>(null);
   const [typed, setTyped] = useState("");
   const inputId = useId();
+  // The dialog opens from onClick, which only exists after hydration.
+  const hydrated = useHydrated();
   useEffect(() => {
     if (!pending) ref.current?.close();
   }, [pending]);
@@ -44,7 +47,7 @@ export function ConfirmDialog({
     <>
       <Button
         variant="danger"
-        disabled={disabled || pending}
+        disabled={disabled || pending || !hydrated}
         onClick={() => (setTyped(""), ref.current?.showModal())}
         title={disabled ? (disabledReason ?? "Needs the admin role") : undefined}
         aria-label={triggerLabel}
