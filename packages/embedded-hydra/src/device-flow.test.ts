@@ -5,7 +5,15 @@ import { exportJWK, generateKeyPair, SignJWT, type JWK } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "./testing/browser";
 import { createClient } from "./testing/clients";
-import { acceptUserCode, DEVICE_GRANT, DEVICE_SUCCESS_UI, DEVICE_UI, pollDeviceToken, type DeviceClient } from "./testing/device";
+import {
+  acceptUserCode,
+  deviceAtLogin,
+  DEVICE_GRANT,
+  DEVICE_SUCCESS_UI,
+  DEVICE_UI,
+  pollDeviceToken,
+  type DeviceClient,
+} from "./testing/device";
 import { startHydraWithPostgres, startHydraWithTtl, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
 import { decodeJwtPayload } from "./testing/oauth";
 import { CONSENT_UI, LOGIN_UI, startsWith } from "./testing/sign-in";
@@ -350,9 +358,44 @@ describe("device verification (consent/strategy_default.go HandleOAuth2DeviceAut
       rejectOAuth2Request: { error: "access_denied", error_description: "The person said no." },
     });
     const answer = await browser.request(rejected.redirect_to);
-    expect(answer.status).toBe(403);
+    // RequestDeniedError.SetDefaults (flow/consent_types.go): no status_code is 400, not access_denied's 403.
+    expect(answer.status).toBe(400);
     expect(await answer.json()).toEqual({ error: "access_denied", error_description: "The person said no." });
     expect((await pollToken(client, String(device.body.device_code))).body.error).toBe("authorization_pending");
+  });
+
+  it("writes a rejection with the reject body's status_code, whatever its error name (RequestDeniedError.ToRFCError, herodot WriteError)", async () => {
+    const client = await deviceClient();
+    const browser = new TestBrowser();
+    const { loginVerifierUrl } = await deviceLoginAccepted(client, browser, "someone");
+    const consent = await browser.navigate(loginVerifierUrl, startsWith(CONSENT_UI));
+    const { data: rejected } = await hydra.admin.rejectOAuth2ConsentRequest({
+      consentChallenge: consent.url.searchParams.get("consent_challenge") ?? "",
+      rejectOAuth2Request: { error: "invalid_request", error_description: "Teapot.", status_code: 418 },
+    });
+    const answer = await browser.request(rejected.redirect_to);
+    expect(answer.status).toBe(418);
+    expect(await answer.json()).toEqual({ error: "invalid_request", error_description: "Teapot." });
+
+    // A login rejection too (verifyAuthentication), here a name fosite does not know and a 2xx status.
+    const other = new TestBrowser();
+    const { loginChallenge } = await deviceAtLogin(hydra, client, other);
+    const { data: loginRejected } = await hydra.admin.rejectOAuth2LoginRequest({
+      loginChallenge,
+      rejectOAuth2Request: { error: "not_today", status_code: 202 },
+    });
+    const login = await other.request(loginRejected.redirect_to);
+    expect(login.status).toBe(202);
+    expect(await login.json()).toEqual({ error: "not_today", error_description: "" });
+
+    // A status Go's WriteHeader panics at (the connection closes unanswered): SetDefaults' 400 here (README "Known differences").
+    const third = new TestBrowser();
+    const { loginChallenge: thirdChallenge } = await deviceAtLogin(hydra, client, third);
+    const { data: unwritable } = await hydra.admin.rejectOAuth2LoginRequest({
+      loginChallenge: thirdChallenge,
+      rejectOAuth2Request: { error: "access_denied", status_code: 1000 },
+    });
+    expect((await third.request(unwritable.redirect_to)).status).toBe(400);
   });
 
   it("refuses a login verifier brought back with another client's id (strategy_default.go forwardConsentRequest)", async () => {

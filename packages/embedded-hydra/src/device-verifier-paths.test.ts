@@ -94,15 +94,16 @@ describe("a rejected device authorization approved later (oauth2/handler.go perf
       consentChallenge: laterConsent,
       rejectOAuth2Request: { error: "access_denied", error_description: "No." },
     });
+    // Without a status_code the rejection is written with SetDefaults' 400 (flow/consent_types.go), whatever its name.
     expect(await followVerifier(second, rejected.redirect_to)).toEqual({
-      status: 403,
+      status: 400,
       body: { error: "access_denied", error_description: "No." },
     });
     const { data: loginRejected } = await hydra.admin.rejectOAuth2LoginRequest({
       loginChallenge: await challengeAt(second, secondVerifier, "login"),
       rejectOAuth2Request: { error: "access_denied" },
     });
-    expect((await followVerifier(second, loginRejected.redirect_to)).status).toBe(403);
+    expect((await followVerifier(second, loginRejected.redirect_to)).status).toBe(400);
     const deviceCode = codes.device_code;
     expect((await pollToken(deviceCode)).body.error).toBe("authorization_pending");
 
@@ -201,7 +202,7 @@ describe("a device verifier brought back with another client's id (HandleOAuth2D
     const swapped = new URL(data.redirect_to);
     swapped.searchParams.set("client_id", other.id);
     expect(await followVerifier(browser, swapped.href)).toEqual({
-      status: 403,
+      status: 400,
       body: { error: "access_denied", error_description: "Not me." },
     });
   });

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { goBytes, goMultipartForm, goParseQuery, utf8Text } from "@olympus/server-kit/go-url";
-import { hasUrlencodedBody, multipartValues, readBodyBytes } from "./http";
+import { BodyReadError, hasUrlencodedBody, multipartValues, readBodyBytes } from "./http";
 
 /** The credentials of an `Authorization: Bearer …` header (scheme in any case, split at the first space), if it is one. */
 function bearerCredentials(req: IncomingMessage): string | undefined {
@@ -29,6 +29,16 @@ export function accessTokenFromRequest(req: IncomingMessage, rawQuery: string, u
   return utf8Text(body?.get(token)?.[0] ?? query.get(token)?.[0] ?? "");
 }
 
+/** The body, or undefined when its read failed part-way (a body later than ReadTimeout). */
+async function readUnlessFailed(req: IncomingMessage): Promise<Buffer | undefined> {
+  try {
+    return await readBodyBytes(req);
+  } catch (error) {
+    if (error instanceof BodyReadError) return undefined;
+    throw error;
+  }
+}
+
 /**
  * AccessTokenFromRequest for a handler that reads the body afterwards
  * (Hydra createVerifiableCredential): without a Bearer header,
@@ -46,10 +56,15 @@ export async function readAccessTokenFromRequest(req: IncomingMessage, rawQuery:
   const multipart = goMultipartForm(contentType);
   if (multipart.kind === "error") return { token: "", bodyRead: false };
   if (multipart.kind === "not-multipart") {
-    const body = hasUrlencodedBody(req) ? await readBodyBytes(req) : undefined;
-    return { token: accessTokenFromRequest(req, rawQuery, body), bodyRead: body !== undefined };
+    if (!hasUrlencodedBody(req)) return { token: accessTokenFromRequest(req, rawQuery), bodyRead: false };
+    const body = await readUnlessFailed(req);
+    // ParseForm's read error is dropped with ErrNotMultipart: r.Form holds the URL's values.
+    return { token: accessTokenFromRequest(req, rawQuery, body ?? Buffer.alloc(0)), bodyRead: true };
   }
-  const parts = await multipartValues(await readBodyBytes(req), contentType ?? "");
+  const body = await readUnlessFailed(req);
+  // ReadForm fails with the read's error, which makes the token "".
+  if (body === undefined) return { token: "", bodyRead: true };
+  const parts = await multipartValues(body, contentType ?? "");
   const query = goParseQuery(goBytes(rawQuery.replace(/^\?/, "")));
   if (parts === undefined || query.error !== undefined) return { token: "", bodyRead: true };
   // Form.Get: the URL's first value when it has the key at all, else the body's.

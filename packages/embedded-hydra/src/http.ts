@@ -1,11 +1,46 @@
 import type { IncomingMessage } from "node:http";
 import { HydraError } from "./errors";
 import { isStorableQuery } from "@olympus/server-kit/text";
+import { decoderNeedsMore } from "@olympus/server-kit/go-json";
 import { discardUnreadBody } from "@olympus/server-kit/http";
 import { goMultipartForm, goParseForm, goReadsFormBody, utf8Text, type GoParsedForm, type GoValues } from "@olympus/server-kit/go-url";
 import { assertStorable } from "./storable";
 
 const LIMIT = 1024 * 1024;
+
+const BODY_NOT_READ = "The request body could not be read";
+
+/**
+ * A body read that failed part-way: the bytes that had arrived and the
+ * read's error text — for a body later than ReadTimeout Go's
+ * `read tcp …: i/o timeout` (server-kit read-deadline.ts). Left unmapped it
+ * is this server's generic 400; the readers below hand the text to the
+ * handler's own error, as Go's decoders and ParseForm return it.
+ */
+export class BodyReadError extends HydraError {
+  constructor(
+    readonly received: Buffer,
+    readonly readError: string,
+  ) {
+    super(400, "invalid_request", BODY_NOT_READ);
+  }
+}
+
+/**
+ * The body as json.NewDecoder(r.Body).Decode reads it, for the handler's
+ * decoder: when the read fails (a body later than ReadTimeout), the bytes
+ * that arrived if they hold the first value or a syntax error, else the
+ * handler's decode error (`onReadError`) worded with the read's error text.
+ */
+export async function readDecoderBody(req: IncomingMessage, onReadError: (readError: string) => Error): Promise<Buffer> {
+  try {
+    return await readBodyBytes(req);
+  } catch (error) {
+    if (!(error instanceof BodyReadError)) throw error;
+    if (decoderNeedsMore(error.received)) throw onReadError(error.readError);
+    return error.received;
+  }
+}
 
 /** The whole request body as UTF-8, at most 1 MiB (see readBodyBytes). */
 export async function readBody(req: IncomingMessage): Promise<string> {
@@ -48,10 +83,10 @@ export function readBodyBytes(req: IncomingMessage): Promise<Buffer> {
       settle(new HydraError(413, "invalid_request", "The request body is too large"));
     };
     const onEnd = () => settle(undefined);
-    // The client went away or sent broken chunked framing.
-    const onBroken = () => settle(HydraError.badRequest("The request body could not be read"));
+    // The read failed: past ReadTimeout (server-kit read-deadline.ts fails it with Go's error), or the client went away.
+    const onBroken = (error: Error) => settle(new BodyReadError(Buffer.concat(chunks), error.message));
     const onClose = () => {
-      if (!req.complete) onBroken();
+      if (!req.complete) settle(HydraError.badRequest(BODY_NOT_READ));
     };
     req.on("data", onData);
     req.on("end", onEnd);
@@ -109,7 +144,16 @@ export function storableParams(values: GoValues): URLSearchParams {
 export async function readGoForm(req: IncomingMessage, rawQuery = rawQueryOf(req)): Promise<GoParsedForm> {
   const readsBody = hasUrlencodedBody(req);
   let body: Buffer = Buffer.alloc(0);
-  if (readsBody) body = await readBodyBytes(req);
+  if (readsBody) {
+    try {
+      body = await readBodyBytes(req);
+    } catch (error) {
+      if (!(error instanceof BodyReadError)) throw error;
+      // parsePostForm: io.ReadAll's error, r.PostForm empty; r.Form still gets the URL's values.
+      const parsed = goParseForm(req.method, req.headers["content-type"], Buffer.alloc(0), rawQuery);
+      return { postForm: new Map(), form: parsed.form, error: error.readError };
+    }
+  }
   // Another body is left unread, as Go's server treats one after the handler (at most 256 KiB discarded).
   else await discardUnreadBody(req);
   return goParseForm(req.method, req.headers["content-type"], body, rawQuery);
@@ -139,7 +183,15 @@ export async function readMultipartPostForm(req: IncomingMessage): Promise<PostF
     return { postForm: storableParams(postForm), error: multipart.kind === "error" ? multipart.error : undefined };
   }
   const parsed = goParseForm(req.method, contentType, Buffer.alloc(0), rawQueryOf(req));
-  const parts = await multipartValues(await readBodyBytes(req), contentType ?? "");
+  let body: Buffer;
+  try {
+    body = await readBodyBytes(req);
+  } catch (error) {
+    // ReadForm fails with the read's error; no part reaches r.PostForm.
+    if (error instanceof BodyReadError) return { postForm: new URLSearchParams(), error: error.readError };
+    throw error;
+  }
+  const parts = await multipartValues(body, contentType ?? "");
   if (parts === undefined) return { postForm: new URLSearchParams(), error: "multipart: the body does not parse" };
   if (!isStorableQuery(parts))
     throw HydraError.badRequest("The request contains characters that cannot be stored (NUL or unpaired UTF-16 surrogates)");

@@ -84,11 +84,23 @@ describe("a grant the client was not registered for", () => {
     expect(unknown.body.error_description).toMatch(
       new RegExp(`^${INVALID_REQUEST.replace(/[.()]/g, "\\$&")} Make sure that the various parameters are correct`),
     );
-    const missing = await tokenRequest(hydra, {}, machine);
+    const missing = await tokenRequest(hydra, { scope: "" }, machine);
     expect(missing).toEqual({
       status: 400,
       body: { error: "invalid_request", error_description: `${INVALID_REQUEST} Request parameter 'grant_type' is missing` },
     });
+    // An empty r.PostForm is refused first (pairs Go's ParseForm drops do not count).
+    for (const body of ["", "grant_type=client_credentials;x"]) {
+      const empty = await fetch(new URL("oauth2/token", hydra.publicUrl), {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body,
+      });
+      expect([empty.status, await empty.json()]).toEqual([
+        400,
+        { error: "invalid_request", error_description: `${INVALID_REQUEST} The POST body can not be empty.` },
+      ]);
+    }
   });
 });
 

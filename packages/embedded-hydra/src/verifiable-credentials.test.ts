@@ -171,6 +171,21 @@ describe("an expired access token (fosite strategy_hmacsha_plain.go ValidateAcce
   });
 });
 
+describe("an expired JWT access token (fosite strategy_jwt.go ValidateAccessToken through Hydra's JWT signer)", () => {
+  it("is refused with the bare token_expired: toRFCErr of MapClaims.Valid's ValidationErrorExpired, no expiry named", async () => {
+    const expiring = await createClient(hydra, {
+      redirect_uris: [REDIRECT_URI],
+      scope: "openid",
+      grant_types: ["authorization_code"],
+      access_token_strategy: "jwt",
+      authorization_code_grant_access_token_lifespan: "-1m",
+    });
+    const tokens = await codeExchange(hydra, expiring, "openid", "vc-user");
+    const answer = await credentials({ format: "jwt_vc_json" }, tokens.body.access_token ?? "");
+    expect(answer).toEqual({ status: 401, body: { error: "token_expired", error_description: "Token expired. The token expired." } });
+  });
+});
+
 describe("the access token of a request body (fosite introspect.go AccessTokenFromRequest: r.ParseMultipartForm, r.Form)", () => {
   async function post(query: string, body: string | FormData, headers: Record<string, string> = {}) {
     const res = await fetch(new URL(`credentials${query}`, hydra.publicUrl), { method: "POST", headers, body });

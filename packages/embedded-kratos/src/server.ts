@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { registerAdminIdentityRoutes } from "./admin/identities";
-import { ADMIN_PREFIX, registerAdminRedirectsToPublic, withAdminPrefix } from "./admin/public-redirects";
+import { registerPublicRedirectsToAdmin } from "./admin/admin-redirects";
+import { registerAdminRedirectsToPublic } from "./admin/public-redirects";
+import { registerConfigHashRoute } from "./config/hash-route";
 import { registerSchemaRoutes } from "./admin/schemas";
 import { registerAdminSessionRoutes } from "./admin/sessions";
 import type { KratosConfig } from "./config/load";
@@ -16,6 +18,7 @@ import {
   answerParserError,
   answerUnreadBodiesAsNetHttp,
   applyGoServerTimeouts,
+  goCleanPathLocation,
   refusedAsNetHttp,
   SERVER_OPTIONS,
   setSecurityHeaders,
@@ -28,6 +31,8 @@ import { applyCors } from "./http/cors";
 import { CsrfManager } from "./http/csrf";
 import { errors, KratosError } from "./http/errors";
 import { createKratosMetrics, EndpointLabels, registerMetricsRoute } from "./http/metrics";
+import { ADMIN_PREFIX, kratosMuxPath } from "./http/mux-path";
+import { nosurfRefused } from "./http/nosurf";
 import { Router } from "./http/router";
 import type { Identity } from "./identity/identity";
 import { IdentityManager } from "./identity/manager";
@@ -262,16 +267,25 @@ function registerPublicRoutes(router: Router, deps: FlowDeps): void {
   registerLogoutRoutes(router, deps);
   registerTokenExchangeRoute(router, deps);
   registerWebAuthnScriptRoute(router);
+  registerPublicRedirectsToAdmin(router, deps);
 }
 
 /** RegistryDefault.RegisterAdminRoutes: every route under /admin (the request's path gets the prefix in handle). */
 function registerAdminRoutes(router: Router, deps: Deps): void {
   registerHealth(router, deps, ADMIN_PREFIX);
+  registerConfigHashRoute(router, deps);
   registerAdminRedirectsToPublic(router, deps);
   registerAdminIdentityRoutes(router, deps);
   registerAdminSessionRoutes(router, deps);
   registerCourierAdminRoutes(router, deps);
 }
+
+/**
+ * The admin paths Olympus's ADMIN_API_TOKEN does not guard: healthx's probes.
+ * `/admin/health/config` is not one of them — it tells the config's revision
+ * or a digest of the whole configuration, secrets included.
+ */
+const TOKEN_FREE_ADMIN_PATHS = new Set([`${ADMIN_PREFIX}/health/alive`, `${ADMIN_PREFIX}/health/ready`]);
 
 async function handle(
   deps: Deps,
@@ -290,16 +304,16 @@ async function handle(
   const ctx = new HttpContext(req, res, baseUrl);
   try {
     if (which === "public" && applyCors(deps.config.serve.public.cors, req, res)) return;
-    // serveAdmin's AddAdminPrefixIfNotPresentNegroni, before the admin router (and this server's token check).
-    if (which === "admin") {
-      const prefixed = withAdminPrefix(ctx.path);
-      if (prefixed !== ctx.path) ctx.rewritePath(prefixed);
-    }
-    if (which === "public" && ctx.path.startsWith("/admin/") && !router.hasPath(ctx.path)) {
-      ctx.redirect(new URL(`${ctx.path}${ctx.url.search}`, deps.config.adminBaseUrl).toString(), 307);
-      return;
-    }
-    if (which === "admin" && options.adminToken && !ctx.path.startsWith("/admin/health/") && !bearerMatches(ctx, options.adminToken)) {
+    // serveAdmin's AddAdminPrefixIfNotPresentNegroni, then ServeMux's view of the path (http/mux-path.ts); routes match its clean form.
+    const mux = kratosMuxPath(req, { adminPrefix: which === "admin" });
+    if (mux.routing !== ctx.path) ctx.rewritePath(mux.routing);
+    const clean = mux.clean === mux.escaped;
+    if (
+      which === "admin" &&
+      options.adminToken &&
+      !(clean && TOKEN_FREE_ADMIN_PATHS.has(ctx.path)) &&
+      !bearerMatches(ctx, options.adminToken)
+    ) {
       // The challenge RFC 6750 asks for, as the embedded Hydra sends it: a client (or a probe) can tell an admin API that wants a token from any other 401.
       res.setHeader("WWW-Authenticate", 'Bearer realm="kratos-admin"');
       throw errors.unauthorized("A valid admin API token is required (Authorization: Bearer <token>).");
@@ -309,8 +323,15 @@ async function handle(
         if (!isStorableText(key) || !isStorableText(value))
           throw errors.badRequest("The query contains characters that cannot be stored (NUL or unpaired UTF-16 surrogates).");
       }
-    const handler = which === "admin" ? router.resolveAsServeMux(ctx) : router.resolve(ctx);
-    if (handler === undefined) return;
+    const found = clean ? router.match(ctx.method, ctx.path) : undefined;
+    const handler = found && router.take(ctx, found);
+    if (handler === undefined) {
+      // What ServeMux itself answers; on the public port nosurf runs first (servePublic wraps the router in it).
+      if (which === "public" && (await nosurfRefused(deps, ctx, mux))) return;
+      if (found === undefined) ctx.redirect(goCleanPathLocation(mux.clean, mux.rawQuery), 301);
+      else router.answerAsServeMux(ctx, found);
+      return;
+    }
     // httprouterx wraps each route's handler in Instrument: what the mux itself answers (404, 405) is not counted.
     const endpoint = instrumented.endpoints.label(ctx.method, ctx.path);
     instrumentResponse(instrumented.metrics.http, req, res, () => endpoint);

@@ -73,6 +73,8 @@ export interface EdgeOptions {
   mfaDefaults?: { required: boolean; graceDays: number };
   /** Wires the CAPTCHA gate as Hera's instance does (its policy read from the test database's settings on every request). */
   captcha?: boolean;
+  /** Rewrites the path of what the edge asks Kratos (a stand-in for a Kratos route the edge does not know). */
+  upstreamPath?: (path: string) => string;
 }
 
 export interface KratosOptions {
@@ -82,6 +84,8 @@ export interface KratosOptions {
    * measurements that compare sign-ins with the hasher's own rate.
    */
   hasher?: "fast" | "configured";
+  /** Recovery v2 (`feature_flags.choose_recovery_address`), off in platform/ as in Kratos. */
+  recoveryV2?: boolean;
 }
 
 export async function startEdgeStack(domain: Domain, options: EdgeOptions = {}, kratosOptions: KratosOptions = {}): Promise<EdgeStack> {
@@ -100,6 +104,7 @@ export async function startEdgeStack(domain: Domain, options: EdgeOptions = {}, 
       publicBaseUrl: `http://127.0.0.1:${port}${KRATOS_PROXY_PREFIX}/`,
       configOverrides: {
         ...(kratosOptions.hasher === "configured" ? {} : { hashers: { algorithm: "bcrypt", bcrypt: { cost: 4 } } }),
+        ...(kratosOptions.recoveryV2 ? { feature_flags: { choose_recovery_address: true } } : {}),
         // No mail server and no Hydra in these tests (and never the dev stack's ports).
         courier: { smtp: { connection_uri: `smtp://127.0.0.1:${dead}/?disable_starttls=true` } },
         oauth2_provider: { url: `http://127.0.0.1:${dead}/` },
@@ -116,6 +121,7 @@ export async function startEdgeStack(domain: Domain, options: EdgeOptions = {}, 
         merged(options.limits ?? {}, edgeOptions.limits ?? {}),
         edgeOptions.mfaDefaults ?? options.mfaDefaults,
         edgeOptions.captcha ?? options.captcha ?? false,
+        edgeOptions.upstreamPath,
       );
       servers.push(server);
       return server;
@@ -165,19 +171,23 @@ async function serveEdge(
   limitsOverrides: Record<string, unknown>,
   mfaDefaults: EdgeOptions["mfaDefaults"],
   withCaptcha: boolean,
+  upstreamPath: ((path: string) => string) | undefined,
 ): Promise<EdgeServer> {
   const pool = db.pools[domain];
   const limits = loadLimits(domain, limitsFile("dev", domain), { overrides: limitsOverrides });
   const forwarded: string[] = [];
   const countingFetch: typeof fetch = (input, init) => {
-    forwarded.push(new URL(String(input)).pathname);
-    return fetch(input, init);
+    const target = new URL(String(input));
+    forwarded.push(target.pathname);
+    if (upstreamPath) target.pathname = upstreamPath(target.pathname);
+    return fetch(upstreamPath ? target : input, init);
   };
   const url = `http://127.0.0.1:${port}`;
   const limiter = new EdgeLimiter(limits, new EdgeCounters(pool, domain), createAuditLog({ pool, domain }));
   const captcha = withCaptcha ? createCaptchaService({ pool, domain, secret: TEST_COOKIE_SECRET, limiter, policyTtlMs: 0 }) : undefined;
   const edge = createKratosEdge({
     kratosUrl: kratos.publicUrl,
+    kratosAdminUrl: kratos.adminUrl,
     publicUrl: url,
     limiter,
     signIns: new EdgeSignIns(pool, domain),

@@ -3,17 +3,17 @@ import { patchClientText, patchError } from "../clients/json-patch";
 import { LIFESPAN_FIELDS } from "../clients/lifespans";
 import { clientToJson, type StoredClient, type StoredClientData } from "../clients/model";
 import { generateHydraSecret, registrationClientUri, storeNewClient, storeUpdatedClient, validatorConfig } from "../clients/service";
-import { decodeClient, decodeLifespansBody, validateClient, type DecodedClient } from "../clients/validator";
+import { decodeClient, decodeLifespansBody, undecodableClientBody, validateClient, type DecodedClient } from "../clients/validator";
 import type { Deps } from "../deps";
 import { HydraError, sendJson } from "../errors";
-import { readBodyBytes } from "../http";
+import { readBodyBytes, readDecoderBody } from "../http";
 import { assertStorable } from "../storable";
 import { TOO_DEEP } from "./go-json";
 import { linkHeader, parsePageRequest } from "./pagination";
 import type { AdminRequest, AdminRouter } from "./router";
 
 async function readClientBody(req: AdminRequest["req"]): Promise<DecodedClient> {
-  const decoded = decodeClient(await readBodyBytes(req));
+  const decoded = decodeClient(await readDecoderBody(req, undecodableClientBody));
   assertStorable(decoded);
   return decoded;
 }
@@ -80,7 +80,7 @@ async function replaceClient(deps: Deps, { req, params, res }: AdminRequest): Pr
  */
 async function setLifespans(deps: Deps, { req, params, res }: AdminRequest): Promise<void> {
   const existing = await mustGet(deps, params.id ?? "");
-  const lifespans = decodeLifespansBody(await readBodyBytes(req));
+  const lifespans = decodeLifespansBody(await readDecoderBody(req, undecodableClientBody));
   const data: StoredClientData = { ...existing.data };
   for (const field of LIFESPAN_FIELDS) {
     const value = lifespans[field];

@@ -5,7 +5,7 @@ import type { Interaction } from "oidc-provider";
 import type { Deps } from "../deps";
 import { HydraError } from "../errors";
 import { fositeHydraError } from "../fosite-errors";
-import { readBodyBytes } from "../http";
+import { readDecoderBody } from "../http";
 import { assertStorable } from "../storable";
 import type { Flow, FlowKind } from "../flows/repository";
 import { decodeGoJson, type GoStruct } from "./go-json";
@@ -59,7 +59,7 @@ export async function readDecisionBody(
 ): Promise<Record<string, unknown>> {
   if (!challengeParam(url, kind))
     throw fositeHydraError("invalid_request", "Query parameter 'challenge' is not defined but should have been.");
-  const decoded = decodeGoJson(await readBodyBytes(req), type);
+  const decoded = decodeGoJson(await readDecoderBody(req, onError), type);
   if (!decoded.ok) throw onError(decoded.message);
   assertStorable(decoded.value);
   return decoded.value;

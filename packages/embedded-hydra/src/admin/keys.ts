@@ -1,6 +1,6 @@
 import type { Deps } from "../deps";
 import { HydraError, sendJson } from "../errors";
-import { readBodyBytes } from "../http";
+import { readDecoderBody } from "../http";
 import { assertStorable } from "../storable";
 import {
   ACCESS_TOKEN_KEY_SET,
@@ -69,7 +69,7 @@ export function registerKeyRoutes(router: AdminRouter, deps: Deps): void {
   });
 
   router.add("POST", "/admin/keys/:set", async ({ req, params, res }) => {
-    const decoded = decodeGoJson(await readBodyBytes(req), CREATE_JSON_WEB_KEY_SET_BODY);
+    const decoded = decodeGoJson(await readDecoderBody(req, undecodable), CREATE_JSON_WEB_KEY_SET_BODY);
     if (!decoded.ok) throw undecodable(decoded.message);
     assertStorable(decoded.value);
     const text = (name: string) => (typeof decoded.value[name] === "string" ? decoded.value[name] : "");
@@ -93,7 +93,7 @@ export function registerKeyRoutes(router: AdminRouter, deps: Deps): void {
   });
 
   router.add("PUT", "/admin/keys/:set/:kid", async ({ req, params, res }) => {
-    const decoded = decodeGoJsonValue(await readBodyBytes(req), JSON_WEB_KEY);
+    const decoded = decodeGoJsonValue(await readDecoderBody(req, undecodable), JSON_WEB_KEY);
     if (!decoded.ok) throw undecodable(decoded.message);
     assertStorable(decoded.value);
     const key = toPrivateJwk(decoded.value);
@@ -104,7 +104,7 @@ export function registerKeyRoutes(router: AdminRouter, deps: Deps): void {
   });
 
   router.add("PUT", "/admin/keys/:set", async ({ req, params, res }) => {
-    const decoded = decodeGoJson(await readBodyBytes(req), JSON_WEB_KEY_SET);
+    const decoded = decodeGoJson(await readDecoderBody(req, undecodable), JSON_WEB_KEY_SET);
     if (!decoded.ok) throw undecodable(decoded.message);
     assertStorable(decoded.value);
     const keys = (Array.isArray(decoded.value.keys) ? decoded.value.keys : []).map(toPrivateJwk);

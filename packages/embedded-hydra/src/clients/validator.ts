@@ -81,9 +81,12 @@ function lifespansOf(raw: Record<string, unknown>): Partial<Record<string, strin
  * CreateClient and setOAuth2Client: herodot's bad request "Unable to decode
  * the request body: …").
  */
+/** client/handler.go CreateClient, setOAuth2Client, setOAuth2ClientLifespans: herodot's bad request with Go's decode error. */
+export const undecodableClientBody = (message: string): HydraError => HydraError.malformed(`Unable to decode the request body: ${message}`);
+
 export function decodeClient(
   text: string | Uint8Array,
-  undecodable: (message: string) => HydraError = (message) => HydraError.malformed(`Unable to decode the request body: ${message}`),
+  undecodable: (message: string) => HydraError = undecodableClientBody,
 ): DecodedClient {
   const decoded = decodeGoJson(text, CLIENT);
   if (!decoded.ok) throw undecodable(decoded.message);
@@ -104,7 +107,7 @@ export function decodeClient(
 /** The lifespans body of PUT /admin/clients/{id}/lifespans (client.Lifespans). */
 export function decodeLifespansBody(text: string | Uint8Array): Partial<Record<string, string>> {
   const decoded = decodeGoJson(text, LIFESPANS);
-  if (!decoded.ok) throw HydraError.malformed(`Unable to decode the request body: ${decoded.message}`);
+  if (!decoded.ok) throw undecodableClientBody(decoded.message);
   return lifespansOf(decoded.value);
 }
 

@@ -4,7 +4,7 @@ import type { Deps } from "../deps";
 import { HydraError } from "../errors";
 import { fositeHydraError } from "../fosite-errors";
 import { readAccessTokenFromRequest } from "../fosite-access-token";
-import { readBodyBytes } from "../http";
+import { readDecoderBody } from "../http";
 import { decodeGoJson, type GoStruct } from "../admin/go-json";
 import { GO_STRING, GO_STRINGS } from "../admin/go-structs";
 import { findToken } from "../admin/introspect";
@@ -109,8 +109,12 @@ export async function createVerifiableCredential(deps: Deps, req: IncomingMessag
   }
   if (found.token.use !== "access_token") throw invalidRequest("The provided token is not an access token.");
 
-  const decoded = decodeGoJson(bodyRead ? new Uint8Array() : await readBodyBytes(req), CREATE_VERIFIABLE_CREDENTIAL_REQUEST_BODY);
-  if (!decoded.ok) throw invalidRequest("Unable to decode request body.");
+  const undecodable = () => invalidRequest("Unable to decode request body.");
+  const decoded = decodeGoJson(
+    bodyRead ? new Uint8Array() : await readDecoderBody(req, undecodable),
+    CREATE_VERIFIABLE_CREDENTIAL_REQUEST_BODY,
+  );
+  if (!decoded.ok) throw undecodable();
   const body = decoded.value;
   const format = typeof body.format === "string" ? body.format : "";
   if (format !== "jwt_vc_json") throw invalidRequest(`The format ${JSON.stringify(format)} is not supported.`);

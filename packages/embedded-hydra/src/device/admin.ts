@@ -3,7 +3,7 @@ import type { AdminRouter } from "../admin/router";
 import type { Deps } from "../deps";
 import { HydraError, sendJson } from "../errors";
 import { fositeHydraError } from "../fosite-errors";
-import { readBodyBytes } from "../http";
+import { readDecoderBody } from "../http";
 import { decodeGoJson } from "../admin/go-json";
 import { ACCEPT_DEVICE_USER_CODE_REQUEST } from "../admin/go-structs";
 import { DeviceChallengeStore } from "./challenges";
@@ -12,9 +12,12 @@ import { requestExpired } from "./errors";
 const USER_CODE_UNUSABLE = "The 'user_code' session could not be found or has expired or is otherwise malformed.";
 
 /** json.NewDecoder(r.Body).Decode(&reqBody) into flow.AcceptDeviceUserCodeRequest; Go's error as fosite's invalid_request hint. */
+/** acceptUserCodeRequest's refusal of a body json.Decoder cannot decode (or read). */
+const undecodable = (message: string) => fositeHydraError("invalid_request", `Unable to decode request body: ${message}`);
+
 function userCodeFrom(body: Uint8Array): string {
   const decoded = decodeGoJson(body, ACCEPT_DEVICE_USER_CODE_REQUEST);
-  if (!decoded.ok) throw fositeHydraError("invalid_request", `Unable to decode request body: ${decoded.message}`);
+  if (!decoded.ok) throw undecodable(decoded.message);
   const userCode = decoded.value.user_code;
   return typeof userCode === "string" ? userCode : "";
 }
@@ -31,7 +34,7 @@ export function registerDeviceRoutes(router: AdminRouter, deps: Deps): void {
     // consent/handler.go acceptUserCodeRequest: r.URL.Query().Get("device_challenge").
     const id = goQueryParams(url.search).get("device_challenge");
     if (!id) throw fositeHydraError("invalid_request", "Query parameter 'device_challenge' is not defined but should have been.");
-    const userCode = userCodeFrom(await readBodyBytes(req));
+    const userCode = userCodeFrom(await readDecoderBody(req, undecodable));
     if (userCode === "") throw fositeHydraError("invalid_request", "Field 'user_code' must not be empty.");
     const store = new DeviceChallengeStore(deps);
     // DecodeFromDeviceChallenge (decodeFlow): an expired challenge is request_unauthorized, text never issued x.ErrNotFound.

@@ -1,4 +1,5 @@
-import { FOSITE_ERRORS, fositeHydraError, isFositeErrorName } from "../fosite-errors";
+import { z } from "zod";
+import { fositeHydraError } from "../fosite-errors";
 import { HydraError } from "../errors";
 import type { RedeemedFlow } from "../flows/repository";
 import { rejectionSchema } from "../provider/decisions";
@@ -20,10 +21,31 @@ export function assertCsrf(check: { ok: true } | { ok: false; hint: string }): v
   if (!check.ok) throw fositeHydraError("request_forbidden", check.hint);
 }
 
-/** The UI's rejection as Hydra writes it to the browser (the device has no redirect URI to receive it). */
+/** The reject body's status_code as stored (provider/decisions.ts rejection); absent in rows decided before it was kept. */
+const deniedStatusSchema = z.object({ status_code: z.number().int().optional() });
+
+/**
+ * The status a rejection is written with when Node can write it as Go does:
+ * a final status with a body. Go writes a 1xx as an interim answer followed
+ * by a 200, a 204 or 304 without the body, and panics below 100 or above 999
+ * (no answer at all); those are answered with SetDefaults' 400 instead.
+ */
+function writableStatus(code: number): number {
+  return code >= 200 && code <= 999 && code !== 204 && code !== 304 ? code : 400;
+}
+
+/**
+ * The UI's rejection as Hydra writes it to the browser (the device has no
+ * redirect URI to receive it): consent/strategy_default.go
+ * verifyAuthentication / verifyConsent return RequestDeniedError.ToRFCError,
+ * whose status is the reject body's `status_code` (400 when it was 0,
+ * SetDefaults), whatever the error's name; herodot's WriteError writes it
+ * with that status (RFC6749Error.StatusCode).
+ */
 export function rejected(flow: RedeemedFlow): HydraError {
   const denied = rejectionSchema.parse(flow.handled);
-  return new HydraError(isFositeErrorName(denied.error) ? FOSITE_ERRORS[denied.error].status : 400, denied.error, denied.error_description);
+  const { status_code: code = 400 } = deniedStatusSchema.parse(flow.handled);
+  return new HydraError(writableStatus(code), denied.error, denied.error_description);
 }
 
 /** Hydra's answer when a verifier comes back with another client's id (consent/strategy_default.go). */

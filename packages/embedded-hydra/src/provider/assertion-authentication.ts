@@ -135,10 +135,14 @@ export function installAssertionAuthentication(provider: Provider, deps: Deps): 
     try {
       body = await readBodyUpTo(ctx.req);
     } catch {
-      // The client went away mid-body: oidc-provider's parser would refuse it so.
-      return answer(ctx, 400, { error: "invalid_request", error_description: "failed to parse the request body" });
+      // The read failed (a body later than ReadTimeout): ParseMultipartForm drops ParseForm's read error with
+      // ErrNotMultipart, leaving r.PostForm empty.
+      body = { raw: Buffer.alloc(0), overflow: false };
     }
     const form = body.overflow ? undefined : goPostForm(ctx.get("content-type"), body.raw);
+    // fosite NewAccessRequest refuses an empty r.PostForm before it looks at the grant type or the client.
+    if (endpoint === "token" && form && [...form.keys()].length === 0)
+      return answer(ctx, 400, fositeAnswer("invalid_request", "The POST body can not be empty."));
     if (!form || !carriesAssertion(form)) {
       // oidc-provider reads (and, past its limit, refuses) the body as it would have, unless its lenient parser
       // would find an assertion in a pair Go drops: then it gets the pairs fosite reads.

@@ -89,13 +89,17 @@ export const REJECTION_FIELDS = REQUEST_DENIED_ERROR;
  * endpoint's default ("login request denied" / "consent request denied");
  * the description followed by the hint, double quotes turned into single
  * ones. The debug text is not shown (oauth2.expose_internal_errors is off).
+ * `status_code` is the body's, 400 when it is 0 (SetDefaults): the status
+ * the device verifier writes the error with (device/errors.ts rejected);
+ * rejectionSchema leaves it out of what reaches a client's redirect.
  */
-export function rejection(body: Record<string, unknown>, defaultName: string): Rejection {
+export function rejection(body: Record<string, unknown>, defaultName: string): Rejection & { status_code: number } {
   const text = (name: string) => (typeof body[name] === "string" ? body[name] : "");
   const error = text("error") || defaultName;
   const hint = text("error_hint");
   const description = `${text("error_description")}${hint ? ` ${hint}` : ""}`.replaceAll('"', "'");
-  return { error, error_description: description };
+  const code = typeof body.status_code === "number" ? body.status_code : 0;
+  return { error, error_description: description, status_code: code === 0 ? 400 : code };
 }
 
 /** Stores a decision where oidc-provider's resume endpoint will read it. */

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { hasUrlencodedBody, multipartValues, readBody } from "../http";
+import { BodyReadError, hasUrlencodedBody, multipartValues, readBody } from "../http";
 import { HydraError } from "../errors";
 import { isStorableQuery } from "@olympus/server-kit/text";
 import { goMultipartForm, goQueryParams } from "@olympus/server-kit/go-url";
@@ -18,7 +18,15 @@ export type PostedForm = { kind: "form"; form: URLSearchParams } | { kind: "unpa
  * "Unable to parse HTTP body" (`unparsable`).
  */
 export async function postedAuthorizationForm(req: IncomingMessage, query: URLSearchParams): Promise<PostedForm> {
-  const text = await readBody(req);
+  let text: string;
+  try {
+    text = await readBody(req);
+  } catch (error) {
+    if (!(error instanceof BodyReadError)) throw error;
+    // ParseForm's read error is dropped with ErrNotMultipart (the URL's values stay); ReadForm's is fosite's refusal.
+    if (goMultipartForm(req.headers["content-type"] ?? "").kind !== "not-multipart") return { kind: "unparsable" };
+    return { kind: "form", form: new URLSearchParams(query) };
+  }
   const contentType = req.headers["content-type"] ?? "";
   const form = new URLSearchParams();
   if (hasUrlencodedBody(req)) {

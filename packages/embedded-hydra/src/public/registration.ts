@@ -10,10 +10,10 @@ import {
   storeUpdatedClient,
   validatorConfig,
 } from "../clients/service";
-import { decodeClient, validateDynamicClient } from "../clients/validator";
+import { decodeClient, undecodableClientBody, validateDynamicClient } from "../clients/validator";
 import type { Deps } from "../deps";
 import { HydraError } from "../errors";
-import { readBodyBytes } from "../http";
+import { readDecoderBody } from "../http";
 import { assertStorable } from "../storable";
 import type { Mapping } from "./mapping";
 
@@ -77,7 +77,7 @@ export async function handleRegistration(deps: Deps, req: IncomingMessage, pathn
 
   if (pathname === REGISTRATION_PATH) {
     if (req.method !== "POST") return undefined;
-    const decoded = decodeClient(await readBodyBytes(req));
+    const decoded = decodeClient(await readDecoderBody(req, undecodableClientBody));
     assertStorable(decoded);
     if (decoded.secret) throw HydraError.malformed("It is not allowed to choose your own OAuth2 Client secret.");
     const secret = generateHydraSecret();
@@ -100,9 +100,8 @@ export async function handleRegistration(deps: Deps, req: IncomingMessage, pathn
     case "PUT": {
       const existing = await authenticated(deps, req, id);
       // client/handler.go setOidcDynamicClient: Go's error goes to the debug field, which is not shown.
-      const decoded = decodeClient(await readBodyBytes(req), () =>
-        HydraError.malformed("Unable to decode the request body. Is it valid JSON?"),
-      );
+      const undecodable = () => HydraError.malformed("Unable to decode the request body. Is it valid JSON?");
+      const decoded = decodeClient(await readDecoderBody(req, undecodable), undecodable);
       assertStorable(decoded);
       if (decoded.secret)
         throw new HydraError(403, "The requested action was forbidden", "It is not allowed to choose your own OAuth2 Client secret.");

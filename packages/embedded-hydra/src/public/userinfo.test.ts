@@ -16,7 +16,7 @@ import {
   toLoginUi,
   type ClientCredentials,
 } from "../testing/oauth";
-import { redeemCode } from "../testing/tokens";
+import { introspect, redeemCode } from "../testing/tokens";
 
 /**
  * GET/POST /userinfo as Hydra's oauth2/handler.go getOidcUserInfo answers:
@@ -179,6 +179,31 @@ describe("refusals", () => {
     await runCleanup(hydra);
     for (const token of [tokens.access_token, machineToken]) {
       expect((await userinfo(bearer(token))).text).toBe(`{"error":"request_unauthorized","error_description":"${UNAUTHORIZED}"}\n`);
+    }
+  });
+
+  it("an expired JWT access token: the bare token_expired of fosite strategy_jwt.go ValidateAccessToken (toRFCErr of MapClaims.Valid's ValidationErrorExpired); introspection inactive", async () => {
+    const expiring = await createClient(hydra, {
+      redirect_uris: [REDIRECT_URI],
+      grant_types: ["authorization_code", "refresh_token", "client_credentials"],
+      scope: SCOPE,
+      access_token_strategy: "jwt",
+      authorization_code_grant_access_token_lifespan: "-1m",
+      client_credentials_grant_access_token_lifespan: "-5m",
+    });
+    const { tokens } = await signIn(expiring);
+    const machine = await tokenRequest(hydra, { grant_type: "client_credentials" }, expiring);
+    const description = "Token expired. The token expired.";
+    for (const token of [String(tokens.access_token), String(machine.body.access_token)]) {
+      expect(decodeJwtPayload(token).exp).toBeLessThan(Math.floor(Date.now() / 1000));
+      expect(await userinfo(bearer(token))).toEqual({
+        status: 401,
+        type: "application/json",
+        authenticate: `Bearer error="token_expired",error_description="${description}"`,
+        text: `{"error":"token_expired","error_description":"${description}"}\n`,
+      });
+      // oauth2/handler.go introspectOAuth2Token: any IntrospectToken error is an inactive token.
+      expect(await introspect(hydra, token)).toEqual({ active: false });
     }
   });
 

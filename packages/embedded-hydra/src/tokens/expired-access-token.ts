@@ -7,6 +7,9 @@ import { accessTokenId } from "./jwt-access-tokens";
 /** fosite's ErrTokenExpired (errors.go): its name and status. Not in FOSITE_ERRORS, whose names other answers look up. */
 export const TOKEN_EXPIRED = { error: "token_expired", status: 401 } as const;
 
+/** fosite/errors.go ErrTokenExpired's description and hint, as GetDescription joins them. */
+const JWT_EXPIRED_DESCRIPTION = "Token expired. The token expired.";
+
 type Row = { payload: Record<string, unknown>; consumed_at: Date | null; expires_at: Date; client_exists: boolean };
 
 /**
@@ -23,8 +26,13 @@ type Row = { payload: Record<string, unknown>; consumed_at: Date | null; expires
  * (cmd/cli/handler_janitor.go); here the periodic cleanup deletes it within
  * a minute of its expiry, after which the token is unknown, as Hydra answers
  * one its janitor deleted. Rows Hydra would not find (client deleted, consent
- * revoked, token revoked) and JWT access tokens (strategy_jwt.go, another
- * refusal) give undefined.
+ * revoked, token revoked) give undefined.
+ *
+ * A JWT access token is refused by strategy_jwt.go ValidateAccessToken
+ * instead: Hydra's signer decodes it (token/jwt ParseWithClaims), MapClaims.Valid
+ * flags ValidationErrorExpired once the Unix second is past `exp` (the row's
+ * FOSITE_VALID_UNTIL), and toRFCErr maps that to the bare ErrTokenExpired —
+ * its own hint, no expiry named (the wrapped "Token is expired" is debug only).
  */
 export async function expiredAccessTokenDescription(deps: Deps, value: string): Promise<string | undefined> {
   const id = accessTokenId(value);
@@ -37,11 +45,12 @@ export async function expiredAccessTokenDescription(deps: Deps, value: string): 
     [id],
   );
   const row = rows[0];
-  if (!row || !row.client_exists || row.consumed_at !== null || FOSITE_VALID_UNTIL in row.payload) return undefined;
+  if (!row || !row.client_exists || row.consumed_at !== null) return undefined;
   // A token bound to a login session (not one Hydra mints) is answered as the live lookup does.
   if (row.payload.expiresWithSession === true) return undefined;
   const grantId = row.payload.grantId;
   if (typeof grantId === "string" && grantId !== "" && !(await deps.sessions.consentByGrant(grantId))) return undefined;
+  if (FOSITE_VALID_UNTIL in row.payload) return JWT_EXPIRED_DESCRIPTION;
   const expiresAt = expiresAtOf(row.payload) ?? row.expires_at.getTime();
   return `Token expired. Access token expired at '${goUtcTimeString(expiresAt)}'.`;
 }

@@ -71,7 +71,16 @@ export function installJwtRevocation(provider: Provider, path: string): void {
       refuse(multipart.kind === "error" ? UNPARSABLE : EMPTY);
       return;
     }
-    const { raw, overflow } = await readBodyUpTo(ctx.req);
+    let read: { raw: Buffer; overflow: boolean };
+    try {
+      read = await readBodyUpTo(ctx.req);
+    } catch {
+      // The read failed (a body later than ReadTimeout): ReadForm's error is fosite's refusal; ParseForm's is
+      // dropped with ErrNotMultipart, leaving r.PostForm empty.
+      refuse(multipart.kind === "multipart" ? UNPARSABLE : EMPTY);
+      return;
+    }
+    const { raw, overflow } = read;
     if (overflow) {
       refuse("failed to parse the request body");
       return;

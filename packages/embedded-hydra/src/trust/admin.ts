@@ -1,6 +1,6 @@
 import { goQueryParams } from "@olympus/server-kit/go-url";
 import { HydraError, sendJson } from "../errors";
-import { readBodyBytes } from "../http";
+import { readDecoderBody } from "../http";
 import { assertStorable } from "../storable";
 import { decodeGoJson, type GoStruct } from "../admin/go-json";
 import { GO_BOOL, GO_STRING, GO_STRINGS, GO_TIME } from "../admin/go-structs";
@@ -63,7 +63,7 @@ function requireUuid(text: string): string {
 /** Hydra's trust API for the JWT-bearer grant (oauth2/trust/handler.go SetRoutes). */
 export function registerTrustRoutes(router: AdminRouter, trust: TrustRepository): void {
   router.add("POST", TRUST_PATH, async ({ req, res }) => {
-    const request = decodeCreateRequest(await readBodyBytes(req));
+    const request = decodeCreateRequest(await readDecoderBody(req, undecodableBody));
     validateGrant(request);
     const jwk = request.jwk ?? {};
     const grant = await trust.create(

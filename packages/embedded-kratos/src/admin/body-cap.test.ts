@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startKratosWithPostgres, stopKratosAndPostgres, uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
 
@@ -82,4 +83,79 @@ describe("admin bodies past http.MaxBytesHandler's 5 MiB", () => {
     expect(res.status).toBe(413);
     expect((await errorOf(res)).message).toBe("http: request body too large");
   });
+
+  it("create and batch PATCH decode a value that ends within the cap, whatever follows (json.Decoder never reads the rest)", async () => {
+    // jsonx.NewStrictDecoder(r.Body).Decode: encoding/json stream.go readValue stops at the value's end.
+    const rest = " ".repeat(5 * 1024 * 1024 + 1024);
+    const created = await send("POST", "/admin/identities", identityJson(uniqueEmail("cap"), "small") + rest);
+    expect(created.status).toBe(201);
+    const batch = await send(
+      "PATCH",
+      "/admin/identities",
+      `{"identities":[{"create":${identityJson(uniqueEmail("cap"), "b")}}]}garbage${rest}`,
+    );
+    expect(batch.status).toBe(200);
+    expect(((await batch.json()) as { identities: { action: string }[] }).identities[0]?.action).toBe("create");
+  });
+
+  /**
+   * One request whose body stalls after `sent` bytes of the `length` it
+   * declared: what the server answers once the read deadline has passed.
+   */
+  function stalled(url: string, method: string, path: string, sent: string, length: number) {
+    const { hostname, port } = new URL(url);
+    return new Promise<{ status: number; headers: string; error: Record<string, unknown>; server: string; client: string }>(
+      (resolve, reject) => {
+        const chunks: Buffer[] = [];
+        let client = "";
+        const socket = connect(Number(port), hostname, () => {
+          client = `${socket.localAddress ?? ""}:${socket.localPort ?? 0}`;
+          socket.write(
+            `${method} ${path} HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n${sent}`,
+          );
+        });
+        socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+        socket.on("error", reject);
+        socket.on("close", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          const split = text.indexOf("\r\n\r\n");
+          resolve({
+            status: Number(text.slice(9, 12)),
+            headers: text.slice(0, split),
+            error: (JSON.parse(text.slice(split + 4)) as { error: Record<string, unknown> }).error,
+            server: `${hostname}:${port}`,
+            client,
+          });
+        });
+      },
+    );
+  }
+
+  it("a body later than ReadTimeout: each handler words the read's `read tcp …: i/o timeout` as it words any read error", async () => {
+    const created = await send("POST", "/admin/identities", identityJson(uniqueEmail("late"), "small"));
+    const { id } = (await created.json()) as { id: string };
+    // cmd/daemon/serve.go: ReadTimeout 30 s on the admin port, 15 s on the public one; all wait together.
+    const [create, batch, update, patch, logout] = await Promise.all([
+      stalled(kratos.adminUrl, "POST", "/admin/identities", '{"schema_id":', 100),
+      stalled(kratos.adminUrl, "PATCH", "/admin/identities", '{"identities":[', 100),
+      stalled(kratos.adminUrl, "PUT", `/admin/identities/${id}`, "{}", 100),
+      stalled(kratos.adminUrl, "PATCH", `/admin/identities/${id}`, "[]", 100),
+      stalled(kratos.publicUrl, "DELETE", "/self-service/logout/api", "{}", 100),
+    ]);
+    const readError = (answer: { server: string; client: string }) => `read tcp ${answer.server}->${answer.client}: i/o timeout`;
+    for (const answer of [create, batch, update, patch, logout]) {
+      expect(answer.status).toBe(400);
+      expect(answer.headers).toMatch(/\r\nConnection: close$/im);
+    }
+    // identity/handler.go create: herodot.ErrBadRequest.WithError(err.Error()).
+    expect(create.error).toMatchObject({ code: 400, message: readError(create) });
+    expect(create.error.reason).toBeUndefined();
+    // batchPatchIdentities: WriteErrorCode(400, err), herodot's code 500 in the body.
+    expect(batch.error).toMatchObject({ code: 500, message: readError(batch) });
+    // update and performNativeLogout: decoderx decodeJSON's io.ReadAll error.
+    expect(update.error.reason).toBe(`Unable to read HTTP POST body: ${readError(update)}`);
+    expect(logout.error.reason).toBe(`Unable to read HTTP POST body: ${readError(logout)}`);
+    // patch: Kratos hands io.ReadAll's error to WriteError (a 500); here the generic 400, as bad input never gets a 5xx.
+    expect(patch.error.reason).toBe(`The request body could not be read: ${readError(patch)}`);
+  }, 90_000);
 });

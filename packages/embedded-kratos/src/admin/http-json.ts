@@ -1,4 +1,4 @@
-import { assertStorable, BODY_TOO_LARGE_MESSAGE, readBodyOr, unreadableJsonBody } from "../http/body";
+import { assertStorable, readBodyOr, unreadableJsonBody } from "../http/body";
 import type { HttpContext } from "../http/context";
 import { errors } from "../http/errors";
 import { adminErrors } from "./errors";
@@ -40,8 +40,8 @@ export async function decodeHttpJson(ctx: HttpContext, type: GoType & { kind: "s
       `HTTP ${ctx.method} Request used unknown HTTP Header "Content-Type: ${contentType}", only [application/json] are supported.`,
     );
   }
-  // decodeJSON's io.ReadAll fails past the cap: `Unable to read HTTP POST body: http: request body too large`.
-  const raw = await readBodyOr(ctx, () => unreadableJsonBody(BODY_TOO_LARGE_MESSAGE));
+  // decodeJSON's io.ReadAll error — past the cap, or a late body's `read tcp …: i/o timeout` — is `Unable to read HTTP POST body: …`.
+  const raw = await readBodyOr(ctx, unreadableJsonBody);
   try {
     return decodeAdminBody(raw, (bytes) => decodeGoJson(bytes, type, { strict: false }));
   } catch (error) {

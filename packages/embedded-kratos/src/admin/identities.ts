@@ -1,5 +1,6 @@
 import type { Deps } from "../deps";
-import { assertStorableJsonText, BODY_TOO_LARGE_MESSAGE, readBodyOr, readRawBody } from "../http/body";
+import { assertStorableJsonText, BodyReadError, BodyTooLargeError, readErrorText, readRawBody } from "../http/body";
+import { readFirstJsonValue } from "../http/first-json-value";
 import type { HttpContext } from "../http/context";
 import { KratosError } from "../http/errors";
 import type { Router } from "../http/router";
@@ -141,10 +142,20 @@ function declassified(ctx: HttpContext): Set<string> {
   return new Set(accepted);
 }
 
-/** jsonx.NewStrictDecoder: unknown fields refused; errors as herodot.ErrBadRequest.WithError. */
+/**
+ * jsonx.NewStrictDecoder(r.Body).Decode: unknown fields refused; errors as
+ * herodot.ErrBadRequest.WithError — the read's own error too (past the cap
+ * `http: request body too large`, a late body `read tcp …: i/o timeout`),
+ * met only while the first value is still open (first-json-value.ts).
+ */
 async function decodeStrict<T>(ctx: HttpContext, parse: (body: Buffer) => T): Promise<T> {
-  // The decoder's read failing past the cap is such an error too: herodot.ErrBadRequest.WithError("http: request body too large").
-  const raw = await readBodyOr(ctx, () => adminErrors.badRequestMessage(BODY_TOO_LARGE_MESSAGE));
+  let raw: Buffer;
+  try {
+    raw = await readFirstJsonValue(ctx);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError || error instanceof BodyReadError) throw adminErrors.badRequestMessage(readErrorText(error));
+    throw error;
+  }
   try {
     // As every other JSON body: text Postgres cannot store is a 400 here, not a 500 in the middle of the write.
     return decodeAdminBody(raw, parse);

@@ -1,5 +1,6 @@
 import type { Deps } from "../deps";
-import { BODY_TOO_LARGE_MESSAGE, BodyTooLargeError, readRawBody } from "../http/body";
+import { BodyReadError, BodyTooLargeError, readErrorText } from "../http/body";
+import { readFirstJsonValue } from "../http/first-json-value";
 import type { HttpContext } from "../http/context";
 import { KratosError } from "../http/errors";
 import { DuplicateIdentifierError } from "../identity/repository";
@@ -30,11 +31,12 @@ type PatchResult = { action: "create" | "error"; identity?: string; patch_id?: s
 export async function batchPatchIdentities(deps: Deps, ctx: HttpContext): Promise<void> {
   let body;
   try {
-    body = decodeAdminBody(await readRawBody(ctx), parseBatchPatchBody);
+    // jsonx.NewStrictDecoder(r.Body).Decode: the first value, whatever follows it (first-json-value.ts).
+    body = decodeAdminBody(await readFirstJsonValue(ctx), parseBatchPatchBody);
   } catch (error) {
     if (error instanceof GoJsonError) return respondPlainErrorAt400(ctx, error.message);
-    // The strict decoder's read failing past the cap: WriteErrorCode(400, the MaxBytesError) as any decoding error.
-    if (error instanceof BodyTooLargeError) return respondPlainErrorAt400(ctx, BODY_TOO_LARGE_MESSAGE);
+    // The strict decoder's read failing (past the cap, a late body): WriteErrorCode(400, that error) as any decoding error.
+    if (error instanceof BodyTooLargeError || error instanceof BodyReadError) return respondPlainErrorAt400(ctx, readErrorText(error));
     throw error;
   }
   const patches = body.identities ?? [];

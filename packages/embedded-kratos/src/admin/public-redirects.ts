@@ -1,20 +1,8 @@
 import { goPathClean } from "@olympus/server-kit/http";
 import type { Deps } from "../deps";
 import type { HttpContext } from "../http/context";
+import { ADMIN_PREFIX } from "../http/mux-path";
 import type { Router } from "../http/router";
-
-export const ADMIN_PREFIX = "/admin";
-
-/**
- * httprouterx AddAdminPrefixIfNotPresentNegroni (Kratos' serveAdmin): a
- * path that does not start with `/admin` gets it joined in front with
- * path.Join, which also cleans the path (`/identities/` is
- * `/admin/identities`). A path that starts with it, `/administrators`
- * included, is left as it is.
- */
-export function withAdminPrefix(path: string): string {
-  return path.startsWith(ADMIN_PREFIX) ? path : goPathClean(`${ADMIN_PREFIX}/${path}`);
-}
 
 /**
  * x/redir RedirectToPublicRoute: the request URL with the public base URL's

@@ -23,6 +23,7 @@ const S = {
   expired: "22222222-0000-4000-8000-000000000005",
   revoked: "33333333-0000-4000-8000-000000000006",
   other: "44444444-0000-4000-8000-000000000007",
+  sleeper: "66666666-0000-4000-8000-000000000009",
 };
 
 describe("admin session lists: newest first", () => {
@@ -226,5 +227,37 @@ describe("admin session lists: newest first", () => {
     expect(ids(await res.json())).toEqual([S.tieA, S.tieB]);
     expect(res.headers.get("x-total-count")).toBe("3");
     expect(res.headers.get("link")).toContain('rel="next"');
+  });
+
+  it("writes `active` as Session.IsActive: an inactive identity's session is inactive wherever its identity was loaded (session/session.go MarshalJSON)", async () => {
+    const sleeper = (
+      await kratos.identity.createIdentity({ createIdentityBody: { schema_id: "default", traits: { email: uniqueEmail("sleeper") } } })
+    ).data.id;
+    const token = "ory_st_session-lists-sleeper";
+    await insertSession(S.sleeper, sleeper, "2024-01-01 00:00:00", { token });
+    // identity/handler.go patch: the state changes, the stored sessions stay as they are.
+    const patched = await fetch(`${kratos.adminUrl}/admin/identities/${sleeper}`, {
+      method: "PATCH",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify([{ op: "replace", path: "/state", value: "inactive" }]),
+    });
+    expect(patched.status).toBe(200);
+    const activeOf = (body: unknown) => (body as { id: string; active: boolean }[]).find((s) => s.id === S.sleeper)?.active;
+
+    // GetSession and ListSessions load the identity only for expand=identity; without it IsActive sees no identity.
+    expect((await get(`/admin/sessions/${S.sleeper}`)).body).toMatchObject({ active: true, identity: null });
+    expect((await get(`/admin/sessions/${S.sleeper}?expand=identity`)).body).toMatchObject({
+      active: false,
+      identity: { state: "inactive" },
+    });
+    expect(activeOf((await get("/admin/sessions?page_size=1000")).body)).toBe(true);
+    expect(activeOf((await get("/admin/sessions?page_size=1000&expand=identity")).body)).toBe(false);
+    // The `active` filter reads the stored column (persister_session.go), so the session is listed as active=true yet shows false.
+    expect(activeOf((await get("/admin/sessions?page_size=1000&active=true&expand=identity")).body)).toBe(false);
+    // ListSessionsByIdentity expands everything.
+    expect(activeOf((await get(`/admin/identities/${sleeper}/sessions`)).body)).toBe(false);
+    expect(activeOf((await get(`/admin/identities/${sleeper}/sessions?active=true`)).body)).toBe(false);
+    // whoami refuses the session (manager_http.go FetchFromRequest: !IsActive is ErrNoActiveSessionFound).
+    expect((await fetch(`${kratos.publicUrl}/sessions/whoami`, { headers: { "X-Session-Token": token } })).status).toBe(401);
   });
 });

@@ -16,8 +16,8 @@ const MUTABLE_EXCEPTIONS: readonly string[][] = [["serve", "public", "cors", "al
 
 /**
  * Keys Kratos does reload but this server reads once, at start-up (the
- * database, the schema registry, the hasher, compiled templates, the courier
- * worker and the set of enabled strategies with their routes, except `oidc`'s). A change keeps
+ * database, the schema registry, the hasher, the courier worker and the set
+ * of enabled strategies with their routes, except `oidc`'s). A change keeps
  * the start-up value and is logged as needing a restart. Kratos itself also
  * reads `dsn` only at start-up.
  */
@@ -25,8 +25,6 @@ const READ_AT_START_UP: readonly string[][] = [
   ["dsn"],
   ["identity"],
   ["hashers"],
-  ["courier", "templates"],
-  ["courier", "template_override_path"],
   ["courier", "worker"],
   ["courier", "message_retries"],
   ["selfservice", "methods", "*", "enabled"],

@@ -179,6 +179,26 @@ const courierRequestConfigSchema = z.object({
 export type CourierRequestConfig = z.infer<typeof courierRequestConfigSchema>;
 
 /**
+ * `courier.templates.<type>`: the template URLs of a message type
+ * (embedx/config.schema.json courierTemplates, emailCourierTemplate,
+ * smsCourierTemplate). Only the shape is checked here; the courier reads each
+ * URL when a message needs it (courier/template/load_template.go).
+ */
+const emailCourierTemplateSchema = z.object({
+  subject: z.string().optional(),
+  body: z.object({ html: z.string().optional(), plaintext: z.string().optional() }).optional(),
+});
+const courierTemplatesSchema = z.object({
+  valid: z
+    .object({
+      email: emailCourierTemplateSchema.optional(),
+      sms: z.object({ body: z.object({ plaintext: z.string().optional() }).optional() }).optional(),
+    })
+    .optional(),
+  invalid: z.object({ email: emailCourierTemplateSchema.optional() }).optional(),
+});
+
+/**
  * selfServiceWebHook's `config` (request.Config): url and method required, no
  * other keys, and neither `response.ignore` together with `response.parse`
  * nor with `can_interrupt` (the schema's `not` / `anyOf`).
@@ -240,6 +260,8 @@ const profileMethodSchema = z.object({ enabled: z.boolean().default(true) }).pre
 
 export const kratosConfigSchema = z.object({
   version: z.string().optional(),
+  /** driver/config/handler.go: served at `/admin/health/config`. */
+  revision: z.string().optional(),
   dsn: z.string().optional(),
   serve: z
     .object({
@@ -395,7 +417,7 @@ export const kratosConfigSchema = z.object({
         })
         .optional(),
       template_override_path: z.string().optional(),
-      templates: z.record(z.string(), z.unknown()).optional(),
+      templates: z.record(z.string(), courierTemplatesSchema.optional()).optional(),
       message_retries: z.number().int().min(0).default(5),
       worker: z.looseObject({}).optional(),
       channels: z
@@ -419,6 +441,8 @@ export const kratosConfigSchema = z.object({
     .looseObject({
       // Kratos' default (false) ends a JSON recovery with 422 browser_location_change_required instead of continue_with.
       use_continue_with_transitions: z.boolean().default(false),
+      // Recovery v2 (recovery/flow.go NewFlow): new recovery flows start at `recovery_awaiting_address`.
+      choose_recovery_address: z.boolean().default(false),
     })
     .prefault({}),
   tracing: z.looseObject({}).optional(),

@@ -7,8 +7,9 @@ import { courierChannels, findChannel } from "./channels";
 import { dispatchOverHttp } from "./http-channel";
 import { CourierRepository, dispatchErrorJson, type CourierMessage } from "./repository";
 import { createSmtpSender, type EmailSender } from "./smtp";
-import { SmsTemplateRegistry } from "./sms-templates";
-import { TemplateRegistry, type TemplateModel, type TemplateType } from "./templates";
+import { SmsTemplates } from "./sms-templates";
+import { TemplateLoader } from "./template-loader";
+import { EmailTemplates, type TemplateModel, type TemplateType } from "./templates";
 
 export interface QueueEmailInput {
   templateType: TemplateType;
@@ -20,6 +21,8 @@ export interface QueueEmailInput {
    * stored as `{}` when left out, as Kratos stores it for the others.
    */
   requestHeaders?: Record<string, string[]>;
+  /** The flow request's context: a client that disconnects cancels a template fetch (LoadText takes the request's ctx). */
+  signal?: AbortSignal;
 }
 
 /** An SMS: to a phone number, over the channel with id `sms` (courier/sms.go QueueSMS). */
@@ -30,12 +33,17 @@ export interface QueueSmsInput {
   model: TemplateModel;
   /** As QueueEmailInput's. */
   requestHeaders?: Record<string, string[]>;
+  /** As QueueEmailInput's. */
+  signal?: AbortSignal;
 }
+
+/** A message whose templates are rendered, ready to be stored (Courier.enqueue). */
+export type RenderedMessage = Omit<CourierMessage, "id" | "status" | "sendCount" | "createdAt" | "updatedAt">;
 
 export interface CourierOptions {
   /** Replaces the SMTP sender built from config (tests). */
   sender?: EmailSender;
-  /** Replaces the HTTP channels' client options (tests). */
+  /** Replaces the client options of the HTTP channels and of template fetches (tests). */
   httpClient?: ResilientOptions;
   log?: (line: string) => void;
 }
@@ -52,17 +60,18 @@ const STALE_PROCESSING_MS = 2 * 60_000;
 const MAX_BACKOFF_MS = 5 * 60_000;
 
 /**
- * Kratos' courier: messages are rendered and queued in `courier_messages`
- * (inside the caller's transaction, next to the token they carry), and a
- * background worker sends them over SMTP. A failed attempt is recorded as a
- * dispatch, the message goes back to `queued` and is retried with
+ * Kratos' courier: messages are rendered (before any transaction) and queued
+ * in `courier_messages` (inside the caller's transaction, next to the token
+ * they carry), and a background worker sends them over SMTP. A failed
+ * attempt is recorded as a dispatch, the message goes back to `queued` and
+ * is retried with
  * exponential back-off (doubling from `courier.worker.pull_wait`); after
  * `courier.message_retries` retries it is `abandoned`.
  */
 export class Courier {
   readonly messages: CourierRepository;
-  readonly templates: TemplateRegistry;
-  readonly smsTemplates: SmsTemplateRegistry;
+  readonly templates: EmailTemplates;
+  readonly smsTemplates: SmsTemplates;
   private readonly httpClient: ResilientOptions | undefined;
   /** A sender given by the caller (tests); otherwise one is built from `courier.smtp` as it is at each pass. */
   private readonly fixedSender: EmailSender | undefined;
@@ -81,8 +90,10 @@ export class Courier {
     options: CourierOptions = {},
   ) {
     this.messages = new CourierRepository(db);
-    this.templates = new TemplateRegistry(config);
-    this.smsTemplates = new SmsTemplateRegistry(config);
+    // Templates are loaded per message, as Kratos does (courier/template/load_template.go); nothing is read here.
+    const loader = new TemplateLoader(config, options.httpClient ? { client: options.httpClient } : {});
+    this.templates = new EmailTemplates(config, loader);
+    this.smsTemplates = new SmsTemplates(config, loader);
     this.httpClient = options.httpClient;
     this.fixedSender = options.sender;
     // Built now so a malformed connection URI still stops start-up.
@@ -101,30 +112,41 @@ export class Courier {
     this.maxRetries = config.courier.message_retries;
   }
 
-  /** Renders and queues an email; pass the transaction that also stores the code/token it carries. */
-  async queueEmail(q: Queryable, input: QueueEmailInput): Promise<string> {
-    const rendered = this.templates.render(input.templateType, input.model);
-    const id = await this.messages.insert(q, {
+  /**
+   * courier/smtp.go QueueEmail, its rendering half: the subject, then the
+   * plaintext body, are loaded and rendered now (the HTML body only when the
+   * message is sent); a template that cannot be loaded throws its KratosError
+   * 500, which fails the flow. Call it before the transaction that stores the
+   * message opens: a template may be fetched over http(s) for minutes
+   * (retries), and Kratos' code and link senders hold no transaction while
+   * they queue (selfservice/strategy/code/code_sender.go SendCode,
+   * strategy/link/sender.go), so a slow template server must not pin a
+   * pooled connection per request.
+   */
+  async renderEmail(input: QueueEmailInput): Promise<RenderedMessage> {
+    const subject = await this.templates.subject(input.templateType, input.model, input.signal);
+    const body = await this.templates.plaintext(input.templateType, input.model, input.signal);
+    return {
       type: "email",
       recipient: input.recipient,
-      subject: rendered.subject,
-      body: rendered.plaintext,
+      subject,
+      body,
       templateType: input.templateType,
       templateData: input.model,
       channel: "email",
       requestHeaders: input.requestHeaders ?? {},
-    });
-    this.kick();
-    return id;
+    };
   }
 
   /**
-   * courier/sms.go QueueSMS: the SMS body rendered now, the message queued
-   * as type `sms` (stored as `phone`) on channel `sms`, without a subject.
+   * courier/sms.go QueueSMS, its rendering half: the SMS body loaded and
+   * rendered now (a load failure fails the flow, as for emails), for type
+   * `sms` (stored as `phone`) on channel `sms`, without a subject. Before
+   * the transaction, as renderEmail.
    */
-  async queueSms(q: Queryable, input: QueueSmsInput): Promise<string> {
-    const body = this.smsTemplates.render(input.templateType, input.model);
-    const id = await this.messages.insert(q, {
+  async renderSms(input: QueueSmsInput): Promise<RenderedMessage> {
+    const body = await this.smsTemplates.body(input.templateType, input.model, input.signal);
+    return {
       type: "phone",
       recipient: input.recipient,
       subject: "",
@@ -133,7 +155,12 @@ export class Courier {
       templateData: input.model,
       channel: "sms",
       requestHeaders: input.requestHeaders ?? {},
-    });
+    };
+  }
+
+  /** Stores a rendered message as `queued`; pass the transaction that also stores the code/token it carries. */
+  async enqueue(q: Queryable, message: RenderedMessage): Promise<string> {
+    const id = await this.messages.insert(q, message);
     this.kick();
     return id;
   }
@@ -209,7 +236,6 @@ export class Courier {
       await dispatchOverHttp(channel.requestConfig, message, {
         config: this.config,
         templates: this.templates,
-        smsTemplates: this.smsTemplates,
         log: this.log,
         ...(this.httpClient ? { client: this.httpClient } : {}),
       });
@@ -217,8 +243,14 @@ export class Courier {
     }
     // SMTPChannel.Dispatch: without a host every attempt fails (and counts), as any other failed delivery.
     if (!sender) throw new Error("Courier tried to deliver an email but courier.smtp.connection_uri is not set!");
-    const rendered = this.templates.render(message.templateType, message.templateData);
-    await sender.send({ to: message.recipient, subject: message.subject, text: message.body, html: rendered.html });
+    // SMTPChannel.Dispatch: an HTML body that cannot be loaded is logged and the mail goes without it.
+    let html: string | undefined;
+    try {
+      html = await this.templates.html(message.templateType, message.templateData);
+    } catch (error) {
+      this.log(`courier: unable to get email body from template for message ${message.id}: ${(error as Error).message}`);
+    }
+    await sender.send({ to: message.recipient, subject: message.subject, text: message.body, ...(html === undefined ? {} : { html }) });
   }
 
   private async dispatch(sender: EmailSender | undefined, message: CourierMessage): Promise<void> {

@@ -158,13 +158,12 @@ describe("courier HTTP delivery and channels (courier/http_channel.go, courier_d
     const db = new Database(pg.url("ciam_courier_http"));
     const queueing = new Courier(config, db);
     try {
-      await db.transaction((tx) =>
-        queueing.queueSms(tx, {
-          templateType: "login_code_valid",
-          recipient: phone,
-          model: { To: phone, LoginCode: "123456", ExpiresInMinutes: 15, RequestURL: "http://127.0.0.1/self-service/login/api" },
-        }),
-      );
+      const sms = await queueing.renderSms({
+        templateType: "login_code_valid",
+        recipient: phone,
+        model: { To: phone, LoginCode: "123456", ExpiresInMinutes: 15, RequestURL: "http://127.0.0.1/self-service/login/api" },
+      });
+      await db.transaction((tx) => queueing.enqueue(tx, sms));
     } finally {
       await db.close();
     }
@@ -215,7 +214,8 @@ describe("courier HTTP delivery and channels (courier/http_channel.go, courier_d
       configOverrides: { ...overrides, identity: { default_schema_id: "phone", schemas: [{ id: "phone", url: `file://${schemaFile}` }] } },
     });
     try {
-      const phone = `+4915${Math.floor(Math.random() * 1e8)}`;
+      // A number libphonenumber calls valid: a code identifier via `sms` must be one (x.NormalizeIdentifier).
+      const phone = `+4917${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
       await phoneKratos.identity.createIdentity({ createIdentityBody: { schema_id: "phone", traits: { phone } } });
       const { data: flow } = await phoneKratos.frontend.createNativeLoginFlow();
       const sent = await fetch(`${phoneKratos.publicUrl}/self-service/login?flow=${flow.id}`, {
@@ -251,14 +251,13 @@ describe("courier HTTP delivery and channels (courier/http_channel.go, courier_d
       });
       const courier = new Courier(config, db);
       const phone = `+4916${Math.floor(Math.random() * 1e8)}`;
-      const [emailId, smsId] = await db.transaction(async (tx) => [
-        await courier.queueEmail(tx, {
-          templateType: "login_code_valid",
-          recipient: "no-uri@example.com",
-          model: { To: "no-uri@example.com", LoginCode: "1" },
-        }),
-        await courier.queueSms(tx, { templateType: "login_code_valid", recipient: phone, model: { To: phone, LoginCode: "2" } }),
-      ]);
+      const mail = await courier.renderEmail({
+        templateType: "login_code_valid",
+        recipient: "no-uri@example.com",
+        model: { To: "no-uri@example.com", LoginCode: "1" },
+      });
+      const sms = await courier.renderSms({ templateType: "login_code_valid", recipient: phone, model: { To: phone, LoginCode: "2" } });
+      const [emailId, smsId] = await db.transaction(async (tx) => [await courier.enqueue(tx, mail), await courier.enqueue(tx, sms)]);
       expect(await courier.dispatchQueue()).toBe(2);
       expect(await courier.messages.get(smsId)).toMatchObject({ status: "sent", sendCount: 1 });
       const email = await courier.messages.get(emailId);
@@ -287,13 +286,12 @@ describe("courier HTTP delivery and channels (courier/http_channel.go, courier_d
       await migrate(db, coreMigrations());
       const config = loadKratosConfig(CIAM_CONFIG, { overrides: { courier: { delivery_strategy: "http" } }, warn: () => {} });
       const courier = new Courier(config, db);
-      const id = await db.transaction((tx) =>
-        courier.queueSms(tx, {
-          templateType: "verification_code_valid",
-          recipient: "+15550100",
-          model: { To: "+15550100", VerificationCode: "654321" },
-        }),
-      );
+      const sms = await courier.renderSms({
+        templateType: "verification_code_valid",
+        recipient: "+15550100",
+        model: { To: "+15550100", VerificationCode: "654321" },
+      });
+      const id = await db.transaction((tx) => courier.enqueue(tx, sms));
       expect(await courier.dispatchQueue()).toBe(1);
       const message = await courier.messages.get(id);
       expect(message?.status).toBe("queued");

@@ -3,15 +3,13 @@ import type { KratosConfig } from "../config/load";
 import type { CourierRequestConfig } from "../config/schema";
 import { HookTemplateCanceled, hookRequestHeaders, renderHookBody } from "../request/builder";
 import type { CourierMessage } from "./repository";
-import type { SmsTemplateRegistry } from "./sms-templates";
 import { goTemplateData } from "./template-data";
-import type { TemplateRegistry } from "./templates";
+import type { EmailTemplates } from "./templates";
 
 /** What the HTTP channel reads besides the message. */
 export interface HttpChannelDeps {
   config: KratosConfig;
-  templates: TemplateRegistry;
-  smsTemplates: SmsTemplateRegistry;
+  templates: EmailTemplates;
   /** Replaces the client options built from config (tests). */
   client?: ResilientOptions;
   log?: (line: string) => void;
@@ -27,14 +25,17 @@ const LOGGED_ANSWER_BYTES = 1024;
  * (the flow request's allow-listed headers, `{}` for templates without them,
  * null for messages queued before they were stored).
  */
-export function httpChannelPayload(message: CourierMessage, deps: Pick<HttpChannelDeps, "templates" | "log">): Record<string, unknown> {
+export async function httpChannelPayload(
+  message: CourierMessage,
+  deps: Pick<HttpChannelDeps, "templates" | "log">,
+): Promise<Record<string, unknown>> {
   const kind = message.type === "phone" ? "sms" : "email";
   const templateData = goTemplateData(kind, message.templateType, message.templateData);
   let htmlBody = "";
   if (kind === "email") {
     // tryPopulateHTMLBody: a failed HTML render is logged and the field left out.
     try {
-      htmlBody = deps.templates.render(message.templateType, message.templateData).html;
+      htmlBody = await deps.templates.html(message.templateType, message.templateData);
     } catch (error) {
       deps.log?.(`courier: unable to get email HTML body from template: ${(error as Error).message}`);
     }
@@ -60,7 +61,7 @@ export function httpChannelPayload(message: CourierMessage, deps: Pick<HttpChann
  * failed dispatch.
  */
 export async function dispatchOverHttp(requestConfig: CourierRequestConfig, message: CourierMessage, deps: HttpChannelDeps): Promise<void> {
-  const payload = httpChannelPayload(message, deps);
+  const payload = await httpChannelPayload(message, deps);
   const headers = hookRequestHeaders(requestConfig);
   // The registry's HTTPClient: the builder fetches a remote body template with it (request.NewBuilder gets c.d).
   const registryClient: ResilientOptions = deps.client ?? { ...ORY_HTTP_CLIENT, ...privateIpPolicyOf(deps.config) };

@@ -4,13 +4,14 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadKratosConfig } from "../config/load";
 import { CIAM_CONFIG } from "../testing/harness";
-import { SmsTemplateRegistry } from "./sms-templates";
+import { SmsTemplates } from "./sms-templates";
+import { TemplateLoader } from "./template-loader";
 import { goTemplateData } from "./template-data";
 
 const base64 = (text: string) => `base64://${Buffer.from(text).toString("base64")}`;
 
 describe("SMS templates (courier/template/sms/*.go SMSBody, template.LoadText)", () => {
-  it("reads courier.templates.<type>.valid.sms.body.plaintext, then <template_override_path>/<type>/valid/sms.body.gotmpl, then the built-in", () => {
+  it("reads courier.templates.<type>.valid.sms.body.plaintext, then <template_override_path>/<type>/valid/sms.body.gotmpl, then the built-in", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "sms-templates-"));
     mkdirSync(path.join(dir, "verification_code", "valid"), { recursive: true });
     writeFileSync(path.join(dir, "verification_code", "valid", "sms.body.gotmpl"), "Verify with {{ .VerificationCode }}");
@@ -23,18 +24,18 @@ describe("SMS templates (courier/template/sms/*.go SMSBody, template.LoadText)",
         },
       },
     });
-    const registry = new SmsTemplateRegistry(config);
-    expect(registry.render("login_code_valid", { To: "+15550100", LoginCode: "111222" })).toBe("Login: 111222 (+15550100)");
-    expect(registry.render("verification_code_valid", { To: "+15550100", VerificationCode: "333444" })).toBe("Verify with 333444");
+    const templates = new SmsTemplates(config, new TemplateLoader(config));
+    expect(await templates.body("login_code_valid", { To: "+15550100", LoginCode: "111222" })).toBe("Login: 111222 (+15550100)");
+    expect(await templates.body("verification_code_valid", { To: "+15550100", VerificationCode: "333444" })).toBe("Verify with 333444");
     // The built-in recovery text ends with the WebOTP line Kratos' built-in has.
-    expect(registry.render("recovery_code_valid", { To: "+15550100", RecoveryCode: "555666", RequestURLDomain: "auth.example" })).toContain(
-      "@auth.example #555666",
-    );
+    expect(
+      await templates.body("recovery_code_valid", { To: "+15550100", RecoveryCode: "555666", RequestURLDomain: "auth.example" }),
+    ).toContain("@auth.example #555666");
   });
 
-  it("has no SMS for the other template types (NewSMSTemplateFromMessage: unexpected message template type)", () => {
-    const registry = new SmsTemplateRegistry(loadKratosConfig(CIAM_CONFIG, { warn: () => {} }));
-    expect(() => registry.render("recovery_valid", { To: "+15550100" })).toThrow(
+  it("has no SMS for the other template types (NewSMSTemplateFromMessage: unexpected message template type)", async () => {
+    const config = loadKratosConfig(CIAM_CONFIG, { warn: () => {} });
+    await expect(new SmsTemplates(config, new TemplateLoader(config)).body("recovery_valid", { To: "+15550100" })).rejects.toThrow(
       "received unexpected message template type: recovery_valid",
     );
   });

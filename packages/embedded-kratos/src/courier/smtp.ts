@@ -6,7 +6,8 @@ export interface OutgoingEmail {
   to: string;
   subject: string;
   text: string;
-  html: string;
+  /** Left out when the HTML template could not be loaded: the mail goes as plain text only. */
+  html?: string;
 }
 
 /** Sends one email or throws; the courier worker handles retries. */
@@ -66,10 +67,24 @@ export function createSmtpSender(config: KratosConfig): EmailSender | undefined 
   const from = smtp.from_name ? { name: smtp.from_name, address } : address;
   return {
     async send(email) {
+      // nodemailer reads a `to` string as a list (commas) and keeps what follows a line break: one address only.
+      if (!isOneMailbox(email.to)) throw new Error(`mail: the recipient ${JSON.stringify(email.to)} is not one address`);
       await transport.sendMail({ from, to: email.to, subject: email.subject, text: email.text, html: email.html, headers: smtp.headers });
     },
     close() {
       transport.close();
     },
   };
+}
+
+/**
+ * Whether `to` is one plain address (local part, `@`, domain), with no
+ * separator, bracket, quote or white space a mail library could read as a
+ * second recipient or a header. Kratos refuses what net/mail.ParseAddress
+ * refuses when it queues (courier/smtp.go QueueEmail); an address typed
+ * into a flow (recovery v2's unknown-recipient notice) reaches the courier
+ * unchecked otherwise, and a list there would mail every member.
+ */
+export function isOneMailbox(to: string): boolean {
+  return /^[^\s,;<>"()\\[\]:@]+@[^\s,;<>"()\\[\]:@]+$/u.test(to);
 }

@@ -1,8 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
-import { z } from "zod";
-import { ConfigError, type KratosConfig, resolveFileUrl } from "../config/load";
-import { type CompiledTemplate, compileTemplate, escapeHtml, TemplateSyntaxError } from "./go-template";
+import type { KratosConfig } from "../config/load";
+import { escapeHtml } from "./go-template";
+import type { TemplateLoader } from "./template-loader";
 
 /** `template_type` values of courier messages (courier/template/type.go). */
 export const TEMPLATE_TYPES = [
@@ -40,12 +38,6 @@ export interface TemplateModel {
   RequestURLDomain?: string;
 }
 
-export interface RenderedEmail {
-  subject: string;
-  plaintext: string;
-  html: string;
-}
-
 type Part = "subject" | "plaintext" | "html";
 
 /** Where each type lives under `courier.templates` and in template folders: `<folder>/<status>/email.*.gotmpl`. */
@@ -60,101 +52,48 @@ const PART_FILES: Record<Part, string> = {
   html: "email.body.gotmpl",
 };
 
-const emailTemplateConfig = z
-  .object({
-    subject: z.string().optional(),
-    body: z.object({ html: z.string().optional(), plaintext: z.string().optional() }).optional(),
-  })
-  .optional();
-const templatesConfig = z.record(
-  z.string(),
-  z
-    .object({ valid: z.object({ email: emailTemplateConfig }).optional(), invalid: z.object({ email: emailTemplateConfig }).optional() })
-    .optional(),
-);
+/** `courier.templates.<folder>.<status>.email` as the config holds it now (Kratos reads it per message). */
+function configuredEmail(config: KratosConfig, type: TemplateType) {
+  const { folder, status } = location(type);
+  return config.courier.templates?.[folder]?.[status]?.email;
+}
 
 /**
- * `courier.templates` read with the keys a registry looks at (a bad value is a
- * configuration error naming its key), with the folders relative paths and
- * `template_override_path` resolve against.
+ * The mail templates of courier/template/email/*.go: EmailSubject,
+ * EmailBodyPlaintext and EmailBody each load their part when asked
+ * (template.LoadText / LoadHTML through the loader): the configured
+ * `courier.templates` URL, else `<template_override_path>/<type>/<status>/email.*.gotmpl`,
+ * else the built-in text below.
  */
-export function readTemplatesConfig<T>(
-  config: KratosConfig,
-  schema: z.ZodType<T>,
-): { templates: T; configDir: string; overrideDir: string | undefined } {
-  const configDir = path.dirname(config.source);
-  const parsed = schema.safeParse(config.courier.templates ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ConfigError(
-      `invalid Kratos config ${config.source}: courier.templates.${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}`,
+export class EmailTemplates {
+  constructor(
+    private readonly config: KratosConfig,
+    private readonly loader: TemplateLoader,
+  ) {}
+
+  /** EmailSubject: strings.TrimSpace of the rendered text (a header must not carry the file's trailing newline). */
+  async subject(type: TemplateType, model: TemplateModel, signal?: AbortSignal): Promise<string> {
+    return (await this.render(type, "subject", model, signal)).trim();
+  }
+
+  async plaintext(type: TemplateType, model: TemplateModel, signal?: AbortSignal): Promise<string> {
+    return this.render(type, "plaintext", model, signal);
+  }
+
+  async html(type: TemplateType, model: TemplateModel): Promise<string> {
+    return this.render(type, "html", model);
+  }
+
+  private async render(type: TemplateType, part: Part, model: TemplateModel, signal?: AbortSignal): Promise<string> {
+    const configured = configuredEmail(this.config, type);
+    const remoteUrl = part === "subject" ? configured?.subject : configured?.body?.[part];
+    const { folder, status } = location(type);
+    const template = await this.loader.load(
+      { name: `${folder}/${status}/${PART_FILES[part]}`, remoteUrl, builtIn: BUILT_IN[type][part] },
+      signal,
     );
-  }
-  const overrideDir = config.courier.template_override_path ? path.resolve(configDir, config.courier.template_override_path) : undefined;
-  return { templates: parsed.data, configDir, overrideDir };
-}
-
-/**
- * The domain's mail templates: files from `courier.templates` (and
- * `courier.template_override_path`), falling back per part to the built-in
- * texts below. Everything is read and compiled once, at start-up; a missing
- * file or unsupported syntax is a configuration error.
- */
-export class TemplateRegistry {
-  private readonly compiled = new Map<string, CompiledTemplate>();
-
-  constructor(config: KratosConfig) {
-    const { templates, configDir, overrideDir } = readTemplatesConfig(config, templatesConfig);
-
-    for (const type of TEMPLATE_TYPES) {
-      const { folder, status } = location(type);
-      const configured = templates[folder]?.[status]?.email;
-      const urls: Record<Part, string | undefined> = {
-        subject: configured?.subject,
-        plaintext: configured?.body?.plaintext,
-        html: configured?.body?.html,
-      };
-      for (const part of ["subject", "plaintext", "html"] as const) {
-        const key = `courier.templates.${folder}.${status}.email.${part === "subject" ? "subject" : `body.${part}`}`;
-        let source: string | undefined;
-        let name = `${key} (built-in)`;
-        const url = urls[part];
-        if (url) {
-          source = readTemplateUrl(url, configDir, key);
-          name = key;
-        } else if (overrideDir) {
-          const file = path.join(overrideDir, folder, status, PART_FILES[part]);
-          if (existsSync(file)) {
-            source = readFileSync(file, "utf8");
-            name = file;
-          }
-        }
-        source ??= BUILT_IN[type][part];
-        try {
-          this.compiled.set(`${type}:${part}`, compileTemplate(source, name));
-        } catch (error) {
-          if (error instanceof TemplateSyntaxError) throw new ConfigError(`invalid Kratos config ${config.source}: ${error.message}`);
-          throw error;
-        }
-      }
-    }
-  }
-
-  render(type: TemplateType, model: TemplateModel): RenderedEmail {
-    const data = model as unknown as Record<string, unknown>;
-    const part = (p: Part) => this.compiled.get(`${type}:${p}`)?.render(data, p === "html" ? escapeHtml : undefined) ?? "";
-    // Go's templates keep the trailing newline of a subject file; a header must not carry it.
-    return { subject: part("subject").trim(), plaintext: part("plaintext"), html: part("html") };
-  }
-}
-
-export function readTemplateUrl(url: string, configDir: string, key: string): string {
-  if (url.startsWith("base64://")) return Buffer.from(url.slice("base64://".length), "base64").toString("utf8");
-  const file = resolveFileUrl(url, configDir, key);
-  try {
-    return readFileSync(file, "utf8");
-  } catch (error) {
-    throw new ConfigError(`${key}: cannot read template ${file}: ${(error as Error).message}`);
+    // HTML bodies escape the values they substitute, whichever way the template was first loaded (see the README).
+    return template.render(model as unknown as Record<string, unknown>, part === "html" ? escapeHtml : undefined);
   }
 }
 

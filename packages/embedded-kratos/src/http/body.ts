@@ -27,11 +27,28 @@ export class BodyTooLargeError extends KratosError {
 export type JsonObject = Record<string, unknown>;
 
 /**
- * Reads the raw body, refusing more than MAX_BODY_BYTES with BodyTooLargeError
- * (without buffering the excess). Go's MaxBytesReader also makes the server
- * close the connection after the answer (server.go requestTooLarge): the
- * unread rest is left to discardUnreadBody, and a rest it took whole still
- * gets `Connection: close`.
+ * A body read that failed part-way (Go: the reader's error, such as
+ * `read tcp …: i/o timeout` once ReadTimeout has passed, read-deadline.ts).
+ * Left unmapped it is this server's generic 400; the decoders that word it
+ * as Kratos' handlers do map it through readBodyOr.
+ */
+export class BodyReadError extends KratosError {
+  constructor(readonly readError: string) {
+    super(400, { reason: `The request body could not be read: ${readError}` });
+  }
+}
+
+/** What a handler's read step met: Go's error text for the MaxBytesReader error or the connection's. */
+export const readErrorText = (error: BodyTooLargeError | BodyReadError): string =>
+  error instanceof BodyReadError ? error.readError : BODY_TOO_LARGE_MESSAGE;
+
+/**
+ * Reads the raw body as io.ReadAll does, refusing more than MAX_BODY_BYTES
+ * with BodyTooLargeError (without buffering the excess) and a failed read
+ * with BodyReadError. Go's MaxBytesReader also makes the server close the
+ * connection after the answer (server.go requestTooLarge): the unread rest
+ * is left to discardUnreadBody, and a rest it took whole still gets
+ * `Connection: close`.
  */
 export async function readRawBody(ctx: HttpContext): Promise<Buffer> {
   const declared = Number(ctx.header("content-length") ?? "0");
@@ -40,57 +57,75 @@ export async function readRawBody(ctx: HttpContext): Promise<Buffer> {
     await discardUnreadBody(ctx.req);
     throw new BodyTooLargeError();
   }
-  let body: Buffer | undefined;
-  try {
-    body = await collectBody(ctx.req, MAX_BODY_BYTES);
-  } catch (error) {
-    // The client went away or sent broken chunked framing: nothing to act on, and not our fault.
-    throw errors.badRequest(`The request body could not be read: ${(error as Error).message}`);
-  }
-  if (body === undefined) {
-    // Past the cap part-way (a chunked body): the rest is left as Go leaves an unread body, so the 413 still reaches
-    // the client (leaving a `for await` early would destroy the request and its connection before any answer).
-    await discardUnreadBody(ctx.req);
-    // requestTooLarge sets closeAfterReply even when the rest was short enough for the discard to take it all.
-    ctx.res.setHeader("Connection", "close");
+  const read = await collectBody(ctx.req, MAX_BODY_BYTES);
+  if (read.outcome === "failed") throw new BodyReadError(read.error);
+  if (read.outcome === "overCap") {
+    await leaveRestPastCap(ctx);
     throw new BodyTooLargeError();
   }
-  return body;
+  return read.bytes;
 }
 
-/** The body's bytes, or undefined as soon as more than `limit` arrived (the stream is then paused, not destroyed). */
-function collectBody(req: HttpContext["req"], limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
+/**
+ * Past the cap part-way (a chunked body, or a value a streaming decoder
+ * read up to the cap): the rest is left as Go leaves an unread body, so the
+ * answer still reaches the client (leaving a `for await` early would
+ * destroy the request and its connection before any answer).
+ */
+export async function leaveRestPastCap(ctx: HttpContext): Promise<void> {
+  await discardUnreadBody(ctx.req);
+  // requestTooLarge sets closeAfterReply even when the rest was short enough for the discard to take it all.
+  ctx.res.setHeader("Connection", "close");
+}
+
+/**
+ * What collectBody read: the whole body (`ended`); the bytes up to where
+ * `isComplete` said the caller has what it needs (`complete`, the rest
+ * left unread); the first `limit` bytes of a longer body (`overCap`, as
+ * MaxBytesReader hands them over with its error); or what arrived before
+ * the read failed (`failed`, with Go's error text).
+ */
+export type CollectedBody =
+  { outcome: "ended" | "complete" | "overCap"; bytes: Buffer } | { outcome: "failed"; bytes: Buffer; error: string };
+
+/**
+ * Reads the body up to `limit` bytes; `isComplete`, given each chunk in
+ * turn, may stop the read early. Past the limit or once complete the stream
+ * is paused, not destroyed.
+ */
+export function collectBody(req: HttpContext["req"], limit: number, isComplete?: (chunk: Buffer) => boolean): Promise<CollectedBody> {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const settle = () => {
+    const settle = (outcome: "ended" | "complete" | "overCap") => {
+      stop();
+      if (outcome !== "ended") req.pause();
+      resolve({ outcome, bytes: Buffer.concat(chunks) });
+    };
+    const stop = () => {
       req.off("data", onData);
       req.off("end", onEnd);
       req.off("error", onError);
       req.off("close", onClose);
     };
     const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        settle();
-        req.pause();
-        resolve(undefined);
-        return;
-      }
-      chunks.push(chunk);
+      const room = limit - size;
+      const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
+      size += kept.length;
+      chunks.push(kept);
+      if (chunk.length > room) settle("overCap");
+      else if (isComplete?.(chunk)) settle("complete");
     };
-    const onEnd = () => {
-      settle();
-      resolve(Buffer.concat(chunks));
-    };
+    const onEnd = () => settle("ended");
+    // The client went away, broke the chunked framing or missed the read deadline (read-deadline.ts emits Go's error).
     const onError = (error: Error) => {
-      settle();
-      reject(error);
+      stop();
+      resolve({ outcome: "failed", bytes: Buffer.concat(chunks), error: error.message });
     };
     const onClose = () => {
       if (req.complete) return;
-      settle();
-      reject(new Error("aborted"));
+      stop();
+      resolve({ outcome: "failed", bytes: Buffer.concat(chunks), error: "unexpected EOF" });
     };
     req.on("data", onData);
     req.on("end", onEnd);
@@ -99,12 +134,16 @@ function collectBody(req: HttpContext["req"], limit: number): Promise<Buffer | u
   });
 }
 
-/** readRawBody, with a body past the cap answered as `tooLarge` says (the caller's Kratos handler). */
-export async function readBodyOr(ctx: HttpContext, tooLarge: () => Error): Promise<Buffer> {
+/**
+ * readRawBody, with a failed read — past the cap or a broken connection —
+ * answered as `answer` says (the caller's Kratos handler, given Go's error
+ * text: both are the error its io.ReadAll returns).
+ */
+export async function readBodyOr(ctx: HttpContext, answer: (readError: string) => Error): Promise<Buffer> {
   try {
     return await readRawBody(ctx);
   } catch (error) {
-    if (error instanceof BodyTooLargeError) throw tooLarge();
+    if (error instanceof BodyTooLargeError || error instanceof BodyReadError) throw answer(readErrorText(error));
     throw error;
   }
 }
@@ -137,7 +176,7 @@ export function unreadableJsonBody(readError: string): KratosError {
 
 /** Parses a JSON value body (the native logout's decoderx HTTPJSONDecoder); malformed JSON is a 400 in Kratos' shape. */
 export async function readJson(ctx: HttpContext): Promise<unknown> {
-  const raw = await readBodyOr(ctx, () => unreadableJsonBody(BODY_TOO_LARGE_MESSAGE));
+  const raw = await readBodyOr(ctx, unreadableJsonBody);
   if (raw.length === 0) return undefined;
   let value: unknown;
   try {

@@ -1,6 +1,5 @@
-import { RouteTable } from "@olympus/server-kit/http";
+import { RouteTable, type RouteMatch } from "@olympus/server-kit/http";
 import type { HttpContext } from "./context";
-import { errors } from "./errors";
 
 /** The methods a 405's `Allow` can name, in sorted order (HEAD is served by GET routes). */
 const SERVE_MUX_METHODS = ["CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "TRACE"];
@@ -8,10 +7,11 @@ const SERVE_MUX_METHODS = ["CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH
 export type Handler = (ctx: HttpContext) => Promise<void> | void;
 
 /**
- * Kratos' path router: `/admin/identities/:id` style patterns, exact
- * segment matching (empty segments ignored), HEAD served by GET routes, 404
- * for unknown paths and 405 for known paths with an unsupported method.
- * Strategies add their own routes through it.
+ * Kratos' path router (oryx httprouterx over net/http's ServeMux):
+ * `/admin/identities/:id` style patterns matched on a clean path
+ * (mux-path.ts), HEAD served by GET routes, 404 for unknown paths and 405
+ * for known paths with an unsupported method. Strategies add their own
+ * routes through it.
  */
 export class Router {
   private readonly table = new RouteTable<Handler>({ emptySegments: "ignore", headServedByGet: true, unstorableParam: "no-match" });
@@ -42,40 +42,35 @@ export class Router {
     return this.table.list();
   }
 
-  /** Whether some route takes this path (with any method). */
-  hasPath(path: string): boolean {
-    return this.table.match("GET", path).kind !== "not-found";
+  /**
+   * The route ServeMux picks for a clean path: a pattern names its path
+   * exactly, so a trailing slash matches none (httprouterx registers no
+   * pattern ending in one).
+   */
+  match(method: string, path: string): RouteMatch<Handler> {
+    if (path.length > 1 && path.endsWith("/")) return { kind: "not-found" };
+    return this.table.match(method, path);
+  }
+
+  /** Takes the found route's handler and parameters; undefined when no route takes the request. */
+  take(ctx: HttpContext, found: RouteMatch<Handler>): Handler | undefined {
+    if (found.kind !== "found") return undefined;
+    ctx.params = found.params;
+    return found.handler;
   }
 
   /**
-   * Resolves a handler, or answers as Go's http.ServeMux does where no route
-   * takes the request (the admin port, whose router nothing wraps): 404
-   * `404 page not found`, or 405 `Method Not Allowed` with `Allow` naming
-   * the methods routes of the path take (routing_tree.go matchingMethods:
-   * HEAD with GET, sorted); both text/plain through http.Error.
+   * Answers as Go's http.ServeMux does where no route takes the request
+   * (server.go findHandler): 404 `404 page not found`, or 405 `Method Not
+   * Allowed` with `Allow` naming the methods routes of the path take
+   * (routing_tree.go matchingMethods: HEAD with GET, sorted); both
+   * text/plain through http.Error.
    */
-  resolveAsServeMux(ctx: HttpContext): Handler | undefined {
-    const found = this.table.match(ctx.method, ctx.path);
-    if (found.kind === "found") {
-      ctx.params = found.params;
-      return found.handler;
-    }
+  answerAsServeMux(ctx: HttpContext, found: RouteMatch<Handler>): void {
     if (found.kind === "method-not-allowed") {
-      const allowed = SERVE_MUX_METHODS.filter((method) => this.table.match(method, ctx.path).kind === "found");
+      const allowed = SERVE_MUX_METHODS.filter((method) => this.match(method, ctx.path).kind === "found");
       ctx.res.setHeader("Allow", allowed.join(", "));
       ctx.text(405, "Method Not Allowed\n");
     } else ctx.text(404, "404 page not found\n");
-    return undefined;
-  }
-
-  /** Resolves a handler or throws 404/405 as Kratos' error JSON. */
-  resolve(ctx: HttpContext): Handler {
-    const found = this.table.match(ctx.method, ctx.path);
-    if (found.kind === "found") {
-      ctx.params = found.params;
-      return found.handler;
-    }
-    if (found.kind === "method-not-allowed") throw errors.methodNotAllowed();
-    throw errors.notFound("The requested resource could not be found");
   }
 }

@@ -1,4 +1,5 @@
 import { goToLower, goTrimSpace } from "@olympus/server-kit/text";
+import { normalizeCodeAddress } from "./normalize";
 import type { IdentitySchema } from "./schema-registry";
 
 export interface ExtractedAddress {
@@ -14,7 +15,10 @@ export interface CodeAddress {
 
 /** What the `ory.sh/kratos` extension keys say about a set of traits. */
 export interface ExtractedTraits {
-  /** Credential identifiers keyed by credential type (password, code, webauthn, ...). */
+  /**
+   * Credential identifiers keyed by credential type (password, code, webauthn, ...), as Kratos' extension
+   * leaves them in memory — and the admin API answers them — before the persister stores them trimmed and lower-cased.
+   */
   identifiers: Record<string, string[]>;
   /** Where codes go: each code identifier with its `via`, as the `code` credential's config lists them. */
   codeAddresses: CodeAddress[];
@@ -22,7 +26,10 @@ export interface ExtractedTraits {
   recovery: ExtractedAddress[];
 }
 
-/** Kratos normalises identifiers and email addresses: strings.ToLower(strings.TrimSpace(v)), Go's simple case mapping. */
+/**
+ * The persister's normalisation of stored identifiers and addresses (persister_identity.go stringToLowerTrim,
+ * NormalizeIdentifier for password, code and webauthn): strings.ToLower(strings.TrimSpace(v)), Go's simple case mapping.
+ */
 export function normalizeIdentifier(value: string): string {
   return goToLower(goTrimSpace(value));
 }
@@ -46,18 +53,26 @@ export function extractFromTraits(schema: IdentitySchema, traits: unknown): Extr
     const raw = readTrait(traits, path.segments);
     const values = (Array.isArray(raw) ? raw : [raw]).filter((v): v is string | number => typeof v === "string" || typeof v === "number");
     for (const rawValue of values) {
-      const value = normalizeIdentifier(String(rawValue));
+      const text = String(rawValue);
+      const value = normalizeIdentifier(text);
       if (value === "") continue;
       const ext = path.extension;
-      if (ext.credentials?.password?.identifier) add("password", value);
+      // setIdentifier lower-cases without trimming; the persister trims when it stores (repository.ts writeCredentials).
+      if (ext.credentials?.password?.identifier) add("password", goToLower(text));
       const code = ext.credentials?.code;
       if (code?.identifier) {
-        add("code", value);
         const channel = code.via === "email" || code.via === "sms" ? code.via : undefined;
-        if (channel && !out.codeAddresses.some((a) => a.address === value && a.channel === channel))
-          out.codeAddresses.push({ channel, address: value });
+        // NormalizeIdentifier(value, via): an e-mail lower-cased and trimmed when it has an `@`, a phone number in E.164.
+        // A number that does not parse fails the trait in the validator (kratos-extension.ts) and gives no address.
+        const normalized = channel ? normalizeCodeAddress(text, channel) : { address: value };
+        if ("address" in normalized) {
+          const address = normalized.address;
+          add("code", address);
+          if (channel && !out.codeAddresses.some((a) => a.address === address && a.channel === channel))
+            out.codeAddresses.push({ channel, address });
+        }
       }
-      if (ext.credentials?.webauthn?.identifier) add("webauthn", value);
+      if (ext.credentials?.webauthn?.identifier) add("webauthn", goToLower(text));
       if (ext.credentials?.passkey?.display_name) add("passkey_display_name", value);
       const verificationVia = ext.verification?.via;
       if (verificationVia && !out.verifiable.some((a) => a.value === value && a.via === verificationVia))

@@ -2,7 +2,13 @@
 import type { Cipher } from "../cipher/cipher";
 import { withJsonText, type JsonText } from "../http/json-text";
 import { goTimeString } from "../clock/go-time";
-export type IdentityState = "active" | "inactive";
+/**
+ * identity.State: the admin API sets only `active` or `inactive`
+ * (State.IsValid), but a web hook's 200 stores any other non-empty text
+ * unchecked (web_hook.go parseWebhookResponse); only `active` counts as
+ * active (Identity.IsActive), every other state is disabled.
+ */
+export type IdentityState = string;
 export type AuthenticatorAssuranceLevel = "aal0" | "aal1" | "aal2" | "aal3";
 
 export interface Credential {

@@ -396,7 +396,12 @@ export class IdentityRepository {
       const credentialId = rows[0]?.id ?? credential.id;
       credential.id = credentialId;
       await tx.query("DELETE FROM identity_credential_identifiers WHERE identity_credential_id = $1", [credentialId]);
-      const identifiers = [...new Set(credential.identifiers)];
+      // persister_identity.go NormalizeIdentifier: password, webauthn and code identifiers are stored trimmed and
+      // lower-cased; the identity in memory keeps them as the schema extension gave them.
+      const stored = NORMALISED_IDENTIFIER_TYPES.includes(credential.type)
+        ? credential.identifiers.map(normalizeIdentifier)
+        : credential.identifiers;
+      const identifiers = [...new Set(stored)];
       if (identifiers.length > 0) {
         await tx.query(
           `INSERT INTO identity_credential_identifiers (id, identity_credential_id, identity_id, type, identifier)

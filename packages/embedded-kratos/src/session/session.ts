@@ -31,9 +31,15 @@ export interface Session {
   identity?: Identity;
 }
 
-/** `active` in JSON is the stored flag AND not expired, as in Kratos. */
+/**
+ * Session.IsActive (session/session.go), which Kratos' Session.MarshalJSON
+ * writes as `active` in every answer: the stored flag, not expired, and its
+ * identity active (Identity.IsActive) where the identity was loaded — an
+ * answer without the identity (admin lists and GET without
+ * `expand=identity`) shows the flag and expiry alone, as Kratos' does.
+ */
 export function isSessionActive(session: Session, now = Date.now()): boolean {
-  return session.active && session.expiresAt.getTime() > now;
+  return session.active && session.expiresAt.getTime() > now && (session.identity === undefined || session.identity.state === "active");
 }
 
 export function sessionToJson(session: Session, identityJson: Record<string, unknown> | undefined): Record<string, unknown> {

@@ -6,6 +6,8 @@ import { goQuote } from "@olympus/server-kit/go-strconv";
 import { goBigFloat as goFloat } from "../identity/jsonschema/go-format";
 import { minutesText, since, until } from "../clock/go-duration";
 import { goTimeString } from "../clock/go-time";
+import { JsonText } from "../http/json-text";
+import { isPlainObject } from "../config/unknown-keys";
 
 export type MessageType = "info" | "error" | "success";
 
@@ -13,7 +15,20 @@ export interface UiText {
   id: number;
   text: string;
   type: MessageType;
-  context?: Record<string, unknown>;
+  /**
+   * text.Message's context (a json.RawMessage, left out when absent): an
+   * object on Kratos' own texts, but any JSON value (`null`, an array, a
+   * string…) on a web hook's, kept as the text Kratos answers (a JsonText,
+   * see selfservice/hook/web-hook-response.ts) until the flow is stored.
+   * Read fields through contextObject.
+   */
+  context?: unknown;
+}
+
+/** The text's context when it is an object (a hook's JsonText: its value), for code reading its fields. */
+export function contextObject(text: UiText | undefined): Record<string, unknown> | undefined {
+  const context = text?.context instanceof JsonText ? text.context.value : text?.context;
+  return isPlainObject(context) ? context : undefined;
 }
 
 const info = (id: number, text: string, context?: Record<string, unknown>): UiText => ({

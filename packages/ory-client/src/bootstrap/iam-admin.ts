@@ -77,7 +77,7 @@ export async function ensureIamAdmin(kratos: AdminApi, spec: IamAdminSpec): Prom
         email,
         role: spec.role,
         previousRole,
-        active: identity.state !== "inactive",
+        active: identity.state === "active",
         changes: [],
       };
     }
@@ -92,7 +92,7 @@ export async function ensureIamAdmin(kratos: AdminApi, spec: IamAdminSpec): Prom
         email,
         role: spec.role,
         previousRole,
-        active: answer.body.state !== "inactive",
+        active: answer.body.state === "active",
         changes: plan.changes,
       };
     }
@@ -169,7 +169,8 @@ function planRepair(
     patch.push(...adminMetadataPatch(metadata, { ...(metadata ?? {}), iam_admin_role: spec.role }));
     changes.push("iam_admin_role");
   }
-  if (identity.state === "inactive" && spec.reactivate) {
+  // Any state but `active` cannot sign in (identity.IsActive); a web hook may have stored one of its own.
+  if (identity.state !== "active" && spec.reactivate) {
     patch.push({ op: "replace", path: "/state", value: "active" });
     changes.push("state");
   }

@@ -2,6 +2,7 @@ export { RouteTable, type RouteInfo, type RouteMatch, type RoutingRules } from "
 export { setSecurityHeaders, type SecurityHeaderOptions } from "./security-headers";
 export { answerExpectAsNetHttp, answerParserError, isNetHttpRefusal, refusedAsNetHttp, SERVER_OPTIONS } from "./net-http-refusals";
 export { goPathClean, goRedirect, goRedirectAnswer, type GoRedirectStatus } from "./go-redirect";
+export { goCleanPath, goCleanPathLocation } from "./go-serve-mux";
 export { goRequestTarget, requestTargetOf } from "./request-target";
 export { answerUnreadBodiesAsNetHttp, answerUnreadBodyAsNetHttp, discardUnreadBody, MAX_POST_HANDLER_READ_BYTES } from "./unread-body";
 export { applyGoServerTimeouts, type GoServerTimeouts } from "./go-server-timeouts";

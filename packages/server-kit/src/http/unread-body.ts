@@ -29,13 +29,16 @@ const notSkipped = new WeakSet<IncomingMessage>();
  */
 type Remainder = { kind: "none" } | { kind: "known"; bytes: number } | { kind: "unknown" };
 
-function remainderOf(req: IncomingMessage): Remainder {
+function remainderOf(req: IncomingMessage, consumedBytes?: number): Remainder {
   if (req.complete || req.destroyed || req.readableFlowing === true) return { kind: "none" };
   const chunked = req.headers["transfer-encoding"] !== undefined;
   const announced = chunked ? Number.NaN : Number(req.headers["content-length"] ?? "0");
   // Go's w.req.ContentLength != 0.
   if (!chunked && !(announced > 0)) return { kind: "none" };
-  return chunked || req.readableDidRead ? { kind: "unknown" } : { kind: "known", bytes: announced };
+  if (chunked) return { kind: "unknown" };
+  // A Content-Length body's remainder stays known to Go however much was read (body.unreadDataSizeLocked).
+  if (consumedBytes !== undefined) return { kind: "known", bytes: announced - consumedBytes };
+  return req.readableDidRead ? { kind: "unknown" } : { kind: "known", bytes: announced };
 }
 
 /**
@@ -44,10 +47,12 @@ function remainderOf(req: IncomingMessage): Remainder {
  * 256 KiB and one byte; resolves once that is settled (never rejects).
  * What is left marks the connection to close after the answer
  * (answerUnreadBodyAsNetHttp). Call before answering, in place of
- * `req.resume()`.
+ * `req.resume()`. A handler that stopped reading part-way passes how many
+ * body bytes it took (`consumedBytes`): a Content-Length remainder of
+ * 256 KiB or more is then left unread, as Go leaves it, instead of waited for.
  */
-export function discardUnreadBody(req: IncomingMessage): Promise<void> {
-  const remainder = remainderOf(req);
+export function discardUnreadBody(req: IncomingMessage, consumedBytes?: number): Promise<void> {
+  const remainder = remainderOf(req, consumedBytes);
   if (remainder.kind === "none") return Promise.resolve();
   // Past the read deadline the discard fails at once (read-deadline.ts): closeAfterReply.
   if (bodyReadTimedOut(req)) {

@@ -1,6 +1,7 @@
 import { captchaRefusalCookie, captchaRefusedFlow, withoutCaptchaField, type CaptchaGate } from "./captcha-gate";
 import { ClientIpResolver } from "./client-address";
 import type { EdgeLimiter, Outcome, ResolvedCharge } from "./limiter";
+import { isAdminLocation, reachesKratosAdminRoute } from "./admin-routes";
 import { peerAddressOf } from "./peer-address";
 import { refusalCookie, refusedFlow, retryAfterSeconds } from "./refusal";
 import type { SecondFactorGate } from "./second-factor-gate";
@@ -25,6 +26,8 @@ export const KRATOS_PROXY_PREFIX = "/.ory/kratos";
 export interface KratosEdgeOptions {
   /** Kratos' public API as this server reaches it (KRATOS_PUBLIC_URL). */
   kratosUrl: string;
+  /** Kratos' admin API as this server reaches it (KRATOS_ADMIN_URL): a redirect there is never relayed. */
+  kratosAdminUrl?: string;
   /** Hera's own public URL (PUBLIC_URL): the browser's origin. */
   publicUrl: string;
   limiter: EdgeLimiter;
@@ -58,7 +61,11 @@ export interface KratosEdge {
 export function createKratosEdge(options: KratosEdgeOptions): KratosEdge {
   const kratosUrl = options.kratosUrl.replace(/\/+$/, "");
   const publicUrl = options.publicUrl.replace(/\/+$/, "");
-  const target: UpstreamTarget = { kratosUrl, browserUrl: `${publicUrl}${KRATOS_PROXY_PREFIX}` };
+  const target: UpstreamTarget = {
+    kratosUrl,
+    browserUrl: `${publicUrl}${KRATOS_PROXY_PREFIX}`,
+    ...(options.kratosAdminUrl ? { adminUrl: options.kratosAdminUrl.replace(/\/+$/, "") } : {}),
+  };
   const clientIps = new ClientIpResolver(options.limiter.config.client_ip.trusted_proxies);
   const upstreamFetch = options.fetch ?? fetch;
   const log = options.log ?? (() => {});
@@ -84,9 +91,9 @@ export function createKratosEdge(options: KratosEdgeOptions): KratosEdge {
   };
 
   async function route(request: Request, url: URL, path: string): Promise<Response> {
-    // Kratos' public port answers /admin/* with a redirect to its admin API; browsers are never sent there.
-    if (path === "/admin" || path.startsWith("/admin/"))
-      return errorResponse(404, "Not Found", "The requested resource could not be found.");
+    // Kratos' public port answers /admin/* (and its identity and admin recovery routes) with a redirect to its admin
+    // API, read from the decoded, cleaned path (`/%61dmin/…`, `//identities`): browsers are never sent there.
+    if (reachesKratosAdminRoute(path)) return notFound();
     const clientAddress = clientIps.resolve(peerAddressOf(request.headers), request.headers.get("x-forwarded-for"));
     const headers = upstreamRequestHeaders(request.headers, clientAddress === "unknown" ? undefined : clientAddress, target.browserUrl);
     const upstreamUrl = `${kratosUrl}${path}${url.search}`;
@@ -106,6 +113,7 @@ export function createKratosEdge(options: KratosEdgeOptions): KratosEdge {
       // Request bodies stream through (Node's fetch requires the half-duplex flag for that).
       ...({ duplex: "half" } as object),
     });
+    if (redirectsToAdmin(upstream)) return refusedAdminRedirect(request, path, upstream);
     const relayed = relayedResponseHeaders(upstream.headers, target);
     await carryOverSignIn(request.headers, upstream.headers.getSetCookie());
     if (options.secondFactor && SETTINGS_FLOW_PATHS.has(path) && (upstream.headers.get("content-type") ?? "").includes("json")) {
@@ -194,6 +202,10 @@ export function createKratosEdge(options: KratosEdgeOptions): KratosEdge {
       await settle("not_checked");
       throw error;
     }
+    if (redirectsToAdmin(upstream)) {
+      await settle("not_checked");
+      return refusedAdminRedirect(request, `/self-service/${kind}`, upstream);
+    }
     let text = isBodiless(upstream.status) ? "" : await upstream.text();
     const json = parseJson(text);
     const outcome = outcomeOf(kind, upstream.status, upstream.headers.get("location"), json, flowId);
@@ -228,6 +240,22 @@ export function createKratosEdge(options: KratosEdgeOptions): KratosEdge {
       statusText: upstream.statusText,
       headers: relayedResponseHeaders(upstream.headers, target),
     });
+  }
+
+  /**
+   * Defence in depth behind the path check: a redirect from Kratos to its admin API (a route the check does not
+   * know, a future Kratos) would disclose the internal address and have the browser re-send there. It is answered
+   * as the edge answers an admin path: 404, the client's request being what led there (no 5xx for bad input).
+   */
+  function redirectsToAdmin(upstream: Response): boolean {
+    const location = upstream.headers.get("location");
+    return location !== null && isAdminLocation(location, target);
+  }
+
+  async function refusedAdminRedirect(request: Request, path: string, upstream: Response): Promise<Response> {
+    await upstream.body?.cancel();
+    log({ level: "warn", msg: "kratos edge refused a redirect to the admin API", method: request.method, path, status: upstream.status });
+    return notFound();
   }
 
   /** Second-factor guesses are the person's: the identifier the edge saw sign in with this session, else the session itself. */
@@ -421,6 +449,10 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+function notFound(): Response {
+  return errorResponse(404, "Not Found", "The requested resource could not be found.");
 }
 
 /** An error in Kratos' envelope (herodot), so Ory Elements reads it like Kratos' own. */

@@ -61,6 +61,7 @@ function open(): EdgeInstance {
   const captcha = createCaptchaService({ pool, domain: config.domain, secret: config.secrets.cookieSecret, limiter, log });
   const edge = createKratosEdge({
     kratosUrl: config.kratos.publicUrl,
+    kratosAdminUrl: config.kratos.adminUrl,
     publicUrl: config.publicUrl,
     limiter,
     signIns,

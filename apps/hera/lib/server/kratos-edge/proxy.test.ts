@@ -144,6 +144,23 @@ describe("Kratos' public API on Hera's origin", () => {
     expect(admin.status).toBe(404);
     expect(hera.forwarded).not.toContain("/admin/identities");
 
+    // Kratos' public port redirects these to its admin API (x/redir RedirectToAdminRoute), reading the path decoded
+    // and cleaned: none reaches Kratos, none answers with the admin address.
+    const forwardedBefore = hera.forwarded.length;
+    for (const [method, path] of [
+      ["GET", "/identities"],
+      ["POST", "/identities"],
+      ["DELETE", "/identities/00000000-0000-0000-0000-000000000000/sessions"],
+      ["POST", "/recovery/link"],
+      ["POST", "/recovery/code"],
+      ["GET", "/%61dmin/identities"],
+      ["GET", "/self-service/..%2Fidentities"],
+    ] as const) {
+      const answer = await fetch(`${hera.kratos}${path}`, { method, redirect: "manual" });
+      expect([path, answer.status, answer.headers.get("location")]).toEqual([path, 404, null]);
+    }
+    expect(hera.forwarded.length).toBe(forwardedBefore);
+
     const browser = new Browser();
     const flow = (await (await browser.json(`${hera.kratos}/self-service/login/browser`)).json()) as Flow;
     const huge = await browser.fetch(flow.ui.action, {
@@ -159,6 +176,21 @@ describe("Kratos' public API on Hera's origin", () => {
     });
     expect(garbled.status).toBe(400);
     expect(((await garbled.json()) as { error: { code: number } }).error.code).toBe(400);
+  });
+
+  it("never relays a redirect to Kratos' admin API, whatever route Kratos answered it for", async () => {
+    // A route the edge's path check does not know (a future Kratos): here Hera's `/sessions/whoami` reaches Kratos'
+    // `/identities`, which Kratos' public port answers with a 307 to its admin base URL (x/redir RedirectToAdminRoute).
+    const edge = await stack.startEdge({ upstreamPath: (p) => (p === "/sessions/whoami" ? "/identities" : p) });
+    const direct = await fetch(`${stack.kratos.publicUrl}/identities`, { redirect: "manual" });
+    expect(direct.status).toBe(307);
+    expect(new URL(direct.headers.get("location") ?? "").pathname).toBe("/admin/identities");
+
+    const answer = await fetch(`${edge.kratos}/sessions/whoami`, { redirect: "manual" });
+    expect(answer.status).toBe(404);
+    expect(answer.headers.get("location")).toBeNull();
+    expect(((await answer.json()) as { error: { code: number } }).error.code).toBe(404);
+    expect(edge.forwarded).toContain("/sessions/whoami");
   });
 
   it("serves the proxy under its prefix only", () => {

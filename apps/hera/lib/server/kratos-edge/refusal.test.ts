@@ -8,6 +8,8 @@ describe("the lockout message says how long to wait", () => {
     expect(waitDuration(60)).toBe("1 minute");
     expect(waitDuration(61)).toBe("2 minutes");
     expect(waitDuration(1800)).toBe("30 minutes");
+    expect(waitDuration(3540)).toBe("59 minutes");
+    expect(waitDuration(3599)).toBe("1 hour");
     expect(waitDuration(3600)).toBe("1 hour");
     expect(waitDuration(3660)).toBe("1 hour 1 minute");
     expect(waitDuration(7199)).toBe("2 hours");

@@ -19,7 +19,8 @@ export function rateLimitedText(seconds: number): string {
 export function waitDuration(seconds: number): string {
   const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? "" : "s"}`;
   if (seconds < 60) return plural(Math.max(1, Math.ceil(seconds)), "second");
-  if (seconds < 3600) return plural(Math.ceil(seconds / 60), "minute");
+  // 59 minutes and a few seconds round up to the hour, as 1 hour 59 minutes and some do to 2 hours.
+  if (seconds < 3600) return Math.ceil(seconds / 60) === 60 ? "1 hour" : plural(Math.ceil(seconds / 60), "minute");
   const hours = Math.floor(seconds / 3600);
   const minutes = Math.ceil((seconds - hours * 3600) / 60);
   if (minutes === 60) return plural(hours + 1, "hour");

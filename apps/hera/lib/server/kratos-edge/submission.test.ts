@@ -93,6 +93,95 @@ describe("what a submission is charged for", () => {
     ).toEqual([{ type: "registration" }, { type: "mail", addresses: ["x@y.io"] }]);
   });
 
+  // Recovery v2 (feature_flags.choose_recovery_address): Kratos' selfservice/strategy/code/strategy_recovery.go,
+  // Recover and recoveryV2HandleStateAwaitingAddress / …AwaitingAddressChoice / …ConfirmingAddress / …AwaitingCode / …GoBack.
+  describe("recovery v2", () => {
+    const recover = (state: string, body: Record<string, string | string[]>, nodes: Parameters<typeof flow>[1] = []) =>
+      chargesFor("recovery", "POST", fields(body), flow(state, nodes), FLOW_ID);
+    const codeScreen = [
+      { name: "code", type: "text" },
+      { name: "method", value: "code", type: "hidden" },
+      { name: "recovery_confirm_address", value: "+4915112345678", type: "submit" },
+      { name: "recovery_address", value: "Ann@example.com", type: "hidden" },
+      { name: "screen", value: "previous", type: "submit" },
+    ];
+
+    it("charges a mail wherever a v2 screen may send one, to the address it would go to, whatever `method` says", () => {
+      // First screen: a lone address typed in full is sent to at once; charged whether or not an account has it.
+      expect(recover("recovery_awaiting_address", { method: "code", recovery_address: " Ann@Example.com " })).toEqual([
+        { type: "mail", addresses: ["ann@example.com"] },
+      ]);
+      expect(recover("recovery_awaiting_address", { recovery_address: "nobody@example.com" })).toEqual([
+        { type: "mail", addresses: ["nobody@example.com"] },
+      ]);
+      expect(recover("recovery_awaiting_address", { method: "code", recovery_address: "" })).toEqual([]);
+      // Choice screen: a choice may send to the typed address (its hash chosen); the edge cannot read the hash.
+      expect(
+        recover("recovery_awaiting_address_choice", { recovery_select_address: "aGFzaA==", recovery_address: "ann@example.com" }),
+      ).toEqual([{ type: "mail", addresses: ["ann@example.com"] }]);
+      expect(recover("recovery_awaiting_address_choice", { recovery_address: "ann@example.com" })).toEqual([]);
+      // Confirmation screen: the code goes to the address as typed there.
+      expect(
+        recover("recovery_confirming_address", {
+          method: "code",
+          recovery_confirm_address: "+4915112345678",
+          recovery_address: "ann@example.com",
+        }),
+      ).toEqual([{ type: "mail", addresses: ["+4915112345678"] }]);
+      // Code screen without a code: the resend button, sent again to the address it names.
+      expect(recover("recovery_awaiting_code", { method: "code", recovery_confirm_address: "+4915112345678" }, codeScreen)).toEqual([
+        { type: "mail", addresses: ["+4915112345678"] },
+      ]);
+      expect(recover("recovery_awaiting_code", { code: "", recovery_confirm_address: "victim@example.com" }, codeScreen)).toEqual([
+        { type: "mail", addresses: ["victim@example.com"] },
+      ]);
+      // v1's `email` means nothing to a v2 flow: no mail charged for it.
+      expect(recover("recovery_awaiting_address", { method: "code", email: "x@example.com" })).toEqual([]);
+    });
+
+    it("counts a code on the code screen as a guess against the address the code went to, across flows", () => {
+      expect(recover("recovery_awaiting_code", { method: "code", code: "12345678" }, codeScreen)).toEqual([
+        { type: "attempt", attempt: "code", identifiers: ["+4915112345678"] },
+      ]);
+      // Kratos checks a code of blanks too (len(code) > 0); the attempt never names what the body claims
+      // (without a resend button on the flow, the address typed first, then the flow).
+      expect(
+        recover(
+          "recovery_awaiting_code",
+          { code: " ", recovery_confirm_address: "other@example.com" },
+          codeScreen.filter((n) => n.name !== "recovery_confirm_address"),
+        ),
+      ).toEqual([{ type: "attempt", attempt: "code", identifiers: ["ann@example.com"] }]);
+      expect(recover("recovery_awaiting_code", { code: "1" })).toEqual([
+        { type: "attempt", attempt: "code", identifiers: [`flow:${FLOW_ID}`] },
+      ]);
+      // A code given twice, once empty: whichever Kratos decodes, it is charged for.
+      expect(recover("recovery_awaiting_code", { code: ["", "1"], recovery_confirm_address: "+4915112345678" }, codeScreen)).toEqual([
+        { type: "attempt", attempt: "code", identifiers: ["+4915112345678"] },
+        { type: "mail", addresses: ["+4915112345678"] },
+      ]);
+      // A code on any other v2 screen is not checked.
+      expect(recover("recovery_confirming_address", { code: "12345678" })).toEqual([]);
+    });
+
+    it("charges nothing for the back button (it never sends), unless a value other than `previous` comes with it", () => {
+      expect(
+        recover("recovery_confirming_address", {
+          screen: "previous",
+          recovery_confirm_address: "+49151",
+          recovery_address: "ann@example.com",
+        }),
+      ).toEqual([]);
+      expect(recover("recovery_awaiting_code", { screen: "previous", recovery_address: "ann@example.com" }, codeScreen)).toEqual([]);
+      expect(recover("recovery_confirming_address", { screen: ["previous", "x"], recovery_confirm_address: "+49151" })).toEqual([
+        { type: "mail", addresses: ["+49151"] },
+      ]);
+      expect(recover("recovery_confirming_address", { screen: "Previous", recovery_confirm_address: "+49151" })).toEqual([
+        { type: "mail", addresses: ["+49151"] },
+      ]);
+    });
+  });
+
   it("reads JSON and form bodies the way Kratos' decoder does", () => {
     expect(fieldsFromJson({ method: "password", traits: { email: "a@b.c", tags: ["x", "y"] }, n: 1 })).toEqual(
       new Map([

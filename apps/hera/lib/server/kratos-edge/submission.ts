@@ -91,8 +91,78 @@ function codeSubject(kind: GuardedFlow, flow: KratosFlow | undefined, flowId: st
             ),
             flow,
           )[0]
-        : nodeValue(flow, "email");
+        : kind === "recovery" && isRecoveryV2(flow)
+          ? recoveryV2CodeAddress(flow)
+          : nodeValue(flow, "email");
   return shown ? normalizeIdentifier(shown) : `flow:${flowId}`;
+}
+
+/**
+ * Recovery v2 (`feature_flags.choose_recovery_address`): its states share the
+ * `recovery_` prefix (flow.IsStateRecoveryV2). Kratos runs the code strategy's
+ * v2 handlers on such a flow whatever `method` the body names.
+ */
+function isRecoveryV2(flow: KratosFlow | undefined): flow is KratosFlow {
+  return flow?.state?.startsWith("recovery_") ?? false;
+}
+
+/**
+ * The address a v2 code went to: the code screen's "resend" button carries it
+ * in full as `recovery_confirm_address` (recoveryV2HandleStateConfirmingAddress;
+ * the message shows it masked). Kratos wrote it into the flow when it sent, so the
+ * guess is counted against that mailbox or phone whatever this submission says,
+ * and guesses at one person's codes share a count across flows. Else the address
+ * typed first (the hidden `recovery_address`: the account named), else the flow.
+ */
+function recoveryV2CodeAddress(flow: KratosFlow): string | undefined {
+  return nodeValue(flow, "recovery_confirm_address") ?? nodeValue(flow, "recovery_address");
+}
+
+/** Every value of a name as sent, untrimmed: Kratos' v2 handlers test `len(value) == 0` on the raw string. */
+function raw(fields: Fields, name: string): string[] {
+  return fields.get(name) ?? [];
+}
+
+/**
+ * What a submission to a recovery v2 flow is charged (strategy_recovery.go,
+ * Recover and the recoveryV2HandleState* handlers). A mail is charged where a
+ * handler may send: to `recovery_address` on the first screen and on the choice
+ * screen (the edge cannot tell an account's lone address from one of several
+ * without asking, nor read the hashed choice — a choice that sends, sends to the
+ * typed address, so the person it names is charged; a choice that only asks for
+ * the full address costs a mail too), to `recovery_confirm_address` on the confirmation
+ * screen and on the code screen's resend (no code). A code on the code screen is
+ * a guess against the address it went to. `screen=previous` (recoveryV2HandleGoBack)
+ * never sends. Nothing here depends on whether an account has the address.
+ */
+function recoveryV2Charges(fields: Fields, flow: KratosFlow, flowId: string): Charge[] {
+  const screens = raw(fields, "screen");
+  // Only when every value is "previous" does Kratos go back whichever value its decoder keeps.
+  if (screens.length > 0 && screens.every((s) => s === "previous")) return [];
+  const mailTo = (name: string): Charge[] => {
+    const addresses = distinct(values(fields, name));
+    return addresses.length > 0 ? [{ type: "mail", addresses }] : [];
+  };
+  switch (flow.state) {
+    case "recovery_awaiting_address":
+      return mailTo("recovery_address");
+    case "recovery_awaiting_address_choice":
+      // The send (if any) goes to the typed address, when the choice is its hash: charged on any choice.
+      return raw(fields, "recovery_select_address").some((v) => v !== "") ? mailTo("recovery_address") : [];
+    case "recovery_confirming_address":
+      return mailTo("recovery_confirm_address");
+    case "recovery_awaiting_code": {
+      const codes = raw(fields, "code");
+      const charges: Charge[] = [];
+      if (codes.some((c) => c !== ""))
+        charges.push({ type: "attempt", attempt: "code", identifiers: [codeSubject("recovery", flow, flowId)] });
+      // No code is the resend button (a name given twice may decode either way: both are charged).
+      if (codes.length === 0 || codes.includes("")) charges.push(...mailTo("recovery_confirm_address"));
+      return charges;
+    }
+    default:
+      return [];
+  }
 }
 
 /**
@@ -113,6 +183,8 @@ export function chargesFor(kind: GuardedFlow, httpMethod: string, fields: Fields
   }
   if (kind === "registration") charges.push({ type: "registration" });
   const sentCode = flow?.state === "sent_email";
+  const recoveryV2 = kind === "recovery" && isRecoveryV2(flow);
+  if (recoveryV2) charges.push(...recoveryV2Charges(fields, flow, flowId));
   for (const method of new Set(values(fields, "method"))) {
     if (kind === "login" && method === "password") {
       const identifiers = distinct(values(fields, "identifier", "password_identifier"));
@@ -122,7 +194,7 @@ export function chargesFor(kind: GuardedFlow, httpMethod: string, fields: Fields
     } else if (kind === "login" && (method === "totp" || method === "lookup_secret")) {
       const secret = values(fields, method === "totp" ? "totp_code" : "lookup_secret");
       if (secret.length > 0) charges.push({ type: "second_factor", attempt: method });
-    } else if (method === "code") {
+    } else if (method === "code" && !recoveryV2) {
       const resend = values(fields, "resend").includes("code");
       const code = values(fields, "code");
       if (kind === "login") {

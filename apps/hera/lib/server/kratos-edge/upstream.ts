@@ -46,6 +46,8 @@ export interface UpstreamTarget {
   kratosUrl: string;
   /** Where browsers reach it: Hera's public URL plus the proxy prefix (no trailing slash). */
   browserUrl: string;
+  /** Kratos' admin API as this server reaches it (KRATOS_ADMIN_URL): never a browser's destination. */
+  adminUrl?: string;
 }
 
 /** The headers of the request to Kratos: the client's own, plus who the client is and which host it asked. */

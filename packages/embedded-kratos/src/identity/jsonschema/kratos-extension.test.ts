@@ -36,7 +36,7 @@ const failure = (code: Record<string, unknown>, email: unknown, extra?: Record<s
 describe("ory.sh/kratos extension: SchemaExtensionCredentials.Run code via", () => {
   it("accepts exactly email and sms, and a trait that is no code identifier", () => {
     expect(emailTrait({ identifier: true, via: "email" }).validate({ traits: { email: "a@b.c" } })).toBeUndefined();
-    expect(emailTrait({ identifier: true, via: "sms" }).validate({ traits: { email: "+4917" } })).toBeUndefined();
+    expect(emailTrait({ identifier: true, via: "sms" }).validate({ traits: { email: "+49 170 1234567" } })).toBeUndefined();
     expect(emailTrait({ identifier: false, via: "x" }).validate({ traits: { email: "a@b.c" } })).toBeUndefined();
   });
 
@@ -63,6 +63,29 @@ describe("ory.sh/kratos extension: SchemaExtensionCredentials.Run code via", () 
     expect(validationErrorText(failure({ identifier: true, via: "x" }, 5))).toBe(
       "I[#/traits/email] S[#/properties/traits/properties/email/type] expected string, but got number",
     );
+  });
+
+  // x.NormalizeIdentifier(value, "sms") fails → &jsonschema.ValidationError{Message: err.Error()}: no keyword pointer of its own.
+  it("refuses an sms identifier that is no valid phone number with phonenumbers' text, at the trait's own schema pointer", () => {
+    expect(validationErrorText(failure({ identifier: true, via: "sms" }, "+4917"))).toBe(
+      "I[#/traits/email] S[#/properties/traits/properties/email] the provided number is not a valid phone number",
+    );
+    expect(validationErrorText(failure({ identifier: true, via: "sms" }, "0170 1234567"))).toBe(
+      "I[#/traits/email] S[#/properties/traits/properties/email] invalid country code",
+    );
+    expect(fieldErrorsOf(failure({ identifier: true, via: "sms" }, "abc")).map((e) => [e.name, e.message.id, e.message.text])).toEqual([
+      ["traits.email", 4000001, "the phone number supplied is not a number"],
+    ]);
+    // After a failed `tel` format, as schema.go appends the extension's error last.
+    expect(validationErrorText(failure({ identifier: true, via: "sms" }, "abc", { format: "tel" }))).toBe(
+      [
+        "I[#/traits/email] S[#/properties/traits/properties/email] validation failed",
+        '  I[#/traits/email] S[#/properties/traits/properties/email/format] "abc" is not valid "tel"',
+        "  I[#/traits/email] S[#/properties/traits/properties/email] the phone number supplied is not a number",
+      ].join("\n"),
+    );
+    // An e-mail channel refuses nothing.
+    expect(emailTrait({ identifier: true, via: "email" }).validate({ traits: { email: "abc" } })).toBeUndefined();
   });
 
   it("refuses a via that is no string when compiling (ExtensionRunner.compile decodes it into a string)", () => {

@@ -111,7 +111,7 @@ function validate(s: Schema, v: Json): ValidationError | undefined {
     if (text !== undefined) errors.push(...numberErrors(s, text));
   }
   // schema.go: the extensions run last, on a value of any type the schema allows.
-  const extensionError = s.kratos && kratosExtensionError(s.kratos);
+  const extensionError = s.kratos && kratosExtensionError(s.kratos, v);
   if (extensionError) errors.push(extensionError);
 
   if (errors.length === 0) return undefined;

@@ -166,7 +166,7 @@ export async function submitAddressFlow<F extends AddressFlow>(
         flow.active = strategy.id;
         await deps.flows.save(flow);
         if (await maybeAcceptOAuth2LoginAfterVerification(deps, ctx, flow)) return;
-        await respondWithFlow(deps, def, ctx, flow);
+        await respondWithFlow(deps, def, ctx, flow, result.status);
     }
   } catch (error) {
     if (error instanceof FlowValidationError) {
@@ -208,8 +208,10 @@ async function askStrategy<F extends AddressFlow>(
   if (ctx.method === "GET") await part.decode?.(flow, body, sctx);
   else await decodeSubmission(strategy.id, def.kind, part, flow, body, sctx);
   deps.strategies.refuseIfDisabled(def.kind, strategy, "after-decode");
-  // A strategy whose handler checks CSRF later (checksCsrfInSubmit) does so in `submit`.
-  if (ctx.method !== "GET" && !part.checksCsrfInSubmit && !deps.strategies.carriesMailedSecret(def.kind, submission)) {
+  // A strategy whose handler checks CSRF later (checksCsrfInSubmit) does so in `submit`. Only the strategy that
+  // takes the submission may waive the check for its own mailed secret: another strategy's secret in the body
+  // (`token` posted to a code flow) waives nothing, as code/strategy_recovery.go Recover runs EnsureCSRF first.
+  if (ctx.method !== "GET" && !part.checksCsrfInSubmit && part.carriesMailedSecret?.(submission) !== true) {
     const retry = csrfRetry(deps, ctx, flow, body, part, sctx);
     if (retry) return { strategy, result: retry };
   }
@@ -254,7 +256,8 @@ async function retryWithMessage<F extends AddressFlow>(
   sctx: StrategyContext,
 ): Promise<void> {
   const code = retry.answer === "code" || retry.answer === "code_recovery";
-  const flow = await createFlow(deps, def, http, code && !retry.browserFlow ? old.type : "browser", {
+  const keepType = (code && !retry.browserFlow) || retry.keepFlowType === true;
+  const flow = await createFlow(deps, def, http, keepType ? old.type : "browser", {
     strategy: { session: sctx.session },
     prepare: (f) => (f.active = strategyId),
     regenerateCsrf: true,

@@ -15,12 +15,16 @@ export interface FlowDefinition<F extends Flow = Flow> {
   /** What the replacement of an expired flow keeps from it. */
   carryOver(expired: F, replacement: F): void;
   initialState: string;
+  /** The initial state when configuration decides it (recovery v2); `initialState` otherwise. */
+  initialStateFor?(config: KratosConfig): string;
   enabled(config: KratosConfig): boolean;
   uiUrl(config: KratosConfig): string | undefined;
   lifespanMs(config: KratosConfig): number;
   expiredMessage(expiredAt: Date): UiText;
   noStrategyMessage(): UiText;
   sort(deps: FlowDeps, flow: F): SortOptions;
+  /** True for flows whose nodes Kratos never sorts and whose order the strategy set (recovery v2 screens). */
+  keepsNodeOrder?(flow: F): boolean;
   /** Adds the nodes of every applicable strategy to a fresh UI. */
   populate(deps: FlowDeps, flow: F, ctx: StrategyContext): Promise<void>;
   /** The flow's public JSON: exactly the fields Kratos' flow of this kind renders, nothing internal. */

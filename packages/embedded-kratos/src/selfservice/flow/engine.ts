@@ -46,7 +46,7 @@ export async function createFlow<F extends Flow>(
   const fields = newFlowFields({
     kind: def.kind,
     type,
-    state: def.initialState,
+    state: def.initialStateFor?.(deps.config) ?? def.initialState,
     publicBaseUrl: deps.config.publicBaseUrl,
     requestUrl: options.requestUrl ?? ctx.requestUrl,
     returnTo: options.returnTo,
@@ -66,12 +66,24 @@ export async function createFlow<F extends Flow>(
   return flow;
 }
 
-/** Rebuilds a flow's UI from scratch: strategies' nodes, CSRF token, Kratos' ordering. */
-export async function renderUi<F extends Flow>(deps: FlowDeps, def: FlowDefinition<F>, flow: F, sctx: StrategyContext): Promise<void> {
+/**
+ * Rebuilds a flow's UI from scratch: strategies' nodes, CSRF token, Kratos'
+ * ordering — or, `asBuilt`, the strategies' form as they left it (see
+ * FlowValidationError's option).
+ */
+export async function renderUi<F extends Flow>(
+  deps: FlowDeps,
+  def: FlowDefinition<F>,
+  flow: F,
+  sctx: StrategyContext,
+  options: { asBuilt?: boolean } = {},
+): Promise<void> {
   flow.ui = new UiContainer(flowActionUrl(deps.config.publicBaseUrl, def.kind, flow.id));
   await def.populate(deps, flow, sctx);
+  if (options.asBuilt) return;
   flow.ui.setCsrf(flow.csrfToken);
-  sortNodes(flow.ui, { interleavedWithDefault: deps.strategies.interleavedWithDefault(), ...def.sort(deps, flow) });
+  if (def.keepsNodeOrder?.(flow) !== true)
+    sortNodes(flow.ui, { interleavedWithDefault: deps.strategies.interleavedWithDefault(), ...def.sort(deps, flow) });
 }
 
 /** Answers a freshly created flow: 303 to the UI for browsers, JSON for SPAs and native apps. */
@@ -274,7 +286,7 @@ export async function respondWithValidationError<F extends Flow>(
   error: FlowValidationError,
   sctx: StrategyContext,
 ): Promise<void> {
-  await renderUi(deps, def, flow, sctx);
+  await renderUi(deps, def, flow, sctx, error.options);
   // Login's, registration's and recovery's WriteFlowError call ResetMessages first: the error replaces the flow's own notes (e.g. 1010004).
   if (def.kind === "login" || def.kind === "registration" || def.kind === "recovery") flow.ui.clearMessages();
   echoValues(deps, flow, body, error.echo);

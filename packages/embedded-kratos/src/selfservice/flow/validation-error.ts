@@ -8,6 +8,12 @@ export class FlowValidationError extends Error {
     readonly fieldErrors: FieldError[],
     /** Values to echo back into nodes (never secrets). */
     readonly echo: Record<string, unknown> = {},
+    /**
+     * `asBuilt`: the answer is a form a strategy built whole, CSRF token
+     * included, left in its order (Kratos' code strategy answering a sent
+     * code: loginSendCode writes the flow without the flow's sort).
+     */
+    readonly options: { asBuilt?: boolean } = {},
   ) {
     super(fieldErrors.map((f) => f.message.text).join("; "));
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { KratosError } from "../../http/errors";
 import type { Identity } from "../../identity/identity";
+import { stringifyJson } from "../../http/json-text";
 import { FlowValidationError } from "../flow/validation-error";
 import { parseWebHookResponse, WebHookValidationError } from "./web-hook-response";
 
@@ -146,5 +147,38 @@ describe("parseWebhookResponse", () => {
     expect((error as WebHookValidationError).goText).toBe(
       "2 validation errors occurred:\n(0) I[#/traits/email] S[] a webhook target returned an error\n(1) I[] S[] a webhook target returned an error",
     );
+  });
+
+  it("a status ≥ 400's message context is any JSON value the answer carries (null too; an absent one stays out), answered as jsonb's text", () => {
+    const details = [
+      '{"id":1,"text":"a","type":"error","context":null}',
+      '{"id":2,"text":"b","type":"error","context":[1, "x"]}',
+      '{"id":3,"text":"c","type":"info","context":"s"}',
+      '{"id":4,"text":"d","type":"error","context":1.50e1}',
+      '{"id":5,"text":"e","type":"error"}',
+      '{"id":6,"text":"f","type":"error","context":{"why":"<spam>","a":{"10":1,"2":2.50},"why":"x"}}',
+    ];
+    const body = `{"messages":[{"instance_ptr":"#/","messages":[${details.join(",")}]}]}`;
+    const error = thrown(() => parseWebHookResponse(422, bytes(body), identity()));
+    expect(error).toBeInstanceOf(WebHookValidationError);
+    const texts = (error as WebHookValidationError).fieldErrors.map((fe) => fe.message);
+    // text.Message's Context is a json.RawMessage with omitempty: `null` is kept, a missing one is left out.
+    // Kratos answers the flow it reads back from jsonb: keys by length then bytes, the last repeated key, numeric's text.
+    expect(stringifyJson(texts)).toBe(
+      '[{"id":1,"text":"a","type":"error","context":null},{"id":2,"text":"b","type":"error","context":[1,"x"]},' +
+        '{"id":3,"text":"c","type":"info","context":"s"},{"id":4,"text":"d","type":"error","context":15.0},' +
+        '{"id":5,"text":"e","type":"error"},{"id":6,"text":"f","type":"error","context":{"a":{"2":2.50,"10":1},"why":"x"}}]',
+    );
+    // What the flow store writes: the values, numbers as the answer wrote them (jsonb settles them as Kratos' store does).
+    expect(JSON.stringify(texts.map((text) => text.context))).toBe('[null,[1,"x"],"s",1.50e1,null,{"why":"x","a":{"2":2.50,"10":1}}]');
+  });
+
+  it("a 200's state is taken over whatever it is (unchecked on this path); an empty or null state changes nothing", () => {
+    const id = identity();
+    parseWebHookResponse(200, bytes({ identity: { state: "blocked" } }), id);
+    expect(id.state).toBe("blocked");
+    parseWebHookResponse(200, bytes({ identity: { state: "" } }), id);
+    parseWebHookResponse(200, bytes({ identity: { state: null } }), id);
+    expect(id.state).toBe("blocked");
   });
 });

@@ -8,8 +8,8 @@ import { dotNotation } from "../../identity/jsonschema/field-errors";
 import type { Identity } from "../../identity/identity";
 import type { UiText } from "../../ui/messages";
 import { FlowValidationError } from "../flow/validation-error";
-
-const raw: GoType = { kind: "raw" };
+import { JsonText } from "../../http/json-text";
+import { jsonbText } from "../../storage/jsonb-text";
 
 /** web_hook.go rawHookResponse / errorMessage / detailedMessage. */
 const RAW_HOOK_RESPONSE: GoType = {
@@ -34,7 +34,8 @@ const RAW_HOOK_RESPONSE: GoType = {
                 id: { kind: "int" },
                 text: { kind: "string", name: "string" },
                 type: { kind: "string", name: "string" },
-                context: raw,
+                // json.RawMessage: any JSON value, `null` too; numbers keep their literal for jsonb.
+                context: { kind: "raw", numberText: true },
               },
             },
           },
@@ -133,14 +134,21 @@ export class WebHookValidationError extends FlowValidationError {
   }
 }
 
-/** detailedMessage → text.Message: type "error" stays an error, every other type is info. */
+/**
+ * detailedMessage → text.Message: type "error" stays an error, every other
+ * type is info; a context the answer carries (any JSON value, `null` too:
+ * a json.RawMessage of `null` is not empty) is taken over, one it lacks
+ * stays out (`omitempty`). Kratos answers the flow as it reads it back from
+ * its jsonb column (the error handlers' Get…Flow), so the context is
+ * answered as jsonb's text of it.
+ */
 function uiText(detail: Record<string, unknown>): UiText {
   const text: UiText = {
     id: typeof detail.id === "number" ? detail.id : 0,
     text: typeof detail.text === "string" ? detail.text : "",
     type: detail.type === "error" ? "error" : "info",
   };
-  if (isObject(detail.context)) text.context = detail.context;
+  if ("context" in detail) text.context = new JsonText(jsonbText(detail.context), detail.context);
   return text;
 }
 
@@ -173,8 +181,8 @@ function applyIdentityAnswer(body: Uint8Array, identity: Identity | undefined): 
   if (isObject(answer.traits)) identity.traits = answer.traits;
   else if ("traits" in answer) changes.invalidTraits = { value: answer.traits };
   if (typeof answer.schema_id === "string" && answer.schema_id !== "") identity.schemaId = answer.schema_id;
-  // Kratos stores any other non-empty state (no check on this path); the identities table here holds only these two.
-  if (answer.state === "active" || answer.state === "inactive") identity.state = answer.state;
+  // Any non-empty state is stored, unchecked on this path (State.IsValid is the admin API's); only `active` is active.
+  if (typeof answer.state === "string" && answer.state !== "") identity.state = answer.state;
   // len(...) > 0: an empty list changes nothing. Only addresses whose value is the normalised trait can stand for one (extension_*.go has).
   const verifiable = addressesOf(answer.verifiable_addresses);
   if (verifiable.length > 0) changes.verifiableAddresses = verifiable.filter(matchesTraitAddress).map(verifiableAddressInput);

@@ -88,11 +88,6 @@ describe("StrategyRegistry: what flows ask instead of knowing strategies by name
       "link",
     );
     expect(registry.responsibleFor("recovery", { flow: { ...recovery, active: "link" }, body: {}, method: "" }, ctx)).toBeUndefined();
-    expect(registry.carriesMailedSecret("recovery", { flow: recovery, body: { token: "t" }, method: "" })).toBe(true);
-    expect(registry.carriesMailedSecret("recovery", { flow: recovery, body: { code: "123456" }, method: "" })).toBe(false);
-    expect(
-      registry.carriesMailedSecret("verification", { flow: { ...recovery, kind: "verification" }, body: { code: "123456" }, method: "" }),
-    ).toBe(true);
   });
 
   it("knows the strategies' secret inputs and schema-derived identifiers", () => {

@@ -99,11 +99,6 @@ export class StrategyRegistry {
     return after === undefined ? this.all : this.all.slice(this.all.indexOf(after) + 1);
   }
 
-  /** Whether a strategy of this flow kind recognises the secret it mailed in the submission (no CSRF check then). */
-  carriesMailedSecret(kind: FlowKind, submission: Submission): boolean {
-    return this.for(kind).some((s) => flowPart(s, kind)?.carriesMailedSecret?.(submission) === true);
-  }
-
   /** Input names no form ever echoes back (every known strategy's secrets, enabled or not). */
   isSecretInput(name: string): boolean {
     return this.secrets.has(name);

@@ -220,6 +220,8 @@ export interface RegistrationStrategy extends FlowStrategy<RegistrationFlow, Reg
   skipsCsrfCheck?(submission: Submission<RegistrationFlow>): boolean;
   /** Credential-selection screen (PopulateRegistrationMethodCredentials), once the traits passed the schema. */
   populateCredentials?(flow: RegistrationFlow, traits: Record<string, unknown>, ctx: StrategyContext): Promise<void> | void;
+  /** Like LoginStrategy.finishForm: runs once every strategy populated the (one-step) form, which it may replace. */
+  finishForm?(flow: RegistrationFlow, ctx: StrategyContext): Promise<void> | void;
 }
 export type SettingsStrategy = FlowStrategy<SettingsFlow, SettingsResult>;
 export interface AddressFlowStrategy extends FlowStrategy<AddressFlow, AddressFlowResult> {
@@ -291,7 +293,8 @@ export interface SettingsResult {
  *   flow.MethodEnabledAndAllowed): the flow asks the strategies after it.
  */
 export type AddressFlowResult =
-  | { kind: "flow" }
+  /** The flow as the strategy left it; `status` 400 when it carries the strategy's own refusal (recovery v2). */
+  | { kind: "flow"; status?: 200 | 400 }
   | { kind: "not_responsible" }
   | { kind: "responded" }
   | { kind: "recovered"; identityId: string; method: AuthenticationMethod["method"] }
@@ -306,4 +309,6 @@ export type AddressFlowResult =
       error?: KratosError;
       /** The new flow is a browser flow whatever the old one was (retryRecoveryFlow called with flow.TypeBrowser). */
       browserFlow?: boolean;
+      /** The new flow keeps the old one's type (link's retryRecoveryFlowWithMessage(req.Type)): API flows are sent to its JSON. */
+      keepFlowType?: boolean;
     };

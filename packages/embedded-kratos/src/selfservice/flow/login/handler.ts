@@ -115,7 +115,8 @@ async function fastLogin(deps: FlowDeps, ctx: HttpContext, flow: LoginFlow, sess
   const sctx: StrategyContext = { deps, http: ctx, session };
   for (const strategy of deps.strategies.for("login")) {
     if (!(await strategy.login.fastLogin?.(flow, sctx))) continue;
-    await renderUi(deps, loginFlow, flow, sctx);
+    // loginSendCode answers the form populateEmailSentFlow built, unsorted.
+    await renderUi(deps, loginFlow, flow, sctx, { asBuilt: true });
     await deps.flows.save(flow);
     const uiUrl = loginFlow.uiUrl(deps.config);
     if (ctx.isJsonRequest || !uiUrl) ctx.json(200, await loginFlow.toJson(flow, deps));

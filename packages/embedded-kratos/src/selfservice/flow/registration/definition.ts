@@ -33,7 +33,9 @@ export const registrationFlow: FlowDefinition<RegistrationFlow> = {
   }),
   async populate(deps, flow, ctx) {
     if (rendersProfileFirst(deps.config, flow)) return populateProfileFirst(deps, flow, ctx);
-    for (const strategy of deps.strategies.for("registration")) await strategy.registration.populate(flow, ctx);
+    const strategies = deps.strategies.for("registration");
+    for (const strategy of strategies) await strategy.registration.populate(flow, ctx);
+    for (const strategy of strategies) await strategy.registration.finishForm?.(flow, ctx);
   },
   toJson: (flow) => ({
     ...baseFlowJson(flow),

@@ -95,6 +95,27 @@ describe("profile-first registration", () => {
     ]);
   });
 
+  it("a code sent from credential selection: populateEmailSentFlow's form, unsorted, with a button back to it", async () => {
+    const t = traits();
+    const { body: selection } = await toCredentials(t);
+    const sent = await submit(selection, { method: "code", traits: t });
+    expect(sent.status).toBe(400);
+    expect(sent.body.state).toBe("sent_email");
+    // code/strategy.go populateEmailSentFlow: the `default` inputs as the form had them, the code form, and
+    // (SelfServiceFlowRegistrationTwoSteps) nodeRegistrationSelectCredentialsNode; Register answers it unsorted.
+    expect(summary(sent.body)).toEqual([
+      "default:csrf_token:hidden::",
+      `default:traits.email:hidden:${t.email}:1070002`,
+      "default:traits.name.first:hidden:Ada:1070002",
+      "default:traits.name.last:hidden:Lovelace:1070002",
+      "code:method:hidden:code:",
+      "code:code:text::1070012",
+      "code:method:submit:code:1070009",
+      "code:resend:submit:code:1070008",
+      "profile:screen:submit:credential-selection:1040008",
+    ]);
+  });
+
   it("traits that fail the schema keep the profile screen with the field's message and the submitted values", async () => {
     const { status, body } = await toCredentials({ email: "not-an-address", name: { first: "Ada" } });
     expect(status).toBe(400);

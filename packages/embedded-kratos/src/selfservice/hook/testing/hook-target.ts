@@ -7,8 +7,8 @@ export interface Received {
   body: Record<string, unknown>;
 }
 
-/** What the target answers on a path; `until` holds the answer back until it settles. */
-export type Answer = { status: number; body?: unknown; until?: Promise<void> };
+/** What the target answers on a path (`text`: the body's bytes as written, else `body` as JSON); `until` holds the answer back until it settles. */
+export type Answer = { status: number; body?: unknown; text?: string; until?: Promise<void> };
 
 /** A web hook target for tests: records what it is sent and answers what the test set for its path. */
 export class HookTarget {
@@ -39,7 +39,7 @@ export class HookTarget {
         const answer = this.queued[path]?.shift() ?? this.answers[path] ?? { status: 204 };
         void (answer.until ?? Promise.resolve()).then(() => {
           res.writeHead(answer.status, { "Content-Type": "application/json" });
-          res.end(answer.body === undefined ? "" : JSON.stringify(answer.body));
+          res.end(answer.text ?? (answer.body === undefined ? "" : JSON.stringify(answer.body)));
         });
       });
     });

@@ -1,6 +1,8 @@
 import type { Deps } from "../../../deps";
 import type { Identity } from "../../../identity/identity";
-import { type CodeAddress, normalizeIdentifier } from "../../../identity/extensions";
+import type { CodeAddress } from "../../../identity/extensions";
+import { gracefulNormalization } from "../../../identity/normalize";
+import { goToLower } from "@olympus/server-kit/text";
 import type { UiText } from "../../../ui/messages";
 import { mailMessages } from "../mailed-secret/messages";
 import { codeMethodConfig } from "./config";
@@ -23,7 +25,8 @@ export type CodeRecipient = { identity: Identity; addresses: CodeAddress[] } | {
  * to another identity and its addresses answer as unknown ones do.
  */
 export async function findCodeRecipient(deps: Deps, rawIdentifier: string, session?: Identity): Promise<CodeRecipient> {
-  const identifier = normalizeIdentifier(rawIdentifier);
+  // x.GracefulNormalization; the lookups then trim and lower-case it as the persister does.
+  const identifier = gracefulNormalization(rawIdentifier);
   const fallback = codeMethodConfig(deps.config).config.missing_credential_fallback_enabled;
   const noCode = { refusal: mailMessages.noCodeUser() };
   const own = (identity: Identity | undefined) => (identity && (!session || identity.id === session.id) ? identity : undefined);
@@ -56,12 +59,22 @@ function credentialCodeAddresses(identity: Identity): CodeAddress[] {
 
 /**
  * Where a login code goes (strategy_login.go loginSendCode): the address
- * equal to the identifier, or, when none is, every address found — each
- * gets its own code (code_sender.go SendCode).
+ * equal to the identifier as GracefulNormalization reads it (a phone number
+ * in E.164), or, when none is, every address found — each gets its own
+ * code (code_sender.go SendCode).
  */
 export function loginCodeAddresses(addresses: CodeAddress[], identifier: string): CodeAddress[] {
-  const matching = addresses.find((a) => a.address === identifier);
+  const normalized = gracefulNormalization(identifier);
+  const matching = addresses.find((a) => a.address === normalized);
   return matching ? [matching] : addresses;
+}
+
+/**
+ * strategy_login.go maybeNormalizeEmail: a submitted identifier with an `@`
+ * is lower-cased (strings.ToLower), not trimmed; any other is kept as sent.
+ */
+export function maybeNormalizeEmail(input: string): string {
+  return input.includes("@") ? goToLower(input) : input;
 }
 
 /** Canonical JSON (sorted keys) to compare trait objects. */

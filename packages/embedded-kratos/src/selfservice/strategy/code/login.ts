@@ -1,4 +1,6 @@
-import { normalizeIdentifier, type CodeAddress } from "../../../identity/extensions";
+import { withRequestSignal } from "../../../courier/request-signal";
+import type { RenderedMessage } from "../../../courier/courier";
+import type { CodeAddress } from "../../../identity/extensions";
 import { loginIdentifierLabel } from "../../flow/login/identifier-label";
 import type { Identity } from "../../../identity/identity";
 import { publicIdentityJson } from "../../../session/json";
@@ -7,11 +9,12 @@ import { inputNode } from "../../../ui/node";
 import type { LoginFlow } from "../../flow/flow";
 import { FlowValidationError } from "../../flow/validation-error";
 import type { LoginResult, LoginStrategy, StrategyContext } from "../strategy";
-import { findCodeRecipient, loginCodeAddresses } from "./addresses";
+import { findCodeRecipient, loginCodeAddresses, maybeNormalizeEmail } from "./addresses";
 import { allowedRequestHeaders } from "../../../request/allowed-headers";
 import { codeMethodConfig } from "./config";
 import { mailMessages } from "../mailed-secret/messages";
-import { appendRaw, codeInputNode, methodSubmitNode } from "../mailed-secret/nodes";
+import { methodSubmitNode } from "../mailed-secret/nodes";
+import { buildLoginCodeSentForm } from "./code-sent-form";
 import { generateCode, hashSecret } from "../mailed-secret/secrets";
 import { secretsFor } from "../mailed-secret/tokens";
 import { codeState, updateCodeState } from "./state";
@@ -21,6 +24,7 @@ import {
   handlesSecondFactor,
   isSecondFactorSubmission,
   populateSecondFactor,
+  rememberSentIdentifiers,
   secondFactorRecipient,
 } from "./second-factor";
 import { now as timeNow } from "../../../clock/clock";
@@ -56,24 +60,10 @@ export const codeLogin: LoginStrategy = {
       return;
     }
     if (!applies(flow, ctx)) return;
-    if (flow.state === "sent_email") {
-      const identifier = codeState(flow).login_identifier;
-      flow.ui.upsert(
-        inputNode("default", "identifier", "hidden", { value: typeof identifier === "string" ? identifier : "", required: true }),
-      );
-      flow.ui.removeGroup("code");
-      appendRaw(
-        flow,
-        codeInputNode(mailMessages.labelLoginCode()),
-        inputNode("code", "method", "hidden", { value: "code" }),
-        methodSubmitNode("code", "code"),
-        inputNode("code", "resend", "submit", { value: "code", label: mailMessages.labelResend() }),
-      );
-      return;
-    }
     if (!flow.ui.findInput("identifier"))
       flow.ui.append(inputNode("default", "identifier", "text", { required: true, label: loginIdentifierLabel(ctx.deps.schemas, flow) }));
-    flow.ui.append(methodSubmitNode("code", "code", mailMessages.loginSendCode()));
+    // Once a code was sent, finishForm replaces the form (with the identifier input as the strategies built it).
+    if (flow.state !== "sent_email") flow.ui.append(methodSubmitNode("code", "code", mailMessages.loginSendCode()));
   },
 
   // PopulateLoginMethodIdentifierFirstCredentials: with passwordless codes, a known account (or any, under mitigation) gets the send button.
@@ -86,12 +76,14 @@ export const codeLogin: LoginStrategy = {
 
   async finishForm(flow, ctx) {
     if (flow.requestedAal === "aal2" && codeMethodConfig(ctx.deps.config).mfa_enabled) await finishSecondFactorCodeSent(flow, ctx);
+    else if (flow.state === "sent_email" && applies(flow, ctx)) finishPasswordlessCodeSent(flow);
   },
 
   // strategy_login.go FastLogin2FA, once a new aal2 flow is stored.
   async fastLogin(flow, ctx) {
     const recipient = await fastSecondFactorRecipient(flow, ctx);
     if (!recipient) return false;
+    rememberSentIdentifiers(flow, recipient.identifier);
     await sendLoginCode(flow, recipient, ctx);
     return true;
   },
@@ -102,17 +94,61 @@ export const codeLogin: LoginStrategy = {
     const resend = body.resend === "code";
     if (flow.state !== "sent_email" || resend) {
       const stored = codeState(flow).login_identifier;
-      const identifier = resend && typeof stored === "string" ? stored : typeof body.identifier === "string" ? body.identifier.trim() : "";
+      const sent = (key: string) => (typeof body[key] === "string" ? body[key] : "");
+      // strategy_login.go Login: maybeNormalizeEmail(cmp.Or(identifier, address)), untrimmed; HandleLoginError
+      // echoes cmp.Or(address, identifier) as sent.
+      const resent = resend && typeof stored === "string";
+      const identifier = resent ? stored : maybeNormalizeEmail(sent("identifier") || sent("address"));
       if (identifier === "") throw FlowValidationError.field("identifier", messages.required("identifier"));
       const found = await findCodeRecipient(ctx.deps, identifier);
-      if ("refusal" in found) throw FlowValidationError.flow(found.refusal, { identifier });
+      if ("refusal" in found)
+        throw FlowValidationError.flow(found.refusal, { identifier: resent ? stored : sent("address") || sent("identifier") });
       await sendLoginCode(flow, { identifier, ...found }, ctx);
-      throw new FlowValidationError([{ name: undefined, message: mailMessages.loginCodeSent() }], { identifier });
+      // NewCodeUINodes sets the first `identifier` input, whichever it is now.
+      if (codeState(flow).login_identifier_shown !== undefined) updateCodeState(flow, { login_identifier_shown: identifier });
+      throw new FlowValidationError([{ name: undefined, message: mailMessages.loginCodeSent() }], { identifier }, { asBuilt: true });
     }
 
-    return verifyLoginCode(flow, body, ctx);
+    try {
+      return await verifyLoginCode(flow, body, ctx);
+    } catch (error) {
+      if (!(error instanceof FlowValidationError)) throw error;
+      const shown = refusedCodeIdentifier(body);
+      updateCodeState(flow, { login_identifier_shown: shown });
+      throw new FlowValidationError(error.fieldErrors, { identifier: shown });
+    }
   },
 };
+
+/**
+ * populateEmailSentFlow for a passwordless login: the identifier input the
+ * form had (the first), made hidden and holding the identifier the code was
+ * sent for (NewCodeUINodes), then buildLoginCodeSentForm's nodes.
+ */
+function finishPasswordlessCodeSent(flow: LoginFlow): void {
+  const { login_identifier: sent = "", login_identifier_shown: refused } = codeState(flow);
+  if (refused !== undefined) return buildLoginCodeSentForm(flow, [inputNode("default", "identifier", "hidden", { value: refused })]);
+  const shown = flow.ui.findInput("identifier");
+  const identifier = shown
+    ? { ...shown, attributes: { ...shown.attributes } }
+    : inputNode("default", "identifier", "hidden", { required: true });
+  identifier.attributes.type = "hidden";
+  identifier.attributes.value = sent;
+  buildLoginCodeSentForm(flow, [identifier]);
+}
+
+/**
+ * HandleLoginError(hideIdentifier) after a refused code: a bare hidden
+ * `identifier` (no label) of cmp.Or(address, identifier) goes over the first
+ * one — loginVerifyCode has by then lower-cased an e-mail identifier when a
+ * code was sent.
+ */
+function refusedCodeIdentifier(body: Record<string, unknown>): string {
+  const address = typeof body.address === "string" ? body.address : "";
+  const sent = typeof body.identifier === "string" ? body.identifier : "";
+  const hasCode = typeof body.code === "string" && body.code.trim() !== "";
+  return address !== "" ? address : hasCode ? maybeNormalizeEmail(sent) : sent;
+}
 
 /**
  * Login on an aal2 flow with `mfa_enabled` (strategy_login.go Login): send
@@ -127,21 +163,17 @@ async function submitSecondFactor(flow: LoginFlow, body: Record<string, unknown>
   if (flow.state !== "sent_email" || resend) {
     const recipient = await secondFactorRecipient(body, ctx);
     const { identifier } = recipient;
+    rememberSentIdentifiers(flow, identifier);
     await sendLoginCode(flow, recipient, ctx);
     // NewCodeUINodes sets the first `identifier` input, whichever it is now.
     if (codeState(flow).mfa_identifier_shown !== undefined) updateCodeState(flow, { mfa_identifier_shown: identifier });
-    throw new FlowValidationError([{ name: undefined, message: mailMessages.loginCodeSent() }]);
+    throw new FlowValidationError([{ name: undefined, message: mailMessages.loginCodeSent() }], {}, { asBuilt: true });
   }
   try {
     return await verifyLoginCode(flow, body, ctx, ctx.session?.identityId ?? "");
   } catch (error) {
     if (!(error instanceof FlowValidationError)) throw error;
-    // HandleLoginError(hideIdentifier): a hidden `identifier` of cmp.Or(address, identifier) over the first one —
-    // loginVerifyCode has by then lower-cased an e-mail identifier when a code was sent.
-    const address = typeof body.address === "string" ? body.address : "";
-    const sent = typeof body.identifier === "string" ? body.identifier : "";
-    const hasCode = typeof body.code === "string" && body.code.trim() !== "";
-    const shown = address !== "" ? address : hasCode && sent.includes("@") ? sent.toLowerCase() : sent;
+    const shown = refusedCodeIdentifier(body);
     updateCodeState(flow, { mfa_identifier_shown: shown });
     throw new FlowValidationError(error.fieldErrors, { identifier: shown });
   }
@@ -161,12 +193,13 @@ async function verifyLoginCode(
   const identifier = codeState(flow).login_identifier;
   const code = typeof body.code === "string" ? body.code.trim() : "";
   if (code === "") throw FlowValidationError.field("code", messages.required("code"), { identifier });
+  const owner = identityId ?? (await passwordlessCodeOwner(body, ctx, identifier));
   const secrets = secretsFor(ctx.deps.db);
   const submissions = await secrets.countSubmission(flow.id);
   updateCodeState(flow, { submit_count: submissions });
   if (submissions > codeMethodConfig(ctx.deps.config).config.max_submissions)
     throw FlowValidationError.flow(mailMessages.tooManySubmissions(), { identifier });
-  const used = await secrets.useLoginRegistrationCode(flow.id, "login", hashSecret(ctx.deps.config, code), identityId);
+  const used = await secrets.useLoginRegistrationCode(flow.id, "login", hashSecret(ctx.deps.config, code), owner);
   const identity = used?.identityId ? await ctx.deps.identityRepository.get(used.identityId, { withCredentials: true }) : undefined;
   if (!used || !identity) throw FlowValidationError.flow(mailMessages.loginCodeInvalid(), { identifier });
 
@@ -179,6 +212,21 @@ async function verifyLoginCode(
   // CompletedAuthenticationMethod: aal2 whenever codes are a second factor.
   const aal = codeMethodConfig(ctx.deps.config).mfa_enabled ? "aal2" : "aal1";
   return { identity, method: { method: "code", aal, completed_at: timeNow().toISOString() } };
+}
+
+/**
+ * loginVerifyCode on an aal1 flow: the identity the submitted identifier
+ * names (maybeNormalizeEmail(cmp.Or(address, identifier)), then
+ * findIdentityForIdentifier — required when empty, 4000035 when no account
+ * takes codes at it); only a code sent to that identity is accepted.
+ */
+async function passwordlessCodeOwner(body: Record<string, unknown>, ctx: StrategyContext, shown: unknown): Promise<string> {
+  const sent = (key: string) => (typeof body[key] === "string" ? body[key] : "");
+  const identifier = maybeNormalizeEmail(sent("address") || sent("identifier"));
+  if (identifier === "") throw FlowValidationError.field("identifier", messages.required("identifier"), { identifier: shown });
+  const found = await findCodeRecipient(ctx.deps, identifier);
+  if ("refusal" in found) throw FlowValidationError.flow(found.refusal, { identifier: shown });
+  return found.identity.id;
 }
 
 function applies(flow: LoginFlow, ctx: StrategyContext): boolean {
@@ -194,11 +242,31 @@ async function sendLoginCode(
   const secrets = secretsFor(deps.db);
   const lifespan = codeMethodConfig(deps.config).config.lifespan;
   const requestHeaders = allowedRequestHeaders(deps.config, ctx.http.req.headersDistinct);
+  // code_sender.go SendCode: one code per address, the address's channel picks the email or the SMS template. The
+  // messages are rendered before the transaction opens: a template fetched over http(s) holds no pooled connection.
+  const sends: { address: string; via: string; code: string; rendered: RenderedMessage }[] = [];
+  for (const { address, channel: via } of loginCodeAddresses(addresses, identifier)) {
+    const code = generateCode();
+    const message = {
+      templateType: "login_code_valid",
+      recipient: address,
+      model: {
+        To: address,
+        LoginCode: code,
+        Identity: publicIdentityJson(deps, identity),
+        RequestURL: flow.requestUrl,
+        ExpiresInMinutes: Math.round(lifespan / 60_000),
+      },
+      requestHeaders,
+    } as const;
+    const rendered = await withRequestSignal(ctx.http.req, (signal) =>
+      via === "sms" ? deps.courier.renderSms({ ...message, signal }) : deps.courier.renderEmail({ ...message, signal }),
+    );
+    sends.push({ address, via, code, rendered });
+  }
   await deps.db.transaction(async (tx) => {
     await secrets.deleteLoginRegistrationCodesOfFlow(tx, flow.id);
-    // code_sender.go SendCode: one code per address, the address's channel picks the email or the SMS template.
-    for (const { address, channel: via } of loginCodeAddresses(addresses, normalizeIdentifier(identifier))) {
-      const code = generateCode();
+    for (const { address, via, code, rendered } of sends) {
       await secrets.createLoginRegistrationCode(tx, {
         flowId: flow.id,
         kind: "login",
@@ -208,20 +276,7 @@ async function sendLoginCode(
         identityId: identity.id,
         expiresAt: timeNow().add(lifespan),
       });
-      const message = {
-        templateType: "login_code_valid",
-        recipient: address,
-        model: {
-          To: address,
-          LoginCode: code,
-          Identity: publicIdentityJson(deps, identity),
-          RequestURL: flow.requestUrl,
-          ExpiresInMinutes: Math.round(lifespan / 60_000),
-        },
-        requestHeaders,
-      } as const;
-      if (via === "sms") await deps.courier.queueSms(tx, message);
-      else await deps.courier.queueEmail(tx, message);
+      await deps.courier.enqueue(tx, rendered);
     }
   });
   flow.state = "sent_email";

@@ -52,6 +52,23 @@ describe("code recovery: a refused CSRF check", () => {
     expect(stale.status).toBe(403);
   });
 
+  it("a link's `token` posted to a code flow waives no CSRF check (the code strategy takes it and runs EnsureCSRF first)", async () => {
+    // The attack: a cross-site form posts the attacker's code with `token=x` into the attacker's flow, and
+    // the victim's browser came back signed in as the attacker (login CSRF), the link strategy's secret
+    // having waived the check for the code strategy.
+    const browser = new TestBrowser();
+    const flow = (await browser.request(`${kratos.publicUrl}/self-service/recovery/browser`, { headers: { Accept: "application/json" } }))
+      .body as RecoveryFlow;
+    const email = uniqueEmail("token-csrf");
+    const refused = await browser.request(flow.ui.action, { form: { method: "code", email, token: "x" } });
+    expect(refused.status).toBe(303);
+    expect(refused.location).toMatch(/^http:\/\/ciam\.localhost:3000\/error\?id=/);
+    expect(smtp.mailsTo(email)).toEqual([]);
+    const victim = new TestBrowser();
+    const codeForm = await victim.request(flow.ui.action, { form: { method: "code", code: "123456", token: "x" } });
+    expect(codeForm.headers.getSetCookie().some((c) => c.includes("kratos_session"))).toBe(false);
+  });
+
   it("API flow submitted by a browser: a new browser flow carrying the 400's reason (continue_with transitions on)", async () => {
     const { data: flow } = await kratos.frontend.createNativeRecoveryFlow();
     const browser = new TestBrowser();

@@ -168,6 +168,26 @@ describe("recovery by one-time code", () => {
     await expectRetried(submitCode(guarded, guardedCode), "The request was submitted too often. Please request another code.");
   });
 
+  it("keeps the v1 screens with feature_flags.choose_recovery_address off; `screen=previous` still turns a flow into a v2 one, as Kratos' Recover checks it before the state", async () => {
+    const { data: flow } = await kratos.frontend.createNativeRecoveryFlow();
+    expect(flow.state).toBe("choose_method");
+    expect(inputs(flow).map((n) => n.name)).toEqual(["csrf_token", "email", "method"]);
+    // recoveryV2HandleGoBack: no address of an account is named, so the flow restarts at recovery_awaiting_address.
+    const res = await fetch(flow.ui.action, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify({ method: "code", screen: "previous" }),
+    });
+    expect(res.status).toBe(200);
+    const back = (await res.json()) as RecoveryFlow;
+    expect(back.state).toBe("recovery_awaiting_address");
+    expect(inputs(back).map((n) => [n.name, n.type])).toEqual([
+      ["csrf_token", "hidden"],
+      ["recovery_address", "text"],
+      ["method", "submit"],
+    ]);
+  });
+
   it("answers an unknown address exactly like a known one and sends it nothing", async () => {
     const known = uniqueEmail("known");
     const unknown = uniqueEmail("nobody");

@@ -1,5 +1,4 @@
 import { normalizeIdentifier } from "../../../identity/extensions";
-import { publicIdentityJson } from "../../../session/json";
 import { messages, type UiText } from "../../../ui/messages";
 import { errors } from "../../../http/errors";
 import type { Flow } from "../../flow/flow";
@@ -10,13 +9,14 @@ import { codeMethodConfig, codeStrategyEnabled } from "./config";
 import { mailMessages } from "../mailed-secret/messages";
 import { appendRaw, codeInputNode, emailNode, methodSubmitNode } from "../mailed-secret/nodes";
 import { refuseWhenSignedIn } from "../../flow/recovery/signed-in";
-import { generateCode, hashSecret } from "../mailed-secret/secrets";
+import { hashSecret } from "../mailed-secret/secrets";
 import { secretsFor } from "../mailed-secret/tokens";
 import { inputNode } from "../../../ui/node";
 import { codeState, updateCodeState } from "./state";
-import { now as timeNow } from "../../../clock/clock";
 import { requireEmailFormat } from "../mailed-secret/email-format";
-import { allowedRequestHeaders } from "../../../request/allowed-headers";
+import { isRecoveryV2State, RECOVERY_V2_STATES } from "../../flow/recovery/state";
+import { goBackFromV1, renderAwaitingAddress, renderStoredScreen, storedScreenValues, submitRecoveryV2 } from "./recovery-v2";
+import { sendRecoveryCodeTo } from "./recovery-sender";
 
 /**
  * Recovery by one-time code (selfservice/strategy/code, recovery v1 screens):
@@ -28,7 +28,16 @@ export const codeRecovery: AddressFlowStrategy = {
   // only past its CSRF and session checks (`submit`).
   responsible: ({ flow }, ctx) => (flow.active ?? ctx.deps.config.selfservice.flows.recovery.use) === "code",
   // code/strategy_recovery.go decodeRecovery: the method schema (email format) before EnsureCSRF.
-  decode: (_flow, body) => requireEmailFormat(body),
+  decode: (flow, body) => {
+    try {
+      requireEmailFormat(body);
+    } catch (error) {
+      // A v2 screen is answered as stored (WriteFlowError on the loaded flow): its inputs keep their values.
+      if (error instanceof FlowValidationError && isRecoveryV2State(flow.state))
+        throw new FlowValidationError(error.fieldErrors, storedScreenValues(flow));
+      throw error;
+    }
+  },
   // Recover: MethodEnabledAndAllowed comes after EnsureCSRF, and on the email path after the session check.
   enabledCheck: "in-submit",
   /**
@@ -47,6 +56,8 @@ export const codeRecovery: AddressFlowStrategy = {
     return { kind: "retry", message, answer: "code_recovery", error, browserFlow: true };
   },
   populate(flow) {
+    if (flow.state === RECOVERY_V2_STATES.awaitingAddress) return renderAwaitingAddress(flow);
+    if (isRecoveryV2State(flow.state)) return renderStoredScreen(flow);
     if (flow.state === "sent_email") {
       renderCodeSent(flow);
       return;
@@ -59,6 +70,8 @@ export const codeRecovery: AddressFlowStrategy = {
     const email = typeof body.email === "string" ? body.email.trim() : "";
     const code = typeof body.code === "string" ? body.code.trim() : "";
     const enabled = codeStrategyEnabled(ctx.deps.config);
+    // Recovery v2 (recovery-v2.ts) decides by the flow's state, not by the fields present, and checks no method.
+    if (isRecoveryV2State(flow.state)) return submitRecoveryV2(flow, body, ctx, { useCode });
     if (ctx.http.method === "GET") {
       refuseIfOff(enabled);
       return { kind: "flow" };
@@ -74,6 +87,7 @@ export const codeRecovery: AddressFlowStrategy = {
     if (refuseWhenSignedIn(ctx)) return { kind: "responded" };
     if (body.method !== "code") return { kind: "not_responsible" };
     refuseIfOff(enabled);
+    if (body.screen === "previous") return goBackFromV1(flow, body, ctx);
     if (flow.state === "passed_challenge") return { kind: "retry", message: mailMessages.recoveryRetrySuccess(), answer: "code_recovery" };
     if (email === "") throw FlowValidationError.field("email", messages.required("email"));
     await sendRecoveryCode(flow, email, ctx);
@@ -95,46 +109,8 @@ function renderCodeSent(flow: Flow): void {
 }
 
 async function sendRecoveryCode(flow: Flow, rawEmail: string, ctx: StrategyContext): Promise<void> {
-  const { deps } = ctx;
-  const email = normalizeIdentifier(rawEmail);
-  const secrets = secretsFor(deps.db);
-  const lifespan = codeMethodConfig(deps.config).config.lifespan;
-  const address = await secrets.findRecoveryAddress(email);
-  const identity = address ? await deps.identityRepository.get(address.identityId) : undefined;
-
-  await deps.db.transaction(async (tx) => {
-    await secrets.deleteRecoveryTokensOfFlow(tx, flow.id, "code");
-    if (address && identity) {
-      const code = generateCode();
-      await secrets.createRecoveryToken(tx, {
-        strategy: "code",
-        hash: hashSecret(deps.config, code),
-        identityId: identity.id,
-        recoveryAddressId: address.id,
-        flowId: flow.id,
-        tokenType: "user",
-        expiresAt: timeNow().add(lifespan),
-      });
-      await deps.courier.queueEmail(tx, {
-        templateType: "recovery_code_valid",
-        recipient: address.value,
-        model: {
-          To: address.value,
-          RecoveryCode: code,
-          Identity: publicIdentityJson(deps, identity),
-          RequestURL: flow.requestUrl,
-          ExpiresInMinutes: Math.round(lifespan / 60_000),
-        },
-        requestHeaders: allowedRequestHeaders(deps.config, ctx.http.req.headersDistinct),
-      });
-    } else if (deps.config.selfservice.flows.recovery.notify_unknown_recipients === true) {
-      await deps.courier.queueEmail(tx, {
-        templateType: "recovery_code_invalid",
-        recipient: email,
-        model: { To: email, RequestURL: flow.requestUrl },
-      });
-    }
-  });
+  // recoveryHandleFormSubmission: the email channel; an unknown address is notified under its normalised value.
+  await sendRecoveryCodeTo(flow, "email", rawEmail, ctx, normalizeIdentifier(rawEmail));
 
   flow.state = "sent_email";
   flow.active = "code";

@@ -1,10 +1,12 @@
+import { withRequestSignal } from "../../../courier/request-signal";
+import type { RenderedMessage } from "../../../courier/courier";
 import type { JsonObject } from "../../../http/body";
 import { extractFromTraits } from "../../../identity/extensions";
 import { allowedRequestHeaders } from "../../../request/allowed-headers";
 import { submittedTraits, traitsToValidate } from "../submission";
 import { TraitsValidationError } from "../../../identity/manager";
 import { messages } from "../../../ui/messages";
-import { inputNode } from "../../../ui/node";
+import { csrfNode, inputNode } from "../../../ui/node";
 import type { RegistrationFlow } from "../../flow/flow";
 import { traitNodes } from "../../flow/trait-nodes";
 import { registrationSchemaId } from "../../flow/registration/schema";
@@ -13,7 +15,10 @@ import type { StrategyContext, RegistrationStrategy } from "../strategy";
 import { canonicalJson } from "./addresses";
 import { codeMethodConfig } from "./config";
 import { mailMessages } from "../mailed-secret/messages";
-import { appendRaw, codeInputNode, methodSubmitNode } from "../mailed-secret/nodes";
+import { appendRaw, methodSubmitNode } from "../mailed-secret/nodes";
+import { clearTransientNodes, sentCodeInputNode } from "./code-sent-form";
+import { registrationTwoSteps } from "../../flow/registration/profile-first";
+import { profileMessages } from "../profile/messages";
 import { generateCode, hashSecret } from "../mailed-secret/secrets";
 import { secretsFor } from "../mailed-secret/tokens";
 import { codeState, updateCodeState } from "./state";
@@ -32,25 +37,43 @@ export const codeRegistration: RegistrationStrategy = {
   populate(flow, ctx) {
     if (!codeMethodConfig(ctx.deps.config).passwordless_enabled) return;
     const schema = ctx.deps.identities.schemaOf(registrationSchemaId(flow, ctx.deps.schemas.defaultId));
-    if (flow.state === "sent_email") {
-      const traits = codeState(flow).registration_traits;
-      for (const node of traitNodes(schema, "default", isObject(traits) ? traits : {})) {
-        node.attributes.type = "hidden";
-        delete node.attributes.autocomplete;
-        flow.ui.upsert(node);
-      }
-      flow.ui.removeGroup("code");
-      appendRaw(
-        flow,
-        codeInputNode(mailMessages.labelRegistrationCode()),
-        inputNode("code", "method", "hidden", { value: "code" }),
-        methodSubmitNode("code", "code"),
-        inputNode("code", "resend", "submit", { value: "code", label: mailMessages.labelResend() }),
-      );
-      return;
-    }
+    // Once a code was sent, finishForm replaces the form.
+    if (flow.state === "sent_email") return;
     for (const node of traitNodes(schema, "default")) if (!flow.ui.find(node.attributes.name, "default")) flow.ui.append(node);
     flow.ui.append(methodSubmitNode("code", "code", mailMessages.registrationSendCode()));
+  },
+
+  /**
+   * strategy.go populateEmailSentFlow for registration: the nodes of other
+   * groups stay (ClearTransientNodes), then the form's `default` inputs — the
+   * CSRF token and the traits, now hidden — in its order, the hidden
+   * `method`, the code input, the submit and resend buttons, and with
+   * two-step registration a button back to the credential selection.
+   * Kratos answers it unsorted (Register does not sort); a later error's
+   * answer sorts it (the flow's render).
+   */
+  finishForm(flow, ctx) {
+    if (flow.state !== "sent_email" || !codeMethodConfig(ctx.deps.config).passwordless_enabled) return;
+    const schema = ctx.deps.identities.schemaOf(registrationSchemaId(flow, ctx.deps.schemas.defaultId));
+    const traits = codeState(flow).registration_traits;
+    const hiddenTraits = traitNodes(schema, "default", isObject(traits) ? traits : {}).map((node) => {
+      node.attributes.type = "hidden";
+      delete node.attributes.autocomplete;
+      return node;
+    });
+    clearTransientNodes(flow);
+    appendRaw(
+      flow,
+      csrfNode(flow.csrfToken),
+      ...hiddenTraits,
+      inputNode("code", "method", "hidden", { value: "code" }),
+      sentCodeInputNode(mailMessages.labelRegistrationCode()),
+      methodSubmitNode("code", "code"),
+      inputNode("code", "resend", "submit", { value: "code", label: mailMessages.labelResend() }),
+      ...(registrationTwoSteps(ctx.deps.config)
+        ? [inputNode("profile", "screen", "submit", { value: "credential-selection", label: profileMessages.back() })]
+        : []),
+    );
   },
 
   // PopulateRegistrationMethodCredentials: with passwordless codes, the "Send sign up code" button.
@@ -80,7 +103,7 @@ export const codeRegistration: RegistrationStrategy = {
       const addresses = deps.identities.identifiersFor(schemaId, traits, "code");
       if (addresses.length === 0) throw FlowValidationError.flow(messages.identifierMissing());
       await sendRegistrationCode(flow, traits, ctx);
-      throw FlowValidationError.flow(mailMessages.registrationCodeSent());
+      throw new FlowValidationError([{ name: undefined, message: mailMessages.registrationCodeSent() }], {}, { asBuilt: true });
     }
 
     const code = typeof body.code === "string" ? body.code.trim() : "";
@@ -120,11 +143,23 @@ async function sendRegistrationCode(flow: RegistrationFlow, traits: JsonObject, 
   const requestHeaders = allowedRequestHeaders(deps.config, ctx.http.req.headersDistinct);
   // strategy_registration.go registrationSendEmail: the addresses the code credential would list, with their channel.
   const schema = deps.identities.schemaOf(registrationSchemaId(flow, deps.schemas.defaultId));
+  // code_sender.go SendCode: one code per address; an `sms` address gets the SMS template (its traits as `Identity`).
+  // The messages are rendered before the transaction opens: a template fetched over http(s) holds no pooled connection.
+  const sends: { address: string; via: string; code: string; rendered: RenderedMessage }[] = [];
+  for (const { address, channel: via } of extractFromTraits(schema, traits).codeAddresses) {
+    const code = generateCode();
+    const model = { To: address, RegistrationCode: code, RequestURL: flow.requestUrl, ExpiresInMinutes: Math.round(lifespan / 60_000) };
+    const templateType = "registration_code_valid";
+    const rendered = await withRequestSignal(ctx.http.req, (signal) =>
+      via === "sms"
+        ? deps.courier.renderSms({ templateType, recipient: address, model: { ...model, Identity: traits }, requestHeaders, signal })
+        : deps.courier.renderEmail({ templateType, recipient: address, model: { ...model, Traits: traits }, requestHeaders, signal }),
+    );
+    sends.push({ address, via, code, rendered });
+  }
   await deps.db.transaction(async (tx) => {
     await secrets.deleteLoginRegistrationCodesOfFlow(tx, flow.id);
-    // code_sender.go SendCode: one code per address; an `sms` address gets the SMS template (its traits as `Identity`).
-    for (const { address, channel: via } of extractFromTraits(schema, traits).codeAddresses) {
-      const code = generateCode();
+    for (const { address, via, code, rendered } of sends) {
       await secrets.createLoginRegistrationCode(tx, {
         flowId: flow.id,
         kind: "registration",
@@ -133,11 +168,7 @@ async function sendRegistrationCode(flow: RegistrationFlow, traits: JsonObject, 
         via,
         expiresAt: timeNow().add(lifespan),
       });
-      const model = { To: address, RegistrationCode: code, RequestURL: flow.requestUrl, ExpiresInMinutes: Math.round(lifespan / 60_000) };
-      const templateType = "registration_code_valid";
-      if (via === "sms")
-        await deps.courier.queueSms(tx, { templateType, recipient: address, model: { ...model, Identity: traits }, requestHeaders });
-      else await deps.courier.queueEmail(tx, { templateType, recipient: address, model: { ...model, Traits: traits }, requestHeaders });
+      await deps.courier.enqueue(tx, rendered);
     }
   });
   flow.state = "sent_email";

@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { codeFrom, TestSmtpServer } from "../../../courier/test-smtp";
 import { startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../../../testing/harness";
 import { traitsSchema } from "../../../testing/identity-schema-documents";
-import { createIdentity, startMailKratos, type MailKratos } from "./test-helpers";
+import { TestBrowser } from "../../../testing/browser";
+import { createIdentity, csrfOf, startMailKratos, type MailKratos } from "./test-helpers";
+import { sortCodeAddresses } from "./second-factor";
 import { PLATFORM_DEFAULT_SCHEMA, startKratosWithSchemaFiles, type KratosWithSchemaFiles } from "../../../testing/identity-schema-files";
 
 /**
@@ -55,6 +57,30 @@ const shape = (nodes: UiNode[]) =>
     context: n.meta.label?.context,
   }));
 const messageIds = (flow: FlowBody) => flow.ui.messages?.map((m) => m.id);
+
+describe("FindCodeAddresses' re-sort (strategy.go, sort.SliceStable on address and channel together)", () => {
+  const sms = (to: string) => ({ to, via: "sms" });
+  const mail = (to: string) => ({ to, via: "email" });
+
+  it("moves an e-mail address ahead of a phone number only when it sorts before it", () => {
+    expect(sortCodeAddresses([sms("+4917613213110"), mail("#team@example.com")])).toEqual([
+      mail("#team@example.com"),
+      sms("+4917613213110"),
+    ]);
+    expect(sortCodeAddresses([sms("+4917613213110"), mail("team@example.com")])).toEqual([sms("+4917613213110"), mail("team@example.com")]);
+  });
+
+  it("stops at any address the comparison does not call greater, as Go's insertion sort does", () => {
+    // "#b" is less than "+49…" but not than "a@…" (same channel), so it stays behind it.
+    const stored = [sms("+4917613213110"), mail("a@example.com"), mail("#b@example.com"), sms("+4917613213111")];
+    expect(sortCodeAddresses(stored)).toEqual(stored);
+    expect(sortCodeAddresses([mail("z@example.com"), sms("+4917613213110"), mail("!a@example.com")])).toEqual([
+      mail("z@example.com"),
+      mail("!a@example.com"),
+      sms("+4917613213110"),
+    ]);
+  });
+});
 
 describe("code as a second factor (mfa_enabled)", () => {
   let started: KratosWithSchemaFiles | undefined;
@@ -130,16 +156,15 @@ describe("code as a second factor (mfa_enabled)", () => {
     expect(created.body).toMatchObject({ state: "sent_email", active: "code", requested_aal: "aal2" });
     expect(messageIds(created.body)).toEqual([1010014]);
     const label = { label: 1010023, context: { address: email, channel: "email" } };
-    expect(shape(created.body.ui.nodes).filter((n) => n.name !== "csrf_token")).toEqual(
-      expect.arrayContaining([
-        { group: "code", name: "identifier", type: "hidden", value: email, ...label },
-        { group: "code", name: "method", type: "hidden", value: "code", label: undefined, context: undefined },
-        { group: "code", name: "code", type: "text", value: undefined, label: 1070013, context: undefined },
-        { group: "code", name: "method", type: "submit", value: "code", label: 1070009, context: undefined },
-        { group: "code", name: "resend", type: "submit", value: "code", label: 1070008, context: undefined },
-      ]),
-    );
-    expect(created.body.ui.nodes).toHaveLength(6);
+    // strategy.go populateEmailSentFlow's order, unsorted, and no CSRF token for a native flow (PopulateMethod sets it
+    // for browser flows only): .snapshots/TestLoginCodeStrategy-test=Native_client-suite=mfa-case=verify_initial_payload_with_fast_login.json
+    expect(shape(created.body.ui.nodes)).toEqual([
+      { group: "code", name: "identifier", type: "hidden", value: email, ...label },
+      { group: "code", name: "method", type: "hidden", value: "code", label: undefined, context: undefined },
+      { group: "code", name: "code", type: "text", value: undefined, label: 1070013, context: undefined },
+      { group: "code", name: "method", type: "submit", value: "code", label: 1070009, context: undefined },
+      { group: "code", name: "resend", type: "submit", value: "code", label: 1070008, context: undefined },
+    ]);
 
     const code = codeFrom(await smtp.waitFor(email));
     const wrong = await call("POST", created.body.ui.action, token, { method: "code", code: code === "000000" ? "111111" : "000000" });
@@ -159,6 +184,34 @@ describe("code as a second factor (mfa_enabled)", () => {
       { method: "code", aal: "aal2" },
     ]);
     expect((await call("GET", `${kratos.publicUrl}/sessions/whoami`, token)).status).toBe(200);
+  });
+
+  it("answers a browser flow's code-sent form unsorted, the CSRF token last (populateEmailSentFlow, PopulateMethod)", async () => {
+    const email = uniqueEmail("mfa-browser");
+    await customer("default", { email });
+    const browser = new TestBrowser();
+    const first = await browser.request(`${kratos.publicUrl}/self-service/login/browser`, { headers: { Accept: "application/json" } });
+    const firstFlow = first.body as FlowBody;
+    const signedIn = await browser.request(firstFlow.ui.action, {
+      json: { method: "password", identifier: email, password: STRONG_PASSWORD, csrf_token: csrfOf(firstFlow) },
+    });
+    // The session is aal1 and a second factor exists: 422 browser_location_change_required to the aal2 login.
+    expect(signedIn.status).toBe(422);
+
+    const created = await browser.request(`${kratos.publicUrl}/self-service/login/browser?aal=aal2`, {
+      headers: { Accept: "application/json" },
+    });
+    const flow = created.body as FlowBody;
+    expect(flow.state).toBe("sent_email");
+    // .snapshots/TestLoginCodeStrategy-test=Browser_client-suite=mfa-case=verify_initial_payload_with_fast_login.json
+    expect(shape(flow.ui.nodes).map((n) => `${n.group}/${n.name}/${n.type}`)).toEqual([
+      "code/identifier/hidden",
+      "code/method/hidden",
+      "code/code/text",
+      "code/method/submit",
+      "code/resend/submit",
+      "default/csrf_token/hidden",
+    ]);
   });
 
   it("offers a button per address and takes a submission carrying only `address` (populateChooseMethodFlow, Login)", async () => {
@@ -188,11 +241,25 @@ describe("code as a second factor (mfa_enabled)", () => {
     expect(sent.status, JSON.stringify(sent.body)).toBe(400);
     expect(sent.body.state).toBe("sent_email");
     expect(messageIds(sent.body)).toEqual([1010014]);
-    const hidden = shape(sent.body.ui.nodes).filter((n) => n.name === "identifier");
-    expect(hidden).toHaveLength(2);
-    expect(hidden.every((n) => n.type === "hidden" && n.group === "code" && n.label === 1010023)).toBe(true);
-    expect(hidden.map((n) => n.value)).toContain(backup);
-    expect(shape(sent.body.ui.nodes).some((n) => n.name === "address")).toBe(false);
+    // populateEmailSentFlow: the buttons, hidden and renamed, in the form's order (sorted by address), the first
+    // holding the address sent (NewCodeUINodes); then the code form, unsorted (loginSendCode does not sort).
+    const [first, second] = [email, backup].sort() as [string, string];
+    const hiddenAddress = (to: string, value: string) => ({
+      group: "code",
+      name: "identifier",
+      type: "hidden",
+      value,
+      label: 1010023,
+      context: { address: to, channel: "email" },
+    });
+    expect(shape(sent.body.ui.nodes)).toEqual([
+      hiddenAddress(first, backup),
+      hiddenAddress(second, second),
+      { group: "code", name: "method", type: "hidden", value: "code", label: undefined, context: undefined },
+      { group: "code", name: "code", type: "text", value: undefined, label: 1070013, context: undefined },
+      { group: "code", name: "method", type: "submit", value: "code", label: 1070009, context: undefined },
+      { group: "code", name: "resend", type: "submit", value: "code", label: 1070008, context: undefined },
+    ]);
 
     const code = codeFrom(await smtp.waitFor(backup));
     const done = await call("POST", sent.body.ui.action, token, { method: "code", code });

@@ -7,11 +7,14 @@ import { inputNode, type InputNode } from "../../../ui/node";
 import type { LoginFlow } from "../../flow/flow";
 import { FlowValidationError } from "../../flow/validation-error";
 import { mailMessages } from "../mailed-secret/messages";
-import { appendRaw, methodSubmitNode } from "../mailed-secret/nodes";
+import { appendRaw } from "../mailed-secret/nodes";
 import { sessionIdentityWithCredentials } from "../session-identity";
 import type { StrategyContext } from "../strategy";
 import type { CodeAddress } from "../../../identity/extensions";
-import { findCodeRecipient } from "./addresses";
+import { goSortSliceStable } from "../../../ui/go-sort";
+import { findCodeRecipient, maybeNormalizeEmail } from "./addresses";
+import { gracefulNormalization } from "../../../identity/normalize";
+import { buildLoginCodeSentForm } from "./code-sent-form";
 import { codeMethodConfig } from "./config";
 import { codeState, updateCodeState } from "./state";
 
@@ -91,15 +94,16 @@ export function countCodeSecondFactors(identity: Identity, config: KratosConfig)
 }
 
 /**
- * strategy.go FindCodeAddresses: every candidate, or with `?via=<trait>` the
- * one whose address is that trait's value (400 when the trait is empty or
- * names no code address).
+ * strategy.go FindCodeAddresses: every candidate (re-sorted, see
+ * sortCodeAddresses), or with `?via=<trait>` the one whose address is that
+ * trait's value (400 when the trait is empty or names no code address).
  */
 export function findCodeAddresses(identity: Identity, via: string, config: KratosConfig): AddressOption[] {
-  if (via === "") return findCodeAddressCandidates(identity, config) ?? [];
+  if (via === "") return sortCodeAddresses(findCodeAddressCandidates(identity, config) ?? []);
   const raw = traitText(identity.traits, via);
   if (raw === "") throw errors.badRequest(`No value found for trait ${via} in the current identity.`);
-  const value = raw.trim().toLowerCase();
+  // x.GracefulNormalization: a phone number in E.164, an e-mail lower-cased and trimmed, anything else trimmed.
+  const value = gracefulNormalization(raw);
   const candidates = findCodeAddressCandidates(identity, config);
   if (!candidates) return [];
   const found = candidates.find((a) => a.to === value);
@@ -108,6 +112,20 @@ export function findCodeAddresses(identity: Identity, via: string, config: Krato
       "You can only reference a trait that matches a verification email address in the via parameter, or a registered credential.",
     );
   return [found];
+}
+
+/**
+ * FindCodeAddresses' sort.SliceStable, whose less holds only when both the
+ * address and the channel compare less (Go's byte-wise string order). That
+ * is no ordering: it moves an e-mail address only past a phone number
+ * sorting after it, and stops at any other address — so Go's own algorithm
+ * runs here (goSortSliceStable), not a comparator of our own.
+ */
+export function sortCodeAddresses(addresses: readonly AddressOption[]): AddressOption[] {
+  const sorted = [...addresses];
+  const goLess = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b)) < 0;
+  goSortSliceStable(sorted, (a, b) => goLess(a.to, b.to) && goLess(a.via, b.via));
+  return sorted;
 }
 
 /**
@@ -152,37 +170,42 @@ export async function populateSecondFactor(flow: LoginFlow, ctx: StrategyContext
 }
 
 /**
- * The form once a code was sent (strategy.go populateEmailSentFlow): every
- * other node goes (ClearTransientNodes; the CSRF token stays), the address
- * buttons come back as hidden `identifier` inputs (the first carrying the
- * address the code went to — or, once a code was refused, replaced by the
- * plain hidden `identifier` HandleLoginError upserts), then the code input,
- * the submit and resend buttons, and the "code sent" note alone. Runs once
- * all strategies have populated, as it replaces their nodes too.
+ * The form once a code was sent (strategy.go populateEmailSentFlow): the
+ * inputs rememberSentIdentifiers kept (the first replaced, once a code was
+ * refused, by the plain hidden `identifier` HandleLoginError upserts), then
+ * the rest of buildLoginCodeSentForm, and the "code sent" note alone. Runs
+ * once all strategies have populated, as it replaces their nodes too.
  */
 export async function finishSecondFactorCodeSent(flow: LoginFlow, ctx: StrategyContext): Promise<void> {
   if (flow.state !== "sent_email") return;
   const identity = await sessionIdentityWithCredentials(ctx);
   if (!identity) return;
-  const { login_identifier: sentTo = "", mfa_identifier_shown: shown } = codeState(flow);
+  const { mfa_sent_identifiers: kept = [], mfa_identifier_shown: shown } = codeState(flow);
   flow.ui.clearMessages();
   flow.ui.addMessage(mailMessages.loginCodeSent());
-  flow.ui.nodes = flow.ui.nodes.filter((n) => n.type === "input" && n.attributes.name === "csrf_token");
-  findCodeAddresses(identity, flowVia(flow, ctx), ctx.deps.config).forEach((address, i) => {
-    if (i === 0 && shown !== undefined) return appendRaw(flow, inputNode("default", "identifier", "hidden", { value: shown }));
-    const hidden = addressNode(address);
-    hidden.attributes.name = "identifier";
-    hidden.attributes.type = "hidden";
-    if (i === 0) hidden.attributes.value = sentTo;
-    appendRaw(flow, hidden);
+  const identifiers = kept.flatMap((n, i): InputNode[] => {
+    if (n.type !== "input") return [];
+    if (i === 0 && shown !== undefined) return [inputNode("default", "identifier", "hidden", { value: shown })];
+    return [{ ...n, attributes: { ...n.attributes } }];
   });
-  appendRaw(
-    flow,
-    inputNode("code", "method", "hidden", { value: "code" }),
-    inputNode("code", "code", "text", { required: true, label: mailMessages.labelLoginCode() }),
-    methodSubmitNode("code", "code"),
-    inputNode("code", "resend", "submit", { value: "code", label: mailMessages.labelResend() }),
+  buildLoginCodeSentForm(flow, identifiers);
+}
+
+/**
+ * populateEmailSentFlow's take-over, when a code is sent: the stored form's
+ * `identifier` and `address` inputs (address buttons, or the hidden
+ * inputs of an earlier sending), in its order, hidden and named
+ * `identifier`, the first holding the address sent (NewCodeUINodes).
+ */
+export function rememberSentIdentifiers(flow: LoginFlow, identifier: string): void {
+  const kept = flow.ui.nodes.flatMap((n): InputNode[] =>
+    n.type === "input" && (n.attributes.name === "identifier" || n.attributes.name === "address")
+      ? [{ ...n, attributes: { ...n.attributes, name: "identifier", type: "hidden" } }]
+      : [],
   );
+  const [first] = kept;
+  if (first) first.attributes.value = identifier;
+  updateCodeState(flow, { mfa_sent_identifiers: kept });
 }
 
 /**
@@ -202,7 +225,7 @@ export async function secondFactorRecipient(
 ): Promise<{ identifier: string; identity: Identity; addresses: CodeAddress[] }> {
   const sent = [body.identifier, body.address].find((v): v is string => typeof v === "string" && v !== "") ?? "";
   // strategy_login.go maybeNormalizeEmail.
-  const identifier = sent.includes("@") ? sent.toLowerCase() : sent;
+  const identifier = maybeNormalizeEmail(sent);
   if (identifier === "") throw FlowValidationError.field("identifier", messages.required("identifier"));
   const session = await sessionIdentityWithCredentials(ctx);
   const found = session ? await findCodeRecipient(ctx.deps, identifier, session) : { refusal: mailMessages.noCodeUser() };

@@ -3,7 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { codeFrom, linkFrom } from "../../../courier/test-smtp";
 import { TestBrowser } from "../../../testing/browser";
 import { startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestPostgres } from "../../../testing/harness";
-import { createIdentity, expectFailure, inputs, messageIds, startMailKratos, TestSmtpServer, type MailKratos } from "./test-helpers";
+import {
+  createIdentity,
+  csrfOf,
+  expectFailure,
+  inputs,
+  messageIds,
+  startMailKratos,
+  TestSmtpServer,
+  type MailKratos,
+} from "./test-helpers";
 
 describe("verification, passwordless login and registration by code", () => {
   let pg: TestPostgres;
@@ -146,6 +155,15 @@ describe("verification, passwordless login and registration by code", () => {
     expect(sentFlow.state).toBe("sent_email");
     expect(messageIds(sentFlow)).toEqual([1010014]);
     expect(inputs(sentFlow).find((n) => n.name === "identifier")).toMatchObject({ type: "hidden", value: email });
+    // strategy.go populateEmailSentFlow: the password form goes (ClearTransientNodes), the code form stays unsorted,
+    // and a native flow gets no CSRF token (PopulateMethod sets it for browser flows only).
+    expect(inputs(sentFlow).map((n) => `${n.group}/${n.name}/${n.type}`)).toEqual([
+      "default/identifier/hidden",
+      "code/method/hidden",
+      "code/code/text",
+      "code/method/submit",
+      "code/resend/submit",
+    ]);
 
     const mail = await smtp.waitFor(email);
     expect(mail.subject).toBe(`Your sign-in code: ${codeFrom(mail)}`);
@@ -156,6 +174,27 @@ describe("verification, passwordless login and registration by code", () => {
       }),
     );
     expect(messageIds(wrong.data as unknown as LoginFlow)).toEqual([4010008]);
+    // An error's answer is sorted (login/error.go WriteFlowError → sortNodes), the CSRF token set (HandleLoginError).
+    // HandleLoginError(hideIdentifier): a bare hidden identifier (no label, not required) replaced the form's.
+    const refusedIdentifier = (wrong.data as unknown as LoginFlow).ui.nodes.find(
+      (n) => (n.attributes as { name?: string }).name === "identifier",
+    );
+    expect(refusedIdentifier?.meta).toEqual({});
+    expect(refusedIdentifier?.attributes).toEqual({
+      name: "identifier",
+      type: "hidden",
+      value: email,
+      disabled: false,
+      node_type: "input",
+    });
+    expect(inputs(wrong.data as unknown as LoginFlow).map((n) => `${n.group}/${n.name}/${n.type}`)).toEqual([
+      "default/csrf_token/hidden",
+      "default/identifier/hidden",
+      "code/code/text",
+      "code/resend/submit",
+      "code/method/hidden",
+      "code/method/submit",
+    ]);
 
     const { data: login } = await kratos.frontend.updateLoginFlow({
       flow: flow.id,
@@ -164,6 +203,29 @@ describe("verification, passwordless login and registration by code", () => {
     expect(login.session.identity?.id).toBe(identity.id);
     expect(login.session.authentication_methods?.map((m) => [m.method, m.aal])).toEqual([["code", "aal1"]]);
     expect(login.session_token).toMatch(/^ory_st_/);
+  });
+
+  it("answers a browser's code-sent form in populateEmailSentFlow's order, the CSRF token last, and a resend alike", async () => {
+    const email = uniqueEmail("passwordless-browser");
+    await createIdentity(kratos, email, STRONG_PASSWORD);
+    const browser = new TestBrowser();
+    const created = await browser.request(`${kratos.publicUrl}/self-service/login/browser`, { headers: { Accept: "application/json" } });
+    const flow = created.body as LoginFlow;
+    const expected = [
+      "default/identifier/hidden",
+      "code/method/hidden",
+      "code/code/text",
+      "code/method/submit",
+      "code/resend/submit",
+      "default/csrf_token/hidden",
+    ];
+    const sent = await browser.request(flow.ui.action, { json: { method: "code", identifier: email, csrf_token: csrfOf(flow) } });
+    expect(sent.status).toBe(400);
+    expect(inputs(sent.body as LoginFlow).map((n) => `${n.group}/${n.name}/${n.type}`)).toEqual(expected);
+    expect(inputs(sent.body as LoginFlow).find((n) => n.name === "code")).not.toHaveProperty("autocomplete");
+    const resent = await browser.request(flow.ui.action, { json: { method: "code", resend: "code", csrf_token: csrfOf(flow) } });
+    expect(resent.status).toBe(400);
+    expect(inputs(resent.body as LoginFlow).map((n) => `${n.group}/${n.name}/${n.type}`)).toEqual(expected);
   });
 
   it("refuses an unknown identifier with 4000035 and mails nothing (code/strategy_login.go findIdentityByIdentifier)", async () => {
@@ -190,6 +252,20 @@ describe("verification, passwordless login and registration by code", () => {
     expect(sentFlow.state).toBe("sent_email");
     expect(messageIds(sentFlow)).toEqual([1040005]);
     expect(inputs(sentFlow).find((n) => n.name === "traits.email")).toMatchObject({ type: "hidden", value: email });
+    // strategy.go populateEmailSentFlow: the other methods' nodes go, the form's `default` inputs (CSRF token first)
+    // stay in its order, hidden, then the code form — unsorted, as Register answers it.
+    const sentOrder = [
+      "default/csrf_token/hidden",
+      "default/traits.email/hidden",
+      "default/traits.name.first/hidden",
+      "default/traits.name.last/hidden",
+      "code/method/hidden",
+      "code/code/text",
+      "code/method/submit",
+      "code/resend/submit",
+    ];
+    expect(inputs(sentFlow).map((n) => `${n.group}/${n.name}/${n.type}`)).toEqual(sentOrder);
+    expect(inputs(sentFlow).find((n) => n.name === "code")).not.toHaveProperty("autocomplete");
 
     const mail = await smtp.waitFor(email);
     const code = codeFrom(mail);
@@ -200,6 +276,14 @@ describe("verification, passwordless login and registration by code", () => {
       }),
     );
     expect(messageIds(wrong.data as unknown as RegistrationFlow)).toEqual([4040003]);
+    // An error's answer is sorted (registration/error.go WriteFlowError → SortNodes): `method` nodes last.
+    expect(inputs(wrong.data as unknown as RegistrationFlow).map((n) => `${n.group}/${n.name}/${n.type}`)).toEqual([
+      ...sentOrder.slice(0, 4),
+      "code/code/text",
+      "code/resend/submit",
+      "code/method/hidden",
+      "code/method/submit",
+    ]);
     const changed = await expectFailure(
       kratos.frontend.updateRegistrationFlow({
         flow: flow.id,

@@ -1,3 +1,5 @@
+import type { IncomingMessage } from "node:http";
+import { withRequestSignal } from "../../../courier/request-signal";
 import { normalizeIdentifier } from "../../../identity/extensions";
 import type { Deps } from "../../../deps";
 import { publicIdentityJson } from "../../../session/json";
@@ -13,7 +15,7 @@ import { generateCode, hashSecret } from "../mailed-secret/secrets";
 import { secretsFor } from "../mailed-secret/tokens";
 import { markVerified, renderPassed, runPostVerificationHooks, verificationReturnTo } from "../mailed-secret/verification";
 import { linkBaseUrl } from "../link/config";
-import type { Queryable } from "../../../storage/database";
+import type { RenderedMessage } from "../../../courier/courier";
 import { hasText } from "../submission";
 import { codeState, updateCodeState } from "./state";
 import { now as timeNow } from "../../../clock/clock";
@@ -69,7 +71,7 @@ export const codeVerification: AddressFlowStrategy = {
     if (code !== "") return ctx.http.method === "GET" ? openMailedLink(flow, code, ctx) : useCode(flow, code, ctx);
     if (ctx.http.method === "GET") return { kind: "flow" };
     if (email === "") throw FlowValidationError.field("email", messages.required("email"));
-    await ctx.deps.db.transaction((tx) => sendVerificationCode(tx, ctx.deps, flow, email));
+    await sendVerificationCode(ctx.deps, ctx.http.req, flow, email);
     flow.ui.clearMessages();
     flow.ui.addMessage(mailMessages.verificationCodeSent());
     return { kind: "flow" };
@@ -78,7 +80,7 @@ export const codeVerification: AddressFlowStrategy = {
   async initiate(flow, target, ctx) {
     // hook.Verifier: the new identity's address itself, on its own channel (an `sms` address gets the SMS template).
     const via = target.via === "sms" ? "sms" : "email";
-    await ctx.deps.db.transaction((tx) => sendVerificationCode(tx, ctx.deps, flow, target.address, via));
+    await sendVerificationCode(ctx.deps, ctx.http.req, flow, target.address, via);
     flow.ui.clearMessages();
     flow.ui.addMessage(mailMessages.verificationCodeSent());
   },
@@ -98,8 +100,8 @@ function renderCodeSent(flow: Flow): void {
 
 /** Queues the code for a known address (unknown ones get nothing, or *_invalid when notify_unknown_recipients). */
 async function sendVerificationCode(
-  tx: Queryable,
   deps: Deps,
+  req: IncomingMessage,
   flow: Flow,
   rawEmail: string,
   via: "email" | "sms" = "email",
@@ -107,18 +109,12 @@ async function sendVerificationCode(
   const email = normalizeIdentifier(rawEmail);
   const secrets = secretsFor(deps.db);
   const lifespan = codeMethodConfig(deps.config).config.lifespan;
-  await secrets.deleteVerificationTokensOfFlow(tx, flow.id, "code");
   const address = await secrets.findVerifiableAddress(email, via);
   const identity = address ? await deps.identityRepository.get(address.identityId) : undefined;
+  // The message is rendered before the transaction opens: a template fetched over http(s) holds no pooled connection.
+  const code = generateCode();
+  let message: RenderedMessage | undefined;
   if (address && identity) {
-    const code = generateCode();
-    await secrets.createVerificationToken(tx, {
-      strategy: "code",
-      hash: hashSecret(deps.config, code),
-      verifiableAddressId: address.id,
-      flowId: flow.id,
-      expiresAt: timeNow().add(lifespan),
-    });
     const model = {
       To: address.value,
       VerificationCode: code,
@@ -128,26 +124,47 @@ async function sendVerificationCode(
     };
     // Sender.SendVerificationCodeTo: the address's channel picks the template; the SMS one has no link.
     if (address.via === "sms") {
-      await deps.courier.queueSms(tx, { templateType: "verification_code_valid", recipient: address.value, model });
+      message = await withRequestSignal(req, (signal) =>
+        deps.courier.renderSms({ templateType: "verification_code_valid", recipient: address.value, model, signal }),
+      );
     } else {
       // Sender.constructVerificationLink: the link method's base URL, query keys sorted as Go's url.Values encodes them.
       const url = new URL(`${linkBaseUrl(deps.config)}self-service/verification`);
       url.searchParams.set("code", code);
       url.searchParams.set("flow", flow.id);
-      await deps.courier.queueEmail(tx, {
-        templateType: "verification_code_valid",
-        recipient: address.value,
-        model: { ...model, VerificationURL: url.toString() },
+      message = await withRequestSignal(req, (signal) =>
+        deps.courier.renderEmail({
+          templateType: "verification_code_valid",
+          recipient: address.value,
+          model: { ...model, VerificationURL: url.toString() },
+          signal,
+        }),
+      );
+    }
+  } else if (deps.config.selfservice.flows.verification.notify_unknown_recipients === true) {
+    message = await withRequestSignal(req, (signal) =>
+      deps.courier.renderEmail({
+        templateType: "verification_code_invalid",
+        recipient: email,
+        model: { To: email, RequestURL: flow.requestUrl },
+        signal,
+      }),
+    );
+  }
+  await deps.db.transaction(async (tx) => {
+    await secrets.deleteVerificationTokensOfFlow(tx, flow.id, "code");
+    if (address && identity) {
+      await secrets.createVerificationToken(tx, {
+        strategy: "code",
+        hash: hashSecret(deps.config, code),
+        verifiableAddressId: address.id,
+        flowId: flow.id,
+        expiresAt: timeNow().add(lifespan),
       });
     }
-    await secrets.markAddressSent(tx, address.id);
-  } else if (deps.config.selfservice.flows.verification.notify_unknown_recipients === true) {
-    await deps.courier.queueEmail(tx, {
-      templateType: "verification_code_invalid",
-      recipient: email,
-      model: { To: email, RequestURL: flow.requestUrl },
-    });
-  }
+    if (message) await deps.courier.enqueue(tx, message);
+    if (address && identity) await secrets.markAddressSent(tx, address.id);
+  });
   flow.state = "sent_email";
   flow.active = "code";
   updateCodeState(flow, { verification_email: rawEmail });

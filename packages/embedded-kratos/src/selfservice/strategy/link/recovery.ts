@@ -1,4 +1,6 @@
+import { withRequestSignal } from "../../../courier/request-signal";
 import { normalizeIdentifier } from "../../../identity/extensions";
+import type { RenderedMessage } from "../../../courier/courier";
 import { publicIdentityJson } from "../../../session/json";
 import { messages } from "../../../ui/messages";
 import type { Flow } from "../../flow/flow";
@@ -18,6 +20,7 @@ import { linkState, updateLinkState } from "./state";
 import { now as timeNow } from "../../../clock/clock";
 import { requireEmailFormat } from "../mailed-secret/email-format";
 import { decodeSubmission } from "../../flow/transient-payload";
+import { isRecoveryV2State } from "../../flow/recovery/state";
 
 /**
  * Recovery by magic link: the email form mails `<public>/self-service/recovery?flow=…&token=…`;
@@ -54,6 +57,10 @@ export const linkRecovery: AddressFlowStrategy = {
     if (refuseWhenSignedIn(ctx)) return { kind: "responded" };
     refuseIfOff(enabled);
     if (ctx.http.method === "GET") return { kind: "flow" };
+    // Recover's state switch knows only the v1 states: a flow started as recovery v2 (feature_flags.choose_recovery_address)
+    // is retried with 4060002 as a new flow of its type, which starts in v2 again — link recovery cannot be used with the flag.
+    if (isRecoveryV2State(flow.state))
+      return { kind: "retry", message: mailMessages.recoveryStateFailure(), answer: "link", keepFlowType: true };
     if (flow.state === "passed_challenge") throw FlowValidationError.flow(mailMessages.recoveryRetrySuccess());
     const email = typeof body.email === "string" ? body.email.trim() : "";
     if (email === "") throw FlowValidationError.field("email", messages.required("email"));
@@ -71,19 +78,12 @@ async function sendRecoveryLink(flow: Flow, rawEmail: string, ctx: StrategyConte
   const lifespan = linkMethodConfig(deps.config).config.lifespan;
   const address = await secrets.findRecoveryAddress(email);
   const identity = address ? await deps.identityRepository.get(address.identityId) : undefined;
-  await deps.db.transaction(async (tx) => {
-    if (address && identity) {
-      const token = newLinkToken();
-      await secrets.createRecoveryToken(tx, {
-        strategy: "link",
-        hash: hashSecret(deps.config, token),
-        identityId: identity.id,
-        recoveryAddressId: address.id,
-        flowId: flow.id,
-        tokenType: "user",
-        expiresAt: timeNow().add(lifespan),
-      });
-      await deps.courier.queueEmail(tx, {
+  // The message is rendered before the transaction opens: a template fetched over http(s) holds no pooled connection.
+  const token = newLinkToken();
+  let message: RenderedMessage | undefined;
+  if (address && identity) {
+    message = await withRequestSignal(ctx.http.req, (signal) =>
+      deps.courier.renderEmail({
         templateType: "recovery_valid",
         recipient: address.value,
         model: {
@@ -93,14 +93,32 @@ async function sendRecoveryLink(flow: Flow, rawEmail: string, ctx: StrategyConte
           RequestURL: flow.requestUrl,
           ExpiresInMinutes: Math.round(lifespan / 60_000),
         },
-      });
-    } else if (deps.config.selfservice.flows.recovery.notify_unknown_recipients === true) {
-      await deps.courier.queueEmail(tx, {
+        signal,
+      }),
+    );
+  } else if (deps.config.selfservice.flows.recovery.notify_unknown_recipients === true) {
+    message = await withRequestSignal(ctx.http.req, (signal) =>
+      deps.courier.renderEmail({
         templateType: "recovery_invalid",
         recipient: email,
         model: { To: email, RequestURL: flow.requestUrl },
+        signal,
+      }),
+    );
+  }
+  await deps.db.transaction(async (tx) => {
+    if (address && identity) {
+      await secrets.createRecoveryToken(tx, {
+        strategy: "link",
+        hash: hashSecret(deps.config, token),
+        identityId: identity.id,
+        recoveryAddressId: address.id,
+        flowId: flow.id,
+        tokenType: "user",
+        expiresAt: timeNow().add(lifespan),
       });
     }
+    if (message) await deps.courier.enqueue(tx, message);
   });
   flow.state = "sent_email";
   flow.active = "link";

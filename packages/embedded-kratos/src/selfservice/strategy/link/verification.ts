@@ -1,7 +1,9 @@
+import type { IncomingMessage } from "node:http";
+import { withRequestSignal } from "../../../courier/request-signal";
 import { normalizeIdentifier } from "../../../identity/extensions";
 import type { Deps } from "../../../deps";
 import { publicIdentityJson } from "../../../session/json";
-import type { Queryable } from "../../../storage/database";
+import type { RenderedMessage } from "../../../courier/courier";
 import { messages } from "../../../ui/messages";
 import type { Flow } from "../../flow/flow";
 import { mailMessages } from "../mailed-secret/messages";
@@ -55,49 +57,62 @@ export const linkVerification: AddressFlowStrategy = {
     if (flow.state === "passed_challenge") throw FlowValidationError.flow(mailMessages.verificationRetrySuccess());
     const email = typeof body.email === "string" ? body.email.trim() : "";
     if (email === "") throw FlowValidationError.field("email", messages.required("email"));
-    await deps.db.transaction((tx) => sendVerificationLink(tx, deps, flow, email));
+    await sendVerificationLink(deps, ctx.http.req, flow, email);
     return { kind: "flow" };
   },
 
   async initiate(flow, target, ctx) {
-    await ctx.deps.db.transaction((tx) => sendVerificationLink(tx, ctx.deps, flow, target.address));
+    await sendVerificationLink(ctx.deps, ctx.http.req, flow, target.address);
   },
 };
 
-async function sendVerificationLink(tx: Queryable, deps: Deps, flow: Flow, rawEmail: string): Promise<void> {
+async function sendVerificationLink(deps: Deps, req: IncomingMessage, flow: Flow, rawEmail: string): Promise<void> {
   const email = normalizeIdentifier(rawEmail);
   const secrets = secretsFor(deps.db);
   const lifespan = linkMethodConfig(deps.config).config.lifespan;
   const address = await secrets.findVerifiableAddress(email);
   const identity = address ? await deps.identityRepository.get(address.identityId) : undefined;
+  // The message is rendered before the transaction opens: a template fetched over http(s) holds no pooled connection.
+  const token = newLinkToken();
+  let message: RenderedMessage | undefined;
   if (address && identity) {
-    const token = newLinkToken();
-    await secrets.createVerificationToken(tx, {
-      strategy: "link",
-      hash: hashSecret(deps.config, token),
-      verifiableAddressId: address.id,
-      flowId: flow.id,
-      expiresAt: timeNow().add(lifespan),
-    });
-    await deps.courier.queueEmail(tx, {
-      templateType: "verification_valid",
-      recipient: address.value,
-      model: {
-        To: address.value,
-        VerificationURL: linkUrl(linkBaseUrl(deps.config), "verification", flow.id, token),
-        Identity: publicIdentityJson(deps, identity),
-        RequestURL: flow.requestUrl,
-        ExpiresInMinutes: Math.round(lifespan / 60_000),
-      },
-    });
-    await secrets.markAddressSent(tx, address.id);
+    message = await withRequestSignal(req, (signal) =>
+      deps.courier.renderEmail({
+        templateType: "verification_valid",
+        recipient: address.value,
+        model: {
+          To: address.value,
+          VerificationURL: linkUrl(linkBaseUrl(deps.config), "verification", flow.id, token),
+          Identity: publicIdentityJson(deps, identity),
+          RequestURL: flow.requestUrl,
+          ExpiresInMinutes: Math.round(lifespan / 60_000),
+        },
+        signal,
+      }),
+    );
   } else if (deps.config.selfservice.flows.verification.notify_unknown_recipients === true) {
-    await deps.courier.queueEmail(tx, {
-      templateType: "verification_invalid",
-      recipient: email,
-      model: { To: email, RequestURL: flow.requestUrl },
-    });
+    message = await withRequestSignal(req, (signal) =>
+      deps.courier.renderEmail({
+        templateType: "verification_invalid",
+        recipient: email,
+        model: { To: email, RequestURL: flow.requestUrl },
+        signal,
+      }),
+    );
   }
+  await deps.db.transaction(async (tx) => {
+    if (address && identity) {
+      await secrets.createVerificationToken(tx, {
+        strategy: "link",
+        hash: hashSecret(deps.config, token),
+        verifiableAddressId: address.id,
+        flowId: flow.id,
+        expiresAt: timeNow().add(lifespan),
+      });
+    }
+    if (message) await deps.courier.enqueue(tx, message);
+    if (address && identity) await secrets.markAddressSent(tx, address.id);
+  });
   flow.state = "sent_email";
   flow.active = "link";
   updateLinkState(flow, { verification_email: rawEmail });

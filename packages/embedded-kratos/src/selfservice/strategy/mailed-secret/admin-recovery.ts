@@ -10,6 +10,7 @@ import { hashSecret } from "./secrets";
 import { secretsFor } from "./tokens";
 import { newFlowFields, type FlowType, type RecoveryFlow } from "../../flow/flow";
 import type { AddressFlowStrategy } from "../strategy";
+import { recoveryInitialState } from "../../flow/recovery/state";
 
 /** createRecoveryCodeForIdentityBody and createRecoveryLinkForIdentityBody (strategy/code, strategy/link). */
 const bodyTypes: Record<AdminRecoveryStrategy, GoType & { kind: "struct" }> = {
@@ -100,7 +101,8 @@ export async function newAdminRecoveryFlow(
   const fields = newFlowFields({
     kind: "recovery",
     type,
-    state: "choose_method",
+    // recovery.NewFlow's state (the code strategy then moves its flow to sent_email).
+    state: recoveryInitialState(deps.config),
     publicBaseUrl: deps.config.publicBaseUrl,
     requestUrl: ctx.requestUrl,
     lifespanMs: expiresInMs,

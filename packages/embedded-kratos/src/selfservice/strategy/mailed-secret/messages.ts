@@ -28,6 +28,20 @@ export const mailMessages = {
     info(1060002, `An email containing a recovery link has been sent to the email address you provided. ${SENT_HINT}`),
   recoveryCodeSent: () =>
     info(1060003, `An email containing a recovery code has been sent to the email address you provided. ${SENT_HINT}`),
+  // Recovery v2 (feature_flags.choose_recovery_address): text/message_recovery.go, message_node.go.
+  recoveryCodeSentToMasked: (maskedAddress: string) =>
+    info(
+      1060004,
+      `A recovery code has been sent to ${maskedAddress}. If you have not received it, check the spelling of the address and make sure to use the address you registered with.`,
+      { masked_address: maskedAddress },
+    ),
+  recoveryAskForFullAddress: () => info(1060005, "Recover access to your account by providing your recovery address in full."),
+  recoveryAskToChooseAddress: () => info(1060006, "How do you want to recover your account?"),
+  recoveryBack: () => info(1060007, "Back"),
+  /** text.InfoNodeLabel carrying a masked recovery address as its text. */
+  labelMaskedAddress: (maskedAddress: string) => info(1070000, maskedAddress),
+  labelRecoveryAddress: () => info(1070016, "Recovery address"),
+  labelPhoneNumber: () => info(1070017, "Phone number"),
   labelEmail: () => info(1070007, "Email"),
   labelResend: () => info(1070008, "Resend code"),
   labelContinue: () => info(1070009, "Continue"),
@@ -63,6 +77,7 @@ export const mailMessages = {
   loginCodeInvalid: () => error(4010008, "The login code is invalid or has already been used. Please try again."),
   registrationCodeInvalid: () => error(4040003, "The registration code is invalid or has already been used. Please try again."),
   recoveryRetrySuccess: () => error(4060001, "The request was already completed successfully and can not be retried."),
+  recoveryStateFailure: () => error(4060002, "The recovery flow reached a failure state and must be retried."),
   recoveryTokenInvalid: () => error(4060004, "The recovery token is invalid or has already been used. Please retry the flow."),
   recoveryCodeInvalid: () => error(4060006, "The recovery code is invalid or has already been used. Please try again."),
   verificationTokenInvalid: () => error(4070001, "The verification token is invalid or has already been used. Please retry the flow."),

@@ -223,13 +223,35 @@ export class OneTimeSecretRepository {
 
   // --- addresses ---------------------------------------------------------
 
-  async findRecoveryAddress(value: string): Promise<{ id: string; identityId: string; value: string; via: string } | undefined> {
+  /** FindRecoveryAddressByValue: the recovery address with this value on this channel (v1 forms ask for email). */
+  async findRecoveryAddress(
+    value: string,
+    via: "email" | "sms" = "email",
+  ): Promise<{ id: string; identityId: string; value: string; via: string } | undefined> {
     const { rows } = await this.db.query<{ id: string; identity_id: string; value: string; via: string }>(
-      "SELECT id, identity_id, value, via FROM identity_recovery_addresses WHERE via = 'email' AND value = $1",
-      [value],
+      "SELECT id, identity_id, value, via FROM identity_recovery_addresses WHERE via = $2 AND value = $1",
+      [value, via],
     );
     const row = rows[0];
     return row ? { id: row.id, identityId: row.identity_id, value: row.value, via: row.via } : undefined;
+  }
+
+  /**
+   * FindAllRecoveryAddressesForIdentityByRecoveryAddressValue: every recovery
+   * address of the identity that has one with this value, at most 10 (Kratos'
+   * LIMIT; its query has no order, this one takes the first 10 by value).
+   * `via IN (...)` lets the (via, value) unique index serve the lookup;
+   * recovery addresses are only ever email or sms.
+   */
+  async findRecoveryAddressesOfOwner(value: string): Promise<{ value: string; via: string }[]> {
+    const { rows } = await this.db.query<{ value: string; via: string }>(
+      `SELECT a.value, a.via FROM identity_recovery_addresses a
+         JOIN identity_recovery_addresses b ON a.identity_id = b.identity_id
+        WHERE b.via IN ('email', 'sms') AND b.value = $1
+        ORDER BY a.value COLLATE "C" LIMIT 10`,
+      [value],
+    );
+    return rows;
   }
 
   async getRecoveryAddress(id: string): Promise<{ id: string; value: string } | undefined> {

@@ -1,6 +1,7 @@
 import type { KratosConfig } from "../../../config/load";
 import type { Identity } from "../../../identity/identity";
 import type { UiNode } from "../../../ui/node";
+import { contextObject } from "../../../ui/messages";
 import type { Deps } from "../../../deps";
 import type { LoginFlow } from "../../flow/flow";
 import { duplicateHints } from "../../../identity/duplicate-hints";
@@ -70,12 +71,12 @@ export function applyAccountLinkingUi(
       continue;
     }
     if (node.group === "oidc") {
-      const providerId = typeof label.context?.provider_id === "string" ? label.context.provider_id : "";
+      const providerId = textOf(contextObject(label)?.provider_id);
       if (providerId === usedProvider) continue;
       if (hints && !hints.providers.includes(providerId)) continue;
     }
     if (label.id === 1010001) node.meta.label = oidcMessages.loginAndLink();
-    else if (label.id === 1010002) node.meta.label = oidcMessages.loginWithAndLink(textOf(label.context?.provider));
+    else if (label.id === 1010002) node.meta.label = oidcMessages.loginWithAndLink(textOf(contextObject(label)?.provider));
     if (!hints || hints.credentials.includes(node.group)) kept.push(node);
   }
   const identifier = flow.ui.findInput("identifier");

@@ -3,7 +3,7 @@ import type { RegistrationStrategy, StrategyContext, Submission } from "../strat
 import { oidcProviders } from "./config";
 import { submittedProvider } from "./login";
 import { oidcMessages } from "./messages";
-import { providerNode } from "./nodes";
+import { addProviderNode } from "./nodes";
 import { redirectToProvider } from "./redirect";
 
 /**
@@ -15,19 +15,23 @@ export const oidcRegistration: RegistrationStrategy = {
   responsible: ({ method, body }: Submission<RegistrationFlow>, ctx: StrategyContext) =>
     (method === "oidc" || method === "") && submittedProvider(body, ctx.http.query) !== "",
 
+  // strategy.go populateMethod → types.go AddProviders, on every registration screen.
   populate(flow, ctx) {
-    for (const p of oidcProviders(ctx.deps.config)) flow.ui.nodes.push(providerNode(p.id, oidcMessages.registrationWith(p.label, p.id)));
+    addProviderButtons(flow, ctx);
   },
-
-  // PopulateRegistrationMethodProfile and PopulateRegistrationMethodCredentials: the same buttons on both screens.
   populateProfile(flow, ctx) {
-    for (const p of oidcProviders(ctx.deps.config)) flow.ui.nodes.push(providerNode(p.id, oidcMessages.registrationWith(p.label, p.id)));
+    addProviderButtons(flow, ctx);
   },
   populateCredentials(flow, _traits, ctx) {
-    for (const p of oidcProviders(ctx.deps.config)) flow.ui.upsert(providerNode(p.id, oidcMessages.registrationWith(p.label, p.id)));
+    addProviderButtons(flow, ctx);
   },
 
   async submit(flow, body, ctx) {
     return redirectToProvider(flow, body, submittedProvider(body, ctx.http.query), ctx);
   },
 };
+
+/** AddProviders with "Sign up with …" (text.NewInfoRegistrationWith), organisation providers left out by oidcProviders. */
+function addProviderButtons(flow: RegistrationFlow, ctx: StrategyContext): void {
+  for (const p of oidcProviders(ctx.deps.config)) addProviderNode(flow.ui, p.id, oidcMessages.registrationWith(p.label, p.id));
+}

@@ -9,6 +9,7 @@ import type { JsonObject } from "../../../http/body";
 import type { StrategyContext, LoginStrategy } from "../strategy";
 import { identifierNode, passwordNode, submitNode } from "./nodes";
 import { readPasswordCredential } from "./credential";
+import { normalizeIdentifier } from "../../../identity/extensions";
 import { askPasswordMigrationHook } from "./migration-hook";
 import { loginFlow } from "../../flow/login/definition";
 import { publicIdentityJson } from "../../../session/json";
@@ -118,5 +119,7 @@ function requireCredentials(identifier: string, password: string, isMissing: (id
 function firstIdentifier(ctx: StrategyContext): string | undefined {
   const identity = ctx.session?.identity;
   if (!identity) return undefined;
-  return ctx.deps.identities.identifiersFor(identity.schemaId, identity.traits, "password")[0];
+  // GuessForcedLoginIdentifier: the stored credential's first identifier, as the persister stored it (trimmed).
+  const first = ctx.deps.identities.identifiersFor(identity.schemaId, identity.traits, "password")[0];
+  return first === undefined ? undefined : normalizeIdentifier(first);
 }

@@ -18,6 +18,24 @@ const MAX_PASSWORD_BYTES = 72;
  * common-passwords.ts and the README). Like Kratos, it applies to passwords
  * users choose (registration, settings), never to admin-imported ones.
  */
+/**
+ * registration.go validateCredentials (registration and settings): the
+ * policy runs once per password identifier the schema gives — each as the
+ * extension left it, lower-cased, untrimmed — and the first violation wins,
+ * so a password too similar to any identifier is refused.
+ */
+export function checkPasswordPolicyPerIdentifier(
+  config: KratosConfig,
+  identifiers: readonly string[],
+  password: string,
+): UiText | undefined {
+  for (const identifier of identifiers.length > 0 ? identifiers : [""]) {
+    const violation = checkPasswordPolicy(config, identifier, password);
+    if (violation) return violation;
+  }
+  return undefined;
+}
+
 export function checkPasswordPolicy(config: KratosConfig, identifier: string, password: string): UiText | undefined {
   const policy = config.selfservice.methods.password.config;
   const length = [...password].length;

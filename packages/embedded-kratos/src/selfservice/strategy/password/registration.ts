@@ -8,7 +8,7 @@ import type { JsonObject } from "../../../http/body";
 import type { RegistrationFlow } from "../../flow/flow";
 import type { RegistrationStrategy, StrategyContext } from "../strategy";
 import { passwordNode, submitNode } from "./nodes";
-import { checkPasswordPolicy } from "./policy";
+import { checkPasswordPolicyPerIdentifier } from "./policy";
 import { registrationSchemaId } from "../../flow/registration/schema";
 import { now as timeNow } from "../../../clock/clock";
 
@@ -39,7 +39,7 @@ export const passwordRegistration: RegistrationStrategy = {
 
     const identifiers = deps.identities.identifiersFor(schemaId, traits, "password");
     if (identifiers.length === 0) throw FlowValidationError.flow(messages.identifierMissing());
-    const policyViolation = checkPasswordPolicy(deps.config, identifiers[0] ?? "", password);
+    const policyViolation = checkPasswordPolicyPerIdentifier(deps.config, identifiers, password);
     if (policyViolation) throw FlowValidationError.field("password", policyViolation);
     // A taken identifier is found when the identity is stored (the registration handler answers it), as in Kratos.
 

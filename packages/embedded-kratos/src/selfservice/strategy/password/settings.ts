@@ -3,7 +3,7 @@ import { FlowValidationError } from "../../flow/validation-error";
 import type { JsonObject } from "../../../http/body";
 import type { SettingsStrategy } from "../strategy";
 import { passwordNode } from "./nodes";
-import { checkPasswordPolicy } from "./policy";
+import { checkPasswordPolicyPerIdentifier } from "./policy";
 import { inputNode } from "../../../ui/node";
 import { readPasswordCredential } from "./credential";
 
@@ -26,7 +26,7 @@ export const passwordSettings: SettingsStrategy = {
     if (!identity) throw new Error("settings strategy called without identity");
     const password = requirePassword(body);
     const identifiers = deps.identities.identifiersFor(identity.schemaId, identity.traits, "password");
-    const violation = checkPasswordPolicy(deps.config, identifiers[0] ?? "", password);
+    const violation = checkPasswordPolicyPerIdentifier(deps.config, identifiers, password);
     if (violation) throw FlowValidationError.field("password", violation);
     const existing = identity.credentials.password;
     const oldHash = existing ? readPasswordCredential(existing.config) : undefined;
