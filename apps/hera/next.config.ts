@@ -18,6 +18,7 @@ const nextConfig: NextConfig = {
     "@olympus/athena-store",
     "@olympus/web-security",
     "@olympus/content-negotiation",
+    "@olympus/server-kit",
   ],
   distDir: process.env.NEXT_DIST_DIR ?? ".next",
   poweredByHeader: false,

@@ -332,6 +332,30 @@ describe("what the authorization endpoint refuses before the login UI", () => {
     expect(toClient.status).toBe(303);
   });
 
+  it("with response_mode=form_post: fosite's own form_post page (200, its template, fosite's words, no iss)", async () => {
+    // fosite/authorize_error.go WriteAuthorizeError (form_post) → authorize_helper.go WriteAuthorizeFormPostResponse
+    // with DefaultFormPostTemplate (fositex/config.go GetFormPostHTMLTemplate); the parameters in sorted key order.
+    const answer = await new TestBrowser().request(
+      authorizeUrl(hydra, client.id, { scope: "openid admin", state: "form<&>'state", response_mode: "form_post" }),
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get("content-type")).toBe("text/html;charset=UTF-8");
+    expect(answer.headers.get("cache-control")).toBe("no-store");
+    expect(answer.headers.get("pragma")).toBe("no-cache");
+    const input = (name: string, value: string) =>
+      `\n            \n\t\t      <input type="hidden" name="${name}" value="${value}"/>\n            \n         `;
+    expect(await answer.text()).toBe(
+      `<html>\n   <head>\n      <title>Submit This Form</title>\n   </head>\n   <body onload="javascript:document.forms[0].submit()">\n      <form method="post" action="${REDIRECT_URI}">\n         ` +
+        input("error", "invalid_scope") +
+        input(
+          "error_description",
+          "The requested scope is invalid, unknown, or malformed. The OAuth 2.0 Client is not allowed to request scope &#39;admin&#39;.",
+        ) +
+        input("state", "form&lt;&amp;&gt;&#39;state") +
+        `\n      </form>\n   </body>\n</html>`,
+    );
+  });
+
   it("an unknown client goes to the error UI", async () => {
     // Hydra: oauth2/handler.go writeAuthorizeError → forwardError (no valid redirect URI).
     const end = await toLoginUi(new TestBrowser(), authorizeUrl(hydra, "no-such-client", {}));

@@ -2,7 +2,14 @@ import * as oidc from "openid-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "./testing/browser";
 import { createClient } from "./testing/clients";
-import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import {
+  startHydraWithConfig,
+  startHydraWithPostgres,
+  stopHydraAndPostgres,
+  type HydraUnderTest,
+  type TestPostgres,
+} from "./testing/harness";
+import { authorizeUrl } from "./testing/oauth";
 import { CONSENT_UI, LOGIN_UI, startsWith } from "./testing/sign-in";
 
 const ERROR_UI = "http://ciam.localhost:3000/error";
@@ -87,6 +94,57 @@ describe("refusals reach the client as OAuth2 errors", () => {
     const { data } = await hydra.admin.rejectOAuth2ConsentRequest({ consentChallenge, rejectOAuth2Request: { error: "access_denied" } });
     const back = await browser.navigate(data.redirect_to, startsWith(REDIRECT_URI));
     expect(back.url.searchParams.get("error")).toBe("access_denied");
+  });
+
+  it("a rejection under one of fosite's own names keeps its own description and hint (flow/consent_types.go ToRFCError, fosite errors.go GetDescription)", async () => {
+    // fositex/config.go GetMessageCatalog is nil, so i18n.GetMessageOrDefault keeps the rejection's description;
+    // GetDescription appends the hint after a space (also to an empty description) and turns `"` into `'`.
+    const rejectedAt = async (kind: "login" | "consent", body: Record<string, string>, params: Record<string, string> = {}) => {
+      const browser = new TestBrowser();
+      const { url } = await authorize(await rp(confidential.id, confidential.secret), params);
+      let redirectTo: string;
+      if (kind === "login") {
+        const atLogin = await browser.navigate(url, startsWith(LOGIN_UI));
+        const loginChallenge = atLogin.url.searchParams.get("login_challenge") ?? "";
+        redirectTo = (await hydra.admin.rejectOAuth2LoginRequest({ loginChallenge, rejectOAuth2Request: body })).data.redirect_to;
+      } else {
+        const atConsent = await acceptLogin(browser, url);
+        const consentChallenge = atConsent.url.searchParams.get("consent_challenge") ?? "";
+        redirectTo = (await hydra.admin.rejectOAuth2ConsentRequest({ consentChallenge, rejectOAuth2Request: body })).data.redirect_to;
+      }
+      const back = await browser.navigate(redirectTo, startsWith(REDIRECT_URI));
+      const answer = back.url.hash.length > 1 ? new URLSearchParams(back.url.hash.slice(1)) : back.url.searchParams;
+      return Object.fromEntries(answer);
+    };
+    expect(
+      await rejectedAt("login", { error: "access_denied", error_description: "The user cancelled.", error_hint: 'Press "retry".' }),
+    ).toEqual({ error: "access_denied", error_description: "The user cancelled. Press 'retry'.", state: "state-123" });
+    expect(await rejectedAt("consent", { error: "login_required", error_description: "Sign in again." })).toEqual({
+      error: "login_required",
+      error_description: "Sign in again.",
+      state: "state-123",
+    });
+    // No description: fosite's default is not put in its place.
+    expect(await rejectedAt("login", { error: "access_denied" })).toEqual({
+      error: "access_denied",
+      error_description: "",
+      state: "state-123",
+    });
+    expect(await rejectedAt("consent", { error: "invalid_request", error_hint: "Only a hint." }, { response_mode: "fragment" })).toEqual({
+      error: "invalid_request",
+      error_description: " Only a hint.",
+      state: "state-123",
+    });
+  });
+
+  it("oidc-provider's own authorization errors still reach the client in fosite's words (fosite/authorize_request_handler.go)", async () => {
+    const browser = new TestBrowser();
+    const { url } = await authorize(await rp(confidential.id, confidential.secret), { prompt: "bogus" });
+    const back = await browser.navigate(url, startsWith(REDIRECT_URI));
+    expect(back.url.searchParams.get("error")).toBe("invalid_request");
+    expect(back.url.searchParams.get("error_description")).toBe(
+      "The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed. Used unknown value 'bogus' for prompt parameter",
+    );
   });
 
   it("rejects a code exchange with the wrong PKCE verifier", async () => {
@@ -192,5 +250,36 @@ describe("client_credentials", () => {
     });
     expect(response.status).toBe(400);
     expect(await response.json()).toHaveProperty("error");
+  });
+});
+
+describe("oauth2.expose_internal_errors (driver/config/provider.go GetSendDebugMessagesToClients)", () => {
+  it("a rejection's error_debug follows the hint in the client's error_description only when it is on (fosite errors.go GetDescription, WriteAuthorizeError)", async () => {
+    const exposing = await startHydraWithConfig(pg, (config) => {
+      Object.assign((config.oauth2 ??= {}), { expose_internal_errors: true });
+    });
+    try {
+      const descriptionAt = async (target: HydraUnderTest) => {
+        const client = await createClient(target, { redirect_uris: [REDIRECT_URI], scope: "openid" });
+        const browser = new TestBrowser();
+        const atLogin = await browser.navigate(authorizeUrl(target, client.id, {}), startsWith(LOGIN_UI));
+        const { data } = await target.admin.rejectOAuth2LoginRequest({
+          loginChallenge: atLogin.url.searchParams.get("login_challenge") ?? "",
+          rejectOAuth2Request: {
+            error: "user_cancelled",
+            error_description: "The user cancelled.",
+            error_hint: "Try again.",
+            error_debug: 'upstream said "no"',
+          },
+        });
+        const back = await browser.navigate(data.redirect_to, startsWith(REDIRECT_URI));
+        return [back.url.searchParams.get("error"), back.url.searchParams.get("error_description")];
+      };
+      expect(await descriptionAt(hydra)).toEqual(["user_cancelled", "The user cancelled. Try again."]);
+      // GetDescription turns the debug text's double quotes into single ones as well.
+      expect(await descriptionAt(exposing)).toEqual(["user_cancelled", "The user cancelled. Try again. upstream said 'no'"]);
+    } finally {
+      await exposing.close();
+    }
   });
 });

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { HydraError } from "./errors";
 import { isStorableQuery } from "@olympus/server-kit/text";
-import { decoderNeedsMore } from "@olympus/server-kit/go-json";
+import { decoderNeedsMore, FirstValueEnd } from "@olympus/server-kit/go-json";
 import { discardUnreadBody } from "@olympus/server-kit/http";
 import { goMultipartForm, goParseForm, goReadsFormBody, utf8Text, type GoParsedForm, type GoValues } from "@olympus/server-kit/go-url";
 import { assertStorable } from "./storable";
@@ -28,18 +28,30 @@ export class BodyReadError extends HydraError {
 
 /**
  * The body as json.NewDecoder(r.Body).Decode reads it, for the handler's
- * decoder: when the read fails (a body later than ReadTimeout), the bytes
- * that arrived if they hold the first value or a syntax error, else the
- * handler's decode error (`onReadError`) worded with the read's error text.
+ * decoder: up to the end of its first value and no further (json/stream.go
+ * readValue; server-kit FirstValueEnd), so the handler answers whatever
+ * follows — more bytes, a body past 1 MiB, one still arriving. The rest is
+ * what Go's server finds unread after the handler (unread-body.ts): a
+ * Content-Length rest of 256 KiB or more is not waited for and the answer
+ * closes the connection, a shorter one is discarded first (a late one until
+ * ReadTimeout, as Go's discard waits for it). When the read fails (a body
+ * later than ReadTimeout), the bytes that arrived if they hold the first
+ * value or a syntax error, else the handler's decode error (`onReadError`)
+ * worded with the read's error text. A value still open at 1 MiB is this
+ * server's 413 (Go reads on without a cap).
  */
 export async function readDecoderBody(req: IncomingMessage, onReadError: (readError: string) => Error): Promise<Buffer> {
+  const end = new FirstValueEnd();
+  let read: Buffer;
   try {
-    return await readBodyBytes(req);
+    read = await collectBodyBytes(req, (chunk) => end.feed(chunk));
   } catch (error) {
     if (!(error instanceof BodyReadError)) throw error;
     if (decoderNeedsMore(error.received)) throw onReadError(error.readError);
     return error.received;
   }
+  await discardUnreadBody(req, read.length);
+  return read;
 }
 
 /** The whole request body as UTF-8, at most 1 MiB (see readBodyBytes). */
@@ -49,10 +61,7 @@ export async function readBody(req: IncomingMessage): Promise<string> {
 
 /**
  * The whole request body's bytes, at most 1 MiB (Go's JSON decoder reads
- * bytes: a stray byte that is not UTF-8 is quoted as itself). Read with
- * plain stream events rather than an async iterator: every admin call
- * (introspection above all) reads a body, and the iterator's per-chunk
- * promises cost more than the few bytes they carry.
+ * bytes: a stray byte that is not UTF-8 is quoted as itself).
  */
 export function readBodyBytes(req: IncomingMessage): Promise<Buffer> {
   // Refuse an announced oversize body at once instead of reading towards it.
@@ -61,26 +70,45 @@ export function readBodyBytes(req: IncomingMessage): Promise<Buffer> {
     void discardUnreadBody(req);
     return Promise.reject(new HydraError(413, "invalid_request", "The request body is too large"));
   }
+  return collectBodyBytes(req);
+}
+
+/**
+ * The body's bytes up to its end, or up to the chunk where `isComplete`
+ * says the reader has what it needs (the stream is then paused with the
+ * rest unread). Past 1 MiB first: a 413, the rest left to Go's rule for an
+ * unread body. Read with plain stream events rather than an async
+ * iterator: every admin call (introspection above all) reads a body, and
+ * the iterator's per-chunk promises cost more than the few bytes they carry.
+ */
+function collectBodyBytes(req: IncomingMessage, isComplete?: (chunk: Buffer) => boolean): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const settle = (error: HydraError | undefined) => {
+    const stop = () => {
       req.off("data", onData);
       req.off("end", onEnd);
       req.off("error", onBroken);
       req.off("close", onClose);
+    };
+    const settle = (error: HydraError | undefined) => {
+      stop();
       if (error) reject(error);
       else resolve(Buffer.concat(chunks));
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= LIMIT) {
-        chunks.push(chunk);
+      chunks.push(chunk);
+      if (isComplete?.(chunk)) {
+        req.pause();
+        settle(undefined);
         return;
       }
-      // As the iterator did when the loop threw: stop reading and let the stream go.
-      req.destroy();
-      settle(new HydraError(413, "invalid_request", "The request body is too large"));
+      if (size <= LIMIT) return;
+      stop();
+      req.pause();
+      // The answer still reaches the client: the rest is left to Go's rule for an unread body (unread-body.ts).
+      void discardUnreadBody(req, size).then(() => reject(new HydraError(413, "invalid_request", "The request body is too large")));
     };
     const onEnd = () => settle(undefined);
     // The read failed: past ReadTimeout (server-kit read-deadline.ts fails it with Go's error), or the client went away.

@@ -102,6 +102,25 @@ describe("admin JSON decoders (json.NewDecoder(r.Body).Decode): the read error i
     expect(JSON.parse(scalar.body)).toMatchObject({ error_description: expect.stringContaining(scalar.readError) as unknown });
   });
 
+  it("a first value followed by 256 KiB or more still unsent is answered at once, past 1 MiB too (json/stream.go readValue; net/http server.go chunkWriter.writeHeader tooBig)", async () => {
+    const accept = "/admin/oauth2/auth/requests/login/accept?login_challenge=x";
+    const started = Date.now();
+    // Go's decoder returns with the value; the server does not wait for a rest of maxPostHandlerReadBytes or more.
+    const [answer, pastCap] = await Promise.all([
+      lateBody(hydra.adminUrl, "PUT", accept, JSON_TYPE, '{"subject":"a"}', 300 * 1024),
+      lateBody(hydra.adminUrl, "PUT", accept, JSON_TYPE, '{"subject":"a"}', 2 * 1024 * 1024),
+    ]);
+    const elapsed = Date.now() - started;
+    const inTime = await fetch(new URL(accept, hydra.adminUrl), { method: "PUT", headers: JSON_TYPE, body: '{"subject":"a"}' });
+    const expected = [inTime.status, await inTime.text()];
+    expect([answer.status, answer.body]).toEqual(expected);
+    expect([pastCap.status, pastCap.body]).toEqual(expected);
+    // Well before ReadTimeout (5 s).
+    expect(elapsed).toBeLessThan(3000);
+    expectClosed(answer);
+    expectClosed(pastCap);
+  });
+
   it("clients and key sets: herodot's bad request 'Unable to decode the request body: …' (client/handler.go CreateClient, jwk/handler.go)", async () => {
     const late = (path: string) => lateBody(hydra.adminUrl, "POST", path, JSON_TYPE, '{"client_name":"a",');
     for (const answer of await Promise.all([late("/admin/clients"), late("/admin/keys/late-set")])) {

@@ -1,3 +1,4 @@
+import { PROMETHEUSX_HTTP_FAMILIES, scrapePrometheus, seriesValue as value } from "@olympus/server-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
 
@@ -11,16 +12,7 @@ import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type
 let pg: TestPostgres;
 let hydra: HydraUnderTest;
 
-async function scrape(): Promise<{ status: number; type: string | null; lines: string[] }> {
-  const res = await fetch(new URL("admin/metrics/prometheus", hydra.adminUrl));
-  return { status: res.status, type: res.headers.get("content-type"), lines: (await res.text()).split("\n") };
-}
-
-/** The value of the one series whose line starts with `prefix` (labels in Prometheus' sorted order). */
-function value(lines: string[], prefix: string): number | undefined {
-  const line = lines.find((entry) => entry.startsWith(prefix));
-  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(" ") + 1));
-}
+const scrape = () => scrapePrometheus(new URL("admin/metrics/prometheus", hydra.adminUrl));
 
 // cmd/server/handler.go httpMetrics: config.Version, config.Commit (the v26.2.0 tag's commit) and config.Date as constant labels.
 const CONST = 'app="hydra",buildTime="2026-03-20T11:01:06Z"';
@@ -43,14 +35,7 @@ describe("Prometheus metrics (prometheusx NewHTTPMetrics, Instrument)", () => {
     const { status, type, lines } = await scrape();
     expect(status).toBe(200);
     expect(type).toBe("text/plain; version=0.0.4; charset=utf-8");
-    for (const [name, help, kind] of [
-      ["http_requests_total", "number of requests", "counter"],
-      ["http_requests_duration_seconds", "duration of a requests in seconds", "histogram"],
-      ["http_response_time_seconds", "Description", "histogram"],
-      ["http_response_size_bytes", "size of the responses in bytes", "histogram"],
-      ["http_requests_size_bytes", "size of the requests in bytes", "histogram"],
-      ["http_requests_statuses_total", "count number of responses per status", "counter"],
-    ]) {
+    for (const [name, help, kind] of PROMETHEUSX_HTTP_FAMILIES) {
       expect(lines).toContain(`# HELP ${name} ${help}`);
       expect(lines).toContain(`# TYPE ${name} ${kind}`);
     }

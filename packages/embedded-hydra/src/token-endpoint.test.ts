@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as clients from "./testing/clients";
-import { startHydraWithPostgres, stopHydraAndPostgres, type HydraUnderTest, type TestPostgres } from "./testing/harness";
+import {
+  startHydraWithConfig,
+  startHydraWithPostgres,
+  stopHydraAndPostgres,
+  type HydraUnderTest,
+  type TestPostgres,
+} from "./testing/harness";
 import { REDIRECT_URI, tokenRequest, type ClientCredentials } from "./testing/oauth";
 import * as tokens from "./testing/tokens";
 import { authorizeCode, redeemCode } from "./testing/tokens";
@@ -236,5 +242,37 @@ describe("token values (fosite's HMAC strategies: token/hmac/hmacsha.go Generate
     // A value whose signature was altered names no token.
     const forged = `${(machineToken.body.access_token ?? "").slice(0, -4)}AAAA`;
     expect((await introspect(forged)).active).toBe(false);
+  });
+});
+
+describe("oauth2.expose_internal_errors at the token endpoint (fosite access_error.go writeJsonError, WithExposeDebug)", () => {
+  it("appends fosite's debug text to an invalid_grant's description only when it is on", async () => {
+    const exposing = await startHydraWithConfig(pg, (config) => {
+      Object.assign((config.oauth2 ??= {}), { expose_internal_errors: true });
+    });
+    try {
+      const refused = async (target: HydraUnderTest) => {
+        const client = await clients.createClient(target, {
+          redirect_uris: [REDIRECT_URI],
+          scope: "openid offline_access",
+          grant_types: ["authorization_code", "refresh_token"],
+        });
+        const refresh = await tokenRequest(target, { grant_type: "refresh_token", refresh_token: "ory_rt_unknown" }, client);
+        const code = await tokenRequest(
+          target,
+          { grant_type: "authorization_code", code: "ory_ac_unknown", redirect_uri: REDIRECT_URI, code_verifier: "v".repeat(43) },
+          client,
+        );
+        return [refresh.body.error_description, code.body.error_description];
+      };
+      expect(await refused(hydra)).toEqual([`${INVALID_GRANT} The refresh token is malformed or not valid.`, INVALID_GRANT]);
+      // flow_refresh.go's own debug text; flow_authorize_code_token.go's err.Error() of the persister's fosite.ErrNotFound.
+      expect(await refused(exposing)).toEqual([
+        `${INVALID_GRANT} The refresh token is malformed or not valid. The refresh token can not be found.`,
+        `${INVALID_GRANT} not_found`,
+      ]);
+    } finally {
+      await exposing.close();
+    }
   });
 });

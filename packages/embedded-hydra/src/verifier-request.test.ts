@@ -124,3 +124,45 @@ describe("edited verifier URLs (newAuthorizeRequest before HandleOAuth2Authoriza
     expect(responseParams(done).get("code")).toBeTruthy();
   });
 });
+
+describe("a refused verifier whose URL names no redirect_uri", () => {
+  it("goes to the client's only registered redirect URI (fosite MatchRedirectURIWithClientRedirectURIs), by 303 or fosite's form_post page", async () => {
+    // flow/flow_encoding.go decodeVerifier: access_denied; oauth2/handler.go writeAuthorizeError → fosite
+    // authorize_error.go WriteAuthorizeError to ar.GetRedirectURI(), which authorize_helper.go
+    // MatchRedirectURIWithClientRedirectURIs took from the client's single registration (no openid scope: allowed).
+    const single = await createClient(hydra, {
+      redirect_uris: [REDIRECT_URI],
+      grant_types: ["authorization_code"],
+      response_types: ["code"],
+      scope: "email",
+    });
+    const url = authorizeUrl(hydra, single.id, {
+      redirect_uri: undefined,
+      scope: "email",
+      state: "single-redirect-state",
+      login_verifier: "not-a-verifier",
+    });
+    const description =
+      "The resource owner or authorization server denied the request. The login verifier has already been used, has not been granted, or is invalid.";
+    const redirected = await new TestBrowser().request(url);
+    expect(redirected.status).toBe(303);
+    const location = new URL(redirected.headers.get("location") ?? "");
+    expect(`${location.origin}${location.pathname}`).toBe(REDIRECT_URI);
+    expect(location.searchParams.get("error")).toBe("access_denied");
+    expect(location.searchParams.get("error_description")).toBe(description);
+    expect(location.searchParams.get("state")).toBe("single-redirect-state");
+
+    const posted = await new TestBrowser().request(`${url}&response_mode=form_post`);
+    expect(posted.status).toBe(200);
+    expect(posted.headers.get("content-type")).toBe("text/html;charset=UTF-8");
+    const input = (name: string, value: string) =>
+      `\n            \n\t\t      <input type="hidden" name="${name}" value="${value}"/>\n            \n         `;
+    expect(await posted.text()).toBe(
+      `<html>\n   <head>\n      <title>Submit This Form</title>\n   </head>\n   <body onload="javascript:document.forms[0].submit()">\n      <form method="post" action="${REDIRECT_URI}">\n         ` +
+        input("error", "access_denied") +
+        input("error_description", description) +
+        input("state", "single-redirect-state") +
+        `\n      </form>\n   </body>\n</html>`,
+    );
+  });
+});

@@ -325,9 +325,10 @@ async function handle(
       }
     const found = clean ? router.match(ctx.method, ctx.path) : undefined;
     const handler = found && router.take(ctx, found);
+    // servePublic wraps the whole public router in nosurf: it runs before a route's answer and ServeMux's own.
+    if (which === "public" && (await nosurfRefused(deps, ctx, mux))) return;
     if (handler === undefined) {
-      // What ServeMux itself answers; on the public port nosurf runs first (servePublic wraps the router in it).
-      if (which === "public" && (await nosurfRefused(deps, ctx, mux))) return;
+      // What ServeMux itself answers.
       if (found === undefined) ctx.redirect(goCleanPathLocation(mux.clean, mux.rawQuery), 301);
       else router.answerAsServeMux(ctx, found);
       return;

@@ -86,6 +86,8 @@ export interface KratosOptions {
   hasher?: "fast" | "configured";
   /** Recovery v2 (`feature_flags.choose_recovery_address`), off in platform/ as in Kratos. */
   recoveryV2?: boolean;
+  /** More Kratos configuration (an identity schema, a courier channel), laid over the test's own. */
+  configOverrides?: Record<string, unknown>;
 }
 
 export async function startEdgeStack(domain: Domain, options: EdgeOptions = {}, kratosOptions: KratosOptions = {}): Promise<EdgeStack> {
@@ -108,6 +110,7 @@ export async function startEdgeStack(domain: Domain, options: EdgeOptions = {}, 
         // No mail server and no Hydra in these tests (and never the dev stack's ports).
         courier: { smtp: { connection_uri: `smtp://127.0.0.1:${dead}/?disable_starttls=true` } },
         oauth2_provider: { url: `http://127.0.0.1:${dead}/` },
+        ...kratosOptions.configOverrides,
       },
       log: () => {},
     });

@@ -2,7 +2,14 @@ import type { Deps } from "../deps";
 import { sendJson, sendMarshaledJson } from "../errors";
 import { FOSITE_JSON_TYPE } from "../provider/fosite-headers";
 import { fositeDescription } from "../fosite-errors";
-import { accessTokenId, GRANTED_AUDIENCE_EXTRA } from "../tokens/jwt-access-tokens";
+import {
+  accessTokenId,
+  GRANTED_AUDIENCE_EXTRA,
+  JwtUnderOpaqueStrategyError,
+  signedByOtherKey,
+  TokenSignatureMismatchError,
+  validatedAsOpaque,
+} from "../tokens/jwt-access-tokens";
 import { readMultipartPostForm } from "../http";
 import { pairwiseSubject } from "../provider/pairwise";
 import { instantiateStored } from "../provider/stored-models";
@@ -68,7 +75,31 @@ async function boundToLiveSession(
   return session !== undefined && token.accountId === session.accountId && token.grantId === session.grantIdFor(token.clientId ?? "");
 }
 
-/** Reads the token (one batched round trip) and lets its oidc-provider model verify it, as `Model.find` would. */
+/** A token row Hydra would still hold: not revoked, its client and its grant's consent not deleted (rows go with them). */
+function foundByHydra(stored: TokenRecord): boolean {
+  const grantId = stored.payload.grantId;
+  return stored.clientExists && !stored.payload.consumed && (typeof grantId !== "string" || grantId === "" || stored.consent !== undefined);
+}
+
+function inactiveOnMismatch(error: unknown): undefined {
+  if (error instanceof TokenSignatureMismatchError || error instanceof JwtUnderOpaqueStrategyError) return undefined;
+  throw error;
+}
+
+const isAccessTokenModel = (model: TokenRecord["model"]) => model === "AccessToken" || model === "ClientCredentials";
+
+/**
+ * Reads the token (one batched round trip) and lets its oidc-provider model
+ * verify it, as `Model.find` would — the stored token a presented value
+ * names, as fosite's CoreValidator
+ * finds and validates it (handler/oauth2/introspector.go
+ * introspectAccessToken): undefined when it is unknown, expired or no
+ * longer usable; a JWT access token its signer no longer verifies throws
+ * TokenSignatureMismatchError (jwt-access-tokens.ts signedByOtherKey), a
+ * live one whose client is now on the opaque strategy
+ * JwtUnderOpaqueStrategyError, which the caller answers as its Hydra
+ * handler answers that error.
+ */
 export async function findToken(
   deps: Deps,
   lookup: TokenLookup,
@@ -77,6 +108,18 @@ export async function findToken(
   // A JWT access token is stored under its hash (tokens/jwt-access-tokens.ts).
   const stored = await lookup.find(accessTokenId(value));
   if (!stored) return undefined;
+  const provider = deps.provider();
+  const asOpaque = isAccessTokenModel(stored.model) && foundByHydra(stored) && (await validatedAsOpaque(deps, stored.payload));
+  if (isAccessTokenModel(stored.model) && foundByHydra(stored) && !asOpaque && signedByOtherKey(provider, value, stored.payload))
+    throw new TokenSignatureMismatchError();
+  const found = await liveToken(deps, stored);
+  // The HMAC strategy looks at the expiry before the token itself (jwt-access-tokens.ts JwtUnderOpaqueStrategyError).
+  if (found && asOpaque) throw new JwtUnderOpaqueStrategyError();
+  return found;
+}
+
+/** The stored token as its oidc-provider model reads it: undefined when expired or no longer usable. */
+async function liveToken(deps: Deps, stored: TokenRecord): Promise<{ token: FoundToken; stored: TokenRecord } | undefined> {
   const provider = deps.provider();
   switch (stored.model) {
     case "AccessToken": {
@@ -148,7 +191,8 @@ export function registerIntrospectionRoutes(router: AdminRouter, deps: Deps): vo
     }
     // An empty token names no token: IntrospectToken fails, which is answered as inactive.
     const value = form.get("token") ?? "";
-    const found = value === "" ? undefined : await findToken(deps, lookup, value);
+    // Any failure of IntrospectToken, a signature mismatch too, is ErrInactiveToken: `{active: false}` (fosite introspect.go).
+    const found = value === "" ? undefined : await findToken(deps, lookup, value).catch(inactiveOnMismatch);
     const token = found?.token;
     const required = (form.get("scope") ?? "").split(" ").filter(Boolean);
     const granted = new Set(token?.scope.split(" ").filter(Boolean));

@@ -9,6 +9,7 @@ import { decodeGoJson, type GoStruct } from "../admin/go-json";
 import { GO_STRING, GO_STRINGS } from "../admin/go-structs";
 import { findToken } from "../admin/introspect";
 import { expiredAccessTokenDescription, TOKEN_EXPIRED } from "../tokens/expired-access-token";
+import { unknownUnderOpaqueStrategy } from "../tokens/jwt-access-tokens";
 import { ID_TOKEN_KEY_SET } from "../keys/repository";
 import type { Mapping } from "../public/mapping";
 import { TokenLookup } from "../storage/token-lookup";
@@ -97,7 +98,7 @@ export async function createVerifiableCredential(deps: Deps, req: IncomingMessag
   const instance = instanceOf(deps);
   // ParseMultipartForm inside AccessTokenFromRequest reads a urlencoded or multipart body (the JSON decoder then finds it empty).
   const { token: accessToken, bodyRead } = await readAccessTokenFromRequest(req, url.search);
-  const found = accessToken ? await findToken(deps, instance.lookup, accessToken) : undefined;
+  const found = accessToken ? await findToken(deps, instance.lookup, accessToken).catch(unknownUnderOpaqueStrategy) : undefined;
   const consent = found?.token.grantId ? await deps.sessions.consentByGrant(found.token.grantId) : undefined;
   if (!found && accessToken) {
     const description = await expiredAccessTokenDescription(deps, accessToken);

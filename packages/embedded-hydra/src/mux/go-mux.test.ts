@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cleanPath, goPathClean, trimTrailingSlash, withAdminPrefix } from "./go-mux";
+import { trimTrailingSlash, withAdminPrefix } from "./go-mux";
 import { negotiate, parseAccept } from "./not-found-page";
 
 describe("the path steps in front of Hydra's ServeMux", () => {
@@ -18,17 +18,6 @@ describe("the path steps in front of Hydra's ServeMux", () => {
     // Only a path already starting with /admin is left alone, /administrator included.
     expect(withAdminPrefix("/administrator")).toBe("/administrator");
     expect(withAdminPrefix("/admin/./clients")).toBe("/admin/./clients");
-  });
-
-  it("cleans as net/http cleanPath (server.go), keeping a trailing slash", () => {
-    expect(cleanPath("")).toBe("/");
-    expect(cleanPath("/admin/./clients")).toBe("/admin/clients");
-    expect(cleanPath("/admin//clients/")).toBe("/admin/clients/");
-    expect(cleanPath("/a/b/../..")).toBe("/");
-    expect(cleanPath("/a/b/../../")).toBe("/");
-    expect(cleanPath("/../x")).toBe("/x");
-    expect(goPathClean("a/../../b")).toBe("../b");
-    expect(goPathClean("")).toBe(".");
   });
 });
 

@@ -1,6 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { goPathClean, goRedirect } from "@olympus/server-kit/http";
-import { goBytes, goEscape } from "@olympus/server-kit/go-url";
+import { goCleanPathLocation, goPathClean, goRedirect } from "@olympus/server-kit/http";
 
 /**
  * What Hydra's HTTP stack does to a request before and around its routes:
@@ -23,38 +22,19 @@ export function trimTrailingSlash(path: string): string {
   return path.endsWith("/") ? path.slice(0, -1) : path;
 }
 
-/** Go's path.Clean (shared with http.Redirect's in server-kit). */
-export { goPathClean };
-
 /** httprouterx AddAdminPrefixIfNotPresentNegroni: path.Join("/admin", path) unless the path starts with /admin. */
 export function withAdminPrefix(path: string): string {
   return path.startsWith(ADMIN_PREFIX) ? path : goPathClean(`${ADMIN_PREFIX}/${path}`);
 }
 
-/** An empty, `.` or `..` segment: what path.Clean would change in a rooted path (a trailing slash aside). */
-const UNCLEAN_SEGMENT = /\/\/|\/\.\.?(?:\/|$)/;
-
-/** net/http cleanPath (server.go): the canonical path ServeMux routes on, keeping a trailing slash. */
-export function cleanPath(path: string): string {
-  if (path === "") return "/";
-  const rooted = path.startsWith("/") ? path : `/${path}`;
-  // Runs on every request, whose path is nearly always clean already: answer that without splitting it
-  // (path.Clean returns such a path as it is, cleanPath then keeps its trailing slash).
-  if (!UNCLEAN_SEGMENT.test(rooted)) return rooted;
-  let clean = goPathClean(rooted);
-  if (rooted.endsWith("/") && clean !== "/") clean = rooted.length === clean.length + 1 && rooted.startsWith(clean) ? rooted : `${clean}/`;
-  return clean;
-}
-
 /**
  * ServeMux's redirect to the cleaned path (server.go findHandler: `path !=
- * escapedPath`): url.URL{Path: cleaned, RawQuery}.String() — which escapes
- * the already escaped path once more (`%` becomes `%25`) — answered by
- * http.Redirect with 301: a `Location`, and for GET a small HTML body
- * (HEAD gets the Content-Type only).
+ * escapedPath`; the path cleaned by server-kit goCleanPath): answered by
+ * http.Redirect with 301: a `Location` (server-kit goCleanPathLocation),
+ * and for GET a small HTML body (HEAD gets the Content-Type only).
  */
 export function redirectToCleanPath(res: ServerResponse, method: string, cleaned: string, rawQuery: string): void {
-  goRedirect({ method }, res, `${goEscape(goBytes(cleaned), "path")}${rawQuery ? `?${rawQuery}` : ""}`, 301);
+  goRedirect({ method }, res, goCleanPathLocation(cleaned, rawQuery), 301);
 }
 
 /** http.Error (server.go): text/plain, nosniff, the message and a newline. */

@@ -7,7 +7,8 @@ import {
   type GoUrl,
   type GoUrlParsed,
 } from "@olympus/server-kit/go-url";
-import { cleanPath, trimTrailingSlash, withAdminPrefix } from "./go-mux";
+import { goCleanPath } from "@olympus/server-kit/http";
+import { trimTrailingSlash, withAdminPrefix } from "./go-mux";
 
 /**
  * The path Hydra's ServeMux routes a request on. Go keeps two spellings of
@@ -51,7 +52,7 @@ export interface MuxPath {
 export function muxPathOf(requestPath: string, { adminPrefix }: { adminPrefix: boolean }, target?: GoUrlParsed): MuxPath {
   const parsed = target ?? goParseRequestUriBytes(goBytes(requestPath));
   const escaped = parsed.ok ? escapedAfterMiddlewares(parsed.url, adminPrefix) : unparsedPath(requestPath, adminPrefix);
-  const clean = cleanPath(escaped);
+  const clean = goCleanPath(escaped);
   return { escaped, clean, routing: routingPathOf(escaped) };
 }
 

@@ -75,8 +75,17 @@ export function translateAuthorizationError(out: OAuthErrorOut, params: URLSearc
  * and `state` (fosite/authorize_error.go); oidc-provider adds `iss` (RFC 9207)
  * and, for invalid_scope, `scope`. The redirect a browser gets from
  * oidc-provider is rewritten to fosite's words and parameters.
+ *
+ * `rejection` is the login/consent UI's own error when the redirect ends a
+ * rejected flow: Hydra hands it to fosite as it is (flow/consent_types.go
+ * RequestDeniedError.ToRFCError), and with no message catalog configured
+ * (fositex/config.go GetMessageCatalog) fosite's GetDescription keeps its
+ * description even under one of fosite's own names, so it is not
+ * translated. oidc-provider's rendering of it cannot be used either: its
+ * error classes put their default description in place of an empty one and
+ * drop it for some names (resume.js, helpers/errors.js).
  */
-export function rewriteErrorRedirect(location: string, request: URLSearchParams): string | undefined {
+export function rewriteErrorRedirect(location: string, request: URLSearchParams, rejection?: OAuthErrorOut): string | undefined {
   let url: URL;
   try {
     url = new URL(location);
@@ -85,17 +94,29 @@ export function rewriteErrorRedirect(location: string, request: URLSearchParams)
   }
   const inFragment = url.hash.length > 1 && new URLSearchParams(url.hash.slice(1)).has("error");
   const params = inFragment ? new URLSearchParams(url.hash.slice(1)) : url.searchParams;
+  if (!toFositeErrorParameters(params, request, rejection)) return undefined;
+  if (inFragment) url.hash = params.toString();
+  return url.toString();
+}
+
+/**
+ * Rewrites oidc-provider's error parameters in place to fosite's
+ * (`error`, `error_description`, `state`); false when they hold no error.
+ * Shared by the redirect above and the form_post page
+ * (provider/authorization-response.ts).
+ */
+export function toFositeErrorParameters(params: URLSearchParams, request: URLSearchParams, rejection?: OAuthErrorOut): boolean {
   const error = params.get("error");
-  if (!error) return undefined;
-  const translated = translateAuthorizationError({ error, error_description: params.get("error_description") ?? undefined }, request) ?? {
-    error,
-    error_description: params.get("error_description") ?? "",
-  };
+  if (!error) return false;
+  const translated = rejection ??
+    translateAuthorizationError({ error, error_description: params.get("error_description") ?? undefined }, request) ?? {
+      error,
+      error_description: params.get("error_description") ?? "",
+    };
   params.set("error", translated.error);
   params.set("error_description", translated.error_description ?? "");
   params.delete("iss");
   params.delete("scope");
   if (!params.has("state")) params.set("state", "");
-  if (inFragment) url.hash = params.toString();
-  return url.toString();
+  return true;
 }

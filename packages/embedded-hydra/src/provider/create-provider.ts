@@ -29,7 +29,7 @@ import { installGrantLifetime } from "../tokens/grant-lifetime";
 import { requestContext } from "./request-context";
 import { providerScopeSet } from "./scope-registry";
 import { MARKER_PARAMS, originalRequest } from "./request-params";
-import { translateTokenError, type ProviderErrorLike } from "./token-errors";
+import { translateTokenErrorExposing, type ProviderErrorLike } from "./token-errors";
 import { tokenTtls } from "./token-ttl";
 import { DEVICE_PROVIDER_ROUTES, deviceCodeTtl, deviceFlowFeature } from "../device/provider-options";
 import { installDeviceCodeGrant } from "../device/token-grant";
@@ -394,7 +394,7 @@ export function createProvider(deps: Deps, providerKeys: ProviderKeys): Provider
   Reflect.set(provider.Client.prototype, "includeSid", () => true);
   // Token endpoint errors with fosite's names, order and descriptions (provider/token-errors.ts).
   provider.on("grant.error", (ctx: KoaContextWithOIDC, error: Error & ProviderErrorLike) => {
-    const translated = translateTokenError(ctx, error);
+    const translated = translateTokenErrorExposing(ctx, error, config.oauth2.expose_internal_errors);
     if (!translated) return;
     ctx.status = translated.status;
     ctx.body = translated.body;

@@ -88,18 +88,36 @@ export const REJECTION_FIELDS = REQUEST_DENIED_ERROR;
  * ToRFCError and fosite's GetDescription): the error name, or the reject
  * endpoint's default ("login request denied" / "consent request denied");
  * the description followed by the hint, double quotes turned into single
- * ones. The debug text is not shown (oauth2.expose_internal_errors is off).
+ * ones. `error_debug` is kept apart for rejectionForClient.
  * `status_code` is the body's, 400 when it is 0 (SetDefaults): the status
  * the device verifier writes the error with (device/errors.ts rejected);
- * rejectionSchema leaves it out of what reaches a client's redirect.
+ * rejectionSchema leaves it and the debug text out of what reaches a
+ * client's redirect.
  */
-export function rejection(body: Record<string, unknown>, defaultName: string): Rejection & { status_code: number } {
+export function rejection(body: Record<string, unknown>, defaultName: string): Rejection & { status_code: number; error_debug: string } {
   const text = (name: string) => (typeof body[name] === "string" ? body[name] : "");
   const error = text("error") || defaultName;
   const hint = text("error_hint");
   const description = `${text("error_description")}${hint ? ` ${hint}` : ""}`.replaceAll('"', "'");
   const code = typeof body.status_code === "number" ? body.status_code : 0;
-  return { error, error_description: description, status_code: code === 0 ? 400 : code };
+  return { error, error_description: description, status_code: code === 0 ? 400 : code, error_debug: text("error_debug") };
+}
+
+const storedDebugSchema = z.object({ error_debug: z.string().catch("") });
+
+/**
+ * A stored rejection as the browser flow's client (or the error UI) is
+ * handed it: fosite's WriteAuthorizeError and Hydra's forwardError
+ * (oauth2/handler.go) write the error WithExposeDebug(oauth2.expose_internal_errors,
+ * driver/config/provider.go GetSendDebugMessagesToClients), and with it on
+ * RFC6749Error.GetDescription appends the debug text after the hint, its
+ * double quotes turned into single ones too. (The device verifier writes
+ * through herodot, whose ErrorEnhancer never exposes it: device/errors.ts.)
+ */
+export function rejectionForClient(handled: unknown, exposeDebug: boolean): Rejection {
+  const denied = rejectionSchema.parse(handled);
+  const debug = exposeDebug ? storedDebugSchema.parse(handled).error_debug : "";
+  return debug ? { ...denied, error_description: `${denied.error_description} ${debug.replaceAll('"', "'")}` } : denied;
 }
 
 /** Stores a decision where oidc-provider's resume endpoint will read it. */

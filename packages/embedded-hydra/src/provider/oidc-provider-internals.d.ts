@@ -4,7 +4,7 @@
  * (provider/scope-registry.ts), and checked at start-up.
  */
 declare module "oidc-provider/lib/helpers/weak_cache.js" {
-  const instance: (provider: object) => { configuration?: { scopes?: unknown } } | undefined;
+  const instance: (provider: object) => { configuration?: { scopes?: unknown }; responseModes?: Map<string, unknown> } | undefined;
   export default instance;
 }
 

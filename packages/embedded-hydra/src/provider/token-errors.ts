@@ -47,6 +47,22 @@ const INVALID_GRANT_HINTS: Record<string, string | null> = {
   "unsupported code_challenge_method": "The PKCE code challenge did not match the code verifier.",
 };
 
+/**
+ * The debug text fosite gives the same invalid_grant cases, shown after the
+ * hint only with oauth2.expose_internal_errors on (access_error.go
+ * writeJsonError, WithExposeDebug): flow_authorize_code_token.go wraps the
+ * storage's and the strategy's error with WithDebug(err.Error()) — the
+ * persister's fosite.ErrNotFound, ValidateAuthorizeCode's ErrTokenExpired,
+ * whose Error() is their name — and flow_refresh.go gives its own texts.
+ */
+const INVALID_GRANT_DEBUG: Record<string, string> = {
+  "authorization code not found": "not_found",
+  "authorization code is expired": "token_expired",
+  "refresh token not found": "The refresh token can not be found.",
+  "grant not found": "The refresh token can not be found.",
+  "refresh token already used": "Refresh token re-use was detected. All related tokens have been revoked.",
+};
+
 /** oidc-provider's code_verifier format checks (thrown as invalid_request) and fosite's invalid_grant hints. */
 const PKCE_FORMAT_HINTS: Record<string, string> = {
   "code_verifier must be a string with a minimum length of 43 characters": "The PKCE code verifier must be at least 43 characters.",
@@ -85,6 +101,29 @@ export function usedAuthMethod(ctx: KoaContextWithOIDC): string {
 /** fosite's hint when a client authenticates with another method than the one it registered. */
 export function authMethodMismatchHint(registered: string, used: string): string {
   return `The OAuth 2.0 Client supports client authentication method '${registered}', but method '${used}' was requested. You must configure the OAuth 2.0 client's 'token_endpoint_auth_method' value to accept '${used}'.`;
+}
+
+/**
+ * translateTokenError's answer, with fosite's debug text for the case after
+ * the description when `exposeDebug` (oauth2.expose_internal_errors) is on:
+ * RFC6749Error.GetDescription appends it, double quotes made single.
+ */
+export function translateTokenErrorExposing(
+  ctx: KoaContextWithOIDC,
+  err: ProviderErrorLike,
+  exposeDebug: boolean,
+): TranslatedError | undefined {
+  const translated = translateTokenError(ctx, err);
+  const detail = err.error_detail ?? "";
+  const debug =
+    exposeDebug && translated?.body.error === "invalid_grant" && Object.hasOwn(INVALID_GRANT_DEBUG, detail)
+      ? INVALID_GRANT_DEBUG[detail]
+      : undefined;
+  if (!translated || debug === undefined) return translated;
+  return {
+    ...translated,
+    body: { ...translated.body, error_description: `${translated.body.error_description} ${debug.replaceAll('"', "'")}` },
+  };
 }
 
 export function translateTokenError(ctx: KoaContextWithOIDC, err: ProviderErrorLike): TranslatedError | undefined {

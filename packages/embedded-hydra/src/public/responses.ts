@@ -2,6 +2,7 @@ import { withQuery } from "@olympus/server-kit/http";
 import type { Deps } from "../deps";
 import type { Mapping } from "./mapping";
 import { FOSITE_NO_STORE } from "../cache-control";
+import { FOSITE_FORM_POST_CONTENT_TYPE, renderFositeFormPost } from "../provider/fosite-form-post";
 
 export interface OAuthError {
   error: string;
@@ -11,10 +12,6 @@ export interface OAuthError {
 /** Hydra's forwardError: the browser goes to `urls.error` with the error (302). */
 export function errorPage(deps: Deps, error: OAuthError): Mapping {
   return { kind: "redirect", location: withQuery(deps.urls.error, { ...error }) };
-}
-
-function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
 /**
@@ -32,11 +29,9 @@ export function authorizationError(deps: Deps, params: Record<string, unknown>, 
   const payload: Record<string, string> = { ...error, state: state ?? "" };
   const mode = text("response_mode") ?? "query";
   if (mode === "form_post") {
-    const inputs = Object.entries(payload)
-      .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}"/>`)
-      .join("");
-    const body = `<!DOCTYPE html><html><head><title>Submitting Callback</title></head><body onload="document.forms[0].submit()"><form method="post" action="${escapeHtml(redirectUri)}">${inputs}<noscript><button type="submit">Continue</button></noscript></form></body></html>`;
-    return { kind: "html", status: 400, body, headers: FOSITE_NO_STORE };
+    // fosite/authorize_error.go: its form_post page (provider/fosite-form-post.ts), status 200, no fragment in the action.
+    const body = renderFositeFormPost(redirectUri.split("#")[0] ?? "", new URLSearchParams(payload));
+    return { kind: "html", status: 200, body, headers: { "content-type": FOSITE_FORM_POST_CONTENT_TYPE, ...FOSITE_NO_STORE } };
   }
   const target = new URL(redirectUri);
   if (mode === "fragment") target.hash = new URLSearchParams(payload).toString();

@@ -10,6 +10,7 @@ import { ID_TOKEN_KEY_SET } from "../keys/repository";
 import { CLAIMS_FOSITE_OWNS } from "../provider/id-token-claims";
 import { TokenLookup } from "../storage/token-lookup";
 import { expiredAccessTokenDescription, TOKEN_EXPIRED } from "../tokens/expired-access-token";
+import { unknownUnderOpaqueStrategy } from "../tokens/jwt-access-tokens";
 import { signJws } from "../tokens/jws";
 import { assertionSubject } from "../trust/assertion-subject";
 import type { Mapping } from "./mapping";
@@ -91,7 +92,8 @@ const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
  */
 export async function answerUserinfo(deps: Deps, req: IncomingMessage): Promise<Mapping> {
   const { token: value } = await readAccessTokenFromRequest(req, rawQueryOf(req));
-  const found = value === "" ? undefined : await findToken(deps, lookupOf(deps), value);
+  // A JWT of a client now on the opaque strategy: Hydra's 500 answered as a token it cannot find (jwt-access-tokens.ts).
+  const found = value === "" ? undefined : await findToken(deps, lookupOf(deps), value).catch(unknownUnderOpaqueStrategy);
   const consent = found?.token.grantId ? await deps.sessions.consentByGrant(found.token.grantId) : undefined;
   // A token of a deleted client or a revoked consent is gone in Hydra (its rows are deleted with them).
   if (!found) {

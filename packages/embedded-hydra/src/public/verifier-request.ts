@@ -88,7 +88,7 @@ function sameSet(a: string[], b: string[]): boolean {
  * or, for http on a loopback IP, one with the same host, path and query
  * (any port). A URI with a fragment is never valid (IsValidRedirectURI).
  */
-function matchRedirectUri(sent: string, registered: readonly string[]): string | undefined {
+export function matchRedirectUri(sent: string, registered: readonly string[]): string | undefined {
   const valid = (uri: string) => {
     const parsed = parseUrl(uri);
     return parsed !== undefined && parsed.hash === "" && !uri.includes("#") ? uri : undefined;

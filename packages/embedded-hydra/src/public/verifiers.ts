@@ -14,12 +14,12 @@ import {
   applyRejection,
   finishInteraction,
   recordConsent,
-  rejectionSchema,
+  rejectionForClient,
 } from "../provider/decisions";
 import { fositeDescription } from "../fosite-errors";
 import type { Mapping } from "./mapping";
 import { authorizationError, errorPage, type OAuthError } from "./responses";
-import { refuseVerifierRequest } from "./verifier-request";
+import { matchRedirectUri, refuseVerifierRequest } from "./verifier-request";
 
 type Kind = "login" | "consent";
 
@@ -109,7 +109,7 @@ export async function redeemVerifier(
   };
 
   if (flow.decision === "rejected") {
-    const denied = rejectionSchema.parse(flow.handled);
+    const denied = rejectionForClient(flow.handled, deps.config.oauth2.expose_internal_errors);
     if (!csrf.ok || !interaction) return toClient(denied);
     await applyRejection(flow, interaction, denied);
     return resume(interaction);
@@ -188,14 +188,17 @@ function expiredInteraction(deps: Deps, kind: Kind): Mapping {
 
 /**
  * Hydra's writeAuthorizeError for an authorization request parsed from the
- * URL alone: to the client's redirect URI when the client exists and has
- * registered it, to the error UI otherwise.
+ * URL alone: to the redirect URI fosite resolved for it
+ * (authorize_helper.go MatchRedirectURIWithClientRedirectURIs: the one sent
+ * and registered, or the client's only registered one when none was sent)
+ * when the client exists, to the error UI otherwise.
  */
 async function refuseRequest(deps: Deps, query: URLSearchParams, error: OAuthError): Promise<Mapping> {
   const clientId = query.get("client_id") ?? "";
-  const redirectUri = query.get("redirect_uri") ?? "";
   const client = clientId ? await deps.clients.get(clientId) : undefined;
-  if (!client || !client.data.redirect_uris.includes(redirectUri)) return errorPage(deps, error);
+  const redirectUri = client ? matchRedirectUri(query.get("redirect_uri") ?? "", client.data.redirect_uris) : undefined;
+  if (redirectUri === undefined) return errorPage(deps, error);
   // The request's parameters as Form.Get reads them: a repeated key's first value.
-  return authorizationError(deps, Object.fromEntries([...query.keys()].map((key) => [key, query.get(key)])), error);
+  const params = Object.fromEntries([...query.keys()].map((key) => [key, query.get(key)]));
+  return authorizationError(deps, { ...params, redirect_uri: redirectUri }, error);
 }

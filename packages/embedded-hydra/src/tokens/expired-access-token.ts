@@ -2,7 +2,7 @@ import { isStorableText } from "@olympus/server-kit/text";
 import type { Deps } from "../deps";
 import { goUtcTimeString } from "../public/go-format";
 import { expiresAtOf, FOSITE_VALID_UNTIL } from "./fosite-expiry";
-import { accessTokenId } from "./jwt-access-tokens";
+import { accessTokenId, signedByOtherKey, TokenSignatureMismatchError, validatedAsOpaque } from "./jwt-access-tokens";
 
 /** fosite's ErrTokenExpired (errors.go): its name and status. Not in FOSITE_ERRORS, whose names other answers look up. */
 export const TOKEN_EXPIRED = { error: "token_expired", status: 401 } as const;
@@ -33,6 +33,8 @@ type Row = { payload: Record<string, unknown>; consumed_at: Date | null; expires
  * flags ValidationErrorExpired once the Unix second is past `exp` (the row's
  * FOSITE_VALID_UNTIL), and toRFCErr maps that to the bare ErrTokenExpired —
  * its own hint, no expiry named (the wrapped "Token is expired" is debug only).
+ * One its signer no longer verifies throws TokenSignatureMismatchError
+ * (jwt-access-tokens.ts signedByOtherKey): the signature is checked first.
  */
 export async function expiredAccessTokenDescription(deps: Deps, value: string): Promise<string | undefined> {
   const id = accessTokenId(value);
@@ -50,7 +52,12 @@ export async function expiredAccessTokenDescription(deps: Deps, value: string): 
   if (row.payload.expiresWithSession === true) return undefined;
   const grantId = row.payload.grantId;
   if (typeof grantId === "string" && grantId !== "" && !(await deps.sessions.consentByGrant(grantId))) return undefined;
-  if (FOSITE_VALID_UNTIL in row.payload) return JWT_EXPIRED_DESCRIPTION;
+  // A JWT whose client is now on the opaque strategy is refused as an opaque token is (jwt-access-tokens.ts validatedAsOpaque).
+  if (!(await validatedAsOpaque(deps, row.payload))) {
+    // ParseWithClaims checks the signature before the claims: a JWT its signer no longer verifies is a mismatch first.
+    if (signedByOtherKey(deps.provider(), value, row.payload)) throw new TokenSignatureMismatchError();
+    if (FOSITE_VALID_UNTIL in row.payload) return JWT_EXPIRED_DESCRIPTION;
+  }
   const expiresAt = expiresAtOf(row.payload) ?? row.expires_at.getTime();
   return `Token expired. Access token expired at '${goUtcTimeString(expiresAt)}'.`;
 }

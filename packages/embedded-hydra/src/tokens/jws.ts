@@ -59,3 +59,25 @@ export function verifyJws(token: string, keys: Array<JsonWebKey & { kid: string;
     return undefined;
   }
 }
+
+/**
+ * Whether a compact JWS verifies under one given key, whatever `kid` its
+ * header names (go-jose's Claims(key) with a bare key, as fosite's
+ * token/jwt ParseWithClaims verifies): the header's algorithm, used with
+ * that key; false when it does not verify or cannot be used with the key.
+ */
+export function verifiesWithKey(token: string, jwk: JsonWebKey): boolean {
+  const split = parts(token);
+  if (!split) return false;
+  try {
+    const header = JSON.parse(Buffer.from(split[0], "base64url").toString("utf8")) as Record<string, unknown>;
+    const options = typeof header.alg === "string" ? params(header.alg) : undefined;
+    if (!options) return false;
+    const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicPart } = jwk;
+    const key = createPublicKey({ key: publicPart, format: "jwk" });
+    const { hash, ...rest } = options;
+    return verify(hash, Buffer.from(`${split[0]}.${split[1]}`), { key, ...rest }, Buffer.from(split[2], "base64url"));
+  } catch {
+    return false;
+  }
+}

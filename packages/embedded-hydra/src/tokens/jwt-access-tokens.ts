@@ -2,11 +2,12 @@ import { createHash, randomUUID } from "node:crypto";
 import type Provider from "oidc-provider";
 import type { AdapterPayload } from "oidc-provider";
 import { ACCESS_TOKEN_STRATEGY_METADATA } from "../clients/model";
+import { HydraError } from "../errors";
 import type { Deps } from "../deps";
 import type { PrivateJwk } from "../keys/repository";
 import { assertionSubject } from "../trust/assertion-subject";
 import { expiresAtOf, FOSITE_VALID_UNTIL, jwtValidUntil, unixSeconds } from "./fosite-expiry";
-import { looksLikeJws, signJws } from "./jws";
+import { looksLikeJws, signJws, verifiesWithKey } from "./jws";
 
 /**
  * Hydra's JWT access tokens (`strategies.access_token: jwt`, or a client's
@@ -120,7 +121,77 @@ function findByJwt(model: TokenModel): void {
   );
 }
 
+/** The key each provider signs JWT access tokens with (its `hydra.jwt.access-token` set's newest signing key). */
+const signers = new WeakMap<Provider, PrivateJwk | undefined>();
+
+/**
+ * fosite's ErrTokenSignatureMismatch (errors.go): 400, its description
+ * and hint as GetDescription joins them (the hint's double space is
+ * fosite's).
+ */
+export class TokenSignatureMismatchError extends HydraError {
+  constructor() {
+    super(400, "token_signature_mismatch", "Token signature mismatch. Check that you provided  a valid token in the right format.");
+  }
+}
+
+/**
+ * Whether a stored token handed out as a JWT no longer verifies: Hydra's
+ * DefaultJWTSigner (jwk/jwt_strategy.go) validates with its current
+ * signing key only (GetOrGenerateKeys, the set's first private key), so a
+ * token signed by a key since rotated out or deleted — or by an older key
+ * still in the set — fails fosite's token/jwt ParseWithClaims
+ * (ValidationErrorSignatureInvalid), which strategy_jwt.go toRFCErr makes
+ * ErrTokenSignatureMismatch, before its expiry is looked at.
+ */
+export function signedByOtherKey(provider: Provider, value: string, payload: AdapterPayload): boolean {
+  const extra = (payload.extra ?? {}) as Record<string, unknown>;
+  if (extra[JWT_FORMAT_EXTRA] !== true) return false;
+  const signer = signers.get(provider);
+  return signer === undefined || !verifiesWithKey(value, signer);
+}
+
+/**
+ * Whether a stored token handed out as a JWT is now validated as an opaque
+ * one. Hydra picks the strategy by the token's client as it is now, not by
+ * the token's shape (fositex/token_strategy.go ValidateAccessToken →
+ * gs(withRequester); persistence/sql/persister_oauth2.go toRequest reads the
+ * current client; driver/config/provider.go AccessTokenStrategy: the
+ * client's own, else `strategies.access_token`). The HMAC strategy then
+ * checks the session's expiry and the token's HMAC
+ * (strategy_hmacsha_plain.go ValidateAccessToken), not the JWT's signature.
+ */
+export async function validatedAsOpaque(deps: Deps, payload: AdapterPayload): Promise<boolean> {
+  const extra = (payload.extra ?? {}) as Record<string, unknown>;
+  if (extra[JWT_FORMAT_EXTRA] !== true) return false;
+  const client = await deps.clients.get(String(payload.clientId ?? ""));
+  return (client?.data.access_token_strategy || deps.config.strategies.access_token) !== "jwt";
+}
+
+/**
+ * A live JWT access token validated as an opaque one (validatedAsOpaque):
+ * token/hmac/hmacsha.go validate cannot base64-decode the JWT's
+ * "payload.signature", a plain error that fosite's IntrospectToken makes
+ * its unrecognizable error (errors.go ErrorToRFC6749Error: `error`, 500).
+ * Introspection answers it inactive (oauth2/handler.go
+ * introspectOAuth2Token wraps every failure in ErrInactiveToken); the
+ * bearer endpoints answer it as a token they cannot find rather than with
+ * a 5xx (README, Known differences).
+ */
+export class JwtUnderOpaqueStrategyError extends Error {
+  constructor() {
+    super("a JWT access token of a client now on the opaque strategy");
+  }
+}
+
+/** For a bearer endpoint's `findToken(…).catch`: JwtUnderOpaqueStrategyError as an unknown token. */
+export function unknownUnderOpaqueStrategy(error: unknown): undefined {
+  if (error instanceof JwtUnderOpaqueStrategyError) return undefined;
+  throw error;
+}
+
 export function installJwtAccessTokens(provider: Provider, deps: Deps, keys: JwtAccessTokenKeys): void {
+  signers.set(provider, keys.keys[0]);
   for (const model of [provider.AccessToken, provider.ClientCredentials] as unknown as TokenModel[]) {
     mintAsJwt(deps, model, keys);
     findByJwt(model);

@@ -25,7 +25,7 @@ export const adminErrors = {
  * keeps herodot's default code for errors without one, 500.
  */
 export function respondPlainErrorAt400(ctx: HttpContext, message: string): void {
-  ctx.json(400, new KratosError(500, { message }).toJSON(ctx.requestId));
+  ctx.error(new KratosError(500, { message }).answerWith(400));
 }
 
 /** The JSON of a herodot.DefaultError embedded in a response (batch results), without `request`. */

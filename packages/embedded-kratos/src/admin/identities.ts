@@ -153,7 +153,9 @@ async function decodeStrict<T>(ctx: HttpContext, parse: (body: Buffer) => T): Pr
   try {
     raw = await readFirstJsonValue(ctx);
   } catch (error) {
-    if (error instanceof BodyTooLargeError || error instanceof BodyReadError) throw adminErrors.badRequestMessage(readErrorText(error));
+    if (error instanceof BodyTooLargeError) throw adminErrors.badRequestMessage(readErrorText(error));
+    // The late body's read cancelled the request's context: herodot answers 499 (BodyReadError).
+    if (error instanceof BodyReadError) throw adminErrors.badRequestMessage(error.readError).answerOnCancelledRequest();
     throw error;
   }
   try {

@@ -36,7 +36,9 @@ export async function batchPatchIdentities(deps: Deps, ctx: HttpContext): Promis
   } catch (error) {
     if (error instanceof GoJsonError) return respondPlainErrorAt400(ctx, error.message);
     // The strict decoder's read failing (past the cap, a late body): WriteErrorCode(400, that error) as any decoding error.
-    if (error instanceof BodyTooLargeError || error instanceof BodyReadError) return respondPlainErrorAt400(ctx, readErrorText(error));
+    if (error instanceof BodyTooLargeError) return respondPlainErrorAt400(ctx, readErrorText(error));
+    // A late body's read cancelled the request's context: herodot's writer answers 499 instead (BodyReadError).
+    if (error instanceof BodyReadError) return ctx.error(error);
     throw error;
   }
   const patches = body.identities ?? [];

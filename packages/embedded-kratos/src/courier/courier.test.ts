@@ -3,17 +3,8 @@ import { freePort } from "@olympus/test-postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createIdentity, expectFailure, startMailKratos, type MailKratos } from "../selfservice/strategy/code/test-helpers";
 import { startKratos, startTestPostgres, uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
+import { eventually } from "./test-channel-target";
 import { codeFrom, TestSmtpServer } from "./test-smtp";
-
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function requestRecovery(kratos: TestKratos, email: string): Promise<void> {
   const { data: flow } = await kratos.frontend.createNativeRecoveryFlow();

@@ -124,8 +124,8 @@ export class Courier {
    * pooled connection per request.
    */
   async renderEmail(input: QueueEmailInput): Promise<RenderedMessage> {
-    const subject = await this.templates.subject(input.templateType, input.model, input.signal);
-    const body = await this.templates.plaintext(input.templateType, input.model, input.signal);
+    const subject = await this.templates.subject(input.templateType, input.model, input.signal, input.requestHeaders);
+    const body = await this.templates.plaintext(input.templateType, input.model, input.signal, input.requestHeaders);
     return {
       type: "email",
       recipient: input.recipient,
@@ -145,7 +145,7 @@ export class Courier {
    * the transaction, as renderEmail.
    */
   async renderSms(input: QueueSmsInput): Promise<RenderedMessage> {
-    const body = await this.smsTemplates.body(input.templateType, input.model, input.signal);
+    const body = await this.smsTemplates.body(input.templateType, input.model, input.signal, input.requestHeaders);
     return {
       type: "phone",
       recipient: input.recipient,

@@ -1,10 +1,9 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Database } from "../storage/database";
-import { startKratos, startTestPostgres, uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
+import { uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
+import { startKratosWithSchemaFiles, type KratosWithSchemaFiles } from "../testing/identity-schema-files";
 import { ChannelTarget } from "./test-channel-target";
+import { httpCourierPostingContext, WHOLE_CONTEXT_BODY } from "./test-http-courier";
 
 /** What the channels' body template (`function(ctx) ctx`) posts: the HTTP channel's whole template context. */
 interface Posted {
@@ -13,10 +12,12 @@ interface Posted {
   message_type: string;
   request_headers: Record<string, string[]> | null;
   template_data: Record<string, unknown>;
+  subject: string;
+  body: string;
 }
 
 const base64 = (text: string) => `base64://${Buffer.from(text).toString("base64")}`;
-const WHOLE_CONTEXT = base64("function(ctx) ctx");
+
 const DATABASE = "ciam_courier_flow_messages";
 
 /** Email and phone both sign in by code and get verified, each on its own channel. */
@@ -59,32 +60,36 @@ const randomPhone = () => `+4917${String(Math.floor(Math.random() * 1e8)).padSta
  * (courier/http_channel.go httpDataModel).
  */
 describe("code messages on their channels, with the flow request's headers (code_sender.go)", () => {
+  let started: KratosWithSchemaFiles | undefined;
   let pg: TestPostgres;
   let target: ChannelTarget;
   let kratos: TestKratos;
 
   beforeAll(async () => {
     target = new ChannelTarget();
-    [pg] = await Promise.all([startTestPostgres(), target.start()]);
-    const schemaFile = path.join(mkdtempSync(path.join(tmpdir(), "courier-flows-")), "email-and-phone.schema.json");
-    writeFileSync(schemaFile, JSON.stringify(SCHEMA));
-    kratos = await startKratos(pg, DATABASE, {
+    await target.start();
+    started = await startKratosWithSchemaFiles(DATABASE, [{ id: "both", document: SCHEMA }], {
       configOverrides: {
         dev: true,
-        identity: { default_schema_id: "both", schemas: [{ id: "both", url: `file://${schemaFile}` }] },
-        courier: {
-          delivery_strategy: "http",
-          worker: { pull_wait: "100ms" },
-          http: { request_config: { url: target.url("/mail"), body: WHOLE_CONTEXT } },
-          channels: [{ id: "sms", type: "http", request_config: { url: target.url("/sms"), body: WHOLE_CONTEXT } }],
-        },
+        courier: httpCourierPostingContext(target.url("/mail"), {
+          channels: [{ id: "sms", type: "http", request_config: { url: target.url("/sms"), body: WHOLE_CONTEXT_BODY } }],
+          // Templates rendered at queueing read the request's headers through the model's http.Header.
+          templates: {
+            registration_code: {
+              valid: {
+                email: { subject: base64('Sign-up code for {{ .UserRequestHeaders.Get "user-agent" }}') },
+                sms: { body: { plaintext: base64('{{ .RegistrationCode }} ({{ .UserRequestHeaders.Values "Accept-Language" }})') } },
+              },
+            },
+          },
+        }),
       },
     });
+    ({ pg, kratos } = started);
   });
   afterAll(async () => {
-    await kratos?.close();
+    await started?.stop();
     await target?.stop();
-    await pg?.stop();
   });
 
   /** The first message to a recipient with a template type, among those the target got after the first `since` requests. */
@@ -129,6 +134,9 @@ describe("code messages on their channels, with the flow request's headers (code
       expect(message.request_headers).toMatchObject({ "User-Agent": ["c2-agent/1.0"], "Accept-Language": ["de"] });
       expect(Object.keys(message.request_headers ?? {})).not.toContain("X-Not-Allowed");
     }
+    // The models' UserRequestHeaders (courier/template/{email,sms}/registration_code_valid.go), filled by code_sender.go.
+    expect(mail.subject).toBe("Sign-up code for c2-agent/1.0");
+    expect(sms.body).toBe(`${String(sms.template_data.registration_code)} ([de])`);
 
     // Signing up with the mailed code proves the email; the phone is sent its verification code by SMS (hook.Verifier).
     const done = await submit(url, { method: "code", traits, code: mail.template_data.registration_code });

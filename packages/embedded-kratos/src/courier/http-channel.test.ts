@@ -10,8 +10,8 @@ import { CIAM_CONFIG, startKratos, startTestPostgres, uniqueEmail, type TestKrat
 import { createIdentity } from "../selfservice/strategy/code/test-helpers";
 import { Courier } from "./courier";
 import { ChannelTarget, eventually } from "./test-channel-target";
+import { base64Url as base64 } from "./test-http-courier";
 
-const base64 = (text: string) => `base64://${Buffer.from(text).toString("base64")}`;
 const SMS_BODY =
   "function(ctx) { to: ctx.recipient, text: ctx.body, type: ctx.message_type, subject: ctx.subject, data: ctx.template_data }";
 

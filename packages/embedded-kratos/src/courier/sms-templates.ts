@@ -1,6 +1,7 @@
 import type { KratosConfig } from "../config/load";
 import type { TemplateLoader } from "./template-loader";
 import { SMS_MODELS } from "./template-data";
+import { goTemplateModel } from "./template-model";
 import { location, type TemplateModel, type TemplateType } from "./templates";
 
 /** The template types Kratos can send as SMS (sms_templates.go NewSMSTemplateFromMessage). */
@@ -23,7 +24,12 @@ export class SmsTemplates {
   ) {}
 
   /** The SMS body for a template type Kratos sends as SMS; other types are Kratos' "unexpected message template type". */
-  async body(type: TemplateType, model: TemplateModel, signal?: AbortSignal): Promise<string> {
+  async body(
+    type: TemplateType,
+    model: TemplateModel,
+    signal?: AbortSignal,
+    requestHeaders?: Readonly<Record<string, readonly string[]>>,
+  ): Promise<string> {
     if (!isSmsTemplateType(type)) throw new Error(`received unexpected message template type: ${type}`);
     const { folder } = location(type);
     const template = await this.loader.load(
@@ -34,7 +40,7 @@ export class SmsTemplates {
       },
       signal,
     );
-    return template.render(model as unknown as Record<string, unknown>);
+    return template.render(goTemplateModel("sms", type, model, requestHeaders));
   }
 }
 

@@ -1,4 +1,4 @@
-import type { TemplateModel, TemplateType } from "./templates";
+import type { TemplateModel, TemplateType } from "./template-types";
 
 /** Which Go model a message's template data is: email templates (courier/template/email) or SMS ones (courier/template/sms). */
 export type MessageKind = "email" | "sms";
@@ -14,7 +14,7 @@ const EXPIRES: Field = ["expires_in_minutes", "ExpiresInMinutes", 0];
 const INVALID: Field[] = [TO, REQUEST_URL, TRANSIENT_PAYLOAD];
 
 /** The email models' fields in struct order (courier/template/email/*.go). */
-const EMAIL_MODELS: Record<TemplateType, Field[]> = {
+export const EMAIL_MODELS: Record<TemplateType, Field[]> = {
   recovery_valid: [TO, ["recovery_url", "RecoveryURL", ""], IDENTITY, REQUEST_URL, TRANSIENT_PAYLOAD, EXPIRES],
   recovery_invalid: INVALID,
   recovery_code_valid: [TO, ["recovery_code", "RecoveryCode", ""], IDENTITY, REQUEST_URL, TRANSIENT_PAYLOAD, EXPIRES],

@@ -1,14 +1,11 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import type { ServerResponse } from "node:http";
 import { useScriptedHttpServer } from "@olympus/server-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Database } from "../storage/database";
-import { startKratos, startTestPostgres, uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
+import { uniqueEmail, type TestKratos } from "../testing/harness";
+import { startKratosWithSchemaFiles, type KratosWithSchemaFiles } from "../testing/identity-schema-files";
 import { eventually } from "./test-channel-target";
-
-const base64 = (text: string) => `base64://${Buffer.from(text).toString("base64")}`;
+import { base64Url as base64, httpCourierPostingContext } from "./test-http-courier";
 const DATABASE = "ciam_courier_template_outside_tx";
 /** Concurrent sends per flow, all waiting on the same slow template server. */
 const CONCURRENT = 3;
@@ -70,7 +67,7 @@ const UNANSWERED = "/unanswered-subject.gotmpl";
  */
 describe("courier templates are fetched outside the sending transaction", () => {
   const server = useScriptedHttpServer();
-  let pg: TestPostgres;
+  let started: KratosWithSchemaFiles | undefined;
   let kratos: TestKratos;
   let observer: Database;
   const held: ServerResponse[] = [];
@@ -78,7 +75,6 @@ describe("courier templates are fetched outside the sending transaction", () => 
   const url = (p: string) => `${server.base}${p}`;
 
   beforeAll(async () => {
-    pg = await startTestPostgres();
     server.script("/mail", { status: 200 });
     const templates: Record<string, unknown> = {};
     for (const { template } of SENDERS) {
@@ -89,27 +85,19 @@ describe("courier templates are fetched outside the sending transaction", () => 
     }
     server.script(UNANSWERED, (_request, res) => void res.on("close", () => void cancelled.push(res)));
     templates.recovery_code = { ...(templates.recovery_code as object), invalid: { email: { subject: url(UNANSWERED) } } };
-    const schemaFile = path.join(mkdtempSync(path.join(tmpdir(), "courier-template-outside-tx-")), "email.schema.json");
-    writeFileSync(schemaFile, JSON.stringify(SCHEMA));
-    kratos = await startKratos(pg, DATABASE, {
+    started = await startKratosWithSchemaFiles(DATABASE, [{ id: "email", document: SCHEMA }], {
       configOverrides: {
         dev: true,
         selfservice: { flows: { recovery: { enabled: true, use: "code", notify_unknown_recipients: true } } },
-        identity: { default_schema_id: "email", schemas: [{ id: "email", url: `file://${schemaFile}` }] },
-        courier: {
-          delivery_strategy: "http",
-          worker: { pull_wait: "100ms" },
-          http: { request_config: { url: url("/mail"), body: base64("function(ctx) ctx") } },
-          templates,
-        },
+        courier: httpCourierPostingContext(url("/mail"), { templates }),
       },
     });
-    observer = new Database(pg.url(DATABASE), 1);
+    kratos = started.kratos;
+    observer = new Database(started.pg.url(DATABASE), 1);
   });
   afterAll(async () => {
     await observer?.close();
-    await kratos?.close();
-    await pg?.stop();
+    await started?.stop();
   });
 
   /** Connections of the Kratos database sitting in an open transaction (pg_stat_activity). */

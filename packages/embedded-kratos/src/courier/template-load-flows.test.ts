@@ -1,12 +1,11 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { useScriptedHttpServer } from "@olympus/server-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "../testing/browser";
 import { csrfOf } from "../testing/flow-json";
-import { startKratos, startTestPostgres, uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
+import { uniqueEmail, type TestKratos } from "../testing/harness";
+import { startKratosWithSchemaFiles, type KratosWithSchemaFiles } from "../testing/identity-schema-files";
 import { eventually } from "./test-channel-target";
+import { base64Url as base64, httpCourierPostingContext } from "./test-http-courier";
 
 /** What the HTTP channel's body template (`function(ctx) ctx`) posts. */
 interface Posted {
@@ -17,7 +16,6 @@ interface Posted {
   template_data: Record<string, unknown>;
 }
 
-const base64 = (text: string) => `base64://${Buffer.from(text).toString("base64")}`;
 const DATABASE = "ciam_courier_template_load";
 const json = { Accept: "application/json" };
 
@@ -56,24 +54,17 @@ const SCHEMA = {
  */
 describe("courier templates loaded when a message is queued (load_template.go)", () => {
   const server = useScriptedHttpServer();
-  let pg: TestPostgres;
+  let started: KratosWithSchemaFiles | undefined;
   let kratos: TestKratos;
   const url = (p: string) => `${server.base}${p}`;
 
   beforeAll(async () => {
-    pg = await startTestPostgres();
     server.script("/mail", { status: 200 });
     server.script("/login-subject.gotmpl", { status: 200, body: "Sign in with {{ .LoginCode }}\n" });
-    const schemaFile = path.join(mkdtempSync(path.join(tmpdir(), "courier-template-load-")), "email.schema.json");
-    writeFileSync(schemaFile, JSON.stringify(SCHEMA));
-    kratos = await startKratos(pg, DATABASE, {
+    started = await startKratosWithSchemaFiles(DATABASE, [{ id: "email", document: SCHEMA }], {
       configOverrides: {
         dev: true,
-        identity: { default_schema_id: "email", schemas: [{ id: "email", url: `file://${schemaFile}` }] },
-        courier: {
-          delivery_strategy: "http",
-          worker: { pull_wait: "100ms" },
-          http: { request_config: { url: url("/mail"), body: base64("function(ctx) ctx") } },
+        courier: httpCourierPostingContext(url("/mail"), {
           templates: {
             login_code: {
               valid: {
@@ -85,13 +76,13 @@ describe("courier templates loaded when a message is queued (load_template.go)",
             },
             verification_code: { valid: { email: { body: { plaintext: url("/verification-missing.gotmpl") } } } },
           },
-        },
+        }),
       },
     });
+    kratos = started.kratos;
   });
   afterAll(async () => {
-    await kratos?.close();
-    await pg?.stop();
+    await started?.stop();
   });
 
   const submit = (flowUrl: string, body: Record<string, unknown>) =>

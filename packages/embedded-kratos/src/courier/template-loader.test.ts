@@ -116,13 +116,13 @@ describe("loadRemoteTemplate: courier.templates URLs are fetched when a message 
     );
   });
 
-  it("fails the render, not the start, on a template outside the supported subset", async () => {
-    server.script("/range.gotmpl", { status: 200, body: "{{ range .X }}{{ end }}" });
+  it("fails the render, not the start, on a template that does not parse (Go's parse error text)", async () => {
+    server.script("/range.gotmpl", { status: 200, body: "{{ range .To }}{{ nosuch }}{{ end }}" });
     const cfg = config({ templates: { login_code: { valid: { email: { subject: `${server.base}/range.gotmpl` } } } } });
     const templates = new EmailTemplates(cfg, new TemplateLoader(cfg, { client: FAST }));
     const error = await loadError(templates.subject("login_code_valid", { To: "a@b.c" }));
     expect(error.code).toBe(500);
-    expect(error.message).toContain(`${server.base}/range.gotmpl: unsupported template action`);
+    expect(error.message).toBe(`template: ${server.base}/range.gotmpl:1: function "nosuch" not defined`);
   });
 });
 

@@ -5,7 +5,7 @@ import type { KratosConfig } from "../config/load";
 import { FetcherError, fetchText } from "../fetcher/fetcher";
 import { goErrnoText } from "../fetcher/go-errno";
 import { KratosError } from "../http/errors";
-import { type CompiledTemplate, compileTemplate, TemplateSyntaxError } from "./go-template";
+import { type CompiledTemplate, compileTemplate, TemplateExecError, TemplateParseError } from "./gotemplate";
 
 /** load_template.go `Cache, _ = lru.New[string, Template](16)`. */
 export const TEMPLATE_CACHE_SIZE = 16;
@@ -51,6 +51,8 @@ export interface TemplateSource {
   /** The `courier.templates.*` URL for this part, as the config holds it now ("" or undefined: none). */
   remoteUrl: string | undefined;
   builtIn: string;
+  /** LoadHTML: parsed as html/template (contextual escaping), else text/template (LoadText). */
+  html?: boolean;
 }
 
 /**
@@ -84,12 +86,14 @@ export class TemplateLoader {
    * cancels the fetch.
    */
   async load(source: TemplateSource, signal?: AbortSignal): Promise<CompiledTemplate> {
-    return source.remoteUrl ? this.loadRemote(source.remoteUrl, signal) : this.loadNamed(source.name, source.builtIn);
+    const html = source.html === true;
+    return source.remoteUrl ? this.loadRemote(source.remoteUrl, html, signal) : this.loadNamed(source.name, source.builtIn, html);
   }
 
   /** loadRemoteTemplate: fetched (any fetcher scheme), parsed with the URL as its name, cached by URL. */
-  private async loadRemote(url: string, signal: AbortSignal | undefined): Promise<CompiledTemplate> {
-    const cached = this.cache.get(url);
+  private async loadRemote(url: string, html: boolean, signal: AbortSignal | undefined): Promise<CompiledTemplate> {
+    const key = cacheKey(url, html);
+    const cached = this.cache.get(key);
     if (cached) return cached;
     let text: string;
     try {
@@ -102,19 +106,21 @@ export class TemplateLoader {
       if (error instanceof FetcherError) throw new KratosError(500, { message: error.message });
       throw error;
     }
-    const template = compile(text, url);
-    this.cache.add(url, template);
+    const template = compile(text, url, html);
+    this.cache.add(key, template);
     return template;
   }
 
   /** loadTemplate: the override file when it exists (fs.Glob of the name), else loadBuiltInTemplate; both cached by name. */
-  private async loadNamed(name: string, builtIn: string): Promise<CompiledTemplate> {
-    const cached = this.cache.get(name);
+  private async loadNamed(name: string, builtIn: string, html: boolean): Promise<CompiledTemplate> {
+    const key = cacheKey(name, html);
+    const cached = this.cache.get(key);
     if (cached) return cached;
     const overridePath = this.config.courier.template_override_path;
     const file = overridePath ? path.join(path.resolve(path.dirname(this.config.source), overridePath), name) : undefined;
     let text = builtIn;
-    if (file && (await exists(file))) {
+    const overridden = file !== undefined && (await exists(file));
+    if (file && overridden) {
       try {
         text = await readFile(file, "utf8");
       } catch (error) {
@@ -122,20 +128,43 @@ export class TemplateLoader {
         throw new KratosError(500, { message: `open ${file}: ${goErrnoText(error)}` });
       }
     }
-    const template = compile(text, name);
-    this.cache.add(name, template);
+    // loadTemplate names an override file's template by its base name (template.New(filepath.Base(name)).ParseFS), loadBuiltInTemplate by the whole name.
+    const template = compile(text, overridden ? path.posix.basename(name) : name, html);
+    this.cache.add(key, template);
     return template;
   }
 }
 
-/** Parses like template.New(name).Parse: a template outside the supported subset is the load's error. */
-function compile(text: string, name: string): CompiledTemplate {
+/**
+ * Kratos keys its cache by name or URL alone, so a URL used for both the
+ * plaintext and the HTML part renders as whichever parse came first; here
+ * the HTML parse is kept apart, so HTML mail always escapes its values.
+ */
+const cacheKey = (key: string, html: boolean) => (html ? `html:${key}` : key);
+
+/**
+ * template.New(name).Funcs(sprig.HermeticTxtFuncMap()).Parse (htemplate for
+ * HTML): a parse error is the load's error, and so is an execution error
+ * (LoadText/LoadHTML return Execute's error as it is): herodot's 500 with Go's text.
+ */
+function compile(text: string, name: string, html: boolean): CompiledTemplate {
+  let template: CompiledTemplate;
   try {
-    return compileTemplate(text, name);
+    template = compileTemplate(text, name, { html });
   } catch (error) {
-    if (error instanceof TemplateSyntaxError) throw new KratosError(500, { message: error.message });
+    if (error instanceof TemplateParseError) throw new KratosError(500, { message: error.message });
     throw error;
   }
+  return {
+    render(data) {
+      try {
+        return template.render(data);
+      } catch (error) {
+        if (error instanceof TemplateExecError) throw new KratosError(500, { message: error.message });
+        throw error;
+      }
+    },
+  };
 }
 
 /** fs.Glob of a name without meta characters: whether anything (a file or a folder) is there. */

@@ -1,44 +1,12 @@
 import type { KratosConfig } from "../config/load";
-import { escapeHtml } from "./go-template";
 import type { TemplateLoader } from "./template-loader";
+import { goTemplateModel } from "./template-model";
+import type { TemplateModel, TemplateType } from "./template-types";
 
-/** `template_type` values of courier messages (courier/template/type.go). */
-export const TEMPLATE_TYPES = [
-  "recovery_valid",
-  "recovery_invalid",
-  "recovery_code_valid",
-  "recovery_code_invalid",
-  "verification_valid",
-  "verification_invalid",
-  "verification_code_valid",
-  "verification_code_invalid",
-  "login_code_valid",
-  "registration_code_valid",
-] as const;
-export type TemplateType = (typeof TEMPLATE_TYPES)[number];
-
-/**
- * Template data, keyed by the Go field names templates use
- * (`{{ .RecoveryCode }}`, `{{ .Identity.traits.email }}`).
- */
-export interface TemplateModel {
-  To: string;
-  RequestURL?: string;
-  TransientPayload?: Record<string, unknown>;
-  ExpiresInMinutes?: number;
-  Identity?: Record<string, unknown>;
-  Traits?: Record<string, unknown>;
-  RecoveryCode?: string;
-  RecoveryURL?: string;
-  VerificationCode?: string;
-  VerificationURL?: string;
-  LoginCode?: string;
-  RegistrationCode?: string;
-  /** The host of RequestURL (SMS recovery codes: the WebOTP `@domain #code` line). */
-  RequestURLDomain?: string;
-}
+export { TEMPLATE_TYPES, type TemplateModel, type TemplateType } from "./template-types";
 
 type Part = "subject" | "plaintext" | "html";
+type RequestHeaders = Readonly<Record<string, readonly string[]>>;
 
 /** Where each type lives under `courier.templates` and in template folders: `<folder>/<status>/email.*.gotmpl`. */
 export function location(type: TemplateType): { folder: string; status: "valid" | "invalid" } {
@@ -72,28 +40,34 @@ export class EmailTemplates {
   ) {}
 
   /** EmailSubject: strings.TrimSpace of the rendered text (a header must not carry the file's trailing newline). */
-  async subject(type: TemplateType, model: TemplateModel, signal?: AbortSignal): Promise<string> {
-    return (await this.render(type, "subject", model, signal)).trim();
+  async subject(type: TemplateType, model: TemplateModel, signal?: AbortSignal, requestHeaders?: RequestHeaders): Promise<string> {
+    return (await this.render(type, "subject", model, signal, requestHeaders)).trim();
   }
 
-  async plaintext(type: TemplateType, model: TemplateModel, signal?: AbortSignal): Promise<string> {
-    return this.render(type, "plaintext", model, signal);
+  /** `requestHeaders`: the model's UserRequestHeaders, which only a message being queued has. */
+  async plaintext(type: TemplateType, model: TemplateModel, signal?: AbortSignal, requestHeaders?: RequestHeaders): Promise<string> {
+    return this.render(type, "plaintext", model, signal, requestHeaders);
   }
 
   async html(type: TemplateType, model: TemplateModel): Promise<string> {
     return this.render(type, "html", model);
   }
 
-  private async render(type: TemplateType, part: Part, model: TemplateModel, signal?: AbortSignal): Promise<string> {
+  private async render(
+    type: TemplateType,
+    part: Part,
+    model: TemplateModel,
+    signal?: AbortSignal,
+    requestHeaders?: RequestHeaders,
+  ): Promise<string> {
     const configured = configuredEmail(this.config, type);
     const remoteUrl = part === "subject" ? configured?.subject : configured?.body?.[part];
     const { folder, status } = location(type);
     const template = await this.loader.load(
-      { name: `${folder}/${status}/${PART_FILES[part]}`, remoteUrl, builtIn: BUILT_IN[type][part] },
+      { name: `${folder}/${status}/${PART_FILES[part]}`, remoteUrl, builtIn: BUILT_IN[type][part], html: part === "html" },
       signal,
     );
-    // HTML bodies escape the values they substitute, whichever way the template was first loaded (see the README).
-    return template.render(model as unknown as Record<string, unknown>, part === "html" ? escapeHtml : undefined);
+    return template.render(goTemplateModel("email", type, model, requestHeaders));
   }
 }
 

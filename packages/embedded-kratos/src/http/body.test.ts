@@ -21,8 +21,9 @@ beforeAll(async () => {
     const ctx = new HttpContext(req, res, BASE);
     const answer = async (): Promise<unknown> => {
       if (req.url === "/raw") return { length: (await readRawBody(ctx)).length };
+      if (req.url === "/twice") return { lengths: [(await readRawBody(ctx)).length, (await readRawBody(ctx)).length] };
       const { fields, decodeError } = await readSubmission(ctx);
-      return { fields: Object.keys(fields), decodeError: decodeError?.toBody() };
+      return { fields: Object.keys(fields), decodeError: decodeError?.toBody(), answerStatus: decodeError?.answerStatus };
     };
     answer().then(
       (body) => res.end(JSON.stringify(body)),
@@ -74,6 +75,13 @@ describe("readRawBody: http.MaxBytesHandler(handler, 5*1024*1024)", () => {
     expect(await send("/raw", jsonOfSize(MAX_BODY_BYTES), "application/json", true)).toEqual({ length: MAX_BODY_BYTES });
   });
 
+  it("reads a body another reader took to its end as Go's spent body: empty at once, not waiting for events that will not come", async () => {
+    for (const chunked of [false, true])
+      expect(await send("/twice", Buffer.from("state=x&code=y"), "application/x-www-form-urlencoded", chunked)).toEqual({
+        lengths: [14, 0],
+      });
+  });
+
   it("fails one byte past the cap as MaxBytesReader does, with a Content-Length or chunked", async () => {
     for (const chunked of [false, true]) {
       const answer = await send("/raw", jsonOfSize(MAX_BODY_BYTES + 1), "application/json", chunked);
@@ -84,25 +92,33 @@ describe("readRawBody: http.MaxBytesHandler(handler, 5*1024*1024)", () => {
 
 describe("readSubmission: the MaxBytesReader error as oryx decoderx meets it", () => {
   const tooLarge = Buffer.alloc(MAX_BODY_BYTES + 1, "a");
+  // oryx decoderx/http.go requestBody: keepRequestBody (set by HTTPDecoderJSONFollowsFormFormat, which every
+  // strategy's decode uses) reads the body with io.ReadAll before any decoder and wraps its error, a plain error:
+  // herodot's ToDefaultError gives it code 500, answered at x.RecoverStatusCode's fallback 400 by the flows.
+  const unreadable = {
+    decodeError: { code: 500, status: "Internal Server Error", message: "unable to read body: http: request body too large" },
+    answerStatus: 400,
+  };
 
-  it("decodeJSONForm: json.Decoder's read error is `Unable to decode form as JSON.` with Go's error as the message", async () => {
+  it("JSON (decodeJSONForm): requestBody's `unable to read body: …` comes before json.Decoder", async () => {
     const answer = await send("/submission", jsonOfSize(MAX_BODY_BYTES + 1), "application/json");
-    expect(answer).toEqual({
-      fields: [],
-      decodeError: { code: 400, status: "Bad Request", reason: "Unable to decode form as JSON.", message: "http: request body too large" },
-    });
+    expect(answer).toEqual({ fields: [], ...unreadable });
   });
 
-  it("decodeForm: Request.ParseForm (parsePostForm) returns the read error", async () => {
-    const answer = await send("/submission", tooLarge, "application/x-www-form-urlencoded", true);
-    expect(answer.decodeError).toMatchObject({
-      code: 400,
-      reason: "Unable to decode HTTP POST form body: http: request body too large",
-    });
+  it("a form (decodeForm): requestBody's error comes before Request.ParseForm, chunked or not", async () => {
+    for (const chunked of [false, true]) {
+      const answer = await send("/submission", tooLarge, "application/x-www-form-urlencoded", chunked);
+      expect(answer).toEqual({ fields: [], ...unreadable });
+    }
   });
 
-  it("a multipart body is never read by ParseForm: no error, no fields", async () => {
+  it("multipart: requestBody reads it too (ParseForm would leave it to ParseMultipartForm), so it fails the same way", async () => {
     const answer = await send("/submission", tooLarge, "multipart/form-data; boundary=x");
+    expect(answer).toEqual({ fields: [], ...unreadable });
+  });
+
+  it("a multipart body within the cap is read and has no fields", async () => {
+    const answer = await send("/submission", Buffer.from("--x--\r\n"), "multipart/form-data; boundary=x");
     expect(answer).toEqual({ fields: [] });
   });
 

@@ -27,14 +27,17 @@ export class BodyTooLargeError extends KratosError {
 export type JsonObject = Record<string, unknown>;
 
 /**
- * A body read that failed part-way (Go: the reader's error, such as
- * `read tcp …: i/o timeout` once ReadTimeout has passed, read-deadline.ts).
- * Left unmapped it is this server's generic 400; the decoders that word it
- * as Kratos' handlers do map it through readBodyOr.
+ * A body read that failed part-way on the connection (Go: the reader's
+ * error, such as `read tcp …: i/o timeout` once ReadTimeout has passed,
+ * read-deadline.ts), which cancels the request's context. Left unmapped it
+ * is that raw error as herodot writes it (code 500 in the body) on the
+ * cancelled context: 499. The decoders that word it as Kratos' handlers do
+ * map it (readBodyOr), still answered 499.
  */
 export class BodyReadError extends KratosError {
   constructor(readonly readError: string) {
-    super(400, { reason: `The request body could not be read: ${readError}` });
+    super(500, { message: readError });
+    this.answerOnCancelledRequest();
   }
 }
 
@@ -91,9 +94,13 @@ export type CollectedBody =
 /**
  * Reads the body up to `limit` bytes; `isComplete`, given each chunk in
  * turn, may stop the read early. Past the limit or once complete the stream
- * is paused, not destroyed.
+ * is paused, not destroyed. A body already read to its end (nosurf's form
+ * read) reads as Go's spent body does, empty at once; a stream already torn
+ * down emits nothing more and fails at once.
  */
 export function collectBody(req: HttpContext["req"], limit: number, isComplete?: (chunk: Buffer) => boolean): Promise<CollectedBody> {
+  if (req.readableEnded) return Promise.resolve({ outcome: "ended", bytes: Buffer.alloc(0) });
+  if (req.destroyed) return Promise.resolve({ outcome: "failed", bytes: Buffer.alloc(0), error: "unexpected EOF" });
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -137,13 +144,18 @@ export function collectBody(req: HttpContext["req"], limit: number, isComplete?:
 /**
  * readRawBody, with a failed read — past the cap or a broken connection —
  * answered as `answer` says (the caller's Kratos handler, given Go's error
- * text: both are the error its io.ReadAll returns).
+ * text: both are the error its io.ReadAll returns), at 499 after a broken
+ * connection (BodyReadError).
  */
 export async function readBodyOr(ctx: HttpContext, answer: (readError: string) => Error): Promise<Buffer> {
   try {
     return await readRawBody(ctx);
   } catch (error) {
-    if (error instanceof BodyTooLargeError || error instanceof BodyReadError) throw answer(readErrorText(error));
+    if (error instanceof BodyTooLargeError) throw answer(BODY_TOO_LARGE_MESSAGE);
+    if (error instanceof BodyReadError) {
+      const answered = answer(error.readError);
+      throw answered instanceof KratosError ? answered.answerOnCancelledRequest() : answered;
+    }
     throw error;
   }
 }
@@ -198,8 +210,32 @@ export async function readJson(ctx: HttpContext): Promise<unknown> {
  */
 export interface SelfServiceBody {
   fields: JsonObject;
-  /** decoderx's validateRequest or decodeJSONForm refusal; `fields` is then empty. */
+  /** decoderx's validateRequest, requestBody or decodeJSONForm refusal; `fields` is then empty. */
   decodeError?: KratosError;
+}
+
+/**
+ * The body read of a self-service submission failed: decoderx requestBody
+ * (keepRequestBody, which every strategy's decode sets) wraps io.ReadAll's
+ * error as `unable to read body: <err>` (errors.Wrapf), a plain error. The
+ * strategy returns it, its flow's error handler finds no herodot error in
+ * it (ui.Container.ParseError) and forwards it: herodot writes a plain
+ * error with its default code 500 in the body (ToDefaultError), at the
+ * status the flows' forward picks for it — x.RecoverStatusCode's fallback,
+ * 400 (a browser's JSON request the error manager writes at 500 for login
+ * and registration, 400 here: bad input never gets a 5xx). A connection
+ * read error (the read deadline's `read tcp …: i/o timeout`, a client gone)
+ * also cancels the request's context (net/http connReader.handleReadError,
+ * the same in Go 1.19 and 1.26): herodot then answers 499 whatever the
+ * status, and the error manager's insert fails, so browsers get the JSON
+ * too (errorx Manager.Forward).
+ */
+export class UnreadableSubmissionError extends KratosError {
+  constructor(readError: string, requestCancelled: boolean) {
+    super(500, { message: `unable to read body: ${readError}` });
+    if (requestCancelled) this.answerOnCancelledRequest();
+    else this.answerWith(400);
+  }
 }
 
 /** decoderx's default allowedContentTypes, as its validateRequest names them (`%v`). */
@@ -224,8 +260,9 @@ function declaresNoBody(ctx: HttpContext): boolean {
  * `traits.email` become nested objects). A multipart body has no fields
  * (decodeForm calls r.ParseForm, which leaves multipart bodies to
  * ParseMultipartForm). Query parameters never override body fields.
- * decoderx's refusals come back as `decodeError`; what this server refuses
- * at the door (too large, unreadable, not storable) is thrown.
+ * decoderx's refusals come back as `decodeError`, a failed body read (past
+ * the cap, late) among them; what this server refuses at the door (not
+ * storable) is thrown.
  */
 export async function readSubmission(ctx: HttpContext): Promise<SelfServiceBody> {
   if (ctx.method === "GET") return { fields: {} };
@@ -239,10 +276,9 @@ export async function readSubmission(ctx: HttpContext): Promise<SelfServiceBody>
   // An absent Content-Type is application/octet-stream to it, which no decoder takes.
   const header = ctx.header("content-type") ?? "";
   const type = header.trim() === "" ? undefined : parseMediaType(header);
-  if (type !== "application/json" && type !== "application/x-www-form-urlencoded") {
-    // No decoder reads these bodies: r.ParseForm leaves multipart to ParseMultipartForm, validateRequest refuses the rest.
+  if (type !== "application/json" && type !== "application/x-www-form-urlencoded" && type !== "multipart/form-data") {
+    // validateRequest refuses these before any read.
     await discardUnreadBody(ctx.req);
-    if (type === "multipart/form-data") return { fields: {} };
     return refused(
       errors.badRequest(
         `HTTP ${ctx.method.toUpperCase()} Request used unknown HTTP Header "Content-Type: ${header.trim()}", only ${DECODER_CONTENT_TYPES} are supported.`,
@@ -251,14 +287,15 @@ export async function readSubmission(ctx: HttpContext): Promise<SelfServiceBody>
   }
   let raw: Buffer;
   try {
+    // requestBody reads the whole body first (io.ReadAll), whichever decoder then takes it, multipart included.
     raw = await readRawBody(ctx);
   } catch (error) {
-    if (!(error instanceof BodyTooLargeError)) throw error;
-    // The MaxBytesReader error as each decoder meets it: decodeJSONForm's json.Decoder, decodeForm's r.ParseForm.
-    if (type === "application/json")
-      return refused(new KratosError(400, { reason: "Unable to decode form as JSON.", message: BODY_TOO_LARGE_MESSAGE }));
-    return refused(errors.badRequest(`Unable to decode HTTP ${ctx.method.toUpperCase()} form body: ${BODY_TOO_LARGE_MESSAGE}`));
+    if (error instanceof BodyTooLargeError || error instanceof BodyReadError)
+      return refused(new UnreadableSubmissionError(readErrorText(error), error instanceof BodyReadError));
+    throw error;
   }
+  // r.ParseForm leaves a multipart body to ParseMultipartForm, which decoderx never calls: no fields.
+  if (type === "multipart/form-data") return { fields: {} };
   if (type === "application/json") {
     let decoded: JsonObject;
     try {

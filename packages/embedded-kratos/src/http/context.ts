@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
+import type { GoValues } from "@olympus/server-kit/go-url";
 import { goRedirect, type GoRedirectStatus } from "@olympus/server-kit/http";
 import { kratosClientIp } from "./client-ip";
 import { parseCookies } from "./cookies";
@@ -22,6 +23,12 @@ export class HttpContext {
   private cookieCache: Map<string, string> | undefined;
   private clientIpCache: string | undefined;
   private readonly pendingCookies: string[] = [];
+  /**
+   * Go's r.PostForm and r.Form once Request.ParseForm has run on the body
+   * (nosurf's token read, nosurf.ts): a later ParseForm keeps them, reads
+   * nothing and returns nil, and the body it read is spent.
+   */
+  parsedForm: { postForm: GoValues; form: GoValues } | undefined;
 
   constructor(
     readonly req: IncomingMessage,
@@ -167,13 +174,15 @@ export class HttpContext {
    * `escapeHtml: false` is herodot.UnescapedHTML.
    */
   json(status: number, body: unknown, headers: Record<string, string> = {}, options: { escapeHtml?: boolean } = {}): void {
-    const payload = `${stringifyJson(body, options.escapeHtml ?? true)}\n`;
+    this.writeJson(status, body, { ...headers, "Content-Type": "application/json; charset=utf-8" }, options.escapeHtml ?? true);
+  }
+
+  private writeJson(status: number, body: unknown, headers: Record<string, string>, escapeHtml: boolean): void {
+    const payload = `${stringifyJson(body, escapeHtml)}\n`;
     this.flushCookies();
-    this.res.writeHead(status, {
-      ...headers,
-      "Content-Type": "application/json; charset=utf-8",
-      "Content-Length": Buffer.byteLength(payload),
-    });
+    // Go's writeStatusLine names a code StatusText does not know (herodot's 499) `status code <n>`.
+    if (STATUS_CODES[status] === undefined) this.res.statusMessage = `status code ${status}`;
+    this.res.writeHead(status, { ...headers, "Content-Length": Buffer.byteLength(payload) });
     this.res.end(payload);
   }
 
@@ -195,7 +204,11 @@ export class HttpContext {
     this.res.end(body);
   }
 
+  /**
+   * herodot's WriteErrorCode (json.go): unlike WriteCode it sets a bare
+   * `Content-Type: application/json`, no charset.
+   */
   error(err: KratosError): void {
-    this.json(err.code, err.toJSON(this.requestId));
+    this.writeJson(err.answerStatus, err.toJSON(this.requestId), { "Content-Type": "application/json" }, true);
   }
 }

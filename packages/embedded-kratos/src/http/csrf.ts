@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { KratosConfig } from "../config/load";
 import type { HttpContext } from "./context";
-import { serializeCookie } from "./cookies";
+import { cookieValues, serializeCookie } from "./cookies";
 
 const TOKEN_BYTES = 32;
 const ONE_YEAR_SECONDS = 365 * 24 * 3600;
@@ -21,11 +21,18 @@ export class CsrfManager {
     return this.config.csrfCookieName;
   }
 
-  /** The browser's raw token from its cookie, if present and well-formed. */
+  /**
+   * The request's raw token, as nosurf.Token(r) holds it: one issued during
+   * the request, else the browser's lone anti-CSRF cookie when well-formed.
+   * nosurf's ServeHTTP sets no token from several cookies: it regenerates,
+   * or on a path it ignores (the flows' submit routes) leaves none, so a
+   * flow's CSRF check fails there.
+   */
   rawFromRequest(ctx: HttpContext): Buffer | undefined {
     const issued = this.issued.get(ctx);
     if (issued) return issued;
-    const value = ctx.cookie(this.cookieName);
+    const values = cookieValues(ctx.header("cookie"), this.cookieName);
+    const value = values.length === 1 ? values[0] : undefined;
     if (!value) return undefined;
     const raw = Buffer.from(value, "base64");
     return raw.length === TOKEN_BYTES ? raw : undefined;
@@ -55,7 +62,10 @@ export class CsrfManager {
         maxAgeSeconds: ONE_YEAR_SECONDS,
         httpOnly: true,
         secure: this.config.secureCookies,
-        sameSite: this.config.cookies.same_site,
+        // nosurfx NosurfBaseCookieHandler: a cookie that is not Secure is always SameSite=Lax.
+        sameSite: this.config.secureCookies ? this.config.cookies.same_site : "Lax",
+        // http.SetCookie writes a base64 value as it is (`+`, `/` and `=` are cookie-octets).
+        rawValue: true,
       }),
     );
     this.issued.set(ctx, raw);

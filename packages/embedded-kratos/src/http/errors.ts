@@ -19,6 +19,9 @@ const DEFAULT_MESSAGES: Record<number, string> = {
   503: "The service is unavailable",
 };
 
+/** herodot's StatusClientClosedRequest (clientclosed.go). */
+export const CLIENT_CLOSED_REQUEST = 499;
+
 export interface HerodotBody {
   id?: string;
   code: number;
@@ -41,6 +44,8 @@ export class KratosError extends Error {
   details: Record<string, unknown> | undefined;
   /** Top-level fields next to `error` (e.g. `use_flow_id`). */
   extra: Record<string, unknown> = {};
+  /** The answer's status where it is not the body's `code` (answerWith). */
+  private answeredAt: number | undefined;
 
   constructor(code: number, init: { id?: string; reason?: string; message?: string; details?: Record<string, unknown> } = {}) {
     super(init.message ?? DEFAULT_MESSAGES[code] ?? STATUS_CODES[code] ?? "error");
@@ -48,6 +53,31 @@ export class KratosError extends Error {
     this.id = init.id;
     this.reason = init.reason;
     this.details = init.details;
+  }
+
+  /**
+   * The status the answer carries: the body's `code`, unless the handler
+   * wrote the error with a status of its own (herodot's WriteErrorCode, as
+   * for a plain Go error, whose body code stays 500).
+   */
+  get answerStatus(): number {
+    return this.answeredAt ?? this.code;
+  }
+
+  /** Answers with `status` while the body keeps its `code`. */
+  answerWith(status: number): this {
+    this.answeredAt = status;
+    return this;
+  }
+
+  /**
+   * Go cancels the request's context when a read from the connection fails
+   * (net/http connReader.handleReadError; a late body's `i/o timeout`):
+   * herodot's writer then answers 499 whatever status the handler asked
+   * for (json.go WriteErrorCode).
+   */
+  answerOnCancelledRequest(): this {
+    return this.answerWith(CLIENT_CLOSED_REQUEST);
   }
 
   withDetail(key: string, value: unknown): this {

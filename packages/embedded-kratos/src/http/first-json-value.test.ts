@@ -37,7 +37,7 @@ async function startServer(readTimeoutMs?: number): Promise<number> {
     answer().then(
       (body) => res.end(JSON.stringify(body)),
       (error: unknown) => {
-        res.statusCode = error instanceof KratosError ? error.code : 500;
+        res.statusCode = error instanceof KratosError ? error.answerStatus : 500;
         res.end(JSON.stringify({ thrown: error instanceof KratosError ? error.toBody() : String(error) }));
       },
     );
@@ -201,18 +201,21 @@ describe("readFirstJsonValue: a body later than ReadTimeout", () => {
     expect(answer.headers).toMatch(/\r\nConnection: close$/im);
   });
 
-  it("answers a value still open at the deadline with Go's read error", async () => {
+  it("answers a value still open at the deadline with Go's read error, at 499: the read cancelled the request's context", async () => {
+    // net/http connReader.handleReadError cancels the context; herodot json.go WriteErrorCode then answers 499.
     const answer = await exchange(latePort, "/first", lengthHead(100), Buffer.from('{"a":[1,2'));
-    expect(answer.status).toBe(400);
-    expect(answer.body.thrown).toMatchObject({
-      reason: `The request body could not be read: read tcp 127.0.0.1:${latePort}->${answer.client}: i/o timeout`,
+    expect(answer.status).toBe(499);
+    expect(answer.body.thrown).toEqual({
+      code: 500,
+      status: "Internal Server Error",
+      message: `read tcp 127.0.0.1:${latePort}->${answer.client}: i/o timeout`,
     });
     expect(answer.headers).toMatch(/\r\nConnection: close$/im);
   });
 
   it("readBodyOr hands the read's error to the handler's answer: decoderx decodeJSON's `Unable to read HTTP POST body: …`", async () => {
     const answer = await exchange(latePort, "/read-all", lengthHead(100), Buffer.from('{"a":1}'));
-    expect(answer.status).toBe(400);
+    expect(answer.status).toBe(499);
     expect(answer.body.thrown).toMatchObject({
       reason: `Unable to read HTTP POST body: read tcp 127.0.0.1:${latePort}->${answer.client}: i/o timeout`,
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compactJson, JsonText, stringifyJson, withJsonText } from "./json-text";
+import { compactJson, copyKeepingJsonTexts, JsonText, stringifyJson, withJsonText } from "./json-text";
 
 /**
  * encoding/json (encode.go marshalerEncoder, Compact): a json.RawMessage
@@ -23,5 +23,21 @@ describe("JSON texts kept for json.RawMessage fields", () => {
     const kept = new JsonText(`{"a":1.0}`, traits);
     expect(withJsonText(traits, kept)).toBe(kept);
     expect(withJsonText({ a: 1 }, kept)).toEqual({ a: 1 });
+  });
+
+  it("copies a UI deeply but keeps a stored context's JsonText, which answers as jsonb's text", () => {
+    // stored-ui-texts.ts keepStoredContextTexts: a context read back from the `ui` jsonb column.
+    const context = new JsonText(`{"b":1,"10":2.50}`, { b: 1, "10": 2.5 });
+    const ui = { nodes: [{ attributes: { name: "code" }, messages: [{ id: 4000001, text: "x", type: "error", context }] }] };
+    const copy = copyKeepingJsonTexts(ui);
+    expect(copy).not.toBe(ui);
+    expect(copy.nodes[0]).not.toBe(ui.nodes[0]);
+    expect(copy.nodes[0]?.messages[0]).not.toBe(ui.nodes[0]?.messages[0]);
+    expect(copy.nodes[0]?.messages[0]?.context).toBe(context);
+    expect(stringifyJson(copy)).toBe(stringifyJson(ui));
+    expect(stringifyJson(copy)).toContain(`"context":{"b":1,"10":2.50}`);
+    // The copy is deep: changing it leaves the original as it was.
+    copy.nodes[0]?.messages.splice(0);
+    expect(ui.nodes[0]?.messages).toHaveLength(1);
   });
 });

@@ -99,3 +99,21 @@ export function withJsonText(value: unknown, text: JsonText | undefined): unknow
 export function jsonTextOf(value: unknown, text: JsonText | undefined): string | undefined {
   return text !== undefined && text.value === value ? text.text : undefined;
 }
+
+/**
+ * A deep copy of decoded JSON (arrays, objects, primitives) that keeps each
+ * JsonText itself, as it is immutable: structuredClone would turn one into a
+ * plain `{text, value}` object, answered and stored as such. Anything else
+ * non-plain is left to structuredClone.
+ */
+export function copyKeepingJsonTexts<T>(value: T): T {
+  return copyJson(value) as T;
+}
+
+function copyJson(value: unknown): unknown {
+  if (typeof value !== "object" || value === null || value instanceof JsonText) return value;
+  if (Array.isArray(value)) return value.map(copyJson);
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return structuredClone(value);
+  return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, copyJson(entry)]));
+}

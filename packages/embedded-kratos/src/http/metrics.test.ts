@@ -1,3 +1,4 @@
+import { PROMETHEUSX_HTTP_FAMILIES, scrapePrometheus, seriesValue as value } from "@olympus/server-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startKratosWithPostgres, stopKratosAndPostgres, type TestKratos, type TestPostgres } from "../testing/harness";
 
@@ -13,16 +14,7 @@ import { startKratosWithPostgres, stopKratosAndPostgres, type TestKratos, type T
 let pg: TestPostgres;
 let kratos: TestKratos;
 
-async function scrape(path = "/admin/metrics/prometheus"): Promise<{ status: number; type: string | null; lines: string[] }> {
-  const res = await fetch(`${kratos.adminUrl}${path}`);
-  return { status: res.status, type: res.headers.get("content-type"), lines: (await res.text()).split("\n") };
-}
-
-/** The value of the one series whose line starts with `prefix` (labels in Prometheus' sorted order). */
-function value(lines: string[], prefix: string): number | undefined {
-  const line = lines.find((entry) => entry.startsWith(prefix));
-  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(" ") + 1));
-}
+const scrape = (path = "/admin/metrics/prometheus") => scrapePrometheus(`${kratos.adminUrl}${path}`);
 
 // config.Version, config.Commit (the commit the v26.2.0 tag names) and config.Date as NewHTTPMetrics' constant labels.
 const CONST = 'app="kratos",buildTime="2026-03-20T11:01:06Z"';
@@ -50,14 +42,7 @@ describe("Prometheus metrics (prometheusx NewHTTPMetrics, SetMuxRoutes)", () => 
     await fetch(`${kratos.publicUrl}/no/such/route`);
 
     const { lines } = await scrape();
-    for (const [name, help, kind] of [
-      ["http_requests_total", "number of requests", "counter"],
-      ["http_requests_duration_seconds", "duration of a requests in seconds", "histogram"],
-      ["http_response_time_seconds", "Description", "histogram"],
-      ["http_response_size_bytes", "size of the responses in bytes", "histogram"],
-      ["http_requests_size_bytes", "size of the requests in bytes", "histogram"],
-      ["http_requests_statuses_total", "count number of responses per status", "counter"],
-    ]) {
+    for (const [name, help, kind] of PROMETHEUSX_HTTP_FAMILIES) {
       expect(lines).toContain(`# HELP ${name} ${help}`);
       expect(lines).toContain(`# TYPE ${name} ${kind}`);
     }

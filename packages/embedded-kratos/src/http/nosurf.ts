@@ -1,9 +1,18 @@
 import { timingSafeEqual } from "node:crypto";
 import { requestTargetOf } from "@olympus/server-kit/http";
-import { goParseForm, goReadsFormBody, goUrlParse, goValuesGet } from "@olympus/server-kit/go-url";
+import {
+  goMultipartForm,
+  goMultipartFormValues,
+  goParseForm,
+  goReadsFormBody,
+  goUrlParse,
+  goValuesGet,
+  type GoValues,
+} from "@olympus/server-kit/go-url";
 import type { Deps } from "../deps";
 import { csrfErrorReason } from "../selfservice/flow/csrf-error";
 import { readRawBody } from "./body";
+import { cookieValues } from "./cookies";
 import type { HttpContext } from "./context";
 import type { KratosMuxPath } from "./mux-path";
 
@@ -59,25 +68,28 @@ function globToRegExp(glob: string): RegExp {
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "TRACE"]);
 const TOKEN_BYTES = 32;
 
-const isIgnored = (path: string) => IGNORED_PATHS.has(path) || IGNORED_GLOBS.some((glob) => glob.test(path));
+/** IsIgnored: whether nosurf leaves the anti-CSRF cookie and the token check out for this r.URL.Path. */
+export const nosurfIgnores = (path: string): boolean => IGNORED_PATHS.has(path) || IGNORED_GLOBS.some((glob) => glob.test(path));
 
 /**
- * ory/nosurf's CSRFHandler.ServeHTTP in front of the public router
- * (x/nosurfx NewCSRFHandler), for a request no public route takes, that
- * ServeMux answers (404, 405 or the redirect to the clean path): matched on
+ * ory/nosurf v1.2.7's CSRFHandler.ServeHTTP, which servePublic
+ * (cmd/daemon/serve.go) wraps around the whole public router with x/nosurfx
+ * NewCSRFHandler: it runs before every public answer, a route's or
+ * ServeMux's own (404, 405, the redirect to the clean path), matched on
  * r.URL.Path. Unless the path is disabled it adds `Vary: Cookie` and, when
  * the request holds not exactly one anti-CSRF cookie of the right length
- * and the path is not ignored, sets a new one (RegenerateToken). An unsafe
- * method on a path neither ignored nor disabled must then carry the
- * cookie's token (X-CSRF-Token, else the urlencoded body's csrf_token),
- * else nosurfx.CSRFFailureHandler answers with the 403 CSRFErrorReason
- * picks. Returns whether it answered.
+ * and the path is not ignored, sets a new one (RegenerateToken; a route
+ * that regenerates again in the same request gets the same token,
+ * ctxWasSent). An unsafe method on a path neither ignored nor disabled must
+ * then carry the cookie's token (X-CSRF-Token, else the form body's
+ * csrf_token, urlencoded or multipart), else nosurfx.CSRFFailureHandler
+ * answers with the 403 CSRFErrorReason picks. Returns whether it answered.
  */
 export async function nosurfRefused(deps: Deps, ctx: HttpContext, mux: KratosMuxPath): Promise<boolean> {
   const path = mux.decoded;
   if (DISABLED_PATHS.has(path)) return false;
   ctx.res.appendHeader("Vary", "Cookie");
-  const ignored = isIgnored(path);
+  const ignored = nosurfIgnores(path);
   const tokens = cookieValues(ctx.header("cookie"), deps.csrf.cookieName).map((value) => Buffer.from(value, "base64"));
   const first = tokens[0];
   if (tokens.length !== 1 || first?.length !== TOKEN_BYTES) {
@@ -93,39 +105,36 @@ export async function nosurfRefused(deps: Deps, ctx: HttpContext, mux: KratosMux
   return true;
 }
 
-/** r.Cookies() values of one name, in order (nosurf reads every cookie of its name). */
-function cookieValues(header: string | undefined, name: string): string[] {
-  if (!header) return [];
-  const out: string[] = [];
-  for (const part of header.split(";")) {
-    const eq = part.indexOf("=");
-    if (eq <= 0 || part.slice(0, eq).trim() !== name) continue;
-    let value = part.slice(eq + 1).trim();
-    if (value.length > 1 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-    // Read as parseCookies reads them: this server's cookie writer percent-encodes the value.
-    try {
-      value = decodeURIComponent(value);
-    } catch {
-      // kept as sent
-    }
-    out.push(value);
-  }
-  return out;
-}
-
 /**
- * extractToken: X-CSRF-Token, else r.PostFormValue (ParseForm reads a
- * urlencoded body of POST, PUT and PATCH). `formToken` is r.Form's
- * csrf_token (the body's, then the query's), which CSRFErrorReason reads.
+ * extractToken: X-CSRF-Token, else r.PostFormValue, which runs
+ * ParseMultipartForm(32 MB): ParseForm reads a urlencoded body of POST, PUT
+ * and PATCH, and a multipart/form-data body of any method has its fields
+ * appended to r.PostForm and, after the query's, to r.Form (a multipart
+ * body ReadForm refuses adds none). `formToken` is r.Form's csrf_token,
+ * which CSRFErrorReason reads. Every unsafe public route is on an ignored
+ * path (nosurf.test.ts), but a parameter holding an encoded slash
+ * (`/self-service/methods/oidc/callback/a%2Fb`) takes its route past the
+ * ignore globs: the forms are kept on the context for the route's own
+ * ParseForm (HttpContext.parsedForm), as Go keeps them on the request.
  */
 async function sentToken(ctx: HttpContext, mux: KratosMuxPath): Promise<{ token: string; formToken: string | undefined }> {
   const contentType = ctx.header("content-type");
+  const multipart = goMultipartForm(contentType);
   let body: Buffer | undefined;
-  if (goReadsFormBody(ctx.method, contentType)) body = await readRawBody(ctx).catch(() => undefined);
+  if (goReadsFormBody(ctx.method, contentType) || multipart.kind === "multipart") body = await readRawBody(ctx).catch(() => undefined);
   const form = goParseForm(ctx.method, contentType, body, mux.rawQuery);
+  if (multipart.kind === "multipart" && body !== undefined && contentType !== undefined) {
+    const fields = await goMultipartFormValues(body, contentType);
+    if (fields) for (const into of [form.postForm, form.form]) appendValues(into, fields);
+  }
+  ctx.parsedForm = { postForm: form.postForm, form: form.form };
   const postToken = goValuesGet(form.postForm, "csrf_token");
   const formToken = goValuesGet(form.form, "csrf_token");
   return { token: ctx.header("x-csrf-token") || postToken, formToken: formToken || undefined };
+}
+
+function appendValues(into: GoValues, from: GoValues): void {
+  for (const [key, list] of from) into.set(key, [...(into.get(key) ?? []), ...list]);
 }
 
 function refusedAsSecureTarget(ctx: HttpContext): boolean {

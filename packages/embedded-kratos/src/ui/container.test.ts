@@ -22,3 +22,27 @@ describe("UiContainer.upsert (ui/node/node.go Nodes.Upsert)", () => {
     expect(ui.nodes.map((n) => (n.type === "input" ? n.attributes.name : ""))).toEqual(["identifier", "password"]);
   });
 });
+
+describe("UiContainer.setCsrf (ui/container/container.go SetCSRF: SetNode, i.e. Nodes.Upsert)", () => {
+  const names = (ui: UiContainer) =>
+    ui.nodes.map((n) =>
+      n.type === "input" ? `${n.attributes.name}=${typeof n.attributes.value === "string" ? n.attributes.value : ""}` : "",
+    );
+
+  it("appends the CSRF node to a form without one", () => {
+    // code.Strategy.handleLinkClick on an API verification flow (the code strategy gave it no CSRF node).
+    const ui = new UiContainer("http://localhost/action");
+    ui.nodes = [inputNode("code", "code", "text"), inputNode("code", "method", "hidden", { value: "code" })];
+    ui.setCsrf("token");
+    expect(names(ui)).toEqual(["code=", "method=code", "csrf_token=token"]);
+  });
+
+  it("replaces the CSRF node where it stands", () => {
+    const ui = new UiContainer("http://localhost/action");
+    ui.nodes = [inputNode("code", "email", "email")];
+    ui.setCsrf("old");
+    ui.nodes.push(inputNode("code", "method", "submit", { value: "code" }));
+    ui.setCsrf("new");
+    expect(names(ui)).toEqual(["email=", "csrf_token=new", "method=code"]);
+  });
+});

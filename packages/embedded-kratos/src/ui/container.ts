@@ -68,10 +68,14 @@ export class UiContainer {
     this.nodes = this.nodes.filter((n) => n.group !== group);
   }
 
+  /**
+   * container.go SetCSRF: SetNode, i.e. Nodes.Upsert — the token replaces
+   * the CSRF node where it stands, and a form without one gets it last. Its
+   * place before any other node is the caller's to give, by setting it
+   * first, as Kratos' strategies do.
+   */
   setCsrf(token: string): void {
-    const existing = this.nodes.findIndex((n) => n.type === "input" && n.attributes.name === "csrf_token");
-    if (existing >= 0) this.nodes[existing] = csrfNode(token);
-    else this.nodes.unshift(csrfNode(token));
+    this.upsert(csrfNode(token));
   }
 
   /** Sets an input's value (used to echo submitted values back, never for passwords). */

@@ -19,7 +19,9 @@ export interface UiText {
    * text.Message's context (a json.RawMessage, left out when absent): an
    * object on Kratos' own texts, but any JSON value (`null`, an array, a
    * string…) on a web hook's, kept as the text Kratos answers (a JsonText,
-   * see selfservice/hook/web-hook-response.ts) until the flow is stored.
+   * see selfservice/hook/web-hook-response.ts) until the flow is stored; a
+   * stored flow's read gives jsonb's text back the same way where a plain
+   * value would answer otherwise (selfservice/flow/stored-ui-texts.ts).
    * Read fields through contextObject.
    */
   context?: unknown;

@@ -14,3 +14,4 @@ export { decoderNeedsMore } from "./decoder-read";
 export { readGoNode, rawNodeValue, rawNodeText, MAX_NODE_DEPTH, GoValueTooDeepError, type GoNode, type RawJsonNumber } from "./value";
 export { goRfc3339Error, goTimeJson, goTimeQuote, ACCEPTED_RFC3339 } from "./time";
 export { goEscapeStringified, goCompactRawText, goJsonMarshal, goJsonEncode } from "./encode-output";
+export { FirstValueEnd } from "./first-value-end";

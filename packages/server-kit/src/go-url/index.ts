@@ -41,3 +41,4 @@ export {
   type GoMediaType,
   type GoParsedForm,
 } from "./form";
+export { GO_MULTIPART_MAX_PARTS, goMultipartFormValues } from "./multipart";

@@ -6,4 +6,5 @@ export {
   type ScriptedRequest,
   useScriptedHttpServer,
 } from "./scripted-http-server";
+export { PROMETHEUSX_HTTP_FAMILIES, scrapePrometheus, seriesValue, type PrometheusScrape } from "./prometheus-scrape";
 export { startedForSuite } from "./started-for-suite";

@@ -3,7 +3,8 @@ import { cookies, headers } from "next/headers";
 import type { FlowKind } from "@olympus/ory-client/kratos";
 import { CAPTCHA_REFUSAL_COOKIE, captchaRefusedFor } from "../kratos-edge/captcha-gate";
 import { edgeCaptcha } from "../kratos-edge/instance";
-import { isGuardedFlow, normalizeIdentifier } from "../kratos-edge/submission";
+import { identifierKey } from "../kratos-edge/identifier-key";
+import { isGuardedFlow } from "../kratos-edge/submission";
 import { captchaFailedMessage, withCaptchaNode } from "./node";
 
 type PageFlow = { id: string; ui: { nodes: { group?: string; attributes: object }[]; messages?: unknown[] } };
@@ -25,7 +26,7 @@ export async function withCaptchaForPage<F extends PageFlow>(kind: FlowKind, flo
       .find((attributes) => attributes.name === "identifier" && typeof attributes.value === "string" && attributes.value !== "")?.value;
     const shows = await captcha.gate.shows({
       kind,
-      identifiers: typeof identifier === "string" ? [normalizeIdentifier(identifier)] : [],
+      identifiers: typeof identifier === "string" ? [identifierKey(identifier)] : [],
       clientAddress: captcha.clientAddress(await headers()),
     });
     return shows ? withCaptchaNode(flow) : flow;

@@ -3,6 +3,7 @@ import { ClientIpResolver } from "./client-address";
 import type { EdgeLimiter, Outcome, ResolvedCharge } from "./limiter";
 import { isAdminLocation, reachesKratosAdminRoute } from "./admin-routes";
 import { peerAddressOf } from "./peer-address";
+import { withQueryFields } from "./query-fields";
 import { refusalCookie, refusedFlow, retryAfterSeconds } from "./refusal";
 import type { SecondFactorGate } from "./second-factor-gate";
 import { issuedCredentials, requestCredentials, sessionKey, type EdgeSignIns } from "./sign-ins";
@@ -145,7 +146,7 @@ export function createKratosEdge(options: KratosEdgeOptions): KratosEdge {
       body = read;
       const parsed = await submittedFields(request.headers.get("content-type"), body);
       if (!parsed) return errorResponse(400, "Bad Request", "Unable to decode the request body.");
-      fields = parsed;
+      fields = withQueryFields(kind, request.headers.get("content-type"), parsed, url.searchParams);
     } else {
       fields = fieldsFromForm(url.searchParams.entries());
     }

@@ -8,10 +8,22 @@ export const MAX_SUBMISSION_BYTES = 1024 * 1024;
 
 function parseJson(text: string): unknown {
   try {
-    return JSON.parse(text) as unknown;
+    return JSON.parse(text, keepIntegerText) as unknown;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * gjson's Result.String of a number whose text is all digits is that text,
+ * which decodeJSONForm hands on: an identifier past 2^53 is keyed by its
+ * digits, not by the float JSON.parse would round it to. The source text
+ * comes from JSON.parse's reviver context (Node 21+).
+ */
+function keepIntegerText(_key: string, value: unknown, ...rest: unknown[]): unknown {
+  const context = rest[0];
+  if (typeof value !== "number" || typeof context !== "object" || context === null || !("source" in context)) return value;
+  return typeof context.source === "string" && /^-?[0-9]+$/.test(context.source) ? context.source : value;
 }
 
 /**

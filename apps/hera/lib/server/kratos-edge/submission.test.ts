@@ -93,6 +93,41 @@ describe("what a submission is charged for", () => {
     ).toEqual([{ type: "registration" }, { type: "mail", addresses: ["x@y.io"] }]);
   });
 
+  // Kratos' keys: persistence/sql/identity/persister_identity.go stringToLowerTrim (Go's TrimSpace and ToLower),
+  // x/normalize.go GracefulNormalization (code login) and NormalizeIdentifier(value, "sms") (registration codes).
+  it("keys identifiers as Kratos matches them: trimmed and lower-cased as Go does, phone numbers for codes in E.164", () => {
+    const passwordKeys = (identifier: string) =>
+      chargesFor("login", "POST", fields({ method: "password", identifier, password: "x" }), flow("choose_method"), FLOW_ID);
+    for (const spelling of ["victim@x.com\u0085", "\u0085\u0085Victim@X.com\u0085", "v\u0130ctim@x.com"])
+      expect(passwordKeys(spelling)).toEqual(passwordKeys("victim@x.com"));
+    // Password sign-ins match without E.164: Kratos keeps these two apart.
+    expect(passwordKeys("+49 170 1234567")).toEqual([{ type: "attempt", attempt: "password", identifiers: ["+49 170 1234567"] }]);
+
+    for (const spelling of ["+49 170 1234567", "+49 (0)170 1234567", "+49-170-1234567\u0085"]) {
+      expect(chargesFor("login", "POST", fields({ method: "code", identifier: spelling }), flow("choose_method"), FLOW_ID)).toEqual([
+        { type: "mail", addresses: ["+491701234567"] },
+      ]);
+      const sent = flow("sent_email", [{ name: "identifier", value: spelling, type: "hidden" }]);
+      expect(chargesFor("login", "POST", fields({ method: "code", code: "123456" }), sent, FLOW_ID)).toEqual([
+        { type: "attempt", attempt: "code", identifiers: ["+491701234567"] },
+      ]);
+    }
+
+    const form = flow("choose_method", [
+      { name: "traits.email", type: "email" },
+      { name: "traits.phone", type: "tel" },
+    ]);
+    expect(
+      chargesFor(
+        "registration",
+        "POST",
+        fields({ method: "code", "traits.email": "X@y.io", "traits.phone": "+49 (0)170 1234567" }),
+        form,
+        FLOW_ID,
+      ),
+    ).toEqual([{ type: "registration" }, { type: "mail", addresses: ["x@y.io", "+491701234567"] }]);
+  });
+
   // Recovery v2 (feature_flags.choose_recovery_address): Kratos' selfservice/strategy/code/strategy_recovery.go,
   // Recover and recoveryV2HandleStateAwaitingAddress / …AwaitingAddressChoice / …ConfirmingAddress / …AwaitingCode / …GoBack.
   describe("recovery v2", () => {

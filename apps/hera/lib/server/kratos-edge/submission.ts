@@ -1,3 +1,5 @@
+import { goTrimSpace } from "@olympus/server-kit/text";
+import { codeAddressKey, identifierKey, phoneKey } from "./identifier-key";
 import type { AttemptKind } from "./limits-config";
 
 /**
@@ -43,18 +45,17 @@ export type Charge =
   /** A self-service registration submission, whatever it answers. */
   | { type: "registration" };
 
-/** Kratos compares identifiers trimmed and lower-cased. */
-export function normalizeIdentifier(value: string): string {
-  return value.trim().toLowerCase();
-}
-
-/** The first non-empty value of each name, trimmed. */
+/**
+ * The non-empty values of each name, trimmed as Go trims. A value that only
+ * one of JavaScript's trim() and Go's TrimSpace empties (U+FEFF, U+0085) is
+ * kept: Kratos may act on it, and charging it is the safe side.
+ */
 function values(fields: Fields, ...names: string[]): string[] {
-  return names.flatMap((name) => (fields.get(name) ?? []).map((v) => v.trim()).filter((v) => v !== ""));
+  return names.flatMap((name) => (fields.get(name) ?? []).filter((v) => v.trim() !== "" || goTrimSpace(v) !== "").map(goTrimSpace));
 }
 
-function distinct(list: readonly string[]): string[] {
-  return [...new Set(list.map(normalizeIdentifier))];
+function distinct(list: readonly string[], key: (value: string) => string = identifierKey): string[] {
+  return [...new Set(list.map(key))];
 }
 
 function nodeValue(flow: KratosFlow | undefined, name: string): string | undefined {
@@ -64,7 +65,14 @@ function nodeValue(flow: KratosFlow | undefined, name: string): string | undefin
   return typeof value === "string" ? value : undefined;
 }
 
-/** The addresses a registration names: its e-mail traits (by the flow's node types), else any trait that looks like one. */
+/**
+ * The addresses a registration names: its e-mail traits (by the flow's node
+ * types), else any trait that looks like one; then every trait that parses as
+ * a phone number, by its E.164 key. The flow does not tell which traits are
+ * `sms` code addresses, and Kratos sends to those in E.164 (identity/
+ * extension_credentials.go stores them as x.NormalizeIdentifier(value, "sms"),
+ * code/strategy_registration.go sends to the stored addresses).
+ */
 export function traitAddresses(fields: Fields, flow: KratosFlow | undefined): string[] {
   const emailTraits = new Set(
     (flow?.ui.nodes ?? [])
@@ -74,7 +82,8 @@ export function traitAddresses(fields: Fields, flow: KratosFlow | undefined): st
   const traits = [...fields.entries()].filter(([name]) => name.startsWith("traits."));
   const typed = traits.filter(([name]) => emailTraits.has(name)).flatMap(([, v]) => v);
   const chosen = typed.length > 0 ? typed : traits.flatMap(([, v]) => v).filter((v) => v.includes("@"));
-  return distinct(chosen.filter((v) => v.trim() !== ""));
+  const phones = traits.flatMap(([, v]) => v.flatMap((value) => phoneKey(value) ?? []));
+  return [...new Set([...distinct(chosen), ...phones])].filter((address) => address !== "");
 }
 
 /** The address a flow's code went to, as Kratos shows it on the flow; the flow itself when it names none. */
@@ -94,7 +103,9 @@ function codeSubject(kind: GuardedFlow, flow: KratosFlow | undefined, flowId: st
         : kind === "recovery" && isRecoveryV2(flow)
           ? recoveryV2CodeAddress(flow)
           : nodeValue(flow, "email");
-  return shown ? normalizeIdentifier(shown) : `flow:${flowId}`;
+  if (!shown) return `flow:${flowId}`;
+  // The code login matched its identifier as the code strategy does (a phone number in E.164).
+  return kind === "login" ? codeAddressKey(shown) : identifierKey(shown);
 }
 
 /**
@@ -202,7 +213,10 @@ export function chargesFor(kind: GuardedFlow, httpMethod: string, fields: Fields
           if (code.length > 0) charges.push({ type: "attempt", attempt: "code", identifiers: [codeSubject(kind, flow, flowId)] });
         } else {
           const to = resend ? [nodeValue(flow, "identifier") ?? ""] : values(fields, "identifier");
-          const addresses = distinct(to.filter((a) => a !== ""));
+          const addresses = distinct(
+            to.filter((a) => a !== ""),
+            codeAddressKey,
+          );
           if (addresses.length > 0) charges.push({ type: "mail", addresses });
         }
       } else if (kind === "registration") {

@@ -20,6 +20,7 @@ import type { FlowDeps } from "./flow-deps";
 import { baseFlowJson, isExpired, showRecoveryUi, urlWithFlow, type AddressFlow, type Flow, type FlowType } from "./flow";
 import { FlowValidationError } from "./validation-error";
 import { maybeAcceptOAuth2LoginAfterVerification } from "./verification/oauth2-login";
+import { withQueryFields } from "./query-and-body";
 import { decodeSubmission } from "./transient-payload";
 
 /**
@@ -47,7 +48,7 @@ export function addressFlowParts<F extends AddressFlow>(
     lifespanMs: (config) => settings(config).lifespan,
     expiredMessage,
     noStrategyMessage: () => messages.noStrategy(kind),
-    sort: (deps) => ({ groups: deps.strategies.groupOrder(kind), keys: ["csrf_token", "email", "code"] }),
+    // No `sort`: Kratos' recovery and verification handlers answer the form as the strategy built it.
     async populate(deps, flow, ctx) {
       const strategy = flowStrategy(deps, kind, flow);
       if (strategy) {
@@ -56,6 +57,7 @@ export function addressFlowParts<F extends AddressFlow>(
       }
       // A server built without the configured strategy (some tests): the form Kratos would show, so UIs can be built against it.
       const use = flow.active ?? settings(deps.config).use;
+      flow.ui.setCsrf(flow.csrfToken);
       flow.ui.append(
         inputNode(use, "email", "email", { required: true, autocomplete: "email", label: messages.labelEmail() }),
         inputNode(use, "method", "submit", { value: use, label: messages.labelSubmit() }),
@@ -136,12 +138,14 @@ export async function submitAddressFlow<F extends AddressFlow>(
   const kind: AddressFlowKind = def.kind;
   const flow = await loadFlowForSubmit(deps, def, ctx);
   if (!flow) return;
-  const { fields: body, decodeError } = ctx.method === "GET" ? { fields: Object.fromEntries(ctx.query) } : await readSubmission(ctx);
+  const { fields, decodeError } = ctx.method === "GET" ? { fields: Object.fromEntries(ctx.query) } : await readSubmission(ctx);
+  // The code and link strategies decode with HTTPDecoderUseQueryAndBody: a posted field may come from the query.
+  const body = ctx.method === "GET" ? fields : withQueryFields(fields, ctx.header("content-type"), ctx.query);
   const session = await deps.sessions.fromRequest(ctx);
   const sctx: StrategyContext = { deps, http: ctx, session };
   if (isExpired(flow)) return handleExpired(deps, def, ctx, flow, { session });
 
-  const submission: Submission<AddressFlow> = { flow, body, method: submittedMethod(body, ctx) };
+  const submission: Submission<AddressFlow> = { flow, body, method: submittedMethod(body) };
   try {
     // The strategies decode the body first (decoderx.Decode): its refusal is the first answer, through the flow's error handler.
     if (decodeError) throw decodeError;

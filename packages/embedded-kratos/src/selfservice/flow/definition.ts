@@ -22,9 +22,12 @@ export interface FlowDefinition<F extends Flow = Flow> {
   lifespanMs(config: KratosConfig): number;
   expiredMessage(expiredAt: Date): UiText;
   noStrategyMessage(): UiText;
-  sort(deps: FlowDeps, flow: F): SortOptions;
-  /** True for flows whose nodes Kratos never sorts and whose order the strategy set (recovery v2 screens). */
-  keepsNodeOrder?(flow: F): boolean;
+  /**
+   * How the kind's handler sorts its form (login, registration, settings). A
+   * kind without one is never sorted (Kratos' recovery and verification): its
+   * strategies build the whole form, CSRF token included, in Kratos' order.
+   */
+  sort?(deps: FlowDeps, flow: F): SortOptions;
   /** Adds the nodes of every applicable strategy to a fresh UI. */
   populate(deps: FlowDeps, flow: F, ctx: StrategyContext): Promise<void>;
   /** The flow's public JSON: exactly the fields Kratos' flow of this kind renders, nothing internal. */

@@ -67,9 +67,12 @@ export async function createFlow<F extends Flow>(
 }
 
 /**
- * Rebuilds a flow's UI from scratch: strategies' nodes, CSRF token, Kratos'
- * ordering — or, `asBuilt`, the strategies' form as they left it (see
- * FlowValidationError's option).
+ * Rebuilds a flow's UI from scratch: the strategies' nodes, then the CSRF
+ * token and Kratos' ordering where the flow's handler sorts (the definition's
+ * `sort`). Without a sort — a kind Kratos never sorts (recovery,
+ * verification), or an answer a strategy writes itself (`asBuilt`, see
+ * FlowValidationError's option) — the form is the strategies' as they built
+ * it, CSRF token included where they put it.
  */
 export async function renderUi<F extends Flow>(
   deps: FlowDeps,
@@ -79,11 +82,14 @@ export async function renderUi<F extends Flow>(
   options: { asBuilt?: boolean } = {},
 ): Promise<void> {
   flow.ui = new UiContainer(flowActionUrl(deps.config.publicBaseUrl, def.kind, flow.id));
+  // Where the handler sorts, its first hydrator (profile, password, …) sets the CSRF token before its own nodes:
+  // where the token starts out decides where sort.Slice leaves nodes it cannot tell apart.
+  if (def.sort && !options.asBuilt) flow.ui.setCsrf(flow.csrfToken);
   await def.populate(deps, flow, sctx);
-  if (options.asBuilt) return;
+  const sort = options.asBuilt ? undefined : def.sort?.(deps, flow);
+  if (!sort) return;
   flow.ui.setCsrf(flow.csrfToken);
-  if (def.keepsNodeOrder?.(flow) !== true)
-    sortNodes(flow.ui, { interleavedWithDefault: deps.strategies.interleavedWithDefault(), ...def.sort(deps, flow) });
+  sortNodes(flow.ui, { interleavedWithDefault: deps.strategies.interleavedWithDefault(), ...sort });
 }
 
 /** Answers a freshly created flow: 303 to the UI for browsers, JSON for SPAs and native apps. */
@@ -290,6 +296,7 @@ export async function respondWithValidationError<F extends Flow>(
   // Login's, registration's and recovery's WriteFlowError call ResetMessages first: the error replaces the flow's own notes (e.g. 1010004).
   if (def.kind === "login" || def.kind === "registration" || def.kind === "recovery") flow.ui.clearMessages();
   echoValues(deps, flow, body, error.echo);
+  error.options.amend?.(flow.ui);
   for (const fe of error.fieldErrors) flow.ui.addMessage(fe.message, fe.name);
   await deps.flows.save(flow);
   const uiUrl = def.uiUrl(deps.config);
@@ -353,8 +360,12 @@ function flatten(value: JsonObject, prefix = ""): Record<string, unknown> {
   return out;
 }
 
-/** The `method` of a submission (body or query). */
-export function submittedMethod(body: JsonObject, ctx: HttpContext): string {
-  const m = body.method ?? ctx.query.get("method");
-  return typeof m === "string" ? m : "";
+/**
+ * The `method` of a submission, from its decoded fields: decoderx decodes the
+ * body alone (decodeForm's r.PostForm, decodeJSONForm's body) unless a
+ * strategy asks for the query too (query-and-body.ts). A JSON `null` is
+ * gjson's "" there, which decodeURLValues leaves out: no method.
+ */
+export function submittedMethod(body: JsonObject): string {
+  return typeof body.method === "string" ? body.method : "";
 }

@@ -5,6 +5,7 @@ import { UiContainer, type UiContainerJson } from "../../ui/container";
 import { z } from "zod";
 import { isFlowOf, type ContinueWith, type Flow, type FlowFields, type FlowKind, type FlowOf, type FlowType } from "./flow";
 import { nowMicroseconds } from "../../clock/clock";
+import { keepStoredContextTexts, UI_CONTEXT_TEXTS_SELECT } from "./stored-ui-texts";
 
 interface FlowRow {
   id: string;
@@ -12,6 +13,8 @@ interface FlowRow {
   type: FlowType;
   state: string;
   ui: UiContainerJson;
+  /** The text jsonb gives for each UI text's context (stored-ui-texts.ts). */
+  ui_context_texts: string[];
   request_url: string;
   return_to: string | null;
   active_method: string | null;
@@ -85,7 +88,10 @@ export class FlowRepository {
 
   async get<K extends FlowKind>(kind: K, id: string): Promise<FlowOf<K> | undefined> {
     if (!isUuid(id)) return undefined;
-    const { rows } = await this.db.query<FlowRow>("SELECT * FROM selfservice_flows WHERE id = $1 AND kind = $2", [id, kind]);
+    const { rows } = await this.db.query<FlowRow>(
+      `SELECT *, ${UI_CONTEXT_TEXTS_SELECT} FROM selfservice_flows WHERE id = $1 AND kind = $2`,
+      [id, kind],
+    );
     const row = rows[0];
     if (!row) return undefined;
     const flow = flowFromRow(row);
@@ -150,6 +156,7 @@ const extraSchema = z.object({
 
 function flowFromRow(row: FlowRow): Flow {
   const { [SKIP_CSRF_KEY]: skipCsrf, ...internal } = row.internal_context;
+  keepStoredContextTexts(row.ui, row.ui_context_texts);
   const fields: FlowFields = {
     id: row.id,
     type: row.type,

@@ -1,4 +1,5 @@
 import type { FieldError } from "../../identity/schema-registry";
+import type { UiContainer } from "../../ui/container";
 import type { UiText } from "../../ui/messages";
 
 /** A user error: re-render the flow with these messages (400 for API/JSON, 303 back to the UI for browsers). */
@@ -13,7 +14,11 @@ export class FlowValidationError extends Error {
      * included, left in its order (Kratos' code strategy answering a sent
      * code: loginSendCode writes the flow without the flow's sort).
      */
-    readonly options: { asBuilt?: boolean } = {},
+    readonly options: {
+      asBuilt?: boolean;
+      /** Nodes the strategy's error handler sets on the re-rendered form (code verification's handleVerificationError). */
+      amend?: (ui: UiContainer) => void;
+    } = {},
   ) {
     super(fieldErrors.map((f) => f.message.text).join("; "));
   }

@@ -76,6 +76,20 @@ describe("web_hook answers: message context and identity state (selfservice/hook
     expect(stored).toContain(onFlow);
   });
 
+  it("a context read back from the stored flow (a later GET) is jsonb's text too: integer-like keys by length, numbers' text kept", async () => {
+    target.answers["/registration"] = {
+      status: 422,
+      text: '{"messages":[{"instance_ptr":"#/","messages":[{"id":4715,"text":"t","type":"error","context":{"10":1,"b":2.50,"a":[1e2]}}]}]}',
+    };
+    const { flowId, status, text } = await register(uniqueEmail("hook-context-reread"));
+    expect(status).toBe(400);
+    // text.Message.Context (json.RawMessage) scanned from the ui jsonb column: jsonb's key order and numeric's text.
+    const shown = '{"id":4715,"text":"t","type":"error","context":{"a":[100],"b":2.50,"10":1}}';
+    expect(text).toContain(shown);
+    const stored = await (await fetch(`${kratos.publicUrl}/self-service/registration/flows?id=${flowId}`)).text();
+    expect(stored).toContain(shown);
+  });
+
   it("parseWebhookResponse: a 200's state beyond active/inactive is stored; only `active` is active, and the admin API keeps State.IsValid", async () => {
     target.answers["/registration"] = { status: 200, body: { identity: { state: "blocked" } } };
     const email = uniqueEmail("hook-state");

@@ -170,7 +170,7 @@ async function submitLogin(deps: FlowDeps, ctx: HttpContext): Promise<void> {
     return handleExpired(deps, loginFlow, ctx, flow);
   }
 
-  const submission = { flow, body, method: submittedMethod(body, ctx) };
+  const submission = { flow, body, method: submittedMethod(body) };
   const strategy = deps.strategies.responsibleFor("login", submission, sctx);
   try {
     // The strategies decode the body first (decoderx.Decode): its refusal is the first answer, through the flow's error handler.

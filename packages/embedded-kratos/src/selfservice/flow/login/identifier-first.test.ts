@@ -325,6 +325,57 @@ describe("identifier-first login", () => {
     }
   });
 
+  it("with passkeys on, the identifier_first identifier takes the place of the passkey one: a single identifier input (idfirst SetNode upserts)", async () => {
+    const withPasskeys = await startKratos(pg, "ciam_idfirst_passkey", {
+      configOverrides: {
+        selfservice: {
+          flows: { login: { style: "identifier_first" } },
+          methods: {
+            passkey: { enabled: true, config: { rp: { id: "localhost", display_name: "Olympus", origins: ["http://localhost:4455"] } } },
+          },
+        },
+      },
+    });
+    try {
+      const owner = uniqueEmail("idfirst-passkey");
+      await withPasskeys.identity.createIdentity({
+        createIdentityBody: {
+          schema_id: "default",
+          traits: { email: owner, name: { first: "Ada", last: "Lovelace" } },
+          credentials: { password: { config: { password: STRONG_PASSWORD } } },
+        },
+      });
+      const names = (flow: FlowJson) => flow.ui.nodes.map((n) => `${n.group}:${n.attributes.name}:${n.attributes.type}`);
+      // passkey's populateLoginMethodForPasskeys upserts `identifier` (default group) first; idfirst's
+      // PopulateLoginMethodIdentifierFirstIdentification then SetNodes its own over it, whatever the group.
+      const first = await newFlow(withPasskeys);
+      expect(names(first)).toEqual([
+        "identifier_first:identifier:text",
+        "identifier_first:method:submit",
+        "default:csrf_token:hidden",
+        // Same group, neither listed by login/sort.go: ordered by their values' %v ("<nil>" before the options' JSON).
+        "passkey:passkey_login:hidden",
+        "passkey:passkey_challenge:hidden",
+      ]);
+
+      // The second screen keeps that form and appends the account's methods (no passkey: no trigger).
+      const { status, flow } = await submit(first, { method: "identifier_first", identifier: owner }, withPasskeys);
+      expect(status).toBe(400);
+      expect(names(flow)).toEqual([
+        "identifier_first:identifier:hidden",
+        "default:csrf_token:hidden",
+        "passkey:passkey_login:hidden",
+        "passkey:passkey_challenge:hidden",
+        "password:password:password",
+        "password:method:submit",
+        "code:method:submit",
+      ]);
+      expect(node(flow, "identifier")?.attributes.value).toBe(owner);
+    } finally {
+      await withPasskeys.close();
+    }
+  });
+
   it("the default style (unified) renders no identifier_first node", async () => {
     const unified = await startKratos(pg, "ciam_idfirst_unified");
     try {

@@ -57,11 +57,12 @@ export function setIdentifierFirstStep(flow: LoginFlow, identifier: string | und
  */
 export async function populateIdentifierFirst(deps: FlowDeps, flow: LoginFlow, ctx: StrategyContext, sort: SortOptions): Promise<void> {
   const strategies = deps.strategies.for("login");
+  // Whichever hydrator runs first (oidc, passkey, else idfirst itself) sets the CSRF token before its nodes.
+  flow.ui.setCsrf(flow.csrfToken);
   for (const s of strategies) await s.login.populateIdentification?.(flow, ctx);
   const identifier = identifierFirstStep(flow);
   if (identifier === undefined) return;
   // The first screen as NewLoginFlow sorted it; the second appends to it unsorted.
-  flow.ui.setCsrf(flow.csrfToken);
   sortNodes(flow.ui, sort);
 
   const mitigate = deps.config.security.account_enumeration.mitigate;

@@ -106,7 +106,7 @@ async function submitRegistration(deps: FlowDeps, ctx: HttpContext): Promise<voi
   }
   if (isExpired(flow)) return handleExpired(deps, registrationFlow, ctx, flow);
 
-  const submission = { flow, body, method: submittedMethod(body, ctx) };
+  const submission = { flow, body, method: submittedMethod(body) };
   const strategy = deps.strategies.responsibleFor("registration", submission, sctx);
   try {
     // The strategies decode the body first (decoderx.Decode): its refusal is the first answer, through the flow's error handler.

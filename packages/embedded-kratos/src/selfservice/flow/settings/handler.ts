@@ -161,7 +161,7 @@ async function submitSettings(deps: FlowDeps, ctx: HttpContext): Promise<void> {
     return;
   }
 
-  const submission = { flow, body, method: submittedMethod(body, ctx) };
+  const submission = { flow, body, method: submittedMethod(body) };
   const strategy = deps.strategies.responsibleFor("settings", submission, sctx);
   try {
     // The strategies decode the body first (decoderx.Decode): its refusal is the first answer, through the flow's error handler.

@@ -1,4 +1,5 @@
 import { withRequestSignal } from "../../../courier/request-signal";
+import { renderUnknownRecipientNotice } from "../../../courier/unknown-recipient-notice";
 import { goToLower, goTrimSpace } from "@olympus/server-kit/text";
 import type { RenderedMessage } from "../../../courier/courier";
 import { publicIdentityJson } from "../../../session/json";
@@ -64,10 +65,10 @@ export async function sendRecoveryCodeTo(
     }
   } else if (via === "email" && deps.config.selfservice.flows.recovery.notify_unknown_recipients === true) {
     message = await withRequestSignal(ctx.http.req, (signal) =>
-      deps.courier.renderEmail({
+      renderUnknownRecipientNotice(deps.courier, {
         templateType: "recovery_code_invalid",
         recipient: unknownRecipient,
-        model: { To: unknownRecipient, RequestURL: flow.requestUrl },
+        requestUrl: flow.requestUrl,
         signal,
       }),
     );

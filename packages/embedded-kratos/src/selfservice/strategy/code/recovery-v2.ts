@@ -1,5 +1,6 @@
 import { goToLower, goTrimSpace } from "@olympus/server-kit/text";
 import type { JsonObject } from "../../../http/body";
+import { copyKeepingJsonTexts } from "../../../http/json-text";
 import { UiContainer } from "../../../ui/container";
 import { messages } from "../../../ui/messages";
 import { inputNode, type InputNode } from "../../../ui/node";
@@ -77,14 +78,7 @@ export async function submitRecoveryV2(
   ctx: StrategyContext,
   codes: RecoveryCodeUse,
 ): Promise<AddressFlowResult> {
-  // decodeRecovery allows POST only; its refusal is the flow's 400 (ParseError of a bad request).
-  if (ctx.http.method === "GET")
-    return refuse(
-      flow,
-      FlowValidationError.flow(
-        messages.generic('Unable to decode body because HTTP Request Method was "GET" but only [POST] are supported.'),
-      ),
-    );
+  // A GET never gets here: decodeRecovery allows POST only (codeRecovery.decode refuses it).
   if (refuseWhenSignedIn(ctx)) return { kind: "responded" };
   const b = readBody(body);
   return answeringRefusals(flow, async (asLoaded) => {
@@ -130,7 +124,9 @@ export function renderAwaitingAddress(flow: Flow): void {
 export function renderStoredScreen(flow: Flow): void {
   const stored = codeState(flow).recovery_v2_nodes;
   if (!stored) return renderAwaitingAddress(flow);
-  flow.ui.nodes.push(...structuredClone(stored));
+  // Stored without the CSRF token, which every v2 screen puts first.
+  newScreen(flow);
+  flow.ui.nodes.push(...copyKeepingJsonTexts(stored));
 }
 
 /**
@@ -139,11 +135,11 @@ export function renderStoredScreen(flow: Flow): void {
  * strategy's): messages reset, the refusal's message added, 400.
  */
 async function answeringRefusals(flow: Flow, work: (asLoaded: () => void) => Promise<AddressFlowResult>): Promise<AddressFlowResult> {
-  const loaded = { ui: structuredClone(flow.ui.toJSON()), state: flow.state, internal: structuredClone(flow.internal) };
+  const loaded = { ui: copyKeepingJsonTexts(flow.ui.toJSON()), state: flow.state, internal: copyKeepingJsonTexts(flow.internal) };
   const asLoaded = () => {
-    flow.ui = UiContainer.fromJSON(structuredClone(loaded.ui));
+    flow.ui = UiContainer.fromJSON(copyKeepingJsonTexts(loaded.ui));
     flow.state = loaded.state;
-    flow.internal = structuredClone(loaded.internal);
+    flow.internal = copyKeepingJsonTexts(loaded.internal);
   };
   try {
     return await work(asLoaded);
@@ -293,7 +289,7 @@ function newScreen(flow: Flow): void {
 /** Keeps the screen's nodes (see CodeState.recovery_v2_nodes). */
 function rememberScreen(flow: Flow): void {
   const nodes = flow.ui.nodes.filter((n) => !(n.type === "input" && n.attributes.name === "csrf_token"));
-  updateCodeState(flow, { recovery_v2_nodes: structuredClone(nodes) });
+  updateCodeState(flow, { recovery_v2_nodes: copyKeepingJsonTexts(nodes) });
 }
 
 const continueNode = (): InputNode => inputNode("code", "method", "submit", { value: "code", label: mailMessages.labelContinue() });

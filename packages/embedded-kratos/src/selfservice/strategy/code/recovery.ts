@@ -17,6 +17,10 @@ import { requireEmailFormat } from "../mailed-secret/email-format";
 import { isRecoveryV2State, RECOVERY_V2_STATES } from "../../flow/recovery/state";
 import { goBackFromV1, renderAwaitingAddress, renderStoredScreen, storedScreenValues, submitRecoveryV2 } from "./recovery-v2";
 import { sendRecoveryCodeTo } from "./recovery-sender";
+import { clearTransientNodes } from "./code-sent-form";
+
+/** ory/x decoderx's refusal of a method decodeRecovery does not allow. */
+const GET_REFUSED = 'Unable to decode body because HTTP Request Method was "GET" but only [POST] are supported.';
 
 /**
  * Recovery by one-time code (selfservice/strategy/code, recovery v1 screens):
@@ -28,8 +32,10 @@ export const codeRecovery: AddressFlowStrategy = {
   // only past its CSRF and session checks (`submit`).
   responsible: ({ flow }, ctx) => (flow.active ?? ctx.deps.config.selfservice.flows.recovery.use) === "code",
   // code/strategy_recovery.go decodeRecovery: the method schema (email format) before EnsureCSRF.
-  decode: (flow, body) => {
+  decode: (flow, body, ctx) => {
     try {
+      // decodeRecovery allows POST only: a GET of a code flow, v1 or v2, is refused before anything is read.
+      if (ctx.http.method === "GET") throw FlowValidationError.flow(messages.generic(GET_REFUSED));
       requireEmailFormat(body);
     } catch (error) {
       // A v2 screen is answered as stored (WriteFlowError on the loaded flow): its inputs keep their values.
@@ -55,6 +61,8 @@ export const codeRecovery: AddressFlowStrategy = {
     const message = messages.generic(error.reason ?? error.message);
     return { kind: "retry", message, answer: "code_recovery", error, browserFlow: true };
   },
+  // Recovery flows are never sorted: each screen sets the CSRF token first, as PopulateRecoveryMethod and the
+  // sent-code screen (recoveryHandleFormSubmission) do; a passed flow keeps only it (recoveryIssueSession).
   populate(flow) {
     if (flow.state === RECOVERY_V2_STATES.awaitingAddress) return renderAwaitingAddress(flow);
     if (isRecoveryV2State(flow.state)) return renderStoredScreen(flow);
@@ -62,6 +70,7 @@ export const codeRecovery: AddressFlowStrategy = {
       renderCodeSent(flow);
       return;
     }
+    flow.ui.setCsrf(flow.csrfToken);
     if (flow.state === "passed_challenge") return;
     flow.ui.append(emailNode("code"), methodSubmitNode("code", "code"));
   },
@@ -72,10 +81,6 @@ export const codeRecovery: AddressFlowStrategy = {
     const enabled = codeStrategyEnabled(ctx.deps.config);
     // Recovery v2 (recovery-v2.ts) decides by the flow's state, not by the fields present, and checks no method.
     if (isRecoveryV2State(flow.state)) return submitRecoveryV2(flow, body, ctx, { useCode });
-    if (ctx.http.method === "GET") {
-      refuseIfOff(enabled);
-      return { kind: "flow" };
-    }
     // code.Strategy.Recover: past the first screen a submission without an email is a code (even on a passed flow);
     if (flow.state !== "choose_method" && email === "") {
       refuseIfOff(enabled);
@@ -95,8 +100,10 @@ export const codeRecovery: AddressFlowStrategy = {
   },
 };
 
+/** recoveryHandleFormSubmission's "clean new state": the CSRF token, the code, the hidden and submit `method`, resend. */
 function renderCodeSent(flow: Flow): void {
-  flow.ui.removeGroup("code");
+  clearTransientNodes(flow);
+  flow.ui.setCsrf(flow.csrfToken);
   const email = codeState(flow).recovery_email;
   appendRaw(
     flow,

@@ -3,9 +3,9 @@ import { codeFrom, TestSmtpServer } from "../../../courier/test-smtp";
 import { startTestPostgres, STRONG_PASSWORD, uniqueEmail, type TestKratos, type TestPostgres } from "../../../testing/harness";
 import { traitsSchema } from "../../../testing/identity-schema-documents";
 import { TestBrowser } from "../../../testing/browser";
-import { createIdentity, csrfOf, startMailKratos, type MailKratos } from "./test-helpers";
+import { createIdentity, csrfOf, startMailKratos, startMailKratosWithSchemaFiles, type MailKratos } from "./test-helpers";
 import { sortCodeAddresses } from "./second-factor";
-import { PLATFORM_DEFAULT_SCHEMA, startKratosWithSchemaFiles, type KratosWithSchemaFiles } from "../../../testing/identity-schema-files";
+import { PLATFORM_DEFAULT_SCHEMA, type KratosWithSchemaFiles } from "../../../testing/identity-schema-files";
 
 /**
  * Codes as a second factor (`selfservice.methods.code.mfa_enabled`, Kratos
@@ -58,6 +58,32 @@ const shape = (nodes: UiNode[]) =>
   }));
 const messageIds = (flow: FlowBody) => flow.ui.messages?.map((m) => m.id);
 
+/** A JSON request as a native app sends it: the session token, when there is one, in X-Session-Token. */
+async function call(method: string, url: string, token: string, body?: unknown) {
+  const res = await fetch(url, {
+    method,
+    headers: {
+      Accept: "application/json",
+      ...(token ? { "X-Session-Token": token } : {}),
+      ...(body ? { "Content-Type": "application/json" } : {}),
+    },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  return { status: res.status, body: (await res.json()) as FlowBody & { session_token?: string } };
+}
+
+/** A native password login: the aal1 session token. */
+async function passwordLogin(kratos: TestKratos, identifier: string): Promise<string> {
+  const { data: flow } = await kratos.frontend.createNativeLoginFlow();
+  const { body } = await call("POST", flow.ui.action, "", { method: "password", identifier, password: STRONG_PASSWORD });
+  if (!body.session_token) throw new Error(`no session token: ${JSON.stringify(body)}`);
+  return body.session_token;
+}
+
+/** A native login flow asking for aal2 (`query` adds more parameters, `&via=…`). */
+const aal2Flow = (kratos: TestKratos, token: string, query = "") =>
+  call("GET", `${kratos.publicUrl}/self-service/login/api?aal=aal2${query}`, token);
+
 describe("FindCodeAddresses' re-sort (strategy.go, sort.SliceStable on address and channel together)", () => {
   const sms = (to: string) => ({ to, via: "sms" });
   const mail = (to: string) => ({ to, via: "email" });
@@ -89,19 +115,11 @@ describe("code as a second factor (mfa_enabled)", () => {
 
   beforeAll(async () => {
     smtp = await TestSmtpServer.start();
-    started = await startKratosWithSchemaFiles(
+    started = await startMailKratosWithSchemaFiles(
       "ciam_code_mfa",
       [PLATFORM_DEFAULT_SCHEMA, { id: "two_addresses", document: TWO_ADDRESSES }],
-      {
-        configOverrides: {
-          dev: true,
-          courier: {
-            smtp: { connection_uri: smtp.connectionUri, from_address: "no-reply@ciam.localhost", from_name: "Olympus" },
-            worker: { pull_wait: "100ms" },
-          },
-          selfservice: { methods: { code: { enabled: true, passwordless_enabled: false, mfa_enabled: true } } },
-        },
-      },
+      smtp,
+      { selfservice: { methods: { code: { enabled: true, passwordless_enabled: false, mfa_enabled: true } } } },
     );
     kratos = started.kratos;
   });
@@ -110,15 +128,6 @@ describe("code as a second factor (mfa_enabled)", () => {
     await smtp?.stop();
   });
 
-  const call = async (method: string, url: string, token: string, body?: unknown) => {
-    const res = await fetch(url, {
-      method,
-      headers: { Accept: "application/json", "X-Session-Token": token, ...(body ? { "Content-Type": "application/json" } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    return { status: res.status, body: (await res.json()) as FlowBody };
-  };
-
   async function customer(schemaId: string, traits: Record<string, string>): Promise<string> {
     const { data } = await kratos.identity.createIdentity({
       createIdentityBody: { schema_id: schemaId, traits, credentials: { password: { config: { password: STRONG_PASSWORD } } } },
@@ -126,21 +135,10 @@ describe("code as a second factor (mfa_enabled)", () => {
     return data.id;
   }
 
-  /** A native password login: the aal1 session token. */
-  async function passwordLogin(email: string): Promise<string> {
-    const { data: flow } = await kratos.frontend.createNativeLoginFlow();
-    const { body } = await call("POST", flow.ui.action, "", { method: "password", identifier: email, password: STRONG_PASSWORD });
-    const token = (body as unknown as { session_token?: string }).session_token;
-    if (!token) throw new Error(`no session token: ${JSON.stringify(body)}`);
-    return token;
-  }
-
-  const aal2Flow = (token: string, query = "") => call("GET", `${kratos.publicUrl}/self-service/login/api?aal=aal2${query}`, token);
-
   it("counts a code address as a second factor: whoami with highest_available asks for aal2 (CountActiveMultiFactorCredentials)", async () => {
     const email = uniqueEmail("mfa-count");
     await customer("default", { email });
-    const token = await passwordLogin(email);
+    const token = await passwordLogin(kratos, email);
     const whoami = await call("GET", `${kratos.publicUrl}/sessions/whoami`, token);
     expect(whoami.status).toBe(403);
     expect(whoami.body.error?.id).toBe("session_aal2_required");
@@ -149,9 +147,9 @@ describe("code as a second factor (mfa_enabled)", () => {
   it("sends the code at once to an identity's only address and signs in at aal2 (FastLogin2FA, loginVerifyCode)", async () => {
     const email = uniqueEmail("mfa-fast");
     await customer("default", { email });
-    const token = await passwordLogin(email);
+    const token = await passwordLogin(kratos, email);
 
-    const created = await aal2Flow(token);
+    const created = await aal2Flow(kratos, token);
     expect(created.status).toBe(200);
     expect(created.body).toMatchObject({ state: "sent_email", active: "code", requested_aal: "aal2" });
     expect(messageIds(created.body)).toEqual([1010014]);
@@ -218,9 +216,9 @@ describe("code as a second factor (mfa_enabled)", () => {
     const email = uniqueEmail("mfa-two");
     const backup = uniqueEmail("mfa-backup");
     await customer("two_addresses", { email, backup });
-    const token = await passwordLogin(email);
+    const token = await passwordLogin(kratos, email);
 
-    const created = await aal2Flow(token);
+    const created = await aal2Flow(kratos, token);
     expect(created.status).toBe(200);
     expect(created.body.state).toBe("choose_method");
     expect(messageIds(created.body)).toEqual([1010004]);
@@ -271,15 +269,15 @@ describe("code as a second factor (mfa_enabled)", () => {
     const email = uniqueEmail("mfa-via");
     const backup = uniqueEmail("mfa-via-backup");
     await customer("two_addresses", { email, backup });
-    const token = await passwordLogin(email);
+    const token = await passwordLogin(kratos, email);
 
     // One address left: FastLogin2FA sends it its code.
-    const narrowed = await aal2Flow(token, "&via=backup");
+    const narrowed = await aal2Flow(kratos, token, "&via=backup");
     expect(narrowed.status).toBe(200);
     expect(narrowed.body.state).toBe("sent_email");
     expect(codeFrom(await smtp.waitFor(backup))).toMatch(/^\d{6}$/);
 
-    const missing = await aal2Flow(token, "&via=nickname");
+    const missing = await aal2Flow(kratos, token, "&via=nickname");
     expect(missing.status).toBe(400);
     expect(missing.body.error?.reason).toBe("No value found for trait nickname in the current identity.");
   });
@@ -291,9 +289,9 @@ describe("code as a second factor (mfa_enabled)", () => {
     const unknown = uniqueEmail("mfa-unknown");
     await customer("two_addresses", { email, backup });
     await customer("default", { email: other });
-    const token = await passwordLogin(email);
+    const token = await passwordLogin(kratos, email);
 
-    const created = await aal2Flow(token);
+    const created = await aal2Flow(kratos, token);
     expect(created.body.state).toBe("choose_method");
     // Kratos would mail `other` a code (1010014) while refusing `unknown` (4000035), telling which addresses exist.
     const foreign = await call("POST", created.body.ui.action, token, { method: "code", address: other });
@@ -311,9 +309,9 @@ describe("code as a second factor (mfa_enabled)", () => {
   it("answers 400 for a `via` naming an inherited property, not 500 (FindCodeAddresses: gjson finds no such trait)", async () => {
     const email = uniqueEmail("mfa-via-proto");
     await customer("default", { email });
-    const token = await passwordLogin(email);
+    const token = await passwordLogin(kratos, email);
     for (const via of ["constructor", "toString", "__proto__", "email.length", "constructor.name"]) {
-      const answer = await aal2Flow(token, `&via=${via}`);
+      const answer = await aal2Flow(kratos, token, `&via=${via}`);
       expect(answer.status).toBe(400);
       expect(answer.body.error?.reason).toBe(`No value found for trait ${via} in the current identity.`);
     }
@@ -322,8 +320,8 @@ describe("code as a second factor (mfa_enabled)", () => {
   it("never compares more than max_submissions codes under parallel wrong submissions (incrementOTPCodeSubmitCount)", async () => {
     const email = uniqueEmail("mfa-parallel");
     await customer("default", { email });
-    const token = await passwordLogin(email);
-    const created = await aal2Flow(token);
+    const token = await passwordLogin(kratos, email);
+    const created = await aal2Flow(kratos, token);
     expect(created.body.state).toBe("sent_email");
     const code = codeFrom(await smtp.waitFor(email));
     const wrong = code === "000000" ? "111111" : "000000";
@@ -365,14 +363,7 @@ describe("code with both passwordless_enabled and mfa_enabled (strategy_login.go
     await pg?.stop();
   });
 
-  const post = async (url: string, body: unknown, token = "") => {
-    const res = await fetch(url, {
-      method: "POST",
-      headers: { Accept: "application/json", "Content-Type": "application/json", ...(token ? { "X-Session-Token": token } : {}) },
-      body: JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as FlowBody & { session_token?: string } };
-  };
+  const post = (url: string, body: unknown, token = "") => call("POST", url, token, body);
 
   it("signs in without a password at aal1 with code recorded as aal2, asks for aal2, and refuses the code on the aal2 flow it sent", async () => {
     const email = uniqueEmail("both");
@@ -430,25 +421,14 @@ describe("code as a second factor with missing_credential_fallback_enabled", () 
 
   beforeAll(async () => {
     smtp = await TestSmtpServer.start();
-    started = await startKratosWithSchemaFiles(
+    started = await startMailKratosWithSchemaFiles(
       "ciam_code_mfa_fallback",
       [PLATFORM_DEFAULT_SCHEMA, { id: "no_code", document: NO_CODE_CREDENTIAL }],
+      smtp,
       {
-        configOverrides: {
-          dev: true,
-          courier: {
-            smtp: { connection_uri: smtp.connectionUri, from_address: "no-reply@ciam.localhost", from_name: "Olympus" },
-            worker: { pull_wait: "100ms" },
-          },
-          selfservice: {
-            methods: {
-              code: {
-                enabled: true,
-                passwordless_enabled: false,
-                mfa_enabled: true,
-                config: { missing_credential_fallback_enabled: true },
-              },
-            },
+        selfservice: {
+          methods: {
+            code: { enabled: true, passwordless_enabled: false, mfa_enabled: true, config: { missing_credential_fallback_enabled: true } },
           },
         },
       },
@@ -460,30 +440,19 @@ describe("code as a second factor with missing_credential_fallback_enabled", () 
     await smtp?.stop();
   });
 
-  const call = async (method: string, url: string, token: string, body?: unknown) => {
-    const res = await fetch(url, {
-      method,
-      headers: { Accept: "application/json", "X-Session-Token": token, ...(body ? { "Content-Type": "application/json" } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    return { status: res.status, body: (await res.json()) as FlowBody };
-  };
   async function signedIn(traits: Record<string, string>): Promise<string> {
     await kratos.identity.createIdentity({
       createIdentityBody: { schema_id: "no_code", traits, credentials: { password: { config: { password: STRONG_PASSWORD } } } },
     });
-    const { data: flow } = await kratos.frontend.createNativeLoginFlow();
-    const { body } = await call("POST", flow.ui.action, "", { method: "password", identifier: traits.email, password: STRONG_PASSWORD });
-    return (body as unknown as { session_token?: string }).session_token ?? "";
+    return passwordLogin(kratos, traits.email ?? "");
   }
-  const aal2Flow = (token: string) => call("GET", `${kratos.publicUrl}/self-service/login/api?aal=aal2`, token);
   const queuedFor = async (recipient: string) =>
     (await (await fetch(`${kratos.adminUrl}/admin/courier/messages?recipient=${encodeURIComponent(recipient)}`)).json()) as unknown[];
 
   it("sends the only verifiable address its code at once and signs in at aal2 (FastLogin2FA, isFallback branch)", async () => {
     const email = uniqueEmail("fallback-one");
     const token = await signedIn({ email });
-    const created = await aal2Flow(token);
+    const created = await aal2Flow(kratos, token);
     expect(created.status).toBe(200);
     expect(created.body).toMatchObject({ state: "sent_email", active: "code" });
     const done = await call("POST", created.body.ui.action, token, { method: "code", code: codeFrom(await smtp.waitFor(email)) });
@@ -495,7 +464,7 @@ describe("code as a second factor with missing_credential_fallback_enabled", () 
     const email = uniqueEmail("fallback-two");
     const backup = uniqueEmail("fallback-backup");
     const token = await signedIn({ email, backup });
-    const created = await aal2Flow(token);
+    const created = await aal2Flow(kratos, token);
     expect(created.body.state).toBe("choose_method");
     const buttons = shape(created.body.ui.nodes).filter((n) => n.name === "address");
     expect(buttons.map((n) => n.value).sort()).toEqual([email, backup].sort());
@@ -515,7 +484,7 @@ describe("code as a second factor with missing_credential_fallback_enabled", () 
     const other = uniqueEmail("fallback-other");
     await signedIn({ email: other });
     const token = await signedIn({ email, backup });
-    const created = await aal2Flow(token);
+    const created = await aal2Flow(kratos, token);
     const unknown = await call("POST", created.body.ui.action, token, { method: "code", address: uniqueEmail("fallback-unknown") });
     const foreign = await call("POST", created.body.ui.action, token, { method: "code", address: other });
     for (const answer of [unknown, foreign]) {
@@ -551,23 +520,11 @@ describe("code as a second factor with the code strategy off (methodEnabledAndAl
     await pg?.stop();
   });
 
-  const call = async (method: string, url: string, token: string, body?: unknown) => {
-    const res = await fetch(url, {
-      method,
-      headers: { Accept: "application/json", "X-Session-Token": token, ...(body ? { "Content-Type": "application/json" } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    return { status: res.status, body: (await res.json()) as FlowBody & { session_token?: string } };
-  };
-
   it("sends the code for an `address` with another method, and answers `method=code` with the 404", async () => {
     const email = uniqueEmail("mfa-off");
     await createIdentity(kratos, email, STRONG_PASSWORD);
-    const { data: login } = await kratos.frontend.createNativeLoginFlow();
-    const token =
-      (await call("POST", login.ui.action, "", { method: "password", identifier: email, password: STRONG_PASSWORD })).body.session_token ??
-      "";
-    const created = await call("GET", `${kratos.publicUrl}/self-service/login/api?aal=aal2`, token);
+    const token = await passwordLogin(kratos, email);
+    const created = await aal2Flow(kratos, token);
     expect(created.status).toBe(200);
 
     const disabled = await call("POST", created.body.ui.action, token, { method: "code", address: email });
@@ -589,16 +546,9 @@ describe("passwordless code with missing_credential_fallback_enabled (findIdenti
 
   beforeAll(async () => {
     smtp = await TestSmtpServer.start();
-    started = await startKratosWithSchemaFiles("ciam_code_pwless_fallback", [{ id: "no_code", document: NO_CODE_CREDENTIAL }], {
-      configOverrides: {
-        dev: true,
-        courier: {
-          smtp: { connection_uri: smtp.connectionUri, from_address: "no-reply@ciam.localhost", from_name: "Olympus" },
-          worker: { pull_wait: "100ms" },
-        },
-        selfservice: {
-          methods: { code: { enabled: true, passwordless_enabled: true, config: { missing_credential_fallback_enabled: true } } },
-        },
+    started = await startMailKratosWithSchemaFiles("ciam_code_pwless_fallback", [{ id: "no_code", document: NO_CODE_CREDENTIAL }], smtp, {
+      selfservice: {
+        methods: { code: { enabled: true, passwordless_enabled: true, config: { missing_credential_fallback_enabled: true } } },
       },
     });
   });
@@ -614,14 +564,7 @@ describe("passwordless code with missing_credential_fallback_enabled (findIdenti
     await kratos.identity.createIdentity({
       createIdentityBody: { schema_id: "no_code", traits: { email }, credentials: { password: { config: { password: STRONG_PASSWORD } } } },
     });
-    const post = async (url: string, body: unknown) => {
-      const res = await fetch(url, {
-        method: "POST",
-        headers: { Accept: "application/json", "Content-Type": "application/json" },
-        body: JSON.stringify(body),
-      });
-      return { status: res.status, body: (await res.json()) as FlowBody };
-    };
+    const post = (url: string, body: unknown) => call("POST", url, "", body);
     const { data: flow } = await kratos.frontend.createNativeLoginFlow();
     const sent = await post(flow.ui.action, { method: "code", identifier: email });
     expect(sent.status).toBe(400);

@@ -96,6 +96,27 @@ describe("verification by the link in a code mail", () => {
     expect(await verified(identityId)).toBe(true);
   });
 
+  it("handleLinkClick on an API flow appends the new CSRF node after the code form (container.go SetCSRF: Nodes.Upsert)", async () => {
+    const { email } = await signUp("link-api");
+    const started = await fetch(`${kratos.publicUrl}/self-service/verification/api`);
+    const flow = (await started.json()) as VerificationFlow;
+    const sent = await fetch(flow.ui.action, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify({ method: "code", email }),
+    });
+    expect(sent.status).toBe(200);
+    const mail = await smtp.waitFor(email);
+    // The code strategy gives an API flow no CSRF node (PopulateMethod sets it for browser flows only).
+    const before = (await sent.json()) as VerificationFlow;
+    expect(inputs(before).some((n) => n.name === "csrf_token")).toBe(false);
+
+    const opened = await new TestBrowser().request(linkFrom(mail, `${kratos.publicUrl}/self-service/verification?`));
+    expect(opened.status).toBe(303);
+    const after = (await (await fetch(`${kratos.publicUrl}/self-service/verification/flows?id=${flow.id}`)).json()) as VerificationFlow;
+    expect(inputs(after).map((n) => n.name)).toEqual([...inputs(before).map((n) => n.name), "csrf_token"]);
+  });
+
   it("handleLinkClick redirects JSON clients as well (it always answers with the UI)", async () => {
     const { link, flowId } = await signUp("link-json");
     const opened = await new TestBrowser().request(link, { headers: { Accept: "application/json" } });

@@ -61,7 +61,9 @@ describe("verification, passwordless login and registration by code", () => {
     });
     expect(done.state).toBe("passed_challenge");
     expect(messageIds(done)).toEqual([1080002]);
-    expect(done.ui.nodes[0]?.attributes).toMatchObject({ node_type: "a", href: "http://ciam.localhost:3000/" });
+    // verificationUseCode: the CSRF token (SetCSRFToken, native flows too), then the `continue` anchor.
+    expect(done.ui.nodes.map((n) => n.attributes.node_type)).toEqual(["input", "a"]);
+    expect(done.ui.nodes[1]?.attributes).toMatchObject({ node_type: "a", href: "http://ciam.localhost:3000/" });
 
     const { data: identity } = await kratos.identity.getIdentity({ id: registered.identity.id });
     expect(identity.verifiable_addresses?.[0]).toMatchObject({ value: email, verified: true, status: "completed" });

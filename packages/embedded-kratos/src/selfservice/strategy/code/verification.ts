@@ -1,10 +1,11 @@
 import type { IncomingMessage } from "node:http";
 import { withRequestSignal } from "../../../courier/request-signal";
+import { renderUnknownRecipientNotice } from "../../../courier/unknown-recipient-notice";
 import { normalizeIdentifier } from "../../../identity/extensions";
 import type { Deps } from "../../../deps";
 import { publicIdentityJson } from "../../../session/json";
 import { messages } from "../../../ui/messages";
-import { inputNode } from "../../../ui/node";
+import { csrfNode, inputNode } from "../../../ui/node";
 import { type Flow, urlWithFlow } from "../../flow/flow";
 import { FlowValidationError } from "../../flow/validation-error";
 import type { AddressFlowResult, StrategyContext, AddressFlowStrategy } from "../strategy";
@@ -18,11 +19,13 @@ import { linkBaseUrl } from "../link/config";
 import type { RenderedMessage } from "../../../courier/courier";
 import { hasText } from "../submission";
 import { codeState, updateCodeState } from "./state";
+import { clearTransientNodes } from "./code-sent-form";
 import { now as timeNow } from "../../../clock/clock";
 import { requireEmailFormat } from "../mailed-secret/email-format";
 import { decodeSubmission } from "../../flow/transient-payload";
 import type { JsonObject } from "../../../http/body";
 import type { FieldError } from "../../../identity/schema-registry";
+import type { UiContainer } from "../../../ui/container";
 
 /** code/.schema/verification.schema.json as decodeVerification applies it (an empty value is left out, as decoderx does). */
 function requireVerificationSchema(body: JsonObject, method: string): void {
@@ -61,7 +64,10 @@ export const codeVerification: AddressFlowStrategy = {
   populate(flow, ctx) {
     if (flow.state === "sent_email") renderCodeSent(flow);
     else if (flow.state === "passed_challenge") renderPassed(flow, verificationReturnTo(ctx.deps, flow));
-    else flow.ui.append(emailNode("code"), methodSubmitNode("code", "code"));
+    else {
+      flow.ui.append(emailNode("code"), methodSubmitNode("code", "code"));
+      appendBrowserCsrf(flow);
+    }
   },
 
   async submit(flow, body, ctx) {
@@ -70,7 +76,12 @@ export const codeVerification: AddressFlowStrategy = {
     if (flow.state === "passed_challenge") return { kind: "retry", message: mailMessages.verificationRetrySuccess(), answer: "code" };
     if (code !== "") return ctx.http.method === "GET" ? openMailedLink(flow, code, ctx) : useCode(flow, code, ctx);
     if (ctx.http.method === "GET") return { kind: "flow" };
-    if (email === "") throw FlowValidationError.field("email", messages.required("email"));
+    if (email === "")
+      throw new FlowValidationError(
+        [{ name: "email", message: messages.required("email") }],
+        {},
+        { amend: verificationErrorNodes(ctx, "") },
+      );
     await sendVerificationCode(ctx.deps, ctx.http.req, flow, email);
     flow.ui.clearMessages();
     flow.ui.addMessage(mailMessages.verificationCodeSent());
@@ -86,16 +97,44 @@ export const codeVerification: AddressFlowStrategy = {
   },
 };
 
+/**
+ * populateEmailSentFlow for a verification flow (its transient nodes, CSRF
+ * token included, cleared): the hidden `method`, the code, the submit button,
+ * the CSRF token (browser flows), then the resend button the submission adds
+ * (verificationHandleFormSubmission, hook.Verifier).
+ */
 function renderCodeSent(flow: Flow): void {
-  flow.ui.removeGroup("code");
+  clearTransientNodes(flow);
   appendRaw(
     flow,
-    codeInputNode(mailMessages.labelVerificationCode()),
     inputNode("code", "method", "hidden", { value: "code" }),
+    codeInputNode(mailMessages.labelVerificationCode()),
     methodSubmitNode("code", "code"),
   );
+  appendBrowserCsrf(flow);
   const email = codeState(flow).verification_email;
   if (typeof email === "string") appendRaw(flow, inputNode("code", "email", "submit", { value: email, label: mailMessages.labelResend() }));
+}
+
+/** Kratos never sorts a verification flow: PopulateMethod sets the CSRF token after the strategy's nodes, for browser flows only. */
+function appendBrowserCsrf(flow: Flow): void {
+  if (flow.type === "browser") appendRaw(flow, csrfNode(flow.csrfToken));
+}
+
+/**
+ * code.Strategy.handleVerificationError on a loaded flow: the CSRF token is set
+ * to the request's own (nosurf.Token: the anti-CSRF cookie masked, or empty
+ * when the request holds none, as a native app's does — so a native flow gets
+ * the node at the end of its form), then the email input carrying the
+ * submitted address replaces the form's `email` node (the resend button too).
+ */
+function verificationErrorNodes(ctx: StrategyContext, email: string): (ui: UiContainer) => void {
+  const raw = ctx.deps.csrf.rawFromRequest(ctx.http);
+  const token = raw ? ctx.deps.csrf.mask(raw) : "";
+  return (ui) => {
+    ui.setCsrf(token);
+    ui.upsert(emailNode("code", email));
+  };
 }
 
 /** Queues the code for a known address (unknown ones get nothing, or *_invalid when notify_unknown_recipients). */
@@ -143,10 +182,10 @@ async function sendVerificationCode(
     }
   } else if (deps.config.selfservice.flows.verification.notify_unknown_recipients === true) {
     message = await withRequestSignal(req, (signal) =>
-      deps.courier.renderEmail({
+      renderUnknownRecipientNotice(deps.courier, {
         templateType: "verification_code_invalid",
         recipient: email,
-        model: { To: email, RequestURL: flow.requestUrl },
+        requestUrl: flow.requestUrl,
         signal,
       }),
     );

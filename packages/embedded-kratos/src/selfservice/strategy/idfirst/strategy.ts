@@ -27,17 +27,19 @@ export const identifierFirstStrategy: Strategy = {
     populate() {},
 
     // PopulateLoginMethodIdentifierFirstIdentification: labelled from the flow's own schema (GetIdentifierLabelFromSchema).
+    // Its identifier is SetNode (Nodes.Upsert): it takes the place of an `identifier` a strategy before it added
+    // (passkey's, in the default group) instead of adding a second one.
     populateIdentification(flow, ctx) {
       const schema = ctx.deps.schemas.get(flow.identitySchema ?? ctx.deps.schemas.defaultId);
-      flow.ui.append(
+      flow.ui.upsert(
         inputNode(IDENTIFIER_FIRST, "identifier", "text", {
           value: "",
           required: true,
           autocomplete: "username webauthn",
           label: identifierLabelFromSchema(schema),
         }),
-        inputNode(IDENTIFIER_FIRST, "method", "submit", { value: IDENTIFIER_FIRST, label: messages.labelContinue() }),
       );
+      flow.ui.append(inputNode(IDENTIFIER_FIRST, "method", "submit", { value: IDENTIFIER_FIRST, label: messages.labelContinue() }));
     },
 
     // Its login.schema.json gives `identifier` minLength 1, but decoderx leaves an empty form value out

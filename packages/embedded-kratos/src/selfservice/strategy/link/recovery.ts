@@ -1,4 +1,5 @@
 import { withRequestSignal } from "../../../courier/request-signal";
+import { renderUnknownRecipientNotice } from "../../../courier/unknown-recipient-notice";
 import { normalizeIdentifier } from "../../../identity/extensions";
 import type { RenderedMessage } from "../../../courier/courier";
 import { publicIdentityJson } from "../../../session/json";
@@ -40,7 +41,9 @@ export const linkRecovery: AddressFlowStrategy = {
   // mails a link (recoveryHandleFormSubmission): `submit` makes both checks where it does.
   enabledCheck: "in-submit",
   checksCsrfInSubmit: true,
+  // PopulateRecoveryMethod: the CSRF token first (every flow type), then the email and submit (never sorted).
   populate(flow) {
+    flow.ui.setCsrf(flow.csrfToken);
     if (flow.state === "passed_challenge") return;
     const email = linkState(flow).recovery_email;
     flow.ui.append(emailNode("link", typeof email === "string" ? email : undefined), methodSubmitNode("link", "link"));
@@ -61,7 +64,9 @@ export const linkRecovery: AddressFlowStrategy = {
     // is retried with 4060002 as a new flow of its type, which starts in v2 again — link recovery cannot be used with the flag.
     if (isRecoveryV2State(flow.state))
       return { kind: "retry", message: mailMessages.recoveryStateFailure(), answer: "link", keepFlowType: true };
-    if (flow.state === "passed_challenge") throw FlowValidationError.flow(mailMessages.recoveryRetrySuccess());
+    // "was already handled, do not allow retry": retryRecoveryFlowWithMessage, a new flow of the old one's type.
+    if (flow.state === "passed_challenge")
+      return { kind: "retry", message: mailMessages.recoveryRetrySuccess(), answer: "link", keepFlowType: true };
     const email = typeof body.email === "string" ? body.email.trim() : "";
     if (email === "") throw FlowValidationError.field("email", messages.required("email"));
     // recoveryHandleFormSubmission: EnsureCSRF once the email is there, just before the link is mailed.
@@ -98,10 +103,10 @@ async function sendRecoveryLink(flow: Flow, rawEmail: string, ctx: StrategyConte
     );
   } else if (deps.config.selfservice.flows.recovery.notify_unknown_recipients === true) {
     message = await withRequestSignal(ctx.http.req, (signal) =>
-      deps.courier.renderEmail({
+      renderUnknownRecipientNotice(deps.courier, {
         templateType: "recovery_invalid",
         recipient: email,
-        model: { To: email, RequestURL: flow.requestUrl },
+        requestUrl: flow.requestUrl,
         signal,
       }),
     );

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { withRequestSignal } from "../../../courier/request-signal";
+import { renderUnknownRecipientNotice } from "../../../courier/unknown-recipient-notice";
 import { normalizeIdentifier } from "../../../identity/extensions";
 import type { Deps } from "../../../deps";
 import { publicIdentityJson } from "../../../session/json";
@@ -22,10 +23,11 @@ import { requireEmailFormat } from "../mailed-secret/email-format";
 
 /** Verification by magic link: opening `<public>/self-service/verification?flow=…&token=…` verifies the address. */
 export const linkVerification: AddressFlowStrategy = {
-  // The strategy the flow was made for, unless the submission names another method; and `method=link` on any
-  // flow, a code one too (link/strategy_verification.go Verify checks only the method, not the flow's strategy).
-  responsible: ({ flow, method }, ctx) =>
-    method === "link" || ((flow.active ?? ctx.deps.config.selfservice.flows.verification.use) === "link" && method === ""),
+  // `method=link` on any flow, a code one too (link/strategy_verification.go Verify checks only the method, not the
+  // flow's strategy), and a link's token on a flow made for links. Without either, Verify's MethodEnabledAndAllowed
+  // finds "" is not "link": not responsible, so the handler answers "no strategy" (4010006).
+  responsible: ({ flow, method, body }, ctx) =>
+    method === "link" || ((flow.active ?? ctx.deps.config.selfservice.flows.verification.use) === "link" && hasText(body, "token")),
   carriesMailedSecret: ({ body }) => hasText(body, "token"),
   // link/strategy_verification.go decodeVerification: the method schema (email format) before EnsureCSRF.
   decode: (_flow, body) => requireEmailFormat(body),
@@ -36,6 +38,8 @@ export const linkVerification: AddressFlowStrategy = {
       renderPassed(flow, verificationReturnTo(ctx.deps, flow), "link");
       return;
     }
+    // PopulateVerificationMethod: the CSRF token first (every flow type), then the email and submit (never sorted).
+    flow.ui.setCsrf(flow.csrfToken);
     const email = linkState(flow).verification_email;
     flow.ui.append(emailNode("link", typeof email === "string" ? email : undefined), methodSubmitNode("link", "link"));
   },
@@ -54,7 +58,9 @@ export const linkVerification: AddressFlowStrategy = {
       return refused ?? answerLinkClick(flow, "link", ctx);
     }
     if (ctx.http.method === "GET") return { kind: "flow" };
-    if (flow.state === "passed_challenge") throw FlowValidationError.flow(mailMessages.verificationRetrySuccess());
+    // Verify: a passed flow is started over (retryVerificationFlowWithMessage, a new flow of the old one's type).
+    if (flow.state === "passed_challenge")
+      return { kind: "retry", message: mailMessages.verificationRetrySuccess(), answer: "link", keepFlowType: true };
     const email = typeof body.email === "string" ? body.email.trim() : "";
     if (email === "") throw FlowValidationError.field("email", messages.required("email"));
     await sendVerificationLink(deps, ctx.http.req, flow, email);
@@ -92,10 +98,10 @@ async function sendVerificationLink(deps: Deps, req: IncomingMessage, flow: Flow
     );
   } else if (deps.config.selfservice.flows.verification.notify_unknown_recipients === true) {
     message = await withRequestSignal(req, (signal) =>
-      deps.courier.renderEmail({
+      renderUnknownRecipientNotice(deps.courier, {
         templateType: "verification_invalid",
         recipient: email,
-        model: { To: email, RequestURL: flow.requestUrl },
+        requestUrl: flow.requestUrl,
         signal,
       }),
     );

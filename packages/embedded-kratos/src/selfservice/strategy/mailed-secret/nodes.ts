@@ -11,11 +11,10 @@ export const emailNode = (group: NodeGroup, value?: string): InputNode =>
 export const methodSubmitNode = (group: NodeGroup, method: string, label: UiText = mailMessages.labelContinue()): InputNode =>
   inputNode(group, "method", "submit", { value: method, label });
 
-/** The one-time code input as Kratos renders it after a code was sent. */
+/** The one-time code input as Kratos renders it after a code was sent (no autocomplete: Kratos sets none). */
 export const codeInputNode = (label: UiText, options: { strictPattern?: boolean } = {}): InputNode =>
   inputNode("code", "code", "text", {
     required: true,
-    autocomplete: "one-time-code",
     ...(options.strictPattern ? { pattern: "[0-9]+", maxlength: CODE_LENGTH } : {}),
     label,
   });

@@ -4,12 +4,18 @@ import { FlowValidationError } from "../../flow/validation-error";
 import { runAfterHooks } from "../../hook/registry";
 import type { AddressFlowResult, StrategyContext } from "../strategy";
 import { mailMessages } from "./messages";
+import { csrfNode } from "../../../ui/node";
 
-/** passed_challenge: a GET form whose only node is a "Continue" link to where the user goes next. */
+/**
+ * passed_challenge: a GET form holding the CSRF token (SetCSRFToken on the
+ * fresh container, every flow type) and a "Continue" link to where the user
+ * goes next (verificationUseCode / verificationUseToken).
+ */
 export function renderPassed(flow: Flow, returnTo: string, group: "code" | "link" = "code"): void {
   flow.ui.method = "GET";
   flow.ui.action = returnTo;
   flow.ui.nodes = [
+    csrfNode(flow.csrfToken),
     {
       type: "a",
       group,

@@ -20,7 +20,10 @@ export async function redirectToGet(publicBaseUrl: string, ctx: HttpContext): Pr
   const dest = new URL(ctx.path.replace(/^\//, ""), publicBaseUrl);
   const rawQuery = goRawQuery(ctx);
   const contentType = ctx.header("content-type");
-  const form = goParseForm(ctx.req.method, contentType, await formBody(ctx, contentType), rawQuery);
+  // On a path nosurf guards it has run ParseForm already: this one keeps its forms and returns nil.
+  const form = ctx.parsedForm
+    ? { ...ctx.parsedForm, error: undefined }
+    : goParseForm(ctx.req.method, contentType, await formBody(ctx, contentType), rawQuery);
   let query = rawQuery;
   if (form.error === undefined) {
     const values = goParseQuery(rawQuery).values;
@@ -59,6 +62,8 @@ async function formBody(ctx: HttpContext, contentType: string | undefined): Prom
     await discardUnreadBody(ctx.req);
     return Buffer.alloc(0);
   }
+  // A body some earlier reader took to its end reads as Go's spent body: empty (its events will not come again).
+  if (ctx.req.readableEnded) return Buffer.alloc(0);
   // Read by events: leaving a for-await loop early would destroy the request, and with it the socket the redirect needs.
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { loadKratosConfig } from "../../../config/load";
 import { CIAM_CONFIG, IAM_CONFIG, STRONG_PASSWORD } from "../../../testing/harness";
 import { isCommonPassword } from "./common-passwords";
-import { checkPasswordPolicy, levenshtein, longestCommonSubstring } from "./policy";
+import { goLcsLength, goLevenshtein } from "./identifier-similarity";
+import { checkPasswordPolicy, checkPasswordPolicyPerIdentifier } from "./policy";
 
 describe("password policy", () => {
   const config = loadKratosConfig(CIAM_CONFIG);
@@ -12,6 +13,28 @@ describe("password policy", () => {
     expect(checkPasswordPolicy(config, "a@example.com", "short")).toMatchObject({
       id: 4000032,
       context: { min_length: 8, actual_length: 5 },
+    });
+  });
+
+  it("counts the minimum length in UTF-8 bytes, as validator.go's len(password) does", () => {
+    // Six characters of three bytes each are 18 bytes: long enough for a minimum of 8.
+    expect(checkPasswordPolicy(config, "a@example.com", "日本語の漢字")).toBeUndefined();
+    expect(checkPasswordPolicy(config, "a@example.com", "äöü")).toMatchObject({
+      id: 4000032,
+      context: { min_length: 8, actual_length: 6 },
+    });
+  });
+
+  it("checks bcrypt's 72 bytes only after the policy passed every identifier (registration.go Register: validateCredentials, then the hash)", () => {
+    const bcrypt = loadKratosConfig(CIAM_CONFIG, { overrides: { hashers: { algorithm: "bcrypt" } } });
+    const long = "a-rather-long-identifier-for-this-check-only@example.com";
+    const password = `${long}-and-a-few-more-words`;
+    expect(Buffer.byteLength(password)).toBeGreaterThan(72);
+    // Too similar to the second identifier: Kratos' policy answers before the hasher.
+    expect(checkPasswordPolicyPerIdentifier(bcrypt, ["short@example.com", long], password)?.id).toBe(4000031);
+    expect(checkPasswordPolicyPerIdentifier(bcrypt, ["short@example.com"], password)).toMatchObject({
+      id: 4000033,
+      context: { max_length: 72, actual_length: Buffer.byteLength(password) },
     });
   });
 
@@ -69,8 +92,16 @@ describe("password policy", () => {
       expect(isCommonPassword(password), password).toBe(false);
   });
 
-  it("computes edit distance and longest common substring", () => {
-    expect(levenshtein("kitten", "sitting")).toBe(3);
-    expect(longestCommonSubstring("abcdef", "zcdez")).toBe(3);
+  it("measures similarity as validator.go does on Go strings (values printed by its lcsLength and arbovm/levenshtein)", () => {
+    expect(goLevenshtein([..."kitten"], [..."sitting"])).toBe(3);
+    expect(goLcsLength([..."abcdef"], [..."zcdez"])).toBe(3);
+    // lcsLength keys its table by byte offsets: a common run starts afresh after a character of two or more bytes.
+    const identifier = "aé".repeat(10);
+    const password = `xxxxx${identifier}`;
+    expect(goLevenshtein([...identifier], [...password])).toBe(5);
+    expect(goLcsLength([...identifier], [...password])).toBe(2);
+    expect(goLcsLength([..."ab€cd€efgh"], [..."zzzzzzzzzzzzzab€cd€efgh"])).toBe(4);
+    // So Kratos accepts this password (distance 5, common run 2 of 35 bytes).
+    expect(checkPasswordPolicy(config, identifier, password)).toBeUndefined();
   });
 });
