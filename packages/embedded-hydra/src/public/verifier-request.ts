@@ -96,11 +96,17 @@ export function matchRedirectUri(sent: string, registered: readonly string[]): s
   if (sent === "") return registered.length === 1 && registered[0] !== undefined ? valid(registered[0]) : undefined;
   const requested = parseUrl(sent);
   if (!requested) return undefined;
+  // Go's url.Parse (which fosite compares with) refuses or keeps as they are the bytes the WHATWG parser
+  // rewrites (a backslash read as `/`, tabs and line breaks dropped, white space trimmed): the
+  // loopback rule matches only a URI both read alike, or `http://127.0.0.1\@evil.example/../cb`
+  // would match here and be written out as a redirect to evil.example.
+  const readAlikeByGo = /^[\x21-\x7e]*$/.test(sent) && !sent.includes("\\");
   for (const candidate of registered) {
     if (candidate === sent) return valid(candidate);
     const allowed = parseUrl(candidate);
     if (
       allowed &&
+      readAlikeByGo &&
       requested.protocol === "http:" &&
       isLoopbackIp(requested.hostname) &&
       allowed.hostname === requested.hostname &&
