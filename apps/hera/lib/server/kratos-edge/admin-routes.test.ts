@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isAdminLocation, reachesKratosAdminRoute } from "./admin-routes";
+import { isAdminLocation, kratosRoutingPath, reachesKratosAdminRoute } from "./admin-routes";
 
 /**
  * Kratos' public routes that redirect to its admin API (x/redir
@@ -72,5 +72,21 @@ describe("isAdminLocation", () => {
     };
     expect(isAdminLocation("https://gw.internal/kratos/self-service/login/browser", gateway)).toBe(false);
     expect(isAdminLocation("https://gw.internal/kratos-admin/health/ready", gateway)).toBe(true);
+  });
+});
+
+describe("kratosRoutingPath", () => {
+  it.each([
+    ["/self-service/%6Cogin", "/self-service/login"],
+    ["/%73elf-service/recovery", "/self-service/recovery"],
+    ["/self-service/./verification/", "/self-service/verification"],
+    ["//self-service/login", "/self-service/login"],
+    ["/self-service/login", "/self-service/login"],
+  ])("routes %s as %s", (path, routed) => {
+    expect(kratosRoutingPath(path)).toBe(routed);
+  });
+
+  it("is undefined where Go refuses the request target", () => {
+    expect(kratosRoutingPath("/self-service/%zzlogin")).toBeUndefined();
   });
 });

@@ -37,10 +37,20 @@ function goUnescapedPath(path: string): string | undefined {
  * trailing slash is dropped too, as a redirect to the bare path would).
  */
 export function reachesKratosAdminRoute(path: string): boolean {
+  const cleaned = kratosRoutingPath(path);
+  return cleaned !== undefined && ADMIN_REDIRECTING_PATHS.some((pattern) => pattern.test(cleaned));
+}
+
+/**
+ * The path Kratos' router matches for this public path: percent-decoded and
+ * cleaned (path.Clean, a trailing slash dropped); undefined where Go refuses
+ * the request target. Every routing decision of the edge is taken on it, or
+ * `/self-service/%6Cogin` would reach Kratos' login unpriced.
+ */
+export function kratosRoutingPath(path: string): string | undefined {
   const decoded = goUnescapedPath(path);
-  if (decoded === undefined) return false;
-  const cleaned = posix.normalize(`/${decoded}`).replace(/(.)\/+$/, "$1");
-  return ADMIN_REDIRECTING_PATHS.some((pattern) => pattern.test(cleaned));
+  if (decoded === undefined) return undefined;
+  return posix.normalize(`/${decoded}`).replace(/(.)\/+$/, "$1");
 }
 
 /**

@@ -108,6 +108,31 @@ describe("brute-force limits at Hera's edge (IAM)", () => {
     for (let i = 0; i < 3; i++) expect((await passwordAttempt(hera, email, WRONG_PASSWORD, ip)).messages).toEqual([4000006]);
   });
 
+  it("prices a submission sent to a percent-encoded or unclean path as the route Kratos takes it to", async () => {
+    const { email } = await createPerson(stack);
+    const ip = freshIp();
+    const headers = { "X-Forwarded-For": ip, "Content-Type": "application/json", Accept: "application/json" };
+    const spellings = [
+      "/self-service/%6Cogin",
+      "/%73elf-service/login",
+      "/self-service/./login",
+      "/self-service//login",
+      "/self-service/%6cogin",
+    ];
+    const seen: number[][] = [];
+    for (const path of spellings) {
+      const flow = await createApiFlow(hera, "login", { "X-Forwarded-For": ip });
+      const response = await fetch(`${hera.kratos}${path}?flow=${flow}`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ method: "password", identifier: email, password: WRONG_PASSWORD }),
+      });
+      seen.push(((await response.json()) as { ui?: { messages?: { id: number }[] } }).ui?.messages?.map((m) => m.id) ?? []);
+    }
+    // The 4th guess meets the back-off, as through `/self-service/login` (Kratos routes every spelling there).
+    expect(seen[3]).toEqual([RATE_LIMITED_MESSAGE_ID]);
+  });
+
   it("charges a password guess without asking Kratos for its flow first; a guess at a flow Kratos cannot show costs nothing", async () => {
     const { email } = await createPerson(stack);
     const ip = freshIp();

@@ -1,7 +1,7 @@
 import { captchaRefusalCookie, captchaRefusedFlow, withoutCaptchaField, type CaptchaGate } from "./captcha-gate";
 import { ClientIpResolver } from "./client-address";
 import type { EdgeLimiter, Outcome, ResolvedCharge } from "./limiter";
-import { isAdminLocation, reachesKratosAdminRoute } from "./admin-routes";
+import { isAdminLocation, kratosRoutingPath, reachesKratosAdminRoute } from "./admin-routes";
 import { peerAddressOf } from "./peer-address";
 import { withQueryFields } from "./query-fields";
 import { refusalCookie, refusedFlow, retryAfterSeconds } from "./refusal";
@@ -101,10 +101,12 @@ export function createKratosEdge(options: KratosEdgeOptions): KratosEdge {
 
     const handOff = challengeHandOff(request, url, path);
     if (handOff) return handOff;
-    const submission = /^\/self-service\/([a-z]+)$/.exec(path)?.[1];
+    // Matched on the path Kratos routes (`/self-service/%6Cogin` is its login), and forwarded as that path, so
+    // the submission priced here is the one Kratos runs.
+    const submission = /^\/self-service\/([a-z]+)$/.exec(kratosRoutingPath(path) ?? "")?.[1];
     const flowId = url.searchParams.get("flow");
     if (submission && isGuardedFlow(submission) && flowId && (request.method === "POST" || request.method === "GET")) {
-      return guarded(request, submission, flowId, url, headers, upstreamUrl, clientAddress);
+      return guarded(request, submission, flowId, url, headers, `${kratosUrl}/self-service/${submission}${url.search}`, clientAddress);
     }
     const upstream = await upstreamFetch(upstreamUrl, {
       method: request.method,
