@@ -14,7 +14,13 @@ export interface RawResponse {
  */
 export function rawRequest(
   url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+  options: {
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    /** The request target exactly as sent (`/a/./b`, `/a/x/../b`): a URL's own path is cleaned by the URL parser. */
+    requestTarget?: string;
+  } = {},
 ): Promise<RawResponse> {
   const target = new URL(url);
   return new Promise((resolve, reject) => {
@@ -22,7 +28,7 @@ export function rawRequest(
       {
         host: target.hostname,
         port: target.port,
-        path: `${target.pathname}${target.search}`,
+        path: options.requestTarget ?? `${target.pathname}${target.search}`,
         method: options.method ?? "GET",
         headers: options.headers,
       },

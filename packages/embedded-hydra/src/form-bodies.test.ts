@@ -73,6 +73,23 @@ describe("introspection reads r.PostForm after r.ParseMultipartForm (Hydra oauth
     const answer = await introspect(body, {});
     expect([answer.status, (JSON.parse(answer.body) as { active: boolean }).active]).toEqual([200, true]);
   });
+
+  it("reads a multipart body as Go's mime/multipart ReadForm does (server-kit go-url/multipart.ts)", async () => {
+    const token = await accessToken();
+    const multipart = { "content-type": "multipart/form-data; boundary=b" };
+    const part = (headers: string, value: string, nl = "\r\n") =>
+      `--b${nl}Content-Disposition: form-data; name="token"${nl}${headers}${nl}${value}${nl}--b--${nl}`;
+    // Bare LF line ends (isBoundaryDelimiterLine switches to them on the first delimiter line).
+    const lf = await introspect(part("", token, "\n"), multipart);
+    expect([lf.status, (JSON.parse(lf.body) as { active: boolean }).active]).toEqual([200, true]);
+    // A quoted-printable part is decoded (multipart.go newPart).
+    const encoded = [...Buffer.from(token)].map((byte) => `=${byte.toString(16).toUpperCase().padStart(2, "0")}`).join("");
+    const qp = await introspect(part("Content-Transfer-Encoding: quoted-printable\r\n", encoded), multipart);
+    expect([qp.status, (JSON.parse(qp.body) as { active: boolean }).active]).toEqual([200, true]);
+    // A control byte in a part header is textproto's "malformed MIME header line" since Go 1.20: ReadForm fails.
+    const malformed = await introspect(part("X-Note: a\x01b\r\n", token), multipart);
+    expect([malformed.status, JSON.parse(malformed.body)]).toEqual([400, refusal(UNPARSABLE)]);
+  });
 });
 
 describe("device authorization reads r.PostForm after r.ParseForm (fosite device_request_handler.go NewDeviceRequest)", () => {

@@ -3,7 +3,15 @@ import { HydraError } from "./errors";
 import { isStorableQuery } from "@olympus/server-kit/text";
 import { decoderNeedsMore, FirstValueEnd } from "@olympus/server-kit/go-json";
 import { discardUnreadBody } from "@olympus/server-kit/http";
-import { goMultipartForm, goParseForm, goReadsFormBody, utf8Text, type GoParsedForm, type GoValues } from "@olympus/server-kit/go-url";
+import {
+  goMultipartForm,
+  goParseForm,
+  goReadMultipartForm,
+  goReadsFormBody,
+  utf8Text,
+  type GoParsedForm,
+  type GoValues,
+} from "@olympus/server-kit/go-url";
 import { assertStorable } from "./storable";
 
 const LIMIT = 1024 * 1024;
@@ -219,27 +227,39 @@ export async function readMultipartPostForm(req: IncomingMessage): Promise<PostF
     if (error instanceof BodyReadError) return { postForm: new URLSearchParams(), error: error.readError };
     throw error;
   }
-  const parts = await multipartValues(body, contentType ?? "");
-  if (parts === undefined) return { postForm: new URLSearchParams(), error: "multipart: the body does not parse" };
-  if (!isStorableQuery(parts))
+  const read = readMultipartValues(body, contentType ?? "");
+  if (!read.ok) return { postForm: new URLSearchParams(), error: read.error };
+  if (!isStorableQuery(read.values))
     throw HydraError.badRequest("The request contains characters that cannot be stored (NUL or unpaired UTF-16 surrogates)");
-  return { postForm: parts, error: parsed.error };
+  return { postForm: read.values, error: parsed.error };
 }
 
-/** The non-file fields of a multipart body, in order (Go keeps files apart in MultipartForm.File); undefined when malformed. */
-export async function multipartValues(body: Buffer | string, contentType: string): Promise<URLSearchParams | undefined> {
-  let data: FormData;
-  try {
-    // A copy as a plain Uint8Array: a Buffer is no BodyInit where the DOM lib types fetch (Athena compiles this file).
-    const init = typeof body === "string" ? body : new Uint8Array(body);
-    data = await new Response(init, { headers: { "content-type": contentType } }).formData();
-  } catch {
-    return undefined;
-  }
+/** fosite's r.ParseMultipartForm(1 << 20): 1 MiB of file bytes in memory, values up to that plus 10 MB. */
+const FOSITE_MULTIPART_MAX_MEMORY = 1 << 20;
+
+/**
+ * ReadForm of a multipart body as fosite's ParseMultipartForm(1 << 20) runs
+ * it (server-kit's port of Go's mime/multipart): the non-file values in
+ * order as text, or ReadForm's error. A string body is the UTF-8 text it
+ * was read as.
+ */
+export function readMultipartValues(
+  body: Buffer | string,
+  contentType: string,
+): { ok: true; values: URLSearchParams } | { ok: false; error: string } {
+  const multipart = goMultipartForm(contentType);
+  if (multipart.kind !== "multipart")
+    return { ok: false, error: multipart.kind === "error" ? multipart.error : "request Content-Type isn't multipart/form-data" };
+  const bytes = typeof body === "string" ? Buffer.from(body, "utf8") : body;
+  const form = goReadMultipartForm(bytes, multipart.boundary, FOSITE_MULTIPART_MAX_MEMORY);
+  if (!form.ok) return form;
   const values = new URLSearchParams();
-  // forEach, not for…of: packages that compile this with the DOM lib but without DOM.Iterable (e2e) see no iterator.
-  data.forEach((value, key) => {
-    if (typeof value === "string") values.append(key, value);
-  });
-  return values;
+  for (const [key, list] of form.values) for (const value of list) values.append(utf8Text(key), utf8Text(value));
+  return { ok: true, values };
+}
+
+/** The non-file fields of a multipart body, in order (Go keeps files apart in MultipartForm.File); undefined when ReadForm fails. */
+export function multipartValues(body: Buffer | string, contentType: string): Promise<URLSearchParams | undefined> {
+  const read = readMultipartValues(body, contentType);
+  return Promise.resolve(read.ok ? read.values : undefined);
 }

@@ -8,7 +8,7 @@ import { fositeDescription, isFositeErrorName, type FositeErrorName } from "../f
  * invalid_request, a response type the client lacks is
  * unsupported_response_type), fosite's description and hint. Applied to the
  * error page (provider/logout.ts renderError) and to error redirects to the
- * client (authorizationErrorRedirects below).
+ * client (toFositeErrorParameters below).
  */
 export interface OAuthErrorOut {
   error: string;
@@ -71,12 +71,14 @@ export function translateAuthorizationError(out: OAuthErrorOut, params: URLSearc
 }
 
 /**
- * fosite's authorization error redirect carries `error`, `error_description`
+ * fosite's authorization error answer carries `error`, `error_description`
  * and `state` (fosite/authorize_error.go); oidc-provider adds `iss` (RFC 9207)
- * and, for invalid_scope, `scope`. The redirect a browser gets from
- * oidc-provider is rewritten to fosite's words and parameters.
+ * and, for invalid_scope, `scope`. Its parameters are rewritten in place to
+ * fosite's words and parameters (`error`, `error_description`, `state`);
+ * false when they hold no error. Used by every response mode
+ * (provider/authorization-response.ts).
  *
- * `rejection` is the login/consent UI's own error when the redirect ends a
+ * `rejection` is the login/consent UI's own error when the answer ends a
  * rejected flow: Hydra hands it to fosite as it is (flow/consent_types.go
  * RequestDeniedError.ToRFCError), and with no message catalog configured
  * (fositex/config.go GetMessageCatalog) fosite's GetDescription keeps its
@@ -84,26 +86,6 @@ export function translateAuthorizationError(out: OAuthErrorOut, params: URLSearc
  * translated. oidc-provider's rendering of it cannot be used either: its
  * error classes put their default description in place of an empty one and
  * drop it for some names (resume.js, helpers/errors.js).
- */
-export function rewriteErrorRedirect(location: string, request: URLSearchParams, rejection?: OAuthErrorOut): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(location);
-  } catch {
-    return undefined;
-  }
-  const inFragment = url.hash.length > 1 && new URLSearchParams(url.hash.slice(1)).has("error");
-  const params = inFragment ? new URLSearchParams(url.hash.slice(1)) : url.searchParams;
-  if (!toFositeErrorParameters(params, request, rejection)) return undefined;
-  if (inFragment) url.hash = params.toString();
-  return url.toString();
-}
-
-/**
- * Rewrites oidc-provider's error parameters in place to fosite's
- * (`error`, `error_description`, `state`); false when they hold no error.
- * Shared by the redirect above and the form_post page
- * (provider/authorization-response.ts).
  */
 export function toFositeErrorParameters(params: URLSearchParams, request: URLSearchParams, rejection?: OAuthErrorOut): boolean {
   const error = params.get("error");

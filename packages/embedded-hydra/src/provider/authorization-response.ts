@@ -2,9 +2,10 @@ import type Provider from "oidc-provider";
 import type { KoaContextWithOIDC } from "oidc-provider";
 import { expiresAtOf, fositeExpiresIn } from "../tokens/fosite-expiry";
 import instance from "oidc-provider/lib/helpers/weak_cache.js";
-import { rewriteErrorRedirect, toFositeErrorParameters } from "./authorization-errors";
-import { isHydraRedirect } from "./cache-headers";
+import { toFositeErrorParameters } from "./authorization-errors";
 import { rejectionSchema, type Rejection } from "./decisions";
+import { utf8Text } from "@olympus/server-kit/go-url";
+import { fositeErrorRedirect, fositeResponseRedirect, type RedirectMode } from "./fosite-authorize-redirect";
 import { FOSITE_FORM_POST_CONTENT_TYPE, renderFositeFormPost } from "./fosite-form-post";
 
 function requestParams(ctx: KoaContextWithOIDC): URLSearchParams {
@@ -13,62 +14,68 @@ function requestParams(ctx: KoaContextWithOIDC): URLSearchParams {
   return params;
 }
 
-/**
- * The redirect that ends an authorization, as fosite writes it
- * (fosite/authorize_write.go, authorize_error.go, handler/oauth2
- * flow_authorize_code_auth.go): no `iss` (Hydra does not implement RFC
- * 9207), `scope` with the granted scope next to the code, and errors in
- * fosite's words (provider/authorization-errors.ts). oidc-provider writes
- * the redirect; this rewrites its Location before it is sent.
- */
-export function installAuthorizationResponses(provider: Provider): void {
-  installFositeFormPostErrors(provider);
-  provider.use(async (ctx, next) => {
-    await next();
-    const oidc = (ctx as KoaContextWithOIDC).oidc as KoaContextWithOIDC["oidc"] | undefined;
-    if ((oidc?.route !== "authorization" && oidc?.route !== "resume") || (ctx.status !== 302 && ctx.status !== 303)) return;
-    // The login, consent and error UI redirects are not answers to the client (renderError wrote the error UI's query).
-    if (isHydraRedirect(ctx)) return;
-    const location = ctx.response.get("location");
-    if (!location) return;
-    const rewritten =
-      rewriteErrorRedirect(location, requestParams(ctx as KoaContextWithOIDC), resumedRejection(ctx as KoaContextWithOIDC)) ??
-      withGrantedScope(location, ctx as KoaContextWithOIDC);
-    if (rewritten) ctx.set("Location", rewritten);
-  });
-}
-
 type ResponseModeHandler = (ctx: KoaContextWithOIDC, redirectUri: string, out: Record<string, unknown>) => unknown;
 
 /**
- * An authorization error with `response_mode=form_post`, as fosite writes it
- * (fosite/authorize_error.go WriteAuthorizeError): its own form_post page
+ * The answer that ends an authorization at the client, as fosite writes it
+ * (fosite/authorize_write.go WriteAuthorizeResponse, authorize_error.go
+ * WriteAuthorizeError): no `iss` (Hydra does not implement RFC 9207),
+ * `scope` with the granted scope next to the code, errors in fosite's
+ * words (provider/authorization-errors.ts), in the response mode's shape:
+ * a 303 whose query or fragment Go's url.Values.Encode wrote
+ * (provider/fosite-authorize-redirect.ts), or fosite's form_post page
  * (provider/fosite-form-post.ts) with status 200, `Content-Type:
- * text/html;charset=UTF-8`, the fragment-less redirect URI as action and
- * `error`, `error_description`, `state` in fosite's words. oidc-provider
- * offers no public way to replace a response mode it defines
- * (registerResponseMode keeps the first), so its own entry is wrapped;
- * successful form_post answers still go through oidc-provider's page.
+ * text/html;charset=UTF-8` and, for an error, the fragment-less redirect
+ * URI as action. oidc-provider decides what to answer and calls its
+ * response mode with the parameters; it offers no public way to replace a
+ * response mode it defines (registerResponseMode keeps the first), so its
+ * own entries are replaced.
  */
-export function installFositeFormPostErrors(provider: Provider): void {
+export function installAuthorizationResponses(provider: Provider): void {
   const modes = instance(provider)?.responseModes;
-  const ownFormPost = modes?.get("form_post");
-  if (!modes || typeof ownFormPost !== "function") {
+  const own = (name: string) => modes?.get(name);
+  const ownQuery = own("query");
+  const ownFragment = own("fragment");
+  if (!modes || typeof ownQuery !== "function" || typeof ownFragment !== "function" || typeof own("form_post") !== "function") {
     throw new Error("this oidc-provider keeps its response modes elsewhere: provider/authorization-response.ts needs updating");
   }
-  const formPost = ownFormPost as ResponseModeHandler;
-  // oidc-provider stores its handlers already bound to the provider.
-  const fositeFormPost: ResponseModeHandler = (ctx, redirectUri, out) => {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(out)) if (typeof value === "string") params.set(key, value);
-    if (!toFositeErrorParameters(params, requestParams(ctx), resumedRejection(ctx))) return formPost(ctx, redirectUri, out);
-    ctx.status = 200;
-    ctx.body = renderFositeFormPost(withoutFragment(redirectUri), params);
-    ctx.set("Content-Type", FOSITE_FORM_POST_CONTENT_TYPE);
-    return undefined;
-  };
+  modes.set("query", fositeRedirect("query", ownQuery as ResponseModeHandler));
+  modes.set("fragment", fositeRedirect("fragment", ownFragment as ResponseModeHandler));
   modes.set("form_post", fositeFormPost);
 }
+
+/** oidc-provider's parameters as fosite's; `isError` tells which writer answers. */
+function fositeParameters(ctx: KoaContextWithOIDC, out: Record<string, unknown>): { params: URLSearchParams; isError: boolean } {
+  const params = new URLSearchParams();
+  // oidc-provider gives expires_in as a number.
+  for (const [key, value] of Object.entries(out))
+    if (typeof value === "string" || typeof value === "number") params.set(key, String(value));
+  const isError = toFositeErrorParameters(params, requestParams(ctx), resumedRejection(ctx));
+  if (!isError) withFositeResponseParameters(params, ctx);
+  return { params, isError };
+}
+
+/** Query and fragment modes; oidc-provider's own answers a redirect URI Go's url.Parse refuses (never a registered one). */
+function fositeRedirect(mode: RedirectMode, ownMode: ResponseModeHandler): ResponseModeHandler {
+  return (ctx, redirectUri, out) => {
+    const { params, isError } = fositeParameters(ctx, out);
+    const location = isError ? fositeErrorRedirect(redirectUri, mode, params) : fositeResponseRedirect(redirectUri, mode, params);
+    if (location === undefined) return ownMode(ctx, redirectUri, out);
+    ctx.status = 303;
+    // Koa re-encodes the text itself (encodeurl), so it gets the UTF-8 text back, not the bytes.
+    ctx.redirect(utf8Text(location));
+    return undefined;
+  };
+}
+
+const fositeFormPost: ResponseModeHandler = (ctx, redirectUri, out) => {
+  const { params, isError } = fositeParameters(ctx, out);
+  ctx.status = 200;
+  // authorize_error.go drops the redirect URI's fragment; authorize_write.go writes redir.String() (a valid one has none).
+  ctx.body = renderFositeFormPost(isError ? withoutFragment(redirectUri) : redirectUri, params);
+  ctx.set("Content-Type", FOSITE_FORM_POST_CONTENT_TYPE);
+  return undefined;
+};
 
 /** fosite/authorize_error.go: "The endpoint URI MUST NOT include a fragment component." */
 function withoutFragment(uri: string): string {
@@ -88,16 +95,15 @@ function resumedRejection(ctx: KoaContextWithOIDC): Rejection | undefined {
   return stored.success ? stored.data : undefined;
 }
 
-function withGrantedScope(location: string, ctx: KoaContextWithOIDC): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(location);
-  } catch {
-    return undefined;
-  }
-  const inFragment = url.hash.length > 1;
-  const params = inFragment ? new URLSearchParams(url.hash.slice(1)) : url.searchParams;
-  if (!params.has("code") && !params.has("access_token") && !params.has("id_token")) return undefined;
+/**
+ * oidc-provider's successful authorization parameters rewritten in place to
+ * fosite's (handler/oauth2 flow_authorize_code_auth.go,
+ * flow_authorize_implicit.go, handler/openid flow_hybrid.go): no `iss`, the
+ * granted `scope`, `expires_in` as the access token's remaining whole
+ * seconds. False when they are no authorization response.
+ */
+function withFositeResponseParameters(params: URLSearchParams, ctx: KoaContextWithOIDC): boolean {
+  if (!params.has("code") && !params.has("access_token") && !params.has("id_token")) return false;
   params.delete("iss");
   const entities = ctx.oidc.entities as { AuthorizationCode?: { scope?: string }; AccessToken?: { scope?: string } };
   const scope = entities.AuthorizationCode?.scope ?? entities.AccessToken?.scope;
@@ -105,6 +111,5 @@ function withGrantedScope(location: string, ctx: KoaContextWithOIDC): string | u
   // flow_authorize_implicit.go: the remaining life of the access token's expiry, in whole seconds.
   const expiresAt = expiresAtOf(entities.AccessToken);
   if (params.has("expires_in") && expiresAt !== undefined) params.set("expires_in", String(fositeExpiresIn(expiresAt, Date.now())));
-  if (inFragment) url.hash = params.toString();
-  return url.toString();
+  return true;
 }

@@ -1,6 +1,6 @@
-import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startKratosWithPostgres, stopKratosAndPostgres, uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
+import { stalledRequest } from "../testing/stalled-request";
 
 /**
  * Kratos cmd/daemon/serve.go wraps the admin port in
@@ -102,33 +102,15 @@ describe("admin bodies past http.MaxBytesHandler's 5 MiB", () => {
    * One request whose body stalls after `sent` bytes of the `length` it
    * declared: what the server answers once the read deadline has passed.
    */
-  function stalled(url: string, method: string, path: string, sent: string, length: number) {
-    const { hostname, port } = new URL(url);
-    return new Promise<{ status: number; headers: string; error: Record<string, unknown>; server: string; client: string }>(
-      (resolve, reject) => {
-        const chunks: Buffer[] = [];
-        let client = "";
-        const socket = connect(Number(port), hostname, () => {
-          client = `${socket.localAddress ?? ""}:${socket.localPort ?? 0}`;
-          socket.write(
-            `${method} ${path} HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n${sent}`,
-          );
-        });
-        socket.on("data", (chunk: Buffer) => chunks.push(chunk));
-        socket.on("error", reject);
-        socket.on("close", () => {
-          const text = Buffer.concat(chunks).toString("utf8");
-          const split = text.indexOf("\r\n\r\n");
-          resolve({
-            status: Number(text.slice(9, 12)),
-            headers: text.slice(0, split),
-            error: (JSON.parse(text.slice(split + 4)) as { error: Record<string, unknown> }).error,
-            server: `${hostname}:${port}`,
-            client,
-          });
-        });
-      },
+  async function stalled(url: string, method: string, path: string, sent: string, length: number) {
+    const answer = await stalledRequest(
+      url,
+      method,
+      path,
+      { Host: "a", "Content-Type": "application/json", "Content-Length": String(length) },
+      sent,
     );
+    return { ...answer, error: (JSON.parse(answer.body) as { error: Record<string, unknown> }).error };
   }
 
   it("a body later than ReadTimeout: each handler words the read's `read tcp …: i/o timeout` as it words any read error, at 499", async () => {
@@ -147,7 +129,7 @@ describe("admin bodies past http.MaxBytesHandler's 5 MiB", () => {
       // The failed read cancelled the request's context (net/http connReader.handleReadError): herodot's writer
       // answers 499 whatever status the handler asked for (json.go WriteErrorCode).
       expect(answer.status).toBe(499);
-      expect(answer.headers).toMatch(/\r\nConnection: close$/im);
+      expect(answer.head).toMatch(/\r\nConnection: close$/im);
     }
     // identity/handler.go create: herodot.ErrBadRequest.WithError(err.Error()).
     expect(create.error).toMatchObject({ code: 400, message: readError(create) });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Database } from "../storage/database";
 import { uniqueEmail, type TestKratos, type TestPostgres } from "../testing/harness";
+import { CODE_EMAIL_TRAIT, traitsSchema } from "../testing/identity-schema-documents";
 import { startKratosWithSchemaFiles, type KratosWithSchemaFiles } from "../testing/identity-schema-files";
 import { ChannelTarget } from "./test-channel-target";
 import { httpCourierPostingContext, WHOLE_CONTEXT_BODY } from "./test-http-courier";
@@ -21,32 +22,16 @@ const base64 = (text: string) => `base64://${Buffer.from(text).toString("base64"
 const DATABASE = "ciam_courier_flow_messages";
 
 /** Email and phone both sign in by code and get verified, each on its own channel. */
-const SCHEMA = {
-  $id: "https://example.com/email-and-phone.schema.json",
-  $schema: "http://json-schema.org/draft-07/schema#",
-  type: "object",
-  properties: {
-    traits: {
-      type: "object",
-      properties: {
-        email: {
-          type: "string",
-          format: "email",
-          "ory.sh/kratos": {
-            credentials: { code: { identifier: true, via: "email" } },
-            verification: { via: "email" },
-            recovery: { via: "email" },
-          },
-        },
-        phone: {
-          type: "string",
-          "ory.sh/kratos": { credentials: { code: { identifier: true, via: "sms" } }, verification: { via: "sms" } },
-        },
-      },
-      required: ["email", "phone"],
+const SCHEMA = traitsSchema(
+  {
+    email: CODE_EMAIL_TRAIT,
+    phone: {
+      type: "string",
+      "ory.sh/kratos": { credentials: { code: { identifier: true, via: "sms" } }, verification: { via: "sms" } },
     },
   },
-};
+  { $id: "https://example.com/email-and-phone.schema.json", required: ["email", "phone"] },
+);
 
 const randomPhone = () => `+4917${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
 

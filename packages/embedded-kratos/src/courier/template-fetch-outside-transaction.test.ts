@@ -3,6 +3,7 @@ import { useScriptedHttpServer } from "@olympus/server-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Database } from "../storage/database";
 import { uniqueEmail, type TestKratos } from "../testing/harness";
+import { CODE_EMAIL_TRAIT, traitsSchema } from "../testing/identity-schema-documents";
 import { startKratosWithSchemaFiles, type KratosWithSchemaFiles } from "../testing/identity-schema-files";
 import { eventually } from "./test-channel-target";
 import { base64Url as base64, httpCourierPostingContext } from "./test-http-courier";
@@ -10,28 +11,7 @@ const DATABASE = "ciam_courier_template_outside_tx";
 /** Concurrent sends per flow, all waiting on the same slow template server. */
 const CONCURRENT = 3;
 
-const SCHEMA = {
-  $id: "https://example.com/email.schema.json",
-  $schema: "http://json-schema.org/draft-07/schema#",
-  type: "object",
-  properties: {
-    traits: {
-      type: "object",
-      properties: {
-        email: {
-          type: "string",
-          format: "email",
-          "ory.sh/kratos": {
-            credentials: { code: { identifier: true, via: "email" } },
-            verification: { via: "email" },
-            recovery: { via: "email" },
-          },
-        },
-      },
-      required: ["email"],
-    },
-  },
-};
+const SCHEMA = traitsSchema({ email: CODE_EMAIL_TRAIT }, { $id: "https://example.com/email.schema.json", required: ["email"] });
 
 /** One sender: its template type, the flow it runs in and the submission that queues its message. */
 interface Sender {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "../testing/browser";
 import { csrfOf } from "../testing/flow-json";
 import { uniqueEmail, type TestKratos } from "../testing/harness";
+import { traitsSchema } from "../testing/identity-schema-documents";
 import { startKratosWithSchemaFiles, type KratosWithSchemaFiles } from "../testing/identity-schema-files";
 import { eventually } from "./test-channel-target";
 import { base64Url as base64, httpCourierPostingContext } from "./test-http-courier";
@@ -24,24 +25,16 @@ interface FlowForm {
   ui: { action: string; nodes: { attributes: unknown }[] };
 }
 
-const SCHEMA = {
-  $id: "https://example.com/email.schema.json",
-  $schema: "http://json-schema.org/draft-07/schema#",
-  type: "object",
-  properties: {
-    traits: {
-      type: "object",
-      properties: {
-        email: {
-          type: "string",
-          format: "email",
-          "ory.sh/kratos": { credentials: { code: { identifier: true, via: "email" } }, verification: { via: "email" } },
-        },
-      },
-      required: ["email"],
+const SCHEMA = traitsSchema(
+  {
+    email: {
+      type: "string",
+      format: "email",
+      "ory.sh/kratos": { credentials: { code: { identifier: true, via: "email" } }, verification: { via: "email" } },
     },
   },
-};
+  { $id: "https://example.com/email.schema.json", required: ["email"] },
+);
 
 /**
  * courier/template/load_template.go through the flows: QueueEmail loads the

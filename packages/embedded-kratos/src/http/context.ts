@@ -1,5 +1,5 @@
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
-import type { GoValues } from "@olympus/server-kit/go-url";
+import { goQueryParams, type GoValues } from "@olympus/server-kit/go-url";
 import { goRedirect, type GoRedirectStatus } from "@olympus/server-kit/http";
 import { kratosClientIp } from "./client-ip";
 import { parseCookies } from "./cookies";
@@ -22,6 +22,7 @@ export class HttpContext {
   private pathCache: string | undefined;
   private cookieCache: Map<string, string> | undefined;
   private clientIpCache: string | undefined;
+  private queryCache: URLSearchParams | undefined;
   private readonly pendingCookies: string[] = [];
   /**
    * Go's r.PostForm and r.Form once Request.ParseForm has run on the body
@@ -89,8 +90,14 @@ export class HttpContext {
     return value ? value : undefined;
   }
 
+  /**
+   * r.URL.Query() as Kratos' handlers read it (url.ParseQuery, server-kit
+   * go-url): a pair holding `;` or a bad `%` escape is not there, so `.get`
+   * answers Values.Get — the first pair Go keeps, not WHATWG's first pair.
+   */
   get query(): URLSearchParams {
-    return this.url.searchParams;
+    this.queryCache ??= goQueryParams(this.search);
+    return this.queryCache;
   }
 
   /** The full URL of this request on the configured public host (what Kratos records as `request_url`). */

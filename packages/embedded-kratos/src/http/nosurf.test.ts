@@ -208,6 +208,26 @@ describe("nosurf reads a multipart body's csrf_token (extractToken: r.PostFormVa
     expect((await reasonOf([["csrf_token", mask(randomBytes(32))]])).reject_reason).toMatch(/do not match/);
     expect((await reasonOf([["other", "x"]])).hint).toMatch(/^The anti-CSRF cookie was found but the CSRF token was not included/);
   });
+
+  it("reads the body as Go's mime/multipart ReadForm does: quoted-printable decoded, the first Content-Disposition, a part Go skips left out", async () => {
+    const first = await send(kratos.publicUrl, "GET", "/nope");
+    const pair = pairOf(csrfCookies(first)[0]);
+    const token = mask(rawOf(pair));
+    const status = async (parts: string[]) => {
+      const body = Buffer.from(`${parts.map((part) => `--${BOUNDARY}\r\n${part}\r\n`).join("")}--${BOUNDARY}--\r\n`);
+      const contentType = `multipart/form-data; boundary=${BOUNDARY}`;
+      return (await send(kratos.publicUrl, "POST", "/nope", { Cookie: pair, "Content-Type": contentType }, body)).status;
+    };
+    // multipart.go newPart decodes a quoted-printable part: `=3D` is the `=` the base64 token ends in.
+    const encoded = token.replace(/=/g, "=3D");
+    const qp = `Content-Disposition: form-data; name="csrf_token"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n${encoded}`;
+    expect(await status([qp])).toBe(404);
+    // Part.FormName reads Header.Get, the first Content-Disposition.
+    const twice = `Content-Disposition: form-data; name="csrf_token"\r\nContent-Disposition: form-data; name="other"\r\n\r\n${token}`;
+    expect(await status([twice])).toBe(404);
+    // A part named only as an attachment has no FormName: ReadForm skips it.
+    expect(await status([`Content-Disposition: attachment; name="csrf_token"\r\n\r\n${token}`])).toBe(403);
+  });
 });
 
 describe("a route parameter with an encoded slash, past the ignore globs (IgnoreGlob matches r.URL.Path, the router the escaped path)", () => {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Identity } from "./identity";
+import { goTrim } from "@olympus/server-kit/text";
 
 /** What a sign-up whose identifier is taken is told about the account holding it (identity.ErrDuplicateCredentials' hints). */
 export interface DuplicateHints {
@@ -29,7 +30,7 @@ const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * that, the single identifier of a password, webauthn or passkey credential.
  */
 export function duplicateHints(found: Identity, conflictAddress: string, conflictType: string): DuplicateHints {
-  let identifierHint = conflictType === "oidc" ? "" : conflictAddress.replace(/^ +| +$/g, "");
+  let identifierHint = conflictType === "oidc" ? "" : goTrim(conflictAddress, " ");
   const credentials: string[] = [];
   let providers: string[] = [];
   const hintFrom = (identifiers: string[]) => {

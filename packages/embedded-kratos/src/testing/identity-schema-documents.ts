@@ -5,6 +5,17 @@ export const PASSWORD_EMAIL_TRAIT = {
   "ory.sh/kratos": { credentials: { password: { identifier: true } } },
 } as const;
 
+/** An e-mail trait that signs in by code and is the verification and recovery address: the courier suites' address. */
+export const CODE_EMAIL_TRAIT = {
+  type: "string",
+  format: "email",
+  "ory.sh/kratos": {
+    credentials: { code: { identifier: true, via: "email" } },
+    verification: { via: "email" },
+    recovery: { via: "email" },
+  },
+} as const;
+
 /** A draft-07 identity schema document whose `traits` object has these properties (and `required`, when given). */
 export function traitsSchema(properties: Record<string, unknown>, options: { $id?: string; required?: string[] } = {}) {
   return {

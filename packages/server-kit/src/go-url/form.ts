@@ -1,3 +1,4 @@
+import { continuationBase, stitchContinuations } from "./media-param-continuation";
 import { goParseQuery, type GoValues } from "./query";
 import { goTrimLeftSpace, goTrimSpace } from "./unicode-space";
 
@@ -16,7 +17,7 @@ export const GO_MAX_FORM_BYTES = 10 << 20;
 export interface GoMediaType {
   /** The lower-cased media type; "" when it does not parse (kept when only a parameter is bad, as Go keeps it). */
   mediaType: string;
-  /** The parameters that parsed (lower-cased names; RFC 2231 continuations are not joined). */
+  /** The parameters that parsed (lower-cased names; RFC 2231 `name*` and continuations stitched as Go does). */
   params: Map<string, string>;
   error: string | undefined;
 }
@@ -84,6 +85,7 @@ export function goParseMediaType(value: string): GoMediaType {
   const params = new Map<string, string>();
   const error = mediaTypeError(mediaType);
   if (error !== undefined) return { mediaType: "", params, error };
+  const continuation = new Map<string, Map<string, string>>();
   let rest = value.slice(base.length);
   while (rest !== "") {
     rest = trimSpaceLeft(rest);
@@ -94,10 +96,17 @@ export function goParseMediaType(value: string): GoMediaType {
       if (goTrimSpace(after) === ";") break;
       return { mediaType, params: new Map(), error: "mime: invalid media parameter" };
     }
-    if (params.has(name)) return { mediaType: "", params: new Map(), error: "mime: duplicate parameter name" };
-    params.set(name, paramValue);
+    const gatheredUnder = continuationBase(name);
+    let into = params;
+    if (gatheredUnder !== undefined) {
+      into = continuation.get(gatheredUnder) ?? new Map<string, string>();
+      continuation.set(gatheredUnder, into);
+    }
+    if (into.has(name)) return { mediaType: "", params: new Map(), error: "mime: duplicate parameter name" };
+    into.set(name, paramValue);
     rest = after;
   }
+  stitchContinuations(params, continuation);
   return { mediaType, params, error };
 }
 

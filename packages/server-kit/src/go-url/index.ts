@@ -41,4 +41,11 @@ export {
   type GoMediaType,
   type GoParsedForm,
 } from "./form";
-export { GO_MULTIPART_MAX_PARTS, goMultipartFormValues } from "./multipart";
+export {
+  GO_DEFAULT_MAX_MEMORY,
+  GO_MULTIPART_MAX_HEADERS,
+  GO_MULTIPART_MAX_PARTS,
+  goMultipartFormValues,
+  goReadMultipartForm,
+  type GoMultipartFormResult,
+} from "./multipart";

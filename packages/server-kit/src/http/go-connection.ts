@@ -1,6 +1,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { continueBodyUnfinished } from "./expect-continue";
 import { bodyReadTimedOut } from "./read-deadline";
+import { goTrim } from "../text/go-trim-cutset";
 
 /**
  * The connection part of the response head as Go's net/http writes it
@@ -36,7 +37,7 @@ export interface GoConnection {
 /** httpguts.HeaderValuesContainsToken: a comma-separated element equal to `token` (ASCII case folded). */
 function containsToken(value: string | undefined, token: string): boolean {
   if (value === undefined) return false;
-  return value.split(",").some((element) => element.replace(/^[ \t]+|[ \t]+$/g, "").replace(/[A-Z]/g, (c) => c.toLowerCase()) === token);
+  return value.split(",").some((element) => goTrim(element, " \t").replace(/[A-Z]/g, (c) => c.toLowerCase()) === token);
 }
 
 /** server.go hasToken over the handler's value, as writeHeader tests it before deleting the handler's Connection. */

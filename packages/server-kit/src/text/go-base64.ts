@@ -1,3 +1,5 @@
+import { goTrimRight } from "./go-trim-cutset";
+
 /**
  * Go's encoding/base64 decoding (Encoding.DecodeString, decodeQuantum) for
  * the two encodings go-jose reads: StdEncoding (padded: Hydra's `x5c`,
@@ -79,5 +81,5 @@ export function goStdBase64Decode(text: string): GoBase64Result {
 
 /** go-jose's base64URLDecode (encoding.go): trailing `=` trimmed, then base64.RawURLEncoding.DecodeString. */
 export function goJoseBase64UrlDecode(text: string): GoBase64Result {
-  return decode(Buffer.from(text.replace(/=+$/, ""), "utf8"), URL_MAP, false);
+  return decode(Buffer.from(goTrimRight(text, "="), "utf8"), URL_MAP, false);
 }

@@ -1,4 +1,4 @@
-import type { Fields, GuardedFlow } from "../kratos-edge/submission";
+import type { Charge, Fields, GuardedFlow } from "../kratos-edge/submission";
 import type { CaptchaPolicy } from "@olympus/athena-store/settings";
 
 /**
@@ -12,15 +12,27 @@ function submitted(fields: Fields, name: string): boolean {
   return (fields.get(name) ?? []).some((value) => value.trim() !== "");
 }
 
-/** Whether this POST needs a solved challenge. */
-export function submissionNeedsCaptcha(kind: GuardedFlow, fields: Fields, policy: CaptchaPolicy, loginFailures: () => Promise<number>) {
+/**
+ * Whether this submission needs a solved challenge, by POST or by GET alike
+ * (Kratos' link strategies read a GET's query as a form). `charges` are the
+ * edge's charges for it (submission.ts chargesFor): a recovery submission that
+ * has Kratos send a mail needs one whichever field names the address.
+ */
+export function submissionNeedsCaptcha(
+  kind: GuardedFlow,
+  fields: Fields,
+  policy: CaptchaPolicy,
+  loginFailures: () => Promise<number>,
+  charges: readonly Charge[] = [],
+) {
   switch (kind) {
     // Every step of a sign-up: each can create an account or send a mail.
     case "registration":
       return Promise.resolve(policy.registration);
-    // Asking for a recovery mail (an address); entering the code it sent is limited by the guess counters.
+    // Asking for a recovery mail: an `email`, or any submission Kratos sends one for (a link by GET, recovery v2's
+    // `recovery_address` and `recovery_confirm_address`); entering the code it sent is limited by the guess counters.
     case "recovery":
-      return Promise.resolve(policy.recovery && submitted(fields, "email"));
+      return Promise.resolve(policy.recovery && (submitted(fields, "email") || charges.some((charge) => charge.type === "mail")));
     case "login":
       return policy.loginAfterFailures > 0 && isPasswordGuess(fields)
         ? loginFailures().then((count) => count >= policy.loginAfterFailures)

@@ -33,6 +33,21 @@ describe("the CAPTCHA field never reaches Kratos", () => {
     expect([...decoded.keys()]).toEqual(["method"]);
   });
 
+  it("cuts the field out of the bytes as sent, so Kratos reads every other value the edge priced", async () => {
+    // JSON.stringify would round 12345678901234567890 (the identifier the edge keyed) to 12345678901234567000.
+    const json = await withoutCaptchaField(
+      "application/json",
+      bytes('{ "identifier" : 12345678901234567890, "alt\\u0063ha": "p", "password":"x","altcha":"q" }'),
+    );
+    expect(text(json?.body ?? new Uint8Array())).toBe('{"identifier":12345678901234567890,"password":"x"}');
+    // URLSearchParams would turn `email=decoy;` (a pair Go's ParseQuery drops) into `email=decoy%3B` (one it reads).
+    const form = await withoutCaptchaField(
+      "application/x-www-form-urlencoded",
+      new Uint8Array(Buffer.from("email=decoy;&email=victim%40example.com&alt%63ha=p&x=\xe9+", "latin1")),
+    );
+    expect(Buffer.from(form?.body ?? new Uint8Array()).toString("latin1")).toBe("email=decoy;&email=victim%40example.com&x=\xe9+");
+  });
+
   it("leaves a body without the field as it is", async () => {
     expect(await withoutCaptchaField("application/json", bytes('{"method":"password"}'))).toBeUndefined();
     expect(await withoutCaptchaField("application/x-www-form-urlencoded", bytes("method=password"))).toBeUndefined();
@@ -60,6 +75,15 @@ describe("which submissions need a solved CAPTCHA", () => {
     expect(await submissionNeedsCaptcha("login", guess, on, failures(3))).toBe(true);
     expect(await submissionNeedsCaptcha("login", fields({ method: "totp", totp_code: "123456" }), on, failures(9))).toBe(false);
     expect(await submissionNeedsCaptcha("verification", fields({ method: "code", email: "a@example.com" }), on, failures(9))).toBe(false);
+  });
+
+  it("asks on any recovery submission that has Kratos send a mail, whichever field names the address", async () => {
+    // code/strategy_recovery.go recoveryV2HandleStateAwaitingAddress sends to `recovery_address`; the edge's charges say so.
+    const v2 = fields({ method: "code", recovery_address: "a@example.com" });
+    const mail = [{ type: "mail" as const, addresses: ["a@example.com"] }];
+    expect(await submissionNeedsCaptcha("recovery", v2, on, failures(0), mail)).toBe(true);
+    expect(await submissionNeedsCaptcha("recovery", v2, on, failures(0), [])).toBe(false);
+    expect(await submissionNeedsCaptcha("recovery", v2, { ...on, recovery: false }, failures(0), mail)).toBe(false);
   });
 
   it("never asks with the defaults, and never reads the counters then", async () => {

@@ -4,7 +4,9 @@ import type { CaptchaPolicy } from "@olympus/athena-store/settings";
 import { flowShowsCaptcha, submissionNeedsCaptcha } from "../captcha/requirement";
 import { CAPTCHA_FIELD } from "@/lib/captcha-field";
 import { echoedFlow } from "./refusal";
-import type { Fields, GuardedFlow, KratosFlow } from "./submission";
+import type { Charge, Fields, GuardedFlow, KratosFlow } from "./submission";
+import { goQueryParams } from "@olympus/server-kit/go-url";
+import { jsonWithoutMember } from "./json-form-fields";
 
 /**
  * The CAPTCHA at Hera's edge: a submission the policy asks one for passes
@@ -15,7 +17,7 @@ import type { Fields, GuardedFlow, KratosFlow } from "./submission";
  */
 export interface CaptchaGate {
   /** Undefined when the submission may go on; the reason it may not otherwise. */
-  check(input: SubmissionContext): Promise<Exclude<CaptchaVerdict, { ok: true }> | undefined>;
+  check(input: SubmissionContext & { charges: readonly Charge[] }): Promise<Exclude<CaptchaVerdict, { ok: true }> | undefined>;
   /** Whether a flow the edge or a page shows should carry the widget. */
   shows(input: Omit<SubmissionContext, "fields">): Promise<boolean>;
 }
@@ -37,9 +39,15 @@ export interface CaptchaGateOptions {
 
 export function createCaptchaGate(options: CaptchaGateOptions): CaptchaGate {
   return {
-    async check({ kind, fields, identifiers, clientAddress }) {
+    async check({ kind, fields, identifiers, clientAddress, charges }) {
       const policy = await options.policy();
-      const needed = await submissionNeedsCaptcha(kind, fields, policy, () => options.passwordFailures(identifiers, clientAddress));
+      const needed = await submissionNeedsCaptcha(
+        kind,
+        fields,
+        policy,
+        () => options.passwordFailures(identifiers, clientAddress),
+        charges,
+      );
       if (!needed) return undefined;
       const verdict = await options.challenges.verify(fields.get(CAPTCHA_FIELD)?.[0]);
       return verdict.ok ? undefined : verdict;
@@ -70,6 +78,21 @@ export function captchaRefusedFor(value: string | undefined, flowId: string): bo
 }
 
 /**
+ * A query as Kratos gets it: without its `altcha` pairs (a GET submission's
+ * fields are its query). Each `&`-separated pair is read as Go's url.ParseQuery
+ * reads it, so `alt%63ha=…` goes too; every other pair is forwarded as sent.
+ * Undefined when there is nothing to remove.
+ */
+export function queryWithoutCaptchaField(search: string): string | undefined {
+  const query = search.startsWith("?") ? search.slice(1) : search;
+  if (query === "") return undefined;
+  const pairs = query.split("&");
+  const kept = pairs.filter((pair) => !goQueryParams(pair).has(CAPTCHA_FIELD));
+  if (kept.length === pairs.length) return undefined;
+  return kept.length > 0 ? `?${kept.join("&")}` : "";
+}
+
+/**
  * The submission as Kratos gets it: without the `altcha` field (Kratos'
  * decoders ignore fields their schemas do not name, but the payload is the
  * edge's business only). Undefined when there is nothing to remove.
@@ -79,23 +102,17 @@ export async function withoutCaptchaField(
   body: Uint8Array<ArrayBuffer>,
 ): Promise<{ body: Uint8Array<ArrayBuffer>; contentType: string | null } | undefined> {
   const type = (contentType ?? "").split(";")[0]?.trim().toLowerCase();
-  const encode = (text: string) => new TextEncoder().encode(text) as Uint8Array<ArrayBuffer>;
+  // Cut out of the bytes as sent, never re-serialised: JSON.stringify would round a number past 2^53 and
+  // URLSearchParams re-encode a pair Go drops (`email=decoy;`) into one Kratos reads, so Kratos would act on
+  // other values than the edge priced.
   if (type === "application/json") {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(new TextDecoder().decode(body));
-    } catch {
-      return undefined;
-    }
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed) || !(CAPTCHA_FIELD in parsed)) return undefined;
-    const { [CAPTCHA_FIELD]: _payload, ...rest } = parsed as Record<string, unknown>;
-    return { body: encode(JSON.stringify(rest)), contentType };
+    const kept = jsonWithoutMember(new TextDecoder().decode(body), CAPTCHA_FIELD);
+    return kept === undefined ? undefined : { body: new TextEncoder().encode(kept) as Uint8Array<ArrayBuffer>, contentType };
   }
   if (type === "application/x-www-form-urlencoded") {
-    const form = new URLSearchParams(new TextDecoder().decode(body));
-    if (!form.has(CAPTCHA_FIELD)) return undefined;
-    form.delete(CAPTCHA_FIELD);
-    return { body: encode(form.toString()), contentType };
+    // Bytes as Latin-1 text and back: every byte kept as it was (a body's own leading `?` too).
+    const kept = queryWithoutCaptchaField(`?${Buffer.from(body).toString("latin1")}`);
+    return kept === undefined ? undefined : { body: new Uint8Array(Buffer.from(kept.slice(1), "latin1")), contentType };
   }
   if (type === "multipart/form-data") {
     let form: FormData;

@@ -1,24 +1,27 @@
-import { captchaRefusalCookie, captchaRefusedFlow, withoutCaptchaField, type CaptchaGate } from "./captcha-gate";
+import { captchaRefusalCookie, captchaRefusedFlow, queryWithoutCaptchaField, withoutCaptchaField, type CaptchaGate } from "./captcha-gate";
 import { ClientIpResolver } from "./client-address";
 import type { EdgeLimiter, Outcome, ResolvedCharge } from "./limiter";
 import { isAdminLocation, kratosRoutingPath, reachesKratosAdminRoute } from "./admin-routes";
 import { peerAddressOf } from "./peer-address";
-import { withQueryFields } from "./query-fields";
+import { bodyNamesAnotherFlow, kratosFlowId, withQueryFields } from "./query-fields";
 import { refusalCookie, refusedFlow, retryAfterSeconds } from "./refusal";
 import type { SecondFactorGate } from "./second-factor-gate";
 import { issuedCredentials, requestCredentials, sessionKey, type EdgeSignIns } from "./sign-ins";
 import { isJsonRequest, readBounded, submittedFields } from "./request-body";
+import { savesProfile, settingsMailAddresses } from "./settings-mails";
 import { withCaptchaNode } from "../captcha/node";
 import {
   chargesFor,
   fieldsFromForm,
   isGuardedFlow,
+  selectsLoginCode,
   traitAddresses,
   type Charge,
   type Fields,
   type GuardedFlow,
   type KratosFlow,
 } from "./submission";
+import { goQueryParams } from "@olympus/server-kit/go-url";
 import { isBodiless, relayedResponseHeaders, upstreamRequestHeaders, type UpstreamTarget } from "./upstream";
 
 /** Where Hera serves Kratos' public API; Kratos' `serve.public.base_url` is Hera's public URL plus this. */
@@ -104,18 +107,37 @@ export function createKratosEdge(options: KratosEdgeOptions): KratosEdge {
     // Matched on the path Kratos routes (`/self-service/%6Cogin` is its login), and forwarded as that path, so
     // the submission priced here is the one Kratos runs.
     const submission = /^\/self-service\/([a-z]+)$/.exec(kratosRoutingPath(path) ?? "")?.[1];
-    const flowId = url.searchParams.get("flow");
+    // The query as Kratos reads it (Go's url.ParseQuery, first value): `?flow=junk;&flow=<id>` is flow <id> there, and
+    // the flow is keyed by the id Kratos resolves, however it is spelled. The query itself is forwarded as sent.
+    const query = goQueryParams(url.search);
+    const flowId = kratosFlowId(query.get("flow"));
     if (submission && isGuardedFlow(submission) && flowId && (request.method === "POST" || request.method === "GET")) {
-      return guarded(request, submission, flowId, url, headers, `${kratosUrl}/self-service/${submission}${url.search}`, clientAddress);
+      return guarded(request, submission, flowId, query, headers, `${kratosUrl}/self-service/${submission}${url.search}`, clientAddress);
     }
-    const upstream = await upstreamFetch(upstreamUrl, {
-      method: request.method,
-      headers,
-      body: request.method === "GET" || request.method === "HEAD" ? undefined : request.body,
-      redirect: "manual",
-      // Request bodies stream through (Node's fetch requires the half-duplex flag for that).
-      ...({ duplex: "half" } as object),
-    });
+    let body: BodyInit | null | undefined = request.method === "GET" || request.method === "HEAD" ? undefined : request.body;
+    let settleMails = async (_outcome: Outcome) => {};
+    if (submission === "settings" && flowId && (request.method === "POST" || request.method === "GET")) {
+      const charged = await chargeSettingsMails(request, flowId, query, headers, clientAddress);
+      if (charged instanceof Response) return charged;
+      if (request.method === "POST") body = charged.body;
+      settleMails = charged.settle;
+    }
+    let upstream: Response;
+    try {
+      upstream = await upstreamFetch(upstreamUrl, {
+        method: request.method,
+        headers,
+        body,
+        redirect: "manual",
+        // Request bodies stream through (Node's fetch requires the half-duplex flag for that).
+        ...({ duplex: "half" } as object),
+      });
+    } catch (error) {
+      await settleMails("not_checked");
+      throw error;
+    }
+    // Kratos refused before saving anything (no session, CSRF, second factor missing, flow gone): no mail went out.
+    await settleMails([401, 403, 404, 410].includes(upstream.status) ? "not_checked" : "failed");
     if (redirectsToAdmin(upstream)) return refusedAdminRedirect(request, path, upstream);
     const relayed = relayedResponseHeaders(upstream.headers, target);
     await carryOverSignIn(request.headers, upstream.headers.getSetCookie());
@@ -135,7 +157,7 @@ export function createKratosEdge(options: KratosEdgeOptions): KratosEdge {
     request: Request,
     kind: GuardedFlow,
     flowId: string,
-    url: URL,
+    query: URLSearchParams,
     headers: Headers,
     upstreamUrl: string,
     clientAddress: string,
@@ -146,11 +168,14 @@ export function createKratosEdge(options: KratosEdgeOptions): KratosEdge {
       const read = await readBounded(request);
       if (read === "too_large") return errorResponse(413, "Request Entity Too Large", "The request body is too large.");
       body = read;
-      const parsed = await submittedFields(request.headers.get("content-type"), body);
+      const parsed = submittedFields(request.headers.get("content-type"), body);
       if (!parsed) return errorResponse(400, "Bad Request", "Unable to decode the request body.");
-      fields = withQueryFields(kind, request.headers.get("content-type"), parsed, url.searchParams);
+      // Kratos may act on the body's flow while the edge prices the query's (query-fields.ts bodyNamesAnotherFlow).
+      if (bodyNamesAnotherFlow(parsed, flowId))
+        return errorResponse(400, "Bad Request", "The flow named in the request body is not the flow in the URL.");
+      fields = withQueryFields(kind, request.headers.get("content-type"), parsed, query);
     } else {
-      fields = fieldsFromForm(url.searchParams.entries());
+      fields = fieldsFromForm(query.entries());
     }
 
     // A flow Kratos cannot show (expired, unknown, no CSRF cookie) is one it will not check a secret against either:
@@ -164,20 +189,26 @@ export function createKratosEdge(options: KratosEdgeOptions): KratosEdge {
     const charges = flowFree || flow ? chargesFor(kind, request.method, fields, flow, flowId) : [];
     const guessed = charges.flatMap((c) => (c.type === "attempt" && c.attempt === "password" ? c.identifiers : []));
     let unchecked = false;
-    if (options.captcha && (flowFree || flow) && body) {
+    let forwardUrl = upstreamUrl;
+    // A GET that has Kratos send or check (its fields are the query) needs the challenge its POST twin needs.
+    if (options.captcha && (flowFree || flow)) {
       // Before the limits count it: a submission without a solved challenge is no attempt at all.
-      const refused = await options.captcha.check({ kind, fields, identifiers: guessed, clientAddress });
+      const refused = await options.captcha.check({ kind, fields, identifiers: guessed, clientAddress, charges });
       const refusedFlow = refused ? await shownFlow() : undefined;
       if (refused && refusedFlow) {
         log({ level: "warn", msg: "kratos edge refused", flow: kind, captcha: refused.reason });
         return captchaRefusal(request, kind, refusedFlow, fields);
       }
       unchecked = refused !== undefined;
-      const stripped = await withoutCaptchaField(headers.get("content-type"), body);
+      const stripped = body ? await withoutCaptchaField(headers.get("content-type"), body) : undefined;
       if (stripped) {
         body = stripped.body;
         if (stripped.contentType) headers.set("content-type", stripped.contentType);
       }
+      // The query as sent but for the payload: split by hand, as URL would re-encode what it keeps.
+      const queryStart = upstreamUrl.indexOf("?");
+      const query = queryStart < 0 ? undefined : queryWithoutCaptchaField(upstreamUrl.slice(queryStart));
+      if (query !== undefined) forwardUrl = upstreamUrl.slice(0, queryStart) + query;
     }
     const resolved = unchecked ? [] : await resolveCharges(charges, request.headers);
     const admission = await options.limiter.admit(resolved, clientAddress);
@@ -200,7 +231,7 @@ export function createKratosEdge(options: KratosEdgeOptions): KratosEdge {
 
     let upstream: Response;
     try {
-      upstream = await upstreamFetch(upstreamUrl, { method: request.method, headers, body, redirect: "manual" });
+      upstream = await upstreamFetch(forwardUrl, { method: request.method, headers, body, redirect: "manual" });
     } catch (error) {
       await settle("not_checked");
       throw error;
@@ -246,6 +277,44 @@ export function createKratosEdge(options: KratosEdgeOptions): KratosEdge {
   }
 
   /**
+   * A settings submission that saves the profile has Kratos mail each address it adds (settings-mails.ts): charged
+   * like a requested mail before Kratos sees it, refused with the settings flow and message 4000429. The profile
+   * strategy decodes the body of a POST alone and the query of a GET (no HTTPDecoderUseQueryAndBody). A flow
+   * Kratos will not show is one it will not save either: charged nothing.
+   */
+  async function chargeSettingsMails(
+    request: Request,
+    flowId: string,
+    query: URLSearchParams,
+    headers: Headers,
+    clientAddress: string,
+  ): Promise<Response | { body: Uint8Array<ArrayBuffer> | undefined; settle: (outcome: Outcome) => Promise<void> }> {
+    let body: Uint8Array<ArrayBuffer> | undefined;
+    let fields: Fields | undefined;
+    if (request.method === "POST") {
+      const read = await readBounded(request);
+      if (read === "too_large") return errorResponse(413, "Request Entity Too Large", "The request body is too large.");
+      body = read;
+      // JSON that does not parse: Kratos answers 400 without saving.
+      fields = submittedFields(request.headers.get("content-type"), body);
+    } else {
+      fields = fieldsFromForm(query.entries());
+    }
+    const uncharged = { body, settle: async () => {} };
+    if (!fields || !savesProfile(fields)) return uncharged;
+    const flow = await fetchFlow("settings", flowId, headers);
+    const addresses = flow ? settingsMailAddresses(fields, flow) : [];
+    if (!flow || addresses.length === 0) return uncharged;
+    const admission = await options.limiter.admit([{ type: "mail", addresses }], clientAddress);
+    if (!admission.allowed) {
+      const seconds = retryAfterSeconds(admission.retryAfterMs);
+      log({ level: "warn", msg: "kratos edge refused", flow: "settings", limits: ["mail"], retry_after: seconds });
+      return refusal(request, "settings", flow, fields, seconds);
+    }
+    return { body, settle: admission.settle };
+  }
+
+  /**
    * Defence in depth behind the path check: a redirect from Kratos to its admin API (a route the check does not
    * know, a future Kratos) would disclose the internal address and have the browser re-send there. It is answered
    * as the edge answers an admin path: 404, the client's request being what led there (no 5xx for bad input).
@@ -279,7 +348,7 @@ export function createKratosEdge(options: KratosEdgeOptions): KratosEdge {
   }
 
   /** The flow as Kratos holds it now (with the browser's cookies), or undefined when Kratos will not show it. */
-  async function fetchFlow(kind: GuardedFlow, flowId: string, headers: Headers): Promise<KratosFlow | undefined> {
+  async function fetchFlow(kind: GuardedFlow | "settings", flowId: string, headers: Headers): Promise<KratosFlow | undefined> {
     const flowHeaders = new Headers(headers);
     flowHeaders.set("accept", "application/json");
     flowHeaders.delete("content-type");
@@ -292,7 +361,13 @@ export function createKratosEdge(options: KratosEdgeOptions): KratosEdge {
   }
 
   /** Kratos' answer to a refused submission: the flow with message 4000429, 400 for JSON and API clients, 303 back to the page for forms. */
-  function refusal(request: Request, kind: GuardedFlow, flow: KratosFlow | undefined, fields: Fields, seconds: number): Response {
+  function refusal(
+    request: Request,
+    kind: GuardedFlow | "settings",
+    flow: KratosFlow | undefined,
+    fields: Fields,
+    seconds: number,
+  ): Response {
     const headers = new Headers({ "retry-after": String(seconds), "cache-control": "no-store" });
     if (flow && (flow.type === "api" || isJsonRequest(request.headers))) {
       headers.set("content-type", "application/json; charset=utf-8");
@@ -364,12 +439,13 @@ export function createKratosEdge(options: KratosEdgeOptions): KratosEdge {
 /**
  * Whether a submission's charges come from its fields alone: a sign-in by
  * password or second factor (its identifier, or the session's person). A
- * code sign-in reads the flow (was a code sent, to which address), as do
- * registration, recovery and verification.
+ * code sign-in — `method=code`, or a second factor's bare `address` — reads the
+ * flow (was a code sent, to which address), as do registration, recovery and
+ * verification.
  */
 export function chargesNeedNoFlow(kind: GuardedFlow, httpMethod: string, fields: Fields): boolean {
   if (kind !== "login" || httpMethod !== "POST") return false;
-  return (fields.get("method") ?? []).every((method) => method.trim() !== "code");
+  return (fields.get("method") ?? []).every((method) => method.trim() !== "code") && !selectsLoginCode(fields);
 }
 
 /** Whose sign-in a session is: the identifier a first factor was checked for, the address a code went to, else the identity. */

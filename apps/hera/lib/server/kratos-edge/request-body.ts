@@ -1,30 +1,12 @@
 import { isJsonRequest as isKratosJsonRequest } from "@olympus/content-negotiation";
-import { fieldsFromForm, fieldsFromJson, type Fields } from "./submission";
+import { goParseMediaType, goParseQuery, goReadsFormBody, goTrimSpace, utf8Text } from "@olympus/server-kit/go-url";
+import { jsonFormFields } from "./json-form-fields";
+import type { Fields } from "./submission";
 
 /** Reading a self-service submission the way Kratos' decoder does, within a size limit. */
 
 /** Self-service submissions are small; anything larger is refused before it is read further. */
 export const MAX_SUBMISSION_BYTES = 1024 * 1024;
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text, keepIntegerText) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * gjson's Result.String of a number whose text is all digits is that text,
- * which decodeJSONForm hands on: an identifier past 2^53 is keyed by its
- * digits, not by the float JSON.parse would round it to. The source text
- * comes from JSON.parse's reviver context (Node 21+).
- */
-function keepIntegerText(_key: string, value: unknown, ...rest: unknown[]): unknown {
-  const context = rest[0];
-  if (typeof value !== "number" || typeof context !== "object" || context === null || !("source" in context)) return value;
-  return typeof context.source === "string" && /^-?[0-9]+$/.test(context.source) ? context.source : value;
-}
 
 /**
  * Kratos' "JSON client" (x.IsJSONRequest, with golang/gddo's content
@@ -39,34 +21,47 @@ export function isJsonRequest(headers: Headers): boolean {
   return isKratosJsonRequest(accept === null ? [] : [accept], headers.get("content-type"));
 }
 
-function mediaType(contentType: string | null): string {
-  return (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+/**
+ * The decoder ory/x decoderx.Decode picks for a POST: httpx.HasContentType
+ * reads the Content-Type with mime.ParseMediaType and matches it only when
+ * it parses without error. JSON goes to decodeJSONForm, urlencoded and
+ * multipart to decodeForm; any other (or no) type validateRequest refuses.
+ */
+export function kratosBodyDecoder(contentType: string | null): "json" | "form" | "refused" {
+  if (!contentType) return "refused";
+  const media = goParseMediaType(goTrimSpace(contentType));
+  if (media.error !== undefined) return "refused";
+  if (media.mediaType === "application/json") return "json";
+  return media.mediaType === "application/x-www-form-urlencoded" || media.mediaType === "multipart/form-data" ? "form" : "refused";
 }
 
 /**
- * The fields Kratos' decoder would read: JSON for a JSON body, form fields
- * for urlencoded and multipart ones. A body of another (or no) type is read
- * both ways, so no field Kratos might find escapes the count.
+ * r.PostForm as decodeForm's r.ParseForm fills it: a urlencoded body read
+ * with url.ParseQuery (a pair holding `;` or a bad escape is not there, and
+ * Kratos' decoder fails on the error besides), nothing from a multipart body
+ * (ParseForm leaves it to ParseMultipartForm, which nothing on Kratos'
+ * self-service routes calls: they are exempt from nosurf's token check).
  */
-export async function submittedFields(contentType: string | null, body: Uint8Array<ArrayBuffer>): Promise<Fields | undefined> {
-  const type = mediaType(contentType);
-  const asJson = (): Fields | undefined => {
-    const text = new TextDecoder().decode(body);
-    if (text.trim() === "") return new Map();
-    const parsed = parseJson(text);
-    return parsed === undefined ? undefined : fieldsFromJson(parsed);
-  };
-  const asForm = async (formType: string): Promise<Fields | undefined> => {
-    try {
-      return fieldsFromForm(await new Response(body, { headers: { "content-type": formType } }).formData());
-    } catch {
-      return undefined;
-    }
-  };
-  if (type === "application/json") return asJson();
-  if (type === "application/x-www-form-urlencoded" || type === "multipart/form-data") return asForm(contentType ?? type);
+function postFormFields(contentType: string | null, body: Uint8Array<ArrayBuffer>): Fields {
+  const fields: Fields = new Map();
+  if (!goReadsFormBody("POST", contentType ?? undefined)) return fields;
+  for (const [name, list] of goParseQuery(Buffer.from(body).toString("latin1")).values) fields.set(utf8Text(name), list.map(utf8Text));
+  return fields;
+}
+
+/**
+ * The body's fields as Kratos' decoder reads them: decodeJSONForm's top-level
+ * members for JSON (json-form-fields.ts), r.PostForm for a form. A body
+ * Kratos refuses is read both ways, so no field Kratos might find escapes the
+ * count. Undefined for JSON that does not parse.
+ */
+export function submittedFields(contentType: string | null, body: Uint8Array<ArrayBuffer>): Fields | undefined {
+  const decoder = kratosBodyDecoder(contentType);
+  const asJson = () => jsonFormFields(new TextDecoder().decode(body));
+  if (decoder === "json") return asJson();
+  if (decoder === "form") return postFormFields(contentType, body);
   const merged: Fields = new Map();
-  for (const fields of [asJson(), await asForm("application/x-www-form-urlencoded")]) {
+  for (const fields of [asJson(), postFormFields("application/x-www-form-urlencoded", body)]) {
     for (const [name, list] of fields ?? []) merged.set(name, [...(merged.get(name) ?? []), ...list]);
   }
   return merged;

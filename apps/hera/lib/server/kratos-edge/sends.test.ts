@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiFlow, freshIp, STRONG_PASSWORD, submit, uniqueEmail, type FlowAnswer } from "@/lib/testing/edge-clients";
+import { answerOf, createApiFlow, freshIp, STRONG_PASSWORD, submit, uniqueEmail, type FlowAnswer } from "@/lib/testing/edge-clients";
 import { startEdgeStack, type EdgeServer, type EdgeStack } from "@/lib/testing/edge-stack";
 import { RATE_LIMITED_MESSAGE_ID } from "./refusal";
 
@@ -21,6 +21,7 @@ describe("mail, registration and code-guessing limits at Hera's edge (CIAM)", ()
   let stack: EdgeStack;
   let hera: EdgeServer;
   let tight: EdgeServer;
+  let guessTight: EdgeServer;
 
   beforeAll(async () => {
     stack = await startEdgeStack("ciam", { limits: TRUST_LOOPBACK });
@@ -29,6 +30,8 @@ describe("mail, registration and code-guessing limits at Hera's edge (CIAM)", ()
     tight = await stack.startEdge({
       limits: { sends: { per_ip: { max: 3, window: "1h" } }, registrations: { per_ip: { max: 2, window: "1h" } } },
     });
+    // Two code guesses per address, so a third shows whether a submission was counted as one.
+    guessTight = await stack.startEdge({ limits: { attempts: { code: { per_identifier: { max: 2, window: "15m" } } } } });
   });
   afterAll(async () => {
     await stack?.stop();
@@ -206,5 +209,41 @@ describe("mail, registration and code-guessing limits at Hera's edge (CIAM)", ()
     expect((await register(user, uniqueEmail("second"))).status).toBe(200);
     expect((await register(user, uniqueEmail("third"))).messages).toEqual([RATE_LIMITED_MESSAGE_ID]);
     expect((await register(freshIp(), free)).status).toBe(200);
+  });
+  // Each of these reaches the limit with ordinary submissions first, so the refusal is the edge's whatever Kratos
+  // would have answered the last one.
+  it("counts a verification mail asked for by GET, as Kratos' verification strategies read the query and send", async () => {
+    // verification/handler.go routes GET /self-service/verification to updateVerificationFlow; code/
+    // strategy_verification.go decodes it with HTTPDecoderAllowedMethods("POST", "GET") and sends to `email`.
+    const address = uniqueEmail("getmail");
+    for (let i = 0; i < 5; i++) expect((await request(hera, "verification", address)).messages).toEqual([1080003]);
+    const headers = { "X-Forwarded-For": freshIp(), Accept: "application/json" };
+    const flow = await createApiFlow(hera, "verification", headers);
+    const query = new URLSearchParams({ flow, method: "code", email: address });
+    const refused = await answerOf(await fetch(`${hera.kratos}/self-service/verification?${query}`, { headers }));
+    expect([refused.status, ...refused.messages]).toEqual([400, RATE_LIMITED_MESSAGE_ID]);
+  });
+
+  it("counts a recovery or verification code sent without method=code as a guess, as Kratos' code strategies check it", async () => {
+    // code/strategy_recovery.go Recover checks the code of any submission past the first screen without an email;
+    // code/strategy_verification.go getMethod picks the code strategy for a bare code.
+    for (const kind of ["recovery", "verification"] as const) {
+      const headers = { "X-Forwarded-For": freshIp() };
+      const flow = await createApiFlow(guessTight, kind, headers);
+      await submit(guessTight, kind, flow, { method: "code", email: uniqueEmail(`bare-${kind}`) }, headers);
+      for (let i = 0; i < 2; i++) await submit(guessTight, kind, flow, { method: "code", code: "000000" }, headers);
+      const bare = await submit(guessTight, kind, flow, { code: "000000" }, headers);
+      expect([bare.status, ...bare.messages], kind).toEqual([400, RATE_LIMITED_MESSAGE_ID]);
+    }
+  });
+
+  it("counts a login code asked for by `address` without method=code (the second-factor code login's field) against that address", async () => {
+    // code/strategy_login.go Login: with second-factor codes on, an address selects the strategy and is sent a code.
+    const address = uniqueEmail("address");
+    for (let i = 0; i < 5; i++) await request(hera, "login", address);
+    const headers = { "X-Forwarded-For": freshIp() };
+    const flow = await createApiFlow(hera, "login", headers);
+    const refused = await submit(hera, "login", flow, { address }, headers);
+    expect([refused.status, ...refused.messages]).toEqual([400, RATE_LIMITED_MESSAGE_ID]);
   });
 });

@@ -64,7 +64,8 @@ describe("what a submission is charged for", () => {
     expect(chargesFor("login", "POST", fields({ method: "code", code: "123456", identifier: "someone@else.io" }), sent, FLOW_ID)).toEqual([
       { type: "attempt", attempt: "code", identifiers: ["ann@example.com"] },
     ]);
-    expect(chargesFor("login", "POST", fields({ method: "code", resend: "code" }), sent, FLOW_ID)).toEqual([
+    // The resend button posts the form's hidden identifier: Kratos sends to the identifier the body names.
+    expect(chargesFor("login", "POST", fields({ method: "code", resend: "code", identifier: "Ann@example.com" }), sent, FLOW_ID)).toEqual([
       { type: "mail", addresses: ["ann@example.com"] },
     ]);
     const recovery = flow("sent_email", [{ name: "email", value: "bob@example.com", type: "submit" }]);
@@ -74,8 +75,8 @@ describe("what a submission is charged for", () => {
     expect(chargesFor("recovery", "POST", fields({ method: "code", email: "bob@example.com" }), recovery, FLOW_ID)).toEqual([
       { type: "mail", addresses: ["bob@example.com"] },
     ]);
-    // A code arriving by the mail's link (GET) is a guess too; an admin-issued code has no address but its flow.
-    expect(chargesFor("verification", "GET", fields({ flow: FLOW_ID, code: "111111" }), flow("sent_email"), FLOW_ID)).toEqual([
+    // A verification code without an address is counted against its flow (an admin-issued code has no address shown).
+    expect(chargesFor("verification", "POST", fields({ method: "code", code: "111111" }), flow("sent_email"), FLOW_ID)).toEqual([
       { type: "attempt", attempt: "code", identifiers: [`flow:${FLOW_ID}`] },
     ]);
   });
@@ -309,6 +310,7 @@ describe("chargesNeedNoFlow", () => {
     { method: "webauthn" },
     { method: "code", identifier: "a@example.com" },
     { method: ["password", " code "], identifier: "a@example.com", password: "x", code: "123456" },
+    { address: "a@example.com", code: "123456" },
   ];
   const states = ["choose_method", "sent_email", "passed_challenge"];
 
@@ -323,7 +325,15 @@ describe("chargesNeedNoFlow", () => {
       );
       if (chargesNeedNoFlow("login", "POST", fields)) expect(alike, JSON.stringify(body)).toBe(true);
     }
-    expect(submissions.map((b) => chargesNeedNoFlow("login", "POST", fieldsFromJson(b)))).toEqual([true, true, true, true, false, false]);
+    expect(submissions.map((b) => chargesNeedNoFlow("login", "POST", fieldsFromJson(b)))).toEqual([
+      true,
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
     for (const kind of ["registration", "recovery", "verification"] as const)
       expect(chargesNeedNoFlow(kind, "POST", fieldsFromJson(submissions[0]))).toBe(false);
     expect(chargesNeedNoFlow("login", "GET", fieldsFromJson(submissions[0]))).toBe(false);

@@ -129,9 +129,50 @@ function recoveryV2CodeAddress(flow: KratosFlow): string | undefined {
   return nodeValue(flow, "recovery_confirm_address") ?? nodeValue(flow, "recovery_address");
 }
 
-/** Every value of a name as sent, untrimmed: Kratos' v2 handlers test `len(value) == 0` on the raw string. */
+/** Every value of a name as sent, untrimmed: Kratos' handlers test `len(value) == 0` on the raw string. */
 function raw(fields: Fields, name: string): string[] {
   return fields.get(name) ?? [];
+}
+
+/**
+ * Kratos' decoder keeps one value of a name (the first); the edge, which does not
+ * rely on telling which, asks whether any value is set and whether any may be unset,
+ * and charges each way a submission may decode.
+ */
+const isSet = (value: string) => value !== "";
+function mayBeUnset(fields: Fields, name: string): boolean {
+  const given = raw(fields, name);
+  return given.length === 0 || given.some((v) => !isSet(v));
+}
+
+/** A mail to each address a name gives (trimmed, keyed), or nothing when it gives none. */
+function mailTo(fields: Fields, ...names: string[]): Charge[] {
+  const addresses = distinct(values(fields, ...names));
+  return addresses.length > 0 ? [{ type: "mail", addresses }] : [];
+}
+
+/** A guess at the code (or link token) of a flow, counted against the address it went to. */
+function codeGuess(kind: GuardedFlow, flow: KratosFlow | undefined, flowId: string): Charge {
+  return { type: "attempt", attempt: "code", identifiers: [codeSubject(kind, flow, flowId)] };
+}
+
+/** `resend=code`, compared as code/strategy.go SetDefaultFlowState does (strings.EqualFold). */
+const asksResend = (value: string) => value.toLowerCase() === "code";
+
+/**
+ * Whether a recovery or verification flow may run a strategy. Both strategies are
+ * "primary": Kratos writes the configured one (`use`) into the flow's `active` when it
+ * creates the flow (recovery/flow.go and verification/flow.go NewFlow). A flow that
+ * names none may run either, and is charged for both.
+ */
+function mayRun(flow: KratosFlow | undefined, strategy: "code" | "link"): boolean {
+  const active = flow?.active;
+  return typeof active !== "string" || active === "" || active === strategy;
+}
+
+/** The states in which a recovery or verification strategy takes an address or a code (the others start over). */
+function takesSubmissions(flow: KratosFlow | undefined): boolean {
+  return flow?.state === undefined || flow.state === "choose_method" || flow.state === "sent_email";
 }
 
 /**
@@ -150,25 +191,19 @@ function recoveryV2Charges(fields: Fields, flow: KratosFlow, flowId: string): Ch
   const screens = raw(fields, "screen");
   // Only when every value is "previous" does Kratos go back whichever value its decoder keeps.
   if (screens.length > 0 && screens.every((s) => s === "previous")) return [];
-  const mailTo = (name: string): Charge[] => {
-    const addresses = distinct(values(fields, name));
-    return addresses.length > 0 ? [{ type: "mail", addresses }] : [];
-  };
   switch (flow.state) {
     case "recovery_awaiting_address":
-      return mailTo("recovery_address");
+      return mailTo(fields, "recovery_address");
     case "recovery_awaiting_address_choice":
       // The send (if any) goes to the typed address, when the choice is its hash: charged on any choice.
-      return raw(fields, "recovery_select_address").some((v) => v !== "") ? mailTo("recovery_address") : [];
+      return raw(fields, "recovery_select_address").some(isSet) ? mailTo(fields, "recovery_address") : [];
     case "recovery_confirming_address":
-      return mailTo("recovery_confirm_address");
+      return mailTo(fields, "recovery_confirm_address");
     case "recovery_awaiting_code": {
-      const codes = raw(fields, "code");
       const charges: Charge[] = [];
-      if (codes.some((c) => c !== ""))
-        charges.push({ type: "attempt", attempt: "code", identifiers: [codeSubject("recovery", flow, flowId)] });
+      if (raw(fields, "code").some(isSet)) charges.push(codeGuess("recovery", flow, flowId));
       // No code is the resend button (a name given twice may decode either way: both are charged).
-      if (codes.length === 0 || codes.includes("")) charges.push(...mailTo("recovery_confirm_address"));
+      if (mayBeUnset(fields, "code")) charges.push(...mailTo(fields, "recovery_confirm_address"));
       return charges;
     }
     default:
@@ -177,26 +212,123 @@ function recoveryV2Charges(fields: Fields, flow: KratosFlow, flowId: string): Ch
 }
 
 /**
- * The charges one submission makes. `method` decides which strategy Kratos
- * runs (a name given twice charges for each). `flow` is the flow as Kratos
- * holds it before this submission (its state says whether a code is being
- * sent or checked).
+ * The link strategy (link/strategy_recovery.go and strategy_verification.go, Recover
+ * and Verify), over POST and GET alike (its decoder allows both and reads the query):
+ * a `token` is checked whatever the method and state; else `method=link` sends a link
+ * to `email` while the flow takes submissions.
+ */
+function linkCharges(kind: "recovery" | "verification", fields: Fields, flow: KratosFlow | undefined, flowId: string): Charge[] {
+  const charges: Charge[] = [];
+  if (raw(fields, "token").some(isSet)) charges.push(codeGuess(kind, flow, flowId));
+  if (mayBeUnset(fields, "token") && values(fields, "method").includes("link") && takesSubmissions(flow))
+    charges.push(...mailTo(fields, "email"));
+  return charges;
+}
+
+/**
+ * Verification (verification/handler.go updateVerificationFlow routes POST and GET;
+ * no strategy's decoder accepts HEAD). The code strategy (code/strategy_verification.go
+ * Verify) runs when `method` is "code", or when there is no method but a `code`
+ * (getMethod). Then a code wins over an address (verificationHandleFormSubmission):
+ * posted, it is checked; over GET it is the mail's link, put into the form unchecked
+ * (handleLinkClick). Without a code, `email` is sent a code — over GET as over POST.
+ */
+function verificationCharges(httpMethod: string, fields: Fields, flow: KratosFlow | undefined, flowId: string): Charge[] {
+  const charges: Charge[] = [];
+  const methods = values(fields, "method");
+  const hasCode = raw(fields, "code").some(isSet);
+  const codeStrategy = methods.includes("code") || (methods.length === 0 && hasCode);
+  if (mayRun(flow, "code") && codeStrategy && takesSubmissions(flow)) {
+    if (hasCode && httpMethod === "POST") charges.push(codeGuess("verification", flow, flowId));
+    if (mayBeUnset(fields, "code")) charges.push(...mailTo(fields, "email"));
+  }
+  if (mayRun(flow, "link")) charges.push(...linkCharges("verification", fields, flow, flowId));
+  return charges;
+}
+
+/**
+ * Recovery (recovery/handler.go updateRecoveryFlow routes POST and GET; the code
+ * strategy runs first). The code strategy (code/strategy_recovery.go Recover) takes
+ * every submission to a flow whose `active` is "code", and decodes POST only: a GET
+ * to such a flow ends in a decoding error, nothing sent or checked. In v1, a flow past
+ * its first screen checks the `code` of any submission without an `email`, whatever
+ * its `method` (recoveryUseCode); an `email` (or the first screen) needs `method=code`
+ * to be sent a code, and any other method leaves the submission to the link strategy.
+ */
+function recoveryCharges(httpMethod: string, fields: Fields, flow: KratosFlow | undefined, flowId: string): Charge[] {
+  const charges: Charge[] = [];
+  const codeRuns = httpMethod === "POST" && mayRun(flow, "code");
+  let linkRuns = flow?.active !== "code";
+  if (codeRuns && isRecoveryV2(flow)) charges.push(...recoveryV2Charges(fields, flow, flowId));
+  else if (codeRuns) {
+    const firstScreen = flow?.state === "choose_method";
+    if (!firstScreen && mayBeUnset(fields, "email") && raw(fields, "code").some(isSet)) charges.push(codeGuess("recovery", flow, flowId));
+    if (firstScreen || raw(fields, "email").some(isSet)) {
+      const methods = values(fields, "method");
+      if (methods.includes("code") && takesSubmissions(flow)) charges.push(...mailTo(fields, "email"));
+      if (methods.length === 0 || methods.some((m) => m !== "code")) linkRuns = true;
+    }
+  }
+  if (linkRuns) charges.push(...linkCharges("recovery", fields, flow, flowId));
+  return charges;
+}
+
+/**
+ * A code login (code/strategy_login.go Login; its full decoder takes POST only). The
+ * strategy runs on `method=code`, and in a second-factor login on a bare `address`
+ * too. `resend=code` or a flow on its first screen sends a code to the identifier,
+ * else the address (loginSendCode: the body's, never the flow's); a flow whose code
+ * was sent checks the `code` (loginVerifyCode).
+ */
+function loginCodeCharges(fields: Fields, flow: KratosFlow | undefined, flowId: string): Charge[] {
+  const charges: Charge[] = [];
+  const resends = raw(fields, "resend");
+  // SetDefaultFlowState: a flow without a state is on its first screen.
+  const state = flow?.state || "choose_method";
+  if (resends.some(asksResend) || state === "choose_method") {
+    const addresses = distinct(values(fields, "identifier", "address"), codeAddressKey);
+    if (addresses.length > 0) charges.push({ type: "mail", addresses });
+  }
+  const mayCheck = resends.length === 0 || resends.some((r) => !asksResend(r));
+  if (mayCheck && state === "sent_email" && raw(fields, "code").some(isSet)) charges.push(codeGuess("login", flow, flowId));
+  return charges;
+}
+
+/** A registration by code (code/strategy_registration.go): as a code login, to the traits' addresses. */
+function registrationCodeCharges(fields: Fields, flow: KratosFlow | undefined, flowId: string): Charge[] {
+  const charges: Charge[] = [];
+  const resends = raw(fields, "resend");
+  const resend = resends.some(asksResend);
+  const sentCode = flow?.state === "sent_email";
+  if (resend || !sentCode) {
+    const addresses = traitAddresses(fields, flow);
+    const resendTo = resend && addresses.length === 0 ? [codeSubject("registration", flow, flowId)] : addresses;
+    if (resendTo.length > 0) charges.push({ type: "mail", addresses: resendTo });
+  }
+  const mayCheck = resends.length === 0 || resends.some((r) => !asksResend(r));
+  if (mayCheck && sentCode && values(fields, "code").length > 0) charges.push(codeGuess("registration", flow, flowId));
+  return charges;
+}
+
+/**
+ * The charges one submission makes, as Kratos v26.2.0 would run it. `method`
+ * decides which strategy runs (a name given twice charges for each). `flow` is
+ * the flow as Kratos holds it before this submission (its state says whether a
+ * code is being sent or checked, its `active` which strategy runs). Kratos routes
+ * GET (and so HEAD) to every submit handler, but only the verification strategies',
+ * the link recovery strategy's and the OIDC registration's decoders accept GET, and none accepts HEAD
+ * (decoderx validateRequest).
  */
 export function chargesFor(kind: GuardedFlow, httpMethod: string, fields: Fields, flow: KratosFlow | undefined, flowId: string): Charge[] {
+  if (httpMethod !== "POST" && httpMethod !== "GET") return [];
+  if (kind === "verification") return verificationCharges(httpMethod, fields, flow, flowId);
+  if (kind === "recovery") return recoveryCharges(httpMethod, fields, flow, flowId);
+  if (kind === "registration" && httpMethod === "GET") return startsOidcRegistration(fields) ? [{ type: "registration" }] : [];
+  if (httpMethod !== "POST") return [];
   const charges: Charge[] = [];
-  const isPost = httpMethod === "POST";
-  // A GET carrying a code is the link in a code mail (verification, recovery): a guess like a posted one.
-  if (!isPost) {
-    if ((kind === "verification" || kind === "recovery") && values(fields, "code").length > 0) {
-      charges.push({ type: "attempt", attempt: "code", identifiers: [codeSubject(kind, flow, flowId)] });
-    }
-    return charges;
-  }
   if (kind === "registration") charges.push({ type: "registration" });
-  const sentCode = flow?.state === "sent_email";
-  const recoveryV2 = kind === "recovery" && isRecoveryV2(flow);
-  if (recoveryV2) charges.push(...recoveryV2Charges(fields, flow, flowId));
-  for (const method of new Set(values(fields, "method"))) {
+  const methods = new Set(values(fields, "method"));
+  for (const method of methods) {
     if (kind === "login" && method === "password") {
       const identifiers = distinct(values(fields, "identifier", "password_identifier"));
       // Without an identifier and a password Kratos answers "required" and checks nothing.
@@ -205,41 +337,34 @@ export function chargesFor(kind: GuardedFlow, httpMethod: string, fields: Fields
     } else if (kind === "login" && (method === "totp" || method === "lookup_secret")) {
       const secret = values(fields, method === "totp" ? "totp_code" : "lookup_secret");
       if (secret.length > 0) charges.push({ type: "second_factor", attempt: method });
-    } else if (method === "code" && !recoveryV2) {
-      const resend = values(fields, "resend").includes("code");
-      const code = values(fields, "code");
-      if (kind === "login") {
-        if (sentCode && !resend) {
-          if (code.length > 0) charges.push({ type: "attempt", attempt: "code", identifiers: [codeSubject(kind, flow, flowId)] });
-        } else {
-          const to = resend ? [nodeValue(flow, "identifier") ?? ""] : values(fields, "identifier");
-          const addresses = distinct(
-            to.filter((a) => a !== ""),
-            codeAddressKey,
-          );
-          if (addresses.length > 0) charges.push({ type: "mail", addresses });
-        }
-      } else if (kind === "registration") {
-        if (sentCode && !resend) {
-          if (code.length > 0) charges.push({ type: "attempt", attempt: "code", identifiers: [codeSubject(kind, flow, flowId)] });
-        } else {
-          const addresses = traitAddresses(fields, flow);
-          const resendTo = resend && addresses.length === 0 ? [codeSubject(kind, flow, flowId)] : addresses;
-          if (resendTo.length > 0) charges.push({ type: "mail", addresses: resendTo });
-        }
-      } else {
-        // Recovery and verification: an address (re)sends a code, a code alone is checked.
-        const email = distinct(values(fields, "email"));
-        if (email.length > 0) charges.push({ type: "mail", addresses: email });
-        else if (code.length > 0 && sentCode)
-          charges.push({ type: "attempt", attempt: "code", identifiers: [codeSubject(kind, flow, flowId)] });
-      }
-    } else if (method === "link" && (kind === "recovery" || kind === "verification")) {
-      const email = distinct(values(fields, "email"));
-      if (email.length > 0) charges.push({ type: "mail", addresses: email });
+    } else if (kind === "registration" && method === "code") {
+      charges.push(...registrationCodeCharges(fields, flow, flowId));
     }
   }
+  if (kind === "login" && (methods.has("code") || selectsLoginCode(fields))) charges.push(...loginCodeCharges(fields, flow, flowId));
   return charges;
+}
+
+/**
+ * A registration by GET that Kratos runs: the OIDC strategy's decoder takes GET and
+ * reads the query (oidc/strategy_registration.go newLinkDecoder,
+ * HTTPDecoderAllowedMethods("POST", "GET")), and Register goes on with any `provider`
+ * unless `method` names another strategy — to the provider, or with an `id_token`
+ * straight to a new account. Charged as its POST twin whatever `method` says: Go
+ * lower-cases it (strings.ToLower) unlike JavaScript (U+0130 "İ" becomes "i").
+ * An OIDC login by GET costs what its POST twin costs: nothing.
+ */
+function startsOidcRegistration(fields: Fields): boolean {
+  return raw(fields, "provider").some(isSet);
+}
+
+/**
+ * A login `address` picks the code strategy without `method=code` when second-factor
+ * codes are on (code/strategy_login.go Login, after methodEnabledAndAllowedFromRequest);
+ * the edge does not read Kratos' configuration and charges it whenever one is given.
+ */
+export function selectsLoginCode(fields: Fields): boolean {
+  return raw(fields, "address").some(isSet);
 }
 
 /** Flattens a JSON body into dotted names (`traits.email`); arrays give a name several values. */

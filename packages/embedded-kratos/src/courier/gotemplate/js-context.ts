@@ -1,4 +1,5 @@
 import { goQuote } from "@olympus/server-kit/go-strconv";
+import { goTrimRight } from "@olympus/server-kit/text";
 
 /**
  * html/template's JavaScript states (transition.go tJS, tJSDelimited,
@@ -43,7 +44,7 @@ const REGEXP_PRECEDER_KEYWORDS: ReadonlySet<string> = new Set([
 
 /** js.go nextJSCtx: whether a `/` after `code` starts a regular expression, from its last token. */
 export function nextJsCtx(code: string, preceding: JsCtx): JsCtx {
-  const s = code.replace(/[\t\n\f\r \u2028\u2029]+$/, "");
+  const s = goTrimRight(code, "\t\n\f\r \u2028\u2029");
   if (s.length === 0) return preceding;
   const c = s[s.length - 1]!;
   if (c === "+" || c === "-") {

@@ -1,3 +1,5 @@
+import { goTrimRight } from "@olympus/server-kit/text";
+
 /**
  * text/template/parse's lexer (lex.go): splits a template into text and the
  * tokens inside `{{ }}`, with trim markers (`{{- ` and ` -}}`) and comments
@@ -27,18 +29,8 @@ export type ItemType =
   | "text"
   | "variable"
   // keywords
-  | "block"
-  | "break"
-  | "continue"
   | "dot"
-  | "define"
-  | "else"
-  | "end"
-  | "if"
-  | "nil"
-  | "range"
-  | "template"
-  | "with";
+  | KeywordWord;
 
 export interface Item {
   type: ItemType;
@@ -47,25 +39,20 @@ export interface Item {
   line: number;
 }
 
-const KEYWORDS: ReadonlySet<string> = new Set([
-  "block",
-  "break",
-  "continue",
-  "define",
-  "else",
-  "end",
-  "if",
-  "nil",
-  "range",
-  "template",
-  "with",
-]);
+/** lex.go's `key` table but for ".", which the lexer reads on a path of its own: each word lexes as its own item type. */
+const KEYWORD_WORDS = ["block", "break", "continue", "define", "else", "end", "if", "nil", "range", "template", "with"] as const;
+type KeywordWord = (typeof KEYWORD_WORDS)[number];
+const KEYWORD_WORD_SET: ReadonlySet<string> = new Set(KEYWORD_WORDS);
+const isKeywordWord = (word: string): word is KeywordWord => KEYWORD_WORD_SET.has(word);
+
+/** The item types lex.go orders after itemKeyword (the words and itemDot), which item.String() shows as `<val>`. */
+export const isKeywordItem = (type: ItemType): boolean => type === "dot" || KEYWORD_WORD_SET.has(type);
 
 const isSpace = (c: string | undefined) => c === " " || c === "\t" || c === "\r" || c === "\n";
 const isAlphaNumeric = (c: string | undefined) => c !== undefined && (c === "_" || /^[\p{L}\p{Nd}]$/u.test(c));
 const hasLeftTrim = (s: string, at: number) => s[at] === "-" && isSpace(s[at + 1]);
 const hasRightTrim = (s: string, at: number) => isSpace(s[at]) && s[at + 1] === "-";
-const trimRightLength = (s: string) => s.length - s.replace(/[ \t\r\n]+$/, "").length;
+const trimRightLength = (s: string) => s.length - goTrimRight(s, " \t\r\n").length;
 const trimLeftLength = (s: string) => s.length - s.replace(/^[ \t\r\n]+/, "").length;
 
 /** Go's %#U of a rune: `U+0021 '!'` (the quoted char only when printable). */
@@ -155,6 +142,21 @@ export function lex(input: string): Item[] {
       return false;
     }
     return true;
+  };
+  /**
+   * The alphanumerics of a word (lexIdentifier, lexFieldOrVariable): the
+   * rune they stop at when it cannot end the word, for `bad character`.
+   */
+  const scanWord = (): string | undefined => {
+    let r: string | undefined;
+    for (;;) {
+      r = next();
+      if (!isAlphaNumeric(r)) {
+        backup(r);
+        break;
+      }
+    }
+    return atTerminator() ? undefined : (r ?? "");
   };
   /** A quoted literal up to `close`; `\` escapes the next rune; a line break or the end is `unterminated`. */
   const quoted = (close: string): boolean => {
@@ -271,15 +273,8 @@ export function lex(input: string): Item[] {
           emit(c === "$" ? "variable" : "dot");
           continue;
         }
-        let r: string | undefined;
-        for (;;) {
-          r = next();
-          if (!isAlphaNumeric(r)) {
-            backup(r);
-            break;
-          }
-        }
-        if (!atTerminator()) return fail(`bad character ${runeDescription(r ?? "")}`);
+        const badEnd = scanWord();
+        if (badEnd !== undefined) return fail(`bad character ${runeDescription(badEnd)}`);
         emit(c === "$" ? "variable" : "field");
       } else if (c === "'") {
         if (!quoted("'")) return fail("unterminated character constant");
@@ -293,17 +288,10 @@ export function lex(input: string): Item[] {
           emit("complex");
         } else emit("number");
       } else if (isAlphaNumeric(c)) {
-        let r: string | undefined;
-        for (;;) {
-          r = next();
-          if (!isAlphaNumeric(r)) {
-            backup(r);
-            break;
-          }
-        }
-        if (!atTerminator()) return fail(`bad character ${runeDescription(r ?? "")}`);
+        const badEnd = scanWord();
+        if (badEnd !== undefined) return fail(`bad character ${runeDescription(badEnd)}`);
         const word = input.slice(start, pos);
-        if (KEYWORDS.has(word)) emit(word as ItemType);
+        if (isKeywordWord(word)) emit(word);
         else if (word === "true" || word === "false") emit("bool");
         else emit("identifier");
       } else if (c === "(") {

@@ -1,5 +1,5 @@
 import { goQuote } from "@olympus/server-kit/go-strconv";
-import { type Item, type ItemType, lex } from "./lexer";
+import { isKeywordItem, type Item, type ItemType, lex } from "./lexer";
 import type { Arg, BranchType, CommandNode, ListNode, Node, PipeNode } from "./nodes";
 import { goUnquote } from "./unquote";
 
@@ -14,26 +14,11 @@ export type TreeSet = Map<string, ListNode>;
 type End = { type: "end" | "else"; pos: number; line: number };
 const isEnd = (node: Node | End): node is End => node.type === "end" || node.type === "else";
 
-const KEYWORD_TYPES: ReadonlySet<ItemType> = new Set([
-  "block",
-  "break",
-  "continue",
-  "dot",
-  "define",
-  "else",
-  "end",
-  "if",
-  "nil",
-  "range",
-  "template",
-  "with",
-]);
-
 /** item.String() of lex.go, as "unexpected ..." errors show a token. */
 function itemString(item: Item): string {
   if (item.type === "eof") return "EOF";
   if (item.type === "error") return item.val;
-  if (KEYWORD_TYPES.has(item.type)) return `<${item.val}>`;
+  if (isKeywordItem(item.type)) return `<${item.val}>`;
   const runes = [...item.val];
   return runes.length > 10 ? `${goQuote(runes.slice(0, 10).join(""))}...` : goQuote(item.val);
 }

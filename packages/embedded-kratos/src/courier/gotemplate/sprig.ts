@@ -1,12 +1,19 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
+import { GoSyntaxError, scanGoJson } from "@olympus/server-kit/go-json";
 import { goQuote } from "@olympus/server-kit/go-strconv";
 import { goStdBase64Decode, goToLower, goTrimSpace } from "@olympus/server-kit/text";
 import { spendStep } from "./budget";
 import { GoCallError } from "./evaluator";
 import { base32Decode, base32Encode } from "./sprig-base32";
 import { asList, goJson, isEmpty, strslice, strval, toFloat64, toInt64 } from "./sprig-convert";
-import { compareBytewise, type GoFunc, goMethodSetOf, goTypeName, type GoMap, isGoMap, type ParamType } from "./values";
+import { deepCopy } from "./sprig-deep-copy";
+import { abbrevboth, wrapCustom } from "./sprig-goutils";
+import { mergeDicts } from "./sprig-merge";
+import { guardLength } from "./sprig-limits";
+import { decimalOp, round, seq, toDecimal } from "./sprig-numeric";
+import { urlJoin, urlParse } from "./sprig-url";
+import { compareBytewise, type GoFunc, goMethodSetOf, goScalarTypeName, goTypeName, type GoMap, isGoMap, type ParamType } from "./values";
 
 /**
  * The part of sprig v3.3.0's HermeticTxtFuncMap / HermeticHtmlFuncMap
@@ -15,17 +22,11 @@ import { compareBytewise, type GoFunc, goMethodSetOf, goTypeName, type GoMap, is
  * name; a Go panic inside one (e.g. `div 1 0`) is its "error calling".
  */
 
-/** Upper bound for lists and strings these functions build (`until`, `repeat`, ...): exec's output cap would come too late. */
-export const MAX_BUILT_LENGTH = 1 << 20;
+export { MAX_BUILT_LENGTH } from "./sprig-limits";
 
 const fn = (params: ParamType[], call: GoFunc["call"], variadic = false): GoFunc => ({ params, call, variadic });
 const s1 = (call: (a: string) => unknown) => fn(["string"], (a) => call(a as string));
 const s2 = (call: (a: string, b: string) => unknown) => fn(["string", "string"], (a, b) => call(a as string, b as string));
-
-function guardLength(n: bigint | number): number {
-  if (n > MAX_BUILT_LENGTH) throw new GoCallError(`result longer than ${MAX_BUILT_LENGTH} (a cap of embedded-kratos)`);
-  return Number(n);
-}
 
 const byteLength = (s: string) => Buffer.byteLength(s, "utf8");
 /** Go's s[a:b] on bytes; a cut through a character leaves U+FFFD, as printing invalid UTF-8 would. */
@@ -205,18 +206,62 @@ function intDivide(a: bigint, b: bigint, op: "div" | "mod"): bigint {
 
 function kindOf(value: unknown): string {
   if (value === null || value === undefined) return "invalid";
-  switch (typeof value) {
-    case "string":
-      return "string";
-    case "boolean":
-      return "bool";
-    case "bigint":
-      return "int";
-    case "number":
-      return "float64";
-  }
+  const scalar = goScalarTypeName(value);
+  if (scalar !== undefined) return scalar;
   if (Array.isArray(value) || value instanceof Uint8Array) return "slice";
   return isGoMap(value) ? "map" : "ptr";
+}
+
+/** unicode.ToTitle of a lower-case letter: upper case, except the DŽ digraphs' own title forms and Georgian Mkhedruli (its own title case). */
+function goToTitle(c: string): string {
+  const code = c.codePointAt(0)!;
+  if (code === 0x1c6 || code === 0x1c9 || code === 0x1cc || code === 0x1f3) return String.fromCodePoint(code - 1);
+  if (code >= 0x10d0 && code <= 0x10ff) return c;
+  return goToUpper(c);
+}
+
+/** unicode.IsSpace: Go's White_Space set (U+0085 yes, U+FEFF no, unlike JavaScript's \s). */
+const isGoSpace = (c: string) => /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/u.test(c);
+
+/** goutils SwapCase (sprig's swapcase): upper and title case lowered; lower case raised, to title case after a space or at the start. */
+function swapCase(text: string): string {
+  let afterSpace = true;
+  let out = "";
+  for (const c of text) {
+    if (/^[\p{Lu}\p{Lt}]$/u.test(c)) {
+      out += goToLower(c);
+      afterSpace = false;
+    } else if (/^\p{Ll}$/u.test(c)) {
+      out += afterSpace ? goToTitle(c) : goToUpper(c);
+      afterSpace = false;
+    } else {
+      out += c;
+      afterSpace = isGoSpace(c);
+    }
+  }
+  return out;
+}
+
+/** hash/adler32 Checksum of the UTF-8 bytes, printed as an unsigned decimal (sprig crypto.go adler32sum). */
+function adler32(text: string): string {
+  let a = 1;
+  let b = 0;
+  for (const byte of Buffer.from(text, "utf8")) {
+    a = (a + byte) % 65521;
+    b = (b + a) % 65521;
+  }
+  return String(b * 65536 + a);
+}
+
+/** sprig defaults.go mustFromJson: json.Unmarshal's syntax error is the call's error. */
+function mustFromJson(text: string): unknown {
+  try {
+    scanGoJson(Buffer.from(text, "utf8"), "unmarshal");
+  } catch (error) {
+    if (error instanceof GoSyntaxError) throw new GoCallError(error.message);
+    throw error;
+  }
+  return JSON.parse(text) as unknown;
 }
 
 const listFns = (name: string, pick: (items: unknown[]) => unknown): [string, GoFunc][] => [
@@ -489,6 +534,38 @@ const BASE: ReadonlyMap<string, GoFunc> = new Map<string, GoFunc>([
   ["kindOf", fn(["any"], kindOf)],
   ["kindIs", fn(["string", "any"], (k, v) => k === kindOf(v))],
   ["typeOf", fn(["any"], (v) => (v === null ? "<nil>" : goTypeName(v)))],
+  // sprig reflect.go typeIsLike: the type's name, or a pointer to it.
+  [
+    "typeIsLike",
+    fn(["string", "any"], (t, v) => {
+      const name = v === null ? "<nil>" : goTypeName(v);
+      return t === name || `*${t as string}` === name;
+    }),
+  ],
+  ["swapcase", s1(swapCase)],
+  ["wrap", fn(["int", "string"], (l, s) => wrapCustom(s as string, Number(l), "", false))],
+  ["wrapWith", fn(["int", "string", "string"], (l, sep, s) => wrapCustom(s as string, Number(l), sep as string, true))],
+  ["abbrevboth", fn(["int", "int", "string"], (l, r, s) => abbrevboth(Number(l), Number(r), s as string))],
+  ["adler32sum", s1(adler32)],
+  ["seq", fn(["int"], (...p) => seq(...(p as bigint[])), true)],
+  ["mustFromJson", s1(mustFromJson)],
+  ["deepCopy", fn(["any"], deepCopy)],
+  ["mustDeepCopy", fn(["any"], deepCopy)],
+  ["merge", fn(["map", "map"], (d, ...srcs) => mergeDicts(map(d), srcs.map(map), false, false), true)],
+  ["mustMerge", fn(["map", "map"], (d, ...srcs) => mergeDicts(map(d), srcs.map(map), false, true), true)],
+  ["mergeOverwrite", fn(["map", "map"], (d, ...srcs) => mergeDicts(map(d), srcs.map(map), true, false), true)],
+  ["mustMergeOverwrite", fn(["map", "map"], (d, ...srcs) => mergeDicts(map(d), srcs.map(map), true, true), true)],
+  ["urlParse", s1(urlParse)],
+  ["urlJoin", fn(["map"], (d) => urlJoin(map(d), kindOf))],
+  ["toDecimal", fn(["any"], toDecimal)],
+  ["add1f", fn(["any"], (i) => decimalOp("add", i, [1n]))],
+  ["addf", fn(["any"], (...v) => decimalOp("add", 0, v), true)],
+  ["subf", fn(["any", "any"], (a, ...v) => decimalOp("sub", a, v), true)],
+  ["divf", fn(["any", "any"], (a, ...v) => decimalOp("div", a, v), true)],
+  ["mulf", fn(["any", "any"], (a, ...v) => decimalOp("mul", a, v), true)],
+  ["maxf", fn(["any", "any"], (a, ...v) => v.map(toFloat64).reduce((m, x) => Math.max(m, x), toFloat64(a)), true)],
+  ["minf", fn(["any", "any"], (a, ...v) => v.map(toFloat64).reduce((m, x) => Math.min(m, x), toFloat64(a)), true)],
+  ["round", fn(["any", "int", "float64"], (a, p, ...on) => round(a, p as bigint, ...(on as number[])), true)],
   ["typeIs", fn(["string", "any"], (t, v) => t === (v === null ? "<nil>" : goTypeName(v)))],
 ]);
 

@@ -60,10 +60,11 @@ export function isGoMap(value: unknown): value is GoMap {
   );
 }
 
-/** Go's name of a value's dynamic type, as errors print it. */
-export function goTypeName(value: unknown): string {
-  if (value === undefined) return "<invalid reflect.Value>";
-  if (value === null) return "<nil>";
+/**
+ * The Go type of a string, boolean, bigint or number (undefined for any other
+ * value): for these the type's name and reflect's Kind name are one word.
+ */
+export function goScalarTypeName(value: unknown): "string" | "bool" | "int" | "float64" | undefined {
   switch (typeof value) {
     case "string":
       return "string";
@@ -73,7 +74,17 @@ export function goTypeName(value: unknown): string {
       return "int";
     case "number":
       return "float64";
+    default:
+      return undefined;
   }
+}
+
+/** Go's name of a value's dynamic type, as errors print it. */
+export function goTypeName(value: unknown): string {
+  if (value === undefined) return "<invalid reflect.Value>";
+  if (value === null) return "<nil>";
+  const scalar = goScalarTypeName(value);
+  if (scalar !== undefined) return scalar;
   if (value instanceof GoStruct) return value.typeName;
   const named = goMethodSetOf(value);
   if (named) return named.typeName;

@@ -126,8 +126,9 @@ export type OnRecovered<F extends AddressFlow> = (flow: F, recovered: RecoveredB
  * recovery.Handler.updateRecoveryFlow / verification.Handler.updateVerificationFlow:
  * flow (400 malformed, 404 unknown), expiry (a replacement), then the
  * responsible strategy — Kratos asks them in order and skips those not
- * responsible —, CSRF where Kratos checks it (not for a mailed secret, nor
- * for GETs); then the flow: 303 to the UI for browsers, JSON otherwise.
+ * responsible —, CSRF where Kratos checks it (not for a mailed secret; a
+ * GET is checked as a POST); then the flow: 303 to the UI for browsers,
+ * JSON otherwise.
  */
 export async function submitAddressFlow<F extends AddressFlow>(
   deps: FlowDeps,
@@ -138,9 +139,10 @@ export async function submitAddressFlow<F extends AddressFlow>(
   const kind: AddressFlowKind = def.kind;
   const flow = await loadFlowForSubmit(deps, def, ctx);
   if (!flow) return;
-  const { fields, decodeError } = ctx.method === "GET" ? { fields: Object.fromEntries(ctx.query) } : await readSubmission(ctx);
-  // The code and link strategies decode with HTTPDecoderUseQueryAndBody: a posted field may come from the query.
-  const body = ctx.method === "GET" ? fields : withQueryFields(fields, ctx.header("content-type"), ctx.query);
+  // decoderx.Decode reads a GET's query as its form (decodeForm: the first value of each schema field, an empty one
+  // left out), and every other method's body — with HTTPDecoderUseQueryAndBody, the query filling in.
+  const { fields, decodeError } = ctx.method === "GET" ? { fields: {} } : await readSubmission(ctx);
+  const body = withQueryFields(fields, ctx.method === "GET" ? undefined : ctx.header("content-type"), ctx.query);
   const session = await deps.sessions.fromRequest(ctx);
   const sctx: StrategyContext = { deps, http: ctx, session };
   if (isExpired(flow)) return handleExpired(deps, def, ctx, flow, { session });
@@ -158,19 +160,24 @@ export async function submitAddressFlow<F extends AddressFlow>(
       case "responded":
         return;
       case "retry":
-        return await retryWithMessage(deps, def, ctx, flow, strategy.id, result, sctx);
+        return await retryWithMessage(deps, def, ctx, actedOn(def, result.acted) ?? flow, strategy.id, result, sctx);
+      case "expired":
+        return await handleExpired(deps, def, ctx, flow, { session }, result.expiredAt);
       case "recovered":
         if (!onRecovered) throw new Error(`a ${kind} strategy reported a recovery`);
-        return await onRecovered(flow, {
+        return await onRecovered(actedOn(def, result.acted) ?? flow, {
           identityId: result.identityId,
           method: result.method,
           inBrowser: strategy.completesInBrowser === true,
         });
-      case "flow":
+      case "flow": {
+        const acted = actedOn(def, result.acted);
+        if (acted) return await answerActedOn(deps, def, ctx, flow, acted, result.answerActed === true);
         flow.active = strategy.id;
         await deps.flows.save(flow);
         if (await maybeAcceptOAuth2LoginAfterVerification(deps, ctx, flow)) return;
         await respondWithFlow(deps, def, ctx, flow, result.status);
+      }
     }
   } catch (error) {
     if (error instanceof FlowValidationError) {
@@ -183,6 +190,30 @@ export async function submitAddressFlow<F extends AddressFlow>(
     }
     throw error;
   }
+}
+
+/** Another flow of this kind a strategy acted on (recovery's body `flow`). */
+function actedOn<F extends AddressFlow>(def: FlowDefinition<F>, acted: Flow | undefined): F | undefined {
+  return acted && def.is(acted) ? acted : undefined;
+}
+
+/**
+ * A strategy that acted on another flow stored it; recovery.Handler's
+ * updateRecoveryFlow then answers with its own flow as stored (a 303 to the
+ * UI, else GetRecoveryFlow(f.ID) written), while recoveryUseCode answers with
+ * the flow it checked the code of (`answerActed`).
+ */
+async function answerActedOn<F extends AddressFlow>(
+  deps: FlowDeps,
+  def: FlowDefinition<F>,
+  ctx: HttpContext,
+  handlerFlow: F,
+  acted: F,
+  answerActed: boolean,
+): Promise<void> {
+  await deps.flows.save(acted);
+  const stored = answerActed ? acted : await deps.flows.get(def.kind, handlerFlow.id);
+  await respondWithFlow(deps, def, ctx, stored && def.is(stored) ? stored : handlerFlow);
 }
 
 /**
@@ -202,20 +233,18 @@ async function askStrategy<F extends AddressFlow>(
   const ctx = sctx.http;
   const strategy = deps.strategies.responsibleFor(def.kind, submission, sctx, after);
   const part = addressPart(strategy, def.kind);
-  // The handler asks every strategy in order: those before the responsible one may refuse the body first (not a
-  // mailed link's GET, as below).
-  if (ctx.method !== "GET") await deps.strategies.screenBefore(def.kind, submission, sctx, strategy, after);
+  // The handler asks every strategy in order: those before the responsible one may refuse the body first. A GET is
+  // no exception: the strategies' decoders allow it and validate its query against their schemas.
+  await deps.strategies.screenBefore(def.kind, submission, sctx, strategy, after);
   deps.strategies.refuseIfDisabled(def.kind, strategy, "first");
   if (!strategy || !part) throw FlowValidationError.flow(def.noStrategyMessage());
   // The strategy's method schema comes before EnsureCSRF (code/strategy_recovery.go Recover, strategy_verification.go Verify).
-  // A GET carries a mailed secret in its query, which decoderx does not read against the method schema.
-  if (ctx.method === "GET") await part.decode?.(flow, body, sctx);
-  else await decodeSubmission(strategy.id, def.kind, part, flow, body, sctx);
+  await decodeSubmission(strategy.id, def.kind, part, flow, body, sctx);
   deps.strategies.refuseIfDisabled(def.kind, strategy, "after-decode");
   // A strategy whose handler checks CSRF later (checksCsrfInSubmit) does so in `submit`. Only the strategy that
   // takes the submission may waive the check for its own mailed secret: another strategy's secret in the body
   // (`token` posted to a code flow) waives nothing, as code/strategy_recovery.go Recover runs EnsureCSRF first.
-  if (ctx.method !== "GET" && !part.checksCsrfInSubmit && part.carriesMailedSecret?.(submission) !== true) {
+  if (!part.checksCsrfInSubmit && part.carriesMailedSecret?.(submission) !== true) {
     const retry = csrfRetry(deps, ctx, flow, body, part, sctx);
     if (retry) return { strategy, result: retry };
   }

@@ -1,3 +1,4 @@
+import { parseUuid } from "@olympus/server-kit/go-json";
 import type { FlowDeps } from "./flow-deps";
 import type { Deps } from "../../deps";
 import type { JsonObject } from "../../http/body";
@@ -134,7 +135,7 @@ export async function fetchFlowHandler<F extends Flow>(deps: FlowDeps, def: Flow
     await deps.errors.forward(ctx, disabledError(def));
     return;
   }
-  const flow = await deps.flows.get(def.kind, ctx.query.get("id") ?? "");
+  const flow = await deps.flows.get(def.kind, flowIdOf(ctx, "id"));
   if (!flow || !def.is(flow)) throw new KratosError(404, { message: "Unable to locate the resource" });
   // Admin-created recovery flows (POST /admin/recovery/code|link) skip CSRF, like Kratos' DangerousSkipCSRFCheck.
   const skipCsrf = isFlowOf(flow, "recovery") && flow.skipCsrfCheck;
@@ -151,21 +152,30 @@ export async function fetchFlowHandler<F extends Flow>(deps: FlowDeps, def: Flow
   ctx.json(200, await def.toJson(flow, deps));
 }
 
+const NIL_UUID = "00000000-0000-0000-0000-000000000000";
+
 /**
- * Loads the flow named by `?flow=` for a submission. A malformed id (400) or
- * an unknown one (404) is answered here as Kratos' WriteFlowError does
- * without a flow — JSON for AJAX, the error UI for browsers — and
- * undefined is returned.
+ * x.ParseUUID(r.URL.Query().Get(param)) (x/uuid.go): gofrs/uuid's
+ * FromStringOrNil, so upper case, braces, `urn:uuid:` and the 32-digit form
+ * name the same flow, and anything else is the nil UUID.
  */
-export async function loadFlowForSubmit<F extends Flow>(deps: FlowDeps, def: FlowDefinition<F>, ctx: HttpContext): Promise<F | undefined> {
-  const id = ctx.query.get("flow") ?? "";
-  const stored = UUID.test(id) ? await deps.flows.get(def.kind, id) : undefined;
-  const flow = stored && def.is(stored) ? stored : undefined;
-  if (!flow) await deps.errors.forward(ctx, UUID.test(id) ? flowErrors.flowNotFound(def.kind) : flowErrors.flowIdMalformed());
-  return flow;
+export function flowIdOf(ctx: HttpContext, param: "flow" | "id"): string {
+  return parseUuid(ctx.query.get(param) ?? "") ?? NIL_UUID;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/**
+ * Loads the flow named by `?flow=` for a submission. A missing, malformed or
+ * nil id (400, flow.GetFlowID) or an unknown one (404) is answered here as
+ * Kratos' WriteFlowError does without a flow — JSON for AJAX, the error UI
+ * for browsers — and undefined is returned.
+ */
+export async function loadFlowForSubmit<F extends Flow>(deps: FlowDeps, def: FlowDefinition<F>, ctx: HttpContext): Promise<F | undefined> {
+  const id = flowIdOf(ctx, "flow");
+  const stored = id === NIL_UUID ? undefined : await deps.flows.get(def.kind, id);
+  const flow = stored && def.is(stored) ? stored : undefined;
+  if (!flow) await deps.errors.forward(ctx, id === NIL_UUID ? flowErrors.flowIdMalformed() : flowErrors.flowNotFound(def.kind));
+  return flow;
+}
 
 /**
  * flow.EnsureCSRF: browser flows must present a CSRF token (body
@@ -204,6 +214,8 @@ export async function handleExpired<F extends Flow>(
   ctx: HttpContext,
   flow: F,
   sctx: Partial<StrategyContext> = {},
+  // The expiry the error names: recovery strategies check the body's flow (its Valid()) and the handler replaces its own.
+  expiredAt: Date = flow.expiresAt,
 ): Promise<void> {
   // recovery.FromOldFlow: a mailed link is opened by a browser, so an API flow of such a strategy comes back as a browser flow.
   // verification.FromOldFlow does so for every API flow, and its error handler issues a new CSRF cookie (RegenerateToken).
@@ -221,13 +233,13 @@ export async function handleExpired<F extends Flow>(
     // login, registration and settings ask their handler (FromOldFlow → New…Flow, with its Pre…Hook); recovery and verification do not.
     beforeHooks: def.kind !== "recovery" && !verification,
   });
-  replacement.ui.addMessage(def.expiredMessage(flow.expiresAt));
+  replacement.ui.addMessage(def.expiredMessage(expiredAt));
   await deps.flows.save(replacement);
   const uiUrl = def.uiUrl(deps.config);
   if (def.kind === "recovery" || def.kind === "verification") {
     // recovery.ErrorHandler.WriteFlowError with continue_with transitions: a native flow's replacement is named in a 410.
     if (def.kind === "recovery" && replacement.type === "api" && deps.config.feature_flags.use_continue_with_transitions) {
-      ctx.error(errors.flowExpired(flow.expiresAt, replacement.id).withDetail("continue_with", [showRecoveryUi(replacement)]));
+      ctx.error(errors.flowExpired(expiredAt, replacement.id).withDetail("continue_with", [showRecoveryUi(replacement)]));
       return;
     }
     if (replacement.type === "api" || ctx.isJsonRequest || !uiUrl)
@@ -239,7 +251,7 @@ export async function handleExpired<F extends Flow>(
     ctx.redirect(urlWithFlow(uiUrl, replacement.id));
     return;
   }
-  ctx.error(errors.flowExpired(flow.expiresAt, replacement.id));
+  ctx.error(errors.flowExpired(expiredAt, replacement.id));
 }
 
 /**

@@ -1,4 +1,3 @@
-import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestBrowser } from "../../testing/browser";
 import { csrfOf } from "../../testing/flow-json";
@@ -10,6 +9,7 @@ import {
   type TestKratos,
   type TestPostgres,
 } from "../../testing/harness";
+import { stalledRequest, type StalledAnswer } from "../../testing/stalled-request";
 
 type Kind = "login" | "registration" | "settings" | "recovery" | "verification";
 const KINDS: readonly Kind[] = ["login", "registration", "settings", "recovery", "verification"];
@@ -146,36 +146,19 @@ describe("self-service bodies Kratos cannot read: decoderx's plain `unable to re
   /** A submission whose body stalls after `sent` of the 100 bytes it declares: the answer once ReadTimeout has passed. */
   function stalled(action: string, headers: Record<string, string>, sent: string) {
     const { hostname, port, pathname, search } = new URL(action);
-    return new Promise<{ status: number; head: string; body: string; server: string; client: string }>((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let client = "";
-      const socket = connect(Number(port), hostname, () => {
-        client = `${socket.localAddress ?? ""}:${socket.localPort ?? 0}`;
-        const fields = Object.entries({ Host: `${hostname}:${port}`, "Content-Length": "100", ...headers })
-          .map(([name, value]) => `${name}: ${value}\r\n`)
-          .join("");
-        socket.write(`POST ${pathname}${search} HTTP/1.1\r\n${fields}\r\n${sent}`);
-      });
-      socket.on("data", (chunk: Buffer) => chunks.push(chunk));
-      socket.on("error", reject);
-      socket.on("close", () => {
-        const text = Buffer.concat(chunks).toString("utf8");
-        const split = text.indexOf("\r\n\r\n");
-        resolve({
-          status: Number(text.slice(9, 12)),
-          head: text.slice(0, split),
-          body: text.slice(split + 4),
-          server: `${hostname}:${port}`,
-          client,
-        });
-      });
-    });
+    return stalledRequest(
+      action,
+      "POST",
+      `${pathname}${search}`,
+      { Host: `${hostname}:${port}`, "Content-Length": "100", ...headers },
+      sent,
+    );
   }
 
   it("a body later than ReadTimeout: 499 (the context is cancelled) with the read's `i/o timeout` as a plain error, browsers included", async () => {
     const jsonBody = { "Content-Type": "application/json" };
     const formBody = { "Content-Type": "application/x-www-form-urlencoded" };
-    const requests: Promise<{ status: number; head: string; body: string; server: string; client: string }>[] = [];
+    const requests: Promise<StalledAnswer>[] = [];
     for (const kind of KINDS) {
       const flow = await apiFlow(kind);
       requests.push(stalled(flow.ui.action, { ...jsonBody, ...(kind === "settings" ? { "X-Session-Token": token } : {}) }, '{"method":'));

@@ -294,12 +294,26 @@ export interface SettingsResult {
  */
 export type AddressFlowResult =
   /** The flow as the strategy left it; `status` 400 when it carries the strategy's own refusal (recovery v2). */
-  | { kind: "flow"; status?: 200 | 400 }
+  | {
+      kind: "flow";
+      status?: 200 | 400;
+      /**
+       * Another flow the strategy acted on (recovery's body `flow`, see flow/recovery/body-flow.ts): it is saved
+       * and the handler's flow is answered as stored — unless `answerActed`, when the strategy answers with it.
+       */
+      acted?: Flow;
+      answerActed?: boolean;
+    }
   | { kind: "not_responsible" }
   | { kind: "responded" }
-  | { kind: "recovered"; identityId: string; method: AuthenticationMethod["method"] }
+  /** `acted`: the body's flow that passed (recoveryIssueSession on it). */
+  | { kind: "recovered"; identityId: string; method: AuthenticationMethod["method"]; acted?: Flow }
+  /** The body's flow expired (its Valid()): the handler's error handler replaces the handler's flow. */
+  | { kind: "expired"; expiredAt: Date }
   | {
       kind: "retry";
+      /** The body's flow, whose type the new flow takes (retryRecoveryFlow(w, r, recoveryFlow.Type, …)). */
+      acted?: Flow;
       /** The new flow's message, or a hook's refusal whose messages it carries instead (ui ParseError). */
       message: UiText | FlowValidationError;
       answer?: "link" | "code" | "code_recovery";

@@ -67,4 +67,22 @@ describe("the self-service error store's public route", () => {
     const emptyError = await fetchError(`error=&id=${id}`);
     expect(emptyError.status).toBe(200);
   });
+
+  // errorx/handler.go fetchError reads the container at x.ParseUUID(id): gofrs' FromStringOrNil, whose other
+  // spellings name the same container and whose refusals are the nil UUID — a 404, never Postgres' cast failing.
+  it("reads the id as x.ParseUUID does: other spellings find the container, malformed ones are not found", async () => {
+    const id = await storeError('{"code": 400, "status": "Bad Request", "message": "spelled"}');
+    const hex = id.replaceAll("-", "");
+    for (const spelling of [`{${id}}`, `{${hex}}`, `urn:uuid:${id}`, hex, id.toUpperCase()]) {
+      const res = await fetchError(`id=${encodeURIComponent(spelling)}`);
+      expect(res.status, spelling).toBe(200);
+      expect(((await res.json()) as { id: string }).id).toBe(id);
+    }
+    const dashed = `${hex.slice(0, 4)}-${hex.slice(4, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 24)}-${hex.slice(24)}`;
+    for (const malformed of ["-".repeat(36), "0".repeat(36), dashed, ` ${id}`, "x".repeat(40)]) {
+      const res = await fetchError(`id=${encodeURIComponent(malformed)}`);
+      expect(res.status, malformed).toBe(404);
+      expect(await res.text()).toBe('{"error":{"code":404,"status":"Not Found","message":"Unable to locate the resource"}}\n');
+    }
+  });
 });

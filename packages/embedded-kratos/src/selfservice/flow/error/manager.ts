@@ -5,6 +5,7 @@ import { CLIENT_CLOSED_REQUEST, KratosError } from "../../../http/errors";
 import { readStoredJson } from "../../../identity/stored-json";
 import type { Database } from "../../../storage/database";
 import { goTimeString } from "../../../clock/go-time";
+import { parseUuid } from "@olympus/server-kit/go-json";
 
 interface ErrorRow {
   id: string;
@@ -49,10 +50,13 @@ export class ErrorManager {
   }
 
   async get(id: string): Promise<Record<string, unknown> | undefined> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+    // x.ParseUUID (gofrs FromStringOrNil): braced, `urn:uuid:` and 32-digit forms name the same container; anything
+    // else is the nil UUID, which names none — never a string left to Postgres' own (different) uuid cast.
+    const uuid = parseUuid(id);
+    if (uuid === undefined) return undefined;
     const { rows } = await this.db.query<ErrorRow>(
       "UPDATE selfservice_errors SET seen_at = now(), was_seen = true WHERE id = $1 RETURNING id, error::text AS error, created_at, updated_at",
-      [id],
+      [uuid],
     );
     const row = rows[0];
     if (!row) return undefined;

@@ -1,4 +1,5 @@
 import type { HttpContext } from "../../../http/context";
+import { copyKeepingJsonTexts } from "../../../http/json-text";
 import { loginChallengeOf } from "../../../hydra/hydra";
 import type { Session } from "../../../session/session";
 import { createFlow } from "../engine";
@@ -36,7 +37,7 @@ export async function continueLinkingAtHigherAal(
       f.sessionId = session.id;
       f.identityId = session.identityId;
       f.oauth2LoginChallenge = challenge;
-      f.internal = structuredClone(linking.internal);
+      f.internal = copyKeepingJsonTexts(linking.internal);
     },
   });
   const uiUrl = loginFlow.uiUrl(deps.config);

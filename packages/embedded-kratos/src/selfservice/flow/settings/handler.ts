@@ -16,6 +16,7 @@ import type { StrategyContext } from "../../strategy/strategy";
 import {
   checkCsrf,
   createFlow,
+  flowIdOf,
   handleExpired,
   loadFlowForSubmit,
   renderUi,
@@ -93,7 +94,7 @@ async function initSettings(deps: FlowDeps, ctx: HttpContext, type: FlowType): P
 async function fetchSettingsFlow(deps: FlowDeps, ctx: HttpContext): Promise<void> {
   const session = await deps.sessions.fromRequest(ctx);
   if (!session) return onUnauthenticated(deps, ctx);
-  const flow = await deps.flows.get("settings", ctx.query.get("id") ?? "");
+  const flow = await deps.flows.get("settings", flowIdOf(ctx, "id"));
   if (!flow) throw new KratosError(404, { message: "Unable to locate the resource" });
   if (flow.identityId !== session.identityId) throw flowErrors.identityMismatch();
   if (!satisfiesSettingsAal(deps, session)) throw errors.aal2Required(aal2LoginUrl(deps, { returnTo: settingsUiUrl(deps, flow) }));

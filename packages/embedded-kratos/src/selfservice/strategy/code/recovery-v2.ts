@@ -83,22 +83,31 @@ export async function submitRecoveryV2(
   const b = readBody(body);
   return answeringRefusals(flow, async (asLoaded) => {
     if (b.screen === "previous") return goBack(flow, b, ctx, asLoaded);
-    switch (flow.state) {
-      case RECOVERY_V2_STATES.awaitingAddress:
-        return awaitingAddress(flow, b, ctx);
-      case RECOVERY_V2_STATES.awaitingAddressChoice:
-        return awaitingAddressChoice(flow, b, ctx);
-      case RECOVERY_V2_STATES.confirmingAddress:
-        return confirmingAddress(flow, b, ctx);
-      default:
-        // recovery_awaiting_code: no code is the "resend" button, handled as a confirmation again.
-        if (b.code === "") {
-          flow.state = RECOVERY_V2_STATES.confirmingAddress;
-          return confirmingAddress(flow, b, ctx);
-        }
-        return codes.useCode(flow, b.code, ctx);
-    }
+    return recoveryV2Screen(flow, body, ctx, codes);
   });
+}
+
+/**
+ * Recover's state switch for the v2 states (flow.state must be one):
+ * recoveryV2HandleState…. Refusals are thrown, for the caller to answer.
+ */
+export function recoveryV2Screen(flow: Flow, body: JsonObject, ctx: StrategyContext, codes: RecoveryCodeUse): Promise<AddressFlowResult> {
+  const b = readBody(body);
+  switch (flow.state) {
+    case RECOVERY_V2_STATES.awaitingAddress:
+      return awaitingAddress(flow, b, ctx);
+    case RECOVERY_V2_STATES.awaitingAddressChoice:
+      return awaitingAddressChoice(flow, b, ctx);
+    case RECOVERY_V2_STATES.confirmingAddress:
+      return confirmingAddress(flow, b, ctx);
+    default:
+      // recovery_awaiting_code: no code is the "resend" button, handled as a confirmation again.
+      if (b.code === "") {
+        flow.state = RECOVERY_V2_STATES.confirmingAddress;
+        return confirmingAddress(flow, b, ctx);
+      }
+      return codes.useCode(flow, b.code, ctx);
+  }
 }
 
 /**

@@ -15,7 +15,17 @@ import { inputNode } from "../../../ui/node";
 import { codeState, updateCodeState } from "./state";
 import { requireEmailFormat } from "../mailed-secret/email-format";
 import { isRecoveryV2State, RECOVERY_V2_STATES } from "../../flow/recovery/state";
-import { goBackFromV1, renderAwaitingAddress, renderStoredScreen, storedScreenValues, submitRecoveryV2 } from "./recovery-v2";
+import {
+  goBackFromV1,
+  recoveryV2Screen,
+  renderAwaitingAddress,
+  renderStoredScreen,
+  storedScreenValues,
+  submitRecoveryV2,
+} from "./recovery-v2";
+import { recoveryFlowOfBody, refusingOnHandlerFlow } from "../../flow/recovery/body-flow";
+import { checkCsrf } from "../../flow/engine";
+import type { JsonObject } from "../../../http/body";
 import { sendRecoveryCodeTo } from "./recovery-sender";
 import { clearTransientNodes } from "./code-sent-form";
 
@@ -79,26 +89,84 @@ export const codeRecovery: AddressFlowStrategy = {
     const email = typeof body.email === "string" ? body.email.trim() : "";
     const code = typeof body.code === "string" ? body.code.trim() : "";
     const enabled = codeStrategyEnabled(ctx.deps.config);
-    // Recovery v2 (recovery-v2.ts) decides by the flow's state, not by the fields present, and checks no method.
-    if (isRecoveryV2State(flow.state)) return submitRecoveryV2(flow, body, ctx, { useCode });
-    // code.Strategy.Recover: past the first screen a submission without an email is a code (even on a passed flow);
-    if (flow.state !== "choose_method" && email === "") {
+    const v2 = isRecoveryV2State(flow.state);
+    // code.Strategy.Recover: past the first screen of a v1 flow a submission without an email is a code (even on a
+    // passed flow), checked against the handler's flow; v2 (recovery-v2.ts) decides by the state and checks no method.
+    if (!v2 && flow.state !== "choose_method" && email === "") {
       refuseIfOff(enabled);
       return useCode(flow, code, ctx);
     }
-    // otherwise someone signed in is answered first, then the method check, then a passed flow starts over
-    // (retryRecoveryFlow with 4060001). MethodEnabledAndAllowed(code, body.Method): another method (or none) makes
-    // the submission not this strategy's — the handler asks the link strategy, else answers "no strategy".
+    // Otherwise someone signed in is answered first, then (v1) the method check: MethodEnabledAndAllowed(code,
+    // body.Method) — another method (or none) makes the submission not this strategy's, the handler asks the link
+    // strategy, else answers "no strategy".
     if (refuseWhenSignedIn(ctx)) return { kind: "responded" };
-    if (body.method !== "code") return { kind: "not_responsible" };
-    refuseIfOff(enabled);
+    if (!v2) {
+      if (body.method !== "code") return { kind: "not_responsible" };
+      refuseIfOff(enabled);
+    }
+    // Then the flow the body names is the one whose state decides (flow/recovery/body-flow.ts).
+    const bodyFlow = await recoveryFlowOfBody(flow, body, ctx);
+    if (bodyFlow.kind === "answer") return bodyFlow.result;
+    if (bodyFlow.kind === "other") return submitOnBodyFlow(flow, bodyFlow.flow, body, email, ctx);
+    if (v2) return submitRecoveryV2(flow, body, ctx, { useCode });
     if (body.screen === "previous") return goBackFromV1(flow, body, ctx);
+    // A passed flow starts over (retryRecoveryFlow with 4060001).
     if (flow.state === "passed_challenge") return { kind: "retry", message: mailMessages.recoveryRetrySuccess(), answer: "code_recovery" };
     if (email === "") throw FlowValidationError.field("email", messages.required("email"));
     await sendRecoveryCode(flow, email, ctx);
     return { kind: "flow" };
   },
 };
+
+/**
+ * Recover on a body `flow` other than the handler's: `screen=previous` still
+ * goes back on the handler's flow (recoveryV2HandleGoBack(r, f, body)), and
+ * the body flow's state picks the step, run on that flow — its code checked,
+ * its CSRF token required before a mail (recoveryHandleFormSubmission's
+ * EnsureCSRF with its type), a retry taking its type. The handler then
+ * answers with its own flow as stored, except where recoveryUseCode answers
+ * with the body's flow (a wrong code) or signs in (recoveryIssueSession).
+ */
+function submitOnBodyFlow(
+  handlerFlow: Flow,
+  acted: Flow,
+  body: JsonObject,
+  email: string,
+  ctx: StrategyContext,
+): Promise<AddressFlowResult> {
+  if (body.screen === "previous") return goBackFromV1(handlerFlow, body, ctx);
+  return refusingOnHandlerFlow(handlerFlow, async () => {
+    if (isRecoveryV2State(acted.state)) {
+      const codes = {
+        useCode: async (f: Flow, code: string, c: StrategyContext): Promise<AddressFlowResult> => {
+          const result = await useCode(f, code, c);
+          return result.kind === "flow" ? { ...result, acted: f, answerActed: true } : result;
+        },
+      };
+      return actingOn(acted, await recoveryV2Screen(acted, body, ctx, codes));
+    }
+    if (acted.state === "passed_challenge")
+      return { kind: "retry", message: mailMessages.recoveryRetrySuccess(), answer: "code_recovery", acted };
+    if (acted.state !== "choose_method" && acted.state !== "sent_email")
+      return { kind: "retry", message: mailMessages.recoveryStateFailure(), answer: "code_recovery", acted };
+    if (email === "") throw FlowValidationError.field("email", messages.required("email"));
+    checkCsrf(ctx.deps, ctx.http, acted, body);
+    await sendRecoveryCode(acted, email, ctx);
+    return { kind: "flow", acted };
+  });
+}
+
+/** Names the body's flow on a result that does not name one yet. */
+function actingOn(acted: Flow, result: AddressFlowResult): AddressFlowResult {
+  switch (result.kind) {
+    case "flow":
+    case "retry":
+    case "recovered":
+      return result.acted ? result : { ...result, acted };
+    default:
+      return result;
+  }
+}
 
 /** recoveryHandleFormSubmission's "clean new state": the CSRF token, the code, the hidden and submit `method`, resend. */
 function renderCodeSent(flow: Flow): void {

@@ -23,6 +23,7 @@ import { clearTransientNodes } from "./code-sent-form";
 import { now as timeNow } from "../../../clock/clock";
 import { requireEmailFormat } from "../mailed-secret/email-format";
 import { decodeSubmission } from "../../flow/transient-payload";
+import { checkCsrf } from "../../flow/engine";
 import type { JsonObject } from "../../../http/body";
 import type { FieldError } from "../../../identity/schema-registry";
 import type { UiContainer } from "../../../ui/container";
@@ -49,10 +50,15 @@ function requireVerificationSchema(body: JsonObject, method: string): void {
  * as Kratos does.
  */
 export const codeVerification: AddressFlowStrategy = {
-  // The strategy the flow was made for, unless the submission names another method.
-  responsible: ({ flow, method }, ctx) =>
-    (flow.active ?? ctx.deps.config.selfservice.flows.verification.use) === "code" && (method === "" || method === "code"),
+  // The strategy the flow was made for, when the submission's method is `code` — getMethod gives `code` to a
+  // method-less submission only when it carries a code; without either, Verify's MethodEnabledAndAllowed finds ""
+  // is not "code" (not responsible), and with no other strategy taking it the handler answers "no strategy" (4010006).
+  responsible: ({ flow, method, body }, ctx) =>
+    (flow.active ?? ctx.deps.config.selfservice.flows.verification.use) === "code" &&
+    (method === "code" || (method === "" && hasText(body, "code"))),
   carriesMailedSecret: ({ body }) => hasText(body, "code"),
+  // verificationHandleFormSubmission: EnsureCSRF only on the email path, after the code and the required email.
+  checksCsrfInSubmit: true,
   // code/strategy_verification.go decodeVerification: the method schema (email format) before EnsureCSRF.
   decode: (_flow, body) => requireEmailFormat(body),
   // Verify: MethodEnabledAndAllowed comes after decodeVerification.
@@ -72,16 +78,19 @@ export const codeVerification: AddressFlowStrategy = {
 
   async submit(flow, body, ctx) {
     const email = typeof body.email === "string" ? body.email.trim() : "";
-    const code = typeof body.code === "string" ? body.code.trim() : "";
+    // verificationHandleFormSubmission takes the code as sent (len(body.Code) > 0): " " is a code to check, not an
+    // absent one that would lead on to mailing the email without a CSRF check.
+    const code = typeof body.code === "string" ? body.code : "";
     if (flow.state === "passed_challenge") return { kind: "retry", message: mailMessages.verificationRetrySuccess(), answer: "code" };
+    // A GET carrying a code is the mailed link (handleLinkClick); any other GET is a submission like a POST.
     if (code !== "") return ctx.http.method === "GET" ? openMailedLink(flow, code, ctx) : useCode(flow, code, ctx);
-    if (ctx.http.method === "GET") return { kind: "flow" };
     if (email === "")
       throw new FlowValidationError(
         [{ name: "email", message: messages.required("email") }],
         {},
         { amend: verificationErrorNodes(ctx, "") },
       );
+    checkCsrf(ctx.deps, ctx.http, flow, body);
     await sendVerificationCode(ctx.deps, ctx.http.req, flow, email);
     flow.ui.clearMessages();
     flow.ui.addMessage(mailMessages.verificationCodeSent());

@@ -22,6 +22,8 @@ import { now as timeNow } from "../../../clock/clock";
 import { requireEmailFormat } from "../mailed-secret/email-format";
 import { decodeSubmission } from "../../flow/transient-payload";
 import { isRecoveryV2State } from "../../flow/recovery/state";
+import { recoveryFlowOfBody, refusingOnHandlerFlow } from "../../flow/recovery/body-flow";
+import type { JsonObject } from "../../../http/body";
 
 /**
  * Recovery by magic link: the email form mails `<public>/self-service/recovery?flow=…&token=…`;
@@ -50,7 +52,8 @@ export const linkRecovery: AddressFlowStrategy = {
   },
 
   async submit(flow, body, ctx) {
-    const token = typeof body.token === "string" ? body.token.trim() : "";
+    // Recover takes the token as sent (len(body.Token) > 0).
+    const token = typeof body.token === "string" ? body.token : "";
     const enabled = linkStrategyEnabled(ctx.deps.config);
     if (token !== "") {
       refuseIfOff(enabled);
@@ -59,22 +62,35 @@ export const linkRecovery: AddressFlowStrategy = {
     // link/strategy_recovery.go Recover: signed in is answered right after the token, before the method and the state.
     if (refuseWhenSignedIn(ctx)) return { kind: "responded" };
     refuseIfOff(enabled);
-    if (ctx.http.method === "GET") return { kind: "flow" };
-    // Recover's state switch knows only the v1 states: a flow started as recovery v2 (feature_flags.choose_recovery_address)
-    // is retried with 4060002 as a new flow of its type, which starts in v2 again — link recovery cannot be used with the flag.
-    if (isRecoveryV2State(flow.state))
-      return { kind: "retry", message: mailMessages.recoveryStateFailure(), answer: "link", keepFlowType: true };
-    // "was already handled, do not allow retry": retryRecoveryFlowWithMessage, a new flow of the old one's type.
-    if (flow.state === "passed_challenge")
-      return { kind: "retry", message: mailMessages.recoveryRetrySuccess(), answer: "link", keepFlowType: true };
-    const email = typeof body.email === "string" ? body.email.trim() : "";
-    if (email === "") throw FlowValidationError.field("email", messages.required("email"));
-    // recoveryHandleFormSubmission: EnsureCSRF once the email is there, just before the link is mailed.
-    checkCsrf(ctx.deps, ctx.http, flow, body);
-    await sendRecoveryLink(flow, email, ctx);
-    return { kind: "flow" };
+    // Then the flow the body names is the one acted on (flow/recovery/body-flow.ts); the handler answers with its own.
+    const bodyFlow = await recoveryFlowOfBody(flow, body, ctx);
+    if (bodyFlow.kind === "answer") return bodyFlow.result;
+    if (bodyFlow.kind === "handler") return mailLink(flow, body, ctx);
+    const acted = bodyFlow.flow;
+    // A refusal is written onto the handler's flow as loaded (its WriteFlowError).
+    return refusingOnHandlerFlow(flow, async () => {
+      const result = await mailLink(acted, body, ctx);
+      return result.kind === "flow" || result.kind === "retry" ? { ...result, acted } : result;
+    });
   },
 };
+
+/** Recover's state switch and recoveryHandleFormSubmission, on the flow acted on. */
+async function mailLink(flow: Flow, body: JsonObject, ctx: StrategyContext): Promise<AddressFlowResult> {
+  // Recover's state switch knows only the v1 states: a flow started as recovery v2 (feature_flags.choose_recovery_address)
+  // is retried with 4060002 as a new flow of its type, which starts in v2 again — link recovery cannot be used with the flag.
+  if (isRecoveryV2State(flow.state))
+    return { kind: "retry", message: mailMessages.recoveryStateFailure(), answer: "link", keepFlowType: true };
+  // "was already handled, do not allow retry": retryRecoveryFlowWithMessage, a new flow of the old one's type.
+  if (flow.state === "passed_challenge")
+    return { kind: "retry", message: mailMessages.recoveryRetrySuccess(), answer: "link", keepFlowType: true };
+  const email = typeof body.email === "string" ? body.email.trim() : "";
+  if (email === "") throw FlowValidationError.field("email", messages.required("email"));
+  // recoveryHandleFormSubmission: EnsureCSRF once the email is there, just before the link is mailed.
+  checkCsrf(ctx.deps, ctx.http, flow, body);
+  await sendRecoveryLink(flow, email, ctx);
+  return { kind: "flow" };
+}
 
 async function sendRecoveryLink(flow: Flow, rawEmail: string, ctx: StrategyContext): Promise<void> {
   const { deps } = ctx;

@@ -20,6 +20,7 @@ import { hasText } from "../submission";
 import { linkState, updateLinkState } from "./state";
 import { now as timeNow } from "../../../clock/clock";
 import { requireEmailFormat } from "../mailed-secret/email-format";
+import { checkCsrf } from "../../flow/engine";
 
 /** Verification by magic link: opening `<public>/self-service/verification?flow=…&token=…` verifies the address. */
 export const linkVerification: AddressFlowStrategy = {
@@ -29,6 +30,8 @@ export const linkVerification: AddressFlowStrategy = {
   responsible: ({ flow, method, body }, ctx) =>
     method === "link" || ((flow.active ?? ctx.deps.config.selfservice.flows.verification.use) === "link" && hasText(body, "token")),
   carriesMailedSecret: ({ body }) => hasText(body, "token"),
+  // verificationHandleFormSubmission: EnsureCSRF after the state and the required email, just before the mail.
+  checksCsrfInSubmit: true,
   // link/strategy_verification.go decodeVerification: the method schema (email format) before EnsureCSRF.
   decode: (_flow, body) => requireEmailFormat(body),
   // Verify: MethodEnabledAndAllowed comes after decodeVerification.
@@ -46,7 +49,8 @@ export const linkVerification: AddressFlowStrategy = {
 
   async submit(flow, body, ctx) {
     const { deps } = ctx;
-    const token = typeof body.token === "string" ? body.token.trim() : "";
+    // Verify takes the token as sent (len(body.Token) > 0): " " is a token to check, never a way to the email path.
+    const token = typeof body.token === "string" ? body.token : "";
     if (token !== "") {
       // link.Strategy.verificationUseToken: an unknown or used token, or an expired one (token.Valid), starts a new browser flow.
       const used = await secretsFor(deps.db).useVerificationToken(flow.id, "link", hashSecret(deps.config, token));
@@ -57,12 +61,12 @@ export const linkVerification: AddressFlowStrategy = {
       const refused = await runPostVerificationHooks(flow, identityId, ctx, {});
       return refused ?? answerLinkClick(flow, "link", ctx);
     }
-    if (ctx.http.method === "GET") return { kind: "flow" };
     // Verify: a passed flow is started over (retryVerificationFlowWithMessage, a new flow of the old one's type).
     if (flow.state === "passed_challenge")
       return { kind: "retry", message: mailMessages.verificationRetrySuccess(), answer: "link", keepFlowType: true };
     const email = typeof body.email === "string" ? body.email.trim() : "";
     if (email === "") throw FlowValidationError.field("email", messages.required("email"));
+    checkCsrf(deps, ctx.http, flow, body);
     await sendVerificationLink(deps, ctx.http.req, flow, email);
     return { kind: "flow" };
   },

@@ -2,6 +2,7 @@ import { verifyAuthenticationResponse, verifyRegistrationResponse } from "@simpl
 import { z } from "zod";
 import { b64, type StoredWebAuthnCredential } from "./credential";
 import { SUPPORTED_ALGORITHM_IDS, type RelyingParty } from "./options";
+import { goTrimRight } from "@olympus/server-kit/text";
 
 /**
  * The WebAuthn ceremonies' verification (@simplewebauthn/server) as
@@ -99,7 +100,7 @@ export async function verifyAuthentication(
 ): Promise<{ credential: StoredWebAuthnCredential; newCounter: number } | undefined> {
   const response = readAuthenticationResponse(raw);
   if (!response) return undefined;
-  const credential = allowed.find((c) => b64.toUrl(c.id) === response.rawId.replace(/=+$/, ""));
+  const credential = allowed.find((c) => b64.toUrl(c.id) === goTrimRight(response.rawId, "="));
   if (!credential) return undefined;
   try {
     const result = await verifyAuthenticationResponse({

@@ -9,6 +9,7 @@ import {
   type GoNode,
   type GoType,
 } from "@olympus/server-kit/go-json";
+import { goTrim, goTrimRight } from "@olympus/server-kit/text";
 
 /**
  * go-webauthn v0.11.2's protocol.ParseCredentialCreationResponseBody as
@@ -38,9 +39,7 @@ function rawUrlDecodedLength(text: string): number | undefined {
 /** protocol.URLEncodedBase64.UnmarshalJSON: the literal's text with `"` trimmed from both ends and `=` from the end. */
 function urlEncodedBase64(node: GoNode): string | undefined {
   if (node.t === "null") return undefined;
-  const text = rawNodeText(node)
-    .replace(/^"+|"+$/g, "")
-    .replace(/=+$/, "");
+  const text = goTrimRight(goTrim(rawNodeText(node), '"'), "=");
   if (rawUrlDecodedLength(text) === undefined) throw new GoJsonError("illegal base64 data");
   return Buffer.from(text.replace(/[\r\n]/g, ""), "base64url").toString("base64url");
 }
