@@ -137,7 +137,11 @@ export function createKratosEdge(options: KratosEdgeOptions): KratosEdge {
       throw error;
     }
     // Kratos refused before saving anything (no session, CSRF, second factor missing, flow gone): no mail went out.
-    await settleMails([401, 403, 404, 410].includes(upstream.status) ? "not_checked" : "failed");
+    // Except a save that needs a fresh sign-in: Kratos keeps it (profile strategy handleSettingsError pauses it in the
+    // continuity container) and saves it, mails included, on the GET that resumes the flow after the sign-in, which
+    // carries no fields to charge. So its charge stands.
+    const refusedBeforeSaving = [401, 403, 404, 410].includes(upstream.status) && !(await pausedForSignIn(upstream));
+    await settleMails(refusedBeforeSaving ? "not_checked" : "failed");
     if (redirectsToAdmin(upstream)) return refusedAdminRedirect(request, path, upstream);
     const relayed = relayedResponseHeaders(upstream.headers, target);
     await carryOverSignIn(request.headers, upstream.headers.getSetCookie());
@@ -312,6 +316,14 @@ export function createKratosEdge(options: KratosEdgeOptions): KratosEdge {
       return refusal(request, "settings", flow, fields, seconds);
     }
     return { body, settle: admission.settle };
+  }
+
+  /** Kratos' answer to a settings save that needs a fresh sign-in first (403, error id `session_refresh_required`). */
+  async function pausedForSignIn(upstream: Response): Promise<boolean> {
+    if (upstream.status !== 403 || !(upstream.headers.get("content-type") ?? "").includes("json")) return false;
+    const answer = parseJson(await upstream.clone().text());
+    const error = typeof answer === "object" && answer !== null && "error" in answer ? answer.error : undefined;
+    return typeof error === "object" && error !== null && "id" in error && error.id === "session_refresh_required";
   }
 
   /**

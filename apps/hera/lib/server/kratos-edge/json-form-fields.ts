@@ -1,3 +1,5 @@
+import { scanGoJson } from "@olympus/server-kit/go-json";
+import { addNestedFields } from "./nested-fields";
 import type { Fields } from "./submission";
 
 /**
@@ -11,37 +13,55 @@ import type { Fields } from "./submission";
  * Inside a top-level object the edge also reads each nested value under its
  * dotted name (`traits.email`): Kratos hands the object to its schema path
  * (`traits`), and every address in it is charged. A dotted name never stands
- * for a top-level field. Undefined when the body is not JSON.
+ * for a top-level field. Undefined when the body's first value is not valid
+ * JSON.
  */
-export function jsonFormFields(text: string): Fields | undefined {
-  if (text.trim() === "") return new Map();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+export function jsonFormFields(body: string): Fields | undefined {
+  if (body.trim() === "") return new Map();
+  const text = firstJsonValue(body);
+  if (text === undefined) return undefined;
+  const parsed = JSON.parse(text) as unknown;
   const fields: Fields = new Map();
   // Kratos answers anything but an object with 400 before a strategy reads it.
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return fields;
   const add = (name: string, value: string) => fields.set(name, [...(fields.get(name) ?? []), value]);
   // url.Values.Set: a member named twice is read as its last value.
   const members = new Map(topLevelMembers(text).map(([name, raw]) => [name, raw]));
-  for (const [name, raw] of members) if (raw.startsWith("{")) walkNested(JSON.parse(raw) as unknown, name, 1, add);
+  for (const [name, raw] of members) if (raw.startsWith("{")) addNestedFields(JSON.parse(raw) as unknown, name, add);
   for (const [name, raw] of members) add(name, gjsonString(raw));
   return fields;
 }
 
-function walkNested(value: unknown, name: string, depth: number, add: (name: string, value: string) => void): void {
-  if (depth > 8) return;
-  if (typeof value === "string") add(name, value);
-  else if (typeof value === "number" || typeof value === "boolean") add(name, String(value));
-  else if (Array.isArray(value)) for (const item of value) walkNested(item, name, depth + 1, add);
-  else if (typeof value === "object" && value !== null)
-    for (const [key, inner] of Object.entries(value)) walkNested(inner, `${name}.${key}`, depth + 1, add);
+/** gjson Result.String of one value's raw text (gjson.go). */
+/**
+ * The text of a body's first JSON value, as decodeJSONForm reads it with
+ * json.NewDecoder(r.Body).Decode: what follows that value is never read, so
+ * `{"method":"profile",…}x` is a profile save in Kratos. Undefined when the
+ * first value is not valid JSON (Go's scanner, decoder mode, decides).
+ */
+function firstJsonValue(body: string): string | undefined {
+  try {
+    JSON.parse(body);
+    return body;
+  } catch {
+    // Not one JSON text: perhaps a value followed by more.
+  }
+  const bytes = Buffer.from(body, "utf8");
+  let end: number;
+  try {
+    end = scanGoJson(bytes, "decoder");
+  } catch {
+    return undefined;
+  }
+  const first = bytes.subarray(0, end).toString("utf8");
+  try {
+    JSON.parse(first);
+    return first;
+  } catch {
+    return undefined;
+  }
 }
 
-/** gjson Result.String of one value's raw text (gjson.go). */
 function gjsonString(raw: string): string {
   if (raw.startsWith('"')) return JSON.parse(raw) as string;
   if (raw === "true" || raw === "false") return raw;
@@ -102,13 +122,11 @@ function valueEnd(text: string, at: number): number {
  * past 2^53 keeps its digits, a key its escapes). Undefined when the text is
  * not a JSON object or has no such member.
  */
-export function jsonWithoutMember(text: string, name: string): string | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+export function jsonWithoutMember(body: string, name: string): string | undefined {
+  // Kratos reads the first value alone: whatever follows it is dropped with the member.
+  const text = firstJsonValue(body);
+  if (text === undefined) return undefined;
+  const parsed = JSON.parse(text) as unknown;
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return undefined;
   const members = topLevelMembers(text);
   const kept = members.filter(([member]) => member !== name);

@@ -29,6 +29,15 @@ describe("settingsMailAddresses: the addresses a profile save has Kratos mail", 
     expect(settingsMailAddresses(new Map([["traits.email", ["ann@example.com"]]]), pending)).toEqual(["ann@example.com"]);
   });
 
+  it("reads a `traits` value holding an object's text as the traits object, as decoderx sets it (sjson.SetRawBytes)", () => {
+    const flow = settingsFlow([{ value: "ann@example.com", status: "sent" }]);
+    const asText = (traits: string) => settingsMailAddresses(new Map([["traits", [traits]]]), flow);
+    expect(asText('{"email":"Victim@example.com"}')).toEqual(["victim@example.com"]);
+    expect(asText(' {"email":"ann@example.com"}')).toEqual([]);
+    expect(asText("victim@example.com")).toEqual([]);
+    expect(asText('{"email":')).toEqual([]);
+  });
+
   it("reads the profile strategy's method only", () => {
     expect(savesProfile(new Map([["method", ["profile"]]]))).toBe(true);
     expect(savesProfile(new Map([["method", ["password"]]]))).toBe(false);
@@ -49,10 +58,11 @@ describe("settings profile saves through the edge (CIAM)", () => {
 
   type Flow = { id: string; ui: { action: string; nodes: { attributes: { name?: string; value?: unknown } }[] } };
 
-  it("charges each new address a profile save mails, and not a save that keeps the address", async () => {
+  /** A browser signed up on `target`'s Kratos, and a profile save with the body `bodyOf` makes of its fields. */
+  const signedUpBrowser = async (target: EdgeStack, bodyOf: (fields: Record<string, unknown>) => string = (f) => JSON.stringify(f)) => {
     const browser = new Browser();
     const ip = freshIp();
-    const json = (url: string, body?: unknown) =>
+    const json = (url: string, body?: string) =>
       browser.fetch(url, {
         method: body === undefined ? "GET" : "POST",
         headers: {
@@ -60,21 +70,55 @@ describe("settings profile saves through the edge (CIAM)", () => {
           "X-Forwarded-For": ip,
           ...(body === undefined ? {} : { "Content-Type": "application/json" }),
         },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(body === undefined ? {} : { body }),
       });
-    const registration = (await (await json(`${stack.hera.kratos}/self-service/registration/browser`)).json()) as Flow;
-    const registered = await json(registration.ui.action, {
-      method: "password",
-      csrf_token: nodeValue(registration, "csrf_token"),
-      traits: { email: uniqueEmail("settings-owner") },
-      password: STRONG_PASSWORD,
-    });
+    const registration = (await (await json(`${target.hera.kratos}/self-service/registration/browser`)).json()) as Flow;
+    const registered = await json(
+      registration.ui.action,
+      JSON.stringify({
+        method: "password",
+        csrf_token: nodeValue(registration, "csrf_token"),
+        traits: { email: uniqueEmail("settings-owner") },
+        password: STRONG_PASSWORD,
+      }),
+    );
     expect(registered.status).toBe(200);
-
-    const save = async (email: string) => {
-      const flow = (await (await json(`${stack.hera.kratos}/self-service/settings/browser`)).json()) as Flow;
-      return answerOf(await json(flow.ui.action, { method: "profile", csrf_token: nodeValue(flow, "csrf_token"), traits: { email } }));
+    return async (email: string) => {
+      const flow = (await (await json(`${target.hera.kratos}/self-service/settings/browser`)).json()) as Flow;
+      return answerOf(
+        await json(flow.ui.action, bodyOf({ method: "profile", csrf_token: nodeValue(flow, "csrf_token"), traits: { email } })),
+      );
     };
+  };
+
+  it("charges a JSON save followed by more bytes: Kratos' json.Decoder reads the first value and saves it", async () => {
+    const save = await signedUpBrowser(stack, (fields) => `${JSON.stringify(fields)}x`);
+    const [first, second] = [uniqueEmail("settings-trailing"), uniqueEmail("settings-trailing")];
+    const refused: boolean[] = [];
+    for (const email of [first, second, first, second, first]) refused.push((await save(email)).messages.includes(RATE_LIMITED_MESSAGE_ID));
+    expect(refused).toEqual([false, false, false, false, true]);
+  });
+
+  it("keeps the charge of a save Kratos pauses for a fresh sign-in: it mails when the flow resumes", async () => {
+    const stale = await startEdgeStack(
+      "ciam",
+      { limits: { client_ip: { trusted_proxies: ["127.0.0.1", "::1"] }, sends: { per_address: { max: 2, window: "1h" } } } },
+      { configOverrides: { selfservice: { flows: { settings: { privileged_session_max_age: "1s" } } } } },
+    );
+    try {
+      const save = await signedUpBrowser(stale);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const target = uniqueEmail("settings-paused");
+      const answers = [await save(target), await save(target), await save(target)];
+      expect(answers.slice(0, 2).map((a) => a.status)).toEqual([403, 403]);
+      expect(answers[2]?.messages).toContain(RATE_LIMITED_MESSAGE_ID);
+    } finally {
+      await stale.stop();
+    }
+  });
+
+  it("charges each new address a profile save mails, and not a save that keeps the address", async () => {
+    const save = await signedUpBrowser(stack);
     const [first, second] = [uniqueEmail("settings-target"), uniqueEmail("settings-target")];
     const refused: boolean[] = [];
     // Back and forth: each save adds an address Kratos mails; the third of one address meets its limit of 2.

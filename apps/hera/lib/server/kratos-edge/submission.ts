@@ -1,6 +1,7 @@
 import { goTrimSpace } from "@olympus/server-kit/text";
 import { codeAddressKey, identifierKey, phoneKey } from "./identifier-key";
 import type { AttemptKind } from "./limits-config";
+import { objectTextFields } from "./nested-fields";
 
 /**
  * What a self-service submission to Kratos asks for, as far as the abuse
@@ -79,7 +80,13 @@ export function traitAddresses(fields: Fields, flow: KratosFlow | undefined): st
       .filter((n) => n.attributes.name?.startsWith("traits.") && n.attributes.type === "email")
       .map((n) => n.attributes.name ?? ""),
   );
-  const traits = [...fields.entries()].filter(([name]) => name.startsWith("traits."));
+  // A `traits` value holding an object's text is the traits object to Kratos (nested-fields.ts objectTextFields).
+  const traits = [
+    ...[...fields.entries()].filter(([name]) => name.startsWith("traits.")),
+    ...(fields.get("traits") ?? []).flatMap((text) =>
+      objectTextFields("traits", text).map(([name, value]): [string, string[]] => [name, [value]]),
+    ),
+  ];
   const typed = traits.filter(([name]) => emailTraits.has(name)).flatMap(([, v]) => v);
   const chosen = typed.length > 0 ? typed : traits.flatMap(([, v]) => v).filter((v) => v.includes("@"));
   const phones = traits.flatMap(([, v]) => v.flatMap((value) => phoneKey(value) ?? []));
